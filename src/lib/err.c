@@ -1,0 +1,57 @@
+#include "err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void vset(md_err *err, const char *fmt, va_list ap)
+{
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err->set = true;
+}
+
+int md_err_set(md_err *err, const char *fmt, ...)
+{
+    if (err && !err->set) {
+        va_list ap;
+        va_start(ap, fmt);
+        vset(err, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+int md_err_errno(md_err *err, const char *fmt, ...)
+{
+    int saved = errno;
+    if (err && !err->set) {
+        va_list ap;
+        va_start(ap, fmt);
+        vset(err, fmt, ap);
+        va_end(ap);
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, ": %s", strerror(saved));
+    }
+    errno = saved;
+    return -1;
+}
+
+void md_err_prefix(md_err *err, const char *fmt, ...)
+{
+    if (!err || !err->set)
+        return;
+    char head[512], old[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    memcpy(old, err->msg, sizeof old);
+    snprintf(err->msg, sizeof err->msg, "%s: %s", head, old);
+}
+
+void md_err_clear(md_err *err)
+{
+    err->set = false;
+    err->msg[0] = '\0';
+}

@@ -1,0 +1,38 @@
+/* err — the first error of an operation, with its context, carried to the CLI.
+ *
+ * Convention for the whole library: a function that can fail returns int
+ * (0 on success, -1 on failure) or a pointer (NULL on failure) and takes an
+ * `md_err *` as its last argument.  The first failure writes the message;
+ * callers up the stack may add context with md_err_prefix() but never replace
+ * it.  The CLI prints it once.  md_err is a plain value owned by the caller
+ * (usually on the stack); it holds no heap memory.
+ */
+#ifndef MD_ERR_H
+#define MD_ERR_H
+
+#include <stdbool.h>
+
+typedef struct md_err {
+    bool set;
+    char msg[2048];
+} md_err;
+
+#define MD_ERR_INIT { false, { 0 } }
+
+/* Record an error unless one is already recorded.  Always returns -1 so that
+ * `return md_err_set(err, ...)` reads naturally. */
+int md_err_set(md_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Like md_err_set, appending ": strerror(errno)". */
+int md_err_errno(md_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Put "context: " in front of the recorded message (e.g. a file or package
+ * name known only to the caller).  No-op if nothing is recorded. */
+void md_err_prefix(md_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void md_err_clear(md_err *err);
+
+#endif

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every unit test binary in BUILD/tests and every tests/integration/*.sh,
+# and closes with one "N passed, N failed, N skipped" line.
+# Integration scripts: exit 0 = pass, 77 = skipped (reason on stdout), else fail.
+# MKDOM0_QUICK=1 skips the scripts that boot QEMU (marked "# slow" on line 2).
+# TESTS=regex limits the run to matching names.
+set -u
+BUILD=${1:-build}
+export MKDOM0="$(cd "$(dirname "$0")/.." && pwd)/$BUILD/mkdom0"
+export MKDOM0_SRC="$(cd "$(dirname "$0")/.." && pwd)"
+export MKDOM0_BUILD="$MKDOM0_SRC/$BUILD"
+pass=0 fail=0 skip=0 failed=()
+logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir"
+
+run_one() {  # name, command...
+    local name=$1; shift
+    [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] && return
+    local start=$SECONDS
+    if "$@" >"$logdir/$name.log" 2>&1; then
+        pass=$((pass + 1)); echo "PASS $name ($((SECONDS - start))s)"
+    else
+        local rc=$?
+        if [ $rc = 77 ]; then
+            skip=$((skip + 1)); echo "SKIP $name: $(tail -n1 "$logdir/$name.log")"
+        else
+            fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, $((SECONDS - start))s)"
+            tail -n 40 "$logdir/$name.log" | sed 's/^/    | /'
+        fi
+    fi
+}
+
+for t in "$MKDOM0_BUILD"/tests/test_*; do
+    [ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+done
+for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
+    [ -e "$t" ] || continue
+    if [ -n "${MKDOM0_QUICK:-}" ] && sed -n 2p "$t" | grep -q '# slow'; then continue; fi
+    run_one "integration/$(basename "$t" .sh)" bash "$t"
+done
+echo
+[ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
