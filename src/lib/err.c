@@ -47,7 +47,17 @@ void md_err_prefix(md_err *err, const char *fmt, ...)
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", head, old);
+    /* Truncation is acceptable: the head of the message matters most. */
+    size_t hn = strlen(head);
+    if (hn + 2 >= sizeof err->msg)
+        hn = sizeof err->msg - 3;
+    memcpy(err->msg, head, hn);
+    memcpy(err->msg + hn, ": ", 2);
+    size_t room = sizeof err->msg - hn - 3, on = strlen(old);
+    if (on > room)
+        on = room;
+    memcpy(err->msg + hn + 2, old, on);
+    err->msg[hn + 2 + on] = '\0';
 }
 
 void md_err_clear(md_err *err)
