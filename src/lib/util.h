@@ -28,7 +28,8 @@ void *md_xrealloc(void *p, size_t n);
 char *md_xstrdup(const char *s);
 char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read a whole file; caller frees *data.  Error names the path. */
+/* Read a whole file; caller frees *data, which has at least one spare byte
+ * after *len (room for a NUL).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);
 /* Write data to path.tmp.PID then rename over path, so readers never see a
  * half-written file.  mode is applied to the new file. */

@@ -1,0 +1,90 @@
+#include <stdlib.h>
+#include "spec.h"
+#include "t.h"
+
+static md_spec *parse(const char *text, md_err *err)
+{
+    md_err_clear(err);
+    return md_spec_parse(text, "test.ini", "/specs", err);
+}
+
+#define REPO "[Repository r]\nURL=file:///repo/\nSuite=s\nKeyring=k.gpg\n"
+#define MIN REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n"
+
+int main(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_spec *s = md_spec_load(NULL, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(md_spec_repo_count(s) >= 1);
+        CHECK(md_strv_contains(md_spec_packages(s), "xen-utils-4.17"));
+        CHECK(md_strv_contains(md_spec_packages(s), "libxentoolcore1"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "python3"));
+        CHECK(md_strv_contains(md_spec_modules(s), "xen-gntdev"));
+        CHECK_STR(md_spec_dom0_mem(s), "4096M");
+        CHECK_STR(md_spec_compression(s), "gzip");
+        md_spec_free(s);
+    }
+
+    s = parse(MIN, &err);
+    CHECK(s != NULL);
+    if (s) {
+        const md_spec_repo *r = md_spec_repo_at(s, 0);
+        CHECK_STR(r->url, "file:///repo");
+        CHECK_STR(r->keyring, "/specs/k.gpg");
+        CHECK_STR(r->arch, "amd64");
+        CHECK_STR(r->components->v[0], "main");
+        CHECK(md_spec_source_date_epoch(s) == -1);
+        md_spec_free(s);
+    }
+
+    /* Lists append across lines and continuation lines; empty clears. */
+    s = parse(MIN "[Packages]\nInclude=b\n  c d\nExclude=x\nExclude=\nExclude=y\n"
+                  "Pin=a=r\n[Files]\nCopy=motd:/etc/motd\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(md_spec_packages(s)->n == 4);
+        CHECK(md_spec_excludes(s)->n == 1 && md_strv_contains(md_spec_excludes(s), "y"));
+        CHECK(md_spec_pin_count(s) == 1);
+        CHECK_STR(md_spec_pin_at(s, 0)->repo, "r");
+        CHECK_STR(md_spec_copy_at(s, 0)->src, "/specs/motd");
+        CHECK_STR(md_spec_copy_at(s, 0)->dest, "/etc/motd");
+        md_spec_free(s);
+    }
+
+    /* Base=default: the default with changes on top. */
+    s = parse("[Image]\nBase=default\nName=mine\n[Packages]\nPin=xen-utils-4.17=bookworm\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(md_spec_name(s), "mine");
+        CHECK(md_strv_contains(md_spec_packages(s), "openrc"));
+        md_spec_free(s);
+    }
+
+    /* Errors name the file and line. */
+    CHECK(parse(MIN "[Bogus]\nx=1\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: unknown section [Bogus]");
+    CHECK(parse(MIN "[Image]\nFoo=1\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: unknown key Foo in [Image]");
+    CHECK(parse(MIN "[Image]\nCompression=rar\n", &err) == NULL);
+    CHECK_ERR(&err, "Compression=rar");
+    CHECK(parse(MIN "[Packages]\nPin=a=nowhere\n", &err) == NULL);
+    CHECK_ERR(&err, "names no [Repository nowhere]");
+    CHECK(parse(MIN "[Packages]\nPin=justaname\n", &err) == NULL);
+    CHECK_ERR(&err, "expected PACKAGE=REPOSITORY");
+    CHECK(parse(REPO "[Packages]\nInclude=a\n", &err) == NULL);
+    CHECK_ERR(&err, "Dom0Mem= is required");
+    CHECK(parse("[Repository r]\nSuite=s\nKeyring=k\n[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n", &err) == NULL);
+    CHECK_ERR(&err, "[Repository r] has no URL=");
+    CHECK(parse(MIN "this is not ini\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: syntax error");
+    CHECK(parse(MIN "[Image]\nName=x\nBase=default\n", &err) == NULL);
+    CHECK_ERR(&err, "Base= must come before");
+    CHECK(parse(MIN "[System]\nRootPasswordHash=secret\n", &err) == NULL);
+    CHECK_ERR(&err, "crypt(3) hash");
+    md_err_clear(&err);
+    CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
+    CHECK_ERR(&err, "/nonexistent/spec.ini");
+    return t_done("spec");
+}
