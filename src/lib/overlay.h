@@ -1,0 +1,24 @@
+/* overlay — host files and directories copied into the image.
+ *
+ * Owners are always root:root (a user's files must not leak their uid into
+ * a reproducible image), permission bits come from the host file, mtimes are
+ * the given `mtime`.  Overlay entries replace package files at the same path.
+ * Prefix md_overlay_. */
+#ifndef MD_OVERLAY_H
+#define MD_OVERLAY_H
+
+#include "err.h"
+#include "tree.h"
+
+/* Copy the tree under host directory `dir` to `dest` ("/" for the root).
+ * Regular files, directories and symlinks only; anything else is an error
+ * naming the host path.  Entries are visited in sorted order. */
+int md_overlay_add_dir(md_tree *t, const char *dir, const char *dest, int64_t mtime,
+                       const char *origin, md_err *err);
+
+/* Copy one host file to image path `dest`, with its permission bits, or with
+ * `mode` when mode >= 0. */
+int md_overlay_add_file(md_tree *t, const char *src, const char *dest, int mode,
+                        int64_t mtime, const char *origin, md_err *err);
+
+#endif
