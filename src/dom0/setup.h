@@ -1,0 +1,59 @@
+/* setup — the steps that make a freshly unpacked rootfs a working Xen dom0
+ * before xenstored starts: mounts, kernel modules, device nodes, xenfs.
+ *
+ * Every step looks first and acts only where the system differs from what
+ * is wanted, so each can run any number of times (from inittab, then from
+ * the OpenRC service, then by hand).  Each failure is reported with its
+ * reason through the d0_ctx and counted in ctx->failures; a step goes on
+ * with what does not depend on the failed part.  Prefix d0_setup_.
+ */
+#ifndef D0_SETUP_H
+#define D0_SETUP_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include "d0.h"
+
+/* What to do with a device node path, given lstat's result (NULL: absent). */
+typedef enum d0_node_act {
+    D0_NODE_OK,       /* the right char device is there (its mode is left alone) */
+    D0_NODE_CREATE,   /* nothing there */
+    D0_NODE_REPLACE,  /* a file, symlink or wrong device: remove, then create */
+    D0_NODE_CONFLICT, /* a directory: refuse, a person must look */
+} d0_node_act;
+
+d0_node_act d0_setup_node_decide(const struct stat *st, unsigned maj, unsigned min,
+                                 char *why, size_t whylen);
+
+/* Make sure char device `path` is maj:min (mode used only when creating). */
+int d0_setup_node(d0_ctx *c, const char *path, unsigned maj, unsigned min, mode_t mode);
+
+/* proc on /proc, sysfs on /sys, devtmpfs (else tmpfs) on /dev, devpts on
+ * /dev/pts (gid 5 = tty, ptys 0620, ptmx 0666), tmpfs on /dev/shm. */
+int d0_setup_mounts(d0_ctx *c);
+
+/* The basic nodes a devtmpfs would provide (console, null, zero, full,
+ * random, urandom, tty, ptmx, kmsg, hvc0), /dev/fd and /dev/std* links, and
+ * /dev/xen/NAME for every "MINOR xen/NAME" line of /proc/misc (char 10:MINOR,
+ * 0600).  `proc_misc`: host path to read instead of <root>/proc/misc. */
+int d0_setup_devices(d0_ctx *c, const char *proc_misc);
+
+/* Load modules through <root>/lib/modules/KVER/modules.dep, dependencies
+ * first, with finit_module(2).  A module already loaded (in /sys/module, or
+ * EEXIST) or built in is fine.  `required` missing or failing is a failure;
+ * `optional` missing from the index is skipped quietly and failing to load is
+ * a warning.  kver NULL: the running kernel's release. */
+int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, size_t nreq,
+                     const char *const *optional, size_t nopt);
+
+/* The modules a dom0 needs and the backends it uses when present. */
+extern const char *const d0_setup_xen_modules[];
+extern const size_t d0_setup_xen_modules_n;
+extern const char *const d0_setup_xen_optional[];
+extern const size_t d0_setup_xen_optional_n;
+
+/* xenfs on /proc/xen, then check that /proc/xen/capabilities says
+ * control_d (we are the dom0). */
+int d0_setup_xenfs(d0_ctx *c);
+
+#endif
