@@ -1,0 +1,98 @@
+/* mkdom0 resolve: show (and optionally download and lock) the package set
+ * a spec resolves to, without building anything. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "resolve.h"
+#include "spec.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: mkdom0 resolve [SPEC] [--download] [--lock FILE] [--cache DIR]\n"
+               "                      [--priority REPO=N]...\n\n"
+               "Fetch and verify the spec's repositories, resolve its packages and print\n"
+               "them: package, version, repository, size, why.  Without SPEC, the embedded\n"
+               "default spec.\n\n"
+               "  --download        also fetch every .deb into the cache (verified)\n"
+               "  --lock FILE       write the lock file (name, version, repository, size, SHA256)\n"
+               "  --cache DIR       cache directory (default: $MKDOM0_CACHE or ~/.cache/mkdom0)\n"
+               "  --priority R=N    repository priority (default 500); higher wins over newer\n"
+               "                    versions elsewhere, as with apt pinning\n");
+}
+
+static void print_table(const md_resolve *res)
+{
+    size_t w[3] = { 7, 7, 10 };
+    for (size_t i = 0; i < md_resolve_count(res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(res, i);
+        size_t l[3] = { strlen(p->name), strlen(p->version), strlen(md_repo_name(p->repo)) };
+        for (int k = 0; k < 3; k++)
+            if (l[k] > w[k])
+                w[k] = l[k];
+    }
+    printf("%-*s  %-*s  %-*s  %10s  %s\n", (int)w[0], "PACKAGE", (int)w[1], "VERSION", (int)w[2],
+           "REPOSITORY", "SIZE", "WHY");
+    for (size_t i = 0; i < md_resolve_count(res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(res, i);
+        printf("%-*s  %-*s  %-*s  %10llu  %s\n", (int)w[0], p->name, (int)w[1], p->version, (int)w[2],
+               md_repo_name(p->repo), (unsigned long long)p->size, md_resolve_why(res, i));
+    }
+    for (size_t i = 0; i < md_resolve_skipped_count(res); i++)
+        printf("%s\n", md_resolve_skipped(res, i));
+    printf("%zu packages, %llu bytes to download, %llu KiB installed\n", md_resolve_count(res),
+           (unsigned long long)md_resolve_total_size(res), (unsigned long long)md_resolve_total_installed(res));
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "download", no_argument, NULL, 'd' },
+        { "lock", required_argument, NULL, 'l' },
+        { "cache", required_argument, NULL, 'c' },
+        { "priority", required_argument, NULL, 'p' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    bool download = false;
+    const char *lock = NULL, *cache = NULL;
+    md_strv prios = { 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "dl:c:p:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': download = true; break;
+        case 'l': lock = optarg; break;
+        case 'c': cache = optarg; break;
+        case 'p': md_strv_push(&prios, optarg); break;
+        case 'h': usage(stdout); md_strv_free(&prios); return MD_EXIT_OK;
+        default: usage(stderr); md_strv_free(&prios); return MD_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        usage(stderr);
+        md_strv_free(&prios);
+        return MD_EXIT_USAGE;
+    }
+    md_err err = MD_ERR_INIT;
+    md_spec *spec = md_spec_load(optind < argc ? argv[optind] : NULL, &err);
+    md_resolve *res = spec ? md_resolve_spec(spec, cache, (const char *const *)prios.v, &err) : NULL;
+    int rc = res ? 0 : -1;
+    if (rc == 0 && download)
+        rc = md_resolve_download(res, cache, NULL, &err);
+    if (rc == 0 && lock)
+        rc = md_resolve_write_lock(res, lock, &err);
+    if (rc == 0)
+        print_table(res);
+    else
+        fprintf(stderr, "mkdom0 resolve: %s\n", err.msg);
+    md_resolve_free(res);
+    md_spec_free(spec);
+    md_strv_free(&prios);
+    return rc == 0 ? MD_EXIT_OK : MD_EXIT_FAIL;
+}
+
+const struct md_app md_app_resolve = {
+    "resolve", "resolve the spec's packages (table, --download, --lock)", run,
+};
