@@ -1,0 +1,275 @@
+#include <stdlib.h>
+#include "bootcfg.h"
+#include "util.h"
+#include "lint.h"
+#include "t.h"
+
+static uint64_t mem_ok(const char *s)
+{
+    md_err err = MD_ERR_INIT;
+    uint64_t m = 0;
+    if (md_bootcfg_parse_mem(s, &m, &err) < 0) {
+        fprintf(stderr, "unexpected error for '%s': %s\n", s, err.msg);
+        return 0;
+    }
+    return m;
+}
+
+static void mem_bad(const char *s, const char *needle)
+{
+    md_err err = MD_ERR_INIT;
+    uint64_t m = 77;
+    CHECK(md_bootcfg_parse_mem(s, &m, &err) == -1);
+    CHECK_ERR(&err, needle);
+    CHECK(m == 77);
+}
+
+static void test_mem(void)
+{
+    CHECK(mem_ok("4096M") == 4096);
+    CHECK(mem_ok("4G") == 4096);
+    CHECK(mem_ok("4g") == 4096);
+    CHECK(mem_ok("4GiB") == 4096);
+    CHECK(mem_ok("512MB") == 512);
+    CHECK(mem_ok("1048576K") == 1024);
+    CHECK(mem_ok("1T") == 1048576);
+    CHECK(mem_ok("128M") == 128);
+    mem_bad("4096", "no unit");
+    mem_bad("4096M,max:4096M", "max:");
+    mem_bad("max:4G", "max:");
+    mem_bad("", "empty");
+    mem_bad("lots", "not a size");
+    mem_bad("-1G", "not a size");
+    mem_bad("4X", "unknown unit");
+    mem_bad("4Gx", "unexpected");
+    mem_bad("1536K", "whole number of MiB");
+    mem_bad("0M", "zero");
+    mem_bad("64M", "too small");
+    mem_bad("100T", "64 TiB");
+    mem_bad("99999999999999999999999G", "too large");
+    mem_bad("18014398509481984G", "64 TiB"); /* would overflow when shifted */
+}
+
+static void test_make_and_grub(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    c.dom0_mem_mib = 4096;
+    c.xen_extra = "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024";
+    c.linux_extra = "console=hvc0 loglevel=4";
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    CHECK_STR(e->xen_args, "dom0_mem=4096M,max:4096M gnttab_max_frames=256 "
+                           "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1");
+    /* console=hvc0 exactly once, and last (trap 1). */
+    CHECK_STR(e->kernel_args, "rdinit=/sbin/init console=ttyS0,115200 loglevel=4 console=hvc0");
+    CHECK_STR(e->xen, "/xen.gz");
+    CHECK_STR(e->rootfs, "/rootfs.cpio.gz");
+    char *g = md_bootcfg_grub_cfg(e);
+    CHECK(strstr(g, "\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M ") != NULL);
+    CHECK(strstr(g, "\tmodule2 /vmlinuz rdinit=/sbin/init console=ttyS0,115200 loglevel=4 console=hvc0\n") != NULL);
+    CHECK(strstr(g, "\tmodule2 --nounzip /rootfs.cpio.gz\n") != NULL);
+    CHECK(strstr(g, "serial --unit=0 --speed=115200\n") != NULL);
+    CHECK(strstr(g, "menuentry 'mkdom0 Xen dom0' {") != NULL);
+
+    /* Round trip: what we write, we read back identically. */
+    md_bootcfg_entry *r = md_bootcfg_parse_grub(g, "grub.cfg", &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->xen, e->xen);
+        CHECK_STR(r->xen_args, e->xen_args);
+        CHECK_STR(r->kernel, e->kernel);
+        CHECK_STR(r->kernel_args, e->kernel_args);
+        CHECK_STR(r->rootfs, e->rootfs);
+        CHECK_STR(r->title, e->title);
+        CHECK(r->serial_port == 1 && r->serial_baud == 115200 && r->timeout == 3);
+        uint64_t m = 0;
+        CHECK(md_bootcfg_dom0_mem(r, &m, &err) == 0 && m == 4096);
+        md_bootcfg_set_dom0_mem(r, 1024);
+        CHECK_STR(r->xen_args, "dom0_mem=1024M,max:1024M gnttab_max_frames=256 "
+                               "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1");
+        /* QEMU multiboot form: commas doubled inside the module list only. */
+        char *ini = md_bootcfg_qemu_initrd(r, "/tmp/x/vmlinuz", "/tmp/x/rootfs.cpio.gz");
+        CHECK_STR(ini, "/tmp/x/vmlinuz rdinit=/sbin/init console=ttyS0,,115200 loglevel=4 "
+                       "console=hvc0,/tmp/x/rootfs.cpio.gz");
+        free(ini);
+        md_bootcfg_entry_free(r);
+    }
+    free(g);
+    md_bootcfg_entry_free(e);
+
+    /* Extra arguments override the grant-table defaults in place, once. */
+    md_bootcfg c3 = MD_BOOTCFG_DEFAULTS;
+    c3.dom0_mem_mib = 1024;
+    c3.xen_extra = "loglvl=all gnttab_max_frames=512";
+    e = md_bootcfg_make(&c3, &err);
+    CHECK(e && !strcmp(e->xen_args, "dom0_mem=1024M,max:1024M gnttab_max_frames=512 "
+                       "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1 loglvl=all"));
+    md_bootcfg_entry_free(e);
+
+    /* Serial on com2 at 57600, a prefix and a zstd rootfs. */
+    md_bootcfg c2 = MD_BOOTCFG_DEFAULTS;
+    c2.dom0_mem_mib = 2048;
+    c2.serial_port = 2;
+    c2.serial_baud = 57600;
+    c2.file_prefix = "/boot/mkdom0";
+    c2.rootfs_name = "rootfs.cpio.zst";
+    c2.title = "dom0 test";
+    e = md_bootcfg_make(&c2, &err);
+    CHECK(e != NULL);
+    if (e) {
+        CHECK_STR(e->xen_args, "dom0_mem=2048M,max:2048M gnttab_max_frames=256 "
+                               "gnttab_max_maptrack_frames=1024 com2=57600,8n1 console=com2");
+        CHECK_STR(e->kernel_args, "rdinit=/sbin/init console=ttyS1,57600 console=hvc0");
+        CHECK_STR(e->rootfs, "/boot/mkdom0/rootfs.cpio.zst");
+        g = md_bootcfg_grub_cfg(e);
+        CHECK(strstr(g, "serial --unit=1 --speed=57600") != NULL);
+        md_bootcfg_entry *r2 = md_bootcfg_parse_grub(g, "g2", &err);
+        CHECK(r2 && r2->serial_port == 2 && r2->serial_baud == 57600);
+        CHECK(r2 && !strcmp(r2->title, "dom0 test"));
+        md_bootcfg_entry_free(r2);
+        free(g);
+        md_bootcfg_entry_free(e);
+    }
+}
+
+static void make_bad(md_bootcfg c, const char *needle)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, needle);
+    md_bootcfg_entry_free(e);
+}
+
+static void test_make_refuses(void)
+{
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    make_bad(c, "no dom0 memory");
+    c.dom0_mem_mib = 1024;
+    c.xen_extra = "dom0_mem=4G";
+    make_bad(c, "trap 4");
+    c.xen_extra = "loglvl=all;reboot";
+    make_bad(c, "';'");
+    c.xen_extra = NULL;
+    c.linux_extra = "rdinit=/init";
+    make_bad(c, "rdinit");
+    c.linux_extra = "foo=$bar";
+    make_bad(c, "'$'");
+    c.linux_extra = "a\nb";
+    make_bad(c, "control character");
+    c.linux_extra = NULL;
+    c.title = "it's";
+    make_bad(c, "title");
+    c.title = NULL;
+    c.serial_baud = 12345;
+    make_bad(c, "standard UART");
+    c.serial_baud = 0;
+    c.serial_port = 9;
+    make_bad(c, "com9");
+    c.serial_port = 1;
+    c.rootfs_name = "a/b";
+    make_bad(c, "plain file name");
+}
+
+static void test_parse(void)
+{
+    md_err err = MD_ERR_INIT;
+    /* A hand-written config: first entry is not Xen, quotes, tabs. */
+    const char *cfg =
+        "set timeout=5\n"
+        "menuentry \"Linux\" { linux /vmlinuz root=/dev/sda1\n}\n"
+        "menuentry 'Xen dom0' --class xen {\n"
+        "    multiboot2 /boot/xen.gz dom0_mem=2G,max:2G   console=com1 com1=115200,8n1\n"
+        "\tmodule2 /boot/vmlinuz console=hvc0 'quiet'\n"
+        "    module2 --nounzip /boot/initrd.gz\n"
+        "}\n"
+        "menuentry 'other' { multiboot2 /other.gz\n}\n";
+    md_bootcfg_entry *e = md_bootcfg_parse_grub(cfg, "h.cfg", &err);
+    CHECK(e != NULL);
+    if (e) {
+        CHECK_STR(e->title, "Xen dom0");
+        CHECK_STR(e->xen, "/boot/xen.gz");
+        CHECK_STR(e->xen_args, "dom0_mem=2G,max:2G console=com1 com1=115200,8n1");
+        CHECK_STR(e->kernel_args, "console=hvc0 quiet");
+        CHECK_STR(e->rootfs, "/boot/initrd.gz");
+        CHECK(e->timeout == 5);
+        uint64_t m = 0;
+        CHECK(md_bootcfg_dom0_mem(e, &m, &err) == 0 && m == 2048);
+        free(e->xen_args);
+        e->xen_args = md_xstrdup("console=com1 dom0_mem=4096M");
+        CHECK(md_bootcfg_dom0_mem(e, &m, &err) == -1);
+        CHECK_ERR(&err, "without max:");
+        md_err_clear(&err);
+        free(e->xen_args);
+        e->xen_args = md_xstrdup("console=com1");
+        CHECK(md_bootcfg_dom0_mem(e, &m, &err) == -1);
+        CHECK_ERR(&err, "no dom0_mem=");
+        md_err_clear(&err);
+        md_bootcfg_set_dom0_mem(e, 512);
+        CHECK_STR(e->xen_args, "dom0_mem=512M,max:512M console=com1");
+        md_bootcfg_entry_free(e);
+    }
+
+    e = md_bootcfg_parse_grub("menuentry 'a' {\n linux /vmlinuz\n}\n", "nox.cfg", &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, "nox.cfg: no menuentry with multiboot2");
+    md_err_clear(&err);
+    e = md_bootcfg_parse_grub("menuentry 'a' {\n multiboot2 /xen.gz\n module2 /vmlinuz\n "
+                              "module2 /rootfs.cpio.gz\n}\n", "nz.cfg", &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, "nz.cfg:4: the rootfs module '/rootfs.cpio.gz' lacks --nounzip");
+    md_err_clear(&err);
+    e = md_bootcfg_parse_grub("menuentry 'a' {\n multiboot2 /xen.gz\n}\n", "nk.cfg", &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, "nk.cfg:2: the Xen entry has no module2");
+    md_err_clear(&err);
+    e = md_bootcfg_parse_grub("", "empty.cfg", &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, "empty.cfg");
+}
+
+static void test_escape(void)
+{
+    char *s = md_bootcfg_qemu_escape("a,b,,c");
+    CHECK_STR(s, "a,,b,,,,c");
+    free(s);
+    s = md_bootcfg_qemu_escape("");
+    CHECK_STR(s, "");
+    free(s);
+}
+
+/* The project's own linter finds nothing wrong with what we generate. */
+static void test_lint_clean(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    c.dom0_mem_mib = 4096;
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    char *g = md_bootcfg_grub_cfg(e);
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, "grub.cfg", g, strlen(g), NULL);
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    CHECK(md_lint_count_sev(l, MD_LINT_WARNING) == 0);
+    if (md_lint_count(l))
+        md_lint_print(l, stderr);
+    md_lint_free(l);
+    free(g);
+    md_bootcfg_entry_free(e);
+}
+
+int main(void)
+{
+    test_lint_clean();
+    test_mem();
+    test_make_and_grub();
+    test_make_refuses();
+    test_parse();
+    test_escape();
+    return t_done("test_bootcfg");
+}
