@@ -1,0 +1,127 @@
+/* mkdom0 lint — find the design's five traps in existing configs and images. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "lint.h"
+
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: mkdom0 lint [--strict] [--xen XEN.GZ] [INPUT...]\n"
+"       mkdom0 lint [--grub FILE] [--inittab FILE] [--rootfs PATH] [--xen FILE]\n"
+"\n"
+"Check boot configs and root filesystems for the five traps that make a\n"
+"RAM-resident Xen dom0 fail.  INPUTs are recognized by name and content:\n"
+"  grub.cfg        any GRUB config with multiboot2/module2 (or multiboot/module)\n"
+"  inittab         busybox or sysvinit format\n"
+"  rootfs          cpio archive (gzip, xz, zstd or none; concatenated initramfs\n"
+"                  segments too), tar archive, or a directory\n"
+"  xen*.gz         the hypervisor, for trap 2\n"
+"  OUTPUT DIR      an mkdom0 output directory (grub.cfg, rootfs.cpio.gz, xen.gz):\n"
+"                  all of the above together\n"
+"A GRUB config is checked against the rootfs given with it (or the one its entry\n"
+"loads, found next to it); a rootfs against the hypervisor given with it (or a\n"
+"xen*.gz next to it).\n"
+"\n"
+"The traps:\n"
+"  1 console   dom0 needs console=hvc0 (last) plus ttyS0/tty0 for printk, and a\n"
+"              getty on hvc0; otherwise the box looks frozen while it is up.\n"
+"  2 toolstack libxenctrl must come from the hypervisor's Xen release.\n"
+"  3 devices   something must create /dev/xen/* (devtmpfs, mdev, udev or\n"
+"              xen-dom0-setup); misc major 10, dynamic minors, mode 0600.\n"
+"  4 dom0_mem  always dom0_mem=X,max:X on the Xen line (plus gnttab_max_frames).\n"
+"  5 modules   module files, modules.dep and every depends= must agree, and the\n"
+"              Xen modules (xen-evtchn, xen-gntdev, xen-gntalloc, xen-privcmd,\n"
+"              xenfs) must be there or built in.\n"
+"Also checked: --nounzip on the rootfs module, rdinit= when there is no /init.\n"
+"\n"
+"Options:\n"
+"  --grub FILE     treat FILE as a GRUB config\n"
+"  --inittab FILE  treat FILE as an inittab\n"
+"  --rootfs PATH   treat PATH as a root filesystem (archive or directory)\n"
+"  --xen FILE      the hypervisor image (xen.gz) for trap 2\n"
+"  --strict        warnings fail too\n"
+"  -h, --help      this text\n"
+"\n"
+"Output: FILE:LINE: error|warning|note: [trapN] message (and the fix).\n"
+"Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage\n"
+"error or an input that cannot be read.\n", f);
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "grub", required_argument, NULL, 'g' },
+        { "inittab", required_argument, NULL, 'i' },
+        { "rootfs", required_argument, NULL, 'r' },
+        { "xen", required_argument, NULL, 'x' },
+        { "strict", no_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    md_lint_kind *kinds = calloc((size_t)argc + 1, sizeof *kinds);
+    if (!paths || !kinds) {
+        free(paths);
+        free(kinds);
+        return MD_EXIT_FAIL;
+    }
+    size_t n = 0;
+    bool strict = false;
+    int c, status = MD_EXIT_OK;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'g': paths[n] = optarg; kinds[n++] = MD_LINT_GRUB; break;
+        case 'i': paths[n] = optarg; kinds[n++] = MD_LINT_INITTAB; break;
+        case 'r': paths[n] = optarg; kinds[n++] = MD_LINT_ROOTFS; break;
+        case 'x': paths[n] = optarg; kinds[n++] = MD_LINT_XEN; break;
+        case 's': strict = true; break;
+        case 'h':
+            usage(stdout);
+            goto out;
+        default:
+            fputs("Run 'mkdom0 lint --help' for usage.\n", stderr);
+            status = MD_EXIT_USAGE;
+            goto out;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        paths[n] = argv[i];
+        kinds[n++] = MD_LINT_AUTO;
+    }
+    if (!n) {
+        fputs("mkdom0 lint: nothing to check: give a grub.cfg, inittab, rootfs or output "
+              "directory\n", stderr);
+        usage(stderr);
+        status = MD_EXIT_USAGE;
+        goto out;
+    }
+    md_lint *l = md_lint_new();
+    md_err err = MD_ERR_INIT;
+    int r = md_lint_inputs(l, paths, kinds, n, &err);
+    fflush(stderr);
+    md_lint_print(l, stdout);
+    fflush(stdout);
+    size_t ne = md_lint_count_sev(l, MD_LINT_ERROR), nw = md_lint_count_sev(l, MD_LINT_WARNING);
+    if (ne || nw)
+        fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s",
+                nw, nw == 1 ? "" : "s");
+    if (r < 0) {
+        fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
+        status = MD_EXIT_USAGE;
+    } else if (ne || (strict && nw)) {
+        status = MD_EXIT_FAIL;
+    }
+    md_lint_free(l);
+out:
+    free(paths);
+    free(kinds);
+    return status;
+}
+
+const struct md_app md_app_lint = {
+    "lint", "find the five traps in existing grub.cfg, inittab and rootfs images", run,
+};
