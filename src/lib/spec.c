@@ -11,6 +11,7 @@
 struct repo {
     char *name, *url, *suite, *arch, *keyring;
     md_strv components;
+    int priority;
     md_spec_repo view; /* filled once parsing is complete */
 };
 
@@ -200,6 +201,13 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
         return set_list(&r->components, v), 1;
     if (!strcmp(k, "Architecture"))
         return set_str(&r->arch, v), 1;
+    if (!strcmp(k, "Priority")) {
+        long long x;
+        if (!parse_int(s, k, v, 1, 100000, &x))
+            return 0;
+        r->priority = (int)x;
+        return 1;
+    }
     if (!strcmp(k, "Keyring")) {
         free(r->keyring);
         r->keyring = *v ? abs_path(s, v) : NULL;
@@ -369,7 +377,8 @@ static int validate(md_spec *s)
             md_strv_push(&r->components, "main");
         if (!r->arch)
             r->arch = md_xstrdup("amd64");
-        r->view = (md_spec_repo){ r->name, r->url, r->suite, &r->components, r->arch, r->keyring };
+        r->view = (md_spec_repo){ r->name, r->url, r->suite, &r->components, r->arch, r->keyring,
+                                  r->priority };
     }
     for (size_t i = 0; i < s->npins; i++) {
         bool found = false;

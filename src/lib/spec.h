@@ -3,7 +3,7 @@
  *
  * Format (see mkdom0(1) and docs/spec.md):
  *   [Image]  Name Base Compression CompressionLevel SourceDateEpoch
- *   [Repository NAME]  URL Suite Components Architecture Keyring
+ *   [Repository NAME]  URL Suite Components Architecture Keyring Priority
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
  *   [Modules]  Include
@@ -37,6 +37,7 @@ typedef struct md_spec_repo {
     const md_strv *components;
     const char *arch;
     const char *keyring;    /* absolute path */
+    int priority;           /* 0: default; higher wins over newer versions elsewhere */
 } md_spec_repo;
 
 typedef struct md_spec_copy {
