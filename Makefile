@@ -13,6 +13,8 @@ SAN     ?=
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SAN) -Isrc/lib $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
 DESTDIR ?=
+# Quiet by default; `make V=1` shows the commands.
+Q = $(if $(V),,@)
 PREFIX  ?= /usr/local
 
 LIB_SRC  = $(wildcard src/lib/*.c)
@@ -32,25 +34,29 @@ all: $(BUILD)/mkdom0 $(DOM0_BIN)
 
 $(BUILD)/%.o: %.c $(wildcard src/lib/*.h src/dom0/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libmkdom0.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/mkdom0: $(CLI_OBJ) $(BUILD)/libmkdom0.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmkdom0.a $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmkdom0.a $(LDLIBS)
 
 # The dom0 helpers run in an image with no shared libraries of ours: static,
 # no sanitizers, no pkg-config libraries.
 DOM0_CFLAGS = $(CSTD) $(WARN) -Os -static -Isrc/dom0
 $(BUILD)/dom0/%: src/dom0/%-main.c $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(DOM0_CFLAGS) -o $@ $< $(DOM0_LIBSRC)
+	@$(if $(Q),echo "  STATIC  $@")
+	$(Q)$(CC) $(DOM0_CFLAGS) -o $@ $< $(DOM0_LIBSRC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(wildcard src/lib/*.h src/dom0/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc/dom0 -Itests/unit -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -Isrc/dom0 -Itests/unit -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
