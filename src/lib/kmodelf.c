@@ -194,6 +194,27 @@ static size_t symtab_exports(const elf *e, const char *prefix, md_strv *out)
     return n;
 }
 
+/* Undefined symbols (st_shndx == SHN_UNDEF), skipping the null entry. */
+static void symtab_undefined(const elf *e, md_strv *out)
+{
+    sect st;
+    if (elf_find(e, ".symtab", &st) < 0 || st.link >= e->shnum || st.size % 24)
+        return;
+    sect strs = elf_sect(e, st.link);
+    if (!in_bounds(e, strs.off, strs.size))
+        return;
+    for (uint64_t off = 24; off < st.size; off += 24) {
+        const unsigned char *sym = e->d + st.off + off;
+        uint32_t nm = (uint32_t)rd(sym, 4);
+        if (rd(sym + 6, 2) != 0 || nm >= strs.size)
+            continue;
+        const char *s = (const char *)e->d + strs.off + nm;
+        size_t max = strs.size - nm, sl = strnlen(s, max);
+        if (sl && sl < max)
+            md_strv_push(out, s);
+    }
+}
+
 static int parse_elf(const char *name, const unsigned char *d, size_t len, md_kmodinfo *out,
                      md_err *err)
 {
@@ -212,6 +233,7 @@ static int parse_elf(const char *name, const unsigned char *d, size_t len, md_km
         if (elf_find(&e, "__ksymtab_strings", &ks) == 0)
             push_strings(&out->symbols, e.d + ks.off, ks.size);
     }
+    symtab_undefined(&e, &out->needs);
     return 0;
 }
 
@@ -239,6 +261,7 @@ void md_kmodinfo_free(md_kmodinfo *mi)
 {
     md_strv_free(&mi->info);
     md_strv_free(&mi->symbols);
+    md_strv_free(&mi->needs);
 }
 
 const char *md_kmodinfo_get(const md_kmodinfo *mi, const char *key)

@@ -16,6 +16,7 @@
 typedef struct md_kmodinfo {
     md_strv info;    /* "key=value" strings in .modinfo order (alias=, depends=, ...) */
     md_strv symbols; /* exported symbols, as depmod lists them in modules.symbols */
+    md_strv needs;   /* undefined symbols in .symtab order (what depmod resolves) */
 } md_kmodinfo;
 
 /* Parse a module; compressed data (xz, zstd, gzip — recognized by magic) is

@@ -811,12 +811,26 @@ typedef struct outfile {
 
 enum { OUT_MAX = 12 };
 
+typedef struct sym_ref {
+    const char *sym;
+    size_t pos;
+} sym_ref;
+
+static int cmp_sym_ref(const void *a, const void *b)
+{
+    const sym_ref *x = a, *y = b;
+    int c = strcmp(x->sym, y->sym);
+    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
 typedef struct graph {
     mod **km;        /* kept modules in depmod's order (modules.order) */
     size_t nk;
     size_t **deps;   /* direct deps, as positions in km */
     size_t *ndeps;
     size_t *sortidx; /* topological position (depmod's dep_sort_idx) */
+    sym_ref *syms;   /* exports of the kept modules, sorted by name */
+    size_t nsyms;
 } graph;
 
 static int cmp_depmod_order(const void *a, const void *b)
@@ -836,7 +850,44 @@ static void graph_free(graph *g)
     free(g->deps);
     free(g->ndeps);
     free(g->sortidx);
+    free(g->syms);
     free(g->km);
+}
+
+static void graph_symbols(graph *g)
+{
+    size_t ns = 0;
+    for (size_t i = 0; i < g->nk; i++)
+        ns += g->km[i]->mi.symbols.n;
+    g->syms = md_xmalloc((ns ? ns : 1) * sizeof(sym_ref));
+    ns = 0;
+    for (size_t i = 0; i < g->nk; i++)
+        for (size_t k = 0; k < g->km[i]->mi.symbols.n; k++)
+            g->syms[ns++] = (sym_ref){ g->km[i]->mi.symbols.v[k], i };
+    qsort(g->syms, ns, sizeof(sym_ref), cmp_sym_ref);
+    g->nsyms = ns;
+}
+
+static long sym_owner(const graph *g, const char *sym)
+{
+    size_t lo = 0, hi = g->nsyms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(g->syms[mid].sym, sym) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->nsyms && strcmp(g->syms[lo].sym, sym) == 0 ? (long)g->syms[lo].pos : -1;
+}
+
+static void add_dep(graph *g, size_t i, size_t p, size_t *users)
+{
+    for (size_t k = 0; k < g->ndeps[i]; k++)
+        if (g->deps[i][k] == p)
+            return;
+    g->deps[i][g->ndeps[i]++] = p;
+    users[p]++;
 }
 
 static int graph_build(const md_modules *md, graph *g, md_err *err)
@@ -853,27 +904,34 @@ static int graph_build(const md_modules *md, graph *g, md_err *err)
     g->ndeps = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
     g->sortidx = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
     size_t *users = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
+    graph_symbols(g);
     for (size_t i = 0; i < g->nk; i++) {
         const char *dl = md_kmodinfo_get(&g->km[i]->mi, "depends");
         md_strv names = { 0 };
         if (dl)
             md_strv_split(&names, dl, true);
-        g->deps[i] = md_xcalloc(names.n ? names.n : 1, sizeof(size_t));
+        long *want = md_xcalloc(names.n ? names.n : 1, sizeof(long));
         for (size_t j = 0; j < names.n; j++) {
             char *norm = md_modules_normalize(names.v[j]);
             mod *d = find_mod(md, norm);
             free(norm);
-            long p = d && d->kept ? d->pos : -1;
-            if (p < 0)
-                continue; /* built in */
-            bool dup = false;
-            for (size_t k = 0; k < g->ndeps[i]; k++)
-                dup |= g->deps[i][k] == (size_t)p;
-            if (!dup) {
-                g->deps[i][g->ndeps[i]++] = (size_t)p;
-                users[p]++;
-            }
+            want[j] = d && d->kept ? d->pos : -1; /* -1: built in */
         }
+        g->deps[i] = md_xcalloc(names.n ? names.n : 1, sizeof(size_t));
+        /* The set is depends=; the order is that of the first undefined
+         * symbol each one resolves, which is how depmod orders them (and
+         * what its topological sort, and so the line order, depends on). */
+        const md_strv *needs = &g->km[i]->mi.needs;
+        for (size_t k = 0; k < needs->n; k++) {
+            long p = sym_owner(g, needs->v[k]);
+            for (size_t j = 0; p >= 0 && j < names.n; j++)
+                if (want[j] == p)
+                    add_dep(g, i, (size_t)p, users);
+        }
+        for (size_t j = 0; j < names.n; j++)
+            if (want[j] >= 0)
+                add_dep(g, i, (size_t)want[j], users);
+        free(want);
         md_strv_free(&names);
     }
     /* depmod's Kahn sort: modules nobody uses first, LIFO stack. */
@@ -929,18 +987,6 @@ static size_t all_deps(const graph *g, size_t i, size_t *out, bool *seen)
             out[b - 1] = tmp;
         }
     return n;
-}
-
-typedef struct sym_ref {
-    const char *sym;
-    size_t pos;
-} sym_ref;
-
-static int cmp_sym_ref(const void *a, const void *b)
-{
-    const sym_ref *x = a, *y = b;
-    int c = strcmp(x->sym, y->sym);
-    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
 }
 
 static void add_out(outfile *out, size_t *nout, const char *name, char *data, size_t len)
@@ -999,7 +1045,6 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
          *df = open_memstream(&dt, &dlen);
     fputs("# Aliases extracted from modules themselves.\n", af);
     fputs("# Soft dependencies extracted from modules themselves.\n", sf);
-    fputs("# Device nodes to trigger on-demand module loading.\n", df);
     md_kmodidx *x = md_kmodidx_new();
     int rc = 0;
     for (size_t i = 0; i < g->nk && rc == 0; i++) {
@@ -1029,8 +1074,11 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
                     type = 'b', major = ma, minor = mi;
             }
         }
-        if (devname && type)
+        if (devname && type) {
+            if (ftell(df) == 0) /* depmod: the header only above a first entry */
+                fputs("# Device nodes to trigger on-demand module loading.\n", df);
             fprintf(df, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
+        }
     }
     fclose(af);
     fclose(sf);
@@ -1048,15 +1096,8 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
 
 static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err)
 {
-    size_t ns = 0;
-    for (size_t i = 0; i < g->nk; i++)
-        ns += g->km[i]->mi.symbols.n;
-    sym_ref *refs = md_xmalloc((ns ? ns : 1) * sizeof(sym_ref));
-    ns = 0;
-    for (size_t i = 0; i < g->nk; i++)
-        for (size_t k = 0; k < g->km[i]->mi.symbols.n; k++)
-            refs[ns++] = (sym_ref){ g->km[i]->mi.symbols.v[k], i };
-    qsort(refs, ns, sizeof(sym_ref), cmp_sym_ref);
+    const sym_ref *refs = g->syms;
+    size_t ns = g->nsyms;
     char *txt;
     size_t tlen;
     FILE *f = open_memstream(&txt, &tlen);
@@ -1073,7 +1114,6 @@ static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err
         free(key);
     }
     fclose(f);
-    free(refs);
     add_out(out, nout, "modules.symbols", txt, tlen);
     if (rc < 0) {
         md_kmodidx_free(x);
