@@ -171,7 +171,7 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, boo
         return 0;
     }
     if (access(final, F_OK) == 0) {
-        md_note("%s: cached copy does not match the index, fetching it again", final);
+        md_note("%s/%s: cached copy does not match the index, fetching it again", dir, it->name);
         unlink(final);
     }
     char *tmp = md_xasprintf("%s/" TMP_PREFIX "%s.%ld", dir, it->name, (long)getpid());

@@ -22,7 +22,7 @@ typedef struct provider {
 
 typedef struct constraint {
     md_debver_op op;
-    const char *version;
+    char *version; /* owned: the relation it came from is short-lived */
 } constraint;
 
 /* Everything known about one name, real or virtual. */
@@ -139,7 +139,16 @@ static void add_constraint(constraint **v, size_t *n, md_debver_op op, const cha
         if ((*v)[i].op == op && !strcmp((*v)[i].version, version))
             return;
     *v = md_xrealloc(*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = (constraint){ op, version };
+    (*v)[(*n)++] = (constraint){ op, md_xstrdup(version) };
+}
+
+static void free_constraints(constraint **v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i].version);
+    free(*v);
+    *v = NULL;
+    *n = 0;
 }
 
 static int index_repos(md_resolve *r, md_err *err)
@@ -503,9 +512,7 @@ static void reset_pass(md_resolve *r)
     r->nsel = 0;
     for (size_t i = 0; i < r->nnames; i++) {
         r->names[i].selected = -1;
-        free(r->names[i].seen);
-        r->names[i].seen = NULL;
-        r->names[i].nseen = 0;
+        free_constraints(&r->names[i].seen, &r->names[i].nseen);
     }
     md_strv_free(&r->skipped);
     r->restart = false;
@@ -601,7 +608,7 @@ void md_resolve_free(md_resolve *r)
     for (size_t i = 0; i < r->nnames; i++) {
         free(r->names[i].real);
         free(r->names[i].prov);
-        free(r->names[i].hints);
+        free_constraints(&r->names[i].hints, &r->names[i].nhints);
     }
     free(r->names);
     free(r->ht);

@@ -1,0 +1,322 @@
+#include <stdlib.h>
+#include <unistd.h>
+#include "resolve.h"
+#include "util.h"
+#include "t.h"
+
+#define SHA "2222222222222222222222222222222222222222222222222222222222222222"
+#define PKG(name, ver, extra) \
+    "Package: " name "\nVersion: " ver "\nArchitecture: amd64\n" extra \
+    "Filename: pool/" name "_" ver ".deb\nSize: 10\nInstalled-Size: 2\nSHA256: " SHA "\n\n"
+
+static const char main_idx[] =
+    PKG("app", "1.0", "Depends: libfoo (>= 1.0), mta | postfix, python3:any, loop-a\n")
+    PKG("libfoo", "1.0", "")
+    PKG("libfoo", "2.0", "Pre-Depends: libc6\n")
+    PKG("libc6", "2.36", "")
+    PKG("exim", "4.96", "Provides: mta, mail-transport-agent\nPriority: standard\n")
+    PKG("postfix", "3.7", "Provides: mta\nPriority: optional\n")
+    PKG("python3", "3.11", "")
+    PKG("loop-a", "1", "Depends: loop-b\n")
+    PKG("loop-b", "1", "Depends: loop-a (>= 1), loop-c\n")
+    PKG("loop-c", "1", "Depends: loop-a\n")
+    PKG("vuser", "1", "Depends: virt (>= 2)\n")
+    PKG("p0", "1", "Provides: virt\n")
+    PKG("p1", "1", "Provides: virt (= 2)\n")
+    PKG("chain-top", "1", "Depends: chain-mid (= 1.0)\n")
+    PKG("chain-mid", "1.0", "Depends: libfoo (>= 9)\n")
+    PKG("chain-mid", "2.0", "")
+    PKG("c-top", "1", "Depends: libbar, c2\n")
+    PKG("c2", "1", "Depends: libbar (<< 2)\n")
+    PKG("libbar", "1.0", "")
+    PKG("libbar", "2.0", "")
+    PKG("alt", "1", "Depends: missing1 | libc6 | exim, libc6 | postfix\n")
+    PKG("wants-ex", "1", "Depends: debconf (>= 0.5) | debconf-2.0, mailer\n")
+    PKG("debconf", "1.5", "Provides: debconf-2.0\n")
+    PKG("cdebconf", "0.2", "Provides: debconf-2.0\n")
+    PKG("mailx", "1", "Provides: mailer\n")
+    PKG("ess", "1", "Essential: yes\n")
+    PKG("bad-deps", "1", "Depends: libc6 (>= )\n")
+    PKG("anyq", "1", "Depends: libc6:any, libfoo:native, python3:amd64\n")
+    PKG("armq", "1", "Depends: libc6:arm64\n")
+    "Package: indep\nVersion: 1\nArchitecture: all\nDepends: libc6\nFilename: pool/indep.deb\nSize: 5\nSHA256: " SHA "\n";
+
+static const char next_idx[] =
+    PKG("libfoo", "3.0", "")
+    PKG("app", "2.0", "Depends: libfoo (>= 3)\n")
+    PKG("libc6", "2.41", "");
+
+static md_repo *repo(const char *name, const char *idx, int prio)
+{
+    md_err err = MD_ERR_INIT;
+    md_repo_config c = { .name = name, .url = "file:///repo", .suite = "s", .priority = prio };
+    md_repo *r = md_repo_new(&c, &err);
+    CHECK(md_repo_add_index(r, name, md_xstrdup(idx), strlen(idx), &err) == 0);
+    if (err.set)
+        fprintf(stderr, "%s\n", err.msg);
+    return r;
+}
+
+typedef struct setup {
+    md_repo *repos[2];
+    size_t n;
+} setup;
+
+static md_resolve *run(setup *s, const char *const *want, const char *const *ex,
+                       const md_resolve_pin *pins, size_t npins, bool ess, md_err *err)
+{
+    md_resolve_opts o = { s->repos, s->n, want, ex, pins, npins, ess };
+    return md_resolve_run(&o, err);
+}
+
+static int find(const md_resolve *r, const char *name)
+{
+    for (size_t i = 0; r && i < md_resolve_count(r); i++)
+        if (!strcmp(md_resolve_pkg(r, i)->name, name))
+            return (int)i;
+    return -1;
+}
+
+static const char *ver(const md_resolve *r, const char *name)
+{
+    int i = find(r, name);
+    return i < 0 ? "(absent)" : md_resolve_pkg(r, (size_t)i)->version;
+}
+
+static const char *why(const md_resolve *r, const char *name)
+{
+    int i = find(r, name);
+    return i < 0 ? "(absent)" : md_resolve_why(r, (size_t)i);
+}
+
+static bool skipped(const md_resolve *r, const char *msg)
+{
+    for (size_t i = 0; i < md_resolve_skipped_count(r); i++)
+        if (!strcmp(md_resolve_skipped(r, i), msg))
+            return true;
+    return false;
+}
+
+static void test_basic(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    const char *want[] = { "app", NULL }, *ex[] = { "python3", NULL };
+    md_resolve *r = run(one, want, ex, NULL, 0, false, &err);
+    CHECK(r != NULL);
+    if (!r) {
+        fprintf(stderr, "%s\n", err.msg);
+        return;
+    }
+    CHECK_STR(ver(r, "app"), "1.0");
+    CHECK_STR(why(r, "app"), "requested");
+    CHECK_STR(ver(r, "libfoo"), "2.0");         /* highest version */
+    CHECK_STR(why(r, "libfoo"), "dependency of app");
+    CHECK_STR(ver(r, "libc6"), "2.36");         /* through Pre-Depends */
+    CHECK_STR(why(r, "libc6"), "dependency of libfoo");
+    CHECK_STR(why(r, "exim"), "dependency of app (provides mta)"); /* Priority standard wins */
+    CHECK(find(r, "postfix") < 0);
+    CHECK(find(r, "python3") < 0);
+    CHECK(skipped(r, "skipped python3 (excluded), wanted by app"));
+    CHECK(md_resolve_skipped_count(r) == 1);
+    /* the loop resolves once */
+    CHECK(find(r, "loop-a") >= 0 && find(r, "loop-b") >= 0 && find(r, "loop-c") >= 0);
+    CHECK(md_resolve_count(r) == 7);
+    /* sorted by name */
+    for (size_t i = 1; i < md_resolve_count(r); i++)
+        CHECK(strcmp(md_resolve_pkg(r, i - 1)->name, md_resolve_pkg(r, i)->name) < 0);
+    CHECK(md_resolve_total_size(r) == 70);
+    CHECK(md_resolve_total_installed(r) == 14);
+    CHECK(md_resolve_path(r, 0) == NULL);
+
+    /* lock file */
+    char path[] = "/tmp/test_resolve.lock.XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    CHECK(md_resolve_write_lock(r, path, &err) == 0);
+    unsigned char *d;
+    size_t n;
+    CHECK(md_read_file(path, &d, &n, &err) == 0);
+    if (!err.set) {
+        d[n] = '\0';
+        CHECK(strstr((char *)d, "repository main file:///repo s\n") != NULL);
+        CHECK(strstr((char *)d, "package libfoo 2.0 amd64 main 10 " SHA "\n") != NULL);
+        CHECK(strstr((char *)d, "package app 1.0 amd64 main 10 " SHA "\npackage exim ") != NULL);
+        free(d);
+    }
+    unlink(path);
+    md_resolve_free(r);
+}
+
+static void test_versions_and_virtuals(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    /* A versioned dependency needs a versioned Provides. */
+    const char *w1[] = { "vuser", NULL };
+    md_resolve *r = run(one, w1, NULL, NULL, 0, false, &err);
+    CHECK(r && find(r, "p1") >= 0 && find(r, "p0") < 0);
+    CHECK_STR(why(r, "p1"), "dependency of vuser (provides virt)");
+    md_resolve_free(r);
+
+    /* A later constraint rules out the version picked first: learn, restart. */
+    const char *w2[] = { "c-top", NULL };
+    r = run(one, w2, NULL, NULL, 0, false, &err);
+    CHECK(r != NULL);
+    CHECK_STR(ver(r, "libbar"), "1.0");
+    md_resolve_free(r);
+
+    /* Alternatives: an already selected one is preferred, else the first
+     * satisfiable. */
+    const char *w3[] = { "alt", NULL };
+    r = run(one, w3, NULL, NULL, 0, false, &err);
+    CHECK(r && find(r, "libc6") >= 0 && find(r, "exim") < 0 && find(r, "postfix") < 0 &&
+          md_resolve_count(r) == 2);
+    md_resolve_free(r);
+    const char *w3b[] = { "postfix", "alt", NULL };
+    r = run(one, w3b, NULL, NULL, 0, false, &err);
+    CHECK(r && find(r, "exim") < 0 && md_resolve_count(r) == 3);
+    md_resolve_free(r);
+
+    /* Qualifiers: :any, :native and our own arch; arch all packages. */
+    const char *w4[] = { "anyq", "indep", NULL };
+    r = run(one, w4, NULL, NULL, 0, false, &err);
+    CHECK(r && find(r, "libc6") >= 0 && find(r, "libfoo") >= 0 && find(r, "python3") >= 0 &&
+          find(r, "indep") >= 0);
+    md_resolve_free(r);
+    const char *w5[] = { "armq", NULL };
+    md_err e5 = MD_ERR_INIT;
+    CHECK(run(one, w5, NULL, NULL, 0, false, &e5) == NULL);
+    CHECK_ERR(&e5, "armq -> libc6:arm64: no version satisfies");
+}
+
+static void test_excludes(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    /* debconf excluded: the first alternative is skipped, not replaced by
+     * another provider of debconf-2.0.  A virtual whose only provider is
+     * excluded is skipped too. */
+    const char *want[] = { "wants-ex", NULL }, *ex[] = { "debconf", "mailx", NULL };
+    md_resolve *r = run(one, want, ex, NULL, 0, false, &err);
+    CHECK(r != NULL);
+    CHECK(r && find(r, "cdebconf") < 0 && find(r, "debconf") < 0 && md_resolve_count(r) == 1);
+    CHECK(r && skipped(r, "skipped debconf (excluded), wanted by wants-ex"));
+    CHECK(r && skipped(r, "skipped mailer (excluded: provided by mailx), wanted by wants-ex"));
+    md_resolve_free(r);
+
+    const char *w2[] = { "python3", NULL }, *ex2[] = { "python3", NULL };
+    CHECK(run(one, w2, ex2, NULL, 0, false, &err) == NULL);
+    CHECK_ERR(&err, "python3 is both requested and excluded");
+}
+
+static void test_errors(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    const char *w1[] = { "chain-top", NULL };
+    CHECK(run(one, w1, NULL, NULL, 0, false, &err) == NULL);
+    CHECK_ERR(&err, "chain-top -> chain-mid (= 1.0) -> libfoo (>= 9): no version satisfies");
+    CHECK_ERR(&err, "available: 1.0 in main, 2.0 in main");
+
+    md_err e2 = MD_ERR_INIT;
+    const char *w2[] = { "nosuch", NULL };
+    CHECK(run(one, w2, NULL, NULL, 0, false, &e2) == NULL);
+    CHECK_ERR(&e2, "nosuch: no such package in any repository");
+
+    md_err e3 = MD_ERR_INIT;
+    const char *w3[] = { "bad-deps", NULL };
+    CHECK(run(one, w3, NULL, NULL, 0, false, &e3) == NULL);
+    CHECK_ERR(&e3, "main:231: package bad-deps: Depends: bad relation 'libc6 (>= )'");
+
+    md_err e4 = MD_ERR_INIT;
+    const char *w4[] = { "app", NULL };
+    md_resolve_pin pin = { "app", "nowhere" };
+    CHECK(run(one, w4, NULL, &pin, 1, false, &e4) == NULL);
+    CHECK_ERR(&e4, "pin app=nowhere: no repository named nowhere");
+
+    /* Two requests whose constraints no single version meets. */
+    static const char idx[] = PKG("x", "1", "Depends: lib (= 1)\n") PKG("y", "1", "Depends: lib (= 2)\n")
+                              PKG("lib", "1", "") PKG("lib", "2", "");
+    setup s = { { repo("r", idx, 0) }, 1 };
+    md_err e5 = MD_ERR_INIT;
+    const char *w5[] = { "x", "y", NULL };
+    CHECK(run(&s, w5, NULL, NULL, 0, false, &e5) == NULL);
+    CHECK_ERR(&e5, "y -> lib (= 2): conflicts with lib 1 (selected for x -> lib (= 1))");
+    md_repo_free(s.repos[0]);
+}
+
+static void test_essential(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    const char *want[] = { "libc6", NULL };
+    md_resolve *r = run(one, want, NULL, NULL, 0, false, &err);
+    CHECK(r && find(r, "ess") < 0);
+    md_resolve_free(r);
+    r = run(one, want, NULL, NULL, 0, true, &err);
+    CHECK(r && find(r, "ess") >= 0);
+    CHECK_STR(why(r, "ess"), "essential");
+    md_resolve_free(r);
+    const char *ex[] = { "ess", NULL };
+    r = run(one, want, ex, NULL, 0, true, &err);
+    CHECK(r && find(r, "ess") < 0 && skipped(r, "skipped ess (excluded), essential"));
+    md_resolve_free(r);
+}
+
+static void test_priority_and_pins(void)
+{
+    md_err err = MD_ERR_INIT;
+    /* Same priority: the highest version anywhere. */
+    setup s = { { repo("main", main_idx, 0), repo("next", next_idx, 0) }, 2 };
+    const char *want[] = { "app", NULL }, *ex[] = { "python3", NULL };
+    md_resolve *r = run(&s, want, ex, NULL, 0, false, &err);
+    CHECK(r != NULL);
+    CHECK_STR(ver(r, "app"), "2.0");
+    CHECK_STR(ver(r, "libfoo"), "3.0");
+    md_resolve_free(r);
+    md_repo_free(s.repos[1]);
+
+    /* next at a lower priority: used only when pinned or when nothing else
+     * satisfies (libfoo >= 3). */
+    s.repos[1] = repo("next", next_idx, 100);
+    r = run(&s, want, ex, NULL, 0, false, &err);
+    CHECK(r && !strcmp(ver(r, "app"), "1.0") && !strcmp(ver(r, "libfoo"), "2.0") &&
+          !strcmp(ver(r, "libc6"), "2.36"));
+    md_resolve_free(r);
+    md_resolve_pin pin = { "app", "next" };
+    const char *want2[] = { "app", "libc6", NULL };
+    r = run(&s, want2, ex, &pin, 1, false, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(ver(r, "app"), "2.0");
+        CHECK_STR(md_repo_name(md_resolve_pkg(r, (size_t)find(r, "app"))->repo), "next");
+        CHECK_STR(ver(r, "libfoo"), "3.0");
+        CHECK_STR(md_repo_name(md_resolve_pkg(r, (size_t)find(r, "libfoo"))->repo), "next");
+        CHECK_STR(ver(r, "libc6"), "2.36"); /* the rest stays on main */
+    }
+    md_resolve_free(r);
+    /* A pin restricts the name to that repository. */
+    md_resolve_pin pin2 = { "libfoo", "next" };
+    const char *w3[] = { "libbar", "libfoo", NULL };
+    r = run(&s, w3, NULL, &pin2, 1, false, &err);
+    CHECK(r && !strcmp(ver(r, "libfoo"), "3.0"));
+    md_resolve_free(r);
+    /* Pinned to a repository that cannot satisfy. */
+    static const char idx[] = PKG("old", "1", "Depends: libfoo (<< 3)\n");
+    md_repo *all[] = { s.repos[0], s.repos[1], repo("third", idx, 0) };
+    md_resolve_opts o = { all, 3, (const char *const[]){ "old", NULL }, NULL, &pin2, 1, false };
+    md_err e2 = MD_ERR_INIT;
+    CHECK(md_resolve_run(&o, &e2) == NULL);
+    CHECK_ERR(&e2, "old -> libfoo (<< 3): no version satisfies in repository next, to which libfoo is pinned");
+    for (size_t i = 0; i < 3; i++)
+        md_repo_free(all[i]);
+}
+
+int main(void)
+{
+    setup one = { { repo("main", main_idx, 0) }, 1 };
+    test_basic(&one);
+    test_versions_and_virtuals(&one);
+    test_excludes(&one);
+    test_errors(&one);
+    test_essential(&one);
+    md_repo_free(one.repos[0]);
+    test_priority_and_pins();
+    return t_done("resolve");
+}
