@@ -228,7 +228,14 @@ static void unlink_hardlink(md_node *h)
 /* A removed file hands its inode (data, attributes) to its first hardlink. */
 static void promote_first_link(md_node *f)
 {
+    /* The smallest path takes over, so the result does not depend on the
+     * order in which the links were added. */
     md_node *h = f->links;
+    for (md_node *l = f->links; l; l = l->next_link)
+        if (strcmp(l->path, h->path) < 0)
+            h = l;
+    unlink_hardlink(h);
+    h->next_link = f->links;
     h->type = MD_NODE_FILE;
     h->attr = f->attr;
     h->data = f->data;
@@ -656,7 +663,7 @@ size_t md_tree_remove(md_tree *t, const char *path)
             hi++;
         free(prefix);
         for (size_t i = hi; i > lo; i--) {
-            if (t->v[i - 1]) {
+            if (t->v[i - 1] && t->v[i - 1] != n) {
                 remove_node(t, t->v[i - 1]);
                 removed++;
             }
