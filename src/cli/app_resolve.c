@@ -11,16 +11,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: mkdom0 resolve [SPEC] [--download] [--lock FILE] [--cache DIR]\n"
-               "                      [--priority REPO=N]...\n\n"
+    fprintf(f, "Usage: mkdom0 resolve [SPEC] [--download] [--lock FILE] [--cache DIR]\n\n"
                "Fetch and verify the spec's repositories, resolve its packages and print\n"
                "them: package, version, repository, size, why.  Without SPEC, the embedded\n"
                "default spec.\n\n"
                "  --download        also fetch every .deb into the cache (verified)\n"
                "  --lock FILE       write the lock file (name, version, repository, size, SHA256)\n"
-               "  --cache DIR       cache directory (default: $MKDOM0_CACHE or ~/.cache/mkdom0)\n"
-               "  --priority R=N    repository priority (default 500); higher wins over newer\n"
-               "                    versions elsewhere, as with apt pinning\n");
+               "  --cache DIR       cache directory (default: $MKDOM0_CACHE or ~/.cache/mkdom0)\n");
 }
 
 static void print_table(const md_resolve *res)
@@ -52,32 +49,28 @@ static int run(int argc, char **argv)
         { "download", no_argument, NULL, 'd' },
         { "lock", required_argument, NULL, 'l' },
         { "cache", required_argument, NULL, 'c' },
-        { "priority", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     bool download = false;
     const char *lock = NULL, *cache = NULL;
-    md_strv prios = { 0 };
     int c;
-    while ((c = getopt_long(argc, argv, "dl:c:p:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "dl:c:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': download = true; break;
         case 'l': lock = optarg; break;
         case 'c': cache = optarg; break;
-        case 'p': md_strv_push(&prios, optarg); break;
-        case 'h': usage(stdout); md_strv_free(&prios); return MD_EXIT_OK;
-        default: usage(stderr); md_strv_free(&prios); return MD_EXIT_USAGE;
+        case 'h': usage(stdout); return MD_EXIT_OK;
+        default: usage(stderr); return MD_EXIT_USAGE;
         }
     }
     if (argc - optind > 1) {
         usage(stderr);
-        md_strv_free(&prios);
         return MD_EXIT_USAGE;
     }
     md_err err = MD_ERR_INIT;
     md_spec *spec = md_spec_load(optind < argc ? argv[optind] : NULL, &err);
-    md_resolve *res = spec ? md_resolve_spec(spec, cache, (const char *const *)prios.v, &err) : NULL;
+    md_resolve *res = spec ? md_resolve_spec(spec, cache, &err) : NULL;
     int rc = res ? 0 : -1;
     if (rc == 0 && download)
         rc = md_resolve_download(res, cache, NULL, &err);
@@ -89,7 +82,6 @@ static int run(int argc, char **argv)
         fprintf(stderr, "mkdom0 resolve: %s\n", err.msg);
     md_resolve_free(res);
     md_spec_free(spec);
-    md_strv_free(&prios);
     return rc == 0 ? MD_EXIT_OK : MD_EXIT_FAIL;
 }
 

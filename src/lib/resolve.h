@@ -55,13 +55,11 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err);
 void md_resolve_free(md_resolve *r);
 
 /* The whole step for an image spec: make and load (fetch, verify, parse)
- * its repositories, then resolve its [Packages].  The result owns the
- * repositories.  `priorities` ("REPO=N" strings, NULL-terminated, may be
- * NULL) overrides md_repo_config.priority per repository, since the spec
- * has no key for it yet.  cache_dir NULL: md_cache_dir(). */
+ * its repositories, then resolve its [Packages] (Include, Exclude, Pin,
+ * Essential).  The result owns the repositories.  cache_dir NULL:
+ * md_cache_dir(). */
 struct md_spec;
-md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir,
-                            const char *const *priorities, md_err *err);
+md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir, md_err *err);
 size_t md_resolve_repo_count(const md_resolve *r);
 const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i);
 

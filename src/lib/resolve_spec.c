@@ -10,48 +10,11 @@
 /* Not in resolve.h: only this file hands repositories to a result. */
 void md_resolve_own_repos_(md_resolve *r, md_repo **repos);
 
-static int priority_of(const char *name, const char *const *prios, int *out, md_err *err)
-{
-    *out = 0;
-    for (const char *const *p = prios; p && *p; p++) {
-        const char *eq = strchr(*p, '=');
-        if (!eq)
-            return md_err_set(err, "bad priority '%s' (expected REPO=N)", *p);
-        if ((size_t)(eq - *p) != strlen(name) || strncmp(*p, name, strlen(name)))
-            continue;
-        char *end;
-        long v = strtol(eq + 1, &end, 10);
-        if (!eq[1] || *end || v < 1 || v > 100000)
-            return md_err_set(err, "bad priority '%s' (expected REPO=N, N from 1 to 100000)", *p);
-        *out = (int)v;
-    }
-    return 0;
-}
-
-static int check_priorities(const md_spec *s, const char *const *prios, md_err *err)
-{
-    for (const char *const *p = prios; p && *p; p++) {
-        size_t n = strcspn(*p, "=");
-        bool found = false;
-        for (size_t i = 0; i < md_spec_repo_count(s); i++) {
-            const char *name = md_spec_repo_at(s, i)->name;
-            found |= strlen(name) == n && !strncmp(name, *p, n);
-        }
-        if (!found)
-            return md_err_set(err, "priority '%s': no repository of that name in %s", *p,
-                              md_spec_origin(s));
-    }
-    return 0;
-}
-
-md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const char *const *prios,
-                            md_err *err)
+md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, md_err *err)
 {
     size_t n = md_spec_repo_count(s);
     if (!n)
         return md_err_set(err, "%s: no [Repository] section", md_spec_origin(s)), NULL;
-    if (check_priorities(s, prios, err) < 0)
-        return NULL;
     md_repo **repos = md_xcalloc(n, sizeof *repos);
     size_t made = 0;
     md_resolve *res = NULL;
@@ -59,9 +22,7 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const char 
         const md_spec_repo *sr = md_spec_repo_at(s, made);
         md_repo_config c = { .name = sr->name, .url = sr->url, .suite = sr->suite,
                              .components = sr->components ? (const char *const *)sr->components->v : NULL,
-                             .arch = sr->arch, .keyring = sr->keyring };
-        if (priority_of(sr->name, prios, &c.priority, err) < 0)
-            goto out;
+                             .arch = sr->arch, .keyring = sr->keyring, .priority = sr->priority };
         repos[made] = md_repo_new(&c, err);
         if (!repos[made] || md_repo_load(repos[made], cache_dir, err) < 0) {
             if (repos[made])
