@@ -12,9 +12,15 @@
 
 /* Copy the tree under host directory `dir` to `dest` ("/" for the root).
  * Regular files, directories and symlinks only; anything else is an error
- * naming the host path.  Entries are visited in sorted order. */
-int md_overlay_add_dir(md_tree *t, const char *dir, const char *dest, int64_t mtime,
-                       const char *origin, md_err *err);
+ * naming the host path.  Entries are visited in sorted order.
+ *
+ * `manifest` (NULL: none) is a file of "MODE UID GID /IMAGE/PATH" lines
+ * (MODE octal, "-" for symlinks, '#' comments) that gives every entry its
+ * mode and owner instead of the host file's: a checkout's modes follow the
+ * umask of whoever cloned it, and the image must not.  With a manifest,
+ * an entry it does not list is an error. */
+int md_overlay_add_dir(md_tree *t, const char *dir, const char *dest, const char *manifest,
+                       int64_t mtime, const char *origin, md_err *err);
 
 /* Copy one host file to image path `dest`, with its permission bits, or with
  * `mode` when mode >= 0. */
