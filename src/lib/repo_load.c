@@ -52,7 +52,7 @@ static bool status_has(const char *status, const char *key)
     return false;
 }
 
-/* Last line of gpgv's own messages, for the error. */
+/* gpgv's last "gpgv: " line (its verdict), for the error message. */
 static char *log_tail(const char *dir)
 {
     char *p = md_xasprintf("%s/log", dir);
@@ -61,11 +61,17 @@ static char *log_tail(const char *dir)
     md_err e = MD_ERR_INIT;
     char *res = NULL;
     if (md_read_file(p, &d, &n, &e) == 0) {
-        while (n && isspace(d[n - 1]))
-            n--;
         d[n] = '\0';
-        char *nl = strrchr((char *)d, '\n');
-        res = md_xstrdup(nl ? nl + 1 : (char *)d);
+        for (char *l = (char *)d; l && *l;) {
+            char *nl = strchr(l, '\n');
+            if (nl)
+                *nl = '\0';
+            if (!strncmp(l, "gpgv: ", 6)) {
+                free(res);
+                res = md_xstrdup(l);
+            }
+            l = nl ? nl + 1 : NULL;
+        }
     }
     free(d);
     free(p);
@@ -133,7 +139,8 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
             char *why = log_tail(dir);
             r = md_err_set(err, "%s: signature verification against %s FAILED%s%s%s", label, kr,
                            status_has(s, "BADSIG") ? " (bad signature)"
-                           : status_has(s, "NO_PUBKEY") ? " (signed by a key not in the keyring)" : "",
+                           : status_has(s, "NO_PUBKEY") ? " (signed by a key not in the keyring)"
+                           : !status_has(s, "NEWSIG") ? " (not signed)" : "",
                            *why ? ": " : "", why);
             free(why);
         }

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The package layer against a file:// repository this script builds and signs
+# itself: good repo, tampered index, bad signatures, wrong .deb, missing and
+# unsatisfiable packages, a dependency loop, a malformed index, excludes,
+# the cache on a second run, and all of it as an unprivileged user.
+set -euo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+for t in gpg gpgv dpkg-deb xz; do
+    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
+done
+
+T=$(mktemp -d /tmp/mkdom0-repo-test.XXXXXX)
+trap 'gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+chmod 755 "$T"
+fail() { echo "FAIL: $*"; exit 1; }
+
+# ---- a throwaway signing key, and a second one nobody trusts ----
+export GNUPGHOME=$T/gnupg
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key "mkdom0 test <good@invalid>" ed25519 sign never
+gpg --batch --quiet --passphrase '' --quick-gen-key "mkdom0 evil <evil@invalid>" ed25519 sign never
+gpg --batch --export good@invalid >"$T/keyring.gpg"
+chmod 644 "$T/keyring.gpg"
+
+# ---- tiny .debs ----
+mkdeb() { # name version [Depends] [extra control lines]
+    local d=$T/src/$1_$2
+    mkdir -p "$d/DEBIAN" "$d/usr/share/mkdom0-test"
+    echo "$1 $2" >"$d/usr/share/mkdom0-test/$1"
+    {
+        echo "Package: $1"; echo "Version: $2"; echo "Architecture: amd64"
+        echo "Maintainer: mkdom0 tests <t@invalid>"
+        [ -n "${3:-}" ] && echo "Depends: $3"
+        [ -n "${4:-}" ] && printf '%s\n' "$4"
+        echo "Description: mkdom0 test package $1"
+    } >"$d/DEBIAN/control"
+    mkdir -p "$T/pool"
+    dpkg-deb --root-owner-group -Zgzip --build "$d" "$T/pool/$1_$2_amd64.deb" >/dev/null
+}
+mkdeb top 1.0 "liba (>= 1.0), virt, excl-me | not-there, loop1, python3"
+mkdeb liba 1.0
+mkdeb liba 1.1
+mkdeb provider 1 "" "Provides: virt"
+mkdeb loop1 1 "loop2"
+mkdeb loop2 1 "loop1 (>= 1)"
+mkdeb excl-me 1
+mkdeb needs-new 1 "liba (>= 2)"
+mkdeb chain 1 "needs-new"
+
+# ---- a repository: Packages, Packages.xz, Release, InRelease ----
+stanza() { # deb file -> Packages stanza
+    dpkg-deb -f "$1"
+    echo "Filename: pool/main/$(basename "$1")"
+    echo "Size: $(stat -c %s "$1")"
+    echo "SHA256: $(sha256sum "$1" | cut -d' ' -f1)"
+    echo
+}
+# mkrepo DIR [signing key]: a repository over $T/pool, signed.
+mkrepo() {
+    local r=$1 key=${2:-good@invalid}
+    local idx=$r/dists/test/main/binary-amd64
+    mkdir -p "$idx" "$r/pool/main"
+    cp "$T"/pool/*.deb "$r/pool/main/"
+    for f in "$r"/pool/main/*.deb; do stanza "$f"; done >"$idx/Packages"
+    xz -kf "$idx/Packages"
+    sign "$r" "$key"
+}
+sign() { # DIR KEY: (re)write Release and InRelease for the current indexes
+    local r=$1 key=$2
+    {
+        echo "Origin: mkdom0-test"; echo "Suite: test"; echo "Codename: test"
+        echo "Date: $(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S UTC')"
+        echo "Architectures: amd64"; echo "Components: main"
+        echo "SHA256:"
+        (cd "$r/dists/test" && for f in main/binary-amd64/Packages main/binary-amd64/Packages.xz; do
+            printf ' %s %8d %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$f"
+        done)
+    } >"$r/dists/test/Release"
+    gpg --batch --yes --quiet -u "$key" --clearsign -o "$r/dists/test/InRelease" "$r/dists/test/Release"
+}
+spec() { # DIR REPO INCLUDE... -> spec file path
+    local f=$1/spec.ini repo=$2; shift 2
+    cat >"$f" <<EOF
+[Repository local]
+URL=file://$repo
+Suite=test
+Components=main
+Keyring=$T/keyring.gpg
+
+[Packages]
+Include=$*
+Exclude=python3 excl-me
+
+[Xen]
+Dom0Mem=1024M
+EOF
+    echo "$f"
+}
+# No partial or unverified file may be left in a cache.
+clean_cache() { # CACHE
+    if find "$1" -name '.partial.*' -o -name '*.tmp.*' | grep -q .; then
+        find "$1" -ls; fail "temporary files left in $1"
+    fi
+}
+expect_fail() { # NAME NEEDLE CMD... : must fail, stderr must mention NEEDLE
+    local name=$1 needle=$2; shift 2
+    if "$@" >"$T/out" 2>"$T/err"; then cat "$T/out"; fail "$name: succeeded"; fi
+    grep -qF -- "$needle" "$T/err" || { cat "$T/err"; fail "$name: error does not mention '$needle'"; }
+    echo "ok: $name: $(head -c 300 "$T/err")"
+}
+
+mkrepo "$T/good"
+mkdir -p "$T/w"
+S=$(spec "$T/w" "$T/good" top)
+
+# ---- 1. good repository: resolve, download, lock ----
+C=$T/cache1
+"$MKDOM0" resolve "$S" --cache "$C" --download --lock "$T/w/mkdom0.lock" >"$T/out" 2>"$T/err" ||
+    { cat "$T/out" "$T/err"; fail "good repository"; }
+cat "$T/out"
+grep -q '^top  *1\.0  *local .*requested$' "$T/out" || fail "top not requested"
+grep -q '^liba  *1\.1 ' "$T/out" || fail "liba 1.1 (highest) not chosen"
+grep -q '^provider .*dependency of top (provides virt)$' "$T/out" || fail "virtual virt not via provider"
+grep -q '^loop1 ' "$T/out" && grep -q '^loop2 ' "$T/out" || fail "loop not resolved"
+grep -q '^skipped python3 (excluded), wanted by top$' "$T/out" || fail "python3 skip not reported"
+grep -q '^skipped excl-me (excluded), wanted by top$' "$T/out" || fail "excl-me skip not reported"
+grep -q '^excl-me ' "$T/out" && fail "excluded package installed"
+grep -q '^5 packages' "$T/out" || fail "expected 5 packages"
+grep -q 'debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "first run did not download 5"; }
+[ "$(ls "$C/debs"/*.deb | wc -l)" = 5 ] || fail "cache does not hold 5 debs"
+for f in "$C"/debs/*.deb; do
+    b=$(basename "$f")
+    cmp -s "$f" "$T/good/pool/main/$b" || fail "$b differs from the repository"
+done
+grep -q "^package liba 1.1 amd64 local $(stat -c %s "$T/pool/liba_1.1_amd64.deb") $(sha256sum "$T/pool/liba_1.1_amd64.deb" | cut -d' ' -f1)$" \
+    "$T/w/mkdom0.lock" || { cat "$T/w/mkdom0.lock"; fail "lock file lacks liba"; }
+grep -q "^repository local file://$T/good test$" "$T/w/mkdom0.lock" || fail "lock file lacks the repository"
+clean_cache "$C"
+
+# ---- 2. second run: only the cache ----
+"$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "second run"; }
+grep -q 'debs: 0 downloaded (0 bytes), 5 cached' "$T/err" || { cat "$T/err"; fail "second run downloaded"; }
+# ...even with the .debs gone from the repository
+mv "$T/good/pool" "$T/good/pool.away"
+"$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "offline debs"; }
+mv "$T/good/pool.away" "$T/good/pool"
+# A damaged cached .deb is replaced, not used.
+echo garbage >"$C/debs/liba_1.1_amd64.deb"
+"$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "repair"; }
+grep -q 'debs: 1 downloaded' "$T/err" || { cat "$T/err"; fail "damaged cache entry not re-fetched"; }
+cmp -s "$C/debs/liba_1.1_amd64.deb" "$T/pool/liba_1.1_amd64.deb" || fail "damaged cache entry not repaired"
+
+# ---- 3. two runs at once share the cache safely ----
+C2=$T/cache-par
+"$MKDOM0" resolve "$S" --cache "$C2" --download >"$T/p1" 2>&1 & p1=$!
+"$MKDOM0" resolve "$S" --cache "$C2" --download >"$T/p2" 2>&1 & p2=$!
+wait $p1 || { cat "$T/p1"; fail "parallel run 1"; }
+wait $p2 || { cat "$T/p2"; fail "parallel run 2"; }
+[ "$(ls "$C2/debs"/*.deb | wc -l)" = 5 ] || fail "parallel cache incomplete"
+[ "$(cat "$T/p1" "$T/p2" | grep -o 'debs: [0-9]* downloaded' | awk '{s+=$2} END {print s}')" = 5 ] ||
+    { cat "$T/p1" "$T/p2"; fail "parallel runs downloaded a .deb twice"; }
+clean_cache "$C2"
+
+# ---- 4. tampered Packages.xz (InRelease unchanged) ----
+cp -a "$T/good" "$T/tampered"
+idx=$T/tampered/dists/test/main/binary-amd64
+sed -i 's/^Version: 1.1$/Version: 9.9/' "$idx/Packages"
+xz -kf "$idx/Packages"
+S4=$(mkdir -p "$T/w4" && spec "$T/w4" "$T/tampered" top)
+expect_fail "tampered index" "Packages.xz: does not match the signed InRelease" \
+    "$MKDOM0" resolve "$S4" --cache "$T/cache4" --download
+[ -z "$(ls -A "$T/cache4/indexes" 2>/dev/null)" ] || { ls -la "$T/cache4/indexes"; fail "tampered index kept"; }
+[ ! -e "$T/cache4/debs" ] || [ -z "$(ls "$T/cache4/debs"/*.deb 2>/dev/null)" ] || fail "debs fetched from a tampered repo"
+
+# ---- 5. signatures: other key; altered signed text; unsigned ----
+cp -a "$T/good" "$T/evil"
+sign "$T/evil" evil@invalid
+S5=$(mkdir -p "$T/w5" && spec "$T/w5" "$T/evil" top)
+expect_fail "signed by an untrusted key" "InRelease: signature verification against $T/keyring.gpg FAILED" \
+    "$MKDOM0" resolve "$S5" --cache "$T/cache5"
+cp -a "$T/good" "$T/altered"
+sed -i 's/^Codename: test$/Codename: tesT/' "$T/altered/dists/test/InRelease"
+S5b=$(mkdir -p "$T/w5b" && spec "$T/w5b" "$T/altered" top)
+expect_fail "altered signed text" "FAILED (bad signature)" "$MKDOM0" resolve "$S5b" --cache "$T/cache5"
+cp "$T/good/dists/test/Release" "$T/altered/dists/test/InRelease"
+expect_fail "unsigned InRelease" "InRelease: signature verification against $T/keyring.gpg FAILED (not signed)" "$MKDOM0" resolve "$S5b" --cache "$T/cache5"
+[ -z "$(ls -A "$T/cache5/indexes" 2>/dev/null)" ] || fail "index kept from an unverified repository"
+
+# ---- 6. a .deb that does not match its index entry ----
+cp -a "$T/good" "$T/baddeb"
+f=$T/baddeb/pool/main/liba_1.1_amd64.deb
+cp "$T/pool/liba_1.0_amd64.deb" "$f"
+truncate -s "$(stat -c %s "$T/pool/liba_1.1_amd64.deb")" "$f"   # same size, other bytes
+S6=$(mkdir -p "$T/w6" && spec "$T/w6" "$T/baddeb" top)
+expect_fail "wrong .deb hash" "liba_1.1_amd64.deb: package liba: SHA256 mismatch" \
+    "$MKDOM0" resolve "$S6" --cache "$T/cache6" --download
+[ ! -e "$T/cache6/debs/liba_1.1_amd64.deb" ] || fail "bad .deb kept in the cache"
+clean_cache "$T/cache6"
+rm "$f"
+expect_fail "missing .deb" "liba_1.1_amd64.deb: download failed" \
+    "$MKDOM0" resolve "$S6" --cache "$T/cache6" --download
+clean_cache "$T/cache6"
+
+# ---- 7. resolution errors ----
+S7=$(mkdir -p "$T/w7" && spec "$T/w7" "$T/good" top no-such-package)
+expect_fail "missing package" "no-such-package: no such package in any repository" \
+    "$MKDOM0" resolve "$S7" --cache "$C"
+S7=$(spec "$T/w7" "$T/good" chain)
+expect_fail "unsatisfiable version" "chain -> needs-new -> liba (>= 2): no version satisfies (available: 1.0 in local, 1.1 in local)" \
+    "$MKDOM0" resolve "$S7" --cache "$C"
+S7=$(spec "$T/w7" "$T/good" top excl-me)
+expect_fail "requested and excluded" "excl-me is both requested and excluded" "$MKDOM0" resolve "$S7" --cache "$C"
+
+# ---- 8. malformed index line (correctly signed) ----
+cp -a "$T/good" "$T/malformed"
+idx=$T/malformed/dists/test/main/binary-amd64
+line=$(( $(grep -n '^Package: liba$' "$idx/Packages" | head -1 | cut -d: -f1) + 1 ))
+sed -i "${line}i this line is not a field" "$idx/Packages"
+xz -kf "$idx/Packages"
+sign "$T/malformed" good@invalid
+S8=$(mkdir -p "$T/w8" && spec "$T/w8" "$T/malformed" top)
+expect_fail "malformed index" "binary-amd64/Packages.xz:$line: malformed line" \
+    "$MKDOM0" resolve "$S8" --cache "$T/cache8"
+
+# ---- 9. no root needed: everything again as nobody ----
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    U=$T/nobody
+    mkdir -p "$U"
+    chown nobody:nogroup "$U"
+    chmod -R a+rX "$T/good" "$T/w"
+    env -i PATH="$PATH" HOME=/nonexistent \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$MKDOM0" resolve "$S" --cache "$U/cache" --download --lock "$U/mkdom0.lock" >"$T/out" 2>"$T/err" ||
+        { cat "$T/out" "$T/err"; fail "unprivileged run"; }
+    grep -q 'debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "unprivileged run did not download"; }
+    [ "$(stat -c %U "$U/cache/debs/liba_1.1_amd64.deb")" = nobody ] || fail "cache not owned by nobody"
+    grep -q '^package top ' "$U/mkdom0.lock" || fail "unprivileged lock file"
+    echo "ok: unprivileged run as nobody"
+else
+    echo "note: not root, the whole test already ran unprivileged"
+fi
+echo "all repository cases passed"
