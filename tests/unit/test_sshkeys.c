@@ -1,0 +1,297 @@
+/* sshkeys against temporary directories, with the real ssh-keygen. */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sshkeys.h"
+#include "t.h"
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st; (void)flag; (void)f;
+    return remove(p);
+}
+
+static char *slurp(const char *path)
+{
+    unsigned char *d;
+    size_t n;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(path, &d, &n, &e) < 0)
+        return NULL;
+    d[n] = '\0';
+    return (char *)d;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static unsigned mode_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0xffff;
+}
+
+/* "type base64" of a public key line, without the comment. */
+static char *key_part(const char *line)
+{
+    char *s = strdup(line ? line : "");
+    char *sp = strchr(s, ' ');
+    if (sp && (sp = strpbrk(sp + 1, " \n")))
+        *sp = '\0';
+    return s;
+}
+
+static int keygen_works(void)
+{
+    return system("ssh-keygen -? >/dev/null 2>&1; command -v ssh-keygen >/dev/null") == 0;
+}
+
+static void test_ensure(const char *tmp)
+{
+    char *dir = md_xasprintf("%s/state/keys", tmp);
+    char *priv = md_xasprintf("%s/ssh_host_ed25519_key", dir);
+    char *pub = md_xasprintf("%s.pub", priv);
+    md_err e = MD_ERR_INIT;
+    mode_t old = umask(022);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    umask(old);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    CHECK(mode_of(dir) == 0700);
+    CHECK(mode_of(priv) == 0600);
+    char *k1 = slurp(priv), *p1 = slurp(pub);
+    CHECK(k1 && strstr(k1, "BEGIN OPENSSH PRIVATE KEY"));
+    CHECK(p1 && !strncmp(p1, "ssh-ed25519 AAAA", 16));
+    char *client = md_xasprintf("%s/id_ed25519", dir);
+    CHECK(access(client, F_OK) < 0); /* only what was asked for */
+
+    /* Again: nothing changes. */
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    char *k2 = slurp(priv), *p2 = slurp(pub);
+    CHECK(k1 && k2 && !strcmp(k1, k2));
+    CHECK(p1 && p2 && !strcmp(p1, p2));
+
+    /* A lost .pub is derived again from the private key. */
+    unlink(pub);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    char *p3 = slurp(pub);
+    char *a = key_part(p1), *b = key_part(p3);
+    CHECK_STR(b, a);
+    char *k3 = slurp(priv);
+    CHECK(k1 && k3 && !strcmp(k1, k3));
+
+    /* A private key others can read is closed. */
+    chmod(priv, 0644);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, &e) == 0);
+    CHECK(mode_of(priv) == 0600);
+    CHECK(mode_of(client) == 0600);
+    char *cpub = md_xasprintf("%s.pub", client);
+    CHECK(access(cpub, R_OK) == 0);
+
+    /* No temporary files left behind. */
+    char *cmd = md_xasprintf("test $(ls -A '%s' | wc -l) = 4", dir);
+    CHECK(system(cmd) == 0);
+
+    free(cmd); free(cpub); free(a); free(b); free(k1); free(k2); free(k3); free(p1); free(p2);
+    free(p3); free(client); free(dir); free(priv); free(pub);
+}
+
+static void test_ensure_errors(const char *tmp)
+{
+    md_err e = MD_ERR_INIT;
+    char *file = md_xasprintf("%s/plainfile", tmp);
+    spit(file, "x");
+    CHECK(md_sshkeys_ensure(file, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK_ERR(&e, "not a directory");
+
+    char *dir = md_xasprintf("%s/nokeygen", tmp);
+    setenv("MKDOM0_SSH_KEYGEN", "/nonexistent/ssh-keygen", 1);
+    md_err_clear(&e);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK_ERR(&e, "not found");
+    CHECK_ERR(&e, "ssh_host_ed25519_key");
+    setenv("MKDOM0_SSH_KEYGEN", "false", 1);
+    md_err_clear(&e);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK_ERR(&e, "false failed (exit 1)");
+    unsetenv("MKDOM0_SSH_KEYGEN");
+    char *cmd = md_xasprintf("test -z \"$(ls -A '%s')\"", dir); /* nothing half-made */
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    free(dir);
+    free(file);
+}
+
+static void test_host_keys_tree(const char *tmp)
+{
+    char *dir = md_xasprintf("%s/state/keys", tmp);
+    md_err e = MD_ERR_INIT;
+    md_tree *t1 = md_tree_new(true), *t2 = md_tree_new(true);
+    CHECK(md_sshkeys_add_host_keys(t1, dir, 1700000000, &e) == 0);
+    CHECK(md_sshkeys_add_host_keys(t2, dir, 1700000000, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    md_node *k = md_tree_lookup(t1, "/etc/ssh/ssh_host_ed25519_key");
+    md_node *p = md_tree_lookup(t1, "/etc/ssh/ssh_host_ed25519_key.pub");
+    CHECK(k && p);
+    if (k && p) {
+        CHECK(md_node_attr(k)->mode == 0600 && md_node_attr(k)->uid == 0 &&
+              md_node_attr(k)->gid == 0 && md_node_attr(k)->mtime == 1700000000);
+        CHECK(md_node_attr(p)->mode == 0644);
+        size_t n;
+        const unsigned char *d = md_node_data(k, &n);
+        char *file = md_xasprintf("%s/ssh_host_ed25519_key", dir);
+        char *want = slurp(file);
+        CHECK(want && n == strlen(want) && !memcmp(d, want, n));
+        free(want);
+        free(file);
+    }
+    /* The client key is not a host key. */
+    CHECK(md_tree_lookup(t1, "/etc/ssh/id_ed25519") == NULL);
+    /* Same keys, same entries, byte for byte. */
+    md_node *a = md_tree_first(t1), *b = md_tree_first(t2);
+    int same = 1;
+    for (; a && b; a = md_tree_next(t1, a), b = md_tree_next(t2, b)) {
+        size_t na = 0, nb = 0;
+        const unsigned char *da = md_node_data(a, &na), *db = md_node_data(b, &nb);
+        same &= !strcmp(md_node_path(a), md_node_path(b)) && na == nb &&
+                (na == 0 || !memcmp(da, db, na)) &&
+                md_node_attr(a)->mode == md_node_attr(b)->mode;
+    }
+    CHECK(same && !a && !b);
+
+    /* A second pair is added too, in name order; one without .pub is refused. */
+    char *rsa = md_xasprintf("%s/ssh_host_rsa_key", dir);
+    char *src = md_xasprintf("%s/ssh_host_ed25519_key", dir);
+    char *cmd = md_xasprintf("cp '%s' '%s' && cp '%s.pub' '%s.pub'", src, rsa, src, rsa);
+    CHECK(system(cmd) == 0);
+    md_tree *t3 = md_tree_new(true);
+    CHECK(md_sshkeys_add_host_keys(t3, dir, 0, &e) == 0);
+    CHECK(md_tree_lookup(t3, "/etc/ssh/ssh_host_rsa_key.pub") != NULL);
+    char *rsapub = md_xasprintf("%s.pub", rsa);
+    unlink(rsapub);
+    md_tree *t4 = md_tree_new(true);
+    CHECK(md_sshkeys_add_host_keys(t4, dir, 0, &e) < 0);
+    CHECK_ERR(&e, "ssh_host_rsa_key.pub");
+    /* Not a key at all. */
+    spit(rsa, "hello\n");
+    spit(rsapub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDummyDummyDummy x\n");
+    md_err_clear(&e);
+    CHECK(md_sshkeys_add_host_keys(t4, dir, 0, &e) < 0);
+    CHECK_ERR(&e, "not an OpenSSH/PEM private key");
+    unlink(rsa);
+    unlink(rsapub);
+
+    char *empty = md_xasprintf("%s/empty", tmp);
+    mkdir(empty, 0700);
+    md_err_clear(&e);
+    CHECK(md_sshkeys_add_host_keys(t4, empty, 0, &e) < 0);
+    CHECK_ERR(&e, "no host keys");
+    md_err_clear(&e);
+    CHECK(md_sshkeys_add_host_keys(t4, "/nonexistent/keys", 0, &e) < 0);
+    CHECK_ERR(&e, "/nonexistent/keys");
+
+    md_tree_free(t1); md_tree_free(t2); md_tree_free(t3); md_tree_free(t4);
+    free(empty); free(rsapub); free(cmd); free(src); free(rsa); free(dir);
+}
+
+static void test_authorized(const char *tmp)
+{
+    char *f1 = md_xasprintf("%s/a.pub", tmp), *f2 = md_xasprintf("%s/b.keys", tmp);
+    spit(f1, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\r\n");
+    spit(f2, "# team keys\n\n"
+             "  from=\"10.0.0.0/8,host one\",no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB bob  \n"
+             "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI carol\n"
+             "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t dave");
+    md_strv files = { 0 };
+    md_strv_push(&files, f1);
+    md_strv_push(&files, f2);
+    md_err e = MD_ERR_INIT;
+    md_tree *t = md_tree_new(true);
+    CHECK(md_sshkeys_add_authorized(t, &files, 5, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    md_node *n = md_tree_lookup(t, "/root/.ssh/authorized_keys");
+    CHECK(n != NULL);
+    if (n) {
+        size_t len;
+        const unsigned char *d = md_node_data(n, &len);
+        char *s = strndup((const char *)d, len);
+        CHECK_STR(s,
+                  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\n"
+                  "from=\"10.0.0.0/8,host one\",no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB bob\n"
+                  "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI carol\n"
+                  "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t dave\n");
+        free(s);
+        CHECK(md_node_attr(n)->mode == 0600 && md_node_attr(n)->mtime == 5);
+    }
+    md_node *sshdir = md_tree_lookup(t, "/root/.ssh"), *root = md_tree_lookup(t, "/root");
+    CHECK(sshdir && md_node_attr(sshdir)->mode == 0700);
+    CHECK(root && md_node_attr(root)->mode == 0700);
+    md_tree_free(t);
+
+    /* Bad inputs, each named. */
+    struct { const char *text, *needle; } bad[] = {
+        { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n",
+          "is a private key" },
+        { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAA x\nhello world\n", ":2: not an OpenSSH public key" },
+        { "ssh-ed25519\n", ":1: not an OpenSSH public key" },
+        { "ssh-ed25519 not*base64*at*all*here x\n", ":1:" },
+        { "# only a comment\n\n", "holds no public key" },
+        { "", "holds no public key" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        spit(f2, bad[i].text);
+        md_err_clear(&e);
+        t = md_tree_new(true);
+        CHECK(md_sshkeys_add_authorized(t, &files, 0, &e) < 0);
+        CHECK_ERR(&e, bad[i].needle);
+        CHECK_ERR(&e, "b.keys");
+        CHECK(md_tree_lookup(t, "/root/.ssh/authorized_keys") == NULL);
+        md_tree_free(t);
+    }
+    md_strv none = { 0 };
+    t = md_tree_new(true);
+    CHECK(md_sshkeys_add_authorized(t, &none, 0, &e) == 0);
+    CHECK(md_tree_lookup(t, "/root/.ssh") == NULL);
+    md_tree_free(t);
+    md_strv missing = { 0 };
+    md_strv_push(&missing, "/nonexistent/key.pub");
+    md_err_clear(&e);
+    t = md_tree_new(true);
+    CHECK(md_sshkeys_add_authorized(t, &missing, 0, &e) < 0);
+    CHECK_ERR(&e, "/nonexistent/key.pub");
+    md_tree_free(t);
+    md_strv_free(&missing);
+    md_strv_free(&files);
+    free(f1);
+    free(f2);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/test_sshkeys.XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    if (!tmp) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (keygen_works()) {
+        test_ensure(tmp);
+        test_host_keys_tree(tmp);
+    } else {
+        fprintf(stderr, "test_sshkeys: no ssh-keygen, key generation tests skipped\n");
+    }
+    test_ensure_errors(tmp);
+    test_authorized(tmp);
+    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return t_done("test_sshkeys");
+}
