@@ -126,7 +126,7 @@ grep -q '^skipped python3 (excluded), wanted by top$' "$T/out" || fail "python3 
 grep -q '^skipped excl-me (excluded), wanted by top$' "$T/out" || fail "excl-me skip not reported"
 grep -q '^excl-me ' "$T/out" && fail "excluded package installed"
 grep -q '^5 packages' "$T/out" || fail "expected 5 packages"
-grep -q 'debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "first run did not download 5"; }
+grep -q 'mkdom0: debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "first run did not download 5"; }
 [ "$(ls "$C/debs"/*.deb | wc -l)" = 5 ] || fail "cache does not hold 5 debs"
 for f in "$C"/debs/*.deb; do
     b=$(basename "$f")
@@ -139,7 +139,7 @@ clean_cache "$C"
 
 # ---- 2. second run: only the cache ----
 "$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "second run"; }
-grep -q 'debs: 0 downloaded (0 bytes), 5 cached' "$T/err" || { cat "$T/err"; fail "second run downloaded"; }
+grep -q 'mkdom0: debs: 0 downloaded (0 bytes), 5 cached' "$T/err" || { cat "$T/err"; fail "second run downloaded"; }
 # ...even with the .debs gone from the repository
 mv "$T/good/pool" "$T/good/pool.away"
 "$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "offline debs"; }
@@ -147,7 +147,7 @@ mv "$T/good/pool.away" "$T/good/pool"
 # A damaged cached .deb is replaced, not used.
 echo garbage >"$C/debs/liba_1.1_amd64.deb"
 "$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "repair"; }
-grep -q 'debs: 1 downloaded' "$T/err" || { cat "$T/err"; fail "damaged cache entry not re-fetched"; }
+grep -q 'mkdom0: debs: 1 downloaded' "$T/err" || { cat "$T/err"; fail "damaged cache entry not re-fetched"; }
 cmp -s "$C/debs/liba_1.1_amd64.deb" "$T/pool/liba_1.1_amd64.deb" || fail "damaged cache entry not repaired"
 
 # ---- 3. two runs at once share the cache safely ----
@@ -232,7 +232,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         setpriv --reuid=nobody --regid=nogroup --clear-groups \
         "$MKDOM0" resolve "$S" --cache "$U/cache" --download --lock "$U/mkdom0.lock" >"$T/out" 2>"$T/err" ||
         { cat "$T/out" "$T/err"; fail "unprivileged run"; }
-    grep -q 'debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "unprivileged run did not download"; }
+    grep -q 'mkdom0: debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "unprivileged run did not download"; }
     [ "$(stat -c %U "$U/cache/debs/liba_1.1_amd64.deb")" = nobody ] || fail "cache not owned by nobody"
     grep -q '^package top ' "$U/mkdom0.lock" || fail "unprivileged lock file"
     echo "ok: unprivileged run as nobody"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The package layer against the real Debian archive: the default spec
+# resolves and downloads (Xen 4.17.7 comes from bookworm-security), a second
+# run downloads nothing, and pinning xen-utils-4.20 to a lower-priority
+# trixie repository takes the 4.20 toolstack from trixie and the rest from
+# bookworm.  Set MKDOM0_TEST_CACHE to a directory to share a warm cache
+# between runs (CI); by default each run uses its own.
+set -euo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -r $KEYRING ] || { echo "skip: $KEYRING missing (debian-archive-keyring)"; exit 77; }
+curl -sfI -m 20 http://deb.debian.org/debian/dists/bookworm/InRelease >/dev/null ||
+    { echo "skip: deb.debian.org not reachable"; exit 77; }
+
+T=$(mktemp -d /tmp/mkdom0-debian-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+C=${MKDOM0_TEST_CACHE:-$T/cache}
+fail() { echo "FAIL: $*"; exit 1; }
+col() { awk -v p="$1" -v c="$2" '$1 == p { print $c }' "$T/out"; } # package column
+
+# ---- the default spec: resolve, download, lock ----
+"$MKDOM0" resolve --cache "$C" --download --lock "$T/mkdom0.lock" >"$T/out" 2>"$T/err" ||
+    { cat "$T/out" "$T/err"; fail "default spec"; }
+cat "$T/out"
+cat "$T/err"
+for p in xen-hypervisor-4.17-amd64 linux-image-amd64 busybox-static openrc openssh-server \
+         xen-utils-4.17 libxentoolcore1 kmod; do
+    [ "$(col $p 5)" = requested ] || fail "$p not in the set as requested"
+done
+case $(col xen-utils-4.17 2) in 4.17.7*) ;; *) fail "xen-utils-4.17 is $(col xen-utils-4.17 2), want 4.17.7";; esac
+[ "$(col xen-utils-4.17 3)" = bookworm-security ] || fail "xen-utils-4.17 not from bookworm-security"
+[ "$(col xen-hypervisor-4.17-amd64 2)" = "$(col xen-utils-4.17 2)" ] || fail "hypervisor and toolstack differ"
+for p in python3 udev perl-base debconf systemd; do
+    [ -z "$(col $p 1)" ] || fail "$p was pulled in"
+done
+grep -q '^skipped python3 (excluded), wanted by xen-utils-4.17$' "$T/out" || fail "python3 skip not reported"
+n=$(sed -n 's/^\([0-9]*\) packages, .*/\1/p' "$T/out")
+[ "$n" -gt 20 ] || fail "suspiciously few packages: $n"
+[ "$(grep -c '^package ' "$T/mkdom0.lock")" = "$n" ] || fail "lock file does not list $n packages"
+grep -q "^package xen-utils-4.17 4.17.7" "$T/mkdom0.lock" || fail "lock file lacks xen-utils-4.17"
+grep -qE '^mkdom0: debs: [0-9]+ downloaded \([0-9]+ bytes\), [0-9]+ cached$' "$T/err" || fail "no download summary"
+# every .deb in the lock file is in the cache with that hash
+while read -r _ name ver arch repo size sha; do
+    f=$C/debs/${name}_${ver/:/%3a}_${arch}.deb
+    [ "$(stat -c %s "$f")" = "$size" ] || fail "$f: wrong size"
+    [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] || fail "$f: wrong SHA256"
+done < <(grep '^package ' "$T/mkdom0.lock")
+! find "$C" -name '.partial.*' | grep -q . || fail "partial files left in the cache"
+
+# ---- second run: no .deb downloaded ----
+"$MKDOM0" resolve --cache "$C" --download >"$T/out2" 2>"$T/err2" || { cat "$T/err2"; fail "second run"; }
+grep -q "^mkdom0: debs: 0 downloaded (0 bytes), $n cached$" "$T/err2" || { cat "$T/err2"; fail "second run downloaded"; }
+
+# ---- trixie's Xen 4.20 toolstack pinned, the rest from bookworm ----
+cat >"$T/trixie.ini" <<EOF
+[Image]
+Base=default
+
+[Repository trixie]
+URL=http://deb.debian.org/debian
+Suite=trixie
+Components=main
+Keyring=$KEYRING
+Priority=100
+
+[Packages]
+Include=
+Include=xen-hypervisor-4.17-amd64 linux-image-amd64 busybox-static openrc openssh-server kmod
+        xen-utils-4.20
+Pin=xen-utils-4.20=trixie
+EOF
+"$MKDOM0" resolve "$T/trixie.ini" --cache "$C" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "trixie pin"; }
+cat "$T/out"
+case $(col xen-utils-4.20 2) in 4.20*) ;; *) fail "xen-utils-4.20 version $(col xen-utils-4.20 2)";; esac
+for p in xen-utils-4.20 libxenmisc4.20 xen-utils-common; do
+    [ "$(col $p 3)" = trixie ] || fail "$p not from trixie"
+done
+for p in openssh-server busybox-static openrc kmod; do
+    [ "$(col $p 3)" = bookworm ] || fail "$p not from bookworm but $(col $p 3)"
+done
+case $(col xen-hypervisor-4.17-amd64 3) in bookworm*) ;; *) fail "hypervisor not from bookworm";; esac
+[ -z "$(col xen-utils-4.17 1)" ] || fail "both toolstacks"
+# Without the pin a lower-priority repository gives nothing that bookworm has.
+sed -i '/^Pin=/d; s/xen-utils-4.20/xen-utils-4.17/' "$T/trixie.ini"
+"$MKDOM0" resolve "$T/trixie.ini" --cache "$C" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "trixie unpinned"; }
+! awk '$3 == "trixie"' "$T/out" | grep -q . || { cat "$T/out"; fail "trixie used without a pin"; }
+echo "real Debian: $n packages, pins and cache behave"
