@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Trap 5 on Debian's real kernel package: the default allowlist's closure has
+# every dependency, the host's kmod (modprobe -d, modinfo -b) resolves it from
+# our index, and depmod on the same files writes the same index.
+set -euo pipefail
+PATH=$PATH:/sbin:/usr/sbin
+drv="$MKDOM0_BUILD/tests/test_modules"
+[ -x "$drv" ] || { echo "test_modules not built"; exit 1; }
+for t in modprobe modinfo depmod dpkg-deb apt-get; do
+    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
+done
+
+cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
+mkdir -p "$cache"
+pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1/ {print $2; exit}')
+[ -n "$pkg" ] || { echo "skip: no linux-image-6.1 known to apt (apt-get update?)"; exit 77; }
+deb=$(ls "$cache"/${pkg}_*.deb 2>/dev/null | head -n1 || true)
+if [ -z "$deb" ]; then
+    (cd "$cache" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "skip: cannot download $pkg (network?)"; exit 77; }
+    deb=$(ls "$cache"/${pkg}_*.deb | head -n1)
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp/root"
+kver=$(ls "$tmp/root/lib/modules")
+echo "kernel $kver from $(basename "$deb")"
+
+# 1. default allowlist
+"$drv" --real "$tmp/root" - "$tmp/out" > "$tmp/report"
+cat "$tmp/report"
+mods="$tmp/out/lib/modules/$kver"
+grep -Eq '^  ice +allowlist$' "$tmp/report"
+grep -Eq '^  libphy +dependency of ixgbe$' "$tmp/report"
+grep -Eq '^  usbcore +dependency of xhci_pci$' "$tmp/report"
+grep -Eq '^  usb_common +dependency of xhci_hcd$' "$tmp/report"
+grep -Eq '^  xen_privcmd +allowlist$' "$tmp/report"
+kept=$(sed -n 's/.*: \([0-9]*\) of [0-9]* modules kept.*/\1/p' "$tmp/report")
+nfiles=$(find "$mods/kernel" -name '*.ko*' | wc -l)
+ndep=$(grep -c . "$mods/modules.dep")
+echo "kept $kept, files $nfiles, modules.dep lines $ndep"
+[ "$kept" = "$nfiles" ] && [ "$nfiles" = "$ndep" ]
+[ "$nfiles" -lt 100 ]
+[ -z "$(find "$mods/kernel" -type d -empty)" ] || { echo "empty directories left"; exit 1; }
+
+# Every file modules.dep names exists (order-insensitive closure check).
+missing=0
+while IFS= read -r line; do
+    for f in ${line/:/ }; do
+        [ -f "$mods/$f" ] || { echo "modules.dep names missing $f"; missing=1; }
+    done
+done < "$mods/modules.dep"
+[ $missing = 0 ]
+
+# modprobe resolves every allowlisted module to files that exist.
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback \
+         nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod virtio_net virtio_blk virtio_pci; do
+    out=$(modprobe -d "$tmp/out" -S "$kver" --show-depends "$m")
+    [ -n "$out" ] || { echo "modprobe: nothing for $m"; exit 1; }
+    while read -r verb path _; do
+        [ "$verb" = insmod ] || { echo "modprobe $m: unexpected '$verb $path'"; exit 1; }
+        [ -f "$path" ] || { echo "modprobe $m: $path missing"; exit 1; }
+    done <<< "$out"
+done
+modprobe -d "$tmp/out" -S "$kver" --show-depends ixgbe | grep -q 'libphy.ko'
+modprobe -d "$tmp/out" -S "$kver" --show-depends xhci-pci | grep -q 'usb-common.ko'
+# A module outside the closure is unknown to the image's modprobe.
+! modprobe -d "$tmp/out" -S "$kver" --show-depends btrfs >/dev/null 2>&1
+[ "$(modinfo -b "$tmp/out" -k "$kver" -F name xen-gntdev)" = xen_gntdev ]
+
+# depmod on the same files: same index (modules.symbols is in hash order there).
+mkdir "$tmp/ours" && cp "$mods"/modules.* "$tmp/ours/"
+depmod -b "$tmp/out" "$kver"
+for f in modules.dep modules.dep.bin modules.alias modules.alias.bin modules.softdep \
+         modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin modules.devname; do
+    cmp "$mods/$f" "$tmp/ours/$f"
+done
+diff <(sort "$mods/modules.symbols") <(sort "$tmp/ours/modules.symbols")
+
+# 2. the whole kernel: the index of 4000 modules is depmod's, byte for byte.
+all=$(find "$tmp/root/lib/modules" -name '*.ko*' | sed 's|.*/||; s|\.ko.*$||' | sort -u)
+# shellcheck disable=SC2086
+"$drv" --real "$tmp/root" - "$tmp/all" $all > "$tmp/report-all"
+head -n1 "$tmp/report-all"
+amods="$tmp/all/lib/modules/$kver"
+mkdir "$tmp/ours-all" && cp "$amods"/modules.* "$tmp/ours-all/"
+depmod -b "$tmp/all" "$kver"
+for f in modules.dep modules.dep.bin modules.alias.bin modules.symbols.bin modules.devname; do
+    cmp "$amods/$f" "$tmp/ours-all/$f"
+done
+
+# 3. an unknown name fails, naming it and the kernel, with a near match.
+if "$drv" --real "$tmp/root" - "$tmp/bad" ice ixgbee 2> "$tmp/err" >/dev/null; then
+    echo "unknown module accepted"; exit 1
+fi
+cat "$tmp/err"
+grep -q "ixgbee" "$tmp/err" && grep -q "$kver" "$tmp/err" && grep -q "did you mean ixgbe" "$tmp/err"
+echo "ok"

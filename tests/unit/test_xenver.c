@@ -1,0 +1,355 @@
+/* xenver: hypervisor and libxenctrl versions from synthetic binaries and
+ * trees, and the trap 2 refusal.
+ *
+ * With arguments it is the driver of tests/integration/3*-modules-xenver*.sh:
+ *   test_xenver --tree DIR...
+ * loads each DIR (an extracted .deb; the package is the DIR's name up to
+ * the first '_') into one usrmerge tree and runs md_xenver_check: prints
+ * both versions and exits 0, or prints the error and exits 1. */
+#include <ftw.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "t.h"
+#include "tree.h"
+#include "util.h"
+#include "xenver.h"
+
+static unsigned char *gz(const void *d, size_t n, size_t *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    unsigned char *o = md_xmalloc(cap);
+    z.next_in = (unsigned char *)d;
+    z.avail_in = (uInt)n;
+    z.next_out = o;
+    z.avail_out = (uInt)cap;
+    deflate(&z, Z_FINISH);
+    *out = z.total_out;
+    deflateEnd(&z);
+    return o;
+}
+
+static void cat(unsigned char **b, size_t *n, const void *d, size_t dn)
+{
+    *b = md_xrealloc(*b, *n + dn);
+    memcpy(*b + *n, d, dn);
+    *n += dn;
+}
+
+/* An ELF-looking Xen image: banner, padding, and optionally the gzip'd
+ * Kconfig hypfs embeds; then gzip'd as a whole like /boot/xen-*.gz. */
+static unsigned char *fake_xen(const char *kconfig_ver, bool outer_gz, size_t *len)
+{
+    unsigned char *b = NULL;
+    size_t n = 0;
+    cat(&b, &n, "\x7f" "ELF\x01\x01\x01", 7);
+    unsigned char pad[200] = { 0 };
+    cat(&b, &n, pad, sizeof pad);
+    cat(&b, &n, "Xen version %d.%d%s (%s@%s) (%s) %s %s\n", 41);
+    cat(&b, &n, "\x1f\x8b\x08 not really gzip", 20); /* a false start to skip */
+    if (kconfig_ver) {
+        char *cfg = md_xasprintf("#\n# Automatically generated file; DO NOT EDIT.\n"
+                                 "# Xen/x86 %s Configuration\n#\nCONFIG_X86_64=y\nCONFIG_HYPFS=y\n",
+                                 kconfig_ver);
+        size_t zn;
+        unsigned char *z = gz(cfg, strlen(cfg), &zn);
+        cat(&b, &n, z, zn);
+        free(z);
+        free(cfg);
+    }
+    cat(&b, &n, pad, sizeof pad);
+    if (!outer_gz) {
+        *len = n;
+        return b;
+    }
+    unsigned char *z = gz(b, n, len);
+    free(b);
+    return z;
+}
+
+static void le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A 64-bit shared object with just .dynstr and .dynamic (DT_SONAME). */
+static unsigned char *fake_so(const char *soname, size_t *len)
+{
+    size_t sl = soname ? strlen(soname) : 0;
+    size_t dynstr_off = 64, dynstr_size = 1 + sl + 1;
+    size_t dyn_off = (dynstr_off + dynstr_size + 7) & ~(size_t)7, dyn_size = 32;
+    static const char shstr[] = "\0.dynstr\0.dynamic\0.shstrtab";
+    size_t shstr_off = dyn_off + dyn_size, shstr_size = sizeof shstr;
+    size_t shoff = (shstr_off + shstr_size + 7) & ~(size_t)7;
+    size_t n = shoff + 4 * 64;
+    unsigned char *b = md_xcalloc(1, n);
+    memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+    le(b + 16, 3, 2);  /* ET_DYN */
+    le(b + 18, 62, 2);
+    le(b + 20, 1, 4);
+    le(b + 0x28, shoff, 8);
+    le(b + 0x34, 64, 2);
+    le(b + 0x3a, 64, 2);
+    le(b + 0x3c, 4, 2);
+    le(b + 0x3e, 3, 2);
+    if (soname)
+        memcpy(b + dynstr_off + 1, soname, sl);
+    le(b + dyn_off, soname ? 14 : 1, 8); /* DT_SONAME (or DT_NEEDED) */
+    le(b + dyn_off + 8, 1, 8);
+    struct { uint32_t name, type, link; size_t off, size; } sh[4] = {
+        { 0, 0, 0, 0, 0 }, { 1, 3, 0, dynstr_off, dynstr_size },
+        { 9, 6, 1, dyn_off, dyn_size }, { 18, 3, 0, shstr_off, shstr_size } };
+    memcpy(b + shstr_off, shstr, shstr_size);
+    for (int i = 0; i < 4; i++) {
+        unsigned char *h = b + shoff + (size_t)i * 64;
+        le(h, sh[i].name, 4);
+        le(h + 4, sh[i].type, 4);
+        le(h + 0x18, sh[i].off, 8);
+        le(h + 0x20, sh[i].size, 8);
+        le(h + 0x28, sh[i].link, 4);
+    }
+    *len = n;
+    return b;
+}
+
+static const md_attr A = { 0644, 0, 0, 0 };
+
+static void put(md_tree *t, const char *path, unsigned char *d, size_t n, const char *origin)
+{
+    md_err err = MD_ERR_INIT;
+    if (md_tree_add_file(t, path, &A, d, n, origin, MD_CLASH_REPLACE, &err) < 0)
+        fprintf(stderr, "add %s: %s\n", path, err.msg);
+}
+
+static void test_images(void)
+{
+    size_t n;
+    md_xen_version v;
+    md_err err = MD_ERR_INIT;
+    unsigned char *x = fake_xen("4.17.7", true, &n);
+    CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen-4.20-amd64.gz", &v, &err) == 0);
+    /* the binary wins over a lying file name */
+    CHECK(v.found && v.major == 4 && v.minor == 17);
+    CHECK_STR(v.version, "4.17.7");
+    CHECK(strstr(v.source, "Kconfig") != NULL);
+    free(x);
+
+    x = fake_xen("4.20.5-pre", false, &n); /* plain ELF, as QEMU -kernel wants */
+    CHECK(md_xenver_hypervisor_image(x, n, "xen", &v, &err) == 0);
+    CHECK(v.major == 4 && v.minor == 20);
+    CHECK_STR(v.version, "4.20.5-pre");
+    free(x);
+
+    x = fake_xen(NULL, true, &n); /* no embedded config: file name, said so */
+    CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen-4.17-amd64.gz", &v, &err) == 0);
+    CHECK(v.major == 4 && v.minor == 17 && strstr(v.source, "file name") != NULL);
+    md_err e2 = MD_ERR_INIT;
+    CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen.gz", &v, &e2) < 0);
+    CHECK_ERR(&e2, "/boot/xen.gz");
+    /* truncated */
+    md_err e3 = MD_ERR_INIT;
+    CHECK(md_xenver_hypervisor_image(x, n / 2, "/boot/xen-4.17-amd64.gz", &v, &e3) < 0);
+    CHECK_ERR(&e3, "truncated");
+    free(x);
+    /* not Xen at all */
+    md_err e4 = MD_ERR_INIT;
+    unsigned char junk[] = "#\n# Xen/x86 4.17.7 Configuration\n";
+    CHECK(md_xenver_hypervisor_image(junk, sizeof junk, "/boot/xen-4.17-amd64.config", &v, &e4) < 0);
+    CHECK_ERR(&e4, "not a Xen hypervisor image");
+
+    unsigned char *so = fake_so("libxenctrl.so.4.20", &n);
+    CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &err) == 0);
+    CHECK(v.major == 4 && v.minor == 20 && strstr(v.source, "DT_SONAME") != NULL);
+    free(so);
+    so = fake_so("libfoo.so.1", &n);
+    md_err e5 = MD_ERR_INIT;
+    CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &e5) < 0);
+    CHECK_ERR(&e5, "libfoo.so.1");
+    free(so);
+    so = fake_so(NULL, &n);
+    CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &err) == 0);
+    CHECK(v.major == 4 && v.minor == 17 && strstr(v.source, "file name") != NULL);
+    free(so);
+    md_err e6 = MD_ERR_INIT;
+    CHECK(md_xenver_libxenctrl((const unsigned char *)"text", 4, "/usr/lib/libxenctrl.so.4.17", &v, &e6) < 0);
+    CHECK_ERR(&e6, "not an ELF");
+    CHECK(!err.set);
+}
+
+static const char *base_name_of(const char *p)
+{
+    return strrchr(p, '/') + 1;
+}
+
+static md_tree *xen_tree(const char *hv, const char *const *ctrls)
+{
+    md_tree *t = md_tree_new(true);
+    size_t n;
+    if (hv) {
+        unsigned char *x = fake_xen(hv, true, &n);
+        char *p = md_xasprintf("/boot/xen-%.4s-amd64.gz", hv);
+        char *pkg = md_xasprintf("xen-hypervisor-%.4s-amd64", hv);
+        put(t, p, x, n, pkg);
+        /* the config and EFI files next to it are not images to read */
+        char *c = md_xasprintf("/boot/xen-%.4s-amd64.config", hv);
+        put(t, c, (unsigned char *)md_xstrdup("CONFIG_X=y\n"), 11, pkg);
+        free(c);
+        free(p);
+        free(pkg);
+    }
+    for (size_t i = 0; ctrls && ctrls[i]; i++) {
+        char *son = md_xasprintf("libxenctrl.so.%s", ctrls[i]);
+        unsigned char *so = fake_so(son, &n);
+        char *p = md_xasprintf("/usr/lib/x86_64-linux-gnu/libxenctrl.so.%s.0", ctrls[i]);
+        char *pkg = md_xasprintf("libxenmisc%s", ctrls[i]);
+        put(t, p, so, n, pkg);
+        md_err err = MD_ERR_INIT;
+        char *l = md_xasprintf("/usr/lib/x86_64-linux-gnu/%s", son);
+        md_tree_add_symlink(t, l, &A, base_name_of(p), pkg, MD_CLASH_REPLACE, &err);
+        free(l);
+        free(son);
+        free(p);
+        free(pkg);
+    }
+    return t;
+}
+
+#define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_trees(void)
+{
+    md_xen_version hv, ts;
+    md_err err = MD_ERR_INIT;
+    md_tree *t = xen_tree("4.17.7", L("4.17"));
+    CHECK(md_xenver_check(t, &hv, &ts, &err) == 0);
+    CHECK(hv.found && ts.found && hv.minor == 17 && ts.minor == 17);
+    CHECK_STR(hv.origin, "xen-hypervisor-4.17-amd64");
+    CHECK_STR(ts.origin, "libxenmisc4.17");
+    CHECK_STR(hv.path, "/boot/xen-4.17-amd64.gz");
+    CHECK_STR(ts.path, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0");
+    md_tree_free(t);
+
+    /* trap 2: bookworm's hypervisor with trixie's toolstack */
+    t = xen_tree("4.17.7", L("4.20"));
+    md_err e2 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e2) < 0);
+    CHECK_ERR(&e2, "toolstack/hypervisor mismatch");
+    CHECK_ERR(&e2, "xen-hypervisor-4.17-amd64 ships Xen 4.17");
+    CHECK_ERR(&e2, "libxenctrl 4.20 comes from libxenmisc4.20");
+    CHECK_ERR(&e2, "trap 2");
+    /* scan alone only reports */
+    md_err e3 = MD_ERR_INIT;
+    CHECK(md_xenver_scan(t, &hv, &ts, &e3) == 0);
+    CHECK(hv.minor == 17 && ts.minor == 20);
+    md_tree_free(t);
+
+    /* both toolstacks present: the wrong one is named */
+    t = xen_tree("4.17.7", L("4.17", "4.20"));
+    md_err e4 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e4) < 0);
+    CHECK_ERR(&e4, "libxenmisc4.20");
+    md_tree_free(t);
+
+    /* nothing to compare: not an error, found says so */
+    t = xen_tree(NULL, L("4.17"));
+    md_err e5 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e5) == 0);
+    CHECK(!hv.found && ts.found);
+    md_tree_free(t);
+    t = xen_tree("4.17.7", NULL);
+    CHECK(md_xenver_check(t, &hv, &ts, &e5) == 0);
+    CHECK(hv.found && !ts.found);
+    /* a broken hypervisor file: error names it and its package */
+    put(t, "/boot/xen-4.17-amd64.gz", (unsigned char *)md_xstrdup("\x1f\x8bgarbage"), 9,
+        "xen-hypervisor-4.17-amd64");
+    md_err e6 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e6) < 0);
+    CHECK_ERR(&e6, "/boot/xen-4.17-amd64.gz");
+    CHECK_ERR(&e6, "xen-hypervisor-4.17-amd64");
+    md_tree_free(t);
+
+    /* compare on its own */
+    md_xen_version a = { .found = true, .major = 4, .minor = 17 }, b = a;
+    md_err e7 = MD_ERR_INIT;
+    CHECK(md_xenver_compare(&a, &b, &e7) == 0);
+    b.minor = 20;
+    CHECK(md_xenver_compare(&a, &b, &e7) < 0);
+    CHECK_ERR(&e7, "4.20");
+}
+
+/* ---- driver ---- */
+
+static md_tree *load_tree;
+static size_t load_root_len;
+static const char *load_origin;
+
+static int load_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)ftw;
+    const char *rel = path + load_root_len;
+    if (!*rel)
+        return 0;
+    md_err err = MD_ERR_INIT;
+    md_attr a = { st->st_mode & 07777, 0, 0, st->st_mtime };
+    if (flag == FTW_D) {
+        if (!md_tree_lookup(load_tree, rel))
+            md_tree_add_dir(load_tree, rel, &a, load_origin, &err);
+    } else if (flag == FTW_SL) {
+        char target[4096];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n >= 0) {
+            target[n] = '\0';
+            md_tree_add_symlink(load_tree, rel, &a, target, load_origin, MD_CLASH_ERROR, &err);
+        }
+    } else if (flag == FTW_F) {
+        unsigned char *d;
+        size_t len;
+        if (md_read_file(path, &d, &len, &err) == 0)
+            md_tree_add_file(load_tree, rel, &a, d, len, load_origin, MD_CLASH_ERROR, &err);
+    }
+    if (err.set)
+        fprintf(stderr, "load %s: %s\n", rel, err.msg);
+    return 0;
+}
+
+static int tree_mode(int argc, char **argv)
+{
+    load_tree = md_tree_new(true);
+    for (int i = 2; i < argc; i++) {
+        char *pkg = md_xstrdup(strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i]);
+        pkg[strcspn(pkg, "_")] = '\0';
+        load_origin = pkg;
+        load_root_len = strlen(argv[i]);
+        nftw(argv[i], load_one, 32, FTW_PHYS);
+        free(pkg);
+    }
+    md_xen_version hv, ts;
+    md_err err = MD_ERR_INIT;
+    int rc = md_xenver_check(load_tree, &hv, &ts, &err);
+    if (hv.found)
+        printf("hypervisor: Xen %u.%u (%s) in %s from %s, read from %s\n", hv.major, hv.minor,
+               hv.version, hv.path, hv.origin, hv.source);
+    if (ts.found)
+        printf("toolstack: libxenctrl %u.%u in %s from %s, read from %s\n", ts.major, ts.minor,
+               ts.path, ts.origin, ts.source);
+    if (rc < 0)
+        printf("error: %s\n", err.msg);
+    md_tree_free(load_tree);
+    return rc < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--tree") == 0)
+        return tree_mode(argc, argv);
+    test_images();
+    test_trees();
+    return t_done("test_xenver");
+}
