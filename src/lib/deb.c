@@ -205,17 +205,21 @@ static int extract_data(md_tree *t, struct archive *outer, const char *member, c
     struct archive *in = open_inner(&src);
     struct archive_entry *e;
     int r, rc = 0;
+    char *last = NULL;
     while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+        const char *n = entry_name(e);
         if (add_member(t, in, e, origin, clash, st, err) < 0) {
-            const char *n = entry_name(e);
             md_err_prefix(err, "%s member %s", member, n ? n : "?");
             rc = -1;
             break;
         }
+        free(last);
+        last = md_xstrdup(n ? n : "?");
     }
     if (rc == 0 && r != ARCHIVE_EOF)
-        rc = md_err_set(err, "%s: %s", member,
+        rc = md_err_set(err, "%s%s%s: %s", member, last ? ", after member " : "", last ? last : "",
                         archive_error_string(in) ? archive_error_string(in) : "read error");
+    free(last);
     archive_read_free(in);
     return rc;
 }

@@ -1,0 +1,243 @@
+/* deb: reading .debs into the tree, including hostile ones.
+ *
+ * Also a driver for the integration tests:
+ *   test_deb mkdeb OUT PACKAGE FILTER LINE...   (see debmaker.h for LINE) */
+#include "t.h"
+#include "debmaker.h"
+#include "deb.h"
+#include "tree.h"
+#include "util.h"
+
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/test_deb.XXXXXX";
+
+static char *deb_path(const char *name) { return md_xasprintf("%s/%s.deb", tmpdir, name); }
+
+static char *make(const char *name, const char *pkg, const char *filter, const char *const *lines)
+{
+    char *p = deb_path(name);
+    CHECK(dm_make_deb(p, pkg, filter, lines) == 0);
+    return p;
+}
+
+static const char *const good[] = {
+    "d ./ 0755",
+    "d ./usr/ 0755",
+    "d ./usr/bin/ 0755",
+    "f ./usr/bin/tool 04755 hello",
+    "h ./usr/bin/tool2 ./usr/bin/tool",
+    "l ./usr/bin/t ../bin/tool",
+    "d ./bin/ 0755",
+    "f ./bin/sh 0755 shell",
+    "c ./dev/hvc0 229 0",
+    "f ./etc/empty 0600 ",
+    NULL,
+};
+
+static void test_good(const char *filter)
+{
+    char *p = make("good", "goodpkg", filter, good);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_deb_stats st;
+    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, &st, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "[%s] %s\n", filter, e.msg);
+    CHECK(st.entries == 10);
+    CHECK(st.bytes == 10);
+    md_node *n = md_tree_lookup(t, "/usr/bin/tool");
+    CHECK(n && md_node_type_of(n) == MD_NODE_FILE);
+    CHECK(n && md_node_attr(n)->mode == 04755 && md_node_attr(n)->mtime == 1700000000);
+    CHECK(n && md_node_attr(n)->uid == 0 && md_node_attr(n)->gid == 0);
+    CHECK_STR(n ? md_node_origin(n) : NULL, "goodpkg");
+    size_t sz;
+    CHECK(n && md_node_data(n, &sz) && sz == 5 && memcmp(md_node_data(n, NULL), "hello", 5) == 0);
+    n = md_tree_lookup(t, "/usr/bin/tool2");
+    CHECK(n && md_node_type_of(n) == MD_NODE_HARDLINK);
+    CHECK_STR(n ? md_node_link_target(n) : NULL, "/usr/bin/tool");
+    n = md_tree_lookup(t, "/usr/bin/t");
+    CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+    CHECK_STR(n ? md_node_link_target(n) : NULL, "../bin/tool");
+    /* ./bin/sh lands in /usr/bin on a merged tree */
+    CHECK(md_tree_lookup(t, "/usr/bin/sh") != NULL);
+    n = md_tree_lookup(t, "/dev/hvc0");
+    unsigned ma = 1, mi = 1;
+    if (n)
+        md_node_rdev(n, &ma, &mi);
+    CHECK(n && md_node_type_of(n) == MD_NODE_CHAR && ma == 229 && mi == 0);
+    n = md_tree_lookup(t, "/etc/empty");
+    CHECK(n && md_node_data(n, &sz) && sz == 0);
+    /* an explicit origin overrides the package name */
+    md_tree *t2 = md_tree_new(false);
+    CHECK(md_deb_extract(t2, p, "other", MD_CLASH_ERROR, NULL, &e) == 0);
+    n = md_tree_lookup(t2, "/bin/sh");
+    CHECK_STR(n ? md_node_origin(n) : NULL, "other");
+    md_tree_free(t2);
+    md_tree_free(t);
+    free(p);
+}
+
+static void test_control(void)
+{
+    char *p = make("ctl", "ctlpkg", "xz", good);
+    char *c = NULL;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_deb_control(p, &c, &e) == 0);
+    char *v = c ? md_deb_field(c, "Package") : NULL;
+    CHECK_STR(v, "ctlpkg");
+    free(v);
+    v = c ? md_deb_field(c, "version") : NULL;
+    CHECK_STR(v, "1.0-1");
+    free(v);
+    v = c ? md_deb_field(c, "Description") : NULL;
+    CHECK_STR(v, "test\n multi");
+    free(v);
+    CHECK(c && md_deb_field(c, "Depends") == NULL);
+    free(c);
+    free(p);
+}
+
+/* Each hostile package is refused with an error naming the .deb and member. */
+static void expect_refused(const char *name, const char *const *lines, const char *needle)
+{
+    char *p = make(name, name, "xz", lines);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK_ERR(&e, p);
+    CHECK_ERR(&e, needle);
+    CHECK(md_tree_lookup(t, "/etc/passwd") == NULL);
+    md_tree_free(t);
+    free(p);
+}
+
+static void test_hostile(void)
+{
+    expect_refused("traversal", (const char *const[]){ "f ./../../etc/passwd 0644 x", NULL },
+                   "./../../etc/passwd");
+    expect_refused("traversal2", (const char *const[]){ "f ./usr/../../etc/passwd 0644 x", NULL },
+                   "..");
+    expect_refused("symdir",
+                   (const char *const[]){ "l ./etc2 /etc", "f ./etc2/passwd 0644 x", NULL },
+                   "symlink");
+    expect_refused("symup",
+                   (const char *const[]){ "l ./up ../../..", "f ./up/etc/passwd 0644 x", NULL },
+                   "./up/etc/passwd");
+    expect_refused("badlink", (const char *const[]){ "h ./a ./nonexistent", NULL }, "nonexistent");
+}
+
+static void test_duplicates(void)
+{
+    char *a = make("dupa", "pkg-one", "gz", (const char *const[]){ "f ./usr/bin/x 0755 A", NULL });
+    char *b = make("dupb", "pkg-two", "zst", (const char *const[]){ "f ./usr/bin/x 0755 B", NULL });
+    char *c = make("dupc", "pkg-three", "bz2", (const char *const[]){ "f ./usr/bin/x 0755 A", NULL });
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_deb_extract(t, a, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
+    CHECK(md_deb_extract(t, c, NULL, MD_CLASH_ERROR, NULL, &e) == 0); /* identical: fine */
+    CHECK(md_deb_extract(t, b, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK_ERR(&e, "pkg-one");
+    CHECK_ERR(&e, "pkg-two");
+    CHECK_ERR(&e, "/usr/bin/x");
+    md_tree_free(t);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_truncated(void)
+{
+    /* incompressible content so the data member is big enough to cut */
+    char *big = md_xmalloc(200001);
+    uint32_t x = 7;
+    for (int i = 0; i < 200000; i++) {
+        x = x * 1103515245u + 12345u;
+        big[i] = (char)('a' + (x >> 24) % 26);
+    }
+    big[200000] = '\0';
+    char *line = md_xasprintf("f ./usr/lib/big 0644 %s", big);
+    const char *lines[] = { "d ./usr/ 0755", line, "f ./usr/lib/after 0644 y", NULL };
+    for (int k = 0; k < 2; k++) {
+        const char *filter = k ? "gz" : "xz";
+        char *p = make("trunc", "truncpkg", filter, lines);
+        size_t len;
+        unsigned char *d = NULL;
+        md_err e = MD_ERR_INIT;
+        CHECK(md_read_file(p, &d, &len, &e) == 0);
+        CHECK(md_write_atomic(p, d, len / 2, 0644, &e) == 0);
+        free(d);
+        md_tree *t = md_tree_new(true);
+        CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+        CHECK_ERR(&e, p);
+        CHECK_ERR(&e, "runcat"); /* "Truncated ..." or "truncated" */
+        CHECK(md_tree_lookup(t, "/usr/lib/after") == NULL);
+        md_tree_free(t);
+        free(p);
+    }
+    free(line);
+    free(big);
+    /* not a .deb at all, and no data member */
+    char *p = deb_path("garbage");
+    md_err e = MD_ERR_INIT;
+    CHECK(md_write_atomic(p, "hello world\n", 12, 0644, &e) == 0);
+    md_tree *t = md_tree_new(true);
+    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK_ERR(&e, p);
+    md_err_clear(&e);
+    CHECK(md_deb_extract(t, "/nonexistent.deb", NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK_ERR(&e, "/nonexistent.deb");
+    md_tree_free(t);
+    free(p);
+}
+
+/* A .deb made by dpkg-deb itself, when available. */
+static void test_dpkg_deb(void)
+{
+    if (system("command -v dpkg-deb >/dev/null") != 0)
+        return;
+    char *cmd = md_xasprintf(
+        "set -e; cd %s; mkdir -p pk/DEBIAN pk/usr/sbin pk/lib; "
+        "printf 'Package: real\\nVersion: 2\\nArchitecture: all\\nMaintainer: x <x@y>\\nDescription: d\\n' > pk/DEBIAN/control; "
+        "echo hi > pk/usr/sbin/real; chmod 700 pk/usr/sbin/real; ln -s /usr/sbin/real pk/lib/r; "
+        "dpkg-deb -Zxz --root-owner-group --build pk real.deb >/dev/null", tmpdir);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    char *p = md_xasprintf("%s/real.deb", tmpdir);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
+    md_node *n = md_tree_resolve(t, "/lib/r");
+    CHECK(n && md_node_attr(n)->mode == 0700);
+    CHECK_STR(n ? md_node_origin(n) : NULL, "real");
+    md_tree_free(t);
+    free(p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "mkdeb") == 0) {
+        if (argc < 5) {
+            fprintf(stderr, "usage: %s mkdeb OUT PACKAGE FILTER LINE...\n", argv[0]);
+            return 2;
+        }
+        return dm_make_deb(argv[2], argv[3], argv[4], (const char *const *)argv + 5) ? 1 : 0;
+    }
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const char *filters[] = { "xz", "zst", "gz", "bz2", "" };
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+        test_good(filters[i]);
+    test_control();
+    test_hostile();
+    test_duplicates();
+    test_truncated();
+    test_dpkg_deb();
+    char *cmd = md_xasprintf("rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmpdir);
+    free(cmd);
+    return t_done("test_deb");
+}
