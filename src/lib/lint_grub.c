@@ -383,6 +383,17 @@ static long long xen_size(const char *s)
     return v << shift;
 }
 
+/* 4096M, 4G, 1048576 (KiB), -1G, 10%, 1G+10%: what Xen's dom0_mem takes. */
+static bool valid_amount(const char *a)
+{
+    if (!*a || !(isdigit((unsigned char)*a) || *a == '-'))
+        return false;
+    for (; *a; a++)
+        if (!isalnum((unsigned char)*a) && !strchr("%+-", *a))
+            return false;
+    return true;
+}
+
 static void check_dom0_mem(gctx *g, const gboot *b, const char *tp, const char *hint)
 {
     const char *mem = param(&b->args, "dom0_mem");
@@ -396,14 +407,32 @@ static void check_dom0_mem(gctx *g, const gboot *b, const char *tp, const char *
     }
     if (strchr(mem, '$'))
         return; /* set through a variable we could not see: nothing to judge */
-    char *base = NULL, *max = NULL;
+    char *base = NULL, *max = NULL, *bad = NULL;
     md_strv parts = { 0 };
-    md_strv_split(&parts, mem, true);
+    for (const char *p = mem;;) {
+        size_t n = strcspn(p, ",");
+        md_strv_push_own(&parts, md_xasprintf("%.*s", (int)n, p));
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
     for (size_t i = 0; i < parts.n; i++) {
-        if (!strncmp(parts.v[i], "max:", 4))
-            max = parts.v[i] + 4;
-        else if (strncmp(parts.v[i], "min:", 4))
-            base = parts.v[i];
+        char *a = parts.v[i];
+        if (!strncmp(a, "max:", 4))
+            a = max = a + 4;
+        else if (!strncmp(a, "min:", 4))
+            a += 4;
+        else
+            base = a;
+        if (!valid_amount(a) && !bad)
+            bad = a;
+    }
+    if (bad) {
+        md_lint_add(g->l, g->file, b->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s: '%s' is not an amount Xen understands (a size like "
+                    "4096M, or a percentage); use dom0_mem=4096M,max:4096M", tp, mem, bad);
+        md_strv_free(&parts);
+        return;
     }
     if (!max && base) {
         md_lint_add(g->l, g->file, b->line, MD_LINT_ERROR, 4,

@@ -228,7 +228,8 @@ static void check_static_nodes(rctx *r)
                 maj, min, base_name(p));
         if (mode & 0066)
             ADD(r, p, 0, MD_LINT_ERROR, 3,
-                "mode %04o: anyone who can open it controls the host; use mode 0600", mode);
+                "mode %04o: users other than root can open it, and whoever can open a "
+                "Xen device controls the host; use mode 0600", mode);
         else if (mode != 0600)
             ADD(r, p, 0, MD_LINT_WARNING, 3, "mode %04o; Xen device nodes should be 0600", mode);
     }

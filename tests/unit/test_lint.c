@@ -1,0 +1,1260 @@
+/* lint: every check with good and bad samples, the rootfs loader, input
+ * recognition, and robustness against garbage. */
+#include "t.h"
+#include "lint.h"
+#include "tree.h"
+#include "util.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *src_dir(void)
+{
+    const char *s = getenv("MKDOM0_SRC");
+    return s && *s ? s : ".";
+}
+
+static char *data_file(const char *name, size_t *len)
+{
+    char *p = md_xasprintf("%s/tests/data/lint/%s", src_dir(), name);
+    unsigned char *d = NULL;
+    md_err err = MD_ERR_INIT;
+    if (md_read_file(p, &d, len, &err) < 0) {
+        fprintf(stderr, "cannot read %s: %s\n", p, err.msg);
+        free(p);
+        *len = 0;
+        return md_xstrdup("");
+    }
+    free(p);
+    d = md_xrealloc(d, *len + 1);
+    d[*len] = '\0';
+    return (char *)d;
+}
+
+static void dump(const md_lint *l)
+{
+    md_lint_print(l, stderr);
+}
+
+/* Lint GRUB text; returns the list (caller frees). */
+static md_lint *grub(const char *text, const md_tree *rootfs)
+{
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, "grub.cfg", text, strlen(text), rootfs);
+    return l;
+}
+
+static md_lint *grub_file(const char *name)
+{
+    size_t len;
+    char *t = data_file(name, &len);
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, name, t, len, NULL);
+    free(t);
+    return l;
+}
+
+#define XEN_OK "multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256\n"
+#define LINUX_OK "module2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n"
+#define ROOTFS_OK "module2 --nounzip /rootfs.cpio.gz\n"
+
+static md_lint *entry(const char *xen, const char *linux_, const char *rootfs)
+{
+    char *t = md_xasprintf("menuentry 'x' {\n%s%s%s}\n", xen, linux_, rootfs);
+    md_lint *l = grub(t, NULL);
+    free(t);
+    return l;
+}
+
+static void test_grub_design_clean(void)
+{
+    md_lint *l = grub_file("design.cfg");
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    l = entry(XEN_OK, LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
+static void test_grub_dom0_mem(void)
+{
+    md_lint *l = entry("multiboot2 /xen.gz gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(md_lint_line(l, 0) == 2);
+    md_lint_free(l);
+
+    l = entry("multiboot2 /xen.gz dom0_mem=4096M gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "struct-page"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=4096M,max:4096M"));
+    md_lint_free(l);
+
+    /* Equal sizes in other units are fine; Xen's default unit is KiB. */
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4096M gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = entry("multiboot2 /xen.gz dom0_mem=1048576,max:1024M gnttab_max_frames=256\n",
+              LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    l = entry("multiboot2 /xen.gz dom0_mem=2G,max:4G gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "differ"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    l = entry("multiboot2 /xen.gz dom0_mem=max:4G gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
+    md_lint_free(l);
+
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G,max gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'max' is not an amount"));
+    md_lint_free(l);
+
+    l = entry("multiboot2 /xen.gz dom0_mem=min:1G,4G,max:4G gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    /* The last occurrence wins, as in Xen. */
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G dom0_mem=4G gnttab_max_frames=256\n",
+              LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    md_lint_free(l);
+
+    /* A parameter in a comment does not count. */
+    l = entry("multiboot2 /xen.gz gnttab_max_frames=256 # dom0_mem=4G,max:4G\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    md_lint_free(l);
+}
+
+static void test_grub_gnttab(void)
+{
+    md_lint *l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G\n", LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames"));
+    CHECK(md_lint_count(l) == 1);
+    md_lint_free(l);
+    /* Xen treats '-' and '_' in names alike. */
+    l = entry("multiboot2 /xen.gz dom0-mem=4G,max:4G gnttab-max-frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
+static void test_grub_console(void)
+{
+    md_lint *l = entry(XEN_OK, "module2 /vmlinuz console=ttyS0,115200\n", ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
+    CHECK(md_lint_line(l, 0) == 3);
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "module2 /vmlinuz console=tty0\n", ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "add console=hvc0"));
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "module2 /vmlinuz root=/dev/sda1 ro quiet\n", ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0\n", ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "printk"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 console=ttyS0,115200\n", ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "put console=hvc0 last"));
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "module2 /vmlinuz console=tty0 console=hvc0\n", ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    /* Quoted words are still words. */
+    l = entry(XEN_OK, "module2 /vmlinuz 'console=ttyS0,115200' \"console=hvc0\"\n", ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
+static void test_grub_nounzip(void)
+{
+    md_lint *l = entry(XEN_OK, LINUX_OK, "module2 /rootfs.cpio.gz\n");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "compressed archive"));
+    CHECK(md_lint_line(l, 0) == 4);
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    l = entry(XEN_OK, LINUX_OK, "");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no rootfs module"));
+    md_lint_free(l);
+
+    l = entry(XEN_OK, "", "");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no module"));
+    md_lint_free(l);
+}
+
+static md_tree *tiny_rootfs(bool with_init, bool with_sbin_init)
+{
+    md_tree *t = md_tree_new(false);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0755, 0, 0, 0 };
+    if (with_init)
+        md_tree_add_file(t, "/init", &a, (unsigned char *)md_xstrdup("#!/bin/sh\n"), 10, "t",
+                         MD_CLASH_ERROR, &err);
+    md_tree_add_file(t, "/bin/busybox", &a, NULL, 0, "t", MD_CLASH_ERROR, &err);
+    if (with_sbin_init)
+        md_tree_add_symlink(t, "/sbin/init", &a, "../bin/busybox", "t", MD_CLASH_ERROR, &err);
+    CHECK(!err.set);
+    return t;
+}
+
+static void test_grub_rdinit(void)
+{
+    md_tree *no_init = tiny_rootfs(false, true), *with_init = tiny_rootfs(true, false);
+    const char *no_rd = "menuentry 'x' {\n" XEN_OK
+                        "module2 /vmlinuz console=ttyS0,115200 console=hvc0\n" ROOTFS_OK "}\n";
+    md_lint *l = grub(no_rd, no_init);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init"));
+    md_lint_free(l);
+    l = grub(no_rd, with_init);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = grub(no_rd, NULL); /* rootfs unknown: nothing to say */
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    const char *rd = "menuentry 'x' {\n" XEN_OK LINUX_OK ROOTFS_OK "}\n";
+    l = grub(rd, no_init); /* /sbin/init -> ../bin/busybox resolves */
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    l = grub(rd, with_init);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init, but the rootfs has no such file"));
+    md_lint_free(l);
+    md_tree_free(no_init);
+    md_tree_free(with_init);
+}
+
+static void test_grub_debian(void)
+{
+    md_lint *l = grub_file("debian-generated.cfg");
+    /* Two Xen entries (the plain Linux one is no Xen boot): each without
+     * dom0_mem, gnttab and console=. */
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 2);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Debian GNU/Linux, with Xen hypervisor'"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4,
+                      "'Advanced options for Debian GNU/Linux (with Xen hypervisor)>Xen "
+                      "hypervisor, version 4.17-amd64>Debian GNU/Linux, with Xen 4.17-amd64 "
+                      "and Linux 6.1.0-18-amd64'"));
+    bool line73 = false, line91 = false;
+    for (size_t i = 0; i < md_lint_count(l); i++) {
+        line73 |= md_lint_line(l, i) == 73 && md_lint_trap(l, i) == 4;
+        line91 |= md_lint_line(l, i) == 91 && md_lint_trap(l, i) == 4;
+    }
+    CHECK(line73 && line91);
+    md_lint_free(l);
+
+    l = grub_file("debian-configured.cfg");
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+}
+
+static void test_grub_alpine_legacy(void)
+{
+    md_lint *l = grub_file("alpine.cfg");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=1024M has no max:"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "printk"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+
+    l = grub_file("alpine-fixed.cfg");
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+
+    l = grub_file("legacy.cfg");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "'module --nounzip /boot/initrd.img'"));
+    md_lint_free(l);
+}
+
+static void test_grub_syntax(void)
+{
+    md_lint *l = grub_file("tricky.cfg");
+    /* Entry one gets everything through variables and ';'; entry two has a
+     * continued Xen line (reported at its first line) without max:. */
+    CHECK(md_lint_count(l) == 1);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=512M has no max:"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Xen \"RAM\" dom0s>two'"));
+    CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 7);
+    dump(l);
+    md_lint_free(l);
+
+    /* A variable this file never sets may hold the parameter: warn only. */
+    l = entry("multiboot2 /xen.gz $xen_extra gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "$xen_extra"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    /* A variable that is set, to something else, does not excuse it. */
+    l = grub("set opts=\"loglvl=all\"\nmenuentry 'x' {\nmultiboot2 /xen.gz ${opts} "
+             "gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    md_lint_free(l);
+
+    /* Escaped quote, backslash-space, CRLF line ends. */
+    l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G\\ "
+             "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
+    /* the escaped space joined two words: gnttab_max_frames went into dom0_mem's value */
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'4G gnttab_max_frames=256' is not an amount"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames") && md_lint_count(l) == 2);
+    md_lint_free(l);
+    l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G "
+             "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    l = grub("menuentry 'x {\n" XEN_OK "}\n", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "unterminated quote"));
+    CHECK(md_lint_line(l, 0) == 1);
+    md_lint_free(l);
+
+    l = grub("menuentry 'Linux' {\n linux /vmlinuz\n initrd /initrd\n}\n"
+             "menuentry 'memtest' { multiboot /memtest86+.bin; }\n", NULL);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
+    CHECK(md_lint_count(l) == 1);
+    md_lint_free(l);
+
+    /* Commands at top level, outside any menuentry (a generated script). */
+    l = grub(XEN_OK "module2 /vmlinuz console=ttyS0\n" ROOTFS_OK "boot\n", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    md_lint_free(l);
+
+    /* Two Xen lines in one entry (if/else on the platform). */
+    l = grub("menuentry 'x' {\nif [ $grub_platform = efi ]; then\n" XEN_OK LINUX_OK ROOTFS_OK
+             "else\nmultiboot2 /xen.gz\n" LINUX_OK ROOTFS_OK "fi\n}\n", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    CHECK(md_lint_line(l, 0) == 7);
+    md_lint_free(l);
+
+    /* tboot: Xen is the first module. */
+    l = grub("menuentry 't' {\nmultiboot2 /tboot.gz logging=serial\nmodule2 /xen.gz "
+             "dom0_mem=4G,max:4G gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n", NULL);
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+}
+
+static void test_grub_robust(void)
+{
+    /* Random bytes and damaged copies of a real config: findings or not,
+     * never a crash (ASan watches). */
+    size_t len;
+    char *base = data_file("debian-generated.cfg", &len);
+    srand(42);
+    for (int round = 0; round < 400; round++) {
+        char *b = md_xmalloc(len + 1);
+        memcpy(b, base, len);
+        for (int k = 0; k < 20; k++) {
+            size_t at = (size_t)rand() % (len ? len : 1);
+            const char pick[] = "'\"\\{}$;#\n\0x";
+            b[at] = pick[rand() % (int)(sizeof pick - 1)];
+        }
+        size_t cut = (size_t)rand() % (len + 1);
+        md_lint *l = md_lint_new();
+        md_lint_grub(l, "fuzz", b, cut, NULL);
+        md_lint_inittab(l, "fuzz", b, cut, NULL);
+        md_lint_free(l);
+        free(b);
+    }
+    for (int round = 0; round < 200; round++) {
+        size_t n = (size_t)rand() % 300;
+        char *b = md_xmalloc(n + 1);
+        for (size_t i = 0; i < n; i++)
+            b[i] = (char)(rand() % 256);
+        md_lint *l = md_lint_new();
+        md_lint_grub(l, "rand", b, n, NULL);
+        md_lint_inittab(l, "rand", b, n, NULL);
+        md_lint_free(l);
+        free(b);
+    }
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, "empty", "", 0, NULL);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
+    md_lint_free(l);
+    free(base);
+    CHECK(1);
+}
+
+/* ---- inittab ---- */
+
+static md_lint *inittab(const char *name, const md_tree *rootfs)
+{
+    size_t len;
+    char *t = data_file(name, &len);
+    md_lint *l = md_lint_new();
+    md_lint_inittab(l, name, t, len, rootfs);
+    free(t);
+    return l;
+}
+
+static md_lint *inittab_text(const char *text)
+{
+    md_lint *l = md_lint_new();
+    md_lint_inittab(l, "inittab", text, strlen(text), NULL);
+    return l;
+}
+
+static void test_inittab(void)
+{
+    md_lint *l = inittab("inittab.busybox-good", NULL);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = inittab("inittab.debian-sysv-hvc0", NULL);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
+    l = inittab("inittab.alpine-default", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on tty1, tty2"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "hvc0::respawn:/sbin/getty"));
+    CHECK(md_lint_line(l, 0) == 8);
+    md_lint_free(l);
+
+    l = inittab("inittab.serial-only", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0, none on hvc0"));
+    md_lint_free(l);
+
+    l = inittab("inittab.debian-sysv", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "line 21 has one commented out"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "'hv0:2345:respawn:/sbin/getty 38400 hvc0'"));
+    md_lint_free(l);
+
+    l = inittab("inittab.console-shell", NULL);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "/dev/console"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    l = inittab("inittab.none", NULL);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none at all"));
+    md_lint_free(l);
+
+    /* The busybox id names the tty; /dev/ prefixes; agetty; a shell. */
+    l = inittab_text("hvc0::respawn:/bin/login -f root\n");
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = inittab_text("h0:2345:respawn:/sbin/agetty -L /dev/hvc0 9600 vt100\n");
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = inittab_text("hvc0::askfirst:-/bin/sh\n");
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    /* respawn of something that is no login does not count */
+    l = inittab_text("::respawn:/sbin/syslogd -n\nttyS0::respawn:/sbin/getty ttyS0 115200\n");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0"));
+    md_lint_free(l);
+    l = inittab_text("this is no inittab\nhvc0::respawn:/sbin/getty hvc0\nx::bogus:/bin/true\n");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "not an inittab entry"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "unknown inittab action 'bogus'"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+
+    /* With the rootfs: the getty must exist there. */
+    md_tree *t = tiny_rootfs(false, true);
+    l = inittab("inittab.busybox-good", t);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "/sbin/getty, which the rootfs does not have"));
+    CHECK(md_lint_count(l) == 1);
+    md_lint_free(l);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0777, 0, 0, 0 };
+    md_tree_add_symlink(t, "/sbin/getty", &a, "/bin/busybox", "t", MD_CLASH_ERROR, &err);
+    l = inittab("inittab.busybox-good", t);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+/* ---- rootfs ---- */
+
+/* A minimal ELF64 relocatable file with a .modinfo section: what
+ * md_kmodelf_read needs of a .ko. */
+static unsigned char *mk_ko(const char *name, const char *depends, const char *kver,
+                            size_t *len)
+{
+    char *mi = md_xasprintf("license=GPL%cdepends=%s%cname=%s%cvermagic=%s SMP mod_unload%c",
+                            0, depends, 0, name, 0, kver, 0);
+    size_t mil = 11 + 1 + 8 + strlen(depends) + 1 + 5 + strlen(name) + 1 + 9 + strlen(kver) +
+                 15 + 1;
+    static const char shstr[] = "\0.modinfo\0.shstrtab";
+    size_t shl = sizeof shstr;
+    size_t off_mi = 64, off_sh = off_mi + mil, off_hdr = (off_sh + shl + 7) & ~(size_t)7;
+    *len = off_hdr + 3 * 64;
+    unsigned char *d = md_xcalloc(1, *len);
+    memcpy(d, "\x7f" "ELF\x02\x01\x01", 7);
+    d[16] = 1; /* ET_REL */
+    d[18] = 62; /* x86-64 */
+    d[20] = 1;
+#define PUT(off, v, n) do { uint64_t v_ = (v); for (int i_ = 0; i_ < (n); i_++) d[(off) + i_] = (unsigned char)(v_ >> (8 * i_)); } while (0)
+    PUT(0x28, off_hdr, 8);
+    PUT(0x34, 64, 2);
+    PUT(0x3a, 64, 2);
+    PUT(0x3c, 3, 2);
+    PUT(0x3e, 2, 2);
+    memcpy(d + off_mi, mi, mil);
+    memcpy(d + off_sh, shstr, shl);
+    unsigned char *s1 = d + off_hdr + 64, *s2 = d + off_hdr + 128;
+    size_t b1 = (size_t)(s1 - d), b2 = (size_t)(s2 - d);
+    PUT(b1 + 0, 1, 4);          /* ".modinfo" */
+    PUT(b1 + 4, 1, 4);          /* SHT_PROGBITS */
+    PUT(b1 + 0x18, off_mi, 8);
+    PUT(b1 + 0x20, mil, 8);
+    PUT(b2 + 0, 10, 4);         /* ".shstrtab" */
+    PUT(b2 + 4, 3, 4);          /* SHT_STRTAB */
+    PUT(b2 + 0x18, off_sh, 8);
+    PUT(b2 + 0x20, shl, 8);
+#undef PUT
+    free(mi);
+    return d;
+}
+
+#define KVER "6.1.0-18-amd64"
+#define MODDIR "/lib/modules/" KVER
+
+static void add_text(md_tree *t, const char *path, const char *text, unsigned mode)
+{
+    md_err err = MD_ERR_INIT;
+    md_attr a = { mode, 0, 0, 0 };
+    md_tree_add_file(t, path, &a, (unsigned char *)md_xstrdup(text), strlen(text), "t",
+                     MD_CLASH_REPLACE, &err);
+    CHECK(!err.set);
+}
+
+static void add_link(md_tree *t, const char *path, const char *target)
+{
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0777, 0, 0, 0 };
+    md_tree_add_symlink(t, path, &a, target, "t", MD_CLASH_REPLACE, &err);
+    CHECK(!err.set);
+}
+
+static void add_ko(md_tree *t, const char *rel, const char *depends, const char *kver)
+{
+    char nm[64];
+    const char *b = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    snprintf(nm, sizeof nm, "%.*s", (int)strcspn(b, "."), b);
+    size_t len;
+    unsigned char *d = mk_ko(nm, depends, kver, &len);
+    char *p = md_xasprintf(MODDIR "/%s", rel);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0644, 0, 0, 0 };
+    md_tree_add_file(t, p, &a, d, len, "t", MD_CLASH_REPLACE, &err);
+    CHECK(!err.set);
+    free(p);
+}
+
+static const char *const XEN_MODS[] = { "xen-evtchn", "xen-gntdev", "xen-gntalloc",
+                                        "xen-privcmd", "xenfs", NULL };
+
+/* The design's dom0, small: busybox init with a getty on hvc0, devtmpfs in
+ * rcS, the five Xen modules and an index that matches, Xen 4.17 tools. */
+static md_tree *good_rootfs(void)
+{
+    md_tree *t = md_tree_new(false);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0755, 0, 0, 0 };
+    md_tree_add_file(t, "/bin/busybox", &a, NULL, 0, "t", MD_CLASH_ERROR, &err);
+    add_link(t, "/sbin/init", "../bin/busybox");
+    add_link(t, "/sbin/getty", "../bin/busybox");
+    add_link(t, "/sbin/mdev", "../bin/busybox");
+    size_t len;
+    char *it = data_file("inittab.busybox-good", &len);
+    add_text(t, "/etc/inittab", it, 0644);
+    free(it);
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmount -t proc proc /proc\n"
+                                   "mount -t devtmpfs devtmpfs /dev\n", 0755);
+    char *dep = md_xstrdup("");
+    for (int i = 0; XEN_MODS[i]; i++) {
+        char *rel = md_xasprintf("kernel/drivers/xen/%s%s.ko", i == 4 ? "xenfs/" : "",
+                                 XEN_MODS[i]);
+        add_ko(t, rel, "", KVER);
+        char *nd = md_xasprintf("%s%s:\n", dep, rel);
+        free(dep);
+        dep = nd;
+        free(rel);
+    }
+    add_ko(t, "kernel/drivers/net/phy/libphy.ko", "mdio", KVER);
+    add_ko(t, "kernel/drivers/net/mdio.ko", "", KVER);
+    add_ko(t, "kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko", "mdio,libphy,dca", KVER);
+    char *nd = md_xasprintf("%skernel/drivers/net/phy/libphy.ko: kernel/drivers/net/mdio.ko\n"
+                            "kernel/drivers/net/mdio.ko:\n"
+                            "kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko: "
+                            "kernel/drivers/net/phy/libphy.ko kernel/drivers/net/mdio.ko\n", dep);
+    add_text(t, MODDIR "/modules.dep", nd, 0644);
+    add_text(t, MODDIR "/modules.builtin", "kernel/drivers/dca/dca.ko\n", 0644);
+    free(nd);
+    free(dep);
+    md_tree_add_file(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0", &a, NULL, 0, "t",
+                     MD_CLASH_ERROR, &err);
+    add_link(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17", "libxenctrl.so.4.17.0");
+    CHECK(!err.set);
+    return t;
+}
+
+static md_lint *rootfs(const md_tree *t, const char *xenver)
+{
+    md_lint *l = md_lint_new();
+    md_lint_rootfs(l, "rootfs.cpio.gz", t, xenver, xenver ? "xen.gz" : NULL);
+    return l;
+}
+
+static bool clean(const md_lint *l)
+{
+    return md_lint_count_sev(l, MD_LINT_ERROR) == 0 && md_lint_count_sev(l, MD_LINT_WARNING) == 0;
+}
+
+static void test_rootfs_good(void)
+{
+    md_tree *t = good_rootfs();
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    l = rootfs(t, NULL);
+    CHECK(md_lint_has(l, MD_LINT_NOTE, 2, "--xen"));
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+static void test_rootfs_console(void)
+{
+    md_tree *t = good_rootfs();
+    add_text(t, "/etc/inittab", "::sysinit:/etc/init.d/rcS\nttyS0::respawn:/sbin/getty -L "
+                                "115200 ttyS0 vt100\n", 0644);
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
+    CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/inittab)"));
+    CHECK(md_lint_line(l, 0) == 2);
+    md_lint_free(l);
+
+    add_text(t, "/etc/securetty", "console\ntty1\nttyS0\n", 0644);
+    md_tree_remove(t, "/etc/inittab");
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "refuses root"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "busybox init"));
+    md_lint_free(l);
+
+    add_text(t, "/sbin/openrc-init", "", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
+    md_lint_free(l);
+    add_link(t, "/etc/runlevels/default/agetty.hvc0", "/etc/init.d/agetty.hvc0");
+    l = rootfs(t, "4.17");
+    CHECK(!md_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    t = good_rootfs();
+    md_tree_remove(t, "/etc/inittab");
+    add_text(t, "/lib/systemd/systemd", "", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_NOTE, 1, "serial-getty@hvc0"));
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    t = good_rootfs();
+    md_tree_remove(t, "/etc/inittab");
+    md_tree_remove(t, "/sbin/init");
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "No working init found"));
+    add_text(t, "/init", "#!/bin/sh\nexec setsid cttyhack sh\n", 0755);
+    md_lint_free(l);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "/init never mentions hvc0"));
+    md_lint_free(l);
+    add_text(t, "/init", "#!/bin/sh\nmount -t devtmpfs d /dev\nexec setsid getty 0 hvc0\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    dump(l);
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+static void test_rootfs_devices(void)
+{
+    md_tree *t = good_rootfs();
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmount -t proc proc /proc\n# mount -t devtmpfs\n",
+             0755);
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
+    md_lint_free(l);
+
+    /* Each of these is enough. */
+    add_text(t, "/etc/fstab", "devtmpfs /dev devtmpfs mode=0755 0 0\n", 0644);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_remove(t, "/etc/fstab");
+
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmdev -s\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+
+    md_tree_remove(t, "/sbin/mdev"); /* mdev named, but not there */
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "nothing creates"));
+    md_lint_free(l);
+
+    add_text(t, "/usr/sbin/xen-dom0-setup", "\x7f" "ELF", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_remove(t, "/usr/sbin/xen-dom0-setup");
+
+    /* OpenRC's devfs service counts only when a runlevel starts it. */
+    add_text(t, "/etc/init.d/devfs", "#!/sbin/openrc-run\nstart() { mount -t devtmpfs "
+                                     "devtmpfs /dev; }\n", 0755);
+    add_text(t, "/etc/runlevels/boot/.keep", "", 0644);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "no runlevel"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "sysinit runlevel"));
+    md_lint_free(l);
+    add_link(t, "/etc/runlevels/sysinit/devfs", "/etc/init.d/devfs");
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* Static nodes. */
+    t = good_rootfs();
+    md_err err = MD_ERR_INIT;
+    md_attr a600 = { 0600, 0, 0, 0 }, a666 = { 0666, 0, 0, 0 }, a400 = { 0400, 0, 0, 0 }, a640 = { 0640, 0, 0, 0 };
+    md_tree_add_device(t, "/dev/xen/evtchn", &a600, MD_NODE_CHAR, 10, 61, "t", &err);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 3, "/proc/misc"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    md_lint_free(l);
+    md_tree_add_device(t, "/dev/xen/privcmd", &a666, MD_NODE_CHAR, 10, 60, "t", &err);
+    md_tree_add_device(t, "/dev/xen/gntdev", &a600, MD_NODE_CHAR, 249, 0, "t", &err);
+    md_tree_add_device(t, "/dev/xen/gntalloc", &a400, MD_NODE_CHAR, 10, 59, "t", &err);
+    md_tree_add_device(t, "/dev/xen/xenbus_backend", &a640, MD_NODE_CHAR, 10, 57, "t", &err);
+    md_tree_add_device(t, "/dev/xen/xenbus", &a600, MD_NODE_BLOCK, 10, 58, "t", &err);
+    md_tree_add_device(t, "/dev/hvc0", &a600, MD_NODE_CHAR, 4, 64, "t", &err);
+    CHECK(!err.set);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "mode 0666"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "device 249:0"));
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 3, "mode 0400"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "mode 0640"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "not a character device"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "229:0"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+static void test_rootfs_modules(void)
+{
+    md_tree *t = good_rootfs();
+    /* modules.dep names a module that is gone */
+    md_tree_remove(t, MODDIR "/kernel/drivers/xen/xen-gntalloc.ko");
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "names kernel/drivers/xen/xen-gntalloc.ko, which is "
+                                           "missing"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "xen-gntalloc is neither a module here nor built in"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* a dependency is missing (both in modules.dep and by depends=) */
+    t = good_rootfs();
+    md_tree_remove(t, MODDIR "/kernel/drivers/net/mdio.ko");
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "depends on kernel/drivers/net/mdio.ko, which is "
+                                           "missing"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), which is missing"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* a module file the index does not know */
+    t = good_rootfs();
+    add_ko(t, "kernel/drivers/nvme/host/nvme.ko", "", KVER);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "does not list kernel/drivers/nvme/host/nvme.ko"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* depends= names a module that is neither present nor built in */
+    t = good_rootfs();
+    add_ko(t, "kernel/drivers/net/ethernet/intel/ice/ice.ko", "gnss", KVER);
+    size_t len;
+    const md_node *n = md_tree_lookup(t, MODDIR "/modules.dep");
+    const unsigned char *d = md_node_data(n, &len);
+    char *nd = md_xasprintf("%.*skernel/drivers/net/ethernet/intel/ice/ice.ko:\n", (int)len, d);
+    add_text(t, MODDIR "/modules.dep", nd, 0644);
+    free(nd);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs gnss (depends=)"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "add gnss"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    /* ... and is fine once modules.builtin says gnss is built in */
+    add_text(t, MODDIR "/modules.builtin", "kernel/drivers/dca/dca.ko\nkernel/drivers/gnss/gnss.ko\n",
+             0644);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* stale index: the module needs mdio but modules.dep forgot it */
+    t = good_rootfs();
+    n = md_tree_lookup(t, MODDIR "/modules.dep");
+    d = md_node_data(n, &len);
+    char *txt = md_xasprintf("%.*s", (int)len, d);
+    char *at = strstr(txt, "ixgbe.ko: kernel/drivers/net/phy/libphy.ko kernel/drivers/net/mdio.ko");
+    CHECK(at != NULL);
+    if (at)
+        strcpy(at, "ixgbe.ko: kernel/drivers/net/phy/libphy.ko\n");
+    add_text(t, MODDIR "/modules.dep", txt, 0644);
+    free(txt);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), but modules.dep does not say"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* no index at all */
+    t = good_rootfs();
+    md_tree_remove(t, MODDIR "/modules.dep");
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "no modules.dep"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* a module of another kernel */
+    t = good_rootfs();
+    add_ko(t, "kernel/drivers/net/mdio.ko", "", "6.1.0-17-amd64");
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "built for kernel '6.1.0-17-amd64'"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* a corrupt module */
+    t = good_rootfs();
+    add_text(t, MODDIR "/kernel/drivers/net/mdio.ko", "garbage", 0644);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "unreadable module"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* built-in Xen drivers are fine */
+    t = good_rootfs();
+    md_tree_remove(t, MODDIR "/kernel/drivers/xen/xenfs");
+    add_text(t, MODDIR "/modules.builtin", "kernel/drivers/dca/dca.ko\n"
+                                           "kernel/drivers/xen/xenfs/xenfs.ko\n", 0644);
+    n = md_tree_lookup(t, MODDIR "/modules.dep");
+    d = md_node_data(n, &len);
+    txt = md_xasprintf("%.*s", (int)len, d);
+    at = strstr(txt, "kernel/drivers/xen/xenfs/xenfs.ko:\n");
+    CHECK(at != NULL);
+    if (at)
+        memmove(at, at + strlen("kernel/drivers/xen/xenfs/xenfs.ko:\n"),
+                strlen(at + strlen("kernel/drivers/xen/xenfs/xenfs.ko:\n")) + 1);
+    add_text(t, MODDIR "/modules.dep", txt, 0644);
+    free(txt);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    dump(l);
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* many problems: capped, with a summary */
+    t = good_rootfs();
+    for (int i = 0; i < 15; i++) {
+        char *rel = md_xasprintf("kernel/extra/m%d.ko", i);
+        add_ko(t, rel, "", KVER);
+        free(rel);
+    }
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 11);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "and 5 more module files missing from modules.dep"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* no modules at all */
+    t = tiny_rootfs(false, true);
+    l = rootfs(t, NULL);
+    CHECK(md_lint_has(l, MD_LINT_WARNING, 5, "built into the kernel"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+static void test_rootfs_usrmerge(void)
+{
+    /* /lib -> usr/lib: one module directory, not two. */
+    md_tree *g = good_rootfs(), *t = md_tree_new(false);
+    md_err err = MD_ERR_INIT;
+    add_link(t, "/lib", "usr/lib");
+    for (md_node *n = md_tree_first(g); n; n = md_tree_next(g, n)) {
+        const char *p = md_node_path(n);
+        char *np = !strncmp(p, "/lib/", 5) ? md_xasprintf("/usr%s", p) : md_xstrdup(p);
+        if (!strcmp(p, "/lib")) {
+            free(np);
+            continue;
+        }
+        switch (md_node_type_of(n)) {
+        case MD_NODE_DIR:
+            md_tree_add_dir(t, np, md_node_attr(n), "t", &err);
+            break;
+        case MD_NODE_SYMLINK:
+            md_tree_add_symlink(t, np, md_node_attr(n), md_node_link_target(n), "t",
+                                MD_CLASH_ERROR, &err);
+            break;
+        case MD_NODE_FILE: {
+            size_t sz;
+            const unsigned char *d = md_node_data(n, &sz);
+            unsigned char *c = md_xmalloc(sz + 1);
+            memcpy(c, d, sz);
+            md_tree_add_file(t, np, md_node_attr(n), c, sz, "t", MD_CLASH_ERROR, &err);
+            break;
+        }
+        default:
+            break;
+        }
+        free(np);
+    }
+    CHECK(!err.set);
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    dump(l);
+    md_lint_free(l);
+    md_tree_free(t);
+    md_tree_free(g);
+}
+
+static void test_rootfs_toolstack(void)
+{
+    md_tree *t = good_rootfs();
+    md_lint *l = rootfs(t, "4.20");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "the toolstack is Xen 4.17 but the hypervisor xen.gz "
+                                           "is Xen 4.20"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "xen-utils-4.20"));
+    md_lint_free(l);
+    md_err err = MD_ERR_INIT;
+    md_tree_add_dir(t, "/usr/lib/xen-4.20", &(md_attr){ 0755, 0, 0, 0 }, "t", &err);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "toolstack of Xen 4.20 here and of Xen 4.17"));
+    md_lint_free(l);
+    md_tree_free(t);
+    t = tiny_rootfs(true, true);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_NOTE, 2, "no libxenctrl"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+/* ---- loader and input recognition ---- */
+
+static char tmpdir[] = "/tmp/test_lint.XXXXXX";
+
+static char *tmp(const char *name) { return md_xasprintf("%s/%s", tmpdir, name); }
+
+static void write_file(const char *path, const void *d, size_t n)
+{
+    md_err err = MD_ERR_INIT;
+    CHECK(md_write_atomic(path, d, n, 0644, &err) == 0);
+}
+
+/* A newc archive of `t`'s files, symlinks, dirs and devices; gzip or none. */
+static unsigned char *to_cpio(const md_tree *t, bool gz, size_t *len)
+{
+    struct archive *a = archive_write_new();
+    archive_write_set_format_cpio_newc(a);
+    if (gz)
+        archive_write_add_filter_gzip(a);
+    size_t cap = 1 << 22;
+    unsigned char *buf = md_xmalloc(cap);
+    archive_write_open_memory(a, buf, cap, len);
+    la_int64_t ino = 0;
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, md_node_path(n) + 1);
+        archive_entry_set_perm(e, md_node_attr(n)->mode);
+        archive_entry_set_ino(e, ++ino);
+        archive_entry_set_size(e, 0);
+        size_t sz = 0;
+        const unsigned char *d = NULL;
+        unsigned maj, min;
+        switch (md_node_type_of(n)) {
+        case MD_NODE_DIR: archive_entry_set_filetype(e, AE_IFDIR); break;
+        case MD_NODE_SYMLINK:
+            archive_entry_set_filetype(e, AE_IFLNK);
+            archive_entry_set_symlink(e, md_node_link_target(n));
+            break;
+        case MD_NODE_CHAR:
+        case MD_NODE_BLOCK:
+            archive_entry_set_filetype(e, md_node_type_of(n) == MD_NODE_CHAR ? AE_IFCHR : AE_IFBLK);
+            md_node_rdev(n, &maj, &min);
+            archive_entry_set_rdevmajor(e, maj);
+            archive_entry_set_rdevminor(e, min);
+            break;
+        default:
+            archive_entry_set_filetype(e, AE_IFREG);
+            d = md_node_data(n, &sz);
+            archive_entry_set_size(e, (la_int64_t)sz);
+        }
+        if (strcmp(md_node_path(n), "/"))
+            CHECK(archive_write_header(a, e) == ARCHIVE_OK);
+        if (sz)
+            archive_write_data(a, d, sz);
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return buf;
+}
+
+static void test_loader(void)
+{
+    md_tree *g = good_rootfs();
+    md_err err = MD_ERR_INIT;
+    md_tree_add_device(g, "/dev/console", &(md_attr){ 0600, 0, 0, 0 }, MD_NODE_CHAR, 5, 1, "t",
+                       &err);
+    size_t len;
+    unsigned char *cpio = to_cpio(g, true, &len);
+    char *p = tmp("rootfs.cpio.gz");
+    write_file(p, cpio, len);
+    md_tree *t = md_lint_load_rootfs(p, &err);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(md_tree_count(t) == md_tree_count(g));
+        const md_node *c = md_tree_lookup(t, "/dev/console");
+        unsigned maj = 0, min = 0;
+        if (c)
+            md_node_rdev(c, &maj, &min);
+        CHECK(c && md_node_type_of(c) == MD_NODE_CHAR && maj == 5 && min == 1);
+        const md_node *s = md_tree_lookup(t, "/sbin/getty");
+        CHECK(s && !strcmp(md_node_link_target(s), "../bin/busybox"));
+        md_lint *l = rootfs(t, "4.17");
+        CHECK(clean(l));
+        md_lint_free(l);
+        md_tree_free(t);
+    }
+
+    /* truncated: an error naming the file, no tree */
+    char *tp = tmp("truncated.cpio.gz");
+    write_file(tp, cpio, len / 2);
+    md_err_clear(&err);
+    t = md_lint_load_rootfs(tp, &err);
+    CHECK(t == NULL);
+    CHECK_ERR(&err, "truncated.cpio.gz");
+    md_tree_free(t);
+
+    /* early uncompressed cpio + compressed main archive, as initramfs-tools */
+    md_tree *early = md_tree_new(false);
+    add_text(early, "/kernel/x86/microcode/GenuineIntel.bin", "ucode", 0644);
+    size_t elen;
+    unsigned char *ecpio = to_cpio(early, false, &elen);
+    unsigned char *both = md_xmalloc(elen + 512 + len);
+    memcpy(both, ecpio, elen);
+    memset(both + elen, 0, 512);
+    memcpy(both + elen + 512, cpio, len);
+    char *bp = tmp("initrd.img");
+    write_file(bp, both, elen + 512 + len);
+    md_err_clear(&err);
+    t = md_lint_load_rootfs(bp, &err);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(md_tree_lookup(t, "/kernel/x86/microcode/GenuineIntel.bin") != NULL);
+        CHECK(md_tree_lookup(t, "/etc/inittab") != NULL);
+        md_tree_free(t);
+    }
+
+    /* a directory */
+    char *dp = tmp("dir");
+    md_err_clear(&err);
+    CHECK(md_mkdir_p(dp, 0755, &err) == 0);
+    char *ep = tmp("dir/etc");
+    md_mkdir_p(ep, 0755, &err);
+    char *ip = tmp("dir/etc/inittab");
+    write_file(ip, "hvc0::respawn:/sbin/getty hvc0\n", 31);
+    char *lp = tmp("dir/init");
+    CHECK(symlink("sbin/init", lp) == 0);
+    t = md_lint_load_rootfs(dp, &err);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(md_tree_lookup(t, "/etc/inittab") != NULL);
+        CHECK(md_tree_lookup(t, "/init") && md_node_type_of(md_tree_lookup(t, "/init")) ==
+                                                MD_NODE_SYMLINK);
+        md_tree_free(t);
+    }
+    free(dp);
+    free(ep);
+    free(ip);
+    free(lp);
+    free(ecpio);
+    free(both);
+    free(bp);
+    free(tp);
+    free(p);
+    free(cpio);
+    md_tree_free(early);
+    md_tree_free(g);
+}
+
+static int inputs1(const char *path, md_lint_kind kind, md_lint **out, md_err *err)
+{
+    *out = md_lint_new();
+    const char *paths[] = { path };
+    md_lint_kind kinds[] = { kind };
+    return md_lint_inputs(*out, paths, kinds, 1, err);
+}
+
+static void test_inputs(void)
+{
+    md_lint *l;
+    md_err err = MD_ERR_INIT;
+    char *p = tmp("garbage.bin");
+    unsigned char junk[512];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(i * 7 + 3);
+    write_file(p, junk, sizeof junk);
+    CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "garbage.bin");
+    CHECK_ERR(&err, "binary data");
+    md_lint_free(l);
+    md_err_clear(&err);
+    CHECK(inputs1(p, MD_LINT_GRUB, &l, &err) < 0);
+    CHECK_ERR(&err, "garbage.bin: binary data, not a GRUB config");
+    md_lint_free(l);
+    md_err_clear(&err);
+    CHECK(inputs1(p, MD_LINT_ROOTFS, &l, &err) < 0);
+    CHECK_ERR(&err, "garbage.bin");
+    md_lint_free(l);
+    free(p);
+
+    p = tmp("empty");
+    write_file(p, "", 0);
+    md_err_clear(&err);
+    CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "empty: empty file");
+    md_lint_free(l);
+    free(p);
+
+    p = tmp("notes.txt");
+    write_file(p, "hello world\nnothing to see\n", 27);
+    md_err_clear(&err);
+    CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "cannot tell what this is");
+    md_lint_free(l);
+    free(p);
+
+    md_err_clear(&err);
+    CHECK(inputs1("/nonexistent/grub.cfg", MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "/nonexistent/grub.cfg: cannot open");
+    md_lint_free(l);
+
+    /* recognized by content, whatever the name */
+    p = tmp("boot.conf");
+    size_t len;
+    char *txt = data_file("alpine.cfg", &len);
+    write_file(p, txt, len);
+    free(txt);
+    md_err_clear(&err);
+    CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) == 0);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    md_lint_free(l);
+    free(p);
+    p = tmp("it");
+    txt = data_file("inittab.serial-only", &len);
+    write_file(p, txt, len);
+    free(txt);
+    CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) == 0);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
+    md_lint_free(l);
+    free(p);
+
+    /* an output directory: grub.cfg checked against its rootfs (no /init,
+     * no rdinit=), the rootfs against xen-4.20.gz */
+    char *od = tmp("out");
+    md_mkdir_p(od, 0755, &err);
+    char *gp = tmp("out/grub.cfg");
+    const char *cfg = "menuentry 'x' {\n" XEN_OK
+                      "module2 /vmlinuz console=ttyS0,115200 console=hvc0\n" ROOTFS_OK "}\n";
+    write_file(gp, cfg, strlen(cfg));
+    md_tree *g = good_rootfs();
+    unsigned char *cpio = to_cpio(g, true, &len);
+    char *rp = tmp("out/rootfs.cpio.gz");
+    write_file(rp, cpio, len);
+    char *xp = tmp("out/xen-4.20-amd64.gz");
+    write_file(xp, "x", 1);
+    md_err_clear(&err);
+    CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
+    dump(l);
+    md_lint_free(l);
+    /* the config alone still finds its rootfs next to it */
+    CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) == 0);
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    md_lint_free(l);
+    CHECK(!err.set);
+    unlink(gp);
+    unlink(rp);
+    unlink(xp);
+    free(gp);
+    free(rp);
+    free(xp);
+    free(od);
+    free(cpio);
+    md_tree_free(g);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_grub_design_clean();
+    test_grub_dom0_mem();
+    test_grub_gnttab();
+    test_grub_console();
+    test_grub_nounzip();
+    test_grub_rdinit();
+    test_grub_debian();
+    test_grub_alpine_legacy();
+    test_grub_syntax();
+    test_grub_robust();
+    test_inittab();
+    test_rootfs_good();
+    test_rootfs_console();
+    test_rootfs_devices();
+    test_rootfs_modules();
+    test_rootfs_usrmerge();
+    test_rootfs_toolstack();
+    test_loader();
+    test_inputs();
+    char *cmd = md_xasprintf("rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    free(cmd);
+    return t_done("test_lint");
+}
