@@ -72,6 +72,7 @@ static int run(int argc, char **argv)
     bool strict = false;
     int c, status = MD_EXIT_OK;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'g': paths[n] = optarg; kinds[n++] = MD_LINT_GRUB; break;
@@ -83,7 +84,8 @@ static int run(int argc, char **argv)
             usage(stdout);
             goto out;
         default:
-            fputs("Run 'mkdom0 lint --help' for usage.\n", stderr);
+            fprintf(stderr, "mkdom0 lint: unknown option or missing argument: '%s'\n"
+                            "Run 'mkdom0 lint --help' for usage.\n", argv[optind - 1]);
             status = MD_EXIT_USAGE;
             goto out;
         }

@@ -99,8 +99,8 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
     if (!len) {
         md_err_set(&e, "%s: empty file", path);
     } else if (binary(d, len)) {
-        md_err_set(&e, "%s: binary data, not a %s", path,
-                   kind == MD_LINT_GRUB ? "GRUB config" : "inittab");
+        md_err_set(&e, "%s: binary data, not %s", path,
+                   kind == MD_LINT_GRUB ? "a GRUB config" : "an inittab");
     } else {
         input *x = push(in, path, kind);
         x->text = d;

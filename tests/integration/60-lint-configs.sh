@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# mkdom0 lint on GRUB configs and inittabs: the design's entry passes, each
+# trap is reported with the message a user would look for and the right exit
+# status, --strict fails on warnings, and garbage, empty, binary or missing
+# inputs give exit 2 naming the file — never a crash.
+set -uo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+D=${MKDOM0_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/data/lint
+T=$(mktemp -d /tmp/mkdom0-lint-cfg.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# run EXPECTED_STATUS ARGS...: output in $T/out (stdout+stderr)
+run() {
+    local want=$1; shift
+    "$MKDOM0" lint "$@" >"$T/out" 2>&1
+    local rc=$?
+    sed 's/^/    /' "$T/out"
+    [ $rc = "$want" ] || fail "mkdom0 lint $* exited $rc, expected $want"
+    # whatever happened, it was not a crash
+    grep -q -i 'sanitizer\|segmentation\|core dumped' "$T/out" && fail "crash in lint $*"
+    return 0
+}
+has() { grep -qF -- "$1" "$T/out" || fail "expected '$1' in the output"; }
+hasnt() { ! grep -qF -- "$1" "$T/out" || fail "did not expect '$1' in the output"; }
+
+echo "== help"
+run 0 --help
+has "dom0_mem=X,max:X"
+has "hvc0"
+has "--strict"
+
+echo "== the design's entry, and Debian's and Alpine's entries configured for a dom0"
+run 0 "$D/design.cfg"
+[ -s "$T/out" ] && fail "design.cfg should give no findings at all"
+run 0 --strict "$D/debian-configured.cfg" "$D/alpine-fixed.cfg"
+[ -s "$T/out" ] && fail "configured entries should give no findings"
+
+echo "== Debian's generated Xen entries as installed"
+run 1 "$D/debian-generated.cfg"
+has "debian-generated.cfg:73: error: [trap4] menuentry 'Debian GNU/Linux, with Xen hypervisor': the Xen line has no dom0_mem"
+has "debian-generated.cfg:75: warning: [trap1]"
+has "hvc0 is missing entirely"
+has "add dom0_mem=4096M,max:4096M"
+
+echo "== Alpine-style entry: dom0_mem without max:"
+run 1 "$D/alpine.cfg"
+has "alpine.cfg:7: error: [trap4]"
+has "dom0_mem=1024M has no max:"
+has "struct-page"
+has "use dom0_mem=1024M,max:1024M"
+has "alpine.cfg:9: warning: [boot]"
+has "--nounzip"
+
+echo "== legacy multiboot with the serial console only"
+run 1 "$D/legacy.cfg"
+has "legacy.cfg:4: error: [trap1]"
+has "box looks frozen"
+has "add console=hvc0"
+
+echo "== quoting, variables, continuation lines, submenus"
+run 1 "$D/tricky.cfg"
+has "tricky.cfg:7: error: [trap4] menuentry 'Xen \"RAM\" dom0s>two': dom0_mem=512M has no max:"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "tricky.cfg: exactly one error expected"
+
+echo "== warnings only: 0, but --strict fails"
+sed 's/ gnttab_max_frames=256 gnttab_max_maptrack_frames=1024//' "$D/design.cfg" >"$T/nognttab.cfg"
+run 0 "$T/nognttab.cfg"
+has "warning: [trap4]"
+has "gnttab_max_frames"
+run 1 --strict "$T/nognttab.cfg"
+
+echo "== recognized by content under another name, or told with --grub"
+cp "$D/alpine.cfg" "$T/menu.txt"
+run 1 "$T/menu.txt"
+has "dom0_mem=1024M has no max:"
+cp "$D/alpine.cfg" "$T/weird"
+run 1 --grub "$T/weird"
+has "has no max:"
+
+echo "== inittabs"
+run 0 "$D/inittab.busybox-good"
+run 0 "$D/inittab.debian-sysv-hvc0"
+run 1 "$D/inittab.serial-only"
+has "inittab.serial-only:2: error: [trap1] getty only on ttyS0, none on hvc0"
+has "looks frozen"
+run 1 "$D/inittab.alpine-default"
+has "getty only on tty1, tty2, tty3, tty4, tty5, tty6"
+cp "$D/inittab.debian-sysv" "$T/inittab"
+run 1 "$T/inittab"
+has "line 21 has one commented out"
+run 1 --inittab "$D/inittab.none"
+has "none at all"
+run 0 "$D/inittab.console-shell"
+has "warning: [trap1]"
+run 1 --strict "$D/inittab.console-shell"
+
+echo "== several inputs at once: findings of all, worst status"
+run 1 "$D/design.cfg" "$D/inittab.serial-only" "$D/inittab.busybox-good"
+has "none on hvc0"
+
+echo "== bad input: exit 2 naming the file"
+: >"$T/empty.cfg"
+run 2 "$T/empty.cfg"
+has "empty.cfg: empty file"
+head -c 4096 /dev/urandom >"$T/garbage.bin"
+run 2 "$T/garbage.bin"
+has "garbage.bin"
+run 2 --grub "$T/garbage.bin"
+has "garbage.bin: binary data, not a GRUB config"
+run 2 --inittab "$T/garbage.bin"
+has "garbage.bin: binary data, not an inittab"
+printf 'just some\ntext\n' >"$T/notes"
+run 2 "$T/notes"
+has "notes: cannot tell what this is"
+gzip -c "$D/alpine.cfg" | head -c 100 >"$T/trunc.gz"
+run 2 "$T/trunc.gz"
+has "trunc.gz"
+run 2 "$T/does-not-exist.cfg"
+has "does-not-exist.cfg: cannot open"
+run 2 --grub "$T"
+has "is a directory"
+# a bad input does not hide the findings of the good ones
+run 2 "$D/alpine.cfg" "$T/garbage.bin"
+has "has no max:"
+has "garbage.bin"
+# every prefix of a real config, and byte-flipped copies: never a crash
+cfg=$D/debian-generated.cfg
+size=$(stat -c %s "$cfg")
+for n in 1 17 100 999 2048 3000 $((size - 1)); do
+    head -c $n "$cfg" >"$T/part.cfg"
+    "$MKDOM0" lint --grub "$T/part.cfg" >"$T/out" 2>&1
+    rc=$?
+    [ $rc -le 2 ] || fail "prefix $n: exit $rc"
+done
+for seed in 1 2 3 4 5 6 7 8; do
+    python3 - "$cfg" "$T/flip.cfg" $seed <<'EOF' || exit 1
+import random, sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+random.seed(int(sys.argv[3]))
+for _ in range(40):
+    data[random.randrange(len(data))] = random.choice(b"'\"\\{};$#\n\x00\xff x")
+open(sys.argv[2], 'wb').write(data)
+EOF
+    "$MKDOM0" lint --grub "$T/flip.cfg" >"$T/out" 2>&1
+    rc=$?
+    [ $rc -le 2 ] || fail "flipped copy $seed: exit $rc"
+done
+
+echo "== usage errors"
+run 2
+has "nothing to check"
+run 2 --bogus-option "$D/design.cfg"
+has "unknown option or missing argument: '--bogus-option'"
+run 2 --xen
+echo "all lint config checks passed"
