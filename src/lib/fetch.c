@@ -64,8 +64,10 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
     return n;
 }
 
-static int transfer(const char *url, sink *s, md_err *err)
+/* One attempt; *retry tells whether a failure looks transient. */
+static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
 {
+    *retry = false;
     curl_init_once();
     CURL *c = curl_easy_init();
     if (!c)
@@ -87,13 +89,44 @@ static int transfer(const char *url, sink *s, md_err *err)
     curl_easy_setopt(c, CURLOPT_USERAGENT, "mkdom0/0.1");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(c);
+    *retry = rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+             rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+             rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
+             (rc == CURLE_HTTP_RETURNED_ERROR && status >= 500);
     if (s->too_big)
         return md_err_set(err, "%s: larger than the expected %llu bytes", url,
                           (unsigned long long)s->max);
     if (rc != CURLE_OK)
         return md_err_set(err, "%s: download failed: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
     return 0;
+}
+
+/* Mirrors and DNS fail transiently; three tries with a short backoff
+ * keep a build from dying on a blip.  Each retry starts the sink over. */
+static int transfer(const char *url, sink *s, md_err *err)
+{
+    for (int attempt = 1;; attempt++) {
+        md_err e = MD_ERR_INIT;
+        bool retry;
+        if (transfer_once(url, s, &retry, &e) == 0)
+            return 0;
+        if (!retry || attempt == 3)
+            return md_err_set(err, "%s", e.msg);
+        md_note("%s (retrying)", e.msg);
+        sleep((unsigned)attempt * 2);
+        s->len = 0;
+        s->got = 0;
+        s->next_note = 0;
+        if (s->f) {
+            fflush(s->f);
+            if (ftruncate(fileno(s->f), 0) < 0 || fseek(s->f, 0, SEEK_SET) < 0)
+                return md_err_errno(err, "%s: cannot restart the download", url);
+            EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL);
+        }
+    }
 }
 
 int md_fetch_mem(const char *url, size_t max, unsigned char **data, size_t *len, md_err *err)
