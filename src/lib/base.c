@@ -61,6 +61,7 @@ static int add_users(md_tree *t, const md_base_opts *o, md_err *err)
         "root:x:0:\n"
         "tty:x:5:\n"
         "shadow:x:42:\n"
+        "uucp:x:10:\n"
         "utmp:x:43:\n"
         "nogroup:x:65534:\n";
     /* "*" (not "!") keeps password logins impossible while OpenSSH still
