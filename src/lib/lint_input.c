@@ -111,6 +111,13 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
     fail(in, &e);
 }
 
+/* "PATH: why" -> "why" */
+static const char *strip_path(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+    return !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+}
+
 static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 {
     md_err e = MD_ERR_INIT;
@@ -138,6 +145,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     }
     if (kind == MD_LINT_ROOTFS || !not_archive)
         return fail(in, &e);
+    md_err why = e; /* libarchive's view, for compressed data */
     md_err_clear(&e);
     unsigned char *d;
     size_t len;
@@ -154,8 +162,8 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         md_err_set(&e, "%s: empty file", path);
     else if (len >= 2 && ((d[0] == 0x1f && d[1] == 0x8b) || (d[0] == 0xfd && d[1] == '7') ||
                           (d[0] == 0x28 && d[1] == 0xb5)))
-        md_err_set(&e, "%s: compressed data that is not a cpio or tar archive (truncated "
-                       "or not a rootfs)", path);
+        md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
+                       "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
     else if (binary(d, len))
         md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs nor a text "
                        "config; use --grub, --inittab, --rootfs or --xen to say what it is", path);

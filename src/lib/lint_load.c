@@ -40,6 +40,7 @@ static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, con
     md_attr at = { archive_entry_perm(e), (unsigned)archive_entry_uid(e),
                    (unsigned)archive_entry_gid(e), archive_entry_mtime(e) };
     int r = 0;
+    bool own = true; /* the error, if any, is ours and names src already */
     const char *hl = archive_entry_hardlink(e);
     int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
     if (size < 0 || size > MAX_ENTRY) {
@@ -54,8 +55,9 @@ static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, con
             la_ssize_t n = archive_read_data(a, data + got, (size_t)(size - got));
             if (n <= 0) {
                 free(data);
+                const char *why = n < 0 ? archive_error_string(a) : NULL;
                 r = md_err_set(err, "%s: %s: truncated or corrupt archive (%s)", src, path,
-                               n < 0 ? archive_error_string(a) : "data ends early");
+                               why ? why : "data ends early");
                 goto out;
             }
             got += n;
@@ -76,9 +78,11 @@ static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, con
         }
         if (r == 0)
             r = md_tree_add_hardlink(t, path, target, src, err);
+        own = false;
         free(target);
         goto out;
     }
+    own = false;
     switch (archive_entry_filetype(e)) {
     case AE_IFDIR:
         r = md_tree_add_dir(t, path, &at, src, err);
@@ -105,8 +109,8 @@ static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, con
         break;
     }
 out:
-    if (r < 0)
-        md_err_prefix(err, "%s", src);
+    if (r < 0 && !own)
+        md_err_prefix(err, "%s", src); /* the tree's messages do not name the archive */
     free(path);
     return r;
 }
@@ -126,7 +130,8 @@ static int read_segment(md_tree *t, const char *src, const unsigned char *data, 
     int r = 0;
     if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
         *unknown = true;
-        r = md_err_set(err, "%s: not a cpio or tar archive (%s)", src, archive_error_string(a));
+        r = md_err_set(err, "%s: not a cpio or tar archive (%s)", src,
+                       archive_error_string(a) ? archive_error_string(a) : "unreadable");
         goto out;
     }
     struct archive_entry *e;

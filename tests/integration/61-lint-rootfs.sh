@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# mkdom0 lint on rootfs archives this script generates without root (bsdtar
+# reading mtree specs, so device nodes need no mknod; modules compiled with
+# cc as ELF objects with a .modinfo section, as a .ko is): a good one, one
+# whose inittab lacks hvc0, one whose modules.dep names a missing module, one
+# with a module whose dependency is missing, static /dev/xen nodes, every
+# compression, a directory, a concatenated initramfs, an mkdom0-style output
+# directory with a mismatched hypervisor, and damaged archives (exit 2).
+set -uo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+for t in bsdtar cc gzip xz zstd; do
+    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
+done
+T=$(mktemp -d /tmp/mkdom0-lint-rootfs.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+run() {
+    local want=$1; shift
+    "$MKDOM0" lint "$@" >"$T/out" 2>&1
+    local rc=$?
+    sed 's/^/    /' "$T/out"
+    [ $rc = "$want" ] || fail "mkdom0 lint $* exited $rc, expected $want"
+    grep -q -i 'sanitizer\|segmentation\|core dumped' "$T/out" && fail "crash in lint $*"
+    return 0
+}
+has() { grep -qF -- "$1" "$T/out" || fail "expected '$1' in the output"; }
+hasnt() { ! grep -qF -- "$1" "$T/out" || fail "did not expect '$1' in the output"; }
+
+KVER=6.1.0-18-amd64
+M=lib/modules/$KVER
+
+# mkko NAME DEPENDS [KVER] -> $T/ko/NAME.ko
+mkdir -p "$T/ko" "$T/files"
+mkko() {
+    printf 'const char m[] __attribute__((section(".modinfo"), used, aligned(1))) =\n"license=GPL\\0depends=%s\\0name=%s\\0vermagic=%s SMP preempt mod_unload modversions \\0";\n' \
+        "$2" "$1" "${3:-$KVER}" >"$T/ko/$1.c"
+    cc -c -o "$T/ko/$1.ko" "$T/ko/$1.c" || fail "cc $1"
+}
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs mdio; do mkko $m ""; done
+mkko libphy mdio
+mkko ixgbe mdio,libphy,dca
+
+cat >"$T/files/inittab.good" <<'EOF'
+::sysinit:/etc/init.d/rcS
+hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100
+::shutdown:/bin/umount -a -r
+EOF
+cat >"$T/files/inittab.serial" <<'EOF'
+::sysinit:/etc/init.d/rcS
+ttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100
+EOF
+printf '#!/bin/sh\nmount -t proc proc /proc\nmount -t devtmpfs devtmpfs /dev\nmodprobe -a xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs\n' >"$T/files/rcS"
+printf '#!/bin/sh\nmount -t proc proc /proc\n' >"$T/files/rcS.nodev"
+cat >"$T/files/modules.dep" <<'EOF'
+kernel/drivers/xen/xen-evtchn.ko:
+kernel/drivers/xen/xen-gntdev.ko:
+kernel/drivers/xen/xen-gntalloc.ko:
+kernel/drivers/xen/xen-privcmd.ko:
+kernel/drivers/xen/xenfs/xenfs.ko:
+kernel/drivers/net/mdio.ko:
+kernel/drivers/net/phy/libphy.ko: kernel/drivers/net/mdio.ko
+kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko: kernel/drivers/net/phy/libphy.ko kernel/drivers/net/mdio.ko
+EOF
+echo "kernel/drivers/dca/dca.ko" >"$T/files/modules.builtin"
+: >"$T/files/empty"
+
+# spec NAME [overrides...] : an mtree spec for the good rootfs, where an
+# override "path=SPEC" replaces (or with SPEC "-" drops) that line
+spec() {
+    local out=$T/$1.mtree; shift
+    {
+        echo "#mtree"
+        cat <<EOF
+./bin type=dir mode=0755
+./bin/busybox type=file mode=0755 contents=$T/files/empty
+./sbin type=dir mode=0755
+./sbin/init type=link link=../bin/busybox
+./sbin/getty type=link link=../bin/busybox
+./etc type=dir mode=0755
+./etc/inittab type=file mode=0644 contents=$T/files/inittab.good
+./etc/init.d type=dir mode=0755
+./etc/init.d/rcS type=file mode=0755 contents=$T/files/rcS
+./lib type=dir mode=0755
+./$M/modules.dep type=file mode=0644 contents=$T/files/modules.dep
+./$M/modules.builtin type=file mode=0644 contents=$T/files/modules.builtin
+./$M/kernel/drivers/xen/xen-evtchn.ko type=file mode=0644 contents=$T/ko/xen-evtchn.ko
+./$M/kernel/drivers/xen/xen-gntdev.ko type=file mode=0644 contents=$T/ko/xen-gntdev.ko
+./$M/kernel/drivers/xen/xen-gntalloc.ko type=file mode=0644 contents=$T/ko/xen-gntalloc.ko
+./$M/kernel/drivers/xen/xen-privcmd.ko type=file mode=0644 contents=$T/ko/xen-privcmd.ko
+./$M/kernel/drivers/xen/xenfs/xenfs.ko type=file mode=0644 contents=$T/ko/xenfs.ko
+./$M/kernel/drivers/net/mdio.ko type=file mode=0644 contents=$T/ko/mdio.ko
+./$M/kernel/drivers/net/phy/libphy.ko type=file mode=0644 contents=$T/ko/libphy.ko
+./$M/kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko type=file mode=0644 contents=$T/ko/ixgbe.ko
+./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0 type=file mode=0644 contents=$T/files/empty
+./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17 type=link link=libxenctrl.so.4.17.0
+EOF
+    } >"$out.base"
+    cp "$out.base" "$out"
+    for o in "$@"; do
+        local p=${o%%=*} s=${o#*=}
+        grep -v "^$p " "$out" >"$out.tmp"; mv "$out.tmp" "$out"
+        [ "$s" = "-" ] || echo "$p $s" >>"$out"
+    done
+}
+# mkcpio NAME FILTER [overrides...] -> $T/NAME
+mkcpio() {
+    local name=$1 filter=$2; shift 2
+    spec "$name" "$@"
+    local f=()
+    [ "$filter" = none ] || f=(--"$filter")
+    (cd "$T" && bsdtar -cf "$T/$name" --format newc "${f[@]}" "@$T/$name.mtree") || fail "bsdtar $name"
+}
+
+echo "== a good rootfs, gzip"
+mkcpio good.cpio.gz gzip
+run 0 "$T/good.cpio.gz"
+hasnt "error:"
+hasnt "warning:"
+has "the toolstack is Xen 4.17"
+run 0 --strict --rootfs "$T/good.cpio.gz"
+
+echo "== every compression the kernel takes, and none"
+for f in xz zstd none bzip2 lz4; do
+    command -v ${f/none/cat} >/dev/null || continue
+    mkcpio good.$f.cpio $f
+    run 0 --strict "$T/good.$f.cpio"
+done
+
+echo "== inittab without hvc0"
+mkcpio nohvc.cpio.gz gzip "./etc/inittab=type=file mode=0644 contents=$T/files/inittab.serial"
+run 1 "$T/nohvc.cpio.gz"
+has "nohvc.cpio.gz(/etc/inittab):2: error: [trap1] getty only on ttyS0, none on hvc0"
+has "looks frozen"
+
+echo "== no inittab: busybox defaults"
+mkcpio noinittab.cpio.gz gzip "./etc/inittab=-"
+run 0 "$T/noinittab.cpio.gz"
+has "warning: [trap1] no /etc/inittab"
+
+echo "== modules.dep names a module that is missing"
+mkcpio nomod.cpio.gz gzip "./$M/kernel/drivers/xen/xen-gntalloc.ko=-"
+run 1 "$T/nomod.cpio.gz"
+has "nomod.cpio.gz(/$M/modules.dep):3: error: [trap5] names kernel/drivers/xen/xen-gntalloc.ko, which is missing from the rootfs"
+has "xen-gntalloc is neither a module here nor built in"
+
+echo "== a module whose dependency is missing"
+mkcpio nodep.cpio.gz gzip "./$M/kernel/drivers/net/mdio.ko=-"
+run 1 "$T/nodep.cpio.gz"
+has "error: [trap5] kernel/drivers/net/phy/libphy.ko depends on kernel/drivers/net/mdio.ko, which is missing"
+has "ixgbe.ko): error: [trap5] needs mdio (depends=), which is missing"
+# the same with an index regenerated for the files present: depends= still knows
+grep -v '^kernel/drivers/net/mdio.ko:' "$T/files/modules.dep" | sed 's| kernel/drivers/net/mdio.ko||' >"$T/files/modules.dep.trimmed"
+mkcpio nodep2.cpio.gz gzip "./$M/kernel/drivers/net/mdio.ko=-" \
+    "./$M/modules.dep=type=file mode=0644 contents=$T/files/modules.dep.trimmed"
+run 1 "$T/nodep2.cpio.gz"
+has "libphy.ko): error: [trap5] needs mdio (depends=), which is missing"
+hasnt "modules.dep):"
+
+echo "== a module the index does not list"
+mkko nvme ""
+mkcpio unlisted.cpio.gz gzip "./$M/kernel/drivers/nvme/host/nvme.ko=type=file mode=0644 contents=$T/ko/nvme.ko"
+run 1 "$T/unlisted.cpio.gz"
+has "does not list kernel/drivers/nvme/host/nvme.ko"
+
+echo "== nothing creates /dev/xen, and static nodes"
+mkcpio nodev.cpio.gz gzip "./etc/init.d/rcS=type=file mode=0755 contents=$T/files/rcS.nodev"
+run 1 "$T/nodev.cpio.gz"
+has "error: [trap3] nothing creates /dev/xen/*"
+mkcpio static.cpio.gz gzip \
+    "./dev/xen/evtchn=type=char mode=0666 device=native,10,61" \
+    "./dev/xen/privcmd=type=char mode=0600 device=native,249,0" \
+    "./dev/xen/gntdev=type=char mode=0600 device=native,10,60"
+run 1 "$T/static.cpio.gz"
+has "static.cpio.gz(/dev/xen/evtchn): error: [trap3] mode 0666"
+has "static.cpio.gz(/dev/xen/privcmd): error: [trap3] device 249:0"
+has "misc minors are dynamic"
+hasnt "(/dev/xen/gntdev): error"
+
+echo "== a directory"
+mkdir -p "$T/dir"
+(cd "$T/dir" && bsdtar -xf "$T/good.cpio.gz") || fail "extract"
+run 0 --strict "$T/dir"
+cp "$T/files/inittab.serial" "$T/dir/etc/inittab"
+run 1 "$T/dir"
+has "$T/dir/etc/inittab:2: error: [trap1]"
+
+echo "== a concatenated initramfs (early cpio + compressed main archive)"
+printf '#mtree\n./kernel/x86/microcode/GenuineIntel.bin type=file mode=0644 contents=%s\n' "$T/files/rcS" >"$T/early.mtree"
+bsdtar -cf "$T/early.cpio" --format newc "@$T/early.mtree"
+cat "$T/early.cpio" "$T/nohvc.cpio.gz" >"$T/initrd.img"
+run 1 "$T/initrd.img"
+has "initrd.img(/etc/inittab):2: error: [trap1]"
+
+echo "== an mkdom0 output directory: grub.cfg + rootfs + a hypervisor of another release"
+mkdir -p "$T/out-dir"
+cp "$T/good.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
+cat >"$T/out-dir/grub.cfg" <<'EOF'
+menuentry 'dom0' {
+    multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256
+    module2 /vmlinuz console=ttyS0,115200 console=hvc0
+    module2 --nounzip /rootfs.cpio.gz
+}
+EOF
+echo "not really xen" | gzip >"$T/out-dir/xen-4.20-amd64.gz"
+run 1 "$T/out-dir"
+has "grub.cfg:3: error: [boot] menuentry 'dom0': the rootfs /rootfs.cpio.gz has no /init and the dom0 kernel line has no rdinit="
+has "error: [trap2] the toolstack is Xen 4.17 but the hypervisor"
+has "is Xen 4.20"
+# the same files, named one by one; and the hypervisor given explicitly
+run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz" --xen "$T/out-dir/xen-4.20-amd64.gz"
+has "is Xen 4.20"
+has "has no rdinit="
+
+echo "== damaged archives: exit 2 naming the file"
+head -c $(( $(stat -c %s "$T/good.cpio.gz") / 2 )) "$T/good.cpio.gz" >"$T/truncated.cpio.gz"
+run 2 "$T/truncated.cpio.gz"
+has "truncated.cpio.gz"
+head -c $(( $(stat -c %s "$T/good.none.cpio") / 2 )) "$T/good.none.cpio" >"$T/truncated.cpio"
+run 2 --rootfs "$T/truncated.cpio"
+has "truncated.cpio"
+: >"$T/empty.cpio.gz"
+run 2 "$T/empty.cpio.gz"
+has "empty.cpio.gz: empty file"
+head -c 2000 /dev/urandom | gzip >"$T/random.cpio.gz"
+run 2 "$T/random.cpio.gz"
+has "random.cpio.gz"
+run 2 --rootfs "$T/out-dir/grub.cfg"
+has "grub.cfg"
+echo "all lint rootfs checks passed"
