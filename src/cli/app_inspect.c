@@ -1,0 +1,71 @@
+/* mkdom0 inspect: show what a spec or a built image holds. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "spec.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "Usage: mkdom0 inspect --default-spec\n"
+        "       mkdom0 inspect DIR\n\n"
+        "--default-spec prints the embedded default spec: the reference dom0, and\n"
+        "a starting point for your own (`[Image] Base=default` plus changes).\n"
+        "DIR: an image directory written by `mkdom0 build`; prints its image.ini,\n"
+        "its packages (manifest) and its size report.\n");
+}
+
+static int cat(const char *dir, const char *name)
+{
+    char *p = md_xasprintf("%s/%s", dir, name);
+    unsigned char *data;
+    size_t len;
+    md_err err = MD_ERR_INIT;
+    int r = md_read_file(p, &data, &len, &err);
+    free(p);
+    if (r < 0) {
+        fprintf(stderr, "mkdom0 inspect: %s (is %s an image directory from mkdom0 build?)\n",
+                err.msg, dir);
+        return -1;
+    }
+    printf("==> %s <==\n", name);
+    fwrite(data, 1, len, stdout);
+    putchar('\n');
+    free(data);
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "default-spec", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    bool spec = false;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': spec = true; break;
+        case 'h': usage(stdout); return MD_EXIT_OK;
+        default: usage(stderr); return MD_EXIT_USAGE;
+        }
+    }
+    if (spec && optind == argc) {
+        fputs(md_spec_default_text(), stdout);
+        return MD_EXIT_OK;
+    }
+    if (spec || argc - optind != 1) {
+        usage(stderr);
+        return MD_EXIT_USAGE;
+    }
+    const char *dir = argv[optind];
+    if (cat(dir, "image.ini") < 0 || cat(dir, "manifest") < 0 || cat(dir, "size-report.txt") < 0)
+        return MD_EXIT_FAIL;
+    return MD_EXIT_OK;
+}
+
+const struct md_app md_app_inspect = { "inspect", "show the default spec, or what an image holds", run };
