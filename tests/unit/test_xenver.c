@@ -51,8 +51,10 @@ static unsigned char *fake_xen(const char *kconfig_ver, bool outer_gz, size_t *l
     cat(&b, &n, "\x7f" "ELF\x01\x01\x01", 7);
     unsigned char pad[200] = { 0 };
     cat(&b, &n, pad, sizeof pad);
-    cat(&b, &n, "Xen version %d.%d%s (%s@%s) (%s) %s %s\n", 41);
-    cat(&b, &n, "\x1f\x8b\x08 not really gzip", 20); /* a false start to skip */
+    static const char banner[] = "Xen version %d.%d%s (%s@%s) (%s) %s %s\n";
+    static const char false_gz[] = "\x1f\x8b\x08 not really gzip"; /* a false start to skip */
+    cat(&b, &n, banner, strlen(banner));
+    cat(&b, &n, false_gz, strlen(false_gz));
     if (kconfig_ver) {
         char *cfg = md_xasprintf("#\n# Automatically generated file; DO NOT EDIT.\n"
                                  "# Xen/x86 %s Configuration\n#\nCONFIG_X86_64=y\nCONFIG_HYPFS=y\n",
