@@ -26,6 +26,8 @@ bool md_lint_looks_grub(const char *text, size_t len);
 
 /* Hypervisor release "X.Y" of a xen.gz / xen ELF, or NULL (err says why). */
 char *md_lint_xen_version(const char *path, md_err *err);
+/* Release "X.Y" from a libxenctrl's DT_SONAME, NULL if it has none (not ELF). */
+char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char *path);
 
 /* Module-name normalisation ("xen-evtchn" and "xen_evtchn" are one module):
  * writes into out (size >= strlen(name)+1) the name with '-' as '_' and any

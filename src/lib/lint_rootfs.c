@@ -587,15 +587,27 @@ static void check_toolstack(rctx *r, const char *xen_version, const char *xen_la
     md_strv vers = { 0 }, where = { 0 };
     for (md_node *n = md_tree_first(r->t); n; n = md_tree_next(r->t, n)) {
         char v[32];
-        const char *b = base_name(md_node_path(n));
+        const char *p = md_node_path(n), *b = base_name(p);
         md_node_type ty = md_node_type_of(n);
-        if ((ty != MD_NODE_DIR && xen_release(b, "libxenctrl.so.", v, sizeof v)) ||
-            (ty == MD_NODE_DIR && xen_release(b, "xen-", v, sizeof v) &&
-             has_prefix(md_node_path(n), "/usr/lib/xen-"))) {
-            if (!md_strv_contains(&vers, v)) {
-                md_strv_push(&vers, v);
-                md_strv_push(&where, md_node_path(n));
-            }
+        char *sov = NULL;
+        if (ty == MD_NODE_FILE && has_prefix(b, "libxenctrl.so.")) {
+            size_t sz;
+            const unsigned char *d = md_node_data(n, &sz);
+            sov = md_lint_xenctrl_version(d, sz, p); /* DT_SONAME, the loader's view */
+        }
+        bool hit = false;
+        if (sov) {
+            snprintf(v, sizeof v, "%s", sov);
+            hit = true;
+        } else if (ty != MD_NODE_DIR) {
+            hit = xen_release(b, "libxenctrl.so.", v, sizeof v);
+        } else {
+            hit = xen_release(b, "xen-", v, sizeof v) && has_prefix(p, "/usr/lib/xen-");
+        }
+        free(sov);
+        if (hit && !md_strv_contains(&vers, v)) {
+            md_strv_push(&vers, v);
+            md_strv_push(&where, p);
         }
     }
     if (vers.n > 1)

@@ -1,25 +1,28 @@
-/* lint_xen — the hypervisor release for trap 2.
- *
- * Interim: the release from the file name ("xen-4.17-amd64.gz"); the xenver
- * module replaces this with the version inside the image. */
+/* lint_xen — the hypervisor's release for trap 2, read by xenver from the
+ * image itself (its embedded Kconfig; the file name only as a fallback). */
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include "lint_int.h"
+#include "xenver.h"
 
 char *md_lint_xen_version(const char *path, md_err *err)
 {
-    struct stat st;
-    if (stat(path, &st) < 0) {
-        md_err_errno(err, "%s: cannot open", path);
+    unsigned char *d;
+    size_t len;
+    if (md_read_file(path, &d, &len, err) < 0)
         return NULL;
-    }
-    const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    const char *v = strpbrk(b, "0123456789");
-    if (!v)
+    md_xen_version v;
+    int r = md_xenver_hypervisor_image(d, len, path, &v, err);
+    free(d);
+    if (r < 0 || !v.found)
         return NULL;
-    size_t a = strspn(v, "0123456789");
-    if (v[a] != '.' || !strspn(v + a + 1, "0123456789"))
+    return md_xasprintf("%u.%u", v.major, v.minor);
+}
+
+char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char *path)
+{
+    md_xen_version v;
+    md_err err = MD_ERR_INIT;
+    if (md_xenver_libxenctrl(data, len, path, &v, &err) < 0 || !v.found)
         return NULL;
-    return md_xasprintf("%.*s", (int)(a + 1 + strspn(v + a + 1, "0123456789")), v);
+    return md_xasprintf("%u.%u", v.major, v.minor);
 }

@@ -201,15 +201,30 @@ menuentry 'dom0' {
     module2 --nounzip /rootfs.cpio.gz
 }
 EOF
-echo "not really xen" | gzip >"$T/out-dir/xen-4.20-amd64.gz"
+# what a hypervisor carries for its version: Xen's banner and its gzip'd Kconfig
+fakexen() { # VERSION OUT
+    { printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0Xen version %%d.%%d%%s\0'
+      printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 %s Configuration\n#\n' "$1" | gzip -n
+    } | gzip -n >"$2"
+}
+fakexen 4.20.1 "$T/out-dir/xen.gz"
 run 1 "$T/out-dir"
 has "grub.cfg:3: error: [boot] menuentry 'dom0': the rootfs /rootfs.cpio.gz has no /init and the dom0 kernel line has no rdinit="
 has "error: [trap2] the toolstack is Xen 4.17 but the hypervisor"
 has "is Xen 4.20"
 # the same files, named one by one; and the hypervisor given explicitly
-run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz" --xen "$T/out-dir/xen-4.20-amd64.gz"
+run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz" --xen "$T/out-dir/xen.gz"
 has "is Xen 4.20"
 has "has no rdinit="
+# the hypervisor of the toolstack's release, and rdinit= set: clean
+fakexen 4.17.7 "$T/out-dir/xen.gz"
+sed -i 's|console=hvc0$|console=hvc0 rdinit=/sbin/init|' "$T/out-dir/grub.cfg"
+run 0 --strict "$T/out-dir"
+hasnt "[trap2]"
+# something called xen.gz that is no hypervisor: exit 2, naming it
+echo "not xen" | gzip >"$T/out-dir/xen.gz"
+run 2 "$T/out-dir"
+has "xen.gz: not a Xen hypervisor image"
 
 echo "== damaged archives: exit 2 naming the file"
 head -c $(( $(stat -c %s "$T/good.cpio.gz") / 2 )) "$T/good.cpio.gz" >"$T/truncated.cpio.gz"

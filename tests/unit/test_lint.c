@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static const char *src_dir(void)
 {
@@ -1119,6 +1120,44 @@ static void test_loader(void)
     md_tree_free(g);
 }
 
+static unsigned char *gzip_buf(const void *d, size_t n, size_t *outlen)
+{
+    z_stream z = { 0 };
+    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    unsigned char *out = md_xmalloc(cap);
+    z.next_in = (Bytef *)d;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    deflate(&z, Z_FINISH);
+    *outlen = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* What xenver recognizes as a hypervisor of release `ver`: an ELF with
+ * Xen's banner and its gzip'd Kconfig, all gzip'd (xen.gz). */
+static void write_fake_xen(const char *path, const char *ver)
+{
+    char *cfg = md_xasprintf("#\n# Automatically generated file; DO NOT EDIT.\n"
+                             "# Xen/x86 %s Configuration\n#\nCONFIG_X86_64=y\n", ver);
+    size_t cl;
+    unsigned char *cz = gzip_buf(cfg, strlen(cfg), &cl);
+    static const char head[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0Xen version %d.%d%s";
+    size_t il = sizeof head + 64 + cl;
+    unsigned char *img = md_xcalloc(1, il);
+    memcpy(img, head, sizeof head);
+    memcpy(img + sizeof head + 64, cz, cl);
+    size_t gl;
+    unsigned char *g = gzip_buf(img, il, &gl);
+    write_file(path, g, gl);
+    free(g);
+    free(img);
+    free(cz);
+    free(cfg);
+}
+
 static int inputs1(const char *path, md_lint_kind kind, md_lint **out, md_err *err)
 {
     *out = md_lint_new();
@@ -1203,14 +1242,26 @@ static void test_inputs(void)
     unsigned char *cpio = to_cpio(g, true, &len);
     char *rp = tmp("out/rootfs.cpio.gz");
     write_file(rp, cpio, len);
-    char *xp = tmp("out/xen-4.20-amd64.gz");
-    write_file(xp, "x", 1);
+    char *xp = tmp("out/xen.gz");
+    write_fake_xen(xp, "4.20.1");
     md_err_clear(&err);
     CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
     CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
     dump(l);
     md_lint_free(l);
+    /* a hypervisor of the toolstack's release: no trap 2 */
+    write_fake_xen(xp, "4.17.7");
+    CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    CHECK(!md_lint_has(l, MD_LINT_ERROR, 2, ""));
+    md_lint_free(l);
+    /* something named xen*.gz that is no Xen: the input is unreadable */
+    write_file(xp, "x", 1);
+    CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "xen.gz: not a Xen hypervisor image");
+    md_lint_free(l);
+    md_err_clear(&err);
     /* the config alone still finds its rootfs next to it */
     CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
