@@ -11,6 +11,9 @@ export MKDOM0_SRC="$(cd "$(dirname "$0")/.." && pwd)"
 export MKDOM0_BUILD="$MKDOM0_SRC/$BUILD"
 pass=0 fail=0 skip=0 failed=()
 logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir"
+# Tests share one default image per run (tests/integration/lib.sh); never
+# one from an earlier run, built by other code.
+rm -rf "$MKDOM0_BUILD/test-image"
 
 run_one() {  # name, command...
     local name=$1; shift
