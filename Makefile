@@ -80,6 +80,8 @@ install: all
 	install -Dm755 $(BUILD)/mkdom0 $(DESTDIR)$(PREFIX)/bin/mkdom0
 	for p in $(DOM0_BIN); do install -Dm755 $$p $(DESTDIR)$(PREFIX)/lib/mkdom0/dom0/$$(basename $$p); done
 	install -Dm644 man/mkdom0.1 $(DESTDIR)$(PREFIX)/share/man/man1/mkdom0.1
+	mkdir -p $(DESTDIR)$(PREFIX)/share/mkdom0
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/mkdom0/
 
 clean:
 	rm -rf build build-asan
