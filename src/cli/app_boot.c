@@ -1,0 +1,281 @@
+/* mkdom0 boot — run an image in QEMU (interactive serial console), or prove
+ * it with --check. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "app.h"
+#include "bootcfg.h"
+#include "check.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "Usage: mkdom0 boot [OPTIONS] DIR\n"
+        "\n"
+        "Boot the image in DIR (what `mkdom0 build -o DIR` wrote) in QEMU.  By default the\n"
+        "serial console is on this terminal: Xen's messages, the dom0 kernel and the login\n"
+        "prompt on hvc0.  Quit with Ctrl-a x; Ctrl-a c toggles the QEMU monitor; Xen's own\n"
+        "console input switch (Ctrl-a three times) is Ctrl-a a, three times.\n"
+        "\n"
+        "  --path multiboot|iso|uefi   how the image is loaded (default multiboot):\n"
+        "                  multiboot  QEMU loads Xen (-kernel) and the two modules itself\n"
+        "                  iso        BIOS + GRUB from an ISO made with grub-mkrescue\n"
+        "                  uefi       OVMF + GRUB x86_64-efi from an NVMe disk's ESP\n"
+        "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
+        "                  ssh, xl list/xl info, a PV and a PVH guest, no disk reads after\n"
+        "                  the hand-off, statelessness across a reset; timing table\n"
+        "  --ssh-key FILE  root's private key for --check (default DIR/ssh/id_ed25519, then\n"
+        "                  $XDG_STATE_HOME/mkdom0/keys/id_ed25519)\n"
+        "  --accel tcg|kvm (default tcg: Xen dom0 fails under KVM on many hosts)\n"
+        "  --cpu MODEL     (default qemu64,+svm,+npt under TCG, host under KVM)\n"
+        "  --machine TYPE  (default q35)      --no-iommu  leave out -device amd-iommu\n"
+        "  --memory SIZE   VM memory (default 2048M)   --smp N  vCPUs (default 2)\n"
+        "  --dom0-mem SIZE dom0_mem for this VM (default: the image's, or half the VM when\n"
+        "                  the image's does not fit)\n"
+        "  --nic MODEL     emulated NIC (default e1000e)\n"
+        "  --timeout SECS  --check: QEMU start to login prompt (default 300)\n"
+        "  --ssh-timeout SECS   login prompt to sshd (default 90)\n"
+        "  --guest-timeout SECS per guest (default 240)\n"
+        "  --no-guests     --check without the PV/PVH guests\n"
+        "  --no-reset      --check without the reset/statelessness step\n"
+        "  --expect-caps WORDS  virt_caps words --check requires (default \"hvm hap\n"
+        "                  hvm_directio\"; \"\" for none)\n"
+        "  --log FILE      --check: write the serial console here (kept)\n"
+        "  --timings FILE  --check: also write the timing table as TSV\n"
+        "  --qemu BIN      QEMU binary (default qemu-system-x86_64)\n"
+        "  --ovmf FILE     UEFI firmware (default /usr/share/ovmf/OVMF.fd)\n"
+        "  --print-cmdline print the QEMU command line and exit\n");
+}
+
+static int parse_size(const char *opt, const char *v, uint64_t *mib)
+{
+    md_err err = MD_ERR_INIT;
+    if (md_bootcfg_parse_mem(v, mib, &err) < 0) {
+        fprintf(stderr, "mkdom0 boot: %s: %s\n", opt, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    unsigned long x = strtoul(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi) {
+        fprintf(stderr, "mkdom0 boot: %s: '%s' is not a number from %u to %u\n", opt, v, lo, hi);
+        return -1;
+    }
+    *out = (unsigned)x;
+    return 0;
+}
+
+static char *default_key(const char *dir)
+{
+    char *p = md_xasprintf("%s/ssh/id_ed25519", dir);
+    if (access(p, R_OK) == 0)
+        return p;
+    free(p);
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (state && *state)
+        p = md_xasprintf("%s/mkdom0/keys/id_ed25519", state);
+    else
+        p = md_xasprintf("%s/.local/state/mkdom0/keys/id_ed25519", home ? home : "");
+    if (access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
+static int run(int argc, char **argv)
+{
+    enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
+           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_CAPS,
+           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP };
+    static const struct option lo[] = {
+        { "path", required_argument, 0, O_PATH },
+        { "check", no_argument, 0, O_CHECK },
+        { "ssh-key", required_argument, 0, O_KEY },
+        { "accel", required_argument, 0, O_ACCEL },
+        { "cpu", required_argument, 0, O_CPU },
+        { "machine", required_argument, 0, O_MACHINE },
+        { "no-iommu", no_argument, 0, O_NOIOMMU },
+        { "memory", required_argument, 0, O_MEM },
+        { "smp", required_argument, 0, O_SMP },
+        { "dom0-mem", required_argument, 0, O_DOM0MEM },
+        { "nic", required_argument, 0, O_NIC },
+        { "timeout", required_argument, 0, O_TIMEOUT },
+        { "ssh-timeout", required_argument, 0, O_SSHTO },
+        { "guest-timeout", required_argument, 0, O_GUESTTO },
+        { "no-guests", no_argument, 0, O_NOGUESTS },
+        { "no-reset", no_argument, 0, O_NORESET },
+        { "expect-caps", required_argument, 0, O_CAPS },
+        { "log", required_argument, 0, O_LOG },
+        { "timings", required_argument, 0, O_TIMINGS },
+        { "qemu", required_argument, 0, O_QEMU },
+        { "ovmf", required_argument, 0, O_OVMF },
+        { "print-cmdline", no_argument, 0, O_PRINT },
+        { "help", no_argument, 0, O_HELP },
+        { 0, 0, 0, 0 },
+    };
+    md_check_opts co = { 0 };
+    md_boot_opts *bo = &co.boot;
+    bool check = false, print = false, custom_machine = false;
+    const char *key = NULL;
+    unsigned u;
+    uint64_t mib;
+    md_err err = MD_ERR_INIT;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (c) {
+        case O_PATH:
+            if (md_qemu_path_from_name(optarg, &bo->path, &err) < 0) {
+                fprintf(stderr, "mkdom0 boot: --path: %s\n", err.msg);
+                return MD_EXIT_USAGE;
+            }
+            break;
+        case O_CHECK: check = true; break;
+        case O_KEY: key = optarg; break;
+        case O_ACCEL:
+            if (strcmp(optarg, "tcg") && strcmp(optarg, "kvm")) {
+                fprintf(stderr, "mkdom0 boot: --accel: '%s' (choose tcg or kvm)\n", optarg);
+                return MD_EXIT_USAGE;
+            }
+            bo->accel = optarg;
+            custom_machine |= !strcmp(optarg, "kvm");
+            break;
+        case O_CPU: bo->cpu = optarg; custom_machine = true; break;
+        case O_MACHINE: bo->machine = optarg; custom_machine = true; break;
+        case O_NOIOMMU: bo->no_iommu = true; custom_machine = true; break;
+        case O_MEM:
+            if (parse_size("--memory", optarg, &mib) < 0)
+                return MD_EXIT_USAGE;
+            if (mib > 1u << 20) {
+                fprintf(stderr, "mkdom0 boot: --memory: %s is more than 1T\n", optarg);
+                return MD_EXIT_USAGE;
+            }
+            bo->mem_mib = (unsigned)mib;
+            break;
+        case O_SMP:
+            if (parse_uint("--smp", optarg, 1, 64, &u) < 0)
+                return MD_EXIT_USAGE;
+            bo->smp = u;
+            break;
+        case O_DOM0MEM:
+            if (parse_size("--dom0-mem", optarg, &bo->dom0_mem_mib) < 0)
+                return MD_EXIT_USAGE;
+            break;
+        case O_NIC: bo->nic = optarg; break;
+        case O_TIMEOUT:
+            if (parse_uint("--timeout", optarg, 1, 86400, &u) < 0)
+                return MD_EXIT_USAGE;
+            co.boot_timeout = u;
+            break;
+        case O_SSHTO:
+            if (parse_uint("--ssh-timeout", optarg, 1, 86400, &u) < 0)
+                return MD_EXIT_USAGE;
+            co.ssh_timeout = u;
+            break;
+        case O_GUESTTO:
+            if (parse_uint("--guest-timeout", optarg, 1, 86400, &u) < 0)
+                return MD_EXIT_USAGE;
+            co.guest_timeout = u;
+            break;
+        case O_NOGUESTS: co.no_guests = true; break;
+        case O_NORESET: co.no_reset = true; break;
+        case O_CAPS: co.expect_caps = optarg; break;
+        case O_LOG: bo->console_log = optarg; break;
+        case O_TIMINGS: co.timings_path = optarg; break;
+        case O_QEMU: bo->qemu = optarg; break;
+        case O_OVMF: bo->ovmf = optarg; break;
+        case O_PRINT: print = true; break;
+        case O_HELP:
+        case 'h':
+            usage(stdout);
+            return MD_EXIT_OK;
+        default:
+            usage(stderr);
+            return MD_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "mkdom0 boot: give exactly one image directory\n");
+        usage(stderr);
+        return MD_EXIT_USAGE;
+    }
+    bo->dir = argv[optind];
+    /* With a machine of the user's choosing, virt_caps are reported, not required. */
+    if (custom_machine && !co.expect_caps)
+        co.expect_caps = "";
+
+    if (print) {
+        bo->interactive = !check;
+        bo->ssh = check;
+        bo->qmp = check;
+        md_boot *b = md_boot_prepare(bo, &err);
+        if (!b) {
+            fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
+            return MD_EXIT_FAIL;
+        }
+        const md_strv *v = md_boot_argv(b);
+        for (size_t i = 0; i < v->n; i++)
+            printf(i ? " '%s'" : "%s", v->v[i]);
+        printf("\n");
+        if (md_boot_note(b))
+            fprintf(stderr, "note: %s\n", md_boot_note(b));
+        md_boot_free(b, false);
+        return MD_EXIT_OK;
+    }
+
+    if (check) {
+        char *k = key ? md_xstrdup(key) : default_key(bo->dir);
+        if (!k) {
+            fprintf(stderr, "mkdom0 boot --check: no ssh key for root@dom0: give --ssh-key FILE "
+                            "(the private half of a key in the image's authorized_keys), or "
+                            "build the image so that %s/ssh/id_ed25519 exists\n", bo->dir);
+            return MD_EXIT_USAGE;
+        }
+        co.ssh_key = k;
+        int rc = md_check_run(&co, &err);
+        free(k);
+        if (rc < 0) {
+            fflush(stdout);
+            fprintf(stderr, "mkdom0 boot --check: FAIL: %s\n", err.msg);
+            return MD_EXIT_FAIL;
+        }
+        return MD_EXIT_OK;
+    }
+
+    bo->interactive = true;
+    bo->ssh = true; /* handy: ssh -p PORT root@127.0.0.1 */
+    md_boot *b = md_boot_prepare(bo, &err);
+    if (!b) {
+        fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
+        return MD_EXIT_FAIL;
+    }
+    fprintf(stderr, "mkdom0 boot: %s (%s)\n", bo->dir, md_boot_summary(b));
+    if (md_boot_note(b))
+        fprintf(stderr, "note: %s\n", md_boot_note(b));
+    fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
+    /* QEMU owns the terminal (raw mode); Ctrl-C goes to the guest. */
+    signal(SIGINT, SIG_IGN);
+    if (md_boot_start(b, &err) < 0) {
+        fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
+        md_boot_free(b, false);
+        return MD_EXIT_FAIL;
+    }
+    int st = md_boot_wait(b);
+    md_boot_free(b, false);
+    return st == 0 ? MD_EXIT_OK : MD_EXIT_FAIL;
+}
+
+const struct md_app md_app_boot = {
+    "boot",
+    "run an image in QEMU; --check proves it boots, serves ssh and runs guests",
+    run,
+};
