@@ -308,6 +308,55 @@ static void test_priority_and_pins(void)
         md_repo_free(all[i]);
 }
 
+/* md_resolve_download over file:// into a temporary cache. */
+static void test_download(void)
+{
+    char dir[] = "/tmp/test_resolve.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    md_err err = MD_ERR_INIT;
+    char *pool = md_xasprintf("%s/repo/pool", dir), *cache = md_xasprintf("%s/cache", dir);
+    CHECK(md_mkdir_p(pool, 0755, &err) == 0);
+    static const char good[] = "good deb content", bad[] = "evil deb content";
+    char *gp = md_xasprintf("%s/good_1_amd64.deb", pool), *bp = md_xasprintf("%s/bad_1_amd64.deb", pool);
+    CHECK(md_write_atomic(gp, good, sizeof good - 1, 0644, &err) == 0);
+    CHECK(md_write_atomic(bp, bad, sizeof bad - 1, 0644, &err) == 0);
+    char gh[65], bh[65];
+    md_sha256_hex(good, sizeof good - 1, gh);
+    md_sha256_hex(good, sizeof good - 1, bh); /* the index promises other bytes */
+    char *idx = md_xasprintf(
+        "Package: good\nVersion: 1\nArchitecture: amd64\nFilename: pool/good_1_amd64.deb\nSize: %zu\nSHA256: %s\n\n"
+        "Package: bad\nVersion: 1:1\nArchitecture: amd64\nFilename: pool/bad_1_amd64.deb\nSize: %zu\nSHA256: %s\n",
+        sizeof good - 1, gh, sizeof bad - 1, bh);
+    char *url = md_xasprintf("file://%s/repo", dir);
+    md_repo_config c = { .name = "local", .url = url, .suite = "s" };
+    md_repo *r = md_repo_new(&c, &err);
+    CHECK(md_repo_add_index(r, "idx", idx, strlen(idx), &err) == 0);
+    setup s = { { r }, 1 };
+    const char *w1[] = { "good", NULL };
+    md_resolve *res = run(&s, w1, NULL, NULL, 0, false, &err);
+    md_resolve_stats st;
+    CHECK(res && md_resolve_download(res, cache, &st, &err) == 0);
+    CHECK(st.downloaded == 1 && st.cached == 0 && st.bytes_downloaded == sizeof good - 1);
+    char *want = md_xasprintf("%s/debs/good_1_amd64.deb", cache);
+    CHECK(res && md_resolve_path(res, 0) && !strcmp(md_resolve_path(res, 0), want));
+    CHECK(res && md_resolve_download(res, cache, &st, &err) == 0 && st.downloaded == 0 && st.cached == 1);
+    md_resolve_free(res);
+
+    const char *w2[] = { "bad", NULL };
+    res = run(&s, w2, NULL, NULL, 0, false, &err);
+    md_err e2 = MD_ERR_INIT;
+    CHECK(res && md_resolve_download(res, cache, &st, &e2) < 0);
+    CHECK_ERR(&e2, "pool/bad_1_amd64.deb: package bad: SHA256 mismatch");
+    char *badc = md_xasprintf("%s/debs/bad_1%%3a1_amd64.deb", cache);
+    CHECK(access(badc, F_OK) != 0);
+    md_resolve_free(res);
+    md_repo_free(r);
+    char *cmd = md_xasprintf("ls -A %s/debs | grep -v -e '^good_1_amd64.deb$' -e '^.lock$' && exit 1; rm -rf %s",
+                             cache, dir);
+    CHECK(system(cmd) == 0); /* nothing else (no partial file) in the cache */
+    free(cmd), free(badc), free(want), free(url), free(gp), free(bp), free(pool), free(cache);
+}
+
 int main(void)
 {
     setup one = { { repo("main", main_idx, 0) }, 1 };
@@ -318,5 +367,6 @@ int main(void)
     test_essential(&one);
     md_repo_free(one.repos[0]);
     test_priority_and_pins();
+    test_download();
     return t_done("resolve");
 }
