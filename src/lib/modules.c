@@ -13,9 +13,11 @@
 
 #include <ctype.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kmodelf.h"
 #include "kmodidx.h"
@@ -389,16 +391,75 @@ static int parse_mod(md_modules *md, const md_tree *t, mod *m, md_err *err)
 }
 
 /* Aliases need every module's .modinfo: read them all, once, only when an
- * allowlist or softdep name is neither a module nor built in. */
+ * allowlist or softdep name is neither a module nor built in.  Compressed
+ * kernels (trixie: .ko.xz) make that seconds of decompression, so it runs on
+ * a few threads; each works on buffers looked up beforehand (the tree is not
+ * touched from threads) and the first error in module order is reported, so
+ * the outcome does not depend on scheduling. */
+typedef struct parse_job {
+    md_modules *md;
+    const unsigned char **data;
+    size_t *len;
+    md_err *errs;
+    size_t next;
+    pthread_mutex_t lock;
+} parse_job;
+
+static void *parse_worker(void *arg)
+{
+    parse_job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->md->n)
+            return NULL;
+        mod *m = &j->md->m[i];
+        if (m->parsed || !j->data[i])
+            continue;
+        if (md_kmodelf_read(m->path, j->data[i], j->len[i], &m->mi, &j->errs[i]) == 0)
+            m->parsed = true;
+    }
+}
+
 static int parse_all(md_modules *md, const md_tree *t, md_err *err)
 {
     if (md->all_parsed)
         return 0;
-    for (size_t i = 0; i < md->n; i++)
-        if (parse_mod(md, t, &md->m[i], err) < 0)
-            return -1;
-    md->all_parsed = true;
-    return 0;
+    parse_job j = { md, md_xcalloc(md->n + 1, sizeof(*j.data)), md_xcalloc(md->n + 1, sizeof(size_t)),
+                    md_xcalloc(md->n + 1, sizeof(md_err)), 0, PTHREAD_MUTEX_INITIALIZER };
+    for (size_t i = 0; i < md->n; i++) {
+        md_node *n = md->m[i].parsed ? NULL : md_tree_lookup(t, md->m[i].path);
+        j.data[i] = n ? md_node_data(n, &j.len[i]) : NULL;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus, started = 0;
+    pthread_t th[8];
+    for (size_t k = 1; k < nt; k++)
+        if (pthread_create(&th[started], NULL, parse_worker, &j) == 0)
+            started++;
+    parse_worker(&j);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    int rc = 0;
+    for (size_t i = 0; i < md->n && rc == 0; i++) {
+        if (md->m[i].parsed)
+            continue;
+        if (j.errs[i].set) {
+            md_err_set(err, "%s", j.errs[i].msg);
+            md_err_prefix(err, "kernel %s", md->kver);
+        } else {
+            md_err_set(err, "%s: module file vanished from the tree", md->m[i].path);
+        }
+        rc = -1;
+    }
+    free(j.data);
+    free(j.len);
+    free(j.errs);
+    pthread_mutex_destroy(&j.lock);
+    if (rc == 0)
+        md->all_parsed = true;
+    return rc;
 }
 
 /* Modules whose alias= matches `norm` (fnmatch, as modprobe does); pushes
