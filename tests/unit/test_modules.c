@@ -139,10 +139,10 @@ static unsigned char *mk_ko(const char *const *info, const char *const *syms, si
     return mk_ko3(info, syms, NULL, len);
 }
 
-static unsigned char *compress_xz(const unsigned char *d, size_t n, size_t *out)
+static unsigned char *compress_with(int filter, const unsigned char *d, size_t n, size_t *out)
 {
     struct archive *a = archive_write_new();
-    archive_write_add_filter_xz(a);
+    archive_write_add_filter(a, filter);
     archive_write_set_format_raw(a);
     size_t cap = n + 65536, used = 0;
     unsigned char *buf = md_xmalloc(cap);
@@ -157,6 +157,11 @@ static unsigned char *compress_xz(const unsigned char *d, size_t n, size_t *out)
     archive_write_free(a);
     *out = used;
     return buf;
+}
+
+static unsigned char *compress_xz(const unsigned char *d, size_t n, size_t *out)
+{
+    return compress_with(ARCHIVE_FILTER_XZ, d, n, out);
 }
 
 static const md_attr A644 = { 0644, 0, 0, 1700000000 };
@@ -454,6 +459,16 @@ static void test_kmodelf(void)
     CHECK(md_kmodelf_read("t.ko.xz", z, zn, &mi, &err) == 0);
     CHECK_STR(md_kmodinfo_get(&mi, "alias"), "foo");
     md_kmodinfo_free(&mi);
+
+    static const int filters[] = { ARCHIVE_FILTER_ZSTD, ARCHIVE_FILTER_GZIP };
+    for (int f = 0; f < 2; f++) {
+        size_t cn;
+        unsigned char *c = compress_with(filters[f], ko, n, &cn);
+        CHECK(md_kmodelf_read("t.ko.zst-or-gz", c, cn, &mi, &err) == 0);
+        CHECK_STR(md_kmodinfo_get(&mi, "depends"), "a,b");
+        md_kmodinfo_free(&mi);
+        free(c);
+    }
 
     /* Truncated compressed data and garbage: errors naming the file. */
     md_err e2 = MD_ERR_INIT;
