@@ -5,13 +5,25 @@
  * modes are whatever the package archives say.  Iteration is in byte order of
  * the path, which is what makes the image deterministic.
  *
- * Paths are absolute ("/usr/bin/xl").  Adding a path whose parent directories
- * are missing creates them (0755 root:root, mtime 0).  A path that contains
- * "..", or whose parent is a symlink (a write through a symlink), is refused.
+ * Paths are absolute ("/usr/bin/xl"); "//", "/./" and a trailing "/" are
+ * normalised away.  Adding a path whose parent directories are missing
+ * creates them (0755 root:root, mtime 0); a later md_tree_add_dir() of such
+ * an implicit directory gives it that call's attributes and origin.  A path
+ * that contains "..", or whose parent is a symlink (a write through a
+ * symlink), is refused.
+ *
+ * The root "/" is always present (0755 root:root; md_tree_add_dir("/", ...)
+ * sets its attributes once): it is the first node of the iteration and is
+ * included in md_tree_count(); the image writer emits it as ".".
  *
  * usrmerge: when enabled (md_tree_new(true)), /bin /sbin /lib /lib32 /lib64
  * /libx32 are symlinks into /usr and entries added under them are stored
- * under /usr instead, as dpkg does on a merged-/usr Debian system.
+ * under /usr instead, as dpkg does on a merged-/usr Debian system.  /bin,
+ * /sbin and /lib exist from the start, /lib32 /lib64 /libx32 once something
+ * is added below them.  The mapping applies to every path argument (lookup
+ * and remove too) except the top-level names themselves: lookup("/bin") is
+ * the symlink, add_dir("/bin") merges into /usr/bin, and a package's own
+ * "/bin -> usr/bin" symlink is accepted as already present.
  *
  * Ownership: the tree owns its nodes; md_node pointers stay valid until the
  * node is removed or the tree freed.  md_tree_add_file() takes `data`
@@ -46,7 +58,9 @@ typedef struct md_attr {
 
 /* What to do when the path exists already. */
 typedef enum md_tree_clash {
-    MD_CLASH_ERROR,   /* error naming both origins (identical files are accepted) */
+    MD_CLASH_ERROR,   /* error naming both origins; identical entries are accepted
+                       * (files: same content, mode, owner; symlinks: same target;
+                       * devices: same type, numbers, mode; a directory twice) */
     MD_CLASH_REPLACE, /* overlays: the new entry wins */
 } md_tree_clash;
 
@@ -63,7 +77,9 @@ int md_tree_add_file(md_tree *t, const char *path, const md_attr *a,
 int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a,
                         const char *target, const char *origin,
                         md_tree_clash clash, md_err *err);
-/* `existing` must name a MD_NODE_FILE already in the tree. */
+/* `existing` must name a MD_NODE_FILE already in the tree (or a hardlink,
+ * meaning its file).  A hardlink shares its file's attributes and content.
+ * Removing the file turns the hardlink with the smallest path into the file. */
 int md_tree_add_hardlink(md_tree *t, const char *path, const char *existing,
                          const char *origin, md_err *err);
 int md_tree_add_device(md_tree *t, const char *path, const md_attr *a,
