@@ -1,7 +1,10 @@
 /* lint_rootfs — traps 1, 2, 3 and 5 in a root filesystem held as an md_tree. */
 #include <ctype.h>
+#include <libkmod.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "kmodelf.h"
 #include "lint_int.h"
 
@@ -305,7 +308,7 @@ typedef struct kdir {
     size_t n;
     md_strv builtin;
     bool have_builtin;
-    unsigned caps[8];
+    unsigned caps[9];
 } kdir;
 
 static kmod *find_rel(kdir *k, const char *rel)
@@ -471,6 +474,67 @@ static void check_modinfo(rctx *r, kdir *k, bool have_dep)
     cap_summary(r, k, 7, "modules whose dependencies are missing");
 }
 
+static void kmod_quiet(void *data, int prio, const char *file, int line, const char *fn,
+                       const char *fmt, va_list args)
+{
+}
+
+/* kmod's modprobe reads modules.dep.bin first and the text only without it:
+ * a binary index left over from before the modules were trimmed makes
+ * modprobe look for files that are gone, while modules.dep looks right.
+ * libkmod reads the index from a directory, so it gets a temporary one. */
+static void check_dep_bin(rctx *r, kdir *k)
+{
+    char *bp = md_xasprintf("%s/modules.dep.bin", k->dir);
+    const md_node *bn = md_lint_resolve_file(r->t, bp);
+    if (!bn) {
+        free(bp);
+        return;
+    }
+    const char *td = getenv("TMPDIR");
+    char *dir = md_xasprintf("%s/mkdom0-lint.XXXXXX", td && *td ? td : "/tmp");
+    char *f = NULL;
+    md_err err = MD_ERR_INIT;
+    size_t sz;
+    const unsigned char *d = md_node_data(bn, &sz);
+    if (!mkdtemp(dir)) {
+        free(bp);
+        free(dir);
+        return; /* no room to check; not the image's fault */
+    }
+    f = md_xasprintf("%s/modules.dep.bin", dir);
+    static const char *const no_config[] = { NULL };
+    struct kmod_ctx *ctx = NULL;
+    if (md_write_atomic(f, d, sz, 0644, &err) == 0)
+        ctx = kmod_new(dir, no_config);
+    if (ctx) {
+        kmod_set_log_fn(ctx, kmod_quiet, NULL);
+        size_t dl = strlen(dir);
+        for (size_t i = 0; i < k->n; i++) {
+            kmod *m = &k->m[i];
+            struct kmod_module *mod = NULL;
+            const char *path = NULL;
+            if (kmod_module_new_from_name(ctx, m->name, &mod) == 0)
+                path = kmod_module_get_path(mod);
+            bool same = path && !strncmp(path, dir, dl) && path[dl] == '/' &&
+                        !strcmp(path + dl + 1, m->rel);
+            if (!same && cap(k, 8))
+                ADD(r, bp, 0, MD_LINT_ERROR, 5,
+                    "the binary index (which modprobe reads before modules.dep) %s %s: it "
+                    "is stale; regenerate both for the files present (depmod -b ROOT %s)",
+                    path ? "names another file for" : "does not know", m->rel, k->kver);
+            kmod_module_unref(mod);
+        }
+        kmod_unref(ctx);
+    }
+    unlink(f);
+    rmdir(dir);
+    free(f);
+    free(dir);
+    cap_summary(r, k, 8, "modules the binary index does not know");
+    free(bp);
+}
+
 static void check_xen_modules(rctx *r, kdir *k)
 {
     static const char *const xen[] = { "xen-evtchn", "xen-gntdev", "xen-gntalloc",
@@ -527,6 +591,7 @@ static void lint_kdir(rctx *r, const char *dir)
     bool have_dep = md_lint_resolve_file(r->t, dp) != NULL;
     free(dp);
     read_modules_dep(r, &k);
+    check_dep_bin(r, &k);
     check_modinfo(r, &k, have_dep);
     check_xen_modules(r, &k);
     for (size_t i = 0; i < k.n; i++) {

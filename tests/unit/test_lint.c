@@ -1,6 +1,7 @@
 /* lint: every check with good and bad samples, the rootfs loader, input
  * recognition, and robustness against garbage. */
 #include "t.h"
+#include "kmodidx.h"
 #include "lint.h"
 #include "tree.h"
 #include "util.h"
@@ -839,6 +840,43 @@ static void test_rootfs_modules(void)
     l = rootfs(t, "4.17");
     CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), but modules.dep does not say"));
     md_lint_free(l);
+    md_tree_free(t);
+
+    /* a stale binary index: modules.dep is right, modules.dep.bin predates ixgbe */
+    t = good_rootfs();
+    md_kmodidx *x = md_kmodidx_new();
+    md_err xe = MD_ERR_INIT;
+    static const char *const in_bin[][2] = {
+        { "xen_evtchn", "kernel/drivers/xen/xen-evtchn.ko:" },
+        { "xen_gntdev", "kernel/drivers/xen/xen-gntdev.ko:" },
+        { "xen_gntalloc", "kernel/drivers/xen/xen-gntalloc.ko:" },
+        { "xen_privcmd", "kernel/drivers/xen/xen-privcmd.ko:" },
+        { "xenfs", "kernel/drivers/xen/xenfs/xenfs.ko:" },
+        { "mdio", "kernel/drivers/net/mdio.ko:" },
+        { "libphy", "kernel/drivers/net/phy/libphy.ko: kernel/drivers/net/mdio.ko" },
+    };
+    for (size_t i = 0; i < sizeof in_bin / sizeof *in_bin; i++)
+        md_kmodidx_add(x, in_bin[i][0], in_bin[i][1], 0, &xe);
+    size_t blen;
+    unsigned char *bin = md_kmodidx_write(x, &blen);
+    md_attr a644 = { 0644, 0, 0, 0 };
+    md_tree_add_file(t, MODDIR "/modules.dep.bin", &a644, bin, blen, "t", MD_CLASH_REPLACE, &xe);
+    CHECK(!xe.set);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "does not know kernel/drivers/net/ethernet/intel/ixgbe/"
+                                           "ixgbe.ko: it is stale"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    /* ... and with ixgbe in it, clean */
+    md_kmodidx_add(x, "ixgbe", "kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko: "
+                               "kernel/drivers/net/phy/libphy.ko kernel/drivers/net/mdio.ko", 0, &xe);
+    bin = md_kmodidx_write(x, &blen);
+    md_tree_add_file(t, MODDIR "/modules.dep.bin", &a644, bin, blen, "t", MD_CLASH_REPLACE, &xe);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    dump(l);
+    md_lint_free(l);
+    md_kmodidx_free(x);
     md_tree_free(t);
 
     /* no index at all */
