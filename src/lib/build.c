@@ -17,8 +17,10 @@
 #include "overlay.h"
 #include "report.h"
 #include "resolve.h"
+#include "sshkeys.h"
 #include "tree.h"
 #include "util.h"
+#include "xenver.h"
 
 struct blob {
     unsigned char *data;
@@ -38,6 +40,7 @@ struct build {
     char *staging, *keys_dir, *rootfs_name;
     md_codec codec;
     md_image_stats image;
+    md_xen_version hv, ts;
     double t0;
 };
 
@@ -122,9 +125,17 @@ static int take_one(struct build *b, const char *pattern, const char *what, cons
 }
 
 /* The hypervisor and kernel are boot files, not part of the rootfs: take
- * them out of /boot, which the dom0 never reads. */
+ * them out of /boot, which the dom0 never reads.  Before they go, trap 2:
+ * libxenctrl only speaks its own Xen release's hypercall interface. */
 static int step_boot_files(struct build *b)
 {
+    if (md_xenver_check(b->tree, &b->hv, &b->ts, b->err) < 0) {
+        md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
+        return -1;
+    }
+    if (b->hv.found && !b->ts.found)
+        md_note("no libxenctrl in the image: nothing checks the toolstack against Xen %s",
+                b->hv.version);
     if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", "xen-hypervisor-4.17-amd64", &b->xen) < 0 ||
         take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
         return -1;
@@ -209,6 +220,38 @@ static int step_files(struct build *b)
     return r;
 }
 
+/* Host keys from the keys directory (made once, then reused: the same keys
+ * give the same image); root may log in with the spec's keys and with the
+ * keys directory's client key, which `mkdom0 boot --check` uses. */
+static int step_ssh(struct build *b)
+{
+    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->err) < 0 ||
+        md_sshkeys_add_host_keys(b->tree, b->keys_dir, b->sde, b->err) < 0)
+        return -1;
+    md_strv keys = { 0 };
+    const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
+    for (size_t i = 0; i < spec_keys->n; i++)
+        md_strv_push(&keys, spec_keys->v[i]);
+    md_strv_push_own(&keys, md_xasprintf("%s/id_ed25519.pub", b->keys_dir));
+    int r = md_sshkeys_add_authorized(b->tree, &keys, b->sde, b->err);
+    md_strv_free(&keys);
+    return r;
+}
+
+/* Spec settings that the dom0's services read from /etc/conf.d. */
+static int step_settings(struct build *b)
+{
+    const char *bridge = md_spec_bridge(b->spec);
+    if (!bridge)
+        return 0;
+    char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=.\n"
+                              "bridge=\"%s\"\ninterface=\"\"\nudhcpc_args=\"\"\n", bridge);
+    md_attr a = { 0644, 0, 0, b->sde };
+    size_t n = strlen(text);
+    return md_tree_add_file(b->tree, "/etc/conf.d/network", &a, (unsigned char *)text, n,
+                            "mkdom0", MD_CLASH_REPLACE, b->err);
+}
+
 static char *staged(const struct build *b, const char *name)
 {
     return md_xasprintf("%s/%s", b->staging, name);
@@ -265,11 +308,13 @@ static int write_image_ini(struct build *b)
     free(rootfs);
     return write_text(b, "image.ini",
         md_xasprintf("# Written by mkdom0 build; read by mkdom0 boot and inspect.\n"
-                     "[Image]\nName=%s\nSpec=%s\nKernel=%s\nSourceDateEpoch=%lld\n"
-                     "Rootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n[SSH]\nKeysDir=%s\n",
-                     md_spec_name(b->spec), md_spec_origin(b->spec), md_modules_kver(b->mods),
-                     (long long)b->sde, b->rootfs_name, sha, md_modules_count(b->mods),
-                     b->keys_dir));
+                     "[Image]\nName=%s\nSpec=%s\nXen=%s\nToolstack=%s\nKernel=%s\n"
+                     "SourceDateEpoch=%lld\nRootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n"
+                     "[SSH]\nKeysDir=%s\nClientKey=%s/id_ed25519\n",
+                     md_spec_name(b->spec), md_spec_origin(b->spec),
+                     b->hv.found ? b->hv.version : "", b->ts.found ? b->ts.version : "",
+                     md_modules_kver(b->mods), (long long)b->sde, b->rootfs_name, sha,
+                     md_modules_count(b->mods), b->keys_dir, b->keys_dir));
 }
 
 static int write_size_report(struct build *b, md_report *rep)
@@ -408,7 +453,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     int r = -1;
     if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
         step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
-        step_files(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
+        step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
+        step_write(&b) < 0 || step_publish(&b) < 0)
         goto out;
     if (o->out)
         fprintf(o->out, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}\n",
