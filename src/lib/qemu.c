@@ -500,24 +500,82 @@ static int json_u64(const char *p, const char *end, const char *key, uint64_t *v
     return 0;
 }
 
+/* In the query-blockstats answer ([{...}, ...]), the "stats" object of the
+ * element whose "device" is `device`.  Members come in no fixed order and
+ * "parent" holds another "stats" (the protocol node's, always zero for
+ * guest I/O), so this walks the JSON by depth instead of searching text. */
+static const char *device_stats(const char *r, const char *device)
+{
+    int depth = 0;
+    const char *stats = NULL, *dev = NULL, *key = NULL;
+    size_t devlen = 0, keylen = 0;
+    bool want_value = false;
+    for (const char *p = r; *p; p++) {
+        if (*p == '"') {
+            const char *s = ++p;
+            while (*p && *p != '"')
+                p += (*p == '\\' && p[1]) ? 2 : 1;
+            if (!*p)
+                return NULL;
+            size_t n = (size_t)(p - s);
+            if (depth == 3 && want_value && key && keylen == 6 && !strncmp(key, "device", 6)) {
+                dev = s;
+                devlen = n;
+            }
+            if (depth == 3 && !want_value) {
+                key = s;
+                keylen = n;
+            }
+            want_value = false;
+            continue;
+        }
+        if (*p == ':' && depth == 3) {
+            want_value = true;
+            if (key && keylen == 5 && !strncmp(key, "stats", 5)) {
+                const char *v = p + 1;
+                while (*v == ' ')
+                    v++;
+                if (*v == '{')
+                    stats = v;
+            }
+            continue;
+        }
+        if (*p == ',') {
+            want_value = false;
+            continue;
+        }
+        if (*p == '{' || *p == '[') {
+            depth++;
+            want_value = false;
+            continue;
+        }
+        if (*p == '}' || *p == ']') {
+            if (depth == 3 && *p == '}') {
+                if (dev && devlen == strlen(device) && !strncmp(dev, device, devlen) && stats)
+                    return stats;
+                stats = dev = key = NULL;
+            }
+            depth--;
+            continue;
+        }
+    }
+    return NULL;
+}
+
 int md_qemu_qmp_blockstats(md_qemu_qmp *q, const char *device, uint64_t *rd_ops,
                            uint64_t *rd_bytes, md_err *err)
 {
     char *r = md_qemu_qmp_cmd(q, "query-blockstats", NULL, err);
     if (!r)
         return -1;
-    /* QEMU writes BlockStats members in schema order (device, qdev, stats,
-     * parent), so the first counters after the device name are its own. */
-    char pat[128];
-    snprintf(pat, sizeof pat, "\"device\": \"%s\"", device);
-    const char *d = strstr(r, pat);
+    const char *st = device_stats(r, device);
     int rc = 0;
-    if (!d) {
+    if (!st) {
         rc = md_err_set(err, "QMP query-blockstats: no device '%s' in: %.300s", device, r);
     } else {
-        const char *next = strstr(d + strlen(pat), "\"device\":");
-        if (json_u64(d, next, "rd_operations", rd_ops) < 0 ||
-            json_u64(d, next, "rd_bytes", rd_bytes) < 0)
+        const char *end = strchr(st, '}'); /* "stats" holds no nested object */
+        if (json_u64(st, end, "rd_operations", rd_ops) < 0 ||
+            json_u64(st, end, "rd_bytes", rd_bytes) < 0)
             rc = md_err_set(err, "QMP query-blockstats: no read counters for '%s'", device);
     }
     free(r);

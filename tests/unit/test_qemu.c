@@ -1,0 +1,302 @@
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "bootcfg.h"
+#include "qemu.h"
+#include "util.h"
+#include "t.h"
+
+static char tmpdir[] = "/tmp/test_qemu.XXXXXX";
+
+static char *touch(const char *name)
+{
+    char *p = md_xasprintf("%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    fputs("x", f);
+    fclose(f);
+    return p;
+}
+
+/* The argument after `flag` (the first occurrence after index `from`). */
+static const char *arg_after(const md_strv *v, const char *flag, size_t from)
+{
+    for (size_t i = from; i + 1 < v->n; i++)
+        if (!strcmp(v->v[i], flag))
+            return v->v[i + 1];
+    return NULL;
+}
+
+static bool has_pair(const md_strv *v, const char *flag, const char *val)
+{
+    for (size_t i = 0; i + 1 < v->n; i++)
+        if (!strcmp(v->v[i], flag) && !strcmp(v->v[i + 1], val))
+            return true;
+    return false;
+}
+
+static void test_argv(void)
+{
+    char *xen = touch("xen.elf"), *iso = touch("boot.iso"), *disk = touch("disk.img");
+    char *ovmf = touch("OVMF.fd");
+    md_err err = MD_ERR_INIT;
+
+    /* Multiboot, the design's host under TCG. */
+    md_bootcfg_entry e = { .kernel_args = "rdinit=/sbin/init console=ttyS0,115200 console=hvc0" };
+    char *initrd = md_bootcfg_qemu_initrd(&e, "/img/vmlinuz", "/img/rootfs.cpio.gz");
+    md_qemu_opts o = { .path = MD_QEMU_MULTIBOOT, .xen_elf = xen,
+                       .xen_args = "dom0_mem=1024M,max:1024M com1=115200,8n1 console=com1",
+                       .initrd = initrd, .ssh_port = 2222, .serial = "file:/tmp/c.log",
+                       .qmp_socket = "/tmp/q.sock" };
+    md_strv v = { 0 };
+    CHECK(md_qemu_argv(&o, &v, &err) == 0);
+    CHECK_STR(v.v[0], "qemu-system-x86_64");
+    CHECK(md_strv_contains(&v, "-nodefaults"));
+    CHECK(has_pair(&v, "-machine", "q35"));
+    CHECK(has_pair(&v, "-accel", "tcg"));
+    CHECK(has_pair(&v, "-cpu", "qemu64,+svm,+npt"));
+    CHECK(has_pair(&v, "-device", "amd-iommu"));
+    CHECK(has_pair(&v, "-m", "2048"));
+    CHECK(has_pair(&v, "-smp", "2"));
+    CHECK(has_pair(&v, "-serial", "file:/tmp/c.log"));
+    CHECK(has_pair(&v, "-qmp", "unix:/tmp/q.sock,server=on,wait=off"));
+    CHECK(has_pair(&v, "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22"));
+    CHECK(has_pair(&v, "-device", "e1000e,netdev=n0"));
+    CHECK(has_pair(&v, "-kernel", xen));
+    CHECK(has_pair(&v, "-append", "dom0_mem=1024M,max:1024M com1=115200,8n1 console=com1"));
+    CHECK_STR(arg_after(&v, "-initrd", 0), "/img/vmlinuz rdinit=/sbin/init console=ttyS0,,115200 "
+                                           "console=hvc0,/img/rootfs.cpio.gz");
+    CHECK(arg_after(&v, "-drive", 0) == NULL);
+    CHECK(v.v[v.n] == NULL);
+    md_strv_free(&v);
+
+    /* Overrides; no NIC without a port; KVM drops the IOMMU and uses -cpu host. */
+    o.machine = "pc";
+    o.cpu = "Haswell-noTSX-IBRS";
+    o.mem_mib = 4096;
+    o.smp = 4;
+    o.ssh_port = 0;
+    o.serial = NULL;
+    o.qmp_socket = NULL;
+    o.no_iommu = true;
+    CHECK(md_qemu_argv(&o, &v, &err) == 0);
+    CHECK(has_pair(&v, "-machine", "pc"));
+    CHECK(has_pair(&v, "-cpu", "Haswell-noTSX-IBRS"));
+    CHECK(has_pair(&v, "-m", "4096") && has_pair(&v, "-smp", "4"));
+    CHECK(has_pair(&v, "-serial", "mon:stdio"));
+    CHECK(!has_pair(&v, "-device", "amd-iommu"));
+    CHECK(arg_after(&v, "-netdev", 0) == NULL && arg_after(&v, "-qmp", 0) == NULL);
+    md_strv_free(&v);
+
+    /* ISO: a read-only CD-ROM drive named d0 (the id QMP statistics use). */
+    md_qemu_opts oi = { .path = MD_QEMU_ISO, .iso = iso, .nic = "virtio-net-pci", .ssh_port = 10022 };
+    CHECK(md_qemu_argv(&oi, &v, &err) == 0);
+    char *want = md_xasprintf("file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", iso);
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    CHECK(has_pair(&v, "-device", "ide-cd,drive=d0,bootindex=0"));
+    CHECK(has_pair(&v, "-device", "virtio-net-pci,netdev=n0"));
+    CHECK(arg_after(&v, "-kernel", 0) == NULL && arg_after(&v, "-bios", 0) == NULL);
+    md_strv_free(&v);
+
+    /* UEFI: OVMF and an NVMe disk. */
+    md_qemu_opts ou = { .path = MD_QEMU_UEFI, .disk = disk, .ovmf = ovmf };
+    CHECK(md_qemu_argv(&ou, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    want = md_xasprintf("file=%s,if=none,id=d0,format=raw", disk);
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
+    md_strv_free(&v);
+
+    /* Errors name what is wrong. */
+    md_qemu_opts bad = { .path = MD_QEMU_ISO, .iso = "/nonexistent/boot.iso" };
+    CHECK(md_qemu_argv(&bad, &v, &err) == -1);
+    CHECK_ERR(&err, "/nonexistent/boot.iso");
+    md_strv_free(&v);
+    md_err_clear(&err);
+    md_qemu_opts bad2 = { .path = MD_QEMU_MULTIBOOT, .xen_elf = xen, .initrd = initrd, .accel = "hvf" };
+    CHECK(md_qemu_argv(&bad2, &v, &err) == -1);
+    CHECK_ERR(&err, "unknown accelerator 'hvf'");
+    md_strv_free(&v);
+    md_err_clear(&err);
+    md_qemu_opts bad3 = { .path = MD_QEMU_MULTIBOOT, .xen_elf = xen };
+    CHECK(md_qemu_argv(&bad3, &v, &err) == -1);
+    CHECK_ERR(&err, "without modules");
+    md_strv_free(&v);
+    md_err_clear(&err);
+    md_qemu_opts bad4 = { .path = MD_QEMU_UEFI, .disk = disk, .ovmf = "/nonexistent/OVMF.fd" };
+    CHECK(md_qemu_argv(&bad4, &v, &err) == -1);
+    CHECK_ERR(&err, "OVMF firmware /nonexistent/OVMF.fd");
+    md_strv_free(&v);
+
+    free(initrd);
+    unlink(xen);
+    unlink(iso);
+    unlink(disk);
+    unlink(ovmf);
+    free(xen);
+    free(iso);
+    free(disk);
+    free(ovmf);
+}
+
+static void test_small(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_qemu_path p;
+    CHECK(md_qemu_path_from_name("uefi", &p, &err) == 0 && p == MD_QEMU_UEFI);
+    CHECK(md_qemu_path_from_name("multiboot", &p, &err) == 0 && p == MD_QEMU_MULTIBOOT);
+    CHECK(md_qemu_path_from_name("pxe", &p, &err) == -1);
+    CHECK_ERR(&err, "unknown boot path 'pxe'");
+    CHECK_STR(md_qemu_path_name(MD_QEMU_ISO), "iso");
+    /* The image's 4096M does not fit a 2048M VM: half of it; 1024M does. */
+    CHECK(md_qemu_fit_dom0_mem(4096, 2048) == 1024);
+    CHECK(md_qemu_fit_dom0_mem(1024, 2048) == 1024);
+    CHECK(md_qemu_fit_dom0_mem(1600, 2048) == 1024);
+    CHECK(md_qemu_fit_dom0_mem(4096, 8192) == 4096);
+    unsigned port = 0;
+    CHECK(md_qemu_free_port(&port, &err) == 0 && port > 0);
+}
+
+static void test_console(void)
+{
+    char *path = md_xasprintf("%s/console.log", tmpdir);
+    md_qemu_console *c = md_qemu_console_open(path, md_qemu_now());
+    CHECK(md_qemu_console_poll(c) == 0); /* not there yet */
+    FILE *f = fopen(path, "w");
+    fputs("(XEN) Xen version 4.17\n", f);
+    fflush(f);
+    CHECK(md_qemu_console_poll(c) == 23);
+    usleep(200000);
+    fputs("[    0.000000] Linux version 6.1\nmkdom0 login: ", f);
+    fputc('\0', f); /* stray NUL bytes must not end the text */
+    fputs("after", f);
+    fflush(f);
+    CHECK(md_qemu_console_poll(c) > 0);
+    long x = md_qemu_console_find(c, "Xen version", 0);
+    long l = md_qemu_console_find(c, "Linux version", 0);
+    long g = md_qemu_console_find(c, "login:", 0);
+    CHECK(x == 6 && l > x && g > l);
+    CHECK(md_qemu_console_find(c, "after", 0) > g);
+    CHECK(md_qemu_console_find(c, "Xen version", (size_t)x + 1) == -1);
+    CHECK(md_qemu_console_find(c, "nothing", 0) == -1);
+    /* Lines are stamped when read: the second chunk is later than the first. */
+    CHECK(md_qemu_console_time(c, (size_t)l) >= md_qemu_console_time(c, (size_t)x) + 0.15);
+    fclose(f);
+    md_qemu_console_close(c);
+    unlink(path);
+    free(path);
+}
+
+/* A fake QEMU: answers QMP with canned lines, including a real
+ * query-blockstats answer (QEMU 7.2, an ISO as d0), in which "parent" (the
+ * file node, all zero) comes before the device's own "stats". */
+static const char blockstats_answer[] =
+    "{\"return\": [{\"device\": \"d0\", \"parent\": {\"stats\": {\"unmap_operations\": 0, "
+    "\"rd_bytes\": 0, \"timed_stats\": [], \"rd_operations\": 0}, \"node-name\": \"#block039\", "
+    "\"driver-specific\": {\"driver\": \"file\"}}, \"stats\": {\"unmap_operations\": 0, "
+    "\"wr_bytes\": 0, \"timed_stats\": [], \"account_invalid\": true, \"rd_bytes\": 18685952, "
+    "\"idle_time_ns\": 57343465060, \"rd_operations\": 1144}, \"node-name\": \"#block155\", "
+    "\"qdev\": \"/machine/peripheral-anon/device[0]\"}, {\"device\": \"d1\", \"stats\": "
+    "{\"rd_bytes\": 7, \"rd_operations\": 3}}]}\n";
+
+static void fake_qemu(int lfd)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0)
+        _exit(1);
+    FILE *in = fdopen(fd, "r");
+    dprintf(fd, "{\"QMP\": {\"version\": {}, \"capabilities\": [\"oob\"]}}\n");
+    char line[4096];
+    while (fgets(line, sizeof line, in)) {
+        if (strstr(line, "qmp_capabilities"))
+            dprintf(fd, "{\"return\": {}}\n");
+        else if (strstr(line, "query-blockstats"))
+            dprintf(fd, "%s", blockstats_answer);
+        else if (strstr(line, "system_reset"))
+            dprintf(fd, "{\"timestamp\": {\"seconds\": 1}, \"event\": \"RESET\"}\n"
+                        "{\"return\": {}}\n");
+        else
+            dprintf(fd, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+                        "\"The command nope has not been found\"}}\n");
+    }
+    _exit(0);
+}
+
+static void test_qmp(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *sock = md_xasprintf("%s/qmp.sock", tmpdir);
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    strcpy(a.sun_path, sock);
+    CHECK(bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 1) == 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        fake_qemu(lfd);
+    close(lfd);
+    md_qemu_qmp *q = md_qemu_qmp_open(sock, 5, &err);
+    CHECK(q != NULL);
+    if (q) {
+        uint64_t ops = 0, bytes = 0;
+        CHECK(md_qemu_qmp_blockstats(q, "d0", &ops, &bytes, &err) == 0);
+        CHECK(ops == 1144 && bytes == 18685952);
+        CHECK(md_qemu_qmp_blockstats(q, "d1", &ops, &bytes, &err) == 0);
+        CHECK(ops == 3 && bytes == 7);
+        CHECK(md_qemu_qmp_blockstats(q, "d9", &ops, &bytes, &err) == -1);
+        CHECK_ERR(&err, "no device 'd9'");
+        md_err_clear(&err);
+        char *r = md_qemu_qmp_cmd(q, "system_reset", NULL, &err); /* event skipped */
+        CHECK(r && strstr(r, "\"return\""));
+        free(r);
+        r = md_qemu_qmp_cmd(q, "nope", NULL, &err);
+        CHECK(r == NULL);
+        CHECK_ERR(&err, "has not been found");
+        md_qemu_qmp_close(q);
+    }
+    waitpid(pid, NULL, 0);
+    md_err_clear(&err);
+    /* Nobody listening: a clear error after the timeout. */
+    unlink(sock);
+    q = md_qemu_qmp_open(sock, 0.3, &err);
+    CHECK(q == NULL);
+    CHECK_ERR(&err, "cannot connect");
+    free(sock);
+}
+
+static void test_spawn(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_strv v = { 0 };
+    md_strv_push(&v, "/nonexistent/qemu");
+    CHECK(md_qemu_spawn(&v, true, NULL, &err) == -1);
+    CHECK_ERR(&err, "cannot run /nonexistent/qemu");
+    md_strv_free(&v);
+    md_strv_push(&v, "sleep");
+    md_strv_push(&v, "30");
+    pid_t pid = md_qemu_spawn(&v, true, NULL, &err);
+    CHECK(pid > 0);
+    CHECK(!md_qemu_exited(pid, NULL));
+    double t = md_qemu_now();
+    md_qemu_stop(pid);
+    CHECK(md_qemu_now() - t < 5);
+    md_strv_free(&v);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_argv();
+    test_small();
+    test_console();
+    test_qmp();
+    test_spawn();
+    rmdir(tmpdir);
+    return t_done("test_qemu");
+}
