@@ -329,7 +329,7 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
             continue;
         const char *base = strrchr(p, '/') + 1;
         size_t stem = modfile_stem(base);
-        if (!stem || !strchr(p + dl + 1, '/'))
+        if (!stem)
             continue;
         if (md->n == cap) {
             cap = cap ? cap * 2 : 1024;
