@@ -3,8 +3,9 @@
 # resolves and downloads (Xen 4.17.7 comes from bookworm-security), a second
 # run downloads nothing, and pinning xen-utils-4.20 to a lower-priority
 # trixie repository takes the 4.20 toolstack from trixie and the rest from
-# bookworm.  Set MKDOM0_TEST_CACHE to a directory to share a warm cache
-# between runs (CI); by default each run uses its own.
+# bookworm.  Each run has its own cache, seeded (hard links) from a warm one
+# when there is one: MKDOM0_TEST_CACHE, else the suite's shared
+# $MKDOM0_BUILD/test-cache; new downloads are linked back into it.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -14,7 +15,20 @@ curl -sfI -m 20 http://deb.debian.org/debian/dists/bookworm/InRelease >/dev/null
 
 T=$(mktemp -d /tmp/mkdom0-debian-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-C=${MKDOM0_TEST_CACHE:-$T/cache}
+C=$T/cache
+mkdir -p "$C/debs"
+warm=${MKDOM0_TEST_CACHE:-${MKDOM0_BUILD:+$MKDOM0_BUILD/test-cache}}
+if [ -n "$warm" ] && [ -d "$warm/debs" ]; then
+    find "$warm/debs" -maxdepth 1 -name '*.deb' -exec ln -f -t "$C/debs" {} + 2>/dev/null ||
+        find "$warm/debs" -maxdepth 1 -name '*.deb' -exec cp -t "$C/debs" {} +
+fi
+warm_back() { # verified downloads are worth keeping for the next run
+    [ -n "$warm" ] || return 0
+    mkdir -p "$warm/debs" 2>/dev/null || return 0
+    for f in "$C"/debs/*.deb; do
+        [ -e "$warm/debs/${f##*/}" ] || ln "$f" "$warm/debs/" 2>/dev/null || cp "$f" "$warm/debs/" || true
+    done
+}
 fail() { echo "FAIL: $*"; exit 1; }
 col() { awk -v p="$1" -v c="$2" '$1 == p { print $c }' "$T/out"; } # package column
 
@@ -46,6 +60,8 @@ while read -r _ name ver arch repo size sha; do
     [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] || fail "$f: wrong SHA256"
 done < <(grep '^package ' "$T/mkdom0.lock")
 ! find "$C" -name '.partial.*' | grep -q . || fail "partial files left in the cache"
+
+warm_back
 
 # ---- second run: no .deb downloaded ----
 "$MKDOM0" resolve --cache "$C" --download >"$T/out2" 2>"$T/err2" || { cat "$T/err2"; fail "second run"; }
