@@ -59,7 +59,7 @@ static const char text[] =
 "# Xen devices, the design's hardware, and what QEMU presents.  mkdom0 adds\n"
 "# every dependency (trap 5).\n"
 "Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n"
-"        nvme ice ixgbe e1000e xhci-pci usb-storage\n"
+"        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n"
 "        virtio_net virtio_blk virtio_pci\n"
 "\n"
 "[Xen]\n"
