@@ -424,8 +424,39 @@ static int load_component(md_repo *r, const release *rel, const char *comp, cons
     return md_err_set(err, "%s", last);
 }
 
+static char *cached_inrelease_path(const char *idxdir, const char *url)
+{
+    char h[65];
+    md_sha256_hex(url, strlen(url), h);
+    h[16] = '\0';
+    return md_xasprintf("%s/%s_InRelease", idxdir, h);
+}
+
+/* When the archive cannot be reached, the last InRelease that verified is
+ * used instead, like apt's lists: it is checked again with gpgv and for
+ * Valid-Until, so it vouches for nothing it did not vouch for before, and
+ * a build from a warm cache works offline.  Clears the fetch error on
+ * success; on failure (no cached copy) the fetch error stands. */
+static int offline_fallback(const char *url, const char *cached, unsigned char **raw, size_t *rawn,
+                            md_err *err)
+{
+    struct stat st;
+    if (stat(cached, &st) < 0)
+        return -1;
+    md_err none = MD_ERR_INIT;
+    if (md_read_file(cached, raw, rawn, &none) < 0)
+        return -1;
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
+    md_note("%s: %s; using the copy verified at %s", url, err->msg, when);
+    md_err_clear(err);
+    return 0;
+}
+
 int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
 {
+    if (md_repo_pkg_count(r))
+        return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
     if (!md_repo_keyring(r))
         return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
                           md_repo_name(r));
@@ -439,12 +470,19 @@ int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
     size_t tlen = 0;
     release rel = { 0 };
     int rc = md_mkdir_p(idxdir, 0755, err);
+    char *cached = cached_inrelease_path(idxdir, url);
+    bool offline = false;
     if (rc == 0) {
         md_progress("fetching %s", url);
         rc = md_fetch_mem(url, MAX_INRELEASE, &raw, &rawn, err);
+        if (rc < 0 && offline_fallback(url, cached, &raw, &rawn, err) == 0)
+            rc = 0, offline = true;
     }
     if (rc == 0)
         rc = gpgv_verify(url, md_repo_keyring(r), raw, rawn, &text, &tlen, err);
+    /* Kept only once verified, for the offline fallback above. */
+    if (rc == 0 && !offline)
+        md_write_atomic(cached, raw, rawn, 0644, NULL);
     if (rc == 0)
         rc = parse_release(url, text, &rel, err);
     if (rc == 0)
@@ -461,6 +499,7 @@ int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
     free(raw);
     free(text);
     free(url);
+    free(cached);
     free(idxdir);
     return rc;
 }

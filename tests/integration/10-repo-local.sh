@@ -106,6 +106,7 @@ expect_fail() { # NAME NEEDLE CMD... : must fail, stderr must mention NEEDLE
     local name=$1 needle=$2; shift 2
     if "$@" >"$T/out" 2>"$T/err"; then cat "$T/out"; fail "$name: succeeded"; fi
     grep -qF -- "$needle" "$T/err" || { cat "$T/err"; fail "$name: error does not mention '$needle'"; }
+    ! grep -q 'Sanitizer' "$T/err" || { cat "$T/err"; fail "$name: sanitizer report on the error path"; }
     echo "ok: $name: $(head -c 300 "$T/err")"
 }
 
