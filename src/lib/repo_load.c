@@ -448,7 +448,7 @@ static int offline_fallback(const char *url, const char *cached, unsigned char *
         return -1;
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
-    md_note("%s: %s; using the copy verified at %s", url, err->msg, when);
+    md_note("%s; using the InRelease verified at %s", err->msg, when);
     md_err_clear(err);
     return 0;
 }
