@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# The dom0 overlay is consistent without booting it: OpenRC scripts parse
+# (with busybox's own sh when Debian's busybox-static is at hand), depend on
+# services that exist, runlevel links resolve, inittab keeps a getty on hvc0,
+# overlay.list describes exactly data/overlay, every applet exists in
+# Debian's busybox, the udhcpc script configures what a lease says, and
+# Debian's own sshd accepts sshd_config.
+set -euo pipefail
+PATH=$PATH:/sbin:/usr/sbin
+src=${MKDOM0_SRC:?}
+ov="$src/data/overlay"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+note() { echo "note: $*"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Debian packages for the parts that need them (cached like the other tests);
+# without the network those parts are skipped, not failed.
+cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
+mkdir -p "$cache"
+fetch() {  # package -> extracts into $tmp/pkg/<package>, returns 1 if unavailable
+    local deb
+    deb=$(ls "$cache/$1"_*.deb 2>/dev/null | head -n1 || true)
+    if [ -z "$deb" ]; then
+        (cd "$cache" && timeout 120 apt-get download "$1" >/dev/null 2>&1) || return 1
+        deb=$(ls "$cache/$1"_*.deb | head -n1)
+    fi
+    mkdir -p "$tmp/pkg/$1"
+    dpkg-deb -x "$deb" "$tmp/pkg/$1"
+}
+busybox=""
+if command -v dpkg-deb >/dev/null && fetch busybox-static; then
+    busybox="$tmp/pkg/busybox-static/bin/busybox"
+else
+    note "busybox-static not available: ash syntax and applet checks skipped"
+fi
+
+# 1. init.d scripts
+services=()
+for f in "$ov"/etc/init.d/*; do
+    n=$(basename "$f")
+    services+=("$n")
+    [ -x "$f" ] || fail "init.d/$n is not executable"
+    [ "$(head -n1 "$f")" = "#!/sbin/openrc-run" ] || fail "init.d/$n does not start with #!/sbin/openrc-run"
+    sh -n "$f" || fail "init.d/$n: sh -n"
+    [ -z "$busybox" ] || "$busybox" sh -n "$f" || fail "init.d/$n: busybox sh -n"
+done
+[ ${#services[@]} -ge 8 ] || fail "only ${#services[@]} services in init.d"
+
+# 2. their dependencies name services (or what one provides) that exist
+provided=$(for f in "$ov"/etc/init.d/*; do
+    bash -c 'provide() { echo "$@"; }; need() { :; }; use() { :; }; after() { :; };
+             before() { :; }; want() { :; }; keyword() { :; }; config() { :; }
+             . "$1"; depend' _ "$f"
+done | tr ' ' '\n' | sort -u)
+for f in "$ov"/etc/init.d/*; do
+    n=$(basename "$f")
+    deps=$(bash -c 'provide() { :; }; keyword() { :; }; config() { :; }
+                    need() { echo "$@"; }; use() { echo "$@"; }; after() { echo "$@"; };
+                    before() { echo "$@"; }; want() { echo "$@"; }
+                    . "$1"; depend' _ "$f" | tr ' ' '\n' | sort -u)
+    for d in $deps; do
+        [ -e "$ov/etc/init.d/$d" ] || grep -qx "$d" <<<"$provided" ||
+            fail "init.d/$n depends on '$d', which no service of the overlay is or provides"
+    done
+done
+# the order the Xen daemons need
+grep -q 'need xen-dom0' "$ov/etc/init.d/xenstored" || fail "xenstored does not need xen-dom0"
+grep -q 'need xenstored' "$ov/etc/init.d/xen-init-dom0" || fail "xen-init-dom0 does not need xenstored"
+grep -q 'need xenstored' "$ov/etc/init.d/xenconsoled" || fail "xenconsoled does not need xenstored"
+for s in xenstored xenconsoled sshd; do
+    grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/$s" || fail "$s is not supervised"
+done
+
+# 3. runlevels
+for rl in sysinit boot default; do
+    [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
+done
+links=0
+for l in "$ov"/etc/runlevels/*/*; do
+    links=$((links + 1))
+    [ -L "$l" ] || { fail "${l#$ov}: not a symlink"; continue; }
+    t=$(readlink "$l")
+    case "$t" in
+        /etc/init.d/*) [ -x "$ov$t" ] || fail "${l#$ov} -> $t: no such executable script" ;;
+        *) fail "${l#$ov} -> $t: not /etc/init.d/NAME" ;;
+    esac
+    [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
+done
+for s in xen-dom0:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot sshd:default network:default; do
+    [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
+done
+[ $links -ge 9 ] || fail "only $links runlevel links"
+
+# 4. inittab
+it="$ov/etc/inittab"
+grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
+grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
+grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
+grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
+grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: no openrc default"
+grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
+[ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
+    fail "inittab: xen-dom0-setup early is not the first sysinit action"
+while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue ;; esac
+    [ "$(tr -cd ':' <<<"$line" | wc -c)" -ge 3 ] || fail "inittab: malformed line: $line"
+done < "$it"
+
+# 5. overlay.list describes exactly data/overlay
+(cd "$ov" && find . -mindepth 1 | sed 's|^\.||' | sort) > "$tmp/tree"
+grep -v '^#' "$src/data/overlay.list" | grep -v '^$' | awk '{print $4}' | sort > "$tmp/list"
+diff "$tmp/tree" "$tmp/list" > "$tmp/diff" || { fail "overlay.list and data/overlay differ:"; cat "$tmp/diff"; }
+while read -r mode uid gid path; do
+    case "$mode" in '#'*|'') continue ;; esac
+    p="$ov$path"
+    [ "$uid" = 0 ] && [ "$gid" = 0 ] || fail "overlay.list: $path is not root:root"
+    if [ -L "$p" ]; then
+        [ "$mode" = - ] || fail "overlay.list: symlink $path has mode $mode"
+    elif [ -d "$p" ] || [ -x "$p" ]; then
+        [ "$mode" = 0755 ] || fail "overlay.list: $path has mode $mode, checkout says executable"
+    elif [ -f "$p" ]; then
+        [ "$mode" = 0644 ] || fail "overlay.list: $path has mode $mode"
+    fi
+done < "$src/data/overlay.list"
+
+# 6. applets
+al="$src/data/busybox-applets.txt"
+grep -v '^#' "$al" | grep -v '^$' | grep -v '^/' && fail "busybox-applets.txt: relative path"
+for need in /bin/sh /sbin/init /sbin/getty /bin/login /sbin/udhcpc /sbin/ip /usr/sbin/brctl \
+            /sbin/syslogd /usr/bin/md5sum /usr/sbin/nologin /sbin/reboot /sbin/poweroff \
+            /usr/bin/xargs /usr/bin/sort /bin/sleep /bin/hostname /usr/bin/logger /usr/bin/which; do
+    grep -qx "$need" "$al" || fail "busybox-applets.txt lacks $need"
+done
+if [ -n "$busybox" ]; then
+    "$busybox" --list-full | sed 's|^|/|' | sort > "$tmp/bb"
+    grep -v '^#' "$al" | grep -v '^$' | sort > "$tmp/al"
+    comm -23 "$tmp/al" "$tmp/bb" > "$tmp/missing"
+    [ -s "$tmp/missing" ] && { fail "not applets of Debian's busybox (or at another path):"; cat "$tmp/missing"; }
+fi
+
+# 7. the udhcpc event script, with a fake `ip` that records its calls (run by
+# the host's sh: Debian's busybox sh runs its own applets before PATH)
+mkdir -p "$tmp/bin"
+cat > "$tmp/bin/ip" <<'EOF'
+#!/bin/sh
+echo "ip $*" >> "$IPLOG"
+[ "$1 $2 $3" = "-4 addr show" ] && [ -n "$FAKE_ADDR" ] && echo "    inet $FAKE_ADDR scope global"
+[ "$1 $2" = "route del" ] && exit 2   # no default route yet
+exit 0
+EOF
+printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/logger"
+chmod +x "$tmp/bin/ip" "$tmp/bin/logger"
+script="$ov/etc/udhcpc/default.script"
+[ -x "$script" ] || fail "udhcpc default.script is not executable"
+runscript() {
+    timeout 10 env -i PATH="$tmp/bin:/usr/bin:/bin" IPLOG="$tmp/iplog" RESOLV_CONF="$tmp/resolv.conf" \
+        interface=eth0 ip=192.0.2.10 mask=24 broadcast=192.0.2.255 router="192.0.2.1 192.0.2.2" \
+        dns="192.0.2.53 192.0.2.54" domain=example.test FAKE_ADDR="${FAKE_ADDR:-}" \
+        sh "$script" "$1" 2>/dev/null
+}
+: > "$tmp/iplog"
+runscript bound
+grep -q '^ip addr add 192.0.2.10/24 broadcast 192.0.2.255 dev eth0$' "$tmp/iplog" || fail "udhcpc bound: address not set"
+grep -q '^ip route add default via 192.0.2.1 dev eth0$' "$tmp/iplog" || fail "udhcpc bound: no default route"
+grep -q 'via 192.0.2.2' "$tmp/iplog" && fail "udhcpc bound: second router added although the first worked"
+[ "$(cat "$tmp/resolv.conf" 2>/dev/null)" = "$(printf 'search example.test\nnameserver 192.0.2.53\nnameserver 192.0.2.54')" ] ||
+    fail "udhcpc bound: resolv.conf is: $(cat "$tmp/resolv.conf" 2>/dev/null)"
+: > "$tmp/iplog"
+FAKE_ADDR=192.0.2.10/24 runscript renew
+grep -q 'addr flush' "$tmp/iplog" && fail "udhcpc renew of the same address flushed it"
+: > "$tmp/iplog"
+runscript deconfig
+grep -q '^ip -4 addr flush dev eth0$' "$tmp/iplog" || fail "udhcpc deconfig: address not flushed"
+
+# 8. sshd_config: the settings, then Debian's sshd itself (-t)
+cfg="$ov/etc/ssh/sshd_config"
+for kv in "PermitRootLogin prohibit-password" "PasswordAuthentication no" \
+          "KbdInteractiveAuthentication no" "UsePAM no" "PubkeyAuthentication yes"; do
+    grep -qx "$kv" "$cfg" || fail "sshd_config lacks '$kv'"
+done
+sshd=${MKDOM0_SSHD:-$(command -v sshd || true)}
+if [ -z "$sshd" ] && command -v dpkg-deb >/dev/null && fetch openssh-server; then
+    sshd="$tmp/pkg/openssh-server/usr/sbin/sshd"
+fi
+if [ -z "$sshd" ]; then
+    note "no sshd (host or openssh-server .deb): sshd -t skipped"
+elif ! "$sshd" -V >/dev/null 2>&1 && ! "$sshd" -V 2>&1 | grep -q OpenSSH; then
+    note "$sshd does not run here (libraries?): sshd -t skipped"
+elif ! command -v ssh-keygen >/dev/null; then
+    note "no ssh-keygen: sshd -t skipped"
+else
+    ssh-keygen -q -t ed25519 -N '' -C '' -f "$tmp/hostkey"
+    # sshd wants its privilege separation user and /run/sshd, as in the image
+    # (base and the sshd service make them); this host may have neither: lend
+    # them in a private mount namespace.
+    { cat /etc/passwd; getent passwd sshd >/dev/null || echo 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin'; } > "$tmp/passwd"
+    in_ns() {  # config, sshd args...
+        unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd &&
+                          mount -t tmpfs tmpfs /run && mkdir /run/sshd && shift && exec "$@"' \
+            _ "$tmp/passwd" "$sshd" "$@"
+    }
+    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+        before=$fails
+        if out=$(in_ns -T -f "$cfg" -h "$tmp/hostkey" 2>&1); then
+            # -T prints the settings sshd will use (the first of repeated keywords wins)
+            for kv in "permitrootlogin without-password" "passwordauthentication no" \
+                      "kbdinteractiveauthentication no" "usepam no" "pubkeyauthentication yes" \
+                      "permitemptypasswords no"; do
+                grep -qx "$kv" <<<"$out" || fail "sshd -T: not '$kv'"
+            done
+            [ $fails -gt $before ] || echo "sshd -T accepts sshd_config"
+        else
+            fail "sshd -T: $out"
+        fi
+        # and it rejects a bad one, or the check above proves nothing
+        { cat "$cfg"; echo "NoSuchOption yes"; } > "$tmp/bad_config"
+        in_ns -t -f "$tmp/bad_config" -h "$tmp/hostkey" >/dev/null 2>&1 &&
+            fail "sshd -t accepted an unknown option"
+    else
+        note "not root (or no unshare): sshd -T skipped"
+    fi
+fi
+
+# 9. rc.conf says what this system is
+grep -qx 'rc_sys="xen0"' "$ov/etc/rc.conf" || fail 'rc.conf: rc_sys is not "xen0"'
+sh -n "$ov/etc/rc.conf" || fail "rc.conf: sh -n"
+for f in "$ov"/etc/conf.d/*; do sh -n "$f" || fail "conf.d/$(basename "$f"): sh -n"; done
+
+if [ $fails -gt 0 ]; then
+    echo "$fails problem(s)"
+    exit 1
+fi
+echo "overlay consistent: ${#services[@]} services, $links runlevel links"
