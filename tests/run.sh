@@ -11,7 +11,7 @@ export MKDOM0_SRC="$(cd "$(dirname "$0")/.." && pwd)"
 export MKDOM0_BUILD="$MKDOM0_SRC/$BUILD"
 pass=0 fail=0 skip=0 failed=()
 logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir/unit" "$logdir/integration"
-# Tests share one default image per run (tests/integration/lib.sh); never
+# Tests share one default image per run (tests/lib.sh); never
 # one from an earlier run, built by other code.
 rm -rf "$MKDOM0_BUILD/test-image"
 

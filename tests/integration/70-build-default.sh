@@ -3,7 +3,7 @@
 # directories, with different umasks, time zones and clocks, is byte-identical;
 # read back with independent tools it holds what a dom0 needs.
 set -euo pipefail
-. "$MKDOM0_SRC/tests/integration/lib.sh"
+. "$MKDOM0_SRC/tests/lib.sh"
 need_network
 
 work=$(mktemp -d /tmp/mkdom0-repro.XXXXXX)

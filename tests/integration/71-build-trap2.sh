@@ -3,7 +3,7 @@
 # hypervisor is refused at build time, naming both versions, and leaves no
 # output behind.
 set -euo pipefail
-. "$MKDOM0_SRC/tests/integration/lib.sh"
+. "$MKDOM0_SRC/tests/lib.sh"
 need_network
 
 work=$(mktemp -d /tmp/mkdom0-trap2.XXXXXX)
