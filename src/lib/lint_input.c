@@ -338,8 +338,15 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (xp) {
             md_err e = MD_ERR_INIT;
             ver = md_lint_xen_version(xp, &e);
-            if (!ver)
+            /* A hypervisor the user named is an input that must be readable;
+             * one we only found lying around is a guess that did not work. */
+            if (!ver && xen)
                 fail(&in, &e);
+            else if (!ver)
+                md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
+                            "found next to %s but not usable as the hypervisor (%s); trap 2 "
+                            "is not checked: name the hypervisor with --xen", x->path,
+                            strip_path(e.msg, xp));
         }
         md_lint_rootfs(l, x->path, x->tree, ver, ver ? xp : NULL);
         free(ver);

@@ -7,7 +7,7 @@
 set -uo pipefail
 PATH=$PATH:/sbin:/usr/sbin
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
-for t in depmod dpkg-deb apt-get bsdtar; do
+for t in depmod dpkg-deb apt-get bsdtar zstd; do
     command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
 done
 fail() { echo "FAIL: $*"; exit 1; }
@@ -60,8 +60,8 @@ echo "kernel $kver ($(find "$R/lib/modules" -name '*.ko*' | wc -l) modules), $(b
 echo "== Debian's files as they are: clean, as a directory and as a cpio archive"
 run 0 --strict "$R" --xen "$T/xen.gz"
 hasnt "[trap"
-(cd "$R" && bsdtar -cf - --format newc . | gzip -1) >"$T/rootfs.cpio.gz"
-run 0 --strict "$T/rootfs.cpio.gz" --xen "$T/xen.gz"
+(cd "$R" && bsdtar -cf - --format newc . | zstd -1 -q) >"$T/rootfs.cpio.zst"
+run 0 --strict "$T/rootfs.cpio.zst" --xen "$T/xen.gz"
 
 echo "== libphy removed after depmod: the index names it, and its users need it"
 mv "$R/lib/modules/$kver/kernel/drivers/net/phy/libphy.ko" "$T/"
