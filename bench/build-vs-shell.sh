@@ -59,27 +59,30 @@ files=$(find "$TREE" | wc -l)
 
 calc() { awk "BEGIN { print $* }"; }
 
-timed() {  # NAME FUNC -> prints seconds
-    local t0 t1
+# timed NAME FUNC -> "wall cpu" seconds (cpu = user + sys of all processes:
+# on a loaded machine wall time says little, cpu time says what it costs).
+timed() {
+    local TIMEFORMAT='%R %U %S' out
     sync
-    t0=$(date +%s.%N)
-    "$2" "$work/$1.cpio.gz" "$TREE"
-    t1=$(date +%s.%N)
-    calc "$t1 - $t0"
+    out=$( { time "$2" "$work/$1.cpio.gz" "$TREE" >/dev/null 2>&1; } 2>&1 )
+    set -- $out
+    echo "$1 $(calc "$2 + $3")"
 }
 # Warm the page cache so both sides read from memory.
-cat $(find "$TREE" -type f) > /dev/null 2>&1 || true
-ta=$(timed mkdom0 run_mkdom0)
-tb=$(timed shell run_shell)
+find "$TREE" -type f -exec cat {} + > /dev/null 2>&1 || true
+load=$(cut -d' ' -f1 /proc/loadavg)
+read -r ta ca < <(timed mkdom0 run_mkdom0)
+read -r tb cb < <(timed shell run_shell)
 sa=$(stat -c %s "$work/mkdom0.cpio.gz")
 sb=$(stat -c %s "$work/shell.cpio.gz")
 # Same content?  Both archives list the same names.
 same=$( [ "$(zcat "$work/mkdom0.cpio.gz" | cpio -t --quiet | sort)" = \
           "$(zcat "$work/shell.cpio.gz" | cpio -t --quiet | sort)" ] && echo yes || echo NO)
 
-printf '\ntree: %s (%s MB, %s entries), gzip -%s, %s cores\n' "$TREE" "$mb" "$files" "$LEVEL" "$(nproc)"
-printf '%-34s %10s %14s %8s\n' method seconds bytes ratio
-printf '%-34s %10.2f %14d %8.3f\n' "mkdom0 writer" "$ta" "$sa" "$(calc "$sa / ($mb * 1048576)")"
-printf '%-34s %10.2f %14d %8.3f\n' "find|sort|cpio|gzip -$LEVEL" "$tb" "$sb" "$(calc "$sb / ($mb * 1048576)")"
-printf 'speedup %.2fx, size mkdom0/shell %.4f, same names: %s\n' \
-    "$(calc "$tb / $ta")" "$(calc "$sa / $sb")" "$same"
+printf '\ntree: %s (%s MB, %s entries), gzip -%s, %s cores, load average %s at start\n' \
+    "$TREE" "$mb" "$files" "$LEVEL" "$(nproc)" "$load"
+printf '%-30s %9s %9s %12s %7s\n' method wall-s cpu-s bytes ratio
+printf '%-30s %9.2f %9.2f %12d %7.4f\n' "mkdom0 writer" "$ta" "$ca" "$sa" "$(calc "$sa / ($mb * 1048576)")"
+printf '%-30s %9.2f %9.2f %12d %7.4f\n' "find|sort|cpio|gzip -$LEVEL" "$tb" "$cb" "$sb" "$(calc "$sb / ($mb * 1048576)")"
+printf 'wall speedup %.2fx, cpu mkdom0/shell %.2f, size mkdom0/shell %.4f, same names: %s\n' \
+    "$(calc "$tb / $ta")" "$(calc "$ca / $cb")" "$(calc "$sa / $sb")" "$same"
