@@ -1,6 +1,7 @@
 /* lint: every check with good and bad samples, the rootfs loader, input
  * recognition, and robustness against garbage. */
 #include "t.h"
+#include "bootcfg.h"
 #include "kmodidx.h"
 #include "lint.h"
 #include "tree.h"
@@ -81,6 +82,45 @@ static void test_grub_design_clean(void)
     l = entry(XEN_OK, LINUX_OK, ROOTFS_OK);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
+}
+
+static md_tree *tiny_rootfs(bool with_init, bool with_sbin_init);
+
+/* What `mkdom0 build` writes (bootcfg) is what lint calls clean: the two
+ * modules agree on the traps. */
+static void test_grub_bootcfg_clean(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    CHECK(md_bootcfg_parse_mem("4096M", &c.dom0_mem_mib, &err) == 0);
+    c.xen_extra = "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024";
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    char *text = md_bootcfg_grub_cfg(e);
+    md_tree *t = tiny_rootfs(false, true); /* no /init: rdinit= must be there */
+    md_lint *l = grub(text, t);
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    /* and with the serial port moved, extra kernel args and a console= of its own */
+    md_bootcfg_entry_free(e);
+    c.serial_port = 2;
+    c.linux_extra = "quiet console=tty0";
+    e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL);
+    if (e) {
+        free(text);
+        text = md_bootcfg_grub_cfg(e);
+        l = grub(text, t);
+        CHECK(md_lint_count(l) == 0);
+        dump(l);
+        md_lint_free(l);
+        md_bootcfg_entry_free(e);
+    }
+    md_tree_free(t);
+    free(text);
 }
 
 static void test_grub_dom0_mem(void)
@@ -1323,6 +1363,7 @@ int main(void)
         return 1;
     }
     test_grub_design_clean();
+    test_grub_bootcfg_clean();
     test_grub_dom0_mem();
     test_grub_gnttab();
     test_grub_console();
