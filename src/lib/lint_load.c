@@ -31,8 +31,15 @@ static char *norm(const char *p)
     return s;
 }
 
+/* Hardlinks are added once the segment is read: newc keeps a link group's
+ * data with its last member, so the file they name gets its content only
+ * then, and replacing a file that links already point to would split them. */
+typedef struct links {
+    md_strv paths, targets;
+} links;
+
 static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, const char *src,
-                     md_err *err)
+                     links *lk, md_err *err)
 {
     char *path = norm(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
     if (!path)
@@ -70,16 +77,14 @@ static int add_entry(md_tree *t, struct archive *a, struct archive_entry *e, con
             r = md_err_set(err, "%s: %s: hardlink to the root directory", src, path);
             goto out;
         }
-        /* newc keeps a link group's data with its last member. */
         if (data) {
             const md_node *tn = md_tree_lookup(t, target);
             md_attr ta = tn ? *md_node_attr(tn) : at;
             r = md_tree_add_file(t, target, &ta, data, (size_t)size, src, MD_CLASH_REPLACE, err);
         }
-        if (r == 0)
-            r = md_tree_add_hardlink(t, path, target, src, err);
+        md_strv_push(&lk->paths, path);
+        md_strv_push_own(&lk->targets, target);
         own = false;
-        free(target);
         goto out;
     }
     own = false;
@@ -128,6 +133,7 @@ static int read_segment(md_tree *t, const char *src, const unsigned char *data, 
     *consumed = 0;
     *unknown = false;
     int r = 0;
+    links lk = { { 0 }, { 0 } };
     if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
         *unknown = true;
         r = md_err_set(err, "%s: not a cpio or tar archive (%s)", src,
@@ -148,16 +154,24 @@ static int read_segment(md_tree *t, const char *src, const unsigned char *data, 
                            archive_error_string(a) ? archive_error_string(a) : "unreadable");
             goto out;
         }
-        if (add_entry(t, a, e, src, err) < 0) {
+        if (add_entry(t, a, e, src, &lk, err) < 0) {
             r = -1;
             goto out;
         }
     }
+    for (size_t i = 0; i < lk.paths.n; i++)
+        if (md_tree_add_hardlink(t, lk.paths.v[i], lk.targets.v[i], src, err) < 0) {
+            md_err_prefix(err, "%s", src);
+            r = -1;
+            goto out;
+        }
     if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
         (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
         *consumed = (size_t)archive_filter_bytes(a, 0);
 out:
     archive_read_free(a);
+    md_strv_free(&lk.paths);
+    md_strv_free(&lk.targets);
     return r;
 }
 

@@ -1110,6 +1110,61 @@ static unsigned char *to_cpio(const md_tree *t, bool gz, size_t *len)
     return buf;
 }
 
+/* One newc entry, as GNU cpio writes it (a link group's data with its last
+ * member). */
+static void newc(md_strv *out_unused, unsigned char **buf, size_t *len, unsigned ino,
+                 unsigned mode, unsigned nlink, const char *name, const char *data)
+{
+    (void)out_unused;
+    size_t dl = data ? strlen(data) : 0, nl = strlen(name) + 1;
+    char hdr[111];
+    snprintf(hdr, sizeof hdr, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+             ino, mode, 0u, 0u, nlink, 0u, (unsigned)dl, 0u, 0u, 0u, 0u, (unsigned)nl, 0u);
+    size_t need = *len + 110 + nl + 4 + dl + 4;
+    *buf = md_xrealloc(*buf, need);
+    memcpy(*buf + *len, hdr, 110);
+    *len += 110;
+    memcpy(*buf + *len, name, nl);
+    *len += nl;
+    while (*len % 4)
+        (*buf)[(*len)++] = 0;
+    if (dl)
+        memcpy(*buf + *len, data, dl);
+    *len += dl;
+    while (*len % 4)
+        (*buf)[(*len)++] = 0;
+}
+
+static void test_loader_hardlinks(void)
+{
+    unsigned char *b = NULL;
+    size_t n = 0;
+    newc(NULL, &b, &n, 1, 040755, 2, "bin", NULL);
+    newc(NULL, &b, &n, 2, 0100755, 3, "bin/init", NULL);
+    newc(NULL, &b, &n, 2, 0100755, 3, "bin/getty", NULL);
+    newc(NULL, &b, &n, 2, 0100755, 3, "bin/busybox", "busybox-binary");
+    newc(NULL, &b, &n, 3, 0100644, 1, "etc/inittab", "hvc0::respawn:/bin/getty hvc0\n");
+    newc(NULL, &b, &n, 0, 0, 1, "TRAILER!!!", NULL);
+    char *p = tmp("links.cpio");
+    write_file(p, b, n);
+    md_err err = MD_ERR_INIT;
+    md_tree *t = md_lint_load_rootfs(p, &err);
+    CHECK(t != NULL);
+    if (!t)
+        fprintf(stderr, "%s\n", err.msg);
+    static const char *const names[] = { "/bin/init", "/bin/getty", "/bin/busybox" };
+    for (int i = 0; t && i < 3; i++) {
+        const md_node *x = md_tree_lookup(t, names[i]);
+        size_t sz = 0;
+        const unsigned char *d = x ? md_node_data(x, &sz) : NULL;
+        CHECK(d && sz == 14 && !memcmp(d, "busybox-binary", 14));
+    }
+    CHECK(t && md_tree_lookup(t, "/etc/inittab"));
+    md_tree_free(t);
+    free(p);
+    free(b);
+}
+
 static void test_loader(void)
 {
     md_tree *g = good_rootfs();
@@ -1381,6 +1436,7 @@ int main(void)
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
     test_loader();
+    test_loader_hardlinks();
     test_inputs();
     char *cmd = md_xasprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
