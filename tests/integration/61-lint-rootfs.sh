@@ -126,6 +126,26 @@ for f in xz zstd none bzip2 lz4; do
     run 0 --strict "$T/good.$f.cpio"
 done
 
+echo "== compressed modules (.ko.xz, .ko.zst, .ko.gz) read through their compression"
+xz --check=crc32 -c "$T/ko/ixgbe.ko" >"$T/ko/ixgbe.ko.xz"
+zstd -q -c "$T/ko/libphy.ko" >"$T/ko/libphy.ko.zst"
+gzip -n -c "$T/ko/mdio.ko" >"$T/ko/mdio.ko.gz"
+sed -e 's|ixgbe.ko|ixgbe.ko.xz|g' -e 's|libphy.ko|libphy.ko.zst|g' -e 's|mdio.ko|mdio.ko.gz|g' \
+    "$T/files/modules.dep" >"$T/files/modules.dep.comp"
+comp=("./$M/kernel/drivers/net/mdio.ko=-" "./$M/kernel/drivers/net/phy/libphy.ko=-"
+      "./$M/kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko=-"
+      "./$M/kernel/drivers/net/mdio.ko.gz=type=file mode=0644 contents=$T/ko/mdio.ko.gz"
+      "./$M/kernel/drivers/net/phy/libphy.ko.zst=type=file mode=0644 contents=$T/ko/libphy.ko.zst"
+      "./$M/kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko.xz=type=file mode=0644 contents=$T/ko/ixgbe.ko.xz")
+mkcpio comp.cpio.gz gzip "${comp[@]}" "./$M/modules.dep=type=file mode=0644 contents=$T/files/modules.dep.comp"
+run 0 --strict "$T/comp.cpio.gz"
+# ... and their depends= still count: the compressed mdio gone
+mkcpio comp2.cpio.gz gzip "${comp[@]}" "./$M/kernel/drivers/net/mdio.ko.gz=-" \
+    "./$M/modules.dep=type=file mode=0644 contents=$T/files/modules.dep.comp"
+run 1 "$T/comp2.cpio.gz"
+has "ixgbe.ko.xz): error: [trap5] needs mdio (depends=), which is missing"
+has "libphy.ko.zst): error: [trap5] needs mdio (depends=), which is missing"
+
 echo "== inittab without hvc0"
 mkcpio nohvc.cpio.gz gzip "./etc/inittab=type=file mode=0644 contents=$T/files/inittab.serial"
 run 1 "$T/nohvc.cpio.gz"
