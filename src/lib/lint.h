@@ -106,7 +106,9 @@ typedef enum md_lint_kind {
  * rootfs against the hypervisor given (or a xen*.gz next to it or the
  * config).  An input that cannot be read or recognized (empty, garbage,
  * truncated, binary where text is expected) sets err naming the file;
- * the other inputs are still linted, and -1 is returned at the end. */
+ * the other inputs are still linted, and -1 is returned at the end.
+ * `kinds` may be NULL (all MD_LINT_AUTO).  A xen*.gz that is only found
+ * next to an input and is no hypervisor gives a warning, not an error. */
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds,
                    size_t n, md_err *err);
 

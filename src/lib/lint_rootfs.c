@@ -61,7 +61,9 @@ static bool is_script_path(const md_tree *t, const md_node *n)
     return has_prefix(p, "/etc/init.d/") || has_prefix(p, "/etc/rc") ||
            has_prefix(p, "/etc/local.d/") || !strcmp(p, "/etc/inittab") ||
            !strcmp(p, "/etc/fstab") || has_prefix(p, "/etc/conf.d/") ||
-           has_prefix(p, "/etc/mkdom0/");
+           has_prefix(p, "/etc/mkdom0/") ||
+           /* sysvinit's helpers that /etc/init.d scripts source (Debian) */
+           has_prefix(p, "/lib/init/") || has_prefix(p, "/usr/lib/init/");
 }
 
 static scripts collect_scripts(const md_tree *t)

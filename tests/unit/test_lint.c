@@ -767,6 +767,14 @@ static void test_rootfs_devices(void)
     CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "nothing creates"));
     md_lint_free(l);
 
+    /* Debian's sysvinit: a sourced helper mounts it */
+    add_text(t, "/usr/lib/init/mount-functions.sh", "domount mount_noupdate devtmpfs udev /dev\n",
+             0644);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_remove(t, "/usr/lib/init/mount-functions.sh");
+
     add_text(t, "/usr/sbin/xen-dom0-setup", "\x7f" "ELF", 0755);
     l = rootfs(t, "4.17");
     CHECK(clean(l));
