@@ -3,10 +3,11 @@
  * GRUB's script language is small enough to lex by hand, and no library
  * parses it: words, '…' and "…" quoting, backslash escapes and line
  * continuation, # comments, ';' and newlines between commands, { } blocks
- * for menuentry/submenu/function.  Variables are not expanded at run time
- * semantics; a value assigned anywhere in the file ("set x=…" or "x=…") is
- * taken as a possible value of $x, which is what a linter needs to see
- * parameters that a generated config keeps in variables. */
+ * for menuentry/submenu/function.  Variables stay as written in the words;
+ * in addition, every value assigned anywhere in the file ("set x=…" or
+ * "x=…") counts as a possible value of $x, so parameters that a generated
+ * config keeps in variables are seen.  A variable the file never sets
+ * (environment, grubenv) turns a missing-parameter error into a warning. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
