@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `mkdom0 build` of the default image (warm cache: everything from the .debs
+# to rootfs.cpio.gz, modules closure and index included) against the
+# design's shell pipeline packing the very same tree, already unpacked:
+#   find . | cpio -o -H newc | gzip -9
+# Both in one run, on this machine: wall and CPU time, sizes, ratios.
+#
+# usage: bench/build-default.sh [BUILD]     (BUILD: build directory, default build)
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+MKDOM0="$SRC/${1:-build}/mkdom0"
+[ -x "$MKDOM0" ] || { echo "build first: make" >&2; exit 1; }
+work=$(mktemp -d /tmp/mkdom0-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
+
+timed() {  # CMD... -> "wall cpu" seconds on stdout (cpu: user+sys incl. children)
+    local TIMEFORMAT='%R %U %S' t
+    t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<< "$t"
+}
+
+echo "warming the cache (not timed)..."
+"$MKDOM0" build --keys "$work/keys" -o "$work/warm" >/dev/null 2>&1
+read -r m_wall m_cpu < <(timed "$MKDOM0" build --keys "$work/keys" -o "$work/out")
+m_size=$(stat -c %s "$work/out/rootfs.cpio.gz")
+
+mkdir "$work/tree"
+(cd "$work/tree" && gzip -dc "$work/out/rootfs.cpio.gz" | cpio -id --quiet 2>/dev/null)
+shell_pack() { (cd "$work/tree" && find . | cpio -o -H newc --quiet | gzip -9 -n) > "$work/shell.cpio.gz"; }
+read -r s_wall s_cpu < <(timed shell_pack)
+s_size=$(stat -c %s "$work/shell.cpio.gz")
+files=$(find "$work/tree" | wc -l)
+mb=$(du -sm --apparent-size "$work/tree" | cut -f1)
+
+printf '\ndefault image: %s entries, %s MiB unpacked; load %s\n\n' "$files" "$mb" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-46s %8s %8s %12s\n' "" "wall s" "cpu s" "bytes"
+printf '%-46s %8s %8s %12s\n' "mkdom0 build (from .debs, warm cache)" "$m_wall" "$m_cpu" "$m_size"
+printf '%-46s %8s %8s %12s\n' "find | cpio -o -H newc | gzip -9 (pack only)" "$s_wall" "$s_cpu" "$s_size"
+awk -v a="$m_wall" -v b="$s_wall" -v c="$m_size" -v d="$s_size" 'BEGIN {
+    printf "\nratio mkdom0/shell: wall %.2fx, size %.4fx\n", a / b, c / d }'
