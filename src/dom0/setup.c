@@ -203,7 +203,7 @@ static int xen_nodes(d0_ctx *c, const char *proc_misc)
     return r;
 }
 
-int d0_setup_devices(d0_ctx *c, const char *proc_misc)
+int d0_setup_base_devices(d0_ctx *c)
 {
     int before = c->failures;
     if (d0_mkdir(c, "/dev", 0755) == 0) {
@@ -215,8 +215,22 @@ int d0_setup_devices(d0_ctx *c, const char *proc_misc)
             if (d0_lstat(c, base_links[i].path, &st) < 0)
                 d0_symlink(c, base_links[i].target, base_links[i].path);
         }
-        xen_nodes(c, proc_misc);
     }
+    return c->failures == before ? 0 : -1;
+}
+
+int d0_setup_xen_devices(d0_ctx *c, const char *proc_misc)
+{
+    int before = c->failures;
+    xen_nodes(c, proc_misc);
+    return c->failures == before ? 0 : -1;
+}
+
+int d0_setup_devices(d0_ctx *c, const char *proc_misc)
+{
+    int before = c->failures;
+    d0_setup_base_devices(c);
+    d0_setup_xen_devices(c, proc_misc);
     return c->failures == before ? 0 : -1;
 }
 
@@ -346,9 +360,15 @@ int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, s
     d0_err e = { 0 };
     char *dep = NULL, *builtin = NULL;
     if (d0_read_file(dep_host, &dep, NULL, &e) < 0) {
-        d0_fail(c, "%s: the image has no module index for kernel %s (it must be "
-                   "built for the kernel it boots)", e.msg, kver);
-        return -1;
+        /* A kernel with everything built in needs no index: only a module
+         * that is not there yet makes the missing index an error. */
+        size_t absent = 0;
+        for (size_t i = 0; i < nreq; i++)
+            absent += !module_loaded(c, required[i]);
+        if (absent)
+            d0_fail(c, "%s: the image has no module index for kernel %s (it must be "
+                       "built for the kernel it boots)", e.msg, kver);
+        return absent ? -1 : 0;
     }
     d0_err ignore = { 0 };
     if (d0_read_file(builtin_host, &builtin, NULL, &ignore) < 0)

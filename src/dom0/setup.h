@@ -37,6 +37,10 @@ int d0_setup_mounts(d0_ctx *c);
  * /dev/xen/NAME for every "MINOR xen/NAME" line of /proc/misc (char 10:MINOR,
  * 0600).  `proc_misc`: host path to read instead of <root>/proc/misc. */
 int d0_setup_devices(d0_ctx *c, const char *proc_misc);
+/* The two halves of d0_setup_devices: the nodes any boot needs (fine before
+ * the Xen modules load), and /dev/xen (after them). */
+int d0_setup_base_devices(d0_ctx *c);
+int d0_setup_xen_devices(d0_ctx *c, const char *proc_misc);
 
 /* Load modules through <root>/lib/modules/KVER/modules.dep, dependencies
  * first, with finit_module(2).  A module already loaded (in /sys/module, or

@@ -23,7 +23,8 @@ static void usage(FILE *f)
           "           dependencies, from /lib/modules/$(uname -r)/modules.dep\n"
           "  devices  console, null, hvc0 (229:0)... and /dev/xen/* from /proc/misc\n"
           "  xenfs    xenfs on /proc/xen, and check that this is the dom0\n"
-          "  early    mounts devices\n"
+          "  early    mounts, and devices without /dev/xen (for inittab, before the\n"
+          "           modules are loaded)\n"
           "  all      mounts modules devices xenfs\n"
           "  load M.. load the named modules (and their dependencies) only\n"
           "Options:\n"
@@ -56,9 +57,8 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
         d0_setup_modules(c, kver, req, n, d0_setup_xen_optional, d0_setup_xen_optional_n);
         return 0;
     }
-    if (!strcmp(step, "early"))
-        return run_step(c, "mounts", proc_misc, kver, extra, nextra) ||
-               run_step(c, "devices", proc_misc, kver, extra, nextra);
+    if (!strcmp(step, "early")) /* before OpenRC: no Xen modules yet, so no /dev/xen */
+        return d0_setup_mounts(c), d0_setup_base_devices(c), 0;
     if (!strcmp(step, "all"))
         return run_step(c, "mounts", proc_misc, kver, extra, nextra) ||
                run_step(c, "modules", proc_misc, kver, extra, nextra) ||

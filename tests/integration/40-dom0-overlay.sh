@@ -70,7 +70,7 @@ done
 grep -q 'need xen-dom0' "$ov/etc/init.d/xenstored" || fail "xenstored does not need xen-dom0"
 grep -q 'need xenstored' "$ov/etc/init.d/xen-init-dom0" || fail "xen-init-dom0 does not need xenstored"
 grep -q 'need xenstored' "$ov/etc/init.d/xenconsoled" || fail "xenconsoled does not need xenstored"
-for s in xenstored xenconsoled sshd; do
+for s in xenstored xenconsoled ssh; do
     grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/$s" || fail "$s is not supervised"
 done
 
@@ -89,7 +89,7 @@ for l in "$ov"/etc/runlevels/*/*; do
     esac
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
-for s in xen-dom0:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot sshd:default network:default; do
+for s in xen-dom0:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot ssh:default network:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 9 ] || fail "only $links runlevel links"

@@ -104,6 +104,11 @@ mount xenfs xenfs /proc/xen -
 PLAN
 diff -u "$tmp/want" "$tmp/plan" || fail "dry run plan differs"
 
+# inittab's early step: no modules yet, so nothing about /dev/xen, and no error
+out=$("$bin" --root "$tmp/early" --proc-misc /nonexistent --dry-run early 2>&1) || fail "early: $out"
+grep -q 'mknod /dev/hvc0 c 229 0 0600' <<<"$out" || fail "early: no hvc0"
+grep -q 'xen' <<<"$out" && fail "early touches Xen: $out"
+
 # extra modules, and `load` alone
 # (required modules, --module ones included, come before the optional backends)
 "$bin" --root "$root" --kver $k --dry-run --module bridge modules > "$tmp/plan2"

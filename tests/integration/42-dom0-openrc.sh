@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The dom0's userland booted for real, without Xen and without QEMU: Debian's
+# openrc, busybox-static and openssh-server plus data/overlay and
+# xen-dom0-setup in a chroot, inside fresh mount, pid, uts and network
+# namespaces.  Runs inittab's sysinit line and `openrc sysinit/boot/default`
+# as busybox init would, then checks what a person would: the Xen services
+# refuse to start with the reason (this host is no dom0), the host name, the
+# log, DHCP running on the NIC, root logging in over ssh with a key and not
+# with a password, and `openrc shutdown` stopping everything.
+set -euo pipefail
+PATH=$PATH:/sbin:/usr/sbin
+src=${MKDOM0_SRC:?}
+setup_bin="${MKDOM0_BUILD:?}/dom0/xen-dom0-setup"
+[ -x "$setup_bin" ] || { echo "$setup_bin not built"; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "skip: needs root (chroot, namespaces)"; exit 77; }
+for t in unshare chroot dpkg-deb ldd ssh ssh-keygen; do
+    command -v $t >/dev/null || { echo "skip: no $t"; exit 77; }
+done
+unshare -mpf --mount-proc true 2>/dev/null || { echo "skip: cannot make namespaces here"; exit 77; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+R="$tmp/root"
+cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
+mkdir -p "$cache"
+deb_of() {
+    local deb
+    deb=$(ls "$cache/$1"_*.deb 2>/dev/null | head -n1 || true)
+    if [ -z "$deb" ]; then
+        (cd "$cache" && timeout 120 apt-get download "$1" >/dev/null 2>&1) || return 1
+        deb=$(ls "$cache/$1"_*.deb | head -n1)
+    fi
+    echo "$deb"
+}
+
+# 1. the root: merged /usr, the packages, the libraries their ELF files need
+mkdir -p "$R"/usr/{bin,sbin,lib,lib64} "$R"/{run,proc,sys,dev,tmp,etc,root,var/log,var/lib}
+ln -s usr/bin "$R/bin"; ln -s usr/sbin "$R/sbin"; ln -s usr/lib "$R/lib"; ln -s usr/lib64 "$R/lib64"
+ln -s /run "$R/var/run"; ln -s /run/lock "$R/var/lock"
+chmod 1777 "$R/tmp"; chmod 0700 "$R/root"
+for p in openrc librc1 libeinfo1 busybox-static openssh-server; do
+    deb=$(deb_of $p) || { echo "skip: cannot get the $p package (network?)"; exit 77; }
+    dpkg-deb --fsys-tarfile "$deb" | tar x --keep-directory-symlink -C "$R"
+done
+cp -L "$(command -v ssh-keygen)" "$R/usr/bin/ssh-keygen"   # openssh-client's, as in the image
+ldlib="$R/usr/lib/x86_64-linux-gnu"
+for f in "$R"/usr/sbin/* "$R"/usr/bin/* "$R"/usr/lib/rc/bin/* "$R"/usr/lib/rc/sbin/*; do
+    [ -f "$f" ] && [ ! -L "$f" ] && head -c4 "$f" | grep -q ELF || continue
+    { LD_LIBRARY_PATH="$ldlib" ldd "$f" 2>/dev/null || true; } |
+        awk '/=> \// {print $3} /^\t\/lib64/ {print $1}'
+done | sort -u | while read -r lib; do
+    case "$lib" in "$R"/*) continue ;; esac
+    [ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"; }
+done
+grep '^/' "$src/data/busybox-applets.txt" | while read -r p; do
+    [ -e "$R$p" ] || [ -L "$R$p" ] || { mkdir -p "$R$(dirname "$p")"; ln -s /bin/busybox "$R$p"; }
+done
+cp -a "$src/data/overlay/." "$R/"
+install -m 0755 "$setup_bin" "$R/usr/sbin/xen-dom0-setup"
+# what mkdom0's base and sshkeys modules write
+cat > "$R/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+sshd:x:100:65534::/run/sshd:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+EOF
+printf 'root:x:0:\ntty:x:5:\nuucp:x:10:\nshadow:x:42:\nutmp:x:43:\nnogroup:x:65534:\n' > "$R/etc/group"
+printf 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' > "$R/etc/shadow"
+chmod 0600 "$R/etc/shadow"
+echo sandbox-dom0 > "$R/etc/hostname"
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$R/etc/ssh/ssh_host_ed25519_key"
+ssh-keygen -q -t ed25519 -N '' -C 'test' -f "$tmp/id"
+mkdir -m 0700 "$R/root/.ssh"
+install -m 0600 "$tmp/id.pub" "$R/root/.ssh/authorized_keys"
+
+# 2. boot it.  The pid namespace ends with the outer shell, taking every
+# daemon with it.
+cat > "$tmp/boot.sh" <<'EOF'
+set -u
+R=$1 tmp=$2
+mount --make-rprivate /
+mount -t tmpfs tmpfs "$R/run"
+"$R/bin/busybox" ip link add eth0 type veth peer name veth0
+in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb "$@"; }
+echo "== inittab sysinit"
+in_root /sbin/xen-dom0-setup early; echo "early exit $?"
+for rl in sysinit boot default; do
+    echo "== openrc $rl"
+    in_root /sbin/openrc $rl; echo "openrc $rl exit $?"
+done
+echo "== state"
+in_root /bin/rc-status -a -C
+echo "hostname: $(in_root /bin/hostname)"
+in_root /bin/ps -o pid,args | grep -E 'supervise-daemon|udhcpc|sshd|syslogd' | grep -v grep
+echo "== logread"
+in_root /sbin/logread
+echo "== ssh with key"
+ssh -i "$tmp/id" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=10 root@127.0.0.1 'echo "logged in as $(id -u) on $(hostname)"' 2>&1
+echo "== ssh with password"
+ssh -o BatchMode=yes -o PreferredAuthentications=password,keyboard-interactive -o PubkeyAuthentication=no \
+    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 \
+    root@127.0.0.1 true 2>&1; echo "password ssh exit $?"
+echo "== openrc shutdown"
+in_root /sbin/openrc shutdown; echo "openrc shutdown exit $?"
+sleep 1
+echo "== left running"
+in_root /bin/ps -o pid,args | grep -E 'supervise-daemon|udhcpc|sshd|syslogd' | grep -v grep
+echo "== end"
+EOF
+fails=0
+fail() { echo "FAIL ($shell): $*"; fails=$((fails + 1)); }
+has() { grep -q -- "$1" "$tmp/log"; }
+section() { sed -n "/^== $1/,/^== /p" "$tmp/log"; }
+
+# /bin/sh is busybox's unless the image has dash (which ships /bin/sh).
+# Both must boot; only a POSIX shell that execs commands lets OpenRC's
+# init.sh tell a mounted /proc (busybox runs md5sum in-process).
+shells=busybox
+[ -x /bin/dash ] && shells="busybox dash"
+for shell in $shells; do
+rm -f "$R/usr/bin/sh"
+if [ $shell = dash ]; then cp -L /bin/dash "$R/usr/bin/sh"; else ln -s /bin/busybox "$R/usr/bin/sh"; fi
+echo "######## /bin/sh = $shell"
+timeout 180 unshare -mupfn --mount-proc bash "$tmp/boot.sh" "$R" "$tmp" > "$tmp/log" 2>&1 || true
+cat "$tmp/log"
+
+has '== end' || fail "the sandbox boot did not finish"
+has 'early exit 0' || fail "inittab's xen-dom0-setup early failed"
+has 'OpenRC .*\[XEN0\]' || fail "OpenRC did not take rc_sys=xen0"
+for rl in sysinit boot default; do has "openrc $rl exit 0" || fail "openrc $rl did not exit 0"; done
+# noise that would show on every real boot
+for bad in 'scandir' 'insserv' 'not found' 'command not found' 'No such file or directory: /etc' \
+           'unknown step' 'usage:' 'real and virtual'; do
+    has "$bad" && fail "boot output has '$bad'"
+done
+# not a dom0: refused, with the reason, and nothing that needs it started
+has 'no module index for kernel' || fail "xen-dom0-setup did not say why the modules cannot load"
+has 'ERROR: xen-dom0 failed to start' || fail "xen-dom0 did not fail"
+for s in xenstored xen-init-dom0 xenconsoled; do
+    has "cannot start $s as xen-dom0 would not start" || fail "$s was not held back by xen-dom0"
+done
+section state | grep -q 'hostname: sandbox-dom0' || fail "host name not set from /etc/hostname"
+for s in hostname syslog network ssh coldplug; do
+    section state | grep -Eq "^ *$s .*started" || fail "$s is not started"
+done
+section state | grep -q 'udhcpc -f -S -i eth0 ' || fail "udhcpc is not running on eth0"
+section state | grep -q '/usr/sbin/sshd -D' || fail "sshd is not running"
+section logread | grep -q 'syslogd started' || fail "logread shows no syslog"
+section 'ssh with key' | grep -q 'logged in as 0 on sandbox-dom0' || fail "root could not log in with its key"
+section 'ssh with password' | grep -q 'Permission denied (publickey)' || fail "sshd offers more than publickey"
+has 'password ssh exit 0' && fail "password login worked"
+has 'openrc shutdown exit 0' || fail "openrc shutdown did not exit 0"
+section 'left running' | grep -Eq 'sshd|udhcpc|syslogd' && fail "daemons left after openrc shutdown"
+[ $shell = dash ] && has 'cruft in /proc' && fail "init.sh thinks /proc is not mounted"
+done
+
+[ $fails = 0 ] || { echo "$fails problem(s)"; exit 1; }
+echo "sandbox boot: services, ssh key login, clean shutdown"
