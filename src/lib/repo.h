@@ -7,10 +7,11 @@
  * binary-ARCH/Packages(.xz|.gz), checks its size and SHA-256 against that
  * list before decompressing or parsing a byte, and parses it.  Indexes are
  * cached in CACHE/indexes (keyed by URL) and reused when their hash still
- * matches the freshly verified InRelease; the InRelease itself is fetched
- * every time, so a cache can never outlive the signature that vouched for
- * it.  Any failed check is an error naming the file; nothing from a file
- * that failed is used or kept.
+ * matches the verified InRelease.  The InRelease is fetched every time; only
+ * when that fetch fails is the last copy that verified used instead (with a
+ * note), and it is verified again, Valid-Until included.  Any failed check
+ * is an error naming the file; nothing from a file that failed is used or
+ * kept.
  *
  * Ownership: md_repo_new() copies the configuration.  md_repo_pkg records
  * and all their strings belong to the repo and live until md_repo_free().
