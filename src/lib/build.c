@@ -13,6 +13,7 @@
 #include "bootcfg.h"
 #include "deb.h"
 #include "image.h"
+#include "lint.h"
 #include "modules.h"
 #include "overlay.h"
 #include "report.h"
@@ -265,12 +266,12 @@ static int write_blob(struct build *b, const char *name, const struct blob *bl)
     return r;
 }
 
-static int write_grub_cfg(struct build *b)
+static char *grub_cfg_text(struct build *b)
 {
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
     if (md_bootcfg_parse_mem(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
         md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
-        return -1;
+        return NULL;
     }
     c.xen_extra = md_spec_xen_args(b->spec);
     c.linux_extra = md_spec_kernel_args(b->spec);
@@ -278,14 +279,11 @@ static int write_grub_cfg(struct build *b)
     md_bootcfg_entry *e = md_bootcfg_make(&c, b->err);
     if (!e) {
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
-        return -1;
+        return NULL;
     }
-    char *text = md_bootcfg_grub_cfg(e), *p = staged(b, "grub.cfg");
-    int r = md_write_atomic(p, text, strlen(text), 0644, b->err);
-    free(text);
-    free(p);
+    char *text = md_bootcfg_grub_cfg(e);
     md_bootcfg_entry_free(e);
-    return r;
+    return text;
 }
 
 static int write_text(struct build *b, const char *name, char *text)
@@ -295,6 +293,29 @@ static int write_text(struct build *b, const char *name, char *text)
     free(p);
     free(text);
     return r;
+}
+
+/* The finished image, checked by the same code as `mkdom0 lint`: a spec or
+ * overlay that reintroduces a trap (an inittab without hvc0, a dropped Xen
+ * module, a static /dev/xen node) fails the build instead of the boot. */
+static int step_self_lint(struct build *b)
+{
+    char *grub = grub_cfg_text(b);
+    if (!grub)
+        return -1;
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, "grub.cfg", grub, strlen(grub), b->tree);
+    md_lint_rootfs(l, b->rootfs_name, b->tree, b->hv.found ? b->hv.version : NULL,
+                   b->hv.found ? b->hv.path : NULL);
+    free(grub);
+    size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
+    if (md_lint_count(l))
+        md_lint_print(l, stderr);
+    md_lint_free(l);
+    if (errors)
+        return md_err_set(b->err, "the image would hit %zu of the design's traps (listed above); "
+                                  "fix the spec or its overlays", errors);
+    return 0;
 }
 
 static int write_image_ini(struct build *b)
@@ -347,9 +368,6 @@ static const char *const outputs[] = { "xen.gz", "vmlinuz", "grub.cfg", "manifes
 
 static int step_write(struct build *b)
 {
-    if (md_codec_from_name(md_spec_compression(b->spec), &b->codec, b->err) < 0)
-        return -1;
-    b->rootfs_name = md_xasprintf("rootfs.cpio%s", md_codec_suffix(b->codec));
     if (md_mkdir_p(b->o->outdir, 0755, b->err) < 0)
         return -1;
     b->staging = md_xasprintf("%s/.mkdom0-staging-%ld", b->o->outdir, (long)getpid());
@@ -370,8 +388,9 @@ static int step_write(struct build *b)
         r = write_blob(b, "xen.gz", &b->xen);
     if (r == 0)
         r = write_blob(b, "vmlinuz", &b->kernel);
+    char *grub = r == 0 ? grub_cfg_text(b) : NULL;
     if (r == 0)
-        r = write_grub_cfg(b);
+        r = grub ? write_text(b, "grub.cfg", grub) : -1;
     if (r == 0)
         r = write_image_ini(b);
     if (r == 0)
@@ -451,10 +470,13 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = now() };
     b.keys_dir = md_build_keys_dir(spec, o->keys_dir);
     int r = -1;
+    if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
+        goto out;
+    b.rootfs_name = md_xasprintf("rootfs.cpio%s", md_codec_suffix(b.codec));
     if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
         step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
         step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
-        step_write(&b) < 0 || step_publish(&b) < 0)
+        step_self_lint(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
         goto out;
     if (o->out)
         fprintf(o->out, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}\n",
