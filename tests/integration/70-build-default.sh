@@ -4,7 +4,6 @@
 # read back with independent tools it holds what a dom0 needs.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
-need_network
 
 work=$(mktemp -d /tmp/mkdom0-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -13,8 +12,13 @@ keys="$work/keys"
 
 # First build: root, umask 022, UTC, the real clock, the shared warm cache.
 mkdir -p "$work/a"
-( cd "$work/a" && umask 022 && TZ=UTC "$MKDOM0" build --keys "$keys" -o out ) > "$work/a.log"
+( cd "$work/a" && umask 022 && TZ=UTC build_or_skip --keys "$keys" -o out ) > "$work/a.log"
 cat "$work/a.log"
+
+# faketime (libfaketime) moves the clock; without it the test still varies
+# everything else and says so.
+if command -v faketime >/dev/null; then shift_clock="faketime -f +3d"
+else shift_clock=""; echo "note: faketime not installed: the clock is not shifted"; fi
 
 # Second build: user nobody, umask 077, another zone, the clock 3 days ahead,
 # its own copy of the cache, another directory.  The keys are handed over
@@ -24,7 +28,8 @@ cp -a "$(cache_dir)/." "$work/b/cache/"
 chown -R nobody:nogroup "$work/b" "$keys"
 ( cd "$work/b" && umask 077 && setpriv --reuid=nobody --regid=nogroup --clear-groups \
     env HOME="$work/b/home" TZ=Asia/Tokyo MKDOM0_CACHE="$work/b/cache" \
-    faketime -f '+3d' "$MKDOM0" build --keys "$keys" -o out ) > "$work/b.log"
+    $shift_clock "$MKDOM0" build --keys "$keys" -o out ) > "$work/b.log" 2>&1 \
+    || { cat "$work/b.log"; fail "the second build (user nobody) failed"; }
 
 for f in rootfs.cpio.gz xen.gz vmlinuz grub.cfg manifest; do
     cmp "$work/a/out/$f" "$work/b/out/$f" || fail "$f differs between the two builds"
