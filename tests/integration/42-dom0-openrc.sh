@@ -52,6 +52,12 @@ done | sort -u | while read -r lib; do
     case "$lib" in "$R"/*) continue ;; esac
     [ -e "$R$lib" ] || { mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"; }
 done
+# The libraries come from this host (Debian 12 too): one it lacks makes the
+# sandbox unlike an image, so say so instead of failing on it later.
+for f in "$R"/usr/sbin/sshd "$R"/usr/sbin/openrc "$R"/usr/bin/ssh-keygen; do
+    missing=$(LD_LIBRARY_PATH="$ldlib" ldd "$f" 2>/dev/null | awk '/not found/ {print $1}' | tr '\n' ' ')
+    [ -z "$missing" ] || { echo "skip: this host lacks libraries of ${f#$R}: $missing"; exit 77; }
+done
 grep '^/' "$src/data/busybox-applets.txt" | while read -r p; do
     [ -e "$R$p" ] || [ -L "$R$p" ] || { mkdir -p "$R$(dirname "$p")"; ln -s /bin/busybox "$R$p"; }
 done
