@@ -9,18 +9,16 @@ for t in gpg gpgv dpkg-deb xz; do
     command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
 done
 
+. "$(cd "$(dirname "$0")/.." && pwd)/lib-repo.sh"
+
 T=$(mktemp -d /tmp/mkdom0-repo-test.XXXXXX)
-trap 'gpgconf --homedir "$T/gnupg" --kill all >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+trap 'kill_keys; rm -rf "$T"' EXIT
 chmod 755 "$T"
 fail() { echo "FAIL: $*"; exit 1; }
 
-# ---- a throwaway signing key, and a second one nobody trusts ----
-export GNUPGHOME=$T/gnupg
-mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --passphrase '' --quick-gen-key "mkdom0 test <good@invalid>" ed25519 sign never
-gpg --batch --quiet --passphrase '' --quick-gen-key "mkdom0 evil <evil@invalid>" ed25519 sign never
-gpg --batch --export good@invalid >"$T/keyring.gpg"
-chmod 644 "$T/keyring.gpg"
+# ---- a throwaway signing key ($T/keyring.gpg), and a second one nobody trusts ----
+make_key "$T/evilkey" "mkdom0 evil <evil@invalid>"
+make_key "$T" "mkdom0 test <good@invalid>"
 
 # ---- tiny .debs ----
 mkdeb() { # name version [Depends] [extra control lines]
@@ -47,37 +45,8 @@ mkdeb excl-me 1
 mkdeb needs-new 1 "liba (>= 2)"
 mkdeb chain 1 "needs-new"
 
-# ---- a repository: Packages, Packages.xz, Release, InRelease ----
-stanza() { # deb file -> Packages stanza
-    dpkg-deb -f "$1"
-    echo "Filename: pool/main/$(basename "$1")"
-    echo "Size: $(stat -c %s "$1")"
-    echo "SHA256: $(sha256sum "$1" | cut -d' ' -f1)"
-    echo
-}
-# mkrepo DIR [signing key]: a repository over $T/pool, signed.
-mkrepo() {
-    local r=$1 key=${2:-good@invalid}
-    local idx=$r/dists/test/main/binary-amd64
-    mkdir -p "$idx" "$r/pool/main"
-    cp "$T"/pool/*.deb "$r/pool/main/"
-    for f in "$r"/pool/main/*.deb; do stanza "$f"; done >"$idx/Packages"
-    xz -kf "$idx/Packages"
-    sign "$r" "$key"
-}
-sign() { # DIR KEY: (re)write Release and InRelease for the current indexes
-    local r=$1 key=$2
-    {
-        echo "Origin: mkdom0-test"; echo "Suite: test"; echo "Codename: test"
-        echo "Date: $(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S UTC')"
-        echo "Architectures: amd64"; echo "Components: main"
-        echo "SHA256:"
-        (cd "$r/dists/test" && for f in main/binary-amd64/Packages main/binary-amd64/Packages.xz; do
-            printf ' %s %8d %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$f"
-        done)
-    } >"$r/dists/test/Release"
-    gpg --batch --yes --quiet -u "$key" --clearsign -o "$r/dists/test/InRelease" "$r/dists/test/Release"
-}
+# ---- a repository over $T/pool: Packages, Packages.xz, Release, InRelease ----
+# (tests/lib-repo.sh; signed with the good key, $T/keyring.gpg)
 spec() { # DIR REPO INCLUDE... -> spec file path
     local f=$1/spec.ini repo=$2; shift 2
     cat >"$f" <<EOF
@@ -110,7 +79,7 @@ expect_fail() { # NAME NEEDLE CMD... : must fail, stderr must mention NEEDLE
     echo "ok: $name: $(head -c 300 "$T/err")"
 }
 
-mkrepo "$T/good"
+make_repo "$T/good" "$T"/pool/*.deb >/dev/null
 mkdir -p "$T/w"
 S=$(spec "$T/w" "$T/good" top)
 
@@ -186,7 +155,7 @@ expect_fail "tampered index" "Packages.xz: does not match the signed InRelease" 
 
 # ---- 5. signatures: other key; altered signed text; unsigned ----
 cp -a "$T/good" "$T/evil"
-sign "$T/evil" evil@invalid
+sign_repo "$T/evil" "$T/evilkey"
 S5=$(mkdir -p "$T/w5" && spec "$T/w5" "$T/evil" top)
 expect_fail "signed by an untrusted key" "InRelease: signature verification against $T/keyring.gpg FAILED" \
     "$MKDOM0" resolve "$S5" --cache "$T/cache5"
@@ -229,7 +198,7 @@ idx=$T/malformed/dists/test/main/binary-amd64
 line=$(( $(grep -n '^Package: liba$' "$idx/Packages" | head -1 | cut -d: -f1) + 1 ))
 sed -i "${line}i this line is not a field" "$idx/Packages"
 xz -kf "$idx/Packages"
-sign "$T/malformed" good@invalid
+sign_repo "$T/malformed" "$T"
 S8=$(mkdir -p "$T/w8" && spec "$T/w8" "$T/malformed" top)
 expect_fail "malformed index" "binary-amd64/Packages.xz:$line: malformed line" \
     "$MKDOM0" resolve "$S8" --cache "$T/cache8"
