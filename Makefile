@@ -47,7 +47,7 @@ $(BUILD)/mkdom0: $(CLI_OBJ) $(BUILD)/libmkdom0.a
 
 # The dom0 helpers run in an image with no shared libraries of ours: static,
 # no sanitizers, no pkg-config libraries.
-DOM0_CFLAGS = $(CSTD) $(WARN) -Os -static -Isrc/dom0
+DOM0_CFLAGS = $(CSTD) $(WARN) -Os -static -ffunction-sections -fdata-sections -Wl,--gc-sections -Isrc/dom0
 $(BUILD)/dom0/%: src/dom0/%-main.c $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  STATIC  $@")
