@@ -156,9 +156,17 @@ static int step_filter(struct build *b)
 
 static int step_modules(struct build *b)
 {
-    const md_strv *allow = md_spec_modules(b->spec);
-    md_progress("kernel modules: closure of %zu allowlisted", allow->n);
-    b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow->v, b->err);
+    md_strv allow = { 0 };
+    const md_strv *listed = md_spec_modules(b->spec);
+    for (size_t i = 0; i < listed->n; i++)
+        md_strv_push(&allow, listed->v[i]);
+    /* Bridge= makes the network service create a bridge: its module (stp
+     * and llc come with the closure) must be in the image. */
+    if (md_spec_bridge(b->spec) && !md_strv_contains(&allow, "bridge"))
+        md_strv_push(&allow, "bridge");
+    md_progress("kernel modules: closure of %zu allowlisted", allow.n);
+    b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow.v, b->err);
+    md_strv_free(&allow);
     if (!b->mods || md_modules_apply(b->mods, b->tree, b->err) < 0) {
         md_err_prefix(b->err, "kernel modules");
         return -1;
