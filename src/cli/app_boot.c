@@ -1,6 +1,7 @@
 /* mkdom0 boot — run an image in QEMU (interactive serial console), or prove
  * it with --check. */
 #include <getopt.h>
+#include <ini.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@ static void usage(FILE *f)
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, no disk reads after\n"
         "                  the hand-off, statelessness across a reset; timing table\n"
-        "  --ssh-key FILE  root's private key for --check (default DIR/ssh/id_ed25519, then\n"
-        "                  $XDG_STATE_HOME/mkdom0/keys/id_ed25519)\n"
+        "  --ssh-key FILE  root's private key for --check (default: ClientKey in\n"
+        "                  DIR/image.ini, DIR/ssh/id_ed25519, ~/.local/state/mkdom0/keys/id_ed25519)\n"
         "  --accel tcg|kvm (default tcg: Xen dom0 fails under KVM on many hosts)\n"
         "  --cpu MODEL     (default qemu64,+svm,+npt under TCG, host under KVM)\n"
         "  --machine TYPE  (default q35)      --no-iommu  leave out -device amd-iommu\n"
@@ -73,9 +74,25 @@ static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, 
     return 0;
 }
 
+static int ini_client_key(void *user, const char *section, const char *name, const char *value)
+{
+    char **key = user;
+    if (!strcmp(section, "SSH") && !strcmp(name, "ClientKey") && *value && !*key)
+        *key = md_xstrdup(value);
+    return 1;
+}
+
+/* The client key the build names in DIR/image.ini ([SSH] ClientKey), then
+ * DIR/ssh/id_ed25519, then the default keys directory. */
 static char *default_key(const char *dir)
 {
-    char *p = md_xasprintf("%s/ssh/id_ed25519", dir);
+    char *ini = md_xasprintf("%s/image.ini", dir), *p = NULL;
+    ini_parse(ini, ini_client_key, &p);
+    free(ini);
+    if (p && access(p, R_OK) == 0)
+        return p;
+    free(p);
+    p = md_xasprintf("%s/ssh/id_ed25519", dir);
     if (access(p, R_OK) == 0)
         return p;
     free(p);

@@ -18,6 +18,9 @@
 #include "tree.h"
 #include "util.h"
 
+/* How long a login prompt may lag behind a working sshd. */
+#define LOGIN_GRACE 30.0
+
 /* Where we look for busybox in the image (usrmerge or not). */
 static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox", "/sbin/busybox",
                                              "/usr/sbin/busybox", NULL };
@@ -175,6 +178,7 @@ typedef struct chk {
     double ev[EV_N];      /* < 0: not seen */
     size_t login_off;
     double reset_login;   /* seconds from system_reset to the second login */
+    bool ssh_without_login; /* sshd answered, no login prompt followed */
     char port[16];
 } chk;
 
@@ -398,6 +402,12 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
                           "rdinit=/sbin/init present in the image?)", limit);
     } else {
         /* Init ran; no login prompt.  The classic: no getty on hvc0 (trap 1). */
+        char when[160];
+        if (c->ssh_without_login)
+            snprintf(when, sizeof when, "although sshd answers (the dom0 is up; waited %.0f s "
+                     "more)", LOGIN_GRACE);
+        else
+            snprintf(when, sizeof when, "within %.0f s", limit);
         char *inittab = c->rootfs ? rootfs_text(c->rootfs, "/etc/inittab") : NULL;
         const char *kargs = md_boot_entry(c->boot)->kernel_args;
         if (!strstr(kargs, "console=hvc0")) {
@@ -405,14 +415,14 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
                               "console=hvc0 (trap 1), so init's output never reaches the console",
                       limit);
         } else if (inittab && !inittab_has_hvc0(inittab)) {
-            rc = fail(c, err, "no login prompt on hvc0 within %.0f s: the image's /etc/inittab "
+            rc = fail(c, err, "no login prompt on hvc0 %s: the image's /etc/inittab "
                               "has no getty on hvc0 (trap 1: under Xen PV the dom0's console is "
                               "hvc0; add e.g. 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100')",
-                      limit);
+                      when);
         } else {
             hint = lint_hint(c, 1);
-            rc = fail(c, err, "no login prompt on hvc0 within %.0f s although init ran (%s)%s%s",
-                      limit, inittab ? "the inittab names hvc0; does its getty exist?"
+            rc = fail(c, err, "no login prompt on hvc0 %s although init ran (%s)%s%s",
+                      when, inittab ? "the inittab names hvc0; does its getty exist?"
                                      : "the image has no /etc/inittab",
                       hint ? "\n" : "", hint ? hint : "");
         }
@@ -427,16 +437,19 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
 static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
 {
     md_run_result r;
-    ssh(c, "ls /dev/xen/ 2>&1; echo ==; grep -c xen /proc/modules 2>/dev/null; "
-           "grep -E 'xen_privcmd|xenfs|xen_evtchn|xen_gntdev' /proc/modules 2>/dev/null; echo ==; "
-           "(pidof xenstored || pidof oxenstored) 2>/dev/null; echo ==; ls /proc/xen 2>&1",
+    ssh(c, "echo \"/dev/xen: $(ls /dev/xen 2>&1 | tr '\\n' ' ')\"; "
+           "echo \"xen modules: $(grep -E '^xen' /proc/modules | cut -d' ' -f1 | tr '\\n' ' ')\"; "
+           "echo \"xenstored: $( (pidof xenstored || pidof oxenstored) 2>/dev/null || echo not running)\"; "
+           "echo \"/proc/xen: $(ls /proc/xen 2>&1 | tr '\\n' ' ')\"",
         NULL, false, 60, NULL, &r);
     const char *o = r.out;
-    bool no_privcmd = !strstr(o, "privcmd");
+    const char *dx = strstr(o, "/dev/xen:");
+    bool no_privcmd = !dx || !strstr(dx, "privcmd");
     bool img_has_mod = c->rootfs && rootfs_has(c->rootfs, "*/drivers/xen/xen-privcmd.ko*");
     char *what;
-    if (strstr(xl_out, "gnttab") || strstr(xl_out, "version") || strstr(xl_out, "Invalid argument") ||
-        strstr(xl_out, "xc: error"))
+    if (strstr(xl_out, "gnttab") || strstr(xl_out, "Invalid argument") ||
+        md_qemu_console_find(c->con, "Failed to open connection to gnttab", 0) >= 0 ||
+        strstr(xl_out, "version mismatch") || strstr(xl_out, "hypercall"))
         what = md_xasprintf("the toolstack does not talk to this hypervisor (trap 2: xen-utils "
                             "built for another Xen release than xen.gz?)");
     else if (no_privcmd && !img_has_mod)
@@ -445,8 +458,8 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
     else if (no_privcmd)
         what = md_xasprintf("/dev/xen/privcmd is missing although the image has the module: "
                             "nothing loaded the Xen modules or created /dev/xen (trap 3)");
-    else if (!strstr(o, "==\n") || strstr(o, "==\n==\n") == NULL)
-        what = md_xasprintf("xenstored is not running or failed to start");
+    else if (strstr(o, "xenstored: not running"))
+        what = md_xasprintf("xenstored is not running (it failed to start; see the console log)");
     else
         what = md_xasprintf("see the dom0's state below");
     char *hint = lint_hint(c, 0);
@@ -462,6 +475,29 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
 
 /* --- steps ------------------------------------------------------------- */
 
+/* The login prompt, or an early verdict: when sshd answers but no prompt
+ * follows within LOGIN_GRACE seconds, the dom0 is up and the console is what
+ * is wrong (trap 1); waiting out the whole time limit would tell nothing more. */
+static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char **why)
+{
+    double ssh_ok = -1;
+    for (;;) {
+        double slice = md_qemu_now() + 5;
+        wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
+        if (w != WAIT_TIMEOUT || md_qemu_now() >= deadline)
+            return w;
+        if (ssh_ok < 0) {
+            md_run_result r;
+            if (ssh(c, "true", NULL, false, 10, NULL, &r) == 0)
+                ssh_ok = md_qemu_now();
+            md_run_result_free(&r);
+        } else if (md_qemu_now() - ssh_ok > LOGIN_GRACE) {
+            c->ssh_without_login = true;
+            return WAIT_TIMEOUT;
+        }
+    }
+}
+
 static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_err *err)
 {
     static const char *const needles[] = { "Xen version", "Linux version", " as init process",
@@ -473,7 +509,11 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
     for (int i = 0; i < 4; i++) {
         long at = -1;
         char *why = NULL;
-        wres w = wait_for(c, needles[i], pos, deadline, &at, &why);
+        wres w;
+        if (record && evs[i] == EV_LOGIN)
+            w = wait_for_login(c, pos, deadline, &at, &why);
+        else
+            w = wait_for(c, needles[i], pos, deadline, &at, &why);
         if (w != WAIT_OK)
             return record ? diagnose_no_login(c, err, w, why, stage[i])
                           : (free(why), fail(c, err, "after system_reset: no %s within the "
