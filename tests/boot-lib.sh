@@ -1,0 +1,55 @@
+# Helpers for the boot integration tests (sourced after nothing else).
+. "$MKDOM0_SRC/tests/lib.sh"
+
+# The default image, or skip when it cannot be built here.
+# Runs in $(...): messages go to stderr, which the test log keeps.
+boot_image() {
+    "$MKDOM0" build --help >/dev/null 2>&1 || { echo "mkdom0 build does not exist yet" >&2; exit 77; }
+    [ -e "$MKDOM0_BUILD/test-image/.complete" ] || need_network >&2
+    default_image || fail "mkdom0 build of the default image failed"
+}
+
+# Timings TSV: each of the named events has a number, in increasing order.
+check_timings() {  # file event...
+    local f=$1 prev=0 v; shift
+    for e in "$@"; do
+        v=$(awk -F'\t' -v e="$e" '$1 == e { print $2 }' "$f")
+        [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "timing '$e' missing in $f: '$v'"
+        awk -v a="$prev" -v b="$v" 'BEGIN { exit !(b + 0 >= a + 0) }' || fail "timing '$e' ($v s) before the previous event ($prev s)"
+        prev=$v
+    done
+}
+
+# Boot the default image via PATH with --check and verify every step's line.
+boot_check() {  # path
+    local path=$1 dir out
+    dir=$(boot_image)
+    out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
+    trap 'rm -rf "$out"' EXIT
+    "$MKDOM0" boot --check --path "$path" --timings "$out/t.tsv" "$dir" > "$out/check.log" 2>&1 \
+        || { cat "$out/check.log"; fail "boot --check via $path failed"; }
+    cat "$out/check.log"
+    local want=(
+        "^ok   Xen banner"
+        "^ok   dom0 kernel"
+        "^ok   login prompt on hvc0"
+        "^ok   sshd answers"
+        "^ok   xl list: Domain-0"
+        "^ok   xl info virt_caps:.* hvm( |$)"
+        "^ok   xl info virt_caps:.* hap( |$)"
+        "^ok   xl info virt_caps:.* hvm_directio( |$)"
+        "^ok   PV   guest: MKDOM0-GUEST-PV-OK"
+        "^ok   PVH  guest: MKDOM0-GUEST-PVH-OK"
+        "^ok   stateless: /root/stateless-probe gone after system_reset"
+        "^PASS: "
+    )
+    if [ "$path" = multiboot ]; then
+        want+=("^n/a  boot medium reads: multiboot has no disk")
+    else
+        want+=("^ok   boot medium not read after the hand-off \(rd_operations [1-9]")
+    fi
+    for w in "${want[@]}"; do
+        grep -Eq "$w" "$out/check.log" || fail "no line matching '$w' in the --check output"
+    done
+    check_timings "$out/t.tsv" xen linux init login sshd xl_list
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# slow
+# `mkdom0 boot --check` on the default image through QEMU's multiboot loader:
+# login on hvc0, ssh, xl list/info, PV and PVH guests, statelessness.
+set -euo pipefail
+. "$MKDOM0_SRC/tests/boot-lib.sh"
+boot_check multiboot

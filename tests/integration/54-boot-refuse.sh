@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `mkdom0 boot` refuses broken image directories and bad options with a clear
+# message before starting QEMU, and builds the QEMU command line the design
+# asks for (no QEMU run: --print-cmdline).
+set -euo pipefail
+. "$MKDOM0_SRC/tests/lib.sh"
+work=$(mktemp -d /tmp/mkdom0-boot-refuse.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+d="$work/img"; mkdir -p "$d"
+# A stand-in image: an "ELF" hypervisor (only the magic is checked before
+# QEMU runs), a kernel and a rootfs.
+printf '\177ELF-not-really-xen' | gzip -n > "$d/xen.gz"
+echo kernel > "$d/vmlinuz"
+echo rootfs | gzip -n > "$d/rootfs.cpio.gz"
+cat > "$d/grub.cfg" <<'G'
+menuentry 'mkdom0 Xen dom0' {
+	multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 com1=115200,8n1 console=com1
+	module2 /vmlinuz rdinit=/sbin/init console=ttyS0,115200 console=hvc0
+	module2 --nounzip /rootfs.cpio.gz
+}
+G
+
+expect_fail() {  # rc needle args...
+    local rc=$1 needle=$2; shift 2
+    set +e
+    "$MKDOM0" boot "$@" > "$work/out" 2>&1
+    local got=$?
+    set -e
+    [ $got = "$rc" ] || { cat "$work/out"; fail "mkdom0 boot $* exited $got, expected $rc"; }
+    grep -qF -- "$needle" "$work/out" || { cat "$work/out"; fail "mkdom0 boot $*: no '$needle' in the message"; }
+}
+
+# The command line: TCG, the design's host, dom0_mem fitted to the VM, commas doubled.
+"$MKDOM0" boot --print-cmdline "$d" > "$work/cmd" 2> "$work/note"
+cat "$work/cmd" "$work/note"
+for w in "'-accel' 'tcg'" "'-cpu' 'qemu64,+svm,+npt'" "'-machine' 'q35'" "'-device' 'amd-iommu'" \
+         "'-m' '2048'" "dom0_mem=1024M,max:1024M" "console=ttyS0,,115200 console=hvc0,$d/rootfs.cpio.gz" \
+         "'-serial' 'mon:stdio'"; do
+    grep -qF -- "$w" "$work/cmd" || fail "command line lacks $w"
+done
+grep -q "gives dom0_mem=4096M,max:4096M; this 2048M VM boots it with dom0_mem=1024M,max:1024M" "$work/note" \
+    || fail "no note about the changed dom0_mem"
+"$MKDOM0" boot --print-cmdline --memory 8G "$d" > "$work/cmd" 2> "$work/note"
+grep -qF "dom0_mem=4096M,max:4096M" "$work/cmd" || fail "an 8G VM should keep the image's dom0_mem"
+[ ! -s "$work/note" ] || fail "no note expected when dom0_mem fits"
+"$MKDOM0" boot --print-cmdline --check --path uefi --ovmf /dev/null "$d" > "$work/cmd" 2>/dev/null \
+    || echo "(uefi media need grub-efi-amd64-bin, mtools, fdisk)"
+if [ -s "$work/cmd" ]; then
+    grep -qF "'-device' 'nvme,serial=mkdom0,drive=d0,bootindex=0'" "$work/cmd" || fail "uefi: no NVMe disk"
+    grep -qF "restrict=on,hostfwd=tcp:127.0.0.1:" "$work/cmd" || fail "--check: no restricted user network"
+fi
+
+# Refusals.
+expect_fail 2 "no unit" --memory 4096 "$d"
+expect_fail 2 "unknown boot path 'pxe'" --path pxe "$d"
+expect_fail 2 "choose tcg or kvm" --accel hvf "$d"
+expect_fail 2 "give exactly one image directory" --print-cmdline
+expect_fail 1 "not an image directory" --print-cmdline "$work/none"
+expect_fail 1 "leaves less than 512M" --print-cmdline --dom0-mem 1800M "$d"
+sed -i 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$d/grub.cfg"
+expect_fail 1 "without max: (trap 4" --print-cmdline "$d"
+sed -i 's/dom0_mem=4096M /dom0_mem=4096M,max:4096M /; s/--nounzip //' "$d/grub.cfg"
+expect_fail 1 "lacks --nounzip" --print-cmdline "$d"
+sed -i 's|module2 /rootfs|module2 --nounzip /rootfs|' "$d/grub.cfg"
+rm "$d/vmlinuz"
+expect_fail 1 "vmlinuz (named by $d/grub.cfg as /vmlinuz)" --print-cmdline "$d"
+echo kernel > "$d/vmlinuz"
+echo 'not gzip' > "$d/xen.gz"
+expect_fail 1 "not a Xen ELF image" --print-cmdline "$d"
+printf '\177ELF-not-really-xen' | gzip -n > "$d/xen.gz"
+HOME=$work XDG_STATE_HOME= expect_fail 2 "no ssh key for root@dom0" --check "$d"
+echo "all refusals name their cause"
