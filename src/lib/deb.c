@@ -35,12 +35,14 @@ static la_ssize_t member_read(struct archive *inner, void *ctx, const void **buf
     return (la_ssize_t)size;
 }
 
+/* The error does not name `path`: callers prefix it with what they know
+ * (md_deb_extract also the package). */
 static struct archive *open_outer(const char *path, md_err *err)
 {
     struct archive *a = archive_read_new();
     archive_read_support_format_ar(a);
     if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-        md_err_set(err, "%s: not a readable .deb: %s", path, archive_error_string(a));
+        md_err_set(err, "not a readable .deb: %s", archive_error_string(a));
         archive_read_free(a);
         return NULL;
     }
@@ -229,8 +231,13 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
 {
     md_deb_stats st = { 0, 0 };
     struct archive *outer = open_outer(path, err);
-    if (!outer)
+    if (!outer) {
+        if (origin)
+            md_err_prefix(err, "%s (package %s)", path, origin);
+        else
+            md_err_prefix(err, "%s", path);
         return -1;
+    }
     char *control = NULL, *pkg = NULL;
     bool seen_data = false;
     struct archive_entry *e;
@@ -272,8 +279,10 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
 int md_deb_control(const char *path, char **control, md_err *err)
 {
     struct archive *outer = open_outer(path, err);
-    if (!outer)
+    if (!outer) {
+        md_err_prefix(err, "%s", path);
         return -1;
+    }
     struct archive_entry *e;
     int r, rc = -1;
     while ((r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
