@@ -271,7 +271,8 @@ static wres wait_for(chk *c, const char *needle, size_t from, double deadline, l
 
 static void ssh_argv(chk *c, md_strv *v, bool tty, const char *cmd)
 {
-    const char *base[] = { "ssh", "-i", c->key, "-p", c->port, "-o", "StrictHostKeyChecking=no",
+    /* -F /dev/null: the user's ssh config (proxies, other keys) stays out of it. */
+    const char *base[] = { "ssh", "-F", "/dev/null", "-i", c->key, "-p", c->port, "-o", "StrictHostKeyChecking=no",
                            "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
                            "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
                            "-o", "IdentitiesOnly=yes", "-o", "PasswordAuthentication=no",
@@ -909,6 +910,8 @@ int md_check_run(const md_check_opts *o, md_err *err)
         keep = o->boot.console_log != NULL;
     }
 out:
+    if (c.key)
+        unlink(c.key); /* the kept scratch dir holds no private key */
     md_qemu_qmp_close(c.qmp);
     md_qemu_console_close(c.con);
     if (c.rootfs)
