@@ -483,6 +483,12 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_xasprintf("rootfs.cpio%s", md_codec_suffix(b.codec));
+    /* The boot entry depends on the spec alone: a bad Dom0Mem or argument
+     * fails here, before any download. */
+    char *grub = grub_cfg_text(&b);
+    if (!grub)
+        goto out;
+    free(grub);
     if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
         step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
         step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||

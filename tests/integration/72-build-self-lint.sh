@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# mkdom0 build refuses specs that would reintroduce a trap: an inittab
+# without a getty on hvc0 (trap 1), the Xen modules left out of the
+# allowlist (trap 5), a Dom0Mem it cannot write as X,max:X (trap 4).
+# Nothing is written for a refused build.
+set -euo pipefail
+. "$MKDOM0_SRC/tests/lib.sh"
+work=$(mktemp -d /tmp/mkdom0-selflint.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+refused() {  # NAME EXPECTED-TEXT SPEC-BODY
+    local name=$1 want=$2
+    printf '[Image]\nBase=default\n%s\n' "$3" > "$work/$name.ini"
+    if "$MKDOM0" build --keys "$work/keys" -o "$work/out-$name" "$work/$name.ini" > "$work/$name.log" 2>&1; then
+        cat "$work/$name.log"; fail "$name: the build was accepted"
+    fi
+    if ! grep -q -- "$want" "$work/$name.log"; then
+        cat "$work/$name.log"
+        curl -fsS -m 20 -o /dev/null http://deb.debian.org/debian/dists/bookworm/InRelease \
+            || skip "Debian's repositories are not reachable and the cache cannot build offline"
+        fail "$name: no '$want' in the error"
+    fi
+    [ -z "$(ls -A "$work/out-$name" 2>/dev/null)" ] || fail "$name: a refused build wrote $(ls -A "$work/out-$name")"
+    echo "$name: refused: $(grep -m1 -- "$want" "$work/$name.log")"
+}
+
+printf '::sysinit:/sbin/openrc sysinit\nttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100\n' > "$work/inittab"
+refused no-hvc0 "error: \[trap1\]" "[Files]
+Copy=$work/inittab:/etc/inittab"
+refused no-xen-modules "error: \[trap5\]" "[Modules]
+Include=
+Include=nvme e1000e"
+refused bare-dom0-mem "max:" "[Xen]
+Dom0Mem=4096M,max:8192M"
+refused dom0-mem-in-args "dom0_mem" "[Xen]
+Args=dom0_mem=2G"
