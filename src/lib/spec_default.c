@@ -39,7 +39,7 @@ static const char text[] =
 "        lsb-base sysvinit-utils init-system-helpers runit-helper insserv procps\n"
 "        libpam-modules libpam-runtime linux-base initramfs-tools\n"
 "        linux-initramfs-tool firmware-linux-free apparmor dmsetup\n"
-"        openssh-sftp-server qemu-system-xen grub-xen-host\n"
+"        openssh-sftp-server xenstore-utils qemu-system-xen grub-xen-host\n"
 "        bridge-utils iproute2 ifupdown netbase\n"
 "Essential=no\n"
 "\n"
