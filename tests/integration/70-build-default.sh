@@ -77,7 +77,7 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-bl
          e1000e xhci-pci usb-storage sd_mod virtio_net virtio_blk virtio_pci; do
     deps=$(modprobe -d "$x" -S "$kver" --show-depends "$m") || fail "modprobe cannot resolve $m"
     while read -r _ path _; do
-        [ -e "$x$path" ] || fail "$m needs $path, which is not in the image"
+        [ -e "$path" ] || fail "$m needs $path, which is not in the image"
     done <<< "$(grep '^insmod' <<< "$deps")"
 done
 for ko in $(find "$x/usr/lib/modules" -name '*.ko'); do
