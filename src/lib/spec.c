@@ -76,6 +76,9 @@ static void set_list(md_strv *sv, const char *v)
 
 static char *abs_path(const md_spec *s, const char *p)
 {
+    const char *home = getenv("HOME");
+    if (p[0] == '~' && p[1] == '/' && home && *home)
+        return md_xasprintf("%s%s", home, p + 1);
     if (p[0] == '/' || !s->cur_basedir)
         return md_xstrdup(p);
     return md_xasprintf("%s/%s", s->cur_basedir, p);

@@ -53,6 +53,15 @@ int main(void)
         md_spec_free(s);
     }
 
+    /* ~/ is the user's home, as people write it. */
+    setenv("HOME", "/home/u", 1);
+    s = parse(MIN "[SSH]\nAuthorizedKeys=~/.ssh/id.pub\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(md_spec_authorized_keys(s)->v[0], "/home/u/.ssh/id.pub");
+        md_spec_free(s);
+    }
+
     /* Base=default: the default with changes on top. */
     s = parse("[Image]\nBase=default\nName=mine\n[Packages]\nPin=xen-utils-4.17=bookworm\n", &err);
     CHECK(s != NULL);
