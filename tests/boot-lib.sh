@@ -22,8 +22,9 @@ check_timings() {  # file event...
 
 # Boot the default image via PATH with --check and verify every step's line.
 boot_check() {  # path
-    local path=$1 dir out
+    local path=$1 dir
     dir=$(boot_image)
+    # Global: the EXIT trap runs after this function has returned.
     out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
     trap 'rm -rf "$out"' EXIT
     "$MKDOM0" boot --check --path "$path" --timings "$out/t.tsv" "$dir" > "$out/check.log" 2>&1 \
