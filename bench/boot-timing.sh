@@ -27,9 +27,11 @@ EOF
 cat > "$work/minimal-overlay/etc/minimal.rc" <<'EOF'
 #!/bin/sh
 # Everything OpenRC's services do in the default image, in sequence.
-mkdir -p /run/xenstored /run/xen /run/sshd /var/log/xen/console /var/lib/xen /var/lock
+mkdir -p /run/lock /run/xenstored /run/xen /run/sshd /var/log/xen/console /var/lib/xen
+[ -r /etc/hostname ] && hostname "$(cat /etc/hostname)"
+xen=$(/usr/lib/xen-common/bin/xen-dir)
 /usr/sbin/xenstored --pid-file=/run/xenstored.pid
-/usr/sbin/xen-init-dom0
+"$xen"/bin/xen-init-dom0 >/dev/null
 /usr/sbin/xenconsoled --pid-file=/run/xenconsoled.pid
 cat /sys/bus/*/devices/*/modalias 2>/dev/null | sort -u | xargs modprobe -q -a -b
 ip link set lo up
