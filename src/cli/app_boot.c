@@ -108,6 +108,13 @@ static char *default_key(const char *dir)
     return NULL;
 }
 
+static volatile sig_atomic_t forward_pid;
+static void forward(int sig)
+{
+    if (forward_pid > 0)
+        kill((pid_t)forward_pid, sig == SIGHUP ? SIGTERM : sig);
+}
+
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
@@ -279,13 +286,19 @@ static int run(int argc, char **argv)
     if (md_boot_note(b))
         fprintf(stderr, "note: %s\n", md_boot_note(b));
     fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
-    /* QEMU owns the terminal (raw mode); Ctrl-C goes to the guest. */
+    /* QEMU owns the terminal (raw mode); Ctrl-C goes to the guest.  A
+     * SIGTERM or SIGHUP for us is passed on, so QEMU never outlives us and
+     * the scratch directory is still removed. */
     signal(SIGINT, SIG_IGN);
     if (md_boot_start(b, &err) < 0) {
         fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
         md_boot_free(b, false);
         return MD_EXIT_FAIL;
     }
+    forward_pid = md_boot_pid(b);
+    struct sigaction sa = { .sa_handler = forward };
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     int st = md_boot_wait(b);
     md_boot_free(b, false);
     return st == 0 ? MD_EXIT_OK : MD_EXIT_FAIL;

@@ -241,25 +241,23 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return 0;
 }
 
+/* Keep mode: everything but the two logs (a non-empty directory stays). */
+static int rm_but_logs(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    const char *base = path + ftw->base;
+    if (flag == FTW_F && (!strcmp(base, "console.log") || !strcmp(base, "qemu.log")))
+        return 0;
+    return rm_entry(path, sb, flag, ftw);
+}
+
 void md_boot_free(md_boot *b, bool keep_log)
 {
     if (!b)
         return;
     md_qemu_stop(b->pid);
-    if (b->workdir) {
-        if (keep_log && b->log_in_workdir) {
-            /* Keep the console log (and QEMU's stderr); drop the bulky rest. */
-            const char *bulky[] = { b->xen_elf, b->iso, b->disk, b->qmp };
-            for (size_t i = 0; i < 4; i++)
-                if (bulky[i])
-                    unlink(bulky[i]);
-            char *stage = md_xasprintf("%s/iso-root", b->workdir);
-            nftw(stage, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-            free(stage);
-        } else {
-            nftw(b->workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        }
-    }
+    if (b->workdir)
+        nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
+             FTW_DEPTH | FTW_PHYS);
     md_bootcfg_entry_free(b->entry);
     md_strv_free(&b->argv);
     free(b->workdir);

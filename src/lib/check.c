@@ -864,7 +864,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
     bo.ssh = true;
     bo.qmp = true;
     int rc = -1;
-    bool keep = true;
+    bool keep = false; /* the console log, once there is one */
     c.boot = md_boot_prepare(&bo, err);
     if (!c.boot) {
         free(kd);
@@ -902,6 +902,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
     c.t0 = md_qemu_now();
     if (md_boot_start(c.boot, err) < 0)
         goto out;
+    keep = true;
     qemu_pid_for_signal = md_boot_pid(c.boot);
     void (*old_int)(int) = signal(SIGINT, on_signal);
     void (*old_term)(int) = signal(SIGTERM, on_signal);
