@@ -102,6 +102,29 @@ static int plausible_path(const char *s, size_t n)
     return ko && ko != base && (ko[3] == '\0' || ko[3] == '.');
 }
 
+/* The next line of `*p` that is neither blank nor a comment: the line from
+ * its first non-blank character, its length in *len, its number in *lineno.
+ * NULL at the end.  Both passes below read lines through this, so they agree
+ * on which lines are entries (the second pass indexes by that order). */
+static const char *next_entry_line(const char **p, unsigned *lineno, size_t *len)
+{
+    while (*p && **p) {
+        const char *s = *p;
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        *p = nl ? nl + 1 : NULL;
+        (*lineno)++;
+        size_t i = 0;
+        while (i < n && is_ws(s[i]))
+            i++;
+        if (i == n || s[i] == '#')
+            continue;
+        *len = n - i;
+        return s + i;
+    }
+    return NULL;
+}
+
 /* First pass: one entry per line (so dependencies may be listed before
  * their own line); second pass: resolve dependency paths to entries. */
 d0_moddep *d0_moddep_parse(const char *dep, const char *builtin, const char *origin, d0_err *e)
@@ -110,33 +133,24 @@ d0_moddep *d0_moddep_parse(const char *dep, const char *builtin, const char *ori
     memset(d, 0, sizeof *d);
     size_t cap = 0;
     unsigned lineno = 0;
-    for (const char *p = dep; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        const char *next = nl ? nl + 1 : NULL;
-        lineno++;
-        size_t i = 0;
-        while (i < len && is_ws(p[i]))
-            i++;
-        if (i == len || p[i] == '#') {
-            p = next;
-            continue;
-        }
-        const char *colon = memchr(p + i, ':', len - i);
+    const char *line;
+    size_t linelen;
+    for (const char *p = dep; (line = next_entry_line(&p, &lineno, &linelen));) {
+        const char *colon = memchr(line, ':', linelen);
         if (!colon) {
             d0_err_set(e, "%s:%u: not \"path: dependencies\"", origin, lineno);
             goto fail;
         }
-        size_t plen = (size_t)(colon - (p + i));
-        while (plen && is_ws(p[i + plen - 1]))
+        size_t plen = (size_t)(colon - line);
+        while (plen && is_ws(line[plen - 1]))
             plen--;
-        if (!plausible_path(p + i, plen)) {
+        if (!plausible_path(line, plen)) {
             d0_err_set(e, "%s:%u: '%.*s' is not a module path (*.ko)", origin, lineno,
-                       (int)(plen > 200 ? 200 : plen), p + i);
+                       (int)(plen > 200 ? 200 : plen), line);
             goto fail;
         }
-        if (find_path(d, p + i, plen) >= 0) {
-            d0_err_set(e, "%s:%u: %.*s is listed twice", origin, lineno, (int)plen, p + i);
+        if (find_path(d, line, plen) >= 0) {
+            d0_err_set(e, "%s:%u: %.*s is listed twice", origin, lineno, (int)plen, line);
             goto fail;
         }
         if (d->n == cap) {
@@ -145,28 +159,16 @@ d0_moddep *d0_moddep_parse(const char *dep, const char *builtin, const char *ori
         }
         entry *en = &d->e[d->n++];
         memset(en, 0, sizeof *en);
-        en->path = xstrndup(p + i, plen);
+        en->path = xstrndup(line, plen);
         d0_moddep_name(en->path, en->name, sizeof en->name);
-        p = next;
     }
     /* Second pass: dependencies, now that every path has an entry. */
     lineno = 0;
     size_t idx = 0;
-    for (const char *p = dep; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        const char *next = nl ? nl + 1 : NULL;
-        lineno++;
-        size_t i = 0;
-        while (i < len && is_ws(p[i]))
-            i++;
-        if (i == len || p[i] == '#') {
-            p = next;
-            continue;
-        }
+    for (const char *p = dep; (line = next_entry_line(&p, &lineno, &linelen));) {
         entry *en = &d->e[idx++];
-        const char *s = (const char *)memchr(p + i, ':', len - i) + 1;
-        const char *end = p + len;
+        const char *s = (const char *)memchr(line, ':', linelen) + 1;
+        const char *end = line + linelen;
         while (s < end) {
             while (s < end && is_ws(*s))
                 s++;
@@ -185,7 +187,6 @@ d0_moddep *d0_moddep_parse(const char *dep, const char *builtin, const char *ori
             en->deps = xrealloc(en->deps, (en->ndeps + 1) * sizeof *en->deps);
             en->deps[en->ndeps++] = (size_t)j;
         }
-        p = next;
     }
     for (const char *p = builtin; p && *p;) {
         const char *nl = strchr(p, '\n');
