@@ -322,7 +322,10 @@ static int same_kind(const found_list *l, const char *what, md_err *err)
     return 0;
 }
 
-int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
+/* md_xenver_scan, and with `compare` md_xenver_check: one walk, so both
+ * report the same versions and the same errors in the same order. */
+static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_version *ts,
+                md_err *err)
 {
     memset(hv, 0, sizeof *hv);
     memset(ts, 0, sizeof *ts);
@@ -330,6 +333,10 @@ int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_
     int rc = collect(t, &hvs, &tss, err);
     if (rc == 0)
         rc = same_kind(&hvs, "Xen hypervisor", err);
+    /* Each toolstack against the hypervisor first: the message that names
+     * the mismatching package is the useful one. */
+    for (size_t i = 0; compare && rc == 0 && hvs.n && i < tss.n; i++)
+        rc = md_xenver_compare(&hvs.v[0], &tss.v[i], err);
     if (rc == 0)
         rc = same_kind(&tss, "libxenctrl", err);
     if (hvs.n)
@@ -339,6 +346,11 @@ int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_
     free(hvs.v);
     free(tss.v);
     return rc;
+}
+
+int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
+{
+    return scan(t, false, hv, ts, err);
 }
 
 int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err)
@@ -359,23 +371,5 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
-    memset(hv, 0, sizeof *hv);
-    memset(ts, 0, sizeof *ts);
-    found_list hvs = { 0 }, tss = { 0 };
-    int rc = collect(t, &hvs, &tss, err);
-    if (rc == 0)
-        rc = same_kind(&hvs, "Xen hypervisor", err);
-    /* Each toolstack against the hypervisor first: the message that names
-     * the mismatching package is the useful one. */
-    for (size_t i = 0; rc == 0 && hvs.n && i < tss.n; i++)
-        rc = md_xenver_compare(&hvs.v[0], &tss.v[i], err);
-    if (rc == 0)
-        rc = same_kind(&tss, "libxenctrl", err);
-    if (hvs.n)
-        *hv = hvs.v[0];
-    if (tss.n)
-        *ts = tss.v[0];
-    free(hvs.v);
-    free(tss.v);
-    return rc;
+    return scan(t, true, hv, ts, err);
 }
