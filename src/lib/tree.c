@@ -191,8 +191,10 @@ static md_node *parent_node(const md_tree *t, const md_node *n)
     return r;
 }
 
-static md_node *insert(md_tree *t, char *path, md_node_type type, const md_attr *a,
-                       const char *origin)
+/* A node not yet in the tree; it takes `path`.  Every node starts here, so
+ * the mode is always masked to permission bits and the origin interned. */
+static md_node *new_node(md_tree *t, char *path, md_node_type type, const md_attr *a,
+                         const char *origin)
 {
     md_node *n = md_xcalloc(1, sizeof *n);
     n->path = path;
@@ -201,6 +203,13 @@ static md_node *insert(md_tree *t, char *path, md_node_type type, const md_attr 
         n->attr = *a;
     n->attr.mode &= 07777;
     n->origin = intern_origin(t, origin);
+    return n;
+}
+
+static md_node *insert(md_tree *t, char *path, md_node_type type, const md_attr *a,
+                       const char *origin)
+{
+    md_node *n = new_node(t, path, type, a, origin);
     ht_put(t, n);
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 1024;
@@ -523,14 +532,7 @@ static md_node *prepare(md_tree *t, const char *path, md_node_type type, const m
         return NULL;
     }
     note_usrmerge_use(t, path);
-    md_node *n = md_xcalloc(1, sizeof *n);
-    n->path = p;
-    n->type = type;
-    if (a)
-        n->attr = *a;
-    n->attr.mode &= 07777;
-    n->origin = intern_origin(t, origin);
-    return n;
+    return new_node(t, p, type, a, origin);
 }
 
 int md_tree_add_dir(md_tree *t, const char *path, const md_attr *a, const char *origin,
