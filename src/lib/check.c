@@ -372,9 +372,7 @@ static int fail(chk *c, md_err *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *m = NULL;
-    if (vasprintf(&m, fmt, ap) < 0)
-        abort();
+    char *m = md_xvasprintf(fmt, ap);
     va_end(ap);
     md_err_set(err, "%s\n  console log: %s", m, md_boot_console_log(c->boot));
     free(m);

@@ -56,9 +56,7 @@ static void pushf(md_strv *v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
+    char *s = md_xvasprintf(fmt, ap);
     va_end(ap);
     md_strv_push_own(v, s);
 }

@@ -46,17 +46,22 @@ char *md_xstrdup(const char *s)
     return memcpy(md_xmalloc(n), s, n);
 }
 
+char *md_xvasprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0) {
+        fputs("mkdom0: out of memory\n", stderr);
+        abort();
+    }
+    return s;
+}
+
 char *md_xasprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    int r = vasprintf(&s, fmt, ap);
+    char *s = md_xvasprintf(fmt, ap);
     va_end(ap);
-    if (r < 0) {
-        fputs("mkdom0: out of memory\n", stderr);
-        abort();
-    }
     return s;
 }
 
@@ -253,6 +258,14 @@ int md_sha256_file(const char *path, char out[65], md_err *err)
     return 0;
 }
 
+/* One line on stderr, as progress and notes both look. */
+static void say(const char *fmt, va_list ap)
+{
+    fputs("mkdom0: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 static int progress_on = -1;
 
 void md_progress(const char *fmt, ...)
@@ -265,9 +278,7 @@ void md_progress(const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("mkdom0: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say(fmt, ap);
     va_end(ap);
 }
 
@@ -275,9 +286,7 @@ void md_note(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("mkdom0: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say(fmt, ap);
     va_end(ap);
 }
 

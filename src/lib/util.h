@@ -3,6 +3,7 @@
 #ifndef MD_UTIL_H
 #define MD_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
@@ -27,6 +28,9 @@ void *md_xcalloc(size_t n, size_t m);
 void *md_xrealloc(void *p, size_t n);
 char *md_xstrdup(const char *s);
 char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* md_xasprintf for functions taking their own format and arguments; the
+ * caller frees the result, and still owns (and va_ends) ap. */
+char *md_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Read a whole file; caller frees *data, which has at least one spare byte
  * after *len (room for a NUL).  Error names the path. */
