@@ -104,16 +104,47 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
     return 0;
 }
 
+/* Hosts that failed every try in this process: an archive that is down
+ * (the offline fallback then takes over) should cost one timeout per
+ * request, not three with backoff. */
+static char down_hosts[8][256];
+static size_t ndown;
+
+static bool host_of(const char *url, char *host, size_t n)
+{
+    CURLU *u = curl_url();
+    char *h = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && strlen(h) < n;
+    if (ok)
+        strcpy(host, h);
+    curl_free(h);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static bool host_is_down(const char *host)
+{
+    for (size_t i = 0; i < ndown; i++)
+        if (!strcmp(down_hosts[i], host))
+            return true;
+    return false;
+}
+
 /* Mirrors and DNS fail transiently; three tries with a short backoff
  * keep a build from dying on a blip.  Each retry starts the sink over. */
 static int transfer(const char *url, sink *s, md_err *err)
 {
+    char host[256] = "";
+    bool known_down = host_of(url, host, sizeof host) && host_is_down(host);
     for (int attempt = 1;; attempt++) {
         md_err e = MD_ERR_INIT;
         bool retry;
         if (transfer_once(url, s, &retry, &e) == 0)
             return 0;
-        if (!retry || attempt == 3)
+        if (retry && attempt == 3 && host[0] && !known_down && ndown < 8)
+            snprintf(down_hosts[ndown++], sizeof down_hosts[0], "%s", host);
+        if (!retry || attempt == 3 || known_down)
             return md_err_set(err, "%s", e.msg);
         md_note("%s (retrying)", e.msg);
         sleep((unsigned)attempt * 2);
