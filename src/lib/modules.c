@@ -1056,12 +1056,19 @@ static void add_out(outfile *out, size_t *nout, const char *name, char *data, si
     (*nout)++;
 }
 
-static void add_idx(outfile *out, size_t *nout, const char *name, md_kmodidx *x)
+/* Takes x.  rc is how building it went: a failed index (rc < 0) is dropped
+ * and the failure returned, a good one is serialized into out. */
+static int add_idx(outfile *out, size_t *nout, const char *name, md_kmodidx *x, int rc)
 {
+    if (rc < 0) {
+        md_kmodidx_free(x);
+        return -1;
+    }
     size_t len;
     unsigned char *d = md_kmodidx_write(x, &len);
     add_out(out, nout, name, (char *)d, len);
     md_kmodidx_free(x);
+    return 0;
 }
 
 static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
@@ -1090,12 +1097,7 @@ static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
     free(seen);
     fclose(f);
     add_out(out, nout, "modules.dep", txt, tlen);
-    if (rc < 0) {
-        md_kmodidx_free(x);
-        return -1;
-    }
-    add_idx(out, nout, "modules.dep.bin", x);
-    return 0;
+    return add_idx(out, nout, "modules.dep.bin", x, rc);
 }
 
 static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nout, md_err *err)
@@ -1147,12 +1149,7 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
     add_out(out, nout, "modules.alias", at, al);
     add_out(out, nout, "modules.softdep", st, sl);
     add_out(out, nout, "modules.devname", dt, dlen);
-    if (rc < 0) {
-        md_kmodidx_free(x);
-        return -1;
-    }
-    add_idx(out, nout, "modules.alias.bin", x);
-    return 0;
+    return add_idx(out, nout, "modules.alias.bin", x, rc);
 }
 
 static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err)
@@ -1176,12 +1173,7 @@ static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err
     }
     fclose(f);
     add_out(out, nout, "modules.symbols", txt, tlen);
-    if (rc < 0) {
-        md_kmodidx_free(x);
-        return -1;
-    }
-    add_idx(out, nout, "modules.symbols.bin", x);
-    return 0;
+    return add_idx(out, nout, "modules.symbols.bin", x, rc);
 }
 
 static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_err *err)
@@ -1195,11 +1187,8 @@ static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_er
         rc = md_kmodidx_add(x, name, "", 0, err);
         free(name);
     }
-    if (rc < 0) {
-        md_kmodidx_free(x);
+    if (add_idx(out, nout, "modules.builtin.bin", x, rc) < 0)
         return -1;
-    }
-    add_idx(out, nout, "modules.builtin.bin", x);
     x = md_kmodidx_new();
     for (size_t i = 0; i < md->balias.n && rc == 0; i++) {
         char *a = alias_normalize(md->balias.v[i]);
@@ -1207,12 +1196,11 @@ static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_er
             rc = md_kmodidx_add(x, a, md->balias_mod.v[i], 0, err);
         free(a);
     }
-    if (rc < 0 || md_kmodidx_count(x) == 0) { /* depmod writes none when empty */
+    if (rc == 0 && md_kmodidx_count(x) == 0) { /* depmod writes none when empty */
         md_kmodidx_free(x);
-        return rc;
+        return 0;
     }
-    add_idx(out, nout, "modules.builtin.alias.bin", x);
-    return 0;
+    return add_idx(out, nout, "modules.builtin.alias.bin", x, rc);
 }
 
 static int kept_cmp(const void *a, const void *b)
