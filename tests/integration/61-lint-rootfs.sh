@@ -13,18 +13,7 @@ for t in bsdtar cc gzip xz zstd; do
 done
 T=$(mktemp -d /tmp/mkdom0-lint-rootfs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-run() {
-    local want=$1; shift
-    "$MKDOM0" lint "$@" >"$T/out" 2>&1
-    local rc=$?
-    sed 's/^/    /' "$T/out"
-    [ $rc = "$want" ] || fail "mkdom0 lint $* exited $rc, expected $want"
-    grep -q -i 'sanitizer\|segmentation\|core dumped' "$T/out" && fail "crash in lint $*"
-    return 0
-}
-has() { grep -qF -- "$1" "$T/out" || fail "expected '$1' in the output"; }
-hasnt() { ! grep -qF -- "$1" "$T/out" || fail "did not expect '$1' in the output"; }
+. "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
 
 KVER=6.1.0-18-amd64
 M=lib/modules/$KVER
