@@ -76,6 +76,23 @@ static int file_size(const char *path, unsigned long long *size, md_err *err)
     return 0;
 }
 
+/* Both media boot the same entries: one grub.cfg from md_bootcfg. */
+static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *err)
+{
+    char *cfg = md_bootcfg_grub_cfg(e);
+    int rc = md_write_atomic(path, cfg, strlen(cfg), 0644, err);
+    free(cfg);
+    return rc;
+}
+
+/* A medium is built at `tmp` and only a finished one replaces `out`. */
+static int into_place(const char *tmp, const char *out, md_err *err)
+{
+    if (rename(tmp, out) < 0)
+        return md_err_errno(err, "%s: cannot rename into place", out);
+    return 0;
+}
+
 int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err)
 {
@@ -102,10 +119,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         if (r < 0)
             goto out;
     }
-    char *cfg = md_bootcfg_grub_cfg(e);
-    int w = md_write_atomic(cfgpath, cfg, strlen(cfg), 0644, err);
-    free(cfg);
-    if (w < 0)
+    if (write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
     /* Only i386-pc: a BIOS ISO, as the UEFI path has its own disk. */
     const char *argv[] = { "grub-mkrescue", "-d", GRUB_PC_DIR, "-o", tmp, stage, NULL };
@@ -113,10 +127,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         md_err_prefix(err, "making the BIOS ISO %s", out);
         goto out;
     }
-    if (rename(tmp, out) < 0) {
-        md_err_errno(err, "%s: cannot rename into place", out);
+    if (into_place(tmp, out, err) < 0)
         goto out;
-    }
     rc = 0;
 out:
     if (rc < 0)
@@ -168,10 +180,7 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
                          "serial", "terminal", "echo", "test", "search", "efi_gop", NULL };
     if (md_run_ok(mk, 120, err) < 0)
         goto out;
-    char *cfg = md_bootcfg_grub_cfg(e);
-    int w = md_write_atomic(cfgpath, cfg, strlen(cfg), 0644, err);
-    free(cfg);
-    if (w < 0)
+    if (write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
 
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -193,7 +202,7 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
         "start=2048, size=%llu, type=" ESP_TYPE ", uuid=6D4B6D30-0000-4000-8000-000000000002, "
         "name=\"EFI system\"\n",
         esp_sectors);
-    w = md_write_atomic(sfd, script, strlen(script), 0644, err);
+    int w = md_write_atomic(sfd, script, strlen(script), 0644, err);
     free(script);
     if (w < 0)
         goto out;
@@ -231,10 +240,8 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
         if (c < 0)
             goto out;
     }
-    if (rename(tmp, out) < 0) {
-        md_err_errno(err, "%s: cannot rename into place", out);
+    if (into_place(tmp, out, err) < 0)
         goto out;
-    }
     rc = 0;
 out:
     if (rc < 0) {
