@@ -114,6 +114,12 @@ done
 echo "== state"
 in_root /bin/rc-status -a -C
 echo "hostname: $(in_root /bin/hostname)"
+# supervise-daemon starts its daemon after `openrc` returns: give a busy
+# machine up to 10 s before the snapshot.
+for i in $(seq 50); do
+    in_root /bin/ps -o args | grep -q '^/usr/sbin/sshd -D' && break
+    sleep 0.2
+done
 in_root /bin/ps -o pid,args | grep -E 'supervise-daemon|udhcpc|sshd|syslogd' | grep -v grep
 echo "== lease"
 for i in $(seq 50); do
