@@ -36,9 +36,15 @@ int main(int argc, char **argv)
         puts("mkdom0 " MKDOM0_VERSION);
         return MD_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof apps / sizeof *apps; i++)
-        if (apps[i] && !strcmp(apps[i]->name, argv[1]))
-            return apps[i]->run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof apps / sizeof *apps; i++) {
+        if (!apps[i] || strcmp(apps[i]->name, argv[1]))
+            continue;
+        /* getopt names argv[0] in its messages: "mkdom0 build: ...". */
+        char prog[64];
+        snprintf(prog, sizeof prog, "mkdom0 %s", apps[i]->name);
+        argv[1] = prog;
+        return apps[i]->run(argc - 1, argv + 1);
+    }
     fprintf(stderr, "mkdom0: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return MD_EXIT_USAGE;
