@@ -35,8 +35,12 @@ make_tree() {  # DIR
     local kpkg
     kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1/ {print $2; exit}')
     [ -n "$kpkg" ] || { echo "no linux-image-6.1 known to apt" >&2; exit 1; }
+    # mkdom0's own verified download cache first: no network needed after a build.
+    local debs=${MKDOM0_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0}/debs
     for p in busybox-static libc6 "$kpkg"; do
-        ls "$cache/${p}"_*.deb >/dev/null 2>&1 || (cd "$cache" && apt-get download "$p" >/dev/null)
+        ls "$cache/${p}"_*.deb >/dev/null 2>&1 && continue
+        local have; have=$(ls "$debs/${p}"_*.deb 2>/dev/null | tail -n1 || true)
+        if [ -n "$have" ]; then cp "$have" "$cache/"; else (cd "$cache" && apt-get download "$p" >/dev/null); fi
     done
     mkdir -p "$1"
     for d in "$cache"/busybox-static_*.deb "$cache"/libc6_*.deb "$cache/${kpkg}"_*.deb; do
