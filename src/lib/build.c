@@ -26,7 +26,6 @@
 struct blob {
     unsigned char *data;
     size_t len;
-    char *path; /* where it was in the packages, for messages */
 };
 
 struct build {
@@ -60,8 +59,7 @@ static int step_resolve(struct build *b)
         return -1;
     for (size_t i = 0; i < md_resolve_skipped_count(b->res); i++)
         md_note("%s", md_resolve_skipped(b->res, i));
-    md_resolve_stats st;
-    return md_resolve_download(b->res, b->o->cache_dir, &st, b->err);
+    return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
 static int step_extract(struct build *b)
@@ -121,7 +119,6 @@ static int take_one(struct build *b, const char *pattern, const char *what, cons
     const unsigned char *data = md_node_data(found, &out->len);
     out->data = md_xmalloc(out->len);
     memcpy(out->data, data, out->len);
-    out->path = md_xstrdup(md_node_path(found));
     return 0;
 }
 
@@ -503,8 +500,8 @@ out:
     free(b.staging);
     free(b.keys_dir);
     free(b.rootfs_name);
-    free(b.xen.data), free(b.xen.path);
-    free(b.kernel.data), free(b.kernel.path);
+    free(b.xen.data);
+    free(b.kernel.data);
     md_modules_free(b.mods);
     md_tree_free(b.tree);
     md_resolve_free(b.res);
