@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
-                    const char *text, md_err *err)
+int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
+                     const char *text, md_err *err)
 {
     md_attr a = { mode, 0, 0, mtime };
     size_t n = strlen(text);
@@ -71,9 +71,9 @@ static int add_users(md_tree *t, const md_base_opts *o, md_err *err)
                                 "nobody:*:19000:0:99999:7:::\n",
                                 o->root_hash ? o->root_hash : "*");
     int r = 0;
-    if (add_text(t, "/etc/passwd", 0644, o->mtime, passwd, err) < 0 ||
-        add_text(t, "/etc/group", 0644, o->mtime, group, err) < 0 ||
-        add_text(t, "/etc/shadow", 0600, o->mtime, shadow, err) < 0)
+    if (md_base_add_text(t, "/etc/passwd", 0644, o->mtime, passwd, err) < 0 ||
+        md_base_add_text(t, "/etc/group", 0644, o->mtime, group, err) < 0 ||
+        md_base_add_text(t, "/etc/shadow", 0600, o->mtime, shadow, err) < 0)
         r = -1;
     free(shadow);
     return r;
@@ -85,8 +85,8 @@ static int add_host(md_tree *t, const md_base_opts *o, md_err *err)
     char *hosts = md_xasprintf("127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n",
                                o->hostname);
     int r = 0;
-    if (add_text(t, "/etc/hostname", 0644, o->mtime, hostname, err) < 0 ||
-        add_text(t, "/etc/hosts", 0644, o->mtime, hosts, err) < 0)
+    if (md_base_add_text(t, "/etc/hostname", 0644, o->mtime, hostname, err) < 0 ||
+        md_base_add_text(t, "/etc/hosts", 0644, o->mtime, hosts, err) < 0)
         r = -1;
     free(hostname);
     free(hosts);

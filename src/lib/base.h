@@ -19,6 +19,10 @@ typedef struct md_base_opts {
  * (no maintainer script ever ran to fill them in). */
 int md_base_populate(md_tree *t, const md_base_opts *o, md_err *err);
 
+/* Add (or replace) a root-owned text file made by mkdom0; copies `text`. */
+int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
+                     const char *text, md_err *err);
+
 /* For every path in `applets` (absolute, e.g. "/sbin/init") that no package
  * provides, a symlink to /bin/busybox.  Needs /bin/busybox in the tree.
  * Returns the number of links made, -1 on error. */

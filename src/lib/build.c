@@ -252,10 +252,9 @@ static int step_settings(struct build *b)
         return 0;
     char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=.\n"
                               "bridge=\"%s\"\ninterface=\"\"\nudhcpc_args=\"\"\n", bridge);
-    md_attr a = { 0644, 0, 0, b->sde };
-    size_t n = strlen(text);
-    return md_tree_add_file(b->tree, "/etc/conf.d/network", &a, (unsigned char *)text, n,
-                            "mkdom0", MD_CLASH_REPLACE, b->err);
+    int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
+    free(text);
+    return r;
 }
 
 static char *staged(const struct build *b, const char *name)

@@ -244,11 +244,6 @@ int md_sshkeys_ensure(const char *dir, unsigned what, md_err *err)
 
 /* ---- into the tree ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_host_key_name(const char *n)
 {
     size_t len = strlen(n);
@@ -321,7 +316,7 @@ int md_sshkeys_add_host_keys(md_tree *t, const char *dir, int64_t mtime, md_err 
         return md_err_set(err, "no host keys (ssh_host_*_key) in %s", dir);
     }
     /* Directory order is the file system's; the image's must not be. */
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    md_strv_sort(&names);
     int r = 0;
     for (size_t i = 0; i < names.n && r == 0; i++)
         r = add_pair(t, dir, names.v[i], mtime, err);
