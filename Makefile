@@ -1,7 +1,9 @@
 # mkdom0 — one obvious way: `make` builds, `make check` tests, `make deps` installs
 # what both need on Debian 12.  Sources are picked up by wildcard so that each
-# module is just a .c/.h pair in src/lib (core), src/cli (the thin CLI: one
-# app_*.c per subcommand) or src/dom0 (static programs that run inside the dom0).
+# module is just a .c/.h pair in one of src/lib's stage folders (core, spec,
+# packages, image, boot, lint; included as "stage/name.h"), src/cli (the thin
+# CLI: one app_*.c per subcommand) or src/dom0 (static programs that run inside
+# the dom0).
 
 CC      ?= cc
 BUILD   ?= build
@@ -17,7 +19,9 @@ DESTDIR ?=
 Q = $(if $(V),,@)
 PREFIX  ?= /usr/local
 
-LIB_SRC  = $(wildcard src/lib/*.c)
+LIB_STAGES = core spec packages image boot lint
+LIB_SRC  = $(foreach d,$(LIB_STAGES),$(wildcard src/lib/$(d)/*.c))
+LIB_HDR  = $(foreach d,$(LIB_STAGES),$(wildcard src/lib/$(d)/*.h))
 CLI_SRC  = $(wildcard src/cli/*.c)
 DOM0_SRC = $(wildcard src/dom0/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -32,7 +36,7 @@ DOM0_BIN = $(DOM0_MAINS:src/dom0/%-main.c=$(BUILD)/dom0/%)
 
 all: $(BUILD)/mkdom0 $(DOM0_BIN)
 
-$(BUILD)/%.o: %.c $(wildcard src/lib/*.h src/dom0/*.h) Makefile
+$(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard src/dom0/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -53,7 +57,7 @@ $(BUILD)/dom0/%: src/dom0/%-main.c $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makef
 	@$(if $(Q),echo "  STATIC  $@")
 	$(Q)$(CC) $(DOM0_CFLAGS) -o $@ $< $(DOM0_LIBSRC)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(wildcard src/lib/*.h src/dom0/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS) -Isrc/dom0 -Itests/unit -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "app.h"
-#include "bootcfg.h"
-#include "check.h"
-#include "util.h"
+#include "boot/bootcfg.h"
+#include "boot/check.h"
+#include "core/mem.h"
+#include "core/strv.h"
 
 static void usage(FILE *f)
 {

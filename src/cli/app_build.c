@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "app.h"
-#include "build.h"
+#include "image/build.h"
 #include "paths.h"
-#include "spec.h"
+#include "spec/spec.h"
 
 static void usage(FILE *f)
 {

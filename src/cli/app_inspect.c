@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "app.h"
-#include "spec.h"
-#include "util.h"
+#include "spec/spec.h"
+#include "core/mem.h"
+#include "core/file.h"
 
 static void usage(FILE *f)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
-#include "lint.h"
+#include "lint/lint.h"
 
 static void usage(FILE *f)
 {

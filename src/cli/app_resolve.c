@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
-#include "resolve.h"
-#include "spec.h"
-#include "util.h"
+#include "packages/resolve.h"
+#include "spec/spec.h"
 
 static void usage(FILE *f)
 {

@@ -1,12 +1,13 @@
 #include "paths.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "core/mem.h"
 
 static char *exe_dir(void)
 {

@@ -1,7 +1,7 @@
 #include <stdlib.h>
-#include "bootcfg.h"
-#include "util.h"
-#include "lint.h"
+#include "boot/bootcfg.h"
+#include "core/mem.h"
+#include "lint/lint.h"
 #include "t.h"
 
 static uint64_t mem_ok(const char *s)

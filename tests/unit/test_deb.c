@@ -4,9 +4,10 @@
  *   test_deb mkdeb OUT PACKAGE FILTER LINE...   (see debmaker.h for LINE) */
 #include "t.h"
 #include "debmaker.h"
-#include "deb.h"
-#include "tree.h"
-#include "util.h"
+#include "packages/deb.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/file.h"
 
 #include <unistd.h>
 

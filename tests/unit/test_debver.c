@@ -1,5 +1,5 @@
 #include <stdlib.h>
-#include "debver.h"
+#include "packages/debver.h"
 #include "t.h"
 
 static int cmp(const char *a, const char *b) { return md_debver_cmp(a, b); }

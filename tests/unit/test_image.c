@@ -6,10 +6,11 @@
  * loads unpacked directories and/or .debs into one tree (clashes are errors)
  * and writes OUT; prints "entries N cpio N out N load S write S". */
 #include "t.h"
-#include "deb.h"
-#include "image.h"
-#include "tree.h"
-#include "util.h"
+#include "packages/deb.h"
+#include "image/image.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/file.h"
 
 #include <archive.h>
 #include <archive_entry.h>

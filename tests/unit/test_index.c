@@ -1,6 +1,6 @@
 #include <stdlib.h>
-#include "repo.h"
-#include "util.h"
+#include "packages/repo.h"
+#include "core/mem.h"
 #include "t.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"

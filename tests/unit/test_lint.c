@@ -1,11 +1,13 @@
 /* lint: every check with good and bad samples, the rootfs loader, input
  * recognition, and robustness against garbage. */
 #include "t.h"
-#include "bootcfg.h"
-#include "kmodidx.h"
-#include "lint.h"
-#include "tree.h"
-#include "util.h"
+#include "boot/bootcfg.h"
+#include "image/kmodidx.h"
+#include "lint/lint.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
 
 #include <archive.h>
 #include <archive_entry.h>

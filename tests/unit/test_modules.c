@@ -16,12 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kmodelf.h"
-#include "kmodidx.h"
-#include "modules.h"
+#include "image/kmodelf.h"
+#include "image/kmodidx.h"
+#include "image/modules.h"
 #include "t.h"
-#include "tree.h"
-#include "util.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
 
 #define KVER "6.1.0-99-amd64"
 

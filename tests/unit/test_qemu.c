@@ -4,9 +4,10 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "bootcfg.h"
-#include "qemu.h"
-#include "util.h"
+#include "boot/bootcfg.h"
+#include "boot/qemu.h"
+#include "core/mem.h"
+#include "core/strv.h"
 #include "t.h"
 
 static char tmpdir[] = "/tmp/test_qemu.XXXXXX";

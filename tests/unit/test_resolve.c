@@ -1,7 +1,9 @@
 #include <stdlib.h>
 #include <unistd.h>
-#include "resolve.h"
-#include "util.h"
+#include "packages/resolve.h"
+#include "core/mem.h"
+#include "core/file.h"
+#include "core/sha256.h"
 #include "t.h"
 
 #define SHA "2222222222222222222222222222222222222222222222222222222222222222"

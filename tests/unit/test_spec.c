@@ -1,6 +1,7 @@
 #include <stdlib.h>
-#include "spec.h"
+#include "spec/spec.h"
 #include "t.h"
+#include "core/strv.h"
 
 static md_spec *parse(const char *text, md_err *err)
 {

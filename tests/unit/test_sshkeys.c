@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sshkeys.h"
+#include "image/sshkeys.h"
 #include "t.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 {

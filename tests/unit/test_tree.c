@@ -1,7 +1,7 @@
 /* tree: semantics of the in-memory rootfs model. */
 #include "t.h"
-#include "tree.h"
-#include "util.h"
+#include "image/tree.h"
+#include "core/mem.h"
 
 #include <stdlib.h>
 

@@ -14,9 +14,10 @@
 #include <zlib.h>
 
 #include "t.h"
-#include "tree.h"
-#include "util.h"
-#include "xenver.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/file.h"
+#include "lint/xenver.h"
 
 static unsigned char *gz(const void *d, size_t n, size_t *out)
 {

@@ -1,0 +1,311 @@
+#include "boot/boot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "boot/bootmedia.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+#include "core/out.h"
+
+struct md_boot {
+    char *workdir;
+    char *console_log;
+    bool log_in_workdir;
+    char *qmp;
+    char *errlog;
+    char *note;
+    char *summary;
+    char *xen_gz, *kernel, *rootfs, *xen_elf, *initrd, *iso, *disk;
+    md_bootcfg_entry *entry;
+    md_qemu_opts q;
+    md_strv argv;
+    unsigned port;
+    uint64_t dom0_mem;
+    pid_t pid;
+    bool interactive;
+};
+
+/* The image's file for a path in its grub.cfg: the same name in DIR. */
+static char *image_file(const char *dir, const char *grub_path, md_err *err)
+{
+    const char *base = strrchr(grub_path, '/');
+    base = base ? base + 1 : grub_path;
+    char *p = md_xasprintf("%s/%s", dir, base);
+    /* Absolute: QEMU and the tools may run elsewhere. */
+    char *abs = realpath(p, NULL);
+    if (!abs || access(abs, R_OK) < 0) {
+        md_err_errno(err, "%s (named by %s/grub.cfg as %s)", p, dir, grub_path);
+        free(p);
+        free(abs);
+        return NULL;
+    }
+    free(p);
+    if (strpbrk(abs, " \t\n")) {
+        md_err_set(err, "%s: white space in the path; QEMU's multiboot module list cannot "
+                        "express it", abs);
+        free(abs);
+        return NULL;
+    }
+    return abs;
+}
+
+/* QEMU's multiboot loader takes an ELF, not the gzip Debian ships. */
+static int gunzip_to(const char *src, const char *dst, md_err *err)
+{
+    gzFile in = gzopen(src, "rb");
+    if (!in)
+        return md_err_errno(err, "%s: cannot open", src);
+    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        gzclose(in);
+        return md_err_errno(err, "%s", dst);
+    }
+    char buf[65536];
+    int n, rc = 0;
+    while ((n = gzread(in, buf, sizeof buf)) > 0) {
+        if (write(fd, buf, (size_t)n) != n) {
+            rc = md_err_errno(err, "%s: write", dst);
+            break;
+        }
+    }
+    if (n < 0) {
+        int e;
+        rc = md_err_set(err, "%s: not a valid gzip file: %s", src, gzerror(in, &e));
+    }
+    gzclose(in);
+    if (close(fd) < 0 && rc == 0)
+        rc = md_err_errno(err, "%s: close", dst);
+    if (rc == 0) {
+        unsigned char h[4] = { 0 };
+        int f = open(dst, O_RDONLY | O_CLOEXEC);
+        ssize_t r = f >= 0 ? read(f, h, 4) : -1;
+        if (f >= 0)
+            close(f);
+        if (r != 4 || memcmp(h, "\177ELF", 4))
+            rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
+    }
+    return rc;
+}
+
+md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
+{
+    md_boot *b = md_xcalloc(1, sizeof *b);
+    b->interactive = o->interactive;
+    b->pid = -1;
+    struct stat st;
+    if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        md_err_errno(err, "%s: not an image directory", o->dir);
+        goto fail;
+    }
+    char *cfgpath = md_xasprintf("%s/grub.cfg", o->dir);
+    unsigned char *cfg;
+    size_t cfglen;
+    int r = md_read_file(cfgpath, &cfg, &cfglen, err);
+    if (r == 0) {
+        char *text = md_xmalloc(cfglen + 1);
+        memcpy(text, cfg, cfglen);
+        text[cfglen] = '\0';
+        free(cfg);
+        b->entry = md_bootcfg_parse_grub(text, cfgpath, err);
+        free(text);
+    }
+    free(cfgpath);
+    if (!b->entry)
+        goto fail;
+    if (!(b->xen_gz = image_file(o->dir, b->entry->xen, err)) ||
+        !(b->kernel = image_file(o->dir, b->entry->kernel, err)) ||
+        !(b->rootfs = image_file(o->dir, b->entry->rootfs, err)))
+        goto fail;
+
+    unsigned vm = o->mem_mib ? o->mem_mib : 2048;
+    uint64_t image_mem = 0;
+    md_err sub = MD_ERR_INIT;
+    if (md_bootcfg_dom0_mem(b->entry, &image_mem, &sub) < 0) {
+        md_err_set(err, "%s/grub.cfg: %s", o->dir, sub.msg);
+        goto fail;
+    }
+    if (o->dom0_mem_mib) {
+        b->dom0_mem = o->dom0_mem_mib;
+        if (b->dom0_mem + MD_QEMU_MIN_SPARE_MIB > vm) {
+            md_err_set(err, "dom0 memory %lluM leaves less than %uM of the %uM VM to Xen and "
+                            "guests; raise --memory or lower --dom0-mem",
+                        (unsigned long long)b->dom0_mem, MD_QEMU_MIN_SPARE_MIB, vm);
+            goto fail;
+        }
+    } else {
+        b->dom0_mem = md_qemu_fit_dom0_mem(image_mem, vm);
+    }
+    if (b->dom0_mem != image_mem) {
+        b->note = md_xasprintf("the image's grub.cfg gives dom0_mem=%lluM,max:%lluM; this %uM VM "
+                               "boots it with dom0_mem=%lluM,max:%lluM (--memory, --dom0-mem)",
+                               (unsigned long long)image_mem, (unsigned long long)image_mem, vm,
+                               (unsigned long long)b->dom0_mem, (unsigned long long)b->dom0_mem);
+        md_bootcfg_set_dom0_mem(b->entry, b->dom0_mem);
+    }
+
+    const char *tmpdir = getenv("TMPDIR");
+    b->workdir = md_xasprintf("%s/mkdom0-boot.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(b->workdir)) {
+        md_err_errno(err, "cannot make a scratch directory %s", b->workdir);
+        free(b->workdir);
+        b->workdir = NULL;
+        goto fail;
+    }
+    b->errlog = md_xasprintf("%s/qemu.log", b->workdir);
+    if (!o->interactive) {
+        b->log_in_workdir = !o->console_log;
+        b->console_log = o->console_log ? md_xstrdup(o->console_log)
+                                        : md_xasprintf("%s/console.log", b->workdir);
+        unlink(b->console_log);
+    }
+    if (o->qmp)
+        b->qmp = md_xasprintf("%s/qmp.sock", b->workdir);
+    if (o->ssh && md_qemu_free_port(&b->port, err) < 0)
+        goto fail;
+
+    /* The medium.  GRUB paths get a grub.cfg with the files at the root and
+     * no menu delay. */
+    if (o->path != MD_QEMU_MULTIBOOT) {
+        free(b->entry->xen);
+        free(b->entry->kernel);
+        free(b->entry->rootfs);
+        const char *rb = strrchr(b->rootfs, '/') + 1;
+        b->entry->xen = md_xstrdup("/xen.gz");
+        b->entry->kernel = md_xstrdup("/vmlinuz");
+        b->entry->rootfs = md_xasprintf("/%s", rb);
+        b->entry->timeout = 0;
+    }
+    md_bootmedia_files f = { b->xen_gz, b->kernel, b->rootfs };
+    switch (o->path) {
+    case MD_QEMU_MULTIBOOT:
+        b->xen_elf = md_xasprintf("%s/xen.elf", b->workdir);
+        if (gunzip_to(b->xen_gz, b->xen_elf, err) < 0)
+            goto fail;
+        b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
+        break;
+    case MD_QEMU_ISO:
+        md_progress("making a BIOS ISO with grub-mkrescue");
+        b->iso = md_xasprintf("%s/boot.iso", b->workdir);
+        if (md_bootmedia_iso(b->entry, &f, b->iso, b->workdir, err) < 0)
+            goto fail;
+        break;
+    case MD_QEMU_UEFI:
+        md_progress("making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
+        b->disk = md_xasprintf("%s/disk.img", b->workdir);
+        if (md_bootmedia_uefi_disk(b->entry, &f, b->disk, b->workdir, err) < 0)
+            goto fail;
+        break;
+    }
+
+    b->q = (md_qemu_opts){
+        .qemu = o->qemu, .path = o->path, .accel = o->accel, .machine = o->machine,
+        .cpu = o->cpu, .no_iommu = o->no_iommu, .mem_mib = vm, .smp = o->smp, .nic = o->nic,
+        .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
+        .xen_args = b->entry->xen_args, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
+        .ovmf = o->ovmf,
+    };
+    char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
+    b->q.serial = serial;
+    r = md_qemu_argv(&b->q, &b->argv, err);
+    b->q.serial = NULL;
+    free(serial);
+    if (r < 0)
+        goto fail;
+    const char *accel = o->accel ? o->accel : "tcg";
+    bool kvm = !strcmp(accel, "kvm");
+    b->summary = md_xasprintf("%s, %s, %s, %s%s, %uM (dom0 %lluM), %u vCPUs",
+                              md_qemu_path_name(o->path), kvm ? "KVM" : "TCG",
+                              o->machine ? o->machine : "q35",
+                              o->cpu ? o->cpu : kvm ? "host" : "qemu64,+svm,+npt",
+                              o->no_iommu || kvm ? "" : ", amd-iommu", vm,
+                              (unsigned long long)b->dom0_mem, o->smp ? o->smp : 2);
+    return b;
+fail:
+    md_boot_free(b, false);
+    return NULL;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Keep mode: everything but the two logs (a non-empty directory stays). */
+static int rm_but_logs(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    const char *base = path + ftw->base;
+    if (flag == FTW_F && (!strcmp(base, "console.log") || !strcmp(base, "qemu.log")))
+        return 0;
+    return rm_entry(path, sb, flag, ftw);
+}
+
+void md_boot_free(md_boot *b, bool keep_log)
+{
+    if (!b)
+        return;
+    md_qemu_stop(b->pid);
+    if (b->workdir)
+        nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
+             FTW_DEPTH | FTW_PHYS);
+    md_bootcfg_entry_free(b->entry);
+    md_strv_free(&b->argv);
+    free(b->workdir);
+    free(b->console_log);
+    free(b->qmp);
+    free(b->errlog);
+    free(b->note);
+    free(b->summary);
+    free(b->xen_gz);
+    free(b->kernel);
+    free(b->rootfs);
+    free(b->xen_elf);
+    free(b->initrd);
+    free(b->iso);
+    free(b->disk);
+    free(b);
+}
+
+pid_t md_boot_start(md_boot *b, md_err *err)
+{
+    b->pid = md_qemu_spawn(&b->argv, !b->interactive, b->errlog, err);
+    return b->pid;
+}
+
+int md_boot_wait(md_boot *b)
+{
+    int st = 0;
+    while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    b->pid = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+pid_t md_boot_pid(const md_boot *b) { return b->pid; }
+const md_strv *md_boot_argv(const md_boot *b) { return &b->argv; }
+const md_bootcfg_entry *md_boot_entry(const md_boot *b) { return b->entry; }
+const char *md_boot_note(const md_boot *b) { return b->note; }
+const char *md_boot_workdir(const md_boot *b) { return b->workdir; }
+const char *md_boot_console_log(const md_boot *b) { return b->console_log; }
+const char *md_boot_qmp_socket(const md_boot *b) { return b->qmp; }
+const char *md_boot_qemu_errlog(const md_boot *b) { return b->errlog; }
+unsigned md_boot_ssh_port(const md_boot *b) { return b->port; }
+const char *md_boot_disk_id(const md_boot *b) { return b->iso || b->disk ? "d0" : NULL; }
+const char *md_boot_kernel_path(const md_boot *b) { return b->kernel; }
+const char *md_boot_rootfs_path(const md_boot *b) { return b->rootfs; }
+uint64_t md_boot_dom0_mem(const md_boot *b) { return b->dom0_mem; }
+unsigned md_boot_vm_mem(const md_boot *b) { return b->q.mem_mib; }
+const char *md_boot_summary(const md_boot *b) { return b->summary; }

@@ -1,0 +1,69 @@
+/* boot — an image directory made ready to run in QEMU: its grub.cfg read
+ * back, dom0_mem fitted to the VM, the boot medium for the chosen path made
+ * in a scratch directory, the QEMU command line built.  Prefix md_boot_.
+ *
+ * The image directory (`mkdom0 build -o DIR`) holds xen.gz, vmlinuz, the
+ * rootfs named by grub.cfg's `module2 --nounzip` line, and grub.cfg.  The
+ * Xen and kernel arguments come from that grub.cfg, so what QEMU boots is
+ * what the image says, except dom0_mem when it does not fit the VM
+ * (md_boot_note() then says what changed).
+ *
+ * Ownership: md_boot owns its scratch directory and QEMU process;
+ * md_boot_free() stops QEMU and removes the scratch directory, keeping the
+ * console log when asked.
+ */
+#ifndef MD_BOOT_H
+#define MD_BOOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "boot/bootcfg.h"
+#include "core/err.h"
+#include "boot/qemu.h"
+
+typedef struct md_boot_opts {
+    const char *dir;          /* the image directory */
+    md_qemu_path path;
+    const char *qemu, *accel, *machine, *cpu, *nic, *ovmf;
+    bool no_iommu;
+    unsigned mem_mib;         /* VM memory; 0: 2048 */
+    unsigned smp;             /* 0: 2 */
+    uint64_t dom0_mem_mib;    /* 0: the image's, fitted to the VM */
+    bool interactive;         /* serial on the terminal (else to the console log) */
+    bool ssh;                 /* forward a free host port to the guest's :22 */
+    bool qmp;                 /* QMP socket in the scratch directory */
+    const char *console_log;  /* non-interactive: where the serial goes; NULL: scratch dir */
+} md_boot_opts;
+
+typedef struct md_boot md_boot;
+
+md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err);
+/* Stop QEMU (if running), remove the scratch directory; the console log is
+ * kept when `keep_log` (and always when it lives outside the scratch dir). */
+void md_boot_free(md_boot *b, bool keep_log);
+
+pid_t md_boot_start(md_boot *b, md_err *err);
+/* Wait for QEMU to end; returns its exit status. */
+int md_boot_wait(md_boot *b);
+pid_t md_boot_pid(const md_boot *b);
+
+const md_strv *md_boot_argv(const md_boot *b);
+const md_bootcfg_entry *md_boot_entry(const md_boot *b); /* as booted */
+const char *md_boot_note(const md_boot *b);      /* what was changed, or NULL */
+const char *md_boot_workdir(const md_boot *b);
+const char *md_boot_console_log(const md_boot *b);
+const char *md_boot_qmp_socket(const md_boot *b); /* NULL without qmp */
+const char *md_boot_qemu_errlog(const md_boot *b); /* QEMU's own stderr */
+unsigned md_boot_ssh_port(const md_boot *b);
+/* The -drive id of the boot medium, NULL for multiboot (no disk). */
+const char *md_boot_disk_id(const md_boot *b);
+/* Host paths of the image's files. */
+const char *md_boot_kernel_path(const md_boot *b);
+const char *md_boot_rootfs_path(const md_boot *b);
+uint64_t md_boot_dom0_mem(const md_boot *b);
+unsigned md_boot_vm_mem(const md_boot *b);
+/* One line describing the machine: "multiboot, TCG, q35, qemu64,+svm,+npt, 2048M, 2 vCPUs". */
+const char *md_boot_summary(const md_boot *b);
+
+#endif

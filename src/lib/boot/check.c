@@ -1,0 +1,939 @@
+#include "boot/check.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "lint/lint.h"
+#include "boot/qemu.h"
+#include "core/run.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+#include "core/out.h"
+
+/* How long a login prompt may lag behind a working sshd. */
+#define LOGIN_GRACE 30.0
+
+/* Where we look for busybox in the image (usrmerge or not). */
+static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox", "/sbin/busybox",
+                                             "/usr/sbin/busybox", NULL };
+
+/* The guest's /init.  The marker is assembled at run time from the kernel
+ * command line, so the kernel's echo of its command line never matches. */
+static const char guest_init[] =
+    "#!/bin/busybox sh\n"
+    "/bin/busybox mount -t proc proc /proc\n"
+    "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
+    "T=unknown\n"
+    "for w in $(/bin/busybox cat /proc/cmdline); do\n"
+    "  case $w in mkdom0.t=*) T=${w#mkdom0.t=};; esac\n"
+    "done\n"
+    "/bin/busybox echo \"MKDOM0-GUEST-$T-OK\" > /dev/console\n"
+    "/bin/busybox sleep 1\n"
+    "/bin/busybox poweroff -f\n";
+
+/* --- the guest initrd ---------------------------------------------------- */
+
+/* A static ELF has no PT_INTERP program header. */
+static bool elf_is_static(const unsigned char *d, size_t n)
+{
+    if (n < 64 || memcmp(d, "\177ELF", 4) || d[4] != 2 /* 64-bit */ || d[5] != 1 /* LE */)
+        return false;
+    uint64_t phoff = 0;
+    uint16_t phentsize, phnum;
+    memcpy(&phoff, d + 32, 8);
+    memcpy(&phentsize, d + 54, 2);
+    memcpy(&phnum, d + 56, 2);
+    if (phentsize < 56 || phoff > n || (uint64_t)phnum * phentsize > n - phoff)
+        return false;
+    for (unsigned i = 0; i < phnum; i++) {
+        uint32_t type;
+        memcpy(&type, d + phoff + (uint64_t)i * phentsize, 4);
+        if (type == 3 /* PT_INTERP */)
+            return false;
+    }
+    return true;
+}
+
+static const md_node *find_busybox(const md_tree *t, const char **which)
+{
+    for (const char *const *p = busybox_paths; *p; p++) {
+        const md_node *n = md_tree_resolve(t, *p);
+        if (n && (md_node_type_of(n) == MD_NODE_FILE || md_node_type_of(n) == MD_NODE_HARDLINK)) {
+            *which = *p;
+            return n;
+        }
+    }
+    return NULL;
+}
+
+static int ar_add(struct archive *a, const char *path, unsigned type, unsigned mode,
+                  const void *data, size_t size, unsigned rmaj, unsigned rmin)
+{
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_filetype(e, type);
+    archive_entry_set_perm(e, mode);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    archive_entry_set_mtime(e, 0, 0);
+    archive_entry_set_nlink(e, type == AE_IFDIR ? 2 : 1);
+    if (type == AE_IFCHR)
+        archive_entry_set_rdev(e, makedev(rmaj, rmin));
+    archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t)size : 0);
+    int r = archive_write_header(a, e);
+    if (r == ARCHIVE_OK && type == AE_IFREG && size)
+        r = archive_write_data(a, data, size) == (la_ssize_t)size ? ARCHIVE_OK : ARCHIVE_FATAL;
+    archive_entry_free(e);
+    return r;
+}
+
+static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const char *out, md_err *err)
+{
+    const char *which = NULL;
+    const md_node *bb = find_busybox(t, &which);
+    if (!bb)
+        return md_err_set(err, "%s: no busybox (looked for /bin/busybox, /usr/bin/busybox): the "
+                               "guest test needs the image's static busybox (--no-guests skips it)",
+                          rootfs);
+    size_t size;
+    const unsigned char *data = md_node_data(bb, &size);
+    if (!data || !elf_is_static(data, size))
+        return md_err_set(err, "%s: %s is not a static x86-64 ELF: the guest initrd has no "
+                               "libraries for it (use busybox-static; --no-guests skips the test)",
+                          rootfs, which);
+    char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
+    struct archive *a = archive_write_new();
+    int r = archive_write_set_format_cpio_newc(a);
+    if (r == ARCHIVE_OK)
+        r = archive_write_add_filter_gzip(a);
+    if (r == ARCHIVE_OK)
+        r = archive_write_open_filename(a, tmp);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "bin", AE_IFDIR, 0755, NULL, 0, 0, 0);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "bin/busybox", AE_IFREG, 0755, data, size, 0, 0);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "dev", AE_IFDIR, 0755, NULL, 0, 0, 0);
+    /* The kernel opens /dev/console for init before anything is mounted. */
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "dev/console", AE_IFCHR, 0600, NULL, 0, 5, 1);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "init", AE_IFREG, 0755, guest_init, strlen(guest_init), 0, 0);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "proc", AE_IFDIR, 0755, NULL, 0, 0, 0);
+    if (r == ARCHIVE_OK)
+        r = ar_add(a, "sys", AE_IFDIR, 0755, NULL, 0, 0, 0);
+    int rc = 0;
+    if (r != ARCHIVE_OK)
+        rc = md_err_set(err, "%s: cannot write the guest initrd: %s", out, archive_error_string(a));
+    if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
+        rc = md_err_set(err, "%s: cannot write the guest initrd: %s", out, archive_error_string(a));
+    archive_write_free(a);
+    if (rc == 0 && rename(tmp, out) < 0)
+        rc = md_err_errno(err, "%s: cannot rename into place", out);
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err)
+{
+    md_tree *t = md_lint_load_rootfs(rootfs, err);
+    if (!t)
+        return -1;
+    int rc = guest_initrd_from_tree(t, rootfs, out, err);
+    md_tree_free(t);
+    return rc;
+}
+
+/* --- the check ----------------------------------------------------------- */
+
+enum ev { EV_XEN, EV_LINUX, EV_INIT, EV_OPENRC, EV_LOGIN, EV_SSHD, EV_XL, EV_N };
+static const char *const ev_names[EV_N] = {
+    "Xen banner", "dom0 kernel", "init", "OpenRC", "login prompt", "sshd ready", "xl list answered",
+};
+static const char *const ev_keys[EV_N] = {
+    "xen", "linux", "init", "openrc", "login", "sshd", "xl_list",
+};
+
+typedef struct chk {
+    const md_check_opts *o;
+    FILE *out;
+    md_boot *boot;
+    md_qemu_console *con;
+    md_qemu_qmp *qmp;
+    md_tree *rootfs;      /* for the guest initrd and diagnoses; may be NULL */
+    char *key;            /* private key copy with mode 0600 */
+    char *guest_initrd;
+    double t0;
+    double ev[EV_N];      /* < 0: not seen */
+    size_t login_off;
+    double reset_login;   /* seconds from system_reset to the second login */
+    bool ssh_without_login; /* sshd answered, no login prompt followed */
+    bool xen_stats_ok;    /* boot medium counters at the Xen banner */
+    uint64_t xen_ops, xen_bytes;
+    char port[16];
+} chk;
+
+static void say(chk *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(chk *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->out);
+    fflush(c->out);
+}
+
+static double since(const chk *c) { return md_qemu_now() - c->t0; }
+
+/* The console line containing offset `off`, and up to `more` lines after. */
+static char *console_lines(const chk *c, size_t off, int more)
+{
+    const char *t = md_qemu_console_text(c->con);
+    size_t n = md_qemu_console_size(c->con), s = off, e = off;
+    while (s > 0 && t[s - 1] != '\n')
+        s--;
+    for (int i = 0; i <= more && e < n; i++) {
+        while (e < n && t[e] != '\n')
+            e++;
+        if (e < n && i < more)
+            e++;
+    }
+    char *out = md_xmalloc(e - s + 1);
+    memcpy(out, t + s, e - s);
+    out[e - s] = '\0';
+    for (char *p = out; *p; p++)
+        if (*p == '\r')
+            *p = ' ';
+    return out;
+}
+
+/* Signs of a dead boot; reported at once instead of waiting for a timeout. */
+static const char *const fatal_marks[] = {
+    "Panic on CPU", "Kernel panic - not syncing", "Unhandled: vec", "Hardware Dom0 crashed",
+    "Domain 0 crashed", "Could not set up DOM0", NULL,
+};
+
+typedef enum { WAIT_OK, WAIT_TIMEOUT, WAIT_FATAL, WAIT_EXIT } wres;
+
+/* Wait until `needle` appears at or after `from`. */
+static wres wait_for(chk *c, const char *needle, size_t from, double deadline, long *at, char **why)
+{
+    for (;;) {
+        md_qemu_console_poll(c->con);
+        long off = md_qemu_console_find(c->con, needle, from);
+        if (off >= 0) {
+            *at = off;
+            return WAIT_OK;
+        }
+        for (const char *const *f = fatal_marks; *f; f++) {
+            long fo = md_qemu_console_find(c->con, *f, from);
+            if (fo >= 0) {
+                md_qemu_console_poll(c->con);
+                usleep(300000); /* let the rest of the message arrive */
+                md_qemu_console_poll(c->con);
+                *why = console_lines(c, (size_t)fo, 4);
+                return WAIT_FATAL;
+            }
+        }
+        int st;
+        if (md_qemu_exited(md_boot_pid(c->boot), &st)) {
+            md_qemu_console_poll(c->con);
+            unsigned char *d = NULL;
+            size_t len = 0;
+            md_err e2 = MD_ERR_INIT;
+            char *qlog = NULL;
+            if (md_read_file(md_boot_qemu_errlog(c->boot), &d, &len, &e2) == 0) {
+                qlog = md_xmalloc(len + 1);
+                memcpy(qlog, d, len);
+                qlog[len] = '\0';
+                free(d);
+            }
+            *why = md_xasprintf("QEMU exited (status %d)%s%s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+                                qlog && *qlog ? ": " : "", qlog ? md_run_tail(qlog, 600) : "");
+            free(qlog);
+            return WAIT_EXIT;
+        }
+        if (md_qemu_now() > deadline)
+            return WAIT_TIMEOUT;
+        usleep(100000);
+    }
+}
+
+static void ssh_argv(chk *c, md_strv *v, bool tty, const char *cmd)
+{
+    /* -F /dev/null: the user's ssh config (proxies, other keys) stays out of it. */
+    const char *base[] = { "ssh", "-F", "/dev/null", "-i", c->key, "-p", c->port, "-o", "StrictHostKeyChecking=no",
+                           "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                           "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+                           "-o", "IdentitiesOnly=yes", "-o", "PasswordAuthentication=no",
+                           "-o", "ServerAliveInterval=15", NULL };
+    for (const char *const *p = base; *p; p++)
+        md_strv_push(v, *p);
+    if (tty)
+        md_strv_push(v, "-tt");
+    md_strv_push(v, "root@127.0.0.1");
+    md_strv_push(v, cmd);
+}
+
+/* Run `cmd` in the dom0.  Returns the run's status (255: ssh itself failed). */
+static int ssh(chk *c, const char *cmd, const char *stdin_path, bool tty, double timeout,
+               const char *until, md_run_result *r)
+{
+    md_strv v = { 0 };
+    ssh_argv(c, &v, tty, cmd);
+    md_run_opts ro = { .stdin_path = stdin_path, .timeout_s = timeout, .until = until };
+    md_err e = MD_ERR_INIT;
+    int rc = md_run((const char *const *)v.v, &ro, r, &e);
+    md_strv_free(&v);
+    if (rc < 0) {
+        free(r->out);
+        r->out = md_xstrdup(e.msg);
+        r->len = strlen(r->out);
+        r->status = 255;
+    }
+    return r->timed_out ? -1 : r->status;
+}
+
+/* --- diagnoses: what the console log and the image say about a failure --- */
+
+static bool rootfs_has(const md_tree *t, const char *pattern)
+{
+    for (const md_node *n = md_tree_first(t); n; n = md_tree_next(t, n))
+        if (!fnmatch(pattern, md_node_path(n), 0))
+            return true;
+    return false;
+}
+
+static char *rootfs_text(const md_tree *t, const char *path)
+{
+    const md_node *n = md_tree_resolve(t, path);
+    if (!n || (md_node_type_of(n) != MD_NODE_FILE && md_node_type_of(n) != MD_NODE_HARDLINK))
+        return NULL;
+    size_t sz;
+    const unsigned char *d = md_node_data(n, &sz);
+    char *s = md_xmalloc(sz + 1);
+    memcpy(s, d, sz);
+    s[sz] = '\0';
+    return s;
+}
+
+/* Does a non-comment inittab line mention hvc0? */
+static bool inittab_has_hvc0(const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *q = p;
+        while (q < p + n && (*q == ' ' || *q == '\t'))
+            q++;
+        if (*q != '#') {
+            for (const char *h = q; h + 4 <= p + n; h++)
+                if (!strncmp(h, "hvc0", 4))
+                    return true;
+        }
+        p += n + (p[n] == '\n');
+    }
+    return false;
+}
+
+/* Lint's errors for traps 1, 3 and 5, as a hint. */
+static char *lint_hint(const chk *c, int trap)
+{
+    if (!c->rootfs)
+        return NULL;
+    md_lint *l = md_lint_new();
+    md_lint_rootfs(l, "rootfs", c->rootfs, NULL, NULL);
+    char *s = NULL;
+    for (size_t i = 0; i < md_lint_count(l); i++) {
+        if (md_lint_severity(l, i) != MD_LINT_ERROR || (trap && md_lint_trap(l, i) != trap))
+            continue;
+        char *n = md_xasprintf("%s%s  lint: %s: %s", s ? s : "", s ? "\n" : "", md_lint_file(l, i),
+                               md_lint_message(l, i));
+        free(s);
+        s = n;
+    }
+    md_lint_free(l);
+    return s;
+}
+
+static int fail(chk *c, md_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(chk *c, md_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = md_xvasprintf(fmt, ap);
+    va_end(ap);
+    md_err_set(err, "%s\n  console log: %s", m, md_boot_console_log(c->boot));
+    free(m);
+    return -1;
+}
+
+static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char *stage)
+{
+    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    char *hint = NULL;
+    int rc;
+    if (w == WAIT_FATAL) {
+        rc = fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
+    } else if (w == WAIT_EXIT) {
+        rc = fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
+    } else if (c->ev[EV_XEN] < 0) {
+        long g = md_qemu_console_find(c->con, "error:", 0);
+        char *gl = g >= 0 ? console_lines(c, (size_t)g, 2) : NULL;
+        rc = fail(c, err, "no Xen banner on the serial console within %.0f s: the firmware or "
+                          "GRUB did not start Xen%s%s", limit, gl ? "; GRUB said: " : "", gl ? gl : "");
+        free(gl);
+    } else if (c->ev[EV_LINUX] < 0) {
+        rc = fail(c, err, "Xen started but the dom0 kernel printed nothing within %.0f s (no "
+                          "\"Linux version\"): wrong kernel module, or dom0 has no console= on "
+                          "its line", limit);
+    } else if (c->ev[EV_INIT] < 0) {
+        rc = fail(c, err, "the dom0 kernel started but never ran init within %.0f s (is "
+                          "rdinit=/sbin/init present in the image?)", limit);
+    } else {
+        /* Init ran; no login prompt.  The classic: no getty on hvc0 (trap 1). */
+        char when[160];
+        if (c->ssh_without_login)
+            snprintf(when, sizeof when, "although sshd answers (the dom0 is up; waited %.0f s "
+                     "more)", LOGIN_GRACE);
+        else
+            snprintf(when, sizeof when, "within %.0f s", limit);
+        char *inittab = c->rootfs ? rootfs_text(c->rootfs, "/etc/inittab") : NULL;
+        const char *kargs = md_boot_entry(c->boot)->kernel_args;
+        if (!strstr(kargs, "console=hvc0")) {
+            rc = fail(c, err, "no login prompt on hvc0 within %.0f s: the dom0 kernel line has no "
+                              "console=hvc0 (trap 1), so init's output never reaches the console",
+                      limit);
+        } else if (inittab && !inittab_has_hvc0(inittab)) {
+            rc = fail(c, err, "no login prompt on hvc0 %s: the image's /etc/inittab "
+                              "has no getty on hvc0 (trap 1: under Xen PV the dom0's console is "
+                              "hvc0; add e.g. 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100')",
+                      when);
+        } else {
+            hint = lint_hint(c, 1);
+            rc = fail(c, err, "no login prompt on hvc0 %s although init ran (%s)%s%s",
+                      when, inittab ? "the inittab names hvc0; does its getty exist?"
+                                     : "the image has no /etc/inittab",
+                      hint ? "\n" : "", hint ? hint : "");
+        }
+        free(inittab);
+    }
+    free(hint);
+    free(why);
+    return rc;
+}
+
+/* `xl list` failed: ask the dom0 why, and the image. */
+static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
+{
+    md_run_result r;
+    ssh(c, "echo \"/dev/xen: $(ls /dev/xen 2>&1 | tr '\\n' ' ')\"; "
+           "echo \"xen modules: $(grep -E '^xen' /proc/modules | cut -d' ' -f1 | tr '\\n' ' ')\"; "
+           "echo \"xenstored: $( (pidof xenstored || pidof oxenstored) 2>/dev/null || echo not running)\"; "
+           "echo \"/proc/xen: $(ls /proc/xen 2>&1 | tr '\\n' ' ')\"",
+        NULL, false, 60, NULL, &r);
+    const char *o = r.out;
+    const char *dx = strstr(o, "/dev/xen:");
+    bool no_privcmd = !dx || !strstr(dx, "privcmd");
+    bool img_has_mod = c->rootfs && rootfs_has(c->rootfs, "*/drivers/xen/xen-privcmd.ko*");
+    char *what;
+    if (strstr(xl_out, "gnttab") || strstr(xl_out, "Invalid argument") ||
+        md_qemu_console_find(c->con, "Failed to open connection to gnttab", 0) >= 0 ||
+        strstr(xl_out, "version mismatch") || strstr(xl_out, "hypercall"))
+        what = md_xasprintf("the toolstack does not talk to this hypervisor (trap 2: xen-utils "
+                            "built for another Xen release than xen.gz?)");
+    else if (no_privcmd && !img_has_mod)
+        what = md_xasprintf("/dev/xen/privcmd is missing and the image has no xen-privcmd module: "
+                            "the Xen kernel modules are missing from the image (trap 5)");
+    else if (no_privcmd)
+        what = md_xasprintf("/dev/xen/privcmd is missing although the image has the module: "
+                            "nothing loaded the Xen modules or created /dev/xen (trap 3)");
+    else if (strstr(o, "xenstored: not running"))
+        what = md_xasprintf("xenstored is not running (it failed to start; see the console log)");
+    else
+        what = md_xasprintf("see the dom0's state below");
+    char *hint = lint_hint(c, 0);
+    int rc = fail(c, err, "xl list failed: %s\n  xl said: %s\n  dom0 state (/dev/xen, modules, "
+                          "xenstored, /proc/xen):\n%s%s%s",
+                  what, md_run_tail(xl_out, 500), md_run_tail(o, 800), hint ? "\n" : "",
+                  hint ? hint : "");
+    free(hint);
+    free(what);
+    md_run_result_free(&r);
+    return rc;
+}
+
+/* --- steps ------------------------------------------------------------- */
+
+/* The login prompt, or an early verdict: when sshd answers but no prompt
+ * follows within LOGIN_GRACE seconds, the dom0 is up and the console is what
+ * is wrong (trap 1); waiting out the whole time limit would tell nothing more. */
+static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char **why)
+{
+    double ssh_ok = -1;
+    for (;;) {
+        double slice = md_qemu_now() + 5;
+        wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
+        if (w != WAIT_TIMEOUT || md_qemu_now() >= deadline)
+            return w;
+        if (ssh_ok < 0) {
+            md_run_result r;
+            if (ssh(c, "true", NULL, false, 10, NULL, &r) == 0)
+                ssh_ok = md_qemu_now();
+            md_run_result_free(&r);
+        } else if (md_qemu_now() - ssh_ok > LOGIN_GRACE) {
+            c->ssh_without_login = true;
+            return WAIT_TIMEOUT;
+        }
+    }
+}
+
+static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_err *err)
+{
+    static const char *const needles[] = { "Xen version", "Linux version", " as init process",
+                                           "login:" };
+    static const enum ev evs[] = { EV_XEN, EV_LINUX, EV_INIT, EV_LOGIN };
+    static const char *const stage[] = { "waiting for Xen", "waiting for the dom0 kernel",
+                                         "waiting for init", "waiting for the login prompt" };
+    size_t pos = from;
+    for (int i = 0; i < 4; i++) {
+        long at = -1;
+        char *why = NULL;
+        wres w;
+        if (record && evs[i] == EV_LOGIN)
+            w = wait_for_login(c, pos, deadline, &at, &why);
+        else
+            w = wait_for(c, needles[i], pos, deadline, &at, &why);
+        if (w != WAIT_OK)
+            return record ? diagnose_no_login(c, err, w, why, stage[i])
+                          : (free(why), fail(c, err, "after system_reset: no %s within the "
+                                                     "time limit (%s)", needles[i], stage[i]));
+        if (record) {
+            c->ev[evs[i]] = md_qemu_console_time(c->con, (size_t)at);
+            if (evs[i] == EV_XEN) {
+                say(c, "ok   Xen banner             %6.1f s", c->ev[EV_XEN]);
+                /* GRUB is done once Xen runs: what it read, for comparison. */
+                md_err e = MD_ERR_INIT;
+                if (md_boot_disk_id(c->boot) && c->qmp)
+                    c->xen_stats_ok = md_qemu_qmp_blockstats(c->qmp, md_boot_disk_id(c->boot),
+                                                             &c->xen_ops, &c->xen_bytes, &e) == 0;
+            }
+            else if (evs[i] == EV_LINUX)
+                say(c, "ok   dom0 kernel            %6.1f s", c->ev[EV_LINUX]);
+            else if (evs[i] == EV_INIT)
+                say(c, "ok   init started           %6.1f s", c->ev[EV_INIT]);
+        }
+        pos = (size_t)at + 1;
+    }
+    if (record) {
+        /* OpenRC's banner: "OpenRC 0.46 is starting up Linux ...". */
+        const char *text = md_qemu_console_text(c->con);
+        for (long orc = md_qemu_console_find(c->con, "OpenRC ", from); orc >= 0 && (size_t)orc < pos;
+             orc = md_qemu_console_find(c->con, "OpenRC ", (size_t)orc + 1))
+            if (text[orc + 7] >= '0' && text[orc + 7] <= '9') {
+                c->ev[EV_OPENRC] = md_qemu_console_time(c->con, (size_t)orc);
+                break;
+            }
+        c->login_off = pos;
+        c->ev[EV_LOGIN] = md_qemu_console_time(c->con, pos - 1);
+        say(c, "ok   login prompt on hvc0   %6.1f s", c->ev[EV_LOGIN]);
+    }
+    return 0;
+}
+
+static int wait_ssh(chk *c, double limit, double *when, md_err *err)
+{
+    double deadline = md_qemu_now() + limit;
+    md_run_result r = { 0 };
+    for (;;) {
+        md_run_result_free(&r);
+        int st = ssh(c, "echo mkdom0-ssh-ok", NULL, false, 20, NULL, &r);
+        if (st == 0 && strstr(r.out, "mkdom0-ssh-ok")) {
+            *when = since(c);
+            md_run_result_free(&r);
+            return 0;
+        }
+        if (strstr(r.out, "Permission denied")) {
+            int rc = fail(c, err, "sshd answers but refuses the key %s (Permission denied): the "
+                                  "image's /root/.ssh/authorized_keys does not hold its public key",
+                          c->o->ssh_key);
+            md_run_result_free(&r);
+            return rc;
+        }
+        if (md_qemu_now() > deadline || md_qemu_exited(md_boot_pid(c->boot), NULL))
+            break;
+        sleep(2);
+    }
+    char *hint = NULL;
+    if (c->rootfs && !rootfs_has(c->rootfs, "*/sshd") && !rootfs_has(c->rootfs, "*/dropbear"))
+        hint = md_xstrdup("the image has no sshd or dropbear");
+    else if (md_qemu_console_find(c->con, "eth0", 0) < 0)
+        hint = md_xasprintf("the dom0 kernel never mentioned eth0: no driver for the emulated "
+                            "NIC (%s) in the image?", c->o->boot.nic ? c->o->boot.nic : "e1000e");
+    else
+        hint = md_xstrdup("no network configuration (DHCP on eth0) or sshd not started?");
+    int rc = fail(c, err, "sshd did not answer on 127.0.0.1:%s within %.0f s after the login "
+                          "prompt: %s\n  last ssh output: %s",
+                  c->port, limit, hint, md_run_tail(r.out, 300));
+    free(hint);
+    md_run_result_free(&r);
+    return rc;
+}
+
+static int check_xl(chk *c, md_err *err)
+{
+    md_run_result r;
+    int st = ssh(c, "xl list 2>&1", NULL, false, 120, NULL, &r);
+    if (st != 0 || !strstr(r.out, "Domain-0")) {
+        int rc = diagnose_xl(c, err, r.out);
+        md_run_result_free(&r);
+        return rc;
+    }
+    c->ev[EV_XL] = since(c);
+    say(c, "ok   xl list: Domain-0      %6.1f s", c->ev[EV_XL]);
+    md_run_result_free(&r);
+
+    st = ssh(c, "xl info 2>&1", NULL, false, 120, NULL, &r);
+    const char *caps = st == 0 ? strstr(r.out, "virt_caps") : NULL;
+    if (!caps) {
+        int rc = fail(c, err, "xl info failed or shows no virt_caps: %s", md_run_tail(r.out, 500));
+        md_run_result_free(&r);
+        return rc;
+    }
+    const char *colon = strchr(caps, ':');
+    size_t n = colon ? strcspn(colon + 1, "\r\n") : 0;
+    char *line = md_xmalloc(n + 1);
+    memcpy(line, colon ? colon + 1 : "", n);
+    line[n] = '\0';
+    md_run_result_free(&r);
+    md_strv have = { 0 }, want = { 0 };
+    md_strv_split(&have, line, false);
+    md_strv_split(&want, c->o->expect_caps ? c->o->expect_caps : "hvm hap hvm_directio", false);
+    char *missing = NULL;
+    for (size_t i = 0; i < want.n; i++)
+        if (!md_strv_contains(&have, want.v[i])) {
+            char *m = md_xasprintf("%s%s%s", missing ? missing : "", missing ? " " : "", want.v[i]);
+            free(missing);
+            missing = m;
+        }
+    int rc = 0;
+    if (missing)
+        rc = fail(c, err, "xl info virt_caps lacks %s (has:%s): the emulated CPU/IOMMU does not "
+                          "give Xen what the design's host has (-cpu ...,+svm,+npt and "
+                          "-device amd-iommu)", missing, line);
+    else
+        say(c, "ok   xl info virt_caps:%s", line);
+    free(missing);
+    free(line);
+    md_strv_free(&have);
+    md_strv_free(&want);
+    return rc;
+}
+
+static int copy_in(chk *c, const char *src, const char *dst, md_err *err)
+{
+    char *cmd = md_xasprintf("cat > %s", dst);
+    md_run_result r;
+    int st = ssh(c, cmd, src, false, 300, NULL, &r);
+    free(cmd);
+    int rc = 0;
+    if (st != 0)
+        rc = fail(c, err, "copying %s into the dom0's %s failed (is /tmp writable and large "
+                          "enough?): %s", src, dst, md_run_tail(r.out, 300));
+    md_run_result_free(&r);
+    return rc;
+}
+
+static int run_guest(chk *c, const char *type, md_err *err)
+{
+    char upper[8];
+    size_t i = 0;
+    for (; type[i] && i < sizeof upper - 1; i++)
+        upper[i] = (char)(type[i] >= 'a' && type[i] <= 'z' ? type[i] - 32 : type[i]);
+    upper[i] = '\0';
+    char *marker = md_xasprintf("MKDOM0-GUEST-%s-OK", upper);
+    /* The config is written by the dom0's shell; no quotes inside values. */
+    char *cmd = md_xasprintf(
+        "xl destroy mkdom0-%s >/dev/null 2>&1; "
+        "[ -d /var/lock ] || { mkdir -p /var/lock && echo 'mkdom0-note: no /var/lock in the dom0 "
+        "(xl console needs it); made it'; }; "
+        "printf '%%s\\n' 'name=\"mkdom0-%s\"' 'type=\"%s\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
+        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' "
+        "'extra=\"console=hvc0 rdinit=/init mkdom0.t=%s quiet\"' "
+        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        "> /tmp/mkdom0-%s.cfg && xl create -c /tmp/mkdom0-%s.cfg",
+        type, type, type, upper, type, type);
+    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 240;
+    double t = md_qemu_now();
+    md_run_result r;
+    ssh(c, cmd, NULL, true, limit, marker, &r);
+    free(cmd);
+    double took = md_qemu_now() - t;
+    char *cleanup = md_xasprintf("xl destroy mkdom0-%s >/dev/null 2>&1; true", type);
+    md_run_result r2;
+    ssh(c, cleanup, NULL, false, 60, NULL, &r2);
+    md_run_result_free(&r2);
+    free(cleanup);
+    if (strstr(r.out, "mkdom0-note:"))
+        say(c, "note the dom0 has no /var/lock, which `xl console` needs; the check made it");
+    int rc = 0;
+    if (!r.matched) {
+        for (char *p = r.out; *p; p++)
+            if (*p == '\r')
+                *p = ' ';
+        rc = fail(c, err, "%s guest: no %s on its console within %.0f s%s\n  xl create -c "
+                          "said: %s",
+                  upper, marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200));
+    } else {
+        say(c, "ok   %-4s guest: %s (%.1f s)", upper, marker, took);
+    }
+    md_run_result_free(&r);
+    free(marker);
+    return rc;
+}
+
+static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
+{
+    md_err e = MD_ERR_INIT;
+    if (md_qemu_qmp_blockstats(c->qmp, md_boot_disk_id(c->boot), ops, bytes, &e) < 0)
+        return fail(c, err, "%s", e.msg);
+    return 0;
+}
+
+static int check_reset(chk *c, md_err *err)
+{
+    md_run_result r;
+    int st = ssh(c, "echo mkdom0 > /root/stateless-probe && sync && test -e /root/stateless-probe "
+                    "&& echo probe-written",
+                 NULL, false, 60, NULL, &r);
+    bool ok = st == 0 && strstr(r.out, "probe-written");
+    char *msg = ok ? NULL : md_xstrdup(md_run_tail(r.out, 300));
+    md_run_result_free(&r);
+    if (!ok) {
+        int rc = fail(c, err, "cannot write /root/stateless-probe in the dom0: %s", msg);
+        free(msg);
+        return rc;
+    }
+    md_qemu_console_poll(c->con);
+    size_t from = md_qemu_console_size(c->con);
+    md_err e = MD_ERR_INIT;
+    char *ret = md_qemu_qmp_cmd(c->qmp, "system_reset", NULL, &e);
+    if (!ret)
+        return fail(c, err, "%s", e.msg);
+    free(ret);
+    double t = md_qemu_now();
+    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    if (boot_to_login(c, from, t + limit, false, err) < 0)
+        return -1;
+    double when;
+    if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &when, err) < 0)
+        return -1;
+    c->reset_login = md_qemu_now() - t;
+    st = ssh(c, "if test -e /root/stateless-probe; then echo probe-still-there; else echo "
+                "probe-gone; fi",
+             NULL, false, 60, NULL, &r);
+    int rc = 0;
+    if (strstr(r.out, "probe-still-there"))
+        rc = fail(c, err, "stateless: /root/stateless-probe survived system_reset: the dom0 "
+                          "keeps state on a disk");
+    else if (!strstr(r.out, "probe-gone"))
+        rc = fail(c, err, "stateless: cannot ask the dom0 after the reset: %s", md_run_tail(r.out, 300));
+    else
+        say(c, "ok   stateless: /root/stateless-probe gone after system_reset (login + ssh "
+               "again after %.1f s)", c->reset_login);
+    md_run_result_free(&r);
+    return rc;
+}
+
+static void print_timings(chk *c)
+{
+    say(c, "\ntiming (seconds since QEMU start, %s)", md_boot_summary(c->boot));
+    say(c, "  %-18s %7.1f", "QEMU start", 0.0);
+    for (int i = 0; i < EV_N; i++) {
+        if (c->ev[i] >= 0)
+            say(c, "  %-18s %7.1f", ev_names[i], c->ev[i]);
+        else
+            say(c, "  %-18s %7s", ev_names[i], "-");
+    }
+    if (c->reset_login > 0)
+        say(c, "  %-18s %7.1f  (from system_reset to ssh)", "reboot to ssh", c->reset_login);
+    if (!c->o->timings_path)
+        return;
+    FILE *f = fopen(c->o->timings_path, "w");
+    if (!f) {
+        md_note("cannot write %s: %s", c->o->timings_path, strerror(errno));
+        return;
+    }
+    fprintf(f, "qemu\t0.0\n");
+    for (int i = 0; i < EV_N; i++) {
+        if (c->ev[i] >= 0)
+            fprintf(f, "%s\t%.1f\n", ev_keys[i], c->ev[i]);
+        else
+            fprintf(f, "%s\t-\n", ev_keys[i]);
+    }
+    if (c->reset_login > 0)
+        fprintf(f, "reboot_to_ssh\t%.1f\n", c->reset_login);
+    fclose(f);
+}
+
+static int steps(chk *c, md_err *err)
+{
+    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    if (boot_to_login(c, 0, c->t0 + limit, true, err) < 0)
+        return -1;
+    uint64_t ops0 = 0, bytes0 = 0;
+    if (md_boot_disk_id(c->boot) && blockstats(c, &ops0, &bytes0, err) < 0)
+        return -1;
+    if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &c->ev[EV_SSHD], err) < 0)
+        return -1;
+    say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
+    if (check_xl(c, err) < 0)
+        return -1;
+    if (!c->o->no_guests) {
+        if (copy_in(c, md_boot_kernel_path(c->boot), "/tmp/mkdom0-vmlinuz", err) < 0 ||
+            copy_in(c, c->guest_initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
+            return -1;
+        if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0)
+            return -1;
+    }
+    if (md_boot_disk_id(c->boot)) {
+        uint64_t ops1 = 0, bytes1 = 0;
+        if (blockstats(c, &ops1, &bytes1, err) < 0)
+            return -1;
+        if (ops1 != ops0 || bytes1 != bytes0)
+            return fail(c, err, "the boot medium was read after the login prompt: %llu reads, "
+                                "%llu bytes (rd_operations %llu -> %llu): something in the dom0 "
+                                "uses the disk",
+                        (unsigned long long)(ops1 - ops0), (unsigned long long)(bytes1 - bytes0),
+                        (unsigned long long)ops0, (unsigned long long)ops1);
+        say(c, "ok   boot medium not read after the login prompt (rd_operations %llu, rd_bytes "
+               "%llu: unchanged to the end)",
+            (unsigned long long)ops1, (unsigned long long)bytes1);
+        if (c->xen_stats_ok)
+            say(c, "     boot medium reads: %llu ops, %.1f MiB by the firmware and GRUB until Xen "
+                   "started; %llu ops, %.1f KiB by the dom0 while booting%s",
+                (unsigned long long)c->xen_ops, c->xen_bytes / 1048576.0,
+                (unsigned long long)(ops0 - c->xen_ops), (bytes0 - c->xen_bytes) / 1024.0,
+                ops0 != c->xen_ops ? " (its disk driver scanning the partition table)" : "");
+    } else {
+        say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
+    }
+    if (!c->o->no_reset && check_reset(c, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* Ctrl-C during a check: stop QEMU too (it runs in its own process group). */
+static volatile sig_atomic_t qemu_pid_for_signal;
+static void on_signal(int sig)
+{
+    if (qemu_pid_for_signal > 0)
+        kill((pid_t)qemu_pid_for_signal, SIGTERM);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int md_check_run(const md_check_opts *o, md_err *err)
+{
+    chk c = { .o = o, .out = o->out ? o->out : stdout };
+    for (int i = 0; i < EV_N; i++)
+        c.ev[i] = -1;
+    if (!o->ssh_key)
+        return md_err_set(err, "--check needs the dom0's root ssh key (--ssh-key FILE)");
+    unsigned char *kd;
+    size_t kl;
+    if (md_read_file(o->ssh_key, &kd, &kl, err) < 0) {
+        md_err_prefix(err, "ssh key");
+        return -1;
+    }
+    md_boot_opts bo = o->boot;
+    bo.interactive = false;
+    bo.ssh = true;
+    bo.qmp = true;
+    int rc = -1;
+    bool keep = false; /* the console log, once there is one */
+    c.boot = md_boot_prepare(&bo, err);
+    if (!c.boot) {
+        free(kd);
+        return -1;
+    }
+    /* ssh refuses a key others can read; our copy is 0600. */
+    c.key = md_xasprintf("%s/id_key", md_boot_workdir(c.boot));
+    if (md_write_atomic(c.key, kd, kl, 0600, err) < 0) {
+        free(kd);
+        goto out;
+    }
+    free(kd);
+    snprintf(c.port, sizeof c.port, "%u", md_boot_ssh_port(c.boot));
+
+    md_progress("reading %s", md_boot_rootfs_path(c.boot));
+    md_err le = MD_ERR_INIT;
+    c.rootfs = md_lint_load_rootfs(md_boot_rootfs_path(c.boot), &le);
+    if (!c.rootfs)
+        md_note("cannot read the rootfs for diagnoses: %s", le.msg);
+    if (!o->no_guests) {
+        if (!c.rootfs) {
+            md_err_set(err, "the guest test needs the image's busybox: %s", le.msg);
+            goto out;
+        }
+        c.guest_initrd = md_xasprintf("%s/guest.cpio.gz", md_boot_workdir(c.boot));
+        if (guest_initrd_from_tree(c.rootfs, md_boot_rootfs_path(c.boot), c.guest_initrd, err) < 0)
+            goto out;
+    }
+
+    say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
+    if (md_boot_note(c.boot))
+        say(&c, "note %s", md_boot_note(c.boot));
+    say(&c, "console log: %s", md_boot_console_log(c.boot));
+    c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
+    c.t0 = md_qemu_now();
+    if (md_boot_start(c.boot, err) < 0)
+        goto out;
+    keep = true;
+    qemu_pid_for_signal = md_boot_pid(c.boot);
+    void (*old_int)(int) = signal(SIGINT, on_signal);
+    void (*old_term)(int) = signal(SIGTERM, on_signal);
+    md_qemu_console_close(c.con);
+    c.con = md_qemu_console_open(md_boot_console_log(c.boot), c.t0);
+    md_err qe = MD_ERR_INIT;
+    c.qmp = md_qemu_qmp_open(md_boot_qmp_socket(c.boot), 30, &qe);
+    if (!c.qmp)
+        rc = fail(&c, err, "%s", qe.msg);
+    else
+        rc = steps(&c, err);
+    md_qemu_console_poll(c.con);
+    print_timings(&c);
+    signal(SIGINT, old_int);
+    signal(SIGTERM, old_term);
+    qemu_pid_for_signal = 0;
+    if (rc == 0) {
+        say(&c, "\nPASS: %s boots via %s and passed every check", o->boot.dir,
+            md_qemu_path_name(o->boot.path));
+        keep = o->boot.console_log != NULL;
+    }
+out:
+    if (c.key)
+        unlink(c.key); /* the kept scratch dir holds no private key */
+    md_qemu_qmp_close(c.qmp);
+    md_qemu_console_close(c.con);
+    if (c.rootfs)
+        md_tree_free(c.rootfs);
+    md_boot_free(c.boot, keep);
+    free(c.key);
+    free(c.guest_initrd);
+    return rc;
+}

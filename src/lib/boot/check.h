@@ -1,0 +1,59 @@
+/* check — prove an image by booting it: `mkdom0 boot --check`.  Prefix
+ * md_check_.
+ *
+ * QEMU runs in the background with its serial console in a log file that is
+ * read as it grows (every event is timed by when its line appeared).  The
+ * sequence, each step failing with a message that names the likely cause:
+ *   1. the login prompt on hvc0 (Xen banner, dom0 kernel and init on the way);
+ *   2. ssh as root with the client key (retried until sshd answers);
+ *   3. `xl list` shows Domain-0; `xl info` virt_caps has the expected words
+ *      (default "hvm hap hvm_directio", the design's host);
+ *   4. a PV and a PVH guest: the dom0's own kernel and a tiny initrd (the
+ *      image's static busybox and an /init that prints MKDOM0-GUEST-<T>-OK on
+ *      hvc0 and powers off), run with `xl create -c` under `ssh -tt`;
+ *   5. the boot medium was not read between the login prompt and the reset
+ *      (QMP query-blockstats; n/a for multiboot, which has no disk);
+ *   6. statelessness: a file written to /root is gone after QMP system_reset
+ *      and a second boot to login and ssh.
+ * Then a timing table (seconds since QEMU start).  On failure the console
+ * log is kept and its path printed.
+ *
+ * The console's "Run ... as init process", "OpenRC" and "login:" lines are
+ * what the dom0 writes to hvc0; Xen forwards dom0's console to its serial
+ * line, so they appear on QEMU's serial port with Xen's own messages.
+ *
+ * Ownership: options are borrowed.
+ */
+#ifndef MD_CHECK_H
+#define MD_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "boot/boot.h"
+#include "core/err.h"
+
+typedef struct md_check_opts {
+    md_boot_opts boot;        /* interactive/ssh/qmp are set by the check */
+    const char *ssh_key;      /* private key for root@dom0 (required) */
+    double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
+    double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
+    double guest_timeout;     /* per guest; 0: 240 s */
+    bool no_guests;           /* skip step 4 */
+    bool no_reset;            /* skip step 6 */
+    /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
+     * (what the default TCG machine emulates), "" for none. */
+    const char *expect_caps;
+    const char *timings_path; /* also write "event<TAB>seconds" lines here */
+    FILE *out;                /* progress and results; NULL: stdout */
+} md_check_opts;
+
+/* 0 when every step passed; -1 with err naming the failed step and cause
+ * (the console log path is in the message). */
+int md_check_run(const md_check_opts *o, md_err *err);
+
+/* The tiny guest initrd (gzip newc cpio: /init, /bin/busybox, /dev/console,
+ * /proc, /sys) made from the static busybox in `rootfs` (an image's
+ * rootfs.cpio.*).  Refuses a rootfs without a static busybox. */
+int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err);
+
+#endif

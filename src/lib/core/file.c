@@ -1,0 +1,107 @@
+#include "core/file.h"
+#include "core/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return md_err_errno(err, "%s: cannot open", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return md_err_errno(err, "%s: cannot stat", path);
+    }
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
+    unsigned char *buf = md_xmalloc(cap);
+    for (;;) {
+        if (n == cap)
+            buf = md_xrealloc(buf, cap *= 2);
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            close(fd);
+            return md_err_errno(err, "%s: read error", path);
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err)
+{
+    char *tmp = md_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        md_err_errno(err, "%s: cannot create", tmp);
+        free(tmp);
+        return -1;
+    }
+    const unsigned char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            md_err_errno(err, "%s: write error", tmp);
+            goto fail;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fchmod(fd, mode) < 0 || close(fd) < 0) {
+        fd = -1;
+        md_err_errno(err, "%s: cannot finish", tmp);
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        md_err_errno(err, "%s: cannot rename into place", path);
+        goto fail;
+    }
+    free(tmp);
+    return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}
+
+int md_mkdir_p(const char *path, unsigned mode, md_err *err)
+{
+    char *p = md_xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST) {
+            md_err_errno(err, "%s: cannot create directory", p);
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int r = 0;
+    if (mkdir(p, mode) < 0 && errno != EEXIST)
+        r = md_err_errno(err, "%s: cannot create directory", p);
+    free(p);
+    return r;
+}

@@ -1,0 +1,19 @@
+/* mem — allocation that cannot fail usefully: abort on exhaustion, so callers
+ * need no error path for it.  Prefix md_x.  Every result is the caller's to
+ * free(). */
+#ifndef MD_CORE_MEM_H
+#define MD_CORE_MEM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *md_xmalloc(size_t n);
+void *md_xcalloc(size_t n, size_t m);
+void *md_xrealloc(void *p, size_t n);
+char *md_xstrdup(const char *s);
+char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* md_xasprintf for functions taking their own format and arguments; the
+ * caller frees the result, and still owns (and va_ends) ap. */
+char *md_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+#endif

@@ -1,0 +1,53 @@
+#include "core/sha256.h"
+#include "core/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+static void hex(const unsigned char *d, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void md_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char d[32];
+    unsigned int dl = 0;
+    EVP_Digest(data, len, d, &dl, EVP_sha256(), NULL);
+    hex(d, 32, out);
+}
+
+int md_sha256_file(const char *path, char out[65], md_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return md_err_errno(err, "%s: cannot open", path);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        EVP_DigestUpdate(ctx, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    unsigned char d[32];
+    unsigned int dl = 0;
+    EVP_DigestFinal_ex(ctx, d, &dl);
+    EVP_MD_CTX_free(ctx);
+    if (bad)
+        return md_err_set(err, "%s: read error", path);
+    hex(d, 32, out);
+    return 0;
+}

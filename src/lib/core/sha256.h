@@ -1,0 +1,12 @@
+/* sha256 — SHA-256 digests (OpenSSL EVP) as lowercase hex.  Prefix md_sha256_. */
+#ifndef MD_CORE_SHA256_H
+#define MD_CORE_SHA256_H
+
+#include <stddef.h>
+#include "core/err.h"
+
+/* 64 lowercase hex chars + NUL into out (caller's buffer). */
+void md_sha256_hex(const void *data, size_t len, char out[65]);
+int md_sha256_file(const char *path, char out[65], md_err *err);
+
+#endif

@@ -1,0 +1,67 @@
+#include "core/strv.h"
+#include "core/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void md_strv_push_own(md_strv *sv, char *s)
+{
+    if (sv->n + 2 > sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = md_xrealloc(sv->v, sv->cap * sizeof *sv->v);
+    }
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+}
+
+void md_strv_push(md_strv *sv, const char *s) { md_strv_push_own(sv, md_xstrdup(s)); }
+
+bool md_strv_contains(const md_strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+void md_strv_split(md_strv *sv, const char *s, bool commas)
+{
+    const char *seps = commas ? " \t\r\n," : " \t\r\n";
+    while (*s) {
+        s += strspn(s, seps);
+        size_t n = strcspn(s, seps);
+        if (n) {
+            char *w = md_xmalloc(n + 1);
+            memcpy(w, s, n);
+            w[n] = '\0';
+            md_strv_push_own(sv, w);
+        }
+        s += n;
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void md_strv_sort(md_strv *sv)
+{
+    if (sv->n)
+        qsort(sv->v, sv->n, sizeof *sv->v, cmp_str);
+}
+
+void md_strv_free(md_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}

@@ -1,0 +1,34 @@
+/* base — what the kernel and a login need before any package file: device
+ * nodes the kernel opens before init, mount points, users and groups, the
+ * host name; and busybox applet links.  Prefix md_base_. */
+#ifndef MD_BASE_H
+#define MD_BASE_H
+
+#include "core/err.h"
+#include "image/tree.h"
+#include "core/strv.h"
+
+typedef struct md_base_opts {
+    const char *hostname;       /* required */
+    const char *root_hash;      /* crypt(3) hash, or NULL: no password login for root */
+    int64_t mtime;              /* for every entry made here */
+} md_base_opts;
+
+/* Directories, /dev/console and /dev/null, /etc/passwd, group, shadow,
+ * hostname and hosts.  Files the packages already put there are replaced
+ * (no maintainer script ever ran to fill them in). */
+int md_base_populate(md_tree *t, const md_base_opts *o, md_err *err);
+
+/* Add (or replace) a root-owned text file made by mkdom0; copies `text`. */
+int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
+                     const char *text, md_err *err);
+
+/* For every path in `applets` (absolute, e.g. "/sbin/init") that no package
+ * provides, a symlink to /bin/busybox.  Needs /bin/busybox in the tree.
+ * Returns the number of links made, -1 on error. */
+int md_base_busybox_links(md_tree *t, const md_strv *applets, int64_t mtime, md_err *err);
+
+/* Read an applet list file: one absolute path per line, '#' comments. */
+int md_base_read_applets(const char *path, md_strv *out, md_err *err);
+
+#endif

@@ -1,0 +1,512 @@
+#include "image/build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image/base.h"
+#include "boot/bootcfg.h"
+#include "packages/deb.h"
+#include "image/image.h"
+#include "lint/lint.h"
+#include "image/modules.h"
+#include "image/overlay.h"
+#include "image/report.h"
+#include "packages/resolve.h"
+#include "image/sshkeys.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+#include "core/sha256.h"
+#include "core/out.h"
+#include "lint/xenver.h"
+
+struct blob {
+    unsigned char *data;
+    size_t len;
+};
+
+struct build {
+    const md_spec *spec;
+    const md_build_opts *o;
+    md_err *err;
+    md_resolve *res;
+    md_tree *tree;
+    md_modules *mods;
+    int64_t sde;
+    struct blob xen, kernel;
+    char *staging, *keys_dir, *rootfs_name;
+    md_codec codec;
+    md_image_stats image;
+    md_xen_version hv, ts;
+    double t0;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int step_resolve(struct build *b)
+{
+    md_progress("resolving packages of %s", md_spec_origin(b->spec));
+    b->res = md_resolve_spec(b->spec, b->o->cache_dir, b->err);
+    if (!b->res)
+        return -1;
+    for (size_t i = 0; i < md_resolve_skipped_count(b->res); i++)
+        md_note("%s", md_resolve_skipped(b->res, i));
+    return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
+}
+
+static int step_extract(struct build *b)
+{
+    b->tree = md_tree_new(true);
+    size_t n = md_resolve_count(b->res);
+    for (size_t i = 0; i < n; i++) {
+        const md_repo_pkg *p = md_resolve_pkg(b->res, i);
+        md_progress("[%zu/%zu] unpacking %s %s", i + 1, n, p->name, p->version);
+        if (md_deb_extract(b->tree, md_resolve_path(b->res, i), p->name, MD_CLASH_ERROR, NULL,
+                           b->err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* SOURCE_DATE_EPOCH: the environment, else the spec, else the newest mtime
+ * in the packages — a property of the inputs, never of the clock. */
+static int step_epoch(struct build *b)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (*end || v < 0)
+            return md_err_set(b->err, "SOURCE_DATE_EPOCH=%s: expected seconds since 1970", env);
+        b->sde = v;
+        return 0;
+    }
+    if (md_spec_source_date_epoch(b->spec) >= 0) {
+        b->sde = md_spec_source_date_epoch(b->spec);
+        return 0;
+    }
+    b->sde = 0;
+    for (md_node *n = md_tree_first(b->tree); n; n = md_tree_next(b->tree, n))
+        if (md_node_attr(n)->mtime > b->sde)
+            b->sde = md_node_attr(n)->mtime;
+    return 0;
+}
+
+static int take_one(struct build *b, const char *pattern, const char *what, const char *pkg,
+                    struct blob *out)
+{
+    md_node *found = NULL;
+    for (md_node *n = md_tree_first(b->tree); n; n = md_tree_next(b->tree, n)) {
+        if (md_node_type_of(n) != MD_NODE_FILE || fnmatch(pattern, md_node_path(n), 0))
+            continue;
+        if (found)
+            return md_err_set(b->err, "two %ss in the packages: %s (%s) and %s (%s); "
+                                      "include only one", what, md_node_path(found),
+                              md_node_origin(found), md_node_path(n), md_node_origin(n));
+        found = n;
+    }
+    if (!found)
+        return md_err_set(b->err, "no %s in the packages (looked for %s): add %s to [Packages] "
+                                  "Include= in %s", what, pattern, pkg, md_spec_origin(b->spec));
+    const unsigned char *data = md_node_data(found, &out->len);
+    out->data = md_xmalloc(out->len);
+    memcpy(out->data, data, out->len);
+    return 0;
+}
+
+/* The hypervisor and kernel are boot files, not part of the rootfs: take
+ * them out of /boot, which the dom0 never reads.  Before they go, trap 2:
+ * libxenctrl only speaks its own Xen release's hypercall interface. */
+static int step_boot_files(struct build *b)
+{
+    if (md_xenver_check(b->tree, &b->hv, &b->ts, b->err) < 0) {
+        md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
+        return -1;
+    }
+    if (b->hv.found && !b->ts.found)
+        md_note("no libxenctrl in the image: nothing checks the toolstack against Xen %s",
+                b->hv.version);
+    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", "xen-hypervisor-4.17-amd64", &b->xen) < 0 ||
+        take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
+        return -1;
+    return 0;
+}
+
+static int step_filter(struct build *b)
+{
+    const md_strv *drop = md_spec_drop(b->spec);
+    size_t removed = 0;
+    for (size_t i = 0; i < drop->n; i++)
+        removed += md_tree_filter(b->tree, drop->v[i], (const char *const *)md_spec_keep(b->spec)->v);
+    removed += md_tree_remove(b->tree, "/boot");
+    md_progress("path filters removed %zu entries", removed);
+    return 0;
+}
+
+static int step_modules(struct build *b)
+{
+    md_strv allow = { 0 };
+    const md_strv *listed = md_spec_modules(b->spec);
+    for (size_t i = 0; i < listed->n; i++)
+        md_strv_push(&allow, listed->v[i]);
+    /* Bridge= makes the network service create a bridge: its module (stp
+     * and llc come with the closure) must be in the image. */
+    if (md_spec_bridge(b->spec) && !md_strv_contains(&allow, "bridge"))
+        md_strv_push(&allow, "bridge");
+    md_progress("kernel modules: closure of %zu allowlisted", allow.n);
+    b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow.v, b->err);
+    md_strv_free(&allow);
+    if (!b->mods || md_modules_apply(b->mods, b->tree, b->err) < 0) {
+        md_err_prefix(b->err, "kernel modules");
+        return -1;
+    }
+    return 0;
+}
+
+static int add_dom0_helpers(struct build *b)
+{
+    struct dirent **names;
+    int n = scandir(b->o->dom0_dir, &names, NULL, alphasort);
+    if (n < 0)
+        return md_err_errno(b->err, "%s: cannot read the dom0 helpers (run make?)", b->o->dom0_dir);
+    int r = 0, found = 0;
+    for (int i = 0; i < n; i++) {
+        if (r == 0 && names[i]->d_name[0] != '.') {
+            char *src = md_xasprintf("%s/%s", b->o->dom0_dir, names[i]->d_name);
+            char *dest = md_xasprintf("/sbin/%s", names[i]->d_name);
+            r = md_overlay_add_file(b->tree, src, dest, 0755, b->sde, "mkdom0", b->err);
+            found++;
+            free(src);
+            free(dest);
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (r == 0 && !found)
+        return md_err_set(b->err, "%s: no dom0 helper programs (run make?)", b->o->dom0_dir);
+    return r;
+}
+
+static int step_files(struct build *b)
+{
+    md_base_opts bo = { md_spec_hostname(b->spec), md_spec_root_password_hash(b->spec), b->sde };
+    if (md_base_populate(b->tree, &bo, b->err) < 0)
+        return -1;
+    char *overlay = md_xasprintf("%s/overlay", b->o->data_dir);
+    char *manifest = md_xasprintf("%s/overlay.list", b->o->data_dir);
+    int r = md_overlay_add_dir(b->tree, overlay, "/", manifest, b->sde, "mkdom0", b->err);
+    free(overlay);
+    free(manifest);
+    if (r < 0 || add_dom0_helpers(b) < 0)
+        return -1;
+    const md_strv *ov = md_spec_overlays(b->spec);
+    for (size_t i = 0; i < ov->n; i++)
+        if (md_overlay_add_dir(b->tree, ov->v[i], "/", NULL, b->sde, "overlay", b->err) < 0)
+            return -1;
+    for (size_t i = 0; i < md_spec_copy_count(b->spec); i++) {
+        const md_spec_copy *c = md_spec_copy_at(b->spec, i);
+        if (md_overlay_add_file(b->tree, c->src, c->dest, -1, b->sde, "overlay", b->err) < 0)
+            return -1;
+    }
+    md_strv applets = { 0 };
+    char *list = md_xasprintf("%s/busybox-applets.txt", b->o->data_dir);
+    r = md_base_read_applets(list, &applets, b->err);
+    if (r == 0)
+        r = md_base_busybox_links(b->tree, &applets, b->sde, b->err) < 0 ? -1 : 0;
+    free(list);
+    md_strv_free(&applets);
+    return r;
+}
+
+/* Host keys from the keys directory (made once, then reused: the same keys
+ * give the same image); root may log in with the spec's keys and with the
+ * keys directory's client key, which `mkdom0 boot --check` uses. */
+static int step_ssh(struct build *b)
+{
+    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->err) < 0 ||
+        md_sshkeys_add_host_keys(b->tree, b->keys_dir, b->sde, b->err) < 0)
+        return -1;
+    md_strv keys = { 0 };
+    const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
+    for (size_t i = 0; i < spec_keys->n; i++)
+        md_strv_push(&keys, spec_keys->v[i]);
+    md_strv_push_own(&keys, md_xasprintf("%s/id_ed25519.pub", b->keys_dir));
+    int r = md_sshkeys_add_authorized(b->tree, &keys, b->sde, b->err);
+    md_strv_free(&keys);
+    return r;
+}
+
+/* Spec settings that the dom0's services read from /etc/conf.d. */
+static int step_settings(struct build *b)
+{
+    const char *bridge = md_spec_bridge(b->spec);
+    if (!bridge)
+        return 0;
+    char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=.\n"
+                              "bridge=\"%s\"\ninterface=\"\"\nudhcpc_args=\"\"\n", bridge);
+    int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
+    free(text);
+    return r;
+}
+
+static char *staged(const struct build *b, const char *name)
+{
+    return md_xasprintf("%s/%s", b->staging, name);
+}
+
+static int write_blob(struct build *b, const char *name, const struct blob *bl)
+{
+    char *p = staged(b, name);
+    int r = md_write_atomic(p, bl->data, bl->len, 0644, b->err);
+    free(p);
+    return r;
+}
+
+static char *grub_cfg_text(struct build *b)
+{
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    if (md_bootcfg_parse_mem(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
+        md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
+        return NULL;
+    }
+    c.xen_extra = md_spec_xen_args(b->spec);
+    c.linux_extra = md_spec_kernel_args(b->spec);
+    c.rootfs_name = b->rootfs_name;
+    md_bootcfg_entry *e = md_bootcfg_make(&c, b->err);
+    if (!e) {
+        md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
+        return NULL;
+    }
+    char *text = md_bootcfg_grub_cfg(e);
+    md_bootcfg_entry_free(e);
+    return text;
+}
+
+static int write_text(struct build *b, const char *name, char *text)
+{
+    char *p = staged(b, name);
+    int r = md_write_atomic(p, text, strlen(text), 0644, b->err);
+    free(p);
+    free(text);
+    return r;
+}
+
+/* The finished image, checked by the same code as `mkdom0 lint`: a spec or
+ * overlay that reintroduces a trap (an inittab without hvc0, a dropped Xen
+ * module, a static /dev/xen node) fails the build instead of the boot. */
+static int step_self_lint(struct build *b)
+{
+    char *grub = grub_cfg_text(b);
+    if (!grub)
+        return -1;
+    md_lint *l = md_lint_new();
+    md_lint_grub(l, "grub.cfg", grub, strlen(grub), b->tree);
+    char xy[32];
+    snprintf(xy, sizeof xy, "%u.%u", b->hv.major, b->hv.minor); /* lint wants "X.Y" */
+    md_lint_rootfs(l, b->rootfs_name, b->tree, b->hv.found ? xy : NULL,
+                   b->hv.found ? b->hv.path : NULL);
+    free(grub);
+    size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
+    if (md_lint_count(l))
+        md_lint_print(l, stderr);
+    md_lint_free(l);
+    if (errors)
+        return md_err_set(b->err, "the image would hit %zu of the design's traps (listed above); "
+                                  "fix the spec or its overlays", errors);
+    return 0;
+}
+
+static int write_image_ini(struct build *b)
+{
+    char sha[65];
+    char *rootfs = staged(b, b->rootfs_name);
+    if (md_sha256_file(rootfs, sha, b->err) < 0) {
+        free(rootfs);
+        return -1;
+    }
+    free(rootfs);
+    return write_text(b, "image.ini",
+        md_xasprintf("# Written by mkdom0 build; read by mkdom0 boot and inspect.\n"
+                     "[Image]\nName=%s\nSpec=%s\nXen=%s\nToolstack=%s\nKernel=%s\n"
+                     "SourceDateEpoch=%lld\nRootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n"
+                     "[SSH]\nKeysDir=%s\nClientKey=%s/id_ed25519\n",
+                     md_spec_name(b->spec), md_spec_origin(b->spec),
+                     b->hv.found ? b->hv.version : "", b->ts.found ? b->ts.version : "",
+                     md_modules_kver(b->mods), (long long)b->sde, b->rootfs_name, sha,
+                     md_modules_count(b->mods), b->keys_dir, b->keys_dir));
+}
+
+static int write_size_report(struct build *b, md_report *rep)
+{
+    char *p = staged(b, "size-report.txt");
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        md_err_errno(b->err, "%s", p);
+        free(p);
+        return -1;
+    }
+    fprintf(f, "rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n", b->image.entries,
+            b->image.cpio_bytes / 1048576.0, b->image.out_bytes / 1048576.0,
+            md_codec_name(b->codec));
+    md_report_print(rep, f, 0);
+    fputc('\n', f);
+    md_modules_report(b->mods, f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        md_err_set(b->err, "%s: write error", p);
+        free(p);
+        return -1;
+    }
+    free(p);
+    return 0;
+}
+
+static const char *const outputs[] = { "xen.gz", "vmlinuz", "grub.cfg", "manifest", "image.ini",
+                                       "size-report.txt" };
+
+static int step_write(struct build *b)
+{
+    if (md_mkdir_p(b->o->outdir, 0755, b->err) < 0)
+        return -1;
+    b->staging = md_xasprintf("%s/.mkdom0-staging-%ld", b->o->outdir, (long)getpid());
+    if (md_mkdir_p(b->staging, 0755, b->err) < 0)
+        return -1;
+    md_progress("writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
+    char *rootfs = staged(b, b->rootfs_name);
+    int r = md_image_write(b->tree, rootfs, b->codec, md_spec_compression_level(b->spec), b->sde,
+                           &b->image, b->err);
+    free(rootfs);
+    if (r < 0)
+        return -1;
+    char *manifest = staged(b, "manifest");
+    r = md_resolve_write_lock(b->res, manifest, b->err);
+    free(manifest);
+    md_report *rep = md_report_new(b->tree);
+    if (r == 0)
+        r = write_blob(b, "xen.gz", &b->xen);
+    if (r == 0)
+        r = write_blob(b, "vmlinuz", &b->kernel);
+    char *grub = r == 0 ? grub_cfg_text(b) : NULL;
+    if (r == 0)
+        r = grub ? write_text(b, "grub.cfg", grub) : -1;
+    if (r == 0)
+        r = write_image_ini(b);
+    if (r == 0)
+        r = write_size_report(b, rep);
+    if (r == 0 && b->o->out) {
+        fprintf(b->o->out, "rootfs: %zu entries, %.1f MiB uncompressed, %.1f MiB %s\n",
+                b->image.entries, b->image.cpio_bytes / 1048576.0,
+                b->image.out_bytes / 1048576.0, md_codec_name(b->codec));
+        md_report_print(rep, b->o->out, b->o->verbose ? 0 : 10);
+        if (b->o->verbose)
+            md_modules_report(b->mods, b->o->out);
+    }
+    md_report_free(rep);
+    return r;
+}
+
+/* Every output is complete in the staging directory: move them in.  Old
+ * rootfs files of another codec are removed so a directory never holds
+ * two rootfs archives. */
+static int step_publish(struct build *b)
+{
+    for (size_t i = 0; i <= sizeof outputs / sizeof *outputs; i++) {
+        const char *name = i < sizeof outputs / sizeof *outputs ? outputs[i] : b->rootfs_name;
+        char *from = staged(b, name), *to = md_xasprintf("%s/%s", b->o->outdir, name);
+        int r = rename(from, to);
+        if (r < 0)
+            md_err_errno(b->err, "%s: cannot move into place", to);
+        free(from);
+        free(to);
+        if (r < 0)
+            return -1;
+    }
+    static const char *const codecs[] = { "none", "gzip", "zstd", "xz", "lz4" };
+    for (size_t i = 0; i < sizeof codecs / sizeof *codecs; i++) {
+        md_codec c;
+        md_codec_from_name(codecs[i], &c, NULL);
+        char *old = md_xasprintf("%s/rootfs.cpio%s", b->o->outdir, md_codec_suffix(c));
+        if (c != b->codec)
+            unlink(old);
+        free(old);
+    }
+    return 0;
+}
+
+static void cleanup_staging(struct build *b)
+{
+    if (!b->staging)
+        return;
+    DIR *d = opendir(b->staging);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.') {
+                char *p = staged(b, e->d_name);
+                unlink(p);
+                free(p);
+            }
+        closedir(d);
+    }
+    rmdir(b->staging);
+}
+
+char *md_build_keys_dir(const md_spec *spec, const char *override)
+{
+    if (override)
+        return md_xstrdup(override);
+    if (md_spec_keys_dir(spec))
+        return md_xstrdup(md_spec_keys_dir(spec));
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (state && *state)
+        return md_xasprintf("%s/mkdom0/keys", state);
+    return md_xasprintf("%s/.local/state/mkdom0/keys", home && *home ? home : "/tmp");
+}
+
+int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
+{
+    struct build b = { .spec = spec, .o = o, .err = err, .t0 = now() };
+    b.keys_dir = md_build_keys_dir(spec, o->keys_dir);
+    int r = -1;
+    if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
+        goto out;
+    b.rootfs_name = md_xasprintf("rootfs.cpio%s", md_codec_suffix(b.codec));
+    /* The boot entry depends on the spec alone: a bad Dom0Mem or argument
+     * fails here, before any download. */
+    char *grub = grub_cfg_text(&b);
+    if (!grub)
+        goto out;
+    free(grub);
+    if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
+        step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
+        step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
+        step_self_lint(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
+        goto out;
+    if (o->out)
+        fprintf(o->out, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}\n",
+                md_spec_name(spec), now() - b.t0, o->outdir, b.rootfs_name);
+    r = 0;
+out:
+    cleanup_staging(&b);
+    free(b.staging);
+    free(b.keys_dir);
+    free(b.rootfs_name);
+    free(b.xen.data);
+    free(b.kernel.data);
+    md_modules_free(b.mods);
+    md_tree_free(b.tree);
+    md_resolve_free(b.res);
+    return r;
+}

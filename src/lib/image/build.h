@@ -1,0 +1,36 @@
+/* build — `mkdom0 build`: from a spec to the boot files of a dom0.
+ *
+ *   resolve + download (verified) -> read every .deb into one md_tree
+ *   -> take /boot's hypervisor and kernel out, check they match the
+ *      toolstack (trap 2) -> drop filtered paths -> keep the module closure
+ *      and write its index (trap 5) -> base files, overlays, dom0 helpers,
+ *      ssh keys, busybox links -> rootfs.cpio.gz, grub.cfg (traps 1, 4),
+ *      manifest, size report.
+ *
+ * Outputs go to OUTDIR/.mkdom0-staging-PID first and are renamed into
+ * OUTDIR only when every one of them is complete, so a failed build leaves
+ * the previous outputs untouched.  Prefix md_build_.
+ */
+#ifndef MD_BUILD_H
+#define MD_BUILD_H
+
+#include <stdio.h>
+#include "core/err.h"
+#include "spec/spec.h"
+
+typedef struct md_build_opts {
+    const char *outdir;     /* required */
+    const char *cache_dir;  /* NULL: md_cache_dir() */
+    const char *keys_dir;   /* NULL: the spec's KeysDir, else ~/.local/state/mkdom0/keys */
+    const char *data_dir;   /* overlay + applet list; required */
+    const char *dom0_dir;   /* the static dom0 helpers; required */
+    FILE *out;              /* summary (sizes, modules) goes here; NULL: none */
+    bool verbose;           /* full module and size tables */
+} md_build_opts;
+
+int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err);
+
+/* The keys directory a build with these options uses; caller frees. */
+char *md_build_keys_dir(const md_spec *spec, const char *override);
+
+#endif

@@ -1,0 +1,634 @@
+/* image — see image.h.
+ *
+ * The newc writer is hand-rolled (13 hex fields and a name): libarchive's
+ * writer would need an archive_entry per node and its own hardlink resolver,
+ * while we need exact control over inode numbers, the "." root entry and the
+ * placement of hardlink data, and must stream the archive into a parallel
+ * deflate without first materialising it.  File contents are never copied
+ * except into the compressor's input blocks.
+ */
+#include "image/image.h"
+#include "core/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+/* ---- codecs ---- */
+
+static const struct {
+    const char *name, *suffix;
+    int level;
+} codecs[] = {
+    [MD_CODEC_NONE] = { "none", "", 0 },
+    [MD_CODEC_GZIP] = { "gzip", ".gz", 9 },
+    [MD_CODEC_ZSTD] = { "zstd", ".zst", 19 },
+    [MD_CODEC_XZ] = { "xz", ".xz", 6 },
+    [MD_CODEC_LZ4] = { "lz4", ".lz4", 9 },
+};
+
+int md_codec_from_name(const char *name, md_codec *codec, md_err *err)
+{
+    for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
+        if (strcmp(name, codecs[i].name) == 0) {
+            *codec = (md_codec)i;
+            return 0;
+        }
+    }
+    if (strcmp(name, "gz") == 0) {
+        *codec = MD_CODEC_GZIP;
+        return 0;
+    }
+    return md_err_set(err, "unknown compression \"%s\" (choose none, gzip, zstd, xz or lz4)", name);
+}
+
+const char *md_codec_name(md_codec c) { return codecs[c].name; }
+const char *md_codec_suffix(md_codec c) { return codecs[c].suffix; }
+int md_codec_default_level(md_codec c) { return codecs[c].level; }
+
+/* ---- the cpio byte source ---- */
+
+struct entry_info {
+    uint32_t ino, nlink;
+    bool carries_data; /* hardlink groups: only the last name has the content */
+};
+
+struct cpio_src {
+    md_node **nodes;
+    struct entry_info *info;
+    size_t n, next;
+    int64_t sde;
+    /* pending output of the current entry: header+name, data, padding */
+    unsigned char hdr[110 + 4096 + 8];
+    const unsigned char *seg[3];
+    size_t seglen[3], segi, segoff;
+    bool trailer_done;
+    uint64_t total;
+    md_err *err;
+    bool failed;
+};
+
+struct link_key {
+    const void *file;
+    size_t seq;
+};
+
+static int cmp_link_key(const void *a, const void *b)
+{
+    const struct link_key *x = a, *y = b;
+    if (x->file != y->file)
+        return (uintptr_t)x->file < (uintptr_t)y->file ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Inode numbers follow archive order; a hardlink group takes the number of
+ * its first name and puts the data on its last. */
+static void number_entries(const md_tree *t, struct cpio_src *s)
+{
+    s->n = md_tree_count(t);
+    s->nodes = md_xmalloc(s->n * sizeof *s->nodes);
+    s->info = md_xcalloc(s->n, sizeof *s->info);
+    size_t i = 0, nk = 0;
+    for (md_node *n = md_tree_first(t); n && i < s->n; n = md_tree_next(t, n))
+        s->nodes[i++] = n;
+    s->n = i;
+    struct link_key *keys = md_xmalloc((s->n ? s->n : 1) * sizeof *keys);
+    for (i = 0; i < s->n; i++) {
+        md_node *n = s->nodes[i];
+        md_node_type ty = md_node_type_of(n);
+        s->info[i].ino = (uint32_t)(i + 1);
+        s->info[i].nlink = ty == MD_NODE_DIR ? 2 : 1;
+        s->info[i].carries_data = true;
+        if (ty == MD_NODE_FILE)
+            keys[nk++] = (struct link_key){ n, i };
+        else if (ty == MD_NODE_HARDLINK)
+            keys[nk++] = (struct link_key){ md_tree_lookup(t, md_node_link_target(n)), i };
+    }
+    qsort(keys, nk, sizeof *keys, cmp_link_key);
+    for (size_t a = 0; a < nk;) {
+        size_t b = a + 1;
+        while (b < nk && keys[b].file == keys[a].file)
+            b++;
+        if (b - a > 1) {
+            for (size_t k = a; k < b; k++) {
+                struct entry_info *e = &s->info[keys[k].seq];
+                e->ino = (uint32_t)(keys[a].seq + 1);
+                e->nlink = (uint32_t)(b - a);
+                e->carries_data = k == b - 1;
+            }
+        }
+        a = b;
+    }
+    free(keys);
+}
+
+static size_t pad4(size_t n) { return (4 - (n & 3)) & 3; }
+
+static const unsigned char zeros[4];
+
+static size_t put_header(unsigned char *h, const char *name, unsigned mode, uint32_t ino,
+                         unsigned uid, unsigned gid, uint32_t nlink, uint64_t mtime,
+                         uint64_t size, unsigned rmaj, unsigned rmin)
+{
+    size_t nl = strlen(name) + 1;
+    int w = sprintf((char *)h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+                    ino, mode, uid, gid, nlink, (unsigned)mtime, (unsigned)size, 0u, 0u, rmaj,
+                    rmin, (unsigned)nl, 0u);
+    memcpy(h + w, name, nl);
+    size_t len = (size_t)w + nl;
+    memset(h + len, 0, pad4(len));
+    return len + pad4(len);
+}
+
+static unsigned type_bits(md_node_type ty)
+{
+    switch (ty) {
+    case MD_NODE_DIR: return S_IFDIR;
+    case MD_NODE_FILE:
+    case MD_NODE_HARDLINK: return S_IFREG;
+    case MD_NODE_SYMLINK: return S_IFLNK;
+    case MD_NODE_CHAR: return S_IFCHR;
+    case MD_NODE_BLOCK: return S_IFBLK;
+    case MD_NODE_FIFO: return S_IFIFO;
+    }
+    return 0;
+}
+
+/* Prepare the segments of the next entry (or the trailer).  False at end. */
+static bool next_entry(struct cpio_src *s)
+{
+    s->segi = s->segoff = 0;
+    s->seglen[1] = s->seglen[2] = 0;
+    if (s->next >= s->n) {
+        if (s->trailer_done)
+            return false;
+        s->trailer_done = true;
+        s->seglen[0] = put_header(s->hdr, "TRAILER!!!", 0, 0, 0, 0, 1, 0, 0, 0, 0);
+        s->seg[0] = s->hdr;
+        return true;
+    }
+    size_t i = s->next++;
+    const md_node *n = s->nodes[i];
+    const md_attr *a = md_node_attr(n);
+    const char *path = md_node_path(n);
+    const char *name = strcmp(path, "/") == 0 ? "." : path + 1;
+    if (strlen(name) >= 4096) {
+        s->failed = true;
+        md_err_set(s->err, "%s: path too long for the archive", path);
+        return false;
+    }
+    md_node_type ty = md_node_type_of(n);
+    const unsigned char *data = NULL;
+    size_t size = 0;
+    if (ty == MD_NODE_FILE || ty == MD_NODE_HARDLINK) {
+        data = md_node_data(n, &size);
+        if (!s->info[i].carries_data)
+            size = 0;
+    } else if (ty == MD_NODE_SYMLINK) {
+        data = (const unsigned char *)md_node_link_target(n);
+        size = strlen((const char *)data);
+    }
+    if (size > 0xffffffffu) {
+        s->failed = true;
+        md_err_set(s->err, "%s: %zu bytes is too large for a newc archive", path, size);
+        return false;
+    }
+    int64_t mt = a->mtime;
+    if (s->sde >= 0 && mt > s->sde)
+        mt = s->sde;
+    if (mt < 0)
+        mt = 0;
+    if (mt > 0xffffffffll)
+        mt = 0xffffffffll;
+    unsigned rmaj = 0, rmin = 0;
+    if (ty == MD_NODE_CHAR || ty == MD_NODE_BLOCK)
+        md_node_rdev(n, &rmaj, &rmin);
+    s->seglen[0] = put_header(s->hdr, name, type_bits(ty) | (a->mode & 07777), s->info[i].ino,
+                              a->uid, a->gid, s->info[i].nlink, (uint64_t)mt, size, rmaj, rmin);
+    s->seg[0] = s->hdr;
+    s->seg[1] = data;
+    s->seglen[1] = size;
+    s->seg[2] = zeros;
+    s->seglen[2] = pad4(size);
+    return true;
+}
+
+/* Copy up to `cap` bytes of the archive into buf.  Returns the count; less
+ * than cap only at the end (or on failure, with s->failed set). */
+static size_t src_fill(struct cpio_src *s, unsigned char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap && !s->failed) {
+        if (s->segi == 3 || (s->segi == 0 && s->seglen[0] == 0)) {
+            if (!next_entry(s))
+                break;
+        }
+        size_t left = s->seglen[s->segi] - s->segoff;
+        size_t k = left < cap - got ? left : cap - got;
+        if (k) {
+            memcpy(buf + got, s->seg[s->segi] + s->segoff, k);
+            got += k;
+            s->segoff += k;
+        }
+        if (s->segoff == s->seglen[s->segi]) {
+            s->segi++;
+            s->segoff = 0;
+        }
+    }
+    s->total += got;
+    return got;
+}
+
+/* ---- output file ---- */
+
+struct sink {
+    int fd;
+    const char *tmp;
+    uint64_t bytes;
+    md_err *err;
+};
+
+static int sink_write(struct sink *o, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    while (n) {
+        ssize_t w = write(o->fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return md_err_errno(o->err, "%s: write error", o->tmp);
+        c += w;
+        n -= (size_t)w;
+        o->bytes += (uint64_t)w;
+    }
+    return 0;
+}
+
+enum { CHUNK = 1 << 20, DICT = 32768 };
+
+static int thread_count(void)
+{
+    const char *e = getenv("MKDOM0_THREADS");
+    long n = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+/* ---- none ---- */
+
+static int write_none(struct cpio_src *s, struct sink *o)
+{
+    unsigned char *buf = md_xmalloc(CHUNK);
+    int rc = 0;
+    for (;;) {
+        size_t n = src_fill(s, buf, CHUNK);
+        if (s->failed || (n && sink_write(o, buf, n) < 0)) {
+            rc = -1;
+            break;
+        }
+        if (n < CHUNK)
+            break;
+    }
+    free(buf);
+    return rc;
+}
+
+/* ---- gzip, parallel ---- */
+
+enum slot_state { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+struct slot {
+    enum slot_state state;
+    size_t seq;
+    unsigned char *in, dict[DICT];
+    size_t in_len, dict_len;
+    bool last;
+    unsigned char *out;
+    size_t out_len, out_cap;
+    uint32_t crc;
+    bool failed;
+};
+
+struct gz {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct slot *slots;
+    size_t nslots, next_work;
+    bool quit;
+    int level;
+};
+
+static bool deflate_chunk(z_stream *z, struct slot *sl)
+{
+    if (deflateReset(z) != Z_OK)
+        return false;
+    if (sl->dict_len && deflateSetDictionary(z, sl->dict, (uInt)sl->dict_len) != Z_OK)
+        return false;
+    size_t need = deflateBound(z, (uLong)sl->in_len) + 64;
+    if (sl->out_cap < need)
+        sl->out = md_xrealloc(sl->out, sl->out_cap = need);
+    z->next_in = sl->in;
+    z->avail_in = (uInt)sl->in_len;
+    z->next_out = sl->out;
+    z->avail_out = (uInt)sl->out_cap;
+    int flush = sl->last ? Z_FINISH : Z_SYNC_FLUSH;
+    for (;;) {
+        int r = deflate(z, flush);
+        if (r == Z_STREAM_ERROR)
+            return false;
+        if (sl->last ? r == Z_STREAM_END : (z->avail_in == 0 && z->avail_out > 0))
+            break;
+        size_t used = sl->out_cap - z->avail_out;
+        sl->out = md_xrealloc(sl->out, sl->out_cap *= 2);
+        z->next_out = sl->out + used;
+        z->avail_out = (uInt)(sl->out_cap - used);
+    }
+    sl->out_len = sl->out_cap - z->avail_out;
+    sl->crc = (uint32_t)crc32(0, sl->in, (uInt)sl->in_len);
+    return true;
+}
+
+static void *gz_worker(void *arg)
+{
+    struct gz *g = arg;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    /* memLevel 8 as gzip(1): 9 makes bigger blocks that compress worse here. */
+    bool ok = deflateInit2(&z, g->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        struct slot *sl = &g->slots[g->next_work % g->nslots];
+        if (g->quit)
+            break;
+        if (sl->state != SLOT_READY || sl->seq != g->next_work) {
+            pthread_cond_wait(&g->cv, &g->mu);
+            continue;
+        }
+        sl->state = SLOT_BUSY;
+        g->next_work++;
+        pthread_mutex_unlock(&g->mu);
+        bool good = ok && deflate_chunk(&z, sl);
+        pthread_mutex_lock(&g->mu);
+        sl->failed = !good;
+        sl->state = SLOT_DONE;
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+    if (ok)
+        deflateEnd(&z);
+    return NULL;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static int write_gzip(struct cpio_src *s, struct sink *o, int level)
+{
+    if (level < 1 || level > 9)
+        return md_err_set(o->err, "gzip level %d out of range 1..9", level);
+    int nth = thread_count();
+    struct gz g = { .nslots = (size_t)nth * 3, .level = level };
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    g.slots = md_xcalloc(g.nslots, sizeof *g.slots);
+    for (size_t i = 0; i < g.nslots; i++)
+        g.slots[i].in = md_xmalloc(CHUNK);
+    pthread_t *th = md_xcalloc((size_t)nth, sizeof *th);
+    for (int i = 0; i < nth; i++)
+        pthread_create(&th[i], NULL, gz_worker, &g);
+
+    /* RFC 1952 header: no name, mtime 0, XFL by level, OS = Unix. */
+    unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0,
+                               (unsigned char)(level == 9 ? 2 : level == 1 ? 4 : 0), 3 };
+    int rc = sink_write(o, head, sizeof head);
+    unsigned char tail[DICT];
+    size_t tail_len = 0, seq = 0, next_write = 0;
+    uint32_t crc = 0;
+    uint64_t isize = 0;
+    bool filled_all = false;
+
+    pthread_mutex_lock(&g.mu);
+    while (rc == 0 && !(filled_all && next_write == seq)) {
+        struct slot *w = &g.slots[next_write % g.nslots];
+        if (next_write < seq && w->state == SLOT_DONE) {
+            pthread_mutex_unlock(&g.mu);
+            if (w->failed)
+                rc = md_err_set(o->err, "%s: deflate failed", o->tmp);
+            else
+                rc = sink_write(o, w->out, w->out_len);
+            crc = (uint32_t)crc32_combine(crc, w->crc, (z_off_t)w->in_len);
+            isize += w->in_len;
+            pthread_mutex_lock(&g.mu);
+            w->state = SLOT_FREE;
+            next_write++;
+            continue;
+        }
+        struct slot *f = &g.slots[seq % g.nslots];
+        if (!filled_all && f->state == SLOT_FREE) {
+            pthread_mutex_unlock(&g.mu);
+            f->in_len = src_fill(s, f->in, CHUNK);
+            f->last = f->in_len < CHUNK;
+            memcpy(f->dict, tail, tail_len);
+            f->dict_len = tail_len;
+            /* A chunk shorter than the window is only ever the last one. */
+            tail_len = f->in_len < DICT ? f->in_len : DICT;
+            memcpy(tail, f->in + f->in_len - tail_len, tail_len);
+            if (s->failed)
+                rc = -1;
+            pthread_mutex_lock(&g.mu);
+            f->seq = seq++;
+            f->state = SLOT_READY;
+            filled_all = f->last;
+            pthread_cond_broadcast(&g.cv);
+            continue;
+        }
+        pthread_cond_wait(&g.cv, &g.mu);
+    }
+    g.quit = true;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    for (int i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+    if (rc == 0) {
+        unsigned char foot[8];
+        put_le32(foot, crc);
+        put_le32(foot + 4, (uint32_t)isize);
+        rc = sink_write(o, foot, sizeof foot);
+    }
+    for (size_t i = 0; i < g.nslots; i++) {
+        free(g.slots[i].in);
+        free(g.slots[i].out);
+    }
+    free(g.slots);
+    free(th);
+    pthread_mutex_destroy(&g.mu);
+    pthread_cond_destroy(&g.cv);
+    return rc;
+}
+
+/* ---- zstd ---- */
+
+static int write_zstd(struct cpio_src *s, struct sink *o, int level)
+{
+    if (level < 1 || level > ZSTD_maxCLevel())
+        return md_err_set(o->err, "zstd level %d out of range 1..%d", level, ZSTD_maxCLevel());
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    /* Fails harmlessly on a libzstd built without threads. */
+    ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, thread_count());
+    size_t outcap = ZSTD_CStreamOutSize();
+    unsigned char *in = md_xmalloc(CHUNK), *out = md_xmalloc(outcap);
+    int rc = 0;
+    bool last = false;
+    while (rc == 0 && !last) {
+        size_t n = src_fill(s, in, CHUNK);
+        if (s->failed) {
+            rc = -1;
+            break;
+        }
+        last = n < CHUNK;
+        ZSTD_inBuffer ib = { in, n, 0 };
+        ZSTD_EndDirective mode = last ? ZSTD_e_end : ZSTD_e_continue;
+        for (;;) {
+            ZSTD_outBuffer ob = { out, outcap, 0 };
+            size_t r = ZSTD_compressStream2(c, &ob, &ib, mode);
+            if (ZSTD_isError(r)) {
+                rc = md_err_set(o->err, "%s: zstd: %s", o->tmp, ZSTD_getErrorName(r));
+                break;
+            }
+            if (ob.pos && sink_write(o, out, ob.pos) < 0) {
+                rc = -1;
+                break;
+            }
+            if (last ? r == 0 : ib.pos == ib.size)
+                break;
+        }
+    }
+    ZSTD_freeCCtx(c);
+    free(in);
+    free(out);
+    return rc;
+}
+
+/* ---- xz, lz4: external programs ---- */
+
+static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int level)
+{
+    char lv[16];
+    snprintf(lv, sizeof lv, "-%d", level);
+    const char *xz[] = { "xz", "--format=xz", "--check=crc32", "-T1", lv, "-c", NULL };
+    const char *lz4[] = { "lz4", "-l", lv, "-c", NULL };
+    const char *const *argv = codec == MD_CODEC_XZ ? xz : lz4;
+    if (level < 1 || level > 9)
+        return md_err_set(o->err, "%s level %d out of range 1..9", argv[0], level);
+    /* A socket, not a pipe: send(MSG_NOSIGNAL) reports a dead compressor as
+     * an error instead of killing us with SIGPIPE. */
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return md_err_errno(o->err, "socketpair");
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return md_err_errno(o->err, "fork");
+    }
+    if (pid == 0) {
+        if (dup2(sv[1], 0) < 0 || dup2(o->fd, 1) < 0)
+            _exit(127);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(sv[1]);
+    unsigned char *buf = md_xmalloc(CHUNK);
+    int rc = 0;
+    for (bool last = false; !last && rc == 0;) {
+        size_t n = src_fill(s, buf, CHUNK);
+        if (s->failed) {
+            rc = -1;
+            break;
+        }
+        last = n < CHUNK;
+        for (size_t off = 0; off < n;) {
+            ssize_t w = send(sv[0], buf + off, n - off, MSG_NOSIGNAL);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = md_err_errno(o->err, "%s: writing to %s", o->tmp, argv[0]);
+                break;
+            }
+            off += (size_t)w;
+        }
+    }
+    free(buf);
+    close(sv[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+        rc = md_err_set(o->err, "%s: %s failed (%s %d)%s", o->tmp, argv[0],
+                        WIFEXITED(st) ? "exit status" : "signal",
+                        WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+                        WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": is it installed?" : "");
+    struct stat sb;
+    if (rc == 0 && fstat(o->fd, &sb) == 0)
+        o->bytes = (uint64_t)sb.st_size;
+    return rc;
+}
+
+/* ---- entry point ---- */
+
+int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,
+                   int64_t source_date_epoch, md_image_stats *stats, md_err *err)
+{
+    if ((unsigned)codec > MD_CODEC_LZ4)
+        return md_err_set(err, "%s: unknown codec %d", path, (int)codec);
+    if (level <= 0)
+        level = md_codec_default_level(codec);
+    struct cpio_src s = { .sde = source_date_epoch, .err = err };
+    number_entries(t, &s);
+    char *tmp = md_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    struct sink o = { .tmp = tmp, .err = err };
+    o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc;
+    if (o.fd < 0) {
+        rc = md_err_errno(err, "%s: cannot create", tmp);
+    } else {
+        switch (codec) {
+        case MD_CODEC_GZIP: rc = write_gzip(&s, &o, level); break;
+        case MD_CODEC_ZSTD: rc = write_zstd(&s, &o, level); break;
+        case MD_CODEC_XZ:
+        case MD_CODEC_LZ4: rc = write_program(&s, &o, codec, level); break;
+        default: rc = write_none(&s, &o); break;
+        }
+        if (close(o.fd) < 0 && rc == 0)
+            rc = md_err_errno(err, "%s: cannot finish", tmp);
+        if (rc == 0 && rename(tmp, path) < 0)
+            rc = md_err_errno(err, "%s: cannot rename into place", path);
+        if (rc < 0)
+            unlink(tmp);
+    }
+    if (rc < 0)
+        md_err_prefix(err, "writing image %s", path);
+    if (stats) {
+        stats->entries = s.n;
+        stats->cpio_bytes = s.total;
+        stats->out_bytes = o.bytes;
+    }
+    free(tmp);
+    free(s.nodes);
+    free(s.info);
+    return rc;
+}

@@ -1,0 +1,62 @@
+/* image — a md_tree as the dom0's initramfs: a newc ("070701") cpio,
+ * compressed with a codec the Linux 6.1 kernel unpacks.
+ *
+ * The archive is a pure function of the tree, the codec, the level and
+ * SOURCE_DATE_EPOCH: entries in md_tree order (byte order of the path, so a
+ * directory precedes its contents), the root first as ".", no leading "/",
+ * inode numbers in archive order, device fields zero, mtimes clamped to
+ * SOURCE_DATE_EPOCH.  Hardlinked files share one inode number and carry
+ * nlink; the content rides on the last name of the group and the others have
+ * size 0, as GNU cpio writes it and as the kernel's unpacker (which links
+ * every later name to the first one and then writes whatever data comes)
+ * and libarchive/GNU cpio readers recreate.
+ *
+ * gzip is compressed on all cores in 1 MiB blocks, each primed with the
+ * 32 KiB before it and ended with a sync flush: one ordinary deflate stream
+ * in one gzip member (the kernel's gunzip needs nothing else), the same bytes
+ * whatever the number of threads (MKDOM0_THREADS=N overrides the count).
+ * zstd uses libzstd's own workers (output independent of their number).
+ * xz and lz4 run the xz / lz4 programs, because the kernel needs what
+ * libarchive's writers cannot produce: xz with a CRC32 check, lz4 in the
+ * legacy frame format.
+ *
+ * The output is written to PATH.tmp.PID and renamed over PATH when complete;
+ * on failure the temporary is removed and an existing PATH is untouched.
+ */
+#ifndef MD_IMAGE_H
+#define MD_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "image/tree.h"
+
+typedef enum md_codec {
+    MD_CODEC_NONE,
+    MD_CODEC_GZIP,
+    MD_CODEC_ZSTD,
+    MD_CODEC_XZ,
+    MD_CODEC_LZ4,
+} md_codec;
+
+/* "none", "gzip" (or "gz"), "zstd", "xz", "lz4".  Error lists the choices. */
+int md_codec_from_name(const char *name, md_codec *codec, md_err *err);
+const char *md_codec_name(md_codec codec);
+/* gzip 9, zstd 19, xz 6, lz4 9. */
+int md_codec_default_level(md_codec codec);
+/* Conventional file suffix: "", ".gz", ".zst", ".xz", ".lz4". */
+const char *md_codec_suffix(md_codec codec);
+
+typedef struct md_image_stats {
+    size_t entries;      /* cpio entries, trailer excluded */
+    uint64_t cpio_bytes; /* uncompressed archive size */
+    uint64_t out_bytes;  /* size of the written file */
+} md_image_stats;
+
+/* Write `t` to `path`.  level <= 0 means md_codec_default_level(codec).
+ * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
+ * ones become 0).  `stats` may be NULL. */
+int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,
+                   int64_t source_date_epoch, md_image_stats *stats, md_err *err);
+
+#endif

@@ -1,0 +1,1443 @@
+/* modules — allowlist closure and kmod index for the image (trap 5).
+ *
+ * The index is produced here rather than by running depmod: depmod needs
+ * the modules as files in a directory tree (we hold them in memory), and
+ * its line order for modules outside modules.order follows readdir(), which
+ * is not reproducible.  We follow depmod's rules otherwise (kmod 30,
+ * tools/depmod.c): modules ordered by modules.order, dependencies ordered by
+ * its topological sort, the same text formats, and the binary tries written
+ * by kmodidx.  Dependencies come from each module's depends= (what modpost
+ * computed from the same symbols depmod resolves).
+ */
+#include "image/modules.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/kmodelf.h"
+#include "image/kmodidx.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+static const char *const default_allowlist[] = {
+    "xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs",
+    "xen-netback", "xen-blkback",
+    "nvme", "ice", "ixgbe", "e1000e", "xhci-pci", "usb-storage", "sd_mod",
+    "virtio_net", "virtio_blk", "virtio_pci",
+    NULL,
+};
+
+const char *const *md_modules_default_allowlist(void)
+{
+    return default_allowlist;
+}
+
+typedef struct mod {
+    char *name;    /* normalized */
+    char *relpath; /* below the modules directory */
+    char *path;    /* in the tree */
+    uint64_t size;
+    long order;    /* line of modules.order, -1 if not listed */
+    bool parsed, kept;
+    long pos; /* position in the index graph while it is built */
+    md_kmodinfo mi;
+    char *reason;
+} mod;
+
+struct md_modules {
+    char *kver, *dir;
+    int64_t mtime;
+    mod *m; /* sorted by name */
+    size_t n;
+    size_t *kept; /* indices into m, closure order */
+    size_t nkept;
+    md_strv order_lines;     /* modules.order as shipped */
+    md_strv builtin_lines;   /* modules.builtin as shipped */
+    md_strv builtin_names;   /* normalized, sorted */
+    md_strv balias, balias_mod; /* modules.builtin.modinfo aliases (raw) and owners */
+    md_strv builtin_report, notes;
+    bool all_parsed;
+};
+
+/* ---- names ---- */
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *r = md_xmalloc(n + 1);
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+char *md_modules_normalize(const char *name)
+{
+    char *r = md_xstrdup(name);
+    for (char *p = r; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return r;
+}
+
+/* depmod's underscores2(): '-' -> '_' except inside [...] ranges of an alias
+ * pattern.  NULL for an unmatched bracket (depmod skips such aliases). */
+static char *alias_normalize(const char *a)
+{
+    char *r = md_xstrdup(a);
+    for (size_t i = 0; r[i]; i++) {
+        if (r[i] == '-') {
+            r[i] = '_';
+        } else if (r[i] == ']') {
+            free(r);
+            return NULL;
+        } else if (r[i] == '[') {
+            char *close = strchr(r + i, ']');
+            if (!close) {
+                free(r);
+                return NULL;
+            }
+            i = (size_t)(close - r);
+        }
+    }
+    return r;
+}
+
+static const char *const ko_exts[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz", NULL };
+
+/* Length of the module name part of a file name, 0 if not a module. */
+static size_t modfile_stem(const char *base)
+{
+    size_t bl = strlen(base);
+    for (int i = 0; ko_exts[i]; i++) {
+        size_t el = strlen(ko_exts[i]);
+        if (bl > el && strcmp(base + bl - el, ko_exts[i]) == 0)
+            return bl - el;
+    }
+    return 0;
+}
+
+/* "kernel/a/b-c.ko.xz" -> "b_c" (kmod's path_to_modname: up to the first '.'). */
+static char *path_modname(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strcspn(b, ".\n");
+    char *r = xstrndup(b, n);
+    for (char *p = r; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return r;
+}
+
+/* "kernel/x.ko.xz" -> "kernel/x.ko" (how modules.order names it). */
+static char *uncompressed_relpath(const char *rel)
+{
+    const char *b = strrchr(rel, '/');
+    b = b ? b + 1 : rel;
+    size_t stem = modfile_stem(b);
+    return xstrndup(rel, (size_t)(b - rel) + stem + 3);
+}
+
+/* ---- the modules directory ---- */
+
+static const char *modules_root(const md_tree *t, md_node **out)
+{
+    static const char *const cands[] = { "/lib/modules", "/usr/lib/modules", NULL };
+    for (int i = 0; cands[i]; i++) {
+        md_node *n = md_tree_resolve(t, cands[i]);
+        if (n && md_node_type_of(n) == MD_NODE_DIR) {
+            *out = n;
+            return cands[i];
+        }
+    }
+    *out = NULL;
+    return NULL;
+}
+
+/* Names of the directories directly below `dir` (a real path). */
+static void list_subdirs(const md_tree *t, const char *dir, md_strv *out)
+{
+    size_t dl = strlen(dir);
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (strncmp(p, dir, dl) != 0 || p[dl] != '/' || strchr(p + dl + 1, '/'))
+            continue;
+        if (md_node_type_of(n) == MD_NODE_DIR)
+            md_strv_push(out, p + dl + 1);
+    }
+    md_strv_sort(out);
+}
+
+char *md_modules_detect_kver(const md_tree *t, md_err *err)
+{
+    md_node *root;
+    if (!modules_root(t, &root)) {
+        md_err_set(err, "no /lib/modules in the image: no kernel package installed "
+                        "(or its modules removed by a path filter)");
+        return NULL;
+    }
+    md_strv v = { 0 };
+    list_subdirs(t, md_node_path(root), &v);
+    char *r = NULL;
+    if (v.n == 1) {
+        r = md_xstrdup(v.v[0]);
+    } else if (v.n == 0) {
+        md_err_set(err, "%s is empty: no kernel modules installed", md_node_path(root));
+    } else {
+        char list[1024] = "";
+        for (size_t i = 0; i < v.n; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", v.v[i]);
+        md_err_set(err, "several kernels under %s (%s): name the one to use", md_node_path(root), list);
+    }
+    md_strv_free(&v);
+    return r;
+}
+
+static int cmp_mod(const void *a, const void *b)
+{
+    const mod *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->relpath, y->relpath);
+}
+
+static mod *find_mod(const md_modules *md, const char *norm)
+{
+    size_t lo = 0, hi = md->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(md->m[mid].name, norm);
+        if (c == 0)
+            return &md->m[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool is_builtin(const md_modules *md, const char *norm)
+{
+    size_t lo = 0, hi = md->builtin_names.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(md->builtin_names.v[mid], norm);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static void split_lines(md_strv *out, const unsigned char *d, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && d[j] != '\n')
+            j++;
+        if (j > i)
+            md_strv_push_own(out, xstrndup((const char *)d + i, j - i));
+        i = j + 1;
+    }
+}
+
+static const unsigned char *file_in(const md_tree *t, const char *dir, const char *name,
+                                    size_t *len)
+{
+    char *p = md_xasprintf("%s/%s", dir, name);
+    md_node *n = md_tree_resolve(t, p);
+    free(p);
+    if (!n || (md_node_type_of(n) != MD_NODE_FILE && md_node_type_of(n) != MD_NODE_HARDLINK))
+        return NULL;
+    return md_node_data(n, len);
+}
+
+static void load_builtin(md_modules *md, const md_tree *t)
+{
+    size_t len;
+    const unsigned char *d = file_in(t, md->dir, "modules.builtin", &len);
+    if (d) {
+        split_lines(&md->builtin_lines, d, len);
+        for (size_t i = 0; i < md->builtin_lines.n; i++)
+            if (isalpha((unsigned char)md->builtin_lines.v[i][0]))
+                md_strv_push_own(&md->builtin_names, path_modname(md->builtin_lines.v[i]));
+        md_strv_sort(&md->builtin_names);
+    }
+    /* "modname.key=value\0" records */
+    d = file_in(t, md->dir, "modules.builtin.modinfo", &len);
+    for (size_t i = 0; d && i < len;) {
+        size_t j = i;
+        while (j < len && d[j])
+            j++;
+        const char *rec = (const char *)d + i;
+        const char *dot = memchr(rec, '.', j - i);
+        if (dot && (size_t)(j - i) > (size_t)(dot - rec) + 7 && strncmp(dot + 1, "alias=", 6) == 0) {
+            md_strv_push_own(&md->balias, xstrndup(dot + 7, j - i - (size_t)(dot - rec) - 7));
+            md_strv_push_own(&md->balias_mod, xstrndup(rec, (size_t)(dot - rec)));
+        }
+        i = j + 1;
+    }
+}
+
+typedef struct line_ref {
+    const char *s;
+    long line;
+} line_ref;
+
+static int cmp_line_ref(const void *a, const void *b)
+{
+    return strcmp(((const line_ref *)a)->s, ((const line_ref *)b)->s);
+}
+
+static void load_order(md_modules *md, const md_tree *t)
+{
+    size_t len;
+    const unsigned char *d = file_in(t, md->dir, "modules.order", &len);
+    if (!d)
+        return;
+    split_lines(&md->order_lines, d, len);
+    /* A few thousand lines: sort (path, line) pairs once, then bsearch. */
+    size_t n = md->order_lines.n;
+    line_ref *refs = md_xmalloc((n ? n : 1) * sizeof(line_ref));
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (line_ref){ md->order_lines.v[i], (long)i };
+    qsort(refs, n, sizeof(line_ref), cmp_line_ref);
+    for (size_t i = 0; i < md->n; i++) {
+        line_ref key = { uncompressed_relpath(md->m[i].relpath), 0 };
+        line_ref *hit = n ? bsearch(&key, refs, n, sizeof(line_ref), cmp_line_ref) : NULL;
+        md->m[i].order = hit ? hit->line : -1;
+        free((char *)key.s);
+    }
+    free(refs);
+}
+
+static int scan(md_modules *md, const md_tree *t, md_err *err)
+{
+    size_t dl = strlen(md->dir), cap = 0;
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        md_node_type ty = md_node_type_of(n);
+        if (strncmp(p, md->dir, dl) != 0 || p[dl] != '/')
+            continue;
+        if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
+            continue;
+        const char *base = strrchr(p, '/') + 1;
+        size_t stem = modfile_stem(base);
+        if (!stem)
+            continue;
+        if (md->n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            md->m = md_xrealloc(md->m, cap * sizeof(mod));
+        }
+        size_t sz;
+        md_node_data(n, &sz);
+        mod *m = &md->m[md->n++];
+        memset(m, 0, sizeof *m);
+        m->name = path_modname(base);
+        m->relpath = md_xstrdup(p + dl + 1);
+        m->path = md_xstrdup(p);
+        m->size = sz;
+        m->order = -1;
+    }
+    if (md->n)
+        qsort(md->m, md->n, sizeof(mod), cmp_mod);
+    /* Two files for one name: as depmod, "updates/" wins; otherwise the
+     * image would depend on which one a reader happens to pick. */
+    for (size_t i = 1; i < md->n; i++) {
+        if (strcmp(md->m[i - 1].name, md->m[i].name) != 0)
+            continue;
+        mod *a = &md->m[i - 1], *b = &md->m[i];
+        bool au = strncmp(a->relpath, "updates/", 8) == 0, bu = strncmp(b->relpath, "updates/", 8) == 0;
+        if (au == bu)
+            return md_err_set(err, "kernel %s: module %s exists twice: %s and %s", md->kver,
+                              a->name, a->relpath, b->relpath);
+        mod *lose = au ? b : a;
+        md_strv_push_own(&md->notes, md_xasprintf("%s: %s overrides %s (updates/ wins, as for depmod)",
+                                                  a->name, (au ? a : b)->relpath, lose->relpath));
+        /* Out of the lookup table (DEL sorts after every name) but still in
+         * the list, so apply removes its file. */
+        char *hidden = md_xasprintf("\x7f%s", lose->name);
+        free(lose->name);
+        lose->name = hidden;
+    }
+    if (md->n)
+        qsort(md->m, md->n, sizeof(mod), cmp_mod);
+    return 0;
+}
+
+/* ---- modinfo ---- */
+
+static int parse_mod(md_modules *md, const md_tree *t, mod *m, md_err *err)
+{
+    if (m->parsed)
+        return 0;
+    md_node *n = md_tree_lookup(t, m->path);
+    size_t len;
+    const unsigned char *d = n ? md_node_data(n, &len) : NULL;
+    if (!d)
+        return md_err_set(err, "%s: module file vanished from the tree", m->path);
+    if (md_kmodelf_read(m->path, d, len, &m->mi, err) < 0) {
+        md_err_prefix(err, "kernel %s (%s)", md->kver, md_node_origin(n));
+        return -1;
+    }
+    m->parsed = true;
+    return 0;
+}
+
+/* Aliases need every module's .modinfo: read them all, once, only when an
+ * allowlist or softdep name is neither a module nor built in.  Compressed
+ * kernels (trixie: .ko.xz) make that seconds of decompression, so it runs on
+ * a few threads; each works on buffers looked up beforehand (the tree is not
+ * touched from threads) and the first error in module order is reported, so
+ * the outcome does not depend on scheduling. */
+typedef struct parse_job {
+    md_modules *md;
+    const unsigned char **data;
+    size_t *len;
+    md_err *errs;
+    size_t next;
+    pthread_mutex_t lock;
+} parse_job;
+
+static void *parse_worker(void *arg)
+{
+    parse_job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->md->n)
+            return NULL;
+        mod *m = &j->md->m[i];
+        if (m->parsed || !j->data[i])
+            continue;
+        if (md_kmodelf_read(m->path, j->data[i], j->len[i], &m->mi, &j->errs[i]) == 0)
+            m->parsed = true;
+    }
+}
+
+static int parse_all(md_modules *md, const md_tree *t, md_err *err)
+{
+    if (md->all_parsed)
+        return 0;
+    parse_job j = { md, md_xcalloc(md->n + 1, sizeof(*j.data)), md_xcalloc(md->n + 1, sizeof(size_t)),
+                    md_xcalloc(md->n + 1, sizeof(md_err)), 0, PTHREAD_MUTEX_INITIALIZER };
+    for (size_t i = 0; i < md->n; i++) {
+        md_node *n = md->m[i].parsed ? NULL : md_tree_lookup(t, md->m[i].path);
+        j.data[i] = n ? md_node_data(n, &j.len[i]) : NULL;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus, started = 0;
+    pthread_t th[8];
+    for (size_t k = 1; k < nt; k++)
+        if (pthread_create(&th[started], NULL, parse_worker, &j) == 0)
+            started++;
+    parse_worker(&j);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    int rc = 0;
+    for (size_t i = 0; i < md->n && rc == 0; i++) {
+        if (md->m[i].parsed)
+            continue;
+        if (j.errs[i].set) {
+            md_err_set(err, "%s", j.errs[i].msg);
+            md_err_prefix(err, "kernel %s", md->kver);
+        } else {
+            md_err_set(err, "%s: module file vanished from the tree", md->m[i].path);
+        }
+        rc = -1;
+    }
+    free(j.data);
+    free(j.len);
+    free(j.errs);
+    pthread_mutex_destroy(&j.lock);
+    if (rc == 0)
+        md->all_parsed = true;
+    return rc;
+}
+
+/* Modules whose alias= matches `norm` (fnmatch, as modprobe does); pushes
+ * indices into `hits` and returns their count.  *builtin is set when a
+ * built-in module has a matching alias. */
+static size_t alias_lookup(const md_modules *md, const char *norm, size_t **hits, bool *builtin)
+{
+    size_t nh = 0;
+    *hits = NULL;
+    *builtin = false;
+    for (size_t i = 0; i < md->n; i++) {
+        const md_strv *info = &md->m[i].mi.info;
+        for (size_t k = 0; k < info->n; k++) {
+            if (strncmp(info->v[k], "alias=", 6) != 0)
+                continue;
+            char *a = alias_normalize(info->v[k] + 6);
+            bool hit = a && fnmatch(a, norm, 0) == 0;
+            free(a);
+            if (hit && md->m[i].name[0] != '\x7f') {
+                *hits = md_xrealloc(*hits, (nh + 1) * sizeof(size_t));
+                (*hits)[nh++] = i;
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < md->balias.n && !*builtin; k++) {
+        char *a = alias_normalize(md->balias.v[k]);
+        *builtin = a && fnmatch(a, norm, 0) == 0;
+        free(a);
+    }
+    return nh;
+}
+
+/* ---- closure ---- */
+
+static void keep(md_modules *md, mod *m, char *reason)
+{
+    if (m->kept) {
+        free(reason);
+        return;
+    }
+    m->kept = true;
+    m->reason = reason;
+    md->kept = md_xrealloc(md->kept, (md->nkept + 1) * sizeof(size_t));
+    md->kept[md->nkept++] = (size_t)(m - md->m);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* " (did you mean: a, b?)" or "". */
+static char *near_matches(const md_modules *md, const char *norm)
+{
+    const char *best[3] = { 0 };
+    size_t bestd[3] = { 99, 99, 99 };
+    size_t limit = strlen(norm) <= 4 ? 1 : 2;
+    for (size_t pass = 0; pass < 2; pass++) {
+        const md_strv *bn = &md->builtin_names;
+        size_t cnt = pass ? bn->n : md->n;
+        for (size_t i = 0; i < cnt; i++) {
+            const char *cand = pass ? bn->v[i] : md->m[i].name;
+            size_t d = edit_distance(norm, cand);
+            if (d > limit && !(strlen(norm) >= 3 && strstr(cand, norm) && strlen(cand) <= strlen(norm) + 4))
+                continue;
+            if (d > limit)
+                d = limit + 1;
+            for (int k = 0; k < 3; k++) {
+                if (d < bestd[k] || (d == bestd[k] && best[k] && strcmp(cand, best[k]) < 0)) {
+                    for (int s = 2; s > k; s--) {
+                        best[s] = best[s - 1];
+                        bestd[s] = bestd[s - 1];
+                    }
+                    best[k] = cand;
+                    bestd[k] = d;
+                    break;
+                }
+                if (best[k] && strcmp(best[k], cand) == 0)
+                    break;
+            }
+        }
+    }
+    if (!best[0])
+        return md_xstrdup("");
+    return md_xasprintf(" (did you mean %s%s%s%s%s?)", best[0], best[1] ? ", " : "",
+                        best[1] ? best[1] : "", best[2] ? ", " : "", best[2] ? best[2] : "");
+}
+
+typedef enum { FOUND_NONE, FOUND_MODULE, FOUND_BUILTIN, FOUND_ALIAS } found_kind;
+
+/* Resolve a user or softdep name like modprobe: module, built-in, alias. */
+static found_kind resolve_name(md_modules *md, const md_tree *t, const char *name,
+                               size_t **hits, size_t *nhits, md_err *err)
+{
+    char *norm = md_modules_normalize(name);
+    found_kind k = FOUND_NONE;
+    *hits = NULL;
+    *nhits = 0;
+    mod *m = find_mod(md, norm);
+    if (m) {
+        *hits = md_xmalloc(sizeof(size_t));
+        (*hits)[0] = (size_t)(m - md->m);
+        *nhits = 1;
+        k = FOUND_MODULE;
+    } else if (is_builtin(md, norm)) {
+        k = FOUND_BUILTIN;
+    } else if (parse_all(md, t, err) == 0) {
+        bool b;
+        *nhits = alias_lookup(md, norm, hits, &b);
+        k = *nhits ? FOUND_ALIAS : b ? FOUND_BUILTIN : FOUND_NONE;
+    } else {
+        k = FOUND_NONE;
+    }
+    free(norm);
+    return k;
+}
+
+static void note_firmware(md_modules *md, const md_tree *t, const mod *m)
+{
+    static const char *const sfx[] = { "", ".xz", ".zst", NULL };
+    for (size_t i = 0; i < m->mi.info.n; i++) {
+        const char *kv = m->mi.info.v[i];
+        if (strncmp(kv, "firmware=", 9) != 0)
+            continue;
+        bool have = false;
+        for (int s = 0; sfx[s] && !have; s++) {
+            char *p = md_xasprintf("/lib/firmware/%s%s", kv + 9, sfx[s]);
+            have = md_tree_resolve(t, p) != NULL;
+            free(p);
+        }
+        if (!have)
+            md_strv_push_own(&md->notes, md_xasprintf("%s: firmware %s is not in the image",
+                                                      m->name, kv + 9));
+    }
+}
+
+/* "pre: a b post: c" -> names with their kind; tokens before any marker are
+ * ignored, as kmod does. */
+static void softdep_names(const char *v, md_strv *pre, md_strv *post)
+{
+    md_strv tok = { 0 };
+    md_strv_split(&tok, v, false);
+    md_strv *cur = NULL;
+    for (size_t i = 0; i < tok.n; i++) {
+        if (strcmp(tok.v[i], "pre:") == 0)
+            cur = pre;
+        else if (strcmp(tok.v[i], "post:") == 0)
+            cur = post;
+        else if (cur)
+            md_strv_push(cur, tok.v[i]);
+    }
+    md_strv_free(&tok);
+}
+
+static int follow_softdeps(md_modules *md, const md_tree *t, const mod *m, md_err *err)
+{
+    for (size_t i = 0; i < m->mi.info.n; i++) {
+        const char *kv = m->mi.info.v[i];
+        if (strncmp(kv, "softdep=", 8) != 0)
+            continue;
+        md_strv names[2] = { { 0 }, { 0 } };
+        softdep_names(kv + 8, &names[0], &names[1]);
+        for (int w = 0; w < 2; w++) {
+            for (size_t j = 0; j < names[w].n; j++) {
+                const char *nm = names[w].v[j];
+                size_t *hits, nh;
+                found_kind k = resolve_name(md, t, nm, &hits, &nh, err);
+                if (err->set) {
+                    free(hits);
+                    md_strv_free(&names[0]);
+                    md_strv_free(&names[1]);
+                    return -1;
+                }
+                const char *when = w ? "post" : "pre";
+                if (k == FOUND_NONE)
+                    md_strv_push_own(&md->notes, md_xasprintf("%s: softdep (%s) %s is neither a module "
+                                                              "nor built in (modprobe skips it too)",
+                                                              m->name, when, nm));
+                else if (k == FOUND_BUILTIN) {
+                    char *bn = md_modules_normalize(nm);
+                    char *line = md_xasprintf("%s (softdep of %s)", bn, m->name);
+                    if (!md_strv_contains(&md->builtin_report, line))
+                        md_strv_push(&md->builtin_report, line);
+                    free(line);
+                    free(bn);
+                }
+                for (size_t h = 0; h < nh; h++) {
+                    mod *d = &md->m[hits[h]];
+                    char *norm = md_modules_normalize(nm);
+                    keep(md, d, strcmp(norm, d->name) == 0
+                                    ? md_xasprintf("softdep (%s) of %s", when, m->name)
+                                    : md_xasprintf("softdep (%s) of %s via %s", when, m->name, nm));
+                    free(norm);
+                }
+                free(hits);
+            }
+        }
+        md_strv_free(&names[0]);
+        md_strv_free(&names[1]);
+    }
+    return 0;
+}
+
+static int follow_depends(md_modules *md, const mod *m, md_err *err)
+{
+    const char *deps = md_kmodinfo_get(&m->mi, "depends");
+    if (!deps || !*deps)
+        return 0;
+    md_strv names = { 0 };
+    md_strv_split(&names, deps, true);
+    int rc = 0;
+    for (size_t j = 0; j < names.n && rc == 0; j++) {
+        char *norm = md_modules_normalize(names.v[j]);
+        mod *d = find_mod(md, norm);
+        if (d)
+            keep(md, d, md_xasprintf("dependency of %s", m->name));
+        else if (!is_builtin(md, norm))
+            rc = md_err_set(err, "kernel %s: module %s needs %s (depends=), which is not in the "
+                                 "image: was it dropped by a path filter?", md->kver, m->name, norm);
+        free(norm);
+    }
+    md_strv_free(&names);
+    return rc;
+}
+
+static int allow_one(md_modules *md, const md_tree *t, const char *name, md_strv *unknown,
+                     md_err *err)
+{
+    size_t *hits, nh;
+    found_kind k = resolve_name(md, t, name, &hits, &nh, err);
+    if (err->set) {
+        free(hits);
+        return -1;
+    }
+    char *norm = md_modules_normalize(name);
+    if (k == FOUND_NONE) {
+        char *sugg = near_matches(md, norm);
+        md_strv_push_own(unknown, md_xasprintf("%s%s", name, sugg));
+        free(sugg);
+    } else if (k == FOUND_BUILTIN) {
+        char *line = md_xasprintf("%s (allowlist)", norm);
+        if (!md_strv_contains(&md->builtin_report, line))
+            md_strv_push(&md->builtin_report, line);
+        free(line);
+    }
+    for (size_t h = 0; h < nh; h++) {
+        mod *m = &md->m[hits[h]];
+        keep(md, m, k == FOUND_ALIAS ? md_xasprintf("allowlist via alias %s", name)
+                                     : md_xstrdup("allowlist"));
+    }
+    free(norm);
+    free(hits);
+    return 0;
+}
+
+static int closure(md_modules *md, const md_tree *t, const char *const *allow, md_err *err)
+{
+    md_strv unknown = { 0 };
+    for (size_t i = 0; allow && allow[i]; i++)
+        if (allow_one(md, t, allow[i], &unknown, err) < 0) {
+            md_strv_free(&unknown);
+            return -1;
+        }
+    if (unknown.n) {
+        char msg[1536] = "";
+        for (size_t i = 0; i < unknown.n; i++)
+            snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "%s%s", i ? "; " : "", unknown.v[i]);
+        md_err_set(err, "kernel %s has no module %s: not under %s and not built in (modules.builtin)",
+                   md->kver, msg, md->dir);
+        md_strv_free(&unknown);
+        return -1;
+    }
+    md_strv_free(&unknown);
+    for (size_t q = 0; q < md->nkept; q++) {
+        mod *m = &md->m[md->kept[q]];
+        if (parse_mod(md, t, m, err) < 0 || follow_depends(md, m, err) < 0 ||
+            follow_softdeps(md, t, m, err) < 0)
+            return -1;
+        note_firmware(md, t, m);
+    }
+    return 0;
+}
+
+md_modules *md_modules_resolve(const md_tree *t, const char *kver, const char *const *allow,
+                               md_err *err)
+{
+    char *kv = kver ? md_xstrdup(kver) : md_modules_detect_kver(t, err);
+    if (!kv)
+        return NULL;
+    char *want = md_xasprintf("/lib/modules/%s", kv);
+    md_node *dir = md_tree_resolve(t, want);
+    if (!dir || md_node_type_of(dir) != MD_NODE_DIR) {
+        free(want);
+        want = md_xasprintf("/usr/lib/modules/%s", kv);
+        dir = md_tree_resolve(t, want);
+    }
+    if (!dir || md_node_type_of(dir) != MD_NODE_DIR) {
+        md_err e2 = MD_ERR_INIT;
+        char *have = md_modules_detect_kver(t, &e2);
+        md_err_set(err, "kernel %s: /lib/modules/%s is not in the image (%s%s)", kv, kv,
+                   have ? "it has " : "", have ? have : e2.msg);
+        free(have);
+        free(want);
+        free(kv);
+        return NULL;
+    }
+    free(want);
+    md_modules *md = md_xcalloc(1, sizeof *md);
+    md->kver = kv;
+    md->dir = md_xstrdup(md_node_path(dir));
+    md->mtime = md_node_attr(dir)->mtime;
+    if (scan(md, t, err) < 0)
+        goto fail;
+    load_order(md, t);
+    load_builtin(md, t);
+    if (closure(md, t, allow, err) < 0)
+        goto fail;
+    return md;
+fail:
+    md_modules_free(md);
+    return NULL;
+}
+
+void md_modules_free(md_modules *md)
+{
+    if (!md)
+        return;
+    for (size_t i = 0; i < md->n; i++) {
+        free(md->m[i].name);
+        free(md->m[i].relpath);
+        free(md->m[i].path);
+        free(md->m[i].reason);
+        md_kmodinfo_free(&md->m[i].mi);
+    }
+    free(md->m);
+    free(md->kept);
+    md_strv_free(&md->order_lines);
+    md_strv_free(&md->builtin_lines);
+    md_strv_free(&md->builtin_names);
+    md_strv_free(&md->balias);
+    md_strv_free(&md->balias_mod);
+    md_strv_free(&md->builtin_report);
+    md_strv_free(&md->notes);
+    free(md->kver);
+    free(md->dir);
+    free(md);
+}
+
+/* ---- accessors ---- */
+
+const char *md_modules_kver(const md_modules *m) { return m->kver; }
+const char *md_modules_dir(const md_modules *m) { return m->dir; }
+size_t md_modules_available(const md_modules *m) { return m->n; }
+size_t md_modules_count(const md_modules *m) { return m->nkept; }
+const char *md_modules_name(const md_modules *m, size_t i) { return m->m[m->kept[i]].name; }
+const char *md_modules_relpath(const md_modules *m, size_t i) { return m->m[m->kept[i]].relpath; }
+uint64_t md_modules_size(const md_modules *m, size_t i) { return m->m[m->kept[i]].size; }
+const char *md_modules_reason(const md_modules *m, size_t i) { return m->m[m->kept[i]].reason; }
+const md_strv *md_modules_builtin(const md_modules *m) { return &m->builtin_report; }
+const md_strv *md_modules_notes(const md_modules *m) { return &m->notes; }
+
+uint64_t md_modules_bytes(const md_modules *m)
+{
+    uint64_t s = 0;
+    for (size_t i = 0; i < m->nkept; i++)
+        s += m->m[m->kept[i]].size;
+    return s;
+}
+
+void md_modules_report(const md_modules *m, FILE *f)
+{
+    fprintf(f, "modules: kernel %s: %zu of %zu modules kept (%.1f MiB)\n", m->kver, m->nkept, m->n,
+            (double)md_modules_bytes(m) / (1024.0 * 1024.0));
+    for (size_t i = 0; i < m->nkept; i++)
+        fprintf(f, "  %-24s %s\n", md_modules_name(m, i), md_modules_reason(m, i));
+    for (size_t i = 0; i < m->builtin_report.n; i++)
+        fprintf(f, "  built in: %s\n", m->builtin_report.v[i]);
+    for (size_t i = 0; i < m->notes.n; i++)
+        fprintf(f, "  note: %s\n", m->notes.v[i]);
+}
+
+/* ---- the index ---- */
+
+typedef struct outfile {
+    const char *name;
+    char *data;
+    size_t len;
+} outfile;
+
+enum { OUT_MAX = 12 };
+
+typedef struct sym_ref {
+    const char *sym;
+    size_t pos;
+} sym_ref;
+
+static int cmp_sym_ref(const void *a, const void *b)
+{
+    const sym_ref *x = a, *y = b;
+    int c = strcmp(x->sym, y->sym);
+    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+typedef struct graph {
+    mod **km;        /* kept modules in depmod's order (modules.order) */
+    size_t nk;
+    size_t **deps;   /* direct deps, as positions in km */
+    size_t *ndeps;
+    size_t *sortidx; /* topological position (depmod's dep_sort_idx) */
+    sym_ref *syms;   /* exports of the kept modules, sorted by name */
+    size_t nsyms;
+} graph;
+
+static int cmp_depmod_order(const void *a, const void *b)
+{
+    const mod *x = *(mod *const *)a, *y = *(mod *const *)b;
+    if ((x->order < 0) != (y->order < 0))
+        return x->order < 0 ? 1 : -1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->relpath, y->relpath);
+}
+
+static void graph_free(graph *g)
+{
+    for (size_t i = 0; i < g->nk; i++)
+        free(g->deps[i]);
+    free(g->deps);
+    free(g->ndeps);
+    free(g->sortidx);
+    free(g->syms);
+    free(g->km);
+}
+
+static void graph_symbols(graph *g)
+{
+    size_t ns = 0;
+    for (size_t i = 0; i < g->nk; i++)
+        ns += g->km[i]->mi.symbols.n;
+    g->syms = md_xmalloc((ns ? ns : 1) * sizeof(sym_ref));
+    ns = 0;
+    for (size_t i = 0; i < g->nk; i++)
+        for (size_t k = 0; k < g->km[i]->mi.symbols.n; k++)
+            g->syms[ns++] = (sym_ref){ g->km[i]->mi.symbols.v[k], i };
+    qsort(g->syms, ns, sizeof(sym_ref), cmp_sym_ref);
+    g->nsyms = ns;
+}
+
+static long sym_owner(const graph *g, const char *sym)
+{
+    size_t lo = 0, hi = g->nsyms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(g->syms[mid].sym, sym) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->nsyms && strcmp(g->syms[lo].sym, sym) == 0 ? (long)g->syms[lo].pos : -1;
+}
+
+static void add_dep(graph *g, size_t i, size_t p, size_t *users)
+{
+    for (size_t k = 0; k < g->ndeps[i]; k++)
+        if (g->deps[i][k] == p)
+            return;
+    g->deps[i][g->ndeps[i]++] = p;
+    users[p]++;
+}
+
+static int graph_build(const md_modules *md, graph *g, md_err *err)
+{
+    memset(g, 0, sizeof *g);
+    g->nk = md->nkept;
+    g->km = md_xmalloc((g->nk ? g->nk : 1) * sizeof(mod *));
+    for (size_t i = 0; i < g->nk; i++)
+        g->km[i] = &md->m[md->kept[i]];
+    qsort(g->km, g->nk, sizeof(mod *), cmp_depmod_order);
+    for (size_t i = 0; i < g->nk; i++)
+        g->km[i]->pos = (long)i;
+    g->deps = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t *));
+    g->ndeps = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
+    g->sortidx = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
+    size_t *users = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
+    graph_symbols(g);
+    for (size_t i = 0; i < g->nk; i++) {
+        const char *dl = md_kmodinfo_get(&g->km[i]->mi, "depends");
+        md_strv names = { 0 };
+        if (dl)
+            md_strv_split(&names, dl, true);
+        long *want = md_xcalloc(names.n ? names.n : 1, sizeof(long));
+        for (size_t j = 0; j < names.n; j++) {
+            char *norm = md_modules_normalize(names.v[j]);
+            mod *d = find_mod(md, norm);
+            free(norm);
+            want[j] = d && d->kept ? d->pos : -1; /* -1: built in */
+        }
+        g->deps[i] = md_xcalloc(names.n ? names.n : 1, sizeof(size_t));
+        /* The set is depends=; the order is that of the first undefined
+         * symbol each one resolves, which is how depmod orders them (and
+         * what its topological sort, and so the line order, depends on). */
+        const md_strv *needs = &g->km[i]->mi.needs;
+        for (size_t k = 0; k < needs->n; k++) {
+            long p = sym_owner(g, needs->v[k]);
+            for (size_t j = 0; p >= 0 && j < names.n; j++)
+                if (want[j] == p)
+                    add_dep(g, i, (size_t)p, users);
+        }
+        for (size_t j = 0; j < names.n; j++)
+            if (want[j] >= 0)
+                add_dep(g, i, (size_t)want[j], users);
+        free(want);
+        md_strv_free(&names);
+    }
+    /* depmod's Kahn sort: modules nobody uses first, LIFO stack. */
+    size_t *stack = md_xmalloc((g->nk ? g->nk : 1) * sizeof(size_t)), ns = 0, sorted = 0;
+    for (size_t i = 0; i < g->nk; i++)
+        if (users[i] == 0)
+            stack[ns++] = i;
+    while (ns) {
+        size_t src = stack[--ns];
+        g->sortidx[src] = sorted++;
+        for (size_t k = 0; k < g->ndeps[src]; k++)
+            if (--users[g->deps[src][k]] == 0)
+                stack[ns++] = g->deps[src][k];
+    }
+    int rc = 0;
+    if (sorted < g->nk) {
+        char list[1024] = "";
+        for (size_t i = 0; i < g->nk; i++)
+            if (users[i])
+                snprintf(list + strlen(list), sizeof list - strlen(list), " %s", g->km[i]->name);
+        rc = md_err_set(err, "kernel %s: modules depend on each other in a cycle:%s", md->kver, list);
+    }
+    free(stack);
+    free(users);
+    if (rc < 0)
+        graph_free(g);
+    return rc;
+}
+
+/* All dependencies of km[i], sorted by topological position. */
+static size_t all_deps(const graph *g, size_t i, size_t *out, bool *seen)
+{
+    size_t n = 0, top = 0;
+    size_t *stack = md_xmalloc((g->nk + 1) * sizeof(size_t));
+    memset(seen, 0, g->nk * sizeof(bool));
+    stack[top++] = i;
+    while (top) {
+        size_t c = stack[--top];
+        for (size_t k = 0; k < g->ndeps[c]; k++) {
+            size_t d = g->deps[c][k];
+            if (seen[d])
+                continue;
+            seen[d] = true;
+            out[n++] = d;
+            stack[top++] = d;
+        }
+    }
+    free(stack);
+    for (size_t a = 1; a < n; a++) /* insertion sort: lists are short */
+        for (size_t b = a; b > 0 && g->sortidx[out[b - 1]] > g->sortidx[out[b]]; b--) {
+            size_t tmp = out[b];
+            out[b] = out[b - 1];
+            out[b - 1] = tmp;
+        }
+    return n;
+}
+
+static void add_out(outfile *out, size_t *nout, const char *name, char *data, size_t len)
+{
+    out[*nout] = (outfile){ name, data, len };
+    (*nout)++;
+}
+
+/* Takes x.  rc is how building it went: a failed index (rc < 0) is dropped
+ * and the failure returned, a good one is serialized into out. */
+static int add_idx(outfile *out, size_t *nout, const char *name, md_kmodidx *x, int rc)
+{
+    if (rc < 0) {
+        md_kmodidx_free(x);
+        return -1;
+    }
+    size_t len;
+    unsigned char *d = md_kmodidx_write(x, &len);
+    add_out(out, nout, name, (char *)d, len);
+    md_kmodidx_free(x);
+    return 0;
+}
+
+static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
+{
+    char *txt;
+    size_t tlen;
+    FILE *f = open_memstream(&txt, &tlen);
+    md_kmodidx *x = md_kmodidx_new();
+    size_t *dl = md_xmalloc((g->nk + 1) * sizeof(size_t));
+    bool *seen = md_xmalloc((g->nk + 1) * sizeof(bool));
+    int rc = 0;
+    for (size_t i = 0; i < g->nk && rc == 0; i++) {
+        char *line;
+        size_t llen;
+        FILE *lf = open_memstream(&line, &llen);
+        fprintf(lf, "%s:", g->km[i]->relpath);
+        size_t n = all_deps(g, i, dl, seen);
+        for (size_t k = 0; k < n; k++)
+            fprintf(lf, " %s", g->km[dl[k]]->relpath);
+        fclose(lf);
+        fprintf(f, "%s\n", line);
+        rc = md_kmodidx_add(x, g->km[i]->name, line, (unsigned)i, err);
+        free(line);
+    }
+    free(dl);
+    free(seen);
+    fclose(f);
+    add_out(out, nout, "modules.dep", txt, tlen);
+    return add_idx(out, nout, "modules.dep.bin", x, rc);
+}
+
+static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nout, md_err *err)
+{
+    char *at, *st, *dt;
+    size_t al, sl, dlen;
+    FILE *af = open_memstream(&at, &al), *sf = open_memstream(&st, &sl),
+         *df = open_memstream(&dt, &dlen);
+    fputs("# Aliases extracted from modules themselves.\n", af);
+    fputs("# Soft dependencies extracted from modules themselves.\n", sf);
+    md_kmodidx *x = md_kmodidx_new();
+    int rc = 0;
+    for (size_t i = 0; i < g->nk && rc == 0; i++) {
+        const mod *m = g->km[i];
+        const char *devname = NULL;
+        char type = 0;
+        unsigned major = 0, minor = 0;
+        for (size_t k = 0; k < m->mi.info.n && rc == 0; k++) {
+            const char *kv = m->mi.info.v[k];
+            if (strncmp(kv, "softdep=", 8) == 0)
+                fprintf(sf, "softdep %s %s\n", m->name, kv + 8);
+            if (strncmp(kv, "alias=", 6) != 0)
+                continue;
+            const char *v = kv + 6;
+            fprintf(af, "alias %s %s\n", v, m->name);
+            char *a = alias_normalize(v);
+            if (a)
+                rc = md_kmodidx_add(x, a, m->name, (unsigned)i, err);
+            free(a);
+            unsigned ma, mi;
+            if (!devname || !type) {
+                if (strncmp(v, "devname:", 8) == 0)
+                    devname = v + 8;
+                else if (sscanf(v, "char-major-%u-%u", &ma, &mi) == 2)
+                    type = 'c', major = ma, minor = mi;
+                else if (sscanf(v, "block-major-%u-%u", &ma, &mi) == 2)
+                    type = 'b', major = ma, minor = mi;
+            }
+        }
+        if (devname && type) {
+            if (ftell(df) == 0) /* depmod: the header only above a first entry */
+                fputs("# Device nodes to trigger on-demand module loading.\n", df);
+            fprintf(df, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
+        }
+    }
+    fclose(af);
+    fclose(sf);
+    fclose(df);
+    add_out(out, nout, "modules.alias", at, al);
+    add_out(out, nout, "modules.softdep", st, sl);
+    add_out(out, nout, "modules.devname", dt, dlen);
+    return add_idx(out, nout, "modules.alias.bin", x, rc);
+}
+
+static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err)
+{
+    const sym_ref *refs = g->syms;
+    size_t ns = g->nsyms;
+    char *txt;
+    size_t tlen;
+    FILE *f = open_memstream(&txt, &tlen);
+    fputs("# Aliases for symbols, used by symbol_request().\n", f);
+    md_kmodidx *x = md_kmodidx_new();
+    int rc = 0;
+    for (size_t i = 0; i < ns && rc == 0; i++) {
+        if (i && strcmp(refs[i].sym, refs[i - 1].sym) == 0)
+            continue; /* one owner per symbol: the first in depmod order */
+        const char *owner = g->km[refs[i].pos]->name;
+        fprintf(f, "alias symbol:%s %s\n", refs[i].sym, owner);
+        char *key = md_xasprintf("symbol:%s", refs[i].sym);
+        rc = md_kmodidx_add(x, key, owner, (unsigned)refs[i].pos, err);
+        free(key);
+    }
+    fclose(f);
+    add_out(out, nout, "modules.symbols", txt, tlen);
+    return add_idx(out, nout, "modules.symbols.bin", x, rc);
+}
+
+static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_err *err)
+{
+    md_kmodidx *x = md_kmodidx_new();
+    int rc = 0;
+    for (size_t i = 0; i < md->builtin_lines.n && rc == 0; i++) {
+        if (!isalpha((unsigned char)md->builtin_lines.v[i][0]))
+            continue;
+        char *name = path_modname(md->builtin_lines.v[i]);
+        rc = md_kmodidx_add(x, name, "", 0, err);
+        free(name);
+    }
+    if (add_idx(out, nout, "modules.builtin.bin", x, rc) < 0)
+        return -1;
+    x = md_kmodidx_new();
+    for (size_t i = 0; i < md->balias.n && rc == 0; i++) {
+        char *a = alias_normalize(md->balias.v[i]);
+        if (a)
+            rc = md_kmodidx_add(x, a, md->balias_mod.v[i], 0, err);
+        free(a);
+    }
+    if (rc == 0 && md_kmodidx_count(x) == 0) { /* depmod writes none when empty */
+        md_kmodidx_free(x);
+        return 0;
+    }
+    return add_idx(out, nout, "modules.builtin.alias.bin", x, rc);
+}
+
+static int kept_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void write_order(const md_modules *md, outfile *out, size_t *nout)
+{
+    if (!md->order_lines.n)
+        return;
+    char **rels = md_xmalloc((md->nkept ? md->nkept : 1) * sizeof(char *));
+    for (size_t i = 0; i < md->nkept; i++)
+        rels[i] = uncompressed_relpath(md->m[md->kept[i]].relpath);
+    qsort(rels, md->nkept, sizeof(char *), kept_cmp);
+    char *txt;
+    size_t tlen;
+    FILE *f = open_memstream(&txt, &tlen);
+    for (size_t i = 0; i < md->order_lines.n; i++) {
+        const char *l = md->order_lines.v[i];
+        if (bsearch(&l, rels, md->nkept, sizeof(char *), kept_cmp))
+            fprintf(f, "%s\n", l);
+    }
+    fclose(f);
+    for (size_t i = 0; i < md->nkept; i++)
+        free(rels[i]);
+    free(rels);
+    add_out(out, nout, "modules.order", txt, tlen);
+}
+
+static void outfiles_free(outfile *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(out[i].data);
+}
+
+static int build_index(const md_modules *md, outfile *out, size_t *nout, md_err *err)
+{
+    graph g;
+    *nout = 0;
+    if (graph_build(md, &g, err) < 0)
+        return -1;
+    int rc = write_dep(&g, out, nout, err);
+    if (rc == 0)
+        rc = write_alias_softdep_devname(&g, out, nout, err);
+    if (rc == 0)
+        rc = write_symbols(&g, out, nout, err);
+    if (rc == 0)
+        rc = write_builtin(md, out, nout, err);
+    if (rc == 0)
+        write_order(md, out, nout);
+    graph_free(&g);
+    if (rc < 0) {
+        outfiles_free(out, *nout);
+        *nout = 0;
+        md_err_prefix(err, "kernel %s: module index", md->kver);
+    }
+    return rc;
+}
+
+/* Directories below the modules directory that lost their last entry. */
+static void remove_empty_dirs(const md_modules *md, md_tree *t, const md_strv *cands)
+{
+    md_strv left = { 0 };
+    size_t dl = strlen(md->dir);
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (strncmp(p, md->dir, dl) == 0 && p[dl] == '/' && md_node_type_of(n) != MD_NODE_DIR)
+            md_strv_push(&left, p);
+    }
+    md_strv_sort(&left);
+    for (size_t i = 0; i < cands->n; i++) {
+        char *pre = md_xasprintf("%s/", cands->v[i]);
+        size_t pl = strlen(pre), lo = 0, hi = left.n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(left.v[mid], pre) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == left.n || strncmp(left.v[lo], pre, pl) != 0)
+            md_tree_remove(t, cands->v[i]);
+        free(pre);
+    }
+    md_strv_free(&left);
+}
+
+int md_modules_apply(const md_modules *md, md_tree *t, md_err *err)
+{
+    outfile out[OUT_MAX];
+    size_t nout;
+    if (build_index(md, out, &nout, err) < 0)
+        return -1;
+    md_strv dirs = { 0 };
+    size_t dl = strlen(md->dir);
+    for (size_t i = 0; i < md->n; i++) {
+        if (md->m[i].kept)
+            continue;
+        md_tree_remove(t, md->m[i].path);
+        char *d = md_xstrdup(md->m[i].path);
+        for (char *s = strrchr(d, '/'); s && (size_t)(s - d) > dl; s = strrchr(d, '/')) {
+            *s = '\0';
+            if (md_strv_contains(&dirs, d))
+                break;
+            md_strv_push(&dirs, d);
+        }
+        free(d);
+    }
+    remove_empty_dirs(md, t, &dirs);
+    md_strv_free(&dirs);
+    md_attr a = { 0644, 0, 0, md->mtime };
+    int rc = 0;
+    for (size_t i = 0; i < nout; i++) {
+        char *p = md_xasprintf("%s/%s", md->dir, out[i].name);
+        if (rc == 0)
+            rc = md_tree_add_file(t, p, &a, (unsigned char *)out[i].data, out[i].len, "mkdom0",
+                                  MD_CLASH_REPLACE, err);
+        else
+            free(out[i].data);
+        free(p);
+    }
+    return rc;
+}
+
+/* ---- lint ---- */
+
+typedef struct dep_line {
+    char *rel;
+    md_strv deps;
+} dep_line;
+
+static int cmp_dep_line(const void *a, const void *b)
+{
+    return strcmp(((const dep_line *)a)->rel, ((const dep_line *)b)->rel);
+}
+
+static dep_line *parse_dep(const unsigned char *d, size_t len, size_t *n)
+{
+    md_strv lines = { 0 };
+    split_lines(&lines, d, len);
+    dep_line *v = md_xcalloc(lines.n ? lines.n : 1, sizeof(dep_line));
+    *n = 0;
+    for (size_t i = 0; i < lines.n; i++) {
+        char *colon = strchr(lines.v[i], ':');
+        if (!colon || lines.v[i][0] == '#')
+            continue;
+        v[*n].rel = xstrndup(lines.v[i], (size_t)(colon - lines.v[i]));
+        md_strv_split(&v[*n].deps, colon + 1, false);
+        (*n)++;
+    }
+    md_strv_free(&lines);
+    qsort(v, *n, sizeof(dep_line), cmp_dep_line);
+    return v;
+}
+
+static dep_line *find_dep_line(dep_line *v, size_t n, const char *rel)
+{
+    dep_line key = { (char *)rel, { 0 } };
+    return n ? bsearch(&key, v, n, sizeof(dep_line), cmp_dep_line) : NULL;
+}
+
+static void check_module(const md_modules *md, const mod *m, dep_line *dl, size_t ndl,
+                         bool have_dep, md_strv *problems)
+{
+    dep_line *line = find_dep_line(dl, ndl, m->relpath);
+    if (have_dep && !line)
+        md_strv_push_own(problems, md_xasprintf("%s/%s is not in modules.dep: modprobe cannot "
+                                                "load %s", md->dir, m->relpath, m->name));
+    const char *deps = md_kmodinfo_get(&m->mi, "depends");
+    md_strv names = { 0 };
+    if (deps)
+        md_strv_split(&names, deps, true);
+    for (size_t j = 0; j < names.n; j++) {
+        char *norm = md_modules_normalize(names.v[j]);
+        mod *d = find_mod(md, norm);
+        if (!d && !is_builtin(md, norm))
+            md_strv_push_own(problems, md_xasprintf("%s needs %s (depends=), which is neither in "
+                                                    "%s nor built in: loading %s fails",
+                                                    m->name, norm, md->dir, m->name));
+        else if (d && line && !md_strv_contains(&line->deps, d->relpath))
+            md_strv_push_own(problems, md_xasprintf("modules.dep line of %s lacks its dependency "
+                                                    "%s: modprobe would load %s without it",
+                                                    m->name, d->relpath, m->name));
+        free(norm);
+    }
+    md_strv_free(&names);
+}
+
+static bool have_rel(const md_strv *rels, const char *rel)
+{
+    return rels->n && bsearch(&rel, rels->v, rels->n, sizeof(char *), kept_cmp);
+}
+
+int md_modules_check(const md_tree *t, const char *kver, md_strv *problems, md_err *err)
+{
+    /* Resolving an empty allowlist loads everything we need and keeps nothing. */
+    md_modules *md = md_modules_resolve(t, kver, NULL, err);
+    if (!md)
+        return -1;
+    if (parse_all(md, t, err) < 0) {
+        md_modules_free(md);
+        return -1;
+    }
+    size_t len, ndl = 0;
+    const unsigned char *d = file_in(t, md->dir, "modules.dep", &len);
+    dep_line *dl = d ? parse_dep(d, len, &ndl) : md_xcalloc(1, sizeof(dep_line));
+    if (!d && md->n)
+        md_strv_push_own(problems, md_xasprintf("%s/modules.dep is missing: modprobe finds no "
+                                                "module (run depmod or let mkdom0 write the index)",
+                                                md->dir));
+    if (d && !file_in(t, md->dir, "modules.dep.bin", &len))
+        md_strv_push_own(problems, md_xasprintf("%s/modules.dep.bin is missing (kmod reads it first)",
+                                                md->dir));
+    md_strv rels = { 0 };
+    for (size_t i = 0; i < md->n; i++) {
+        check_module(md, &md->m[i], dl, ndl, d != NULL, problems);
+        md_strv_push(&rels, md->m[i].relpath);
+    }
+    md_strv_sort(&rels);
+    for (size_t i = 0; i < ndl; i++) {
+        if (!have_rel(&rels, dl[i].rel))
+            md_strv_push_own(problems, md_xasprintf("modules.dep lists %s, which is not in the image",
+                                                    dl[i].rel));
+        for (size_t k = 0; k < dl[i].deps.n; k++)
+            if (!have_rel(&rels, dl[i].deps.v[k]))
+                md_strv_push_own(problems, md_xasprintf("modules.dep: %s needs %s, which is not in "
+                                                        "the image", dl[i].rel, dl[i].deps.v[k]));
+    }
+    for (size_t i = 0; i < ndl; i++) {
+        free(dl[i].rel);
+        md_strv_free(&dl[i].deps);
+    }
+    free(dl);
+    md_strv_free(&rels);
+    md_modules_free(md);
+    return 0;
+}

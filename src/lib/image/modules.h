@@ -1,0 +1,109 @@
+/* modules — the kernel modules of the image: an allowlist, its dependency
+ * closure, and the module index the image's modprobe (kmod) reads (trap 5).
+ * Prefix md_modules_.
+ *
+ * Names are written as users and modprobe write them: '-' and '_' are the
+ * same ("xen-gntdev" == "xen_gntdev").  A name may also be a module alias
+ * ("crypto-crc32c") or a module built into the kernel (accepted, reported
+ * as built-in, nothing to keep).
+ *
+ * The closure of an allowlist is every listed module, recursively its
+ * depends= modules (hard: the kernel refuses to load it without them), and
+ * its softdep= "pre:" and "post:" modules.  modprobe loads softdeps when
+ * present and skips them silently when absent, so leaving them out would
+ * change behaviour without any error; "post:" ones are included too for that
+ * reason (they are few: e.g. ipmi_devintf after ipmi_msghandler).  Softdep
+ * names are resolved like modprobe does: module name, then built-in, then
+ * aliases (all matching modules are kept).  A softdep that resolves to
+ * nothing is a note, not an error, as it is for modprobe.
+ *
+ * Index: modules.dep(.bin), modules.alias(.bin), modules.softdep,
+ * modules.symbols(.bin), modules.builtin.bin, modules.builtin.alias.bin,
+ * modules.devname, in depmod's (kmod 30) formats and line order; modules.order
+ * is trimmed to the modules kept.  Module files keep their compression; the
+ * index names them as they are (kernel/.../x.ko.xz).
+ *
+ * Ownership: md_modules_resolve returns an object the caller frees with
+ * md_modules_free; strings returned by accessors belong to it.  The tree is
+ * only borrowed; md_modules_apply changes it.
+ */
+#ifndef MD_MODULES_H
+#define MD_MODULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "core/err.h"
+#include "image/tree.h"
+#include "core/strv.h"
+
+typedef struct md_modules md_modules;
+
+/* The reference dom0's allowlist (NULL-terminated, static): the Xen backend
+ * and device modules, the design's hardware (nvme, ice, ixgbe, xhci, usb
+ * storage + sd_mod so a USB disk gets a block device without udev) and what
+ * QEMU presents (e1000e, virtio pci/net/blk; virtio_ring and virtio come as
+ * dependencies).  On Debian's 6.1 kernel none of these is built in. */
+const char *const *md_modules_default_allowlist(void);
+
+/* The kernel version of the tree: the single directory under /lib/modules
+ * (usrmerge: /usr/lib/modules).  Error if there is none or several (naming
+ * them).  Caller frees. */
+char *md_modules_detect_kver(const md_tree *t, md_err *err);
+
+/* Read the modules of kernel `kver` (NULL: detect) from `t` and compute the
+ * closure of `allow` (NULL-terminated).  Changes nothing.  Errors: an
+ * unknown name (all of them, with the kernel version and near matches), a
+ * depends= module missing from the tree, a dependency cycle, an unreadable
+ * module (file named). */
+md_modules *md_modules_resolve(const md_tree *t, const char *kver,
+                               const char *const *allow, md_err *err);
+
+/* Remove every module file outside the closure from `t` (and directories
+ * that end up empty), then write the index files next to the modules.
+ * `t` must be the tree given to md_modules_resolve, not changed since.
+ * New files: mode 0644, root, mtime of the modules directory, origin
+ * "mkdom0".  Existing index files are replaced. */
+int md_modules_apply(const md_modules *m, md_tree *t, md_err *err);
+
+void md_modules_free(md_modules *m);
+
+/* ---- results, for the build report ---- */
+const char *md_modules_kver(const md_modules *m);
+/* Directory of the modules in the tree ("/usr/lib/modules/KVER" with usrmerge). */
+const char *md_modules_dir(const md_modules *m);
+size_t md_modules_available(const md_modules *m); /* module files in the kernel */
+size_t md_modules_count(const md_modules *m);     /* modules kept */
+/* Kept module i (0 <= i < count), in the order the closure reached them. */
+const char *md_modules_name(const md_modules *m, size_t i);
+const char *md_modules_relpath(const md_modules *m, size_t i); /* "kernel/.../x.ko" */
+uint64_t md_modules_size(const md_modules *m, size_t i);       /* file size as stored */
+/* Why it is kept: "allowlist", "dependency of ixgbe", "softdep (pre) of
+ * libcrc32c via crc32c", "allowlist via alias fs-xfs". */
+const char *md_modules_reason(const md_modules *m, size_t i);
+uint64_t md_modules_bytes(const md_modules *m);                /* sum of sizes kept */
+/* Allowlisted or softdep names satisfied by the kernel itself. */
+const md_strv *md_modules_builtin(const md_modules *m);
+/* Notes worth showing: firmware the kept modules ask for that the tree lacks,
+ * softdeps that resolve to nothing. */
+const md_strv *md_modules_notes(const md_modules *m);
+
+/* A human report: a summary line, one line per kept module with its reason,
+ * the built-ins and the notes. */
+void md_modules_report(const md_modules *m, FILE *f);
+
+/* ---- checking a finished tree (mkdom0 lint, trap 5) ---- */
+
+/* Compare the module files of kernel `kver` (NULL: detect) in `t` with its
+ * index and with their own depends=: a module without a modules.dep line,
+ * a modules.dep line whose file or dependency is missing, a depends= module
+ * that is neither present nor built in, a missing modules.dep.bin.  Each
+ * problem is pushed to `problems` as one message.  Returns -1 only if the
+ * tree cannot be examined (no /lib/modules, unreadable module). */
+int md_modules_check(const md_tree *t, const char *kver, md_strv *problems, md_err *err);
+
+/* "xen-gntdev" -> "xen_gntdev" (kmod's modname normalization); caller frees. */
+char *md_modules_normalize(const char *name);
+
+#endif

@@ -1,0 +1,20 @@
+/* report — where the bytes of an image go: by package (origin) and by
+ * category (modules, libraries, binaries, config, other).  Prefix md_report_. */
+#ifndef MD_REPORT_H
+#define MD_REPORT_H
+
+#include <stdio.h>
+#include "image/tree.h"
+
+typedef struct md_report md_report;
+
+/* Caller frees with md_report_free(). */
+md_report *md_report_new(const md_tree *t);
+void md_report_free(md_report *r);
+size_t md_report_total(const md_report *r);
+/* Category of an image path: "modules", "libraries", "binaries", "config", "other". */
+const char *md_report_category(const char *path);
+/* Human-readable tables: categories, then the `top` largest origins (0: all). */
+void md_report_print(const md_report *r, FILE *f, size_t top);
+
+#endif

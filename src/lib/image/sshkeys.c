@@ -1,0 +1,401 @@
+#include "image/sshkeys.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+#include "core/out.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- recognising keys ---- */
+
+static bool is_key_type(const char *w, size_t n)
+{
+    static const char *const prefixes[] = { "ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t m = strlen(prefixes[i]);
+        if (n > m && !strncmp(w, prefixes[i], m))
+            return true;
+    }
+    return false;
+}
+
+static bool is_base64(const char *w, size_t n)
+{
+    if (n < 16)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", w[i]))
+            return false;
+    return true;
+}
+
+/* "[options] type base64 [comment]": options may hold quoted spaces. */
+static bool is_pubkey_line(const char *s)
+{
+    const char *prev = NULL;
+    size_t prevn = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        const char *w = s;
+        bool quoted = false;
+        while (*s && (quoted || (*s != ' ' && *s != '\t'))) {
+            if (*s == '"')
+                quoted = !quoted;
+            else if (*s == '\\' && quoted && s[1])
+                s++;
+            s++;
+        }
+        size_t n = (size_t)(s - w);
+        if (prev && is_key_type(prev, prevn) && is_base64(w, n))
+            return true;
+        prev = w;
+        prevn = n;
+    }
+    return false;
+}
+
+static bool looks_private(const char *text)
+{
+    return strstr(text, "-----BEGIN ") && strstr(text, "PRIVATE KEY-----");
+}
+
+/* ---- running ssh-keygen ---- */
+
+static const char *keygen_prog(void)
+{
+    const char *p = getenv("MKDOM0_SSH_KEYGEN");
+    return p && *p ? p : "ssh-keygen";
+}
+
+/* Run argv with stdin from /dev/null.  Its stdout goes to *out (malloc'd,
+ * NUL-terminated) when out is non-NULL, else is dropped; its stderr is kept
+ * for the error message.  Returns 0 when it exits 0. */
+static int run(char *const argv[], char **out, md_err *err)
+{
+    int pfd[2];
+    FILE *errf = tmpfile();
+    if (!errf || pipe(pfd) < 0) {
+        if (errf)
+            fclose(errf);
+        return md_err_errno(err, "cannot run %s", argv[0]);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        fclose(errf);
+        return md_err_errno(err, "cannot run %s: fork", argv[0]);
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(out ? pfd[1] : (devnull >= 0 ? devnull : pfd[1]), 1);
+        dup2(fileno(errf), 2);
+        close(pfd[0]);
+        close(pfd[1]);
+        execvp(argv[0], argv);
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    close(pfd[1]);
+    size_t cap = 1024, len = 0;
+    char *buf = md_xmalloc(cap);
+    for (;;) {
+        if (len + 1 == cap)
+            buf = md_xrealloc(buf, cap *= 2);
+        ssize_t r = read(pfd[0], buf + len, cap - len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    close(pfd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    char msg[512] = "";
+    rewind(errf);
+    size_t m = fread(msg, 1, sizeof msg - 1, errf);
+    msg[m] = '\0';
+    msg[strcspn(msg, "\n")] = '\0';
+    fclose(errf);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (out)
+            *out = buf;
+        else
+            free(buf);
+        return 0;
+    }
+    free(buf);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return md_err_set(err, "%s not found: install openssh-client "
+                               "(or set MKDOM0_SSH_KEYGEN)", argv[0]);
+    if (WIFEXITED(status))
+        return md_err_set(err, "%s failed (exit %d)%s%s", argv[0], WEXITSTATUS(status),
+                          *msg ? ": " : "", msg);
+    return md_err_set(err, "%s killed by signal %d", argv[0],
+                      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* ---- md_sshkeys_ensure ---- */
+
+static int derive_pub(const char *priv, const char *pub, md_err *err)
+{
+    char *argv[] = { (char *)keygen_prog(), "-y", "-f", (char *)priv, NULL };
+    char *out = NULL;
+    if (run(argv, &out, err) < 0) {
+        md_err_prefix(err, "deriving %s", pub);
+        return -1;
+    }
+    int r = md_write_atomic(pub, out, strlen(out), 0644, err);
+    free(out);
+    return r;
+}
+
+static int generate(const char *dir, const char *name, md_err *err)
+{
+    char *tmp = md_xasprintf("%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    char *tmppub = md_xasprintf("%s.pub", tmp);
+    char *priv = md_xasprintf("%s/%s", dir, name);
+    char *pub = md_xasprintf("%s.pub", priv);
+    unlink(tmp); /* left by an earlier run with our pid: ssh-keygen would ask */
+    unlink(tmppub);
+    char *argv[] = { (char *)keygen_prog(), "-q", "-t", "ed25519", "-N", "", "-C", "",
+                     "-f", tmp, NULL };
+    int r = run(argv, NULL, err);
+    if (r == 0 && (access(tmp, R_OK) < 0 || access(tmppub, R_OK) < 0))
+        r = md_err_set(err, "%s did not write %s and %s.pub", argv[0], tmp, tmp);
+    if (r == 0 && chmod(tmp, 0600) < 0)
+        r = md_err_errno(err, "chmod %s", tmp);
+    /* The .pub first: a private key without its .pub is repaired next time,
+     * while a .pub without its private key would be regenerated anyway. */
+    if (r == 0 && rename(tmppub, pub) < 0)
+        r = md_err_errno(err, "rename %s to %s", tmppub, pub);
+    if (r == 0 && rename(tmp, priv) < 0)
+        r = md_err_errno(err, "rename %s to %s", tmp, priv);
+    if (r < 0) {
+        unlink(tmp);
+        unlink(tmppub);
+        md_err_prefix(err, "making %s", priv);
+    }
+    free(tmp);
+    free(tmppub);
+    free(priv);
+    free(pub);
+    return r;
+}
+
+static int ensure_one(const char *dir, const char *name, md_err *err)
+{
+    char *priv = md_xasprintf("%s/%s", dir, name);
+    char *pub = md_xasprintf("%s.pub", priv);
+    struct stat st;
+    int r = 0;
+    if (lstat(priv, &st) < 0) {
+        if (errno != ENOENT)
+            r = md_err_errno(err, "%s", priv);
+        else
+            r = generate(dir, name, err);
+    } else if (!S_ISREG(st.st_mode)) {
+        r = md_err_set(err, "%s: not a regular file", priv);
+    } else {
+        if (st.st_mode & 077) {
+            md_note("%s was readable by others: set to 0600", priv);
+            if (chmod(priv, 0600) < 0)
+                r = md_err_errno(err, "chmod %s", priv);
+        }
+        if (r == 0 && access(pub, F_OK) < 0)
+            r = derive_pub(priv, pub, err);
+    }
+    free(priv);
+    free(pub);
+    return r;
+}
+
+int md_sshkeys_ensure(const char *dir, unsigned what, md_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) < 0) {
+        if (errno != ENOENT)
+            return md_err_errno(err, "keys directory %s", dir);
+        if (md_mkdir_p(dir, 0700, err) < 0)
+            return -1;
+        /* md_mkdir_p is subject to the umask; a keys directory is private. */
+        if (chmod(dir, 0700) < 0)
+            return md_err_errno(err, "chmod %s", dir);
+    } else if (!S_ISDIR(st.st_mode)) {
+        return md_err_set(err, "keys directory %s is not a directory", dir);
+    }
+    if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", err) < 0)
+        return -1;
+    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, "id_ed25519", err) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- into the tree ---- */
+
+static bool is_host_key_name(const char *n)
+{
+    size_t len = strlen(n);
+    return !strncmp(n, "ssh_host_", 9) && len > 13 && !strcmp(n + len - 4, "_key");
+}
+
+static int add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
+                    unsigned char *data, size_t len, md_err *err)
+{
+    md_attr a = { mode, 0, 0, mtime };
+    return md_tree_add_file(t, path, &a, data, len, "mkdom0", MD_CLASH_REPLACE, err);
+}
+
+static int add_pair(md_tree *t, const char *dir, const char *name, int64_t mtime, md_err *err)
+{
+    char *priv = md_xasprintf("%s/%s", dir, name), *pub = md_xasprintf("%s.pub", priv);
+    char *ipriv = md_xasprintf("/etc/ssh/%s", name), *ipub = md_xasprintf("%s.pub", ipriv);
+    unsigned char *kd = NULL, *pd = NULL;
+    size_t kl, pl;
+    int r = -1;
+    if (md_read_file(priv, &kd, &kl, err) < 0)
+        goto out;
+    if (md_read_file(pub, &pd, &pl, err) < 0) {
+        md_err_prefix(err, "host key %s has no public half (ssh-keygen -y -f %s > %s)", priv,
+                      priv, pub);
+        goto out;
+    }
+    kd[kl] = pd[pl] = '\0'; /* md_read_file leaves room for the NUL */
+    if (!looks_private((char *)kd)) {
+        md_err_set(err, "%s: not an OpenSSH/PEM private key", priv);
+        goto out;
+    }
+    char *nl = strchr((char *)pd, '\n');
+    if (nl)
+        *nl = '\0';
+    bool ok = is_pubkey_line((char *)pd);
+    if (nl)
+        *nl = '\n';
+    if (!ok) {
+        md_err_set(err, "%s: not an OpenSSH public key", pub);
+        goto out;
+    }
+    r = add_text(t, ipriv, 0600, mtime, kd, kl, err);
+    kd = NULL;
+    if (r == 0)
+        r = add_text(t, ipub, 0644, mtime, pd, pl, err);
+    pd = NULL;
+out:
+    free(kd);
+    free(pd);
+    free(priv);
+    free(pub);
+    free(ipriv);
+    free(ipub);
+    return r;
+}
+
+int md_sshkeys_add_host_keys(md_tree *t, const char *dir, int64_t mtime, md_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return md_err_errno(err, "host keys directory %s", dir);
+    md_strv names = { 0 };
+    for (struct dirent *e; (e = readdir(d));)
+        if (is_host_key_name(e->d_name))
+            md_strv_push(&names, e->d_name);
+    closedir(d);
+    if (names.n == 0) {
+        md_strv_free(&names);
+        return md_err_set(err, "no host keys (ssh_host_*_key) in %s", dir);
+    }
+    /* Directory order is the file system's; the image's must not be. */
+    md_strv_sort(&names);
+    int r = 0;
+    for (size_t i = 0; i < names.n && r == 0; i++)
+        r = add_pair(t, dir, names.v[i], mtime, err);
+    md_strv_free(&names);
+    return r;
+}
+
+/* Append the key lines of one file to buf; error names file and line. */
+static int collect_keys(const char *file, char **buf, size_t *len, md_err *err)
+{
+    unsigned char *data;
+    size_t n;
+    if (md_read_file(file, &data, &n, err) < 0) {
+        md_err_prefix(err, "authorized keys");
+        return -1;
+    }
+    data[n] = '\0';
+    if (memchr(data, '\0', n)) {
+        free(data);
+        return md_err_set(err, "%s: binary data, not public keys", file);
+    }
+    if (looks_private((char *)data)) {
+        free(data);
+        return md_err_set(err, "%s is a private key: give its .pub instead", file);
+    }
+    unsigned lineno = 0, keys = 0;
+    int r = 0;
+    for (char *p = (char *)data; p && *p && r == 0;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        size_t l = strlen(p);
+        while (l && (p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '\t'))
+            p[--l] = '\0';
+        char *s = p + strspn(p, " \t");
+        if (*s && *s != '#') {
+            if (!is_pubkey_line(s)) {
+                r = md_err_set(err, "%s:%u: not an OpenSSH public key "
+                                    "(expected e.g. \"ssh-ed25519 AAAAC3... user@host\")",
+                               file, lineno);
+                break;
+            }
+            size_t sl = strlen(s);
+            *buf = md_xrealloc(*buf, *len + sl + 2);
+            memcpy(*buf + *len, s, sl);
+            (*buf)[*len + sl] = '\n';
+            *len += sl + 1;
+            keys++;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    free(data);
+    if (r == 0 && keys == 0)
+        r = md_err_set(err, "%s holds no public key", file);
+    return r;
+}
+
+int md_sshkeys_add_authorized(md_tree *t, const md_strv *files, int64_t mtime, md_err *err)
+{
+    if (!files || files->n == 0)
+        return 0;
+    char *buf = NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < files->n; i++)
+        if (collect_keys(files->v[i], &buf, &len, err) < 0) {
+            free(buf);
+            return -1;
+        }
+    md_attr dir = { 0700, 0, 0, mtime };
+    if (md_tree_add_dir(t, "/root", &dir, "mkdom0", err) < 0 ||
+        md_tree_add_dir(t, "/root/.ssh", &dir, "mkdom0", err) < 0) {
+        free(buf);
+        return -1;
+    }
+    return add_text(t, "/root/.ssh/authorized_keys", 0600, mtime, (unsigned char *)buf, len,
+                    err);
+}

@@ -1,0 +1,841 @@
+/* tree — see tree.h.
+ *
+ * Storage: every node lives in a hash table keyed by its full path (adds,
+ * lookups and clash checks are O(1)) and in one array `v` that is put in
+ * byte order lazily, only when someone iterates or removes a subtree.  Nodes
+ * appended since the last sort are sorted on their own and merged in, so an
+ * add/remove/add pattern costs O(n) per round, not O(n log n).  Removed nodes
+ * leave NULL holes that the next sort squeezes out.
+ *
+ * Invariant: a node exists only if all its ancestors exist as directories, so
+ * checking the parent is enough to know that no ancestor is a symlink.
+ */
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct md_node {
+    char *path;
+    md_node_type type;
+    bool implicit;     /* directory created only because something is below it */
+    md_attr attr;
+    const char *origin; /* interned in the tree */
+    unsigned char *data; /* FILE */
+    size_t size;
+    char *target;      /* SYMLINK */
+    md_node *file;     /* HARDLINK: the file it names */
+    md_node *links;    /* FILE: first hardlink naming it */
+    md_node *next_link; /* HARDLINK: next in the file's list */
+    unsigned major, minor;
+    size_t nchild;     /* DIR: direct children */
+    size_t idx;        /* position in tree->v */
+};
+
+struct md_tree {
+    bool usrmerge;
+    md_node **ht;      /* open addressing, linear probing */
+    size_t htcap, count;
+    md_node **v;
+    size_t n, cap, nsorted, holes;
+    md_strv origins;
+    const char *last_origin;
+};
+
+static const char *const merged[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+enum { NMERGED = sizeof merged / sizeof merged[0], MAX_HOPS = 40 };
+
+/* ---- hashing ---- */
+
+static uint64_t hash_path(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static size_t ht_slot(const md_tree *t, const char *path)
+{
+    size_t mask = t->htcap - 1, i = hash_path(path) & mask;
+    while (t->ht[i] && strcmp(t->ht[i]->path, path) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void ht_grow(md_tree *t)
+{
+    md_node **old = t->ht;
+    size_t oldcap = t->htcap;
+    t->htcap = oldcap ? oldcap * 2 : 1024;
+    t->ht = md_xcalloc(t->htcap, sizeof *t->ht);
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i])
+            t->ht[ht_slot(t, old[i]->path)] = old[i];
+    free(old);
+}
+
+static md_node *ht_get(const md_tree *t, const char *path)
+{
+    return t->ht[ht_slot(t, path)];
+}
+
+static void ht_put(md_tree *t, md_node *n)
+{
+    if ((t->count + 1) * 2 > t->htcap)
+        ht_grow(t);
+    t->ht[ht_slot(t, n->path)] = n;
+    t->count++;
+}
+
+/* Deletion with backward shift keeps probe chains intact without tombstones. */
+static void ht_del(md_tree *t, const md_node *n)
+{
+    size_t mask = t->htcap - 1, i = ht_slot(t, n->path);
+    if (!t->ht[i])
+        return;
+    t->ht[i] = NULL;
+    t->count--;
+    for (size_t j = (i + 1) & mask; t->ht[j]; j = (j + 1) & mask) {
+        size_t home = hash_path(t->ht[j]->path) & mask;
+        /* Move j back to i if its home is not in the cyclic range (i, j]. */
+        bool in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!in_range) {
+            t->ht[i] = t->ht[j];
+            t->ht[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ---- the ordered array ---- */
+
+static int cmp_node(const void *a, const void *b)
+{
+    return strcmp((*(md_node *const *)a)->path, (*(md_node *const *)b)->path);
+}
+
+static void ensure_sorted(md_tree *t)
+{
+    bool moved = false;
+    if (t->holes) {
+        moved = true;
+        size_t w = 0, ws = 0;
+        for (size_t r = 0; r < t->n; r++) {
+            if (r == t->nsorted)
+                ws = w;
+            if (t->v[r])
+                t->v[w++] = t->v[r];
+        }
+        if (t->nsorted >= t->n)
+            ws = w;
+        t->n = w;
+        t->nsorted = ws;
+        t->holes = 0;
+    }
+    if (t->nsorted < t->n) {
+        size_t na = t->nsorted, nb = t->n - na;
+        qsort(t->v + na, nb, sizeof *t->v, cmp_node);
+        if (na) {
+            md_node **tmp = md_xmalloc(nb * sizeof *tmp);
+            memcpy(tmp, t->v + na, nb * sizeof *tmp);
+            size_t i = na, j = nb, k = t->n;
+            while (j > 0) {
+                if (i > 0 && strcmp(t->v[i - 1]->path, tmp[j - 1]->path) > 0)
+                    t->v[--k] = t->v[--i];
+                else
+                    t->v[--k] = tmp[--j];
+            }
+            free(tmp);
+        }
+        t->nsorted = t->n;
+        for (size_t i = 0; i < t->n; i++)
+            t->v[i]->idx = i;
+    } else if (moved) {
+        for (size_t i = 0; i < t->n; i++)
+            t->v[i]->idx = i;
+    }
+}
+
+/* ---- nodes ---- */
+
+static const char *intern_origin(md_tree *t, const char *origin)
+{
+    if (!origin)
+        origin = "";
+    if (t->last_origin && strcmp(t->last_origin, origin) == 0)
+        return t->last_origin;
+    for (size_t i = 0; i < t->origins.n; i++)
+        if (strcmp(t->origins.v[i], origin) == 0)
+            return t->last_origin = t->origins.v[i];
+    md_strv_push(&t->origins, origin);
+    return t->last_origin = t->origins.v[t->origins.n - 1];
+}
+
+static char *parent_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    if (s == path)
+        return md_xstrdup("/");
+    return strndup(path, (size_t)(s - path));
+}
+
+static md_node *parent_node(const md_tree *t, const md_node *n)
+{
+    char *p = parent_of(n->path);
+    md_node *r = ht_get(t, p);
+    free(p);
+    return r;
+}
+
+/* A node not yet in the tree; it takes `path`.  Every node starts here, so
+ * the mode is always masked to permission bits and the origin interned. */
+static md_node *new_node(md_tree *t, char *path, md_node_type type, const md_attr *a,
+                         const char *origin)
+{
+    md_node *n = md_xcalloc(1, sizeof *n);
+    n->path = path;
+    n->type = type;
+    if (a)
+        n->attr = *a;
+    n->attr.mode &= 07777;
+    n->origin = intern_origin(t, origin);
+    return n;
+}
+
+static md_node *insert(md_tree *t, char *path, md_node_type type, const md_attr *a,
+                       const char *origin)
+{
+    md_node *n = new_node(t, path, type, a, origin);
+    ht_put(t, n);
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 1024;
+        t->v = md_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    n->idx = t->n;
+    t->v[t->n++] = n;
+    if (strcmp(path, "/") != 0) {
+        md_node *p = parent_node(t, n);
+        if (p)
+            p->nchild++;
+    }
+    return n;
+}
+
+static void unlink_hardlink(md_node *h)
+{
+    md_node **pp = &h->file->links;
+    while (*pp && *pp != h)
+        pp = &(*pp)->next_link;
+    if (*pp)
+        *pp = h->next_link;
+}
+
+/* A removed file hands its inode (data, attributes) to its first hardlink. */
+static void promote_first_link(md_node *f)
+{
+    /* The smallest path takes over, so the result does not depend on the
+     * order in which the links were added. */
+    md_node *h = f->links;
+    for (md_node *l = f->links; l; l = l->next_link)
+        if (strcmp(l->path, h->path) < 0)
+            h = l;
+    unlink_hardlink(h);
+    h->next_link = f->links;
+    h->type = MD_NODE_FILE;
+    h->attr = f->attr;
+    h->data = f->data;
+    h->size = f->size;
+    h->links = h->next_link;
+    h->next_link = NULL;
+    h->file = NULL;
+    for (md_node *l = h->links; l; l = l->next_link)
+        l->file = h;
+    f->data = NULL;
+    f->links = NULL;
+}
+
+static void free_node(md_node *n)
+{
+    free(n->path);
+    free(n->data);
+    free(n->target);
+    free(n);
+}
+
+static void remove_node(md_tree *t, md_node *n)
+{
+    if (n->type == MD_NODE_HARDLINK)
+        unlink_hardlink(n);
+    else if (n->type == MD_NODE_FILE && n->links)
+        promote_first_link(n);
+    md_node *p = parent_node(t, n);
+    if (p && p->nchild)
+        p->nchild--;
+    ht_del(t, n);
+    if (n->idx < t->n && t->v[n->idx] == n) {
+        t->v[n->idx] = NULL;
+        t->holes++;
+    }
+    free_node(n);
+}
+
+/* ---- paths ---- */
+
+/* Normalise an absolute path ("//", "/./", trailing "/" dropped), refuse "..",
+ * and apply the usrmerge mapping.  `map_top` maps "/bin" itself to "/usr/bin"
+ * (adding a directory /bin merges it); otherwise only paths below it move.
+ * Returns a heap string or NULL with err set. */
+static char *norm_path(const md_tree *t, const char *in, bool map_top, md_err *err)
+{
+    if (!in || in[0] != '/') {
+        md_err_set(err, "%s: path is not absolute", in ? in : "(null)");
+        return NULL;
+    }
+    size_t len = strlen(in);
+    char *out = md_xmalloc(len + 6);
+    size_t o = 0;
+    const char *s = in;
+    while (*s) {
+        while (*s == '/')
+            s++;
+        size_t c = strcspn(s, "/");
+        if (c == 0)
+            break;
+        if (c == 1 && s[0] == '.') {
+            s += c;
+            continue;
+        }
+        if (c == 2 && s[0] == '.' && s[1] == '.') {
+            free(out);
+            md_err_set(err, "%s: path contains \"..\" (refused: it could escape the root)", in);
+            return NULL;
+        }
+        out[o++] = '/';
+        memcpy(out + o, s, c);
+        o += c;
+        s += c;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = '\0';
+    if (t->usrmerge) {
+        for (int i = 0; i < NMERGED; i++) {
+            size_t ml = strlen(merged[i]);
+            if (strncmp(out + 1, merged[i], ml) == 0 &&
+                (out[1 + ml] == '/' || (map_top && out[1 + ml] == '\0'))) {
+                memmove(out + 4, out, o + 1);
+                memcpy(out, "/usr", 4);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+static const char *type_name(md_node_type ty)
+{
+    switch (ty) {
+    case MD_NODE_DIR: return "directory";
+    case MD_NODE_FILE: return "file";
+    case MD_NODE_SYMLINK: return "symlink";
+    case MD_NODE_HARDLINK: return "hardlink";
+    case MD_NODE_CHAR: return "char device";
+    case MD_NODE_BLOCK: return "block device";
+    case MD_NODE_FIFO: return "fifo";
+    }
+    return "?";
+}
+
+static const md_attr dir_attr = { 0755, 0, 0, 0 };
+
+/* Make sure the parent of `path` exists as a directory, creating missing ones
+ * as implicit 0755 root:root directories.  A symlink on the way is refused:
+ * writing through it would put the entry somewhere else than its name says
+ * (or outside the root). */
+static int ensure_parent(md_tree *t, const char *path, const char *origin, md_err *err)
+{
+    if (strcmp(path, "/") == 0)
+        return 0;
+    char *p = parent_of(path);
+    md_node *n = ht_get(t, p);
+    int r = 0;
+    if (n) {
+        if (n->type == MD_NODE_SYMLINK)
+            r = md_err_set(err, "%s: parent %s is a symlink to %s (from %s); "
+                           "writing through a symlink is refused", path, p, n->target, n->origin);
+        else if (n->type != MD_NODE_DIR)
+            r = md_err_set(err, "%s: parent %s is a %s (from %s), not a directory",
+                           path, p, type_name(n->type), n->origin);
+        free(p);
+        return r;
+    }
+    if (ensure_parent(t, p, origin, err) < 0) {
+        free(p);
+        return -1;
+    }
+    md_node *d = insert(t, p, MD_NODE_DIR, &dir_attr, origin);
+    d->implicit = true;
+    return 0;
+}
+
+static void ensure_usrmerge_link(md_tree *t, const char *name)
+{
+    char *p = md_xasprintf("/%s", name);
+    if (!ht_get(t, p)) {
+        md_node *n = insert(t, p, MD_NODE_SYMLINK, &(md_attr){ 0777, 0, 0, 0 }, "usrmerge");
+        n->target = md_xasprintf("usr/%s", name);
+        char *u = md_xasprintf("/usr/%s", name);
+        if (!ht_get(t, u)) {
+            md_err e = MD_ERR_INIT;
+            ensure_parent(t, u, "usrmerge", &e);
+            md_node *d = insert(t, u, MD_NODE_DIR, &dir_attr, "usrmerge");
+            d->implicit = true;
+        } else {
+            free(u);
+        }
+    } else {
+        free(p);
+    }
+}
+
+/* The input path went below a merged directory: make sure its symlink is
+ * there (lib32/lib64/libx32 appear only when used). */
+static void note_usrmerge_use(md_tree *t, const char *raw)
+{
+    if (!t->usrmerge)
+        return;
+    while (*raw == '/' || (raw[0] == '.' && raw[1] == '/'))
+        raw++;
+    for (int i = 0; i < NMERGED; i++) {
+        size_t ml = strlen(merged[i]);
+        if (strncmp(raw, merged[i], ml) == 0 && (raw[ml] == '/' || raw[ml] == '\0')) {
+            ensure_usrmerge_link(t, merged[i]);
+            return;
+        }
+    }
+}
+
+/* ---- public: construction ---- */
+
+md_tree *md_tree_new(bool usrmerge)
+{
+    md_tree *t = md_xcalloc(1, sizeof *t);
+    t->usrmerge = usrmerge;
+    ht_grow(t);
+    insert(t, md_xstrdup("/"), MD_NODE_DIR, &dir_attr, "mkdom0")->implicit = true;
+    if (usrmerge) {
+        ensure_usrmerge_link(t, "bin");
+        ensure_usrmerge_link(t, "sbin");
+        ensure_usrmerge_link(t, "lib");
+    }
+    return t;
+}
+
+void md_tree_free(md_tree *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i])
+            free_node(t->v[i]);
+    free(t->v);
+    free(t->ht);
+    md_strv_free(&t->origins);
+    free(t);
+}
+
+/* ---- public: adding ---- */
+
+static bool same_content(const md_node *old, const md_node *nw)
+{
+    if (old->type != nw->type)
+        return false;
+    switch (old->type) {
+    case MD_NODE_FILE:
+        return old->size == nw->size && old->attr.mode == nw->attr.mode &&
+               old->attr.uid == nw->attr.uid && old->attr.gid == nw->attr.gid &&
+               (old->size == 0 || memcmp(old->data, nw->data, old->size) == 0);
+    case MD_NODE_SYMLINK:
+        return strcmp(old->target, nw->target) == 0;
+    case MD_NODE_HARDLINK:
+        return old->file == nw->file;
+    case MD_NODE_CHAR:
+    case MD_NODE_BLOCK:
+        return old->major == nw->major && old->minor == nw->minor && old->attr.mode == nw->attr.mode;
+    case MD_NODE_FIFO:
+        return old->attr.mode == nw->attr.mode;
+    case MD_NODE_DIR:
+        return true;
+    }
+    return false;
+}
+
+/* Place the prepared node `nw` (not yet in the tree) at its path. */
+static int place(md_tree *t, md_node *nw, md_tree_clash clash, md_err *err)
+{
+    if (ensure_parent(t, nw->path, nw->origin, err) < 0)
+        goto fail;
+    md_node *old = ht_get(t, nw->path);
+    if (old) {
+        if (old->type == MD_NODE_DIR && nw->type == MD_NODE_DIR) {
+            if (old->implicit) {
+                old->attr = nw->attr;
+                old->origin = nw->origin;
+                old->implicit = false;
+            }
+            free_node(nw);
+            return 0;
+        }
+        if (same_content(old, nw)) {
+            free_node(nw);
+            return 0;
+        }
+        if (clash != MD_CLASH_REPLACE || (old->type == MD_NODE_DIR && old->nchild)) {
+            md_err_set(err, "%s: conflict: %s from %s and %s from %s",
+                       nw->path, type_name(old->type), old->origin, type_name(nw->type),
+                       nw->origin);
+            goto fail;
+        }
+        remove_node(t, old);
+    }
+    md_node *n = insert(t, nw->path, nw->type, &nw->attr, nw->origin);
+    n->data = nw->data;
+    n->size = nw->size;
+    n->target = nw->target;
+    n->major = nw->major;
+    n->minor = nw->minor;
+    n->file = nw->file;
+    if (n->type == MD_NODE_HARDLINK) {
+        n->next_link = n->file->links;
+        n->file->links = n;
+    }
+    free(nw);
+    return 0;
+fail:
+    free_node(nw);
+    return -1;
+}
+
+static md_node *prepare(md_tree *t, const char *path, md_node_type type, const md_attr *a,
+                        const char *origin, bool map_top, md_err *err)
+{
+    char *p = norm_path(t, path, map_top, err);
+    if (!p)
+        return NULL;
+    if (strcmp(p, "/") == 0 && type != MD_NODE_DIR) {
+        md_err_set(err, "%s: cannot add a %s as the root directory", path, type_name(type));
+        free(p);
+        return NULL;
+    }
+    note_usrmerge_use(t, path);
+    return new_node(t, p, type, a, origin);
+}
+
+int md_tree_add_dir(md_tree *t, const char *path, const md_attr *a, const char *origin,
+                    md_err *err)
+{
+    md_node *n = prepare(t, path, MD_NODE_DIR, a, origin, true, err);
+    if (!n)
+        return -1;
+    return place(t, n, MD_CLASH_ERROR, err);
+}
+
+int md_tree_add_file(md_tree *t, const char *path, const md_attr *a, unsigned char *data,
+                     size_t size, const char *origin, md_tree_clash clash, md_err *err)
+{
+    md_node *n = prepare(t, path, MD_NODE_FILE, a, origin, false, err);
+    if (!n) {
+        free(data);
+        return -1;
+    }
+    n->data = data;
+    n->size = size;
+    return place(t, n, clash, err);
+}
+
+/* "/bin -> usr/bin" from a package on a merged tree is what the tree already
+ * has: accept it instead of reporting a clash with /usr/bin. */
+static bool is_usrmerge_link(const md_tree *t, const char *path, const char *target)
+{
+    if (!t->usrmerge)
+        return false;
+    while (*path == '/')
+        path++;
+    for (int i = 0; i < NMERGED; i++) {
+        if (strcmp(path, merged[i]) != 0)
+            continue;
+        if (target[0] == '/')
+            target++;
+        return strncmp(target, "usr/", 4) == 0 && strcmp(target + 4, merged[i]) == 0;
+    }
+    return false;
+}
+
+int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a, const char *target,
+                        const char *origin, md_tree_clash clash, md_err *err)
+{
+    if (!target || !*target)
+        return md_err_set(err, "%s: symlink with an empty target", path);
+    if (is_usrmerge_link(t, path, target)) {
+        note_usrmerge_use(t, path);
+        return 0;
+    }
+    md_node *n = prepare(t, path, MD_NODE_SYMLINK, a, origin, false, err);
+    if (!n)
+        return -1;
+    n->attr.mode = 0777;
+    n->target = md_xstrdup(target);
+    return place(t, n, clash, err);
+}
+
+int md_tree_add_hardlink(md_tree *t, const char *path, const char *existing, const char *origin,
+                         md_err *err)
+{
+    char *e = norm_path(t, existing, false, err);
+    if (!e)
+        return -1;
+    md_node *f = ht_get(t, e);
+    if (f && f->type == MD_NODE_HARDLINK)
+        f = f->file;
+    if (!f || f->type != MD_NODE_FILE) {
+        md_err_set(err, "%s: hardlink target %s is %s", path, e,
+                   f ? "not a regular file" : "not in the tree");
+        free(e);
+        return -1;
+    }
+    free(e);
+    md_node *n = prepare(t, path, MD_NODE_HARDLINK, NULL, origin, false, err);
+    if (!n)
+        return -1;
+    if (strcmp(n->path, f->path) == 0) { /* a link to itself names the same inode */
+        free_node(n);
+        return 0;
+    }
+    n->file = f;
+    return place(t, n, MD_CLASH_ERROR, err);
+}
+
+int md_tree_add_device(md_tree *t, const char *path, const md_attr *a, md_node_type type,
+                       unsigned major, unsigned minor, const char *origin, md_err *err)
+{
+    if (type != MD_NODE_CHAR && type != MD_NODE_BLOCK && type != MD_NODE_FIFO)
+        return md_err_set(err, "%s: not a device type", path);
+    md_node *n = prepare(t, path, type, a, origin, false, err);
+    if (!n)
+        return -1;
+    n->major = type == MD_NODE_FIFO ? 0 : major;
+    n->minor = type == MD_NODE_FIFO ? 0 : minor;
+    return place(t, n, MD_CLASH_ERROR, err);
+}
+
+/* ---- public: removing ---- */
+
+/* First index in the sorted array whose path is >= key. */
+static size_t lower_bound(const md_tree *t, const char *key)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->v[mid]->path, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t md_tree_remove(md_tree *t, const char *path)
+{
+    md_err e = MD_ERR_INIT;
+    char *p = norm_path(t, path, false, &e);
+    if (!p)
+        return 0;
+    md_node *n = ht_get(t, p);
+    size_t removed = 0;
+    if (n && n->type == MD_NODE_DIR && n->nchild) {
+        ensure_sorted(t);
+        char *prefix = strcmp(p, "/") == 0 ? md_xstrdup("/") : md_xasprintf("%s/", p);
+        size_t pl = strlen(prefix);
+        size_t lo = lower_bound(t, prefix), hi = lo;
+        while (hi < t->n && strncmp(t->v[hi]->path, prefix, pl) == 0)
+            hi++;
+        free(prefix);
+        for (size_t i = hi; i > lo; i--) {
+            if (t->v[i - 1] && t->v[i - 1] != n) {
+                remove_node(t, t->v[i - 1]);
+                removed++;
+            }
+        }
+    }
+    if (n && strcmp(p, "/") != 0) {
+        remove_node(t, n);
+        removed++;
+    }
+    free(p);
+    return removed;
+}
+
+static bool matches_any(const char *path, const char *const *pats)
+{
+    for (; pats && *pats; pats++)
+        if (fnmatch(*pats, path, 0) == 0)
+            return true;
+    return false;
+}
+
+size_t md_tree_filter(md_tree *t, const char *pattern, const char *const *keep)
+{
+    ensure_sorted(t);
+    size_t removed = 0;
+    /* Backwards: a directory's contents come after it, so they are decided
+     * before the directory itself is looked at. */
+    for (size_t i = t->n; i > 1; i--) {
+        md_node *n = t->v[i - 1];
+        if (!n || fnmatch(pattern, n->path, 0) != 0 || matches_any(n->path, keep))
+            continue;
+        if (n->type == MD_NODE_DIR && n->nchild)
+            continue;
+        remove_node(t, n);
+        removed++;
+    }
+    return removed;
+}
+
+/* ---- public: lookup ---- */
+
+md_node *md_tree_lookup(const md_tree *t, const char *path)
+{
+    md_err e = MD_ERR_INIT;
+    char *p = norm_path(t, path, false, &e);
+    if (!p)
+        return NULL;
+    md_node *n = ht_get(t, p);
+    free(p);
+    return n;
+}
+
+md_node *md_tree_resolve(const md_tree *t, const char *path)
+{
+    if (!path || path[0] != '/')
+        return NULL;
+    /* `rest` holds the components still to walk, `cur` the resolved prefix. */
+    size_t cap = strlen(path) + 4096;
+    char *rest = md_xmalloc(cap), *cur = md_xmalloc(cap), *tmp = md_xmalloc(cap);
+    strcpy(rest, path);
+    cur[0] = '\0';
+    size_t cl = 0;
+    int hops = 0;
+    md_node *n = t->ht[ht_slot(t, "/")];
+    const char *r = rest;
+    for (;;) {
+        while (*r == '/')
+            r++;
+        if (!*r)
+            break;
+        size_t c = strcspn(r, "/");
+        if (c == 1 && r[0] == '.') {
+            r += c;
+            continue;
+        }
+        if (c == 2 && r[0] == '.' && r[1] == '.') {
+            char *s = strrchr(cur, '/');
+            cl = s ? (size_t)(s - cur) : 0;
+            cur[cl] = '\0';
+            n = ht_get(t, cl ? cur : "/");
+            r += c;
+            continue;
+        }
+        if (n == NULL || n->type != MD_NODE_DIR || cl + c + 2 > cap) {
+            n = NULL;
+            break;
+        }
+        cur[cl] = '/';
+        memcpy(cur + cl + 1, r, c);
+        cur[cl + 1 + c] = '\0';
+        r += c;
+        n = ht_get(t, cur);
+        if (!n)
+            break;
+        if (n->type != MD_NODE_SYMLINK) {
+            cl += 1 + c;
+            continue;
+        }
+        if (++hops > MAX_HOPS || strlen(n->target) + strlen(r) + 2 > cap) {
+            n = NULL;
+            break;
+        }
+        snprintf(tmp, cap, "%s/%s", n->target, r);
+        strcpy(rest, tmp);
+        r = rest;
+        if (n->target[0] == '/')
+            cl = 0;
+        cur[cl] = '\0';
+        n = ht_get(t, cl ? cur : "/");
+    }
+    free(rest);
+    free(cur);
+    free(tmp);
+    return n;
+}
+
+/* ---- public: iteration and accessors ---- */
+
+size_t md_tree_count(const md_tree *t) { return t->count; }
+
+/* Sorting is a cache refresh, not a change a caller can see: hence the cast. */
+md_node *md_tree_first(const md_tree *t)
+{
+    ensure_sorted((md_tree *)t);
+    return t->n ? t->v[0] : NULL;
+}
+
+md_node *md_tree_next(const md_tree *t, const md_node *n)
+{
+    ensure_sorted((md_tree *)t);
+    return n->idx + 1 < t->n ? t->v[n->idx + 1] : NULL;
+}
+
+const char *md_node_path(const md_node *n) { return n->path; }
+md_node_type md_node_type_of(const md_node *n) { return n->type; }
+const char *md_node_origin(const md_node *n) { return n->origin; }
+
+const md_attr *md_node_attr(const md_node *n)
+{
+    return n->type == MD_NODE_HARDLINK ? &n->file->attr : &n->attr;
+}
+
+const unsigned char *md_node_data(const md_node *n, size_t *size)
+{
+    if (n->type == MD_NODE_HARDLINK)
+        n = n->file;
+    if (n->type != MD_NODE_FILE) {
+        if (size)
+            *size = 0;
+        return NULL;
+    }
+    if (size)
+        *size = n->size;
+    return n->data ? n->data : (const unsigned char *)"";
+}
+
+const char *md_node_link_target(const md_node *n)
+{
+    if (n->type == MD_NODE_SYMLINK)
+        return n->target;
+    if (n->type == MD_NODE_HARDLINK)
+        return n->file->path;
+    return NULL;
+}
+
+void md_node_rdev(const md_node *n, unsigned *major, unsigned *minor)
+{
+    if (major)
+        *major = n->major;
+    if (minor)
+        *minor = n->minor;
+}

@@ -1,0 +1,119 @@
+/* tree — the root filesystem as an in-memory model.
+ *
+ * Every entry has a type, mode, owner, mtime, and for files its content held
+ * in memory; nothing is written to disk and nothing needs root, so owners and
+ * modes are whatever the package archives say.  Iteration is in byte order of
+ * the path, which is what makes the image deterministic.
+ *
+ * Paths are absolute ("/usr/bin/xl"); "//", "/./" and a trailing "/" are
+ * normalised away.  Adding a path whose parent directories are missing
+ * creates them (0755 root:root, mtime 0); a later md_tree_add_dir() of such
+ * an implicit directory gives it that call's attributes and origin.  A path
+ * that contains "..", or whose parent is a symlink (a write through a
+ * symlink), is refused.
+ *
+ * The root "/" is always present (0755 root:root; md_tree_add_dir("/", ...)
+ * sets its attributes once): it is the first node of the iteration and is
+ * included in md_tree_count(); the image writer emits it as ".".
+ *
+ * usrmerge: when enabled (md_tree_new(true)), /bin /sbin /lib /lib32 /lib64
+ * /libx32 are symlinks into /usr and entries added under them are stored
+ * under /usr instead, as dpkg does on a merged-/usr Debian system.  /bin,
+ * /sbin and /lib exist from the start, /lib32 /lib64 /libx32 once something
+ * is added below them.  The mapping applies to every path argument (lookup
+ * and remove too) except the top-level names themselves: lookup("/bin") is
+ * the symlink, add_dir("/bin") merges into /usr/bin, and a package's own
+ * "/bin -> usr/bin" symlink is accepted as already present.
+ *
+ * Ownership: the tree owns its nodes; md_node pointers stay valid until the
+ * node is removed or the tree freed.  md_tree_add_file() takes `data`
+ * (malloc'd) whether it succeeds or not.
+ */
+#ifndef MD_TREE_H
+#define MD_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+
+typedef struct md_tree md_tree;
+typedef struct md_node md_node;
+
+typedef enum md_node_type {
+    MD_NODE_DIR,
+    MD_NODE_FILE,
+    MD_NODE_SYMLINK,
+    MD_NODE_HARDLINK, /* another name for a MD_NODE_FILE; see md_node_link_target */
+    MD_NODE_CHAR,
+    MD_NODE_BLOCK,
+    MD_NODE_FIFO,
+} md_node_type;
+
+typedef struct md_attr {
+    unsigned mode; /* permission bits incl. setuid/setgid/sticky, no type bits */
+    unsigned uid, gid;
+    int64_t mtime;
+} md_attr;
+
+/* What to do when the path exists already. */
+typedef enum md_tree_clash {
+    MD_CLASH_ERROR,   /* error naming both origins; identical entries are accepted
+                       * (files: same content, mode, owner; symlinks: same target;
+                       * devices: same type, numbers, mode; a directory twice) */
+    MD_CLASH_REPLACE, /* overlays: the new entry wins */
+} md_tree_clash;
+
+md_tree *md_tree_new(bool usrmerge);
+void md_tree_free(md_tree *t);
+
+/* `origin` names who added the entry (a package name, "overlay", "mkdom0")
+ * and is used in conflict messages and size reports.  The tree copies it. */
+int md_tree_add_dir(md_tree *t, const char *path, const md_attr *a,
+                    const char *origin, md_err *err);
+int md_tree_add_file(md_tree *t, const char *path, const md_attr *a,
+                     unsigned char *data, size_t size, const char *origin,
+                     md_tree_clash clash, md_err *err);
+int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a,
+                        const char *target, const char *origin,
+                        md_tree_clash clash, md_err *err);
+/* `existing` must name a MD_NODE_FILE already in the tree (or a hardlink,
+ * meaning its file).  A hardlink shares its file's attributes and content.
+ * Removing the file turns the hardlink with the smallest path into the file. */
+int md_tree_add_hardlink(md_tree *t, const char *path, const char *existing,
+                         const char *origin, md_err *err);
+int md_tree_add_device(md_tree *t, const char *path, const md_attr *a,
+                       md_node_type type, unsigned major, unsigned minor,
+                       const char *origin, md_err *err);
+
+/* Remove a path and everything below it.  Returns the number removed. */
+size_t md_tree_remove(md_tree *t, const char *path);
+/* Remove every entry whose path matches the fnmatch(3) pattern (without
+ * FNM_PATHNAME, so "*" crosses "/") unless it also matches one of `keep`.
+ * Returns the number removed.  Directories are removed only if they end
+ * up empty and match. */
+size_t md_tree_filter(md_tree *t, const char *pattern, const char *const *keep);
+
+/* Exact lookup; symlinks are not followed.  NULL if absent. */
+md_node *md_tree_lookup(const md_tree *t, const char *path);
+/* Lookup following symlinks in every component (relative and absolute
+ * targets, at most 40 hops).  NULL if absent or dangling. */
+md_node *md_tree_resolve(const md_tree *t, const char *path);
+
+size_t md_tree_count(const md_tree *t);
+/* In-order iteration: md_tree_first, then md_tree_next until NULL.  The tree
+ * must not be modified while iterating. */
+md_node *md_tree_first(const md_tree *t);
+md_node *md_tree_next(const md_tree *t, const md_node *n);
+
+const char *md_node_path(const md_node *n);
+md_node_type md_node_type_of(const md_node *n);
+const md_attr *md_node_attr(const md_node *n);
+const char *md_node_origin(const md_node *n);
+/* Files: content and size (for a hardlink, those of its target). */
+const unsigned char *md_node_data(const md_node *n, size_t *size);
+/* Symlinks: the target; hardlinks: path of the file they name. */
+const char *md_node_link_target(const md_node *n);
+void md_node_rdev(const md_node *n, unsigned *major, unsigned *minor);
+
+#endif

@@ -1,0 +1,115 @@
+/* lint — find the design's five traps in boot configs and root filesystems
+ * that people already have: GRUB configs, inittabs, rootfs archives or
+ * directories, mkdom0 output directories.  Prefix md_lint_.
+ *
+ * Checks add findings to an opaque list (md_lint); a finding has a file,
+ * a line (0: the whole file), a severity, a trap number (1-5 as in the
+ * design; 0 for a boot requirement that is no trap, e.g. --nounzip) and a
+ * message that says what is wrong, why, and the fix.  Findings are never
+ * errors of the check itself: a check returns -1 only when an input cannot be
+ * read at all (md_err names the file and the problem).
+ *
+ * Ownership: the list owns its findings and their strings; inputs are
+ * borrowed for the duration of a call.
+ */
+#ifndef MD_LINT_H
+#define MD_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "core/err.h"
+#include "image/tree.h"
+
+typedef enum md_lint_sev {
+    MD_LINT_NOTE,    /* information; never fails */
+    MD_LINT_WARNING, /* fails only with --strict */
+    MD_LINT_ERROR,   /* the image will not work as intended */
+} md_lint_sev;
+
+typedef struct md_lint md_lint;
+
+md_lint *md_lint_new(void);
+void md_lint_free(md_lint *l);
+
+/* Add a finding (checks of other modules may report through the list too). */
+void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
+                 int trap, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+size_t md_lint_count(const md_lint *l);
+/* Number of findings at `sev` exactly. */
+size_t md_lint_count_sev(const md_lint *l, md_lint_sev sev);
+/* Finding i (0 <= i < md_lint_count), in the order found. */
+const char *md_lint_file(const md_lint *l, size_t i);
+unsigned md_lint_line(const md_lint *l, size_t i);
+md_lint_sev md_lint_severity(const md_lint *l, size_t i);
+int md_lint_trap(const md_lint *l, size_t i);
+const char *md_lint_message(const md_lint *l, size_t i);
+/* Does some finding's message contain `needle`?  (For tests and callers that
+ * look for one specific problem.) */
+bool md_lint_has(const md_lint *l, md_lint_sev sev, int trap, const char *needle);
+
+/* One line per finding, compiler style:
+ *   FILE:LINE: error: [trapN] message
+ * (no ":LINE" for whole-file findings; "[boot]" for trap 0). */
+void md_lint_print(const md_lint *l, FILE *f);
+
+/* --- single checks ---------------------------------------------------- */
+
+/* A GRUB config (multiboot2/module2 or legacy multiboot/module entries):
+ * traps 1 and 4 on every entry that boots Xen, --nounzip on the rootfs
+ * module, and, when `rootfs` (the tree the entry loads) is given, rdinit=
+ * against its /init.  `file` names the buffer in findings. */
+void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
+                  const md_tree *rootfs);
+
+/* An inittab (busybox or sysvinit format): trap 1, a getty/login on hvc0.
+ * With `rootfs`, the programs it runs must exist there too. */
+void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
+                     const md_tree *rootfs);
+
+/* A root filesystem: trap 1 (inittab or its alternatives), trap 3 (who
+ * creates the /dev/xen nodes, static nodes), trap 5 (module files vs modules.dep vs
+ * depends=, the Xen modules), trap 2 (libxenctrl vs the hypervisor release
+ * `xen_version` "X.Y" read from `xen_label`; both NULL when unknown).
+ * `label` prefixes paths in findings: "rootfs.cpio.gz" gives
+ * "rootfs.cpio.gz(/etc/inittab):3:"; a label ending in '/' (a directory)
+ * gives "dir/etc/inittab:3:". */
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t,
+                    const char *xen_version, const char *xen_label);
+
+/* --- loading ---------------------------------------------------------- */
+
+/* Read a root filesystem into a new tree: a directory (walked with lstat,
+ * owners and modes as found), or an archive libarchive reads (newc/odc cpio
+ * or tar; gzip, xz, zstd, bzip2, lz4, lzma or none), including the kernel's
+ * concatenated initramfs form (uncompressed cpio segments followed by
+ * more segments, e.g. early microcode + compressed main archive).  Later
+ * entries replace earlier ones at the same path, as the kernel does.
+ * Without usrmerge: the tree shows exactly what the input holds.
+ * Caller frees with md_tree_free. */
+md_tree *md_lint_load_rootfs(const char *path, md_err *err);
+
+/* --- everything together (what `mkdom0 lint` runs) ------------------- */
+
+typedef enum md_lint_kind {
+    MD_LINT_AUTO,    /* decide by name and content */
+    MD_LINT_GRUB,
+    MD_LINT_INITTAB,
+    MD_LINT_ROOTFS,  /* archive or directory */
+    MD_LINT_XEN,     /* a hypervisor image (xen.gz) for trap 2 */
+    MD_LINT_OUTDIR,  /* an mkdom0 output directory */
+} md_lint_kind;
+
+/* Lint the inputs as one system: each GRUB config is checked against the
+ * rootfs given (or the one its entry names, found next to the config), each
+ * rootfs against the hypervisor given (or a xen*.gz next to it or the
+ * config).  An input that cannot be read or recognized (empty, garbage,
+ * truncated, binary where text is expected) sets err naming the file;
+ * the other inputs are still linted, and -1 is returned at the end.
+ * `kinds` may be NULL (all MD_LINT_AUTO).  A xen*.gz that is only found
+ * next to an input and is no hypervisor gives a warning, not an error. */
+int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds,
+                   size_t n, md_err *err);
+
+#endif

@@ -1,0 +1,250 @@
+/* lint_inittab — trap 1 in inittabs: a getty or login must run on hvc0.
+ *
+ * Both formats are "id:runlevels:action:process".  sysvinit's id is a tag;
+ * busybox's id is the tty the process runs on (empty: /dev/console).  The
+ * tty of a getty is taken from its arguments first, which works for both. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lint/lint_int.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+static const char *const actions[] = {
+    "sysinit", "wait", "once", "respawn", "askfirst", "shutdown", "restart", "ctrlaltdel",
+    "boot", "bootwait", "off", "ondemand", "initdefault", "powerwait", "powerfail",
+    "powerokwait", "powerfailnow", "kbrequest", NULL,
+};
+
+static bool known_action(const char *a)
+{
+    for (int i = 0; actions[i]; i++)
+        if (!strcmp(a, actions[i]))
+            return true;
+    return false;
+}
+
+/* "hvc0", "/dev/ttyS0", "tty1", "console" -> the name without /dev/, or NULL. */
+static const char *tty_name(const char *w)
+{
+    if (!strncmp(w, "/dev/", 5))
+        w += 5;
+    static const char *const pre[] = { "hvc", "ttyS", "ttyAMA", "ttyUSB", "tty", "xvc",
+                                       "hvsi", NULL };
+    if (!strcmp(w, "console"))
+        return w;
+    for (int i = 0; pre[i]; i++) {
+        size_t n = strlen(pre[i]);
+        if (!strncmp(w, pre[i], n) && w[n] && strspn(w + n, "0123456789") == strlen(w + n))
+            return w;
+    }
+    return NULL;
+}
+
+static bool is_login_prog(const char *prog)
+{
+    const char *b = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+    static const char *const progs[] = { "getty", "agetty", "mingetty", "fgetty", "mgetty",
+                                         "login", "sh", "ash", "bash", "dash",
+                                         "zsh", "ksh", "hush", "mksh", NULL };
+    for (int i = 0; progs[i]; i++)
+        if (!strcmp(b, progs[i]))
+            return true;
+    return false;
+}
+
+typedef struct itline {
+    unsigned line;
+    char *id, *levels, *action, *process;
+    bool ok;
+} itline;
+
+/* Split "id:rl:action:process"; false if the line is not of that form. */
+static bool split_line(char *s, itline *o)
+{
+    char *f[3];
+    for (int i = 0; i < 3; i++) {
+        f[i] = s;
+        s = strchr(s, ':');
+        if (!s)
+            return false;
+        *s++ = '\0';
+    }
+    o->id = f[0];
+    o->levels = f[1];
+    o->action = f[2];
+    o->process = s;
+    return true;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+typedef struct itstate {
+    md_lint *l;
+    const char *file;
+    const md_tree *rootfs;
+    unsigned hvc_line, console_line, first_getty_line, commented_hvc;
+    bool hvc_broken; /* a getty on hvc0 whose program is missing: reported */
+    bool sysv; /* some entry has runlevels: suggest the sysvinit form */
+    md_strv other_ttys;
+} itstate;
+
+static void check_entry(itstate *s, itline *e)
+{
+    if (strcmp(e->action, "respawn") && strcmp(e->action, "askfirst"))
+        return;
+    md_strv argv = { 0 };
+    md_strv_split(&argv, e->process, false);
+    if (!argv.n) {
+        md_strv_free(&argv);
+        return;
+    }
+    const char *prog = argv.v[0][0] == '-' ? argv.v[0] + 1 : argv.v[0];
+    if (!is_login_prog(prog)) {
+        md_strv_free(&argv);
+        return;
+    }
+    const char *tty = NULL;
+    for (size_t i = 1; i < argv.n && !tty; i++)
+        tty = tty_name(argv.v[i]);
+    if (!tty)
+        tty = *e->id ? tty_name(e->id) : "console";
+    if (!tty)
+        tty = "console"; /* sysvinit runs it on /dev/console by default */
+    if (!s->first_getty_line)
+        s->first_getty_line = e->line;
+    bool missing = s->rootfs && prog[0] == '/' && !md_lint_resolve_file(s->rootfs, prog);
+    if (!strcmp(tty, "hvc0")) {
+        if (missing)
+            md_lint_add(s->l, s->file, e->line, MD_LINT_ERROR, 1,
+                        "the login on hvc0 runs %s, which the rootfs does not have: init "
+                        "respawns it forever and hvc0 never shows a prompt; install it or "
+                        "point the entry at an existing getty", prog);
+        if (missing)
+            s->hvc_broken = true;
+        else if (!s->hvc_line)
+            s->hvc_line = e->line;
+    } else if (!strcmp(tty, "console")) {
+        if (!missing && !s->console_line)
+            s->console_line = e->line;
+    } else if (!md_strv_contains(&s->other_ttys, tty)) {
+        md_strv_push(&s->other_ttys, tty);
+    }
+    md_strv_free(&argv);
+}
+
+/* A commented-out entry that would put a getty on hvc0. */
+static bool commented_hvc(const char *line)
+{
+    const char *p = line;
+    while (*p == '#' || isspace((unsigned char)*p))
+        p++;
+    return p != line && strstr(p, "hvc0") && strstr(p, ":respawn:");
+}
+
+void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
+                     const md_tree *rootfs)
+{
+    itstate s = { .l = l, .file = file, .rootfs = rootfs };
+    char *copy = md_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    unsigned lineno = 0;
+    for (char *p = copy, *next; p && p < copy + len; p = next) {
+        lineno++;
+        next = strchr(p, '\n');
+        if (next)
+            *next++ = '\0';
+        char *t = trim(p);
+        if (*t == '#') {
+            if (!s.commented_hvc && commented_hvc(t))
+                s.commented_hvc = lineno;
+            continue;
+        }
+        if (!*t)
+            continue;
+        itline e = { .line = lineno };
+        if (!split_line(t, &e)) {
+            md_lint_add(l, file, lineno, MD_LINT_WARNING, 0,
+                        "not an inittab entry (id:runlevels:action:process): init ignores "
+                        "this line");
+            continue;
+        }
+        e.action = trim(e.action);
+        if (!known_action(e.action)) {
+            md_lint_add(l, file, lineno, MD_LINT_WARNING, 0,
+                        "unknown inittab action '%s': init ignores this entry", e.action);
+            continue;
+        }
+        if (*e.levels)
+            s.sysv = true;
+        check_entry(&s, &e);
+    }
+    free(copy);
+
+    if (s.hvc_line || s.hvc_broken) {
+        md_strv_free(&s.other_ttys);
+        return;
+    }
+    char *fix = md_xstrdup(s.sysv ? "'hv0:2345:respawn:/sbin/getty 38400 hvc0'"
+                                  : "'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100'");
+    char *uncomment = s.commented_hvc
+                          ? md_xasprintf(" (line %u has one commented out)", s.commented_hvc)
+                          : md_xstrdup("");
+    if (s.console_line) {
+        md_lint_add(l, file, s.console_line, MD_LINT_WARNING, 1,
+                    "the only login runs on /dev/console, which is hvc0 only when "
+                    "console=hvc0 is the last console= on the dom0 kernel line; add an "
+                    "explicit getty on hvc0: %s%s", fix, uncomment);
+    } else if (s.other_ttys.n) {
+        char *list = md_xstrdup(s.other_ttys.v[0]);
+        for (size_t i = 1; i < s.other_ttys.n; i++) {
+            char *n = md_xasprintf("%s, %s", list, s.other_ttys.v[i]);
+            free(list);
+            list = n;
+        }
+        md_lint_add(l, file, s.first_getty_line, MD_LINT_ERROR, 1,
+                    "getty only on %s, none on hvc0: under a Xen PV dom0 the console is "
+                    "hvc0 (the serial port belongs to Xen), so on the console the box looks "
+                    "frozen while it is actually up; add %s%s", list, fix, uncomment);
+        free(list);
+    } else {
+        md_lint_add(l, file, 0, MD_LINT_ERROR, 1,
+                    "no getty or login respawns on hvc0 (none at all): nothing ever prompts "
+                    "on the dom0 console and the box looks frozen; add %s%s", fix, uncomment);
+    }
+    free(fix);
+    free(uncomment);
+    md_strv_free(&s.other_ttys);
+}
+
+bool md_lint_looks_inittab(const char *text, size_t len)
+{
+    size_t good = 0, bad = 0;
+    const char *end = text + len;
+    for (const char *p = text; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        while (p < e && isspace((unsigned char)*p))
+            p++;
+        if (p < e && *p != '#') {
+            char *line = md_xasprintf("%.*s", (int)(e - p), p);
+            itline it;
+            if (split_line(line, &it) && known_action(trim(it.action)))
+                good++;
+            else
+                bad++;
+            free(line);
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return good > 0 && good >= bad;
+}

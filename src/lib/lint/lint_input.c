@@ -1,0 +1,366 @@
+/* lint_input — recognize inputs by name and content and lint them as one
+ * system (md_lint_inputs; see lint.h). */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "lint/lint_int.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+
+typedef struct input {
+    char *path;
+    md_lint_kind kind;
+    unsigned char *text; /* GRUB and inittab contents */
+    size_t len;
+    md_tree *tree;       /* ROOTFS */
+} input;
+
+typedef struct inputs {
+    input *v;
+    size_t n;
+    int rc;
+    md_err *err;
+} inputs;
+
+static void fail(inputs *in, const md_err *e)
+{
+    md_err_set(in->err, "%s", e->msg);
+    in->rc = -1;
+}
+
+static input *push(inputs *in, const char *path, md_lint_kind kind)
+{
+    in->v = md_xrealloc(in->v, (in->n + 1) * sizeof *in->v);
+    input *x = &in->v[in->n++];
+    memset(x, 0, sizeof *x);
+    x->path = md_xstrdup(path);
+    x->kind = kind;
+    return x;
+}
+
+static const char *base_of(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    return b && b[1] ? b + 1 : p;
+}
+
+static bool is_xen_name(const char *p)
+{
+    return !fnmatch("xen*.gz", base_of(p), 0);
+}
+
+static bool isfile(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* First entry of `dir` matching `pat`, in name order; caller frees. */
+static char *find_in(const char *dir, const char *pat)
+{
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    char *hit = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!hit && !fnmatch(pat, ents[i]->d_name, 0)) {
+            char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, ents[i]->d_name)
+                                       : md_xstrdup(ents[i]->d_name);
+            if (isfile(p))
+                hit = p;
+            else
+                free(p);
+        }
+        free(ents[i]);
+    }
+    if (n >= 0)
+        free(ents);
+    return hit;
+}
+
+static char *dir_of(const char *path)
+{
+    char *c = md_xstrdup(path);
+    char *d = md_xstrdup(dirname(c));
+    free(c);
+    return d;
+}
+
+static bool binary(const unsigned char *d, size_t len)
+{
+    return memchr(d, 0, len) != NULL;
+}
+
+/* A GRUB config or inittab given explicitly or recognized. */
+static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned char *d,
+                     size_t len)
+{
+    md_err e = MD_ERR_INIT;
+    if (!len) {
+        md_err_set(&e, "%s: empty file", path);
+    } else if (binary(d, len)) {
+        md_err_set(&e, "%s: binary data, not %s", path,
+                   kind == MD_LINT_GRUB ? "a GRUB config" : "an inittab");
+    } else {
+        input *x = push(in, path, kind);
+        x->text = d;
+        x->len = len;
+        return;
+    }
+    free(d);
+    fail(in, &e);
+}
+
+/* "PATH: why" -> "why" */
+static const char *strip_path(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+    return !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+}
+
+static void classify_file(inputs *in, const char *path, md_lint_kind kind)
+{
+    md_err e = MD_ERR_INIT;
+    if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
+        if (!isfile(path)) {
+            md_err_errno(&e, "%s: cannot open", path);
+            fail(in, &e);
+        } else {
+            push(in, path, MD_LINT_XEN);
+        }
+        return;
+    }
+    if (kind == MD_LINT_GRUB || kind == MD_LINT_INITTAB) {
+        unsigned char *d;
+        size_t len;
+        if (md_read_file(path, &d, &len, &e) < 0)
+            return fail(in, &e);
+        return add_text(in, path, kind, d, len);
+    }
+    bool not_archive = false;
+    md_tree *t = md_lint_load_rootfs2(path, &not_archive, &e);
+    if (t) {
+        push(in, path, MD_LINT_ROOTFS)->tree = t;
+        return;
+    }
+    if (kind == MD_LINT_ROOTFS || !not_archive)
+        return fail(in, &e);
+    md_err why = e; /* libarchive's view, for compressed data */
+    md_err_clear(&e);
+    unsigned char *d;
+    size_t len;
+    if (md_read_file(path, &d, &len, &e) < 0)
+        return fail(in, &e);
+    const char *b = base_of(path);
+    if (len && !binary(d, len)) {
+        if (strstr(b, "inittab") || md_lint_looks_inittab((char *)d, len))
+            return add_text(in, path, MD_LINT_INITTAB, d, len);
+        if (!fnmatch("*.cfg", b, 0) || md_lint_looks_grub((char *)d, len))
+            return add_text(in, path, MD_LINT_GRUB, d, len);
+    }
+    if (!len)
+        md_err_set(&e, "%s: empty file", path);
+    else if (len >= 2 && ((d[0] == 0x1f && d[1] == 0x8b) || (d[0] == 0xfd && d[1] == '7') ||
+                          (d[0] == 0x28 && d[1] == 0xb5)))
+        md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
+                       "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
+    else if (binary(d, len))
+        md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs nor a text "
+                       "config; use --grub, --inittab, --rootfs or --xen to say what it is", path);
+    else
+        md_err_set(&e, "%s: cannot tell what this is: no GRUB menuentry/multiboot commands, "
+                       "no inittab entries, not an archive; use --grub, --inittab or --rootfs",
+                   path);
+    free(d);
+    fail(in, &e);
+}
+
+/* An mkdom0 output directory: its grub.cfg, rootfs archive and xen.gz. */
+static bool classify_outdir(inputs *in, const char *dir, bool required)
+{
+    char *grub = md_xasprintf("%s/grub.cfg", dir);
+    if (!isfile(grub)) {
+        free(grub);
+        grub = md_xasprintf("%s/boot/grub/grub.cfg", dir);
+        if (!isfile(grub)) {
+            free(grub);
+            grub = NULL;
+        }
+    }
+    char *rootfs = find_in(dir, "rootfs.cpio*");
+    if (!rootfs)
+        rootfs = find_in(dir, "*.cpio*");
+    char *xen = find_in(dir, "xen*.gz");
+    bool any = grub || rootfs;
+    if (!any && required) {
+        md_err e = MD_ERR_INIT;
+        md_err_set(&e, "%s: neither a rootfs directory nor an mkdom0 output directory "
+                       "(no grub.cfg, no rootfs.cpio*)", dir);
+        fail(in, &e);
+    }
+    if (any) {
+        if (grub)
+            classify_file(in, grub, MD_LINT_GRUB);
+        if (rootfs)
+            classify_file(in, rootfs, MD_LINT_ROOTFS);
+        if (xen)
+            classify_file(in, xen, MD_LINT_XEN);
+    }
+    free(grub);
+    free(rootfs);
+    free(xen);
+    return any;
+}
+
+static bool looks_rootfs_dir(const char *dir)
+{
+    static const char *const marks[] = { "etc", "sbin", "usr", "bin", "init", "lib", NULL };
+    for (int i = 0; marks[i]; i++) {
+        char *p = md_xasprintf("%s/%s", dir, marks[i]);
+        struct stat st;
+        bool ok = lstat(p, &st) == 0;
+        free(p);
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+static void classify(inputs *in, const char *path, md_lint_kind kind)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        md_err e = MD_ERR_INIT;
+        md_err_errno(&e, "%s: cannot open", path);
+        return fail(in, &e);
+    }
+    if (!S_ISDIR(st.st_mode))
+        return classify_file(in, path, kind);
+    if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
+        classify_outdir(in, path, true);
+        return;
+    }
+    if (kind != MD_LINT_AUTO && kind != MD_LINT_ROOTFS) {
+        md_err e = MD_ERR_INIT;
+        md_err_set(&e, "%s: is a directory", path);
+        return fail(in, &e);
+    }
+    md_err e = MD_ERR_INIT;
+    md_tree *t = md_lint_load_rootfs(path, &e);
+    if (!t)
+        return fail(in, &e);
+    char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
+    push(in, label, MD_LINT_ROOTFS)->tree = t;
+    free(label);
+}
+
+/* GRUB path "(hd0,1)/boot/x" or "/x" -> a host file near the config. */
+static char *near(const char *cfg, const char *gpath)
+{
+    if (gpath[0] == '(') {
+        const char *e = strchr(gpath, ')');
+        gpath = e ? e + 1 : gpath;
+    }
+    if (strchr(gpath, '$'))
+        return NULL;
+    char *d = dir_of(cfg);
+    char *hit = NULL;
+    for (int up = 0; up < 3 && !hit; up++) {
+        char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
+        if (isfile(p))
+            hit = p;
+        else
+            free(p);
+        char *nd = md_xasprintf("%s/..", d);
+        free(d);
+        d = nd;
+    }
+    free(d);
+    return hit;
+}
+
+int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
+                   md_err *err)
+{
+    inputs in = { .err = err };
+    for (size_t i = 0; i < n; i++)
+        classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
+
+    size_t nroot = 0;
+    const char *xen = NULL;
+    for (size_t i = 0; i < in.n; i++) {
+        nroot += in.v[i].kind == MD_LINT_ROOTFS;
+        if (in.v[i].kind == MD_LINT_XEN && !xen)
+            xen = in.v[i].path;
+    }
+    char *found_xen = NULL;
+    for (size_t i = 0; i < in.n; i++) {
+        input *x = &in.v[i];
+        if (x->kind != MD_LINT_GRUB)
+            continue;
+        md_strv xens = { 0 }, roots = { 0 };
+        md_lint_grub_files((char *)x->text, x->len, &xens, &roots);
+        const md_tree *rootfs = NULL;
+        md_tree *own = NULL;
+        if (nroot == 1) {
+            for (size_t j = 0; j < in.n; j++)
+                if (in.v[j].kind == MD_LINT_ROOTFS)
+                    rootfs = in.v[j].tree;
+        } else if (!nroot && roots.n == 1) {
+            /* The config's own rootfs, when it lies next to it: for rdinit=. */
+            char *p = near(x->path, roots.v[0]);
+            md_err e = MD_ERR_INIT;
+            if (p)
+                rootfs = own = md_lint_load_rootfs(p, &e);
+            free(p);
+        }
+        if (!xen && !found_xen && xens.n == 1)
+            found_xen = near(x->path, xens.v[0]);
+        md_lint_grub(l, x->path, (char *)x->text, x->len, rootfs);
+        md_tree_free(own);
+        md_strv_free(&xens);
+        md_strv_free(&roots);
+    }
+    for (size_t i = 0; i < in.n; i++)
+        if (in.v[i].kind == MD_LINT_INITTAB)
+            md_lint_inittab(l, in.v[i].path, (char *)in.v[i].text, in.v[i].len, NULL);
+    for (size_t i = 0; i < in.n; i++) {
+        input *x = &in.v[i];
+        if (x->kind != MD_LINT_ROOTFS)
+            continue;
+        char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
+        if (!xp && isfile(x->path)) {
+            char *d = dir_of(x->path);
+            xp = find_in(d, "xen*.gz");
+            free(d);
+        }
+        char *ver = NULL;
+        if (xp) {
+            md_err e = MD_ERR_INIT;
+            ver = md_lint_xen_version(xp, &e);
+            /* A hypervisor the user named is an input that must be readable;
+             * one we only found lying around is a guess that did not work. */
+            if (!ver && xen)
+                fail(&in, &e);
+            else if (!ver)
+                md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
+                            "found next to %s but not usable as the hypervisor (%s); trap 2 "
+                            "is not checked: name the hypervisor with --xen", x->path,
+                            strip_path(e.msg, xp));
+        }
+        md_lint_rootfs(l, x->path, x->tree, ver, ver ? xp : NULL);
+        free(ver);
+        free(xp);
+    }
+    free(found_xen);
+    for (size_t i = 0; i < in.n; i++) {
+        free(in.v[i].path);
+        free(in.v[i].text);
+        md_tree_free(in.v[i].tree);
+    }
+    free(in.v);
+    return in.rc;
+}

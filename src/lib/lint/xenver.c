@@ -1,0 +1,375 @@
+/* xenver — hypervisor and toolstack releases, read from the binaries.
+ *
+ * The ELF reading here (DT_SONAME) is a few bounded reads; no library on
+ * our list parses ELF dynamic sections (libkmod's ELF code is private).
+ */
+#include "lint/xenver.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/mem.h"
+
+#define MAX_XEN_IMAGE (256u << 20) /* a Xen ELF is a few MB; refuse gzip bombs */
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Inflate a gzip stream into at most `max` bytes; partial output is kept
+ * when the caller only needs a prefix (max small) and the stream is longer. */
+static unsigned char *gunzip(const unsigned char *d, size_t len, size_t max, size_t *outlen,
+                             bool *complete)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return NULL;
+    size_t cap = max < (1u << 20) ? max : len * 4 + 4096;
+    if (cap > max)
+        cap = max;
+    unsigned char *out = md_xmalloc(cap + 1);
+    z.next_in = (unsigned char *)d;
+    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        if (z.total_out == cap) {
+            if (cap >= max)
+                break;
+            cap = cap * 2 > max ? max : cap * 2;
+            out = md_xrealloc(out, cap + 1);
+        }
+        z.next_out = out + z.total_out;
+        z.avail_out = (uInt)(cap - z.total_out);
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc == Z_BUF_ERROR && z.avail_in == 0)
+            break;
+    }
+    *complete = rc == Z_STREAM_END;
+    *outlen = z.total_out;
+    bool ok = rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR;
+    inflateEnd(&z);
+    if (!ok || *outlen == 0) {
+        free(out);
+        return NULL;
+    }
+    out[*outlen] = '\0';
+    return out;
+}
+
+/* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
+static bool kconfig_version(const unsigned char *img, size_t len, char *ver, size_t cap)
+{
+    static const char head[] = "# Automatically generated file; DO NOT EDIT.\n# Xen/";
+    for (size_t i = 0; i + 10 < len; i++) {
+        const unsigned char *p = memchr(img + i, 0x1f, len - i);
+        if (!p)
+            break;
+        i = (size_t)(p - img);
+        if (p + 3 > img + len || p[1] != 0x8b || p[2] != 8)
+            continue;
+        size_t n;
+        bool complete;
+        unsigned char *txt = gunzip(p, len - i, 512, &n, &complete);
+        if (!txt)
+            continue;
+        const char *h = strstr((const char *)txt, head);
+        bool ok = false;
+        if (h) {
+            const char *sp = strchr(h + sizeof head - 1, ' '); /* after "x86" */
+            if (sp) {
+                size_t vl = strcspn(sp + 1, " \n");
+                if (vl && vl < cap && strncmp(sp + 1 + vl, " Configuration", 14) == 0) {
+                    memcpy(ver, sp + 1, vl);
+                    ver[vl] = '\0';
+                    ok = true;
+                }
+            }
+        }
+        free(txt);
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
+{
+    char tail;
+    return sscanf(s, "%u.%u%c", major, minor, &tail) >= 2;
+}
+
+/* "xen-4.17-amd64.gz", "xen-4.17.2.gz" -> 4.17 */
+static bool name_version(const char *name, char *ver, size_t cap, unsigned *ma, unsigned *mi)
+{
+    const char *b = base_name(name);
+    if (strncmp(b, "xen-", 4) != 0 || !parse_mm(b + 4, ma, mi))
+        return false;
+    snprintf(ver, cap, "%u.%u", *ma, *mi);
+    return true;
+}
+
+int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
+                               md_xen_version *out, md_err *err)
+{
+    memset(out, 0, sizeof *out);
+    set_str(out->path, sizeof out->path, name);
+    unsigned char *raw = NULL;
+    size_t rawlen = len;
+    const unsigned char *img = data;
+    if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+        bool complete;
+        raw = gunzip(data, len, MAX_XEN_IMAGE, &rawlen, &complete);
+        if (!raw || !complete) {
+            free(raw);
+            return md_err_set(err, "%s: corrupt or truncated gzip data", name);
+        }
+        img = raw;
+    }
+    static const char banner[] = "Xen version %d.%d%s";
+    bool is_xen = rawlen >= 4 && memcmp(img, "\x7f" "ELF", 4) == 0 &&
+                  memmem(img, rawlen, banner, sizeof banner - 1) != NULL;
+    /* xen.efi is PE, not ELF, but carries the same banner and config. */
+    if (!is_xen && rawlen >= 2 && img[0] == 'M' && img[1] == 'Z')
+        is_xen = memmem(img, rawlen, banner, sizeof banner - 1) != NULL;
+    int rc = 0;
+    if (!is_xen) {
+        rc = md_err_set(err, "%s: not a Xen hypervisor image (no ELF with the Xen banner)", name);
+    } else if (kconfig_version(img, rawlen, out->version, sizeof out->version) &&
+               parse_mm(out->version, &out->major, &out->minor)) {
+        set_str(out->source, sizeof out->source, "embedded Kconfig (\"# Xen/x86 ... Configuration\")");
+        out->found = true;
+    } else if (name_version(name, out->version, sizeof out->version, &out->major, &out->minor)) {
+        set_str(out->source, sizeof out->source,
+                "file name only: the image embeds no Kconfig (built without CONFIG_HYPFS_CONFIG)");
+        out->found = true;
+    } else {
+        rc = md_err_set(err, "%s: Xen image without an embedded Kconfig and no version in its "
+                             "name (expected xen-X.Y...)", name);
+    }
+    free(raw);
+    return rc;
+}
+
+/* ---- libxenctrl ---- */
+
+static uint64_t rd(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* DT_SONAME of a 64-bit little-endian shared object, via its section
+ * headers (SHT_DYNAMIC and the string table it links to). */
+static bool elf_soname(const unsigned char *d, size_t len, char *out, size_t cap)
+{
+    if (len < 64 || memcmp(d, "\x7f" "ELF", 4) != 0 || d[4] != 2 || d[5] != 1)
+        return false;
+    uint64_t shoff = rd(d + 0x28, 8);
+    unsigned shentsize = (unsigned)rd(d + 0x3a, 2), shnum = (unsigned)rd(d + 0x3c, 2);
+    if (shentsize != 64 || shoff > len || (uint64_t)shnum * 64 > len - shoff)
+        return false;
+    for (unsigned i = 0; i < shnum; i++) {
+        const unsigned char *sh = d + shoff + (uint64_t)i * 64;
+        if (rd(sh + 4, 4) != 6 /* SHT_DYNAMIC */)
+            continue;
+        uint64_t off = rd(sh + 0x18, 8), size = rd(sh + 0x20, 8);
+        unsigned link = (unsigned)rd(sh + 0x28, 4);
+        if (off > len || size > len - off || link >= shnum)
+            return false;
+        const unsigned char *ss = d + shoff + (uint64_t)link * 64;
+        uint64_t soff = rd(ss + 0x18, 8), ssize = rd(ss + 0x20, 8);
+        if (soff > len || ssize > len - soff)
+            return false;
+        for (uint64_t k = 0; k + 16 <= size; k += 16) {
+            uint64_t tag = rd(d + off + k, 8), val = rd(d + off + k + 8, 8);
+            if (tag == 0)
+                break;
+            if (tag != 14 /* DT_SONAME */ || val >= ssize)
+                continue;
+            const char *s = (const char *)d + soff + val;
+            size_t sl = strnlen(s, ssize - val);
+            if (sl == ssize - val || sl >= cap)
+                return false;
+            memcpy(out, s, sl + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "libxenctrl.so.4.17[.0]" or "libxenctrl-4.17.so" -> 4.17 */
+static bool ctrl_name_version(const char *name, unsigned *ma, unsigned *mi)
+{
+    const char *b = base_name(name);
+    if (strncmp(b, "libxenctrl.so.", 14) == 0)
+        return parse_mm(b + 14, ma, mi);
+    if (strncmp(b, "libxenctrl-", 11) == 0)
+        return parse_mm(b + 11, ma, mi);
+    return false;
+}
+
+int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name,
+                         md_xen_version *out, md_err *err)
+{
+    memset(out, 0, sizeof *out);
+    set_str(out->path, sizeof out->path, name);
+    char soname[128];
+    if (elf_soname(data, len, soname, sizeof soname)) {
+        if (!ctrl_name_version(soname, &out->major, &out->minor))
+            return md_err_set(err, "%s: DT_SONAME \"%s\" is not libxenctrl's", name, soname);
+        snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
+        snprintf(out->source, sizeof out->source, "DT_SONAME %s", soname);
+        out->found = true;
+        return 0;
+    }
+    if (len < 4 || memcmp(data, "\x7f" "ELF", 4) != 0)
+        return md_err_set(err, "%s: not an ELF shared object", name);
+    if (ctrl_name_version(name, &out->major, &out->minor)) {
+        snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
+        set_str(out->source, sizeof out->source, "file name (no DT_SONAME readable)");
+        out->found = true;
+        return 0;
+    }
+    return md_err_set(err, "%s: neither a shared object with a libxenctrl DT_SONAME nor a "
+                           "versioned libxenctrl file name", name);
+}
+
+/* ---- trees ---- */
+
+static bool is_hypervisor_name(const char *path)
+{
+    if (strncmp(path, "/boot/", 6) != 0 || strchr(path + 6, '/'))
+        return false;
+    const char *b = path + 6;
+    if (strncmp(b, "xen", 3) != 0 || (b[3] != '-' && b[3] != '.' && b[3] != '\0'))
+        return false;
+    size_t bl = strlen(b);
+    if (bl > 3 && strcmp(b + bl - 3, ".gz") == 0)
+        return true;
+    static const char *const other[] = { ".config", ".efi", ".map", ".cfg", ".sig", ".old", NULL };
+    for (int i = 0; other[i]; i++) {
+        size_t ol = strlen(other[i]);
+        if (bl > ol && strcmp(b + bl - ol, other[i]) == 0)
+            return false;
+    }
+    return strncmp(b, "xen-syms", 8) != 0;
+}
+
+static bool is_ctrl_name(const char *path)
+{
+    const char *b = base_name(path);
+    return strncmp(b, "libxenctrl.so.", 14) == 0 ||
+           (strncmp(b, "libxenctrl-", 11) == 0 && strstr(b, ".so"));
+}
+
+typedef struct found_list {
+    md_xen_version *v;
+    size_t n;
+} found_list;
+
+static void push(found_list *l, const md_xen_version *v)
+{
+    l->v = md_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = *v;
+}
+
+static int collect(const md_tree *t, found_list *hvs, found_list *tss, md_err *err)
+{
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        md_node_type ty = md_node_type_of(n);
+        if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
+            continue;
+        const char *p = md_node_path(n);
+        bool hv = is_hypervisor_name(p), ts = !hv && is_ctrl_name(p);
+        if (!hv && !ts)
+            continue;
+        size_t len;
+        const unsigned char *d = md_node_data(n, &len);
+        md_xen_version v;
+        int rc = hv ? md_xenver_hypervisor_image(d, len, p, &v, err)
+                    : md_xenver_libxenctrl(d, len, p, &v, err);
+        if (rc < 0) {
+            md_err_prefix(err, "%s", md_node_origin(n));
+            return -1;
+        }
+        set_str(v.origin, sizeof v.origin, md_node_origin(n));
+        push(hv ? hvs : tss, &v);
+    }
+    return 0;
+}
+
+static int same_kind(const found_list *l, const char *what, md_err *err)
+{
+    for (size_t i = 1; i < l->n; i++)
+        if (l->v[i].major != l->v[0].major || l->v[i].minor != l->v[0].minor)
+            return md_err_set(err, "two %s releases in the image: %u.%u (%s from %s) and %u.%u "
+                                   "(%s from %s)", what, l->v[0].major, l->v[0].minor, l->v[0].path,
+                              l->v[0].origin, l->v[i].major, l->v[i].minor, l->v[i].path,
+                              l->v[i].origin);
+    return 0;
+}
+
+/* md_xenver_scan, and with `compare` md_xenver_check: one walk, so both
+ * report the same versions and the same errors in the same order. */
+static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_version *ts,
+                md_err *err)
+{
+    memset(hv, 0, sizeof *hv);
+    memset(ts, 0, sizeof *ts);
+    found_list hvs = { 0 }, tss = { 0 };
+    int rc = collect(t, &hvs, &tss, err);
+    if (rc == 0)
+        rc = same_kind(&hvs, "Xen hypervisor", err);
+    /* Each toolstack against the hypervisor first: the message that names
+     * the mismatching package is the useful one. */
+    for (size_t i = 0; compare && rc == 0 && hvs.n && i < tss.n; i++)
+        rc = md_xenver_compare(&hvs.v[0], &tss.v[i], err);
+    if (rc == 0)
+        rc = same_kind(&tss, "libxenctrl", err);
+    if (hvs.n)
+        *hv = hvs.v[0];
+    if (tss.n)
+        *ts = tss.v[0];
+    free(hvs.v);
+    free(tss.v);
+    return rc;
+}
+
+int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
+{
+    return scan(t, false, hv, ts, err);
+}
+
+int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err)
+{
+    if (!hv->found || !ts->found)
+        return 0;
+    if (hv->major == ts->major && hv->minor == ts->minor)
+        return 0;
+    return md_err_set(err,
+                      "toolstack/hypervisor mismatch: %s ships Xen %u.%u (%s, version %s) but "
+                      "libxenctrl %u.%u comes from %s (%s); libxenctrl only talks to the hypervisor "
+                      "of its own Xen release, xenstored would fail at start (design trap 2): "
+                      "take the Xen userland from the %u.%u release",
+                      hv->origin[0] ? hv->origin : "the image", hv->major, hv->minor, hv->path,
+                      hv->version, ts->major, ts->minor, ts->origin[0] ? ts->origin : "the image",
+                      ts->path, hv->major, hv->minor);
+}
+
+int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
+{
+    return scan(t, true, hv, ts, err);
+}

@@ -1,0 +1,43 @@
+/* deb — read Debian binary packages (.deb) into a md_tree.
+ *
+ * A .deb is an ar archive holding debian-binary, control.tar.* and
+ * data.tar.*; the data member is streamed through libarchive's decompressors
+ * (xz, zstd, gzip, bzip2, none) straight into the tree: no temporary files,
+ * no root, every member keeps the archive's mode, numeric uid/gid, mtime,
+ * symlink target, hardlink and device numbers.
+ *
+ * Refused, with an error naming the .deb and the member: paths with ".."
+ * and writes through symlinks (both via the tree), sockets and other
+ * unsupported member types, truncated or corrupt archives, a .deb without a
+ * data member.  On failure the tree may hold the members added before the
+ * bad one; callers treat the whole build as failed.
+ */
+#ifndef MD_DEB_H
+#define MD_DEB_H
+
+#include <stddef.h>
+#include "core/err.h"
+#include "image/tree.h"
+
+typedef struct md_deb_stats {
+    size_t entries;     /* members added to the tree (directories included) */
+    size_t bytes;       /* uncompressed file content */
+} md_deb_stats;
+
+/* Add the data.tar members of the .deb at `path` to `t`.  `origin` names the
+ * package in the tree (conflict messages, size reports); NULL means "the
+ * Package field of the .deb's control file".  `clash` is passed to the tree
+ * for files and symlinks.  `stats` may be NULL. */
+int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
+                   md_deb_stats *stats, md_err *err);
+
+/* The control file of the .deb (the "./control" member of control.tar.*),
+ * NUL-terminated; caller frees *control. */
+int md_deb_control(const char *path, char **control, md_err *err);
+
+/* The value of `field` (case-insensitive name, e.g. "Package", "Version") in
+ * a control paragraph, continuation lines joined with "\n"; caller frees.
+ * NULL if absent. */
+char *md_deb_field(const char *control, const char *field);
+
+#endif

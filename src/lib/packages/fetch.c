@@ -1,0 +1,296 @@
+#include "packages/fetch.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/mem.h"
+#include "core/file.h"
+#include "core/sha256.h"
+#include "core/out.h"
+
+#define TMP_PREFIX ".partial."
+
+static void curl_init_once(void)
+{
+    static bool done;
+    if (!done) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        done = true;
+    }
+}
+
+/* Where the bytes of a transfer go: memory or a file being hashed. */
+typedef struct sink {
+    unsigned char *buf;
+    size_t len, cap;
+    FILE *f;
+    EVP_MD_CTX *sha;
+    uint64_t max, got, next_note;
+    const char *label;
+    bool too_big;
+} sink;
+
+static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
+{
+    sink *s = ud;
+    size_t n = sz * nm;
+    if (s->got + n > s->max) {
+        s->too_big = true;
+        return 0; /* abort the transfer */
+    }
+    s->got += n;
+    if (s->f) {
+        if (fwrite(p, 1, n, s->f) != n)
+            return 0;
+        EVP_DigestUpdate(s->sha, p, n);
+    } else {
+        if (s->len + n + 1 > s->cap) {
+            s->cap = (s->len + n + 1) * 2;
+            s->buf = md_xrealloc(s->buf, s->cap);
+        }
+        memcpy(s->buf + s->len, p, n);
+        s->len += n;
+    }
+    if (s->label && s->got >= s->next_note) {
+        md_progress("%s: %llu of %llu bytes", s->label, (unsigned long long)s->got,
+                    (unsigned long long)s->max);
+        s->next_note = s->got + (8u << 20);
+    }
+    return n;
+}
+
+/* One attempt; *retry tells whether a failure looks transient. */
+static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
+{
+    *retry = false;
+    curl_init_once();
+    CURL *c = curl_easy_init();
+    if (!c)
+        return md_err_set(err, "%s: cannot initialise libcurl", url);
+    char ebuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+    /* A stalled mirror must not hang a build forever. */
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "mkdom0/0.1");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    *retry = rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+             rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+             rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
+             (rc == CURLE_HTTP_RETURNED_ERROR && status >= 500);
+    if (s->too_big)
+        return md_err_set(err, "%s: larger than the expected %llu bytes", url,
+                          (unsigned long long)s->max);
+    if (rc != CURLE_OK)
+        return md_err_set(err, "%s: download failed: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
+    return 0;
+}
+
+/* Hosts that failed every try in this process: an archive that is down
+ * (the offline fallback then takes over) should cost one timeout per
+ * request, not three with backoff. */
+static char down_hosts[8][256];
+static size_t ndown;
+
+static bool host_of(const char *url, char *host, size_t n)
+{
+    CURLU *u = curl_url();
+    char *h = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && strlen(h) < n;
+    if (ok)
+        strcpy(host, h);
+    curl_free(h);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static bool host_is_down(const char *host)
+{
+    for (size_t i = 0; i < ndown; i++)
+        if (!strcmp(down_hosts[i], host))
+            return true;
+    return false;
+}
+
+/* Mirrors and DNS fail transiently; three tries with a short backoff
+ * keep a build from dying on a blip.  Each retry starts the sink over. */
+static int transfer(const char *url, sink *s, md_err *err)
+{
+    char host[256] = "";
+    bool known_down = host_of(url, host, sizeof host) && host_is_down(host);
+    for (int attempt = 1;; attempt++) {
+        md_err e = MD_ERR_INIT;
+        bool retry;
+        if (transfer_once(url, s, &retry, &e) == 0)
+            return 0;
+        if (retry && attempt == 3 && host[0] && !known_down && ndown < 8)
+            snprintf(down_hosts[ndown++], sizeof down_hosts[0], "%s", host);
+        if (!retry || attempt == 3 || known_down)
+            return md_err_set(err, "%s", e.msg);
+        md_note("%s (retrying)", e.msg);
+        sleep((unsigned)attempt * 2);
+        s->len = 0;
+        s->got = 0;
+        s->next_note = 0;
+        if (s->f) {
+            fflush(s->f);
+            if (ftruncate(fileno(s->f), 0) < 0 || fseek(s->f, 0, SEEK_SET) < 0)
+                return md_err_errno(err, "%s: cannot restart the download", url);
+            EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL);
+        }
+    }
+}
+
+int md_fetch_mem(const char *url, size_t max, unsigned char **data, size_t *len, md_err *err)
+{
+    sink s = { .max = max };
+    if (transfer(url, &s, err) < 0) {
+        free(s.buf);
+        return -1;
+    }
+    if (!s.buf)
+        s.buf = md_xmalloc(1);
+    s.buf[s.len] = '\0';
+    *data = s.buf;
+    *len = s.len;
+    return 0;
+}
+
+static bool matches(const char *path, const md_fetch_item *it)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size)
+        return false;
+    char hex[65];
+    md_err e = MD_ERR_INIT;
+    return md_sha256_file(path, hex, &e) == 0 && strcmp(hex, it->sha256) == 0;
+}
+
+static void tohex(const unsigned char *d, char out[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Download into tmp, hashing on the way; verify; rename to final. */
+static int download(const md_fetch_item *it, const char *tmp, const char *final, md_err *err)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return md_err_errno(err, "%s: cannot create", tmp);
+    sink s = { .f = fdopen(fd, "wb"), .sha = EVP_MD_CTX_new(), .max = it->size,
+               .label = it->label };
+    EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
+    md_progress("fetching %s (%llu bytes)", it->label, (unsigned long long)it->size);
+    s.next_note = 8u << 20;
+    int r = transfer(it->url, &s, err);
+    if (fclose(s.f) != 0 && r == 0)
+        r = md_err_errno(err, "%s: write error", tmp);
+    unsigned char d[32];
+    EVP_DigestFinal_ex(s.sha, d, NULL);
+    EVP_MD_CTX_free(s.sha);
+    char hex[65];
+    tohex(d, hex);
+    if (r == 0 && s.got != it->size)
+        r = md_err_set(err, "%s: package %s: size mismatch: got %llu bytes, index says %llu; file deleted",
+                       it->url, it->label, (unsigned long long)s.got, (unsigned long long)it->size);
+    if (r == 0 && strcmp(hex, it->sha256) != 0)
+        r = md_err_set(err, "%s: package %s: SHA256 mismatch: got %s, index says %s; file deleted",
+                       it->url, it->label, hex, it->sha256);
+    if (r == 0 && rename(tmp, final) < 0)
+        r = md_err_errno(err, "%s: cannot rename into place", final);
+    if (r < 0)
+        unlink(tmp);
+    return r;
+}
+
+int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, bool *cached,
+                      md_err *err)
+{
+    if (!it->name[0] || strchr(it->name, '/') || it->name[0] == '.')
+        return md_err_set(err, "package %s: bad cache file name '%s'", it->label, it->name);
+    char *final = md_xasprintf("%s/%s", dir, it->name);
+    if (matches(final, it)) {
+        *path = final;
+        *cached = true;
+        return 0;
+    }
+    if (access(final, F_OK) == 0) {
+        md_note("%s/%s: cached copy does not match the index, fetching it again", dir, it->name);
+        unlink(final);
+    }
+    char *tmp = md_xasprintf("%s/" TMP_PREFIX "%s.%ld", dir, it->name, (long)getpid());
+    int r = download(it, tmp, final, err);
+    free(tmp);
+    if (r < 0) {
+        free(final);
+        return -1;
+    }
+    *path = final;
+    *cached = false;
+    return 0;
+}
+
+int md_fetch_lock(const char *dir, md_err *err)
+{
+    if (md_mkdir_p(dir, 0755, err) < 0)
+        return -1;
+    char *lp = md_xasprintf("%s/.lock", dir);
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        md_err_errno(err, "%s: cannot open lock file", lp);
+        free(lp);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        md_note("waiting for another mkdom0 that holds %s", lp);
+        while (flock(fd, LOCK_EX) < 0) {
+            if (errno != EINTR) {
+                md_err_errno(err, "%s: cannot lock", lp);
+                close(fd);
+                free(lp);
+                return -1;
+            }
+        }
+    }
+    free(lp);
+    /* Holding the lock, no other writer is active: anything partial is
+     * from a run that died. */
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (!strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    return fd;
+}
+
+void md_fetch_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}

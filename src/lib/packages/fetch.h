@@ -1,0 +1,46 @@
+/* fetch — downloads with libcurl (http://, https://, file://) and the
+ * verified file cache they land in.  Prefix: md_fetch_.
+ *
+ * Nothing unverified is ever left under its final name: files are written
+ * to a hidden temporary name in the same directory, checked against the
+ * expected size and SHA-256, and only then renamed into place.
+ *
+ * Ownership: buffers and paths returned through out-parameters are
+ * malloc'd and belong to the caller.
+ */
+#ifndef MD_FETCH_H
+#define MD_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+
+/* Fetch url into memory, failing if it is larger than `max` bytes.  The
+ * buffer gets a terminating NUL that `len` does not count. */
+int md_fetch_mem(const char *url, size_t max, unsigned char **data, size_t *len, md_err *err);
+
+/* One file whose size and SHA-256 are known in advance (a .deb). */
+typedef struct md_fetch_item {
+    const char *url;
+    const char *name;   /* file name inside the cache directory */
+    const char *label;  /* for messages and progress, e.g. the package name */
+    uint64_t size;
+    const char *sha256; /* 64 lowercase hex digits */
+} md_fetch_item;
+
+/* Make `dir`/`name` hold the verified file: reuse it if it is there and
+ * matches (a cached copy that does not match is replaced), else download
+ * it.  A download that does not match is deleted and is an error naming
+ * the URL and the label.  *path (malloc'd) is the final path; *cached tells
+ * whether the network was skipped.  Call with md_fetch_lock() held. */
+int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, bool *cached,
+                      md_err *err);
+
+/* Take an exclusive flock on dir/.lock (creating dir), waiting for another
+ * mkdom0 that holds it, and remove temporaries a crashed run left behind.
+ * Returns the lock's fd for md_fetch_unlock(), or -1. */
+int md_fetch_lock(const char *dir, md_err *err);
+void md_fetch_unlock(int fd);
+
+#endif

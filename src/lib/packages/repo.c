@@ -1,0 +1,322 @@
+/* The repository object and the Packages index parser.  Fetching and
+ * verification (md_repo_load) live in repo_load.c.
+ *
+ * The parser works in place: the index text is kept for the repo's lifetime
+ * and every string of a md_repo_pkg points into it, so a 50 MB index costs
+ * one buffer plus a small record per package and no per-field allocation. */
+#include "packages/repo.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "packages/debver.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+/* One parsed index: its text and the packages pointing into it. */
+typedef struct chunk {
+    char *text;
+    char *label;
+    md_repo_pkg *pkgs;
+    size_t n;
+} chunk;
+
+struct md_repo {
+    char *name, *url, *suite, *arch, *keyring;
+    md_strv components;
+    int priority;
+    chunk *chunks;
+    size_t nchunks;
+    size_t npkgs;
+};
+
+static bool valid_name(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr(".+-_~", *s))
+            return false;
+    return true;
+}
+
+md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)
+{
+    if (!valid_name(cfg->name))
+        return md_err_set(err, "repository name '%s' is empty or has odd characters",
+                          cfg->name ? cfg->name : ""), NULL;
+    if (!cfg->url || (strncmp(cfg->url, "http://", 7) && strncmp(cfg->url, "https://", 8) &&
+                      strncmp(cfg->url, "file://", 7)))
+        return md_err_set(err, "repository %s: URL '%s' is not http://, https:// or file://",
+                          cfg->name, cfg->url ? cfg->url : ""), NULL;
+    if (!cfg->suite || !*cfg->suite || strchr(cfg->suite, ' '))
+        return md_err_set(err, "repository %s: missing or bad suite", cfg->name), NULL;
+    if (cfg->arch && !valid_name(cfg->arch))
+        return md_err_set(err, "repository %s: bad architecture '%s'", cfg->name, cfg->arch), NULL;
+    md_repo *r = md_xcalloc(1, sizeof *r);
+    r->name = md_xstrdup(cfg->name);
+    r->url = md_xstrdup(cfg->url);
+    for (size_t n = strlen(r->url); n > 0 && r->url[n - 1] == '/'; n--)
+        r->url[n - 1] = '\0';
+    r->suite = md_xstrdup(cfg->suite);
+    r->arch = md_xstrdup(cfg->arch ? cfg->arch : "amd64");
+    r->keyring = cfg->keyring ? md_xstrdup(cfg->keyring) : NULL;
+    r->priority = cfg->priority ? cfg->priority : MD_REPO_DEFAULT_PRIORITY;
+    if (cfg->components && cfg->components[0])
+        for (const char *const *c = cfg->components; *c; c++)
+            md_strv_push(&r->components, *c);
+    else
+        md_strv_push(&r->components, "main");
+    for (size_t i = 0; i < r->components.n; i++)
+        if (!valid_name(r->components.v[i]) && !strchr(r->components.v[i], '/')) {
+            md_err_set(err, "repository %s: bad component '%s'", r->name, r->components.v[i]);
+            md_repo_free(r);
+            return NULL;
+        }
+    return r;
+}
+
+void md_repo_free(md_repo *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        free(r->chunks[i].text);
+        free(r->chunks[i].label);
+        free(r->chunks[i].pkgs);
+    }
+    free(r->chunks);
+    md_strv_free(&r->components);
+    free(r->name);
+    free(r->url);
+    free(r->suite);
+    free(r->arch);
+    free(r->keyring);
+    free(r);
+}
+
+const char *md_repo_name(const md_repo *r) { return r->name; }
+const char *md_repo_url(const md_repo *r) { return r->url; }
+const char *md_repo_suite(const md_repo *r) { return r->suite; }
+const char *md_repo_arch(const md_repo *r) { return r->arch; }
+const char *md_repo_keyring(const md_repo *r) { return r->keyring; }
+const char *const *md_repo_components(const md_repo *r) { return (const char *const *)r->components.v; }
+int md_repo_priority(const md_repo *r) { return r->priority; }
+size_t md_repo_pkg_count(const md_repo *r) { return r->npkgs; }
+
+const md_repo_pkg *md_repo_pkg_at(const md_repo *r, size_t i)
+{
+    for (size_t c = 0; c < r->nchunks; c++) {
+        if (i < r->chunks[c].n)
+            return &r->chunks[c].pkgs[i];
+        i -= r->chunks[c].n;
+    }
+    return NULL;
+}
+
+char *md_repo_pkg_url(const md_repo_pkg *p)
+{
+    const char *f = p->filename;
+    while (*f == '/')
+        f++;
+    return md_xasprintf("%s/%s", p->repo->url, f);
+}
+
+/* ---- the Packages parser ---- */
+
+enum {
+    F_PACKAGE, F_VERSION, F_ARCH, F_DEPENDS, F_PREDEPENDS, F_PROVIDES, F_MULTIARCH,
+    F_PRIORITY, F_FILENAME, F_SIZE, F_SHA256, F_INSTSIZE, F_ESSENTIAL, F_COUNT
+};
+
+static const struct { const char *name; size_t len; } fields[F_COUNT] = {
+#define F(s) { s, sizeof s - 1 }
+    [F_PACKAGE] = F("Package"), [F_VERSION] = F("Version"), [F_ARCH] = F("Architecture"),
+    [F_DEPENDS] = F("Depends"), [F_PREDEPENDS] = F("Pre-Depends"), [F_PROVIDES] = F("Provides"),
+    [F_MULTIARCH] = F("Multi-Arch"), [F_PRIORITY] = F("Priority"), [F_FILENAME] = F("Filename"),
+    [F_SIZE] = F("Size"), [F_SHA256] = F("SHA256"), [F_INSTSIZE] = F("Installed-Size"),
+    [F_ESSENTIAL] = F("Essential"),
+#undef F
+};
+
+/* A field of the stanza being read: [val, end) spans its value, possibly
+ * over several lines. */
+typedef struct fspan {
+    char *val, *end;
+    unsigned line;
+} fspan;
+
+typedef struct parser {
+    md_repo *r;
+    const char *label;
+    chunk *out;
+    size_t cap;
+    fspan f[F_COUNT];
+    int last;          /* index of the last field seen, -1 for one we skip, -2 none */
+    unsigned start;    /* line of the stanza's first field */
+    bool in_stanza;
+} parser;
+
+/* Terminate a field value in place: trim, and fold continuation lines into
+ * single spaces so relationship fields read as one line. */
+static char *value(fspan *s)
+{
+    if (!s->val)
+        return NULL;
+    char *a = s->val, *b = s->end;
+    while (a < b && isspace((unsigned char)*a))
+        a++;
+    while (b > a && isspace((unsigned char)b[-1]))
+        b--;
+    *b = '\0';
+    for (char *c = a; c < b; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    return a;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return false;
+    return true;
+}
+
+static int finish_stanza(parser *p, md_err *err)
+{
+    p->in_stanza = false;
+    p->last = -2;
+    fspan *f = p->f;
+    const char *L = p->label;
+    char *name = value(&f[F_PACKAGE]);
+    if (!name)
+        return md_err_set(err, "%s:%u: stanza without a Package field", L, p->start);
+    if (!valid_name(name))
+        return md_err_set(err, "%s:%u: bad package name '%s'", L, f[F_PACKAGE].line, name);
+    char *ver = value(&f[F_VERSION]);
+    if (!ver || !md_debver_valid(ver))
+        return md_err_set(err, "%s:%u: package %s: %s Version '%s'", L,
+                          ver ? f[F_VERSION].line : p->start, name, ver ? "bad" : "missing",
+                          ver ? ver : "");
+    char *arch = value(&f[F_ARCH]);
+    if (!arch)
+        return md_err_set(err, "%s:%u: package %s: missing Architecture", L, p->start, name);
+    md_repo_pkg pk = {
+        .name = name, .version = ver, .arch = arch, .repo = p->r, .line = p->start,
+        .depends = value(&f[F_DEPENDS]), .pre_depends = value(&f[F_PREDEPENDS]),
+        .provides = value(&f[F_PROVIDES]), .multi_arch = value(&f[F_MULTIARCH]),
+        .priority = value(&f[F_PRIORITY]), .filename = value(&f[F_FILENAME]),
+        .sha256 = value(&f[F_SHA256]),
+    };
+    char *size = value(&f[F_SIZE]), *isize = value(&f[F_INSTSIZE]), *ess = value(&f[F_ESSENTIAL]);
+    memset(p->f, 0, sizeof p->f);
+    if (!pk.filename || !*pk.filename || strstr(pk.filename, ".."))
+        return md_err_set(err, "%s:%u: package %s: missing or bad Filename", L, p->start, name);
+    if (!all_digits(size))
+        return md_err_set(err, "%s:%u: package %s: missing or bad Size", L, p->start, name);
+    pk.size = strtoull(size, NULL, 10);
+    if (isize) {
+        if (!all_digits(isize))
+            return md_err_set(err, "%s:%u: package %s: bad Installed-Size '%s'", L, p->start, name, isize);
+        pk.installed_size = strtoull(isize, NULL, 10);
+    }
+    if (!pk.sha256 || strlen(pk.sha256) != 64 ||
+        strspn(pk.sha256, "0123456789abcdefABCDEF") != 64)
+        return md_err_set(err, "%s:%u: package %s: missing or bad SHA256", L, p->start, name);
+    for (char *c = (char *)pk.sha256; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    if (ess && strcmp(ess, "yes") && strcmp(ess, "no"))
+        return md_err_set(err, "%s:%u: package %s: bad Essential '%s'", L, p->start, name, ess);
+    pk.essential = ess && !strcmp(ess, "yes");
+    /* A binary-ARCH index holds ARCH and all; anything else is not for us. */
+    if (strcmp(arch, "all") && strcmp(arch, p->r->arch))
+        return 0;
+    if (p->out->n == p->cap)
+        p->out->pkgs = md_xrealloc(p->out->pkgs, (p->cap = p->cap ? p->cap * 2 : 256) * sizeof pk);
+    p->out->pkgs[p->out->n++] = pk;
+    return 0;
+}
+
+static int field_line(parser *p, char *line, char *le, unsigned lineno, md_err *err)
+{
+    char *colon = memchr(line, ':', (size_t)(le - line));
+    if (!colon || colon == line)
+        return md_err_set(err, "%s:%u: malformed line (expected 'Field: value'): '%.*s'", p->label,
+                          lineno, (int)(le - line > 60 ? 60 : le - line), line);
+    for (char *c = line; c < colon; c++)
+        if ((unsigned char)*c <= ' ' || (unsigned char)*c > '~')
+            return md_err_set(err, "%s:%u: malformed line (bad field name): '%.*s'", p->label,
+                              lineno, (int)(le - line > 60 ? 60 : le - line), line);
+    if (!p->in_stanza) {
+        p->in_stanza = true;
+        p->start = lineno;
+    }
+    size_t n = (size_t)(colon - line);
+    p->last = -1;
+    for (int i = 0; i < F_COUNT; i++)
+        if (fields[i].len == n && !strncasecmp(fields[i].name, line, n)) {
+            if (p->f[i].val)
+                return md_err_set(err, "%s:%u: duplicate field %s", p->label, lineno, fields[i].name);
+            p->f[i] = (fspan){ colon + 1, le, lineno };
+            p->last = i;
+            break;
+        }
+    return 0;
+}
+
+static int parse(parser *p, char *text, size_t len, md_err *err)
+{
+    char *s = text, *end = text + len;
+    unsigned lineno = 0;
+    p->last = -2;
+    while (s < end) {
+        char *nl = memchr(s, '\n', (size_t)(end - s));
+        char *le = nl ? nl : end;
+        lineno++;
+        char *t = s;
+        while (t < le && (*t == ' ' || *t == '\t' || *t == '\r'))
+            t++;
+        if (t == le) {
+            if (p->in_stanza && finish_stanza(p, err) < 0)
+                return -1;
+        } else if (*s == ' ' || *s == '\t') {
+            if (p->last == -2)
+                return md_err_set(err, "%s:%u: continuation line outside a field", p->label, lineno);
+            if (p->last >= 0)
+                p->f[p->last].end = le;
+        } else if (field_line(p, s, le, lineno, err) < 0) {
+            return -1;
+        }
+        s = nl ? nl + 1 : end;
+    }
+    if (p->in_stanza && finish_stanza(p, err) < 0)
+        return -1;
+    return 0;
+}
+
+int md_repo_add_index(md_repo *r, const char *label, char *text, size_t len, md_err *err)
+{
+    text = md_xrealloc(text, len + 1);
+    text[len] = '\0';
+    if (memchr(text, '\0', len)) {
+        free(text);
+        return md_err_set(err, "%s: index contains a NUL byte", label);
+    }
+    chunk c = { .text = text, .label = md_xstrdup(label) };
+    parser p = { .r = r, .label = c.label, .out = &c };
+    if (parse(&p, text, len, err) < 0) {
+        free(c.text);
+        free(c.label);
+        free(c.pkgs);
+        return -1;
+    }
+    r->chunks = md_xrealloc(r->chunks, (r->nchunks + 1) * sizeof *r->chunks);
+    r->chunks[r->nchunks++] = c;
+    for (size_t i = 0; i < c.n; i++)
+        c.pkgs[i].index = c.label;
+    r->npkgs += c.n;
+    return 0;
+}

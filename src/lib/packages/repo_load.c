@@ -1,0 +1,509 @@
+/* md_repo_load: InRelease -> gpgv -> SHA256 list -> Packages index.
+ *
+ * gpgv runs as a subprocess rather than linking GPGME: gpgv is the tool
+ * Debian itself trusts for exactly this check, needs no agent or keyring
+ * import, and its --output gives us precisely the bytes the signature
+ * covers, so nothing outside the signed part can ever be parsed. */
+#include "packages/repo.h"
+
+#include <archive.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "packages/fetch.h"
+#include "core/mem.h"
+#include "core/file.h"
+#include "core/sha256.h"
+#include "core/out.h"
+#include "core/dirs.h"
+
+extern char **environ;
+
+#define MAX_INRELEASE (64u << 20)
+#define MAX_INDEX (512u << 20)
+#define MAX_INDEX_TEXT ((size_t)2 << 30)
+
+/* ---- gpgv ---- */
+
+static void rm_tmpdir(const char *dir)
+{
+    static const char *const names[] = { "InRelease", "status", "log", "out" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *p = md_xasprintf("%s/%s", dir, names[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+}
+
+static bool status_has(const char *status, const char *key)
+{
+    size_t kn = strlen(key);
+    for (const char *s = status; (s = strstr(s, "[GNUPG:] ")); s++) {
+        s += 9;
+        if (!strncmp(s, key, kn) && (s[kn] == ' ' || s[kn] == '\n' || s[kn] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+/* gpgv's last "gpgv: " line (its verdict), for the error message. */
+static char *log_tail(const char *dir)
+{
+    char *p = md_xasprintf("%s/log", dir);
+    unsigned char *d = NULL;
+    size_t n = 0;
+    md_err e = MD_ERR_INIT;
+    char *res = NULL;
+    if (md_read_file(p, &d, &n, &e) == 0) {
+        d[n] = '\0';
+        for (char *l = (char *)d; l && *l;) {
+            char *nl = strchr(l, '\n');
+            if (nl)
+                *nl = '\0';
+            if (!strncmp(l, "gpgv: ", 6)) {
+                free(res);
+                res = md_xstrdup(l);
+            }
+            l = nl ? nl + 1 : NULL;
+        }
+    }
+    free(d);
+    free(p);
+    return res ? res : md_xstrdup("");
+}
+
+static int run_gpgv(const char *dir, const char *keyring, int *status, md_err *err)
+{
+    char *in = md_xasprintf("%s/InRelease", dir), *out = md_xasprintf("%s/out", dir);
+    char *st = md_xasprintf("%s/status", dir), *lg = md_xasprintf("%s/log", dir);
+    char *argv[] = { "gpgv", "--homedir", (char *)dir, "--status-fd", "3", "--keyring",
+                     (char *)keyring, "--output", out, in, NULL };
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, lg, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_addopen(&fa, 3, st, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "gpgv", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    free(in), free(out), free(st), free(lg);
+    if (rc != 0) {
+        errno = rc;
+        return md_err_errno(err, "cannot run gpgv (install the gpgv package)");
+    }
+    while (waitpid(pid, status, 0) < 0)
+        if (errno != EINTR)
+            return md_err_errno(err, "waiting for gpgv");
+    return 0;
+}
+
+/* Verify a clearsigned InRelease; on success *text is the signed content. */
+static int gpgv_verify(const char *label, const char *keyring, const unsigned char *data,
+                       size_t len, char **text, size_t *tlen, md_err *err)
+{
+    char kr[PATH_MAX];
+    if (!realpath(keyring, kr))
+        return md_err_errno(err, "keyring %s", keyring);
+    const char *tmp = getenv("TMPDIR");
+    char *dir = md_xasprintf("%s/mkdom0-gpgv.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        md_err_errno(err, "%s: cannot create temporary directory", dir);
+        free(dir);
+        return -1;
+    }
+    char *in = md_xasprintf("%s/InRelease", dir);
+    int status = 0, r = md_write_atomic(in, data, len, 0600, err);
+    free(in);
+    if (r == 0)
+        r = run_gpgv(dir, kr, &status, err);
+    unsigned char *st = NULL;
+    size_t stn = 0;
+    if (r == 0) {
+        char *sp = md_xasprintf("%s/status", dir);
+        r = md_read_file(sp, &st, &stn, err);
+        free(sp);
+    }
+    if (r == 0) {
+        st[stn] = '\0';
+        const char *s = (const char *)st;
+        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && status_has(s, "VALIDSIG") &&
+                  !status_has(s, "BADSIG") && !status_has(s, "ERRSIG");
+        if (!ok) {
+            char *why = log_tail(dir);
+            r = md_err_set(err, "%s: signature verification against %s FAILED%s%s%s", label, kr,
+                           status_has(s, "BADSIG") ? " (bad signature)"
+                           : status_has(s, "NO_PUBKEY") ? " (signed by a key not in the keyring)"
+                           : !status_has(s, "NEWSIG") ? " (not signed)" : "",
+                           *why ? ": " : "", why);
+            free(why);
+        }
+    }
+    free(st);
+    if (r == 0) {
+        char *op = md_xasprintf("%s/out", dir);
+        unsigned char *d = NULL;
+        r = md_read_file(op, &d, tlen, err);
+        free(op);
+        if (r == 0)
+            *text = (char *)d, d[*tlen] = '\0';
+    }
+    rm_tmpdir(dir);
+    free(dir);
+    return r;
+}
+
+/* ---- the signed Release text ---- */
+
+typedef struct rel_file {
+    char sha256[65];
+    uint64_t size;
+    char *path;
+} rel_file;
+
+typedef struct release {
+    rel_file *files;
+    size_t n;
+    bool by_hash;
+    char *suite, *codename, *valid_until;
+} release;
+
+static void release_free(release *rel)
+{
+    for (size_t i = 0; i < rel->n; i++)
+        free(rel->files[i].path);
+    free(rel->files);
+    free(rel->suite), free(rel->codename), free(rel->valid_until);
+}
+
+static char *field_value(const char *line, size_t n)
+{
+    const char *c = memchr(line, ':', n);
+    c++;
+    while (c < line + n && isspace((unsigned char)*c))
+        c++;
+    const char *e = line + n;
+    while (e > c && isspace((unsigned char)e[-1]))
+        e--;
+    char *v = md_xmalloc((size_t)(e - c) + 1);
+    memcpy(v, c, (size_t)(e - c));
+    v[e - c] = '\0';
+    return v;
+}
+
+static int parse_release(const char *label, char *text, release *rel, md_err *err)
+{
+    memset(rel, 0, sizeof *rel);
+    bool in_sha = false;
+    unsigned lineno = 0;
+    size_t cap = 0;
+    for (char *s = text; *s;) {
+        char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        lineno++;
+        if (*s == ' ' || *s == '\t') {
+            if (in_sha) {
+                char hash[80], path[1024];
+                unsigned long long size;
+                char line[1200];
+                snprintf(line, sizeof line, "%.*s", (int)n, s);
+                if (sscanf(line, " %79s %llu %1023s", hash, &size, path) != 3 || strlen(hash) != 64)
+                    return md_err_set(err, "%s:%u: malformed SHA256 entry", label, lineno);
+                if (rel->n == cap)
+                    rel->files = md_xrealloc(rel->files, (cap = cap ? cap * 2 : 64) * sizeof *rel->files);
+                rel_file *f = &rel->files[rel->n++];
+                for (int i = 0; i < 65; i++)
+                    f->sha256[i] = (char)tolower((unsigned char)hash[i]);
+                f->size = size;
+                f->path = md_xstrdup(path);
+            }
+        } else if (n && memchr(s, ':', n)) {
+            in_sha = !strncasecmp(s, "SHA256:", 7);
+            if (!strncasecmp(s, "Suite:", 6))
+                free(rel->suite), rel->suite = field_value(s, n);
+            else if (!strncasecmp(s, "Codename:", 9))
+                free(rel->codename), rel->codename = field_value(s, n);
+            else if (!strncasecmp(s, "Valid-Until:", 12))
+                free(rel->valid_until), rel->valid_until = field_value(s, n);
+            else if (!strncasecmp(s, "Acquire-By-Hash:", 16)) {
+                char *v = field_value(s, n);
+                rel->by_hash = !strcasecmp(v, "yes");
+                free(v);
+            }
+        } else if (n) {
+            return md_err_set(err, "%s:%u: malformed line", label, lineno);
+        }
+        s = nl ? nl + 1 : s + n;
+    }
+    return 0;
+}
+
+/* Refuse a replayed old InRelease (one that still verifies but whose
+ * archive has since been fixed) once its Valid-Until has passed. */
+static int check_valid_until(const char *label, const release *rel, md_err *err)
+{
+    if (!rel->valid_until)
+        return 0;
+    struct tm tm = { 0 };
+    const char *e = strptime(rel->valid_until, "%a, %d %b %Y %H:%M:%S", &tm);
+    if (!e)
+        return md_err_set(err, "%s: cannot parse Valid-Until '%s'", label, rel->valid_until);
+    if (timegm(&tm) < time(NULL))
+        return md_err_set(err, "%s: expired (Valid-Until %s)", label, rel->valid_until);
+    return 0;
+}
+
+static const rel_file *release_find(const release *rel, const char *path)
+{
+    for (size_t i = 0; i < rel->n; i++)
+        if (!strcmp(rel->files[i].path, path))
+            return &rel->files[i];
+    return NULL;
+}
+
+/* ---- indexes ---- */
+
+/* Cache file for a URL: readable tail plus a hash of the whole URL, so
+ * different repositories never share a name. */
+static char *cache_name(const char *url)
+{
+    char h[65];
+    md_sha256_hex(url, strlen(url), h);
+    size_t n = strlen(url);
+    const char *tail = n > 80 ? url + n - 80 : url;
+    char *s = md_xasprintf("%.16s_%s", h, tail);
+    for (char *c = s; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
+            *c = '_';
+    return s;
+}
+
+static int decompress(const char *label, const unsigned char *data, size_t len, char **out,
+                      size_t *outlen, md_err *err)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_filter_all(a);
+    archive_read_support_format_raw(a);
+    struct archive_entry *e;
+    if (archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
+        archive_read_next_header(a, &e) != ARCHIVE_OK) {
+        md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
+        archive_read_free(a);
+        return -1;
+    }
+    size_t cap = len * 4 + 4096, n = 0;
+    char *buf = md_xmalloc(cap);
+    for (;;) {
+        if (cap - n < 65536)
+            buf = md_xrealloc(buf, cap *= 2);
+        la_ssize_t r = archive_read_data(a, buf + n, cap - n);
+        if (r < 0) {
+            md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
+            free(buf);
+            archive_read_free(a);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > MAX_INDEX_TEXT) {
+            md_err_set(err, "%s: decompresses to more than %zu bytes", label, MAX_INDEX_TEXT);
+            free(buf);
+            archive_read_free(a);
+            return -1;
+        }
+    }
+    archive_read_free(a);
+    *out = buf;
+    *outlen = n;
+    return 0;
+}
+
+/* Get the verified bytes of one index file: from the cache if its hash
+ * still matches, else from the network (by-hash first when offered).
+ * Returns 0, -1 for "could not fetch" (try another variant) or -2 for a
+ * hard failure (mismatch, cache write). */
+static int get_index(md_repo *r, const release *rel, const rel_file *f, const char *url,
+                     const char *idxdir, unsigned char **data, size_t *len, md_err *err)
+{
+    char *cname = cache_name(url), *cpath = md_xasprintf("%s/%s", idxdir, cname);
+    free(cname);
+    char hex[65];
+    md_err ce = MD_ERR_INIT;
+    if (md_read_file(cpath, data, len, &ce) == 0) {
+        md_sha256_hex(*data, *len, hex);
+        if (*len == f->size && !strcmp(hex, f->sha256)) {
+            free(cpath);
+            return 0;
+        }
+        free(*data);
+        unlink(cpath); /* stale or damaged: InRelease no longer vouches for it */
+    }
+    md_progress("fetching %s", url);
+    int rc = -1;
+    if (rel->by_hash) {
+        const char *slash = strrchr(f->path, '/');
+        char *bh = md_xasprintf("%s/dists/%s/%.*s/by-hash/SHA256/%s", md_repo_url(r), md_repo_suite(r),
+                                (int)(slash - f->path), f->path, f->sha256);
+        md_err be = MD_ERR_INIT;
+        rc = md_fetch_mem(bh, MAX_INDEX, data, len, &be);
+        free(bh);
+    }
+    if (rc < 0 && md_fetch_mem(url, MAX_INDEX, data, len, err) < 0) {
+        free(cpath);
+        return -1;
+    }
+    md_sha256_hex(*data, *len, hex);
+    if (*len != f->size || strcmp(hex, f->sha256)) {
+        md_err_set(err, "%s: does not match the signed InRelease (size %zu, SHA256 %s; expected size "
+                   "%llu, SHA256 %s); not used", url, *len, hex, (unsigned long long)f->size, f->sha256);
+        free(*data);
+        free(cpath);
+        return -2;
+    }
+    int w = md_write_atomic(cpath, *data, *len, 0644, err);
+    free(cpath);
+    if (w < 0) {
+        free(*data);
+        return -2;
+    }
+    return 0;
+}
+
+static int load_component(md_repo *r, const release *rel, const char *comp, const char *idxdir,
+                          md_err *err)
+{
+    static const char *const exts[] = { ".xz", ".gz", "" };
+    char last[sizeof err->msg] = "";
+    bool listed = false;
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        char *path = md_xasprintf("%s/binary-%s/Packages%s", comp, md_repo_arch(r), exts[i]);
+        const rel_file *f = release_find(rel, path);
+        if (!f) {
+            free(path);
+            continue;
+        }
+        listed = true;
+        char *url = md_xasprintf("%s/dists/%s/%s", md_repo_url(r), md_repo_suite(r), path);
+        free(path);
+        unsigned char *data;
+        size_t len;
+        md_err e = MD_ERR_INIT;
+        int rc = get_index(r, rel, f, url, idxdir, &data, &len, &e);
+        if (rc == -1) {
+            snprintf(last, sizeof last, "%s", e.msg);
+            free(url);
+            continue; /* not on the server (e.g. only .xz is): try the next form */
+        }
+        if (rc < 0) {
+            md_err_set(err, "%s", e.msg);
+            free(url);
+            return -1;
+        }
+        char *text;
+        size_t tlen;
+        if (*exts[i]) {
+            rc = decompress(url, data, len, &text, &tlen, err);
+            free(data);
+        } else {
+            text = (char *)data, tlen = len;
+        }
+        if (rc == 0)
+            rc = md_repo_add_index(r, url, text, tlen, err);
+        free(url);
+        return rc;
+    }
+    if (!listed)
+        return md_err_set(err, "InRelease lists no %s/binary-%s/Packages index", comp, md_repo_arch(r));
+    return md_err_set(err, "%s", last);
+}
+
+static char *cached_inrelease_path(const char *idxdir, const char *url)
+{
+    char h[65];
+    md_sha256_hex(url, strlen(url), h);
+    h[16] = '\0';
+    return md_xasprintf("%s/%s_InRelease", idxdir, h);
+}
+
+/* When the archive cannot be reached, the last InRelease that verified is
+ * used instead, like apt's lists: it is checked again with gpgv and for
+ * Valid-Until, so it vouches for nothing it did not vouch for before, and
+ * a build from a warm cache works offline.  Clears the fetch error on
+ * success; on failure (no cached copy) the fetch error stands. */
+static int offline_fallback(const char *url, const char *cached, unsigned char **raw, size_t *rawn,
+                            md_err *err)
+{
+    struct stat st;
+    if (stat(cached, &st) < 0)
+        return -1;
+    md_err none = MD_ERR_INIT;
+    if (md_read_file(cached, raw, rawn, &none) < 0)
+        return -1;
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
+    md_note("%s; using the InRelease verified at %s", err->msg, when);
+    md_err_clear(err);
+    return 0;
+}
+
+int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
+{
+    if (md_repo_pkg_count(r))
+        return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
+    if (!md_repo_keyring(r))
+        return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
+                          md_repo_name(r));
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *idxdir = md_xasprintf("%s/indexes", cd);
+    free(cd);
+    char *url = md_xasprintf("%s/dists/%s/InRelease", md_repo_url(r), md_repo_suite(r));
+    unsigned char *raw = NULL;
+    size_t rawn = 0;
+    char *text = NULL;
+    size_t tlen = 0;
+    release rel = { 0 };
+    int rc = md_mkdir_p(idxdir, 0755, err);
+    char *cached = cached_inrelease_path(idxdir, url);
+    bool offline = false;
+    if (rc == 0) {
+        md_progress("fetching %s", url);
+        rc = md_fetch_mem(url, MAX_INRELEASE, &raw, &rawn, err);
+        if (rc < 0 && offline_fallback(url, cached, &raw, &rawn, err) == 0)
+            rc = 0, offline = true;
+    }
+    if (rc == 0)
+        rc = gpgv_verify(url, md_repo_keyring(r), raw, rawn, &text, &tlen, err);
+    /* Kept only once verified, for the offline fallback above. */
+    if (rc == 0 && !offline)
+        md_write_atomic(cached, raw, rawn, 0644, NULL);
+    if (rc == 0)
+        rc = parse_release(url, text, &rel, err);
+    if (rc == 0)
+        rc = check_valid_until(url, &rel, err);
+    if (rc == 0 && !(rel.suite && !strcmp(rel.suite, md_repo_suite(r))) &&
+        !(rel.codename && !strcmp(rel.codename, md_repo_suite(r))))
+        rc = md_err_set(err, "%s: signed for suite '%s' (codename '%s'), not '%s'", url,
+                        rel.suite ? rel.suite : "", rel.codename ? rel.codename : "", md_repo_suite(r));
+    for (const char *const *c = md_repo_components(r); rc == 0 && *c; c++)
+        rc = load_component(r, &rel, *c, idxdir, err);
+    if (rc < 0)
+        md_err_prefix(err, "repository %s", md_repo_name(r));
+    release_free(&rel);
+    free(raw);
+    free(text);
+    free(url);
+    free(cached);
+    free(idxdir);
+    return rc;
+}

@@ -1,0 +1,726 @@
+/* A greedy resolver with learning: select requested packages, then walk the
+ * queue of selected packages and satisfy each dependency group.  Debian's
+ * full problem is NP-complete, but images like ours only ever hit one kind
+ * of clash (a version picked early that a later dependency rules out); on
+ * that we record the constraints on the name and start over, so the next
+ * pass picks a version that fits them all. */
+#include "packages/resolve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "packages/debver.h"
+#include "packages/fetch.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+#include "core/out.h"
+#include "core/dirs.h"
+
+#define MAX_RESTARTS 64
+
+typedef struct provider {
+    const md_repo_pkg *pkg;
+    const char *version; /* provided version or NULL */
+} provider;
+
+typedef struct constraint {
+    md_debver_op op;
+    char *version; /* owned: the relation it came from is short-lived */
+} constraint;
+
+/* Everything known about one name, real or virtual. */
+typedef struct name_info {
+    const char *name;
+    const md_repo_pkg **real;
+    size_t nreal;
+    provider *prov;
+    size_t nprov;
+    int selected;        /* index into sel, -1 */
+    const char *pin;     /* repository name or NULL */
+    bool excluded;
+    constraint *hints;   /* learnt across restarts */
+    size_t nhints;
+    constraint *seen;    /* constraints met in the current pass */
+    size_t nseen;
+} name_info;
+
+typedef struct sel {
+    const md_repo_pkg *pkg;
+    char *why;
+    char *via;    /* the relation that pulled it in (the name if requested) */
+    int parent;   /* -1 for requested/essential */
+    char *path;
+} sel;
+
+struct md_resolve {
+    md_repo *const *repos;
+    size_t nrepos;
+    md_repo **owned; /* repos to free with the result (md_resolve_spec) */
+    name_info *names;
+    size_t nnames, capnames;
+    size_t *ht;       /* open addressing: name index + 1, 0 = empty */
+    size_t htcap;     /* power of two */
+    md_debver_deps *provdeps; /* parsed Provides, kept for their strings */
+    size_t nprovdeps;
+    sel *sel;
+    size_t nsel, capsel;
+    md_strv skipped;
+    bool restart;
+    md_strv tmp; /* strings that must live as long as the result */
+};
+
+/* ---- name table ---- */
+
+/* Hand-rolled rather than hsearch_r(3): glibc's string hash collides so
+ * much on 60,000 similar package names that lookups took 90% of a run. */
+static size_t hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static name_info *lookup(md_resolve *r, const char *name)
+{
+    for (size_t i = hash(name) & (r->htcap - 1);; i = (i + 1) & (r->htcap - 1)) {
+        size_t v = r->ht[i];
+        if (!v)
+            return NULL;
+        if (!strcmp(r->names[v - 1].name, name))
+            return &r->names[v - 1];
+    }
+}
+
+static void ht_insert(md_resolve *r, size_t idx)
+{
+    size_t i = hash(r->names[idx].name) & (r->htcap - 1);
+    while (r->ht[i])
+        i = (i + 1) & (r->htcap - 1);
+    r->ht[i] = idx + 1;
+}
+
+static name_info *intern(md_resolve *r, const char *name)
+{
+    name_info *ni = lookup(r, name);
+    if (ni)
+        return ni;
+    if (r->nnames == r->capnames)
+        r->names = md_xrealloc(r->names, (r->capnames = r->capnames ? r->capnames * 2 : 1024) * sizeof *r->names);
+    if ((r->nnames + 1) * 2 > r->htcap) { /* keep the load factor under 1/2 */
+        free(r->ht);
+        r->htcap = r->htcap ? r->htcap * 2 : 1024;
+        r->ht = md_xcalloc(r->htcap, sizeof *r->ht);
+        for (size_t i = 0; i < r->nnames; i++)
+            ht_insert(r, i);
+    }
+    ni = &r->names[r->nnames];
+    memset(ni, 0, sizeof *ni);
+    ni->name = name;
+    ni->selected = -1;
+    ht_insert(r, r->nnames++);
+    return ni;
+}
+
+static void add_real(name_info *ni, const md_repo_pkg *p)
+{
+    if ((ni->nreal & (ni->nreal - 1)) == 0)
+        ni->real = md_xrealloc(ni->real, (ni->nreal ? ni->nreal * 2 : 1) * sizeof *ni->real);
+    ni->real[ni->nreal++] = p;
+}
+
+static void add_prov(name_info *ni, const md_repo_pkg *p, const char *version)
+{
+    if ((ni->nprov & (ni->nprov - 1)) == 0)
+        ni->prov = md_xrealloc(ni->prov, (ni->nprov ? ni->nprov * 2 : 1) * sizeof *ni->prov);
+    ni->prov[ni->nprov++] = (provider){ p, version };
+}
+
+static void add_constraint(constraint **v, size_t *n, md_debver_op op, const char *version)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].op == op && !strcmp((*v)[i].version, version))
+            return;
+    *v = md_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = (constraint){ op, md_xstrdup(version) };
+}
+
+static void free_constraints(constraint **v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i].version);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+static int index_repos(md_resolve *r, md_err *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < r->nrepos; i++)
+        total += md_repo_pkg_count(r->repos[i]);
+    r->htcap = 1024;
+    while (r->htcap < total * 2)
+        r->htcap *= 2;
+    r->ht = md_xcalloc(r->htcap, sizeof *r->ht);
+    for (size_t i = 0; i < r->nrepos; i++)
+        for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
+            const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
+            add_real(intern(r, p->name), p);
+        }
+    for (size_t i = 0; i < r->nrepos; i++)
+        for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
+            const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
+            if (!p->provides)
+                continue;
+            md_debver_deps d;
+            if (md_debver_deps_parse(p->provides, &d, err) < 0) {
+                md_err_prefix(err, "%s:%u: package %s: Provides", p->index, p->line, p->name);
+                return -1;
+            }
+            r->provdeps = md_xrealloc(r->provdeps, (r->nprovdeps + 1) * sizeof *r->provdeps);
+            r->provdeps[r->nprovdeps++] = d;
+            for (size_t k = 0; k < d.n; k++) {
+                const md_debver_rel *rel = &d.alts[k].rels[0];
+                if (d.alts[k].n != 1 || (rel->op != MD_DEBVER_ANY && rel->op != MD_DEBVER_EQ))
+                    return md_err_set(err, "%s:%u: package %s: Provides may only use '=' and no '|'",
+                                      p->index, p->line, p->name);
+                add_prov(intern(r, rel->name), p, rel->version);
+            }
+        }
+    return 0;
+}
+
+/* ---- candidates ---- */
+
+static int prio_rank(const char *p)
+{
+    static const char *const order[] = { "required", "important", "standard", "optional", "extra" };
+    for (int i = 0; p && i < 5; i++)
+        if (!strcmp(p, order[i]))
+            return i;
+    return 5;
+}
+
+/* Is real package p allowed for its name (pin, exclude, learnt hints)? */
+static bool allowed(const name_info *ni, const md_repo_pkg *p)
+{
+    if (ni->excluded)
+        return false;
+    if (ni->pin && strcmp(md_repo_name(p->repo), ni->pin))
+        return false;
+    for (size_t i = 0; i < ni->nhints; i++)
+        if (!md_debver_satisfies(p->version, ni->hints[i].op, ni->hints[i].version))
+            return false;
+    return true;
+}
+
+/* Better candidate first: repository priority, then version. */
+static bool better(const md_repo_pkg *a, const md_repo_pkg *b)
+{
+    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
+    if (pa != pb)
+        return pa > pb;
+    return md_debver_cmp(a->version, b->version) > 0;
+}
+
+static bool arch_ok(const md_debver_rel *rel, const md_repo_pkg *p)
+{
+    if (!rel->archq || !strcmp(rel->archq, "any") || !strcmp(rel->archq, "native"))
+        return true;
+    return !strcmp(rel->archq, p->arch) || !strcmp(p->arch, "all");
+}
+
+static bool rel_matches_real(const md_debver_rel *rel, const md_repo_pkg *p)
+{
+    return arch_ok(rel, p) && md_debver_satisfies(p->version, rel->op, rel->version);
+}
+
+static bool rel_matches_prov(const md_debver_rel *rel, const provider *pv)
+{
+    if (!arch_ok(rel, pv->pkg))
+        return false;
+    if (rel->op == MD_DEBVER_ANY)
+        return true;
+    return pv->version && md_debver_satisfies(pv->version, rel->op, rel->version);
+}
+
+/* Is rel satisfied by what is selected already? */
+static bool satisfied(md_resolve *r, const md_debver_rel *rel)
+{
+    name_info *ni = lookup(r, rel->name);
+    if (!ni)
+        return false;
+    if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
+        return true;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        name_info *pn = lookup(r, ni->prov[i].pkg->name);
+        if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
+            rel_matches_prov(rel, &ni->prov[i]))
+            return true;
+    }
+    return false;
+}
+
+typedef struct pick {
+    const md_repo_pkg *pkg;
+    bool virtual;      /* chosen as a provider of rel->name */
+    bool excluded_only; /* only excluded packages would have satisfied rel */
+    const char *excluded_by;
+} pick;
+
+static void choose(md_resolve *r, const md_debver_rel *rel, pick *pk)
+{
+    memset(pk, 0, sizeof *pk);
+    name_info *ni = lookup(r, rel->name);
+    if (!ni)
+        return;
+    for (size_t i = 0; i < ni->nreal; i++) {
+        const md_repo_pkg *p = ni->real[i];
+        if (!rel_matches_real(rel, p) || !allowed(ni, p))
+            continue;
+        if (!pk->pkg || better(p, pk->pkg))
+            pk->pkg = p;
+    }
+    if (pk->pkg || ni->selected >= 0)
+        return;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        if (!rel_matches_prov(rel, pv))
+            continue;
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (pn->excluded) {
+            pk->excluded_only = true;
+            pk->excluded_by = pn->name;
+            continue;
+        }
+        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
+            continue;
+        /* Best version of this provider by its own rules. */
+        bool top = true;
+        for (size_t j = 0; j < pn->nreal; j++)
+            if (pn->real[j] != pv->pkg && allowed(pn, pn->real[j]) && better(pn->real[j], pv->pkg))
+                top = false;
+        if (!top)
+            continue;
+        const md_repo_pkg *b = pk->pkg;
+        int c = !b ? 1
+              : md_repo_priority(pv->pkg->repo) != md_repo_priority(b->repo)
+                    ? md_repo_priority(pv->pkg->repo) - md_repo_priority(b->repo)
+              : prio_rank(pv->pkg->priority) != prio_rank(b->priority)
+                    ? prio_rank(b->priority) - prio_rank(pv->pkg->priority)
+                    : -strcmp(pv->pkg->name, b->name);
+        if (c > 0)
+            pk->pkg = pv->pkg, pk->virtual = true;
+    }
+    if (pk->pkg)
+        pk->excluded_only = false;
+}
+
+/* ---- selection ---- */
+
+static char *chain(const md_resolve *r, int i)
+{
+    if (i < 0)
+        return md_xstrdup("");
+    char *head = chain(r, r->sel[i].parent);
+    char *s = md_xasprintf("%s%s%s", head, *head ? " -> " : "", r->sel[i].via);
+    free(head);
+    return s;
+}
+
+static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const char *via, char *why)
+{
+    if (r->nsel == r->capsel)
+        r->sel = md_xrealloc(r->sel, (r->capsel = r->capsel ? r->capsel * 2 : 64) * sizeof *r->sel);
+    r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL };
+    lookup(r, p->name)->selected = (int)r->nsel;
+    return (int)r->nsel++;
+}
+
+static void skip(md_resolve *r, const char *name, const char *by, int parent, const char *what)
+{
+    char *s = parent >= 0
+        ? md_xasprintf("skipped %s (excluded%s%s), wanted by %s", name, by ? ": provided by " : "",
+                       by ? by : "", r->sel[parent].pkg->name)
+        : md_xasprintf("skipped %s (excluded), %s", name, what);
+    if (md_strv_contains(&r->skipped, s))
+        free(s);
+    else
+        md_strv_push_own(&r->skipped, s);
+}
+
+static char *available(md_resolve *r, const char *name)
+{
+    name_info *ni = lookup(r, name);
+    char *s = md_xstrdup("");
+    for (size_t i = 0; ni && i < ni->nreal; i++) {
+        char *t = md_xasprintf("%s%s%s in %s", s, *s ? ", " : "", ni->real[i]->version,
+                               md_repo_name(ni->real[i]->repo));
+        free(s);
+        s = t;
+    }
+    for (size_t i = 0; ni && i < ni->nprov; i++) {
+        char *t = md_xasprintf("%s%sprovided by %s %s in %s", s, *s ? ", " : "", ni->prov[i].pkg->name,
+                               ni->prov[i].pkg->version, md_repo_name(ni->prov[i].pkg->repo));
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* A selected version that rel rules out: learn and restart if some version
+ * fits every constraint met so far, else explain the clash. */
+static int clash(md_resolve *r, int parent, const md_debver_rel *rel, const char *reltext, md_err *err)
+{
+    name_info *ni = lookup(r, rel->name);
+    size_t before = ni->nhints;
+    add_constraint(&ni->hints, &ni->nhints, rel->op, rel->version);
+    for (size_t i = 0; i < ni->nseen; i++)
+        add_constraint(&ni->hints, &ni->nhints, ni->seen[i].op, ni->seen[i].version);
+    bool fits = false;
+    for (size_t i = 0; i < ni->nreal && !fits; i++)
+        fits = allowed(ni, ni->real[i]);
+    if (fits && ni->nhints > before) {
+        r->restart = true;
+        return -1;
+    }
+    const sel *s = &r->sel[ni->selected];
+    char *c1 = chain(r, parent), *c2 = chain(r, ni->selected), *av = available(r, rel->name);
+    md_err_set(err, "%s -> %s: conflicts with %s %s (selected for %s); no single version satisfies "
+               "both%s (available: %s)", c1, reltext, s->pkg->name, s->pkg->version, c2,
+               ni->pin ? " and the pin" : "", av);
+    free(c1), free(c2), free(av);
+    return -1;
+}
+
+/* Remember a single relation's constraint for learning on a clash;
+ * alternatives constrain nothing on their own. */
+static void note_seen(md_resolve *r, const md_debver_alt *alt)
+{
+    if (alt->n == 1) {
+        const md_debver_rel *rel = &alt->rels[0];
+        name_info *ni = rel->op != MD_DEBVER_ANY ? lookup(r, rel->name) : NULL;
+        if (ni && ni->nreal)
+            add_constraint(&ni->seen, &ni->nseen, rel->op, rel->version);
+    }
+}
+
+/* Satisfy one dependency group of sel[parent] (parent -1: requested). */
+static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const char *why_root,
+                   md_err *err)
+{
+    for (size_t i = 0; i < alt->n; i++)
+        if (satisfied(r, &alt->rels[i])) {
+            note_seen(r, alt);
+            return 0;
+        }
+    char *text = md_debver_alt_str(alt);
+    int rc = 0;
+    const md_debver_rel *clashing = NULL;
+    for (size_t i = 0; i < alt->n; i++) {
+        const md_debver_rel *rel = &alt->rels[i];
+        name_info *ni = lookup(r, rel->name);
+        if (ni && ni->excluded) {
+            if (parent < 0 && !strcmp(why_root, "requested")) {
+                rc = md_err_set(err, "%s is both requested and excluded", rel->name);
+                goto out;
+            }
+            skip(r, rel->name, NULL, parent, why_root);
+            goto out;
+        }
+        if (ni && ni->selected >= 0) {
+            if (!clashing)
+                clashing = rel;
+            continue;
+        }
+        pick pk;
+        choose(r, rel, &pk);
+        if (pk.excluded_only) {
+            skip(r, rel->name, pk.excluded_by, parent, why_root);
+            goto out;
+        }
+        if (!pk.pkg)
+            continue;
+        char *why = parent < 0 ? md_xstrdup(why_root)
+                  : pk.virtual ? md_xasprintf("dependency of %s (provides %s)", r->sel[parent].pkg->name, rel->name)
+                               : md_xasprintf("dependency of %s", r->sel[parent].pkg->name);
+        char *via = md_debver_rel_str(rel);
+        select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why);
+        free(via);
+        note_seen(r, alt);
+        goto out;
+    }
+    if (clashing) {
+        rc = clash(r, parent, clashing, text, err);
+        goto out;
+    }
+    char *c = chain(r, parent), *av = NULL;
+    for (size_t i = 0; i < alt->n; i++) {
+        char *a = available(r, alt->rels[i].name);
+        char *t = md_xasprintf("%s%s%s", av ? av : "", av ? "; " : "", *a ? a : "none");
+        free(a), free(av);
+        av = t;
+    }
+    name_info *pn = alt->n == 1 ? lookup(r, alt->rels[0].name) : NULL;
+    if (parent < 0 && !(pn && (pn->nreal || pn->nprov)))
+        rc = md_err_set(err, "%s: no such package in any repository", text);
+    else if (pn && pn->pin)
+        rc = md_err_set(err, "%s%s%s: no version satisfies in repository %s, to which %s is pinned "
+                        "(available: %s)", c, *c ? " -> " : "", text, pn->pin, pn->name, av);
+    else
+        rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)", c, *c ? " -> " : "", text, av);
+    free(c), free(av);
+out:
+    free(text);
+    return rc;
+}
+
+static int satisfy_name(md_resolve *r, const char *name, const char *why, md_err *err)
+{
+    md_debver_rel rel = { (char *)name, NULL, MD_DEBVER_ANY, NULL };
+    md_debver_alt alt = { &rel, 1 };
+    return satisfy(r, -1, &alt, why, err);
+}
+
+static int satisfy_field(md_resolve *r, int i, const char *field, const char *fname, md_err *err)
+{
+    if (!field)
+        return 0;
+    const md_repo_pkg *p = r->sel[i].pkg;
+    md_debver_deps d;
+    if (md_debver_deps_parse(field, &d, err) < 0) {
+        md_err_prefix(err, "%s:%u: package %s: %s", p->index, p->line, p->name, fname);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < d.n && rc == 0; k++)
+        rc = satisfy(r, i, &d.alts[k], NULL, err);
+    md_debver_deps_free(&d);
+    return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void reset_pass(md_resolve *r)
+{
+    for (size_t i = 0; i < r->nsel; i++) {
+        free(r->sel[i].why);
+        free(r->sel[i].via);
+        free(r->sel[i].path);
+    }
+    r->nsel = 0;
+    for (size_t i = 0; i < r->nnames; i++) {
+        r->names[i].selected = -1;
+        free_constraints(&r->names[i].seen, &r->names[i].nseen);
+    }
+    md_strv_free(&r->skipped);
+    r->restart = false;
+}
+
+static int pass(md_resolve *r, const md_resolve_opts *o, md_err *err)
+{
+    for (const char *const *w = o->want; w && *w; w++)
+        if (satisfy_name(r, *w, "requested", err) < 0)
+            return -1;
+    if (o->essential) {
+        md_strv ess = { 0 };
+        for (size_t i = 0; i < r->nrepos; i++)
+            for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
+                const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
+                if (p->essential && !md_strv_contains(&ess, p->name))
+                    md_strv_push(&ess, p->name);
+            }
+        if (ess.n)
+            qsort(ess.v, ess.n, sizeof *ess.v, cmp_name);
+        int rc = 0;
+        for (size_t i = 0; i < ess.n && rc == 0; i++)
+            rc = satisfy_name(r, ess.v[i], "essential", err);
+        md_strv_free(&ess);
+        if (rc < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->nsel; i++) {
+        if (satisfy_field(r, (int)i, r->sel[i].pkg->pre_depends, "Pre-Depends", err) < 0 ||
+            satisfy_field(r, (int)i, r->sel[i].pkg->depends, "Depends", err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_sel(const void *a, const void *b)
+{
+    const sel *x = a, *y = b;
+    return strcmp(x->pkg->name, y->pkg->name);
+}
+
+md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
+{
+    md_resolve *r = md_xcalloc(1, sizeof *r);
+    r->repos = o->repos;
+    r->nrepos = o->nrepos;
+    if (index_repos(r, err) < 0)
+        goto fail;
+    for (const char *const *x = o->exclude; x && *x; x++) {
+        char *n = md_xstrdup(*x);
+        md_strv_push_own(&r->tmp, n);
+        intern(r, n)->excluded = true;
+    }
+    for (size_t i = 0; i < o->npins; i++) {
+        bool found = false;
+        for (size_t k = 0; k < r->nrepos; k++)
+            found |= !strcmp(md_repo_name(r->repos[k]), o->pins[i].repo);
+        if (!found) {
+            md_err_set(err, "pin %s=%s: no repository named %s", o->pins[i].package, o->pins[i].repo,
+                       o->pins[i].repo);
+            goto fail;
+        }
+        char *n = md_xstrdup(o->pins[i].package), *rp = md_xstrdup(o->pins[i].repo);
+        md_strv_push_own(&r->tmp, n);
+        md_strv_push_own(&r->tmp, rp);
+        intern(r, n)->pin = rp;
+    }
+    for (int round = 0;; round++) {
+        md_err e = MD_ERR_INIT;
+        int rc = pass(r, o, &e);
+        if (rc == 0)
+            break;
+        if (!r->restart || round == MAX_RESTARTS) {
+            md_err_set(err, "%s", e.set ? e.msg : "resolution did not converge");
+            goto fail;
+        }
+        reset_pass(r);
+    }
+    if (r->nsel)
+        qsort(r->sel, r->nsel, sizeof *r->sel, cmp_sel);
+    return r;
+fail:
+    md_resolve_free(r);
+    return NULL;
+}
+
+void md_resolve_free(md_resolve *r)
+{
+    if (!r)
+        return;
+    reset_pass(r);
+    free(r->sel);
+    for (size_t i = 0; i < r->nnames; i++) {
+        free(r->names[i].real);
+        free(r->names[i].prov);
+        free_constraints(&r->names[i].hints, &r->names[i].nhints);
+    }
+    free(r->names);
+    free(r->ht);
+    for (size_t i = 0; i < r->nprovdeps; i++)
+        md_debver_deps_free(&r->provdeps[i]);
+    free(r->provdeps);
+    md_strv_free(&r->tmp);
+    if (r->owned) {
+        for (size_t i = 0; i < r->nrepos; i++)
+            md_repo_free(r->owned[i]);
+        free(r->owned);
+    }
+    free(r);
+}
+
+void md_resolve_own_repos_(md_resolve *r, md_repo **repos)
+{
+    r->owned = repos;
+}
+
+size_t md_resolve_repo_count(const md_resolve *r) { return r->nrepos; }
+const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i) { return r->repos[i]; }
+
+size_t md_resolve_count(const md_resolve *r) { return r->nsel; }
+const md_repo_pkg *md_resolve_pkg(const md_resolve *r, size_t i) { return r->sel[i].pkg; }
+const char *md_resolve_why(const md_resolve *r, size_t i) { return r->sel[i].why; }
+const char *md_resolve_path(const md_resolve *r, size_t i) { return r->sel[i].path; }
+size_t md_resolve_skipped_count(const md_resolve *r) { return r->skipped.n; }
+const char *md_resolve_skipped(const md_resolve *r, size_t i) { return r->skipped.v[i]; }
+
+uint64_t md_resolve_total_size(const md_resolve *r)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < r->nsel; i++)
+        t += r->sel[i].pkg->size;
+    return t;
+}
+
+uint64_t md_resolve_total_installed(const md_resolve *r)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < r->nsel; i++)
+        t += r->sel[i].pkg->installed_size;
+    return t;
+}
+
+/* ---- download and lock file ---- */
+
+/* apt's naming: NAME_VERSION_ARCH.deb with ':' spelled %3a. */
+static char *deb_name(const md_repo_pkg *p)
+{
+    const char *colon = strchr(p->version, ':');
+    if (!colon)
+        return md_xasprintf("%s_%s_%s.deb", p->name, p->version, p->arch);
+    return md_xasprintf("%s_%.*s%%3a%s_%s.deb", p->name, (int)(colon - p->version), p->version,
+                        colon + 1, p->arch);
+}
+
+int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err)
+{
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *dir = md_xasprintf("%s/debs", cd);
+    free(cd);
+    md_resolve_stats st = { 0 };
+    int lock = md_fetch_lock(dir, err), rc = lock < 0 ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
+        sel *s = &r->sel[i];
+        char *url = md_repo_pkg_url(s->pkg), *name = deb_name(s->pkg);
+        md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256 };
+        bool cached = false;
+        free(s->path);
+        s->path = NULL;
+        rc = md_fetch_verified(&it, dir, &s->path, &cached, err);
+        if (rc == 0 && cached)
+            st.cached++;
+        else if (rc == 0)
+            st.downloaded++, st.bytes_downloaded += s->pkg->size;
+        free(url);
+        free(name);
+    }
+    md_fetch_unlock(lock);
+    free(dir);
+    if (rc == 0)
+        md_note("debs: %zu downloaded (%llu bytes), %zu cached", st.downloaded,
+                (unsigned long long)st.bytes_downloaded, st.cached);
+    if (stats)
+        *stats = st;
+    return rc;
+}
+
+int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
+               "# repository NAME URL SUITE\n");
+    for (size_t i = 0; i < r->nrepos; i++)
+        fprintf(f, "repository %s %s %s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
+                md_repo_suite(r->repos[i]));
+    fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE SHA256\n");
+    for (size_t i = 0; i < r->nsel; i++) {
+        const md_repo_pkg *p = r->sel[i].pkg;
+        fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
+                md_repo_name(p->repo), (unsigned long long)p->size, p->sha256);
+    }
+    fclose(f);
+    int rc = md_write_atomic(path, buf, len, 0644, err);
+    free(buf);
+    return rc;
+}

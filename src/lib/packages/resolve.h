@@ -1,0 +1,97 @@
+/* resolve — from requested package names to the closed set of packages an
+ * image needs, their download, and the lock file that records them.
+ * Prefix: md_resolve_.
+ *
+ * Rules (Debian semantics, minus everything an unpacked-only image needs
+ * not care about: Recommends, Suggests, Conflicts/Breaks, maintainer
+ * scripts):
+ *  - Depends and Pre-Depends with version constraints; alternatives "a | b"
+ *    take the first that is already selected, else the first satisfiable;
+ *    virtual packages through Provides (a versioned dependency needs a
+ *    versioned Provides); ":any"/":native"/":ARCH" qualifiers (single-arch).
+ *  - Candidate order: pin (package -> repository) first, then repository
+ *    priority, then the highest version.  A package is installed in one
+ *    version only; when a later constraint rules out the version picked
+ *    earlier, resolution restarts with what it learnt.
+ *  - Excludes: names that are never installed.  A dependency on an excluded
+ *    name (or one only excluded packages could satisfy) counts as satisfied
+ *    and is reported, e.g. "skipped python3 (excluded), wanted by
+ *    xen-utils-4.17".  Requesting an excluded name is an error.
+ *  - Dependency cycles are legal and resolved once.
+ *  - Failure names the chain: "xen-utils-4.17 -> libxenctrl4.17 (= 4.17.7)
+ *    -> libfoo (>= 2): no version satisfies (available: ...)".
+ *
+ * Ownership: the result keeps pointers into the repos, which must outlive
+ * it.  Strings returned by accessors belong to the result.
+ */
+#ifndef MD_RESOLVE_H
+#define MD_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "packages/repo.h"
+
+typedef struct md_resolve md_resolve;
+
+typedef struct md_resolve_pin {
+    const char *package;
+    const char *repo; /* a md_repo_name() */
+} md_resolve_pin;
+
+typedef struct md_resolve_opts {
+    md_repo *const *repos;    /* loaded repositories */
+    size_t nrepos;
+    const char *const *want;  /* NULL-terminated (or NULL): requested names */
+    const char *const *exclude; /* NULL-terminated (or NULL) */
+    const md_resolve_pin *pins;
+    size_t npins;
+    bool essential;           /* also install every Essential: yes package */
+} md_resolve_opts;
+
+md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err);
+/* Frees the result and, after md_resolve_spec(), its repositories. */
+void md_resolve_free(md_resolve *r);
+
+/* The whole step for an image spec: make and load (fetch, verify, parse)
+ * its repositories, then resolve its [Packages] (Include, Exclude, Pin,
+ * Essential).  The result owns the repositories.  cache_dir NULL:
+ * md_cache_dir(). */
+struct md_spec;
+md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir, md_err *err);
+size_t md_resolve_repo_count(const md_resolve *r);
+const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i);
+
+/* The resolved packages, sorted by name. */
+size_t md_resolve_count(const md_resolve *r);
+const md_repo_pkg *md_resolve_pkg(const md_resolve *r, size_t i);
+/* "requested", "essential" or "dependency of X" (+ " (provides V)"). */
+const char *md_resolve_why(const md_resolve *r, size_t i);
+/* Local .deb after md_resolve_download(), else NULL. */
+const char *md_resolve_path(const md_resolve *r, size_t i);
+
+/* Reports of excluded dependencies, in the order met. */
+size_t md_resolve_skipped_count(const md_resolve *r);
+const char *md_resolve_skipped(const md_resolve *r, size_t i);
+
+uint64_t md_resolve_total_size(const md_resolve *r);      /* .deb bytes */
+uint64_t md_resolve_total_installed(const md_resolve *r); /* KiB, from Installed-Size */
+
+typedef struct md_resolve_stats {
+    size_t downloaded, cached;
+    uint64_t bytes_downloaded;
+} md_resolve_stats;
+
+/* Put every .deb into CACHE/debs (cache_dir NULL: md_cache_dir()), verified
+ * by size and SHA-256, under a lock shared with concurrent mkdom0 runs.
+ * Prints "debs: N downloaded (B bytes), M cached" through md_note.
+ * stats may be NULL. */
+int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err);
+
+/* Write the lock file (atomically): one "repository NAME URL SUITE" line per
+ * repository, then one "package NAME VERSION ARCH REPOSITORY SIZE SHA256"
+ * line per package, sorted by name. */
+int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err);
+
+#endif

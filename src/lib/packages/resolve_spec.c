@@ -1,0 +1,57 @@
+/* md_resolve_spec: the glue from an image spec to a resolved package set,
+ * kept apart so the resolver itself works on plain parameters. */
+#include "packages/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "spec/spec.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+/* Not in resolve.h: only this file hands repositories to a result. */
+void md_resolve_own_repos_(md_resolve *r, md_repo **repos);
+
+md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, md_err *err)
+{
+    size_t n = md_spec_repo_count(s);
+    if (!n)
+        return md_err_set(err, "%s: no [Repository] section", md_spec_origin(s)), NULL;
+    md_repo **repos = md_xcalloc(n, sizeof *repos);
+    size_t made = 0;
+    md_resolve *res = NULL;
+    for (; made < n; made++) {
+        const md_spec_repo *sr = md_spec_repo_at(s, made);
+        md_repo_config c = { .name = sr->name, .url = sr->url, .suite = sr->suite,
+                             .components = sr->components ? (const char *const *)sr->components->v : NULL,
+                             .arch = sr->arch, .keyring = sr->keyring, .priority = sr->priority };
+        repos[made] = md_repo_new(&c, err);
+        if (!repos[made] || md_repo_load(repos[made], cache_dir, err) < 0) {
+            if (repos[made])
+                made++;
+            goto out;
+        }
+    }
+    md_resolve_pin *pins = md_xcalloc(md_spec_pin_count(s) + 1, sizeof *pins);
+    for (size_t i = 0; i < md_spec_pin_count(s); i++)
+        pins[i] = (md_resolve_pin){ md_spec_pin_at(s, i)->package, md_spec_pin_at(s, i)->repo };
+    const md_strv *want = md_spec_packages(s), *ex = md_spec_excludes(s);
+    md_resolve_opts o = {
+        .repos = repos, .nrepos = n,
+        .want = want ? (const char *const *)want->v : NULL,
+        .exclude = ex ? (const char *const *)ex->v : NULL,
+        .pins = pins, .npins = md_spec_pin_count(s),
+        .essential = md_spec_essential(s),
+    };
+    res = md_resolve_run(&o, err);
+    free(pins);
+    if (res)
+        md_resolve_own_repos_(res, repos);
+out:
+    if (!res) {
+        for (size_t i = 0; i < made; i++)
+            md_repo_free(repos[i]);
+        free(repos);
+        md_err_prefix(err, "%s", md_spec_origin(s));
+    }
+    return res;
+}

@@ -1,0 +1,511 @@
+#include "spec/spec.h"
+
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/spec_default.h"
+#include "core/mem.h"
+#include "core/strv.h"
+#include "core/file.h"
+
+struct repo {
+    char *name, *url, *suite, *arch, *keyring;
+    md_strv components;
+    int priority;
+    md_spec_repo view; /* filled once parsing is complete */
+};
+
+struct md_spec {
+    char *origin, *basedir;
+    char *name, *compression;
+    int compression_level;
+    int64_t sde;
+    struct repo *repos;
+    size_t nrepos;
+    md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys;
+    md_spec_pin *pins;
+    size_t npins;
+    md_spec_copy *copies;
+    size_t ncopies;
+    bool essential;
+    char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
+
+    /* parse state */
+    const char *cur_origin;
+    const char *cur_basedir;
+    unsigned line;
+    bool any_key;
+    md_err *err;
+};
+
+/* inih does not tell the handler the line number in the build Debian
+ * ships, so the reader counts lines as it hands them over. */
+struct reader {
+    const char *p;
+    unsigned *line;
+};
+
+static char *read_line(char *buf, int size, void *stream)
+{
+    struct reader *r = stream;
+    if (!*r->p)
+        return NULL;
+    size_t n = strcspn(r->p, "\n");
+    size_t take = n < (size_t)size - 1 ? n : (size_t)size - 1;
+    memcpy(buf, r->p, take);
+    buf[take] = '\0';
+    r->p += n + (r->p[n] == '\n');
+    (*r->line)++;
+    return buf;
+}
+
+static void set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = *v ? md_xstrdup(v) : NULL;
+}
+
+static void set_list(md_strv *sv, const char *v)
+{
+    if (!*v) {
+        md_strv_free(sv);
+        return;
+    }
+    md_strv_split(sv, v, false);
+}
+
+static char *abs_path(const md_spec *s, const char *p)
+{
+    const char *home = getenv("HOME");
+    if (p[0] == '~' && p[1] == '/' && home && *home)
+        return md_xasprintf("%s%s", home, p + 1);
+    if (p[0] == '/' || !s->cur_basedir)
+        return md_xstrdup(p);
+    return md_xasprintf("%s/%s", s->cur_basedir, p);
+}
+
+static void set_path_list(md_spec *s, md_strv *sv, const char *v)
+{
+    if (!*v) {
+        md_strv_free(sv);
+        return;
+    }
+    md_strv words = { 0 };
+    md_strv_split(&words, v, false);
+    for (size_t i = 0; i < words.n; i++)
+        md_strv_push_own(sv, abs_path(s, words.v[i]));
+    md_strv_free(&words);
+}
+
+static int fail(md_spec *s, const char *fmt, const char *a, const char *b)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    md_err_set(s->err, "%s:%u: %s", s->cur_origin, s->line, msg);
+    return 0;
+}
+
+static struct repo *repo_get(md_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->nrepos; i++)
+        if (!strcmp(s->repos[i].name, name))
+            return &s->repos[i];
+    s->repos = md_xrealloc(s->repos, (s->nrepos + 1) * sizeof *s->repos);
+    struct repo *r = &s->repos[s->nrepos++];
+    memset(r, 0, sizeof *r);
+    r->name = md_xstrdup(name);
+    return r;
+}
+
+static int parse_bool(md_spec *s, const char *key, const char *v, bool *out)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1")) {
+        *out = true;
+        return 1;
+    }
+    if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0")) {
+        *out = false;
+        return 1;
+    }
+    return fail(s, "%s=%s: expected yes or no", key, v);
+}
+
+static int parse_int(md_spec *s, const char *key, const char *v, long long lo, long long hi,
+                     long long *out)
+{
+    char *end;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi)
+        return fail(s, "%s=%s: expected a number in range", key, v);
+    *out = x;
+    return 1;
+}
+
+static int load_into(md_spec *s, const char *text, const char *origin, const char *basedir);
+
+static int image_key(md_spec *s, const char *k, const char *v)
+{
+    long long x;
+    if (!strcmp(k, "Base")) {
+        if (strcmp(v, "default"))
+            return fail(s, "Base=%s: only 'default' is known%s", v, "");
+        if (s->any_key)
+            return fail(s, "Base= must come before any other setting%s%s", "", "");
+        const char *o = s->cur_origin, *b = s->cur_basedir;
+        unsigned line = s->line;
+        if (load_into(s, md_spec_default_text(), "<default>", NULL) < 0)
+            return 0;
+        s->cur_origin = o, s->cur_basedir = b, s->line = line;
+        return 1;
+    }
+    if (!strcmp(k, "Name"))
+        return set_str(&s->name, v), 1;
+    if (!strcmp(k, "Compression")) {
+        static const char *const ok[] = { "gzip", "zstd", "xz", "lz4", "none" };
+        for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+            if (!strcmp(v, ok[i]))
+                return set_str(&s->compression, v), 1;
+        return fail(s, "Compression=%s: expected gzip, zstd, xz, lz4 or none%s", v, "");
+    }
+    if (!strcmp(k, "CompressionLevel")) {
+        if (!parse_int(s, k, v, 1, 22, &x))
+            return 0;
+        s->compression_level = (int)x;
+        return 1;
+    }
+    if (!strcmp(k, "SourceDateEpoch")) {
+        if (!*v) {
+            s->sde = -1;
+            return 1;
+        }
+        if (!parse_int(s, k, v, 0, INT64_MAX / 2, &x))
+            return 0;
+        s->sde = x;
+        return 1;
+    }
+    return fail(s, "unknown key %s in [Image]%s", k, "");
+}
+
+static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
+{
+    if (!*name || strchr(name, ' '))
+        return fail(s, "[Repository %s]: a repository needs a one-word name%s", name, "");
+    struct repo *r = repo_get(s, name);
+    if (!strcmp(k, "URL")) {
+        set_str(&r->url, v);
+        size_t n = r->url ? strlen(r->url) : 0;
+        while (n > 1 && r->url[n - 1] == '/')
+            r->url[--n] = '\0';
+        return 1;
+    }
+    if (!strcmp(k, "Suite"))
+        return set_str(&r->suite, v), 1;
+    if (!strcmp(k, "Components"))
+        return set_list(&r->components, v), 1;
+    if (!strcmp(k, "Architecture"))
+        return set_str(&r->arch, v), 1;
+    if (!strcmp(k, "Priority")) {
+        long long x;
+        if (!parse_int(s, k, v, 1, 100000, &x))
+            return 0;
+        r->priority = (int)x;
+        return 1;
+    }
+    if (!strcmp(k, "Keyring")) {
+        free(r->keyring);
+        r->keyring = *v ? abs_path(s, v) : NULL;
+        return 1;
+    }
+    return fail(s, "unknown key %s in [Repository %s]", k, name);
+}
+
+static int packages_key(md_spec *s, const char *k, const char *v)
+{
+    if (!strcmp(k, "Include"))
+        return set_list(&s->packages, v), 1;
+    if (!strcmp(k, "Exclude"))
+        return set_list(&s->excludes, v), 1;
+    if (!strcmp(k, "Essential"))
+        return parse_bool(s, k, v, &s->essential);
+    if (!strcmp(k, "Pin")) {
+        if (!*v) {
+            for (size_t i = 0; i < s->npins; i++) {
+                free((char *)s->pins[i].package);
+                free((char *)s->pins[i].repo);
+            }
+            s->npins = 0;
+            return 1;
+        }
+        md_strv words = { 0 };
+        md_strv_split(&words, v, false);
+        for (size_t i = 0; i < words.n; i++) {
+            char *eq = strchr(words.v[i], '=');
+            if (!eq || eq == words.v[i] || !eq[1]) {
+                fail(s, "Pin=%s: expected PACKAGE=REPOSITORY%s", words.v[i], "");
+                md_strv_free(&words);
+                return 0;
+            }
+            *eq = '\0';
+            s->pins = md_xrealloc(s->pins, (s->npins + 1) * sizeof *s->pins);
+            s->pins[s->npins].package = md_xstrdup(words.v[i]);
+            s->pins[s->npins].repo = md_xstrdup(eq + 1);
+            s->npins++;
+        }
+        md_strv_free(&words);
+        return 1;
+    }
+    return fail(s, "unknown key %s in [Packages]%s", k, "");
+}
+
+static int files_key(md_spec *s, const char *k, const char *v)
+{
+    if (!strcmp(k, "Drop"))
+        return set_list(&s->drop, v), 1;
+    if (!strcmp(k, "Keep"))
+        return set_list(&s->keep, v), 1;
+    if (!strcmp(k, "Overlay"))
+        return set_path_list(s, &s->overlays, v), 1;
+    if (!strcmp(k, "Copy")) {
+        md_strv words = { 0 };
+        md_strv_split(&words, v, false);
+        for (size_t i = 0; i < words.n; i++) {
+            char *colon = strrchr(words.v[i], ':');
+            if (!colon || colon == words.v[i] || colon[1] != '/') {
+                fail(s, "Copy=%s: expected HOSTFILE:/ABSOLUTE/IMAGE/PATH%s", words.v[i], "");
+                md_strv_free(&words);
+                return 0;
+            }
+            *colon = '\0';
+            s->copies = md_xrealloc(s->copies, (s->ncopies + 1) * sizeof *s->copies);
+            s->copies[s->ncopies].src = abs_path(s, words.v[i]);
+            s->copies[s->ncopies].dest = md_xstrdup(colon + 1);
+            s->ncopies++;
+        }
+        md_strv_free(&words);
+        return 1;
+    }
+    return fail(s, "unknown key %s in [Files]%s", k, "");
+}
+
+static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
+{
+    if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
+        return set_list(&s->modules, v), 1;
+    if (!strcmp(sec, "Xen") && !strcmp(k, "Dom0Mem"))
+        return set_str(&s->dom0_mem, v), 1;
+    if (!strcmp(sec, "Xen") && !strcmp(k, "Args"))
+        return set_str(&s->xen_args, v), 1;
+    if (!strcmp(sec, "Kernel") && !strcmp(k, "Args"))
+        return set_str(&s->kernel_args, v), 1;
+    if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
+        for (const char *p = v; *p; p++)
+            if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') ||
+                  ('0' <= *p && *p <= '9') || *p == '-' || *p == '.'))
+                return fail(s, "Hostname=%s: not a valid host name%s", v, "");
+        return set_str(&s->hostname, v), 1;
+    }
+    if (!strcmp(sec, "System") && !strcmp(k, "RootPasswordHash")) {
+        if (*v && v[0] != '$')
+            return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$...; "
+                           "generate one with 'openssl passwd -6'%s%s", "", "");
+        return set_str(&s->root_hash, v), 1;
+    }
+    if (!strcmp(sec, "System") && !strcmp(k, "Bridge")) {
+        if (!strcmp(v, "no"))
+            v = "";
+        return set_str(&s->bridge, !strcmp(v, "yes") ? "xenbr0" : v), 1;
+    }
+    if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
+        return set_path_list(s, &s->authorized_keys, v), 1;
+    if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
+        free(s->keys_dir);
+        s->keys_dir = *v ? abs_path(s, v) : NULL;
+        return 1;
+    }
+    return fail(s, "unknown key %s in [%s]", k, sec);
+}
+
+static int on_key(void *user, const char *sec, const char *k, const char *v)
+{
+    md_spec *s = user;
+    if (s->err->set)
+        return 0;
+    int r;
+    if (!strcmp(sec, "Image"))
+        r = image_key(s, k, v);
+    else if (!strncmp(sec, "Repository ", 11))
+        r = repo_key(s, sec + 11, k, v);
+    else if (!strcmp(sec, "Packages"))
+        r = packages_key(s, k, v);
+    else if (!strcmp(sec, "Files"))
+        r = files_key(s, k, v);
+    else if (!strcmp(sec, "Modules") || !strcmp(sec, "Xen") || !strcmp(sec, "Kernel") ||
+             !strcmp(sec, "System") || !strcmp(sec, "SSH"))
+        r = system_key(s, sec, k, v);
+    else if (!*sec)
+        r = fail(s, "%s= outside of any [Section]%s", k, "");
+    else
+        r = fail(s, "unknown section [%s]%s", sec, "");
+    s->any_key = true;
+    return r;
+}
+
+static int load_into(md_spec *s, const char *text, const char *origin, const char *basedir)
+{
+    s->cur_origin = origin;
+    s->cur_basedir = basedir;
+    s->line = 0;
+    struct reader rd = { text, &s->line };
+    int r = ini_parse_stream(read_line, &rd, on_key, s);
+    if (s->err->set)
+        return -1;
+    if (r > 0)
+        return md_err_set(s->err, "%s:%d: syntax error (expected [Section] or Key=Value)",
+                          origin, r);
+    if (r < 0)
+        return md_err_set(s->err, "%s: cannot parse", origin);
+    return 0;
+}
+
+static int validate(md_spec *s)
+{
+    if (s->nrepos == 0)
+        return md_err_set(s->err, "%s: no [Repository NAME] section", s->origin);
+    for (size_t i = 0; i < s->nrepos; i++) {
+        struct repo *r = &s->repos[i];
+        const char *missing = !r->url ? "URL" : !r->suite ? "Suite" : !r->keyring ? "Keyring" : NULL;
+        if (missing)
+            return md_err_set(s->err, "%s: [Repository %s] has no %s=", s->origin, r->name, missing);
+        if (!r->components.n)
+            md_strv_push(&r->components, "main");
+        if (!r->arch)
+            r->arch = md_xstrdup("amd64");
+        r->view = (md_spec_repo){ r->name, r->url, r->suite, &r->components, r->arch, r->keyring,
+                                  r->priority };
+    }
+    for (size_t i = 0; i < s->npins; i++) {
+        bool found = false;
+        for (size_t j = 0; j < s->nrepos; j++)
+            found |= !strcmp(s->repos[j].name, s->pins[i].repo);
+        if (!found)
+            return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->origin,
+                              s->pins[i].package, s->pins[i].repo, s->pins[i].repo);
+    }
+    if (!s->packages.n)
+        return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build", s->origin);
+    if (!s->dom0_mem)
+        return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
+    return 0;
+}
+
+md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir, md_err *err)
+{
+    md_spec *s = md_xcalloc(1, sizeof *s);
+    s->err = err;
+    s->origin = md_xstrdup(origin);
+    s->basedir = basedir ? md_xstrdup(basedir) : NULL;
+    s->compression = md_xstrdup("gzip");
+    s->compression_level = -1;
+    s->sde = -1;
+    if (load_into(s, text, s->origin, s->basedir) < 0 || validate(s) < 0) {
+        md_spec_free(s);
+        return NULL;
+    }
+    s->err = NULL;
+    return s;
+}
+
+md_spec *md_spec_load(const char *path, md_err *err)
+{
+    if (!path)
+        return md_spec_parse(md_spec_default_text(), "<default>", NULL, err);
+    unsigned char *data;
+    size_t len;
+    if (md_read_file(path, &data, &len, err) < 0)
+        return NULL;
+    if (memchr(data, '\0', len)) {
+        free(data);
+        md_err_set(err, "%s: binary data, not a spec", path);
+        return NULL;
+    }
+    data[len] = '\0'; /* md_read_file leaves room */
+    char *dir = md_xstrdup(path), *slash = strrchr(dir, '/');
+    char *base;
+    if (slash) {
+        *slash = '\0';
+        base = realpath(*dir ? dir : "/", NULL);
+    } else {
+        base = realpath(".", NULL);
+    }
+    free(dir);
+    md_spec *s = md_spec_parse((char *)data, path, base, err);
+    free(base);
+    free(data);
+    return s;
+}
+
+void md_spec_free(md_spec *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nrepos; i++) {
+        struct repo *r = &s->repos[i];
+        free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring);
+        md_strv_free(&r->components);
+    }
+    free(s->repos);
+    for (size_t i = 0; i < s->npins; i++) {
+        free((char *)s->pins[i].package);
+        free((char *)s->pins[i].repo);
+    }
+    free(s->pins);
+    for (size_t i = 0; i < s->ncopies; i++) {
+        free((char *)s->copies[i].src);
+        free((char *)s->copies[i].dest);
+    }
+    free(s->copies);
+    md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
+                         &s->modules, &s->authorized_keys };
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        md_strv_free(lists[i]);
+    char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
+                     s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir };
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        free(strs[i]);
+    free(s);
+}
+
+static const md_strv empty_strv;
+
+#define STR_OR(x, dflt) ((x) ? (x) : (dflt))
+const char *md_spec_origin(const md_spec *s) { return s->origin; }
+const char *md_spec_name(const md_spec *s) { return STR_OR(s->name, "dom0"); }
+const char *md_spec_compression(const md_spec *s) { return s->compression; }
+int md_spec_compression_level(const md_spec *s) { return s->compression_level; }
+int64_t md_spec_source_date_epoch(const md_spec *s) { return s->sde; }
+size_t md_spec_repo_count(const md_spec *s) { return s->nrepos; }
+
+const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i) { return &s->repos[i].view; }
+
+const md_strv *md_spec_packages(const md_spec *s) { return &s->packages; }
+const md_strv *md_spec_excludes(const md_spec *s) { return &s->excludes; }
+size_t md_spec_pin_count(const md_spec *s) { return s->npins; }
+const md_spec_pin *md_spec_pin_at(const md_spec *s, size_t i) { return &s->pins[i]; }
+bool md_spec_essential(const md_spec *s) { return s->essential; }
+const md_strv *md_spec_drop(const md_spec *s) { return &s->drop; }
+const md_strv *md_spec_keep(const md_spec *s) { return &s->keep; }
+const md_strv *md_spec_overlays(const md_spec *s) { return &s->overlays; }
+size_t md_spec_copy_count(const md_spec *s) { return s->ncopies; }
+const md_spec_copy *md_spec_copy_at(const md_spec *s, size_t i) { return &s->copies[i]; }
+const md_strv *md_spec_modules(const md_spec *s) { return s->modules.n ? &s->modules : &empty_strv; }
+const char *md_spec_dom0_mem(const md_spec *s) { return s->dom0_mem; }
+const char *md_spec_xen_args(const md_spec *s) { return STR_OR(s->xen_args, ""); }
+const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args, ""); }
+const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }
+const char *md_spec_root_password_hash(const md_spec *s) { return s->root_hash; }
+const char *md_spec_bridge(const md_spec *s) { return s->bridge; }
+const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
+const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }

@@ -1,0 +1,97 @@
+/* spec — the image description: an INI file in the style of systemd/mkosi
+ * configs, or the embedded default that builds the reference dom0.
+ *
+ * Format (see mkdom0(1) and docs/spec.md):
+ *   [Image]  Name Base Compression CompressionLevel SourceDateEpoch
+ *   [Repository NAME]  URL Suite Components Architecture Keyring Priority
+ *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
+ *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
+ *   [Modules]  Include
+ *   [Xen]  Dom0Mem Args
+ *   [Kernel]  Args
+ *   [System]  Hostname RootPasswordHash Bridge
+ *   [SSH]  AuthorizedKeys KeysDir
+ * List values are whitespace-separated and append; an empty assignment
+ * ("Include=") clears the list so far.  `Base=default` in [Image] starts from
+ * the embedded default and applies the file on top of it.  Relative paths are
+ * taken relative to the spec file's directory.  Unknown sections or keys are
+ * errors naming file and line.
+ *
+ * Ownership: md_spec_load*() return a spec the caller frees with
+ * md_spec_free(); every pointer an accessor returns belongs to the spec.
+ */
+#ifndef MD_SPEC_H
+#define MD_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "core/strv.h"
+
+typedef struct md_spec md_spec;
+
+typedef struct md_spec_repo {
+    const char *name;       /* section name, used by pins */
+    const char *url;
+    const char *suite;
+    const md_strv *components;
+    const char *arch;
+    const char *keyring;    /* absolute path */
+    int priority;           /* 0: default; higher wins over newer versions elsewhere */
+} md_spec_repo;
+
+typedef struct md_spec_copy {
+    const char *src;        /* absolute host path */
+    const char *dest;       /* absolute image path */
+} md_spec_copy;
+
+typedef struct md_spec_pin {
+    const char *package;
+    const char *repo;
+} md_spec_pin;
+
+/* path NULL: the embedded default. */
+md_spec *md_spec_load(const char *path, md_err *err);
+/* Parse text; `origin` names it in messages, `basedir` anchors relative paths. */
+md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir, md_err *err);
+void md_spec_free(md_spec *s);
+/* The embedded default spec, as text (for `mkdom0 inspect --default-spec`). */
+const char *md_spec_default_text(void);
+
+const char *md_spec_origin(const md_spec *s);     /* file name or "<default>" */
+const char *md_spec_name(const md_spec *s);
+const char *md_spec_compression(const md_spec *s); /* gzip|zstd|xz|lz4|none */
+int md_spec_compression_level(const md_spec *s);   /* -1: codec default */
+/* SourceDateEpoch, or -1 when unset (then derived from the inputs). */
+int64_t md_spec_source_date_epoch(const md_spec *s);
+
+size_t md_spec_repo_count(const md_spec *s);
+const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i);
+
+const md_strv *md_spec_packages(const md_spec *s);
+const md_strv *md_spec_excludes(const md_spec *s);
+size_t md_spec_pin_count(const md_spec *s);
+const md_spec_pin *md_spec_pin_at(const md_spec *s, size_t i);
+bool md_spec_essential(const md_spec *s);
+
+const md_strv *md_spec_drop(const md_spec *s);     /* fnmatch patterns */
+const md_strv *md_spec_keep(const md_spec *s);
+const md_strv *md_spec_overlays(const md_spec *s); /* absolute host dirs */
+size_t md_spec_copy_count(const md_spec *s);
+const md_spec_copy *md_spec_copy_at(const md_spec *s, size_t i);
+
+const md_strv *md_spec_modules(const md_spec *s);
+
+const char *md_spec_dom0_mem(const md_spec *s);    /* e.g. "4096M" */
+const char *md_spec_xen_args(const md_spec *s);    /* extra Xen args, "" if none */
+const char *md_spec_kernel_args(const md_spec *s); /* extra Linux args */
+
+const char *md_spec_hostname(const md_spec *s);
+const char *md_spec_root_password_hash(const md_spec *s); /* NULL: root locked */
+const char *md_spec_bridge(const md_spec *s);      /* NULL: no bridge */
+
+const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
+/* NULL when the spec names none: the caller picks a per-user default. */
+const char *md_spec_keys_dir(const md_spec *s);
+
+#endif
