@@ -12,6 +12,7 @@
 #include "boot/check.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "sink.h"
 
 static void usage(FILE *f)
 {
@@ -147,8 +148,10 @@ static int run(int argc, char **argv)
         { "help", no_argument, 0, O_HELP },
         { 0, 0, 0, 0 },
     };
-    md_check_opts co = { 0 };
+    md_out out = md_cli_sink();
+    md_check_opts co = { .out = &out };
     md_boot_opts *bo = &co.boot;
+    bo->out = &out;
     bool check = false, print = false, custom_machine = false;
     const char *key = NULL;
     unsigned u;

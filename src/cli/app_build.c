@@ -7,6 +7,7 @@
 #include "app.h"
 #include "image/build.h"
 #include "paths.h"
+#include "sink.h"
 #include "spec/spec.h"
 
 static void usage(FILE *f)
@@ -38,7 +39,8 @@ static int run(int argc, char **argv)
         { "keys", required_argument, NULL, 'k' },   { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
-    md_build_opts o = { .outdir = "out", .out = stdout };
+    md_out out = md_cli_sink();
+    md_build_opts o = { .outdir = "out", .out = &out };
     int c;
     while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
         switch (c) {

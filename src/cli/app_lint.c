@@ -105,7 +105,9 @@ static int run(int argc, char **argv)
     md_err err = MD_ERR_INIT;
     int r = md_lint_inputs(l, paths, kinds, n, &err);
     fflush(stderr);
-    md_lint_print(l, stdout);
+    char *findings = md_lint_text(l);
+    fputs(findings, stdout);
+    free(findings);
     fflush(stdout);
     size_t ne = md_lint_count_sev(l, MD_LINT_ERROR), nw = md_lint_count_sev(l, MD_LINT_WARNING);
     if (ne || nw)

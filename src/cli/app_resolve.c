@@ -7,6 +7,7 @@
 #include "app.h"
 #include "packages/resolve.h"
 #include "spec/spec.h"
+#include "sink.h"
 
 static void usage(FILE *f)
 {
@@ -69,7 +70,8 @@ static int run(int argc, char **argv)
     }
     md_err err = MD_ERR_INIT;
     md_spec *spec = md_spec_load(optind < argc ? argv[optind] : NULL, &err);
-    md_resolve *res = spec ? md_resolve_spec(spec, cache, &err) : NULL;
+    md_out out = md_cli_sink();
+    md_resolve *res = spec ? md_resolve_spec(spec, cache, &out, &err) : NULL;
     int rc = res ? 0 : -1;
     if (rc == 0 && download)
         rc = md_resolve_download(res, cache, NULL, &err);

@@ -191,7 +191,7 @@ static void test_config(void)
         CHECK(md_repo_priority(r) == 100);
         CHECK(md_repo_keyring(r) == NULL);
         /* No keyring: loading refuses before touching the network. */
-        CHECK(md_repo_load(r, "/nonexistent", &err) < 0);
+        CHECK(md_repo_load(r, "/nonexistent", NULL, &err) < 0);
         CHECK_ERR(&err, "no keyring");
         md_repo_free(r);
     }

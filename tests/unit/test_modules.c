@@ -376,7 +376,9 @@ static int real_mode(int argc, char **argv)
         md_tree_free(load_tree);
         return 1;
     }
-    md_modules_report(m, stdout);
+    char *report = md_modules_report_text(m);
+    fputs(report, stdout);
+    free(report);
     char *to = md_xasprintf("%s/lib/modules/%s", argv[4], md_modules_kver(m));
     int rc = export_dir(load_tree, md_modules_dir(m), to);
     md_strv problems = { 0 };

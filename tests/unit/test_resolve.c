@@ -4,6 +4,7 @@
 #include "core/mem.h"
 #include "core/file.h"
 #include "core/sha256.h"
+#include "core/strv.h"
 #include "t.h"
 
 #define SHA "2222222222222222222222222222222222222222222222222222222222222222"
@@ -67,7 +68,7 @@ typedef struct setup {
 static md_resolve *run(setup *s, const char *const *want, const char *const *ex,
                        const md_resolve_pin *pins, size_t npins, bool ess, md_err *err)
 {
-    md_resolve_opts o = { s->repos, s->n, want, ex, pins, npins, ess };
+    md_resolve_opts o = { s->repos, s->n, want, ex, pins, npins, ess, NULL };
     return md_resolve_run(&o, err);
 }
 
@@ -302,12 +303,19 @@ static void test_priority_and_pins(void)
     /* Pinned to a repository that cannot satisfy. */
     static const char idx[] = PKG("old", "1", "Depends: libfoo (<< 3)\n");
     md_repo *all[] = { s.repos[0], s.repos[1], repo("third", idx, 0) };
-    md_resolve_opts o = { all, 3, (const char *const[]){ "old", NULL }, NULL, &pin2, 1, false };
+    md_resolve_opts o = { all, 3, (const char *const[]){ "old", NULL }, NULL, &pin2, 1, false, NULL };
     md_err e2 = MD_ERR_INIT;
     CHECK(md_resolve_run(&o, &e2) == NULL);
     CHECK_ERR(&e2, "old -> libfoo (<< 3): no version satisfies in repository next, to which libfoo is pinned");
     for (size_t i = 0; i < 3; i++)
         md_repo_free(all[i]);
+}
+
+/* A sink that keeps "LEVEL line" strings. */
+static void collect(void *ctx, md_out_level level, const char *line)
+{
+    static const char *const names[] = { "progress", "note", "finding", "result" };
+    md_strv_push_own(ctx, md_xasprintf("%s %s", names[level], line));
 }
 
 /* md_resolve_download over file:// into a temporary cache. */
@@ -335,13 +343,25 @@ static void test_download(void)
     CHECK(md_repo_add_index(r, "idx", idx, strlen(idx), &err) == 0);
     setup s = { { r }, 1 };
     const char *w1[] = { "good", NULL };
-    md_resolve *res = run(&s, w1, NULL, NULL, 0, false, &err);
+    md_strv said = { 0 };
+    md_out out = { .fn = collect, .ctx = &said, .progress = true };
+    md_resolve_opts ro = { .repos = s.repos, .nrepos = 1, .want = w1, .out = &out };
+    md_resolve *res = md_resolve_run(&ro, &err);
     md_resolve_stats st;
     CHECK(res && md_resolve_download(res, cache, &st, &err) == 0);
     CHECK(st.downloaded == 1 && st.cached == 0 && st.bytes_downloaded == sizeof good - 1);
+    /* What it did reaches the sink the resolver was given, and only that. */
+    CHECK(said.n == 2);
+    CHECK_STR(said.n > 0 ? said.v[0] : NULL, "progress fetching good (16 bytes)");
+    CHECK_STR(said.n > 1 ? said.v[1] : NULL, "note debs: 1 downloaded (16 bytes), 0 cached");
+    md_strv_free(&said);
+    out.progress = false;
     char *want = md_xasprintf("%s/debs/good_1_amd64.deb", cache);
     CHECK(res && md_resolve_path(res, 0) && !strcmp(md_resolve_path(res, 0), want));
     CHECK(res && md_resolve_download(res, cache, &st, &err) == 0 && st.downloaded == 0 && st.cached == 1);
+    CHECK(said.n == 1); /* progress off: the note alone */
+    CHECK_STR(said.n > 0 ? said.v[0] : NULL, "note debs: 0 downloaded (0 bytes), 1 cached");
+    md_strv_free(&said);
     md_resolve_free(res);
 
     const char *w2[] = { "bad", NULL };

@@ -64,7 +64,7 @@ static void test_ensure(const char *tmp)
     char *pub = md_xasprintf("%s.pub", priv);
     md_err e = MD_ERR_INIT;
     mode_t old = umask(022);
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
     umask(old);
     if (e.set)
         fprintf(stderr, "%s\n", e.msg);
@@ -77,14 +77,14 @@ static void test_ensure(const char *tmp)
     CHECK(access(client, F_OK) < 0); /* only what was asked for */
 
     /* Again: nothing changes. */
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
     char *k2 = slurp(priv), *p2 = slurp(pub);
     CHECK(k1 && k2 && !strcmp(k1, k2));
     CHECK(p1 && p2 && !strcmp(p1, p2));
 
     /* A lost .pub is derived again from the private key. */
     unlink(pub);
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
     char *p3 = slurp(pub);
     char *a = key_part(p1), *b = key_part(p3);
     CHECK_STR(b, a);
@@ -93,7 +93,7 @@ static void test_ensure(const char *tmp)
 
     /* A private key others can read is closed. */
     chmod(priv, 0644);
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, &e) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, NULL, &e) == 0);
     CHECK(mode_of(priv) == 0600);
     CHECK(mode_of(client) == 0600);
     char *cpub = md_xasprintf("%s.pub", client);
@@ -112,18 +112,18 @@ static void test_ensure_errors(const char *tmp)
     md_err e = MD_ERR_INIT;
     char *file = md_xasprintf("%s/plainfile", tmp);
     spit(file, "x");
-    CHECK(md_sshkeys_ensure(file, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK(md_sshkeys_ensure(file, MD_SSHKEYS_HOST, NULL, &e) < 0);
     CHECK_ERR(&e, "not a directory");
 
     char *dir = md_xasprintf("%s/nokeygen", tmp);
     setenv("MKDOM0_SSH_KEYGEN", "/nonexistent/ssh-keygen", 1);
     md_err_clear(&e);
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
     CHECK_ERR(&e, "not found");
     CHECK_ERR(&e, "ssh_host_ed25519_key");
     setenv("MKDOM0_SSH_KEYGEN", "false", 1);
     md_err_clear(&e);
-    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &e) < 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
     CHECK_ERR(&e, "false failed (exit 1)");
     unsetenv("MKDOM0_SSH_KEYGEN");
     char *cmd = md_xasprintf("test -z \"$(ls -A '%s')\"", dir); /* nothing half-made */

@@ -15,7 +15,6 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
-#include "core/out.h"
 
 struct md_boot {
     char *workdir;
@@ -194,13 +193,13 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
         break;
     case MD_QEMU_ISO:
-        md_progress("making a BIOS ISO with grub-mkrescue");
+        md_out_say(o->out, MD_OUT_PROGRESS, "making a BIOS ISO with grub-mkrescue");
         b->iso = md_xasprintf("%s/boot.iso", b->workdir);
         if (md_bootmedia_iso(b->entry, &f, b->iso, b->workdir, err) < 0)
             goto fail;
         break;
     case MD_QEMU_UEFI:
-        md_progress("making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
+        md_out_say(o->out, MD_OUT_PROGRESS, "making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
         b->disk = md_xasprintf("%s/disk.img", b->workdir);
         if (md_bootmedia_uefi_disk(b->entry, &f, b->disk, b->workdir, err) < 0)
             goto fail;

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
+#include "core/out.h"
 #include "boot/qemu.h"
 
 typedef struct md_boot_opts {
@@ -34,6 +35,7 @@ typedef struct md_boot_opts {
     bool ssh;                 /* forward a free host port to the guest's :22 */
     bool qmp;                 /* QMP socket in the scratch directory */
     const char *console_log;  /* non-interactive: where the serial goes; NULL: scratch dir */
+    const md_out *out;        /* progress (making the boot medium); borrowed; NULL: none */
 } md_boot_opts;
 
 typedef struct md_boot md_boot;

@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +20,6 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
-#include "core/out.h"
 
 /* How long a login prompt may lag behind a working sshd. */
 #define LOGIN_GRACE 30.0
@@ -170,7 +170,6 @@ static const char *const ev_keys[EV_N] = {
 
 typedef struct chk {
     const md_check_opts *o;
-    FILE *out;
     md_boot *boot;
     md_qemu_console *con;
     md_qemu_qmp *qmp;
@@ -192,10 +191,10 @@ static void say(chk *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(c->out, fmt, ap);
+    char *line = md_xvasprintf(fmt, ap);
     va_end(ap);
-    fputc('\n', c->out);
-    fflush(c->out);
+    md_out_say(c->o->out, MD_OUT_RESULT, "%s", line);
+    free(line);
 }
 
 static double since(const chk *c) { return md_qemu_now() - c->t0; }
@@ -761,7 +760,8 @@ static int check_reset(chk *c, md_err *err)
 
 static void print_timings(chk *c)
 {
-    say(c, "\ntiming (seconds since QEMU start, %s)", md_boot_summary(c->boot));
+    say(c, "%s", "");
+    say(c, "timing (seconds since QEMU start, %s)", md_boot_summary(c->boot));
     say(c, "  %-18s %7.1f", "QEMU start", 0.0);
     for (int i = 0; i < EV_N; i++) {
         if (c->ev[i] >= 0)
@@ -775,7 +775,8 @@ static void print_timings(chk *c)
         return;
     FILE *f = fopen(c->o->timings_path, "w");
     if (!f) {
-        md_note("cannot write %s: %s", c->o->timings_path, strerror(errno));
+        md_out_say(c->o->out, MD_OUT_NOTE, "cannot write %s: %s", c->o->timings_path,
+                   strerror(errno));
         return;
     }
     fprintf(f, "qemu\t0.0\n");
@@ -849,7 +850,7 @@ static void on_signal(int sig)
 
 int md_check_run(const md_check_opts *o, md_err *err)
 {
-    chk c = { .o = o, .out = o->out ? o->out : stdout };
+    chk c = { .o = o };
     for (int i = 0; i < EV_N; i++)
         c.ev[i] = -1;
     if (!o->ssh_key)
@@ -864,6 +865,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
     bo.interactive = false;
     bo.ssh = true;
     bo.qmp = true;
+    bo.out = o->out;
     int rc = -1;
     bool keep = false; /* the console log, once there is one */
     c.boot = md_boot_prepare(&bo, err);
@@ -880,11 +882,11 @@ int md_check_run(const md_check_opts *o, md_err *err)
     free(kd);
     snprintf(c.port, sizeof c.port, "%u", md_boot_ssh_port(c.boot));
 
-    md_progress("reading %s", md_boot_rootfs_path(c.boot));
+    md_out_say(o->out, MD_OUT_PROGRESS, "reading %s", md_boot_rootfs_path(c.boot));
     md_err le = MD_ERR_INIT;
     c.rootfs = md_lint_load_rootfs(md_boot_rootfs_path(c.boot), &le);
     if (!c.rootfs)
-        md_note("cannot read the rootfs for diagnoses: %s", le.msg);
+        md_out_say(o->out, MD_OUT_NOTE, "cannot read the rootfs for diagnoses: %s", le.msg);
     if (!o->no_guests) {
         if (!c.rootfs) {
             md_err_set(err, "the guest test needs the image's busybox: %s", le.msg);
@@ -921,7 +923,8 @@ int md_check_run(const md_check_opts *o, md_err *err)
     signal(SIGTERM, old_term);
     qemu_pid_for_signal = 0;
     if (rc == 0) {
-        say(&c, "\nPASS: %s boots via %s and passed every check", o->boot.dir,
+        say(&c, "%s", "");
+        say(&c, "PASS: %s boots via %s and passed every check", o->boot.dir,
             md_qemu_path_name(o->boot.path));
         keep = o->boot.console_log != NULL;
     }

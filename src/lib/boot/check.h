@@ -28,12 +28,12 @@
 #define MD_CHECK_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include "boot/boot.h"
 #include "core/err.h"
+#include "core/out.h"
 
 typedef struct md_check_opts {
-    md_boot_opts boot;        /* interactive/ssh/qmp are set by the check */
+    md_boot_opts boot;        /* interactive/ssh/qmp/out are set by the check */
     const char *ssh_key;      /* private key for root@dom0 (required) */
     double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
@@ -44,7 +44,9 @@ typedef struct md_check_opts {
      * (what the default TCG machine emulates), "" for none. */
     const char *expect_caps;
     const char *timings_path; /* also write "event<TAB>seconds" lines here */
-    FILE *out;                /* progress and results; NULL: stdout */
+    /* Progress, notes, and each step's verdict and the timing table as
+     * results; borrowed; NULL: none. */
+    const md_out *out;
 } md_check_opts;
 
 /* 0 when every step passed; -1 with err naming the failed step and cause

@@ -3,40 +3,60 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The one message the library writes itself: an allocation that fails has
+ * no caller to report to (every md_x* caller relies on success), and the
+ * process ends here. */
+static _Noreturn void out_of_memory(void)
+{
+    fputs("mkdom0: out of memory\n", stderr);
+    abort();
+}
+
 void *md_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("mkdom0: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        out_of_memory();
     return p;
 }
 
 void *md_xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);
-    if (!p) {
-        fputs("mkdom0: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        out_of_memory();
     return p;
 }
 
 void *md_xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
-    if (!p) {
-        fputs("mkdom0: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        out_of_memory();
     return p;
+}
+
+FILE *md_xmemstream(char **text, size_t *len)
+{
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        out_of_memory();
+    return f;
+}
+
+char *md_xmemstream_close(FILE *f, char **text)
+{
+    bool bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        out_of_memory();
+    return *text;
 }
 
 char *md_xstrdup(const char *s)
@@ -48,10 +68,8 @@ char *md_xstrdup(const char *s)
 char *md_xvasprintf(const char *fmt, va_list ap)
 {
     char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) {
-        fputs("mkdom0: out of memory\n", stderr);
-        abort();
-    }
+    if (vasprintf(&s, fmt, ap) < 0)
+        out_of_memory();
     return s;
 }
 

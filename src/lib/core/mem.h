@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 void *md_xmalloc(size_t n);
 void *md_xcalloc(size_t n, size_t m);
@@ -15,5 +16,11 @@ char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* md_xasprintf for functions taking their own format and arguments; the
  * caller frees the result, and still owns (and va_ends) ap. */
 char *md_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Text made with stdio: md_xmemstream() is open_memstream(3) (`text` and
+ * `len` must live until the close); md_xmemstream_close() closes it and
+ * returns *text, NUL-terminated, which the caller frees.  Both abort on
+ * exhaustion. */
+FILE *md_xmemstream(char **text, size_t *len);
+char *md_xmemstream_close(FILE *f, char **text);
 
 #endif

@@ -1,43 +1,38 @@
 #include "core/out.h"
 #include "core/mem.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-/* One line on stderr, as progress and notes both look. */
-static void say(const char *fmt, va_list ap)
+static bool shown(const md_out *o, md_out_level level)
 {
-    fputs("mkdom0: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    return o && o->fn && (level != MD_OUT_PROGRESS || o->progress);
 }
 
-static int progress_on = -1;
-
-void md_progress(const char *fmt, ...)
+void md_out_say(const md_out *o, md_out_level level, const char *fmt, ...)
 {
-    if (progress_on < 0) {
-        const char *e = getenv("MKDOM0_PROGRESS");
-        progress_on = e ? (e[0] == '1') : isatty(2);
-    }
-    if (!progress_on)
+    if (!shown(o, level))
         return;
     va_list ap;
     va_start(ap, fmt);
-    say(fmt, ap);
+    char *line = md_xvasprintf(fmt, ap);
     va_end(ap);
+    o->fn(o->ctx, level, line);
+    free(line);
 }
 
-void md_note(const char *fmt, ...)
+void md_out_lines(const md_out *o, md_out_level level, const char *text)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    say(fmt, ap);
-    va_end(ap);
+    if (!shown(o, level))
+        return;
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        char *line = md_xmalloc(n + 1);
+        memcpy(line, text, n);
+        line[n] = '\0';
+        o->fn(o->ctx, level, line);
+        free(line);
+        text += n + (text[n] == '\n');
+    }
 }

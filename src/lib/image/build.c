@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,7 +25,6 @@
 #include "core/strv.h"
 #include "core/file.h"
 #include "core/sha256.h"
-#include "core/out.h"
 #include "lint/xenver.h"
 
 struct blob {
@@ -57,12 +57,12 @@ static double now(void)
 
 static int step_resolve(struct build *b)
 {
-    md_progress("resolving packages of %s", md_spec_origin(b->spec));
-    b->res = md_resolve_spec(b->spec, b->o->cache_dir, b->err);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "resolving packages of %s", md_spec_origin(b->spec));
+    b->res = md_resolve_spec(b->spec, b->o->cache_dir, b->o->out, b->err);
     if (!b->res)
         return -1;
     for (size_t i = 0; i < md_resolve_skipped_count(b->res); i++)
-        md_note("%s", md_resolve_skipped(b->res, i));
+        md_out_say(b->o->out, MD_OUT_NOTE, "%s", md_resolve_skipped(b->res, i));
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
@@ -72,7 +72,8 @@ static int step_extract(struct build *b)
     size_t n = md_resolve_count(b->res);
     for (size_t i = 0; i < n; i++) {
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
-        md_progress("[%zu/%zu] unpacking %s %s", i + 1, n, p->name, p->version);
+        md_out_say(b->o->out, MD_OUT_PROGRESS, "[%zu/%zu] unpacking %s %s", i + 1, n, p->name,
+                   p->version);
         if (md_deb_extract(b->tree, md_resolve_path(b->res, i), p->name, MD_CLASH_ERROR, NULL,
                            b->err) < 0)
             return -1;
@@ -136,8 +137,9 @@ static int step_boot_files(struct build *b)
         return -1;
     }
     if (b->hv.found && !b->ts.found)
-        md_note("no libxenctrl in the image: nothing checks the toolstack against Xen %s",
-                b->hv.version);
+        md_out_say(b->o->out, MD_OUT_NOTE,
+                   "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
+                   b->hv.version);
     if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", "xen-hypervisor-4.17-amd64", &b->xen) < 0 ||
         take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
         return -1;
@@ -151,7 +153,7 @@ static int step_filter(struct build *b)
     for (size_t i = 0; i < drop->n; i++)
         removed += md_tree_filter(b->tree, drop->v[i], (const char *const *)md_spec_keep(b->spec)->v);
     removed += md_tree_remove(b->tree, "/boot");
-    md_progress("path filters removed %zu entries", removed);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "path filters removed %zu entries", removed);
     return 0;
 }
 
@@ -165,7 +167,7 @@ static int step_modules(struct build *b)
      * and llc come with the closure) must be in the image. */
     if (md_spec_bridge(b->spec) && !md_strv_contains(&allow, "bridge"))
         md_strv_push(&allow, "bridge");
-    md_progress("kernel modules: closure of %zu allowlisted", allow.n);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "kernel modules: closure of %zu allowlisted", allow.n);
     b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow.v, b->err);
     md_strv_free(&allow);
     if (!b->mods || md_modules_apply(b->mods, b->tree, b->err) < 0) {
@@ -235,7 +237,7 @@ static int step_files(struct build *b)
  * keys directory's client key, which `mkdom0 boot --check` uses. */
 static int step_ssh(struct build *b)
 {
-    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->err) < 0 ||
+    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->o->out, b->err) < 0 ||
         md_sshkeys_add_host_keys(b->tree, b->keys_dir, b->sde, b->err) < 0)
         return -1;
     md_strv keys = { 0 };
@@ -294,6 +296,13 @@ static char *grub_cfg_text(struct build *b)
     return text;
 }
 
+/* Hand a report's lines to the caller's sink; takes `text`. */
+static void say_text(struct build *b, md_out_level level, char *text)
+{
+    md_out_lines(b->o->out, level, text);
+    free(text);
+}
+
 static int write_text(struct build *b, const char *name, char *text)
 {
     char *p = staged(b, name);
@@ -319,8 +328,7 @@ static int step_self_lint(struct build *b)
                    b->hv.found ? b->hv.path : NULL);
     free(grub);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
-    if (md_lint_count(l))
-        md_lint_print(l, stderr);
+    say_text(b, MD_OUT_FINDING, md_lint_text(l));
     md_lint_free(l);
     if (errors)
         return md_err_set(b->err, "the image would hit %zu of the design's traps (listed above); "
@@ -350,27 +358,13 @@ static int write_image_ini(struct build *b)
 
 static int write_size_report(struct build *b, md_report *rep)
 {
-    char *p = staged(b, "size-report.txt");
-    FILE *f = fopen(p, "w");
-    if (!f) {
-        md_err_errno(b->err, "%s", p);
-        free(p);
-        return -1;
-    }
-    fprintf(f, "rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n", b->image.entries,
-            b->image.cpio_bytes / 1048576.0, b->image.out_bytes / 1048576.0,
-            md_codec_name(b->codec));
-    md_report_print(rep, f, 0);
-    fputc('\n', f);
-    md_modules_report(b->mods, f);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        md_err_set(b->err, "%s: write error", p);
-        free(p);
-        return -1;
-    }
-    free(p);
-    return 0;
+    char *sizes = md_report_text(rep, 0), *mods = md_modules_report_text(b->mods);
+    char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s\n%s",
+                              b->image.entries, b->image.cpio_bytes / 1048576.0,
+                              b->image.out_bytes / 1048576.0, md_codec_name(b->codec), sizes, mods);
+    free(sizes);
+    free(mods);
+    return write_text(b, "size-report.txt", text);
 }
 
 static const char *const outputs[] = { "xen.gz", "vmlinuz", "grub.cfg", "manifest", "image.ini",
@@ -383,7 +377,7 @@ static int step_write(struct build *b)
     b->staging = md_xasprintf("%s/.mkdom0-staging-%ld", b->o->outdir, (long)getpid());
     if (md_mkdir_p(b->staging, 0755, b->err) < 0)
         return -1;
-    md_progress("writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
     char *rootfs = staged(b, b->rootfs_name);
     int r = md_image_write(b->tree, rootfs, b->codec, md_spec_compression_level(b->spec), b->sde,
                            &b->image, b->err);
@@ -405,13 +399,13 @@ static int step_write(struct build *b)
         r = write_image_ini(b);
     if (r == 0)
         r = write_size_report(b, rep);
-    if (r == 0 && b->o->out) {
-        fprintf(b->o->out, "rootfs: %zu entries, %.1f MiB uncompressed, %.1f MiB %s\n",
-                b->image.entries, b->image.cpio_bytes / 1048576.0,
-                b->image.out_bytes / 1048576.0, md_codec_name(b->codec));
-        md_report_print(rep, b->o->out, b->o->verbose ? 0 : 10);
+    if (r == 0) {
+        md_out_say(b->o->out, MD_OUT_RESULT, "rootfs: %zu entries, %.1f MiB uncompressed, %.1f MiB %s",
+                   b->image.entries, b->image.cpio_bytes / 1048576.0,
+                   b->image.out_bytes / 1048576.0, md_codec_name(b->codec));
+        say_text(b, MD_OUT_RESULT, md_report_text(rep, b->o->verbose ? 0 : 10));
         if (b->o->verbose)
-            md_modules_report(b->mods, b->o->out);
+            say_text(b, MD_OUT_RESULT, md_modules_report_text(b->mods));
     }
     md_report_free(rep);
     return r;
@@ -494,9 +488,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
         step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
         step_self_lint(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
         goto out;
-    if (o->out)
-        fprintf(o->out, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}\n",
-                md_spec_name(spec), now() - b.t0, o->outdir, b.rootfs_name);
+    md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}",
+               md_spec_name(spec), now() - b.t0, o->outdir, b.rootfs_name);
     r = 0;
 out:
     cleanup_staging(&b);

@@ -14,8 +14,9 @@
 #ifndef MD_BUILD_H
 #define MD_BUILD_H
 
-#include <stdio.h>
+#include <stdbool.h>
 #include "core/err.h"
+#include "core/out.h"
 #include "spec/spec.h"
 
 typedef struct md_build_opts {
@@ -24,7 +25,9 @@ typedef struct md_build_opts {
     const char *keys_dir;   /* NULL: the spec's KeysDir, else ~/.local/state/mkdom0/keys */
     const char *data_dir;   /* overlay + applet list; required */
     const char *dom0_dir;   /* the static dom0 helpers; required */
-    FILE *out;              /* summary (sizes, modules) goes here; NULL: none */
+    /* Progress, notes, the self-lint's findings and the summary (sizes,
+     * modules) as results; borrowed; NULL: none. */
+    const md_out *out;
     bool verbose;           /* full module and size tables */
 } md_build_opts;
 

@@ -852,8 +852,11 @@ uint64_t md_modules_bytes(const md_modules *m)
     return s;
 }
 
-void md_modules_report(const md_modules *m, FILE *f)
+char *md_modules_report_text(const md_modules *m)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
     fprintf(f, "modules: kernel %s: %zu of %zu modules kept (%.1f MiB)\n", m->kver, m->nkept, m->n,
             (double)md_modules_bytes(m) / (1024.0 * 1024.0));
     for (size_t i = 0; i < m->nkept; i++)
@@ -862,6 +865,7 @@ void md_modules_report(const md_modules *m, FILE *f)
         fprintf(f, "  built in: %s\n", m->builtin_report.v[i]);
     for (size_t i = 0; i < m->notes.n; i++)
         fprintf(f, "  note: %s\n", m->notes.v[i]);
+    return md_xmemstream_close(f, &text);
 }
 
 /* ---- the index ---- */

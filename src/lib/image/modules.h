@@ -89,9 +89,10 @@ const md_strv *md_modules_builtin(const md_modules *m);
  * softdeps that resolve to nothing. */
 const md_strv *md_modules_notes(const md_modules *m);
 
-/* A human report: a summary line, one line per kept module with its reason,
- * the built-ins and the notes. */
-void md_modules_report(const md_modules *m, FILE *f);
+/* A human report, one line each ending in '\n': a summary line, one line
+ * per kept module with its reason, the built-ins and the notes.  Caller
+ * frees. */
+char *md_modules_report_text(const md_modules *m);
 
 /* ---- checking a finished tree (mkdom0 lint, trap 5) ---- */
 

@@ -1,6 +1,7 @@
 #include "image/report.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,8 +95,11 @@ static void print_rows(FILE *f, const struct bucket *b, size_t n, size_t total)
                 b[i].bytes / 1048576.0, b[i].files, total ? 100.0 * b[i].bytes / total : 0.0);
 }
 
-void md_report_print(const md_report *r, FILE *f, size_t top)
+char *md_report_text(const md_report *r, size_t top)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
     fprintf(f, "Uncompressed size by category (total %.2f MiB):\n", r->total / 1048576.0);
     struct bucket cats[5];
     memcpy(cats, r->cats, sizeof cats);
@@ -108,4 +112,5 @@ void md_report_print(const md_report *r, FILE *f, size_t top)
     fprintf(f, "By package%s:\n", n < r->norigins ? " (largest)" : "");
     print_rows(f, o, n, r->total);
     free(o);
+    return md_xmemstream_close(f, &text);
 }

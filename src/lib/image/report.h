@@ -3,7 +3,7 @@
 #ifndef MD_REPORT_H
 #define MD_REPORT_H
 
-#include <stdio.h>
+#include <stddef.h>
 #include "image/tree.h"
 
 typedef struct md_report md_report;
@@ -14,7 +14,8 @@ void md_report_free(md_report *r);
 size_t md_report_total(const md_report *r);
 /* Category of an image path: "modules", "libraries", "binaries", "config", "other". */
 const char *md_report_category(const char *path);
-/* Human-readable tables: categories, then the `top` largest origins (0: all). */
-void md_report_print(const md_report *r, FILE *f, size_t top);
+/* Human-readable tables, one line each ending in '\n': categories, then the
+ * `top` largest origins (0: all).  Caller frees. */
+char *md_report_text(const md_report *r, size_t top);
 
 #endif

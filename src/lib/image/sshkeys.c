@@ -198,7 +198,7 @@ static int generate(const char *dir, const char *name, md_err *err)
     return r;
 }
 
-static int ensure_one(const char *dir, const char *name, md_err *err)
+static int ensure_one(const char *dir, const char *name, const md_out *out, md_err *err)
 {
     char *priv = md_xasprintf("%s/%s", dir, name);
     char *pub = md_xasprintf("%s.pub", priv);
@@ -213,7 +213,7 @@ static int ensure_one(const char *dir, const char *name, md_err *err)
         r = md_err_set(err, "%s: not a regular file", priv);
     } else {
         if (st.st_mode & 077) {
-            md_note("%s was readable by others: set to 0600", priv);
+            md_out_say(out, MD_OUT_NOTE, "%s was readable by others: set to 0600", priv);
             if (chmod(priv, 0600) < 0)
                 r = md_err_errno(err, "chmod %s", priv);
         }
@@ -225,7 +225,7 @@ static int ensure_one(const char *dir, const char *name, md_err *err)
     return r;
 }
 
-int md_sshkeys_ensure(const char *dir, unsigned what, md_err *err)
+int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err *err)
 {
     struct stat st;
     if (stat(dir, &st) < 0) {
@@ -239,9 +239,9 @@ int md_sshkeys_ensure(const char *dir, unsigned what, md_err *err)
     } else if (!S_ISDIR(st.st_mode)) {
         return md_err_set(err, "keys directory %s is not a directory", dir);
     }
-    if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", err) < 0)
+    if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", out, err) < 0)
         return -1;
-    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, "id_ed25519", err) < 0)
+    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, "id_ed25519", out, err) < 0)
         return -1;
     return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include "core/err.h"
+#include "core/out.h"
 #include "image/tree.h"
 #include "core/strv.h"
 
@@ -24,8 +25,8 @@
 /* Make sure `dir` (created 0700 with its parents if missing) holds the keys
  * named by `what`.  An existing private key is kept; a missing .pub is
  * derived from it (ssh-keygen -y); a private key readable by group or
- * others is set to 0600, with a note. */
-int md_sshkeys_ensure(const char *dir, unsigned what, md_err *err);
+ * others is set to 0600, with a note to `out` (borrowed; NULL: none). */
+int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err *err);
 
 /* Add every host key pair of `dir` (ssh_host_*_key and its .pub, e.g. a
  * user's own rsa key next to ours) as /etc/ssh/NAME (0600) and NAME.pub

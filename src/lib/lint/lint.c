@@ -2,6 +2,7 @@
 #include "lint/lint.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lint/lint_int.h"
@@ -78,8 +79,11 @@ static const char *sev_name(md_lint_sev s)
     return s == MD_LINT_ERROR ? "error" : s == MD_LINT_WARNING ? "warning" : "note";
 }
 
-void md_lint_print(const md_lint *l, FILE *f)
+char *md_lint_text(const md_lint *l)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
     for (size_t i = 0; i < l->n; i++) {
         const finding *x = &l->f[i];
         char tag[16];
@@ -92,6 +96,7 @@ void md_lint_print(const md_lint *l, FILE *f)
         else
             fprintf(f, "%s: %s: [%s] %s\n", x->file, sev_name(x->sev), tag, x->msg);
     }
+    return md_xmemstream_close(f, &text);
 }
 
 char *md_lint_where(const char *label, const char *p)

@@ -49,10 +49,11 @@ const char *md_lint_message(const md_lint *l, size_t i);
  * look for one specific problem.) */
 bool md_lint_has(const md_lint *l, md_lint_sev sev, int trap, const char *needle);
 
-/* One line per finding, compiler style:
+/* One line per finding, each ending in '\n', compiler style:
  *   FILE:LINE: error: [trapN] message
- * (no ":LINE" for whole-file findings; "[boot]" for trap 0). */
-void md_lint_print(const md_lint *l, FILE *f);
+ * (no ":LINE" for whole-file findings; "[boot]" for trap 0).  "" when there
+ * is none; caller frees. */
+char *md_lint_text(const md_lint *l);
 
 /* --- single checks ---------------------------------------------------- */
 

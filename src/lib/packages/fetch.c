@@ -14,7 +14,6 @@
 #include "core/mem.h"
 #include "core/file.h"
 #include "core/sha256.h"
-#include "core/out.h"
 
 #define TMP_PREFIX ".partial."
 
@@ -35,6 +34,7 @@ typedef struct sink {
     EVP_MD_CTX *sha;
     uint64_t max, got, next_note;
     const char *label;
+    const md_out *out;
     bool too_big;
 } sink;
 
@@ -60,8 +60,8 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
         s->len += n;
     }
     if (s->label && s->got >= s->next_note) {
-        md_progress("%s: %llu of %llu bytes", s->label, (unsigned long long)s->got,
-                    (unsigned long long)s->max);
+        md_out_say(s->out, MD_OUT_PROGRESS, "%s: %llu of %llu bytes", s->label,
+                   (unsigned long long)s->got, (unsigned long long)s->max);
         s->next_note = s->got + (8u << 20);
     }
     return n;
@@ -149,7 +149,7 @@ static int transfer(const char *url, sink *s, md_err *err)
             snprintf(down_hosts[ndown++], sizeof down_hosts[0], "%s", host);
         if (!retry || attempt == 3 || known_down)
             return md_err_set(err, "%s", e.msg);
-        md_note("%s (retrying)", e.msg);
+        md_out_say(s->out, MD_OUT_NOTE, "%s (retrying)", e.msg);
         sleep((unsigned)attempt * 2);
         s->len = 0;
         s->got = 0;
@@ -163,9 +163,10 @@ static int transfer(const char *url, sink *s, md_err *err)
     }
 }
 
-int md_fetch_mem(const char *url, size_t max, unsigned char **data, size_t *len, md_err *err)
+int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char **data, size_t *len,
+                 md_err *err)
 {
-    sink s = { .max = max };
+    sink s = { .max = max, .out = out };
     if (transfer(url, &s, err) < 0) {
         free(s.buf);
         return -1;
@@ -195,15 +196,17 @@ static void tohex(const unsigned char *d, char out[65])
 }
 
 /* Download into tmp, hashing on the way; verify; rename to final. */
-static int download(const md_fetch_item *it, const char *tmp, const char *final, md_err *err)
+static int download(const md_fetch_item *it, const char *tmp, const char *final, const md_out *out,
+                    md_err *err)
 {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return md_err_errno(err, "%s: cannot create", tmp);
     sink s = { .f = fdopen(fd, "wb"), .sha = EVP_MD_CTX_new(), .max = it->size,
-               .label = it->label };
+               .label = it->label, .out = out };
     EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
-    md_progress("fetching %s (%llu bytes)", it->label, (unsigned long long)it->size);
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s (%llu bytes)", it->label,
+               (unsigned long long)it->size);
     s.next_note = 8u << 20;
     int r = transfer(it->url, &s, err);
     if (fclose(s.f) != 0 && r == 0)
@@ -226,8 +229,8 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     return r;
 }
 
-int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, bool *cached,
-                      md_err *err)
+int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *out, char **path,
+                      bool *cached, md_err *err)
 {
     if (!it->name[0] || strchr(it->name, '/') || it->name[0] == '.')
         return md_err_set(err, "package %s: bad cache file name '%s'", it->label, it->name);
@@ -238,11 +241,12 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, boo
         return 0;
     }
     if (access(final, F_OK) == 0) {
-        md_note("%s/%s: cached copy does not match the index, fetching it again", dir, it->name);
+        md_out_say(out, MD_OUT_NOTE, "%s/%s: cached copy does not match the index, fetching it again",
+                   dir, it->name);
         unlink(final);
     }
     char *tmp = md_xasprintf("%s/" TMP_PREFIX "%s.%ld", dir, it->name, (long)getpid());
-    int r = download(it, tmp, final, err);
+    int r = download(it, tmp, final, out, err);
     free(tmp);
     if (r < 0) {
         free(final);
@@ -253,7 +257,7 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, boo
     return 0;
 }
 
-int md_fetch_lock(const char *dir, md_err *err)
+int md_fetch_lock(const char *dir, const md_out *out, md_err *err)
 {
     if (md_mkdir_p(dir, 0755, err) < 0)
         return -1;
@@ -265,7 +269,7 @@ int md_fetch_lock(const char *dir, md_err *err)
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        md_note("waiting for another mkdom0 that holds %s", lp);
+        md_out_say(out, MD_OUT_NOTE, "waiting for another mkdom0 that holds %s", lp);
         while (flock(fd, LOCK_EX) < 0) {
             if (errno != EINTR) {
                 md_err_errno(err, "%s: cannot lock", lp);

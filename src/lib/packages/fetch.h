@@ -5,6 +5,9 @@
  * to a hidden temporary name in the same directory, checked against the
  * expected size and SHA-256, and only then renamed into place.
  *
+ * Progress (bytes so far), retries and waits for the cache lock go to the
+ * `out` each call is given (borrowed; NULL: none).
+ *
  * Ownership: buffers and paths returned through out-parameters are
  * malloc'd and belong to the caller.
  */
@@ -15,10 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/out.h"
 
 /* Fetch url into memory, failing if it is larger than `max` bytes.  The
  * buffer gets a terminating NUL that `len` does not count. */
-int md_fetch_mem(const char *url, size_t max, unsigned char **data, size_t *len, md_err *err);
+int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char **data, size_t *len,
+                 md_err *err);
 
 /* One file whose size and SHA-256 are known in advance (a .deb). */
 typedef struct md_fetch_item {
@@ -34,13 +39,13 @@ typedef struct md_fetch_item {
  * it.  A download that does not match is deleted and is an error naming
  * the URL and the label.  *path (malloc'd) is the final path; *cached tells
  * whether the network was skipped.  Call with md_fetch_lock() held. */
-int md_fetch_verified(const md_fetch_item *it, const char *dir, char **path, bool *cached,
-                      md_err *err);
+int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *out, char **path,
+                      bool *cached, md_err *err);
 
 /* Take an exclusive flock on dir/.lock (creating dir), waiting for another
  * mkdom0 that holds it, and remove temporaries a crashed run left behind.
  * Returns the lock's fd for md_fetch_unlock(), or -1. */
-int md_fetch_lock(const char *dir, md_err *err);
+int md_fetch_lock(const char *dir, const md_out *out, md_err *err);
 void md_fetch_unlock(int fd);
 
 #endif

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/out.h"
 
 typedef struct md_repo md_repo;
 
@@ -63,8 +64,9 @@ md_repo *md_repo_new(const md_repo_config *cfg, md_err *err);
 void md_repo_free(md_repo *r);
 
 /* Fetch, verify and parse as described above; cache_dir NULL means
- * md_cache_dir().  Progress goes through md_progress. */
-int md_repo_load(md_repo *r, const char *cache_dir, md_err *err);
+ * md_cache_dir().  Progress and notes (a retry, the offline fallback) go
+ * to `out` (borrowed; NULL: none). */
+int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *err);
 
 /* Parse one Packages index text (already verified by the caller) and add
  * its packages.  Takes ownership of `text` (malloc'd, len bytes, need not be

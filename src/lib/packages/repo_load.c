@@ -334,7 +334,8 @@ static int decompress(const char *label, const unsigned char *data, size_t len, 
  * Returns 0, -1 for "could not fetch" (try another variant) or -2 for a
  * hard failure (mismatch, cache write). */
 static int get_index(md_repo *r, const release *rel, const rel_file *f, const char *url,
-                     const char *idxdir, unsigned char **data, size_t *len, md_err *err)
+                     const char *idxdir, const md_out *out, unsigned char **data, size_t *len,
+                     md_err *err)
 {
     char *cname = cache_name(url), *cpath = md_xasprintf("%s/%s", idxdir, cname);
     free(cname);
@@ -349,17 +350,17 @@ static int get_index(md_repo *r, const release *rel, const rel_file *f, const ch
         free(*data);
         unlink(cpath); /* stale or damaged: InRelease no longer vouches for it */
     }
-    md_progress("fetching %s", url);
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
     int rc = -1;
     if (rel->by_hash) {
         const char *slash = strrchr(f->path, '/');
         char *bh = md_xasprintf("%s/dists/%s/%.*s/by-hash/SHA256/%s", md_repo_url(r), md_repo_suite(r),
                                 (int)(slash - f->path), f->path, f->sha256);
         md_err be = MD_ERR_INIT;
-        rc = md_fetch_mem(bh, MAX_INDEX, data, len, &be);
+        rc = md_fetch_mem(bh, MAX_INDEX, out, data, len, &be);
         free(bh);
     }
-    if (rc < 0 && md_fetch_mem(url, MAX_INDEX, data, len, err) < 0) {
+    if (rc < 0 && md_fetch_mem(url, MAX_INDEX, out, data, len, err) < 0) {
         free(cpath);
         return -1;
     }
@@ -381,7 +382,7 @@ static int get_index(md_repo *r, const release *rel, const rel_file *f, const ch
 }
 
 static int load_component(md_repo *r, const release *rel, const char *comp, const char *idxdir,
-                          md_err *err)
+                          const md_out *out, md_err *err)
 {
     static const char *const exts[] = { ".xz", ".gz", "" };
     char last[sizeof err->msg] = "";
@@ -399,7 +400,7 @@ static int load_component(md_repo *r, const release *rel, const char *comp, cons
         unsigned char *data;
         size_t len;
         md_err e = MD_ERR_INIT;
-        int rc = get_index(r, rel, f, url, idxdir, &data, &len, &e);
+        int rc = get_index(r, rel, f, url, idxdir, out, &data, &len, &e);
         if (rc == -1) {
             snprintf(last, sizeof last, "%s", e.msg);
             free(url);
@@ -441,8 +442,8 @@ static char *cached_inrelease_path(const char *idxdir, const char *url)
  * Valid-Until, so it vouches for nothing it did not vouch for before, and
  * a build from a warm cache works offline.  Clears the fetch error on
  * success; on failure (no cached copy) the fetch error stands. */
-static int offline_fallback(const char *url, const char *cached, unsigned char **raw, size_t *rawn,
-                            md_err *err)
+static int offline_fallback(const char *url, const char *cached, const md_out *out, unsigned char **raw,
+                            size_t *rawn, md_err *err)
 {
     struct stat st;
     if (stat(cached, &st) < 0)
@@ -452,12 +453,12 @@ static int offline_fallback(const char *url, const char *cached, unsigned char *
         return -1;
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
-    md_note("%s; using the InRelease verified at %s", err->msg, when);
+    md_out_say(out, MD_OUT_NOTE, "%s; using the InRelease verified at %s", err->msg, when);
     md_err_clear(err);
     return 0;
 }
 
-int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
+int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *err)
 {
     if (md_repo_pkg_count(r))
         return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
@@ -477,9 +478,9 @@ int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
     char *cached = cached_inrelease_path(idxdir, url);
     bool offline = false;
     if (rc == 0) {
-        md_progress("fetching %s", url);
-        rc = md_fetch_mem(url, MAX_INRELEASE, &raw, &rawn, err);
-        if (rc < 0 && offline_fallback(url, cached, &raw, &rawn, err) == 0)
+        md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
+        rc = md_fetch_mem(url, MAX_INRELEASE, out, &raw, &rawn, err);
+        if (rc < 0 && offline_fallback(url, cached, out, &raw, &rawn, err) == 0)
             rc = 0, offline = true;
     }
     if (rc == 0)
@@ -496,7 +497,7 @@ int md_repo_load(md_repo *r, const char *cache_dir, md_err *err)
         rc = md_err_set(err, "%s: signed for suite '%s' (codename '%s'), not '%s'", url,
                         rel.suite ? rel.suite : "", rel.codename ? rel.codename : "", md_repo_suite(r));
     for (const char *const *c = md_repo_components(r); rc == 0 && *c; c++)
-        rc = load_component(r, &rel, *c, idxdir, err);
+        rc = load_component(r, &rel, *c, idxdir, out, err);
     if (rc < 0)
         md_err_prefix(err, "repository %s", md_repo_name(r));
     release_free(&rel);

@@ -68,6 +68,7 @@ struct md_resolve {
     md_strv skipped;
     bool restart;
     md_strv tmp; /* strings that must live as long as the result */
+    const md_out *out;
 };
 
 /* ---- name table ---- */
@@ -563,6 +564,7 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
     md_resolve *r = md_xcalloc(1, sizeof *r);
     r->repos = o->repos;
     r->nrepos = o->nrepos;
+    r->out = o->out;
     if (index_repos(r, err) < 0)
         goto fail;
     for (const char *const *x = o->exclude; x && *x; x++) {
@@ -677,7 +679,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     char *dir = md_xasprintf("%s/debs", cd);
     free(cd);
     md_resolve_stats st = { 0 };
-    int lock = md_fetch_lock(dir, err), rc = lock < 0 ? -1 : 0;
+    int lock = md_fetch_lock(dir, r->out, err), rc = lock < 0 ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = deb_name(s->pkg);
@@ -685,7 +687,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
         bool cached = false;
         free(s->path);
         s->path = NULL;
-        rc = md_fetch_verified(&it, dir, &s->path, &cached, err);
+        rc = md_fetch_verified(&it, dir, r->out, &s->path, &cached, err);
         if (rc == 0 && cached)
             st.cached++;
         else if (rc == 0)
@@ -696,8 +698,8 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     md_fetch_unlock(lock);
     free(dir);
     if (rc == 0)
-        md_note("debs: %zu downloaded (%llu bytes), %zu cached", st.downloaded,
-                (unsigned long long)st.bytes_downloaded, st.cached);
+        md_out_say(r->out, MD_OUT_NOTE, "debs: %zu downloaded (%llu bytes), %zu cached",
+                   st.downloaded, (unsigned long long)st.bytes_downloaded, st.cached);
     if (stats)
         *stats = st;
     return rc;

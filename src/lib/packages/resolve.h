@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/out.h"
 #include "packages/repo.h"
 
 typedef struct md_resolve md_resolve;
@@ -48,6 +49,7 @@ typedef struct md_resolve_opts {
     const md_resolve_pin *pins;
     size_t npins;
     bool essential;           /* also install every Essential: yes package */
+    const md_out *out;        /* notes of md_resolve_download() (borrowed); NULL: none */
 } md_resolve_opts;
 
 md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err);
@@ -57,9 +59,11 @@ void md_resolve_free(md_resolve *r);
 /* The whole step for an image spec: make and load (fetch, verify, parse)
  * its repositories, then resolve its [Packages] (Include, Exclude, Pin,
  * Essential).  The result owns the repositories.  cache_dir NULL:
- * md_cache_dir(). */
+ * md_cache_dir().  Progress and notes go to `out` (borrowed, kept for
+ * md_resolve_download(); NULL: none). */
 struct md_spec;
-md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir, md_err *err);
+md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir, const md_out *out,
+                            md_err *err);
 size_t md_resolve_repo_count(const md_resolve *r);
 const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i);
 
@@ -85,8 +89,9 @@ typedef struct md_resolve_stats {
 
 /* Put every .deb into CACHE/debs (cache_dir NULL: md_cache_dir()), verified
  * by size and SHA-256, under a lock shared with concurrent mkdom0 runs.
- * Prints "debs: N downloaded (B bytes), M cached" through md_note.
- * stats may be NULL. */
+ * Says "debs: N downloaded (B bytes), M cached" as a note to the result's
+ * out (see md_resolve_opts), with progress as the downloads go.  stats may
+ * be NULL. */
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err);
 
 /* Write the lock file (atomically): one "repository NAME URL SUITE" line per

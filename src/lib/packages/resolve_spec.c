@@ -11,7 +11,7 @@
 /* Not in resolve.h: only this file hands repositories to a result. */
 void md_resolve_own_repos_(md_resolve *r, md_repo **repos);
 
-md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, md_err *err)
+md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_out *out, md_err *err)
 {
     size_t n = md_spec_repo_count(s);
     if (!n)
@@ -25,7 +25,7 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, md_err *err
                              .components = sr->components ? (const char *const *)sr->components->v : NULL,
                              .arch = sr->arch, .keyring = sr->keyring, .priority = sr->priority };
         repos[made] = md_repo_new(&c, err);
-        if (!repos[made] || md_repo_load(repos[made], cache_dir, err) < 0) {
+        if (!repos[made] || md_repo_load(repos[made], cache_dir, out, err) < 0) {
             if (repos[made])
                 made++;
             goto out;
@@ -41,6 +41,7 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, md_err *err
         .exclude = ex ? (const char *const *)ex->v : NULL,
         .pins = pins, .npins = md_spec_pin_count(s),
         .essential = md_spec_essential(s),
+        .out = out,
     };
     res = md_resolve_run(&o, err);
     free(pins);
