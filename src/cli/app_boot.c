@@ -117,6 +117,40 @@ static void forward(int sig)
         kill((pid_t)forward_pid, sig == SIGHUP ? SIGTERM : sig);
 }
 
+/* Ctrl-C or SIGTERM during --check: the check stops QEMU and cleans up,
+ * then we die of the signal as if it had killed us.  A second one does at
+ * once. */
+static md_check_cancel check_cancel;
+static volatile sig_atomic_t check_signal;
+static void cancel_check(int sig)
+{
+    if (check_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    check_signal = sig;
+    md_check_cancel_request(&check_cancel);
+}
+
+static int run_check(md_check_opts *co, md_err *err)
+{
+    struct sigaction sa = { .sa_handler = cancel_check, .sa_flags = SA_RESTART }, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    co->cancel = &check_cancel;
+    int rc = md_check_run(co, err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (check_signal) {
+        fflush(stdout);
+        signal(check_signal, SIG_DFL);
+        raise(check_signal);
+    }
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
@@ -269,7 +303,7 @@ static int run(int argc, char **argv)
             return MD_EXIT_USAGE;
         }
         co.ssh_key = k;
-        int rc = md_check_run(&co, &err);
+        int rc = run_check(&co, &err);
         free(k);
         if (rc < 0) {
             fflush(stdout);

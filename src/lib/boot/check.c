@@ -838,14 +838,24 @@ static int steps(chk *c, md_err *err)
     return 0;
 }
 
-/* Ctrl-C during a check: stop QEMU too (it runs in its own process group). */
-static volatile sig_atomic_t qemu_pid_for_signal;
-static void on_signal(int sig)
+void md_check_cancel_request(md_check_cancel *c)
 {
-    if (qemu_pid_for_signal > 0)
-        kill((pid_t)qemu_pid_for_signal, SIGTERM);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    c->requested = 1;
+    pid_t pid = (pid_t)c->qemu_pid;
+    if (pid > 0)
+        kill(pid, SIGTERM);
+}
+
+static bool cancelled(const chk *c)
+{
+    return c->o->cancel && c->o->cancel->requested;
+}
+
+/* QEMU's pid for md_check_cancel_request(); 0 before QEMU is reaped. */
+static void cancel_pid(const chk *c, pid_t pid)
+{
+    if (c->o->cancel)
+        c->o->cancel->qemu_pid = (sig_atomic_t)pid;
 }
 
 int md_check_run(const md_check_opts *o, md_err *err)
@@ -903,12 +913,12 @@ int md_check_run(const md_check_opts *o, md_err *err)
     say(&c, "console log: %s", md_boot_console_log(c.boot));
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
     c.t0 = md_qemu_now();
-    if (md_boot_start(c.boot, err) < 0)
+    if (cancelled(&c) || md_boot_start(c.boot, err) < 0)
         goto out;
     keep = true;
-    qemu_pid_for_signal = md_boot_pid(c.boot);
-    void (*old_int)(int) = signal(SIGINT, on_signal);
-    void (*old_term)(int) = signal(SIGTERM, on_signal);
+    cancel_pid(&c, md_boot_pid(c.boot));
+    if (cancelled(&c)) /* asked before the pid was there to signal */
+        goto out;
     md_qemu_console_close(c.con);
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), c.t0);
     md_err qe = MD_ERR_INIT;
@@ -917,11 +927,10 @@ int md_check_run(const md_check_opts *o, md_err *err)
         rc = fail(&c, err, "%s", qe.msg);
     else
         rc = steps(&c, err);
+    if (cancelled(&c))
+        goto out;
     md_qemu_console_poll(c.con);
     print_timings(&c);
-    signal(SIGINT, old_int);
-    signal(SIGTERM, old_term);
-    qemu_pid_for_signal = 0;
     if (rc == 0) {
         say(&c, "%s", "");
         say(&c, "PASS: %s boots via %s and passed every check", o->boot.dir,
@@ -929,6 +938,11 @@ int md_check_run(const md_check_opts *o, md_err *err)
         keep = o->boot.console_log != NULL;
     }
 out:
+    if (cancelled(&c)) {
+        md_err_clear(err);
+        rc = md_err_set(err, "interrupted");
+    }
+    cancel_pid(&c, 0);
     if (c.key)
         unlink(c.key); /* the kept scratch dir holds no private key */
     md_qemu_qmp_close(c.qmp);

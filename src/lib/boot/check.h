@@ -22,15 +22,34 @@
  * what the dom0 writes to hvc0; Xen forwards dom0's console to its serial
  * line, so they appear on QEMU's serial port with Xen's own messages.
  *
+ * The library installs no signal handler.  To stop a check (Ctrl-C), the
+ * caller's handler calls md_check_cancel_request() on the md_check_cancel it
+ * gave in the options: QEMU is sent SIGTERM at once (it runs in its own
+ * process group, out of reach of a terminal's Ctrl-C), which ends whatever
+ * wait or ssh session the check is in; the check then cleans up as after a
+ * failure (QEMU reaped, key copy and boot medium removed, console log kept),
+ * says nothing more, and fails with "interrupted".
+ *
  * Ownership: options are borrowed.
  */
 #ifndef MD_CHECK_H
 #define MD_CHECK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include "boot/boot.h"
 #include "core/err.h"
 #include "core/out.h"
+
+/* Owned by the caller (static, as its signal handler needs it); zeroed
+ * before the check.  The check sets qemu_pid while QEMU runs. */
+typedef struct md_check_cancel {
+    volatile sig_atomic_t requested;
+    volatile sig_atomic_t qemu_pid;
+} md_check_cancel;
+
+/* Async-signal-safe: mark the check cancelled and send its QEMU SIGTERM. */
+void md_check_cancel_request(md_check_cancel *c);
 
 typedef struct md_check_opts {
     md_boot_opts boot;        /* interactive/ssh/qmp/out are set by the check */
@@ -47,6 +66,7 @@ typedef struct md_check_opts {
     /* Progress, notes, and each step's verdict and the timing table as
      * results; borrowed; NULL: none. */
     const md_out *out;
+    md_check_cancel *cancel;  /* NULL: the check cannot be cancelled */
 } md_check_opts;
 
 /* 0 when every step passed; -1 with err naming the failed step and cause
