@@ -16,6 +16,7 @@
 #include "boot/qemu.h"
 #include "core/run.h"
 #include "image/tree.h"
+#include "image/unpack.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -150,7 +151,7 @@ static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const ch
 
 int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err)
 {
-    md_tree *t = md_lint_load_rootfs(rootfs, err);
+    md_tree *t = md_unpack_rootfs(rootfs, NULL, NULL, err);
     if (!t)
         return -1;
     int rc = guest_initrd_from_tree(t, rootfs, out, err);
@@ -882,7 +883,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
 
     md_progress("reading %s", md_boot_rootfs_path(c.boot));
     md_err le = MD_ERR_INIT;
-    c.rootfs = md_lint_load_rootfs(md_boot_rootfs_path(c.boot), &le);
+    c.rootfs = md_unpack_rootfs(md_boot_rootfs_path(c.boot), NULL, NULL, &le);
     if (!c.rootfs)
         md_note("cannot read the rootfs for diagnoses: %s", le.msg);
     if (!o->no_guests) {
