@@ -41,7 +41,7 @@ static void test_good(const char *filter)
     char *p = make("good", "goodpkg", filter, good);
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
-    md_deb_stats st;
+    md_unpack_stats st;
     CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, &st, &e) == 0);
     if (e.set)
         fprintf(stderr, "[%s] %s\n", filter, e.msg);

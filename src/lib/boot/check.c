@@ -1,7 +1,5 @@
 #include "boot/check.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <signal.h>
@@ -10,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lint/lint.h"
 #include "boot/qemu.h"
 #include "core/run.h"
+#include "image/base.h"
+#include "image/image.h"
 #include "image/tree.h"
+#include "image/unpack.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -77,25 +77,25 @@ static const md_node *find_busybox(const md_tree *t, const char **which)
     return NULL;
 }
 
-static int ar_add(struct archive *a, const char *path, unsigned type, unsigned mode,
-                  const void *data, size_t size, unsigned rmaj, unsigned rmin)
+/* The guest's tree, all root:root with mtime 0 (/bin and /dev are the
+ * tree's implicit directories); NULL only if the tree refuses an entry,
+ * which a new tree cannot. */
+static md_tree *guest_tree(const unsigned char *busybox, size_t size, md_err *err)
 {
-    struct archive_entry *e = archive_entry_new();
-    archive_entry_set_pathname(e, path);
-    archive_entry_set_filetype(e, type);
-    archive_entry_set_perm(e, mode);
-    archive_entry_set_uid(e, 0);
-    archive_entry_set_gid(e, 0);
-    archive_entry_set_mtime(e, 0, 0);
-    archive_entry_set_nlink(e, type == AE_IFDIR ? 2 : 1);
-    if (type == AE_IFCHR)
-        archive_entry_set_rdev(e, makedev(rmaj, rmin));
-    archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t)size : 0);
-    int r = archive_write_header(a, e);
-    if (r == ARCHIVE_OK && type == AE_IFREG && size)
-        r = archive_write_data(a, data, size) == (la_ssize_t)size ? ARCHIVE_OK : ARCHIVE_FATAL;
-    archive_entry_free(e);
-    return r;
+    md_tree *g = md_tree_new(false);
+    const md_attr rwx = { 0755, 0, 0, 0 }, console = { 0600, 0, 0, 0 };
+    unsigned char *bb = md_xmalloc(size ? size : 1);
+    memcpy(bb, busybox, size);
+    if (md_tree_add_file(g, "/bin/busybox", &rwx, bb, size, "guest", MD_CLASH_ERROR, err) < 0 ||
+        /* The kernel opens /dev/console for init before anything is mounted. */
+        md_tree_add_device(g, "/dev/console", &console, MD_NODE_CHAR, 5, 1, "guest", err) < 0 ||
+        md_base_add_text(g, "/init", 0755, 0, guest_init, err) < 0 ||
+        md_tree_add_dir(g, "/proc", &rwx, "guest", err) < 0 ||
+        md_tree_add_dir(g, "/sys", &rwx, "guest", err) < 0) {
+        md_tree_free(g);
+        return NULL;
+    }
+    return g;
 }
 
 static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const char *out, md_err *err)
@@ -112,45 +112,17 @@ static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const ch
         return md_err_set(err, "%s: %s is not a static x86-64 ELF: the guest initrd has no "
                                "libraries for it (use busybox-static; --no-guests skips the test)",
                           rootfs, which);
-    char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
-    struct archive *a = archive_write_new();
-    int r = archive_write_set_format_cpio_newc(a);
-    if (r == ARCHIVE_OK)
-        r = archive_write_add_filter_gzip(a);
-    if (r == ARCHIVE_OK)
-        r = archive_write_open_filename(a, tmp);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "bin", AE_IFDIR, 0755, NULL, 0, 0, 0);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "bin/busybox", AE_IFREG, 0755, data, size, 0, 0);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "dev", AE_IFDIR, 0755, NULL, 0, 0, 0);
-    /* The kernel opens /dev/console for init before anything is mounted. */
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "dev/console", AE_IFCHR, 0600, NULL, 0, 5, 1);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "init", AE_IFREG, 0755, guest_init, strlen(guest_init), 0, 0);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "proc", AE_IFDIR, 0755, NULL, 0, 0, 0);
-    if (r == ARCHIVE_OK)
-        r = ar_add(a, "sys", AE_IFDIR, 0755, NULL, 0, 0, 0);
-    int rc = 0;
-    if (r != ARCHIVE_OK)
-        rc = md_err_set(err, "%s: cannot write the guest initrd: %s", out, archive_error_string(a));
-    if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
-        rc = md_err_set(err, "%s: cannot write the guest initrd: %s", out, archive_error_string(a));
-    archive_write_free(a);
-    if (rc == 0 && rename(tmp, out) < 0)
-        rc = md_err_errno(err, "%s: cannot rename into place", out);
+    md_tree *g = guest_tree(data, size, err);
+    int rc = g ? md_image_write(g, out, MD_CODEC_GZIP, 0, 0, NULL, err) : -1;
     if (rc < 0)
-        unlink(tmp);
-    free(tmp);
+        md_err_prefix(err, "the guest initrd");
+    md_tree_free(g);
     return rc;
 }
 
 int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err)
 {
-    md_tree *t = md_lint_load_rootfs(rootfs, err);
+    md_tree *t = md_unpack_rootfs(rootfs, NULL, NULL, err);
     if (!t)
         return -1;
     int rc = guest_initrd_from_tree(t, rootfs, out, err);
@@ -894,7 +866,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
 
     md_out_say(o->out, MD_OUT_PROGRESS, "reading %s", md_boot_rootfs_path(c.boot));
     md_err le = MD_ERR_INIT;
-    c.rootfs = md_lint_load_rootfs(md_boot_rootfs_path(c.boot), &le);
+    c.rootfs = md_unpack_rootfs(md_boot_rootfs_path(c.boot), NULL, NULL, &le);
     if (!c.rootfs)
         md_out_say(o->out, MD_OUT_NOTE, "cannot read the rootfs for diagnoses: %s", le.msg);
     if (!o->no_guests) {

@@ -79,18 +79,6 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t,
                     const char *xen_version, const char *xen_label);
 
-/* --- loading ---------------------------------------------------------- */
-
-/* Read a root filesystem into a new tree: a directory (walked with lstat,
- * owners and modes as found), or an archive libarchive reads (newc/odc cpio
- * or tar; gzip, xz, zstd, bzip2, lz4, lzma or none), including the kernel's
- * concatenated initramfs form (uncompressed cpio segments followed by
- * more segments, e.g. early microcode + compressed main archive).  Later
- * entries replace earlier ones at the same path, as the kernel does.
- * Without usrmerge: the tree shows exactly what the input holds.
- * Caller frees with md_tree_free. */
-md_tree *md_lint_load_rootfs(const char *path, md_err *err);
-
 /* --- everything together (what `mkdom0 lint` runs) ------------------- */
 
 typedef enum md_lint_kind {
@@ -102,7 +90,8 @@ typedef enum md_lint_kind {
     MD_LINT_OUTDIR,  /* an mkdom0 output directory */
 } md_lint_kind;
 
-/* Lint the inputs as one system: each GRUB config is checked against the
+/* Lint the inputs as one system (a rootfs archive or directory is read with
+ * md_unpack_rootfs, image/unpack.h): each GRUB config is checked against the
  * rootfs given (or the one its entry names, found next to the config), each
  * rootfs against the hypervisor given (or a xen*.gz next to it or the
  * config).  An input that cannot be read or recognized (empty, garbage,

@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "image/unpack.h"
 
 typedef struct input {
     char *path;
@@ -141,7 +142,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return add_text(in, path, kind, d, len);
     }
     bool not_archive = false;
-    md_tree *t = md_lint_load_rootfs2(path, &not_archive, &e);
+    md_tree *t = md_unpack_rootfs(path, NULL, &not_archive, &e);
     if (t) {
         push(in, path, MD_LINT_ROOTFS)->tree = t;
         return;
@@ -249,7 +250,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
         return fail(in, &e);
     }
     md_err e = MD_ERR_INIT;
-    md_tree *t = md_lint_load_rootfs(path, &e);
+    md_tree *t = md_unpack_rootfs(path, NULL, NULL, &e);
     if (!t)
         return fail(in, &e);
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
@@ -314,7 +315,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             char *p = near(x->path, roots.v[0]);
             md_err e = MD_ERR_INIT;
             if (p)
-                rootfs = own = md_lint_load_rootfs(p, &e);
+                rootfs = own = md_unpack_rootfs(p, NULL, NULL, &e);
             free(p);
         }
         if (!xen && !found_xen && xens.n == 1)

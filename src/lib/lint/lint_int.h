@@ -35,10 +35,6 @@ char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char 
  * is not a module file name when `need_ko`. */
 bool md_lint_modname(const char *name, char *out, size_t outsz, bool need_ko);
 
-/* Like md_lint_load_rootfs, telling whether a file was not an archive at
- * all (so the caller may try it as text). */
-md_tree *md_lint_load_rootfs2(const char *path, bool *not_archive, md_err *err);
-
 /* The files a GRUB config's Xen entries load: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
 void md_lint_grub_files(const char *text, size_t len, md_strv *xen, md_strv *rootfs);

@@ -4,6 +4,7 @@
  * disk. */
 #include "packages/deb.h"
 #include "core/mem.h"
+#include "image/unpack.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -55,181 +56,51 @@ static struct archive *open_inner(struct member_src *src)
     archive_read_support_filter_all(in);
     archive_read_support_format_tar(in);
     archive_read_support_format_gnutar(in);
-    if (archive_read_open(in, src, NULL, member_read, NULL) != ARCHIVE_OK)
-        return in; /* the caller reports archive_error_string(in) */
+    archive_read_open(in, src, NULL, member_read, NULL); /* a failure shows at the first header */
     return in;
 }
 
-/* "./usr/bin/x" -> "/usr/bin/x"; "./" -> "/".  Leading "/" is tolerated (the
- * tree roots it anyway); ".." is left for the tree to refuse. */
-static char *member_path(const char *name)
-{
-    while (name[0] == '.' && name[1] == '/')
-        name += 2;
-    if (strcmp(name, ".") == 0)
-        name = "";
-    while (*name == '/')
-        name++;
-    return md_xasprintf("/%s", name);
-}
-
-static const char *entry_name(struct archive_entry *e)
-{
-    const char *p = archive_entry_pathname(e);
-    return p ? p : archive_entry_pathname_utf8(e);
-}
-
-static int read_content(struct archive *in, struct archive_entry *e, unsigned char **out,
-                        size_t *outlen, md_err *err)
-{
-    size_t cap = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) : 1 << 16;
-    unsigned char *buf = md_xmalloc(cap ? cap : 1);
-    size_t n = 0;
-    for (;;) {
-        if (n == cap)
-            buf = md_xrealloc(buf, cap = cap ? cap * 2 : 4096);
-        la_ssize_t r = archive_read_data(in, buf + n, cap - n);
-        if (r < 0) {
-            free(buf);
-            return md_err_set(err, "%s", archive_error_string(in));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (archive_entry_size_is_set(e) && n != (size_t)archive_entry_size(e)) {
-        free(buf);
-        return md_err_set(err, "truncated (%zu of %lld bytes)", n,
-                          (long long)archive_entry_size(e));
-    }
-    *out = buf;
-    *outlen = n;
-    return 0;
-}
-
-static int add_member(md_tree *t, struct archive *in, struct archive_entry *e, const char *origin,
-                      md_tree_clash clash, md_deb_stats *st, md_err *err)
-{
-    const char *name = entry_name(e);
-    if (!name)
-        return md_err_set(err, "member with an unreadable name");
-    char *path = member_path(name);
-    md_attr a = {
-        .mode = archive_entry_perm(e) & 07777,
-        .uid = (unsigned)archive_entry_uid(e),
-        .gid = (unsigned)archive_entry_gid(e),
-        .mtime = archive_entry_mtime(e),
-    };
-    int r;
-    const char *hl = archive_entry_hardlink(e);
-    if (hl) {
-        char *target = member_path(hl);
-        r = md_tree_add_hardlink(t, path, target, origin, err);
-        free(target);
-    } else {
-        switch (archive_entry_filetype(e)) {
-        case AE_IFDIR:
-            r = md_tree_add_dir(t, path, &a, origin, err);
-            break;
-        case AE_IFREG: {
-            unsigned char *data;
-            size_t len;
-            r = read_content(in, e, &data, &len, err);
-            if (r == 0) {
-                st->bytes += len;
-                r = md_tree_add_file(t, path, &a, data, len, origin, clash, err);
-            }
-            break;
-        }
-        case AE_IFLNK: {
-            const char *target = archive_entry_symlink(e);
-            if (!target)
-                target = archive_entry_symlink_utf8(e);
-            r = target ? md_tree_add_symlink(t, path, &a, target, origin, clash, err)
-                       : md_err_set(err, "symlink without a readable target");
-            break;
-        }
-        case AE_IFCHR:
-        case AE_IFBLK:
-        case AE_IFIFO: {
-            unsigned ft = archive_entry_filetype(e);
-            md_node_type ty = ft == AE_IFCHR ? MD_NODE_CHAR : ft == AE_IFBLK ? MD_NODE_BLOCK
-                                                                             : MD_NODE_FIFO;
-            r = md_tree_add_device(t, path, &a, ty, (unsigned)archive_entry_rdevmajor(e),
-                                   (unsigned)archive_entry_rdevminor(e), origin, err);
-            break;
-        }
-        default:
-            r = md_err_set(err, "unsupported member type (mode 0%o)",
-                           (unsigned)archive_entry_mode(e));
-        }
-    }
-    free(path);
-    if (r == 0)
-        st->entries++;
-    return r;
-}
-
-/* Read the ./control file from an open control.tar member. */
-static int read_control_member(struct archive *outer, char **control, md_err *err)
+/* The ./control file of an open control.tar member, read like any member. */
+static int read_control_member(struct archive *outer, const char *member, char **control,
+                               md_err *err)
 {
     struct member_src src = { outer, false };
     struct archive *in = open_inner(&src);
-    struct archive_entry *e;
-    int r, rc = -1;
-    while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-        const char *n = entry_name(e);
-        if (!n || (strcmp(n, "./control") != 0 && strcmp(n, "control") != 0))
-            continue;
-        unsigned char *data;
+    md_tree *t = md_tree_new(false);
+    md_unpack_opts o = { .origin = "control", .label = member, .clash = MD_CLASH_ERROR };
+    md_unpack_stats st = { 0, 0 };
+    int rc = md_unpack_archive(t, in, &o, &st, err);
+    const md_node *n = rc == 0 ? md_tree_lookup(t, "/control") : NULL;
+    if (rc == 0 && (!n || md_node_type_of(n) != MD_NODE_FILE)) {
+        rc = md_err_set(err, "%s has no ./control file", member);
+    } else if (rc == 0) {
         size_t len;
-        if (read_content(in, e, &data, &len, err) < 0)
-            goto out;
-        data = md_xrealloc(data, len + 1);
-        data[len] = '\0';
-        *control = (char *)data;
-        rc = 0;
-        goto out;
+        const unsigned char *d = md_node_data(n, &len);
+        *control = md_xmalloc(len + 1);
+        memcpy(*control, d, len);
+        (*control)[len] = '\0';
     }
-    if (r == ARCHIVE_EOF)
-        md_err_set(err, "control member has no ./control file");
-    else
-        md_err_set(err, "control member: %s", archive_error_string(in));
-out:
+    md_tree_free(t);
     archive_read_free(in);
     return rc;
 }
 
 static int extract_data(md_tree *t, struct archive *outer, const char *member, const char *origin,
-                        md_tree_clash clash, md_deb_stats *st, md_err *err)
+                        md_tree_clash clash, md_unpack_stats *st, md_err *err)
 {
     struct member_src src = { outer, false };
     struct archive *in = open_inner(&src);
-    struct archive_entry *e;
-    int r, rc = 0;
-    char *last = NULL;
-    while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-        const char *n = entry_name(e);
-        if (add_member(t, in, e, origin, clash, st, err) < 0) {
-            md_err_prefix(err, "%s member %s", member, n ? n : "?");
-            rc = -1;
-            break;
-        }
-        free(last);
-        last = md_xstrdup(n ? n : "?");
-    }
-    if (rc == 0 && r != ARCHIVE_EOF)
-        rc = md_err_set(err, "%s%s%s: %s", member, last ? ", after member " : "", last ? last : "",
-                        archive_error_string(in) ? archive_error_string(in) : "read error");
-    free(last);
+    /* No limits yet: a package is as big as its index entry says. */
+    md_unpack_opts o = { .origin = origin, .label = member, .clash = clash };
+    int rc = md_unpack_archive(t, in, &o, st, err);
     archive_read_free(in);
     return rc;
 }
 
 int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
-                   md_deb_stats *stats, md_err *err)
+                   md_unpack_stats *stats, md_err *err)
 {
-    md_deb_stats st = { 0, 0 };
+    md_unpack_stats st = { 0, 0 };
     struct archive *outer = open_outer(path, err);
     if (!outer) {
         if (origin)
@@ -247,7 +118,7 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
         if (!n)
             continue;
         if (!origin && strncmp(n, "control.tar", 11) == 0) {
-            if (read_control_member(outer, &control, err) < 0) {
+            if (read_control_member(outer, n, &control, err) < 0) {
                 rc = -1;
                 break;
             }
@@ -288,7 +159,7 @@ int md_deb_control(const char *path, char **control, md_err *err)
     while ((r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
         const char *n = archive_entry_pathname(e);
         if (n && strncmp(n, "control.tar", 11) == 0) {
-            rc = read_control_member(outer, control, err);
+            rc = read_control_member(outer, n, control, err);
             break;
         }
     }

@@ -18,18 +18,15 @@
 #include <stddef.h>
 #include "core/err.h"
 #include "image/tree.h"
-
-typedef struct md_deb_stats {
-    size_t entries;     /* members added to the tree (directories included) */
-    size_t bytes;       /* uncompressed file content */
-} md_deb_stats;
+#include "image/unpack.h"
 
 /* Add the data.tar members of the .deb at `path` to `t`.  `origin` names the
  * package in the tree (conflict messages, size reports); NULL means "the
- * Package field of the .deb's control file".  `clash` is passed to the tree
- * for files and symlinks.  `stats` may be NULL. */
+ * Package field of the .deb's control file".  Members are read with
+ * md_unpack_archive's policy (see unpack.h), `clash` for an existing path.
+ * `stats` may be NULL. */
 int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
-                   md_deb_stats *stats, md_err *err);
+                   md_unpack_stats *stats, md_err *err);
 
 /* The control file of the .deb (the "./control" member of control.tar.*),
  * NUL-terminated; caller frees *control. */

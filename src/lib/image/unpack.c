@@ -1,0 +1,391 @@
+/* unpack — see unpack.h.  One loop reads every stream: a .deb's data
+ * member, each segment of an initramfs, and a directory through libarchive's
+ * disk reader, so all three meet the same entry policy. */
+#include "image/unpack.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* One stream being read. */
+typedef struct reader {
+    md_tree *t;
+    struct archive *a;
+    const md_unpack_opts *o;
+    const char *label;
+    md_unpack_stats *st;
+    md_strv link_paths, link_targets, link_names; /* hardlinks, linked at the end */
+} reader;
+
+/* "./usr/bin/x", "usr/bin/x", "/usr/bin/x" -> "/usr/bin/x"; ".", "./" -> "/".
+ * ".." stays for the tree to refuse. */
+static char *entry_path(const char *name)
+{
+    for (;;) {
+        if (name[0] == '.' && name[1] == '/')
+            name += 2;
+        else if (name[0] == '/')
+            name++;
+        else
+            break;
+    }
+    if (strcmp(name, ".") == 0)
+        name = "";
+    return md_xasprintf("/%s", name);
+}
+
+static int check_path(const reader *r, const char *path, md_err *err)
+{
+    const md_unpack_limits *l = &r->o->limits;
+    size_t len = strlen(path), depth = 0;
+    if (l->path_bytes && len > l->path_bytes)
+        return md_err_set(err, "%s: path of %zu bytes (limit %zu)", path, len, l->path_bytes);
+    for (const char *p = path; *p; p++)
+        depth += p[0] == '/' && p[1] && p[1] != '/';
+    if (l->path_depth && depth > l->path_depth)
+        return md_err_set(err, "%s: path %zu levels deep (limit %zu)", path, depth,
+                          l->path_depth);
+    return 0;
+}
+
+static int check_bytes(const reader *r, uint64_t n, md_err *err)
+{
+    const md_unpack_limits *l = &r->o->limits;
+    if (l->entry_bytes && n > l->entry_bytes)
+        return md_err_set(err, "implausible size %llu (limit %llu bytes)", (unsigned long long)n,
+                          (unsigned long long)l->entry_bytes);
+    if (l->total_bytes && r->st->bytes + n > l->total_bytes)
+        return md_err_set(err, "content beyond the limit of %llu bytes in all",
+                          (unsigned long long)l->total_bytes);
+    return 0;
+}
+
+/* libarchive leaves the string unset when its input just ends. */
+static const char *why(struct archive *a)
+{
+    return archive_error_string(a) ? archive_error_string(a) : "truncated or corrupt archive";
+}
+
+/* The entry's content; *out is malloc'd (the tree takes it). */
+static int read_content(reader *r, struct archive_entry *e, unsigned char **out, size_t *outlen,
+                        md_err *err)
+{
+    bool sized = archive_entry_size_is_set(e);
+    la_int64_t size = sized ? archive_entry_size(e) : 0;
+    if (size < 0)
+        return md_err_set(err, "implausible size %lld", (long long)size);
+    if (check_bytes(r, (uint64_t)size, err) < 0)
+        return -1;
+    size_t cap = sized ? (size_t)size : 1 << 16, n = 0;
+    unsigned char *buf = md_xmalloc(cap ? cap : 1), spare;
+    for (;;) {
+        if (n == cap && !sized)
+            buf = md_xrealloc(buf, cap *= 2);
+        /* A sized entry is read one byte past its size: that read must say "end". */
+        la_ssize_t got = n < cap ? archive_read_data(r->a, buf + n, cap - n)
+                                 : archive_read_data(r->a, &spare, 1);
+        if (got < 0) {
+            md_err_set(err, "%s", why(r->a));
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        if (n == cap) {
+            md_err_set(err, "more content than its size of %lld bytes", (long long)size);
+            goto fail;
+        }
+        n += (size_t)got;
+        if (!sized && check_bytes(r, n, err) < 0)
+            goto fail;
+    }
+    if (sized && n != (size_t)size) {
+        md_err_set(err, "truncated (%zu of %lld bytes)", n, (long long)size);
+        goto fail;
+    }
+    r->st->bytes += n;
+    *out = buf;
+    *outlen = n;
+    return 0;
+fail:
+    free(buf);
+    return -1;
+}
+
+/* A hardlink named `name` from `path` to `hl`.  Content it carries (newc
+ * puts a group's data on its last name) is the group's file's. */
+static int link_later(reader *r, const char *path, const char *hl, const md_attr *a,
+                      unsigned char *data, size_t len, const char *name, md_err *err)
+{
+    char *target = entry_path(hl);
+    int rc = check_path(r, target, err);
+    if (rc == 0 && len) {
+        const md_node *f = md_tree_lookup(r->t, target);
+        md_attr fa = f ? *md_node_attr(f) : *a;
+        bool own = f && md_node_type_of(f) == MD_NODE_FILE &&
+                   strcmp(md_node_origin(f), r->o->origin) == 0;
+        if (own || r->o->clash == MD_CLASH_REPLACE) {
+            rc = md_tree_add_file(r->t, target, &fa, data, len, r->o->origin, MD_CLASH_REPLACE,
+                                  err); /* takes data */
+        } else {
+            rc = md_err_set(err, "%s: hardlink with content for %s, which is not a file of this "
+                                 "archive", path, target);
+            free(data);
+        }
+        data = NULL;
+    }
+    free(data);
+    if (rc < 0) {
+        free(target);
+        return -1;
+    }
+    md_strv_push(&r->link_paths, path);
+    md_strv_push_own(&r->link_targets, target);
+    md_strv_push(&r->link_names, name);
+    return 0;
+}
+
+static int link_all(reader *r, md_err *err)
+{
+    for (size_t i = 0; i < r->link_paths.n; i++)
+        if (md_tree_add_hardlink(r->t, r->link_paths.v[i], r->link_targets.v[i], r->o->origin,
+                                 err) < 0) {
+            md_err_prefix(err, "%s member %s", r->label, r->link_names.v[i]);
+            return -1;
+        }
+    return 0;
+}
+
+/* A node of the entry's own type at `path`; takes `data`. */
+static int add_node(reader *r, struct archive_entry *e, const char *path, const md_attr *a,
+                    unsigned char *data, size_t len, md_err *err)
+{
+    const md_unpack_opts *o = r->o;
+    unsigned ft = archive_entry_filetype(e);
+    switch (ft) {
+    case AE_IFDIR:
+        return md_tree_add_dir(r->t, path, a, o->origin, err);
+    case AE_IFREG:
+        return md_tree_add_file(r->t, path, a, data, len, o->origin, o->clash, err);
+    case AE_IFLNK: {
+        const char *target = archive_entry_symlink(e) ? archive_entry_symlink(e)
+                                                      : archive_entry_symlink_utf8(e);
+        return target ? md_tree_add_symlink(r->t, path, a, target, o->origin, o->clash, err)
+                      : md_err_set(err, "symlink without a readable target");
+    }
+    case AE_IFCHR:
+    case AE_IFBLK:
+    case AE_IFIFO: {
+        md_node_type ty = ft == AE_IFCHR   ? MD_NODE_CHAR
+                          : ft == AE_IFBLK ? MD_NODE_BLOCK
+                                           : MD_NODE_FIFO;
+        if (o->clash == MD_CLASH_REPLACE)
+            md_tree_remove(r->t, path);
+        return md_tree_add_device(r->t, path, a, ty, (unsigned)archive_entry_rdevmajor(e),
+                                  (unsigned)archive_entry_rdevminor(e), o->origin, err);
+    }
+    case AE_IFSOCK: /* the tree cannot hold one; the kernel makes it, a package needs none */
+        if (o->lenient)
+            return 0;
+        /* fall through */
+    default:
+        return md_err_set(err, "unsupported member type (mode 0%o)",
+                          (unsigned)archive_entry_mode(e));
+    }
+}
+
+static int add_entry(reader *r, struct archive_entry *e, const char *name, md_err *err)
+{
+    const md_unpack_limits *l = &r->o->limits;
+    if (l->entries && r->st->entries >= l->entries)
+        return md_err_set(err, "more than %zu entries (the limit)", l->entries);
+    char *path = entry_path(name);
+    md_attr a = {
+        .mode = archive_entry_perm(e) & 07777,
+        .uid = (unsigned)archive_entry_uid(e),
+        .gid = (unsigned)archive_entry_gid(e),
+        .mtime = archive_entry_mtime(e),
+    };
+    const char *hl = archive_entry_hardlink(e) ? archive_entry_hardlink(e)
+                                               : archive_entry_hardlink_utf8(e);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = check_path(r, path, err);
+    if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG))
+        rc = read_content(r, e, &data, &len, err);
+    if (rc == 0)
+        rc = hl ? link_later(r, path, hl, &a, data, len, name, err)
+                : add_node(r, e, path, &a, data, len, err);
+    free(path);
+    if (rc == 0)
+        r->st->entries++;
+    return rc;
+}
+
+static const char *entry_name(struct archive_entry *e)
+{
+    const char *p = archive_entry_pathname(e);
+    return p ? p : archive_entry_pathname_utf8(e);
+}
+
+/* Read every entry of r->a.  `disk_root`: r->a is a disk reader walking
+ * that directory, whose names start with it. */
+static int read_stream(reader *r, const char *disk_root, md_err *err)
+{
+    struct archive_entry *e;
+    int s, rc = 0;
+    char *last = NULL;
+    while ((s = archive_read_next_header(r->a, &e)) == ARCHIVE_OK ||
+           (s == ARCHIVE_WARN && r->o->lenient)) {
+        const char *name = entry_name(e);
+        if (!name) {
+            rc = md_err_set(err, "%s: member with an unreadable name", r->label);
+            break;
+        }
+        if (disk_root) {
+            size_t n = strlen(disk_root);
+            if (strncmp(name, disk_root, n) == 0)
+                name += n;
+            while (*name == '/')
+                name++;
+            archive_read_disk_descend(r->a);
+        }
+        if (add_entry(r, e, name, err) < 0) {
+            md_err_prefix(err, "%s member %s", r->label, name);
+            rc = -1;
+            break;
+        }
+        free(last);
+        last = md_xstrdup(name);
+    }
+    if (rc == 0 && s != ARCHIVE_EOF) {
+        rc = last ? md_err_set(err, "%s, after member %s: %s", r->label, last, why(r->a))
+                  : md_err_set(err, "%s: not a readable archive (%s)", r->label, why(r->a));
+    }
+    if (rc == 0)
+        rc = link_all(r, err);
+    free(last);
+    return rc;
+}
+
+static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_unpack_stats *st,
+                     const char *disk_root, md_err *err)
+{
+    reader r = { .t = t, .a = a, .o = o, .label = o->label ? o->label : o->origin, .st = st };
+    int rc = read_stream(&r, disk_root, err);
+    md_strv_free(&r.link_paths);
+    md_strv_free(&r.link_targets);
+    md_strv_free(&r.link_names);
+    return rc;
+}
+
+int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
+                      md_unpack_stats *st, md_err *err)
+{
+    return read_with(t, a, o, st, NULL, err);
+}
+
+/* ---- rootfs images and directories ---- */
+
+static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
+{
+    struct archive *a = archive_read_disk_new();
+    archive_read_disk_set_symlink_hybrid(a); /* `path` itself may be a symlink */
+    archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
+                                          ARCHIVE_READDISK_NO_FFLAGS |
+                                          ARCHIVE_READDISK_NO_SPARSE);
+    md_tree *t = md_tree_new(false);
+    md_unpack_stats st = { 0, 0 };
+    if (archive_read_disk_open(a, path) != ARCHIVE_OK) {
+        md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
+        md_tree_free(t);
+        t = NULL;
+    } else if (read_with(t, a, o, &st, path, err) < 0) {
+        md_tree_free(t);
+        t = NULL;
+    }
+    archive_read_free(a);
+    return t;
+}
+
+/* One segment at data[0..len).  *used: bytes of an uncompressed cpio
+ * segment (0 when compressed: its end is unknown and it is taken as the
+ * last).  *unknown: libarchive recognised no archive at all. */
+static int read_segment(md_tree *t, const unsigned char *data, size_t len,
+                        const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
+                        bool *unknown, md_err *err)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_filter_all(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_tar(a);
+    archive_read_open_memory(a, data, len); /* a failure is reported at the first header */
+    size_t before = st->entries;
+    int rc = md_unpack_archive(t, a, o, st, err);
+    *unknown = rc < 0 && st->entries == before && archive_format(a) == 0;
+    *used = 0;
+    if (rc == 0 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
+        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
+        *used = (size_t)archive_filter_bytes(a, 0);
+    archive_read_free(a);
+    return rc;
+}
+
+static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
+                           md_err *err)
+{
+    unsigned char *data;
+    size_t len;
+    if (md_read_file(path, &data, &len, err) < 0)
+        return NULL;
+    if (!len) {
+        free(data);
+        md_err_set(err, "%s: empty file", path);
+        return NULL;
+    }
+    md_tree *t = md_tree_new(false);
+    md_unpack_stats st = { 0, 0 };
+    for (size_t off = 0, seg = 0; off < len; seg++) {
+        /* The kernel skips zero padding between concatenated segments. */
+        while (seg && off < len && data[off] == 0)
+            off++;
+        if (off >= len)
+            break;
+        size_t used;
+        bool unknown;
+        if (read_segment(t, data + off, len - off, o, &st, &used, &unknown, err) < 0) {
+            if (seg == 0 && not_archive)
+                *not_archive = unknown;
+            md_tree_free(t);
+            t = NULL;
+            break;
+        }
+        if (!used || used > len - off)
+            break;
+        off += used;
+    }
+    free(data);
+    return t;
+}
+
+md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,
+                          md_err *err)
+{
+    if (not_archive)
+        *not_archive = false;
+    md_unpack_opts o = { .origin = path, .clash = MD_CLASH_REPLACE, .lenient = true };
+    if (limits)
+        o.limits = *limits;
+    else
+        o.limits.entry_bytes = MD_UNPACK_ROOTFS_ENTRY_BYTES;
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        md_err_errno(err, "%s: cannot open", path);
+        return NULL;
+    }
+    return S_ISDIR(st.st_mode) ? read_dir(path, &o, err) : read_image(path, &o, not_archive, err);
+}

@@ -1,0 +1,91 @@
+/* unpack — archives into an md_tree: the one reader behind a .deb's
+ * data.tar.*, a rootfs image (newc/odc cpio or tar; gzip, xz, zstd, bzip2,
+ * lz4, lzma or none; the kernel's concatenated initramfs form) and a rootfs
+ * directory.  Prefix md_unpack_.
+ *
+ * One entry policy for all of them:
+ *   - names: "./usr/bin/x", "usr/bin/x" and "/usr/bin/x" are all
+ *     "/usr/bin/x" (an absolute name is rooted, as dpkg does); "." and "./"
+ *     are the root and set its attributes; ".." and writes through symlinks
+ *     are refused by the tree;
+ *   - every entry keeps the archive's mode (permission bits), numeric
+ *     uid/gid and mtime, symlink target and device numbers, and is added
+ *     with the caller's origin;
+ *   - an existing path is handled by the caller's md_tree_clash for files,
+ *     symlinks and devices; directories merge; a hardlink replaces nothing
+ *     (an identical one is accepted);
+ *   - hardlinks are linked when the stream ends: newc keeps a link group's
+ *     data on its last name, which gives the group's file its content, so
+ *     the file must be complete before names point to it.  Without
+ *     MD_CLASH_REPLACE that file must be one the same origin added (a
+ *     package cannot rewrite another's file through a link);
+ *   - sockets, and libarchive's warnings about an entry (bytes skipped to
+ *     find a header, a name it could not convert), are tolerated or refused
+ *     (opts.lenient); other entry types are refused.
+ *
+ * Errors name the stream (opts.label) and, for an entry, its name as
+ * written: "data.tar.xz member ./etc/x: /etc/x: conflict: ...".  On failure
+ * the tree may hold the entries added before the bad one.
+ */
+#ifndef MD_UNPACK_H
+#define MD_UNPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "image/tree.h"
+
+struct archive;
+
+/* Bounds on what one read may add; 0 means unbounded.  Counted over an
+ * md_unpack_stats, so streams read into one tree with one stats (the
+ * segments of an initramfs) share them. */
+typedef struct md_unpack_limits {
+    uint64_t entry_bytes; /* content of one file, bytes */
+    uint64_t total_bytes; /* content of all files, bytes */
+    size_t entries;       /* entries read */
+    size_t path_bytes;    /* length of a normalised path ("/usr/bin/x": 10) */
+    size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
+} md_unpack_limits;
+
+/* What md_unpack_rootfs applies when given no limits: a file of more than
+ * 4 GiB is a decompression bomb or a corrupt size field, not a rootfs file. */
+#define MD_UNPACK_ROOTFS_ENTRY_BYTES ((uint64_t)1 << 32)
+
+typedef struct md_unpack_opts {
+    const char *origin;      /* who adds the entries (tree copies it); required */
+    const char *label;       /* the stream in errors; NULL: origin */
+    md_tree_clash clash;     /* for an existing path (see above) */
+    /* true: as the kernel unpacks an initramfs (sockets left out, warnings
+     * ignored); false: both refused, as nothing a package holds needs them */
+    bool lenient;
+    md_unpack_limits limits;
+} md_unpack_opts;
+
+typedef struct md_unpack_stats {
+    size_t entries; /* entries read (directories and skipped sockets included) */
+    uint64_t bytes; /* file content */
+} md_unpack_stats;
+
+/* Add every entry of the open libarchive read handle `a` (formats and
+ * filters are the caller's choice; a handle whose open failed is reported
+ * at its first header) to `t`.  `st` accumulates and may not be NULL.
+ * The handle stays the caller's. */
+int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
+                      md_unpack_stats *st, md_err *err);
+
+/* A root filesystem into a new tree (no usrmerge: the tree shows exactly
+ * what the input holds), with origin and label `path`, later entries
+ * replacing earlier ones as the kernel does, sockets skipped:
+ *   - a directory (symlinks below it not followed, owners and modes as found);
+ *   - an archive: cpio or tar, compressed or not, including uncompressed cpio
+ *     segments followed by more segments (early microcode + main archive),
+ *     as the kernel unpacks an initramfs.
+ * `limits` NULL: only MD_UNPACK_ROOTFS_ENTRY_BYTES.  `not_archive` (may be
+ * NULL) is set when `path` is a file libarchive recognises no archive in
+ * (so a caller may try it as text).  Caller frees with md_tree_free. */
+md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,
+                          md_err *err);
+
+#endif

@@ -1,0 +1,411 @@
+/* unpack: the one entry policy for package members, rootfs images and rootfs
+ * directories; its limits; hardlink groups; sockets. */
+#include "t.h"
+#include "image/unpack.h"
+#include "image/tree.h"
+#include "core/mem.h"
+#include "core/file.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/test_unpack.XXXXXX";
+
+/* An archive in memory: entries given as (type, name, mode, content-or-target,
+ * ino, nlink, hardlink target). */
+typedef struct ent {
+    unsigned type;
+    const char *name;
+    unsigned mode;
+    const char *data; /* file content, symlink target */
+    unsigned ino, nlink;
+    const char *hardlink;
+} ent;
+
+static unsigned char *make(bool cpio, const ent *v, size_t *len)
+{
+    struct archive *a = archive_write_new();
+    if (cpio)
+        archive_write_set_format_cpio_newc(a);
+    else
+        archive_write_set_format_pax_restricted(a);
+    size_t cap = 1 << 20;
+    unsigned char *buf = md_xmalloc(cap);
+    archive_write_set_bytes_in_last_block(a, 1);
+    archive_write_open_memory(a, buf, cap, len);
+    for (; v->name; v++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, v->name);
+        archive_entry_set_filetype(e, v->type);
+        archive_entry_set_perm(e, v->mode);
+        archive_entry_set_uid(e, 7);
+        archive_entry_set_gid(e, 8);
+        archive_entry_set_mtime(e, 1234, 0);
+        if (v->ino)
+            archive_entry_set_ino(e, v->ino);
+        archive_entry_set_nlink(e, v->nlink ? v->nlink : 1);
+        if (v->hardlink)
+            archive_entry_set_hardlink(e, v->hardlink);
+        if (v->type == AE_IFLNK)
+            archive_entry_set_symlink(e, v->data);
+        size_t n = v->type == AE_IFREG && v->data ? strlen(v->data) : 0;
+        archive_entry_set_size(e, (la_int64_t)n);
+        CHECK(archive_write_header(a, e) == ARCHIVE_OK);
+        if (n)
+            CHECK(archive_write_data(a, v->data, n) == (la_ssize_t)n);
+        archive_entry_free(e);
+    }
+    CHECK(archive_write_close(a) == ARCHIVE_OK);
+    archive_write_free(a);
+    return buf;
+}
+
+static int unpack(md_tree *t, const unsigned char *d, size_t n, const md_unpack_opts *o,
+                  md_unpack_stats *st, md_err *err)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_tar(a);
+    archive_read_open_memory(a, d, n);
+    int rc = md_unpack_archive(t, a, o, st, err);
+    archive_read_free(a);
+    return rc;
+}
+
+static const char *content(const md_tree *t, const char *path)
+{
+    static char s[64];
+    const md_node *n = md_tree_lookup(t, path);
+    size_t len = 0;
+    const unsigned char *d = n ? md_node_data(n, &len) : NULL;
+    if (!d || len >= sizeof s)
+        return NULL;
+    memcpy(s, d, len);
+    s[len] = '\0';
+    return s;
+}
+
+static void test_names_and_attributes(void)
+{
+    const ent v[] = {
+        { AE_IFDIR, ".", 0700, NULL, 0, 0, NULL },
+        { AE_IFREG, "./a", 04755, "A", 0, 0, NULL },
+        { AE_IFREG, "/abs/b", 0600, "B", 0, 0, NULL },
+        { AE_IFREG, "c", 0644, "", 0, 0, NULL },
+        { AE_IFLNK, "./l", 0777, "a", 0, 0, NULL },
+        { AE_IFCHR, "./dev/console", 0600, NULL, 0, 0, NULL },
+        { 0, NULL, 0, NULL, 0, 0, NULL },
+    };
+    size_t n;
+    unsigned char *d = make(false, v, &n);
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    md_unpack_opts o = { .origin = "pkg", .label = "data.tar", .clash = MD_CLASH_ERROR };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    CHECK(st.entries == 6 && st.bytes == 2);
+    CHECK(md_node_attr(md_tree_lookup(t, "/"))->mode == 0700);
+    const md_node *a = md_tree_lookup(t, "/a");
+    CHECK(a && md_node_attr(a)->mode == 04755 && md_node_attr(a)->uid == 7 &&
+          md_node_attr(a)->gid == 8 && md_node_attr(a)->mtime == 1234);
+    CHECK_STR(a ? md_node_origin(a) : NULL, "pkg");
+    CHECK_STR(content(t, "/abs/b"), "B");
+    CHECK_STR(content(t, "/c"), "");
+    CHECK(md_tree_lookup(t, "/l") && md_node_type_of(md_tree_lookup(t, "/l")) == MD_NODE_SYMLINK);
+    CHECK(md_tree_lookup(t, "/dev/console") &&
+          md_node_type_of(md_tree_lookup(t, "/dev/console")) == MD_NODE_CHAR);
+    /* the same again: identical entries are no clash; a different file is */
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    const ent w[] = { { AE_IFREG, "./a", 04755, "X", 0, 0, NULL }, { 0, NULL, 0, NULL, 0, 0, NULL } };
+    size_t wn;
+    unsigned char *wd = make(false, w, &wn);
+    o.origin = "other";
+    CHECK(unpack(t, wd, wn, &o, &st, &e) < 0);
+    CHECK_ERR(&e, "data.tar member ./a: /a: conflict: file from pkg and file from other");
+    /* with MD_CLASH_REPLACE the later one wins */
+    md_err_clear(&e);
+    o.clash = MD_CLASH_REPLACE;
+    CHECK(unpack(t, wd, wn, &o, &st, &e) == 0);
+    CHECK_STR(content(t, "/a"), "X");
+    md_tree_free(t);
+    free(d);
+    free(wd);
+}
+
+static void test_refused(void)
+{
+    const ent v[] = { { AE_IFREG, "./../../etc/x", 0644, "x", 0, 0, NULL },
+                      { 0, NULL, 0, NULL, 0, 0, NULL } };
+    size_t n;
+    unsigned char *d = make(false, v, &n);
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    md_unpack_opts o = { .origin = "pkg", .label = "data.tar" };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) < 0);
+    CHECK_ERR(&e, "data.tar member ./../../etc/x: /../../etc/x: path contains \"..\"");
+    free(d);
+    /* garbage: named, no entry */
+    md_err_clear(&e);
+    CHECK(unpack(t, (const unsigned char *)"garbage garbage", 15, &o, &st, &e) < 0);
+    CHECK_ERR(&e, "data.tar: not a readable archive");
+    md_tree_free(t);
+}
+
+/* Each limit refuses the entry that crosses it, naming stream and member. */
+static void test_limits(void)
+{
+    const ent v[] = {
+        { AE_IFREG, "./a/b/c", 0644, "1234", 0, 0, NULL },
+        { AE_IFREG, "./d", 0644, "5678", 0, 0, NULL },
+        { 0, NULL, 0, NULL, 0, 0, NULL },
+    };
+    size_t n;
+    unsigned char *d = make(false, v, &n);
+    static const struct {
+        md_unpack_limits l;
+        const char *needle;
+    } cases[] = {
+        { { .entries = 1 }, "lbl member ./d: more than 1 entries" },
+        { { .entry_bytes = 3 }, "lbl member ./a/b/c: implausible size 4 (limit 3 bytes)" },
+        { { .total_bytes = 6 }, "lbl member ./d: content beyond the limit of 6 bytes" },
+        { { .path_bytes = 5 }, "lbl member ./a/b/c: /a/b/c: path of 6 bytes (limit 5)" },
+        { { .path_depth = 2 }, "lbl member ./a/b/c: /a/b/c: path 3 levels deep (limit 2)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        md_tree *t = md_tree_new(false);
+        md_err e = MD_ERR_INIT;
+        md_unpack_opts o = { .origin = "p", .label = "lbl", .limits = cases[i].l };
+        md_unpack_stats st = { 0, 0 };
+        CHECK(unpack(t, d, n, &o, &st, &e) < 0);
+        CHECK_ERR(&e, cases[i].needle);
+        md_tree_free(t);
+    }
+    /* exactly at every limit: accepted */
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    md_unpack_opts o = { .origin = "p", .limits = { 4, 8, 2, 6, 3 } };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    md_tree_free(t);
+    free(d);
+}
+
+/* newc keeps a link group's content on its last name: every name gets it,
+ * also without MD_CLASH_REPLACE (the file is the archive's own). */
+static void test_newc_hardlinks(void)
+{
+    const ent v[] = {
+        { AE_IFREG, "bin/busybox", 0755, NULL, 5, 3, NULL },
+        { AE_IFREG, "bin/sh", 0755, NULL, 5, 3, NULL },
+        { AE_IFREG, "bin/init", 0755, "BUSYBOX", 5, 3, NULL },
+        { 0, NULL, 0, NULL, 0, 0, NULL },
+    };
+    size_t n;
+    unsigned char *d = make(true, v, &n);
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    md_unpack_opts o = { .origin = "img", .clash = MD_CLASH_ERROR };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    CHECK_STR(content(t, "/bin/busybox"), "BUSYBOX");
+    CHECK_STR(content(t, "/bin/sh"), "BUSYBOX");
+    CHECK_STR(content(t, "/bin/init"), "BUSYBOX");
+    CHECK(md_tree_lookup(t, "/bin/sh") &&
+          md_node_type_of(md_tree_lookup(t, "/bin/sh")) == MD_NODE_HARDLINK);
+    md_tree_free(t);
+    free(d);
+}
+
+/* A pax archive (an 'x' header, so the reader honours a hardlink's size)
+ * whose only entry is a hardlink "./x" to ./etc/passwd carrying "pwned".
+ * libarchive's writers drop a hardlink's content, so a file entry is
+ * written and its ustar header turned into a hardlink's. */
+static unsigned char *hardlink_with_content(size_t *len)
+{
+    struct archive *a = archive_write_new();
+    archive_write_set_format_pax(a);
+    size_t cap = 1 << 16;
+    unsigned char *buf = md_xcalloc(cap, 1);
+    archive_write_open_memory(a, buf, cap, len);
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, "./x");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, 1234, 500000000); /* a fraction needs the 'x' header */
+    archive_entry_set_size(e, 5);
+    CHECK(archive_write_header(a, e) == ARCHIVE_OK);
+    CHECK(archive_write_data(a, "pwned", 5) == 5);
+    archive_entry_free(e);
+    CHECK(archive_write_close(a) == ARCHIVE_OK);
+    archive_write_free(a);
+    for (size_t off = 0; off + 512 <= *len; off += 512) {
+        unsigned char *h = buf + off;
+        if (strcmp((char *)h, "./x") != 0 || h[156] != '0')
+            continue;
+        h[156] = '1';
+        strcpy((char *)h + 157, "./etc/passwd");
+        memset(h + 148, ' ', 8);
+        unsigned sum = 0;
+        for (int i = 0; i < 512; i++)
+            sum += h[i];
+        snprintf((char *)h + 148, 8, "%06o", sum);
+        return buf;
+    }
+    CHECK(!"no ustar header for ./x");
+    return buf;
+}
+
+/* A tar hardlink that carries content may not rewrite another origin's
+ * file, and may rewrite the archive's own. */
+static void test_hardlink_content(void)
+{
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_tree_add_file(t, "/etc/passwd", &(md_attr){ 0644, 0, 0, 0 },
+                           (unsigned char *)md_xstrdup("root"), 4, "base", MD_CLASH_ERROR,
+                           &e) == 0);
+    size_t n;
+    unsigned char *d = hardlink_with_content(&n);
+    md_unpack_opts o = { .origin = "evil", .label = "data.tar", .clash = MD_CLASH_ERROR };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) < 0);
+    CHECK_ERR(&e, "data.tar member ./x: /x: hardlink with content for /etc/passwd, which is not "
+                  "a file of this archive");
+    CHECK_STR(content(t, "/etc/passwd"), "root");
+    md_err_clear(&e);
+    o.origin = "base";
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    CHECK_STR(content(t, "/x"), "pwned");
+    CHECK(md_tree_lookup(t, "/x") && md_node_type_of(md_tree_lookup(t, "/x")) == MD_NODE_HARDLINK);
+    md_tree_free(t);
+    free(d);
+}
+
+static void test_sockets(void)
+{
+    const ent v[] = { { AE_IFSOCK, "./run/s", 0755, NULL, 0, 0, NULL },
+                      { AE_IFREG, "./after", 0644, "x", 0, 0, NULL },
+                      { 0, NULL, 0, NULL, 0, 0, NULL } };
+    size_t n;
+    unsigned char *d = make(true, v, &n);
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    md_unpack_opts o = { .origin = "img", .label = "lbl", .lenient = true };
+    md_unpack_stats st = { 0, 0 };
+    CHECK(unpack(t, d, n, &o, &st, &e) == 0);
+    CHECK(md_tree_lookup(t, "/after") && !md_tree_lookup(t, "/run/s"));
+    o.lenient = false;
+    CHECK(unpack(t, d, n, &o, &st, &e) < 0);
+    CHECK_ERR(&e, "lbl member ./run/s: unsupported member type");
+    md_tree_free(t);
+    free(d);
+}
+
+static void put(const char *rel, const char *text)
+{
+    char *p = md_xasprintf("%s/%s", tmpdir, rel);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_write_atomic(p, text, strlen(text), 0640, &e) == 0);
+    free(p);
+}
+
+/* A directory, reached through a symlink; symlinks below it are not
+ * followed; sockets are left out. */
+static void test_rootfs_dir(void)
+{
+    char *root = md_xasprintf("%s/root", tmpdir), *sub = md_xasprintf("%s/root/etc/x", tmpdir);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_mkdir_p(sub, 0755, &e) == 0);
+    put("root/etc/x/inittab", "hvc0::respawn:/sbin/getty\n");
+    char *l = md_xasprintf("%s/root/etc/link", tmpdir), *via = md_xasprintf("%s/via", tmpdir);
+    CHECK(symlink("x", l) == 0);
+    CHECK(symlink("root", via) == 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/root/sock", tmpdir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    bool na = true;
+    md_tree *t = md_unpack_rootfs(via, NULL, &na, &e);
+    CHECK(t && !na);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    const md_node *n = t ? md_tree_lookup(t, "/etc/x/inittab") : NULL;
+    CHECK(n && md_node_attr(n)->mode == 0640);
+    CHECK_STR(n ? md_node_origin(n) : NULL, via);
+    n = t ? md_tree_lookup(t, "/etc/link") : NULL;
+    CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+    CHECK(t && !md_tree_lookup(t, "/sock"));
+    md_tree_free(t);
+    close(fd);
+    free(root);
+    free(sub);
+    free(l);
+    free(via);
+}
+
+static void test_rootfs_files(void)
+{
+    md_err e = MD_ERR_INIT;
+    char *p = md_xasprintf("%s/text", tmpdir);
+    put("text", "menuentry x {\n}\n");
+    bool na = false;
+    CHECK(md_unpack_rootfs(p, NULL, &na, &e) == NULL);
+    CHECK(na);
+    CHECK_ERR(&e, p);
+    free(p);
+    p = md_xasprintf("%s/empty", tmpdir);
+    put("empty", "");
+    md_err_clear(&e);
+    CHECK(md_unpack_rootfs(p, NULL, &na, &e) == NULL);
+    CHECK_ERR(&e, "empty: empty file");
+    free(p);
+    md_err_clear(&e);
+    CHECK(md_unpack_rootfs("/nonexistent/rootfs.cpio", NULL, NULL, &e) == NULL);
+    CHECK_ERR(&e, "/nonexistent/rootfs.cpio: cannot open");
+    /* a limit given by the caller applies to images */
+    const ent v[] = { { AE_IFREG, "big", 0644, "12345", 0, 0, NULL },
+                      { 0, NULL, 0, NULL, 0, 0, NULL } };
+    size_t n;
+    unsigned char *d = make(true, v, &n);
+    p = md_xasprintf("%s/small.cpio", tmpdir);
+    CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
+    md_err_clear(&e);
+    CHECK(md_unpack_rootfs(p, &(md_unpack_limits){ .entry_bytes = 4 }, &na, &e) == NULL);
+    CHECK(!na);
+    CHECK_ERR(&e, "small.cpio member big: implausible size 5");
+    md_err_clear(&e);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, &e);
+    CHECK_STR(t ? content(t, "/big") : NULL, "12345");
+    md_tree_free(t);
+    free(p);
+    free(d);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_names_and_attributes();
+    test_refused();
+    test_limits();
+    test_newc_hardlinks();
+    test_hardlink_content();
+    test_sockets();
+    test_rootfs_dir();
+    test_rootfs_files();
+    char *cmd = md_xasprintf("rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmpdir);
+    free(cmd);
+    return t_done("test_unpack");
+}
