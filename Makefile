@@ -77,7 +77,9 @@ check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit
 	MKDOM0_QUICK=1 bash tests/run.sh build-asan
 
-bench: all
+# The benchmarks: build-vs-shell drives the image writer through the unit
+# test driver test_image.
+bench: all $(BUILD)/tests/test_image
 	bash bench/run.sh $(BUILD)
 
 install: all

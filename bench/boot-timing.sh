@@ -69,12 +69,14 @@ echo "building the default and the minimal image..."
 
 extra=(--no-guests --no-reset)
 [ -n "${BOOT_BENCH_FULL:-}" ] && extra=()
+failed=()
 for img in default minimal; do
     echo "booting $img via $path (QEMU TCG)..."
     if ! "$MKDOM0" boot --check --path "$path" "${extra[@]}" --timings "$work/$img.tsv" \
             "$work/$img" > "$work/$img.log" 2>&1; then
         tail -25 "$work/$img.log"
         echo "($img: boot --check failed; partial timings below)"
+        failed+=("$img")
     fi
 done
 
@@ -92,3 +94,4 @@ for e in qemu:"QEMU start" xen:"Xen banner" linux:"dom0 kernel" init:"init" open
     [ -z "$a$b" ] && continue
     printf '%-20s %10s %10s\n' "$label" "${a:--}" "${b:--}"
 done
+[ ${#failed[@]} = 0 ] || { echo "boot --check failed for: ${failed[*]}" >&2; exit 1; }

@@ -12,21 +12,28 @@ MKDOM0="$SRC/${1:-build}/mkdom0"
 [ -x "$MKDOM0" ] || { echo "build first: make" >&2; exit 1; }
 work=$(mktemp -d /tmp/mkdom0-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
 
-timed() {  # CMD... -> "wall cpu" seconds on stdout (cpu: user+sys incl. children)
-    local TIMEFORMAT='%R %U %S' t
-    t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<< "$t"
+# timed NAME CMD...: runs CMD (output in $work/NAME.log, shown if it fails,
+# which ends the benchmark) and sets WALL and CPU, in seconds (cpu: user +
+# sys, children included).
+timed() {
+    local name=$1 TIMEFORMAT='%R %U %S' t rc=0; shift
+    { time "$@" > "$work/$name.log" 2>&1 || rc=$?; } 2> "$work/$name.time"
+    [ $rc = 0 ] || { tail -n 20 "$work/$name.log"; echo "$name: $* failed (exit $rc)" >&2; exit 1; }
+    read -r WALL CPU < <(awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/$name.time")
 }
 
 echo "warming the cache (not timed)..."
-"$MKDOM0" build --keys "$work/keys" -o "$work/warm" >/dev/null 2>&1
-read -r m_wall m_cpu < <(timed "$MKDOM0" build --keys "$work/keys" -o "$work/out")
+"$MKDOM0" build --keys "$work/keys" -o "$work/warm" > "$work/warm.log" 2>&1 ||
+    { tail -n 20 "$work/warm.log"; echo "mkdom0 build failed" >&2; exit 1; }
+timed mkdom0 "$MKDOM0" build --keys "$work/keys" -o "$work/out"
+m_wall=$WALL m_cpu=$CPU
 m_size=$(stat -c %s "$work/out/rootfs.cpio.gz")
 
 mkdir "$work/tree"
-(cd "$work/tree" && gzip -dc "$work/out/rootfs.cpio.gz" | cpio -id --quiet 2>/dev/null)
+(cd "$work/tree" && gzip -dc "$work/out/rootfs.cpio.gz" | cpio -id --quiet --no-absolute-filenames)
 shell_pack() { (cd "$work/tree" && find . | cpio -o -H newc --quiet | gzip -9 -n) > "$work/shell.cpio.gz"; }
-read -r s_wall s_cpu < <(timed shell_pack)
+timed shell shell_pack
+s_wall=$WALL s_cpu=$CPU
 s_size=$(stat -c %s "$work/shell.cpio.gz")
 files=$(find "$work/tree" | wc -l)
 mb=$(du -sm --apparent-size "$work/tree" | cut -f1)

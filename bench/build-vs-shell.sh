@@ -21,7 +21,7 @@ KEEP=${BENCH_KEEP_MODULES:-kernel/drivers/net}
 
 # (a) mkdom0: load TREE into a md_tree and write cpio.gz.
 run_mkdom0() {  # OUT TREE
-    "$BUILD/tests/test_image" build "$1" gzip --level "$LEVEL" --sde 0 --dir "$2" >/dev/null
+    "$BUILD/tests/test_image" build "$1" gzip --level "$LEVEL" --sde 0 --dir "$2"
 }
 
 # (b) the shell pipeline of the design notes.
@@ -51,7 +51,7 @@ make_tree() {  # DIR
     find "$kdir/kernel" -type d -empty -delete
 }
 
-[ -x "$BUILD/tests/test_image" ] || { echo "build first: make unit" >&2; exit 1; }
+[ -x "$BUILD/tests/test_image" ] || { echo "build first: make bench (or make $BUILD/tests/test_image)" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 if [ -z "$TREE" ]; then
     TREE="$work/tree"
@@ -63,20 +63,25 @@ files=$(find "$TREE" | wc -l)
 
 calc() { awk "BEGIN { print $* }"; }
 
-# timed NAME FUNC -> "wall cpu" seconds (cpu = user + sys of all processes:
-# on a loaded machine wall time says little, cpu time says what it costs).
+# timed NAME FUNC: runs FUNC OUT TREE (its output in $work/NAME.log, shown
+# if it fails, which ends the benchmark) and sets WALL and CPU in seconds
+# (cpu = user + sys of all processes: on a loaded machine wall time says
+# little, cpu time says what it costs).
 timed() {
-    local TIMEFORMAT='%R %U %S' out
+    local TIMEFORMAT='%R %U %S' rc=0
     sync
-    out=$( { time "$2" "$work/$1.cpio.gz" "$TREE" >/dev/null 2>&1; } 2>&1 )
-    set -- $out
-    echo "$1 $(calc "$2 + $3")"
+    { time "$2" "$work/$1.cpio.gz" "$TREE" > "$work/$1.log" 2>&1 || rc=$?; } 2> "$work/$1.time"
+    [ $rc = 0 ] || { tail -n 20 "$work/$1.log"; echo "$1: $2 failed (exit $rc)" >&2; exit 1; }
+    read -r WALL user sys < "$work/$1.time"
+    CPU=$(calc "$user + $sys")
 }
 # Warm the page cache so both sides read from memory.
-find "$TREE" -type f -exec cat {} + > /dev/null 2>&1 || true
+find "$TREE" -type f -exec cat {} + > /dev/null
 load=$(cut -d' ' -f1 /proc/loadavg)
-read -r ta ca < <(timed mkdom0 run_mkdom0)
-read -r tb cb < <(timed shell run_shell)
+timed mkdom0 run_mkdom0
+ta=$WALL ca=$CPU
+timed shell run_shell
+tb=$WALL cb=$CPU
 sa=$(stat -c %s "$work/mkdom0.cpio.gz")
 sb=$(stat -c %s "$work/shell.cpio.gz")
 # Same content?  Both archives list the same names.
@@ -90,3 +95,4 @@ printf '%-30s %9.2f %9.2f %12d %7.4f\n' "mkdom0 writer" "$ta" "$ca" "$sa" "$(cal
 printf '%-30s %9.2f %9.2f %12d %7.4f\n' "find|sort|cpio|gzip -$LEVEL" "$tb" "$cb" "$sb" "$(calc "$sb / ($mb * 1048576)")"
 printf 'wall speedup %.2fx, cpu mkdom0/shell %.2f, size mkdom0/shell %.4f, same names: %s\n' \
     "$(calc "$tb / $ta")" "$(calc "$ca / $cb")" "$(calc "$sa / $sb")" "$same"
+[ "$same" = yes ] || { echo "the two archives do not list the same names" >&2; exit 1; }

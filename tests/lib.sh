@@ -1,4 +1,9 @@
 # Shared helpers for integration tests (sourced).
+#
+# Exit statuses (tests/run.sh): 0 pass, 77 skip, anything else a failure.
+# A test skips only when Debian's archive is really out of reach and what it
+# needs is not cached; a missing tool, a missing binary, a crash or a build
+# that fails for any other reason is a failure.
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*" >&2; exit 77; }
 
@@ -7,20 +12,44 @@ cache_dir() { echo "${MKDOM0_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0}"; }
 # Default: the user's cache (verified and locked, so sharing it is safe; a
 # warm one lets the suite build offline).
 
+# Does Debian's archive answer?  Asked explicitly each time, never inferred
+# from some other failure.
+ARCHIVE_PROBE=http://deb.debian.org/debian/dists/bookworm/InRelease
+archive_reachable() {
+    curl -fsS -m 20 -o /dev/null "$ARCHIVE_PROBE" 2>/dev/null
+}
 need_network() {
-    curl -fsS -m 20 -o /dev/null http://deb.debian.org/debian/dists/bookworm/InRelease \
-        || skip "Debian's repositories are not reachable"
+    archive_reachable || skip "Debian's archive is not reachable ($ARCHIVE_PROBE does not answer)"
 }
 
-# mkdom0 build ARGS...; a failure is a skip when the repositories are out of
-# reach (a warm cache builds offline; a cold one cannot), else a test failure.
+# need TOOL...: each must be installed (scripts/install-deps installs them).
+need() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null || fail "$t is not installed (make deps)"
+    done
+}
+
+# skip_if_offline LOG: when a `mkdom0 build` whose output is LOG failed on a
+# download and the archive does not answer, skip saying so; return
+# otherwise (the caller then fails: any other failure is a regression).
+skip_if_offline() {
+    local line
+    line=$(grep -m1 '^mkdom0 build: .*download failed' "$1") || return 0
+    archive_reachable && return 0
+    skip "Debian's archive is not reachable and the cache cannot serve this build offline: $line"
+}
+
+# mkdom0 build ARGS...: output on stdout; skipped only per skip_if_offline,
+# any other failure (a crash, another error) fails the test.
 build_or_skip() {
-    local log; log=$(mktemp)
-    if "$MKDOM0" build "$@" > "$log" 2>&1; then cat "$log"; rm -f "$log"; return 0; fi
-    cat "$log" >&2; rm -f "$log"
-    curl -fsS -m 20 -o /dev/null http://deb.debian.org/debian/dists/bookworm/InRelease \
-        || skip "Debian's repositories are not reachable and the cache cannot build offline"
-    fail "mkdom0 build $* failed"
+    local log rc=0; log=$(mktemp)
+    "$MKDOM0" build "$@" > "$log" 2>&1 || rc=$?
+    if [ $rc = 0 ]; then cat "$log"; rm -f "$log"; return 0; fi
+    cat "$log" >&2
+    [ $rc = 1 ] && skip_if_offline "$log"
+    rm -f "$log"
+    fail "mkdom0 build $* failed (exit $rc)"
 }
 
 # Build the default image once per test run into $MKDOM0_BUILD/test-image
@@ -32,4 +61,64 @@ default_image() {
         touch "$dir/.complete"
     fi
     echo "$dir"
+}
+
+# ---- Debian packages for tests that take real files apart ----
+# Cached in $MKDOM0_TEST_DEBS (default: test-debs beside the download cache),
+# fetched once with apt-get.  Both helpers print a path and return 0, or
+# explain on stderr and return 77 (archive unreachable: skip) or 1 (fail);
+# they run in $(...), so call them as  x=$(test_deb NAME) || exit
+test_debs_dir() { echo "${MKDOM0_TEST_DEBS:-$(cache_dir)/test-debs}"; }
+
+# test_deb [--trixie] PACKAGE: bookworm's through the host's apt sources;
+# --trixie through a private apt state below the cache (the machine's apt
+# configuration stays untouched).
+test_deb() {
+    local dir opts=() deb
+    dir=$(test_debs_dir)
+    if [ "$1" = --trixie ]; then
+        shift
+        local ta="$dir/apt-trixie"
+        opts=(-o Dir::Etc::sourcelist="$ta/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+              -o Dir::State::lists="$ta/lists" -o Dir::Cache="$ta/cache" -o Dir::State::status=/dev/null
+              -o Debug::NoLocking=1)
+    fi
+    deb=$(ls "$dir/$1"_*.deb 2>/dev/null | head -n1)
+    if [ -z "$deb" ]; then
+        mkdir -p "$dir" || return 1
+        if [ ${#opts[@]} -gt 0 ]; then
+            mkdir -p "$ta/lists/partial" "$ta/cache/archives/partial" || return 1
+            echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
+                > "$ta/sources.list"
+            _apt "$dir" "${opts[@]}" update || return
+        fi
+        _apt "$dir" "${opts[@]}" download "$1" || return
+        deb=$(ls "$dir/$1"_*.deb 2>/dev/null | head -n1)
+        [ -n "$deb" ] || { echo "apt-get download $1 left no $dir/$1_*.deb" >&2; return 1; }
+    fi
+    echo "$deb"
+}
+_apt() {  # DIR APT-ARGS...: apt-get in DIR; on failure 77 when offline, else 1
+    local dir=$1 log; shift
+    log=$(mktemp)
+    if (cd "$dir" && timeout 300 apt-get "$@") > "$log" 2>&1; then rm -f "$log"; return 0; fi
+    cat "$log" >&2; rm -f "$log"
+    if ! archive_reachable; then
+        echo "Debian's archive is not reachable: cannot apt-get $* (not cached in $dir)" >&2
+        return 77
+    fi
+    echo "apt-get $* failed although the archive answers" >&2
+    return 1
+}
+
+# kernel_deb: Debian's 6.1 kernel package (the one linux-image-amd64 depends on).
+kernel_deb() {
+    local kpkg
+    kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1/ {print $2; exit}')
+    if [ -z "$kpkg" ]; then
+        archive_reachable || { echo "apt knows no linux-image-6.1 and the archive is not reachable" >&2; return 77; }
+        echo "apt knows no linux-image-6.1 package: run apt-get update" >&2
+        return 1
+    fi
+    test_deb "$kpkg"
 }

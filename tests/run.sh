@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every unit test binary in BUILD/tests and every tests/integration/*.sh,
-# and closes with one "N passed, N failed, N skipped" line.
+# Runs the unit test binary of every tests/unit/test_*.c (one not built
+# fails) and every tests/integration/*.sh, and closes with one
+# "N passed, N failed, N skipped" line.
 # Integration scripts: exit 0 = pass, 77 = skipped (reason on stdout), else fail.
 # MKDOM0_QUICK=1 skips the scripts that boot QEMU (marked "# slow" on line 2).
 # TESTS=regex limits the run to matching names.
@@ -9,7 +10,7 @@ BUILD=${1:-build}
 export MKDOM0="$(cd "$(dirname "$0")/.." && pwd)/$BUILD/mkdom0"
 export MKDOM0_SRC="$(cd "$(dirname "$0")/.." && pwd)"
 export MKDOM0_BUILD="$MKDOM0_SRC/$BUILD"
-pass=0 fail=0 skip=0 failed=()
+pass=0 fail=0 skip=0 failed=() notrun=()
 logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir/unit" "$logdir/integration"
 # Tests share one default image per run (tests/lib.sh); never
 # one from an earlier run, built by other code.
@@ -32,15 +33,20 @@ run_one() {  # name, command...
     fi
 }
 
-for t in "$MKDOM0_BUILD"/tests/test_*; do
-    [ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+for src in "$MKDOM0_SRC"/tests/unit/test_*.c; do
+    t=$(basename "$src" .c)
+    run_one "unit/$t" "$MKDOM0_BUILD/tests/$t"
 done
 for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
-    [ -e "$t" ] || continue
-    if [ -n "${MKDOM0_QUICK:-}" ] && sed -n 2p "$t" | grep -q '# slow'; then continue; fi
+    if [ -n "${MKDOM0_QUICK:-}" ] && sed -n 2p "$t" | grep -q '# slow'; then
+        name=integration/$(basename "$t" .sh)
+        [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || notrun+=("$name")
+        continue
+    fi
     run_one "integration/$(basename "$t" .sh)" bash "$t"
 done
 echo
+[ ${#notrun[@]} -gt 0 ] && echo "not run (slow; MKDOM0_QUICK): ${notrun[*]}"
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

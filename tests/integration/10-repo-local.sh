@@ -5,16 +5,13 @@
 # the cache on a second run, and all of it as an unprivileged user.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
-for t in gpg gpgv dpkg-deb xz; do
-    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
-done
-
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 . "$(cd "$(dirname "$0")/.." && pwd)/lib-repo.sh"
+need gpg gpgv dpkg-deb xz
 
 T=$(mktemp -d /tmp/mkdom0-repo-test.XXXXXX)
 trap 'kill_keys; rm -rf "$T"' EXIT
 chmod 755 "$T"
-fail() { echo "FAIL: $*"; exit 1; }
 
 # ---- a throwaway signing key ($T/keyring.gpg), and a second one nobody trusts ----
 make_key "$T/evilkey" "mkdom0 evil <evil@invalid>"

@@ -8,10 +8,10 @@
 # $MKDOM0_BUILD/test-cache; new downloads are linked back into it.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r $KEYRING ] || { echo "skip: $KEYRING missing (debian-archive-keyring)"; exit 77; }
-curl -sfI -m 20 http://deb.debian.org/debian/dists/bookworm/InRelease >/dev/null ||
-    { echo "skip: deb.debian.org not reachable"; exit 77; }
+[ -r $KEYRING ] || fail "$KEYRING missing (debian-archive-keyring; make deps)"
+need_network
 
 T=$(mktemp -d /tmp/mkdom0-debian-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -29,7 +29,6 @@ warm_back() { # verified downloads are worth keeping for the next run
         [ -e "$warm/debs/${f##*/}" ] || ln "$f" "$warm/debs/" 2>/dev/null || cp "$f" "$warm/debs/" || true
     done
 }
-fail() { echo "FAIL: $*"; exit 1; }
 col() { awk -v p="$1" -v c="$2" '$1 == p { print $c }' "$T/out"; } # package column
 
 # ---- the default spec: resolve, download, lock ----

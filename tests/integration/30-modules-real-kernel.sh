@@ -4,21 +4,11 @@
 # our index, and depmod on the same files writes the same index.
 set -euo pipefail
 PATH=$PATH:/sbin:/usr/sbin
+. "${MKDOM0_SRC:?}/tests/lib.sh"
 drv="$MKDOM0_BUILD/tests/test_modules"
-[ -x "$drv" ] || { echo "test_modules not built"; exit 1; }
-for t in modprobe modinfo depmod dpkg-deb apt-get; do
-    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
-done
-
-cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
-mkdir -p "$cache"
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1/ {print $2; exit}')
-[ -n "$pkg" ] || { echo "skip: no linux-image-6.1 known to apt (apt-get update?)"; exit 77; }
-deb=$(ls "$cache"/${pkg}_*.deb 2>/dev/null | head -n1 || true)
-if [ -z "$deb" ]; then
-    (cd "$cache" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "skip: cannot download $pkg (network?)"; exit 77; }
-    deb=$(ls "$cache"/${pkg}_*.deb | head -n1)
-fi
+[ -x "$drv" ] || fail "$drv is not built (make unit)"
+need modprobe modinfo depmod dpkg-deb apt-get xz zstd
+deb=$(kernel_deb) || exit
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -39,8 +29,10 @@ kept=$(sed -n 's/.*: \([0-9]*\) of [0-9]* modules kept.*/\1/p' "$tmp/report")
 nfiles=$(find "$mods/kernel" -name '*.ko*' | wc -l)
 ndep=$(grep -c . "$mods/modules.dep")
 echo "kept $kept, files $nfiles, modules.dep lines $ndep"
-[ "$kept" = "$nfiles" ] && [ "$nfiles" = "$ndep" ]
-[ "$nfiles" -lt 100 ]
+# (one test a line: set -e does not stop at the left side of an &&)
+[ "$kept" = "$nfiles" ] || fail "the report keeps $kept modules, the tree has $nfiles"
+[ "$nfiles" = "$ndep" ] || fail "the tree has $nfiles modules, modules.dep lists $ndep"
+[ "$nfiles" -gt 20 ] && [ "$nfiles" -lt 100 ] || fail "$nfiles modules kept: not a closure of the allowlist"
 [ -z "$(find "$mods/kernel" -type d -empty)" ] || { echo "empty directories left"; exit 1; }
 
 # Every file modules.dep names exists (order-insensitive closure check).
@@ -65,7 +57,10 @@ done
 modprobe -d "$tmp/out" -S "$kver" --show-depends ixgbe | grep -q 'libphy.ko'
 modprobe -d "$tmp/out" -S "$kver" --show-depends xhci-pci | grep -q 'usb-common.ko'
 # A module outside the closure is unknown to the image's modprobe.
-! modprobe -d "$tmp/out" -S "$kver" --show-depends btrfs >/dev/null 2>&1
+# (`! cmd` alone never stops set -e: hence the if)
+if modprobe -d "$tmp/out" -S "$kver" --show-depends btrfs >/dev/null 2>&1; then
+    fail "modprobe resolves btrfs, which is outside the closure"
+fi
 [ "$(modinfo -b "$tmp/out" -k "$kver" -F name xen-gntdev)" = xen_gntdev ]
 
 # depmod on the same files: same index (modules.symbols is in hash order there).
@@ -91,7 +86,6 @@ done
 
 # 3. compressed modules (trixie ships .ko.xz): the closure's modules as
 # .ko.xz and .ko.zst give the same closure, and depmod agrees with our index.
-command -v xz >/dev/null && command -v zstd >/dev/null || { echo "skip: xz/zstd missing"; exit 77; }
 mkdir -p "$tmp/zroot/lib/modules/$kver"
 cp "$tmp/root/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$tmp/zroot/lib/modules/$kver/"
 i=0
@@ -107,7 +101,8 @@ done < <(cd "$mods" && find kernel -name '*.ko' | sort)
 "$drv" --real "$tmp/zroot" - "$tmp/zout" > "$tmp/zreport"
 zmods="$tmp/zout/lib/modules/$kver"
 diff <(grep '^  [a-z]' "$tmp/report" | grep -v note) <(grep '^  [a-z]' "$tmp/zreport" | grep -v note)
-grep -q '\.ko\.xz' "$zmods/modules.dep" && grep -q '\.ko\.zst' "$zmods/modules.dep"
+grep -q '\.ko\.xz' "$zmods/modules.dep" || fail "no .ko.xz in modules.dep"
+grep -q '\.ko\.zst' "$zmods/modules.dep" || fail "no .ko.zst in modules.dep"
 mkdir "$tmp/zours" && cp "$zmods"/modules.* "$tmp/zours/"
 depmod -b "$tmp/zout" "$kver"
 for f in modules.dep modules.dep.bin modules.alias.bin modules.symbols.bin modules.softdep; do
@@ -121,5 +116,7 @@ if "$drv" --real "$tmp/root" - "$tmp/bad" ice ixgbee 2> "$tmp/err" >/dev/null; t
     echo "unknown module accepted"; exit 1
 fi
 cat "$tmp/err"
-grep -q "ixgbee" "$tmp/err" && grep -q "$kver" "$tmp/err" && grep -q "did you mean ixgbe" "$tmp/err"
+grep -q "ixgbee" "$tmp/err" || fail "the error does not name ixgbee"
+grep -q "$kver" "$tmp/err" || fail "the error does not name the kernel $kver"
+grep -q "did you mean ixgbe" "$tmp/err" || fail "the error suggests no near match"
 echo "ok"

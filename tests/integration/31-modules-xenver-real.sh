@@ -3,39 +3,15 @@
 # libxenctrl 4.17 is accepted; with trixie's libxenctrl 4.20 it is refused,
 # naming both versions and both packages.
 set -euo pipefail
+. "${MKDOM0_SRC:?}/tests/lib.sh"
 drv="$MKDOM0_BUILD/tests/test_xenver"
-[ -x "$drv" ] || { echo "test_xenver not built"; exit 1; }
-for t in dpkg-deb apt-get; do
-    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
-done
-cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
-mkdir -p "$cache"
-
-# bookworm (the host's own apt sources)
-get() {  # package -> path of its .deb in the cache
-    local f
-    f=$(ls "$cache"/"$1"_*.deb 2>/dev/null | head -n1 || true)
-    if [ -z "$f" ]; then
-        (cd "$cache" && apt-get "${@:2}" download "$1" >/dev/null 2>&1) || return 1
-        f=$(ls "$cache"/"$1"_*.deb | head -n1)
-    fi
-    echo "$f"
-}
-hv=$(get xen-hypervisor-4.17-amd64) || { echo "skip: cannot download xen-hypervisor-4.17-amd64 (network?)"; exit 77; }
-ts17=$(get libxenmisc4.17) || { echo "skip: cannot download libxenmisc4.17 (network?)"; exit 77; }
-
-# trixie, through a private apt state below the cache (the machine's apt
-# configuration stays untouched)
-ta="$cache/apt-trixie"
-mkdir -p "$ta/lists/partial" "$ta/cache/archives/partial"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" > "$ta/sources.list"
-aptopt=(-o Dir::Etc::sourcelist="$ta/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-        -o Dir::State::lists="$ta/lists" -o Dir::Cache="$ta/cache" -o Dir::State::status=/dev/null
-        -o Debug::NoLocking=1)
-if ! ls "$cache"/libxenmisc4.20_*.deb >/dev/null 2>&1; then
-    apt-get "${aptopt[@]}" update >/dev/null 2>&1 || { echo "skip: trixie index unreachable (network?)"; exit 77; }
-fi
-ts20=$(get libxenmisc4.20 "${aptopt[@]}") || { echo "skip: cannot download libxenmisc4.20 (network?)"; exit 77; }
+[ -x "$drv" ] || fail "$drv is not built (make unit)"
+need dpkg-deb apt-get
+# bookworm's through the host's apt sources, trixie's through a private apt
+# state below the cache (tests/lib.sh)
+hv=$(test_deb xen-hypervisor-4.17-amd64) || exit
+ts17=$(test_deb libxenmisc4.17) || exit
+ts20=$(test_deb --trixie libxenmisc4.20) || exit
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

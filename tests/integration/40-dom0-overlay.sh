@@ -1,41 +1,39 @@
 #!/usr/bin/env bash
 # The dom0 overlay is consistent without booting it: OpenRC scripts parse
-# (with busybox's own sh when Debian's busybox-static is at hand), depend on
+# (also with the sh of Debian's busybox-static), depend on
 # services that exist, runlevel links resolve, inittab keeps a getty on hvc0,
 # overlay.list describes exactly data/overlay, every applet exists in
 # Debian's busybox, the udhcpc script configures what a lease says, and
 # Debian's own sshd accepts sshd_config.
 set -euo pipefail
 PATH=$PATH:/sbin:/usr/sbin
-src=${MKDOM0_SRC:?}
+. "${MKDOM0_SRC:?}/tests/lib.sh"
+src=$MKDOM0_SRC
 ov="$src/data/overlay"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-note() { echo "note: $*"; }
-
+need dpkg-deb ssh-keygen unshare
+[ "$(id -u)" = 0 ] || fail "needs root (sshd -T runs in a private mount namespace)"
+# Debian's busybox-static and sshd (cached like the other tests; the test
+# skips only when the archive is out of reach and they are not cached).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# Debian packages for the parts that need them (cached like the other tests);
-# without the network those parts are skipped, not failed.
-cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
-mkdir -p "$cache"
-fetch() {  # package -> extracts into $tmp/pkg/<package>, returns 1 if unavailable
-    local deb
-    deb=$(ls "$cache/$1"_*.deb 2>/dev/null | head -n1 || true)
-    if [ -z "$deb" ]; then
-        (cd "$cache" && timeout 120 apt-get download "$1" >/dev/null 2>&1) || return 1
-        deb=$(ls "$cache/$1"_*.deb | head -n1)
-    fi
+fetch() {  # package -> extracted into $tmp/pkg/<package>
     mkdir -p "$tmp/pkg/$1"
-    dpkg-deb -x "$deb" "$tmp/pkg/$1"
+    dpkg-deb -x "$2" "$tmp/pkg/$1"
 }
-busybox=""
-if command -v dpkg-deb >/dev/null && fetch busybox-static; then
-    busybox="$tmp/pkg/busybox-static/bin/busybox"
-else
-    note "busybox-static not available: ash syntax and applet checks skipped"
+deb=$(test_deb busybox-static) || exit
+fetch busybox-static "$deb"
+busybox="$tmp/pkg/busybox-static/bin/busybox"
+# sshd: MKDOM0_SSHD, else the host's (Debian's too), else Debian's package.
+sshd=${MKDOM0_SSHD:-$(command -v sshd || true)}
+if [ -z "$sshd" ]; then
+    deb=$(test_deb openssh-server) || exit
+    fetch openssh-server "$deb"
+    sshd="$tmp/pkg/openssh-server/usr/sbin/sshd"
 fi
+
+# From here on a problem is counted, and all of them are shown.
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # 1. init.d scripts
 services=()
@@ -45,7 +43,7 @@ for f in "$ov"/etc/init.d/*; do
     [ -x "$f" ] || fail "init.d/$n is not executable"
     [ "$(head -n1 "$f")" = "#!/sbin/openrc-run" ] || fail "init.d/$n does not start with #!/sbin/openrc-run"
     sh -n "$f" || fail "init.d/$n: sh -n"
-    [ -z "$busybox" ] || "$busybox" sh -n "$f" || fail "init.d/$n: busybox sh -n"
+    "$busybox" sh -n "$f" || fail "init.d/$n: busybox sh -n"
 done
 [ ${#services[@]} -ge 8 ] || fail "only ${#services[@]} services in init.d"
 
@@ -112,7 +110,7 @@ done < "$it"
 # 5. overlay.list describes exactly data/overlay
 (cd "$ov" && find . -mindepth 1 | sed 's|^\.||' | sort) > "$tmp/tree"
 grep -v '^#' "$src/data/overlay.list" | grep -v '^$' | awk '{print $4}' | sort > "$tmp/list"
-diff "$tmp/tree" "$tmp/list" > "$tmp/diff" || { fail "overlay.list and data/overlay differ:"; cat "$tmp/diff"; }
+diff "$tmp/tree" "$tmp/list" > "$tmp/diff" || { cat "$tmp/diff"; fail "overlay.list and data/overlay differ (above)"; }
 while read -r mode uid gid path; do
     case "$mode" in '#'*|'') continue ;; esac
     p="$ov$path"
@@ -134,11 +132,13 @@ for need in /bin/sh /sbin/init /sbin/getty /bin/login /sbin/udhcpc /sbin/ip /usr
             /usr/bin/xargs /usr/bin/sort /bin/sleep /bin/hostname /usr/bin/logger /usr/bin/which; do
     grep -qx "$need" "$al" || fail "busybox-applets.txt lacks $need"
 done
-if [ -n "$busybox" ]; then
-    "$busybox" --list-full | sed 's|^|/|' | sort > "$tmp/bb"
-    grep -v '^#' "$al" | grep -v '^$' | sort > "$tmp/al"
-    comm -23 "$tmp/al" "$tmp/bb" > "$tmp/missing"
-    [ -s "$tmp/missing" ] && { fail "not applets of Debian's busybox (or at another path):"; cat "$tmp/missing"; }
+"$busybox" --list-full | sed 's|^|/|' | sort > "$tmp/bb"
+[ "$(wc -l < "$tmp/bb")" -gt 100 ] || fail "Debian's busybox lists only $(wc -l < "$tmp/bb") applets"
+grep -v '^#' "$al" | grep -v '^$' | sort > "$tmp/al"
+comm -23 "$tmp/al" "$tmp/bb" > "$tmp/missing"
+if [ -s "$tmp/missing" ]; then
+    cat "$tmp/missing"
+    fail "busybox-applets.txt names the paths above, which are not applets of Debian's busybox"
 fi
 
 # 7. the udhcpc event script, with a fake `ip` that records its calls (run by
@@ -159,7 +159,7 @@ runscript() {
     timeout 10 env -i PATH="$tmp/bin:/usr/bin:/bin" IPLOG="$tmp/iplog" RESOLV_CONF="$tmp/resolv.conf" \
         interface=eth0 ip=192.0.2.10 mask=24 broadcast=192.0.2.255 router="192.0.2.1 192.0.2.2" \
         dns="192.0.2.53 192.0.2.54" domain=example.test FAKE_ADDR="${FAKE_ADDR:-}" \
-        sh "$script" "$1" 2>/dev/null
+        sh "$script" "$1" || fail "udhcpc $1: the script exited $?"
 }
 : > "$tmp/iplog"
 runscript bound
@@ -181,48 +181,33 @@ for kv in "PermitRootLogin prohibit-password" "PasswordAuthentication no" \
           "KbdInteractiveAuthentication no" "UsePAM no" "PubkeyAuthentication yes"; do
     grep -qx "$kv" "$cfg" || fail "sshd_config lacks '$kv'"
 done
-sshd=${MKDOM0_SSHD:-$(command -v sshd || true)}
-if [ -z "$sshd" ] && command -v dpkg-deb >/dev/null && fetch openssh-server; then
-    sshd="$tmp/pkg/openssh-server/usr/sbin/sshd"
-fi
-if [ -z "$sshd" ]; then
-    note "no sshd (host or openssh-server .deb): sshd -t skipped"
-elif ! "$sshd" -V >/dev/null 2>&1 && ! "$sshd" -V 2>&1 | grep -q OpenSSH; then
-    note "$sshd does not run here (libraries?): sshd -t skipped"
-elif ! command -v ssh-keygen >/dev/null; then
-    note "no ssh-keygen: sshd -t skipped"
+"$sshd" -V 2>&1 | grep -q OpenSSH || fail "$sshd does not run here: $("$sshd" -V 2>&1 | head -n3)"
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$tmp/hostkey"
+# sshd wants its privilege separation user and /run/sshd, as in the image
+# (base and the sshd service make them); this host may have neither: lend
+# them in a private mount namespace.
+{ cat /etc/passwd; getent passwd sshd >/dev/null || echo 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin'; } > "$tmp/passwd"
+in_ns() {  # config, sshd args...
+    unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd &&
+                      mount -t tmpfs tmpfs /run && mkdir /run/sshd && shift && exec "$@"' \
+        _ "$tmp/passwd" "$sshd" "$@"
+}
+before=$fails
+if out=$(in_ns -T -f "$cfg" -h "$tmp/hostkey" 2>&1); then
+    # -T prints the settings sshd will use (the first of repeated keywords wins)
+    for kv in "permitrootlogin without-password" "passwordauthentication no" \
+              "kbdinteractiveauthentication no" "usepam no" "pubkeyauthentication yes" \
+              "permitemptypasswords no"; do
+        grep -qx "$kv" <<<"$out" || fail "sshd -T: not '$kv'"
+    done
+    [ $fails -gt $before ] || echo "sshd -T accepts sshd_config"
 else
-    ssh-keygen -q -t ed25519 -N '' -C '' -f "$tmp/hostkey"
-    # sshd wants its privilege separation user and /run/sshd, as in the image
-    # (base and the sshd service make them); this host may have neither: lend
-    # them in a private mount namespace.
-    { cat /etc/passwd; getent passwd sshd >/dev/null || echo 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin'; } > "$tmp/passwd"
-    in_ns() {  # config, sshd args...
-        unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd &&
-                          mount -t tmpfs tmpfs /run && mkdir /run/sshd && shift && exec "$@"' \
-            _ "$tmp/passwd" "$sshd" "$@"
-    }
-    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
-        before=$fails
-        if out=$(in_ns -T -f "$cfg" -h "$tmp/hostkey" 2>&1); then
-            # -T prints the settings sshd will use (the first of repeated keywords wins)
-            for kv in "permitrootlogin without-password" "passwordauthentication no" \
-                      "kbdinteractiveauthentication no" "usepam no" "pubkeyauthentication yes" \
-                      "permitemptypasswords no"; do
-                grep -qx "$kv" <<<"$out" || fail "sshd -T: not '$kv'"
-            done
-            [ $fails -gt $before ] || echo "sshd -T accepts sshd_config"
-        else
-            fail "sshd -T: $out"
-        fi
-        # and it rejects a bad one, or the check above proves nothing
-        { cat "$cfg"; echo "NoSuchOption yes"; } > "$tmp/bad_config"
-        in_ns -t -f "$tmp/bad_config" -h "$tmp/hostkey" >/dev/null 2>&1 &&
-            fail "sshd -t accepted an unknown option"
-    else
-        note "not root (or no unshare): sshd -T skipped"
-    fi
+    fail "sshd -T: $out"
 fi
+# and it rejects a bad one, or the check above proves nothing
+{ cat "$cfg"; echo "NoSuchOption yes"; } > "$tmp/bad_config"
+in_ns -t -f "$tmp/bad_config" -h "$tmp/hostkey" >/dev/null 2>&1 &&
+    fail "sshd -t accepted an unknown option"
 
 # 9. rc.conf says what this system is
 grep -qx 'rc_sys="xen0"' "$ov/etc/rc.conf" || fail 'rc.conf: rc_sys is not "xen0"'

@@ -4,22 +4,23 @@
 # actions a boot needs, and which (as root) makes the nodes for real in a
 # temporary root, fixes wrong ones, and finds nothing to do the second time.
 set -euo pipefail
+. "${MKDOM0_SRC:?}/tests/lib.sh"
 bin="${MKDOM0_BUILD:?}/dom0/xen-dom0-setup"
-data="${MKDOM0_SRC:?}/tests/data/procmisc"
-[ -x "$bin" ] || { echo "$bin not built"; exit 1; }
+data="$MKDOM0_SRC/tests/data/procmisc"
+[ -x "$bin" ] || fail "$bin is not built (make)"
+need file readelf ldd
+[ "$(id -u)" = 0 ] || fail "needs root (mknod in a temporary root)"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. static: no interpreter, no shared libraries
-if command -v file >/dev/null; then
-    file -L "$bin" | grep -q 'statically linked' || fail "file: $(file -L "$bin")"
-fi
-if command -v readelf >/dev/null; then
-    readelf -l "$bin" | grep -q 'INTERP' && fail "has a program interpreter"
-    readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "needs shared libraries"
-fi
+file -L "$bin" | grep -q 'statically linked' || fail "file: $(file -L "$bin")"
+readelf -l "$bin" > "$tmp/phdrs" || fail "readelf -l cannot read $bin"
+grep -q 'LOAD' "$tmp/phdrs" || fail "readelf -l: no LOAD segment"
+grep -q 'INTERP' "$tmp/phdrs" && fail "has a program interpreter"
+readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "needs shared libraries"
 out=$(ldd "$bin" 2>&1 || true)
 grep -Eq 'not a dynamic executable|statically linked' <<<"$out" || fail "ldd: $out"
 
@@ -57,7 +58,7 @@ set +e
 "$bin" --root "$root" --kver $k --proc-misc "$data/normal.txt" --dry-run all > "$tmp/plan" 2> "$tmp/log"
 rc=$?
 set -e
-[ $rc = 0 ] || { fail "dry run all: exit $rc"; cat "$tmp/log"; }
+[ $rc = 0 ] || { cat "$tmp/log"; fail "dry run all: exit $rc (log above)"; }
 m=/lib/modules/$k/kernel
 cat > "$tmp/want" <<PLAN
 mkdir /proc 0555
@@ -130,23 +131,19 @@ set -e
 [ $rc = 1 ] && grep -q 'xen/privcmd: module xen-privcmd is not loaded' "$tmp/log" || fail "missing privcmd: rc $rc, $(cat "$tmp/log")"
 
 # 4. for real, as root, in a temporary root (mknod needs root)
-if [ "$(id -u)" = 0 ]; then
-    r2="$tmp/real"
-    mkdir -p "$r2/dev/xen"
-    echo junk > "$r2/dev/xen/evtchn"
-    mknod "$r2/dev/hvc0" c 4 64
-    "$bin" --root "$r2" --proc-misc "$data/normal.txt" devices 2>"$tmp/log" || { fail "real devices run"; cat "$tmp/log"; }
-    [ "$(stat -c '%F %t:%T %a' "$r2/dev/xen/evtchn")" = "character special file a:7d 600" ] ||
-        fail "/dev/xen/evtchn: $(stat -c '%F %t:%T %a' "$r2/dev/xen/evtchn")"
-    [ "$(stat -c '%F %t:%T %a' "$r2/dev/hvc0")" = "character special file e5:0 600" ] ||
-        fail "/dev/hvc0: $(stat -c '%F %t:%T %a' "$r2/dev/hvc0")"
-    grep -q 'replacing /dev/hvc0: char 4:64 instead of 229:0' "$tmp/log" || fail "no note on the replaced hvc0"
-    [ "$(readlink "$r2/dev/fd")" = /proc/self/fd ] || fail "/dev/fd"
-    out=$("$bin" --root "$r2" --proc-misc "$data/normal.txt" --dry-run devices 2>&1)
-    [ -z "$out" ] || fail "second run still has work: $out"
-else
-    echo "note: not root, real mknod part skipped"
-fi
+r2="$tmp/real"
+mkdir -p "$r2/dev/xen"
+echo junk > "$r2/dev/xen/evtchn"
+mknod "$r2/dev/hvc0" c 4 64
+"$bin" --root "$r2" --proc-misc "$data/normal.txt" devices 2>"$tmp/log" || { cat "$tmp/log"; fail "real devices run (log above)"; }
+[ "$(stat -c '%F %t:%T %a' "$r2/dev/xen/evtchn")" = "character special file a:7d 600" ] ||
+    fail "/dev/xen/evtchn: $(stat -c '%F %t:%T %a' "$r2/dev/xen/evtchn")"
+[ "$(stat -c '%F %t:%T %a' "$r2/dev/hvc0")" = "character special file e5:0 600" ] ||
+    fail "/dev/hvc0: $(stat -c '%F %t:%T %a' "$r2/dev/hvc0")"
+grep -q 'replacing /dev/hvc0: char 4:64 instead of 229:0' "$tmp/log" || fail "no note on the replaced hvc0"
+[ "$(readlink "$r2/dev/fd")" = /proc/self/fd ] || fail "/dev/fd"
+out=$("$bin" --root "$r2" --proc-misc "$data/normal.txt" --dry-run devices 2>&1)
+[ -z "$out" ] || fail "second run still has work: $out"
 
 [ $fails = 0 ] || { echo "$fails problem(s)"; exit 1; }
 echo "xen-dom0-setup: static, plans the boot, idempotent"

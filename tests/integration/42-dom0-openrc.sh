@@ -9,29 +9,17 @@
 # with a password, and `openrc shutdown` stopping everything.
 set -euo pipefail
 PATH=$PATH:/sbin:/usr/sbin
-src=${MKDOM0_SRC:?}
+. "${MKDOM0_SRC:?}/tests/lib.sh"
+src=$MKDOM0_SRC
 setup_bin="${MKDOM0_BUILD:?}/dom0/xen-dom0-setup"
-[ -x "$setup_bin" ] || { echo "$setup_bin not built"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "skip: needs root (chroot, namespaces)"; exit 77; }
-for t in unshare chroot dpkg-deb ldd ssh ssh-keygen; do
-    command -v $t >/dev/null || { echo "skip: no $t"; exit 77; }
-done
-unshare -mpf --mount-proc true 2>/dev/null || { echo "skip: cannot make namespaces here"; exit 77; }
+[ -x "$setup_bin" ] || fail "$setup_bin is not built (make)"
+[ "$(id -u)" = 0 ] || fail "needs root (chroot, namespaces)"
+need unshare chroot dpkg-deb ldd ssh ssh-keygen
+unshare -mpf --mount-proc true || fail "cannot make mount and pid namespaces here"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 R="$tmp/root"
-cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
-mkdir -p "$cache"
-deb_of() {
-    local deb
-    deb=$(ls "$cache/$1"_*.deb 2>/dev/null | head -n1 || true)
-    if [ -z "$deb" ]; then
-        (cd "$cache" && timeout 120 apt-get download "$1" >/dev/null 2>&1) || return 1
-        deb=$(ls "$cache/$1"_*.deb | head -n1)
-    fi
-    echo "$deb"
-}
 
 # 1. the root: merged /usr, the packages, the libraries their ELF files need
 mkdir -p "$R"/usr/{bin,sbin,lib,lib64} "$R"/{run,proc,sys,dev,tmp,etc,root,var/log,var/lib}
@@ -39,7 +27,7 @@ ln -s usr/bin "$R/bin"; ln -s usr/sbin "$R/sbin"; ln -s usr/lib "$R/lib"; ln -s 
 ln -s /run "$R/var/run"; ln -s /run/lock "$R/var/lock"
 chmod 1777 "$R/tmp"; chmod 0700 "$R/root"
 for p in openrc librc1 libeinfo1 busybox-static openssh-server; do
-    deb=$(deb_of $p) || { echo "skip: cannot get the $p package (network?)"; exit 77; }
+    deb=$(test_deb $p) || exit
     dpkg-deb --fsys-tarfile "$deb" | tar x --keep-directory-symlink -C "$R"
 done
 cp -L "$(command -v ssh-keygen)" "$R/usr/bin/ssh-keygen"   # openssh-client's, as in the image
@@ -56,7 +44,7 @@ done
 # sandbox unlike an image, so say so instead of failing on it later.
 for f in "$R"/usr/sbin/sshd "$R"/usr/sbin/openrc "$R"/usr/bin/ssh-keygen; do
     missing=$(LD_LIBRARY_PATH="$ldlib" ldd "$f" 2>/dev/null | awk '/not found/ {print $1}' | tr '\n' ' ')
-    [ -z "$missing" ] || { echo "skip: this host lacks libraries of ${f#$R}: $missing"; exit 77; }
+    [ -z "$missing" ] || fail "this host lacks libraries of ${f#$R}: $missing (install them)"
 done
 grep '^/' "$src/data/busybox-applets.txt" | while read -r p; do
     [ -e "$R$p" ] || [ -L "$R$p" ] || { mkdir -p "$R$(dirname "$p")"; ln -s /bin/busybox "$R$p"; }
@@ -160,11 +148,12 @@ section() { sed -n "/^== $1/,/^== /p" "$tmp/log"; }
 # Both must boot; only a POSIX shell that execs commands lets OpenRC's
 # init.sh tell a mounted /proc (busybox runs md5sum in-process).
 # Last, the bridge for guests (conf.d/network bridge=xenbr0, what the spec's
-# Bridge=yes writes) where this kernel has the bridge module loaded: the
-# sandbox has no module index, so xen-dom0-setup must find it in /sys/module.
-shells=busybox
-[ -x /bin/dash ] && shells="busybox dash"
-[ -x /bin/dash ] && [ -d /sys/module/bridge ] && shells="$shells dash+bridge"
+# Bridge=yes writes), with this kernel's bridge module: the sandbox has no
+# module index, so xen-dom0-setup must find it in /sys/module.
+[ -x /bin/dash ] || { echo "FAIL: no /bin/dash (Debian's dash package)"; exit 1; }
+[ -d /sys/module/bridge ] || modprobe bridge ||
+    { echo "FAIL: this kernel has no bridge module (modprobe bridge failed)"; exit 1; }
+shells="busybox dash dash+bridge"
 cp "$R/etc/conf.d/network" "$tmp/network.conf"
 for shell in $shells; do
 rm -f "$R/usr/bin/sh"

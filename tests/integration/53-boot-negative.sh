@@ -6,7 +6,7 @@
 # rewriting rootfs.cpio.gz with bsdtar.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
-dir=$(boot_image)
+dir=$(default_image)
 work=$(mktemp -d /tmp/mkdom0-boot-neg.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

@@ -8,7 +8,9 @@ MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 D=${MKDOM0_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/data/lint
 T=$(mktemp -d /tmp/mkdom0-lint-cfg.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 . "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
+need python3
 
 echo "== help"
 run 0 --help

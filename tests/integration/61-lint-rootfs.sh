@@ -8,12 +8,11 @@
 # directory with a mismatched hypervisor, and damaged archives (exit 2).
 set -uo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
-for t in bsdtar cc gzip xz zstd; do
-    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
-done
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+. "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
+need bsdtar cc gzip xz zstd bzip2 lz4
 T=$(mktemp -d /tmp/mkdom0-lint-rootfs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-. "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
 
 KVER=6.1.0-18-amd64
 M=lib/modules/$KVER
@@ -110,15 +109,14 @@ run 0 --strict --rootfs "$T/good.cpio.gz"
 
 echo "== every compression the kernel takes, and none"
 for f in xz zstd none bzip2 lz4; do
-    command -v ${f/none/cat} >/dev/null || continue
     mkcpio good.$f.cpio $f
     run 0 --strict "$T/good.$f.cpio"
 done
 
 echo "== compressed modules (.ko.xz, .ko.zst, .ko.gz) read through their compression"
-xz --check=crc32 -c "$T/ko/ixgbe.ko" >"$T/ko/ixgbe.ko.xz"
-zstd -q -c "$T/ko/libphy.ko" >"$T/ko/libphy.ko.zst"
-gzip -n -c "$T/ko/mdio.ko" >"$T/ko/mdio.ko.gz"
+xz --check=crc32 -c "$T/ko/ixgbe.ko" >"$T/ko/ixgbe.ko.xz" || fail "xz"
+zstd -q -c "$T/ko/libphy.ko" >"$T/ko/libphy.ko.zst" || fail "zstd"
+gzip -n -c "$T/ko/mdio.ko" >"$T/ko/mdio.ko.gz" || fail "gzip"
 sed -e 's|ixgbe.ko|ixgbe.ko.xz|g' -e 's|libphy.ko|libphy.ko.zst|g' -e 's|mdio.ko|mdio.ko.gz|g' \
     "$T/files/modules.dep" >"$T/files/modules.dep.comp"
 comp=("./$M/kernel/drivers/net/mdio.ko=-" "./$M/kernel/drivers/net/phy/libphy.ko=-"
@@ -195,8 +193,8 @@ has "$T/dir/etc/inittab:2: error: [trap1]"
 
 echo "== a concatenated initramfs (early cpio + compressed main archive)"
 printf '#mtree\n./kernel/x86/microcode/GenuineIntel.bin type=file mode=0644 contents=%s\n' "$T/files/rcS" >"$T/early.mtree"
-bsdtar -cf "$T/early.cpio" --format newc "@$T/early.mtree"
-cat "$T/early.cpio" "$T/nohvc.cpio.gz" >"$T/initrd.img"
+bsdtar -cf "$T/early.cpio" --format newc "@$T/early.mtree" || fail "bsdtar early.cpio"
+cat "$T/early.cpio" "$T/nohvc.cpio.gz" >"$T/initrd.img" || fail "cat initrd.img"
 run 1 "$T/initrd.img"
 has "initrd.img(/etc/inittab):2: error: [trap1]"
 

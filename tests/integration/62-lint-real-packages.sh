@@ -3,31 +3,17 @@
 # the index depmod writes for them, Xen 4.17's hypervisor image and
 # libxenctrl.  The untouched set is clean; a dependency removed after depmod
 # (the allowlist trap), an index written before trimming, and a toolstack of
-# another release (4.20 from trixie, when a cache has it) are each reported.
+# another release (4.20 from trixie) are each reported.
 set -uo pipefail
 PATH=$PATH:/sbin:/usr/sbin
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
-for t in depmod dpkg-deb apt-get bsdtar zstd; do
-    command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
-done
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 . "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
-
-cache="${MKDOM0_TEST_DEBS:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0/test-debs}"
-mkdir -p "$cache"
-# deb PACKAGE-GLOB [apt name]: a cached .deb, downloaded once if apt knows it
-deb() {
-    local f
-    f=$(ls "$cache"/$1_*.deb 2>/dev/null | head -n1)
-    if [ -z "$f" ] && [ -n "${2:-}" ]; then
-        (cd "$cache" && apt-get download "$2" >/dev/null 2>&1) || return 1
-        f=$(ls "$cache"/$1_*.deb 2>/dev/null | head -n1)
-    fi
-    [ -n "$f" ] && echo "$f"
-}
-kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1/ {print $2; exit}')
-kdeb=$(deb "linux-image-6.1*-amd64" "$kpkg") || { echo "skip: no Debian 6.1 kernel package (network?)"; exit 77; }
-xdeb=$(deb xen-hypervisor-4.17-amd64 xen-hypervisor-4.17-amd64) || { echo "skip: no xen-hypervisor-4.17-amd64"; exit 77; }
-ldeb=$(deb libxenmisc4.17 libxenmisc4.17) || { echo "skip: no libxenmisc4.17"; exit 77; }
+need depmod dpkg-deb apt-get bsdtar zstd
+kdeb=$(kernel_deb) || exit
+xdeb=$(test_deb xen-hypervisor-4.17-amd64) || exit
+ldeb=$(test_deb libxenmisc4.17) || exit
+ldeb20=$(test_deb --trixie libxenmisc4.20) || exit
 
 T=$(mktemp -d /tmp/mkdom0-lint-real.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -41,13 +27,14 @@ run() {
     return 0
 }
 
+# (no set -e here, for run's status checks: every step says when it fails)
 R=$T/root
-dpkg-deb -x "$kdeb" "$R"
-dpkg-deb -x "$ldeb" "$R"
-dpkg-deb -x "$xdeb" "$T/xen"
+dpkg-deb -x "$kdeb" "$R" || fail "dpkg-deb -x $kdeb"
+dpkg-deb -x "$ldeb" "$R" || fail "dpkg-deb -x $ldeb"
+dpkg-deb -x "$xdeb" "$T/xen" || fail "dpkg-deb -x $xdeb"
 kver=$(ls "$R/lib/modules")
 depmod -b "$R" "$kver" || fail "depmod"
-cp "$T/xen/boot/xen-4.17-amd64.gz" "$T/xen.gz" # no version in the name: read from the image
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$T/xen.gz" || fail "no xen-4.17-amd64.gz in $xdeb" # no version in the name: read from the image
 mkdir -p "$R/etc/init.d" "$R/sbin" "$R/bin"
 printf '::sysinit:/etc/init.d/rcS\nhvc0::respawn:/sbin/getty -L 115200 hvc0 vt100\n' >"$R/etc/inittab"
 printf '#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\n' >"$R/etc/init.d/rcS"
@@ -63,24 +50,24 @@ hasnt "[trap"
 run 0 --strict "$T/rootfs.cpio.zst" --xen "$T/xen.gz"
 
 echo "== libphy removed after depmod: the index names it, and its users need it"
-mv "$R/lib/modules/$kver/kernel/drivers/net/phy/libphy.ko" "$T/"
+mv "$R/lib/modules/$kver/kernel/drivers/net/phy/libphy.ko" "$T/" || fail "no libphy.ko"
 run 1 "$R"
 has "names kernel/drivers/net/phy/libphy.ko, which is missing from the rootfs"
 has "ixgbe.ko: error: [trap5] needs libphy (depends=), which is missing"
 
 echo "== the allowlist trap: index regenerated without libphy — depends= still tells"
-depmod -b "$R" "$kver" 2>/dev/null
+depmod -b "$R" "$kver" || fail "depmod without libphy"
 run 1 "$R"
 hasnt "modules.dep:"
 has "ixgbe.ko: error: [trap5] needs libphy (depends=)"
-mv "$T/libphy.ko" "$R/lib/modules/$kver/kernel/drivers/net/phy/"
+mv "$T/libphy.ko" "$R/lib/modules/$kver/kernel/drivers/net/phy/" || fail "mv libphy.ko back"
 
 echo "== a module added after depmod"
-cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko"
-depmod -b "$R" "$kver"
+cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko" || fail "cp"
+depmod -b "$R" "$kver" || fail "depmod with xen-extra"
 run 0 "$R"
-rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko"
-cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-late.ko"
+rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko" || fail "rm"
+cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-late.ko" || fail "cp"
 run 1 "$R"
 has "does not list kernel/drivers/xen/xen-late.ko"
 has "modules.dep.bin: error: [trap5] the binary index (which modprobe reads before modules.dep) does not know kernel/drivers/xen/xen-late.ko"
@@ -89,23 +76,19 @@ echo "kernel/drivers/xen/xen-late.ko:" >>"$R/lib/modules/$kver/modules.dep"
 run 1 "$R"
 hasnt "modules.dep: error"
 has "does not know kernel/drivers/xen/xen-late.ko: it is stale"
-rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-late.ko"
-depmod -b "$R" "$kver"
+rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-late.ko" || fail "rm"
+depmod -b "$R" "$kver" || fail "depmod"
 
 echo "== the Xen modules missing"
-rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-privcmd.ko"
-depmod -b "$R" "$kver"
+rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-privcmd.ko" || fail "rm"
+depmod -b "$R" "$kver" || fail "depmod without xen-privcmd"
 run 1 "$R"
 has "xen-privcmd is neither a module here nor built in"
 
 echo "== trap 2 with real files"
-if ldeb20=$(deb libxenmisc4.20); then
-    rm -f "$R"/usr/lib/x86_64-linux-gnu/libxen*
-    dpkg-deb -x "$ldeb20" "$R"
-    run 1 "$R" --xen "$T/xen.gz"
-    has "the toolstack is Xen 4.20 but the hypervisor $T/xen.gz is Xen 4.17"
-    has "xen-utils-4.17"
-else
-    echo "    (no libxenmisc4.20 in $cache: the mismatch is covered by 61-lint-rootfs)"
-fi
+rm -f "$R"/usr/lib/x86_64-linux-gnu/libxen*
+dpkg-deb -x "$ldeb20" "$R" || fail "dpkg-deb -x $ldeb20"
+run 1 "$R" --xen "$T/xen.gz"
+has "the toolstack is Xen 4.20 but the hypervisor $T/xen.gz is Xen 4.17"
+has "xen-utils-4.17"
 echo "all real-package lint checks passed"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The default image, built twice by different users, from different
-# directories, with different umasks, time zones and clocks, is byte-identical;
+# The default image, built by different users, from different directories,
+# with different umasks, time zones and clocks years apart, is byte-identical;
 # read back with independent tools it holds what a dom0 needs.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
+. "$MKDOM0_SRC/tests/lib-repo.sh"
+need faketime setpriv gpg xz cpio readelf modprobe modinfo
 
 work=$(mktemp -d /tmp/mkdom0-repro.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'gpgconf --homedir "$work/mirror/key/gnupg" --kill all >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 chmod 755 "$work"
 keys="$work/keys"
 
@@ -15,26 +17,79 @@ mkdir -p "$work/a"
 ( cd "$work/a" && umask 022 && TZ=UTC build_or_skip --keys "$keys" -o out ) > "$work/a.log"
 cat "$work/a.log"
 
-# faketime (libfaketime) moves the clock; without it the test still varies
-# everything else and says so.
-if command -v faketime >/dev/null; then shift_clock="faketime -f +3d"
-else shift_clock=""; echo "note: faketime not installed: the clock is not shifted"; fi
+# same_as_a DIR WHAT: DIR holds build a's image, byte for byte, made of the
+# same packages (the lock's package lines; its repository lines name URLs).
+same_as_a() {
+    local f
+    for f in rootfs.cpio.gz xen.gz vmlinuz grub.cfg; do
+        cmp "$work/a/out/$f" "$1/$f" || fail "$f differs between the first build and $2"
+    done
+    diff <(grep '^package ' "$work/a/out/manifest") <(grep '^package ' "$1/manifest") ||
+        fail "$2 took other packages than the first build"
+    echo "identical to the first build: $2 (rootfs sha256 $(sha256sum < "$1/rootfs.cpio.gz" | cut -d' ' -f1))"
+}
 
-# Second build: user nobody, umask 077, another zone, the clock 3 days ahead,
-# its own copy of the cache, another directory.  The keys are handed over
-# (the host keys are part of the image: same keys, same image).
+# Second build: user nobody, umask 077, another zone, its own copy of the
+# cache, another directory.  The keys are handed over (the host keys are part
+# of the image: same keys, same image).
 mkdir -p "$work/b/home" "$work/b/cache"
 cp -a "$(cache_dir)/." "$work/b/cache/"
 chown -R nobody:nogroup "$work/b" "$keys"
 ( cd "$work/b" && umask 077 && setpriv --reuid=nobody --regid=nogroup --clear-groups \
     env HOME="$work/b/home" TZ=Asia/Tokyo MKDOM0_CACHE="$work/b/cache" \
-    $shift_clock "$MKDOM0" build --keys "$keys" -o out ) > "$work/b.log" 2>&1 \
+    "$MKDOM0" build --keys "$keys" -o out ) > "$work/b.log" 2>&1 \
     || { cat "$work/b.log"; fail "the second build (user nobody) failed"; }
+same_as_a "$work/b/out" "the build as nobody, umask 077, TZ=Asia/Tokyo"
+cmp "$work/a/out/manifest" "$work/b/out/manifest" || fail "the lock files differ"
 
-for f in rootfs.cpio.gz xen.gz vmlinuz grub.cfg manifest; do
-    cmp "$work/a/out/$f" "$work/b/out/$f" || fail "$f differs between the two builds"
+# The clock, 15 years ahead and 5 years back (libfaketime, for mkdom0 and
+# every program it runs).  Debian's archive rightly refuses such a build:
+# +15y is past bookworm-security's Valid-Until (a week after its Date); at
+# -5y the archive keys do not exist yet (gpgv: "Bad public key").  Those
+# checks must hold, so the test asserts them, which also proves that the
+# clock moved for mkdom0 and its gpgv.
+clocks="+15y -5y"
+for c in $clocks; do
+    rc=0
+    MKDOM0_CACHE="$work/b/cache" faketime -f "$c" "$MKDOM0" build --keys "$keys" -o "$work/debian$c" \
+        > "$work/debian$c.log" 2>&1 || rc=$?
+    cat "$work/debian$c.log"
+    [ $rc = 1 ] || fail "Debian's archive with the clock at $c: exit $rc, expected a refusal"
+    grep -Eq '^mkdom0 build: .*InRelease: (expired \(Valid-Until|signature verification .*FAILED)' \
+        "$work/debian$c.log" || fail "with the clock at $c, not refused for the InRelease's date or signature"
+    echo "clock $c: Debian's archive refused, as it should be"
 done
-echo "identical: rootfs.cpio.gz xen.gz vmlinuz grub.cfg manifest"
+# So the whole build runs under the shifted clock against a stand-in for the
+# archive: the very Packages indexes the builds above used (verified against
+# Debian's signature when they entered the cache), served from file:// with
+# an InRelease signed by a throwaway key made at the earliest clock, and
+# each .deb from a copy of that cache (checked against those indexes; the
+# stand-in has no pool, so nothing can come from elsewhere).
+# Only Debian's signature on the indexes is out of the loop.
+mirror="$work/mirror"
+in_past() { faketime -f -5y bash -c '. "$1"; shift; "$@"' _ "$MKDOM0_SRC/tests/lib-repo.sh" "$@"; }
+in_past make_key "$mirror/key"
+for suite in bookworm bookworm-updates bookworm-security; do
+    idx=("$work/b/cache/indexes/"*"_dists_${suite}_main_binary-amd64_Packages.xz")
+    [ ${#idx[@]} = 1 ] && [ -f "${idx[0]}" ] || fail "not one cached Packages.xz for $suite: ${idx[*]}"
+    d="$mirror/$suite/dists/$suite/main/binary-amd64"
+    mkdir -p "$d"
+    cp "${idx[0]}" "$d/Packages.xz"
+    xz -dc "$d/Packages.xz" > "$d/Packages"
+    in_past sign_repo "$mirror/$suite" "$mirror/key" "$suite"
+done
+{ printf '[Image]\nBase=default\n'
+  for suite in bookworm bookworm-updates bookworm-security; do
+      printf '\n[Repository %s]\nURL=file://%s\nKeyring=%s\n' "$suite" "$mirror/$suite" "$mirror/key/keyring.gpg"
+  done; } > "$work/mirror.ini"
+for c in $clocks; do
+    mkdir -p "$work/clock$c/cache"
+    cp -al "$work/b/cache/debs" "$work/clock$c/cache/"
+    ( cd "$work/clock$c" && MKDOM0_CACHE="$work/clock$c/cache" \
+        faketime -f "$c" "$MKDOM0" build --keys "$keys" -o out "$work/mirror.ini" ) > "$work/clock$c.log" 2>&1 \
+        || { cat "$work/clock$c.log"; fail "the build with the clock at $c failed"; }
+    same_as_a "$work/clock$c/out" "the build with the clock at $c ($(faketime -f "$c" date -u +%Y-%m-%d))"
+done
 
 # Size budget of the design: 34 MB gzip at most.
 size=$(stat -c %s "$work/a/out/rootfs.cpio.gz")
@@ -44,7 +99,7 @@ echo "rootfs.cpio.gz: $size bytes"
 # Read back with independent tools.
 x="$work/x"; mkdir -p "$x"
 gzip -t "$work/a/out/rootfs.cpio.gz"
-(cd "$x" && gzip -dc "$work/a/out/rootfs.cpio.gz" | cpio -id --quiet --no-absolute-filenames 2>/dev/null) \
+(cd "$x" && gzip -dc "$work/a/out/rootfs.cpio.gz" | cpio -id --quiet --no-absolute-filenames) \
     || fail "cpio cannot unpack the image"
 for f in usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/xenstored usr/lib/xen-4.17/bin/xenconsoled \
          usr/sbin/sshd usr/sbin/openrc usr/bin/busybox sbin/init etc/inittab; do
@@ -80,10 +135,13 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-bl
         [ -e "$path" ] || fail "$m needs $path, which is not in the image"
     done <<< "$(grep '^insmod' <<< "$deps")"
 done
+nko=0
 for ko in $(find "$x/usr/lib/modules" -name '*.ko'); do
+    nko=$((nko + 1))
     for d in $(modinfo -F depends "$ko" | tr ',' ' '); do
         find "$x/usr/lib/modules" -name "$d.ko" -o -name "${d//_/-}.ko" | grep -q . \
             || fail "$(basename "$ko") depends on $d, which is not in the image"
     done
 done
-echo "modules: every dependency present and resolved by modprobe"
+[ $nko -gt 20 ] || fail "only $nko modules (*.ko) in the image"
+echo "modules: every dependency of $nko present and resolved by modprobe"
