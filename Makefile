@@ -75,7 +75,9 @@ check: all unit
 # Unit tests and the fast integration tests under ASan/UBSan.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit
-	MKDOM0_QUICK=1 bash tests/run.sh build-asan
+	# Test 70 runs mkdom0 under faketime, an LD_PRELOAD library that ASan
+	# would refuse to follow; the sanitizers still check every call.
+	ASAN_OPTIONS=verify_asan_link_order=0 MKDOM0_QUICK=1 bash tests/run.sh build-asan
 
 # The benchmarks: build-vs-shell drives the image writer through the unit
 # test driver test_image.
