@@ -300,15 +300,14 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
                                           ARCHIVE_READDISK_NO_SPARSE);
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0, 0 };
-    if (archive_read_disk_open(a, path) != ARCHIVE_OK) {
-        md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
-        md_tree_free(t);
-        t = NULL;
-    } else if (read_with(t, a, o, &st, path, err) < 0) {
-        md_tree_free(t);
-        t = NULL;
-    }
+    int rc = archive_read_disk_open(a, path) == ARCHIVE_OK
+                 ? read_with(t, a, o, &st, path, err)
+                 : md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
     archive_read_free(a);
+    if (rc < 0) {
+        md_tree_free(t);
+        return NULL;
+    }
     return t;
 }
 
