@@ -10,6 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *md_home_dir(void)
+{
+    const char *e = getenv("HOME");
+    return e && *e ? e : "/tmp";
+}
+
 char *md_cache_dir(void)
 {
     const char *e = getenv("MKDOM0_CACHE");
@@ -18,6 +24,20 @@ char *md_cache_dir(void)
     e = getenv("XDG_CACHE_HOME");
     if (e && *e)
         return md_xasprintf("%s/mkdom0", e);
-    e = getenv("HOME");
-    return md_xasprintf("%s/.cache/mkdom0", e && *e ? e : "/tmp");
+    return md_xasprintf("%s/.cache/mkdom0", md_home_dir());
+}
+
+char *md_state_dir(void)
+{
+    const char *e = getenv("XDG_STATE_HOME");
+    if (e && *e)
+        return md_xasprintf("%s/mkdom0", e);
+    return md_xasprintf("%s/.local/state/mkdom0", md_home_dir());
+}
+
+char *md_keys_dir(void)
+{
+    char *state = md_state_dir(), *keys = md_xasprintf("%s/keys", state);
+    free(state);
+    return keys;
 }

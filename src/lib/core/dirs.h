@@ -1,9 +1,25 @@
-/* dirs — the user's directories that mkdom0 keeps state in.  Prefix md_. */
+/* dirs — the user's directories that mkdom0 keeps state in.  Prefix md_.
+ *
+ * One rule for the home directory: $HOME when set and not empty, else /tmp
+ * (a build run from a service with no HOME still has somewhere to cache). */
 #ifndef MD_CORE_DIRS_H
 #define MD_CORE_DIRS_H
+
+/* $HOME, else "/tmp".  Points into the environment or a literal: do not
+ * free; valid until the environment changes. */
+const char *md_home_dir(void);
 
 /* XDG cache directory for mkdom0 ($MKDOM0_CACHE, $XDG_CACHE_HOME/mkdom0,
  * ~/.cache/mkdom0).  Caller frees. */
 char *md_cache_dir(void);
+
+/* XDG state directory for mkdom0 ($XDG_STATE_HOME/mkdom0,
+ * ~/.local/state/mkdom0): what must survive between runs and is not a
+ * cache, such as ssh keys.  Caller frees. */
+char *md_state_dir(void);
+
+/* The default ssh keys directory of builds and boot checks:
+ * md_state_dir()/keys.  Caller frees. */
+char *md_keys_dir(void);
 
 #endif

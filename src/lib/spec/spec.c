@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "spec/spec_default.h"
+#include "core/dirs.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -79,9 +80,8 @@ static void set_list(md_strv *sv, const char *v)
 
 static char *abs_path(const md_spec *s, const char *p)
 {
-    const char *home = getenv("HOME");
-    if (p[0] == '~' && p[1] == '/' && home && *home)
-        return md_xasprintf("%s%s", home, p + 1);
+    if (p[0] == '~' && p[1] == '/')
+        return md_xasprintf("%s%s", md_home_dir(), p + 1);
     if (p[0] == '/' || !s->cur_basedir)
         return md_xstrdup(p);
     return md_xasprintf("%s/%s", s->cur_basedir, p);
