@@ -241,7 +241,7 @@ int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err 
     }
     if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", out, err) < 0)
         return -1;
-    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, "id_ed25519", out, err) < 0)
+    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, MD_SSHKEYS_CLIENT_KEY, out, err) < 0)
         return -1;
     return 0;
 }

@@ -21,6 +21,8 @@
  * since 6.5 speaks it, and it is made instantly). */
 #define MD_SSHKEYS_HOST   1u /* ssh_host_ed25519_key(.pub): the image's host key */
 #define MD_SSHKEYS_CLIENT 2u /* id_ed25519(.pub): a login key for `mkdom0 boot` checks */
+/* The client key's file name in a keys directory (the public half adds .pub). */
+#define MD_SSHKEYS_CLIENT_KEY "id_ed25519"
 
 /* Make sure `dir` (created 0700 with its parents if missing) holds the keys
  * named by `what`.  An existing private key is kept; a missing .pub is

@@ -1,0 +1,404 @@
+#include "image/imgdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/dirs.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "core/sha256.h"
+#include "image/sshkeys.h"
+
+static const char *const names[MD_IMGDIR_NFILES] = {
+    [MD_IMGDIR_XEN] = "xen.gz",
+    [MD_IMGDIR_KERNEL] = "vmlinuz",
+    [MD_IMGDIR_GRUB_CFG] = "grub.cfg",
+    [MD_IMGDIR_MANIFEST] = "manifest",
+    [MD_IMGDIR_INI] = "image.ini",
+    [MD_IMGDIR_SIZE_REPORT] = "size-report.txt",
+    [MD_IMGDIR_ROOTFS] = "rootfs.cpio.gz",
+};
+
+const char *md_imgdir_name(md_imgdir_file f)
+{
+    return names[f];
+}
+
+char *md_imgdir_rootfs_name(md_codec codec)
+{
+    return md_xasprintf("rootfs.cpio%s", md_codec_suffix(codec));
+}
+
+static bool is_regular(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ---- reading ---- */
+
+/* image.ini as read: the public view points into the owned strings. */
+struct ini {
+    md_imgdir_info view;
+    char *str[9];
+    char bad[256];  /* the first value that did not parse, "" if none */
+    int status;     /* inih's: 0, -1 cannot open, -2 no memory, > 0 first bad line */
+    int open_errno; /* why it could not be opened */
+};
+
+struct md_imgdir {
+    char *dir;
+    bool ini_read;
+    struct ini ini;
+};
+
+md_imgdir *md_imgdir_open(const char *dir, md_err *err)
+{
+    struct stat st;
+    int r = stat(dir, &st);
+    if (r == 0 && !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        r = -1;
+    }
+    if (r < 0) {
+        md_err_errno(err, "%s: not an image directory", dir);
+        return NULL;
+    }
+    md_imgdir *d = md_xcalloc(1, sizeof *d);
+    d->dir = md_xstrdup(dir);
+    return d;
+}
+
+void md_imgdir_free(md_imgdir *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < sizeof d->ini.str / sizeof *d->ini.str; i++)
+        free(d->ini.str[i]);
+    free(d->dir);
+    free(d);
+}
+
+const char *md_imgdir_dir(const md_imgdir *d) { return d->dir; }
+
+char *md_imgdir_path(const md_imgdir *d, md_imgdir_file f)
+{
+    return md_xasprintf("%s/%s", d->dir, names[f]);
+}
+
+int md_imgdir_read(const md_imgdir *d, md_imgdir_file f, unsigned char **data, size_t *len,
+                   md_err *err)
+{
+    char *p = md_imgdir_path(d, f);
+    md_err why = MD_ERR_INIT;
+    int r = md_read_file(p, data, len, &why);
+    free(p);
+    if (r < 0)
+        md_err_set(err, "%s (is %s an image directory from mkdom0 build?)", why.msg, d->dir);
+    return r;
+}
+
+char *md_imgdir_loaded_file(const md_imgdir *d, const char *grub_path, md_err *err)
+{
+    const char *base = strrchr(grub_path, '/');
+    base = base ? base + 1 : grub_path;
+    char *p = md_xasprintf("%s/%s", d->dir, base);
+    char *abs = realpath(p, NULL);
+    if (!abs || access(abs, R_OK) < 0) {
+        md_err_errno(err, "%s (named by %s/%s as %s)", p, d->dir, names[MD_IMGDIR_GRUB_CFG],
+                     grub_path);
+        free(abs);
+        abs = NULL;
+    }
+    free(p);
+    return abs;
+}
+
+/* First regular file of `dir` matching `pat`, in name order; a bare name
+ * for ".", as the user typed nothing else.  Caller frees. */
+static char *find_in(const char *dir, const char *pat)
+{
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    char *hit = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!hit && !fnmatch(pat, ents[i]->d_name, 0)) {
+            char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, ents[i]->d_name)
+                                       : md_xstrdup(ents[i]->d_name);
+            if (is_regular(p))
+                hit = p;
+            else
+                free(p);
+        }
+        free(ents[i]);
+    }
+    if (n >= 0)
+        free(ents);
+    return hit;
+}
+
+static char *regular_or_null(char *p)
+{
+    if (is_regular(p))
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f)
+{
+    char *p;
+    switch (f) {
+    case MD_IMGDIR_GRUB_CFG:
+        if ((p = regular_or_null(md_imgdir_path(d, f))))
+            return p;
+        /* A copy of a host's /boot keeps it under grub/. */
+        return regular_or_null(md_xasprintf("%s/boot/grub/%s", d->dir, names[f]));
+    case MD_IMGDIR_ROOTFS:
+        p = find_in(d->dir, "rootfs.cpio*");
+        return p ? p : find_in(d->dir, "*.cpio*");
+    case MD_IMGDIR_XEN:
+        /* Debian's /boot names it xen-4.17-amd64.gz. */
+        return find_in(d->dir, "xen*.gz");
+    default:
+        return regular_or_null(md_imgdir_path(d, f));
+    }
+}
+
+enum { S_NAME, S_SPEC, S_XEN, S_TOOLSTACK, S_KERNEL, S_ROOTFS, S_SHA, S_KEYS, S_CLIENT };
+
+static const struct ini_key {
+    const char *section, *key;
+    int str; /* S_*, or -1 for the numbers */
+} ini_keys[] = {
+    { "Image", "Name", S_NAME },       { "Image", "Spec", S_SPEC },
+    { "Image", "Xen", S_XEN },         { "Image", "Toolstack", S_TOOLSTACK },
+    { "Image", "Kernel", S_KERNEL },   { "Image", "SourceDateEpoch", -1 },
+    { "Image", "Rootfs", S_ROOTFS },   { "Image", "RootfsSHA256", S_SHA },
+    { "Image", "Modules", -1 },        { "SSH", "KeysDir", S_KEYS },
+    { "SSH", "ClientKey", S_CLIENT },
+};
+
+static bool parse_number(const char *v, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || errno || x < 0)
+        return false;
+    *out = x;
+    return true;
+}
+
+/* inih's handler.  Keys we do not know are left alone (a newer mkdom0 may
+ * write more); a key given twice keeps its first non-empty value. */
+static int on_ini_key(void *user, const char *section, const char *key, const char *value)
+{
+    struct ini *ini = user;
+    for (size_t i = 0; i < sizeof ini_keys / sizeof *ini_keys; i++) {
+        const struct ini_key *k = &ini_keys[i];
+        if (strcmp(section, k->section) || strcmp(key, k->key))
+            continue;
+        if (k->str >= 0) {
+            if (!ini->str[k->str] || !*ini->str[k->str]) {
+                free(ini->str[k->str]);
+                ini->str[k->str] = md_xstrdup(value);
+            }
+            return 1;
+        }
+        long long x;
+        if (!parse_number(value, &x)) {
+            if (!ini->bad[0])
+                snprintf(ini->bad, sizeof ini->bad, "%s=%s is not a number", key, value);
+            return 0;
+        }
+        if (!strcmp(key, "Modules"))
+            ini->view.modules = (size_t)x;
+        else
+            ini->view.source_date_epoch = x;
+        return 1;
+    }
+    return 1;
+}
+
+static void read_ini(md_imgdir *d)
+{
+    if (d->ini_read)
+        return;
+    d->ini_read = true;
+    struct ini *ini = &d->ini;
+    char *p = md_imgdir_path(d, MD_IMGDIR_INI);
+    errno = 0;
+    ini->status = ini_parse(p, on_ini_key, ini);
+    ini->open_errno = errno ? errno : ENOMEM;
+    free(p);
+    const char **view[] = {
+        [S_NAME] = &ini->view.name,         [S_SPEC] = &ini->view.spec,
+        [S_XEN] = &ini->view.xen,           [S_TOOLSTACK] = &ini->view.toolstack,
+        [S_KERNEL] = &ini->view.kernel,     [S_ROOTFS] = &ini->view.rootfs,
+        [S_SHA] = &ini->view.rootfs_sha256, [S_KEYS] = &ini->view.keys_dir,
+        [S_CLIENT] = &ini->view.client_key,
+    };
+    for (size_t i = 0; i < sizeof view / sizeof *view; i++)
+        *view[i] = ini->str[i] ? ini->str[i] : "";
+}
+
+const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
+{
+    read_ini(d);
+    const struct ini *ini = &d->ini;
+    if (ini->status < 0) {
+        errno = ini->open_errno;
+        md_err_errno(err, "%s/%s", d->dir, names[MD_IMGDIR_INI]);
+        return NULL;
+    }
+    if (ini->status > 0) {
+        md_err_set(err, "%s/%s:%d: %s", d->dir, names[MD_IMGDIR_INI], ini->status,
+                   ini->bad[0] ? ini->bad : "syntax error (expected [Section] or Key=Value)");
+        return NULL;
+    }
+    return &ini->view;
+}
+
+static char *readable_or_null(char *p)
+{
+    if (access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *md_imgdir_client_key(const char *dir)
+{
+    md_imgdir *d = md_imgdir_open(dir, NULL);
+    char *p = NULL;
+    if (d) {
+        /* What image.ini could tell, even when a later line is broken. */
+        read_ini(d);
+        const char *named = d->ini.str[S_CLIENT];
+        if (named && *named)
+            p = readable_or_null(md_xstrdup(named));
+        if (!p)
+            p = readable_or_null(md_xasprintf("%s/ssh/%s", dir, MD_SSHKEYS_CLIENT_KEY));
+        md_imgdir_free(d);
+    }
+    if (!p) {
+        char *keys = md_keys_dir();
+        p = readable_or_null(md_xasprintf("%s/%s", keys, MD_SSHKEYS_CLIENT_KEY));
+        free(keys);
+    }
+    return p;
+}
+
+/* ---- writing ---- */
+
+struct md_imgdir_stage {
+    char *outdir, *staging;
+    char *rootfs_name;
+    md_codec codec;
+    char *path[MD_IMGDIR_NFILES];
+};
+
+static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
+{
+    return f == MD_IMGDIR_ROOTFS ? s->rootfs_name : names[f];
+}
+
+md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, md_err *err)
+{
+    if (md_mkdir_p(outdir, 0755, err) < 0)
+        return NULL;
+    md_imgdir_stage *s = md_xcalloc(1, sizeof *s);
+    s->outdir = md_xstrdup(outdir);
+    s->codec = codec;
+    s->rootfs_name = md_imgdir_rootfs_name(codec);
+    s->staging = md_xasprintf("%s/.mkdom0-staging-%ld", outdir, (long)getpid());
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+        s->path[f] = md_xasprintf("%s/%s", s->staging, stage_name(s, (md_imgdir_file)f));
+    if (md_mkdir_p(s->staging, 0755, err) < 0) {
+        md_imgdir_stage_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+const char *md_imgdir_stage_path(const md_imgdir_stage *s, md_imgdir_file f)
+{
+    return s->path[f];
+}
+
+int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data, size_t len,
+                          md_err *err)
+{
+    return md_write_atomic(s->path[f], data, len, 0644, err);
+}
+
+int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_err *err)
+{
+    char sha[65];
+    if (md_sha256_file(s->path[MD_IMGDIR_ROOTFS], sha, err) < 0)
+        return -1;
+    char *text = md_xasprintf(
+        "# Written by mkdom0 build; read by mkdom0 boot and inspect.\n"
+        "[Image]\nName=%s\nSpec=%s\nXen=%s\nToolstack=%s\nKernel=%s\n"
+        "SourceDateEpoch=%lld\nRootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n"
+        "[SSH]\nKeysDir=%s\nClientKey=%s/%s\n",
+        i->name, i->spec, i->xen, i->toolstack, i->kernel, i->source_date_epoch, s->rootfs_name,
+        sha, i->modules, i->keys_dir, i->keys_dir, MD_SSHKEYS_CLIENT_KEY);
+    int r = md_imgdir_stage_write(s, MD_IMGDIR_INI, text, strlen(text), err);
+    free(text);
+    return r;
+}
+
+int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
+{
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++) {
+        char *to = md_xasprintf("%s/%s", s->outdir, stage_name(s, (md_imgdir_file)f));
+        int r = rename(s->path[f], to);
+        if (r < 0)
+            md_err_errno(err, "%s: cannot move into place", to);
+        free(to);
+        if (r < 0)
+            return -1;
+    }
+    for (md_codec c = MD_CODEC_NONE; c <= MD_CODEC_LZ4; c++) {
+        if (c == s->codec)
+            continue;
+        char *name = md_imgdir_rootfs_name(c), *old = md_xasprintf("%s/%s", s->outdir, name);
+        unlink(old);
+        free(old);
+        free(name);
+    }
+    return 0;
+}
+
+void md_imgdir_stage_free(md_imgdir_stage *s)
+{
+    if (!s)
+        return;
+    DIR *d = opendir(s->staging);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.') {
+                char *p = md_xasprintf("%s/%s", s->staging, e->d_name);
+                unlink(p);
+                free(p);
+            }
+        closedir(d);
+    }
+    rmdir(s->staging);
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+        free(s->path[f]);
+    free(s->staging);
+    free(s->rootfs_name);
+    free(s->outdir);
+    free(s);
+}

@@ -1,0 +1,139 @@
+/* imgdir — the image directory: what `mkdom0 build -o DIR` writes and
+ * `mkdom0 boot`, `lint` and `inspect` read.  Prefix md_imgdir_.
+ *
+ * DIR holds, side by side: xen.gz, vmlinuz, rootfs.cpio<codec suffix>,
+ * grub.cfg (the GRUB entry, which names the other three by their plain
+ * names), manifest, image.ini and size-report.txt.  This module owns those
+ * names, the image.ini format, and how a new output replaces an old one.
+ *
+ * Writing: md_imgdir_stage_new() makes a staging directory inside DIR and
+ * hands out the paths to write each file at; md_imgdir_publish() moves them
+ * all into DIR, and md_imgdir_stage_free() removes whatever is left, so a
+ * failed build leaves the previous outputs untouched.
+ *
+ * Reading: md_imgdir_open() opens an existing directory; image.ini is read
+ * when asked for (directories made by hand have none, and boot and lint
+ * work on them).
+ *
+ * Ownership: md_imgdir and md_imgdir_stage are opaque; the caller frees them
+ * with md_imgdir_free() and md_imgdir_stage_free().  Strings they return are
+ * theirs unless a comment says "caller frees".
+ */
+#ifndef MD_IMAGE_IMGDIR_H
+#define MD_IMAGE_IMGDIR_H
+
+#include <stddef.h>
+#include "core/err.h"
+#include "image/image.h"
+
+/* The files of an image directory, in the order a build publishes them
+ * (the rootfs last: grub.cfg loads it by name, and an old grub.cfg names
+ * the old codec's file). */
+typedef enum md_imgdir_file {
+    MD_IMGDIR_XEN,         /* xen.gz: the hypervisor as Debian ships it */
+    MD_IMGDIR_KERNEL,      /* vmlinuz */
+    MD_IMGDIR_GRUB_CFG,    /* grub.cfg */
+    MD_IMGDIR_MANIFEST,    /* manifest: every package, version, repository, SHA-256 */
+    MD_IMGDIR_INI,         /* image.ini */
+    MD_IMGDIR_SIZE_REPORT, /* size-report.txt */
+    MD_IMGDIR_ROOTFS,      /* rootfs.cpio + the codec's suffix */
+    MD_IMGDIR_NFILES
+} md_imgdir_file;
+
+/* The file's name in DIR ("xen.gz"); for MD_IMGDIR_ROOTFS the name of the
+ * default codec, gzip ("rootfs.cpio.gz"). */
+const char *md_imgdir_name(md_imgdir_file f);
+/* "rootfs.cpio" + md_codec_suffix(codec).  Caller frees. */
+char *md_imgdir_rootfs_name(md_codec codec);
+
+/* image.ini: what the build knew about the image.  Sections [Image]
+ * (Name .. Modules) and [SSH] (KeysDir, ClientKey). */
+typedef struct md_imgdir_info {
+    const char *name;          /* Name: the spec's [Image] Name */
+    const char *spec;          /* Spec: where the spec came from (path or "default") */
+    const char *xen;           /* Xen: hypervisor release ("4.17.5"), "" if unknown */
+    const char *toolstack;     /* Toolstack: libxenctrl's release, "" if unknown */
+    const char *kernel;        /* Kernel: the modules' kernel release */
+    long long source_date_epoch; /* SourceDateEpoch: seconds since 1970 */
+    const char *rootfs;        /* Rootfs: the rootfs file's name in DIR */
+    const char *rootfs_sha256; /* RootfsSHA256: 64 hex digits */
+    size_t modules;            /* Modules: kernel modules in the image */
+    const char *keys_dir;      /* KeysDir: the ssh keys directory */
+    const char *client_key;    /* ClientKey: root's login key for boot checks */
+} md_imgdir_info;
+
+/* ---- reading ---- */
+
+typedef struct md_imgdir md_imgdir;
+
+/* Open the image directory `dir`.  Error "DIR: not an image directory"
+ * (with the system's reason) when it is not a directory.  Nothing else is
+ * read yet. */
+md_imgdir *md_imgdir_open(const char *dir, md_err *err);
+void md_imgdir_free(md_imgdir *d);
+const char *md_imgdir_dir(const md_imgdir *d);
+
+/* DIR/NAME, whether or not it exists.  Caller frees. */
+char *md_imgdir_path(const md_imgdir *d, md_imgdir_file f);
+
+/* Read one of the image's files whole (md_read_file: caller frees *data).
+ * Error "DIR/NAME: reason (is DIR an image directory from mkdom0 build?)". */
+int md_imgdir_read(const md_imgdir *d, md_imgdir_file f, unsigned char **data, size_t *len,
+                   md_err *err);
+
+/* The image's file for a path that its grub.cfg loads ("/vmlinuz",
+ * "(hd0,1)/x/vmlinuz"): the same base name in DIR, as an absolute path
+ * (QEMU and its tools may run elsewhere).  Error when it is not readable,
+ * naming the file and the grub.cfg line's path.  Caller frees. */
+char *md_imgdir_loaded_file(const md_imgdir *d, const char *grub_path, md_err *err);
+
+/* The boot files found in a directory that may also be a copy of a host's
+ * /boot, for lint: MD_IMGDIR_GRUB_CFG is DIR/grub.cfg, else
+ * DIR/boot/grub/grub.cfg; MD_IMGDIR_ROOTFS the first rootfs.cpio*, else
+ * the first *.cpio*; MD_IMGDIR_XEN the first xen*.gz; the others DIR/NAME.
+ * Regular files only, the first in name order; NULL when there is none.
+ * Caller frees. */
+char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f);
+
+/* image.ini, read on the first call with inih.  NULL with an error naming
+ * DIR/image.ini (and the line) when it is missing or malformed. */
+const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err);
+
+/* Root's private ssh key for checking the image in `dir`: image.ini's
+ * ClientKey, else DIR/ssh/id_ed25519, else md_keys_dir()/id_ed25519; the
+ * first that is readable, or NULL.  `dir` need not exist.  Caller frees. */
+char *md_imgdir_client_key(const char *dir);
+
+/* ---- writing ---- */
+
+typedef struct md_imgdir_stage md_imgdir_stage;
+
+/* Start a new output for `outdir` (made, with its parents, if missing):
+ * a staging directory OUTDIR/.mkdom0-staging-PID receives the files.  The
+ * rootfs is the one of `codec`. */
+md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, md_err *err);
+
+/* Where to write file `f` of the new output.  Valid until the stage is
+ * freed. */
+const char *md_imgdir_stage_path(const md_imgdir_stage *s, md_imgdir_file f);
+
+/* Write `len` bytes as file `f` (mode 0644, atomically). */
+int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data, size_t len,
+                          md_err *err);
+
+/* Write image.ini from `info`.  Rootfs and RootfsSHA256 describe the
+ * staged rootfs, which must be written first; ClientKey is KeysDir's
+ * id_ed25519.  info->rootfs, rootfs_sha256 and client_key are not read. */
+int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md_err *err);
+
+/* Move every file of the new output into OUTDIR, then remove rootfs files
+ * of other codecs, so DIR never holds two rootfs archives.  Every file must
+ * have been written.  Error names the file that could not be moved. */
+int md_imgdir_publish(md_imgdir_stage *s, md_err *err);
+
+/* Remove the staging directory and what is left in it (everything, after a
+ * failure; nothing but the directory after md_imgdir_publish).  NULL is
+ * fine. */
+void md_imgdir_stage_free(md_imgdir_stage *s);
+
+#endif

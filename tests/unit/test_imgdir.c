@@ -1,0 +1,425 @@
+/* imgdir against temporary directories: staging and publishing, image.ini
+ * written and read back, the errors for broken directories, and the state
+ * and keys directories' defaults (core/dirs). */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "image/imgdir.h"
+#include "t.h"
+#include "core/dirs.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "core/sha256.h"
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st; (void)flag; (void)f;
+    return remove(p);
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static char *slurp(const char *path)
+{
+    unsigned char *d;
+    size_t n;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(path, &d, &n, &e) < 0)
+        return NULL;
+    d[n] = '\0';
+    return (char *)d;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Entries of `dir` other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_names(void)
+{
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_XEN), "xen.gz");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_KERNEL), "vmlinuz");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_GRUB_CFG), "grub.cfg");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_MANIFEST), "manifest");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_INI), "image.ini");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_SIZE_REPORT), "size-report.txt");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_ROOTFS), "rootfs.cpio.gz");
+    char *n = md_imgdir_rootfs_name(MD_CODEC_ZSTD);
+    CHECK_STR(n, "rootfs.cpio.zst");
+    free(n);
+    n = md_imgdir_rootfs_name(MD_CODEC_NONE);
+    CHECK_STR(n, "rootfs.cpio");
+    free(n);
+}
+
+/* Write every file of an output, the rootfs holding `rootfs`. */
+static int stage_all(md_imgdir_stage *s, const char *rootfs, const md_imgdir_info *info,
+                     md_err *err)
+{
+    spit(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), rootfs);
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++) {
+        if (f == MD_IMGDIR_ROOTFS || f == MD_IMGDIR_INI)
+            continue;
+        const char *name = md_imgdir_name((md_imgdir_file)f);
+        if (md_imgdir_stage_write(s, (md_imgdir_file)f, name, strlen(name), err) < 0)
+            return -1;
+    }
+    return md_imgdir_stage_write_ini(s, info, err);
+}
+
+static void test_round_trip(const char *tmp)
+{
+    char *out = md_xasprintf("%s/rt/out", tmp);
+    md_err err = MD_ERR_INIT;
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_ZSTD, &err);
+    CHECK(s != NULL);
+    if (!s) {
+        free(out);
+        return;
+    }
+    char *staging = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
+    CHECK(exists(staging));
+    char *want_path = md_xasprintf("%s/rootfs.cpio.zst", staging);
+    CHECK_STR(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), want_path);
+    free(want_path);
+    /* An older build's rootfs of another codec goes when this one lands. */
+    char *old = md_xasprintf("%s/rootfs.cpio.gz", out);
+    spit(old, "old");
+    md_imgdir_info in = {
+        .name = "dom0", .spec = "/specs/dom0.ini", .xen = "4.17.5", .toolstack = "",
+        .kernel = "6.1.0-37-amd64", .source_date_epoch = 1700000000, .modules = 63,
+        .keys_dir = "/keys dir",
+    };
+    CHECK(stage_all(s, "rootfs bytes", &in, &err) == 0);
+    CHECK(md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    CHECK(!exists(staging));
+    CHECK(!exists(old));
+    CHECK(!err.set);
+
+    md_imgdir *d = md_imgdir_open(out, &err);
+    CHECK(d != NULL);
+    if (d) {
+        for (int f = 0; f < MD_IMGDIR_ROOTFS; f++) {
+            char *p = md_imgdir_path(d, (md_imgdir_file)f);
+            CHECK(exists(p));
+            free(p);
+        }
+        char *rootfs = md_imgdir_find(d, MD_IMGDIR_ROOTFS);
+        CHECK(rootfs && strstr(rootfs, "/rootfs.cpio.zst"));
+        free(rootfs);
+        const md_imgdir_info *i = md_imgdir_ini(d, &err);
+        CHECK(i != NULL);
+        if (i) {
+            char sha[65];
+            md_sha256_hex("rootfs bytes", 12, sha);
+            CHECK_STR(i->name, "dom0");
+            CHECK_STR(i->spec, "/specs/dom0.ini");
+            CHECK_STR(i->xen, "4.17.5");
+            CHECK_STR(i->toolstack, "");
+            CHECK_STR(i->kernel, "6.1.0-37-amd64");
+            CHECK(i->source_date_epoch == 1700000000);
+            CHECK_STR(i->rootfs, "rootfs.cpio.zst");
+            CHECK_STR(i->rootfs_sha256, sha);
+            CHECK(i->modules == 63);
+            CHECK_STR(i->keys_dir, "/keys dir");
+            CHECK_STR(i->client_key, "/keys dir/id_ed25519");
+        }
+        unsigned char *data;
+        size_t len;
+        CHECK(md_imgdir_read(d, MD_IMGDIR_MANIFEST, &data, &len, &err) == 0);
+        if (!err.set) {
+            CHECK(len == 8 && !memcmp(data, "manifest", 8));
+            free(data);
+        }
+        md_imgdir_free(d);
+    }
+    free(old);
+    free(staging);
+    free(out);
+}
+
+/* A build that fails leaves the previous output as it was and no staging. */
+static void test_cleanup(const char *tmp)
+{
+    char *out = md_xasprintf("%s/fail", tmp);
+    md_err err = MD_ERR_INIT;
+    mkdir(out, 0755);
+    char *prev = md_xasprintf("%s/vmlinuz", out);
+    spit(prev, "previous kernel");
+
+    /* Failure before publishing: some files written, one half-written. */
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, &err);
+    CHECK(s != NULL);
+    if (!s)
+        goto done;
+    CHECK(md_imgdir_stage_write(s, MD_IMGDIR_KERNEL, "new", 3, &err) == 0);
+    char *tmpfile = md_xasprintf("%s.tmp.99", md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
+    spit(tmpfile, "half");
+    free(tmpfile);
+    md_imgdir_stage_free(s);
+    CHECK(count_entries(out) == 1);
+    char *k = slurp(prev);
+    CHECK_STR(k, "previous kernel");
+    free(k);
+
+    /* Publishing an incomplete output names the missing file. */
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, &err);
+    CHECK(s != NULL);
+    if (!s)
+        goto done;
+    CHECK(md_imgdir_stage_write(s, MD_IMGDIR_XEN, "xen", 3, &err) == 0);
+    CHECK(md_imgdir_publish(s, &err) < 0);
+    CHECK_ERR(&err, "/vmlinuz: cannot move into place");
+    md_imgdir_stage_free(s);
+    char *staging = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
+    CHECK(!exists(staging));
+    free(staging);
+    k = slurp(prev);
+    CHECK_STR(k, "previous kernel");
+    free(k);
+
+    /* An output directory that cannot be made. */
+    md_err_clear(&err);
+    char *blocked = md_xasprintf("%s/vmlinuz/sub", out);
+    CHECK(md_imgdir_stage_new(blocked, MD_CODEC_GZIP, &err) == NULL);
+    CHECK_ERR(&err, "vmlinuz");
+    free(blocked);
+done:
+    free(prev);
+    free(out);
+}
+
+static void test_open_errors(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *none = md_xasprintf("%s/none", tmp);
+    CHECK(md_imgdir_open(none, &err) == NULL);
+    CHECK_ERR(&err, "/none: not an image directory: No such file or directory");
+    free(none);
+
+    char *file = md_xasprintf("%s/plain", tmp);
+    spit(file, "x");
+    md_err_clear(&err);
+    CHECK(md_imgdir_open(file, &err) == NULL);
+    CHECK_ERR(&err, "/plain: not an image directory: Not a directory");
+    free(file);
+
+    char *dir = md_xasprintf("%s/partial", tmp);
+    mkdir(dir, 0755);
+    char *ini = md_xasprintf("%s/image.ini", dir);
+    md_imgdir *d = md_imgdir_open(dir, &err);
+    CHECK(d != NULL);
+    if (!d)
+        goto done;
+    unsigned char *data;
+    size_t len;
+    md_err_clear(&err);
+    CHECK(md_imgdir_read(d, MD_IMGDIR_MANIFEST, &data, &len, &err) < 0);
+    char *want = md_xasprintf("%s/manifest: cannot open: No such file or directory (is %s an image "
+                              "directory from mkdom0 build?)", dir, dir);
+    CHECK_ERR(&err, want);
+    free(want);
+
+    md_err_clear(&err);
+    char *p = md_imgdir_loaded_file(d, "(hd0,msdos1)/boot/vmlinuz", &err);
+    CHECK(p == NULL);
+    want = md_xasprintf("%s/vmlinuz (named by %s/grub.cfg as (hd0,msdos1)/boot/vmlinuz): No such",
+                        dir, dir);
+    CHECK_ERR(&err, want);
+    free(want);
+    char *kernel = md_xasprintf("%s/vmlinuz", dir);
+    spit(kernel, "k");
+    md_err_clear(&err);
+    p = md_imgdir_loaded_file(d, "/vmlinuz", &err);
+    CHECK(p && p[0] == '/' && strstr(p, "/partial/vmlinuz"));
+    free(p);
+    free(kernel);
+
+    md_err_clear(&err);
+    CHECK(md_imgdir_ini(d, &err) == NULL);
+    CHECK_ERR(&err, "/partial/image.ini: No such file or directory");
+    md_imgdir_free(d);
+
+    /* A broken image.ini names its line; what came before still counts
+     * for the client key. */
+    char *key = md_xasprintf("%s/my_key", dir);
+    spit(key, "private");
+    char *text = md_xasprintf("[Image]\nName=x\n[SSH]\nClientKey=%s\n[Image]\nModules=many\n", key);
+    spit(ini, text);
+    free(text);
+    d = md_imgdir_open(dir, &err);
+    md_err_clear(&err);
+    CHECK(d && md_imgdir_ini(d, &err) == NULL);
+    CHECK_ERR(&err, "/partial/image.ini:6: Modules=many is not a number");
+    md_imgdir_free(d);
+    p = md_imgdir_client_key(dir);
+    CHECK_STR(p, key);
+    free(p);
+    spit(ini, "[Image]\nthis is no ini line\n");
+    d = md_imgdir_open(dir, &err);
+    md_err_clear(&err);
+    CHECK(d && md_imgdir_ini(d, &err) == NULL);
+    CHECK_ERR(&err, "/partial/image.ini:2: syntax error");
+    md_imgdir_free(d);
+    free(key);
+done:
+    free(ini);
+    free(dir);
+}
+
+/* lint's look at a directory: an mkdom0 output or a copy of /boot. */
+static void test_find(const char *tmp)
+{
+    char *dir = md_xasprintf("%s/boot", tmp);
+    char *grubdir = md_xasprintf("%s/boot/grub", dir);
+    char *cmd = md_xasprintf("mkdir -p '%s' && cd '%s' && touch xen-4.17-amd64.gz initrd.cpio "
+                             "b.cpio.gz boot/grub/grub.cfg && mkdir xen.gz.d", grubdir, dir);
+    CHECK(system(cmd) == 0);
+    md_err err = MD_ERR_INIT;
+    md_imgdir *d = md_imgdir_open(dir, &err);
+    CHECK(d != NULL);
+    if (d) {
+        char *p = md_imgdir_find(d, MD_IMGDIR_GRUB_CFG);
+        CHECK(p && strstr(p, "/boot/boot/grub/grub.cfg"));
+        free(p);
+        p = md_imgdir_find(d, MD_IMGDIR_ROOTFS);
+        CHECK(p && strstr(p, "/boot/b.cpio.gz"));
+        free(p);
+        p = md_imgdir_find(d, MD_IMGDIR_XEN);
+        CHECK(p && strstr(p, "/boot/xen-4.17-amd64.gz"));
+        free(p);
+        CHECK(md_imgdir_find(d, MD_IMGDIR_MANIFEST) == NULL);
+        md_imgdir_free(d);
+    }
+    free(cmd);
+    /* An mkdom0 rootfs wins over other archives; grub.cfg at the top wins. */
+    cmd = md_xasprintf("cd '%s' && touch rootfs.cpio.zst grub.cfg", dir);
+    CHECK(system(cmd) == 0);
+    d = md_imgdir_open(dir, &err);
+    if (d) {
+        char *p = md_imgdir_find(d, MD_IMGDIR_ROOTFS);
+        CHECK(p && strstr(p, "/boot/rootfs.cpio.zst"));
+        free(p);
+        p = md_imgdir_find(d, MD_IMGDIR_GRUB_CFG);
+        char *want = md_xasprintf("%s/grub.cfg", dir);
+        CHECK_STR(p, want);
+        free(want);
+        free(p);
+        md_imgdir_free(d);
+    }
+    free(cmd);
+    free(grubdir);
+    free(dir);
+}
+
+static void test_dirs_and_client_key(const char *tmp)
+{
+    setenv("HOME", "/home/u", 1);
+    unsetenv("XDG_STATE_HOME");
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("MKDOM0_CACHE");
+    char *p = md_state_dir();
+    CHECK_STR(p, "/home/u/.local/state/mkdom0");
+    free(p);
+    p = md_cache_dir();
+    CHECK_STR(p, "/home/u/.cache/mkdom0");
+    free(p);
+    /* No HOME: the same fallback for every directory. */
+    setenv("HOME", "", 1);
+    CHECK_STR(md_home_dir(), "/tmp");
+    p = md_keys_dir();
+    CHECK_STR(p, "/tmp/.local/state/mkdom0/keys");
+    free(p);
+    p = md_cache_dir();
+    CHECK_STR(p, "/tmp/.cache/mkdom0");
+    free(p);
+    unsetenv("HOME");
+    CHECK_STR(md_home_dir(), "/tmp");
+    setenv("XDG_STATE_HOME", "/st", 1);
+    p = md_keys_dir();
+    CHECK_STR(p, "/st/mkdom0/keys");
+    free(p);
+
+    /* The client key: image.ini's, else DIR/ssh's, else the keys dir's. */
+    char *state = md_xasprintf("%s/state", tmp);
+    setenv("XDG_STATE_HOME", state, 1);
+    char *dir = md_xasprintf("%s/ck", tmp);
+    char *cmd = md_xasprintf("mkdir -p '%s/ssh' '%s/mkdom0/keys'", dir, state);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    CHECK(md_imgdir_client_key(dir) == NULL);
+    char *keys_key = md_xasprintf("%s/mkdom0/keys/id_ed25519", state);
+    spit(keys_key, "k");
+    p = md_imgdir_client_key(dir);
+    CHECK_STR(p, keys_key);
+    free(p);
+    char *none = md_xasprintf("%s/none", tmp);
+    p = md_imgdir_client_key(none);
+    CHECK_STR(p, keys_key);
+    free(p);
+    free(none);
+    char *dir_key = md_xasprintf("%s/ssh/id_ed25519", dir);
+    spit(dir_key, "k");
+    p = md_imgdir_client_key(dir);
+    CHECK_STR(p, dir_key);
+    free(p);
+    /* An image.ini naming a key that is gone does not hide the others. */
+    char *ini = md_xasprintf("%s/image.ini", dir);
+    spit(ini, "[SSH]\nClientKey=/nonexistent/id_ed25519\n");
+    p = md_imgdir_client_key(dir);
+    CHECK_STR(p, dir_key);
+    free(p);
+    char *text = md_xasprintf("[SSH]\nClientKey=%s\n", keys_key);
+    spit(ini, text);
+    free(text);
+    p = md_imgdir_client_key(dir);
+    CHECK_STR(p, keys_key);
+    free(p);
+    free(ini);
+    free(dir_key);
+    free(keys_key);
+    free(dir);
+    free(state);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    if (!tmp) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_names();
+    test_round_trip(tmp);
+    test_cleanup(tmp);
+    test_open_errors(tmp);
+    test_find(tmp);
+    test_dirs_and_client_key(tmp);
+    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return t_done("imgdir");
+}
