@@ -1,7 +1,6 @@
 /* mkdom0 boot — run an image in QEMU (interactive serial console), or prove
  * it with --check. */
 #include <getopt.h>
-#include <ini.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "sink.h"
+#include "image/imgdir.h"
 
 static void usage(FILE *f)
 {
@@ -74,40 +74,6 @@ static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, 
     }
     *out = (unsigned)x;
     return 0;
-}
-
-static int ini_client_key(void *user, const char *section, const char *name, const char *value)
-{
-    char **key = user;
-    if (!strcmp(section, "SSH") && !strcmp(name, "ClientKey") && *value && !*key)
-        *key = md_xstrdup(value);
-    return 1;
-}
-
-/* The client key the build names in DIR/image.ini ([SSH] ClientKey), then
- * DIR/ssh/id_ed25519, then the default keys directory. */
-static char *default_key(const char *dir)
-{
-    char *ini = md_xasprintf("%s/image.ini", dir), *p = NULL;
-    ini_parse(ini, ini_client_key, &p);
-    free(ini);
-    if (p && access(p, R_OK) == 0)
-        return p;
-    free(p);
-    p = md_xasprintf("%s/ssh/id_ed25519", dir);
-    if (access(p, R_OK) == 0)
-        return p;
-    free(p);
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (state && *state)
-        p = md_xasprintf("%s/mkdom0/keys/id_ed25519", state);
-    else
-        p = md_xasprintf("%s/.local/state/mkdom0/keys/id_ed25519", home ? home : "");
-    if (access(p, R_OK) == 0)
-        return p;
-    free(p);
-    return NULL;
 }
 
 static volatile sig_atomic_t forward_pid;
@@ -295,7 +261,7 @@ static int run(int argc, char **argv)
     }
 
     if (check) {
-        char *k = key ? md_xstrdup(key) : default_key(bo->dir);
+        char *k = key ? md_xstrdup(key) : md_imgdir_client_key(bo->dir);
         if (!k) {
             fprintf(stderr, "mkdom0 boot --check: no ssh key for root@dom0: give --ssh-key FILE "
                             "(the private half of a key in the image's authorized_keys), or "

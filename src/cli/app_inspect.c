@@ -6,8 +6,7 @@
 
 #include "app.h"
 #include "spec/spec.h"
-#include "core/mem.h"
-#include "core/file.h"
+#include "image/imgdir.h"
 
 static void usage(FILE *f)
 {
@@ -20,20 +19,16 @@ static void usage(FILE *f)
         "its packages (manifest) and its size report.\n");
 }
 
-static int cat(const char *dir, const char *name)
+static int cat(const md_imgdir *d, md_imgdir_file f)
 {
-    char *p = md_xasprintf("%s/%s", dir, name);
     unsigned char *data;
     size_t len;
     md_err err = MD_ERR_INIT;
-    int r = md_read_file(p, &data, &len, &err);
-    free(p);
-    if (r < 0) {
-        fprintf(stderr, "mkdom0 inspect: %s (is %s an image directory from mkdom0 build?)\n",
-                err.msg, dir);
+    if (md_imgdir_read(d, f, &data, &len, &err) < 0) {
+        fprintf(stderr, "mkdom0 inspect: %s\n", err.msg);
         return -1;
     }
-    printf("==> %s <==\n", name);
+    printf("==> %s <==\n", md_imgdir_name(f));
     fwrite(data, 1, len, stdout);
     putchar('\n');
     free(data);
@@ -63,10 +58,16 @@ static int run(int argc, char **argv)
         usage(stderr);
         return MD_EXIT_USAGE;
     }
-    const char *dir = argv[optind];
-    if (cat(dir, "image.ini") < 0 || cat(dir, "manifest") < 0 || cat(dir, "size-report.txt") < 0)
+    md_err err = MD_ERR_INIT;
+    md_imgdir *d = md_imgdir_open(argv[optind], &err);
+    if (!d) {
+        fprintf(stderr, "mkdom0 inspect: %s\n", err.msg);
         return MD_EXIT_FAIL;
-    return MD_EXIT_OK;
+    }
+    int r = cat(d, MD_IMGDIR_INI) < 0 || cat(d, MD_IMGDIR_MANIFEST) < 0 ||
+            cat(d, MD_IMGDIR_SIZE_REPORT) < 0;
+    md_imgdir_free(d);
+    return r ? MD_EXIT_FAIL : MD_EXIT_OK;
 }
 
 const struct md_app md_app_inspect = { "inspect", "show the default spec, or what an image holds", run };

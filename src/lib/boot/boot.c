@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "image/imgdir.h"
 
 struct md_boot {
     char *workdir;
@@ -34,22 +35,11 @@ struct md_boot {
     bool interactive;
 };
 
-/* The image's file for a path in its grub.cfg: the same name in DIR. */
-static char *image_file(const char *dir, const char *grub_path, md_err *err)
+/* The image's file for a path in its grub.cfg, as QEMU can be given it. */
+static char *image_file(const md_imgdir *d, const char *grub_path, md_err *err)
 {
-    const char *base = strrchr(grub_path, '/');
-    base = base ? base + 1 : grub_path;
-    char *p = md_xasprintf("%s/%s", dir, base);
-    /* Absolute: QEMU and the tools may run elsewhere. */
-    char *abs = realpath(p, NULL);
-    if (!abs || access(abs, R_OK) < 0) {
-        md_err_errno(err, "%s (named by %s/grub.cfg as %s)", p, dir, grub_path);
-        free(p);
-        free(abs);
-        return NULL;
-    }
-    free(p);
-    if (strpbrk(abs, " \t\n")) {
+    char *abs = md_imgdir_loaded_file(d, grub_path, err);
+    if (abs && strpbrk(abs, " \t\n")) {
         md_err_set(err, "%s: white space in the path; QEMU's multiboot module list cannot "
                         "express it", abs);
         free(abs);
@@ -101,12 +91,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     md_boot *b = md_xcalloc(1, sizeof *b);
     b->interactive = o->interactive;
     b->pid = -1;
-    struct stat st;
-    if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        md_err_errno(err, "%s: not an image directory", o->dir);
+    md_imgdir *d = md_imgdir_open(o->dir, err);
+    if (!d)
         goto fail;
-    }
-    char *cfgpath = md_xasprintf("%s/grub.cfg", o->dir);
+    char *cfgpath = md_imgdir_path(d, MD_IMGDIR_GRUB_CFG);
     unsigned char *cfg;
     size_t cfglen;
     int r = md_read_file(cfgpath, &cfg, &cfglen, err);
@@ -121,10 +109,12 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     free(cfgpath);
     if (!b->entry)
         goto fail;
-    if (!(b->xen_gz = image_file(o->dir, b->entry->xen, err)) ||
-        !(b->kernel = image_file(o->dir, b->entry->kernel, err)) ||
-        !(b->rootfs = image_file(o->dir, b->entry->rootfs, err)))
+    if (!(b->xen_gz = image_file(d, b->entry->xen, err)) ||
+        !(b->kernel = image_file(d, b->entry->kernel, err)) ||
+        !(b->rootfs = image_file(d, b->entry->rootfs, err)))
         goto fail;
+    md_imgdir_free(d);
+    d = NULL;
 
     unsigned vm = o->mem_mib ? o->mem_mib : 2048;
     uint64_t image_mem = 0;
@@ -179,8 +169,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         free(b->entry->kernel);
         free(b->entry->rootfs);
         const char *rb = strrchr(b->rootfs, '/') + 1;
-        b->entry->xen = md_xstrdup("/xen.gz");
-        b->entry->kernel = md_xstrdup("/vmlinuz");
+        b->entry->xen = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_XEN));
+        b->entry->kernel = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_KERNEL));
         b->entry->rootfs = md_xasprintf("/%s", rb);
         b->entry->timeout = 0;
     }
@@ -230,6 +220,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                               (unsigned long long)b->dom0_mem, o->smp ? o->smp : 2);
     return b;
 fail:
+    md_imgdir_free(d);
     md_boot_free(b, false);
     return NULL;
 }

@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
 #include "packages/deb.h"
 #include "image/image.h"
+#include "image/imgdir.h"
 #include "lint/lint.h"
 #include "image/modules.h"
 #include "image/overlay.h"
@@ -21,10 +20,9 @@
 #include "packages/resolve.h"
 #include "image/sshkeys.h"
 #include "image/tree.h"
+#include "core/dirs.h"
 #include "core/mem.h"
 #include "core/strv.h"
-#include "core/file.h"
-#include "core/sha256.h"
 #include "lint/xenver.h"
 
 struct blob {
@@ -41,7 +39,8 @@ struct build {
     md_modules *mods;
     int64_t sde;
     struct blob xen, kernel;
-    char *staging, *keys_dir, *rootfs_name;
+    md_imgdir_stage *stage;
+    char *keys_dir, *rootfs_name;
     md_codec codec;
     md_image_stats image;
     md_xen_version hv, ts;
@@ -263,17 +262,9 @@ static int step_settings(struct build *b)
     return r;
 }
 
-static char *staged(const struct build *b, const char *name)
+static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
 {
-    return md_xasprintf("%s/%s", b->staging, name);
-}
-
-static int write_blob(struct build *b, const char *name, const struct blob *bl)
-{
-    char *p = staged(b, name);
-    int r = md_write_atomic(p, bl->data, bl->len, 0644, b->err);
-    free(p);
-    return r;
+    return md_imgdir_stage_write(b->stage, f, bl->data, bl->len, b->err);
 }
 
 static char *grub_cfg_text(struct build *b)
@@ -303,11 +294,9 @@ static void say_text(struct build *b, md_out_level level, char *text)
     free(text);
 }
 
-static int write_text(struct build *b, const char *name, char *text)
+static int write_text(struct build *b, md_imgdir_file f, char *text)
 {
-    char *p = staged(b, name);
-    int r = md_write_atomic(p, text, strlen(text), 0644, b->err);
-    free(p);
+    int r = md_imgdir_stage_write(b->stage, f, text, strlen(text), b->err);
     free(text);
     return r;
 }
@@ -321,7 +310,7 @@ static int step_self_lint(struct build *b)
     if (!grub)
         return -1;
     md_lint *l = md_lint_new();
-    md_lint_grub(l, "grub.cfg", grub, strlen(grub), b->tree);
+    md_lint_grub(l, md_imgdir_name(MD_IMGDIR_GRUB_CFG), grub, strlen(grub), b->tree);
     char xy[32];
     snprintf(xy, sizeof xy, "%u.%u", b->hv.major, b->hv.minor); /* lint wants "X.Y" */
     md_lint_rootfs(l, b->rootfs_name, b->tree, b->hv.found ? xy : NULL,
@@ -338,22 +327,13 @@ static int step_self_lint(struct build *b)
 
 static int write_image_ini(struct build *b)
 {
-    char sha[65];
-    char *rootfs = staged(b, b->rootfs_name);
-    if (md_sha256_file(rootfs, sha, b->err) < 0) {
-        free(rootfs);
-        return -1;
-    }
-    free(rootfs);
-    return write_text(b, "image.ini",
-        md_xasprintf("# Written by mkdom0 build; read by mkdom0 boot and inspect.\n"
-                     "[Image]\nName=%s\nSpec=%s\nXen=%s\nToolstack=%s\nKernel=%s\n"
-                     "SourceDateEpoch=%lld\nRootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n"
-                     "[SSH]\nKeysDir=%s\nClientKey=%s/id_ed25519\n",
-                     md_spec_name(b->spec), md_spec_origin(b->spec),
-                     b->hv.found ? b->hv.version : "", b->ts.found ? b->ts.version : "",
-                     md_modules_kver(b->mods), (long long)b->sde, b->rootfs_name, sha,
-                     md_modules_count(b->mods), b->keys_dir, b->keys_dir));
+    md_imgdir_info info = {
+        .name = md_spec_name(b->spec), .spec = md_spec_origin(b->spec),
+        .xen = b->hv.found ? b->hv.version : "", .toolstack = b->ts.found ? b->ts.version : "",
+        .kernel = md_modules_kver(b->mods), .source_date_epoch = b->sde,
+        .modules = md_modules_count(b->mods), .keys_dir = b->keys_dir,
+    };
+    return md_imgdir_stage_write_ini(b->stage, &info, b->err);
 }
 
 static int write_size_report(struct build *b, md_report *rep)
@@ -364,37 +344,27 @@ static int write_size_report(struct build *b, md_report *rep)
                               b->image.out_bytes / 1048576.0, md_codec_name(b->codec), sizes, mods);
     free(sizes);
     free(mods);
-    return write_text(b, "size-report.txt", text);
+    return write_text(b, MD_IMGDIR_SIZE_REPORT, text);
 }
-
-static const char *const outputs[] = { "xen.gz", "vmlinuz", "grub.cfg", "manifest", "image.ini",
-                                       "size-report.txt" };
 
 static int step_write(struct build *b)
 {
-    if (md_mkdir_p(b->o->outdir, 0755, b->err) < 0)
-        return -1;
-    b->staging = md_xasprintf("%s/.mkdom0-staging-%ld", b->o->outdir, (long)getpid());
-    if (md_mkdir_p(b->staging, 0755, b->err) < 0)
+    if (!(b->stage = md_imgdir_stage_new(b->o->outdir, b->codec, b->err)))
         return -1;
     md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
-    char *rootfs = staged(b, b->rootfs_name);
-    int r = md_image_write(b->tree, rootfs, b->codec, md_spec_compression_level(b->spec), b->sde,
-                           &b->image, b->err);
-    free(rootfs);
+    int r = md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
+                           md_spec_compression_level(b->spec), b->sde, &b->image, b->err);
     if (r < 0)
         return -1;
-    char *manifest = staged(b, "manifest");
-    r = md_resolve_write_lock(b->res, manifest, b->err);
-    free(manifest);
+    r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
     md_report *rep = md_report_new(b->tree);
     if (r == 0)
-        r = write_blob(b, "xen.gz", &b->xen);
+        r = write_blob(b, MD_IMGDIR_XEN, &b->xen);
     if (r == 0)
-        r = write_blob(b, "vmlinuz", &b->kernel);
+        r = write_blob(b, MD_IMGDIR_KERNEL, &b->kernel);
     char *grub = r == 0 ? grub_cfg_text(b) : NULL;
     if (r == 0)
-        r = grub ? write_text(b, "grub.cfg", grub) : -1;
+        r = grub ? write_text(b, MD_IMGDIR_GRUB_CFG, grub) : -1;
     if (r == 0)
         r = write_image_ini(b);
     if (r == 0)
@@ -411,50 +381,10 @@ static int step_write(struct build *b)
     return r;
 }
 
-/* Every output is complete in the staging directory: move them in.  Old
- * rootfs files of another codec are removed so a directory never holds
- * two rootfs archives. */
+/* Every output is complete in the staging directory: move them in. */
 static int step_publish(struct build *b)
 {
-    for (size_t i = 0; i <= sizeof outputs / sizeof *outputs; i++) {
-        const char *name = i < sizeof outputs / sizeof *outputs ? outputs[i] : b->rootfs_name;
-        char *from = staged(b, name), *to = md_xasprintf("%s/%s", b->o->outdir, name);
-        int r = rename(from, to);
-        if (r < 0)
-            md_err_errno(b->err, "%s: cannot move into place", to);
-        free(from);
-        free(to);
-        if (r < 0)
-            return -1;
-    }
-    static const char *const codecs[] = { "none", "gzip", "zstd", "xz", "lz4" };
-    for (size_t i = 0; i < sizeof codecs / sizeof *codecs; i++) {
-        md_codec c;
-        md_codec_from_name(codecs[i], &c, NULL);
-        char *old = md_xasprintf("%s/rootfs.cpio%s", b->o->outdir, md_codec_suffix(c));
-        if (c != b->codec)
-            unlink(old);
-        free(old);
-    }
-    return 0;
-}
-
-static void cleanup_staging(struct build *b)
-{
-    if (!b->staging)
-        return;
-    DIR *d = opendir(b->staging);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.') {
-                char *p = staged(b, e->d_name);
-                unlink(p);
-                free(p);
-            }
-        closedir(d);
-    }
-    rmdir(b->staging);
+    return md_imgdir_publish(b->stage, b->err);
 }
 
 char *md_build_keys_dir(const md_spec *spec, const char *override)
@@ -463,10 +393,7 @@ char *md_build_keys_dir(const md_spec *spec, const char *override)
         return md_xstrdup(override);
     if (md_spec_keys_dir(spec))
         return md_xstrdup(md_spec_keys_dir(spec));
-    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (state && *state)
-        return md_xasprintf("%s/mkdom0/keys", state);
-    return md_xasprintf("%s/.local/state/mkdom0/keys", home && *home ? home : "/tmp");
+    return md_keys_dir();
 }
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
@@ -476,7 +403,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     int r = -1;
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
-    b.rootfs_name = md_xasprintf("rootfs.cpio%s", md_codec_suffix(b.codec));
+    b.rootfs_name = md_imgdir_rootfs_name(b.codec);
     /* The boot entry depends on the spec alone: a bad Dom0Mem or argument
      * fails here, before any download. */
     char *grub = grub_cfg_text(&b);
@@ -492,8 +419,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
                md_spec_name(spec), now() - b.t0, o->outdir, b.rootfs_name);
     r = 0;
 out:
-    cleanup_staging(&b);
-    free(b.staging);
+    md_imgdir_stage_free(b.stage);
     free(b.keys_dir);
     free(b.rootfs_name);
     free(b.xen.data);

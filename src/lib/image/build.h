@@ -7,9 +7,9 @@
  *      ssh keys, busybox links -> rootfs.cpio.gz, grub.cfg (traps 1, 4),
  *      manifest, size report.
  *
- * Outputs go to OUTDIR/.mkdom0-staging-PID first and are renamed into
- * OUTDIR only when every one of them is complete, so a failed build leaves
- * the previous outputs untouched.  Prefix md_build_.
+ * Outputs are staged and published by image/imgdir (md_imgdir_stage_*):
+ * OUTDIR changes only when every one of them is complete, so a failed build
+ * leaves the previous outputs untouched.  Prefix md_build_.
  */
 #ifndef MD_BUILD_H
 #define MD_BUILD_H
@@ -22,7 +22,7 @@
 typedef struct md_build_opts {
     const char *outdir;     /* required */
     const char *cache_dir;  /* NULL: md_cache_dir() */
-    const char *keys_dir;   /* NULL: the spec's KeysDir, else ~/.local/state/mkdom0/keys */
+    const char *keys_dir;   /* NULL: the spec's KeysDir, else md_keys_dir() */
     const char *data_dir;   /* overlay + applet list; required */
     const char *dom0_dir;   /* the static dom0 helpers; required */
     /* Progress, notes, the self-lint's findings and the summary (sizes,

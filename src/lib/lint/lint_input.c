@@ -1,6 +1,5 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
-#include <dirent.h>
 #include <fnmatch.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "core/strv.h"
 #include "core/file.h"
 #include "image/unpack.h"
+#include "image/imgdir.h"
 
 typedef struct input {
     char *path;
@@ -58,28 +58,6 @@ static bool isfile(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* First entry of `dir` matching `pat`, in name order; caller frees. */
-static char *find_in(const char *dir, const char *pat)
-{
-    struct dirent **ents;
-    int n = scandir(dir, &ents, NULL, alphasort);
-    char *hit = NULL;
-    for (int i = 0; i < n; i++) {
-        if (!hit && !fnmatch(pat, ents[i]->d_name, 0)) {
-            char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, ents[i]->d_name)
-                                       : md_xstrdup(ents[i]->d_name);
-            if (isfile(p))
-                hit = p;
-            else
-                free(p);
-        }
-        free(ents[i]);
-    }
-    if (n >= 0)
-        free(ents);
-    return hit;
 }
 
 static char *dir_of(const char *path)
@@ -179,22 +157,23 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     fail(in, &e);
 }
 
+/* The hypervisor lying in `dir`, if any; caller frees. */
+static char *xen_in(const char *dir)
+{
+    md_imgdir *d = md_imgdir_open(dir, NULL);
+    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+    md_imgdir_free(d);
+    return xen;
+}
+
 /* An mkdom0 output directory: its grub.cfg, rootfs archive and xen.gz. */
 static bool classify_outdir(inputs *in, const char *dir, bool required)
 {
-    char *grub = md_xasprintf("%s/grub.cfg", dir);
-    if (!isfile(grub)) {
-        free(grub);
-        grub = md_xasprintf("%s/boot/grub/grub.cfg", dir);
-        if (!isfile(grub)) {
-            free(grub);
-            grub = NULL;
-        }
-    }
-    char *rootfs = find_in(dir, "rootfs.cpio*");
-    if (!rootfs)
-        rootfs = find_in(dir, "*.cpio*");
-    char *xen = find_in(dir, "xen*.gz");
+    md_imgdir *d = md_imgdir_open(dir, NULL);
+    char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
+    char *rootfs = d ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+    md_imgdir_free(d);
     bool any = grub || rootfs;
     if (!any && required) {
         md_err e = MD_ERR_INIT;
@@ -335,7 +314,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
         if (!xp && isfile(x->path)) {
             char *d = dir_of(x->path);
-            xp = find_in(d, "xen*.gz");
+            xp = xen_in(d);
             free(d);
         }
         char *ver = NULL;
