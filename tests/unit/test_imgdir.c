@@ -279,11 +279,19 @@ static void test_open_errors(const char *tmp)
     p = md_imgdir_client_key(dir);
     CHECK_STR(p, key);
     free(p);
-    spit(ini, "[Image]\nthis is no ini line\n");
+    /* The first error is the one named, whichever kind it is. */
+    spit(ini, "[Image]\nthis is no ini line\nModules=x\n");
     d = md_imgdir_open(dir, &err);
     md_err_clear(&err);
     CHECK(d && md_imgdir_ini(d, &err) == NULL);
     CHECK_ERR(&err, "/partial/image.ini:2: syntax error");
+    md_imgdir_free(d);
+    /* A key given twice: the first value counts. */
+    spit(ini, "[Image]\nModules=3\nName=a\nModules=4\nName=b\n");
+    d = md_imgdir_open(dir, &err);
+    md_err_clear(&err);
+    const md_imgdir_info *i = d ? md_imgdir_ini(d, &err) : NULL;
+    CHECK(i && i->modules == 3 && !strcmp(i->name, "a") && !strcmp(i->rootfs, ""));
     md_imgdir_free(d);
     free(key);
 done:

@@ -48,9 +48,13 @@ static bool is_regular(const char *p)
 struct ini {
     md_imgdir_info view;
     char *str[9];
+    bool have_sde, have_modules;
+    int line;       /* the line inih is at */
     char bad[256];  /* the first value that did not parse, "" if none */
+    int bad_line;
     int status;     /* inih's: 0, -1 cannot open, -2 no memory, > 0 first bad line */
     int open_errno; /* why it could not be opened */
+    FILE *f;
 };
 
 struct md_imgdir {
@@ -198,7 +202,7 @@ static bool parse_number(const char *v, long long *out)
 }
 
 /* inih's handler.  Keys we do not know are left alone (a newer mkdom0 may
- * write more); a key given twice keeps its first non-empty value. */
+ * write more); a key given twice keeps its first (non-empty) value. */
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
 {
     struct ini *ini = user;
@@ -215,17 +219,34 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
         }
         long long x;
         if (!parse_number(value, &x)) {
-            if (!ini->bad[0])
+            if (!ini->bad[0]) {
                 snprintf(ini->bad, sizeof ini->bad, "%s=%s is not a number", key, value);
+                ini->bad_line = ini->line;
+            }
             return 0;
         }
-        if (!strcmp(key, "Modules"))
-            ini->view.modules = (size_t)x;
-        else
-            ini->view.source_date_epoch = x;
+        bool modules = !strcmp(key, "Modules");
+        bool *have = modules ? &ini->have_modules : &ini->have_sde;
+        if (!*have) {
+            if (modules)
+                ini->view.modules = (size_t)x;
+            else
+                ini->view.source_date_epoch = x;
+        }
+        *have = true;
         return 1;
     }
     return 1;
+}
+
+/* inih's line reader, counting lines as inih does (inih does not tell
+ * the handler the line in the build Debian ships). */
+static char *next_line(char *buf, int size, void *user)
+{
+    struct ini *ini = user;
+    char *r = fgets(buf, size, ini->f);
+    ini->line += r != NULL;
+    return r;
 }
 
 static void read_ini(md_imgdir *d)
@@ -235,10 +256,18 @@ static void read_ini(md_imgdir *d)
     d->ini_read = true;
     struct ini *ini = &d->ini;
     char *p = md_imgdir_path(d, MD_IMGDIR_INI);
-    errno = 0;
-    ini->status = ini_parse(p, on_ini_key, ini);
-    ini->open_errno = errno ? errno : ENOMEM;
+    ini->f = fopen(p, "re");
     free(p);
+    if (!ini->f) {
+        ini->status = -1;
+        ini->open_errno = errno;
+    } else {
+        /* The reader and the handler share `ini`: one user pointer. */
+        ini->status = ini_parse_stream(next_line, ini, on_ini_key, ini);
+        ini->open_errno = ENOMEM; /* inih's -2 */
+        fclose(ini->f);
+        ini->f = NULL;
+    }
     const char **view[] = {
         [S_NAME] = &ini->view.name,         [S_SPEC] = &ini->view.spec,
         [S_XEN] = &ini->view.xen,           [S_TOOLSTACK] = &ini->view.toolstack,
@@ -261,7 +290,8 @@ const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
     }
     if (ini->status > 0) {
         md_err_set(err, "%s/%s:%d: %s", d->dir, names[MD_IMGDIR_INI], ini->status,
-                   ini->bad[0] ? ini->bad : "syntax error (expected [Section] or Key=Value)");
+                   ini->bad_line == ini->status ? ini->bad
+                                                : "syntax error (expected [Section] or Key=Value)");
         return NULL;
     }
     return &ini->view;
