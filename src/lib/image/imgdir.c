@@ -44,10 +44,13 @@ static bool is_regular(const char *p)
 
 /* ---- reading ---- */
 
+/* image.ini's string values, by index into struct ini's str[]. */
+enum { S_NAME, S_SPEC, S_XEN, S_TOOLSTACK, S_KERNEL, S_ROOTFS, S_SHA, S_KEYS, S_CLIENT, S_COUNT };
+
 /* image.ini as read: the public view points into the owned strings. */
 struct ini {
     md_imgdir_info view;
-    char *str[9];
+    char *str[S_COUNT];
     bool have_sde, have_modules;
     int line;       /* the line inih is at */
     char bad[256];  /* the first value that did not parse, "" if none */
@@ -84,13 +87,11 @@ void md_imgdir_free(md_imgdir *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < sizeof d->ini.str / sizeof *d->ini.str; i++)
+    for (size_t i = 0; i < S_COUNT; i++)
         free(d->ini.str[i]);
     free(d->dir);
     free(d);
 }
-
-const char *md_imgdir_dir(const md_imgdir *d) { return d->dir; }
 
 char *md_imgdir_path(const md_imgdir *d, md_imgdir_file f)
 {
@@ -176,7 +177,6 @@ char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f)
     }
 }
 
-enum { S_NAME, S_SPEC, S_XEN, S_TOOLSTACK, S_KERNEL, S_ROOTFS, S_SHA, S_KEYS, S_CLIENT };
 
 static const struct ini_key {
     const char *section, *key;
@@ -268,14 +268,14 @@ static void read_ini(md_imgdir *d)
         fclose(ini->f);
         ini->f = NULL;
     }
-    const char **view[] = {
+    const char **view[S_COUNT] = {
         [S_NAME] = &ini->view.name,         [S_SPEC] = &ini->view.spec,
         [S_XEN] = &ini->view.xen,           [S_TOOLSTACK] = &ini->view.toolstack,
         [S_KERNEL] = &ini->view.kernel,     [S_ROOTFS] = &ini->view.rootfs,
         [S_SHA] = &ini->view.rootfs_sha256, [S_KEYS] = &ini->view.keys_dir,
         [S_CLIENT] = &ini->view.client_key,
     };
-    for (size_t i = 0; i < sizeof view / sizeof *view; i++)
+    for (size_t i = 0; i < S_COUNT; i++)
         *view[i] = ini->str[i] ? ini->str[i] : "";
 }
 

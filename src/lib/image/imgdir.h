@@ -9,7 +9,9 @@
  * Writing: md_imgdir_stage_new() makes a staging directory inside DIR and
  * hands out the paths to write each file at; md_imgdir_publish() moves them
  * all into DIR, and md_imgdir_stage_free() removes whatever is left, so a
- * failed build leaves the previous outputs untouched.
+ * failed build leaves the previous outputs untouched.  Callers only write
+ * at the paths the stage hands out, so how the staging directory is made,
+ * locked and published is this module's alone.
  *
  * Reading: md_imgdir_open() opens an existing directory; image.ini is read
  * when asked for (directories made by hand have none, and boot and lint
@@ -26,9 +28,7 @@
 #include "core/err.h"
 #include "image/image.h"
 
-/* The files of an image directory, in the order a build publishes them
- * (the rootfs last: grub.cfg loads it by name, and an old grub.cfg names
- * the old codec's file). */
+/* The files of an image directory, in the order a build publishes them. */
 typedef enum md_imgdir_file {
     MD_IMGDIR_XEN,         /* xen.gz: the hypervisor as Debian ships it */
     MD_IMGDIR_KERNEL,      /* vmlinuz */
@@ -71,7 +71,6 @@ typedef struct md_imgdir md_imgdir;
  * read yet. */
 md_imgdir *md_imgdir_open(const char *dir, md_err *err);
 void md_imgdir_free(md_imgdir *d);
-const char *md_imgdir_dir(const md_imgdir *d);
 
 /* DIR/NAME, whether or not it exists.  Caller frees. */
 char *md_imgdir_path(const md_imgdir *d, md_imgdir_file f);
