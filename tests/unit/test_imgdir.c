@@ -3,42 +3,16 @@
  * and keys directories' defaults (core/dirs). */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "image/imgdir.h"
 #include "t.h"
+#include "tfiles.h"
 #include "core/dirs.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/sha256.h"
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st; (void)flag; (void)f;
-    return remove(p);
-}
-
-static void spit(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
-static char *slurp(const char *path)
-{
-    unsigned char *d;
-    size_t n;
-    md_err e = MD_ERR_INIT;
-    if (md_read_file(path, &d, &n, &e) < 0)
-        return NULL;
-    d[n] = '\0';
-    return (char *)d;
-}
 
 static bool exists(const char *path)
 {
@@ -79,7 +53,7 @@ static void test_names(void)
 static int stage_all(md_imgdir_stage *s, const char *rootfs, const md_imgdir_info *info,
                      md_err *err)
 {
-    spit(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), rootfs);
+    t_spit(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), rootfs);
     for (int f = 0; f < MD_IMGDIR_NFILES; f++) {
         if (f == MD_IMGDIR_ROOTFS || f == MD_IMGDIR_INI)
             continue;
@@ -107,7 +81,7 @@ static void test_round_trip(const char *tmp)
     free(want_path);
     /* An older build's rootfs of another codec goes when this one lands. */
     char *old = md_xasprintf("%s/rootfs.cpio.gz", out);
-    spit(old, "old");
+    t_spit(old, "old");
     md_imgdir_info in = {
         .name = "dom0", .spec = "/specs/dom0.ini", .xen = "4.17.5", .toolstack = "",
         .kernel = "6.1.0-37-amd64", .source_date_epoch = 1700000000, .modules = 63,
@@ -169,7 +143,7 @@ static void test_cleanup(const char *tmp)
     md_err err = MD_ERR_INIT;
     mkdir(out, 0755);
     char *prev = md_xasprintf("%s/vmlinuz", out);
-    spit(prev, "previous kernel");
+    t_spit(prev, "previous kernel");
 
     /* Failure before publishing: some files written, one half-written. */
     md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, &err);
@@ -178,11 +152,11 @@ static void test_cleanup(const char *tmp)
         goto done;
     CHECK(md_imgdir_stage_write(s, MD_IMGDIR_KERNEL, "new", 3, &err) == 0);
     char *tmpfile = md_xasprintf("%s.tmp.99", md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
-    spit(tmpfile, "half");
+    t_spit(tmpfile, "half");
     free(tmpfile);
     md_imgdir_stage_free(s);
     CHECK(count_entries(out) == 1);
-    char *k = slurp(prev);
+    char *k = t_slurp(prev);
     CHECK_STR(k, "previous kernel");
     free(k);
 
@@ -198,7 +172,7 @@ static void test_cleanup(const char *tmp)
     char *staging = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
     CHECK(!exists(staging));
     free(staging);
-    k = slurp(prev);
+    k = t_slurp(prev);
     CHECK_STR(k, "previous kernel");
     free(k);
 
@@ -222,7 +196,7 @@ static void test_open_errors(const char *tmp)
     free(none);
 
     char *file = md_xasprintf("%s/plain", tmp);
-    spit(file, "x");
+    t_spit(file, "x");
     md_err_clear(&err);
     CHECK(md_imgdir_open(file, &err) == NULL);
     CHECK_ERR(&err, "/plain: not an image directory: Not a directory");
@@ -252,7 +226,7 @@ static void test_open_errors(const char *tmp)
     CHECK_ERR(&err, want);
     free(want);
     char *kernel = md_xasprintf("%s/vmlinuz", dir);
-    spit(kernel, "k");
+    t_spit(kernel, "k");
     md_err_clear(&err);
     p = md_imgdir_loaded_file(d, "/vmlinuz", &err);
     CHECK(p && p[0] == '/' && strstr(p, "/partial/vmlinuz"));
@@ -267,9 +241,9 @@ static void test_open_errors(const char *tmp)
     /* A broken image.ini names its line; what came before still counts
      * for the client key. */
     char *key = md_xasprintf("%s/my_key", dir);
-    spit(key, "private");
+    t_spit(key, "private");
     char *text = md_xasprintf("[Image]\nName=x\n[SSH]\nClientKey=%s\n[Image]\nModules=many\n", key);
-    spit(ini, text);
+    t_spit(ini, text);
     free(text);
     d = md_imgdir_open(dir, &err);
     md_err_clear(&err);
@@ -280,14 +254,14 @@ static void test_open_errors(const char *tmp)
     CHECK_STR(p, key);
     free(p);
     /* The first error is the one named, whichever kind it is. */
-    spit(ini, "[Image]\nthis is no ini line\nModules=x\n");
+    t_spit(ini, "[Image]\nthis is no ini line\nModules=x\n");
     d = md_imgdir_open(dir, &err);
     md_err_clear(&err);
     CHECK(d && md_imgdir_ini(d, &err) == NULL);
     CHECK_ERR(&err, "/partial/image.ini:2: syntax error");
     md_imgdir_free(d);
     /* A key given twice: the first value counts. */
-    spit(ini, "[Image]\nModules=3\nName=a\nModules=4\nName=b\n");
+    t_spit(ini, "[Image]\nModules=3\nName=a\nModules=4\nName=b\n");
     d = md_imgdir_open(dir, &err);
     md_err_clear(&err);
     const md_imgdir_info *i = d ? md_imgdir_ini(d, &err) : NULL;
@@ -381,7 +355,7 @@ static void test_dirs_and_client_key(const char *tmp)
     free(cmd);
     CHECK(md_imgdir_client_key(dir) == NULL);
     char *keys_key = md_xasprintf("%s/mkdom0/keys/id_ed25519", state);
-    spit(keys_key, "k");
+    t_spit(keys_key, "k");
     p = md_imgdir_client_key(dir);
     CHECK_STR(p, keys_key);
     free(p);
@@ -391,18 +365,18 @@ static void test_dirs_and_client_key(const char *tmp)
     free(p);
     free(none);
     char *dir_key = md_xasprintf("%s/ssh/id_ed25519", dir);
-    spit(dir_key, "k");
+    t_spit(dir_key, "k");
     p = md_imgdir_client_key(dir);
     CHECK_STR(p, dir_key);
     free(p);
     /* An image.ini naming a key that is gone does not hide the others. */
     char *ini = md_xasprintf("%s/image.ini", dir);
-    spit(ini, "[SSH]\nClientKey=/nonexistent/id_ed25519\n");
+    t_spit(ini, "[SSH]\nClientKey=/nonexistent/id_ed25519\n");
     p = md_imgdir_client_key(dir);
     CHECK_STR(p, dir_key);
     free(p);
     char *text = md_xasprintf("[SSH]\nClientKey=%s\n", keys_key);
-    spit(ini, text);
+    t_spit(ini, text);
     free(text);
     p = md_imgdir_client_key(dir);
     CHECK_STR(p, keys_key);
@@ -428,6 +402,6 @@ int main(void)
     test_open_errors(tmp);
     test_find(tmp);
     test_dirs_and_client_key(tmp);
-    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    t_rm_tree(tmp);
     return t_done("imgdir");
 }

@@ -1,40 +1,14 @@
 /* sshkeys against temporary directories, with the real ssh-keygen. */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "image/sshkeys.h"
 #include "t.h"
+#include "tfiles.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st; (void)flag; (void)f;
-    return remove(p);
-}
-
-static char *slurp(const char *path)
-{
-    unsigned char *d;
-    size_t n;
-    md_err e = MD_ERR_INIT;
-    if (md_read_file(path, &d, &n, &e) < 0)
-        return NULL;
-    d[n] = '\0';
-    return (char *)d;
-}
-
-static void spit(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
 
 static unsigned mode_of(const char *path)
 {
@@ -70,7 +44,7 @@ static void test_ensure(const char *tmp)
         fprintf(stderr, "%s\n", e.msg);
     CHECK(mode_of(dir) == 0700);
     CHECK(mode_of(priv) == 0600);
-    char *k1 = slurp(priv), *p1 = slurp(pub);
+    char *k1 = t_slurp(priv), *p1 = t_slurp(pub);
     CHECK(k1 && strstr(k1, "BEGIN OPENSSH PRIVATE KEY"));
     CHECK(p1 && !strncmp(p1, "ssh-ed25519 AAAA", 16));
     char *client = md_xasprintf("%s/id_ed25519", dir);
@@ -78,17 +52,17 @@ static void test_ensure(const char *tmp)
 
     /* Again: nothing changes. */
     CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
-    char *k2 = slurp(priv), *p2 = slurp(pub);
+    char *k2 = t_slurp(priv), *p2 = t_slurp(pub);
     CHECK(k1 && k2 && !strcmp(k1, k2));
     CHECK(p1 && p2 && !strcmp(p1, p2));
 
     /* A lost .pub is derived again from the private key. */
     unlink(pub);
     CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
-    char *p3 = slurp(pub);
+    char *p3 = t_slurp(pub);
     char *a = key_part(p1), *b = key_part(p3);
     CHECK_STR(b, a);
-    char *k3 = slurp(priv);
+    char *k3 = t_slurp(priv);
     CHECK(k1 && k3 && !strcmp(k1, k3));
 
     /* A private key others can read is closed. */
@@ -111,7 +85,7 @@ static void test_ensure_errors(const char *tmp)
 {
     md_err e = MD_ERR_INIT;
     char *file = md_xasprintf("%s/plainfile", tmp);
-    spit(file, "x");
+    t_spit(file, "x");
     CHECK(md_sshkeys_ensure(file, MD_SSHKEYS_HOST, NULL, &e) < 0);
     CHECK_ERR(&e, "not a directory");
 
@@ -152,7 +126,7 @@ static void test_host_keys_tree(const char *tmp)
         size_t n;
         const unsigned char *d = md_node_data(k, &n);
         char *file = md_xasprintf("%s/ssh_host_ed25519_key", dir);
-        char *want = slurp(file);
+        char *want = t_slurp(file);
         CHECK(want && n == strlen(want) && !memcmp(d, want, n));
         free(want);
         free(file);
@@ -185,8 +159,8 @@ static void test_host_keys_tree(const char *tmp)
     CHECK(md_sshkeys_add_host_keys(t4, dir, 0, &e) < 0);
     CHECK_ERR(&e, "ssh_host_rsa_key.pub");
     /* Not a key at all. */
-    spit(rsa, "hello\n");
-    spit(rsapub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDummyDummyDummy x\n");
+    t_spit(rsa, "hello\n");
+    t_spit(rsapub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDummyDummyDummy x\n");
     md_err_clear(&e);
     CHECK(md_sshkeys_add_host_keys(t4, dir, 0, &e) < 0);
     CHECK_ERR(&e, "not an OpenSSH/PEM private key");
@@ -209,8 +183,8 @@ static void test_host_keys_tree(const char *tmp)
 static void test_authorized(const char *tmp)
 {
     char *f1 = md_xasprintf("%s/a.pub", tmp), *f2 = md_xasprintf("%s/b.keys", tmp);
-    spit(f1, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\r\n");
-    spit(f2, "# team keys\n\n"
+    t_spit(f1, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\r\n");
+    t_spit(f2, "# team keys\n\n"
              "  from=\"10.0.0.0/8,host one\",no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB bob  \n"
              "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI carol\n"
              "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t dave");
@@ -252,7 +226,7 @@ static void test_authorized(const char *tmp)
         { "", "holds no public key" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        spit(f2, bad[i].text);
+        t_spit(f2, bad[i].text);
         md_err_clear(&e);
         t = md_tree_new(true);
         CHECK(md_sshkeys_add_authorized(t, &files, 0, &e) < 0);
@@ -295,6 +269,6 @@ int main(void)
     }
     test_ensure_errors(tmp);
     test_authorized(tmp);
-    nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    t_rm_tree(tmp);
     return t_done("test_sshkeys");
 }
