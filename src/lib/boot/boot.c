@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 #include "boot/bootmedia.h"
+#include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+
+#define MAX_XEN_ELF ((size_t)256 << 20) /* a Xen ELF is a few MB */
 
 struct md_boot {
     char *workdir;
@@ -59,40 +61,18 @@ static char *image_file(const char *dir, const char *grub_path, md_err *err)
 }
 
 /* QEMU's multiboot loader takes an ELF, not the gzip Debian ships. */
-static int gunzip_to(const char *src, const char *dst, md_err *err)
+static int xen_elf_from(const char *src, const char *dst, md_err *err)
 {
-    gzFile in = gzopen(src, "rb");
-    if (!in)
-        return md_err_errno(err, "%s: cannot open", src);
-    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        gzclose(in);
-        return md_err_errno(err, "%s", dst);
-    }
-    char buf[65536];
-    int n, rc = 0;
-    while ((n = gzread(in, buf, sizeof buf)) > 0) {
-        if (write(fd, buf, (size_t)n) != n) {
-            rc = md_err_errno(err, "%s: write", dst);
-            break;
-        }
-    }
-    if (n < 0) {
-        int e;
-        rc = md_err_set(err, "%s: not a valid gzip file: %s", src, gzerror(in, &e));
-    }
-    gzclose(in);
-    if (close(fd) < 0 && rc == 0)
-        rc = md_err_errno(err, "%s: close", dst);
-    if (rc == 0) {
-        unsigned char h[4] = { 0 };
-        int f = open(dst, O_RDONLY | O_CLOEXEC);
-        ssize_t r = f >= 0 ? read(f, h, 4) : -1;
-        if (f >= 0)
-            close(f);
-        if (r != 4 || memcmp(h, "\177ELF", 4))
-            rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
-    }
+    unsigned char *elf;
+    size_t len;
+    if (md_decomp_file(src, MAX_XEN_ELF, &elf, &len, err) < 0)
+        return -1;
+    int rc = 0;
+    if (len < 4 || memcmp(elf, "\177ELF", 4))
+        rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
+    else
+        rc = md_write_atomic(dst, elf, len, 0644, err);
+    free(elf);
     return rc;
 }
 
@@ -188,7 +168,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
         b->xen_elf = md_xasprintf("%s/xen.elf", b->workdir);
-        if (gunzip_to(b->xen_gz, b->xen_elf, err) < 0)
+        if (xen_elf_from(b->xen_gz, b->xen_elf, err) < 0)
             goto fail;
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
         break;

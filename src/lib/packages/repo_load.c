@@ -6,7 +6,6 @@
  * covers, so nothing outside the signed part can ever be parsed. */
 #include "packages/repo.h"
 
-#include <archive.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +23,7 @@
 #include "core/file.h"
 #include "core/sha256.h"
 #include "core/out.h"
+#include "core/decomp.h"
 #include "core/dirs.h"
 
 extern char **environ;
@@ -288,47 +288,6 @@ static char *cache_name(const char *url)
     return s;
 }
 
-static int decompress(const char *label, const unsigned char *data, size_t len, char **out,
-                      size_t *outlen, md_err *err)
-{
-    struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_raw(a);
-    struct archive_entry *e;
-    if (archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
-        archive_read_next_header(a, &e) != ARCHIVE_OK) {
-        md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
-        archive_read_free(a);
-        return -1;
-    }
-    size_t cap = len * 4 + 4096, n = 0;
-    char *buf = md_xmalloc(cap);
-    for (;;) {
-        if (cap - n < 65536)
-            buf = md_xrealloc(buf, cap *= 2);
-        la_ssize_t r = archive_read_data(a, buf + n, cap - n);
-        if (r < 0) {
-            md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
-            free(buf);
-            archive_read_free(a);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > MAX_INDEX_TEXT) {
-            md_err_set(err, "%s: decompresses to more than %zu bytes", label, MAX_INDEX_TEXT);
-            free(buf);
-            archive_read_free(a);
-            return -1;
-        }
-    }
-    archive_read_free(a);
-    *out = buf;
-    *outlen = n;
-    return 0;
-}
-
 /* Get the verified bytes of one index file: from the cache if its hash
  * still matches, else from the network (by-hash first when offered).
  * Returns 0, -1 for "could not fetch" (try another variant) or -2 for a
@@ -411,16 +370,12 @@ static int load_component(md_repo *r, const release *rel, const char *comp, cons
             free(url);
             return -1;
         }
-        char *text;
+        unsigned char *text;
         size_t tlen;
-        if (*exts[i]) {
-            rc = decompress(url, data, len, &text, &tlen, err);
-            free(data);
-        } else {
-            text = (char *)data, tlen = len;
-        }
+        rc = md_decomp_buf(url, data, len, MAX_INDEX_TEXT, &text, &tlen, err);
+        free(data);
         if (rc == 0)
-            rc = md_repo_add_index(r, url, text, tlen, err);
+            rc = md_repo_add_index(r, url, (char *)text, tlen, err);
         free(url);
         return rc;
     }
