@@ -1,20 +1,18 @@
 #include "boot/boot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "boot/bootmedia.h"
 #include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "core/run.h"
 
 #define MAX_XEN_ELF ((size_t)256 << 20) /* a Xen ELF is a few MB */
 
@@ -32,7 +30,7 @@ struct md_boot {
     md_strv argv;
     unsigned port;
     uint64_t dom0_mem;
-    pid_t pid;
+    md_run_proc *qemu;
     bool interactive;
 };
 
@@ -80,7 +78,6 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
 {
     md_boot *b = md_xcalloc(1, sizeof *b);
     b->interactive = o->interactive;
-    b->pid = -1;
     struct stat st;
     if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         md_err_errno(err, "%s: not an image directory", o->dir);
@@ -236,7 +233,7 @@ void md_boot_free(md_boot *b, bool keep_log)
 {
     if (!b)
         return;
-    md_qemu_stop(b->pid);
+    md_run_proc_free(b->qemu);
     if (b->workdir)
         nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
              FTW_DEPTH | FTW_PHYS);
@@ -260,20 +257,29 @@ void md_boot_free(md_boot *b, bool keep_log)
 
 pid_t md_boot_start(md_boot *b, md_err *err)
 {
-    b->pid = md_qemu_spawn(&b->argv, !b->interactive, b->errlog, err);
-    return b->pid;
+    b->qemu = md_qemu_start(&b->argv, b->interactive, b->errlog, err);
+    return b->qemu ? md_run_proc_pid(b->qemu) : -1;
 }
 
 int md_boot_wait(md_boot *b)
 {
-    int st = 0;
-    while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    b->pid = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int st = -1;
+    if (b->qemu)
+        md_run_proc_wait(b->qemu, 0, &st);
+    return st;
 }
 
-pid_t md_boot_pid(const md_boot *b) { return b->pid; }
+bool md_boot_exited(md_boot *b, int *status)
+{
+    if (!b->qemu) {
+        if (status)
+            *status = -1;
+        return true;
+    }
+    return md_run_proc_exited(b->qemu, status);
+}
+
+pid_t md_boot_pid(const md_boot *b) { return b->qemu ? md_run_proc_pid(b->qemu) : -1; }
 const md_strv *md_boot_argv(const md_boot *b) { return &b->argv; }
 const md_bootcfg_entry *md_boot_entry(const md_boot *b) { return b->entry; }
 const char *md_boot_note(const md_boot *b) { return b->note; }
