@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "boot/bootcfg.h"
 #include "boot/qemu.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "t.h"
@@ -268,22 +269,42 @@ static void test_qmp(void)
     free(sock);
 }
 
-static void test_spawn(void)
+/* What md_qemu_start adds to core/run: where QEMU's own output goes. */
+static void test_start(void)
 {
     md_err err = MD_ERR_INIT;
     md_strv v = { 0 };
     md_strv_push(&v, "/nonexistent/qemu");
-    CHECK(md_qemu_spawn(&v, true, NULL, &err) == -1);
+    CHECK(md_qemu_start(&v, false, NULL, &err) == NULL);
     CHECK_ERR(&err, "cannot run /nonexistent/qemu");
     md_strv_free(&v);
-    md_strv_push(&v, "sleep");
-    md_strv_push(&v, "30");
-    pid_t pid = md_qemu_spawn(&v, true, NULL, &err);
-    CHECK(pid > 0);
-    CHECK(!md_qemu_exited(pid, NULL));
+    char *log = md_xasprintf("%s/qemu.log", tmpdir);
+    md_strv_push(&v, "sh");
+    md_strv_push(&v, "-c");
+    md_strv_push(&v, "echo out; echo err >&2; exec sleep 30");
+    md_err_clear(&err);
+    md_run_proc *p = md_qemu_start(&v, false, log, &err);
+    CHECK(p != NULL);
+    /* its own process group: a terminal's Ctrl-C is ours to handle */
+    CHECK(getpgid(md_run_proc_pid(p)) == md_run_proc_pid(p));
+    CHECK(!md_run_proc_exited(p, NULL));
+    unsigned char *text = NULL;
+    size_t n = 0;
+    for (int i = 0; i < 500 && n < 8; i++) { /* until both lines are there */
+        free(text);
+        text = NULL;
+        n = 0;
+        usleep(10000);
+        md_err ignored = MD_ERR_INIT;
+        md_read_file(log, &text, &n, &ignored);
+    }
+    CHECK(n == 8 && !memcmp(text, "out\nerr\n", 8));
+    free(text);
     double t = md_qemu_now();
-    md_qemu_stop(pid);
-    CHECK(md_qemu_now() - t < 5);
+    CHECK(md_run_proc_stop(p, 3) == 128 + SIGTERM);
+    CHECK(md_qemu_now() - t < 2);
+    md_run_proc_free(p);
+    free(log);
     md_strv_free(&v);
 }
 
@@ -297,7 +318,7 @@ int main(void)
     test_small();
     test_console();
     test_qmp();
-    test_spawn();
+    test_start();
     rmdir(tmpdir);
     return t_done("test_qemu");
 }

@@ -93,7 +93,8 @@ static void test_ensure_errors(const char *tmp)
     setenv("MKDOM0_SSH_KEYGEN", "/nonexistent/ssh-keygen", 1);
     md_err_clear(&e);
     CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
-    CHECK_ERR(&e, "not found");
+    CHECK_ERR(&e, "cannot run /nonexistent/ssh-keygen: No such file or directory: "
+                  "install openssh-client");
     CHECK_ERR(&e, "ssh_host_ed25519_key");
     setenv("MKDOM0_SSH_KEYGEN", "false", 1);
     md_err_clear(&e);

@@ -1,21 +1,21 @@
 #include "boot/boot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 #include "boot/bootmedia.h"
+#include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "core/run.h"
 #include "image/imgdir.h"
+
+#define MAX_XEN_ELF ((size_t)256 << 20) /* a Xen ELF is a few MB */
 
 struct md_boot {
     char *workdir;
@@ -31,7 +31,7 @@ struct md_boot {
     md_strv argv;
     unsigned port;
     uint64_t dom0_mem;
-    pid_t pid;
+    md_run_proc *qemu;
     bool interactive;
 };
 
@@ -49,40 +49,18 @@ static char *image_file(const md_imgdir *d, const char *grub_path, md_err *err)
 }
 
 /* QEMU's multiboot loader takes an ELF, not the gzip Debian ships. */
-static int gunzip_to(const char *src, const char *dst, md_err *err)
+static int xen_elf_from(const char *src, const char *dst, md_err *err)
 {
-    gzFile in = gzopen(src, "rb");
-    if (!in)
-        return md_err_errno(err, "%s: cannot open", src);
-    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        gzclose(in);
-        return md_err_errno(err, "%s", dst);
-    }
-    char buf[65536];
-    int n, rc = 0;
-    while ((n = gzread(in, buf, sizeof buf)) > 0) {
-        if (write(fd, buf, (size_t)n) != n) {
-            rc = md_err_errno(err, "%s: write", dst);
-            break;
-        }
-    }
-    if (n < 0) {
-        int e;
-        rc = md_err_set(err, "%s: not a valid gzip file: %s", src, gzerror(in, &e));
-    }
-    gzclose(in);
-    if (close(fd) < 0 && rc == 0)
-        rc = md_err_errno(err, "%s: close", dst);
-    if (rc == 0) {
-        unsigned char h[4] = { 0 };
-        int f = open(dst, O_RDONLY | O_CLOEXEC);
-        ssize_t r = f >= 0 ? read(f, h, 4) : -1;
-        if (f >= 0)
-            close(f);
-        if (r != 4 || memcmp(h, "\177ELF", 4))
-            rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
-    }
+    unsigned char *elf;
+    size_t len;
+    if (md_decomp_file(src, MAX_XEN_ELF, &elf, &len, err) < 0)
+        return -1;
+    int rc = 0;
+    if (len < 4 || memcmp(elf, "\177ELF", 4))
+        rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
+    else
+        rc = md_write_atomic(dst, elf, len, 0644, err);
+    free(elf);
     return rc;
 }
 
@@ -90,7 +68,6 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
 {
     md_boot *b = md_xcalloc(1, sizeof *b);
     b->interactive = o->interactive;
-    b->pid = -1;
     md_imgdir *d = md_imgdir_open(o->dir, err);
     if (!d)
         goto fail;
@@ -178,7 +155,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
         b->xen_elf = md_xasprintf("%s/xen.elf", b->workdir);
-        if (gunzip_to(b->xen_gz, b->xen_elf, err) < 0)
+        if (xen_elf_from(b->xen_gz, b->xen_elf, err) < 0)
             goto fail;
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
         break;
@@ -247,7 +224,7 @@ void md_boot_free(md_boot *b, bool keep_log)
 {
     if (!b)
         return;
-    md_qemu_stop(b->pid);
+    md_run_proc_free(b->qemu);
     if (b->workdir)
         nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
              FTW_DEPTH | FTW_PHYS);
@@ -271,20 +248,29 @@ void md_boot_free(md_boot *b, bool keep_log)
 
 pid_t md_boot_start(md_boot *b, md_err *err)
 {
-    b->pid = md_qemu_spawn(&b->argv, !b->interactive, b->errlog, err);
-    return b->pid;
+    b->qemu = md_qemu_start(&b->argv, b->interactive, b->errlog, err);
+    return b->qemu ? md_run_proc_pid(b->qemu) : -1;
 }
 
 int md_boot_wait(md_boot *b)
 {
-    int st = 0;
-    while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    b->pid = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int st = -1;
+    if (b->qemu)
+        md_run_proc_wait(b->qemu, 0, &st);
+    return st;
 }
 
-pid_t md_boot_pid(const md_boot *b) { return b->pid; }
+bool md_boot_exited(md_boot *b, int *status)
+{
+    if (!b->qemu) {
+        if (status)
+            *status = -1;
+        return true;
+    }
+    return md_run_proc_exited(b->qemu, status);
+}
+
+pid_t md_boot_pid(const md_boot *b) { return b->qemu ? md_run_proc_pid(b->qemu) : -1; }
 const md_strv *md_boot_argv(const md_boot *b) { return &b->argv; }
 const md_bootcfg_entry *md_boot_entry(const md_boot *b) { return b->entry; }
 const char *md_boot_note(const md_boot *b) { return b->note; }

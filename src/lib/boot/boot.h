@@ -45,9 +45,13 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err);
  * kept when `keep_log` (and always when it lives outside the scratch dir). */
 void md_boot_free(md_boot *b, bool keep_log);
 
+/* Start QEMU; returns its pid, or -1 with the error. */
 pid_t md_boot_start(md_boot *b, md_err *err);
-/* Wait for QEMU to end; returns its exit status. */
+/* Wait for QEMU to end; returns its status (exit status, or 128+signal). */
 int md_boot_wait(md_boot *b);
+/* Has QEMU ended?  Does not block; *status (may be NULL) as md_boot_wait's. */
+bool md_boot_exited(md_boot *b, int *status);
+/* For a signal handler that passes a signal on; -1 before md_boot_start. */
 pid_t md_boot_pid(const md_boot *b);
 
 const md_strv *md_boot_argv(const md_boot *b);

@@ -222,7 +222,7 @@ static wres wait_for(chk *c, const char *needle, size_t from, double deadline, l
             }
         }
         int st;
-        if (md_qemu_exited(md_boot_pid(c->boot), &st)) {
+        if (md_boot_exited(c->boot, &st)) {
             md_qemu_console_poll(c->con);
             unsigned char *d = NULL;
             size_t len = 0;
@@ -234,7 +234,7 @@ static wres wait_for(chk *c, const char *needle, size_t from, double deadline, l
                 qlog[len] = '\0';
                 free(d);
             }
-            *why = md_xasprintf("QEMU exited (status %d)%s%s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+            *why = md_xasprintf("QEMU exited (status %d)%s%s", st,
                                 qlog && *qlog ? ": " : "", qlog ? md_run_tail(qlog, 600) : "");
             free(qlog);
             return WAIT_EXIT;
@@ -545,7 +545,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
             md_run_result_free(&r);
             return rc;
         }
-        if (md_qemu_now() > deadline || md_qemu_exited(md_boot_pid(c->boot), NULL))
+        if (md_qemu_now() > deadline || md_boot_exited(c->boot, NULL))
             break;
         sleep(2);
     }

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,78 +170,19 @@ int md_qemu_free_port(unsigned *port, md_err *err)
     return 0;
 }
 
-pid_t md_qemu_spawn(const md_strv *argv, bool quiet, const char *errlog, md_err *err)
+md_run_proc *md_qemu_start(const md_strv *argv, bool interactive, const char *errlog, md_err *err)
 {
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC) < 0) {
-        md_err_errno(err, "pipe");
-        return -1;
+    md_run_start_opts o = { .in = { MD_RUN_INHERIT }, .out = { MD_RUN_INHERIT },
+                            .err = { MD_RUN_INHERIT } };
+    if (!interactive) {
+        o.in.kind = MD_RUN_DEVNULL;
+        o.out = (md_run_io){ errlog ? MD_RUN_FILE : MD_RUN_DEVNULL, errlog, -1 };
+        o.err.kind = MD_RUN_AS_STDOUT;
+        /* A terminal's Ctrl-C then reaches mkdom0, which stops QEMU and
+         * cleans up. */
+        o.own_group = true;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        md_err_errno(err, "fork");
-        close(pfd[0]);
-        close(pfd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        if (quiet) {
-            int in = open("/dev/null", O_RDONLY);
-            int out = open(errlog ? errlog : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-            if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-                _exit(127);
-            /* Its own process group: a terminal's Ctrl-C reaches mkdom0,
-             * which then stops QEMU and cleans up. */
-            setpgid(0, 0);
-        }
-        execvp(argv->v[0], argv->v);
-        int e = errno;
-        if (write(pfd[1], &e, sizeof e) < 0) {
-        }
-        _exit(127);
-    }
-    close(pfd[1]);
-    int e = 0;
-    ssize_t r;
-    do
-        r = read(pfd[0], &e, sizeof e);
-    while (r < 0 && errno == EINTR);
-    close(pfd[0]);
-    if (r == (ssize_t)sizeof e) {
-        waitpid(pid, NULL, 0);
-        errno = e;
-        md_err_errno(err, "cannot run %s", argv->v[0]);
-        return -1;
-    }
-    return pid;
-}
-
-bool md_qemu_exited(pid_t pid, int *status)
-{
-    int st = 0;
-    pid_t r = waitpid(pid, &st, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) {
-        if (status)
-            *status = r == pid ? st : 0;
-        return true;
-    }
-    return false;
-}
-
-void md_qemu_stop(pid_t pid)
-{
-    if (pid <= 0)
-        return;
-    if (md_qemu_exited(pid, NULL))
-        return;
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 60; i++) {
-        if (md_qemu_exited(pid, NULL))
-            return;
-        usleep(50000);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    return md_run_start((const char *const *)argv->v, &o, err);
 }
 
 double md_qemu_now(void)

@@ -9,16 +9,17 @@
  * told without booting; `accel = "kvm"` forces it (then `-cpu host`).
  *
  * Ownership: md_qemu_opts is borrowed; md_qemu_argv() fills a caller-owned
- * md_strv; md_qemu_console and md_qemu_qmp are opaque, freed by their
- * _close functions; returned strings are the caller's.
+ * md_strv; the process of md_qemu_start is the caller's (core/run.h);
+ * md_qemu_console and md_qemu_qmp are opaque, freed by their _close
+ * functions; returned strings are the caller's.
  */
 #ifndef MD_QEMU_H
 #define MD_QEMU_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include "core/err.h"
+#include "core/run.h"
 #include "core/strv.h"
 
 typedef enum md_qemu_path {
@@ -70,14 +71,11 @@ uint64_t md_qemu_fit_dom0_mem(uint64_t image_mib, uint64_t vm_mib);
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 int md_qemu_free_port(unsigned *port, md_err *err);
 
-/* Start argv; stdin/stdout/stderr are inherited unless `quiet` (then
- * stdin is /dev/null and stdout+stderr go to `errlog`, which may be NULL for
- * /dev/null). */
-pid_t md_qemu_spawn(const md_strv *argv, bool quiet, const char *errlog, md_err *err);
-/* Has the process exited?  Reaps it; *status as from waitpid. */
-bool md_qemu_exited(pid_t pid, int *status);
-/* SIGTERM, wait up to 3 s, then SIGKILL; reaps.  No-op for pid <= 0. */
-void md_qemu_stop(pid_t pid);
+/* Start QEMU (argv from md_qemu_argv).  Interactive, it has our terminal;
+ * else stdin is /dev/null, its stdout and stderr go to `errlog` (NULL:
+ * /dev/null), and it gets its own process group.  The caller owns the
+ * process (md_run_proc_free stops it). */
+md_run_proc *md_qemu_start(const md_strv *argv, bool interactive, const char *errlog, md_err *err);
 
 /* --- the serial console, captured to a file ------------------------------ */
 

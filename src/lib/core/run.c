@@ -11,6 +11,14 @@
 #include <unistd.h>
 #include "core/mem.h"
 
+struct md_run_proc {
+    pid_t pid;
+    bool own_group;
+    bool ended;
+    int status;
+    int pipe[3]; /* our read ends for streams 1 and 2; -1 when none */
+};
+
 static double now(void)
 {
     struct timespec ts;
@@ -18,55 +26,116 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void md_run_result_free(md_run_result *res)
+/* ---- background -------------------------------------------------------- */
+
+#define INHERIT (-2)
+
+/* Move a descriptor above 0..2 (close-on-exec), so that the child's dup2
+ * onto its standard streams cannot overwrite another one it still needs. */
+static int above_stdio(int fd)
 {
-    free(res->out);
-    res->out = NULL;
-    res->len = 0;
+    if (fd < 0 || fd > 2)
+        return fd;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    close(fd);
+    return h;
 }
 
-int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md_err *err)
+/* The descriptor the child gets as `stream` (0, 1, 2), INHERIT to keep
+ * ours, or -1 with the error.  For a pipe *ours is our end. */
+static int child_fd(const char *prog, const md_run_io *io, int stream, int *ours, md_err *err)
 {
-    static const md_run_opts none = { 0 };
+    static const char *const names[] = { "stdin", "stdout", "stderr" };
+    int fd = -1, p[2];
+    switch (io->kind) {
+    case MD_RUN_INHERIT:
+        return INHERIT;
+    case MD_RUN_DEVNULL:
+        fd = open("/dev/null", (stream ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+        if (fd < 0)
+            md_err_errno(err, "%s: cannot open /dev/null", prog);
+        break;
+    case MD_RUN_FILE:
+        fd = stream ? open(io->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+                    : open(io->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            md_err_errno(err, "%s: cannot open %s", prog, io->path);
+        break;
+    case MD_RUN_FD:
+        fd = fcntl(io->fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+            md_err_errno(err, "%s: %s descriptor %d", prog, names[stream], io->fd);
+        break;
+    case MD_RUN_PIPE:
+        if (stream == 0)
+            return md_err_set(err, "%s: stdin cannot be an MD_RUN_PIPE", prog);
+        if (pipe2(p, O_CLOEXEC) < 0)
+            return md_err_errno(err, "%s: pipe", prog);
+        *ours = above_stdio(p[0]);
+        fd = p[1];
+        break;
+    case MD_RUN_AS_STDOUT:
+        if (stream != 2)
+            return md_err_set(err, "%s: only stderr can go where stdout goes", prog);
+        return INHERIT; /* the child copies its stdout */
+    }
+    return above_stdio(fd);
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void child(const char *const *argv, const md_run_start_opts *o, const int src[3], int ex)
+{
+    if (o->own_group)
+        setpgid(0, 0);
+    for (int i = 0; i < 3; i++)
+        if (src[i] >= 0 && dup2(src[i], i) < 0)
+            goto fail;
+    if (o->err.kind == MD_RUN_AS_STDOUT && dup2(1, 2) < 0)
+        goto fail;
+    execvp(argv[0], (char *const *)argv);
+fail:;
+    int e = errno;
+    if (write(ex, &e, sizeof e) < 0) {
+    }
+    _exit(127);
+}
+
+static void close_all(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, md_err *err)
+{
+    static const md_run_start_opts none = { 0 };
     if (!o)
         o = &none;
-    memset(res, 0, sizeof *res);
-    res->out = md_xstrdup("");
-    int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return md_err_errno(err, "%s: cannot open %s", argv[0], o->stdin_path ? o->stdin_path : "/dev/null");
-    int out[2], ex[2];
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
-        close(in);
-        return md_err_errno(err, "pipe");
+    md_run_proc *p = md_xcalloc(1, sizeof *p);
+    p->own_group = o->own_group;
+    p->pipe[0] = p->pipe[1] = p->pipe[2] = -1;
+    const md_run_io *io[3] = { &o->in, &o->out, &o->err };
+    int src[3] = { INHERIT, INHERIT, INHERIT }, ex[2] = { -1, -1 };
+    for (int i = 0; i < 3; i++)
+        if ((src[i] = child_fd(argv[0], io[i], i, &p->pipe[i], err)) == -1)
+            goto fail;
+    /* Exec failure comes back through a close-on-exec pipe: EOF means the
+     * program runs, a number is the errno of execvp. */
+    if (pipe2(ex, O_CLOEXEC) < 0) {
+        md_err_errno(err, "%s: pipe", argv[0]);
+        goto fail;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(in);
-        close(out[0]);
-        close(out[1]);
-        close(ex[0]);
-        close(ex[1]);
-        return md_err_errno(err, "fork");
+    ex[0] = above_stdio(ex[0]);
+    ex[1] = above_stdio(ex[1]);
+    p->pid = fork();
+    if (p->pid < 0) {
+        md_err_errno(err, "cannot run %s: fork", argv[0]);
+        goto fail;
     }
-    if (pid == 0) {
-        setpgid(0, 0); /* so a timeout can end the program and its children */
-        dup2(in, 0);
-        dup2(out[1], 1);
-        if (o->quiet_stderr) {
-            int dn = open("/dev/null", O_WRONLY);
-            dup2(dn, 2);
-        } else {
-            dup2(out[1], 2);
-        }
-        execvp(argv[0], (char *const *)argv);
-        int e = errno;
-        if (write(ex[1], &e, sizeof e) < 0) {
-        }
-        _exit(127);
-    }
-    close(in);
-    close(out[1]);
+    if (p->pid == 0)
+        child(argv, o, src, ex[1]);
+    close_all(src, 3);
     close(ex[1]);
     int e = 0;
     ssize_t r;
@@ -75,74 +144,202 @@ int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md
     while (r < 0 && errno == EINTR);
     close(ex[0]);
     if (r == (ssize_t)sizeof e) {
-        close(out[0]);
-        waitpid(pid, NULL, 0);
+        md_run_proc_wait(p, 0, NULL);
         errno = e;
-        return md_err_errno(err, "cannot run %s", argv[0]);
+        md_err_errno(err, "cannot run %s", argv[0]);
+        close_all(p->pipe, 3);
+        free(p);
+        return NULL;
     }
+    return p;
+fail:
+    close_all(src, 3);
+    close_all(ex, 2);
+    close_all(p->pipe, 3);
+    free(p);
+    return NULL;
+}
 
-    size_t cap = 4096;
-    res->out = md_xrealloc(res->out, cap);
-    double end = o->timeout_s > 0 ? now() + o->timeout_s : 0;
-    bool killed = false;
-    for (;;) {
+pid_t md_run_proc_pid(const md_run_proc *p) { return p->pid; }
+
+int md_run_proc_fd(const md_run_proc *p, int stream)
+{
+    return stream == 1 || stream == 2 ? p->pipe[stream] : -1;
+}
+
+static void set_ended(md_run_proc *p, int st)
+{
+    p->ended = true;
+    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+bool md_run_proc_exited(md_run_proc *p, int *status)
+{
+    int st;
+    pid_t r = p->ended ? 0 : waitpid(p->pid, &st, WNOHANG);
+    if (r == p->pid)
+        set_ended(p, st);
+    else if (r < 0 && errno == ECHILD) /* reaped elsewhere: status unknown */
+        p->ended = true, p->status = -1;
+    if (p->ended && status)
+        *status = p->status;
+    return p->ended;
+}
+
+bool md_run_proc_wait(md_run_proc *p, double timeout_s, int *status)
+{
+    if (timeout_s > 0) {
+        double end = now() + timeout_s;
+        while (!md_run_proc_exited(p, status) && now() < end)
+            usleep(10000);
+        return md_run_proc_exited(p, status);
+    }
+    while (!p->ended) {
+        int st;
+        pid_t r = waitpid(p->pid, &st, 0);
+        if (r == p->pid)
+            set_ended(p, st);
+        else if (r < 0 && errno != EINTR)
+            p->ended = true, p->status = -1;
+    }
+    if (status)
+        *status = p->status;
+    return true;
+}
+
+void md_run_proc_signal(md_run_proc *p, int sig)
+{
+    if (p->ended)
+        return; /* its pid may belong to another process by now */
+    if (p->own_group)
+        kill(-p->pid, sig);
+    kill(p->pid, sig);
+}
+
+int md_run_proc_stop(md_run_proc *p, double grace_s)
+{
+    if (!md_run_proc_exited(p, NULL)) {
+        md_run_proc_signal(p, SIGTERM);
+        if (!md_run_proc_wait(p, grace_s, NULL)) {
+            md_run_proc_signal(p, SIGKILL);
+            md_run_proc_wait(p, 0, NULL);
+        }
+    }
+    return p->status;
+}
+
+void md_run_proc_free(md_run_proc *p)
+{
+    if (!p)
+        return;
+    md_run_proc_stop(p, 3);
+    close_all(p->pipe, 3);
+    free(p);
+}
+
+/* ---- foreground -------------------------------------------------------- */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+/* Append what fd has to b; false at end of file. */
+static bool drain(int fd, sbuf *b)
+{
+    if (b->len + 4096 + 1 > b->cap)
+        b->p = md_xrealloc(b->p, b->cap *= 2);
+    ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
+    if (n < 0 && errno == EINTR)
+        return true;
+    if (n <= 0)
+        return false;
+    b->len += (size_t)n;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+/* Read stdout (and stderr when apart) until both end, the time is up or
+ * `until` shows. */
+static void capture(md_run_proc *p, const md_run_opts *o, double end, sbuf *out, md_run_result *res)
+{
+    int fds[2] = { md_run_proc_fd(p, 1), md_run_proc_fd(p, 2) };
+    while (fds[0] >= 0 || fds[1] >= 0) {
         int ms = -1;
         if (end) {
             double left = end - now();
             if (left <= 0) {
                 res->timed_out = true;
-                break;
+                return;
             }
             ms = (int)(left * 1000) + 1;
         }
-        struct pollfd p = { .fd = out[0], .events = POLLIN };
-        int pr = poll(&p, 1, ms);
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr == 0)
-            continue;
-        if (res->len + 4096 + 1 > cap)
-            res->out = md_xrealloc(res->out, cap *= 2);
-        ssize_t n = read(out[0], res->out + res->len, cap - res->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        res->len += (size_t)n;
-        res->out[res->len] = '\0';
-        if (o->until && strstr(res->out, o->until)) {
-            res->matched = true;
-            break;
+        struct pollfd pf[2];
+        nfds_t n = 0;
+        for (int i = 0; i < 2; i++)
+            if (fds[i] >= 0)
+                pf[n++] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+        int pr = poll(pf, n, ms);
+        if (pr <= 0)
+            continue; /* EINTR, or the time is up */
+        for (nfds_t k = 0; k < n; k++) {
+            if (!pf[k].revents)
+                continue;
+            int i = pf[k].fd == fds[0] ? 0 : 1;
+            if (!drain(fds[i], &out[i]))
+                fds[i] = -1;
+            if (i == 0 && o->until && strstr(out[0].p, o->until)) {
+                res->matched = true;
+                return;
+            }
         }
     }
-    res->out[res->len] = '\0';
-    close(out[0]);
-    if (res->timed_out || res->matched) {
-        kill(-pid, SIGTERM);
-        kill(pid, SIGTERM);
-        killed = true;
-    }
-    int st = 0;
-    for (int i = 0; killed && i < 40; i++) {
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            goto reaped;
-        usleep(50000);
-    }
-    if (killed) {
-        kill(-pid, SIGKILL);
-        kill(pid, SIGKILL);
-    }
-    waitpid(pid, &st, 0);
-reaped:
-    if (res->timed_out)
-        res->status = -1;
-    else if (WIFEXITED(st))
-        res->status = WEXITSTATUS(st);
+}
+
+int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md_err *err)
+{
+    static const md_run_opts none = { 0 };
+    if (!o)
+        o = &none;
+    memset(res, 0, sizeof *res);
+    sbuf out[2];
+    for (int i = 0; i < 2; i++)
+        out[i] = (sbuf){ md_xcalloc(1, 4096), 0, 4096 };
+    res->out = out[0].p;
+    res->err = out[1].p;
+    md_run_start_opts so = {
+        .in = { o->stdin_path ? MD_RUN_FILE : MD_RUN_DEVNULL, o->stdin_path, -1 },
+        .out = { MD_RUN_PIPE, NULL, -1 },
+        .err = { o->stderr_apart ? MD_RUN_PIPE : MD_RUN_AS_STDOUT, NULL, -1 },
+        .own_group = true,
+    };
+    md_run_proc *p = md_run_start(argv, &so, err);
+    if (!p)
+        return -1;
+    double end = o->timeout_s > 0 ? now() + o->timeout_s : 0;
+    capture(p, o, end, out, res);
+    res->out = out[0].p;
+    res->len = out[0].len;
+    res->err = out[1].p;
+    /* A program may close its output and still run: the time limit holds. */
+    if (!res->timed_out && !res->matched && end &&
+        !md_run_proc_wait(p, end - now() > 0 ? end - now() : 0.001, NULL))
+        res->timed_out = true;
+    if (res->timed_out || res->matched)
+        md_run_proc_stop(p, 2);
     else
-        res->status = 128 + WTERMSIG(st);
-    if (res->matched)
-        res->status = 0;
+        md_run_proc_wait(p, 0, NULL);
+    res->status = res->timed_out ? -1 : res->matched ? 0 : p->status;
+    md_run_proc_free(p);
     return 0;
+}
+
+void md_run_result_free(md_run_result *res)
+{
+    free(res->out);
+    free(res->err);
+    res->out = res->err = NULL;
+    res->len = 0;
 }
 
 const char *md_run_tail(const char *s, size_t max)

@@ -1,15 +1,31 @@
-/* run — run a helper program (grub-mkrescue, sfdisk, mtools, ssh) with a
- * time limit, optional stdin from a file, and its output captured.
- * Prefix md_run_.
+/* run — the one place mkdom0 starts other programs.  Prefix md_run_.
  *
- * Ownership: md_run_result.out is the caller's to free() (md_run_result_free).
+ * Foreground (md_run, md_run_ok): run a helper (grub-mkrescue, sfdisk,
+ * mtools, ssh, ssh-keygen) to its end with a time limit, optional stdin from
+ * a file, and its output captured.
+ *
+ * Background (md_run_start): start a program (QEMU, gpgv, xz) with its
+ * stdin, stdout and stderr where the caller says, then look at it, wait for
+ * it with a time limit, signal or stop it.  A program that cannot be started
+ * (not found, not executable, a file that cannot be opened) is an error of
+ * md_run_start itself, not an exit status found later.
+ *
+ * Statuses are the shell's: the exit status, or 128 + the signal number.
+ *
+ * Ownership: md_run_result.out/.err are the caller's (md_run_result_free).
+ * An md_run_proc is the caller's, freed by md_run_proc_free (which stops
+ * the program if it still runs); the descriptors it hands out stay its own.
+ * Descriptors and paths given in md_run_io are borrowed.
  */
 #ifndef MD_RUN_H
 #define MD_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "core/err.h"
+
+/* ---- foreground -------------------------------------------------------- */
 
 typedef struct md_run_opts {
     const char *stdin_path;  /* NULL: /dev/null */
@@ -17,20 +33,22 @@ typedef struct md_run_opts {
     /* Stop early (killing the program) once its output contains this; the
      * run then counts as successful.  NULL: run to the end. */
     const char *until;
-    bool quiet_stderr;       /* drop stderr (default: stderr joins stdout in out) */
+    bool stderr_apart;       /* stderr into res->err (default: it joins stdout in out) */
 } md_run_opts;
 
 typedef struct md_run_result {
-    char *out;       /* stdout (and stderr unless quiet_stderr), NUL-terminated */
+    char *out;       /* stdout (and stderr unless stderr_apart), NUL-terminated */
     size_t len;
+    char *err;       /* stderr when stderr_apart, else ""; NUL-terminated */
     int status;      /* exit status, 128+signal, or -1 when killed at the timeout */
     bool timed_out;
     bool matched;    /* `until` was seen */
 } md_run_result;
 
-/* Run argv (argv[0] looked up in PATH).  Returns 0 when the program ran
- * (whatever its exit status; see res->status) and -1 when it could not be
- * started.  `res` is always filled. */
+/* Run argv (argv[0] looked up in PATH) in its own process group, so that a
+ * timeout ends its children too.  Returns 0 when the program ran (whatever
+ * its exit status; see res->status) and -1 when it could not be started.
+ * `res` is always filled. */
 int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md_err *err);
 void md_run_result_free(md_run_result *res);
 
@@ -40,5 +58,54 @@ int md_run_ok(const char *const *argv, double timeout_s, md_err *err);
 
 /* The last `max` bytes of s, starting at a line boundary (for messages). */
 const char *md_run_tail(const char *s, size_t max);
+
+/* ---- background -------------------------------------------------------- */
+
+/* Where one of the program's standard streams goes. */
+typedef enum md_run_io_kind {
+    MD_RUN_DEVNULL,   /* /dev/null (the zero value) */
+    MD_RUN_INHERIT,   /* ours: the terminal, for an interactive boot */
+    MD_RUN_FILE,      /* `path`: read (stdin), or created/truncated mode 0644 */
+    MD_RUN_FD,        /* `fd`, open in the caller, which keeps (and closes) it */
+    MD_RUN_PIPE,      /* stdout/stderr: a pipe read through md_run_proc_fd() */
+    MD_RUN_AS_STDOUT, /* stderr: the same place as stdout */
+} md_run_io_kind;
+
+typedef struct md_run_io {
+    md_run_io_kind kind;
+    const char *path; /* MD_RUN_FILE */
+    int fd;           /* MD_RUN_FD */
+} md_run_io;
+
+typedef struct md_run_start_opts {
+    md_run_io in, out, err;
+    /* Its own process group: a terminal's Ctrl-C then reaches only us (who
+     * stop it and clean up), and signals reach the program's children too.
+     * Not for a program that reads the terminal (interactive QEMU). */
+    bool own_group;
+} md_run_start_opts;
+
+typedef struct md_run_proc md_run_proc;
+
+/* Start argv (argv[0] looked up in PATH).  NULL with the error when it
+ * cannot be started: "cannot run PROG: REASON", or the file it could not
+ * open. */
+md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, md_err *err);
+pid_t md_run_proc_pid(const md_run_proc *p);
+/* Our end of the MD_RUN_PIPE of stream 1 (stdout) or 2 (stderr), else -1. */
+int md_run_proc_fd(const md_run_proc *p, int stream);
+/* Has it ended?  Does not block; reaps it, *status (may be NULL) as above. */
+bool md_run_proc_exited(md_run_proc *p, int *status);
+/* Wait up to timeout_s seconds (0: for ever) for it to end.  True when it
+ * has ended (*status as above), false when it still runs. */
+bool md_run_proc_wait(md_run_proc *p, double timeout_s, int *status);
+/* Send sig (to its process group with own_group).  No-op once it ended. */
+void md_run_proc_signal(md_run_proc *p, int sig);
+/* SIGTERM, up to grace_s seconds to end, then SIGKILL; reaps it.  Returns
+ * its status. */
+int md_run_proc_stop(md_run_proc *p, double grace_s);
+/* Stop it (3 s grace) if it still runs, close our pipe ends, free.  NULL
+ * is fine. */
+void md_run_proc_free(md_run_proc *p);
 
 #endif

@@ -9,17 +9,16 @@
  */
 #include "image/image.h"
 #include "core/mem.h"
+#include "core/run.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -539,17 +538,14 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return md_err_errno(o->err, "socketpair");
-    pid_t pid = fork();
-    if (pid < 0) {
+    md_run_start_opts ro = { .in = { MD_RUN_FD, NULL, sv[1] }, .out = { MD_RUN_FD, NULL, o->fd },
+                             .err = { MD_RUN_INHERIT } };
+    md_run_proc *p = md_run_start(argv, &ro, o->err);
+    if (!p) {
         close(sv[0]);
         close(sv[1]);
-        return md_err_errno(o->err, "fork");
-    }
-    if (pid == 0) {
-        if (dup2(sv[1], 0) < 0 || dup2(o->fd, 1) < 0)
-            _exit(127);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
+        md_err_prefix(o->err, "%s", o->tmp);
+        return -1;
     }
     close(sv[1]);
     unsigned char *buf = md_xmalloc(CHUNK);
@@ -574,14 +570,11 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     }
     free(buf);
     close(sv[0]);
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-        rc = md_err_set(o->err, "%s: %s failed (%s %d)%s", o->tmp, argv[0],
-                        WIFEXITED(st) ? "exit status" : "signal",
-                        WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
-                        WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": is it installed?" : "");
+    int st = -1;
+    md_run_proc_wait(p, 0, &st);
+    md_run_proc_free(p);
+    if (rc == 0 && st != 0)
+        rc = md_err_set(o->err, "%s: %s failed (exit %d)", o->tmp, argv[0], st);
     struct stat sb;
     if (rc == 0 && fstat(o->fd, &sb) == 0)
         o->bytes = (uint64_t)sb.st_size;

@@ -9,71 +9,19 @@
  * (libkmod-elf.c, kmod_elf_get_symbols).  That is a bounded-read walk over
  * the section headers, done here without copying.
  *
- * Compressed modules go through libarchive's raw reader, which already
- * links liblzma, libzstd and zlib: one code path for .ko.xz/.zst/.gz.
+ * Compressed modules (.ko.xz/.zst/.gz) go through core/decomp.
  */
 #include "image/kmodelf.h"
+#include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
-#include <archive.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- decompression ---- */
-
-static bool has_magic(const unsigned char *d, size_t len, const char *m, size_t mlen)
-{
-    return len >= mlen && memcmp(d, m, mlen) == 0;
-}
-
-static bool is_compressed(const unsigned char *d, size_t len)
-{
-    return has_magic(d, len, "\xfd" "7zXZ\0", 6) || has_magic(d, len, "\x28\xb5\x2f\xfd", 4) ||
-           has_magic(d, len, "\x1f\x8b", 2);
-}
-
-int md_kmodelf_decompress(const char *name, const unsigned char *data, size_t len,
-                          unsigned char **out, size_t *outlen, md_err *err)
-{
-    *out = NULL;
-    *outlen = 0;
-    if (!is_compressed(data, len))
-        return md_err_set(err, "%s: not xz, zstd or gzip data", name);
-    struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_raw(a);
-    struct archive_entry *ae;
-    if (archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
-        archive_read_next_header(a, &ae) != ARCHIVE_OK) {
-        md_err_set(err, "%s: cannot decompress: %s", name, archive_error_string(a));
-        archive_read_free(a);
-        return -1;
-    }
-    size_t cap = len * 4 + 4096, n = 0;
-    unsigned char *p = md_xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            p = md_xrealloc(p, cap);
-        }
-        la_ssize_t r = archive_read_data(a, p + n, cap - n);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            md_err_set(err, "%s: corrupt compressed data: %s", name, archive_error_string(a));
-            free(p);
-            archive_read_free(a);
-            return -1;
-        }
-        n += (size_t)r;
-    }
-    archive_read_free(a);
-    *out = p;
-    *outlen = n;
-    return 0;
-}
+/* A kernel's largest modules (amdgpu, i915) are tens of MB uncompressed. */
+#define MAX_MODULE ((size_t)256 << 20)
 
 /* ---- ELF64 little-endian, bounds-checked ---- */
 
@@ -244,10 +192,10 @@ int md_kmodelf_read(const char *name, const unsigned char *data, size_t len,
 {
     memset(out, 0, sizeof(*out));
     int rc;
-    if (is_compressed(data, len)) {
+    if (md_decomp_detect(data, len) != MD_DECOMP_NONE) {
         unsigned char *raw;
         size_t rawlen;
-        if (md_kmodelf_decompress(name, data, len, &raw, &rawlen, err) < 0)
+        if (md_decomp_buf(name, data, len, MAX_MODULE, &raw, &rawlen, err) < 0)
             return -1;
         rc = parse_elf(name, raw, rawlen, out, err);
         free(raw);

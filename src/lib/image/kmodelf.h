@@ -28,9 +28,4 @@ void md_kmodinfo_free(md_kmodinfo *mi);
 /* Value of the first `key=` entry, NULL if absent.  Points into mi. */
 const char *md_kmodinfo_get(const md_kmodinfo *mi, const char *key);
 
-/* Decompress a whole xz/zstd/gzip buffer (libarchive's raw reader).
- * Uncompressed input is an error; caller frees *out. */
-int md_kmodelf_decompress(const char *name, const unsigned char *data, size_t len,
-                          unsigned char **out, size_t *outlen, md_err *err);
-
 #endif

@@ -3,15 +3,14 @@
 #include "core/strv.h"
 #include "core/file.h"
 #include "core/out.h"
+#include "core/run.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- recognising keys ---- */
@@ -79,82 +78,33 @@ static const char *keygen_prog(void)
 }
 
 /* Run argv with stdin from /dev/null.  Its stdout goes to *out (malloc'd,
- * NUL-terminated) when out is non-NULL, else is dropped; its stderr is kept
- * for the error message.  Returns 0 when it exits 0. */
-static int run(char *const argv[], char **out, md_err *err)
+ * NUL-terminated) when out is non-NULL, else is dropped; the first line of
+ * its stderr goes into the error message.  Returns 0 when it exits 0. */
+static int run(const char *const argv[], char **out, md_err *err)
 {
-    int pfd[2];
-    FILE *errf = tmpfile();
-    if (!errf || pipe(pfd) < 0) {
-        if (errf)
-            fclose(errf);
-        return md_err_errno(err, "cannot run %s", argv[0]);
+    md_run_opts o = { .stderr_apart = true };
+    md_run_result r;
+    md_err e = MD_ERR_INIT;
+    int rc = 0;
+    if (md_run(argv, &o, &r, &e) < 0) {
+        rc = md_err_set(err, "%s: install openssh-client (or set MKDOM0_SSH_KEYGEN)", e.msg);
+    } else if (r.status != 0) {
+        r.err[strcspn(r.err, "\n")] = '\0';
+        rc = md_err_set(err, "%s failed (exit %d)%s%s", argv[0], r.status, *r.err ? ": " : "",
+                        r.err);
+    } else if (out) {
+        *out = r.out;
+        r.out = NULL;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        fclose(errf);
-        return md_err_errno(err, "cannot run %s: fork", argv[0]);
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(out ? pfd[1] : (devnull >= 0 ? devnull : pfd[1]), 1);
-        dup2(fileno(errf), 2);
-        close(pfd[0]);
-        close(pfd[1]);
-        execvp(argv[0], argv);
-        _exit(errno == ENOENT ? 127 : 126);
-    }
-    close(pfd[1]);
-    size_t cap = 1024, len = 0;
-    char *buf = md_xmalloc(cap);
-    for (;;) {
-        if (len + 1 == cap)
-            buf = md_xrealloc(buf, cap *= 2);
-        ssize_t r = read(pfd[0], buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    close(pfd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    char msg[512] = "";
-    rewind(errf);
-    size_t m = fread(msg, 1, sizeof msg - 1, errf);
-    msg[m] = '\0';
-    msg[strcspn(msg, "\n")] = '\0';
-    fclose(errf);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        if (out)
-            *out = buf;
-        else
-            free(buf);
-        return 0;
-    }
-    free(buf);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        return md_err_set(err, "%s not found: install openssh-client "
-                               "(or set MKDOM0_SSH_KEYGEN)", argv[0]);
-    if (WIFEXITED(status))
-        return md_err_set(err, "%s failed (exit %d)%s%s", argv[0], WEXITSTATUS(status),
-                          *msg ? ": " : "", msg);
-    return md_err_set(err, "%s killed by signal %d", argv[0],
-                      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    md_run_result_free(&r);
+    return rc;
 }
 
 /* ---- md_sshkeys_ensure ---- */
 
 static int derive_pub(const char *priv, const char *pub, md_err *err)
 {
-    char *argv[] = { (char *)keygen_prog(), "-y", "-f", (char *)priv, NULL };
+    const char *argv[] = { keygen_prog(), "-y", "-f", priv, NULL };
     char *out = NULL;
     if (run(argv, &out, err) < 0) {
         md_err_prefix(err, "deriving %s", pub);
@@ -173,8 +123,8 @@ static int generate(const char *dir, const char *name, md_err *err)
     char *pub = md_xasprintf("%s.pub", priv);
     unlink(tmp); /* left by an earlier run with our pid: ssh-keygen would ask */
     unlink(tmppub);
-    char *argv[] = { (char *)keygen_prog(), "-q", "-t", "ed25519", "-N", "", "-C", "",
-                     "-f", tmp, NULL };
+    const char *argv[] = { keygen_prog(), "-q", "-t", "ed25519", "-N", "", "-C", "",
+                           "-f", tmp, NULL };
     int r = run(argv, NULL, err);
     if (r == 0 && (access(tmp, R_OK) < 0 || access(tmppub, R_OK) < 0))
         r = md_err_set(err, "%s did not write %s and %s.pub", argv[0], tmp, tmp);

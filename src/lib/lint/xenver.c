@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "core/decomp.h"
 #include "core/mem.h"
 
-#define MAX_XEN_IMAGE (256u << 20) /* a Xen ELF is a few MB; refuse gzip bombs */
+#define MAX_XEN_IMAGE ((size_t)256 << 20) /* a Xen ELF is a few MB; more is a bomb */
 
 static void set_str(char *dst, size_t cap, const char *src)
 {
@@ -24,47 +24,6 @@ static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
-}
-
-/* Inflate a gzip stream into at most `max` bytes; partial output is kept
- * when the caller only needs a prefix (max small) and the stream is longer. */
-static unsigned char *gunzip(const unsigned char *d, size_t len, size_t max, size_t *outlen,
-                             bool *complete)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return NULL;
-    size_t cap = max < (1u << 20) ? max : len * 4 + 4096;
-    if (cap > max)
-        cap = max;
-    unsigned char *out = md_xmalloc(cap + 1);
-    z.next_in = (unsigned char *)d;
-    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        if (z.total_out == cap) {
-            if (cap >= max)
-                break;
-            cap = cap * 2 > max ? max : cap * 2;
-            out = md_xrealloc(out, cap + 1);
-        }
-        z.next_out = out + z.total_out;
-        z.avail_out = (uInt)(cap - z.total_out);
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc == Z_BUF_ERROR && z.avail_in == 0)
-            break;
-    }
-    *complete = rc == Z_STREAM_END;
-    *outlen = z.total_out;
-    bool ok = rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR;
-    inflateEnd(&z);
-    if (!ok || *outlen == 0) {
-        free(out);
-        return NULL;
-    }
-    out[*outlen] = '\0';
-    return out;
 }
 
 /* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
@@ -79,9 +38,9 @@ static bool kconfig_version(const unsigned char *img, size_t len, char *ver, siz
         if (p + 3 > img + len || p[1] != 0x8b || p[2] != 8)
             continue;
         size_t n;
-        bool complete;
-        unsigned char *txt = gunzip(p, len - i, 512, &n, &complete);
-        if (!txt)
+        unsigned char *txt;
+        md_err ignored = MD_ERR_INIT; /* not a gzip stream after all: look further */
+        if (md_decomp_head("embedded Kconfig", p, len - i, 512, &txt, &n, &ignored) < 0)
             continue;
         const char *h = strstr((const char *)txt, head);
         bool ok = false;
@@ -127,13 +86,9 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     unsigned char *raw = NULL;
     size_t rawlen = len;
     const unsigned char *img = data;
-    if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
-        bool complete;
-        raw = gunzip(data, len, MAX_XEN_IMAGE, &rawlen, &complete);
-        if (!raw || !complete) {
-            free(raw);
-            return md_err_set(err, "%s: corrupt or truncated gzip data", name);
-        }
+    if (md_decomp_detect(data, len) != MD_DECOMP_NONE) {
+        if (md_decomp_buf(name, data, len, MAX_XEN_IMAGE, &raw, &rawlen, err) < 0)
+            return -1;
         img = raw;
     }
     static const char banner[] = "Xen version %d.%d%s";

@@ -33,7 +33,7 @@ typedef struct md_xen_version {
     char source[160];  /* how it was read: "embedded Kconfig", "DT_SONAME libxenctrl.so.4.17", ... */
 } md_xen_version;
 
-/* A Xen image, gzip-compressed (xen.gz) or plain.  `name` is the file name:
+/* A Xen image, compressed (xen.gz; xz and zstd too) or plain.  `name` is the file name:
  * used in messages and as the fallback.  Error: not a Xen image, or no
  * version to be found. */
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,

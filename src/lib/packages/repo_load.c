@@ -6,17 +6,13 @@
  * covers, so nothing outside the signed part can ever be parsed. */
 #include "packages/repo.h"
 
-#include <archive.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "packages/fetch.h"
@@ -24,9 +20,9 @@
 #include "core/file.h"
 #include "core/sha256.h"
 #include "core/out.h"
+#include "core/decomp.h"
+#include "core/run.h"
 #include "core/dirs.h"
-
-extern char **environ;
 
 #define MAX_INRELEASE (64u << 20)
 #define MAX_INDEX (512u << 20)
@@ -36,7 +32,7 @@ extern char **environ;
 
 static void rm_tmpdir(const char *dir)
 {
-    static const char *const names[] = { "InRelease", "status", "log", "out" };
+    static const char *const names[] = { "InRelease", "out" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *p = md_xasprintf("%s/%s", dir, names[i]);
         unlink(p);
@@ -56,56 +52,37 @@ static bool status_has(const char *status, const char *key)
     return false;
 }
 
-/* gpgv's last "gpgv: " line (its verdict), for the error message. */
-static char *log_tail(const char *dir)
+/* gpgv's last "gpgv: " line in its stderr (its verdict), for the error
+ * message; points into log, which it cuts at that line's end. */
+static const char *last_verdict(char *log)
 {
-    char *p = md_xasprintf("%s/log", dir);
-    unsigned char *d = NULL;
-    size_t n = 0;
-    md_err e = MD_ERR_INIT;
-    char *res = NULL;
-    if (md_read_file(p, &d, &n, &e) == 0) {
-        d[n] = '\0';
-        for (char *l = (char *)d; l && *l;) {
-            char *nl = strchr(l, '\n');
-            if (nl)
-                *nl = '\0';
-            if (!strncmp(l, "gpgv: ", 6)) {
-                free(res);
-                res = md_xstrdup(l);
-            }
-            l = nl ? nl + 1 : NULL;
-        }
+    const char *res = "";
+    for (char *l = log; l && *l;) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        if (!strncmp(l, "gpgv: ", 6))
+            res = l;
+        l = nl ? nl + 1 : NULL;
     }
-    free(d);
-    free(p);
-    return res ? res : md_xstrdup("");
+    return res;
 }
 
-static int run_gpgv(const char *dir, const char *keyring, int *status, md_err *err)
+/* Run gpgv on dir/InRelease, the signed text to dir/out; its status lines
+ * (--status-fd 1) come back in r->out, its messages in r->err. */
+static int run_gpgv(const char *dir, const char *keyring, md_run_result *r, md_err *err)
 {
     char *in = md_xasprintf("%s/InRelease", dir), *out = md_xasprintf("%s/out", dir);
-    char *st = md_xasprintf("%s/status", dir), *lg = md_xasprintf("%s/log", dir);
-    char *argv[] = { "gpgv", "--homedir", (char *)dir, "--status-fd", "3", "--keyring",
-                     (char *)keyring, "--output", out, in, NULL };
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, lg, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn_file_actions_addopen(&fa, 3, st, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "gpgv", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    free(in), free(out), free(st), free(lg);
-    if (rc != 0) {
-        errno = rc;
-        return md_err_errno(err, "cannot run gpgv (install the gpgv package)");
-    }
-    while (waitpid(pid, status, 0) < 0)
-        if (errno != EINTR)
-            return md_err_errno(err, "waiting for gpgv");
-    return 0;
+    const char *argv[] = { "gpgv", "--homedir", dir, "--status-fd", "1", "--keyring", keyring,
+                           "--output", out, in, NULL };
+    md_run_opts o = { .stderr_apart = true };
+    md_err e = MD_ERR_INIT;
+    int rc = md_run(argv, &o, r, &e);
+    if (rc < 0)
+        md_err_set(err, "%s (install the gpgv package)", e.msg);
+    free(in);
+    free(out);
+    return rc;
 }
 
 /* Verify a clearsigned InRelease; on success *text is the signed content. */
@@ -123,33 +100,25 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
         return -1;
     }
     char *in = md_xasprintf("%s/InRelease", dir);
-    int status = 0, r = md_write_atomic(in, data, len, 0600, err);
+    int r = md_write_atomic(in, data, len, 0600, err);
     free(in);
+    md_run_result g = { 0 };
     if (r == 0)
-        r = run_gpgv(dir, kr, &status, err);
-    unsigned char *st = NULL;
-    size_t stn = 0;
+        r = run_gpgv(dir, kr, &g, err);
     if (r == 0) {
-        char *sp = md_xasprintf("%s/status", dir);
-        r = md_read_file(sp, &st, &stn, err);
-        free(sp);
-    }
-    if (r == 0) {
-        st[stn] = '\0';
-        const char *s = (const char *)st;
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && status_has(s, "VALIDSIG") &&
-                  !status_has(s, "BADSIG") && !status_has(s, "ERRSIG");
+        const char *s = g.out;
+        bool ok = g.status == 0 && status_has(s, "VALIDSIG") && !status_has(s, "BADSIG") &&
+                  !status_has(s, "ERRSIG");
         if (!ok) {
-            char *why = log_tail(dir);
+            const char *why = last_verdict(g.err);
             r = md_err_set(err, "%s: signature verification against %s FAILED%s%s%s", label, kr,
                            status_has(s, "BADSIG") ? " (bad signature)"
                            : status_has(s, "NO_PUBKEY") ? " (signed by a key not in the keyring)"
                            : !status_has(s, "NEWSIG") ? " (not signed)" : "",
                            *why ? ": " : "", why);
-            free(why);
         }
     }
-    free(st);
+    md_run_result_free(&g);
     if (r == 0) {
         char *op = md_xasprintf("%s/out", dir);
         unsigned char *d = NULL;
@@ -288,47 +257,6 @@ static char *cache_name(const char *url)
     return s;
 }
 
-static int decompress(const char *label, const unsigned char *data, size_t len, char **out,
-                      size_t *outlen, md_err *err)
-{
-    struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_raw(a);
-    struct archive_entry *e;
-    if (archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
-        archive_read_next_header(a, &e) != ARCHIVE_OK) {
-        md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
-        archive_read_free(a);
-        return -1;
-    }
-    size_t cap = len * 4 + 4096, n = 0;
-    char *buf = md_xmalloc(cap);
-    for (;;) {
-        if (cap - n < 65536)
-            buf = md_xrealloc(buf, cap *= 2);
-        la_ssize_t r = archive_read_data(a, buf + n, cap - n);
-        if (r < 0) {
-            md_err_set(err, "%s: cannot decompress: %s", label, archive_error_string(a));
-            free(buf);
-            archive_read_free(a);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > MAX_INDEX_TEXT) {
-            md_err_set(err, "%s: decompresses to more than %zu bytes", label, MAX_INDEX_TEXT);
-            free(buf);
-            archive_read_free(a);
-            return -1;
-        }
-    }
-    archive_read_free(a);
-    *out = buf;
-    *outlen = n;
-    return 0;
-}
-
 /* Get the verified bytes of one index file: from the cache if its hash
  * still matches, else from the network (by-hash first when offered).
  * Returns 0, -1 for "could not fetch" (try another variant) or -2 for a
@@ -411,16 +339,12 @@ static int load_component(md_repo *r, const release *rel, const char *comp, cons
             free(url);
             return -1;
         }
-        char *text;
+        unsigned char *text;
         size_t tlen;
-        if (*exts[i]) {
-            rc = decompress(url, data, len, &text, &tlen, err);
-            free(data);
-        } else {
-            text = (char *)data, tlen = len;
-        }
+        rc = md_decomp_buf(url, data, len, MAX_INDEX_TEXT, &text, &tlen, err);
+        free(data);
         if (rc == 0)
-            rc = md_repo_add_index(r, url, text, tlen, err);
+            rc = md_repo_add_index(r, url, (char *)text, tlen, err);
         free(url);
         return rc;
     }
