@@ -163,6 +163,22 @@ expect_fail "altered signed text" "FAILED (bad signature)" "$MKDOM0" resolve "$S
 cp "$T/good/dists/test/Release" "$T/altered/dists/test/InRelease"
 expect_fail "unsigned InRelease" "InRelease: signature verification against $T/keyring.gpg FAILED (not signed)" "$MKDOM0" resolve "$S5b" --cache "$T/cache5"
 [ -z "$(ls -A "$T/cache5/indexes" 2>/dev/null)" ] || fail "index kept from an unverified repository"
+# A key that expired (made and used in 2020, valid one day): apt refuses
+# its signatures, gpgv still exits 0 with VALIDSIG, so the exit code is not
+# enough.  gpg's own faked clock keeps the host's untouched.
+mkdir -p -m 700 "$T/expkey/gnupg"
+LIB_REPO_KEYS+=("$T/expkey")
+gpg --homedir "$T/expkey/gnupg" --batch --quiet --passphrase '' --faked-system-time 20200101T000000 \
+    --quick-gen-key 'expired <expired@invalid>' ed25519 sign 1d || fail "expired key"
+gpg --homedir "$T/expkey/gnupg" --batch --export >"$T/expkey/keyring.gpg" || fail "export expired key"
+cp -a "$T/good" "$T/expired"
+gpg --homedir "$T/expkey/gnupg" --batch --yes --quiet --faked-system-time 20200101T120000 --clearsign \
+    -o "$T/expired/dists/test/InRelease" "$T/expired/dists/test/Release" || fail "sign with the expired key"
+S5c=$(mkdir -p "$T/w5c" && spec "$T/w5c" "$T/expired" top)
+sed -i "s#^Keyring=.*#Keyring=$T/expkey/keyring.gpg#" "$S5c"
+grep -q "^Keyring=$T/expkey/keyring.gpg$" "$S5c" || fail "spec for the expired key"
+expect_fail "signed by an expired key" "FAILED (signed by an expired or revoked key)" \
+    "$MKDOM0" resolve "$S5c" --cache "$T/cache5c"
 
 # ---- 6. a .deb that does not match its index entry ----
 cp -a "$T/good" "$T/baddeb"

@@ -107,13 +107,20 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
         r = run_gpgv(dir, kr, &g, err);
     if (r == 0) {
         const char *s = g.out;
-        bool ok = g.status == 0 && status_has(s, "VALIDSIG") && !status_has(s, "BADSIG") &&
-                  !status_has(s, "ERRSIG");
+        /* gpgv exits 0 and says VALIDSIG for a signature by an expired or
+         * revoked key too (EXPKEYSIG, REVKEYSIG, EXPSIG instead of GOODSIG);
+         * apt counts those as no signature, and so do we: GOODSIG is what a
+         * trusted, current key's good signature says (gpg's doc/DETAILS). */
+        bool ok = g.status == 0 && status_has(s, "GOODSIG") && status_has(s, "VALIDSIG") &&
+                  !status_has(s, "BADSIG") && !status_has(s, "ERRSIG");
         if (!ok) {
             const char *why = last_verdict(g.err);
             r = md_err_set(err, "%s: signature verification against %s FAILED%s%s%s", label, kr,
                            status_has(s, "BADSIG") ? " (bad signature)"
                            : status_has(s, "NO_PUBKEY") ? " (signed by a key not in the keyring)"
+                           : status_has(s, "EXPKEYSIG") || status_has(s, "REVKEYSIG") ||
+                                   status_has(s, "EXPSIG")
+                               ? " (signed by an expired or revoked key)"
                            : !status_has(s, "NEWSIG") ? " (not signed)" : "",
                            *why ? ": " : "", why);
         }
