@@ -68,7 +68,7 @@ typedef struct setup {
 static md_resolve *run(setup *s, const char *const *want, const char *const *ex,
                        const md_resolve_pin *pins, size_t npins, bool ess, md_err *err)
 {
-    md_resolve_opts o = { s->repos, s->n, want, ex, pins, npins, ess, NULL };
+    md_resolve_opts o = { s->repos, s->n, want, ex, pins, npins, ess, NULL, false };
     return md_resolve_run(&o, err);
 }
 
@@ -303,7 +303,7 @@ static void test_priority_and_pins(void)
     /* Pinned to a repository that cannot satisfy. */
     static const char idx[] = PKG("old", "1", "Depends: libfoo (<< 3)\n");
     md_repo *all[] = { s.repos[0], s.repos[1], repo("third", idx, 0) };
-    md_resolve_opts o = { all, 3, (const char *const[]){ "old", NULL }, NULL, &pin2, 1, false, NULL };
+    md_resolve_opts o = { all, 3, (const char *const[]){ "old", NULL }, NULL, &pin2, 1, false, NULL, false };
     md_err e2 = MD_ERR_INIT;
     CHECK(md_resolve_run(&o, &e2) == NULL);
     CHECK_ERR(&e2, "old -> libfoo (<< 3): no version satisfies in repository next, to which libfoo is pinned");

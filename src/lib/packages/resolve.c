@@ -56,7 +56,7 @@ typedef struct sel {
 struct md_resolve {
     md_repo *const *repos;
     size_t nrepos;
-    md_repo **owned; /* repos to free with the result (md_resolve_spec) */
+    md_repo **owned; /* repos to free with the result (own_repos) */
     name_info *names;
     size_t nnames, capnames;
     size_t *ht;       /* open addressing: name index + 1, 0 = empty */
@@ -599,6 +599,8 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
     }
     if (r->nsel)
         qsort(r->sel, r->nsel, sizeof *r->sel, cmp_sel);
+    if (o->own_repos)
+        r->owned = (md_repo **)o->repos;
     return r;
 fail:
     md_resolve_free(r);
@@ -628,11 +630,6 @@ void md_resolve_free(md_resolve *r)
         free(r->owned);
     }
     free(r);
-}
-
-void md_resolve_own_repos_(md_resolve *r, md_repo **repos)
-{
-    r->owned = repos;
 }
 
 size_t md_resolve_repo_count(const md_resolve *r) { return r->nrepos; }

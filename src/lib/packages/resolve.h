@@ -50,10 +50,12 @@ typedef struct md_resolve_opts {
     size_t npins;
     bool essential;           /* also install every Essential: yes package */
     const md_out *out;        /* notes of md_resolve_download() (borrowed); NULL: none */
+    bool own_repos;           /* on success the result takes repos[] (md_xmalloc'd, each
+                                 md_repo too) and frees them with itself */
 } md_resolve_opts;
 
 md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err);
-/* Frees the result and, after md_resolve_spec(), its repositories. */
+/* Frees the result and the repositories it owns (own_repos, md_resolve_spec). */
 void md_resolve_free(md_resolve *r);
 
 /* The whole step for an image spec: make and load (fetch, verify, parse)

@@ -8,9 +8,6 @@
 #include "core/mem.h"
 #include "core/strv.h"
 
-/* Not in resolve.h: only this file hands repositories to a result. */
-void md_resolve_own_repos_(md_resolve *r, md_repo **repos);
-
 md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_out *out, md_err *err)
 {
     size_t n = md_spec_repo_count(s);
@@ -40,13 +37,11 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_ou
         .want = want ? (const char *const *)want->v : NULL,
         .exclude = ex ? (const char *const *)ex->v : NULL,
         .pins = pins, .npins = md_spec_pin_count(s),
-        .essential = md_spec_essential(s),
+        .essential = md_spec_essential(s), .own_repos = true,
         .out = out,
     };
     res = md_resolve_run(&o, err);
     free(pins);
-    if (res)
-        md_resolve_own_repos_(res, repos);
 out:
     if (!res) {
         for (size_t i = 0; i < made; i++)
