@@ -18,6 +18,7 @@
 
 #include "image/kmodelf.h"
 #include "image/kmodidx.h"
+#include "image/modindex.h"
 #include "image/modules.h"
 #include "t.h"
 #include "image/tree.h"
@@ -370,12 +371,13 @@ static int real_mode(int argc, char **argv)
     const char *const *allow = argc > 5 ? (const char *const *)argv + 5 : md_modules_default_allowlist();
     md_err err = MD_ERR_INIT;
     md_modules *m = md_modules_resolve(load_tree, strcmp(argv[3], "-") ? argv[3] : NULL, allow, &err);
-    if (!m || md_modules_apply(m, load_tree, &err) < 0) {
+    if (!m || md_modindex_write(m, load_tree, &err) < 0) {
         fprintf(stderr, "error: %s\n", err.msg);
         md_modules_free(m);
         md_tree_free(load_tree);
         return 1;
     }
+    md_modules_trim(m, load_tree);
     char *report = md_modules_report_text(m);
     fputs(report, stdout);
     free(report);
@@ -637,7 +639,8 @@ static void test_closure(void)
     CHECK(strv_has_sub(md_modules_notes(m), "firmware foo/bar.bin"));
     CHECK(md_modules_bytes(m) > 0);
 
-    CHECK(md_modules_apply(m, t, &e2) == 0);
+    CHECK(md_modindex_write(m, t, &e2) == 0);
+    md_modules_trim(m, t);
     const char *base = "/lib/modules/" KVER;
     char p[512];
     snprintf(p, sizeof p, "%s/kernel/drivers/lonely.ko", base);
@@ -824,7 +827,7 @@ static void test_errors(void)
     md_err e7 = MD_ERR_INIT;
     m = md_modules_resolve(t, NULL, L("a"), &e7);
     CHECK(m != NULL);
-    CHECK(m && md_modules_apply(m, t, &e7) < 0);
+    CHECK(m && md_modindex_write(m, t, &e7) < 0);
     CHECK_ERR(&e7, "cycle");
     md_modules_free(m);
     md_tree_free(t);

@@ -14,6 +14,7 @@
 #include "image/image.h"
 #include "image/imgdir.h"
 #include "lint/lint.h"
+#include "image/modindex.h"
 #include "image/modules.h"
 #include "image/overlay.h"
 #include "image/report.h"
@@ -169,10 +170,11 @@ static int step_modules(struct build *b)
     md_out_say(b->o->out, MD_OUT_PROGRESS, "kernel modules: closure of %zu allowlisted", allow.n);
     b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow.v, b->err);
     md_strv_free(&allow);
-    if (!b->mods || md_modules_apply(b->mods, b->tree, b->err) < 0) {
+    if (!b->mods || md_modindex_write(b->mods, b->tree, b->err) < 0) {
         md_err_prefix(b->err, "kernel modules");
         return -1;
     }
+    md_modules_trim(b->mods, b->tree);
     return 0;
 }
 

@@ -1,13 +1,6 @@
-/* modules — allowlist closure and kmod index for the image (trap 5).
- *
- * The index is produced here rather than by running depmod: depmod needs
- * the modules as files in a directory tree (we hold them in memory), and
- * its line order for modules outside modules.order follows readdir(), which
- * is not reproducible.  We follow depmod's rules otherwise (kmod 30,
- * tools/depmod.c): modules ordered by modules.order, dependencies ordered by
- * its topological sort, the same text formats, and the binary tries written
- * by kmodidx.  Dependencies come from each module's depends= (what modpost
- * computed from the same symbols depmod resolves).
+/* modules — the closure of an allowlist of kernel modules (trap 5): which
+ * module files of the image's kernel stay, and why.  The index for them is
+ * written by modindex.c.
  */
 #include "image/modules.h"
 
@@ -20,7 +13,7 @@
 #include <unistd.h>
 
 #include "image/kmodelf.h"
-#include "image/kmodidx.h"
+#include "image/modules_int.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -36,33 +29,6 @@ const char *const *md_modules_default_allowlist(void)
 {
     return default_allowlist;
 }
-
-typedef struct mod {
-    char *name;    /* normalized */
-    char *relpath; /* below the modules directory */
-    char *path;    /* in the tree */
-    uint64_t size;
-    long order;    /* line of modules.order, -1 if not listed */
-    bool parsed, kept;
-    long pos; /* position in the index graph while it is built */
-    md_kmodinfo mi;
-    char *reason;
-} mod;
-
-struct md_modules {
-    char *kver, *dir;
-    int64_t mtime;
-    mod *m; /* sorted by name */
-    size_t n;
-    size_t *kept; /* indices into m, closure order */
-    size_t nkept;
-    md_strv order_lines;     /* modules.order as shipped */
-    md_strv builtin_lines;   /* modules.builtin as shipped */
-    md_strv builtin_names;   /* normalized, sorted */
-    md_strv balias, balias_mod; /* modules.builtin.modinfo aliases (raw) and owners */
-    md_strv builtin_report, notes;
-    bool all_parsed;
-};
 
 /* ---- names ---- */
 
@@ -85,7 +51,7 @@ char *md_modules_normalize(const char *name)
 
 /* depmod's underscores2(): '-' -> '_' except inside [...] ranges of an alias
  * pattern.  NULL for an unmatched bracket (depmod skips such aliases). */
-static char *alias_normalize(const char *a)
+char *md_modules_alias_normalize(const char *a)
 {
     char *r = md_xstrdup(a);
     for (size_t i = 0; r[i]; i++) {
@@ -120,21 +86,20 @@ static size_t modfile_stem(const char *base)
     return 0;
 }
 
-/* "kernel/a/b-c.ko.xz" -> "b_c" (kmod's path_to_modname: up to the first '.'). */
-static char *path_modname(const char *path)
+char *md_modules_name_of(const char *path, bool need_ko)
 {
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
-    size_t n = strcspn(b, ".\n");
-    char *r = xstrndup(b, n);
+    if (need_ko && !modfile_stem(b))
+        return NULL;
+    char *r = xstrndup(b, strcspn(b, ".\n"));
     for (char *p = r; *p; p++)
         if (*p == '-')
             *p = '_';
     return r;
 }
 
-/* "kernel/x.ko.xz" -> "kernel/x.ko" (how modules.order names it). */
-static char *uncompressed_relpath(const char *rel)
+char *md_modules_order_relpath(const char *rel)
 {
     const char *b = strrchr(rel, '/');
     b = b ? b + 1 : rel;
@@ -144,53 +109,50 @@ static char *uncompressed_relpath(const char *rel)
 
 /* ---- the modules directory ---- */
 
-static const char *modules_root(const md_tree *t, md_node **out)
-{
-    static const char *const cands[] = { "/lib/modules", "/usr/lib/modules", NULL };
-    for (int i = 0; cands[i]; i++) {
-        md_node *n = md_tree_resolve(t, cands[i]);
-        if (n && md_node_type_of(n) == MD_NODE_DIR) {
-            *out = n;
-            return cands[i];
-        }
-    }
-    *out = NULL;
-    return NULL;
-}
+static const char *const module_roots[] = { "/lib/modules", "/usr/lib/modules", NULL };
 
-/* Names of the directories directly below `dir` (a real path). */
-static void list_subdirs(const md_tree *t, const char *dir, md_strv *out)
+void md_modules_kernel_dirs(const md_tree *t, md_strv *out)
 {
-    size_t dl = strlen(dir);
-    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
-        const char *p = md_node_path(n);
-        if (strncmp(p, dir, dl) != 0 || p[dl] != '/' || strchr(p + dl + 1, '/'))
+    for (int i = 0; module_roots[i]; i++) {
+        const md_node *root = md_tree_resolve(t, module_roots[i]);
+        if (!root || md_node_type_of(root) != MD_NODE_DIR)
             continue;
-        if (md_node_type_of(n) == MD_NODE_DIR)
-            md_strv_push(out, p + dl + 1);
+        const char *rp = md_node_path(root);
+        size_t rl = strlen(rp);
+        for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+            const char *p = md_node_path(n);
+            if (md_node_type_of(n) == MD_NODE_DIR && !strncmp(p, rp, rl) && p[rl] == '/' &&
+                !strchr(p + rl + 1, '/') && !md_strv_contains(out, p))
+                md_strv_push(out, p);
+        }
     }
     md_strv_sort(out);
 }
 
 char *md_modules_detect_kver(const md_tree *t, md_err *err)
 {
-    md_node *root;
-    if (!modules_root(t, &root)) {
+    const md_node *root = NULL;
+    for (int i = 0; module_roots[i] && !root; i++) {
+        root = md_tree_resolve(t, module_roots[i]);
+        root = root && md_node_type_of(root) == MD_NODE_DIR ? root : NULL;
+    }
+    if (!root) {
         md_err_set(err, "no /lib/modules in the image: no kernel package installed "
                         "(or its modules removed by a path filter)");
         return NULL;
     }
     md_strv v = { 0 };
-    list_subdirs(t, md_node_path(root), &v);
+    md_modules_kernel_dirs(t, &v);
     char *r = NULL;
     if (v.n == 1) {
-        r = md_xstrdup(v.v[0]);
+        r = md_xstrdup(strrchr(v.v[0], '/') + 1);
     } else if (v.n == 0) {
         md_err_set(err, "%s is empty: no kernel modules installed", md_node_path(root));
     } else {
         char list[1024] = "";
         for (size_t i = 0; i < v.n; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", v.v[i]);
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     strrchr(v.v[i], '/') + 1);
         md_err_set(err, "several kernels under %s (%s): name the one to use", md_node_path(root), list);
     }
     md_strv_free(&v);
@@ -199,12 +161,12 @@ char *md_modules_detect_kver(const md_tree *t, md_err *err)
 
 static int cmp_mod(const void *a, const void *b)
 {
-    const mod *x = a, *y = b;
+    const md_mod *x = a, *y = b;
     int c = strcmp(x->name, y->name);
     return c ? c : strcmp(x->relpath, y->relpath);
 }
 
-static mod *find_mod(const md_modules *md, const char *norm)
+md_mod *md_modules_find(const md_modules *md, const char *norm)
 {
     size_t lo = 0, hi = md->n;
     while (lo < hi) {
@@ -268,7 +230,7 @@ static void load_builtin(md_modules *md, const md_tree *t)
         split_lines(&md->builtin_lines, d, len);
         for (size_t i = 0; i < md->builtin_lines.n; i++)
             if (isalpha((unsigned char)md->builtin_lines.v[i][0]))
-                md_strv_push_own(&md->builtin_names, path_modname(md->builtin_lines.v[i]));
+                md_strv_push_own(&md->builtin_names, md_modules_name_of(md->builtin_lines.v[i], false));
         md_strv_sort(&md->builtin_names);
     }
     /* "modname.key=value\0" records */
@@ -311,7 +273,7 @@ static void load_order(md_modules *md, const md_tree *t)
         refs[i] = (line_ref){ md->order_lines.v[i], (long)i };
     qsort(refs, n, sizeof(line_ref), cmp_line_ref);
     for (size_t i = 0; i < md->n; i++) {
-        line_ref key = { uncompressed_relpath(md->m[i].relpath), 0 };
+        line_ref key = { md_modules_order_relpath(md->m[i].relpath), 0 };
         line_ref *hit = n ? bsearch(&key, refs, n, sizeof(line_ref), cmp_line_ref) : NULL;
         md->m[i].order = hit ? hit->line : -1;
         free((char *)key.s);
@@ -329,37 +291,36 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
             continue;
         if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
             continue;
-        const char *base = strrchr(p, '/') + 1;
-        size_t stem = modfile_stem(base);
-        if (!stem)
+        char *name = md_modules_name_of(p, true);
+        if (!name)
             continue;
         if (md->n == cap) {
             cap = cap ? cap * 2 : 1024;
-            md->m = md_xrealloc(md->m, cap * sizeof(mod));
+            md->m = md_xrealloc(md->m, cap * sizeof(md_mod));
         }
         size_t sz;
         md_node_data(n, &sz);
-        mod *m = &md->m[md->n++];
+        md_mod *m = &md->m[md->n++];
         memset(m, 0, sizeof *m);
-        m->name = path_modname(base);
+        m->name = name;
         m->relpath = md_xstrdup(p + dl + 1);
         m->path = md_xstrdup(p);
         m->size = sz;
         m->order = -1;
     }
     if (md->n)
-        qsort(md->m, md->n, sizeof(mod), cmp_mod);
+        qsort(md->m, md->n, sizeof(md_mod), cmp_mod);
     /* Two files for one name: as depmod, "updates/" wins; otherwise the
      * image would depend on which one a reader happens to pick. */
     for (size_t i = 1; i < md->n; i++) {
         if (strcmp(md->m[i - 1].name, md->m[i].name) != 0)
             continue;
-        mod *a = &md->m[i - 1], *b = &md->m[i];
+        md_mod *a = &md->m[i - 1], *b = &md->m[i];
         bool au = strncmp(a->relpath, "updates/", 8) == 0, bu = strncmp(b->relpath, "updates/", 8) == 0;
         if (au == bu)
             return md_err_set(err, "kernel %s: module %s exists twice: %s and %s", md->kver,
                               a->name, a->relpath, b->relpath);
-        mod *lose = au ? b : a;
+        md_mod *lose = au ? b : a;
         md_strv_push_own(&md->notes, md_xasprintf("%s: %s overrides %s (updates/ wins, as for depmod)",
                                                   a->name, (au ? a : b)->relpath, lose->relpath));
         /* Out of the lookup table (DEL sorts after every name) but still in
@@ -369,13 +330,13 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
         lose->name = hidden;
     }
     if (md->n)
-        qsort(md->m, md->n, sizeof(mod), cmp_mod);
+        qsort(md->m, md->n, sizeof(md_mod), cmp_mod);
     return 0;
 }
 
 /* ---- modinfo ---- */
 
-static int parse_mod(md_modules *md, const md_tree *t, mod *m, md_err *err)
+static int parse_mod(md_modules *md, const md_tree *t, md_mod *m, md_err *err)
 {
     if (m->parsed)
         return 0;
@@ -416,7 +377,7 @@ static void *parse_worker(void *arg)
         pthread_mutex_unlock(&j->lock);
         if (i >= j->md->n)
             return NULL;
-        mod *m = &j->md->m[i];
+        md_mod *m = &j->md->m[i];
         if (m->parsed || !j->data[i])
             continue;
         if (md_kmodelf_read(m->path, j->data[i], j->len[i], &m->mi, &j->errs[i]) == 0)
@@ -477,7 +438,7 @@ static size_t alias_lookup(const md_modules *md, const char *norm, size_t **hits
         for (size_t k = 0; k < info->n; k++) {
             if (strncmp(info->v[k], "alias=", 6) != 0)
                 continue;
-            char *a = alias_normalize(info->v[k] + 6);
+            char *a = md_modules_alias_normalize(info->v[k] + 6);
             bool hit = a && fnmatch(a, norm, 0) == 0;
             free(a);
             if (hit && md->m[i].name[0] != '\x7f') {
@@ -488,7 +449,7 @@ static size_t alias_lookup(const md_modules *md, const char *norm, size_t **hits
         }
     }
     for (size_t k = 0; k < md->balias.n && !*builtin; k++) {
-        char *a = alias_normalize(md->balias.v[k]);
+        char *a = md_modules_alias_normalize(md->balias.v[k]);
         *builtin = a && fnmatch(a, norm, 0) == 0;
         free(a);
     }
@@ -497,7 +458,7 @@ static size_t alias_lookup(const md_modules *md, const char *norm, size_t **hits
 
 /* ---- closure ---- */
 
-static void keep(md_modules *md, mod *m, char *reason)
+static void keep(md_modules *md, md_mod *m, char *reason)
 {
     if (m->kept) {
         free(reason);
@@ -581,7 +542,7 @@ static found_kind resolve_name(md_modules *md, const md_tree *t, const char *nam
     found_kind k = FOUND_NONE;
     *hits = NULL;
     *nhits = 0;
-    mod *m = find_mod(md, norm);
+    md_mod *m = md_modules_find(md, norm);
     if (m) {
         *hits = md_xmalloc(sizeof(size_t));
         (*hits)[0] = (size_t)(m - md->m);
@@ -600,7 +561,7 @@ static found_kind resolve_name(md_modules *md, const md_tree *t, const char *nam
     return k;
 }
 
-static void note_firmware(md_modules *md, const md_tree *t, const mod *m)
+static void note_firmware(md_modules *md, const md_tree *t, const md_mod *m)
 {
     static const char *const sfx[] = { "", ".xz", ".zst", NULL };
     for (size_t i = 0; i < m->mi.info.n; i++) {
@@ -637,7 +598,7 @@ static void softdep_names(const char *v, md_strv *pre, md_strv *post)
     md_strv_free(&tok);
 }
 
-static int follow_softdeps(md_modules *md, const md_tree *t, const mod *m, md_err *err)
+static int follow_softdeps(md_modules *md, const md_tree *t, const md_mod *m, md_err *err)
 {
     for (size_t i = 0; i < m->mi.info.n; i++) {
         const char *kv = m->mi.info.v[i];
@@ -670,7 +631,7 @@ static int follow_softdeps(md_modules *md, const md_tree *t, const mod *m, md_er
                     free(bn);
                 }
                 for (size_t h = 0; h < nh; h++) {
-                    mod *d = &md->m[hits[h]];
+                    md_mod *d = &md->m[hits[h]];
                     char *norm = md_modules_normalize(nm);
                     keep(md, d, strcmp(norm, d->name) == 0
                                     ? md_xasprintf("softdep (%s) of %s", when, m->name)
@@ -686,7 +647,7 @@ static int follow_softdeps(md_modules *md, const md_tree *t, const mod *m, md_er
     return 0;
 }
 
-static int follow_depends(md_modules *md, const mod *m, md_err *err)
+static int follow_depends(md_modules *md, const md_mod *m, md_err *err)
 {
     const char *deps = md_kmodinfo_get(&m->mi, "depends");
     if (!deps || !*deps)
@@ -696,7 +657,7 @@ static int follow_depends(md_modules *md, const mod *m, md_err *err)
     int rc = 0;
     for (size_t j = 0; j < names.n && rc == 0; j++) {
         char *norm = md_modules_normalize(names.v[j]);
-        mod *d = find_mod(md, norm);
+        md_mod *d = md_modules_find(md, norm);
         if (d)
             keep(md, d, md_xasprintf("dependency of %s", m->name));
         else if (!is_builtin(md, norm))
@@ -729,7 +690,7 @@ static int allow_one(md_modules *md, const md_tree *t, const char *name, md_strv
         free(line);
     }
     for (size_t h = 0; h < nh; h++) {
-        mod *m = &md->m[hits[h]];
+        md_mod *m = &md->m[hits[h]];
         keep(md, m, k == FOUND_ALIAS ? md_xasprintf("allowlist via alias %s", name)
                                      : md_xstrdup("allowlist"));
     }
@@ -757,7 +718,7 @@ static int closure(md_modules *md, const md_tree *t, const char *const *allow, m
     }
     md_strv_free(&unknown);
     for (size_t q = 0; q < md->nkept; q++) {
-        mod *m = &md->m[md->kept[q]];
+        md_mod *m = &md->m[md->kept[q]];
         if (parse_mod(md, t, m, err) < 0 || follow_depends(md, m, err) < 0 ||
             follow_softdeps(md, t, m, err) < 0)
             return -1;
@@ -868,404 +829,7 @@ char *md_modules_report_text(const md_modules *m)
     return md_xmemstream_close(f, &text);
 }
 
-/* ---- the index ---- */
-
-typedef struct outfile {
-    const char *name;
-    char *data;
-    size_t len;
-} outfile;
-
-enum { OUT_MAX = 12 };
-
-typedef struct sym_ref {
-    const char *sym;
-    size_t pos;
-} sym_ref;
-
-static int cmp_sym_ref(const void *a, const void *b)
-{
-    const sym_ref *x = a, *y = b;
-    int c = strcmp(x->sym, y->sym);
-    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
-}
-
-typedef struct graph {
-    mod **km;        /* kept modules in depmod's order (modules.order) */
-    size_t nk;
-    size_t **deps;   /* direct deps, as positions in km */
-    size_t *ndeps;
-    size_t *sortidx; /* topological position (depmod's dep_sort_idx) */
-    sym_ref *syms;   /* exports of the kept modules, sorted by name */
-    size_t nsyms;
-} graph;
-
-static int cmp_depmod_order(const void *a, const void *b)
-{
-    const mod *x = *(mod *const *)a, *y = *(mod *const *)b;
-    if ((x->order < 0) != (y->order < 0))
-        return x->order < 0 ? 1 : -1;
-    if (x->order != y->order)
-        return x->order < y->order ? -1 : 1;
-    return strcmp(x->relpath, y->relpath);
-}
-
-static void graph_free(graph *g)
-{
-    for (size_t i = 0; i < g->nk; i++)
-        free(g->deps[i]);
-    free(g->deps);
-    free(g->ndeps);
-    free(g->sortidx);
-    free(g->syms);
-    free(g->km);
-}
-
-static void graph_symbols(graph *g)
-{
-    size_t ns = 0;
-    for (size_t i = 0; i < g->nk; i++)
-        ns += g->km[i]->mi.symbols.n;
-    g->syms = md_xmalloc((ns ? ns : 1) * sizeof(sym_ref));
-    ns = 0;
-    for (size_t i = 0; i < g->nk; i++)
-        for (size_t k = 0; k < g->km[i]->mi.symbols.n; k++)
-            g->syms[ns++] = (sym_ref){ g->km[i]->mi.symbols.v[k], i };
-    qsort(g->syms, ns, sizeof(sym_ref), cmp_sym_ref);
-    g->nsyms = ns;
-}
-
-static long sym_owner(const graph *g, const char *sym)
-{
-    size_t lo = 0, hi = g->nsyms;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (strcmp(g->syms[mid].sym, sym) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->nsyms && strcmp(g->syms[lo].sym, sym) == 0 ? (long)g->syms[lo].pos : -1;
-}
-
-static void add_dep(graph *g, size_t i, size_t p, size_t *users)
-{
-    for (size_t k = 0; k < g->ndeps[i]; k++)
-        if (g->deps[i][k] == p)
-            return;
-    g->deps[i][g->ndeps[i]++] = p;
-    users[p]++;
-}
-
-static int graph_build(const md_modules *md, graph *g, md_err *err)
-{
-    memset(g, 0, sizeof *g);
-    g->nk = md->nkept;
-    g->km = md_xmalloc((g->nk ? g->nk : 1) * sizeof(mod *));
-    for (size_t i = 0; i < g->nk; i++)
-        g->km[i] = &md->m[md->kept[i]];
-    qsort(g->km, g->nk, sizeof(mod *), cmp_depmod_order);
-    for (size_t i = 0; i < g->nk; i++)
-        g->km[i]->pos = (long)i;
-    g->deps = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t *));
-    g->ndeps = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
-    g->sortidx = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
-    size_t *users = md_xcalloc(g->nk ? g->nk : 1, sizeof(size_t));
-    graph_symbols(g);
-    for (size_t i = 0; i < g->nk; i++) {
-        const char *dl = md_kmodinfo_get(&g->km[i]->mi, "depends");
-        md_strv names = { 0 };
-        if (dl)
-            md_strv_split(&names, dl, true);
-        long *want = md_xcalloc(names.n ? names.n : 1, sizeof(long));
-        for (size_t j = 0; j < names.n; j++) {
-            char *norm = md_modules_normalize(names.v[j]);
-            mod *d = find_mod(md, norm);
-            free(norm);
-            want[j] = d && d->kept ? d->pos : -1; /* -1: built in */
-        }
-        g->deps[i] = md_xcalloc(names.n ? names.n : 1, sizeof(size_t));
-        /* The set is depends=; the order is that of the first undefined
-         * symbol each one resolves, which is how depmod orders them (and
-         * what its topological sort, and so the line order, depends on). */
-        const md_strv *needs = &g->km[i]->mi.needs;
-        for (size_t k = 0; k < needs->n; k++) {
-            long p = sym_owner(g, needs->v[k]);
-            for (size_t j = 0; p >= 0 && j < names.n; j++)
-                if (want[j] == p)
-                    add_dep(g, i, (size_t)p, users);
-        }
-        for (size_t j = 0; j < names.n; j++)
-            if (want[j] >= 0)
-                add_dep(g, i, (size_t)want[j], users);
-        free(want);
-        md_strv_free(&names);
-    }
-    /* depmod's Kahn sort: modules nobody uses first, LIFO stack. */
-    size_t *stack = md_xmalloc((g->nk ? g->nk : 1) * sizeof(size_t)), ns = 0, sorted = 0;
-    for (size_t i = 0; i < g->nk; i++)
-        if (users[i] == 0)
-            stack[ns++] = i;
-    while (ns) {
-        size_t src = stack[--ns];
-        g->sortidx[src] = sorted++;
-        for (size_t k = 0; k < g->ndeps[src]; k++)
-            if (--users[g->deps[src][k]] == 0)
-                stack[ns++] = g->deps[src][k];
-    }
-    int rc = 0;
-    if (sorted < g->nk) {
-        char list[1024] = "";
-        for (size_t i = 0; i < g->nk; i++)
-            if (users[i])
-                snprintf(list + strlen(list), sizeof list - strlen(list), " %s", g->km[i]->name);
-        rc = md_err_set(err, "kernel %s: modules depend on each other in a cycle:%s", md->kver, list);
-    }
-    free(stack);
-    free(users);
-    if (rc < 0)
-        graph_free(g);
-    return rc;
-}
-
-/* All dependencies of km[i], sorted by topological position. */
-static size_t all_deps(const graph *g, size_t i, size_t *out, bool *seen)
-{
-    size_t n = 0, top = 0;
-    size_t *stack = md_xmalloc((g->nk + 1) * sizeof(size_t));
-    memset(seen, 0, g->nk * sizeof(bool));
-    stack[top++] = i;
-    while (top) {
-        size_t c = stack[--top];
-        for (size_t k = 0; k < g->ndeps[c]; k++) {
-            size_t d = g->deps[c][k];
-            if (seen[d])
-                continue;
-            seen[d] = true;
-            out[n++] = d;
-            stack[top++] = d;
-        }
-    }
-    free(stack);
-    for (size_t a = 1; a < n; a++) /* insertion sort: lists are short */
-        for (size_t b = a; b > 0 && g->sortidx[out[b - 1]] > g->sortidx[out[b]]; b--) {
-            size_t tmp = out[b];
-            out[b] = out[b - 1];
-            out[b - 1] = tmp;
-        }
-    return n;
-}
-
-static void add_out(outfile *out, size_t *nout, const char *name, char *data, size_t len)
-{
-    out[*nout] = (outfile){ name, data, len };
-    (*nout)++;
-}
-
-/* Takes x.  rc is how building it went: a failed index (rc < 0) is dropped
- * and the failure returned, a good one is serialized into out. */
-static int add_idx(outfile *out, size_t *nout, const char *name, md_kmodidx *x, int rc)
-{
-    if (rc < 0) {
-        md_kmodidx_free(x);
-        return -1;
-    }
-    size_t len;
-    unsigned char *d = md_kmodidx_write(x, &len);
-    add_out(out, nout, name, (char *)d, len);
-    md_kmodidx_free(x);
-    return 0;
-}
-
-static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
-{
-    char *txt;
-    size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
-    md_kmodidx *x = md_kmodidx_new();
-    size_t *dl = md_xmalloc((g->nk + 1) * sizeof(size_t));
-    bool *seen = md_xmalloc((g->nk + 1) * sizeof(bool));
-    int rc = 0;
-    for (size_t i = 0; i < g->nk && rc == 0; i++) {
-        char *line;
-        size_t llen;
-        FILE *lf = open_memstream(&line, &llen);
-        fprintf(lf, "%s:", g->km[i]->relpath);
-        size_t n = all_deps(g, i, dl, seen);
-        for (size_t k = 0; k < n; k++)
-            fprintf(lf, " %s", g->km[dl[k]]->relpath);
-        fclose(lf);
-        fprintf(f, "%s\n", line);
-        rc = md_kmodidx_add(x, g->km[i]->name, line, (unsigned)i, err);
-        free(line);
-    }
-    free(dl);
-    free(seen);
-    fclose(f);
-    add_out(out, nout, "modules.dep", txt, tlen);
-    return add_idx(out, nout, "modules.dep.bin", x, rc);
-}
-
-static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nout, md_err *err)
-{
-    char *at, *st, *dt;
-    size_t al, sl, dlen;
-    FILE *af = open_memstream(&at, &al), *sf = open_memstream(&st, &sl),
-         *df = open_memstream(&dt, &dlen);
-    fputs("# Aliases extracted from modules themselves.\n", af);
-    fputs("# Soft dependencies extracted from modules themselves.\n", sf);
-    md_kmodidx *x = md_kmodidx_new();
-    int rc = 0;
-    for (size_t i = 0; i < g->nk && rc == 0; i++) {
-        const mod *m = g->km[i];
-        const char *devname = NULL;
-        char type = 0;
-        unsigned major = 0, minor = 0;
-        for (size_t k = 0; k < m->mi.info.n && rc == 0; k++) {
-            const char *kv = m->mi.info.v[k];
-            if (strncmp(kv, "softdep=", 8) == 0)
-                fprintf(sf, "softdep %s %s\n", m->name, kv + 8);
-            if (strncmp(kv, "alias=", 6) != 0)
-                continue;
-            const char *v = kv + 6;
-            fprintf(af, "alias %s %s\n", v, m->name);
-            char *a = alias_normalize(v);
-            if (a)
-                rc = md_kmodidx_add(x, a, m->name, (unsigned)i, err);
-            free(a);
-            unsigned ma, mi;
-            if (!devname || !type) {
-                if (strncmp(v, "devname:", 8) == 0)
-                    devname = v + 8;
-                else if (sscanf(v, "char-major-%u-%u", &ma, &mi) == 2)
-                    type = 'c', major = ma, minor = mi;
-                else if (sscanf(v, "block-major-%u-%u", &ma, &mi) == 2)
-                    type = 'b', major = ma, minor = mi;
-            }
-        }
-        if (devname && type) {
-            if (ftell(df) == 0) /* depmod: the header only above a first entry */
-                fputs("# Device nodes to trigger on-demand module loading.\n", df);
-            fprintf(df, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
-        }
-    }
-    fclose(af);
-    fclose(sf);
-    fclose(df);
-    add_out(out, nout, "modules.alias", at, al);
-    add_out(out, nout, "modules.softdep", st, sl);
-    add_out(out, nout, "modules.devname", dt, dlen);
-    return add_idx(out, nout, "modules.alias.bin", x, rc);
-}
-
-static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err)
-{
-    const sym_ref *refs = g->syms;
-    size_t ns = g->nsyms;
-    char *txt;
-    size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
-    fputs("# Aliases for symbols, used by symbol_request().\n", f);
-    md_kmodidx *x = md_kmodidx_new();
-    int rc = 0;
-    for (size_t i = 0; i < ns && rc == 0; i++) {
-        if (i && strcmp(refs[i].sym, refs[i - 1].sym) == 0)
-            continue; /* one owner per symbol: the first in depmod order */
-        const char *owner = g->km[refs[i].pos]->name;
-        fprintf(f, "alias symbol:%s %s\n", refs[i].sym, owner);
-        char *key = md_xasprintf("symbol:%s", refs[i].sym);
-        rc = md_kmodidx_add(x, key, owner, (unsigned)refs[i].pos, err);
-        free(key);
-    }
-    fclose(f);
-    add_out(out, nout, "modules.symbols", txt, tlen);
-    return add_idx(out, nout, "modules.symbols.bin", x, rc);
-}
-
-static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_err *err)
-{
-    md_kmodidx *x = md_kmodidx_new();
-    int rc = 0;
-    for (size_t i = 0; i < md->builtin_lines.n && rc == 0; i++) {
-        if (!isalpha((unsigned char)md->builtin_lines.v[i][0]))
-            continue;
-        char *name = path_modname(md->builtin_lines.v[i]);
-        rc = md_kmodidx_add(x, name, "", 0, err);
-        free(name);
-    }
-    if (add_idx(out, nout, "modules.builtin.bin", x, rc) < 0)
-        return -1;
-    x = md_kmodidx_new();
-    for (size_t i = 0; i < md->balias.n && rc == 0; i++) {
-        char *a = alias_normalize(md->balias.v[i]);
-        if (a)
-            rc = md_kmodidx_add(x, a, md->balias_mod.v[i], 0, err);
-        free(a);
-    }
-    if (rc == 0 && md_kmodidx_count(x) == 0) { /* depmod writes none when empty */
-        md_kmodidx_free(x);
-        return 0;
-    }
-    return add_idx(out, nout, "modules.builtin.alias.bin", x, rc);
-}
-
-static int kept_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void write_order(const md_modules *md, outfile *out, size_t *nout)
-{
-    if (!md->order_lines.n)
-        return;
-    char **rels = md_xmalloc((md->nkept ? md->nkept : 1) * sizeof(char *));
-    for (size_t i = 0; i < md->nkept; i++)
-        rels[i] = uncompressed_relpath(md->m[md->kept[i]].relpath);
-    qsort(rels, md->nkept, sizeof(char *), kept_cmp);
-    char *txt;
-    size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
-    for (size_t i = 0; i < md->order_lines.n; i++) {
-        const char *l = md->order_lines.v[i];
-        if (bsearch(&l, rels, md->nkept, sizeof(char *), kept_cmp))
-            fprintf(f, "%s\n", l);
-    }
-    fclose(f);
-    for (size_t i = 0; i < md->nkept; i++)
-        free(rels[i]);
-    free(rels);
-    add_out(out, nout, "modules.order", txt, tlen);
-}
-
-static void outfiles_free(outfile *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(out[i].data);
-}
-
-static int build_index(const md_modules *md, outfile *out, size_t *nout, md_err *err)
-{
-    graph g;
-    *nout = 0;
-    if (graph_build(md, &g, err) < 0)
-        return -1;
-    int rc = write_dep(&g, out, nout, err);
-    if (rc == 0)
-        rc = write_alias_softdep_devname(&g, out, nout, err);
-    if (rc == 0)
-        rc = write_symbols(&g, out, nout, err);
-    if (rc == 0)
-        rc = write_builtin(md, out, nout, err);
-    if (rc == 0)
-        write_order(md, out, nout);
-    graph_free(&g);
-    if (rc < 0) {
-        outfiles_free(out, *nout);
-        *nout = 0;
-        md_err_prefix(err, "kernel %s: module index", md->kver);
-    }
-    return rc;
-}
+/* ---- trimming the tree to the closure ---- */
 
 /* Directories below the modules directory that lost their last entry. */
 static void remove_empty_dirs(const md_modules *md, md_tree *t, const md_strv *cands)
@@ -1295,12 +859,8 @@ static void remove_empty_dirs(const md_modules *md, md_tree *t, const md_strv *c
     md_strv_free(&left);
 }
 
-int md_modules_apply(const md_modules *md, md_tree *t, md_err *err)
+void md_modules_trim(const md_modules *md, md_tree *t)
 {
-    outfile out[OUT_MAX];
-    size_t nout;
-    if (build_index(md, out, &nout, err) < 0)
-        return -1;
     md_strv dirs = { 0 };
     size_t dl = strlen(md->dir);
     for (size_t i = 0; i < md->n; i++) {
@@ -1318,18 +878,6 @@ int md_modules_apply(const md_modules *md, md_tree *t, md_err *err)
     }
     remove_empty_dirs(md, t, &dirs);
     md_strv_free(&dirs);
-    md_attr a = { 0644, 0, 0, md->mtime };
-    int rc = 0;
-    for (size_t i = 0; i < nout; i++) {
-        char *p = md_xasprintf("%s/%s", md->dir, out[i].name);
-        if (rc == 0)
-            rc = md_tree_add_file(t, p, &a, (unsigned char *)out[i].data, out[i].len, "mkdom0",
-                                  MD_CLASH_REPLACE, err);
-        else
-            free(out[i].data);
-        free(p);
-    }
-    return rc;
 }
 
 /* ---- lint ---- */
@@ -1369,7 +917,7 @@ static dep_line *find_dep_line(dep_line *v, size_t n, const char *rel)
     return n ? bsearch(&key, v, n, sizeof(dep_line), cmp_dep_line) : NULL;
 }
 
-static void check_module(const md_modules *md, const mod *m, dep_line *dl, size_t ndl,
+static void check_module(const md_modules *md, const md_mod *m, dep_line *dl, size_t ndl,
                          bool have_dep, md_strv *problems)
 {
     dep_line *line = find_dep_line(dl, ndl, m->relpath);
@@ -1382,7 +930,7 @@ static void check_module(const md_modules *md, const mod *m, dep_line *dl, size_
         md_strv_split(&names, deps, true);
     for (size_t j = 0; j < names.n; j++) {
         char *norm = md_modules_normalize(names.v[j]);
-        mod *d = find_mod(md, norm);
+        md_mod *d = md_modules_find(md, norm);
         if (!d && !is_builtin(md, norm))
             md_strv_push_own(problems, md_xasprintf("%s needs %s (depends=), which is neither in "
                                                     "%s nor built in: loading %s fails",
@@ -1396,9 +944,14 @@ static void check_module(const md_modules *md, const mod *m, dep_line *dl, size_
     md_strv_free(&names);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool have_rel(const md_strv *rels, const char *rel)
 {
-    return rels->n && bsearch(&rel, rels->v, rels->n, sizeof(char *), kept_cmp);
+    return rels->n && bsearch(&rel, rels->v, rels->n, sizeof(char *), cmp_str);
 }
 
 int md_modules_check(const md_tree *t, const char *kver, md_strv *problems, md_err *err)

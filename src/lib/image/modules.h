@@ -1,5 +1,5 @@
-/* modules — the kernel modules of the image: an allowlist, its dependency
- * closure, and the module index the image's modprobe (kmod) reads (trap 5).
+/* modules — the kernel modules of the image: an allowlist and its
+ * dependency closure (trap 5); modindex.h writes the index for it.
  * Prefix md_modules_.
  *
  * Names are written as users and modprobe write them: '-' and '_' are the
@@ -17,15 +17,9 @@
  * aliases (all matching modules are kept).  A softdep that resolves to
  * nothing is a note, not an error, as it is for modprobe.
  *
- * Index: modules.dep(.bin), modules.alias(.bin), modules.softdep,
- * modules.symbols(.bin), modules.builtin.bin, modules.builtin.alias.bin,
- * modules.devname, in depmod's (kmod 30) formats and line order; modules.order
- * is trimmed to the modules kept.  Module files keep their compression; the
- * index names them as they are (kernel/.../x.ko.xz).
- *
  * Ownership: md_modules_resolve returns an object the caller frees with
  * md_modules_free; strings returned by accessors belong to it.  The tree is
- * only borrowed; md_modules_apply changes it.
+ * only borrowed; md_modules_trim changes it.
  */
 #ifndef MD_MODULES_H
 #define MD_MODULES_H
@@ -47,25 +41,25 @@ typedef struct md_modules md_modules;
  * dependencies).  On Debian's 6.1 kernel none of these is built in. */
 const char *const *md_modules_default_allowlist(void);
 
-/* The kernel version of the tree: the single directory under /lib/modules
- * (usrmerge: /usr/lib/modules).  Error if there is none or several (naming
- * them).  Caller frees. */
+/* The kernels' module directories in `t`: each directory directly below
+ * /lib/modules or /usr/lib/modules, by its real path (once when one root is
+ * a link to the other), sorted; pushed to `out`. */
+void md_modules_kernel_dirs(const md_tree *t, md_strv *out);
+
+/* The kernel version of the tree: the single md_modules_kernel_dirs entry.
+ * Error if there is none or several (naming them).  Caller frees. */
 char *md_modules_detect_kver(const md_tree *t, md_err *err);
 
 /* Read the modules of kernel `kver` (NULL: detect) from `t` and compute the
  * closure of `allow` (NULL-terminated).  Changes nothing.  Errors: an
  * unknown name (all of them, with the kernel version and near matches), a
- * depends= module missing from the tree, a dependency cycle, an unreadable
- * module (file named). */
+ * depends= module missing from the tree, an unreadable module (file named). */
 md_modules *md_modules_resolve(const md_tree *t, const char *kver,
                                const char *const *allow, md_err *err);
 
-/* Remove every module file outside the closure from `t` (and directories
- * that end up empty), then write the index files next to the modules.
- * `t` must be the tree given to md_modules_resolve, not changed since.
- * New files: mode 0644, root, mtime of the modules directory, origin
- * "mkdom0".  Existing index files are replaced. */
-int md_modules_apply(const md_modules *m, md_tree *t, md_err *err);
+/* Remove every module file outside the closure from `t` (the tree given to
+ * md_modules_resolve), and the directories that end up empty. */
+void md_modules_trim(const md_modules *m, md_tree *t);
 
 void md_modules_free(md_modules *m);
 
@@ -106,5 +100,11 @@ int md_modules_check(const md_tree *t, const char *kver, md_strv *problems, md_e
 
 /* "xen-gntdev" -> "xen_gntdev" (kmod's modname normalization); caller frees. */
 char *md_modules_normalize(const char *name);
+
+/* kmod's name of a module file or of a modules.dep or modules.builtin entry:
+ * the base name up to its first '.', '-' as '_' ("kernel/drivers/xen/
+ * xen-gntdev.ko.xz" -> "xen_gntdev").  NULL when `need_ko` and the name
+ * does not end in .ko, .ko.xz, .ko.zst or .ko.gz.  Caller frees. */
+char *md_modules_name_of(const char *path, bool need_ko);
 
 #endif
