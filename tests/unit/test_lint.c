@@ -940,6 +940,17 @@ static void test_rootfs_modules(void)
     md_lint_free(l);
     md_tree_free(t);
 
+    /* modules.dep alone: enough for busybox's modprobe, nothing for kmod's */
+    t = good_rootfs();
+    l = rootfs(t, "4.17");
+    CHECK(!md_lint_has(l, MD_LINT_ERROR, 5, "modules.dep.bin"));
+    md_lint_free(l);
+    md_tree_add_file(t, "/bin/kmod", &a644, NULL, 0, "t", MD_CLASH_ERROR, &xe);
+    l = rootfs(t, "4.17");
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "missing: kmod's modprobe (/bin/kmod) reads only"));
+    md_lint_free(l);
+    md_tree_free(t);
+
     /* a module of another kernel */
     t = good_rootfs();
     add_ko(t, "kernel/drivers/net/mdio.ko", "", "6.1.0-17-amd64");

@@ -1,6 +1,6 @@
 /* modules — the kernel modules of the image: an allowlist and its
- * dependency closure (trap 5); modindex.h writes the index for it.
- * Prefix md_modules_.
+ * dependency closure (trap 5); modindex.h writes the index for it and
+ * lint's md_lint_modules checks the result.  Prefix md_modules_.
  *
  * Names are written as users and modprobe write them: '-' and '_' are the
  * same ("xen-gntdev" == "xen_gntdev").  A name may also be a module alias
@@ -87,16 +87,6 @@ const md_strv *md_modules_notes(const md_modules *m);
  * per kept module with its reason, the built-ins and the notes.  Caller
  * frees. */
 char *md_modules_report_text(const md_modules *m);
-
-/* ---- checking a finished tree (mkdom0 lint, trap 5) ---- */
-
-/* Compare the module files of kernel `kver` (NULL: detect) in `t` with its
- * index and with their own depends=: a module without a modules.dep line,
- * a modules.dep line whose file or dependency is missing, a depends= module
- * that is neither present nor built in, a missing modules.dep.bin.  Each
- * problem is pushed to `problems` as one message.  Returns -1 only if the
- * tree cannot be examined (no /lib/modules, unreadable module). */
-int md_modules_check(const md_tree *t, const char *kver, md_strv *problems, md_err *err);
 
 /* "xen-gntdev" -> "xen_gntdev" (kmod's modname normalization); caller frees. */
 char *md_modules_normalize(const char *name);

@@ -34,20 +34,36 @@ void md_lint_free(md_lint *l)
     free(l);
 }
 
-void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
-                 int trap, const char *fmt, ...)
+/* Takes `file`. */
+static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int trap,
+                  const char *fmt, va_list ap)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->f = md_xrealloc(l->f, l->cap * sizeof *l->f);
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *msg = NULL;
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = md_xstrdup("(out of memory)");
+    l->f[l->n++] = (finding){ file, msg, line, sev, trap };
+}
+
+void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
+                 int trap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(l, md_xstrdup(file ? file : "-"), line, sev, trap, fmt, ap);
     va_end(ap);
-    l->f[l->n++] = (finding){ md_xstrdup(file ? file : "-"), msg, line, sev, trap };
+}
+
+void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
+                    md_lint_sev sev, int trap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(l, p ? md_lint_where(label, p) : md_xstrdup(label), line, sev, trap, fmt, ap);
+    va_end(ap);
 }
 
 size_t md_lint_count(const md_lint *l) { return l->n; }
@@ -131,29 +147,4 @@ char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len)
     if (len)
         *len = sz;
     return s;
-}
-
-bool md_lint_modname(const char *name, char *out, size_t outsz, bool need_ko)
-{
-    const char *b = strrchr(name, '/');
-    b = b ? b + 1 : name;
-    size_t n = strlen(b);
-    static const char *const sfx[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst", NULL };
-    bool ko = false;
-    for (int i = 0; sfx[i]; i++) {
-        size_t s = strlen(sfx[i]);
-        if (n > s && !strcmp(b + n - s, sfx[i])) {
-            n -= s;
-            ko = true;
-            break;
-        }
-    }
-    if (need_ko && !ko)
-        return false;
-    if (n + 1 > outsz)
-        n = outsz - 1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = b[i] == '-' ? '_' : b[i];
-    out[n] = '\0';
-    return true;
 }

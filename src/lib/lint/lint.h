@@ -70,14 +70,21 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                      const md_tree *rootfs);
 
 /* A root filesystem: trap 1 (inittab or its alternatives), trap 3 (who
- * creates the /dev/xen nodes, static nodes), trap 5 (module files vs modules.dep vs
- * depends=, the Xen modules), trap 2 (libxenctrl vs the hypervisor release
- * `xen_version` "X.Y" read from `xen_label`; both NULL when unknown).
+ * creates the /dev/xen nodes, static nodes), trap 5 (md_lint_modules), trap 2
+ * (libxenctrl vs the hypervisor release `xen_version` "X.Y" read from
+ * `xen_label`; both NULL when unknown).
  * `label` prefixes paths in findings: "rootfs.cpio.gz" gives
  * "rootfs.cpio.gz(/etc/inittab):3:"; a label ending in '/' (a directory)
  * gives "dir/etc/inittab:3:". */
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t,
                     const char *xen_version, const char *xen_label);
+
+/* Trap 5 alone: for each /lib/modules/VERSION (or /usr/lib/modules), the
+ * module files against modules.dep (both ways), modules.dep.bin (stale, or
+ * missing where the image's modprobe is kmod's), each module's depends=
+ * (present, built in per modules.builtin, listed in modules.dep) and vermagic,
+ * and the five Xen modules.  `label` as for md_lint_rootfs. */
+void md_lint_modules(md_lint *l, const char *label, const md_tree *t);
 
 /* --- everything together (what `mkdom0 lint` runs) ------------------- */
 

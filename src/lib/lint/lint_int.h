@@ -12,6 +12,11 @@
  * Caller frees. */
 char *md_lint_where(const char *label, const char *p);
 
+/* md_lint_add for path `p` inside that rootfs (NULL: the rootfs itself). */
+void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
+                    md_lint_sev sev, int trap, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
 /* Words of a kernel/Xen command line value split at commas etc. live in
  * callers; this one tells whether a tree path resolves to a regular file
  * (through symlinks and hardlinks). */
@@ -28,12 +33,6 @@ bool md_lint_looks_grub(const char *text, size_t len);
 char *md_lint_xen_version(const char *path, md_err *err);
 /* Release "X.Y" from a libxenctrl's DT_SONAME, NULL if it has none (not ELF). */
 char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char *path);
-
-/* Module-name normalisation ("xen-evtchn" and "xen_evtchn" are one module):
- * writes into out (size >= strlen(name)+1) the name with '-' as '_' and any
- * directory and .ko[.gz|.xz|.zst] suffix removed.  Returns false if `name`
- * is not a module file name when `need_ko`. */
-bool md_lint_modname(const char *name, char *out, size_t outsz, bool need_ko);
 
 /* The files a GRUB config's Xen entries load: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
