@@ -313,10 +313,7 @@ static int step_self_lint(struct build *b)
         return -1;
     md_lint *l = md_lint_new();
     md_lint_grub(l, md_imgdir_name(MD_IMGDIR_GRUB_CFG), grub, strlen(grub), b->tree);
-    char xy[32];
-    snprintf(xy, sizeof xy, "%u.%u", b->hv.major, b->hv.minor); /* lint wants "X.Y" */
-    md_lint_rootfs(l, b->rootfs_name, b->tree, b->hv.found ? xy : NULL,
-                   b->hv.found ? b->hv.path : NULL);
+    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
     free(grub);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));

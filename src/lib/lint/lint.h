@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include "core/err.h"
 #include "image/tree.h"
+#include "lint/xenver.h"
 
 typedef enum md_lint_sev {
     MD_LINT_NOTE,    /* information; never fails */
@@ -71,13 +72,12 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
 
 /* A root filesystem: trap 1 (inittab or its alternatives), trap 3 (who
  * creates the /dev/xen nodes, static nodes), trap 5 (md_lint_modules), trap 2
- * (libxenctrl vs the hypervisor release `xen_version` "X.Y" read from
- * `xen_label`; both NULL when unknown).
+ * (every toolstack in `t` against the hypervisor `hv`, as md_xenver_compare
+ * rules; NULL or not found: unknown, only noted).
  * `label` prefixes paths in findings: "rootfs.cpio.gz" gives
  * "rootfs.cpio.gz(/etc/inittab):3:"; a label ending in '/' (a directory)
  * gives "dir/etc/inittab:3:". */
-void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t,
-                    const char *xen_version, const char *xen_label);
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv);
 
 /* Trap 5 alone: for each /lib/modules/VERSION (or /usr/lib/modules), the
  * module files against modules.dep (both ways), modules.dep.bin (stale, or

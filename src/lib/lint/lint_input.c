@@ -317,22 +317,20 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             xp = xen_in(d);
             free(d);
         }
-        char *ver = NULL;
+        md_xen_version hv = { 0 };
         if (xp) {
             md_err e = MD_ERR_INIT;
-            ver = md_lint_xen_version(xp, &e);
             /* A hypervisor the user named is an input that must be readable;
              * one we only found lying around is a guess that did not work. */
-            if (!ver && xen)
+            if (md_xenver_hypervisor_file(xp, &hv, &e) < 0 && xen)
                 fail(&in, &e);
-            else if (!ver)
+            else if (e.set)
                 md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
                             "found next to %s but not usable as the hypervisor (%s); trap 2 "
                             "is not checked: name the hypervisor with --xen", x->path,
                             strip_path(e.msg, xp));
         }
-        md_lint_rootfs(l, x->path, x->tree, ver, ver ? xp : NULL);
-        free(ver);
+        md_lint_rootfs(l, x->path, x->tree, &hv);
         free(xp);
     }
     free(found_xen);

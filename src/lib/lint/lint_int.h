@@ -29,11 +29,6 @@ char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
 bool md_lint_looks_inittab(const char *text, size_t len);
 bool md_lint_looks_grub(const char *text, size_t len);
 
-/* Hypervisor release "X.Y" of a xen.gz / xen ELF, or NULL (err says why). */
-char *md_lint_xen_version(const char *path, md_err *err);
-/* Release "X.Y" from a libxenctrl's DT_SONAME, NULL if it has none (not ELF). */
-char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char *path);
-
 /* The files a GRUB config's Xen entries load: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
 void md_lint_grub_files(const char *text, size_t len, md_strv *xen, md_strv *rootfs);

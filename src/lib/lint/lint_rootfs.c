@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lint/lint_int.h"
+#include "lint/xenver.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -279,84 +280,43 @@ static void check_devices(rctx *r, const scripts *s)
 
 /* ---- trap 2: the toolstack's release ---- */
 
-/* "libxenctrl.so.4.17.0" -> "4.17"; "xen-4.17" (Debian's /usr/lib/xen-4.17). */
-static bool xen_release(const char *name, const char *prefix, char *out, size_t outsz)
+/* The rule is xenver's, the one the build refuses a mixed image by; lint
+ * words it for a file and names the package to take. */
+static void check_toolstack(rctx *r, const md_xen_version *hv)
 {
-    if (!has_prefix(name, prefix))
-        return false;
-    const char *v = name + strlen(prefix);
-    size_t a = strspn(v, "0123456789");
-    if (!a || v[a] != '.')
-        return false;
-    size_t b = strspn(v + a + 1, "0123456789");
-    if (!b || a + 1 + b + 1 > outsz)
-        return false;
-    memcpy(out, v, a + 1 + b);
-    out[a + 1 + b] = '\0';
-    return true;
-}
-
-static void check_toolstack(rctx *r, const char *xen_version, const char *xen_label)
-{
-    md_strv vers = { 0 }, where = { 0 };
-    for (md_node *n = md_tree_first(r->t); n; n = md_tree_next(r->t, n)) {
-        char v[32];
-        const char *p = md_node_path(n), *b = base_name(p);
-        md_node_type ty = md_node_type_of(n);
-        char *sov = NULL;
-        if (ty == MD_NODE_FILE && has_prefix(b, "libxenctrl.so.")) {
-            size_t sz;
-            const unsigned char *d = md_node_data(n, &sz);
-            sov = md_lint_xenctrl_version(d, sz, p); /* DT_SONAME, the loader's view */
-        }
-        bool hit = false;
-        if (sov) {
-            snprintf(v, sizeof v, "%s", sov);
-            hit = true;
-        } else if (ty != MD_NODE_DIR) {
-            hit = xen_release(b, "libxenctrl.so.", v, sizeof v);
-        } else {
-            hit = xen_release(b, "xen-", v, sizeof v) && has_prefix(p, "/usr/lib/xen-");
-        }
-        free(sov);
-        if (hit && !md_strv_contains(&vers, v)) {
-            md_strv_push(&vers, v);
-            md_strv_push(&where, p);
-        }
-    }
-    if (vers.n > 1)
-        ADD(r, where.v[1], 0, MD_LINT_ERROR, 2,
+    md_xen_version *ts;
+    size_t n = md_xenver_toolstacks(r->t, &ts);
+    if (n > 1)
+        ADD(r, ts[1].path, 0, MD_LINT_ERROR, 2,
             "toolstack of Xen %s here and of Xen %s in %s: one image must carry the "
-            "toolstack of one release, the hypervisor's", vers.v[1], vers.v[0], where.v[0]);
-    if (vers.n && xen_version) {
-        for (size_t i = 0; i < vers.n; i++)
-            if (strcmp(vers.v[i], xen_version))
-                ADD(r, where.v[i], 0, MD_LINT_ERROR, 2,
-                    "the toolstack is Xen %s but the hypervisor %s is Xen %s: libxenctrl's "
-                    "domctl/sysctl interfaces change with every release, and xenstored fails "
-                    "at start (\"Failed to open connection to gnttab\"); take the toolstack "
-                    "of the hypervisor's release (xen-utils-%s)",
-                    vers.v[i], xen_label ? xen_label : "", xen_version, xen_version);
-    } else if (vers.n) {
-        ADD(r, where.v[0], 0, MD_LINT_NOTE, 2,
+            "toolstack of one release, the hypervisor's", ts[1].version, ts[0].version, ts[0].path);
+    for (size_t i = 0; hv && i < n; i++) {
+        md_err e = MD_ERR_INIT;
+        if (md_xenver_compare(hv, &ts[i], &e) < 0)
+            ADD(r, ts[i].path, 0, MD_LINT_ERROR, 2,
+                "the toolstack is Xen %s but the hypervisor %s is Xen %u.%u: libxenctrl's "
+                "domctl/sysctl interfaces change with every release, and xenstored fails "
+                "at start (\"Failed to open connection to gnttab\"); take the toolstack "
+                "of the hypervisor's release (xen-utils-%u.%u)",
+                ts[i].version, hv->path, hv->major, hv->minor, hv->major, hv->minor);
+    }
+    if (n && !hv)
+        ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
-            "matches", vers.v[0]);
-    } else {
+            "matches", ts[0].version);
+    else if (!n)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
-    }
-    md_strv_free(&vers);
-    md_strv_free(&where);
+    free(ts);
 }
 
-void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t,
-                    const char *xen_version, const char *xen_label)
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv)
 {
     rctx r = { l, label, t };
     scripts s = collect_scripts(t);
     check_console(&r);
     check_devices(&r, &s);
     md_lint_modules(l, label, t);
-    check_toolstack(&r, xen_version, xen_label);
+    check_toolstack(&r, hv && hv->found ? hv : NULL);
     scripts_free(&s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/decomp.h"
+#include "core/file.h"
 #include "core/mem.h"
 
 #define MAX_XEN_IMAGE ((size_t)256 << 20) /* a Xen ELF is a few MB; more is a bomb */
@@ -113,6 +114,17 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
                              "name (expected xen-X.Y...)", name);
     }
     free(raw);
+    return rc;
+}
+
+int md_xenver_hypervisor_file(const char *path, md_xen_version *out, md_err *err)
+{
+    unsigned char *d;
+    size_t len;
+    if (md_read_file(path, &d, &len, err) < 0)
+        return -1;
+    int rc = md_xenver_hypervisor_image(d, len, path, out, err);
+    free(d);
     return rc;
 }
 
@@ -327,4 +339,53 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
     return scan(t, true, hv, ts, err);
+}
+
+/* The toolstack release node `n` shows, if any (md_xenver_toolstacks). */
+static bool toolstack_seen(const md_node *n, md_xen_version *v)
+{
+    const char *p = md_node_path(n);
+    md_node_type ty = md_node_type_of(n);
+    memset(v, 0, sizeof *v);
+    if (ty == MD_NODE_DIR) {
+        if (strncmp(p, "/usr/lib/xen-", 13) != 0 || strchr(p + 13, '/') ||
+            !parse_mm(p + 13, &v->major, &v->minor))
+            return false;
+        set_str(v->source, sizeof v->source, "directory name");
+    } else if (!is_ctrl_name(p)) {
+        return false;
+    } else {
+        size_t len = 0;
+        const unsigned char *d =
+            ty == MD_NODE_FILE || ty == MD_NODE_HARDLINK ? md_node_data(n, &len) : NULL;
+        md_err e = MD_ERR_INIT;
+        if (!d || md_xenver_libxenctrl(d, len, p, v, &e) < 0) {
+            memset(v, 0, sizeof *v);
+            if (!ctrl_name_version(p, &v->major, &v->minor))
+                return false;
+            set_str(v->source, sizeof v->source, "file name");
+        }
+    }
+    snprintf(v->version, sizeof v->version, "%u.%u", v->major, v->minor);
+    set_str(v->path, sizeof v->path, p);
+    set_str(v->origin, sizeof v->origin, md_node_origin(n));
+    v->found = true;
+    return true;
+}
+
+size_t md_xenver_toolstacks(const md_tree *t, md_xen_version **out)
+{
+    found_list l = { 0 };
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        md_xen_version v;
+        if (!toolstack_seen(n, &v))
+            continue;
+        bool known = false;
+        for (size_t i = 0; i < l.n && !known; i++)
+            known = l.v[i].major == v.major && l.v[i].minor == v.minor;
+        if (!known)
+            push(&l, &v);
+    }
+    *out = l.v;
+    return l.n;
 }

@@ -39,6 +39,9 @@ typedef struct md_xen_version {
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
                                md_xen_version *out, md_err *err);
 
+/* md_xenver_hypervisor_image of the file at `path` (read whole). */
+int md_xenver_hypervisor_file(const char *path, md_xen_version *out, md_err *err);
+
 /* A libxenctrl shared object (libxenctrl.so.4.17.0): its DT_SONAME, or for
  * an ELF file without one its name.  Error: not ELF, or no version. */
 int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name,
@@ -56,5 +59,13 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 
 /* md_xenver_scan, then md_xenver_compare for every libxenctrl in the tree. */
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
+
+/* Every toolstack release a tree shows, for lint, which takes any image as
+ * it is: libxenctrl files by DT_SONAME (by name when they are no readable
+ * ELF), links and hardlinks by name, and Debian's /usr/lib/xen-X.Y
+ * directories.  One entry per major.minor, in tree order, with the path that
+ * showed it first.  Returns the count; *out is malloc'd (free it), NULL
+ * when there is none. */
+size_t md_xenver_toolstacks(const md_tree *t, md_xen_version **out);
 
 #endif
