@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
