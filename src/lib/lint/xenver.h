@@ -61,8 +61,8 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
 
 /* Every toolstack release a tree shows, for lint, which takes any image as
- * it is: libxenctrl files by DT_SONAME (by name when they are no readable
- * ELF), links and hardlinks by name, and Debian's /usr/lib/xen-X.Y
+ * it is: libxenctrl files and hardlinks by DT_SONAME (by name when they
+ * are no readable ELF), symlinks by name, and Debian's /usr/lib/xen-X.Y
  * directories.  One entry per major.minor, in tree order, with the path that
  * showed it first.  Returns the count; *out is malloc'd (free it), NULL
  * when there is none. */
