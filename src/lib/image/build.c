@@ -10,6 +10,7 @@
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
+#include "boot/grubcfg.h"
 #include "packages/deb.h"
 #include "image/image.h"
 #include "image/imgdir.h"
@@ -282,7 +283,7 @@ static char *grub_cfg_text(struct build *b)
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
         return NULL;
     }
-    char *text = md_bootcfg_grub_cfg(e);
+    char *text = md_grubcfg_write(e);
     md_bootcfg_entry_free(e);
     return text;
 }

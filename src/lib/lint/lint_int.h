@@ -35,8 +35,8 @@ char *md_lint_xenctrl_version(const unsigned char *data, size_t len, const char 
  * is not a module file name when `need_ko`. */
 bool md_lint_modname(const char *name, char *out, size_t outsz, bool need_ko);
 
-/* The files a GRUB config's Xen entries load: the hypervisors and the
+/* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
-void md_lint_grub_files(const char *text, size_t len, md_strv *xen, md_strv *rootfs);
+void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *rootfs);
 
 #endif
