@@ -339,7 +339,6 @@ static size_t file_index(const gcmd *c, bool *nounzip)
 
 typedef struct block {
     char *title; /* NULL for function and unknown blocks */
-    bool entry;
 } block;
 
 /* menuentry/submenu title: the first word that is not an option. */
@@ -461,7 +460,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
             }
             add_entry(out, &cur);
             if (depth < MAXD)
-                st[depth++] = (block){ pending_title, pending_title != NULL };
+                st[depth++] = (block){ pending_title };
             else
                 free(pending_title);
             pending_title = NULL;
