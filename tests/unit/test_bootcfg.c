@@ -247,6 +247,70 @@ static void test_parse(void)
     CHECK_ERR(&err, "empty.cfg");
 }
 
+/* The reader's entries: menu path, lines, parameters as words, what
+ * variables may add, module flags, tboot, and what GRUB would reject. */
+static void test_read_entries(void)
+{
+    const char *cfg =
+        "set opts=\"loglvl=all dom0_mem=2G,max:2G\"\n"        /* 1 */
+        "submenu 'S' {\n"
+        "menuentry 'A' --class xen {\n"
+        " multiboot2 /xen.gz $opts ${env}\n"                  /* 4 */
+        " module2 /vmlinuz console=hvc0 'a b'\n"
+        " module2 --nounzip /rootfs.cpio.gz\n"
+        " module2 /extra x=1\n"
+        "}\n"
+        "}\n"
+        "menuentry memtest { multiboot2 /memtest86.bin; module2 /x; }\n"
+        "menuentry 't' {\n"
+        "multiboot /tboot.gz logging=serial\n"
+        "module /xen.gz dom0_mem=1G,max:1G\n"               /* 13 */
+        "module /vmlinuz\n"
+        "}\n"
+        "menuentry 'broken {\n";                            /* 16 */
+    md_bootcfg_list l = { 0 };
+    md_grubcfg_read(cfg, strlen(cfg), &l);
+    CHECK(l.n == 2);
+    CHECK(l.nproblems == 1 && l.problems[0].line == 16);
+    if (l.n != 2) {
+        md_bootcfg_list_free(&l);
+        return;
+    }
+    const md_bootcfg_entry *a = l.v[0], *t = l.v[1];
+    CHECK_STR(a->title, "S>A");
+    CHECK(a->xen.mb2 && a->xen.line == 4);
+    CHECK_ARGS(a->xen, "$opts ${env}");
+    CHECK(a->xen.maybe.n == 2 && a->xen.unset.n == 1);
+    CHECK_STR(a->xen.unset.v[0], "env");
+    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
+    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
+    CHECK_STR(a->kernel.path, "/vmlinuz");
+    CHECK(a->kernel.line == 5 && a->kernel.args.n == 2);
+    CHECK_STR(a->kernel.args.v[1], "a b"); /* one parameter, as GRUB passes it */
+    CHECK(a->nmods == 2);
+    if (a->nmods == 2) {
+        CHECK(a->mods[0].nounzip && a->mods[0].mb2 && a->mods[0].line == 6);
+        CHECK_STR(a->mods[0].path, "/rootfs.cpio.gz");
+        CHECK(!a->mods[1].nounzip);
+        CHECK_ARGS(a->mods[1], "x=1");
+    }
+    /* tboot loads Xen as its first module: that is the hypervisor here. */
+    CHECK_STR(t->title, "t");
+    CHECK_STR(t->xen.path, "/xen.gz");
+    CHECK(!t->xen.mb2 && t->xen.line == 13);
+    CHECK_STR(t->kernel.path, "/vmlinuz");
+    CHECK(t->nmods == 0);
+    /* mkdom0 boot wants multiboot2 with a --nounzip rootfs: the first entry */
+    md_err err = MD_ERR_INIT;
+    md_bootcfg_entry *b = md_bootcfg_take_bootable(&l, "c.cfg", &err);
+    CHECK(b == a && l.n == 1);
+    md_bootcfg_entry_free(b);
+    b = md_bootcfg_take_bootable(&l, "c.cfg", &err);
+    CHECK(b == NULL);
+    CHECK_ERR(&err, "c.cfg: no menuentry with multiboot2");
+    md_bootcfg_list_free(&l);
+}
+
 static void test_escape(void)
 {
     char *s = md_bootcfg_qemu_escape("a,b,,c");
@@ -287,6 +351,7 @@ int main(void)
     test_make_and_grub();
     test_make_refuses();
     test_parse();
+    test_read_entries();
     test_escape();
     return t_done("test_bootcfg");
 }
