@@ -76,7 +76,8 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
     if (skip < raw->nmods)
         raw->kernel = raw->mods[skip++];
     raw->nmods -= skip;
-    memmove(raw->mods, raw->mods + skip, raw->nmods * sizeof *raw->mods);
+    if (skip)
+        memmove(raw->mods, raw->mods + skip, raw->nmods * sizeof *raw->mods);
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
         l->v = md_xrealloc(l->v, l->cap * sizeof *l->v);

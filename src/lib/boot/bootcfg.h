@@ -104,14 +104,14 @@ void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not 
 /* Add an entry read as a multiboot loader line and the modules after it:
  * how GRUB, iPXE and syslinux's mboot.c32 all load Xen.  In `raw`, xen is
  * the line's own file and mods every module after it; kernel is unset.  The
- * line boots Xen when its file is named xen*, it has dom0_mem=, or it loads
- * modules and is no memtest; then the first module becomes the dom0 kernel,
+ * line boots Xen when its file's name contains "xen", it has dom0_mem=, or it
+ * loads modules and is no memtest; then the first module becomes the dom0 kernel,
  * except under tboot (which measures Xen), whose first module is Xen.
  * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false). */
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw);
 
-/* Last value of parameter `key` in `f`'s args and maybe ('-' and '_' alike,
- * as Xen and Linux treat them), or NULL.  Borrowed from `f`. */
+/* Last value of parameter `key` in `f`'s args, then maybe ('-' and '_'
+ * alike, as Xen and Linux treat them), or NULL.  Borrowed from `f`. */
 const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key);
 
 /* The command line of `args`: the words joined by single spaces. */
