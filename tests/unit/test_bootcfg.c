@@ -1,8 +1,16 @@
 #include <stdlib.h>
 #include "boot/bootcfg.h"
+#include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "lint/lint.h"
 #include "t.h"
+
+/* A file's parameters as one command line, for comparing. */
+#define CHECK_ARGS(file, expected) do { \
+    char *t_line = md_bootcfg_cmdline(&(file).args); \
+    CHECK_STR(t_line, expected); \
+    free(t_line); \
+} while (0)
 
 static uint64_t mem_ok(const char *s)
 {
@@ -61,13 +69,14 @@ static void test_make_and_grub(void)
     CHECK(e != NULL);
     if (!e)
         return;
-    CHECK_STR(e->xen_args, "dom0_mem=4096M,max:4096M gnttab_max_frames=256 "
+    CHECK_ARGS(e->xen, "dom0_mem=4096M,max:4096M gnttab_max_frames=256 "
                            "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1");
     /* console=hvc0 exactly once, and last (trap 1). */
-    CHECK_STR(e->kernel_args, "rdinit=/sbin/init console=ttyS0,115200 loglevel=4 console=hvc0");
-    CHECK_STR(e->xen, "/xen.gz");
-    CHECK_STR(e->rootfs, "/rootfs.cpio.gz");
-    char *g = md_bootcfg_grub_cfg(e);
+    CHECK_ARGS(e->kernel, "rdinit=/sbin/init console=ttyS0,115200 loglevel=4 console=hvc0");
+    CHECK_STR(e->xen.path, "/xen.gz");
+    CHECK(e->nmods == 1 && e->mods[0].nounzip);
+    CHECK_STR(e->mods[0].path, "/rootfs.cpio.gz");
+    char *g = md_grubcfg_write(e);
     CHECK(strstr(g, "\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M ") != NULL);
     CHECK(strstr(g, "\tmodule2 /vmlinuz rdinit=/sbin/init console=ttyS0,115200 loglevel=4 console=hvc0\n") != NULL);
     CHECK(strstr(g, "\tmodule2 --nounzip /rootfs.cpio.gz\n") != NULL);
@@ -75,20 +84,25 @@ static void test_make_and_grub(void)
     CHECK(strstr(g, "menuentry 'mkdom0 Xen dom0' {") != NULL);
 
     /* Round trip: what we write, we read back identically. */
-    md_bootcfg_entry *r = md_bootcfg_parse_grub(g, "grub.cfg", &err);
+    md_bootcfg_entry *r = md_grubcfg_boot_entry(g, "grub.cfg", &err);
     CHECK(r != NULL);
     if (r) {
-        CHECK_STR(r->xen, e->xen);
-        CHECK_STR(r->xen_args, e->xen_args);
-        CHECK_STR(r->kernel, e->kernel);
-        CHECK_STR(r->kernel_args, e->kernel_args);
-        CHECK_STR(r->rootfs, e->rootfs);
+        char *xa = md_bootcfg_cmdline(&e->xen.args), *ka = md_bootcfg_cmdline(&e->kernel.args);
+        CHECK_STR(r->xen.path, e->xen.path);
+        CHECK_ARGS(r->xen, xa);
+        CHECK_STR(r->kernel.path, e->kernel.path);
+        CHECK_ARGS(r->kernel, ka);
+        CHECK(r->nmods == 1 && r->mods[0].nounzip);
+        CHECK_STR(r->mods[0].path, e->mods[0].path);
+        CHECK(r->xen.line == 13 && r->kernel.line == 14 && r->mods[0].line == 16);
+        free(xa);
+        free(ka);
         CHECK_STR(r->title, e->title);
         CHECK(r->serial_port == 1 && r->serial_baud == 115200 && r->timeout == 3);
         uint64_t m = 0;
         CHECK(md_bootcfg_dom0_mem(r, &m, &err) == 0 && m == 4096);
         md_bootcfg_set_dom0_mem(r, 1024);
-        CHECK_STR(r->xen_args, "dom0_mem=1024M,max:1024M gnttab_max_frames=256 "
+        CHECK_ARGS(r->xen, "dom0_mem=1024M,max:1024M gnttab_max_frames=256 "
                                "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1");
         /* QEMU multiboot form: commas doubled inside the module list only. */
         char *ini = md_bootcfg_qemu_initrd(r, "/tmp/x/vmlinuz", "/tmp/x/rootfs.cpio.gz");
@@ -105,8 +119,10 @@ static void test_make_and_grub(void)
     c3.dom0_mem_mib = 1024;
     c3.xen_extra = "loglvl=all gnttab_max_frames=512";
     e = md_bootcfg_make(&c3, &err);
-    CHECK(e && !strcmp(e->xen_args, "dom0_mem=1024M,max:1024M gnttab_max_frames=512 "
-                       "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1 loglvl=all"));
+    CHECK(e != NULL);
+    if (e)
+        CHECK_ARGS(e->xen, "dom0_mem=1024M,max:1024M gnttab_max_frames=512 "
+                           "gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1 loglvl=all");
     md_bootcfg_entry_free(e);
 
     /* Serial on com2 at 57600, a prefix and a zstd rootfs. */
@@ -120,13 +136,13 @@ static void test_make_and_grub(void)
     e = md_bootcfg_make(&c2, &err);
     CHECK(e != NULL);
     if (e) {
-        CHECK_STR(e->xen_args, "dom0_mem=2048M,max:2048M gnttab_max_frames=256 "
+        CHECK_ARGS(e->xen, "dom0_mem=2048M,max:2048M gnttab_max_frames=256 "
                                "gnttab_max_maptrack_frames=1024 com2=57600,8n1 console=com2");
-        CHECK_STR(e->kernel_args, "rdinit=/sbin/init console=ttyS1,57600 console=hvc0");
-        CHECK_STR(e->rootfs, "/boot/mkdom0/rootfs.cpio.zst");
-        g = md_bootcfg_grub_cfg(e);
+        CHECK_ARGS(e->kernel, "rdinit=/sbin/init console=ttyS1,57600 console=hvc0");
+        CHECK_STR(e->mods[0].path, "/boot/mkdom0/rootfs.cpio.zst");
+        g = md_grubcfg_write(e);
         CHECK(strstr(g, "serial --unit=1 --speed=57600") != NULL);
-        md_bootcfg_entry *r2 = md_bootcfg_parse_grub(g, "g2", &err);
+        md_bootcfg_entry *r2 = md_grubcfg_boot_entry(g, "g2", &err);
         CHECK(r2 && r2->serial_port == 2 && r2->serial_baud == 57600);
         CHECK(r2 && !strcmp(r2->title, "dom0 test"));
         md_bootcfg_entry_free(r2);
@@ -187,48 +203,112 @@ static void test_parse(void)
         "    module2 --nounzip /boot/initrd.gz\n"
         "}\n"
         "menuentry 'other' { multiboot2 /other.gz\n}\n";
-    md_bootcfg_entry *e = md_bootcfg_parse_grub(cfg, "h.cfg", &err);
+    md_bootcfg_entry *e = md_grubcfg_boot_entry(cfg, "h.cfg", &err);
     CHECK(e != NULL);
     if (e) {
         CHECK_STR(e->title, "Xen dom0");
-        CHECK_STR(e->xen, "/boot/xen.gz");
-        CHECK_STR(e->xen_args, "dom0_mem=2G,max:2G console=com1 com1=115200,8n1");
-        CHECK_STR(e->kernel_args, "console=hvc0 quiet");
-        CHECK_STR(e->rootfs, "/boot/initrd.gz");
+        CHECK_STR(e->xen.path, "/boot/xen.gz");
+        CHECK_ARGS(e->xen, "dom0_mem=2G,max:2G console=com1 com1=115200,8n1");
+        CHECK_ARGS(e->kernel, "console=hvc0 quiet");
+        CHECK_STR(e->mods[0].path, "/boot/initrd.gz");
         CHECK(e->timeout == 5);
         uint64_t m = 0;
         CHECK(md_bootcfg_dom0_mem(e, &m, &err) == 0 && m == 2048);
-        free(e->xen_args);
-        e->xen_args = md_xstrdup("console=com1 dom0_mem=4096M");
+        md_strv_free(&e->xen.args);
+        md_strv_split(&e->xen.args, "console=com1 dom0_mem=4096M", false);
         CHECK(md_bootcfg_dom0_mem(e, &m, &err) == -1);
         CHECK_ERR(&err, "without max:");
         md_err_clear(&err);
-        free(e->xen_args);
-        e->xen_args = md_xstrdup("console=com1");
+        md_strv_free(&e->xen.args);
+        md_strv_push(&e->xen.args, "console=com1");
         CHECK(md_bootcfg_dom0_mem(e, &m, &err) == -1);
         CHECK_ERR(&err, "no dom0_mem=");
         md_err_clear(&err);
         md_bootcfg_set_dom0_mem(e, 512);
-        CHECK_STR(e->xen_args, "dom0_mem=512M,max:512M console=com1");
+        CHECK_ARGS(e->xen, "dom0_mem=512M,max:512M console=com1");
         md_bootcfg_entry_free(e);
     }
 
-    e = md_bootcfg_parse_grub("menuentry 'a' {\n linux /vmlinuz\n}\n", "nox.cfg", &err);
+    e = md_grubcfg_boot_entry("menuentry 'a' {\n linux /vmlinuz\n}\n", "nox.cfg", &err);
     CHECK(e == NULL);
     CHECK_ERR(&err, "nox.cfg: no menuentry with multiboot2");
     md_err_clear(&err);
-    e = md_bootcfg_parse_grub("menuentry 'a' {\n multiboot2 /xen.gz\n module2 /vmlinuz\n "
+    e = md_grubcfg_boot_entry("menuentry 'a' {\n multiboot2 /xen.gz\n module2 /vmlinuz\n "
                               "module2 /rootfs.cpio.gz\n}\n", "nz.cfg", &err);
     CHECK(e == NULL);
     CHECK_ERR(&err, "nz.cfg:4: the rootfs module '/rootfs.cpio.gz' lacks --nounzip");
     md_err_clear(&err);
-    e = md_bootcfg_parse_grub("menuentry 'a' {\n multiboot2 /xen.gz\n}\n", "nk.cfg", &err);
+    e = md_grubcfg_boot_entry("menuentry 'a' {\n multiboot2 /xen.gz\n}\n", "nk.cfg", &err);
     CHECK(e == NULL);
     CHECK_ERR(&err, "nk.cfg:2: the Xen entry has no module2");
     md_err_clear(&err);
-    e = md_bootcfg_parse_grub("", "empty.cfg", &err);
+    e = md_grubcfg_boot_entry("", "empty.cfg", &err);
     CHECK(e == NULL);
     CHECK_ERR(&err, "empty.cfg");
+}
+
+/* The reader's entries: menu path, lines, parameters as words, what
+ * variables may add, module flags, tboot, and what GRUB would reject. */
+static void test_read_entries(void)
+{
+    const char *cfg =
+        "set opts=\"loglvl=all dom0_mem=2G,max:2G\"\n"        /* 1 */
+        "submenu 'S' {\n"
+        "menuentry 'A' --class xen {\n"
+        " multiboot2 /xen.gz $opts ${env}\n"                  /* 4 */
+        " module2 /vmlinuz console=hvc0 'a b'\n"
+        " module2 --nounzip /rootfs.cpio.gz\n"
+        " module2 /extra x=1\n"
+        "}\n"
+        "}\n"
+        "menuentry memtest { multiboot2 /memtest86.bin; module2 /x; }\n"
+        "menuentry 't' {\n"
+        "multiboot /tboot.gz logging=serial\n"
+        "module /xen.gz dom0_mem=1G,max:1G\n"               /* 13 */
+        "module /vmlinuz\n"
+        "}\n"
+        "menuentry 'broken {\n";                            /* 16 */
+    md_bootcfg_list l = { 0 };
+    md_grubcfg_read(cfg, strlen(cfg), &l);
+    CHECK(l.n == 2);
+    CHECK(l.nproblems == 1 && l.problems[0].line == 16);
+    if (l.n != 2) {
+        md_bootcfg_list_free(&l);
+        return;
+    }
+    const md_bootcfg_entry *a = l.v[0], *t = l.v[1];
+    CHECK_STR(a->title, "S>A");
+    CHECK(a->xen.mb2 && a->xen.line == 4);
+    CHECK_ARGS(a->xen, "$opts ${env}");
+    CHECK(a->xen.maybe.n == 2 && a->xen.unset.n == 1);
+    CHECK_STR(a->xen.unset.v[0], "env");
+    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
+    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
+    CHECK_STR(a->kernel.path, "/vmlinuz");
+    CHECK(a->kernel.line == 5 && a->kernel.args.n == 2);
+    CHECK_STR(a->kernel.args.v[1], "a b"); /* one parameter, as GRUB passes it */
+    CHECK(a->nmods == 2);
+    if (a->nmods == 2) {
+        CHECK(a->mods[0].nounzip && a->mods[0].mb2 && a->mods[0].line == 6);
+        CHECK_STR(a->mods[0].path, "/rootfs.cpio.gz");
+        CHECK(!a->mods[1].nounzip);
+        CHECK_ARGS(a->mods[1], "x=1");
+    }
+    /* tboot loads Xen as its first module: that is the hypervisor here. */
+    CHECK_STR(t->title, "t");
+    CHECK_STR(t->xen.path, "/xen.gz");
+    CHECK(!t->xen.mb2 && t->xen.line == 13);
+    CHECK_STR(t->kernel.path, "/vmlinuz");
+    CHECK(t->nmods == 0);
+    /* mkdom0 boot wants multiboot2 with a --nounzip rootfs: the first entry */
+    md_err err = MD_ERR_INIT;
+    md_bootcfg_entry *b = md_bootcfg_take_bootable(&l, "c.cfg", &err);
+    CHECK(b == a && l.n == 1);
+    md_bootcfg_entry_free(b);
+    b = md_bootcfg_take_bootable(&l, "c.cfg", &err);
+    CHECK(b == NULL);
+    CHECK_ERR(&err, "c.cfg: no menuentry with multiboot2");
+    md_bootcfg_list_free(&l);
 }
 
 static void test_escape(void)
@@ -251,7 +331,7 @@ static void test_lint_clean(void)
     CHECK(e != NULL);
     if (!e)
         return;
-    char *g = md_bootcfg_grub_cfg(e);
+    char *g = md_grubcfg_write(e);
     md_lint *l = md_lint_new();
     md_lint_grub(l, "grub.cfg", g, strlen(g), NULL);
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
@@ -271,6 +351,7 @@ int main(void)
     test_make_and_grub();
     test_make_refuses();
     test_parse();
+    test_read_entries();
     test_escape();
     return t_done("test_bootcfg");
 }

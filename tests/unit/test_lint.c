@@ -2,6 +2,7 @@
  * recognition, and robustness against garbage. */
 #include "t.h"
 #include "boot/bootcfg.h"
+#include "boot/grubcfg.h"
 #include "image/kmodidx.h"
 #include "lint/lint.h"
 #include "image/tree.h"
@@ -103,7 +104,7 @@ static void test_grub_bootcfg_clean(void)
     CHECK(e != NULL);
     if (!e)
         return;
-    char *text = md_bootcfg_grub_cfg(e);
+    char *text = md_grubcfg_write(e);
     md_tree *t = tiny_rootfs(false, true); /* no /init: rdinit= must be there */
     md_lint *l = grub(text, t);
     CHECK(md_lint_count(l) == 0);
@@ -117,7 +118,7 @@ static void test_grub_bootcfg_clean(void)
     CHECK(e != NULL);
     if (e) {
         free(text);
-        text = md_bootcfg_grub_cfg(e);
+        text = md_grubcfg_write(e);
         l = grub(text, t);
         CHECK(md_lint_count(l) == 0);
         dump(l);

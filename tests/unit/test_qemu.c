@@ -46,8 +46,10 @@ static void test_argv(void)
     md_err err = MD_ERR_INIT;
 
     /* Multiboot, the design's host under TCG. */
-    md_bootcfg_entry e = { .kernel_args = "rdinit=/sbin/init console=ttyS0,115200 console=hvc0" };
+    md_bootcfg_entry e = { 0 };
+    md_strv_split(&e.kernel.args, "rdinit=/sbin/init console=ttyS0,115200 console=hvc0", false);
     char *initrd = md_bootcfg_qemu_initrd(&e, "/img/vmlinuz", "/img/rootfs.cpio.gz");
+    md_strv_free(&e.kernel.args);
     md_qemu_opts o = { .path = MD_QEMU_MULTIBOOT, .xen_elf = xen,
                        .xen_args = "dom0_mem=1024M,max:1024M com1=115200,8n1 console=com1",
                        .initrd = initrd, .ssh_port = 2222, .serial = "file:/tmp/c.log",

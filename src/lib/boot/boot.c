@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "boot/bootmedia.h"
+#include "boot/grubcfg.h"
 #include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -27,6 +28,7 @@ struct md_boot {
     char *summary;
     char *xen_gz, *kernel, *rootfs, *xen_elf, *initrd, *iso, *disk;
     md_bootcfg_entry *entry;
+    char *xen_cmdline; /* the entry's Xen arguments, for QEMU's -append */
     md_qemu_opts q;
     md_strv argv;
     unsigned port;
@@ -80,15 +82,15 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         memcpy(text, cfg, cfglen);
         text[cfglen] = '\0';
         free(cfg);
-        b->entry = md_bootcfg_parse_grub(text, cfgpath, err);
+        b->entry = md_grubcfg_boot_entry(text, cfgpath, err);
         free(text);
     }
     free(cfgpath);
     if (!b->entry)
         goto fail;
-    if (!(b->xen_gz = image_file(d, b->entry->xen, err)) ||
-        !(b->kernel = image_file(d, b->entry->kernel, err)) ||
-        !(b->rootfs = image_file(d, b->entry->rootfs, err)))
+    if (!(b->xen_gz = image_file(d, b->entry->xen.path, err)) ||
+        !(b->kernel = image_file(d, b->entry->kernel.path, err)) ||
+        !(b->rootfs = image_file(d, b->entry->mods[0].path, err)))
         goto fail;
     md_imgdir_free(d);
     d = NULL;
@@ -142,13 +144,13 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     /* The medium.  GRUB paths get a grub.cfg with the files at the root and
      * no menu delay. */
     if (o->path != MD_QEMU_MULTIBOOT) {
-        free(b->entry->xen);
-        free(b->entry->kernel);
-        free(b->entry->rootfs);
+        free(b->entry->xen.path);
+        free(b->entry->kernel.path);
+        free(b->entry->mods[0].path);
         const char *rb = strrchr(b->rootfs, '/') + 1;
-        b->entry->xen = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_XEN));
-        b->entry->kernel = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_KERNEL));
-        b->entry->rootfs = md_xasprintf("/%s", rb);
+        b->entry->xen.path = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_XEN));
+        b->entry->kernel.path = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_KERNEL));
+        b->entry->mods[0].path = md_xasprintf("/%s", rb);
         b->entry->timeout = 0;
     }
     md_bootmedia_files f = { b->xen_gz, b->kernel, b->rootfs };
@@ -173,11 +175,12 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         break;
     }
 
+    b->xen_cmdline = md_bootcfg_cmdline(&b->entry->xen.args);
     b->q = (md_qemu_opts){
         .qemu = o->qemu, .path = o->path, .accel = o->accel, .machine = o->machine,
         .cpu = o->cpu, .no_iommu = o->no_iommu, .mem_mib = vm, .smp = o->smp, .nic = o->nic,
         .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
-        .xen_args = b->entry->xen_args, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
+        .xen_args = b->xen_cmdline, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
         .ovmf = o->ovmf,
     };
     char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
@@ -229,6 +232,7 @@ void md_boot_free(md_boot *b, bool keep_log)
         nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
              FTW_DEPTH | FTW_PHYS);
     md_bootcfg_entry_free(b->entry);
+    free(b->xen_cmdline);
     md_strv_free(&b->argv);
     free(b->workdir);
     free(b->console_log);

@@ -11,17 +11,166 @@
 #define MIB_MIN 128ULL
 #define MIB_MAX (64ULL << 20) /* 64 TiB */
 
+void md_bootcfg_file_free(md_bootcfg_file *f)
+{
+    free(f->path);
+    md_strv_free(&f->args);
+    md_strv_free(&f->maybe);
+    md_strv_free(&f->unset);
+    memset(f, 0, sizeof *f);
+}
+
 void md_bootcfg_entry_free(md_bootcfg_entry *e)
 {
     if (!e)
         return;
     free(e->title);
-    free(e->xen);
-    free(e->xen_args);
-    free(e->kernel);
-    free(e->kernel_args);
-    free(e->rootfs);
+    md_bootcfg_file_free(&e->xen);
+    md_bootcfg_file_free(&e->kernel);
+    for (size_t i = 0; i < e->nmods; i++)
+        md_bootcfg_file_free(&e->mods[i]);
+    free(e->mods);
     free(e);
+}
+
+void md_bootcfg_list_free(md_bootcfg_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        md_bootcfg_entry_free(l->v[i]);
+    free(l->v);
+    for (size_t i = 0; i < l->nproblems; i++)
+        free(l->problems[i].msg);
+    free(l->problems);
+    memset(l, 0, sizeof *l);
+}
+
+static bool ci_contains(const char *s, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *s; s++)
+        if (!strncasecmp(s, needle, n))
+            return true;
+    return false;
+}
+
+bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
+{
+    const char *f = raw->xen.path ? raw->xen.path : "";
+    const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+    bool tboot = ci_contains(base, "tboot");
+    bool has_mods = raw->nmods > 0;
+    bool xen = ci_contains(base, "xen") || md_bootcfg_param(&raw->xen, "dom0_mem") ||
+               (tboot && has_mods && ci_contains(raw->mods[0].path, "xen")) ||
+               (has_mods && !ci_contains(base, "memtest") && !tboot);
+    if (!xen) {
+        md_bootcfg_entry_free(raw);
+        return false;
+    }
+    /* tboot measures Xen: Xen is its first module, Xen's args are that
+     * module's.  Then Xen's first module is the dom0 kernel. */
+    size_t skip = 0;
+    if (tboot && has_mods) {
+        md_bootcfg_file_free(&raw->xen);
+        raw->xen = raw->mods[skip++];
+    }
+    if (skip < raw->nmods)
+        raw->kernel = raw->mods[skip++];
+    raw->nmods -= skip;
+    if (skip)
+        memmove(raw->mods, raw->mods + skip, raw->nmods * sizeof *raw->mods);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = md_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = raw;
+    return true;
+}
+
+static const char *last_param(const md_strv *args, const char *key, const char *val)
+{
+    size_t kn = strlen(key);
+    for (size_t i = 0; i < args->n; i++) {
+        const char *a = args->v[i];
+        if (strlen(a) <= kn || a[kn] != '=')
+            continue;
+        bool same = true;
+        for (size_t j = 0; j < kn && same; j++)
+            same = a[j] == key[j] || (strchr("-_", a[j]) && strchr("-_", key[j]));
+        if (same)
+            val = a + kn + 1;
+    }
+    return val;
+}
+
+const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key)
+{
+    return last_param(&f->maybe, key, last_param(&f->args, key, NULL));
+}
+
+char *md_bootcfg_cmdline(const md_strv *args)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < args->n; i++)
+        n += strlen(args->v[i]) + 1;
+    char *s = md_xmalloc(n), *o = s;
+    for (size_t i = 0; i < args->n; i++) {
+        if (i)
+            *o++ = ' ';
+        size_t w = strlen(args->v[i]);
+        memcpy(o, args->v[i], w);
+        o += w;
+    }
+    *o = '\0';
+    return s;
+}
+
+static bool need_file(const md_bootcfg_file *f, const char *origin, const char *cmd, md_err *err)
+{
+    if (*f->path)
+        return true;
+    md_err_set(err, "%s:%u: %s without a file", origin, f->line, cmd);
+    return false;
+}
+
+md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origin, md_err *err)
+{
+    size_t i = 0;
+    while (i < l->n && !l->v[i]->xen.mb2)
+        i++;
+    if (i == l->n) {
+        md_err_set(err, "%s: no menuentry with multiboot2 (Xen) found", origin);
+        return NULL;
+    }
+    const md_bootcfg_entry *e = l->v[i];
+    if (!need_file(&e->xen, origin, "multiboot2", err))
+        return NULL;
+    if (!e->kernel.path) {
+        md_err_set(err, "%s:%u: the Xen entry has no module2 line for the dom0 kernel", origin,
+                   e->xen.line);
+        return NULL;
+    }
+    if (!need_file(&e->kernel, origin, "module2", err))
+        return NULL;
+    if (!e->nmods) {
+        md_err_set(err, "%s:%u: the Xen entry has no 'module2 --nounzip' line for the rootfs",
+                   origin, e->xen.line);
+        return NULL;
+    }
+    if (!need_file(&e->mods[0], origin, "module2", err))
+        return NULL;
+    if (!e->mods[0].nounzip) {
+        md_err_set(err, "%s:%u: the rootfs module '%s' lacks --nounzip: GRUB would hand Linux "
+                        "an uncompressed copy", origin, e->mods[0].line, e->mods[0].path);
+        return NULL;
+    }
+    md_bootcfg_entry *t = l->v[i];
+    memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof *l->v);
+    l->n--;
+    if (!t->title)
+        t->title = md_xstrdup("mkdom0 Xen dom0");
+    if (t->serial_port < 1 || t->serial_port > 4)
+        t->serial_port = 1;
+    return t;
 }
 
 int md_bootcfg_parse_mem(const char *s, uint64_t *mib, md_err *err)
@@ -98,13 +247,6 @@ static bool is_opt(const char *w, const char *name)
     return !strncmp(w, name, n) && (w[n] == '=' || w[n] == '\0');
 }
 
-static void cat_word(char **line, const char *w)
-{
-    char *s = *line && **line ? md_xasprintf("%s %s", *line, w) : md_xstrdup(w);
-    free(*line);
-    *line = s;
-}
-
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
 {
     if (!c->dom0_mem_mib) {
@@ -167,15 +309,20 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
     e->title = md_xstrdup(c->title && *c->title ? c->title : "mkdom0 Xen dom0");
     const char *pre = c->file_prefix ? c->file_prefix : "/";
     const char *sep = *pre && pre[strlen(pre) - 1] == '/' ? "" : "/";
-    e->xen = md_xasprintf("%s%sxen.gz", pre, sep);
-    e->kernel = md_xasprintf("%s%svmlinuz", pre, sep);
-    e->rootfs = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : "rootfs.cpio.gz");
+    e->xen = (md_bootcfg_file){ .path = md_xasprintf("%s%sxen.gz", pre, sep), .mb2 = true };
+    e->kernel = (md_bootcfg_file){ .path = md_xasprintf("%s%svmlinuz", pre, sep), .mb2 = true };
+    e->mods = md_xcalloc(1, sizeof *e->mods);
+    e->nmods = 1;
+    e->mods[0] = (md_bootcfg_file){
+        .path = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : "rootfs.cpio.gz"),
+        .mb2 = true, .nounzip = true };
     e->serial_port = port;
     e->serial_baud = baud;
     e->timeout = c->timeout;
 
     unsigned long long m = (unsigned long long)c->dom0_mem_mib;
-    e->xen_args = md_xasprintf("dom0_mem=%lluM,max:%lluM", m, m);
+    md_strv *xa = &e->xen.args, *ka = &e->kernel.args;
+    md_strv_push_own(xa, md_xasprintf("dom0_mem=%lluM,max:%lluM", m, m));
     /* The reference grant-table sizes, unless the extra arguments set their
      * own (then theirs, in this place, once). */
     static const char *const gnttab[][2] = {
@@ -187,228 +334,44 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
         for (size_t i = 0; i < xw.n; i++)
             if (is_opt(xw.v[i], gnttab[g][0]))
                 w = xw.v[i]; /* Xen takes the last */
-        cat_word(&e->xen_args, w);
+        md_strv_push(xa, w);
     }
-    char *serial = md_xasprintf("com%u=%u,8n1 console=com%u", port, baud, port);
-    cat_word(&e->xen_args, serial);
-    free(serial);
+    md_strv_push_own(xa, md_xasprintf("com%u=%u,8n1", port, baud));
+    md_strv_push_own(xa, md_xasprintf("console=com%u", port));
     for (size_t i = 0; i < xw.n; i++)
         if (!is_opt(xw.v[i], gnttab[0][0]) && !is_opt(xw.v[i], gnttab[1][0]))
-            cat_word(&e->xen_args, xw.v[i]);
+            md_strv_push(xa, xw.v[i]);
 
-    e->kernel_args = md_xasprintf("rdinit=/sbin/init console=ttyS%u,%u", port - 1, baud);
+    md_strv_push(ka, "rdinit=/sbin/init");
+    md_strv_push_own(ka, md_xasprintf("console=ttyS%u,%u", port - 1, baud));
     /* console=hvc0 goes last, once, whatever the extra arguments say (trap 1). */
     for (size_t i = 0; i < lw.n; i++)
         if (strcmp(lw.v[i], "console=hvc0"))
-            cat_word(&e->kernel_args, lw.v[i]);
-    cat_word(&e->kernel_args, "console=hvc0");
+            md_strv_push(ka, lw.v[i]);
+    md_strv_push(ka, "console=hvc0");
 out:
     md_strv_free(&xw);
     md_strv_free(&lw);
     return e;
 }
 
-char *md_bootcfg_grub_cfg(const md_bootcfg_entry *e)
-{
-    return md_xasprintf(
-        "# Generated by mkdom0.  GRUB loads these three files once; after the\n"
-        "# hand-off nothing reads a disk again: the dom0 lives in RAM.\n"
-        "serial --unit=%u --speed=%u\n"
-        "terminal_input serial console\n"
-        "terminal_output serial console\n"
-        "set timeout=%u\n"
-        "set default=0\n"
-        "\n"
-        "menuentry '%s' {\n"
-        "\tinsmod multiboot2\n"
-        "\tinsmod gzio\n"
-        "\techo 'Loading Xen and the dom0 ...'\n"
-        "\tmultiboot2 %s %s\n"
-        "\tmodule2 %s %s\n"
-        "\t# --nounzip: Xen hands the compressed archive to Linux, which unpacks it.\n"
-        "\tmodule2 --nounzip %s\n"
-        "}\n",
-        e->serial_port - 1, e->serial_baud, e->timeout, e->title, e->xen, e->xen_args,
-        e->kernel, e->kernel_args, e->rootfs);
-}
-
-/* --- parsing ----------------------------------------------------------- */
-
-/* Split a grub.cfg line into words: whitespace-separated, with '...' and
- * "..." quoting and backslash escapes, which is all a generated or hand-written
- * boot entry uses. */
-static void grub_words(const char *line, md_strv *out)
-{
-    const char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p || *p == '#')
-            return;
-        size_t cap = strlen(p) + 1, n = 0;
-        char *w = md_xmalloc(cap);
-        char q = 0;
-        for (; *p; p++) {
-            if (q) {
-                if (*p == q)
-                    q = 0;
-                else if (*p == '\\' && q == '"' && p[1])
-                    w[n++] = *++p;
-                else
-                    w[n++] = *p;
-            } else if (*p == '\'' || *p == '"') {
-                q = *p;
-            } else if (*p == '\\' && p[1]) {
-                w[n++] = *++p;
-            } else if (*p == ' ' || *p == '\t' || *p == ';') {
-                break;
-            } else {
-                w[n++] = *p;
-            }
-        }
-        w[n] = '\0';
-        md_strv_push_own(out, w);
-        if (*p == ';')
-            p++;
-    }
-}
-
-static char *join_from(const md_strv *w, size_t from)
-{
-    char *s = md_xstrdup("");
-    for (size_t i = from; i < w->n; i++)
-        cat_word(&s, w->v[i]);
-    return s;
-}
-
-md_bootcfg_entry *md_bootcfg_parse_grub(const char *text, const char *origin, md_err *err)
-{
-    md_bootcfg_entry *e = md_xcalloc(1, sizeof *e);
-    e->serial_port = 1;
-    e->serial_baud = 115200;
-    e->timeout = 3;
-    int depth = 0;
-    bool complete = false;
-    char *cur_title = NULL;
-    unsigned lineno = 0, mb_line = 0;
-    const char *p = text;
-    while (*p && !complete) {
-        lineno++;
-        size_t n = strcspn(p, "\n");
-        char *line = md_xmalloc(n + 1);
-        memcpy(line, p, n);
-        line[n] = '\0';
-        p += n + (p[n] == '\n');
-        md_strv w = { 0 };
-        grub_words(line, &w);
-        free(line);
-        if (!w.n) {
-            md_strv_free(&w);
-            continue;
-        }
-        const char *cmd = w.v[0];
-        if (!strcmp(cmd, "menuentry") || !strcmp(cmd, "submenu")) {
-            if (depth == 0 && !strcmp(cmd, "menuentry")) {
-                free(cur_title);
-                cur_title = w.n > 1 ? md_xstrdup(w.v[1]) : NULL;
-            }
-            depth++;
-        } else if (!strcmp(cmd, "}")) {
-            if (depth > 0)
-                depth--;
-            if (depth == 0 && e->xen)
-                complete = true; /* the first Xen entry is all we need */
-        } else if (depth == 0 && !strcmp(cmd, "serial")) {
-            for (size_t i = 1; i < w.n; i++) {
-                if (!strncmp(w.v[i], "--unit=", 7))
-                    e->serial_port = (unsigned)atoi(w.v[i] + 7) + 1;
-                if (!strncmp(w.v[i], "--speed=", 8))
-                    e->serial_baud = (unsigned)atoi(w.v[i] + 8);
-            }
-        } else if (depth == 0 && !strncmp(cmd, "timeout=", 8)) {
-            e->timeout = (unsigned)atoi(cmd + 8);
-        } else if (depth == 0 && !strcmp(cmd, "set") && w.n > 1 && !strncmp(w.v[1], "timeout=", 8)) {
-            e->timeout = (unsigned)atoi(w.v[1] + 8);
-        } else if (depth > 0 && !strcmp(cmd, "multiboot2") && !e->xen) {
-            if (w.n < 2) {
-                md_err_set(err, "%s:%u: multiboot2 without a file", origin, lineno);
-                md_strv_free(&w);
-                goto fail;
-            }
-            e->xen = md_xstrdup(w.v[1]);
-            e->xen_args = join_from(&w, 2);
-            mb_line = lineno;
-            if (cur_title && !e->title)
-                e->title = md_xstrdup(cur_title);
-        } else if (depth > 0 && !strcmp(cmd, "module2") && e->xen) {
-            bool nounzip = w.n > 1 && !strcmp(w.v[1], "--nounzip");
-            size_t f = nounzip ? 2 : 1;
-            if (w.n <= f) {
-                md_err_set(err, "%s:%u: module2 without a file", origin, lineno);
-                md_strv_free(&w);
-                goto fail;
-            }
-            if (!e->kernel && !nounzip) {
-                e->kernel = md_xstrdup(w.v[f]);
-                e->kernel_args = join_from(&w, f + 1);
-            } else if (!e->rootfs && e->kernel) {
-                if (!nounzip) {
-                    md_err_set(err, "%s:%u: the rootfs module '%s' lacks --nounzip: GRUB would "
-                                    "hand Linux an uncompressed copy", origin, lineno, w.v[f]);
-                    md_strv_free(&w);
-                    goto fail;
-                }
-                e->rootfs = md_xstrdup(w.v[f]);
-            }
-        }
-        md_strv_free(&w);
-    }
-    if (!e->xen) {
-        md_err_set(err, "%s: no menuentry with multiboot2 (Xen) found", origin);
-        goto fail;
-    }
-    if (!e->kernel) {
-        md_err_set(err, "%s:%u: the Xen entry has no module2 line for the dom0 kernel", origin, mb_line);
-        goto fail;
-    }
-    if (!e->rootfs) {
-        md_err_set(err, "%s:%u: the Xen entry has no 'module2 --nounzip' line for the rootfs",
-                   origin, mb_line);
-        goto fail;
-    }
-    if (!e->title)
-        e->title = md_xstrdup("mkdom0 Xen dom0");
-    if (e->serial_port < 1 || e->serial_port > 4)
-        e->serial_port = 1;
-    free(cur_title);
-    return e;
-fail:
-    free(cur_title);
-    md_bootcfg_entry_free(e);
-    return NULL;
-}
-
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
 {
-    md_strv w = { 0 };
-    md_strv_split(&w, e->xen_args ? e->xen_args : "", false);
+    const md_strv *w = &e->xen.args;
     const char *val = NULL;
-    for (size_t i = 0; i < w.n; i++)
-        if (!strncmp(w.v[i], "dom0_mem=", 9))
-            val = w.v[i] + 9; /* Xen takes the last one */
-    int rc = -1;
-    if (!val) {
-        md_err_set(err, "Xen line has no dom0_mem= (trap 4: without it the initramfs may end up "
-                        "where the PV builder cannot reach it)");
-        goto out;
-    }
+    for (size_t i = 0; i < w->n; i++)
+        if (!strncmp(w->v[i], "dom0_mem=", 9))
+            val = w->v[i] + 9; /* Xen takes the last one */
+    if (!val)
+        return md_err_set(err, "Xen line has no dom0_mem= (trap 4: without it the initramfs may "
+                               "end up where the PV builder cannot reach it)");
     char *v = md_xstrdup(val), *comma = strchr(v, ',');
     if (!comma || strncmp(comma + 1, "max:", 4)) {
-        md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its page "
-                        "array for all host RAM)", val);
         free(v);
-        goto out;
+        return md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its "
+                               "page array for all host RAM)", val);
     }
+    int rc = -1;
     *comma = '\0';
     uint64_t a, b;
     md_err sub = MD_ERR_INIT;
@@ -421,37 +384,30 @@ int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
         rc = 0;
     }
     free(v);
-out:
-    md_strv_free(&w);
     return rc;
 }
 
 void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib)
 {
-    md_strv w = { 0 };
-    md_strv_split(&w, e->xen_args ? e->xen_args : "", false);
+    md_strv *w = &e->xen.args, out = { 0 };
     char *mem = md_xasprintf("dom0_mem=%lluM,max:%lluM", (unsigned long long)mib,
                              (unsigned long long)mib);
-    char *line = md_xstrdup("");
-    bool done = false;
-    for (size_t i = 0; i < w.n; i++) {
-        if (!strncmp(w.v[i], "dom0_mem=", 9)) {
-            if (!done)
-                cat_word(&line, mem);
-            done = true;
-        } else {
-            cat_word(&line, w.v[i]);
+    bool replace = false;
+    for (size_t i = 0; i < w->n && !replace; i++)
+        replace = !strncmp(w->v[i], "dom0_mem=", 9);
+    if (!replace)
+        md_strv_push(&out, mem); /* none yet: first on the line */
+    for (size_t i = 0; i < w->n; i++) {
+        if (strncmp(w->v[i], "dom0_mem=", 9)) {
+            md_strv_push(&out, w->v[i]);
+        } else if (replace) {
+            md_strv_push(&out, mem); /* in place of the first; later ones dropped */
+            replace = false;
         }
     }
-    if (!done) {
-        char *s = *line ? md_xasprintf("%s %s", mem, line) : md_xstrdup(mem);
-        free(line);
-        line = s;
-    }
     free(mem);
-    md_strv_free(&w);
-    free(e->xen_args);
-    e->xen_args = line;
+    md_strv_free(w);
+    *w = out;
 }
 
 char *md_bootcfg_qemu_escape(const char *s)
@@ -473,7 +429,9 @@ char *md_bootcfg_qemu_initrd(const md_bootcfg_entry *e, const char *kernel_path,
                              const char *rootfs_path)
 {
     char *k = md_bootcfg_qemu_escape(kernel_path);
-    char *a = md_bootcfg_qemu_escape(e->kernel_args ? e->kernel_args : "");
+    char *cmdline = md_bootcfg_cmdline(&e->kernel.args);
+    char *a = md_bootcfg_qemu_escape(cmdline);
+    free(cmdline);
     char *r = md_bootcfg_qemu_escape(rootfs_path);
     char *s = *a ? md_xasprintf("%s %s,%s", k, a, r) : md_xasprintf("%s,%s", k, r);
     free(k);

@@ -1,33 +1,42 @@
-/* bootcfg — the boot entry of a mkdom0 image: Xen and dom0 Linux command
- * lines, grub.cfg text, and QEMU's multiboot form of the same.  Prefix
- * md_bootcfg_.
+/* bootcfg — the boot entry: what a boot loader loads to start Xen and its
+ * dom0, whatever config format said so.  Prefix md_bootcfg_.
  *
- * The design's traps 1 and 4 are made impossible here: the dom0 memory is a
- * size, always written as dom0_mem=XM,max:XM (a bare dom0_mem= in the extra
- * Xen arguments is refused), and the dom0 kernel line always ends with
- * console=hvc0, after console=ttySN for printk, because Linux makes the LAST
- * console= its /dev/console, which is what init and the getty use.
+ * An entry is the hypervisor, the dom0 kernel (Xen's first module) and the
+ * modules after it, each a file with its parameters and the config line that
+ * loads it.  Config readers (GRUB: boot/grubcfg.h) produce entries, `mkdom0
+ * lint` checks the traps on entries, `mkdom0 boot` boots one, and the build
+ * makes one from the spec (md_bootcfg_make) for the grub.cfg writer.
+ *
+ * The design's traps 1 and 4 are made impossible in md_bootcfg_make: the
+ * dom0 memory is a size, always written as dom0_mem=XM,max:XM (a bare
+ * dom0_mem= in the extra Xen arguments is refused), and the dom0 kernel line
+ * always ends with console=hvc0, after console=ttySN for printk, because
+ * Linux makes the LAST console= its /dev/console, which is what init and the
+ * getty use.
  *
  * Typical use (the build):
  *     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
  *     if (md_bootcfg_parse_mem("4096M", &c.dom0_mem_mib, err) < 0) ...
  *     c.xen_extra = "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024";
  *     md_bootcfg_entry *e = md_bootcfg_make(&c, err);
- *     char *text = md_bootcfg_grub_cfg(e);   -> write DIR/grub.cfg
+ *     char *text = md_grubcfg_write(e);   -> write DIR/grub.cfg
  *     md_bootcfg_entry_free(e); free(text);
  *
- * `mkdom0 boot` goes the other way: md_bootcfg_parse_grub() reads the image's
- * grub.cfg back into an entry, md_bootcfg_set_dom0_mem() fits it to the VM.
+ * `mkdom0 boot` goes the other way: md_grubcfg_boot_entry() reads the
+ * image's grub.cfg back into an entry, md_bootcfg_set_dom0_mem() fits it to
+ * the VM.
  *
  * Ownership: an md_bootcfg is borrowed (its strings are not copied until
- * md_bootcfg_make); an md_bootcfg_entry owns all its strings; every char *
- * returned is the caller's to free().
+ * md_bootcfg_make); an entry owns its files and a list its entries, with all
+ * their strings; every char * returned is the caller's to free().
  */
 #ifndef MD_BOOTCFG_H
 #define MD_BOOTCFG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/strv.h"
 
 typedef struct md_bootcfg {
     uint64_t dom0_mem_mib;   /* required (> 0); md_bootcfg_parse_mem() makes it */
@@ -43,17 +52,77 @@ typedef struct md_bootcfg {
 
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
-/* One boot entry, as GRUB (multiboot2/module2) or QEMU (-kernel/-initrd)
- * loads it.  Paths are as GRUB sees them ("/xen.gz"). */
+/* A file the loader loads and the parameters it hands over with it. */
+typedef struct md_bootcfg_file {
+    char *path;     /* as the loader sees it ("/xen.gz"); "" when the line names
+                       none; NULL when the entry has no such file */
+    md_strv args;   /* the parameters in order, one word each as the loader
+                       passes it (a word may hold a space); variables
+                       ($x, ${x}) stay as written */
+    md_strv maybe;  /* parameters the line's variables may add: the words of
+                       every value the config gives them anywhere */
+    md_strv unset;  /* variables the line uses that the config never sets
+                       (environment, grubenv): they may hold anything */
+    unsigned line;  /* 1-based line of the config that loads it; 0: made */
+    bool mb2;       /* handed over by multiboot2 (GRUB's multiboot2/module2),
+                       else by multiboot v1 (multiboot/module) */
+    bool nounzip;   /* passed on compressed (GRUB's --nounzip) */
+} md_bootcfg_file;
+
+/* One boot entry, as a loader (GRUB's multiboot2/module2, QEMU's
+ * -kernel/-initrd) loads it. */
 typedef struct md_bootcfg_entry {
-    char *title;
-    char *xen, *xen_args;
-    char *kernel, *kernel_args;
-    char *rootfs;
+    char *title;            /* menu path "Debian>Xen 4.17"; NULL outside a menu */
+    md_bootcfg_file xen;    /* the hypervisor (tboot's first module under tboot) */
+    md_bootcfg_file kernel; /* Xen's first module, the dom0 kernel; path NULL: none */
+    md_bootcfg_file *mods;  /* the modules after it, in order: initramfs/rootfs first */
+    size_t nmods;
+    /* The loader's own serial console (port 1..4 = GRUB's unit 0..3, speed)
+     * and menu delay in seconds: for a read entry the config's top-level
+     * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
     unsigned serial_port, serial_baud, timeout;
 } md_bootcfg_entry;
 
+/* The Xen entries of one config, as every reader returns them, and what the
+ * reader could not read (a syntax error: the loader rejects the config). */
+typedef struct md_bootcfg_problem {
+    unsigned line;
+    char *msg;
+} md_bootcfg_problem;
+
+typedef struct md_bootcfg_list {
+    md_bootcfg_entry **v;   /* in config order */
+    size_t n, cap;
+    md_bootcfg_problem *problems;
+    size_t nproblems;
+} md_bootcfg_list;
+
 void md_bootcfg_entry_free(md_bootcfg_entry *e);
+void md_bootcfg_file_free(md_bootcfg_file *f); /* its contents; f itself is not freed */
+void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not freed */
+
+/* Add an entry read as a multiboot loader line and the modules after it:
+ * how GRUB, iPXE and syslinux's mboot.c32 all load Xen.  In `raw`, xen is
+ * the line's own file and mods every module after it; kernel is unset.  The
+ * line boots Xen when its file's name contains "xen", it has dom0_mem=, or it
+ * loads modules and is no memtest; then the first module becomes the dom0 kernel,
+ * except under tboot (which measures Xen), whose first module is Xen.
+ * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false). */
+bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw);
+
+/* Last value of parameter `key` in `f`'s args, then maybe ('-' and '_'
+ * alike, as Xen and Linux treat them), or NULL.  Borrowed from `f`. */
+const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key);
+
+/* The command line of `args`: the words joined by single spaces. */
+char *md_bootcfg_cmdline(const md_strv *args);
+
+/* The first multiboot2 entry of `l`, complete enough to boot: a hypervisor
+ * file, a dom0 kernel, and a rootfs module with --nounzip.  Taken out of the
+ * list (the caller frees it); the serial port is forced to 1..4 and a
+ * missing title becomes "mkdom0 Xen dom0".  `origin` names the config in
+ * errors, which give its line. */
+md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origin, md_err *err);
 
 /* A memory size as people write it: "4096M", "4G", "4096MiB", "1048576K",
  * "1T" (K/M/G/T, optional "B" or "iB", case-insensitive), to MiB.  Refused
@@ -61,19 +130,11 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e);
  * above 64 TiB, "X,max:Y" (mkdom0 always writes max: itself), garbage. */
 int md_bootcfg_parse_mem(const char *s, uint64_t *mib, md_err *err);
 
-/* Validate the options and build the entry.  Refuses: no dom0 memory,
+/* Validate the options and build the entry: /xen.gz, /vmlinuz and the
+ * rootfs module with --nounzip, all multiboot2.  Refuses: no dom0 memory,
  * dom0_mem= in xen_extra, rdinit= in linux_extra, characters GRUB's parser
  * would interpret (quotes, $, ;, \, {}, |, &, <, >, #, newlines). */
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err);
-
-/* The grub.cfg text: serial terminal, timeout, one menuentry with
- * multiboot2 / module2 / module2 --nounzip. */
-char *md_bootcfg_grub_cfg(const md_bootcfg_entry *e);
-
-/* Read the first multiboot2 menuentry of a grub.cfg back.  `origin` names
- * the text in errors.  Refuses an entry without multiboot2, without a kernel
- * module or without a --nounzip rootfs module. */
-md_bootcfg_entry *md_bootcfg_parse_grub(const char *text, const char *origin, md_err *err);
 
 /* dom0_mem of the entry's Xen line in MiB; -1 with a message when missing or
  * without a matching max: (trap 4). */
@@ -83,8 +144,8 @@ void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib);
 
 /* Double every comma: QEMU splits -initrd's module list at single commas. */
 char *md_bootcfg_qemu_escape(const char *s);
-/* QEMU -initrd value for the two modules, with host paths for the files:
- * "KERNEL ARGS,ROOTFS", commas inside doubled. */
+/* QEMU -initrd value for the kernel and the first module after it, with host
+ * paths for the files: "KERNEL ARGS,ROOTFS", commas inside doubled. */
 char *md_bootcfg_qemu_initrd(const md_bootcfg_entry *e, const char *kernel_path,
                              const char *rootfs_path);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "boot/grubcfg.h"
 #include "core/run.h"
 #include "core/mem.h"
 #include "core/file.h"
@@ -29,9 +30,9 @@ static int medium_name(const char *what, const char *path, const char **name, md
 
 static int names(const md_bootcfg_entry *e, const char *n[3], md_err *err)
 {
-    if (medium_name("Xen", e->xen, &n[0], err) < 0 ||
-        medium_name("kernel", e->kernel, &n[1], err) < 0 ||
-        medium_name("rootfs", e->rootfs, &n[2], err) < 0)
+    if (medium_name("Xen", e->xen.path, &n[0], err) < 0 ||
+        medium_name("kernel", e->kernel.path, &n[1], err) < 0 ||
+        medium_name("rootfs", e->nmods ? e->mods[0].path : NULL, &n[2], err) < 0)
         return -1;
     return 0;
 }
@@ -77,10 +78,10 @@ static int file_size(const char *path, unsigned long long *size, md_err *err)
     return 0;
 }
 
-/* Both media boot the same entries: one grub.cfg from md_bootcfg. */
+/* Both media boot the same entry, written by the build's grub.cfg writer. */
 static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *err)
 {
-    char *cfg = md_bootcfg_grub_cfg(e);
+    char *cfg = md_grubcfg_write(e);
     int rc = md_write_atomic(path, cfg, strlen(cfg), 0644, err);
     free(cfg);
     return rc;

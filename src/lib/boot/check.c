@@ -384,8 +384,10 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
         else
             snprintf(when, sizeof when, "within %.0f s", limit);
         char *inittab = c->rootfs ? rootfs_text(c->rootfs, "/etc/inittab") : NULL;
-        const char *kargs = md_boot_entry(c->boot)->kernel_args;
-        if (!strstr(kargs, "console=hvc0")) {
+        char *kargs = md_bootcfg_cmdline(&md_boot_entry(c->boot)->kernel.args);
+        bool hvc0 = strstr(kargs, "console=hvc0");
+        free(kargs);
+        if (!hvc0) {
             rc = fail(c, err, "no login prompt on hvc0 within %.0f s: the dom0 kernel line has no "
                               "console=hvc0 (trap 1), so init's output never reaches the console",
                       limit);

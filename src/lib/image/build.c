@@ -10,6 +10,7 @@
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
+#include "boot/grubcfg.h"
 #include "packages/deb.h"
 #include "image/image.h"
 #include "image/imgdir.h"
@@ -42,6 +43,7 @@ struct build {
     struct blob xen, kernel;
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
+    char *grub_cfg; /* the boot entry's grub.cfg text: linted, then written */
     md_codec codec;
     md_image_stats image;
     md_xen_version hv, ts;
@@ -269,12 +271,14 @@ static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
     return md_imgdir_stage_write(b->stage, f, bl->data, bl->len, b->err);
 }
 
-static char *grub_cfg_text(struct build *b)
+/* The boot entry depends on the spec alone: a bad Dom0Mem or argument
+ * fails here, before any download. */
+static int make_grub_cfg(struct build *b)
 {
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
     if (md_bootcfg_parse_mem(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
         md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
-        return NULL;
+        return -1;
     }
     c.xen_extra = md_spec_xen_args(b->spec);
     c.linux_extra = md_spec_kernel_args(b->spec);
@@ -282,11 +286,11 @@ static char *grub_cfg_text(struct build *b)
     md_bootcfg_entry *e = md_bootcfg_make(&c, b->err);
     if (!e) {
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
-        return NULL;
+        return -1;
     }
-    char *text = md_bootcfg_grub_cfg(e);
+    b->grub_cfg = md_grubcfg_write(e);
     md_bootcfg_entry_free(e);
-    return text;
+    return 0;
 }
 
 /* Hand a report's lines to the caller's sink; takes `text`. */
@@ -308,13 +312,10 @@ static int write_text(struct build *b, md_imgdir_file f, char *text)
  * module, a static /dev/xen node) fails the build instead of the boot. */
 static int step_self_lint(struct build *b)
 {
-    char *grub = grub_cfg_text(b);
-    if (!grub)
-        return -1;
     md_lint *l = md_lint_new();
-    md_lint_grub(l, md_imgdir_name(MD_IMGDIR_GRUB_CFG), grub, strlen(grub), b->tree);
+    md_lint_grub(l, md_imgdir_name(MD_IMGDIR_GRUB_CFG), b->grub_cfg, strlen(b->grub_cfg),
+                 b->tree);
     md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
-    free(grub);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
     md_lint_free(l);
@@ -361,9 +362,8 @@ static int step_write(struct build *b)
         r = write_blob(b, MD_IMGDIR_XEN, &b->xen);
     if (r == 0)
         r = write_blob(b, MD_IMGDIR_KERNEL, &b->kernel);
-    char *grub = r == 0 ? grub_cfg_text(b) : NULL;
     if (r == 0)
-        r = grub ? write_text(b, MD_IMGDIR_GRUB_CFG, grub) : -1;
+        r = write_text(b, MD_IMGDIR_GRUB_CFG, md_xstrdup(b->grub_cfg));
     if (r == 0)
         r = write_image_ini(b);
     if (r == 0)
@@ -403,12 +403,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);
-    /* The boot entry depends on the spec alone: a bad Dom0Mem or argument
-     * fails here, before any download. */
-    char *grub = grub_cfg_text(&b);
-    if (!grub)
+    if (make_grub_cfg(&b) < 0)
         goto out;
-    free(grub);
     if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
         step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
         step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
@@ -421,6 +417,7 @@ out:
     md_imgdir_stage_free(b.stage);
     free(b.keys_dir);
     free(b.rootfs_name);
+    free(b.grub_cfg);
     free(b.xen.data);
     free(b.kernel.data);
     md_modules_free(b.mods);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "boot/bootcfg.h"
 #include "core/err.h"
 #include "image/tree.h"
 #include "lint/xenver.h"
@@ -58,10 +59,16 @@ char *md_lint_text(const md_lint *l);
 
 /* --- single checks ---------------------------------------------------- */
 
-/* A GRUB config (multiboot2/module2 or legacy multiboot/module entries):
- * traps 1 and 4 on every entry that boots Xen, --nounzip on the rootfs
- * module, and, when `rootfs` (the tree the entry loads) is given, rdinit=
- * against its /init.  `file` names the buffer in findings. */
+/* Boot entries, from whichever config reader: the reader's problems as
+ * errors, traps 1 and 4 on every entry, --nounzip on the rootfs module (the
+ * one after the dom0 kernel), and, when `rootfs` (the tree the entries load)
+ * is given, rdinit= against its /init; a warning when there is no entry.
+ * `file` names the config in findings. */
+void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
+                     const md_tree *rootfs);
+
+/* A GRUB config (multiboot2/module2 or legacy multiboot/module entries),
+ * read by md_grubcfg_read and checked by md_lint_entries. */
 void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
                   const md_tree *rootfs);
 

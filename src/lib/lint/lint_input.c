@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "lint/lint_int.h"
+#include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -281,8 +282,10 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         input *x = &in.v[i];
         if (x->kind != MD_LINT_GRUB)
             continue;
+        md_bootcfg_list cfg = { 0 };
+        md_grubcfg_read((char *)x->text, x->len, &cfg);
         md_strv xens = { 0 }, roots = { 0 };
-        md_lint_grub_files((char *)x->text, x->len, &xens, &roots);
+        md_lint_entry_files(&cfg, &xens, &roots);
         const md_tree *rootfs = NULL;
         md_tree *own = NULL;
         if (nroot == 1) {
@@ -299,7 +302,8 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         }
         if (!xen && !found_xen && xens.n == 1)
             found_xen = near(x->path, xens.v[0]);
-        md_lint_grub(l, x->path, (char *)x->text, x->len, rootfs);
+        md_lint_entries(l, x->path, &cfg, rootfs);
+        md_bootcfg_list_free(&cfg);
         md_tree_free(own);
         md_strv_free(&xens);
         md_strv_free(&roots);

@@ -29,8 +29,8 @@ char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
 bool md_lint_looks_inittab(const char *text, size_t len);
 bool md_lint_looks_grub(const char *text, size_t len);
 
-/* The files a GRUB config's Xen entries load: the hypervisors and the
+/* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
-void md_lint_grub_files(const char *text, size_t len, md_strv *xen, md_strv *rootfs);
+void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *rootfs);
 
 #endif

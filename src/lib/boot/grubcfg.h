@@ -1,0 +1,45 @@
+/* grubcfg — GRUB 2 configs: the one reader (grub.cfg text to boot entries,
+ * for `mkdom0 boot` and `mkdom0 lint`) and the one writer (a boot entry to
+ * grub.cfg text, for the build's output and the boot media).  Prefix
+ * md_grubcfg_.
+ *
+ * The reader lexes GRUB's script language (no library parses it): words,
+ * '…' and "…" quoting, backslash escapes and line continuation, # comments,
+ * ';' and newlines between commands, { } blocks for menuentry, submenu and
+ * function.  Each multiboot2/multiboot command and the module2/module
+ * commands after it, up to the next one or the end of its block, are one
+ * entry (md_bootcfg_add_multiboot keeps those that boot Xen).  Variables stay
+ * as written in the words; every value assigned anywhere in the config
+ * ("set x=…" or "x=…") counts as a possible value of $x (an entry file's
+ * `maybe`), so parameters that a generated config keeps in variables are
+ * seen; variables it never sets go to `unset`.
+ *
+ * Ownership: text is borrowed; lists and entries are the caller's
+ * (md_bootcfg_list_free, md_bootcfg_entry_free); strings returned are the
+ * caller's to free().
+ */
+#ifndef MD_GRUBCFG_H
+#define MD_GRUBCFG_H
+
+#include <stddef.h>
+#include "boot/bootcfg.h"
+#include "core/err.h"
+
+/* Append the Xen entries of the GRUB config `text` (`len` bytes, NUL bytes
+ * allowed) to `out`, and what GRUB would reject (an unterminated quote) to
+ * its problems.  Entries get the config's top-level serial --unit/--speed and
+ * timeout.  Reads any text; never fails. */
+void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out);
+
+/* The entry `mkdom0 boot` boots: md_bootcfg_take_bootable of the config's
+ * entries.  `origin` names the config in errors. */
+md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md_err *err);
+
+/* The grub.cfg text for `e`: serial terminal and timeout, then one menuentry
+ * loading the hypervisor with multiboot2 and the dom0 kernel and the other
+ * modules with module2 (--nounzip where the file says so).  Paths and
+ * arguments are written as they are: md_bootcfg_make has refused anything
+ * GRUB would interpret. */
+char *md_grubcfg_write(const md_bootcfg_entry *e);
+
+#endif
