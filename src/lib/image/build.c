@@ -68,6 +68,8 @@ static int step_resolve(struct build *b)
 static int step_extract(struct build *b)
 {
     b->tree = md_tree_new(true);
+    if (md_base_layout(b->tree, b->err) < 0)
+        return -1;
     size_t n = md_resolve_count(b->res);
     for (size_t i = 0; i < n; i++) {
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
