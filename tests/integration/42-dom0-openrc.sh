@@ -53,7 +53,7 @@ cp -a "$src/data/overlay/." "$R/"
 install -m 0755 "$setup_bin" "$R/usr/sbin/xen-dom0-setup"
 # what mkdom0's base and sshkeys modules write
 cat > "$R/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
+root:x:0:0:root:/root:/bin/ash
 sshd:x:100:65534::/run/sshd:/usr/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
 EOF

@@ -61,7 +61,7 @@ static int add_users(md_tree *t, const md_base_opts *o, md_err *err)
     /* sshd's privilege separation needs its user; nobody/nogroup own what
      * daemons drop to.  No maintainer script ran adduser for us. */
     const char *passwd =
-        "root:x:0:0:root:/root:/bin/sh\n"
+        "root:x:0:0:root:/root:/bin/ash\n"
         "sshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n"
         "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
     const char *group =
