@@ -43,7 +43,7 @@ static void usage(FILE *f)
         "  --nic MODEL     emulated NIC (default e1000e)\n"
         "  --timeout SECS  --check: QEMU start to login prompt (default 300)\n"
         "  --ssh-timeout SECS   login prompt to sshd (default 90)\n"
-        "  --guest-timeout SECS per guest (default 240)\n"
+        "  --guest-timeout SECS per guest (default 240; 420 with a vif and a disk)\n"
         "  --no-guests     --check without the guests (PV, PVH, and the one with a vif\n"
         "                  and a disk)\n"
         "  --no-reset      --check without the reset/statelessness step\n"

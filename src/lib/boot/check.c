@@ -862,7 +862,9 @@ static int check_guest_io(chk *c, md_err *err)
         "> /tmp/mkdom0-io.cfg && xl create -c /tmp/mkdom0-io.cfg",
         nonce, net, nonce, bridge ? " mkdom0.ip=" : "", bridge ? guest : "",
         bridge ? " mkdom0.peer=" : "", bridge ? dom0 : "");
-    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 240;
+    /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
+     * or more under TCG before the guest even starts. */
+    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 420;
     double t = md_qemu_now();
     md_run_result r;
     ssh(c, cmd, NULL, true, limit, "MKDOM0-IO-READY", &r);

@@ -63,7 +63,7 @@ typedef struct md_check_opts {
     const char *ssh_key;      /* private key for root@dom0 (required) */
     double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
-    double guest_timeout;     /* per guest; 0: 240 s */
+    double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and a disk) */
     bool no_guests;           /* skip step 4 */
     bool no_reset;            /* skip step 6 */
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
