@@ -296,9 +296,10 @@ static void remove_node(md_tree *t, md_node *n)
 
 /* ---- paths ---- */
 
-/* Normalise an absolute path ("//", "/./", trailing "/" dropped) and refuse
- * "..".  Returns a heap string or NULL with err set. */
-static char *norm_plain(const char *in, md_err *err)
+/* Normalise an absolute path ("//", "/./", trailing "/" dropped).  ".." is
+ * refused, or with `dotdot` resolved lexically (going above "/" is still
+ * refused).  Returns a heap string or NULL with err set. */
+static char *norm_lexical(const char *in, bool dotdot, md_err *err)
 {
     if (!in || in[0] != '/') {
         md_err_set(err, "%s: path is not absolute", in ? in : "(null)");
@@ -319,9 +320,16 @@ static char *norm_plain(const char *in, md_err *err)
             continue;
         }
         if (c == 2 && s[0] == '.' && s[1] == '.') {
-            free(out);
-            md_err_set(err, "%s: path contains \"..\" (refused: it could escape the root)", in);
-            return NULL;
+            if (!dotdot || o == 0) {
+                free(out);
+                md_err_set(err, "%s: path contains \"..\" (refused: it could escape the root)", in);
+                return NULL;
+            }
+            while (out[o - 1] != '/')
+                o--;
+            o--;
+            s += c;
+            continue;
         }
         out[o++] = '/';
         memcpy(out + o, s, c);
@@ -333,6 +341,8 @@ static char *norm_plain(const char *in, md_err *err)
     out[o] = '\0';
     return out;
 }
+
+static char *norm_plain(const char *in, md_err *err) { return norm_lexical(in, false, err); }
 
 /* The layout link that `path` (normalised) goes through: a path below the
  * link, or with `map_top` the link itself (adding a directory /var/run
@@ -451,36 +461,8 @@ static char *link_dest(const char *link, const char *target)
         const char *s = strrchr(link, '/');
         joined = md_xasprintf("%.*s/%s", (int)(s - link), link, target);
     }
-    char *out = md_xmalloc(strlen(joined) + 2);
-    size_t o = 0;
-    for (const char *s = joined; *s;) {
-        while (*s == '/')
-            s++;
-        size_t c = strcspn(s, "/");
-        if (c == 0 || (c == 1 && s[0] == '.')) {
-            s += c;
-            continue;
-        }
-        if (c == 2 && s[0] == '.' && s[1] == '.') {
-            if (o == 0) {
-                free(joined);
-                free(out);
-                return NULL;
-            }
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            o--;
-            s += c;
-            continue;
-        }
-        out[o++] = '/';
-        memcpy(out + o, s, c);
-        o += c;
-        s += c;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = '\0';
+    md_err e = MD_ERR_INIT;
+    char *out = norm_lexical(joined, true, &e);
     free(joined);
     return out;
 }
