@@ -783,9 +783,9 @@ static char *hotplug_cause(const chk *c)
         }
         free(text);
         if (interp && !md_tree_resolve(c->rootfs, interp)) {
-            char *m = md_xasprintf("the image has no %s, the interpreter of Xen's hotplug script "
-                                   "%s: `xl create` cannot run it (add bash to [Packages] "
-                                   "Include=)", interp, *sp);
+            char *m = md_xasprintf("the image has no %s, the interpreter of Xen's hotplug "
+                                   "scripts (%s, ...): `xl create` cannot run them (add bash "
+                                   "to [Packages] Include=)", interp, *sp);
             free(interp);
             return m;
         }
