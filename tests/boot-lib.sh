@@ -36,6 +36,12 @@ boot_check() {  # path
         "^ok   xl info virt_caps:.* hvm_directio( |$)"
         "^ok   PV   guest: MKDOM0-GUEST-PV-OK"
         "^ok   PVH  guest: MKDOM0-GUEST-PVH-OK"
+        "^ok   I/O  guest: vif on xenbr0, xvda a file on a loop device"
+        "^ok   guest -> dom0 ping "
+        "^ok   dom0 -> guest ping "
+        "^ok   guest read dom0's disk marker "
+        "^ok   dom0 read guest's disk marker "
+        "^ok   vifs, loop devices gone "
         "^ok   stateless: /root/stateless-probe gone after system_reset"
         "^PASS: "
     )

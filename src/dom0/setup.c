@@ -28,7 +28,9 @@ const char *const d0_setup_xen_modules[] = {
     "xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs",
 };
 const size_t d0_setup_xen_modules_n = sizeof d0_setup_xen_modules / sizeof *d0_setup_xen_modules;
-const char *const d0_setup_xen_optional[] = { "xen-netback", "xen-blkback" };
+/* The guests' backends: vifs, vbds, and loop for file-backed disks (Xen's
+ * block hotplug script attaches them with losetup). */
+const char *const d0_setup_xen_optional[] = { "xen-netback", "xen-blkback", "loop" };
 const size_t d0_setup_xen_optional_n = sizeof d0_setup_xen_optional / sizeof *d0_setup_xen_optional;
 
 /* ---- device nodes ---- */

@@ -19,7 +19,7 @@ static void usage(FILE *f)
           "  mounts   proc on /proc, sysfs on /sys, devtmpfs (else tmpfs) on /dev,\n"
           "           devpts on /dev/pts, tmpfs on /dev/shm\n"
           "  modules  load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs (and\n"
-          "           xen-netback xen-blkback when the image has them) with their\n"
+          "           xen-netback xen-blkback loop when the image has them) with their\n"
           "           dependencies, from /lib/modules/$(uname -r)/modules.dep\n"
           "  devices  console, null, hvc0 (229:0)... and /dev/xen/* from /proc/misc\n"
           "  xenfs    xenfs on /proc/xen, and check that this is the dom0\n"

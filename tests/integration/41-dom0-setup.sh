@@ -50,6 +50,7 @@ kernel/drivers/xen/xen-privcmd.ko:
 kernel/drivers/xen/xen-acpi-processor.ko:
 kernel/drivers/block/xen-blkback/xen-blkback.ko:
 kernel/drivers/net/xen-netback/xen-netback.ko:
+kernel/drivers/block/loop.ko:
 kernel/net/802/stp.ko: kernel/net/llc/llc.ko
 kernel/net/llc/llc.ko:
 kernel/net/bridge/bridge.ko: kernel/net/802/stp.ko kernel/net/llc/llc.ko
@@ -78,6 +79,7 @@ load $m/drivers/xen/xen-privcmd.ko
 load $m/drivers/xen/xenfs/xenfs.ko
 load $m/drivers/net/xen-netback/xen-netback.ko
 load $m/drivers/block/xen-blkback/xen-blkback.ko
+load $m/drivers/block/loop.ko
 mkdir /dev 0755
 mknod /dev/console c 5 1 0600
 mknod /dev/null c 1 3 0666
@@ -113,8 +115,9 @@ grep -q 'xen' <<<"$out" && fail "early touches Xen: $out"
 # extra modules, and `load` alone
 # (required modules, --module ones included, come before the optional backends)
 "$bin" --root "$root" --kver $k --dry-run --module bridge modules > "$tmp/plan2"
-sed -n 6,10p "$tmp/plan2" | diff -u - <(printf 'load %s\n' $m/net/llc/llc.ko $m/net/802/stp.ko $m/net/bridge/bridge.ko \
-    $m/drivers/net/xen-netback/xen-netback.ko $m/drivers/block/xen-blkback/xen-blkback.ko) ||
+sed -n 6,11p "$tmp/plan2" | diff -u - <(printf 'load %s\n' $m/net/llc/llc.ko $m/net/802/stp.ko $m/net/bridge/bridge.ko \
+    $m/drivers/net/xen-netback/xen-netback.ko $m/drivers/block/xen-blkback/xen-blkback.ko \
+    $m/drivers/block/loop.ko) ||
     fail "--module bridge: not llc, stp, bridge after the Xen modules"
 "$bin" --root "$root" --kver $k --dry-run load bridge xenfs | diff -u - \
     <(printf 'load %s\n' $m/net/llc/llc.ko $m/net/802/stp.ko $m/net/bridge/bridge.ko \

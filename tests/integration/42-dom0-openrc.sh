@@ -53,7 +53,7 @@ cp -a "$src/data/overlay/." "$R/"
 install -m 0755 "$setup_bin" "$R/usr/sbin/xen-dom0-setup"
 # what mkdom0's base and sshkeys modules write
 cat > "$R/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
+root:x:0:0:root:/root:/bin/ash
 sshd:x:100:65534::/run/sshd:/usr/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
 EOF
@@ -150,10 +150,11 @@ section() { sed -n "/^== $1/,/^== /p" "$tmp/log"; }
 # Last, the bridge for guests (conf.d/network bridge=xenbr0, what the spec's
 # Bridge=yes writes), with this kernel's bridge module: the sandbox has no
 # module index, so xen-dom0-setup must find it in /sys/module.
+# And a static address (the spec's Address= and Gateway=): no udhcpc.
 [ -x /bin/dash ] || { echo "FAIL: no /bin/dash (Debian's dash package)"; exit 1; }
 [ -d /sys/module/bridge ] || modprobe bridge ||
     { echo "FAIL: this kernel has no bridge module (modprobe bridge failed)"; exit 1; }
-shells="busybox dash dash+bridge"
+shells="busybox dash dash+bridge dash+static"
 cp "$R/etc/conf.d/network" "$tmp/network.conf"
 for shell in $shells; do
 rm -f "$R/usr/bin/sh"
@@ -162,9 +163,14 @@ case $shell in
     *) ln -s /bin/busybox "$R/usr/bin/sh" ;;
 esac
 nic=eth0
+cp "$tmp/network.conf" "$R/etc/conf.d/network"
 if [ $shell = dash+bridge ]; then
     sed 's/^bridge=""/bridge="xenbr0"/' "$tmp/network.conf" > "$R/etc/conf.d/network"
     nic=xenbr0
+fi
+if [ $shell = dash+static ]; then
+    sed -e 's|^address=""|address="192.0.2.77/24"|' -e 's|^gateway=""|gateway="192.0.2.1"|' \
+        "$tmp/network.conf" > "$R/etc/conf.d/network"
 fi
 rm -f "$R/etc/resolv.conf"   # from the previous run's lease
 echo "######## /bin/sh = $shell"
@@ -190,10 +196,16 @@ section state | grep -q 'hostname: sandbox-dom0' || fail "host name not set from
 for s in hostname syslog network ssh coldplug; do
     section state | grep -Eq "^ *$s .*started" || fail "$s is not started"
 done
+if [ $shell = dash+static ]; then
+    section state | grep -q "udhcpc" && fail "udhcpc runs although the address is static"
+    section lease | grep -Eq "inet 192\.0\.2\.77/24 .*$nic" || fail "$nic has not the static address"
+    section lease | grep -q "default via 192.0.2.1 dev $nic" || fail "no default route via the static gateway"
+else
 section state | grep -q "udhcpc -f -S -i $nic " || fail "udhcpc is not running on $nic"
 section lease | grep -Eq "inet 192\.0\.2\.1[01][0-9]/24 .*$nic" || fail "$nic got no DHCP address"
 section lease | grep -q "default via 192.0.2.1 dev $nic" || fail "no default route via the DHCP router"
 section lease | grep -q 'nameserver 192.0.2.53' || fail "resolv.conf not written from the lease"
+fi
 if [ $nic = xenbr0 ]; then
     section bridges | grep -q '^xenbr0 ports: eth0 stp 0 delay 0$' || fail "xenbr0 is not eth0's bridge without stp and delay"
 fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # slow
-# `mkdom0 boot --check` fails, naming the cause, on two broken variants of the
-# default image: an inittab without a getty on hvc0 (trap 1) and a rootfs
-# without the Xen kernel modules (trap 5).  The variants are made by
+# `mkdom0 boot --check` fails, naming the cause, on three broken variants of
+# the default image: an inittab without a getty on hvc0 (trap 1), a rootfs
+# without the Xen kernel modules (trap 5), and one without bash, so that Xen's
+# hotplug scripts cannot run and guests get no vif or disk.  The variants are made by
 # rewriting rootfs.cpio.gz with bsdtar.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
@@ -47,4 +48,17 @@ cat "$work/noxen.log"
 [ $rc = 1 ] || fail "--check on an image without Xen modules exited $rc, expected 1"
 grep -q "xl list failed: /dev/xen/privcmd is missing and the image has no xen-privcmd module" \
     "$work/noxen.log" || fail "the failure does not name the missing Xen modules"
-echo "both broken images were refused with the cause named"
+# 3. No bash: the interpreter of /etc/xen/scripts/vif-bridge and block.
+v=$(variant nobash)
+bsdtar --format newc -czf "$v/rootfs.cpio.gz" --exclude 'usr/bin/bash' "@$dir/rootfs.cpio.gz"
+! bsdtar -tf "$v/rootfs.cpio.gz" | grep -qx 'usr/bin/bash' || fail "variant still has bash"
+set +e
+"$MKDOM0" boot --check --no-reset "$v" > "$work/nobash.log" 2>&1
+rc=$?
+set -e
+cat "$work/nobash.log"
+[ $rc = 1 ] || fail "--check on an image without bash exited $rc, expected 1"
+grep -q "^ok   PVH  guest" "$work/nobash.log" || fail "the guests without vif or disk did not pass first"
+grep -q "guest network and disk: .*the image has no /bin/bash, the interpreter of Xen's hotplug script" \
+    "$work/nobash.log" || fail "the failure does not name the missing hotplug interpreter"
+echo "all three broken images were refused with the cause named"

@@ -6,6 +6,7 @@
 #include "debmaker.h"
 #include "packages/deb.h"
 #include "image/tree.h"
+#include "image/base.h"
 #include "core/mem.h"
 #include "core/file.h"
 
@@ -215,6 +216,37 @@ static void test_dpkg_deb(void)
     free(p);
 }
 
+/* The fault of issue 8: a package ships /var/run as a directory.  In the
+ * build's order (layout, packages, base files) the image's link wins and
+ * the package's contents land under /run. */
+static void test_var_run_dir(void)
+{
+    static const char *const lines[] = {
+        "d ./ 0755", "d ./var/ 0755", "d ./var/run/ 0755", "d ./var/run/foo/ 0750",
+        "f ./var/run/foo/socket-dir-marker 0644 x", "d ./var/lock/ 01777", NULL,
+    };
+    char *p = make("varrun", "varrunpkg", "xz", lines);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_base_opts bo = { "dom0", NULL, 1 };
+    CHECK(md_base_layout(t, &e) == 0);
+    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
+    CHECK(md_base_populate(t, &bo, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    md_node *n = md_tree_lookup(t, "/var/run");
+    CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+    CHECK_STR(n ? md_node_link_target(n) : NULL, "/run");
+    n = md_tree_lookup(t, "/var/lock");
+    CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+    n = md_tree_lookup(t, "/run/foo");
+    CHECK(n && md_node_type_of(n) == MD_NODE_DIR && md_node_attr(n)->mode == 0750);
+    CHECK_STR(n ? md_node_origin(n) : NULL, "varrunpkg");
+    CHECK(md_tree_lookup(t, "/run/foo/socket-dir-marker") != NULL);
+    md_tree_free(t);
+    free(p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "mkdeb") == 0) {
@@ -236,6 +268,7 @@ int main(int argc, char **argv)
     test_duplicates();
     test_truncated();
     test_dpkg_deb();
+    test_var_run_dir();
     char *cmd = md_xasprintf("rm -rf %s", tmpdir);
     if (system(cmd) != 0)
         fprintf(stderr, "cannot remove %s\n", tmpdir);

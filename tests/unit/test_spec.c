@@ -2,6 +2,7 @@
 #include "spec/spec.h"
 #include "t.h"
 #include "core/strv.h"
+#include "core/mem.h"
 
 static md_spec *parse(const char *text, md_err *err)
 {
@@ -93,6 +94,27 @@ int main(void)
     CHECK_ERR(&err, "Base= must come before");
     CHECK(parse(MIN "[System]\nRootPasswordHash=secret\n", &err) == NULL);
     CHECK_ERR(&err, "crypt(3) hash");
+    /* the dom0's static address: validated where it is written */
+    const char *bad_net[] = { "Address=10.0.2.300/24", "Address=10.0.2.5", "Address=10.0.2.5/33",
+                              "Address=10.0.2.5/", "Address=eth0/24", "Gateway=10.0.2.2/24",
+                              "Gateway=gw", NULL };
+    for (const char *const *b = bad_net; *b; b++) {
+        char *text = md_xasprintf(MIN "[System]\n%s\n", *b);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, *b);
+        free(text);
+    }
+    s = parse(MIN "[System]\nAddress=192.0.2.10/24\nGateway=192.0.2.1\nBridge=yes\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(md_spec_address(s), "192.0.2.10/24");
+        CHECK_STR(md_spec_gateway(s), "192.0.2.1");
+        CHECK_STR(md_spec_bridge(s), "xenbr0");
+        md_spec_free(s);
+    }
+    s = md_spec_load(NULL, &err);
+    CHECK(s && md_spec_bridge(s) && !md_spec_address(s)); /* the default: xenbr0, DHCP */
+    md_spec_free(s);
     md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");

@@ -177,6 +177,51 @@ static void test_usrmerge(void)
     md_tree_free(t);
 }
 
+/* The image's layout links win over what packages ship: /var/run stays a
+ * link and a package's directories below it land under /run. */
+static void test_layout_links(void)
+{
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_tree_add_layout_link(t, "/var/run", "/run", &e) == 0);
+    CHECK(md_tree_add_layout_link(t, "/var/lock", "/run/lock", &e) == 0);
+    md_node *vr = md_tree_lookup(t, "/var/run");
+    CHECK(vr && md_node_type_of(vr) == MD_NODE_SYMLINK);
+    CHECK_STR(vr ? md_node_link_target(vr) : NULL, "/run");
+    CHECK(md_tree_lookup(t, "/run/lock") && md_node_type_of(md_tree_lookup(t, "/run/lock")) == MD_NODE_DIR);
+    /* a package's /var/run/ and /var/run/foo/ directories */
+    CHECK(md_tree_add_dir(t, "/var/run", &A755, "pkg", &e) == 0);
+    CHECK(md_tree_add_dir(t, "/var/run/foo/", &A755, "pkg", &e) == 0);
+    CHECK(add_text(t, "/var/run/foo/pid", "1", "pkg", MD_CLASH_ERROR, &e) == 0);
+    CHECK(md_node_type_of(md_tree_lookup(t, "/var/run")) == MD_NODE_SYMLINK);
+    md_node *foo = md_tree_lookup(t, "/run/foo");
+    CHECK(foo && md_node_type_of(foo) == MD_NODE_DIR);
+    CHECK_STR(foo ? md_node_origin(foo) : NULL, "pkg");
+    CHECK(md_tree_lookup(t, "/run/foo/pid") != NULL);
+    CHECK(md_tree_resolve(t, "/var/run/foo/pid") == md_tree_lookup(t, "/run/foo/pid"));
+    /* the same link from a package (absolute or relative) is no clash... */
+    CHECK(md_tree_add_symlink(t, "/var/run", NULL, "/run", "base-files", MD_CLASH_ERROR, &e) == 0);
+    CHECK(md_tree_add_symlink(t, "/var/lock", NULL, "../run/lock", "base-files", MD_CLASH_ERROR, &e) == 0);
+    CHECK(!e.set);
+    /* ...another target is */
+    CHECK(md_tree_add_symlink(t, "/var/run", NULL, "/tmp", "odd", MD_CLASH_ERROR, &e) < 0);
+    CHECK_ERR(&e, "odd");
+    md_err_clear(&e);
+    /* nothing is ever stored below the link itself */
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n))
+        CHECK(strncmp(md_node_path(n), "/var/run/", 9) != 0 &&
+              strncmp(md_node_path(n), "/var/lock/", 10) != 0);
+    /* refused: too late, through another link, outside the root */
+    CHECK(md_tree_add_layout_link(t, "/run/foo", "/srv", &e) < 0);
+    CHECK_ERR(&e, "already in the tree");
+    md_err_clear(&e);
+    CHECK(md_tree_add_layout_link(t, "/var/lock/x", "/y", &e) < 0);
+    md_err_clear(&e);
+    CHECK(md_tree_add_layout_link(t, "/opt", "../..", &e) < 0);
+    md_err_clear(&e);
+    md_tree_free(t);
+}
+
 static void test_resolve(void)
 {
     md_tree *t = md_tree_new(false);
@@ -312,6 +357,7 @@ int main(void)
     test_clashes();
     test_refusals();
     test_usrmerge();
+    test_layout_links();
     test_resolve();
     test_hardlinks();
     test_remove_filter();

@@ -29,18 +29,49 @@ static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox",
                                              "/usr/sbin/busybox", NULL };
 
 /* The guest's /init.  The marker is assembled at run time from the kernel
- * command line, so the kernel's echo of its command line never matches. */
+ * command line, so the kernel's echo of its command line never matches.
+ * With mkdom0.n= it is the I/O guest (check_guest_io): the frontends from
+ * /lib/modules, eth0 at mkdom0.ip= pinging the dom0 at mkdom0.peer= (both
+ * only with a vif), then xvda: print its first line (the dom0's marker),
+ * write its own at 4 KiB, and stay up for the dom0's ping. */
 static const char guest_init[] =
     "#!/bin/busybox sh\n"
-    "/bin/busybox mount -t proc proc /proc\n"
-    "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
-    "T=unknown\n"
-    "for w in $(/bin/busybox cat /proc/cmdline); do\n"
-    "  case $w in mkdom0.t=*) T=${w#mkdom0.t=};; esac\n"
+    "B=/bin/busybox\n"
+    "$B mount -t proc proc /proc\n"
+    "$B mount -t devtmpfs dev /dev 2>/dev/null\n"
+    "T=unknown N= IP= PEER=\n"
+    "for w in $($B cat /proc/cmdline); do\n"
+    "  case $w in mkdom0.t=*) T=${w#mkdom0.t=};; mkdom0.n=*) N=${w#mkdom0.n=};;\n"
+    "    mkdom0.ip=*) IP=${w#mkdom0.ip=};; mkdom0.peer=*) PEER=${w#mkdom0.peer=};; esac\n"
     "done\n"
-    "/bin/busybox echo \"MKDOM0-GUEST-$T-OK\" > /dev/console\n"
-    "/bin/busybox sleep 1\n"
-    "/bin/busybox poweroff -f\n";
+    "if [ -z \"$N\" ]; then\n"
+    "  $B echo \"MKDOM0-GUEST-$T-OK\" > /dev/console\n"
+    "  $B sleep 1\n"
+    "  $B poweroff -f\n"
+    "fi\n"
+    "exec > /dev/console 2>&1\n"
+    "$B mount -t sysfs sys /sys\n"
+    "for m in /lib/modules/*.ko; do [ -e \"$m\" ] && $B insmod \"$m\"; done\n"
+    "i=0\n"
+    "while [ $i -lt 200 ] && { [ ! -b /dev/xvda ] || { [ -n \"$IP\" ] && [ ! -e /sys/class/net/eth0 ]; }; }; do\n"
+    "  $B sleep 0.1; i=$((i + 1))\n"
+    "done\n"
+    "if [ -n \"$IP\" ]; then\n"
+    "  $B ip link set eth0 up && $B ip addr add \"$IP\" dev eth0\n"
+    "  if $B ping -c 2 -w 60 \"$PEER\" >/dev/null; then R=OK; else R=FAIL; fi\n"
+    "  $B echo \"MKDOM0-IO-PING-$R\"\n"
+    "fi\n"
+    "$B echo \"MKDOM0-IO-READ:$($B dd if=/dev/xvda bs=512 count=1 2>/dev/null | $B head -n 1)\"\n"
+    "$B echo \"mkdom0-guest-wrote-$N\" | $B dd of=/dev/xvda bs=512 seek=8 conv=fsync 2>/dev/null \\\n"
+    "  && $B echo \"MKDOM0-IO-WROTE\"\n"
+    "$B echo \"MKDOM0-IO-READY\"\n"
+    "while :; do $B sleep 60; done\n";
+
+/* The guest frontends the I/O guest loads (the dom0's kernel has them as
+ * modules; none has dependencies in Debian's 6.1). */
+static const char *const guest_module_patterns[] = {
+    "*/kernel/drivers/net/xen-netfront.ko", "*/kernel/drivers/block/xen-blkfront.ko", NULL,
+};
 
 /* --- the guest initrd ---------------------------------------------------- */
 
@@ -75,6 +106,38 @@ static const md_node *find_busybox(const md_tree *t, const char **which)
         }
     }
     return NULL;
+}
+
+/* The first regular file whose path matches the fnmatch(3) pattern. */
+static const md_node *find_file(const md_tree *t, const char *pattern)
+{
+    for (const md_node *n = md_tree_first(t); n; n = md_tree_next(t, n))
+        if (md_node_type_of(n) == MD_NODE_FILE && !fnmatch(pattern, md_node_path(n), 0))
+            return n;
+    return NULL;
+}
+
+/* The image's guest frontends (guest_module_patterns) into the guest's
+ * /lib/modules; those the image lacks are left out (the I/O guest then
+ * fails, saying what it misses). */
+static int add_guest_modules(md_tree *g, const md_tree *image, md_err *err)
+{
+    const md_attr ro = { 0644, 0, 0, 0 };
+    for (const char *const *pat = guest_module_patterns; *pat; pat++) {
+        const md_node *m = find_file(image, *pat);
+        if (!m)
+            continue;
+        size_t size;
+        const unsigned char *data = md_node_data(m, &size);
+        unsigned char *copy = md_xmalloc(size ? size : 1);
+        memcpy(copy, data, size);
+        char *name = md_xasprintf("/lib/modules/%s", strrchr(md_node_path(m), '/') + 1);
+        int r = md_tree_add_file(g, name, &ro, copy, size, "guest", MD_CLASH_ERROR, err);
+        free(name);
+        if (r < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The guest's tree, all root:root with mtime 0 (/bin and /dev are the
@@ -113,7 +176,8 @@ static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const ch
                                "libraries for it (use busybox-static; --no-guests skips the test)",
                           rootfs, which);
     md_tree *g = guest_tree(data, size, err);
-    int rc = g ? md_image_write(g, out, MD_CODEC_GZIP, 0, 0, NULL, err) : -1;
+    int rc = g && add_guest_modules(g, t, err) == 0
+                 ? md_image_write(g, out, MD_CODEC_GZIP, 0, 0, NULL, err) : -1;
     if (rc < 0)
         md_err_prefix(err, "the guest initrd");
     md_tree_free(g);
@@ -679,6 +743,208 @@ static int run_guest(chk *c, const char *type, md_err *err)
     return rc;
 }
 
+/* --- guests with a vif on the bridge and a file-backed disk --------------- */
+
+/* The guest bridge the image's network service makes (/etc/conf.d/network,
+ * written by `mkdom0 build` from [System] Bridge=); NULL: none. */
+static char *image_bridge(const chk *c)
+{
+    char *text = c->rootfs ? rootfs_text(c->rootfs, "/etc/conf.d/network") : NULL;
+    char *bridge = NULL;
+    for (char *line = text ? strstr(text, "bridge=") : NULL; line; line = strstr(line + 1, "bridge=")) {
+        if (line != text && line[-1] != '\n')
+            continue;
+        char *v = line + 7;
+        if (*v == '"')
+            v++;
+        size_t n = strcspn(v, "\"\n \t#");
+        if (n)
+            bridge = strndup(v, n);
+        break;
+    }
+    free(text);
+    return bridge;
+}
+
+/* Why Xen's hotplug scripts cannot run in this image, from the image itself:
+ * the scripts, their interpreter, the xenstore tools they call. */
+static char *hotplug_cause(const chk *c)
+{
+    if (!c->rootfs)
+        return NULL;
+    static const char *const scripts[] = { "/etc/xen/scripts/vif-bridge", "/etc/xen/scripts/block",
+                                           NULL };
+    for (const char *const *sp = scripts; *sp; sp++) {
+        char *text = rootfs_text(c->rootfs, *sp);
+        if (!text)
+            return md_xasprintf("the image has no %s (xen-utils-common's hotplug script)", *sp);
+        char *interp = NULL;
+        if (!strncmp(text, "#!", 2)) {
+            size_t b = strspn(text + 2, " \t");
+            interp = strndup(text + 2 + b, strcspn(text + 2 + b, " \t\n"));
+        }
+        free(text);
+        if (interp && !md_tree_resolve(c->rootfs, interp)) {
+            char *m = md_xasprintf("the image has no %s, the interpreter of Xen's hotplug "
+                                   "scripts (%s, ...): `xl create` cannot run them (add bash "
+                                   "to [Packages] Include=)", interp, *sp);
+            free(interp);
+            return m;
+        }
+        free(interp);
+    }
+    static const char *const tools[] = { "/usr/bin/xenstore-read", "/usr/bin/xenstore-write", NULL };
+    for (const char *const *tp = tools; *tp; tp++)
+        if (!md_tree_resolve(c->rootfs, *tp))
+            return md_xasprintf("the image has no %s, which Xen's hotplug scripts call (add "
+                                "xenstore-utils to [Packages] Include= and take it out of "
+                                "Exclude=)", *tp);
+    return NULL;
+}
+
+static int guest_io_fail(chk *c, md_err *err, const char *what, const char *out)
+{
+    char *cause = hotplug_cause(c);
+    int rc = fail(c, err, "guest network and disk: %s%s%s\n  dom0 said: %s", what,
+                  cause ? ": " : "", cause ? cause : "", md_run_tail(out ? out : "", 1200));
+    free(cause);
+    return rc;
+}
+
+/* The dom0's IPv4 address and prefix on `bridge`, and an address for the
+ * guest in the same subnet (QEMU's user network: nothing leaves the VM). */
+static int guest_addresses(chk *c, const char *bridge, char *dom0, char *guest, md_err *err)
+{
+    char *cmd = md_xasprintf("ip -4 addr show dev %s", bridge);
+    md_run_result r;
+    int st = ssh(c, cmd, NULL, false, 60, NULL, &r);
+    free(cmd);
+    unsigned a, b, cc, d, pfx;
+    const char *inet = st == 0 ? strstr(r.out, "inet ") : NULL;
+    if (!inet || sscanf(inet, "inet %u.%u.%u.%u/%u", &a, &b, &cc, &d, &pfx) != 5 || pfx > 30 ||
+        pfx < 8) {
+        int rc = guest_io_fail(c, err, "the dom0 has no IPv4 address on its guest bridge "
+                                       "(network service or DHCP failed?)", r.out);
+        md_run_result_free(&r);
+        return rc;
+    }
+    md_run_result_free(&r);
+    snprintf(dom0, 16, "%u.%u.%u.%u", a, b, cc, d);
+    snprintf(guest, 20, "%u.%u.%u.%u/%u", a, b, cc, d == 222 ? 223 : 222, pfx);
+    return 0;
+}
+
+/* One PVH guest proves guests' network and disks: its vif on the bridge
+ * pings the dom0 and is pinged back; its xvda, a raw file in the dom0
+ * attached through a loop device, shows the dom0's marker and takes the
+ * guest's, which the dom0 reads after the guest is gone; and then no vif
+ * and no loop device is left. */
+static int check_guest_io(chk *c, md_err *err)
+{
+    char *bridge = image_bridge(c);
+    char dom0[16] = "", guest[20] = "", net[160] = "";
+    if (bridge && guest_addresses(c, bridge, dom0, guest, err) < 0) {
+        free(bridge);
+        return -1;
+    }
+    if (bridge)
+        snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", bridge);
+    else
+        say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
+    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
+    char *cmd = md_xasprintf(
+        "xl destroy mkdom0-io >/dev/null 2>&1; "
+        "dd if=/dev/zero of=/tmp/mkdom0-disk.img bs=1024 count=4096 2>/dev/null && "
+        "echo mkdom0-dom0-wrote-%lu | dd of=/tmp/mkdom0-disk.img conv=notrunc 2>/dev/null && "
+        "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
+        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' %s"
+        "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\"]' "
+        "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu%s%s%s%s quiet\"' "
+        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        "> /tmp/mkdom0-io.cfg && xl create -c /tmp/mkdom0-io.cfg",
+        nonce, net, nonce, bridge ? " mkdom0.ip=" : "", bridge ? guest : "",
+        bridge ? " mkdom0.peer=" : "", bridge ? dom0 : "");
+    /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
+     * or more under TCG before the guest even starts. */
+    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 420;
+    double t = md_qemu_now();
+    md_run_result r;
+    ssh(c, cmd, NULL, true, limit, "MKDOM0-IO-READY", &r);
+    free(cmd);
+    for (char *p = r.out; *p; p++)
+        if (*p == '\r')
+            *p = ' ';
+    char *want = md_xasprintf("MKDOM0-IO-READ:mkdom0-dom0-wrote-%lu", nonce);
+    int rc = 0;
+    if (!r.matched) {
+        char *what = r.timed_out ? md_xasprintf("the guest did not come up within %.0f s", limit)
+                                 : md_xstrdup("xl create failed");
+        rc = guest_io_fail(c, err, what, r.out);
+        free(what);
+    } else if (bridge && !strstr(r.out, "MKDOM0-IO-PING-OK")) {
+        rc = guest_io_fail(c, err, "the guest's vif is up but the guest cannot ping the dom0",
+                           r.out);
+    } else if (!strstr(r.out, want) || !strstr(r.out, "MKDOM0-IO-WROTE")) {
+        rc = guest_io_fail(c, err, "the guest did not read the dom0's marker from xvda or "
+                                   "could not write its own", r.out);
+    }
+    free(want);
+    md_run_result_free(&r);
+    if (rc == 0) {
+        say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device (%.1f s)",
+            bridge ? "vif on " : "", bridge ? bridge : "", bridge ? ", " : "", md_qemu_now() - t);
+        if (bridge)
+            say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), guest, dom0);
+        say(c, "ok   guest read dom0's disk marker %6.1f s", since(c));
+    }
+    if (rc == 0 && bridge) {
+        char *ip = strndup(guest, strcspn(guest, "/"));
+        char *ping = md_xasprintf("ls /sys/class/net/%s/brif; ping -c 2 -w 30 %s && echo "
+                                  "mkdom0-pinged", bridge, ip);
+        ssh(c, ping, NULL, false, 60, NULL, &r);
+        free(ping);
+        if (!strstr(r.out, "mkdom0-pinged"))
+            rc = guest_io_fail(c, err, "the dom0 cannot ping the guest", r.out);
+        else if (!strstr(r.out, "vif"))
+            rc = guest_io_fail(c, err, "the guest's vif is not on the bridge", r.out);
+        else
+            say(c, "ok   dom0 -> guest ping     %6.1f s  (%s -> %s)", since(c), dom0, ip);
+        free(ip);
+        md_run_result_free(&r);
+    }
+    /* The guest's marker, from the file, once the guest is gone. */
+    char *read = md_xasprintf("xl destroy mkdom0-io 2>&1; dd if=/tmp/mkdom0-disk.img bs=512 "
+                              "skip=8 count=1 2>/dev/null | head -n 1");
+    ssh(c, read, NULL, false, 180, NULL, &r);
+    free(read);
+    char *wrote = md_xasprintf("mkdom0-guest-wrote-%lu", nonce);
+    if (rc == 0 && !strstr(r.out, wrote))
+        rc = guest_io_fail(c, err, "after the guest ended, its marker is not in the disk file",
+                           r.out);
+    else if (rc == 0)
+        say(c, "ok   dom0 read guest's disk marker %6.1f s  (after xl destroy)", since(c));
+    free(wrote);
+    md_run_result_free(&r);
+    /* Its vif and loop device go with it (the hotplug scripts' remove). */
+    double until = md_qemu_now() + 90;
+    bool gone = false;
+    while (rc == 0 && !gone) {
+        ssh(c, "ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-disk; echo mkdom0-listed",
+            NULL, false, 60, NULL, &r);
+        gone = strstr(r.out, "mkdom0-listed") && !strstr(r.out, "vif") && !strstr(r.out, "/dev/loop");
+        if (!gone && md_qemu_now() > until)
+            rc = guest_io_fail(c, err, "after `xl destroy` the guest's vif or loop device is "
+                                       "still there", r.out);
+        md_run_result_free(&r);
+        if (!gone && rc == 0)
+            sleep(3);
+    }
+    if (rc == 0)
+        say(c, "ok   vifs, loop devices gone %6.1f s  (after the guests ended)", since(c));
+    free(bridge);
+    return rc;
+}
+
 static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
 {
     md_err e = MD_ERR_INIT;
@@ -782,7 +1048,8 @@ static int steps(chk *c, md_err *err)
         if (copy_in(c, md_boot_kernel_path(c->boot), "/tmp/mkdom0-vmlinuz", err) < 0 ||
             copy_in(c, c->guest_initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
             return -1;
-        if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0)
+        if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0 ||
+            check_guest_io(c, err) < 0)
             return -1;
     }
     if (md_boot_disk_id(c->boot)) {

@@ -11,6 +11,13 @@
  *   4. a PV and a PVH guest: the dom0's own kernel and a tiny initrd (the
  *      image's static busybox and an /init that prints MKDOM0-GUEST-<T>-OK on
  *      hvc0 and powers off), run with `xl create -c` under `ssh -tt`;
+ *      then a PVH guest with a vif on the image's guest bridge (its
+ *      /etc/conf.d/network) and a raw file as xvda (a loop device): it pings
+ *      the dom0 and is pinged back (addresses in the dom0's own subnet, QEMU's
+ *      user network: nothing leaves the VM), reads the dom0's marker from
+ *      xvda and writes its own, which the dom0 reads after `xl destroy`;
+ *      then no vif and no loop device may be left.  A failure names what the
+ *      hotplug scripts lack (their interpreter, xenstore-utils);
  *   5. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
  *   6. statelessness: a file written to /root is gone after QMP system_reset
@@ -56,7 +63,7 @@ typedef struct md_check_opts {
     const char *ssh_key;      /* private key for root@dom0 (required) */
     double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
-    double guest_timeout;     /* per guest; 0: 240 s */
+    double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and a disk) */
     bool no_guests;           /* skip step 4 */
     bool no_reset;            /* skip step 6 */
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
@@ -74,7 +81,8 @@ typedef struct md_check_opts {
 int md_check_run(const md_check_opts *o, md_err *err);
 
 /* The tiny guest initrd (gzip newc cpio: /init, /bin/busybox, /dev/console,
- * /proc, /sys) made from the static busybox in `rootfs` (an image's
+ * /proc, /sys, and xen-netfront and xen-blkfront in /lib/modules when the
+ * image has them) made from the static busybox in `rootfs` (an image's
  * rootfs.cpio.*).  Refuses a rootfs without a static busybox. */
 int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err);
 

@@ -30,15 +30,19 @@ static int add_dirs(md_tree *t, int64_t mtime, md_err *err)
         if (md_tree_add_dir(t, dirs[i].path, &a, "mkdom0", err) < 0)
             return -1;
     }
+    return 0;
+}
+
+int md_base_layout(md_tree *t, md_err *err)
+{
     /* /var/run and /var/lock point into /run as on Debian, so daemons that
-     * still use the old paths write to tmpfs-backed /run like the rest. */
-    md_attr l = { 0777, 0, 0, mtime };
-    if (!md_tree_lookup(t, "/var/run") &&
-        md_tree_add_symlink(t, "/var/run", &l, "/run", "mkdom0", MD_CLASH_ERROR, err) < 0)
+     * still use the old paths (xenstored's socket, the hotplug scripts'
+     * locks) meet the ones that use /run. */
+    if (md_tree_add_layout_link(t, "/var/run", "/run", err) < 0 ||
+        md_tree_add_layout_link(t, "/var/lock", "/run/lock", err) < 0) {
+        md_err_prefix(err, "image layout");
         return -1;
-    if (!md_tree_lookup(t, "/var/lock") &&
-        md_tree_add_symlink(t, "/var/lock", &l, "/run/lock", "mkdom0", MD_CLASH_ERROR, err) < 0)
-        return -1;
+    }
     return 0;
 }
 
@@ -57,7 +61,7 @@ static int add_users(md_tree *t, const md_base_opts *o, md_err *err)
     /* sshd's privilege separation needs its user; nobody/nogroup own what
      * daemons drop to.  No maintainer script ran adduser for us. */
     const char *passwd =
-        "root:x:0:0:root:/root:/bin/sh\n"
+        "root:x:0:0:root:/root:/bin/ash\n"
         "sshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n"
         "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
     const char *group =

@@ -14,6 +14,11 @@ typedef struct md_base_opts {
     int64_t mtime;              /* for every entry made here */
 } md_base_opts;
 
+/* The image's own layout links, /var/run -> /run and /var/lock -> /run/lock
+ * (md_tree_new(true) makes the merged-/usr ones): call it on a new tree,
+ * before any package, so they win over what the packages ship (see tree.h). */
+int md_base_layout(md_tree *t, md_err *err);
+
 /* Directories, /dev/console and /dev/null, /etc/passwd, group, shadow,
  * hostname and hosts.  Files the packages already put there are replaced
  * (no maintainer script ever ran to fill them in). */

@@ -71,6 +71,8 @@ static int step_resolve(struct build *b)
 static int step_extract(struct build *b)
 {
     b->tree = md_tree_new(true);
+    if (md_base_layout(b->tree, b->err) < 0)
+        return -1;
     size_t n = md_resolve_count(b->res);
     for (size_t i = 0; i < n; i++) {
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
@@ -256,11 +258,18 @@ static int step_ssh(struct build *b)
 /* Spec settings that the dom0's services read from /etc/conf.d. */
 static int step_settings(struct build *b)
 {
-    const char *bridge = md_spec_bridge(b->spec);
-    if (!bridge)
+    const char *bridge = md_spec_bridge(b->spec), *address = md_spec_address(b->spec),
+               *gateway = md_spec_gateway(b->spec);
+    if (gateway && !address)
+        return md_err_set(b->err, "%s: [System] Gateway=%s without Address=: a DHCP lease "
+                                  "brings its own router", md_spec_origin(b->spec), gateway);
+    if (!bridge && !address)
         return 0;
-    char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=.\n"
-                              "bridge=\"%s\"\ninterface=\"\"\nudhcpc_args=\"\"\n", bridge);
+    char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=, Address=, "
+                              "Gateway=.\n"
+                              "bridge=\"%s\"\ninterface=\"\"\naddress=\"%s\"\ngateway=\"%s\"\n"
+                              "udhcpc_args=\"\"\n",
+                              bridge ? bridge : "", address ? address : "", gateway ? gateway : "");
     int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
     free(text);
     return r;

@@ -36,8 +36,18 @@ struct md_node {
     size_t idx;        /* position in tree->v */
 };
 
+/* A layout link: `link` is a symlink whose text is `target`, naming the
+ * directory `dest`; every path below `link` is stored below `dest`.  `made`:
+ * the symlink and `dest` are in the tree (lib32/lib64/libx32 wait for use). */
+typedef struct layout_link {
+    char *link, *dest, *target;
+    bool made;
+} layout_link;
+
 struct md_tree {
     bool usrmerge;
+    layout_link *layout;
+    size_t nlayout;
     md_node **ht;      /* open addressing, linear probing */
     size_t htcap, count;
     md_node **v;
@@ -47,7 +57,7 @@ struct md_tree {
 };
 
 static const char *const merged[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
-enum { NMERGED = sizeof merged / sizeof merged[0], MAX_HOPS = 40 };
+enum { NMERGED = sizeof merged / sizeof merged[0], NMERGED_EAGER = 3, MAX_HOPS = 40 };
 
 /* ---- hashing ---- */
 
@@ -286,18 +296,17 @@ static void remove_node(md_tree *t, md_node *n)
 
 /* ---- paths ---- */
 
-/* Normalise an absolute path ("//", "/./", trailing "/" dropped), refuse "..",
- * and apply the usrmerge mapping.  `map_top` maps "/bin" itself to "/usr/bin"
- * (adding a directory /bin merges it); otherwise only paths below it move.
- * Returns a heap string or NULL with err set. */
-static char *norm_path(const md_tree *t, const char *in, bool map_top, md_err *err)
+/* Normalise an absolute path ("//", "/./", trailing "/" dropped).  ".." is
+ * refused, or with `dotdot` resolved lexically (going above "/" is still
+ * refused).  Returns a heap string or NULL with err set. */
+static char *norm_lexical(const char *in, bool dotdot, md_err *err)
 {
     if (!in || in[0] != '/') {
         md_err_set(err, "%s: path is not absolute", in ? in : "(null)");
         return NULL;
     }
     size_t len = strlen(in);
-    char *out = md_xmalloc(len + 6);
+    char *out = md_xmalloc(len + 2);
     size_t o = 0;
     const char *s = in;
     while (*s) {
@@ -311,9 +320,16 @@ static char *norm_path(const md_tree *t, const char *in, bool map_top, md_err *e
             continue;
         }
         if (c == 2 && s[0] == '.' && s[1] == '.') {
-            free(out);
-            md_err_set(err, "%s: path contains \"..\" (refused: it could escape the root)", in);
-            return NULL;
+            if (!dotdot || o == 0) {
+                free(out);
+                md_err_set(err, "%s: path contains \"..\" (refused: it could escape the root)", in);
+                return NULL;
+            }
+            while (out[o - 1] != '/')
+                o--;
+            o--;
+            s += c;
+            continue;
         }
         out[o++] = '/';
         memcpy(out + o, s, c);
@@ -323,18 +339,45 @@ static char *norm_path(const md_tree *t, const char *in, bool map_top, md_err *e
     if (o == 0)
         out[o++] = '/';
     out[o] = '\0';
-    if (t->usrmerge) {
-        for (int i = 0; i < NMERGED; i++) {
-            size_t ml = strlen(merged[i]);
-            if (strncmp(out + 1, merged[i], ml) == 0 &&
-                (out[1 + ml] == '/' || (map_top && out[1 + ml] == '\0'))) {
-                memmove(out + 4, out, o + 1);
-                memcpy(out, "/usr", 4);
-                break;
-            }
-        }
-    }
     return out;
+}
+
+static char *norm_plain(const char *in, md_err *err) { return norm_lexical(in, false, err); }
+
+/* The layout link that `path` (normalised) goes through: a path below the
+ * link, or with `map_top` the link itself (adding a directory /var/run
+ * merges it into /run).  -1 if none. */
+static int layout_index(const md_tree *t, const char *path, bool map_top)
+{
+    for (size_t i = 0; i < t->nlayout; i++) {
+        size_t ll = strlen(t->layout[i].link);
+        if (strncmp(path, t->layout[i].link, ll) == 0 &&
+            (path[ll] == '/' || (map_top && path[ll] == '\0')))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Normalise `in` (see norm_plain) and apply the layout links: the result is
+ * where the entry is stored.  `*via` (if not NULL) gets the index of the
+ * layout link used, or -1. */
+static char *norm_path_via(const md_tree *t, const char *in, bool map_top, int *via, md_err *err)
+{
+    char *out = norm_plain(in, err);
+    int i = out ? layout_index(t, out, map_top) : -1;
+    if (via)
+        *via = i;
+    if (i < 0)
+        return out;
+    const layout_link *l = &t->layout[i];
+    char *mapped = md_xasprintf("%s%s", l->dest, out + strlen(l->link));
+    free(out);
+    return mapped;
+}
+
+static char *norm_path(const md_tree *t, const char *in, bool map_top, md_err *err)
+{
+    return norm_path_via(t, in, map_top, NULL, err);
 }
 
 static const char *type_name(md_node_type ty)
@@ -383,41 +426,45 @@ static int ensure_parent(md_tree *t, const char *path, const char *origin, md_er
     return 0;
 }
 
-static void ensure_usrmerge_link(md_tree *t, const char *name)
+/* Put layout link `i` into the tree: the symlink and its directory. */
+static void make_layout_link(md_tree *t, int i)
 {
-    char *p = md_xasprintf("/%s", name);
-    if (!ht_get(t, p)) {
-        md_node *n = insert(t, p, MD_NODE_SYMLINK, &(md_attr){ 0777, 0, 0, 0 }, "usrmerge");
-        n->target = md_xasprintf("usr/%s", name);
-        char *u = md_xasprintf("/usr/%s", name);
-        if (!ht_get(t, u)) {
-            md_err e = MD_ERR_INIT;
-            ensure_parent(t, u, "usrmerge", &e);
-            md_node *d = insert(t, u, MD_NODE_DIR, &dir_attr, "usrmerge");
-            d->implicit = true;
-        } else {
-            free(u);
-        }
-    } else {
-        free(p);
-    }
+    layout_link *l = &t->layout[i];
+    if (l->made)
+        return;
+    l->made = true;
+    const char *origin = t->usrmerge && i < NMERGED ? "usrmerge" : "mkdom0";
+    md_err e = MD_ERR_INIT;
+    if (!ht_get(t, l->dest) && ensure_parent(t, l->dest, origin, &e) == 0)
+        insert(t, md_xstrdup(l->dest), MD_NODE_DIR, &dir_attr, origin)->implicit = true;
+    if (!ht_get(t, l->link) && ensure_parent(t, l->link, origin, &e) == 0)
+        insert(t, md_xstrdup(l->link), MD_NODE_SYMLINK, &(md_attr){ 0777, 0, 0, 0 },
+               origin)->target = md_xstrdup(l->target);
 }
 
-/* The input path went below a merged directory: make sure its symlink is
- * there (lib32/lib64/libx32 appear only when used). */
-static void note_usrmerge_use(md_tree *t, const char *raw)
+static void register_layout_link(md_tree *t, const char *link, const char *dest,
+                                 const char *target)
 {
-    if (!t->usrmerge)
-        return;
-    while (*raw == '/' || (raw[0] == '.' && raw[1] == '/'))
-        raw++;
-    for (int i = 0; i < NMERGED; i++) {
-        size_t ml = strlen(merged[i]);
-        if (strncmp(raw, merged[i], ml) == 0 && (raw[ml] == '/' || raw[ml] == '\0')) {
-            ensure_usrmerge_link(t, merged[i]);
-            return;
-        }
+    t->layout = md_xrealloc(t->layout, (t->nlayout + 1) * sizeof *t->layout);
+    t->layout[t->nlayout++] = (layout_link){ md_xstrdup(link), md_xstrdup(dest),
+                                             md_xstrdup(target), false };
+}
+
+/* Where a symlink at `link` with text `target` points, lexically ("..", "."
+ * resolved), as a normalised absolute path; NULL if it leaves the root. */
+static char *link_dest(const char *link, const char *target)
+{
+    char *joined;
+    if (target[0] == '/') {
+        joined = md_xstrdup(target);
+    } else {
+        const char *s = strrchr(link, '/');
+        joined = md_xasprintf("%.*s/%s", (int)(s - link), link, target);
     }
+    md_err e = MD_ERR_INIT;
+    char *out = norm_lexical(joined, true, &e);
+    free(joined);
+    return out;
 }
 
 /* ---- public: construction ---- */
@@ -429,11 +476,42 @@ md_tree *md_tree_new(bool usrmerge)
     ht_grow(t);
     insert(t, md_xstrdup("/"), MD_NODE_DIR, &dir_attr, "mkdom0")->implicit = true;
     if (usrmerge) {
-        ensure_usrmerge_link(t, "bin");
-        ensure_usrmerge_link(t, "sbin");
-        ensure_usrmerge_link(t, "lib");
+        for (int i = 0; i < NMERGED; i++) {
+            char *link = md_xasprintf("/%s", merged[i]), *dest = md_xasprintf("/usr/%s", merged[i]);
+            register_layout_link(t, link, dest, dest + 1);
+            free(link);
+            free(dest);
+        }
+        for (int i = 0; i < NMERGED_EAGER; i++)
+            make_layout_link(t, i);
     }
     return t;
+}
+
+int md_tree_add_layout_link(md_tree *t, const char *link, const char *target, md_err *err)
+{
+    char *l = norm_plain(link, err);
+    if (!l)
+        return -1;
+    char *dest = target && *target ? link_dest(l, target) : NULL;
+    int rc = 0;
+    md_node *old = ht_get(t, l);
+    if (!dest || strcmp(l, "/") == 0 || strcmp(dest, "/") == 0)
+        rc = md_err_set(err, "%s -> %s: not a layout link (the target must be a directory "
+                             "inside the root)", link, target ? target : "");
+    else if (layout_index(t, l, true) >= 0 || layout_index(t, dest, true) >= 0)
+        rc = md_err_set(err, "%s -> %s: goes through another layout link", link, target);
+    else if (old)
+        rc = md_err_set(err, "%s: already in the tree as a %s (from %s): layout links must be "
+                             "made before anything is added there", l, type_name(old->type),
+                        old->origin);
+    if (rc == 0) {
+        register_layout_link(t, l, dest, target);
+        make_layout_link(t, (int)t->nlayout - 1);
+    }
+    free(l);
+    free(dest);
+    return rc;
 }
 
 void md_tree_free(md_tree *t)
@@ -443,6 +521,12 @@ void md_tree_free(md_tree *t)
     for (size_t i = 0; i < t->n; i++)
         if (t->v[i])
             free_node(t->v[i]);
+    for (size_t i = 0; i < t->nlayout; i++) {
+        free(t->layout[i].link);
+        free(t->layout[i].dest);
+        free(t->layout[i].target);
+    }
+    free(t->layout);
     free(t->v);
     free(t->ht);
     md_strv_free(&t->origins);
@@ -524,7 +608,8 @@ fail:
 static md_node *prepare(md_tree *t, const char *path, md_node_type type, const md_attr *a,
                         const char *origin, bool map_top, md_err *err)
 {
-    char *p = norm_path(t, path, map_top, err);
+    int via;
+    char *p = norm_path_via(t, path, map_top, &via, err);
     if (!p)
         return NULL;
     if (strcmp(p, "/") == 0 && type != MD_NODE_DIR) {
@@ -532,7 +617,8 @@ static md_node *prepare(md_tree *t, const char *path, md_node_type type, const m
         free(p);
         return NULL;
     }
-    note_usrmerge_use(t, path);
+    if (via >= 0)
+        make_layout_link(t, via);
     return new_node(t, p, type, a, origin);
 }
 
@@ -558,22 +644,26 @@ int md_tree_add_file(md_tree *t, const char *path, const md_attr *a, unsigned ch
     return place(t, n, clash, err);
 }
 
-/* "/bin -> usr/bin" from a package on a merged tree is what the tree already
- * has: accept it instead of reporting a clash with /usr/bin. */
-static bool is_usrmerge_link(const md_tree *t, const char *path, const char *target)
+/* A package's own "/bin -> usr/bin" or "/var/run -> /run" is what the tree
+ * already has: accept it instead of reporting a clash.  Returns the layout
+ * link's index, or -1. */
+static int same_layout_link(const md_tree *t, const char *path, const char *target)
 {
-    if (!t->usrmerge)
-        return false;
-    while (*path == '/')
-        path++;
-    for (int i = 0; i < NMERGED; i++) {
-        if (strcmp(path, merged[i]) != 0)
+    md_err e = MD_ERR_INIT;
+    char *p = norm_plain(path, &e);
+    if (!p)
+        return -1;
+    int r = -1;
+    for (size_t i = 0; i < t->nlayout && r < 0; i++) {
+        if (strcmp(p, t->layout[i].link) != 0)
             continue;
-        if (target[0] == '/')
-            target++;
-        return strncmp(target, "usr/", 4) == 0 && strcmp(target + 4, merged[i]) == 0;
+        char *d = link_dest(p, target);
+        if (d && strcmp(d, t->layout[i].dest) == 0)
+            r = (int)i;
+        free(d);
     }
-    return false;
+    free(p);
+    return r;
 }
 
 int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a, const char *target,
@@ -581,8 +671,9 @@ int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a, const ch
 {
     if (!target || !*target)
         return md_err_set(err, "%s: symlink with an empty target", path);
-    if (is_usrmerge_link(t, path, target)) {
-        note_usrmerge_use(t, path);
+    int same = same_layout_link(t, path, target);
+    if (same >= 0) {
+        make_layout_link(t, same);
         return 0;
     }
     md_node *n = prepare(t, path, MD_NODE_SYMLINK, a, origin, false, err);

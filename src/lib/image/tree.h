@@ -25,6 +25,13 @@
  * the symlink, add_dir("/bin") merges into /usr/bin, and a package's own
  * "/bin -> usr/bin" symlink is accepted as already present.
  *
+ * Layout links generalise this: md_tree_add_layout_link("/var/run", "/run")
+ * makes /var/run a symlink that wins over whatever is added later, as the
+ * merged-/usr links do: a package's "/var/run/foo/" directories land under
+ * /run/foo and its own "/var/run -> /run" link is accepted.  Some packages
+ * ship /var/run as a directory; had it beaten the image's link, daemons
+ * would put their sockets where others never look (design notes).
+ *
  * Ownership: the tree owns its nodes; md_node pointers stay valid until the
  * node is removed or the tree freed.  md_tree_add_file() takes `data`
  * (malloc'd) whether it succeeds or not.
@@ -66,6 +73,16 @@ typedef enum md_tree_clash {
 
 md_tree *md_tree_new(bool usrmerge);
 void md_tree_free(md_tree *t);
+
+/* Make `link` (absolute) a layout link: a symlink with text `target`
+ * (absolute or relative to the link's directory, e.g. "/run" or "usr/bin"),
+ * whose target directory is created if missing (0755 root:root).  From then
+ * on every path below `link` is stored below the target, adding `link` as a
+ * directory merges into the target, and adding `link` as a symlink to the
+ * same directory is a no-op.  Must come before anything is added at or
+ * below `link`; errors if the target is "/", leaves the root, or goes
+ * through another layout link. */
+int md_tree_add_layout_link(md_tree *t, const char *link, const char *target, md_err *err);
 
 /* `origin` names who added the entry (a package name, "overlay", "mkdom0")
  * and is used in conflict messages and size reports.  The tree copies it. */

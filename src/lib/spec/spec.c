@@ -1,5 +1,6 @@
 #include "spec/spec.h"
 
+#include <arpa/inet.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ struct md_spec {
     size_t ncopies;
     bool essential;
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
+    char *address, *gateway;
 
     /* parse state */
     const char *cur_origin;
@@ -290,6 +292,25 @@ static int files_key(md_spec *s, const char *k, const char *v)
     return fail(s, "unknown key %s in [Files]%s", k, "");
 }
 
+/* "A.B.C.D", or with `prefix` "A.B.C.D/N" (N 1..32). */
+static bool valid_ipv4(const char *v, bool prefix)
+{
+    struct in_addr a;
+    size_t n = strcspn(v, "/");
+    if (n >= INET_ADDRSTRLEN || (prefix != (v[n] == '/')))
+        return false;
+    char buf[INET_ADDRSTRLEN];
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    if (inet_pton(AF_INET, buf, &a) != 1)
+        return false;
+    if (!prefix)
+        return true;
+    char *end;
+    long len = strtol(v + n + 1, &end, 10);
+    return v[n + 1] >= '0' && v[n + 1] <= '9' && !*end && len >= 1 && len <= 32;
+}
+
 static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
@@ -317,6 +338,17 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         if (!strcmp(v, "no"))
             v = "";
         return set_str(&s->bridge, !strcmp(v, "yes") ? "xenbr0" : v), 1;
+    }
+    if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
+        if (*v && !valid_ipv4(v, true))
+            return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
+                           "as 192.0.2.10/24 (empty: DHCP)%s", v, "");
+        return set_str(&s->address, v), 1;
+    }
+    if (!strcmp(sec, "System") && !strcmp(k, "Gateway")) {
+        if (*v && !valid_ipv4(v, false))
+            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1%s", v, "");
+        return set_str(&s->gateway, v), 1;
     }
     if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
         return set_path_list(s, &s->authorized_keys, v), 1;
@@ -472,7 +504,8 @@ void md_spec_free(md_spec *s)
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
-                     s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir };
+                     s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
+                     s->address, s->gateway };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(s);
@@ -507,5 +540,7 @@ const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args
 const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }
 const char *md_spec_root_password_hash(const md_spec *s) { return s->root_hash; }
 const char *md_spec_bridge(const md_spec *s) { return s->bridge; }
+const char *md_spec_address(const md_spec *s) { return s->address; }
+const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }

@@ -9,7 +9,7 @@
  *   [Modules]  Include
  *   [Xen]  Dom0Mem Args
  *   [Kernel]  Args
- *   [System]  Hostname RootPasswordHash Bridge
+ *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=default` in [Image] starts from
@@ -89,6 +89,10 @@ const char *md_spec_kernel_args(const md_spec *s); /* extra Linux args */
 const char *md_spec_hostname(const md_spec *s);
 const char *md_spec_root_password_hash(const md_spec *s); /* NULL: root locked */
 const char *md_spec_bridge(const md_spec *s);      /* NULL: no bridge */
+/* The dom0's static IPv4 address "A.B.C.D/N" and default gateway (checked
+ * at parse time); NULL: DHCP / no gateway. */
+const char *md_spec_address(const md_spec *s);
+const char *md_spec_gateway(const md_spec *s);
 
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */
