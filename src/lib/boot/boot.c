@@ -286,6 +286,4 @@ unsigned md_boot_ssh_port(const md_boot *b) { return b->port; }
 const char *md_boot_disk_id(const md_boot *b) { return b->iso || b->disk ? "d0" : NULL; }
 const char *md_boot_kernel_path(const md_boot *b) { return b->kernel; }
 const char *md_boot_rootfs_path(const md_boot *b) { return b->rootfs; }
-uint64_t md_boot_dom0_mem(const md_boot *b) { return b->dom0_mem; }
-unsigned md_boot_vm_mem(const md_boot *b) { return b->q.mem_mib; }
 const char *md_boot_summary(const md_boot *b) { return b->summary; }

@@ -67,8 +67,6 @@ const char *md_boot_disk_id(const md_boot *b);
 /* Host paths of the image's files. */
 const char *md_boot_kernel_path(const md_boot *b);
 const char *md_boot_rootfs_path(const md_boot *b);
-uint64_t md_boot_dom0_mem(const md_boot *b);
-unsigned md_boot_vm_mem(const md_boot *b);
 /* One line describing the machine: "multiboot, TCG, q35, qemu64,+svm,+npt, 2048M, 2 vCPUs". */
 const char *md_boot_summary(const md_boot *b);
 

@@ -184,16 +184,6 @@ static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const ch
     return rc;
 }
 
-int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err)
-{
-    md_tree *t = md_unpack_rootfs(rootfs, NULL, NULL, err);
-    if (!t)
-        return -1;
-    int rc = guest_initrd_from_tree(t, rootfs, out, err);
-    md_tree_free(t);
-    return rc;
-}
-
 /* --- the check ----------------------------------------------------------- */
 
 enum ev { EV_XEN, EV_LINUX, EV_INIT, EV_OPENRC, EV_LOGIN, EV_SSHD, EV_XL, EV_N };

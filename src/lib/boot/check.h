@@ -80,10 +80,4 @@ typedef struct md_check_opts {
  * (the console log path is in the message). */
 int md_check_run(const md_check_opts *o, md_err *err);
 
-/* The tiny guest initrd (gzip newc cpio: /init, /bin/busybox, /dev/console,
- * /proc, /sys, and xen-netfront and xen-blkfront in /lib/modules when the
- * image has them) made from the static busybox in `rootfs` (an image's
- * rootfs.cpio.*).  Refuses a rootfs without a static busybox. */
-int md_check_guest_initrd(const char *rootfs, const char *out, md_err *err);
-
 #endif

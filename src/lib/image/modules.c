@@ -798,8 +798,6 @@ const char *md_modules_dir(const md_modules *m) { return m->dir; }
 size_t md_modules_available(const md_modules *m) { return m->n; }
 size_t md_modules_count(const md_modules *m) { return m->nkept; }
 const char *md_modules_name(const md_modules *m, size_t i) { return m->m[m->kept[i]].name; }
-const char *md_modules_relpath(const md_modules *m, size_t i) { return m->m[m->kept[i]].relpath; }
-uint64_t md_modules_size(const md_modules *m, size_t i) { return m->m[m->kept[i]].size; }
 const char *md_modules_reason(const md_modules *m, size_t i) { return m->m[m->kept[i]].reason; }
 const md_strv *md_modules_builtin(const md_modules *m) { return &m->builtin_report; }
 const md_strv *md_modules_notes(const md_modules *m) { return &m->notes; }

@@ -71,8 +71,6 @@ size_t md_modules_available(const md_modules *m); /* module files in the kernel 
 size_t md_modules_count(const md_modules *m);     /* modules kept */
 /* Kept module i (0 <= i < count), in the order the closure reached them. */
 const char *md_modules_name(const md_modules *m, size_t i);
-const char *md_modules_relpath(const md_modules *m, size_t i); /* "kernel/.../x.ko" */
-uint64_t md_modules_size(const md_modules *m, size_t i);       /* file size as stored */
 /* Why it is kept: "allowlist", "dependency of ixgbe", "softdep (pre) of
  * libcrc32c via crc32c", "allowlist via alias fs-xfs". */
 const char *md_modules_reason(const md_modules *m, size_t i);

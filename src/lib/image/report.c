@@ -78,7 +78,6 @@ void md_report_free(md_report *r)
     free(r);
 }
 
-size_t md_report_total(const md_report *r) { return r->total; }
 
 static int by_size_desc(const void *a, const void *b)
 {

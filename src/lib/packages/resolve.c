@@ -632,8 +632,6 @@ void md_resolve_free(md_resolve *r)
     free(r);
 }
 
-size_t md_resolve_repo_count(const md_resolve *r) { return r->nrepos; }
-const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i) { return r->repos[i]; }
 
 size_t md_resolve_count(const md_resolve *r) { return r->nsel; }
 const md_repo_pkg *md_resolve_pkg(const md_resolve *r, size_t i) { return r->sel[i].pkg; }

@@ -66,8 +66,6 @@ void md_resolve_free(md_resolve *r);
 struct md_spec;
 md_resolve *md_resolve_spec(const struct md_spec *spec, const char *cache_dir, const md_out *out,
                             md_err *err);
-size_t md_resolve_repo_count(const md_resolve *r);
-const md_repo *md_resolve_repo_at(const md_resolve *r, size_t i);
 
 /* The resolved packages, sorted by name. */
 size_t md_resolve_count(const md_resolve *r);
