@@ -1,7 +1,7 @@
 # mkdom0 — one obvious way: `make` builds, `make check` tests, `make deps` installs
 # what both need on Debian 12.  Sources are picked up by wildcard so that each
 # module is just a .c/.h pair in one of src/lib's stage folders (core, spec,
-# packages, image, boot, lint; included as "stage/name.h"), src/cli (the thin
+# packages, image, boot, lint, proof, build; included as "stage/name.h"), src/cli (the thin
 # CLI: one app_*.c per subcommand) or src/dom0 (static programs that run inside
 # the dom0).
 
@@ -19,7 +19,7 @@ DESTDIR ?=
 Q = $(if $(V),,@)
 PREFIX  ?= /usr/local
 
-LIB_STAGES = core spec packages image boot lint
+LIB_STAGES = core spec packages image boot proof lint build
 LIB_SRC  = $(foreach d,$(LIB_STAGES),$(wildcard src/lib/$(d)/*.c))
 LIB_HDR  = $(foreach d,$(LIB_STAGES),$(wildcard src/lib/$(d)/*.h))
 CLI_SRC  = $(wildcard src/cli/*.c)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "boot/bootcfg.h"
-#include "boot/check.h"
+#include "proof/check.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "sink.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "image/build.h"
+#include "build/build.h"
 #include "paths.h"
 #include "sink.h"
 #include "spec/spec.h"

@@ -1,4 +1,4 @@
-#include "boot/check.h"
+#include "proof/check.h"
 
 #include <errno.h>
 #include <fnmatch.h>
