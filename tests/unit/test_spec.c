@@ -97,7 +97,9 @@ int main(void)
     /* the dom0's static address: validated where it is written */
     const char *bad_net[] = { "Address=10.0.2.300/24", "Address=10.0.2.5", "Address=10.0.2.5/33",
                               "Address=10.0.2.5/", "Address=eth0/24", "Gateway=10.0.2.2/24",
-                              "Gateway=gw", NULL };
+                              "Gateway=gw", "Bridge=a-name-longer-than-15",
+                              "Bridge=x\"; touch /tmp/pwned; \"", "Bridge=br 0", "Bridge=..",
+                              "Bridge=br/0", NULL };
     for (const char *const *b = bad_net; *b; b++) {
         char *text = md_xasprintf(MIN "[System]\n%s\n", *b);
         CHECK(parse(text, &err) == NULL);
@@ -112,6 +114,12 @@ int main(void)
         CHECK_STR(md_spec_bridge(s), "xenbr0");
         md_spec_free(s);
     }
+    s = parse(MIN "[System]\nBridge=Yes\n", &err); /* yes/no in any case, as a boolean */
+    CHECK(s && !strcmp(md_spec_bridge(s), "xenbr0"));
+    md_spec_free(s);
+    s = parse(MIN "[System]\nBridge=br-guests.1-abc\n", &err); /* 15 characters */
+    CHECK(s && !strcmp(md_spec_bridge(s), "br-guests.1-abc"));
+    md_spec_free(s);
     s = md_spec_load(NULL, &err);
     CHECK(s && md_spec_bridge(s) && !md_spec_address(s)); /* the default: xenbr0, DHCP */
     md_spec_free(s);

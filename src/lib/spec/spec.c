@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "spec/spec_default.h"
 #include "core/dirs.h"
@@ -311,6 +313,21 @@ static bool valid_ipv4(const char *v, bool prefix)
     return v[n + 1] >= '0' && v[n + 1] <= '9' && !*end && len >= 1 && len <= 32;
 }
 
+/* A Linux interface name (net/core/dev.c dev_valid_name: under IFNAMSIZ, i.e.
+ * at most 15 bytes, not "." or "..", no '/', ':' or white space), narrowed to
+ * characters that need no quoting, since the name reaches the network
+ * service's shell-sourced conf.d file. */
+static bool valid_ifname(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 15 || !strcmp(v, ".") || !strcmp(v, ".."))
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+            return false;
+    return true;
+}
+
 static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
@@ -335,9 +352,14 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_str(&s->root_hash, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Bridge")) {
-        if (!strcmp(v, "no"))
+        if (!strcasecmp(v, "no"))
             v = "";
-        return set_str(&s->bridge, !strcmp(v, "yes") ? "xenbr0" : v), 1;
+        else if (!strcasecmp(v, "yes"))
+            v = "xenbr0";
+        else if (*v && !valid_ifname(v))
+            return fail(s, "Bridge=%s: not a bridge name: 1 to 15 characters of A-Z a-z 0-9 _ . -, "
+                           "not . or .. (or yes for xenbr0, no for none)%s", v, "");
+        return set_str(&s->bridge, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
         if (*v && !valid_ipv4(v, true))
