@@ -113,6 +113,7 @@ static int run_check(md_check_opts *co, md_err *err)
     sigaction(SIGTERM, &old_term, NULL);
     if (check_signal) {
         fflush(stdout);
+        fprintf(stderr, "mkdom0 boot --check: %s\n", err->msg);
         signal(check_signal, SIG_DFL);
         raise(check_signal);
     }

@@ -1171,7 +1171,11 @@ int md_check_run(const md_check_opts *o, md_err *err)
 out:
     if (cancelled(&c)) {
         md_err_clear(err);
-        rc = md_err_set(err, "interrupted");
+        if (keep && c.boot)
+            rc = md_err_set(err, "interrupted; the console and QEMU logs are kept in %s",
+                            md_boot_workdir(c.boot));
+        else
+            rc = md_err_set(err, "interrupted");
     }
     cancel_pid(&c, 0);
     if (c.key)
