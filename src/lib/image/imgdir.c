@@ -170,8 +170,7 @@ char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f)
         p = find_in(d->dir, "rootfs.cpio*");
         return p ? p : find_in(d->dir, "*.cpio*");
     case MD_IMGDIR_XEN:
-        /* Debian's /boot names it xen-4.17-amd64.gz. */
-        return find_in(d->dir, "xen*.gz");
+        return find_in(d->dir, MD_IMGDIR_XEN_GLOB);
     default:
         return regular_or_null(md_imgdir_path(d, f));
     }

@@ -45,6 +45,9 @@ typedef enum md_imgdir_file {
 const char *md_imgdir_name(md_imgdir_file f);
 /* "rootfs.cpio" + md_codec_suffix(codec).  Caller frees. */
 char *md_imgdir_rootfs_name(md_codec codec);
+/* The names a hypervisor goes by in a directory someone else made: ours
+ * (xen.gz) and Debian's /boot (xen-4.17-amd64.gz).  An fnmatch(3) pattern. */
+#define MD_IMGDIR_XEN_GLOB "xen*.gz"
 
 /* image.ini: what the build knew about the image.  Sections [Image]
  * (Name .. Modules) and [SSH] (KeysDir, ClientKey). */

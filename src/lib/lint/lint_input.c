@@ -52,7 +52,7 @@ static const char *base_of(const char *p)
 
 static bool is_xen_name(const char *p)
 {
-    return !fnmatch("xen*.gz", base_of(p), 0);
+    return !fnmatch(MD_IMGDIR_XEN_GLOB, base_of(p), 0);
 }
 
 static bool isfile(const char *p)
