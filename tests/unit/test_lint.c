@@ -370,7 +370,7 @@ static void test_grub_syntax(void)
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G\\ "
              "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
     /* the escaped space joined two words: gnttab_max_frames went into dom0_mem's value */
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'4G gnttab_max_frames=256' is not an amount"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'max:4G gnttab_max_frames=256' is not an amount"));
     CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames") && md_lint_count(l) == 2);
     md_lint_free(l);
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G "
