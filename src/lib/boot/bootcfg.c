@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/mem.h"
 #include "core/strv.h"
+#include "image/imgdir.h"
 
 #define MIB_MIN 128ULL
 #define MIB_MAX (64ULL << 20) /* 64 TiB */
@@ -309,12 +310,14 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
     e->title = md_xstrdup(c->title && *c->title ? c->title : "mkdom0 Xen dom0");
     const char *pre = c->file_prefix ? c->file_prefix : "/";
     const char *sep = *pre && pre[strlen(pre) - 1] == '/' ? "" : "/";
-    e->xen = (md_bootcfg_file){ .path = md_xasprintf("%s%sxen.gz", pre, sep), .mb2 = true };
-    e->kernel = (md_bootcfg_file){ .path = md_xasprintf("%s%svmlinuz", pre, sep), .mb2 = true };
+    e->xen = (md_bootcfg_file){
+        .path = md_xasprintf("%s%s%s", pre, sep, md_imgdir_name(MD_IMGDIR_XEN)), .mb2 = true };
+    e->kernel = (md_bootcfg_file){
+        .path = md_xasprintf("%s%s%s", pre, sep, md_imgdir_name(MD_IMGDIR_KERNEL)), .mb2 = true };
     e->mods = md_xcalloc(1, sizeof *e->mods);
     e->nmods = 1;
     e->mods[0] = (md_bootcfg_file){
-        .path = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : "rootfs.cpio.gz"),
+        .path = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : md_imgdir_name(MD_IMGDIR_ROOTFS)),
         .mb2 = true, .nounzip = true };
     e->serial_port = port;
     e->serial_baud = baud;

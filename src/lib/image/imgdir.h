@@ -48,6 +48,9 @@ char *md_imgdir_rootfs_name(md_codec codec);
 /* The names a hypervisor goes by in a directory someone else made: ours
  * (xen.gz) and Debian's /boot (xen-4.17-amd64.gz).  An fnmatch(3) pattern. */
 #define MD_IMGDIR_XEN_GLOB "xen*.gz"
+/* The most a hypervisor file may uncompress to, in bytes: a Xen ELF is a
+ * few MB; more is a decompression bomb. */
+#define MD_IMGDIR_XEN_MAX ((size_t)256 << 20)
 
 /* image.ini: what the build knew about the image.  Sections [Image]
  * (Name .. Modules) and [SSH] (KeysDir, ClientKey). */
