@@ -222,6 +222,12 @@ static int rm_but_logs(const char *path, const struct stat *sb, int flag, struct
     return rm_entry(path, sb, flag, ftw);
 }
 
+void md_boot_keep_workdir(md_boot *b)
+{
+    free(b->workdir);
+    b->workdir = NULL;
+}
+
 void md_boot_free(md_boot *b, bool keep_log)
 {
     if (!b)

@@ -1117,7 +1117,8 @@ int md_check_run(const md_check_opts *o, md_err *err)
     say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
     if (md_boot_note(c.boot))
         say(&c, "note %s", md_boot_note(c.boot));
-    say(&c, "console log: %s", md_boot_console_log(c.boot));
+    say(&c, "console log: %s%s", md_boot_console_log(c.boot),
+        o->boot.console_log ? "" : " (kept if the check fails; --log FILE keeps it always)");
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
     c.t0 = md_qemu_now();
     if (cancelled(&c) || md_boot_start(c.boot, err) < 0)
