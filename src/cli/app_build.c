@@ -26,7 +26,7 @@ static void usage(FILE *f)
         "      --cache DIR    download cache (default: $XDG_CACHE_HOME/mkdom0)\n"
         "      --keys DIR     ssh keys directory (default: the spec's KeysDir,\n"
         "                     else ~/.local/state/mkdom0/keys)\n"
-        "  -v, --verbose      full size and module tables\n"
+        "  -v, --verbose      full size and module tables, each dependency Exclude= left out\n"
         "  -h, --help         this help\n\n"
         "Environment: SOURCE_DATE_EPOCH clamps mtimes (default: derived from the\n"
         "packages); MKDOM0_PROGRESS=0/1 forces progress lines off/on.\n");

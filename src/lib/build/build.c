@@ -63,8 +63,14 @@ static int step_resolve(struct build *b)
     b->res = md_resolve_spec(b->spec, b->o->cache_dir, b->o->out, b->err);
     if (!b->res)
         return -1;
-    for (size_t i = 0; i < md_resolve_skipped_count(b->res); i++)
+    /* Exclude= is deliberate: one line says how many, --verbose names each. */
+    size_t skipped = md_resolve_skipped_count(b->res);
+    for (size_t i = 0; b->o->verbose && i < skipped; i++)
         md_out_say(b->o->out, MD_OUT_NOTE, "%s", md_resolve_skipped(b->res, i));
+    if (skipped && !b->o->verbose)
+        md_out_say(b->o->out, MD_OUT_NOTE, "left out %zu dependenc%s that Exclude= names "
+                                           "(--verbose or `mkdom0 resolve` lists them)",
+                   skipped, skipped == 1 ? "y" : "ies");
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
