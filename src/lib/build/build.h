@@ -29,6 +29,7 @@ typedef struct md_build_opts {
      * modules) as results; borrowed; NULL: none. */
     const md_out *out;
     bool verbose;           /* full module and size tables, each excluded dependency */
+    bool force;             /* replace an outdir that holds files the build did not write */
 } md_build_opts;
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err);
