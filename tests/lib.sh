@@ -56,9 +56,11 @@ build_or_skip() {
 # and print its directory.  Keys live beside it so every test logs in with them.
 default_image() {
     local dir="$MKDOM0_BUILD/test-image"
-    if [ ! -e "$dir/.complete" ]; then
+    # The marker lives beside the image: a build refuses an output
+    # directory holding files it did not write.
+    if [ ! -e "$dir.complete" ]; then
         build_or_skip --keys "$MKDOM0_BUILD/test-keys" -o "$dir" >&2
-        touch "$dir/.complete"
+        touch "$dir.complete"
     fi
     echo "$dir"
 }

@@ -14,7 +14,7 @@ pass=0 fail=0 skip=0 failed=() notrun=()
 logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir/unit" "$logdir/integration"
 # Tests share one default image per run (tests/lib.sh); never
 # one from an earlier run, built by other code.
-rm -rf "$MKDOM0_BUILD/test-image"
+rm -rf "$MKDOM0_BUILD/test-image" "$MKDOM0_BUILD/test-image.complete"
 
 run_one() {  # name, command...
     local name=$1; shift

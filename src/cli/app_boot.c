@@ -245,8 +245,9 @@ static int run(int argc, char **argv)
         co.expect_caps = "";
 
     if (print) {
+        /* The command line `mkdom0 boot` would run: with the ssh forward. */
         bo->interactive = !check;
-        bo->ssh = check;
+        bo->ssh = true;
         bo->qmp = check;
         md_boot *b = md_boot_prepare(bo, &err);
         if (!b) {
@@ -259,6 +260,9 @@ static int run(int argc, char **argv)
         printf("\n");
         if (md_boot_note(b))
             fprintf(stderr, "note: %s\n", md_boot_note(b));
+        fprintf(stderr, "note: the command line uses files in %s; remove it when done\n",
+                md_boot_workdir(b));
+        md_boot_keep_workdir(b);
         md_boot_free(b, false);
         return MD_EXIT_OK;
     }

@@ -20,13 +20,16 @@ static void usage(FILE *f)
         "`mkdom0 inspect --default-spec` prints it.\n\n"
         "Writes to DIR: xen.gz, vmlinuz, rootfs.cpio.gz, grub.cfg (the GRUB entry),\n"
         "manifest (every package with version, repository, SHA-256), image.ini,\n"
-        "size-report.txt.  Outputs change only when the whole build succeeded.\n\n"
+        "size-report.txt.  DIR is replaced as a whole, in one step, only when the\n"
+        "whole build succeeded; a second build into the same DIR is refused while\n"
+        "one runs (lock: .DIR.mkdom0-lock beside DIR).\n\n"
         "Options:\n"
         "  -o, --output DIR   output directory (default: ./out)\n"
         "      --cache DIR    download cache (default: $XDG_CACHE_HOME/mkdom0)\n"
         "      --keys DIR     ssh keys directory (default: the spec's KeysDir,\n"
         "                     else ~/.local/state/mkdom0/keys)\n"
-        "  -v, --verbose      full size and module tables\n"
+        "  -f, --force        replace DIR even if it holds files the build did not write\n"
+        "  -v, --verbose      full size and module tables, each dependency Exclude= left out\n"
         "  -h, --help         this help\n\n"
         "Environment: SOURCE_DATE_EPOCH clamps mtimes (default: derived from the\n"
         "packages); MKDOM0_PROGRESS=0/1 forces progress lines off/on.\n");
@@ -37,17 +40,19 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "cache", required_argument, NULL, 'c' },
         { "keys", required_argument, NULL, 'k' },   { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "force", no_argument, NULL, 'f' },        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     md_out out = md_cli_sink();
     md_build_opts o = { .outdir = "out", .out = &out };
     int c;
-    while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:fvh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': o.outdir = optarg; break;
         case 'c': o.cache_dir = optarg; break;
         case 'k': o.keys_dir = optarg; break;
         case 'v': o.verbose = true; break;
+        case 'f': o.force = true; break;
         case 'h': usage(stdout); return MD_EXIT_OK;
         default: usage(stderr); return MD_EXIT_USAGE;
         }

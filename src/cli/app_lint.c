@@ -113,6 +113,8 @@ static int run(int argc, char **argv)
     if (ne || nw)
         fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s",
                 nw, nw == 1 ? "" : "s");
+    else if (r == 0)
+        fprintf(stderr, "mkdom0 lint: no findings in %zu input%s\n", n, n == 1 ? "" : "s");
     if (r < 0) {
         fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
         status = MD_EXIT_USAGE;

@@ -90,6 +90,15 @@ grep -q '^liba  *1\.1 ' "$T/out" || fail "liba 1.1 (highest) not chosen"
 grep -q '^provider .*dependency of top (provides virt)$' "$T/out" || fail "virtual virt not via provider"
 grep -q '^loop1 ' "$T/out" && grep -q '^loop2 ' "$T/out" || fail "loop not resolved"
 grep -q '^skipped python3 (excluded), wanted by top$' "$T/out" || fail "python3 skip not reported"
+# --lock replaces a regular file only: a symlink (or device) there stays.
+echo keep > "$T/w/victim"; ln -s "$T/w/victim" "$T/w/link.lock"
+"$MKDOM0" resolve "$S" --cache "$C" --lock "$T/w/link.lock" >/dev/null 2>"$T/err.lock" &&
+    fail "--lock through a symlink succeeded"
+grep -q "link.lock: exists and is not a regular file (a symlink): not replaced" "$T/err.lock" ||
+    { cat "$T/err.lock"; fail "--lock onto a symlink: no clear error"; }
+[ -L "$T/w/link.lock" ] && [ "$(cat "$T/w/victim")" = keep ] || fail "--lock changed the symlink or its target"
+"$MKDOM0" resolve "$S" --cache "$C" --lock /dev/null >/dev/null 2>"$T/err.lock" && fail "--lock /dev/null succeeded"
+[ -c /dev/null ] || fail "--lock /dev/null replaced the device"
 grep -q '^skipped excl-me (excluded), wanted by top$' "$T/out" || fail "excl-me skip not reported"
 grep -q '^excl-me ' "$T/out" && fail "excluded package installed"
 grep -q '^5 packages' "$T/out" || fail "expected 5 packages"

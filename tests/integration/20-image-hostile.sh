@@ -215,6 +215,69 @@ else
     echo "ok   absolute member: in the image at $W/abs-member, not on the host"
 fi
 
+# ---- the output directory (issue 9): it changes all at once, is never
+# turned against its owner, and is one build's at a time ----
+# What an output holds: names and contents (a rebuilt output has new mtimes).
+whole() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
+whole "$W/prev" >prev.whole
+outcase() { # NAME: copy of the previous image to build over, in $W/oc-NAME/out
+    rm -rf "$W/oc-$1"; mkdir -p "$W/oc-$1"; cp -a "$W/prev" "$W/oc-$1/out"
+}
+# A symlink planted at a staging name (the old PID-named one inside the
+# output, and one beside it) is never followed: the victim keeps its files.
+outcase plant; mkdir -p "$W/victim"; echo keep >"$W/victim/keep"
+ln -s "$W/victim" "$W/oc-plant/out/.mkdom0-staging-999999"
+ln -s "$W/victim" "$W/oc-plant/.out.mkdom0-staging-AAAAAA"
+build plant good.ini "$W/oc-plant/out"
+if [ $rc != 0 ]; then bad "planted staging symlink: build failed: $(cat plant.err)"
+elif [ "$(cat "$W/victim/keep" 2>/dev/null)" != keep ]; then bad "planted staging symlink: the victim's file is gone"
+else echo "ok   planted staging symlinks: not followed, the victim's files kept"; fi
+# A file the build did not write: refused, the directory untouched; --force replaces it.
+outcase foreign; echo mine >"$W/oc-foreign/out/notes.txt"; snapshot "$W/oc-foreign/out" >foreign.snap
+build foreign good.ini "$W/oc-foreign/out"
+if [ $rc != 1 ] || ! grep -q "holds 'notes.txt', which mkdom0 build did not write.*--force" foreign.err; then
+    bad "foreign file: exit $rc: $(cat foreign.err)"
+elif ! snapshot "$W/oc-foreign/out" | cmp -s - foreign.snap; then bad "foreign file: the directory changed"
+elif ! "$MKDOM0" build --force --cache "$CACHE" --keys "$KEYS" -o "$W/oc-foreign/out" good.ini >/dev/null 2>forced.err ||
+     [ -e "$W/oc-foreign/out/notes.txt" ]; then bad "foreign file: --force did not replace the directory: $(cat forced.err)"
+else echo "ok   a directory holding other files: refused, and replaced with --force"; fi
+# Keys inside the output would be lost by each build's swap.
+outcase keys
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-keys/out" good.ini >/dev/null 2>keys.err || rc=$?
+[ $rc = 1 ] && grep -q "keys directory .* is inside the output directory" keys.err &&
+    echo "ok   a keys directory inside the output: refused" || bad "keys inside the output: exit $rc: $(cat keys.err)"
+# Two builds into one output: one builds, the other is refused while it runs;
+# the output is whole either way.
+outcase race
+"$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-race/out" good.ini >race1.out 2>race1.err & p1=$!
+"$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-race/out" good.ini >race2.out 2>race2.err & p2=$!
+r1=0; wait $p1 || r1=$?; r2=0; wait $p2 || r2=$?
+if [ $r1 = 0 ] && [ $r2 = 0 ]; then
+    echo "ok   two builds into one output: they did not overlap (both succeeded, one after the other)"
+elif [ $((r1 + r2)) = 1 ] && grep -q "another mkdom0 build is writing this output" race1.err race2.err; then
+    echo "ok   two builds into one output: the second was refused while the first ran"
+else bad "two builds into one output: exits $r1 and $r2: $(cat race1.err race2.err)"; fi
+whole "$W/oc-race/out" | cmp -s - prev.whole || bad "two builds into one output: the output is not the whole image"
+# Killed at random instants: the output is always the whole previous image,
+# the next build removes what the killed ones left, and succeeds.
+outcase kill
+t0=$(date +%s%N); build kill0 good.ini "$W/oc-kill/out"; t1=$(date +%s%N)
+span=$(( (t1 - t0) / 1000000 )); [ $span -gt 0 ] || span=1   # ms
+killed=0
+for i in $(seq 1 25); do
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-kill/out" good.ini >/dev/null 2>&1 & p=$!
+    ms=$(( RANDOM % (span + span / 4 + 1) ))
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -9 $p 2>/dev/null && killed=$((killed + 1)); wait $p 2>/dev/null || true
+    whole "$W/oc-kill/out" | cmp -s - prev.whole || { bad "killed build $i (after $ms ms): the output is not the whole image"; break; }
+done
+build kill-last good.ini "$W/oc-kill/out"
+left=$(ls -A "$W/oc-kill" | grep -v '^out$\|^\.out\.mkdom0-lock$' || true)
+if [ $rc != 0 ]; then bad "after the kill loop: the build failed: $(cat kill-last.err)"
+elif [ -n "$left" ]; then bad "after the kill loop: left behind: $left"
+elif ! whole "$W/oc-kill/out" | cmp -s - prev.whole; then bad "after the kill loop: the rebuilt output differs"
+else echo "ok   $killed builds killed at random instants within ${span} ms: the output always whole, nothing left behind"; fi
+
 # ---- the same against the real default image: from the warm cache, or from
 # Debian when reachable; when neither can build it (default_image exits 77)
 # the test ends as skipped, after the cases above ----

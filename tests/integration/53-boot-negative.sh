@@ -31,8 +31,10 @@ rc=$?
 set -e
 cat "$work/nohvc.log"
 [ $rc = 1 ] || fail "--check on an image without a getty on hvc0 exited $rc, expected 1"
-grep -q "no login prompt on hvc0.*/etc/inittab has no getty on hvc0" "$work/nohvc.log" \
-    || fail "the failure does not name the inittab without hvc0"
+grep -q "no login prompt on hvc0.*lint finds trap 1 in the image" "$work/nohvc.log" \
+    || fail "the failure does not say that lint finds trap 1"
+grep -q "lint: rootfs(/etc/inittab).*none on hvc0" "$work/nohvc.log" \
+    || fail "the failure does not name the inittab without a getty on hvc0"
 grep -q "console log: " "$work/nohvc.log" || fail "no console log path in the failure"
 
 # 2. No Xen modules.

@@ -20,9 +20,11 @@ has "--strict"
 
 echo "== the design's entry, and Debian's and Alpine's entries configured for a dom0"
 run 0 "$D/design.cfg"
-[ -s "$T/out" ] && fail "design.cfg should give no findings at all"
+[ "$(cat "$T/out")" = "mkdom0 lint: no findings in 1 input" ] ||
+    fail "design.cfg should give no findings at all, and say so"
 run 0 --strict "$D/debian-configured.cfg" "$D/alpine-fixed.cfg"
-[ -s "$T/out" ] && fail "configured entries should give no findings"
+[ "$(cat "$T/out")" = "mkdom0 lint: no findings in 2 inputs" ] ||
+    fail "configured entries should give no findings, and say so"
 
 echo "== Debian's generated Xen entries as installed"
 run 1 "$D/debian-generated.cfg"

@@ -344,8 +344,38 @@ static void test_lint_clean(void)
     md_bootcfg_entry_free(e);
 }
 
+/* dom0_mem's value as Xen 4.17's parse_dom0_mem() reads it. */
+static void test_dom0_mem_syntax(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg_dom0mem m;
+    CHECK(md_bootcfg_parse_dom0_mem("4096M,max:4G", &m, &err) == 0);
+    CHECK(m.amount.set && m.max.set && !m.min.set);
+    CHECK(md_bootcfg_amount_same(&m.amount, &m.max) && m.amount.bytes == 4ULL << 30);
+    CHECK(md_bootcfg_parse_dom0_mem("1048576", &m, &err) == 0 && m.amount.bytes == 1ULL << 30);
+    CHECK(md_bootcfg_parse_dom0_mem("min:1G,max:-512M,1G+10%", &m, &err) == 0);
+    CHECK(m.min.bytes == 1ULL << 30 && m.max.minus && m.max.bytes == 512ULL << 20);
+    CHECK(m.amount.bytes == 1ULL << 30 && m.amount.percent == 10);
+    CHECK(md_bootcfg_parse_dom0_mem("10%,max:10%", &m, &err) == 0);
+    CHECK(m.amount.percent == 10 && m.amount.bytes == 0 && md_bootcfg_amount_same(&m.amount, &m.max));
+    CHECK(md_bootcfg_parse_dom0_mem("2G,max:4G,4G", &m, &err) == 0); /* the later amount wins */
+    CHECK(md_bootcfg_amount_same(&m.amount, &m.max));
+    static const char *const bad[][2] = {
+        { "", "''" }, { "4X", "'4X'" }, { "4G,", "''" }, { "10%+1G", "'10%+1G'" },
+        { "100%", "'100%'" }, { "1G+2G", "'1G+2G'" }, { "max:", "'max:'" }, { "-", "'-'" },
+        { "4G,max:4G junk", "'max:4G junk'" }, { "99999999999999999999G", "'9999" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        md_err_clear(&err);
+        CHECK(md_bootcfg_parse_dom0_mem(bad[i][0], &m, &err) == -1);
+        CHECK_ERR(&err, bad[i][1]);
+        CHECK_ERR(&err, "not an amount Xen understands");
+    }
+}
+
 int main(void)
 {
+    test_dom0_mem_syntax();
     test_lint_clean();
     test_mem();
     test_make_and_grub();

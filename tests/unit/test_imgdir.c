@@ -32,6 +32,18 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* Entries of `dir` whose names start with `prefix`. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += !strncmp(e->d_name, prefix, strlen(prefix));
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static void test_names(void)
 {
     CHECK_STR(md_imgdir_name(MD_IMGDIR_XEN), "xen.gz");
@@ -68,20 +80,27 @@ static void test_round_trip(const char *tmp)
 {
     char *out = md_xasprintf("%s/rt/out", tmp);
     md_err err = MD_ERR_INIT;
-    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_ZSTD, &err);
+    char *old = md_xasprintf("%s/rootfs.cpio.gz", out);
+    md_mkdir_p(out, 0750, &err);
+    t_spit(old, "old");
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_ZSTD, false, &err);
     CHECK(s != NULL);
     if (!s) {
         free(out);
+        free(old);
         return;
     }
-    char *staging = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
-    CHECK(exists(staging));
-    char *want_path = md_xasprintf("%s/rootfs.cpio.zst", staging);
-    CHECK_STR(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), want_path);
-    free(want_path);
-    /* An older build's rootfs of another codec goes when this one lands. */
-    char *old = md_xasprintf("%s/rootfs.cpio.gz", out);
-    t_spit(old, "old");
+    /* Staging is a fresh directory beside the output, not inside it. */
+    char *staging = md_xstrdup(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
+    *strrchr(staging, '/') = '\0';
+    char *want = md_xasprintf("%s/rt/.out.mkdom0-staging-", tmp);
+    CHECK(!strncmp(staging, want, strlen(want)) && exists(staging));
+    free(want);
+    CHECK(strstr(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS), "/rootfs.cpio.zst"));
+    /* A second build into the same output is refused while this one runs. */
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_ZSTD, false, &err) == NULL);
+    CHECK_ERR(&err, "another mkdom0 build is writing this output");
+    md_err_clear(&err);
     md_imgdir_info in = {
         .name = "dom0", .spec = "/specs/dom0.ini", .xen = "4.17.5", .toolstack = "",
         .kernel = "6.1.0-37-amd64", .source_date_epoch = 1700000000, .modules = 63,
@@ -91,8 +110,13 @@ static void test_round_trip(const char *tmp)
     CHECK(md_imgdir_publish(s, &err) == 0);
     md_imgdir_stage_free(s);
     CHECK(!exists(staging));
-    CHECK(!exists(old));
+    CHECK(!exists(old)); /* the old output went as a whole, its other codec's rootfs too */
     CHECK(!err.set);
+    struct stat st;
+    CHECK(stat(out, &st) == 0 && (st.st_mode & 07777) == 0750); /* the directory's mode kept */
+    char *parent = md_xasprintf("%s/rt", tmp);
+    CHECK(count_entries(parent) == 2); /* out and its lock file */
+    free(parent);
 
     md_imgdir *d = md_imgdir_open(out, &err);
     CHECK(d != NULL);
@@ -146,12 +170,12 @@ static void test_cleanup(const char *tmp)
     t_spit(prev, "previous kernel");
 
     /* Failure before publishing: some files written, one half-written. */
-    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, &err);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
     CHECK(s != NULL);
     if (!s)
         goto done;
     CHECK(md_imgdir_stage_write(s, MD_IMGDIR_KERNEL, "new", 3, &err) == 0);
-    char *tmpfile = md_xasprintf("%s.tmp.99", md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
+    char *tmpfile = md_xasprintf("%s.mkdom0-XXXXXX", md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
     t_spit(tmpfile, "half");
     free(tmpfile);
     md_imgdir_stage_free(s);
@@ -161,17 +185,15 @@ static void test_cleanup(const char *tmp)
     free(k);
 
     /* Publishing an incomplete output names the missing file. */
-    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, &err);
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
     CHECK(s != NULL);
     if (!s)
         goto done;
     CHECK(md_imgdir_stage_write(s, MD_IMGDIR_XEN, "xen", 3, &err) == 0);
     CHECK(md_imgdir_publish(s, &err) < 0);
-    CHECK_ERR(&err, "/vmlinuz: cannot move into place");
+    CHECK_ERR(&err, "/vmlinuz: not written; the output is left as it was");
     md_imgdir_stage_free(s);
-    char *staging = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
-    CHECK(!exists(staging));
-    free(staging);
+    CHECK(count_prefixed(tmp, ".fail.mkdom0-staging-") == 0); /* no staging left */
     k = t_slurp(prev);
     CHECK_STR(k, "previous kernel");
     free(k);
@@ -179,12 +201,86 @@ static void test_cleanup(const char *tmp)
     /* An output directory that cannot be made. */
     md_err_clear(&err);
     char *blocked = md_xasprintf("%s/vmlinuz/sub", out);
-    CHECK(md_imgdir_stage_new(blocked, MD_CODEC_GZIP, &err) == NULL);
+    CHECK(md_imgdir_stage_new(blocked, MD_CODEC_GZIP, false, &err) == NULL);
     CHECK_ERR(&err, "vmlinuz");
     free(blocked);
 done:
     free(prev);
     free(out);
+}
+
+/* Issue 9: the output directory cannot be turned against its owner. */
+static void test_hostile(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *base = md_xasprintf("%s/hostile", tmp), *out = md_xasprintf("%s/out", base),
+         *victim = md_xasprintf("%s/victim", base), *keep = md_xasprintf("%s/victim/keep", base);
+    md_mkdir_p(victim, 0755, &err);
+    t_spit(keep, "keep");
+    md_mkdir_p(out, 0755, &err);
+    /* Planted where staging went before and where it goes now: symlinks to
+     * a directory full of someone's files.  Neither is followed. */
+    char *in_out = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
+    char *beside = md_xasprintf("%s/.out.mkdom0-staging-AAAAAA", base);
+    CHECK(symlink(victim, in_out) == 0 && symlink(victim, beside) == 0);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                          .kernel = "k", .keys_dir = "/k" };
+    CHECK(s && stage_all(s, "new", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    char *k = t_slurp(keep);
+    CHECK_STR(k, "keep");
+    free(k);
+    CHECK(exists(beside)); /* not a directory of ours: left for its owner */
+
+    /* A file the build does not write: refused, unless forced. */
+    char *notes = md_xasprintf("%s/notes.txt", out);
+    t_spit(notes, "mine");
+    md_err_clear(&err);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "holds 'notes.txt', which mkdom0 build did not write");
+    CHECK_ERR(&err, "--force");
+    md_err_clear(&err);
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, true, &err);
+    CHECK(s && stage_all(s, "forced", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    CHECK(!exists(notes));
+
+    /* An output given as a symlink: the link stays, its directory is replaced. */
+    char *link = md_xasprintf("%s/link", base);
+    CHECK(symlink("out", link) == 0);
+    s = md_imgdir_stage_new(link, MD_CODEC_GZIP, false, &err);
+    CHECK(s && stage_all(s, "via link", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    char *r = md_xasprintf("%s/rootfs.cpio.gz", out);
+    k = t_slurp(r);
+    CHECK_STR(k, "via link");
+    free(k);
+    free(r);
+
+    /* What publishing would replace. */
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    if (s) {
+        char *inside = md_xasprintf("%s/keys/new", out), *outside = md_xasprintf("%s/outkeys", base);
+        CHECK(md_imgdir_stage_holds(s, inside));
+        CHECK(md_imgdir_stage_holds(s, out));
+        CHECK(!md_imgdir_stage_holds(s, outside));
+        CHECK(!md_imgdir_stage_holds(s, "relative/keys"));
+        CHECK(md_imgdir_stage_holds(s, link)); /* the symlink to it */
+        free(inside), free(outside);
+        md_imgdir_stage_free(s);
+    }
+
+    /* Not a directory. */
+    md_err_clear(&err);
+    CHECK(md_imgdir_stage_new(keep, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "keep: exists and is not a directory");
+    free(link), free(notes), free(in_out), free(beside), free(keep), free(victim), free(out);
+    free(base);
 }
 
 static void test_open_errors(const char *tmp)
@@ -399,6 +495,7 @@ int main(void)
     test_names();
     test_round_trip(tmp);
     test_cleanup(tmp);
+    test_hostile(tmp);
     test_open_errors(tmp);
     test_find(tmp);
     test_dirs_and_client_key(tmp);

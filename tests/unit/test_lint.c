@@ -1,6 +1,7 @@
 /* lint: every check with good and bad samples, the rootfs loader, input
  * recognition, and robustness against garbage. */
 #include "t.h"
+#include "tfiles.h"
 #include "boot/bootcfg.h"
 #include "boot/grubcfg.h"
 #include "image/kmodidx.h"
@@ -370,7 +371,7 @@ static void test_grub_syntax(void)
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G\\ "
              "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
     /* the escaped space joined two words: gnttab_max_frames went into dom0_mem's value */
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'4G gnttab_max_frames=256' is not an amount"));
+    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'max:4G gnttab_max_frames=256' is not an amount"));
     CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames") && md_lint_count(l) == 2);
     md_lint_free(l);
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G "
@@ -1292,22 +1293,6 @@ static void test_loader(void)
     md_tree_free(g);
 }
 
-static unsigned char *gzip_buf(const void *d, size_t n, size_t *outlen)
-{
-    z_stream z = { 0 };
-    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    size_t cap = deflateBound(&z, (uLong)n) + 64;
-    unsigned char *out = md_xmalloc(cap);
-    z.next_in = (Bytef *)d;
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    deflate(&z, Z_FINISH);
-    *outlen = z.total_out;
-    deflateEnd(&z);
-    return out;
-}
-
 /* What xenver recognizes as a hypervisor of release `ver`: an ELF with
  * Xen's banner and its gzip'd Kconfig, all gzip'd (xen.gz). */
 static void write_fake_xen(const char *path, const char *ver)
@@ -1315,14 +1300,14 @@ static void write_fake_xen(const char *path, const char *ver)
     char *cfg = md_xasprintf("#\n# Automatically generated file; DO NOT EDIT.\n"
                              "# Xen/x86 %s Configuration\n#\nCONFIG_X86_64=y\n", ver);
     size_t cl;
-    unsigned char *cz = gzip_buf(cfg, strlen(cfg), &cl);
+    unsigned char *cz = t_gzip(cfg, strlen(cfg), &cl);
     static const char head[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0Xen version %d.%d%s";
     size_t il = sizeof head + 64 + cl;
     unsigned char *img = md_xcalloc(1, il);
     memcpy(img, head, sizeof head);
     memcpy(img + sizeof head + 64, cz, cl);
     size_t gl;
-    unsigned char *g = gzip_buf(img, il, &gl);
+    unsigned char *g = t_gzip(img, il, &gl);
     write_file(path, g, gl);
     free(g);
     free(img);

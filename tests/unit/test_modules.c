@@ -22,6 +22,7 @@
 #include "image/modules.h"
 #include "lint/lint.h"
 #include "t.h"
+#include "tfiles.h"
 #include "image/tree.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -329,46 +330,14 @@ static int export_dir(const md_tree *t, const char *from, const char *to)
     return err.set ? -1 : 0;
 }
 
-static md_tree *load_tree;
-static size_t load_root_len;
-
-static int load_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)ftw;
-    const char *rel = path + load_root_len;
-    if (!*rel)
-        return 0;
-    md_err err = MD_ERR_INIT;
-    md_attr a = { st->st_mode & 07777, 0, 0, st->st_mtime };
-    if (flag == FTW_D) {
-        md_tree_add_dir(load_tree, rel, &a, "linux-image", &err);
-    } else if (flag == FTW_SL) {
-        char target[4096];
-        ssize_t n = readlink(path, target, sizeof target - 1);
-        if (n >= 0) {
-            target[n] = '\0';
-            md_tree_add_symlink(load_tree, rel, &a, target, "linux-image", MD_CLASH_ERROR, &err);
-        }
-    } else if (flag == FTW_F) {
-        unsigned char *d;
-        size_t len;
-        if (md_read_file(path, &d, &len, &err) == 0)
-            md_tree_add_file(load_tree, rel, &a, d, len, "linux-image", MD_CLASH_ERROR, &err);
-    }
-    if (err.set)
-        fprintf(stderr, "load %s: %s\n", rel, err.msg);
-    return 0;
-}
-
 static int real_mode(int argc, char **argv)
 {
     if (argc < 5) {
         fprintf(stderr, "usage: test_modules --real ROOTDIR KVER OUTDIR [NAME...]\n");
         return 2;
     }
-    load_tree = md_tree_new(true);
-    load_root_len = strlen(argv[2]);
-    nftw(argv[2], load_one, 32, FTW_PHYS);
+    md_tree *load_tree = md_tree_new(true);
+    t_load_dir(load_tree, argv[2], "linux-image");
     const char *const *allow = argc > 5 ? (const char *const *)argv + 5 : md_modules_default_allowlist();
     md_err err = MD_ERR_INIT;
     md_modules *m = md_modules_resolve(load_tree, strcmp(argv[3], "-") ? argv[3] : NULL, allow, &err);

@@ -14,27 +14,11 @@
 #include <zlib.h>
 
 #include "t.h"
+#include "tfiles.h"
 #include "image/tree.h"
 #include "core/mem.h"
 #include "core/file.h"
 #include "lint/xenver.h"
-
-static unsigned char *gz(const void *d, size_t n, size_t *out)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    size_t cap = deflateBound(&z, (uLong)n) + 64;
-    unsigned char *o = md_xmalloc(cap);
-    z.next_in = (unsigned char *)d;
-    z.avail_in = (uInt)n;
-    z.next_out = o;
-    z.avail_out = (uInt)cap;
-    deflate(&z, Z_FINISH);
-    *out = z.total_out;
-    deflateEnd(&z);
-    return o;
-}
 
 static void cat(unsigned char **b, size_t *n, const void *d, size_t dn)
 {
@@ -61,7 +45,7 @@ static unsigned char *fake_xen(const char *kconfig_ver, bool outer_gz, size_t *l
                                  "# Xen/x86 %s Configuration\n#\nCONFIG_X86_64=y\nCONFIG_HYPFS=y\n",
                                  kconfig_ver);
         size_t zn;
-        unsigned char *z = gz(cfg, strlen(cfg), &zn);
+        unsigned char *z = t_gzip(cfg, strlen(cfg), &zn);
         cat(&b, &n, z, zn);
         free(z);
         free(cfg);
@@ -71,7 +55,7 @@ static unsigned char *fake_xen(const char *kconfig_ver, bool outer_gz, size_t *l
         *len = n;
         return b;
     }
-    unsigned char *z = gz(b, n, len);
+    unsigned char *z = t_gzip(b, n, len);
     free(b);
     return z;
 }
@@ -289,48 +273,13 @@ static void test_trees(void)
 
 /* ---- driver ---- */
 
-static md_tree *load_tree;
-static size_t load_root_len;
-static const char *load_origin;
-
-static int load_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)ftw;
-    const char *rel = path + load_root_len;
-    if (!*rel)
-        return 0;
-    md_err err = MD_ERR_INIT;
-    md_attr a = { st->st_mode & 07777, 0, 0, st->st_mtime };
-    if (flag == FTW_D) {
-        if (!md_tree_lookup(load_tree, rel))
-            md_tree_add_dir(load_tree, rel, &a, load_origin, &err);
-    } else if (flag == FTW_SL) {
-        char target[4096];
-        ssize_t n = readlink(path, target, sizeof target - 1);
-        if (n >= 0) {
-            target[n] = '\0';
-            md_tree_add_symlink(load_tree, rel, &a, target, load_origin, MD_CLASH_ERROR, &err);
-        }
-    } else if (flag == FTW_F) {
-        unsigned char *d;
-        size_t len;
-        if (md_read_file(path, &d, &len, &err) == 0)
-            md_tree_add_file(load_tree, rel, &a, d, len, load_origin, MD_CLASH_ERROR, &err);
-    }
-    if (err.set)
-        fprintf(stderr, "load %s: %s\n", rel, err.msg);
-    return 0;
-}
-
 static int tree_mode(int argc, char **argv)
 {
-    load_tree = md_tree_new(true);
+    md_tree *load_tree = md_tree_new(true);
     for (int i = 2; i < argc; i++) {
         char *pkg = md_xstrdup(strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i]);
         pkg[strcspn(pkg, "_")] = '\0';
-        load_origin = pkg;
-        load_root_len = strlen(argv[i]);
-        nftw(argv[i], load_one, 32, FTW_PHYS);
+        t_load_dir(load_tree, argv[i], pkg);
         free(pkg);
     }
     md_xen_version hv, ts;

@@ -1,11 +1,17 @@
 /* Files for unit tests: a scratch directory under /tmp, whole files in and
- * out.  Static inline, so a test that uses some of them compiles cleanly. */
+ * out, a directory into a tree, gzip in memory.  Static inline, so a test
+ * that uses some of them compiles cleanly. */
 #ifndef T_FILES_H
 #define T_FILES_H
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 #include "core/file.h"
+#include "core/mem.h"
+#include "image/tree.h"
 
 static inline int t_rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
@@ -39,5 +45,68 @@ static inline void t_spit(const char *path, const char *text)
         fputs(text, f);
         fclose(f);
     }
+}
+
+/* State of t_load_dir's walk (nftw passes no user pointer). */
+static md_tree *t_load_tree;
+static size_t t_load_root_len;
+static const char *t_load_origin;
+
+static inline int t_load_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)ftw;
+    const char *rel = path + t_load_root_len;
+    if (!*rel)
+        return 0;
+    md_err err = MD_ERR_INIT;
+    md_attr a = { st->st_mode & 07777, 0, 0, st->st_mtime };
+    if (flag == FTW_D) {
+        if (!md_tree_lookup(t_load_tree, rel))
+            md_tree_add_dir(t_load_tree, rel, &a, t_load_origin, &err);
+    } else if (flag == FTW_SL) {
+        char target[4096];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n >= 0) {
+            target[n] = '\0';
+            md_tree_add_symlink(t_load_tree, rel, &a, target, t_load_origin, MD_CLASH_ERROR, &err);
+        }
+    } else if (flag == FTW_F) {
+        unsigned char *d;
+        size_t len;
+        if (md_read_file(path, &d, &len, &err) == 0)
+            md_tree_add_file(t_load_tree, rel, &a, d, len, t_load_origin, MD_CLASH_ERROR, &err);
+    }
+    if (err.set)
+        fprintf(stderr, "load %s: %s\n", rel, err.msg);
+    return 0;
+}
+
+/* Add the files under `dir` (an unpacked package) to `t` as `origin`'s,
+ * through the tree's own rules (usrmerge when `t` has it), as the build's
+ * package reader would: directories already there are kept. */
+static inline void t_load_dir(md_tree *t, const char *dir, const char *origin)
+{
+    t_load_tree = t;
+    t_load_root_len = strlen(dir);
+    t_load_origin = origin;
+    nftw(dir, t_load_one, 32, FTW_PHYS);
+}
+
+/* `d` gzip-compressed; caller frees. */
+static inline unsigned char *t_gzip(const void *d, size_t n, size_t *outlen)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    unsigned char *out = md_xmalloc(cap);
+    z.next_in = (Bytef *)d;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    deflate(&z, Z_FINISH);
+    *outlen = z.total_out;
+    deflateEnd(&z);
+    return out;
 }
 #endif

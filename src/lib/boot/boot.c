@@ -16,7 +16,6 @@
 #include "core/run.h"
 #include "image/imgdir.h"
 
-#define MAX_XEN_ELF ((size_t)256 << 20) /* a Xen ELF is a few MB */
 
 struct md_boot {
     char *workdir;
@@ -55,7 +54,7 @@ static int xen_elf_from(const char *src, const char *dst, md_err *err)
 {
     unsigned char *elf;
     size_t len;
-    if (md_decomp_file(src, MAX_XEN_ELF, &elf, &len, err) < 0)
+    if (md_decomp_file(src, MD_IMGDIR_XEN_MAX, &elf, &len, err) < 0)
         return -1;
     int rc = 0;
     if (len < 4 || memcmp(elf, "\177ELF", 4))
@@ -221,6 +220,12 @@ static int rm_but_logs(const char *path, const struct stat *sb, int flag, struct
     if (flag == FTW_F && (!strcmp(base, "console.log") || !strcmp(base, "qemu.log")))
         return 0;
     return rm_entry(path, sb, flag, ftw);
+}
+
+void md_boot_keep_workdir(md_boot *b)
+{
+    free(b->workdir);
+    b->workdir = NULL;
 }
 
 void md_boot_free(md_boot *b, bool keep_log)

@@ -44,6 +44,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err);
 /* Stop QEMU (if running), remove the scratch directory; the console log is
  * kept when `keep_log` (and always when it lives outside the scratch dir). */
 void md_boot_free(md_boot *b, bool keep_log);
+/* Let md_boot_free() leave the scratch directory whole, for a QEMU command
+ * line that is printed to run later (it names files there: the Xen ELF, the
+ * ISO, the disk image).  The caller tells the user to remove it. */
+void md_boot_keep_workdir(md_boot *b);
 
 /* Start QEMU; returns its pid, or -1 with the error. */
 pid_t md_boot_start(md_boot *b, md_err *err);

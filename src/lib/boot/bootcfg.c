@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/mem.h"
 #include "core/strv.h"
+#include "image/imgdir.h"
 
 #define MIB_MIN 128ULL
 #define MIB_MAX (64ULL << 20) /* 64 TiB */
@@ -309,12 +310,14 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
     e->title = md_xstrdup(c->title && *c->title ? c->title : "mkdom0 Xen dom0");
     const char *pre = c->file_prefix ? c->file_prefix : "/";
     const char *sep = *pre && pre[strlen(pre) - 1] == '/' ? "" : "/";
-    e->xen = (md_bootcfg_file){ .path = md_xasprintf("%s%sxen.gz", pre, sep), .mb2 = true };
-    e->kernel = (md_bootcfg_file){ .path = md_xasprintf("%s%svmlinuz", pre, sep), .mb2 = true };
+    e->xen = (md_bootcfg_file){
+        .path = md_xasprintf("%s%s%s", pre, sep, md_imgdir_name(MD_IMGDIR_XEN)), .mb2 = true };
+    e->kernel = (md_bootcfg_file){
+        .path = md_xasprintf("%s%s%s", pre, sep, md_imgdir_name(MD_IMGDIR_KERNEL)), .mb2 = true };
     e->mods = md_xcalloc(1, sizeof *e->mods);
     e->nmods = 1;
     e->mods[0] = (md_bootcfg_file){
-        .path = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : "rootfs.cpio.gz"),
+        .path = md_xasprintf("%s%s%s", pre, sep, c->rootfs_name ? c->rootfs_name : md_imgdir_name(MD_IMGDIR_ROOTFS)),
         .mb2 = true, .nounzip = true };
     e->serial_port = port;
     e->serial_baud = baud;
@@ -355,36 +358,113 @@ out:
     return e;
 }
 
+/* <size>: digits and one optional unit letter (KiB without one), as Xen's
+ * parse_size_and_unit(); stops at '%' for the caller. */
+static bool parse_xen_size(const char **ps, uint64_t *v)
+{
+    const char *s = *ps;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (errno == ERANGE || n > (1ULL << 44))
+        return false;
+    int shift = 10;
+    switch (*end) {
+    case 'T': case 't': shift = 40; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'B': case 'b': shift = 0; end++; break;
+    case '%': shift = 0; break;
+    default: break;
+    }
+    *v = (uint64_t)n << shift;
+    *ps = end;
+    return true;
+}
+
+/* One amount up to the next ',' or the end: a size first, a percentage
+ * last, at most one of each. */
+static bool parse_amount(const char **ps, md_bootcfg_amount *a)
+{
+    const char *s = *ps;
+    md_bootcfg_amount t = { .set = true, .minus = *s == '-' };
+    if (t.minus)
+        s++;
+    for (unsigned items = 0;; items++) {
+        uint64_t v;
+        if (items == 2 || !parse_xen_size(&s, &v))
+            return false;
+        if (*s == '%') {
+            if (v >= 100)
+                return false;
+            t.percent = (unsigned)v;
+            s++;
+            break; /* nothing may follow a percentage */
+        }
+        if (items)
+            return false;
+        t.bytes = v;
+        if (*s != '+')
+            break;
+        s++;
+    }
+    if (*s && *s != ',')
+        return false;
+    *a = t;
+    *ps = s;
+    return true;
+}
+
+int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err)
+{
+    *m = (md_bootcfg_dom0mem){ 0 };
+    const char *s = value;
+    for (;;) {
+        const char *part = s;
+        md_bootcfg_amount *a = &m->amount;
+        if (!strncmp(s, "min:", 4))
+            a = &m->min, s += 4;
+        else if (!strncmp(s, "max:", 4))
+            a = &m->max, s += 4;
+        if (!parse_amount(&s, a))
+            return md_err_set(err, "dom0_mem=%s: '%.*s' is not an amount Xen understands (a "
+                                   "size like 4096M, a percentage, or size+percentage)",
+                              value, (int)strcspn(part, ","), part);
+        if (!*s++)
+            return 0;
+    }
+}
+
+bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b)
+{
+    return a->minus == b->minus && a->bytes == b->bytes && a->percent == b->percent;
+}
+
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
 {
-    const md_strv *w = &e->xen.args;
-    const char *val = NULL;
-    for (size_t i = 0; i < w->n; i++)
-        if (!strncmp(w->v[i], "dom0_mem=", 9))
-            val = w->v[i] + 9; /* Xen takes the last one */
+    const char *val = md_bootcfg_param(&e->xen, "dom0_mem");
     if (!val)
         return md_err_set(err, "Xen line has no dom0_mem= (trap 4: without it the initramfs may "
                                "end up where the PV builder cannot reach it)");
-    char *v = md_xstrdup(val), *comma = strchr(v, ',');
-    if (!comma || strncmp(comma + 1, "max:", 4)) {
-        free(v);
+    md_bootcfg_dom0mem m;
+    if (md_bootcfg_parse_dom0_mem(val, &m, err) < 0) {
+        md_err_prefix(err, "Xen line");
+        return -1;
+    }
+    if (!m.max.set)
         return md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its "
                                "page array for all host RAM)", val);
-    }
-    int rc = -1;
-    *comma = '\0';
-    uint64_t a, b;
-    md_err sub = MD_ERR_INIT;
-    if (md_bootcfg_parse_mem(v, &a, &sub) < 0 || md_bootcfg_parse_mem(comma + 5, &b, &sub) < 0) {
-        md_err_set(err, "Xen line: dom0_mem=%s: %s", val, sub.msg);
-    } else if (a != b) {
-        md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
-    } else {
-        *mib = a;
-        rc = 0;
-    }
-    free(v);
-    return rc;
+    if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
+        return md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
+    if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
+        m.amount.bytes < (MIB_MIN << 20))
+        return md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
+                          val, MIB_MIN);
+    *mib = m.amount.bytes >> 20;
+    return 0;
 }
 
 void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib)

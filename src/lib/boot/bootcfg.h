@@ -136,8 +136,32 @@ int md_bootcfg_parse_mem(const char *s, uint64_t *mib, md_err *err);
  * would interpret (quotes, $, ;, \, {}, |, &, <, >, #, newlines). */
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err);
 
+/* One amount of dom0_mem as Xen reads it: [-]<size>, [-]<pct>% or
+ * [-]<size>+<pct>%, a size without unit in KiB (Xen 4.17
+ * docs/misc/xen-command-line.pandoc "dom0_mem (x86)"; parse_amt() in
+ * xen/arch/x86/dom0_build.c).  "-" means all host RAM but the amount. */
+typedef struct md_bootcfg_amount {
+    bool set;
+    bool minus;
+    uint64_t bytes;   /* the <size> part, 0 if none */
+    unsigned percent; /* 0..99 of host RAM */
+} md_bootcfg_amount;
+
+/* dom0_mem's value: a comma list of min:<amt>, max:<amt> and <amt>, the
+ * later of each kind winning, as Xen's parse_dom0_mem() does. */
+typedef struct md_bootcfg_dom0mem {
+    md_bootcfg_amount amount, min, max;
+} md_bootcfg_dom0mem;
+
+/* Parse the value of dom0_mem= (without "dom0_mem=") into `m` (zeroed
+ * first).  -1 with a message naming the first part Xen would refuse. */
+int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err);
+
+/* Do two amounts give the same memory on every host? */
+bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b);
+
 /* dom0_mem of the entry's Xen line in MiB; -1 with a message when missing or
- * without a matching max: (trap 4). */
+ * not a fixed size with the same max: (trap 4). */
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err);
 /* Replace (or add) dom0_mem=XM,max:XM in the entry's Xen line. */
 void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib);

@@ -90,9 +90,10 @@ static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *e
 /* A medium is built at `tmp` and only a finished one replaces `out`. */
 static int into_place(const char *tmp, const char *out, md_err *err)
 {
-    if (rename(tmp, out) < 0)
-        return md_err_errno(err, "%s: cannot rename into place", out);
-    return 0;
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return md_err_errno(err, "%s: cannot open", tmp);
+    return md_file_commit(fd, tmp, out, 0644, err);
 }
 
 int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
@@ -185,7 +186,7 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
     if (write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
 
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         md_err_errno(err, "%s", tmp);
         goto out;

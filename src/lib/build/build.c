@@ -63,8 +63,14 @@ static int step_resolve(struct build *b)
     b->res = md_resolve_spec(b->spec, b->o->cache_dir, b->o->out, b->err);
     if (!b->res)
         return -1;
-    for (size_t i = 0; i < md_resolve_skipped_count(b->res); i++)
+    /* Exclude= is deliberate: one line says how many, --verbose names each. */
+    size_t skipped = md_resolve_skipped_count(b->res);
+    for (size_t i = 0; b->o->verbose && i < skipped; i++)
         md_out_say(b->o->out, MD_OUT_NOTE, "%s", md_resolve_skipped(b->res, i));
+    if (skipped && !b->o->verbose)
+        md_out_say(b->o->out, MD_OUT_NOTE, "left out %zu dependenc%s that Exclude= names "
+                                           "(--verbose or `mkdom0 resolve` lists them)",
+                   skipped, skipped == 1 ? "y" : "ies");
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
@@ -358,8 +364,6 @@ static int write_size_report(struct build *b, md_report *rep)
 
 static int step_write(struct build *b)
 {
-    if (!(b->stage = md_imgdir_stage_new(b->o->outdir, b->codec, b->err)))
-        return -1;
     md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
     int r = md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
                            md_spec_compression_level(b->spec), b->sde, &b->image, b->err);
@@ -414,6 +418,17 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);
     if (make_grub_cfg(&b) < 0)
         goto out;
+    /* First: a second build into the same output, or an output directory
+     * that is not ours, is refused before minutes of work. */
+    if (!(b.stage = md_imgdir_stage_new(o->outdir, b.codec, o->force, err)))
+        goto out;
+    if (md_imgdir_stage_holds(b.stage, b.keys_dir)) {
+        md_err_set(err, "the ssh keys directory %s is inside the output directory %s, which "
+                        "each build replaces as a whole: the host keys would change every "
+                        "build; keep them elsewhere (--keys, [SSH] KeysDir=)", b.keys_dir,
+                   o->outdir);
+        goto out;
+    }
     if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
         step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
         step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||

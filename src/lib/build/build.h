@@ -28,7 +28,8 @@ typedef struct md_build_opts {
     /* Progress, notes, the self-lint's findings and the summary (sizes,
      * modules) as results; borrowed; NULL: none. */
     const md_out *out;
-    bool verbose;           /* full module and size tables */
+    bool verbose;           /* full module and size tables, each excluded dependency */
+    bool force;             /* replace an outdir that holds files the build did not write */
 } md_build_opts;
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err);

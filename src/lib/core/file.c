@@ -43,46 +43,62 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
     return 0;
 }
 
-int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err)
+int md_file_create_tmp(const char *path, char **tmp, md_err *err)
 {
-    char *tmp = md_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    char *t = md_xasprintf("%s.mkdom0-XXXXXX", path);
+    int fd = mkostemp(t, O_CLOEXEC);
     if (fd < 0) {
-        md_err_errno(err, "%s: cannot create", tmp);
-        free(tmp);
+        md_err_errno(err, "%s: cannot create a temporary file beside it", path);
+        free(t);
         return -1;
     }
+    *tmp = t;
+    return fd;
+}
+
+int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err)
+{
+    int rc = 0;
+    if (fchmod(fd, mode) < 0)
+        rc = md_err_errno(err, "%s: cannot set its mode", tmp);
+    if (close(fd) < 0 && rc == 0)
+        rc = md_err_errno(err, "%s: cannot finish", tmp);
+    struct stat st;
+    if (rc == 0 && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        rc = md_err_set(err, "%s: exists and is not a regular file (%s): not replaced", path,
+                        S_ISLNK(st.st_mode) ? "a symlink" : S_ISDIR(st.st_mode) ? "a directory"
+                                                                                : "a device, FIFO or socket");
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = md_err_errno(err, "%s: cannot rename into place", path);
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
+}
+
+int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err)
+{
+    char *tmp;
+    int fd = md_file_create_tmp(path, &tmp, err);
+    if (fd < 0)
+        return -1;
     const unsigned char *p = data;
-    size_t left = len;
-    while (left) {
+    for (size_t left = len; left;) {
         ssize_t w = write(fd, p, left);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0) {
             md_err_errno(err, "%s: write error", tmp);
-            goto fail;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return -1;
         }
         p += w;
         left -= (size_t)w;
     }
-    if (fchmod(fd, mode) < 0 || close(fd) < 0) {
-        fd = -1;
-        md_err_errno(err, "%s: cannot finish", tmp);
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0) {
-        md_err_errno(err, "%s: cannot rename into place", path);
-        goto fail;
-    }
+    int rc = md_file_commit(fd, tmp, path, mode, err);
     free(tmp);
-    return 0;
-fail:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return -1;
+    return rc;
 }
 
 int md_mkdir_p(const char *path, unsigned mode, md_err *err)

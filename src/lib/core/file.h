@@ -9,9 +9,23 @@
 /* Read a whole file; caller frees *data, which has at least one spare byte
  * after *len (room for a NUL).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);
-/* Write data to path.tmp.PID then rename over path, so readers never see a
- * half-written file.  mode is applied to the new file. */
+/* Write data to a new temporary file (md_file_create_tmp) and rename it
+ * over path (md_file_commit), so readers never see a half-written file and
+ * nothing but a regular file is replaced.  mode is the new file's. */
 int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err);
+
+/* The one way mkdom0 makes a file that replaces `path`: a new file
+ * PATH.mkdom0-XXXXXX in path's directory, created exclusively (mkstemp(3):
+ * O_EXCL, so a planted name or symlink is never followed or reused), mode
+ * 0600 until committed.  Returns the fd; *tmp is the caller's to free (and
+ * to unlink if it gives up without md_file_commit).  -1 with an error naming
+ * the directory. */
+int md_file_create_tmp(const char *path, char **tmp, md_err *err);
+/* Finish `fd` (fchmod `mode`, close: a late write error is caught) and
+ * rename `tmp` over `path`, which must be absent or a regular file: a
+ * symlink, directory, device or FIFO at `path` is an error, never replaced.
+ * `fd` is closed and, on failure, `tmp` removed, whatever happens. */
+int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
 
 #endif

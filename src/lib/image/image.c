@@ -9,6 +9,7 @@
  */
 #include "image/image.h"
 #include "core/mem.h"
+#include "core/file.h"
 #include "core/run.h"
 
 #include <errno.h>
@@ -592,13 +593,12 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
         level = md_codec_default_level(codec);
     struct cpio_src s = { .sde = source_date_epoch, .err = err };
     number_entries(t, &s);
-    char *tmp = md_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    struct sink o = { .tmp = tmp, .err = err };
-    o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int rc;
-    if (o.fd < 0) {
-        rc = md_err_errno(err, "%s: cannot create", tmp);
-    } else {
+    char *tmp = NULL;
+    struct sink o = { .err = err };
+    o.fd = md_file_create_tmp(path, &tmp, err);
+    o.tmp = tmp;
+    int rc = -1;
+    if (o.fd >= 0) {
         switch (codec) {
         case MD_CODEC_GZIP: rc = write_gzip(&s, &o, level); break;
         case MD_CODEC_ZSTD: rc = write_zstd(&s, &o, level); break;
@@ -606,12 +606,12 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
         case MD_CODEC_LZ4: rc = write_program(&s, &o, codec, level); break;
         default: rc = write_none(&s, &o); break;
         }
-        if (close(o.fd) < 0 && rc == 0)
-            rc = md_err_errno(err, "%s: cannot finish", tmp);
-        if (rc == 0 && rename(tmp, path) < 0)
-            rc = md_err_errno(err, "%s: cannot rename into place", path);
-        if (rc < 0)
+        if (rc == 0) {
+            rc = md_file_commit(o.fd, tmp, path, 0644, err);
+        } else {
+            close(o.fd);
             unlink(tmp);
+        }
     }
     if (rc < 0)
         md_err_prefix(err, "writing image %s", path);

@@ -20,7 +20,8 @@
  * libarchive's writers cannot produce: xz with a CRC32 check, lz4 in the
  * legacy frame format.
  *
- * The output is written to PATH.tmp.PID and renamed over PATH when complete;
+ * The output is written to a new temporary file beside PATH and renamed over
+ * PATH when complete (md_file_commit: only a regular file is replaced);
  * on failure the temporary is removed and an existing PATH is untouched.
  */
 #ifndef MD_IMAGE_H

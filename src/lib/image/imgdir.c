@@ -2,11 +2,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -328,10 +331,21 @@ char *md_imgdir_client_key(const char *dir)
 
 /* ---- writing ---- */
 
+/* The output directory changes all at once: the new output is made in a
+ * fresh sibling directory and swapped with the old one by a single
+ * renameat2(RENAME_EXCHANGE) (rename(2), Linux 3.15+), so a reader or a
+ * killed build only ever sees the old output or the new one.  A lock file
+ * beside it serialises builds into the same directory; leftovers of killed
+ * builds are removed under that lock, and only entries this scheme names. */
+
 struct md_imgdir_stage {
-    char *outdir, *staging;
+    char *outdir;   /* the output directory, symlinks resolved */
+    char *parent;   /* its directory, where staging and the lock live */
+    char *base;     /* its name */
+    char *staging;  /* PARENT/.BASE.mkdom0-staging-XXXXXX */
     char *rootfs_name;
     md_codec codec;
+    int lock_fd;
     char *path[MD_IMGDIR_NFILES];
 };
 
@@ -340,22 +354,160 @@ static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
     return f == MD_IMGDIR_ROOTFS ? s->rootfs_name : names[f];
 }
 
-md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, md_err *err)
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
-    if (md_mkdir_p(outdir, 0755, err) < 0)
-        return NULL;
+    (void)st, (void)flag, (void)ftw;
+    remove(p);
+    return 0;
+}
+
+/* Remove a directory tree this scheme made, never following a symlink: a
+ * path that is not a real directory of ours is left alone. */
+static void remove_ours(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A name a previous build of this output may have left in it. */
+static bool ours_in_output(const char *name)
+{
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+        if (!strcmp(name, names[f]))
+            return true;
+    return !fnmatch("rootfs.cpio*", name, 0) || !strncmp(name, ".mkdom0-staging-", 16);
+}
+
+/* The first entry of `dir` that mkdom0 did not write, or NULL. */
+static char *foreign_entry(const char *dir)
+{
+    DIR *d = opendir(dir);
+    char *found = NULL;
+    for (struct dirent *e; d && !found && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !ours_in_output(e->d_name))
+            found = md_xstrdup(e->d_name);
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* Under the lock: staging and replaced outputs of builds that were killed. */
+static void remove_leftovers(const md_imgdir_stage *s)
+{
+    char *pat = md_xasprintf(".%s.mkdom0-staging-*", s->base);
+    DIR *d = opendir(s->parent);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (fnmatch(pat, e->d_name, FNM_PERIOD))
+            continue;
+        char *p = md_xasprintf("%s/%s", s->parent, e->d_name);
+        remove_ours(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(pat);
+}
+
+/* Resolve `outdir` (it may be a symlink to the real output) and split it. */
+static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
+{
+    struct stat st;
+    *exists = stat(outdir, &st) == 0;
+    if (*exists && !S_ISDIR(st.st_mode))
+        return md_err_set(err, "%s: exists and is not a directory", outdir);
+    char *real = *exists ? realpath(outdir, NULL) : md_xstrdup(outdir);
+    if (!real)
+        return md_err_errno(err, "%s", outdir);
+    size_t n = strlen(real);
+    while (n > 1 && real[n - 1] == '/')
+        real[--n] = '\0';
+    char *slash = strrchr(real, '/');
+    s->outdir = real;
+    s->parent = !slash ? md_xstrdup(".") : slash == real ? md_xstrdup("/")
+                                                         : md_xasprintf("%.*s", (int)(slash - real), real);
+    s->base = md_xstrdup(slash ? slash + 1 : real);
+    if (!*s->base || !strcmp(s->base, ".") || !strcmp(s->base, ".."))
+        return md_err_set(err, "%s: give the output directory by a name, not . or / or ..",
+                          outdir);
+    return md_mkdir_p(s->parent, 0755, err);
+}
+
+static int take_lock(md_imgdir_stage *s, md_err *err)
+{
+    char *lock = md_xasprintf("%s/.%s.mkdom0-lock", s->parent, s->base);
+    int rc = 0;
+    s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0)
+        rc = md_err_errno(err, "%s: cannot open the output's lock", lock);
+    else if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0)
+        rc = errno == EWOULDBLOCK
+                 ? md_err_set(err, "%s: another mkdom0 build is writing this output (lock %s); "
+                                   "wait for it or choose another -o", s->outdir, lock)
+                 : md_err_errno(err, "%s: cannot lock", lock);
+    free(lock);
+    return rc;
+}
+
+md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool replace_foreign,
+                                     md_err *err)
+{
     md_imgdir_stage *s = md_xcalloc(1, sizeof *s);
-    s->outdir = md_xstrdup(outdir);
+    s->lock_fd = -1;
     s->codec = codec;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
-    s->staging = md_xasprintf("%s/.mkdom0-staging-%ld", outdir, (long)getpid());
+    bool exists;
+    if (locate_output(s, outdir, &exists, err) < 0 || take_lock(s, err) < 0)
+        goto fail;
+    char *foreign = exists && !replace_foreign ? foreign_entry(s->outdir) : NULL;
+    if (foreign) {
+        md_err_set(err, "%s holds '%s', which mkdom0 build did not write; the build replaces the "
+                        "whole directory: choose another -o, or give --force to replace it and "
+                        "everything in it", outdir, foreign);
+        free(foreign);
+        goto fail;
+    }
+    remove_leftovers(s);
+    s->staging = md_xasprintf("%s/.%s.mkdom0-staging-XXXXXX", s->parent, s->base);
+    if (!mkdtemp(s->staging)) {
+        md_err_errno(err, "%s: cannot make a staging directory", s->parent);
+        free(s->staging);
+        s->staging = NULL;
+        goto fail;
+    }
     for (int f = 0; f < MD_IMGDIR_NFILES; f++)
         s->path[f] = md_xasprintf("%s/%s", s->staging, stage_name(s, (md_imgdir_file)f));
-    if (md_mkdir_p(s->staging, 0755, err) < 0) {
-        md_imgdir_stage_free(s);
-        return NULL;
-    }
     return s;
+fail:
+    md_imgdir_stage_free(s);
+    return NULL;
+}
+
+bool md_imgdir_stage_holds(const md_imgdir_stage *s, const char *path)
+{
+    /* The longest existing prefix resolved, the rest as written. */
+    char *p = md_xstrdup(path), *tail = NULL, *real = NULL;
+    for (;;) {
+        if ((real = realpath(p, NULL)))
+            break;
+        char *slash = strrchr(p, '/');
+        if (!slash || slash == p) {
+            real = slash ? md_xstrdup("") : getcwd(NULL, 0);
+            tail = slash ? p + 1 : p;
+            break;
+        }
+        *slash = '\0';
+        tail = slash + 1;
+    }
+    if (!real)
+        real = md_xstrdup("");
+    char *full = tail ? md_xasprintf("%s/%s", real, path + (tail - p)) : md_xstrdup(real);
+    size_t n = strlen(s->outdir);
+    bool inside = !strncmp(full, s->outdir, n) && (full[n] == '/' || full[n] == '\0');
+    free(full);
+    free(real);
+    free(p);
+    return inside;
 }
 
 const char *md_imgdir_stage_path(const md_imgdir_stage *s, md_imgdir_file f)
@@ -388,23 +540,24 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
 
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
 {
-    for (int f = 0; f < MD_IMGDIR_NFILES; f++) {
-        char *to = md_xasprintf("%s/%s", s->outdir, stage_name(s, (md_imgdir_file)f));
-        int r = rename(s->path[f], to);
-        if (r < 0)
-            md_err_errno(err, "%s: cannot move into place", to);
-        free(to);
-        if (r < 0)
-            return -1;
-    }
-    for (md_codec c = MD_CODEC_NONE; c <= MD_CODEC_LZ4; c++) {
-        if (c == s->codec)
-            continue;
-        char *name = md_imgdir_rootfs_name(c), *old = md_xasprintf("%s/%s", s->outdir, name);
-        unlink(old);
-        free(old);
-        free(name);
-    }
+    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+        if (!is_regular(s->path[f]))
+            return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
+    struct stat old;
+    bool replace = lstat(s->outdir, &old) == 0;
+    mode_t um = umask(0);
+    umask(um);
+    if (chmod(s->staging, replace ? old.st_mode & 07777 : 0777 & ~um) < 0)
+        return md_err_errno(err, "%s", s->staging);
+    if (renameat2(AT_FDCWD, s->staging, AT_FDCWD, s->outdir,
+                  replace ? RENAME_EXCHANGE : RENAME_NOREPLACE) < 0)
+        return md_err_errno(err, "%s: cannot %s (renameat2 in %s; the output must not be a "
+                                 "mount point, on a filesystem that can swap directories)",
+                            s->outdir, replace ? "swap in the new output" : "move the new output into place",
+                            s->parent);
+    /* The staging name now holds the previous output (or nothing). */
+    if (replace)
+        remove_ours(s->staging);
     return 0;
 }
 
@@ -412,22 +565,16 @@ void md_imgdir_stage_free(md_imgdir_stage *s)
 {
     if (!s)
         return;
-    DIR *d = opendir(s->staging);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.') {
-                char *p = md_xasprintf("%s/%s", s->staging, e->d_name);
-                unlink(p);
-                free(p);
-            }
-        closedir(d);
-    }
-    rmdir(s->staging);
+    if (s->staging)
+        remove_ours(s->staging);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* the lock file stays: unlinking it would let two builds lock two files */
     for (int f = 0; f < MD_IMGDIR_NFILES; f++)
         free(s->path[f]);
     free(s->staging);
     free(s->rootfs_name);
     free(s->outdir);
+    free(s->parent);
+    free(s->base);
     free(s);
 }

@@ -6,12 +6,13 @@
  * names), manifest, image.ini and size-report.txt.  This module owns those
  * names, the image.ini format, and how a new output replaces an old one.
  *
- * Writing: md_imgdir_stage_new() makes a staging directory inside DIR and
- * hands out the paths to write each file at; md_imgdir_publish() moves them
- * all into DIR, and md_imgdir_stage_free() removes whatever is left, so a
- * failed build leaves the previous outputs untouched.  Callers only write
- * at the paths the stage hands out, so how the staging directory is made,
- * locked and published is this module's alone.
+ * Writing: md_imgdir_stage_new() locks DIR's output, makes a fresh staging
+ * directory beside DIR and hands out the paths to write each file at;
+ * md_imgdir_publish() swaps it in for DIR in one rename, and
+ * md_imgdir_stage_free() removes whatever is left, so a failed or killed
+ * build leaves the previous output whole.  Callers only write at the paths
+ * the stage hands out, so how the staging directory is made, locked and
+ * published is this module's alone.
  *
  * Reading: md_imgdir_open() opens an existing directory; image.ini is read
  * when asked for (directories made by hand have none, and boot and lint
@@ -48,6 +49,9 @@ char *md_imgdir_rootfs_name(md_codec codec);
 /* The names a hypervisor goes by in a directory someone else made: ours
  * (xen.gz) and Debian's /boot (xen-4.17-amd64.gz).  An fnmatch(3) pattern. */
 #define MD_IMGDIR_XEN_GLOB "xen*.gz"
+/* The most a hypervisor file may uncompress to, in bytes: a Xen ELF is a
+ * few MB; more is a decompression bomb. */
+#define MD_IMGDIR_XEN_MAX ((size_t)256 << 20)
 
 /* image.ini: what the build knew about the image.  Sections [Image]
  * (Name .. Modules) and [SSH] (KeysDir, ClientKey). */
@@ -110,10 +114,23 @@ char *md_imgdir_client_key(const char *dir);
 
 typedef struct md_imgdir_stage md_imgdir_stage;
 
-/* Start a new output for `outdir` (made, with its parents, if missing):
- * a staging directory OUTDIR/.mkdom0-staging-PID receives the files.  The
- * rootfs is the one of `codec`. */
-md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, md_err *err);
+/* Start a new output for `outdir`, which is replaced as a whole when it is
+ * published: the previous output stays complete and usable after any
+ * failure, SIGKILL included.  Made: `outdir`'s parent (with its parents) if
+ * missing; PARENT/.NAME.mkdom0-lock, held until md_imgdir_stage_free (a
+ * second build into the same output is refused while it is held); a fresh
+ * staging directory PARENT/.NAME.mkdom0-staging-XXXXXX (mkdtemp(3), never an
+ * existing path).  Staging directories of killed builds are removed first.
+ * Errors: `outdir` is not a directory; another build holds the lock;
+ * `outdir` holds a file mkdom0 build does not write (unless
+ * `replace_foreign`: then it goes with the old output).  The rootfs is the
+ * one of `codec`.  Caller frees with md_imgdir_stage_free. */
+md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool replace_foreign,
+                                     md_err *err);
+
+/* Is `path` (existing or not) inside the output directory, which
+ * publishing replaces as a whole?  A keys directory there would be lost. */
+bool md_imgdir_stage_holds(const md_imgdir_stage *s, const char *path);
 
 /* Where to write file `f` of the new output.  Valid until the stage is
  * freed. */
@@ -128,14 +145,16 @@ int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data
  * id_ed25519.  info->rootfs, rootfs_sha256 and client_key are not read. */
 int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md_err *err);
 
-/* Move every file of the new output into OUTDIR, then remove rootfs files
- * of other codecs, so DIR never holds two rootfs archives.  Every file must
- * have been written.  Error names the file that could not be moved. */
+/* Swap the staging directory in as OUTDIR in one step (rename(2)'s
+ * RENAME_EXCHANGE; RENAME_NOREPLACE for a new OUTDIR), then remove the
+ * previous output.  Every file must have been written.  OUTDIR keeps its
+ * mode.  Fails (and OUTDIR stays as it was) when OUTDIR is a mount point
+ * or its filesystem cannot swap directories (NFS, some FUSE). */
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err);
 
-/* Remove the staging directory and what is left in it (everything, after a
- * failure; nothing but the directory after md_imgdir_publish).  NULL is
- * fine. */
+/* Remove the staging directory (after a failure: the unfinished output;
+ * after md_imgdir_publish: the previous one, if still there) and release
+ * the lock.  NULL is fine. */
 void md_imgdir_stage_free(md_imgdir_stage *s);
 
 #endif

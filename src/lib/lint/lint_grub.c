@@ -31,36 +31,24 @@ static char *unknown_hint(const md_strv *unknown)
                         "supplies the parameter, ignore this)", unknown->v[0]);
 }
 
-/* A size as Xen parses it (default unit KiB); -1 if not a plain size. */
-static long long xen_size(const char *s)
+/* The last part of dom0_mem's comma list with `prefix` ("max:"), or with
+ * none of min:/max: when `prefix` is NULL, as written: Xen's winner. */
+static char *amount_text(const char *mem, const char *prefix)
 {
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    char *e;
-    long long v = strtoll(s, &e, 10);
-    int shift = 10;
-    switch (toupper((unsigned char)*e)) {
-    case 'T': shift = 40; e++; break;
-    case 'G': shift = 30; e++; break;
-    case 'M': shift = 20; e++; break;
-    case 'K': shift = 10; e++; break;
-    case 'B': shift = 0; e++; break;
-    default: break;
+    const char *found = NULL;
+    size_t len = 0;
+    for (const char *p = mem;; p++) {
+        size_t n = strcspn(p, ",");
+        bool tagged = !strncmp(p, "min:", 4) || !strncmp(p, "max:", 4);
+        if (prefix ? !strncmp(p, prefix, strlen(prefix)) : !tagged) {
+            size_t skip = prefix ? strlen(prefix) : 0;
+            found = p + skip, len = n - skip;
+        }
+        p += n;
+        if (!*p)
+            break;
     }
-    if (*e || v < 0 || v > (1LL << 22))
-        return -1;
-    return v << shift;
-}
-
-/* 4096M, 4G, 1048576 (KiB), -1G, 10%, 1G+10%: what Xen's dom0_mem takes. */
-static bool valid_amount(const char *a)
-{
-    if (!*a || !(isdigit((unsigned char)*a) || *a == '-'))
-        return false;
-    for (; *a; a++)
-        if (!isalnum((unsigned char)*a) && !strchr("%+-", *a))
-            return false;
-    return true;
+    return found ? md_xasprintf("%.*s", (int)len, found) : NULL;
 }
 
 static void check_dom0_mem(gctx *g, const md_bootcfg_file *x, const char *tp, const char *hint)
@@ -76,33 +64,16 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_file *x, const char *tp, co
     }
     if (strchr(mem, '$'))
         return; /* set through a variable we could not see: nothing to judge */
-    char *base = NULL, *max = NULL, *bad = NULL;
-    md_strv parts = { 0 };
-    for (const char *p = mem;;) {
-        size_t n = strcspn(p, ",");
-        md_strv_push_own(&parts, md_xasprintf("%.*s", (int)n, p));
-        if (!p[n])
-            break;
-        p += n + 1;
-    }
-    for (size_t i = 0; i < parts.n; i++) {
-        char *a = parts.v[i];
-        if (!strncmp(a, "max:", 4))
-            a = max = a + 4;
-        else if (!strncmp(a, "min:", 4))
-            a += 4;
-        else
-            base = a;
-        if (!valid_amount(a) && !bad)
-            bad = a;
-    }
-    if (bad) {
+    md_bootcfg_dom0mem m;
+    md_err bad = MD_ERR_INIT;
+    if (md_bootcfg_parse_dom0_mem(mem, &m, &bad) < 0) {
         md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
-                    "%sdom0_mem=%s: '%s' is not an amount Xen understands (a size like "
-                    "4096M, or a percentage); use dom0_mem=4096M,max:4096M", tp, mem, bad);
-        md_strv_free(&parts);
+                    "%s%s; use dom0_mem=4096M,max:4096M", tp, bad.msg);
         return;
     }
+    /* The words as written, for the advice. */
+    char *base = m.amount.set ? amount_text(mem, NULL) : NULL;
+    char *max = m.max.set ? amount_text(mem, "max:") : NULL;
     if (!max && base) {
         md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
@@ -117,16 +88,14 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_file *x, const char *tp, co
                     "%sdom0_mem=%s has max: but no amount, so Xen picks the initial size; "
                     "use dom0_mem=%s,max:%s so dom0 starts at the size Linux sized its "
                     "memory map for", tp, mem, max, max);
-    } else {
-        long long bs = xen_size(base), ms = xen_size(max);
-        bool same = (bs >= 0 && ms >= 0) ? bs == ms : !strcasecmp(base, max);
-        if (!same)
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
-                        "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
-                        "its memory map for max: and the design keeps them equal: use "
-                        "dom0_mem=%s,max:%s", tp, mem, base, max, base, base);
+    } else if (!md_bootcfg_amount_same(&m.amount, &m.max)) {
+        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+                    "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
+                    "its memory map for max: and the design keeps them equal: use "
+                    "dom0_mem=%s,max:%s", tp, mem, base, max, base, base);
     }
-    md_strv_free(&parts);
+    free(base);
+    free(max);
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_file *x, const char *tp)

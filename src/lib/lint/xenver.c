@@ -13,8 +13,8 @@
 #include "core/decomp.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "image/imgdir.h"
 
-#define MAX_XEN_IMAGE ((size_t)256 << 20) /* a Xen ELF is a few MB; more is a bomb */
 
 static void set_str(char *dst, size_t cap, const char *src)
 {
@@ -88,7 +88,7 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     size_t rawlen = len;
     const unsigned char *img = data;
     if (md_decomp_detect(data, len) != MD_DECOMP_NONE) {
-        if (md_decomp_buf(name, data, len, MAX_XEN_IMAGE, &raw, &rawlen, err) < 0)
+        if (md_decomp_buf(name, data, len, MD_IMGDIR_XEN_MAX, &raw, &rawlen, err) < 0)
             return -1;
         img = raw;
     }

@@ -357,24 +357,6 @@ static char *rootfs_text(const md_tree *t, const char *path)
     return s;
 }
 
-/* Does a non-comment inittab line mention hvc0? */
-static bool inittab_has_hvc0(const char *text)
-{
-    for (const char *p = text; *p;) {
-        size_t n = strcspn(p, "\n");
-        const char *q = p;
-        while (q < p + n && (*q == ' ' || *q == '\t'))
-            q++;
-        if (*q != '#') {
-            for (const char *h = q; h + 4 <= p + n; h++)
-                if (!strncmp(h, "hvc0", 4))
-                    return true;
-        }
-        p += n + (p[n] == '\n');
-    }
-    return false;
-}
-
 /* Lint's errors for traps 1, 3 and 5, as a hint. */
 static char *lint_hint(const chk *c, int trap)
 {
@@ -437,7 +419,6 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
                      "more)", LOGIN_GRACE);
         else
             snprintf(when, sizeof when, "within %.0f s", limit);
-        char *inittab = c->rootfs ? rootfs_text(c->rootfs, "/etc/inittab") : NULL;
         char *kargs = md_bootcfg_cmdline(&md_boot_entry(c->boot)->kernel.args);
         bool hvc0 = strstr(kargs, "console=hvc0");
         free(kargs);
@@ -445,19 +426,14 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
             rc = fail(c, err, "no login prompt on hvc0 within %.0f s: the dom0 kernel line has no "
                               "console=hvc0 (trap 1), so init's output never reaches the console",
                       limit);
-        } else if (inittab && !inittab_has_hvc0(inittab)) {
-            rc = fail(c, err, "no login prompt on hvc0 %s: the image's /etc/inittab "
-                              "has no getty on hvc0 (trap 1: under Xen PV the dom0's console is "
-                              "hvc0; add e.g. 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100')",
-                      when);
+        } else if ((hint = lint_hint(c, 1))) {
+            rc = fail(c, err, "no login prompt on hvc0 %s; lint finds trap 1 in the image:\n%s",
+                      when, hint);
         } else {
-            hint = lint_hint(c, 1);
-            rc = fail(c, err, "no login prompt on hvc0 %s although init ran (%s)%s%s",
-                      when, inittab ? "the inittab names hvc0; does its getty exist?"
-                                     : "the image has no /etc/inittab",
-                      hint ? "\n" : "", hint ? hint : "");
+            rc = fail(c, err, "no login prompt on hvc0 %s although init ran, and lint finds no "
+                              "trap 1 in the image (the console log shows what the getty did)",
+                      when);
         }
-        free(inittab);
     }
     free(hint);
     free(why);
@@ -1141,7 +1117,8 @@ int md_check_run(const md_check_opts *o, md_err *err)
     say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
     if (md_boot_note(c.boot))
         say(&c, "note %s", md_boot_note(c.boot));
-    say(&c, "console log: %s", md_boot_console_log(c.boot));
+    say(&c, "console log: %s%s", md_boot_console_log(c.boot),
+        o->boot.console_log ? "" : " (kept if the check fails; --log FILE keeps it always)");
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
     c.t0 = md_qemu_now();
     if (cancelled(&c) || md_boot_start(c.boot, err) < 0)

@@ -1,0 +1,79 @@
+/* core/file: the one way mkdom0 replaces a file (issue 9: --lock through a
+ * symlink or onto a device must not turn it into a regular file). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/file.h"
+#include "core/mem.h"
+#include "t.h"
+#include "tfiles.h"
+
+static char dir[] = "/tmp/mkdom0-test-file.XXXXXX";
+
+static char *at(const char *name) { return md_xasprintf("%s/%s", dir, name); }
+
+/* No file but the expected ones: a failed write leaves no temporary. */
+static size_t entries(void)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_replaces_regular_only(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *f = at("f"), *victim = at("victim"), *link = at("link"), *sub = at("sub"),
+         *fifo = at("fifo");
+    CHECK(md_write_atomic(f, "one\n", 4, 0640, &err) == 0);
+    CHECK(md_write_atomic(f, "two\n", 4, 0644, &err) == 0);
+    char *t = t_slurp(f);
+    CHECK_STR(t, "two\n");
+    free(t);
+    struct stat st;
+    CHECK(stat(f, &st) == 0 && (st.st_mode & 07777) == 0644);
+
+    t_spit(victim, "keep\n");
+    CHECK(symlink(victim, link) == 0);
+    CHECK(md_write_atomic(link, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "is not a regular file (a symlink): not replaced");
+    md_err_clear(&err);
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    t = t_slurp(victim);
+    CHECK_STR(t, "keep\n");
+    free(t);
+
+    CHECK(mkdir(sub, 0755) == 0);
+    CHECK(md_write_atomic(sub, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "(a directory)");
+    md_err_clear(&err);
+    CHECK(mkfifo(fifo, 0644) == 0);
+    CHECK(md_write_atomic(fifo, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "(a device, FIFO or socket)");
+    md_err_clear(&err);
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK(entries() == 5); /* f victim link sub fifo: no temporaries left */
+
+    /* A directory that is not there: the error names the file. */
+    char *missing = at("no/such");
+    CHECK(md_write_atomic(missing, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "no/such: cannot create a temporary file beside it");
+    free(missing);
+    free(f), free(victim), free(link), free(sub), free(fifo);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    test_replaces_regular_only();
+    t_rm_tree(dir);
+    return t_done("test_file");
+}
