@@ -201,6 +201,7 @@ has "initrd.img(/etc/inittab):2: error: [trap1]"
 echo "== an mkdom0 output directory: grub.cfg + rootfs + a hypervisor of another release"
 mkdir -p "$T/out-dir"
 cp "$T/good.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
+echo "stand-in kernel" >"$T/out-dir/vmlinuz"
 cat >"$T/out-dir/grub.cfg" <<'EOF'
 menuentry 'dom0' {
     multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256
@@ -232,6 +233,15 @@ hasnt "[trap2]"
 echo "not xen" | gzip >"$T/out-dir/xen.gz"
 run 2 "$T/out-dir"
 has "xen.gz: not a Xen hypervisor image"
+# ... also when it is the only input (issue 9: it passed silently)
+run 2 "$T/out-dir/xen.gz"
+has "xen.gz: not a Xen hypervisor image"
+# a grub.cfg that loads a rootfs the output directory does not hold: not a pass
+fakexen 4.17.7 "$T/out-dir/xen.gz"
+mv "$T/out-dir/rootfs.cpio.gz" "$T/rootfs-away.cpio.gz"
+run 1 --strict "$T/out-dir"
+has "grub.cfg:4: error: [boot] menuentry 'dom0' loads /rootfs.cpio.gz, which is not in this output directory"
+mv "$T/rootfs-away.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
 
 echo "== a xen*.gz that only lies next to the rootfs and is no hypervisor: a warning"
 mkdir -p "$T/near"
@@ -258,4 +268,39 @@ run 2 "$T/random.cpio.gz"
 has "random.cpio.gz"
 run 2 --rootfs "$T/out-dir/grub.cfg"
 has "grub.cfg"
+
+echo "== hostile inputs (issue 9): refused within 2.5 GB of memory and 2 minutes, naming the limit"
+python3 - "$T" <<'PY'
+import gzip, sys
+t = sys.argv[1]
+def newc(name, mode, data=b''):
+    nb = name.encode() + b'\0'
+    h = '070701' + ''.join('%08X' % v for v in [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0])
+    o = h.encode() + nb
+    o += b'\0' * ((4 - len(o) % 4) % 4)
+    return o + data + b'\0' * ((4 - len(data) % 4) % 4)
+# one entry 100,000 levels deep: 296 bytes of gzip
+open(t + '/deep.cpio.gz', 'wb').write(gzip.compress(newc('/'.join(['a'] * 100000), 0o100644, b'x') + newc('TRAILER!!!', 0)))
+# 1.2 GiB of zero-filled files in 1.2 MB of gzip
+with gzip.open(t + '/zeros.cpio.gz', 'wb', compresslevel=9) as f:
+    z = b'\0' * (1 << 20)
+    for i in range(1200):
+        f.write(newc('z%04d' % i, 0o100644, z))
+    f.write(newc('TRAILER!!!', 0))
+PY
+mkdir -p "$T/deepdir"; (cd "$T/deepdir" && for i in $(seq 2000); do mkdir a && cd a; done && echo x > f)
+capped() { ( ulimit -v 2500000; timeout 120 "$@" ); }
+for a in "$T/deep.cpio.gz" "$T/deepdir" "$T/zeros.cpio.gz"; do
+    rc=0; capped "$MKDOM0" lint --rootfs "$a" >"$T/out" 2>&1 || rc=$?
+    sed 's/^/    /' "$T/out" | cut -c1-240
+    [ $rc = 2 ] || fail "lint --rootfs $a exited $rc, expected 2 (refused)"
+done
+rc=0; capped "$MKDOM0" lint --rootfs "$T/deep.cpio.gz" >"$T/out" 2>&1 || rc=$?; has "path of 200000 bytes (limit 4096)"
+rc=0; capped "$MKDOM0" lint --rootfs "$T/deepdir" >"$T/out" 2>&1 || rc=$?; has "path more than 256 levels deep (the limit)"
+rc=0; capped "$MKDOM0" lint --rootfs "$T/zeros.cpio.gz" >"$T/out" 2>&1 || rc=$?; has "content beyond the limit of 1073741824 bytes in all"
+printf '[Image]\nBase=default\n\n[Files]\nOverlay=%s\n' "$T/deepdir" >"$T/deep-overlay.ini"
+rc=0; capped "$MKDOM0" build -o "$T/deep-out" "$T/deep-overlay.ini" >"$T/out" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/out"; fail "a build with a 2000-level overlay exited $rc, expected 1"; }
+has "overlay $T/deepdir: "
+has "path more than 256 levels deep"
 echo "all lint rootfs checks passed"

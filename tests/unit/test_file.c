@@ -69,11 +69,36 @@ static void test_replaces_regular_only(void)
     free(f), free(victim), free(link), free(sub), free(fifo);
 }
 
+/* Issue 9: /dev/zero ran lint out of memory, a FIFO hung it. */
+static void test_reads_regular_only(void)
+{
+    md_err err = MD_ERR_INIT;
+    unsigned char *d;
+    size_t n;
+    CHECK(md_read_file("/dev/zero", &d, &n, &err) == -1);
+    CHECK_ERR(&err, "/dev/zero: not a regular file (a device or socket)");
+    md_err_clear(&err);
+    char *fifo = at("fifo"); /* made by the test above */
+    CHECK(md_read_file(fifo, &d, &n, &err) == -1); /* returns at once: no writer waited for */
+    CHECK_ERR(&err, "not a regular file (a FIFO)");
+    md_err_clear(&err);
+    CHECK(md_read_file(dir, &d, &n, &err) == -1);
+    CHECK_ERR(&err, "not a regular file (a directory)");
+    md_err_clear(&err);
+    char *f = at("f");
+    CHECK(md_read_file(f, &d, &n, &err) == 0 && n == 4);
+    if (!err.set)
+        free(d);
+    free(f);
+    free(fifo);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
         return 1;
     test_replaces_regular_only();
+    test_reads_regular_only();
     t_rm_tree(dir);
     return t_done("test_file");
 }

@@ -94,6 +94,32 @@ int main(void)
     CHECK_ERR(&err, "Base= must come before");
     CHECK(parse(MIN "[System]\nRootPasswordHash=secret\n", &err) == NULL);
     CHECK_ERR(&err, "crypt(3) hash");
+    /* issue 9: values that would make fields of /etc/shadow or a bad host name */
+    CHECK(parse(MIN "[System]\nRootPasswordHash=$6$salt$hash:0:99999:7:::\n", &err) == NULL);
+    CHECK_ERR(&err, "crypt(3) hash");
+    s = parse(MIN "[System]\nRootPasswordHash=$6$rounds=5000$salt$abc./XYZ019\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    char *long_label = md_xasprintf(MIN "[System]\nHostname=%0*d\n", 64, 0);
+    char *long_name = md_xasprintf(MIN "[System]\nHostname=a%0*d\n", 150, 0);
+    const char *bad_hosts[] = { MIN "[System]\nHostname=-foo\n", MIN "[System]\nHostname=.\n",
+                                MIN "[System]\nHostname=..\n", MIN "[System]\nHostname=a..b\n",
+                                MIN "[System]\nHostname=foo-\n", MIN "[System]\nHostname=a_b\n",
+                                long_label, long_name, NULL };
+    for (const char *const *b = bad_hosts; *b; b++) {
+        CHECK(parse(*b, &err) == NULL);
+        CHECK_ERR(&err, "not a host name (RFC 1123");
+    }
+    free(long_label);
+    free(long_name);
+    s = parse(MIN "[System]\nHostname=dom0-1.example.org\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    /* A line longer than the parser holds is an error, never cut short. */
+    char *long_line = md_xasprintf(MIN "[Image]\nCompression=gzip%300s\n", "bogus");
+    CHECK(parse(long_line, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: line longer than 198 bytes");
+    free(long_line);
     /* the dom0's static address: validated where it is written */
     const char *bad_net[] = { "Address=10.0.2.300/24", "Address=10.0.2.5", "Address=10.0.2.5/33",
                               "Address=10.0.2.5/", "Address=eth0/24", "Gateway=10.0.2.2/24",

@@ -112,6 +112,27 @@ static void test_refusals(void)
     CHECK(add_text(t, "relative", "x", "evil", MD_CLASH_ERROR, &e) < 0);
     CHECK_ERR(&e, "not absolute");
     md_err_clear(&e);
+    /* Depth and length: 256 levels and 4096 bytes are the most. */
+    char *p = md_xstrdup("");
+    for (int i = 0; i < MD_TREE_DEPTH_MAX; i++) {
+        char *n = md_xasprintf("%s/z", p);
+        free(p);
+        p = n;
+    }
+    CHECK(add_text(t, p, "x", "deep", MD_CLASH_ERROR, &e) == 0);
+    char *deeper = md_xasprintf("%s/e", p);
+    CHECK(add_text(t, deeper, "x", "deep", MD_CLASH_ERROR, &e) < 0);
+    CHECK_ERR(&e, "more than 256 levels deep");
+    md_err_clear(&e);
+    char *lng = md_xasprintf("/%0*d", MD_TREE_PATH_MAX, 0); /* 4097 bytes */
+    CHECK(add_text(t, lng, "x", "long", MD_CLASH_ERROR, &e) < 0);
+    CHECK_ERR(&e, "path of 4097 bytes (limit 4096)");
+    md_err_clear(&e);
+    lng[MD_TREE_PATH_MAX] = '\0'; /* 4096 bytes: a file name of 4095, which the tree holds */
+    CHECK(add_text(t, lng, "x", "long", MD_CLASH_ERROR, &e) == 0);
+    free(lng);
+    free(deeper);
+    free(p);
     /* a symlinked directory, then a write through it */
     CHECK(md_tree_add_symlink(t, "/d", NULL, "/etc", "evil", MD_CLASH_ERROR, &e) == 0);
     CHECK(add_text(t, "/d/shadow", "x", "evil", MD_CLASH_ERROR, &e) < 0);

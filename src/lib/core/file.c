@@ -12,13 +12,26 @@
 
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return md_err_errno(err, "%s: cannot open", path);
     struct stat st;
     if (fstat(fd, &st) < 0) {
         close(fd);
         return md_err_errno(err, "%s: cannot stat", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return md_err_set(err, "%s: not a regular file (%s); mkdom0 reads files, not devices "
+                               "or pipes", path, S_ISDIR(st.st_mode) ? "a directory"
+                                                 : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                                                        : "a device or socket");
+    }
+    if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
+        close(fd);
+        return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
+                          (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
     }
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     unsigned char *buf = md_xmalloc(cap);
@@ -36,6 +49,12 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
         if (r == 0)
             break;
         n += (size_t)r;
+        if (n > MD_READ_FILE_MAX) { /* it grew while we read */
+            free(buf);
+            close(fd);
+            return md_err_set(err, "%s: more than the %llu MiB mkdom0 reads whole", path,
+                              (unsigned long long)(MD_READ_FILE_MAX >> 20));
+        }
     }
     close(fd);
     *data = buf;

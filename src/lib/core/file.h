@@ -4,10 +4,17 @@
 #define MD_CORE_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/err.h"
 
-/* Read a whole file; caller frees *data, which has at least one spare byte
- * after *len (room for a NUL).  Error names the path. */
+/* The most md_read_file reads, in bytes: the largest file mkdom0 reads
+ * whole is a kernel or a Xen image of a few MB. */
+#define MD_READ_FILE_MAX ((uint64_t)1 << 30)
+
+/* Read a whole regular file of at most MD_READ_FILE_MAX bytes; caller frees
+ * *data, which has at least one spare byte after *len (room for a NUL).
+ * A directory, device, FIFO or socket is refused without reading (a FIFO
+ * is not waited on).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and

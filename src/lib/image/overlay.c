@@ -166,5 +166,7 @@ int md_overlay_add_dir(md_tree *t, const char *dir, const char *dest, const char
     }
     int r = walk(t, dir, dest, manifest ? &m : NULL, mtime, origin, err);
     manifest_free(&m);
+    if (r < 0)
+        md_err_prefix(err, "overlay %s", dir);
     return r;
 }

@@ -305,7 +305,11 @@ static char *norm_lexical(const char *in, bool dotdot, md_err *err)
         md_err_set(err, "%s: path is not absolute", in ? in : "(null)");
         return NULL;
     }
-    size_t len = strlen(in);
+    size_t len = strlen(in), depth = 0;
+    if (len > MD_TREE_PATH_MAX * 2) { /* not worth normalising: too long either way */
+        md_err_set(err, "%.64s...: path of %zu bytes (limit %d)", in, len, MD_TREE_PATH_MAX);
+        return NULL;
+    }
     char *out = md_xmalloc(len + 2);
     size_t o = 0;
     const char *s = in;
@@ -328,8 +332,15 @@ static char *norm_lexical(const char *in, bool dotdot, md_err *err)
             while (out[o - 1] != '/')
                 o--;
             o--;
+            depth--;
             s += c;
             continue;
+        }
+        if (++depth > MD_TREE_DEPTH_MAX) {
+            free(out);
+            md_err_set(err, "%.64s...: path more than %d levels deep (the limit)", in,
+                       MD_TREE_DEPTH_MAX);
+            return NULL;
         }
         out[o++] = '/';
         memcpy(out + o, s, c);
@@ -339,6 +350,11 @@ static char *norm_lexical(const char *in, bool dotdot, md_err *err)
     if (o == 0)
         out[o++] = '/';
     out[o] = '\0';
+    if (o > MD_TREE_PATH_MAX) {
+        md_err_set(err, "%.64s...: path of %zu bytes (limit %d)", out, o, MD_TREE_PATH_MAX);
+        free(out);
+        return NULL;
+    }
     return out;
 }
 

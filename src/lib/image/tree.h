@@ -10,7 +10,8 @@
  * creates them (0755 root:root, mtime 0); a later md_tree_add_dir() of such
  * an implicit directory gives it that call's attributes and origin.  A path
  * that contains "..", or whose parent is a symlink (a write through a
- * symlink), is refused.
+ * symlink), is refused; so is one longer than MD_TREE_PATH_MAX bytes or
+ * deeper than MD_TREE_DEPTH_MAX levels, whatever reader it comes from.
  *
  * The root "/" is always present (0755 root:root; md_tree_add_dir("/", ...)
  * sets its attributes once): it is the first node of the iteration and is
@@ -38,6 +39,14 @@
  */
 #ifndef MD_TREE_H
 #define MD_TREE_H
+
+/* Paths the tree holds, normalised: at most PATH_MAX bytes (Linux's
+ * include/uapi/linux/limits.h: the kernel's initramfs unpacker and the
+ * path walk refuse longer names) and 256 levels, far deeper than any root
+ * filesystem, so a hostile archive or directory of 100,000 levels costs an
+ * error, not gigabytes or the stack. */
+#define MD_TREE_PATH_MAX 4096
+#define MD_TREE_DEPTH_MAX 256
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -39,6 +39,10 @@ static char *entry_path(const char *name)
     return md_xasprintf("/%s", name);
 }
 
+/* How much of a member's name an error shows: a hostile name of megabytes
+ * would push the reason out of the message. */
+#define NAME_SHOWN 120
+
 static int check_path(const reader *r, const char *path, md_err *err)
 {
     const md_unpack_limits *l = &r->o->limits;
@@ -154,7 +158,8 @@ static int link_all(reader *r, md_err *err)
     for (size_t i = 0; i < r->link_paths.n; i++)
         if (md_tree_add_hardlink(r->t, r->link_paths.v[i], r->link_targets.v[i], r->o->origin,
                                  err) < 0) {
-            md_err_prefix(err, "%s member %s", r->label, r->link_names.v[i]);
+            md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, r->link_names.v[i],
+                          strlen(r->link_names.v[i]) > NAME_SHOWN ? "..." : "");
             return -1;
         }
     return 0;
@@ -255,7 +260,8 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
             archive_read_disk_descend(r->a);
         }
         if (add_entry(r, e, name, err) < 0) {
-            md_err_prefix(err, "%s member %s", r->label, name);
+            md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, name,
+                          strlen(name) > NAME_SHOWN ? "..." : "");
             rc = -1;
             break;
         }
@@ -380,7 +386,9 @@ md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool
     if (limits)
         o.limits = *limits;
     else
-        o.limits.entry_bytes = MD_UNPACK_ROOTFS_ENTRY_BYTES;
+        o.limits = (md_unpack_limits){ .entry_bytes = MD_UNPACK_ROOTFS_ENTRY_BYTES,
+                                       .total_bytes = MD_UNPACK_ROOTFS_TOTAL_BYTES,
+                                       .entries = MD_UNPACK_ROOTFS_ENTRIES };
     struct stat st;
     if (stat(path, &st) < 0) {
         md_err_errno(err, "%s: cannot open", path);

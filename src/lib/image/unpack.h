@@ -49,9 +49,14 @@ typedef struct md_unpack_limits {
     size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
 } md_unpack_limits;
 
-/* What md_unpack_rootfs applies when given no limits: a file of more than
- * 4 GiB is a decompression bomb or a corrupt size field, not a rootfs file. */
-#define MD_UNPACK_ROOTFS_ENTRY_BYTES ((uint64_t)1 << 32)
+/* What md_unpack_rootfs applies when given no limits.  A dom0 rootfs is
+ * tens of MiB and the largest distribution initramfs a few hundred: 1 GiB
+ * of content in all, or in one file, is a decompression bomb or a corrupt
+ * size field (the tree holds every file in memory); a million entries
+ * likewise.  Paths are bounded by the tree (MD_TREE_PATH_MAX, _DEPTH_MAX). */
+#define MD_UNPACK_ROOTFS_ENTRY_BYTES ((uint64_t)1 << 30)
+#define MD_UNPACK_ROOTFS_TOTAL_BYTES ((uint64_t)1 << 30)
+#define MD_UNPACK_ROOTFS_ENTRIES ((size_t)1000000)
 
 typedef struct md_unpack_opts {
     const char *origin;      /* who adds the entries (tree copies it); required */
@@ -82,7 +87,7 @@ int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
  *   - an archive: cpio or tar, compressed or not, including uncompressed cpio
  *     segments followed by more segments (early microcode + main archive),
  *     as the kernel unpacks an initramfs.
- * `limits` NULL: only MD_UNPACK_ROOTFS_ENTRY_BYTES.  `not_archive` (may be
+ * `limits` NULL: the MD_UNPACK_ROOTFS_* limits.  `not_archive` (may be
  * NULL) is set when `path` is a file libarchive recognises no archive in
  * (so a caller may try it as text).  Caller frees with md_tree_free. */
 md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,

@@ -19,6 +19,7 @@ typedef struct input {
     unsigned char *text; /* GRUB and inittab contents */
     size_t len;
     md_tree *tree;       /* ROOTFS */
+    bool in_outdir;      /* GRUB: the grub.cfg of an output directory given to lint */
 } input;
 
 typedef struct inputs {
@@ -183,8 +184,12 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
         fail(in, &e);
     }
     if (any) {
-        if (grub)
+        if (grub) {
+            size_t before = in->n;
             classify_file(in, grub, MD_LINT_GRUB);
+            if (in->n > before)
+                in->v[before].in_outdir = true;
+        }
         if (rootfs)
             classify_file(in, rootfs, MD_LINT_ROOTFS);
         if (xen)
@@ -263,6 +268,30 @@ static char *near(const char *cfg, const char *gpath)
     return hit;
 }
 
+/* Of an output directory's grub.cfg every file must be there: an entry
+ * that loads a missing file does not boot, and lint could not check it. */
+static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list *cfg)
+{
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_entry *e = cfg->v[i];
+        const md_bootcfg_file *f[2 + 8] = { &e->xen, &e->kernel };
+        size_t n = 2;
+        for (size_t m = 0; m < e->nmods && n < sizeof f / sizeof *f; m++)
+            f[n++] = &e->mods[m];
+        for (size_t k = 0; k < n; k++) {
+            if (!f[k]->path || !*f[k]->path || strchr(f[k]->path, '$'))
+                continue;
+            char *p = near(x->path, f[k]->path);
+            if (!p)
+                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                            "menuentry '%s' loads %s, which is not in this output directory: "
+                            "the entry cannot boot, and lint could not check that file",
+                            e->title ? e->title : "", f[k]->path);
+            free(p);
+        }
+    }
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -303,10 +332,20 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (!xen && !found_xen && xens.n == 1)
             found_xen = near(x->path, xens.v[0]);
         md_lint_entries(l, x->path, &cfg, rootfs);
+        if (x->in_outdir)
+            check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
         md_tree_free(own);
         md_strv_free(&xens);
         md_strv_free(&roots);
+    }
+    /* A hypervisor named with no rootfs to compare it with is still read:
+     * garbage named xen.gz is an error, not a silent pass. */
+    for (size_t i = 0; !nroot && i < in.n; i++) {
+        md_xen_version hv = { 0 };
+        md_err e = MD_ERR_INIT;
+        if (in.v[i].kind == MD_LINT_XEN && md_xenver_hypervisor_file(in.v[i].path, &hv, &e) < 0)
+            fail(&in, &e);
     }
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_INITTAB)

@@ -51,6 +51,8 @@ struct md_spec {
 struct reader {
     const char *p;
     unsigned *line;
+    unsigned too_long; /* the first line longer than inih's buffer, 0 if none */
+    int max;           /* that buffer's size less its NUL, in bytes */
 };
 
 static char *read_line(char *buf, int size, void *stream)
@@ -59,12 +61,42 @@ static char *read_line(char *buf, int size, void *stream)
     if (!*r->p)
         return NULL;
     size_t n = strcspn(r->p, "\n");
-    size_t take = n < (size_t)size - 1 ? n : (size_t)size - 1;
-    memcpy(buf, r->p, take);
-    buf[take] = '\0';
-    r->p += n + (r->p[n] == '\n');
     (*r->line)++;
+    /* inih's line buffer is fixed (INI_MAX_LINE in Debian's build): a longer
+     * line would be cut and its tail silently dropped, so it ends the parse
+     * and becomes an error instead. */
+    if (n >= (size_t)size - 1) {
+        r->too_long = *r->line;
+        r->max = size - 2;
+        return NULL;
+    }
+    memcpy(buf, r->p, n);
+    buf[n] = '\0';
+    r->p += n + (r->p[n] == '\n');
     return buf;
+}
+
+/* What crypt(3) hashes are written with: the itoa64 alphabet, '$' between
+ * fields, and "rounds=N," style parameters (crypt(5)). */
+#define CRYPT_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./$=,"
+
+/* RFC 1123 section 2.1 host name: dot-separated labels of 1..63
+ * letters, digits and hyphens, not starting or ending with a hyphen; 253
+ * characters at most. */
+static bool valid_hostname(const char *v)
+{
+    if (strlen(v) > 253)
+        return false;
+    for (const char *p = v;;) {
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+            return false;
+        if (!p[n])
+            return true;
+        if (p[n] != '.')
+            return false;
+        p += n + 1;
+    }
 }
 
 static void set_str(char **dst, const char *v)
@@ -339,16 +371,19 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "Kernel") && !strcmp(k, "Args"))
         return set_str(&s->kernel_args, v), 1;
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
-        for (const char *p = v; *p; p++)
-            if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') ||
-                  ('0' <= *p && *p <= '9') || *p == '-' || *p == '.'))
-                return fail(s, "Hostname=%s: not a valid host name%s", v, "");
+        if (*v && !valid_hostname(v))
+            return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
+                           "digits and inner hyphens, joined by dots, at most 253 characters)%s",
+                        v, "");
         return set_str(&s->hostname, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "RootPasswordHash")) {
-        if (*v && v[0] != '$')
-            return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$...; "
-                           "generate one with 'openssl passwd -6'%s%s", "", "");
+        /* It becomes /etc/shadow's second field: a ':' or newline would make
+         * fields or lines of its own. */
+        if (*v && (v[0] != '$' || v[strspn(v, CRYPT_CHARS)]))
+            return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$... (letters, "
+                           "digits and . / $ = , only); generate one with 'openssl passwd "
+                           "-6'%s%s", "", "");
         return set_str(&s->root_hash, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Bridge")) {
@@ -412,10 +447,14 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_origin = origin;
     s->cur_basedir = basedir;
     s->line = 0;
-    struct reader rd = { text, &s->line };
+    struct reader rd = { text, &s->line, 0, 0 };
     int r = ini_parse_stream(read_line, &rd, on_key, s);
     if (s->err->set)
         return -1;
+    if (rd.too_long)
+        return md_err_set(s->err, "%s:%u: line longer than %d bytes, the most a spec line may "
+                                  "hold; split a long list over several lines of the same key "
+                                  "(they add up)", origin, rd.too_long, rd.max);
     if (r > 0)
         return md_err_set(s->err, "%s:%d: syntax error (expected [Section] or Key=Value)",
                           origin, r);
