@@ -65,6 +65,14 @@ char *md_xstrdup(const char *s)
     return memcpy(md_xmalloc(n), s, n);
 }
 
+char *md_xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
 char *md_xvasprintf(const char *fmt, va_list ap)
 {
     char *s = NULL;

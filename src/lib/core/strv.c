@@ -36,12 +36,8 @@ void md_strv_split(md_strv *sv, const char *s, bool commas)
     while (*s) {
         s += strspn(s, seps);
         size_t n = strcspn(s, seps);
-        if (n) {
-            char *w = md_xmalloc(n + 1);
-            memcpy(w, s, n);
-            w[n] = '\0';
-            md_strv_push_own(sv, w);
-        }
+        if (n)
+            md_strv_push_own(sv, md_xstrndup(s, n));
         s += n;
     }
 }

@@ -31,14 +31,6 @@ const char *const *md_modules_default_allowlist(void)
 
 /* ---- names ---- */
 
-static char *xstrndup(const char *s, size_t n)
-{
-    char *r = md_xmalloc(n + 1);
-    memcpy(r, s, n);
-    r[n] = '\0';
-    return r;
-}
-
 char *md_modules_normalize(const char *name)
 {
     char *r = md_xstrdup(name);
@@ -91,7 +83,7 @@ char *md_modules_name_of(const char *path, bool need_ko)
     b = b ? b + 1 : path;
     if (need_ko && !modfile_stem(b))
         return NULL;
-    char *r = xstrndup(b, strcspn(b, ".\n"));
+    char *r = md_xstrndup(b, strcspn(b, ".\n"));
     for (char *p = r; *p; p++)
         if (*p == '-')
             *p = '_';
@@ -103,7 +95,7 @@ char *md_modules_order_relpath(const char *rel)
     const char *b = strrchr(rel, '/');
     b = b ? b + 1 : rel;
     size_t stem = modfile_stem(b);
-    return xstrndup(rel, (size_t)(b - rel) + stem + 3);
+    return md_xstrndup(rel, (size_t)(b - rel) + stem + 3);
 }
 
 /* ---- the modules directory ---- */
@@ -205,7 +197,7 @@ static void split_lines(md_strv *out, const unsigned char *d, size_t len)
         while (j < len && d[j] != '\n')
             j++;
         if (j > i)
-            md_strv_push_own(out, xstrndup((const char *)d + i, j - i));
+            md_strv_push_own(out, md_xstrndup((const char *)d + i, j - i));
         i = j + 1;
     }
 }
@@ -241,8 +233,8 @@ static void load_builtin(md_modules *md, const md_tree *t)
         const char *rec = (const char *)d + i;
         const char *dot = memchr(rec, '.', j - i);
         if (dot && (size_t)(j - i) > (size_t)(dot - rec) + 7 && strncmp(dot + 1, "alias=", 6) == 0) {
-            md_strv_push_own(&md->balias, xstrndup(dot + 7, j - i - (size_t)(dot - rec) - 7));
-            md_strv_push_own(&md->balias_mod, xstrndup(rec, (size_t)(dot - rec)));
+            md_strv_push_own(&md->balias, md_xstrndup(dot + 7, j - i - (size_t)(dot - rec) - 7));
+            md_strv_push_own(&md->balias_mod, md_xstrndup(rec, (size_t)(dot - rec)));
         }
         i = j + 1;
     }

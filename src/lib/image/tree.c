@@ -191,7 +191,7 @@ static char *parent_of(const char *path)
     const char *s = strrchr(path, '/');
     if (s == path)
         return md_xstrdup("/");
-    return strndup(path, (size_t)(s - path));
+    return md_xstrndup(path, (size_t)(s - path));
 }
 
 static md_node *parent_node(const md_tree *t, const md_node *n)

@@ -154,9 +154,7 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                      const md_tree *rootfs)
 {
     itstate s = { .l = l, .file = file, .rootfs = rootfs };
-    char *copy = md_xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = '\0';
+    char *copy = md_xstrndup(text, len);
     unsigned lineno = 0;
     for (char *p = copy, *next; p && p < copy + len; p = next) {
         lineno++;

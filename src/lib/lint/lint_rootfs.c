@@ -62,10 +62,7 @@ static scripts collect_scripts(const md_tree *t)
         if (sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
             continue; /* binaries (a compiled /sbin/init) are not scripts */
         s.v = md_xrealloc(s.v, (s.n + 1) * sizeof *s.v);
-        char *txt = md_xmalloc(sz + 1);
-        memcpy(txt, d, sz);
-        txt[sz] = '\0';
-        s.v[s.n++] = (script){ md_node_path(n), txt };
+        s.v[s.n++] = (script){ md_node_path(n), md_xstrndup((const char *)d, sz) };
     }
     return s;
 }

@@ -186,7 +186,7 @@ char *md_deb_field(const char *control, const char *field)
             while (end && (end[1] == ' ' || end[1] == '\t'))
                 end = strchr(end + 1, '\n');
             size_t n = end ? (size_t)(end - v) : strlen(v);
-            char *s = strndup(v, n);
+            char *s = md_xstrndup(v, n);
             while (n && isspace((unsigned char)s[n - 1]))
                 s[--n] = '\0';
             return s;

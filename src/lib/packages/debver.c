@@ -198,14 +198,6 @@ static bool name_char(int c)
     return isalnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *d = md_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
 static void rel_free(md_debver_rel *r)
 {
     free(r->name);
@@ -231,7 +223,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
         s++;
     if (s == n0 || !isalnum((unsigned char)*n0))
         return md_err_set(err, "bad relation '%.*s': missing package name", len, start);
-    r->name = dupn(n0, (size_t)(s - n0));
+    r->name = md_xstrndup(n0, (size_t)(s - n0));
     if (s < end && *s == ':') {
         const char *a0 = ++s;
         while (s < end && name_char((unsigned char)*s))
@@ -240,7 +232,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
             rel_free(r);
             return md_err_set(err, "bad relation '%.*s': empty architecture qualifier", len, start);
         }
-        r->archq = dupn(a0, (size_t)(s - a0));
+        r->archq = md_xstrndup(a0, (size_t)(s - a0));
     }
     skip_ws(&s, end);
     if (s < end && *s == '(') {
@@ -260,7 +252,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
         const char *v0 = s;
         while (s < end && *s != ')' && !isspace((unsigned char)*s))
             s++;
-        char *v = dupn(v0, (size_t)(s - v0));
+        char *v = md_xstrndup(v0, (size_t)(s - v0));
         skip_ws(&s, end);
         if (s >= end || *s != ')' || !md_debver_valid(v)) {
             free(v);

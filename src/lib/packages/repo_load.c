@@ -171,10 +171,7 @@ static char *field_value(const char *line, size_t n)
     const char *e = line + n;
     while (e > c && isspace((unsigned char)e[-1]))
         e--;
-    char *v = md_xmalloc((size_t)(e - c) + 1);
-    memcpy(v, c, (size_t)(e - c));
-    v[e - c] = '\0';
-    return v;
+    return md_xstrndup(c, (size_t)(e - c));
 }
 
 static int parse_release(const char *label, char *text, release *rel, md_err *err)
