@@ -16,19 +16,6 @@
 #include "core/mem.h"
 #include "core/strv.h"
 
-static const char *const default_allowlist[] = {
-    "xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs",
-    "xen-netback", "xen-blkback",
-    "nvme", "ice", "ixgbe", "e1000e", "xhci-pci", "usb-storage", "sd_mod",
-    "virtio_net", "virtio_blk", "virtio_pci",
-    NULL,
-};
-
-const char *const *md_modules_default_allowlist(void)
-{
-    return default_allowlist;
-}
-
 /* ---- names ---- */
 
 char *md_modules_normalize(const char *name)
