@@ -39,12 +39,6 @@ char *md_imgdir_rootfs_name(md_codec codec)
     return md_xasprintf("rootfs.cpio%s", md_codec_suffix(codec));
 }
 
-static bool is_regular(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* ---- reading ---- */
 
 /* image.ini's string values, by index into struct ini's str[]. */
@@ -140,7 +134,7 @@ static char *find_in(const char *dir, const char *pat)
         if (!hit && !fnmatch(pat, ents[i]->d_name, 0)) {
             char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, ents[i]->d_name)
                                        : md_xstrdup(ents[i]->d_name);
-            if (is_regular(p))
+            if (md_is_file(p))
                 hit = p;
             else
                 free(p);
@@ -154,7 +148,7 @@ static char *find_in(const char *dir, const char *pat)
 
 static char *regular_or_null(char *p)
 {
-    if (is_regular(p))
+    if (md_is_file(p))
         return p;
     free(p);
     return NULL;
@@ -541,7 +535,7 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
 {
     for (int f = 0; f < MD_IMGDIR_NFILES; f++)
-        if (!is_regular(s->path[f]))
+        if (!md_is_file(s->path[f]))
             return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
     struct stat old;
     bool replace = lstat(s->outdir, &old) == 0;

@@ -55,12 +55,6 @@ static bool is_xen_name(const char *p)
     return !fnmatch(MD_IMGDIR_XEN_GLOB, base_of(p), 0);
 }
 
-static bool isfile(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static char *dir_of(const char *path)
 {
     char *c = md_xstrdup(path);
@@ -105,7 +99,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 {
     md_err e = MD_ERR_INIT;
     if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
-        if (!isfile(path)) {
+        if (!md_is_file(path)) {
             md_err_errno(&e, "%s: cannot open", path);
             fail(in, &e);
         } else {
@@ -251,7 +245,7 @@ static char *near(const char *cfg, const char *gpath)
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
-        if (isfile(p))
+        if (md_is_file(p))
             hit = p;
         else
             free(p);
@@ -316,7 +310,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (x->kind != MD_LINT_ROOTFS)
             continue;
         char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
-        if (!xp && isfile(x->path)) {
+        if (!xp && md_is_file(x->path)) {
             char *d = dir_of(x->path);
             xp = xen_in(d);
             free(d);
