@@ -109,9 +109,7 @@ int md_imgdir_read(const md_imgdir *d, md_imgdir_file f, unsigned char **data, s
 
 char *md_imgdir_loaded_file(const md_imgdir *d, const char *grub_path, md_err *err)
 {
-    const char *base = strrchr(grub_path, '/');
-    base = base ? base + 1 : grub_path;
-    char *p = md_xasprintf("%s/%s", d->dir, base);
+    char *p = md_xasprintf("%s/%s", d->dir, basename(grub_path));
     char *abs = realpath(p, NULL);
     if (!abs || access(abs, R_OK) < 0) {
         md_err_errno(err, "%s (named by %s/%s as %s)", p, d->dir, names[MD_IMGDIR_GRUB_CFG],

@@ -66,8 +66,7 @@ static size_t modfile_stem(const char *base)
 
 char *md_modules_name_of(const char *path, bool need_ko)
 {
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
+    const char *b = basename(path);
     if (need_ko && !modfile_stem(b))
         return NULL;
     char *r = md_xstrndup(b, strcspn(b, ".\n"));

@@ -43,7 +43,7 @@ static const char *tty_name(const char *w)
 
 static bool is_login_prog(const char *prog)
 {
-    const char *b = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+    const char *b = basename(prog);
     static const char *const progs[] = { "getty", "agetty", "mingetty", "fgetty", "mgetty",
                                          "login", "sh", "ash", "bash", "dash",
                                          "zsh", "ksh", "hush", "mksh", NULL };

@@ -21,12 +21,6 @@ static void set_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
 /* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
 static bool kconfig_version(const unsigned char *img, size_t len, char *ver, size_t cap)
 {
@@ -72,7 +66,7 @@ static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
 /* "xen-4.17-amd64.gz", "xen-4.17.2.gz" -> 4.17 */
 static bool name_version(const char *name, char *ver, size_t cap, unsigned *ma, unsigned *mi)
 {
-    const char *b = base_name(name);
+    const char *b = basename(name);
     if (strncmp(b, "xen-", 4) != 0 || !parse_mm(b + 4, ma, mi))
         return false;
     snprintf(ver, cap, "%u.%u", *ma, *mi);
@@ -180,7 +174,7 @@ static bool elf_soname(const unsigned char *d, size_t len, char *out, size_t cap
 /* "libxenctrl.so.4.17[.0]" or "libxenctrl-4.17.so" -> 4.17 */
 static bool ctrl_name_version(const char *name, unsigned *ma, unsigned *mi)
 {
-    const char *b = base_name(name);
+    const char *b = basename(name);
     if (strncmp(b, "libxenctrl.so.", 14) == 0)
         return parse_mm(b + 14, ma, mi);
     if (strncmp(b, "libxenctrl-", 11) == 0)
@@ -237,7 +231,7 @@ static bool is_hypervisor_name(const char *path)
 
 static bool is_ctrl_name(const char *path)
 {
-    const char *b = base_name(path);
+    const char *b = basename(path);
     return strncmp(b, "libxenctrl.so.", 14) == 0 ||
            (strncmp(b, "libxenctrl-", 11) == 0 && strstr(b, ".so"));
 }
