@@ -151,13 +151,15 @@ int md_debver_cmp(const char *a, const char *b)
     return sign(r);
 }
 
+/* Each operator's spelling; the first one of an operator is how we write it. */
+static const struct { const char *s; md_debver_op op; } ops[] = {
+    { "<<", MD_DEBVER_LT }, { "<=", MD_DEBVER_LE }, { "=", MD_DEBVER_EQ },
+    { ">=", MD_DEBVER_GE }, { ">>", MD_DEBVER_GT },
+    { "<", MD_DEBVER_LE }, { ">", MD_DEBVER_GE }, /* obsolete forms */
+};
+
 int md_debver_op_parse(const char *s, md_debver_op *op)
 {
-    static const struct { const char *s; md_debver_op op; } ops[] = {
-        { "<<", MD_DEBVER_LT }, { "<=", MD_DEBVER_LE }, { "=", MD_DEBVER_EQ },
-        { ">=", MD_DEBVER_GE }, { ">>", MD_DEBVER_GT },
-        { "<", MD_DEBVER_LE }, { ">", MD_DEBVER_GE }, /* obsolete forms */
-    };
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (!strcmp(s, ops[i].s)) {
             *op = ops[i].op;
@@ -166,16 +168,13 @@ int md_debver_op_parse(const char *s, md_debver_op *op)
     return -1;
 }
 
-const char *md_debver_op_str(md_debver_op op)
+/* "" for MD_DEBVER_ANY. */
+static const char *op_str(md_debver_op op)
 {
-    switch (op) {
-    case MD_DEBVER_LT: return "<<";
-    case MD_DEBVER_LE: return "<=";
-    case MD_DEBVER_EQ: return "=";
-    case MD_DEBVER_GE: return ">=";
-    case MD_DEBVER_GT: return ">>";
-    default: return "";
-    }
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].op == op)
+            return ops[i].s;
+    return "";
 }
 
 bool md_debver_satisfies(const char *v, md_debver_op op, const char *ref)
@@ -327,7 +326,7 @@ void md_debver_deps_free(md_debver_deps *d)
 char *md_debver_rel_str(const md_debver_rel *r)
 {
     return md_xasprintf("%s%s%s%s%s%s%s%s", r->name, r->archq ? ":" : "", r->archq ? r->archq : "",
-                        r->version ? " (" : "", md_debver_op_str(r->op),
+                        r->version ? " (" : "", op_str(r->op),
                         r->version ? " " : "", r->version ? r->version : "", r->version ? ")" : "");
 }
 
