@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,19 @@ void *md_xrealloc(void *p, size_t n)
     if (!p)
         out_of_memory();
     return p;
+}
+
+void *md_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        out_of_memory();
+    *cap = c;
+    return md_xrealloc(p, c * size);
 }
 
 FILE *md_xmemstream(char **text, size_t *len)

@@ -12,10 +12,7 @@
 
 void md_strv_push_own(md_strv *sv, char *s)
 {
-    if (sv->n + 2 > sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = md_xrealloc(sv->v, sv->cap * sizeof *sv->v);
-    }
+    sv->v = md_xgrow(sv->v, &sv->cap, sv->n + 2, sizeof *sv->v);
     sv->v[sv->n++] = s;
     sv->v[sv->n] = NULL;
 }

@@ -271,10 +271,7 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
         char *name = md_modules_name_of(p, true);
         if (!name)
             continue;
-        if (md->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            md->m = md_xrealloc(md->m, cap * sizeof(md_mod));
-        }
+        md->m = md_xgrow(md->m, &cap, md->n + 1, sizeof(md_mod));
         size_t sz;
         md_node_data(n, &sz);
         md_mod *m = &md->m[md->n++];

@@ -38,10 +38,7 @@ void md_lint_free(md_lint *l)
 static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int trap,
                   const char *fmt, va_list ap)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->f = md_xrealloc(l->f, l->cap * sizeof *l->f);
-    }
+    l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
     char *msg = NULL;
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = md_xstrdup("(out of memory)");

@@ -294,15 +294,13 @@ int md_debver_deps_parse(const char *text, md_debver_deps *out, md_err *err)
                 md_debver_deps_free(out);
                 return -1;
             }
-            if (alt.n == acap)
-                alt.rels = md_xrealloc(alt.rels, (acap = acap ? acap * 2 : 2) * sizeof *alt.rels);
+            alt.rels = md_xgrow(alt.rels, &acap, alt.n + 1, sizeof *alt.rels);
             alt.rels[alt.n++] = r;
             if (!bar)
                 break;
             p = bar + 1;
         }
-        if (out->n == cap)
-            out->alts = md_xrealloc(out->alts, (cap = cap ? cap * 2 : 8) * sizeof *out->alts);
+        out->alts = md_xgrow(out->alts, &cap, out->n + 1, sizeof *out->alts);
         out->alts[out->n++] = alt;
         if (!comma)
             break;
