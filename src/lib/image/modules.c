@@ -143,36 +143,19 @@ static int cmp_mod(const void *a, const void *b)
     return c ? c : strcmp(x->relpath, y->relpath);
 }
 
+static int cmp_mod_key(const void *key, const void *m) { return strcmp(key, ((const md_mod *)m)->name); }
+
+static int cmp_str_key(const void *key, const void *s) { return strcmp(key, *(char *const *)s); }
+
 md_mod *md_modules_find(const md_modules *md, const char *norm)
 {
-    size_t lo = 0, hi = md->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(md->m[mid].name, norm);
-        if (c == 0)
-            return &md->m[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return md->n ? bsearch(norm, md->m, md->n, sizeof *md->m, cmp_mod_key) : NULL;
 }
 
 static bool is_builtin(const md_modules *md, const char *norm)
 {
-    size_t lo = 0, hi = md->builtin_names.n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(md->builtin_names.v[mid], norm);
-        if (c == 0)
-            return true;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    const md_strv *b = &md->builtin_names;
+    return b->n && bsearch(norm, b->v, b->n, sizeof *b->v, cmp_str_key);
 }
 
 static void split_lines(md_strv *out, const unsigned char *d, size_t len)
