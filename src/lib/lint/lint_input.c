@@ -9,6 +9,7 @@
 #include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "core/decomp.h"
 #include "core/file.h"
 #include "image/unpack.h"
 #include "image/imgdir.h"
@@ -137,8 +138,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     }
     if (!len)
         md_err_set(&e, "%s: empty file", path);
-    else if (len >= 2 && ((d[0] == 0x1f && d[1] == 0x8b) || (d[0] == 0xfd && d[1] == '7') ||
-                          (d[0] == 0x28 && d[1] == 0xb5)))
+    else if (md_decomp_detect(d, len) != MD_DECOMP_NONE)
         md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
                        "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
     else if (binary(d, len))
