@@ -21,6 +21,7 @@
 #include "image/modindex.h"
 #include "image/modules.h"
 #include "lint/lint.h"
+#include "tlint.h"
 #include "spec/spec.h"
 #include "t.h"
 #include "tfiles.h"
@@ -667,7 +668,7 @@ static void test_closure(void)
         if (!xen)
             fprintf(stderr, "unexpected finding: %s\n", md_lint_message(l, i));
     }
-    CHECK(!md_lint_has(l, MD_LINT_ERROR, 5, "xen-gntdev"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 5, "xen-gntdev"));
     md_lint_free(l);
 
     /* Readback with the host's kmod. */
@@ -765,8 +766,8 @@ static void test_errors(void)
     /* lint sees the same from the other side, and the missing index */
     md_lint *l = md_lint_new();
     md_lint_modules(l, "tree/", t);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "module files but no modules.dep"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs leaf (depends=), which is missing"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "module files but no modules.dep"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "needs leaf (depends=), which is missing"));
     md_lint_free(l);
     md_tree_free(t);
 

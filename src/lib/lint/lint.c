@@ -79,14 +79,6 @@ md_lint_sev md_lint_severity(const md_lint *l, size_t i) { return l->f[i].sev; }
 int md_lint_trap(const md_lint *l, size_t i) { return l->f[i].trap; }
 const char *md_lint_message(const md_lint *l, size_t i) { return l->f[i].msg; }
 
-bool md_lint_has(const md_lint *l, md_lint_sev sev, int trap, const char *needle)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->f[i].sev == sev && l->f[i].trap == trap && strstr(l->f[i].msg, needle))
-            return true;
-    return false;
-}
-
 static const char *sev_name(md_lint_sev s)
 {
     return s == MD_LINT_ERROR ? "error" : s == MD_LINT_WARNING ? "warning" : "note";
