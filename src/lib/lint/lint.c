@@ -39,10 +39,7 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
                   const char *fmt, va_list ap)
 {
     l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = md_xstrdup("(out of memory)");
-    l->f[l->n++] = (finding){ file, msg, line, sev, trap };
+    l->f[l->n++] = (finding){ file, md_xvasprintf(fmt, ap), line, sev, trap };
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
