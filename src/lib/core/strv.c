@@ -50,6 +50,16 @@ void md_strv_sort(md_strv *sv)
         qsort(sv->v, sv->n, sizeof *sv->v, cmp_str);
 }
 
+static int cmp_key(const void *key, const void *s)
+{
+    return strcmp(key, *(char *const *)s);
+}
+
+bool md_strv_contains_sorted(const md_strv *sv, const char *s)
+{
+    return sv->n && bsearch(s, sv->v, sv->n, sizeof *sv->v, cmp_key);
+}
+
 void md_strv_free(md_strv *sv)
 {
     for (size_t i = 0; i < sv->n; i++)

@@ -145,8 +145,6 @@ static int cmp_mod(const void *a, const void *b)
 
 static int cmp_mod_key(const void *key, const void *m) { return strcmp(key, ((const md_mod *)m)->name); }
 
-static int cmp_str_key(const void *key, const void *s) { return strcmp(key, *(char *const *)s); }
-
 md_mod *md_modules_find(const md_modules *md, const char *norm)
 {
     return md->n ? bsearch(norm, md->m, md->n, sizeof *md->m, cmp_mod_key) : NULL;
@@ -154,8 +152,7 @@ md_mod *md_modules_find(const md_modules *md, const char *norm)
 
 static bool is_builtin(const md_modules *md, const char *norm)
 {
-    const md_strv *b = &md->builtin_names;
-    return b->n && bsearch(norm, b->v, b->n, sizeof *b->v, cmp_str_key);
+    return md_strv_contains_sorted(&md->builtin_names, norm);
 }
 
 static void split_lines(md_strv *out, const unsigned char *d, size_t len)
