@@ -52,10 +52,7 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
             return 0;
         EVP_DigestUpdate(s->sha, p, n);
     } else {
-        if (s->len + n + 1 > s->cap) {
-            s->cap = (s->len + n + 1) * 2;
-            s->buf = md_xrealloc(s->buf, s->cap);
-        }
+        s->buf = md_xgrow(s->buf, &s->cap, s->len + n + 1, 1);
         memcpy(s->buf + s->len, p, n);
         s->len += n;
     }
