@@ -5,6 +5,7 @@
  */
 #include "lint/xenver.h"
 
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,15 +218,13 @@ static bool is_hypervisor_name(const char *path)
     const char *b = path + 6;
     if (strncmp(b, "xen", 3) != 0 || (b[3] != '-' && b[3] != '.' && b[3] != '\0'))
         return false;
-    size_t bl = strlen(b);
-    if (bl > 3 && strcmp(b + bl - 3, ".gz") == 0)
+    if (!fnmatch("*.gz", b, 0))
         return true;
-    static const char *const other[] = { ".config", ".efi", ".map", ".cfg", ".sig", ".old", NULL };
-    for (int i = 0; other[i]; i++) {
-        size_t ol = strlen(other[i]);
-        if (bl > ol && strcmp(b + bl - ol, other[i]) == 0)
+    static const char *const other[] = { "*.config", "*.efi", "*.map", "*.cfg", "*.sig", "*.old",
+                                         NULL };
+    for (int i = 0; other[i]; i++)
+        if (!fnmatch(other[i], b, 0))
             return false;
-    }
     return strncmp(b, "xen-syms", 8) != 0;
 }
 
