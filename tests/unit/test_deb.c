@@ -43,7 +43,7 @@ static void test_good(const char *filter)
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
     md_unpack_stats st;
-    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, &st, &e) == 0);
+    CHECK(md_deb_extract(t, p, "goodpkg", MD_CLASH_ERROR, &st, &e) == 0);
     if (e.set)
         fprintf(stderr, "[%s] %s\n", filter, e.msg);
     CHECK(st.entries == 10);
@@ -80,33 +80,13 @@ static void test_good(const char *filter)
     free(p);
 }
 
-static void test_control(void)
-{
-    char *p = make("ctl", "ctlpkg", "xz", good);
-    char *c = NULL;
-    md_err e = MD_ERR_INIT;
-    CHECK(md_deb_control(p, &c, &e) == 0);
-    char *v = c ? md_deb_field(c, "Package") : NULL;
-    CHECK_STR(v, "ctlpkg");
-    free(v);
-    v = c ? md_deb_field(c, "version") : NULL;
-    CHECK_STR(v, "1.0-1");
-    free(v);
-    v = c ? md_deb_field(c, "Description") : NULL;
-    CHECK_STR(v, "test\n multi");
-    free(v);
-    CHECK(c && md_deb_field(c, "Depends") == NULL);
-    free(c);
-    free(p);
-}
-
 /* Each hostile package is refused with an error naming the .deb and member. */
 static void expect_refused(const char *name, const char *const *lines, const char *needle)
 {
     char *p = make(name, name, "xz", lines);
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
-    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK(md_deb_extract(t, p, "pkg", MD_CLASH_ERROR, NULL, &e) < 0);
     CHECK_ERR(&e, p);
     CHECK_ERR(&e, needle);
     CHECK(md_tree_lookup(t, "/etc/passwd") == NULL);
@@ -136,9 +116,9 @@ static void test_duplicates(void)
     char *c = make("dupc", "pkg-three", "bz2", (const char *const[]){ "f ./usr/bin/x 0755 A", NULL });
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
-    CHECK(md_deb_extract(t, a, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
-    CHECK(md_deb_extract(t, c, NULL, MD_CLASH_ERROR, NULL, &e) == 0); /* identical: fine */
-    CHECK(md_deb_extract(t, b, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK(md_deb_extract(t, a, "pkg-one", MD_CLASH_ERROR, NULL, &e) == 0);
+    CHECK(md_deb_extract(t, c, "pkg-three", MD_CLASH_ERROR, NULL, &e) == 0); /* identical: fine */
+    CHECK(md_deb_extract(t, b, "pkg-two", MD_CLASH_ERROR, NULL, &e) < 0);
     CHECK_ERR(&e, "pkg-one");
     CHECK_ERR(&e, "pkg-two");
     CHECK_ERR(&e, "/usr/bin/x");
@@ -170,7 +150,7 @@ static void test_truncated(void)
         CHECK(md_write_atomic(p, d, len / 2, 0644, &e) == 0);
         free(d);
         md_tree *t = md_tree_new(true);
-        CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+        CHECK(md_deb_extract(t, p, "pkg", MD_CLASH_ERROR, NULL, &e) < 0);
         CHECK_ERR(&e, p);
         CHECK_ERR(&e, "runcat"); /* "Truncated ..." or "truncated" */
         CHECK(md_tree_lookup(t, "/usr/lib/after") == NULL);
@@ -184,10 +164,10 @@ static void test_truncated(void)
     md_err e = MD_ERR_INIT;
     CHECK(md_write_atomic(p, "hello world\n", 12, 0644, &e) == 0);
     md_tree *t = md_tree_new(true);
-    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK(md_deb_extract(t, p, "pkg", MD_CLASH_ERROR, NULL, &e) < 0);
     CHECK_ERR(&e, p);
     md_err_clear(&e);
-    CHECK(md_deb_extract(t, "/nonexistent.deb", NULL, MD_CLASH_ERROR, NULL, &e) < 0);
+    CHECK(md_deb_extract(t, "/nonexistent.deb", "pkg", MD_CLASH_ERROR, NULL, &e) < 0);
     CHECK_ERR(&e, "/nonexistent.deb");
     md_tree_free(t);
     free(p);
@@ -208,7 +188,7 @@ static void test_dpkg_deb(void)
     char *p = md_xasprintf("%s/real.deb", tmpdir);
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
-    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
+    CHECK(md_deb_extract(t, p, "real", MD_CLASH_ERROR, NULL, &e) == 0);
     md_node *n = md_tree_resolve(t, "/lib/r");
     CHECK(n && md_node_attr(n)->mode == 0700);
     CHECK_STR(n ? md_node_origin(n) : NULL, "real");
@@ -230,7 +210,7 @@ static void test_var_run_dir(void)
     md_err e = MD_ERR_INIT;
     md_base_opts bo = { "dom0", NULL, 1 };
     CHECK(md_base_layout(t, &e) == 0);
-    CHECK(md_deb_extract(t, p, NULL, MD_CLASH_ERROR, NULL, &e) == 0);
+    CHECK(md_deb_extract(t, p, "varrunpkg", MD_CLASH_ERROR, NULL, &e) == 0);
     CHECK(md_base_populate(t, &bo, &e) == 0);
     if (e.set)
         fprintf(stderr, "%s\n", e.msg);
@@ -263,7 +243,6 @@ int main(int argc, char **argv)
     const char *filters[] = { "xz", "zst", "gz", "bz2", "" };
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
         test_good(filters[i]);
-    test_control();
     test_hostile();
     test_duplicates();
     test_truncated();

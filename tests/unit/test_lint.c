@@ -6,6 +6,7 @@
 #include "boot/grubcfg.h"
 #include "image/kmodidx.h"
 #include "lint/lint.h"
+#include "tlint.h"
 #include "image/tree.h"
 #include "image/unpack.h"
 #include "core/mem.h"
@@ -133,14 +134,14 @@ static void test_grub_bootcfg_clean(void)
 static void test_grub_dom0_mem(void)
 {
     md_lint *l = entry("multiboot2 /xen.gz gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
     CHECK(md_lint_line(l, 0) == 2);
     md_lint_free(l);
 
     l = entry("multiboot2 /xen.gz dom0_mem=4096M gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "struct-page"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=4096M,max:4096M"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "struct-page"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=4096M,max:4096M"));
     md_lint_free(l);
 
     /* Equal sizes in other units are fine; Xen's default unit is KiB. */
@@ -155,17 +156,17 @@ static void test_grub_dom0_mem(void)
 
     l = entry("multiboot2 /xen.gz dom0_mem=2G,max:4G gnttab_max_frames=256\n", LINUX_OK,
               ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "differ"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "differ"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     l = entry("multiboot2 /xen.gz dom0_mem=max:4G gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
     md_lint_free(l);
 
     l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G,max gnttab_max_frames=256\n", LINUX_OK,
               ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'max' is not an amount"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "'max' is not an amount"));
     md_lint_free(l);
 
     l = entry("multiboot2 /xen.gz dom0_mem=min:1G,4G,max:4G gnttab_max_frames=256\n", LINUX_OK,
@@ -176,20 +177,20 @@ static void test_grub_dom0_mem(void)
     /* The last occurrence wins, as in Xen. */
     l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G dom0_mem=4G gnttab_max_frames=256\n",
               LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
     md_lint_free(l);
 
     /* A parameter in a comment does not count. */
     l = entry("multiboot2 /xen.gz gnttab_max_frames=256 # dom0_mem=4G,max:4G\n", LINUX_OK,
               ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
     md_lint_free(l);
 }
 
 static void test_grub_gnttab(void)
 {
     md_lint *l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G\n", LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames"));
     CHECK(md_lint_count(l) == 1);
     md_lint_free(l);
     /* Xen treats '-' and '_' in names alike. */
@@ -202,27 +203,27 @@ static void test_grub_gnttab(void)
 static void test_grub_console(void)
 {
     md_lint *l = entry(XEN_OK, "module2 /vmlinuz console=ttyS0,115200\n", ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
     CHECK(md_lint_line(l, 0) == 3);
     md_lint_free(l);
 
     l = entry(XEN_OK, "module2 /vmlinuz console=tty0\n", ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "add console=hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "add console=hvc0"));
     md_lint_free(l);
 
     l = entry(XEN_OK, "module2 /vmlinuz root=/dev/sda1 ro quiet\n", ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     l = entry(XEN_OK, "module2 /vmlinuz console=hvc0\n", ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "printk"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "printk"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 console=ttyS0,115200\n", ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "put console=hvc0 last"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "put console=hvc0 last"));
     md_lint_free(l);
 
     l = entry(XEN_OK, "module2 /vmlinuz console=tty0 console=hvc0\n", ROOTFS_OK);
@@ -238,18 +239,18 @@ static void test_grub_console(void)
 static void test_grub_nounzip(void)
 {
     md_lint *l = entry(XEN_OK, LINUX_OK, "module2 /rootfs.cpio.gz\n");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "compressed archive"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "compressed archive"));
     CHECK(md_lint_line(l, 0) == 4);
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     l = entry(XEN_OK, LINUX_OK, "");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no rootfs module"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "no rootfs module"));
     md_lint_free(l);
 
     l = entry(XEN_OK, "", "");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no module"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no module"));
     md_lint_free(l);
 }
 
@@ -274,8 +275,8 @@ static void test_grub_rdinit(void)
     const char *no_rd = "menuentry 'x' {\n" XEN_OK
                         "module2 /vmlinuz console=ttyS0,115200 console=hvc0\n" ROOTFS_OK "}\n";
     md_lint *l = grub(no_rd, no_init);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init"));
     md_lint_free(l);
     l = grub(no_rd, with_init);
     CHECK(md_lint_count(l) == 0);
@@ -290,7 +291,7 @@ static void test_grub_rdinit(void)
     dump(l);
     md_lint_free(l);
     l = grub(rd, with_init);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init, but the rootfs has no such file"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init, but the rootfs has no such file"));
     md_lint_free(l);
     md_tree_free(no_init);
     md_tree_free(with_init);
@@ -302,10 +303,10 @@ static void test_grub_debian(void)
     /* Two Xen entries (the plain Linux one is no Xen boot): each without
      * dom0_mem, gnttab and console=. */
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 2);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Debian GNU/Linux, with Xen hypervisor'"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4,
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "hvc0 is missing entirely"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Debian GNU/Linux, with Xen hypervisor'"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4,
                       "'Advanced options for Debian GNU/Linux (with Xen hypervisor)>Xen "
                       "hypervisor, version 4.17-amd64>Debian GNU/Linux, with Xen 4.17-amd64 "
                       "and Linux 6.1.0-18-amd64'"));
@@ -326,9 +327,9 @@ static void test_grub_debian(void)
 static void test_grub_alpine_legacy(void)
 {
     md_lint *l = grub_file("alpine.cfg");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=1024M has no max:"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "printk"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=1024M has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "printk"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
     md_lint_free(l);
 
@@ -338,8 +339,8 @@ static void test_grub_alpine_legacy(void)
     md_lint_free(l);
 
     l = grub_file("legacy.cfg");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "'module --nounzip /boot/initrd.img'"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "'module --nounzip /boot/initrd.img'"));
     md_lint_free(l);
 }
 
@@ -349,30 +350,30 @@ static void test_grub_syntax(void)
     /* Entry one gets everything through variables and ';'; entry two has a
      * continued Xen line (reported at its first line) without max:. */
     CHECK(md_lint_count(l) == 1);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=512M has no max:"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Xen \"RAM\" dom0s>two'"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=512M has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "menuentry 'Xen \"RAM\" dom0s>two'"));
     CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 7);
     dump(l);
     md_lint_free(l);
 
     /* A variable this file never sets may hold the parameter: warn only. */
     l = entry("multiboot2 /xen.gz $xen_extra gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "$xen_extra"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "$xen_extra"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     /* A variable that is set, to something else, does not excuse it. */
     l = grub("set opts=\"loglvl=all\"\nmenuentry 'x' {\nmultiboot2 /xen.gz ${opts} "
              "gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
     md_lint_free(l);
 
     /* Escaped quote, backslash-space, CRLF line ends. */
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G\\ "
              "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
     /* the escaped space joined two words: gnttab_max_frames went into dom0_mem's value */
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "'max:4G gnttab_max_frames=256' is not an amount"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames") && md_lint_count(l) == 2);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "'max:4G gnttab_max_frames=256' is not an amount"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "gnttab_max_frames") && md_lint_count(l) == 2);
     md_lint_free(l);
     l = grub("menuentry \"a \\\"b\\\"\" {\r\n multiboot2 /xen.gz dom0_mem=4G,max:4G "
              "gnttab_max_frames=256\r\n" LINUX_OK ROOTFS_OK "}\r\n", NULL);
@@ -380,25 +381,25 @@ static void test_grub_syntax(void)
     md_lint_free(l);
 
     l = grub("menuentry 'x {\n" XEN_OK "}\n", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "unterminated quote"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "unterminated quote"));
     CHECK(md_lint_line(l, 0) == 1);
     md_lint_free(l);
 
     l = grub("menuentry 'Linux' {\n linux /vmlinuz\n initrd /initrd\n}\n"
              "menuentry 'memtest' { multiboot /memtest86+.bin; }\n", NULL);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
     CHECK(md_lint_count(l) == 1);
     md_lint_free(l);
 
     /* Commands at top level, outside any menuentry (a generated script). */
     l = grub(XEN_OK "module2 /vmlinuz console=ttyS0\n" ROOTFS_OK "boot\n", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "no console=hvc0"));
     md_lint_free(l);
 
     /* Two Xen lines in one entry (if/else on the platform). */
     l = grub("menuentry 'x' {\nif [ $grub_platform = efi ]; then\n" XEN_OK LINUX_OK ROOTFS_OK
              "else\nmultiboot2 /xen.gz\n" LINUX_OK ROOTFS_OK "fi\n}\n", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
     CHECK(md_lint_line(l, 0) == 7);
     md_lint_free(l);
@@ -446,7 +447,7 @@ static void test_grub_robust(void)
     }
     md_lint *l = md_lint_new();
     md_lint_grub(l, "empty", "", 0, NULL);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "no entry boots Xen"));
     md_lint_free(l);
     free(base);
     CHECK(1);
@@ -481,28 +482,28 @@ static void test_inittab(void)
     md_lint_free(l);
 
     l = inittab("inittab.alpine-default", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on tty1, tty2"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "hvc0::respawn:/sbin/getty"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "getty only on tty1, tty2"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "looks frozen"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "hvc0::respawn:/sbin/getty"));
     CHECK(md_lint_line(l, 0) == 8);
     md_lint_free(l);
 
     l = inittab("inittab.serial-only", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0, none on hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0, none on hvc0"));
     md_lint_free(l);
 
     l = inittab("inittab.debian-sysv", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "line 21 has one commented out"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "'hv0:2345:respawn:/sbin/getty 38400 hvc0'"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "line 21 has one commented out"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "'hv0:2345:respawn:/sbin/getty 38400 hvc0'"));
     md_lint_free(l);
 
     l = inittab("inittab.console-shell", NULL);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "/dev/console"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "/dev/console"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     l = inittab("inittab.none", NULL);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none at all"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "none at all"));
     md_lint_free(l);
 
     /* The busybox id names the tty; /dev/ prefixes; agetty; a shell. */
@@ -517,18 +518,18 @@ static void test_inittab(void)
     md_lint_free(l);
     /* respawn of something that is no login does not count */
     l = inittab_text("::respawn:/sbin/syslogd -n\nttyS0::respawn:/sbin/getty ttyS0 115200\n");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "getty only on ttyS0"));
     md_lint_free(l);
     l = inittab_text("this is no inittab\nhvc0::respawn:/sbin/getty hvc0\nx::bogus:/bin/true\n");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "not an inittab entry"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 0, "unknown inittab action 'bogus'"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "not an inittab entry"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "unknown inittab action 'bogus'"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
     /* With the rootfs: the getty must exist there. */
     md_tree *t = tiny_rootfs(false, true);
     l = inittab("inittab.busybox-good", t);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "/sbin/getty, which the rootfs does not have"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "/sbin/getty, which the rootfs does not have"));
     CHECK(md_lint_count(l) == 1);
     md_lint_free(l);
     md_err err = MD_ERR_INIT;
@@ -692,7 +693,7 @@ static void test_rootfs_good(void)
     dump(l);
     md_lint_free(l);
     l = rootfs(t, NULL);
-    CHECK(md_lint_has(l, MD_LINT_NOTE, 2, "--xen"));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "--xen"));
     CHECK(clean(l));
     md_lint_free(l);
     md_tree_free(t);
@@ -704,7 +705,7 @@ static void test_rootfs_console(void)
     add_text(t, "/etc/inittab", "::sysinit:/etc/init.d/rcS\nttyS0::respawn:/sbin/getty -L "
                                 "115200 ttyS0 vt100\n", 0644);
     md_lint *l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
     CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/inittab)"));
     CHECK(md_lint_line(l, 0) == 2);
     md_lint_free(l);
@@ -712,17 +713,17 @@ static void test_rootfs_console(void)
     add_text(t, "/etc/securetty", "console\ntty1\nttyS0\n", 0644);
     md_tree_remove(t, "/etc/inittab");
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "refuses root"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "busybox init"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "refuses root"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "busybox init"));
     md_lint_free(l);
 
     add_text(t, "/sbin/openrc-init", "", 0755);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
     md_lint_free(l);
     add_link(t, "/etc/runlevels/default/agetty.hvc0", "/etc/init.d/agetty.hvc0");
     l = rootfs(t, "4.17");
-    CHECK(!md_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 1, "agetty.hvc0"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -730,7 +731,7 @@ static void test_rootfs_console(void)
     md_tree_remove(t, "/etc/inittab");
     add_text(t, "/lib/systemd/systemd", "", 0755);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_NOTE, 1, "serial-getty@hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 1, "serial-getty@hvc0"));
     CHECK(clean(l));
     md_lint_free(l);
     md_tree_free(t);
@@ -739,11 +740,11 @@ static void test_rootfs_console(void)
     md_tree_remove(t, "/etc/inittab");
     md_tree_remove(t, "/sbin/init");
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "No working init found"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "No working init found"));
     add_text(t, "/init", "#!/bin/sh\nexec setsid cttyhack sh\n", 0755);
     md_lint_free(l);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 1, "/init never mentions hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "/init never mentions hvc0"));
     md_lint_free(l);
     add_text(t, "/init", "#!/bin/sh\nmount -t devtmpfs d /dev\nexec setsid getty 0 hvc0\n", 0755);
     l = rootfs(t, "4.17");
@@ -759,7 +760,7 @@ static void test_rootfs_devices(void)
     add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmount -t proc proc /proc\n# mount -t devtmpfs\n",
              0755);
     md_lint *l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
     md_lint_free(l);
 
     /* Each of these is enough. */
@@ -776,7 +777,7 @@ static void test_rootfs_devices(void)
 
     md_tree_remove(t, "/sbin/mdev"); /* mdev named, but not there */
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "nothing creates"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates"));
     md_lint_free(l);
 
     /* Debian's sysvinit: a sourced helper mounts it */
@@ -798,8 +799,8 @@ static void test_rootfs_devices(void)
                                      "devtmpfs /dev; }\n", 0755);
     add_text(t, "/etc/runlevels/boot/.keep", "", 0644);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "no runlevel"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "sysinit runlevel"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "no runlevel"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "sysinit runlevel"));
     md_lint_free(l);
     add_link(t, "/etc/runlevels/sysinit/devfs", "/etc/init.d/devfs");
     l = rootfs(t, "4.17");
@@ -813,7 +814,7 @@ static void test_rootfs_devices(void)
     md_attr a600 = { 0600, 0, 0, 0 }, a666 = { 0666, 0, 0, 0 }, a400 = { 0400, 0, 0, 0 }, a640 = { 0640, 0, 0, 0 };
     md_tree_add_device(t, "/dev/xen/evtchn", &a600, MD_NODE_CHAR, 10, 61, "t", &err);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 3, "/proc/misc"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 3, "/proc/misc"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
     md_tree_add_device(t, "/dev/xen/privcmd", &a666, MD_NODE_CHAR, 10, 60, "t", &err);
@@ -824,12 +825,12 @@ static void test_rootfs_devices(void)
     md_tree_add_device(t, "/dev/hvc0", &a600, MD_NODE_CHAR, 4, 64, "t", &err);
     CHECK(!err.set);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "mode 0666"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "device 249:0"));
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 3, "mode 0400"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "mode 0640"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 3, "not a character device"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "229:0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "mode 0666"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "device 249:0"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 3, "mode 0400"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "mode 0640"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "not a character device"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "229:0"));
     md_lint_free(l);
     md_tree_free(t);
 }
@@ -840,9 +841,9 @@ static void test_rootfs_modules(void)
     /* modules.dep names a module that is gone */
     md_tree_remove(t, MODDIR "/kernel/drivers/xen/xen-gntalloc.ko");
     md_lint *l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "names kernel/drivers/xen/xen-gntalloc.ko, which is "
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "names kernel/drivers/xen/xen-gntalloc.ko, which is "
                                            "missing"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "xen-gntalloc is neither a module here nor built in"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "xen-gntalloc is neither a module here nor built in"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -850,9 +851,9 @@ static void test_rootfs_modules(void)
     t = good_rootfs();
     md_tree_remove(t, MODDIR "/kernel/drivers/net/mdio.ko");
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "depends on kernel/drivers/net/mdio.ko, which is "
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "depends on kernel/drivers/net/mdio.ko, which is "
                                            "missing"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), which is missing"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), which is missing"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -860,7 +861,7 @@ static void test_rootfs_modules(void)
     t = good_rootfs();
     add_ko(t, "kernel/drivers/nvme/host/nvme.ko", "", KVER);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "does not list kernel/drivers/nvme/host/nvme.ko"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "does not list kernel/drivers/nvme/host/nvme.ko"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -874,8 +875,8 @@ static void test_rootfs_modules(void)
     add_text(t, MODDIR "/modules.dep", nd, 0644);
     free(nd);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs gnss (depends=)"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "add gnss"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "needs gnss (depends=)"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "add gnss"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
     md_lint_free(l);
     /* ... and is fine once modules.builtin says gnss is built in */
@@ -898,7 +899,7 @@ static void test_rootfs_modules(void)
     add_text(t, MODDIR "/modules.dep", txt, 0644);
     free(txt);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), but modules.dep does not say"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "needs mdio (depends=), but modules.dep does not say"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -923,7 +924,7 @@ static void test_rootfs_modules(void)
     md_tree_add_file(t, MODDIR "/modules.dep.bin", &a644, bin, blen, "t", MD_CLASH_REPLACE, &xe);
     CHECK(!xe.set);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "does not know kernel/drivers/net/ethernet/intel/ixgbe/"
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "does not know kernel/drivers/net/ethernet/intel/ixgbe/"
                                            "ixgbe.ko: it is stale"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
     md_lint_free(l);
@@ -943,18 +944,18 @@ static void test_rootfs_modules(void)
     t = good_rootfs();
     md_tree_remove(t, MODDIR "/modules.dep");
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "no modules.dep"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "no modules.dep"));
     md_lint_free(l);
     md_tree_free(t);
 
     /* modules.dep alone: enough for busybox's modprobe, nothing for kmod's */
     t = good_rootfs();
     l = rootfs(t, "4.17");
-    CHECK(!md_lint_has(l, MD_LINT_ERROR, 5, "modules.dep.bin"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 5, "modules.dep.bin"));
     md_lint_free(l);
     md_tree_add_file(t, "/bin/kmod", &a644, NULL, 0, "t", MD_CLASH_ERROR, &xe);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "missing: kmod's modprobe (/bin/kmod) reads only"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "missing: kmod's modprobe (/bin/kmod) reads only"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -962,7 +963,7 @@ static void test_rootfs_modules(void)
     t = good_rootfs();
     add_ko(t, "kernel/drivers/net/mdio.ko", "", "6.1.0-17-amd64");
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "built for kernel '6.1.0-17-amd64'"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "built for kernel '6.1.0-17-amd64'"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -970,7 +971,7 @@ static void test_rootfs_modules(void)
     t = good_rootfs();
     add_text(t, MODDIR "/kernel/drivers/net/mdio.ko", "garbage", 0644);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "unreadable module"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "unreadable module"));
     md_lint_free(l);
     md_tree_free(t);
 
@@ -1004,14 +1005,14 @@ static void test_rootfs_modules(void)
     }
     l = rootfs(t, "4.17");
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 11);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 5, "and 5 more module files missing from modules.dep"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "and 5 more module files missing from modules.dep"));
     md_lint_free(l);
     md_tree_free(t);
 
     /* no modules at all */
     t = tiny_rootfs(false, true);
     l = rootfs(t, NULL);
-    CHECK(md_lint_has(l, MD_LINT_WARNING, 5, "built into the kernel"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 5, "built into the kernel"));
     md_lint_free(l);
     md_tree_free(t);
 }
@@ -1063,14 +1064,14 @@ static void test_rootfs_toolstack(void)
 {
     md_tree *t = good_rootfs();
     md_lint *l = rootfs(t, "4.20");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "the toolstack is Xen 4.17 but the hypervisor xen.gz "
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "the toolstack is Xen 4.17 but the hypervisor xen.gz "
                                            "is Xen 4.20"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "xen-utils-4.20"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "xen-utils-4.20"));
     md_lint_free(l);
     md_err err = MD_ERR_INIT;
     md_tree_add_dir(t, "/usr/lib/xen-4.20", &(md_attr){ 0755, 0, 0, 0 }, "t", &err);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "toolstack of Xen 4.20 here and of Xen 4.17"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "toolstack of Xen 4.20 here and of Xen 4.17"));
     md_lint_free(l);
     md_tree_remove(t, "/usr/lib/xen-4.20");
     /* trixie's xen-utils-4.20 ships a python egg named after Xen 3.0: no release */
@@ -1079,12 +1080,12 @@ static void test_rootfs_toolstack(void)
                     "t", &err);
     l = rootfs(t, "4.17");
     CHECK(!err.set);
-    CHECK(!md_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
     md_lint_free(l);
     md_tree_free(t);
     t = tiny_rootfs(true, true);
     l = rootfs(t, "4.17");
-    CHECK(md_lint_has(l, MD_LINT_NOTE, 2, "no libxenctrl"));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "no libxenctrl"));
     md_lint_free(l);
     md_tree_free(t);
 }
@@ -1375,7 +1376,7 @@ static void test_inputs(void)
     free(txt);
     md_err_clear(&err);
     CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) == 0);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
     md_lint_free(l);
     free(p);
     p = tmp("it");
@@ -1383,7 +1384,7 @@ static void test_inputs(void)
     write_file(p, txt, len);
     free(txt);
     CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) == 0);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
     md_lint_free(l);
     free(p);
 
@@ -1403,15 +1404,15 @@ static void test_inputs(void)
     write_fake_xen(xp, "4.20.1");
     md_err_clear(&err);
     CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
     dump(l);
     md_lint_free(l);
     /* a hypervisor of the toolstack's release: no trap 2 */
     write_fake_xen(xp, "4.17.7");
     CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
-    CHECK(!md_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
     md_lint_free(l);
     /* something named xen*.gz that is no Xen: the input is unreadable */
     write_file(xp, "x", 1);
@@ -1421,7 +1422,7 @@ static void test_inputs(void)
     md_err_clear(&err);
     /* the config alone still finds its rootfs next to it */
     CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) == 0);
-    CHECK(md_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
     md_lint_free(l);
     CHECK(!err.set);
     unlink(gp);

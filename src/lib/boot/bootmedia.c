@@ -69,15 +69,6 @@ static int need_tool(const char *tool, const char *pkg, md_err *err)
     return found ? 0 : md_err_set(err, "%s not found: install %s", tool, pkg);
 }
 
-static int file_size(const char *path, unsigned long long *size, md_err *err)
-{
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return md_err_errno(err, "%s", path);
-    *size = (unsigned long long)st.st_size;
-    return 0;
-}
-
 /* Both media boot the same entry, written by the build's grub.cfg writer. */
 static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *err)
 {
@@ -157,10 +148,10 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     unsigned long long total = 0;
     for (int i = 0; i < 3; i++) {
-        unsigned long long s = 0;
-        if (file_size(src[i], &s, err) < 0)
-            return -1;
-        total += s;
+        struct stat st;
+        if (stat(src[i], &st) < 0)
+            return md_err_errno(err, "%s", src[i]);
+        total += (unsigned long long)st.st_size;
     }
     /* Room for GRUB (~1 MiB), FAT tables and slack; at least 64 MiB so the
      * FAT32 has the cluster count the format requires. */

@@ -29,10 +29,7 @@ typedef struct buf {
 
 static void buf_put(buf *b, char c)
 {
-    if (b->n + 2 > b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 64;
-        b->s = md_xrealloc(b->s, b->cap);
-    }
+    b->s = md_xgrow(b->s, &b->cap, b->n + 2, 1);
     b->s[b->n++] = c;
     b->s[b->n] = '\0';
 }
@@ -52,10 +49,7 @@ static void end_cmd(lexer *x)
 {
     if (x->cur.w.n) {
         gcmds *o = x->out;
-        if (o->n == o->cap) {
-            o->cap = o->cap ? o->cap * 2 : 64;
-            o->v = md_xrealloc(o->v, o->cap * sizeof *o->v);
-        }
+        o->v = md_xgrow(o->v, &o->cap, o->n + 1, sizeof *o->v);
         o->v[o->n++] = x->cur;
     } else {
         md_strv_free(&x->cur.vars);
@@ -69,10 +63,7 @@ static void push_word(lexer *x, const char *s, bool bare, unsigned line)
 {
     if (!x->cur.w.n)
         x->cur.line = line;
-    if (x->cur.w.n + 1 > x->bare_cap) {
-        x->bare_cap = x->bare_cap ? x->bare_cap * 2 : 8;
-        x->cur.bare = md_xrealloc(x->cur.bare, x->bare_cap * sizeof(bool));
-    }
+    x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
     x->cur.bare[x->cur.w.n] = bare;
     md_strv_push(&x->cur.w, s);
 }
@@ -271,10 +262,7 @@ static void note_assignment(vars *v, const gcmd *c)
     for (const char *q = a; q < eq; q++)
         if (!isalnum((unsigned char)*q) && *q != '_')
             return;
-    if (v->n == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 64;
-        v->v = md_xrealloc(v->v, v->cap * sizeof *v->v);
-    }
+    v->v = md_xgrow(v->v, &v->cap, v->n + 1, sizeof *v->v);
     v->v[v->n] = (assignment){ md_xasprintf("%.*s", (int)(eq - a), a), eq + 1, v->n };
     v->n++;
 }

@@ -399,7 +399,8 @@ static int step_publish(struct build *b)
     return md_imgdir_publish(b->stage, b->err);
 }
 
-char *md_build_keys_dir(const md_spec *spec, const char *override)
+/* --keys-dir, else the spec's KeysDir, else the user's default. */
+static char *keys_dir(const md_spec *spec, const char *override)
 {
     if (override)
         return md_xstrdup(override);
@@ -411,7 +412,7 @@ char *md_build_keys_dir(const md_spec *spec, const char *override)
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
 {
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = now() };
-    b.keys_dir = md_build_keys_dir(spec, o->keys_dir);
+    b.keys_dir = keys_dir(spec, o->keys_dir);
     int r = -1;
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;

@@ -34,7 +34,4 @@ typedef struct md_build_opts {
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err);
 
-/* The keys directory a build with these options uses; caller frees. */
-char *md_build_keys_dir(const md_spec *spec, const char *override);
-
 #endif

@@ -140,3 +140,9 @@ int md_mkdir_p(const char *path, unsigned mode, md_err *err)
     free(p);
     return r;
 }
+
+bool md_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}

@@ -3,6 +3,7 @@
 #ifndef MD_CORE_FILE_H
 #define MD_CORE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
@@ -34,5 +35,7 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err);
  * `fd` is closed and, on failure, `tmp` removed, whatever happens. */
 int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
+/* A regular file, links followed (false also when it cannot be stat'ed). */
+bool md_is_file(const char *path);
 
 #endif

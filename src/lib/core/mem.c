@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,19 @@ void *md_xrealloc(void *p, size_t n)
     return p;
 }
 
+void *md_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        out_of_memory();
+    *cap = c;
+    return md_xrealloc(p, c * size);
+}
+
 FILE *md_xmemstream(char **text, size_t *len)
 {
     FILE *f = open_memstream(text, len);
@@ -63,6 +77,14 @@ char *md_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     return memcpy(md_xmalloc(n), s, n);
+}
+
+char *md_xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+    if (!p)
+        out_of_memory();
+    return p;
 }
 
 char *md_xvasprintf(const char *fmt, va_list ap)

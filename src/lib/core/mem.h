@@ -11,7 +11,12 @@
 void *md_xmalloc(size_t n);
 void *md_xcalloc(size_t n, size_t m);
 void *md_xrealloc(void *p, size_t n);
+/* The array p of *cap elements of `size` bytes, with room for `need`:
+ * reallocated to double its capacity (at least 16) until it fits. */
+void *md_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *md_xstrdup(const char *s);
+/* The first n bytes of s (fewer at a NUL), NUL-terminated. */
+char *md_xstrndup(const char *s, size_t n);
 char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* md_xasprintf for functions taking their own format and arguments; the
  * caller frees the result, and still owns (and va_ends) ap. */

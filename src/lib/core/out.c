@@ -28,9 +28,7 @@ void md_out_lines(const md_out *o, md_out_level level, const char *text)
         return;
     while (*text) {
         size_t n = strcspn(text, "\n");
-        char *line = md_xmalloc(n + 1);
-        memcpy(line, text, n);
-        line[n] = '\0';
+        char *line = md_xstrndup(text, n);
         o->fn(o->ctx, level, line);
         free(line);
         text += n + (text[n] == '\n');

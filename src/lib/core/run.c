@@ -247,8 +247,7 @@ typedef struct sbuf {
 /* Append what fd has to b; false at end of file. */
 static bool drain(int fd, sbuf *b)
 {
-    if (b->len + 4096 + 1 > b->cap)
-        b->p = md_xrealloc(b->p, b->cap *= 2);
+    b->p = md_xgrow(b->p, &b->cap, b->len + 4096 + 1, 1);
     ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
     if (n < 0 && errno == EINTR)
         return true;

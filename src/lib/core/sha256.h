@@ -7,6 +7,8 @@
 
 /* 64 lowercase hex chars + NUL into out (caller's buffer). */
 void md_sha256_hex(const void *data, size_t len, char out[65]);
+/* The 32-byte digest `d` (from a caller's own EVP_sha256 stream) as above. */
+void md_sha256_digest_hex(const unsigned char d[32], char out[65]);
 int md_sha256_file(const char *path, char out[65], md_err *err);
 
 #endif

@@ -12,10 +12,7 @@
 
 void md_strv_push_own(md_strv *sv, char *s)
 {
-    if (sv->n + 2 > sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = md_xrealloc(sv->v, sv->cap * sizeof *sv->v);
-    }
+    sv->v = md_xgrow(sv->v, &sv->cap, sv->n + 2, sizeof *sv->v);
     sv->v[sv->n++] = s;
     sv->v[sv->n] = NULL;
 }
@@ -36,12 +33,8 @@ void md_strv_split(md_strv *sv, const char *s, bool commas)
     while (*s) {
         s += strspn(s, seps);
         size_t n = strcspn(s, seps);
-        if (n) {
-            char *w = md_xmalloc(n + 1);
-            memcpy(w, s, n);
-            w[n] = '\0';
-            md_strv_push_own(sv, w);
-        }
+        if (n)
+            md_strv_push_own(sv, md_xstrndup(s, n));
         s += n;
     }
 }
@@ -55,6 +48,16 @@ void md_strv_sort(md_strv *sv)
 {
     if (sv->n)
         qsort(sv->v, sv->n, sizeof *sv->v, cmp_str);
+}
+
+static int cmp_key(const void *key, const void *s)
+{
+    return strcmp(key, *(char *const *)s);
+}
+
+bool md_strv_contains_sorted(const md_strv *sv, const char *s)
+{
+    return sv->n && bsearch(s, sv->v, sv->n, sizeof *sv->v, cmp_key);
 }
 
 void md_strv_free(md_strv *sv)

@@ -17,6 +17,8 @@ bool md_strv_contains(const md_strv *sv, const char *s);
 /* Split on whitespace (and commas if `commas`), pushing each word. */
 void md_strv_split(md_strv *sv, const char *s, bool commas);
 void md_strv_sort(md_strv *sv);
+/* md_strv_contains for a vector in md_strv_sort's order: a binary search. */
+bool md_strv_contains_sorted(const md_strv *sv, const char *s);
 void md_strv_free(md_strv *sv);
 
 #endif

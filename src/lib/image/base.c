@@ -11,10 +11,8 @@ int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
                      const char *text, md_err *err)
 {
     md_attr a = { mode, 0, 0, mtime };
-    size_t n = strlen(text);
-    unsigned char *data = md_xmalloc(n + 1);
-    memcpy(data, text, n);
-    return md_tree_add_file(t, path, &a, data, n, "mkdom0", MD_CLASH_REPLACE, err);
+    return md_tree_add_file(t, path, &a, (unsigned char *)md_xstrdup(text), strlen(text), "mkdom0",
+                            MD_CLASH_REPLACE, err);
 }
 
 static int add_dirs(md_tree *t, int64_t mtime, md_err *err)

@@ -54,7 +54,6 @@ int md_codec_from_name(const char *name, md_codec *codec, md_err *err)
 
 const char *md_codec_name(md_codec c) { return codecs[c].name; }
 const char *md_codec_suffix(md_codec c) { return codecs[c].suffix; }
-int md_codec_default_level(md_codec c) { return codecs[c].level; }
 
 /* ---- the cpio byte source ---- */
 
@@ -590,7 +589,7 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
     if ((unsigned)codec > MD_CODEC_LZ4)
         return md_err_set(err, "%s: unknown codec %d", path, (int)codec);
     if (level <= 0)
-        level = md_codec_default_level(codec);
+        level = codecs[codec].level;
     struct cpio_src s = { .sde = source_date_epoch, .err = err };
     number_entries(t, &s);
     char *tmp = NULL;

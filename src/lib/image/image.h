@@ -43,8 +43,6 @@ typedef enum md_codec {
 /* "none", "gzip" (or "gz"), "zstd", "xz", "lz4".  Error lists the choices. */
 int md_codec_from_name(const char *name, md_codec *codec, md_err *err);
 const char *md_codec_name(md_codec codec);
-/* gzip 9, zstd 19, xz 6, lz4 9. */
-int md_codec_default_level(md_codec codec);
 /* Conventional file suffix: "", ".gz", ".zst", ".xz", ".lz4". */
 const char *md_codec_suffix(md_codec codec);
 
@@ -54,7 +52,7 @@ typedef struct md_image_stats {
     uint64_t out_bytes;  /* size of the written file */
 } md_image_stats;
 
-/* Write `t` to `path`.  level <= 0 means md_codec_default_level(codec).
+/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 9, zstd 19, xz 6, lz4 9).
  * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
  * ones become 0).  `stats` may be NULL. */
 int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,

@@ -39,12 +39,6 @@ char *md_imgdir_rootfs_name(md_codec codec)
     return md_xasprintf("rootfs.cpio%s", md_codec_suffix(codec));
 }
 
-static bool is_regular(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* ---- reading ---- */
 
 /* image.ini's string values, by index into struct ini's str[]. */
@@ -115,9 +109,7 @@ int md_imgdir_read(const md_imgdir *d, md_imgdir_file f, unsigned char **data, s
 
 char *md_imgdir_loaded_file(const md_imgdir *d, const char *grub_path, md_err *err)
 {
-    const char *base = strrchr(grub_path, '/');
-    base = base ? base + 1 : grub_path;
-    char *p = md_xasprintf("%s/%s", d->dir, base);
+    char *p = md_xasprintf("%s/%s", d->dir, basename(grub_path));
     char *abs = realpath(p, NULL);
     if (!abs || access(abs, R_OK) < 0) {
         md_err_errno(err, "%s (named by %s/%s as %s)", p, d->dir, names[MD_IMGDIR_GRUB_CFG],
@@ -140,7 +132,7 @@ static char *find_in(const char *dir, const char *pat)
         if (!hit && !fnmatch(pat, ents[i]->d_name, 0)) {
             char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, ents[i]->d_name)
                                        : md_xstrdup(ents[i]->d_name);
-            if (is_regular(p))
+            if (md_is_file(p))
                 hit = p;
             else
                 free(p);
@@ -154,7 +146,7 @@ static char *find_in(const char *dir, const char *pat)
 
 static char *regular_or_null(char *p)
 {
-    if (is_regular(p))
+    if (md_is_file(p))
         return p;
     free(p);
     return NULL;
@@ -541,7 +533,7 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
 {
     for (int f = 0; f < MD_IMGDIR_NFILES; f++)
-        if (!is_regular(s->path[f]))
+        if (!md_is_file(s->path[f]))
             return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
     struct stat old;
     bool replace = lstat(s->outdir, &old) == 0;

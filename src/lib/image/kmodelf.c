@@ -109,10 +109,7 @@ static void push_strings(md_strv *sv, const unsigned char *p, uint64_t size)
         uint64_t j = i;
         while (j < size && p[j])
             j++;
-        char *w = md_xmalloc(j - i + 1);
-        memcpy(w, p + i, j - i);
-        w[j - i] = '\0';
-        md_strv_push_own(sv, w);
+        md_strv_push_own(sv, md_xstrndup((const char *)p + i, j - i));
         i = j;
     }
 }

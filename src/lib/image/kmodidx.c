@@ -72,10 +72,7 @@ int md_kmodidx_add(md_kmodidx *x, const char *key, const char *value,
         return md_err_set(err, "module index: empty key (value \"%s\")", value);
     if (check_ascii("key", key, err) < 0 || check_ascii("value", value, err) < 0)
         return -1;
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 256;
-        x->e = md_xrealloc(x->e, x->cap * sizeof(entry));
-    }
+    x->e = md_xgrow(x->e, &x->cap, x->n + 1, sizeof(entry));
     x->e[x->n] = (entry){ md_xstrdup(key), md_xstrdup(value), priority, x->n };
     x->n++;
     return 0;
@@ -101,11 +98,7 @@ static int entry_cmp(const void *a, const void *b)
 
 static void put(buf *b, const void *p, size_t n)
 {
-    if (b->len + n > b->cap) {
-        while (b->len + n > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 4096;
-        b->p = md_xrealloc(b->p, b->cap);
-    }
+    b->p = md_xgrow(b->p, &b->cap, b->len + n, 1);
     memcpy(b->p + b->len, p, n);
     b->len += n;
 }

@@ -359,31 +359,24 @@ static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_er
     return add_idx(out, nout, "modules.builtin.alias.bin", x, rc);
 }
 
-static int kept_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void write_order(const md_modules *md, outfile *out, size_t *nout)
 {
     if (!md->order_lines.n)
         return;
-    char **rels = md_xmalloc((md->nkept ? md->nkept : 1) * sizeof(char *));
+    md_strv rels = { 0 };
     for (size_t i = 0; i < md->nkept; i++)
-        rels[i] = md_modules_order_relpath(md->m[md->kept[i]].relpath);
-    qsort(rels, md->nkept, sizeof(char *), kept_cmp);
+        md_strv_push_own(&rels, md_modules_order_relpath(md->m[md->kept[i]].relpath));
+    md_strv_sort(&rels);
     char *txt;
     size_t tlen;
     FILE *f = open_memstream(&txt, &tlen);
     for (size_t i = 0; i < md->order_lines.n; i++) {
         const char *l = md->order_lines.v[i];
-        if (bsearch(&l, rels, md->nkept, sizeof(char *), kept_cmp))
+        if (md_strv_contains_sorted(&rels, l))
             fprintf(f, "%s\n", l);
     }
     fclose(f);
-    for (size_t i = 0; i < md->nkept; i++)
-        free(rels[i]);
-    free(rels);
+    md_strv_free(&rels);
     add_out(out, nout, "modules.order", txt, tlen);
 }
 

@@ -16,28 +16,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 
-static const char *const default_allowlist[] = {
-    "xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs",
-    "xen-netback", "xen-blkback",
-    "nvme", "ice", "ixgbe", "e1000e", "xhci-pci", "usb-storage", "sd_mod",
-    "virtio_net", "virtio_blk", "virtio_pci",
-    NULL,
-};
-
-const char *const *md_modules_default_allowlist(void)
-{
-    return default_allowlist;
-}
-
 /* ---- names ---- */
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *r = md_xmalloc(n + 1);
-    memcpy(r, s, n);
-    r[n] = '\0';
-    return r;
-}
 
 char *md_modules_normalize(const char *name)
 {
@@ -87,11 +66,10 @@ static size_t modfile_stem(const char *base)
 
 char *md_modules_name_of(const char *path, bool need_ko)
 {
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
+    const char *b = basename(path);
     if (need_ko && !modfile_stem(b))
         return NULL;
-    char *r = xstrndup(b, strcspn(b, ".\n"));
+    char *r = md_xstrndup(b, strcspn(b, ".\n"));
     for (char *p = r; *p; p++)
         if (*p == '-')
             *p = '_';
@@ -103,7 +81,7 @@ char *md_modules_order_relpath(const char *rel)
     const char *b = strrchr(rel, '/');
     b = b ? b + 1 : rel;
     size_t stem = modfile_stem(b);
-    return xstrndup(rel, (size_t)(b - rel) + stem + 3);
+    return md_xstrndup(rel, (size_t)(b - rel) + stem + 3);
 }
 
 /* ---- the modules directory ---- */
@@ -165,36 +143,16 @@ static int cmp_mod(const void *a, const void *b)
     return c ? c : strcmp(x->relpath, y->relpath);
 }
 
+static int cmp_mod_key(const void *key, const void *m) { return strcmp(key, ((const md_mod *)m)->name); }
+
 md_mod *md_modules_find(const md_modules *md, const char *norm)
 {
-    size_t lo = 0, hi = md->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(md->m[mid].name, norm);
-        if (c == 0)
-            return &md->m[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return md->n ? bsearch(norm, md->m, md->n, sizeof *md->m, cmp_mod_key) : NULL;
 }
 
 static bool is_builtin(const md_modules *md, const char *norm)
 {
-    size_t lo = 0, hi = md->builtin_names.n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(md->builtin_names.v[mid], norm);
-        if (c == 0)
-            return true;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return md_strv_contains_sorted(&md->builtin_names, norm);
 }
 
 static void split_lines(md_strv *out, const unsigned char *d, size_t len)
@@ -205,7 +163,7 @@ static void split_lines(md_strv *out, const unsigned char *d, size_t len)
         while (j < len && d[j] != '\n')
             j++;
         if (j > i)
-            md_strv_push_own(out, xstrndup((const char *)d + i, j - i));
+            md_strv_push_own(out, md_xstrndup((const char *)d + i, j - i));
         i = j + 1;
     }
 }
@@ -241,8 +199,8 @@ static void load_builtin(md_modules *md, const md_tree *t)
         const char *rec = (const char *)d + i;
         const char *dot = memchr(rec, '.', j - i);
         if (dot && (size_t)(j - i) > (size_t)(dot - rec) + 7 && strncmp(dot + 1, "alias=", 6) == 0) {
-            md_strv_push_own(&md->balias, xstrndup(dot + 7, j - i - (size_t)(dot - rec) - 7));
-            md_strv_push_own(&md->balias_mod, xstrndup(rec, (size_t)(dot - rec)));
+            md_strv_push_own(&md->balias, md_xstrndup(dot + 7, j - i - (size_t)(dot - rec) - 7));
+            md_strv_push_own(&md->balias_mod, md_xstrndup(rec, (size_t)(dot - rec)));
         }
         i = j + 1;
     }
@@ -293,10 +251,7 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
         char *name = md_modules_name_of(p, true);
         if (!name)
             continue;
-        if (md->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            md->m = md_xrealloc(md->m, cap * sizeof(md_mod));
-        }
+        md->m = md_xgrow(md->m, &cap, md->n + 1, sizeof(md_mod));
         size_t sz;
         md_node_data(n, &sz);
         md_mod *m = &md->m[md->n++];

@@ -34,13 +34,6 @@
 
 typedef struct md_modules md_modules;
 
-/* The reference dom0's allowlist (NULL-terminated, static): the Xen backend
- * and device modules, the design's hardware (nvme, ice, ixgbe, xhci, usb
- * storage + sd_mod so a USB disk gets a block device without udev) and what
- * QEMU presents (e1000e, virtio pci/net/blk; virtio_ring and virtio come as
- * dependencies).  On Debian's 6.1 kernel none of these is built in. */
-const char *const *md_modules_default_allowlist(void);
-
 /* The kernels' module directories in `t`: each directory directly below
  * /lib/modules or /usr/lib/modules, by its real path (once when one root is
  * a link to the other), sorted; pushed to `out`. */

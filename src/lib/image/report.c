@@ -21,7 +21,8 @@ struct md_report {
 
 static const char *const cat_names[] = { "modules", "libraries", "binaries", "config", "other" };
 
-const char *md_report_category(const char *path)
+/* Category of an image path. */
+static const char *category(const char *path)
 {
     if (strstr(path, "/lib/modules/"))
         return cat_names[0];
@@ -59,7 +60,7 @@ md_report *md_report_new(const md_tree *t)
         md_node_data(n, &size);
         struct bucket *o = origin_bucket(r, md_node_origin(n));
         o->bytes += size, o->files++;
-        const char *c = md_report_category(md_node_path(n));
+        const char *c = category(md_node_path(n));
         for (size_t i = 0; i < 5; i++)
             if (c == cat_names[i])
                 r->cats[i].bytes += size, r->cats[i].files++;

@@ -11,8 +11,6 @@ typedef struct md_report md_report;
 /* Caller frees with md_report_free(). */
 md_report *md_report_new(const md_tree *t);
 void md_report_free(md_report *r);
-/* Category of an image path: "modules", "libraries", "binaries", "config", "other". */
-const char *md_report_category(const char *path);
 /* Human-readable tables, one line each ending in '\n': categories, then the
  * `top` largest origins (0: all).  Caller frees. */
 char *md_report_text(const md_report *r, size_t top);

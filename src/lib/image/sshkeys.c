@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +201,7 @@ int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err 
 
 static bool is_host_key_name(const char *n)
 {
-    size_t len = strlen(n);
-    return !strncmp(n, "ssh_host_", 9) && len > 13 && !strcmp(n + len - 4, "_key");
+    return !fnmatch("ssh_host_?*_key", n, 0);
 }
 
 static int add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,

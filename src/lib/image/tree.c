@@ -191,7 +191,7 @@ static char *parent_of(const char *path)
     const char *s = strrchr(path, '/');
     if (s == path)
         return md_xstrdup("/");
-    return strndup(path, (size_t)(s - path));
+    return md_xstrndup(path, (size_t)(s - path));
 }
 
 static md_node *parent_node(const md_tree *t, const md_node *n)
@@ -222,10 +222,7 @@ static md_node *insert(md_tree *t, char *path, md_node_type type, const md_attr 
 {
     md_node *n = new_node(t, path, type, a, origin);
     ht_put(t, n);
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 1024;
-        t->v = md_xrealloc(t->v, t->cap * sizeof *t->v);
-    }
+    t->v = md_xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
     n->idx = t->n;
     t->v[t->n++] = n;
     if (strcmp(path, "/") != 0) {

@@ -38,14 +38,8 @@ void md_lint_free(md_lint *l)
 static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int trap,
                   const char *fmt, va_list ap)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->f = md_xrealloc(l->f, l->cap * sizeof *l->f);
-    }
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = md_xstrdup("(out of memory)");
-    l->f[l->n++] = (finding){ file, msg, line, sev, trap };
+    l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
+    l->f[l->n++] = (finding){ file, md_xvasprintf(fmt, ap), line, sev, trap };
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
@@ -81,14 +75,6 @@ unsigned md_lint_line(const md_lint *l, size_t i) { return l->f[i].line; }
 md_lint_sev md_lint_severity(const md_lint *l, size_t i) { return l->f[i].sev; }
 int md_lint_trap(const md_lint *l, size_t i) { return l->f[i].trap; }
 const char *md_lint_message(const md_lint *l, size_t i) { return l->f[i].msg; }
-
-bool md_lint_has(const md_lint *l, md_lint_sev sev, int trap, const char *needle)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->f[i].sev == sev && l->f[i].trap == trap && strstr(l->f[i].msg, needle))
-            return true;
-    return false;
-}
 
 static const char *sev_name(md_lint_sev s)
 {

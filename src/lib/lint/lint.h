@@ -47,9 +47,6 @@ unsigned md_lint_line(const md_lint *l, size_t i);
 md_lint_sev md_lint_severity(const md_lint *l, size_t i);
 int md_lint_trap(const md_lint *l, size_t i);
 const char *md_lint_message(const md_lint *l, size_t i);
-/* Does some finding's message contain `needle`?  (For tests and callers that
- * look for one specific problem.) */
-bool md_lint_has(const md_lint *l, md_lint_sev sev, int trap, const char *needle);
 
 /* One line per finding, each ending in '\n', compiler style:
  *   FILE:LINE: error: [trapN] message

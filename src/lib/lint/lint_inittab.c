@@ -43,7 +43,7 @@ static const char *tty_name(const char *w)
 
 static bool is_login_prog(const char *prog)
 {
-    const char *b = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+    const char *b = basename(prog);
     static const char *const progs[] = { "getty", "agetty", "mingetty", "fgetty", "mgetty",
                                          "login", "sh", "ash", "bash", "dash",
                                          "zsh", "ksh", "hush", "mksh", NULL };
@@ -154,9 +154,7 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                      const md_tree *rootfs)
 {
     itstate s = { .l = l, .file = file, .rootfs = rootfs };
-    char *copy = md_xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = '\0';
+    char *copy = md_xstrndup(text, len);
     unsigned lineno = 0;
     for (char *p = copy, *next; p && p < copy + len; p = next) {
         lineno++;

@@ -9,6 +9,7 @@
 #include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "core/decomp.h"
 #include "core/file.h"
 #include "image/unpack.h"
 #include "image/imgdir.h"
@@ -56,12 +57,6 @@ static bool is_xen_name(const char *p)
     return !fnmatch(MD_IMGDIR_XEN_GLOB, base_of(p), 0);
 }
 
-static bool isfile(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static char *dir_of(const char *path)
 {
     char *c = md_xstrdup(path);
@@ -106,7 +101,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 {
     md_err e = MD_ERR_INIT;
     if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
-        if (!isfile(path)) {
+        if (!md_is_file(path)) {
             md_err_errno(&e, "%s: cannot open", path);
             fail(in, &e);
         } else {
@@ -144,8 +139,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     }
     if (!len)
         md_err_set(&e, "%s: empty file", path);
-    else if (len >= 2 && ((d[0] == 0x1f && d[1] == 0x8b) || (d[0] == 0xfd && d[1] == '7') ||
-                          (d[0] == 0x28 && d[1] == 0xb5)))
+    else if (md_decomp_detect(d, len) != MD_DECOMP_NONE)
         md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
                        "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
     else if (binary(d, len))
@@ -256,7 +250,7 @@ static char *near(const char *cfg, const char *gpath)
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
-        if (isfile(p))
+        if (md_is_file(p))
             hit = p;
         else
             free(p);
@@ -355,7 +349,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (x->kind != MD_LINT_ROOTFS)
             continue;
         char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
-        if (!xp && isfile(x->path)) {
+        if (!xp && md_is_file(x->path)) {
             char *d = dir_of(x->path);
             xp = xen_in(d);
             free(d);

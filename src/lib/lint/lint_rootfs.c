@@ -16,12 +16,6 @@ typedef struct rctx {
 
 #define ADD(r, ...) md_lint_add_at((r)->l, (r)->label, __VA_ARGS__)
 
-static const char *base_name(const char *p)
-{
-    const char *b = strrchr(p, '/');
-    return b ? b + 1 : p;
-}
-
 static bool has_prefix(const char *s, const char *pre) { return !strncmp(s, pre, strlen(pre)); }
 
 static bool exists(const md_tree *t, const char *p) { return md_tree_resolve(t, p) != NULL; }
@@ -62,10 +56,7 @@ static scripts collect_scripts(const md_tree *t)
         if (sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
             continue; /* binaries (a compiled /sbin/init) are not scripts */
         s.v = md_xrealloc(s.v, (s.n + 1) * sizeof *s.v);
-        char *txt = md_xmalloc(sz + 1);
-        memcpy(txt, d, sz);
-        txt[sz] = '\0';
-        s.v[s.n++] = (script){ md_node_path(n), txt };
+        s.v[s.n++] = (script){ md_node_path(n), md_xstrndup((const char *)d, sz) };
     }
     return s;
 }
@@ -110,7 +101,7 @@ static bool service_enabled(const md_tree *t, const scripts *s, const char *path
 {
     if (!has_prefix(path, "/etc/init.d/"))
         return true;
-    const char *name = base_name(path);
+    const char *name = basename(path);
     if (name[0] == 'S' && isdigit((unsigned char)name[1]) && isdigit((unsigned char)name[2]))
         return true;
     if (!strcmp(name, "rcS") || !strcmp(name, "rc.local"))
@@ -119,8 +110,8 @@ static bool service_enabled(const md_tree *t, const scripts *s, const char *path
         const char *p = md_node_path(n);
         if (!(has_prefix(p, "/etc/runlevels/") || has_prefix(p, "/etc/rc")))
             continue;
-        const char *b = base_name(p);
-        if (md_node_type_of(n) == MD_NODE_SYMLINK && !strcmp(base_name(md_node_link_target(n)), name))
+        const char *b = basename(p);
+        if (md_node_type_of(n) == MD_NODE_SYMLINK && !strcmp(basename(md_node_link_target(n)), name))
             return true;
         if (!strcmp(b, name) || (b[0] == 'S' && strlen(b) > 3 && !strcmp(b + 3, name)))
             return true;
@@ -162,7 +153,7 @@ static void check_console(rctx *r)
         bool found = false;
         for (md_node *n = md_tree_first(t); n && !found; n = md_tree_next(t, n))
             found = has_prefix(md_node_path(n), "/etc/runlevels/") &&
-                    strstr(base_name(md_node_path(n)), "getty.hvc0");
+                    strstr(basename(md_node_path(n)), "getty.hvc0");
         if (!found)
             ADD(r, NULL, 0, MD_LINT_ERROR, 1,
                 "no /etc/inittab and no agetty.hvc0 service in an OpenRC runlevel: nothing "
@@ -215,7 +206,7 @@ static void check_static_nodes(rctx *r)
             ADD(r, p, 0, MD_LINT_ERROR, 3,
                 "device %u:%u: every Xen device is a misc device (major 10, minor from "
                 "/proc/misc 'xen/%s'); a wrong node makes xenstored fail to open it",
-                maj, min, base_name(p));
+                maj, min, basename(p));
         if (mode & 0066)
             ADD(r, p, 0, MD_LINT_ERROR, 3,
                 "mode %04o: users other than root can open it, and whoever can open a "
@@ -243,7 +234,7 @@ static void check_devices(rctx *r, const scripts *s)
     const md_tree *t = r->t;
     check_static_nodes(r);
     for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n))
-        if (!strcmp(base_name(md_node_path(n)), "xen-dom0-setup"))
+        if (!strcmp(basename(md_node_path(n)), "xen-dom0-setup"))
             return; /* mkdom0's helper makes the nodes from /proc/misc */
     if (exists(t, "/lib/systemd/systemd") || exists(t, "/usr/lib/systemd/systemd"))
         return; /* systemd mounts devtmpfs itself */

@@ -5,6 +5,7 @@
  */
 #include "lint/xenver.h"
 
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,6 @@
 static void set_str(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
 }
 
 /* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
@@ -72,7 +67,7 @@ static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
 /* "xen-4.17-amd64.gz", "xen-4.17.2.gz" -> 4.17 */
 static bool name_version(const char *name, char *ver, size_t cap, unsigned *ma, unsigned *mi)
 {
-    const char *b = base_name(name);
+    const char *b = basename(name);
     if (strncmp(b, "xen-", 4) != 0 || !parse_mm(b + 4, ma, mi))
         return false;
     snprintf(ver, cap, "%u.%u", *ma, *mi);
@@ -180,7 +175,7 @@ static bool elf_soname(const unsigned char *d, size_t len, char *out, size_t cap
 /* "libxenctrl.so.4.17[.0]" or "libxenctrl-4.17.so" -> 4.17 */
 static bool ctrl_name_version(const char *name, unsigned *ma, unsigned *mi)
 {
-    const char *b = base_name(name);
+    const char *b = basename(name);
     if (strncmp(b, "libxenctrl.so.", 14) == 0)
         return parse_mm(b + 14, ma, mi);
     if (strncmp(b, "libxenctrl-", 11) == 0)
@@ -223,21 +218,19 @@ static bool is_hypervisor_name(const char *path)
     const char *b = path + 6;
     if (strncmp(b, "xen", 3) != 0 || (b[3] != '-' && b[3] != '.' && b[3] != '\0'))
         return false;
-    size_t bl = strlen(b);
-    if (bl > 3 && strcmp(b + bl - 3, ".gz") == 0)
+    if (!fnmatch("*.gz", b, 0))
         return true;
-    static const char *const other[] = { ".config", ".efi", ".map", ".cfg", ".sig", ".old", NULL };
-    for (int i = 0; other[i]; i++) {
-        size_t ol = strlen(other[i]);
-        if (bl > ol && strcmp(b + bl - ol, other[i]) == 0)
+    static const char *const other[] = { "*.config", "*.efi", "*.map", "*.cfg", "*.sig", "*.old",
+                                         NULL };
+    for (int i = 0; other[i]; i++)
+        if (!fnmatch(other[i], b, 0))
             return false;
-    }
     return strncmp(b, "xen-syms", 8) != 0;
 }
 
 static bool is_ctrl_name(const char *path)
 {
-    const char *b = base_name(path);
+    const char *b = basename(path);
     return strncmp(b, "libxenctrl.so.", 14) == 0 ||
            (strncmp(b, "libxenctrl-", 11) == 0 && strstr(b, ".so"));
 }

@@ -8,10 +8,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct member_src {
     struct archive *outer;
@@ -60,31 +58,6 @@ static struct archive *open_inner(struct member_src *src)
     return in;
 }
 
-/* The ./control file of an open control.tar member, read like any member. */
-static int read_control_member(struct archive *outer, const char *member, char **control,
-                               md_err *err)
-{
-    struct member_src src = { outer, false };
-    struct archive *in = open_inner(&src);
-    md_tree *t = md_tree_new(false);
-    md_unpack_opts o = { .origin = "control", .label = member, .clash = MD_CLASH_ERROR };
-    md_unpack_stats st = { 0, 0 };
-    int rc = md_unpack_archive(t, in, &o, &st, err);
-    const md_node *n = rc == 0 ? md_tree_lookup(t, "/control") : NULL;
-    if (rc == 0 && (!n || md_node_type_of(n) != MD_NODE_FILE)) {
-        rc = md_err_set(err, "%s has no ./control file", member);
-    } else if (rc == 0) {
-        size_t len;
-        const unsigned char *d = md_node_data(n, &len);
-        *control = md_xmalloc(len + 1);
-        memcpy(*control, d, len);
-        (*control)[len] = '\0';
-    }
-    md_tree_free(t);
-    archive_read_free(in);
-    return rc;
-}
-
 static int extract_data(md_tree *t, struct archive *outer, const char *member, const char *origin,
                         md_tree_clash clash, md_unpack_stats *st, md_err *err)
 {
@@ -103,34 +76,22 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
     md_unpack_stats st = { 0, 0 };
     struct archive *outer = open_outer(path, err);
     if (!outer) {
-        if (origin)
-            md_err_prefix(err, "%s (package %s)", path, origin);
-        else
-            md_err_prefix(err, "%s", path);
+        md_err_prefix(err, "%s (package %s)", path, origin);
         return -1;
     }
-    char *control = NULL, *pkg = NULL;
     bool seen_data = false;
     struct archive_entry *e;
     int r, rc = 0;
     while (rc == 0 && (r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
         const char *n = archive_entry_pathname(e);
-        if (!n)
+        if (!n || strncmp(n, "data.tar", 8) != 0)
             continue;
-        if (!origin && strncmp(n, "control.tar", 11) == 0) {
-            if (read_control_member(outer, n, &control, err) < 0) {
-                rc = -1;
-                break;
-            }
-            pkg = md_deb_field(control, "Package");
-        } else if (strncmp(n, "data.tar", 8) == 0) {
-            if (seen_data) {
-                rc = md_err_set(err, "second data member %s", n);
-                break;
-            }
-            seen_data = true;
-            rc = extract_data(t, outer, n, origin ? origin : pkg ? pkg : path, clash, &st, err);
+        if (seen_data) {
+            rc = md_err_set(err, "second data member %s", n);
+            break;
         }
+        seen_data = true;
+        rc = extract_data(t, outer, n, origin, clash, &st, err);
     }
     if (rc == 0 && r != ARCHIVE_EOF)
         rc = md_err_set(err, "%s", archive_error_string(outer) ? archive_error_string(outer)
@@ -138,60 +99,9 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
     if (rc == 0 && !seen_data)
         rc = md_err_set(err, "no data.tar member");
     if (rc < 0)
-        md_err_prefix(err, "%s (package %s)", path, origin ? origin : pkg ? pkg : "?");
+        md_err_prefix(err, "%s (package %s)", path, origin);
     archive_read_free(outer);
-    free(control);
-    free(pkg);
     if (stats)
         *stats = st;
     return rc;
-}
-
-int md_deb_control(const char *path, char **control, md_err *err)
-{
-    struct archive *outer = open_outer(path, err);
-    if (!outer) {
-        md_err_prefix(err, "%s", path);
-        return -1;
-    }
-    struct archive_entry *e;
-    int r, rc = -1;
-    while ((r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
-        const char *n = archive_entry_pathname(e);
-        if (n && strncmp(n, "control.tar", 11) == 0) {
-            rc = read_control_member(outer, n, control, err);
-            break;
-        }
-    }
-    if (rc < 0 && !err->set)
-        md_err_set(err, "%s", r == ARCHIVE_EOF ? "no control.tar member"
-                                               : archive_error_string(outer));
-    if (rc < 0)
-        md_err_prefix(err, "%s", path);
-    archive_read_free(outer);
-    return rc;
-}
-
-char *md_deb_field(const char *control, const char *field)
-{
-    size_t fl = strlen(field);
-    for (const char *l = control; l && *l;) {
-        const char *eol = strchr(l, '\n');
-        if (strncasecmp(l, field, fl) == 0 && l[fl] == ':') {
-            const char *v = l + fl + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            /* continuation lines start with a space or tab */
-            const char *end = eol;
-            while (end && (end[1] == ' ' || end[1] == '\t'))
-                end = strchr(end + 1, '\n');
-            size_t n = end ? (size_t)(end - v) : strlen(v);
-            char *s = strndup(v, n);
-            while (n && isspace((unsigned char)s[n - 1]))
-                s[--n] = '\0';
-            return s;
-        }
-        l = eol ? eol + 1 : NULL;
-    }
-    return NULL;
 }

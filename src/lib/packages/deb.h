@@ -21,20 +21,10 @@
 #include "image/unpack.h"
 
 /* Add the data.tar members of the .deb at `path` to `t`.  `origin` names the
- * package in the tree (conflict messages, size reports); NULL means "the
- * Package field of the .deb's control file".  Members are read with
- * md_unpack_archive's policy (see unpack.h), `clash` for an existing path.
- * `stats` may be NULL. */
+ * package in the tree (conflict messages, size reports) and in errors.
+ * Members are read with md_unpack_archive's policy (see unpack.h), `clash`
+ * for an existing path.  `stats` may be NULL. */
 int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
                    md_unpack_stats *stats, md_err *err);
-
-/* The control file of the .deb (the "./control" member of control.tar.*),
- * NUL-terminated; caller frees *control. */
-int md_deb_control(const char *path, char **control, md_err *err);
-
-/* The value of `field` (case-insensitive name, e.g. "Package", "Version") in
- * a control paragraph, continuation lines joined with "\n"; caller frees.
- * NULL if absent. */
-char *md_deb_field(const char *control, const char *field);
 
 #endif

@@ -151,13 +151,15 @@ int md_debver_cmp(const char *a, const char *b)
     return sign(r);
 }
 
+/* Each operator's spelling; the first one of an operator is how we write it. */
+static const struct { const char *s; md_debver_op op; } ops[] = {
+    { "<<", MD_DEBVER_LT }, { "<=", MD_DEBVER_LE }, { "=", MD_DEBVER_EQ },
+    { ">=", MD_DEBVER_GE }, { ">>", MD_DEBVER_GT },
+    { "<", MD_DEBVER_LE }, { ">", MD_DEBVER_GE }, /* obsolete forms */
+};
+
 int md_debver_op_parse(const char *s, md_debver_op *op)
 {
-    static const struct { const char *s; md_debver_op op; } ops[] = {
-        { "<<", MD_DEBVER_LT }, { "<=", MD_DEBVER_LE }, { "=", MD_DEBVER_EQ },
-        { ">=", MD_DEBVER_GE }, { ">>", MD_DEBVER_GT },
-        { "<", MD_DEBVER_LE }, { ">", MD_DEBVER_GE }, /* obsolete forms */
-    };
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (!strcmp(s, ops[i].s)) {
             *op = ops[i].op;
@@ -166,16 +168,13 @@ int md_debver_op_parse(const char *s, md_debver_op *op)
     return -1;
 }
 
-const char *md_debver_op_str(md_debver_op op)
+/* "" for MD_DEBVER_ANY. */
+static const char *op_str(md_debver_op op)
 {
-    switch (op) {
-    case MD_DEBVER_LT: return "<<";
-    case MD_DEBVER_LE: return "<=";
-    case MD_DEBVER_EQ: return "=";
-    case MD_DEBVER_GE: return ">=";
-    case MD_DEBVER_GT: return ">>";
-    default: return "";
-    }
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].op == op)
+            return ops[i].s;
+    return "";
 }
 
 bool md_debver_satisfies(const char *v, md_debver_op op, const char *ref)
@@ -196,14 +195,6 @@ bool md_debver_satisfies(const char *v, md_debver_op op, const char *ref)
 static bool name_char(int c)
 {
     return isalnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
-}
-
-static char *dupn(const char *s, size_t n)
-{
-    char *d = md_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
 }
 
 static void rel_free(md_debver_rel *r)
@@ -231,7 +222,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
         s++;
     if (s == n0 || !isalnum((unsigned char)*n0))
         return md_err_set(err, "bad relation '%.*s': missing package name", len, start);
-    r->name = dupn(n0, (size_t)(s - n0));
+    r->name = md_xstrndup(n0, (size_t)(s - n0));
     if (s < end && *s == ':') {
         const char *a0 = ++s;
         while (s < end && name_char((unsigned char)*s))
@@ -240,7 +231,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
             rel_free(r);
             return md_err_set(err, "bad relation '%.*s': empty architecture qualifier", len, start);
         }
-        r->archq = dupn(a0, (size_t)(s - a0));
+        r->archq = md_xstrndup(a0, (size_t)(s - a0));
     }
     skip_ws(&s, end);
     if (s < end && *s == '(') {
@@ -260,7 +251,7 @@ static int parse_rel(const char *s, const char *end, md_debver_rel *r, md_err *e
         const char *v0 = s;
         while (s < end && *s != ')' && !isspace((unsigned char)*s))
             s++;
-        char *v = dupn(v0, (size_t)(s - v0));
+        char *v = md_xstrndup(v0, (size_t)(s - v0));
         skip_ws(&s, end);
         if (s >= end || *s != ')' || !md_debver_valid(v)) {
             free(v);
@@ -303,15 +294,13 @@ int md_debver_deps_parse(const char *text, md_debver_deps *out, md_err *err)
                 md_debver_deps_free(out);
                 return -1;
             }
-            if (alt.n == acap)
-                alt.rels = md_xrealloc(alt.rels, (acap = acap ? acap * 2 : 2) * sizeof *alt.rels);
+            alt.rels = md_xgrow(alt.rels, &acap, alt.n + 1, sizeof *alt.rels);
             alt.rels[alt.n++] = r;
             if (!bar)
                 break;
             p = bar + 1;
         }
-        if (out->n == cap)
-            out->alts = md_xrealloc(out->alts, (cap = cap ? cap * 2 : 8) * sizeof *out->alts);
+        out->alts = md_xgrow(out->alts, &cap, out->n + 1, sizeof *out->alts);
         out->alts[out->n++] = alt;
         if (!comma)
             break;
@@ -335,7 +324,7 @@ void md_debver_deps_free(md_debver_deps *d)
 char *md_debver_rel_str(const md_debver_rel *r)
 {
     return md_xasprintf("%s%s%s%s%s%s%s%s", r->name, r->archq ? ":" : "", r->archq ? r->archq : "",
-                        r->version ? " (" : "", md_debver_op_str(r->op),
+                        r->version ? " (" : "", op_str(r->op),
                         r->version ? " " : "", r->version ? r->version : "", r->version ? ")" : "");
 }
 

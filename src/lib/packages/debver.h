@@ -33,7 +33,6 @@ typedef enum md_debver_op {
 
 /* Parse an operator token ("<<", "<=", ...).  -1 if not one. */
 int md_debver_op_parse(const char *s, md_debver_op *op);
-const char *md_debver_op_str(md_debver_op op); /* "" for MD_DEBVER_ANY */
 
 /* Does version `v` satisfy "op ref"?  MD_DEBVER_ANY is always true. */
 bool md_debver_satisfies(const char *v, md_debver_op op, const char *ref);

@@ -52,10 +52,7 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
             return 0;
         EVP_DigestUpdate(s->sha, p, n);
     } else {
-        if (s->len + n + 1 > s->cap) {
-            s->cap = (s->len + n + 1) * 2;
-            s->buf = md_xrealloc(s->buf, s->cap);
-        }
+        s->buf = md_xgrow(s->buf, &s->cap, s->len + n + 1, 1);
         memcpy(s->buf + s->len, p, n);
         s->len += n;
     }
@@ -189,12 +186,6 @@ static bool matches(const char *path, const md_fetch_item *it)
     return md_sha256_file(path, hex, &e) == 0 && strcmp(hex, it->sha256) == 0;
 }
 
-static void tohex(const unsigned char *d, char out[65])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 /* Download into tmp, hashing on the way; verify; rename to final. */
 static int download(const md_fetch_item *it, const char *tmp, const char *final, const md_out *out,
                     md_err *err)
@@ -215,7 +206,7 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     EVP_DigestFinal_ex(s.sha, d, NULL);
     EVP_MD_CTX_free(s.sha);
     char hex[65];
-    tohex(d, hex);
+    md_sha256_digest_hex(d, hex);
     if (r == 0 && s.got != it->size)
         r = md_err_set(err, "%s: package %s: size mismatch: got %llu bytes, index says %llu; file deleted",
                        it->url, it->label, (unsigned long long)s.got, (unsigned long long)it->size);

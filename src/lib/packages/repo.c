@@ -234,8 +234,7 @@ static int finish_stanza(parser *p, md_err *err)
     /* A binary-ARCH index holds ARCH and all; anything else is not for us. */
     if (strcmp(arch, "all") && strcmp(arch, p->r->arch))
         return 0;
-    if (p->out->n == p->cap)
-        p->out->pkgs = md_xrealloc(p->out->pkgs, (p->cap = p->cap ? p->cap * 2 : 256) * sizeof pk);
+    p->out->pkgs = md_xgrow(p->out->pkgs, &p->cap, p->out->n + 1, sizeof pk);
     p->out->pkgs[p->out->n++] = pk;
     return 0;
 }

@@ -171,10 +171,7 @@ static char *field_value(const char *line, size_t n)
     const char *e = line + n;
     while (e > c && isspace((unsigned char)e[-1]))
         e--;
-    char *v = md_xmalloc((size_t)(e - c) + 1);
-    memcpy(v, c, (size_t)(e - c));
-    v[e - c] = '\0';
-    return v;
+    return md_xstrndup(c, (size_t)(e - c));
 }
 
 static int parse_release(const char *label, char *text, release *rel, md_err *err)
@@ -195,8 +192,7 @@ static int parse_release(const char *label, char *text, release *rel, md_err *er
                 snprintf(line, sizeof line, "%.*s", (int)n, s);
                 if (sscanf(line, " %79s %llu %1023s", hash, &size, path) != 3 || strlen(hash) != 64)
                     return md_err_set(err, "%s:%u: malformed SHA256 entry", label, lineno);
-                if (rel->n == cap)
-                    rel->files = md_xrealloc(rel->files, (cap = cap ? cap * 2 : 64) * sizeof *rel->files);
+                rel->files = md_xgrow(rel->files, &cap, rel->n + 1, sizeof *rel->files);
                 rel_file *f = &rel->files[rel->n++];
                 for (int i = 0; i < 65; i++)
                     f->sha256[i] = (char)tolower((unsigned char)hash[i]);

@@ -107,8 +107,7 @@ static name_info *intern(md_resolve *r, const char *name)
     name_info *ni = lookup(r, name);
     if (ni)
         return ni;
-    if (r->nnames == r->capnames)
-        r->names = md_xrealloc(r->names, (r->capnames = r->capnames ? r->capnames * 2 : 1024) * sizeof *r->names);
+    r->names = md_xgrow(r->names, &r->capnames, r->nnames + 1, sizeof *r->names);
     if ((r->nnames + 1) * 2 > r->htcap) { /* keep the load factor under 1/2 */
         free(r->ht);
         r->htcap = r->htcap ? r->htcap * 2 : 1024;
@@ -333,8 +332,7 @@ static char *chain(const md_resolve *r, int i)
 
 static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const char *via, char *why)
 {
-    if (r->nsel == r->capsel)
-        r->sel = md_xrealloc(r->sel, (r->capsel = r->capsel ? r->capsel * 2 : 64) * sizeof *r->sel);
+    r->sel = md_xgrow(r->sel, &r->capsel, r->nsel + 1, sizeof *r->sel);
     r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL };
     lookup(r, p->name)->selected = (int)r->nsel;
     return (int)r->nsel++;
