@@ -1402,6 +1402,9 @@ static void test_inputs(void)
     write_file(rp, cpio, len);
     char *xp = tmp("out/xen.gz");
     write_fake_xen(xp, "4.20.1");
+    char *kp = tmp("out/vmlinuz");
+    write_file(kp, "kernel", 6);
+    free(kp);
     md_err_clear(&err);
     CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
