@@ -919,9 +919,10 @@ static int check_guest_io(chk *c, md_err *err)
 /* The HVM guest's disk: one boot sector that SeaBIOS loads from the device
  * model's IDE disk and that writes its marker to COM1 (the device model's
  * 16550, which serial="pty" puts on the guest's console), waiting for THRE
- * before each byte, then halts.  A Linux booted with kernel= does not get
- * this far under TCG: QEMU's linuxboot.bin reads the kernel through fw_cfg
- * port I/O, and after 15 min no byte of it had reached the console. */
+ * before each byte, then halts.  A Linux booted with kernel= got no
+ * further under TCG than SeaBIOS starting QEMU's linuxboot.bin (the loader
+ * that reads the kernel through fw_cfg port I/O): no byte on its console
+ * in 15 min, the dom0 too busy to answer ssh. */
 static const unsigned char hvm_boot_code[] = {
     0xfc,             /* 7c00 cld (lodsb counts up) */
     0x31, 0xc0,       /* 7c01 xor ax,ax */
