@@ -42,6 +42,7 @@ boot_check() {  # path
         "^ok   guest read dom0's disk marker "
         "^ok   dom0 read guest's disk marker "
         "^ok   vifs, loop devices gone "
+        "^n/a  HVM  guest: the image has no device model \\(\\[Xen\\] HVM=no\\)"
         "^ok   stateless: /root/stateless-probe gone after system_reset"
         "^PASS: "
     )

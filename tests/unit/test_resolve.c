@@ -379,6 +379,47 @@ static void test_download(void)
     free(cmd), free(badc), free(want), free(url), free(gp), free(bp), free(pool), free(cache);
 }
 
+static char *joined(const md_strv *v)
+{
+    char *s = md_xstrdup("");
+    for (size_t i = 0; i < v->n; i++) {
+        char *t = md_xasprintf("%s%s%s", s, i ? " " : "", v->v[i]);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* What one requested package alone brings in: the cost of an option that
+ * adds it ([Xen] HVM=yes and the device model). */
+static void test_only_for(setup *one)
+{
+    md_err err = MD_ERR_INIT;
+    const char *want[] = { "app", "alt", "c-top", NULL }, *ex[] = { "python3", NULL };
+    md_resolve *r = run(one, want, ex, NULL, 0, false, &err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    md_strv v = { 0 };
+    char *s;
+    /* libc6 stays: alt needs it too; exim came through app's "mta". */
+    CHECK(md_resolve_only_for(r, "app", &v, &err) == 0);
+    CHECK_STR(s = joined(&v), "app exim libfoo loop-a loop-b loop-c");
+    free(s), md_strv_free(&v);
+    CHECK(md_resolve_only_for(r, "c-top", &v, &err) == 0);
+    CHECK_STR(s = joined(&v), "c-top c2 libbar");
+    free(s), md_strv_free(&v);
+    /* alt's first group is met by libc6, which app's libfoo also needs. */
+    CHECK(md_resolve_only_for(r, "alt", &v, &err) == 0);
+    CHECK_STR(s = joined(&v), "alt");
+    free(s), md_strv_free(&v);
+    CHECK(md_resolve_only_for(r, "libfoo", &v, &err) < 0);
+    CHECK_ERR(&err, "libfoo is not a requested package");
+    CHECK(md_resolve_only_for(r, "nosuch", &v, &err) < 0);
+    CHECK(v.n == 0);
+    md_resolve_free(r);
+}
+
 int main(void)
 {
     setup one = { { repo("main", main_idx, 0) }, 1 };
@@ -387,6 +428,7 @@ int main(void)
     test_excludes(&one);
     test_errors(&one);
     test_essential(&one);
+    test_only_for(&one);
     md_repo_free(one.repos[0]);
     test_priority_and_pins();
     test_download();

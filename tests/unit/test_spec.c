@@ -149,6 +149,30 @@ int main(void)
     s = md_spec_load(NULL, &err);
     CHECK(s && md_spec_bridge(s) && !md_spec_address(s)); /* the default: xenbr0, DHCP */
     md_spec_free(s);
+    /* [Xen] HVM=yes: the device model in, and out of the default's Exclude=;
+     * what a headless one does without goes; an Include= of one of those wins. */
+    s = md_spec_load(NULL, &err);
+    CHECK(s && !md_spec_hvm(s) && md_strv_contains(md_spec_excludes(s), "qemu-system-xen") &&
+          !md_strv_contains(md_spec_packages(s), "qemu-system-xen"));
+    md_spec_free(s);
+    s = parse("[Image]\nBase=default\n[Xen]\nHVM=yes\n[Packages]\nInclude=libcap2-bin\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(md_spec_hvm(s));
+        CHECK(md_strv_contains(md_spec_packages(s), MD_SPEC_DEVICE_MODEL));
+        CHECK(!md_strv_contains(md_spec_excludes(s), "qemu-system-xen"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "iso-codes"));
+        CHECK(!md_strv_contains(md_spec_excludes(s), "libcap2-bin"));
+        CHECK(md_strv_contains(md_spec_drop(s), "/usr/share/qemu/skiboot.lid"));
+        CHECK(md_strv_contains(md_spec_keep(s), "/usr/lib/x86_64-linux-gnu/libgstapp-1.0.so*"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "python3")); /* the default's stay */
+        md_spec_free(s);
+    }
+    s = parse(MIN "[Xen]\nHVM=yes\nHVM=no\n", &err); /* the last word counts */
+    CHECK(s && !md_spec_hvm(s) && !md_strv_contains(md_spec_packages(s), "qemu-system-xen"));
+    md_spec_free(s);
+    CHECK(parse(MIN "[Xen]\nHVM=qemu\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: HVM=qemu: expected yes or no");
     md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");

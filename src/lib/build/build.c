@@ -351,12 +351,33 @@ static int write_image_ini(struct build *b)
     return md_imgdir_stage_write_ini(b->stage, &info, b->err);
 }
 
-static int write_size_report(struct build *b, md_report *rep)
+/* [Xen] HVM=yes: what the device model costs: the packages that only it
+ * brings in (what the image would lose without HVM=yes).  *text stays
+ * NULL without HVM. */
+static int device_model_cost(struct build *b, const md_report *rep, char **text)
+{
+    *text = NULL;
+    if (!md_spec_hvm(b->spec))
+        return 0;
+    md_strv only = { 0 };
+    if (md_resolve_only_for(b->res, MD_SPEC_DEVICE_MODEL, &only, b->err) < 0) {
+        md_err_prefix(b->err, "%s: [Xen] HVM=yes", md_spec_origin(b->spec));
+        md_strv_free(&only);
+        return -1;
+    }
+    *text = md_report_cost_text(rep, "HVM device model ([Xen] HVM=yes: " MD_SPEC_DEVICE_MODEL
+                                     " and what only it needs)", (const char *const *)only.v);
+    md_strv_free(&only);
+    return 0;
+}
+
+static int write_size_report(struct build *b, md_report *rep, const char *dm)
 {
     char *sizes = md_report_text(rep, 0), *mods = md_modules_report_text(b->mods);
-    char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s\n%s",
+    char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s%s\n%s",
                               b->image.entries, b->image.cpio_bytes / 1048576.0,
-                              b->image.out_bytes / 1048576.0, md_codec_name(b->codec), sizes, mods);
+                              b->image.out_bytes / 1048576.0, md_codec_name(b->codec), sizes,
+                              dm ? dm : "", mods);
     free(sizes);
     free(mods);
     return write_text(b, MD_IMGDIR_SIZE_REPORT, text);
@@ -371,6 +392,9 @@ static int step_write(struct build *b)
         return -1;
     r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
     md_report *rep = md_report_new(b->tree);
+    char *dm = NULL;
+    if (r == 0)
+        r = device_model_cost(b, rep, &dm);
     if (r == 0)
         r = write_blob(b, MD_IMGDIR_XEN, &b->xen);
     if (r == 0)
@@ -380,16 +404,19 @@ static int step_write(struct build *b)
     if (r == 0)
         r = write_image_ini(b);
     if (r == 0)
-        r = write_size_report(b, rep);
+        r = write_size_report(b, rep, dm);
     if (r == 0) {
         md_out_say(b->o->out, MD_OUT_RESULT, "rootfs: %zu entries, %.1f MiB uncompressed, %.1f MiB %s",
                    b->image.entries, b->image.cpio_bytes / 1048576.0,
                    b->image.out_bytes / 1048576.0, md_codec_name(b->codec));
         say_text(b, MD_OUT_RESULT, md_report_text(rep, b->o->verbose ? 0 : 10));
+        if (dm)
+            say_text(b, MD_OUT_RESULT, md_xstrdup(dm));
         if (b->o->verbose)
             say_text(b, MD_OUT_RESULT, md_modules_report_text(b->mods));
     }
     md_report_free(rep);
+    free(dm);
     return r;
 }
 

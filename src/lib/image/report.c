@@ -114,3 +114,28 @@ char *md_report_text(const md_report *r, size_t top)
     free(o);
     return md_xmemstream_close(f, &text);
 }
+
+char *md_report_cost_text(const md_report *r, const char *label, const char *const *origins)
+{
+    size_t n = 0;
+    while (origins[n])
+        n++;
+    struct bucket *b = md_xcalloc(n + 1, sizeof *b), sum = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        b[i].name = (char *)origins[i];
+        for (size_t j = 0; j < r->norigins; j++)
+            if (!strcmp(r->origins[j].name, origins[i]))
+                b[i].bytes = r->origins[j].bytes, b[i].files = r->origins[j].files;
+        sum.bytes += b[i].bytes, sum.files += b[i].files;
+    }
+    qsort(b, n, sizeof *b, by_size_desc);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
+    fprintf(f, "%s: %.2f MiB uncompressed in %zu files (%.1f%% of the image), %zu packages:\n",
+            label, sum.bytes / 1048576.0, sum.files, r->total ? 100.0 * sum.bytes / r->total : 0.0,
+            n);
+    print_rows(f, b, n, r->total);
+    free(b);
+    return md_xmemstream_close(f, &text);
+}

@@ -597,6 +597,8 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
     }
     if (r->nsel)
         qsort(r->sel, r->nsel, sizeof *r->sel, cmp_sel);
+    for (size_t i = 0; i < r->nsel; i++) /* the names follow the sort */
+        lookup(r, r->sel[i].pkg->name)->selected = (int)i;
     if (o->own_repos)
         r->owned = (md_repo **)o->repos;
     return r;
@@ -630,6 +632,73 @@ void md_resolve_free(md_resolve *r)
     free(r);
 }
 
+
+/* The selected package that satisfies rel, -1 if none (excluded). */
+static int selected_for(md_resolve *r, const md_debver_rel *rel)
+{
+    name_info *ni = lookup(r, rel->name);
+    if (!ni)
+        return -1;
+    if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
+        return ni->selected;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        name_info *pn = lookup(r, ni->prov[i].pkg->name);
+        if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
+            rel_matches_prov(rel, &ni->prov[i]))
+            return pn->selected;
+    }
+    return -1;
+}
+
+/* Mark sel[i] and everything its Depends/Pre-Depends reach (the first
+ * satisfied alternative of each group, as the resolver took it). */
+static int reach(md_resolve *r, size_t i, bool *seen, md_err *err)
+{
+    if (seen[i])
+        return 0;
+    seen[i] = true;
+    const md_repo_pkg *p = r->sel[i].pkg;
+    const char *fields[] = { p->pre_depends, p->depends };
+    for (size_t f = 0; f < 2; f++) {
+        md_debver_deps d;
+        if (!fields[f])
+            continue;
+        if (md_debver_deps_parse(fields[f], &d, err) < 0) {
+            md_err_prefix(err, "%s:%u: package %s", p->index, p->line, p->name);
+            return -1;
+        }
+        int rc = 0;
+        for (size_t k = 0; k < d.n && rc == 0; k++)
+            for (size_t a = 0; a < d.alts[k].n; a++) {
+                int j = selected_for(r, &d.alts[k].rels[a]);
+                if (j >= 0) {
+                    rc = reach(r, (size_t)j, seen, err);
+                    break;
+                }
+            }
+        md_debver_deps_free(&d);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int md_resolve_only_for(md_resolve *r, const char *name, md_strv *out, md_err *err)
+{
+    name_info *ni = lookup(r, name);
+    if (!ni || ni->selected < 0 || r->sel[ni->selected].parent >= 0)
+        return md_err_set(err, "%s is not a requested package of this resolution", name);
+    bool *seen = md_xcalloc(r->nsel + 1, sizeof *seen);
+    int rc = 0;
+    for (size_t i = 0; i < r->nsel && rc == 0; i++)
+        if (r->sel[i].parent < 0 && (int)i != ni->selected)
+            rc = reach(r, i, seen, err);
+    for (size_t i = 0; i < r->nsel && rc == 0; i++)
+        if (!seen[i])
+            md_strv_push(out, r->sel[i].pkg->name);
+    free(seen);
+    return rc;
+}
 
 size_t md_resolve_count(const md_resolve *r) { return r->nsel; }
 const md_repo_pkg *md_resolve_pkg(const md_resolve *r, size_t i) { return r->sel[i].pkg; }

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "core/err.h"
 #include "core/out.h"
+#include "core/strv.h"
 #include "packages/repo.h"
 
 typedef struct md_resolve md_resolve;
@@ -75,6 +76,12 @@ const char *md_resolve_why(const md_resolve *r, size_t i);
 /* Local .deb after md_resolve_download(), else NULL. */
 const char *md_resolve_path(const md_resolve *r, size_t i);
 
+/* What requested package `name` alone brings in: `name` and every package
+ * no other requested (or essential) package reaches through Depends and
+ * Pre-Depends, each group taken as the resolver satisfied it.  Appends
+ * their names to `out` (the caller frees it), sorted by name.  Error if
+ * `name` was not requested.  What an option that adds one package costs. */
+int md_resolve_only_for(md_resolve *r, const char *name, md_strv *out, md_err *err);
 /* Reports of excluded dependencies, in the order met. */
 size_t md_resolve_skipped_count(const md_resolve *r);
 const char *md_resolve_skipped(const md_resolve *r, size_t i);

@@ -911,6 +911,105 @@ static int check_guest_io(chk *c, md_err *err)
     return rc;
 }
 
+/* --- an HVM guest (images with [Xen] HVM=yes) ----------------------------- */
+
+/* Where libxl (Debian's build) starts the device model. */
+#define DEVICE_MODEL "/usr/libexec/xen-qemu-system-i386"
+
+/* The HVM guest's disk: one boot sector that SeaBIOS loads from the device
+ * model's IDE disk and that writes its marker to COM1 (the device model's
+ * 16550, which serial="pty" puts on the guest's console), waiting for THRE
+ * before each byte, then halts.  A Linux booted with kernel= got no
+ * further under TCG than SeaBIOS starting QEMU's linuxboot.bin (the loader
+ * that reads the kernel through fw_cfg port I/O): no byte on its console
+ * in 15 min, the dom0 too busy to answer ssh. */
+static const unsigned char hvm_boot_code[] = {
+    0xfc,             /* 7c00 cld (lodsb counts up) */
+    0x31, 0xc0,       /* 7c01 xor ax,ax */
+    0x8e, 0xd8,       /* 7c03 mov ds,ax */
+    0xbe, 0x21, 0x7c, /* 7c05 mov si,msg (7c21) */
+    0xac,             /* 7c08 next: lodsb */
+    0x84, 0xc0,       /* 7c09 test al,al */
+    0x74, 0x11,       /* 7c0b jz 7c1e */
+    0x88, 0xc4,       /* 7c0d mov ah,al */
+    0xba, 0xfd, 0x03, /* 7c0f mov dx,0x3fd (LSR) */
+    0xec,             /* 7c12 wait: in al,dx */
+    0xa8, 0x20,       /* 7c13 test al,0x20 (THRE) */
+    0x74, 0xfb,       /* 7c15 jz 7c12 */
+    0xb2, 0xf8,       /* 7c17 mov dl,0xf8 (THR) */
+    0x88, 0xe0,       /* 7c19 mov al,ah */
+    0xee,             /* 7c1b out dx,al */
+    0xeb, 0xea,       /* 7c1c jmp 7c08 */
+    0xf4,             /* 7c1e hlt */
+    0xeb, 0xfd,       /* 7c1f jmp 7c1e */
+};                    /* 7c21 msg: NUL-terminated */
+
+/* A 64 KiB raw disk: the boot sector with `marker`, then zeros. */
+static int hvm_disk(const char *path, const char *marker, md_err *err)
+{
+    size_t size = 64 * 1024, n = sizeof hvm_boot_code, m = strlen(marker);
+    unsigned char *d = md_xcalloc(1, size);
+    memcpy(d, hvm_boot_code, n);
+    memcpy(d + n, marker, m); /* then "\r\n" and the NUL from calloc */
+    memcpy(d + n + m, "\r\n", 2);
+    d[510] = 0x55, d[511] = 0xaa;
+    int rc = md_write_atomic(path, d, size, 0644, err);
+    free(d);
+    return rc;
+}
+
+/* An HVM guest: hvmloader, SeaBIOS and the device model (QEMU in the dom0)
+ * boot it from its emulated IDE disk; its marker comes over the emulated
+ * serial port.  Only for images that carry the device model. */
+static int check_hvm_guest(chk *c, md_err *err)
+{
+    if (!c->rootfs || !md_tree_resolve(c->rootfs, DEVICE_MODEL)) {
+        say(c, "n/a  HVM  guest: the image has no device model ([Xen] HVM=no)");
+        return 0;
+    }
+    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
+    char *marker = md_xasprintf("MKDOM0-GUEST-HVM-%lu", nonce);
+    char *disk = md_xasprintf("%s/hvm-disk.img", md_boot_workdir(c->boot));
+    if (hvm_disk(disk, marker, err) < 0 || copy_in(c, disk, "/tmp/mkdom0-hvm.img", err) < 0) {
+        free(marker), free(disk);
+        return -1;
+    }
+    free(disk);
+    /* qdisk: QEMU serves the disk itself, no hotplug script. */
+    char *cmd = md_xasprintf(
+        "xl destroy mkdom0-hvm >/dev/null 2>&1; "
+        "printf '%%s\\n' 'name=\"mkdom0-hvm\"' 'type=\"hvm\"' 'memory=64' 'vcpus=1' "
+        "'vnc=0' 'serial=\"pty\"' 'boot=\"c\"' "
+        "'disk=[\"format=raw,vdev=hda,access=rw,backendtype=qdisk,target=/tmp/mkdom0-hvm.img\"]' "
+        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        "> /tmp/mkdom0-hvm.cfg && xl create -c /tmp/mkdom0-hvm.cfg");
+    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 600;
+    double t = md_qemu_now();
+    md_run_result r;
+    ssh(c, cmd, NULL, true, limit, marker, &r);
+    free(cmd);
+    double took = md_qemu_now() - t;
+    md_run_result r2;
+    ssh(c, "xl destroy mkdom0-hvm 2>&1; tail -n 5 /var/log/xen/qemu-dm-mkdom0-hvm.log 2>&1", NULL,
+        false, 60, NULL, &r2);
+    int rc = 0;
+    if (!r.matched) {
+        for (char *p = r.out; *p; p++)
+            if (*p == '\r')
+                *p = ' ';
+        rc = fail(c, err, "HVM guest: no %s on its serial console within %.0f s%s\n  xl create "
+                          "-c said: %s\n  device model log: %s",
+                  marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200),
+                  md_run_tail(r2.out, 600));
+    } else {
+        say(c, "ok   HVM  guest: its boot sector's marker over the emulated COM1 (%.1f s)", took);
+    }
+    md_run_result_free(&r);
+    md_run_result_free(&r2);
+    free(marker);
+    return rc;
+}
+
 static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
 {
     md_err e = MD_ERR_INIT;
@@ -1015,7 +1114,7 @@ static int steps(chk *c, md_err *err)
             copy_in(c, c->guest_initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
             return -1;
         if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0 ||
-            check_guest_io(c, err) < 0)
+            check_guest_io(c, err) < 0 || check_hvm_guest(c, err) < 0)
             return -1;
     }
     if (md_boot_disk_id(c->boot)) {

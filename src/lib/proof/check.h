@@ -17,7 +17,10 @@
  *      user network: nothing leaves the VM), reads the dom0's marker from
  *      xvda and writes its own, which the dom0 reads after `xl destroy`;
  *      then no vif and no loop device may be left.  A failure names what the
- *      hotplug scripts lack (their interpreter, xenstore-utils);
+ *      hotplug scripts lack (their interpreter, xenstore-utils).  On an image
+ *      with the device model ([Xen] HVM=yes), an HVM guest: hvmloader and
+ *      SeaBIOS boot a one-sector disk (served by QEMU in the dom0) whose code
+ *      prints a marker on the emulated COM1, read with `xl create -c`;
  *   5. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
  *   6. statelessness: a file written to /root is gone after QMP system_reset
@@ -63,7 +66,8 @@ typedef struct md_check_opts {
     const char *ssh_key;      /* private key for root@dom0 (required) */
     double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
-    double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and a disk) */
+    double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and
+                                 a disk, 600 s for HVM) */
     bool no_guests;           /* skip step 4 */
     bool no_reset;            /* skip step 6 */
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"

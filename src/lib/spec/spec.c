@@ -34,7 +34,7 @@ struct md_spec {
     size_t npins;
     md_spec_copy *copies;
     size_t ncopies;
-    bool essential;
+    bool essential, hvm;
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
     char *address, *gateway;
 
@@ -368,6 +368,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_str(&s->dom0_mem, v), 1;
     if (!strcmp(sec, "Xen") && !strcmp(k, "Args"))
         return set_str(&s->xen_args, v), 1;
+    if (!strcmp(sec, "Xen") && !strcmp(k, "HVM"))
+        return parse_bool(s, k, v, &s->hvm);
     if (!strcmp(sec, "Kernel") && !strcmp(k, "Args"))
         return set_str(&s->kernel_args, v), 1;
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
@@ -463,6 +465,76 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     return 0;
 }
 
+/* [Xen] HVM=yes.  libxl starts Debian's device model for every HVM guest
+ * (/usr/libexec/xen-qemu-system-i386, from qemu-system-xen); hvmloader
+ * (xen-utils-4.17) loads SeaBIOS (seabios) into the guest, and QEMU takes
+ * its NICs' option ROMs from ipxe-qemu.  Debian's build links the binary
+ * against libspice-server1 and so, through it, GStreamer, Opus and SASL:
+ * those stay, or the binary does not start.  What no link and no guest
+ * needs goes. */
+static const char *const hvm_include[] = { MD_SPEC_DEVICE_MODEL, NULL };
+/* iso-codes: GStreamer's language and country tables; libcap2-bin: setcap
+ * for gst-ptp-helper; libsasl2-modules-db: the sasldb store (with
+ * libdb5.3) for VNC SASL logins nobody configured; libmount1, libblkid1:
+ * only libgio links them, and libgio goes (below). */
+static const char *const hvm_exclude[] = { "iso-codes", "libcap2-bin", "libsasl2-modules-db",
+                                           "libmount1", "libblkid1", NULL };
+/* Firmware of QEMU's other targets (POWER, SPARC, PA-RISC, RISC-V, Alpha,
+ * s390, ARM boards), GStreamer's plugins and helper programs (QEMU only
+ * links the core, base and app libraries), the GStreamer and GLib
+ * libraries nothing links, and libstdc++'s gdb printers. */
+static const char *const hvm_drop[] = {
+    "/usr/share/qemu/skiboot.lid", "/usr/share/qemu/slof.bin", "/usr/share/qemu/vof.bin",
+    "/usr/share/qemu/openbios-*", "/usr/share/qemu/hppa-firmware.img",
+    "/usr/share/qemu/opensbi-*", "/usr/share/qemu/palcode-*", "/usr/share/qemu/s390-*",
+    "/usr/share/qemu/*.dtb", "/usr/share/qemu/npcm7xx_bootrom.bin",
+    "/usr/share/qemu/QEMU,tcx.bin", "/usr/share/qemu/QEMU,cgthree.bin",
+    "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/*", "/usr/lib/x86_64-linux-gnu/gstreamer1.0/*",
+    "/usr/share/gst-plugins-base/*",
+    "/usr/lib/x86_64-linux-gnu/libgst[a-z]*-1.0.so*",
+    "/usr/lib/x86_64-linux-gnu/libgio-2.0.so*", "/usr/lib/x86_64-linux-gnu/glib-2.0/*",
+    "/usr/lib/x86_64-linux-gnu/liborc-test-*", "/usr/share/gcc/*", NULL };
+/* Exceptions to hvm_drop's libgst pattern: what QEMU links (via spice). */
+static const char *const hvm_keep[] = {
+    "/usr/lib/x86_64-linux-gnu/libgstreamer-1.0.so*", "/usr/lib/x86_64-linux-gnu/libgstbase-1.0.so*",
+    "/usr/lib/x86_64-linux-gnu/libgstapp-1.0.so*", NULL };
+
+static void strv_remove(md_strv *sv, const char *s)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < sv->n; i++) {
+        if (!strcmp(sv->v[i], s))
+            free(sv->v[i]);
+        else
+            sv->v[j++] = sv->v[i];
+    }
+    sv->n = j;
+    if (sv->v)
+        sv->v[j] = NULL;
+}
+
+static void push_new(md_strv *sv, const char *const *add, const md_strv *unless)
+{
+    for (; *add; add++)
+        if (!md_strv_contains(sv, *add) && !(unless && md_strv_contains(unless, *add)))
+            md_strv_push(sv, *add);
+}
+
+/* HVM=yes wins over an Exclude= of the device model (the embedded default
+ * excludes it, since xen-utils-4.17 recommends it); an Include= of one of
+ * hvm_exclude wins over HVM=yes's exclusion. */
+static void apply_hvm(md_spec *s)
+{
+    if (!s->hvm)
+        return;
+    for (const char *const *p = hvm_include; *p; p++)
+        strv_remove(&s->excludes, *p);
+    push_new(&s->packages, hvm_include, NULL);
+    push_new(&s->excludes, hvm_exclude, &s->packages);
+    push_new(&s->drop, hvm_drop, NULL);
+    push_new(&s->keep, hvm_keep, NULL);
+}
+
 static int validate(md_spec *s)
 {
     if (s->nrepos == 0)
@@ -491,6 +563,7 @@ static int validate(md_spec *s)
         return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build", s->origin);
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
+    apply_hvm(s);
     return 0;
 }
 
@@ -589,6 +662,7 @@ const md_strv *md_spec_excludes(const md_spec *s) { return &s->excludes; }
 size_t md_spec_pin_count(const md_spec *s) { return s->npins; }
 const md_spec_pin *md_spec_pin_at(const md_spec *s, size_t i) { return &s->pins[i]; }
 bool md_spec_essential(const md_spec *s) { return s->essential; }
+bool md_spec_hvm(const md_spec *s) { return s->hvm; }
 const md_strv *md_spec_drop(const md_spec *s) { return &s->drop; }
 const md_strv *md_spec_keep(const md_spec *s) { return &s->keep; }
 const md_strv *md_spec_overlays(const md_spec *s) { return &s->overlays; }

@@ -7,7 +7,7 @@
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
  *   [Modules]  Include
- *   [Xen]  Dom0Mem Args
+ *   [Xen]  Dom0Mem Args HVM
  *   [Kernel]  Args
  *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
@@ -85,6 +85,14 @@ const md_strv *md_spec_modules(const md_spec *s);
 const char *md_spec_dom0_mem(const md_spec *s);    /* e.g. "4096M" */
 const char *md_spec_xen_args(const md_spec *s);    /* extra Xen args, "" if none */
 const char *md_spec_kernel_args(const md_spec *s); /* extra Linux args */
+/* [Xen] HVM=yes: the image carries the device model for HVM guests.  The
+ * spec's lists already hold what that takes: qemu-system-xen in
+ * md_spec_packages() (and out of md_spec_excludes()), the packages and
+ * files a headless device model does without in md_spec_excludes() and
+ * md_spec_drop(). */
+bool md_spec_hvm(const md_spec *s);
+/* The package HVM=yes adds; its cost is what the size report names. */
+#define MD_SPEC_DEVICE_MODEL "qemu-system-xen"
 
 const char *md_spec_hostname(const md_spec *s);
 const char *md_spec_root_password_hash(const md_spec *s); /* NULL: root locked */

@@ -81,6 +81,8 @@ static const char text[] =
 "# Always X,max:X (trap 4); the original host used 4096M.\n"
 "Dom0Mem=4096M\n"
 "Args=gnttab_max_frames=256 gnttab_max_maptrack_frames=1024\n"
+"# yes: the device model for HVM guests (qemu-system-xen; about 10 MB gzip).\n"
+"HVM=no\n"
 "\n"
 "[Kernel]\n"
 "Args=\n"
