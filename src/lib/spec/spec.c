@@ -37,6 +37,7 @@ struct md_spec {
     bool essential;
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
     char *address, *gateway;
+    bool routed; /* GuestNetwork=route */
 
     /* parse state */
     const char *cur_origin;
@@ -361,6 +362,13 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
                            "not . or .. (or yes for xenbr0, no for none)%s", v, "");
         return set_str(&s->bridge, v), 1;
     }
+    if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
+        if (strcmp(v, "bridge") && strcmp(v, "route"))
+            return fail(s, "GuestNetwork=%s: expected bridge (guests' vifs on Bridge=) or route "
+                           "(Xen's vif-route: no bridge, one routed address per guest)%s", v, "");
+        s->routed = !strcmp(v, "route");
+        return 1;
+    }
     if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
@@ -424,6 +432,39 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     return 0;
 }
 
+/* Xen's vif-route learns the dom0's address with `ip -4 -o addr show
+ * primary dev NIC` (vif-common.sh dom0_ip), which busybox's ip cannot parse:
+ * a routed host needs iproute2's ip, whatever Exclude= inherited.  Of
+ * iproute2's dependencies, ip links none of these (arpd, tc's xtables
+ * module and the setcap tools do): they stay out, and so do iproute2's other
+ * tools (2.2 MB in bookworm's 6.1), of which a dom0 needs none. */
+static void add_route_packages(md_spec *s)
+{
+    static const char pkg[] = "iproute2";
+    static const char *const unneeded[] = { "libdb5.3", "libxtables12", "libcap2-bin" };
+    static const char *const tools[] = {
+        "/usr/bin/ctstat", "/usr/bin/lnstat", "/usr/bin/nstat", "/usr/bin/rdma",
+        "/usr/bin/routel", "/usr/bin/rtstat", "/usr/bin/ss", "/usr/sbin/arpd", "/usr/sbin/bridge",
+        "/usr/sbin/dcb", "/usr/sbin/devlink", "/usr/sbin/genl", "/usr/sbin/rtacct",
+        "/usr/sbin/rtmon", "/usr/sbin/tc", "/usr/sbin/tipc", "/usr/sbin/vdpa",
+        "/usr/lib/*/tc/*",
+    };
+    for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
+        if (!md_strv_contains(&s->drop, tools[i]))
+            md_strv_push(&s->drop, tools[i]);
+    if (!md_strv_contains(&s->packages, pkg))
+        md_strv_push(&s->packages, pkg);
+    md_strv kept = { 0 };
+    for (size_t i = 0; i < s->excludes.n; i++)
+        if (strcmp(s->excludes.v[i], pkg))
+            md_strv_push(&kept, s->excludes.v[i]);
+    for (size_t i = 0; i < sizeof unneeded / sizeof *unneeded; i++)
+        if (!md_strv_contains(&kept, unneeded[i]) && !md_strv_contains(&s->packages, unneeded[i]))
+            md_strv_push(&kept, unneeded[i]);
+    md_strv_free(&s->excludes);
+    s->excludes = kept;
+}
+
 static int validate(md_spec *s)
 {
     if (s->nrepos == 0)
@@ -452,6 +493,11 @@ static int validate(md_spec *s)
         return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build", s->origin);
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
+    if (s->routed) {
+        add_route_packages(s);
+        free(s->bridge); /* routed guests need no bridge: Bridge= does not apply */
+        s->bridge = NULL;
+    }
     return 0;
 }
 
@@ -562,6 +608,7 @@ const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args
 const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }
 const char *md_spec_root_password_hash(const md_spec *s) { return s->root_hash; }
 const char *md_spec_bridge(const md_spec *s) { return s->bridge; }
+bool md_spec_routed(const md_spec *s) { return s->routed; }
 const char *md_spec_address(const md_spec *s) { return s->address; }
 const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
