@@ -33,8 +33,9 @@ static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox",
  * With mkdom0.n= it is the I/O guest (check_guest_io): the frontends from
  * /lib/modules, eth0 at mkdom0.ip= pinging the dom0 at mkdom0.peer= (both
  * only with a vif; a /32 is routed: the dom0 is on the link, not in a
- * subnet), then xvda (and xvdb with mkdom0.phy=1): print its first line (the
- * dom0's marker), write its own at 4 KiB, and stay up for the dom0's ping. */
+ * subnet), then xvda (and xvdb with mkdom0.phy=1, which the dom0 attaches
+ * later): print its first line (the dom0's marker), write its own at 4 KiB,
+ * and stay up for the dom0's ping. */
 static const char guest_init[] =
     "#!/bin/busybox sh\n"
     "B=/bin/busybox\n"
@@ -55,8 +56,7 @@ static const char guest_init[] =
     "$B mount -t sysfs sys /sys\n"
     "for m in /lib/modules/*.ko; do [ -e \"$m\" ] && $B insmod \"$m\"; done\n"
     "i=0\n"
-    "while [ $i -lt 200 ] && { [ ! -b /dev/xvda ] || { [ -n \"$PHY\" ] && [ ! -b /dev/xvdb ]; } ||\n"
-    "    { [ -n \"$IP\" ] && [ ! -e /sys/class/net/eth0 ]; }; }; do\n"
+    "while [ $i -lt 200 ] && { [ ! -b /dev/xvda ] || { [ -n \"$IP\" ] && [ ! -e /sys/class/net/eth0 ]; }; }; do\n"
     "  $B sleep 0.1; i=$((i + 1))\n"
     "done\n"
     "if [ -n \"$IP\" ]; then\n"
@@ -69,6 +69,7 @@ static const char guest_init[] =
     "$B echo \"mkdom0-guest-wrote-$N\" | $B dd of=/dev/xvda bs=512 seek=8 conv=fsync 2>/dev/null \\\n"
     "  && $B echo \"MKDOM0-IO-WROTE\"\n"
     "if [ -n \"$PHY\" ]; then\n"
+    "  i=0; while [ $i -lt 3000 ] && [ ! -b /dev/xvdb ]; do $B sleep 0.1; i=$((i + 1)); done\n"
     "  $B echo \"MKDOM0-IO-PHY-READ:$($B dd if=/dev/xvdb bs=512 count=1 2>/dev/null | $B head -n 1)\"\n"
     "  $B echo \"mkdom0-guest-wrote-phy-$N\" | $B dd of=/dev/xvdb bs=512 seek=8 conv=fsync \\\n"
     "    2>/dev/null && $B echo \"MKDOM0-IO-PHY-WROTE\"\n"
@@ -920,7 +921,13 @@ static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned
  * attached through a loop device by Xen's block script, and its xvdb, a
  * phy: block device (a loop device the dom0 made), show the dom0's markers
  * and take the guest's, which the dom0 reads after the guest is gone; and
- * then no vif and no loop device is left. */
+ * then no vif and no loop device is left.
+ * xvdb is attached (`xl block-attach`, the same disk spec as in disk=) once
+ * xvda is connected (polled with the xenstore tools: xl itself, run every
+ * second, slows the block script under TCG): libxl runs the block scripts of a guest's disks at once,
+ * they take turns on one lock, and libxl kills any that is not done in its
+ * fixed 40 s (LIBXL_HOTPLUG_TIMEOUT); under loaded TCG two bash block
+ * scripts in a row outlast it (measured: both killed at load 12 on 2 cores). */
 static int check_guest_io(chk *c, md_err *err)
 {
     guest_net n = { 0 };
@@ -952,11 +959,16 @@ static int check_guest_io(chk *c, md_err *err)
         "losetup \"$L\" /tmp/mkdom0-phy.img && echo \"mkdom0-phy=$L\" && "
         "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
         "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' %s"
-        "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\", "
-        "\"phy:'\"$L\"',xvdb,w\"]' "
+        "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\"]' "
         "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu mkdom0.phy=1%s%s%s%s quiet\"' "
         "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
-        "> /tmp/mkdom0-io.cfg && xl create -c /tmp/mkdom0-io.cfg",
+        "> /tmp/mkdom0-io.cfg || exit 1; "
+        "{ i=0; while [ $i -lt 200 ]; do sleep 2; i=$((i + 1)); "
+        "for D in $(xenstore-list /local/domain/0/backend/vbd 2>/dev/null); do [ \"$(xenstore-read "
+        "/local/domain/0/backend/vbd/$D/51712/state 2>/dev/null)\" = 4 ] && break 2; done; "
+        "done; xl block-attach mkdom0-io \"phy:$L,xvdb,w\" "
+        ">/tmp/mkdom0-phy.log 2>&1 && echo mkdom0-phy-attached || echo \"mkdom0-phy-attach-failed: "
+        "$(cat /tmp/mkdom0-phy.log)\"; } & xl create -c /tmp/mkdom0-io.cfg",
         nonce, nonce, net, nonce, n.on ? " mkdom0.ip=" : "", n.on ? n.guest : "",
         n.on ? " mkdom0.peer=" : "", n.on ? n.dom0 : "");
     /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
@@ -987,7 +999,10 @@ static int check_guest_io(chk *c, md_err *err)
     } else if (!strstr(r.out, want) || !strstr(r.out, "MKDOM0-IO-WROTE")) {
         rc = guest_io_fail(c, err, "the guest did not read the dom0's marker from xvda or "
                                    "could not write its own", r.out);
-    } else if (!loop[0] || !strstr(r.out, want_phy) || !strstr(r.out, "MKDOM0-IO-PHY-WROTE")) {
+    } else if (!loop[0] || strstr(r.out, "mkdom0-phy-attach-failed")) {
+        rc = guest_io_fail(c, err, "`xl block-attach mkdom0-io phy:/dev/loopN,xvdb,w` failed",
+                           r.out);
+    } else if (!strstr(r.out, want_phy) || !strstr(r.out, "MKDOM0-IO-PHY-WROTE")) {
         rc = guest_io_fail(c, err, "the guest did not read the dom0's marker from its phy: "
                                    "disk xvdb or could not write its own", r.out);
     }

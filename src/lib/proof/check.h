@@ -14,7 +14,8 @@
  *      then a PVH guest with a vif on the image's guest bridge, or routed
  *      by vif-route with a /32 when the image says guest_network=route (its
  *      /etc/conf.d/network), a raw file as xvda (a loop device) and a phy:
- *      block device as xvdb (a loop device the dom0 makes): it pings
+ *      block device as xvdb (a loop device the dom0 makes, attached with
+ *      `xl block-attach` once xvda is connected): it pings
  *      the dom0 and is pinged back (addresses in the dom0's own subnet, QEMU's
  *      user network: nothing leaves the VM; routed: the dom0's host route
  *      goes through the vif, no bridge, forwarding and proxy ARP on), reads
