@@ -148,6 +148,7 @@ int main(void)
     md_spec_free(s);
     s = md_spec_load(NULL, &err);
     CHECK(s && md_spec_bridge(s) && !md_spec_address(s)); /* the default: xenbr0, DHCP */
+    CHECK(s && !md_spec_routed(s) && !md_strv_contains(md_spec_packages(s), "iproute2"));
     md_spec_free(s);
     /* [Xen] HVM=yes: the device model in, and out of the default's Exclude=;
      * what a headless one does without goes; an Include= of one of those wins. */
@@ -173,6 +174,34 @@ int main(void)
     md_spec_free(s);
     CHECK(parse(MIN "[Xen]\nHVM=qemu\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: HVM=qemu: expected yes or no");
+    md_err_clear(&err);
+    /* GuestNetwork=route over the default: no bridge even though the base
+     * says Bridge=yes, and iproute2's ip although the base excludes it. */
+    s = parse("[Image]\nBase=default\n[System]\nGuestNetwork=route\nAddress=192.0.2.10/24\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(md_spec_routed(s));
+        CHECK(md_spec_bridge(s) == NULL);
+        CHECK_STR(md_spec_address(s), "192.0.2.10/24");
+        CHECK(md_strv_contains(md_spec_packages(s), "iproute2"));
+        CHECK(!md_strv_contains(md_spec_excludes(s), "iproute2"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "bridge-utils")); /* the rest stays */
+        CHECK(md_strv_contains(md_spec_excludes(s), "libdb5.3"));     /* only arpd links it */
+        CHECK(md_strv_contains(md_spec_drop(s), "/usr/sbin/tc"));
+        CHECK(!md_strv_contains(md_spec_drop(s), "/usr/bin/ip"));
+        md_spec_free(s);
+    }
+    s = parse(MIN "[System]\nGuestNetwork=route\nGuestNetwork=bridge\nBridge=yes\n", &err);
+    CHECK(s && !md_spec_routed(s) && !strcmp(md_spec_bridge(s), "xenbr0")); /* the last wins */
+    CHECK(s && !md_strv_contains(md_spec_packages(s), "iproute2"));
+    md_spec_free(s);
+    s = parse(MIN "[System]\nGuestNetwork=route\n[Packages]\nInclude=libdb5.3\n", &err);
+    CHECK(s && !md_strv_contains(md_spec_excludes(s), "libdb5.3")); /* asked for: not excluded */
+    md_spec_free(s);
+    CHECK(parse(MIN "\n[System]\nGuestNetwork=routed\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:11: GuestNetwork=routed: expected bridge");
+    CHECK(parse(MIN "[System]\nGuestNetwork=\n", &err) == NULL);
+    CHECK_ERR(&err, "GuestNetwork=: expected bridge");
     md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");

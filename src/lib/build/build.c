@@ -261,21 +261,45 @@ static int step_ssh(struct build *b)
     return r;
 }
 
+/* GuestNetwork=route: `vif=['ip=A.B.C.D']` with no script= runs Xen's
+ * vif-route (xl.conf(5) vif.default.script).  The package's xl.conf stays,
+ * with the setting after it; the network service adds the NIC
+ * (vif.default.gatewaydev) at boot, when it knows which one it took. */
+static int route_xl_conf(struct build *b)
+{
+    static const char path[] = "/etc/xen/xl.conf";
+    const md_node *n = md_tree_resolve(b->tree, path);
+    size_t len = 0;
+    const unsigned char *old = n && md_node_type_of(n) == MD_NODE_FILE ? md_node_data(n, &len) : NULL;
+    char *text = md_xasprintf("%.*s%s# mkdom0 build, [System] GuestNetwork=route:\n"
+                              "vif.default.script=\"vif-route\"\n",
+                              (int)len, old ? (const char *)old : "",
+                              len && old[len - 1] != '\n' ? "\n" : "");
+    int r = md_base_add_text(b->tree, path, 0644, b->sde, text, b->err);
+    free(text);
+    return r;
+}
+
 /* Spec settings that the dom0's services read from /etc/conf.d. */
 static int step_settings(struct build *b)
 {
     const char *bridge = md_spec_bridge(b->spec), *address = md_spec_address(b->spec),
                *gateway = md_spec_gateway(b->spec);
+    bool routed = md_spec_routed(b->spec);
     if (gateway && !address)
         return md_err_set(b->err, "%s: [System] Gateway=%s without Address=: a DHCP lease "
                                   "brings its own router", md_spec_origin(b->spec), gateway);
-    if (!bridge && !address)
+    if (routed && route_xl_conf(b) < 0)
+        return -1;
+    if (!bridge && !address && !routed)
         return 0;
-    char *text = md_xasprintf("# Written by mkdom0 build from [System] Bridge=, Address=, "
-                              "Gateway=.\n"
+    char *text = md_xasprintf("# Written by mkdom0 build from [System] GuestNetwork=, Bridge=, "
+                              "Address=, Gateway=.\n"
+                              "guest_network=\"%s\"\n"
                               "bridge=\"%s\"\ninterface=\"\"\naddress=\"%s\"\ngateway=\"%s\"\n"
                               "udhcpc_args=\"\"\n",
-                              bridge ? bridge : "", address ? address : "", gateway ? gateway : "");
+                              routed ? "route" : "bridge", bridge ? bridge : "",
+                              address ? address : "", gateway ? gateway : "");
     int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
     free(text);
     return r;

@@ -32,17 +32,20 @@ static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox",
  * command line, so the kernel's echo of its command line never matches.
  * With mkdom0.n= it is the I/O guest (check_guest_io): the frontends from
  * /lib/modules, eth0 at mkdom0.ip= pinging the dom0 at mkdom0.peer= (both
- * only with a vif), then xvda: print its first line (the dom0's marker),
- * write its own at 4 KiB, and stay up for the dom0's ping. */
+ * only with a vif; a /32 is routed: the dom0 is on the link, not in a
+ * subnet), then xvda (and xvdb with mkdom0.phy=1, which the dom0 attaches
+ * later): print its first line (the dom0's marker), write its own at 4 KiB,
+ * and stay up for the dom0's ping. */
 static const char guest_init[] =
     "#!/bin/busybox sh\n"
     "B=/bin/busybox\n"
     "$B mount -t proc proc /proc\n"
     "$B mount -t devtmpfs dev /dev 2>/dev/null\n"
-    "T=unknown N= IP= PEER=\n"
+    "T=unknown N= IP= PEER= PHY=\n"
     "for w in $($B cat /proc/cmdline); do\n"
     "  case $w in mkdom0.t=*) T=${w#mkdom0.t=};; mkdom0.n=*) N=${w#mkdom0.n=};;\n"
-    "    mkdom0.ip=*) IP=${w#mkdom0.ip=};; mkdom0.peer=*) PEER=${w#mkdom0.peer=};; esac\n"
+    "    mkdom0.ip=*) IP=${w#mkdom0.ip=};; mkdom0.peer=*) PEER=${w#mkdom0.peer=};;\n"
+    "    mkdom0.phy=*) PHY=${w#mkdom0.phy=};; esac\n"
     "done\n"
     "if [ -z \"$N\" ]; then\n"
     "  $B echo \"MKDOM0-GUEST-$T-OK\" > /dev/console\n"
@@ -58,12 +61,19 @@ static const char guest_init[] =
     "done\n"
     "if [ -n \"$IP\" ]; then\n"
     "  $B ip link set eth0 up && $B ip addr add \"$IP\" dev eth0\n"
+    "  case $IP in */32) $B ip route add \"$PEER\" dev eth0;; esac\n"
     "  if $B ping -c 2 -w 60 \"$PEER\" >/dev/null; then R=OK; else R=FAIL; fi\n"
     "  $B echo \"MKDOM0-IO-PING-$R\"\n"
     "fi\n"
     "$B echo \"MKDOM0-IO-READ:$($B dd if=/dev/xvda bs=512 count=1 2>/dev/null | $B head -n 1)\"\n"
     "$B echo \"mkdom0-guest-wrote-$N\" | $B dd of=/dev/xvda bs=512 seek=8 conv=fsync 2>/dev/null \\\n"
     "  && $B echo \"MKDOM0-IO-WROTE\"\n"
+    "if [ -n \"$PHY\" ]; then\n"
+    "  i=0; while [ $i -lt 3000 ] && [ ! -b /dev/xvdb ]; do $B sleep 0.1; i=$((i + 1)); done\n"
+    "  $B echo \"MKDOM0-IO-PHY-READ:$($B dd if=/dev/xvdb bs=512 count=1 2>/dev/null | $B head -n 1)\"\n"
+    "  $B echo \"mkdom0-guest-wrote-phy-$N\" | $B dd of=/dev/xvdb bs=512 seek=8 conv=fsync \\\n"
+    "    2>/dev/null && $B echo \"MKDOM0-IO-PHY-WROTE\"\n"
+    "fi\n"
     "$B echo \"MKDOM0-IO-READY\"\n"
     "while :; do $B sleep 60; done\n";
 
@@ -711,35 +721,51 @@ static int run_guest(chk *c, const char *type, md_err *err)
 
 /* --- guests with a vif on the bridge and a file-backed disk --------------- */
 
-/* The guest bridge the image's network service makes (/etc/conf.d/network,
- * written by `mkdom0 build` from [System] Bridge=); NULL: none. */
-static char *image_bridge(const chk *c)
+/* A value of the image's network settings (/etc/conf.d/network, written by
+ * `mkdom0 build` from [System]): `key="value"` at a line start; NULL: none
+ * or empty. */
+static char *image_net_setting(const chk *c, const char *key)
 {
     char *text = c->rootfs ? rootfs_text(c->rootfs, "/etc/conf.d/network") : NULL;
-    char *bridge = NULL;
-    for (char *line = text ? strstr(text, "bridge=") : NULL; line; line = strstr(line + 1, "bridge=")) {
-        if (line != text && line[-1] != '\n')
+    size_t klen = strlen(key);
+    char *val = NULL;
+    for (char *line = text; line && *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
+        if (strncmp(line, key, klen) || line[klen] != '=')
             continue;
-        char *v = line + 7;
+        char *v = line + klen + 1;
         if (*v == '"')
             v++;
         size_t n = strcspn(v, "\"\n \t#");
         if (n)
-            bridge = strndup(v, n);
+            val = strndup(v, n);
         break;
     }
     free(text);
-    return bridge;
+    return val;
+}
+
+/* The guest bridge the image's network service makes ([System] Bridge=);
+ * NULL: none. */
+static char *image_bridge(const chk *c) { return image_net_setting(c, "bridge"); }
+
+/* [System] GuestNetwork=route: guests' vifs go through Xen's vif-route. */
+static bool image_routed(const chk *c)
+{
+    char *v = image_net_setting(c, "guest_network");
+    bool routed = v && !strcmp(v, "route");
+    free(v);
+    return routed;
 }
 
 /* Why Xen's hotplug scripts cannot run in this image, from the image itself:
- * the scripts, their interpreter, the xenstore tools they call. */
+ * the scripts, their interpreter, the tools they call. */
 static char *hotplug_cause(const chk *c)
 {
     if (!c->rootfs)
         return NULL;
-    static const char *const scripts[] = { "/etc/xen/scripts/vif-bridge", "/etc/xen/scripts/block",
-                                           NULL };
+    bool routed = image_routed(c);
+    const char *const scripts[] = { routed ? "/etc/xen/scripts/vif-route" : "/etc/xen/scripts/vif-bridge",
+                                    "/etc/xen/scripts/block", NULL };
     for (const char *const *sp = scripts; *sp; sp++) {
         char *text = rootfs_text(c->rootfs, *sp);
         if (!text)
@@ -765,6 +791,11 @@ static char *hotplug_cause(const chk *c)
             return md_xasprintf("the image has no %s, which Xen's hotplug scripts call (add "
                                 "xenstore-utils to [Packages] Include= and take it out of "
                                 "Exclude=)", *tp);
+    /* vif-route's `ip -4 -o addr show primary` is beyond busybox's ip. */
+    const md_node *ip = routed ? md_tree_resolve(c->rootfs, "/usr/bin/ip") : NULL;
+    if (routed && (!ip || md_node_type_of(ip) != MD_NODE_FILE))
+        return md_xstrdup("the image has no iproute2 ip (/usr/bin/ip), which vif-route needs to "
+                          "read the dom0's address ([System] GuestNetwork=route adds iproute2)");
     return NULL;
 }
 
@@ -777,44 +808,144 @@ static int guest_io_fail(chk *c, md_err *err, const char *what, const char *out)
     return rc;
 }
 
-/* The dom0's IPv4 address and prefix on `bridge`, and an address for the
- * guest in the same subnet (QEMU's user network: nothing leaves the VM). */
-static int guest_addresses(chk *c, const char *bridge, char *dom0, char *guest, md_err *err)
+/* How the I/O guest is wired: its vif on `dev` (the image's bridge), or
+ * routed by vif-route through `dev` (the NIC the network service gave xl.conf
+ * as vif.default.gatewaydev); dom0's address there, the guest's with prefix
+ * (routed: a /32 of the dom0's subnet, as a hosting provider hands out). */
+typedef struct guest_net {
+    bool on, routed;
+    char dev[64], dom0[16], guest[20];
+} guest_net;
+
+/* The dom0's IPv4 address and prefix on its guest-facing interface, and an
+ * address for the guest in the same subnet (QEMU's user network: nothing
+ * leaves the VM). */
+static int guest_addresses(chk *c, guest_net *n, md_err *err)
 {
-    char *cmd = md_xasprintf("ip -4 addr show dev %s", bridge);
+    char *cmd = n->routed
+        ? md_xstrdup("d=$(sed -n 's/^vif\\.default\\.gatewaydev=\"\\(.*\\)\"/\\1/p' "
+                     "/etc/xen/xl.conf | tail -n 1); echo \"gatewaydev=$d\"; ip -4 addr show dev \"$d\"")
+        : md_xasprintf("echo gatewaydev=%s; ip -4 addr show dev %s", n->dev, n->dev);
     md_run_result r;
     int st = ssh(c, cmd, NULL, false, 60, NULL, &r);
     free(cmd);
     unsigned a, b, cc, d, pfx;
+    const char *gw = strstr(r.out, "gatewaydev=");
+    if (gw)
+        snprintf(n->dev, sizeof n->dev, "%.*s", (int)strcspn(gw + 11, "\r\n"), gw + 11);
     const char *inet = st == 0 ? strstr(r.out, "inet ") : NULL;
-    if (!inet || sscanf(inet, "inet %u.%u.%u.%u/%u", &a, &b, &cc, &d, &pfx) != 5 || pfx > 30 ||
-        pfx < 8) {
-        int rc = guest_io_fail(c, err, "the dom0 has no IPv4 address on its guest bridge "
-                                       "(network service or DHCP failed?)", r.out);
+    if (!n->dev[0] || !inet || sscanf(inet, "inet %u.%u.%u.%u/%u", &a, &b, &cc, &d, &pfx) != 5 ||
+        pfx > 30 || pfx < 8) {
+        int rc = guest_io_fail(c, err, n->routed
+            ? "the dom0 has no IPv4 address on the NIC that xl.conf's vif.default.gatewaydev "
+              "names (network service or DHCP failed?)"
+            : "the dom0 has no IPv4 address on its guest bridge (network service or DHCP "
+              "failed?)", r.out);
         md_run_result_free(&r);
         return rc;
     }
     md_run_result_free(&r);
-    snprintf(dom0, 16, "%u.%u.%u.%u", a, b, cc, d);
-    snprintf(guest, 20, "%u.%u.%u.%u/%u", a, b, cc, d == 222 ? 223 : 222, pfx);
+    snprintf(n->dom0, sizeof n->dom0, "%u.%u.%u.%u", a, b, cc, d);
+    snprintf(n->guest, sizeof n->guest, "%u.%u.%u.%u/%u", a, b, cc, d == 222 ? 223 : 222,
+             n->routed ? 32 : pfx);
     return 0;
 }
 
-/* One PVH guest proves guests' network and disks: its vif on the bridge
- * pings the dom0 and is pinged back; its xvda, a raw file in the dom0
- * attached through a loop device, shows the dom0's marker and takes the
- * guest's, which the dom0 reads after the guest is gone; and then no vif
- * and no loop device is left. */
+/* Routed: the dom0 reaches the guest's /32 through its vif (vif-route's host
+ * route), with no bridge and with forwarding on (the network service). */
+static int check_routed(chk *c, const guest_net *n, const char *ip, md_err *err)
+{
+    char *cmd = md_xasprintf("echo route: $(ip -4 route show %s); echo forward=$(cat "
+                             "/proc/sys/net/ipv4/ip_forward); echo proxy_arp=$(cat "
+                             "/proc/sys/net/ipv4/conf/%s/proxy_arp); echo bridges: "
+                             "$(ls -d /sys/class/net/*/bridge 2>/dev/null); echo mkdom0-end",
+                             ip, n->dev);
+    md_run_result r;
+    ssh(c, cmd, NULL, false, 60, NULL, &r);
+    free(cmd);
+    const char *route = strstr(r.out, "route: ");
+    const char *via = route ? strstr(route, " dev vif") : NULL;
+    int rc = 0;
+    if (!strstr(r.out, "mkdom0-end"))
+        rc = guest_io_fail(c, err, "cannot read the dom0's routes", r.out);
+    else if (!via || via > strchr(route, '\n'))
+        rc = guest_io_fail(c, err, "routed: the dom0 has no host route to the guest through its "
+                                   "vif (vif-route did not run?)", r.out);
+    else if (!strstr(r.out, "forward=1") || !strstr(r.out, "proxy_arp=1"))
+        rc = guest_io_fail(c, err, "routed: IP forwarding or proxy ARP on the NIC is off (the "
+                                   "network service sets them with guest_network=route)", r.out);
+    else if (!strstr(r.out, "bridges: \n") && !strstr(r.out, "bridges:\n") &&
+             !strstr(r.out, "bridges: \r"))
+        rc = guest_io_fail(c, err, "routed: the dom0 has a bridge, which a routed host should "
+                                   "not need", r.out);
+    else
+        say(c, "ok   routed: %s via %.*s %6.1f s  (vif-route, no bridge, forwarding and proxy "
+               "ARP on %s)", ip, (int)strcspn(via + 5, " \r\n"), via + 5, since(c), n->dev);
+    md_run_result_free(&r);
+    return rc;
+}
+
+/* The phy: disk is the dom0's own loop device over a file; after the guest
+ * ends, the dom0 reads the guest's marker through it, blkback has let go of
+ * it (no vbd of the guest's domid left) and the dom0 frees it. */
+static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned long nonce,
+                           md_err *err)
+{
+    char *cmd = md_xasprintf("dd if=%s bs=512 skip=8 count=1 2>/dev/null | head -n 1; "
+                             "echo vbds: $(ls /sys/bus/xen-backend/devices | grep '^vbd-%s-'); "
+                             "losetup -d %s && echo mkdom0-freed",
+                             loop, domid, loop);
+    md_run_result r;
+    ssh(c, cmd, NULL, false, 60, NULL, &r);
+    free(cmd);
+    char *wrote = md_xasprintf("mkdom0-guest-wrote-phy-%lu", nonce);
+    int rc = 0;
+    if (!strstr(r.out, wrote))
+        rc = guest_io_fail(c, err, "after the guest ended, its marker is not on the phy: disk",
+                           r.out);
+    else if (!strstr(r.out, "vbds: \n") && !strstr(r.out, "vbds:\n") && !strstr(r.out, "vbds: \r"))
+        rc = guest_io_fail(c, err, "after `xl destroy` blkback still holds the guest's disks",
+                           r.out);
+    else if (!strstr(r.out, "mkdom0-freed"))
+        rc = guest_io_fail(c, err, "the phy: disk's loop device cannot be freed", r.out);
+    else
+        say(c, "ok   phy: disk read back     %6.1f s  (xvdb = %s: guest's marker in the dom0, "
+               "vbd detached, loop freed)", since(c), loop);
+    free(wrote);
+    md_run_result_free(&r);
+    return rc;
+}
+
+/* One PVH guest proves guests' network and disks: its vif (on the bridge, or
+ * routed) pings the dom0 and is pinged back; its xvda, a raw file in the dom0
+ * attached through a loop device by Xen's block script, and its xvdb, a
+ * phy: block device (a loop device the dom0 made), show the dom0's markers
+ * and take the guest's, which the dom0 reads after the guest is gone; and
+ * then no vif and no loop device is left.
+ * xvdb is attached (`xl block-attach`, the same disk spec as in disk=) once
+ * xvda is connected (polled with the xenstore tools: xl itself, run every
+ * second, slows the block script under TCG): libxl runs the block scripts of a guest's disks at once,
+ * they take turns on one lock, and libxl kills any that is not done in its
+ * fixed 40 s (LIBXL_HOTPLUG_TIMEOUT); under loaded TCG two bash block
+ * scripts in a row outlast it (measured: both killed at load 12 on 2 cores). */
 static int check_guest_io(chk *c, md_err *err)
 {
+    guest_net n = { 0 };
     char *bridge = image_bridge(c);
-    char dom0[16] = "", guest[20] = "", net[160] = "";
-    if (bridge && guest_addresses(c, bridge, dom0, guest, err) < 0) {
-        free(bridge);
-        return -1;
-    }
+    n.routed = image_routed(c);
+    n.on = bridge || n.routed;
     if (bridge)
-        snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", bridge);
+        snprintf(n.dev, sizeof n.dev, "%s", bridge);
+    free(bridge);
+    if (n.on && guest_addresses(c, &n, err) < 0)
+        return -1;
+    char net[160] = "";
+    char *ip = strndup(n.guest, strcspn(n.guest, "/"));
+    /* Routed: no script=, so xl.conf's vif.default.script must name vif-route. */
+    if (n.routed)
+        snprintf(net, sizeof net, "'vif=[\"ip=%s\"]' ", ip);
+    else if (n.on)
+        snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", n.dev);
     else
         say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
     unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
@@ -822,14 +953,24 @@ static int check_guest_io(chk *c, md_err *err)
         "xl destroy mkdom0-io >/dev/null 2>&1; "
         "dd if=/dev/zero of=/tmp/mkdom0-disk.img bs=1024 count=4096 2>/dev/null && "
         "echo mkdom0-dom0-wrote-%lu | dd of=/tmp/mkdom0-disk.img conv=notrunc 2>/dev/null && "
+        "dd if=/dev/zero of=/tmp/mkdom0-phy.img bs=1024 count=1024 2>/dev/null && "
+        "echo mkdom0-dom0-wrote-phy-%lu | dd of=/tmp/mkdom0-phy.img conv=notrunc 2>/dev/null && "
+        "{ [ -e /dev/loop-control ] || modprobe loop; } && L=$(losetup -f) && "
+        "losetup \"$L\" /tmp/mkdom0-phy.img && echo \"mkdom0-phy=$L\" && "
         "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
         "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' %s"
         "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\"]' "
-        "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu%s%s%s%s quiet\"' "
+        "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu mkdom0.phy=1%s%s%s%s quiet\"' "
         "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
-        "> /tmp/mkdom0-io.cfg && xl create -c /tmp/mkdom0-io.cfg",
-        nonce, net, nonce, bridge ? " mkdom0.ip=" : "", bridge ? guest : "",
-        bridge ? " mkdom0.peer=" : "", bridge ? dom0 : "");
+        "> /tmp/mkdom0-io.cfg || exit 1; "
+        "{ i=0; while [ $i -lt 200 ]; do sleep 2; i=$((i + 1)); "
+        "for D in $(xenstore-list /local/domain/0/backend/vbd 2>/dev/null); do [ \"$(xenstore-read "
+        "/local/domain/0/backend/vbd/$D/51712/state 2>/dev/null)\" = 4 ] && break 2; done; "
+        "done; xl block-attach mkdom0-io \"phy:$L,xvdb,w\" "
+        ">/tmp/mkdom0-phy.log 2>&1 && echo mkdom0-phy-attached || echo \"mkdom0-phy-attach-failed: "
+        "$(cat /tmp/mkdom0-phy.log)\"; } & xl create -c /tmp/mkdom0-io.cfg",
+        nonce, nonce, net, nonce, n.on ? " mkdom0.ip=" : "", n.on ? n.guest : "",
+        n.on ? " mkdom0.peer=" : "", n.on ? n.dom0 : "");
     /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
      * or more under TCG before the guest even starts. */
     double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 420;
@@ -840,49 +981,69 @@ static int check_guest_io(chk *c, md_err *err)
     for (char *p = r.out; *p; p++)
         if (*p == '\r')
             *p = ' ';
+    char loop[32] = "";
+    const char *lp = strstr(r.out, "mkdom0-phy=/dev/");
+    if (lp)
+        snprintf(loop, sizeof loop, "%.*s", (int)strcspn(lp + 11, " \n"), lp + 11);
     char *want = md_xasprintf("MKDOM0-IO-READ:mkdom0-dom0-wrote-%lu", nonce);
+    char *want_phy = md_xasprintf("MKDOM0-IO-PHY-READ:mkdom0-dom0-wrote-phy-%lu", nonce);
     int rc = 0;
     if (!r.matched) {
         char *what = r.timed_out ? md_xasprintf("the guest did not come up within %.0f s", limit)
                                  : md_xstrdup("xl create failed");
         rc = guest_io_fail(c, err, what, r.out);
         free(what);
-    } else if (bridge && !strstr(r.out, "MKDOM0-IO-PING-OK")) {
+    } else if (n.on && !strstr(r.out, "MKDOM0-IO-PING-OK")) {
         rc = guest_io_fail(c, err, "the guest's vif is up but the guest cannot ping the dom0",
                            r.out);
     } else if (!strstr(r.out, want) || !strstr(r.out, "MKDOM0-IO-WROTE")) {
         rc = guest_io_fail(c, err, "the guest did not read the dom0's marker from xvda or "
                                    "could not write its own", r.out);
+    } else if (!loop[0] || strstr(r.out, "mkdom0-phy-attach-failed")) {
+        rc = guest_io_fail(c, err, "`xl block-attach mkdom0-io phy:/dev/loopN,xvdb,w` failed",
+                           r.out);
+    } else if (!strstr(r.out, want_phy) || !strstr(r.out, "MKDOM0-IO-PHY-WROTE")) {
+        rc = guest_io_fail(c, err, "the guest did not read the dom0's marker from its phy: "
+                                   "disk xvdb or could not write its own", r.out);
     }
     free(want);
+    free(want_phy);
     md_run_result_free(&r);
     if (rc == 0) {
-        say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device (%.1f s)",
-            bridge ? "vif on " : "", bridge ? bridge : "", bridge ? ", " : "", md_qemu_now() - t);
-        if (bridge)
-            say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), guest, dom0);
+        say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
+            n.routed ? "vif routed " : n.on ? "vif on " : "", n.routed ? n.guest : n.on ? n.dev : "",
+            n.on ? ", " : "", loop, md_qemu_now() - t);
+        if (n.on)
+            say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), n.guest, n.dom0);
         say(c, "ok   guest read dom0's disk marker %6.1f s", since(c));
     }
-    if (rc == 0 && bridge) {
-        char *ip = strndup(guest, strcspn(guest, "/"));
-        char *ping = md_xasprintf("ls /sys/class/net/%s/brif; ping -c 2 -w 30 %s && echo "
-                                  "mkdom0-pinged", bridge, ip);
+    if (rc == 0 && n.on) {
+        char *ping = n.routed
+            ? md_xasprintf("ping -c 2 -w 30 %s && echo mkdom0-pinged", ip)
+            : md_xasprintf("ls /sys/class/net/%s/brif; ping -c 2 -w 30 %s && echo "
+                           "mkdom0-pinged", n.dev, ip);
         ssh(c, ping, NULL, false, 60, NULL, &r);
         free(ping);
         if (!strstr(r.out, "mkdom0-pinged"))
             rc = guest_io_fail(c, err, "the dom0 cannot ping the guest", r.out);
-        else if (!strstr(r.out, "vif"))
+        else if (!n.routed && !strstr(r.out, "vif"))
             rc = guest_io_fail(c, err, "the guest's vif is not on the bridge", r.out);
         else
-            say(c, "ok   dom0 -> guest ping     %6.1f s  (%s -> %s)", since(c), dom0, ip);
-        free(ip);
+            say(c, "ok   dom0 -> guest ping     %6.1f s  (%s -> %s)", since(c), n.dom0, ip);
         md_run_result_free(&r);
     }
+    if (rc == 0 && n.routed)
+        rc = check_routed(c, &n, ip, err);
     /* The guest's marker, from the file, once the guest is gone. */
-    char *read = md_xasprintf("xl destroy mkdom0-io 2>&1; dd if=/tmp/mkdom0-disk.img bs=512 "
-                              "skip=8 count=1 2>/dev/null | head -n 1");
+    char *read = md_xasprintf("echo domid=$(xl domid mkdom0-io); xl destroy mkdom0-io 2>&1; "
+                              "dd if=/tmp/mkdom0-disk.img bs=512 skip=8 count=1 2>/dev/null | "
+                              "head -n 1");
     ssh(c, read, NULL, false, 180, NULL, &r);
     free(read);
+    char domid[16] = "";
+    const char *dp = strstr(r.out, "domid=");
+    if (dp)
+        snprintf(domid, sizeof domid, "%.*s", (int)strspn(dp + 6, "0123456789"), dp + 6);
     char *wrote = md_xasprintf("mkdom0-guest-wrote-%lu", nonce);
     if (rc == 0 && !strstr(r.out, wrote))
         rc = guest_io_fail(c, err, "after the guest ended, its marker is not in the disk file",
@@ -891,23 +1052,30 @@ static int check_guest_io(chk *c, md_err *err)
         say(c, "ok   dom0 read guest's disk marker %6.1f s  (after xl destroy)", since(c));
     free(wrote);
     md_run_result_free(&r);
-    /* Its vif and loop device go with it (the hotplug scripts' remove). */
+    if (rc == 0 && !domid[0])
+        rc = guest_io_fail(c, err, "`xl domid mkdom0-io` did not name the guest", NULL);
+    if (rc == 0)
+        rc = check_phy_after(c, loop, domid, nonce, err);
+    /* Its vif and loop devices go with it (the hotplug scripts' remove). */
     double until = md_qemu_now() + 90;
     bool gone = false;
     while (rc == 0 && !gone) {
-        ssh(c, "ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-disk; echo mkdom0-listed",
-            NULL, false, 60, NULL, &r);
+        char *ls = md_xasprintf("ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-; "
+                                "%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
+                                n.routed ? ip : "", n.routed ? "; " : "");
+        ssh(c, ls, NULL, false, 60, NULL, &r);
+        free(ls);
         gone = strstr(r.out, "mkdom0-listed") && !strstr(r.out, "vif") && !strstr(r.out, "/dev/loop");
         if (!gone && md_qemu_now() > until)
-            rc = guest_io_fail(c, err, "after `xl destroy` the guest's vif or loop device is "
-                                       "still there", r.out);
+            rc = guest_io_fail(c, err, "after `xl destroy` the guest's vif, its route or a loop "
+                                       "device is still there", r.out);
         md_run_result_free(&r);
         if (!gone && rc == 0)
             sleep(3);
     }
     if (rc == 0)
         say(c, "ok   vifs, loop devices gone %6.1f s  (after the guests ended)", since(c));
-    free(bridge);
+    free(ip);
     return rc;
 }
 

@@ -11,16 +11,22 @@
  *   4. a PV and a PVH guest: the dom0's own kernel and a tiny initrd (the
  *      image's static busybox and an /init that prints MKDOM0-GUEST-<T>-OK on
  *      hvc0 and powers off), run with `xl create -c` under `ssh -tt`;
- *      then a PVH guest with a vif on the image's guest bridge (its
- *      /etc/conf.d/network) and a raw file as xvda (a loop device): it pings
+ *      then a PVH guest with a vif on the image's guest bridge, or routed
+ *      by vif-route with a /32 when the image says guest_network=route (its
+ *      /etc/conf.d/network), a raw file as xvda (a loop device) and a phy:
+ *      block device as xvdb (a loop device the dom0 makes, attached with
+ *      `xl block-attach` once xvda is connected): it pings
  *      the dom0 and is pinged back (addresses in the dom0's own subnet, QEMU's
- *      user network: nothing leaves the VM), reads the dom0's marker from
- *      xvda and writes its own, which the dom0 reads after `xl destroy`;
- *      then no vif and no loop device may be left.  A failure names what the
- *      hotplug scripts lack (their interpreter, xenstore-utils).  On an image
- *      with the device model ([Xen] HVM=yes), an HVM guest: hvmloader and
- *      SeaBIOS boot a one-sector disk (served by QEMU in the dom0) whose code
- *      prints a marker on the emulated COM1, read with `xl create -c`;
+ *      user network: nothing leaves the VM; routed: the dom0's host route
+ *      goes through the vif, no bridge, forwarding and proxy ARP on), reads
+ *      the dom0's markers from both disks and writes its own, which the dom0
+ *      reads after `xl destroy`; then blkback holds no vbd of the guest and
+ *      no vif, guest route or loop device may be left.  A failure names what
+ *      the hotplug scripts lack (their interpreter, xenstore-utils, iproute2);
+ *      on an image with the device model ([Xen] HVM=yes), an HVM guest:
+ *      hvmloader and SeaBIOS boot a one-sector disk (served by QEMU in the
+ *      dom0) whose code prints a marker on the emulated COM1, read with
+ *      `xl create -c`;
  *   5. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
  *   6. statelessness: a file written to /root is gone after QMP system_reset

@@ -37,6 +37,7 @@ struct md_spec {
     bool essential, hvm;
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
     char *address, *gateway;
+    bool routed; /* GuestNetwork=route */
 
     /* parse state */
     const char *cur_origin;
@@ -398,6 +399,13 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
                            "not . or .. (or yes for xenbr0, no for none)%s", v, "");
         return set_str(&s->bridge, v), 1;
     }
+    if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
+        if (strcmp(v, "bridge") && strcmp(v, "route"))
+            return fail(s, "GuestNetwork=%s: expected bridge (guests' vifs on Bridge=) or route "
+                           "(Xen's vif-route: no bridge, one routed address per guest)%s", v, "");
+        s->routed = !strcmp(v, "route");
+        return 1;
+    }
     if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
@@ -535,6 +543,34 @@ static void apply_hvm(md_spec *s)
     push_new(&s->keep, hvm_keep, NULL);
 }
 
+/* Xen's vif-route learns the dom0's address with `ip -4 -o addr show
+ * primary dev NIC` (vif-common.sh dom0_ip), which busybox's ip cannot parse:
+ * a routed host needs iproute2's ip, whatever Exclude= inherited.  Of
+ * iproute2's dependencies, ip links none of these (arpd, tc's xtables
+ * module and the setcap tools do): they stay out, and so do iproute2's other
+ * tools (2.2 MB in bookworm's 6.1), of which a dom0 needs none. */
+static const char *const route_include[] = { "iproute2", NULL };
+static const char *const route_exclude[] = { "libdb5.3", "libxtables12", "libcap2-bin", NULL };
+static const char *const route_drop[] = {
+    "/usr/bin/ctstat", "/usr/bin/lnstat", "/usr/bin/nstat", "/usr/bin/rdma",
+    "/usr/bin/routel", "/usr/bin/rtstat", "/usr/bin/ss", "/usr/sbin/arpd", "/usr/sbin/bridge",
+    "/usr/sbin/dcb", "/usr/sbin/devlink", "/usr/sbin/genl", "/usr/sbin/rtacct",
+    "/usr/sbin/rtmon", "/usr/sbin/tc", "/usr/sbin/tipc", "/usr/sbin/vdpa",
+    "/usr/lib/*/tc/*", NULL };
+
+static void apply_route(md_spec *s)
+{
+    if (!s->routed)
+        return;
+    for (const char *const *p = route_include; *p; p++)
+        strv_remove(&s->excludes, *p);
+    push_new(&s->packages, route_include, NULL);
+    push_new(&s->excludes, route_exclude, &s->packages);
+    push_new(&s->drop, route_drop, NULL);
+    free(s->bridge); /* routed guests need no bridge: Bridge= does not apply */
+    s->bridge = NULL;
+}
+
 static int validate(md_spec *s)
 {
     if (s->nrepos == 0)
@@ -564,6 +600,7 @@ static int validate(md_spec *s)
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
     apply_hvm(s);
+    apply_route(s);
     return 0;
 }
 
@@ -675,6 +712,7 @@ const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args
 const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }
 const char *md_spec_root_password_hash(const md_spec *s) { return s->root_hash; }
 const char *md_spec_bridge(const md_spec *s) { return s->bridge; }
+bool md_spec_routed(const md_spec *s) { return s->routed; }
 const char *md_spec_address(const md_spec *s) { return s->address; }
 const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }

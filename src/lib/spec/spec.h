@@ -97,6 +97,11 @@ bool md_spec_hvm(const md_spec *s);
 const char *md_spec_hostname(const md_spec *s);
 const char *md_spec_root_password_hash(const md_spec *s); /* NULL: root locked */
 const char *md_spec_bridge(const md_spec *s);      /* NULL: no bridge */
+/* [System] GuestNetwork=route: guests' vifs get Xen's vif-route (a /32 route
+ * per guest address, proxy ARP, forwarding) instead of a bridge; then
+ * md_spec_bridge() is NULL and iproute2 is in md_spec_packages() (and out
+ * of md_spec_excludes()): vif-route's `ip addr show primary` needs it. */
+bool md_spec_routed(const md_spec *s);
 /* The dom0's static IPv4 address "A.B.C.D/N" and default gateway (checked
  * at parse time); NULL: DHCP / no gateway. */
 const char *md_spec_address(const md_spec *s);
