@@ -44,6 +44,9 @@ boot_check() {  # path
         "^ok   phy: disk read back .*vbd detached, loop freed"
         "^ok   vifs, loop devices gone "
         "^n/a  HVM  guest: the image has no device model \\(\\[Xen\\] HVM=no\\)"
+        "^ok   xenconsoled restarted +[0-9.]+ s  \([0-9.]+ s after kill -9; pid [0-9]+ -> [0-9]+"
+        "^ok   sshd restarted +[0-9.]+ s  \(answers [0-9.]+ s after kill -9 of the listener"
+        "^ok   xenstored death alarm +[0-9.]+ s  \(on hvc0 [0-9.]+ s after kill -9; not respawned"
         "^ok   stateless: /root/stateless-probe gone after system_reset"
         "^PASS: "
     )
@@ -55,5 +58,11 @@ boot_check() {  # path
     for w in "${want[@]}"; do
         grep -Eq "$w" "$out/check.log" || fail "no line matching '$w' in the --check output"
     done
+    # xenstored dies last: the steps after it need no toolstack
+    local dead reset
+    dead=$(grep -n '^ok   xenstored death alarm' "$out/check.log" | cut -d: -f1)
+    reset=$(grep -n '^ok   stateless:' "$out/check.log" | cut -d: -f1)
+    grep -n '^ok   ' "$out/check.log" | sed -n "/^$dead:/,/^$reset:/p" | grep -Eqv \
+        '^[0-9]+:ok   (xenstored death|boot medium|stateless)' && fail "a check ran after xenstored's death"
     check_timings "$out/t.tsv" xen linux init login sshd xl_list
 }

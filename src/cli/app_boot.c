@@ -31,7 +31,8 @@ static void usage(FILE *f)
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, a guest with a vif on\n"
         "                  xenbr0 and a file-backed disk, an HVM guest (images built with\n"
-        "                  [Xen] HVM=yes), no disk reads after\n"
+        "                  [Xen] HVM=yes), killed daemons (xenconsoled and sshd come back,\n"
+        "                  xenstored's death is on the console), no disk reads after\n"
         "                  the hand-off, statelessness across a reset; timing table\n"
         "  --ssh-key FILE  root's private key for --check (default: ClientKey in\n"
         "                  DIR/image.ini, DIR/ssh/id_ed25519, ~/.local/state/mkdom0/keys/id_ed25519)\n"
@@ -49,6 +50,8 @@ static void usage(FILE *f)
         "  --no-guests     --check without the guests (PV, PVH, the one with a vif and\n"
         "                  a disk, and HVM on images built with [Xen] HVM=yes)\n"
         "  --no-reset      --check without the reset/statelessness step\n"
+        "  --no-services   --check without killing xenconsoled, sshd and xenstored (which\n"
+        "                  proves the first two restarted, the last one's death loud)\n"
         "  --expect-caps WORDS  virt_caps words --check requires (default \"hvm hap\n"
         "                  hvm_directio\"; \"\" for none)\n"
         "  --log FILE      --check: write the serial console here (kept)\n"
@@ -125,7 +128,7 @@ static int run_check(md_check_opts *co, md_err *err)
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
-           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_CAPS,
+           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_CAPS,
            O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
@@ -144,6 +147,7 @@ static int run(int argc, char **argv)
         { "guest-timeout", required_argument, 0, O_GUESTTO },
         { "no-guests", no_argument, 0, O_NOGUESTS },
         { "no-reset", no_argument, 0, O_NORESET },
+        { "no-services", no_argument, 0, O_NOSERVICES },
         { "expect-caps", required_argument, 0, O_CAPS },
         { "log", required_argument, 0, O_LOG },
         { "timings", required_argument, 0, O_TIMINGS },
@@ -221,6 +225,7 @@ static int run(int argc, char **argv)
             break;
         case O_NOGUESTS: co.no_guests = true; break;
         case O_NORESET: co.no_reset = true; break;
+        case O_NOSERVICES: co.no_services = true; break;
         case O_CAPS: co.expect_caps = optarg; break;
         case O_LOG: bo->console_log = optarg; break;
         case O_TIMINGS: co.timings_path = optarg; break;

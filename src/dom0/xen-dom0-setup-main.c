@@ -8,6 +8,7 @@
 
 #include "d0.h"
 #include "setup.h"
+#include "watch.h"
 
 #define MAX_MODULES 64
 
@@ -15,6 +16,7 @@ static void usage(FILE *f)
 {
     fputs("usage: xen-dom0-setup [OPTIONS] [STEP...]\n"
           "       xen-dom0-setup [OPTIONS] load MODULE...\n"
+          "       xen-dom0-setup [--console FILE] [--pidfile FILE] watch [--] COMMAND [ARG...]\n"
           "Steps (default: all), each safe to repeat:\n"
           "  mounts   proc on /proc, sysfs on /sys, devtmpfs (else tmpfs) on /dev,\n"
           "           devpts on /dev/pts, tmpfs on /dev/shm\n"
@@ -27,12 +29,18 @@ static void usage(FILE *f)
           "           modules are loaded)\n"
           "  all      mounts modules devices xenfs\n"
           "  load M.. load the named modules (and their dependencies) only\n"
+          "  watch    run COMMAND (xenstored) as a child; if it dies unasked, write a\n"
+          "           loud alarm to the console and syslog (a new store would not know\n"
+          "           the running domains, so it is not restarted); exit 1.  SIGTERM,\n"
+          "           SIGINT, SIGHUP are passed on to it (a stop: no alarm, exit 0)\n"
           "Options:\n"
           "  --root DIR          act below DIR instead of /\n"
           "  --proc-misc FILE    read FILE instead of /proc/misc\n"
           "  --kver VERSION      kernel release instead of uname -r\n"
           "  --module NAME       also load NAME in the modules step (repeatable)\n"
           "  --dry-run, -n       change nothing; print each action instead\n"
+          "  --console FILE      watch: where the alarm goes (default /dev/console)\n"
+          "  --pidfile FILE      watch: go into the background, the watcher's pid in FILE\n"
           "Exit status: 0 when everything is in place, 1 when a step failed\n"
           "(each failure is printed with its reason), 2 for a usage error.\n",
           f);
@@ -72,14 +80,15 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
 int main(int argc, char **argv)
 {
     d0_ctx c = { .prog = "xen-dom0-setup", .root = "/", .plan = stdout, .log = stderr };
-    const char *proc_misc = NULL, *kver = NULL;
+    const char *proc_misc = NULL, *kver = NULL, *console = "/dev/console", *pidfile = NULL;
     const char *extra[MAX_MODULES];
     size_t nextra = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         int has_arg = !strcmp(a, "--root") || !strcmp(a, "--proc-misc") ||
-                      !strcmp(a, "--kver") || !strcmp(a, "--module");
+                      !strcmp(a, "--kver") || !strcmp(a, "--module") ||
+                      !strcmp(a, "--console") || !strcmp(a, "--pidfile");
         if (has_arg && i + 1 >= argc) {
             fprintf(stderr, "xen-dom0-setup: %s needs a value\n", a);
             return 2;
@@ -88,6 +97,10 @@ int main(int argc, char **argv)
             c.root = argv[++i];
         else if (!strcmp(a, "--proc-misc"))
             proc_misc = argv[++i];
+        else if (!strcmp(a, "--console"))
+            console = argv[++i];
+        else if (!strcmp(a, "--pidfile"))
+            pidfile = argv[++i];
         else if (!strcmp(a, "--kver"))
             kver = argv[++i];
         else if (!strcmp(a, "--module")) {
@@ -109,6 +122,14 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
+    }
+    if (i < argc && !strcmp(argv[i], "watch")) {
+        i += i + 1 < argc && !strcmp(argv[i + 1], "--") ? 2 : 1;
+        if (i >= argc) {
+            fprintf(stderr, "xen-dom0-setup: watch needs a command\n");
+            return 2;
+        }
+        return d0_watch_run(console, pidfile, argv + i);
     }
     if (i < argc && !strcmp(argv[i], "load")) {
         if (i + 1 >= argc) {

@@ -68,9 +68,14 @@ done
 grep -q 'need xen-dom0' "$ov/etc/init.d/xenstored" || fail "xenstored does not need xen-dom0"
 grep -q 'need xenstored' "$ov/etc/init.d/xen-init-dom0" || fail "xen-init-dom0 does not need xenstored"
 grep -q 'need xenstored' "$ov/etc/init.d/xenconsoled" || fail "xenconsoled does not need xenstored"
-for s in xenstored xenconsoled ssh; do
+for s in xenconsoled ssh syslog; do
     grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/$s" || fail "$s is not supervised"
 done
+# xenstored is not respawned (a new one knows no domain) but watched: its
+# death is an alarm on the console
+grep -q '^supervisor=' "$ov/etc/init.d/xenstored" && fail "xenstored is respawned by a supervisor"
+grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" watch --' "$ov/etc/init.d/xenstored" ||
+    fail "xenstored does not run under xen-dom0-setup's watcher"
 
 # 3. runlevels
 for rl in sysinit boot default; do

@@ -148,5 +148,34 @@ grep -q 'replacing /dev/hvc0: char 4:64 instead of 229:0' "$tmp/log" || fail "no
 out=$("$bin" --root "$r2" --proc-misc "$data/normal.txt" --dry-run devices 2>&1)
 [ -z "$out" ] || fail "second run still has work: $out"
 
+# 5. watch, as the xenstored service runs it: in the background with a pid
+# file; the child killed -> the alarm on the "console"; the watcher stopped
+# -> the child stopped too, and no alarm
+con="$tmp/console"
+: > "$con"
+"$bin" --console "$con" --pidfile "$tmp/watch.pid" watch -- sleep 300 || fail "watch did not start"
+w=$(cat "$tmp/watch.pid")
+for _ in $(seq 50); do c=$(pgrep -P "$w" -x sleep || true); [ -n "$c" ] && break; sleep 0.1; done
+[ -n "$c" ] || fail "watch: no child sleep under pid $w"
+kill -9 "$c"
+for _ in $(seq 50); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$w" 2>/dev/null && fail "watch: still running after its child died"
+grep -qx '\*\*\* sleep died: the toolstack cannot work until reboot' "$con" ||
+    fail "watch: no alarm on the console: $(cat "$con")"
+grep -q 'sleep was killed by signal 9 (SIGKILL)' "$con" || fail "watch: the alarm does not say how: $(cat "$con")"
+: > "$con"
+"$bin" --console "$con" --pidfile "$tmp/watch.pid" watch sleep 301 || fail "watch did not start"
+w=$(cat "$tmp/watch.pid")
+sleep 0.3
+kill "$w"
+for _ in $(seq 50); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$w" 2>/dev/null && fail "watch: SIGTERM did not stop it"
+left=$(pgrep -f 'sleep 301' || true)
+[ -n "$left" ] && { kill $left; fail "watch: its child outlived the stop"; }
+[ -s "$con" ] && fail "watch: an alarm for a stop on request: $(cat "$con")"
+set +e
+"$bin" watch >/dev/null 2>&1; [ $? = 2 ] || fail "watch without a command: not exit 2"
+set -e
+
 [ $fails = 0 ] || { echo "$fails problem(s)"; exit 1; }
-echo "xen-dom0-setup: static, plans the boot, idempotent"
+echo "xen-dom0-setup: static, plans the boot, idempotent; watch alarms on a death, not on a stop"

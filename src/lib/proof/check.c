@@ -1178,6 +1178,148 @@ static int check_hvm_guest(chk *c, md_err *err)
     return rc;
 }
 
+/* --- services stay up: killed daemons come back, xenstored's death is loud --- */
+
+/* A "mkdom0-back OLD NEW T0 T1" line: pids, and the dom0's /proc/uptime at
+ * the kill and when the new daemon was seen. */
+static bool parse_back(const char *out, int *old, int *new_pid, double *took)
+{
+    const char *b = strstr(out, "mkdom0-back ");
+    double t0, t1;
+    if (!b || sscanf(b, "mkdom0-back %d %d %lf %lf", old, new_pid, &t0, &t1) != 4)
+        return false;
+    *took = t1 - t0;
+    return true;
+}
+
+/* xenconsoled is killed as by a crash (SIGKILL); supervise-daemon must start
+ * a new one, which shows it set itself up by holding /dev/xen/gntdev, and
+ * which is still the same process 2 s later (no restart loop).  Timed in
+ * the dom0, from the kill. */
+static int check_xenconsoled_respawn(chk *c, md_err *err)
+{
+    static const char cmd[] =
+        "old=$(pidof xenconsoled) || { echo mkdom0-none; exit 1; }; "
+        "t0=$(cut -d' ' -f1 /proc/uptime); kill -9 $old; i=0; "
+        "while [ $i -lt 120 ]; do i=$((i + 1)); n=$(pidof xenconsoled); "
+        "if [ -n \"$n\" ] && [ \"$n\" != \"$old\" ] && ls -l /proc/$n/fd 2>/dev/null | grep -q "
+        "gntdev; then t1=$(cut -d' ' -f1 /proc/uptime); sleep 2; "
+        "[ \"$(pidof xenconsoled)\" = \"$n\" ] && "
+        "{ echo \"mkdom0-back $old $n $t0 $t1\"; exit 0; }; "
+        "echo \"xenconsoled $n did not stay up\"; break; fi; sleep 0.25; done; "
+        "echo \"now: $(pidof xenconsoled || echo no xenconsoled)\"; logread | grep -E "
+        "'xenconsoled|supervise' | tail -n 5";
+    md_run_result r;
+    ssh(c, cmd, NULL, false, 90, NULL, &r);
+    int old, now, rc = 0;
+    double took;
+    if (strstr(r.out, "mkdom0-none"))
+        rc = fail(c, err, "services: xenconsoled is not running (before it was killed)");
+    else if (!parse_back(r.out, &old, &now, &took))
+        rc = fail(c, err, "services: after `kill -9` xenconsoled did not come back (polled "
+                          "120 times; the xenconsoled service runs it under supervise-daemon, "
+                          "which should restart it)\n  dom0 said: %s", md_run_tail(r.out, 600));
+    else
+        say(c, "ok   xenconsoled restarted  %6.1f s  (%.1f s after kill -9; pid %d -> %d, "
+               "holds /dev/xen/gntdev)", since(c), took, old, now);
+    md_run_result_free(&r);
+    return rc;
+}
+
+/* The listening sshd (its pid file; our own session is another process) is
+ * killed with SIGKILL; new ssh connections must be answered again, by a new
+ * listener.  Timed here, from the kill to the first answer. */
+static int check_sshd_respawn(chk *c, md_err *err)
+{
+    md_run_result r;
+    ssh(c, "p=$(cat /run/sshd.pid) && kill -9 $p && echo mkdom0-killed $p", NULL, false, 60,
+        NULL, &r);
+    int old = 0;
+    const char *k = strstr(r.out, "mkdom0-killed ");
+    if (!k || sscanf(k, "mkdom0-killed %d", &old) != 1) {
+        int rc = fail(c, err, "services: cannot kill the listening sshd (/run/sshd.pid): %s",
+                      md_run_tail(r.out, 300));
+        md_run_result_free(&r);
+        return rc;
+    }
+    md_run_result_free(&r);
+    double t = md_qemu_now(), limit = 60;
+    for (;;) {
+        int st = ssh(c, "echo mkdom0-ssh-ok $(cat /run/sshd.pid)", NULL, false, 20, NULL, &r);
+        const char *ok = st == 0 ? strstr(r.out, "mkdom0-ssh-ok ") : NULL;
+        int now = 0;
+        if (ok && sscanf(ok, "mkdom0-ssh-ok %d", &now) == 1 && now != old) {
+            say(c, "ok   sshd restarted         %6.1f s  (answers %.1f s after kill -9 of the "
+                   "listener; pid %d -> %d)", since(c), md_qemu_now() - t, old, now);
+            md_run_result_free(&r);
+            return 0;
+        }
+        md_run_result_free(&r);
+        if (md_qemu_now() - t > limit)
+            return fail(c, err, "services: sshd does not answer again within %.0f s after its "
+                                "listener (pid %d) was killed: the ssh service runs it under "
+                                "supervise-daemon, which should restart it", limit, old);
+        sleep(1);
+    }
+}
+
+/* xenstored is killed; it must not come back (a new store would know no
+ * domain), and the dom0 must say so: the watcher's alarm on the console and
+ * in syslog, and OpenRC's status "crashed".  The toolstack is dead after
+ * this: the last step before the reset. */
+static int check_xenstored_death(chk *c, md_err *err)
+{
+    static const char alarm[] = "xenstored died: the toolstack cannot work until reboot";
+    md_qemu_console_poll(c->con);
+    size_t from = md_qemu_console_size(c->con);
+    md_run_result r;
+    ssh(c, "p=$(pidof xenstored) && kill -9 $p && echo mkdom0-killed", NULL, false, 60, NULL, &r);
+    bool killed = strstr(r.out, "mkdom0-killed");
+    char *said = md_xstrdup(md_run_tail(r.out, 300));
+    md_run_result_free(&r);
+    if (!killed) {
+        int rc = fail(c, err, "services: cannot kill xenstored (not running?): %s", said);
+        free(said);
+        return rc;
+    }
+    free(said);
+    double t = since(c);
+    long at = -1;
+    char *why = NULL;
+    wres w = wait_for(c, alarm, from, md_qemu_now() + 30, &at, &why);
+    free(why);
+    if (w != WAIT_OK)
+        return fail(c, err, "services: xenstored was killed and the console shows no \"%s\" "
+                            "within 30 s (xen-dom0-setup watch should say so)", alarm);
+    double shown = md_qemu_console_time(c->con, (size_t)at);
+    ssh(c, "sleep 3; echo \"xenstored pids:$(pidof xenstored)\"; rc-service xenstored status "
+           "2>&1; logread | grep xenstored-watch",
+        NULL, false, 60, NULL, &r);
+    int rc = 0;
+    if (!strstr(r.out, "xenstored pids:\n") && !strstr(r.out, "xenstored pids:\r\n"))
+        rc = fail(c, err, "services: a new xenstored runs after the old one was killed (it "
+                          "must not be respawned: it would know no domain): %s",
+                  md_run_tail(r.out, 400));
+    else if (!strstr(r.out, "crashed"))
+        rc = fail(c, err, "services: `rc-service xenstored status` does not say crashed after "
+                          "xenstored died: %s", md_run_tail(r.out, 400));
+    else if (!strstr(r.out, "not restarted; the toolstack cannot work until reboot"))
+        rc = fail(c, err, "services: syslog (logread) has no line of xenstored's death: %s",
+                  md_run_tail(r.out, 400));
+    else
+        say(c, "ok   xenstored death alarm  %6.1f s  (on hvc0 %.1f s after kill -9; not "
+               "respawned; status crashed; in syslog)", shown, shown - t);
+    md_run_result_free(&r);
+    return rc;
+}
+
+static int check_services(chk *c, md_err *err)
+{
+    if (check_xenconsoled_respawn(c, err) < 0 || check_sshd_respawn(c, err) < 0)
+        return -1;
+    return check_xenstored_death(c, err);
+}
+
 static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
 {
     md_err e = MD_ERR_INIT;
@@ -1285,6 +1427,8 @@ static int steps(chk *c, md_err *err)
             check_guest_io(c, err) < 0 || check_hvm_guest(c, err) < 0)
             return -1;
     }
+    if (!c->o->no_services && check_services(c, err) < 0)
+        return -1;
     if (md_boot_disk_id(c->boot)) {
         uint64_t ops1 = 0, bytes1 = 0;
         if (blockstats(c, &ops1, &bytes1, err) < 0)

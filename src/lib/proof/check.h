@@ -27,9 +27,14 @@
  *      hvmloader and SeaBIOS boot a one-sector disk (served by QEMU in the
  *      dom0) whose code prints a marker on the emulated COM1, read with
  *      `xl create -c`;
- *   5. the boot medium was not read between the login prompt and the reset
+ *   5. services stay up: xenconsoled and the listening sshd, killed with
+ *      SIGKILL, are restarted (a new pid; sshd answers new connections);
+ *      xenstored, killed, is not (a new store would know no domain), and the
+ *      console shows "xenstored died: the toolstack cannot work until
+ *      reboot" (its watcher's alarm), syslog too, OpenRC says crashed;
+ *   6. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
- *   6. statelessness: a file written to /root is gone after QMP system_reset
+ *   7. statelessness: a file written to /root is gone after QMP system_reset
  *      and a second boot to login and ssh.
  * Then a timing table (seconds since QEMU start).  On failure the console
  * log is kept and its path printed.
@@ -75,7 +80,8 @@ typedef struct md_check_opts {
     double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and
                                  a disk, 600 s for HVM) */
     bool no_guests;           /* skip step 4 */
-    bool no_reset;            /* skip step 6 */
+    bool no_reset;            /* skip step 7 */
+    bool no_services;         /* skip step 5 (for images without OpenRC's services) */
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
      * (what the default TCG machine emulates), "" for none. */
     const char *expect_caps;
