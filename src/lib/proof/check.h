@@ -66,6 +66,9 @@ typedef struct md_check_opts {
     double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and a disk) */
     bool no_guests;           /* skip step 4 */
     bool no_reset;            /* skip step 6 */
+    /* Attach no guest storage disk (made only with the guests): the dom0
+     * must then say on its console that the image's storage is missing. */
+    bool no_storage;
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
      * (what the default TCG machine emulates), "" for none. */
     const char *expect_caps;
