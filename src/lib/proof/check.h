@@ -18,10 +18,15 @@
  *      xvda and writes its own, which the dom0 reads after `xl destroy`;
  *      then no vif and no loop device may be left.  A failure names what the
  *      hotplug scripts lack (their interpreter, xenstore-utils);
+ *   4b. with the image's guest storage ([Guests] Storage=): a second disk
+ *      for it, the autostart guest on it, xl reboot and a clean shutdown
+ *      (proof/storage.h); without the disk (no_storage, no_guests) the
+ *      dom0's console line saying that it is missing;
  *   5. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
  *   6. statelessness: a file written to /root is gone after QMP system_reset
- *      and a second boot to login and ssh.
+ *      and a second boot to login and ssh.  With the storage disk the guest,
+ *      autostarted again, finds what it wrote before the reset.
  * Then a timing table (seconds since QEMU start).  On failure the console
  * log is kept and its path printed.
  *
