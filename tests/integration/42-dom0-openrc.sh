@@ -292,7 +292,7 @@ dash+bridge)
     for g in 20-web.cfg 30-stuck.cfg g.cfg; do
         section xendomains | grep -q "^ \* Guest $g started" || fail "xendomains did not report $g started"
     done
-    section xendomains | grep -q 'xl shutdown -a -F -w' || fail "xendomains stop did not run xl shutdown -a -F -w"
+    section xendomains | grep -q '^xl shutdown -a -F$' || fail "xendomains stop did not run xl shutdown -a -F"
     section xendomains | grep -q 'Guest stuck did not shut down within 3 s: destroying it' ||
         fail "xendomains stop did not say it destroys the guest that ignored xl shutdown"
     section xendomains | grep -q '^xl destroy stuck$' || fail "xendomains stop did not destroy the guest that ignored xl shutdown"
