@@ -411,6 +411,11 @@ void md_check_row(chk *c, const char *line) { say(c, "%s", line); }
 int md_check_failed(chk *c, md_err *err, const char *msg) { return fail(c, err, "%s", msg); }
 double md_check_since(const chk *c) { return since(c); }
 
+bool md_check_running(chk *c)
+{
+    return !(c->o->cancel && c->o->cancel->requested) && !md_boot_exited(c->boot, NULL);
+}
+
 double md_check_guest_timeout(const chk *c, double dflt)
 {
     return c->o->guest_timeout > 0 ? c->o->guest_timeout : dflt;
@@ -1064,6 +1069,10 @@ static int steps(chk *c, md_err *err)
     say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
     if (check_xl(c, err) < 0)
         return -1;
+    /* Before the check's own guests: the autostart guest's hotplug
+     * scripts then do not compete with theirs. */
+    if (check_storage(c, false, err) < 0)
+        return -1;
     if (!c->o->no_guests) {
         if (copy_in(c, md_boot_kernel_path(c->boot), "/tmp/mkdom0-vmlinuz", err) < 0 ||
             copy_in(c, c->guest_initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
@@ -1072,8 +1081,6 @@ static int steps(chk *c, md_err *err)
             check_guest_io(c, err) < 0)
             return -1;
     }
-    if (check_storage(c, false, err) < 0)
-        return -1;
     if (md_boot_disk_id(c->boot)) {
         uint64_t ops1 = 0, bytes1 = 0;
         if (blockstats(c, &ops1, &bytes1, err) < 0)

@@ -26,6 +26,8 @@ double md_check_since(const chk *c);
 /* Wait up to `timeout` seconds for `needle` on the serial console (from its
  * start); true when it is there, with the whole line in *line (caller frees). */
 bool md_check_console_wait(chk *c, const char *needle, double timeout, char **line);
+/* Is QEMU still running and the check not interrupted?  Waits end when not. */
+bool md_check_running(chk *c);
 /* The per-guest time limit of the options (0: `dflt` seconds). */
 double md_check_guest_timeout(const chk *c, double dflt);
 

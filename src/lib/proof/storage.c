@@ -255,7 +255,7 @@ static int wait_mounted(md_storage *s, chk *c, const char *when, md_err *err)
                      60, &r);
         if (strstr(r.out, "mounted:"))
             break;
-        if (md_qemu_now() > until) {
+        if (md_qemu_now() > until || !md_check_running(c)) {
             char *line = NULL;
             md_check_console_wait(c, "Guest storage ", 1, &line);
             int rc = failf(c, err, "guest storage %s: not mounted at " STORE " %s within 120 s "
@@ -291,7 +291,18 @@ static int wait_guest(md_storage *s, chk *c, probe *p, bool (*done)(const md_sto
         look(c, p);
         if (p->domid > 0 && done(s, p, arg))
             return 0;
-        if (md_qemu_now() > until) {
+        /* xendomains reports a guest xl refused: no use waiting on. */
+        char *refused = NULL;
+        if (p->domid < 0 && md_check_console_wait(c, "Guest " GUEST ".cfg failed to start", 0,
+                                                  &refused)) {
+            char *state = dom0_state(c);
+            int rc = failf(c, err, "%s: xendomains says: %s\n  dom0 state:\n%s", what, refused,
+                           state);
+            free(state);
+            free(refused);
+            return rc;
+        }
+        if (md_qemu_now() > until || !md_check_running(c)) {
             char *state = dom0_state(c);
             int rc = failf(c, err, "%s within %.0f s (domain id %ld; its disk file on the storage "
                                    "shows '%s' at sector 8, '%s' at 16)\n  dom0 state:\n%s",
