@@ -19,7 +19,7 @@
  *      then no vif and no loop device may be left.  A failure names what the
  *      hotplug scripts lack (their interpreter, xenstore-utils);
  *   4b. with the image's guest storage ([Guests] Storage=): a second disk
- *      for it, the autostart guest on it, xl reboot and a clean shutdown
+ *      for it, the autostart guest on it and its clean shutdown
  *      (proof/storage.h); without the disk (no_storage, no_guests) the
  *      dom0's console line saying that it is missing;
  *   5. the boot medium was not read between the login prompt and the reset

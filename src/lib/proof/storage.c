@@ -87,8 +87,7 @@ static int copy_file(const char *src, const char *dst, md_err *err)
 }
 
 /* A guest on the storage, as a user would keep one: kernel, initrd and disk
- * file beside its config, which is in auto/.  on_reboot restarts it (the
- * `xl reboot` step); mkdom0.n= makes the check's guest /init the I/O guest,
+ * file beside its config, which is in auto/.  mkdom0.n= makes the check's guest /init the I/O guest,
  * which copies its disk's previous marker from sector 8 to 16 and writes a
  * new one, unique to this guest boot, at 8. */
 static char *guest_cfg(const md_storage *s)
@@ -141,7 +140,7 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
         goto out;
     }
     close(fd);
-    /* -E root_owner: files root's whoever runs the check; 64 MiB holds the
+    /* -E root_owner: root owns the files whoever runs the check; 64 MiB holds the
      * kernel, the initrd, the 4 MiB disk file and ext4's journal. */
     const char *argv[] = { mkfs_ext4(), "-q", "-F", "-t", "ext4", label ? "-L" : "-U", name,
                            "-E", "root_owner=0:0", "-d", root, s->disk, "64M", NULL };
@@ -326,30 +325,6 @@ static bool next_boot(const md_storage *s, const probe *p, const void *prev)
     return ours(s, p->at8) && !strcmp(p->at16, prev) && strcmp(p->at8, prev);
 }
 
-static int check_reboot(md_storage *s, chk *c, probe *p, md_err *err)
-{
-    long before = p->domid;
-    char *prev = md_xstrdup(p->at8);
-    double t = md_qemu_now();
-    md_run_result r;
-    int st = md_check_ssh(c, "xl reboot " GUEST " 2>&1", 120, &r);
-    int rc = 0;
-    if (st != 0)
-        rc = failf(c, err, "xl reboot " GUEST " failed: %s", md_run_tail(r.out, 400));
-    md_run_result_free(&r);
-    if (rc == 0)
-        rc = wait_guest(s, c, p, next_boot, prev, "after `xl reboot " GUEST "` the guest did not come "
-                        "back and find its previous marker", err);
-    if (rc == 0 && p->domid == before)
-        rc = failf(c, err, "after `xl reboot " GUEST "` the guest is still domain %ld: it did "
-                           "not reboot", before);
-    if (rc == 0)
-        row(c, "ok   xl reboot: " GUEST " is back as domain %ld (was %ld) and read its disk "
-               "(%.1f s)", p->domid, before, md_qemu_now() - t);
-    free(prev);
-    return rc;
-}
-
 /* What host shutdown runs (inittab's `openrc shutdown` stops xendomains):
  * the guest must end by `xl shutdown`, not be destroyed. */
 static int check_stop(md_storage *s, chk *c, probe *p, md_err *err)
@@ -400,8 +375,6 @@ int md_storage_check_boot(md_storage *s, chk *c, md_err *err)
         row(c, "ok   autostart guest up: " GUEST " from the storage's auto/, no command; wrote "
                "its disk on the storage %6.1f s (waited %.1f s)", md_check_since(c),
             md_qemu_now() - t);
-    if (rc == 0)
-        rc = check_reboot(s, c, &p, err);
     if (rc == 0)
         rc = check_stop(s, c, &p, err);
     probe_free(&p);

