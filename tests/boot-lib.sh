@@ -13,8 +13,10 @@ check_timings() {  # file event...
 }
 
 # Boot the default image via PATH with --check and verify every step's line.
-boot_check() {  # path
-    local path=$1 dir
+# With --no-storage the VM gets no guest storage disk, and the dom0's
+# console must say so; else the storage, autostart and lifecycle rows.
+boot_check() {  # path [--no-storage]
+    local path=$1 storage=${2:-} dir
     # default_image skips only when the archive is out of reach and the cache
     # cannot serve; any other build failure (a missing or crashing mkdom0
     # too) fails the test.
@@ -22,7 +24,7 @@ boot_check() {  # path
     # Global: the EXIT trap runs after this function has returned.
     out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
     trap 'rm -rf "$out"' EXIT
-    "$MKDOM0" boot --check --path "$path" --timings "$out/t.tsv" "$dir" > "$out/check.log" 2>&1 \
+    "$MKDOM0" boot --check --path "$path" $storage --timings "$out/t.tsv" "$dir" > "$out/check.log" 2>&1 \
         || { cat "$out/check.log"; fail "boot --check via $path failed"; }
     cat "$out/check.log"
     local want=(
@@ -50,6 +52,17 @@ boot_check() {  # path
         "^ok   stateless: /root/stateless-probe gone after system_reset"
         "^PASS: "
     )
+    if [ "$storage" = --no-storage ]; then
+        want+=("^ok   no guest storage disk: the dom0 runs on; console: Guest storage LABEL=xenguests: no disk has it")
+    else
+        want+=(
+            "^ok   guest storage LABEL=xenguests mounted at /var/lib/xen/storage at boot \(/dev/vd[a-z] ext4\)"
+            "^ok   autostart guest up: mkdom0-auto from the storage's auto/, no command; wrote its disk on the storage"
+            "^ok   host shutdown path: rc-service xendomains stop shut mkdom0-auto down by xl shutdown, no destroy"
+            "^ok   guest storage LABEL=xenguests mounted at /var/lib/xen/storage after the reset"
+            "^ok   guest data kept across the reset: mkdom0-auto, autostarted again, read what it wrote before \(mkdom0-guest-wrote-"
+        )
+    fi
     if [ "$path" = multiboot ]; then
         want+=("^n/a  boot medium reads: multiboot has no disk")
     else

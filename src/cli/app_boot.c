@@ -33,7 +33,10 @@ static void usage(FILE *f)
         "                  xenbr0 and a file-backed disk, an HVM guest (images built with\n"
         "                  [Xen] HVM=yes), killed daemons (xenconsoled and sshd come back,\n"
         "                  xenstored's death is on the console), no disk reads after\n"
-        "                  the hand-off, statelessness across a reset; timing table\n"
+        "                  the hand-off, statelessness across a reset; with the image's\n"
+        "                  guest storage: a second disk for it, mounted, an autostarted\n"
+        "                  guest on it, its clean shutdown, its data kept across the\n"
+        "                  reset; timing table\n"
         "  --ssh-key FILE  root's private key for --check (default: ClientKey in\n"
         "                  DIR/image.ini, DIR/ssh/id_ed25519, ~/.local/state/mkdom0/keys/id_ed25519)\n"
         "  --accel tcg|kvm (default tcg: Xen dom0 fails under KVM on many hosts)\n"
@@ -52,6 +55,8 @@ static void usage(FILE *f)
         "  --no-reset      --check without the reset/statelessness step\n"
         "  --no-services   --check without killing xenconsoled, sshd and xenstored (which\n"
         "                  proves the first two restarted, the last one's death loud)\n"
+        "  --no-storage    --check without the guest storage disk (the image's [Guests]\n"
+        "                  Storage=): the dom0's console must then say that it is missing\n"
         "  --expect-caps WORDS  virt_caps words --check requires (default \"hvm hap\n"
         "                  hvm_directio\"; \"\" for none)\n"
         "  --log FILE      --check: write the serial console here (kept)\n"
@@ -128,7 +133,7 @@ static int run_check(md_check_opts *co, md_err *err)
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
-           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_CAPS,
+           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
            O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
@@ -148,6 +153,7 @@ static int run(int argc, char **argv)
         { "no-guests", no_argument, 0, O_NOGUESTS },
         { "no-reset", no_argument, 0, O_NORESET },
         { "no-services", no_argument, 0, O_NOSERVICES },
+        { "no-storage", no_argument, 0, O_NOSTORAGE },
         { "expect-caps", required_argument, 0, O_CAPS },
         { "log", required_argument, 0, O_LOG },
         { "timings", required_argument, 0, O_TIMINGS },
@@ -226,6 +232,7 @@ static int run(int argc, char **argv)
         case O_NOGUESTS: co.no_guests = true; break;
         case O_NORESET: co.no_reset = true; break;
         case O_NOSERVICES: co.no_services = true; break;
+        case O_NOSTORAGE: co.no_storage = true; break;
         case O_CAPS: co.expect_caps = optarg; break;
         case O_LOG: bo->console_log = optarg; break;
         case O_TIMINGS: co.timings_path = optarg; break;

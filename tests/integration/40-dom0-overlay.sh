@@ -134,7 +134,8 @@ al="$src/data/busybox-applets.txt"
 grep -v '^#' "$al" | grep -v '^$' | grep -v '^/' && fail "busybox-applets.txt: relative path"
 for need in /bin/sh /sbin/init /sbin/getty /bin/login /sbin/udhcpc /sbin/ip /usr/sbin/brctl \
             /sbin/syslogd /usr/bin/md5sum /usr/sbin/nologin /sbin/reboot /sbin/poweroff \
-            /usr/bin/xargs /usr/bin/sort /bin/sleep /bin/hostname /usr/bin/logger /usr/bin/which; do
+            /usr/bin/xargs /usr/bin/sort /bin/sleep /bin/hostname /usr/bin/logger /usr/bin/which \
+            /sbin/findfs /bin/mount /bin/umount /usr/bin/timeout; do
     grep -qx "$need" "$al" || fail "busybox-applets.txt lacks $need"
 done
 "$busybox" --list-full | sed 's|^|/|' | sort > "$tmp/bb"

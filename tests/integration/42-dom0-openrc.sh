@@ -132,11 +132,23 @@ echo "== ssh with password"
 ssh -o BatchMode=yes -o PreferredAuthentications=password,keyboard-interactive -o PubkeyAuthentication=no \
     -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 \
     root@127.0.0.1 true 2>&1; echo "password ssh exit $?"
+echo "== xendomains"
+if [ -x "$R/usr/sbin/xl" ]; then
+    # No xenstored here: start it alone, as `openrc default` would after it.
+    in_root /etc/init.d/xendomains --nodeps start; echo "xendomains start exit $?"
+    for i in $(seq 150); do [ -e "$R/run/xendomains/runner.pid" ] || break; sleep 0.2; done
+    echo "-- xl calls"; cat "$R/run/fakexl/calls"
+    echo "-- report"; cat "$R/run/xendomains.report"
+    in_root /etc/init.d/xendomains --nodeps stop; echo "xendomains stop exit $?"
+    echo "-- xl calls after stop"; cat "$R/run/fakexl/calls"
+fi
 echo "== openrc shutdown"
 in_root /sbin/openrc shutdown; echo "openrc shutdown exit $?"
 sleep 1
 echo "== left running"
 in_root /bin/ps -o pid,args | grep -E 'supervise-daemon|udhcpc|sshd|syslogd' | grep -v grep
+echo "== storage mounts"
+in_root /bin/cat /proc/mounts | grep ' /var/lib/xen/storage ' || echo "no storage mount"
 echo "== end"
 EOF
 fails=0
@@ -154,8 +166,39 @@ section() { sed -n "/^== $1/,/^== /p" "$tmp/log"; }
 [ -x /bin/dash ] || { echo "FAIL: no /bin/dash (Debian's dash package)"; exit 1; }
 [ -d /sys/module/bridge ] || modprobe bridge ||
     { echo "FAIL: this kernel has no bridge module (modprobe bridge failed)"; exit 1; }
+# xendomains with dash+bridge, against a fake xl: the configs of
+# /etc/xen/auto and of the storage's auto/ (g.cfg) start in name order, the
+# one xl refuses is reported and the next ones start, and at stop every
+# guest gets `xl shutdown`; the one that ignores it is destroyed.
+cat > "$tmp/fakexl" <<'XL'
+#!/bin/sh
+S=/run/fakexl
+mkdir -p $S && touch $S/domains
+echo "xl $*" >> $S/calls
+case "$1" in
+create) cfg=$3
+        grep -q refuse "$cfg" && { echo "Parsing config from $cfg"; echo "libxl: error: libxl_create.c:1200:initiate_domain_create: Domain 9:cannot make domain: -3"; exit 3; } >&2
+        sed -n 's/^name="\(.*\)"$/\1/p' "$cfg" >> $S/domains ;;
+list)   echo "Name                                        ID   Mem VCPUs      State   Time(s)"
+        echo "Domain-0                                     0  1024     2     r-----       1.0"
+        n=1; while read -r d; do echo "$d $n 128 1 -b---- 0.1"; n=$((n + 1)); done < $S/domains ;;
+shutdown) grep -x stuck $S/domains > $S/left; mv $S/left $S/domains ;;
+destroy) grep -vx "$2" $S/domains > $S/left; mv $S/left $S/domains ;;
+esac
+XL
+# Guest storage: with dash+bridge a disk labelled as conf.d/guest-storage
+# says (an ext4 image on a loop device), with dash+static a label no disk
+# has: mounted and unmounted at shutdown, or one console line and no mount.
+need mkfs.ext4 losetup
+label="mkdom0t$$"
+mkdir -p "$tmp/gs/auto" && echo 'name="g"' > "$tmp/gs/auto/g.cfg"
+mkfs.ext4 -q -F -L "$label" -d "$tmp/gs" "$tmp/guests.img" 16M
+loopdev=$(losetup -f --show "$tmp/guests.img") || { echo "FAIL: losetup of the guest storage image"; exit 1; }
+trap 'losetup -d "$loopdev" 2>/dev/null; rm -rf "$tmp"' EXIT
 shells="busybox dash dash+bridge dash+static"
 cp "$R/etc/conf.d/network" "$tmp/network.conf"
+cp "$R/etc/conf.d/guest-storage" "$tmp/guest-storage.conf"
+cp "$R/etc/conf.d/xendomains" "$tmp/xendomains.conf"
 for shell in $shells; do
 rm -f "$R/usr/bin/sh"
 case $shell in
@@ -164,11 +207,26 @@ case $shell in
 esac
 nic=eth0
 cp "$tmp/network.conf" "$R/etc/conf.d/network"
+cp "$tmp/guest-storage.conf" "$R/etc/conf.d/guest-storage"
+cp "$tmp/xendomains.conf" "$R/etc/conf.d/xendomains"
+rm -rf "$R/usr/sbin/xl" "$R/etc/xen/auto"
+cp "$tmp/xendomains.conf" "$R/etc/conf.d/xendomains"
+rm -rf "$R/usr/sbin/xl" "$R/etc/xen/auto"
 if [ $shell = dash+bridge ]; then
+    install -m 0755 "$tmp/fakexl" "$R/usr/sbin/xl"
+    mkdir -p "$R/etc/xen/auto"
+    echo 'name="web"' > "$R/etc/xen/auto/20-web.cfg"
+    echo 'name="bad" # refuse' > "$R/etc/xen/auto/05-bad.cfg"
+    echo 'name="stuck"' > "$R/etc/xen/auto/30-stuck.cfg"
+    echo 'name="backup"' > "$R/etc/xen/auto/20-web.cfg~"
+    sed 's|^report=.*|report=/run/xendomains.report|' "$tmp/xendomains.conf" > "$R/etc/conf.d/xendomains"
+    sed -i 's/^shutdown_timeout=.*/shutdown_timeout=3/' "$R/etc/conf.d/xendomains"
+    sed "s/^storage=\"\"/storage=\"LABEL=$label\"/" "$tmp/guest-storage.conf" > "$R/etc/conf.d/guest-storage"
     sed 's/^bridge=""/bridge="xenbr0"/' "$tmp/network.conf" > "$R/etc/conf.d/network"
     nic=xenbr0
 fi
 if [ $shell = dash+static ]; then
+    sed 's/^storage=""/storage="LABEL=mkdom0-absent"/' "$tmp/guest-storage.conf" > "$R/etc/conf.d/guest-storage"
     sed -e 's|^address=""|address="192.0.2.77/24"|' -e 's|^gateway=""|gateway="192.0.2.1"|' \
         "$tmp/network.conf" > "$R/etc/conf.d/network"
 fi
@@ -217,8 +275,41 @@ has 'password ssh exit 0' && fail "password login worked"
 has 'openrc shutdown exit 0' || fail "openrc shutdown did not exit 0"
 section 'left running' | grep -Eq 'sshd|udhcpc|syslogd' && fail "daemons left after openrc shutdown"
 [ $shell != busybox ] && has 'cruft in /proc' && fail "init.sh thinks /proc is not mounted"
+section state | grep -Eq "^ *guest-storage .*started" || fail "guest-storage is not started"
+case $shell in
+dash+bridge)
+    has "Guest storage LABEL=$label ($loopdev, ext4) mounted at /var/lib/xen/storage" ||
+        fail "guest-storage did not mount the disk labelled $label ($loopdev) and say so"
+    has 'Unmounting guest storage from /var/lib/xen/storage' || fail "openrc shutdown did not unmount the guest storage"
+    section 'storage mounts' | grep -q 'no storage mount' || fail "the guest storage is still mounted after openrc shutdown"
+    has 'xendomains start exit 0' || fail "xendomains did not start"
+    [ "$(section xendomains | sed -n '/^-- xl calls$/,/^-- report/p' | grep '^xl create')" = "$(printf '%s\n' \
+        'xl create -q /etc/xen/auto/05-bad.cfg' 'xl create -q /etc/xen/auto/20-web.cfg' \
+        'xl create -q /etc/xen/auto/30-stuck.cfg' 'xl create -q /var/lib/xen/storage/auto/g.cfg')" ] ||
+        fail "xendomains did not create the autostart guests of /etc/xen/auto and the storage in name order"
+    section xendomains | grep -q '^ \* Guest 05-bad.cfg failed to start: libxl: error: .*cannot make domain: -3 (/etc/xen/auto/05-bad.cfg)$' ||
+        fail "xendomains did not report the guest xl refused, with xl's error"
+    for g in 20-web.cfg 30-stuck.cfg g.cfg; do
+        section xendomains | grep -q "^ \* Guest $g started" || fail "xendomains did not report $g started"
+    done
+    section xendomains | grep -q '^xl shutdown -a -F$' || fail "xendomains stop did not run xl shutdown -a -F"
+    section xendomains | grep -q 'Guest stuck did not shut down within 3 s: destroying it' ||
+        fail "xendomains stop did not say it destroys the guest that ignored xl shutdown"
+    section xendomains | grep -q '^xl destroy stuck$' || fail "xendomains stop did not destroy the guest that ignored xl shutdown"
+    section xendomains | grep -q '^xl destroy web$' && fail "xendomains stop destroyed a guest that shut down"
+    has 'xendomains stop exit 0' || fail "xendomains stop failed" ;;
+dash+static)
+    [ "$(grep -c '^ \* Guest storage LABEL=mkdom0-absent: no disk has it (none attached, or not formatted): /var/lib/xen/storage is not mounted' "$tmp/log")" = 1 ] ||
+        fail "guest-storage did not say in one line that no disk has LABEL=mkdom0-absent"
+    section 'storage mounts' | grep -q 'no storage mount' || fail "something is mounted at /var/lib/xen/storage without a disk" ;;
+*)
+    has 'No guest storage configured' || fail "guest-storage without a storage did not say so" ;;
+esac
 done
 cp "$tmp/network.conf" "$R/etc/conf.d/network"
+cp "$tmp/guest-storage.conf" "$R/etc/conf.d/guest-storage"
+cp "$tmp/xendomains.conf" "$R/etc/conf.d/xendomains"
+rm -rf "$R/usr/sbin/xl" "$R/etc/xen/auto"
 
 [ $fails = 0 ] || { echo "$fails problem(s)"; exit 1; }
 echo "sandbox boot: services, ssh key login, clean shutdown"

@@ -203,6 +203,54 @@ int main(void)
     CHECK(parse(MIN "[System]\nGuestNetwork=\n", &err) == NULL);
     CHECK_ERR(&err, "GuestNetwork=: expected bridge");
     md_err_clear(&err);
+
+    /* [Guests]: the storage by label or UUID, autostart configs, shutdown time. */
+    s = md_spec_load(NULL, &err);
+    CHECK(s && md_spec_guest_storage(s) && !strcmp(md_spec_guest_storage(s), "LABEL=xenguests"));
+    CHECK(s && md_spec_autostart(s)->n == 0 && md_spec_shutdown_timeout(s) == 120);
+    md_spec_free(s);
+    s = parse(MIN "[Guests]\nStorage=UUID=0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0\n"
+                  "Autostart=web.cfg /etc/guests/db.cfg\nAutostart=auto/mail\nShutdownTimeout=30\n",
+              &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(md_spec_guest_storage(s), "UUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        CHECK(md_spec_autostart(s)->n == 3);
+        CHECK_STR(md_spec_autostart(s)->v[0], "/specs/web.cfg");
+        CHECK_STR(md_spec_autostart(s)->v[1], "/etc/guests/db.cfg");
+        CHECK_STR(md_spec_autostart(s)->v[2], "/specs/auto/mail");
+        CHECK(md_spec_shutdown_timeout(s) == 30);
+        md_spec_free(s);
+    }
+    s = parse(MIN "[Guests]\nStorage=UUID=AB12-CD34\nAutostart=a.cfg\nAutostart=\n", &err);
+    CHECK(s && !strcmp(md_spec_guest_storage(s), "UUID=ab12-cd34") && md_spec_autostart(s)->n == 0);
+    md_spec_free(s);
+    s = parse("[Image]\nBase=default\n[Guests]\nStorage=no\n", &err); /* off */
+    CHECK(s && !md_spec_guest_storage(s));
+    md_spec_free(s);
+    s = parse("[Image]\nBase=default\n[Guests]\nStorage=\n", &err);
+    CHECK(s && !md_spec_guest_storage(s));
+    md_spec_free(s);
+    s = parse(MIN "[Guests]\nStorage=LABEL=guests_2.disk-A\n", &err); /* 16 characters */
+    CHECK(s && !strcmp(md_spec_guest_storage(s), "LABEL=guests_2.disk-A"));
+    md_spec_free(s);
+    const char *bad_guests[] = { "Storage=xenguests", "Storage=LABEL=", "Storage=LABEL=a-label-over-16-ch",
+                                 "Storage=LABEL=x\"; reboot; \"", "Storage=LABEL=my disk",
+                                 "Storage=UUID=1234", "Storage=UUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fg",
+                                 "Storage=UUID=0f1e2d3c4b5a-6978-8796-a5b4c3d2e1f0-",
+                                 "Storage=PARTLABEL=x", "Storage=/dev/sdb1",
+                                 "ShutdownTimeout=0", "ShutdownTimeout=soon", "Autostart=guests/",
+                                 "Autostart=a/.hidden", "Autostart=a/web.cfg b/web.cfg", NULL };
+    for (const char *const *b = bad_guests; *b; b++) {
+        char *text = md_xasprintf(MIN "[Guests]\n%s\n", *b);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, "test.ini:10: ");
+        CHECK_ERR(&err, strncmp(*b, "Autostart=a/web", 15) ? *b : "another config is named web.cfg");
+        free(text);
+    }
+    CHECK(parse(MIN "[Guests]\nBogus=1\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: unknown key Bogus in [Guests]");
+    md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");
     return t_done("spec");

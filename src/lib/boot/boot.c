@@ -255,6 +255,17 @@ void md_boot_free(md_boot *b, bool keep_log)
     free(b);
 }
 
+int md_boot_add_disk(md_boot *b, const char *id, const char *path, md_err *err)
+{
+    if (b->qemu)
+        return md_err_set(err, "QEMU: disk %s added after QEMU started", path);
+    if (!strcmp(id, "d0") || strpbrk(path, ",") || access(path, R_OK | W_OK) < 0)
+        return md_err_set(err, "QEMU: cannot attach %s as disk %s (unreadable, a comma in the "
+                               "path, or the boot medium's id)", path, id);
+    md_qemu_disk_args(&b->argv, id, path);
+    return 0;
+}
+
 pid_t md_boot_start(md_boot *b, md_err *err)
 {
     b->qemu = md_qemu_start(&b->argv, b->interactive, b->errlog, err);

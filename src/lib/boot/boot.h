@@ -49,6 +49,11 @@ void md_boot_free(md_boot *b, bool keep_log);
  * ISO, the disk image).  The caller tells the user to remove it. */
 void md_boot_keep_workdir(md_boot *b);
 
+/* Attach raw image `path` (borrowed; it must outlive QEMU) as a further
+ * virtio disk with -drive id `id`, e.g. guest storage.  Before md_boot_start;
+ * the boot medium stays md_boot_disk_id(). */
+int md_boot_add_disk(md_boot *b, const char *id, const char *path, md_err *err);
+
 /* Start QEMU; returns its pid, or -1 with the error. */
 pid_t md_boot_start(md_boot *b, md_err *err);
 /* Wait for QEMU to end; returns its status (exit status, or 128+signal). */

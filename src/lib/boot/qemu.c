@@ -153,6 +153,14 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     return 0;
 }
 
+void md_qemu_disk_args(md_strv *argv, const char *id, const char *path)
+{
+    md_strv_push(argv, "-drive");
+    pushf(argv, "file=%s,if=none,id=%s,format=raw", path, id);
+    md_strv_push(argv, "-device");
+    pushf(argv, "virtio-blk-pci,drive=%s", id);
+}
+
 int md_qemu_free_port(unsigned *port, md_err *err)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

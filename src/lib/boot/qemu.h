@@ -61,6 +61,10 @@ typedef struct md_qemu_opts {
  * files for the path, accel names) and says which is wrong. */
 int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err);
 
+/* Arguments that attach raw image `path` as a virtio disk with -drive id
+ * `id` (virtio_blk in the dom0, /dev/vdX), appended to argv. */
+void md_qemu_disk_args(md_strv *argv, const char *id, const char *path);
+
 /* The host memory QEMU mode leaves to the hypervisor and guests: the VM
  * size minus what the dom0 gets must be at least this much. */
 #define MD_QEMU_MIN_SPARE_MIB 512u

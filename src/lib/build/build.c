@@ -177,6 +177,11 @@ static int step_modules(struct build *b)
      * and llc come with the closure) must be in the image. */
     if (md_spec_bridge(b->spec) && !md_strv_contains(&allow, "bridge"))
         md_strv_push(&allow, "bridge");
+    /* Storage= makes the guest-storage service mount a disk: ext4, the file
+     * system `mkfs.ext4 -L` makes, must be there (jbd2, mbcache and the
+     * checksums come with the closure). */
+    if (md_spec_guest_storage(b->spec) && !md_strv_contains(&allow, "ext4"))
+        md_strv_push(&allow, "ext4");
     md_out_say(b->o->out, MD_OUT_PROGRESS, "kernel modules: closure of %zu allowlisted", allow.n);
     b->mods = md_modules_resolve(b->tree, NULL, (const char *const *)allow.v, b->err);
     md_strv_free(&allow);
@@ -280,9 +285,38 @@ static int route_xl_conf(struct build *b)
     return r;
 }
 
+/* [Guests]: the storage the guest-storage service mounts, the shutdown
+ * time xendomains gives guests, and the image's autostart configs. */
+static int guest_settings(struct build *b)
+{
+    const char *storage = md_spec_guest_storage(b->spec);
+    char *text = md_xasprintf("# Written by mkdom0 build from [Guests] Storage=.\n"
+                              "storage=\"%s\"\nwait=5\n", storage ? storage : "");
+    int r = md_base_add_text(b->tree, "/etc/conf.d/guest-storage", 0644, b->sde, text, b->err);
+    free(text);
+    if (r < 0)
+        return -1;
+    text = md_xasprintf("# Written by mkdom0 build from [Guests] ShutdownTimeout=.\n"
+                        "shutdown_timeout=%d\n", md_spec_shutdown_timeout(b->spec));
+    r = md_base_add_text(b->tree, "/etc/conf.d/xendomains", 0644, b->sde, text, b->err);
+    free(text);
+    const md_strv *auto_cfgs = md_spec_autostart(b->spec);
+    for (size_t i = 0; r == 0 && i < auto_cfgs->n; i++) {
+        const char *slash = strrchr(auto_cfgs->v[i], '/');
+        char *dest = md_xasprintf("/etc/xen/auto/%s", slash ? slash + 1 : auto_cfgs->v[i]);
+        r = md_overlay_add_file(b->tree, auto_cfgs->v[i], dest, 0644, b->sde, "autostart", b->err);
+        free(dest);
+    }
+    if (r < 0)
+        md_err_prefix(b->err, "%s: [Guests]", md_spec_origin(b->spec));
+    return r;
+}
+
 /* Spec settings that the dom0's services read from /etc/conf.d. */
 static int step_settings(struct build *b)
 {
+    if (guest_settings(b) < 0)
+        return -1;
     const char *bridge = md_spec_bridge(b->spec), *address = md_spec_address(b->spec),
                *gateway = md_spec_gateway(b->spec);
     bool routed = md_spec_routed(b->spec);

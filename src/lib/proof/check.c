@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "lint/lint.h"
 #include "boot/qemu.h"
+#include "proof/check_int.h"
+#include "proof/storage.h"
 #include "core/run.h"
 #include "image/base.h"
 #include "image/image.h"
@@ -33,9 +35,12 @@ static const char *const busybox_paths[] = { "/bin/busybox", "/usr/bin/busybox",
  * With mkdom0.n= it is the I/O guest (check_guest_io): the frontends from
  * /lib/modules, eth0 at mkdom0.ip= pinging the dom0 at mkdom0.peer= (both
  * only with a vif; a /32 is routed: the dom0 is on the link, not in a
- * subnet), then xvda (and xvdb with mkdom0.phy=1, which the dom0 attaches
- * later): print its first line (the dom0's marker), write its own at 4 KiB,
- * and stay up for the dom0's ping. */
+ * subnet), then xvda: print its first line (the dom0's marker), move what
+ * is at 4 KiB to 8 KiB (the marker of its previous boot, for
+ * proof/storage.c) and write its own at 4 KiB, unique to this boot; then
+ * xvdb with mkdom0.phy=1 (which the dom0 attaches later) the same way; then
+ * stay up for the dom0's ping.  /sbin/poweroff and /sbin/reboot are what
+ * the kernel runs for `xl shutdown` and `xl reboot` (orderly_poweroff). */
 static const char guest_init[] =
     "#!/bin/busybox sh\n"
     "B=/bin/busybox\n"
@@ -66,7 +71,8 @@ static const char guest_init[] =
     "  $B echo \"MKDOM0-IO-PING-$R\"\n"
     "fi\n"
     "$B echo \"MKDOM0-IO-READ:$($B dd if=/dev/xvda bs=512 count=1 2>/dev/null | $B head -n 1)\"\n"
-    "$B echo \"mkdom0-guest-wrote-$N\" | $B dd of=/dev/xvda bs=512 seek=8 conv=fsync 2>/dev/null \\\n"
+    "$B dd if=/dev/xvda bs=512 skip=8 count=1 2>/dev/null | $B dd of=/dev/xvda bs=512 seek=16 conv=fsync 2>/dev/null\n"
+    "$B echo \"mkdom0-guest-wrote-$N.$($B cat /proc/sys/kernel/random/uuid)\" | $B dd of=/dev/xvda bs=512 seek=8 conv=fsync 2>/dev/null \\\n"
     "  && $B echo \"MKDOM0-IO-WROTE\"\n"
     "if [ -n \"$PHY\" ]; then\n"
     "  i=0; while [ $i -lt 3000 ] && [ ! -b /dev/xvdb ]; do $B sleep 0.1; i=$((i + 1)); done\n"
@@ -163,6 +169,10 @@ static md_tree *guest_tree(const unsigned char *busybox, size_t size, md_err *er
         /* The kernel opens /dev/console for init before anything is mounted. */
         md_tree_add_device(g, "/dev/console", &console, MD_NODE_CHAR, 5, 1, "guest", err) < 0 ||
         md_base_add_text(g, "/init", 0755, 0, guest_init, err) < 0 ||
+        md_base_add_text(g, "/sbin/poweroff", 0755, 0,
+                         "#!/bin/busybox sh\nexec /bin/busybox poweroff -f\n", err) < 0 ||
+        md_base_add_text(g, "/sbin/reboot", 0755, 0,
+                         "#!/bin/busybox sh\nexec /bin/busybox reboot -f\n", err) < 0 ||
         md_tree_add_dir(g, "/proc", &rwx, "guest", err) < 0 ||
         md_tree_add_dir(g, "/sys", &rwx, "guest", err) < 0) {
         md_tree_free(g);
@@ -212,6 +222,7 @@ typedef struct chk {
     md_tree *rootfs;      /* for the guest initrd and diagnoses; may be NULL */
     char *key;            /* private key copy with mode 0600 */
     char *guest_initrd;
+    md_storage *store;    /* the image's guest storage; NULL: it names none */
     double t0;
     double ev[EV_N];      /* < 0: not seen */
     size_t login_off;
@@ -397,6 +408,39 @@ static int fail(chk *c, md_err *err, const char *fmt, ...)
     md_err_set(err, "%s\n  console log: %s", m, md_boot_console_log(c->boot));
     free(m);
     return -1;
+}
+
+/* --- for the steps in other files (check_int.h) --------------------------- */
+
+int md_check_ssh(chk *c, const char *cmd, double timeout, md_run_result *r)
+{
+    return ssh(c, cmd, NULL, false, timeout, NULL, r);
+}
+
+void md_check_row(chk *c, const char *line) { say(c, "%s", line); }
+int md_check_failed(chk *c, md_err *err, const char *msg) { return fail(c, err, "%s", msg); }
+double md_check_since(const chk *c) { return since(c); }
+
+bool md_check_running(chk *c)
+{
+    return !(c->o->cancel && c->o->cancel->requested) && !md_boot_exited(c->boot, NULL);
+}
+
+double md_check_guest_timeout(const chk *c, double dflt)
+{
+    return c->o->guest_timeout > 0 ? c->o->guest_timeout : dflt;
+}
+
+bool md_check_console_wait(chk *c, const char *needle, double timeout, char **line)
+{
+    long at = -1;
+    char *why = NULL;
+    wres w = wait_for(c, needle, 0, md_qemu_now() + timeout, &at, &why);
+    free(why);
+    if (w != WAIT_OK)
+        return false;
+    *line = console_lines(c, (size_t)at, 0);
+    return true;
 }
 
 static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char *stage)
@@ -1406,6 +1450,21 @@ static void print_timings(chk *c)
     fclose(f);
 }
 
+/* Guest storage and autostart (proof/storage.c) when the image names a
+ * storage: on its disk, or without one its absence said on the console. */
+static int check_storage(chk *c, bool after_reset, md_err *err)
+{
+    if (!c->store) {
+        if (!after_reset)
+            say(c, "n/a  guest storage: the image names none ([Guests] Storage=)");
+        return 0;
+    }
+    if (!md_storage_disk(c->store))
+        return after_reset ? 0 : md_storage_check_absent(c->store, c, err);
+    return after_reset ? md_storage_check_after_reset(c->store, c, err)
+                       : md_storage_check_boot(c->store, c, err);
+}
+
 static int steps(chk *c, md_err *err)
 {
     double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
@@ -1418,6 +1477,10 @@ static int steps(chk *c, md_err *err)
         return -1;
     say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
     if (check_xl(c, err) < 0)
+        return -1;
+    /* Before the check's own guests: the autostart guest's hotplug
+     * scripts then do not compete with theirs. */
+    if (check_storage(c, false, err) < 0)
         return -1;
     if (!c->o->no_guests) {
         if (copy_in(c, md_boot_kernel_path(c->boot), "/tmp/mkdom0-vmlinuz", err) < 0 ||
@@ -1451,7 +1514,7 @@ static int steps(chk *c, md_err *err)
     } else {
         say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
     }
-    if (!c->o->no_reset && check_reset(c, err) < 0)
+    if (!c->o->no_reset && (check_reset(c, err) < 0 || check_storage(c, true, err) < 0))
         return -1;
     return 0;
 }
@@ -1524,6 +1587,12 @@ int md_check_run(const md_check_opts *o, md_err *err)
         if (guest_initrd_from_tree(c.rootfs, md_boot_rootfs_path(c.boot), c.guest_initrd, err) < 0)
             goto out;
     }
+    c.store = md_storage_new(c.rootfs);
+    if (c.store && !o->no_guests && !o->no_storage &&
+        (md_storage_make_disk(c.store, md_boot_workdir(c.boot), md_boot_kernel_path(c.boot),
+                              c.guest_initrd, err) < 0 ||
+         md_boot_add_disk(c.boot, "guests", md_storage_disk(c.store), err) < 0))
+        goto out;
 
     say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
     if (md_boot_note(c.boot))
@@ -1575,5 +1644,6 @@ out:
     md_boot_free(c.boot, keep);
     free(c.key);
     free(c.guest_initrd);
+    md_storage_free(c.store);
     return rc;
 }

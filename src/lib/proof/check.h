@@ -27,6 +27,10 @@
  *      hvmloader and SeaBIOS boot a one-sector disk (served by QEMU in the
  *      dom0) whose code prints a marker on the emulated COM1, read with
  *      `xl create -c`;
+ *   4b. with the image's guest storage ([Guests] Storage=): a second disk
+ *      for it, the autostart guest on it and its clean shutdown
+ *      (proof/storage.h); without the disk (no_storage, no_guests) the
+ *      dom0's console line saying that it is missing;
  *   5. services stay up: xenconsoled and the listening sshd, killed with
  *      SIGKILL, are restarted (a new pid; sshd answers new connections);
  *      xenstored, killed, is not (a new store would know no domain), and the
@@ -35,7 +39,8 @@
  *   6. the boot medium was not read between the login prompt and the reset
  *      (QMP query-blockstats; n/a for multiboot, which has no disk);
  *   7. statelessness: a file written to /root is gone after QMP system_reset
- *      and a second boot to login and ssh.
+ *      and a second boot to login and ssh.  With the storage disk the guest,
+ *      autostarted again, finds what it wrote before the reset.
  * Then a timing table (seconds since QEMU start).  On failure the console
  * log is kept and its path printed.
  *
@@ -82,6 +87,9 @@ typedef struct md_check_opts {
     bool no_guests;           /* skip step 4 */
     bool no_reset;            /* skip step 7 */
     bool no_services;         /* skip step 5 (for images without OpenRC's services) */
+    /* Attach no guest storage disk (made only with the guests): the dom0
+     * must then say on its console that the image's storage is missing. */
+    bool no_storage;
     /* Words `xl info` virt_caps must contain; NULL: "hvm hap hvm_directio"
      * (what the default TCG machine emulates), "" for none. */
     const char *expect_caps;

@@ -29,7 +29,7 @@ struct md_spec {
     int64_t sde;
     struct repo *repos;
     size_t nrepos;
-    md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys;
+    md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys, autostart;
     md_spec_pin *pins;
     size_t npins;
     md_spec_copy *copies;
@@ -38,6 +38,8 @@ struct md_spec {
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
     char *address, *gateway;
     bool routed; /* GuestNetwork=route */
+    char *storage;
+    int shutdown_timeout;
 
     /* parse state */
     const char *cur_origin;
@@ -427,6 +429,98 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     return fail(s, "unknown key %s in [%s]", k, sec);
 }
 
+/* LABEL=NAME: what e2label/mkfs.ext4 -L accept (ext4's 16 bytes, the file
+ * system the image carries), narrowed to characters that need no quoting in
+ * the shell-sourced conf.d file.  UUID=: the 8-4-4-4-12 hex form of ext4,
+ * xfs and btrfs, or FAT's XXXX-XXXX (blkid's spellings). */
+static bool valid_storage(const char *v)
+{
+    if (!strncmp(v, "LABEL=", 6)) {
+        size_t n = strlen(v + 6);
+        if (n == 0 || n > 16)
+            return false;
+        for (const char *p = v + 6; *p; p++)
+            if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+                return false;
+        return true;
+    }
+    if (strncmp(v, "UUID=", 5))
+        return false;
+    const char *u = v + 5, *shape = strlen(u) == 9 ? "xxxx-xxxx" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    if (strlen(u) != strlen(shape))
+        return false;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == '-' ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
+            return false;
+    return true;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    return slash ? slash + 1 : p;
+}
+
+/* Autostart= files land in /etc/xen/auto under their own names: two with
+ * the same name would silently replace each other. */
+static int add_autostart(md_spec *s, const char *v)
+{
+    if (!*v) {
+        md_strv_free(&s->autostart);
+        return 1;
+    }
+    md_strv words = { 0 };
+    md_strv_split(&words, v, false);
+    int r = 1;
+    for (size_t i = 0; r && i < words.n; i++) {
+        const char *base = base_name(words.v[i]);
+        if (!*base || *base == '.') {
+            r = fail(s, "Autostart=%s: expected a guest config file (not a directory or a "
+                        "hidden file)%s", words.v[i], "");
+            break;
+        }
+        for (size_t j = 0; r && j < s->autostart.n; j++)
+            if (!strcmp(base_name(s->autostart.v[j]), base))
+                r = fail(s, "Autostart=%s: another config is named %s too (both would go to "
+                            "/etc/xen/auto)", words.v[i], base);
+        if (r)
+            md_strv_push_own(&s->autostart, abs_path(s, words.v[i]));
+    }
+    md_strv_free(&words);
+    return r;
+}
+
+static int guests_key(md_spec *s, const char *k, const char *v)
+{
+    if (!strcmp(k, "Storage")) {
+        if (!strcasecmp(v, "no"))
+            v = "";
+        if (*v && !valid_storage(v))
+            return fail(s, "Storage=%s: expected LABEL=NAME (1 to 16 characters of A-Z a-z "
+                           "0-9 _ . -), UUID=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx or "
+                           "UUID=XXXX-XXXX, or no%s", v, "");
+        free(s->storage);
+        s->storage = NULL;
+        if (*v) {
+            s->storage = md_xstrdup(v);
+            if (!strncmp(v, "UUID=", 5)) /* blkid prints UUIDs in lower case */
+                for (char *p = s->storage + 5; *p; p++)
+                    *p = (char)tolower((unsigned char)*p);
+        }
+        return 1;
+    }
+    if (!strcmp(k, "Autostart"))
+        return add_autostart(s, v);
+    if (!strcmp(k, "ShutdownTimeout")) {
+        long long x;
+        if (!parse_int(s, k, v, 1, 3600, &x))
+            return 0;
+        s->shutdown_timeout = (int)x;
+        return 1;
+    }
+    return fail(s, "unknown key %s in [Guests]%s", k, "");
+}
+
 static int on_key(void *user, const char *sec, const char *k, const char *v)
 {
     md_spec *s = user;
@@ -441,6 +535,8 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         r = packages_key(s, k, v);
     else if (!strcmp(sec, "Files"))
         r = files_key(s, k, v);
+    else if (!strcmp(sec, "Guests"))
+        r = guests_key(s, k, v);
     else if (!strcmp(sec, "Modules") || !strcmp(sec, "Xen") || !strcmp(sec, "Kernel") ||
              !strcmp(sec, "System") || !strcmp(sec, "SSH"))
         r = system_key(s, sec, k, v);
@@ -671,12 +767,12 @@ void md_spec_free(md_spec *s)
     }
     free(s->copies);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
-                         &s->modules, &s->authorized_keys };
+                         &s->modules, &s->authorized_keys, &s->autostart };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
                      s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
-                     s->address, s->gateway };
+                     s->address, s->gateway, s->storage };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(s);
@@ -715,5 +811,8 @@ const char *md_spec_bridge(const md_spec *s) { return s->bridge; }
 bool md_spec_routed(const md_spec *s) { return s->routed; }
 const char *md_spec_address(const md_spec *s) { return s->address; }
 const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
+const char *md_spec_guest_storage(const md_spec *s) { return s->storage; }
+const md_strv *md_spec_autostart(const md_spec *s) { return &s->autostart; }
+int md_spec_shutdown_timeout(const md_spec *s) { return s->shutdown_timeout ? s->shutdown_timeout : 120; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }

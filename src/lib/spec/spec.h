@@ -11,6 +11,7 @@
  *   [Kernel]  Args
  *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
+ *   [Guests]  Storage Autostart ShutdownTimeout
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=default` in [Image] starts from
  * the embedded default and applies the file on top of it.  Relative paths are
@@ -106,6 +107,14 @@ bool md_spec_routed(const md_spec *s);
  * at parse time); NULL: DHCP / no gateway. */
 const char *md_spec_address(const md_spec *s);
 const char *md_spec_gateway(const md_spec *s);
+
+/* The guest storage the dom0 mounts at /var/lib/xen/storage: "LABEL=NAME"
+ * or "UUID=..." (lower case), checked at parse time; NULL: none. */
+const char *md_spec_guest_storage(const md_spec *s);
+/* Guest configs (absolute host paths, distinct file names) for /etc/xen/auto. */
+const md_strv *md_spec_autostart(const md_spec *s);
+/* Seconds guests get to shut down at halt before they are destroyed (default 120). */
+int md_spec_shutdown_timeout(const md_spec *s);
 
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */
