@@ -38,6 +38,7 @@ boot_check() {  # path [--no-storage]
         "^ok   xl info virt_caps:.* hvm_directio( |$)"
         "^ok   PV   guest: MKDOM0-GUEST-PV-OK"
         "^ok   PVH  guest: MKDOM0-GUEST-PVH-OK"
+        "^ok   xl reboot: domain [0-9]+ restarted as [0-9]+, then xl shutdown ended it"
         "^ok   I/O  guest: vif on xenbr0, xvda a file on a loop device, xvdb phy:/dev/loop[0-9]+ "
         "^ok   guest -> dom0 ping "
         "^ok   dom0 -> guest ping "

@@ -55,6 +55,7 @@ static const char guest_init[] =
     "if [ -z \"$N\" ]; then\n"
     "  $B echo \"MKDOM0-GUEST-$T-OK\" > /dev/console\n"
     "  $B sleep 1\n"
+    "  [ \"$T\" = STAY ] && while :; do $B sleep 60; done\n"
     "  $B poweroff -f\n"
     "fi\n"
     "exec > /dev/console 2>&1\n"
@@ -760,6 +761,50 @@ static int run_guest(chk *c, const char *type, md_err *err)
     }
     md_run_result_free(&r);
     free(marker);
+    return rc;
+}
+
+/* `xl reboot`: a PVH guest with no vif and no disk (so no hotplug script
+ * competes for the 2 CPUs) that stays up, restarted by its `xl create`
+ * daemon with on_reboot="restart" as a new domain.  xl reboot is retried
+ * until the guest's kernel has its xenstore control node (before that xl
+ * says the PV control interface is not available). */
+static int check_reboot(chk *c, md_err *err)
+{
+    static const char cmd[] =
+        "xl destroy mkdom0-rb >/dev/null 2>&1; "
+        "printf '%s\\n' 'name=\"mkdom0-rb\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
+        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' "
+        "'extra=\"console=hvc0 rdinit=/init mkdom0.t=STAY quiet\"' "
+        "'on_poweroff=\"destroy\"' 'on_reboot=\"restart\"' 'on_crash=\"destroy\"' "
+        "> /tmp/mkdom0-rb.cfg && xl create /tmp/mkdom0-rb.cfg >/dev/null || exit 1; "
+        "d1=$(xl domid mkdom0-rb); i=0; "
+        "until xl reboot mkdom0-rb 2>/dev/null; do i=$((i+1)); [ $i -gt 120 ] && "
+        "{ echo \"mkdom0-rb: xl reboot refused for 240 s\"; xl reboot mkdom0-rb; exit 1; }; sleep 2; done; "
+        "i=0; while :; do d2=$(xl domid mkdom0-rb 2>/dev/null); "
+        "[ -n \"$d2\" ] && [ \"$d2\" != \"$d1\" ] && break; i=$((i+1)); [ $i -gt 120 ] && "
+        "{ echo \"mkdom0-rb: no new domain 240 s after xl reboot of domain $d1\"; exit 1; }; sleep 2; done; "
+        "i=0; until xl shutdown -w mkdom0-rb >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 120 ] && "
+        "{ echo \"mkdom0-rb: the restarted domain $d2 never took xl shutdown\"; exit 1; }; sleep 2; done; "
+        "xl list mkdom0-rb >/dev/null 2>&1 && { echo 'mkdom0-rb: still listed after xl shutdown -w'; exit 1; }; "
+        "echo \"MKDOM0-RB-OK $d1 $d2\"";
+    double t = md_qemu_now();
+    md_run_result r;
+    ssh(c, cmd, NULL, false, 600, NULL, &r);
+    double took = md_qemu_now() - t;
+    md_run_result cleanup;
+    ssh(c, "xl destroy mkdom0-rb >/dev/null 2>&1; true", NULL, false, 60, NULL, &cleanup);
+    md_run_result_free(&cleanup);
+    unsigned d1 = 0, d2 = 0;
+    const char *ok = strstr(r.out, "MKDOM0-RB-OK ");
+    int rc = 0;
+    if (!ok || sscanf(ok, "MKDOM0-RB-OK %u %u", &d1, &d2) != 2)
+        rc = fail(c, err, "xl reboot: the guest was not restarted and shut down cleanly: %s",
+                  md_run_tail(r.out, 800));
+    else
+        say(c, "ok   xl reboot: domain %u restarted as %u, then xl shutdown ended it (%.1f s)", d1, d2,
+            took);
+    md_run_result_free(&r);
     return rc;
 }
 
@@ -1486,7 +1531,7 @@ static int steps(chk *c, md_err *err)
         if (copy_in(c, md_boot_kernel_path(c->boot), "/tmp/mkdom0-vmlinuz", err) < 0 ||
             copy_in(c, c->guest_initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
             return -1;
-        if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0 ||
+        if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0 || check_reboot(c, err) < 0 ||
             check_guest_io(c, err) < 0 || check_hvm_guest(c, err) < 0)
             return -1;
     }

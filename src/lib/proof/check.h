@@ -11,6 +11,8 @@
  *   4. a PV and a PVH guest: the dom0's own kernel and a tiny initrd (the
  *      image's static busybox and an /init that prints MKDOM0-GUEST-<T>-OK on
  *      hvc0 and powers off), run with `xl create -c` under `ssh -tt`;
+ *      a PVH guest that stays up, restarted by `xl reboot` as a new domain
+ *      (on_reboot="restart") and then ended by `xl shutdown -w`;
  *      then a PVH guest with a vif on the image's guest bridge, or routed
  *      by vif-route with a /32 when the image says guest_network=route (its
  *      /etc/conf.d/network), a raw file as xvda (a loop device) and a phy:
