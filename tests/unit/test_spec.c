@@ -115,6 +115,14 @@ int main(void)
     s = parse(MIN "[System]\nHostname=dom0-1.example.org\n", &err);
     CHECK(s != NULL);
     md_spec_free(s);
+    /* Levels by codec, named where they are set (issue 9). */
+    CHECK(parse(MIN "[Image]\nCompressionLevel=15\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: CompressionLevel=15: gzip takes levels 1 to 9");
+    CHECK(parse(MIN "[Image]\nCompressionLevel=12\nCompression=xz\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: CompressionLevel=12: xz takes levels 1 to 9");
+    s = parse(MIN "[Image]\nCompression=zstd\nCompressionLevel=19\n", &err);
+    CHECK(s && md_spec_compression_level(s) == 19);
+    md_spec_free(s);
     /* A line longer than the parser holds is an error, never cut short. */
     char *long_line = md_xasprintf(MIN "[Image]\nCompression=gzip%300s\n", "bogus");
     CHECK(parse(long_line, &err) == NULL);

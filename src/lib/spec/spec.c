@@ -26,6 +26,7 @@ struct md_spec {
     char *origin, *basedir;
     char *name, *compression;
     int compression_level;
+    char *level_at; /* "FILE:LINE" of CompressionLevel=, for the codec's range */
     int64_t sde;
     struct repo *repos;
     size_t nrepos;
@@ -213,6 +214,8 @@ static int image_key(md_spec *s, const char *k, const char *v)
         if (!parse_int(s, k, v, 1, 22, &x))
             return 0;
         s->compression_level = (int)x;
+        free(s->level_at);
+        s->level_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return 1;
     }
     if (!strcmp(k, "SourceDateEpoch")) {
@@ -667,8 +670,22 @@ static void apply_route(md_spec *s)
     s->bridge = NULL;
 }
 
+/* The levels each codec's library or program takes: zlib and xz/lz4's
+ * -1..-9 (the image writer runs xz and lz4), zstd up to ZSTD_maxCLevel(). */
+static int check_level(const md_spec *s)
+{
+    const char *codec = s->compression ? s->compression : "gzip";
+    int max = !strcmp(codec, "zstd") ? 22 : 9;
+    if (s->compression_level <= 0 || !strcmp(codec, "none") || s->compression_level <= max)
+        return 0;
+    return md_err_set(s->err, "%s: CompressionLevel=%d: %s takes levels 1 to %d", s->level_at,
+                      s->compression_level, codec, max);
+}
+
 static int validate(md_spec *s)
 {
+    if (check_level(s) < 0)
+        return -1;
     if (s->nrepos == 0)
         return md_err_set(s->err, "%s: no [Repository NAME] section", s->origin);
     for (size_t i = 0; i < s->nrepos; i++) {
@@ -772,7 +789,7 @@ void md_spec_free(md_spec *s)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
                      s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
-                     s->address, s->gateway, s->storage };
+                     s->address, s->gateway, s->storage, s->level_at };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(s);
