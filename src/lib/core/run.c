@@ -92,6 +92,12 @@ static void child(const char *const *argv, const md_run_start_opts *o, const int
             goto fail;
     if (o->err.kind == MD_RUN_AS_STDOUT && dup2(1, 2) < 0)
         goto fail;
+    /* Ignored signals survive exec: a shell that started mkdom0 in the
+     * background ignores SIGINT and SIGQUIT in it (POSIX 2.11), and the
+     * programs run here (QEMU, the compressors) must still stop on them. */
+    static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE };
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], SIG_DFL);
     execvp(argv[0], (char *const *)argv);
 fail:;
     int e = errno;
