@@ -1145,19 +1145,27 @@ static int check_guest_io(chk *c, md_err *err)
         rc = guest_io_fail(c, err, "`xl domid mkdom0-io` did not name the guest", NULL);
     if (rc == 0)
         rc = check_phy_after(c, loop, domid, nonce, err);
-    /* Its vif and loop devices go with it (the hotplug scripts' remove). */
-    double until = md_qemu_now() + 90;
+    /* Its vif and loop devices go with it (the hotplug scripts' remove).
+     * Under TCG on a loaded host Xen's bash scripts take a minute each and
+     * run one after another; libxl kills one after 40 s, which its log
+     * (/var/log/xen/xl-mkdom0-io.log) then says. */
+    double until = md_qemu_now() + 240;
     bool gone = false;
     while (rc == 0 && !gone) {
+        bool last = md_qemu_now() > until;
         char *ls = md_xasprintf("ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-; "
-                                "%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
-                                n.routed ? ip : "", n.routed ? "; " : "");
+                                "%s%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
+                                n.routed ? ip : "", n.routed ? "; " : "",
+                                last ? "grep -h 'killing execution\\|hotplug' "
+                                       "/var/log/xen/xl-mkdom0-io.log 2>/dev/null | tail -n 4; "
+                                     : "");
         ssh(c, ls, NULL, false, 60, NULL, &r);
         free(ls);
         gone = strstr(r.out, "mkdom0-listed") && !strstr(r.out, "vif") && !strstr(r.out, "/dev/loop");
-        if (!gone && md_qemu_now() > until)
-            rc = guest_io_fail(c, err, "after `xl destroy` the guest's vif, its route or a loop "
-                                       "device is still there", r.out);
+        if (!gone && last)
+            rc = guest_io_fail(c, err, "240 s after `xl destroy` the guest's vif, its route or a "
+                                       "loop device is still there (a hotplug script's remove "
+                                       "that libxl killed shows below)", r.out);
         md_run_result_free(&r);
         if (!gone && rc == 0)
             sleep(3);
