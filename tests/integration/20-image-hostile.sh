@@ -246,6 +246,18 @@ outcase keys
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-keys/out" good.ini >/dev/null 2>keys.err || rc=$?
 [ $rc = 1 ] && grep -q "keys directory .* is inside the output directory" keys.err &&
     echo "ok   a keys directory inside the output: refused" || bad "keys inside the output: exit $rc: $(cat keys.err)"
+# ... also when the output does not exist yet (the keys would be made, then swapped away).
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-new/out/ssh" -o "$W/oc-new/out" good.ini >/dev/null 2>keys2.err || rc=$?
+[ $rc = 1 ] && grep -q "keys directory .* is inside the output directory" keys2.err && [ ! -e "$W/oc-new/out" ] &&
+    echo "ok   a keys directory inside a new output: refused" || bad "keys inside a new output: exit $rc: $(cat keys2.err)"
+# An output that is a symlink to nothing, and one that holds the current directory.
+mkdir -p "$W/oc-odd/here"; ln -s missing-target "$W/oc-odd/dang"
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-odd/dang" good.ini >/dev/null 2>odd1.err || rc=$?
+[ $rc = 1 ] && grep -q "a symlink to something that does not exist" odd1.err && [ -L "$W/oc-odd/dang" ] ||
+    bad "dangling symlink output: exit $rc: $(cat odd1.err)"
+rc=0; (cd "$W/oc-odd/here" && "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o . "$W/good.ini") >/dev/null 2>odd2.err || rc=$?
+[ $rc = 1 ] && grep -q "is the current directory or holds it" odd2.err || bad "-o .: exit $rc: $(cat odd2.err)"
+echo "ok   an output that is a dangling symlink or the current directory: refused"
 # Two builds into one output: one builds, the other is refused while it runs;
 # the output is whole either way.
 outcase race

@@ -402,27 +402,65 @@ static void remove_leftovers(const md_imgdir_stage *s)
 }
 
 /* Resolve `outdir` (it may be a symlink to the real output) and split it. */
+/* Resolve `outdir` to an absolute path with no symlink in it (it may be a
+ * symlink to the real output, or not exist yet) and split it.  Refused:
+ * not a directory; a symlink to nothing (replacing the link would leave its
+ * target's name pointing nowhere); the current directory or one above it
+ * (the swap would leave the shell in a deleted directory). */
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
 {
-    struct stat st;
+    struct stat st, lst;
+    if (!*outdir)
+        return md_err_set(err, "the output directory's name is empty");
     *exists = stat(outdir, &st) == 0;
+    if (!*exists && lstat(outdir, &lst) == 0)
+        return md_err_set(err, "%s: a symlink to something that does not exist; make its "
+                               "target directory or give -o another name", outdir);
     if (*exists && !S_ISDIR(st.st_mode))
         return md_err_set(err, "%s: exists and is not a directory", outdir);
-    char *real = *exists ? realpath(outdir, NULL) : md_xstrdup(outdir);
+    char *copy = md_xstrdup(outdir);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    char *slash = strrchr(copy, '/');
+    char *base = md_xstrdup(slash ? slash + 1 : copy);
+    char *parent = !slash ? md_xstrdup(".") : slash == copy ? md_xstrdup("/")
+                                                            : md_xasprintf("%.*s", (int)(slash - copy), copy);
+    free(copy);
+    char *real = NULL;
+    int rc = 0;
+    if (*exists) {
+        real = realpath(outdir, NULL);
+    } else if (!strcmp(base, ".") || !strcmp(base, "..")) {
+        rc = md_err_set(err, "%s: give the output directory by a name", outdir);
+    } else if (md_mkdir_p(parent, 0755, err) == 0) {
+        char *rp = realpath(parent, NULL);
+        real = rp ? md_xasprintf("%s/%s", strcmp(rp, "/") ? rp : "", base) : NULL;
+        free(rp);
+    } else {
+        rc = -1;
+    }
+    free(base);
+    free(parent);
+    if (rc < 0)
+        return -1;
     if (!real)
         return md_err_errno(err, "%s", outdir);
-    size_t n = strlen(real);
-    while (n > 1 && real[n - 1] == '/')
-        real[--n] = '\0';
-    char *slash = strrchr(real, '/');
     s->outdir = real;
-    s->parent = !slash ? md_xstrdup(".") : slash == real ? md_xstrdup("/")
-                                                         : md_xasprintf("%.*s", (int)(slash - real), real);
-    s->base = md_xstrdup(slash ? slash + 1 : real);
-    if (!*s->base || !strcmp(s->base, ".") || !strcmp(s->base, ".."))
-        return md_err_set(err, "%s: give the output directory by a name, not . or / or ..",
-                          outdir);
-    return md_mkdir_p(s->parent, 0755, err);
+    if (!strcmp(real, "/"))
+        return md_err_set(err, "%s: the root directory cannot be an output directory", outdir);
+    char *cwd = getcwd(NULL, 0);
+    size_t rl = strlen(real);
+    bool holds_cwd = cwd && !strncmp(cwd, real, rl) && (cwd[rl] == '/' || cwd[rl] == '\0');
+    free(cwd);
+    if (holds_cwd)
+        return md_err_set(err, "%s: is the current directory or holds it, and a build replaces "
+                               "its output directory as a whole; give -o a directory below the "
+                               "current one (e.g. -o out)", outdir);
+    char *last = strrchr(real, '/');
+    s->parent = last == real ? md_xstrdup("/") : md_xasprintf("%.*s", (int)(last - real), real);
+    s->base = md_xstrdup(last + 1);
+    return 0;
 }
 
 static int take_lock(md_imgdir_stage *s, md_err *err)
@@ -537,6 +575,9 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
             return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
     struct stat old;
     bool replace = lstat(s->outdir, &old) == 0;
+    if (replace && !S_ISDIR(old.st_mode))
+        return md_err_set(err, "%s: no longer a directory; the output is left as it was",
+                          s->outdir);
     mode_t um = umask(0);
     umask(um);
     if (chmod(s->staging, replace ? old.st_mode & 07777 : 0777 & ~um) < 0)
