@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "boot/bootcfg.h"
+#include "core/size.h"
 #include "proof/check.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -70,7 +71,7 @@ static void usage(FILE *f)
 static int parse_size(const char *opt, const char *v, uint64_t *mib)
 {
     md_err err = MD_ERR_INIT;
-    if (md_bootcfg_parse_mem(v, mib, &err) < 0) {
+    if (md_size_parse_mib(v, mib, &err) < 0) {
         fprintf(stderr, "mkdom0 boot: %s: %s\n", opt, err.msg);
         return -1;
     }

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include "boot/bootcfg.h"
+#include "core/size.h"
 #include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "lint/lint.h"
@@ -16,7 +17,7 @@ static uint64_t mem_ok(const char *s)
 {
     md_err err = MD_ERR_INIT;
     uint64_t m = 0;
-    if (md_bootcfg_parse_mem(s, &m, &err) < 0) {
+    if (md_size_parse_mib(s, &m, &err) < 0) {
         fprintf(stderr, "unexpected error for '%s': %s\n", s, err.msg);
         return 0;
     }
@@ -27,7 +28,7 @@ static void mem_bad(const char *s, const char *needle)
 {
     md_err err = MD_ERR_INIT;
     uint64_t m = 77;
-    CHECK(md_bootcfg_parse_mem(s, &m, &err) == -1);
+    CHECK(md_size_parse_mib(s, &m, &err) == -1);
     CHECK_ERR(&err, needle);
     CHECK(m == 77);
 }

@@ -3,6 +3,7 @@
 #include "t.h"
 #include "tfiles.h"
 #include "boot/bootcfg.h"
+#include "core/size.h"
 #include "boot/grubcfg.h"
 #include "image/kmodidx.h"
 #include "lint/lint.h"
@@ -100,7 +101,7 @@ static void test_grub_bootcfg_clean(void)
 {
     md_err err = MD_ERR_INIT;
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
-    CHECK(md_bootcfg_parse_mem("4096M", &c.dom0_mem_mib, &err) == 0);
+    CHECK(md_size_parse_mib("4096M", &c.dom0_mem_mib, &err) == 0);
     c.xen_extra = "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024";
     md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
     CHECK(e != NULL);

@@ -1,13 +1,39 @@
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/file.h"
+#include "tfiles.h"
 #include "spec/spec.h"
 #include "t.h"
 #include "core/strv.h"
 #include "core/mem.h"
 
+/* The spec's directory, with the guest configs [Guests] Autostart= names:
+ * they must exist when the spec is read. */
+static char specdir[] = "/tmp/mkdom0-test-spec.XXXXXX";
+
 static md_spec *parse(const char *text, md_err *err)
 {
     md_err_clear(err);
-    return md_spec_parse(text, "test.ini", "/specs", err);
+    return md_spec_parse(text, "test.ini", specdir, err);
+}
+
+static void make_specdir(void)
+{
+    if (!mkdtemp(specdir))
+        abort();
+    const char *files[] = { "web.cfg", "auto/mail", "a.cfg", "a/web.cfg", "b/web.cfg",
+                            "guests/db.cfg", NULL };
+    md_err e = MD_ERR_INIT;
+    for (const char *const *f = files; *f; f++) {
+        char *p = md_xasprintf("%s/%s", specdir, *f);
+        char *d = md_xstrdup(p);
+        *strrchr(d, '/') = '\0';
+        md_mkdir_p(d, 0755, &e);
+        md_write_atomic(p, "name=\"g\"\n", 9, 0644, &e);
+        free(d);
+        free(p);
+    }
 }
 
 #define REPO "[Repository r]\nURL=file:///repo/\nSuite=s\nKeyring=k.gpg\n"
@@ -15,6 +41,7 @@ static md_spec *parse(const char *text, md_err *err)
 
 int main(void)
 {
+    make_specdir();
     md_err err = MD_ERR_INIT;
     md_spec *s = md_spec_load(NULL, &err);
     CHECK(s != NULL);
@@ -34,7 +61,9 @@ int main(void)
     if (s) {
         const md_spec_repo *r = md_spec_repo_at(s, 0);
         CHECK_STR(r->url, "file:///repo");
-        CHECK_STR(r->keyring, "/specs/k.gpg");
+        char *k = md_xasprintf("%s/k.gpg", specdir);
+        CHECK_STR(r->keyring, k);
+        free(k);
         CHECK_STR(r->arch, "amd64");
         CHECK_STR(r->components->v[0], "main");
         CHECK(md_spec_source_date_epoch(s) == -1);
@@ -50,7 +79,9 @@ int main(void)
         CHECK(md_spec_excludes(s)->n == 1 && md_strv_contains(md_spec_excludes(s), "y"));
         CHECK(md_spec_pin_count(s) == 1);
         CHECK_STR(md_spec_pin_at(s, 0)->repo, "r");
-        CHECK_STR(md_spec_copy_at(s, 0)->src, "/specs/motd");
+        char *m = md_xasprintf("%s/motd", specdir);
+        CHECK_STR(md_spec_copy_at(s, 0)->src, m);
+        free(m);
         CHECK_STR(md_spec_copy_at(s, 0)->dest, "/etc/motd");
         md_spec_free(s);
     }
@@ -113,6 +144,29 @@ int main(void)
     free(long_label);
     free(long_name);
     s = parse(MIN "[System]\nHostname=dom0-1.example.org\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    /* Named at their line, before any package work (issue 9, new-user trial). */
+    CHECK(parse(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=max:4G\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:8: Dom0Mem='max:4G': give one size");
+    CHECK(parse(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=4096\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:8: Dom0Mem='4096': no unit; write e.g. 4096M for MiB");
+    CHECK(parse(MIN "[Guests]\nShutdownTimeout=0\n", &err) == NULL);
+    CHECK_ERR(&err, "ShutdownTimeout=0: expected a whole number from 1 to 3600");
+    const char *bad_gw[][2] = {
+        { "Gateway=192.0.2.1\n", "test.ini:10: Gateway=192.0.2.1 without Address=" },
+        { "Address=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:11: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
+        { "Gateway=192.0.2.3\nAddress=192.0.2.3/24\n", "test.ini:10: Gateway=192.0.2.3 is the dom0's own Address=" },
+        { "Address=192.0.2.3/24\nGateway=192.0.2.255\n", "is the network or broadcast address" },
+        { "Address=192.0.2.0/24\n", "test.ini:10: Address=192.0.2.0/24: the network's or its broadcast address" },
+    };
+    for (size_t i = 0; i < sizeof bad_gw / sizeof *bad_gw; i++) {
+        char *text = md_xasprintf(MIN "[System]\n%s", bad_gw[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_gw[i][1]);
+        free(text);
+    }
+    s = parse(MIN "[System]\nAddress=192.0.2.1/31\nGateway=192.0.2.0\n", &err); /* RFC 3021 */
     CHECK(s != NULL);
     md_spec_free(s);
     /* Levels by codec, named where they are set (issue 9). */
@@ -218,15 +272,18 @@ int main(void)
     CHECK(s && md_spec_autostart(s)->n == 0 && md_spec_shutdown_timeout(s) == 120);
     md_spec_free(s);
     s = parse(MIN "[Guests]\nStorage=UUID=0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0\n"
-                  "Autostart=web.cfg /etc/guests/db.cfg\nAutostart=auto/mail\nShutdownTimeout=30\n",
+                  "Autostart=web.cfg guests/db.cfg\nAutostart=auto/mail\nShutdownTimeout=30\n",
               &err);
     CHECK(s != NULL);
     if (s) {
         CHECK_STR(md_spec_guest_storage(s), "UUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
         CHECK(md_spec_autostart(s)->n == 3);
-        CHECK_STR(md_spec_autostart(s)->v[0], "/specs/web.cfg");
-        CHECK_STR(md_spec_autostart(s)->v[1], "/etc/guests/db.cfg");
-        CHECK_STR(md_spec_autostart(s)->v[2], "/specs/auto/mail");
+        char *w = md_xasprintf("%s/web.cfg", specdir), *db = md_xasprintf("%s/guests/db.cfg", specdir),
+             *mail = md_xasprintf("%s/auto/mail", specdir);
+        CHECK_STR(md_spec_autostart(s)->v[0], w);
+        CHECK_STR(md_spec_autostart(s)->v[1], db);
+        CHECK_STR(md_spec_autostart(s)->v[2], mail);
+        free(w), free(db), free(mail);
         CHECK(md_spec_shutdown_timeout(s) == 30);
         md_spec_free(s);
     }
@@ -248,7 +305,8 @@ int main(void)
                                  "Storage=UUID=0f1e2d3c4b5a-6978-8796-a5b4c3d2e1f0-",
                                  "Storage=PARTLABEL=x", "Storage=/dev/sdb1",
                                  "ShutdownTimeout=0", "ShutdownTimeout=soon", "Autostart=guests/",
-                                 "Autostart=a/.hidden", "Autostart=a/web.cfg b/web.cfg", NULL };
+                                 "Autostart=a/.hidden", "Autostart=a/web.cfg b/web.cfg",
+                                 "Autostart=missing.cfg", NULL };
     for (const char *const *b = bad_guests; *b; b++) {
         char *text = md_xasprintf(MIN "[Guests]\n%s\n", *b);
         CHECK(parse(text, &err) == NULL);
@@ -261,5 +319,6 @@ int main(void)
     md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");
+    t_rm_tree(specdir);
     return t_done("spec");
 }

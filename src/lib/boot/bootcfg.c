@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/strv.h"
 #include "image/imgdir.h"
 
-#define MIB_MIN 128ULL
-#define MIB_MAX (64ULL << 20) /* 64 TiB */
 
 void md_bootcfg_file_free(md_bootcfg_file *f)
 {
@@ -174,56 +173,6 @@ md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origi
     return t;
 }
 
-int md_bootcfg_parse_mem(const char *s, uint64_t *mib, md_err *err)
-{
-    if (!s || !*s)
-        return md_err_set(err, "dom0 memory: empty size (write e.g. 4096M or 4G)");
-    if (strchr(s, ',') || strstr(s, "max:"))
-        return md_err_set(err, "dom0 memory '%s': give one size such as 4096M; mkdom0 always "
-                               "writes dom0_mem=X,max:X itself (trap 4)", s);
-    const char *p = s;
-    while (isspace((unsigned char)*p))
-        p++;
-    if (!isdigit((unsigned char)*p))
-        return md_err_set(err, "dom0 memory '%s': not a size (write e.g. 4096M or 4G)", s);
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(p, &end, 10);
-    if (errno == ERANGE)
-        return md_err_set(err, "dom0 memory '%s': number too large", s);
-    int shift; /* log2 of the unit in KiB */
-    switch (toupper((unsigned char)*end)) {
-    case 'K': shift = 0; break;
-    case 'M': shift = 10; break;
-    case 'G': shift = 20; break;
-    case 'T': shift = 30; break;
-    case '\0':
-        return md_err_set(err, "dom0 memory '%s': no unit; write %lluM (MiB) or %lluG (GiB)",
-                          s, v, v);
-    default:
-        return md_err_set(err, "dom0 memory '%s': unknown unit '%c' (use K, M, G or T)", s, *end);
-    }
-    end++;
-    if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
-        end += strlen(end);
-    while (isspace((unsigned char)*end))
-        end++;
-    if (*end)
-        return md_err_set(err, "dom0 memory '%s': unexpected '%s' after the size", s, end);
-    if (v > (MIB_MAX << 10) >> shift)
-        return md_err_set(err, "dom0 memory '%s': more than 64 TiB", s);
-    uint64_t kib = (uint64_t)v << shift;
-    if (kib % 1024)
-        return md_err_set(err, "dom0 memory '%s': not a whole number of MiB", s);
-    uint64_t m = kib / 1024;
-    if (m == 0)
-        return md_err_set(err, "dom0 memory '%s': zero", s);
-    if (m < MIB_MIN)
-        return md_err_set(err, "dom0 memory '%s': below %lluM, too small for a dom0 kernel "
-                               "and its initramfs", s, MIB_MIN);
-    *mib = m;
-    return 0;
-}
 
 /* Characters GRUB's script lexer would expand, quote or split on.  Refusing
  * them is simpler and safer than quoting, and no Xen or Linux option needs
@@ -254,9 +203,9 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
         md_err_set(err, "boot config: no dom0 memory given (Dom0Mem, e.g. 4096M)");
         return NULL;
     }
-    if (c->dom0_mem_mib < MIB_MIN || c->dom0_mem_mib > MIB_MAX) {
+    if (c->dom0_mem_mib < MD_SIZE_MIB_MIN || c->dom0_mem_mib > MD_SIZE_MIB_MAX) {
         md_err_set(err, "boot config: dom0 memory %lluM out of range (%lluM .. 64T)",
-                   (unsigned long long)c->dom0_mem_mib, MIB_MIN);
+                   (unsigned long long)c->dom0_mem_mib, MD_SIZE_MIB_MIN);
         return NULL;
     }
     unsigned port = c->serial_port ? c->serial_port : 1;
@@ -460,9 +409,9 @@ int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
     if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
         return md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
     if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
-        m.amount.bytes < (MIB_MIN << 20))
+        m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
         return md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
-                          val, MIB_MIN);
+                          val, MD_SIZE_MIB_MIN);
     *mib = m.amount.bytes >> 20;
     return 0;
 }

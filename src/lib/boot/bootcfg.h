@@ -16,7 +16,7 @@
  *
  * Typical use (the build):
  *     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
- *     if (md_bootcfg_parse_mem("4096M", &c.dom0_mem_mib, err) < 0) ...
+ *     if (md_size_parse_mib("4096M", &c.dom0_mem_mib, err) < 0) ...
  *     c.xen_extra = "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024";
  *     md_bootcfg_entry *e = md_bootcfg_make(&c, err);
  *     char *text = md_grubcfg_write(e);   -> write DIR/grub.cfg
@@ -39,7 +39,7 @@
 #include "core/strv.h"
 
 typedef struct md_bootcfg {
-    uint64_t dom0_mem_mib;   /* required (> 0); md_bootcfg_parse_mem() makes it */
+    uint64_t dom0_mem_mib;   /* required (> 0); md_size_parse_mib() makes it */
     const char *xen_extra;   /* appended to Xen's line; NULL/"" for none */
     const char *linux_extra; /* dom0 kernel args, placed before console=hvc0 */
     const char *title;       /* menu entry; NULL: "mkdom0 Xen dom0" */
@@ -124,11 +124,6 @@ char *md_bootcfg_cmdline(const md_strv *args);
  * errors, which give its line. */
 md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origin, md_err *err);
 
-/* A memory size as people write it: "4096M", "4G", "4096MiB", "1048576K",
- * "1T" (K/M/G/T, optional "B" or "iB", case-insensitive), to MiB.  Refused
- * with a message saying why: no unit, not a whole MiB, zero, below 128 MiB,
- * above 64 TiB, "X,max:Y" (mkdom0 always writes max: itself), garbage. */
-int md_bootcfg_parse_mem(const char *s, uint64_t *mib, md_err *err);
 
 /* Validate the options and build the entry: /xen.gz, /vmlinuz and the
  * rootfs module with --nounzip, all multiboot2.  Refuses: no dom0 memory,

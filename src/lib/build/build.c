@@ -1,4 +1,5 @@
 #include "build/build.h"
+#include "core/size.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -320,9 +321,6 @@ static int step_settings(struct build *b)
     const char *bridge = md_spec_bridge(b->spec), *address = md_spec_address(b->spec),
                *gateway = md_spec_gateway(b->spec);
     bool routed = md_spec_routed(b->spec);
-    if (gateway && !address)
-        return md_err_set(b->err, "%s: [System] Gateway=%s without Address=: a DHCP lease "
-                                  "brings its own router", md_spec_origin(b->spec), gateway);
     if (routed && route_xl_conf(b) < 0)
         return -1;
     if (!bridge && !address && !routed)
@@ -349,7 +347,7 @@ static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
 static int make_grub_cfg(struct build *b)
 {
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
-    if (md_bootcfg_parse_mem(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
+    if (md_size_parse_mib(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
         md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
         return -1;
     }

@@ -12,6 +12,7 @@
 #include "spec/spec_default.h"
 #include "core/dirs.h"
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/strv.h"
 #include "core/file.h"
 
@@ -27,6 +28,7 @@ struct md_spec {
     char *name, *compression;
     int compression_level;
     char *level_at; /* "FILE:LINE" of CompressionLevel=, for the codec's range */
+    char *gateway_at; /* "FILE:LINE" of Gateway=, checked against Address= */
     int64_t sde;
     struct repo *repos;
     size_t nrepos;
@@ -179,7 +181,14 @@ static int parse_int(md_spec *s, const char *key, const char *v, long long lo, l
     char *end;
     long long x = strtoll(v, &end, 10);
     if (!*v || *end || x < lo || x > hi)
-        return fail(s, "%s=%s: expected a number in range", key, v);
+    {
+        char range[64];
+        snprintf(range, sizeof range, "a whole number from %lld to %lld", lo, hi);
+        char *kv = md_xasprintf("%s=%s", key, v);
+        int r = fail(s, "%s: expected %s", kv, range);
+        free(kv);
+        return r;
+    }
     *out = x;
     return 1;
 }
@@ -351,6 +360,21 @@ static bool valid_ipv4(const char *v, bool prefix)
     return v[n + 1] >= '0' && v[n + 1] <= '9' && !*end && len >= 1 && len <= 32;
 }
 
+/* Not the network or broadcast address of its own prefix (a /31 or /32
+ * has neither, RFC 3021). */
+static bool host_address(const char *v)
+{
+    char ip[INET_ADDRSTRLEN];
+    size_t n = strcspn(v, "/");
+    snprintf(ip, sizeof ip, "%.*s", (int)n, v);
+    int len = atoi(v + n + 1);
+    struct in_addr a;
+    if (inet_pton(AF_INET, ip, &a) != 1)
+        return false;
+    uint32_t host = ntohl(a.s_addr) & (len >= 32 ? 0 : ~0u >> len);
+    return len >= 31 || (host != 0 && host != (~0u >> len));
+}
+
 /* A Linux interface name (net/core/dev.c dev_valid_name: under IFNAMSIZ, i.e.
  * at most 15 bytes, not "." or "..", no '/', ':' or white space), narrowed to
  * characters that need no quoting, since the name reaches the network
@@ -370,8 +394,13 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
         return set_list(&s->modules, v), 1;
-    if (!strcmp(sec, "Xen") && !strcmp(k, "Dom0Mem"))
+    if (!strcmp(sec, "Xen") && !strcmp(k, "Dom0Mem")) {
+        uint64_t mib;
+        md_err e = MD_ERR_INIT;
+        if (md_size_parse_mib(v, &mib, &e) < 0)
+            return fail(s, "Dom0Mem=%.400s%s", e.msg, "");
         return set_str(&s->dom0_mem, v), 1;
+    }
     if (!strcmp(sec, "Xen") && !strcmp(k, "Args"))
         return set_str(&s->xen_args, v), 1;
     if (!strcmp(sec, "Xen") && !strcmp(k, "HVM"))
@@ -415,11 +444,16 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
                            "as 192.0.2.10/24 (empty: DHCP)%s", v, "");
+        if (*v && !host_address(v))
+            return fail(s, "Address=%s: the network's or its broadcast address, not a "
+                           "host's%s", v, "");
         return set_str(&s->address, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Gateway")) {
         if (*v && !valid_ipv4(v, false))
             return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1%s", v, "");
+        free(s->gateway_at);
+        s->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&s->gateway, v), 1;
     }
     if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
@@ -486,8 +520,14 @@ static int add_autostart(md_spec *s, const char *v)
             if (!strcmp(base_name(s->autostart.v[j]), base))
                 r = fail(s, "Autostart=%s: another config is named %s too (both would go to "
                             "/etc/xen/auto)", words.v[i], base);
-        if (r)
-            md_strv_push_own(&s->autostart, abs_path(s, words.v[i]));
+        char *path = r ? abs_path(s, words.v[i]) : NULL;
+        /* Named now, with this line, not after minutes of package work. */
+        if (path && !md_is_file(path)) {
+            r = fail(s, "Autostart=%s: no such guest config file (%s)", words.v[i], path);
+            free(path);
+        } else if (path) {
+            md_strv_push_own(&s->autostart, path);
+        }
     }
     md_strv_free(&words);
     return r;
@@ -682,9 +722,40 @@ static int check_level(const md_spec *s)
                       s->compression_level, codec, max);
 }
 
+/* Gateway= must be on the link Address= makes, and neither may be that
+ * link's network or broadcast address: `ip route add default via GW` fails
+ * at boot otherwise (or routes into nothing).  A DHCP lease brings its own
+ * router, so Gateway= needs Address=. */
+static int check_gateway(const md_spec *s)
+{
+    if (!s->gateway)
+        return 0;
+    if (!s->address)
+        return md_err_set(s->err, "%s: Gateway=%s without Address=: a DHCP lease brings its "
+                                  "own router", s->gateway_at, s->gateway);
+    char ip[INET_ADDRSTRLEN];
+    size_t n = strcspn(s->address, "/");
+    snprintf(ip, sizeof ip, "%.*s", (int)n, s->address);
+    int len = atoi(s->address + n + 1);
+    struct in_addr a, g;
+    inet_pton(AF_INET, ip, &a);
+    inet_pton(AF_INET, s->gateway, &g);
+    uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
+    if ((a.s_addr & mask) != (g.s_addr & mask))
+        return md_err_set(s->err, "%s: Gateway=%s is not in Address=%s's network: the dom0 "
+                                  "could not reach it", s->gateway_at, s->gateway, s->address);
+    if (g.s_addr == a.s_addr)
+        return md_err_set(s->err, "%s: Gateway=%s is the dom0's own Address=", s->gateway_at,
+                          s->gateway);
+    if (len <= 30 && ((g.s_addr & ~mask) == 0 || (g.s_addr & ~mask) == ~mask))
+        return md_err_set(s->err, "%s: Gateway=%s is the network or broadcast address of %s",
+                          s->gateway_at, s->gateway, s->address);
+    return 0;
+}
+
 static int validate(md_spec *s)
 {
-    if (check_level(s) < 0)
+    if (check_level(s) < 0 || check_gateway(s) < 0)
         return -1;
     if (s->nrepos == 0)
         return md_err_set(s->err, "%s: no [Repository NAME] section", s->origin);
@@ -789,7 +860,7 @@ void md_spec_free(md_spec *s)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
                      s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
-                     s->address, s->gateway, s->storage, s->level_at };
+                     s->address, s->gateway, s->storage, s->level_at, s->gateway_at };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(s);

@@ -1,0 +1,21 @@
+/* size — memory sizes as people write them ("4096M", "4G"), for the spec's
+ * Dom0Mem= and `mkdom0 boot`'s --memory and --dom0-mem.  Prefix md_size_. */
+#ifndef MD_CORE_SIZE_H
+#define MD_CORE_SIZE_H
+
+#include <stdint.h>
+#include "core/err.h"
+
+/* The range a size may have, in MiB: less than 128 MiB holds no dom0 kernel
+ * and its initramfs; 64 TiB is more than any host Xen 4.17 supports. */
+#define MD_SIZE_MIB_MIN 128ULL
+#define MD_SIZE_MIB_MAX (64ULL << 20)
+
+/* "4096M", "4G", "4096MiB", "1048576K", "1T" (K/M/G/T, optional "B" or
+ * "iB", case-insensitive) to MiB.  Refused with a message that quotes the
+ * value and says why (the caller puts the option's name in front): no
+ * unit, not a whole MiB, zero, below MD_SIZE_MIB_MIN, above
+ * MD_SIZE_MIB_MAX, "X,max:Y", garbage. */
+int md_size_parse_mib(const char *s, uint64_t *mib, md_err *err);
+
+#endif
