@@ -165,6 +165,16 @@ static void test_grub_dom0_mem(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
     md_lint_free(l);
 
+    /* Xen reads a bare number as KiB: a forgotten unit (new-user trial). */
+    l = entry("multiboot2 /xen.gz dom0_mem=4096,max:4096 gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "gives dom0 4096 KiB: far too little"));
+    md_lint_free(l);
+    l = entry("multiboot2 /xen.gz dom0_mem=4194304,max:4194304 gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK); /* 4 GiB in KiB: right */
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+
     l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G,max gnttab_max_frames=256\n", LINUX_OK,
               ROOTFS_OK);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "'max' is not an amount"));

@@ -71,6 +71,20 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_file *x, const char *tp, co
                     "%s%s; use dom0_mem=4096M,max:4096M", tp, bad.msg);
         return;
     }
+    /* A fixed size under 128 MiB is a unit forgotten: Xen reads "4096" as
+     * KiB, and no dom0 kernel with its initramfs fits in 4 MiB. */
+    const md_bootcfg_amount *fixed[] = { &m.amount, &m.max };
+    for (int i = 0; i < 2; i++) {
+        const md_bootcfg_amount *a = fixed[i];
+        if (a->set && !a->minus && !a->percent && a->bytes < (128u << 20)) {
+            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s gives dom0 %llu KiB%s: far too little for a dom0 kernel "
+                        "and its initramfs (a number without a unit is KiB to Xen); use "
+                        "dom0_mem=4096M,max:4096M", tp, mem, (unsigned long long)(a->bytes >> 10),
+                        i ? " at most" : "");
+            return;
+        }
+    }
     /* The words as written, for the advice. */
     char *base = m.amount.set ? amount_text(mem, NULL) : NULL;
     char *max = m.max.set ? amount_text(mem, "max:") : NULL;
