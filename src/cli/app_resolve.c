@@ -17,7 +17,8 @@ static void usage(FILE *f)
                "default spec.\n\n"
                "  --download        also fetch every .deb into the cache (verified)\n"
                "  --lock FILE       write the lock file (name, version, repository, size, SHA256)\n"
-               "  --cache DIR       cache directory (default: $MKDOM0_CACHE or ~/.cache/mkdom0)\n");
+               "  --cache DIR       cache directory (default: $MKDOM0_CACHE, else\n"
+               "                    $XDG_CACHE_HOME/mkdom0, else ~/.cache/mkdom0)\n");
 }
 
 static void print_table(const md_resolve *res)
