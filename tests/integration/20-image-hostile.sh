@@ -258,6 +258,11 @@ rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-odd/dang" good.i
 rc=0; (cd "$W/oc-odd/here" && "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o . "$W/good.ini") >/dev/null 2>odd2.err || rc=$?
 [ $rc = 1 ] && grep -q "is the current directory or holds it" odd2.err || bad "-o .: exit $rc: $(cat odd2.err)"
 echo "ok   an output that is a dangling symlink or the current directory: refused"
+# A device named as a key file (issue 9: AuthorizedKeys=/dev/zero aborted the build).
+{ cat good.ini; printf '\n[SSH]\nAuthorizedKeys=/dev/zero\n'; } >zero-keys.ini
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
+[ $rc = 1 ] && grep -q "/dev/zero: not a regular file" zero.err && [ ! -e "$W/oc-zero" ] &&
+    echo "ok   AuthorizedKeys=/dev/zero: refused, naming the file" || bad "AuthorizedKeys=/dev/zero: exit $rc: $(cat zero.err)"
 # Two builds into one output: one builds, the other is refused while it runs;
 # the output is whole either way.
 outcase race

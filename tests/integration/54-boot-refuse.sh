@@ -61,6 +61,8 @@ rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when
 
 # Refusals.
 expect_fail 2 "no unit" --memory 4096 "$d"
+expect_fail 1 "--log /dev/null: exists and is not a regular file: not replaced" --check --ssh-key "$work/id" --log /dev/null "$d"
+[ -c /dev/null ] || fail "--log /dev/null replaced the device"
 expect_fail 2 "unknown boot path 'pxe'" --path pxe "$d"
 expect_fail 2 "choose tcg or kvm" --accel hvf "$d"
 expect_fail 2 "give exactly one image directory" --print-cmdline

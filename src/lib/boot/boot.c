@@ -133,6 +133,14 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         b->log_in_workdir = !o->console_log;
         b->console_log = o->console_log ? md_xstrdup(o->console_log)
                                         : md_xasprintf("%s/console.log", b->workdir);
+        /* QEMU writes the log itself: only a regular file is replaced
+         * (--log /dev/null must not unlink the device). */
+        struct stat ls;
+        if (lstat(b->console_log, &ls) == 0 && !S_ISREG(ls.st_mode)) {
+            md_err_set(err, "--log %s: exists and is not a regular file: not replaced",
+                       b->console_log);
+            goto fail;
+        }
         unlink(b->console_log);
     }
     if (o->qmp)

@@ -1485,12 +1485,9 @@ static void print_timings(chk *c)
         say(c, "  %-18s %7.1f  (from system_reset to ssh)", "reboot to ssh", c->reset_login);
     if (!c->o->timings_path)
         return;
-    FILE *f = fopen(c->o->timings_path, "w");
-    if (!f) {
-        md_out_say(c->o->out, MD_OUT_NOTE, "cannot write %s: %s", c->o->timings_path,
-                   strerror(errno));
-        return;
-    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
     fprintf(f, "qemu\t0.0\n");
     for (int i = 0; i < EV_N; i++) {
         if (c->ev[i] >= 0)
@@ -1500,7 +1497,11 @@ static void print_timings(chk *c)
     }
     if (c->reset_login > 0)
         fprintf(f, "reboot_to_ssh\t%.1f\n", c->reset_login);
-    fclose(f);
+    text = md_xmemstream_close(f, &text);
+    md_err e = MD_ERR_INIT;
+    if (md_write_atomic(c->o->timings_path, text, strlen(text), 0644, &e) < 0)
+        md_out_say(c->o->out, MD_OUT_NOTE, "%s", e.msg);
+    free(text);
 }
 
 /* Guest storage and autostart (proof/storage.c) when the image names a
