@@ -29,10 +29,14 @@ for src in "$SRC"/tests/fuzz/fuzz_*.c; do
     [ -d "$seeds" ] && [ -n "$(ls -A "$seeds")" ] || { echo "fuzz: no seed corpus $seeds" >&2; exit 2; }
     mkdir -p "$WORK/$name"
     log=$BUILD/logs/$name.log
+    # tests/fuzz/fuzz_NAME.flags: libFuzzer flags of one target, one a
+    # line, each with the reason in a comment above it.
+    flags=()
+    [ -f "$SRC/tests/fuzz/fuzz_$name.flags" ] && mapfile -t flags < <(grep -v '^#' "$SRC/tests/fuzz/fuzz_$name.flags")
     rc=0
     "$bin" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
         -malloc_limit_mb="$RSS" -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$name-" \
-        "$WORK/$name" "$seeds" >"$log" 2>&1 || rc=$?
+        "${flags[@]}" "$WORK/$name" "$seeds" >"$log" 2>&1 || rc=$?
     ran=$((ran + 1))
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
