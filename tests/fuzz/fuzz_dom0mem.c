@@ -1,6 +1,7 @@
 /* dom0_mem's value as Xen reads it (boot/bootcfg.h md_bootcfg_parse_dom0_mem)
- * and a memory size as the spec gives it (md_bootcfg_parse_mem). */
+ * and a memory size as the spec gives it (core/size.h md_size_parse_mib). */
 #include "boot/bootcfg.h"
+#include "core/size.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)md_bootcfg_amount_same(&m.min, &m.max);
     uint64_t mib;
     md_err e2 = MD_ERR_INIT;
-    (void)md_bootcfg_parse_mem(s, &mib, &e2);
+    (void)md_size_parse_mib(s, &mib, &e2);
     free(s);
     return 0;
 }
