@@ -79,6 +79,33 @@ check-asan:
 	# would refuse to follow; the sanitizers still check every call.
 	ASAN_OPTIONS=verify_asan_link_order=0 MKDOM0_QUICK=1 bash tests/run.sh build-asan
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c, one per parser) built with clang
+# into build/fuzz, beside and apart from the gcc build, then each run for
+# FUZZ_SECONDS over its seed corpus (tests/fuzz/corpus/NAME); non-zero exit
+# on a finding (crash, sanitizer report, leak, timeout, memory over the limit).
+# FUZZ=regex narrows the targets.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -Isrc/dom0 -Itests/fuzz -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)
+
+# fuzz_release compiles packages/repo_load.c into itself (its readers are static).
+$(BUILD)/fuzz_release: src/lib/packages/repo_load.c
+
+# clang warns of `{ X }` initialising only the first field, which gcc and
+# C11 take as intended (the rest zero).
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT="-O1 -g" SAN="$(FUZZ_SAN)" \
+		WARN="$(WARN) -Wno-missing-field-initializers" $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
 # The benchmarks: build-vs-shell drives the image writer through the unit
 # test driver test_image.
 bench: all $(BUILD)/tests/test_image
@@ -94,5 +121,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all unit deps check check-asan bench install clean
+.PHONY: all unit deps check check-asan fuzz fuzz-build bench install clean
 .SECONDARY:

@@ -44,7 +44,9 @@ static void rm_tmpdir(const char *dir)
 static bool status_has(const char *status, const char *key)
 {
     size_t kn = strlen(key);
-    for (const char *s = status; (s = strstr(s, "[GNUPG:] ")); s++) {
+    /* After a match s points past its tag, which may end the text: no
+     * further step (it would pass the NUL). */
+    for (const char *s = status; (s = strstr(s, "[GNUPG:] "));) {
         s += 9;
         if (!strncmp(s, key, kn) && (s[kn] == ' ' || s[kn] == '\n' || s[kn] == '\0'))
             return true;
