@@ -109,14 +109,14 @@ has "notes: cannot tell what this is"
   printf "menuentry 'many' {\n multiboot2 /xen.gz \$v1 \$v99999 dom0_mem=4G,max:4G gnttab_max_frames=256\n"
   printf " module2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n module2 --nounzip /rootfs.cpio.gz\n}\n"
 } >"$T/many-vars.cfg"
-rc=0; ( ulimit -v 1000000; timeout 60 "$MKDOM0" lint "$T/many-vars.cfg" ) >"$T/out" 2>&1 || rc=$?
+rc=0; memcap 1000000 timeout 60 "$MKDOM0" lint "$T/many-vars.cfg" >"$T/out" 2>&1 || rc=$?
 [ $rc = 124 ] && fail "lint of 100,000 variables did not finish in 60 s"
 grep -q "menuentry 'many'" "$T/out" || grep -q "no findings" "$T/out" || { cat "$T/out"; fail "lint of 100,000 variables said nothing"; }
 # Devices and pipes are refused at once (issue 9: /dev/zero ran out of
 # memory, a FIFO hung), under a memory cap so a regression cannot take the machine.
 mkfifo "$T/fifo"
 for a in /dev/zero "--grub /dev/zero" "--rootfs /dev/zero" "$T/fifo" "--rootfs $T/fifo"; do
-    ( ulimit -v 1000000; timeout 20 "$MKDOM0" lint $a ) >"$T/out" 2>&1 && fail "lint $a succeeded"
+    memcap 1000000 timeout 20 "$MKDOM0" lint $a >"$T/out" 2>&1 && fail "lint $a succeeded"
     has "not a regular file"
 done
 gzip -c "$D/alpine.cfg" | head -c 100 >"$T/trunc.gz"

@@ -289,7 +289,7 @@ with gzip.open(t + '/zeros.cpio.gz', 'wb', compresslevel=9) as f:
     f.write(newc('TRAILER!!!', 0))
 PY
 mkdir -p "$T/deepdir"; (cd "$T/deepdir" && for i in $(seq 2000); do mkdir a && cd a; done && echo x > f)
-capped() { ( ulimit -v 2500000; timeout 120 "$@" ); }
+capped() { memcap 2500000 timeout 120 "$@"; }
 for a in "$T/deep.cpio.gz" "$T/deepdir" "$T/zeros.cpio.gz"; do
     rc=0; capped "$MKDOM0" lint --rootfs "$a" >"$T/out" 2>&1 || rc=$?
     sed 's/^/    /' "$T/out" | cut -c1-240
