@@ -362,17 +362,26 @@ static bool valid_ipv4(const char *v, bool prefix)
 
 /* Not the network or broadcast address of its own prefix (a /31 or /32
  * has neither, RFC 3021). */
-static bool host_address(const char *v)
+/* "A.B.C.D/N", already accepted by valid_ipv4(): the address in host byte
+ * order, the prefix length, and the mask of the host part. */
+static void split_cidr(const char *v, uint32_t *addr, int *len, uint32_t *hostmask)
 {
     char ip[INET_ADDRSTRLEN];
     size_t n = strcspn(v, "/");
     snprintf(ip, sizeof ip, "%.*s", (int)n, v);
-    int len = atoi(v + n + 1);
-    struct in_addr a;
-    if (inet_pton(AF_INET, ip, &a) != 1)
-        return false;
-    uint32_t host = ntohl(a.s_addr) & (len >= 32 ? 0 : ~0u >> len);
-    return len >= 31 || (host != 0 && host != (~0u >> len));
+    struct in_addr a = { 0 };
+    inet_pton(AF_INET, ip, &a);
+    *addr = ntohl(a.s_addr);
+    *len = atoi(v + n + 1);
+    *hostmask = *len >= 32 ? 0 : ~0u >> *len;
+}
+
+static bool host_address(const char *v)
+{
+    uint32_t a, hm;
+    int len;
+    split_cidr(v, &a, &len, &hm);
+    return len >= 31 || ((a & hm) != 0 && (a & hm) != hm);
 }
 
 /* A Linux interface name (net/core/dev.c dev_valid_name: under IFNAMSIZ, i.e.
@@ -670,16 +679,28 @@ static void push_new(md_strv *sv, const char *const *add, const md_strv *unless)
 /* HVM=yes wins over an Exclude= of the device model (the embedded default
  * excludes it, since xen-utils-4.17 recommends it); an Include= of one of
  * hvm_exclude wins over HVM=yes's exclusion. */
+/* What an option adds to the spec: packages included (and so taken out of
+ * Exclude=), excluded (unless Include= names them), files dropped and kept. */
+struct pkgset {
+    const char *const *include, *const *exclude, *const *drop, *const *keep;
+};
+
+static void apply_set(md_spec *s, const struct pkgset *set)
+{
+    for (const char *const *p = set->include; *p; p++)
+        strv_remove(&s->excludes, *p);
+    push_new(&s->packages, set->include, NULL);
+    push_new(&s->excludes, set->exclude, &s->packages);
+    push_new(&s->drop, set->drop, NULL);
+    if (set->keep)
+        push_new(&s->keep, set->keep, NULL);
+}
+
 static void apply_hvm(md_spec *s)
 {
-    if (!s->hvm)
-        return;
-    for (const char *const *p = hvm_include; *p; p++)
-        strv_remove(&s->excludes, *p);
-    push_new(&s->packages, hvm_include, NULL);
-    push_new(&s->excludes, hvm_exclude, &s->packages);
-    push_new(&s->drop, hvm_drop, NULL);
-    push_new(&s->keep, hvm_keep, NULL);
+    static const struct pkgset hvm = { hvm_include, hvm_exclude, hvm_drop, hvm_keep };
+    if (s->hvm)
+        apply_set(s, &hvm);
 }
 
 /* Xen's vif-route learns the dom0's address with `ip -4 -o addr show
@@ -699,13 +720,10 @@ static const char *const route_drop[] = {
 
 static void apply_route(md_spec *s)
 {
+    static const struct pkgset route = { route_include, route_exclude, route_drop, NULL };
     if (!s->routed)
         return;
-    for (const char *const *p = route_include; *p; p++)
-        strv_remove(&s->excludes, *p);
-    push_new(&s->packages, route_include, NULL);
-    push_new(&s->excludes, route_exclude, &s->packages);
-    push_new(&s->drop, route_drop, NULL);
+    apply_set(s, &route);
     free(s->bridge); /* routed guests need no bridge: Bridge= does not apply */
     s->bridge = NULL;
 }
@@ -733,21 +751,19 @@ static int check_gateway(const md_spec *s)
     if (!s->address)
         return md_err_set(s->err, "%s: Gateway=%s without Address=: a DHCP lease brings its "
                                   "own router", s->gateway_at, s->gateway);
-    char ip[INET_ADDRSTRLEN];
-    size_t n = strcspn(s->address, "/");
-    snprintf(ip, sizeof ip, "%.*s", (int)n, s->address);
-    int len = atoi(s->address + n + 1);
-    struct in_addr a, g;
-    inet_pton(AF_INET, ip, &a);
-    inet_pton(AF_INET, s->gateway, &g);
-    uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
-    if ((a.s_addr & mask) != (g.s_addr & mask))
+    uint32_t a, hm;
+    int len;
+    split_cidr(s->address, &a, &len, &hm);
+    struct in_addr gw = { 0 };
+    inet_pton(AF_INET, s->gateway, &gw);
+    uint32_t g = ntohl(gw.s_addr);
+    if ((a & ~hm) != (g & ~hm))
         return md_err_set(s->err, "%s: Gateway=%s is not in Address=%s's network: the dom0 "
                                   "could not reach it", s->gateway_at, s->gateway, s->address);
-    if (g.s_addr == a.s_addr)
+    if (g == a)
         return md_err_set(s->err, "%s: Gateway=%s is the dom0's own Address=", s->gateway_at,
                           s->gateway);
-    if (len <= 30 && ((g.s_addr & ~mask) == 0 || (g.s_addr & ~mask) == ~mask))
+    if (len <= 30 && ((g & hm) == 0 || (g & hm) == hm))
         return md_err_set(s->err, "%s: Gateway=%s is the network or broadcast address of %s",
                           s->gateway_at, s->gateway, s->address);
     return 0;
