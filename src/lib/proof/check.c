@@ -234,8 +234,7 @@ typedef struct chk {
     char port[16];
 } chk;
 
-static void say(chk *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(chk *c, const char *fmt, ...)
+void md_check_say(chk *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -399,8 +398,7 @@ static char *lint_hint(const chk *c, int trap)
     return s;
 }
 
-static int fail(chk *c, md_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(chk *c, md_err *err, const char *fmt, ...)
+int md_check_fail(chk *c, md_err *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -418,8 +416,6 @@ int md_check_ssh(chk *c, const char *cmd, double timeout, md_run_result *r)
     return ssh(c, cmd, NULL, false, timeout, NULL, r);
 }
 
-void md_check_row(chk *c, const char *line) { say(c, "%s", line); }
-int md_check_failed(chk *c, md_err *err, const char *msg) { return fail(c, err, "%s", msg); }
 double md_check_since(const chk *c) { return since(c); }
 
 bool md_check_running(chk *c)
@@ -450,21 +446,21 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
     char *hint = NULL;
     int rc;
     if (w == WAIT_FATAL) {
-        rc = fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
+        rc = md_check_fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
     } else if (w == WAIT_EXIT) {
-        rc = fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
+        rc = md_check_fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
     } else if (c->ev[EV_XEN] < 0) {
         long g = md_qemu_console_find(c->con, "error:", 0);
         char *gl = g >= 0 ? console_lines(c, (size_t)g, 2) : NULL;
-        rc = fail(c, err, "no Xen banner on the serial console within %.0f s: the firmware or "
+        rc = md_check_fail(c, err, "no Xen banner on the serial console within %.0f s: the firmware or "
                           "GRUB did not start Xen%s%s", limit, gl ? "; GRUB said: " : "", gl ? gl : "");
         free(gl);
     } else if (c->ev[EV_LINUX] < 0) {
-        rc = fail(c, err, "Xen started but the dom0 kernel printed nothing within %.0f s (no "
+        rc = md_check_fail(c, err, "Xen started but the dom0 kernel printed nothing within %.0f s (no "
                           "\"Linux version\"): wrong kernel module, or dom0 has no console= on "
                           "its line", limit);
     } else if (c->ev[EV_INIT] < 0) {
-        rc = fail(c, err, "the dom0 kernel started but never ran init within %.0f s (is "
+        rc = md_check_fail(c, err, "the dom0 kernel started but never ran init within %.0f s (is "
                           "rdinit=/sbin/init present in the image?)", limit);
     } else {
         /* Init ran; no login prompt.  The classic: no getty on hvc0 (trap 1). */
@@ -478,14 +474,14 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
         bool hvc0 = strstr(kargs, "console=hvc0");
         free(kargs);
         if (!hvc0) {
-            rc = fail(c, err, "no login prompt on hvc0 within %.0f s: the dom0 kernel line has no "
+            rc = md_check_fail(c, err, "no login prompt on hvc0 within %.0f s: the dom0 kernel line has no "
                               "console=hvc0 (trap 1), so init's output never reaches the console",
                       limit);
         } else if ((hint = lint_hint(c, 1))) {
-            rc = fail(c, err, "no login prompt on hvc0 %s; lint finds trap 1 in the image:\n%s",
+            rc = md_check_fail(c, err, "no login prompt on hvc0 %s; lint finds trap 1 in the image:\n%s",
                       when, hint);
         } else {
-            rc = fail(c, err, "no login prompt on hvc0 %s although init ran, and lint finds no "
+            rc = md_check_fail(c, err, "no login prompt on hvc0 %s although init ran, and lint finds no "
                               "trap 1 in the image (the console log shows what the getty did)",
                       when);
         }
@@ -525,7 +521,7 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
     else
         what = md_xasprintf("see the dom0's state below");
     char *hint = lint_hint(c, 0);
-    int rc = fail(c, err, "xl list failed: %s\n  xl said: %s\n  dom0 state (/dev/xen, modules, "
+    int rc = md_check_fail(c, err, "xl list failed: %s\n  xl said: %s\n  dom0 state (/dev/xen, modules, "
                           "xenstored, /proc/xen):\n%s%s%s",
                   what, md_run_tail(xl_out, 500), md_run_tail(o, 800), hint ? "\n" : "",
                   hint ? hint : "");
@@ -578,12 +574,12 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
             w = wait_for(c, needles[i], pos, deadline, &at, &why);
         if (w != WAIT_OK)
             return record ? diagnose_no_login(c, err, w, why, stage[i])
-                          : (free(why), fail(c, err, "after system_reset: no %s within the "
+                          : (free(why), md_check_fail(c, err, "after system_reset: no %s within the "
                                                      "time limit (%s)", needles[i], stage[i]));
         if (record) {
             c->ev[evs[i]] = md_qemu_console_time(c->con, (size_t)at);
             if (evs[i] == EV_XEN) {
-                say(c, "ok   Xen banner             %6.1f s", c->ev[EV_XEN]);
+                md_check_say(c, "ok   Xen banner             %6.1f s", c->ev[EV_XEN]);
                 /* GRUB is done once Xen runs: what it read, for comparison. */
                 md_err e = MD_ERR_INIT;
                 if (md_boot_disk_id(c->boot) && c->qmp)
@@ -591,9 +587,9 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
                                                              &c->xen_ops, &c->xen_bytes, &e) == 0;
             }
             else if (evs[i] == EV_LINUX)
-                say(c, "ok   dom0 kernel            %6.1f s", c->ev[EV_LINUX]);
+                md_check_say(c, "ok   dom0 kernel            %6.1f s", c->ev[EV_LINUX]);
             else if (evs[i] == EV_INIT)
-                say(c, "ok   init started           %6.1f s", c->ev[EV_INIT]);
+                md_check_say(c, "ok   init started           %6.1f s", c->ev[EV_INIT]);
         }
         pos = (size_t)at + 1;
     }
@@ -608,7 +604,7 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
             }
         c->login_off = pos;
         c->ev[EV_LOGIN] = md_qemu_console_time(c->con, pos - 1);
-        say(c, "ok   login prompt on hvc0   %6.1f s", c->ev[EV_LOGIN]);
+        md_check_say(c, "ok   login prompt on hvc0   %6.1f s", c->ev[EV_LOGIN]);
     }
     return 0;
 }
@@ -626,7 +622,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
             return 0;
         }
         if (strstr(r.out, "Permission denied")) {
-            int rc = fail(c, err, "sshd answers but refuses the key %s (Permission denied): the "
+            int rc = md_check_fail(c, err, "sshd answers but refuses the key %s (Permission denied): the "
                                   "image's /root/.ssh/authorized_keys does not hold its public key",
                           c->o->ssh_key);
             md_run_result_free(&r);
@@ -644,7 +640,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
                             "NIC (%s) in the image?", c->o->boot.nic ? c->o->boot.nic : "e1000e");
     else
         hint = md_xstrdup("no network configuration (DHCP on eth0) or sshd not started?");
-    int rc = fail(c, err, "sshd did not answer on 127.0.0.1:%s within %.0f s after the login "
+    int rc = md_check_fail(c, err, "sshd did not answer on 127.0.0.1:%s within %.0f s after the login "
                           "prompt: %s\n  last ssh output: %s",
                   c->port, limit, hint, md_run_tail(r.out, 300));
     free(hint);
@@ -662,13 +658,13 @@ static int check_xl(chk *c, md_err *err)
         return rc;
     }
     c->ev[EV_XL] = since(c);
-    say(c, "ok   xl list: Domain-0      %6.1f s", c->ev[EV_XL]);
+    md_check_say(c, "ok   xl list: Domain-0      %6.1f s", c->ev[EV_XL]);
     md_run_result_free(&r);
 
     st = ssh(c, "xl info 2>&1", NULL, false, 120, NULL, &r);
     const char *caps = st == 0 ? strstr(r.out, "virt_caps") : NULL;
     if (!caps) {
-        int rc = fail(c, err, "xl info failed or shows no virt_caps: %s", md_run_tail(r.out, 500));
+        int rc = md_check_fail(c, err, "xl info failed or shows no virt_caps: %s", md_run_tail(r.out, 500));
         md_run_result_free(&r);
         return rc;
     }
@@ -690,11 +686,11 @@ static int check_xl(chk *c, md_err *err)
         }
     int rc = 0;
     if (missing)
-        rc = fail(c, err, "xl info virt_caps lacks %s (has:%s): the emulated CPU/IOMMU does not "
+        rc = md_check_fail(c, err, "xl info virt_caps lacks %s (has:%s): the emulated CPU/IOMMU does not "
                           "give Xen what the design's host has (-cpu ...,+svm,+npt and "
                           "-device amd-iommu)", missing, line);
     else
-        say(c, "ok   xl info virt_caps:%s", line);
+        md_check_say(c, "ok   xl info virt_caps:%s", line);
     free(missing);
     free(line);
     md_strv_free(&have);
@@ -710,7 +706,7 @@ static int copy_in(chk *c, const char *src, const char *dst, md_err *err)
     free(cmd);
     int rc = 0;
     if (st != 0)
-        rc = fail(c, err, "copying %s into the dom0's %s failed (is /tmp writable and large "
+        rc = md_check_fail(c, err, "copying %s into the dom0's %s failed (is /tmp writable and large "
                           "enough?): %s", src, dst, md_run_tail(r.out, 300));
     md_run_result_free(&r);
     return rc;
@@ -747,17 +743,17 @@ static int run_guest(chk *c, const char *type, md_err *err)
     md_run_result_free(&r2);
     free(cleanup);
     if (strstr(r.out, "mkdom0-note:"))
-        say(c, "note the dom0 has no /var/lock, which `xl console` needs; the check made it");
+        md_check_say(c, "note the dom0 has no /var/lock, which `xl console` needs; the check made it");
     int rc = 0;
     if (!r.matched) {
         for (char *p = r.out; *p; p++)
             if (*p == '\r')
                 *p = ' ';
-        rc = fail(c, err, "%s guest: no %s on its console within %.0f s%s\n  xl create -c "
+        rc = md_check_fail(c, err, "%s guest: no %s on its console within %.0f s%s\n  xl create -c "
                           "said: %s",
                   upper, marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200));
     } else {
-        say(c, "ok   %-4s guest: %s (%.1f s)", upper, marker, took);
+        md_check_say(c, "ok   %-4s guest: %s (%.1f s)", upper, marker, took);
     }
     md_run_result_free(&r);
     free(marker);
@@ -799,10 +795,10 @@ static int check_reboot(chk *c, md_err *err)
     const char *ok = strstr(r.out, "MKDOM0-RB-OK ");
     int rc = 0;
     if (!ok || sscanf(ok, "MKDOM0-RB-OK %u %u", &d1, &d2) != 2)
-        rc = fail(c, err, "xl reboot: the guest was not restarted and shut down cleanly: %s",
+        rc = md_check_fail(c, err, "xl reboot: the guest was not restarted and shut down cleanly: %s",
                   md_run_tail(r.out, 800));
     else
-        say(c, "ok   xl reboot: domain %u restarted as %u, then xl shutdown ended it (%.1f s)", d1, d2,
+        md_check_say(c, "ok   xl reboot: domain %u restarted as %u, then xl shutdown ended it (%.1f s)", d1, d2,
             took);
     md_run_result_free(&r);
     return rc;
@@ -891,7 +887,7 @@ static char *hotplug_cause(const chk *c)
 static int guest_io_fail(chk *c, md_err *err, const char *what, const char *out)
 {
     char *cause = hotplug_cause(c);
-    int rc = fail(c, err, "guest network and disk: %s%s%s\n  dom0 said: %s", what,
+    int rc = md_check_fail(c, err, "guest network and disk: %s%s%s\n  dom0 said: %s", what,
                   cause ? ": " : "", cause ? cause : "", md_run_tail(out ? out : "", 1200));
     free(cause);
     return rc;
@@ -968,7 +964,7 @@ static int check_routed(chk *c, const guest_net *n, const char *ip, md_err *err)
         rc = guest_io_fail(c, err, "routed: the dom0 has a bridge, which a routed host should "
                                    "not need", r.out);
     else
-        say(c, "ok   routed: %s via %.*s %6.1f s  (vif-route, no bridge, forwarding and proxy "
+        md_check_say(c, "ok   routed: %s via %.*s %6.1f s  (vif-route, no bridge, forwarding and proxy "
                "ARP on %s)", ip, (int)strcspn(via + 5, " \r\n"), via + 5, since(c), n->dev);
     md_run_result_free(&r);
     return rc;
@@ -998,7 +994,7 @@ static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned
     else if (!strstr(r.out, "mkdom0-freed"))
         rc = guest_io_fail(c, err, "the phy: disk's loop device cannot be freed", r.out);
     else
-        say(c, "ok   phy: disk read back     %6.1f s  (xvdb = %s: guest's marker in the dom0, "
+        md_check_say(c, "ok   phy: disk read back     %6.1f s  (xvdb = %s: guest's marker in the dom0, "
                "vbd detached, loop freed)", since(c), loop);
     free(wrote);
     md_run_result_free(&r);
@@ -1036,7 +1032,7 @@ static int check_guest_io(chk *c, md_err *err)
     else if (n.on)
         snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", n.dev);
     else
-        say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
+        md_check_say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
     unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
     char *cmd = md_xasprintf(
         "xl destroy mkdom0-io >/dev/null 2>&1; "
@@ -1099,12 +1095,12 @@ static int check_guest_io(chk *c, md_err *err)
     free(want_phy);
     md_run_result_free(&r);
     if (rc == 0) {
-        say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
+        md_check_say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
             n.routed ? "vif routed " : n.on ? "vif on " : "", n.routed ? n.guest : n.on ? n.dev : "",
             n.on ? ", " : "", loop, md_qemu_now() - t);
         if (n.on)
-            say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), n.guest, n.dom0);
-        say(c, "ok   guest read dom0's disk marker %6.1f s", since(c));
+            md_check_say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), n.guest, n.dom0);
+        md_check_say(c, "ok   guest read dom0's disk marker %6.1f s", since(c));
     }
     if (rc == 0 && n.on) {
         char *ping = n.routed
@@ -1118,7 +1114,7 @@ static int check_guest_io(chk *c, md_err *err)
         else if (!n.routed && !strstr(r.out, "vif"))
             rc = guest_io_fail(c, err, "the guest's vif is not on the bridge", r.out);
         else
-            say(c, "ok   dom0 -> guest ping     %6.1f s  (%s -> %s)", since(c), n.dom0, ip);
+            md_check_say(c, "ok   dom0 -> guest ping     %6.1f s  (%s -> %s)", since(c), n.dom0, ip);
         md_run_result_free(&r);
     }
     if (rc == 0 && n.routed)
@@ -1138,7 +1134,7 @@ static int check_guest_io(chk *c, md_err *err)
         rc = guest_io_fail(c, err, "after the guest ended, its marker is not in the disk file",
                            r.out);
     else if (rc == 0)
-        say(c, "ok   dom0 read guest's disk marker %6.1f s  (after xl destroy)", since(c));
+        md_check_say(c, "ok   dom0 read guest's disk marker %6.1f s  (after xl destroy)", since(c));
     free(wrote);
     md_run_result_free(&r);
     if (rc == 0 && !domid[0])
@@ -1171,7 +1167,7 @@ static int check_guest_io(chk *c, md_err *err)
             sleep(3);
     }
     if (rc == 0)
-        say(c, "ok   vifs, loop devices gone %6.1f s  (after the guests ended)", since(c));
+        md_check_say(c, "ok   vifs, loop devices gone %6.1f s  (after the guests ended)", since(c));
     free(ip);
     return rc;
 }
@@ -1229,7 +1225,7 @@ static int hvm_disk(const char *path, const char *marker, md_err *err)
 static int check_hvm_guest(chk *c, md_err *err)
 {
     if (!c->rootfs || !md_tree_resolve(c->rootfs, DEVICE_MODEL)) {
-        say(c, "n/a  HVM  guest: the image has no device model ([Xen] HVM=no)");
+        md_check_say(c, "n/a  HVM  guest: the image has no device model ([Xen] HVM=no)");
         return 0;
     }
     unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
@@ -1262,12 +1258,12 @@ static int check_hvm_guest(chk *c, md_err *err)
         for (char *p = r.out; *p; p++)
             if (*p == '\r')
                 *p = ' ';
-        rc = fail(c, err, "HVM guest: no %s on its serial console within %.0f s%s\n  xl create "
+        rc = md_check_fail(c, err, "HVM guest: no %s on its serial console within %.0f s%s\n  xl create "
                           "-c said: %s\n  device model log: %s",
                   marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200),
                   md_run_tail(r2.out, 600));
     } else {
-        say(c, "ok   HVM  guest: its boot sector's marker over the emulated COM1 (%.1f s)", took);
+        md_check_say(c, "ok   HVM  guest: its boot sector's marker over the emulated COM1 (%.1f s)", took);
     }
     md_run_result_free(&r);
     md_run_result_free(&r2);
@@ -1311,13 +1307,13 @@ static int check_xenconsoled_respawn(chk *c, md_err *err)
     int old, now, rc = 0;
     double took;
     if (strstr(r.out, "mkdom0-none"))
-        rc = fail(c, err, "services: xenconsoled is not running (before it was killed)");
+        rc = md_check_fail(c, err, "services: xenconsoled is not running (before it was killed)");
     else if (!parse_back(r.out, &old, &now, &took))
-        rc = fail(c, err, "services: after `kill -9` xenconsoled did not come back (polled "
+        rc = md_check_fail(c, err, "services: after `kill -9` xenconsoled did not come back (polled "
                           "120 times; the xenconsoled service runs it under supervise-daemon, "
                           "which should restart it)\n  dom0 said: %s", md_run_tail(r.out, 600));
     else
-        say(c, "ok   xenconsoled restarted  %6.1f s  (%.1f s after kill -9; pid %d -> %d, "
+        md_check_say(c, "ok   xenconsoled restarted  %6.1f s  (%.1f s after kill -9; pid %d -> %d, "
                "holds /dev/xen/gntdev)", since(c), took, old, now);
     md_run_result_free(&r);
     return rc;
@@ -1334,7 +1330,7 @@ static int check_sshd_respawn(chk *c, md_err *err)
     int old = 0;
     const char *k = strstr(r.out, "mkdom0-killed ");
     if (!k || sscanf(k, "mkdom0-killed %d", &old) != 1) {
-        int rc = fail(c, err, "services: cannot kill the listening sshd (/run/sshd.pid): %s",
+        int rc = md_check_fail(c, err, "services: cannot kill the listening sshd (/run/sshd.pid): %s",
                       md_run_tail(r.out, 300));
         md_run_result_free(&r);
         return rc;
@@ -1346,14 +1342,14 @@ static int check_sshd_respawn(chk *c, md_err *err)
         const char *ok = st == 0 ? strstr(r.out, "mkdom0-ssh-ok ") : NULL;
         int now = 0;
         if (ok && sscanf(ok, "mkdom0-ssh-ok %d", &now) == 1 && now != old) {
-            say(c, "ok   sshd restarted         %6.1f s  (answers %.1f s after kill -9 of the "
+            md_check_say(c, "ok   sshd restarted         %6.1f s  (answers %.1f s after kill -9 of the "
                    "listener; pid %d -> %d)", since(c), md_qemu_now() - t, old, now);
             md_run_result_free(&r);
             return 0;
         }
         md_run_result_free(&r);
         if (md_qemu_now() - t > limit)
-            return fail(c, err, "services: sshd does not answer again within %.0f s after its "
+            return md_check_fail(c, err, "services: sshd does not answer again within %.0f s after its "
                                 "listener (pid %d) was killed: the ssh service runs it under "
                                 "supervise-daemon, which should restart it", limit, old);
         sleep(1);
@@ -1375,7 +1371,7 @@ static int check_xenstored_death(chk *c, md_err *err)
     char *said = md_xstrdup(md_run_tail(r.out, 300));
     md_run_result_free(&r);
     if (!killed) {
-        int rc = fail(c, err, "services: cannot kill xenstored (not running?): %s", said);
+        int rc = md_check_fail(c, err, "services: cannot kill xenstored (not running?): %s", said);
         free(said);
         return rc;
     }
@@ -1386,7 +1382,7 @@ static int check_xenstored_death(chk *c, md_err *err)
     wres w = wait_for(c, alarm, from, md_qemu_now() + 30, &at, &why);
     free(why);
     if (w != WAIT_OK)
-        return fail(c, err, "services: xenstored was killed and the console shows no \"%s\" "
+        return md_check_fail(c, err, "services: xenstored was killed and the console shows no \"%s\" "
                             "within 30 s (xen-dom0-setup watch should say so)", alarm);
     double shown = md_qemu_console_time(c->con, (size_t)at);
     ssh(c, "sleep 3; echo \"xenstored pids:$(pidof xenstored)\"; rc-service xenstored status "
@@ -1394,17 +1390,17 @@ static int check_xenstored_death(chk *c, md_err *err)
         NULL, false, 60, NULL, &r);
     int rc = 0;
     if (!strstr(r.out, "xenstored pids:\n") && !strstr(r.out, "xenstored pids:\r\n"))
-        rc = fail(c, err, "services: a new xenstored runs after the old one was killed (it "
+        rc = md_check_fail(c, err, "services: a new xenstored runs after the old one was killed (it "
                           "must not be respawned: it would know no domain): %s",
                   md_run_tail(r.out, 400));
     else if (!strstr(r.out, "crashed"))
-        rc = fail(c, err, "services: `rc-service xenstored status` does not say crashed after "
+        rc = md_check_fail(c, err, "services: `rc-service xenstored status` does not say crashed after "
                           "xenstored died: %s", md_run_tail(r.out, 400));
     else if (!strstr(r.out, "not restarted; the toolstack cannot work until reboot"))
-        rc = fail(c, err, "services: syslog (logread) has no line of xenstored's death: %s",
+        rc = md_check_fail(c, err, "services: syslog (logread) has no line of xenstored's death: %s",
                   md_run_tail(r.out, 400));
     else
-        say(c, "ok   xenstored death alarm  %6.1f s  (on hvc0 %.1f s after kill -9; not "
+        md_check_say(c, "ok   xenstored death alarm  %6.1f s  (on hvc0 %.1f s after kill -9; not "
                "respawned; status crashed; in syslog)", shown, shown - t);
     md_run_result_free(&r);
     return rc;
@@ -1421,7 +1417,7 @@ static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
 {
     md_err e = MD_ERR_INIT;
     if (md_qemu_qmp_blockstats(c->qmp, md_boot_disk_id(c->boot), ops, bytes, &e) < 0)
-        return fail(c, err, "%s", e.msg);
+        return md_check_fail(c, err, "%s", e.msg);
     return 0;
 }
 
@@ -1435,7 +1431,7 @@ static int check_reset(chk *c, md_err *err)
     char *msg = ok ? NULL : md_xstrdup(md_run_tail(r.out, 300));
     md_run_result_free(&r);
     if (!ok) {
-        int rc = fail(c, err, "cannot write /root/stateless-probe in the dom0: %s", msg);
+        int rc = md_check_fail(c, err, "cannot write /root/stateless-probe in the dom0: %s", msg);
         free(msg);
         return rc;
     }
@@ -1444,7 +1440,7 @@ static int check_reset(chk *c, md_err *err)
     md_err e = MD_ERR_INIT;
     char *ret = md_qemu_qmp_cmd(c->qmp, "system_reset", NULL, &e);
     if (!ret)
-        return fail(c, err, "%s", e.msg);
+        return md_check_fail(c, err, "%s", e.msg);
     free(ret);
     double t = md_qemu_now();
     double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
@@ -1459,12 +1455,12 @@ static int check_reset(chk *c, md_err *err)
              NULL, false, 60, NULL, &r);
     int rc = 0;
     if (strstr(r.out, "probe-still-there"))
-        rc = fail(c, err, "stateless: /root/stateless-probe survived system_reset: the dom0 "
+        rc = md_check_fail(c, err, "stateless: /root/stateless-probe survived system_reset: the dom0 "
                           "keeps state on a disk");
     else if (!strstr(r.out, "probe-gone"))
-        rc = fail(c, err, "stateless: cannot ask the dom0 after the reset: %s", md_run_tail(r.out, 300));
+        rc = md_check_fail(c, err, "stateless: cannot ask the dom0 after the reset: %s", md_run_tail(r.out, 300));
     else
-        say(c, "ok   stateless: /root/stateless-probe gone after system_reset (login + ssh "
+        md_check_say(c, "ok   stateless: /root/stateless-probe gone after system_reset (login + ssh "
                "again after %.1f s)", c->reset_login);
     md_run_result_free(&r);
     return rc;
@@ -1472,17 +1468,17 @@ static int check_reset(chk *c, md_err *err)
 
 static void print_timings(chk *c)
 {
-    say(c, "%s", "");
-    say(c, "timing (seconds since QEMU start, %s)", md_boot_summary(c->boot));
-    say(c, "  %-18s %7.1f", "QEMU start", 0.0);
+    md_check_say(c, "%s", "");
+    md_check_say(c, "timing (seconds since QEMU start, %s)", md_boot_summary(c->boot));
+    md_check_say(c, "  %-18s %7.1f", "QEMU start", 0.0);
     for (int i = 0; i < EV_N; i++) {
         if (c->ev[i] >= 0)
-            say(c, "  %-18s %7.1f", ev_names[i], c->ev[i]);
+            md_check_say(c, "  %-18s %7.1f", ev_names[i], c->ev[i]);
         else
-            say(c, "  %-18s %7s", ev_names[i], "-");
+            md_check_say(c, "  %-18s %7s", ev_names[i], "-");
     }
     if (c->reset_login > 0)
-        say(c, "  %-18s %7.1f  (from system_reset to ssh)", "reboot to ssh", c->reset_login);
+        md_check_say(c, "  %-18s %7.1f  (from system_reset to ssh)", "reboot to ssh", c->reset_login);
     if (!c->o->timings_path)
         return;
     char *text = NULL;
@@ -1510,7 +1506,7 @@ static int check_storage(chk *c, bool after_reset, md_err *err)
 {
     if (!c->store) {
         if (!after_reset)
-            say(c, "n/a  guest storage: the image names none ([Guests] Storage=)");
+            md_check_say(c, "n/a  guest storage: the image names none ([Guests] Storage=)");
         return 0;
     }
     if (!md_storage_disk(c->store))
@@ -1529,7 +1525,7 @@ static int steps(chk *c, md_err *err)
         return -1;
     if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &c->ev[EV_SSHD], err) < 0)
         return -1;
-    say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
+    md_check_say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
     if (check_xl(c, err) < 0)
         return -1;
     /* Before the check's own guests: the autostart guest's hotplug
@@ -1551,22 +1547,22 @@ static int steps(chk *c, md_err *err)
         if (blockstats(c, &ops1, &bytes1, err) < 0)
             return -1;
         if (ops1 != ops0 || bytes1 != bytes0)
-            return fail(c, err, "the boot medium was read after the login prompt: %llu reads, "
+            return md_check_fail(c, err, "the boot medium was read after the login prompt: %llu reads, "
                                 "%llu bytes (rd_operations %llu -> %llu): something in the dom0 "
                                 "uses the disk",
                         (unsigned long long)(ops1 - ops0), (unsigned long long)(bytes1 - bytes0),
                         (unsigned long long)ops0, (unsigned long long)ops1);
-        say(c, "ok   boot medium not read after the login prompt (rd_operations %llu, rd_bytes "
+        md_check_say(c, "ok   boot medium not read after the login prompt (rd_operations %llu, rd_bytes "
                "%llu: unchanged to the end)",
             (unsigned long long)ops1, (unsigned long long)bytes1);
         if (c->xen_stats_ok)
-            say(c, "     boot medium reads: %llu ops, %.1f MiB by the firmware and GRUB until Xen "
+            md_check_say(c, "     boot medium reads: %llu ops, %.1f MiB by the firmware and GRUB until Xen "
                    "started; %llu ops, %.1f KiB by the dom0 while booting%s",
                 (unsigned long long)c->xen_ops, c->xen_bytes / 1048576.0,
                 (unsigned long long)(ops0 - c->xen_ops), (bytes0 - c->xen_bytes) / 1024.0,
                 ops0 != c->xen_ops ? " (its disk driver scanning the partition table)" : "");
     } else {
-        say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
+        md_check_say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
     }
     if (!c->o->no_reset && (check_reset(c, err) < 0 || check_storage(c, true, err) < 0))
         return -1;
@@ -1648,10 +1644,10 @@ int md_check_run(const md_check_opts *o, md_err *err)
          md_boot_add_disk(c.boot, "guests", md_storage_disk(c.store), err) < 0))
         goto out;
 
-    say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
+    md_check_say(&c, "mkdom0 boot --check %s (%s)", o->boot.dir, md_boot_summary(c.boot));
     if (md_boot_note(c.boot))
-        say(&c, "note %s", md_boot_note(c.boot));
-    say(&c, "console log: %s%s", md_boot_console_log(c.boot),
+        md_check_say(&c, "note %s", md_boot_note(c.boot));
+    md_check_say(&c, "console log: %s%s", md_boot_console_log(c.boot),
         o->boot.console_log ? "" : " (kept if the check fails; --log FILE keeps it always)");
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
     c.t0 = md_qemu_now();
@@ -1666,7 +1662,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
     md_err qe = MD_ERR_INIT;
     c.qmp = md_qemu_qmp_open(md_boot_qmp_socket(c.boot), 30, &qe);
     if (!c.qmp)
-        rc = fail(&c, err, "%s", qe.msg);
+        rc = md_check_fail(&c, err, "%s", qe.msg);
     else
         rc = steps(&c, err);
     if (cancelled(&c))
@@ -1674,8 +1670,8 @@ int md_check_run(const md_check_opts *o, md_err *err)
     md_qemu_console_poll(c.con);
     print_timings(&c);
     if (rc == 0) {
-        say(&c, "%s", "");
-        say(&c, "PASS: %s boots via %s and passed every check", o->boot.dir,
+        md_check_say(&c, "%s", "");
+        md_check_say(&c, "PASS: %s boots via %s and passed every check", o->boot.dir,
             md_qemu_path_name(o->boot.path));
         keep = o->boot.console_log != NULL;
     }

@@ -17,10 +17,10 @@ typedef struct chk chk;
  * run's status, 255 when ssh itself failed, -1 at the timeout.  `r` is
  * always filled. */
 int md_check_ssh(chk *c, const char *cmd, double timeout, md_run_result *r);
-/* One row of the result table ("ok   ...", "n/a  ..."). */
-void md_check_row(chk *c, const char *line);
-/* Fail the check with `msg` and the console log's path; returns -1. */
-int md_check_failed(chk *c, md_err *err, const char *msg);
+/* One row of the result table ("ok   ...", "n/a  ..."), printf-style. */
+void md_check_say(chk *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fail the check with the message and the console log's path; returns -1. */
+int md_check_fail(chk *c, md_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Seconds since QEMU started. */
 double md_check_since(const chk *c);
 /* Wait up to `timeout` seconds for `needle` on the serial console (from its

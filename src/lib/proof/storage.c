@@ -155,29 +155,6 @@ out:
 
 /* --- the steps ----------------------------------------------------------- */
 
-static int failf(chk *c, md_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failf(chk *c, md_err *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = md_xvasprintf(fmt, ap);
-    va_end(ap);
-    int rc = md_check_failed(c, err, m);
-    free(m);
-    return rc;
-}
-
-static void row(chk *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void row(chk *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = md_xvasprintf(fmt, ap);
-    va_end(ap);
-    md_check_row(c, m);
-    free(m);
-}
-
 /* What the dom0 shows of the guest: its domain id (-1: none) and the first
  * line of sectors 8 and 16 of its disk file. */
 typedef struct probe {
@@ -257,7 +234,7 @@ static int wait_mounted(md_storage *s, chk *c, const char *when, md_err *err)
         if (md_qemu_now() > until || !md_check_running(c)) {
             char *line = NULL;
             md_check_console_wait(c, "Guest storage ", 1, &line);
-            int rc = failf(c, err, "guest storage %s: not mounted at " STORE " %s within 120 s "
+            int rc = md_check_fail(c, err, "guest storage %s: not mounted at " STORE " %s within 120 s "
                                    "(the QEMU VM has it as a virtio disk)%s%s",
                            s->source, when, line ? "; the console says: " : "", line ? line : "");
             free(line);
@@ -272,10 +249,10 @@ static int wait_mounted(md_storage *s, chk *c, const char *when, md_err *err)
     md_run_result_free(&r);
     /* What the check put there, and lost+found from mkfs: no dom0 file. */
     if (strcmp(entries, "auto lost+found mkdom0 "))
-        return failf(c, err, "guest storage: " STORE " holds '%s' %s; expected only what the "
+        return md_check_fail(c, err, "guest storage: " STORE " holds '%s' %s; expected only what the "
                              "check put there (auto lost+found mkdom0): the dom0 writes there",
                      entries, when);
-    row(c, "ok   guest storage %s mounted at " STORE " %s (%s) %6.1f s", s->source, when, dev,
+    md_check_say(c, "ok   guest storage %s mounted at " STORE " %s (%s) %6.1f s", s->source, when, dev,
         md_check_since(c));
     return 0;
 }
@@ -295,7 +272,7 @@ static int wait_guest(md_storage *s, chk *c, probe *p, bool (*done)(const md_sto
         if (p->domid < 0 && md_check_console_wait(c, "Guest " GUEST ".cfg failed to start", 0,
                                                   &refused)) {
             char *state = dom0_state(c);
-            int rc = failf(c, err, "%s: xendomains says: %s\n  dom0 state:\n%s", what, refused,
+            int rc = md_check_fail(c, err, "%s: xendomains says: %s\n  dom0 state:\n%s", what, refused,
                            state);
             free(state);
             free(refused);
@@ -303,7 +280,7 @@ static int wait_guest(md_storage *s, chk *c, probe *p, bool (*done)(const md_sto
         }
         if (md_qemu_now() > until || !md_check_running(c)) {
             char *state = dom0_state(c);
-            int rc = failf(c, err, "%s within %.0f s (domain id %ld; its disk file on the storage "
+            int rc = md_check_fail(c, err, "%s within %.0f s (domain id %ld; its disk file on the storage "
                                    "shows '%s' at sector 8, '%s' at 16)\n  dom0 state:\n%s",
                            what, limit, p->domid, p->at8, p->at16, state);
             free(state);
@@ -342,24 +319,24 @@ static int check_stop(md_storage *s, chk *c, probe *p, md_err *err)
     count = count ? count + strcspn(count, "\n") : "";
     int rc = 0;
     if (!strstr(r.out, "Shutting down guests"))
-        rc = failf(c, err, "rc-service xendomains stop did not shut down " GUEST ": %s",
+        rc = md_check_fail(c, err, "rc-service xendomains stop did not shut down " GUEST ": %s",
                    md_run_tail(r.out, 600));
     else if (strstr(r.out, "destroying") || *left)
-        rc = failf(c, err, "rc-service xendomains stop: " GUEST " did not shut down cleanly "
+        rc = md_check_fail(c, err, "rc-service xendomains stop: " GUEST " did not shut down cleanly "
                            "(destroyed, or left: '%s'): %s", left, md_run_tail(r.out, 600));
     else if (strtol(count, NULL, 10) < 1)
-        rc = failf(c, err, "rc-service xendomains stop: xl's log of " GUEST " shows no clean "
+        rc = md_check_fail(c, err, "rc-service xendomains stop: xl's log of " GUEST " shows no clean "
                            "shutdown (reason code 0, poweroff): %s", md_run_tail(r.out, 600));
     md_run_result_free(&r);
     if (rc)
         return rc;
-    row(c, "ok   host shutdown path: rc-service xendomains stop shut " GUEST " down by xl "
+    md_check_say(c, "ok   host shutdown path: rc-service xendomains stop shut " GUEST " down by xl "
            "shutdown, no destroy (%.1f s)", took);
     look(c, p);
     free(s->last);
     s->last = md_xstrdup(p->at8);
     return ours(s, s->last) ? 0
-                            : failf(c, err, "after " GUEST " ended its disk file shows '%s', not "
+                            : md_check_fail(c, err, "after " GUEST " ended its disk file shows '%s', not "
                                             "its marker", s->last);
 }
 
@@ -372,7 +349,7 @@ int md_storage_check_boot(md_storage *s, chk *c, md_err *err)
     int rc = wait_guest(s, c, &p, first_boot, NULL, "the autostart guest " GUEST " (" STORE
                         "/auto/" GUEST ".cfg) did not come up and write its disk", err);
     if (rc == 0)
-        row(c, "ok   autostart guest up: " GUEST " from the storage's auto/, no command; wrote "
+        md_check_say(c, "ok   autostart guest up: " GUEST " from the storage's auto/, no command; wrote "
                "its disk on the storage %6.1f s (waited %.1f s)", md_check_since(c),
             md_qemu_now() - t);
     if (rc == 0)
@@ -384,7 +361,7 @@ int md_storage_check_boot(md_storage *s, chk *c, md_err *err)
 int md_storage_check_after_reset(md_storage *s, chk *c, md_err *err)
 {
     if (!s->last)
-        return failf(c, err, "guest storage: no marker of the guest from before the reset");
+        return md_check_fail(c, err, "guest storage: no marker of the guest from before the reset");
     if (wait_mounted(s, c, "after the reset", err) < 0)
         return -1;
     probe p = { 0 };
@@ -392,7 +369,7 @@ int md_storage_check_after_reset(md_storage *s, chk *c, md_err *err)
                         GUEST " did not come up and find the marker it wrote before the reset",
                         err);
     if (rc == 0)
-        row(c, "ok   guest data kept across the reset: " GUEST ", autostarted again, read "
+        md_check_say(c, "ok   guest data kept across the reset: " GUEST ", autostarted again, read "
                "what it wrote before (%s) %6.1f s", s->last, md_check_since(c));
     probe_free(&p);
     return rc;
@@ -422,7 +399,7 @@ int md_storage_check_absent(md_storage *s, chk *c, md_err *err)
     bool said = md_check_console_wait(c, needle, 120, &line);
     free(needle);
     if (!said)
-        return failf(c, err, "no guest storage disk attached, but the dom0's console does not say "
+        return md_check_fail(c, err, "no guest storage disk attached, but the dom0's console does not say "
                              "\"Guest storage %s: no disk has it\" within 120 s", s->source);
     md_run_result r;
     md_check_ssh(c, "grep -c ' " STORE " ' /proc/mounts", 60, &r);
@@ -430,10 +407,10 @@ int md_storage_check_absent(md_storage *s, chk *c, md_err *err)
     md_run_result_free(&r);
     int rc = 0;
     if (mounted)
-        rc = failf(c, err, "no guest storage disk attached, yet something is mounted at " STORE);
+        rc = md_check_fail(c, err, "no guest storage disk attached, yet something is mounted at " STORE);
     else {
         plain(line);
-        row(c, "ok   no guest storage disk: the dom0 runs on; console: %s", line);
+        md_check_say(c, "ok   no guest storage disk: the dom0 runs on; console: %s", line);
     }
     free(line);
     return rc;
