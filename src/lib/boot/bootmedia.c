@@ -37,19 +37,6 @@ static int names(const md_bootcfg_entry *e, const char *n[3], md_err *err)
     return 0;
 }
 
-static int copy_file(const char *src, const char *dst, md_err *err)
-{
-    if (link(src, dst) == 0)
-        return 0;
-    unsigned char *data;
-    size_t len;
-    if (md_read_file(src, &data, &len, err) < 0)
-        return -1;
-    int rc = md_write_atomic(dst, data, len, 0644, err);
-    free(data);
-    return rc;
-}
-
 static int need_tool(const char *tool, const char *pkg, md_err *err)
 {
     const char *path = getenv("PATH");
@@ -108,7 +95,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     for (int i = 0; i < 3; i++) {
         char *dst = md_xasprintf("%s/%s", stage, n[i]);
         unlink(dst);
-        int r = copy_file(src[i], dst, err);
+        int r = md_copy_file(src[i], dst, err);
         free(dst);
         if (r < 0)
             goto out;

@@ -94,6 +94,19 @@ int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_
     return rc;
 }
 
+int md_copy_file(const char *src, const char *dst, md_err *err)
+{
+    if (link(src, dst) == 0)
+        return 0;
+    unsigned char *data;
+    size_t len;
+    if (md_read_file(src, &data, &len, err) < 0)
+        return -1;
+    int rc = md_write_atomic(dst, data, len, 0644, err);
+    free(data);
+    return rc;
+}
+
 int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err)
 {
     char *tmp;

@@ -34,6 +34,11 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err);
  * symlink, directory, device or FIFO at `path` is an error, never replaced.
  * `fd` is closed and, on failure, `tmp` removed, whatever happens. */
 int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err);
+/* `dst` (which must not exist) with `src`'s content: a hard link when both
+ * are on one file system, else a copy written with md_write_atomic (0644).
+ * For scratch files that a tool reads (an ISO's tree, a disk made with
+ * mkfs -d); never for outputs that are edited later. */
+int md_copy_file(const char *src, const char *dst, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
 /* A regular file, links followed (false also when it cannot be stat'ed). */
 bool md_is_file(const char *path);

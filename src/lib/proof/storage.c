@@ -75,17 +75,6 @@ const char *md_storage_disk(const md_storage *s) { return s->disk; }
 
 /* --- the disk ----------------------------------------------------------- */
 
-static int copy_file(const char *src, const char *dst, md_err *err)
-{
-    unsigned char *d;
-    size_t n;
-    if (md_read_file(src, &d, &n, err) < 0)
-        return -1;
-    int r = md_write_atomic(dst, d, n, 0644, err);
-    free(d);
-    return r;
-}
-
 /* A guest on the storage, as a user would keep one: kernel, initrd and disk
  * file beside its config, which is in auto/.  mkdom0.n= makes the check's guest /init the I/O guest,
  * which copies its disk's previous marker from sector 8 to 16 and writes a
@@ -129,7 +118,7 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
     s->disk = md_xasprintf("%s/guest-storage.img", dir);
     int r = -1;
     if (md_mkdir_p(sub, 0755, err) < 0 || md_mkdir_p(autod, 0755, err) < 0 ||
-        copy_file(kernel, k, err) < 0 || copy_file(initrd, i, err) < 0 ||
+        md_copy_file(kernel, k, err) < 0 || md_copy_file(initrd, i, err) < 0 ||
         md_write_atomic(cfgp, cfg, strlen(cfg), 0644, err) < 0)
         goto out;
     int fd = open(keep, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
