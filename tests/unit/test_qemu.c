@@ -168,7 +168,7 @@ static void test_small(void)
 static void test_console(void)
 {
     char *path = md_xasprintf("%s/console.log", tmpdir);
-    md_qemu_console *c = md_qemu_console_open(path, md_qemu_now());
+    md_qemu_console *c = md_qemu_console_open(path, md_run_now());
     CHECK(md_qemu_console_poll(c) == 0); /* not there yet */
     FILE *f = fopen(path, "w");
     fputs("(XEN) Xen version 4.17\n", f);
@@ -302,9 +302,9 @@ static void test_start(void)
     }
     CHECK(n == 8 && !memcmp(text, "out\nerr\n", 8));
     free(text);
-    double t = md_qemu_now();
+    double t = md_run_now();
     CHECK(md_run_proc_stop(p, 3) == 128 + SIGTERM);
-    CHECK(md_qemu_now() - t < 2);
+    CHECK(md_run_now() - t < 2);
     md_run_proc_free(p);
     free(log);
     md_strv_free(&v);

@@ -1,7 +1,6 @@
 #include "boot/boot.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "core/elf.h"
 #include "core/file.h"
 #include "core/run.h"
 #include "image/imgdir.h"
@@ -57,7 +57,7 @@ static int xen_elf_from(const char *src, const char *dst, md_err *err)
     if (md_decomp_file(src, MD_IMGDIR_XEN_MAX, &elf, &len, err) < 0)
         return -1;
     int rc = 0;
-    if (len < 4 || memcmp(elf, "\177ELF", 4))
+    if (!md_elf_is(elf, len))
         rc = md_err_set(err, "%s: not a Xen ELF image once uncompressed", src);
     else
         rc = md_write_atomic(dst, elf, len, 0644, err);
@@ -120,14 +120,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         md_bootcfg_set_dom0_mem(b->entry, b->dom0_mem);
     }
 
-    const char *tmpdir = getenv("TMPDIR");
-    b->workdir = md_xasprintf("%s/mkdom0-boot.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    if (!mkdtemp(b->workdir)) {
-        md_err_errno(err, "cannot make a scratch directory %s", b->workdir);
-        free(b->workdir);
-        b->workdir = NULL;
+    if (!(b->workdir = md_scratch_dir("boot", err)))
         goto fail;
-    }
     b->errlog = md_xasprintf("%s/qemu.log", b->workdir);
     if (!o->interactive) {
         b->log_in_workdir = !o->console_log;
@@ -212,24 +206,6 @@ fail:
     return NULL;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
-/* Keep mode: everything but the two logs (a non-empty directory stays). */
-static int rm_but_logs(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    const char *base = path + ftw->base;
-    if (flag == FTW_F && (!strcmp(base, "console.log") || !strcmp(base, "qemu.log")))
-        return 0;
-    return rm_entry(path, sb, flag, ftw);
-}
-
 void md_boot_keep_workdir(md_boot *b)
 {
     free(b->workdir);
@@ -241,9 +217,10 @@ void md_boot_free(md_boot *b, bool keep_log)
     if (!b)
         return;
     md_run_proc_free(b->qemu);
+    /* Keep mode: everything but the two logs (their directory stays). */
+    static const char *const logs[] = { "console.log", "qemu.log", NULL };
     if (b->workdir)
-        nftw(b->workdir, keep_log && b->log_in_workdir ? rm_but_logs : rm_entry, 16,
-             FTW_DEPTH | FTW_PHYS);
+        md_remove_tree(b->workdir, keep_log && b->log_in_workdir ? logs : NULL);
     md_bootcfg_entry_free(b->entry);
     free(b->xen_cmdline);
     md_strv_free(&b->argv);

@@ -193,13 +193,6 @@ md_run_proc *md_qemu_start(const md_strv *argv, bool interactive, const char *er
     return md_run_start((const char *const *)argv->v, &o, err);
 }
 
-double md_qemu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* --- console ------------------------------------------------------------- */
 
 struct md_qemu_console {
@@ -239,7 +232,7 @@ size_t md_qemu_console_poll(md_qemu_console *c)
     if (fd < 0)
         return 0;
     size_t got = 0;
-    double now = md_qemu_now() - c->t0;
+    double now = md_run_now() - c->t0;
     for (;;) {
         if (c->len + 4096 + 1 > c->cap) {
             c->cap *= 2;
@@ -300,7 +293,7 @@ struct md_qemu_qmp {
 /* One newline-terminated JSON message, waiting up to `timeout_s`. */
 static char *qmp_line(md_qemu_qmp *q, double timeout_s, md_err *err)
 {
-    double end = md_qemu_now() + timeout_s;
+    double end = md_run_now() + timeout_s;
     for (;;) {
         char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
         if (nl) {
@@ -312,7 +305,7 @@ static char *qmp_line(md_qemu_qmp *q, double timeout_s, md_err *err)
             q->len -= n + 1;
             return line;
         }
-        double left = end - md_qemu_now();
+        double left = end - md_run_now();
         if (left <= 0) {
             md_err_set(err, "QMP: no answer from QEMU within %.0f s", timeout_s);
             return NULL;
@@ -346,7 +339,7 @@ md_qemu_qmp *md_qemu_qmp_open(const char *socket_path, double timeout_s, md_err 
         return NULL;
     }
     strcpy(a.sun_path, socket_path);
-    double end = md_qemu_now() + timeout_s;
+    double end = md_run_now() + timeout_s;
     int fd = -1;
     for (;;) {
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -357,7 +350,7 @@ md_qemu_qmp *md_qemu_qmp_open(const char *socket_path, double timeout_s, md_err 
         if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
             break;
         close(fd);
-        if (md_qemu_now() > end) {
+        if (md_run_now() > end) {
             md_err_errno(err, "QMP: cannot connect to %s", socket_path);
             return NULL;
         }

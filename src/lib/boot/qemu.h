@@ -98,8 +98,6 @@ long md_qemu_console_find(const md_qemu_console *c, const char *needle, size_t f
 double md_qemu_console_time(const md_qemu_console *c, size_t off);
 size_t md_qemu_console_size(const md_qemu_console *c);
 const char *md_qemu_console_text(const md_qemu_console *c); /* NUL-terminated */
-/* Monotonic clock in seconds. */
-double md_qemu_now(void);
 
 /* --- QMP ---------------------------------------------------------------- */
 

@@ -25,6 +25,7 @@
 #include "image/tree.h"
 #include "core/dirs.h"
 #include "core/mem.h"
+#include "core/run.h"
 #include "core/strv.h"
 #include "lint/xenver.h"
 
@@ -50,13 +51,6 @@ struct build {
     md_xen_version hv, ts;
     double t0;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int step_resolve(struct build *b)
 {
@@ -494,7 +488,7 @@ static char *keys_dir(const md_spec *spec, const char *override)
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
 {
-    struct build b = { .spec = spec, .o = o, .err = err, .t0 = now() };
+    struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
     b.keys_dir = keys_dir(spec, o->keys_dir);
     int r = -1;
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
@@ -519,7 +513,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
         step_self_lint(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
         goto out;
     md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}",
-               md_spec_name(spec), now() - b.t0, o->outdir, b.rootfs_name);
+               md_spec_name(spec), md_run_now() - b.t0, o->outdir, b.rootfs_name);
     r = 0;
 out:
     md_imgdir_stage_free(b.stage);

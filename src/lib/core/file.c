@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,4 +159,36 @@ bool md_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *md_scratch_dir(const char *tag, md_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+    if (!mkdtemp(dir)) {
+        md_err_errno(err, "%s: cannot create a scratch directory", dir);
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* nftw(3) passes no user pointer: the keep list of the one walk running. */
+static _Thread_local const char *const *remove_keep;
+
+static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    for (const char *const *k = remove_keep; flag == FTW_F && k && *k; k++)
+        if (!strcmp(p + ftw->base, *k))
+            return 0;
+    remove(p); /* a directory still holding a kept file stays */
+    return 0;
+}
+
+void md_remove_tree(const char *path, const char *const *keep)
+{
+    remove_keep = keep;
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remove_keep = NULL;
 }

@@ -42,5 +42,16 @@ int md_copy_file(const char *src, const char *dst, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
 /* A regular file, links followed (false also when it cannot be stat'ed). */
 bool md_is_file(const char *path);
+/* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp
+ * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
+ * path.  Returns its path, which the caller frees after md_remove_tree; NULL
+ * with an error naming the path. */
+char *md_scratch_dir(const char *tag, md_err *err);
+/* Remove the tree at `path`, depth first, never following a symlink (a
+ * symlink is removed, not what it names).  Regular files whose base name is
+ * in the NULL-terminated `keep` (may be NULL) stay, and so do the
+ * directories holding them.  Best effort: it cleans up what mkdom0 made, and
+ * what it cannot remove it leaves. */
+void md_remove_tree(const char *path, const char *const *keep);
 
 #endif

@@ -19,7 +19,7 @@ struct md_run_proc {
     int pipe[3]; /* our read ends for streams 1 and 2; -1 when none */
 };
 
-static double now(void)
+double md_run_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -195,8 +195,8 @@ bool md_run_proc_exited(md_run_proc *p, int *status)
 bool md_run_proc_wait(md_run_proc *p, double timeout_s, int *status)
 {
     if (timeout_s > 0) {
-        double end = now() + timeout_s;
-        while (!md_run_proc_exited(p, status) && now() < end)
+        double end = md_run_now() + timeout_s;
+        while (!md_run_proc_exited(p, status) && md_run_now() < end)
             usleep(10000);
         return md_run_proc_exited(p, status);
     }
@@ -272,7 +272,7 @@ static void capture(md_run_proc *p, const md_run_opts *o, double end, sbuf *out,
     while (fds[0] >= 0 || fds[1] >= 0) {
         int ms = -1;
         if (end) {
-            double left = end - now();
+            double left = end - md_run_now();
             if (left <= 0) {
                 res->timed_out = true;
                 return;
@@ -321,14 +321,14 @@ int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md
     md_run_proc *p = md_run_start(argv, &so, err);
     if (!p)
         return -1;
-    double end = o->timeout_s > 0 ? now() + o->timeout_s : 0;
+    double end = o->timeout_s > 0 ? md_run_now() + o->timeout_s : 0;
     capture(p, o, end, out, res);
     res->out = out[0].p;
     res->len = out[0].len;
     res->err = out[1].p;
     /* A program may close its output and still run: the time limit holds. */
     if (!res->timed_out && !res->matched && end &&
-        !md_run_proc_wait(p, end - now() > 0 ? end - now() : 0.001, NULL))
+        !md_run_proc_wait(p, end - md_run_now() > 0 ? end - md_run_now() : 0.001, NULL))
         res->timed_out = true;
     if (res->timed_out || res->matched)
         md_run_proc_stop(p, 2);

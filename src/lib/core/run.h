@@ -49,6 +49,9 @@ typedef struct md_run_result {
  * timeout ends its children too.  Returns 0 when the program ran (whatever
  * its exit status; see res->status) and -1 when it could not be started.
  * `res` is always filled. */
+/* CLOCK_MONOTONIC in seconds: the clock of every timeout and timing. */
+double md_run_now(void);
+
 int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md_err *err);
 void md_run_result_free(md_run_result *res);
 

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <stdio.h>
@@ -346,20 +345,13 @@ static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
     return f == MD_IMGDIR_ROOTFS ? s->rootfs_name : names[f];
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    remove(p);
-    return 0;
-}
-
 /* Remove a directory tree this scheme made, never following a symlink: a
  * path that is not a real directory of ours is left alone. */
 static void remove_ours(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
-        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        md_remove_tree(path, NULL);
 }
 
 /* A name a previous build of this output may have left in it. */

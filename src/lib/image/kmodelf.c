@@ -6,13 +6,14 @@
  * module's name apart from the file name (a memfd is called "5").  What we
  * need is two ELF sections: .modinfo (NUL-separated key=value strings) and
  * the symbol table's __crc_* entries, which libkmod reads the same way
- * (libkmod-elf.c, kmod_elf_get_symbols).  That is a bounded-read walk over
- * the section headers, done here without copying.
+ * (libkmod-elf.c, kmod_elf_get_symbols): core/elf's bounded reads of the
+ * section headers, without copying.
  *
  * Compressed modules (.ko.xz/.zst/.gz) go through core/decomp.
  */
 #include "image/kmodelf.h"
 #include "core/decomp.h"
+#include "core/elf.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -22,80 +23,6 @@
 
 /* A kernel's largest modules (amdgpu, i915) are tens of MB uncompressed. */
 #define MAX_MODULE ((size_t)256 << 20)
-
-/* ---- ELF64 little-endian, bounds-checked ---- */
-
-typedef struct elf {
-    const unsigned char *d;
-    size_t len;
-    uint64_t shoff;
-    unsigned shnum, shstrndx;
-} elf;
-
-typedef struct sect {
-    uint32_t name, type, link;
-    uint64_t off, size;
-} sect;
-
-static uint64_t rd(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static bool in_bounds(const elf *e, uint64_t off, uint64_t size)
-{
-    return off <= e->len && size <= e->len - off;
-}
-
-static int elf_open(elf *e, const char *name, const unsigned char *d, size_t len, md_err *err)
-{
-    if (len < 64 || memcmp(d, "\x7f" "ELF", 4) != 0)
-        return md_err_set(err, "%s: not an ELF file (and not xz/zstd/gzip compressed)", name);
-    if (d[4] != 2 || d[5] != 1)
-        return md_err_set(err, "%s: ELF class %u, data %u: only 64-bit little-endian modules "
-                          "are supported", name, d[4], d[5]);
-    e->d = d;
-    e->len = len;
-    e->shoff = rd(d + 0x28, 8);
-    unsigned shentsize = (unsigned)rd(d + 0x3a, 2);
-    e->shnum = (unsigned)rd(d + 0x3c, 2);
-    e->shstrndx = (unsigned)rd(d + 0x3e, 2);
-    if (shentsize != 64 || e->shnum == 0 || e->shstrndx >= e->shnum ||
-        !in_bounds(e, e->shoff, (uint64_t)e->shnum * 64))
-        return md_err_set(err, "%s: corrupt ELF section header table", name);
-    return 0;
-}
-
-static sect elf_sect(const elf *e, unsigned i)
-{
-    const unsigned char *p = e->d + e->shoff + (uint64_t)i * 64;
-    return (sect){ (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), (uint32_t)rd(p + 0x28, 4),
-                   rd(p + 0x18, 8), rd(p + 0x20, 8) };
-}
-
-/* Section by name; -1 if absent or out of bounds. */
-static int elf_find(const elf *e, const char *want, sect *out)
-{
-    sect strs = elf_sect(e, e->shstrndx);
-    if (!in_bounds(e, strs.off, strs.size))
-        return -1;
-    size_t wl = strlen(want);
-    for (unsigned i = 0; i < e->shnum; i++) {
-        sect s = elf_sect(e, i);
-        if (s.name >= strs.size || strs.size - s.name < wl + 1)
-            continue;
-        if (memcmp(e->d + strs.off + s.name, want, wl + 1) != 0)
-            continue;
-        if (s.type == 8 /* SHT_NOBITS */ || !in_bounds(e, s.off, s.size))
-            return -1;
-        *out = s;
-        return 0;
-    }
-    return -1;
-}
 
 /* NUL-separated strings of a section; skips padding. */
 static void push_strings(md_strv *sv, const unsigned char *p, uint64_t size)
@@ -114,73 +41,61 @@ static void push_strings(md_strv *sv, const unsigned char *p, uint64_t size)
     }
 }
 
-/* Exported symbols from .symtab names with `prefix`; returns the count. */
-static size_t symtab_exports(const elf *e, const char *prefix, md_strv *out)
+typedef struct exports {
+    const char *prefix;
+    size_t prefix_len, n;
+    md_strv *out;
+} exports;
+
+static bool add_export(void *ctx, const char *name, uint16_t shndx)
 {
-    sect st;
-    if (elf_find(e, ".symtab", &st) < 0 || st.link >= e->shnum || st.size % 24)
-        return 0;
-    sect strs = elf_sect(e, st.link);
-    if (!in_bounds(e, strs.off, strs.size))
-        return 0;
-    size_t pl = strlen(prefix), n = 0;
-    for (uint64_t off = 24; off < st.size; off += 24) {
-        uint32_t nm = (uint32_t)rd(e->d + st.off + off, 4);
-        if (nm >= strs.size)
-            continue;
-        const char *s = (const char *)e->d + strs.off + nm;
-        size_t max = strs.size - nm;
-        size_t sl = strnlen(s, max);
-        if (sl == max || sl <= pl || strncmp(s, prefix, pl) != 0)
-            continue;
-        if (strcmp(prefix, "__ksymtab_") == 0 && strcmp(s, "__ksymtab_strings") == 0)
-            continue;
-        md_strv_push(out, s + pl);
-        n++;
-    }
-    return n;
+    exports *x = ctx;
+    (void)shndx;
+    if (strlen(name) <= x->prefix_len || strncmp(name, x->prefix, x->prefix_len) != 0 ||
+        !strcmp(name, "__ksymtab_strings"))
+        return true;
+    md_strv_push(x->out, name + x->prefix_len);
+    x->n++;
+    return true;
 }
 
-/* Undefined symbols (st_shndx == SHN_UNDEF), skipping the null entry. */
-static void symtab_undefined(const elf *e, md_strv *out)
+/* Exported symbols from .symtab names with `prefix`; returns the count. */
+static size_t symtab_exports(const md_elf *e, const char *prefix, md_strv *out)
 {
-    sect st;
-    if (elf_find(e, ".symtab", &st) < 0 || st.link >= e->shnum || st.size % 24)
-        return;
-    sect strs = elf_sect(e, st.link);
-    if (!in_bounds(e, strs.off, strs.size))
-        return;
-    for (uint64_t off = 24; off < st.size; off += 24) {
-        const unsigned char *sym = e->d + st.off + off;
-        uint32_t nm = (uint32_t)rd(sym, 4);
-        if (rd(sym + 6, 2) != 0 || nm >= strs.size)
-            continue;
-        const char *s = (const char *)e->d + strs.off + nm;
-        size_t max = strs.size - nm, sl = strnlen(s, max);
-        if (sl && sl < max)
-            md_strv_push(out, s);
-    }
+    exports x = { prefix, strlen(prefix), 0, out };
+    md_elf_symbols(e, add_export, &x);
+    return x.n;
+}
+
+/* Undefined symbols (st_shndx == SHN_UNDEF). */
+static bool add_undefined(void *ctx, const char *name, uint16_t shndx)
+{
+    if (shndx == 0 && *name)
+        md_strv_push(ctx, name);
+    return true;
 }
 
 static int parse_elf(const char *name, const unsigned char *d, size_t len, md_kmodinfo *out,
                      md_err *err)
 {
-    elf e;
-    if (elf_open(&e, name, d, len, err) < 0)
+    md_elf e;
+    if (!md_elf_is(d, len))
+        return md_err_set(err, "%s: not an ELF file (and not xz/zstd/gzip compressed)", name);
+    if (md_elf_open(&e, name, d, len, err) < 0)
         return -1;
-    sect mi;
-    if (elf_find(&e, ".modinfo", &mi) < 0)
+    md_elf_sect mi;
+    if (!md_elf_section(&e, ".modinfo", &mi))
         return md_err_set(err, "%s: no .modinfo section: not a kernel module", name);
-    push_strings(&out->info, e.d + mi.off, mi.size);
+    push_strings(&out->info, d + mi.off, mi.size);
     /* As kmod: modversions' __crc_ symbols, else (our addition for kernels
      * without modversions) __ksymtab_ symbols, else __ksymtab_strings. */
     if (symtab_exports(&e, "__crc_", &out->symbols) == 0 &&
         symtab_exports(&e, "__ksymtab_", &out->symbols) == 0) {
-        sect ks;
-        if (elf_find(&e, "__ksymtab_strings", &ks) == 0)
-            push_strings(&out->symbols, e.d + ks.off, ks.size);
+        md_elf_sect ks;
+        if (md_elf_section(&e, "__ksymtab_strings", &ks))
+            push_strings(&out->symbols, d + ks.off, ks.size);
     }
-    symtab_undefined(&e, &out->needs);
+    md_elf_symbols(&e, add_undefined, &out->needs);
     return 0;
 }
 

@@ -238,15 +238,12 @@ static void check_dep_bin(kdir *k, bool have_dep)
         free(bp);
         return;
     }
-    const char *td = getenv("TMPDIR");
-    char *dir = md_xasprintf("%s/mkdom0-lint.XXXXXX", td && *td ? td : "/tmp");
-    char *f = NULL;
     md_err err = MD_ERR_INIT;
     size_t sz;
     const unsigned char *d = md_node_data(bn, &sz);
-    if (!mkdtemp(dir)) {
+    char *dir = md_scratch_dir("lint", &err), *f = NULL;
+    if (!dir) {
         free(bp);
-        free(dir);
         return; /* no room to check; not the image's fault */
     }
     f = md_xasprintf("%s/modules.dep.bin", dir);
@@ -274,8 +271,7 @@ static void check_dep_bin(kdir *k, bool have_dep)
         }
         kmod_unref(ctx);
     }
-    unlink(f);
-    rmdir(dir);
+    md_remove_tree(dir, NULL);
     free(f);
     free(dir);
     cap_summary(k, 8, "modules the binary index does not know");

@@ -1,7 +1,6 @@
 /* xenver — hypervisor and toolstack releases, read from the binaries.
  *
- * The ELF reading here (DT_SONAME) is a few bounded reads; no library on
- * our list parses ELF dynamic sections (libkmod's ELF code is private).
+ * DT_SONAME comes from core/elf's bounded reads.
  */
 #include "lint/xenver.h"
 
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "core/decomp.h"
+#include "core/elf.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "image/imgdir.h"
@@ -88,7 +88,7 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
         img = raw;
     }
     static const char banner[] = "Xen version %d.%d%s";
-    bool is_xen = rawlen >= 4 && memcmp(img, "\x7f" "ELF", 4) == 0 &&
+    bool is_xen = md_elf_is(img, rawlen) &&
                   memmem(img, rawlen, banner, sizeof banner - 1) != NULL;
     /* xen.efi is PE, not ELF, but carries the same banner and config. */
     if (!is_xen && rawlen >= 2 && img[0] == 'M' && img[1] == 'Z')
@@ -125,53 +125,6 @@ int md_xenver_hypervisor_file(const char *path, md_xen_version *out, md_err *err
 
 /* ---- libxenctrl ---- */
 
-static uint64_t rd(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-/* DT_SONAME of a 64-bit little-endian shared object, via its section
- * headers (SHT_DYNAMIC and the string table it links to). */
-static bool elf_soname(const unsigned char *d, size_t len, char *out, size_t cap)
-{
-    if (len < 64 || memcmp(d, "\x7f" "ELF", 4) != 0 || d[4] != 2 || d[5] != 1)
-        return false;
-    uint64_t shoff = rd(d + 0x28, 8);
-    unsigned shentsize = (unsigned)rd(d + 0x3a, 2), shnum = (unsigned)rd(d + 0x3c, 2);
-    if (shentsize != 64 || shoff > len || (uint64_t)shnum * 64 > len - shoff)
-        return false;
-    for (unsigned i = 0; i < shnum; i++) {
-        const unsigned char *sh = d + shoff + (uint64_t)i * 64;
-        if (rd(sh + 4, 4) != 6 /* SHT_DYNAMIC */)
-            continue;
-        uint64_t off = rd(sh + 0x18, 8), size = rd(sh + 0x20, 8);
-        unsigned link = (unsigned)rd(sh + 0x28, 4);
-        if (off > len || size > len - off || link >= shnum)
-            return false;
-        const unsigned char *ss = d + shoff + (uint64_t)link * 64;
-        uint64_t soff = rd(ss + 0x18, 8), ssize = rd(ss + 0x20, 8);
-        if (soff > len || ssize > len - soff)
-            return false;
-        for (uint64_t k = 0; k + 16 <= size; k += 16) {
-            uint64_t tag = rd(d + off + k, 8), val = rd(d + off + k + 8, 8);
-            if (tag == 0)
-                break;
-            if (tag != 14 /* DT_SONAME */ || val >= ssize)
-                continue;
-            const char *s = (const char *)d + soff + val;
-            size_t sl = strnlen(s, ssize - val);
-            if (sl == ssize - val || sl >= cap)
-                return false;
-            memcpy(out, s, sl + 1);
-            return true;
-        }
-    }
-    return false;
-}
-
 /* "libxenctrl.so.4.17[.0]" or "libxenctrl-4.17.so" -> 4.17 */
 static bool ctrl_name_version(const char *name, unsigned *ma, unsigned *mi)
 {
@@ -189,7 +142,9 @@ int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name
     memset(out, 0, sizeof *out);
     set_str(out->path, sizeof out->path, name);
     char soname[128];
-    if (elf_soname(data, len, soname, sizeof soname)) {
+    md_elf e;
+    md_err ignored = MD_ERR_INIT; /* not ELF: said below, with the name's version as fallback */
+    if (md_elf_open(&e, name, data, len, &ignored) == 0 && md_elf_soname(&e, soname, sizeof soname)) {
         if (!ctrl_name_version(soname, &out->major, &out->minor))
             return md_err_set(err, "%s: DT_SONAME \"%s\" is not libxenctrl's", name, soname);
         snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
@@ -197,7 +152,7 @@ int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name
         out->found = true;
         return 0;
     }
-    if (len < 4 || memcmp(data, "\x7f" "ELF", 4) != 0)
+    if (!md_elf_is(data, len))
         return md_err_set(err, "%s: not an ELF shared object", name);
     if (ctrl_name_version(name, &out->major, &out->minor)) {
         snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);

@@ -30,17 +30,6 @@
 
 /* ---- gpgv ---- */
 
-static void rm_tmpdir(const char *dir)
-{
-    static const char *const names[] = { "InRelease", "out" };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        char *p = md_xasprintf("%s/%s", dir, names[i]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(dir);
-}
-
 static bool status_has(const char *status, const char *key)
 {
     size_t kn = strlen(key);
@@ -94,13 +83,9 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
     char kr[PATH_MAX];
     if (!realpath(keyring, kr))
         return md_err_errno(err, "keyring %s", keyring);
-    const char *tmp = getenv("TMPDIR");
-    char *dir = md_xasprintf("%s/mkdom0-gpgv.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        md_err_errno(err, "%s: cannot create temporary directory", dir);
-        free(dir);
+    char *dir = md_scratch_dir("gpgv", err);
+    if (!dir)
         return -1;
-    }
     char *in = md_xasprintf("%s/InRelease", dir);
     int r = md_write_atomic(in, data, len, 0600, err);
     free(in);
@@ -136,7 +121,7 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
         if (r == 0)
             *text = (char *)d, d[*tlen] = '\0';
     }
-    rm_tmpdir(dir);
+    md_remove_tree(dir, NULL);
     free(dir);
     return r;
 }

@@ -21,6 +21,7 @@
 #include "image/unpack.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "core/elf.h"
 #include "core/file.h"
 
 /* How long a login prompt may lag behind a working sshd. */
@@ -91,27 +92,6 @@ static const char *const guest_module_patterns[] = {
 };
 
 /* --- the guest initrd ---------------------------------------------------- */
-
-/* A static ELF has no PT_INTERP program header. */
-static bool elf_is_static(const unsigned char *d, size_t n)
-{
-    if (n < 64 || memcmp(d, "\177ELF", 4) || d[4] != 2 /* 64-bit */ || d[5] != 1 /* LE */)
-        return false;
-    uint64_t phoff = 0;
-    uint16_t phentsize, phnum;
-    memcpy(&phoff, d + 32, 8);
-    memcpy(&phentsize, d + 54, 2);
-    memcpy(&phnum, d + 56, 2);
-    if (phentsize < 56 || phoff > n || (uint64_t)phnum * phentsize > n - phoff)
-        return false;
-    for (unsigned i = 0; i < phnum; i++) {
-        uint32_t type;
-        memcpy(&type, d + phoff + (uint64_t)i * phentsize, 4);
-        if (type == 3 /* PT_INTERP */)
-            return false;
-    }
-    return true;
-}
 
 static const md_node *find_busybox(const md_tree *t, const char **which)
 {
@@ -192,7 +172,9 @@ static int guest_initrd_from_tree(const md_tree *t, const char *rootfs, const ch
                           rootfs);
     size_t size;
     const unsigned char *data = md_node_data(bb, &size);
-    if (!data || !elf_is_static(data, size))
+    md_elf elf;
+    md_err not_elf = MD_ERR_INIT; /* said below, with what the test needs */
+    if (!data || md_elf_open(&elf, which, data, size, &not_elf) < 0 || !md_elf_is_static(&elf))
         return md_err_set(err, "%s: %s is not a static x86-64 ELF: the guest initrd has no "
                                "libraries for it (use busybox-static; --no-guests skips the test)",
                           rootfs, which);
@@ -244,7 +226,7 @@ void md_check_say(chk *c, const char *fmt, ...)
     free(line);
 }
 
-static double since(const chk *c) { return md_qemu_now() - c->t0; }
+static double since(const chk *c) { return md_run_now() - c->t0; }
 
 /* The console line containing offset `off`, and up to `more` lines after. */
 static char *console_lines(const chk *c, size_t off, int more)
@@ -314,7 +296,7 @@ static wres wait_for(chk *c, const char *needle, size_t from, double deadline, l
             free(qlog);
             return WAIT_EXIT;
         }
-        if (md_qemu_now() > deadline)
+        if (md_run_now() > deadline)
             return WAIT_TIMEOUT;
         usleep(100000);
     }
@@ -432,7 +414,7 @@ bool md_check_console_wait(chk *c, const char *needle, double timeout, char **li
 {
     long at = -1;
     char *why = NULL;
-    wres w = wait_for(c, needle, 0, md_qemu_now() + timeout, &at, &why);
+    wres w = wait_for(c, needle, 0, md_run_now() + timeout, &at, &why);
     free(why);
     if (w != WAIT_OK)
         return false;
@@ -540,16 +522,16 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
 {
     double ssh_ok = -1;
     for (;;) {
-        double slice = md_qemu_now() + 5;
+        double slice = md_run_now() + 5;
         wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
-        if (w != WAIT_TIMEOUT || md_qemu_now() >= deadline)
+        if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
         if (ssh_ok < 0) {
             md_run_result r;
             if (ssh(c, "true", NULL, false, 10, NULL, &r) == 0)
-                ssh_ok = md_qemu_now();
+                ssh_ok = md_run_now();
             md_run_result_free(&r);
-        } else if (md_qemu_now() - ssh_ok > LOGIN_GRACE) {
+        } else if (md_run_now() - ssh_ok > LOGIN_GRACE) {
             c->ssh_without_login = true;
             return WAIT_TIMEOUT;
         }
@@ -611,7 +593,7 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
 
 static int wait_ssh(chk *c, double limit, double *when, md_err *err)
 {
-    double deadline = md_qemu_now() + limit;
+    double deadline = md_run_now() + limit;
     md_run_result r = { 0 };
     for (;;) {
         md_run_result_free(&r);
@@ -628,7 +610,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
             md_run_result_free(&r);
             return rc;
         }
-        if (md_qemu_now() > deadline || md_boot_exited(c->boot, NULL))
+        if (md_run_now() > deadline || md_boot_exited(c->boot, NULL))
             break;
         sleep(2);
     }
@@ -732,11 +714,11 @@ static int run_guest(chk *c, const char *type, md_err *err)
         "> /tmp/mkdom0-%s.cfg && xl create -c /tmp/mkdom0-%s.cfg",
         type, type, type, upper, type, type);
     double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 240;
-    double t = md_qemu_now();
+    double t = md_run_now();
     md_run_result r;
     ssh(c, cmd, NULL, true, limit, marker, &r);
     free(cmd);
-    double took = md_qemu_now() - t;
+    double took = md_run_now() - t;
     char *cleanup = md_xasprintf("xl destroy mkdom0-%s >/dev/null 2>&1; true", type);
     md_run_result r2;
     ssh(c, cleanup, NULL, false, 60, NULL, &r2);
@@ -784,10 +766,10 @@ static int check_reboot(chk *c, md_err *err)
         "{ echo \"mkdom0-rb: the restarted domain $d2 never took xl shutdown\"; exit 1; }; sleep 2; done; "
         "xl list mkdom0-rb >/dev/null 2>&1 && { echo 'mkdom0-rb: still listed after xl shutdown -w'; exit 1; }; "
         "echo \"MKDOM0-RB-OK $d1 $d2\"";
-    double t = md_qemu_now();
+    double t = md_run_now();
     md_run_result r;
     ssh(c, cmd, NULL, false, 600, NULL, &r);
-    double took = md_qemu_now() - t;
+    double took = md_run_now() - t;
     md_run_result cleanup;
     ssh(c, "xl destroy mkdom0-rb >/dev/null 2>&1; true", NULL, false, 60, NULL, &cleanup);
     md_run_result_free(&cleanup);
@@ -1012,7 +994,7 @@ static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned
  * second, slows the block script under TCG): libxl runs the block scripts of a guest's disks at once,
  * they take turns on one lock, and libxl kills any that is not done in its
  * fixed 40 s (LIBXL_HOTPLUG_TIMEOUT); under loaded TCG two bash block
- * scripts in a row outlast it (measured: both killed at load 12 on 2 cores). */
+ * scripts in a row outlast it (measured: both killed at load 12 on 2 cores).
 static int check_guest_io(chk *c, md_err *err)
 {
     guest_net n = { 0 };
@@ -1033,7 +1015,7 @@ static int check_guest_io(chk *c, md_err *err)
         snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", n.dev);
     else
         md_check_say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
-    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
+    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000);
     char *cmd = md_xasprintf(
         "xl destroy mkdom0-io >/dev/null 2>&1; "
         "dd if=/dev/zero of=/tmp/mkdom0-disk.img bs=1024 count=4096 2>/dev/null && "
@@ -1059,7 +1041,7 @@ static int check_guest_io(chk *c, md_err *err)
     /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
      * or more under TCG before the guest even starts. */
     double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 420;
-    double t = md_qemu_now();
+    double t = md_run_now();
     md_run_result r;
     ssh(c, cmd, NULL, true, limit, "MKDOM0-IO-READY", &r);
     free(cmd);
@@ -1097,7 +1079,7 @@ static int check_guest_io(chk *c, md_err *err)
     if (rc == 0) {
         md_check_say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
             n.routed ? "vif routed " : n.on ? "vif on " : "", n.routed ? n.guest : n.on ? n.dev : "",
-            n.on ? ", " : "", loop, md_qemu_now() - t);
+            n.on ? ", " : "", loop, md_run_now() - t);
         if (n.on)
             md_check_say(c, "ok   guest -> dom0 ping     %6.1f s  (%s -> %s)", since(c), n.guest, n.dom0);
         md_check_say(c, "ok   guest read dom0's disk marker %6.1f s", since(c));
@@ -1145,10 +1127,10 @@ static int check_guest_io(chk *c, md_err *err)
      * Under TCG on a loaded host Xen's bash scripts take a minute each and
      * run one after another; libxl kills one after 40 s, which its log
      * (/var/log/xen/xl-mkdom0-io.log) then says. */
-    double until = md_qemu_now() + 240;
+    double until = md_run_now() + 240;
     bool gone = false;
     while (rc == 0 && !gone) {
-        bool last = md_qemu_now() > until;
+        bool last = md_run_now() > until;
         char *ls = md_xasprintf("ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-; "
                                 "%s%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
                                 n.routed ? ip : "", n.routed ? "; " : "",
@@ -1228,7 +1210,7 @@ static int check_hvm_guest(chk *c, md_err *err)
         md_check_say(c, "n/a  HVM  guest: the image has no device model ([Xen] HVM=no)");
         return 0;
     }
-    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000);
+    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000);
     char *marker = md_xasprintf("MKDOM0-GUEST-HVM-%lu", nonce);
     char *disk = md_xasprintf("%s/hvm-disk.img", md_boot_workdir(c->boot));
     if (hvm_disk(disk, marker, err) < 0 || copy_in(c, disk, "/tmp/mkdom0-hvm.img", err) < 0) {
@@ -1245,11 +1227,11 @@ static int check_hvm_guest(chk *c, md_err *err)
         "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
         "> /tmp/mkdom0-hvm.cfg && xl create -c /tmp/mkdom0-hvm.cfg");
     double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 600;
-    double t = md_qemu_now();
+    double t = md_run_now();
     md_run_result r;
     ssh(c, cmd, NULL, true, limit, marker, &r);
     free(cmd);
-    double took = md_qemu_now() - t;
+    double took = md_run_now() - t;
     md_run_result r2;
     ssh(c, "xl destroy mkdom0-hvm 2>&1; tail -n 5 /var/log/xen/qemu-dm-mkdom0-hvm.log 2>&1", NULL,
         false, 60, NULL, &r2);
@@ -1336,19 +1318,19 @@ static int check_sshd_respawn(chk *c, md_err *err)
         return rc;
     }
     md_run_result_free(&r);
-    double t = md_qemu_now(), limit = 60;
+    double t = md_run_now(), limit = 60;
     for (;;) {
         int st = ssh(c, "echo mkdom0-ssh-ok $(cat /run/sshd.pid)", NULL, false, 20, NULL, &r);
         const char *ok = st == 0 ? strstr(r.out, "mkdom0-ssh-ok ") : NULL;
         int now = 0;
         if (ok && sscanf(ok, "mkdom0-ssh-ok %d", &now) == 1 && now != old) {
             md_check_say(c, "ok   sshd restarted         %6.1f s  (answers %.1f s after kill -9 of the "
-                   "listener; pid %d -> %d)", since(c), md_qemu_now() - t, old, now);
+                   "listener; pid %d -> %d)", since(c), md_run_now() - t, old, now);
             md_run_result_free(&r);
             return 0;
         }
         md_run_result_free(&r);
-        if (md_qemu_now() - t > limit)
+        if (md_run_now() - t > limit)
             return md_check_fail(c, err, "services: sshd does not answer again within %.0f s after its "
                                 "listener (pid %d) was killed: the ssh service runs it under "
                                 "supervise-daemon, which should restart it", limit, old);
@@ -1379,7 +1361,7 @@ static int check_xenstored_death(chk *c, md_err *err)
     double t = since(c);
     long at = -1;
     char *why = NULL;
-    wres w = wait_for(c, alarm, from, md_qemu_now() + 30, &at, &why);
+    wres w = wait_for(c, alarm, from, md_run_now() + 30, &at, &why);
     free(why);
     if (w != WAIT_OK)
         return md_check_fail(c, err, "services: xenstored was killed and the console shows no \"%s\" "
@@ -1442,14 +1424,14 @@ static int check_reset(chk *c, md_err *err)
     if (!ret)
         return md_check_fail(c, err, "%s", e.msg);
     free(ret);
-    double t = md_qemu_now();
+    double t = md_run_now();
     double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
     if (boot_to_login(c, from, t + limit, false, err) < 0)
         return -1;
     double when;
     if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &when, err) < 0)
         return -1;
-    c->reset_login = md_qemu_now() - t;
+    c->reset_login = md_run_now() - t;
     st = ssh(c, "if test -e /root/stateless-probe; then echo probe-still-there; else echo "
                 "probe-gone; fi",
              NULL, false, 60, NULL, &r);
@@ -1650,7 +1632,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
     md_check_say(&c, "console log: %s%s", md_boot_console_log(c.boot),
         o->boot.console_log ? "" : " (kept if the check fails; --log FILE keeps it always)");
     c.con = md_qemu_console_open(md_boot_console_log(c.boot), 0);
-    c.t0 = md_qemu_now();
+    c.t0 = md_run_now();
     if (cancelled(&c) || md_boot_start(c.boot, err) < 0)
         goto out;
     keep = true;

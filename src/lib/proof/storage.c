@@ -56,7 +56,7 @@ md_storage *md_storage_new(const md_tree *rootfs)
     }
     md_storage *s = md_xcalloc(1, sizeof *s);
     s->source = v;
-    s->nonce = (unsigned long)getpid() ^ (unsigned long)(md_qemu_now() * 1000) ^ 0x5a5aUL;
+    s->nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000) ^ 0x5a5aUL;
     return s;
 }
 
@@ -211,7 +211,7 @@ static char *dom0_state(chk *c)
 
 static int wait_mounted(md_storage *s, chk *c, const char *when, md_err *err)
 {
-    double t = md_qemu_now(), until = t + 120;
+    double t = md_run_now(), until = t + 120;
     md_run_result r = { 0 };
     for (;;) {
         md_run_result_free(&r);
@@ -220,7 +220,7 @@ static int wait_mounted(md_storage *s, chk *c, const char *when, md_err *err)
                      60, &r);
         if (strstr(r.out, "mounted:"))
             break;
-        if (md_qemu_now() > until || !md_check_running(c)) {
+        if (md_run_now() > until || !md_check_running(c)) {
             char *line = NULL;
             md_check_console_wait(c, "Guest storage ", 1, &line);
             int rc = md_check_fail(c, err, "guest storage %s: not mounted at " STORE " %s within 120 s "
@@ -251,7 +251,7 @@ static int wait_guest(md_storage *s, chk *c, probe *p, bool (*done)(const md_sto
                                                                        const void *),
                       const void *arg, const char *what, md_err *err)
 {
-    double limit = md_check_guest_timeout(c, 420), until = md_qemu_now() + limit;
+    double limit = md_check_guest_timeout(c, 420), until = md_run_now() + limit;
     for (;;) {
         look(c, p);
         if (p->domid > 0 && done(s, p, arg))
@@ -267,7 +267,7 @@ static int wait_guest(md_storage *s, chk *c, probe *p, bool (*done)(const md_sto
             free(refused);
             return rc;
         }
-        if (md_qemu_now() > until || !md_check_running(c)) {
+        if (md_run_now() > until || !md_check_running(c)) {
             char *state = dom0_state(c);
             int rc = md_check_fail(c, err, "%s within %.0f s (domain id %ld; its disk file on the storage "
                                    "shows '%s' at sector 8, '%s' at 16)\n  dom0 state:\n%s",
@@ -295,13 +295,13 @@ static bool next_boot(const md_storage *s, const probe *p, const void *prev)
  * the guest must end by `xl shutdown`, not be destroyed. */
 static int check_stop(md_storage *s, chk *c, probe *p, md_err *err)
 {
-    double t = md_qemu_now();
+    double t = md_run_now();
     md_run_result r;
     md_check_ssh(c, "rc-service xendomains stop 2>&1; echo \"left:$(xl list | awk 'NR > 1 && "
                     "$2 != 0 { print $1 }' | tr '\\n' ' ')\"; grep -c 'has shut down, reason "
                     "code 0' /var/log/xen/xl-" GUEST ".log",
                  300, &r);
-    double took = md_qemu_now() - t;
+    double took = md_run_now() - t;
     char left[200];
     take_field(r.out, "left:", left, sizeof left);
     const char *count = strstr(r.out, "left:");
@@ -334,13 +334,13 @@ int md_storage_check_boot(md_storage *s, chk *c, md_err *err)
     if (wait_mounted(s, c, "at boot", err) < 0)
         return -1;
     probe p = { 0 };
-    double t = md_qemu_now();
+    double t = md_run_now();
     int rc = wait_guest(s, c, &p, first_boot, NULL, "the autostart guest " GUEST " (" STORE
                         "/auto/" GUEST ".cfg) did not come up and write its disk", err);
     if (rc == 0)
         md_check_say(c, "ok   autostart guest up: " GUEST " from the storage's auto/, no command; wrote "
                "its disk on the storage %6.1f s (waited %.1f s)", md_check_since(c),
-            md_qemu_now() - t);
+            md_run_now() - t);
     if (rc == 0)
         rc = check_stop(s, c, &p, err);
     probe_free(&p);

@@ -1,0 +1,147 @@
+#include "core/elf.h"
+
+#include <string.h>
+
+static uint64_t rd(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static bool in_bounds(const md_elf *e, uint64_t off, uint64_t size)
+{
+    return off <= e->len && size <= e->len - off;
+}
+
+bool md_elf_is(const unsigned char *d, size_t len)
+{
+    return len >= 4 && memcmp(d, "\177ELF", 4) == 0;
+}
+
+int md_elf_open(md_elf *e, const char *name, const unsigned char *d, size_t len, md_err *err)
+{
+    memset(e, 0, sizeof *e);
+    if (len < 64 || !md_elf_is(d, len))
+        return md_err_set(err, "%s: not an ELF file", name);
+    if (d[4] != 2 || d[5] != 1)
+        return md_err_set(err, "%s: ELF class %u, data %u: only 64-bit little-endian ELF is "
+                               "read", name, d[4], d[5]);
+    e->d = d;
+    e->len = len;
+    e->shoff = rd(d + 0x28, 8);
+    unsigned shentsize = (unsigned)rd(d + 0x3a, 2);
+    e->shnum = (unsigned)rd(d + 0x3c, 2);
+    e->shstrndx = (unsigned)rd(d + 0x3e, 2);
+    e->phoff = rd(d + 0x20, 8);
+    e->phentsize = (unsigned)rd(d + 0x36, 2);
+    e->phnum = (unsigned)rd(d + 0x38, 2);
+    if (shentsize != 64 || e->shnum == 0 || e->shstrndx >= e->shnum ||
+        !in_bounds(e, e->shoff, (uint64_t)e->shnum * 64))
+        return md_err_set(err, "%s: corrupt ELF section header table", name);
+    if (e->phentsize < 56 || !in_bounds(e, e->phoff, (uint64_t)e->phnum * e->phentsize))
+        e->phnum = 0; /* no usable program headers: a relocatable object has none */
+    return 0;
+}
+
+static md_elf_sect sect_at(const md_elf *e, unsigned i)
+{
+    const unsigned char *p = e->d + e->shoff + (uint64_t)i * 64;
+    return (md_elf_sect){ (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), (uint32_t)rd(p + 0x28, 4),
+                          rd(p + 0x18, 8), rd(p + 0x20, 8) };
+}
+
+bool md_elf_section(const md_elf *e, const char *name, md_elf_sect *out)
+{
+    md_elf_sect strs = sect_at(e, e->shstrndx);
+    if (!in_bounds(e, strs.off, strs.size))
+        return false;
+    size_t nl = strlen(name);
+    for (unsigned i = 0; i < e->shnum; i++) {
+        md_elf_sect s = sect_at(e, i);
+        if (s.name >= strs.size || strs.size - s.name < nl + 1 ||
+            memcmp(e->d + strs.off + s.name, name, nl + 1) != 0)
+            continue;
+        if (s.type == 8 /* SHT_NOBITS */ || !in_bounds(e, s.off, s.size))
+            return false;
+        *out = s;
+        return true;
+    }
+    return false;
+}
+
+bool md_elf_section_of_type(const md_elf *e, uint32_t type, unsigned from, md_elf_sect *out,
+                            unsigned *index)
+{
+    for (unsigned i = from; i < e->shnum; i++) {
+        md_elf_sect s = sect_at(e, i);
+        if (s.type != type || !in_bounds(e, s.off, s.size))
+            continue;
+        *out = s;
+        if (index)
+            *index = i;
+        return true;
+    }
+    return false;
+}
+
+const char *md_elf_string(const md_elf *e, unsigned strtab, uint64_t off)
+{
+    if (strtab >= e->shnum)
+        return NULL;
+    md_elf_sect s = sect_at(e, strtab);
+    if (!in_bounds(e, s.off, s.size) || off >= s.size)
+        return NULL;
+    const char *p = (const char *)e->d + s.off + off;
+    return memchr(p, '\0', s.size - off) ? p : NULL;
+}
+
+size_t md_elf_symbols(const md_elf *e, bool (*fn)(void *ctx, const char *name, uint16_t shndx),
+                      void *ctx)
+{
+    md_elf_sect st;
+    if (!md_elf_section(e, ".symtab", &st) || st.type != MD_ELF_SHT_SYMTAB || st.size % 24)
+        return 0;
+    size_t n = 0;
+    for (uint64_t off = 24; off < st.size; off += 24) {
+        const unsigned char *sym = e->d + st.off + off;
+        const char *name = md_elf_string(e, st.link, rd(sym, 4));
+        if (!name)
+            continue;
+        n++;
+        if (!fn(ctx, name, (uint16_t)rd(sym + 6, 2)))
+            break;
+    }
+    return n;
+}
+
+bool md_elf_is_static(const md_elf *e)
+{
+    if (!e->phnum)
+        return false;
+    for (unsigned i = 0; i < e->phnum; i++)
+        if (rd(e->d + e->phoff + (uint64_t)i * e->phentsize, 4) == 3 /* PT_INTERP */)
+            return false;
+    return true;
+}
+
+bool md_elf_soname(const md_elf *e, char *out, size_t cap)
+{
+    md_elf_sect dyn;
+    if (!md_elf_section_of_type(e, MD_ELF_SHT_DYNAMIC, 0, &dyn, NULL))
+        return false;
+    for (uint64_t k = 0; k + 16 <= dyn.size; k += 16) {
+        uint64_t tag = rd(e->d + dyn.off + k, 8), val = rd(e->d + dyn.off + k + 8, 8);
+        if (tag == 0 /* DT_NULL */)
+            break;
+        if (tag != 14 /* DT_SONAME */)
+            continue;
+        const char *s = md_elf_string(e, dyn.link, val);
+        if (!s || strlen(s) >= cap)
+            return false;
+        memcpy(out, s, strlen(s) + 1);
+        return true;
+    }
+    return false;
+}
