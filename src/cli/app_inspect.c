@@ -16,7 +16,8 @@ static void usage(FILE *f)
         "--default-spec prints the embedded default spec: the reference dom0, and\n"
         "a starting point for your own (`[Image] Base=default` plus changes).\n"
         "DIR: an image directory written by `mkdom0 build`; prints its image.ini,\n"
-        "its packages (manifest) and its size report.\n");
+        "its packages (manifest) and its size report, and checks that the rootfs\n"
+        "file image.ini names has the SHA-256 it records (exit 1 if not).\n");
 }
 
 static int cat(const md_imgdir *d, md_imgdir_file f)
@@ -66,6 +67,12 @@ static int run(int argc, char **argv)
     }
     int r = cat(d, MD_IMGDIR_INI) < 0 || cat(d, MD_IMGDIR_MANIFEST) < 0 ||
             cat(d, MD_IMGDIR_SIZE_REPORT) < 0;
+    if (!r && md_imgdir_verify(d, &err) < 0) {
+        fprintf(stderr, "mkdom0 inspect: %s\n", err.msg);
+        r = 1;
+    } else if (!r) {
+        printf("==> verified <==\nthe rootfs has the SHA-256 that image.ini records\n");
+    }
     md_imgdir_free(d);
     return r ? MD_EXIT_FAIL : MD_EXIT_OK;
 }

@@ -96,6 +96,16 @@ size=$(stat -c %s "$work/a/out/rootfs.cpio.gz")
 echo "rootfs.cpio.gz: $size bytes"
 [ "$size" -le 34000000 ] || fail "rootfs.cpio.gz is $size bytes, over the 34 MB budget"
 
+# inspect checks the rootfs against image.ini; a rootfs cut short is named.
+"$MKDOM0" inspect "$work/a/out" > "$work/inspect.out" || fail "inspect failed on the built image"
+grep -q '^the rootfs has the SHA-256 that image.ini records' "$work/inspect.out" \
+    || fail "inspect did not verify the rootfs"
+cp -r "$work/a/out" "$work/cut"
+truncate -s -1 "$work/cut/rootfs.cpio.gz"
+rc=0; "$MKDOM0" inspect "$work/cut" > /dev/null 2> "$work/inspect.err" || rc=$?
+[ $rc = 1 ] && grep -q 'cut/rootfs.cpio.gz: SHA-256 .*cut short' "$work/inspect.err" \
+    || { cat "$work/inspect.err"; fail "inspect of a cut rootfs: exit $rc, expected 1 naming it"; }
+
 # Read back with independent tools.
 x="$work/x"; mkdir -p "$x"
 gzip -t "$work/a/out/rootfs.cpio.gz"

@@ -290,6 +290,24 @@ const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
     return &ini->view;
 }
 
+int md_imgdir_verify(md_imgdir *d, md_err *err)
+{
+    const md_imgdir_info *i = md_imgdir_ini(d, err);
+    if (!i)
+        return -1;
+    if (!*i->rootfs || strchr(i->rootfs, '/') || strlen(i->rootfs_sha256) != 64)
+        return md_err_set(err, "%s/%s: no Rootfs= file name and RootfsSHA256= digest: not "
+                               "written by mkdom0 build", d->dir, names[MD_IMGDIR_INI]);
+    char *path = md_xasprintf("%s/%s", d->dir, i->rootfs), hex[65];
+    int rc = md_sha256_file(path, hex, err);
+    if (rc == 0 && strcasecmp(hex, i->rootfs_sha256) != 0)
+        rc = md_err_set(err, "%s: SHA-256 %s, but %s/%s records %s: the rootfs was changed or "
+                             "cut short after the build", path, hex, d->dir,
+                        names[MD_IMGDIR_INI], i->rootfs_sha256);
+    free(path);
+    return rc;
+}
+
 static char *readable_or_null(char *p)
 {
     if (access(p, R_OK) == 0)

@@ -105,6 +105,12 @@ char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f);
  * DIR/image.ini (and the line) when it is missing or malformed. */
 const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err);
 
+/* The image is whole: image.ini reads (md_imgdir_ini) and the rootfs file
+ * it names is in DIR with the SHA-256 it records.  Error naming the file
+ * and what is wrong: a missing rootfs, another digest (the file was
+ * changed or cut short after the build). */
+int md_imgdir_verify(md_imgdir *d, md_err *err);
+
 /* Root's private ssh key for checking the image in `dir`: image.ini's
  * ClientKey, else DIR/ssh/id_ed25519, else md_keys_dir()/id_ed25519; the
  * first that is readable, or NULL.  `dir` need not exist.  Caller frees. */
