@@ -39,7 +39,7 @@ boot_check() {  # path [--no-storage]
         "^ok   PV   guest: MKDOM0-GUEST-PV-OK"
         "^ok   PVH  guest: MKDOM0-GUEST-PVH-OK"
         "^ok   xl reboot: domain [0-9]+ restarted as [0-9]+, then xl shutdown ended it"
-        "^ok   I/O  guest: vif on xenbr0, xvda a file on a loop device, xvdb phy:/dev/loop[0-9]+ "
+        "^ok   I/O  guest: PV, vif on xenbr0, xvda a file on a loop device, xvdb phy:/dev/loop[0-9]+ "
         "^ok   guest -> dom0 ping "
         "^ok   dom0 -> guest ping "
         "^ok   guest read dom0's disk marker "

@@ -90,7 +90,7 @@ rc=$?
 set -e
 cat "$work/routed.log"
 [ $rc = 0 ] || fail "--check on the routed image (GuestNetwork=route) exited $rc"
-for w in "^ok   I/O  guest: vif routed 10\.0\.2\.22[23]/32, xvda a file on a loop device, xvdb phy:/dev/loop[0-9]+ " \
+for w in "^ok   I/O  guest: PV, vif routed 10\.0\.2\.22[23]/32, xvda a file on a loop device, xvdb phy:/dev/loop[0-9]+ " \
          "^ok   guest -> dom0 ping .*10\.0\.2\.22[23]/32 -> 10\.0\.2\.15" \
          "^ok   dom0 -> guest ping " \
          "^ok   routed: 10\.0\.2\.22[23] via vif[0-9]+\.0 .*no bridge, forwarding and proxy ARP on eth0" \

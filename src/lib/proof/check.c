@@ -983,7 +983,7 @@ static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned
     return rc;
 }
 
-/* One PVH guest proves guests' network and disks: its vif (on the bridge, or
+/* One PV guest proves guests' network and disks: its vif (on the bridge, or
  * routed) pings the dom0 and is pinged back; its xvda, a raw file in the dom0
  * attached through a loop device by Xen's block script, and its xvdb, a
  * phy: block device (a loop device the dom0 made), show the dom0's markers
@@ -995,6 +995,12 @@ static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned
  * they take turns on one lock, and libxl kills any that is not done in its
  * fixed 40 s (LIBXL_HOTPLUG_TIMEOUT); under loaded TCG two bash block
  * scripts in a row outlast it (measured: both killed at load 12 on 2 cores).
+ * The guest is PV, not PVH: a PVH guest runs on QEMU TCG's emulation of
+ * nested SVM, and there the PVH I/O guest died in a Xen "Triple fault"
+ * about a second after xvdb was hot-attached in 2 of 7 boots; the
+ * backends, hotplug scripts and loop devices under test are the same for
+ * both types, and the storage guest (proof/storage.c) keeps a PVH guest
+ * with a disk in the check. */
 static int check_guest_io(chk *c, md_err *err)
 {
     guest_net n = { 0 };
@@ -1024,7 +1030,7 @@ static int check_guest_io(chk *c, md_err *err)
         "echo mkdom0-dom0-wrote-phy-%lu | dd of=/tmp/mkdom0-phy.img conv=notrunc 2>/dev/null && "
         "{ [ -e /dev/loop-control ] || modprobe loop; } && L=$(losetup -f) && "
         "losetup \"$L\" /tmp/mkdom0-phy.img && echo \"mkdom0-phy=$L\" && "
-        "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
+        "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pv\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
         "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' %s"
         "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\"]' "
         "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu mkdom0.phy=1%s%s%s%s quiet\"' "
@@ -1077,7 +1083,7 @@ static int check_guest_io(chk *c, md_err *err)
     free(want_phy);
     md_run_result_free(&r);
     if (rc == 0) {
-        md_check_say(c, "ok   I/O  guest: %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
+        md_check_say(c, "ok   I/O  guest: PV, %s%s%sxvda a file on a loop device, xvdb phy:%s (%.1f s)",
             n.routed ? "vif routed " : n.on ? "vif on " : "", n.routed ? n.guest : n.on ? n.dev : "",
             n.on ? ", " : "", loop, md_run_now() - t);
         if (n.on)
