@@ -216,7 +216,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
     lines ls;
     lines_init(&ls, text, len);
     bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
-    bool legacy_title = false, kernel = false, module = false, grub2 = false, first = true;
+    bool gdef_off = false, legacy_title = false, kernel = false, module = false, grub2 = false, first = true;
     for (size_t i = 0; i < ls.n; i++) {
         char *l = skip_ws(ls.v[i]);
         if (!*l)
@@ -224,8 +224,12 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         if (first && !strncasecmp(l, "#!ipxe", 6))
             ipxe = true;
         first = false;
-        if (*l == '#')
+        if (*l == '#') {
+            /* Debian's grub.d/xen.cfg as shipped: its variables commented out */
+            char *c = skip_ws(l + strspn(l, "#"));
+            gdef_off |= !strncmp(c, "GRUB_CMDLINE_", 13) && strchr(c, '=');
             continue;
+        }
         char *g = l;
         if (word_is(g, "export"))
             g = skip_ws(g + 6);
@@ -263,7 +267,9 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         return MD_BOOTFMT_GRUB2;
     if (legacy_title || (kernel && module))
         return MD_BOOTFMT_GRUB_LEGACY;
-    return grub2 ? MD_BOOTFMT_GRUB2 : MD_BOOTFMT_UNKNOWN;
+    if (grub2)
+        return MD_BOOTFMT_GRUB2;
+    return gdef_off ? MD_BOOTFMT_GRUB_DEFAULT : MD_BOOTFMT_UNKNOWN;
 }
 
 const char *md_bootfmt_name(md_bootfmt f)

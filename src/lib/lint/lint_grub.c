@@ -286,9 +286,11 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
     md_strv_free(&cons);
 }
 
-static void check_rootfs_module(gctx *g, const md_bootcfg_file *k, const md_bootcfg_file *r,
+static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_bootcfg_file *r,
                                 const char *tp)
 {
+    const md_bootcfg_file *k = &e->kernel;
+    const char *modcmd = e->arm ? "xen_module" : r && r->mb2 ? "module2" : "module";
     if (!r) {
         if (!md_bootcfg_param(k, "root"))
             md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
@@ -301,9 +303,9 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_file *k, const md_boot
                     "%sthe rootfs module %s has no --nounzip: GRUB unpacks it in memory and "
                     "Xen passes the uncompressed archive, several times larger, to dom0; Xen "
                     "must pass the compressed archive: use '%s --nounzip %s'",
-                    tp, r->path, r->mb2 ? "module2" : "module", r->path);
+                    tp, r->path, modcmd, r->path);
     if (!r->nounzip)
-        md_lint_fix(g->l, "%s --nounzip %s", r->mb2 ? "module2" : "module", r->path);
+        md_lint_fix(g->l, "%s --nounzip %s", modcmd, r->path);
     if (!g->rootfs)
         return;
     const char *rd = md_bootcfg_param(k, "rdinit");
@@ -361,7 +363,7 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, &e->kernel, tp);
-        check_rootfs_module(g, &e->kernel, e->nmods ? &e->mods[0] : NULL, tp);
+        check_rootfs_module(g, e, e->nmods ? &e->mods[0] : NULL, tp);
     }
     free(tp);
 }
