@@ -498,9 +498,10 @@ static void read_default(const char *text, size_t len, md_bootcfg_list *out)
         if (k->line) {
             k->path = md_xstrdup("/boot/vmlinuz");
             k->mb2 = true;
-            md_bootcfg_file *r = add_mod(e);
+            unsigned kline = k->line;
+            md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
             r->path = md_xstrdup("/boot/initrd.img");
-            r->line = k->line;
+            r->line = kline;
             r->mb2 = r->nounzip = true; /* update-grub writes module2 --nounzip */
         } else {
             k->path = md_xstrdup("");
