@@ -5,25 +5,31 @@
 #include <string.h>
 #include "app.h"
 #include "lint/lint.h"
+#include "sink.h"
 
 static void usage(FILE *f)
 {
     fputs(
-"Usage: mkdom0 lint [--strict] [--xen XEN.GZ] [INPUT...]\n"
-"       mkdom0 lint [--grub FILE] [--inittab FILE] [--rootfs PATH] [--xen FILE]\n"
+"Usage: mkdom0 lint [--strict] [--json] [--xen XEN.GZ] [INPUT...]\n"
+"       mkdom0 lint [--boot FILE] [--inittab FILE] [--rootfs PATH] [--xen FILE]\n"
 "\n"
 "Check boot configs and root filesystems for the five traps that make a\n"
-"RAM-resident Xen dom0 fail.  INPUTs are recognized by name and content:\n"
-"  grub.cfg        any GRUB config with multiboot2/module2 (or multiboot/module)\n"
+"RAM-resident Xen dom0 fail.  INPUTs are recognized by content (and says how\n"
+"it read each one):\n"
+"  boot config     GRUB 2 (multiboot2/module2, multiboot/module, Arm's\n"
+"                  xen_hypervisor/xen_module), GRUB legacy menu.lst/grub.conf,\n"
+"                  /etc/default/grub and grub.d/*.cfg (GRUB_CMDLINE_XEN...),\n"
+"                  Xen's EFI xen.cfg (also as BOOTX64.CFG), syslinux/pxelinux\n"
+"                  with mboot.c32, iPXE scripts; mkdom0's own grub.cfg\n"
 "  inittab         busybox or sysvinit format\n"
 "  rootfs          cpio archive (gzip, xz, zstd or none; concatenated initramfs\n"
 "                  segments too), tar archive, or a directory\n"
 "  xen*.gz         the hypervisor, for trap 2\n"
 "  OUTPUT DIR      an mkdom0 output directory (grub.cfg, rootfs.cpio.gz, xen.gz):\n"
 "                  all of the above together\n"
-"A GRUB config is checked against the rootfs given with it (or the one its entry\n"
-"loads, found next to it); a rootfs against the hypervisor given with it (or a\n"
-"xen*.gz next to it).\n"
+"A boot config is checked against the rootfs given with it (or the one its\n"
+"entry loads, found next to it); a rootfs against the hypervisor given with it\n"
+"(or a xen*.gz next to it).\n"
 "\n"
 "The traps:\n"
 "  1 console   dom0 needs console=hvc0 (last) plus ttyS0/tty0 for printk, and a\n"
@@ -31,29 +37,39 @@ static void usage(FILE *f)
 "  2 toolstack libxenctrl must come from the hypervisor's Xen release.\n"
 "  3 devices   something must create /dev/xen/* (devtmpfs, mdev, udev or\n"
 "              xen-dom0-setup); misc major 10, dynamic minors, mode 0600.\n"
-"  4 dom0_mem  always dom0_mem=X,max:X on the Xen line (plus gnttab_max_frames).\n"
+"  4 dom0_mem  always dom0_mem=X,max:X on the Xen line (plus gnttab_max_frames),\n"
+"              read as Xen 4.17 reads it: every dom0_mem= word in order, a bad\n"
+"              unit ('4096MB') or a glued parameter drops the rest; Arm: one size.\n"
 "  5 modules   module files, modules.dep and every depends= must agree, and the\n"
 "              Xen modules (xen-evtchn, xen-gntdev, xen-gntalloc, xen-privcmd,\n"
 "              xenfs) must be there or built in.\n"
-"Also checked: --nounzip on the rootfs module, rdinit= when there is no /init.\n"
+"Also checked: --nounzip on the rootfs module, module/module2 of the loader's\n"
+"own family, rdinit= when there is no /init.\n"
 "\n"
 "Options:\n"
-"  --grub FILE     treat FILE as a GRUB config\n"
+"  --boot FILE     treat FILE as a boot config (format still by content;\n"
+"                  GRUB 2 when it is none of the others); --grub is the same\n"
 "  --inittab FILE  treat FILE as an inittab\n"
 "  --rootfs PATH   treat PATH as a root filesystem (archive or directory)\n"
 "  --xen FILE      the hypervisor image (xen.gz) for trap 2\n"
+"  --json          one JSON object on stdout: inputs with their format, and\n"
+"                  findings with file, line, trap, severity, checked, message, fix\n"
 "  --strict        warnings fail too\n"
 "  -h, --help      this text\n"
 "\n"
 "Output: FILE:LINE: error|warning|note: [trapN] message (and the fix).\n"
-"Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage\n"
-"error or an input that cannot be read.\n", f);
+"Exit status: 0 no errors and everything checked, 1 errors (or warnings with\n"
+"--strict), or a line it cannot check (values in variables it cannot see),\n"
+"2 usage error, an input that cannot be read, or a boot config with no Xen\n"
+"boot entry.\n", f);
 }
 
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "grub", required_argument, NULL, 'g' },
+        { "boot", required_argument, NULL, 'g' },
+        { "json", no_argument, NULL, 'j' },
         { "inittab", required_argument, NULL, 'i' },
         { "rootfs", required_argument, NULL, 'r' },
         { "xen", required_argument, NULL, 'x' },
@@ -69,7 +85,7 @@ static int run(int argc, char **argv)
         return MD_EXIT_FAIL;
     }
     size_t n = 0;
-    bool strict = false;
+    bool strict = false, json = false;
     int c, status = MD_EXIT_OK;
     optind = 1;
     opterr = 0;
@@ -80,6 +96,7 @@ static int run(int argc, char **argv)
         case 'r': paths[n] = optarg; kinds[n++] = MD_LINT_ROOTFS; break;
         case 'x': paths[n] = optarg; kinds[n++] = MD_LINT_XEN; break;
         case 's': strict = true; break;
+        case 'j': json = true; break;
         case 'h':
             usage(stdout);
             goto out;
@@ -95,7 +112,7 @@ static int run(int argc, char **argv)
         kinds[n++] = MD_LINT_AUTO;
     }
     if (!n) {
-        fputs("mkdom0 lint: nothing to check: give a grub.cfg, inittab, rootfs or output "
+        fputs("mkdom0 lint: nothing to check: give a boot config, inittab, rootfs or output "
               "directory\n", stderr);
         usage(stderr);
         status = MD_EXIT_USAGE;
@@ -105,20 +122,20 @@ static int run(int argc, char **argv)
     md_err err = MD_ERR_INIT;
     int r = md_lint_inputs(l, paths, kinds, n, &err);
     fflush(stderr);
-    char *findings = md_lint_text(l);
-    fputs(findings, stdout);
-    free(findings);
+    md_out out = md_cli_sink();
+    md_lint_report(l, json, &out);
     fflush(stdout);
     size_t ne = md_lint_count_sev(l, MD_LINT_ERROR), nw = md_lint_count_sev(l, MD_LINT_WARNING);
+    size_t nu = md_lint_count_unchecked(l);
     if (ne || nw)
-        fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s",
-                nw, nw == 1 ? "" : "s");
+        fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s%s\n", ne, ne == 1 ? "" : "s",
+                nw, nw == 1 ? "" : "s", nu ? ", some lines could not be checked" : "");
     else if (r == 0)
         fprintf(stderr, "mkdom0 lint: no findings in %zu input%s\n", n, n == 1 ? "" : "s");
     if (r < 0) {
         fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
         status = MD_EXIT_USAGE;
-    } else if (ne || (strict && nw)) {
+    } else if (ne || nu || (strict && nw)) {
         status = MD_EXIT_FAIL;
     }
     md_lint_free(l);
@@ -129,5 +146,5 @@ out:
 }
 
 const struct md_app md_app_lint = {
-    "lint", "find the five traps in existing grub.cfg, inittab and rootfs images", run,
+    "lint", "find the five traps in existing boot configs, inittabs and rootfs images", run,
 };

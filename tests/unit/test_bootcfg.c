@@ -374,9 +374,92 @@ static void test_dom0_mem_syntax(void)
     }
 }
 
+/* One test per rule of Xen 4.17's dom0_mem parsing, with the examples of
+ * docs/misc/xen-command-line.pandoc and the parse code (parse_dom0_mem,
+ * parse_amt in xen/arch/x86/dom0_build.c; parse_size_and_unit in
+ * xen/lib/parse-size.c; simple_strtoull in xen/common/vsprintf.c). */
+static void test_dom0_mem_rules(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg_dom0mem m;
+    size_t bad = 0;
+    /* pandoc: "dom0_mem=512M,max:1G": initial 512MB, balloon up to 1GB */
+    CHECK(md_bootcfg_parse_dom0_mem("512M,max:1G", &m, &err) == 0);
+    CHECK(m.amount.bytes == 512ULL << 20 && m.max.bytes == 1ULL << 30);
+    CHECK_STR(m.amount.text, "512M");
+    CHECK_STR(m.max.text, "1G");
+    /* pandoc: "1G+25%": a size plus a fraction of host memory */
+    CHECK(md_bootcfg_parse_dom0_mem("1G+25%", &m, &err) == 0);
+    CHECK(m.amount.bytes == 1ULL << 30 && m.amount.percent == 25);
+    /* pandoc: <frac> is an integer < 100 */
+    CHECK(md_bootcfg_parse_dom0_mem("100%", &m, &err) == -1);
+    CHECK(md_bootcfg_parse_dom0_mem("99%", &m, &err) == 0 && m.amount.percent == 99);
+    /* pandoc: a negative size is subtracted from all available memory */
+    CHECK(md_bootcfg_parse_dom0_mem("-1G", &m, &err) == 0 && m.amount.minus &&
+          m.amount.bytes == 1ULL << 30);
+    /* pandoc: min:<sz>, max:<sz> */
+    CHECK(md_bootcfg_parse_dom0_mem("min:1024M,max:4096M", &m, &err) == 0);
+    CHECK(!m.amount.set && m.min.bytes == 1ULL << 30 && m.max.bytes == 4ULL << 30);
+    /* units: T G M K B, either case; none is KiB */
+    static const struct { const char *v; uint64_t bytes; } units[] = {
+        { "1T", 1ULL << 40 }, { "2g", 2ULL << 30 }, { "3M", 3ULL << 20 }, { "4k", 4ULL << 10 },
+        { "4096B", 4096 }, { "4096", 4096ULL << 10 },
+        /* simple_strtoull(s, 0): hex after 0x, a leading 0 is octal */
+        { "0x100M", 256ULL << 20 }, { "010M", 8ULL << 20 },
+    };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        CHECK(md_bootcfg_parse_dom0_mem(units[i].v, &m, &err) == 0);
+        CHECK(m.amount.bytes == units[i].bytes);
+    }
+    /* one unit letter: "4096MB" reads 4096M and stops at 'B', which Xen
+     * refuses, so nothing of the value is applied (issue 10, input 5) */
+    m = (md_bootcfg_dom0mem){ 0 };
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "4096MB,max:4096MB", false, &bad, &err) == -1);
+    CHECK(bad == 0 && !m.amount.set && !m.max.set);
+    CHECK_ERR(&err, "Xen reads '4096M' and stops at 'B'");
+    /* the first refused part ends the list; the parts before it stay applied
+     * (issue 10, input 4: a parameter glued on with a comma) */
+    m = (md_bootcfg_dom0mem){ 0 };
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "10794M,max:10794M,max_loops=255", false, &bad,
+                                    &err) == -1);
+    CHECK(bad == strlen("10794M,max:10794M,") && m.amount.set && m.max.set);
+    CHECK_ERR(&err, "glued on with a comma");
+    m = (md_bootcfg_dom0mem){ 0 };
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "1G,max:2X,max:3G", false, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 1ULL << 30 && !m.max.set);
+    /* every dom0_mem= word is applied in order, each overriding its own field
+     * (issue 10, input 6: "dom0_mem=4096M dom0_mem=max:4096M" sets both) */
+    m = (md_bootcfg_dom0mem){ 0 };
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "4096M", false, NULL, &err) == 0);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "max:4096M", false, NULL, &err) == 0);
+    CHECK(m.amount.bytes == 4ULL << 30 && m.max.bytes == 4ULL << 30);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "2G", false, NULL, &err) == 0);
+    CHECK(m.amount.bytes == 2ULL << 30 && m.max.bytes == 4ULL << 30);
+    /* the boot reads all words the same way */
+    {
+        md_bootcfg_entry e = { 0 };
+        md_strv_split(&e.xen.args, "dom0_mem=1024M console=com1 dom0_mem=max:1024M", false);
+        uint64_t mib = 0;
+        CHECK(md_bootcfg_dom0_mem(&e, &mib, &err) == 0 && mib == 1024);
+        md_bootcfg_file_free(&e.xen);
+    }
+    /* Arm: one <size> (pandoc "dom0_mem (ARM)"); the size is applied even
+     * when text follows it, which Xen reports as invalid */
+    m = (md_bootcfg_dom0mem){ 0 };
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "1024M", true, NULL, &err) == 0);
+    CHECK(m.amount.bytes == 1ULL << 30);
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "2G,max:2G", true, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 2ULL << 30 && bad == 2);
+    CHECK_ERR(&err, "Xen on Arm");
+}
+
 int main(void)
 {
     test_dom0_mem_syntax();
+    test_dom0_mem_rules();
     test_lint_clean();
     test_mem();
     test_make_and_grub();

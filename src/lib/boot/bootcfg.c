@@ -307,17 +307,49 @@ out:
     return e;
 }
 
-/* <size>: digits and one optional unit letter (KiB without one), as Xen's
- * parse_size_and_unit(); stops at '%' for the caller. */
+/* Xen's simple_strtoull(s, &end, 0) (xen/common/vsprintf.c): "0x" before a
+ * hex digit is hex, another leading 0 octal, else decimal; it stops at the
+ * first character that is no digit of the base.  false when the number does
+ * not fit the 2^44 KiB (16 EiB) a size can mean. */
+static bool xen_strtoull(const char *s, const char **end, uint64_t *v)
+{
+    unsigned base = 10;
+    if (*s == '0') {
+        base = 8;
+        s++;
+        if ((*s == 'x' || *s == 'X') && isxdigit((unsigned char)s[1])) {
+            s++;
+            base = 16;
+        }
+    }
+    uint64_t r = 0;
+    bool big = false;
+    for (;; s++) {
+        unsigned d;
+        if (isdigit((unsigned char)*s))
+            d = (unsigned)(*s - '0');
+        else if (isxdigit((unsigned char)*s))
+            d = (unsigned)(toupper((unsigned char)*s) - 'A' + 10);
+        else
+            break;
+        if (d >= base)
+            break;
+        r = r * base + d;
+        big |= r > (1ULL << 44);
+    }
+    *end = s;
+    *v = r;
+    return !big;
+}
+
+/* Xen's parse_size_and_unit() (xen/lib/parse-size.c): a number, then one
+ * unit letter (T, G, M, K; B for bytes), none meaning KiB; a '%' is left for
+ * the caller with the number as it is. */
 static bool parse_xen_size(const char **ps, uint64_t *v)
 {
-    const char *s = *ps;
-    if (!isdigit((unsigned char)*s))
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long n = strtoull(s, &end, 10);
-    if (errno == ERANGE || n > (1ULL << 44))
+    const char *end;
+    uint64_t n;
+    if (!xen_strtoull(*ps, &end, &n))
         return false;
     int shift = 10;
     switch (*end) {
@@ -329,62 +361,123 @@ static bool parse_xen_size(const char **ps, uint64_t *v)
     case '%': shift = 0; break;
     default: break;
     }
-    *v = (uint64_t)n << shift;
+    *v = n << shift;
     *ps = end;
     return true;
 }
 
-/* One amount up to the next ',' or the end: a size first, a percentage
- * last, at most one of each. */
+/* Xen's parse_amt(): a size first, a percentage last, at most one of each,
+ * up to a ',' or the end.  *ps ends where Xen stopped reading. */
 static bool parse_amount(const char **ps, md_bootcfg_amount *a)
 {
-    const char *s = *ps;
+    const char *s = *ps, *start = s;
     md_bootcfg_amount t = { .set = true, .minus = *s == '-' };
     if (t.minus)
         s++;
     for (unsigned items = 0;; items++) {
         uint64_t v;
-        if (items == 2 || !parse_xen_size(&s, &v))
-            return false;
+        if (items == 2 || !isdigit((unsigned char)*s) || !parse_xen_size(&s, &v))
+            goto refused;
         if (*s == '%') {
             if (v >= 100)
-                return false;
+                goto refused;
             t.percent = (unsigned)v;
             s++;
             break; /* nothing may follow a percentage */
         }
         if (items)
-            return false;
+            goto refused;
         t.bytes = v;
         if (*s != '+')
             break;
         s++;
     }
     if (*s && *s != ',')
-        return false;
+        goto refused;
+    snprintf(t.text, sizeof t.text, "%.*s", (int)(s - start), start);
     *a = t;
     *ps = s;
     return true;
+refused:
+    *ps = s;
+    return false;
 }
 
-int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err)
+/* Why Xen refuses `part` (up to its ','), having stopped at `stop`. */
+static char *refusal(const char *part, const char *stop)
 {
-    *m = (md_bootcfg_dom0mem){ 0 };
+    size_t n = strcspn(part, ",");
+    if (memchr(part, '=', n))
+        return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
+                          "by spaces)");
+    if (stop > part && strchr("BbIi", *stop) && strchr("KkMmGgTt", stop[-1]))
+        return md_xasprintf("Xen reads '%.*s' and stops at '%c': a size takes one unit letter "
+                            "(K, M, G, T, or B alone for bytes)", (int)(stop - part), part, *stop);
+    return md_xstrdup("a size like 4096M, a percentage, or size+percentage");
+}
+
+int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,
+                              md_err *err)
+{
     const char *s = value;
+    if (arm) {
+        /* Arm: dom0_mem = parse_size_and_unit(s, &s); return *s ? -EINVAL : 0 */
+        uint64_t v = 0;
+        const char *end = s;
+        bool ok = parse_xen_size(&end, &v);
+        m->amount = (md_bootcfg_amount){ .set = true, .bytes = ok ? v : 0 };
+        snprintf(m->amount.text, sizeof m->amount.text, "%.*s", (int)(end - s), s);
+        if (ok && !*end && end > s)
+            return 0;
+        if (bad)
+            *bad = (size_t)(end - value);
+        return md_err_set(err, "dom0_mem=%s: '%s' is not an amount Xen on Arm understands (one "
+                               "size like 1024M; no max:, no list)", value, end);
+    }
     for (;;) {
-        const char *part = s;
+        const char *part = s, *stop;
         md_bootcfg_amount *a = &m->amount;
         if (!strncmp(s, "min:", 4))
             a = &m->min, s += 4;
         else if (!strncmp(s, "max:", 4))
             a = &m->max, s += 4;
-        if (!parse_amount(&s, a))
-            return md_err_set(err, "dom0_mem=%s: '%.*s' is not an amount Xen understands (a "
-                                   "size like 4096M, a percentage, or size+percentage)",
-                              value, (int)strcspn(part, ","), part);
+        stop = s;
+        if (!parse_amount(&stop, a)) {
+            if (bad)
+                *bad = (size_t)(part - value);
+            char *why = refusal(part, stop);
+            md_err_set(err, "dom0_mem=%s: '%.*s' is not an amount Xen understands: %s", value,
+                       (int)strcspn(part, ","), part, why);
+            free(why);
+            return -1;
+        }
+        s = stop;
         if (!*s++)
             return 0;
     }
+}
+
+int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err)
+{
+    *m = (md_bootcfg_dom0mem){ 0 };
+    return md_bootcfg_dom0_mem_apply(m, value, false, NULL, err);
+}
+
+void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, md_strv *out)
+{
+    const md_strv *lists[] = { &f->args, &f->maybe };
+    size_t kn = strlen(key);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < lists[k]->n; i++) {
+            const char *a = lists[k]->v[i];
+            if (strlen(a) <= kn || a[kn] != '=')
+                continue;
+            bool same = true;
+            for (size_t j = 0; j < kn && same; j++)
+                same = a[j] == key[j] || (strchr("-_", a[j]) && strchr("-_", key[j]));
+            if (same)
+                md_strv_push(out, a + kn + 1);
+        }
 }
 
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b)
@@ -394,26 +487,32 @@ bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount 
 
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
 {
-    const char *val = md_bootcfg_param(&e->xen, "dom0_mem");
-    if (!val)
-        return md_err_set(err, "Xen line has no dom0_mem= (trap 4: without it the initramfs may "
-                               "end up where the PV builder cannot reach it)");
-    md_bootcfg_dom0mem m;
-    if (md_bootcfg_parse_dom0_mem(val, &m, err) < 0) {
-        md_err_prefix(err, "Xen line");
-        return -1;
-    }
-    if (!m.max.set)
-        return md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its "
-                               "page array for all host RAM)", val);
-    if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
-        return md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
-    if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
-        m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
-        return md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
-                          val, MD_SIZE_MIB_MIN);
-    *mib = m.amount.bytes >> 20;
-    return 0;
+    md_strv vals = { 0 };
+    md_bootcfg_param_all(&e->xen, "dom0_mem", &vals);
+    md_bootcfg_dom0mem m = { 0 };
+    int r = 0;
+    for (size_t i = 0; i < vals.n && !r; i++)
+        if ((r = md_bootcfg_dom0_mem_apply(&m, vals.v[i], false, NULL, err)) < 0)
+            md_err_prefix(err, "Xen line");
+    const char *val = vals.n ? vals.v[vals.n - 1] : NULL;
+    if (r < 0)
+        ;
+    else if (!val)
+        r = md_err_set(err, "Xen line has no dom0_mem= (trap 4: without it the initramfs may "
+                            "end up where the PV builder cannot reach it)");
+    else if (!m.max.set)
+        r = md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its "
+                            "page array for all host RAM)", val);
+    else if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
+        r = md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
+    else if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
+             m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
+        r = md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
+                       val, MD_SIZE_MIB_MIN);
+    else
+        *mib = m.amount.bytes >> 20;
+    md_strv_free(&vals);
+    return r;
 }
 
 void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib)

@@ -73,6 +73,8 @@ typedef struct md_bootcfg_file {
  * -kernel/-initrd) loads it. */
 typedef struct md_bootcfg_entry {
     char *title;            /* menu path "Debian>Xen 4.17"; NULL outside a menu */
+    const char *title_kind; /* static: what the format calls an entry ("label",
+                               "section", "title"); NULL: GRUB's "menuentry" */
     md_bootcfg_file xen;    /* the hypervisor (tboot's first module under tboot) */
     md_bootcfg_file kernel; /* Xen's first module, the dom0 kernel; path NULL: none */
     md_bootcfg_file *mods;  /* the modules after it, in order: initramfs/rootfs first */
@@ -81,6 +83,8 @@ typedef struct md_bootcfg_entry {
      * and menu delay in seconds: for a read entry the config's top-level
      * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
     unsigned serial_port, serial_baud, timeout;
+    bool arm;               /* for Xen on Arm (GRUB's xen_hypervisor, a dtb):
+                               dom0_mem is one size there, without max: */
 } md_bootcfg_entry;
 
 /* The Xen entries of one config, as every reader returns them, and what the
@@ -140,23 +144,46 @@ typedef struct md_bootcfg_amount {
     bool minus;
     uint64_t bytes;   /* the <size> part, 0 if none */
     unsigned percent; /* 0..99 of host RAM */
+    char text[32];    /* as written, without min:/max: ("4096M", "-1G+10%") */
 } md_bootcfg_amount;
 
-/* dom0_mem's value: a comma list of min:<amt>, max:<amt> and <amt>, the
- * later of each kind winning, as Xen's parse_dom0_mem() does. */
+/* dom0_mem as Xen has applied it after one or more dom0_mem= words: each
+ * field is the last value given for it. */
 typedef struct md_bootcfg_dom0mem {
     md_bootcfg_amount amount, min, max;
 } md_bootcfg_dom0mem;
 
-/* Parse the value of dom0_mem= (without "dom0_mem=") into `m` (zeroed
- * first).  -1 with a message naming the first part Xen would refuse. */
+/* Apply the value of one dom0_mem= word (without "dom0_mem=") onto `m`, as
+ * Xen 4.17 does: every dom0_mem= on its command line calls the parser again
+ * on the same variables, so later words override field by field
+ * ("dom0_mem=4096M dom0_mem=max:4096M" sets both).
+ *   x86 (`arm` false): parse_dom0_mem() reads a comma list of min:<amt>,
+ *     max:<amt> and <amt> in order; the first part it refuses ends the list:
+ *     the parts before it stay applied, that part and all after it are lost.
+ *     Sizes are parse_size_and_unit() (xen/lib/parse-size.c): a number as
+ *     simple_strtoull(s, 0) reads it (0x.. hex, a leading 0 octal), then ONE
+ *     optional unit letter T, G, M, K or B (bytes); no letter means KiB.  So
+ *     "4096MB" reads 4096M and stops at the 'B': the part is refused.
+ *   Arm (`arm` true): one <size> (xen/arch/arm/domain_build.c); Xen applies
+ *     the size even when text follows it, and refuses the rest.
+ * 0 when Xen takes the whole value; else -1, err naming the refused part, and
+ * *bad (if not NULL) its offset in `value`. */
+int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,
+                              md_err *err);
+
+/* `m` zeroed, then md_bootcfg_dom0_mem_apply(x86). */
 int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err);
+
+/* Every value of parameter `key` in `f` in order: args, then maybe ('-' and
+ * '_' alike), appended to `out` (copies). */
+void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, md_strv *out);
 
 /* Do two amounts give the same memory on every host? */
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b);
 
-/* dom0_mem of the entry's Xen line in MiB; -1 with a message when missing or
- * not a fixed size with the same max: (trap 4). */
+/* dom0_mem of the entry's Xen line in MiB, all its dom0_mem= words applied
+ * as Xen does; -1 with a message when missing, refused by Xen, or not a fixed
+ * size with the same max: (trap 4). */
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err);
 /* Replace (or add) dom0_mem=XM,max:XM in the entry's Xen line. */
 void md_bootcfg_set_dom0_mem(md_bootcfg_entry *e, uint64_t mib);

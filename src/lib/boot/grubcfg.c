@@ -458,12 +458,18 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         pending_block = false;
         if (!depth)
             note_setting(&set, c);
-        bool mb = !strcmp(w0, "multiboot2") || !strcmp(w0, "multiboot");
-        bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module");
+        /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
+         * xen_initrd), a family of their own (mb2 false throughout). */
+        bool arm = !strcmp(w0, "xen_hypervisor");
+        bool mb = !strcmp(w0, "multiboot2") || !strcmp(w0, "multiboot") || arm;
+        bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
+                   !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
+                   !strcmp(w0, "xen_initrd");
         if (mb) {
             add_entry(out, &cur);
             cur = md_xcalloc(1, sizeof *cur);
             cur->title = path_title(st, depth);
+            cur->arm = arm;
             cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(&v, c, file_index(c, NULL), &cur->xen);
         } else if (mod && cur) {

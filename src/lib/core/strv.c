@@ -68,3 +68,22 @@ void md_strv_free(md_strv *sv)
     sv->v = NULL;
     sv->n = sv->cap = 0;
 }
+
+char *md_strv_join(const md_strv *sv, const char *sep)
+{
+    size_t sl = strlen(sep), n = 1;
+    for (size_t i = 0; i < sv->n; i++)
+        n += strlen(sv->v[i]) + (i ? sl : 0);
+    char *s = md_xmalloc(n), *o = s;
+    for (size_t i = 0; i < sv->n; i++) {
+        if (i) {
+            memcpy(o, sep, sl);
+            o += sl;
+        }
+        size_t w = strlen(sv->v[i]);
+        memcpy(o, sv->v[i], w);
+        o += w;
+    }
+    *o = '\0';
+    return s;
+}

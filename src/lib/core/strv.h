@@ -19,6 +19,8 @@ void md_strv_split(md_strv *sv, const char *s, bool commas);
 void md_strv_sort(md_strv *sv);
 /* md_strv_contains for a vector in md_strv_sort's order: a binary search. */
 bool md_strv_contains_sorted(const md_strv *sv, const char *s);
+/* The strings joined with `sep` between them ("" for none); caller frees. */
+char *md_strv_join(const md_strv *sv, const char *sep);
 void md_strv_free(md_strv *sv);
 
 #endif

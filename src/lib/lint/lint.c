@@ -7,17 +7,21 @@
 #include <string.h>
 #include "lint/lint_int.h"
 #include "core/mem.h"
+#include "core/out.h"
+#include "core/strv.h"
 
 typedef struct finding {
-    char *file, *msg;
+    char *file, *msg, *fix;
     unsigned line;
     md_lint_sev sev;
     int trap;
+    bool unchecked;
 } finding;
 
 struct md_lint {
     finding *f;
     size_t n, cap;
+    md_strv in_files, in_formats; /* md_lint_input, in order */
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -29,8 +33,11 @@ void md_lint_free(md_lint *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->f[i].file);
         free(l->f[i].msg);
+        free(l->f[i].fix);
     }
     free(l->f);
+    md_strv_free(&l->in_files);
+    md_strv_free(&l->in_formats);
     free(l);
 }
 
@@ -39,7 +46,7 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
                   const char *fmt, va_list ap)
 {
     l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
-    l->f[l->n++] = (finding){ file, md_xvasprintf(fmt, ap), line, sev, trap };
+    l->f[l->n++] = (finding){ file, md_xvasprintf(fmt, ap), NULL, line, sev, trap, false };
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
@@ -60,7 +67,40 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
     va_end(ap);
 }
 
+void md_lint_fix(md_lint *l, const char *fmt, ...)
+{
+    if (!l->n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    free(l->f[l->n - 1].fix);
+    l->f[l->n - 1].fix = md_xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+void md_lint_mark_unchecked(md_lint *l)
+{
+    if (l->n)
+        l->f[l->n - 1].unchecked = true;
+}
+
+void md_lint_input(md_lint *l, const char *file, const char *format)
+{
+    md_strv_push(&l->in_files, file);
+    md_strv_push(&l->in_formats, format);
+}
+
 size_t md_lint_count(const md_lint *l) { return l->n; }
+
+size_t md_lint_count_unchecked(const md_lint *l)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < l->n; i++)
+        c += l->f[i].unchecked;
+    return c;
+}
+
+const char *md_lint_fix_of(const md_lint *l, size_t i) { return l->f[i].fix; }
 
 size_t md_lint_count_sev(const md_lint *l, md_lint_sev sev)
 {
@@ -99,6 +139,75 @@ char *md_lint_text(const md_lint *l)
             fprintf(f, "%s: %s: [%s] %s\n", x->file, sev_name(x->sev), tag, x->msg);
     }
     return md_xmemstream_close(f, &text);
+}
+
+/* JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+char *md_lint_json(const md_lint *l)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&text, &len);
+    fputs("{\n  \"inputs\": [", f);
+    for (size_t i = 0; i < l->in_files.n; i++) {
+        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        json_str(f, l->in_files.v[i]);
+        fputs(", \"format\": ", f);
+        json_str(f, l->in_formats.v[i]);
+        fputs("}", f);
+    }
+    fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
+    for (size_t i = 0; i < l->n; i++) {
+        const finding *x = &l->f[i];
+        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        json_str(f, x->file);
+        fprintf(f, ", \"line\": %u, \"trap\": %d, \"severity\": \"%s\", \"checked\": %s, "
+                   "\"message\": ", x->line, x->trap, sev_name(x->sev),
+                x->unchecked ? "false" : "true");
+        json_str(f, x->msg);
+        fputs(", \"fix\": ", f);
+        json_str(f, x->fix);
+        fputs("}", f);
+    }
+    fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
+               "  \"unchecked\": %zu\n}\n", l->n ? "\n  ]" : "]",
+            md_lint_count_sev(l, MD_LINT_ERROR), md_lint_count_sev(l, MD_LINT_WARNING),
+            md_lint_count_sev(l, MD_LINT_NOTE), md_lint_count_unchecked(l));
+    return md_xmemstream_close(f, &text);
+}
+
+void md_lint_report(const md_lint *l, bool json, const md_out *out)
+{
+    char *text;
+    if (json) {
+        text = md_lint_json(l);
+    } else {
+        for (size_t i = 0; i < l->in_files.n; i++)
+            md_out_say(out, MD_OUT_NOTE, "%s: read as %s", l->in_files.v[i],
+                       l->in_formats.v[i]);
+        text = md_lint_text(l);
+    }
+    md_out_lines(out, MD_OUT_RESULT, text);
+    free(text);
 }
 
 char *md_lint_where(const char *label, const char *p)

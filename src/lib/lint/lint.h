@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
+#include "core/out.h"
 #include "image/tree.h"
 #include "lint/xenver.h"
 
@@ -38,7 +39,20 @@ void md_lint_free(md_lint *l);
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
                  int trap, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Set the fix of the finding added last: the text to write instead
+ * ("dom0_mem=1024M,max:1024M"), for --json's "fix". */
+void md_lint_fix(md_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Mark the finding added last as "cannot check": something the check needed
+ * (a variable's value, a file) was not there, so passing is not proven. */
+void md_lint_mark_unchecked(md_lint *l);
+/* Record that `file` was read as `format` ("iPXE script"), for the report. */
+void md_lint_input(md_lint *l, const char *file, const char *format);
+
 size_t md_lint_count(const md_lint *l);
+/* Number of findings marked with md_lint_mark_unchecked. */
+size_t md_lint_count_unchecked(const md_lint *l);
+/* The fix of finding i, or NULL. */
+const char *md_lint_fix_of(const md_lint *l, size_t i);
 /* Number of findings at `sev` exactly. */
 size_t md_lint_count_sev(const md_lint *l, md_lint_sev sev);
 /* Finding i (0 <= i < md_lint_count), in the order found. */
@@ -53,6 +67,19 @@ const char *md_lint_message(const md_lint *l, size_t i);
  * (no ":LINE" for whole-file findings; "[boot]" for trap 0).  "" when there
  * is none; caller frees. */
 char *md_lint_text(const md_lint *l);
+
+/* The inputs and findings as one JSON object, '\n'-terminated; caller frees:
+ *   {"inputs": [{"file": F, "format": "GRUB 2 config"}, ...],
+ *    "findings": [{"file": F, "line": N (0: whole file), "trap": N (0: boot),
+ *                  "severity": "error"|"warning"|"note", "checked": bool,
+ *                  "message": M, "fix": TEXT|null}, ...],
+ *    "errors": N, "warnings": N, "notes": N, "unchecked": N} */
+char *md_lint_json(const md_lint *l);
+
+/* The report through `out`: with `json`, md_lint_json as MD_OUT_RESULT lines;
+ * else "FILE: read as FORMAT" per input (MD_OUT_NOTE) and md_lint_text's
+ * lines (MD_OUT_RESULT). */
+void md_lint_report(const md_lint *l, bool json, const md_out *out);
 
 /* --- single checks ---------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "lint/lint_int.h"
-#include "boot/grubcfg.h"
+#include "boot/bootfmt.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/decomp.h"
@@ -20,6 +20,7 @@ typedef struct input {
     unsigned char *text; /* GRUB and inittab contents */
     size_t len;
     md_tree *tree;       /* ROOTFS */
+    md_bootfmt fmt;      /* GRUB: the boot config's format */
     bool in_outdir;      /* GRUB: the grub.cfg of an output directory given to lint */
 } input;
 
@@ -79,11 +80,18 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
         md_err_set(&e, "%s: empty file", path);
     } else if (binary(d, len)) {
         md_err_set(&e, "%s: binary data, not %s", path,
-                   kind == MD_LINT_GRUB ? "a GRUB config" : "an inittab");
+                   kind == MD_LINT_GRUB ? "a boot config" : "an inittab");
     } else {
         input *x = push(in, path, kind);
         x->text = d;
         x->len = len;
+        if (kind == MD_LINT_GRUB) {
+            /* told it is a boot config: the format still comes from the
+             * content, GRUB 2 when it is none of the others */
+            x->fmt = md_bootfmt_detect((char *)d, len);
+            if (x->fmt == MD_BOOTFMT_UNKNOWN)
+                x->fmt = MD_BOOTFMT_GRUB2;
+        }
         return;
     }
     free(d);
@@ -132,10 +140,14 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return fail(in, &e);
     const char *b = base_of(path);
     if (len && !binary(d, len)) {
-        if (strstr(b, "inittab") || md_lint_looks_inittab((char *)d, len))
+        /* by content, never by name: a pxelinux "default" file, a
+         * BOOTX64.CFG or an iPXE script are as much boot configs as grub.cfg */
+        if (strstr(b, "inittab"))
             return add_text(in, path, MD_LINT_INITTAB, d, len);
-        if (!fnmatch("*.cfg", b, 0) || md_lint_looks_grub((char *)d, len))
+        if (md_bootfmt_detect((char *)d, len) != MD_BOOTFMT_UNKNOWN)
             return add_text(in, path, MD_LINT_GRUB, d, len);
+        if (md_lint_looks_inittab((char *)d, len))
+            return add_text(in, path, MD_LINT_INITTAB, d, len);
     }
     if (!len)
         md_err_set(&e, "%s: empty file", path);
@@ -146,9 +158,9 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs nor a text "
                        "config; use --grub, --inittab, --rootfs or --xen to say what it is", path);
     else
-        md_err_set(&e, "%s: cannot tell what this is: no GRUB menuentry/multiboot commands, "
-                       "no inittab entries, not an archive; use --grub, --inittab or --rootfs",
-                   path);
+        md_err_set(&e, "%s: cannot tell what this is: no boot config (GRUB 2 or legacy, GRUB "
+                       "defaults, xen.cfg, syslinux, iPXE), no inittab entries, not an "
+                       "archive; use --boot, --inittab or --rootfs", path);
     free(d);
     fail(in, &e);
 }
@@ -306,7 +318,14 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (x->kind != MD_LINT_GRUB)
             continue;
         md_bootcfg_list cfg = { 0 };
-        md_grubcfg_read((char *)x->text, x->len, &cfg);
+        md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+        md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
+        if (!cfg.n) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing to check", x->path,
+                       md_bootfmt_name(x->fmt));
+            fail(&in, &e);
+        }
         md_strv xens = { 0 }, roots = { 0 };
         md_lint_entry_files(&cfg, &xens, &roots);
         const md_tree *rootfs = NULL;
@@ -342,12 +361,16 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             fail(&in, &e);
     }
     for (size_t i = 0; i < in.n; i++)
-        if (in.v[i].kind == MD_LINT_INITTAB)
+        if (in.v[i].kind == MD_LINT_XEN)
+            md_lint_input(l, in.v[i].path, "hypervisor image");
+    for (size_t i = 0; i < in.n; i++)
+        if (in.v[i].kind == MD_LINT_INITTAB && (md_lint_input(l, in.v[i].path, "inittab"), 1))
             md_lint_inittab(l, in.v[i].path, (char *)in.v[i].text, in.v[i].len, NULL);
     for (size_t i = 0; i < in.n; i++) {
         input *x = &in.v[i];
         if (x->kind != MD_LINT_ROOTFS)
             continue;
+        md_lint_input(l, x->path, md_is_file(x->path) ? "rootfs archive" : "rootfs directory");
         char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
         if (!xp && md_is_file(x->path)) {
             char *d = dir_of(x->path);

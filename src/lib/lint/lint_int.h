@@ -25,9 +25,9 @@ const md_node *md_lint_resolve_file(const md_tree *t, const char *path);
 /* Text in the tree (a file's content, NUL-terminated copy) or NULL. */
 char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
 
-/* Does `text` look like an inittab / a GRUB config?  Used for detection. */
+/* Does `text` look like an inittab?  Used for detection (boot configs:
+ * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);
-bool md_lint_looks_grub(const char *text, size_t len);
 
 /* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */

@@ -1,0 +1,783 @@
+/* bootfmt — boot-config formats by content, and their readers (bootfmt.h).
+ * GRUB 2 is boot/grubcfg's; the line-based formats are read here. */
+#include "boot/bootfmt.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include "boot/grubcfg.h"
+#include "core/mem.h"
+#include "core/strv.h"
+
+/* ---- lines and words ---- */
+
+/* A NUL-terminated copy of text, NUL bytes as spaces, split into lines in
+ * place (line i+1 of the file is v[i]; '\r' before '\n' dropped). */
+typedef struct lines {
+    char *buf;
+    char **v;
+    size_t n;
+} lines;
+
+static void lines_init(lines *ls, const char *text, size_t len)
+{
+    ls->buf = md_xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        ls->buf[i] = text[i] ? text[i] : ' ';
+    ls->buf[len] = '\0';
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += ls->buf[i] == '\n';
+    ls->v = md_xcalloc(n, sizeof *ls->v);
+    ls->n = 0;
+    for (char *p = ls->buf;;) {
+        char *nl = strchr(p, '\n');
+        ls->v[ls->n++] = p;
+        if (nl)
+            *nl = '\0';
+        size_t l = strlen(p);
+        if (l && p[l - 1] == '\r')
+            p[l - 1] = '\0';
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+static void lines_free(lines *ls)
+{
+    free(ls->buf);
+    free(ls->v);
+}
+
+static char *skip_ws(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+static bool word_is(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    return !strncasecmp(s, w, n) && (!s[n] || isspace((unsigned char)s[n]));
+}
+
+static const char *base_of(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    return b ? b + 1 : p;
+}
+
+static md_bootcfg_file *add_mod(md_bootcfg_entry *e)
+{
+    e->mods = md_xrealloc(e->mods, (e->nmods + 1) * sizeof *e->mods);
+    md_bootcfg_file *m = &e->mods[e->nmods++];
+    memset(m, 0, sizeof *m);
+    return m;
+}
+
+/* FILE ARGS... from words[from..] */
+static void file_from(md_bootcfg_file *f, const md_strv *w, size_t from, unsigned line)
+{
+    f->line = line;
+    free(f->path);
+    f->path = md_xstrdup(from < w->n ? w->v[from] : "");
+    for (size_t i = from + 1; i < w->n; i++)
+        md_strv_push(&f->args, w->v[i]);
+}
+
+static void flush(md_bootcfg_list *out, md_bootcfg_entry **raw)
+{
+    if (*raw)
+        md_bootcfg_add_multiboot(out, *raw);
+    *raw = NULL;
+}
+
+static md_bootcfg_entry *new_entry(const char *title, const char *kind)
+{
+    md_bootcfg_entry *e = md_xcalloc(1, sizeof *e);
+    e->title_kind = kind;
+    e->title = title && *title ? md_xstrdup(title) : NULL;
+    e->serial_port = 1, e->serial_baud = 115200, e->timeout = 3;
+    return e;
+}
+
+/* ---- variables (iPXE settings, shell assignments) ---- */
+
+/* Assignments in order; `unknown` holds, space-separated, the unset
+ * variables each value took in. */
+typedef struct vars {
+    md_strv names, values, unknown;
+} vars;
+
+static ssize_t var_find(const vars *v, const char *name)
+{
+    for (size_t i = v->names.n; i-- > 0;)
+        if (!strcmp(v->names.v[i], name))
+            return (ssize_t)i;
+    return -1;
+}
+
+static void var_set(vars *v, const char *name, const char *value, const md_strv *unknown)
+{
+    md_strv_push(&v->names, name);
+    md_strv_push(&v->values, value);
+    md_strv_push_own(&v->unknown, unknown ? md_strv_join(unknown, " ") : md_xstrdup(""));
+}
+
+static void vars_free(vars *v)
+{
+    md_strv_free(&v->names);
+    md_strv_free(&v->values);
+    md_strv_free(&v->unknown);
+}
+
+static void add_unknown(md_strv *unset, const char *name)
+{
+    if (unset && !md_strv_contains(unset, name))
+        md_strv_push(unset, name);
+}
+
+/* `s` with ${name} (and, for the shell, $name) replaced by the values set
+ * so far; unknown ones stay as written and go to `unset`.  Caller frees. */
+static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
+{
+    md_strv parts = { 0 };
+    const char *p = s;
+    while (*p) {
+        const char *d = strchr(p, '$');
+        if (!d) {
+            md_strv_push(&parts, p);
+            break;
+        }
+        md_strv_push_own(&parts, md_xasprintf("%.*s", (int)(d - p), p));
+        const char *name = d + 1, *end;
+        size_t nlen;
+        if (*name == '{') {
+            name++;
+            end = strchr(name, '}');
+            if (!end) {
+                md_strv_push(&parts, d);
+                break;
+            }
+            nlen = strcspn(name, ":}"); /* iPXE ${name:type} */
+            if (nlen > (size_t)(end - name))
+                nlen = (size_t)(end - name);
+            end++;
+        } else if (shell && (isalpha((unsigned char)*name) || *name == '_')) {
+            end = name;
+            while (isalnum((unsigned char)*end) || *end == '_')
+                end++;
+            nlen = (size_t)(end - name);
+        } else {
+            md_strv_push(&parts, "$");
+            p = d + 1;
+            continue;
+        }
+        char *n = md_xasprintf("%.*s", (int)nlen, name);
+        ssize_t at = var_find(v, n);
+        if (at >= 0) {
+            md_strv_push(&parts, v->values.v[at]);
+            md_strv u = { 0 };
+            md_strv_split(&u, v->unknown.v[at], false);
+            for (size_t k = 0; k < u.n; k++)
+                add_unknown(unset, u.v[k]);
+            md_strv_free(&u);
+        } else {
+            md_strv_push_own(&parts, md_xasprintf("%.*s", (int)(end - d), d));
+            add_unknown(unset, n);
+        }
+        free(n);
+        p = end;
+    }
+    char *r = md_strv_join(&parts, "");
+    md_strv_free(&parts);
+    return r;
+}
+
+/* ---- detection ---- */
+
+static bool starts_word(const char *line, const char *w)
+{
+    return word_is(skip_ws((char *)line), w);
+}
+
+static bool ini_key(const char *line, const char *key)
+{
+    size_t n = strlen(key);
+    return !strncmp(line, key, n) && line[n] == '=';
+}
+
+md_bootfmt md_bootfmt_detect(const char *text, size_t len)
+{
+    lines ls;
+    lines_init(&ls, text, len);
+    bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
+    bool gdef_off = false, legacy_title = false, kernel = false, module = false, grub2 = false, first = true;
+    for (size_t i = 0; i < ls.n; i++) {
+        char *l = skip_ws(ls.v[i]);
+        if (!*l)
+            continue;
+        if (first && !strncasecmp(l, "#!ipxe", 6))
+            ipxe = true;
+        first = false;
+        if (*l == '#') {
+            /* Debian's grub.d/xen.cfg as shipped: its variables commented out */
+            char *c = skip_ws(l + strspn(l, "#"));
+            gdef_off |= !strncmp(c, "GRUB_CMDLINE_", 13) && strchr(c, '=');
+            continue;
+        }
+        char *g = l;
+        if (word_is(g, "export"))
+            g = skip_ws(g + 6);
+        if (!strncmp(g, "GRUB_", 5) && g[5 + strspn(g + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '=')
+            gdef = true;
+        size_t ln = strlen(l);
+        if (*l == '[' && ln > 2 && l[ln - 1] == ']' && !strchr(l, ' '))
+            section = true;
+        static const char *const keys[] = { "options", "kernel", "ramdisk", "default", "dtb",
+                                            "xsm", "ucode", "chain", NULL };
+        for (int k = 0; keys[k]; k++)
+            key |= ini_key(l, keys[k]);
+        sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
+        mboot |= strcasestr(l, "mboot.c32") != NULL;
+        legacy_title |= starts_word(l, "title");
+        kernel |= starts_word(l, "kernel");
+        module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
+        static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
+                                          "multiboot", "xen_hypervisor", "xen_module",
+                                          "insmod", "search", "terminal_output", NULL };
+        for (int k = 0; g2[k]; k++)
+            grub2 |= starts_word(l, g2[k]);
+        grub2 |= !strncmp(l, "set timeout", 11) || !strncmp(l, "set default", 11);
+    }
+    lines_free(&ls);
+    if (ipxe)
+        return MD_BOOTFMT_IPXE;
+    if (gdef && !grub2)
+        return MD_BOOTFMT_GRUB_DEFAULT;
+    if (section && key && !grub2)
+        return MD_BOOTFMT_XEN_EFI;
+    if ((sys || mboot) && !grub2 && !legacy_title)
+        return MD_BOOTFMT_SYSLINUX;
+    if (grub2 && !legacy_title)
+        return MD_BOOTFMT_GRUB2;
+    if (legacy_title || (kernel && module))
+        return MD_BOOTFMT_GRUB_LEGACY;
+    if (grub2)
+        return MD_BOOTFMT_GRUB2;
+    return gdef_off ? MD_BOOTFMT_GRUB_DEFAULT : MD_BOOTFMT_UNKNOWN;
+}
+
+const char *md_bootfmt_name(md_bootfmt f)
+{
+    switch (f) {
+    case MD_BOOTFMT_GRUB2: return "GRUB 2 config";
+    case MD_BOOTFMT_GRUB_LEGACY: return "GRUB legacy menu.lst";
+    case MD_BOOTFMT_GRUB_DEFAULT: return "GRUB defaults (/etc/default/grub)";
+    case MD_BOOTFMT_XEN_EFI: return "Xen EFI xen.cfg";
+    case MD_BOOTFMT_SYSLINUX: return "syslinux/pxelinux config";
+    case MD_BOOTFMT_IPXE: return "iPXE script";
+    case MD_BOOTFMT_UNKNOWN: break;
+    }
+    return "unknown format";
+}
+
+/* ---- GRUB legacy ---- */
+
+/* A `kernel` line that boots Linux itself, not a multiboot image. */
+static bool is_linux_name(const char *path)
+{
+    const char *b = base_of(path);
+    return !strncmp(b, "vmlinu", 6) || !strncmp(b, "bzImage", 7);
+}
+
+static void read_legacy(lines *ls, md_bootcfg_list *out)
+{
+    md_bootcfg_entry *raw = NULL;
+    char *title = NULL;
+    for (size_t i = 0; i < ls->n; i++) {
+        char *l = skip_ws(ls->v[i]);
+        if (!*l || *l == '#')
+            continue;
+        /* GRUB 0.97 also takes "command=args" */
+        size_t cl = strspn(l, "abcdefghijklmnopqrstuvwxyz");
+        if (cl && l[cl] == '=')
+            l[cl] = ' ';
+        unsigned line = (unsigned)i + 1;
+        if (word_is(l, "title")) {
+            flush(out, &raw);
+            free(title);
+            title = md_xstrdup(skip_ws(l + 5));
+            continue;
+        }
+        bool kern = word_is(l, "kernel"), mod = word_is(l, "module"),
+             nz = word_is(l, "modulenounzip");
+        if (!kern && !((mod || nz) && raw))
+            continue;
+        md_strv w = { 0 };
+        md_strv_split(&w, l, false);
+        size_t fi = 1;
+        while (fi < w.n && !strncmp(w.v[fi], "--", 2))
+            fi++;
+        if (kern) {
+            if (raw && !raw->nmods && is_linux_name(raw->xen.path))
+                md_bootcfg_entry_free(raw), raw = NULL;
+            flush(out, &raw);
+            raw = new_entry(title, "title");
+            file_from(&raw->xen, &w, fi, line);
+        } else {
+            md_bootcfg_file *m = add_mod(raw);
+            file_from(m, &w, fi, line);
+            m->nounzip = nz;
+        }
+        md_strv_free(&w);
+    }
+    if (raw && !raw->nmods && is_linux_name(raw->xen.path))
+        md_bootcfg_entry_free(raw), raw = NULL;
+    flush(out, &raw);
+    free(title);
+}
+
+/* ---- GRUB defaults: shell assignments ---- */
+
+/* One shell word from *pp (quotes, escapes, $ expansion, backslash-newline);
+ * stops at unquoted white space, ';', '#' or a newline. */
+static char *shell_word(const char **pp, const char *end, unsigned *line, const vars *v,
+                        md_strv *unset)
+{
+    md_strv parts = { 0 };
+    const char *p = *pp;
+    char *raw = NULL;
+    size_t rn = 0, rcap = 0;
+#define PUT(c) (raw = md_xgrow(raw, &rcap, rn + 2, 1), raw[rn++] = (c), raw[rn] = '\0')
+    while (p < end && !strchr(" \t\n;", *p)) {
+        if (*p == '\'') {
+            const char *q = memchr(p + 1, '\'', (size_t)(end - p - 1));
+            q = q ? q : end;
+            for (const char *c = p + 1; c < q; c++) {
+                *line += *c == '\n';
+                /* literal: protect '$' from expansion */
+                if (*c == '$')
+                    PUT('\\');
+                PUT(*c);
+            }
+            p = q < end ? q + 1 : end;
+        } else if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++) {
+                if (*p == '\\' && p + 1 < end && strchr("$\"\\\n`", p[1])) {
+                    if (p[1] == '\n')
+                        ++*line;
+                    else {
+                        if (p[1] == '$')
+                            PUT('\\');
+                        PUT(p[1]);
+                    }
+                    p++;
+                    continue;
+                }
+                *line += *p == '\n';
+                PUT(*p);
+            }
+            if (p < end)
+                p++;
+        } else if (*p == '\\' && p + 1 < end) {
+            if (p[1] == '\n')
+                ++*line;
+            else {
+                if (p[1] == '$')
+                    PUT('\\');
+                PUT(p[1]);
+            }
+            p += 2;
+        } else {
+            PUT(*p);
+            p++;
+        }
+    }
+#undef PUT
+    *pp = p;
+    /* expand unescaped $ ; "\$" is a literal dollar */
+    const char *s = raw ? raw : "";
+    md_strv seg = { 0 };
+    const char *start = s;
+    for (const char *c = s;; c++) {
+        if (!*c || (*c == '\\' && c[1] == '$')) {
+            char *lit = md_xasprintf("%.*s", (int)(c - start), start);
+            char *e = strstr(lit, "$(") || strchr(lit, '`') ? NULL : expand(v, lit, true, unset);
+            if (!e) { /* a command's output: unknown */
+                add_unknown(unset, "(command-output)");
+                e = lit, lit = NULL;
+            }
+            md_strv_push_own(&seg, e);
+            free(lit);
+            if (!*c)
+                break;
+            md_strv_push(&seg, "$");
+            c++;
+            start = c + 1;
+        }
+    }
+    char *r = md_strv_join(&seg, "");
+    md_strv_free(&seg);
+    md_strv_free(&parts);
+    free(raw);
+    return r;
+}
+
+static void read_default(const char *text, size_t len, md_bootcfg_list *out)
+{
+    char *buf = md_xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = text[i] ? text[i] : ' ';
+    buf[len] = '\0';
+    const char *p = buf, *end = buf + len;
+    unsigned line = 1;
+    vars v = { 0 };
+    md_strv lines_of = { 0 }; /* per assignment in v: its line */
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p + 6 < end && !strncmp(p, "export", 6) && (p[6] == ' ' || p[6] == '\t'))
+            for (p += 6; p < end && (*p == ' ' || *p == '\t');)
+                p++;
+        const char *name = p;
+        while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+            p++;
+        if (p > name && !isdigit((unsigned char)*name) && p < end && *p == '=') {
+            char *n = md_xasprintf("%.*s", (int)(p - name), name);
+            p++;
+            unsigned at = line;
+            md_strv unset = { 0 };
+            char *val = shell_word(&p, end, &line, &v, &unset);
+            var_set(&v, n, val, &unset);
+            md_strv_push_own(&lines_of, md_xasprintf("%u", at));
+            md_strv_free(&unset);
+            free(n);
+            free(val);
+        }
+        /* the rest of the line (other commands, comments) */
+        while (p < end && *p != '\n')
+            p++;
+        if (p < end)
+            p++, line++;
+    }
+    static const char *const names[] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
+                                         "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+                                         "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+                                         "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT" };
+    ssize_t at[6];
+    for (int k = 0; k < 6; k++)
+        at[k] = var_find(&v, names[k]);
+    if (at[0] >= 0 || at[1] >= 0 || at[2] >= 0 || at[3] >= 0) {
+        md_bootcfg_entry *e = new_entry(NULL, NULL);
+        e->xen.path = md_xstrdup("/boot/xen.gz");
+        e->xen.mb2 = true;
+        /* 20_linux_xen: the REPLACE variables take the Linux ones' places */
+        int lin = at[2] >= 0 ? 2 : 4, lind = at[3] >= 0 ? 3 : 5;
+        int pairs[2][2] = { { 0, 1 }, { lin, lind } };
+        md_bootcfg_file *k = add_mod(e);
+        for (int f = 0; f < 2; f++) {
+            md_bootcfg_file *file = f ? k : &e->xen;
+            for (int j = 0; j < 2; j++) {
+                ssize_t i = at[pairs[f][j]];
+                if (i < 0)
+                    continue;
+                md_strv_split(&file->args, v.values.v[i], false);
+                md_strv u = { 0 };
+                md_strv_split(&u, v.unknown.v[i], false);
+                for (size_t q = 0; q < u.n; q++)
+                    add_unknown(&file->unset, u.v[q]);
+                md_strv_free(&u);
+                file->line = (unsigned)atoi(lines_of.v[i]); /* the later one: where a fix goes */
+            }
+        }
+        if (k->line) {
+            k->path = md_xstrdup("/boot/vmlinuz");
+            k->mb2 = true;
+            unsigned kline = k->line;
+            md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
+            r->path = md_xstrdup("/boot/initrd.img");
+            r->line = kline;
+            r->mb2 = r->nounzip = true; /* update-grub writes module2 --nounzip */
+        } else {
+            k->path = md_xstrdup("");
+            k->mb2 = true;
+        }
+        md_bootcfg_add_multiboot(out, e);
+    }
+    md_strv_free(&lines_of);
+    vars_free(&v);
+    free(buf);
+}
+
+/* ---- Xen EFI xen.cfg ---- */
+
+typedef struct efisec {
+    char *name;
+    unsigned line, opt_line;
+    char *options, *kernel, *ramdisk;
+    unsigned kernel_line, ramdisk_line;
+    bool dtb;
+} efisec;
+
+static void efi_flush(md_bootcfg_list *out, efisec *s, bool arm)
+{
+    if (s->name && s->kernel) {
+        md_bootcfg_entry *e = new_entry(s->name, "section");
+        e->arm = arm || s->dtb;
+        e->xen.path = md_xstrdup("xen.efi");
+        e->xen.line = s->opt_line ? s->opt_line : s->line;
+        md_strv_split(&e->xen.args, s->options ? s->options : "", false);
+        md_strv w = { 0 };
+        md_strv_split(&w, s->kernel, false);
+        md_bootcfg_file *k = add_mod(e);
+        file_from(k, &w, 0, s->kernel_line);
+        md_strv_free(&w);
+        if (s->ramdisk) {
+            md_bootcfg_file *r = add_mod(e);
+            r->path = md_xstrdup(s->ramdisk);
+            r->line = s->ramdisk_line;
+            r->nounzip = true; /* Xen's EFI loader passes the file as it is */
+        }
+        md_bootcfg_add_multiboot(out, e);
+    }
+    free(s->name);
+    free(s->options);
+    free(s->kernel);
+    free(s->ramdisk);
+    memset(s, 0, sizeof *s);
+}
+
+static void read_xen_efi(lines *ls, md_bootcfg_list *out)
+{
+    efisec s = { 0 };
+    bool global = false, arm = false;
+    for (size_t i = 0; i < ls->n; i++) {
+        char *l = skip_ws(ls->v[i]);
+        unsigned line = (unsigned)i + 1;
+        size_t n = strlen(l);
+        while (n && isspace((unsigned char)l[n - 1]))
+            l[--n] = '\0';
+        if (!*l || *l == '#' || *l == ';')
+            continue;
+        if (*l == '[') {
+            efi_flush(out, &s, arm);
+            char *e = strchr(l, ']');
+            global = e && e - l == 7 && !strncmp(l, "[global", 7);
+            if (!global) {
+                s.name = md_xasprintf("%.*s", e ? (int)(e - l - 1) : (int)n - 1, l + 1);
+                s.line = line;
+            }
+            continue;
+        }
+        char *eq = strchr(l, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *val = eq + 1;
+        if (!strcmp(l, "dtb")) {
+            if (global)
+                arm = true;
+            else
+                s.dtb = true;
+        }
+        if (global || !s.name)
+            continue;
+        if (!strcmp(l, "options")) {
+            free(s.options);
+            s.options = md_xstrdup(val);
+            s.opt_line = line;
+        } else if (!strcmp(l, "kernel")) {
+            free(s.kernel);
+            s.kernel = md_xstrdup(val);
+            s.kernel_line = line;
+        } else if (!strcmp(l, "ramdisk")) {
+            free(s.ramdisk);
+            s.ramdisk = md_xstrdup(val);
+            s.ramdisk_line = line;
+        }
+    }
+    efi_flush(out, &s, arm);
+}
+
+/* ---- syslinux with mboot.c32 ---- */
+
+typedef struct label {
+    char *title, *kernel, *append;
+    unsigned append_line;
+} label;
+
+static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, unsigned gline)
+{
+    const char *app = lb->append ? lb->append : gappend;
+    unsigned line = lb->append ? lb->append_line : gline;
+    if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
+        md_strv w = { 0 };
+        md_strv_split(&w, app, false);
+        md_bootcfg_entry *e = new_entry(lb->title, "label");
+        md_bootcfg_file *f = &e->xen;
+        bool first = true;
+        for (size_t i = 0; i < w.n; i++) {
+            if (!strcmp(w.v[i], "---")) {
+                f = add_mod(e);
+                f->line = line;
+                f->nounzip = true; /* mboot.c32 passes modules as they are */
+                first = true;
+                continue;
+            }
+            if (first) {
+                free(f->path);
+                f->path = md_xstrdup(w.v[i]);
+                f->line = line;
+                first = false;
+            } else {
+                md_strv_push(&f->args, w.v[i]);
+            }
+        }
+        if (!e->xen.path)
+            e->xen.path = md_xstrdup(""), e->xen.line = line;
+        for (size_t i = 0; i < e->nmods; i++)
+            if (!e->mods[i].path)
+                e->mods[i].path = md_xstrdup("");
+        md_strv_free(&w);
+        md_bootcfg_add_multiboot(out, e);
+    }
+    free(lb->title);
+    free(lb->kernel);
+    free(lb->append);
+    memset(lb, 0, sizeof *lb);
+}
+
+static void read_syslinux(lines *ls, md_bootcfg_list *out)
+{
+    label lb = { 0 };
+    bool in_label = false;
+    char *gappend = NULL;
+    unsigned gline = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        char *l = skip_ws(ls->v[i]);
+        unsigned line = (unsigned)i + 1;
+        if (!*l || *l == '#')
+            continue;
+        size_t cl = strcspn(l, " \t");
+        char *rest = skip_ws(l + cl);
+        if (word_is(l, "label")) {
+            if (in_label)
+                label_flush(out, &lb, gappend, gline);
+            in_label = true;
+            lb.title = md_xstrdup(rest);
+        } else if (word_is(l, "kernel") || word_is(l, "linux") || word_is(l, "com32")) {
+            if (in_label) {
+                free(lb.kernel);
+                lb.kernel = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
+            }
+        } else if (word_is(l, "append")) {
+            if (in_label) {
+                free(lb.append);
+                lb.append = md_xstrdup(rest);
+                lb.append_line = line;
+            } else {
+                free(gappend);
+                gappend = md_xstrdup(rest);
+                gline = line;
+            }
+        }
+    }
+    if (in_label)
+        label_flush(out, &lb, gappend, gline);
+    free(gappend);
+}
+
+/* ---- iPXE ---- */
+
+/* The words of an iPXE command after its options, ${settings} expanded:
+ * the file and its arguments; unknown settings in the arguments go to
+ * `unset` (an unknown one in the file's URL hides no parameter). */
+static void ipxe_file(const vars *v, const md_strv *w, md_bootcfg_file *f, unsigned line)
+{
+    static const char *const with_arg[] = { "-n", "--name", "-t", "--timeout", NULL };
+    size_t i = 1;
+    for (; i < w->n && w->v[i][0] == '-'; i++)
+        for (int k = 0; with_arg[k]; k++)
+            if (!strcmp(w->v[i], with_arg[k]))
+                i++;
+    f->line = line;
+    f->path = i < w->n ? expand(v, w->v[i], false, NULL) : md_xstrdup("");
+    for (i++; i < w->n; i++) {
+        char *x = expand(v, w->v[i], false, &f->unset);
+        md_strv_split(&f->args, x, false);
+        free(x);
+    }
+}
+
+static void read_ipxe(lines *ls, md_bootcfg_list *out)
+{
+    vars v = { 0 };
+    md_bootcfg_entry *raw = NULL;
+    for (size_t i = 0; i < ls->n; i++) {
+        char *l = skip_ws(ls->v[i]);
+        unsigned line = (unsigned)i + 1;
+        if (!*l || *l == '#' || *l == ':')
+            continue;
+        /* "cmd || reboot", "cmd && boot": the first command is the one */
+        char *t = strstr(l, "||"), *a = strstr(l, "&&");
+        if (a && (!t || a < t))
+            t = a;
+        if (t)
+            *t = '\0';
+        md_strv w = { 0 };
+        md_strv_split(&w, l, false);
+        if (!w.n) {
+            md_strv_free(&w);
+            continue;
+        }
+        const char *c = w.v[0];
+        if (!strcmp(c, "set") && w.n >= 2) {
+            const char *val = skip_ws(strstr(l, w.v[1]) + strlen(w.v[1]));
+            md_strv unknown = { 0 };
+            char *x = expand(&v, val, false, &unknown);
+            var_set(&v, w.v[1], x, &unknown);
+            md_strv_free(&unknown);
+            free(x);
+        } else if (!strcmp(c, "kernel") || !strcmp(c, "chain") || !strcmp(c, "imgexec") ||
+                   !strcmp(c, "imgselect")) {
+            flush(out, &raw);
+            raw = new_entry(NULL, NULL);
+            ipxe_file(&v, &w, &raw->xen, line);
+        } else if ((!strcmp(c, "module") || !strcmp(c, "initrd") || !strcmp(c, "imgfetch")) &&
+                   raw) {
+            md_bootcfg_file *m = add_mod(raw);
+            ipxe_file(&v, &w, m, line);
+            m->nounzip = true; /* iPXE hands images over as fetched */
+        }
+        md_strv_free(&w);
+    }
+    flush(out, &raw);
+    vars_free(&v);
+}
+
+void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
+{
+    if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
+        md_grubcfg_read(text, len, out);
+        return;
+    }
+    if (f == MD_BOOTFMT_GRUB_DEFAULT) {
+        read_default(text, len, out);
+        return;
+    }
+    lines ls;
+    lines_init(&ls, text, len);
+    switch (f) {
+    case MD_BOOTFMT_GRUB_LEGACY: read_legacy(&ls, out); break;
+    case MD_BOOTFMT_XEN_EFI: read_xen_efi(&ls, out); break;
+    case MD_BOOTFMT_SYSLINUX: read_syslinux(&ls, out); break;
+    case MD_BOOTFMT_IPXE: read_ipxe(&ls, out); break;
+    default: break;
+    }
+    lines_free(&ls);
+}

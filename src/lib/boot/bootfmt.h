@@ -1,0 +1,58 @@
+/* bootfmt — every boot-config format that loads Xen, recognised by content,
+ * and its reader into boot entries (md_bootcfg_list, boot/bootcfg.h), so the
+ * same checks run on all of them.  Prefix md_bootfmt_.
+ *
+ * Formats and what becomes an entry (Xen line, dom0 kernel, modules):
+ *   GRUB 2         grub.cfg, mkdom0's own output: boot/grubcfg.h (x86
+ *                  multiboot2/module2, multiboot/module; Arm xen_hypervisor/
+ *                  xen_module)
+ *   GRUB legacy    menu.lst, grub.conf: "title", "kernel XEN ARGS", "module
+ *                  FILE ARGS" ("modulenounzip"); GRUB 0.97 gunzips modules
+ *   GRUB defaults  /etc/default/grub, /etc/default/grub.d/NAME.cfg: the entry
+ *                  update-grub writes (grub's 20_linux_xen): Xen gets
+ *                  GRUB_CMDLINE_XEN and GRUB_CMDLINE_XEN_DEFAULT, dom0
+ *                  GRUB_CMDLINE_LINUX and _DEFAULT, each replaced by
+ *                  GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) when set; an entry
+ *                  only when one of those Xen variables is set; no dom0
+ *                  kernel line (path "", line 0) when no Linux one is
+ *   Xen EFI        xen.cfg (also as BOOTX64.CFG): "[global] default=", each
+ *                  section with kernel= (options=: Xen's, kernel=FILE ARGS,
+ *                  ramdisk=FILE) an entry titled by the section; dtb= means Arm
+ *   syslinux       pxelinux/isolinux/extlinux with mboot.c32: "append XEN
+ *                  ARGS --- KERNEL ARGS --- INITRD"
+ *   iPXE           "#!ipxe": kernel (chain) and module/initrd lines, with
+ *                  "|| reboot" tails, options and ${var} settings
+ * Files and variables these loaders pass on unpacked are nounzip.  Variables
+ * a format sets (iPXE "set", the shell assignments of GRUB's defaults) are
+ * expanded as written before the use; those never set go to the file's
+ * `unset`.  Readers read any text (NUL bytes too) and never fail.
+ *
+ * Ownership: text is borrowed; the list is the caller's
+ * (md_bootcfg_list_free).
+ */
+#ifndef MD_BOOTFMT_H
+#define MD_BOOTFMT_H
+
+#include <stddef.h>
+#include "boot/bootcfg.h"
+
+typedef enum md_bootfmt {
+    MD_BOOTFMT_UNKNOWN,
+    MD_BOOTFMT_GRUB2,
+    MD_BOOTFMT_GRUB_LEGACY,
+    MD_BOOTFMT_GRUB_DEFAULT,
+    MD_BOOTFMT_XEN_EFI,
+    MD_BOOTFMT_SYSLINUX,
+    MD_BOOTFMT_IPXE,
+} md_bootfmt;
+
+/* The format of `text` by its content alone, UNKNOWN when it is none. */
+md_bootfmt md_bootfmt_detect(const char *text, size_t len);
+
+/* "GRUB 2 config", "iPXE script", ... (static). */
+const char *md_bootfmt_name(md_bootfmt f);
+
+/* Append the Xen entries of `text` read as `f` (UNKNOWN: as GRUB 2) to `out`. */
+void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out);
+
+#endif

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# mkdom0 lint on a corpus of published boot configs in every format it reads
+# (tests/data/lint/corpus, sources in its README): each file is recognised by
+# its content, and gives exactly the findings in expected.txt (line, trap,
+# severity, and whether it could be checked); files without a Xen entry exit
+# 2.  Then the six failing lint inputs of issue 10, each with the finding a
+# user looks for, and --json.
+set -uo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+C=${MKDOM0_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/data/lint/corpus
+T=$(mktemp -d /tmp/mkdom0-lint-corpus.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+. "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
+need python3
+
+echo "== every corpus file: its findings exactly as expected.txt says"
+listed=$(grep -v '^#' "$C/expected.txt" | awk '{print $1}' | sort -u)
+for f in $(cd "$C" && ls | grep -v -e '^README$' -e '^expected.txt$'); do
+    echo "$listed" | grep -qx -- "$f" || fail "$f has no line in expected.txt"
+done
+for f in $listed; do
+    [ -f "$C/$f" ] || fail "expected.txt names $f, which is not in the corpus"
+    "$MKDOM0" lint --json "$C/$f" >"$T/json" 2>"$T/err"
+    rc=$?
+    grep -q -i 'sanitizer\|segmentation' "$T/err" && { cat "$T/err"; fail "crash on $f"; }
+    python3 - "$f" "$rc" "$T/json" "$C/expected.txt" <<'PY' || exit 1
+import json, sys
+name, rc, out, exp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+want, mode = [], "findings"
+for l in open(exp):
+    w = l.split()
+    if not w or w[0].startswith('#') or w[0] != name:
+        continue
+    if w[1] in ("clean", "no-entry"):
+        mode = w[1]
+    else:
+        want.append((int(w[1]), int(w[2]), w[3], len(w) > 4 and w[4] == "unchecked"))
+d = json.load(open(out))
+got = [(x["line"], x["trap"], x["severity"], not x["checked"]) for x in d["findings"]]
+fmt = d["inputs"][0]["format"] if d["inputs"] else "-"
+if mode == "no-entry":
+    ok = rc == 2 and any("no Xen boot entry found" in x["message"] for x in d["findings"])
+else:
+    ok = sorted(got) == sorted(want)
+    errs = any(s == "error" for _, _, s, _ in got) or any(u for *_, u in got)
+    ok = ok and rc == (1 if errs else 0)
+print("  %-34s %-34s exit %d %s" % (name, fmt, rc, "ok" if ok else "MISMATCH"))
+if not ok:
+    print("    got ", sorted(got), "\n    want", sorted(want), "mode", mode)
+    for x in d["findings"]:
+        print("    ", x["line"], x["trap"], x["severity"], x["message"])
+    sys.exit(1)
+PY
+done
+
+echo "== formats are told by content, whatever the file is called"
+for pair in "xen-ci-qubes.ipxe:iPXE script" "issue10-2.pxe:syslinux/pxelinux config" \
+            "xen-efi-doc.cfg:Xen EFI xen.cfg" "BOOTX64.CFG:Xen EFI xen.cfg" \
+            "centos5-menu.lst:GRUB legacy menu.lst" "alpine-default-grub:GRUB defaults" \
+            "xen-ci-arm64-grub.cfg:GRUB 2 config"; do
+    f=${pair%%:*}
+    cp "$C/$f" "$T/config"
+    "$MKDOM0" lint "$T/config" >"$T/out" 2>&1
+    has "config: read as ${pair#*:}"
+done
+
+echo "== issue 10, input 1: iPXE (Xen's CI): trap 4 on the kernel line, also with --boot/--grub"
+run 1 "$C/issue10-1.ipxe"
+has "issue10-1.ipxe:2: error: [trap4] dom0_mem=4G has no max:"
+has "use dom0_mem=4G,max:4G"
+run 1 --grub "$C/issue10-1.ipxe"
+has "read as iPXE script"
+has "issue10-1.ipxe:2: error: [trap4]"
+
+echo "== input 2: pxelinux mboot.c32: Xen and dom0 arguments split at ---"
+run 0 "$C/issue10-2.pxe"
+has "issue10-2.pxe:4: warning: [trap1] label 'xen': console=tty0 comes after console=hvc0"
+hasnt "has no max:"
+hasnt "no dom0_mem"
+
+echo "== input 3: xen.cfg: both dom0_mem= words applied (min: then max:)"
+run 0 "$C/issue10-3-xen.cfg"
+has "read as Xen EFI xen.cfg"
+has "issue10-3-xen.cfg:5: warning: [trap4] section 'host': dom0_mem=min:1024M dom0_mem=max:4096M has max: but no amount"
+has "use dom0_mem=4096M,max:4096M"
+
+echo "== input 4: grub.d/xen.cfg: a parameter glued into dom0_mem's value"
+run 1 "$C/issue10-4-grub.d-xen.cfg"
+has "issue10-4-grub.d-xen.cfg:1: error: [trap4] dom0_mem=10794M,max:10794M,max_loops=255: 'max_loops=255'"
+has "Xen applies '10794M,max:10794M' and drops 'max_loops=255'"
+has "use dom0_mem=10794M,max:10794M max_loops=255"
+
+echo "== input 5: 4096MB: the size parser stops at B, max: is lost with it"
+run 1 "$C/issue10-5-grub.cfg"
+has "issue10-5-grub.cfg:2: error: [trap4]"
+has "Xen reads '4096M' and stops at 'B'"
+has "use dom0_mem=4096M,max:4096M"
+
+echo "== input 6: dom0_mem=4096M dom0_mem=max:4096M: Xen applies both"
+run 0 "$C/issue10-6-grub.cfg"
+hasnt "no amount"
+hasnt "trap4"
+
+echo "== fixes keep the user's amount, never a fixed 4096M"
+printf 'multiboot2 /xen.gz dom0_mem=12G gnttab_max_frames=256\nmodule2 /vmlinuz console=ttyS0,115200 console=hvc0\nmodule2 --nounzip /r.gz\n' >"$T/own.cfg"
+run 1 "$T/own.cfg"
+has "use dom0_mem=12G,max:12G"
+hasnt "4096M"
+sed 's/dom0_mem=12G/dom0_mem=12GiB,max:12GiB/' "$T/own.cfg" >"$T/own2.cfg"
+run 1 "$T/own2.cfg"
+has "use dom0_mem=12G,max:12G"
+
+echo "== never a silent pass: no Xen entry is exit 2; unknown values are 'cannot check', exit 1"
+run 2 "$C/debian-grub.d-xen.cfg"
+has "no Xen boot entry found"
+printf 'menuentry "Linux" {\n linux /vmlinuz root=/dev/sda1\n initrd /initrd.img\n}\n' >"$T/linux.cfg"
+run 2 "$T/linux.cfg"
+has "no Xen boot entry found"
+run 1 "$C/grubenv-vars.cfg"
+has "grubenv-vars.cfg:4: warning: [boot] menuentry 'Xen': cannot check line 4"
+has "some lines could not be checked"
+
+echo "== loader/module family mismatch is an error"
+run 1 "$C/family-mismatch.cfg"
+has "family-mismatch.cfg:4: error: [boot] menuentry 'Xen': module after multiboot2 (line 3)"
+has "use module2"
+
+echo "== --json: file, line, trap, severity, message, fix"
+"$MKDOM0" lint --json "$C/issue10-5-grub.cfg" "$C/family-mismatch.cfg" >"$T/json" 2>/dev/null
+[ $? = 1 ] || fail "--json: exit status"
+python3 - "$T/json" <<'PY' || fail "--json output"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [i["format"] for i in d["inputs"]] == ["GRUB 2 config", "GRUB 2 config"], d["inputs"]
+f = d["findings"]
+assert f[0]["file"].endswith("issue10-5-grub.cfg") and f[0]["line"] == 2 and f[0]["trap"] == 4
+assert f[0]["severity"] == "error" and f[0]["fix"] == "dom0_mem=4096M,max:4096M", f[0]
+assert "stops at 'B'" in f[0]["message"]
+assert any(x["fix"] == "module2 /boot/vmlinuz" for x in f), f
+assert d["errors"] == 2, d
+PY
+echo "all lint corpus checks passed"
