@@ -124,6 +124,12 @@ for b in "$R"/sys/class/net/*/brif; do
     echo "${d##*/} ports: $(ls "$b" | tr '\n' ' ')stp $(cat "$d/bridge/stp_state") delay $(cat "$d/bridge/forward_delay")"
 done
 echo "== logread"
+# syslogd makes its shared-memory buffer after start-stop-daemon returns:
+# give a busy machine up to 10 s, as for sshd above.
+for i in $(seq 50); do
+    in_root /sbin/logread >/dev/null 2>&1 && break
+    sleep 0.2
+done
 in_root /sbin/logread
 echo "== ssh with key"
 ssh -i "$tmp/id" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
