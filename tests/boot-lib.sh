@@ -16,16 +16,23 @@ check_timings() {  # file event...
 # With --no-storage the VM gets no guest storage disk, and the dom0's
 # console must say so; else the storage, autostart and lifecycle rows.
 boot_check() {  # path [--no-storage]
-    local path=$1 storage=${2:-} dir
     # default_image skips only when the archive is out of reach and the cache
     # cannot serve; any other build failure (a missing or crashing mkdom0
     # too) fails the test.
+    local dir
     dir=$(default_image)
+    boot_check_dir "$dir" "$@"
+}
+
+# boot_check for the image in DIR; the console log is kept as $out/console.log.
+boot_check_dir() {  # dir path [--no-storage]
+    local dir=$1 path=$2 storage=${3:-}
     # Global: the EXIT trap runs after this function has returned.
     out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
     trap 'rm -rf "$out"' EXIT
-    "$MKDOM0" boot --check --path "$path" $storage --timings "$out/t.tsv" "$dir" > "$out/check.log" 2>&1 \
-        || { cat "$out/check.log"; fail "boot --check via $path failed"; }
+    "$MKDOM0" boot --check --path "$path" $storage --timings "$out/t.tsv" --log "$out/console.log" \
+        "$dir" > "$out/check.log" 2>&1 \
+        || { cat "$out/check.log"; fail "boot --check of $dir via $path failed"; }
     cat "$out/check.log"
     local want=(
         "^ok   Xen banner"

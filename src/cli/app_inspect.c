@@ -12,9 +12,13 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "Usage: mkdom0 inspect --default-spec\n"
+        "       mkdom0 inspect --bases\n"
+        "       mkdom0 inspect --base-spec NAME\n"
         "       mkdom0 inspect DIR\n\n"
         "--default-spec prints the embedded default spec: the reference dom0, and\n"
         "a starting point for your own (`[Image] Base=default` plus changes).\n"
+        "--bases lists the embedded bases a spec can start from (`[Image] Base=NAME`);\n"
+        "--base-spec NAME prints one of them.\n"
         "DIR: an image directory written by `mkdom0 build`; prints its image.ini,\n"
         "its packages (manifest) and its size report, and checks that the rootfs\n"
         "file image.ini names has the SHA-256 it records (exit 1 if not).\n");
@@ -39,25 +43,44 @@ static int cat(const md_imgdir *d, md_imgdir_file f)
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "default-spec", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+        { "default-spec", no_argument, NULL, 'd' }, { "bases", no_argument, NULL, 'l' },
+        { "base-spec", required_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int c;
-    bool spec = false;
+    int c, modes = 0;
+    bool spec = false, list = false;
+    const char *base = NULL;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': spec = true; break;
+        case 'd': spec = true; modes++; break;
+        case 'l': list = true; modes++; break;
+        case 'b': base = optarg; modes++; break;
         case 'h': usage(stdout); return MD_EXIT_OK;
         default: usage(stderr); return MD_EXIT_USAGE;
         }
     }
-    if (spec && optind == argc) {
+    if (modes > 1 || (modes && optind != argc) || (!modes && argc - optind != 1)) {
+        usage(stderr);
+        return MD_EXIT_USAGE;
+    }
+    if (spec) {
         fputs(md_spec_default_text(), stdout);
         return MD_EXIT_OK;
     }
-    if (spec || argc - optind != 1) {
-        usage(stderr);
-        return MD_EXIT_USAGE;
+    if (list) {
+        for (size_t i = 0; i < md_spec_base_count(); i++)
+            printf("%-10s %s\n", md_spec_base_at(i)->name, md_spec_base_at(i)->about);
+        return MD_EXIT_OK;
+    }
+    if (base) {
+        const md_spec_base *b = md_spec_base_find(base);
+        if (!b) {
+            fprintf(stderr, "mkdom0 inspect: --base-spec %s: no such base (mkdom0 inspect "
+                            "--bases lists them)\n", base);
+            return MD_EXIT_USAGE;
+        }
+        fputs(b->text, stdout);
+        return MD_EXIT_OK;
     }
     md_err err = MD_ERR_INIT;
     md_imgdir *d = md_imgdir_open(argv[optind], &err);
@@ -77,4 +100,4 @@ static int run(int argc, char **argv)
     return r ? MD_EXIT_FAIL : MD_EXIT_OK;
 }
 
-const struct md_app md_app_inspect = { "inspect", "show the default spec, or what an image holds", run };
+const struct md_app md_app_inspect = { "inspect", "show the embedded bases, or what an image holds", run };

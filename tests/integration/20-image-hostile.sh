@@ -34,7 +34,10 @@ stub() { # NAME: the .deb from stub/NAME, made by dpkg-deb
 }
 mkdir -p debs stub/stub-xen/boot stub/stub-kernel/boot stub/stub-kernel/usr/lib/modules/6.1.0-9-amd64 \
     stub/stub-busybox/usr/bin
-printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n' | gzip -n >stub/stub-xen/boot/xen-4.17-amd64.gz
+# a hypervisor's release is its embedded Kconfig's, never its file name's
+{ printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n'
+  printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n' | gzip -n
+} | gzip -n >stub/stub-xen/boot/xen-4.17-amd64.gz
 echo 'stand-in kernel' >stub/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
 # the modules a dom0 cannot do without, as built in: no .ko needed
 printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \

@@ -51,6 +51,11 @@ kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko: kernel/drivers/net/phy/libphy.
 EOF
 echo "kernel/drivers/dca/dca.ko" >"$T/files/modules.builtin"
 : >"$T/files/empty"
+# libxenctrl as the linker makes it: a shared object whose DT_SONAME carries
+# the release (lint reads releases from binaries only)
+cc -shared -fPIC -nostdlib -Wl,-soname,libxenctrl.so.4.17 -o "$T/files/libxenctrl.so.4.17.0" \
+    -x c /dev/null || fail "cc libxenctrl"
+printf '\177ELF\2\1\1\0' >"$T/files/xl"
 
 # spec NAME [overrides...] : an mtree spec for the good rootfs, where an
 # override "path=SPEC" replaces (or with SPEC "-" drops) that line
@@ -79,7 +84,7 @@ spec() {
 ./$M/kernel/drivers/net/mdio.ko type=file mode=0644 contents=$T/ko/mdio.ko
 ./$M/kernel/drivers/net/phy/libphy.ko type=file mode=0644 contents=$T/ko/libphy.ko
 ./$M/kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko type=file mode=0644 contents=$T/ko/ixgbe.ko
-./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0 type=file mode=0644 contents=$T/files/empty
+./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0 type=file mode=0644 contents=$T/files/libxenctrl.so.4.17.0
 ./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17 type=link link=libxenctrl.so.4.17.0
 EOF
     } >"$out.base"
@@ -242,6 +247,40 @@ mv "$T/out-dir/rootfs.cpio.gz" "$T/rootfs-away.cpio.gz"
 run 1 --strict "$T/out-dir"
 has "grub.cfg:4: error: [boot] menuentry 'dom0' loads /rootfs.cpio.gz, which is not in this output directory"
 mv "$T/rootfs-away.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
+
+echo "== names are no releases: only binaries say which Xen a toolstack is (issue 10)"
+# trixie's xen-utils-4.20 ships /usr/lib/xen-4.20/lib/python/xen-3.0.egg-info:
+# with the 4.20 hypervisor and a libxenctrl of 4.17, the one finding is the
+# library's 4.17; neither 3.0 nor the directory's 4.20 is a toolstack
+mkdir -p "$T/names"
+mkcpio names.cpio.gz gzip "./usr/lib/xen-4.20=type=dir mode=0755" \
+    "./usr/lib/xen-4.20/lib/python/xen-3.0.egg-info=type=dir mode=0755"
+fakexen 4.20.1 "$T/names/xen.gz"
+run 1 "$T/names.cpio.gz" --xen "$T/names/xen.gz"
+has "error: [trap2] the toolstack is Xen 4.17 but the hypervisor"
+hasnt "3.0"
+hasnt "toolstack of Xen 4.20"
+# the same with no libxenctrl at all: Xen userland whose release cannot be
+# read is said, never guessed from /usr/lib/xen-4.20
+mkcpio userland.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-" \
+    "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=-" "./usr/lib/xen-4.20=type=dir mode=0755" \
+    "./usr/lib/xen-4.20/lib/python/xen-3.0.egg-info=type=dir mode=0755" \
+    "./usr/lib/xen-4.20/bin/xl=type=file mode=0755 contents=$T/files/xl"
+run 0 "$T/userland.cpio.gz" --xen "$T/names/xen.gz"
+has "userland.cpio.gz(/usr/lib/xen-4.20/bin/xl): warning: [trap2] cannot check: Xen userland"
+hasnt "error: [trap2]"
+# a directory alone is no toolstack at all
+mkcpio dironly.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-" \
+    "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=-" "./usr/lib/xen-4.20=type=dir mode=0755"
+run 0 "$T/dironly.cpio.gz" --xen "$T/names/xen.gz"
+has "no libxenctrl in the rootfs"
+hasnt "[trap2] the toolstack"
+# a file named libxenctrl.so.4.17.0 that is no shared object: not read by its name
+mkcpio noelf.cpio.gz gzip \
+    "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=type=file mode=0644 contents=$T/files/empty"
+run 0 "$T/noelf.cpio.gz" --xen "$T/names/xen.gz"
+has "warning: [trap2] cannot check: the release of this libxenctrl"
+hasnt "error: [trap2]"
 
 echo "== a xen*.gz that only lies next to the rootfs and is no hypervisor: a warning"
 mkdir -p "$T/near"

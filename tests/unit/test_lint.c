@@ -677,7 +677,9 @@ static md_tree *good_rootfs(void)
     add_text(t, MODDIR "/modules.builtin", "kernel/drivers/dca/dca.ko\n", 0644);
     free(nd);
     free(dep);
-    md_tree_add_file(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0", &a, NULL, 0, "t",
+    size_t sol;
+    unsigned char *so = t_fake_so("libxenctrl.so.4.17", &sol);
+    md_tree_add_file(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0", &a, so, sol, "t",
                      MD_CLASH_ERROR, &err);
     add_link(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17", "libxenctrl.so.4.17.0");
     CHECK(!err.set);
@@ -1086,9 +1088,12 @@ static void test_rootfs_toolstack(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "xen-utils-4.20"));
     md_lint_free(l);
     md_err err = MD_ERR_INIT;
+    /* A directory named after another release is no toolstack of it: only
+     * binaries carry releases. */
     md_tree_add_dir(t, "/usr/lib/xen-4.20", &(md_attr){ 0755, 0, 0, 0 }, "t", &err);
     l = rootfs(t, "4.17");
-    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "toolstack of Xen 4.20 here and of Xen 4.17"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(!t_lint_has(l, MD_LINT_WARNING, 2, ""));
     md_lint_free(l);
     md_tree_remove(t, "/usr/lib/xen-4.20");
     /* trixie's xen-utils-4.20 ships a python egg named after Xen 3.0: no release */

@@ -104,6 +104,35 @@ int main(void)
         md_spec_free(s);
     }
 
+    /* Base=debian-13: trixie's repositories and Xen 4.20, nothing of bookworm
+     * (a repository left from another release would mix Xen releases). */
+    s = parse("[Image]\nBase=debian-13\nName=t\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(md_spec_name(s), "t");
+        CHECK(md_spec_repo_count(s) == 3);
+        for (size_t i = 0; i < md_spec_repo_count(s); i++)
+            CHECK(!strncmp(md_spec_repo_at(s, i)->suite, "trixie", 6));
+        CHECK(md_strv_contains(md_spec_packages(s), "xen-hypervisor-4.20-amd64"));
+        CHECK(md_strv_contains(md_spec_packages(s), "xen-utils-4.20"));
+        CHECK(!md_strv_contains(md_spec_packages(s), "xen-utils-4.17"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "python3.13"));
+        CHECK_STR(md_spec_dom0_mem(s), "4096M");
+        md_spec_free(s);
+    }
+    /* debian-12 is the default under its own name; every base parses alone */
+    CHECK(md_spec_base_find("default") == md_spec_base_find("debian-12"));
+    CHECK(md_spec_base_find("debian-12") == md_spec_base_at(0));
+    CHECK(!strcmp(md_spec_base_at(0)->text, md_spec_default_text()));
+    CHECK(md_spec_base_count() >= 2 && md_spec_base_at(md_spec_base_count()) == NULL);
+    for (size_t i = 0; i < md_spec_base_count(); i++) {
+        md_spec *b = md_spec_parse(md_spec_base_at(i)->text, md_spec_base_at(i)->name, NULL, &err);
+        CHECK(b != NULL);
+        md_spec_free(b);
+    }
+    CHECK(parse("[Image]\nBase=debian-99\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:2: Base=debian-99: no such base (known: default, debian-12, debian-13");
+
     /* Errors name the file and line. */
     CHECK(parse(MIN "[Bogus]\nx=1\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: unknown section [Bogus]");

@@ -196,6 +196,33 @@ static void test_usrmerge(void)
     CHECK(md_tree_add_symlink(t, "/sbin", NULL, "usr/sbin", "usrmerge-pkg", MD_CLASH_ERROR, &e) == 0);
     CHECK(!e.set);
     md_tree_free(t);
+
+    /* Debian 13's libc6 ships the interpreter under /usr/lib64 only (base-files,
+     * left out of a dom0, has the /lib64 link): the link comes with its
+     * directory, or every program fails with ENOENT ("can't run
+     * '/sbin/openrc'", issue 10).  Nothing of /lib32 appears with it. */
+    t = md_tree_new(true);
+    CHECK(md_tree_add_dir(t, "/usr/lib64", &A755, "libc6", &e) == 0);
+    CHECK(md_tree_add_symlink(t, "/usr/lib64/ld-linux-x86-64.so.2", NULL,
+                              "../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "libc6",
+                              MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "ELF", "libc6",
+                   MD_CLASH_ERROR, &e) == 0);
+    md_node *l64 = md_tree_lookup(t, "/lib64");
+    CHECK(l64 && md_node_type_of(l64) == MD_NODE_SYMLINK);
+    CHECK(l64 && strcmp(md_node_link_target(l64), "usr/lib64") == 0);
+    ld = md_tree_resolve(t, "/lib64/ld-linux-x86-64.so.2");
+    CHECK(ld && md_node_type_of(ld) == MD_NODE_FILE);
+    CHECK(md_tree_lookup(t, "/lib32") == NULL && md_tree_lookup(t, "/libx32") == NULL);
+    /* a file directly below /usr/lib64 makes the link too; base-files' own
+     * link is then no clash */
+    md_tree_free(t);
+    t = md_tree_new(true);
+    CHECK(add_text(t, "/usr/lib64/ld-linux-x86-64.so.2", "ELF", "libc6", MD_CLASH_ERROR, &e) == 0);
+    CHECK(md_tree_resolve(t, "/lib64/ld-linux-x86-64.so.2") != NULL);
+    CHECK(md_tree_add_symlink(t, "/lib64", NULL, "usr/lib64", "base-files", MD_CLASH_ERROR, &e) == 0);
+    CHECK(!e.set);
+    md_tree_free(t);
 }
 
 /* The image's layout links win over what packages ship: /var/run stays a

@@ -60,52 +60,6 @@ static unsigned char *fake_xen(const char *kconfig_ver, bool outer_gz, size_t *l
     return z;
 }
 
-static void le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* A 64-bit shared object with just .dynstr and .dynamic (DT_SONAME). */
-static unsigned char *fake_so(const char *soname, size_t *len)
-{
-    size_t sl = soname ? strlen(soname) : 0;
-    size_t dynstr_off = 64, dynstr_size = 1 + sl + 1;
-    size_t dyn_off = (dynstr_off + dynstr_size + 7) & ~(size_t)7, dyn_size = 32;
-    static const char shstr[] = "\0.dynstr\0.dynamic\0.shstrtab";
-    size_t shstr_off = dyn_off + dyn_size, shstr_size = sizeof shstr;
-    size_t shoff = (shstr_off + shstr_size + 7) & ~(size_t)7;
-    size_t n = shoff + 4 * 64;
-    unsigned char *b = md_xcalloc(1, n);
-    memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
-    le(b + 16, 3, 2);  /* ET_DYN */
-    le(b + 18, 62, 2);
-    le(b + 20, 1, 4);
-    le(b + 0x28, shoff, 8);
-    le(b + 0x34, 64, 2);
-    le(b + 0x3a, 64, 2);
-    le(b + 0x3c, 4, 2);
-    le(b + 0x3e, 3, 2);
-    if (soname)
-        memcpy(b + dynstr_off + 1, soname, sl);
-    le(b + dyn_off, soname ? 14 : 1, 8); /* DT_SONAME (or DT_NEEDED) */
-    le(b + dyn_off + 8, 1, 8);
-    struct { uint32_t name, type, link; size_t off, size; } sh[4] = {
-        { 0, 0, 0, 0, 0 }, { 1, 3, 0, dynstr_off, dynstr_size },
-        { 9, 6, 1, dyn_off, dyn_size }, { 18, 3, 0, shstr_off, shstr_size } };
-    memcpy(b + shstr_off, shstr, shstr_size);
-    for (int i = 0; i < 4; i++) {
-        unsigned char *h = b + shoff + (size_t)i * 64;
-        le(h, sh[i].name, 4);
-        le(h + 4, sh[i].type, 4);
-        le(h + 0x18, sh[i].off, 8);
-        le(h + 0x20, sh[i].size, 8);
-        le(h + 0x28, sh[i].link, 4);
-    }
-    *len = n;
-    return b;
-}
-
 static const md_attr A = { 0644, 0, 0, 0 };
 
 static void put(md_tree *t, const char *path, unsigned char *d, size_t n, const char *origin)
@@ -134,9 +88,12 @@ static void test_images(void)
     CHECK_STR(v.version, "4.20.5-pre");
     free(x);
 
-    x = fake_xen(NULL, true, &n); /* no embedded config: file name, said so */
-    CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen-4.17-amd64.gz", &v, &err) == 0);
-    CHECK(v.major == 4 && v.minor == 17 && strstr(v.source, "file name") != NULL);
+    x = fake_xen(NULL, true, &n); /* no embedded config: no release, whatever the name says */
+    md_err e1 = MD_ERR_INIT;
+    CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen-4.17-amd64.gz", &v, &e1) < 0);
+    CHECK(!v.found);
+    CHECK_ERR(&e1, "/boot/xen-4.17-amd64.gz");
+    CHECK_ERR(&e1, "cannot be read from the binary");
     md_err e2 = MD_ERR_INIT;
     CHECK(md_xenver_hypervisor_image(x, n, "/boot/xen.gz", &v, &e2) < 0);
     CHECK_ERR(&e2, "/boot/xen.gz");
@@ -151,18 +108,20 @@ static void test_images(void)
     CHECK(md_xenver_hypervisor_image(junk, sizeof junk, "/boot/xen-4.17-amd64.config", &v, &e4) < 0);
     CHECK_ERR(&e4, "not a Xen hypervisor image");
 
-    unsigned char *so = fake_so("libxenctrl.so.4.20", &n);
+    unsigned char *so = t_fake_so("libxenctrl.so.4.20", &n);
     CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &err) == 0);
     CHECK(v.major == 4 && v.minor == 20 && strstr(v.source, "DT_SONAME") != NULL);
     free(so);
-    so = fake_so("libfoo.so.1", &n);
+    so = t_fake_so("libfoo.so.1", &n);
     md_err e5 = MD_ERR_INIT;
     CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &e5) < 0);
     CHECK_ERR(&e5, "libfoo.so.1");
     free(so);
-    so = fake_so(NULL, &n);
-    CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &err) == 0);
-    CHECK(v.major == 4 && v.minor == 17 && strstr(v.source, "file name") != NULL);
+    so = t_fake_so(NULL, &n); /* no DT_SONAME: the file name is no release */
+    md_err e5b = MD_ERR_INIT;
+    CHECK(md_xenver_libxenctrl(so, n, "/usr/lib/libxenctrl.so.4.17.0", &v, &e5b) < 0);
+    CHECK(!v.found);
+    CHECK_ERR(&e5b, "no DT_SONAME");
     free(so);
     md_err e6 = MD_ERR_INIT;
     CHECK(md_xenver_libxenctrl((const unsigned char *)"text", 4, "/usr/lib/libxenctrl.so.4.17", &v, &e6) < 0);
@@ -193,7 +152,7 @@ static md_tree *xen_tree(const char *hv, const char *const *ctrls)
     }
     for (size_t i = 0; ctrls && ctrls[i]; i++) {
         char *son = md_xasprintf("libxenctrl.so.%s", ctrls[i]);
-        unsigned char *so = fake_so(son, &n);
+        unsigned char *so = t_fake_so(son, &n);
         char *p = md_xasprintf("/usr/lib/x86_64-linux-gnu/libxenctrl.so.%s.0", ctrls[i]);
         char *pkg = md_xasprintf("libxenmisc%s", ctrls[i]);
         put(t, p, so, n, pkg);
@@ -260,6 +219,62 @@ static void test_trees(void)
     CHECK(md_xenver_check(t, &hv, &ts, &e6) < 0);
     CHECK_ERR(&e6, "/boot/xen-4.17-amd64.gz");
     CHECK_ERR(&e6, "xen-hypervisor-4.17-amd64");
+    md_tree_free(t);
+
+    /* Names are no releases (issue 10, failing input 7): trixie's
+     * xen-utils-4.20 ships /usr/lib/xen-4.20/lib/python/xen-3.0.egg-info,
+     * and a directory /usr/lib/xen-X.Y or a symlink libxenctrl.so.X.Y
+     * says nothing either.  The 4.20 hypervisor with the 4.20 library
+     * passes, the egg and the directories notwithstanding. */
+    t = xen_tree("4.20.5-pre", L("4.20"));
+    md_attr da = { 0755, 0, 0, 0 };
+    md_err e8 = MD_ERR_INIT;
+    CHECK(md_tree_add_dir(t, "/usr/lib/xen-4.20/lib/python/xen-3.0.egg-info", &da, "xen-utils-4.20",
+                          &e8) == 0);
+    CHECK(md_tree_add_dir(t, "/usr/lib/xen-4.17", &da, "x", &e8) == 0);
+    CHECK(md_tree_add_symlink(t, "/usr/lib/libxenctrl.so.4.17", &A, "nowhere", "x",
+                              MD_CLASH_ERROR, &e8) == 0);
+    CHECK(md_xenver_check(t, &hv, &ts, &e8) == 0);
+    CHECK(hv.minor == 20 && ts.minor == 20);
+    md_xenver_survey sv;
+    md_xenver_survey_tree(t, &sv);
+    CHECK(sv.nhv == 1 && sv.nts == 1 && !sv.nbad_ts && !sv.nbad_hv);
+    md_xenver_survey_free(&sv);
+    md_tree_free(t);
+
+    /* Xen userland with only directory names: no release is made up.  The
+     * survey says so; the build refuses (it cannot check trap 2). */
+    t = xen_tree("4.20.5-pre", NULL);
+    CHECK(md_tree_add_dir(t, "/usr/lib/xen-4.20/lib/python/xen-3.0.egg-info", &da, "xen-utils-4.20",
+                          &e8) == 0);
+    md_xenver_survey_tree(t, &sv);
+    CHECK(sv.nts == 0 && sv.userland[0] == '\0');
+    md_xenver_survey_free(&sv);
+    put(t, "/usr/lib/xen-4.20/bin/xl", (unsigned char *)md_xstrdup("\x7f" "ELF"), 4,
+        "xen-utils-4.20");
+    md_xenver_survey_tree(t, &sv);
+    CHECK(sv.nts == 0);
+    CHECK_STR(sv.userland, "/usr/lib/xen-4.20/bin/xl");
+    CHECK_STR(sv.userland_origin, "xen-utils-4.20");
+    md_xenver_survey_free(&sv);
+    md_err e9 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e9) < 0);
+    CHECK_ERR(&e9, "/usr/lib/xen-4.20/bin/xl");
+    CHECK_ERR(&e9, "no libxenctrl");
+    CHECK(!ts.found);
+    /* A libxenctrl without DT_SONAME: said so, with its package, never read by name. */
+    size_t sl;
+    unsigned char *noname = t_fake_so(NULL, &sl);
+    put(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.20.0", noname, sl, "libxenmisc4.20");
+    md_xenver_survey_tree(t, &sv);
+    CHECK(sv.nts == 0 && sv.nbad_ts == 1);
+    CHECK_STR(sv.bad_ts[0].origin, "libxenmisc4.20");
+    CHECK(strstr(sv.bad_ts[0].source, "no DT_SONAME") != NULL);
+    md_xenver_survey_free(&sv);
+    md_err e10 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e10) < 0);
+    CHECK_ERR(&e10, "libxenmisc4.20");
+    CHECK_ERR(&e10, "no DT_SONAME");
     md_tree_free(t);
 
     /* compare on its own */

@@ -4,6 +4,7 @@
 #ifndef T_FILES_H
 #define T_FILES_H
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,4 +110,51 @@ static inline unsigned char *t_gzip(const void *d, size_t n, size_t *outlen)
     deflateEnd(&z);
     return out;
 }
+static inline void t_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A 64-bit shared object with just .dynstr and .dynamic: DT_SONAME `soname`
+ * (NULL: a DT_NEEDED instead, no SONAME).  Caller frees. */
+static inline unsigned char *t_fake_so(const char *soname, size_t *len)
+{
+    size_t sl = soname ? strlen(soname) : 0;
+    size_t dynstr_off = 64, dynstr_size = 1 + sl + 1;
+    size_t dyn_off = (dynstr_off + dynstr_size + 7) & ~(size_t)7, dyn_size = 32;
+    static const char shstr[] = "\0.dynstr\0.dynamic\0.shstrtab";
+    size_t shstr_off = dyn_off + dyn_size, shstr_size = sizeof shstr;
+    size_t shoff = (shstr_off + shstr_size + 7) & ~(size_t)7;
+    size_t n = shoff + 4 * 64;
+    unsigned char *b = md_xcalloc(1, n);
+    memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+    t_le(b + 16, 3, 2);  /* ET_DYN */
+    t_le(b + 18, 62, 2);
+    t_le(b + 20, 1, 4);
+    t_le(b + 0x28, shoff, 8);
+    t_le(b + 0x34, 64, 2);
+    t_le(b + 0x3a, 64, 2);
+    t_le(b + 0x3c, 4, 2);
+    t_le(b + 0x3e, 3, 2);
+    if (soname)
+        memcpy(b + dynstr_off + 1, soname, sl);
+    t_le(b + dyn_off, soname ? 14 : 1, 8); /* DT_SONAME (or DT_NEEDED) */
+    t_le(b + dyn_off + 8, 1, 8);
+    struct { uint32_t name, type, link; size_t off, size; } sh[4] = {
+        { 0, 0, 0, 0, 0 }, { 1, 3, 0, dynstr_off, dynstr_size },
+        { 9, 6, 1, dyn_off, dyn_size }, { 18, 3, 0, shstr_off, shstr_size } };
+    memcpy(b + shstr_off, shstr, shstr_size);
+    for (int i = 0; i < 4; i++) {
+        unsigned char *h = b + shoff + (size_t)i * 64;
+        t_le(h, sh[i].name, 4);
+        t_le(h + 4, sh[i].type, 4);
+        t_le(h + 0x18, sh[i].off, 8);
+        t_le(h + 0x20, sh[i].size, 8);
+        t_le(h + 0x28, sh[i].link, 4);
+    }
+    *len = n;
+    return b;
+}
+
 #endif

@@ -145,7 +145,8 @@ static int step_boot_files(struct build *b)
         md_out_say(b->o->out, MD_OUT_NOTE,
                    "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
                    b->hv.version);
-    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", "xen-hypervisor-4.17-amd64", &b->xen) < 0 ||
+    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor",
+                 "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y", &b->xen) < 0 ||
         take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
         return -1;
     return 0;

@@ -22,7 +22,6 @@
 #include <string.h>
 
 /* A kernel's largest modules (amdgpu, i915) are tens of MB uncompressed. */
-#define MAX_MODULE ((size_t)256 << 20)
 
 /* NUL-separated strings of a section; skips padding. */
 static void push_strings(md_strv *sv, const unsigned char *p, uint64_t size)
@@ -107,7 +106,7 @@ int md_kmodelf_read(const char *name, const unsigned char *data, size_t len,
     if (md_decomp_detect(data, len) != MD_DECOMP_NONE) {
         unsigned char *raw;
         size_t rawlen;
-        if (md_decomp_buf(name, data, len, MAX_MODULE, &raw, &rawlen, err) < 0)
+        if (md_decomp_buf(name, data, len, MD_KMODELF_MAX, &raw, &rawlen, err) < 0)
             return -1;
         rc = parse_elf(name, raw, rawlen, out, err);
         free(raw);

@@ -19,6 +19,11 @@ typedef struct md_kmodinfo {
     md_strv needs;   /* undefined symbols in .symtab order (what depmod resolves) */
 } md_kmodinfo;
 
+/* The most a module may decompress to: far above any real .ko (the largest
+ * in Debian's 6.1 and 6.12 are a few MiB), so a small input cannot make us
+ * allocate without bound. */
+#define MD_KMODELF_MAX ((size_t)256 << 20)
+
 /* Parse a module; compressed data (xz, zstd, gzip — recognized by magic) is
  * decompressed first.  `name` is used in error messages only. */
 int md_kmodelf_read(const char *name, const unsigned char *data, size_t len,

@@ -618,6 +618,27 @@ fail:
     return -1;
 }
 
+/* The layout link not made yet whose directory `path` (stored, normalised)
+ * fills: an entry below /usr/lib64, or /usr/lib64 itself as a directory.
+ * Merged-/usr releases ship some files only under /usr (trixie's libc6 has
+ * /usr/lib64/ld-linux-x86-64.so.2 and leaves /lib64 -> usr/lib64 to
+ * base-files), and the ELF interpreter every program names is
+ * /lib64/ld-linux-x86-64.so.2: without the link nothing runs ("can't run
+ * '/sbin/openrc': No such file or directory").  As Debian's usrmerge does
+ * for /lib32, /lib64 and /libx32: the link exists when its directory does.
+ * -1 if none. */
+static int waiting_layout_link(const md_tree *t, const char *path, md_node_type type)
+{
+    for (size_t i = 0; i < t->nlayout; i++) {
+        const layout_link *l = &t->layout[i];
+        size_t dl = strlen(l->dest);
+        if (!l->made && strncmp(path, l->dest, dl) == 0 &&
+            (path[dl] == '/' || (path[dl] == '\0' && type == MD_NODE_DIR)))
+            return (int)i;
+    }
+    return -1;
+}
+
 static md_node *prepare(md_tree *t, const char *path, md_node_type type, const md_attr *a,
                         const char *origin, bool map_top, md_err *err)
 {
@@ -630,6 +651,8 @@ static md_node *prepare(md_tree *t, const char *path, md_node_type type, const m
         free(p);
         return NULL;
     }
+    if (via < 0)
+        via = waiting_layout_link(t, p, type);
     if (via >= 0)
         make_layout_link(t, via);
     return new_node(t, p, type, a, origin);

@@ -21,7 +21,10 @@
  * /libx32 are symlinks into /usr and entries added under them are stored
  * under /usr instead, as dpkg does on a merged-/usr Debian system.  /bin,
  * /sbin and /lib exist from the start, /lib32 /lib64 /libx32 once something
- * is added below them.  The mapping applies to every path argument (lookup
+ * is added below them or below their /usr directory (trixie's libc6 ships
+ * the ELF interpreter as /usr/lib64/ld-linux-x86-64.so.2 only, and base-files,
+ * which a dom0 leaves out, the /lib64 link; Debian's usrmerge makes the link
+ * whenever the directory exists).  The mapping applies to every path argument (lookup
  * and remove too) except the top-level names themselves: lookup("/bin") is
  * the symlink, add_dir("/bin") merges into /usr/bin, and a package's own
  * "/bin -> usr/bin" symlink is accepted as already present.

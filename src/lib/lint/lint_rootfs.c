@@ -271,12 +271,19 @@ static void check_devices(rctx *r, const scripts *s)
 
 /* ---- trap 2: the toolstack's release ---- */
 
-/* The rule is xenver's, the one the build refuses a mixed image by; lint
- * words it for a file and names the package to take. */
+/* The reader is xenver's, the one the build refuses a mixed image by (every
+ * release from a binary); lint words it for a file and names the package
+ * to take. */
 static void check_toolstack(rctx *r, const md_xen_version *hv)
 {
-    md_xen_version *ts;
-    size_t n = md_xenver_toolstacks(r->t, &ts);
+    md_xenver_survey sv;
+    md_xenver_survey_tree(r->t, &sv);
+    const md_xen_version *ts = sv.ts;
+    size_t n = sv.nts;
+    for (size_t i = 0; i < sv.nbad_ts; i++)
+        ADD(r, sv.bad_ts[i].path, 0, MD_LINT_WARNING, 2,
+            "cannot check: the release of this libxenctrl (from %s) cannot be read (%s)",
+            sv.bad_ts[i].origin, sv.bad_ts[i].source);
     if (n > 1)
         ADD(r, ts[1].path, 0, MD_LINT_ERROR, 2,
             "toolstack of Xen %s here and of Xen %s in %s: one image must carry the "
@@ -295,10 +302,15 @@ static void check_toolstack(rctx *r, const md_xen_version *hv)
         ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
             "matches", ts[0].version);
-    else if (!n)
+    else if (!n && sv.userland[0] && !sv.nbad_ts)
+        ADD(r, sv.userland, 0, MD_LINT_WARNING, 2,
+            "cannot check: Xen userland (from %s) but no libxenctrl whose release could be "
+            "read; the toolstack's release is not guessed from path names",
+            sv.userland_origin[0] ? sv.userland_origin : "the image");
+    else if (!n && !sv.nbad_ts)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
-    free(ts);
+    md_xenver_survey_free(&sv);
 }
 
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv)

@@ -17,9 +17,12 @@
 #include "image/imgdir.h"
 
 
+/* Copy, cut at the field's size (messages are longer than the fields). */
 static void set_str(char *dst, size_t cap, const char *src)
 {
-    snprintf(dst, cap, "%s", src ? src : "");
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
 /* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
@@ -64,16 +67,6 @@ static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
     return sscanf(s, "%u.%u%c", major, minor, &tail) >= 2;
 }
 
-/* "xen-4.17-amd64.gz", "xen-4.17.2.gz" -> 4.17 */
-static bool name_version(const char *name, char *ver, size_t cap, unsigned *ma, unsigned *mi)
-{
-    const char *b = basename(name);
-    if (strncmp(b, "xen-", 4) != 0 || !parse_mm(b + 4, ma, mi))
-        return false;
-    snprintf(ver, cap, "%u.%u", *ma, *mi);
-    return true;
-}
-
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
                                md_xen_version *out, md_err *err)
 {
@@ -100,13 +93,10 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
                parse_mm(out->version, &out->major, &out->minor)) {
         set_str(out->source, sizeof out->source, "embedded Kconfig (\"# Xen/x86 ... Configuration\")");
         out->found = true;
-    } else if (name_version(name, out->version, sizeof out->version, &out->major, &out->minor)) {
-        set_str(out->source, sizeof out->source,
-                "file name only: the image embeds no Kconfig (built without CONFIG_HYPFS_CONFIG)");
-        out->found = true;
     } else {
-        rc = md_err_set(err, "%s: Xen image without an embedded Kconfig and no version in its "
-                             "name (expected xen-X.Y...)", name);
+        /* A file name is whatever someone called the file: no release. */
+        rc = md_err_set(err, "%s: a Xen image without an embedded Kconfig (built without "
+                             "CONFIG_HYPFS_CONFIG): its release cannot be read from the binary", name);
     }
     free(raw);
     return rc;
@@ -125,14 +115,14 @@ int md_xenver_hypervisor_file(const char *path, md_xen_version *out, md_err *err
 
 /* ---- libxenctrl ---- */
 
-/* "libxenctrl.so.4.17[.0]" or "libxenctrl-4.17.so" -> 4.17 */
-static bool ctrl_name_version(const char *name, unsigned *ma, unsigned *mi)
+/* "libxenctrl.so.4.17" (Debian's and upstream's DT_SONAME) or
+ * "libxenctrl-4.17.so" -> 4.17 */
+static bool ctrl_soname_version(const char *soname, unsigned *ma, unsigned *mi)
 {
-    const char *b = basename(name);
-    if (strncmp(b, "libxenctrl.so.", 14) == 0)
-        return parse_mm(b + 14, ma, mi);
-    if (strncmp(b, "libxenctrl-", 11) == 0)
-        return parse_mm(b + 11, ma, mi);
+    if (strncmp(soname, "libxenctrl.so.", 14) == 0)
+        return parse_mm(soname + 14, ma, mi);
+    if (strncmp(soname, "libxenctrl-", 11) == 0)
+        return parse_mm(soname + 11, ma, mi);
     return false;
 }
 
@@ -141,27 +131,21 @@ int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name
 {
     memset(out, 0, sizeof *out);
     set_str(out->path, sizeof out->path, name);
-    char soname[128];
-    md_elf e;
-    md_err ignored = MD_ERR_INIT; /* not ELF: said below, with the name's version as fallback */
-    if (md_elf_open(&e, name, data, len, &ignored) == 0 && md_elf_soname(&e, soname, sizeof soname)) {
-        if (!ctrl_name_version(soname, &out->major, &out->minor))
-            return md_err_set(err, "%s: DT_SONAME \"%s\" is not libxenctrl's", name, soname);
-        snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
-        snprintf(out->source, sizeof out->source, "DT_SONAME %s", soname);
-        out->found = true;
-        return 0;
-    }
     if (!md_elf_is(data, len))
         return md_err_set(err, "%s: not an ELF shared object", name);
-    if (ctrl_name_version(name, &out->major, &out->minor)) {
-        snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
-        set_str(out->source, sizeof out->source, "file name (no DT_SONAME readable)");
-        out->found = true;
-        return 0;
-    }
-    return md_err_set(err, "%s: neither a shared object with a libxenctrl DT_SONAME nor a "
-                           "versioned libxenctrl file name", name);
+    char soname[128];
+    md_elf e;
+    if (md_elf_open(&e, name, data, len, err) < 0)
+        return -1;
+    if (!md_elf_soname(&e, soname, sizeof soname))
+        return md_err_set(err, "%s: no DT_SONAME readable (a shared object without a dynamic "
+                               "section, or a damaged one)", name);
+    if (!ctrl_soname_version(soname, &out->major, &out->minor))
+        return md_err_set(err, "%s: DT_SONAME \"%s\" is not libxenctrl's", name, soname);
+    snprintf(out->version, sizeof out->version, "%u.%u", out->major, out->minor);
+    snprintf(out->source, sizeof out->source, "DT_SONAME %s", soname);
+    out->found = true;
+    return 0;
 }
 
 /* ---- trees ---- */
@@ -183,6 +167,8 @@ static bool is_hypervisor_name(const char *path)
     return strncmp(b, "xen-syms", 8) != 0;
 }
 
+/* Which files to read, not what they say: libxenctrl.so.X.Y[.Z] (Debian,
+ * upstream) and libxenctrl-X.Y.so (older upstream installs). */
 static bool is_ctrl_name(const char *path)
 {
     const char *b = basename(path);
@@ -190,76 +176,131 @@ static bool is_ctrl_name(const char *path)
            (strncmp(b, "libxenctrl-", 11) == 0 && strstr(b, ".so"));
 }
 
-typedef struct found_list {
-    md_xen_version *v;
-    size_t n;
-} found_list;
-
-static void push(found_list *l, const md_xen_version *v)
+/* Programs of the Xen userland: what shows that the tree has a toolstack
+ * whose release matters, even when no libxenctrl can be read. */
+static bool is_userland_name(const char *path)
 {
-    l->v = md_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-    l->v[l->n++] = *v;
+    static const char *const progs[] = { "xl", "xenstored", "oxenstored", "xenconsoled",
+                                         "xen-init-dom0", NULL };
+    const char *b = basename(path);
+    for (int i = 0; progs[i]; i++)
+        if (!strcmp(b, progs[i]))
+            return true;
+    return false;
 }
 
-static int collect(const md_tree *t, found_list *hvs, found_list *tss, md_err *err)
+static void push(md_xen_version **v, size_t *n, const md_xen_version *x)
 {
+    *v = md_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = *x;
+}
+
+void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
+{
+    memset(s, 0, sizeof *s);
+    const md_node *userland = NULL;
     for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
         md_node_type ty = md_node_type_of(n);
         if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
-            continue;
+            continue; /* a symlink's or a directory's name is no release */
         const char *p = md_node_path(n);
         bool hv = is_hypervisor_name(p), ts = !hv && is_ctrl_name(p);
-        if (!hv && !ts)
+        if (!hv && !ts) {
+            if (!userland && is_userland_name(p))
+                userland = n;
             continue;
+        }
         size_t len;
         const unsigned char *d = md_node_data(n, &len);
         md_xen_version v;
-        int rc = hv ? md_xenver_hypervisor_image(d, len, p, &v, err)
-                    : md_xenver_libxenctrl(d, len, p, &v, err);
-        if (rc < 0) {
-            md_err_prefix(err, "%s", md_node_origin(n));
-            return -1;
-        }
+        md_err e = MD_ERR_INIT;
+        int rc = hv ? md_xenver_hypervisor_image(d, len, p, &v, &e)
+                    : md_xenver_libxenctrl(d, len, p, &v, &e);
         set_str(v.origin, sizeof v.origin, md_node_origin(n));
-        push(hv ? hvs : tss, &v);
+        if (rc < 0) {
+            memset(&v, 0, sizeof v);
+            set_str(v.path, sizeof v.path, p);
+            set_str(v.origin, sizeof v.origin, md_node_origin(n));
+            /* The reason alone: the path is v.path. */
+            size_t pl = strlen(p);
+            set_str(v.source, sizeof v.source,
+                    !strncmp(e.msg, p, pl) && !strncmp(e.msg + pl, ": ", 2) ? e.msg + pl + 2 : e.msg);
+            if (hv)
+                push(&s->bad_hv, &s->nbad_hv, &v);
+            else
+                push(&s->bad_ts, &s->nbad_ts, &v);
+            continue;
+        }
+        if (hv) {
+            push(&s->hv, &s->nhv, &v);
+            continue;
+        }
+        bool known = false;
+        for (size_t i = 0; i < s->nts && !known; i++)
+            known = s->ts[i].major == v.major && s->ts[i].minor == v.minor;
+        if (!known)
+            push(&s->ts, &s->nts, &v);
     }
-    return 0;
+    if (userland && !s->nts) {
+        set_str(s->userland, sizeof s->userland, md_node_path(userland));
+        set_str(s->userland_origin, sizeof s->userland_origin, md_node_origin(userland));
+    }
 }
 
-static int same_kind(const found_list *l, const char *what, md_err *err)
+void md_xenver_survey_free(md_xenver_survey *s)
 {
-    for (size_t i = 1; i < l->n; i++)
-        if (l->v[i].major != l->v[0].major || l->v[i].minor != l->v[0].minor)
-            return md_err_set(err, "two %s releases in the image: %u.%u (%s from %s) and %u.%u "
-                                   "(%s from %s)", what, l->v[0].major, l->v[0].minor, l->v[0].path,
-                              l->v[0].origin, l->v[i].major, l->v[i].minor, l->v[i].path,
-                              l->v[i].origin);
-    return 0;
+    free(s->hv);
+    free(s->ts);
+    free(s->bad_hv);
+    free(s->bad_ts);
+    memset(s, 0, sizeof *s);
 }
 
-/* md_xenver_scan, and with `compare` md_xenver_check: one walk, so both
+static int unreadable(const md_xen_version *v, md_err *err)
+{
+    md_err_set(err, "%s: %s", v->path, v->source);
+    md_err_prefix(err, "%s", v->origin);
+    return -1;
+}
+
+/* md_xenver_scan, and with `compare` md_xenver_check: one survey, so both
  * report the same versions and the same errors in the same order. */
 static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_version *ts,
                 md_err *err)
 {
     memset(hv, 0, sizeof *hv);
     memset(ts, 0, sizeof *ts);
-    found_list hvs = { 0 }, tss = { 0 };
-    int rc = collect(t, &hvs, &tss, err);
-    if (rc == 0)
-        rc = same_kind(&hvs, "Xen hypervisor", err);
+    md_xenver_survey s;
+    md_xenver_survey_tree(t, &s);
+    int rc = 0;
+    if (s.nbad_hv)
+        rc = unreadable(&s.bad_hv[0], err);
+    else if (s.nbad_ts)
+        rc = unreadable(&s.bad_ts[0], err);
+    for (size_t i = 1; rc == 0 && i < s.nhv; i++)
+        if (s.hv[i].major != s.hv[0].major || s.hv[i].minor != s.hv[0].minor)
+            rc = md_err_set(err, "two Xen hypervisor releases in the image: %u.%u (%s from %s) "
+                                 "and %u.%u (%s from %s)", s.hv[0].major, s.hv[0].minor,
+                            s.hv[0].path, s.hv[0].origin, s.hv[i].major, s.hv[i].minor,
+                            s.hv[i].path, s.hv[i].origin);
     /* Each toolstack against the hypervisor first: the message that names
      * the mismatching package is the useful one. */
-    for (size_t i = 0; compare && rc == 0 && hvs.n && i < tss.n; i++)
-        rc = md_xenver_compare(&hvs.v[0], &tss.v[i], err);
-    if (rc == 0)
-        rc = same_kind(&tss, "libxenctrl", err);
-    if (hvs.n)
-        *hv = hvs.v[0];
-    if (tss.n)
-        *ts = tss.v[0];
-    free(hvs.v);
-    free(tss.v);
+    for (size_t i = 0; compare && rc == 0 && s.nhv && i < s.nts; i++)
+        rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
+    if (rc == 0 && s.nts > 1)
+        rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
+                             "%u.%u (%s from %s)", s.ts[0].major, s.ts[0].minor, s.ts[0].path,
+                        s.ts[0].origin, s.ts[1].major, s.ts[1].minor, s.ts[1].path,
+                        s.ts[1].origin);
+    if (rc == 0 && compare && s.userland[0])
+        rc = md_err_set(err, "%s (from %s) is Xen userland, but the image has no libxenctrl "
+                             "to read its release from: trap 2 cannot be checked (the toolstack "
+                             "would not run without it either)", s.userland, s.userland_origin);
+    if (s.nhv)
+        *hv = s.hv[0];
+    if (s.nts)
+        *ts = s.ts[0];
+    md_xenver_survey_free(&s);
     return rc;
 }
 
@@ -287,53 +328,4 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
     return scan(t, true, hv, ts, err);
-}
-
-/* The toolstack release node `n` shows, if any (md_xenver_toolstacks). */
-static bool toolstack_seen(const md_node *n, md_xen_version *v)
-{
-    const char *p = md_node_path(n);
-    md_node_type ty = md_node_type_of(n);
-    memset(v, 0, sizeof *v);
-    if (ty == MD_NODE_DIR) {
-        if (strncmp(p, "/usr/lib/xen-", 13) != 0 || strchr(p + 13, '/') ||
-            !parse_mm(p + 13, &v->major, &v->minor))
-            return false;
-        set_str(v->source, sizeof v->source, "directory name");
-    } else if (!is_ctrl_name(p)) {
-        return false;
-    } else {
-        size_t len = 0;
-        const unsigned char *d =
-            ty == MD_NODE_FILE || ty == MD_NODE_HARDLINK ? md_node_data(n, &len) : NULL;
-        md_err e = MD_ERR_INIT;
-        if (!d || md_xenver_libxenctrl(d, len, p, v, &e) < 0) {
-            memset(v, 0, sizeof *v);
-            if (!ctrl_name_version(p, &v->major, &v->minor))
-                return false;
-            set_str(v->source, sizeof v->source, "file name");
-        }
-    }
-    snprintf(v->version, sizeof v->version, "%u.%u", v->major, v->minor);
-    set_str(v->path, sizeof v->path, p);
-    set_str(v->origin, sizeof v->origin, md_node_origin(n));
-    v->found = true;
-    return true;
-}
-
-size_t md_xenver_toolstacks(const md_tree *t, md_xen_version **out)
-{
-    found_list l = { 0 };
-    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
-        md_xen_version v;
-        if (!toolstack_seen(n, &v))
-            continue;
-        bool known = false;
-        for (size_t i = 0; i < l.n && !known; i++)
-            known = l.v[i].major == v.major && l.v[i].minor == v.minor;
-        if (!known)
-            push(&l, &v);
-    }
-    *out = l.v;
-    return l.n;
 }

@@ -17,6 +17,8 @@
 #include "core/run.h"
 #include "image/base.h"
 #include "image/image.h"
+#include "image/kmodelf.h"
+#include "core/decomp.h"
 #include "image/tree.h"
 #include "image/unpack.h"
 #include "core/mem.h"
@@ -86,9 +88,11 @@ static const char guest_init[] =
     "while :; do $B sleep 60; done\n";
 
 /* The guest frontends the I/O guest loads (the dom0's kernel has them as
- * modules; none has dependencies in Debian's 6.1). */
+ * modules; none has dependencies in Debian's 6.1 or 6.12).  Debian 13's are
+ * xz-compressed (.ko.xz): the guest gets them decompressed, as plain .ko
+ * for busybox's insmod. */
 static const char *const guest_module_patterns[] = {
-    "*/kernel/drivers/net/xen-netfront.ko", "*/kernel/drivers/block/xen-blkfront.ko", NULL,
+    "*/kernel/drivers/net/xen-netfront.ko*", "*/kernel/drivers/block/xen-blkfront.ko*", NULL,
 };
 
 /* --- the guest initrd ---------------------------------------------------- */
@@ -124,12 +128,15 @@ static int add_guest_modules(md_tree *g, const md_tree *image, md_err *err)
         const md_node *m = find_file(image, *pat);
         if (!m)
             continue;
-        size_t size;
+        size_t size, plain_size;
         const unsigned char *data = md_node_data(m, &size);
-        unsigned char *copy = md_xmalloc(size ? size : 1);
-        memcpy(copy, data, size);
-        char *name = md_xasprintf("/lib/modules/%s", strrchr(md_node_path(m), '/') + 1);
-        int r = md_tree_add_file(g, name, &ro, copy, size, "guest", MD_CLASH_ERROR, err);
+        unsigned char *plain;
+        if (md_decomp_buf(md_node_path(m), data, size, MD_KMODELF_MAX, &plain, &plain_size,
+                          err) < 0)
+            return -1;
+        const char *base = strrchr(md_node_path(m), '/') + 1;
+        char *name = md_xasprintf("/lib/modules/%.*s.ko", (int)(strstr(base, ".ko") - base), base);
+        int r = md_tree_add_file(g, name, &ro, plain, plain_size, "guest", MD_CLASH_ERROR, err);
         free(name);
         if (r < 0)
             return -1;

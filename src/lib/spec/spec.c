@@ -199,13 +199,25 @@ static int image_key(md_spec *s, const char *k, const char *v)
 {
     long long x;
     if (!strcmp(k, "Base")) {
-        if (strcmp(v, "default"))
-            return fail(s, "Base=%s: only 'default' is known%s", v, "");
+        const md_spec_base *base = md_spec_base_find(v);
+        if (!base) {
+            char known[256] = "default";
+            for (size_t i = 0; i < md_spec_base_count(); i++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), ", %s",
+                         md_spec_base_at(i)->name);
+            return fail(s, "Base=%s: no such base (known: %s; `mkdom0 inspect --bases` lists "
+                           "them)", v, known);
+        }
         if (s->any_key)
             return fail(s, "Base= must come before any other setting%s%s", "", "");
         const char *o = s->cur_origin, *b = s->cur_basedir;
         unsigned line = s->line;
-        if (load_into(s, md_spec_default_text(), "<default>", NULL) < 0)
+        /* Messages about the base's own lines name it: "<debian-13>:12". */
+        char *origin = base == md_spec_base_at(0) ? md_xstrdup("<default>")
+                                                   : md_xasprintf("<%s>", base->name);
+        int r = load_into(s, base->text, origin, NULL);
+        free(origin);
+        if (r < 0)
             return 0;
         s->cur_origin = o, s->cur_basedir = b, s->line = line;
         return 1;

@@ -13,8 +13,9 @@
  *   [SSH]  AuthorizedKeys KeysDir
  *   [Guests]  Storage Autostart ShutdownTimeout
  * List values are whitespace-separated and append; an empty assignment
- * ("Include=") clears the list so far.  `Base=default` in [Image] starts from
- * the embedded default and applies the file on top of it.  Relative paths are
+ * ("Include=") clears the list so far.  `Base=NAME` in [Image] starts from
+ * an embedded base (md_spec_base_find: default = debian-12, debian-13) and
+ * applies the file on top of it.  Relative paths are
  * taken relative to the spec file's directory.  Unknown sections or keys are
  * errors naming file and line.
  *
@@ -56,8 +57,21 @@ md_spec *md_spec_load(const char *path, md_err *err);
 /* Parse text; `origin` names it in messages, `basedir` anchors relative paths. */
 md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir, md_err *err);
 void md_spec_free(md_spec *s);
-/* The embedded default spec, as text (for `mkdom0 inspect --default-spec`). */
+/* The embedded default spec, as text (for `mkdom0 inspect --default-spec`):
+ * the text of the first base. */
 const char *md_spec_default_text(void);
+
+/* An embedded base: `[Image] Base=NAME` starts from its text.  Static data. */
+typedef struct md_spec_base {
+    const char *name;  /* "debian-12", "debian-13" */
+    const char *about; /* one line: release, Xen, kernel */
+    const char *text;  /* the whole INI spec */
+} md_spec_base;
+/* In the order `mkdom0 inspect --bases` lists them; the first is the default. */
+size_t md_spec_base_count(void);
+const md_spec_base *md_spec_base_at(size_t i); /* NULL past the end */
+/* By name; "default" names the first.  NULL when unknown. */
+const md_spec_base *md_spec_base_find(const char *name);
 
 const char *md_spec_origin(const md_spec *s);     /* file name or "<default>" */
 const char *md_spec_name(const md_spec *s);
