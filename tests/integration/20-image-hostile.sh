@@ -76,6 +76,9 @@ cutto full-end.deb 99 debs/cut-end.deb   # inside the end-of-archive blocks
 # a .deb without data.tar: debian-binary and control.tar.gz only
 $MKDEB nodata-full.deb no-data xz 'f ./x 0644 x'
 mkdir nodata && (cd nodata && ar x ../nodata-full.deb && ar rc ../debs/nodata.deb debian-binary control.tar.gz)
+# a decompression bomb: 4 GiB of zeros in a data.tar.zst of a few hundred KB
+$MKDEB debs/bomb.deb deb-bomb zst 'd ./usr/ 0755' 'z ./usr/z1 512' 'z ./usr/z2 512' 'z ./usr/z3 512' \
+    'z ./usr/z4 512' 'z ./usr/z5 512' 'z ./usr/z6 512' 'z ./usr/z7 512' 'z ./usr/z8 512'
 printf 'not an archive\n' >debs/junk.deb
 : >debs/empty.deb
 
@@ -86,7 +89,7 @@ printf 'not an archive\n' >debs/junk.deb
 KR=$(make_repo "$W/repo" debs/*_1.0_amd64.deb debs/trav.deb debs/absdd.deb debs/abs.deb \
     debs/symdir.deb debs/symup.deb debs/half{1,2,3,4}.deb debs/hlesc.deb debs/dup{1,2,3}.deb \
     debs/cut-gz.deb debs/cut-mid.deb debs/cut-end.deb debs/short.deb \
-    debs/nodata.deb debs/junk.deb=not-a-deb debs/empty.deb=empty-deb)
+    debs/nodata.deb debs/bomb.deb debs/junk.deb=not-a-deb debs/empty.deb=empty-deb)
 cutto debs/short.deb 60 "$W/repo/pool/main/short.deb"
 
 spec() { # FILE INCLUDE...
@@ -113,10 +116,13 @@ echo "ok   good build: $(tail -n1 good.log)"
 fails=0
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
-# build NAME SPEC OUT: stderr in NAME.err, exit status in $rc
+# build NAME SPEC OUT: stderr in NAME.err, exit status in $rc; with
+# CAP_KB set, under that memory cap (memcap, tests/lib.sh)
 build() {
     rc=0
-    "$MKDOM0" build --cache "${REAL_CACHE:-$CACHE}" --keys "$KEYS" -o "$3" "$2" >"$1.out" 2>"$1.err" || rc=$?
+    local cap=()
+    [ -n "${CAP_KB:-}" ] && cap=(memcap "$CAP_KB")
+    "${cap[@]}" "$MKDOM0" build --cache "${REAL_CACHE:-$CACHE}" --keys "$KEYS" -o "$3" "$2" >"$1.out" 2>"$1.err" || rc=$?
 }
 
 # refused NAME EXACT NEEDLE... -- PACKAGE...
@@ -203,6 +209,10 @@ refused not-a-deb \
     "mkdom0 build: $C/not-a-deb_1.0_amd64.deb (package not-a-deb): not a readable .deb: Unrecognized archive format" \
     -- not-a-deb
 refused empty-deb '' "$C/empty-deb_1.0_amd64.deb (package empty-deb): not a readable .deb" -- empty-deb
+# 4 GiB from a few hundred KB, refused at the ratio cap within 1 GB of memory
+# (without it the build reads 1 GiB, the total cap, and runs out of memory)
+CAP_KB=1000000 refused decompression-bomb '' "$C/deb-bomb_1.0-1_amd64.deb (package deb-bomb): data.tar.zst member ./usr/z1: zstd data expands to" \
+    "more than the limit of 100 times its compressed size past the first 16777216 bytes" -- deb-bomb
 
 # An absolute member name is rooted, as dpkg does (it skips the leading
 # "/"): the file lands in the image, nothing is written on the host.
