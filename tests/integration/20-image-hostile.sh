@@ -308,6 +308,32 @@ elif [ -n "$left" ]; then bad "after the kill loop: left behind: $left"
 elif ! whole "$W/oc-kill/out" | cmp -s - prev.whole; then bad "after the kill loop: the rebuilt output differs"
 else echo "ok   $killed builds killed at random instants within ${span} ms: the output always whole, nothing left behind"; fi
 
+# Stopped by SIGTERM, SIGINT (Ctrl-C) or SIGHUP at random instants: the CLI's
+# handler asks the build to stop, which removes its own staging at once
+# (not only at the next build); the build dies of the signal, or succeeded
+# when it had published before it saw it; the output is always whole.
+outcase sig
+sigs=(TERM INT HUP); stopped=0
+for i in $(seq 1 15); do
+    s=${sigs[i % 3]}
+    # a background job starts with SIGINT ignored, and a build keeps an ignored signal so
+    env --default-signal=INT "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-sig/out" good.ini >/dev/null 2>sig.err & p=$!
+    ms=$(( RANDOM % (span + 1) ))
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -s $s $p 2>/dev/null || true
+    r=0; wait $p || r=$?
+    want=$(( 128 + $(kill -l $s) ))
+    left=$(ls -A "$W/oc-sig" | grep -v '^out$\|^\.out\.mkdom0-lock$' || true)
+    if [ $r != 0 ] && [ $r != $want ]; then bad "SIG$s after $ms ms: exit $r, not 0 or $want: $(cat sig.err)"; break; fi
+    if [ -n "$left" ]; then bad "SIG$s after $ms ms (exit $r): left behind until the next build: $left"; break; fi
+    whole "$W/oc-sig/out" | cmp -s - prev.whole || { bad "SIG$s after $ms ms: the output is not the whole image"; break; }
+    grep -q "interrupted; $W/oc-sig/out is left as it was" sig.err && stopped=$((stopped + 1))
+done
+build sig-last good.ini "$W/oc-sig/out"
+[ $rc = 0 ] || bad "after the signal loop: the build failed: $(cat sig-last.err)"
+[ $stopped -gt 0 ] || bad "no build of 15 was stopped mid-way by its signal (all finished or died first)"
+echo "ok   15 builds sent SIGTERM, SIGINT or SIGHUP within ${span} ms ($stopped stopped mid-way): nothing left behind, the output always whole"
+
 # ---- the same against the real default image: from the warm cache, or from
 # Debian when reachable; when neither can build it (default_image exits 77)
 # the test ends as skipped, after the cases above ----
