@@ -273,9 +273,18 @@ rc=0; (cd "$W/oc-odd/here" && "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o
 echo "ok   an output that is a dangling symlink or the current directory: refused"
 # A device named as a key file (issue 9: AuthorizedKeys=/dev/zero aborted the build).
 { cat good.ini; printf '\n[SSH]\nAuthorizedKeys=/dev/zero\n'; } >zero-keys.ini
-rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
+rc=0; memcap 1000000 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
 [ $rc = 1 ] && grep -q "/dev/zero: not a regular file" zero.err && [ ! -e "$W/oc-zero" ] &&
     echo "ok   AuthorizedKeys=/dev/zero: refused, naming the file" || bad "AuthorizedKeys=/dev/zero: exit $rc: $(cat zero.err)"
+# image.ini made a directory (issue 9: a rename failed half-way through
+# publishing, leaving the new grub.cfg beside the old rootfs): the output
+# is replaced as a whole, so the build succeeds and the output is the image.
+outcase inidir; rm "$W/oc-inidir/out/image.ini"; mkdir -p "$W/oc-inidir/out/image.ini/sub"
+build inidir good.ini "$W/oc-inidir/out"
+if [ $rc != 0 ]; then bad "image.ini a directory: the build failed: $(cat inidir.err)"
+elif ! whole "$W/oc-inidir/out" | cmp -s - prev.whole || [ ! -f "$W/oc-inidir/out/image.ini" ]; then
+    bad "image.ini a directory: the output is not the whole image"
+else echo "ok   image.ini made a directory: the output replaced as a whole"; fi
 # Two builds into one output: one builds, the other is refused while it runs;
 # the output is whole either way.
 outcase race
