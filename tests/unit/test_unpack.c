@@ -237,6 +237,16 @@ static void test_ratio(void)
     md_tree *t = md_unpack_rootfs(raw, &one, NULL, &e);
     CHECK(t != NULL);
     md_tree_free(t);
+    /* a sparse file: 8 MiB of holes from a few blocks of tar, refused */
+    char *cmd = md_xasprintf("cd %s && printf x >sp && truncate -s 8M sp && "
+                             "bsdtar -cf sparse.tar --format pax sp", tmpdir);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    char *sp = md_xasprintf("%s/sparse.tar", tmpdir);
+    CHECK(md_unpack_rootfs(sp, NULL, NULL, &e) == NULL);
+    CHECK_ERR(&e, "sparse.tar member sp: a sparse file (refused");
+    md_err_clear(&e);
+    free(sp);
     md_unpack_limits none = { .entries = 10 }; /* ratio 0: unbounded */
     t = md_unpack_rootfs(gz, &none, NULL, &e);
     CHECK(t != NULL);

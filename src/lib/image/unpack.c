@@ -25,6 +25,7 @@ typedef struct reader {
     md_tree *t;
     struct archive *a;
     bool disk; /* a directory through the disk reader: nothing is decompressed */
+    uint64_t content; /* file content read from this stream, bytes */
     const md_unpack_opts *o;
     const char *label;
     md_unpack_stats *st;
@@ -78,23 +79,28 @@ static int check_bytes(const reader *r, uint64_t n, md_err *err)
     return 0;
 }
 
-/* The stream's decompressed bytes against its compressed ones: a small
- * input that expands without end is refused as soon as it passes the
- * ratio, with memory still bounded by what it gave out so far. */
-static int check_ratio(const reader *r, md_err *err)
+/* A compressed stream's output against its input: a small input that
+ * expands without end is refused as soon as it passes the ratio, with
+ * memory still bounded by what it gave out so far.  Output is the larger
+ * of the decompressed stream (headers and padding included) and the file
+ * content; `pending`: content of the entry being read.  An uncompressed
+ * stream gives out no more than it reads (sparse entries are refused), and
+ * libarchive counts its input only as blocks are consumed. */
+static int check_ratio(const reader *r, uint64_t pending, md_err *err)
 {
     unsigned ratio = r->o->limits.ratio;
-    int filters = r->disk ? 0 : archive_filter_count(r->a);
-    if (!ratio || filters < 2) /* the "none" filter alone: not compressed */
+    if (!ratio || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
         return 0;
-    la_int64_t out = archive_filter_bytes(r->a, 0), in = archive_filter_bytes(r->a, -1);
-    if (out <= 0 || (uint64_t)out <= MD_UNPACK_RATIO_FREE || in <= 0 ||
-        (uint64_t)out / (uint64_t)ratio <= (uint64_t)in)
+    la_int64_t in = archive_filter_bytes(r->a, -1), dec = archive_filter_bytes(r->a, 0);
+    uint64_t out = r->content + pending;
+    if (dec > 0 && (uint64_t)dec > out)
+        out = (uint64_t)dec;
+    if (out <= MD_UNPACK_RATIO_FREE || in <= 0 || out / ratio <= (uint64_t)in)
         return 0;
-    return md_err_set(err, "%s data expands to %lld bytes from %lld (more than the limit of %u "
+    return md_err_set(err, "%s data expands to %llu bytes from %lld (more than the limit of %u "
                            "times its compressed size past the first %llu bytes): a "
                            "decompression bomb or a corrupt stream",
-                      archive_filter_name(r->a, 0), (long long)out, (long long)in, ratio,
+                      archive_filter_name(r->a, 0), (unsigned long long)out, (long long)in, ratio,
                       (unsigned long long)MD_UNPACK_RATIO_FREE);
 }
 
@@ -140,7 +146,7 @@ static int read_content(reader *r, struct archive_entry *e, unsigned char **out,
             goto fail;
         }
         n += (size_t)got;
-        if ((!sized && check_bytes(r, n, err) < 0) || check_ratio(r, err) < 0)
+        if ((!sized && check_bytes(r, n, err) < 0) || check_ratio(r, n, err) < 0)
             goto fail;
     }
     if (sized && n != (size_t)size) {
@@ -148,6 +154,7 @@ static int read_content(reader *r, struct archive_entry *e, unsigned char **out,
         goto fail;
     }
     r->st->bytes += n;
+    r->content += n;
     *out = buf;
     *outlen = n;
     return 0;
@@ -245,7 +252,7 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     if (l->entries && r->st->entries >= l->entries)
         return md_err_set(err, "more than %zu entries (the limit)", l->entries);
     /* Also here: headers, and the content of entries skipped unread, count. */
-    if (check_ratio(r, err) < 0)
+    if (check_ratio(r, 0, err) < 0)
         return -1;
     char *path = entry_path(name);
     md_attr a = {
@@ -259,6 +266,11 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = check_path(r, path, err);
+    /* Holes are content no byte of the archive holds: a bomb that needs no
+     * compression.  Neither dpkg nor the kernel's initramfs reads them. */
+    if (rc == 0 && archive_entry_sparse_count(e) > 0)
+        rc = md_err_set(err, "a sparse file (refused: dpkg and the kernel read none, and its "
+                             "holes would expand without limit)");
     if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG))
         rc = read_content(r, e, &data, &len, err);
     if (rc == 0)

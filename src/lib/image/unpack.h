@@ -19,6 +19,8 @@
  *     the file must be complete before names point to it.  Without
  *     MD_CLASH_REPLACE that file must be one the same origin added (a
  *     package cannot rewrite another's file through a link);
+ *   - sparse files are refused (their holes are content no byte of the
+ *     archive holds; dpkg and the kernel read none);
  *   - sockets, and libarchive's warnings about an entry (bytes skipped to
  *     find a header, a name it could not convert), are tolerated or refused
  *     (opts.lenient); other entry types are refused.
@@ -51,9 +53,9 @@ typedef struct md_unpack_limits {
     size_t path_bytes;    /* length of a normalised path ("/usr/bin/x": 10) */
     size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
     /* Compression ratio: a compressed stream may give out at most `ratio`
-     * bytes (headers included) per byte read of its compressed input, once
-     * it has given out MD_UNPACK_RATIO_FREE bytes.  Counted per stream, on
-     * streams that pass through a decompressor only. */
+     * bytes (headers included) per byte it has read of its compressed
+     * input, once it has given out MD_UNPACK_RATIO_FREE bytes.  Counted per
+     * stream, on streams that pass through a decompressor only. */
     unsigned ratio;
 } md_unpack_limits;
 
