@@ -7,6 +7,14 @@
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*" >&2; exit 77; }
 
+# memcap KB CMD...: CMD under `ulimit -v KB`, so a regression cannot take the
+# machine; not under ASan, whose shadow memory reserves terabytes of address
+# space (the sanitizer then watches every allocation itself).
+memcap() {
+    local kb=$1; shift
+    if [ -n "${ASAN_OPTIONS:-}" ]; then "$@"; else ( ulimit -v "$kb"; "$@" ); fi
+}
+
 # The download cache the tests share, so the suite downloads each .deb once.
 cache_dir() { echo "${MKDOM0_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mkdom0}"; }
 # Default: the user's cache (verified and locked, so sharing it is safe; a

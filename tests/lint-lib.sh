@@ -13,12 +13,5 @@ run() {
     grep -q -i 'sanitizer\|segmentation\|core dumped' "$T/out" && fail "crash in lint $*"
     return 0
 }
-# memcap KB CMD...: CMD under `ulimit -v KB`, so a regression cannot take the
-# machine; not under ASan, whose shadow memory reserves terabytes of address
-# space (the sanitizer then watches every allocation itself).
-memcap() {
-    local kb=$1; shift
-    if [ -n "${ASAN_OPTIONS:-}" ]; then "$@"; else ( ulimit -v "$kb"; "$@" ); fi
-}
 has() { grep -qF -- "$1" "$T/out" || fail "expected '$1' in the output"; }
 hasnt() { ! grep -qF -- "$1" "$T/out" || fail "did not expect '$1' in the output"; }

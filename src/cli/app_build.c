@@ -1,8 +1,10 @@
 /* mkdom0 build [SPEC] [-o DIR]: the image, reproducibly, without root. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "build/build.h"
@@ -38,6 +40,48 @@ static void usage(FILE *f)
         "packages); MKDOM0_PROGRESS=0/1 forces progress lines off/on.\n");
 }
 
+/* Ctrl-C, SIGTERM or SIGHUP: the build stops before its next step and
+ * removes its staging directory, then we die of the signal as if it had
+ * killed us.
+ * A second signal does at once (the next build removes the staging). */
+static volatile sig_atomic_t build_signal;
+static void stop_build(int sig)
+{
+    if (build_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    build_signal = sig;
+    static const char note[] = "mkdom0 build: stopping (a second signal stops at once)\n";
+    ssize_t w = write(STDERR_FILENO, note, sizeof note - 1);
+    (void)w;
+}
+
+static int run_build(const md_spec *spec, md_build_opts *o, md_err *err)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa = { .sa_handler = stop_build, .sa_flags = SA_RESTART }, old[3];
+    sigemptyset(&sa.sa_mask);
+    /* A signal ignored from the start (nohup, a background job's SIGINT)
+     * stays ignored. */
+    for (int i = 0; i < 3; i++)
+        if (sigaction(sigs[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    o->cancel = &build_signal;
+    int rc = md_build_run(spec, o, err);
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+    /* Stopped: say why, then die of the signal.  A build that published
+     * before it saw the signal has done its work and succeeds. */
+    if (build_signal && rc < 0) {
+        fprintf(stderr, "mkdom0 build: %s\n", err->msg);
+        signal(build_signal, SIG_DFL);
+        raise(build_signal);
+    }
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -70,7 +114,7 @@ static int run(int argc, char **argv)
     char *data = md_cli_data_dir(), *dom0 = md_cli_dom0_dir();
     o.data_dir = data;
     o.dom0_dir = dom0;
-    int r = spec ? md_build_run(spec, &o, &err) : -1;
+    int r = spec ? run_build(spec, &o, &err) : -1;
     if (r < 0)
         fprintf(stderr, "mkdom0 build: %s\n", err.msg);
     md_spec_free(spec);

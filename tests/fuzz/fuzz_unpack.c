@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_unpack_opts o = {
         .origin = "fuzz", .label = "rootfs.cpio", .clash = MD_CLASH_REPLACE, .lenient = true,
         .limits = { .entry_bytes = 4u << 20, .total_bytes = 16u << 20, .entries = 20000,
-                    .path_bytes = 4096, .path_depth = 256 },
+                    .path_bytes = 4096, .path_depth = 256, .ratio = MD_UNPACK_RATIO },
     };
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 }; /* accumulates */

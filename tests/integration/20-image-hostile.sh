@@ -76,6 +76,9 @@ cutto full-end.deb 99 debs/cut-end.deb   # inside the end-of-archive blocks
 # a .deb without data.tar: debian-binary and control.tar.gz only
 $MKDEB nodata-full.deb no-data xz 'f ./x 0644 x'
 mkdir nodata && (cd nodata && ar x ../nodata-full.deb && ar rc ../debs/nodata.deb debian-binary control.tar.gz)
+# a decompression bomb: 4 GiB of zeros in a data.tar.zst of a few hundred KB
+$MKDEB debs/bomb.deb deb-bomb zst 'd ./usr/ 0755' 'z ./usr/z1 512' 'z ./usr/z2 512' 'z ./usr/z3 512' \
+    'z ./usr/z4 512' 'z ./usr/z5 512' 'z ./usr/z6 512' 'z ./usr/z7 512' 'z ./usr/z8 512'
 printf 'not an archive\n' >debs/junk.deb
 : >debs/empty.deb
 
@@ -86,7 +89,7 @@ printf 'not an archive\n' >debs/junk.deb
 KR=$(make_repo "$W/repo" debs/*_1.0_amd64.deb debs/trav.deb debs/absdd.deb debs/abs.deb \
     debs/symdir.deb debs/symup.deb debs/half{1,2,3,4}.deb debs/hlesc.deb debs/dup{1,2,3}.deb \
     debs/cut-gz.deb debs/cut-mid.deb debs/cut-end.deb debs/short.deb \
-    debs/nodata.deb debs/junk.deb=not-a-deb debs/empty.deb=empty-deb)
+    debs/nodata.deb debs/bomb.deb debs/junk.deb=not-a-deb debs/empty.deb=empty-deb)
 cutto debs/short.deb 60 "$W/repo/pool/main/short.deb"
 
 spec() { # FILE INCLUDE...
@@ -113,10 +116,13 @@ echo "ok   good build: $(tail -n1 good.log)"
 fails=0
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
-# build NAME SPEC OUT: stderr in NAME.err, exit status in $rc
+# build NAME SPEC OUT: stderr in NAME.err, exit status in $rc; with
+# CAP_KB set, under that memory cap (memcap, tests/lib.sh)
 build() {
     rc=0
-    "$MKDOM0" build --cache "${REAL_CACHE:-$CACHE}" --keys "$KEYS" -o "$3" "$2" >"$1.out" 2>"$1.err" || rc=$?
+    local cap=()
+    [ -n "${CAP_KB:-}" ] && cap=(memcap "$CAP_KB")
+    "${cap[@]}" "$MKDOM0" build --cache "${REAL_CACHE:-$CACHE}" --keys "$KEYS" -o "$3" "$2" >"$1.out" 2>"$1.err" || rc=$?
 }
 
 # refused NAME EXACT NEEDLE... -- PACKAGE...
@@ -203,6 +209,10 @@ refused not-a-deb \
     "mkdom0 build: $C/not-a-deb_1.0_amd64.deb (package not-a-deb): not a readable .deb: Unrecognized archive format" \
     -- not-a-deb
 refused empty-deb '' "$C/empty-deb_1.0_amd64.deb (package empty-deb): not a readable .deb" -- empty-deb
+# 4 GiB from a few hundred KB, refused at the ratio cap within 1 GB of memory
+# (without it the build reads 1 GiB, the total cap, and runs out of memory)
+CAP_KB=1000000 refused decompression-bomb '' "$C/deb-bomb_1.0-1_amd64.deb (package deb-bomb): data.tar.zst member ./usr/z1: zstd data expands to" \
+    "more than the limit of 100 times its compressed size past the first 16777216 bytes" -- deb-bomb
 
 # An absolute member name is rooted, as dpkg does (it skips the leading
 # "/"): the file lands in the image, nothing is written on the host.
@@ -263,9 +273,18 @@ rc=0; (cd "$W/oc-odd/here" && "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o
 echo "ok   an output that is a dangling symlink or the current directory: refused"
 # A device named as a key file (issue 9: AuthorizedKeys=/dev/zero aborted the build).
 { cat good.ini; printf '\n[SSH]\nAuthorizedKeys=/dev/zero\n'; } >zero-keys.ini
-rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
+rc=0; memcap 1000000 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
 [ $rc = 1 ] && grep -q "/dev/zero: not a regular file" zero.err && [ ! -e "$W/oc-zero" ] &&
     echo "ok   AuthorizedKeys=/dev/zero: refused, naming the file" || bad "AuthorizedKeys=/dev/zero: exit $rc: $(cat zero.err)"
+# image.ini made a directory (issue 9: a rename failed half-way through
+# publishing, leaving the new grub.cfg beside the old rootfs): the output
+# is replaced as a whole, so the build succeeds and the output is the image.
+outcase inidir; rm "$W/oc-inidir/out/image.ini"; mkdir -p "$W/oc-inidir/out/image.ini/sub"
+build inidir good.ini "$W/oc-inidir/out"
+if [ $rc != 0 ]; then bad "image.ini a directory: the build failed: $(cat inidir.err)"
+elif ! whole "$W/oc-inidir/out" | cmp -s - prev.whole || [ ! -f "$W/oc-inidir/out/image.ini" ]; then
+    bad "image.ini a directory: the output is not the whole image"
+else echo "ok   image.ini made a directory: the output replaced as a whole"; fi
 # Two builds into one output: one builds, the other is refused while it runs;
 # the output is whole either way.
 outcase race
@@ -297,6 +316,32 @@ if [ $rc != 0 ]; then bad "after the kill loop: the build failed: $(cat kill-las
 elif [ -n "$left" ]; then bad "after the kill loop: left behind: $left"
 elif ! whole "$W/oc-kill/out" | cmp -s - prev.whole; then bad "after the kill loop: the rebuilt output differs"
 else echo "ok   $killed builds killed at random instants within ${span} ms: the output always whole, nothing left behind"; fi
+
+# Stopped by SIGTERM, SIGINT (Ctrl-C) or SIGHUP at random instants: the CLI's
+# handler asks the build to stop, which removes its own staging at once
+# (not only at the next build); the build dies of the signal, or succeeded
+# when it had published before it saw it; the output is always whole.
+outcase sig
+sigs=(TERM INT HUP); stopped=0
+for i in $(seq 1 15); do
+    s=${sigs[i % 3]}
+    # a background job starts with SIGINT ignored, and a build keeps an ignored signal so
+    env --default-signal=INT "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-sig/out" good.ini >/dev/null 2>sig.err & p=$!
+    ms=$(( RANDOM % (span + 1) ))
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -s $s $p 2>/dev/null || true
+    r=0; wait $p || r=$?
+    want=$(( 128 + $(kill -l $s) ))
+    left=$(ls -A "$W/oc-sig" | grep -v '^out$\|^\.out\.mkdom0-lock$' || true)
+    if [ $r != 0 ] && [ $r != $want ]; then bad "SIG$s after $ms ms: exit $r, not 0 or $want: $(cat sig.err)"; break; fi
+    if [ -n "$left" ]; then bad "SIG$s after $ms ms (exit $r): left behind until the next build: $left"; break; fi
+    whole "$W/oc-sig/out" | cmp -s - prev.whole || { bad "SIG$s after $ms ms: the output is not the whole image"; break; }
+    grep -q "interrupted; $W/oc-sig/out is left as it was" sig.err && stopped=$((stopped + 1))
+done
+build sig-last good.ini "$W/oc-sig/out"
+[ $rc = 0 ] || bad "after the signal loop: the build failed: $(cat sig-last.err)"
+[ $stopped -gt 0 ] || bad "no build of 15 was stopped mid-way by its signal (all finished or died first)"
+echo "ok   15 builds sent SIGTERM, SIGINT or SIGHUP within ${span} ms ($stopped stopped mid-way): nothing left behind, the output always whole"
 
 # ---- the same against the real default image: from the warm cache, or from
 # Debian when reachable; when neither can build it (default_image exits 77)

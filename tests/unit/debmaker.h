@@ -6,6 +6,8 @@
  *     l PATH TARGET               symlink
  *     h PATH TARGET               hardlink to an earlier member
  *     c PATH MAJOR MINOR          char device 0600
+ *     z PATH MIB                  regular file of MIB MiB of zeros (written in
+ *                                 pieces: a decompression bomb costs no memory)
  * PATH is written as given ("./usr/bin/x", "./../../etc/x", ...).
  * Header-only: included by test_deb.c (its unit tests and its `mkdeb`
  * driver for the integration tests). */
@@ -83,6 +85,21 @@ static void dm_tar_add(struct archive *a, const char *path, unsigned type, unsig
     archive_entry_free(e);
 }
 
+static void dm_tar_zeros(struct archive *a, const char *path, unsigned long mib)
+{
+    static const char zero[1 << 16];
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, 1700000000, 0);
+    archive_entry_set_size(e, (la_int64_t)mib << 20);
+    archive_write_header(a, e);
+    for (unsigned long i = 0; i < mib * 16; i++)
+        archive_write_data(a, zero, sizeof zero);
+    archive_entry_free(e);
+}
+
 static void dm_ar_add(struct archive *ar, const char *name, const void *data, size_t len)
 {
     struct archive_entry *e = archive_entry_new();
@@ -130,6 +147,7 @@ static int dm_make_deb(const char *out, const char *pkg, const char *filter,
         case 'l': dm_tar_add(d, a, AE_IFLNK, 0777, NULL, b, 0, 0); break;
         case 'h': dm_tar_add(d, a, AE_IFREG, 0644, NULL, b, 0, 0); break;
         case 'c': dm_tar_add(d, a, AE_IFCHR, 0600, NULL, NULL, (unsigned)atoi(b), (unsigned)atoi(x)); break;
+        case 'z': dm_tar_zeros(d, a, strtoul(b, NULL, 10)); break;
         default:
             fprintf(stderr, "debmaker: bad type in \"%s\"\n", *lines);
             free(copy);

@@ -173,6 +173,40 @@ static void test_truncated(void)
     free(p);
 }
 
+/* A decompression bomb (issue 9): a small data member that expands to far
+ * more than it holds is refused once it passes the ratio limit, with an
+ * error naming the .deb, the member and the limit; within the free first
+ * 16 MiB the same content is a package like any other. */
+static void test_bombs(void)
+{
+    const char *filters[] = { "gz", "xz", "zst", "bz2" };
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+        char *p = make("bomb", "bomb", filters[i],
+                       (const char *const[]){ "d ./usr/ 0755", "z ./usr/zeros 24",
+                                              "f ./usr/after 0644 x", NULL });
+        md_tree *t = md_tree_new(true);
+        md_err e = MD_ERR_INIT;
+        CHECK(md_deb_extract(t, p, "bomb", MD_CLASH_ERROR, NULL, &e) < 0);
+        char *want = md_xasprintf("%s (package bomb): data.tar.%s member ./usr/zeros: ", p,
+                                  filters[i]);
+        CHECK_ERR(&e, want);
+        CHECK_ERR(&e, "more than the limit of 100 times its compressed size past the first "
+                      "16777216 bytes");
+        CHECK(md_tree_lookup(t, "/usr/after") == NULL);
+        free(want);
+        md_tree_free(t);
+        free(p);
+    }
+    char *p = make("fine", "fine", "zst", (const char *const[]){ "z ./usr/zeros 15", NULL });
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_unpack_stats st;
+    CHECK(md_deb_extract(t, p, "fine", MD_CLASH_ERROR, &st, &e) == 0);
+    CHECK(st.bytes == 15u << 20);
+    md_tree_free(t);
+    free(p);
+}
+
 /* A .deb made by dpkg-deb itself, when available. */
 static void test_dpkg_deb(void)
 {
@@ -246,6 +280,7 @@ int main(int argc, char **argv)
     test_hostile();
     test_duplicates();
     test_truncated();
+    test_bombs();
     test_dpkg_deb();
     test_var_run_dir();
     char *cmd = md_xasprintf("rm -rf %s", tmpdir);

@@ -211,6 +211,11 @@ int main(void)
     CHECK(parse(long_line, &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: line longer than 198 bytes");
     free(long_line);
+    /* ... also where the value would still parse: Dom0Mem=4096M, spaces, garbage */
+    long_line = md_xasprintf(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=4096M%300s\n", "garbage");
+    CHECK(parse(long_line, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:8: line longer than 198 bytes");
+    free(long_line);
     /* the dom0's static address: validated where it is written */
     const char *bad_net[] = { "Address=10.0.2.300/24", "Address=10.0.2.5", "Address=10.0.2.5/33",
                               "Address=10.0.2.5/", "Address=eth0/24", "Gateway=10.0.2.2/24",

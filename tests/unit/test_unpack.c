@@ -196,6 +196,65 @@ static void test_limits(void)
     free(d);
 }
 
+/* A tar of one file of `mib` MiB of zeros, through `filter` (an
+ * archive_write_add_filter_* code; ARCHIVE_FILTER_NONE for none), written
+ * to `path`. */
+static void write_zeros(const char *path, int filter, unsigned mib)
+{
+    static const char zero[1 << 16];
+    struct archive *a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    if (filter != ARCHIVE_FILTER_NONE)
+        archive_write_add_filter(a, filter);
+    CHECK(archive_write_open_filename(a, path) == ARCHIVE_OK);
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, "zeros");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, (la_int64_t)mib << 20);
+    CHECK(archive_write_header(a, e) == ARCHIVE_OK);
+    for (unsigned i = 0; i < mib * 16; i++)
+        CHECK(archive_write_data(a, zero, sizeof zero) == (la_ssize_t)sizeof zero);
+    archive_entry_free(e);
+    CHECK(archive_write_close(a) == ARCHIVE_OK);
+    archive_write_free(a);
+}
+
+/* The compression ratio is the decompressor's: a compressed stream past
+ * its free 16 MiB is held to it, an uncompressed one (a plain cpio or tar,
+ * a directory) is not, whatever it holds. */
+static void test_ratio(void)
+{
+    char *gz = md_xasprintf("%s/zeros.tar.gz", tmpdir), *raw = md_xasprintf("%s/zeros.tar", tmpdir);
+    write_zeros(gz, ARCHIVE_FILTER_GZIP, 20);
+    write_zeros(raw, ARCHIVE_FILTER_NONE, 20);
+    md_err e = MD_ERR_INIT;
+    md_unpack_limits one = { .ratio = 1 };
+    CHECK(md_unpack_rootfs(gz, NULL, NULL, &e) == NULL); /* the defaults hold a ratio */
+    CHECK_ERR(&e, "zeros.tar.gz member zeros: gzip data expands to ");
+    CHECK_ERR(&e, "more than the limit of 100 times its compressed size");
+    md_err_clear(&e);
+    md_tree *t = md_unpack_rootfs(raw, &one, NULL, &e);
+    CHECK(t != NULL);
+    md_tree_free(t);
+    /* a sparse file: 8 MiB of holes from a few blocks of tar, refused */
+    char *cmd = md_xasprintf("cd %s && printf x >sp && truncate -s 8M sp && "
+                             "bsdtar -cf sparse.tar --format pax sp", tmpdir);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    char *sp = md_xasprintf("%s/sparse.tar", tmpdir);
+    CHECK(md_unpack_rootfs(sp, NULL, NULL, &e) == NULL);
+    CHECK_ERR(&e, "sparse.tar member sp: a sparse file (refused");
+    md_err_clear(&e);
+    free(sp);
+    md_unpack_limits none = { .entries = 10 }; /* ratio 0: unbounded */
+    t = md_unpack_rootfs(gz, &none, NULL, &e);
+    CHECK(t != NULL);
+    md_tree_free(t);
+    free(gz);
+    free(raw);
+}
+
 /* newc keeps a link group's content on its last name: every name gets it,
  * also without MD_CLASH_REPLACE (the file is the archive's own). */
 static void test_newc_hardlinks(void)
@@ -398,6 +457,7 @@ int main(void)
     test_names_and_attributes();
     test_refused();
     test_limits();
+    test_ratio();
     test_newc_hardlinks();
     test_hardlink_content();
     test_sockets();

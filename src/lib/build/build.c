@@ -69,6 +69,15 @@ static int step_resolve(struct build *b)
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
+/* Asked to stop (md_build_opts.cancel)?  Then fail, so that the caller's
+ * clean-up runs as after any error. */
+static int interrupted(const struct build *b)
+{
+    if (!b->o->cancel || !*b->o->cancel)
+        return 0;
+    return md_err_set(b->err, "interrupted; %s is left as it was", b->o->outdir);
+}
+
 static int step_extract(struct build *b)
 {
     b->tree = md_tree_new(true);
@@ -79,7 +88,7 @@ static int step_extract(struct build *b)
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
         md_out_say(b->o->out, MD_OUT_PROGRESS, "[%zu/%zu] unpacking %s %s", i + 1, n, p->name,
                    p->version);
-        if (md_deb_extract(b->tree, md_resolve_path(b->res, i), p->name, MD_CLASH_ERROR, NULL,
+        if (interrupted(b) < 0 || md_deb_extract(b->tree, md_resolve_path(b->res, i), p->name, MD_CLASH_ERROR, NULL,
                            b->err) < 0)
             return -1;
     }
@@ -508,11 +517,13 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
                    o->outdir);
         goto out;
     }
-    if (step_resolve(&b) < 0 || step_extract(&b) < 0 || step_epoch(&b) < 0 ||
-        step_boot_files(&b) < 0 || step_filter(&b) < 0 || step_modules(&b) < 0 ||
-        step_files(&b) < 0 || step_ssh(&b) < 0 || step_settings(&b) < 0 ||
-        step_self_lint(&b) < 0 || step_write(&b) < 0 || step_publish(&b) < 0)
-        goto out;
+    static int (*const steps[])(struct build *) = {
+        step_resolve, step_extract, step_epoch, step_boot_files, step_filter, step_modules,
+        step_files, step_ssh, step_settings, step_self_lint, step_write, step_publish,
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (interrupted(&b) < 0 || steps[i](&b) < 0)
+            goto out;
     md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}",
                md_spec_name(spec), md_run_now() - b.t0, o->outdir, b.rootfs_name);
     r = 0;

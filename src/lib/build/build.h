@@ -14,6 +14,7 @@
 #ifndef MD_BUILD_H
 #define MD_BUILD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include "core/err.h"
 #include "core/out.h"
@@ -30,6 +31,14 @@ typedef struct md_build_opts {
     const md_out *out;
     bool verbose;           /* full module and size tables, each excluded dependency */
     bool force;             /* replace an outdir that holds files the build did not write */
+    /* The library installs no signal handler.  To stop a build (Ctrl-C,
+     * SIGTERM), the caller's handler sets *cancel non-zero: the build stops
+     * before its next step or package, removes its staging directory (as
+     * after any failure: OUTDIR is left as it was) and fails with
+     * "interrupted".  A step under way (a download, the compressor) runs to
+     * its end first.  NULL: the build cannot be stopped this way; killed,
+     * it leaves its staging for the next build into OUTDIR to remove. */
+    const volatile sig_atomic_t *cancel;
 } md_build_opts;
 
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err);

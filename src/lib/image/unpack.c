@@ -8,14 +8,24 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+const md_unpack_limits md_unpack_default_limits = {
+    .entry_bytes = MD_UNPACK_ENTRY_BYTES,
+    .total_bytes = MD_UNPACK_TOTAL_BYTES,
+    .entries = MD_UNPACK_ENTRIES,
+    .ratio = MD_UNPACK_RATIO,
+};
 
 /* One stream being read. */
 typedef struct reader {
     md_tree *t;
     struct archive *a;
+    bool disk; /* a directory through the disk reader: nothing is decompressed */
+    uint64_t content; /* file content read from this stream, bytes */
     const md_unpack_opts *o;
     const char *label;
     md_unpack_stats *st;
@@ -69,11 +79,40 @@ static int check_bytes(const reader *r, uint64_t n, md_err *err)
     return 0;
 }
 
+/* A compressed stream's output against its input: a small input that
+ * expands without end is refused as soon as it passes the ratio, with
+ * memory still bounded by what it gave out so far.  Output is the larger
+ * of the decompressed stream (headers and padding included) and the file
+ * content; `pending`: content of the entry being read.  An uncompressed
+ * stream gives out no more than it reads (sparse entries are refused), and
+ * libarchive counts its input only as blocks are consumed. */
+static int check_ratio(const reader *r, uint64_t pending, md_err *err)
+{
+    unsigned ratio = r->o->limits.ratio;
+    if (!ratio || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+        return 0;
+    la_int64_t in = archive_filter_bytes(r->a, -1), dec = archive_filter_bytes(r->a, 0);
+    uint64_t out = r->content + pending;
+    if (dec > 0 && (uint64_t)dec > out)
+        out = (uint64_t)dec;
+    if (out <= MD_UNPACK_RATIO_FREE || in <= 0 || out / ratio <= (uint64_t)in)
+        return 0;
+    return md_err_set(err, "%s data expands to %llu bytes from %lld (more than the limit of %u "
+                           "times its compressed size past the first %llu bytes): a "
+                           "decompression bomb or a corrupt stream",
+                      archive_filter_name(r->a, 0), (unsigned long long)out, (long long)in, ratio,
+                      (unsigned long long)MD_UNPACK_RATIO_FREE);
+}
+
 /* libarchive leaves the string unset when its input just ends. */
 static const char *why(struct archive *a)
 {
     return archive_error_string(a) ? archive_error_string(a) : "truncated or corrupt archive";
 }
+
+/* What a file's buffer starts at: memory grows with the content that
+ * arrives, not with the size a header claims. */
+#define FIRST_CHUNK ((size_t)1 << 16)
 
 /* The entry's content; *out is malloc'd (the tree takes it). */
 static int read_content(reader *r, struct archive_entry *e, unsigned char **out, size_t *outlen,
@@ -85,11 +124,14 @@ static int read_content(reader *r, struct archive_entry *e, unsigned char **out,
         return md_err_set(err, "implausible size %lld", (long long)size);
     if (check_bytes(r, (uint64_t)size, err) < 0)
         return -1;
-    size_t cap = sized ? (size_t)size : 1 << 16, n = 0;
+    size_t want = sized ? (size_t)size : SIZE_MAX, n = 0;
+    size_t cap = want < FIRST_CHUNK ? want : FIRST_CHUNK;
     unsigned char *buf = md_xmalloc(cap ? cap : 1), spare;
     for (;;) {
-        if (n == cap && !sized)
-            buf = md_xrealloc(buf, cap *= 2);
+        if (n == cap && cap < want) {
+            cap = want - cap > cap ? cap * 2 : want;
+            buf = md_xrealloc(buf, cap);
+        }
         /* A sized entry is read one byte past its size: that read must say "end". */
         la_ssize_t got = n < cap ? archive_read_data(r->a, buf + n, cap - n)
                                  : archive_read_data(r->a, &spare, 1);
@@ -104,7 +146,7 @@ static int read_content(reader *r, struct archive_entry *e, unsigned char **out,
             goto fail;
         }
         n += (size_t)got;
-        if (!sized && check_bytes(r, n, err) < 0)
+        if ((!sized && check_bytes(r, n, err) < 0) || check_ratio(r, n, err) < 0)
             goto fail;
     }
     if (sized && n != (size_t)size) {
@@ -112,6 +154,7 @@ static int read_content(reader *r, struct archive_entry *e, unsigned char **out,
         goto fail;
     }
     r->st->bytes += n;
+    r->content += n;
     *out = buf;
     *outlen = n;
     return 0;
@@ -208,6 +251,9 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     const md_unpack_limits *l = &r->o->limits;
     if (l->entries && r->st->entries >= l->entries)
         return md_err_set(err, "more than %zu entries (the limit)", l->entries);
+    /* Also here: headers, and the content of entries skipped unread, count. */
+    if (check_ratio(r, 0, err) < 0)
+        return -1;
     char *path = entry_path(name);
     md_attr a = {
         .mode = archive_entry_perm(e) & 07777,
@@ -220,6 +266,11 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = check_path(r, path, err);
+    /* Holes are content no byte of the archive holds: a bomb that needs no
+     * compression.  Neither dpkg nor the kernel's initramfs reads them. */
+    if (rc == 0 && archive_entry_sparse_count(e) > 0)
+        rc = md_err_set(err, "a sparse file (refused: dpkg and the kernel read none, and its "
+                             "holes would expand without limit)");
     if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG))
         rc = read_content(r, e, &data, &len, err);
     if (rc == 0)
@@ -281,7 +332,8 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
 static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_unpack_stats *st,
                      const char *disk_root, md_err *err)
 {
-    reader r = { .t = t, .a = a, .o = o, .label = o->label ? o->label : o->origin, .st = st };
+    reader r = { .t = t, .a = a, .disk = disk_root != NULL, .o = o,
+                 .label = o->label ? o->label : o->origin, .st = st };
     int rc = read_stream(&r, disk_root, err);
     md_strv_free(&r.link_paths);
     md_strv_free(&r.link_targets);
@@ -382,13 +434,8 @@ md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool
 {
     if (not_archive)
         *not_archive = false;
-    md_unpack_opts o = { .origin = path, .clash = MD_CLASH_REPLACE, .lenient = true };
-    if (limits)
-        o.limits = *limits;
-    else
-        o.limits = (md_unpack_limits){ .entry_bytes = MD_UNPACK_ROOTFS_ENTRY_BYTES,
-                                       .total_bytes = MD_UNPACK_ROOTFS_TOTAL_BYTES,
-                                       .entries = MD_UNPACK_ROOTFS_ENTRIES };
+    md_unpack_opts o = { .origin = path, .clash = MD_CLASH_REPLACE, .lenient = true,
+                         .limits = limits ? *limits : md_unpack_default_limits };
     struct stat st;
     if (stat(path, &st) < 0) {
         md_err_errno(err, "%s: cannot open", path);

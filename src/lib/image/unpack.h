@@ -19,6 +19,8 @@
  *     the file must be complete before names point to it.  Without
  *     MD_CLASH_REPLACE that file must be one the same origin added (a
  *     package cannot rewrite another's file through a link);
+ *   - sparse files are refused (their holes are content no byte of the
+ *     archive holds; dpkg and the kernel read none);
  *   - sockets, and libarchive's warnings about an entry (bytes skipped to
  *     find a header, a name it could not convert), are tolerated or refused
  *     (opts.lenient); other entry types are refused.
@@ -40,23 +42,39 @@ struct archive;
 
 /* Bounds on what one read may add; 0 means unbounded.  Counted over an
  * md_unpack_stats, so streams read into one tree with one stats (the
- * segments of an initramfs) share them. */
+ * segments of an initramfs) share them.  Every reader of untrusted archives
+ * (a .deb's data member, a rootfs image or directory for lint, the build's
+ * overlay) applies md_unpack_default_limits; errors name the stream, the
+ * member and the limit. */
 typedef struct md_unpack_limits {
     uint64_t entry_bytes; /* content of one file, bytes */
     uint64_t total_bytes; /* content of all files, bytes */
     size_t entries;       /* entries read */
     size_t path_bytes;    /* length of a normalised path ("/usr/bin/x": 10) */
     size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
+    /* Compression ratio: a compressed stream may give out at most `ratio`
+     * bytes (headers included) per byte it has read of its compressed
+     * input, once it has given out MD_UNPACK_RATIO_FREE bytes.  Counted per
+     * stream, on streams that pass through a decompressor only. */
+    unsigned ratio;
 } md_unpack_limits;
 
-/* What md_unpack_rootfs applies when given no limits.  A dom0 rootfs is
- * tens of MiB and the largest distribution initramfs a few hundred: 1 GiB
- * of content in all, or in one file, is a decompression bomb or a corrupt
- * size field (the tree holds every file in memory); a million entries
- * likewise.  Paths are bounded by the tree (MD_TREE_PATH_MAX, _DEPTH_MAX). */
-#define MD_UNPACK_ROOTFS_ENTRY_BYTES ((uint64_t)1 << 30)
-#define MD_UNPACK_ROOTFS_TOTAL_BYTES ((uint64_t)1 << 30)
-#define MD_UNPACK_ROOTFS_ENTRIES ((size_t)1000000)
+/* The defaults.  A dom0 rootfs is tens of MiB and the largest distribution
+ * initramfs or Debian package (linux-image) a few hundred: 1 GiB of
+ * content in all, or in one file, is a decompression bomb or a corrupt size
+ * field (the tree holds every file in memory); a million entries likewise.
+ * Real data.tar.* and initramfs expand 2 to 10 times (at most 22 times over
+ * bookworm's and trixie's dom0 packages, a 448-byte metapackage that holds
+ * 10 KiB of tar padding); gzip's most is about 1032 and xz's and zstd's
+ * thousands, so 100 refuses a bomb after its first 16 MiB, long before the
+ * total cap would.  Paths are bounded by the tree (MD_TREE_PATH_MAX,
+ * MD_TREE_DEPTH_MAX). */
+#define MD_UNPACK_ENTRY_BYTES ((uint64_t)1 << 30)
+#define MD_UNPACK_TOTAL_BYTES ((uint64_t)1 << 30)
+#define MD_UNPACK_ENTRIES ((size_t)1000000)
+#define MD_UNPACK_RATIO 100u
+#define MD_UNPACK_RATIO_FREE ((uint64_t)16 << 20)
+extern const md_unpack_limits md_unpack_default_limits;
 
 typedef struct md_unpack_opts {
     const char *origin;      /* who adds the entries (tree copies it); required */
@@ -87,7 +105,7 @@ int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
  *   - an archive: cpio or tar, compressed or not, including uncompressed cpio
  *     segments followed by more segments (early microcode + main archive),
  *     as the kernel unpacks an initramfs.
- * `limits` NULL: the MD_UNPACK_ROOTFS_* limits.  `not_archive` (may be
+ * `limits` NULL: md_unpack_default_limits.  `not_archive` (may be
  * NULL) is set when `path` is a file libarchive recognises no archive in
  * (so a caller may try it as text).  Caller frees with md_tree_free. */
 md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,

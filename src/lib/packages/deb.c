@@ -63,8 +63,10 @@ static int extract_data(md_tree *t, struct archive *outer, const char *member, c
 {
     struct member_src src = { outer, false };
     struct archive *in = open_inner(&src);
-    /* No limits yet: a package is as big as its index entry says. */
-    md_unpack_opts o = { .origin = origin, .label = member, .clash = clash };
+    /* The index's size and hash say the .deb is the archive's, not that it
+     * is harmless: a package is read with the limits of any other archive. */
+    md_unpack_opts o = { .origin = origin, .label = member, .clash = clash,
+                         .limits = md_unpack_default_limits };
     int rc = md_unpack_archive(t, in, &o, st, err);
     archive_read_free(in);
     return rc;

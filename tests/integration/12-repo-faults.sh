@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Network faults while downloading (issue 9): a repository served over HTTP
+# by a local server (tests/http-faults.py) that cuts the connection in the
+# middle of a .deb (FIN or RST), serves half of it as if whole, or changes a
+# byte, as a flaky mirror or a broken proxy does.  `mkdom0 build` must retry
+# a transient loss a bounded number of times (3 attempts), then fail with one
+# error that names the URL; a file that did not arrive whole is never left in
+# the cache (under its name or as a partial), the output is not touched, and
+# the next build against the healthy server succeeds.
+set -euo pipefail
+. "$MKDOM0_SRC/tests/lib.sh"
+. "$MKDOM0_SRC/tests/lib-repo.sh"
+need gpg gpgv dpkg-deb xz python3 bsdtar
+
+W=$(mktemp -d /tmp/mkdom0-faults.XXXXXX)
+srv=
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null; kill_keys; rm -rf "$W"' EXIT
+cd "$W"
+make_key "$W/key"
+
+# ---- stand-ins for a dom0 (as in test 20) and a package with 2 MB of
+# incompressible content, so that a cut falls inside its data ----
+deb() { # NAME [FILE CONTENT-SOURCE]
+    mkdir -p "src/$1/DEBIAN"
+    printf 'Package: %s\nVersion: 1.0\nArchitecture: amd64\nMaintainer: mkdom0 tests <t@invalid>\nDescription: stand-in\n' \
+        "$1" >"src/$1/DEBIAN/control"
+    dpkg-deb --root-owner-group -Zxz --build "src/$1" "debs/$1_1.0_amd64.deb" >/dev/null
+}
+mkdir -p debs src/stub-xen/boot src/stub-kernel/boot src/stub-kernel/usr/lib/modules/6.1.0-9-amd64 \
+    src/stub-busybox/usr/bin src/payload/usr/share/payload
+# a hypervisor's release is its embedded Kconfig's, never its file name's
+{ printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n'
+  printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n' | gzip -n
+} | gzip -n >src/stub-xen/boot/xen-4.17-amd64.gz
+echo 'stand-in kernel' >src/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
+printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
+    >src/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
+printf '#!/bin/sh\n' >src/stub-busybox/usr/bin/busybox
+chmod 755 src/stub-busybox/usr/bin/busybox
+head -c 2000000 /dev/urandom >src/payload/usr/share/payload/blob
+for p in stub-xen stub-kernel stub-busybox payload; do deb $p; done
+KR=$(make_repo "$W/repo" debs/*.deb)
+PAYLOAD=debs/payload_1.0_amd64.deb
+
+# ---- the server ----
+: >faults
+python3 "$MKDOM0_SRC/tests/http-faults.py" "$W/repo" port faults requests 2>server.err & srv=$!
+for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+[ -s port ] || { cat server.err; fail "the fault server did not start"; }
+URL=http://127.0.0.1:$(cat port)
+DEB_URL=$URL/pool/main/payload_1.0_amd64.deb
+cat >spec.ini <<EOF
+[Repository test]
+URL=$URL
+Suite=test
+Components=main
+Keyring=$KR
+
+[Packages]
+Include=stub-xen stub-kernel stub-busybox payload
+
+[Xen]
+Dom0Mem=1024M
+EOF
+
+CACHE=$W/cache
+fails=0
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+# fault SUFFIX MODE COUNT: the server's next COUNT answers for SUFFIX
+fault() { echo "$1 $2 $3" >faults; : >requests; }
+asked() { grep -c "^/pool/main/payload_1.0_amd64.deb " requests || true; }
+build() { # NAME: build into $W/out-NAME; exit status in $rc
+    rc=0
+    timeout 300 "$MKDOM0" build --cache "$CACHE" --keys "$W/keys" -o "$W/out-$1" spec.ini >"$1.out" 2>"$1.err" || rc=$?
+}
+# Nothing unverified in the cache: no payload under its name, no partial file.
+cache_clean() { # NAME
+    if [ -e "$CACHE/debs/payload_1.0_amd64.deb" ]; then bad "$1: the payload is in the cache"; return 1; fi
+    local left; left=$(find "$CACHE" -name '.partial.*' -o -name '*.tmp*' | head -n3)
+    if [ -n "$left" ]; then bad "$1: partial files in the cache: $left"; return 1; fi
+}
+# failed NAME ATTEMPTS NEEDLE...: the build failed with one error line that
+# holds every NEEDLE, after ATTEMPTS requests for the payload; no output.
+failed() {
+    local name=$1 attempts=$2 n; shift 2
+    build "$name"
+    local line; line=$(grep '^mkdom0 build:' "$name.err" || true)
+    [ $rc = 1 ] || { bad "$name: exit $rc, not 1: $(tail -n3 "$name.err")"; return; }
+    [ "$(grep -c '^mkdom0 build:' "$name.err")" = 1 ] || { bad "$name: not one error line:"; cat "$name.err"; return; }
+    for n in "$@"; do
+        grep -qF -- "$n" <<<"$line" || { bad "$name: error does not mention '$n': $line"; return; }
+    done
+    [ "$(asked)" = "$attempts" ] || { bad "$name: $(asked) requests for the payload, expected $attempts"; cat requests; return; }
+    [ "$(grep -c 'retrying' "$name.err")" = $((attempts - 1)) ] ||
+        { bad "$name: not $((attempts - 1)) retries announced:"; cat "$name.err"; return; }
+    [ ! -e "$W/out-$name" ] || { bad "$name: an output appeared"; return; }
+    cache_clean "$name" || return
+    echo "ok   $name ($attempts requests): $line"
+}
+
+# 1. the connection closed (FIN) half-way through the .deb, every time:
+#    three attempts, then the URL and curl's reason
+fault payload_1.0_amd64.deb cut -1
+failed cut-always 3 "mkdom0 build: $DEB_URL: download failed: " "bytes remaining"
+# 2. the same with the connection reset (RST)
+fault payload_1.0_amd64.deb reset -1
+failed reset-always 3 "mkdom0 build: $DEB_URL: download failed: "
+# 3. half the file answered as if whole (a clean end): not retried, the
+#    size is checked against the signed index
+fault payload_1.0_amd64.deb short -1
+failed short-answer 1 "mkdom0 build: $DEB_URL: package payload: size mismatch: got 1" \
+    "index says $(stat -c %s $PAYLOAD); file deleted"
+# 4. one byte changed in transit: the SHA-256 of the signed index refuses it
+fault payload_1.0_amd64.deb corrupt -1
+failed corrupt 1 "mkdom0 build: $DEB_URL: package payload: SHA256 mismatch: got " \
+    "index says $(sha256sum $PAYLOAD | cut -d' ' -f1); file deleted"
+# 5. the connection lost once, then back: the retry completes the build
+fault payload_1.0_amd64.deb cut 1
+build cut-once
+if [ $rc != 0 ]; then bad "cut-once: the retry did not save the build: $(tail -n3 cut-once.err)"
+elif [ "$(asked)" != 2 ]; then bad "cut-once: $(asked) requests, expected 2"
+elif ! grep -q "$DEB_URL: download failed: .*(retrying)" cut-once.err; then bad "cut-once: the retry was not announced"
+elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" $PAYLOAD; then bad "cut-once: the cached .deb is not the repository's"
+else echo "ok   cut-once: retried once and built"; fi
+rm -rf "$W/out-cut-once" "$CACHE/debs/payload_1.0_amd64.deb"
+# 6. a partial file a killed run left, and a cut copy under the final name
+#    (from some other tool): neither is trusted
+head -c 1000000 $PAYLOAD >"$CACHE/debs/.partial.payload_1.0_amd64.deb.99999"
+head -c 1000000 $PAYLOAD >"$CACHE/debs/payload_1.0_amd64.deb"
+fault payload_1.0_amd64.deb ok -1
+build healthy
+if [ $rc != 0 ]; then bad "healthy: the build failed: $(tail -n3 healthy.err)"
+elif [ "$(asked)" != 1 ]; then bad "healthy: $(asked) requests for the payload, expected 1 (the cut copy re-fetched)"
+elif ! grep -q "payload_1.0_amd64.deb: cached copy does not match the index, fetching it again" healthy.err; then
+    bad "healthy: the cut copy in the cache was not named"
+elif [ -e "$CACHE/debs/.partial.payload_1.0_amd64.deb.99999" ]; then bad "healthy: the old partial file is still there"
+elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" $PAYLOAD; then bad "healthy: the cached .deb is not the repository's"
+elif ! bsdtar -xOf "$W/out-healthy/rootfs.cpio.gz" usr/share/payload/blob | cmp -s - src/payload/usr/share/payload/blob; then
+    bad "healthy: the image does not hold the payload whole"
+else echo "ok   healthy server: the cut copy re-fetched, the partial removed, the image holds the payload"; fi
+# 7. the index cut on every try, in each form InRelease lists (.xz, then
+#    plain), on a fresh cache: the build fails naming the index's URL (no
+#    verified copy to fall back on), after at most 3 tries of the host
+printf '%s\n' 'binary-amd64/Packages.xz cut -1' 'binary-amd64/Packages cut -1' >faults; : >requests
+CACHE=$W/cache2
+build index-cut
+line=$(grep '^mkdom0 build:' index-cut.err || true)
+idx=$(grep -c '/binary-amd64/Packages' requests || true)
+if [ $rc != 1 ]; then bad "index-cut: exit $rc: $(tail -n3 index-cut.err)"
+elif ! grep -qF "mkdom0 build: spec.ini: repository test: $URL/dists/test/main/binary-amd64/Packages: download failed: " <<<"$line"; then bad "index-cut: error does not name the index: $line"
+elif [ "$idx" -gt 4 ]; then bad "index-cut: $idx requests for the index (3 tries, then the host counts as down)"; cat requests
+elif [ -n "$(ls -A "$CACHE/indexes" 2>/dev/null | grep -v '_InRelease$')" ]; then bad "index-cut: an index was kept: $(ls "$CACHE/indexes")"
+else echo "ok   index-cut ($idx requests): $line"; fi
+
+kill $srv 2>/dev/null; wait $srv 2>/dev/null || true; srv=
+[ $fails = 0 ] || fail "$fails download fault case(s)"
+echo "all download fault cases passed"
