@@ -83,6 +83,10 @@ typedef struct md_bootcfg_entry {
      * and menu delay in seconds: for a read entry the config's top-level
      * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
     unsigned serial_port, serial_baud, timeout;
+    int format;             /* the md_bootfmt (boot/bootfmt.h) of the config it
+                               was read from, set by its caller (lint); 0
+                               (UNKNOWN): GRUB 2 or made: fixes are written
+                               in this format's syntax */
     bool arm;               /* for Xen on Arm (GRUB's xen_hypervisor, a dtb):
                                dom0_mem is one size there, without max: */
 } md_bootcfg_entry;

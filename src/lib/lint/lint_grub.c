@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lint/lint_int.h"
+#include "boot/bootfmt.h"
 #include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -458,26 +459,52 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
     md_strv_free(&cons);
 }
 
+/* How the entry's format loads `path` as a module Xen passes on compressed
+ * (the rootfs), in that format's own syntax.  Caller frees. */
+static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
+{
+    switch ((md_bootfmt)e->format) {
+    case MD_BOOTFMT_GRUB_LEGACY:
+        return md_xasprintf("modulenounzip %s", path); /* legacy has no --nounzip */
+    case MD_BOOTFMT_IPXE:
+        return md_xasprintf("module %s", path); /* iPXE hands files over as fetched */
+    case MD_BOOTFMT_SYSLINUX:
+        return md_xasprintf("--- %s (after the dom0 kernel on the APPEND line of mboot.c32)",
+                            path);
+    case MD_BOOTFMT_XEN_EFI:
+        return md_xasprintf("ramdisk=%s", path);
+    default:
+        return md_xasprintf("%s --nounzip %s", e->arm ? "xen_module" : mb2 ? "module2" : "module",
+                            path);
+    }
+}
+
 static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_bootcfg_file *r,
                                 const char *tp)
 {
     const md_bootcfg_file *k = &e->kernel;
-    const char *modcmd = e->arm ? "xen_module" : r && r->mb2 ? "module2" : "module";
     if (!r) {
-        if (!md_bootcfg_param(k, "root"))
+        if (!md_bootcfg_param(k, "root")) {
+            char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
             md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
-                        "has nothing to run; add module2 --nounzip /rootfs.cpio.gz", tp);
+                        "has nothing to run; add %s", tp, add);
+            free(add);
+        }
         return;
     }
-    if (!r->nounzip)
+    if (!r->nounzip) {
+        char *use = rootfs_line(e, r->path, r->mb2);
         md_lint_add(g->l, g->file, r->line, MD_LINT_WARNING, 0,
-                    "%sthe rootfs module %s has no --nounzip: GRUB unpacks it in memory and "
-                    "Xen passes the uncompressed archive, several times larger, to dom0; Xen "
-                    "must pass the compressed archive: use '%s --nounzip %s'",
-                    tp, r->path, modcmd, r->path);
-    if (!r->nounzip)
-        md_lint_fix(g->l, "%s --nounzip %s", modcmd, r->path);
+                    "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
+                    "and Xen passes the uncompressed archive, several times larger, to dom0; "
+                    "Xen must pass the compressed archive: use '%s'", tp, r->path,
+                    e->format == MD_BOOTFMT_GRUB_LEGACY ? "modulenounzip (GRUB legacy knows "
+                                                          "no --nounzip)" : "--nounzip",
+                    use);
+        md_lint_fix(g->l, "%s", use);
+        free(use);
+    }
     if (!g->rootfs)
         return;
     const char *rd = md_bootcfg_param(k, "rdinit");

@@ -319,6 +319,8 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             continue;
         md_bootcfg_list cfg = { 0 };
         md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+        for (size_t k = 0; k < cfg.n; k++)
+            cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
         md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
         if (!cfg.n) {
             md_err e = MD_ERR_INIT;
