@@ -170,7 +170,8 @@ static void test_grub_dom0_mem_trial(void)
     dom0_mem_case("dom0_mem=4096,max:4096", "a number without a unit is KiB to Xen",
                   "dom0_mem=4096M,max:4096M");
     /* D10: an amount of 0 is "not given" to Xen; max:0 is a limit of 0 */
-    dom0_mem_case("dom0_mem=0,max:0", "0 pages, so Xen cannot build dom0",
+    dom0_mem_case("dom0_mem=0,max:0",
+                  "max:0 is 0 pages (Xen takes an amount of 0 pages as not given",
                   "dom0_mem=4096M,max:4096M");
     dom0_mem_case("dom0_mem=4G,max:4G dom0_mem=0", "an amount of 0 pages as not given",
                   "dom0_mem=4G,max:4G");

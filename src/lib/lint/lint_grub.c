@@ -334,15 +334,18 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             bool hex = strstr(a->text, "0x") || strstr(a->text, "0X");
             bool unitless = !hex && a->bytes && tl && isdigit((unsigned char)a->text[tl - 1]);
             char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
-            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
-                        "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: %s%s%s; use %s", tp, mem,
-                        i ? "at most " : "", (unsigned long long)(a->bytes >> 10),
-                        i ? " (max:)" : "", zero_note,
-                        a->bytes >> 12 ? "far too little for a dom0 kernel and its initramfs"
-                                       : "0 pages, so Xen cannot build dom0",
-                        unitless ? " (a number without a unit is KiB to Xen)" : "",
-                        hex ? " (a 0x number is hex to Xen, so letters A-F in it are digits, "
-                              "not units)" : "", f);
+            if (!(a->bytes >> 12))
+                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                            "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
+                            "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
+            else
+                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                            "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
+                            "kernel and its initramfs%s%s; use %s", tp, mem, i ? "at most " : "",
+                            (unsigned long long)(a->bytes >> 10), i ? " (max:)" : "", zero_note,
+                            unitless ? " (a number without a unit is KiB to Xen)" : "",
+                            hex ? " (a 0x number is hex to Xen, so letters A-F in it are digits, "
+                                  "not units)" : "", f);
             md_lint_fix(g->l, "%s", f);
             free(f);
             goto out;
