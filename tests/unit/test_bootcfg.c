@@ -384,7 +384,8 @@ static void test_dom0_mem_trial(void)
         { "08G,max:08G", "octal" }, { "4.5G", "whole numbers only" },
         { "10%+1G", "size must come before the percentage" }, { "100%", "below 100" },
         { "4G%", "no unit letter" }, { "--1G", "one '-' at most" },
-        { "0x,max:0x", "no hex digit" }, { "4G,,max:4G", "empty amount" }, { "", "empty" },
+        { "0x,max:0x", "no hex digit" }, { "+4G", "no '+'" },
+        { "1G+10%+5%", "nothing may follow the percentage" }, { "4G,,max:4G", "empty amount" }, { "", "empty" },
     };
     for (size_t i = 0; i < sizeof why / sizeof *why; i++) {
         md_err_clear(&err);

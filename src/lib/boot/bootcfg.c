@@ -438,6 +438,12 @@ static char *refusal(const char *part, const char *stop)
         return md_xstrdup("a percentage takes no unit letter");
     if (*stop == '%')
         return md_xstrdup("a percentage must be below 100 (0..99)");
+    if (*a == '+')
+        return md_xstrdup("a '+' before the amount (Xen knows a leading '-', meaning all host "
+                          "RAM but the amount, and no '+')");
+    if (*stop == '+' && stop > part && stop[-1] == '%' && memchr(a, '+', (size_t)(stop - a)))
+        return md_xstrdup("one size and one percentage at most: nothing may follow the "
+                          "percentage");
     if (*stop == '+' && stop > part && stop[-1] == '%')
         return md_xstrdup("the size must come before the percentage (size+percentage, as in "
                           "1G+10%)");

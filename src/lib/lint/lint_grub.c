@@ -62,6 +62,8 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
  * a fixed size under 128M or over 64T). */
 static char *repair_amount(const char *a, bool forgot_unit)
 {
+    if (*a == '+')
+        a++; /* "+4G": meant as 4G */
     while (*a == '-' && a[1] == '-')
         a++;
     bool minus = *a == '-';
