@@ -554,9 +554,16 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
     check_family(g, e, tp);
     check_xen_line(g, e, tp);
     if (!e->kernel.path) {
+        md_bootfmt f = (md_bootfmt)e->format;
+        const char *how = f == MD_BOOTFMT_GRUB_LEGACY || f == MD_BOOTFMT_IPXE
+                              ? "module /vmlinuz ..."
+                        : f == MD_BOOTFMT_SYSLINUX ? "--- /vmlinuz ... on the APPEND line"
+                        : f == MD_BOOTFMT_XEN_EFI ? "kernel=/vmlinuz ..."
+                        : e->arm ? "xen_module /vmlinuz ..."
+                        : e->xen.mb2 ? "module2 /vmlinuz ..." : "module /vmlinuz ...";
         md_lint_add(g->l, g->file, e->xen.line, MD_LINT_ERROR, 0,
                     "%sthe Xen line is followed by no module: Xen needs the dom0 kernel as "
-                    "its first module (module2 /vmlinuz ...)", tp);
+                    "its first module (%s)", tp, how);
     } else if (!*e->kernel.path && !e->kernel.line) {
         /* a format that names no dom0 kernel line (GRUB's defaults file
          * without GRUB_CMDLINE_LINUX): nothing of trap 1 to see here */
