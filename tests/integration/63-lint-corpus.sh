@@ -140,4 +140,102 @@ assert "stops at 'B'" in f[0]["message"]
 assert any(x["fix"] == "module2 /boot/vmlinuz" for x in f), f
 assert d["errors"] == 2, d
 PY
+echo "== new-user trial: dom0_mem explained as Xen 4.17 reads it, fixes keep the user's amount"
+run 1 "$C/trial-c-dom0-mem.cfg"
+hasnt "MM"
+hasnt "0M,max:0M"
+hasnt "gives dom0 0 KiB"
+has "trial-c-dom0-mem.cfg:2: error: [trap4] menuentry '16M: a unit, just too small': dom0_mem=16M,max:16M gives dom0 16384 KiB"
+has "Xen takes an amount of 0 pages as not given"
+has "so 010G is 8G to Xen"
+has "'8' is no octal digit"
+has "use dom0_mem=8G,max:8G"
+has "use dom0_mem=1G+10%,max:1G+10%"
+has "use dom0_mem=4608M,max:4608M"
+has "keeps the value modulo 2^64"
+hasnt "Xen drops the whole value"
+has "Xen refuses this dom0_mem= word and keeps what the dom0_mem= words before it set; use dom0_mem=4G,max:4G"
+run 1 "$C/trial-c-dom0mem-on-linux.cfg"
+has "is on the dom0 kernel line (line 3), the wrong line"
+has "move it to the Xen line as dom0_mem=2G,max:2G"
+
+echo "== fixes in the syntax of the config's own format"
+run 0 "$C/trial-c-legacy-nounzip.lst"
+has "use 'modulenounzip /boot/initrd.img'"
+hasnt "module --nounzip"
+run 0 "$C/trial-c-ipxe-norootfs.ipxe"
+has "add module /rootfs.cpio.gz"
+hasnt "module2"
+
+echo "== every dom0_mem, gnttab and rootfs-module fix of the corpus, applied, lints clean"
+for f in $listed; do
+    "$MKDOM0" lint --json "$C/$f" >"$T/json" 2>/dev/null
+    python3 - "$C/$f" "$T/json" "$T" "$MKDOM0" <<'PY' || fail "a fix of $f does not lint clean"
+import json, re, subprocess, sys
+cfg, out, tmp, mkdom0 = sys.argv[1:5]
+lines = open(cfg, encoding="latin-1").read().split("\n")
+d = json.load(open(out))
+n = 0
+for x in d["findings"]:
+    fix, ln = x["fix"], x["line"]
+    if not fix or not ln or "wrong line" in x["message"]:
+        continue
+    new = list(lines)
+    l = new[ln - 1]
+    if fix.startswith("dom0_mem=") and "dom0_mem=" in l:
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        words = re.findall(r'dom0_mem=[^\s"\']*', l)
+        l = l.replace(words[0], "\x00", 1)
+        for w in words[1:]:
+            l = l.replace(" " + w, "", 1)
+        new[ln - 1] = l.replace("\x00", fix)
+    elif fix.startswith("gnttab_max_frames="):
+        kind = lambda y: "gnttab_max_frames" in y["message"]
+        new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\']*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+        if new[ln - 1] == l:
+            continue
+    elif re.match(r'(modulenounzip|module2? --nounzip|xen_module --nounzip) ', fix):
+        kind = lambda y: "nounzip" in y["message"]
+        new[ln - 1] = re.match(r'\s*', l).group(0) + fix
+    else:
+        continue
+    p = tmp + "/fixed"
+    open(p, "w", encoding="latin-1").write("\n".join(new))
+    r = subprocess.run([mkdom0, "lint", "--json", p], capture_output=True, text=True)
+    again = [y for y in json.loads(r.stdout)["findings"] if y["line"] == ln and kind(y)]
+    if again:
+        print("  %s:%d: fix '%s' gives: %s" % (cfg, ln, fix, again[0]["message"]))
+        sys.exit(1)
+    n += 1
+if n:
+    print("  %-34s %d fix(es) applied, clean" % (cfg.split("/")[-1], n))
+PY
+done
+
+echo "== --json: every input listed with its error; always valid UTF-8 JSON"
+: >"$T/empty.cfg"
+mkdir "$T/adir"
+printf '\x00\x01\x02binary' >"$T/binary.bin"
+"$MKDOM0" lint --json "$C/issue10-1.ipxe" "$T/nonexist.cfg" "$T/empty.cfg" "$T/adir" "$T/binary.bin" >"$T/json" 2>/dev/null
+rc=$?
+"$MKDOM0" lint "$C/issue10-1.ipxe" "$T/nonexist.cfg" "$T/empty.cfg" "$T/adir" "$T/binary.bin" >/dev/null 2>&1
+[ $rc = $? ] && [ $rc = 2 ] || fail "--json exit $rc differs from text mode or is not 2"
+python3 - "$T/json" "$T" <<'PY' || fail "--json with inputs that fail"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = sys.argv[2]
+ins = {i["file"]: i for i in d["inputs"]}
+for f, why in (("/nonexist.cfg", "cannot open"), ("/empty.cfg", "empty file"),
+               ("/adir", "neither a rootfs"), ("/binary.bin", "binary data")):
+    assert t + f in ins and why in ins[t + f]["error"], (f, d["inputs"])
+ok = [i for i in d["inputs"] if i["file"].endswith("issue10-1.ipxe")]
+assert ok and ok[0]["error"] is None and ok[0]["format"] == "iPXE script", d["inputs"]
+assert d["errors"] == 4 + sum(x["severity"] == "error" for x in d["findings"]), d
+PY
+latin=$(printf 'latin\xe9\xff.cfg')
+printf 'menuentry "caf\xe9 \xff\xfe" {\n multiboot2 /xen\xe9.gz dom0_mem=4G\xe9 gnttab_max_frames=256\n module2 /vmlinuz console=hvc0 \xc3\x28\n module2 /r.gz\n}\n' >"$T/$latin"
+"$MKDOM0" lint --json "$T/$latin" "$T/nope-$latin" >"$T/json" 2>/dev/null
+python3 -m json.tool "$T/json" >/dev/null || fail "--json with Latin-1 names and content is not valid JSON"
+python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/json" || fail "--json output is not UTF-8"
+grep -q 'latin\\ufffd\\ufffd.cfg' "$T/json" || fail "--json: an invalid byte is not U+FFFD"
 echo "all lint corpus checks passed"

@@ -132,6 +132,78 @@ static void test_grub_bootcfg_clean(void)
     free(text);
 }
 
+/* The dom0_mem finding on `value`, its fix, and the fix linted again: a fix
+ * must itself be clean (new-user trial D4: "use dom0_mem=16MM,max:16MM"). */
+static void dom0_mem_case(const char *value, const char *says, const char *want_fix)
+{
+    char *x = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n", value);
+    md_lint *l = entry(x, LINUX_OK, ROOTFS_OK);
+    const char *fix = NULL;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        if (md_lint_trap(l, i) == 4 && strstr(md_lint_message(l, i), "dom0_mem"))
+            fix = md_lint_fix_of(l, i);
+    char *text = md_lint_text(l);
+    CHECK(strstr(text, says) != NULL);
+    free(text);
+    CHECK(fix != NULL);
+    if (fix) {
+        CHECK_STR(fix, want_fix);
+        char *fx = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n", fix);
+        md_lint *again = entry(fx, LINUX_OK, ROOTFS_OK);
+        CHECK(md_lint_count(again) == 0);
+        dump(again);
+        md_lint_free(again);
+        free(fx);
+    }
+    dump(l);
+    md_lint_free(l);
+    free(x);
+}
+
+static void test_grub_dom0_mem_trial(void)
+{
+    /* D4: a unit is there, the amount is just small: no second unit */
+    dom0_mem_case("dom0_mem=16M,max:16M", "gives dom0 16384 KiB", "dom0_mem=4096M,max:4096M");
+    dom0_mem_case("dom0_mem=0x1000B,max:0x1000B", "a 0x number is hex to Xen",
+                  "dom0_mem=4096M,max:4096M");
+    /* a forgotten unit: the user's number in MiB */
+    dom0_mem_case("dom0_mem=4096,max:4096", "a number without a unit is KiB to Xen",
+                  "dom0_mem=4096M,max:4096M");
+    /* D10: an amount of 0 is "not given" to Xen; max:0 is a limit of 0 */
+    dom0_mem_case("dom0_mem=0,max:0",
+                  "max:0 is 0 pages (Xen takes an amount of 0 pages as not given",
+                  "dom0_mem=4096M,max:4096M");
+    dom0_mem_case("dom0_mem=4G,max:4G dom0_mem=0", "an amount of 0 pages as not given",
+                  "dom0_mem=4G,max:4G");
+    /* D12: octal */
+    dom0_mem_case("dom0_mem=010G,max:10G", "010G is 8G to Xen", "dom0_mem=10G,max:10G");
+    dom0_mem_case("dom0_mem=08G,max:08G", "'8' is no octal digit", "dom0_mem=8G,max:8G");
+    /* D13: the user's own amount, repaired */
+    dom0_mem_case("dom0_mem=4G,,max:4G", "Xen applies '4G' and drops ',max:4G'",
+                  "dom0_mem=4G,max:4G");
+    dom0_mem_case("dom0_mem=4G,max:4G,", "empty amount", "dom0_mem=4G,max:4G");
+    dom0_mem_case("dom0_mem=10%+1G,max:10%+1G", "size must come before",
+                  "dom0_mem=1G+10%,max:1G+10%");
+    dom0_mem_case("dom0_mem=4.5G,max:4.5G", "whole numbers only", "dom0_mem=4608M,max:4608M");
+    dom0_mem_case("dom0_mem=4G%,max:4G", "no unit letter", "dom0_mem=4G,max:4G");
+    dom0_mem_case("dom0_mem=--1G,max:--1G", "one '-' at most", "dom0_mem=-1G,max:-1G");
+    dom0_mem_case("dom0_mem=4G,max:4G dom0_mem=", "keeps what the dom0_mem= words before it set",
+                  "dom0_mem=4G,max:4G");
+    dom0_mem_case("dom0_mem=4096MiB", "stops at 'i'", "dom0_mem=4096M,max:4096M");
+    /* D20: overflow wraps, Xen does not refuse it */
+    dom0_mem_case("dom0_mem=99999999999999999999G,max:99999999999999999999G",
+                  "keeps the value modulo 2^64, so Xen reads 5956960255G",
+                  "dom0_mem=4096M,max:4096M");
+    /* D13: on the dom0 kernel line */
+    md_lint *l = entry("multiboot2 /xen.gz gnttab_max_frames=256\n",
+                       "module2 /vmlinuz dom0_mem=2G,max:2G console=ttyS0 console=hvc0\n",
+                       ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "is on the dom0 kernel line (line 3), the wrong line"));
+    CHECK(md_lint_count(l) == 1 && !strcmp(md_lint_fix_of(l, 0), "dom0_mem=2G,max:2G"));
+    dump(l);
+    md_lint_free(l);
+}
+
 static void test_grub_dom0_mem(void)
 {
     md_lint *l = entry("multiboot2 /xen.gz gnttab_max_frames=256\n", LINUX_OK, ROOTFS_OK);
@@ -1470,6 +1542,7 @@ int main(void)
     test_grub_design_clean();
     test_grub_bootcfg_clean();
     test_grub_dom0_mem();
+    test_grub_dom0_mem_trial();
     test_grub_gnttab();
     test_grub_console();
     test_grub_nounzip();

@@ -309,21 +309,20 @@ out:
 
 /* Xen's simple_strtoull(s, &end, 0) (xen/common/vsprintf.c): "0x" before a
  * hex digit is hex, another leading 0 octal, else decimal; it stops at the
- * first character that is no digit of the base.  false when the number does
- * not fit the 2^44 KiB (16 EiB) a size can mean. */
-static bool xen_strtoull(const char *s, const char **end, uint64_t *v)
+ * first character that is no digit of the base, and does not check for
+ * overflow: the value wraps modulo 2^64 (*wrapped says so).  *octal: a
+ * leading 0 made the base 8. */
+static uint64_t xen_strtoull(const char *s, const char **end, bool *wrapped, bool *octal)
 {
     unsigned base = 10;
     if (*s == '0') {
         base = 8;
-        s++;
-        if ((*s == 'x' || *s == 'X') && isxdigit((unsigned char)s[1])) {
-            s++;
+        if ((s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+            s += 2;
             base = 16;
         }
     }
     uint64_t r = 0;
-    bool big = false;
     for (;; s++) {
         unsigned d;
         if (isdigit((unsigned char)*s))
@@ -334,23 +333,24 @@ static bool xen_strtoull(const char *s, const char **end, uint64_t *v)
             break;
         if (d >= base)
             break;
+        if (r > (UINT64_MAX - d) / base)
+            *wrapped = true;
         r = r * base + d;
-        big |= r > (1ULL << 44);
+        if (base == 8 && d)
+            *octal = true;
     }
     *end = s;
-    *v = r;
-    return !big;
+    return r;
 }
 
-/* Xen's parse_size_and_unit() (xen/lib/parse-size.c): a number, then one
- * unit letter (T, G, M, K; B for bytes), none meaning KiB; a '%' is left for
- * the caller with the number as it is. */
-static bool parse_xen_size(const char **ps, uint64_t *v)
+/* Xen's parse_size_and_unit() (xen/common/lib.c): a number, then one unit
+ * letter (T, G, M, K; B for bytes), none meaning KiB; a '%' is left for the
+ * caller with the number as it is.  The shift wraps like the number. */
+static void parse_xen_size(const char **ps, uint64_t *v, md_bootcfg_amount *a)
 {
     const char *end;
-    uint64_t n;
-    if (!xen_strtoull(*ps, &end, &n))
-        return false;
+    bool wrapped = false, octal = false;
+    uint64_t n = xen_strtoull(*ps, &end, &wrapped, &octal);
     int shift = 10;
     switch (*end) {
     case 'T': case 't': shift = 40; end++; break;
@@ -361,9 +361,14 @@ static bool parse_xen_size(const char **ps, uint64_t *v)
     case '%': shift = 0; break;
     default: break;
     }
+    if (shift && n >> (64 - shift))
+        wrapped = true;
     *v = n << shift;
     *ps = end;
-    return true;
+    if (a) {
+        a->wrapped |= wrapped;
+        a->octal |= octal;
+    }
 }
 
 /* Xen's parse_amt(): a size first, a percentage last, at most one of each,
@@ -376,8 +381,9 @@ static bool parse_amount(const char **ps, md_bootcfg_amount *a)
         s++;
     for (unsigned items = 0;; items++) {
         uint64_t v;
-        if (items == 2 || !isdigit((unsigned char)*s) || !parse_xen_size(&s, &v))
+        if (items == 2 || !isdigit((unsigned char)*s))
             goto refused;
+        parse_xen_size(&s, &v, &t);
         if (*s == '%') {
             if (v >= 100)
                 goto refused;
@@ -403,13 +409,44 @@ refused:
     return false;
 }
 
-/* Why Xen refuses `part` (up to its ','), having stopped at `stop`. */
+/* Why Xen refuses `part` (up to its ','), having stopped at `stop`: the
+ * rules of parse_amt() and simple_strtoull() (Xen 4.17). */
 static char *refusal(const char *part, const char *stop)
 {
     size_t n = strcspn(part, ",");
+    const char *a = part;
+    if (!strncmp(a, "min:", 4) || !strncmp(a, "max:", 4))
+        a += 4;
     if (memchr(part, '=', n))
         return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
                           "by spaces)");
+    if (a == part + n)
+        return md_xstrdup("an empty amount (a stray comma, or nothing after '=' or ':')");
+    if (a[0] == '-' && a[1] == '-')
+        return md_xstrdup("one '-' at most before an amount");
+    if (*stop == '.')
+        return md_xstrdup("Xen reads whole numbers only and stops at the '.'; write the amount "
+                          "in a smaller unit (4.5G = 4608M)");
+    const char *num = a[0] == '-' ? a + 1 : a;
+    if (num[0] == '0' && (num[1] == '8' || num[1] == '9'))
+        return md_xasprintf("a leading 0 makes Xen read the number as octal (simple_strtoull "
+                            "with base 0), and '%c' is no octal digit, so Xen reads 0 and "
+                            "stops there", num[1]);
+    if (num[0] == '0' && (num[1] == 'x' || num[1] == 'X') && !isxdigit((unsigned char)num[2]))
+        return md_xstrdup("'0x' with no hex digit after it: Xen reads 0 and stops at the 'x'");
+    if (*stop == '%' && stop > part && strchr("KkMmGgTtBb", stop[-1]))
+        return md_xstrdup("a percentage takes no unit letter");
+    if (*stop == '%')
+        return md_xstrdup("a percentage must be below 100 (0..99)");
+    if (*a == '+')
+        return md_xstrdup("a '+' before the amount (Xen knows a leading '-', meaning all host "
+                          "RAM but the amount, and no '+')");
+    if (*stop == '+' && stop > part && stop[-1] == '%' && memchr(a, '+', (size_t)(stop - a)))
+        return md_xstrdup("one size and one percentage at most: nothing may follow the "
+                          "percentage");
+    if (*stop == '+' && stop > part && stop[-1] == '%')
+        return md_xstrdup("the size must come before the percentage (size+percentage, as in "
+                          "1G+10%)");
     if (stop > part && strchr("BbIi", *stop) && strchr("KkMmGgTt", stop[-1]))
         return md_xasprintf("Xen reads '%.*s' and stops at '%c': a size takes one unit letter "
                             "(K, M, G, T, or B alone for bytes)", (int)(stop - part), part, *stop);
@@ -424,8 +461,10 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
         /* Arm: dom0_mem = parse_size_and_unit(s, &s); return *s ? -EINVAL : 0 */
         uint64_t v = 0;
         const char *end = s;
-        bool ok = parse_xen_size(&end, &v);
-        m->amount = (md_bootcfg_amount){ .set = true, .bytes = ok ? v : 0 };
+        m->amount = (md_bootcfg_amount){ .set = true };
+        parse_xen_size(&end, &v, &m->amount);
+        m->amount.bytes = v;
+        bool ok = true;
         snprintf(m->amount.text, sizeof m->amount.text, "%.*s", (int)(end - s), s);
         if (ok && !*end && end > s)
             return 0;

@@ -83,6 +83,10 @@ typedef struct md_bootcfg_entry {
      * and menu delay in seconds: for a read entry the config's top-level
      * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
     unsigned serial_port, serial_baud, timeout;
+    int format;             /* the md_bootfmt (boot/bootfmt.h) of the config it
+                               was read from, set by its caller (lint); 0
+                               (UNKNOWN): GRUB 2 or made: fixes are written
+                               in this format's syntax */
     bool arm;               /* for Xen on Arm (GRUB's xen_hypervisor, a dtb):
                                dom0_mem is one size there, without max: */
 } md_bootcfg_entry;
@@ -144,6 +148,9 @@ typedef struct md_bootcfg_amount {
     bool minus;
     uint64_t bytes;   /* the <size> part, 0 if none */
     unsigned percent; /* 0..99 of host RAM */
+    bool wrapped;     /* a number or its unit overflowed 64 bits: Xen does not
+                         check and uses the value modulo 2^64 */
+    bool octal;       /* a leading 0 made Xen read a number as octal */
     char text[32];    /* as written, without min:/max: ("4096M", "-1G+10%") */
 } md_bootcfg_amount;
 
@@ -160,8 +167,9 @@ typedef struct md_bootcfg_dom0mem {
  *   x86 (`arm` false): parse_dom0_mem() reads a comma list of min:<amt>,
  *     max:<amt> and <amt> in order; the first part it refuses ends the list:
  *     the parts before it stay applied, that part and all after it are lost.
- *     Sizes are parse_size_and_unit() (xen/lib/parse-size.c): a number as
- *     simple_strtoull(s, 0) reads it (0x.. hex, a leading 0 octal), then ONE
+ *     Sizes are parse_size_and_unit() (xen/common/lib.c): a number as
+ *     simple_strtoull(s, 0) reads it (0x.. hex, a leading 0 octal; no
+ *     overflow check, the value wraps modulo 2^64), then ONE
  *     optional unit letter T, G, M, K or B (bytes); no letter means KiB.  So
  *     "4096MB" reads 4096M and stops at the 'B': the part is refused.
  *   Arm (`arm` true): one <size> (xen/arch/arm/domain_build.c); Xen applies

@@ -21,7 +21,8 @@ typedef struct finding {
 struct md_lint {
     finding *f;
     size_t n, cap;
-    md_strv in_files, in_formats; /* md_lint_input, in order */
+    md_strv in_files, in_formats; /* md_lint_input, in order; format "" unknown */
+    md_strv in_errors;            /* per input: why it was not linted, "" if it was */
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -38,6 +39,7 @@ void md_lint_free(md_lint *l)
     free(l->f);
     md_strv_free(&l->in_files);
     md_strv_free(&l->in_formats);
+    md_strv_free(&l->in_errors);
     free(l);
 }
 
@@ -88,6 +90,30 @@ void md_lint_input(md_lint *l, const char *file, const char *format)
 {
     md_strv_push(&l->in_files, file);
     md_strv_push(&l->in_formats, format);
+    md_strv_push(&l->in_errors, "");
+}
+
+void md_lint_input_error(md_lint *l, const char *file, const char *msg)
+{
+    for (size_t i = l->in_files.n; i-- > 0;)
+        if (!strcmp(l->in_files.v[i], file)) {
+            if (!*l->in_errors.v[i]) {
+                free(l->in_errors.v[i]);
+                l->in_errors.v[i] = md_xstrdup(msg);
+            }
+            return;
+        }
+    md_lint_input(l, file, "");
+    free(l->in_errors.v[l->in_errors.n - 1]);
+    l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
+}
+
+size_t md_lint_count_input_errors(const md_lint *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->in_errors.n; i++)
+        n += *l->in_errors.v[i] != '\0';
+    return n;
 }
 
 size_t md_lint_count(const md_lint *l) { return l->n; }
@@ -141,7 +167,26 @@ char *md_lint_text(const md_lint *l)
     return md_xmemstream_close(f, &text);
 }
 
-/* JSON string: quotes, backslashes and control characters escaped. */
+/* Length of the valid UTF-8 sequence at p (1..4), 0 if it is none
+ * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
+        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* JSON string: quotes, backslashes and control characters escaped; a byte
+ * that is no part of valid UTF-8 (a Latin-1 file name, binary content)
+ * becomes U+FFFD, so the output is always valid JSON (RFC 8259 requires
+ * UTF-8).  Text mode prints the bytes as they are. */
 static void json_str(FILE *f, const char *s)
 {
     if (!s) {
@@ -149,15 +194,19 @@ static void json_str(FILE *f, const char *s)
         return;
     }
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = *p >= 0x80 ? utf8_len(p) : 1;
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
         else if (*p == '\n')
             fputs("\\n", f);
         else if (*p < 0x20 || *p == 0x7f)
             fprintf(f, "\\u%04x", *p);
+        else if (!n)
+            fputs("\\ufffd", f);
         else
-            fputc(*p, f);
+            fwrite(p, 1, n, f);
+        p += n ? n : 1;
     }
     fputc('"', f);
 }
@@ -172,7 +221,9 @@ char *md_lint_json(const md_lint *l)
         fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_str(f, l->in_files.v[i]);
         fputs(", \"format\": ", f);
-        json_str(f, l->in_formats.v[i]);
+        json_str(f, *l->in_formats.v[i] ? l->in_formats.v[i] : NULL);
+        fputs(", \"error\": ", f);
+        json_str(f, *l->in_errors.v[i] ? l->in_errors.v[i] : NULL);
         fputs("}", f);
     }
     fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
@@ -190,7 +241,8 @@ char *md_lint_json(const md_lint *l)
     }
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
                "  \"unchecked\": %zu\n}\n", l->n ? "\n  ]" : "]",
-            md_lint_count_sev(l, MD_LINT_ERROR), md_lint_count_sev(l, MD_LINT_WARNING),
+            md_lint_count_sev(l, MD_LINT_ERROR) + md_lint_count_input_errors(l),
+            md_lint_count_sev(l, MD_LINT_WARNING),
             md_lint_count_sev(l, MD_LINT_NOTE), md_lint_count_unchecked(l));
     return md_xmemstream_close(f, &text);
 }
@@ -202,8 +254,9 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
         text = md_lint_json(l);
     } else {
         for (size_t i = 0; i < l->in_files.n; i++)
-            md_out_say(out, MD_OUT_NOTE, "%s: read as %s", l->in_files.v[i],
-                       l->in_formats.v[i]);
+            if (*l->in_formats.v[i])
+                md_out_say(out, MD_OUT_NOTE, "%s: read as %s", l->in_files.v[i],
+                           l->in_formats.v[i]);
         text = md_lint_text(l);
     }
     md_out_lines(out, MD_OUT_RESULT, text);

@@ -47,6 +47,11 @@ void md_lint_fix(md_lint *l, const char *fmt, ...) __attribute__((format(printf,
 void md_lint_mark_unchecked(md_lint *l);
 /* Record that `file` was read as `format` ("iPXE script"), for the report. */
 void md_lint_input(md_lint *l, const char *file, const char *format);
+/* Record that `file` could not be linted and why (an input recorded already
+ * keeps its format and gets the error; else it is added without a format). */
+void md_lint_input_error(md_lint *l, const char *file, const char *msg);
+/* Number of inputs with an error. */
+size_t md_lint_count_input_errors(const md_lint *l);
 
 size_t md_lint_count(const md_lint *l);
 /* Number of findings marked with md_lint_mark_unchecked. */
@@ -69,11 +74,14 @@ const char *md_lint_message(const md_lint *l, size_t i);
 char *md_lint_text(const md_lint *l);
 
 /* The inputs and findings as one JSON object, '\n'-terminated; caller frees:
- *   {"inputs": [{"file": F, "format": "GRUB 2 config"}, ...],
+ *   {"inputs": [{"file": F, "format": "GRUB 2 config"|null,
+ *                "error": why it was not linted|null}, ...]  (every input),
  *    "findings": [{"file": F, "line": N (0: whole file), "trap": N (0: boot),
  *                  "severity": "error"|"warning"|"note", "checked": bool,
  *                  "message": M, "fix": TEXT|null}, ...],
- *    "errors": N, "warnings": N, "notes": N, "unchecked": N} */
+ *    "errors": N (error findings + inputs with an error), "warnings": N,
+ *    "notes": N, "unchecked": N}
+ * Strings are UTF-8: bytes of invalid UTF-8 are written as U+FFFD. */
 char *md_lint_json(const md_lint *l);
 
 /* The report through `out`: with `json`, md_lint_json as MD_OUT_RESULT lines;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lint/lint_int.h"
+#include "boot/bootfmt.h"
 #include "boot/grubcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -49,74 +50,203 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
     md_lint_mark_unchecked(g->l);
 }
 
-/* `value` with the extra letters after a unit dropped ("4096MB" and
- * "4096MiB" -> "4096M"), the user's amounts kept; NULL when there is none. */
-static char *drop_unit_suffix(const char *value)
+/* The reference size, for a fix when the user's own amount cannot be kept. */
+#define REF_AMOUNT "4096M"
+
+/* One amount as the user meant it, written so Xen reads exactly that: a
+ * decimal number (leading zeros dropped: "010G" meant as ten), fractions
+ * turned into a smaller unit ("4.5G" -> "4608M"), one unit letter ("4096MB"
+ * -> "4096M"; none: KiB as Xen reads it, or MiB when `forgot_unit`), one '-', the size before
+ * the percentage ("10%+1G" -> "1G+10%"), a '%' glued to a unit dropped.
+ * NULL when nothing usable is there (empty, hex, a percentage of 100 or more,
+ * a fixed size under 128M or over 64T). */
+static char *repair_amount(const char *a, bool forgot_unit)
 {
-    char *out = md_xstrdup(value), *o = out;
-    bool changed = false;
-    for (const char *p = value; *p;) {
-        *o++ = *p;
-        if (strchr("KkMmGgTt", *p) && p > value && isdigit((unsigned char)p[-1])) {
-            size_t n = strspn(p + 1, "iIbB");
-            const char *e = p + 1 + n;
-            if (n && n <= 2 && (!*e || strchr(",+%", *e))) {
-                p = e;
-                changed = true;
-                continue;
+    if (*a == '+')
+        a++; /* "+4G": meant as 4G */
+    while (*a == '-' && a[1] == '-')
+        a++;
+    bool minus = *a == '-';
+    if (minus)
+        a++;
+    char size[40] = "", pct[8] = "";
+    unsigned long long mib_total = 0;
+    while (*a) {
+        if (a[0] == '0' && (a[1] == 'x' || a[1] == 'X'))
+            return NULL;
+        while (*a == '0' && isdigit((unsigned char)a[1]))
+            a++;
+        const char *ip = a;
+        size_t il = strspn(a, "0123456789");
+        if (!il)
+            return NULL;
+        a += il;
+        const char *fp = "";
+        size_t fl = 0;
+        if (*a == '.') {
+            fp = ++a;
+            fl = strspn(a, "0123456789");
+            a += fl;
+        }
+        char unit = 0;
+        if (*a && strchr("KkMmGgTtBb", *a))
+            unit = (char)toupper((unsigned char)*a++);
+        if (unit && unit != 'B')
+            a += strspn(a, "iIbB") <= 2 ? strspn(a, "iIbB") : 0;
+        bool is_pct = *a == '%';
+        if (is_pct)
+            a++;
+        if (unit)
+            is_pct = false; /* "4G%": a size with a stray '%' */
+        if (*a == '+')
+            a++;
+        else if (*a)
+            return NULL;
+        if (il > 15)
+            return NULL;
+        unsigned long long ival = strtoull(ip, NULL, 10);
+        if (is_pct) {
+            if (fl || ival >= 100 || *pct)
+                return NULL;
+            snprintf(pct, sizeof pct, "%llu%%", ival);
+            continue;
+        }
+        if (*size)
+            return NULL;
+        int shift = unit == 'T' ? 40 : unit == 'G' ? 30 : unit == 'M' ? 20 : unit == 'B' ? 0
+                  : unit == 'K' || !forgot_unit ? 10 : 20;
+        bool kib = !unit && !forgot_unit;
+        if (!unit)
+            unit = 'M';
+        /* bytes = (ival + 0.f) << shift, in whole MiB */
+        double bytes = (double)ival;
+        if (fl) {
+            double f = 0, scale = 1;
+            for (size_t i = 0; i < fl && i < 9; i++) {
+                scale /= 10;
+                f += (fp[i] - '0') * scale;
+            }
+            bytes += f;
+        }
+        for (int i = 0; i < shift; i++)
+            bytes *= 2;
+        double mib = bytes / (1024.0 * 1024.0);
+        if (mib > 64.0 * 1024 * 1024)
+            return NULL;
+        if (kib && !fl) {
+            snprintf(size, sizeof size, "%llu", ival); /* KiB, as Xen reads it */
+        } else if (fl || unit == 'B' || unit == 'K' || kib) {
+            if (mib != (double)(unsigned long long)mib)
+                return NULL;
+            snprintf(size, sizeof size, "%lluM", (unsigned long long)mib);
+        } else {
+            snprintf(size, sizeof size, "%llu%c", ival, unit);
+        }
+        mib_total = (unsigned long long)mib;
+    }
+    if (!*size && !*pct)
+        return NULL;
+    if (*size && !*pct && !minus && mib_total < 128)
+        return NULL;
+    return md_xasprintf("%s%s%s%s", minus ? "-" : "", size, *size && *pct ? "+" : "", pct);
+}
+/* The fix for an entry's dom0_mem= words: each part repaired
+ * (repair_amount), the last amount (else max:, else min:) as both amount and
+ * max:, "dom0_mem=A,max:A" (Arm: "dom0_mem=A"), REF_AMOUNT when none can be
+ * kept.  It replaces all the dom0_mem= words.  Caller frees. */
+static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
+{
+    char *got[3] = { NULL, NULL, NULL }; /* amount, max, min */
+    for (size_t i = 0; i < vals->n; i++) {
+        md_strv parts = { 0 };
+        md_strv_split(&parts, vals->v[i], true);
+        for (size_t j = 0; j < parts.n; j++) {
+            const char *p = parts.v[j];
+            int k = !strncmp(p, "max:", 4) ? 1 : !strncmp(p, "min:", 4) ? 2 : 0;
+            char *r = repair_amount(p + (k ? 4 : 0), forgot_unit);
+            if (r) {
+                free(got[k]);
+                got[k] = r;
             }
         }
-        p++;
+        md_strv_free(&parts);
     }
-    *o = '\0';
-    if (!changed) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    const char *a = got[0] ? got[0] : got[1] ? got[1] : got[2] ? got[2] : REF_AMOUNT;
+    char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
+    for (int k = 0; k < 3; k++)
+        free(got[k]);
+    return fix;
 }
 
 /* A dom0_mem= word Xen refuses from offset `bad` on: say what Xen keeps and
- * what it drops, and a fix that keeps the user's amounts. */
+ * what it drops (`had`: earlier words set something, which Xen keeps). */
 static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val, size_t bad,
-                             const char *why, const char *tp)
+                             const char *why, const char *tp, bool had, const char *fix)
 {
     const md_bootcfg_file *x = &e->xen;
     const char *part = val + bad;
     size_t plen = strcspn(part, ",");
-    char *kept, *fix = NULL, *unit = drop_unit_suffix(val);
+    char *kept, *own = NULL;
     if (e->arm)
         kept = bad ? md_xasprintf("Xen on Arm applies '%.*s' and reports the rest as invalid",
                                   (int)bad, val)
                    : md_xasprintf("Xen on Arm reads no size and gives dom0 512M");
+    else if (bad)
+        kept = md_xasprintf("Xen applies '%.*s' and drops '%s'", (int)(bad - 1), val, part);
+    else if (had)
+        kept = md_xstrdup("Xen refuses this dom0_mem= word and keeps what the dom0_mem= words "
+                          "before it set");
     else
-        kept = bad ? md_xasprintf("Xen applies '%.*s' and drops '%s'", (int)(bad - 1), val, part)
-                   : md_xasprintf("Xen drops the whole value, so dom0 starts with nearly all "
-                                  "host RAM and no max:");
-    if (e->arm) {
-        if (bad)
-            fix = md_xasprintf("dom0_mem=%.*s", (int)bad, val);
-    } else if (memchr(part, '=', plen) && bad) {
-        fix = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    } else if (unit) {
-        fix = md_xasprintf("dom0_mem=%s", unit);
-    }
+        kept = md_xstrdup("Xen refuses the whole value, so dom0 starts with nearly all host "
+                          "RAM and no max:");
+    if (!e->arm && memchr(part, '=', plen) && bad)
+        fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
     md_lint_add(g->l, g->file, x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s; use %s", tp, why, kept,
-                fix ? fix : "a size with one unit letter, as in dom0_mem=4096M,max:4096M");
-    if (fix)
-        md_lint_fix(g->l, "%s", fix);
-    free(unit);
-    free(fix);
+                "%s%s; %s; use %s", tp, why, kept, fix);
+    md_lint_fix(g->l, "%s", fix);
+    free(own);
     free(kept);
+}
+
+/* "8G", "4608M", "65547K", "4097B": the largest unit that divides. */
+static char *size_text(uint64_t b)
+{
+    static const char units[] = "TGMK";
+    for (int i = 0; i < 4; i++) {
+        int sh = 40 - 10 * i;
+        if (b && !(b & ((1ULL << sh) - 1)))
+            return md_xasprintf("%llu%c", (unsigned long long)(b >> sh), units[i]);
+    }
+    return md_xasprintf("%lluB", (unsigned long long)b);
+}
+
+/* Xen 4.17 counts dom0_mem in pages (bytes >> 12), and an amount of 0 pages
+ * is "not given" (dom0_compute_nr_pages: get_memsize(&dom0_size) ?: the
+ * default); a max: of 0 pages stays a limit of 0. */
+static bool zero_pages(const md_bootcfg_amount *a)
+{
+    return a->set && !a->minus && !a->percent && !(a->bytes >> 12);
 }
 
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
-    md_strv vals = { 0 };
+    md_strv vals = { 0 }, kv = { 0 };
     md_bootcfg_param_all(x, "dom0_mem", &vals);
-    char *mem = NULL;
+    char *mem = NULL, *fix = NULL;
+    if (!vals.n && e->kernel.path)
+        md_bootcfg_param_all(&e->kernel, "dom0_mem", &kv);
+    if (!vals.n && kv.n) {
+        /* On the dom0 kernel line: Linux ignores it and Xen never sees it. */
+        fix = dom0_mem_fix(&kv, e->arm, false);
+        md_lint_add(g->l, g->file, e->kernel.line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s is on the dom0 kernel line (line %u), the wrong line: Xen "
+                    "reads dom0_mem only from its own line (line %u) and Linux ignores it, so "
+                    "dom0 starts with nearly all host RAM; move it to the Xen line as %s",
+                    tp, kv.v[kv.n - 1], e->kernel.line, x->line, fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
+    }
     if (!vals.n) {
         if (e->arm) {
             md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
@@ -129,8 +259,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "%sthe Xen line has no dom0_mem: dom0 starts with nearly all host RAM, "
                         "Linux sizes its memory map for all of it, and the PV domain builder "
                         "may put the initramfs where dom0 cannot reach it; add "
-                        "dom0_mem=4096M,max:4096M to the Xen line%s", tp, hint);
-            md_lint_fix(g->l, "dom0_mem=4096M,max:4096M");
+                        "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT " to the Xen line%s", tp, hint);
+            md_lint_fix(g->l, "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT);
         }
         goto out;
     }
@@ -143,35 +273,83 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             md_lint_mark_unchecked(g->l);
             goto out;
         }
+    fix = dom0_mem_fix(&vals, e->arm, false);
     /* Every word in order onto the same variables, as Xen does. */
     md_bootcfg_dom0mem m = { 0 };
     for (size_t i = 0; i < vals.n; i++) {
         md_err bad = MD_ERR_INIT;
         size_t at = 0;
+        bool had = m.amount.set || m.min.set || m.max.set;
         if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            dom0_mem_refused(g, e, vals.v[i], at, bad.msg, tp);
+            dom0_mem_refused(g, e, vals.v[i], at, bad.msg, tp, had, fix);
             if (!e->arm || !m.amount.bytes)
                 goto out;
         }
     }
     /* As written, for the messages: "4096M" or "4096M dom0_mem=max:4096M". */
     mem = md_strv_join(&vals, " dom0_mem=");
-    /* A fixed size under 128 MiB is a unit forgotten: Xen reads "4096" as
-     * KiB, and no dom0 kernel with its initramfs fits in 4 MiB. */
+    const md_bootcfg_amount *all[] = { &m.amount, &m.max, &m.min };
+    for (int i = 0; i < 3; i++) {
+        const md_bootcfg_amount *a = all[i];
+        if (a->set && a->wrapped) {
+            char *got = size_text(a->bytes);
+            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s: %s does not fit in 64 bits; Xen's number reader "
+                        "(simple_strtoull, parse_size_and_unit) does not check for overflow "
+                        "and keeps the value modulo 2^64, so Xen reads %s%s; use %s", tp, mem,
+                        a->text, got, a->bytes >> 12 ? "" : ", 0 pages", fix);
+            md_lint_fix(g->l, "%s", fix);
+            free(got);
+            goto out;
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        const md_bootcfg_amount *a = all[i];
+        if (a->set && a->octal) {
+            char *got = size_text(a->bytes);
+            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+                        "%sdom0_mem=%s: a leading 0 makes Xen read the number as octal "
+                        "(simple_strtoull with base 0), so %s is %s to Xen; write sizes "
+                        "without leading zeros: use %s (or %s, if you meant what Xen reads)", tp,
+                        mem, a->text, got, fix, got);
+            md_lint_fix(g->l, "%s", fix);
+            free(got);
+            goto out;
+        }
+    }
+    /* An amount of 0 pages is no amount to Xen: it picks its default. */
+    bool zero_amount = !e->arm && zero_pages(&m.amount);
+    if (zero_amount)
+        m.amount.set = false;
+    if (zero_pages(&m.min))
+        m.min.set = false;
+    const char *zero_note = zero_amount ? " (Xen takes an amount of 0 pages as not given: "
+                                          "dom0_mem=0 sets nothing)" : "";
+    /* A fixed size under 128 MiB is a unit forgotten (Xen reads "4096" as
+     * KiB), a hex number's letters read as digits, or simply too small: no
+     * dom0 kernel with its initramfs fits. */
     const md_bootcfg_amount *fixed[] = { &m.amount, &m.max };
     for (int i = 0; i < 2; i++) {
         const md_bootcfg_amount *a = fixed[i];
         if (a->set && !a->minus && !a->percent && a->bytes < (128u << 20)) {
-            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
-                        "%sdom0_mem=%s gives dom0 %llu KiB%s: far too little for a dom0 kernel "
-                        "and its initramfs (a number without a unit is KiB to Xen); use "
-                        "dom0_mem=%sM%s%s%s", tp, mem, (unsigned long long)(a->bytes >> 10),
-                        i ? " at most" : "", a->text, e->arm ? "" : ",max:",
-                        e->arm ? "" : a->text, e->arm ? "" : "M");
-            if (e->arm)
-                md_lint_fix(g->l, "dom0_mem=%sM", a->text);
+            size_t tl = strlen(a->text);
+            bool hex = strstr(a->text, "0x") || strstr(a->text, "0X");
+            bool unitless = !hex && a->bytes && tl && isdigit((unsigned char)a->text[tl - 1]);
+            char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
+            if (!(a->bytes >> 12))
+                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                            "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
+                            "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
             else
-                md_lint_fix(g->l, "dom0_mem=%sM,max:%sM", a->text, a->text);
+                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                            "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
+                            "kernel and its initramfs%s%s; use %s", tp, mem, i ? "at most " : "",
+                            (unsigned long long)(a->bytes >> 10), i ? " (max:)" : "", zero_note,
+                            unitless ? " (a number without a unit is KiB to Xen)" : "",
+                            hex ? " (a 0x number is hex to Xen, so letters A-F in it are digits, "
+                                  "not units)" : "", f);
+            md_lint_fix(g->l, "%s", f);
+            free(f);
             goto out;
         }
     }
@@ -183,31 +361,31 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
-                    "in early boot; use dom0_mem=%s,max:%s", tp, mem, base, base);
-        md_lint_fix(g->l, "dom0_mem=%s,max:%s", base, base);
+                    "in early boot; use %s", tp, mem, fix);
+        md_lint_fix(g->l, "%s", fix);
     } else if (!max) {
-        const char *min = m.min.set ? m.min.text : NULL;
         md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
-                    "%sdom0_mem=%s sets neither an amount nor max:, so dom0 starts with "
-                    "nearly all host RAM; use dom0_mem=%s,max:%s", tp, mem,
-                    min ? min : "SIZE", min ? min : "SIZE");
-        md_lint_fix(g->l, "dom0_mem=%s,max:%s", min ? min : "SIZE", min ? min : "SIZE");
+                    "%sdom0_mem=%s sets neither an amount nor max:%s, so dom0 starts with "
+                    "nearly all host RAM; use %s", tp, mem, zero_note, fix);
+        md_lint_fix(g->l, "%s", fix);
     } else if (!base) {
         md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
-                    "%sdom0_mem=%s has max: but no amount, so Xen picks the initial size; "
-                    "use dom0_mem=%s,max:%s so dom0 starts at the size Linux sized its "
-                    "memory map for", tp, mem, max, max);
-        md_lint_fix(g->l, "dom0_mem=%s,max:%s", max, max);
+                    "%sdom0_mem=%s has max: but no amount%s, so Xen picks the initial size; "
+                    "use %s so dom0 starts at the size Linux sized its memory map for", tp, mem,
+                    zero_note, fix);
+        md_lint_fix(g->l, "%s", fix);
     } else if (!md_bootcfg_amount_same(&m.amount, &m.max)) {
         md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
-                    "its memory map for max: and the design keeps them equal: use "
-                    "dom0_mem=%s,max:%s", tp, mem, base, max, base, base);
-        md_lint_fix(g->l, "dom0_mem=%s,max:%s", base, base);
+                    "its memory map for max: and the design keeps them equal: use %s", tp, mem,
+                    base, max, fix);
+        md_lint_fix(g->l, "%s", fix);
     }
 out:
+    free(fix);
     free(mem);
     md_strv_free(&vals);
+    md_strv_free(&kv);
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
@@ -286,26 +464,52 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
     md_strv_free(&cons);
 }
 
+/* How the entry's format loads `path` as a module Xen passes on compressed
+ * (the rootfs), in that format's own syntax.  Caller frees. */
+static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
+{
+    switch ((md_bootfmt)e->format) {
+    case MD_BOOTFMT_GRUB_LEGACY:
+        return md_xasprintf("modulenounzip %s", path); /* legacy has no --nounzip */
+    case MD_BOOTFMT_IPXE:
+        return md_xasprintf("module %s", path); /* iPXE hands files over as fetched */
+    case MD_BOOTFMT_SYSLINUX:
+        return md_xasprintf("--- %s (after the dom0 kernel on the APPEND line of mboot.c32)",
+                            path);
+    case MD_BOOTFMT_XEN_EFI:
+        return md_xasprintf("ramdisk=%s", path);
+    default:
+        return md_xasprintf("%s --nounzip %s", e->arm ? "xen_module" : mb2 ? "module2" : "module",
+                            path);
+    }
+}
+
 static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_bootcfg_file *r,
                                 const char *tp)
 {
     const md_bootcfg_file *k = &e->kernel;
-    const char *modcmd = e->arm ? "xen_module" : r && r->mb2 ? "module2" : "module";
     if (!r) {
-        if (!md_bootcfg_param(k, "root"))
+        if (!md_bootcfg_param(k, "root")) {
+            char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
             md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
-                        "has nothing to run; add module2 --nounzip /rootfs.cpio.gz", tp);
+                        "has nothing to run; add %s", tp, add);
+            free(add);
+        }
         return;
     }
-    if (!r->nounzip)
+    if (!r->nounzip) {
+        char *use = rootfs_line(e, r->path, r->mb2);
         md_lint_add(g->l, g->file, r->line, MD_LINT_WARNING, 0,
-                    "%sthe rootfs module %s has no --nounzip: GRUB unpacks it in memory and "
-                    "Xen passes the uncompressed archive, several times larger, to dom0; Xen "
-                    "must pass the compressed archive: use '%s --nounzip %s'",
-                    tp, r->path, modcmd, r->path);
-    if (!r->nounzip)
-        md_lint_fix(g->l, "%s --nounzip %s", modcmd, r->path);
+                    "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
+                    "and Xen passes the uncompressed archive, several times larger, to dom0; "
+                    "Xen must pass the compressed archive: use '%s'", tp, r->path,
+                    e->format == MD_BOOTFMT_GRUB_LEGACY ? "modulenounzip (GRUB legacy knows "
+                                                          "no --nounzip)" : "--nounzip",
+                    use);
+        md_lint_fix(g->l, "%s", use);
+        free(use);
+    }
     if (!g->rootfs)
         return;
     const char *rd = md_bootcfg_param(k, "rdinit");
@@ -350,9 +554,16 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
     check_family(g, e, tp);
     check_xen_line(g, e, tp);
     if (!e->kernel.path) {
+        md_bootfmt f = (md_bootfmt)e->format;
+        const char *how = f == MD_BOOTFMT_GRUB_LEGACY || f == MD_BOOTFMT_IPXE
+                              ? "module /vmlinuz ..."
+                        : f == MD_BOOTFMT_SYSLINUX ? "--- /vmlinuz ... on the APPEND line"
+                        : f == MD_BOOTFMT_XEN_EFI ? "kernel=/vmlinuz ..."
+                        : e->arm ? "xen_module /vmlinuz ..."
+                        : e->xen.mb2 ? "module2 /vmlinuz ..." : "module /vmlinuz ...";
         md_lint_add(g->l, g->file, e->xen.line, MD_LINT_ERROR, 0,
                     "%sthe Xen line is followed by no module: Xen needs the dom0 kernel as "
-                    "its first module (module2 /vmlinuz ...)", tp);
+                    "its first module (%s)", tp, how);
     } else if (!*e->kernel.path && !e->kernel.line) {
         /* a format that names no dom0 kernel line (GRUB's defaults file
          * without GRUB_CMDLINE_LINUX): nothing of trap 1 to see here */

@@ -29,10 +29,21 @@ typedef struct inputs {
     size_t n;
     int rc;
     md_err *err;
+    md_lint *l;
 } inputs;
 
-static void fail(inputs *in, const md_err *e)
+/* "PATH: why" -> "why" */
+static const char *strip_path(const char *msg, const char *path)
 {
+    size_t n = strlen(path);
+    return !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+}
+
+/* An input that could not be linted: the first error goes to the caller,
+ * every one into the report (md_lint_input_error), for --json. */
+static void fail(inputs *in, const char *path, const md_err *e)
+{
+    md_lint_input_error(in->l, path, strip_path(e->msg, path));
     md_err_set(in->err, "%s", e->msg);
     in->rc = -1;
 }
@@ -95,14 +106,7 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
         return;
     }
     free(d);
-    fail(in, &e);
-}
-
-/* "PATH: why" -> "why" */
-static const char *strip_path(const char *msg, const char *path)
-{
-    size_t n = strlen(path);
-    return !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+    fail(in, path, &e);
 }
 
 static void classify_file(inputs *in, const char *path, md_lint_kind kind)
@@ -111,7 +115,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
         if (!md_is_file(path)) {
             md_err_errno(&e, "%s: cannot open", path);
-            fail(in, &e);
+            fail(in, path, &e);
         } else {
             push(in, path, MD_LINT_XEN);
         }
@@ -121,7 +125,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         unsigned char *d;
         size_t len;
         if (md_read_file(path, &d, &len, &e) < 0)
-            return fail(in, &e);
+            return fail(in, path, &e);
         return add_text(in, path, kind, d, len);
     }
     bool not_archive = false;
@@ -131,13 +135,13 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return;
     }
     if (kind == MD_LINT_ROOTFS || !not_archive)
-        return fail(in, &e);
+        return fail(in, path, &e);
     md_err why = e; /* libarchive's view, for compressed data */
     md_err_clear(&e);
     unsigned char *d;
     size_t len;
     if (md_read_file(path, &d, &len, &e) < 0)
-        return fail(in, &e);
+        return fail(in, path, &e);
     const char *b = base_of(path);
     if (len && !binary(d, len)) {
         /* by content, never by name: a pxelinux "default" file, a
@@ -162,7 +166,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
                        "defaults, xen.cfg, syslinux, iPXE), no inittab entries, not an "
                        "archive; use --boot, --inittab or --rootfs", path);
     free(d);
-    fail(in, &e);
+    fail(in, path, &e);
 }
 
 /* The hypervisor lying in `dir`, if any; caller frees. */
@@ -187,7 +191,7 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: neither a rootfs directory nor an mkdom0 output directory "
                        "(no grub.cfg, no rootfs.cpio*)", dir);
-        fail(in, &e);
+        fail(in, dir, &e);
     }
     if (any) {
         if (grub) {
@@ -227,7 +231,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     if (stat(path, &st) < 0) {
         md_err e = MD_ERR_INIT;
         md_err_errno(&e, "%s: cannot open", path);
-        return fail(in, &e);
+        return fail(in, path, &e);
     }
     if (!S_ISDIR(st.st_mode))
         return classify_file(in, path, kind);
@@ -238,12 +242,12 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     if (kind != MD_LINT_AUTO && kind != MD_LINT_ROOTFS) {
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: is a directory", path);
-        return fail(in, &e);
+        return fail(in, path, &e);
     }
     md_err e = MD_ERR_INIT;
     md_tree *t = md_unpack_rootfs(path, NULL, NULL, &e);
     if (!t)
-        return fail(in, &e);
+        return fail(in, path, &e);
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
     push(in, label, MD_LINT_ROOTFS)->tree = t;
     free(label);
@@ -301,7 +305,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
-    inputs in = { .err = err };
+    inputs in = { .err = err, .l = l };
     for (size_t i = 0; i < n; i++)
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
@@ -319,12 +323,14 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             continue;
         md_bootcfg_list cfg = { 0 };
         md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+        for (size_t k = 0; k < cfg.n; k++)
+            cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
         md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
         if (!cfg.n) {
             md_err e = MD_ERR_INIT;
             md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing to check", x->path,
                        md_bootfmt_name(x->fmt));
-            fail(&in, &e);
+            fail(&in, x->path, &e);
         }
         md_strv xens = { 0 }, roots = { 0 };
         md_lint_entry_files(&cfg, &xens, &roots);
@@ -358,7 +364,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_xen_version hv = { 0 };
         md_err e = MD_ERR_INIT;
         if (in.v[i].kind == MD_LINT_XEN && md_xenver_hypervisor_file(in.v[i].path, &hv, &e) < 0)
-            fail(&in, &e);
+            fail(&in, in.v[i].path, &e);
     }
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_XEN)
@@ -383,7 +389,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             /* A hypervisor the user named is an input that must be readable;
              * one we only found lying around is a guess that did not work. */
             if (md_xenver_hypervisor_file(xp, &hv, &e) < 0 && xen)
-                fail(&in, &e);
+                fail(&in, xp, &e);
             else if (e.set)
                 md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
                             "found next to %s but not usable as the hypervisor (%s); trap 2 "
