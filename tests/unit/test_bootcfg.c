@@ -280,8 +280,8 @@ static void test_read_entries(void)
     const md_bootcfg_entry *a = l.v[0], *t = l.v[1];
     CHECK_STR(a->title, "S>A");
     CHECK(a->xen.mb2 && a->xen.line == 4);
-    CHECK_ARGS(a->xen, "$opts ${env}");
-    CHECK(a->xen.maybe.n == 2 && a->xen.unset.n == 1);
+    CHECK_ARGS(a->xen, "loglvl=all dom0_mem=2G,max:2G ${env}"); /* $opts as set on line 1 */
+    CHECK(a->xen.maybe.n == 0 && a->xen.unset.n == 1);
     CHECK_STR(a->xen.unset.v[0], "env");
     CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
     CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
