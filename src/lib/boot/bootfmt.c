@@ -211,8 +211,16 @@ static bool ini_key(const char *line, const char *key)
     return !strncmp(line, key, n) && line[n] == '=';
 }
 
+/* A UTF-8 byte order mark, as some Windows editors start a file with. */
+static bool has_bom(const char *text, size_t len)
+{
+    return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3);
+}
+
 md_bootfmt md_bootfmt_detect(const char *text, size_t len)
 {
+    if (has_bom(text, len))
+        text += 3, len -= 3;
     lines ls;
     lines_init(&ls, text, len);
     bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
@@ -516,92 +524,136 @@ static void read_default(const char *text, size_t len, md_bootcfg_list *out)
 
 /* ---- Xen EFI xen.cfg ---- */
 
-typedef struct efisec {
-    char *name;
-    unsigned line, opt_line;
-    char *options, *kernel, *ramdisk;
-    unsigned kernel_line, ramdisk_line;
-    bool dtb;
-} efisec;
+/* One line of xen.cfg as Xen's EFI loader sees it: its text and the line
+ * of the file it starts on. */
+typedef struct efiline {
+    const char *s;
+    unsigned line;
+} efiline;
 
-static void efi_flush(md_bootcfg_list *out, efisec *s, bool arm)
+/* Xen's value of `key` in section `[name]`, as efi_cfg_get_value()
+ * (xen/common/efi/boot.c) finds it: the first section of that name only,
+ * the FIRST key= in it, leading white space dropped; NULL when none. */
+static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
+                                const char **val)
 {
-    if (s->name && s->kernel) {
-        md_bootcfg_entry *e = new_entry(s->name, "section");
-        e->arm = arm || s->dtb;
-        e->xen.path = md_xstrdup("xen.efi");
-        e->xen.line = s->opt_line ? s->opt_line : s->line;
-        md_strv_split(&e->xen.args, s->options ? s->options : "", false);
-        md_strv w = { 0 };
-        md_strv_split(&w, s->kernel, false);
-        md_bootcfg_file *k = add_mod(e);
-        file_from(k, &w, 0, s->kernel_line);
-        md_strv_free(&w);
-        if (s->ramdisk) {
-            md_bootcfg_file *r = add_mod(e);
-            r->path = md_xstrdup(s->ramdisk);
-            r->line = s->ramdisk_line;
-            r->nounzip = true; /* Xen's EFI loader passes the file as it is */
+    bool match = false;
+    size_t kl = strlen(key), nl = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        const char *l = v[i].s;
+        if (*l == '[') {
+            if (match)
+                return NULL;
+            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
+        } else if (match && !strncmp(l, key, kl) && l[kl] == '=') {
+            const char *p = l + kl + 1;
+            while (*p && isspace((unsigned char)*p))
+                p++;
+            *val = p;
+            return &v[i];
         }
-        md_bootcfg_add_multiboot(out, e);
     }
-    free(s->name);
-    free(s->options);
-    free(s->kernel);
-    free(s->ramdisk);
-    memset(s, 0, sizeof *s);
+    return NULL;
 }
 
-static void read_xen_efi(lines *ls, md_bootcfg_list *out)
+/* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
+ * line at every control character (tab and CR too), drops white space at a
+ * line's start, makes '#' anywhere and ';' at a line's start begin a
+ * comment, and ignores a last line without a newline; efi_cfg_get_value()
+ * then takes the first key= of the first section of a name.  Every section
+ * with kernel= is an entry. */
+static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
 {
-    efisec s = { 0 };
-    bool global = false, arm = false;
-    for (size_t i = 0; i < ls->n; i++) {
-        char *l = skip_ws(ls->v[i]);
-        unsigned line = (unsigned)i + 1;
-        size_t n = strlen(l);
-        while (n && isspace((unsigned char)l[n - 1]))
-            l[--n] = '\0';
-        if (!*l || *l == '#' || *l == ';')
-            continue;
-        if (*l == '[') {
-            efi_flush(out, &s, arm);
-            char *e = strchr(l, ']');
-            global = e && e - l == 7 && !strncmp(l, "[global", 7);
-            if (!global) {
-                s.name = md_xasprintf("%.*s", e ? (int)(e - l - 1) : (int)n - 1, l + 1);
-                s.line = line;
-            }
-            continue;
-        }
-        char *eq = strchr(l, '=');
-        if (!eq)
-            continue;
-        *eq = '\0';
-        const char *val = eq + 1;
-        if (!strcmp(l, "dtb")) {
-            if (global)
-                arm = true;
-            else
-                s.dtb = true;
-        }
-        if (global || !s.name)
-            continue;
-        if (!strcmp(l, "options")) {
-            free(s.options);
-            s.options = md_xstrdup(val);
-            s.opt_line = line;
-        } else if (!strcmp(l, "kernel")) {
-            free(s.kernel);
-            s.kernel = md_xstrdup(val);
-            s.kernel_line = line;
-        } else if (!strcmp(l, "ramdisk")) {
-            free(s.ramdisk);
-            s.ramdisk = md_xstrdup(val);
-            s.ramdisk_line = line;
+    char *buf = md_xmalloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    bool start = true, comment = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (iscntrl(c)) {
+            comment = false;
+            start = true;
+            buf[i] = '\0';
+        } else if (comment || (start && isspace(c))) {
+            buf[i] = '\0';
+        } else if (c == '#' || (start && c == ';')) {
+            comment = true;
+            buf[i] = '\0';
+        } else {
+            start = false;
         }
     }
-    efi_flush(out, &s, arm);
+    if (len && buf[len - 1]) {
+        size_t b = len;
+        while (b && buf[b - 1])
+            b--;
+        unsigned line = 1;
+        for (size_t i = 0; i < b; i++)
+            line += text[i] == '\n';
+        if (out) {
+            out->problems = md_xrealloc(out->problems,
+                                        (out->nproblems + 1) * sizeof *out->problems);
+            out->problems[out->nproblems++] = (md_bootcfg_problem){
+                line, md_xasprintf("line %u ('%.60s') has no newline after it, the last of the "
+                                   "file: Xen ignores it ('No newline at end of config file, "
+                                   "last line will be ignored'); end the file with a newline",
+                                   line, buf + b) };
+        }
+        memset(buf + b, 0, len - b);
+    }
+    efiline *v = md_xcalloc(len / 2 + 1, sizeof *v);
+    size_t n = 0;
+    unsigned line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] && (!i || !buf[i - 1]))
+            v[n++] = (efiline){ buf + i, line };
+        line += text[i] == '\n';
+    }
+    bool arm = false;
+    const char *val;
+    if (efi_value(v, n, "global", "dtb", &val))
+        arm = true;
+    md_strv seen = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].s[0] != '[')
+            continue;
+        const char *e = strchr(v[i].s, ']');
+        if (!e)
+            continue;
+        char *name = md_xasprintf("%.*s", (int)(e - v[i].s - 1), v[i].s + 1);
+        if (!strcmp(name, "global") || md_strv_contains(&seen, name)) {
+            free(name); /* Xen reads the first section of a name only */
+            continue;
+        }
+        md_strv_push(&seen, name);
+        const efiline *k = efi_value(v, n, name, "kernel", &val);
+        if (k) {
+            md_bootcfg_entry *en = new_entry(name, "section");
+            en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
+            md_strv w = { 0 };
+            md_strv_split(&w, val, false);
+            md_bootcfg_file *kf = add_mod(en);
+            file_from(kf, &w, 0, k->line);
+            md_strv_free(&w);
+            const efiline *o = efi_value(v, n, name, "options", &val);
+            en->xen.path = md_xstrdup("xen.efi");
+            en->xen.line = o ? o->line : v[i].line;
+            if (o)
+                md_strv_split(&en->xen.args, val, false);
+            const efiline *r = efi_value(v, n, name, "ramdisk", &val);
+            if (r) {
+                md_bootcfg_file *rf = add_mod(en);
+                rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
+                rf->line = r->line;
+                rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
+            }
+            md_bootcfg_add_multiboot(out, en);
+        }
+        free(name);
+    }
+    md_strv_free(&seen);
+    free(v);
+    free(buf);
 }
 
 /* ---- syslinux with mboot.c32 ---- */
@@ -762,6 +814,22 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
+    /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
+     * (script_probe() in src/image/script.c: "Invalid magic signature"),
+     * Xen's EFI loader reads it as part of the first line; the others are
+     * read after it, so entries keep their names. */
+    if (has_bom(text, len) && f != MD_BOOTFMT_XEN_EFI) {
+        if (f == MD_BOOTFMT_IPXE) {
+            out->problems = md_xrealloc(out->problems,
+                                        (out->nproblems + 1) * sizeof *out->problems);
+            out->problems[out->nproblems++] = (md_bootcfg_problem){
+                1, md_xstrdup("the file starts with a UTF-8 byte order mark before #!ipxe: iPXE "
+                              "wants #!ipxe as the very first bytes and refuses the script "
+                              "('Invalid magic signature'), so nothing of it runs; save it "
+                              "without the byte order mark (as plain ASCII/UTF-8)") };
+        }
+        text += 3, len -= 3;
+    }
     if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
         md_grubcfg_read(text, len, out);
         return;
@@ -770,11 +838,14 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         read_default(text, len, out);
         return;
     }
+    if (f == MD_BOOTFMT_XEN_EFI) {
+        read_xen_efi(text, len, out);
+        return;
+    }
     lines ls;
     lines_init(&ls, text, len);
     switch (f) {
     case MD_BOOTFMT_GRUB_LEGACY: read_legacy(&ls, out); break;
-    case MD_BOOTFMT_XEN_EFI: read_xen_efi(&ls, out); break;
     case MD_BOOTFMT_SYSLINUX: read_syslinux(&ls, out); break;
     case MD_BOOTFMT_IPXE: read_ipxe(&ls, out); break;
     default: break;
