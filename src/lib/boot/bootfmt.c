@@ -744,36 +744,152 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     free(gappend);
 }
 
-/* ---- iPXE ---- */
+/* ---- iPXE ----
+ *
+ * iPXE keeps a list of registered images: imgfetch (module, initrd) adds
+ * one, kernel (imgselect, imgload) adds and selects one, chain (imgexec
+ * URI) adds and runs one, boot and imgexec NAME run one; an image of the
+ * same name replaces the earlier one, imgfree drops them.  Running a
+ * multiboot image hands every OTHER registered image over as a module, in
+ * the order they were registered (multiboot_add_modules() in
+ * src/arch/x86/image/multiboot.c).  A :label starts a new path through the
+ * script (it is reached by goto), so the list starts empty there. */
 
-/* The words of an iPXE command after its options, ${settings} expanded:
- * the file and its arguments; unknown settings in the arguments go to
- * `unset` (an unknown one in the file's URL hides no parameter). */
-static void ipxe_file(const vars *v, const md_strv *w, md_bootcfg_file *f, unsigned line)
+typedef struct ipxe_img {
+    char *name;
+    md_bootcfg_file f;
+} ipxe_img;
+
+typedef struct ipxe_reg {
+    ipxe_img *v;
+    size_t n;
+    ssize_t selected;
+    bool ran; /* the selected image was run */
+} ipxe_reg;
+
+static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
 {
-    static const char *const with_arg[] = { "-n", "--name", "-t", "--timeout", NULL };
+    memset(d, 0, sizeof *d);
+    d->path = md_xstrdup(s->path ? s->path : "");
+    for (size_t i = 0; i < s->args.n; i++)
+        md_strv_push(&d->args, s->args.v[i]);
+    for (size_t i = 0; i < s->maybe.n; i++)
+        md_strv_push(&d->maybe, s->maybe.v[i]);
+    for (size_t i = 0; i < s->unset.n; i++)
+        md_strv_push(&d->unset, s->unset.v[i]);
+    d->line = s->line;
+    d->mb2 = s->mb2;
+    d->nounzip = s->nounzip;
+}
+
+static void reg_drop(ipxe_reg *r, size_t i)
+{
+    free(r->v[i].name);
+    md_bootcfg_file_free(&r->v[i].f);
+    memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
+    r->n--;
+    if (r->selected == (ssize_t)i)
+        r->selected = -1;
+    else if (r->selected > (ssize_t)i)
+        r->selected--;
+}
+
+static ssize_t reg_find(const ipxe_reg *r, const char *name)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->v[i].name, name))
+            return (ssize_t)i;
+    return -1;
+}
+
+static void reg_clear(ipxe_reg *r)
+{
+    while (r->n)
+        reg_drop(r, r->n - 1);
+    free(r->v);
+    r->v = NULL;
+    r->selected = -1;
+    r->ran = false;
+}
+
+/* The options of an image command from w[1]: --name/-n NAME, --timeout/-t
+ * N, flags; the index of the first other word. */
+static size_t ipxe_opts(const md_strv *w, const char **name)
+{
     size_t i = 1;
-    for (; i < w->n && w->v[i][0] == '-'; i++)
-        for (int k = 0; with_arg[k]; k++)
-            if (!strcmp(w->v[i], with_arg[k]))
-                i++;
-    f->line = line;
-    f->path = i < w->n ? expand(v, w->v[i], false, NULL) : md_xstrdup("");
-    for (i++; i < w->n; i++) {
+    for (; i < w->n && w->v[i][0] == '-'; i++) {
+        bool n = !strcmp(w->v[i], "-n") || !strcmp(w->v[i], "--name");
+        if (!strncmp(w->v[i], "--name=", 7))
+            *name = w->v[i] + 7;
+        if ((n || !strcmp(w->v[i], "-t") || !strcmp(w->v[i], "--timeout")) && i + 1 < w->n) {
+            if (n)
+                *name = w->v[i + 1];
+            i++;
+        }
+    }
+    return i;
+}
+
+/* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
+static void ipxe_args(const vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
+{
+    md_strv_free(&f->args);
+    md_strv_free(&f->unset);
+    for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
         md_strv_split(&f->args, x, false);
         free(x);
     }
 }
 
+/* Register the image of URI w[at] with the arguments after it. */
+static size_t ipxe_register(ipxe_reg *r, const vars *v, const md_strv *w, size_t at,
+                            const char *name, unsigned line)
+{
+    md_bootcfg_file f = { 0 };
+    f.path = at < w->n ? expand(v, w->v[at], false, NULL) : md_xstrdup("");
+    f.line = line;
+    f.nounzip = true; /* iPXE hands images over as fetched */
+    ipxe_args(v, w, at + 1, &f);
+    char *base = md_xasprintf("%.*s", (int)strcspn(base_of(f.path), "?#"), base_of(f.path));
+    ssize_t old = reg_find(r, name ? name : base);
+    if (old >= 0)
+        reg_drop(r, (size_t)old);
+    r->v = md_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f };
+    if (name)
+        free(base);
+    return r->n++;
+}
+
+/* Run image i: a multiboot image gets every other one as a module. */
+static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+{
+    md_bootcfg_entry *e = new_entry(NULL, NULL);
+    file_copy(&e->xen, &r->v[i].f);
+    e->xen.nounzip = false;
+    for (size_t k = 0; k < r->n; k++)
+        if (k != i)
+            file_copy(add_mod(e), &r->v[k].f);
+    md_bootcfg_add_multiboot(out, e);
+    if (r->selected == (ssize_t)i)
+        r->ran = true;
+}
+
 static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars v = { 0 };
-    md_bootcfg_entry *raw = NULL;
+    ipxe_reg r = { .selected = -1 };
     for (size_t i = 0; i < ls->n; i++) {
         char *l = skip_ws(ls->v[i]);
         unsigned line = (unsigned)i + 1;
-        if (!*l || *l == '#' || *l == ':')
+        if (*l == ':') {
+            if (r.selected >= 0 && !r.ran)
+                ipxe_run(&r, (size_t)r.selected, out);
+            reg_clear(&r);
+            continue;
+        }
+        if (!*l || *l == '#')
             continue;
         /* "cmd || reboot", "cmd && boot": the first command is the one */
         char *t = strstr(l, "||"), *a = strstr(l, "&&");
@@ -787,7 +903,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             md_strv_free(&w);
             continue;
         }
-        const char *c = w.v[0];
+        const char *c = w.v[0], *name = NULL;
+        size_t at = ipxe_opts(&w, &name);
         if (!strcmp(c, "set") && w.n >= 2) {
             const char *val = skip_ws(strstr(l, w.v[1]) + strlen(w.v[1]));
             md_strv unknown = { 0 };
@@ -795,20 +912,43 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             var_set(&v, w.v[1], x, &unknown);
             md_strv_free(&unknown);
             free(x);
-        } else if (!strcmp(c, "kernel") || !strcmp(c, "chain") || !strcmp(c, "imgexec") ||
-                   !strcmp(c, "imgselect")) {
-            flush(out, &raw);
-            raw = new_entry(NULL, NULL);
-            ipxe_file(&v, &w, &raw->xen, line);
-        } else if ((!strcmp(c, "module") || !strcmp(c, "initrd") || !strcmp(c, "imgfetch")) &&
-                   raw) {
-            md_bootcfg_file *m = add_mod(raw);
-            ipxe_file(&v, &w, m, line);
-            m->nounzip = true; /* iPXE hands images over as fetched */
+        } else if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
+            ipxe_register(&r, &v, &w, at, name, line);
+        } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
+            if (r.selected >= 0 && !r.ran)
+                ipxe_run(&r, (size_t)r.selected, out); /* an entry of its own before */
+            r.selected = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
+            r.ran = false;
+        } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
+            ssize_t k = at < w.n ? reg_find(&r, w.v[at]) : r.selected;
+            if (k >= 0 && at + 1 < w.n) { /* imgexec NAME ARGS: new arguments */
+                ipxe_args(&v, &w, at + 1, &r.v[k].f);
+                r.v[k].f.line = line;
+            } else if (k < 0 && at < w.n && strcmp(c, "boot")) {
+                k = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
+            }
+            if (k >= 0)
+                ipxe_run(&r, (size_t)k, out);
+        } else if (!strcmp(c, "imgargs") && at < w.n) {
+            ssize_t k = reg_find(&r, w.v[at]);
+            if (k >= 0) {
+                ipxe_args(&v, &w, at + 1, &r.v[k].f);
+                r.v[k].f.line = line;
+            }
+        } else if (!strcmp(c, "imgfree")) {
+            if (at < w.n) {
+                ssize_t k = reg_find(&r, w.v[at]);
+                if (k >= 0)
+                    reg_drop(&r, (size_t)k);
+            } else {
+                reg_clear(&r);
+            }
         }
         md_strv_free(&w);
     }
-    flush(out, &raw);
+    if (r.selected >= 0 && !r.ran)
+        ipxe_run(&r, (size_t)r.selected, out);
+    reg_clear(&r);
     vars_free(&v);
 }
 
