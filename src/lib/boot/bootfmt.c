@@ -670,6 +670,30 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
     if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
         md_strv_split(&w, app, false);
+        /* mboot.c32 splits at "---" standing alone only (com32/mboot/mboot.c
+         * compares whole arguments): "---vmlinuz" stays in the command line
+         * before it, and the files after it move up one place. */
+        bool glued = false;
+        for (size_t i = 0; !glued && i < w.n; i++) {
+            size_t wl = strlen(w.v[i]);
+            if (wl > 3 && (!strncmp(w.v[i], "---", 3) || !strcmp(w.v[i] + wl - 3, "---"))) {
+                glued = true;
+                out->problems = md_xrealloc(out->problems,
+                                            (out->nproblems + 1) * sizeof *out->problems);
+                out->problems[out->nproblems++] = (md_bootcfg_problem){
+                    line, md_xasprintf("%s%s%s'%s': mboot.c32 splits the files only at a '---' "
+                                       "standing alone, so this word stays on the command line "
+                                       "before it and every file after it moves up one place "
+                                       "(the dom0 kernel is not what you meant); put spaces "
+                                       "around the '---'", lb->title ? "label '" : "",
+                                       lb->title ? lb->title : "", lb->title ? "': " : "",
+                                       w.v[i]) };
+            }
+        }
+        if (glued) { /* its files are not what the line means: nothing to check */
+            md_strv_free(&w);
+            goto done;
+        }
         md_bootcfg_entry *e = new_entry(lb->title, "label");
         md_bootcfg_file *f = &e->xen;
         bool first = true;
@@ -698,6 +722,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
         md_strv_free(&w);
         md_bootcfg_add_multiboot(out, e);
     }
+done:
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
