@@ -269,23 +269,58 @@ static void gcmds_free(gcmds *c)
  * uncertain from there on: its possible values are kept (a file's `maybe`)
  * and the line that uses it cannot be checked (its `unset`). */
 
+/* Nesting followed, the longest value and the most bytes of values in one
+ * command followed. */
+enum { MAX_DEPTH = 32, MAX_VALUE = 64 * 1024, MAX_LINE = 1024 * 1024 };
+
 typedef struct gvar {
     char *name;
     char *val;      /* the value when known */
     md_strv maybe;  /* when uncertain: every value it may have */
     bool uncertain;
+    bool opaque;    /* a value too long to follow: never known */
 } gvar;
 
 typedef struct gstate {
     gvar *v;
     size_t n, cap;
+    size_t *idx, icap; /* open-addressing index of v by name: i + 1, 0 empty */
 } gstate;
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static void index_put(gstate *s, size_t i)
+{
+    size_t m = s->icap - 1, h = name_hash(s->v[i].name) & m;
+    while (s->idx[h])
+        h = (h + 1) & m;
+    s->idx[h] = i + 1;
+}
+
+static void index_build(gstate *s)
+{
+    free(s->idx);
+    for (s->icap = 16; s->icap < 2 * (s->n + 1);)
+        s->icap *= 2;
+    s->idx = md_xcalloc(s->icap, sizeof *s->idx);
+    for (size_t i = 0; i < s->n; i++)
+        index_put(s, i);
+}
 
 static gvar *var_get(gstate *s, const char *name, bool create)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i].name, name))
-            return &s->v[i];
+    if (s->icap) {
+        size_t m = s->icap - 1;
+        for (size_t h = name_hash(name) & m; s->idx[h]; h = (h + 1) & m)
+            if (!strcmp(s->v[s->idx[h] - 1].name, name))
+                return &s->v[s->idx[h] - 1];
+    }
     if (!create)
         return NULL;
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
@@ -293,6 +328,10 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     memset(g, 0, sizeof *g);
     g->name = md_xstrdup(name);
     g->uncertain = true; /* until a sure assignment: possibly never set */
+    if (2 * s->n >= s->icap)
+        index_build(s);
+    else
+        index_put(s, s->n - 1);
     return g;
 }
 
@@ -342,6 +381,8 @@ static char *param_in(const char *val, const char *key)
  * to "" or "no-real-mode edd=off": that changes nothing checked. */
 static bool values_differ(const gvar *g)
 {
+    if (g->opaque)
+        return true;
     for (int k = 0; checked_params[k]; k++) {
         char *first = NULL;
         bool differ = false;
@@ -363,13 +404,18 @@ static bool values_differ(const gvar *g)
 static void state_copy(gstate *d, const gstate *s)
 {
     memset(d, 0, sizeof *d);
+    d->v = md_xcalloc(s->n + 1, sizeof *d->v);
+    d->cap = s->n + 1;
     for (size_t i = 0; i < s->n; i++) {
-        gvar *g = var_get(d, s->v[i].name, true);
+        gvar *g = &d->v[d->n++]; /* names are unique in s */
+        g->name = md_xstrdup(s->v[i].name);
         g->val = s->v[i].val ? md_xstrdup(s->v[i].val) : NULL;
         g->uncertain = s->v[i].uncertain;
+        g->opaque = s->v[i].opaque;
         for (size_t k = 0; k < s->v[i].maybe.n; k++)
             md_strv_push(&g->maybe, s->v[i].maybe.v[k]);
     }
+    index_build(d);
 }
 
 static void state_free(gstate *s)
@@ -380,6 +426,7 @@ static void state_free(gstate *s)
         md_strv_free(&s->v[i].maybe);
     }
     free(s->v);
+    free(s->idx);
 }
 
 static void push_once(md_strv *sv, const char *s)
@@ -395,6 +442,7 @@ static void push_once(md_strv *sv, const char *s)
 static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_strv *out,
                          md_strv *unset, md_strv *maybe)
 {
+    size_t total = 0; /* bytes of values put in: past MAX_LINE, unknown */
     for (size_t i = from; i < tw->n; i++) {
         const char *t = tw->v[i];
         buf cur = { 0 };
@@ -419,11 +467,12 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
                 n++, nl -= 2;
             char *name = md_xasprintf("%.*s", (int)nl, n);
             gvar *g = var_get((gstate *)s, name, false);
-            if (!g || g->uncertain) {
+            bool toolong = g && !g->uncertain && (total += strlen(g->val)) > MAX_LINE;
+            if (!g || g->uncertain || toolong) {
                 for (size_t k = 0; k < rl; k++)
                     buf_put(&cur, ref[k]);
                 keep = true;
-                if (!g || values_differ(g))
+                if (!g || toolong || values_differ(g))
                     push_once(unset, name);
                 for (size_t k = 0; g && maybe && k < g->maybe.n; k++)
                     md_strv_split(maybe, g->maybe.v[k], false);
@@ -661,7 +710,7 @@ static void assigned_names(const gcmds *cmds, size_t from, size_t to, gstate *s,
  * (`top`), or a body run later; `cond0` > 0 when the body itself may or may
  * not run (a function's). */
 static void run(runner *r, size_t from, size_t to, gstate *s, const char *title, bool top,
-                int cond0)
+                int cond0, unsigned depth)
 {
     const gcmds *cmds = r->cmds;
     md_bootcfg_entry *cur = NULL;
@@ -673,7 +722,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             add_entry(r->out, &cur);
             if (!strcmp(c->w.v[0], "function"))
                 assigned_names(cmds, r->b.body[i], r->b.close[i], s, s);
-            if (r->b.close[i] < cmds->n)
+            /* nesting deeper than any menu: not followed (the stack) */
+            if (r->b.close[i] < cmds->n && depth < MAX_DEPTH)
                 defer[ndefer++] = i;
             i = r->b.close[i];
             continue;
@@ -714,8 +764,16 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
                          &unknown, NULL);
             char *v = md_strv_join(&w, " ");
-            /* a value built from an unknown one is unknown itself */
-            var_assign(s, name, v, !cond && !unknown.n);
+            if (strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+                var_assign(s, name, "", false);
+                gvar *g = var_get(s, name, false);
+                md_strv_free(&g->maybe);
+                g->opaque = true;
+            } else {
+                /* a value built from an unknown one is unknown itself */
+                var_assign(s, name, v, !cond && !unknown.n);
+                var_get(s, name, false)->opaque = false;
+            }
             free(v);
             md_strv_free(&w);
             md_strv_free(&unknown);
@@ -792,7 +850,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         }
         gstate body;
         state_copy(&body, s);
-        run(r, r->b.body[i], r->b.close[i], &body, fn ? title : t, false, fn ? 1 : 0);
+        run(r, r->b.body[i], r->b.close[i], &body, fn ? title : t, false, fn ? 1 : 0,
+            depth + 1);
         state_free(&body);
         free(t);
     }
@@ -810,7 +869,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
     find_blocks(&cmds, &r.b, out);
     gstate s = { 0 };
-    run(&r, 0, cmds.n, &s, NULL, true, 0);
+    run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
     for (size_t i = first; i < out->n; i++) {
         out->v[i]->serial_port = r.set.serial_port;
         out->v[i]->serial_baud = r.set.serial_baud;
