@@ -191,7 +191,7 @@ for x in d["findings"]:
         new[ln - 1] = l.replace("\x00", fix)
     elif fix.startswith("gnttab_max_frames="):
         kind = lambda y: "gnttab_max_frames" in y["message"]
-        new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\']*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+        new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
         if new[ln - 1] == l:
             continue
     elif re.match(r'(modulenounzip|module2? --nounzip|xen_module --nounzip) ', fix):

@@ -1,5 +1,7 @@
 #include <stdlib.h>
+#include <string.h>
 #include "boot/bootcfg.h"
+#include "boot/bootfmt.h"
 #include "core/size.h"
 #include "boot/grubcfg.h"
 #include "core/mem.h"
@@ -280,8 +282,8 @@ static void test_read_entries(void)
     const md_bootcfg_entry *a = l.v[0], *t = l.v[1];
     CHECK_STR(a->title, "S>A");
     CHECK(a->xen.mb2 && a->xen.line == 4);
-    CHECK_ARGS(a->xen, "$opts ${env}");
-    CHECK(a->xen.maybe.n == 2 && a->xen.unset.n == 1);
+    CHECK_ARGS(a->xen, "loglvl=all dom0_mem=2G,max:2G ${env}"); /* $opts as set on line 1 */
+    CHECK(a->xen.maybe.n == 0 && a->xen.unset.n == 1);
     CHECK_STR(a->xen.unset.v[0], "env");
     CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
     CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
@@ -490,6 +492,142 @@ static void test_dom0_mem_rules(void)
     CHECK_ERR(&err, "Xen on Arm");
 }
 
+/* `text` read as its format is detected; the list is the caller's. */
+static md_bootcfg_list read_fmt(const char *text, md_bootfmt want)
+{
+    md_bootcfg_list l = { 0 };
+    md_bootfmt f = md_bootfmt_detect(text, strlen(text));
+    CHECK(f == want);
+    md_bootfmt_read(f, text, strlen(text), &l);
+    return l;
+}
+
+static bool has_problem(const md_bootcfg_list *l, unsigned line, const char *needle)
+{
+    for (size_t i = 0; i < l->nproblems; i++)
+        if (l->problems[i].line == line && strstr(l->problems[i].msg, needle))
+            return true;
+    return false;
+}
+
+/* The readers read as the loaders do (the trial-lint report's reader
+ * defects): GRUB 2 variables in order, xen.cfg as Xen's EFI loader, a
+ * byte order mark, iPXE's image list, mboot.c32's '---'. */
+static void test_read_like_loaders(void)
+{
+    /* GRUB 2: the value current when the line runs; the second set wins */
+    md_bootcfg_list l = read_fmt("set o=\"dom0_mem=2G,max:2G\"\nset o=\"dom0_mem=2G\"\n"
+                                 "menuentry X {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz\n}\n",
+                                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G");
+        CHECK(!l.v[0]->xen.unset.n && !l.v[0]->xen.maybe.n);
+    }
+    md_bootcfg_list_free(&l);
+    /* a body runs after the whole top level; inside it, in order; a value
+     * quoted stays one word, unquoted it splits */
+    l = read_fmt("set m=1G\nset c=\"a b\"\nmenuentry X {\nset m=2G\n"
+                 "multiboot2 /xen.gz dom0_mem=${m},max:$m \"$c\" $c\nmodule2 /vmlinuz\n}\n"
+                 "set m=3G\n", MD_BOOTFMT_GRUB2);
+    if (l.n == 1) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G,max:2G a b a b");
+        CHECK(l.v[0]->xen.args.n == 4);
+        CHECK_STR(l.v[0]->xen.args.v[1], "a b");
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("menuentry X {\nmultiboot2 /xen.gz dom0_mem=$m,max:$m\nmodule2 /vmlinuz\n}\n"
+                 "set m=3G\n", MD_BOOTFMT_GRUB2);
+    if (l.n == 1)
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=3G,max:3G");
+    md_bootcfg_list_free(&l);
+    /* set inside an if: uncertain, so the line cannot be checked */
+    l = read_fmt("set o=\"dom0_mem=2G,max:2G\"\nif [ x = y ]; then\nset o=\"dom0_mem=2G\"\nfi\n"
+                 "menuentry X {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.unset.n == 1);
+        CHECK_STR(l.v[0]->xen.unset.v[0], "o");
+        CHECK(l.v[0]->xen.maybe.n == 2);
+    }
+    md_bootcfg_list_free(&l);
+    /* ... unless no checked parameter depends on it (Debian's xen_rm_opts) */
+    l = read_fmt("menuentry X {\nif [ x = y ]; then\nr=\nelse\nr=\"no-real-mode edd=off\"\nfi\n"
+                 "multiboot2 /xen.gz dom0_mem=1G,max:1G $r\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.unset.n == 0);
+    md_bootcfg_list_free(&l);
+    /* a function's set makes the variable uncertain */
+    l = read_fmt("set o=dom0_mem=1G,max:1G\nfunction f { set o=dom0_mem=1G; }\n"
+                 "menuentry X {\nf\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.unset.n == 1);
+    md_bootcfg_list_free(&l);
+    /* initrd after multiboot2; a menuentry never closed */
+    l = read_fmt("menuentry X {\nmultiboot2 /xen.gz\nmodule2 /vmlinuz\ninitrd /i.img\n}\n"
+                 "menuentry Y {\nmultiboot2 /xen.gz\nmodule2 /vmlinuz\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    CHECK(has_problem(&l, 4, "menuentry 'X': initrd after multiboot2 (line 2)"));
+    CHECK(has_problem(&l, 4, "use module2 --nounzip /i.img"));
+    CHECK(has_problem(&l, 6, "menuentry 'Y' on line 6 has no closing '}'"));
+    md_bootcfg_list_free(&l);
+
+    /* xen.cfg: first options= wins, '#' anywhere, tab ends a line */
+    l = read_fmt("[global]\ndefault=x\n[x]\noptions=dom0_mem=1G#,max:1G\noptions=dom0_mem=2G\n"
+                 "kernel=vmlinuz a\tb\n[x]\noptions=dom0_mem=3G\nkernel=v\n", MD_BOOTFMT_XEN_EFI);
+    CHECK(l.n == 1 && l.nproblems == 0);
+    if (l.n == 1) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=1G");
+        CHECK(l.v[0]->xen.line == 4);
+        CHECK_ARGS(l.v[0]->kernel, "a");
+    }
+    md_bootcfg_list_free(&l);
+    /* ... and a last line without a newline is ignored */
+    l = read_fmt("[global]\ndefault=x\n[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G",
+                 MD_BOOTFMT_XEN_EFI);
+    CHECK(has_problem(&l, 5, "Xen ignores it"));
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.args.n == 0);
+    md_bootcfg_list_free(&l);
+
+    /* a byte order mark: iPXE refuses the script; GRUB 2 keeps the names */
+    l = read_fmt("\xEF\xBB\xBF#!ipxe\nkernel /xen dom0_mem=1G,max:1G\nmodule /vmlinuz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(has_problem(&l, 1, "byte order mark before #!ipxe"));
+    CHECK(l.n == 1);
+    md_bootcfg_list_free(&l);
+    l = read_fmt("\xEF\xBB\xBFmenuentry 'X' {\nmultiboot2 /xen.gz\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    if (l.n == 1)
+        CHECK_STR(l.v[0]->title, "X");
+    md_bootcfg_list_free(&l);
+
+    /* iPXE: imgexec runs an image; every other registered one is a module */
+    l = read_fmt("#!ipxe\nimgfetch --name xen /xen.gz dom0_mem=${mem}\nimgfetch /vmlinuz "
+                 "console=hvc0\ninitrd /initrd.gz\nimgexec xen\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        const md_bootcfg_entry *e = l.v[0];
+        CHECK_STR(e->xen.path, "/xen.gz");
+        CHECK(e->xen.line == 2 && e->xen.unset.n == 1);
+        CHECK_STR(e->kernel.path, "/vmlinuz");
+        CHECK(e->nmods == 1);
+        if (e->nmods)
+            CHECK_STR(e->mods[0].path, "/initrd.gz");
+    }
+    md_bootcfg_list_free(&l);
+
+    /* pxelinux: "---vmlinuz" is no separator to mboot.c32 */
+    l = read_fmt("label x\nkernel mboot.c32\nappend xen.gz dom0_mem=1G ---vmlinuz --- i.gz\n",
+                 MD_BOOTFMT_SYSLINUX);
+    CHECK(l.n == 0);
+    CHECK(has_problem(&l, 3, "label 'x': '---vmlinuz': mboot.c32 splits"));
+    md_bootcfg_list_free(&l);
+}
+
 int main(void)
 {
     test_dom0_mem_syntax();
@@ -502,5 +640,6 @@ int main(void)
     test_parse();
     test_read_entries();
     test_escape();
+    test_read_like_loaders();
     return t_done("test_bootcfg");
 }

@@ -211,8 +211,16 @@ static bool ini_key(const char *line, const char *key)
     return !strncmp(line, key, n) && line[n] == '=';
 }
 
+/* A UTF-8 byte order mark, as some Windows editors start a file with. */
+static bool has_bom(const char *text, size_t len)
+{
+    return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3);
+}
+
 md_bootfmt md_bootfmt_detect(const char *text, size_t len)
 {
+    if (has_bom(text, len))
+        text += 3, len -= 3;
     lines ls;
     lines_init(&ls, text, len);
     bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
@@ -516,92 +524,136 @@ static void read_default(const char *text, size_t len, md_bootcfg_list *out)
 
 /* ---- Xen EFI xen.cfg ---- */
 
-typedef struct efisec {
-    char *name;
-    unsigned line, opt_line;
-    char *options, *kernel, *ramdisk;
-    unsigned kernel_line, ramdisk_line;
-    bool dtb;
-} efisec;
+/* One line of xen.cfg as Xen's EFI loader sees it: its text and the line
+ * of the file it starts on. */
+typedef struct efiline {
+    const char *s;
+    unsigned line;
+} efiline;
 
-static void efi_flush(md_bootcfg_list *out, efisec *s, bool arm)
+/* Xen's value of `key` in section `[name]`, as efi_cfg_get_value()
+ * (xen/common/efi/boot.c) finds it: the first section of that name only,
+ * the FIRST key= in it, leading white space dropped; NULL when none. */
+static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
+                                const char **val)
 {
-    if (s->name && s->kernel) {
-        md_bootcfg_entry *e = new_entry(s->name, "section");
-        e->arm = arm || s->dtb;
-        e->xen.path = md_xstrdup("xen.efi");
-        e->xen.line = s->opt_line ? s->opt_line : s->line;
-        md_strv_split(&e->xen.args, s->options ? s->options : "", false);
-        md_strv w = { 0 };
-        md_strv_split(&w, s->kernel, false);
-        md_bootcfg_file *k = add_mod(e);
-        file_from(k, &w, 0, s->kernel_line);
-        md_strv_free(&w);
-        if (s->ramdisk) {
-            md_bootcfg_file *r = add_mod(e);
-            r->path = md_xstrdup(s->ramdisk);
-            r->line = s->ramdisk_line;
-            r->nounzip = true; /* Xen's EFI loader passes the file as it is */
+    bool match = false;
+    size_t kl = strlen(key), nl = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        const char *l = v[i].s;
+        if (*l == '[') {
+            if (match)
+                return NULL;
+            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
+        } else if (match && !strncmp(l, key, kl) && l[kl] == '=') {
+            const char *p = l + kl + 1;
+            while (*p && isspace((unsigned char)*p))
+                p++;
+            *val = p;
+            return &v[i];
         }
-        md_bootcfg_add_multiboot(out, e);
     }
-    free(s->name);
-    free(s->options);
-    free(s->kernel);
-    free(s->ramdisk);
-    memset(s, 0, sizeof *s);
+    return NULL;
 }
 
-static void read_xen_efi(lines *ls, md_bootcfg_list *out)
+/* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
+ * line at every control character (tab and CR too), drops white space at a
+ * line's start, makes '#' anywhere and ';' at a line's start begin a
+ * comment, and ignores a last line without a newline; efi_cfg_get_value()
+ * then takes the first key= of the first section of a name.  Every section
+ * with kernel= is an entry. */
+static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
 {
-    efisec s = { 0 };
-    bool global = false, arm = false;
-    for (size_t i = 0; i < ls->n; i++) {
-        char *l = skip_ws(ls->v[i]);
-        unsigned line = (unsigned)i + 1;
-        size_t n = strlen(l);
-        while (n && isspace((unsigned char)l[n - 1]))
-            l[--n] = '\0';
-        if (!*l || *l == '#' || *l == ';')
-            continue;
-        if (*l == '[') {
-            efi_flush(out, &s, arm);
-            char *e = strchr(l, ']');
-            global = e && e - l == 7 && !strncmp(l, "[global", 7);
-            if (!global) {
-                s.name = md_xasprintf("%.*s", e ? (int)(e - l - 1) : (int)n - 1, l + 1);
-                s.line = line;
-            }
-            continue;
-        }
-        char *eq = strchr(l, '=');
-        if (!eq)
-            continue;
-        *eq = '\0';
-        const char *val = eq + 1;
-        if (!strcmp(l, "dtb")) {
-            if (global)
-                arm = true;
-            else
-                s.dtb = true;
-        }
-        if (global || !s.name)
-            continue;
-        if (!strcmp(l, "options")) {
-            free(s.options);
-            s.options = md_xstrdup(val);
-            s.opt_line = line;
-        } else if (!strcmp(l, "kernel")) {
-            free(s.kernel);
-            s.kernel = md_xstrdup(val);
-            s.kernel_line = line;
-        } else if (!strcmp(l, "ramdisk")) {
-            free(s.ramdisk);
-            s.ramdisk = md_xstrdup(val);
-            s.ramdisk_line = line;
+    char *buf = md_xmalloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    bool start = true, comment = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (iscntrl(c)) {
+            comment = false;
+            start = true;
+            buf[i] = '\0';
+        } else if (comment || (start && isspace(c))) {
+            buf[i] = '\0';
+        } else if (c == '#' || (start && c == ';')) {
+            comment = true;
+            buf[i] = '\0';
+        } else {
+            start = false;
         }
     }
-    efi_flush(out, &s, arm);
+    if (len && buf[len - 1]) {
+        size_t b = len;
+        while (b && buf[b - 1])
+            b--;
+        unsigned line = 1;
+        for (size_t i = 0; i < b; i++)
+            line += text[i] == '\n';
+        if (out) {
+            out->problems = md_xrealloc(out->problems,
+                                        (out->nproblems + 1) * sizeof *out->problems);
+            out->problems[out->nproblems++] = (md_bootcfg_problem){
+                line, md_xasprintf("line %u ('%.60s') has no newline after it, the last of the "
+                                   "file: Xen ignores it ('No newline at end of config file, "
+                                   "last line will be ignored'); end the file with a newline",
+                                   line, buf + b) };
+        }
+        memset(buf + b, 0, len - b);
+    }
+    efiline *v = md_xcalloc(len / 2 + 1, sizeof *v);
+    size_t n = 0;
+    unsigned line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] && (!i || !buf[i - 1]))
+            v[n++] = (efiline){ buf + i, line };
+        line += text[i] == '\n';
+    }
+    bool arm = false;
+    const char *val;
+    if (efi_value(v, n, "global", "dtb", &val))
+        arm = true;
+    md_strv seen = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].s[0] != '[')
+            continue;
+        const char *e = strchr(v[i].s, ']');
+        if (!e)
+            continue;
+        char *name = md_xasprintf("%.*s", (int)(e - v[i].s - 1), v[i].s + 1);
+        if (!strcmp(name, "global") || md_strv_contains(&seen, name)) {
+            free(name); /* Xen reads the first section of a name only */
+            continue;
+        }
+        md_strv_push(&seen, name);
+        const efiline *k = efi_value(v, n, name, "kernel", &val);
+        if (k) {
+            md_bootcfg_entry *en = new_entry(name, "section");
+            en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
+            md_strv w = { 0 };
+            md_strv_split(&w, val, false);
+            md_bootcfg_file *kf = add_mod(en);
+            file_from(kf, &w, 0, k->line);
+            md_strv_free(&w);
+            const efiline *o = efi_value(v, n, name, "options", &val);
+            en->xen.path = md_xstrdup("xen.efi");
+            en->xen.line = o ? o->line : v[i].line;
+            if (o)
+                md_strv_split(&en->xen.args, val, false);
+            const efiline *r = efi_value(v, n, name, "ramdisk", &val);
+            if (r) {
+                md_bootcfg_file *rf = add_mod(en);
+                rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
+                rf->line = r->line;
+                rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
+            }
+            md_bootcfg_add_multiboot(out, en);
+        }
+        free(name);
+    }
+    md_strv_free(&seen);
+    free(v);
+    free(buf);
 }
 
 /* ---- syslinux with mboot.c32 ---- */
@@ -618,6 +670,30 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
     if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
         md_strv_split(&w, app, false);
+        /* mboot.c32 splits at "---" standing alone only (com32/mboot/mboot.c
+         * compares whole arguments): "---vmlinuz" stays in the command line
+         * before it, and the files after it move up one place. */
+        bool glued = false;
+        for (size_t i = 0; !glued && i < w.n; i++) {
+            size_t wl = strlen(w.v[i]);
+            if (wl > 3 && (!strncmp(w.v[i], "---", 3) || !strcmp(w.v[i] + wl - 3, "---"))) {
+                glued = true;
+                out->problems = md_xrealloc(out->problems,
+                                            (out->nproblems + 1) * sizeof *out->problems);
+                out->problems[out->nproblems++] = (md_bootcfg_problem){
+                    line, md_xasprintf("%s%s%s'%s': mboot.c32 splits the files only at a '---' "
+                                       "standing alone, so this word stays on the command line "
+                                       "before it and every file after it moves up one place "
+                                       "(the dom0 kernel is not what you meant); put spaces "
+                                       "around the '---'", lb->title ? "label '" : "",
+                                       lb->title ? lb->title : "", lb->title ? "': " : "",
+                                       w.v[i]) };
+            }
+        }
+        if (glued) { /* its files are not what the line means: nothing to check */
+            md_strv_free(&w);
+            goto done;
+        }
         md_bootcfg_entry *e = new_entry(lb->title, "label");
         md_bootcfg_file *f = &e->xen;
         bool first = true;
@@ -646,6 +722,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
         md_strv_free(&w);
         md_bootcfg_add_multiboot(out, e);
     }
+done:
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
@@ -692,36 +769,152 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     free(gappend);
 }
 
-/* ---- iPXE ---- */
+/* ---- iPXE ----
+ *
+ * iPXE keeps a list of registered images: imgfetch (module, initrd) adds
+ * one, kernel (imgselect, imgload) adds and selects one, chain (imgexec
+ * URI) adds and runs one, boot and imgexec NAME run one; an image of the
+ * same name replaces the earlier one, imgfree drops them.  Running a
+ * multiboot image hands every OTHER registered image over as a module, in
+ * the order they were registered (multiboot_add_modules() in
+ * src/arch/x86/image/multiboot.c).  A :label starts a new path through the
+ * script (it is reached by goto), so the list starts empty there. */
 
-/* The words of an iPXE command after its options, ${settings} expanded:
- * the file and its arguments; unknown settings in the arguments go to
- * `unset` (an unknown one in the file's URL hides no parameter). */
-static void ipxe_file(const vars *v, const md_strv *w, md_bootcfg_file *f, unsigned line)
+typedef struct ipxe_img {
+    char *name;
+    md_bootcfg_file f;
+} ipxe_img;
+
+typedef struct ipxe_reg {
+    ipxe_img *v;
+    size_t n;
+    ssize_t selected;
+    bool ran; /* the selected image was run */
+} ipxe_reg;
+
+static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
 {
-    static const char *const with_arg[] = { "-n", "--name", "-t", "--timeout", NULL };
+    memset(d, 0, sizeof *d);
+    d->path = md_xstrdup(s->path ? s->path : "");
+    for (size_t i = 0; i < s->args.n; i++)
+        md_strv_push(&d->args, s->args.v[i]);
+    for (size_t i = 0; i < s->maybe.n; i++)
+        md_strv_push(&d->maybe, s->maybe.v[i]);
+    for (size_t i = 0; i < s->unset.n; i++)
+        md_strv_push(&d->unset, s->unset.v[i]);
+    d->line = s->line;
+    d->mb2 = s->mb2;
+    d->nounzip = s->nounzip;
+}
+
+static void reg_drop(ipxe_reg *r, size_t i)
+{
+    free(r->v[i].name);
+    md_bootcfg_file_free(&r->v[i].f);
+    memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
+    r->n--;
+    if (r->selected == (ssize_t)i)
+        r->selected = -1;
+    else if (r->selected > (ssize_t)i)
+        r->selected--;
+}
+
+static ssize_t reg_find(const ipxe_reg *r, const char *name)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->v[i].name, name))
+            return (ssize_t)i;
+    return -1;
+}
+
+static void reg_clear(ipxe_reg *r)
+{
+    while (r->n)
+        reg_drop(r, r->n - 1);
+    free(r->v);
+    r->v = NULL;
+    r->selected = -1;
+    r->ran = false;
+}
+
+/* The options of an image command from w[1]: --name/-n NAME, --timeout/-t
+ * N, flags; the index of the first other word. */
+static size_t ipxe_opts(const md_strv *w, const char **name)
+{
     size_t i = 1;
-    for (; i < w->n && w->v[i][0] == '-'; i++)
-        for (int k = 0; with_arg[k]; k++)
-            if (!strcmp(w->v[i], with_arg[k]))
-                i++;
-    f->line = line;
-    f->path = i < w->n ? expand(v, w->v[i], false, NULL) : md_xstrdup("");
-    for (i++; i < w->n; i++) {
+    for (; i < w->n && w->v[i][0] == '-'; i++) {
+        bool n = !strcmp(w->v[i], "-n") || !strcmp(w->v[i], "--name");
+        if (!strncmp(w->v[i], "--name=", 7))
+            *name = w->v[i] + 7;
+        if ((n || !strcmp(w->v[i], "-t") || !strcmp(w->v[i], "--timeout")) && i + 1 < w->n) {
+            if (n)
+                *name = w->v[i + 1];
+            i++;
+        }
+    }
+    return i;
+}
+
+/* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
+static void ipxe_args(const vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
+{
+    md_strv_free(&f->args);
+    md_strv_free(&f->unset);
+    for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
         md_strv_split(&f->args, x, false);
         free(x);
     }
 }
 
+/* Register the image of URI w[at] with the arguments after it. */
+static size_t ipxe_register(ipxe_reg *r, const vars *v, const md_strv *w, size_t at,
+                            const char *name, unsigned line)
+{
+    md_bootcfg_file f = { 0 };
+    f.path = at < w->n ? expand(v, w->v[at], false, NULL) : md_xstrdup("");
+    f.line = line;
+    f.nounzip = true; /* iPXE hands images over as fetched */
+    ipxe_args(v, w, at + 1, &f);
+    char *base = md_xasprintf("%.*s", (int)strcspn(base_of(f.path), "?#"), base_of(f.path));
+    ssize_t old = reg_find(r, name ? name : base);
+    if (old >= 0)
+        reg_drop(r, (size_t)old);
+    r->v = md_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f };
+    if (name)
+        free(base);
+    return r->n++;
+}
+
+/* Run image i: a multiboot image gets every other one as a module. */
+static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+{
+    md_bootcfg_entry *e = new_entry(NULL, NULL);
+    file_copy(&e->xen, &r->v[i].f);
+    e->xen.nounzip = false;
+    for (size_t k = 0; k < r->n; k++)
+        if (k != i)
+            file_copy(add_mod(e), &r->v[k].f);
+    md_bootcfg_add_multiboot(out, e);
+    if (r->selected == (ssize_t)i)
+        r->ran = true;
+}
+
 static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars v = { 0 };
-    md_bootcfg_entry *raw = NULL;
+    ipxe_reg r = { .selected = -1 };
     for (size_t i = 0; i < ls->n; i++) {
         char *l = skip_ws(ls->v[i]);
         unsigned line = (unsigned)i + 1;
-        if (!*l || *l == '#' || *l == ':')
+        if (*l == ':') {
+            if (r.selected >= 0 && !r.ran)
+                ipxe_run(&r, (size_t)r.selected, out);
+            reg_clear(&r);
+            continue;
+        }
+        if (!*l || *l == '#')
             continue;
         /* "cmd || reboot", "cmd && boot": the first command is the one */
         char *t = strstr(l, "||"), *a = strstr(l, "&&");
@@ -735,7 +928,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             md_strv_free(&w);
             continue;
         }
-        const char *c = w.v[0];
+        const char *c = w.v[0], *name = NULL;
+        size_t at = ipxe_opts(&w, &name);
         if (!strcmp(c, "set") && w.n >= 2) {
             const char *val = skip_ws(strstr(l, w.v[1]) + strlen(w.v[1]));
             md_strv unknown = { 0 };
@@ -743,25 +937,64 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             var_set(&v, w.v[1], x, &unknown);
             md_strv_free(&unknown);
             free(x);
-        } else if (!strcmp(c, "kernel") || !strcmp(c, "chain") || !strcmp(c, "imgexec") ||
-                   !strcmp(c, "imgselect")) {
-            flush(out, &raw);
-            raw = new_entry(NULL, NULL);
-            ipxe_file(&v, &w, &raw->xen, line);
-        } else if ((!strcmp(c, "module") || !strcmp(c, "initrd") || !strcmp(c, "imgfetch")) &&
-                   raw) {
-            md_bootcfg_file *m = add_mod(raw);
-            ipxe_file(&v, &w, m, line);
-            m->nounzip = true; /* iPXE hands images over as fetched */
+        } else if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
+            ipxe_register(&r, &v, &w, at, name, line);
+        } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
+            if (r.selected >= 0 && !r.ran)
+                ipxe_run(&r, (size_t)r.selected, out); /* an entry of its own before */
+            r.selected = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
+            r.ran = false;
+        } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
+            ssize_t k = at < w.n ? reg_find(&r, w.v[at]) : r.selected;
+            if (k >= 0 && at + 1 < w.n) { /* imgexec NAME ARGS: new arguments */
+                ipxe_args(&v, &w, at + 1, &r.v[k].f);
+                r.v[k].f.line = line;
+            } else if (k < 0 && at < w.n && strcmp(c, "boot")) {
+                k = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
+            }
+            if (k >= 0)
+                ipxe_run(&r, (size_t)k, out);
+        } else if (!strcmp(c, "imgargs") && at < w.n) {
+            ssize_t k = reg_find(&r, w.v[at]);
+            if (k >= 0) {
+                ipxe_args(&v, &w, at + 1, &r.v[k].f);
+                r.v[k].f.line = line;
+            }
+        } else if (!strcmp(c, "imgfree")) {
+            if (at < w.n) {
+                ssize_t k = reg_find(&r, w.v[at]);
+                if (k >= 0)
+                    reg_drop(&r, (size_t)k);
+            } else {
+                reg_clear(&r);
+            }
         }
         md_strv_free(&w);
     }
-    flush(out, &raw);
+    if (r.selected >= 0 && !r.ran)
+        ipxe_run(&r, (size_t)r.selected, out);
+    reg_clear(&r);
     vars_free(&v);
 }
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
+    /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
+     * (script_probe() in src/image/script.c: "Invalid magic signature"),
+     * Xen's EFI loader reads it as part of the first line; the others are
+     * read after it, so entries keep their names. */
+    if (has_bom(text, len) && f != MD_BOOTFMT_XEN_EFI) {
+        if (f == MD_BOOTFMT_IPXE) {
+            out->problems = md_xrealloc(out->problems,
+                                        (out->nproblems + 1) * sizeof *out->problems);
+            out->problems[out->nproblems++] = (md_bootcfg_problem){
+                1, md_xstrdup("the file starts with a UTF-8 byte order mark before #!ipxe: iPXE "
+                              "wants #!ipxe as the very first bytes and refuses the script "
+                              "('Invalid magic signature'), so nothing of it runs; save it "
+                              "without the byte order mark (as plain ASCII/UTF-8)") };
+        }
+        text += 3, len -= 3;
+    }
     if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
         md_grubcfg_read(text, len, out);
         return;
@@ -770,11 +1003,14 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         read_default(text, len, out);
         return;
     }
+    if (f == MD_BOOTFMT_XEN_EFI) {
+        read_xen_efi(text, len, out);
+        return;
+    }
     lines ls;
     lines_init(&ls, text, len);
     switch (f) {
     case MD_BOOTFMT_GRUB_LEGACY: read_legacy(&ls, out); break;
-    case MD_BOOTFMT_XEN_EFI: read_xen_efi(&ls, out); break;
     case MD_BOOTFMT_SYSLINUX: read_syslinux(&ls, out); break;
     case MD_BOOTFMT_IPXE: read_ipxe(&ls, out); break;
     default: break;

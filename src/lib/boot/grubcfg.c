@@ -10,10 +10,17 @@
 
 /* ---- lexing: the config as commands of words ---- */
 
+/* Variable references in a word's template: VAR_BARE or VAR_QUOTED, the
+ * reference as written ("$x", "${x}"), VAR_END.  Those bytes in the text
+ * itself become '?' in the template (they mean nothing to GRUB's scripts). */
+#define VAR_BARE '\x01'
+#define VAR_QUOTED '\x02'
+#define VAR_END '\x03'
+
 typedef struct gcmd {
     md_strv w;     /* words after quote removal; $vars kept as written */
+    md_strv tw;    /* the same words as templates, variables marked */
     bool *bare;    /* per word: no quoting at all (a real { or }) */
-    md_strv vars;  /* names of the variables the command references */
     unsigned line;
 } gcmd;
 
@@ -34,16 +41,30 @@ static void buf_put(buf *b, char c)
     b->s[b->n] = '\0';
 }
 
+static void buf_clear(buf *b)
+{
+    b->n = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
 typedef struct lexer {
     const char *p, *end;
     unsigned line;
     gcmds *out;
     gcmd cur;
     size_t bare_cap;
-    buf word;
+    buf word, tword;
     bool inword, wbare;
     unsigned word_line;
 } lexer;
+
+/* A literal character of the current word. */
+static void put(lexer *x, char c)
+{
+    buf_put(&x->word, c);
+    buf_put(&x->tword, !c || c == VAR_BARE || c == VAR_QUOTED || c == VAR_END ? '?' : c);
+}
 
 static void end_cmd(lexer *x)
 {
@@ -52,20 +73,20 @@ static void end_cmd(lexer *x)
         o->v = md_xgrow(o->v, &o->cap, o->n + 1, sizeof *o->v);
         o->v[o->n++] = x->cur;
     } else {
-        md_strv_free(&x->cur.vars);
         free(x->cur.bare);
     }
     memset(&x->cur, 0, sizeof x->cur);
     x->bare_cap = 0;
 }
 
-static void push_word(lexer *x, const char *s, bool bare, unsigned line)
+static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigned line)
 {
     if (!x->cur.w.n)
         x->cur.line = line;
     x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
     x->cur.bare[x->cur.w.n] = bare;
     md_strv_push(&x->cur.w, s);
+    md_strv_push(&x->cur.tw, t);
 }
 
 static void end_word(lexer *x)
@@ -73,19 +94,19 @@ static void end_word(lexer *x)
     if (!x->inword)
         return;
     const char *s = x->word.s ? x->word.s : "";
+    const char *t = x->tword.s ? x->tword.s : "";
     if (x->wbare && !strcmp(s, "}")) {
         /* "}" closes a block: a command of its own. */
         end_cmd(x);
-        push_word(x, s, true, x->word_line);
+        push_word(x, s, t, true, x->word_line);
         end_cmd(x);
     } else {
-        push_word(x, s, x->wbare, x->word_line);
+        push_word(x, s, t, x->wbare, x->word_line);
         if (x->wbare && !strcmp(s, "{"))
             end_cmd(x);
     }
-    x->word.n = 0;
-    if (x->word.s)
-        x->word.s[0] = '\0';
+    buf_clear(&x->word);
+    buf_clear(&x->tword);
     x->inword = false;
 }
 
@@ -98,15 +119,16 @@ static void start_word(lexer *x)
     }
 }
 
-/* $name, ${name}, $1, $? — appended to the word as written. */
-static void lex_var(lexer *x)
+/* $name, ${name}, $1, $? — appended to the word as written, and to the
+ * template marked as a variable (inside "…" when `quoted`). */
+static void lex_var(lexer *x, bool quoted)
 {
     const char *p = x->p + 1, *name, *nend;
     if (p < x->end && *p == '{') {
         name = p + 1;
         nend = memchr(name, '}', (size_t)(x->end - name));
         if (!nend) {
-            buf_put(&x->word, '$');
+            put(x, '$');
             x->p++;
             return;
         }
@@ -119,14 +141,17 @@ static void lex_var(lexer *x)
             p++;
         nend = p;
     }
-    for (const char *q = x->p; q < p; q++)
-        buf_put(&x->word, *q);
-    if (nend > name) {
-        char *n = md_xasprintf("%.*s", (int)(nend - name), name);
-        if (!md_strv_contains(&x->cur.vars, n))
-            md_strv_push(&x->cur.vars, n);
-        free(n);
+    if (nend == name) {
+        put(x, '$');
+        x->p++;
+        return;
     }
+    buf_put(&x->tword, quoted ? VAR_QUOTED : VAR_BARE);
+    for (const char *q = x->p; q < p; q++) {
+        buf_put(&x->word, *q);
+        buf_put(&x->tword, !*q || *q == VAR_END || *q == VAR_BARE || *q == VAR_QUOTED ? '?' : *q);
+    }
+    buf_put(&x->tword, VAR_END);
     x->p = p;
 }
 
@@ -143,7 +168,7 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
             if (c == '\'')
                 st = NONE;
             else
-                buf_put(&x.word, c);
+                put(&x, c);
             x.line += c == '\n';
             x.p++;
             continue;
@@ -156,12 +181,12 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
                 x.line++;
                 x.p += 2;
             } else if (c == '\\' && more && strchr("$\"\\", x.p[1])) {
-                buf_put(&x.word, x.p[1]);
+                put(&x, x.p[1]);
                 x.p += 2;
             } else if (c == '$') {
-                lex_var(&x);
+                lex_var(&x, true);
             } else {
-                buf_put(&x.word, c);
+                put(&x, c);
                 x.line += c == '\n';
                 x.p++;
             }
@@ -176,7 +201,7 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
             }
             start_word(&x);
             x.wbare = false;
-            buf_put(&x.word, more ? x.p[1] : '\\');
+            put(&x, more ? x.p[1] : '\\');
             x.p += more ? 2 : 1;
             continue;
         case ' ': case '\t': case '\r': case '\f': case '\v':
@@ -197,7 +222,7 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
                     x.p++;
                 continue;
             }
-            buf_put(&x.word, c);
+            put(&x, c);
             break;
         case '\'':
         case '"':
@@ -208,11 +233,11 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
             break;
         case '$':
             start_word(&x);
-            lex_var(&x);
+            lex_var(&x, false);
             continue;
         default:
             start_word(&x);
-            buf_put(&x.word, c);
+            put(&x, c);
             break;
         }
         x.p++;
@@ -220,6 +245,7 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     end_word(&x);
     end_cmd(&x);
     free(x.word.s);
+    free(x.tword.s);
     return st != NONE ? qline : 0;
 }
 
@@ -227,107 +253,297 @@ static void gcmds_free(gcmds *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         md_strv_free(&c->v[i].w);
-        md_strv_free(&c->v[i].vars);
+        md_strv_free(&c->v[i].tw);
         free(c->v[i].bare);
     }
     free(c->v);
 }
 
-/* ---- variables: every value assigned anywhere counts as possible ---- */
+/* ---- variables: their values when a line runs ----
+ *
+ * GRUB runs grub.cfg's top level in order, then a chosen menuentry's body
+ * (normal/menu.c): a body sees the variables as the whole top level left
+ * them, changed by its own commands before the line.  A value is known when
+ * every assignment before the line ran for sure; an assignment inside if,
+ * while, until, for or a function may or may not run, so the variable is
+ * uncertain from there on: its possible values are kept (a file's `maybe`)
+ * and the line that uses it cannot be checked (its `unset`). */
 
-typedef struct assignment {
+/* Nesting followed, the longest value and the most bytes of values in one
+ * command followed. */
+enum { MAX_DEPTH = 32, MAX_VALUE = 64 * 1024, MAX_LINE = 1024 * 1024 };
+
+typedef struct gvar {
     char *name;
-    const char *val; /* borrowed from the command's word */
-    size_t order;    /* assignments to one name keep the config's order */
-} assignment;
+    char *val;      /* the value when known */
+    md_strv maybe;  /* when uncertain: every value it may have */
+    bool uncertain;
+    bool opaque;    /* a value too long to follow: never known */
+} gvar;
 
-/* Sorted by name, then order: each variable's values are one run. */
-typedef struct vars {
-    assignment *v;
+typedef struct gstate {
+    gvar *v;
     size_t n, cap;
-} vars;
+    size_t *idx, icap; /* open-addressing index of v by name: i + 1, 0 empty */
+} gstate;
 
-static void note_assignment(vars *v, const gcmd *c)
+static size_t name_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static void index_put(gstate *s, size_t i)
+{
+    size_t m = s->icap - 1, h = name_hash(s->v[i].name) & m;
+    while (s->idx[h])
+        h = (h + 1) & m;
+    s->idx[h] = i + 1;
+}
+
+static void index_build(gstate *s)
+{
+    free(s->idx);
+    for (s->icap = 16; s->icap < 2 * (s->n + 1);)
+        s->icap *= 2;
+    s->idx = md_xcalloc(s->icap, sizeof *s->idx);
+    for (size_t i = 0; i < s->n; i++)
+        index_put(s, i);
+}
+
+static gvar *var_get(gstate *s, const char *name, bool create)
+{
+    if (s->icap) {
+        size_t m = s->icap - 1;
+        for (size_t h = name_hash(name) & m; s->idx[h]; h = (h + 1) & m)
+            if (!strcmp(s->v[s->idx[h] - 1].name, name))
+                return &s->v[s->idx[h] - 1];
+    }
+    if (!create)
+        return NULL;
+    s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+    gvar *g = &s->v[s->n++];
+    memset(g, 0, sizeof *g);
+    g->name = md_xstrdup(name);
+    g->uncertain = true; /* until a sure assignment: possibly never set */
+    if (2 * s->n >= s->icap)
+        index_build(s);
+    else
+        index_put(s, s->n - 1);
+    return g;
+}
+
+/* Assign `val` to `name`: for sure (`sure`) or maybe. */
+static void var_assign(gstate *s, const char *name, const char *val, bool sure)
+{
+    gvar *g = var_get(s, name, true);
+    if (sure) {
+        free(g->val);
+        g->val = md_xstrdup(val);
+        md_strv_free(&g->maybe);
+        g->uncertain = false;
+        return;
+    }
+    if (!g->uncertain && g->val)
+        md_strv_push(&g->maybe, g->val);
+    else if (!g->val && !g->maybe.n)
+        md_strv_push(&g->maybe, ""); /* it may stay unset */
+    g->uncertain = true;
+    if (!md_strv_contains(&g->maybe, val))
+        md_strv_push(&g->maybe, val);
+}
+
+/* The parameters `mkdom0 lint` and `mkdom0 boot` read from an entry. */
+static const char *const checked_params[] = { "dom0_mem", "console", "gnttab_max_frames",
+                                              "gnttab_max_maptrack_frames", "rdinit", NULL };
+
+/* The last value of parameter `key` among the words of `val`, or NULL. */
+static char *param_in(const char *val, const char *key)
+{
+    md_strv w = { 0 };
+    md_strv_split(&w, val, false);
+    char *r = NULL;
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < w.n; i++)
+        if (!strncmp(w.v[i], key, kl) && w.v[i][kl] == '=') {
+            free(r);
+            r = md_xstrdup(w.v[i] + kl + 1);
+        }
+    md_strv_free(&w);
+    return r;
+}
+
+/* Does it matter which of its possible values an uncertain variable has:
+ * do they give a checked parameter different values (or only some give
+ * it)?  Debian's 20_linux_xen sets xen_rm_opts in both branches of an if,
+ * to "" or "no-real-mode edd=off": that changes nothing checked. */
+static bool values_differ(const gvar *g)
+{
+    if (g->opaque)
+        return true;
+    for (int k = 0; checked_params[k]; k++) {
+        char *first = NULL;
+        bool differ = false;
+        for (size_t i = 0; i < g->maybe.n && !differ; i++) {
+            char *v = param_in(g->maybe.v[i], checked_params[k]);
+            if (!i)
+                first = v, v = NULL;
+            else
+                differ = (!first) != (!v) || (first && strcmp(first, v));
+            free(v);
+        }
+        free(first);
+        if (differ)
+            return true;
+    }
+    return false;
+}
+
+static void state_copy(gstate *d, const gstate *s)
+{
+    memset(d, 0, sizeof *d);
+    d->v = md_xcalloc(s->n + 1, sizeof *d->v);
+    d->cap = s->n + 1;
+    for (size_t i = 0; i < s->n; i++) {
+        gvar *g = &d->v[d->n++]; /* names are unique in s */
+        g->name = md_xstrdup(s->v[i].name);
+        g->val = s->v[i].val ? md_xstrdup(s->v[i].val) : NULL;
+        g->uncertain = s->v[i].uncertain;
+        g->opaque = s->v[i].opaque;
+        for (size_t k = 0; k < s->v[i].maybe.n; k++)
+            md_strv_push(&g->maybe, s->v[i].maybe.v[k]);
+    }
+    index_build(d);
+}
+
+static void state_free(gstate *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].name);
+        free(s->v[i].val);
+        md_strv_free(&s->v[i].maybe);
+    }
+    free(s->v);
+    free(s->idx);
+}
+
+static void push_once(md_strv *sv, const char *s)
+{
+    if (sv && !md_strv_contains(sv, s))
+        md_strv_push(sv, s);
+}
+
+/* The words of templates tw[from..] as GRUB passes them
+ * (script/execute.c): a known variable's value in place, split into words
+ * at white space unless quoted; an unknown one stays as written, its name in
+ * `unset` and its possible values' words in `maybe`. */
+static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_strv *out,
+                         md_strv *unset, md_strv *maybe)
+{
+    size_t total = 0; /* bytes of values put in: past MAX_LINE, unknown */
+    for (size_t i = from; i < tw->n; i++) {
+        const char *t = tw->v[i];
+        buf cur = { 0 };
+        bool keep = !*t; /* "" is a word */
+        for (const char *p = t; *p;) {
+            if (*p != VAR_BARE && *p != VAR_QUOTED) {
+                buf_put(&cur, *p++);
+                keep = true;
+                continue;
+            }
+            bool quoted = *p == VAR_QUOTED;
+            const char *ref = p + 1, *e = strchr(ref, VAR_END);
+            if (!e || e - ref < 2) { /* not made by lex_var: cannot happen */
+                p++;
+                continue;
+            }
+            size_t rl = (size_t)(e - ref);
+            p = e + 1;
+            const char *n = ref + 1;
+            size_t nl = rl - 1;
+            if (*n == '{')
+                n++, nl -= 2;
+            char *name = md_xasprintf("%.*s", (int)nl, n);
+            gvar *g = var_get((gstate *)s, name, false);
+            bool toolong = g && !g->uncertain && (total += strlen(g->val)) > MAX_LINE;
+            if (!g || g->uncertain || toolong) {
+                for (size_t k = 0; k < rl; k++)
+                    buf_put(&cur, ref[k]);
+                keep = true;
+                if (!g || toolong || values_differ(g))
+                    push_once(unset, name);
+                for (size_t k = 0; g && maybe && k < g->maybe.n; k++)
+                    md_strv_split(maybe, g->maybe.v[k], false);
+            } else if (quoted) {
+                for (const char *v = g->val; *v; v++)
+                    buf_put(&cur, *v);
+                keep = true;
+            } else {
+                /* field splitting: white space ends the word */
+                for (const char *v = g->val; *v; v++) {
+                    if (strchr(" \t\n", *v)) {
+                        if (cur.n)
+                            md_strv_push(out, cur.s);
+                        buf_clear(&cur);
+                        keep = false;
+                    } else {
+                        buf_put(&cur, *v);
+                        keep = true;
+                    }
+                }
+            }
+            free(name);
+        }
+        if (keep || cur.n)
+            md_strv_push(out, cur.s ? cur.s : "");
+        free(cur.s);
+    }
+}
+
+/* "set NAME=VALUE" or "NAME=VALUE" (words from `k`): the name and the
+ * template of the value, or false. */
+static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
 {
     const char *a = NULL;
-    if (!strcmp(c->w.v[0], "set") && c->w.n >= 2)
-        a = c->w.v[1];
-    else if (isalpha((unsigned char)c->w.v[0][0]) || c->w.v[0][0] == '_')
-        a = c->w.v[0];
+    if (!strcmp(c->w.v[k], "set") && c->w.n > k + 1)
+        a = c->tw.v[k + 1];
+    else if (isalpha((unsigned char)c->w.v[k][0]) || c->w.v[k][0] == '_')
+        a = c->tw.v[k];
     if (!a)
-        return;
+        return false;
     const char *eq = strchr(a, '=');
     if (!eq || eq == a)
-        return;
+        return false;
     for (const char *q = a; q < eq; q++)
         if (!isalnum((unsigned char)*q) && *q != '_')
-            return;
-    v->v = md_xgrow(v->v, &v->cap, v->n + 1, sizeof *v->v);
-    v->v[v->n] = (assignment){ md_xasprintf("%.*s", (int)(eq - a), a), eq + 1, v->n };
-    v->n++;
-}
-
-static int cmp_assignment(const void *pa, const void *pb)
-{
-    const assignment *a = pa, *b = pb;
-    int c = strcmp(a->name, b->name);
-    return c ? c : (a->order > b->order) - (a->order < b->order);
-}
-
-/* Index of the first assignment to `name`, or v->n. */
-static size_t first_assignment(const vars *v, const char *name)
-{
-    size_t lo = 0, hi = v->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(v->v[mid].name, name) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < v->n && !strcmp(v->v[lo].name, name) ? lo : v->n;
-}
-
-static void vars_free(vars *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->v[i].name);
-    free(v->v);
-}
-
-/* A file command's file and parameters: its own words after index `fi`, the
- * words of every value its variables were given, and the variables never
- * assigned in this config (environment, grubenv). */
-static void read_file(const vars *v, const gcmd *c, size_t fi, md_bootcfg_file *f)
-{
-    f->line = c->line;
-    f->path = md_xstrdup(fi < c->w.n ? c->w.v[fi] : "");
-    for (size_t i = fi + 1; i < c->w.n; i++)
-        md_strv_push(&f->args, c->w.v[i]);
-    for (size_t k = 0; k < c->vars.n; k++) {
-        size_t j = first_assignment(v, c->vars.v[k]); /* c->vars has each name once */
-        if (j == v->n)
-            md_strv_push(&f->unset, c->vars.v[k]);
-        for (; j < v->n && !strcmp(v->v[j].name, c->vars.v[k]); j++)
-            md_strv_split(&f->maybe, v->v[j].val, false);
-    }
+            return false;
+    *name = md_xasprintf("%.*s", (int)(eq - a), a);
+    *tval = eq + 1;
+    return true;
 }
 
 /* ---- entries ---- */
 
-/* "module2 [--nounzip] [--type=X] FILE ARGS..." -> index of FILE (or n). */
-static size_t file_index(const gcmd *c, bool *nounzip)
+/* A file command's file and parameters (words after `k`, the command):
+ * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
+ * state `s` has them. */
+static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file *f,
+                      bool *nounzip)
 {
-    size_t i = 1;
-    for (; i < c->w.n && !strncmp(c->w.v[i], "--", 2); i++)
-        if (nounzip && !strcmp(c->w.v[i], "--nounzip"))
+    md_strv w = { 0 };
+    expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+    size_t i = 0;
+    for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
+        if (nounzip && !strcmp(w.v[i], "--nounzip"))
             *nounzip = true;
-    return i;
+    f->line = c->line;
+    f->path = md_xstrdup(i < w.n ? w.v[i] : "");
+    for (i++; i < w.n; i++)
+        md_strv_push(&f->args, w.v[i]);
+    md_strv_free(&w);
 }
-
-typedef struct block {
-    char *title; /* NULL for function and unknown blocks */
-} block;
 
 /* menuentry/submenu title: the first word that is not an option. */
 static const char *entry_title(const gcmd *c)
@@ -346,19 +562,6 @@ static const char *entry_title(const gcmd *c)
         return w;
     }
     return "";
-}
-
-static char *path_title(const block *st, size_t depth)
-{
-    char *t = NULL;
-    for (size_t i = 0; i < depth; i++) {
-        if (!st[i].title)
-            continue;
-        char *n = t ? md_xasprintf("%s>%s", t, st[i].title) : md_xstrdup(st[i].title);
-        free(t);
-        t = n;
-    }
-    return t;
 }
 
 /* GRUB's own settings at the top level: serial --unit=N --speed=N and
@@ -391,73 +594,215 @@ static void add_entry(md_bootcfg_list *out, md_bootcfg_entry **cur)
     *cur = NULL;
 }
 
-static void add_module(md_bootcfg_entry *e, const vars *v, const gcmd *c)
+static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
+{
+    out->problems = md_xrealloc(out->problems, (out->nproblems + 1) * sizeof *out->problems);
+    out->problems[out->nproblems++] = (md_bootcfg_problem){ line, msg };
+}
+
+static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
     size_t n = e->nmods;
     if (!(n & (n - 1))) /* 0 or a power of two: full, as the array doubles */
         e->mods = md_xrealloc(e->mods, (n ? 2 * n : 1) * sizeof *e->mods);
     md_bootcfg_file *m = &e->mods[e->nmods++];
     memset(m, 0, sizeof *m);
-    size_t fi = file_index(c, &m->nounzip);
-    m->mb2 = !strcmp(c->w.v[0], "module2");
-    read_file(v, c, fi, m);
+    m->mb2 = !strcmp(c->w.v[k], "module2");
+    read_file(s, c, k, m, &m->nounzip);
 }
 
-void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
-{
-    gcmds cmds = { 0 };
-    unsigned open_quote = lex(text, len, &cmds);
-    if (open_quote) {
-        out->problems = md_xrealloc(out->problems, (out->nproblems + 1) * sizeof *out->problems);
-        out->problems[out->nproblems++] = (md_bootcfg_problem){
-            open_quote, md_xstrdup("unterminated quote: GRUB rejects the rest of the file") };
-    }
-    vars v = { 0 };
-    for (size_t i = 0; i < cmds.n; i++)
-        note_assignment(&v, &cmds.v[i]);
-    if (v.n)
-        qsort(v.v, v.n, sizeof *v.v, cmp_assignment);
+/* The blocks: for each command opening one (menuentry, submenu, function),
+ * the index of its body's first command and of its "}" (cmds.n when the
+ * file ends first). */
+typedef struct blocks {
+    size_t *body, *close; /* close[i] == 0: i opens no block */
+} blocks;
 
-    size_t first = out->n;
-    settings set = { 1, 115200, 3 };
-    enum { MAXD = 32 };
-    block st[MAXD];
-    size_t depth = 0;
-    bool pending_block = false;
-    char *pending_title = NULL;
-    md_bootcfg_entry *cur = NULL;
-    for (size_t i = 0; i < cmds.n; i++) {
-        const gcmd *c = &cmds.v[i];
-        const char *w0 = c->w.v[0];
-        bool opens = c->bare[c->w.n - 1] && !strcmp(c->w.v[c->w.n - 1], "{");
-        if (c->bare[0] && !strcmp(w0, "}")) {
-            add_entry(out, &cur);
+static bool is_block_cmd(const char *w0)
+{
+    return !strcmp(w0, "menuentry") || !strcmp(w0, "submenu") || !strcmp(w0, "function");
+}
+
+static bool is_brace(const gcmd *c, const char *b)
+{
+    return c->bare[0] && !strcmp(c->w.v[0], b);
+}
+
+static void find_blocks(const gcmds *cmds, blocks *b, md_bootcfg_list *out)
+{
+    b->body = md_xcalloc(cmds->n + 1, sizeof *b->body);
+    b->close = md_xcalloc(cmds->n + 1, sizeof *b->close);
+    size_t *stack = md_xcalloc(cmds->n + 1, sizeof *stack), depth = 0;
+    for (size_t i = 0; i < cmds->n; i++) {
+        const gcmd *c = &cmds->v[i];
+        if (is_brace(c, "}")) {
             if (depth)
-                free(st[--depth].title);
+                b->close[stack[--depth]] = i;
             continue;
         }
-        bool entry = !strcmp(w0, "menuentry") || !strcmp(w0, "submenu");
-        if (entry || !strcmp(w0, "function") || (pending_block && c->bare[0] && !strcmp(w0, "{"))) {
-            if (entry || !strcmp(w0, "function")) {
-                free(pending_title);
-                pending_title = entry ? md_xstrdup(entry_title(c)) : NULL;
-            }
-            if (!opens) {
-                pending_block = true;
-                continue;
-            }
-            add_entry(out, &cur);
-            if (depth < MAXD)
-                st[depth++] = (block){ pending_title };
-            else
-                free(pending_title);
-            pending_title = NULL;
-            pending_block = false;
+        if (!is_block_cmd(c->w.v[0]))
+            continue;
+        bool opens = c->bare[c->w.n - 1] && !strcmp(c->w.v[c->w.n - 1], "{");
+        if (opens)
+            b->body[i] = i + 1;
+        else if (i + 1 < cmds->n && cmds->v[i + 1].w.n == 1 && is_brace(&cmds->v[i + 1], "{"))
+            b->body[i] = i + 2;
+        else
+            continue;
+        stack[depth++] = i;
+    }
+    /* GRUB reads to the end of the file for a block never closed, and
+     * rejects it with everything after it (a syntax error). */
+    for (size_t d = 0; d < depth; d++) {
+        const gcmd *c = &cmds->v[stack[d]];
+        b->close[stack[d]] = cmds->n;
+        add_problem(out, c->line,
+                    md_xasprintf("%s%s%s%s on line %u has no closing '}': GRUB reads to the end "
+                                 "of the file for it and rejects it (syntax error), so it and "
+                                 "everything after it never boot; add the '}'",
+                                 c->w.v[0], strcmp(c->w.v[0], "function") ? " '" : " ",
+                                 strcmp(c->w.v[0], "function") ? entry_title(c)
+                                                               : c->w.n > 1 ? c->w.v[1] : "",
+                                 strcmp(c->w.v[0], "function") ? "'" : "", c->line));
+    }
+    free(stack);
+}
+
+typedef struct runner {
+    const gcmds *cmds;
+    blocks b;
+    md_bootcfg_list *out;
+    settings set;
+} runner;
+
+static bool is_kw(const char *w, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(w, list[i]))
+            return true;
+    return false;
+}
+
+/* The names assigned in commands [from, to). */
+static void assigned_names(const gcmds *cmds, size_t from, size_t to, gstate *s, const gstate *vals)
+{
+    for (size_t i = from; i < to; i++) {
+        char *name;
+        const char *tval;
+        const gcmd *c = &cmds->v[i];
+        size_t k = 0;
+        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
+            k++;
+        if (k < c->w.n && assignment(c, k, &name, &tval)) {
+            md_strv w = { 0 };
+            expand_words(vals, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
+                         NULL, NULL);
+            char *v = md_strv_join(&w, " ");
+            var_assign(s, name, v, false);
+            free(v);
+            md_strv_free(&w);
+            free(name);
+        }
+    }
+}
+
+/* Run commands [from, to) on state `s` as GRUB does: the top level
+ * (`top`), or a body run later; `cond0` > 0 when the body itself may or may
+ * not run (a function's). */
+static void run(runner *r, size_t from, size_t to, gstate *s, const char *title, bool top,
+                int cond0, unsigned depth)
+{
+    const gcmds *cmds = r->cmds;
+    md_bootcfg_entry *cur = NULL;
+    size_t *defer = md_xcalloc(to - from + 1, sizeof *defer), ndefer = 0;
+    int cond = cond0;
+    for (size_t i = from; i < to; i++) {
+        const gcmd *c = &cmds->v[i];
+        if (r->b.close[i]) {
+            add_entry(r->out, &cur);
+            if (!strcmp(c->w.v[0], "function"))
+                assigned_names(cmds, r->b.body[i], r->b.close[i], s, s);
+            /* nesting deeper than any menu: not followed (the stack) */
+            if (r->b.close[i] < cmds->n && depth < MAX_DEPTH)
+                defer[ndefer++] = i;
+            i = r->b.close[i];
             continue;
         }
-        pending_block = false;
-        if (!depth)
-            note_setting(&set, c);
+        if (is_brace(c, "}") || is_brace(c, "{"))
+            continue;
+        size_t k = 0;
+        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
+            k++;
+        if (k == c->w.n)
+            continue;
+        const char *w0 = c->w.v[k];
+        if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
+            cond++;
+            continue;
+        }
+        if (!strcmp(w0, "for")) {
+            cond++;
+            /* for NAME in WORDS: NAME takes each, or none */
+            md_strv w = { 0 };
+            expand_words(s, &c->tw, k + 3, &w, NULL, NULL);
+            for (size_t j = 0; k + 1 < c->w.n && j < w.n; j++)
+                var_assign(s, c->w.v[k + 1], w.v[j], false);
+            md_strv_free(&w);
+            continue;
+        }
+        if (is_kw(w0, (const char *const[]){ "fi", "done", NULL })) {
+            if (cond > cond0)
+                cond--;
+            continue;
+        }
+        if (top && !k)
+            note_setting(&r->set, c);
+        char *name;
+        const char *tval;
+        if (assignment(c, k, &name, &tval)) {
+            md_strv w = { 0 }, unknown = { 0 };
+            expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
+                         &unknown, NULL);
+            char *v = md_strv_join(&w, " ");
+            if (strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+                var_assign(s, name, "", false);
+                gvar *g = var_get(s, name, false);
+                md_strv_free(&g->maybe);
+                g->opaque = true;
+            } else {
+                /* a value built from an unknown one is unknown itself */
+                var_assign(s, name, v, !cond && !unknown.n);
+                var_get(s, name, false)->opaque = false;
+            }
+            free(v);
+            md_strv_free(&w);
+            md_strv_free(&unknown);
+            free(name);
+            continue;
+        }
+        if (!strcmp(w0, "unset")) {
+            for (size_t j = k + 1; j < c->w.n; j++)
+                var_assign(s, c->w.v[j], "", !cond);
+            continue;
+        }
+        if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
+            /* another file may set any variable (load_env: the ones it names) */
+            bool named = false;
+            for (size_t j = k + 1; !strcmp(w0, "load_env") && j < c->w.n; j++) {
+                if (c->w.v[j][0] == '-') {
+                    j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
+                    continue;
+                }
+                named = true;
+                gvar *g = var_get(s, c->w.v[j], false);
+                if (g && !g->uncertain)
+                    var_assign(s, g->name, g->val, false);
+            }
+            for (size_t j = 0; !named && j < s->n; j++)
+                if (!s->v[j].uncertain)
+                    var_assign(s, s->v[j].name, s->v[j].val, false);
+            continue;
+        }
         /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
          * xen_initrd), a family of their own (mb2 false throughout). */
         bool arm = !strcmp(w0, "xen_hypervisor");
@@ -466,26 +811,73 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
                    !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
                    !strcmp(w0, "xen_initrd");
         if (mb) {
-            add_entry(out, &cur);
+            add_entry(r->out, &cur);
             cur = md_xcalloc(1, sizeof *cur);
-            cur->title = path_title(st, depth);
+            cur->title = title ? md_xstrdup(title) : NULL;
             cur->arm = arm;
             cur->xen.mb2 = !strcmp(w0, "multiboot2");
-            read_file(&v, c, file_index(c, NULL), &cur->xen);
+            read_file(s, c, k, &cur->xen, NULL);
         } else if (mod && cur) {
-            add_module(cur, &v, c);
+            add_module(cur, s, c, k);
+        } else if (cur && !cur->arm &&
+                   is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
+                                                    "initrd16", "initrdefi", NULL })) {
+            /* GRUB's linux and initrd are the Linux loader's, not Xen's */
+            const char *loader = cur->xen.mb2 ? "multiboot2" : "multiboot";
+            const char *want = cur->xen.mb2 ? "module2" : "module";
+            bool initrd = !strncmp(w0, "initrd", 6);
+            add_problem(r->out, c->line,
+                        md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s%s%s%s", title ? "menuentry '" : "",
+                                     title ? title : "", title ? "': " : "", w0, loader, cur->xen.line,
+                                     initrd ? "GRUB's initrd belongs to its linux loader and "
+                                              "stops the entry with 'you need to load the kernel "
+                                              "first', so dom0 never starts"
+                                            : "GRUB's linux loader replaces the Xen one, so the "
+                                              "entry boots Linux without Xen",
+                                     want, initrd ? " --nounzip" : "",
+                                     c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
         }
     }
-    add_entry(out, &cur);
-    while (depth)
-        free(st[--depth].title);
-    free(pending_title);
-    for (size_t i = first; i < out->n; i++) {
-        out->v[i]->serial_port = set.serial_port;
-        out->v[i]->serial_baud = set.serial_baud;
-        out->v[i]->timeout = set.timeout;
+    add_entry(r->out, &cur);
+    for (size_t d = 0; d < ndefer; d++) {
+        size_t i = defer[d];
+        const gcmd *c = &cmds->v[i];
+        bool fn = !strcmp(c->w.v[0], "function");
+        char *t = NULL;
+        if (!fn) {
+            const char *et = entry_title(c);
+            t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
+        }
+        gstate body;
+        state_copy(&body, s);
+        run(r, r->b.body[i], r->b.close[i], &body, fn ? title : t, false, fn ? 1 : 0,
+            depth + 1);
+        state_free(&body);
+        free(t);
     }
-    vars_free(&v);
+    free(defer);
+}
+
+void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
+{
+    gcmds cmds = { 0 };
+    unsigned open_quote = lex(text, len, &cmds);
+    if (open_quote)
+        add_problem(out, open_quote,
+                    md_xstrdup("unterminated quote: GRUB rejects the rest of the file"));
+    size_t first = out->n;
+    runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
+    find_blocks(&cmds, &r.b, out);
+    gstate s = { 0 };
+    run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
+    for (size_t i = first; i < out->n; i++) {
+        out->v[i]->serial_port = r.set.serial_port;
+        out->v[i]->serial_baud = r.set.serial_baud;
+        out->v[i]->timeout = r.set.timeout;
+    }
+    state_free(&s);
+    free(r.b.body);
+    free(r.b.close);
     gcmds_free(&cmds);
 }
 
