@@ -30,8 +30,8 @@ static char *unknown_hint(const md_strv *unknown)
 {
     if (!unknown->n)
         return md_xstrdup("");
-    return md_xasprintf(" (the line also uses $%s, which this file never sets; if it "
-                        "supplies the parameter, ignore this)", unknown->v[0]);
+    return md_xasprintf(" (the line also uses $%s, whose value when the line runs this file "
+                        "does not fix; if it supplies the parameter, ignore this)", unknown->v[0]);
 }
 
 /* A line whose words come partly from variables the config never sets
@@ -42,11 +42,12 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
     if (!f->unset.n)
         return;
     md_lint_add(g->l, g->file, f->line, MD_LINT_WARNING, 0,
-                "%scannot check line %u (%s) fully: it uses $%s, which this file never sets "
-                "(environment, grubenv or a function's arguments), so its parameters are "
-                "unknown", tp, f->line, what, f->unset.v[0]);
-    md_lint_fix(g->l, "write the parameters on line %u itself, or lint the file that sets $%s "
-                      "with it", f->line, f->unset.v[0]);
+                "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
+                "runs this file does not fix (never set, set only inside if/for/while/function, "
+                "or from the environment or grubenv), so its parameters are unknown", tp,
+                f->line, what, f->unset.v[0]);
+    md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
+                      "(lint reads each file on its own)", f->line, f->unset.v[0]);
     md_lint_mark_unchecked(g->l);
 }
 
@@ -569,8 +570,9 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
          * without GRUB_CMDLINE_LINUX): nothing of trap 1 to see here */
         md_lint_add(g->l, g->file, e->xen.line, MD_LINT_WARNING, 1,
                     "%scannot check the dom0 kernel line: this file does not set its "
-                    "parameters (GRUB_CMDLINE_LINUX); lint it together with the file that "
-                    "does", tp);
+                    "parameters (GRUB_CMDLINE_LINUX); update-grub takes them from "
+                    "/etc/default/grub or another file of /etc/default/grub.d, which lint reads "
+                    "on its own: lint that file as well", tp);
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, &e->kernel, tp);
