@@ -238,13 +238,29 @@ outcase() { # NAME: copy of the previous image to build over, in $W/oc-NAME/out
 }
 # A symlink planted at a staging name (the old PID-named one inside the
 # output, and one beside it) is never followed: the victim keeps its files.
+# Inside the output it is not mkdom0's (only regular files with a build's
+# names are), so the build refuses the output; beside it, it is left alone.
 outcase plant; mkdir -p "$W/victim"; echo keep >"$W/victim/keep"
 ln -s "$W/victim" "$W/oc-plant/out/.mkdom0-staging-999999"
 ln -s "$W/victim" "$W/oc-plant/.out.mkdom0-staging-AAAAAA"
 build plant good.ini "$W/oc-plant/out"
-if [ $rc != 0 ]; then bad "planted staging symlink: build failed: $(cat plant.err)"
+if [ $rc != 1 ] || ! grep -q "holds '.mkdom0-staging-999999', which mkdom0 build did not write" plant.err; then
+    bad "planted staging symlink inside the output: exit $rc, expected a refusal: $(cat plant.err)"
 elif [ "$(cat "$W/victim/keep" 2>/dev/null)" != keep ]; then bad "planted staging symlink: the victim's file is gone"
-else echo "ok   planted staging symlinks: not followed, the victim's files kept"; fi
+else
+    rm "$W/oc-plant/out/.mkdom0-staging-999999"; build plant good.ini "$W/oc-plant/out"
+    if [ $rc != 0 ]; then bad "planted staging symlink beside the output: build failed: $(cat plant.err)"
+    elif [ "$(cat "$W/victim/keep" 2>/dev/null)" != keep ]; then bad "planted staging symlink: the victim's file is gone"
+    else echo "ok   planted staging symlinks: refused inside the output, not followed beside it, the victim's files kept"; fi
+fi
+# A directory with a build's file name is not the build's: user data in
+# rootfs.cpio.precious/ is never removed without --force (a fresh user's trial).
+outcase lookalike; mkdir -p "$W/oc-lookalike/out/rootfs.cpio.precious"
+echo mine >"$W/oc-lookalike/out/rootfs.cpio.precious/important"
+build lookalike good.ini "$W/oc-lookalike/out"
+if [ $rc != 1 ] || [ "$(cat "$W/oc-lookalike/out/rootfs.cpio.precious/important" 2>/dev/null)" != mine ]; then
+    bad "a directory named like the rootfs: exit $rc, data $(cat "$W/oc-lookalike/out/rootfs.cpio.precious/important" 2>&1)"
+else echo "ok   a directory named like a build's file: refused, its data kept"; fi
 # A file the build did not write: refused, the directory untouched; --force replaces it.
 outcase foreign; echo mine >"$W/oc-foreign/out/notes.txt"; snapshot "$W/oc-foreign/out" >foreign.snap
 build foreign good.ini "$W/oc-foreign/out"

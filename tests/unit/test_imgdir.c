@@ -219,10 +219,24 @@ static void test_hostile(const char *tmp)
     t_spit(keep, "keep");
     md_mkdir_p(out, 0755, &err);
     /* Planted where staging went before and where it goes now: symlinks to
-     * a directory full of someone's files.  Neither is followed. */
+     * a directory full of someone's files.  Neither is followed; the one
+     * inside the output is not mkdom0's (not a regular file of its names),
+     * so the build refuses the output until it is gone. */
     char *in_out = md_xasprintf("%s/.mkdom0-staging-%ld", out, (long)getpid());
     char *beside = md_xasprintf("%s/.out.mkdom0-staging-AAAAAA", base);
     CHECK(symlink(victim, in_out) == 0 && symlink(victim, beside) == 0);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "which mkdom0 build did not write");
+    md_err_clear(&err);
+    CHECK(unlink(in_out) == 0);
+    /* Nor is a directory or another file that merely has a build's name. */
+    char *lookalike = md_xasprintf("%s/rootfs.cpio.precious", out);
+    md_mkdir_p(lookalike, 0755, &err);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "rootfs.cpio.precious");
+    md_err_clear(&err);
+    CHECK(rmdir(lookalike) == 0);
+    free(lookalike);
     md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
     CHECK(s != NULL);
     md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",

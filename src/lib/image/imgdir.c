@@ -373,12 +373,25 @@ static void remove_ours(const char *path)
 }
 
 /* A name a previous build of this output may have left in it. */
-static bool ours_in_output(const char *name)
+/* Only a regular file with one of the names a build writes (the rootfs
+ * under any codec's name) counts as mkdom0's: a directory, symlink or any
+ * other name there may be someone's data, which only --force replaces. */
+static bool ours_in_output(int dirfd, const char *name)
 {
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+        return false;
     for (int f = 0; f < MD_IMGDIR_NFILES; f++)
         if (!strcmp(name, names[f]))
             return true;
-    return !fnmatch("rootfs.cpio*", name, 0) || !strncmp(name, ".mkdom0-staging-", 16);
+    for (md_codec c = MD_CODEC_NONE; c <= MD_CODEC_LZ4; c++) {
+        char *r = md_imgdir_rootfs_name(c);
+        bool same = !strcmp(name, r);
+        free(r);
+        if (same)
+            return true;
+    }
+    return false;
 }
 
 /* The first entry of `dir` that mkdom0 did not write, or NULL. */
@@ -387,7 +400,8 @@ static char *foreign_entry(const char *dir)
     DIR *d = opendir(dir);
     char *found = NULL;
     for (struct dirent *e; d && !found && (e = readdir(d));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !ours_in_output(e->d_name))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            !ours_in_output(dirfd(d), e->d_name))
             found = md_xstrdup(e->d_name);
     if (d)
         closedir(d);
