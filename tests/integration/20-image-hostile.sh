@@ -293,14 +293,21 @@ rc=0; memcap 1000000 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-z
 [ $rc = 1 ] && grep -q "/dev/zero: not a regular file" zero.err && [ ! -e "$W/oc-zero" ] &&
     echo "ok   AuthorizedKeys=/dev/zero: refused, naming the file" || bad "AuthorizedKeys=/dev/zero: exit $rc: $(cat zero.err)"
 # image.ini made a directory (issue 9: a rename failed half-way through
-# publishing, leaving the new grub.cfg beside the old rootfs): the output
-# is replaced as a whole, so the build succeeds and the output is the image.
+# publishing, leaving the new grub.cfg beside the old rootfs).  A directory
+# is not a file mkdom0 wrote (it may hold someone's data), so the build
+# refuses and leaves the output as it was; with --force the output is
+# replaced as a whole and is the image.
 outcase inidir; rm "$W/oc-inidir/out/image.ini"; mkdir -p "$W/oc-inidir/out/image.ini/sub"
+snapshot "$W/oc-inidir/out" >inidir.snap
 build inidir good.ini "$W/oc-inidir/out"
-if [ $rc != 0 ]; then bad "image.ini a directory: the build failed: $(cat inidir.err)"
+if [ $rc != 1 ] || ! grep -q "holds 'image.ini', which mkdom0 build did not write.*--force" inidir.err; then
+    bad "image.ini a directory: exit $rc, expected a refusal: $(cat inidir.err)"
+elif ! snapshot "$W/oc-inidir/out" | cmp -s - inidir.snap; then bad "image.ini a directory: the refused output changed"
+elif ! "$MKDOM0" build --force --cache "$CACHE" --keys "$KEYS" -o "$W/oc-inidir/out" good.ini >/dev/null 2>inidir.err; then
+    bad "image.ini a directory: --force failed: $(cat inidir.err)"
 elif ! whole "$W/oc-inidir/out" | cmp -s - prev.whole || [ ! -f "$W/oc-inidir/out/image.ini" ]; then
-    bad "image.ini a directory: the output is not the whole image"
-else echo "ok   image.ini made a directory: the output replaced as a whole"; fi
+    bad "image.ini a directory: the output is not the whole image after --force"
+else echo "ok   image.ini made a directory: refused untouched, replaced as a whole with --force"; fi
 # Two builds into one output: one builds, the other is refused while it runs;
 # the output is whole either way.
 outcase race
