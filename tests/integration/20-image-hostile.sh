@@ -270,6 +270,25 @@ elif ! snapshot "$W/oc-foreign/out" | cmp -s - foreign.snap; then bad "foreign f
 elif ! "$MKDOM0" build --force --cache "$CACHE" --keys "$KEYS" -o "$W/oc-foreign/out" good.ini >/dev/null 2>forced.err ||
      [ -e "$W/oc-foreign/out/notes.txt" ]; then bad "foreign file: --force did not replace the directory: $(cat forced.err)"
 else echo "ok   a directory holding other files: refused, and replaced with --force"; fi
+# A directory on the way to the output that another user may change: they
+# could swap the staging directory for a symlink during a root build and
+# have the outputs written anywhere (a fresh user's trial did).  Refused
+# before anything is written; a sticky world-writable one (like /tmp) is safe.
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$W/owned-by-nobody" "$W/world" "$W/sticky"
+    chown nobody "$W/owned-by-nobody"; chmod 0777 "$W/world"; chmod 1777 "$W/sticky"
+    build nobodys good.ini "$W/owned-by-nobody/out"
+    if [ $rc != 1 ] || ! grep -q "owned-by-nobody belongs to user $(id -u nobody), who could swap" nobodys.err ||
+       [ -e "$W/owned-by-nobody/out" ]; then bad "output under another user's directory: exit $rc: $(cat nobodys.err)"
+    else echo "ok   an output under another user's directory: refused before anything is written"; fi
+    build world good.ini "$W/world/out"
+    if [ $rc != 1 ] || ! grep -q "world is writable by everyone and not sticky" world.err; then
+        bad "output under a world-writable directory: exit $rc: $(cat world.err)"
+    else echo "ok   an output under a world-writable, non-sticky directory: refused"; fi
+    build sticky good.ini "$W/sticky/out"
+    [ $rc = 0 ] && echo "ok   an output under a sticky world-writable directory: built" \
+        || bad "output under a sticky directory: exit $rc: $(cat sticky.err)"
+fi
 # Keys inside the output would be lost by each build's swap.
 outcase keys
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-keys/out" good.ini >/dev/null 2>keys.err || rc=$?
