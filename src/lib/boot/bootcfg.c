@@ -86,18 +86,25 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
     return true;
 }
 
-static const char *last_param(const md_strv *args, const char *key, const char *val)
+/* The value of `arg` when it is KEY=VALUE; Xen's option names treat '-'
+ * and '_' alike (xen/common/kernel.c).  NULL otherwise. */
+static const char *param_value(const char *arg, const char *key)
 {
     size_t kn = strlen(key);
+    if (strlen(arg) <= kn || arg[kn] != '=')
+        return NULL;
+    for (size_t j = 0; j < kn; j++)
+        if (arg[j] != key[j] && !(strchr("-_", arg[j]) && strchr("-_", key[j])))
+            return NULL;
+    return arg + kn + 1;
+}
+
+static const char *last_param(const md_strv *args, const char *key, const char *val)
+{
     for (size_t i = 0; i < args->n; i++) {
-        const char *a = args->v[i];
-        if (strlen(a) <= kn || a[kn] != '=')
-            continue;
-        bool same = true;
-        for (size_t j = 0; j < kn && same; j++)
-            same = a[j] == key[j] || (strchr("-_", a[j]) && strchr("-_", key[j]));
-        if (same)
-            val = a + kn + 1;
+        const char *v = param_value(args->v[i], key);
+        if (v)
+            val = v;
     }
     return val;
 }
@@ -505,17 +512,11 @@ int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *
 void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, md_strv *out)
 {
     const md_strv *lists[] = { &f->args, &f->maybe };
-    size_t kn = strlen(key);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < lists[k]->n; i++) {
-            const char *a = lists[k]->v[i];
-            if (strlen(a) <= kn || a[kn] != '=')
-                continue;
-            bool same = true;
-            for (size_t j = 0; j < kn && same; j++)
-                same = a[j] == key[j] || (strchr("-_", a[j]) && strchr("-_", key[j]));
-            if (same)
-                md_strv_push(out, a + kn + 1);
+            const char *v = param_value(lists[k]->v[i], key);
+            if (v)
+                md_strv_push(out, v);
         }
 }
 
