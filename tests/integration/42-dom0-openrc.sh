@@ -15,7 +15,7 @@ setup_bin="${MKDOM0_BUILD:?}/dom0/xen-dom0-setup"
 [ -x "$setup_bin" ] || fail "$setup_bin is not built (make)"
 [ "$(id -u)" = 0 ] || fail "needs root (chroot, namespaces)"
 need unshare chroot dpkg-deb ldd ssh ssh-keygen
-unshare -mpf --mount-proc true || fail "cannot make mount and pid namespaces here"
+unshare -mipf --mount-proc true || fail "cannot make mount, IPC and pid namespaces here"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -238,7 +238,7 @@ if [ $shell = dash+static ]; then
 fi
 rm -f "$R/etc/resolv.conf"   # from the previous run's lease
 echo "######## /bin/sh = $shell"
-timeout 180 unshare -mupfn --mount-proc bash "$tmp/boot.sh" "$R" "$tmp" > "$tmp/log" 2>&1 || true
+timeout 180 unshare -miupfn --mount-proc bash "$tmp/boot.sh" "$R" "$tmp" > "$tmp/log" 2>&1 || true
 cat "$tmp/log"
 
 has '== end' || fail "the sandbox boot did not finish"
