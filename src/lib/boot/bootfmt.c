@@ -362,6 +362,18 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, const 
     char *raw = NULL;
     size_t rn = 0, rcap = 0;
 #define PUT(c) (raw = md_xgrow(raw, &rcap, rn + 2, 1), raw[rn++] = (c), raw[rn] = '\0')
+/* A backslash-escaped character: an escaped newline joins lines; an
+ * escaped '$' stays marked as no variable. */
+#define PUT_ESCAPED(c)                                                                           \
+    do {                                                                                         \
+        if ((c) == '\n') {                                                                       \
+            ++*line;                                                                             \
+        } else {                                                                                 \
+            if ((c) == '$')                                                                      \
+                PUT('\\');                                                                      \
+            PUT(c);                                                                              \
+        }                                                                                        \
+    } while (0)
     while (p < end && !strchr(" \t\n;", *p)) {
         if (*p == '\'') {
             const char *q = memchr(p + 1, '\'', (size_t)(end - p - 1));
@@ -377,13 +389,7 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, const 
         } else if (*p == '"') {
             for (p++; p < end && *p != '"'; p++) {
                 if (*p == '\\' && p + 1 < end && strchr("$\"\\\n`", p[1])) {
-                    if (p[1] == '\n')
-                        ++*line;
-                    else {
-                        if (p[1] == '$')
-                            PUT('\\');
-                        PUT(p[1]);
-                    }
+                    PUT_ESCAPED(p[1]);
                     p++;
                     continue;
                 }
@@ -393,19 +399,14 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, const 
             if (p < end)
                 p++;
         } else if (*p == '\\' && p + 1 < end) {
-            if (p[1] == '\n')
-                ++*line;
-            else {
-                if (p[1] == '$')
-                    PUT('\\');
-                PUT(p[1]);
-            }
+            PUT_ESCAPED(p[1]);
             p += 2;
         } else {
             PUT(*p);
             p++;
         }
     }
+#undef PUT_ESCAPED
 #undef PUT
     *pp = p;
     /* expand unescaped $ ; "\$" is a literal dollar */
