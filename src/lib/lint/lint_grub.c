@@ -18,6 +18,7 @@ typedef struct gctx {
     const char *file;
     const md_tree *rootfs;
     const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
+    const md_bootcfg_entry *cur;  /* the entry being checked */
 } gctx;
 
 /* The file a finding on `f`'s line names: its own when the entry was read
@@ -59,8 +60,11 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
                 "or from the environment or grubenv), so its parameters are unknown", tp,
                 f->line, what, f->unset.v[0]);
     md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
-                      "(GRUB's defaults: lint /etc/default/grub and /etc/default/grub.d/*.cfg "
-                      "together, on one command line)", f->line, f->unset.v[0]);
+                      "%s", f->line, f->unset.v[0],
+                g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
+                    ? "(lint /etc/default/grub and /etc/default/grub.d/*.cfg together, on one "
+                      "command line or as their directory)"
+                    : "(lint reads each file on its own)");
     md_lint_mark_unchecked(g->l);
 }
 
@@ -679,11 +683,12 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
         if (p->unchecked)
             md_lint_mark_unchecked(l);
     }
-    gctx g = { l, file, rootfs, NULL };
+    gctx g = { l, file, rootfs, NULL, NULL };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
         size_t before = md_lint_count(l);
         g.prev = i ? cfg->v[i - 1] : NULL;
+        g.cur = cfg->v[i];
         check_entry(&g, cfg->v[i]);
         /* a recovery entry says only what its own lines change */
         if (cfg->v[i]->recovery)
