@@ -559,7 +559,8 @@ static void test_read_grub_defaults(void)
     const char *names[] = { "/etc/default/grub", "/etc/default/grub.d/xen.cfg" };
     const char *texts[] = { "GRUB_CMDLINE_XEN=\"iommu=1\"\nGRUB_CMDLINE_XEN_DEFAULT=dom0_mem=1G\n"
                             "GRUB_CMDLINE_LINUX=\"console=hvc0\"\n",
-                            "\nGRUB_CMDLINE_XEN=\"$GRUB_CMDLINE_XEN $NOT_SET gnttab_max_frames=256\"\n"
+                            "\nGRUB_CMDLINE_XEN=\"$GRUB_CMDLINE_XEN $NOT_SET "
+                            "gnttab_max_frames=256\"\n"
                             "GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=4G,max:4G\"\n" };
     size_t lens[] = { strlen(texts[0]), strlen(texts[1]) };
     l = (md_bootcfg_list){ 0 };

@@ -334,7 +334,8 @@ static void test_grub_defaults_recovery(void)
     md_lint_free(l);
     /* in both variables, or no recovery entries: nothing to say */
     l = defaults("GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G\"\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,"
-                 "max:1G gnttab_max_frames=256\"\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+                 "max:1G gnttab_max_frames=256\"\n"
+                 "GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
     l = defaults("GRUB_DISABLE_RECOVERY=true\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,max:1G "
@@ -344,8 +345,10 @@ static void test_grub_defaults_recovery(void)
     /* the recovery kernel line is "single GRUB_CMDLINE_LINUX": a console in
      * GRUB_CMDLINE_LINUX_DEFAULT alone misses it */
     l = defaults("GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G gnttab_max_frames=256\"\n"
-                 "GRUB_CMDLINE_LINUX=\"\"\nGRUB_CMDLINE_LINUX_DEFAULT=\"console=tty0 console=hvc0\"\n");
-    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "recovery entries: the dom0 kernel line has no console="));
+                 "GRUB_CMDLINE_LINUX=\"\"\n"
+                 "GRUB_CMDLINE_LINUX_DEFAULT=\"console=tty0 console=hvc0\"\n");
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1,
+                     "recovery entries: the dom0 kernel line has no console="));
     CHECK(md_lint_count(l) == 1);
     md_lint_free(l);
 }

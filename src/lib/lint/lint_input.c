@@ -432,7 +432,8 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 free(grp);
                 continue; /* read with the first of its group */
             }
-            const char **names = md_xcalloc(ng, sizeof *names), **texts = md_xcalloc(ng, sizeof *texts);
+            const char **names = md_xcalloc(ng, sizeof *names);
+            const char **texts = md_xcalloc(ng, sizeof *texts);
             size_t *lens = md_xcalloc(ng, sizeof *lens);
             for (size_t k = 0; k < ng; k++) {
                 names[k] = grp[k]->path, texts[k] = (char *)grp[k]->text, lens[k] = grp[k]->len;
