@@ -17,10 +17,23 @@ typedef struct gctx {
     md_lint *l;
     const char *file;
     const md_tree *rootfs;
+    const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
+    const md_bootcfg_entry *cur;  /* the entry being checked */
 } gctx;
+
+/* The file a finding on `f`'s line names: its own when the entry was read
+ * from several files (GRUB's defaults), else the config's. */
+static const char *at(const gctx *g, const md_bootcfg_file *f)
+{
+    return f->file ? f->file : g->file;
+}
+
+#define RECOVERY_PREFIX "recovery entries: "
 
 static char *title_prefix(const md_bootcfg_entry *e)
 {
+    if (e->recovery)
+        return md_xstrdup(RECOVERY_PREFIX);
     return e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind : "menuentry",
                                    e->title)
                     : md_xstrdup("");
@@ -41,13 +54,17 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 {
     if (!f->unset.n)
         return;
-    md_lint_add(g->l, g->file, f->line, MD_LINT_WARNING, 0,
+    md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
                 "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
                 "runs this file does not fix (never set, set only inside if/for/while/function, "
                 "or from the environment or grubenv), so its parameters are unknown", tp,
                 f->line, what, f->unset.v[0]);
     md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
-                      "(lint reads each file on its own)", f->line, f->unset.v[0]);
+                      "%s", f->line, f->unset.v[0],
+                g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
+                    ? "(lint /etc/default/grub and /etc/default/grub.d/*.cfg together, on one "
+                      "command line or as their directory)"
+                    : "(lint reads each file on its own)");
     md_lint_mark_unchecked(g->l);
 }
 
@@ -202,7 +219,7 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                           "RAM and no max:");
     if (!e->arm && memchr(part, '=', plen) && bad)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    md_lint_add(g->l, g->file, x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+    md_lint_add(g->l, at(g, x), x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                 "%s%s; %s; use %s", tp, why, kept, fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
@@ -229,6 +246,68 @@ static bool zero_pages(const md_bootcfg_amount *a)
     return a->set && !a->minus && !a->percent && !(a->bytes >> 12);
 }
 
+/* The assignment `raw` ("[export ]NAME=VALUE", one line) with `word`
+ * appended to its value, written so the shell reads the old value and then
+ * the word; NULL when VALUE is quoted in a way this does not follow. */
+static char *extend_assign(const char *raw, const char *word)
+{
+    const char *eq = strchr(raw, '=');
+    if (!eq)
+        return NULL;
+    const char *v = eq + 1;
+    size_t vl = strlen(v);
+    int pre = (int)(v - raw);
+    if (vl >= 2 && (*v == '"' || *v == '\'') && v[vl - 1] == *v &&
+        memchr(v + 1, *v, vl - 1) == v + vl - 1)
+        return md_xasprintf("%.*s%.*s%s%s%c", pre + 1, raw, (int)(vl - 2), v + 1,
+                            vl > 2 ? " " : "", word, *v);
+    if (!strpbrk(v, "\"'\\$` \t;&|<>()"))
+        return md_xasprintf("%.*s\"%s%s%s\"", pre, raw, v, *v ? " " : "", word);
+    return NULL;
+}
+
+/* update-grub's recovery entries get GRUB_CMDLINE_XEN alone (20_linux_xen:
+ * linux_entry ... recovery "single ${GRUB_CMDLINE_LINUX}"
+ * "${GRUB_CMDLINE_XEN}"), so dom0_mem in GRUB_CMDLINE_XEN_DEFAULT only
+ * (`pv`: the normal entry's dom0_mem= values) leaves them without it.  The
+ * fix puts the user's amount into GRUB_CMDLINE_XEN: its assignment
+ * extended, or, when it is not set, a line of its own after the one with
+ * dom0_mem. */
+static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv *pv,
+                               const char *tp, const char *hint)
+{
+    const md_bootcfg_file *x = &e->xen, *px = &g->prev->xen;
+    char *mem = dom0_mem_fix(pv, false, false);
+    char *fix = NULL, *how;
+    const md_bootcfg_file *where = x;
+    if (!e->xen_var_set) {
+        where = px;
+        fix = md_xasprintf("GRUB_CMDLINE_XEN=\"%s\"", mem);
+        how = md_xasprintf("GRUB_CMDLINE_XEN is not set; add the line %s after line %u", fix,
+                           px->line);
+    } else if (e->xen_var && (fix = extend_assign(e->xen_var, mem))) {
+        how = md_xasprintf("GRUB_CMDLINE_XEN (line %u) has no dom0_mem; make line %u read %s",
+                           x->line, x->line, fix);
+    } else {
+        fix = md_xasprintf("GRUB_CMDLINE_XEN=\"$GRUB_CMDLINE_XEN %s\"", mem);
+        how = md_xasprintf("GRUB_CMDLINE_XEN (line %u) has no dom0_mem; add the line %s after "
+                           "its assignment", x->line, fix);
+    }
+    char *src = px->file ? md_xasprintf("%s:%u", px->file, px->line)
+                         : md_xasprintf("line %u", px->line);
+    md_lint_add(g->l, at(g, where), where->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR,
+                4, "%sno dom0_mem: update-grub (/etc/grub.d/20_linux_xen) builds the recovery "
+                "(single-user) entries from GRUB_CMDLINE_XEN only, not GRUB_CMDLINE_XEN_DEFAULT, "
+                "so dom0_mem=%s (%s) reaches the normal entries alone and in recovery mode dom0 "
+                "starts with nearly all host RAM and no max:; %s (or set "
+                "GRUB_DISABLE_RECOVERY=true)%s", tp, pv->v[pv->n - 1], src, how, hint);
+    md_lint_fix(g->l, "%s", fix);
+    free(src);
+    free(how);
+    free(fix);
+    free(mem);
+}
+
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
@@ -240,7 +319,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     if (!vals.n && kv.n) {
         /* On the dom0 kernel line: Linux ignores it and Xen never sees it. */
         fix = dom0_mem_fix(&kv, e->arm, false);
-        md_lint_add(g->l, g->file, e->kernel.line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, &e->kernel), e->kernel.line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s is on the dom0 kernel line (line %u), the wrong line: Xen "
                     "reads dom0_mem only from its own line (line %u) and Linux ignores it, so "
                     "dom0 starts with nearly all host RAM; move it to the Xen line as %s",
@@ -248,15 +327,25 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_lint_fix(g->l, "%s", fix);
         goto out;
     }
+    if (!vals.n && e->recovery && g->prev) {
+        md_bootcfg_param_all(&g->prev->xen, "dom0_mem", &kv);
+        bool known = kv.n > 0;
+        for (size_t i = 0; i < kv.n; i++)
+            known &= !strchr(kv.v[i], '$');
+        if (known) {
+            check_recovery_mem(g, e, &kv, tp, hint);
+            goto out;
+        }
+    }
     if (!vals.n) {
         if (e->arm) {
-            md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: Xen on Arm requires it and otherwise "
                         "gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER'); add "
                         "dom0_mem=1024M (Arm takes one size, no max:)%s", tp, hint);
             md_lint_fix(g->l, "dom0_mem=1024M");
         } else {
-            md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: dom0 starts with nearly all host RAM, "
                         "Linux sizes its memory map for all of it, and the PV domain builder "
                         "may put the initramfs where dom0 cannot reach it; add "
@@ -267,7 +356,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     }
     for (size_t i = 0; i < vals.n; i++)
         if (strchr(vals.v[i], '$')) {
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%scannot check dom0_mem=%s on line %u: its value comes from a variable "
                         "this file does not set", tp, vals.v[i], x->line);
             md_lint_fix(g->l, "write dom0_mem=SIZE,max:SIZE on line %u itself", x->line);
@@ -294,7 +383,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         const md_bootcfg_amount *a = all[i];
         if (a->set && a->wrapped) {
             char *got = size_text(a->bytes);
-            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                         "%sdom0_mem=%s: %s does not fit in 64 bits; Xen's number reader "
                         "(simple_strtoull, parse_size_and_unit) does not check for overflow "
                         "and keeps the value modulo 2^64, so Xen reads %s%s; use %s", tp, mem,
@@ -308,7 +397,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         const md_bootcfg_amount *a = all[i];
         if (a->set && a->octal) {
             char *got = size_text(a->bytes);
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%sdom0_mem=%s: a leading 0 makes Xen read the number as octal "
                         "(simple_strtoull with base 0), so %s is %s to Xen; write sizes "
                         "without leading zeros: use %s (or %s, if you meant what Xen reads)", tp,
@@ -338,11 +427,11 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             bool unitless = !hex && a->bytes && tl && isdigit((unsigned char)a->text[tl - 1]);
             char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
             if (!(a->bytes >> 12))
-                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
                             "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
             else
-                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
                             "kernel and its initramfs%s%s; use %s", tp, mem, i ? "at most " : "",
                             (unsigned long long)(a->bytes >> 10), i ? " (max:)" : "", zero_note,
@@ -359,24 +448,24 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     const char *base = m.amount.set ? m.amount.text : NULL;
     const char *max = m.max.set ? m.max.text : NULL;
     if (!max && base) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
                     "in early boot; use %s", tp, mem, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!max) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s sets neither an amount nor max:%s, so dom0 starts with "
                     "nearly all host RAM; use %s", tp, mem, zero_note, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!base) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s has max: but no amount%s, so Xen picks the initial size; "
                     "use %s so dom0 starts at the size Linux sized its memory map for", tp, mem,
                     zero_note, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!md_bootcfg_amount_same(&m.amount, &m.max)) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
                     "its memory map for max: and the design keeps them equal: use %s", tp, mem,
                     base, max, fix);
@@ -395,8 +484,10 @@ static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
     check_dom0_mem(g, e, tp, hint);
-    if (!md_bootcfg_param(x, "gnttab_max_frames")) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+    /* update-grub's recovery entry boots single-user, which runs no guests:
+     * their grant tables do not matter there */
+    if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames")) {
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sno gnttab_max_frames on the Xen line: Xen's default (64 frames) runs "
                     "out with many guests and backends; the reference dom0 uses "
                     "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp, hint);
@@ -431,13 +522,13 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
         printk |= is_printk_console(cons.v[i]);
     }
     if (!cons.n) {
-        md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                     "%sthe dom0 kernel line has no console=, so hvc0 is missing entirely and "
                     "the console depends on kernel defaults; add console=ttyS0,115200 (or "
                     "console=tty0) for printk and console=hvc0 last for userspace%s", tp, hint);
         md_lint_fix(g->l, "console=ttyS0,115200 console=hvc0");
     } else if (!hvc) {
-        md_lint_add(g->l, g->file, k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
+        md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
                     "%sthe dom0 kernel line has console=%s but no console=hvc0: under Xen PV "
                     "the UART belongs to Xen and carries only kernel printk, so init's output "
                     "and the login go nowhere and the box looks frozen while it is up; add "
@@ -446,7 +537,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
         md_lint_fix(g->l, "console=hvc0 (last on the dom0 kernel line)");
     } else {
         if (!printk)
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sthe dom0 kernel line has console=hvc0 but no console for kernel "
                         "printk before hvc0 is up; add console=ttyS0,115200 (or console=tty0) "
                         "before console=hvc0", tp);
@@ -454,7 +545,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
         if (strncmp(last, "hvc0", 4))
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
@@ -492,7 +583,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     if (!r) {
         if (!md_bootcfg_param(k, "root")) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
                         "has nothing to run; add %s", tp, add);
             free(add);
@@ -501,7 +592,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!r->nounzip) {
         char *use = rootfs_line(e, r->path, r->mb2);
-        md_lint_add(g->l, g->file, r->line, MD_LINT_WARNING, 0,
+        md_lint_add(g->l, at(g, r), r->line, MD_LINT_WARNING, 0,
                     "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
                     "and Xen passes the uncompressed archive, several times larger, to dom0; "
                     "Xen must pass the compressed archive: use '%s'", tp, r->path,
@@ -516,12 +607,12 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     const char *rd = md_bootcfg_param(k, "rdinit");
     if (rd) {
         if (!strchr(rd, '$') && !md_lint_resolve_file(g->rootfs, rd))
-            md_lint_add(g->l, g->file, k->line, MD_LINT_ERROR, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                         "%srdinit=%s, but the rootfs has no such file: the kernel panics "
                         "(no working init found); point rdinit= at the init in the rootfs, "
                         "e.g. rdinit=/sbin/init", tp, rd);
     } else if (!md_lint_resolve_file(g->rootfs, "/init")) {
-        md_lint_add(g->l, g->file, k->line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                     "%sthe rootfs %s has no /init and the dom0 kernel line has no rdinit=: "
                     "Linux runs /init from an initramfs and otherwise tries to mount a root "
                     "disk; add rdinit=/sbin/init to the dom0 kernel line", tp, r->path);
@@ -539,7 +630,7 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
             continue;
         const char *loader = e->xen.mb2 ? "multiboot2" : "multiboot";
         const char *want = e->xen.mb2 ? "module2" : "module";
-        md_lint_add(g->l, g->file, m->line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
                     "%s%s after %s (line %u): GRUB loads modules only with its own loader's "
                     "family and stops the entry with 'you need to load the kernel first', so "
                     "dom0 never starts; use %s", tp, e->xen.mb2 ? "module" : "module2", loader,
@@ -562,17 +653,18 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
                         : f == MD_BOOTFMT_XEN_EFI ? "kernel=/vmlinuz ..."
                         : e->arm ? "xen_module /vmlinuz ..."
                         : e->xen.mb2 ? "module2 /vmlinuz ..." : "module /vmlinuz ...";
-        md_lint_add(g->l, g->file, e->xen.line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_ERROR, 0,
                     "%sthe Xen line is followed by no module: Xen needs the dom0 kernel as "
                     "its first module (%s)", tp, how);
     } else if (!*e->kernel.path && !e->kernel.line) {
         /* a format that names no dom0 kernel line (GRUB's defaults file
          * without GRUB_CMDLINE_LINUX): nothing of trap 1 to see here */
-        md_lint_add(g->l, g->file, e->xen.line, MD_LINT_WARNING, 1,
+        md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
                     "%scannot check the dom0 kernel line: this file does not set its "
                     "parameters (GRUB_CMDLINE_LINUX); update-grub takes them from "
-                    "/etc/default/grub or another file of /etc/default/grub.d, which lint reads "
-                    "on its own: lint that file as well", tp);
+                    "/etc/default/grub or another file of /etc/default/grub.d: lint them "
+                    "together, on one command line (or their directory), as update-grub "
+                    "reads them", tp);
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, &e->kernel, tp);
@@ -584,12 +676,25 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
 void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
                      const md_tree *rootfs)
 {
-    for (size_t i = 0; i < cfg->nproblems; i++)
-        md_lint_add(l, file, cfg->problems[i].line, MD_LINT_ERROR, 0, "%s",
-                    cfg->problems[i].msg);
-    gctx g = { l, file, rootfs };
-    for (size_t i = 0; i < cfg->n; i++)
+    for (size_t i = 0; i < cfg->nproblems; i++) {
+        const md_bootcfg_problem *p = &cfg->problems[i];
+        md_lint_add(l, file, p->line, p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
+                    "%s", p->msg);
+        if (p->unchecked)
+            md_lint_mark_unchecked(l);
+    }
+    gctx g = { l, file, rootfs, NULL, NULL };
+    size_t from = 0;
+    for (size_t i = 0; i < cfg->n; i++) {
+        size_t before = md_lint_count(l);
+        g.prev = i ? cfg->v[i - 1] : NULL;
+        g.cur = cfg->v[i];
         check_entry(&g, cfg->v[i]);
+        /* a recovery entry says only what its own lines change */
+        if (cfg->v[i]->recovery)
+            md_lint_drop_repeats(l, from, before, RECOVERY_PREFIX);
+        from = before;
+    }
     if (!cfg->n) {
         md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
                     "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
