@@ -172,11 +172,9 @@ static const unsigned char *file_in(const md_tree *t, const char *dir, const cha
                                     size_t *len)
 {
     char *p = md_xasprintf("%s/%s", dir, name);
-    md_node *n = md_tree_resolve(t, p);
+    const md_node *n = md_tree_resolve_file(t, p);
     free(p);
-    if (!n || (md_node_type_of(n) != MD_NODE_FILE && md_node_type_of(n) != MD_NODE_HARDLINK))
-        return NULL;
-    return md_node_data(n, len);
+    return n ? md_node_data(n, len) : NULL;
 }
 
 static void load_builtin(md_modules *md, const md_tree *t)
