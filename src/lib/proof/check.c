@@ -95,13 +95,21 @@ static const char *const guest_module_patterns[] = {
     "*/kernel/drivers/net/xen-netfront.ko*", "*/kernel/drivers/block/xen-blkfront.ko*", NULL,
 };
 
+/* xl.cfg lines of the check's guests, which the dom0's printf writes one
+ * quoted argument a line (so no quotes inside values): the dom0's own
+ * kernel with the guest initrd (copy_in puts both in /tmp), and a guest
+ * that is gone once it ends. */
+#define GUEST_BOOT "'kernel=\"/tmp/mkdom0-vmlinuz\"' 'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' " \
+                   "'memory=256' 'vcpus=1' "
+#define GUEST_ONCE "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+
 /* --- the guest initrd ---------------------------------------------------- */
 
 static const md_node *find_busybox(const md_tree *t, const char **which)
 {
     for (const char *const *p = busybox_paths; *p; p++) {
-        const md_node *n = md_tree_resolve(t, *p);
-        if (n && (md_node_type_of(n) == MD_NODE_FILE || md_node_type_of(n) == MD_NODE_HARDLINK)) {
+        const md_node *n = md_tree_resolve_file(t, *p);
+        if (n) {
             *which = *p;
             return n;
         }
@@ -235,6 +243,14 @@ void md_check_say(chk *c, const char *fmt, ...)
 
 static double since(const chk *c) { return md_run_now() - c->t0; }
 
+/* Console output as one line of text: QEMU's and xl's "\r\n" ends. */
+static void cr_to_space(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\r')
+            *s = ' ';
+}
+
 /* The console line containing offset `off`, and up to `more` lines after. */
 static char *console_lines(const chk *c, size_t off, int more)
 {
@@ -251,9 +267,7 @@ static char *console_lines(const chk *c, size_t off, int more)
     char *out = md_xmalloc(e - s + 1);
     memcpy(out, t + s, e - s);
     out[e - s] = '\0';
-    for (char *p = out; *p; p++)
-        if (*p == '\r')
-            *p = ' ';
+    cr_to_space(out);
     return out;
 }
 
@@ -291,13 +305,7 @@ static wres wait_for(chk *c, const char *needle, size_t from, double deadline, l
             unsigned char *d = NULL;
             size_t len = 0;
             md_err e2 = MD_ERR_INIT;
-            char *qlog = NULL;
-            if (md_read_file(md_boot_qemu_errlog(c->boot), &d, &len, &e2) == 0) {
-                qlog = md_xmalloc(len + 1);
-                memcpy(qlog, d, len);
-                qlog[len] = '\0';
-                free(d);
-            }
+            char *qlog = md_read_file(md_boot_qemu_errlog(c->boot), &d, &len, &e2) == 0 ? (char *)d : NULL;
             *why = md_xasprintf("QEMU exited (status %d)%s%s", st,
                                 qlog && *qlog ? ": " : "", qlog ? md_run_tail(qlog, 600) : "");
             free(qlog);
@@ -325,8 +333,10 @@ static void ssh_argv(chk *c, md_strv *v, bool tty, const char *cmd)
     md_strv_push(v, cmd);
 }
 
-/* Run `cmd` in the dom0.  Returns the run's status (255: ssh itself failed). */
-static int ssh(chk *c, const char *cmd, const char *stdin_path, bool tty, double timeout,
+/* Run `cmd` in the dom0, with `stdin_path` (may be NULL) as its input, a
+ * tty if `tty`, ending early once the output holds `until` (may be NULL).
+ * Returns the run's status (255: ssh itself failed, -1: timed out). */
+static int ssh_run(chk *c, const char *cmd, const char *stdin_path, bool tty, double timeout,
                const char *until, md_run_result *r)
 {
     md_strv v = { 0 };
@@ -352,19 +362,6 @@ static bool rootfs_has(const md_tree *t, const char *pattern)
         if (!fnmatch(pattern, md_node_path(n), 0))
             return true;
     return false;
-}
-
-static char *rootfs_text(const md_tree *t, const char *path)
-{
-    const md_node *n = md_tree_resolve(t, path);
-    if (!n || (md_node_type_of(n) != MD_NODE_FILE && md_node_type_of(n) != MD_NODE_HARDLINK))
-        return NULL;
-    size_t sz;
-    const unsigned char *d = md_node_data(n, &sz);
-    char *s = md_xmalloc(sz + 1);
-    memcpy(s, d, sz);
-    s[sz] = '\0';
-    return s;
 }
 
 /* Lint's errors for traps 1, 3 and 5, as a hint. */
@@ -402,7 +399,34 @@ int md_check_fail(chk *c, md_err *err, const char *fmt, ...)
 
 int md_check_ssh(chk *c, const char *cmd, double timeout, md_run_result *r)
 {
-    return ssh(c, cmd, NULL, false, timeout, NULL, r);
+    return ssh_run(c, cmd, NULL, false, timeout, NULL, r);
+}
+
+/* md_check_ssh with the command made printf-style. */
+static int __attribute__((format(printf, 4, 5)))
+sshf(chk *c, double timeout, md_run_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = md_xvasprintf(fmt, ap);
+    va_end(ap);
+    int st = md_check_ssh(c, cmd, timeout, r);
+    free(cmd);
+    return st;
+}
+
+/* End the check's guest `name` (mkdom0-...), whatever state it is in. */
+static void destroy_guest(chk *c, const char *name)
+{
+    md_run_result r;
+    sshf(c, 60, &r, "xl destroy %s >/dev/null 2>&1; true", name);
+    md_run_result_free(&r);
+}
+
+/* A number unique to this check, for the markers guests and disks carry. */
+static unsigned long new_nonce(void)
+{
+    return (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000);
 }
 
 double md_check_since(const chk *c) { return since(c); }
@@ -416,6 +440,10 @@ double md_check_guest_timeout(const chk *c, double dflt)
 {
     return c->o->guest_timeout > 0 ? c->o->guest_timeout : dflt;
 }
+
+static double boot_limit(const chk *c) { return c->o->boot_timeout > 0 ? c->o->boot_timeout : 300; }
+
+static double ssh_limit(const chk *c) { return c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90; }
 
 bool md_check_console_wait(chk *c, const char *needle, double timeout, char **line)
 {
@@ -431,12 +459,10 @@ bool md_check_console_wait(chk *c, const char *needle, double timeout, char **li
 
 static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char *stage)
 {
-    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    double limit = boot_limit(c);
     char *hint = NULL;
     int rc;
-    if (w == WAIT_FATAL) {
-        rc = md_check_fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
-    } else if (w == WAIT_EXIT) {
+    if (w == WAIT_FATAL || w == WAIT_EXIT) {
         rc = md_check_fail(c, err, "boot failed before the login prompt (%s): %s", stage, why);
     } else if (c->ev[EV_XEN] < 0) {
         long g = md_qemu_console_find(c->con, "error:", 0);
@@ -484,11 +510,10 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
 static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
 {
     md_run_result r;
-    ssh(c, "echo \"/dev/xen: $(ls /dev/xen 2>&1 | tr '\\n' ' ')\"; "
+    md_check_ssh(c, "echo \"/dev/xen: $(ls /dev/xen 2>&1 | tr '\\n' ' ')\"; "
            "echo \"xen modules: $(grep -E '^xen' /proc/modules | cut -d' ' -f1 | tr '\\n' ' ')\"; "
            "echo \"xenstored: $( (pidof xenstored || pidof oxenstored) 2>/dev/null || echo not running)\"; "
-           "echo \"/proc/xen: $(ls /proc/xen 2>&1 | tr '\\n' ' ')\"",
-        NULL, false, 60, NULL, &r);
+           "echo \"/proc/xen: $(ls /proc/xen 2>&1 | tr '\\n' ' ')\"", 60, &r);
     const char *o = r.out;
     const char *dx = strstr(o, "/dev/xen:");
     bool no_privcmd = !dx || !strstr(dx, "privcmd");
@@ -535,7 +560,7 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
             return w;
         if (ssh_ok < 0) {
             md_run_result r;
-            if (ssh(c, "true", NULL, false, 10, NULL, &r) == 0)
+            if (md_check_ssh(c, "true", 10, &r) == 0)
                 ssh_ok = md_run_now();
             md_run_result_free(&r);
         } else if (md_run_now() - ssh_ok > LOGIN_GRACE) {
@@ -604,7 +629,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
     md_run_result r = { 0 };
     for (;;) {
         md_run_result_free(&r);
-        int st = ssh(c, "echo mkdom0-ssh-ok", NULL, false, 20, NULL, &r);
+        int st = md_check_ssh(c, "echo mkdom0-ssh-ok", 20, &r);
         if (st == 0 && strstr(r.out, "mkdom0-ssh-ok")) {
             *when = since(c);
             md_run_result_free(&r);
@@ -640,7 +665,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
 static int check_xl(chk *c, md_err *err)
 {
     md_run_result r;
-    int st = ssh(c, "xl list 2>&1", NULL, false, 120, NULL, &r);
+    int st = md_check_ssh(c, "xl list 2>&1", 120, &r);
     if (st != 0 || !strstr(r.out, "Domain-0")) {
         int rc = diagnose_xl(c, err, r.out);
         md_run_result_free(&r);
@@ -650,7 +675,7 @@ static int check_xl(chk *c, md_err *err)
     md_check_say(c, "ok   xl list: Domain-0      %6.1f s", c->ev[EV_XL]);
     md_run_result_free(&r);
 
-    st = ssh(c, "xl info 2>&1", NULL, false, 120, NULL, &r);
+    st = md_check_ssh(c, "xl info 2>&1", 120, &r);
     const char *caps = st == 0 ? strstr(r.out, "virt_caps") : NULL;
     if (!caps) {
         int rc = md_check_fail(c, err, "xl info failed or shows no virt_caps: %s", md_run_tail(r.out, 500));
@@ -691,7 +716,7 @@ static int copy_in(chk *c, const char *src, const char *dst, md_err *err)
 {
     char *cmd = md_xasprintf("cat > %s", dst);
     md_run_result r;
-    int st = ssh(c, cmd, src, false, 300, NULL, &r);
+    int st = ssh_run(c, cmd, src, false, 300, NULL, &r);
     free(cmd);
     int rc = 0;
     if (st != 0)
@@ -714,30 +739,25 @@ static int run_guest(chk *c, const char *type, md_err *err)
         "xl destroy mkdom0-%s >/dev/null 2>&1; "
         "[ -d /var/lock ] || { mkdir -p /var/lock && echo 'mkdom0-note: no /var/lock in the dom0 "
         "(xl console needs it); made it'; }; "
-        "printf '%%s\\n' 'name=\"mkdom0-%s\"' 'type=\"%s\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
-        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' "
+        "printf '%%s\\n' 'name=\"mkdom0-%s\"' 'type=\"%s\"' " GUEST_BOOT
         "'extra=\"console=hvc0 rdinit=/init mkdom0.t=%s quiet\"' "
-        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        GUEST_ONCE
         "> /tmp/mkdom0-%s.cfg && xl create -c /tmp/mkdom0-%s.cfg",
         type, type, type, upper, type, type);
-    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 240;
+    double limit = md_check_guest_timeout(c, 240);
     double t = md_run_now();
     md_run_result r;
-    ssh(c, cmd, NULL, true, limit, marker, &r);
+    ssh_run(c, cmd, NULL, true, limit, marker, &r);
     free(cmd);
     double took = md_run_now() - t;
-    char *cleanup = md_xasprintf("xl destroy mkdom0-%s >/dev/null 2>&1; true", type);
-    md_run_result r2;
-    ssh(c, cleanup, NULL, false, 60, NULL, &r2);
-    md_run_result_free(&r2);
-    free(cleanup);
+    char *name = md_xasprintf("mkdom0-%s", type);
+    destroy_guest(c, name);
+    free(name);
     if (strstr(r.out, "mkdom0-note:"))
         md_check_say(c, "note the dom0 has no /var/lock, which `xl console` needs; the check made it");
     int rc = 0;
     if (!r.matched) {
-        for (char *p = r.out; *p; p++)
-            if (*p == '\r')
-                *p = ' ';
+        cr_to_space(r.out);
         rc = md_check_fail(c, err, "%s guest: no %s on its console within %.0f s%s\n  xl create -c "
                           "said: %s",
                   upper, marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200));
@@ -758,8 +778,7 @@ static int check_reboot(chk *c, md_err *err)
 {
     static const char cmd[] =
         "xl destroy mkdom0-rb >/dev/null 2>&1; "
-        "printf '%s\\n' 'name=\"mkdom0-rb\"' 'type=\"pvh\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
-        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' "
+        "printf '%s\\n' 'name=\"mkdom0-rb\"' 'type=\"pvh\"' " GUEST_BOOT
         "'extra=\"console=hvc0 rdinit=/init mkdom0.t=STAY quiet\"' "
         "'on_poweroff=\"destroy\"' 'on_reboot=\"restart\"' 'on_crash=\"destroy\"' "
         "> /tmp/mkdom0-rb.cfg && xl create /tmp/mkdom0-rb.cfg >/dev/null || exit 1; "
@@ -775,11 +794,9 @@ static int check_reboot(chk *c, md_err *err)
         "echo \"MKDOM0-RB-OK $d1 $d2\"";
     double t = md_run_now();
     md_run_result r;
-    ssh(c, cmd, NULL, false, 600, NULL, &r);
+    md_check_ssh(c, cmd, 600, &r);
     double took = md_run_now() - t;
-    md_run_result cleanup;
-    ssh(c, "xl destroy mkdom0-rb >/dev/null 2>&1; true", NULL, false, 60, NULL, &cleanup);
-    md_run_result_free(&cleanup);
+    destroy_guest(c, "mkdom0-rb");
     unsigned d1 = 0, d2 = 0;
     const char *ok = strstr(r.out, "MKDOM0-RB-OK ");
     int rc = 0;
@@ -800,7 +817,7 @@ static int check_reboot(chk *c, md_err *err)
  * or empty. */
 static char *image_net_setting(const chk *c, const char *key)
 {
-    char *text = c->rootfs ? rootfs_text(c->rootfs, "/etc/conf.d/network") : NULL;
+    char *text = c->rootfs ? md_tree_text(c->rootfs, "/etc/conf.d/network", NULL) : NULL;
     size_t klen = strlen(key);
     char *val = NULL;
     for (char *line = text; line && *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
@@ -841,7 +858,7 @@ static char *hotplug_cause(const chk *c)
     const char *const scripts[] = { routed ? "/etc/xen/scripts/vif-route" : "/etc/xen/scripts/vif-bridge",
                                     "/etc/xen/scripts/block", NULL };
     for (const char *const *sp = scripts; *sp; sp++) {
-        char *text = rootfs_text(c->rootfs, *sp);
+        char *text = md_tree_text(c->rootfs, *sp, NULL);
         if (!text)
             return md_xasprintf("the image has no %s (xen-utils-common's hotplug script)", *sp);
         char *interp = NULL;
@@ -901,7 +918,7 @@ static int guest_addresses(chk *c, guest_net *n, md_err *err)
                      "/etc/xen/xl.conf | tail -n 1); echo \"gatewaydev=$d\"; ip -4 addr show dev \"$d\"")
         : md_xasprintf("echo gatewaydev=%s; ip -4 addr show dev %s", n->dev, n->dev);
     md_run_result r;
-    int st = ssh(c, cmd, NULL, false, 60, NULL, &r);
+    int st = md_check_ssh(c, cmd, 60, &r);
     free(cmd);
     unsigned a, b, cc, d, pfx;
     const char *gw = strstr(r.out, "gatewaydev=");
@@ -929,14 +946,12 @@ static int guest_addresses(chk *c, guest_net *n, md_err *err)
  * route), with no bridge and with forwarding on (the network service). */
 static int check_routed(chk *c, const guest_net *n, const char *ip, md_err *err)
 {
-    char *cmd = md_xasprintf("echo route: $(ip -4 route show %s); echo forward=$(cat "
-                             "/proc/sys/net/ipv4/ip_forward); echo proxy_arp=$(cat "
-                             "/proc/sys/net/ipv4/conf/%s/proxy_arp); echo bridges: "
-                             "$(ls -d /sys/class/net/*/bridge 2>/dev/null); echo mkdom0-end",
-                             ip, n->dev);
     md_run_result r;
-    ssh(c, cmd, NULL, false, 60, NULL, &r);
-    free(cmd);
+    sshf(c, 60, &r, "echo route: $(ip -4 route show %s); echo forward=$(cat "
+                    "/proc/sys/net/ipv4/ip_forward); echo proxy_arp=$(cat "
+                    "/proc/sys/net/ipv4/conf/%s/proxy_arp); echo bridges: "
+                    "$(ls -d /sys/class/net/*/bridge 2>/dev/null); echo mkdom0-end",
+                    ip, n->dev);
     const char *route = strstr(r.out, "route: ");
     const char *via = route ? strstr(route, " dev vif") : NULL;
     int rc = 0;
@@ -965,13 +980,11 @@ static int check_routed(chk *c, const guest_net *n, const char *ip, md_err *err)
 static int check_phy_after(chk *c, const char *loop, const char *domid, unsigned long nonce,
                            md_err *err)
 {
-    char *cmd = md_xasprintf("dd if=%s bs=512 skip=8 count=1 2>/dev/null | head -n 1; "
-                             "echo vbds: $(ls /sys/bus/xen-backend/devices | grep '^vbd-%s-'); "
-                             "losetup -d %s && echo mkdom0-freed",
-                             loop, domid, loop);
     md_run_result r;
-    ssh(c, cmd, NULL, false, 60, NULL, &r);
-    free(cmd);
+    sshf(c, 60, &r, "dd if=%s bs=512 skip=8 count=1 2>/dev/null | head -n 1; "
+                    "echo vbds: $(ls /sys/bus/xen-backend/devices | grep '^vbd-%s-'); "
+                    "losetup -d %s && echo mkdom0-freed",
+                    loop, domid, loop);
     char *wrote = md_xasprintf("mkdom0-guest-wrote-phy-%lu", nonce);
     int rc = 0;
     if (!strstr(r.out, wrote))
@@ -1028,7 +1041,7 @@ static int check_guest_io(chk *c, md_err *err)
         snprintf(net, sizeof net, "'vif=[\"bridge=%s\"]' ", n.dev);
     else
         md_check_say(c, "n/a  guest network: the image has no guest bridge ([System] Bridge=no)");
-    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000);
+    unsigned long nonce = new_nonce();
     char *cmd = md_xasprintf(
         "xl destroy mkdom0-io >/dev/null 2>&1; "
         "dd if=/dev/zero of=/tmp/mkdom0-disk.img bs=1024 count=4096 2>/dev/null && "
@@ -1037,11 +1050,10 @@ static int check_guest_io(chk *c, md_err *err)
         "echo mkdom0-dom0-wrote-phy-%lu | dd of=/tmp/mkdom0-phy.img conv=notrunc 2>/dev/null && "
         "{ [ -e /dev/loop-control ] || modprobe loop; } && L=$(losetup -f) && "
         "losetup \"$L\" /tmp/mkdom0-phy.img && echo \"mkdom0-phy=$L\" && "
-        "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pv\"' 'kernel=\"/tmp/mkdom0-vmlinuz\"' "
-        "'ramdisk=\"/tmp/mkdom0-guest.cpio.gz\"' 'memory=256' 'vcpus=1' %s"
+        "printf '%%s\\n' 'name=\"mkdom0-io\"' 'type=\"pv\"' " GUEST_BOOT "%s"
         "'disk=[\"format=raw,vdev=xvda,access=rw,target=/tmp/mkdom0-disk.img\"]' "
         "'extra=\"console=hvc0 rdinit=/init mkdom0.n=%lu mkdom0.phy=1%s%s%s%s quiet\"' "
-        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        GUEST_ONCE
         "> /tmp/mkdom0-io.cfg || exit 1; "
         "{ i=0; while [ $i -lt 200 ]; do sleep 2; i=$((i + 1)); "
         "for D in $(xenstore-list /local/domain/0/backend/vbd 2>/dev/null); do [ \"$(xenstore-read "
@@ -1053,14 +1065,12 @@ static int check_guest_io(chk *c, md_err *err)
         n.on ? " mkdom0.peer=" : "", n.on ? n.dom0 : "");
     /* Xen's hotplug scripts (bash, dozens of processes each) add a minute
      * or more under TCG before the guest even starts. */
-    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 420;
+    double limit = md_check_guest_timeout(c, 420);
     double t = md_run_now();
     md_run_result r;
-    ssh(c, cmd, NULL, true, limit, "MKDOM0-IO-READY", &r);
+    ssh_run(c, cmd, NULL, true, limit, "MKDOM0-IO-READY", &r);
     free(cmd);
-    for (char *p = r.out; *p; p++)
-        if (*p == '\r')
-            *p = ' ';
+    cr_to_space(r.out);
     char loop[32] = "";
     const char *lp = strstr(r.out, "mkdom0-phy=/dev/");
     if (lp)
@@ -1102,7 +1112,7 @@ static int check_guest_io(chk *c, md_err *err)
             ? md_xasprintf("ping -c 2 -w 30 %s && echo mkdom0-pinged", ip)
             : md_xasprintf("ls /sys/class/net/%s/brif; ping -c 2 -w 30 %s && echo "
                            "mkdom0-pinged", n.dev, ip);
-        ssh(c, ping, NULL, false, 60, NULL, &r);
+        md_check_ssh(c, ping, 60, &r);
         free(ping);
         if (!strstr(r.out, "mkdom0-pinged"))
             rc = guest_io_fail(c, err, "the dom0 cannot ping the guest", r.out);
@@ -1115,11 +1125,9 @@ static int check_guest_io(chk *c, md_err *err)
     if (rc == 0 && n.routed)
         rc = check_routed(c, &n, ip, err);
     /* The guest's marker, from the file, once the guest is gone. */
-    char *read = md_xasprintf("echo domid=$(xl domid mkdom0-io); xl destroy mkdom0-io 2>&1; "
-                              "dd if=/tmp/mkdom0-disk.img bs=512 skip=8 count=1 2>/dev/null | "
-                              "head -n 1");
-    ssh(c, read, NULL, false, 180, NULL, &r);
-    free(read);
+    md_check_ssh(c, "echo domid=$(xl domid mkdom0-io); xl destroy mkdom0-io 2>&1; "
+                    "dd if=/tmp/mkdom0-disk.img bs=512 skip=8 count=1 2>/dev/null | head -n 1",
+                 180, &r);
     char domid[16] = "";
     const char *dp = strstr(r.out, "domid=");
     if (dp)
@@ -1144,14 +1152,12 @@ static int check_guest_io(chk *c, md_err *err)
     bool gone = false;
     while (rc == 0 && !gone) {
         bool last = md_run_now() > until;
-        char *ls = md_xasprintf("ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-; "
-                                "%s%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
-                                n.routed ? ip : "", n.routed ? "; " : "",
-                                last ? "grep -h 'killing execution\\|hotplug' "
-                                       "/var/log/xen/xl-mkdom0-io.log 2>/dev/null | tail -n 4; "
-                                     : "");
-        ssh(c, ls, NULL, false, 60, NULL, &r);
-        free(ls);
+        sshf(c, 60, &r, "ls /sys/class/net | grep '^vif'; losetup -a | grep mkdom0-; "
+                        "%s%s%s%secho mkdom0-listed", n.routed ? "ip -4 route show " : "",
+                        n.routed ? ip : "", n.routed ? "; " : "",
+                        last ? "grep -h 'killing execution\\|hotplug' "
+                               "/var/log/xen/xl-mkdom0-io.log 2>/dev/null | tail -n 4; "
+                             : "");
         gone = strstr(r.out, "mkdom0-listed") && !strstr(r.out, "vif") && !strstr(r.out, "/dev/loop");
         if (!gone && last)
             rc = guest_io_fail(c, err, "240 s after `xl destroy` the guest's vif, its route or a "
@@ -1223,7 +1229,7 @@ static int check_hvm_guest(chk *c, md_err *err)
         md_check_say(c, "n/a  HVM  guest: the image has no device model ([Xen] HVM=no)");
         return 0;
     }
-    unsigned long nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000);
+    unsigned long nonce = new_nonce();
     char *marker = md_xasprintf("MKDOM0-GUEST-HVM-%lu", nonce);
     char *disk = md_xasprintf("%s/hvm-disk.img", md_boot_workdir(c->boot));
     if (hvm_disk(disk, marker, err) < 0 || copy_in(c, disk, "/tmp/mkdom0-hvm.img", err) < 0) {
@@ -1237,22 +1243,19 @@ static int check_hvm_guest(chk *c, md_err *err)
         "printf '%%s\\n' 'name=\"mkdom0-hvm\"' 'type=\"hvm\"' 'memory=64' 'vcpus=1' "
         "'vnc=0' 'serial=\"pty\"' 'boot=\"c\"' "
         "'disk=[\"format=raw,vdev=hda,access=rw,backendtype=qdisk,target=/tmp/mkdom0-hvm.img\"]' "
-        "'on_poweroff=\"destroy\"' 'on_reboot=\"destroy\"' 'on_crash=\"destroy\"' "
+        GUEST_ONCE
         "> /tmp/mkdom0-hvm.cfg && xl create -c /tmp/mkdom0-hvm.cfg");
-    double limit = c->o->guest_timeout > 0 ? c->o->guest_timeout : 600;
+    double limit = md_check_guest_timeout(c, 600);
     double t = md_run_now();
     md_run_result r;
-    ssh(c, cmd, NULL, true, limit, marker, &r);
+    ssh_run(c, cmd, NULL, true, limit, marker, &r);
     free(cmd);
     double took = md_run_now() - t;
     md_run_result r2;
-    ssh(c, "xl destroy mkdom0-hvm 2>&1; tail -n 5 /var/log/xen/qemu-dm-mkdom0-hvm.log 2>&1", NULL,
-        false, 60, NULL, &r2);
+    md_check_ssh(c, "xl destroy mkdom0-hvm 2>&1; tail -n 5 /var/log/xen/qemu-dm-mkdom0-hvm.log 2>&1", 60, &r2);
     int rc = 0;
     if (!r.matched) {
-        for (char *p = r.out; *p; p++)
-            if (*p == '\r')
-                *p = ' ';
+        cr_to_space(r.out);
         rc = md_check_fail(c, err, "HVM guest: no %s on its serial console within %.0f s%s\n  xl create "
                           "-c said: %s\n  device model log: %s",
                   marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200),
@@ -1298,7 +1301,7 @@ static int check_xenconsoled_respawn(chk *c, md_err *err)
         "echo \"now: $(pidof xenconsoled || echo no xenconsoled)\"; logread | grep -E "
         "'xenconsoled|supervise' | tail -n 5";
     md_run_result r;
-    ssh(c, cmd, NULL, false, 90, NULL, &r);
+    md_check_ssh(c, cmd, 90, &r);
     int old, now, rc = 0;
     double took;
     if (strstr(r.out, "mkdom0-none"))
@@ -1320,8 +1323,7 @@ static int check_xenconsoled_respawn(chk *c, md_err *err)
 static int check_sshd_respawn(chk *c, md_err *err)
 {
     md_run_result r;
-    ssh(c, "p=$(cat /run/sshd.pid) && kill -9 $p && echo mkdom0-killed $p", NULL, false, 60,
-        NULL, &r);
+    md_check_ssh(c, "p=$(cat /run/sshd.pid) && kill -9 $p && echo mkdom0-killed $p", 60, &r);
     int old = 0;
     const char *k = strstr(r.out, "mkdom0-killed ");
     if (!k || sscanf(k, "mkdom0-killed %d", &old) != 1) {
@@ -1333,7 +1335,7 @@ static int check_sshd_respawn(chk *c, md_err *err)
     md_run_result_free(&r);
     double t = md_run_now(), limit = 60;
     for (;;) {
-        int st = ssh(c, "echo mkdom0-ssh-ok $(cat /run/sshd.pid)", NULL, false, 20, NULL, &r);
+        int st = md_check_ssh(c, "echo mkdom0-ssh-ok $(cat /run/sshd.pid)", 20, &r);
         const char *ok = st == 0 ? strstr(r.out, "mkdom0-ssh-ok ") : NULL;
         int now = 0;
         if (ok && sscanf(ok, "mkdom0-ssh-ok %d", &now) == 1 && now != old) {
@@ -1361,7 +1363,7 @@ static int check_xenstored_death(chk *c, md_err *err)
     md_qemu_console_poll(c->con);
     size_t from = md_qemu_console_size(c->con);
     md_run_result r;
-    ssh(c, "p=$(pidof xenstored) && kill -9 $p && echo mkdom0-killed", NULL, false, 60, NULL, &r);
+    md_check_ssh(c, "p=$(pidof xenstored) && kill -9 $p && echo mkdom0-killed", 60, &r);
     bool killed = strstr(r.out, "mkdom0-killed");
     char *said = md_xstrdup(md_run_tail(r.out, 300));
     md_run_result_free(&r);
@@ -1380,9 +1382,8 @@ static int check_xenstored_death(chk *c, md_err *err)
         return md_check_fail(c, err, "services: xenstored was killed and the console shows no \"%s\" "
                             "within 30 s (xen-dom0-setup watch should say so)", alarm);
     double shown = md_qemu_console_time(c->con, (size_t)at);
-    ssh(c, "sleep 3; echo \"xenstored pids:$(pidof xenstored)\"; rc-service xenstored status "
-           "2>&1; logread | grep xenstored-watch",
-        NULL, false, 60, NULL, &r);
+    md_check_ssh(c, "sleep 3; echo \"xenstored pids:$(pidof xenstored)\"; rc-service xenstored status "
+           "2>&1; logread | grep xenstored-watch", 60, &r);
     int rc = 0;
     if (!strstr(r.out, "xenstored pids:\n") && !strstr(r.out, "xenstored pids:\r\n"))
         rc = md_check_fail(c, err, "services: a new xenstored runs after the old one was killed (it "
@@ -1419,9 +1420,8 @@ static int blockstats(chk *c, uint64_t *ops, uint64_t *bytes, md_err *err)
 static int check_reset(chk *c, md_err *err)
 {
     md_run_result r;
-    int st = ssh(c, "echo mkdom0 > /root/stateless-probe && sync && test -e /root/stateless-probe "
-                    "&& echo probe-written",
-                 NULL, false, 60, NULL, &r);
+    int st = md_check_ssh(c, "echo mkdom0 > /root/stateless-probe && sync && test -e /root/stateless-probe "
+                    "&& echo probe-written", 60, &r);
     bool ok = st == 0 && strstr(r.out, "probe-written");
     char *msg = ok ? NULL : md_xstrdup(md_run_tail(r.out, 300));
     md_run_result_free(&r);
@@ -1438,16 +1438,15 @@ static int check_reset(chk *c, md_err *err)
         return md_check_fail(c, err, "%s", e.msg);
     free(ret);
     double t = md_run_now();
-    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    double limit = boot_limit(c);
     if (boot_to_login(c, from, t + limit, false, err) < 0)
         return -1;
     double when;
-    if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &when, err) < 0)
+    if (wait_ssh(c, ssh_limit(c), &when, err) < 0)
         return -1;
     c->reset_login = md_run_now() - t;
-    st = ssh(c, "if test -e /root/stateless-probe; then echo probe-still-there; else echo "
-                "probe-gone; fi",
-             NULL, false, 60, NULL, &r);
+    st = md_check_ssh(c, "if test -e /root/stateless-probe; then echo probe-still-there; else echo "
+                "probe-gone; fi", 60, &r);
     int rc = 0;
     if (strstr(r.out, "probe-still-there"))
         rc = md_check_fail(c, err, "stateless: /root/stateless-probe survived system_reset: the dom0 "
@@ -1512,13 +1511,13 @@ static int check_storage(chk *c, bool after_reset, md_err *err)
 
 static int steps(chk *c, md_err *err)
 {
-    double limit = c->o->boot_timeout > 0 ? c->o->boot_timeout : 300;
+    double limit = boot_limit(c);
     if (boot_to_login(c, 0, c->t0 + limit, true, err) < 0)
         return -1;
     uint64_t ops0 = 0, bytes0 = 0;
     if (md_boot_disk_id(c->boot) && blockstats(c, &ops0, &bytes0, err) < 0)
         return -1;
-    if (wait_ssh(c, c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90, &c->ev[EV_SSHD], err) < 0)
+    if (wait_ssh(c, ssh_limit(c), &c->ev[EV_SSHD], err) < 0)
         return -1;
     md_check_say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
     if (check_xl(c, err) < 0)
