@@ -371,16 +371,14 @@ static char *lint_hint(const chk *c, int trap)
         return NULL;
     md_lint *l = md_lint_new();
     md_lint_rootfs(l, "rootfs", c->rootfs, NULL);
-    char *s = NULL;
-    for (size_t i = 0; i < md_lint_count(l); i++) {
-        if (md_lint_severity(l, i) != MD_LINT_ERROR || (trap && md_lint_trap(l, i) != trap))
-            continue;
-        char *n = md_xasprintf("%s%s  lint: %s: %s", s ? s : "", s ? "\n" : "", md_lint_file(l, i),
-                               md_lint_message(l, i));
-        free(s);
-        s = n;
-    }
+    md_strv lines = { 0 };
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        if (md_lint_severity(l, i) == MD_LINT_ERROR && (!trap || md_lint_trap(l, i) == trap))
+            md_strv_push_own(&lines, md_xasprintf("  lint: %s: %s", md_lint_file(l, i),
+                                                  md_lint_message(l, i)));
     md_lint_free(l);
+    char *s = lines.n ? md_strv_join(&lines, "\n") : NULL;
+    md_strv_free(&lines);
     return s;
 }
 
@@ -684,31 +682,27 @@ static int check_xl(chk *c, md_err *err)
     }
     const char *colon = strchr(caps, ':');
     size_t n = colon ? strcspn(colon + 1, "\r\n") : 0;
-    char *line = md_xmalloc(n + 1);
-    memcpy(line, colon ? colon + 1 : "", n);
-    line[n] = '\0';
+    char *line = md_xstrndup(colon ? colon + 1 : "", n);
     md_run_result_free(&r);
-    md_strv have = { 0 }, want = { 0 };
+    md_strv have = { 0 }, want = { 0 }, missing = { 0 };
     md_strv_split(&have, line, false);
     md_strv_split(&want, c->o->expect_caps ? c->o->expect_caps : "hvm hap hvm_directio", false);
-    char *missing = NULL;
     for (size_t i = 0; i < want.n; i++)
-        if (!md_strv_contains(&have, want.v[i])) {
-            char *m = md_xasprintf("%s%s%s", missing ? missing : "", missing ? " " : "", want.v[i]);
-            free(missing);
-            missing = m;
-        }
+        if (!md_strv_contains(&have, want.v[i]))
+            md_strv_push(&missing, want.v[i]);
+    char *lacks = md_strv_join(&missing, " ");
     int rc = 0;
-    if (missing)
+    if (missing.n)
         rc = md_check_fail(c, err, "xl info virt_caps lacks %s (has:%s): the emulated CPU/IOMMU does not "
                           "give Xen what the design's host has (-cpu ...,+svm,+npt and "
-                          "-device amd-iommu)", missing, line);
+                          "-device amd-iommu)", lacks, line);
     else
         md_check_say(c, "ok   xl info virt_caps:%s", line);
-    free(missing);
+    free(lacks);
     free(line);
     md_strv_free(&have);
     md_strv_free(&want);
+    md_strv_free(&missing);
     return rc;
 }
 
@@ -812,27 +806,31 @@ static int check_reboot(chk *c, md_err *err)
 
 /* --- guests with a vif on the bridge and a file-backed disk --------------- */
 
-/* A value of the image's network settings (/etc/conf.d/network, written by
- * `mkdom0 build` from [System]): `key="value"` at a line start; NULL: none
- * or empty. */
-static char *image_net_setting(const chk *c, const char *key)
+char *md_check_conf_value(const md_tree *rootfs, const char *file, const char *key)
 {
-    char *text = c->rootfs ? md_tree_text(c->rootfs, "/etc/conf.d/network", NULL) : NULL;
+    char *text = rootfs ? md_tree_text(rootfs, file, NULL) : NULL;
     size_t klen = strlen(key);
     char *val = NULL;
-    for (char *line = text; line && *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
-        if (strncmp(line, key, klen) || line[klen] != '=')
+    for (const char *p = text; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+        if (strncmp(p, key, klen) || p[klen] != '=')
             continue;
-        char *v = line + klen + 1;
+        const char *v = p + klen + 1;
         if (*v == '"')
             v++;
         size_t n = strcspn(v, "\"\n \t#");
         if (n)
-            val = strndup(v, n);
+            val = md_xstrndup(v, n);
         break;
     }
     free(text);
     return val;
+}
+
+/* A value of the image's network settings (/etc/conf.d/network, written by
+ * `mkdom0 build` from [System]). */
+static char *image_net_setting(const chk *c, const char *key)
+{
+    return md_check_conf_value(c->rootfs, "/etc/conf.d/network", key);
 }
 
 /* The guest bridge the image's network service makes ([System] Bridge=);
@@ -864,7 +862,7 @@ static char *hotplug_cause(const chk *c)
         char *interp = NULL;
         if (!strncmp(text, "#!", 2)) {
             size_t b = strspn(text + 2, " \t");
-            interp = strndup(text + 2 + b, strcspn(text + 2 + b, " \t\n"));
+            interp = md_xstrndup(text + 2 + b, strcspn(text + 2 + b, " \t\n"));
         }
         free(text);
         if (interp && !md_tree_resolve(c->rootfs, interp)) {
@@ -1033,7 +1031,7 @@ static int check_guest_io(chk *c, md_err *err)
     if (n.on && guest_addresses(c, &n, err) < 0)
         return -1;
     char net[160] = "";
-    char *ip = strndup(n.guest, strcspn(n.guest, "/"));
+    char *ip = md_xstrndup(n.guest, strcspn(n.guest, "/"));
     /* Routed: no script=, so xl.conf's vif.default.script must name vif-route. */
     if (n.routed)
         snprintf(net, sizeof net, "'vif=[\"ip=%s\"]' ", ip);

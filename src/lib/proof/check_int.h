@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include "core/err.h"
 #include "core/run.h"
+#include "image/tree.h"
 
 typedef struct chk chk;
 
@@ -28,6 +29,11 @@ double md_check_since(const chk *c);
 bool md_check_console_wait(chk *c, const char *needle, double timeout, char **line);
 /* Is QEMU still running and the check not interrupted?  Waits end when not. */
 bool md_check_running(chk *c);
+/* A setting of a conf.d file in the image (`mkdom0 build` writes them):
+ * `key="value"` (or unquoted) at a line start, the first one; NULL when
+ * rootfs is NULL, the file or key is absent, or the value is empty.
+ * Caller frees. */
+char *md_check_conf_value(const md_tree *rootfs, const char *file, const char *key);
 /* The per-guest time limit of the options (0: `dflt` seconds). */
 double md_check_guest_timeout(const chk *c, double dflt);
 
