@@ -374,8 +374,8 @@ static char *lint_hint(const chk *c, int trap)
     md_strv lines = { 0 };
     for (size_t i = 0; i < md_lint_count(l); i++)
         if (md_lint_severity(l, i) == MD_LINT_ERROR && (!trap || md_lint_trap(l, i) == trap))
-            md_strv_push_own(&lines, md_xasprintf("  lint: %s: %s", md_lint_file(l, i),
-                                                  md_lint_message(l, i)));
+            md_strv_pushf(&lines, "  lint: %s: %s", md_lint_file(l, i),
+                          md_lint_message(l, i));
     md_lint_free(l);
     char *s = lines.n ? md_strv_join(&lines, "\n") : NULL;
     md_strv_free(&lines);
