@@ -32,7 +32,7 @@ md_storage *md_storage_new(const md_tree *rootfs)
         return NULL;
     md_storage *s = md_xcalloc(1, sizeof *s);
     s->source = v;
-    s->nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000) ^ 0x5a5aUL;
+    s->nonce = md_check_nonce() ^ 0x5a5aUL; /* not the I/O guest's */
     return s;
 }
 
