@@ -289,9 +289,7 @@ static char *qmp_line(md_qemu_qmp *q, double timeout_s, md_err *err)
         char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
         if (nl) {
             size_t n = (size_t)(nl - q->buf);
-            char *line = md_xmalloc(n + 1);
-            memcpy(line, q->buf, n);
-            line[n] = '\0';
+            char *line = md_xstrndup(q->buf, n);
             memmove(q->buf, nl + 1, q->len - n - 1);
             q->len -= n + 1;
             return line;

@@ -46,7 +46,6 @@ void md_storage_free(md_storage *s)
     free(s);
 }
 
-const char *md_storage_source(const md_storage *s) { return s->source; }
 const char *md_storage_disk(const md_storage *s) { return s->disk; }
 
 /* --- the disk ----------------------------------------------------------- */
