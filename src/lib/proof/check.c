@@ -406,38 +406,38 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
 
 static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_err *err)
 {
-    static const char *const needles[] = { "Xen version", "Linux version", " as init process",
-                                           "login:" };
-    static const enum ev evs[] = { EV_XEN, EV_LINUX, EV_INIT, EV_LOGIN };
-    static const char *const stage[] = { "waiting for Xen", "waiting for the dom0 kernel",
-                                         "waiting for init", "waiting for the login prompt" };
+    /* What each boot stage prints, and its row (the login's is below). */
+    static const struct {
+        const char *needle, *stage, *ok;
+        enum ev ev;
+    } st[] = {
+        { "Xen version", "waiting for Xen", "Xen banner", EV_XEN },
+        { "Linux version", "waiting for the dom0 kernel", "dom0 kernel", EV_LINUX },
+        { " as init process", "waiting for init", "init started", EV_INIT },
+        { "login:", "waiting for the login prompt", NULL, EV_LOGIN },
+    };
     size_t pos = from;
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++) {
         long at = -1;
         char *why = NULL;
         wres w;
-        if (record && evs[i] == EV_LOGIN)
+        if (record && st[i].ev == EV_LOGIN)
             w = wait_for_login(c, pos, deadline, &at, &why);
         else
-            w = wait_for(c, needles[i], pos, deadline, &at, &why);
+            w = wait_for(c, st[i].needle, pos, deadline, &at, &why);
         if (w != WAIT_OK)
-            return record ? diagnose_no_login(c, err, w, why, stage[i])
+            return record ? diagnose_no_login(c, err, w, why, st[i].stage)
                           : (free(why), md_check_fail(c, err, "after system_reset: no %s within the "
-                                                     "time limit (%s)", needles[i], stage[i]));
+                                                     "time limit (%s)", st[i].needle, st[i].stage));
         if (record) {
-            c->ev[evs[i]] = md_qemu_console_time(c->con, (size_t)at);
-            if (evs[i] == EV_XEN) {
-                md_check_say(c, "ok   Xen banner             %6.1f s", c->ev[EV_XEN]);
-                /* GRUB is done once Xen runs: what it read, for comparison. */
-                md_err e = MD_ERR_INIT;
-                if (md_boot_disk_id(c->boot) && c->qmp)
-                    c->xen_stats_ok = md_qemu_qmp_blockstats(c->qmp, md_boot_disk_id(c->boot),
-                                                             &c->xen_ops, &c->xen_bytes, &e) == 0;
-            }
-            else if (evs[i] == EV_LINUX)
-                md_check_say(c, "ok   dom0 kernel            %6.1f s", c->ev[EV_LINUX]);
-            else if (evs[i] == EV_INIT)
-                md_check_say(c, "ok   init started           %6.1f s", c->ev[EV_INIT]);
+            c->ev[st[i].ev] = md_qemu_console_time(c->con, (size_t)at);
+            if (st[i].ok)
+                md_check_say(c, "ok   %-22s %6.1f s", st[i].ok, c->ev[st[i].ev]);
+            /* GRUB is done once Xen runs: what it read, for comparison. */
+            md_err e = MD_ERR_INIT;
+            if (st[i].ev == EV_XEN && md_boot_disk_id(c->boot) && c->qmp)
+                c->xen_stats_ok = md_qemu_qmp_blockstats(c->qmp, md_boot_disk_id(c->boot),
+                                                         &c->xen_ops, &c->xen_bytes, &e) == 0;
         }
         pos = (size_t)at + 1;
     }
@@ -452,7 +452,7 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
             }
         c->login_off = pos;
         c->ev[EV_LOGIN] = md_qemu_console_time(c->con, pos - 1);
-        md_check_say(c, "ok   login prompt on hvc0   %6.1f s", c->ev[EV_LOGIN]);
+        md_check_say(c, "ok   %-22s %6.1f s", "login prompt on hvc0", c->ev[EV_LOGIN]);
     }
     return 0;
 }
@@ -812,7 +812,7 @@ static int steps(chk *c, md_err *err)
         return -1;
     if (wait_ssh(c, ssh_limit(c), &c->ev[EV_SSHD], err) < 0)
         return -1;
-    md_check_say(c, "ok   sshd answers           %6.1f s", c->ev[EV_SSHD]);
+    md_check_say(c, "ok   %-22s %6.1f s", "sshd answers", c->ev[EV_SSHD]);
     if (check_xl(c, err) < 0)
         return -1;
     /* Before the check's own guests: the autostart guest's hotplug
