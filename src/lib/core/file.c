@@ -58,6 +58,7 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
         }
     }
     close(fd);
+    buf[n] = '\0';
     *data = buf;
     *len = n;
     return 0;

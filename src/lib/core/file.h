@@ -13,7 +13,8 @@
 #define MD_READ_FILE_MAX ((uint64_t)1 << 30)
 
 /* Read a whole regular file of at most MD_READ_FILE_MAX bytes; caller frees
- * *data, which has at least one spare byte after *len (room for a NUL).
+ * *data, which is NUL-terminated after its *len bytes (so text files can be
+ * used as strings).
  * A directory, device, FIFO or socket is refused without reading (a FIFO
  * is not waited on).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);

@@ -910,6 +910,32 @@ md_node *md_tree_resolve(const md_tree *t, const char *path)
     return n;
 }
 
+const md_node *md_tree_resolve_file(const md_tree *t, const char *path)
+{
+    const md_node *n = md_tree_resolve(t, path);
+    if (!n)
+        return NULL;
+    if (md_node_type_of(n) == MD_NODE_HARDLINK)
+        n = md_tree_lookup(t, md_node_link_target(n));
+    return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
+}
+
+char *md_tree_text(const md_tree *t, const char *path, size_t *len)
+{
+    const md_node *n = md_tree_resolve_file(t, path);
+    if (!n)
+        return NULL;
+    size_t sz = 0;
+    const unsigned char *d = md_node_data(n, &sz);
+    char *s = md_xmalloc(sz + 1);
+    if (sz)
+        memcpy(s, d, sz);
+    s[sz] = '\0';
+    if (len)
+        *len = sz;
+    return s;
+}
+
 /* ---- public: iteration and accessors ---- */
 
 size_t md_tree_count(const md_tree *t) { return t->count; }

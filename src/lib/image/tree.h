@@ -128,6 +128,12 @@ md_node *md_tree_lookup(const md_tree *t, const char *path);
 /* Lookup following symlinks in every component (relative and absolute
  * targets, at most 40 hops).  NULL if absent or dangling. */
 md_node *md_tree_resolve(const md_tree *t, const char *path);
+/* md_tree_resolve, then a hardlink's target: the regular file at `path`;
+ * NULL when absent, dangling or not a regular file. */
+const md_node *md_tree_resolve_file(const md_tree *t, const char *path);
+/* The content of md_tree_resolve_file(t, path) as a NUL-terminated copy
+ * the caller frees (*len its size; len may be NULL), or NULL. */
+char *md_tree_text(const md_tree *t, const char *path, size_t *len);
 
 size_t md_tree_count(const md_tree *t);
 /* In-order iteration: md_tree_first, then md_tree_next until NULL.  The tree

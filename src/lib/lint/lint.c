@@ -292,29 +292,3 @@ char *md_lint_where(const char *label, const char *p)
         return md_xasprintf("%.*s%s", (int)(n - 1), label, p);
     return md_xasprintf("%s(%s)", label, p);
 }
-
-const md_node *md_lint_resolve_file(const md_tree *t, const char *path)
-{
-    const md_node *n = md_tree_resolve(t, path);
-    if (!n)
-        return NULL;
-    if (md_node_type_of(n) == MD_NODE_HARDLINK)
-        n = md_tree_lookup(t, md_node_link_target(n));
-    return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
-}
-
-char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len)
-{
-    const md_node *n = md_lint_resolve_file(t, path);
-    if (!n)
-        return NULL;
-    size_t sz = 0;
-    const unsigned char *d = md_node_data(n, &sz);
-    char *s = md_xmalloc(sz + 1);
-    if (sz)
-        memcpy(s, d, sz);
-    s[sz] = '\0';
-    if (len)
-        *len = sz;
-    return s;
-}

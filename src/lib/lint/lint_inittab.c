@@ -121,7 +121,7 @@ static void check_entry(itstate *s, itline *e)
         tty = "console"; /* sysvinit runs it on /dev/console by default */
     if (!s->first_getty_line)
         s->first_getty_line = e->line;
-    bool missing = s->rootfs && prog[0] == '/' && !md_lint_resolve_file(s->rootfs, prog);
+    bool missing = s->rootfs && prog[0] == '/' && !md_tree_resolve_file(s->rootfs, prog);
     if (!strcmp(tty, "hvc0")) {
         if (missing)
             md_lint_add(s->l, s->file, e->line, MD_LINT_ERROR, 1,

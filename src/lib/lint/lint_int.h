@@ -17,14 +17,6 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
                     md_lint_sev sev, int trap, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
-/* Words of a kernel/Xen command line value split at commas etc. live in
- * callers; this one tells whether a tree path resolves to a regular file
- * (through symlinks and hardlinks). */
-const md_node *md_lint_resolve_file(const md_tree *t, const char *path);
-
-/* Text in the tree (a file's content, NUL-terminated copy) or NULL. */
-char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
-
 /* Does `text` look like an inittab?  Used for detection (boot configs:
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);

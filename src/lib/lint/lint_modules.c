@@ -86,7 +86,7 @@ static void read_modules_dep(kdir *k)
 {
     char *dp = md_xasprintf("%s/modules.dep", k->dir);
     size_t len;
-    char *text = md_lint_tree_text(k->t, dp, &len);
+    char *text = md_tree_text(k->t, dp, &len);
     if (!text) {
         if (k->n)
             ADD(k, k->dir, 0, MD_LINT_ERROR, 5,
@@ -227,7 +227,7 @@ static const char *kmod_tool(const md_tree *t)
 static void check_dep_bin(kdir *k, bool have_dep)
 {
     char *bp = md_xasprintf("%s/modules.dep.bin", k->dir);
-    const md_node *bn = md_lint_resolve_file(k->t, bp);
+    const md_node *bn = md_tree_resolve_file(k->t, bp);
     const char *kmod_bin = kmod_tool(k->t);
     if (!bn && have_dep && kmod_bin)
         ADD(k, bp, 0, MD_LINT_ERROR, 5,
@@ -297,7 +297,7 @@ static void check_xen_modules(kdir *k)
 static void read_builtin(kdir *k)
 {
     char *bp = md_xasprintf("%s/modules.builtin", k->dir);
-    char *bt = md_lint_tree_text(k->t, bp, NULL);
+    char *bt = md_tree_text(k->t, bp, NULL);
     free(bp);
     if (!bt)
         return;
@@ -326,7 +326,7 @@ static void lint_kdir(kdir *k)
     }
     read_builtin(k);
     char *dp = md_xasprintf("%s/modules.dep", k->dir);
-    bool have_dep = md_lint_resolve_file(k->t, dp) != NULL;
+    bool have_dep = md_tree_resolve_file(k->t, dp) != NULL;
     free(dp);
     read_modules_dep(k);
     check_dep_bin(k, have_dep);

@@ -128,14 +128,14 @@ static void check_console(rctx *r)
 {
     const md_tree *t = r->t;
     size_t len;
-    char *st = md_lint_tree_text(t, "/etc/securetty", &len);
+    char *st = md_tree_text(t, "/etc/securetty", &len);
     if (st) {
         if (!find_word(st, "hvc0"))
             ADD(r, "/etc/securetty", 0, MD_LINT_WARNING, 1,
                 "hvc0 is not listed: login refuses root on the dom0 console; add a line 'hvc0'");
         free(st);
     }
-    char *it = md_lint_tree_text(t, "/etc/inittab", &len);
+    char *it = md_tree_text(t, "/etc/inittab", &len);
     if (it) {
         char *w = md_lint_where(r->label, "/etc/inittab");
         md_lint_inittab(r->l, w, it, len, t);
@@ -161,7 +161,7 @@ static void check_console(rctx *r)
                 "/etc/init.d/agetty.hvc0 and add it to the default runlevel");
         return;
     }
-    char *init = md_lint_tree_text(t, "/init", &len);
+    char *init = md_tree_text(t, "/init", &len);
     if (init && !strncmp(init, "#!", 2)) {
         if (!find_word(init, "hvc0"))
             ADD(r, "/init", 0, MD_LINT_WARNING, 1,

@@ -119,7 +119,7 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
         r = md_read_file(op, &d, tlen, err);
         free(op);
         if (r == 0)
-            *text = (char *)d, d[*tlen] = '\0';
+            *text = (char *)d;
     }
     md_remove_tree(dir, NULL);
     free(dir);

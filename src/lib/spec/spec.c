@@ -846,7 +846,6 @@ md_spec *md_spec_load(const char *path, md_err *err)
         md_err_set(err, "%s: binary data, not a spec", path);
         return NULL;
     }
-    data[len] = '\0'; /* md_read_file leaves room */
     char *dir = md_xstrdup(path), *slash = strrchr(dir, '/');
     char *base;
     if (slash) {
