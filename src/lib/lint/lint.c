@@ -303,6 +303,22 @@ const md_node *md_lint_resolve_file(const md_tree *t, const char *path)
     return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
 }
 
+bool md_lint_keep(const char *path, uint64_t size)
+{
+    static const char *const dirs[] = { "/etc/", "/lib/init/", "/usr/lib/init/", "/lib/modules/",
+                                        "/usr/lib/modules/", "/boot/", NULL };
+    if (size <= MD_LINT_KEEP_SMALL)
+        return true;
+    for (int i = 0; dirs[i]; i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
+            return true;
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    /* the names lint_rootfs and xenver read (xenver.c is_ctrl_name) */
+    return !strcmp(path, "/init") || !strcmp(path, "/sbin/init") || !strcmp(path, "/linuxrc") ||
+           !strncmp(b, "libxenctrl", 10);
+}
+
 char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len)
 {
     const md_node *n = md_lint_resolve_file(t, path);
@@ -310,6 +326,8 @@ char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len)
         return NULL;
     size_t sz = 0;
     const unsigned char *d = md_node_data(n, &sz);
+    if (!d)
+        sz = 0;
     char *s = md_xmalloc(sz + 1);
     if (sz)
         memcpy(s, d, sz);

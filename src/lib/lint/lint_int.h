@@ -22,8 +22,20 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
  * (through symlinks and hardlinks). */
 const md_node *md_lint_resolve_file(const md_tree *t, const char *path);
 
-/* Text in the tree (a file's content, NUL-terminated copy) or NULL. */
+/* Text in the tree (a file's content, NUL-terminated copy) or NULL.  A
+ * file whose content the tree does not hold (md_lint_keep) reads as empty
+ * text, as a binary would: lint keeps every file it reads as text. */
 char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
+
+/* The content lint reads of a rootfs (image/unpack.h md_unpack_keep_fn):
+ * the paths it reads (boot scripts and every file under /etc, /init,
+ * /linuxrc, /lib/init, kernel modules and their indexes under
+ * [/usr]/lib/modules, hypervisors under /boot, libxenctrl) and any file of
+ * at most MD_LINT_KEEP_SMALL bytes (text reached through a symlink, such as
+ * an /etc/inittab that links elsewhere).  Everything else is read past:
+ * a rootfs with a 1 GiB file costs lint its metadata only. */
+#define MD_LINT_KEEP_SMALL ((uint64_t)1 << 20)
+bool md_lint_keep(const char *path, uint64_t size);
 
 /* Does `text` look like an inittab?  Used for detection (boot configs:
  * md_bootfmt_detect). */

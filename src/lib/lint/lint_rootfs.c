@@ -53,7 +53,7 @@ static scripts collect_scripts(const md_tree *t)
             continue;
         size_t sz;
         const unsigned char *d = md_node_data(n, &sz);
-        if (sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
+        if (!d || sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
             continue; /* binaries (a compiled /sbin/init) are not scripts */
         s.v = md_xrealloc(s.v, (s.n + 1) * sizeof *s.v);
         s.v[s.n++] = (script){ md_node_path(n), md_xstrndup((const char *)d, sz) };
