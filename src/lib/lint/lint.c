@@ -303,6 +303,18 @@ const md_node *md_lint_resolve_file(const md_tree *t, const char *path)
     return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
 }
 
+const char *md_lint_non_file(const md_tree *t, const char *path)
+{
+    const md_node *n = md_tree_resolve(t, path);
+    switch (n ? md_node_type_of(n) : MD_NODE_FILE) {
+    case MD_NODE_DIR: return "a directory";
+    case MD_NODE_CHAR: return "a character device";
+    case MD_NODE_BLOCK: return "a block device";
+    case MD_NODE_FIFO: return "a FIFO";
+    default: return NULL; /* a file, a hardlink to one, or nothing */
+    }
+}
+
 bool md_lint_keep(const char *path, uint64_t size)
 {
     static const char *const dirs[] = { "/etc/", "/lib/init/", "/usr/lib/init/", "/lib/modules/",

@@ -22,6 +22,13 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
  * (through symlinks and hardlinks). */
 const md_node *md_lint_resolve_file(const md_tree *t, const char *path);
 
+/* What `path` resolves to (symlinks followed) when that is not a regular
+ * file: "a FIFO", "a character device", "a block device", "a directory";
+ * NULL when it is a regular file or nothing.  For the files that init and
+ * the kernel read or run, where anything else is an error of its own, not
+ * a missing file. */
+const char *md_lint_non_file(const md_tree *t, const char *path);
+
 /* Text in the tree (a file's content, NUL-terminated copy) or NULL.  A
  * file whose content the tree does not hold (md_lint_keep) reads as empty
  * text, as a binary would: lint keeps every file it reads as text. */

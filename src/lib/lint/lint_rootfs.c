@@ -124,10 +124,43 @@ static bool service_enabled(const md_tree *t, const scripts *s, const char *path
 
 /* ---- trap 1: who runs a login on hvc0 ---- */
 
+/* The files init and the kernel read or run: anything but a regular file
+ * there (a FIFO blocks init's read, a device is no program) is an error
+ * of its own, which "missing" would misname. */
+static bool check_regular(rctx *r)
+{
+    static const struct {
+        const char *path, *why;
+    } must[] = {
+        { "/init", "the kernel runs it as the first program of an initramfs" },
+        { "/sbin/init", "the kernel runs it as init" },
+        { "/etc/inittab", "init reads it for what to start, and a FIFO would block it" },
+        { "/etc/securetty", "login reads it for the terminals root may log in on" },
+    };
+    bool bad = false;
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++) {
+        const char *what = md_lint_non_file(r->t, must[i].path);
+        const md_node *n = md_tree_lookup(r->t, must[i].path);
+        if (!what)
+            continue;
+        bad = true;
+        if (n && md_node_type_of(n) == MD_NODE_SYMLINK)
+            ADD(r, must[i].path, 0, MD_LINT_ERROR, 1,
+                "a symlink to %s (%s), not to a regular file: %s", md_node_link_target(n), what,
+                must[i].why);
+        else
+            ADD(r, must[i].path, 0, MD_LINT_ERROR, 1, "%s, not a regular file: %s", what,
+                must[i].why);
+    }
+    return !bad;
+}
+
 static void check_console(rctx *r)
 {
     const md_tree *t = r->t;
     size_t len;
+    if (!check_regular(r))
+        return; /* what follows would read the same paths as missing */
     char *st = md_lint_tree_text(t, "/etc/securetty", &len);
     if (st) {
         if (!find_word(st, "hvc0"))
