@@ -222,6 +222,39 @@ cat "$T/early.cpio" "$T/nohvc.cpio.gz" >"$T/initrd.img" || fail "cat initrd.img"
 run 1 "$T/initrd.img"
 has "initrd.img(/etc/inittab):2: error: [trap1]"
 
+echo "== after a compressed stream, as the kernel's unpack_to_rootfs reads on (issue 9)"
+# zero padding is skipped; a further compressed archive is read (its
+# inittab replaces the first one's, as the kernel's would)
+cp "$T/good.cpio.gz" "$T/padded.cpio.gz" && head -c 4096 /dev/zero >>"$T/padded.cpio.gz"
+run 0 --strict "$T/padded.cpio.gz"
+printf '#mtree\n./etc/inittab type=file mode=0644 contents=%s\n' "$T/files/inittab.serial" >"$T/late.mtree"
+bsdtar -cf - --format newc "@$T/late.mtree" | gzip -n >"$T/late.cpio.gz" || fail "late.cpio.gz"
+cat "$T/good.cpio.gz" "$T/late.cpio.gz" >"$T/two.cpio.gz"
+run 1 "$T/two.cpio.gz"
+has "two.cpio.gz(/etc/inittab):2: error: [trap1] getty only on ttyS0"
+# junk after the stream is an error naming where it starts, with or
+# without zero padding before it
+size=$(stat -c %s "$T/good.cpio.gz")
+{ cat "$T/good.cpio.gz"; printf 'JUNK'; } >"$T/junk.cpio.gz"
+run 2 "$T/junk.cpio.gz"
+has "junk.cpio.gz: junk at byte $size (the archive before it ends at byte $size): not zero padding, a cpio archive or a compressed stream"
+{ cat "$T/good.cpio.gz"; head -c 100 /dev/zero; printf 'JUNK'; } >"$T/junk2.cpio.gz"
+run 2 "$T/junk2.cpio.gz"
+has "junk2.cpio.gz: junk at byte $((size + 100)) (the archive before it ends at byte $size, zero padding follows)"
+# after an xz or a zstd stream libarchive's own readers refuse junk already
+# (liblzma: "No progress is possible"; zstd: "Unknown frame descriptor")
+for c in xz zstd; do
+    { cat "$T/good.$c.cpio"; printf 'JUNK'; } >"$T/junk.$c.cpio"
+    run 2 "$T/junk.$c.cpio"
+    has "junk.$c.cpio: compressed data, but no readable cpio or tar archive in it"
+done
+# a gzip member whose CRC-32 is wrong (libarchive does not check it; the
+# kernel's gunzip does)
+cp "$T/good.cpio.gz" "$T/badcrc.cpio.gz"
+printf '\x00\x00\x00\x00' | dd of="$T/badcrc.cpio.gz" bs=1 seek=$((size - 8)) conv=notrunc status=none
+run 2 "$T/badcrc.cpio.gz"
+has "badcrc.cpio.gz: corrupt gzip data"
+
 echo "== an mkdom0 output directory: grub.cfg + rootfs + a hypervisor of another release"
 mkdir -p "$T/out-dir"
 cp "$T/good.cpio.gz" "$T/out-dir/rootfs.cpio.gz"

@@ -2,6 +2,7 @@
  * member, each segment of an initramfs, and a directory through libarchive's
  * disk reader, so all three meet the same entry policy. */
 #include "image/unpack.h"
+#include "core/decomp.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -213,13 +214,23 @@ static int link_later(reader *r, const char *path, const char *hl, const md_attr
 
 static int link_all(reader *r, md_err *err)
 {
-    for (size_t i = 0; i < r->link_paths.n; i++)
+    for (size_t i = 0; i < r->link_paths.n; i++) {
+        /* A later segment of an initramfs relinks a name as the kernel does
+         * (init/initramfs.c do_name: clean_path, then vfs_link). */
+        const md_node *old = r->o->clash == MD_CLASH_REPLACE
+                                 ? md_tree_lookup(r->t, r->link_paths.v[i]) : NULL;
+        if (old && md_node_type_of(old) != MD_NODE_DIR &&
+            strcmp(r->link_paths.v[i], r->link_targets.v[i]) &&
+            !(md_node_type_of(old) == MD_NODE_HARDLINK &&
+              !strcmp(md_node_link_target(old), r->link_targets.v[i])))
+            md_tree_remove(r->t, r->link_paths.v[i]);
         if (md_tree_add_hardlink(r->t, r->link_paths.v[i], r->link_targets.v[i], r->o->origin,
                                  err) < 0) {
             md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, r->link_names.v[i],
                           strlen(r->link_names.v[i]) > NAME_SHOWN ? "..." : "");
             return -1;
         }
+    }
     return 0;
 }
 
@@ -414,6 +425,16 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
     return rc;
 }
 
+/* The kernel's unpack_to_rootfs (init/initramfs.c) reads an initramfs as a
+ * sequence: zero bytes are skipped, an uncompressed cpio is read to its
+ * trailer, anything else must be ONE compressed stream, read to its exact
+ * end, and the loop goes on after it; bytes that are none of these stop it
+ * ("invalid magic at start of compressed archive") with nothing after them
+ * unpacked.  So here: junk after a stream is an error naming its offset,
+ * never ignored.  The end of a gzip, xz or zstd stream is found by
+ * core/decomp (libarchive reads on through concatenated members and does
+ * not say where one ends); after a bzip2, lz4 or lzma stream, whose end
+ * neither tells, nothing more is read. */
 static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
                            md_err *err)
 {
@@ -428,8 +449,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
     }
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0, 0 };
-    for (size_t off = 0, seg = 0; off < len; seg++) {
-        /* The kernel skips zero padding between concatenated segments. */
+    for (size_t off = 0, end = 0, seg = 0; off < len; seg++) {
         while (seg && off < len && data[off] == 0)
             off++;
         if (off >= len)
@@ -439,13 +459,34 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         if (read_segment(t, data + off, len - off, o, &st, &used, &unknown, err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
+            if (seg && unknown && (md_err_clear(err), 1))
+                md_err_set(err, "%s: junk at byte %zu (the archive before it ends at byte %zu%s): "
+                                "not zero padding, a cpio archive or a compressed stream; the "
+                                "kernel stops unpacking there (\"invalid magic at start of "
+                                "compressed archive\")", path, off, end,
+                           off > end ? ", zero padding follows" : "");
             md_tree_free(t);
             t = NULL;
             break;
         }
-        if (!used || used > len - off)
+        if (!used) {
+            md_decomp_codec c = md_decomp_detect(data + off, len - off);
+            if (c == MD_DECOMP_NONE)
+                break; /* bzip2, lz4, lzma: its end is not known */
+            /* past the archive's trailer, the stream is held to the same ratio */
+            uint64_t max = o->limits.ratio ? (uint64_t)(len - off) * o->limits.ratio : 0;
+            if (max && max < MD_UNPACK_RATIO_FREE)
+                max = MD_UNPACK_RATIO_FREE;
+            if (md_decomp_stream_len(path, data + off, len - off, max, &used, err) < 0) {
+                md_tree_free(t);
+                t = NULL;
+                break;
+            }
+        }
+        if (used > len - off)
             break;
         off += used;
+        end = off;
     }
     free(data);
     return t;
