@@ -300,9 +300,8 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG)) {
         /* Content lands at the link group's file (newc puts it on the last name). */
         char *lands = hl ? entry_path(hl) : NULL;
-        bool held = !r->o->keep || r->o->keep(lands ? lands : path,
-                                              archive_entry_size_is_set(e) && archive_entry_size(e) > 0
-                                                  ? (uint64_t)archive_entry_size(e) : 0);
+        la_int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+        bool held = !r->o->keep || r->o->keep(lands ? lands : path, sz > 0 ? (uint64_t)sz : 0);
         free(lands);
         rc = read_content(r, e, held, &data, &len, err);
     }
