@@ -18,6 +18,14 @@
  * A directory, device, FIFO or socket is refused without reading (a FIFO
  * is not waited on).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);
+/* The file md_read_file would read, opened (O_RDONLY, close-on-exec) and
+ * checked by the same rules without reading it: for a caller that checks
+ * an input early (a spec's Copy= and AuthorizedKeys= when the spec is
+ * read) or reads it its own way.  Returns the fd, which the caller
+ * closes; *st (may be NULL) gets its fstat.  -1 with an error naming the
+ * path. */
+struct stat;
+int md_open_file(const char *path, struct stat *st, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */

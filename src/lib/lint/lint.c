@@ -292,3 +292,32 @@ char *md_lint_where(const char *label, const char *p)
         return md_xasprintf("%.*s%s", (int)(n - 1), label, p);
     return md_xasprintf("%s(%s)", label, p);
 }
+
+const char *md_lint_non_file(const md_tree *t, const char *path)
+{
+    const md_node *n = md_tree_resolve(t, path);
+    switch (n ? md_node_type_of(n) : MD_NODE_FILE) {
+    case MD_NODE_DIR: return "a directory";
+    case MD_NODE_CHAR: return "a character device";
+    case MD_NODE_BLOCK: return "a block device";
+    case MD_NODE_FIFO: return "a FIFO";
+    default: return NULL; /* a file, a hardlink to one, or nothing */
+    }
+}
+
+bool md_lint_keep(const char *path, uint64_t size)
+{
+    static const char *const dirs[] = { "/etc/", "/lib/init/", "/usr/lib/init/", "/lib/modules/",
+                                        "/usr/lib/modules/", "/boot/", NULL };
+    if (size <= MD_LINT_KEEP_SMALL)
+        return true;
+    for (int i = 0; dirs[i]; i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
+            return true;
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    /* the names lint_rootfs and xenver read (xenver.c is_ctrl_name) */
+    return !strcmp(path, "/init") || !strcmp(path, "/sbin/init") || !strcmp(path, "/linuxrc") ||
+           !strncmp(b, "libxenctrl", 10);
+}
+

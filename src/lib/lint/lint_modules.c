@@ -158,7 +158,10 @@ static void check_modinfo(kdir *k, bool have_dep)
         md_kmodinfo mi = { 0 };
         md_err e = MD_ERR_INIT;
         char *where = md_xasprintf("%s/%s", k->dir, m->rel);
-        if (md_kmodelf_read(m->rel, d, sz, &mi, &e) < 0) {
+        if (!d) /* a hardlink to a file outside the module tree (md_lint_keep) */
+            md_err_set(&e, "%s: content not read (a link to a file of %zu bytes outside %s)",
+                       m->rel, sz, k->dir);
+        if (!d || md_kmodelf_read(m->rel, d, sz, &mi, &e) < 0) {
             if (cap(k, 4))
                 ADD(k, where, 0, MD_LINT_ERROR, 5, "unreadable module: %s", e.msg);
             free(where);
@@ -241,7 +244,7 @@ static void check_dep_bin(kdir *k, bool have_dep)
     md_err err = MD_ERR_INIT;
     size_t sz;
     const unsigned char *d = md_node_data(bn, &sz);
-    char *dir = md_scratch_dir("lint", &err), *f = NULL;
+    char *dir = d ? md_scratch_dir("lint", &err) : NULL, *f = NULL;
     if (!dir) {
         free(bp);
         return; /* no room to check; not the image's fault */
