@@ -5,6 +5,12 @@
 # needs is not cached; a missing tool, a missing binary, a crash or a build
 # that fails for any other reason is a failure.
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# `producer | matches [GREP-OPTIONS] PATTERN`: is there a matching line?  Not
+# `grep -q`: it exits at the first match, the producer's next write then
+# dies of SIGPIPE, and under pipefail the pipeline fails although the line
+# was there (test 42's "logread shows no syslog" under load).  -c reads to
+# the end.
+matches() { grep -c "$@" > /dev/null; }
 skip() { echo "$*" >&2; exit 77; }
 
 # memcap KB CMD...: CMD under `ulimit -v KB`, so a regression cannot take the

@@ -64,7 +64,7 @@ EOF
 }
 # No partial or unverified file may be left in a cache.
 clean_cache() { # CACHE
-    if find "$1" -name '.partial.*' -o -name '*.tmp.*' | grep -q .; then
+    if find "$1" -name '.partial.*' -o -name '*.tmp.*' | matches .; then
         find "$1" -ls; fail "temporary files left in $1"
     fi
 }
@@ -156,7 +156,7 @@ xz -kf "$idx/Packages"
 S4=$(mkdir -p "$T/w4" && spec "$T/w4" "$T/tampered" top)
 expect_fail "tampered index" "Packages.xz: does not match the signed InRelease" \
     "$MKDOM0" resolve "$S4" --cache "$T/cache4" --download
-! ls -A "$T/cache4/indexes" | grep -v '_InRelease$' | grep -q . || { ls -la "$T/cache4/indexes"; fail "tampered index kept"; }
+! ls -A "$T/cache4/indexes" | grep -v '_InRelease$' | matches . || { ls -la "$T/cache4/indexes"; fail "tampered index kept"; }
 [ ! -e "$T/cache4/debs" ] || [ -z "$(ls "$T/cache4/debs"/*.deb 2>/dev/null)" ] || fail "debs fetched from a tampered repo"
 
 # ---- 4b. a signed index whose Size overflows 64 bits (issue 9: strtoull

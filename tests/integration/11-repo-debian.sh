@@ -58,7 +58,7 @@ while read -r _ name ver arch repo size sha; do
     [ "$(stat -c %s "$f")" = "$size" ] || fail "$f: wrong size"
     [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] || fail "$f: wrong SHA256"
 done < <(grep '^package ' "$T/mkdom0.lock")
-! find "$C" -name '.partial.*' | grep -q . || fail "partial files left in the cache"
+! find "$C" -name '.partial.*' | matches . || fail "partial files left in the cache"
 
 warm_back
 
@@ -98,5 +98,5 @@ case $(col xen-hypervisor-4.17-amd64 3) in bookworm*) ;; *) fail "hypervisor not
 # Without the pin a lower-priority repository gives nothing that bookworm has.
 sed -i '/^Pin=/d; s/xen-utils-4.20/xen-utils-4.17/' "$T/trixie.ini"
 "$MKDOM0" resolve "$T/trixie.ini" --cache "$C" >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "trixie unpinned"; }
-! awk '$3 == "trixie"' "$T/out" | grep -q . || { cat "$T/out"; fail "trixie used without a pin"; }
+! awk '$3 == "trixie"' "$T/out" | matches . || { cat "$T/out"; fail "trixie used without a pin"; }
 echo "real Debian: $n packages, pins and cache behave"

@@ -222,7 +222,7 @@ if [ $rc != 0 ]; then
     bad "absolute member: build failed: $(cat abs.err)"
 elif [ -e "$W/abs-member" ]; then
     bad "absolute member: written on the host at $W/abs-member"
-elif ! bsdtar -xOf "$W/out-abs/rootfs.cpio.gz" "${W#/}/abs-member" | grep -qx pwned; then
+elif ! bsdtar -xOf "$W/out-abs/rootfs.cpio.gz" "${W#/}/abs-member" | matches -x pwned; then
     bad "absolute member: not in the image at $W/abs-member"
 else
     echo "ok   absolute member: in the image at $W/abs-member, not on the host"

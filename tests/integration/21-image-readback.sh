@@ -37,7 +37,7 @@ zcat a.cpio.gz | cmp - a.cpio
 
 # GNU cpio lists it; "." first, no absolute names, directories before contents
 cpio -t --quiet < a.cpio > list
-head -1 list | grep -qx '\.'
+head -1 list | matches -x '\.'
 if grep -q '^/' list; then echo 'absolute names in archive'; exit 1; fi
 grep -qx 'usr/bin/sh' list
 grep -qx 'usr/sbin/xl' list
@@ -75,7 +75,7 @@ build_image a.cpio.zst zstd base.deb xen.deb
 zstd -qdc a.cpio.zst | cmp - a.cpio
 build_image a.cpio.xz xz base.deb xen.deb
 xz -dc a.cpio.xz | cmp - a.cpio
-xz --robot -lv a.cpio.xz | grep -q CRC32
+xz --robot -lv a.cpio.xz | matches CRC32
 build_image a.cpio.lz4 lz4 base.deb xen.deb
 lz4 -dc a.cpio.lz4 | cmp - a.cpio
 echo "all read-backs agree"

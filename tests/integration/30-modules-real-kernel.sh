@@ -54,8 +54,8 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-bl
         [ -f "$path" ] || { echo "modprobe $m: $path missing"; exit 1; }
     done <<< "$out"
 done
-modprobe -d "$tmp/out" -S "$kver" --show-depends ixgbe | grep -q 'libphy.ko'
-modprobe -d "$tmp/out" -S "$kver" --show-depends xhci-pci | grep -q 'usb-common.ko'
+modprobe -d "$tmp/out" -S "$kver" --show-depends ixgbe | matches 'libphy.ko'
+modprobe -d "$tmp/out" -S "$kver" --show-depends xhci-pci | matches 'usb-common.ko'
 # A module outside the closure is unknown to the image's modprobe.
 # (`! cmd` alone never stops set -e: hence the if)
 if modprobe -d "$tmp/out" -S "$kver" --show-depends btrfs >/dev/null 2>&1; then
@@ -108,7 +108,7 @@ depmod -b "$tmp/zout" "$kver"
 for f in modules.dep modules.dep.bin modules.alias.bin modules.symbols.bin modules.softdep; do
     cmp "$zmods/$f" "$tmp/zours/$f"
 done
-modprobe -d "$tmp/zout" -S "$kver" --show-depends ixgbe | grep -Eq 'libphy\.ko\.(xz|zst)'
+modprobe -d "$tmp/zout" -S "$kver" --show-depends ixgbe | matches -E 'libphy\.ko\.(xz|zst)'
 [ "$(modinfo -b "$tmp/zout" -k "$kver" -F depends xenfs)" = xen-privcmd ]
 
 # 4. an unknown name fails, naming it and the kernel, with a near match.

@@ -60,7 +60,7 @@ for f in "$ov"/etc/init.d/*; do
                     before() { echo "$@"; }; want() { echo "$@"; }
                     . "$1"; depend' _ "$f" | tr ' ' '\n' | sort -u)
     for d in $deps; do
-        [ -e "$ov/etc/init.d/$d" ] || grep -qx "$d" <<<"$provided" ||
+        [ -e "$ov/etc/init.d/$d" ] || matches -x "$d" <<<"$provided" ||
             fail "init.d/$n depends on '$d', which no service of the overlay is or provides"
     done
 done
@@ -187,7 +187,7 @@ for kv in "PermitRootLogin prohibit-password" "PasswordAuthentication no" \
           "KbdInteractiveAuthentication no" "UsePAM no" "PubkeyAuthentication yes"; do
     grep -qx "$kv" "$cfg" || fail "sshd_config lacks '$kv'"
 done
-"$sshd" -V 2>&1 | grep -q OpenSSH || fail "$sshd does not run here: $("$sshd" -V 2>&1 | head -n3)"
+"$sshd" -V 2>&1 | matches OpenSSH || fail "$sshd does not run here: $("$sshd" -V 2>&1 | head -n3)"
 ssh-keygen -q -t ed25519 -N '' -C '' -f "$tmp/hostkey"
 # sshd wants its privilege separation user and /run/sshd, as in the image
 # (base and the sshd service make them); this host may have neither: lend

@@ -16,11 +16,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. static: no interpreter, no shared libraries
-file -L "$bin" | grep -q 'statically linked' || fail "file: $(file -L "$bin")"
+file -L "$bin" | matches 'statically linked' || fail "file: $(file -L "$bin")"
 readelf -l "$bin" > "$tmp/phdrs" || fail "readelf -l cannot read $bin"
 grep -q 'LOAD' "$tmp/phdrs" || fail "readelf -l: no LOAD segment"
 grep -q 'INTERP' "$tmp/phdrs" && fail "has a program interpreter"
-readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "needs shared libraries"
+readelf -d "$bin" 2>/dev/null | matches NEEDED && fail "needs shared libraries"
 out=$(ldd "$bin" 2>&1 || true)
 grep -Eq 'not a dynamic executable|statically linked' <<<"$out" || fail "ldd: $out"
 
@@ -32,7 +32,7 @@ set +e
 "$bin" --bogus >/dev/null 2>&1; [ $? = 2 ] || fail "unknown option: not exit 2"
 "$bin" --root >/dev/null 2>&1; [ $? = 2 ] || fail "--root without value: not exit 2"
 "$bin" load >/dev/null 2>&1; [ $? = 2 ] || fail "load without modules: not exit 2"
-"$bin" --help | grep -q 'hvc0' || fail "--help"
+"$bin" --help | matches 'hvc0' || fail "--help"
 set -e
 [ -z "$(ls -A "$tmp/untouched")" ] || fail "a usage error changed the root"
 

@@ -33,7 +33,7 @@ done
 cp -L "$(command -v ssh-keygen)" "$R/usr/bin/ssh-keygen"   # openssh-client's, as in the image
 ldlib="$R/usr/lib/x86_64-linux-gnu"
 for f in "$R"/usr/sbin/* "$R"/usr/bin/* "$R"/usr/lib/rc/bin/* "$R"/usr/lib/rc/sbin/*; do
-    [ -f "$f" ] && [ ! -L "$f" ] && head -c4 "$f" | grep -q ELF || continue
+    [ -f "$f" ] && [ ! -L "$f" ] && head -c4 "$f" | matches ELF || continue
     { LD_LIBRARY_PATH="$ldlib" ldd "$f" 2>/dev/null || true; } |
         awk '/=> \// {print $3} /^\t\/lib64/ {print $1}'
 done | sort -u | while read -r lib; do
@@ -256,58 +256,58 @@ has 'ERROR: xen-dom0 failed to start' || fail "xen-dom0 did not fail"
 for s in xenstored xen-init-dom0 xenconsoled; do
     has "cannot start $s as xen-dom0 would not start" || fail "$s was not held back by xen-dom0"
 done
-section state | grep -q 'hostname: sandbox-dom0' || fail "host name not set from /etc/hostname"
+section state | matches 'hostname: sandbox-dom0' || fail "host name not set from /etc/hostname"
 for s in hostname syslog network ssh coldplug; do
-    section state | grep -Eq "^ *$s .*started" || fail "$s is not started"
+    section state | matches -E "^ *$s .*started" || fail "$s is not started"
 done
 if [ $shell = dash+static ]; then
-    section state | grep -q "udhcpc" && fail "udhcpc runs although the address is static"
-    section lease | grep -Eq "inet 192\.0\.2\.77/24 .*$nic" || fail "$nic has not the static address"
-    section lease | grep -q "default via 192.0.2.1 dev $nic" || fail "no default route via the static gateway"
+    section state | matches "udhcpc" && fail "udhcpc runs although the address is static"
+    section lease | matches -E "inet 192\.0\.2\.77/24 .*$nic" || fail "$nic has not the static address"
+    section lease | matches "default via 192.0.2.1 dev $nic" || fail "no default route via the static gateway"
 else
-section state | grep -q "udhcpc -f -S -i $nic " || fail "udhcpc is not running on $nic"
-section lease | grep -Eq "inet 192\.0\.2\.1[01][0-9]/24 .*$nic" || fail "$nic got no DHCP address"
-section lease | grep -q "default via 192.0.2.1 dev $nic" || fail "no default route via the DHCP router"
-section lease | grep -q 'nameserver 192.0.2.53' || fail "resolv.conf not written from the lease"
+section state | matches "udhcpc -f -S -i $nic " || fail "udhcpc is not running on $nic"
+section lease | matches -E "inet 192\.0\.2\.1[01][0-9]/24 .*$nic" || fail "$nic got no DHCP address"
+section lease | matches "default via 192.0.2.1 dev $nic" || fail "no default route via the DHCP router"
+section lease | matches 'nameserver 192.0.2.53' || fail "resolv.conf not written from the lease"
 fi
 if [ $nic = xenbr0 ]; then
-    section bridges | grep -q '^xenbr0 ports: eth0 stp 0 delay 0$' || fail "xenbr0 is not eth0's bridge without stp and delay"
+    section bridges | matches '^xenbr0 ports: eth0 stp 0 delay 0$' || fail "xenbr0 is not eth0's bridge without stp and delay"
 fi
-section state | grep -q '/usr/sbin/sshd -D' || fail "sshd is not running"
-section logread | grep -q 'syslogd started' || fail "logread shows no syslog"
-section 'ssh with key' | grep -q 'logged in as 0 on sandbox-dom0' || fail "root could not log in with its key"
-section 'ssh with password' | grep -q 'Permission denied (publickey)' || fail "sshd offers more than publickey"
+section state | matches '/usr/sbin/sshd -D' || fail "sshd is not running"
+section logread | matches 'syslogd started' || fail "logread shows no syslog"
+section 'ssh with key' | matches 'logged in as 0 on sandbox-dom0' || fail "root could not log in with its key"
+section 'ssh with password' | matches 'Permission denied (publickey)' || fail "sshd offers more than publickey"
 has 'password ssh exit 0' && fail "password login worked"
 has 'openrc shutdown exit 0' || fail "openrc shutdown did not exit 0"
-section 'left running' | grep -Eq 'sshd|udhcpc|syslogd' && fail "daemons left after openrc shutdown"
+section 'left running' | matches -E 'sshd|udhcpc|syslogd' && fail "daemons left after openrc shutdown"
 [ $shell != busybox ] && has 'cruft in /proc' && fail "init.sh thinks /proc is not mounted"
-section state | grep -Eq "^ *guest-storage .*started" || fail "guest-storage is not started"
+section state | matches -E "^ *guest-storage .*started" || fail "guest-storage is not started"
 case $shell in
 dash+bridge)
     has "Guest storage LABEL=$label ($loopdev, ext4) mounted at /var/lib/xen/storage" ||
         fail "guest-storage did not mount the disk labelled $label ($loopdev) and say so"
     has 'Unmounting guest storage from /var/lib/xen/storage' || fail "openrc shutdown did not unmount the guest storage"
-    section 'storage mounts' | grep -q 'no storage mount' || fail "the guest storage is still mounted after openrc shutdown"
+    section 'storage mounts' | matches 'no storage mount' || fail "the guest storage is still mounted after openrc shutdown"
     has 'xendomains start exit 0' || fail "xendomains did not start"
     [ "$(section xendomains | sed -n '/^-- xl calls$/,/^-- report/p' | grep '^xl create')" = "$(printf '%s\n' \
         'xl create -q /etc/xen/auto/05-bad.cfg' 'xl create -q /etc/xen/auto/20-web.cfg' \
         'xl create -q /etc/xen/auto/30-stuck.cfg' 'xl create -q /var/lib/xen/storage/auto/g.cfg')" ] ||
         fail "xendomains did not create the autostart guests of /etc/xen/auto and the storage in name order"
-    section xendomains | grep -q '^ \* Guest 05-bad.cfg failed to start: libxl: error: .*cannot make domain: -3 (/etc/xen/auto/05-bad.cfg)$' ||
+    section xendomains | matches '^ \* Guest 05-bad.cfg failed to start: libxl: error: .*cannot make domain: -3 (/etc/xen/auto/05-bad.cfg)$' ||
         fail "xendomains did not report the guest xl refused, with xl's error"
     for g in 20-web.cfg 30-stuck.cfg g.cfg; do
-        section xendomains | grep -q "^ \* Guest $g started" || fail "xendomains did not report $g started"
+        section xendomains | matches "^ \* Guest $g started" || fail "xendomains did not report $g started"
     done
-    section xendomains | grep -q '^xl shutdown -a -F$' || fail "xendomains stop did not run xl shutdown -a -F"
-    section xendomains | grep -q 'Guest stuck did not shut down within 3 s: destroying it' ||
+    section xendomains | matches '^xl shutdown -a -F$' || fail "xendomains stop did not run xl shutdown -a -F"
+    section xendomains | matches 'Guest stuck did not shut down within 3 s: destroying it' ||
         fail "xendomains stop did not say it destroys the guest that ignored xl shutdown"
-    section xendomains | grep -q '^xl destroy stuck$' || fail "xendomains stop did not destroy the guest that ignored xl shutdown"
-    section xendomains | grep -q '^xl destroy web$' && fail "xendomains stop destroyed a guest that shut down"
+    section xendomains | matches '^xl destroy stuck$' || fail "xendomains stop did not destroy the guest that ignored xl shutdown"
+    section xendomains | matches '^xl destroy web$' && fail "xendomains stop destroyed a guest that shut down"
     has 'xendomains stop exit 0' || fail "xendomains stop failed" ;;
 dash+static)
     [ "$(grep -c '^ \* Guest storage LABEL=mkdom0-absent: no disk has it (none attached, or not formatted): /var/lib/xen/storage is not mounted' "$tmp/log")" = 1 ] ||
         fail "guest-storage did not say in one line that no disk has LABEL=mkdom0-absent"
-    section 'storage mounts' | grep -q 'no storage mount' || fail "something is mounted at /var/lib/xen/storage without a disk" ;;
+    section 'storage mounts' | matches 'no storage mount' || fail "something is mounted at /var/lib/xen/storage without a disk" ;;
 *)
     has 'No guest storage configured' || fail "guest-storage without a storage did not say so" ;;
 esac

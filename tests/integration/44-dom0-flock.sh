@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
 flock="$MKDOM0_BUILD/dom0/flock"
-file "$flock" | grep -q 'statically linked' || fail "flock is not static"
+file "$flock" | matches 'statically linked' || fail "flock is not static"
 lock=$(mktemp); trap 'rm -f "$lock"' EXIT
 
 # FILE COMMAND: runs the command under the lock and passes its status on.

@@ -43,7 +43,7 @@ grep -q "console log: " "$work/nohvc.log" || fail "no console log path in the fa
 v=$(variant noxen)
 bsdtar --format newc -czf "$v/rootfs.cpio.gz" --exclude 'usr/lib/modules/*/drivers/xen/*' \
     "@$dir/rootfs.cpio.gz"
-! bsdtar -tf "$v/rootfs.cpio.gz" | grep -q 'drivers/xen/xen-privcmd' || fail "variant still has xen-privcmd"
+! bsdtar -tf "$v/rootfs.cpio.gz" | matches 'drivers/xen/xen-privcmd' || fail "variant still has xen-privcmd"
 set +e
 "$MKDOM0" boot --check --no-guests --no-reset "$v" > "$work/noxen.log" 2>&1
 rc=$?
@@ -55,7 +55,7 @@ grep -q "xl list failed: /dev/xen/privcmd is missing and the image has no xen-pr
 # 3. No bash: the interpreter of /etc/xen/scripts/vif-bridge and block.
 v=$(variant nobash)
 bsdtar --format newc -czf "$v/rootfs.cpio.gz" --exclude 'usr/bin/bash' "@$dir/rootfs.cpio.gz"
-! bsdtar -tf "$v/rootfs.cpio.gz" | grep -qx 'usr/bin/bash' || fail "variant still has bash"
+! bsdtar -tf "$v/rootfs.cpio.gz" | matches -x 'usr/bin/bash' || fail "variant still has bash"
 set +e
 # No guest storage disk: its autostart guest needs the same hotplug scripts,
 # and the step under test is the check's own I/O guest.
@@ -75,13 +75,13 @@ printf '[Image]\nBase=default\n\n[System]\nGuestNetwork=route\n' > "$work/routed
 build_or_skip --keys "$MKDOM0_BUILD/test-keys" -o "$work/routed" "$work/routed.ini" \
     > "$work/routed-build.log"
 r=$work/routed/rootfs.cpio.gz
-bsdtar -xOf "$r" etc/xen/xl.conf | grep -qx 'vif.default.script="vif-route"' \
+bsdtar -xOf "$r" etc/xen/xl.conf | matches -x 'vif.default.script="vif-route"' \
     || fail "the routed image's xl.conf does not make vif-route the default vif script"
-bsdtar -xOf "$r" etc/conf.d/network | grep -qx 'guest_network="route"' \
+bsdtar -xOf "$r" etc/conf.d/network | matches -x 'guest_network="route"' \
     || fail "the routed image's conf.d/network does not say guest_network=route"
-bsdtar -xOf "$r" etc/conf.d/network | grep -qx 'bridge=""' || fail "the routed image has a bridge"
-bsdtar -tf "$r" | grep -qx usr/bin/ip || fail "the routed image has no iproute2 ip"
-! bsdtar -tf "$r" | grep -qE '^usr/sbin/tc$|/bridge/bridge\.ko$' \
+bsdtar -xOf "$r" etc/conf.d/network | matches -x 'bridge=""' || fail "the routed image has a bridge"
+bsdtar -tf "$r" | matches -x usr/bin/ip || fail "the routed image has no iproute2 ip"
+! bsdtar -tf "$r" | matches -E '^usr/sbin/tc$|/bridge/bridge\.ko$' \
     || fail "the routed image has tc or the bridge module, which it does not need"
 echo "routed image: $(stat -c %s "$r") bytes gzip, default: $(stat -c %s "$dir/rootfs.cpio.gz")"
 set +e

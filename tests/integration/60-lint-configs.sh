@@ -112,7 +112,7 @@ has "notes: cannot tell what this is"
 } >"$T/many-vars.cfg"
 rc=0; memcap 1000000 timeout 60 "$MKDOM0" lint "$T/many-vars.cfg" >"$T/out" 2>&1 || rc=$?
 [ $rc = 124 ] && fail "lint of 100,000 variables did not finish in 60 s"
-grep -q "menuentry 'many'" "$T/out" || grep -q "no findings" "$T/out" || { cat "$T/out"; fail "lint of 100,000 variables said nothing"; }
+grep -q "menuentry 'many'" "$T/out" || matches "no findings" "$T/out" || { cat "$T/out"; fail "lint of 100,000 variables said nothing"; }
 # Devices and pipes are refused at once (issue 9: /dev/zero ran out of
 # memory, a FIFO hung), under a memory cap so a regression cannot take the machine.
 mkfifo "$T/fifo"

@@ -17,7 +17,7 @@ need python3
 echo "== every corpus file: its findings exactly as expected.txt says"
 listed=$(grep -v '^#' "$C/expected.txt" | awk '{print $1}' | sort -u)
 for f in $(cd "$C" && ls | grep -v -e '^README$' -e '^expected.txt$'); do
-    echo "$listed" | grep -qx -- "$f" || fail "$f has no line in expected.txt"
+    echo "$listed" | matches -x -- "$f" || fail "$f has no line in expected.txt"
 done
 for f in $listed; do
     [ -f "$C/$f" ] || fail "expected.txt names $f, which is not in the corpus"
@@ -270,7 +270,7 @@ hasnt "has no max:" # grub's dom0_mem=1G is overridden by xen.cfg's 2048M,max:20
 has "etc/default/grub.d/xen.cfg:9: error: [trap4] recovery entries: no dom0_mem"
 has "dom0_mem=2048M,max:2048M ($T/etc/default/grub.d/xen.cfg:8)"
 has 'make line 9 read GRUB_CMDLINE_XEN="$GRUB_CMDLINE_XEN gnttab_max_frames=256 dom0_mem=2048M,max:2048M"'
-grep -c "error:\|warning:" "$T/out" | grep -qx 1 || fail "combined GRUB defaults: more than the recovery finding"
+grep -c "error:\|warning:" "$T/out" | matches -x 1 || fail "combined GRUB defaults: more than the recovery finding"
 sed -i '9s/.*/GRUB_CMDLINE_XEN="$GRUB_CMDLINE_XEN gnttab_max_frames=256 dom0_mem=2048M,max:2048M"/' "$T/etc/default/grub.d/xen.cfg"
 # a value of /etc/default/grub is named there; a later grub.d file overrides an earlier one
 sed -i '2s/.*/GRUB_CMDLINE_LINUX="console=ttyS0,115200"/' "$T/etc/default/grub"

@@ -149,7 +149,7 @@ nko=0
 for ko in $(find "$x/usr/lib/modules" -name '*.ko'); do
     nko=$((nko + 1))
     for d in $(modinfo -F depends "$ko" | tr ',' ' '); do
-        find "$x/usr/lib/modules" -name "$d.ko" -o -name "${d//_/-}.ko" | grep -q . \
+        find "$x/usr/lib/modules" -name "$d.ko" -o -name "${d//_/-}.ko" | matches . \
             || fail "$(basename "$ko") depends on $d, which is not in the image"
     done
 done
