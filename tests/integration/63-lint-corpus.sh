@@ -182,16 +182,25 @@ for x in d["findings"]:
         continue
     new = list(lines)
     l = new[ln - 1]
-    if fix.startswith("dom0_mem=") and "dom0_mem=" in l:
+    if fix.startswith("dom0_mem=") and " -- " in l and "after ' -- '" in x["message"]:
+        # x86 Xen keeps only the words before " -- ": the fix goes there
         kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
-        words = re.findall(r'dom0_mem=[^\s"\']*', l)
+        head, tail = l.split(" -- ", 1)
+        tail = " ".join(w for w in tail.split(" ") if not w.startswith("dom0_mem="))
+        new[ln - 1] = head + " " + fix + " -- " + tail
+    elif fix.startswith("dom0_mem=") and re.search(r'dom0[-_]mem=', l):
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        words = re.findall(r'dom0[-_]mem=[^\s"\']*', l)
         l = l.replace(words[0], "\x00", 1)
         for w in words[1:]:
             l = l.replace(" " + w, "", 1)
         new[ln - 1] = l.replace("\x00", fix)
     elif fix.startswith("gnttab_max_frames="):
         kind = lambda y: "gnttab_max_frames" in y["message"]
-        new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+        if " -- " in l:  # Xen's own words end at " -- "
+            new[ln - 1] = l.replace(" -- ", " " + fix + " -- ", 1)
+        else:
+            new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
         if new[ln - 1] == l:
             continue
     elif re.match(r'(modulenounzip|module2? --nounzip|xen_module --nounzip) ', fix):

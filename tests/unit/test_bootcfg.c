@@ -285,8 +285,8 @@ static void test_read_entries(void)
     CHECK_ARGS(a->xen, "loglvl=all dom0_mem=2G,max:2G ${env}"); /* $opts as set on line 1 */
     CHECK(a->xen.maybe.n == 0 && a->xen.unset.n == 1);
     CHECK_STR(a->xen.unset.v[0], "env");
-    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
-    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
+    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem", false), "2G,max:2G");
+    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames", false) == NULL);
     CHECK_STR(a->kernel.path, "/vmlinuz");
     CHECK(a->kernel.line == 5 && a->kernel.args.n == 2);
     CHECK_STR(a->kernel.args.v[1], "a b"); /* one parameter, as GRUB passes it */

@@ -232,11 +232,11 @@ static bool zero_pages(const md_bootcfg_amount *a)
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
-    md_strv vals = { 0 }, kv = { 0 };
-    md_bootcfg_param_all(x, "dom0_mem", &vals);
+    md_strv vals = { 0 }, kv = { 0 }, extra = { 0 }, dashed = { 0 };
+    md_bootcfg_param_all(x, "dom0_mem", false, &vals);
     char *mem = NULL, *fix = NULL;
     if (!vals.n && e->kernel.path)
-        md_bootcfg_param_all(&e->kernel, "dom0_mem", &kv);
+        md_bootcfg_param_all(&e->kernel, "dom0_mem", true, &kv);
     if (!vals.n && kv.n) {
         /* On the dom0 kernel line: Linux ignores it and Xen never sees it. */
         fix = dom0_mem_fix(&kv, e->arm, false);
@@ -245,6 +245,38 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     "reads dom0_mem only from its own line (line %u) and Linux ignores it, so "
                     "dom0 starts with nearly all host RAM; move it to the Xen line as %s",
                     tp, kv.v[kv.n - 1], e->kernel.line, x->line, fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
+    }
+    if (!vals.n) {
+        md_bootcfg_file ex = { .args = e->dom0_extra };
+        md_bootcfg_param_all(&ex, "dom0_mem", true, &extra);
+        md_bootcfg_param_all(x, "dom0_mem", true, &dashed);
+    }
+    if (!vals.n && extra.n) {
+        /* x86 __start_xen() cuts its line at " -- " and hands the rest to
+         * dom0 (md_bootcfg_add_multiboot): Xen never reads this dom0_mem. */
+        fix = dom0_mem_fix(&extra, e->arm, false);
+        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s comes after ' -- ' on the Xen line: Xen keeps only the words "
+                    "before ' -- ' for itself and appends the rest to dom0's command line "
+                    "(__start_xen() in xen/arch/x86/setup.c), so Xen has no dom0_mem and dom0 "
+                    "starts with nearly all host RAM; put %s before ' -- '",
+                    tp, extra.v[extra.n - 1], fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
+    }
+    if (!vals.n && dashed.n) {
+        /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
+        fix = dom0_mem_fix(&dashed, e->arm, false);
+        md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                    "%sthe Xen line has no dom0_mem: it has dom0-mem=%s, which Xen ignores as "
+                    "an unknown option because Xen matches option names exactly, '-' and '_' "
+                    "are different (strcmp() in parse_params(), xen/common/kernel.c), so %s; "
+                    "use %s%s", tp, dashed.v[dashed.n - 1],
+                    e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')"
+                           : "dom0 starts with nearly all host RAM",
+                    fix, hint);
         md_lint_fix(g->l, "%s", fix);
         goto out;
     }
@@ -387,6 +419,8 @@ out:
     free(mem);
     md_strv_free(&vals);
     md_strv_free(&kv);
+    md_strv_free(&extra);
+    md_strv_free(&dashed);
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
@@ -395,11 +429,14 @@ static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
     check_dom0_mem(g, e, tp, hint);
-    if (!md_bootcfg_param(x, "gnttab_max_frames")) {
+    if (!md_bootcfg_param(x, "gnttab_max_frames", false)) {
+        md_bootcfg_file ex = { .args = e->dom0_extra };
         md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
-                    "%sno gnttab_max_frames on the Xen line: Xen's default (64 frames) runs "
+                    "%sno gnttab_max_frames on the Xen line%s: Xen's default (64 frames) runs "
                     "out with many guests and backends; the reference dom0 uses "
-                    "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp, hint);
+                    "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp,
+                    md_bootcfg_param(&ex, "gnttab_max_frames", false)
+                        ? " (the one after ' -- ' goes to dom0, not to Xen)" : "", hint);
         md_lint_fix(g->l, "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024");
     }
     free(hint);
@@ -418,11 +455,72 @@ static void add_consoles(md_strv *cons, const md_strv *args)
             md_strv_push(cons, args->v[i] + 8);
 }
 
-static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
+/* Xen copies dom0's command line into dom0_cmdline[MAX_GUEST_CMDLINE]
+ * (1024 with its NUL: xen/include/public/xen.h) with safe_strcpy/strcat,
+ * which cut it at 1023 characters (create_dom0() in xen/arch/x86/setup.c,
+ * 4.17 and 4.20): the words of `w` past that are dropped, the word across it
+ * cut.  Returns the offset of the first dropped character, 0 if none. */
+#define XEN_DOM0_CMDLINE_MAX 1023
+static size_t cut_dom0_cmdline(md_strv *w)
 {
-    md_strv cons = { 0 };
-    add_consoles(&cons, &k->args);
+    size_t off = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        size_t start = off + (i ? 1 : 0), len = strlen(w->v[i]);
+        if (start + len > XEN_DOM0_CMDLINE_MAX) {
+            size_t keep = start < XEN_DOM0_CMDLINE_MAX ? XEN_DOM0_CMDLINE_MAX - start : 0;
+            w->v[i][keep] = '\0';
+            size_t n = keep ? i + 1 : i;
+            while (w->n > n) {
+                free(w->v[--w->n]);
+                w->v[w->n] = NULL;
+            }
+            return start + keep;
+        }
+        off = start + len;
+    }
+    return 0;
+}
+
+static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
+{
+    const md_bootcfg_file *k = &e->kernel;
+    md_strv cons = { 0 }, args = { 0 };
+    md_bootcfg_dom0_args(e, &args);
+    if (!e->arm) {
+        char *all = md_bootcfg_cmdline(&args);
+        size_t cut = cut_dom0_cmdline(&args);
+        if (cut) {
+            /* the cut word as written, from its start */
+            size_t ws = cut;
+            while (ws && all[ws - 1] != ' ')
+                ws--;
+            bool lost = strstr(all + ws, "console=") != NULL;
+            md_lint_add(g->l, g->file, k->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 1,
+                        "%sthe dom0 command line is %zu characters long; Xen keeps only the "
+                        "first %d (dom0_cmdline[MAX_GUEST_CMDLINE], 1024 with its NUL, in "
+                        "create_dom0(), xen/arch/x86/setup.c) and drops everything from "
+                        "'%.40s%s'%s; shorten it", tp, strlen(all), XEN_DOM0_CMDLINE_MAX,
+                        all + ws, strlen(all + ws) > 40 ? "..." : "",
+                        lost ? ", console= words included, so Linux never gets them" : "");
+            md_lint_fix(g->l, "shorten the dom0 command line to at most %d characters",
+                        XEN_DOM0_CMDLINE_MAX);
+        }
+        free(all);
+    }
+    /* Linux hands every word after "--" to init, not to the kernel
+     * (parse_args() stops at "--": kernel/params.c, init/main.c;
+     * Documentation/admin-guide/kernel-parameters.rst). */
+    for (size_t i = 0; i < args.n; i++)
+        if (!strcmp(args.v[i], "--")) {
+            while (args.n > i) {
+                free(args.v[--args.n]);
+                args.v[args.n] = NULL;
+            }
+            break;
+        }
+    add_consoles(&cons, &args);
     add_consoles(&cons, &k->maybe);
+    md_strv_free(&args);
     char *hint = unknown_hint(&k->unset);
     check_unset(g, k, "the dom0 kernel line", tp);
     bool hvc = false, printk = false;
@@ -490,7 +588,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
 {
     const md_bootcfg_file *k = &e->kernel;
     if (!r) {
-        if (!md_bootcfg_param(k, "root")) {
+        if (!md_bootcfg_param(k, "root", true)) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
             md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
@@ -513,7 +611,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!g->rootfs)
         return;
-    const char *rd = md_bootcfg_param(k, "rdinit");
+    const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
         if (!strchr(rd, '$') && !md_lint_resolve_file(g->rootfs, rd))
             md_lint_add(g->l, g->file, k->line, MD_LINT_ERROR, 0,
@@ -575,7 +673,7 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
                     "on its own: lint that file as well", tp);
         md_lint_mark_unchecked(g->l);
     } else {
-        check_kernel_line(g, &e->kernel, tp);
+        check_kernel_line(g, e, tp);
         check_rootfs_module(g, e, e->nmods ? &e->mods[0] : NULL, tp);
     }
     free(tp);
