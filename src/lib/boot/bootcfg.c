@@ -568,6 +568,11 @@ void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, bool linux,
         }
 }
 
+bool md_bootcfg_amount_relative(const md_bootcfg_amount *a)
+{
+    return a->set && (a->minus || a->percent);
+}
+
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b)
 {
     return a->minus == b->minus && a->bytes == b->bytes && a->percent == b->percent;
@@ -593,7 +598,7 @@ int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
                             "page array for all host RAM)", val);
     else if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
         r = md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
-    else if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
+    else if (md_bootcfg_amount_relative(&m.amount) || m.amount.bytes % (1 << 20) ||
              m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
         r = md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
                        val, MD_SIZE_MIB_MIN);

@@ -197,6 +197,14 @@ int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *
  * matched as md_bootcfg_param does), appended to `out` (copies). */
 void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, bool linux, md_strv *out);
 
+/* Does the amount depend on the host's RAM ("-128M", "10%", "1G+10%")?
+ * Xen's get_memsize() (xen/arch/x86/dom0_build.c, 4.17 and 4.20) gives
+ * `avail - amount` for a '-' one: "-128M" is all host RAM but 128M, which is
+ * Xen's own default on any host over 2 GB (avail - min(avail/16, 128M)).
+ * Not the fixed size trap 4 asks for: md_bootcfg_dom0_mem (mkdom0 boot)
+ * refuses it, lint reports it. */
+bool md_bootcfg_amount_relative(const md_bootcfg_amount *a);
+
 /* Do two amounts give the same memory on every host? */
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b);
 

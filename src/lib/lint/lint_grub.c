@@ -154,7 +154,7 @@ static char *repair_amount(const char *a, bool forgot_unit)
 /* The fix for an entry's dom0_mem= words: each part repaired
  * (repair_amount), the last amount (else max:, else min:) as both amount and
  * max:, "dom0_mem=A,max:A" (Arm: "dom0_mem=A"), REF_AMOUNT when none can be
- * kept.  It replaces all the dom0_mem= words.  Caller frees. */
+ * kept or it is relative to host RAM ("-1G", "10%").  It replaces all the dom0_mem= words.  Caller frees. */
 static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
 {
     char *got[3] = { NULL, NULL, NULL }; /* amount, max, min */
@@ -173,6 +173,11 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
         md_strv_free(&parts);
     }
     const char *a = got[0] ? got[0] : got[1] ? got[1] : got[2] ? got[2] : REF_AMOUNT;
+    /* an amount relative to host RAM is no fix (md_bootcfg_amount_relative) */
+    md_bootcfg_dom0mem rel = { 0 };
+    if (md_bootcfg_dom0_mem_apply(&rel, a, arm, NULL, &(md_err)MD_ERR_INIT) == 0 &&
+        md_bootcfg_amount_relative(&rel.amount))
+        a = REF_AMOUNT;
     char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
     for (int k = 0; k < 3; k++)
         free(got[k]);
@@ -390,7 +395,26 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out; /* one size: nothing more to it on Arm */
     const char *base = m.amount.set ? m.amount.text : NULL;
     const char *max = m.max.set ? m.max.text : NULL;
-    if (!max && base) {
+    const md_bootcfg_amount *rel = md_bootcfg_amount_relative(&m.max) ? &m.max
+                                 : md_bootcfg_amount_relative(&m.amount) ? &m.amount : NULL;
+    if (rel) {
+        /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
+        const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
+        if (rel->minus)
+            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s: %s%s is all host RAM but %s (get_memsize() in "
+                        "xen/arch/x86/dom0_build.c), about what Xen gives dom0 without dom0_mem "
+                        "(all RAM but min(1/16, 128M)), so it is the same as no dom0_mem: dom0 "
+                        "starts with nearly all host RAM and Linux sizes its memory map for all "
+                        "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
+                        rel->text, rel->text + 1, ref);
+        else
+            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+                        "%sdom0_mem=%s: %s%s grows with host RAM (a percentage of it), not the "
+                        "fixed size that keeps dom0's memory map the same on every host; use "
+                        "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
+        md_lint_fix(g->l, "%s", ref);
+    } else if (!max && base) {
         md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
