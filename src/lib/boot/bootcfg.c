@@ -42,6 +42,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     for (size_t i = 0; i < l->nproblems; i++)
         free(l->problems[i].msg);
     free(l->problems);
+    free(l->include);
     memset(l, 0, sizeof *l);
 }
 

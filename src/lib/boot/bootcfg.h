@@ -107,6 +107,10 @@ typedef struct md_bootcfg_list {
     size_t n, cap;
     md_bootcfg_problem *problems;
     size_t nproblems;
+    char *include;          /* the first line that reads another config, whose
+                               entries the reader has not seen ("source
+                               /boot/grub/custom.cfg"); NULL: none */
+    unsigned include_line;
 } md_bootcfg_list;
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e);

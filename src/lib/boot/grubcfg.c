@@ -785,6 +785,16 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
                 var_assign(s, c->w.v[j], "", !cond);
             continue;
         }
+        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
+                                 !strcmp(w0, "configfile"))) {
+            /* its menu entries are in a file this reader does not see */
+            md_strv rest = { 0 };
+            for (size_t j = k; j < c->w.n; j++)
+                md_strv_push(&rest, c->w.v[j]);
+            r->out->include = md_strv_join(&rest, " ");
+            r->out->include_line = c->line;
+            md_strv_free(&rest);
+        }
         if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
             /* another file may set any variable (load_env: the ones it names) */
             bool named = false;

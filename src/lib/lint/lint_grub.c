@@ -712,12 +712,6 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
     gctx g = { l, file, rootfs };
     for (size_t i = 0; i < cfg->n; i++)
         check_entry(&g, cfg->v[i]);
-    if (!cfg->n) {
-        md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
-                    "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
-                    "Xen loader line followed by the dom0 kernel): nothing was checked");
-        md_lint_mark_unchecked(l);
-    }
 }
 
 void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
@@ -726,6 +720,12 @@ void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
     md_bootcfg_list cfg = { 0 };
     md_grubcfg_read(text, len, &cfg);
     md_lint_entries(l, file, &cfg, rootfs);
+    if (!cfg.n) {
+        md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
+                    "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
+                    "Xen loader line followed by the dom0 kernel): nothing was checked");
+        md_lint_mark_unchecked(l);
+    }
     md_bootcfg_list_free(&cfg);
 }
 

@@ -328,8 +328,18 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
         if (!cfg.n) {
             md_err e = MD_ERR_INIT;
-            md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing to check", x->path,
-                       md_bootfmt_name(x->fmt));
+            /* reported once, as this input's error (exit 2), not also as a
+             * finding */
+            if (!cfg.include)
+                md_err_set(&e, "%s: no Xen boot entry found (read as %s; no multiboot2/"
+                               "multiboot, xen_hypervisor or Xen loader line followed by the "
+                               "dom0 kernel): nothing was checked", x->path,
+                           md_bootfmt_name(x->fmt));
+            else
+                md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing was checked; "
+                               "line %u ('%.80s') reads another file, where the entries may "
+                               "be: lint that file too", x->path, md_bootfmt_name(x->fmt),
+                           cfg.include_line, cfg.include);
             fail(&in, x->path, &e);
         }
         md_strv xens = { 0 }, roots = { 0 };
