@@ -234,6 +234,25 @@ static bool zero_pages(const md_bootcfg_amount *a)
     return a->set && !a->minus && !a->percent && !(a->bytes >> 12);
 }
 
+/* Does `val` hold a variable whose value lint does not know?  The readers
+ * expand every variable they know; one left as written is in the line's
+ * `unset`, or has its possible words in `maybe`.  Any other '$' is text: GRUB
+ * passes "$" inside single quotes or after a backslash as it is (GRUB manual,
+ * "Shell-like scripting", Quoting: single quotes preserve "the literal value
+ * of each character", a backslash "the literal value of the next
+ * character"), and Xen then reads "${mem}" as a (bad) value. */
+static bool from_variable(const md_bootcfg_file *x, const char *val)
+{
+    for (const char *p = strchr(val, '$'); p; p = strchr(p + 1, '$')) {
+        const char *n = p + 1 + (p[1] == '{');
+        size_t nl = strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+        for (size_t i = 0; i < x->unset.n; i++)
+            if (strlen(x->unset.v[i]) == nl && !strncmp(x->unset.v[i], n, nl))
+                return true;
+    }
+    return strchr(val, '$') && x->maybe.n;
+}
+
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
@@ -303,7 +322,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     for (size_t i = 0; i < vals.n; i++)
-        if (strchr(vals.v[i], '$')) {
+        if (from_variable(x, vals.v[i])) {
             md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
                         "%scannot check dom0_mem=%s on line %u: its value comes from a variable "
                         "this file does not set", tp, vals.v[i], x->line);
@@ -319,7 +338,13 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         size_t at = 0;
         bool had = m.amount.set || m.min.set || m.max.set;
         if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            dom0_mem_refused(g, e, vals.v[i], at, bad.msg, tp, had, fix);
+            char *why = strchr(vals.v[i] + at, '$')
+                            ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
+                                           "expand inside single quotes or after a backslash, "
+                                           "so Xen gets '%s' as written)", bad.msg, vals.v[i])
+                            : md_xstrdup(bad.msg);
+            dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix);
+            free(why);
             if (!e->arm || !m.amount.bytes)
                 goto out;
         }
