@@ -196,6 +196,12 @@ for x in d["findings"]:
         head, tail = l.split(" -- ", 1)
         tail = " ".join(w for w in tail.split(" ") if not w.startswith("dom0_mem="))
         new[ln - 1] = head + " " + fix + " -- " + tail
+    elif fix.startswith("dom0_mem=") and "first on the Xen line" in x["message"]:
+        # past iPXE's 512-byte buffer: the fix goes right after the file name
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        w = [v for v in l.split(" ") if not v.startswith("dom0_mem=")]
+        at = next(i for i, v in enumerate(w) if v and v not in ("kernel", "chain", "boot", "imgexec"))
+        new[ln - 1] = " ".join(w[:at + 1] + [fix] + w[at + 1:])
     elif fix.startswith("dom0_mem=") and re.search(r'dom0[-_]mem=', l):
         kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
         words = re.findall(r'dom0[-_]mem=[^\s"\']*', l)

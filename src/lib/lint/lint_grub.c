@@ -17,6 +17,7 @@ typedef struct gctx {
     md_lint *l;
     const char *file;
     const md_tree *rootfs;
+    const md_bootcfg_entry *uncut; /* the entry before iPXE's buffer cut its lines */
 } gctx;
 
 static char *title_prefix(const md_bootcfg_entry *e)
@@ -290,6 +291,21 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_lint_fix(g->l, "%s", fix);
         goto out;
     }
+    md_strv cutoff = { 0 };
+    if (!vals.n && g->uncut)
+        md_bootcfg_param_all(&g->uncut->xen, "dom0_mem", false, &cutoff);
+    if (!vals.n && cutoff.n) {
+        fix = dom0_mem_fix(&cutoff, e->arm, false);
+        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s is past what iPXE passes of the Xen line (its 512-byte "
+                    "command-line buffer is full before it), so Xen has no dom0_mem and dom0 "
+                    "starts with nearly all host RAM; put %s first on the Xen line", tp,
+                    cutoff.v[cutoff.n - 1], fix);
+        md_lint_fix(g->l, "%s", fix);
+        md_strv_free(&cutoff);
+        goto out;
+    }
+    md_strv_free(&cutoff);
     if (!vals.n && dashed.n) {
         /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
         fix = dom0_mem_fix(&dashed, e->arm, false);
@@ -696,7 +712,118 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
     }
 }
 
+/* iPXE's multiboot loader (src/arch/x86/image/multiboot.c, ipxe/ipxe
+ * 2026-08) copies every command line into one buffer,
+ * mb_cmdlines[MB_MAX_CMDLINE] with MB_MAX_CMDLINE 512: multiboot_add_cmdline()
+ * writes the image's URI, " ", its arguments and a NUL, cut to what remains;
+ * Xen's line first, then each module's in order.  Cut `f`'s words to what it
+ * gets when `*room` bytes remain; the URI is at least the path as written.
+ * Returns the offset in "PATH ARGS" of the first lost character, 0 if none. */
+#define IPXE_MB_MAX_CMDLINE 512
+static size_t ipxe_cut(md_bootcfg_file *f, size_t *room, char **line)
+{
+    md_strv all = { 0 };
+    md_strv_push(&all, f->path ? f->path : "");
+    for (size_t i = 0; i < f->args.n; i++)
+        md_strv_push(&all, f->args.v[i]);
+    *line = md_bootcfg_cmdline(&all);
+    md_strv_free(&all);
+    size_t need = strlen(*line) + 1;
+    if (need <= *room) {
+        *room -= need;
+        return 0;
+    }
+    size_t keep = *room ? *room - 1 : 0; /* room for the NUL */
+    *room = 0;
+    size_t plen = strlen(f->path ? f->path : "") + 1, off = plen;
+    size_t n = 0;
+    for (; n < f->args.n; n++) {
+        size_t len = strlen(f->args.v[n]);
+        if (off + len > keep) {
+            if (off < keep) {
+                f->args.v[n][keep - off] = '\0';
+                n++;
+            }
+            break;
+        }
+        off += len + 1;
+    }
+    while (f->args.n > n) {
+        free(f->args.v[--f->args.n]);
+        f->args.v[f->args.n] = NULL;
+    }
+    return keep ? keep : 1;
+}
+
+static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e);
+
+/* An iPXE entry with its command lines as iPXE's 512-byte buffer leaves
+ * them: a warning for each cut, then the checks on what Xen and dom0 get
+ * (a dom0_mem or console= past the cut is missing to them). */
 static void check_entry(gctx *g, const md_bootcfg_entry *e)
+{
+    if (e->format != MD_BOOTFMT_IPXE) {
+        check_entry_as_loaded(g, e);
+        return;
+    }
+    md_bootcfg_entry c = *e;
+    md_bootcfg_file *files[2 + 64];
+    size_t nf = 0;
+    c.xen.args = (md_strv){ 0 };
+    c.kernel.args = (md_strv){ 0 };
+    c.mods = c.nmods ? md_xcalloc(c.nmods, sizeof *c.mods) : NULL;
+    for (size_t i = 0; i < c.nmods; i++) {
+        c.mods[i] = e->mods[i];
+        c.mods[i].args = (md_strv){ 0 };
+    }
+    const md_bootcfg_file *src[2 + 64];
+    src[nf] = &e->xen, files[nf++] = &c.xen;
+    if (e->kernel.path)
+        src[nf] = &e->kernel, files[nf++] = &c.kernel;
+    for (size_t i = 0; i < c.nmods && nf < 2 + 64; i++)
+        src[nf] = &e->mods[i], files[nf++] = &c.mods[i];
+    size_t room = IPXE_MB_MAX_CMDLINE;
+    char *tp = title_prefix(e);
+    for (size_t i = 0; i < nf; i++) {
+        for (size_t j = 0; j < src[i]->args.n; j++)
+            md_strv_push(&files[i]->args, src[i]->args.v[j]);
+        char *line;
+        size_t at = ipxe_cut(files[i], &room, &line);
+        /* a module's name alone means nothing to Xen or Linux: only lost
+         * arguments count */
+        size_t plen = strlen(files[i]->path ? files[i]->path : "") + 1;
+        if (at && src[i]->args.n && at < plen)
+            at = plen;
+        if (at && src[i]->args.n) {
+            size_t ws = at;
+            while (ws && line[ws - 1] != ' ')
+                ws--;
+            bool lost = strstr(line + ws, "console=") != NULL;
+            md_lint_add(g->l, g->file, files[i]->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING,
+                        lost ? 1 : 0,
+                        "%siPXE passes every multiboot command line in one %d-byte buffer "
+                        "(MB_MAX_CMDLINE in src/arch/x86/image/multiboot.c): the file names "
+                        "(as URIs, at least as long as written) and arguments of this entry "
+                        "need more, so %s gets its line cut and loses everything from "
+                        "'%.40s%s'%s; shorten the arguments or the file names", tp,
+                        IPXE_MB_MAX_CMDLINE, files[i]->path ? files[i]->path : "the image",
+                        line + ws, strlen(line + ws) > 40 ? "..." : "",
+                        lost ? ", console= words included, so Linux never gets them" : "");
+        }
+        free(line);
+    }
+    free(tp);
+    g->uncut = e;
+    check_entry_as_loaded(g, &c);
+    g->uncut = NULL;
+    md_strv_free(&c.xen.args);
+    md_strv_free(&c.kernel.args);
+    for (size_t i = 0; i < c.nmods; i++)
+        md_strv_free(&c.mods[i].args);
+    free(c.mods);
+}
+
+static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 {
     char *tp = title_prefix(e);
     check_family(g, e, tp);
@@ -734,7 +861,7 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
     for (size_t i = 0; i < cfg->nproblems; i++)
         md_lint_add(l, file, cfg->problems[i].line, MD_LINT_ERROR, 0, "%s",
                     cfg->problems[i].msg);
-    gctx g = { l, file, rootfs };
+    gctx g = { l, file, rootfs, NULL };
     for (size_t i = 0; i < cfg->n; i++)
         check_entry(&g, cfg->v[i]);
 }
