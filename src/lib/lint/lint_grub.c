@@ -767,7 +767,8 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         return;
     }
     md_bootcfg_entry c = *e;
-    md_bootcfg_file *files[2 + 64];
+    md_bootcfg_file **files = md_xcalloc(e->nmods + 2, sizeof *files);
+    const md_bootcfg_file **src = md_xcalloc(e->nmods + 2, sizeof *src);
     size_t nf = 0;
     c.xen.args = (md_strv){ 0 };
     c.kernel.args = (md_strv){ 0 };
@@ -776,11 +777,10 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         c.mods[i] = e->mods[i];
         c.mods[i].args = (md_strv){ 0 };
     }
-    const md_bootcfg_file *src[2 + 64];
     src[nf] = &e->xen, files[nf++] = &c.xen;
     if (e->kernel.path)
         src[nf] = &e->kernel, files[nf++] = &c.kernel;
-    for (size_t i = 0; i < c.nmods && nf < 2 + 64; i++)
+    for (size_t i = 0; i < c.nmods; i++)
         src[nf] = &e->mods[i], files[nf++] = &c.mods[i];
     size_t room = IPXE_MB_MAX_CMDLINE;
     char *tp = title_prefix(e);
@@ -813,6 +813,8 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         free(line);
     }
     free(tp);
+    free(files);
+    free(src);
     g->uncut = e;
     check_entry_as_loaded(g, &c);
     g->uncut = NULL;
