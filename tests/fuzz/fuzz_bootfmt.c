@@ -21,5 +21,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         md_lint_free(l);
         md_bootcfg_list_free(&cfg);
     }
+    /* the same bytes as /etc/default/grub and a grub.d file (split in two)
+     * read as one shell, with their file names on the entries */
+    const char *names[] = { "grub", "grub.d/x.cfg" };
+    const char *texts[] = { text, text + size / 2 };
+    size_t lens[] = { size / 2, size - size / 2 };
+    md_bootcfg_list cfg = { 0 };
+    md_bootfmt_read_defaults(names, texts, lens, 2, size & 1, &cfg);
+    md_lint *l = md_lint_new();
+    md_lint_entries(l, "grub", &cfg, NULL);
+    free(md_lint_json(l));
+    free(md_lint_text(l));
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
     return 0;
 }

@@ -175,7 +175,7 @@ run 0 "$C/trial-c-ipxe-norootfs.ipxe"
 has "add module /rootfs.cpio.gz"
 hasnt "module2"
 
-echo "== every dom0_mem, gnttab and rootfs-module fix of the corpus, applied, lints clean"
+echo "== every dom0_mem, gnttab, rootfs-module and GRUB_CMDLINE_XEN fix of the corpus, applied, lints clean"
 for f in $listed; do
     "$MKDOM0" lint --json "$C/$f" >"$T/json" 2>/dev/null
     python3 - "$C/$f" "$T/json" "$T" "$MKDOM0" <<'PY' || fail "a fix of $f does not lint clean"
@@ -190,20 +190,29 @@ for x in d["findings"]:
         continue
     new = list(lines)
     l = new[ln - 1]
-    if fix.startswith("dom0_mem=") and " -- " in l and "after ' -- '" in x["message"]:
+    anywhere = False  # a fix that adds a line moves the finding: look at every line
+    recovery = lambda y: "recovery entries: no dom0_mem" in y["message"]
+    if fix.startswith("GRUB_CMDLINE_XEN="):
+        # update-grub's recovery entries: GRUB_CMDLINE_XEN extended, or added after the line
+        kind, anywhere = recovery, True
+        if re.match(r'\s*(export\s+)?GRUB_CMDLINE_XEN=', l):
+            new[ln - 1] = fix
+        else:
+            new.insert(ln, fix)
+    elif fix.startswith("dom0_mem=") and " -- " in l and "after ' -- '" in x["message"]:
         # x86 Xen keeps only the words before " -- ": the fix goes there
-        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
         head, tail = l.split(" -- ", 1)
         tail = " ".join(w for w in tail.split(" ") if not w.startswith("dom0_mem="))
         new[ln - 1] = head + " " + fix + " -- " + tail
     elif fix.startswith("dom0_mem=") and "first on the Xen line" in x["message"]:
         # past iPXE's 512-byte buffer: the fix goes right after the file name
-        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
         w = [v for v in l.split(" ") if not v.startswith("dom0_mem=")]
         at = next(i for i, v in enumerate(w) if v and v not in ("kernel", "chain", "boot", "imgexec"))
         new[ln - 1] = " ".join(w[:at + 1] + [fix] + w[at + 1:])
     elif fix.startswith("dom0_mem=") and re.search(r'dom0[-_]mem=', l):
-        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"]
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
         words = re.findall(r'dom0[-_]mem=[^\s"\']*', l)
         l = l.replace(words[0], "\x00", 1)
         for w in words[1:]:
@@ -225,7 +234,7 @@ for x in d["findings"]:
     p = tmp + "/fixed"
     open(p, "w", encoding="latin-1").write("\n".join(new))
     r = subprocess.run([mkdom0, "lint", "--json", p], capture_output=True, text=True)
-    again = [y for y in json.loads(r.stdout)["findings"] if y["line"] == ln and kind(y)]
+    again = [y for y in json.loads(r.stdout)["findings"] if (anywhere or y["line"] == ln) and kind(y)]
     if again:
         print("  %s:%d: fix '%s' gives: %s" % (cfg, ln, fix, again[0]["message"]))
         sys.exit(1)
@@ -234,6 +243,87 @@ if n:
     print("  %-34s %d fix(es) applied, clean" % (cfg.split("/")[-1], n))
 PY
 done
+
+echo "== update-grub's recovery entries get GRUB_CMDLINE_XEN only (grub's 20_linux_xen)"
+run 1 "$C/alpine-default-grub"
+has "alpine-default-grub:1: error: [trap4] recovery entries: no dom0_mem"
+has "builds the recovery (single-user) entries from GRUB_CMDLINE_XEN only, not GRUB_CMDLINE_XEN_DEFAULT"
+has "dom0_mem=1024M,max:1024M (line 1)"
+has 'add the line GRUB_CMDLINE_XEN="dom0_mem=1024M,max:1024M" after line 1'
+# the fix, applied as it says, leaves no trap 4 error: the file is clean of errors
+sed '1a GRUB_CMDLINE_XEN="dom0_mem=1024M,max:1024M"' "$C/alpine-default-grub" >"$T/alpine-fixed"
+run 0 "$T/alpine-fixed"
+hasnt "recovery entries"
+hasnt "error:"
+# GRUB_DISABLE_RECOVERY=true: update-grub writes no recovery entry; any other value does
+{ cat "$C/alpine-default-grub"; echo 'GRUB_DISABLE_RECOVERY="true"'; } >"$T/norec"
+run 0 "$T/norec"
+hasnt "recovery entries"
+{ cat "$C/alpine-default-grub"; echo 'GRUB_DISABLE_RECOVERY=yes'; } >"$T/norec-yes"
+run 1 "$T/norec-yes"
+has "recovery entries: no dom0_mem"
+# GRUB_CMDLINE_XEN set without dom0_mem: the fix extends its own line, with the user's amount
+printf 'GRUB_CMDLINE_XEN="iommu=1"\nGRUB_CMDLINE_XEN_DEFAULT="dom0_mem=6G,max:6G gnttab_max_frames=256"\nGRUB_CMDLINE_LINUX="console=ttyS0,115200 console=hvc0"\n' >"$T/xenset"
+run 1 "$T/xenset"
+has 'xenset:1: error: [trap4] recovery entries: no dom0_mem'
+has 'make line 1 read GRUB_CMDLINE_XEN="iommu=1 dom0_mem=6G,max:6G"'
+sed -i '1s/.*/GRUB_CMDLINE_XEN="iommu=1 dom0_mem=6G,max:6G"/' "$T/xenset"
+run 0 "$T/xenset"
+hasnt "error:"
+# a dom0 kernel line the recovery entry changes is checked too ("single GRUB_CMDLINE_LINUX")
+run 1 "$C/ubuntu-default-grub-replace"
+has "ubuntu-default-grub-replace:5: warning: [trap1] recovery entries: the dom0 kernel line has no console="
+# what the recovery entry shares with the normal one is said once
+hasnt "recovery entries: no gnttab"
+
+echo "== /etc/default/grub and grub.d/*.cfg together: one shell, in update-grub's order"
+mkdir -p "$T/etc/default/grub.d"
+printf 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX="console=ttyS0,115200 console=hvc0"\nGRUB_CMDLINE_XEN_DEFAULT="dom0_mem=1G"\nGRUB_CMDLINE_XEN="iommu=1"\n' >"$T/etc/default/grub"
+cp "$C/debian-grub.d-xen-configured.cfg" "$T/etc/default/grub.d/xen.cfg"
+# alone, each file misses what the other sets
+run 1 "$T/etc/default/grub.d/xen.cfg"
+has "cannot check line 8 (the Xen line) fully: it uses \$GRUB_CMDLINE_XEN"
+# together (grub.d named first: update-grub still reads /etc/default/grub first);
+# each finding names the file and line that set the value
+run 1 "$T/etc/default/grub.d/xen.cfg" "$T/etc/default/grub"
+has "etc/default/grub: read as GRUB defaults (/etc/default/grub), sourced 1 of 2 as update-grub does"
+has "etc/default/grub.d/xen.cfg: read as GRUB defaults (/etc/default/grub), sourced 2 of 2"
+hasnt "cannot check"
+hasnt "has no max:" # grub's dom0_mem=1G is overridden by xen.cfg's 2048M,max:2048M
+has "etc/default/grub.d/xen.cfg:9: error: [trap4] recovery entries: no dom0_mem"
+has "dom0_mem=2048M,max:2048M ($T/etc/default/grub.d/xen.cfg:8)"
+has 'make line 9 read GRUB_CMDLINE_XEN="$GRUB_CMDLINE_XEN gnttab_max_frames=256 dom0_mem=2048M,max:2048M"'
+grep -c "error:\|warning:" "$T/out" | grep -qx 1 || fail "combined GRUB defaults: more than the recovery finding"
+sed -i '9s/.*/GRUB_CMDLINE_XEN="$GRUB_CMDLINE_XEN gnttab_max_frames=256 dom0_mem=2048M,max:2048M"/' "$T/etc/default/grub.d/xen.cfg"
+# a value of /etc/default/grub is named there; a later grub.d file overrides an earlier one
+sed -i '2s/.*/GRUB_CMDLINE_LINUX="console=ttyS0,115200"/' "$T/etc/default/grub"
+printf 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=3G"\n' >"$T/etc/default/grub.d/a.cfg"
+run 1 "$T/etc/default/grub" "$T/etc/default/grub.d/xen.cfg" "$T/etc/default/grub.d/a.cfg"
+has "etc/default/grub:2: error: [trap1] the dom0 kernel line has console=ttyS0,115200 but no console=hvc0"
+hasnt "dom0_mem=3G" # a.cfg comes before xen.cfg in glob order: xen.cfg's value wins
+hasnt "[trap4]"
+# the directory they lie in (as /etc/default) is read the same way
+"$MKDOM0" lint "$T/etc/default" >"$T/out" 2>&1
+[ $? = 1 ] || fail "lint of a directory of GRUB defaults: exit status"
+has "sourced 3 of 3 as update-grub does"
+has "etc/default/grub:2: error: [trap1]"
+sed -i '2s/.*/GRUB_CMDLINE_LINUX="console=ttyS0,115200 console=hvc0"/' "$T/etc/default/grub"
+run 0 "$T/etc/default"
+hasnt "error:"
+
+echo "== xen.cfg whose last line has no newline: Xen says it ignores the line"
+run 1 "$C/trial-r-xencfg-no-newline.cfg"
+has "trial-r-xencfg-no-newline.cfg:6: error: [trap4] line 6 ('options=dom0_mem=2G,max:2G gnttab_max_frames=256') has no newline after it"
+has "section 'xen' loses its Xen options: no dom0_mem, so dom0 starts with nearly all host RAM"
+has "some lines could not be checked"
+hasnt "add dom0_mem=4096M" # the user's line is read as written, not replaced by a reference size
+printf '\n' | cat "$C/trial-r-xencfg-no-newline.cfg" - >"$T/nl.cfg"
+run 0 "$T/nl.cfg"
+hasnt "newline"
+# a last line Xen uses nothing of (a second options=: the first one wins) is a warning
+printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=2G,max:2G gnttab_max_frames=256\nkernel=vmlinuz console=ttyS0 console=hvc0\nramdisk=initrd.img\noptions=dom0_mem=1G' >"$T/dup.cfg"
+run 0 "$T/dup.cfg"
+has "dup.cfg:7: warning: [boot] line 7 ('options=dom0_mem=1G') has no newline after it"
 
 echo "== --json: every input listed with its error; always valid UTF-8 JSON"
 : >"$T/empty.cfg"

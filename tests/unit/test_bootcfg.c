@@ -510,6 +510,79 @@ static bool has_problem(const md_bootcfg_list *l, unsigned line, const char *nee
     return false;
 }
 
+/* GRUB's defaults as grub-mkconfig sources them and 20_linux_xen (Debian's
+ * grub-common 2.06) turns them into entries: the normal one, then recovery
+ * from GRUB_CMDLINE_XEN and "single GRUB_CMDLINE_LINUX" alone. */
+static void test_read_grub_defaults(void)
+{
+    md_bootcfg_list l = read_fmt("GRUB_CMDLINE_XEN=\"iommu=1\"\n"
+                                 "GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G,max:2G\"\n"
+                                 "GRUB_CMDLINE_LINUX=\"console=hvc0\"\n"
+                                 "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n",
+                                 MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        const md_bootcfg_entry *e = l.v[0], *r = l.v[1];
+        CHECK(!e->recovery && r->recovery && r->xen_var_set);
+        CHECK_ARGS(e->xen, "iommu=1 dom0_mem=2G,max:2G");
+        CHECK(e->xen.line == 2 && !e->xen.file); /* where dom0_mem is */
+        CHECK_ARGS(e->kernel, "console=hvc0 quiet");
+        CHECK_ARGS(r->xen, "iommu=1");
+        CHECK(r->xen.line == 1);
+        CHECK_STR(r->xen_var, "GRUB_CMDLINE_XEN=\"iommu=1\"");
+        CHECK_ARGS(r->kernel, "single console=hvc0");
+        CHECK(r->kernel.line == 3);
+        CHECK(r->nmods == 1 && r->mods[0].nounzip);
+    }
+    md_bootcfg_list_free(&l);
+    /* GRUB_DISABLE_RECOVERY=true: no recovery entry; an empty REPLACE
+     * variable replaces nothing ([ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ]) */
+    l = read_fmt("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G,max:2G\"\nGRUB_DISABLE_RECOVERY=\"true\"\n"
+                 "GRUB_CMDLINE_LINUX=\"console=hvc0\"\nGRUB_CMDLINE_LINUX_XEN_REPLACE=\n",
+                 MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK_ARGS(l.v[0]->kernel, "console=hvc0");
+    md_bootcfg_list_free(&l);
+    /* GRUB_CMDLINE_XEN unset: the recovery Xen line is placed where the
+     * normal one is, and has nothing */
+    l = read_fmt("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G,max:2G\"\n", MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK(!l.v[1]->xen_var_set && !l.v[1]->xen_var && l.v[1]->xen.line == 1);
+        CHECK(l.v[1]->xen.args.n == 0);
+    }
+    md_bootcfg_list_free(&l);
+
+    /* several files in one shell, later ones override, $VAR is the value so
+     * far; each line names the file that set it */
+    const char *names[] = { "/etc/default/grub", "/etc/default/grub.d/xen.cfg" };
+    const char *texts[] = { "GRUB_CMDLINE_XEN=\"iommu=1\"\nGRUB_CMDLINE_XEN_DEFAULT=dom0_mem=1G\n"
+                            "GRUB_CMDLINE_LINUX=\"console=hvc0\"\n",
+                            "\nGRUB_CMDLINE_XEN=\"$GRUB_CMDLINE_XEN $NOT_SET "
+                            "gnttab_max_frames=256\"\n"
+                            "GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=4G,max:4G\"\n" };
+    size_t lens[] = { strlen(texts[0]), strlen(texts[1]) };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_defaults(names, texts, lens, 2, true, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        const md_bootcfg_entry *e = l.v[0], *r = l.v[1];
+        CHECK_ARGS(e->xen, "iommu=1 gnttab_max_frames=256 dom0_mem=4G,max:4G");
+        CHECK(e->xen.line == 3 && e->xen.file && !strcmp(e->xen.file, names[1]));
+        CHECK(e->kernel.line == 3 && e->kernel.file && !strcmp(e->kernel.file, names[0]));
+        CHECK(!e->xen.unset.n); /* /etc/default/grub given: $NOT_SET is empty */
+        CHECK_ARGS(r->xen, "iommu=1 gnttab_max_frames=256");
+        CHECK(r->xen.line == 2 && r->xen.file && !strcmp(r->xen.file, names[1]));
+    }
+    md_bootcfg_list_free(&l);
+    /* grub.d files alone: a variable none sets may be set elsewhere */
+    md_bootfmt_read_defaults(names + 1, texts + 1, lens + 1, 1, false, &l);
+    if (l.n >= 1)
+        CHECK(l.v[0]->xen.unset.n == 2);
+    md_bootcfg_list_free(&l);
+}
+
 /* The readers read as the loaders do (the trial-lint report's reader
  * defects): GRUB 2 variables in order, xen.cfg as Xen's EFI loader, a
  * byte order mark, iPXE's image list, mboot.c32's '---'. */
@@ -585,12 +658,29 @@ static void test_read_like_loaders(void)
         CHECK_ARGS(l.v[0]->kernel, "a");
     }
     md_bootcfg_list_free(&l);
-    /* ... and a last line without a newline is ignored */
+    /* ... and a last line without a newline: Xen warns that it ignores it,
+     * but its reader runs past the end of the file; the line is read as
+     * written and the problem says what is lost (trap 4: its dom0_mem) */
     l = read_fmt("[global]\ndefault=x\n[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G",
                  MD_BOOTFMT_XEN_EFI);
-    CHECK(has_problem(&l, 5, "Xen ignores it"));
+    CHECK(has_problem(&l, 5, "last line will be ignored', and if it does, section 'x' loses "
+                             "its Xen options: no dom0_mem"));
+    CHECK(l.nproblems == 1 && l.problems[0].trap == 4 && l.problems[0].unchecked &&
+          !l.problems[0].warning);
     if (l.n == 1)
-        CHECK(l.v[0]->xen.args.n == 0);
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=1G,max:1G");
+    md_bootcfg_list_free(&l);
+    /* a last line Xen takes nothing from (the first kernel= wins): a warning */
+    l = read_fmt("[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G\nkernel=other",
+                 MD_BOOTFMT_XEN_EFI);
+    CHECK(l.nproblems == 1 && l.problems[0].warning && !l.problems[0].unchecked &&
+          !l.problems[0].trap);
+    if (l.n == 1)
+        CHECK_STR(l.v[0]->kernel.path, "vmlinuz");
+    md_bootcfg_list_free(&l);
+    /* a trailing comment leaves nothing unterminated: Xen does not warn */
+    l = read_fmt("[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G # end", MD_BOOTFMT_XEN_EFI);
+    CHECK(l.nproblems == 0);
     md_bootcfg_list_free(&l);
 
     /* a byte order mark: iPXE refuses the script; GRUB 2 keeps the names */
@@ -702,5 +792,6 @@ int main(void)
     test_escape();
     test_read_like_loaders();
     test_xen_line_split();
+    test_read_grub_defaults();
     return t_done("test_bootcfg");
 }

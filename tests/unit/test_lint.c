@@ -4,6 +4,7 @@
 #include "tfiles.h"
 #include "boot/bootcfg.h"
 #include "core/size.h"
+#include "boot/bootfmt.h"
 #include "boot/grubcfg.h"
 #include "image/kmodidx.h"
 #include "lint/lint.h"
@@ -301,6 +302,69 @@ static void test_grub_gnttab(void)
                                           "ignores"));
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no gnttab_max_frames"));
     CHECK(md_lint_count(l) == 2);
+    md_lint_free(l);
+}
+
+/* update-grub's recovery entries (grub's 20_linux_xen) get GRUB_CMDLINE_XEN
+ * only: dom0_mem in GRUB_CMDLINE_XEN_DEFAULT alone misses them.  The fix
+ * keeps the user's amount, in a line of its own or the existing one; what
+ * recovery shares with the normal entry is reported once. */
+static md_lint *defaults(const char *text)
+{
+    md_bootcfg_list cfg = { 0 };
+    md_bootfmt_read(MD_BOOTFMT_GRUB_DEFAULT, text, strlen(text), &cfg);
+    for (size_t i = 0; i < cfg.n; i++)
+        cfg.v[i]->format = MD_BOOTFMT_GRUB_DEFAULT;
+    md_lint *l = md_lint_new();
+    md_lint_entries(l, "grub", &cfg, NULL);
+    md_bootcfg_list_free(&cfg);
+    return l;
+}
+
+static void test_grub_defaults_recovery(void)
+{
+    md_lint *l = defaults("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=12G gnttab_max_frames=256\"\n"
+                          "GRUB_CMDLINE_LINUX=\"console=ttyS0,115200 console=hvc0\"\n");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "has no max:"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "recovery entries: no dom0_mem: update-grub"));
+    CHECK(md_lint_count(l) == 2);
+    if (md_lint_count(l) == 2) {
+        CHECK(md_lint_line(l, 1) == 1);
+        CHECK_STR(md_lint_fix_of(l, 1), "GRUB_CMDLINE_XEN=\"dom0_mem=12G,max:12G\"");
+    }
+    md_lint_free(l);
+    /* set: its own line extended, quoted as it was */
+    l = defaults("GRUB_CMDLINE_XEN='iommu=1'\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,max:1G "
+                 "gnttab_max_frames=256\"\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    CHECK(md_lint_count(l) == 1);
+    if (md_lint_count(l) == 1) {
+        CHECK(md_lint_line(l, 0) == 1 && md_lint_severity(l, 0) == MD_LINT_ERROR);
+        CHECK_STR(md_lint_fix_of(l, 0), "GRUB_CMDLINE_XEN='iommu=1 dom0_mem=1G,max:1G'");
+    }
+    md_lint_free(l);
+    l = defaults("GRUB_CMDLINE_XEN=\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,max:1G "
+                 "gnttab_max_frames=256\"\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    if (md_lint_count(l) == 1)
+        CHECK_STR(md_lint_fix_of(l, 0), "GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G\"");
+    md_lint_free(l);
+    /* in both variables, or no recovery entries: nothing to say */
+    l = defaults("GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G\"\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,"
+                 "max:1G gnttab_max_frames=256\"\n"
+                 "GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = defaults("GRUB_DISABLE_RECOVERY=true\nGRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=1G,max:1G "
+                 "gnttab_max_frames=256\"\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    /* the recovery kernel line is "single GRUB_CMDLINE_LINUX": a console in
+     * GRUB_CMDLINE_LINUX_DEFAULT alone misses it */
+    l = defaults("GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G gnttab_max_frames=256\"\n"
+                 "GRUB_CMDLINE_LINUX=\"\"\n"
+                 "GRUB_CMDLINE_LINUX_DEFAULT=\"console=tty0 console=hvc0\"\n");
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1,
+                     "recovery entries: the dom0 kernel line has no console="));
+    CHECK(md_lint_count(l) == 1);
     md_lint_free(l);
 }
 
@@ -1559,6 +1623,7 @@ int main(void)
     test_grub_dom0_mem();
     test_grub_dom0_mem_trial();
     test_grub_gnttab();
+    test_grub_defaults_recovery();
     test_grub_console();
     test_grub_nounzip();
     test_grub_rdinit();

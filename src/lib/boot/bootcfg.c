@@ -17,7 +17,16 @@ void md_bootcfg_file_free(md_bootcfg_file *f)
     md_strv_free(&f->args);
     md_strv_free(&f->maybe);
     md_strv_free(&f->unset);
+    free(f->file);
     memset(f, 0, sizeof *f);
+}
+
+md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg)
+{
+    l->problems = md_xrealloc(l->problems, (l->nproblems + 1) * sizeof *l->problems);
+    md_bootcfg_problem *p = &l->problems[l->nproblems++];
+    *p = (md_bootcfg_problem){ .line = line, .msg = msg };
+    return p;
 }
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e)
@@ -25,6 +34,7 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e)
     if (!e)
         return;
     free(e->title);
+    free(e->xen_var);
     md_bootcfg_file_free(&e->xen);
     md_bootcfg_file_free(&e->kernel);
     md_strv_free(&e->dom0_extra);

@@ -67,6 +67,9 @@ typedef struct md_bootcfg_file {
     bool mb2;       /* handed over by multiboot2 (GRUB's multiboot2/module2),
                        else by multiboot v1 (multiboot/module) */
     bool nounzip;   /* passed on compressed (GRUB's --nounzip) */
+    char *file;     /* the config file `line` is in, when an entry is read
+                       from several (GRUB's defaults with grub.d/NAME.cfg);
+                       NULL: the one config read */
 } md_bootcfg_file;
 
 /* One boot entry, as a loader (GRUB's multiboot2/module2, QEMU's
@@ -93,6 +96,14 @@ typedef struct md_bootcfg_entry {
                                takes them off its own line and appends them to
                                dom0's (md_bootcfg_add_multiboot); xen.args
                                holds the words before it */
+    /* GRUB's defaults only: update-grub's recovery (single-user) entry,
+     * which /etc/grub.d/20_linux_xen builds from GRUB_CMDLINE_XEN alone and
+     * "single GRUB_CMDLINE_LINUX"; it comes right after the entry it is the
+     * recovery of.  xen_var_set: GRUB_CMDLINE_XEN is assigned (the xen
+     * line is that assignment's); xen_var: that assignment as written
+     * ("GRUB_CMDLINE_XEN=\"...\""), NULL when it spans lines. */
+    bool recovery, xen_var_set;
+    char *xen_var;
 } md_bootcfg_entry;
 
 /* The Xen entries of one config, as every reader returns them, and what the
@@ -100,6 +111,9 @@ typedef struct md_bootcfg_entry {
 typedef struct md_bootcfg_problem {
     unsigned line;
     char *msg;
+    int trap;       /* the design's trap it causes (lint.h); 0: a boot problem */
+    bool unchecked; /* what the loader then reads is not fixed by the file */
+    bool warning;   /* it costs nothing the loader uses: no error */
 } md_bootcfg_problem;
 
 typedef struct md_bootcfg_list {
@@ -112,6 +126,10 @@ typedef struct md_bootcfg_list {
                                /boot/grub/custom.cfg"); NULL: none */
     unsigned include_line;
 } md_bootcfg_list;
+
+/* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
+ * valid until the next add, for the caller to set trap and unchecked. */
+md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg);
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e);
 void md_bootcfg_file_free(md_bootcfg_file *f); /* its contents; f itself is not freed */

@@ -111,6 +111,7 @@ static md_bootcfg_entry *new_entry(const char *title, const char *kind)
  * variables each value took in. */
 typedef struct vars {
     md_strv names, values, unknown;
+    bool unset_empty; /* a variable never set is empty (a shell whose start is known) */
 } vars;
 
 static ssize_t var_find(const vars *v, const char *name)
@@ -186,7 +187,7 @@ static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
             for (size_t k = 0; k < u.n; k++)
                 add_unknown(unset, u.v[k]);
             md_strv_free(&u);
-        } else {
+        } else if (!v->unset_empty) {
             md_strv_push_own(&parts, md_xasprintf("%.*s", (int)(end - d), d));
             add_unknown(unset, n);
         }
@@ -441,19 +442,29 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, const 
     return r;
 }
 
-static void read_default(const char *text, size_t len, md_bootcfg_list *out)
+/* One assignment of GRUB's defaults: where it is and how it is written. */
+typedef struct assign {
+    size_t file; /* index into the files read */
+    unsigned line;
+    char *raw;   /* the statement as written, NULL when it spans lines */
+} assign;
+
+/* The shell assignments of one defaults file onto `v` (and `as`, one per
+ * assignment in v), as update-grub's shell runs them. */
+static void read_assignments(const char *text, size_t len, size_t file, vars *v, assign **as)
 {
+    if (has_bom(text, len)) /* as md_bootfmt_read reads every format but xen.cfg */
+        text += 3, len -= 3;
     char *buf = md_xmalloc(len + 1);
     for (size_t i = 0; i < len; i++)
         buf[i] = text[i] ? text[i] : ' ';
     buf[len] = '\0';
     const char *p = buf, *end = buf + len;
     unsigned line = 1;
-    vars v = { 0 };
-    md_strv lines_of = { 0 }; /* per assignment in v: its line */
     while (p < end) {
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
+        const char *stmt = p;
         if (p + 6 < end && !strncmp(p, "export", 6) && (p[6] == ' ' || p[6] == '\t'))
             for (p += 6; p < end && (*p == ' ' || *p == '\t');)
                 p++;
@@ -465,9 +476,12 @@ static void read_default(const char *text, size_t len, md_bootcfg_list *out)
             p++;
             unsigned at = line;
             md_strv unset = { 0 };
-            char *val = shell_word(&p, end, &line, &v, &unset);
-            var_set(&v, n, val, &unset);
-            md_strv_push_own(&lines_of, md_xasprintf("%u", at));
+            char *val = shell_word(&p, end, &line, v, &unset);
+            var_set(v, n, val, &unset);
+            *as = md_xrealloc(*as, v->names.n * sizeof **as);
+            (*as)[v->names.n - 1] = (assign){
+                file, at, memchr(stmt, '\n', (size_t)(p - stmt))
+                              ? NULL : md_xasprintf("%.*s", (int)(p - stmt), stmt) };
             md_strv_free(&unset);
             free(n);
             free(val);
@@ -478,53 +492,153 @@ static void read_default(const char *text, size_t len, md_bootcfg_list *out)
         if (p < end)
             p++, line++;
     }
-    static const char *const names[] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
-                                         "GRUB_CMDLINE_LINUX_XEN_REPLACE",
-                                         "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
-                                         "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT" };
-    ssize_t at[6];
-    for (int k = 0; k < 6; k++)
-        at[k] = var_find(&v, names[k]);
-    if (at[0] >= 0 || at[1] >= 0 || at[2] >= 0 || at[3] >= 0) {
-        md_bootcfg_entry *e = new_entry(NULL, NULL);
-        e->xen.path = md_xstrdup("/boot/xen.gz");
-        e->xen.mb2 = true;
-        /* 20_linux_xen: the REPLACE variables take the Linux ones' places */
-        int lin = at[2] >= 0 ? 2 : 4, lind = at[3] >= 0 ? 3 : 5;
-        int pairs[2][2] = { { 0, 1 }, { lin, lind } };
-        md_bootcfg_file *k = add_mod(e);
-        for (int f = 0; f < 2; f++) {
-            md_bootcfg_file *file = f ? k : &e->xen;
-            for (int j = 0; j < 2; j++) {
-                ssize_t i = at[pairs[f][j]];
-                if (i < 0)
-                    continue;
-                md_strv_split(&file->args, v.values.v[i], false);
-                md_strv u = { 0 };
-                md_strv_split(&u, v.unknown.v[i], false);
-                for (size_t q = 0; q < u.n; q++)
-                    add_unknown(&file->unset, u.v[q]);
-                md_strv_free(&u);
-                file->line = (unsigned)atoi(lines_of.v[i]); /* the later one: where a fix goes */
-            }
-        }
-        if (k->line) {
-            k->path = md_xstrdup("/boot/vmlinuz");
-            k->mb2 = true;
-            unsigned kline = k->line;
-            md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
-            r->path = md_xstrdup("/boot/initrd.img");
-            r->line = kline;
-            r->mb2 = r->nounzip = true; /* update-grub writes module2 --nounzip */
-        } else {
-            k->path = md_xstrdup("");
-            k->mb2 = true;
+    free(buf);
+}
+
+enum { XEN, XEN_DEF, LIN_REPL, LIN_REPL_DEF, LIN, LIN_DEF, NOREC, NVARS };
+
+/* The value of variable k, NULL when unset; *a its assignment. */
+static const char *var_of(const vars *v, const assign *as, const ssize_t *at, int k,
+                          const assign **a)
+{
+    if (at[k] < 0)
+        return NULL;
+    if (a)
+        *a = &as[at[k]];
+    return v->values.v[at[k]];
+}
+
+/* Variables ks[0..n) in order onto file f, which gets the file and line of
+ * the last one set, or of the last one whose value has dom0_mem= (where a
+ * dom0_mem fix goes). */
+static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const ssize_t *at,
+                     const int *ks, int n, const char *const *names)
+{
+    const assign *where = NULL;
+    bool where_mem = false;
+    for (int j = 0; j < n; j++) {
+        const assign *a;
+        const char *val = var_of(v, as, at, ks[j], &a);
+        if (!val)
+            continue;
+        md_strv_split(&f->args, val, false);
+        md_strv u = { 0 };
+        md_strv_split(&u, v->unknown.v[at[ks[j]]], false);
+        for (size_t q = 0; q < u.n; q++)
+            add_unknown(&f->unset, u.v[q]);
+        md_strv_free(&u);
+        bool mem = strstr(val, "dom0_mem=") != NULL;
+        if (!where_mem || mem)
+            where = a, where_mem = mem;
+    }
+    if (where) {
+        f->line = where->line;
+        free(f->file);
+        f->file = names ? md_xstrdup(names[where->file]) : NULL;
+    }
+}
+
+/* Where `f` is set from when its own variables are not: `like`'s place. */
+static void place_like(md_bootcfg_file *f, const md_bootcfg_file *like)
+{
+    if (f->line || !like || !like->line)
+        return;
+    f->line = like->line;
+    f->file = like->file ? md_xstrdup(like->file) : NULL;
+}
+
+/* The entry 20_linux_xen writes: Xen's line from the variables `xk`, the
+ * dom0 kernel's from `lk` after `first` ("single" for recovery); lines
+ * none of whose variables is set are placed at `like`'s (NULL: none). */
+static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ssize_t *at,
+                                       const int *xk, int nx, const int *lk, int nl,
+                                       const char *first, const md_bootcfg_entry *like,
+                                       const char *const *names)
+{
+    md_bootcfg_entry *e = new_entry(NULL, NULL);
+    e->xen.path = md_xstrdup("/boot/xen.gz");
+    e->xen.mb2 = true;
+    put_vars(&e->xen, v, as, at, xk, nx, names);
+    place_like(&e->xen, like ? &like->xen : NULL);
+    md_bootcfg_file *k = add_mod(e);
+    if (first)
+        md_strv_push(&k->args, first);
+    put_vars(k, v, as, at, lk, nl, names);
+    place_like(k, like && like->nmods ? &like->mods[0] : NULL);
+    if (k->line) {
+        k->path = md_xstrdup("/boot/vmlinuz");
+        k->mb2 = true;
+        unsigned kline = k->line;
+        char *kfile = k->file ? md_xstrdup(k->file) : NULL;
+        md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
+        r->path = md_xstrdup("/boot/initrd.img");
+        r->line = kline;
+        r->file = kfile;
+        r->mb2 = r->nounzip = true; /* update-grub writes module2 --nounzip */
+    } else {
+        k->path = md_xstrdup("");
+        k->mb2 = true;
+        md_strv_free(&k->args);
+    }
+    return e;
+}
+
+/* GRUB's defaults files as grub-mkconfig sources them into one shell, and
+ * the entries /etc/grub.d/20_linux_xen (Debian's grub-common 2.06) writes
+ * from them:
+ *   normal:   Xen "GRUB_CMDLINE_XEN GRUB_CMDLINE_XEN_DEFAULT", Linux
+ *             "GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT"
+ *   recovery: Xen "GRUB_CMDLINE_XEN", Linux "single GRUB_CMDLINE_LINUX",
+ *             unless GRUB_DISABLE_RECOVERY is "true"
+ * where a non-empty GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) replaces
+ * GRUB_CMDLINE_LINUX(_DEFAULT).  A variable no file sets counts as empty
+ * once another of its line is set. */
+static void read_defaults(const char *const *names, const char *const *texts,
+                          const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
+{
+    vars v = { .unset_empty = complete };
+    assign *as = NULL;
+    for (size_t i = 0; i < n; i++)
+        read_assignments(texts[i], lens[i], i, &v, &as);
+    static const char *const vn[NVARS] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
+                                           "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+                                           "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+                                           "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
+                                           "GRUB_DISABLE_RECOVERY" };
+    ssize_t at[NVARS];
+    for (int k = 0; k < NVARS; k++)
+        at[k] = var_find(&v, vn[k]);
+    if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0) {
+        /* 20_linux_xen: [ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ] && replace */
+        const char *r = var_of(&v, as, at, LIN_REPL, NULL);
+        const char *rd = var_of(&v, as, at, LIN_REPL_DEF, NULL);
+        int lin = r && *r ? LIN_REPL : LIN, lind = rd && *rd ? LIN_REPL_DEF : LIN_DEF;
+        const int xk[] = { XEN, XEN_DEF }, lk[] = { lin, lind };
+        md_bootcfg_entry *e = default_entry(&v, as, at, xk, 2, lk, 2, NULL, NULL, names);
+        const char *norec = var_of(&v, as, at, NOREC, NULL);
+        md_bootcfg_entry *rec = NULL;
+        if (!norec || strcmp(norec, "true")) {
+            rec = default_entry(&v, as, at, xk, 1, lk, 1, "single", e, names);
+            rec->recovery = true;
+            const assign *xa;
+            rec->xen_var_set = var_of(&v, as, at, XEN, &xa) != NULL;
+            if (rec->xen_var_set && xa->raw)
+                rec->xen_var = md_xstrdup(xa->raw);
         }
         md_bootcfg_add_multiboot(out, e);
+        if (rec)
+            md_bootcfg_add_multiboot(out, rec);
     }
-    md_strv_free(&lines_of);
+    for (size_t i = 0; i < v.names.n; i++)
+        free(as[i].raw);
+    free(as);
     vars_free(&v);
-    free(buf);
+}
+
+void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
+                              const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
+{
+    read_defaults(names, texts, lens, n, complete, out);
 }
 
 /* ---- Xen EFI xen.cfg ---- */
@@ -570,8 +684,7 @@ static const efiline *efi_value(const efiline *v, size_t n, const char *name, co
 
 static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
 {
-    out->problems = md_xrealloc(out->problems, (out->nproblems + 1) * sizeof *out->problems);
-    out->problems[out->nproblems++] = (md_bootcfg_problem){ line, msg };
+    md_bootcfg_add_problem(out, line, msg);
 }
 
 /* The entry Xen boots from section `name` (NULL: no default=, the first
@@ -605,12 +718,60 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
     md_bootcfg_add_multiboot(out, en);
 }
 
+/* The last line `last` (an entry of v) has no newline after it: Xen says
+ * it ignores it.  What that costs, as a problem of `out`: an error that
+ * cannot be checked when the line sets a value Xen uses (the first key= of
+ * the first section of its name), else a warning. */
+static void efi_no_newline(const efiline *v, size_t n, const char *last, md_bootcfg_list *out)
+{
+    const efiline *at = NULL, *sect = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].s == last)
+            at = &v[i];
+        if (v[i].s[0] == '[' && v[i].s < last)
+            sect = &v[i];
+    }
+    if (!at)
+        return;
+    char *name = NULL, *key = md_xasprintf("%.*s", (int)strcspn(last, "="), last);
+    const char *val = NULL;
+    if (sect && strchr(sect->s, ']'))
+        name = md_xasprintf("%.*s", (int)(strchr(sect->s, ']') - sect->s - 1), sect->s + 1);
+    bool used = name && last[strlen(key)] == '=' && efi_value(v, n, name, key, &val) == at;
+    const char *what = !used ? NULL
+                     : !strcmp(key, "options") ? "its Xen options"
+                     : !strcmp(key, "kernel") ? "its dom0 kernel, so Xen has no dom0 to start"
+                     : !strcmp(key, "ramdisk") ? "its ramdisk, so dom0 has no initramfs/rootfs"
+                     : "this setting";
+    bool mem = used && !strcmp(key, "options") && strstr(val, "dom0_mem=");
+    char *msg;
+    if (!used)
+        msg = md_xasprintf("line %u ('%.60s') has no newline after it, the last of the file: "
+                           "Xen warns 'No newline at end of config file, last line will be "
+                           "ignored'; end the file with a newline", at->line, last);
+    else
+        msg = md_xasprintf(
+            "line %u ('%.60s') has no newline after it, the last of the file: Xen warns 'No "
+            "newline at end of config file, last line will be ignored', and if it does, "
+            "section '%s' loses %s%s; its reader does not stop at the end of the file either, "
+            "so it may read the line with whatever bytes follow the file in memory: what Xen "
+            "gets is not fixed by the file; end the file with a newline", at->line, last, name,
+            what, mem ? ": no dom0_mem, so dom0 starts with nearly all host RAM and no max: "
+                        "(trap 4)" : "");
+    md_bootcfg_problem *p = md_bootcfg_add_problem(out, at->line, msg);
+    p->trap = mem ? 4 : 0;
+    p->unchecked = used;
+    p->warning = !used;
+    free(name);
+    free(key);
+}
+
 /* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
  * line at every control character (tab and CR too), drops white space at a
  * line's start, makes '#' anywhere and ';' at a line's start begin a
- * comment, and ignores a last line without a newline; efi_cfg_get_value()
- * then takes the first key= of the first section of a name.  Every section
- * with kernel= is an entry. */
+ * comment, and warns of a last line without a newline (efi_no_newline);
+ * efi_cfg_get_value() then takes the first key= of the first section of a
+ * name.  Every section with kernel= is an entry. */
 static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
 {
     char *buf = md_xmalloc(len + 1);
@@ -632,24 +793,14 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
             start = false;
         }
     }
-    if (len && buf[len - 1]) {
-        size_t b = len;
-        while (b && buf[b - 1])
-            b--;
-        unsigned line = 1;
-        for (size_t i = 0; i < b; i++)
-            line += text[i] == '\n';
-        if (out) {
-            out->problems = md_xrealloc(out->problems,
-                                        (out->nproblems + 1) * sizeof *out->problems);
-            out->problems[out->nproblems++] = (md_bootcfg_problem){
-                line, md_xasprintf("line %u ('%.60s') has no newline after it, the last of the "
-                                   "file: Xen ignores it ('No newline at end of config file, "
-                                   "last line will be ignored'); end the file with a newline",
-                                   line, buf + b) };
-        }
-        memset(buf + b, 0, len - b);
-    }
+    /* pre_parse() then warns "No newline at end of config file, last line
+     * will be ignored", but get_value() does not stop at the end of the
+     * file: it reads the line with whatever bytes follow the file in memory
+     * (the rest of its page is not cleared).  The line is read here as
+     * written, and the problem says what is lost if Xen ignores it. */
+    size_t nonl = len && buf[len - 1] ? len : 0;
+    while (nonl && buf[nonl - 1])
+        nonl--;
     efiline *v = md_xcalloc(len / 2 + 1, sizeof *v);
     size_t n = 0;
     unsigned line = 1;
@@ -715,6 +866,8 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     }
     md_strv_free(&seen);
 done:
+    if (len && buf[len - 1])
+        efi_no_newline(v, n, buf + nonl, out);
     free(v);
     free(buf);
 }
@@ -741,16 +894,14 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
             size_t wl = strlen(w.v[i]);
             if (wl > 3 && (!strncmp(w.v[i], "---", 3) || !strcmp(w.v[i] + wl - 3, "---"))) {
                 glued = true;
-                out->problems = md_xrealloc(out->problems,
-                                            (out->nproblems + 1) * sizeof *out->problems);
-                out->problems[out->nproblems++] = (md_bootcfg_problem){
-                    line, md_xasprintf("%s%s%s'%s': mboot.c32 splits the files only at a '---' "
-                                       "standing alone, so this word stays on the command line "
-                                       "before it and every file after it moves up one place "
-                                       "(the dom0 kernel is not what you meant); put spaces "
-                                       "around the '---'", lb->title ? "label '" : "",
-                                       lb->title ? lb->title : "", lb->title ? "': " : "",
-                                       w.v[i]) };
+                md_bootcfg_add_problem(
+                    out, line,
+                    md_xasprintf("%s%s%s'%s': mboot.c32 splits the files only at a '---' "
+                                 "standing alone, so this word stays on the command line "
+                                 "before it and every file after it moves up one place "
+                                 "(the dom0 kernel is not what you meant); put spaces "
+                                 "around the '---'", lb->title ? "label '" : "",
+                                 lb->title ? lb->title : "", lb->title ? "': " : "", w.v[i]));
             }
         }
         if (glued) { /* its files are not what the line means: nothing to check */
@@ -868,6 +1019,7 @@ static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
     d->line = s->line;
     d->mb2 = s->mb2;
     d->nounzip = s->nounzip;
+    d->file = s->file ? md_xstrdup(s->file) : NULL;
 }
 
 static void reg_drop(ipxe_reg *r, size_t i)
@@ -1048,13 +1200,11 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
      * read after it, so entries keep their names. */
     if (has_bom(text, len) && f != MD_BOOTFMT_XEN_EFI) {
         if (f == MD_BOOTFMT_IPXE) {
-            out->problems = md_xrealloc(out->problems,
-                                        (out->nproblems + 1) * sizeof *out->problems);
-            out->problems[out->nproblems++] = (md_bootcfg_problem){
-                1, md_xstrdup("the file starts with a UTF-8 byte order mark before #!ipxe: iPXE "
-                              "wants #!ipxe as the very first bytes and refuses the script "
-                              "('Invalid magic signature'), so nothing of it runs; save it "
-                              "without the byte order mark (as plain ASCII/UTF-8)") };
+            md_bootcfg_add_problem(
+                out, 1, md_xstrdup("the file starts with a UTF-8 byte order mark before #!ipxe: "
+                                   "iPXE wants #!ipxe as the very first bytes and refuses the "
+                                   "script ('Invalid magic signature'), so nothing of it runs; "
+                                   "save it without the byte order mark (as plain ASCII/UTF-8)"));
         }
         text += 3, len -= 3;
     }
@@ -1063,7 +1213,7 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         return;
     }
     if (f == MD_BOOTFMT_GRUB_DEFAULT) {
-        read_default(text, len, out);
+        read_defaults(NULL, &text, &len, 1, false, out);
         return;
     }
     if (f == MD_BOOTFMT_XEN_EFI) {

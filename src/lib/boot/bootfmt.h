@@ -8,13 +8,16 @@
  *                  xen_module)
  *   GRUB legacy    menu.lst, grub.conf: "title", "kernel XEN ARGS", "module
  *                  FILE ARGS" ("modulenounzip"); GRUB 0.97 gunzips modules
- *   GRUB defaults  /etc/default/grub, /etc/default/grub.d/NAME.cfg: the entry
- *                  update-grub writes (grub's 20_linux_xen): Xen gets
+ *   GRUB defaults  /etc/default/grub, /etc/default/grub.d/NAME.cfg: the
+ *                  entries update-grub writes (grub's 20_linux_xen): Xen gets
  *                  GRUB_CMDLINE_XEN and GRUB_CMDLINE_XEN_DEFAULT, dom0
  *                  GRUB_CMDLINE_LINUX and _DEFAULT, each replaced by
- *                  GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) when set; an entry
- *                  only when one of those Xen variables is set; no dom0
- *                  kernel line (path "", line 0) when no Linux one is
+ *                  GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) when not empty;
+ *                  then the recovery entry (md_bootcfg_entry.recovery): Xen
+ *                  GRUB_CMDLINE_XEN alone, dom0 "single GRUB_CMDLINE_LINUX",
+ *                  none when GRUB_DISABLE_RECOVERY=true; entries only when
+ *                  one of those Xen variables is set; no dom0 kernel line
+ *                  (path "", line 0) when no Linux one is
  *   Xen EFI        xen.cfg (also as BOOTX64.CFG): "[global] default=", each
  *                  section with kernel= (options=: Xen's, kernel=FILE ARGS,
  *                  ramdisk=FILE) an entry titled by the section; dtb= means Arm.
@@ -58,5 +61,18 @@ const char *md_bootfmt_name(md_bootfmt f);
 
 /* Append the Xen entries of `text` read as `f` (UNKNOWN: as GRUB 2) to `out`. */
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out);
+
+/* Append the entries of GRUB's defaults files texts[0..n) (lens[i] bytes
+ * each) read as grub-mkconfig sources them into one shell, in this order:
+ * /etc/default/grub first, then /etc/default/grub.d/NAME.cfg in glob order; a
+ * later assignment overrides an earlier one, and $VAR takes the value so far.
+ * Each file of an entry gets names[i] of the text that set its line
+ * (md_bootcfg_file.file; names NULL: none).  `complete`: texts[0] is
+ * /etc/default/grub, where update-grub's shell starts, so a variable no text
+ * sets is empty; else it is unknown (md_bootcfg_file.unset), as it may be
+ * set in a file not given. */
+void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
+                              const size_t *lens, size_t n, bool complete,
+                              md_bootcfg_list *out);
 
 #endif

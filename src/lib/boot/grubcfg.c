@@ -596,8 +596,7 @@ static void add_entry(md_bootcfg_list *out, md_bootcfg_entry **cur)
 
 static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 {
-    out->problems = md_xrealloc(out->problems, (out->nproblems + 1) * sizeof *out->problems);
-    out->problems[out->nproblems++] = (md_bootcfg_problem){ line, msg };
+    md_bootcfg_add_problem(out, line, msg);
 }
 
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)

@@ -132,6 +132,28 @@ size_t md_lint_count_input_errors(const md_lint *l)
 
 size_t md_lint_count(const md_lint *l) { return l->n; }
 
+void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix)
+{
+    size_t pl = strlen(prefix), k = to;
+    for (size_t i = to; i < l->n; i++) {
+        const char *m = l->f[i].msg;
+        if (!strncmp(m, prefix, pl))
+            m += pl;
+        bool seen = false;
+        for (size_t j = from; j < to && !seen; j++)
+            seen = l->f[j].trap == l->f[i].trap && l->f[j].sev == l->f[i].sev &&
+                   !strcmp(l->f[j].msg, m);
+        if (seen) {
+            free(l->f[i].file);
+            free(l->f[i].msg);
+            free(l->f[i].fix);
+        } else {
+            l->f[k++] = l->f[i];
+        }
+    }
+    l->n = k;
+}
+
 size_t md_lint_count_unchecked(const md_lint *l)
 {
     size_t c = 0;

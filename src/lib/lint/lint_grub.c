@@ -18,10 +18,23 @@ typedef struct gctx {
     const char *file;
     const md_tree *rootfs;
     const md_bootcfg_entry *uncut; /* the entry before iPXE's buffer cut its lines */
+    const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
+    const md_bootcfg_entry *cur;  /* the entry being checked */
 } gctx;
+
+/* The file a finding on `f`'s line names: its own when the entry was read
+ * from several files (GRUB's defaults), else the config's. */
+static const char *at(const gctx *g, const md_bootcfg_file *f)
+{
+    return f->file ? f->file : g->file;
+}
+
+#define RECOVERY_PREFIX "recovery entries: "
 
 static char *title_prefix(const md_bootcfg_entry *e)
 {
+    if (e->recovery)
+        return md_xstrdup(RECOVERY_PREFIX);
     return e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind : "menuentry",
                                    e->title)
                     : md_xstrdup("");
@@ -42,13 +55,17 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 {
     if (!f->unset.n)
         return;
-    md_lint_add(g->l, g->file, f->line, MD_LINT_WARNING, 0,
+    md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
                 "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
                 "runs this file does not fix (never set, set only inside if/for/while/function, "
                 "or from the environment or grubenv), so its parameters are unknown", tp,
                 f->line, what, f->unset.v[0]);
     md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
-                      "(lint reads each file on its own)", f->line, f->unset.v[0]);
+                      "%s", f->line, f->unset.v[0],
+                g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
+                    ? "(lint /etc/default/grub and /etc/default/grub.d/*.cfg together, on one "
+                      "command line or as their directory)"
+                    : "(lint reads each file on its own)");
     md_lint_mark_unchecked(g->l);
 }
 
@@ -208,7 +225,7 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                           "RAM and no max:");
     if (!e->arm && memchr(part, '=', plen) && bad)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    md_lint_add(g->l, g->file, x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+    md_lint_add(g->l, at(g, x), x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                 "%s%s; %s; use %s", tp, why, kept, fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
@@ -254,6 +271,68 @@ static bool from_variable(const md_bootcfg_file *x, const char *val)
     return strchr(val, '$') && x->maybe.n;
 }
 
+/* The assignment `raw` ("[export ]NAME=VALUE", one line) with `word`
+ * appended to its value, written so the shell reads the old value and then
+ * the word; NULL when VALUE is quoted in a way this does not follow. */
+static char *extend_assign(const char *raw, const char *word)
+{
+    const char *eq = strchr(raw, '=');
+    if (!eq)
+        return NULL;
+    const char *v = eq + 1;
+    size_t vl = strlen(v);
+    int pre = (int)(v - raw);
+    if (vl >= 2 && (*v == '"' || *v == '\'') && v[vl - 1] == *v &&
+        memchr(v + 1, *v, vl - 1) == v + vl - 1)
+        return md_xasprintf("%.*s%.*s%s%s%c", pre + 1, raw, (int)(vl - 2), v + 1,
+                            vl > 2 ? " " : "", word, *v);
+    if (!strpbrk(v, "\"'\\$` \t;&|<>()"))
+        return md_xasprintf("%.*s\"%s%s%s\"", pre, raw, v, *v ? " " : "", word);
+    return NULL;
+}
+
+/* update-grub's recovery entries get GRUB_CMDLINE_XEN alone (20_linux_xen:
+ * linux_entry ... recovery "single ${GRUB_CMDLINE_LINUX}"
+ * "${GRUB_CMDLINE_XEN}"), so dom0_mem in GRUB_CMDLINE_XEN_DEFAULT only
+ * (`pv`: the normal entry's dom0_mem= values) leaves them without it.  The
+ * fix puts the user's amount into GRUB_CMDLINE_XEN: its assignment
+ * extended, or, when it is not set, a line of its own after the one with
+ * dom0_mem. */
+static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv *pv,
+                               const char *tp, const char *hint)
+{
+    const md_bootcfg_file *x = &e->xen, *px = &g->prev->xen;
+    char *mem = dom0_mem_fix(pv, false, false);
+    char *fix = NULL, *how;
+    const md_bootcfg_file *where = x;
+    if (!e->xen_var_set) {
+        where = px;
+        fix = md_xasprintf("GRUB_CMDLINE_XEN=\"%s\"", mem);
+        how = md_xasprintf("GRUB_CMDLINE_XEN is not set; add the line %s after line %u", fix,
+                           px->line);
+    } else if (e->xen_var && (fix = extend_assign(e->xen_var, mem))) {
+        how = md_xasprintf("GRUB_CMDLINE_XEN (line %u) has no dom0_mem; make line %u read %s",
+                           x->line, x->line, fix);
+    } else {
+        fix = md_xasprintf("GRUB_CMDLINE_XEN=\"$GRUB_CMDLINE_XEN %s\"", mem);
+        how = md_xasprintf("GRUB_CMDLINE_XEN (line %u) has no dom0_mem; add the line %s after "
+                           "its assignment", x->line, fix);
+    }
+    char *src = px->file ? md_xasprintf("%s:%u", px->file, px->line)
+                         : md_xasprintf("line %u", px->line);
+    md_lint_add(g->l, at(g, where), where->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR,
+                4, "%sno dom0_mem: update-grub (/etc/grub.d/20_linux_xen) builds the recovery "
+                "(single-user) entries from GRUB_CMDLINE_XEN only, not GRUB_CMDLINE_XEN_DEFAULT, "
+                "so dom0_mem=%s (%s) reaches the normal entries alone and in recovery mode dom0 "
+                "starts with nearly all host RAM and no max:; %s (or set "
+                "GRUB_DISABLE_RECOVERY=true)%s", tp, pv->v[pv->n - 1], src, how, hint);
+    md_lint_fix(g->l, "%s", fix);
+    free(src);
+    free(how);
+    free(fix);
+    free(mem);
+}
+
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
@@ -265,13 +344,23 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     if (!vals.n && kv.n) {
         /* On the dom0 kernel line: Linux ignores it and Xen never sees it. */
         fix = dom0_mem_fix(&kv, e->arm, false);
-        md_lint_add(g->l, g->file, e->kernel.line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, &e->kernel), e->kernel.line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s is on the dom0 kernel line (line %u), the wrong line: Xen "
                     "reads dom0_mem only from its own line (line %u) and Linux ignores it, so "
                     "dom0 starts with nearly all host RAM; move it to the Xen line as %s",
                     tp, kv.v[kv.n - 1], e->kernel.line, x->line, fix);
         md_lint_fix(g->l, "%s", fix);
         goto out;
+    }
+    if (!vals.n && e->recovery && g->prev) {
+        md_bootcfg_param_all(&g->prev->xen, "dom0_mem", false, &kv);
+        bool known = kv.n > 0;
+        for (size_t i = 0; i < kv.n; i++)
+            known &= !strchr(kv.v[i], '$');
+        if (known) {
+            check_recovery_mem(g, e, &kv, tp, hint);
+            goto out;
+        }
     }
     if (!vals.n) {
         md_bootcfg_file ex = { .args = e->dom0_extra };
@@ -282,7 +371,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         /* x86 __start_xen() cuts its line at " -- " and hands the rest to
          * dom0 (md_bootcfg_add_multiboot): Xen never reads this dom0_mem. */
         fix = dom0_mem_fix(&extra, e->arm, false);
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s comes after ' -- ' on the Xen line: Xen keeps only the words "
                     "before ' -- ' for itself and appends the rest to dom0's command line "
                     "(__start_xen() in xen/arch/x86/setup.c), so Xen has no dom0_mem and dom0 "
@@ -296,7 +385,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_bootcfg_param_all(&g->uncut->xen, "dom0_mem", false, &cutoff);
     if (!vals.n && cutoff.n) {
         fix = dom0_mem_fix(&cutoff, e->arm, false);
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s is past what iPXE passes of the Xen line (its 512-byte "
                     "command-line buffer is full before it), so Xen has no dom0_mem and dom0 "
                     "starts with nearly all host RAM; put %s first on the Xen line", tp,
@@ -309,7 +398,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     if (!vals.n && dashed.n) {
         /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
         fix = dom0_mem_fix(&dashed, e->arm, false);
-        md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                     "%sthe Xen line has no dom0_mem: it has dom0-mem=%s, which Xen ignores as "
                     "an unknown option because Xen matches option names exactly, '-' and '_' "
                     "are different (strcmp() in parse_params(), xen/common/kernel.c), so %s; "
@@ -322,13 +411,13 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     }
     if (!vals.n) {
         if (e->arm) {
-            md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: Xen on Arm requires it and otherwise "
                         "gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER'); add "
                         "dom0_mem=1024M (Arm takes one size, no max:)%s", tp, hint);
             md_lint_fix(g->l, "dom0_mem=1024M");
         } else {
-            md_lint_add(g->l, g->file, x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: dom0 starts with nearly all host RAM, "
                         "Linux sizes its memory map for all of it, and the PV domain builder "
                         "may put the initramfs where dom0 cannot reach it; add "
@@ -339,7 +428,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     }
     for (size_t i = 0; i < vals.n; i++)
         if (from_variable(x, vals.v[i])) {
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%scannot check dom0_mem=%s on line %u: its value comes from a variable "
                         "this file does not set", tp, vals.v[i], x->line);
             md_lint_fix(g->l, "write dom0_mem=SIZE,max:SIZE on line %u itself", x->line);
@@ -372,7 +461,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         const md_bootcfg_amount *a = all[i];
         if (a->set && a->wrapped) {
             char *got = size_text(a->bytes);
-            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                         "%sdom0_mem=%s: %s does not fit in 64 bits; Xen's number reader "
                         "(simple_strtoull, parse_size_and_unit) does not check for overflow "
                         "and keeps the value modulo 2^64, so Xen reads %s%s; use %s", tp, mem,
@@ -386,7 +475,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         const md_bootcfg_amount *a = all[i];
         if (a->set && a->octal) {
             char *got = size_text(a->bytes);
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%sdom0_mem=%s: a leading 0 makes Xen read the number as octal "
                         "(simple_strtoull with base 0), so %s is %s to Xen; write sizes "
                         "without leading zeros: use %s (or %s, if you meant what Xen reads)", tp,
@@ -416,11 +505,11 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             bool unitless = !hex && a->bytes && tl && isdigit((unsigned char)a->text[tl - 1]);
             char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
             if (!(a->bytes >> 12))
-                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
                             "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
             else
-                md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+                md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
                             "kernel and its initramfs%s%s; use %s", tp, mem, i ? "at most " : "",
                             (unsigned long long)(a->bytes >> 10), i ? " (max:)" : "", zero_note,
@@ -442,7 +531,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
         const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
         if (rel->minus)
-            md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                         "%sdom0_mem=%s: %s%s is all host RAM but %s (get_memsize() in "
                         "xen/arch/x86/dom0_build.c), about what Xen gives dom0 without dom0_mem "
                         "(all RAM but min(1/16, 128M)), so it is the same as no dom0_mem: dom0 "
@@ -450,30 +539,30 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
                         rel->text, rel->text + 1, ref);
         else
-            md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%sdom0_mem=%s: %s%s grows with host RAM (a percentage of it), not the "
                         "fixed size that keeps dom0's memory map the same on every host; use "
                         "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
         md_lint_fix(g->l, "%s", ref);
     } else if (!max && base) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
                     "in early boot; use %s", tp, mem, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!max) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_ERROR, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s sets neither an amount nor max:%s, so dom0 starts with "
                     "nearly all host RAM; use %s", tp, mem, zero_note, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!base) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s has max: but no amount%s, so Xen picks the initial size; "
                     "use %s so dom0 starts at the size Linux sized its memory map for", tp, mem,
                     zero_note, fix);
         md_lint_fix(g->l, "%s", fix);
     } else if (!md_bootcfg_amount_same(&m.amount, &m.max)) {
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
                     "its memory map for max: and the design keeps them equal: use %s", tp, mem,
                     base, max, fix);
@@ -494,9 +583,11 @@ static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
     check_dom0_mem(g, e, tp, hint);
-    if (!md_bootcfg_param(x, "gnttab_max_frames", false)) {
+    /* update-grub's recovery entry boots single-user, which runs no guests:
+     * their grant tables do not matter there */
+    if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames", false)) {
         md_bootcfg_file ex = { .args = e->dom0_extra };
-        md_lint_add(g->l, g->file, x->line, MD_LINT_WARNING, 4,
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sno gnttab_max_frames on the Xen line%s: Xen's default (64 frames) runs "
                     "out with many guests and backends; the reference dom0 uses "
                     "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp,
@@ -560,7 +651,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
             while (ws && all[ws - 1] != ' ')
                 ws--;
             bool lost = strstr(all + ws, "console=") != NULL;
-            md_lint_add(g->l, g->file, k->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 1,
+            md_lint_add(g->l, at(g, k), k->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 1,
                         "%sthe dom0 command line is %zu characters long; Xen keeps only the "
                         "first %d (dom0_cmdline[MAX_GUEST_CMDLINE], 1024 with its NUL, in "
                         "create_dom0(), xen/arch/x86/setup.c) and drops everything from "
@@ -594,13 +685,13 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         printk |= is_printk_console(cons.v[i]);
     }
     if (!cons.n) {
-        md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                     "%sthe dom0 kernel line has no console=, so hvc0 is missing entirely and "
                     "the console depends on kernel defaults; add console=ttyS0,115200 (or "
                     "console=tty0) for printk and console=hvc0 last for userspace%s", tp, hint);
         md_lint_fix(g->l, "console=ttyS0,115200 console=hvc0");
     } else if (!hvc) {
-        md_lint_add(g->l, g->file, k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
+        md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
                     "%sthe dom0 kernel line has console=%s but no console=hvc0: under Xen PV "
                     "the UART belongs to Xen and carries only kernel printk, so init's output "
                     "and the login go nowhere and the box looks frozen while it is up; add "
@@ -609,7 +700,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         md_lint_fix(g->l, "console=hvc0 (last on the dom0 kernel line)");
     } else {
         if (!printk)
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sthe dom0 kernel line has console=hvc0 but no console for kernel "
                         "printk before hvc0 is up; add console=ttyS0,115200 (or console=tty0) "
                         "before console=hvc0", tp);
@@ -617,7 +708,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
         if (strncmp(last, "hvc0", 4))
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 1,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
@@ -655,7 +746,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
-            md_lint_add(g->l, g->file, k->line, MD_LINT_WARNING, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
                         "has nothing to run; add %s", tp, add);
             free(add);
@@ -664,7 +755,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!r->nounzip) {
         char *use = rootfs_line(e, r->path, r->mb2);
-        md_lint_add(g->l, g->file, r->line, MD_LINT_WARNING, 0,
+        md_lint_add(g->l, at(g, r), r->line, MD_LINT_WARNING, 0,
                     "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
                     "and Xen passes the uncompressed archive, several times larger, to dom0; "
                     "Xen must pass the compressed archive: use '%s'", tp, r->path,
@@ -679,12 +770,12 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
         if (!strchr(rd, '$') && !md_lint_resolve_file(g->rootfs, rd))
-            md_lint_add(g->l, g->file, k->line, MD_LINT_ERROR, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                         "%srdinit=%s, but the rootfs has no such file: the kernel panics "
                         "(no working init found); point rdinit= at the init in the rootfs, "
                         "e.g. rdinit=/sbin/init", tp, rd);
     } else if (!md_lint_resolve_file(g->rootfs, "/init")) {
-        md_lint_add(g->l, g->file, k->line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                     "%sthe rootfs %s has no /init and the dom0 kernel line has no rdinit=: "
                     "Linux runs /init from an initramfs and otherwise tries to mount a root "
                     "disk; add rdinit=/sbin/init to the dom0 kernel line", tp, r->path);
@@ -702,7 +793,7 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
             continue;
         const char *loader = e->xen.mb2 ? "multiboot2" : "multiboot";
         const char *want = e->xen.mb2 ? "module2" : "module";
-        md_lint_add(g->l, g->file, m->line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
                     "%s%s after %s (line %u): GRUB loads modules only with its own loader's "
                     "family and stops the entry with 'you need to load the kernel first', so "
                     "dom0 never starts; use %s", tp, e->xen.mb2 ? "module" : "module2", loader,
@@ -788,22 +879,22 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         for (size_t j = 0; j < src[i]->args.n; j++)
             md_strv_push(&files[i]->args, src[i]->args.v[j]);
         char *line;
-        size_t at = ipxe_cut(files[i], &room, &line);
+        size_t cut = ipxe_cut(files[i], &room, &line);
         /* a module's name alone means nothing to Xen or Linux: only lost
          * arguments count */
         size_t plen = strlen(files[i]->path ? files[i]->path : "") + 1;
-        if (at && src[i]->args.n && at < plen)
-            at = plen;
-        if (at && src[i]->args.n) {
-            size_t ws = at;
+        if (cut && src[i]->args.n && cut < plen)
+            cut = plen;
+        if (cut && src[i]->args.n) {
+            size_t ws = cut;
             while (ws && line[ws - 1] != ' ')
                 ws--;
             bool lost = strstr(line + ws, "console=") != NULL;
-            md_lint_add(g->l, g->file, files[i]->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING,
+            md_lint_add(g->l, at(g, files[i]), files[i]->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING,
                         lost ? 1 : 0,
                         "%siPXE passes every multiboot command line in one %d-byte buffer "
                         "(MB_MAX_CMDLINE in src/arch/x86/image/multiboot.c): the file names "
-                        "(as URIs, at least as long as written) and arguments of this entry "
+                        "(as URIs, cut least as long as written) and arguments of this entry "
                         "need more, so %s gets its line cut and loses everything from "
                         "'%.40s%s'%s; shorten the arguments or the file names", tp,
                         IPXE_MB_MAX_CMDLINE, files[i]->path ? files[i]->path : "the image",
@@ -838,17 +929,18 @@ static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
                         : f == MD_BOOTFMT_XEN_EFI ? "kernel=/vmlinuz ..."
                         : e->arm ? "xen_module /vmlinuz ..."
                         : e->xen.mb2 ? "module2 /vmlinuz ..." : "module /vmlinuz ...";
-        md_lint_add(g->l, g->file, e->xen.line, MD_LINT_ERROR, 0,
+        md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_ERROR, 0,
                     "%sthe Xen line is followed by no module: Xen needs the dom0 kernel as "
                     "its first module (%s)", tp, how);
     } else if (!*e->kernel.path && !e->kernel.line) {
         /* a format that names no dom0 kernel line (GRUB's defaults file
          * without GRUB_CMDLINE_LINUX): nothing of trap 1 to see here */
-        md_lint_add(g->l, g->file, e->xen.line, MD_LINT_WARNING, 1,
+        md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
                     "%scannot check the dom0 kernel line: this file does not set its "
                     "parameters (GRUB_CMDLINE_LINUX); update-grub takes them from "
-                    "/etc/default/grub or another file of /etc/default/grub.d, which lint reads "
-                    "on its own: lint that file as well", tp);
+                    "/etc/default/grub or another file of /etc/default/grub.d: lint them "
+                    "together, on one command line (or their directory), as update-grub "
+                    "reads them", tp);
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, e, tp);
@@ -860,12 +952,25 @@ static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
                      const md_tree *rootfs)
 {
-    for (size_t i = 0; i < cfg->nproblems; i++)
-        md_lint_add(l, file, cfg->problems[i].line, MD_LINT_ERROR, 0, "%s",
-                    cfg->problems[i].msg);
-    gctx g = { l, file, rootfs, NULL };
-    for (size_t i = 0; i < cfg->n; i++)
+    for (size_t i = 0; i < cfg->nproblems; i++) {
+        const md_bootcfg_problem *p = &cfg->problems[i];
+        md_lint_add(l, file, p->line, p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
+                    "%s", p->msg);
+        if (p->unchecked)
+            md_lint_mark_unchecked(l);
+    }
+    gctx g = { l, file, rootfs, NULL, NULL, NULL };
+    size_t from = 0;
+    for (size_t i = 0; i < cfg->n; i++) {
+        size_t before = md_lint_count(l);
+        g.prev = i ? cfg->v[i - 1] : NULL;
+        g.cur = cfg->v[i];
         check_entry(&g, cfg->v[i]);
+        /* a recovery entry says only what its own lines change */
+        if (cfg->v[i]->recovery)
+            md_lint_drop_repeats(l, from, before, RECOVERY_PREFIX);
+        from = before;
+    }
 }
 
 void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,

@@ -1,7 +1,9 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
 #include <fnmatch.h>
+#include <glob.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +24,9 @@ typedef struct input {
     md_tree *tree;       /* ROOTFS */
     md_bootfmt fmt;      /* GRUB: the boot config's format */
     bool in_outdir;      /* GRUB: the grub.cfg of an output directory given to lint */
+    char *defaults_dir;  /* GRUB defaults named DIR/grub or DIR/grub.d/NAME.cfg: DIR
+                            (resolved), which groups them as update-grub sources them */
+    int defaults_rank;   /* 0: DIR/grub, 1: DIR/grub.d/NAME.cfg */
 } input;
 
 typedef struct inputs {
@@ -190,7 +195,8 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
     if (!any && required) {
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: neither a rootfs directory nor an mkdom0 output directory "
-                       "(no grub.cfg, no rootfs.cpio*)", dir);
+                       "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
+                       "no grub.d/*.cfg)", dir);
         fail(in, dir, &e);
     }
     if (any) {
@@ -225,6 +231,45 @@ static bool looks_rootfs_dir(const char *dir)
     return false;
 }
 
+/* A directory like /etc/default: its grub and grub.d/NAME.cfg, the files
+ * update-grub sources, as GRUB defaults (empty ones add nothing). */
+static bool classify_defaults_dir(inputs *in, const char *dir)
+{
+    char *main_cfg = md_xasprintf("%s/grub", dir), *pat = md_xasprintf("%s/grub.d/*.cfg", dir);
+    glob_t gl = { 0 };
+    bool any = false;
+    md_strv files = { 0 };
+    if (md_is_file(main_cfg))
+        md_strv_push(&files, main_cfg);
+    if (glob(pat, 0, NULL, &gl) == 0)
+        for (size_t i = 0; i < gl.gl_pathc; i++)
+            if (md_is_file(gl.gl_pathv[i]))
+                md_strv_push(&files, gl.gl_pathv[i]);
+    globfree(&gl);
+    for (size_t i = 0; i < files.n; i++) {
+        md_err e = MD_ERR_INIT;
+        unsigned char *d;
+        size_t len;
+        any = true;
+        if (md_read_file(files.v[i], &d, &len, &e) < 0) {
+            fail(in, files.v[i], &e);
+            continue;
+        }
+        if (!len) {
+            free(d);
+            continue;
+        }
+        size_t before = in->n;
+        add_text(in, files.v[i], MD_LINT_GRUB, d, len);
+        if (in->n > before)
+            in->v[before].fmt = MD_BOOTFMT_GRUB_DEFAULT; /* by where it lies */
+    }
+    md_strv_free(&files);
+    free(main_cfg);
+    free(pat);
+    return any;
+}
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -236,7 +281,9 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     if (!S_ISDIR(st.st_mode))
         return classify_file(in, path, kind);
     if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
-        classify_outdir(in, path, true);
+        if (kind == MD_LINT_AUTO && !classify_outdir(in, path, false) &&
+            !classify_defaults_dir(in, path))
+            classify_outdir(in, path, true); /* the error */
         return;
     }
     if (kind != MD_LINT_AUTO && kind != MD_LINT_ROOTFS) {
@@ -302,6 +349,56 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
     }
 }
 
+/* Where update-grub finds a GRUB defaults file: DIR/grub (rank 0) or
+ * DIR/grub.d/NAME.cfg (rank 1) sets x->defaults_dir to DIR resolved. */
+static void defaults_place(input *x)
+{
+    char *d = dir_of(x->path), *up = NULL;
+    const char *b = base_of(x->path), *db = base_of(d);
+    size_t bl = strlen(b);
+    if (!strcmp(b, "grub")) {
+        up = md_xstrdup(d);
+        x->defaults_rank = 0;
+    } else if (!strcmp(db, "grub.d") && bl > 4 && !strcmp(b + bl - 4, ".cfg")) {
+        up = dir_of(d);
+        x->defaults_rank = 1;
+    }
+    if (up) {
+        char real[PATH_MAX];
+        x->defaults_dir = md_xstrdup(realpath(up, real) ? real : up);
+    }
+    free(up);
+    free(d);
+}
+
+/* The order update-grub sources them in: grub, then grub.d/NAME.cfg in glob
+ * order (bytes, as in the C locale). */
+static int defaults_cmp(const void *a, const void *b)
+{
+    const input *x = *(const input *const *)a, *y = *(const input *const *)b;
+    if (x->defaults_rank != y->defaults_rank)
+        return x->defaults_rank - y->defaults_rank;
+    return strcmp(base_of(x->path), base_of(y->path));
+}
+
+/* The GRUB defaults inputs read with x, in update-grub's order (x alone
+ * when it is no /etc/default/grub or grub.d file, or the only one of its
+ * directory).  Caller frees the array. */
+static input **defaults_group(inputs *in, input *x, size_t *n)
+{
+    input **g = md_xcalloc(in->n, sizeof *g);
+    *n = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        input *y = &in->v[i];
+        if (y == x || (x->defaults_dir && y->kind == MD_LINT_GRUB &&
+                       y->fmt == MD_BOOTFMT_GRUB_DEFAULT && y->defaults_dir &&
+                       !strcmp(y->defaults_dir, x->defaults_dir)))
+            g[(*n)++] = y;
+    }
+    qsort(g, *n, sizeof *g, defaults_cmp);
+    return g;
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -309,6 +406,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     for (size_t i = 0; i < n; i++)
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
+    for (size_t i = 0; i < in.n; i++)
+        if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
+            defaults_place(&in.v[i]);
     size_t nroot = 0;
     const char *xen = NULL;
     for (size_t i = 0; i < in.n; i++) {
@@ -322,26 +422,57 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (x->kind != MD_LINT_GRUB)
             continue;
         md_bootcfg_list cfg = { 0 };
-        md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+        size_t ng = 1;
+        input **grp = NULL;
+        if (x->fmt == MD_BOOTFMT_GRUB_DEFAULT)
+            grp = defaults_group(&in, x, &ng);
+        if (ng > 1) {
+            /* /etc/default/grub with grub.d/NAME.cfg: one shell, as update-grub */
+            if (grp[0] != x) {
+                free(grp);
+                continue; /* read with the first of its group */
+            }
+            const char **names = md_xcalloc(ng, sizeof *names);
+            const char **texts = md_xcalloc(ng, sizeof *texts);
+            size_t *lens = md_xcalloc(ng, sizeof *lens);
+            for (size_t k = 0; k < ng; k++) {
+                names[k] = grp[k]->path, texts[k] = (char *)grp[k]->text, lens[k] = grp[k]->len;
+                char *fmt = md_xasprintf("%s, sourced %zu of %zu as update-grub does",
+                                         md_bootfmt_name(x->fmt), k + 1, ng);
+                md_lint_input(l, grp[k]->path, fmt);
+                free(fmt);
+            }
+            md_bootfmt_read_defaults(names, texts, lens, ng, grp[0]->defaults_rank == 0, &cfg);
+            free(names);
+            free(texts);
+            free(lens);
+        } else {
+            md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+            md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
+        }
         for (size_t k = 0; k < cfg.n; k++)
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
-        md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
         if (!cfg.n) {
-            md_err e = MD_ERR_INIT;
-            /* reported once, as this input's error (exit 2), not also as a
+            /* reported once, as each input's error (exit 2), not also as a
              * finding */
-            if (!cfg.include)
-                md_err_set(&e, "%s: no Xen boot entry found (read as %s; no multiboot2/"
-                               "multiboot, xen_hypervisor or Xen loader line followed by the "
-                               "dom0 kernel): nothing was checked", x->path,
-                           md_bootfmt_name(x->fmt));
-            else
-                md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing was checked; "
-                               "line %u ('%.80s') reads another file, where the entries may "
-                               "be: lint that file too", x->path, md_bootfmt_name(x->fmt),
-                           cfg.include_line, cfg.include);
-            fail(&in, x->path, &e);
+            for (size_t k = 0; k < ng; k++) {
+                const char *p = grp ? grp[k]->path : x->path;
+                md_err e = MD_ERR_INIT;
+                if (!cfg.include)
+                    md_err_set(&e, "%s: no Xen boot entry found (read as %s%s; no multiboot2/"
+                                   "multiboot, xen_hypervisor or Xen loader line followed by "
+                                   "the dom0 kernel): nothing was checked", p,
+                               md_bootfmt_name(x->fmt), ng > 1 ? ", with the other GRUB "
+                                                                 "defaults files given" : "");
+                else
+                    md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing was "
+                                   "checked; line %u ('%.80s') reads another file, where the "
+                                   "entries may be: lint that file too", p,
+                               md_bootfmt_name(x->fmt), cfg.include_line, cfg.include);
+                fail(&in, p, &e);
+            }
         }
+        free(grp);
         md_strv xens = { 0 }, roots = { 0 };
         md_lint_entry_files(&cfg, &xens, &roots);
         const md_tree *rootfs = NULL;
@@ -412,6 +543,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     free(found_xen);
     for (size_t i = 0; i < in.n; i++) {
         free(in.v[i].path);
+        free(in.v[i].defaults_dir);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
     }

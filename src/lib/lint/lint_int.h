@@ -29,6 +29,11 @@ char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);
 
+/* Drop the findings from `to` on whose message, less `prefix`, trap and
+ * severity are those of a finding in [from, to): an entry derived from
+ * another (update-grub's recovery entry) says only what differs. */
+void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix);
+
 /* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
 void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *rootfs);
