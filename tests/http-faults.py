@@ -18,6 +18,10 @@ is written back.  MODE is one of
     reset    the same, but the connection is reset (RST)
     short    the first half of the file, announced as the whole response
     corrupt  the whole file with one byte changed in the middle
+    stall    the request is read and nothing is ever answered: the
+             connection stays open until the client gives up
+    stall-body  the headers announce the whole file, its first 1000 bytes
+             are sent, then nothing more until the client gives up
     ok       served as it is
 Every request is appended to LOG as "PATH MODE".
 """
@@ -61,12 +65,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def wait_for_close(self):
+        # the client sends nothing after its request: recv returns when it
+        # closes the connection (or after 10 minutes, in case it never does)
+        self.close_connection = True
+        self.connection.settimeout(600)
+        try:
+            self.connection.recv(1)
+        except OSError:
+            pass
+
     def do_GET(self):
         path = self.path.split('?')[0]
         mode = take_fault(path)
         fs = os.path.realpath(os.path.join(ROOT, path.lstrip('/')))
         if not fs.startswith(os.path.realpath(ROOT) + '/') or not os.path.isfile(fs):
             self.send_error(404)
+            return
+        if mode == 'stall':
+            self.wait_for_close()
             return
         data = open(fs, 'rb').read()
         length = len(data)
@@ -83,6 +100,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Connection', 'close')
         self.end_headers()
         self.close_connection = True
+        if mode == 'stall-body':
+            self.wfile.write(data[:1000])
+            self.wfile.flush()
+            self.wait_for_close()
+            return
         if mode in ('cut', 'reset'):
             self.wfile.write(data[:len(data) // 2])
             self.wfile.flush()

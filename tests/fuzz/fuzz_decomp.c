@@ -1,5 +1,5 @@
 /* Decompression with a cap (core/decomp.h): the whole input, and the head
- * of a stream embedded in a larger file. */
+ * of a stream embedded in a larger file, and the length of the first stream. */
 #include "fuzz.h"
 #include "core/decomp.h"
 
@@ -14,5 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     out = NULL;
     if (md_decomp_head("fuzz", data, size, 4096, &out, &n, &e2) == 0)
         free(out);
+    md_err e3 = MD_ERR_INIT;
+    size_t used;
+    md_decomp_stream_len("fuzz", data, size, 1u << 22, &used, &e3);
     return 0;
 }

@@ -159,6 +159,31 @@ expect_fail "tampered index" "Packages.xz: does not match the signed InRelease" 
 ! ls -A "$T/cache4/indexes" | grep -v '_InRelease$' | grep -q . || { ls -la "$T/cache4/indexes"; fail "tampered index kept"; }
 [ ! -e "$T/cache4/debs" ] || [ -z "$(ls "$T/cache4/debs"/*.deb 2>/dev/null)" ] || fail "debs fetched from a tampered repo"
 
+# ---- 4b. a signed index whose Size overflows 64 bits (issue 9: strtoull
+# saturated it and the index was taken): refused when the index is read,
+# naming the index, its line and the package ----
+cp -a "$T/good" "$T/bigsize"
+idx=$T/bigsize/dists/test/main/binary-amd64
+awk '/^Package: liba$/ {p=1} p && /^Size:/ {print "Size: 18446744073709551616"; p=0; next} {print}' \
+    "$idx/Packages" >"$idx/Packages.new" && mv "$idx/Packages.new" "$idx/Packages"
+grep -q '^Size: 18446744073709551616$' "$idx/Packages" || fail "bigsize index"
+line=$(grep -n '^Size: 18446744073709551616$' "$idx/Packages" | cut -d: -f1)
+xz -kf "$idx/Packages"
+sign_repo "$T/bigsize" "$T"
+S4b=$(mkdir -p "$T/w4b" && spec "$T/w4b" "$T/bigsize" top)
+expect_fail "Size past 64 bits" "Packages.xz:$line: package liba: Size 18446744073709551616 out of range" \
+    "$MKDOM0" resolve "$S4b" --cache "$T/cache4b"
+# ... and in InRelease's own list of index sizes (sscanf's %llu wrapped -1)
+cp -a "$T/good" "$T/negsize"
+sign_repo "$T/negsize" "$T"
+sed -i 's#^\( [0-9a-f]\{64\}\) *[0-9]* \(main/binary-amd64/Packages.xz\)$#\1 -1 \2#' "$T/negsize/dists/test/Release"
+grep -q ' -1 main/binary-amd64/Packages.xz$' "$T/negsize/dists/test/Release" || fail "negsize Release"
+gpg --homedir "$T/gnupg" --batch --yes --quiet --clearsign -o "$T/negsize/dists/test/InRelease" \
+    "$T/negsize/dists/test/Release" || fail "sign negsize"
+S4c=$(mkdir -p "$T/w4c" && spec "$T/w4c" "$T/negsize" top)
+expect_fail "Release size -1" "SHA256 entry for main/binary-amd64/Packages.xz: size -1 is not a byte count" \
+    "$MKDOM0" resolve "$S4c" --cache "$T/cache4c"
+
 # ---- 5. signatures: other key; altered signed text; unsigned ----
 cp -a "$T/good" "$T/evil"
 sign_repo "$T/evil" "$T/evilkey"

@@ -6,7 +6,9 @@
 # a transient loss a bounded number of times (3 attempts), then fail with one
 # error that names the URL; a file that did not arrive whole is never left in
 # the cache (under its name or as a partial), the output is not touched, and
-# the next build against the healthy server succeeds.
+# the next build against the healthy server succeeds.  A mirror that stalls
+# (answers nothing, or stops after the headers) is given up on by the stall
+# timeout in the same way.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
 . "$MKDOM0_SRC/tests/lib-repo.sh"
@@ -151,6 +153,22 @@ elif ! grep -qF "mkdom0 build: spec.ini: repository test: $URL/dists/test/main/b
 elif [ "$idx" -gt 4 ]; then bad "index-cut: $idx requests for the index (3 tries, then the host counts as down)"; cat requests
 elif [ -n "$(ls -A "$CACHE/indexes" 2>/dev/null | grep -v '_InRelease$')" ]; then bad "index-cut: an index was kept: $(ls "$CACHE/indexes")"
 else echo "ok   index-cut ($idx requests): $line"; fi
+
+# 8. a stalled mirror: it accepts the connection and never answers, or
+#    sends the headers and the first bytes and then nothing.  The fetcher's
+#    stall timeout (MKDOM0_STALL_TIMEOUT, 60 s by default; 2 s here) gives up
+#    on each of the 3 tries: one error naming the URL, nothing partial in the
+#    cache, and all of it in bounded time (3 x 2 s, and 2 + 4 s of backoff)
+CACHE=$W/cache
+rm -f "$CACHE/debs/payload_1.0_amd64.deb"
+export MKDOM0_STALL_TIMEOUT=2
+for mode in stall stall-body; do
+    fault payload_1.0_amd64.deb $mode -1
+    t0=$SECONDS
+    failed $mode 3 "mkdom0 build: $DEB_URL: download failed: " "Operation too slow"
+    [ $((SECONDS - t0)) -le 40 ] || bad "$mode: took $((SECONDS - t0)) s (stall timeout 2 s, 3 tries)"
+done
+unset MKDOM0_STALL_TIMEOUT
 
 kill $srv 2>/dev/null; wait $srv 2>/dev/null || true; srv=
 [ $fails = 0 ] || fail "$fails download fault case(s)"

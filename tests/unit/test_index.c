@@ -142,6 +142,13 @@ static void test_malformed(void)
           "\nEssential: maybe\n", "bad Essential 'maybe'" },
         { OKSTANZA "Package: a\nVersion: 1\nArchitecture: all\nFilename: a\nSize: 1\nSHA256: " H1
           "\nInstalled-Size: -5\n", "bad Installed-Size" },
+        /* issue 9: numbers past 64 bits (strtoull saturated them) or off_t */
+        { OKSTANZA "Package: big\nVersion: 1\nArchitecture: all\nFilename: a\nSize: 18446744073709551616\nSHA256: " H1 "\n",
+          "Packages:12: package big: Size 18446744073709551616 out of range (at most 9223372036854775807)" },
+        { OKSTANZA "Package: big\nVersion: 1\nArchitecture: all\nFilename: a\nSize: 9223372036854775808\nSHA256: " H1 "\n",
+          "Packages:12: package big: Size 9223372036854775808 out of range" },
+        { OKSTANZA "Package: big\nVersion: 1\nArchitecture: all\nFilename: a\nSize: 1\nSHA256: " H1
+          "\nInstalled-Size: 99999999999999999999999999\n", "Packages:14: package big: Installed-Size 99999999999999999999999999 out of range" },
         { OKSTANZA "Bad Field: x\n", "Packages:8: malformed line (bad field name)" },
         { OKSTANZA ": empty name\n", "Packages:8: malformed line" },
     };

@@ -1362,7 +1362,7 @@ static void test_loader_hardlinks(void)
     char *p = tmp("links.cpio");
     write_file(p, b, n);
     md_err err = MD_ERR_INIT;
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, &err);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (!t)
         fprintf(stderr, "%s\n", err.msg);
@@ -1389,7 +1389,7 @@ static void test_loader(void)
     unsigned char *cpio = to_cpio(g, true, &len);
     char *p = tmp("rootfs.cpio.gz");
     write_file(p, cpio, len);
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, &err);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_count(t) == md_tree_count(g));
@@ -1410,7 +1410,7 @@ static void test_loader(void)
     char *tp = tmp("truncated.cpio.gz");
     write_file(tp, cpio, len / 2);
     md_err_clear(&err);
-    t = md_unpack_rootfs(tp, NULL, NULL, &err);
+    t = md_unpack_rootfs(tp, NULL, NULL, NULL, &err);
     CHECK(t == NULL);
     CHECK_ERR(&err, "truncated.cpio.gz");
     md_tree_free(t);
@@ -1427,7 +1427,7 @@ static void test_loader(void)
     char *bp = tmp("initrd.img");
     write_file(bp, both, elen + 512 + len);
     md_err_clear(&err);
-    t = md_unpack_rootfs(bp, NULL, NULL, &err);
+    t = md_unpack_rootfs(bp, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_lookup(t, "/kernel/x86/microcode/GenuineIntel.bin") != NULL);
@@ -1445,7 +1445,7 @@ static void test_loader(void)
     write_file(ip, "hvc0::respawn:/sbin/getty hvc0\n", 31);
     char *lp = tmp("dir/init");
     CHECK(symlink("sbin/init", lp) == 0);
-    t = md_unpack_rootfs(dp, NULL, NULL, &err);
+    t = md_unpack_rootfs(dp, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_lookup(t, "/etc/inittab") != NULL);

@@ -23,7 +23,7 @@ static void make_specdir(void)
     if (!mkdtemp(specdir))
         abort();
     const char *files[] = { "web.cfg", "auto/mail", "a.cfg", "a/web.cfg", "b/web.cfg",
-                            "guests/db.cfg", NULL };
+                            "guests/db.cfg", "motd", "home/.ssh/id.pub", "keys.pub", NULL };
     md_err e = MD_ERR_INIT;
     for (const char *const *f = files; *f; f++) {
         char *p = md_xasprintf("%s/%s", specdir, *f);
@@ -87,13 +87,17 @@ int main(void)
     }
 
     /* ~/ is the user's home, as people write it. */
-    setenv("HOME", "/home/u", 1);
+    char *home = md_xasprintf("%s/home", specdir);
+    setenv("HOME", home, 1);
     s = parse(MIN "[SSH]\nAuthorizedKeys=~/.ssh/id.pub\n", &err);
     CHECK(s != NULL);
     if (s) {
-        CHECK_STR(md_spec_authorized_keys(s)->v[0], "/home/u/.ssh/id.pub");
+        char *want = md_xasprintf("%s/.ssh/id.pub", home);
+        CHECK_STR(md_spec_authorized_keys(s)->v[0], want);
+        free(want);
         md_spec_free(s);
     }
+    free(home);
 
     /* Base=default: the default with changes on top. */
     s = parse("[Image]\nBase=default\nName=mine\n[Packages]\nPin=xen-utils-4.17=bookworm\n", &err);
@@ -346,6 +350,65 @@ int main(void)
         CHECK(parse(text, &err) == NULL);
         CHECK_ERR(&err, "test.ini:10: ");
         CHECK_ERR(&err, strncmp(*b, "Autostart=a/web", 15) ? *b : "another config is named web.cfg");
+        free(text);
+    }
+    /* issue 9: an indented line after a key of one value would replace it
+     * (inih's continuation); every such key refuses it, naming the line */
+    const char *single[] = { "[Image]\nName=a\n", "[Image]\nCompression=gzip\n",
+                             "[System]\nHostname=a\n", "[System]\nBridge=br0\n",
+                             "[System]\nRootPasswordHash=$6$a$b\n", "[Xen]\nDom0Mem=1G\n",
+                             "[Xen]\nArgs=a\n", "[Kernel]\nArgs=a\n", "[Packages]\nEssential=no\n",
+                             "[Guests]\nShutdownTimeout=5\n", "[SSH]\nKeysDir=k\n",
+                             "[Repository r]\nSuite=s\n", NULL };
+    for (const char *const *k = single; *k; k++) {
+        char *text = md_xasprintf(MIN "%s  evil\n", *k);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, "test.ini:11: indented line: it would continue");
+        free(text);
+        text = md_xasprintf(MIN "%s\t# an indented comment\n\n", *k); /* not a continuation */
+        s = parse(text, &err);
+        CHECK(s != NULL);
+        md_spec_free(s);
+        free(text);
+    }
+    /* list keys continue, as docs/spec.md says */
+    s = parse(MIN "[Files]\nCopy=motd:/etc/a\n  motd:/etc/b\n[SSH]\nAuthorizedKeys=keys.pub\n keys.pub\n"
+                  "[Repository r]\nComponents=main\n contrib\n", &err);
+    CHECK(s != NULL && md_spec_copy_count(s) == 2 && md_spec_authorized_keys(s)->n == 2 &&
+          md_spec_repo_at(s, 0)->components->n == 2);
+    md_spec_free(s);
+    /* issue 9: Name= is a plain word (it reaches image.ini and the terminal) */
+    const char *bad_names[] = { "../x", "a/b", "-x", ".hidden", "a b", "a\033[2Jb", "caf\xc3\xa9",
+                                "\xff\xfe", "a;b", NULL };
+    for (const char *const *b = bad_names; *b; b++) {
+        char *text = md_xasprintf(MIN "[Image]\nName=%s\n", *b);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, "test.ini:10: Name=");
+        CHECK_ERR(&err, "not an image name (1 to 64 characters");
+        CHECK(!strchr(err.msg, '\033'));
+        free(text);
+    }
+    char *long_img = md_xasprintf(MIN "[Image]\nName=a%0*d\n", 64, 0);
+    CHECK(parse(long_img, &err) == NULL);
+    CHECK_ERR(&err, "not an image name");
+    free(long_img);
+    s = parse(MIN "[Image]\nName=dom0-4.17_test+1.x\n", &err);
+    CHECK(s && !strcmp(md_spec_name(s), "dom0-4.17_test+1.x"));
+    md_spec_free(s);
+    /* issue 9: Copy= and AuthorizedKeys= sources are checked when the spec
+     * is read, by md_read_file's rules, naming the spec line */
+    const char *bad_src[][2] = {
+        { "[Files]\nCopy=missing:/etc/x\n", "test.ini:10: Copy=: " },
+        { "[Files]\nCopy=guests:/etc/x\n", "not a regular file (a directory)" },
+        { "[Files]\nCopy=/dev/null:/etc/x\n", "not a regular file (a device or socket)" },
+        { "[SSH]\nAuthorizedKeys=missing.pub\n", "test.ini:10: AuthorizedKeys=: " },
+        { "[SSH]\nAuthorizedKeys=keys.pub /dev/zero\n", "/dev/zero: not a regular file" },
+        { "[SSH]\nAuthorizedKeys=keys.pub\n guests\n", "test.ini:11: AuthorizedKeys=: " },
+    };
+    for (size_t i = 0; i < sizeof bad_src / sizeof *bad_src; i++) {
+        char *text = md_xasprintf(MIN "%s", bad_src[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_src[i][1]);
         free(text);
     }
     CHECK(parse(MIN "[Guests]\nBogus=1\n", &err) == NULL);

@@ -230,11 +230,11 @@ static void test_ratio(void)
     write_zeros(raw, ARCHIVE_FILTER_NONE, 20);
     md_err e = MD_ERR_INIT;
     md_unpack_limits one = { .ratio = 1 };
-    CHECK(md_unpack_rootfs(gz, NULL, NULL, &e) == NULL); /* the defaults hold a ratio */
+    CHECK(md_unpack_rootfs(gz, NULL, NULL, NULL, &e) == NULL); /* the defaults hold a ratio */
     CHECK_ERR(&e, "zeros.tar.gz member zeros: gzip data expands to ");
     CHECK_ERR(&e, "more than the limit of 100 times its compressed size");
     md_err_clear(&e);
-    md_tree *t = md_unpack_rootfs(raw, &one, NULL, &e);
+    md_tree *t = md_unpack_rootfs(raw, &one, NULL, NULL, &e);
     CHECK(t != NULL);
     md_tree_free(t);
     /* a sparse file: 8 MiB of holes from a few blocks of tar, refused */
@@ -243,12 +243,12 @@ static void test_ratio(void)
     CHECK(system(cmd) == 0);
     free(cmd);
     char *sp = md_xasprintf("%s/sparse.tar", tmpdir);
-    CHECK(md_unpack_rootfs(sp, NULL, NULL, &e) == NULL);
+    CHECK(md_unpack_rootfs(sp, NULL, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "sparse.tar member sp: a sparse file (refused");
     md_err_clear(&e);
     free(sp);
     md_unpack_limits none = { .entries = 10 }; /* ratio 0: unbounded */
-    t = md_unpack_rootfs(gz, &none, NULL, &e);
+    t = md_unpack_rootfs(gz, &none, NULL, NULL, &e);
     CHECK(t != NULL);
     md_tree_free(t);
     free(gz);
@@ -392,7 +392,7 @@ static void test_rootfs_dir(void)
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
     bool na = true;
-    md_tree *t = md_unpack_rootfs(via, NULL, &na, &e);
+    md_tree *t = md_unpack_rootfs(via, NULL, NULL, &na, &e);
     CHECK(t && !na);
     if (e.set)
         fprintf(stderr, "%s\n", e.msg);
@@ -416,18 +416,18 @@ static void test_rootfs_files(void)
     char *p = md_xasprintf("%s/text", tmpdir);
     put("text", "menuentry x {\n}\n");
     bool na = false;
-    CHECK(md_unpack_rootfs(p, NULL, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, &e) == NULL);
     CHECK(na);
     CHECK_ERR(&e, p);
     free(p);
     p = md_xasprintf("%s/empty", tmpdir);
     put("empty", "");
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs(p, NULL, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, &e) == NULL);
     CHECK_ERR(&e, "empty: empty file");
     free(p);
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs("/nonexistent/rootfs.cpio", NULL, NULL, &e) == NULL);
+    CHECK(md_unpack_rootfs("/nonexistent/rootfs.cpio", NULL, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "/nonexistent/rootfs.cpio: cannot open");
     /* a limit given by the caller applies to images */
     const ent v[] = { { AE_IFREG, "big", 0644, "12345", 0, 0, NULL },
@@ -437,11 +437,11 @@ static void test_rootfs_files(void)
     p = md_xasprintf("%s/small.cpio", tmpdir);
     CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs(p, &(md_unpack_limits){ .entry_bytes = 4 }, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, &(md_unpack_limits){ .entry_bytes = 4 }, NULL, &na, &e) == NULL);
     CHECK(!na);
     CHECK_ERR(&e, "small.cpio member big: implausible size 5");
     md_err_clear(&e);
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, &e);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &e);
     CHECK_STR(t ? content(t, "/big") : NULL, "12345");
     md_tree_free(t);
     free(p);

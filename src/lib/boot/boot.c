@@ -77,12 +77,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     size_t cfglen;
     int r = md_read_file(cfgpath, &cfg, &cfglen, err);
     if (r == 0) {
-        char *text = md_xmalloc(cfglen + 1);
-        memcpy(text, cfg, cfglen);
-        text[cfglen] = '\0';
+        b->entry = md_grubcfg_boot_entry((char *)cfg, cfgpath, err);
         free(cfg);
-        b->entry = md_grubcfg_boot_entry(text, cfgpath, err);
-        free(text);
     }
     free(cfgpath);
     if (!b->entry)

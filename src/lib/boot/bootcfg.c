@@ -340,7 +340,7 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
 
     unsigned long long m = (unsigned long long)c->dom0_mem_mib;
     md_strv *xa = &e->xen.args, *ka = &e->kernel.args;
-    md_strv_push_own(xa, md_xasprintf("dom0_mem=%lluM,max:%lluM", m, m));
+    md_strv_pushf(xa, "dom0_mem=%lluM,max:%lluM", m, m);
     /* The reference grant-table sizes, unless the extra arguments set their
      * own (then theirs, in this place, once). */
     static const char *const gnttab[][2] = {
@@ -354,14 +354,14 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
                 w = xw.v[i]; /* Xen takes the last */
         md_strv_push(xa, w);
     }
-    md_strv_push_own(xa, md_xasprintf("com%u=%u,8n1", port, baud));
-    md_strv_push_own(xa, md_xasprintf("console=com%u", port));
+    md_strv_pushf(xa, "com%u=%u,8n1", port, baud);
+    md_strv_pushf(xa, "console=com%u", port);
     for (size_t i = 0; i < xw.n; i++)
         if (!is_opt(xw.v[i], gnttab[0][0]) && !is_opt(xw.v[i], gnttab[1][0]))
             md_strv_push(xa, xw.v[i]);
 
     md_strv_push(ka, "rdinit=/sbin/init");
-    md_strv_push_own(ka, md_xasprintf("console=ttyS%u,%u", port - 1, baud));
+    md_strv_pushf(ka, "console=ttyS%u,%u", port - 1, baud);
     /* console=hvc0 goes last, once, whatever the extra arguments say (trap 1). */
     for (size_t i = 0; i < lw.n; i++)
         if (strcmp(lw.v[i], "console=hvc0"))

@@ -154,7 +154,7 @@ static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
             md_strv_push(&parts, p);
             break;
         }
-        md_strv_push_own(&parts, md_xasprintf("%.*s", (int)(d - p), p));
+        md_strv_pushf(&parts, "%.*s", (int)(d - p), p);
         const char *name = d + 1, *end;
         size_t nlen;
         if (*name == '{') {
@@ -188,7 +188,7 @@ static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
                 add_unknown(unset, u.v[k]);
             md_strv_free(&u);
         } else if (!v->unset_empty) {
-            md_strv_push_own(&parts, md_xasprintf("%.*s", (int)(end - d), d));
+            md_strv_pushf(&parts, "%.*s", (int)(end - d), d);
             add_unknown(unset, n);
         }
         free(n);

@@ -51,15 +51,6 @@ static int need_file(const char *what, const char *path, md_err *err)
     return 0;
 }
 
-static void pushf(md_strv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void pushf(md_strv *v, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = md_xvasprintf(fmt, ap);
-    va_end(ap);
-    md_strv_push_own(v, s);
-}
 
 int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
 {
@@ -106,23 +97,23 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_push(argv, "amd-iommu");
     }
     md_strv_push(argv, "-m");
-    pushf(argv, "%u", mem);
+    md_strv_pushf(argv, "%u", mem);
     md_strv_push(argv, "-smp");
-    pushf(argv, "%u", smp);
+    md_strv_pushf(argv, "%u", smp);
     md_strv_push(argv, "-display");
     md_strv_push(argv, "none");
     md_strv_push(argv, "-serial");
     md_strv_push(argv, o->serial ? o->serial : "mon:stdio");
     if (o->qmp_socket) {
         md_strv_push(argv, "-qmp");
-        pushf(argv, "unix:%s,server=on,wait=off", o->qmp_socket);
+        md_strv_pushf(argv, "unix:%s,server=on,wait=off", o->qmp_socket);
     }
     if (o->ssh_port) {
         /* restrict=on: the guest reaches nothing but the forwarded port. */
         md_strv_push(argv, "-netdev");
-        pushf(argv, "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port);
+        md_strv_pushf(argv, "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port);
         md_strv_push(argv, "-device");
-        pushf(argv, "%s,netdev=n0", o->nic ? o->nic : "e1000e");
+        md_strv_pushf(argv, "%s,netdev=n0", o->nic ? o->nic : "e1000e");
     }
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
@@ -135,7 +126,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         break;
     case MD_QEMU_ISO:
         md_strv_push(argv, "-drive");
-        pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", o->iso);
+        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", o->iso);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "ide-cd,drive=d0,bootindex=0");
         break;
@@ -143,7 +134,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_push(argv, "-bios");
         md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
         md_strv_push(argv, "-drive");
-        pushf(argv, "file=%s,if=none,id=d0,format=raw", o->disk);
+        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw", o->disk);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");
         break;
@@ -156,9 +147,9 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
 void md_qemu_disk_args(md_strv *argv, const char *id, const char *path)
 {
     md_strv_push(argv, "-drive");
-    pushf(argv, "file=%s,if=none,id=%s,format=raw", path, id);
+    md_strv_pushf(argv, "file=%s,if=none,id=%s,format=raw", path, id);
     md_strv_push(argv, "-device");
-    pushf(argv, "virtio-blk-pci,drive=%s", id);
+    md_strv_pushf(argv, "virtio-blk-pci,drive=%s", id);
 }
 
 int md_qemu_free_port(unsigned *port, md_err *err)
@@ -298,9 +289,7 @@ static char *qmp_line(md_qemu_qmp *q, double timeout_s, md_err *err)
         char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
         if (nl) {
             size_t n = (size_t)(nl - q->buf);
-            char *line = md_xmalloc(n + 1);
-            memcpy(line, q->buf, n);
-            line[n] = '\0';
+            char *line = md_xstrndup(q->buf, n);
             memmove(q->buf, nl + 1, q->len - n - 1);
             q->len -= n + 1;
             return line;

@@ -265,7 +265,7 @@ static int step_ssh(struct build *b)
     const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
     for (size_t i = 0; i < spec_keys->n; i++)
         md_strv_push(&keys, spec_keys->v[i]);
-    md_strv_push_own(&keys, md_xasprintf("%s/id_ed25519.pub", b->keys_dir));
+    md_strv_pushf(&keys, "%s/id_ed25519.pub", b->keys_dir);
     int r = md_sshkeys_add_authorized(b->tree, &keys, b->sde, b->err);
     md_strv_free(&keys);
     return r;

@@ -51,17 +51,30 @@ const char *md_decomp_name(md_decomp_codec c)
 typedef struct outbuf {
     unsigned char *p;
     size_t len, cap, limit;
+    bool discard; /* only the end of the stream is wanted: the buffer is reused */
+    uint64_t out, max; /* discard: bytes given out, and the most allowed (0: no cap) */
+    size_t used;  /* input bytes of the stream, once a head read reached its end */
 } outbuf;
 
 /* Room for the next write (at least one byte unless len == limit). */
 static size_t room(outbuf *o)
 {
+    if (o->discard && o->len == o->cap) {
+        o->out += o->len;
+        o->len = 0;
+    }
     if (o->len == o->cap && o->cap < o->limit) {
         size_t c = o->cap > o->limit / 2 ? o->limit : o->cap * 2;
         o->p = md_xrealloc(o->p, c + 1);
         o->cap = c;
     }
     return o->cap - o->len;
+}
+
+/* Whether a codec loop goes on: room left, and a discarding read under its cap. */
+static bool more(const outbuf *o)
+{
+    return o->len < o->limit && !(o->discard && o->max && o->out > o->max);
 }
 
 static int truncated(const char *name, md_decomp_codec c, md_err *err)
@@ -81,7 +94,7 @@ static int gunzip(const char *name, const unsigned char *in, size_t len, bool he
         return md_err_set(err, "%s: zlib: out of memory", name);
     size_t fed = 0;
     int rc = 0;
-    while (rc == 0 && o->len < o->limit) {
+    while (rc == 0 && more(o)) {
         size_t r = room(o);
         if (z.avail_in == 0) {
             size_t n = len - fed < UINT_MAX ? len - fed : UINT_MAX;
@@ -96,11 +109,13 @@ static int gunzip(const char *name, const unsigned char *in, size_t len, bool he
         o->len += before - z.avail_out;
         if (zr == Z_STREAM_END) {
             size_t rest = len - fed + z.avail_in;
+            o->used = len - rest;
             if (head || rest == 0)
                 break;
             /* gzip(1) reads concatenated members as one file. */
             if (md_decomp_detect(in + len - rest, rest) != MD_DECOMP_GZIP)
-                rc = md_err_set(err, "%s: data after the end of the gzip stream", name);
+                rc = md_err_set(err, "%s: data after the end of the gzip stream (at byte %zu)",
+                                name, len - rest);
             else
                 inflateReset(&z);
         } else if (zr == Z_BUF_ERROR) { /* no progress, with room to write: input ended */
@@ -135,7 +150,7 @@ static int unxz(const char *name, const unsigned char *in, size_t len, bool head
     s.next_in = in;
     s.avail_in = len;
     int rc = 0;
-    while (rc == 0 && lr == LZMA_OK && o->len < o->limit) {
+    while (rc == 0 && lr == LZMA_OK && more(o)) {
         size_t r = room(o);
         s.next_out = o->p + o->len;
         s.avail_out = r;
@@ -144,10 +159,12 @@ static int unxz(const char *name, const unsigned char *in, size_t len, bool head
         if (lr == LZMA_STREAM_END) {
             while (s.avail_in && !*s.next_in) /* stream padding (xz format 2.2) */
                 s.next_in++, s.avail_in--;
+            o->used = len - s.avail_in;
             if (head || s.avail_in == 0)
                 break;
             if (md_decomp_detect(s.next_in, s.avail_in) != MD_DECOMP_XZ)
-                rc = md_err_set(err, "%s: data after the end of the xz stream", name);
+                rc = md_err_set(err, "%s: data after the end of the xz stream (at byte %zu)",
+                                name, len - s.avail_in);
             else
                 lr = lzma_stream_decoder(&s, UINT64_MAX, 0);
         } else if (lr == LZMA_BUF_ERROR) {
@@ -177,7 +194,7 @@ static int unzstd(const char *name, const unsigned char *in, size_t len, bool he
         return md_err_set(err, "%s: zstd: out of memory", name);
     ZSTD_inBuffer ib = { in, len, 0 };
     int rc = 0;
-    while (rc == 0 && o->len < o->limit) {
+    while (rc == 0 && more(o)) {
         size_t r = room(o);
         ZSTD_outBuffer ob = { o->p + o->len, r, 0 };
         size_t zr = ZSTD_decompressStream(d, &ob, &ib);
@@ -185,9 +202,12 @@ static int unzstd(const char *name, const unsigned char *in, size_t len, bool he
         if (ZSTD_isError(zr))
             rc = md_err_set(err, "%s: corrupt zstd data: %s", name, ZSTD_getErrorName(zr));
         else if (zr == 0 && (head || ib.pos == ib.size)) /* a frame ended and was flushed */
-            break;
+            o->used = ib.pos;
         else if (zr == 0 && !zstd_frame_follows(ib.src, ib.pos, ib.size))
-            rc = md_err_set(err, "%s: data after the end of the zstd stream", name);
+            rc = md_err_set(err, "%s: data after the end of the zstd stream (at byte %zu)", name,
+                            ib.pos);
+        if (rc == 0 && zr == 0 && (head || ib.pos == ib.size))
+            break;
         else if (zr != 0 && ib.pos == ib.size && ob.pos < ob.size) /* it wants more input */
             rc = truncated(name, MD_DECOMP_ZSTD, err);
     }
@@ -241,6 +261,31 @@ int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
                    unsigned char **out, size_t *outlen, md_err *err)
 {
     return decomp(name, data, len, max, true, out, outlen, err);
+}
+
+int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
+                         size_t *used, md_err *err)
+{
+    md_decomp_codec c = md_decomp_detect(data, len);
+    outbuf o = { .limit = SIZE_MAX - 1, .cap = 1 << 16, .discard = true, .max = max };
+    o.p = md_xmalloc(o.cap + 1);
+    int rc = 0;
+    switch (c) {
+    case MD_DECOMP_NONE:
+        rc = md_err_set(err, "%s: no gzip, xz or zstd stream", name);
+        break;
+    case MD_DECOMP_GZIP: rc = gunzip(name, data, len, true, &o, err); break;
+    case MD_DECOMP_XZ: rc = unxz(name, data, len, true, &o, err); break;
+    case MD_DECOMP_ZSTD: rc = unzstd(name, data, len, true, &o, err); break;
+    }
+    free(o.p);
+    if (rc == 0 && !o.used && o.max && o.out > o.max)
+        rc = md_err_set(err, "%s: %s stream decompresses to more than %llu bytes, the limit "
+                             "for it", name, md_decomp_name(c), (unsigned long long)o.max);
+    if (rc == 0 && !o.used) /* cannot happen: each loop ends at the stream's end or an error */
+        rc = truncated(name, c, err);
+    *used = o.used;
+    return rc;
 }
 
 int md_decomp_file(const char *path, size_t max, unsigned char **out, size_t *outlen,

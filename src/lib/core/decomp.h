@@ -15,6 +15,7 @@
 #define MD_CORE_DECOMP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/err.h"
 
 typedef enum md_decomp_codec {
@@ -43,6 +44,17 @@ int md_decomp_buf(const char *name, const void *data, size_t len, size_t max,
  * error.  Errors as md_decomp_buf for what is read. */
 int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
                    unsigned char **out, size_t *outlen, md_err *err);
+
+/* The length in bytes of the one compressed stream at the start of `data`
+ * (a gzip member, an xz stream with the zero padding after it, a zstd
+ * frame), decompressed to its end without keeping the output, so that
+ * whatever follows it can be read as what it is (an initramfs's next
+ * segment, as the kernel's unpack_to_rootfs reads it).  Its integrity
+ * check is verified.  Errors name `name`: no known codec, corrupt or
+ * truncated data, more than `max` bytes of output (0: no cap; the time
+ * it takes is the bound). */
+int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
+                         size_t *used, md_err *err);
 
 /* Read the file at `path` and md_decomp_buf it; errors name the path. */
 int md_decomp_file(const char *path, size_t max, unsigned char **out, size_t *outlen,

@@ -11,29 +11,50 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
+static int not_regular(const char *path, mode_t m, md_err *err)
 {
+    return md_err_set(err, "%s: not a regular file (%s); mkdom0 reads files, not devices "
+                           "or pipes", path, S_ISDIR(m) ? "a directory"
+                                             : S_ISFIFO(m) ? "a FIFO"
+                                                           : "a device or socket");
+}
+
+int md_open_file(const char *path, struct stat *stp, md_err *err)
+{
+    /* Looked at before it is opened: opening some devices acts (a watchdog
+     * starts counting, a tape rewinds).  The fstat below is what counts. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return not_regular(path, st.st_mode, err);
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return md_err_errno(err, "%s: cannot open", path);
-    struct stat st;
     if (fstat(fd, &st) < 0) {
+        md_err_errno(err, "%s: cannot stat", path);
         close(fd);
-        return md_err_errno(err, "%s: cannot stat", path);
+        return -1;
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return md_err_set(err, "%s: not a regular file (%s); mkdom0 reads files, not devices "
-                               "or pipes", path, S_ISDIR(st.st_mode) ? "a directory"
-                                                 : S_ISFIFO(st.st_mode) ? "a FIFO"
-                                                                        : "a device or socket");
+        return not_regular(path, st.st_mode, err);
     }
     if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
         close(fd);
         return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
                           (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
     }
+    if (stp)
+        *stp = st;
+    return fd;
+}
+
+int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
+{
+    struct stat st;
+    int fd = md_open_file(path, &st, err);
+    if (fd < 0)
+        return -1;
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     unsigned char *buf = md_xmalloc(cap);
     for (;;) {
@@ -58,6 +79,7 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
         }
     }
     close(fd);
+    buf[n] = '\0';
     *data = buf;
     *len = n;
     return 0;

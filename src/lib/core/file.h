@@ -13,10 +13,19 @@
 #define MD_READ_FILE_MAX ((uint64_t)1 << 30)
 
 /* Read a whole regular file of at most MD_READ_FILE_MAX bytes; caller frees
- * *data, which has at least one spare byte after *len (room for a NUL).
+ * *data, which is NUL-terminated after its *len bytes (so text files can be
+ * used as strings).
  * A directory, device, FIFO or socket is refused without reading (a FIFO
  * is not waited on).  Error names the path. */
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err);
+/* The file md_read_file would read, opened (O_RDONLY, close-on-exec) and
+ * checked by the same rules without reading it: for a caller that checks
+ * an input early (a spec's Copy= and AuthorizedKeys= when the spec is
+ * read) or reads it its own way.  Returns the fd, which the caller
+ * closes; *st (may be NULL) gets its fstat.  -1 with an error naming the
+ * path. */
+struct stat;
+int md_open_file(const char *path, struct stat *st, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */

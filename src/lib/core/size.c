@@ -56,3 +56,20 @@ int md_size_parse_mib(const char *s, uint64_t *mib, md_err *err)
     *mib = m;
     return 0;
 }
+
+int md_size_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10) /* v * 10 + d > max, without overflowing */
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}

@@ -18,4 +18,11 @@
  * MD_SIZE_MIB_MAX, "X,max:Y", garbage. */
 int md_size_parse_mib(const char *s, uint64_t *mib, md_err *err);
 
+/* A count or size in bytes as an index writes it (Debian's Size:,
+ * Installed-Size:, a Release file's sizes): one or more ASCII digits and
+ * nothing else, at most `max`.  0 and *out set, or -1: empty, another
+ * character (a sign, a space, a unit), or above `max` (also when the
+ * digits overflow 64 bits); the caller names the file, line and field. */
+int md_size_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
 #endif

@@ -19,6 +19,14 @@ void md_strv_push_own(md_strv *sv, char *s)
 
 void md_strv_push(md_strv *sv, const char *s) { md_strv_push_own(sv, md_xstrdup(s)); }
 
+void md_strv_pushf(md_strv *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    md_strv_push_own(sv, md_xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
 bool md_strv_contains(const md_strv *sv, const char *s)
 {
     for (size_t i = 0; i < sv->n; i++)

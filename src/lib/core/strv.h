@@ -13,6 +13,7 @@ typedef struct md_strv {
 
 void md_strv_push(md_strv *sv, const char *s);      /* copies s */
 void md_strv_push_own(md_strv *sv, char *s);        /* takes s */
+void md_strv_pushf(md_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool md_strv_contains(const md_strv *sv, const char *s);
 /* Split on whitespace (and commas if `commas`), pushing each word. */
 void md_strv_split(md_strv *sv, const char *s, bool commas);

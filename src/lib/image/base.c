@@ -133,7 +133,6 @@ int md_base_read_applets(const char *path, md_strv *out, md_err *err)
     size_t len;
     if (md_read_file(path, &data, &len, err) < 0)
         return -1;
-    data[len] = '\0';
     for (char *save = NULL, *line = strtok_r((char *)data, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         line += strspn(line, " \t");

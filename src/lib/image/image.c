@@ -191,6 +191,11 @@ static bool next_entry(struct cpio_src *s)
     size_t size = 0;
     if (ty == MD_NODE_FILE || ty == MD_NODE_HARDLINK) {
         data = md_node_data(n, &size);
+        if (!data) { /* a tree read for its metadata only cannot be written */
+            s->failed = true;
+            md_err_set(s->err, "%s: content not held in memory", path);
+            return false;
+        }
         if (!s->info[i].carries_data)
             size = 0;
     } else if (ty == MD_NODE_SYMLINK) {

@@ -172,11 +172,9 @@ static const unsigned char *file_in(const md_tree *t, const char *dir, const cha
                                     size_t *len)
 {
     char *p = md_xasprintf("%s/%s", dir, name);
-    md_node *n = md_tree_resolve(t, p);
+    const md_node *n = md_tree_resolve_file(t, p);
     free(p);
-    if (!n || (md_node_type_of(n) != MD_NODE_FILE && md_node_type_of(n) != MD_NODE_HARDLINK))
-        return NULL;
-    return md_node_data(n, len);
+    return n ? md_node_data(n, len) : NULL;
 }
 
 static void load_builtin(md_modules *md, const md_tree *t)
@@ -275,8 +273,8 @@ static int scan(md_modules *md, const md_tree *t, md_err *err)
             return md_err_set(err, "kernel %s: module %s exists twice: %s and %s", md->kver,
                               a->name, a->relpath, b->relpath);
         md_mod *lose = au ? b : a;
-        md_strv_push_own(&md->notes, md_xasprintf("%s: %s overrides %s (updates/ wins, as for depmod)",
-                                                  a->name, (au ? a : b)->relpath, lose->relpath));
+        md_strv_pushf(&md->notes, "%s: %s overrides %s (updates/ wins, as for depmod)",
+                      a->name, (au ? a : b)->relpath, lose->relpath);
         /* Out of the lookup table (DEL sorts after every name) but still in
          * the list, so apply removes its file. */
         char *hidden = md_xasprintf("\x7f%s", lose->name);
@@ -529,8 +527,8 @@ static void note_firmware(md_modules *md, const md_tree *t, const md_mod *m)
             free(p);
         }
         if (!have)
-            md_strv_push_own(&md->notes, md_xasprintf("%s: firmware %s is not in the image",
-                                                      m->name, kv + 9));
+            md_strv_pushf(&md->notes, "%s: firmware %s is not in the image",
+                          m->name, kv + 9);
     }
 }
 
@@ -573,9 +571,9 @@ static int follow_softdeps(md_modules *md, const md_tree *t, const md_mod *m, md
                 }
                 const char *when = w ? "post" : "pre";
                 if (k == FOUND_NONE)
-                    md_strv_push_own(&md->notes, md_xasprintf("%s: softdep (%s) %s is neither a module "
-                                                              "nor built in (modprobe skips it too)",
-                                                              m->name, when, nm));
+                    md_strv_pushf(&md->notes, "%s: softdep (%s) %s is neither a module "
+                                  "nor built in (modprobe skips it too)",
+                                  m->name, when, nm);
                 else if (k == FOUND_BUILTIN) {
                     char *bn = md_modules_normalize(nm);
                     char *line = md_xasprintf("%s (softdep of %s)", bn, m->name);
@@ -635,7 +633,7 @@ static int allow_one(md_modules *md, const md_tree *t, const char *name, md_strv
     char *norm = md_modules_normalize(name);
     if (k == FOUND_NONE) {
         char *sugg = near_matches(md, norm);
-        md_strv_push_own(unknown, md_xasprintf("%s%s", name, sugg));
+        md_strv_pushf(unknown, "%s%s", name, sugg);
         free(sugg);
     } else if (k == FOUND_BUILTIN) {
         char *line = md_xasprintf("%s (allowlist)", norm);

@@ -54,7 +54,6 @@ static int manifest_load(struct manifest *m, const char *file, md_err *err)
     m->file = file;
     if (md_read_file(file, &data, &len, err) < 0)
         return -1;
-    data[len] = '\0';
     char *save = NULL;
     for (char *line = strtok_r((char *)data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#' || !line[strspn(line, " \t")])

@@ -225,7 +225,6 @@ static int add_pair(md_tree *t, const char *dir, const char *name, int64_t mtime
                       priv, pub);
         goto out;
     }
-    kd[kl] = pd[pl] = '\0'; /* md_read_file leaves room for the NUL */
     if (!looks_private((char *)kd)) {
         md_err_set(err, "%s: not an OpenSSH/PEM private key", priv);
         goto out;
@@ -287,7 +286,6 @@ static int collect_keys(const char *file, char **buf, size_t *len, md_err *err)
         md_err_prefix(err, "authorized keys");
         return -1;
     }
-    data[n] = '\0';
     if (memchr(data, '\0', n)) {
         free(data);
         return md_err_set(err, "%s: binary data, not public keys", file);

@@ -556,7 +556,8 @@ static bool same_content(const md_node *old, const md_node *nw)
     case MD_NODE_FILE:
         return old->size == nw->size && old->attr.mode == nw->attr.mode &&
                old->attr.uid == nw->attr.uid && old->attr.gid == nw->attr.gid &&
-               (old->size == 0 || memcmp(old->data, nw->data, old->size) == 0);
+               (old->size == 0 || (old->data && nw->data &&
+                                   memcmp(old->data, nw->data, old->size) == 0));
     case MD_NODE_SYMLINK:
         return strcmp(old->target, nw->target) == 0;
     case MD_NODE_HARDLINK:
@@ -910,6 +911,34 @@ md_node *md_tree_resolve(const md_tree *t, const char *path)
     return n;
 }
 
+const md_node *md_tree_resolve_file(const md_tree *t, const char *path)
+{
+    const md_node *n = md_tree_resolve(t, path);
+    if (!n)
+        return NULL;
+    if (md_node_type_of(n) == MD_NODE_HARDLINK)
+        n = md_tree_lookup(t, md_node_link_target(n));
+    return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
+}
+
+char *md_tree_text(const md_tree *t, const char *path, size_t *len)
+{
+    const md_node *n = md_tree_resolve_file(t, path);
+    if (!n)
+        return NULL;
+    size_t sz = 0;
+    const unsigned char *d = md_node_data(n, &sz);
+    if (!d)
+        sz = 0; /* content read past (md_unpack_keep_fn): no text */
+    char *s = md_xmalloc(sz + 1);
+    if (sz)
+        memcpy(s, d, sz);
+    s[sz] = '\0';
+    if (len)
+        *len = sz;
+    return s;
+}
+
 /* ---- public: iteration and accessors ---- */
 
 size_t md_tree_count(const md_tree *t) { return t->count; }
@@ -947,6 +976,8 @@ const unsigned char *md_node_data(const md_node *n, size_t *size)
     }
     if (size)
         *size = n->size;
+    if (!n->data && n->size)
+        return NULL; /* content not held (md_tree_add_file with NULL data) */
     return n->data ? n->data : (const unsigned char *)"";
 }
 

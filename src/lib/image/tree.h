@@ -38,7 +38,11 @@
  *
  * Ownership: the tree owns its nodes; md_node pointers stay valid until the
  * node is removed or the tree freed.  md_tree_add_file() takes `data`
- * (malloc'd) whether it succeeds or not.
+ * (malloc'd) whether it succeeds or not; `data` NULL with a `size` above 0
+ * is a file whose content the tree does not hold (a reader that only needs
+ * some files' content, image/unpack.h keep): it has its size and
+ * attributes, md_node_data gives NULL, and it is never identical to
+ * another file.
  */
 #ifndef MD_TREE_H
 #define MD_TREE_H
@@ -128,6 +132,14 @@ md_node *md_tree_lookup(const md_tree *t, const char *path);
 /* Lookup following symlinks in every component (relative and absolute
  * targets, at most 40 hops).  NULL if absent or dangling. */
 md_node *md_tree_resolve(const md_tree *t, const char *path);
+/* md_tree_resolve, then a hardlink's target: the regular file at `path`;
+ * NULL when absent, dangling or not a regular file. */
+const md_node *md_tree_resolve_file(const md_tree *t, const char *path);
+/* The content of md_tree_resolve_file(t, path) as a NUL-terminated copy
+ * the caller frees (*len its size; len may be NULL), or NULL.  A file whose
+ * content the tree does not hold (read past by md_unpack_keep_fn) reads as
+ * empty text. */
+char *md_tree_text(const md_tree *t, const char *path, size_t *len);
 
 size_t md_tree_count(const md_tree *t);
 /* In-order iteration: md_tree_first, then md_tree_next until NULL.  The tree
@@ -139,7 +151,8 @@ const char *md_node_path(const md_node *n);
 md_node_type md_node_type_of(const md_node *n);
 const md_attr *md_node_attr(const md_node *n);
 const char *md_node_origin(const md_node *n);
-/* Files: content and size (for a hardlink, those of its target). */
+/* Files: content and size (for a hardlink, those of its target); NULL,
+ * with the size, when the content is not held (see md_tree_add_file). */
 const unsigned char *md_node_data(const md_node *n, size_t *size);
 /* Symlinks: the target; hardlinks: path of the file they name. */
 const char *md_node_link_target(const md_node *n);

@@ -2,6 +2,7 @@
  * member, each segment of an initramfs, and a directory through libarchive's
  * disk reader, so all three meet the same entry policy. */
 #include "image/unpack.h"
+#include "core/decomp.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -67,13 +68,15 @@ static int check_path(const reader *r, const char *path, md_err *err)
     return 0;
 }
 
-static int check_bytes(const reader *r, uint64_t n, md_err *err)
+/* `n` bytes of one file; `held`: its content is to be kept in memory, which
+ * is what the total bounds. */
+static int check_bytes(const reader *r, uint64_t n, bool held, md_err *err)
 {
     const md_unpack_limits *l = &r->o->limits;
     if (l->entry_bytes && n > l->entry_bytes)
         return md_err_set(err, "implausible size %llu (limit %llu bytes)", (unsigned long long)n,
                           (unsigned long long)l->entry_bytes);
-    if (l->total_bytes && r->st->bytes + n > l->total_bytes)
+    if (held && l->total_bytes && r->st->bytes + n > l->total_bytes)
         return md_err_set(err, "content beyond the limit of %llu bytes in all",
                           (unsigned long long)l->total_bytes);
     return 0;
@@ -114,46 +117,59 @@ static const char *why(struct archive *a)
  * arrives, not with the size a header claims. */
 #define FIRST_CHUNK ((size_t)1 << 16)
 
-/* The entry's content; *out is malloc'd (the tree takes it). */
-static int read_content(reader *r, struct archive_entry *e, unsigned char **out, size_t *outlen,
-                        md_err *err)
+/* What a file not kept is read through: content read past costs this much. */
+#define PAST_CHUNK ((size_t)1 << 16)
+
+/* The entry's content; *out is malloc'd (the tree takes it).  `held`
+ * false: the content is read past (the same checks) and *out is NULL with
+ * *outlen its size. */
+static int read_content(reader *r, struct archive_entry *e, bool held, unsigned char **out,
+                        size_t *outlen, md_err *err)
 {
     bool sized = archive_entry_size_is_set(e);
     la_int64_t size = sized ? archive_entry_size(e) : 0;
     if (size < 0)
         return md_err_set(err, "implausible size %lld", (long long)size);
-    if (check_bytes(r, (uint64_t)size, err) < 0)
+    if (check_bytes(r, (uint64_t)size, held, err) < 0)
         return -1;
     size_t want = sized ? (size_t)size : SIZE_MAX, n = 0;
-    size_t cap = want < FIRST_CHUNK ? want : FIRST_CHUNK;
+    size_t cap = held ? (want < FIRST_CHUNK ? want : FIRST_CHUNK) : PAST_CHUNK;
     unsigned char *buf = md_xmalloc(cap ? cap : 1), spare;
     for (;;) {
-        if (n == cap && cap < want) {
+        if (held && n == cap && cap < want) {
             cap = want - cap > cap ? cap * 2 : want;
             buf = md_xrealloc(buf, cap);
         }
         /* A sized entry is read one byte past its size: that read must say "end". */
-        la_ssize_t got = n < cap ? archive_read_data(r->a, buf + n, cap - n)
-                                 : archive_read_data(r->a, &spare, 1);
+        size_t off = held ? n : 0, space = held ? cap - n : cap;
+        if (!held && sized && want - n < space)
+            space = want - n;
+        la_ssize_t got = space ? archive_read_data(r->a, buf + off, space)
+                               : archive_read_data(r->a, &spare, 1);
         if (got < 0) {
             md_err_set(err, "%s", why(r->a));
             goto fail;
         }
         if (got == 0)
             break;
-        if (n == cap) {
+        if (sized && n == want) {
             md_err_set(err, "more content than its size of %lld bytes", (long long)size);
             goto fail;
         }
         n += (size_t)got;
-        if ((!sized && check_bytes(r, n, err) < 0) || check_ratio(r, n, err) < 0)
+        if ((!sized && check_bytes(r, n, held, err) < 0) || check_ratio(r, n, err) < 0)
             goto fail;
     }
     if (sized && n != (size_t)size) {
         md_err_set(err, "truncated (%zu of %lld bytes)", n, (long long)size);
         goto fail;
     }
-    r->st->bytes += n;
+    if (held)
+        r->st->bytes += n;
+    else {
+        free(buf);
+        buf = NULL;
+    }
     r->content += n;
     *out = buf;
     *outlen = n;
@@ -198,13 +214,23 @@ static int link_later(reader *r, const char *path, const char *hl, const md_attr
 
 static int link_all(reader *r, md_err *err)
 {
-    for (size_t i = 0; i < r->link_paths.n; i++)
+    for (size_t i = 0; i < r->link_paths.n; i++) {
+        /* A later segment of an initramfs relinks a name as the kernel does
+         * (init/initramfs.c do_name: clean_path, then vfs_link). */
+        const md_node *old = r->o->clash == MD_CLASH_REPLACE
+                                 ? md_tree_lookup(r->t, r->link_paths.v[i]) : NULL;
+        if (old && md_node_type_of(old) != MD_NODE_DIR &&
+            strcmp(r->link_paths.v[i], r->link_targets.v[i]) &&
+            !(md_node_type_of(old) == MD_NODE_HARDLINK &&
+              !strcmp(md_node_link_target(old), r->link_targets.v[i])))
+            md_tree_remove(r->t, r->link_paths.v[i]);
         if (md_tree_add_hardlink(r->t, r->link_paths.v[i], r->link_targets.v[i], r->o->origin,
                                  err) < 0) {
             md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, r->link_names.v[i],
                           strlen(r->link_names.v[i]) > NAME_SHOWN ? "..." : "");
             return -1;
         }
+    }
     return 0;
 }
 
@@ -271,8 +297,14 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     if (rc == 0 && archive_entry_sparse_count(e) > 0)
         rc = md_err_set(err, "a sparse file (refused: dpkg and the kernel read none, and its "
                              "holes would expand without limit)");
-    if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG))
-        rc = read_content(r, e, &data, &len, err);
+    if (rc == 0 && (hl || archive_entry_filetype(e) == AE_IFREG)) {
+        /* Content lands at the link group's file (newc puts it on the last name). */
+        char *lands = hl ? entry_path(hl) : NULL;
+        la_int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+        bool held = !r->o->keep || r->o->keep(lands ? lands : path, sz > 0 ? (uint64_t)sz : 0);
+        free(lands);
+        rc = read_content(r, e, held, &data, &len, err);
+    }
     if (rc == 0)
         rc = hl ? link_later(r, path, hl, &a, data, len, name, err)
                 : add_node(r, e, path, &a, data, len, err);
@@ -392,6 +424,16 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
     return rc;
 }
 
+/* The kernel's unpack_to_rootfs (init/initramfs.c) reads an initramfs as a
+ * sequence: zero bytes are skipped, an uncompressed cpio is read to its
+ * trailer, anything else must be ONE compressed stream, read to its exact
+ * end, and the loop goes on after it; bytes that are none of these stop it
+ * ("invalid magic at start of compressed archive") with nothing after them
+ * unpacked.  So here: junk after a stream is an error naming its offset,
+ * never ignored.  The end of a gzip, xz or zstd stream is found by
+ * core/decomp (libarchive reads on through concatenated members and does
+ * not say where one ends); after a bzip2, lz4 or lzma stream, whose end
+ * neither tells, nothing more is read. */
 static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
                            md_err *err)
 {
@@ -406,8 +448,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
     }
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0, 0 };
-    for (size_t off = 0, seg = 0; off < len; seg++) {
-        /* The kernel skips zero padding between concatenated segments. */
+    for (size_t off = 0, end = 0, seg = 0; off < len; seg++) {
         while (seg && off < len && data[off] == 0)
             off++;
         if (off >= len)
@@ -417,25 +458,46 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         if (read_segment(t, data + off, len - off, o, &st, &used, &unknown, err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
+            if (seg && unknown && (md_err_clear(err), 1))
+                md_err_set(err, "%s: junk at byte %zu (the archive before it ends at byte %zu%s): "
+                                "not zero padding, a cpio archive or a compressed stream; the "
+                                "kernel stops unpacking there (\"invalid magic at start of "
+                                "compressed archive\")", path, off, end,
+                           off > end ? ", zero padding follows" : "");
             md_tree_free(t);
             t = NULL;
             break;
         }
-        if (!used || used > len - off)
+        if (!used) {
+            md_decomp_codec c = md_decomp_detect(data + off, len - off);
+            if (c == MD_DECOMP_NONE)
+                break; /* bzip2, lz4, lzma: its end is not known */
+            /* past the archive's trailer, the stream is held to the same ratio */
+            uint64_t max = o->limits.ratio ? (uint64_t)(len - off) * o->limits.ratio : 0;
+            if (max && max < MD_UNPACK_RATIO_FREE)
+                max = MD_UNPACK_RATIO_FREE;
+            if (md_decomp_stream_len(path, data + off, len - off, max, &used, err) < 0) {
+                md_tree_free(t);
+                t = NULL;
+                break;
+            }
+        }
+        if (used > len - off)
             break;
         off += used;
+        end = off;
     }
     free(data);
     return t;
 }
 
-md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,
-                          md_err *err)
+md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits,
+                          md_unpack_keep_fn keep, bool *not_archive, md_err *err)
 {
     if (not_archive)
         *not_archive = false;
     md_unpack_opts o = { .origin = path, .clash = MD_CLASH_REPLACE, .lenient = true,
-                         .limits = limits ? *limits : md_unpack_default_limits };
+                         .limits = limits ? *limits : md_unpack_default_limits, .keep = keep };
     struct stat st;
     if (stat(path, &st) < 0) {
         md_err_errno(err, "%s: cannot open", path);

@@ -48,7 +48,7 @@ struct archive;
  * member and the limit. */
 typedef struct md_unpack_limits {
     uint64_t entry_bytes; /* content of one file, bytes */
-    uint64_t total_bytes; /* content of all files, bytes */
+    uint64_t total_bytes; /* content of all files held (opts.keep), bytes */
     size_t entries;       /* entries read */
     size_t path_bytes;    /* length of a normalised path ("/usr/bin/x": 10) */
     size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
@@ -76,6 +76,16 @@ typedef struct md_unpack_limits {
 #define MD_UNPACK_RATIO_FREE ((uint64_t)16 << 20)
 extern const md_unpack_limits md_unpack_default_limits;
 
+/* Which files' content a reader holds: called once per file (and per
+ * hardlink that carries its group's content) with the normalised path the
+ * content lands at ("/etc/inittab") and its size in bytes; false: the
+ * content is read past (every limit, the ratio and the size checks still
+ * apply, so a truncated or corrupt member is an error as before) and the
+ * tree holds the file's size and attributes but no content (tree.h).  A
+ * reader that inspects a few files (lint) so holds those only, and a 1 GiB
+ * member costs it no memory.  NULL: every file's content is held. */
+typedef bool (*md_unpack_keep_fn)(const char *path, uint64_t size);
+
 typedef struct md_unpack_opts {
     const char *origin;      /* who adds the entries (tree copies it); required */
     const char *label;       /* the stream in errors; NULL: origin */
@@ -84,11 +94,12 @@ typedef struct md_unpack_opts {
      * ignored); false: both refused, as nothing a package holds needs them */
     bool lenient;
     md_unpack_limits limits;
+    md_unpack_keep_fn keep; /* NULL: hold every file's content */
 } md_unpack_opts;
 
 typedef struct md_unpack_stats {
     size_t entries; /* entries read (directories and skipped sockets included) */
-    uint64_t bytes; /* file content */
+    uint64_t bytes; /* file content held (what total_bytes bounds) */
 } md_unpack_stats;
 
 /* Add every entry of the open libarchive read handle `a` (formats and
@@ -105,10 +116,11 @@ int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
  *   - an archive: cpio or tar, compressed or not, including uncompressed cpio
  *     segments followed by more segments (early microcode + main archive),
  *     as the kernel unpacks an initramfs.
- * `limits` NULL: md_unpack_default_limits.  `not_archive` (may be
+ * `limits` NULL: md_unpack_default_limits; `keep` as in md_unpack_opts
+ * (NULL: all content held).  `not_archive` (may be
  * NULL) is set when `path` is a file libarchive recognises no archive in
  * (so a caller may try it as text).  Caller frees with md_tree_free. */
-md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits, bool *not_archive,
-                          md_err *err);
+md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits,
+                          md_unpack_keep_fn keep, bool *not_archive, md_err *err);
 
 #endif

@@ -307,28 +307,31 @@ char *md_lint_where(const char *label, const char *p)
     return md_xasprintf("%s(%s)", label, p);
 }
 
-const md_node *md_lint_resolve_file(const md_tree *t, const char *path)
+const char *md_lint_non_file(const md_tree *t, const char *path)
 {
     const md_node *n = md_tree_resolve(t, path);
-    if (!n)
-        return NULL;
-    if (md_node_type_of(n) == MD_NODE_HARDLINK)
-        n = md_tree_lookup(t, md_node_link_target(n));
-    return n && md_node_type_of(n) == MD_NODE_FILE ? n : NULL;
+    switch (n ? md_node_type_of(n) : MD_NODE_FILE) {
+    case MD_NODE_DIR: return "a directory";
+    case MD_NODE_CHAR: return "a character device";
+    case MD_NODE_BLOCK: return "a block device";
+    case MD_NODE_FIFO: return "a FIFO";
+    default: return NULL; /* a file, a hardlink to one, or nothing */
+    }
 }
 
-char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len)
+bool md_lint_keep(const char *path, uint64_t size)
 {
-    const md_node *n = md_lint_resolve_file(t, path);
-    if (!n)
-        return NULL;
-    size_t sz = 0;
-    const unsigned char *d = md_node_data(n, &sz);
-    char *s = md_xmalloc(sz + 1);
-    if (sz)
-        memcpy(s, d, sz);
-    s[sz] = '\0';
-    if (len)
-        *len = sz;
-    return s;
+    static const char *const dirs[] = { "/etc/", "/lib/init/", "/usr/lib/init/", "/lib/modules/",
+                                        "/usr/lib/modules/", "/boot/", NULL };
+    if (size <= MD_LINT_KEEP_SMALL)
+        return true;
+    for (int i = 0; dirs[i]; i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
+            return true;
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    /* the names lint_rootfs and xenver read (xenver.c is_ctrl_name) */
+    return !strcmp(path, "/init") || !strcmp(path, "/sbin/init") || !strcmp(path, "/linuxrc") ||
+           !strncmp(b, "libxenctrl", 10);
 }
+

@@ -121,13 +121,15 @@ static void check_entry(itstate *s, itline *e)
         tty = "console"; /* sysvinit runs it on /dev/console by default */
     if (!s->first_getty_line)
         s->first_getty_line = e->line;
-    bool missing = s->rootfs && prog[0] == '/' && !md_lint_resolve_file(s->rootfs, prog);
+    bool missing = s->rootfs && prog[0] == '/' && !md_tree_resolve_file(s->rootfs, prog);
+    const char *what = missing ? md_lint_non_file(s->rootfs, prog) : NULL;
     if (!strcmp(tty, "hvc0")) {
         if (missing)
             md_lint_add(s->l, s->file, e->line, MD_LINT_ERROR, 1,
-                        "the login on hvc0 runs %s, which the rootfs does not have: init "
+                        "the login on hvc0 runs %s, which %s%s: init "
                         "respawns it forever and hvc0 never shows a prompt; install it or "
-                        "point the entry at an existing getty", prog);
+                        "point the entry at an existing getty", prog,
+                        what ? "is " : "the rootfs does not have", what ? what : "");
         if (missing)
             s->hvc_broken = true;
         else if (!s->hvc_line)

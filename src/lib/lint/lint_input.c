@@ -134,7 +134,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return add_text(in, path, kind, d, len);
     }
     bool not_archive = false;
-    md_tree *t = md_unpack_rootfs(path, NULL, &not_archive, &e);
+    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, &not_archive, &e);
     if (t) {
         push(in, path, MD_LINT_ROOTFS)->tree = t;
         return;
@@ -292,7 +292,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
         return fail(in, path, &e);
     }
     md_err e = MD_ERR_INIT;
-    md_tree *t = md_unpack_rootfs(path, NULL, NULL, &e);
+    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, NULL, &e);
     if (!t)
         return fail(in, path, &e);
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
@@ -486,7 +486,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             char *p = near(x->path, roots.v[0]);
             md_err e = MD_ERR_INIT;
             if (p)
-                rootfs = own = md_unpack_rootfs(p, NULL, NULL, &e);
+                rootfs = own = md_unpack_rootfs(p, NULL, md_lint_keep, NULL, &e);
             free(p);
         }
         if (!xen && !found_xen && xens.n == 1)

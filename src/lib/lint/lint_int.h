@@ -17,13 +17,22 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
                     md_lint_sev sev, int trap, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
-/* Words of a kernel/Xen command line value split at commas etc. live in
- * callers; this one tells whether a tree path resolves to a regular file
- * (through symlinks and hardlinks). */
-const md_node *md_lint_resolve_file(const md_tree *t, const char *path);
+/* What `path` resolves to (symlinks followed) when that is not a regular
+ * file: "a FIFO", "a character device", "a block device", "a directory";
+ * NULL when it is a regular file or nothing.  For the files that init and
+ * the kernel read or run, where anything else is an error of its own, not
+ * a missing file. */
+const char *md_lint_non_file(const md_tree *t, const char *path);
 
-/* Text in the tree (a file's content, NUL-terminated copy) or NULL. */
-char *md_lint_tree_text(const md_tree *t, const char *path, size_t *len);
+/* The content lint reads of a rootfs (image/unpack.h md_unpack_keep_fn):
+ * the paths it reads (boot scripts and every file under /etc, /init,
+ * /linuxrc, /lib/init, kernel modules and their indexes under
+ * [/usr]/lib/modules, hypervisors under /boot, libxenctrl) and any file of
+ * at most MD_LINT_KEEP_SMALL bytes (text reached through a symlink, such as
+ * an /etc/inittab that links elsewhere).  Everything else is read past:
+ * a rootfs with a 1 GiB file costs lint its metadata only. */
+#define MD_LINT_KEEP_SMALL ((uint64_t)1 << 20)
+bool md_lint_keep(const char *path, uint64_t size);
 
 /* Does `text` look like an inittab?  Used for detection (boot configs:
  * md_bootfmt_detect). */

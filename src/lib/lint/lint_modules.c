@@ -86,7 +86,7 @@ static void read_modules_dep(kdir *k)
 {
     char *dp = md_xasprintf("%s/modules.dep", k->dir);
     size_t len;
-    char *text = md_lint_tree_text(k->t, dp, &len);
+    char *text = md_tree_text(k->t, dp, &len);
     if (!text) {
         if (k->n)
             ADD(k, k->dir, 0, MD_LINT_ERROR, 5,
@@ -158,7 +158,10 @@ static void check_modinfo(kdir *k, bool have_dep)
         md_kmodinfo mi = { 0 };
         md_err e = MD_ERR_INIT;
         char *where = md_xasprintf("%s/%s", k->dir, m->rel);
-        if (md_kmodelf_read(m->rel, d, sz, &mi, &e) < 0) {
+        if (!d) /* a hardlink to a file outside the module tree (md_lint_keep) */
+            md_err_set(&e, "%s: content not read (a link to a file of %zu bytes outside %s)",
+                       m->rel, sz, k->dir);
+        if (!d || md_kmodelf_read(m->rel, d, sz, &mi, &e) < 0) {
             if (cap(k, 4))
                 ADD(k, where, 0, MD_LINT_ERROR, 5, "unreadable module: %s", e.msg);
             free(where);
@@ -227,7 +230,7 @@ static const char *kmod_tool(const md_tree *t)
 static void check_dep_bin(kdir *k, bool have_dep)
 {
     char *bp = md_xasprintf("%s/modules.dep.bin", k->dir);
-    const md_node *bn = md_lint_resolve_file(k->t, bp);
+    const md_node *bn = md_tree_resolve_file(k->t, bp);
     const char *kmod_bin = kmod_tool(k->t);
     if (!bn && have_dep && kmod_bin)
         ADD(k, bp, 0, MD_LINT_ERROR, 5,
@@ -241,7 +244,7 @@ static void check_dep_bin(kdir *k, bool have_dep)
     md_err err = MD_ERR_INIT;
     size_t sz;
     const unsigned char *d = md_node_data(bn, &sz);
-    char *dir = md_scratch_dir("lint", &err), *f = NULL;
+    char *dir = d ? md_scratch_dir("lint", &err) : NULL, *f = NULL;
     if (!dir) {
         free(bp);
         return; /* no room to check; not the image's fault */
@@ -297,7 +300,7 @@ static void check_xen_modules(kdir *k)
 static void read_builtin(kdir *k)
 {
     char *bp = md_xasprintf("%s/modules.builtin", k->dir);
-    char *bt = md_lint_tree_text(k->t, bp, NULL);
+    char *bt = md_tree_text(k->t, bp, NULL);
     free(bp);
     if (!bt)
         return;
@@ -326,7 +329,7 @@ static void lint_kdir(kdir *k)
     }
     read_builtin(k);
     char *dp = md_xasprintf("%s/modules.dep", k->dir);
-    bool have_dep = md_lint_resolve_file(k->t, dp) != NULL;
+    bool have_dep = md_tree_resolve_file(k->t, dp) != NULL;
     free(dp);
     read_modules_dep(k);
     check_dep_bin(k, have_dep);

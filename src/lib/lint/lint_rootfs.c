@@ -53,7 +53,7 @@ static scripts collect_scripts(const md_tree *t)
             continue;
         size_t sz;
         const unsigned char *d = md_node_data(n, &sz);
-        if (sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
+        if (!d || sz > (1u << 20) || memchr(d, 0, sz < 4096 ? sz : 4096))
             continue; /* binaries (a compiled /sbin/init) are not scripts */
         s.v = md_xrealloc(s.v, (s.n + 1) * sizeof *s.v);
         s.v[s.n++] = (script){ md_node_path(n), md_xstrndup((const char *)d, sz) };
@@ -124,18 +124,51 @@ static bool service_enabled(const md_tree *t, const scripts *s, const char *path
 
 /* ---- trap 1: who runs a login on hvc0 ---- */
 
+/* The files init and the kernel read or run: anything but a regular file
+ * there (a FIFO blocks init's read, a device is no program) is an error
+ * of its own, which "missing" would misname. */
+static bool check_regular(rctx *r)
+{
+    static const struct {
+        const char *path, *why;
+    } must[] = {
+        { "/init", "the kernel runs it as the first program of an initramfs" },
+        { "/sbin/init", "the kernel runs it as init" },
+        { "/etc/inittab", "init reads it for what to start, and a FIFO would block it" },
+        { "/etc/securetty", "login reads it for the terminals root may log in on" },
+    };
+    bool bad = false;
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++) {
+        const char *what = md_lint_non_file(r->t, must[i].path);
+        const md_node *n = md_tree_lookup(r->t, must[i].path);
+        if (!what)
+            continue;
+        bad = true;
+        if (n && md_node_type_of(n) == MD_NODE_SYMLINK)
+            ADD(r, must[i].path, 0, MD_LINT_ERROR, 1,
+                "a symlink to %s (%s), not to a regular file: %s", md_node_link_target(n), what,
+                must[i].why);
+        else
+            ADD(r, must[i].path, 0, MD_LINT_ERROR, 1, "%s, not a regular file: %s", what,
+                must[i].why);
+    }
+    return !bad;
+}
+
 static void check_console(rctx *r)
 {
     const md_tree *t = r->t;
     size_t len;
-    char *st = md_lint_tree_text(t, "/etc/securetty", &len);
+    if (!check_regular(r))
+        return; /* what follows would read the same paths as missing */
+    char *st = md_tree_text(t, "/etc/securetty", &len);
     if (st) {
         if (!find_word(st, "hvc0"))
             ADD(r, "/etc/securetty", 0, MD_LINT_WARNING, 1,
                 "hvc0 is not listed: login refuses root on the dom0 console; add a line 'hvc0'");
         free(st);
     }
-    char *it = md_lint_tree_text(t, "/etc/inittab", &len);
+    char *it = md_tree_text(t, "/etc/inittab", &len);
     if (it) {
         char *w = md_lint_where(r->label, "/etc/inittab");
         md_lint_inittab(r->l, w, it, len, t);
@@ -161,7 +194,7 @@ static void check_console(rctx *r)
                 "/etc/init.d/agetty.hvc0 and add it to the default runlevel");
         return;
     }
-    char *init = md_lint_tree_text(t, "/init", &len);
+    char *init = md_tree_text(t, "/init", &len);
     if (init && !strncmp(init, "#!", 2)) {
         if (!find_word(init, "hvc0"))
             ADD(r, "/init", 0, MD_LINT_WARNING, 1,

@@ -214,8 +214,10 @@ void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
         const unsigned char *d = md_node_data(n, &len);
         md_xen_version v;
         md_err e = MD_ERR_INIT;
-        int rc = hv ? md_xenver_hypervisor_image(d, len, p, &v, &e)
-                    : md_xenver_libxenctrl(d, len, p, &v, &e);
+        int rc = !d ? md_err_set(&e, "%s: content not read (a link to a file of %zu bytes "
+                                     "elsewhere)", p, len)
+                 : hv ? md_xenver_hypervisor_image(d, len, p, &v, &e)
+                      : md_xenver_libxenctrl(d, len, p, &v, &e);
         set_str(v.origin, sizeof v.origin, md_node_origin(n));
         if (rc < 0) {
             memset(&v, 0, sizeof v);

@@ -64,6 +64,19 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
     return n;
 }
 
+/* Seconds a transfer may go without receiving MD_FETCH_STALL_BYTES per
+ * second before it is given up as stalled (a mirror that accepted the
+ * connection and then sends nothing, or sends headers and then stops);
+ * MKDOM0_STALL_TIMEOUT overrides it (1 to 3600), for slow links and for
+ * the tests, which do not wait a minute per try. */
+static long stall_seconds(void)
+{
+    const char *e = getenv("MKDOM0_STALL_TIMEOUT");
+    char *end;
+    long v = e && *e ? strtol(e, &end, 10) : 0;
+    return e && *e && !*end && v >= 1 && v <= 3600 ? v : MD_FETCH_STALL_SECONDS;
+}
+
 /* One attempt; *retry tells whether a failure looks transient. */
 static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
 {
@@ -83,9 +96,11 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-    /* A stalled mirror must not hang a build forever. */
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+    /* A stalled mirror must not hang a build forever: libcurl's speed
+     * check runs from the request on, so it also catches a server that
+     * never answers. */
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)MD_FETCH_STALL_BYTES);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall_seconds());
     curl_easy_setopt(c, CURLOPT_USERAGENT, "mkdom0/0.1");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     CURLcode rc = curl_easy_perform(c);

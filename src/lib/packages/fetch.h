@@ -20,6 +20,13 @@
 #include "core/err.h"
 #include "core/out.h"
 
+/* A transfer that receives less than MD_FETCH_STALL_BYTES a second for
+ * MD_FETCH_STALL_SECONDS (environment: MKDOM0_STALL_TIMEOUT, 1 to 3600
+ * seconds) has stalled: it fails (and is retried, 3 tries in all) with an
+ * error naming the URL, and nothing of it is kept. */
+#define MD_FETCH_STALL_BYTES 1024
+#define MD_FETCH_STALL_SECONDS 60
+
 /* Fetch url into memory, failing if it is larger than `max` bytes.  The
  * buffer gets a terminating NUL that `len` does not count. */
 int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char **data, size_t *len,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "packages/debver.h"
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/strv.h"
 
 /* One parsed index: its text and the packages pointing into it. */
@@ -212,16 +213,25 @@ static int finish_stanza(parser *p, md_err *err)
         .sha256 = value(&f[F_SHA256]),
     };
     char *size = value(&f[F_SIZE]), *isize = value(&f[F_INSTSIZE]), *ess = value(&f[F_ESSENTIAL]);
+    unsigned size_line = f[F_SIZE].line, isize_line = f[F_INSTSIZE].line;
     memset(p->f, 0, sizeof p->f);
     if (!pk.filename || !*pk.filename || strstr(pk.filename, ".."))
         return md_err_set(err, "%s:%u: package %s: missing or bad Filename", L, p->start, name);
     if (!all_digits(size))
         return md_err_set(err, "%s:%u: package %s: missing or bad Size", L, p->start, name);
-    pk.size = strtoull(size, NULL, 10);
+    /* Sizes are compared with file offsets (off_t): past INT64_MAX, or past
+     * 64 bits where strtoull would give ULLONG_MAX, a number is corrupt. */
+    if (md_size_parse_u64(size, INT64_MAX, &pk.size) < 0)
+        return md_err_set(err, "%s:%u: package %s: Size %.40s%s out of range (at most %lld)", L,
+                          size_line, name, size, strlen(size) > 40 ? "..." : "",
+                          (long long)INT64_MAX);
     if (isize) {
         if (!all_digits(isize))
             return md_err_set(err, "%s:%u: package %s: bad Installed-Size '%s'", L, p->start, name, isize);
-        pk.installed_size = strtoull(isize, NULL, 10);
+        if (md_size_parse_u64(isize, INT64_MAX, &pk.installed_size) < 0)
+            return md_err_set(err, "%s:%u: package %s: Installed-Size %.40s%s out of range (at "
+                                   "most %lld)", L, isize_line, name, isize,
+                              strlen(isize) > 40 ? "..." : "", (long long)INT64_MAX);
     }
     if (!pk.sha256 || strlen(pk.sha256) != 64 ||
         strspn(pk.sha256, "0123456789abcdefABCDEF") != 64)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "packages/fetch.h"
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/file.h"
 #include "core/sha256.h"
 #include "core/out.h"
@@ -119,7 +120,7 @@ static int gpgv_verify(const char *label, const char *keyring, const unsigned ch
         r = md_read_file(op, &d, tlen, err);
         free(op);
         if (r == 0)
-            *text = (char *)d, d[*tlen] = '\0';
+            *text = (char *)d;
     }
     md_remove_tree(dir, NULL);
     free(dir);
@@ -173,12 +174,17 @@ static int parse_release(const char *label, char *text, release *rel, md_err *er
         lineno++;
         if (*s == ' ' || *s == '\t') {
             if (in_sha) {
-                char hash[80], path[1024];
-                unsigned long long size;
+                char hash[80], sz[32], path[1024];
+                uint64_t size;
                 char line[1200];
                 snprintf(line, sizeof line, "%.*s", (int)n, s);
-                if (sscanf(line, " %79s %llu %1023s", hash, &size, path) != 3 || strlen(hash) != 64)
+                if (sscanf(line, " %79s %31s %1023s", hash, sz, path) != 3 || strlen(hash) != 64)
                     return md_err_set(err, "%s:%u: malformed SHA256 entry", label, lineno);
+                /* sscanf's %llu takes "-1" and wraps, and saturates on overflow */
+                if (md_size_parse_u64(sz, INT64_MAX, &size) < 0)
+                    return md_err_set(err, "%s:%u: SHA256 entry for %s: size %s is not a byte "
+                                           "count (digits, at most %lld)", label, lineno, path, sz,
+                                      (long long)INT64_MAX);
                 rel->files = md_xgrow(rel->files, &cap, rel->n + 1, sizeof *rel->files);
                 rel_file *f = &rel->files[rel->n++];
                 for (int i = 0; i < 65; i++)

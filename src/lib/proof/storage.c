@@ -25,38 +25,14 @@ struct md_storage {
 
 /* --- the image's setting ------------------------------------------------ */
 
-/* `key="value"` (or unquoted) at the start of a line of a conf.d file. */
-static char *conf_value(const char *text, const char *key)
-{
-    size_t kl = strlen(key);
-    for (const char *p = text; *p; p += strcspn(p, "\n"), p += *p == '\n') {
-        if (strncmp(p, key, kl) || p[kl] != '=')
-            continue;
-        const char *v = p + kl + 1;
-        if (*v == '"')
-            v++;
-        return strndup(v, strcspn(v, "\"\n \t#"));
-    }
-    return NULL;
-}
-
 md_storage *md_storage_new(const md_tree *rootfs)
 {
-    const md_node *n = rootfs ? md_tree_resolve(rootfs, "/etc/conf.d/guest-storage") : NULL;
-    if (!n || md_node_type_of(n) != MD_NODE_FILE)
+    char *v = md_check_conf_value(rootfs, "/etc/conf.d/guest-storage", "storage");
+    if (!v)
         return NULL;
-    size_t sz;
-    const unsigned char *d = md_node_data(n, &sz);
-    char *text = strndup((const char *)d, sz);
-    char *v = conf_value(text, "storage");
-    free(text);
-    if (!v || !*v) {
-        free(v);
-        return NULL;
-    }
     md_storage *s = md_xcalloc(1, sizeof *s);
     s->source = v;
-    s->nonce = (unsigned long)getpid() ^ (unsigned long)(md_run_now() * 1000) ^ 0x5a5aUL;
+    s->nonce = md_check_nonce() ^ 0x5a5aUL; /* not the I/O guest's */
     return s;
 }
 
@@ -70,7 +46,6 @@ void md_storage_free(md_storage *s)
     free(s);
 }
 
-const char *md_storage_source(const md_storage *s) { return s->source; }
 const char *md_storage_disk(const md_storage *s) { return s->disk; }
 
 /* --- the disk ----------------------------------------------------------- */

@@ -35,7 +35,6 @@ typedef struct md_storage md_storage;
 /* The guest storage the image names; NULL when it names none (or no image). */
 md_storage *md_storage_new(const md_tree *rootfs);
 void md_storage_free(md_storage *s);
-const char *md_storage_source(const md_storage *s); /* "LABEL=xenguests" */
 
 /* Make the disk image in `dir` (a scratch directory) from the guest
  * kernel and initrd; its path is md_storage_disk().  Fails naming the tool

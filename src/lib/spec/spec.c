@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "spec/spec_default.h"
 #include "core/dirs.h"
@@ -48,6 +49,7 @@ struct md_spec {
     const char *cur_origin;
     const char *cur_basedir;
     unsigned line;
+    bool cont; /* the line being handled continues the previous key's value */
     bool any_key;
     md_err *err;
 };
@@ -57,6 +59,8 @@ struct md_spec {
 struct reader {
     const char *p;
     unsigned *line;
+    bool *cont;        /* set per line: inih takes it as a continuation */
+    bool have_prev;    /* a key came before in this section */
     unsigned too_long; /* the first line longer than inih's buffer, 0 if none */
     int max;           /* that buffer's size less its NUL, in bytes */
 };
@@ -79,6 +83,16 @@ static char *read_line(char *buf, int size, void *stream)
     memcpy(buf, r->p, n);
     buf[n] = '\0';
     r->p += n + (r->p[n] == '\n');
+    /* inih (INI_ALLOW_MULTILINE) hands an indented non-blank, non-comment
+     * line after a key of the same section to the handler as that key
+     * again, with the line as its value; a section header forgets the key. */
+    const char *t = buf + strspn(buf, " \t\r");
+    bool blank = !*t || *t == '#' || *t == ';';
+    *r->cont = !blank && t > buf && r->have_prev;
+    if (*t == '[')
+        r->have_prev = false;
+    else if (!blank)
+        r->have_prev = true;
     return buf;
 }
 
@@ -103,6 +117,22 @@ static bool valid_hostname(const char *v)
             return false;
         p += n + 1;
     }
+}
+
+/* [Image] Name=: it is written to image.ini and printed to the terminal,
+ * and tools name files after it, so it is a plain word: 1 to 64 ASCII
+ * letters, digits, '.', '_', '-' and '+', starting with a letter or digit
+ * (so never "..", a path, an option or an escape sequence). */
+#define NAME_MAX_LEN 64
+static bool valid_image_name(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > NAME_MAX_LEN || !isalnum((unsigned char)v[0]))
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!(isascii((unsigned char)*p) && isalnum((unsigned char)*p)) && !strchr("._-+", *p))
+            return false;
+    return true;
 }
 
 static void set_str(char **dst, const char *v)
@@ -148,6 +178,20 @@ static int fail(md_spec *s, const char *fmt, const char *a, const char *b)
     snprintf(msg, sizeof msg, fmt, a, b);
     md_err_set(s->err, "%s:%u: %s", s->cur_origin, s->line, msg);
     return 0;
+}
+
+/* A host file the build will read whole (Copy=, AuthorizedKeys=): named
+ * now, with this line, not after minutes of package work; by the rules the
+ * build reads it with (core/file.h md_open_file: a regular file, readable,
+ * at most MD_READ_FILE_MAX bytes). */
+static int check_host_file(md_spec *s, const char *key, const char *path)
+{
+    md_err e = MD_ERR_INIT;
+    int fd = md_open_file(path, NULL, &e);
+    if (fd < 0)
+        return fail(s, "%s=: %.500s", key, e.msg);
+    close(fd);
+    return 1;
 }
 
 static struct repo *repo_get(md_spec *s, const char *name)
@@ -222,8 +266,19 @@ static int image_key(md_spec *s, const char *k, const char *v)
         s->cur_origin = o, s->cur_basedir = b, s->line = line;
         return 1;
     }
-    if (!strcmp(k, "Name"))
+    if (!strcmp(k, "Name")) {
+        if (*v && !valid_image_name(v)) {
+            /* the value itself may be what must not reach the terminal */
+            char shown[NAME_MAX_LEN + 8];
+            size_t i = 0;
+            for (const unsigned char *p = (const unsigned char *)v; *p && i < NAME_MAX_LEN; p++)
+                shown[i++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+            shown[i] = '\0';
+            return fail(s, "Name=%s%s: not an image name (1 to 64 characters of A-Z a-z 0-9 . _ "
+                           "- +, starting with a letter or digit)", shown, v[i] ? "..." : "");
+        }
         return set_str(&s->name, v), 1;
+    }
     if (!strcmp(k, "Compression")) {
         static const char *const ok[] = { "gzip", "zstd", "xz", "lz4", "none" };
         for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
@@ -342,8 +397,14 @@ static int files_key(md_spec *s, const char *k, const char *v)
                 return 0;
             }
             *colon = '\0';
+            char *src = abs_path(s, words.v[i]);
+            if (!check_host_file(s, "Copy", src)) {
+                free(src);
+                md_strv_free(&words);
+                return 0;
+            }
             s->copies = md_xrealloc(s->copies, (s->ncopies + 1) * sizeof *s->copies);
-            s->copies[s->ncopies].src = abs_path(s, words.v[i]);
+            s->copies[s->ncopies].src = src;
             s->copies[s->ncopies].dest = md_xstrdup(colon + 1);
             s->ncopies++;
         }
@@ -477,8 +538,14 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         s->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&s->gateway, v), 1;
     }
-    if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
-        return set_path_list(s, &s->authorized_keys, v), 1;
+    if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys")) {
+        size_t before = s->authorized_keys.n;
+        set_path_list(s, &s->authorized_keys, v);
+        for (size_t i = before; *v && i < s->authorized_keys.n; i++)
+            if (!check_host_file(s, "AuthorizedKeys", s->authorized_keys.v[i]))
+                return 0;
+        return 1;
+    }
     if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
         free(s->keys_dir);
         s->keys_dir = *v ? abs_path(s, v) : NULL;
@@ -585,11 +652,31 @@ static int guests_key(md_spec *s, const char *k, const char *v)
     return fail(s, "unknown key %s in [Guests]%s", k, "");
 }
 
+/* Keys whose value is a list: an indented line adds to it, as another
+ * assignment would (docs/spec.md).  Every other key takes one value, and
+ * inih would let an indented line replace it unseen. */
+static bool is_list_key(const char *sec, const char *k)
+{
+    static const char *const lists[] = { "Packages/Include", "Packages/Exclude", "Packages/Pin",
+                                         "Files/Drop", "Files/Keep", "Files/Overlay",
+                                         "Files/Copy", "Modules/Include", "SSH/AuthorizedKeys",
+                                         "Guests/Autostart", "Repository/Components", NULL };
+    size_t sl = strncmp(sec, "Repository ", 11) ? strlen(sec) : 10;
+    for (int i = 0; lists[i]; i++)
+        if (!strncmp(lists[i], sec, sl) && lists[i][sl] == '/' && !strcmp(lists[i] + sl + 1, k))
+            return true;
+    return false;
+}
+
 static int on_key(void *user, const char *sec, const char *k, const char *v)
 {
     md_spec *s = user;
     if (s->err->set)
         return 0;
+    if (s->cont && !is_list_key(sec, k))
+        return fail(s, "indented line: it would continue %s=, which takes one value (only list "
+                       "keys continue on indented lines); write it unindented as a key of its "
+                       "own, or as the one value of %s=", k, k);
     int r;
     if (!strcmp(sec, "Image"))
         r = image_key(s, k, v);
@@ -617,7 +704,7 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_origin = origin;
     s->cur_basedir = basedir;
     s->line = 0;
-    struct reader rd = { text, &s->line, 0, 0 };
+    struct reader rd = { .p = text, .line = &s->line, .cont = &s->cont };
     int r = ini_parse_stream(read_line, &rd, on_key, s);
     if (s->err->set)
         return -1;
@@ -846,7 +933,6 @@ md_spec *md_spec_load(const char *path, md_err *err)
         md_err_set(err, "%s: binary data, not a spec", path);
         return NULL;
     }
-    data[len] = '\0'; /* md_read_file leaves room */
     char *dir = md_xstrdup(path), *slash = strrchr(dir, '/');
     char *base;
     if (slash) {

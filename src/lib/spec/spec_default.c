@@ -2,227 +2,134 @@
 
 #include <string.h>
 
-static const char debian12[] =
+/* One template for both bases, so the text they share is written once;
+ * the arguments are what a release changes.  Each expands to one string
+ * literal, byte for byte the spec `mkdom0 inspect --base-spec` prints. */
+#define DEBIAN_SPEC(HEADER, SUITE, XEN, PYTHON, PERL, BASE_FILES_WHY, HVM_SIZE) \
+HEADER \
+"\n" \
+"[Image]\n" \
+"Name=dom0\n" \
+"Compression=gzip\n" \
+"CompressionLevel=9\n" \
+"\n" \
+"[Repository " SUITE "]\n" \
+"URL=http://deb.debian.org/debian\n" \
+"Suite=" SUITE "\n" \
+"Components=main\n" \
+"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n" \
+"\n" \
+"[Repository " SUITE "-updates]\n" \
+"URL=http://deb.debian.org/debian\n" \
+"Suite=" SUITE "-updates\n" \
+"Components=main\n" \
+"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n" \
+"\n" \
+"[Repository " SUITE "-security]\n" \
+"URL=http://deb.debian.org/debian-security\n" \
+"Suite=" SUITE "-security\n" \
+"Components=main\n" \
+"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n" \
+"\n" \
+"[Packages]\n" \
+"# libxentoolcore1: the Xen binaries need it but xen-utils-" XEN " does not declare it.\n" \
+"# bash and xenstore-utils: Xen's hotplug scripts (/etc/xen/scripts/vif-bridge,\n" \
+"# block) are bash scripts that call xenstore-read/write; busybox gives them\n" \
+"# ip, brctl, losetup, stat and logger, mkdom0 its static flock.\n" \
+"Include=xen-hypervisor-" XEN "-amd64 linux-image-amd64 busybox-static openrc\n" \
+"        openssh-server xen-utils-" XEN " xen-utils-common libxentoolcore1 kmod\n" \
+"        bash xenstore-utils\n" \
+"# dash is /bin/sh: OpenRC's init.sh tells a live /proc from a stale one by\n" \
+"# reading /proc/self/environ from a child started with a new variable, and\n" \
+"# busybox sh runs md5sum without exec, so that check misfires (\"cruft in\n" \
+"# /proc\") and /proc is mounted twice.  Busybox's ash stays root's shell.\n" \
+"        dash\n" \
+"# What a minimal dom0 must not drag in: interpreters, udev, debconf and the\n" \
+"# maintainer-script machinery (no maintainer script runs in an mkdom0 build).\n" \
+"Exclude=python3 python3-minimal python" PYTHON " python" PYTHON "-minimal udev systemd systemd-sysv\n" \
+"        perl perl-base perl-modules-" PERL " debconf debconf-2.0 cdebconf adduser ucf\n" \
+"        lsb-base sysvinit-utils init-system-helpers runit-helper insserv procps\n" \
+"        libpam-modules libpam-runtime linux-base initramfs-tools\n" \
+"        linux-initramfs-tool firmware-linux-free apparmor dmsetup\n" \
+"        openssh-sftp-server qemu-system-xen grub-xen-host\n" \
+"        bridge-utils iproute2 ifupdown netbase\n" \
+"# bash's essentials: busybox has their tools (which, awk); dash's dpkg is\n" \
+"# for its maintainer scripts, which never run here." BASE_FILES_WHY "\n" \
+"        base-files debianutils mawk dpkg\n" \
+"Essential=no\n" \
+"\n" \
+"[Files]\n" \
+"# Files a dom0 never reads.\n" \
+"Drop=/usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/*\n" \
+"     /usr/share/lintian/* /usr/share/bug/* /usr/share/bash-completion/*\n" \
+"     /usr/share/zsh/* /usr/share/menu/* /usr/share/pixmaps/* /usr/share/icons/*\n" \
+"     /usr/share/gdb/* /usr/lib/x86_64-linux-gnu/gconv/* /usr/include/*\n" \
+"     /usr/lib/x86_64-linux-gnu/*.a /usr/lib/debug/* /etc/init.d/*.dpkg-*\n" \
+"     /usr/lib/linux/* /usr/lib/firmware/*\n" \
+"# The PV shim (6 MB) is for running PV guests inside PVH; hvmloader stays.\n" \
+"     /usr/lib/xen-*/boot/xen-shim\n" \
+"# Debian's settings for its xendomains script, which mkdom0's own\n" \
+"# xendomains service replaces (it reads /etc/conf.d/xendomains).\n" \
+"     /etc/default/xendomains\n" \
+"Keep=/usr/share/doc/*/copyright\n" \
+"\n" \
+"[Modules]\n" \
+"# Xen devices, the design's hardware, and what QEMU presents.  mkdom0 adds\n" \
+"# every dependency (trap 5).\n" \
+"# loop: file-backed guest disks; xen-netfront and xen-blkfront: guests booted\n" \
+"# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n" \
+"Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n" \
+"        loop xen-netfront xen-blkfront\n" \
+"        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n" \
+"        virtio_net virtio_blk virtio_pci\n" \
+"\n" \
+"[Xen]\n" \
+"# Always X,max:X (trap 4); the original host used 4096M.\n" \
+"Dom0Mem=4096M\n" \
+"Args=gnttab_max_frames=256 gnttab_max_maptrack_frames=1024\n" \
+"# yes: the device model for HVM guests (qemu-system-xen" HVM_SIZE ").\n" \
+"HVM=no\n" \
+"\n" \
+"[Kernel]\n" \
+"Args=\n" \
+"\n" \
+"[System]\n" \
+"Hostname=dom0\n" \
+"# Guests' vifs go on xenbr0, which carries the first NIC and the dom0's address.\n" \
+"Bridge=yes\n" \
+"\n" \
+"[Guests]\n" \
+"# A disk or partition whose file system is labelled xenguests is mounted at\n" \
+"# /var/lib/xen/storage for guest images and configs (its auto/ directory:\n" \
+"# guests started at boot); the dom0 itself stays in RAM.  Without such a\n" \
+"# disk the dom0 boots on and says so.  Make one with\n" \
+"# `mkfs.ext4 -L xenguests /dev/DISK`.\n" \
+"Storage=LABEL=xenguests\n" \
+"\n" \
+"[SSH]\n" \
+"# Host keys and the client key that `mkdom0 boot --check` uses are made\n" \
+"# once in KeysDir (default: ~/.local/state/mkdom0/keys) and reused.\n" \
+"AuthorizedKeys=\n"
+
+static const char debian12[] = DEBIAN_SPEC(
 "# mkdom0 default spec: a RAM-resident Xen 4.17 dom0 from Debian bookworm.\n"
 "# Print it with `mkdom0 inspect --default-spec`; start your own from it\n"
-"# with `[Image] Base=default` and change only what differs.\n"
-"\n"
-"[Image]\n"
-"Name=dom0\n"
-"Compression=gzip\n"
-"CompressionLevel=9\n"
-"\n"
-"[Repository bookworm]\n"
-"URL=http://deb.debian.org/debian\n"
-"Suite=bookworm\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Repository bookworm-updates]\n"
-"URL=http://deb.debian.org/debian\n"
-"Suite=bookworm-updates\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Repository bookworm-security]\n"
-"URL=http://deb.debian.org/debian-security\n"
-"Suite=bookworm-security\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Packages]\n"
-"# libxentoolcore1: the Xen binaries need it but xen-utils-4.17 does not declare it.\n"
-"# bash and xenstore-utils: Xen's hotplug scripts (/etc/xen/scripts/vif-bridge,\n"
-"# block) are bash scripts that call xenstore-read/write; busybox gives them\n"
-"# ip, brctl, losetup, stat and logger, mkdom0 its static flock.\n"
-"Include=xen-hypervisor-4.17-amd64 linux-image-amd64 busybox-static openrc\n"
-"        openssh-server xen-utils-4.17 xen-utils-common libxentoolcore1 kmod\n"
-"        bash xenstore-utils\n"
-"# dash is /bin/sh: OpenRC's init.sh tells a live /proc from a stale one by\n"
-"# reading /proc/self/environ from a child started with a new variable, and\n"
-"# busybox sh runs md5sum without exec, so that check misfires (\"cruft in\n"
-"# /proc\") and /proc is mounted twice.  Busybox's ash stays root's shell.\n"
-"        dash\n"
-"# What a minimal dom0 must not drag in: interpreters, udev, debconf and the\n"
-"# maintainer-script machinery (no maintainer script runs in an mkdom0 build).\n"
-"Exclude=python3 python3-minimal python3.11 python3.11-minimal udev systemd systemd-sysv\n"
-"        perl perl-base perl-modules-5.36 debconf debconf-2.0 cdebconf adduser ucf\n"
-"        lsb-base sysvinit-utils init-system-helpers runit-helper insserv procps\n"
-"        libpam-modules libpam-runtime linux-base initramfs-tools\n"
-"        linux-initramfs-tool firmware-linux-free apparmor dmsetup\n"
-"        openssh-sftp-server qemu-system-xen grub-xen-host\n"
-"        bridge-utils iproute2 ifupdown netbase\n"
-"# bash's essentials: busybox has their tools (which, awk); dash's dpkg is\n"
-"# for its maintainer scripts, which never run here.\n"
-"        base-files debianutils mawk dpkg\n"
-"Essential=no\n"
-"\n"
-"[Files]\n"
-"# Files a dom0 never reads.\n"
-"Drop=/usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/*\n"
-"     /usr/share/lintian/* /usr/share/bug/* /usr/share/bash-completion/*\n"
-"     /usr/share/zsh/* /usr/share/menu/* /usr/share/pixmaps/* /usr/share/icons/*\n"
-"     /usr/share/gdb/* /usr/lib/x86_64-linux-gnu/gconv/* /usr/include/*\n"
-"     /usr/lib/x86_64-linux-gnu/*.a /usr/lib/debug/* /etc/init.d/*.dpkg-*\n"
-"     /usr/lib/linux/* /usr/lib/firmware/*\n"
-"# The PV shim (6 MB) is for running PV guests inside PVH; hvmloader stays.\n"
-"     /usr/lib/xen-*/boot/xen-shim\n"
-"# Debian's settings for its xendomains script, which mkdom0's own\n"
-"# xendomains service replaces (it reads /etc/conf.d/xendomains).\n"
-"     /etc/default/xendomains\n"
-"Keep=/usr/share/doc/*/copyright\n"
-"\n"
-"[Modules]\n"
-"# Xen devices, the design's hardware, and what QEMU presents.  mkdom0 adds\n"
-"# every dependency (trap 5).\n"
-"# loop: file-backed guest disks; xen-netfront and xen-blkfront: guests booted\n"
-"# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n"
-"Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n"
-"        loop xen-netfront xen-blkfront\n"
-"        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n"
-"        virtio_net virtio_blk virtio_pci\n"
-"\n"
-"[Xen]\n"
-"# Always X,max:X (trap 4); the original host used 4096M.\n"
-"Dom0Mem=4096M\n"
-"Args=gnttab_max_frames=256 gnttab_max_maptrack_frames=1024\n"
-"# yes: the device model for HVM guests (qemu-system-xen; about 10 MB gzip).\n"
-"HVM=no\n"
-"\n"
-"[Kernel]\n"
-"Args=\n"
-"\n"
-"[System]\n"
-"Hostname=dom0\n"
-"# Guests' vifs go on xenbr0, which carries the first NIC and the dom0's address.\n"
-"Bridge=yes\n"
-"\n"
-"[Guests]\n"
-"# A disk or partition whose file system is labelled xenguests is mounted at\n"
-"# /var/lib/xen/storage for guest images and configs (its auto/ directory:\n"
-"# guests started at boot); the dom0 itself stays in RAM.  Without such a\n"
-"# disk the dom0 boots on and says so.  Make one with\n"
-"# `mkfs.ext4 -L xenguests /dev/DISK`.\n"
-"Storage=LABEL=xenguests\n"
-"\n"
-"[SSH]\n"
-"# Host keys and the client key that `mkdom0 boot --check` uses are made\n"
-"# once in KeysDir (default: ~/.local/state/mkdom0/keys) and reused.\n"
-"AuthorizedKeys=\n";
+"# with `[Image] Base=default` and change only what differs.\n",
+    "bookworm", "4.17", "3.11", "5.36", "", "; about 10 MB gzip");
 
 /* Debian 13 (trixie): Xen 4.20 and Linux 6.12 from one release, so trap 2
  * holds.  The same image as debian12 in every other respect; what differs
  * is package names (t64 libraries, Python 3.13, Perl 5.40) and the
  * merged-/usr layout, which the image makes itself (tree.h). */
-static const char debian13[] =
+static const char debian13[] = DEBIAN_SPEC(
 "# mkdom0 base debian-13: a RAM-resident Xen 4.20 dom0 from Debian trixie.\n"
 "# Print it with `mkdom0 inspect --base-spec debian-13`; start your own from\n"
-"# it with `[Image] Base=debian-13` and change only what differs.\n"
-"\n"
-"[Image]\n"
-"Name=dom0\n"
-"Compression=gzip\n"
-"CompressionLevel=9\n"
-"\n"
-"[Repository trixie]\n"
-"URL=http://deb.debian.org/debian\n"
-"Suite=trixie\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Repository trixie-updates]\n"
-"URL=http://deb.debian.org/debian\n"
-"Suite=trixie-updates\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Repository trixie-security]\n"
-"URL=http://deb.debian.org/debian-security\n"
-"Suite=trixie-security\n"
-"Components=main\n"
-"Keyring=/usr/share/keyrings/debian-archive-keyring.gpg\n"
-"\n"
-"[Packages]\n"
-"# libxentoolcore1: the Xen binaries need it but xen-utils-4.20 does not declare it.\n"
-"# bash and xenstore-utils: Xen's hotplug scripts (/etc/xen/scripts/vif-bridge,\n"
-"# block) are bash scripts that call xenstore-read/write; busybox gives them\n"
-"# ip, brctl, losetup, stat and logger, mkdom0 its static flock.\n"
-"Include=xen-hypervisor-4.20-amd64 linux-image-amd64 busybox-static openrc\n"
-"        openssh-server xen-utils-4.20 xen-utils-common libxentoolcore1 kmod\n"
-"        bash xenstore-utils\n"
-"# dash is /bin/sh: OpenRC's init.sh tells a live /proc from a stale one by\n"
-"# reading /proc/self/environ from a child started with a new variable, and\n"
-"# busybox sh runs md5sum without exec, so that check misfires (\"cruft in\n"
-"# /proc\") and /proc is mounted twice.  Busybox's ash stays root's shell.\n"
-"        dash\n"
-"# What a minimal dom0 must not drag in: interpreters, udev, debconf and the\n"
-"# maintainer-script machinery (no maintainer script runs in an mkdom0 build).\n"
-"Exclude=python3 python3-minimal python3.13 python3.13-minimal udev systemd systemd-sysv\n"
-"        perl perl-base perl-modules-5.40 debconf debconf-2.0 cdebconf adduser ucf\n"
-"        lsb-base sysvinit-utils init-system-helpers runit-helper insserv procps\n"
-"        libpam-modules libpam-runtime linux-base initramfs-tools\n"
-"        linux-initramfs-tool firmware-linux-free apparmor dmsetup\n"
-"        openssh-sftp-server qemu-system-xen grub-xen-host\n"
-"        bridge-utils iproute2 ifupdown netbase\n"
-"# bash's essentials: busybox has their tools (which, awk); dash's dpkg is\n"
-"# for its maintainer scripts, which never run here.  base-files: its\n"
-"# merged-/usr links (/bin -> usr/bin, /lib64 -> usr/lib64, ...) are the\n"
-"# image's own, made before any package.\n"
-"        base-files debianutils mawk dpkg\n"
-"Essential=no\n"
-"\n"
-"[Files]\n"
-"# Files a dom0 never reads.\n"
-"Drop=/usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/*\n"
-"     /usr/share/lintian/* /usr/share/bug/* /usr/share/bash-completion/*\n"
-"     /usr/share/zsh/* /usr/share/menu/* /usr/share/pixmaps/* /usr/share/icons/*\n"
-"     /usr/share/gdb/* /usr/lib/x86_64-linux-gnu/gconv/* /usr/include/*\n"
-"     /usr/lib/x86_64-linux-gnu/*.a /usr/lib/debug/* /etc/init.d/*.dpkg-*\n"
-"     /usr/lib/linux/* /usr/lib/firmware/*\n"
-"# The PV shim (6 MB) is for running PV guests inside PVH; hvmloader stays.\n"
-"     /usr/lib/xen-*/boot/xen-shim\n"
-"# Debian's settings for its xendomains script, which mkdom0's own\n"
-"# xendomains service replaces (it reads /etc/conf.d/xendomains).\n"
-"     /etc/default/xendomains\n"
-"Keep=/usr/share/doc/*/copyright\n"
-"\n"
-"[Modules]\n"
-"# Xen devices, the design's hardware, and what QEMU presents.  mkdom0 adds\n"
-"# every dependency (trap 5).\n"
-"# loop: file-backed guest disks; xen-netfront and xen-blkfront: guests booted\n"
-"# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n"
-"Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n"
-"        loop xen-netfront xen-blkfront\n"
-"        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n"
-"        virtio_net virtio_blk virtio_pci\n"
-"\n"
-"[Xen]\n"
-"# Always X,max:X (trap 4); the original host used 4096M.\n"
-"Dom0Mem=4096M\n"
-"Args=gnttab_max_frames=256 gnttab_max_maptrack_frames=1024\n"
-"# yes: the device model for HVM guests (qemu-system-xen).\n"
-"HVM=no\n"
-"\n"
-"[Kernel]\n"
-"Args=\n"
-"\n"
-"[System]\n"
-"Hostname=dom0\n"
-"# Guests' vifs go on xenbr0, which carries the first NIC and the dom0's address.\n"
-"Bridge=yes\n"
-"\n"
-"[Guests]\n"
-"# A disk or partition whose file system is labelled xenguests is mounted at\n"
-"# /var/lib/xen/storage for guest images and configs (its auto/ directory:\n"
-"# guests started at boot); the dom0 itself stays in RAM.  Without such a\n"
-"# disk the dom0 boots on and says so.  Make one with\n"
-"# `mkfs.ext4 -L xenguests /dev/DISK`.\n"
-"Storage=LABEL=xenguests\n"
-"\n"
-"[SSH]\n"
-"# Host keys and the client key that `mkdom0 boot --check` uses are made\n"
-"# once in KeysDir (default: ~/.local/state/mkdom0/keys) and reused.\n"
-"AuthorizedKeys=\n";
+"# it with `[Image] Base=debian-13` and change only what differs.\n",
+    "trixie", "4.20", "3.13", "5.40",
+    "  base-files: its\n"
+    "# merged-/usr links (/bin -> usr/bin, /lib64 -> usr/lib64, ...) are the\n"
+    "# image's own, made before any package.",
+    "");
 
 /* The first is the default (Base=default, no spec at all). */
 static const md_spec_base bases[] = {
