@@ -285,8 +285,8 @@ static void test_read_entries(void)
     CHECK_ARGS(a->xen, "loglvl=all dom0_mem=2G,max:2G ${env}"); /* $opts as set on line 1 */
     CHECK(a->xen.maybe.n == 0 && a->xen.unset.n == 1);
     CHECK_STR(a->xen.unset.v[0], "env");
-    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem"), "2G,max:2G");
-    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames") == NULL);
+    CHECK_STR(md_bootcfg_param(&a->xen, "dom0_mem", false), "2G,max:2G");
+    CHECK(md_bootcfg_param(&a->xen, "gnttab_max_frames", false) == NULL);
     CHECK_STR(a->kernel.path, "/vmlinuz");
     CHECK(a->kernel.line == 5 && a->kernel.args.n == 2);
     CHECK_STR(a->kernel.args.v[1], "a b"); /* one parameter, as GRUB passes it */
@@ -718,6 +718,66 @@ static void test_read_like_loaders(void)
     md_bootcfg_list_free(&l);
 }
 
+/* trial10: the Xen line as x86 Xen cuts it at " -- " (__start_xen() in
+ * xen/arch/x86/setup.c: strstr(cmdline, " -- ") on the cooked line, so a
+ * first or last "--" is no separator), not on Arm; dom0's words as
+ * create_dom0() builds them; relative amounts refused as not fixed. */
+static void test_xen_line_split(void)
+{
+    static const struct {
+        const char *line;
+        bool arm;
+        const char *xen, *extra;
+    } cases[] = {
+        { "multiboot2 /xen.gz a=1 -- dom0_mem=1G b=2\n", false, "a=1", "dom0_mem=1G b=2" },
+        { "multiboot2 /xen.gz -- dom0_mem=1G\n", false, "-- dom0_mem=1G", "" },
+        { "multiboot2 /xen.gz dom0_mem=1G --\n", false, "dom0_mem=1G --", "" },
+        { "multiboot2 /xen.gz a=1 -- b=2 -- c=3\n", false, "a=1", "b=2 -- c=3" },
+        { "xen_hypervisor /xen a=1 -- dom0_mem=1G\n", true, "a=1 -- dom0_mem=1G", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *cfg = md_xasprintf("%s%s /vmlinuz console=hvc0\n", cases[i].line,
+                                 cases[i].arm ? "xen_module" : "module2");
+        md_bootcfg_list l = { 0 };
+        md_grubcfg_read(cfg, strlen(cfg), &l);
+        CHECK(l.n == 1);
+        if (l.n == 1) {
+            char *x = md_bootcfg_cmdline(&l.v[0]->xen.args);
+            char *k = md_bootcfg_cmdline(&l.v[0]->dom0_extra);
+            CHECK_STR(x, cases[i].xen);
+            CHECK_STR(k, cases[i].extra);
+            md_strv d = { 0 };
+            md_bootcfg_dom0_args(l.v[0], &d);
+            CHECK(d.n == 1 + l.v[0]->dom0_extra.n);
+            md_strv_free(&d);
+            free(x);
+            free(k);
+        }
+        md_bootcfg_list_free(&l);
+        free(cfg);
+    }
+    /* dom0-mem is not dom0_mem to Xen; it is to Linux */
+    md_bootcfg_file f = { 0 };
+    md_strv_push(&f.args, "dom0-mem=1G");
+    md_strv_push(&f.args, "root-fs=x");
+    CHECK(md_bootcfg_param(&f, "dom0_mem", false) == NULL);
+    CHECK_STR(md_bootcfg_param(&f, "dom0_mem", true), "1G");
+    md_bootcfg_file_free(&f);
+    /* -128M: all RAM but 128M; mkdom0 boot refuses it as lint does */
+    md_bootcfg_dom0mem m;
+    md_err err = MD_ERR_INIT;
+    CHECK(md_bootcfg_parse_dom0_mem("-128M,max:-128M", &m, &err) == 0);
+    CHECK(md_bootcfg_amount_relative(&m.amount) && md_bootcfg_amount_relative(&m.max));
+    CHECK(md_bootcfg_parse_dom0_mem("4096M,max:4096M", &m, &err) == 0);
+    CHECK(!md_bootcfg_amount_relative(&m.amount) && !md_bootcfg_amount_relative(&m.max));
+    md_bootcfg_entry *e = md_xcalloc(1, sizeof *e);
+    md_strv_push(&e->xen.args, "dom0_mem=-128M,max:-128M");
+    uint64_t mib = 0;
+    CHECK(md_bootcfg_dom0_mem(e, &mib, &err) < 0);
+    CHECK(strstr(err.msg, "not a fixed size") != NULL);
+    md_bootcfg_entry_free(e);
+}
+
 int main(void)
 {
     test_dom0_mem_syntax();
@@ -731,6 +791,7 @@ int main(void)
     test_read_entries();
     test_escape();
     test_read_like_loaders();
+    test_xen_line_split();
     test_read_grub_defaults();
     return t_done("test_bootcfg");
 }

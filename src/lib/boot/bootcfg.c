@@ -37,6 +37,7 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e)
     free(e->xen_var);
     md_bootcfg_file_free(&e->xen);
     md_bootcfg_file_free(&e->kernel);
+    md_strv_free(&e->dom0_extra);
     for (size_t i = 0; i < e->nmods; i++)
         md_bootcfg_file_free(&e->mods[i]);
     free(e->mods);
@@ -51,6 +52,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     for (size_t i = 0; i < l->nproblems; i++)
         free(l->problems[i].msg);
     free(l->problems);
+    free(l->include);
     memset(l, 0, sizeof *l);
 }
 
@@ -63,13 +65,45 @@ static bool ci_contains(const char *s, const char *needle)
     return false;
 }
 
+/* x86 Xen cuts its own command line at the first " -- ": __start_xen()
+ * (xen/arch/x86/setup.c; 4.17 line 920, 4.20 line 1138) does
+ * `if ( (kextra = strstr(cmdline, " -- ")) != NULL ) { ... *kextra = '\0'`
+ * ("Options after ' -- ' separator belong to dom0") before cmdline_parse(),
+ * and create_dom0() appends that rest to the dom0 kernel's command line.
+ * The line it searches is cooked (cmdline_cook): leading spaces and, for
+ * loaders other than GRUB 2 and EFI, the image name are gone, so a "--"
+ * that is the first argument has no space before it and is no separator;
+ * nor is a last "--" (no space after it: the loaders join arguments with
+ * single spaces and add none at the end).  Xen's EFI loader builds that same
+ * line from xen.cfg's options= (efi_arch_handle_cmdline), so this holds for
+ * every format.  Xen on Arm has no such separator (its setup.c parses the
+ * whole xen,xen-bootargs).  Variables' possible words (`maybe`) stay on the
+ * Xen line: where they fall is not known. */
+static void split_dom0_extra(md_bootcfg_entry *e)
+{
+    md_strv *a = &e->xen.args;
+    if (e->arm)
+        return;
+    for (size_t i = 1; i + 1 < a->n; i++) {
+        if (strcmp(a->v[i], "--"))
+            continue;
+        for (size_t j = i + 1; j < a->n; j++)
+            md_strv_push(&e->dom0_extra, a->v[j]);
+        while (a->n > i) {
+            free(a->v[--a->n]);
+            a->v[a->n] = NULL;
+        }
+        return;
+    }
+}
+
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
 {
     const char *f = raw->xen.path ? raw->xen.path : "";
     const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
     bool tboot = ci_contains(base, "tboot");
     bool has_mods = raw->nmods > 0;
-    bool xen = ci_contains(base, "xen") || md_bootcfg_param(&raw->xen, "dom0_mem") ||
+    bool xen = ci_contains(base, "xen") || md_bootcfg_param(&raw->xen, "dom0_mem", false) ||
                (tboot && has_mods && ci_contains(raw->mods[0].path, "xen")) ||
                (has_mods && !ci_contains(base, "memtest") && !tboot);
     if (!xen) {
@@ -88,6 +122,7 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
     raw->nmods -= skip;
     if (skip)
         memmove(raw->mods, raw->mods + skip, raw->nmods * sizeof *raw->mods);
+    split_dom0_extra(raw);
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
         l->v = md_xrealloc(l->v, l->cap * sizeof *l->v);
@@ -96,32 +131,38 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
     return true;
 }
 
-/* The value of `arg` when it is KEY=VALUE; Xen's option names treat '-'
- * and '_' alike (xen/common/kernel.c).  NULL otherwise. */
-static const char *param_value(const char *arg, const char *key)
+/* The value of `arg` when it is KEY=VALUE, else NULL.  Xen matches an
+ * option name exactly: parse_params() (xen/common/kernel.c, 4.17 to 4.20)
+ * compares with strcmp(param->name, optkey), so "dom0-mem=" is an unknown
+ * option to Xen and never reaches parse_dom0_mem (cmdline_strcmp(), the looser
+ * matcher for sub-options, does not equate '-' and '_' either).  Linux does
+ * equate them (parameq() in kernel/params.c): `dash_alike` for its lines. */
+static const char *param_value(const char *arg, const char *key, bool dash_alike)
 {
     size_t kn = strlen(key);
     if (strlen(arg) <= kn || arg[kn] != '=')
         return NULL;
     for (size_t j = 0; j < kn; j++)
-        if (arg[j] != key[j] && !(strchr("-_", arg[j]) && strchr("-_", key[j])))
+        if (arg[j] != key[j] &&
+            !(dash_alike && strchr("-_", arg[j]) && strchr("-_", key[j])))
             return NULL;
     return arg + kn + 1;
 }
 
-static const char *last_param(const md_strv *args, const char *key, const char *val)
+static const char *last_param(const md_strv *args, const char *key, bool linux,
+                              const char *val)
 {
     for (size_t i = 0; i < args->n; i++) {
-        const char *v = param_value(args->v[i], key);
+        const char *v = param_value(args->v[i], key, linux);
         if (v)
             val = v;
     }
     return val;
 }
 
-const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key)
+const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool linux)
 {
-    return last_param(&f->maybe, key, last_param(&f->args, key, NULL));
+    return last_param(&f->maybe, key, linux, last_param(&f->args, key, linux, NULL));
 }
 
 char *md_bootcfg_cmdline(const md_strv *args)
@@ -139,6 +180,14 @@ char *md_bootcfg_cmdline(const md_strv *args)
     }
     *o = '\0';
     return s;
+}
+
+void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out)
+{
+    for (size_t i = 0; i < e->kernel.args.n; i++)
+        md_strv_push(out, e->kernel.args.v[i]);
+    for (size_t i = 0; i < e->dom0_extra.n; i++)
+        md_strv_push(out, e->dom0_extra.v[i]);
 }
 
 static bool need_file(const md_bootcfg_file *f, const char *origin, const char *cmd, md_err *err)
@@ -519,15 +568,20 @@ int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *
     return md_bootcfg_dom0_mem_apply(m, value, false, NULL, err);
 }
 
-void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, md_strv *out)
+void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, bool linux, md_strv *out)
 {
     const md_strv *lists[] = { &f->args, &f->maybe };
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < lists[k]->n; i++) {
-            const char *v = param_value(lists[k]->v[i], key);
+            const char *v = param_value(lists[k]->v[i], key, linux);
             if (v)
                 md_strv_push(out, v);
         }
+}
+
+bool md_bootcfg_amount_relative(const md_bootcfg_amount *a)
+{
+    return a->set && (a->minus || a->percent);
 }
 
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b)
@@ -538,7 +592,7 @@ bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount 
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
 {
     md_strv vals = { 0 };
-    md_bootcfg_param_all(&e->xen, "dom0_mem", &vals);
+    md_bootcfg_param_all(&e->xen, "dom0_mem", false, &vals);
     md_bootcfg_dom0mem m = { 0 };
     int r = 0;
     for (size_t i = 0; i < vals.n && !r; i++)
@@ -555,7 +609,7 @@ int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
                             "page array for all host RAM)", val);
     else if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
         r = md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
-    else if (m.amount.minus || m.amount.percent || m.amount.bytes % (1 << 20) ||
+    else if (md_bootcfg_amount_relative(&m.amount) || m.amount.bytes % (1 << 20) ||
              m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
         r = md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
                        val, MD_SIZE_MIB_MIN);
@@ -607,7 +661,10 @@ char *md_bootcfg_qemu_initrd(const md_bootcfg_entry *e, const char *kernel_path,
                              const char *rootfs_path)
 {
     char *k = md_bootcfg_qemu_escape(kernel_path);
-    char *cmdline = md_bootcfg_cmdline(&e->kernel.args);
+    md_strv w = { 0 };
+    md_bootcfg_dom0_args(e, &w);
+    char *cmdline = md_bootcfg_cmdline(&w);
+    md_strv_free(&w);
     char *a = md_bootcfg_qemu_escape(cmdline);
     free(cmdline);
     char *r = md_bootcfg_qemu_escape(rootfs_path);

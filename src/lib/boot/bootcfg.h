@@ -92,6 +92,10 @@ typedef struct md_bootcfg_entry {
                                in this format's syntax */
     bool arm;               /* for Xen on Arm (GRUB's xen_hypervisor, a dtb):
                                dom0_mem is one size there, without max: */
+    md_strv dom0_extra;     /* the words after " -- " on an x86 Xen line: Xen
+                               takes them off its own line and appends them to
+                               dom0's (md_bootcfg_add_multiboot); xen.args
+                               holds the words before it */
     /* GRUB's defaults only: update-grub's recovery (single-user) entry,
      * which /etc/grub.d/20_linux_xen builds from GRUB_CMDLINE_XEN alone and
      * "single GRUB_CMDLINE_LINUX"; it comes right after the entry it is the
@@ -117,6 +121,10 @@ typedef struct md_bootcfg_list {
     size_t n, cap;
     md_bootcfg_problem *problems;
     size_t nproblems;
+    char *include;          /* the first line that reads another config, whose
+                               entries the reader has not seen ("source
+                               /boot/grub/custom.cfg"); NULL: none */
+    unsigned include_line;
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
@@ -136,9 +144,16 @@ void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not 
  * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false). */
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw);
 
-/* Last value of parameter `key` in `f`'s args, then maybe ('-' and '_'
- * alike, as Xen and Linux treat them), or NULL.  Borrowed from `f`. */
-const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key);
+/* Last value of parameter `key` in `f`'s args, then maybe, or NULL.
+ * Borrowed from `f`.  Names match exactly, as Xen matches them (strcmp in
+ * parse_params(), xen/common/kernel.c: "dom0-mem=" is not dom0_mem), or with
+ * '-' and '_' alike when `linux` (Linux's parameq(), kernel/params.c). */
+const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool linux);
+
+/* The dom0 kernel's words as Xen hands them over (create_dom0() in
+ * xen/arch/x86/setup.c): the kernel line's, then the Xen line's words after
+ * " -- " (dom0_extra).  Appended to `out` (copies). */
+void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out);
 
 /* The command line of `args`: the words joined by single spaces. */
 char *md_bootcfg_cmdline(const md_strv *args);
@@ -200,9 +215,17 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
 /* `m` zeroed, then md_bootcfg_dom0_mem_apply(x86). */
 int md_bootcfg_parse_dom0_mem(const char *value, md_bootcfg_dom0mem *m, md_err *err);
 
-/* Every value of parameter `key` in `f` in order: args, then maybe ('-' and
- * '_' alike), appended to `out` (copies). */
-void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, md_strv *out);
+/* Every value of parameter `key` in `f` in order: args, then maybe (names
+ * matched as md_bootcfg_param does), appended to `out` (copies). */
+void md_bootcfg_param_all(const md_bootcfg_file *f, const char *key, bool linux, md_strv *out);
+
+/* Does the amount depend on the host's RAM ("-128M", "10%", "1G+10%")?
+ * Xen's get_memsize() (xen/arch/x86/dom0_build.c, 4.17 and 4.20) gives
+ * `avail - amount` for a '-' one: "-128M" is all host RAM but 128M, which is
+ * Xen's own default on any host over 2 GB (avail - min(avail/16, 128M)).
+ * Not the fixed size trap 4 asks for: md_bootcfg_dom0_mem (mkdom0 boot)
+ * refuses it, lint reports it. */
+bool md_bootcfg_amount_relative(const md_bootcfg_amount *a);
 
 /* Do two amounts give the same memory on every host? */
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b);

@@ -225,6 +225,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
     lines ls;
     lines_init(&ls, text, len);
     bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
+    bool efi_kernel = false;
     bool gdef_off = false, legacy_title = false, kernel = false, module = false, grub2 = false, first = true;
     for (size_t i = 0; i < ls.n; i++) {
         char *l = skip_ws(ls.v[i]);
@@ -251,6 +252,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
                                             "xsm", "ucode", "chain", NULL };
         for (int k = 0; keys[k]; k++)
             key |= ini_key(l, keys[k]);
+        efi_kernel |= ini_key(l, "kernel");
         sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
         mboot |= strcasestr(l, "mboot.c32") != NULL;
         legacy_title |= starts_word(l, "title");
@@ -268,7 +270,9 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         return MD_BOOTFMT_IPXE;
     if (gdef && !grub2)
         return MD_BOOTFMT_GRUB_DEFAULT;
-    if (section && key && !grub2)
+    /* xen.cfg needs no section at all: without default= Xen ignores the
+     * headers (docs/misc/efi.pandoc), so kernel= alone makes one */
+    if (((section && key) || efi_kernel) && !grub2)
         return MD_BOOTFMT_XEN_EFI;
     if ((sys || mboot) && !grub2 && !legacy_title)
         return MD_BOOTFMT_SYSLINUX;
@@ -646,17 +650,24 @@ typedef struct efiline {
     unsigned line;
 } efiline;
 
-/* Xen's value of `key` in section `[name]`, as efi_cfg_get_value()
- * (xen/common/efi/boot.c) finds it: the first section of that name only,
- * the FIRST key= in it, leading white space dropped; NULL when none. */
+/* Xen's value of `key` in section `[name]`, as get_value()
+ * (xen/common/efi/boot.c, 4.17 and 4.20) finds it: the first section whose
+ * header is exactly "[name]" (strncmp and ']' right after: case and spaces
+ * count), the FIRST key= in it, leading white space dropped; with `name`
+ * NULL (no default=) section headers are ignored and the first key= of the
+ * whole file is taken (`match = !slen`; docs/misc/efi.pandoc, default=: "if
+ * absent, section headers will be ignored and for each value looked for the
+ * first instance within the file will be used").  NULL when none. */
 static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
                                 const char **val)
 {
-    bool match = false;
-    size_t kl = strlen(key), nl = strlen(name);
+    bool match = !name || !*name;
+    size_t kl = strlen(key), nl = name ? strlen(name) : 0;
     for (size_t i = 0; i < n; i++) {
         const char *l = v[i].s;
         if (*l == '[') {
+            if (!nl)
+                continue;
             if (match)
                 return NULL;
             match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
@@ -669,6 +680,42 @@ static const efiline *efi_value(const efiline *v, size_t n, const char *name, co
         }
     }
     return NULL;
+}
+
+static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
+{
+    md_bootcfg_add_problem(out, line, msg);
+}
+
+/* The entry Xen boots from section `name` (NULL: no default=, the first
+ * value of each key in the file), when it has kernel=. */
+static void efi_entry(const efiline *v, size_t n, const char *name, unsigned line, bool arm,
+                      md_bootcfg_list *out)
+{
+    const char *val;
+    const efiline *k = efi_value(v, n, name, "kernel", &val);
+    if (!k)
+        return;
+    md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
+    en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
+    md_strv w = { 0 };
+    md_strv_split(&w, val, false);
+    md_bootcfg_file *kf = add_mod(en);
+    file_from(kf, &w, 0, k->line);
+    md_strv_free(&w);
+    const efiline *o = efi_value(v, n, name, "options", &val);
+    en->xen.path = md_xstrdup("xen.efi");
+    en->xen.line = o ? o->line : line;
+    if (o)
+        md_strv_split(&en->xen.args, val, false);
+    const efiline *r = efi_value(v, n, name, "ramdisk", &val);
+    if (r) {
+        md_bootcfg_file *rf = add_mod(en);
+        rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
+        rf->line = r->line;
+        rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
+    }
+    md_bootcfg_add_multiboot(out, en);
 }
 
 /* The last line `last` (an entry of v) has no newline after it: Xen says
@@ -766,6 +813,43 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     const char *val;
     if (efi_value(v, n, "global", "dtb", &val))
         arm = true;
+    /* efi_start(): the section is the one named on xen.efi's command line,
+     * else [global]'s default=; Xen looks up kernel= there, and when there
+     * is none follows [global]'s chain= to another file (same section
+     * name) or stops with "No initial domain kernel specified." */
+    const char *def = NULL;
+    const efiline *dl = efi_value(v, n, "global", "default", &def);
+    if (!dl) {
+        efi_entry(v, n, NULL, n ? v[0].line : 1, arm, out);
+        goto done;
+    }
+    const char *chain = NULL;
+    const efiline *cl = efi_value(v, n, "global", "chain", &chain);
+    if (!efi_value(v, n, def, "kernel", &val)) {
+        bool exists = false;
+        for (size_t i = 0; i < n && !exists; i++)
+            exists = v[i].s[0] == '[' && !strncmp(v[i].s + 1, def, strlen(def)) &&
+                     v[i].s[1 + strlen(def)] == ']';
+        char *why = exists ? md_xasprintf("section [%s] has no kernel=", def)
+                           : md_xasprintf("no section is headed exactly [%s] (Xen compares the "
+                                          "name as written: case and spaces count)", def);
+        if (cl)
+            efi_problem(out, cl->line,
+                        md_xasprintf("default=%s on line %u: %s, so Xen reads the chained file "
+                                     "chain=%s instead (efi_start() in xen/common/efi/boot.c) "
+                                     "and boots section [%s] from it; lint has not read that "
+                                     "file: lint it as well", def, dl->line, why, chain, def));
+        else
+            efi_problem(out, dl->line,
+                        md_xasprintf("default=%s: %s, so Xen's EFI loader stops with 'No "
+                                     "initial domain kernel specified.' (efi_start() in "
+                                     "xen/common/efi/boot.c) and nothing boots; name an "
+                                     "existing section with kernel=", def, why));
+        free(why);
+    }
+    /* Every other section can still be booted by naming it on xen.efi's
+     * command line (efi_start() takes a plain argument as the section):
+     * each with kernel= is an entry, the first of a name only. */
     md_strv seen = { 0 };
     for (size_t i = 0; i < n; i++) {
         if (v[i].s[0] != '[')
@@ -774,39 +858,16 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
         if (!e)
             continue;
         char *name = md_xasprintf("%.*s", (int)(e - v[i].s - 1), v[i].s + 1);
-        if (!strcmp(name, "global") || md_strv_contains(&seen, name)) {
-            free(name); /* Xen reads the first section of a name only */
-            continue;
-        }
-        md_strv_push(&seen, name);
-        const efiline *k = efi_value(v, n, name, "kernel", &val);
-        if (k) {
-            md_bootcfg_entry *en = new_entry(name, "section");
-            en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
-            md_strv w = { 0 };
-            md_strv_split(&w, val, false);
-            md_bootcfg_file *kf = add_mod(en);
-            file_from(kf, &w, 0, k->line);
-            md_strv_free(&w);
-            const efiline *o = efi_value(v, n, name, "options", &val);
-            en->xen.path = md_xstrdup("xen.efi");
-            en->xen.line = o ? o->line : v[i].line;
-            if (o)
-                md_strv_split(&en->xen.args, val, false);
-            const efiline *r = efi_value(v, n, name, "ramdisk", &val);
-            if (r) {
-                md_bootcfg_file *rf = add_mod(en);
-                rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
-                rf->line = r->line;
-                rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
-            }
-            md_bootcfg_add_multiboot(out, en);
+        if (strcmp(name, "global") && !md_strv_contains(&seen, name)) {
+            md_strv_push(&seen, name);
+            efi_entry(v, n, name, v[i].line, arm, out);
         }
         free(name);
     }
+    md_strv_free(&seen);
+done:
     if (len && buf[len - 1])
         efi_no_newline(v, n, buf + nonl, out);
-    md_strv_free(&seen);
     free(v);
     free(buf);
 }

@@ -20,7 +20,11 @@
  *                  (path "", line 0) when no Linux one is
  *   Xen EFI        xen.cfg (also as BOOTX64.CFG): "[global] default=", each
  *                  section with kernel= (options=: Xen's, kernel=FILE ARGS,
- *                  ramdisk=FILE) an entry titled by the section; dtb= means Arm
+ *                  ramdisk=FILE) an entry titled by the section; dtb= means Arm.
+ *                  Without default=: one untitled entry of the first value of
+ *                  each key in the file (sections ignored, as Xen does; no
+ *                  section is needed); a default= naming no section is a
+ *                  problem (Xen stops, or follows chain= to a file not read)
  *   syslinux       pxelinux/isolinux/extlinux with mboot.c32: "append XEN
  *                  ARGS --- KERNEL ARGS --- INITRD"
  *   iPXE           "#!ipxe": kernel (chain) and module/initrd lines, with

@@ -672,6 +672,7 @@ typedef struct runner {
     blocks b;
     md_bootcfg_list *out;
     settings set;
+    const bool *skip; /* per command: not on the if/else path being read */
 } runner;
 
 static bool is_kw(const char *w, const char *const *list)
@@ -705,6 +706,83 @@ static void assigned_names(const gcmds *cmds, size_t from, size_t to, gstate *s,
     }
 }
 
+/* The leading keyword of command `c` after then/else/do, and whether one
+ * of those came first. */
+static const char *lead_kw(const gcmd *c, bool *is_else)
+{
+    size_t k = 0;
+    *is_else = false;
+    while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL })) {
+        *is_else |= !strcmp(c->w.v[k], "else");
+        k++;
+    }
+    return k < c->w.n ? c->w.v[k] : "";
+}
+
+static bool is_loader_cmd(const char *w)
+{
+    return is_kw(w, (const char *const[]){ "multiboot2", "multiboot", "module2", "module",
+                                           "xen_hypervisor", "xen_module", "xen_linux",
+                                           "xen_initrd", NULL });
+}
+
+/* An if ... fi of a body's own level: its branches start at cmds
+ * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
+enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32 };
+typedef struct ifblock {
+    size_t start[MAX_BRANCH], n, fi;
+    bool has_else;
+} ifblock;
+
+/* The if-blocks of [from, to) whose branches load Xen or a module; 0 when
+ * none, or when there are too many to read every path (then the body is read
+ * as one sequence, as before). */
+static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
+{
+    size_t n = 0, depth = 0;
+    bool loads = false, any = false;
+    ifblock cur = { 0 };
+    for (size_t i = from; i < to; i++) {
+        if (r->b.close[i]) {
+            i = r->b.close[i];
+            continue;
+        }
+        bool is_else;
+        const char *w0 = lead_kw(&r->cmds->v[i], &is_else);
+        if (depth == 1 && (is_else || !strcmp(w0, "elif"))) {
+            if (cur.n == MAX_BRANCH)
+                return 0;
+            cur.start[cur.n++] = i;
+            cur.has_else |= is_else;
+        }
+        if (!strcmp(w0, "if")) {
+            if (depth++ == 0) {
+                cur = (ifblock){ .start = { i }, .n = 1 };
+                loads = false;
+            }
+        } else if (!strcmp(w0, "fi") && depth) {
+            if (--depth == 0) {
+                cur.fi = i;
+                if (loads) {
+                    if (n == MAX_IFS)
+                        return 0;
+                    ifs[n++] = cur;
+                    any = true;
+                }
+            }
+        } else if (depth && is_loader_cmd(w0)) {
+            loads = true;
+        }
+    }
+    if (!any || depth)
+        return 0;
+    size_t paths = 1;
+    for (size_t j = 0; j < n; j++)
+        if ((paths *= ifs[j].n + !ifs[j].has_else) > MAX_PATHS)
+            return 0;
+    return n;
+}
+
 /* Run commands [from, to) on state `s` as GRUB does: the top level
  * (`top`), or a body run later; `cond0` > 0 when the body itself may or may
  * not run (a function's). */
@@ -712,11 +790,58 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
                 int cond0, unsigned depth)
 {
     const gcmds *cmds = r->cmds;
+    /* GRUB runs one branch of an if/else: a menu entry whose branches load
+     * Xen or its modules is read once per path (each branch, or none without
+     * else), so "multiboot2 A; else multiboot2 B; fi; module2 K" is A,K and
+     * B,K, never A then B.  Same findings of several paths count once
+     * (md_lint_add). */
+    ifblock ifs[MAX_IFS];
+    size_t nifs = !top && !r->skip ? find_ifs(r, from, to, ifs) : 0;
+    if (nifs) {
+        size_t choice[MAX_IFS] = { 0 };
+        bool *skip = md_xcalloc(cmds->n + 1, sizeof *skip);
+        for (;;) {
+            memset(skip, 0, (cmds->n + 1) * sizeof *skip);
+            for (size_t j = 0; j < nifs; j++) {
+                const ifblock *b = &ifs[j];
+                for (size_t i = b->start[0]; i <= b->fi; i++)
+                    skip[i] = true;
+                if (choice[j] < b->n) {
+                    size_t end = choice[j] + 1 < b->n ? b->start[choice[j] + 1] : b->fi;
+                    /* the branch's commands, not its if/elif condition */
+                    for (size_t i = b->start[choice[j]] + 1; i < end; i++)
+                        skip[i] = false;
+                    bool is_else;
+                    lead_kw(&cmds->v[b->start[choice[j]]], &is_else);
+                    if (is_else) /* "else CMD" runs CMD */
+                        skip[b->start[choice[j]]] = false;
+                }
+            }
+            gstate path;
+            state_copy(&path, s);
+            r->skip = skip;
+            run(r, from, to, &path, title, top, cond0, depth);
+            r->skip = NULL;
+            state_free(&path);
+            size_t j = 0;
+            while (j < nifs && ++choice[j] == ifs[j].n + !ifs[j].has_else)
+                choice[j++] = 0;
+            if (j == nifs)
+                break;
+        }
+        free(skip);
+        return;
+    }
     md_bootcfg_entry *cur = NULL;
     size_t *defer = md_xcalloc(to - from + 1, sizeof *defer), ndefer = 0;
     int cond = cond0;
     for (size_t i = from; i < to; i++) {
         const gcmd *c = &cmds->v[i];
+        if (r->skip && r->skip[i]) {
+            if (r->b.close[i])
+                i = r->b.close[i];
+            continue;
+        }
         if (r->b.close[i]) {
             add_entry(r->out, &cur);
             if (!strcmp(c->w.v[0], "function"))
@@ -783,6 +908,16 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             for (size_t j = k + 1; j < c->w.n; j++)
                 var_assign(s, c->w.v[j], "", !cond);
             continue;
+        }
+        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
+                                 !strcmp(w0, "configfile"))) {
+            /* its menu entries are in a file this reader does not see */
+            md_strv rest = { 0 };
+            for (size_t j = k; j < c->w.n; j++)
+                md_strv_push(&rest, c->w.v[j]);
+            r->out->include = md_strv_join(&rest, " ");
+            r->out->include_line = c->line;
+            md_strv_free(&rest);
         }
         if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
             /* another file may set any variable (load_env: the ones it names) */

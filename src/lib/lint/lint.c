@@ -23,6 +23,7 @@ struct md_lint {
     size_t n, cap;
     md_strv in_files, in_formats; /* md_lint_input, in order; format "" unknown */
     md_strv in_errors;            /* per input: why it was not linted, "" if it was */
+    bool dropped;                 /* the last md_lint_add repeated a finding */
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -47,8 +48,21 @@ void md_lint_free(md_lint *l)
 static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int trap,
                   const char *fmt, va_list ap)
 {
+    char *msg = md_xvasprintf(fmt, ap);
+    /* The same finding twice (an entry read once per path through GRUB's
+     * if/else, grubcfg.c) is one fault: kept once, and md_lint_fix and
+     * md_lint_mark_unchecked leave the first alone. */
+    l->dropped = false;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->f[i].line == line && l->f[i].sev == sev && l->f[i].trap == trap &&
+            !strcmp(l->f[i].file, file) && !strcmp(l->f[i].msg, msg)) {
+            l->dropped = true;
+            free(file);
+            free(msg);
+            return;
+        }
     l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
-    l->f[l->n++] = (finding){ file, md_xvasprintf(fmt, ap), NULL, line, sev, trap, false };
+    l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, false };
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
@@ -71,7 +85,7 @@ void md_lint_add_at(md_lint *l, const char *label, const char *p, unsigned line,
 
 void md_lint_fix(md_lint *l, const char *fmt, ...)
 {
-    if (!l->n)
+    if (!l->n || l->dropped)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -82,7 +96,7 @@ void md_lint_fix(md_lint *l, const char *fmt, ...)
 
 void md_lint_mark_unchecked(md_lint *l)
 {
-    if (l->n)
+    if (l->n && !l->dropped)
         l->f[l->n - 1].unchecked = true;
 }
 

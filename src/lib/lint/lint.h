@@ -94,8 +94,9 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out);
 /* Boot entries, from whichever config reader: the reader's problems as
  * errors, traps 1 and 4 on every entry, --nounzip on the rootfs module (the
  * one after the dom0 kernel), and, when `rootfs` (the tree the entries load)
- * is given, rdinit= against its /init; a warning when there is no entry.
- * `file` names the config in findings. */
+ * is given, rdinit= against its /init.  No entry is no finding here: the
+ * caller reports it once (md_lint_inputs as the input's error, exit 2;
+ * md_lint_grub as an error finding).  `file` names the config in findings. */
 void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
                      const md_tree *rootfs);
 

@@ -17,6 +17,7 @@ typedef struct gctx {
     md_lint *l;
     const char *file;
     const md_tree *rootfs;
+    const md_bootcfg_entry *uncut; /* the entry before iPXE's buffer cut its lines */
     const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
     const md_bootcfg_entry *cur;  /* the entry being checked */
 } gctx;
@@ -171,7 +172,7 @@ static char *repair_amount(const char *a, bool forgot_unit)
 /* The fix for an entry's dom0_mem= words: each part repaired
  * (repair_amount), the last amount (else max:, else min:) as both amount and
  * max:, "dom0_mem=A,max:A" (Arm: "dom0_mem=A"), REF_AMOUNT when none can be
- * kept.  It replaces all the dom0_mem= words.  Caller frees. */
+ * kept or it is relative to host RAM ("-1G", "10%").  It replaces all the dom0_mem= words.  Caller frees. */
 static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
 {
     char *got[3] = { NULL, NULL, NULL }; /* amount, max, min */
@@ -190,6 +191,11 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
         md_strv_free(&parts);
     }
     const char *a = got[0] ? got[0] : got[1] ? got[1] : got[2] ? got[2] : REF_AMOUNT;
+    /* an amount relative to host RAM is no fix (md_bootcfg_amount_relative) */
+    md_bootcfg_dom0mem rel = { 0 };
+    if (md_bootcfg_dom0_mem_apply(&rel, a, arm, NULL, &(md_err)MD_ERR_INIT) == 0 &&
+        md_bootcfg_amount_relative(&rel.amount))
+        a = REF_AMOUNT;
     char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
     for (int k = 0; k < 3; k++)
         free(got[k]);
@@ -244,6 +250,25 @@ static char *size_text(uint64_t b)
 static bool zero_pages(const md_bootcfg_amount *a)
 {
     return a->set && !a->minus && !a->percent && !(a->bytes >> 12);
+}
+
+/* Does `val` hold a variable whose value lint does not know?  The readers
+ * expand every variable they know; one left as written is in the line's
+ * `unset`, or has its possible words in `maybe`.  Any other '$' is text: GRUB
+ * passes "$" inside single quotes or after a backslash as it is (GRUB manual,
+ * "Shell-like scripting", Quoting: single quotes preserve "the literal value
+ * of each character", a backslash "the literal value of the next
+ * character"), and Xen then reads "${mem}" as a (bad) value. */
+static bool from_variable(const md_bootcfg_file *x, const char *val)
+{
+    for (const char *p = strchr(val, '$'); p; p = strchr(p + 1, '$')) {
+        const char *n = p + 1 + (p[1] == '{');
+        size_t nl = strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+        for (size_t i = 0; i < x->unset.n; i++)
+            if (strlen(x->unset.v[i]) == nl && !strncmp(x->unset.v[i], n, nl))
+                return true;
+    }
+    return strchr(val, '$') && x->maybe.n;
 }
 
 /* The assignment `raw` ("[export ]NAME=VALUE", one line) with `word`
@@ -311,11 +336,11 @@ static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
-    md_strv vals = { 0 }, kv = { 0 };
-    md_bootcfg_param_all(x, "dom0_mem", &vals);
+    md_strv vals = { 0 }, kv = { 0 }, extra = { 0 }, dashed = { 0 };
+    md_bootcfg_param_all(x, "dom0_mem", false, &vals);
     char *mem = NULL, *fix = NULL;
     if (!vals.n && e->kernel.path)
-        md_bootcfg_param_all(&e->kernel, "dom0_mem", &kv);
+        md_bootcfg_param_all(&e->kernel, "dom0_mem", true, &kv);
     if (!vals.n && kv.n) {
         /* On the dom0 kernel line: Linux ignores it and Xen never sees it. */
         fix = dom0_mem_fix(&kv, e->arm, false);
@@ -328,7 +353,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     if (!vals.n && e->recovery && g->prev) {
-        md_bootcfg_param_all(&g->prev->xen, "dom0_mem", &kv);
+        md_bootcfg_param_all(&g->prev->xen, "dom0_mem", false, &kv);
         bool known = kv.n > 0;
         for (size_t i = 0; i < kv.n; i++)
             known &= !strchr(kv.v[i], '$');
@@ -336,6 +361,53 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             check_recovery_mem(g, e, &kv, tp, hint);
             goto out;
         }
+    }
+    if (!vals.n) {
+        md_bootcfg_file ex = { .args = e->dom0_extra };
+        md_bootcfg_param_all(&ex, "dom0_mem", true, &extra);
+        md_bootcfg_param_all(x, "dom0_mem", true, &dashed);
+    }
+    if (!vals.n && extra.n) {
+        /* x86 __start_xen() cuts its line at " -- " and hands the rest to
+         * dom0 (md_bootcfg_add_multiboot): Xen never reads this dom0_mem. */
+        fix = dom0_mem_fix(&extra, e->arm, false);
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s comes after ' -- ' on the Xen line: Xen keeps only the words "
+                    "before ' -- ' for itself and appends the rest to dom0's command line "
+                    "(__start_xen() in xen/arch/x86/setup.c), so Xen has no dom0_mem and dom0 "
+                    "starts with nearly all host RAM; put %s before ' -- '",
+                    tp, extra.v[extra.n - 1], fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
+    }
+    md_strv cutoff = { 0 };
+    if (!vals.n && g->uncut)
+        md_bootcfg_param_all(&g->uncut->xen, "dom0_mem", false, &cutoff);
+    if (!vals.n && cutoff.n) {
+        fix = dom0_mem_fix(&cutoff, e->arm, false);
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s is past what iPXE passes of the Xen line (its 512-byte "
+                    "command-line buffer is full before it), so Xen has no dom0_mem and dom0 "
+                    "starts with nearly all host RAM; put %s first on the Xen line", tp,
+                    cutoff.v[cutoff.n - 1], fix);
+        md_lint_fix(g->l, "%s", fix);
+        md_strv_free(&cutoff);
+        goto out;
+    }
+    md_strv_free(&cutoff);
+    if (!vals.n && dashed.n) {
+        /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
+        fix = dom0_mem_fix(&dashed, e->arm, false);
+        md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                    "%sthe Xen line has no dom0_mem: it has dom0-mem=%s, which Xen ignores as "
+                    "an unknown option because Xen matches option names exactly, '-' and '_' "
+                    "are different (strcmp() in parse_params(), xen/common/kernel.c), so %s; "
+                    "use %s%s", tp, dashed.v[dashed.n - 1],
+                    e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')"
+                           : "dom0 starts with nearly all host RAM",
+                    fix, hint);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
     }
     if (!vals.n) {
         if (e->arm) {
@@ -355,7 +427,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     for (size_t i = 0; i < vals.n; i++)
-        if (strchr(vals.v[i], '$')) {
+        if (from_variable(x, vals.v[i])) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%scannot check dom0_mem=%s on line %u: its value comes from a variable "
                         "this file does not set", tp, vals.v[i], x->line);
@@ -371,7 +443,13 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         size_t at = 0;
         bool had = m.amount.set || m.min.set || m.max.set;
         if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            dom0_mem_refused(g, e, vals.v[i], at, bad.msg, tp, had, fix);
+            char *why = strchr(vals.v[i] + at, '$')
+                            ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
+                                           "expand inside single quotes or after a backslash, "
+                                           "so Xen gets '%s' as written)", bad.msg, vals.v[i])
+                            : md_xstrdup(bad.msg);
+            dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix);
+            free(why);
             if (!e->arm || !m.amount.bytes)
                 goto out;
         }
@@ -447,7 +525,26 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out; /* one size: nothing more to it on Arm */
     const char *base = m.amount.set ? m.amount.text : NULL;
     const char *max = m.max.set ? m.max.text : NULL;
-    if (!max && base) {
+    const md_bootcfg_amount *rel = md_bootcfg_amount_relative(&m.max) ? &m.max
+                                 : md_bootcfg_amount_relative(&m.amount) ? &m.amount : NULL;
+    if (rel) {
+        /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
+        const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
+        if (rel->minus)
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s: %s%s is all host RAM but %s (get_memsize() in "
+                        "xen/arch/x86/dom0_build.c), about what Xen gives dom0 without dom0_mem "
+                        "(all RAM but min(1/16, 128M)), so it is the same as no dom0_mem: dom0 "
+                        "starts with nearly all host RAM and Linux sizes its memory map for all "
+                        "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
+                        rel->text, rel->text + 1, ref);
+        else
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                        "%sdom0_mem=%s: %s%s grows with host RAM (a percentage of it), not the "
+                        "fixed size that keeps dom0's memory map the same on every host; use "
+                        "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
+        md_lint_fix(g->l, "%s", ref);
+    } else if (!max && base) {
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
@@ -476,6 +573,8 @@ out:
     free(mem);
     md_strv_free(&vals);
     md_strv_free(&kv);
+    md_strv_free(&extra);
+    md_strv_free(&dashed);
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
@@ -486,11 +585,14 @@ static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
     check_dom0_mem(g, e, tp, hint);
     /* update-grub's recovery entry boots single-user, which runs no guests:
      * their grant tables do not matter there */
-    if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames")) {
+    if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames", false)) {
+        md_bootcfg_file ex = { .args = e->dom0_extra };
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                    "%sno gnttab_max_frames on the Xen line: Xen's default (64 frames) runs "
+                    "%sno gnttab_max_frames on the Xen line%s: Xen's default (64 frames) runs "
                     "out with many guests and backends; the reference dom0 uses "
-                    "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp, hint);
+                    "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024%s", tp,
+                    md_bootcfg_param(&ex, "gnttab_max_frames", false)
+                        ? " (the one after ' -- ' goes to dom0, not to Xen)" : "", hint);
         md_lint_fix(g->l, "gnttab_max_frames=256 gnttab_max_maptrack_frames=1024");
     }
     free(hint);
@@ -509,11 +611,72 @@ static void add_consoles(md_strv *cons, const md_strv *args)
             md_strv_push(cons, args->v[i] + 8);
 }
 
-static void check_kernel_line(gctx *g, const md_bootcfg_file *k, const char *tp)
+/* Xen copies dom0's command line into dom0_cmdline[MAX_GUEST_CMDLINE]
+ * (1024 with its NUL: xen/include/public/xen.h) with safe_strcpy/strcat,
+ * which cut it at 1023 characters (create_dom0() in xen/arch/x86/setup.c,
+ * 4.17 and 4.20): the words of `w` past that are dropped, the word across it
+ * cut.  Returns the offset of the first dropped character, 0 if none. */
+#define XEN_DOM0_CMDLINE_MAX 1023
+static size_t cut_dom0_cmdline(md_strv *w)
 {
-    md_strv cons = { 0 };
-    add_consoles(&cons, &k->args);
+    size_t off = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        size_t start = off + (i ? 1 : 0), len = strlen(w->v[i]);
+        if (start + len > XEN_DOM0_CMDLINE_MAX) {
+            size_t keep = start < XEN_DOM0_CMDLINE_MAX ? XEN_DOM0_CMDLINE_MAX - start : 0;
+            w->v[i][keep] = '\0';
+            size_t n = keep ? i + 1 : i;
+            while (w->n > n) {
+                free(w->v[--w->n]);
+                w->v[w->n] = NULL;
+            }
+            return start + keep;
+        }
+        off = start + len;
+    }
+    return 0;
+}
+
+static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
+{
+    const md_bootcfg_file *k = &e->kernel;
+    md_strv cons = { 0 }, args = { 0 };
+    md_bootcfg_dom0_args(e, &args);
+    if (!e->arm) {
+        char *all = md_bootcfg_cmdline(&args);
+        size_t cut = cut_dom0_cmdline(&args);
+        if (cut) {
+            /* the cut word as written, from its start */
+            size_t ws = cut;
+            while (ws && all[ws - 1] != ' ')
+                ws--;
+            bool lost = strstr(all + ws, "console=") != NULL;
+            md_lint_add(g->l, at(g, k), k->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 1,
+                        "%sthe dom0 command line is %zu characters long; Xen keeps only the "
+                        "first %d (dom0_cmdline[MAX_GUEST_CMDLINE], 1024 with its NUL, in "
+                        "create_dom0(), xen/arch/x86/setup.c) and drops everything from "
+                        "'%.40s%s'%s; shorten it", tp, strlen(all), XEN_DOM0_CMDLINE_MAX,
+                        all + ws, strlen(all + ws) > 40 ? "..." : "",
+                        lost ? ", console= words included, so Linux never gets them" : "");
+            md_lint_fix(g->l, "shorten the dom0 command line to at most %d characters",
+                        XEN_DOM0_CMDLINE_MAX);
+        }
+        free(all);
+    }
+    /* Linux hands every word after "--" to init, not to the kernel
+     * (parse_args() stops at "--": kernel/params.c, init/main.c;
+     * Documentation/admin-guide/kernel-parameters.rst). */
+    for (size_t i = 0; i < args.n; i++)
+        if (!strcmp(args.v[i], "--")) {
+            while (args.n > i) {
+                free(args.v[--args.n]);
+                args.v[args.n] = NULL;
+            }
+            break;
+        }
+    add_consoles(&cons, &args);
     add_consoles(&cons, &k->maybe);
+    md_strv_free(&args);
     char *hint = unknown_hint(&k->unset);
     check_unset(g, k, "the dom0 kernel line", tp);
     bool hvc = false, printk = false;
@@ -581,7 +744,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
 {
     const md_bootcfg_file *k = &e->kernel;
     if (!r) {
-        if (!md_bootcfg_param(k, "root")) {
+        if (!md_bootcfg_param(k, "root", true)) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
@@ -604,7 +767,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!g->rootfs)
         return;
-    const char *rd = md_bootcfg_param(k, "rdinit");
+    const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
         if (!strchr(rd, '$') && !md_tree_resolve_file(g->rootfs, rd))
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
@@ -640,7 +803,120 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
     }
 }
 
+/* iPXE's multiboot loader (src/arch/x86/image/multiboot.c, ipxe/ipxe
+ * 2026-08) copies every command line into one buffer,
+ * mb_cmdlines[MB_MAX_CMDLINE] with MB_MAX_CMDLINE 512: multiboot_add_cmdline()
+ * writes the image's URI, " ", its arguments and a NUL, cut to what remains;
+ * Xen's line first, then each module's in order.  Cut `f`'s words to what it
+ * gets when `*room` bytes remain; the URI is at least the path as written.
+ * Returns the offset in "PATH ARGS" of the first lost character, 0 if none. */
+#define IPXE_MB_MAX_CMDLINE 512
+static size_t ipxe_cut(md_bootcfg_file *f, size_t *room, char **line)
+{
+    md_strv all = { 0 };
+    md_strv_push(&all, f->path ? f->path : "");
+    for (size_t i = 0; i < f->args.n; i++)
+        md_strv_push(&all, f->args.v[i]);
+    *line = md_bootcfg_cmdline(&all);
+    md_strv_free(&all);
+    size_t need = strlen(*line) + 1;
+    if (need <= *room) {
+        *room -= need;
+        return 0;
+    }
+    size_t keep = *room ? *room - 1 : 0; /* room for the NUL */
+    *room = 0;
+    size_t plen = strlen(f->path ? f->path : "") + 1, off = plen;
+    size_t n = 0;
+    for (; n < f->args.n; n++) {
+        size_t len = strlen(f->args.v[n]);
+        if (off + len > keep) {
+            if (off < keep) {
+                f->args.v[n][keep - off] = '\0';
+                n++;
+            }
+            break;
+        }
+        off += len + 1;
+    }
+    while (f->args.n > n) {
+        free(f->args.v[--f->args.n]);
+        f->args.v[f->args.n] = NULL;
+    }
+    return keep ? keep : 1;
+}
+
+static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e);
+
+/* An iPXE entry with its command lines as iPXE's 512-byte buffer leaves
+ * them: a warning for each cut, then the checks on what Xen and dom0 get
+ * (a dom0_mem or console= past the cut is missing to them). */
 static void check_entry(gctx *g, const md_bootcfg_entry *e)
+{
+    if (e->format != MD_BOOTFMT_IPXE) {
+        check_entry_as_loaded(g, e);
+        return;
+    }
+    md_bootcfg_entry c = *e;
+    md_bootcfg_file **files = md_xcalloc(e->nmods + 2, sizeof *files);
+    const md_bootcfg_file **src = md_xcalloc(e->nmods + 2, sizeof *src);
+    size_t nf = 0;
+    c.xen.args = (md_strv){ 0 };
+    c.kernel.args = (md_strv){ 0 };
+    c.mods = c.nmods ? md_xcalloc(c.nmods, sizeof *c.mods) : NULL;
+    for (size_t i = 0; i < c.nmods; i++) {
+        c.mods[i] = e->mods[i];
+        c.mods[i].args = (md_strv){ 0 };
+    }
+    src[nf] = &e->xen, files[nf++] = &c.xen;
+    if (e->kernel.path)
+        src[nf] = &e->kernel, files[nf++] = &c.kernel;
+    for (size_t i = 0; i < c.nmods; i++)
+        src[nf] = &e->mods[i], files[nf++] = &c.mods[i];
+    size_t room = IPXE_MB_MAX_CMDLINE;
+    char *tp = title_prefix(e);
+    for (size_t i = 0; i < nf; i++) {
+        for (size_t j = 0; j < src[i]->args.n; j++)
+            md_strv_push(&files[i]->args, src[i]->args.v[j]);
+        char *line;
+        size_t cut = ipxe_cut(files[i], &room, &line);
+        /* a module's name alone means nothing to Xen or Linux: only lost
+         * arguments count */
+        size_t plen = strlen(files[i]->path ? files[i]->path : "") + 1;
+        if (cut && src[i]->args.n && cut < plen)
+            cut = plen;
+        if (cut && src[i]->args.n) {
+            size_t ws = cut;
+            while (ws && line[ws - 1] != ' ')
+                ws--;
+            bool lost = strstr(line + ws, "console=") != NULL;
+            md_lint_add(g->l, at(g, files[i]), files[i]->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING,
+                        lost ? 1 : 0,
+                        "%siPXE passes every multiboot command line in one %d-byte buffer "
+                        "(MB_MAX_CMDLINE in src/arch/x86/image/multiboot.c): the file names "
+                        "(as URIs, cut least as long as written) and arguments of this entry "
+                        "need more, so %s gets its line cut and loses everything from "
+                        "'%.40s%s'%s; shorten the arguments or the file names", tp,
+                        IPXE_MB_MAX_CMDLINE, files[i]->path ? files[i]->path : "the image",
+                        line + ws, strlen(line + ws) > 40 ? "..." : "",
+                        lost ? ", console= words included, so Linux never gets them" : "");
+        }
+        free(line);
+    }
+    free(tp);
+    free(files);
+    free(src);
+    g->uncut = e;
+    check_entry_as_loaded(g, &c);
+    g->uncut = NULL;
+    md_strv_free(&c.xen.args);
+    md_strv_free(&c.kernel.args);
+    for (size_t i = 0; i < c.nmods; i++)
+        md_strv_free(&c.mods[i].args);
+    free(c.mods);
+}
+
+static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 {
     char *tp = title_prefix(e);
     check_family(g, e, tp);
@@ -667,7 +943,7 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
                     "reads them", tp);
         md_lint_mark_unchecked(g->l);
     } else {
-        check_kernel_line(g, &e->kernel, tp);
+        check_kernel_line(g, e, tp);
         check_rootfs_module(g, e, e->nmods ? &e->mods[0] : NULL, tp);
     }
     free(tp);
@@ -683,7 +959,7 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
         if (p->unchecked)
             md_lint_mark_unchecked(l);
     }
-    gctx g = { l, file, rootfs, NULL, NULL };
+    gctx g = { l, file, rootfs, NULL, NULL, NULL };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
         size_t before = md_lint_count(l);
@@ -695,12 +971,6 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
             md_lint_drop_repeats(l, from, before, RECOVERY_PREFIX);
         from = before;
     }
-    if (!cfg->n) {
-        md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
-                    "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
-                    "Xen loader line followed by the dom0 kernel): nothing was checked");
-        md_lint_mark_unchecked(l);
-    }
 }
 
 void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
@@ -709,6 +979,12 @@ void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
     md_bootcfg_list cfg = { 0 };
     md_grubcfg_read(text, len, &cfg);
     md_lint_entries(l, file, &cfg, rootfs);
+    if (!cfg.n) {
+        md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
+                    "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
+                    "Xen loader line followed by the dom0 kernel): nothing was checked");
+        md_lint_mark_unchecked(l);
+    }
     md_bootcfg_list_free(&cfg);
 }
 
