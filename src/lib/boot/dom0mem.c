@@ -108,7 +108,7 @@ int md_dom0mem_plan(const md_dom0mem_input *in, md_dom0mem_result *out, md_err *
     size_t len = 0;
     FILE *f = md_xmemstream(&text, &len);
     fprintf(f, "dom0 memory: dom0_mem=%lluM,max:%lluM (%s)\n", (unsigned long long)x,
-            (unsigned long long)x, in->given_mib ? "Dom0Mem=" : "Dom0Mem=auto");
+            (unsigned long long)x, in->given_mib ? "as Dom0Mem= gives it" : "Dom0Mem=auto");
     fprintf(f, "  rootfs unpacked   %8.1f MiB  in RAM for the dom0's life\n", un);
     fprintf(f, "  rootfs %-10s %8.1f MiB  held while the kernel unpacks it\n", codec, cz);
     fprintf(f, "  kernel            %6u   MiB  Debian 6.1 dom0 kernel, from its boot log\n",
