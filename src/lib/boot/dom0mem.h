@@ -21,15 +21,18 @@
  *       project's `mkdom0 boot --check` console logs), less the 16 MiB of
  *       struct pages and the 19252K initrd inside that figure: 125 MiB,
  *       rounded up.
+ *       At dom0_mem=512M the kernel leaves MemTotal 389 MiB: 123 MiB,
+ *       struct pages included, under the 128 + 8 counted here.
  *   MD_DOM0MEM_WORKING_MIB  the running dom0's processes and the kernel
- *       memory they make it use (xenstored, xenconsoled, sshd, OpenRC,
- *       syslog, xl and the hotplug scripts while guests start, the guests'
- *       backends, /run and /var/log in tmpfs): an allowance, not a
- *       measurement; `mkdom0 boot --check` passes every check (guests with
- *       vifs and disks included) with dom0_mem=1024M, where the kernel and
- *       the default image's 53 MiB rootfs leave about 820 MiB, so this is
- *       well inside what has been proven.  It does not cover one device
- *       model (qemu-system-xen) per running HVM guest.
+ *       memory they make it use.  Measured by `mkdom0 boot --check` ("dom0
+ *       memory" row) on the default image at dom0_mem=512M, no guests run:
+ *       90 MiB in use (MemTotal - MemAvailable), 54 MiB of it the rootfs in
+ *       tmpfs, so 36 MiB for xenstored, xenconsoled, sshd, OpenRC, syslog
+ *       and their kernel allocations.  256 MiB is that several times over,
+ *       for what guests add: xl, the bash hotplug scripts while they start,
+ *       the backends, logs in tmpfs.  A full --check at 512M ran the PV, PVH,
+ *       xl reboot and vif + disk guests.  It does not cover one device model
+ *       (qemu-system-xen) per running HVM guest.
  *   MD_DOM0MEM_ROUND_MIB   a computed value is rounded up to a multiple
  *       of this: sizes people recognise, and slack for the estimate.
  *
