@@ -38,7 +38,7 @@ static void usage(FILE *f)
         "                  the hand-off, statelessness across a reset; with the image's\n"
         "                  guest storage: a second disk for it, mounted, an autostarted\n"
         "                  guest on it, its clean shutdown, its data kept across the\n"
-        "                  reset; timing table\n"
+        "                  reset; the dom0's memory in use; timing table\n"
         "  --ssh-key FILE  root's private key for --check (default: ClientKey in\n"
         "                  DIR/image.ini, DIR/ssh/id_ed25519, ~/.local/state/mkdom0/keys/id_ed25519)\n"
         "  --accel tcg|kvm (default tcg: Xen dom0 fails under KVM on many hosts)\n"

@@ -184,6 +184,32 @@ int main(void)
     CHECK_ERR(&err, "test.ini:8: Dom0Mem='max:4G': give one size");
     CHECK(parse(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=4096\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:8: Dom0Mem='4096': no unit; write e.g. 4096M for MiB");
+    /* Dom0Mem=auto and HostMemory= (issue 11): sizes as Dom0Mem= takes
+     * them, a list that appends and clears like every list. */
+    s = parse(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=auto\nHostMemory=128G 16384M\n"
+                   "HostMemory=1T\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        size_t n;
+        const uint64_t *h = md_spec_host_memory(s, &n);
+        CHECK(md_spec_dom0_mem_auto(s));
+        CHECK(n == 3 && h[0] == 131072 && h[1] == 16384 && h[2] == 1048576);
+        md_spec_free(s);
+    }
+    s = parse(MIN "HostMemory=128G\nHostMemory=\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        size_t n = 99;
+        CHECK(md_spec_host_memory(s, &n) == NULL && n == 0);
+        CHECK(!md_spec_dom0_mem_auto(s));
+        md_spec_free(s);
+    }
+    CHECK(parse(MIN "HostMemory=128\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: HostMemory='128': no unit");
+    CHECK(parse(MIN "HostMemory=64G 64M\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: HostMemory='64M'");
+    CHECK(parse(REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=automatic\n", &err) == NULL);
+    CHECK_ERR(&err, "or auto: computed from the image");
     CHECK(parse(MIN "[Guests]\nShutdownTimeout=0\n", &err) == NULL);
     CHECK_ERR(&err, "ShutdownTimeout=0: expected a whole number from 1 to 3600");
     const char *bad_gw[][2] = {

@@ -11,6 +11,7 @@
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
+#include "boot/dom0mem.h"
 #include "boot/grubcfg.h"
 #include "packages/deb.h"
 #include "image/image.h"
@@ -346,15 +347,11 @@ static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
     return md_imgdir_stage_write(b->stage, f, bl->data, bl->len, b->err);
 }
 
-/* The boot entry depends on the spec alone: a bad Dom0Mem or argument
- * fails here, before any download. */
-static int make_grub_cfg(struct build *b)
+/* The boot entry for a dom0 of `mib`; the rest of it comes from the spec. */
+static int make_grub_cfg(struct build *b, uint64_t mib)
 {
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
-    if (md_size_parse_mib(md_spec_dom0_mem(b->spec), &c.dom0_mem_mib, b->err) < 0) {
-        md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
-        return -1;
-    }
+    c.dom0_mem_mib = mib;
     c.xen_extra = md_spec_xen_args(b->spec);
     c.linux_extra = md_spec_kernel_args(b->spec);
     c.rootfs_name = b->rootfs_name;
@@ -363,9 +360,25 @@ static int make_grub_cfg(struct build *b)
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
         return -1;
     }
+    free(b->grub_cfg);
     b->grub_cfg = md_grubcfg_write(e);
     md_bootcfg_entry_free(e);
     return 0;
+}
+
+/* The boot entry's arguments depend on the spec alone: a bad Dom0Mem or
+ * argument fails here, before any download.  Dom0Mem=auto is known only
+ * once the rootfs is written (step_dom0_mem); until then the entry is made
+ * with the smallest size, to check the rest. */
+static int check_boot_entry(struct build *b)
+{
+    uint64_t mib = MD_SIZE_MIB_MIN;
+    if (!md_spec_dom0_mem_auto(b->spec) &&
+        md_size_parse_mib(md_spec_dom0_mem(b->spec), &mib, b->err) < 0) {
+        md_err_prefix(b->err, "%s: [Xen] Dom0Mem", md_spec_origin(b->spec));
+        return -1;
+    }
+    return make_grub_cfg(b, mib);
 }
 
 /* Hand a report's lines to the caller's sink; takes `text`. */
@@ -443,14 +456,40 @@ static int write_size_report(struct build *b, md_report *rep, const char *dm)
     return write_text(b, MD_IMGDIR_SIZE_REPORT, text);
 }
 
-static int step_write(struct build *b)
+static int step_rootfs(struct build *b)
 {
     md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
-    int r = md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
-                           md_spec_compression_level(b->spec), b->sde, &b->image, b->err);
-    if (r < 0)
+    return md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
+                          md_spec_compression_level(b->spec), b->sde, &b->image, b->err);
+}
+
+/* dom0_mem from the written rootfs (trap 4's X): Dom0Mem=auto computes it,
+ * a given Dom0Mem= too small to unpack the rootfs is refused here, before
+ * anything is published; HostMemory= checks it fits each host.  The
+ * reasoning goes to the caller's sink. */
+static int step_dom0_mem(struct build *b)
+{
+    size_t nhosts;
+    const uint64_t *hosts = md_spec_host_memory(b->spec, &nhosts);
+    md_dom0mem_input in = { .unpacked_bytes = b->image.cpio_bytes,
+                            .compressed_bytes = b->image.out_bytes,
+                            .codec = md_codec_name(b->codec), .hosts_mib = hosts,
+                            .nhosts = nhosts };
+    if (!md_spec_dom0_mem_auto(b->spec) &&
+        md_size_parse_mib(md_spec_dom0_mem(b->spec), &in.given_mib, b->err) < 0)
+        return -1; /* checked before: cannot happen */
+    md_dom0mem_result res;
+    if (md_dom0mem_plan(&in, &res, b->err) < 0) {
+        md_err_prefix(b->err, "%s: [Xen]", md_spec_origin(b->spec));
         return -1;
-    r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
+    }
+    say_text(b, MD_OUT_RESULT, res.text);
+    return make_grub_cfg(b, res.mib);
+}
+
+static int step_write(struct build *b)
+{
+    int r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
     md_report *rep = md_report_new(b->tree);
     char *dm = NULL;
     if (r == 0)
@@ -504,7 +543,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);
-    if (make_grub_cfg(&b) < 0)
+    if (check_boot_entry(&b) < 0)
         goto out;
     /* First: a second build into the same output, or an output directory
      * that is not ours, is refused before minutes of work. */
@@ -519,7 +558,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     }
     static int (*const steps[])(struct build *) = {
         step_resolve, step_extract, step_epoch, step_boot_files, step_filter, step_modules,
-        step_files, step_ssh, step_settings, step_self_lint, step_write, step_publish,
+        step_files, step_ssh, step_settings, step_rootfs, step_dom0_mem, step_self_lint,
+        step_write, step_publish,
     };
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
         if (interrupted(&b) < 0 || steps[i](&b) < 0)

@@ -4,7 +4,8 @@
  *   -> take /boot's hypervisor and kernel out, check they match the
  *      toolstack (trap 2) -> drop filtered paths -> keep the module closure
  *      and write its index (trap 5) -> base files, overlays, dom0 helpers,
- *      ssh keys, busybox links -> rootfs.cpio.gz, grub.cfg (traps 1, 4),
+ *      ssh keys, busybox links -> rootfs.cpio.gz -> dom0_mem from its size
+ *      (boot/dom0mem.h) -> grub.cfg (traps 1, 4),
  *      manifest, size report.
  *
  * Outputs are staged and published by image/imgdir (md_imgdir_stage_*):

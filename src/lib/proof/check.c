@@ -695,6 +695,40 @@ static int check_xenstored_death(chk *c, md_err *err)
     return rc;
 }
 
+/* kB of `key` ("MemTotal:") in /proc/meminfo's text, -1 if absent. */
+static long long meminfo_kb(const char *text, const char *key)
+{
+    const char *p = strstr(text, key);
+    return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+/* What the running dom0 uses after the guests have come and gone (or
+ * without them, --no-guests): the measurement behind Dom0Mem=auto's
+ * working-set allowance (boot/dom0mem.h).  In use is MemTotal -
+ * MemAvailable; Shmem is tmpfs, mostly the rootfs. */
+static int report_memory(chk *c, md_err *err)
+{
+    md_run_result r = { 0 };
+    int st = md_check_ssh(c, "cat /proc/meminfo", 60, &r);
+    long long total = -1, avail = -1, shmem = -1;
+    if (st == 0 && r.out) {
+        total = meminfo_kb(r.out, "MemTotal:");
+        avail = meminfo_kb(r.out, "MemAvailable:");
+        shmem = meminfo_kb(r.out, "Shmem:");
+    }
+    int rc = 0;
+    if (total < 0 || avail < 0 || shmem < 0)
+        rc = md_check_fail(c, err, "cannot read the dom0's /proc/meminfo: %s",
+                           r.out ? md_run_tail(r.out, 300) : "no output");
+    else
+        md_check_say(c, "ok   dom0 memory            %6.1f s  (%s: %lld MiB in use of %lld, "
+                        "%lld MiB of it tmpfs (the rootfs), %lld MiB the kernel and processes)",
+                     since(c), c->o->no_guests ? "no guests run" : "after the guests", (total - avail) / 1024, total / 1024, shmem / 1024,
+                     (total - avail - shmem) / 1024);
+    free(r.out);
+    return rc;
+}
+
 static int check_services(chk *c, md_err *err)
 {
     if (check_xenconsoled_respawn(c, err) < 0 || check_sshd_respawn(c, err) < 0)
@@ -820,6 +854,8 @@ static int steps(chk *c, md_err *err)
     if (check_storage(c, false, err) < 0)
         return -1;
     if (!c->o->no_guests && md_guests_check(c, md_boot_kernel_path(c->boot), c->guest_initrd, err) < 0)
+        return -1;
+    if (report_memory(c, err) < 0)
         return -1;
     if (!c->o->no_services && check_services(c, err) < 0)
         return -1;

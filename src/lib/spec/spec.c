@@ -39,6 +39,8 @@ struct md_spec {
     md_spec_copy *copies;
     size_t ncopies;
     bool essential, hvm;
+    uint64_t *host_mib; /* [Xen] HostMemory=, MiB, as given */
+    size_t nhosts;
     char *dom0_mem, *xen_args, *kernel_args, *hostname, *root_hash, *bridge, *keys_dir;
     char *address, *gateway;
     bool routed; /* GuestNetwork=route */
@@ -472,6 +474,33 @@ static bool valid_ifname(const char *v)
     return true;
 }
 
+/* HostMemory=: a list of host RAM sizes, each as Dom0Mem= takes one; it
+ * appends, and an empty value clears it, as every list does. */
+static int set_host_memory(md_spec *s, const char *v)
+{
+    if (!*v) {
+        free(s->host_mib);
+        s->host_mib = NULL;
+        s->nhosts = 0;
+        return 1;
+    }
+    md_strv words = { 0 };
+    md_strv_split(&words, v, false);
+    int r = 1;
+    for (size_t i = 0; r && i < words.n; i++) {
+        uint64_t mib;
+        md_err e = MD_ERR_INIT;
+        if (md_size_parse_mib(words.v[i], &mib, &e) < 0) {
+            r = fail(s, "HostMemory=%.400s%s: expected the host's RAM, e.g. 128G", e.msg, "");
+            break;
+        }
+        s->host_mib = md_xrealloc(s->host_mib, (s->nhosts + 1) * sizeof *s->host_mib);
+        s->host_mib[s->nhosts++] = mib;
+    }
+    md_strv_free(&words);
+    return r;
+}
+
 static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
@@ -479,10 +508,12 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "Xen") && !strcmp(k, "Dom0Mem")) {
         uint64_t mib;
         md_err e = MD_ERR_INIT;
-        if (md_size_parse_mib(v, &mib, &e) < 0)
-            return fail(s, "Dom0Mem=%.400s%s", e.msg, "");
+        if (strcmp(v, "auto") && md_size_parse_mib(v, &mib, &e) < 0)
+            return fail(s, "Dom0Mem=%.400s%s (or auto: computed from the image)", e.msg, "");
         return set_str(&s->dom0_mem, v), 1;
     }
+    if (!strcmp(sec, "Xen") && !strcmp(k, "HostMemory"))
+        return set_host_memory(s, v);
     if (!strcmp(sec, "Xen") && !strcmp(k, "Args"))
         return set_str(&s->xen_args, v), 1;
     if (!strcmp(sec, "Xen") && !strcmp(k, "HVM"))
@@ -968,6 +999,7 @@ void md_spec_free(md_spec *s)
         free((char *)s->copies[i].dest);
     }
     free(s->copies);
+    free(s->host_mib);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
                          &s->modules, &s->authorized_keys, &s->autostart };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
@@ -1005,6 +1037,12 @@ size_t md_spec_copy_count(const md_spec *s) { return s->ncopies; }
 const md_spec_copy *md_spec_copy_at(const md_spec *s, size_t i) { return &s->copies[i]; }
 const md_strv *md_spec_modules(const md_spec *s) { return s->modules.n ? &s->modules : &empty_strv; }
 const char *md_spec_dom0_mem(const md_spec *s) { return s->dom0_mem; }
+bool md_spec_dom0_mem_auto(const md_spec *s) { return !strcmp(s->dom0_mem, "auto"); }
+const uint64_t *md_spec_host_memory(const md_spec *s, size_t *n)
+{
+    *n = s->nhosts;
+    return s->host_mib;
+}
 const char *md_spec_xen_args(const md_spec *s) { return STR_OR(s->xen_args, ""); }
 const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args, ""); }
 const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }

@@ -7,7 +7,7 @@
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
  *   [Modules]  Include
- *   [Xen]  Dom0Mem Args HVM
+ *   [Xen]  Dom0Mem HostMemory Args HVM
  *   [Kernel]  Args
  *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
@@ -97,7 +97,14 @@ const md_spec_copy *md_spec_copy_at(const md_spec *s, size_t i);
 
 const md_strv *md_spec_modules(const md_spec *s);
 
-const char *md_spec_dom0_mem(const md_spec *s);    /* e.g. "4096M" */
+/* Dom0Mem=: a size as md_size_parse_mib() takes it ("4096M"), checked at
+ * parse time, or "auto": the build computes it from the image
+ * (boot/dom0mem.h). */
+const char *md_spec_dom0_mem(const md_spec *s);
+bool md_spec_dom0_mem_auto(const md_spec *s);
+/* [Xen] HostMemory=: the RAM of the hosts the image is for, in MiB, in the
+ * order given; *n = 0 (and NULL) when the spec names none. */
+const uint64_t *md_spec_host_memory(const md_spec *s, size_t *n);
 const char *md_spec_xen_args(const md_spec *s);    /* extra Xen args, "" if none */
 const char *md_spec_kernel_args(const md_spec *s); /* extra Linux args */
 /* [Xen] HVM=yes: the image carries the device model for HVM guests.  The
