@@ -85,7 +85,8 @@ static int into_place(const char *tmp, const char *out, md_err *err)
 #define GRUB_MODS "normal", "configfile", "multiboot2", "gzio", "serial", "terminal", "echo", \
                   "test", "search", "search_fs_uuid", "part_gpt", "part_msdos", "fat", "iso9660"
 
-/* SOURCE_DATE_EPOCH=N for the tools that stamp what they make. */
+/* SOURCE_DATE_EPOCH=N for the tools that stamp what they make: mtools
+ * dates every file it copies (without -m) and xorriso its volume with it. */
 struct epoch_env {
     char var[48];
     const char *env[2];
@@ -156,11 +157,24 @@ static int make_fat(const char *img, unsigned long long sectors, bool fat32, uin
     free(tsec);
     free(ser);
     const char *md[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
-    const char *c1[] = { "mcopy", "-i", img, "-m", efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
+    const char *c1[] = { "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
     if (rc == 0)
         rc = md_run_ok_env(md, env, 60, err);
     if (rc == 0)
         rc = md_run_ok_env(c1, env, 60, err);
+    return rc;
+}
+
+/* A copy of its own, never a hard link (to the system's file, or to the
+ * image's): outputs are copied and edited. */
+static int copy_bytes(const char *src, const char *dst, md_err *err)
+{
+    unsigned char *data;
+    size_t len;
+    if (md_read_file(src, &data, &len, err) < 0)
+        return -1;
+    int rc = md_write_atomic(dst, data, len, 0644, err);
+    free(data);
     return rc;
 }
 
@@ -205,7 +219,9 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     for (int i = 0; i < 3; i++) {
         char *dst = md_xasprintf("%s/%s", stage, n[i]);
         unlink(dst);
-        int r = md_copy_file(src[i], dst, err);
+        /* A copy, not a link: xorriso records hard links in the ISO's Rock
+         * Ridge entries, which would make the bytes depend on the host. */
+        int r = copy_bytes(src[i], dst, err);
         free(dst);
         if (r < 0)
             goto out;
@@ -430,7 +446,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     if (make_fat(img, esp_sectors, true, serial, "MKDOM0-ESP", efi, ee.env, err) < 0)
         goto out;
-    const char *c1[] = { "mcopy", "-i", img, "-m", cfgpath, "::/EFI/BOOT/", NULL };
+    const char *c1[] = { "mcopy", "-i", img, cfgpath, "::/EFI/BOOT/", NULL };
     if (md_run_ok_env(c1, ee.env, 60, err) < 0)
         goto out;
     for (int i = 0; i < 3; i++) {
@@ -461,18 +477,6 @@ out:
 
 /* ---- netboot ---- */
 
-/* A copy of its own (never a hard link to the system's file): the tree is
- * an output that users copy and edit. */
-static int copy_bytes(const char *src, const char *dst, md_err *err)
-{
-    unsigned char *data;
-    size_t len;
-    if (md_read_file(src, &data, &len, err) < 0)
-        return -1;
-    int rc = md_write_atomic(dst, data, len, 0644, err);
-    free(data);
-    return rc;
-}
 
 #define PXELINUX_DIR "/usr/lib/PXELINUX"
 #define SYSLINUX_BIOS_DIR "/usr/lib/syslinux/modules/bios"
@@ -579,7 +583,7 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     for (int i = 0; i < 3; i++) {
         free(p);
         p = md_xasprintf("%s/%s", outdir, n[i]);
-        if (md_copy_file(src[i], p, err) < 0)
+        if (copy_bytes(src[i], p, err) < 0)
             goto out;
     }
     /* Xen as an ELF for iPXE and mboot.c32. */
