@@ -168,7 +168,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
         break;
     case MD_QEMU_ISO:
-        md_out_say(o->out, MD_OUT_PROGRESS, "making a BIOS ISO with grub-mkrescue");
+        md_out_say(o->out, MD_OUT_PROGRESS, "making a hybrid BIOS/UEFI ISO (GRUB, xorriso)");
         b->iso = md_xasprintf("%s/boot.iso", b->workdir);
         if (md_bootmedia_iso(b->entry, &f, b->iso, b->workdir, err) < 0)
             goto fail;

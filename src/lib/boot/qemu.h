@@ -24,7 +24,7 @@
 
 typedef enum md_qemu_path {
     MD_QEMU_MULTIBOOT, /* -kernel xen ELF, -initrd "vmlinuz ARGS,rootfs" */
-    MD_QEMU_ISO,       /* BIOS, GRUB on an ISO (grub-mkrescue) as a CD-ROM */
+    MD_QEMU_ISO,       /* SeaBIOS, GRUB from a hybrid ISO (boot/bootmedia) as a CD-ROM */
     MD_QEMU_UEFI,      /* OVMF, GRUB x86_64-efi on an NVMe disk's ESP */
     MD_QEMU_ISO_UEFI,  /* OVMF, GRUB x86_64-efi from the hybrid ISO as a CD-ROM */
     MD_QEMU_DISK,      /* the raw GPT disk as an NVMe disk: OVMF (its ESP) or,
