@@ -272,6 +272,13 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->dir = argv[optind];
+    /* Only the disk is booted through either firmware; say so rather than
+     * ignore it. */
+    if (bo->seabios && bo->path != MD_QEMU_DISK) {
+        fprintf(stderr, "mkdom0 boot: --firmware bios is for --path disk (iso boots with SeaBIOS, "
+                        "uefi and iso-uefi with OVMF)\n");
+        return MD_EXIT_USAGE;
+    }
     /* With a machine of the user's choosing, virt_caps are reported, not required. */
     if (custom_machine && !co.expect_caps)
         co.expect_caps = "";
