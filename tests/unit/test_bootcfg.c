@@ -749,8 +749,10 @@ static void test_netboot_configs(void)
             CHECK(r->nmods == 1 && r->mods[0].nounzip);
             if (r->nmods == 1)
                 CHECK_STR(r->mods[0].path, "rootfs.cpio.gz");
-            char *xa = md_bootcfg_cmdline(&r->xen.args), *wa = md_bootcfg_cmdline(&e->xen.args);
-            char *ka = md_bootcfg_cmdline(&r->kernel.args), *wk = md_bootcfg_cmdline(&e->kernel.args);
+            char *xa = md_bootcfg_cmdline(&r->xen.args);
+            char *wa = md_bootcfg_cmdline(&e->xen.args);
+            char *ka = md_bootcfg_cmdline(&r->kernel.args);
+            char *wk = md_bootcfg_cmdline(&e->kernel.args);
             CHECK_STR(xa, wa);
             CHECK_STR(ka, wk);
             free(xa), free(wa), free(ka), free(wk);

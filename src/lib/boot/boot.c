@@ -191,19 +191,24 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         }
         {
             bool iso = o->path == MD_QEMU_ISO_UEFI;
-            char *why = md_is_file(built) ? md_xstrdup("its dom0_mem does not fit this VM")
-                                          : md_xasprintf("the image has no %s (mkdom0 build --media %s)",
-                                                         strrchr(built, '/') + 1, iso ? "iso" : "disk");
+            const char *name = strrchr(built, '/') + 1;
+            char *why = md_is_file(built)
+                            ? md_xstrdup("its dom0_mem does not fit this VM")
+                            : md_xasprintf("the image has no %s (mkdom0 build --media %s)", name,
+                                           iso ? "iso" : "disk");
             char *n = md_xasprintf("%s%s%s: booting one made now with the same code, since %s",
                                    b->note ? b->note : "", b->note ? "; " : "",
                                    strrchr(built, '/') + 1, why);
             free(why);
             free(b->note);
             b->note = n;
-            md_out_say(o->out, MD_OUT_PROGRESS, "making the %s", iso ? "hybrid ISO" : "raw GPT disk");
+            md_out_say(o->out, MD_OUT_PROGRESS, "making the %s",
+                       iso ? "hybrid ISO" : "raw GPT disk");
             char **dst = iso ? &b->iso : &b->disk;
             *dst = md_xasprintf("%s/%s", b->workdir, strrchr(built, '/') + 1);
-            if ((iso ? md_bootmedia_iso : md_bootmedia_disk)(b->entry, &f, *dst, b->workdir, err) < 0)
+            int (*make)(const md_bootcfg_entry *, const md_bootmedia_files *, const char *,
+                        const char *, md_err *) = iso ? md_bootmedia_iso : md_bootmedia_disk;
+            if (make(b->entry, &f, *dst, b->workdir, err) < 0)
                 goto fail;
         }
         break;

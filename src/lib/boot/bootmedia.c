@@ -138,7 +138,8 @@ static int need_grub(bool pc, bool efi, md_err *err)
     if (pc && access(GRUB_PC_DIR "/boot_hybrid.img", R_OK) < 0)
         return md_err_set(err, "%s missing: install grub-pc-bin (GRUB for BIOS)", GRUB_PC_DIR);
     if (efi && access(GRUB_EFI_DIR "/multiboot2.mod", R_OK) < 0)
-        return md_err_set(err, "%s missing: install grub-efi-amd64-bin (GRUB for UEFI)", GRUB_EFI_DIR);
+        return md_err_set(err, "%s missing: install grub-efi-amd64-bin (GRUB for UEFI)",
+                          GRUB_EFI_DIR);
     return 0;
 }
 
@@ -232,7 +233,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
      * the hybrid MBR, the stick) as its root, where /boot/grub is. */
     const char *mk[] = { "grub-mkimage", "-O", "i386-pc-eltorito", "-d", GRUB_PC_DIR, "-p",
                          "/boot/grub", "-o", eltorito, GRUB_MODS, "biosdisk", NULL };
-    if (md_run_ok(mk, 120, err) < 0 || grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0)
+    if (md_run_ok(mk, 120, err) < 0 ||
+        grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0)
         goto out;
     /* The EFI image: a small FAT (FAT12/16) with BOOTX64.EFI, room to spare. */
     unsigned long long sectors = (file_size(efi) + 256 * 1024) / 512;
@@ -287,7 +289,8 @@ static void put_le(unsigned char *p, uint64_t v, int bytes)
 }
 
 /* Write `len` bytes at byte `off` of the open image. */
-static int pwrite_all(int fd, const void *data, size_t len, off_t off, const char *path, md_err *err)
+static int pwrite_all(int fd, const void *data, size_t len, off_t off, const char *path,
+                      md_err *err)
 {
     const unsigned char *p = data;
     while (len) {
@@ -419,8 +422,8 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         "label-id: 6D4B6D30-0000-4000-8000-000000000001\n"
         "unit: sectors\n"
         "first-lba: 2048\n"
-        "start=%llu, size=%llu, type=" BIOS_BOOT_TYPE ", uuid=6D4B6D30-0000-4000-8000-000000000003, "
-        "name=\"BIOS boot\"\n"
+        "start=%llu, size=%llu, type=" BIOS_BOOT_TYPE ", "
+        "uuid=6D4B6D30-0000-4000-8000-000000000003, name=\"BIOS boot\"\n"
         "start=%llu, size=%llu, type=" ESP_TYPE ", uuid=6D4B6D30-0000-4000-8000-000000000002, "
         "name=\"EFI system\"\n",
         BIOS_PART_LBA, BIOS_PART_SECTORS, ESP_LBA, esp_sectors);
@@ -512,7 +515,8 @@ void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
                                   md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS])
 {
     md_bootcfg_entry *r = relative_entry(e);
-    out[0] = (md_bootmedia_netcfg){ "boot.ipxe", MD_BOOTFMT_IPXE, md_bootfmt_write(MD_BOOTFMT_IPXE, r) };
+    out[0] = (md_bootmedia_netcfg){ "boot.ipxe", MD_BOOTFMT_IPXE,
+                                    md_bootfmt_write(MD_BOOTFMT_IPXE, r) };
     out[1] = (md_bootmedia_netcfg){ "pxelinux.cfg/default", MD_BOOTFMT_SYSLINUX,
                                     md_bootfmt_write(MD_BOOTFMT_SYSLINUX, r) };
     md_bootcfg_entry_free(r);
@@ -560,9 +564,10 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         return -1;
     if (need_grub(true, true, err) < 0 || need_tool("grub-mknetdir", "grub-common", err) < 0)
         return -1;
-    static const char *const syslinux[] = { PXELINUX_DIR "/pxelinux.0", SYSLINUX_BIOS_DIR "/ldlinux.c32",
-                                            SYSLINUX_BIOS_DIR "/mboot.c32",
-                                            SYSLINUX_BIOS_DIR "/libcom32.c32" };
+    static const char *const syslinux[] = {
+        PXELINUX_DIR "/pxelinux.0", SYSLINUX_BIOS_DIR "/ldlinux.c32",
+        SYSLINUX_BIOS_DIR "/mboot.c32", SYSLINUX_BIOS_DIR "/libcom32.c32",
+    };
     for (size_t i = 0; i < sizeof syslinux / sizeof *syslinux; i++)
         if (access(syslinux[i], R_OK) < 0)
             return md_err_set(err, "%s missing: install pxelinux and syslinux-common", syslinux[i]);
@@ -593,8 +598,9 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     free(p);
     p = md_xasprintf("%s/xen", outdir);
-    int w = md_elf_is(elf, len) ? md_write_atomic(p, elf, len, 0644, err)
-                                : md_err_set(err, "%s: not a Xen ELF image once uncompressed", f->xen);
+    int w = md_elf_is(elf, len)
+                ? md_write_atomic(p, elf, len, 0644, err)
+                : md_err_set(err, "%s: not a Xen ELF image once uncompressed", f->xen);
     free(elf);
     if (w < 0)
         goto out;

@@ -506,8 +506,10 @@ static int step_media(struct build *b)
     if (!b->media)
         return 0;
     md_bootmedia_files f = {
-        md_imgdir_stage_path(b->stage, MD_IMGDIR_XEN), md_imgdir_stage_path(b->stage, MD_IMGDIR_KERNEL),
-        md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->sde,
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_XEN),
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_KERNEL),
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS),
+        b->sde,
     };
     static const struct { unsigned bit; md_imgdir_file file; const char *what; } media[] = {
         { MD_SPEC_MEDIA_ISO, MD_IMGDIR_ISO, "hybrid BIOS/UEFI ISO" },
@@ -527,9 +529,12 @@ static int step_media(struct build *b)
             return -1;
         const char *out = md_imgdir_stage_path(b->stage, media[i].file);
         md_imgdir_stage_add(b->stage, media[i].file);
-        rc = media[i].bit == MD_SPEC_MEDIA_ISO ? md_bootmedia_iso(b->entry, &f, out, work, b->err)
-           : media[i].bit == MD_SPEC_MEDIA_DISK ? md_bootmedia_disk(b->entry, &f, out, work, b->err)
-                                                : md_bootmedia_netboot(b->entry, &f, out, work, b->err);
+        if (media[i].bit == MD_SPEC_MEDIA_ISO)
+            rc = md_bootmedia_iso(b->entry, &f, out, work, b->err);
+        else if (media[i].bit == MD_SPEC_MEDIA_DISK)
+            rc = md_bootmedia_disk(b->entry, &f, out, work, b->err);
+        else
+            rc = md_bootmedia_netboot(b->entry, &f, out, work, b->err);
         md_remove_tree(work, NULL);
         free(work);
     }
@@ -585,7 +590,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     char *media = md_xstrdup("");
     for (md_imgdir_file f = MD_IMGDIR_ISO; f <= MD_IMGDIR_NETBOOT; f++)
         if (b.media & (1u << (f - MD_IMGDIR_ISO))) {
-            char *m = md_xasprintf("%s,%s%s", media, md_imgdir_name(f), f == MD_IMGDIR_NETBOOT ? "/" : "");
+            char *m = md_xasprintf("%s,%s%s", media, md_imgdir_name(f),
+                                   f == MD_IMGDIR_NETBOOT ? "/" : "");
             free(media);
             media = m;
         }
