@@ -25,10 +25,18 @@ static void usage(FILE *f)
         "prompt on hvc0.  Quit with Ctrl-a x; Ctrl-a c toggles the QEMU monitor; Xen's own\n"
         "console input switch (Ctrl-a three times) is Ctrl-a a, three times.\n"
         "\n"
-        "  --path multiboot|iso|uefi   how the image is loaded (default multiboot):\n"
+        "  --path multiboot|iso|uefi|iso-uefi|disk   how the image is loaded (default\n"
+        "                  multiboot):\n"
         "                  multiboot  QEMU loads Xen (-kernel) and the two modules itself\n"
-        "                  iso        BIOS + GRUB from an ISO made with grub-mkrescue\n"
+        "                  iso        SeaBIOS + GRUB from a hybrid ISO as a CD-ROM\n"
         "                  uefi       OVMF + GRUB x86_64-efi from an NVMe disk's ESP\n"
+        "                  iso-uefi   OVMF + GRUB from DIR/boot.iso (build --media iso)\n"
+        "                  disk       DIR/disk.img (build --media disk) as an NVMe disk:\n"
+        "                             OVMF and its ESP, or with --firmware bios SeaBIOS\n"
+        "                             and its BIOS boot partition\n"
+        "                  iso-uefi and disk boot the build's file as it is when the image's\n"
+        "                  dom0_mem fits the VM, else one made now with the fitted value\n"
+        "  --firmware uefi|bios  --path disk: OVMF (default) or SeaBIOS\n"
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, xl reboot and xl\n"
         "                  shutdown of a guest, a guest with a vif on xenbr0 (or routed),\n"
@@ -136,7 +144,7 @@ static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
            O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
-           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP };
+           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
         { "check", no_argument, 0, O_CHECK },
@@ -161,6 +169,7 @@ static int run(int argc, char **argv)
         { "timings", required_argument, 0, O_TIMINGS },
         { "qemu", required_argument, 0, O_QEMU },
         { "ovmf", required_argument, 0, O_OVMF },
+        { "firmware", required_argument, 0, O_FIRMWARE },
         { "print-cmdline", no_argument, 0, O_PRINT },
         { "help", no_argument, 0, O_HELP },
         { 0, 0, 0, 0 },
@@ -240,6 +249,13 @@ static int run(int argc, char **argv)
         case O_TIMINGS: co.timings_path = optarg; break;
         case O_QEMU: bo->qemu = optarg; break;
         case O_OVMF: bo->ovmf = optarg; break;
+        case O_FIRMWARE:
+            if (strcmp(optarg, "bios") && strcmp(optarg, "uefi")) {
+                fprintf(stderr, "mkdom0 boot: --firmware: '%s' (choose bios or uefi)\n", optarg);
+                return MD_EXIT_USAGE;
+            }
+            bo->seabios = !strcmp(optarg, "bios");
+            break;
         case O_PRINT: print = true; break;
         case O_HELP:
         case 'h':
@@ -256,6 +272,13 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->dir = argv[optind];
+    /* Only the disk is booted through either firmware; say so rather than
+     * ignore it. */
+    if (bo->seabios && bo->path != MD_QEMU_DISK) {
+        fprintf(stderr, "mkdom0 boot: --firmware bios is for --path disk (iso boots with SeaBIOS, "
+                        "uefi and iso-uefi with OVMF)\n");
+        return MD_EXIT_USAGE;
+    }
     /* With a machine of the user's choosing, virt_caps are reported, not required. */
     if (custom_machine && !co.expect_caps)
         co.expect_caps = "";

@@ -24,15 +24,28 @@ static void usage(FILE *f)
         "(`mkdom0 inspect --bases` lists the embedded bases).\n\n"
         "Writes to DIR: xen.gz, vmlinuz, rootfs.cpio.gz, grub.cfg (the GRUB entry),\n"
         "manifest (every package with version, repository, SHA-256), image.ini,\n"
-        "size-report.txt.  DIR is replaced as a whole, in one step, only when the\n"
-        "whole build succeeded; a second build into the same DIR is refused while\n"
-        "one runs (lock: .DIR.mkdom0-lock beside DIR).\n\n"
+        "size-report.txt, and the boot media asked for (--media).  DIR is replaced\n"
+        "as a whole, in one step, only when the whole build succeeded; a second\n"
+        "build into the same DIR is refused while one runs (lock: .DIR.mkdom0-lock\n"
+        "beside DIR).\n\n"
         "Options:\n"
         "  -o, --output DIR   output directory (default: ./out)\n"
         "      --cache DIR    download cache (default: $MKDOM0_CACHE, else\n"
         "                     $XDG_CACHE_HOME/mkdom0, else ~/.cache/mkdom0)\n"
         "      --keys DIR     ssh keys directory (default: the spec's KeysDir,\n"
         "                     else ~/.local/state/mkdom0/keys)\n"
+        "      --media LIST   boot media to write into DIR too (replaces the spec's\n"
+        "                     [Boot] Media=; words separated by commas or spaces):\n"
+        "                       iso      boot.iso: hybrid ISO, BIOS and UEFI, for a CD or\n"
+        "                                `dd` to a USB stick\n"
+        "                       disk     disk.img: raw GPT disk, an ESP with GRUB (UEFI) and\n"
+        "                                a BIOS boot partition, for `dd` to a stick or NVMe\n"
+        "                       netboot  netboot/: PXE tree: GRUB for BIOS and UEFI, an iPXE\n"
+        "                                script, pxelinux with mboot.c32, README with a\n"
+        "                                dnsmasq configuration\n"
+        "                       none     only the files (the default)\n"
+        "                     Every config on them carries the grub.cfg's arguments and\n"
+        "                     is linted with the image.\n"
         "  -f, --force        replace DIR even if it holds files the build did not write\n"
         "  -v, --verbose      full size and module tables, each dependency Exclude= left out\n"
         "  -h, --help         this help\n\n"
@@ -88,11 +101,14 @@ static int run(int argc, char **argv)
         { "output", required_argument, NULL, 'o' }, { "cache", required_argument, NULL, 'c' },
         { "keys", required_argument, NULL, 'k' },   { "verbose", no_argument, NULL, 'v' },
         { "force", no_argument, NULL, 'f' },        { "help", no_argument, NULL, 'h' },
+        { "media", required_argument, NULL, 'm' },
         { NULL, 0, NULL, 0 },
     };
     md_out out = md_cli_sink();
-    md_build_opts o = { .outdir = "out", .out = &out };
+    md_build_opts o = { .outdir = "out", .out = &out, .media = -1 };
     int c;
+    unsigned media = 0;
+    md_err merr = MD_ERR_INIT;
     while ((c = getopt_long(argc, argv, "o:fvh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': o.outdir = optarg; break;
@@ -100,6 +116,13 @@ static int run(int argc, char **argv)
         case 'k': o.keys_dir = optarg; break;
         case 'v': o.verbose = true; break;
         case 'f': o.force = true; break;
+        case 'm':
+            if (md_spec_media_parse(optarg, &media, &merr) < 0) {
+                fprintf(stderr, "mkdom0 build: --media: %s\n", merr.msg);
+                return MD_EXIT_USAGE;
+            }
+            o.media = (int)media;
+            break;
         case 'h': usage(stdout); return MD_EXIT_OK;
         default: usage(stderr); return MD_EXIT_USAGE;
         }

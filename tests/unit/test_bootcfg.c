@@ -2,6 +2,7 @@
 #include <string.h>
 #include "boot/bootcfg.h"
 #include "boot/bootfmt.h"
+#include "boot/bootmedia.h"
 #include "core/size.h"
 #include "boot/grubcfg.h"
 #include "core/mem.h"
@@ -778,8 +779,63 @@ static void test_xen_line_split(void)
     md_bootcfg_entry_free(e);
 }
 
+/* The netboot configs are written from the build's entry and read back by
+ * lint's readers with the same arguments, files and --nounzip; the lint
+ * finds nothing (the build's self-lint relies on both). */
+static void test_netboot_configs(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    c.dom0_mem_mib = 2048;
+    c.xen_extra = "gnttab_max_frames=256";
+    c.linux_extra = "loglevel=4";
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    md_bootmedia_netcfg nc[MD_BOOTMEDIA_NETCFGS];
+    md_bootmedia_netboot_configs(e, nc);
+    CHECK_STR(nc[0].path, "boot.ipxe");
+    CHECK_STR(nc[1].path, "pxelinux.cfg/default");
+    CHECK(nc[0].format == MD_BOOTFMT_IPXE && nc[1].format == MD_BOOTFMT_SYSLINUX);
+    CHECK(strstr(nc[1].text, "kernel mboot.c32\n") != NULL);
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+        md_bootcfg_list l = read_fmt(nc[i].text, (md_bootfmt)nc[i].format);
+        CHECK(l.n == 1 && l.nproblems == 0);
+        if (l.n == 1) {
+            const md_bootcfg_entry *r = l.v[0];
+            CHECK_STR(r->xen.path, "xen");
+            CHECK_STR(r->kernel.path, "vmlinuz");
+            CHECK(r->nmods == 1 && r->mods[0].nounzip);
+            if (r->nmods == 1)
+                CHECK_STR(r->mods[0].path, "rootfs.cpio.gz");
+            char *xa = md_bootcfg_cmdline(&r->xen.args);
+            char *wa = md_bootcfg_cmdline(&e->xen.args);
+            char *ka = md_bootcfg_cmdline(&r->kernel.args);
+            char *wk = md_bootcfg_cmdline(&e->kernel.args);
+            CHECK_STR(xa, wa);
+            CHECK_STR(ka, wk);
+            free(xa), free(wa), free(ka), free(wk);
+        }
+        md_lint *lint = md_lint_new();
+        md_lint_entries(lint, nc[i].path, &l, NULL);
+        CHECK(md_lint_count(lint) == 0);
+        md_lint_free(lint);
+        md_bootcfg_list_free(&l);
+        free(nc[i].text);
+    }
+    /* GRUB 2 is the grub.cfg writer's, byte for byte. */
+    char *a = md_bootfmt_write(MD_BOOTFMT_GRUB2, e), *b = md_grubcfg_write(e);
+    CHECK_STR(a, b);
+    free(a);
+    free(b);
+    CHECK(md_bootfmt_write(MD_BOOTFMT_XEN_EFI, e) == NULL);
+    md_bootcfg_entry_free(e);
+}
+
 int main(void)
 {
+    test_netboot_configs();
     test_dom0_mem_syntax();
     test_dom0_mem_rules();
     test_dom0_mem_trial();

@@ -498,6 +498,53 @@ static void test_dirs_and_client_key(const char *tmp)
     free(state);
 }
 
+/* Boot media: published only when added and written; a netboot/ holding
+ * nothing but directories and regular files is the build's own (a rebuild
+ * replaces it), one with a symlink inside is someone's. */
+static void test_media(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *out = md_xasprintf("%s/media/out", tmp);
+    md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                          .kernel = "k", .keys_dir = "/k" };
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_ISO), "boot.iso");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_DISK), "disk.img");
+    CHECK_STR(md_imgdir_name(MD_IMGDIR_NETBOOT), "netboot");
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s && stage_all(s, "r", &in, &err) == 0);
+    md_imgdir_stage_add(s, MD_IMGDIR_ISO);
+    md_imgdir_stage_add(s, MD_IMGDIR_NETBOOT);
+    CHECK(md_imgdir_publish(s, &err) < 0); /* boot.iso not written */
+    CHECK_ERR(&err, "boot.iso: not written");
+    md_err_clear(&err);
+    t_spit(md_imgdir_stage_path(s, MD_IMGDIR_ISO), "iso");
+    CHECK(md_imgdir_publish(s, &err) < 0); /* netboot/ not made */
+    CHECK_ERR(&err, "netboot: not written");
+    md_err_clear(&err);
+    char *sub = md_xasprintf("%s/boot/grub", md_imgdir_stage_path(s, MD_IMGDIR_NETBOOT));
+    md_mkdir_p(sub, 0755, &err);
+    char *f = md_xasprintf("%s/grub.cfg", sub);
+    t_spit(f, "cfg");
+    CHECK(md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    char *pub = md_xasprintf("%s/netboot/boot/grub/grub.cfg", out);
+    CHECK(exists(pub));
+    /* The next build into it: the tree is ours, replaced whole. */
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s && stage_all(s, "r2", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    CHECK(!exists(pub));
+    /* A netboot/ with a symlink inside is not. */
+    char *nb = md_xasprintf("%s/netboot", out), *ln = md_xasprintf("%s/netboot/passwd", out);
+    md_mkdir_p(nb, 0755, &err);
+    CHECK(symlink("/etc/passwd", ln) == 0);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "holds 'netboot', which mkdom0 build did not write");
+    md_err_clear(&err);
+    CHECK(exists(ln));
+    free(out), free(sub), free(f), free(pub), free(nb), free(ln);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
@@ -513,6 +560,7 @@ int main(void)
     test_open_errors(tmp);
     test_find(tmp);
     test_dirs_and_client_key(tmp);
+    test_media(tmp);
     t_rm_tree(tmp);
     return t_done("imgdir");
 }

@@ -115,6 +115,38 @@ static void test_argv(void)
     CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
     md_strv_free(&v);
 
+    /* The build's hybrid ISO under OVMF: a CD-ROM with -bios. */
+    md_qemu_opts oiu = { .path = MD_QEMU_ISO_UEFI, .iso = iso, .ovmf = ovmf };
+    CHECK(md_qemu_argv(&oiu, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    want = md_xasprintf("file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", iso);
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    md_strv_free(&v);
+    /* The build's disk: snapshot=on keeps the file as built; OVMF by
+     * default, SeaBIOS (no -bios, no OVMF needed) when asked. */
+    md_qemu_opts od = { .path = MD_QEMU_DISK, .disk = disk, .ovmf = ovmf };
+    CHECK(md_qemu_argv(&od, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    want = md_xasprintf("file=%s,if=none,id=d0,format=raw,snapshot=on", disk);
+    CHECK(has_pair(&v, "-drive", want));
+    CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
+    md_strv_free(&v);
+    od.seabios = true;
+    od.ovmf = "/nonexistent/OVMF.fd";
+    CHECK(md_qemu_argv(&od, &v, &err) == 0);
+    CHECK(!md_strv_contains(&v, "-bios"));
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    md_strv_free(&v);
+    md_qemu_path p;
+    CHECK(md_qemu_path_from_name("iso-uefi", &p, &err) == 0 && p == MD_QEMU_ISO_UEFI);
+    CHECK(md_qemu_path_from_name("disk", &p, &err) == 0 && p == MD_QEMU_DISK);
+    CHECK_STR(md_qemu_path_name(MD_QEMU_DISK), "disk");
+    CHECK(md_qemu_path_from_name("pxe", &p, &err) < 0);
+    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi or disk");
+    md_err_clear(&err);
+
     /* Errors name what is wrong. */
     md_qemu_opts bad = { .path = MD_QEMU_ISO, .iso = "/nonexistent/boot.iso" };
     CHECK(md_qemu_argv(&bad, &v, &err) == -1);

@@ -53,8 +53,35 @@ int main(void)
         CHECK(md_strv_contains(md_spec_modules(s), "xen-gntdev"));
         CHECK_STR(md_spec_dom0_mem(s), "4096M");
         CHECK_STR(md_spec_compression(s), "gzip");
+        CHECK(md_spec_media(s) == 0); /* the default build writes no media */
         md_spec_free(s);
     }
+
+    /* [Boot] Media=: a list that appends, "" clears, unknown words refused
+     * with file and line; the same reader as --media (commas too). */
+    s = parse(MIN "[Boot]\nMedia=iso\nMedia=netboot\n", &err);
+    CHECK(s && md_spec_media(s) == (MD_SPEC_MEDIA_ISO | MD_SPEC_MEDIA_NETBOOT));
+    md_spec_free(s);
+    s = parse(MIN "[Boot]\nMedia=iso disk\nMedia=\n", &err);
+    CHECK(s && md_spec_media(s) == 0);
+    md_spec_free(s);
+    s = parse(MIN "[Boot]\nMedia=iso usb\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: Media=iso usb: unknown boot medium 'usb'");
+    md_spec_free(s);
+    s = parse(MIN "[Boot]\nBootloader=grub\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "unknown key Bootloader in [Boot]");
+    md_spec_free(s);
+    unsigned bits = 0;
+    md_err_clear(&err);
+    CHECK(md_spec_media_parse("disk,netboot", &bits, &err) == 0 &&
+          bits == (MD_SPEC_MEDIA_DISK | MD_SPEC_MEDIA_NETBOOT));
+    CHECK(md_spec_media_parse("none", &bits, &err) == 0 && bits == 0);
+    CHECK(md_spec_media_parse("iso,", &bits, &err) == 0 && bits == MD_SPEC_MEDIA_ISO);
+    CHECK(md_spec_media_parse("dvd", &bits, &err) < 0);
+    CHECK_ERR(&err, "unknown boot medium 'dvd'");
+    CHECK_STR(md_spec_media_name(MD_SPEC_MEDIA_NETBOOT), "netboot");
 
     s = parse(MIN, &err);
     CHECK(s != NULL);

@@ -68,6 +68,7 @@ static int xen_elf_from(const char *src, const char *dst, md_err *err)
 md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
 {
     md_boot *b = md_xcalloc(1, sizeof *b);
+    char *built = NULL; /* the build's medium for the path, if it has one */
     b->interactive = o->interactive;
     md_imgdir *d = md_imgdir_open(o->dir, err);
     if (!d)
@@ -87,6 +88,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         !(b->kernel = image_file(d, b->entry->kernel.path, err)) ||
         !(b->rootfs = image_file(d, b->entry->mods[0].path, err)))
         goto fail;
+    /* The build's own media (mkdom0 build --media), booted as built. */
+    built = o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
+                : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
+                                              : NULL;
     md_imgdir_free(d);
     d = NULL;
 
@@ -150,7 +155,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         b->entry->mods[0].path = md_xasprintf("/%s", rb);
         b->entry->timeout = 0;
     }
-    md_bootmedia_files f = { b->xen_gz, b->kernel, b->rootfs };
+    md_bootmedia_files f = { b->xen_gz, b->kernel, b->rootfs, 0 };
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
         b->xen_elf = md_xasprintf("%s/xen.elf", b->workdir);
@@ -159,7 +164,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
         break;
     case MD_QEMU_ISO:
-        md_out_say(o->out, MD_OUT_PROGRESS, "making a BIOS ISO with grub-mkrescue");
+        md_out_say(o->out, MD_OUT_PROGRESS, "making a hybrid BIOS/UEFI ISO (GRUB, xorriso)");
         b->iso = md_xasprintf("%s/boot.iso", b->workdir);
         if (md_bootmedia_iso(b->entry, &f, b->iso, b->workdir, err) < 0)
             goto fail;
@@ -167,10 +172,45 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     case MD_QEMU_UEFI:
         md_out_say(o->out, MD_OUT_PROGRESS, "making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
         b->disk = md_xasprintf("%s/disk.img", b->workdir);
-        if (md_bootmedia_uefi_disk(b->entry, &f, b->disk, b->workdir, err) < 0)
+        if (md_bootmedia_disk(b->entry, &f, b->disk, b->workdir, err) < 0)
             goto fail;
         break;
+    case MD_QEMU_ISO_UEFI:
+    case MD_QEMU_DISK:
+        /* The build's medium as it is, unless this VM needs another dom0_mem
+         * (or the build made none): then the same medium made here. */
+        if (built && md_is_file(built) && b->dom0_mem == image_mem) {
+            char **dst = o->path == MD_QEMU_DISK ? &b->disk : &b->iso;
+            *dst = built;
+            built = NULL;
+            break;
+        }
+        {
+            bool iso = o->path == MD_QEMU_ISO_UEFI;
+            const char *name = strrchr(built, '/') + 1;
+            char *why = md_is_file(built)
+                            ? md_xstrdup("its dom0_mem does not fit this VM")
+                            : md_xasprintf("the image has no %s (mkdom0 build --media %s)", name,
+                                           iso ? "iso" : "disk");
+            char *n = md_xasprintf("%s%s%s: booting one made now with the same code, since %s",
+                                   b->note ? b->note : "", b->note ? "; " : "",
+                                   strrchr(built, '/') + 1, why);
+            free(why);
+            free(b->note);
+            b->note = n;
+            md_out_say(o->out, MD_OUT_PROGRESS, "making the %s",
+                       iso ? "hybrid ISO" : "raw GPT disk");
+            char **dst = iso ? &b->iso : &b->disk;
+            *dst = md_xasprintf("%s/%s", b->workdir, strrchr(built, '/') + 1);
+            int (*make)(const md_bootcfg_entry *, const md_bootmedia_files *, const char *,
+                        const char *, md_err *) = iso ? md_bootmedia_iso : md_bootmedia_disk;
+            if (make(b->entry, &f, *dst, b->workdir, err) < 0)
+                goto fail;
+        }
+        break;
     }
+    free(built);
+    built = NULL;
 
     b->xen_cmdline = md_bootcfg_cmdline(&b->entry->xen.args);
     b->q = (md_qemu_opts){
@@ -178,7 +218,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         .cpu = o->cpu, .no_iommu = o->no_iommu, .mem_mib = vm, .smp = o->smp, .nic = o->nic,
         .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
         .xen_args = b->xen_cmdline, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
-        .ovmf = o->ovmf,
+        .ovmf = o->ovmf, .seabios = o->seabios,
     };
     char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
     b->q.serial = serial;
@@ -197,6 +237,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                               (unsigned long long)b->dom0_mem, o->smp ? o->smp : 2);
     return b;
 fail:
+    free(built);
     md_imgdir_free(d);
     md_boot_free(b, false);
     return NULL;

@@ -6,7 +6,10 @@
  * rootfs named by grub.cfg's `module2 --nounzip` line, and grub.cfg.  The
  * Xen and kernel arguments come from that grub.cfg, so what QEMU boots is
  * what the image says, except dom0_mem when it does not fit the VM
- * (md_boot_note() then says what changed).
+ * (md_boot_note() then says what changed).  The paths iso-uefi and disk
+ * boot the build's own boot.iso and disk.img (`mkdom0 build --media`) as
+ * they are, when the image's dom0_mem fits the VM; else one made here by
+ * the same code with the fitted entry (the note says so).
  *
  * Ownership: md_boot owns its scratch directory and QEMU process;
  * md_boot_free() stops QEMU and removes the scratch directory, keeping the
@@ -27,6 +30,7 @@ typedef struct md_boot_opts {
     const char *dir;          /* the image directory */
     md_qemu_path path;
     const char *qemu, *accel, *machine, *cpu, *nic, *ovmf;
+    bool seabios;             /* MD_QEMU_DISK: boot it through SeaBIOS, not OVMF */
     bool no_iommu;
     unsigned mem_mib;         /* VM memory; 0: 2048 */
     unsigned smp;             /* 0: 2 */

@@ -75,4 +75,16 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
                               const size_t *lens, size_t n, bool complete,
                               md_bootcfg_list *out);
 
+/* The config text that boots `e` in format `f`, or NULL for a format
+ * mkdom0 does not write.  GRUB 2: md_grubcfg_write.  iPXE: "kernel XEN
+ * ARGS", "module KERNEL ARGS", "module ROOTFS", "boot" (iPXE's multiboot
+ * loader: Xen as an ELF, modules passed as they are, so the rootfs stays
+ * compressed as --nounzip keeps it).  syslinux: one label with
+ * "kernel mboot.c32" and "append XEN ARGS --- KERNEL ARGS --- ROOTFS", and
+ * the serial console and menu delay of `e`.  Paths are written as in `e`
+ * (for iPXE and pxelinux relative to the script or the TFTP root);
+ * arguments as they are: md_bootcfg_make has refused what any of these
+ * loaders would interpret.  Caller frees. */
+char *md_bootfmt_write(md_bootfmt f, const md_bootcfg_entry *e);
+
 #endif

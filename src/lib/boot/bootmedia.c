@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include "boot/bootfmt.h"
 #include "boot/grubcfg.h"
+#include "core/decomp.h"
+#include "core/elf.h"
 #include "core/run.h"
 #include "core/mem.h"
 #include "core/file.h"
@@ -15,6 +19,7 @@
 #define GRUB_PC_DIR "/usr/lib/grub/i386-pc"
 #define GRUB_EFI_DIR "/usr/lib/grub/x86_64-efi"
 #define ESP_TYPE "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+#define BIOS_BOOT_TYPE "21686148-6E69-6F6E-744E-656564454649"
 #define MIB (1024ULL * 1024ULL)
 
 /* The name a file gets on the medium: the entry's path without the "/". */
@@ -74,64 +79,295 @@ static int into_place(const char *tmp, const char *out, md_err *err)
     return md_file_commit(fd, tmp, out, 0644, err);
 }
 
+/* What both GRUBs need for mkdom0's grub.cfg (serial console, multiboot2,
+ * gzip'd Xen) and to find their config; embedded, so a medium needs no
+ * module directory. */
+#define GRUB_MODS "normal", "configfile", "multiboot2", "gzio", "serial", "terminal", "echo", \
+                  "test", "search", "search_fs_uuid", "part_gpt", "part_msdos", "fat", "iso9660"
+
+/* SOURCE_DATE_EPOCH=N for the tools that stamp what they make: mtools
+ * dates every file it copies (without -m) and xorriso its volume with it. */
+struct epoch_env {
+    char var[48];
+    const char *env[2];
+};
+
+static void epoch_env(struct epoch_env *ee, int64_t epoch)
+{
+    snprintf(ee->var, sizeof ee->var, "SOURCE_DATE_EPOCH=%lld", (long long)epoch);
+    ee->env[0] = ee->var;
+    ee->env[1] = NULL;
+}
+
+/* The FAT serial number of a medium: from the epoch, so two images of
+ * different builds differ, the same build repeats. */
+static uint32_t fat_serial(int64_t epoch)
+{
+    return (uint32_t)((uint64_t)epoch ^ 0x6d4b6d30u);
+}
+
+/* Early config of a GRUB core: find the file system with `uuid` and read
+ * DIR/grub.cfg there. */
+static int early_cfg(const char *path, const char *uuid, const char *dir, md_err *err)
+{
+    char *t = md_xasprintf("search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)%s\n",
+                           uuid, dir);
+    int rc = md_write_atomic(path, t, strlen(t), 0644, err);
+    free(t);
+    return rc;
+}
+
+/* grub-mkimage FORMAT from DIR with the early config `cfg` and GRUB_MODS
+ * plus `extra` (may be NULL): x86_64-efi needs efi_gop, or GRUB's
+ * multiboot2 stops at "no suitable video mode found". */
+static int grub_image(const char *format, const char *dir, const char *cfg, const char *extra,
+                      const char *out, md_err *err)
+{
+    const char *argv[] = { "grub-mkimage", "-O", format, "-d", dir, "-p", "/boot/grub",
+                           "-c", cfg, "-o", out, GRUB_MODS, extra, NULL };
+    int rc = md_run_ok(argv, 120, err);
+    if (rc < 0)
+        md_err_prefix(err, "grub-mkimage -O %s", format);
+    return rc;
+}
+
+static int need_grub(bool pc, bool efi, md_err *err)
+{
+    if (need_tool("grub-mkimage", "grub-common", err) < 0)
+        return -1;
+    if (pc && access(GRUB_PC_DIR "/boot_hybrid.img", R_OK) < 0)
+        return md_err_set(err, "%s missing: install grub-pc-bin (GRUB for BIOS)", GRUB_PC_DIR);
+    if (efi && access(GRUB_EFI_DIR "/multiboot2.mod", R_OK) < 0)
+        return md_err_set(err, "%s missing: install grub-efi-amd64-bin (GRUB for UEFI)",
+                          GRUB_EFI_DIR);
+    return 0;
+}
+
+/* A FAT file system image of `sectors` 512-byte sectors at `img` (mtools
+ * syntax: "FILE" or "FILE@@OFFSET"), holding \EFI\BOOT\BOOTX64.EFI and
+ * the files in `more` (NULL-terminated host paths) copied to `more_dst`. */
+static int make_fat(const char *img, unsigned long long sectors, bool fat32, uint32_t serial,
+                    const char *label, const char *efi, const char *const *env, md_err *err)
+{
+    char *tsec = md_xasprintf("%llu", sectors), *ser = md_xasprintf("%08x", serial);
+    const char *mf32[] = { "mformat", "-i", img, "-F", "-T", tsec, "-h", "64", "-s", "32",
+                           "-N", ser, "-v", label, "::", NULL };
+    const char *mf[] = { "mformat", "-i", img, "-T", tsec, "-h", "64", "-s", "32",
+                         "-N", ser, "-v", label, "::", NULL };
+    int rc = md_run_ok_env(fat32 ? mf32 : mf, env, 60, err);
+    free(tsec);
+    free(ser);
+    const char *md[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
+    const char *c1[] = { "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
+    if (rc == 0)
+        rc = md_run_ok_env(md, env, 60, err);
+    if (rc == 0)
+        rc = md_run_ok_env(c1, env, 60, err);
+    return rc;
+}
+
+/* A copy of its own, never a hard link (to the system's file, or to the
+ * image's): outputs are copied and edited. */
+static int copy_bytes(const char *src, const char *dst, md_err *err)
+{
+    unsigned char *data;
+    size_t len;
+    if (md_read_file(src, &data, &len, err) < 0)
+        return -1;
+    int rc = md_write_atomic(dst, data, len, 0644, err);
+    free(data);
+    return rc;
+}
+
+static unsigned long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
+}
+
 int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err)
 {
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_tool("grub-mkrescue", "grub-common", err) < 0 || need_tool("xorriso", "xorriso", err) < 0)
+    if (need_grub(true, true, err) < 0 || need_tool("xorriso", "xorriso", err) < 0 ||
+        need_tool("mformat", "mtools", err) < 0)
         return -1;
-    if (access(GRUB_PC_DIR "/modinfo.sh", R_OK) < 0)
-        return md_err_set(err, "%s missing: install grub-pc-bin (GRUB for BIOS)", GRUB_PC_DIR);
+    struct epoch_env ee;
+    epoch_env(&ee, f->epoch);
+    /* The ISO 9660 UUID GRUB reads is the volume's modification date,
+     * "YYYY-MM-DD-hh-mm-ss-cc" (what grub-mkrescue searches for too). */
+    time_t t = (time_t)f->epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[32], uuid[32], epoch_s[32];
+    strftime(date, sizeof date, "%Y%m%d%H%M%S00", &tm);
+    strftime(uuid, sizeof uuid, "%Y-%m-%d-%H-%M-%S-00", &tm);
+    snprintf(epoch_s, sizeof epoch_s, "=%lld", (long long)f->epoch);
     char *stage = md_xasprintf("%s/iso-root", workdir);
-    char *grubdir = md_xasprintf("%s/boot/grub", stage);
-    char *cfgpath = md_xasprintf("%s/grub.cfg", grubdir);
+    char *pcdir = md_xasprintf("%s/boot/grub/i386-pc", stage);
+    char *cfgpath = md_xasprintf("%s/boot/grub/grub.cfg", stage);
+    char *eltorito = md_xasprintf("%s/eltorito.img", pcdir);
+    char *early = md_xasprintf("%s/iso-early.cfg", workdir);
+    char *efi = md_xasprintf("%s/iso-BOOTX64.EFI", workdir);
+    char *efiimg = md_xasprintf("%s/efi.img", stage);
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     int rc = -1;
-    if (md_mkdir_p(grubdir, 0755, err) < 0)
+    if (md_mkdir_p(pcdir, 0755, err) < 0)
         goto out;
     for (int i = 0; i < 3; i++) {
         char *dst = md_xasprintf("%s/%s", stage, n[i]);
         unlink(dst);
-        int r = md_copy_file(src[i], dst, err);
+        /* A copy, not a link: xorriso records hard links in the ISO's Rock
+         * Ridge entries, which would make the bytes depend on the host. */
+        int r = copy_bytes(src[i], dst, err);
         free(dst);
         if (r < 0)
             goto out;
     }
-    if (write_grub_cfg(e, cfgpath, err) < 0)
+    if (write_grub_cfg(e, cfgpath, err) < 0 || early_cfg(early, uuid, "/boot/grub", err) < 0)
         goto out;
-    /* Only i386-pc: a BIOS ISO, as the UEFI path has its own disk. */
-    const char *argv[] = { "grub-mkrescue", "-d", GRUB_PC_DIR, "-o", tmp, stage, NULL };
-    if (md_run_ok(argv, 300, err) < 0) {
-        md_err_prefix(err, "making the BIOS ISO %s", out);
+    /* BIOS: El Torito's no-emulation image reads the CD (or, booted through
+     * the hybrid MBR, the stick) as its root, where /boot/grub is. */
+    const char *mk[] = { "grub-mkimage", "-O", "i386-pc-eltorito", "-d", GRUB_PC_DIR, "-p",
+                         "/boot/grub", "-o", eltorito, GRUB_MODS, "biosdisk", NULL };
+    if (md_run_ok(mk, 120, err) < 0 ||
+        grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0)
+        goto out;
+    /* The EFI image: a small FAT (FAT12/16) with BOOTX64.EFI, room to spare. */
+    unsigned long long sectors = (file_size(efi) + 256 * 1024) / 512;
+    if (sectors < 2880)
+        sectors = 2880;
+    unlink(efiimg);
+    int fd = open(efiimg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 || ftruncate(fd, (off_t)(sectors * 512)) < 0) {
+        md_err_errno(err, "%s", efiimg);
+        if (fd >= 0)
+            close(fd);
         goto out;
     }
+    close(fd);
+    if (make_fat(efiimg, sectors, false, fat_serial(f->epoch), "MKDOM0-EFI", efi, ee.env, err) < 0)
+        goto out;
+    char *moddate = md_xasprintf("--modification-date=%s", date);
+    const char *xo[] = { "xorriso", "-as", "mkisofs", "-graft-points", moddate,
+                         "--set_all_file_dates", epoch_s, "-V", "MKDOM0",
+                         "-b", "boot/grub/i386-pc/eltorito.img", "-no-emul-boot",
+                         "-boot-load-size", "4", "-boot-info-table", "--grub2-boot-info",
+                         "--grub2-mbr", GRUB_PC_DIR "/boot_hybrid.img",
+                         "--efi-boot", "efi.img", "-efi-boot-part", "--efi-boot-image",
+                         "--protective-msdos-label", "-o", tmp, "-r", stage, NULL };
+    int x = md_run_ok_env(xo, ee.env, 300, err);
+    free(moddate);
+    if (x < 0)
+        goto out;
     if (into_place(tmp, out, err) < 0)
         goto out;
     rc = 0;
 out:
-    if (rc < 0)
+    if (rc < 0) {
+        md_err_prefix(err, "making the ISO %s", out);
         unlink(tmp);
+    }
     free(stage);
-    free(grubdir);
+    free(pcdir);
     free(cfgpath);
+    free(eltorito);
+    free(early);
+    free(efi);
+    free(efiimg);
     free(tmp);
     return rc;
 }
 
-int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
-                           const char *out, const char *workdir, md_err *err)
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Write `len` bytes at byte `off` of the open image. */
+static int pwrite_all(int fd, const void *data, size_t len, off_t off, const char *path,
+                      md_err *err)
+{
+    const unsigned char *p = data;
+    while (len) {
+        ssize_t w = pwrite(fd, p, len, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return md_err_errno(err, "%s: write error", path);
+        p += w;
+        len -= (size_t)w;
+        off += w;
+    }
+    return 0;
+}
+
+#define BIOS_PART_LBA 2048ULL
+#define BIOS_PART_SECTORS 2048ULL /* 1 MiB: GRUB's core.img is ~200 KiB */
+#define ESP_LBA (BIOS_PART_LBA + BIOS_PART_SECTORS)
+
+/* GRUB i386-pc on the disk as grub-bios-setup installs it into a BIOS boot
+ * partition (util/setup.c): core.img at BIOS_PART_LBA, the rest of it
+ * named by the blocklist in its first sector (diskboot.img: start LBA u64,
+ * sector count u16, the load segment kept), boot.img's code in the MBR in
+ * front of the partition table sfdisk wrote, pointing at core. */
+static int install_bios_grub(const char *disk, const char *core, md_err *err)
+{
+    unsigned char *img = NULL, *boot = NULL;
+    size_t len = 0, blen = 0;
+    int rc = -1, fd = -1;
+    if (md_read_file(core, &img, &len, err) < 0 ||
+        md_read_file(GRUB_PC_DIR "/boot.img", &boot, &blen, err) < 0)
+        goto out;
+    size_t nsec = (len + 511) / 512;
+    if (blen != 512 || len < 512 || nsec > BIOS_PART_SECTORS) {
+        md_err_set(err, "GRUB's boot.img (%zu bytes) or core.img (%zu bytes) does not fit the "
+                        "BIOS boot partition", blen, len);
+        goto out;
+    }
+    img = md_xrealloc(img, nsec * 512);
+    memset(img + len, 0, nsec * 512 - len);
+    put_le(img + 512 - 12, BIOS_PART_LBA + 1, 8);   /* blocklist start */
+    put_le(img + 512 - 4, nsec - 1, 2);             /* blocklist length */
+    if ((fd = open(disk, O_RDWR | O_CLOEXEC)) < 0) {
+        md_err_errno(err, "%s", disk);
+        goto out;
+    }
+    unsigned char mbr[512];
+    if (pread(fd, mbr, sizeof mbr, 0) != (ssize_t)sizeof mbr) {
+        md_err_errno(err, "%s: cannot read the MBR", disk);
+        goto out;
+    }
+    memcpy(mbr, boot, 0x1b8);                        /* code, up to the disk signature */
+    put_le(mbr + 0x5c, BIOS_PART_LBA, 8);            /* GRUB_BOOT_MACHINE_KERNEL_SECTOR */
+    mbr[0x64] = 0xff;                                /* GRUB_BOOT_MACHINE_BOOT_DRIVE: BIOS's */
+    mbr[0x66] = 0x90;                                /* GRUB_BOOT_MACHINE_DRIVE_CHECK: a disk */
+    mbr[0x67] = 0x90;
+    if (pwrite_all(fd, img, nsec * 512, (off_t)(BIOS_PART_LBA * 512), disk, err) < 0 ||
+        pwrite_all(fd, mbr, sizeof mbr, 0, disk, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (fd >= 0 && close(fd) < 0 && rc == 0)
+        rc = md_err_errno(err, "%s", disk);
+    free(img);
+    free(boot);
+    return rc;
+}
+
+int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                      const char *out, const char *workdir, md_err *err)
 {
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_tool("grub-mkimage", "grub-common", err) < 0 || need_tool("sfdisk", "fdisk", err) < 0 ||
+    if (need_grub(true, true, err) < 0 || need_tool("sfdisk", "fdisk", err) < 0 ||
         need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
         return -1;
-    if (access(GRUB_EFI_DIR "/multiboot2.mod", R_OK) < 0)
-        return md_err_set(err, "%s missing: install grub-efi-amd64-bin (GRUB for UEFI)", GRUB_EFI_DIR);
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     unsigned long long total = 0;
     for (int i = 0; i < 3; i++) {
@@ -140,28 +376,34 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
             return md_err_errno(err, "%s", src[i]);
         total += (unsigned long long)st.st_size;
     }
+    struct epoch_env ee;
+    epoch_env(&ee, f->epoch);
     /* Room for GRUB (~1 MiB), FAT tables and slack; at least 64 MiB so the
      * FAT32 has the cluster count the format requires. */
     unsigned long long esp_mib = (total + total / 8) / MIB + 16;
     if (esp_mib < 64)
         esp_mib = 64;
     unsigned long long esp_sectors = esp_mib * MIB / 512;
-    /* 1 MiB before the partition (primary GPT), 1 MiB after (backup GPT). */
-    unsigned long long disk_bytes = (esp_mib + 2) * MIB;
+    /* 1 MiB before the partitions (primary GPT), the BIOS boot partition,
+     * the ESP, 1 MiB after (backup GPT). */
+    unsigned long long disk_bytes = (esp_mib + 3) * MIB;
+    uint32_t serial = fat_serial(f->epoch);
+    char uuid[16];
+    snprintf(uuid, sizeof uuid, "%04X-%04X", serial >> 16, serial & 0xffff);
 
     char *efi = md_xasprintf("%s/BOOTX64.EFI", workdir);
+    char *core = md_xasprintf("%s/core.img", workdir);
+    char *early = md_xasprintf("%s/disk-early.cfg", workdir);
     char *cfgpath = md_xasprintf("%s/grub.cfg", workdir);
     char *sfd = md_xasprintf("%s/gpt.sfdisk", workdir);
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
-    char *img = md_xasprintf("%s@@1M", tmp); /* mtools: the FAT at this byte offset */
+    char *img = md_xasprintf("%s@@%llu", tmp, ESP_LBA * 512); /* mtools: the FAT at this offset */
     int rc = -1;
 
-    const char *mk[] = { "grub-mkimage", "-O", "x86_64-efi", "-d", GRUB_EFI_DIR, "-p", "/EFI/BOOT",
-                         "-o", efi, "part_gpt", "fat", "multiboot2", "gzio", "normal", "configfile",
-                         "serial", "terminal", "echo", "test", "search", "efi_gop", NULL };
-    if (md_run_ok(mk, 120, err) < 0)
-        goto out;
-    if (write_grub_cfg(e, cfgpath, err) < 0)
+    if (early_cfg(early, uuid, "/EFI/BOOT", err) < 0 ||
+        grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0 ||
+        grub_image("i386-pc", GRUB_PC_DIR, early, "biosdisk", core, err) < 0 ||
+        write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
 
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -180,9 +422,11 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
         "label-id: 6D4B6D30-0000-4000-8000-000000000001\n"
         "unit: sectors\n"
         "first-lba: 2048\n"
-        "start=2048, size=%llu, type=" ESP_TYPE ", uuid=6D4B6D30-0000-4000-8000-000000000002, "
+        "start=%llu, size=%llu, type=" BIOS_BOOT_TYPE ", "
+        "uuid=6D4B6D30-0000-4000-8000-000000000003, name=\"BIOS boot\"\n"
+        "start=%llu, size=%llu, type=" ESP_TYPE ", uuid=6D4B6D30-0000-4000-8000-000000000002, "
         "name=\"EFI system\"\n",
-        esp_sectors);
+        BIOS_PART_LBA, BIOS_PART_SECTORS, ESP_LBA, esp_sectors);
     int w = md_write_atomic(sfd, script, strlen(script), 0644, err);
     free(script);
     if (w < 0)
@@ -201,22 +445,17 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
         goto out;
     }
     md_run_result_free(&r);
-
-    char *tsec = md_xasprintf("%llu", esp_sectors);
-    const char *mf[] = { "mformat", "-i", img, "-F", "-T", tsec, "-h", "64", "-s", "32",
-                         "-N", "6d4b6d30", "-v", "MKDOM0-ESP", "::", NULL };
-    int m = md_run_ok(mf, 60, err);
-    free(tsec);
-    if (m < 0)
+    if (install_bios_grub(tmp, core, err) < 0)
         goto out;
-    const char *md[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
-    const char *c1[] = { "mcopy", "-i", img, "-m", efi, cfgpath, "::/EFI/BOOT/", NULL };
-    if (md_run_ok(md, 60, err) < 0 || md_run_ok(c1, 60, err) < 0)
+    if (make_fat(img, esp_sectors, true, serial, "MKDOM0-ESP", efi, ee.env, err) < 0)
+        goto out;
+    const char *c1[] = { "mcopy", "-i", img, cfgpath, "::/EFI/BOOT/", NULL };
+    if (md_run_ok_env(c1, ee.env, 60, err) < 0)
         goto out;
     for (int i = 0; i < 3; i++) {
         char *dst = md_xasprintf("::/%s", n[i]);
-        const char *cp[] = { "mcopy", "-i", img, "-m", src[i], dst, NULL };
-        int c = md_run_ok(cp, 120, err);
+        const char *cp[] = { "mcopy", "-i", img, src[i], dst, NULL };
+        int c = md_run_ok_env(cp, ee.env, 120, err);
         free(dst);
         if (c < 0)
             goto out;
@@ -226,13 +465,178 @@ int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *
     rc = 0;
 out:
     if (rc < 0) {
-        md_err_prefix(err, "making the UEFI disk %s", out);
+        md_err_prefix(err, "making the disk image %s", out);
         unlink(tmp);
     }
     free(efi);
+    free(core);
+    free(early);
     free(cfgpath);
     free(sfd);
     free(tmp);
     free(img);
+    return rc;
+}
+
+/* ---- netboot ---- */
+
+
+#define PXELINUX_DIR "/usr/lib/PXELINUX"
+#define SYSLINUX_BIOS_DIR "/usr/lib/syslinux/modules/bios"
+
+/* The entry as iPXE and mboot.c32 load it: Xen as the ELF `xen`, every
+ * path relative (to the script, or the TFTP root). */
+static md_bootcfg_entry *relative_entry(const md_bootcfg_entry *e)
+{
+    md_bootcfg_entry *r = md_xcalloc(1, sizeof *r);
+    *r = *e;
+    r->title = e->title ? md_xstrdup(e->title) : NULL;
+    md_bootcfg_file *fs[2] = { &r->xen, &r->kernel };
+    const md_bootcfg_file *src[2] = { &e->xen, &e->kernel };
+    for (int i = 0; i < 2; i++) {
+        *fs[i] = (md_bootcfg_file){ .line = 0, .mb2 = false, .nounzip = src[i]->nounzip };
+        for (size_t k = 0; k < src[i]->args.n; k++)
+            md_strv_push(&fs[i]->args, src[i]->args.v[k]);
+    }
+    r->xen.path = md_xstrdup("xen");
+    r->kernel.path = md_xstrdup(e->kernel.path[0] == '/' ? e->kernel.path + 1 : e->kernel.path);
+    r->mods = md_xcalloc(e->nmods ? e->nmods : 1, sizeof *r->mods);
+    for (size_t m = 0; m < e->nmods; m++) {
+        const md_bootcfg_file *s = &e->mods[m];
+        r->mods[m] = (md_bootcfg_file){ .nounzip = s->nounzip };
+        r->mods[m].path = md_xstrdup(s->path[0] == '/' ? s->path + 1 : s->path);
+        for (size_t k = 0; k < s->args.n; k++)
+            md_strv_push(&r->mods[m].args, s->args.v[k]);
+    }
+    return r;
+}
+
+void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
+                                  md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS])
+{
+    md_bootcfg_entry *r = relative_entry(e);
+    out[0] = (md_bootmedia_netcfg){ "boot.ipxe", MD_BOOTFMT_IPXE,
+                                    md_bootfmt_write(MD_BOOTFMT_IPXE, r) };
+    out[1] = (md_bootmedia_netcfg){ "pxelinux.cfg/default", MD_BOOTFMT_SYSLINUX,
+                                    md_bootfmt_write(MD_BOOTFMT_SYSLINUX, r) };
+    md_bootcfg_entry_free(r);
+}
+
+static const char netboot_readme[] =
+    "mkdom0 netboot tree: make this directory the TFTP root (and, for iPXE over\n"
+    "HTTP, the document root), e.g. /srv/tftp/mkdom0.  Every config here boots\n"
+    "the same Xen and dom0 arguments, written from one entry by mkdom0 build.\n"
+    "\n"
+    "  boot/grub/i386-pc/core.0      GRUB for BIOS PXE clients\n"
+    "  boot/grub/x86_64-efi/core.efi GRUB for UEFI PXE clients\n"
+    "  boot/grub/grub.cfg            their config (paths from the TFTP root)\n"
+    "  boot.ipxe                     iPXE script (paths relative to it; Xen as the ELF `xen`)\n"
+    "  pxelinux.0, pxelinux.cfg/default  pxelinux with mboot.c32 (BIOS only)\n"
+    "  xen.gz xen vmlinuz %s         what they load\n"
+    "\n"
+    "dnsmasq (DHCP, TFTP; the reference server), e.g. /etc/dnsmasq.d/mkdom0.conf:\n"
+    "\n"
+    "  enable-tftp\n"
+    "  tftp-root=/srv/tftp/mkdom0\n"
+    "  # your network; or dhcp-range=192.0.2.0,proxy beside an existing DHCP server\n"
+    "  dhcp-range=192.0.2.100,192.0.2.200,12h\n"
+    "  dhcp-match=set:efi64,option:client-arch,7\n"
+    "  dhcp-match=set:efi64,option:client-arch,9\n"
+    "  dhcp-match=set:ipxe,175\n"
+    "  # iPXE (also chained from a NIC's ROM) runs the script; over HTTP write\n"
+    "  # its URL instead, e.g. http://192.0.2.1/mkdom0/boot.ipxe\n"
+    "  dhcp-boot=tag:ipxe,boot.ipxe\n"
+    "  dhcp-boot=tag:efi64,tag:!ipxe,boot/grub/x86_64-efi/core.efi\n"
+    "  dhcp-boot=tag:!efi64,tag:!ipxe,boot/grub/i386-pc/core.0\n"
+    "  # or pxelinux for BIOS clients:\n"
+    "  # dhcp-boot=tag:!efi64,tag:!ipxe,pxelinux.0\n"
+    "\n"
+    "HTTP for iPXE: any web server that serves this directory (iPXE fetches\n"
+    "xen, vmlinuz and the rootfs relative to the script's URL, much faster than\n"
+    "TFTP).\n";
+
+int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                         const char *outdir, const char *workdir, md_err *err)
+{
+    (void)workdir;
+    const char *n[3];
+    if (names(e, n, err) < 0)
+        return -1;
+    if (need_grub(true, true, err) < 0 || need_tool("grub-mknetdir", "grub-common", err) < 0)
+        return -1;
+    static const char *const syslinux[] = {
+        PXELINUX_DIR "/pxelinux.0", SYSLINUX_BIOS_DIR "/ldlinux.c32",
+        SYSLINUX_BIOS_DIR "/mboot.c32", SYSLINUX_BIOS_DIR "/libcom32.c32",
+    };
+    for (size_t i = 0; i < sizeof syslinux / sizeof *syslinux; i++)
+        if (access(syslinux[i], R_OK) < 0)
+            return md_err_set(err, "%s missing: install pxelinux and syslinux-common", syslinux[i]);
+    if (mkdir(outdir, 0755) < 0)
+        return md_err_errno(err, "%s", outdir);
+    int rc = -1;
+    char *nd = md_xasprintf("--net-directory=%s", outdir);
+    const char *mk[] = { "grub-mknetdir", nd, "--subdir=boot/grub", "--fonts=", "--themes=",
+                         "--locales=", NULL };
+    char *p = NULL;
+    md_bootmedia_netcfg cfg[MD_BOOTMEDIA_NETCFGS] = { 0 };
+    if (md_run_ok(mk, 300, err) < 0)
+        goto out;
+    p = md_xasprintf("%s/boot/grub/grub.cfg", outdir);
+    if (write_grub_cfg(e, p, err) < 0)
+        goto out;
+    const char *src[3] = { f->xen, f->kernel, f->rootfs };
+    for (int i = 0; i < 3; i++) {
+        free(p);
+        p = md_xasprintf("%s/%s", outdir, n[i]);
+        if (copy_bytes(src[i], p, err) < 0)
+            goto out;
+    }
+    /* Xen as an ELF for iPXE and mboot.c32. */
+    unsigned char *elf;
+    size_t len;
+    if (md_decomp_file(f->xen, (size_t)256 << 20, &elf, &len, err) < 0)
+        goto out;
+    free(p);
+    p = md_xasprintf("%s/xen", outdir);
+    int w = md_elf_is(elf, len)
+                ? md_write_atomic(p, elf, len, 0644, err)
+                : md_err_set(err, "%s: not a Xen ELF image once uncompressed", f->xen);
+    free(elf);
+    if (w < 0)
+        goto out;
+    for (size_t i = 0; i < sizeof syslinux / sizeof *syslinux; i++) {
+        free(p);
+        p = md_xasprintf("%s/%s", outdir, strrchr(syslinux[i], '/') + 1);
+        if (copy_bytes(syslinux[i], p, err) < 0)
+            goto out;
+    }
+    free(p);
+    p = md_xasprintf("%s/pxelinux.cfg", outdir);
+    if (md_mkdir_p(p, 0755, err) < 0)
+        goto out;
+    md_bootmedia_netboot_configs(e, cfg);
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+        free(p);
+        p = md_xasprintf("%s/%s", outdir, cfg[i].path);
+        if (md_write_atomic(p, cfg[i].text, strlen(cfg[i].text), 0644, err) < 0)
+            goto out;
+    }
+    char *readme = md_xasprintf(netboot_readme, n[2]);
+    free(p);
+    p = md_xasprintf("%s/README", outdir);
+    w = md_write_atomic(p, readme, strlen(readme), 0644, err);
+    free(readme);
+    if (w < 0)
+        goto out;
+    rc = 0;
+out:
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++)
+        free(cfg[i].text);
+    if (rc < 0) {
+        md_err_prefix(err, "making the netboot tree %s", outdir);
+        md_remove_tree(outdir, NULL);
+    }
+    free(nd);
+    free(p);
     return rc;
 }

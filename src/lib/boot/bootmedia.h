@@ -1,24 +1,46 @@
-/* bootmedia — boot media that hold GRUB, a grub.cfg and the three files of a
- * mkdom0 image, made without root.  Prefix md_bootmedia_.
+/* bootmedia — boot media that hold GRUB, a boot config and the three files
+ * of a mkdom0 image, made without root, loop devices or mounts: the build's
+ * `--media` outputs and `mkdom0 boot`'s own QEMU media are made here, by the
+ * same code.  Prefix md_bootmedia_.
  *
- * - BIOS ISO: grub-mkrescue (grub-pc-bin, xorriso) over a staging
- *   directory; GRUB i386-pc, El Torito, bootable as a CD-ROM or a USB stick.
- * - UEFI disk: a raw image with a GPT (sfdisk on the image file) and one
- *   EFI system partition, FAT32 made with mformat at the partition's byte
- *   offset and filled with mcopy; \EFI\BOOT\BOOTX64.EFI is GRUB x86_64-efi
- *   built with grub-mkimage, its prefix /EFI/BOOT on the partition it was
- *   loaded from, so it reads /EFI/BOOT/grub.cfg there.
+ * - Hybrid ISO (md_bootmedia_iso): xorriso (as grub-mkrescue runs it) over a
+ *   staging tree; BIOS through El Torito (GRUB i386-pc-eltorito) and, when
+ *   written to a USB stick, through GRUB's hybrid MBR (boot_hybrid.img);
+ *   UEFI through an EFI El Torito image and an MBR partition of type 0xEF
+ *   holding \EFI\BOOT\BOOTX64.EFI (GRUB x86_64-efi), which finds the ISO
+ *   by its ISO 9660 UUID (the modification date) and reads /boot/grub/grub.cfg.
+ * - Raw GPT disk (md_bootmedia_disk): a BIOS boot partition holding GRUB
+ *   i386-pc's core.img, with boot.img in the protective MBR patched as
+ *   grub-bios-setup patches it (core's LBA at 0x5c, boot drive 0xff at 0x64,
+ *   the drive check's jump NOPed at 0x66; core's blocklist in its first
+ *   sector's last 12 bytes: grub-core/boot/i386/pc/boot.S, diskboot.S,
+ *   util/setup.c), and an EFI system partition (FAT32 made with mformat at
+ *   its byte offset, filled with mcopy) holding \EFI\BOOT\BOOTX64.EFI,
+ *   \EFI\BOOT\grub.cfg and the three files.  Both GRUBs find the ESP by its
+ *   FAT serial number and read /EFI/BOOT/grub.cfg there.
+ * - Netboot tree (md_bootmedia_netboot): a TFTP root: grub-mknetdir's GRUB
+ *   for BIOS (boot/grub/i386-pc/core.0) and UEFI (boot/grub/x86_64-efi/
+ *   core.efi) with boot/grub/grub.cfg, an iPXE script (boot.ipxe), pxelinux
+ *   (pxelinux.0, pxelinux.cfg/default with mboot.c32), the three files, Xen
+ *   as an ELF (`xen`: iPXE and mboot.c32 load multiboot ELF images, not
+ *   gzip), and README with a dnsmasq configuration.
  *
- * The entry's file paths say where the files go on the medium; they must be
- * plain names at the root ("/xen.gz").  Partition table and volume IDs are
- * fixed, so the same inputs give the same layout.
+ * Every config on a medium is made from the one entry `e` (md_bootfmt_write),
+ * so all of them pass the same Xen and dom0 arguments.  The entry's file
+ * paths must be plain names at the root ("/xen.gz").
  *
- * Ownership: all inputs are borrowed; outputs are files at the given paths,
- * written whole (tmp + rename) or not at all.
+ * Same bytes from the same inputs: GPT and partition GUIDs are fixed; FAT
+ * serial numbers, the ISO's dates and UUID and every file date come from
+ * `epoch`; xorriso and mtools get SOURCE_DATE_EPOCH.  grub-mknetdir copies
+ * files and makes core images from fixed inputs, so the tree repeats too.
+ *
+ * Ownership: all inputs are borrowed; outputs are written whole (tmp +
+ * rename; the tree: into a new directory) or not at all.
  */
 #ifndef MD_BOOTMEDIA_H
 #define MD_BOOTMEDIA_H
 
+#include <stdint.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
 
@@ -26,12 +48,29 @@ typedef struct md_bootmedia_files {
     const char *xen;     /* host path of xen.gz */
     const char *kernel;  /* host path of vmlinuz */
     const char *rootfs;  /* host path of rootfs.cpio.gz */
+    int64_t epoch;       /* seconds since 1970 for dates and IDs on the medium (>= 0) */
 } md_bootmedia_files;
 
 /* `workdir` is an existing scratch directory (left for the caller to remove). */
 int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err);
-int md_bootmedia_uefi_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
-                           const char *out, const char *workdir, md_err *err);
+int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                      const char *out, const char *workdir, md_err *err);
+/* `outdir` must not exist; made with the tree, or removed again on failure. */
+int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                         const char *outdir, const char *workdir, md_err *err);
+
+/* The configs of the netboot tree other than GRUB's (which is
+ * md_grubcfg_write(e) at boot/grub/grub.cfg), for the build's self-lint:
+ * their path in the tree and their text, made from `e` as the tree's are.
+ * Caller frees each string. */
+typedef struct md_bootmedia_netcfg {
+    const char *path;    /* static: "boot.ipxe", "pxelinux.cfg/default" */
+    int format;          /* md_bootfmt */
+    char *text;
+} md_bootmedia_netcfg;
+#define MD_BOOTMEDIA_NETCFGS 2
+void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
+                                  md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS]);
 
 #endif

@@ -18,21 +18,23 @@
 
 #define OVMF_DEFAULT "/usr/share/ovmf/OVMF.fd"
 
-static const char *const path_names[] = { "multiboot", "iso", "uefi" };
+static const char *const path_names[] = { "multiboot", "iso", "uefi", "iso-uefi", "disk" };
+#define NPATHS (sizeof path_names / sizeof *path_names)
 
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
 {
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < NPATHS; i++)
         if (!strcmp(name, path_names[i])) {
             *p = (md_qemu_path)i;
             return 0;
         }
-    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso or uefi)", name);
+    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi or disk)",
+                      name);
 }
 
 const char *md_qemu_path_name(md_qemu_path p)
 {
-    return (unsigned)p < 3 ? path_names[p] : "?";
+    return (unsigned)p < NPATHS ? path_names[p] : "?";
 }
 
 uint64_t md_qemu_fit_dom0_mem(uint64_t image_mib, uint64_t vm_mib)
@@ -71,9 +73,16 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         if (need_file("ISO image", o->iso, err) < 0)
             return -1;
         break;
-    case MD_QEMU_UEFI:
-        if (need_file("disk image", o->disk, err) < 0 ||
+    case MD_QEMU_ISO_UEFI:
+        if (need_file("ISO image", o->iso, err) < 0 ||
             need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0)
+            return -1;
+        break;
+    case MD_QEMU_UEFI:
+    case MD_QEMU_DISK:
+        if (need_file("disk image", o->disk, err) < 0 ||
+            (!(o->path == MD_QEMU_DISK && o->seabios) &&
+             need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
             return -1;
         break;
     default:
@@ -125,16 +134,25 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_push(argv, o->initrd);
         break;
     case MD_QEMU_ISO:
+    case MD_QEMU_ISO_UEFI:
+        if (o->path == MD_QEMU_ISO_UEFI) {
+            md_strv_push(argv, "-bios");
+            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
+        }
         md_strv_push(argv, "-drive");
         md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", o->iso);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "ide-cd,drive=d0,bootindex=0");
         break;
     case MD_QEMU_UEFI:
-        md_strv_push(argv, "-bios");
-        md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
+    case MD_QEMU_DISK:
+        if (!(o->path == MD_QEMU_DISK && o->seabios)) {
+            md_strv_push(argv, "-bios");
+            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
+        }
         md_strv_push(argv, "-drive");
-        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw", o->disk);
+        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw%s", o->disk,
+                      o->path == MD_QEMU_DISK ? ",snapshot=on" : "");
         md_strv_push(argv, "-device");
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");
         break;

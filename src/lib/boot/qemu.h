@@ -24,11 +24,14 @@
 
 typedef enum md_qemu_path {
     MD_QEMU_MULTIBOOT, /* -kernel xen ELF, -initrd "vmlinuz ARGS,rootfs" */
-    MD_QEMU_ISO,       /* BIOS, GRUB on an ISO (grub-mkrescue) as a CD-ROM */
+    MD_QEMU_ISO,       /* SeaBIOS, GRUB from a hybrid ISO (boot/bootmedia) as a CD-ROM */
     MD_QEMU_UEFI,      /* OVMF, GRUB x86_64-efi on an NVMe disk's ESP */
+    MD_QEMU_ISO_UEFI,  /* OVMF, GRUB x86_64-efi from the hybrid ISO as a CD-ROM */
+    MD_QEMU_DISK,      /* the raw GPT disk as an NVMe disk: OVMF (its ESP) or,
+                          with `seabios`, SeaBIOS (its BIOS boot partition) */
 } md_qemu_path;
 
-/* "multiboot", "iso", "uefi". */
+/* "multiboot", "iso", "uefi", "iso-uefi", "disk". */
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err);
 const char *md_qemu_path_name(md_qemu_path p);
 
@@ -49,10 +52,12 @@ typedef struct md_qemu_opts {
     const char *xen_elf;     /* uncompressed hypervisor */
     const char *xen_args;
     const char *initrd;      /* md_bootcfg_qemu_initrd() */
-    /* MD_QEMU_ISO */
+    /* MD_QEMU_ISO, MD_QEMU_ISO_UEFI */
     const char *iso;
-    /* MD_QEMU_UEFI */
+    /* MD_QEMU_UEFI, MD_QEMU_DISK (attached with snapshot=on: the guest's
+     * writes never reach the file, which may be the build's disk.img) */
     const char *disk;        /* raw GPT image */
+    bool seabios;            /* MD_QEMU_DISK: SeaBIOS (QEMU's default) instead of OVMF */
     const char *ovmf;        /* NULL: /usr/share/ovmf/OVMF.fd */
     const char *const *extra; /* more arguments, NULL-terminated; may be NULL */
 } md_qemu_opts;

@@ -11,7 +11,10 @@
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
+#include "boot/bootfmt.h"
+#include "boot/bootmedia.h"
 #include "boot/dom0mem.h"
+#include "core/file.h"
 #include "boot/grubcfg.h"
 #include "packages/deb.h"
 #include "image/image.h"
@@ -46,7 +49,9 @@ struct build {
     struct blob xen, kernel;
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
+    md_bootcfg_entry *entry; /* the boot entry: every config is written from it */
     char *grub_cfg; /* the boot entry's grub.cfg text: linted, then written */
+    unsigned media; /* MD_SPEC_MEDIA_* */
     md_codec codec;
     md_image_stats image;
     md_xen_version hv, ts;
@@ -362,7 +367,8 @@ static int make_grub_cfg(struct build *b, uint64_t mib)
     }
     free(b->grub_cfg);
     b->grub_cfg = md_grubcfg_write(e);
-    md_bootcfg_entry_free(e);
+    md_bootcfg_entry_free(b->entry); /* the one made before dom0_mem was known */
+    b->entry = e;
     return 0;
 }
 
@@ -403,6 +409,21 @@ static int step_self_lint(struct build *b)
     md_lint *l = md_lint_new();
     md_lint_grub(l, md_imgdir_name(MD_IMGDIR_GRUB_CFG), b->grub_cfg, strlen(b->grub_cfg),
                  b->tree);
+    /* The netboot tree's other configs come from the same entry; they are
+     * read back by `mkdom0 lint`'s readers, so all carry the same args. */
+    if (b->media & MD_SPEC_MEDIA_NETBOOT) {
+        md_bootmedia_netcfg nc[MD_BOOTMEDIA_NETCFGS];
+        md_bootmedia_netboot_configs(b->entry, nc);
+        for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+            md_bootcfg_list list = { 0 };
+            md_bootfmt_read((md_bootfmt)nc[i].format, nc[i].text, strlen(nc[i].text), &list);
+            char *name = md_xasprintf("%s/%s", md_imgdir_name(MD_IMGDIR_NETBOOT), nc[i].path);
+            md_lint_entries(l, name, &list, b->tree);
+            free(name);
+            md_bootcfg_list_free(&list);
+            free(nc[i].text);
+        }
+    }
     md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
@@ -519,6 +540,47 @@ static int step_write(struct build *b)
     return r;
 }
 
+/* The boot media asked for, from the staged files and the one entry. */
+static int step_media(struct build *b)
+{
+    if (!b->media)
+        return 0;
+    md_bootmedia_files f = {
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_XEN),
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_KERNEL),
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS),
+        b->sde,
+    };
+    static const struct { unsigned bit; md_imgdir_file file; const char *what; } media[] = {
+        { MD_SPEC_MEDIA_ISO, MD_IMGDIR_ISO, "hybrid BIOS/UEFI ISO" },
+        { MD_SPEC_MEDIA_DISK, MD_IMGDIR_DISK, "raw GPT disk image (BIOS boot partition + ESP)" },
+        { MD_SPEC_MEDIA_NETBOOT, MD_IMGDIR_NETBOOT, "netboot tree (GRUB, iPXE, pxelinux)" },
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof media / sizeof *media; i++) {
+        if (!(b->media & media[i].bit))
+            continue;
+        if (interrupted(b) < 0)
+            return -1;
+        md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s: %s", md_imgdir_name(media[i].file),
+                   media[i].what);
+        char *work = md_scratch_dir("media", b->err);
+        if (!work)
+            return -1;
+        const char *out = md_imgdir_stage_path(b->stage, media[i].file);
+        md_imgdir_stage_add(b->stage, media[i].file);
+        if (media[i].bit == MD_SPEC_MEDIA_ISO)
+            rc = md_bootmedia_iso(b->entry, &f, out, work, b->err);
+        else if (media[i].bit == MD_SPEC_MEDIA_DISK)
+            rc = md_bootmedia_disk(b->entry, &f, out, work, b->err);
+        else
+            rc = md_bootmedia_netboot(b->entry, &f, out, work, b->err);
+        md_remove_tree(work, NULL);
+        free(work);
+    }
+    return rc;
+}
+
 /* Every output is complete in the staging directory: move them in. */
 static int step_publish(struct build *b)
 {
@@ -543,6 +605,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);
+    b.media = o->media >= 0 ? (unsigned)o->media : md_spec_media(spec);
     if (check_boot_entry(&b) < 0)
         goto out;
     /* First: a second build into the same output, or an output directory
@@ -559,19 +622,29 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     static int (*const steps[])(struct build *) = {
         step_resolve, step_extract, step_epoch, step_boot_files, step_filter, step_modules,
         step_files, step_ssh, step_settings, step_rootfs, step_dom0_mem, step_self_lint,
-        step_write, step_publish,
+        step_write, step_media, step_publish,
     };
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
         if (interrupted(&b) < 0 || steps[i](&b) < 0)
             goto out;
-    md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg}",
-               md_spec_name(spec), md_run_now() - b.t0, o->outdir, b.rootfs_name);
+    char *media = md_xstrdup("");
+    for (md_imgdir_file f = MD_IMGDIR_ISO; f <= MD_IMGDIR_NETBOOT; f++)
+        if (b.media & (1u << (f - MD_IMGDIR_ISO))) {
+            char *m = md_xasprintf("%s,%s%s", media, md_imgdir_name(f),
+                                   f == MD_IMGDIR_NETBOOT ? "/" : "");
+            free(media);
+            media = m;
+        }
+    md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg%s}",
+               md_spec_name(spec), md_run_now() - b.t0, o->outdir, b.rootfs_name, media);
+    free(media);
     r = 0;
 out:
     md_imgdir_stage_free(b.stage);
     free(b.keys_dir);
     free(b.rootfs_name);
     free(b.grub_cfg);
+    md_bootcfg_entry_free(b.entry);
     free(b.xen.data);
     free(b.kernel.data);
     md_modules_free(b.mods);

@@ -5,8 +5,10 @@
  *      toolstack (trap 2) -> drop filtered paths -> keep the module closure
  *      and write its index (trap 5) -> base files, overlays, dom0 helpers,
  *      ssh keys, busybox links -> rootfs.cpio.gz -> dom0_mem from its size
- *      (boot/dom0mem.h) -> grub.cfg (traps 1, 4),
- *      manifest, size report.
+ *      (boot/dom0mem.h) -> grub.cfg (traps 1, 4), manifest, size report ->
+ *      the boot media asked for (boot.iso, disk.img, netboot/:
+ *      boot/bootmedia), every config on them made from the one boot entry
+ *      and linted with the rest.
  *
  * Outputs are staged and published by image/imgdir (md_imgdir_stage_*):
  * OUTDIR changes only when every one of them is complete, so a failed build
@@ -32,6 +34,10 @@ typedef struct md_build_opts {
     const md_out *out;
     bool verbose;           /* full module and size tables, each excluded dependency */
     bool force;             /* replace an outdir that holds files the build did not write */
+    /* Boot media to write besides the files (MD_SPEC_MEDIA_* bits: boot.iso,
+     * disk.img, netboot/), replacing the spec's [Boot] Media=; -1: the
+     * spec's. */
+    int media;
     /* The library installs no signal handler.  To stop a build (Ctrl-C,
      * SIGTERM), the caller's handler sets *cancel non-zero: the build stops
      * before its next step or package, removes its staging directory (as

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "core/mem.h"
 
+extern char **environ;
+
 struct md_run_proc {
     pid_t pid;
     bool own_group;
@@ -83,8 +85,11 @@ static int child_fd(const char *prog, const md_run_io *io, int stream, int *ours
 }
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void child(const char *const *argv, const md_run_start_opts *o, const int src[3], int ex)
+static void child(const char *const *argv, const md_run_start_opts *o, const int src[3], int ex,
+                  char **envp)
 {
+    if (envp)
+        environ = envp;
     if (o->own_group)
         setpgid(0, 0);
     for (int i = 0; i < 3; i++)
@@ -113,6 +118,30 @@ static void close_all(int *fds, size_t n)
             close(fds[i]);
 }
 
+/* Our environment with `set`'s NAME=VALUE entries replacing or added to
+ * it; the array is the caller's (free), the strings are borrowed. */
+static char **merged_env(const char *const *set)
+{
+    size_t n = 0, k = 0;
+    while (environ && environ[n])
+        n++;
+    while (set[k])
+        k++;
+    char **v = md_xcalloc(n + k + 1, sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strcspn(environ[i], "=");
+        bool replaced = false;
+        for (size_t j = 0; j < k && !replaced; j++)
+            replaced = !strncmp(set[j], environ[i], len) && set[j][len] == '=';
+        if (!replaced)
+            v[m++] = environ[i];
+    }
+    for (size_t j = 0; j < k; j++)
+        v[m++] = (char *)set[j];
+    return v;
+}
+
 md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, md_err *err)
 {
     static const md_run_start_opts none = { 0 };
@@ -134,13 +163,17 @@ md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, m
     }
     ex[0] = above_stdio(ex[0]);
     ex[1] = above_stdio(ex[1]);
+    /* Made before fork: the child may only make async-signal-safe calls. */
+    char **envp = o->env ? merged_env(o->env) : NULL;
     p->pid = fork();
     if (p->pid < 0) {
+        free(envp);
         md_err_errno(err, "cannot run %s: fork", argv[0]);
         goto fail;
     }
     if (p->pid == 0)
-        child(argv, o, src, ex[1]);
+        child(argv, o, src, ex[1], envp);
+    free(envp);
     close_all(src, 3);
     close(ex[1]);
     int e = 0;
@@ -317,6 +350,7 @@ int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md
         .out = { MD_RUN_PIPE, NULL, -1 },
         .err = { o->stderr_apart ? MD_RUN_PIPE : MD_RUN_AS_STDOUT, NULL, -1 },
         .own_group = true,
+        .env = o->env,
     };
     md_run_proc *p = md_run_start(argv, &so, err);
     if (!p)
@@ -359,7 +393,12 @@ const char *md_run_tail(const char *s, size_t max)
 
 int md_run_ok(const char *const *argv, double timeout_s, md_err *err)
 {
-    md_run_opts o = { .timeout_s = timeout_s };
+    return md_run_ok_env(argv, NULL, timeout_s, err);
+}
+
+int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err)
+{
+    md_run_opts o = { .timeout_s = timeout_s, .env = env };
     md_run_result r;
     if (md_run(argv, &o, &r, err) < 0) {
         md_run_result_free(&r);

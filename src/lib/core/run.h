@@ -34,6 +34,10 @@ typedef struct md_run_opts {
      * run then counts as successful.  NULL: run to the end. */
     const char *until;
     bool stderr_apart;       /* stderr into res->err (default: it joins stdout in out) */
+    /* NAME=VALUE settings added to (or replacing in) the program's
+     * environment, NULL-terminated, e.g. SOURCE_DATE_EPOCH for a tool that
+     * stamps its output; NULL: ours as it is. */
+    const char *const *env;
 } md_run_opts;
 
 typedef struct md_run_result {
@@ -58,6 +62,8 @@ void md_run_result_free(md_run_result *res);
 /* Run and require exit status 0; the error names the program and carries
  * the last lines of its output. */
 int md_run_ok(const char *const *argv, double timeout_s, md_err *err);
+/* md_run_ok with md_run_opts.env. */
+int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err);
 
 /* The last `max` bytes of s, starting at a line boundary (for messages). */
 const char *md_run_tail(const char *s, size_t max);
@@ -86,6 +92,7 @@ typedef struct md_run_start_opts {
      * stop it and clean up), and signals reach the program's children too.
      * Not for a program that reads the terminal (interactive QEMU). */
     bool own_group;
+    const char *const *env;  /* as md_run_opts.env */
 } md_run_start_opts;
 
 typedef struct md_run_proc md_run_proc;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <ftw.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "core/sha256.h"
 #include "image/sshkeys.h"
 
-static const char *const names[MD_IMGDIR_NFILES] = {
+static const char *const names[MD_IMGDIR_NALL] = {
     [MD_IMGDIR_XEN] = "xen.gz",
     [MD_IMGDIR_KERNEL] = "vmlinuz",
     [MD_IMGDIR_GRUB_CFG] = "grub.cfg",
@@ -26,6 +27,9 @@ static const char *const names[MD_IMGDIR_NFILES] = {
     [MD_IMGDIR_INI] = "image.ini",
     [MD_IMGDIR_SIZE_REPORT] = "size-report.txt",
     [MD_IMGDIR_ROOTFS] = "rootfs.cpio.gz",
+    [MD_IMGDIR_ISO] = "boot.iso",
+    [MD_IMGDIR_DISK] = "disk.img",
+    [MD_IMGDIR_NETBOOT] = "netboot",
 };
 
 const char *md_imgdir_name(md_imgdir_file f)
@@ -355,7 +359,8 @@ struct md_imgdir_stage {
     char *rootfs_name;
     md_codec codec;
     int lock_fd;
-    char *path[MD_IMGDIR_NFILES];
+    char *path[MD_IMGDIR_NALL];
+    bool wanted[MD_IMGDIR_NALL]; /* publish requires it */
 };
 
 static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
@@ -376,13 +381,33 @@ static void remove_ours(const char *path)
 /* Only a regular file with one of the names a build writes (the rootfs
  * under any codec's name) counts as mkdom0's: a directory, symlink or any
  * other name there may be someone's data, which only --force replaces. */
+/* nftw callback: anything but a directory or regular file of ours ends the
+ * walk (non-zero). */
+static int plain_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    return !((type == FTW_F && S_ISREG(st->st_mode)) || type == FTW_D || type == FTW_DP) ||
+           st->st_uid != geteuid();
+}
+
 static bool ours_in_output(int dirfd, const char *name)
 {
     struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return false;
-    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
-        if (!strcmp(name, names[f]))
+    /* The netboot tree: a directory that holds nothing but directories and
+     * regular files of ours, as a build makes it. */
+    if (S_ISDIR(st.st_mode) && !strcmp(name, names[MD_IMGDIR_NETBOOT])) {
+        char *p = md_xasprintf("/proc/self/fd/%d/%s", dirfd, name);
+        bool plain = st.st_uid == geteuid() && nftw(p, plain_entry, 16, FTW_PHYS) == 0;
+        free(p);
+        return plain;
+    }
+    if (!S_ISREG(st.st_mode))
+        return false;
+    for (int f = 0; f < MD_IMGDIR_NALL; f++)
+        if (f != MD_IMGDIR_NETBOOT && !strcmp(name, names[f]))
             return true;
     for (md_codec c = MD_CODEC_NONE; c <= MD_CODEC_LZ4; c++) {
         char *r = md_imgdir_rootfs_name(c);
@@ -574,8 +599,10 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
         s->staging = NULL;
         goto fail;
     }
-    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+    for (int f = 0; f < MD_IMGDIR_NALL; f++) {
         s->path[f] = md_xasprintf("%s/%s", s->staging, stage_name(s, (md_imgdir_file)f));
+        s->wanted[f] = f < MD_IMGDIR_NFILES;
+    }
     return s;
 fail:
     md_imgdir_stage_free(s);
@@ -609,6 +636,12 @@ bool md_imgdir_stage_holds(const md_imgdir_stage *s, const char *path)
     return inside;
 }
 
+void md_imgdir_stage_add(md_imgdir_stage *s, md_imgdir_file f)
+{
+    if (f >= MD_IMGDIR_NFILES && f < MD_IMGDIR_NALL)
+        s->wanted[f] = true;
+}
+
 const char *md_imgdir_stage_path(const md_imgdir_stage *s, md_imgdir_file f)
 {
     return s->path[f];
@@ -639,9 +672,13 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
 
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
 {
-    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
-        if (!md_is_file(s->path[f]))
+    for (int f = 0; f < MD_IMGDIR_NALL; f++) {
+        struct stat st;
+        bool dir = f == MD_IMGDIR_NETBOOT;
+        if (s->wanted[f] && (lstat(s->path[f], &st) < 0 ||
+                             (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))))
             return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
+    }
     struct stat old;
     bool replace = lstat(s->outdir, &old) == 0;
     if (replace && !S_ISDIR(old.st_mode))
@@ -671,7 +708,7 @@ void md_imgdir_stage_free(md_imgdir_stage *s)
         remove_ours(s->staging);
     if (s->lock_fd >= 0)
         close(s->lock_fd); /* the lock file stays: unlinking it would let two builds lock two files */
-    for (int f = 0; f < MD_IMGDIR_NFILES; f++)
+    for (int f = 0; f < MD_IMGDIR_NALL; f++)
         free(s->path[f]);
     free(s->staging);
     free(s->rootfs_name);

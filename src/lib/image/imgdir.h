@@ -38,7 +38,13 @@ typedef enum md_imgdir_file {
     MD_IMGDIR_INI,         /* image.ini */
     MD_IMGDIR_SIZE_REPORT, /* size-report.txt */
     MD_IMGDIR_ROOTFS,      /* rootfs.cpio + the codec's suffix */
-    MD_IMGDIR_NFILES
+    MD_IMGDIR_NFILES,      /* the files of every build */
+    /* Boot media, only in outputs of builds asked for them ([Boot] Media=,
+     * --media; boot/bootmedia.h makes them): */
+    MD_IMGDIR_ISO = MD_IMGDIR_NFILES, /* boot.iso: hybrid BIOS/UEFI ISO */
+    MD_IMGDIR_DISK,        /* disk.img: raw GPT disk, BIOS boot partition + ESP */
+    MD_IMGDIR_NETBOOT,     /* netboot: a directory, the PXE tree (a TFTP root) */
+    MD_IMGDIR_NALL
 } md_imgdir_file;
 
 /* The file's name in DIR ("xen.gz"); for MD_IMGDIR_ROOTFS the name of the
@@ -138,8 +144,12 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
  * publishing replaces as a whole?  A keys directory there would be lost. */
 bool md_imgdir_stage_holds(const md_imgdir_stage *s, const char *path);
 
-/* Where to write file `f` of the new output.  Valid until the stage is
- * freed. */
+/* Make boot medium `f` (MD_IMGDIR_ISO .. NETBOOT) part of this output:
+ * md_imgdir_publish then requires it (a file; NETBOOT a directory). */
+void md_imgdir_stage_add(md_imgdir_stage *s, md_imgdir_file f);
+
+/* Where to write file `f` of the new output (for NETBOOT: the directory
+ * to make).  Valid until the stage is freed. */
 const char *md_imgdir_stage_path(const md_imgdir_stage *s, md_imgdir_file f);
 
 /* Write `len` bytes as file `f` (mode 0644, atomically). */

@@ -46,6 +46,7 @@ struct md_spec {
     bool routed; /* GuestNetwork=route */
     char *storage;
     int shutdown_timeout;
+    unsigned media; /* MD_SPEC_MEDIA_* bits */
 
     /* parse state */
     const char *cur_origin;
@@ -691,12 +692,65 @@ static bool is_list_key(const char *sec, const char *k)
     static const char *const lists[] = { "Packages/Include", "Packages/Exclude", "Packages/Pin",
                                          "Files/Drop", "Files/Keep", "Files/Overlay",
                                          "Files/Copy", "Modules/Include", "SSH/AuthorizedKeys",
-                                         "Guests/Autostart", "Repository/Components", NULL };
+                                         "Guests/Autostart", "Repository/Components", "Boot/Media",
+                                         "Xen/HostMemory", NULL };
     size_t sl = strncmp(sec, "Repository ", 11) ? strlen(sec) : 10;
     for (int i = 0; lists[i]; i++)
         if (!strncmp(lists[i], sec, sl) && lists[i][sl] == '/' && !strcmp(lists[i] + sl + 1, k))
             return true;
     return false;
+}
+
+static const char *const media_names[] = { "iso", "disk", "netboot" };
+
+int md_spec_media_parse(const char *list, unsigned *bits, md_err *err)
+{
+    md_strv w = { 0 };
+    char *copy = md_xstrdup(list);
+    for (char *c = copy; *c; c++)
+        if (*c == ',')
+            *c = ' ';
+    md_strv_split(&w, copy, false);
+    free(copy);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < w.n; i++) {
+        size_t k = 0;
+        while (k < 3 && strcmp(w.v[i], media_names[k]))
+            k++;
+        if (k < 3)
+            *bits |= 1u << k;
+        else if (!strcmp(w.v[i], "none"))
+            *bits = 0;
+        else
+            rc = md_err_set(err, "unknown boot medium '%s' (choose iso, disk, netboot or none)",
+                            w.v[i]);
+    }
+    md_strv_free(&w);
+    return rc;
+}
+
+const char *md_spec_media_name(unsigned bit)
+{
+    for (unsigned k = 0; k < 3; k++)
+        if (bit == 1u << k)
+            return media_names[k];
+    return "?";
+}
+
+static int boot_key(md_spec *s, const char *k, const char *v)
+{
+    if (strcmp(k, "Media"))
+        return fail(s, "unknown key %s in [Boot]%s", k, "");
+    if (!*v) { /* an empty assignment clears the list, as for every list */
+        s->media = 0;
+        return 1;
+    }
+    md_err e = MD_ERR_INIT;
+    if (md_spec_media_parse(v, &s->media, &e) < 0) {
+        md_err_set(s->err, "%s:%u: Media=%s: %s", s->cur_origin, s->line, v, e.msg);
+        return 0;
+    }
+    return 1;
 }
 
 static int on_key(void *user, const char *sec, const char *k, const char *v)
@@ -719,6 +773,8 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         r = files_key(s, k, v);
     else if (!strcmp(sec, "Guests"))
         r = guests_key(s, k, v);
+    else if (!strcmp(sec, "Boot"))
+        r = boot_key(s, k, v);
     else if (!strcmp(sec, "Modules") || !strcmp(sec, "Xen") || !strcmp(sec, "Kernel") ||
              !strcmp(sec, "System") || !strcmp(sec, "SSH"))
         r = system_key(s, sec, k, v);
@@ -1053,6 +1109,7 @@ const char *md_spec_address(const md_spec *s) { return s->address; }
 const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
 const char *md_spec_guest_storage(const md_spec *s) { return s->storage; }
 const md_strv *md_spec_autostart(const md_spec *s) { return &s->autostart; }
+unsigned md_spec_media(const md_spec *s) { return s->media; }
 int md_spec_shutdown_timeout(const md_spec *s) { return s->shutdown_timeout ? s->shutdown_timeout : 120; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }

@@ -12,6 +12,7 @@
  *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
  *   [Guests]  Storage Autostart ShutdownTimeout
+ *   [Boot]  Media
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=NAME` in [Image] starts from
  * an embedded base (md_spec_base_find: default = debian-12, debian-13) and
@@ -136,6 +137,18 @@ const char *md_spec_guest_storage(const md_spec *s);
 const md_strv *md_spec_autostart(const md_spec *s);
 /* Seconds guests get to shut down at halt before they are destroyed (default 120). */
 int md_spec_shutdown_timeout(const md_spec *s);
+
+/* [Boot] Media=: boot media the build writes besides its files, as bits. */
+#define MD_SPEC_MEDIA_ISO 1u     /* boot.iso: hybrid BIOS/UEFI ISO */
+#define MD_SPEC_MEDIA_DISK 2u    /* disk.img: raw GPT disk, BIOS boot partition + ESP */
+#define MD_SPEC_MEDIA_NETBOOT 4u /* netboot/: PXE tree (GRUB, iPXE, pxelinux) */
+unsigned md_spec_media(const md_spec *s);
+/* Add the media of `list` ("iso disk", "iso,netboot"; "none" clears what
+ * came before it) to *bits.  Error naming an unknown word.  The one reader
+ * of Media= and of `mkdom0 build --media`. */
+int md_spec_media_parse(const char *list, unsigned *bits, md_err *err);
+/* "iso", "disk", "netboot" for one bit (static). */
+const char *md_spec_media_name(unsigned bit);
 
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */
