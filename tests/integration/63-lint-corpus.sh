@@ -68,6 +68,13 @@ for pair in "xen-ci-qubes.ipxe:iPXE script" "issue10-2.pxe:syslinux/pxelinux con
     has "config: read as ${pair#*:}"
 done
 
+echo "== /etc/default/grub doubling X=\"\$X \$X\" 60 times: 'cannot check' in seconds, not 2^60 bytes (trial10b case 12)"
+{ echo 'GRUB_CMDLINE_XEN="dom0_mem=1G,max:1G"'
+  for i in $(seq 60); do echo 'GRUB_CMDLINE_XEN="$GRUB_CMDLINE_XEN $GRUB_CMDLINE_XEN"'; done; } >"$T/doubling"
+rc=0; memcap 500000 timeout 20 "$MKDOM0" lint "$T/doubling" >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || { cat "$T/out"; fail "60 doublings: exit $rc, want 1 (cannot check) within 20 s and 500 MB"; }
+has "doubling:61: warning: [boot] cannot check line 61 (the Xen line) fully: it uses \$GRUB_CMDLINE_XEN"
+
 echo "== issue 10, input 1: iPXE (Xen's CI): trap 4 on the kernel line, also with --boot/--grub"
 run 1 "$C/issue10-1.ipxe"
 has "issue10-1.ipxe:2: error: [trap4] dom0_mem=4G has no max:"

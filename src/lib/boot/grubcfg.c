@@ -271,7 +271,7 @@ static void gcmds_free(gcmds *c)
 
 /* Nesting followed, the longest value and the most bytes of values in one
  * command followed. */
-enum { MAX_DEPTH = 32, MAX_VALUE = 64 * 1024, MAX_LINE = 1024 * 1024 };
+enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024 };
 
 typedef struct gvar {
     char *name;

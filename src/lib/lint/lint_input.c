@@ -494,9 +494,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_lint_entries(l, x->path, &cfg, rootfs);
         if (cfg.n && !nroot && !rootfs)
             md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
-                                "are in dom0's rootfs), and rdinit=: the rootfs %s%s%s was not "
+                                "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
                                 "given%s; give it with --rootfs (and the hypervisor with --xen)",
-                                roots.n == 1 ? "'" : "", roots.n == 1 ? roots.v[0] : "",
+                                roots.n == 1 ? " '" : "", roots.n == 1 ? roots.v[0] : "",
                                 roots.n == 1 ? "'" : "", roots.n == 1 ? " and is not next to "
                                 "this file" : "");
         if (x->in_outdir)
