@@ -218,6 +218,13 @@ for x in d["findings"]:
         w = [v for v in l.split(" ") if not v.startswith("dom0_mem=")]
         at = next(i for i, v in enumerate(w) if v and v not in ("kernel", "chain", "boot", "imgexec"))
         new[ln - 1] = " ".join(w[:at + 1] + [fix] + w[at + 1:])
+    elif fix.startswith("dom0_mem=") and cfg.endswith(".ipxe") and " ; " in l:
+        # iPXE runs a line's commands in turn: the last one (imgargs) set
+        # the Xen arguments Xen gets, so the fix goes into it
+        kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
+        head, tail = l.rsplit(" ; ", 1)
+        tail = " ".join(w for w in tail.split(" ") if not w.startswith("dom0_mem="))
+        new[ln - 1] = head + " ; " + tail + " " + fix
     elif fix.startswith("dom0_mem=") and re.search(r'dom0[-_]mem=', l):
         kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
         words = re.findall(r'dom0[-_]mem=[^\s"\']*', l)

@@ -1206,9 +1206,33 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars v = { 0 };
     ipxe_reg r = { .selected = -1 };
-    for (size_t i = 0; i < ls->n; i++) {
-        char *l = skip_ws(ls->v[i]);
+    enum { MAX_CMDS = 64 };
+    char *cmds[MAX_CMDS];
+    for (size_t i = 0, si = 0, ns = 0; i < ls->n; si + 1 < ns ? si++ : (i++, si = 0, ns = 0)) {
+        /* The line's commands: iPXE ends a command at a ";" token and runs
+         * the next one unconditionally, and a token starting with '#' ends
+         * the line (src/core/exec.c command_terminator()). */
+        if (!ns) {
+            cmds[ns++] = ls->v[i];
+            for (char *t = skip_ws(ls->v[i]); *t; t = skip_ws(t)) {
+                size_t tl = strcspn(t, " \t");
+                if (*t == '#' && t != skip_ws(cmds[ns - 1])) {
+                    *t = '\0';
+                    break;
+                }
+                if (tl == 1 && *t == ';' && ns < MAX_CMDS) {
+                    *t = '\0';
+                    cmds[ns++] = t + 1;
+                    t++;
+                    continue;
+                }
+                t += tl;
+            }
+        }
+        char *l = skip_ws(cmds[si]);
         unsigned line = (unsigned)i + 1;
+        if (si && (*l == ':' || *l == '#'))
+            continue; /* no label after ';'; '#' starts no command there */
         if (*l == ':') {
             if (r.selected >= 0 && !r.ran)
                 ipxe_run(&r, (size_t)r.selected, out);
