@@ -196,6 +196,9 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
     if (md_bootcfg_dom0_mem_apply(&rel, a, arm, NULL, &(md_err)MD_ERR_INIT) == 0 &&
         md_bootcfg_amount_relative(&rel.amount))
         a = REF_AMOUNT;
+    /* Arm reads one plain size: no percentage, nothing relative */
+    if (arm && strpbrk(a, "%-"))
+        a = "1024M";
     char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
     for (int k = 0; k < 3; k++)
         free(got[k]);
@@ -450,9 +453,23 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                             : md_xstrdup(bad.msg);
             dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix);
             free(why);
-            if (!e->arm || !m.amount.bytes)
+            if (!e->arm)
                 goto out;
         }
+    }
+    /* Arm: parse_dom0_mem() assigns parse_size_and_unit()'s result before
+     * it checks the rest, so a word it refuses still sets dom0_mem ("max:2G"
+     * and "08G" set 0); construct_dom0() then takes dom0_mem <= 0 as not
+     * given: 512M (xen/arch/arm/domain_build.c, 4.17). */
+    if (e->arm && !m.amount.bytes) {
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s: Xen on Arm reads the last dom0_mem= word as 0 (its size "
+                    "reader sets dom0_mem before it refuses the rest), so, as with no dom0_mem, "
+                    "it gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')%s; use %s", tp,
+                    vals.v[vals.n - 1], vals.n > 1 ? ", and the earlier dom0_mem= words are lost"
+                                                   : "", fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
     }
     /* As written, for the messages: "4096M" or "4096M dom0_mem=max:4096M". */
     mem = md_strv_join(&vals, " dom0_mem=");
@@ -506,8 +523,9 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
             if (!(a->bytes >> 12))
                 md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                            "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
-                            "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
+                            "%sdom0_mem=%s: %s%s is 0 pages%s: Xen limits dom0 to 0 pages "
+                            "and cannot build it; use %s", tp, mem, i ? "max:" : "", a->text,
+                            zero_note, f);
             else
                 md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
