@@ -398,6 +398,35 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     md_strv_free(&cutoff);
+    for (size_t i = 0; !vals.n && i < x->args.n; i++) {
+        /* GRUB quoted an argument with a space ("dom0_mem=4G,max:4G x=1"
+         * as written in double quotes): Xen has no quotes and reads an
+         * option named '"dom0_mem' (grubcfg.c read_file) */
+        if (strncmp(x->args.v[i], "\"dom0_mem=", 10))
+            continue;
+        md_strv words = { 0 };
+        for (size_t j = i; j < x->args.n; j++) {
+            const char *a = x->args.v[j] + (j == i);
+            size_t al = strlen(a);
+            bool last = al && a[al - 1] == '"';
+            md_strv_pushf(&words, "%.*s", (int)(al - last), a);
+            if (last)
+                break;
+        }
+        char *plain = md_strv_join(&words, " ");
+        md_strv_free(&words);
+        md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                    "%sthe Xen line has no dom0_mem: its argument \"%s\" has a space, so GRUB "
+                    "passes it in double quotes (grub_create_loader_cmdline()), and Xen, which "
+                    "has no quoting, splits it at the spaces and reads an option named "
+                    "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write its words "
+                    "without the quotes: %s%s", tp, plain,
+                    e->arm ? "Xen on Arm gives dom0 512M" : "dom0 starts with nearly all host RAM",
+                    plain, hint);
+        md_lint_fix(g->l, "%s", plain);
+        free(plain);
+        goto out;
+    }
     if (!vals.n && dashed.n) {
         /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
         fix = dom0_mem_fix(&dashed, e->arm, false);
