@@ -40,6 +40,19 @@ static char *title_prefix(const md_bootcfg_entry *e)
                     : md_xstrdup("");
 }
 
+/* Is console=VALUE hvc0 to Linux?  console_setup() (kernel/printk/printk.c)
+ * cuts the options at ',', takes the name up to the first digit and the
+ * index from simple_strtoul() of the rest: "hvc" and "hvc00" are hvc0 too. */
+static bool is_hvc0(const char *v)
+{
+    if (strncmp(v, "hvc", 3))
+        return false;
+    const char *s = v + 3;
+    if (*s && *s != ',' && !isdigit((unsigned char)*s))
+        return false; /* another name: "hvcs0" */
+    return strtoul(s, NULL, 10) == 0;
+}
+
 static char *unknown_hint(const md_strv *unknown)
 {
     if (!unknown->n)
@@ -728,7 +741,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
     check_unset(g, k, "the dom0 kernel line", tp);
     bool hvc = false, printk = false;
     for (size_t i = 0; i < cons.n; i++) {
-        hvc |= !strncmp(cons.v[i], "hvc0", 4) && (!cons.v[i][4] || cons.v[i][4] == ',');
+        hvc |= is_hvc0(cons.v[i]);
         printk |= is_printk_console(cons.v[i]);
     }
     if (!cons.n) {
@@ -754,12 +767,12 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
-        if (strncmp(last, "hvc0", 4))
+        if (!is_hvc0(last))
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
-        if (strncmp(last, "hvc0", 4))
+        if (!is_hvc0(last))
             md_lint_fix(g->l, "console=hvc0 last");
     }
     free(hint);
