@@ -64,8 +64,12 @@ static void usage(FILE *f)
 "  -h, --help      this text\n"
 "\n"
 "Output: FILE:LINE: error|warning|note: [trapN] message (and the fix).\n"
-"Exit status: 0 no errors and everything checked, 1 errors (or warnings with\n"
-"--strict), or a line it cannot check (values in variables it cannot see),\n"
+"Each input also gets 'not checked: ...' naming the traps that need an input\n"
+"that was not given (a boot config alone: traps 2, 3, 5 need its rootfs; a\n"
+"rootfs alone: trap 2 needs the hypervisor, trap 4 the boot config).\n"
+"Exit status: 0 no error in what was checked (read the 'not checked' notes),\n"
+"1 errors (or warnings with --strict), or a line it cannot check (values in\n"
+"variables it cannot see),\n"
 "2 usage error, an input that cannot be read, or a boot config with no Xen\n"
 "boot entry.\n", f);
 }
@@ -136,6 +140,9 @@ static int run(int argc, char **argv)
     if (ne || nw)
         fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s%s\n", ne, ne == 1 ? "" : "s",
                 nw, nw == 1 ? "" : "s", nu ? ", some lines could not be checked" : "");
+    else if (r == 0 && md_lint_count_not_checked(l))
+        fprintf(stderr, "mkdom0 lint: no findings in what was checked (%zu input%s); not all "
+                        "traps were checked: see 'not checked' above\n", n, n == 1 ? "" : "s");
     else if (r == 0)
         fprintf(stderr, "mkdom0 lint: no findings in %zu input%s\n", n, n == 1 ? "" : "s");
     if (r < 0) {

@@ -110,6 +110,11 @@ run 0 "$T/good.cpio.gz"
 hasnt "error:"
 hasnt "warning:"
 has "the toolstack is Xen 4.17"
+# alone, trap 2 (no hypervisor) and trap 4 (no boot config) are not checked,
+# and the summary does not say "no findings" as if they were (trial10b case 6)
+has "good.cpio.gz: not checked: trap 2 (the toolstack's Xen release against the hypervisor's): no hypervisor was given"
+has "trap 4 and trap 1's console= (they are on the boot lines): no boot config was given"
+has "no findings in what was checked (1 input); not all traps were checked"
 run 0 --strict --rootfs "$T/good.cpio.gz"
 
 echo "== every compression the kernel takes, and none"
@@ -286,6 +291,9 @@ fakexen 4.17.7 "$T/out-dir/xen.gz"
 sed -i 's|console=hvc0$|console=hvc0 rdinit=/sbin/init|' "$T/out-dir/grub.cfg"
 run 0 --strict "$T/out-dir"
 hasnt "[trap2]"
+# config, rootfs and hypervisor together: everything checked, and said so
+hasnt "not checked"
+has "mkdom0 lint: no findings in 1 input"
 # something called xen.gz that is no hypervisor: exit 2, naming it
 echo "not xen" | gzip >"$T/out-dir/xen.gz"
 run 2 "$T/out-dir"

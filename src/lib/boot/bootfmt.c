@@ -449,8 +449,46 @@ typedef struct assign {
     char *raw;   /* the statement as written, NULL when it spans lines */
 } assign;
 
+/* Shell words that open and close compound commands: an assignment inside
+ * one (if, case, a loop, a function body, { }) may or may not run. */
+static int compound_step(const char *w)
+{
+    static const char *const open[] = { "if", "case", "for", "while", "until", "{", NULL };
+    static const char *const close[] = { "fi", "esac", "done", "}", NULL };
+    for (int i = 0; open[i]; i++)
+        if (!strcmp(w, open[i]))
+            return 1;
+    for (int i = 0; close[i]; i++)
+        if (!strcmp(w, close[i]))
+            return -1;
+    return 0;
+}
+
+/* Set `name` to `val` as an assignment at `at` (statement stmt..p), or, when
+ * it may not run (`maybe`) or its value passed MD_GRUBCFG_MAX_VALUE, as
+ * unknown: the variable itself goes to its unknown names, so a line built
+ * from it is "cannot check" (as the GRUB 2 reader does), never a silent
+ * pass. */
+static void assign_var(vars *v, assign **as, size_t file, unsigned at, const char *stmt,
+                       const char *p, const char *name, const char *val, md_strv *unset,
+                       bool maybe)
+{
+    bool big = strlen(val) > MD_GRUBCFG_MAX_VALUE;
+    if (maybe || big)
+        add_unknown(unset, name);
+    var_set(v, name, big ? "" : val, unset);
+    *as = md_xrealloc(*as, v->names.n * sizeof **as);
+    (*as)[v->names.n - 1] = (assign){
+        file, at, memchr(stmt, '\n', (size_t)(p - stmt)) ? NULL
+                                                         : md_xasprintf("%.*s", (int)(p - stmt), stmt) };
+}
+
 /* The shell assignments of one defaults file onto `v` (and `as`, one per
- * assignment in v), as update-grub's shell runs them. */
+ * assignment in v), as update-grub's /bin/sh runs them (grub-mkconfig:
+ * `. "${sysconfdir}/default/grub"`): commands end at a newline, ';', '&'
+ * or '|'; `A=1 B=2` sets both; `unset NAME...` empties; an assignment after
+ * && or ||, or inside if/case/for/while/until/{ } or a function, may not run:
+ * its variable is unknown from there on. */
 static void read_assignments(const char *text, size_t len, size_t file, vars *v, assign **as)
 {
     if (has_bom(text, len)) /* as md_bootfmt_read reads every format but xen.cfg */
@@ -461,36 +499,84 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     buf[len] = '\0';
     const char *p = buf, *end = buf + len;
     unsigned line = 1;
+    int depth = 0;         /* compound commands open */
+    bool cmd_start = true; /* the next word starts a command */
+    bool cond = false;     /* this command runs only if another succeeded/failed */
+    bool in_unset = false; /* the words are names for `unset` */
+    const char *stmt = p;
     while (p < end) {
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
-        const char *stmt = p;
-        if (p + 6 < end && !strncmp(p, "export", 6) && (p[6] == ' ' || p[6] == '\t'))
-            for (p += 6; p < end && (*p == ' ' || *p == '\t');)
+        if (p >= end)
+            break;
+        if (*p == '#') {
+            while (p < end && *p != '\n')
                 p++;
-        const char *name = p;
-        while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
-            p++;
-        if (p > name && !isdigit((unsigned char)*name) && p < end && *p == '=') {
-            char *n = md_xasprintf("%.*s", (int)(p - name), name);
-            p++;
-            unsigned at = line;
-            md_strv unset = { 0 };
-            char *val = shell_word(&p, end, &line, v, &unset);
-            var_set(v, n, val, &unset);
-            *as = md_xrealloc(*as, v->names.n * sizeof **as);
-            (*as)[v->names.n - 1] = (assign){
-                file, at, memchr(stmt, '\n', (size_t)(p - stmt))
-                              ? NULL : md_xasprintf("%.*s", (int)(p - stmt), stmt) };
-            md_strv_free(&unset);
-            free(n);
-            free(val);
+            continue;
         }
-        /* the rest of the line (other commands, comments) */
-        while (p < end && *p != '\n')
+        if (*p == '\\' && p + 1 < end && p[1] == '\n') {
+            p += 2, line++;
+            continue;
+        }
+        if (strchr("\n;&|", *p)) {
+            bool two = p + 1 < end && p[1] == *p && *p != '\n';
+            cond = two && (*p == '&' || *p == '|');
+            line += *p == '\n';
+            p += two ? 2 : 1;
+            cmd_start = true, in_unset = false;
+            continue;
+        }
+        if (cmd_start) {
+            stmt = p;
+            if (p + 6 < end && !strncmp(p, "export", 6) && (p[6] == ' ' || p[6] == '\t'))
+                for (p += 6; p < end && (*p == ' ' || *p == '\t');)
+                    p++;
+            const char *name = p;
+            while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+                p++;
+            if (p > name && !isdigit((unsigned char)*name) && p < end && *p == '=') {
+                char *n = md_xasprintf("%.*s", (int)(p - name), name);
+                p++;
+                unsigned at = line;
+                md_strv unset = { 0 };
+                char *val = shell_word(&p, end, &line, v, &unset);
+                assign_var(v, as, file, at, stmt, p, n, val, &unset, depth > 0 || cond);
+                md_strv_free(&unset);
+                free(n);
+                free(val);
+                continue; /* A=1 B=2: the next word may be an assignment too */
+            }
+            p = name;
+        }
+        const char *wstart = p;
+        md_strv unset = { 0 };
+        char *w = shell_word(&p, end, &line, v, &unset);
+        md_strv_free(&unset);
+        if (p == wstart) { /* a character no word takes: step over it */
+            free(w);
             p++;
-        if (p < end)
-            p++, line++;
+            continue;
+        }
+        if (in_unset && (isalpha((unsigned char)*w) || *w == '_')) {
+            md_strv none = { 0 };
+            assign_var(v, as, file, line, stmt, p, w, "", &none, depth > 0 || cond);
+            md_strv_free(&none);
+        } else if (cmd_start) {
+            int step = compound_step(w);
+            depth += step;
+            if (depth < 0)
+                depth = 0;
+            in_unset = !strcmp(w, "unset");
+            /* after these a command starts: "then X=1", "do X=1", "{ X=1; }" */
+            cmd_start = step > 0 || !strcmp(w, "then") || !strcmp(w, "do") ||
+                        !strcmp(w, "else") || !strcmp(w, "elif") || !strcmp(w, "!");
+        } else if (depth > 0 && *w && w[strlen(w) - 1] == ')') {
+            cmd_start = true; /* a case pattern "a)": its command follows */
+        }
+        size_t wl = strlen(w);
+        if (!cmd_start && !in_unset && wl > 2 && !strcmp(w + wl - 2, "()"))
+            cmd_start = true; /* "f()" then "{": a function body */
+        free(w);
     }
     free(buf);
 }
@@ -1120,9 +1206,33 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars v = { 0 };
     ipxe_reg r = { .selected = -1 };
-    for (size_t i = 0; i < ls->n; i++) {
-        char *l = skip_ws(ls->v[i]);
+    enum { MAX_CMDS = 64 };
+    char *cmds[MAX_CMDS];
+    for (size_t i = 0, si = 0, ns = 0; i < ls->n; si + 1 < ns ? si++ : (i++, si = 0, ns = 0)) {
+        /* The line's commands: iPXE ends a command at a ";" token and runs
+         * the next one unconditionally, and a token starting with '#' ends
+         * the line (src/core/exec.c command_terminator()). */
+        if (!ns) {
+            cmds[ns++] = ls->v[i];
+            for (char *t = skip_ws(ls->v[i]); *t; t = skip_ws(t)) {
+                size_t tl = strcspn(t, " \t");
+                if (*t == '#' && t != skip_ws(cmds[ns - 1])) {
+                    *t = '\0';
+                    break;
+                }
+                if (tl == 1 && *t == ';' && ns < MAX_CMDS) {
+                    *t = '\0';
+                    cmds[ns++] = t + 1;
+                    t++;
+                    continue;
+                }
+                t += tl;
+            }
+        }
+        char *l = skip_ws(cmds[si]);
         unsigned line = (unsigned)i + 1;
+        if (si && (*l == ':' || *l == '#'))
+            continue; /* no label after ';'; '#' starts no command there */
         if (*l == ':') {
             if (r.selected >= 0 && !r.ran)
                 ipxe_run(&r, (size_t)r.selected, out);

@@ -271,7 +271,7 @@ static void gcmds_free(gcmds *c)
 
 /* Nesting followed, the longest value and the most bytes of values in one
  * command followed. */
-enum { MAX_DEPTH = 32, MAX_VALUE = 64 * 1024, MAX_LINE = 1024 * 1024 };
+enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024 };
 
 typedef struct gvar {
     char *name;
@@ -540,8 +540,23 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    for (i++; i < w.n; i++)
+    for (i++; i < w.n; i++) {
+        /* GRUB hands a loader an argument with a space in double quotes
+         * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux
+         * strips them again; Xen's parse_params() (xen/common/kernel.c)
+         * has no quotes: it splits at the spaces, and the first word's name
+         * starts with '"' ("dom0_mem=4G max:4G" quoted: no dom0_mem). */
+        if (!nounzip && strchr(w.v[i], ' ')) {
+            md_strv parts = { 0 };
+            md_strv_split(&parts, w.v[i], false);
+            for (size_t j = 0; j < parts.n; j++)
+                md_strv_pushf(&f->args, "%s%s%s", j ? "" : "\"", parts.v[j],
+                              j + 1 < parts.n ? "" : "\"");
+            md_strv_free(&parts);
+            continue;
+        }
         md_strv_push(&f->args, w.v[i]);
+    }
     md_strv_free(&w);
 }
 

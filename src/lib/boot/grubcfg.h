@@ -21,6 +21,12 @@
 #ifndef MD_GRUBCFG_H
 #define MD_GRUBCFG_H
 
+/* The longest variable value the config readers follow (bytes): a value
+ * doubled line by line ("set a=\"$a $a\"", X="$X $X") past it is
+ * "cannot check", never followed at exponential cost; no loader holds a
+ * command line near this long. */
+#define MD_GRUBCFG_MAX_VALUE (64 * 1024)
+
 #include <stddef.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"

@@ -23,6 +23,7 @@ struct md_lint {
     size_t n, cap;
     md_strv in_files, in_formats; /* md_lint_input, in order; format "" unknown */
     md_strv in_errors;            /* per input: why it was not linted, "" if it was */
+    md_strv in_unchecked;         /* per input: the traps not checked and why, or "" */
     bool dropped;                 /* the last md_lint_add repeated a finding */
 };
 
@@ -41,6 +42,7 @@ void md_lint_free(md_lint *l)
     md_strv_free(&l->in_files);
     md_strv_free(&l->in_formats);
     md_strv_free(&l->in_errors);
+    md_strv_free(&l->in_unchecked);
     free(l);
 }
 
@@ -105,6 +107,34 @@ void md_lint_input(md_lint *l, const char *file, const char *format)
     md_strv_push(&l->in_files, file);
     md_strv_push(&l->in_formats, format);
     md_strv_push(&l->in_errors, "");
+    md_strv_push(&l->in_unchecked, "");
+}
+
+void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
+{
+    size_t i = l->in_files.n;
+    while (i-- > 0 && strcmp(l->in_files.v[i], file))
+        ;
+    if (i == (size_t)-1) {
+        md_lint_input(l, file, "");
+        i = l->in_files.n - 1;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = md_xvasprintf(fmt, ap);
+    va_end(ap);
+    char *old = l->in_unchecked.v[i];
+    l->in_unchecked.v[i] = *old ? md_xasprintf("%s; %s", old, what) : md_xstrdup(what);
+    free(old);
+    free(what);
+}
+
+size_t md_lint_count_not_checked(const md_lint *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->in_unchecked.n; i++)
+        n += *l->in_unchecked.v[i] != '\0';
+    return n;
 }
 
 void md_lint_input_error(md_lint *l, const char *file, const char *msg)
@@ -260,6 +290,8 @@ char *md_lint_json(const md_lint *l)
         json_str(f, *l->in_formats.v[i] ? l->in_formats.v[i] : NULL);
         fputs(", \"error\": ", f);
         json_str(f, *l->in_errors.v[i] ? l->in_errors.v[i] : NULL);
+        fputs(", \"not_checked\": ", f);
+        json_str(f, *l->in_unchecked.v[i] ? l->in_unchecked.v[i] : NULL);
         fputs("}", f);
     }
     fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
@@ -293,6 +325,10 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
             if (*l->in_formats.v[i])
                 md_out_say(out, MD_OUT_NOTE, "%s: read as %s", l->in_files.v[i],
                            l->in_formats.v[i]);
+        for (size_t i = 0; i < l->in_files.n; i++)
+            if (*l->in_unchecked.v[i])
+                md_out_say(out, MD_OUT_NOTE, "%s: not checked: %s", l->in_files.v[i],
+                           l->in_unchecked.v[i]);
         text = md_lint_text(l);
     }
     md_out_lines(out, MD_OUT_RESULT, text);

@@ -50,6 +50,14 @@ void md_lint_input(md_lint *l, const char *file, const char *format);
 /* Record that `file` could not be linted and why (an input recorded already
  * keeps its format and gets the error; else it is added without a format). */
 void md_lint_input_error(md_lint *l, const char *file, const char *msg);
+/* Record that `file` (an input) was linted but some traps could not be
+ * checked, and why ("traps 2, 3, 5: the rootfs /boot/initrd.img was not
+ * given ..."); repeated calls append.  Exit 0 means no finding in what was
+ * checked, so the report must say what was not (trial10b case 6). */
+void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Number of inputs with something not checked. */
+size_t md_lint_count_not_checked(const md_lint *l);
 /* Number of inputs with an error. */
 size_t md_lint_count_input_errors(const md_lint *l);
 
@@ -75,7 +83,8 @@ char *md_lint_text(const md_lint *l);
 
 /* The inputs and findings as one JSON object, '\n'-terminated; caller frees:
  *   {"inputs": [{"file": F, "format": "GRUB 2 config"|null,
- *                "error": why it was not linted|null}, ...]  (every input),
+ *                "error": why it was not linted|null,
+ *                "not_checked": the traps not checked and why|null}, ...],
  *    "findings": [{"file": F, "line": N (0: whole file), "trap": N (0: boot),
  *                  "severity": "error"|"warning"|"note", "checked": bool,
  *                  "message": M, "fix": TEXT|null}, ...],
@@ -85,7 +94,8 @@ char *md_lint_text(const md_lint *l);
 char *md_lint_json(const md_lint *l);
 
 /* The report through `out`: with `json`, md_lint_json as MD_OUT_RESULT lines;
- * else "FILE: read as FORMAT" per input (MD_OUT_NOTE) and md_lint_text's
+ * else "FILE: read as FORMAT" per input, "FILE: not checked: WHAT" for each
+ * input with something not checked (MD_OUT_NOTE) and md_lint_text's
  * lines (MD_OUT_RESULT). */
 void md_lint_report(const md_lint *l, bool json, const md_out *out);
 

@@ -40,6 +40,19 @@ static char *title_prefix(const md_bootcfg_entry *e)
                     : md_xstrdup("");
 }
 
+/* Is console=VALUE hvc0 to Linux?  console_setup() (kernel/printk/printk.c)
+ * cuts the options at ',', takes the name up to the first digit and the
+ * index from simple_strtoul() of the rest: "hvc" and "hvc00" are hvc0 too. */
+static bool is_hvc0(const char *v)
+{
+    if (strncmp(v, "hvc", 3))
+        return false;
+    const char *s = v + 3;
+    if (*s && *s != ',' && !isdigit((unsigned char)*s))
+        return false; /* another name: "hvcs0" */
+    return strtoul(s, NULL, 10) == 0;
+}
+
 static char *unknown_hint(const md_strv *unknown)
 {
     if (!unknown->n)
@@ -196,6 +209,9 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
     if (md_bootcfg_dom0_mem_apply(&rel, a, arm, NULL, &(md_err)MD_ERR_INIT) == 0 &&
         md_bootcfg_amount_relative(&rel.amount))
         a = REF_AMOUNT;
+    /* Arm reads one plain size: no percentage, nothing relative */
+    if (arm && strpbrk(a, "%-"))
+        a = "1024M";
     char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
     for (int k = 0; k < 3; k++)
         free(got[k]);
@@ -395,6 +411,35 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     md_strv_free(&cutoff);
+    for (size_t i = 0; !vals.n && i < x->args.n; i++) {
+        /* GRUB quoted an argument with a space ("dom0_mem=4G,max:4G x=1"
+         * as written in double quotes): Xen has no quotes and reads an
+         * option named '"dom0_mem' (grubcfg.c read_file) */
+        if (strncmp(x->args.v[i], "\"dom0_mem=", 10))
+            continue;
+        md_strv words = { 0 };
+        for (size_t j = i; j < x->args.n; j++) {
+            const char *a = x->args.v[j] + (j == i);
+            size_t al = strlen(a);
+            bool last = al && a[al - 1] == '"';
+            md_strv_pushf(&words, "%.*s", (int)(al - last), a);
+            if (last)
+                break;
+        }
+        char *plain = md_strv_join(&words, " ");
+        md_strv_free(&words);
+        md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                    "%sthe Xen line has no dom0_mem: its argument \"%s\" has a space, so GRUB "
+                    "passes it in double quotes (grub_create_loader_cmdline()), and Xen, which "
+                    "has no quoting, splits it at the spaces and reads an option named "
+                    "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write its words "
+                    "without the quotes: %s%s", tp, plain,
+                    e->arm ? "Xen on Arm gives dom0 512M" : "dom0 starts with nearly all host RAM",
+                    plain, hint);
+        md_lint_fix(g->l, "%s", plain);
+        free(plain);
+        goto out;
+    }
     if (!vals.n && dashed.n) {
         /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
         fix = dom0_mem_fix(&dashed, e->arm, false);
@@ -450,9 +495,23 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                             : md_xstrdup(bad.msg);
             dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix);
             free(why);
-            if (!e->arm || !m.amount.bytes)
+            if (!e->arm)
                 goto out;
         }
+    }
+    /* Arm: parse_dom0_mem() assigns parse_size_and_unit()'s result before
+     * it checks the rest, so a word it refuses still sets dom0_mem ("max:2G"
+     * and "08G" set 0); construct_dom0() then takes dom0_mem <= 0 as not
+     * given: 512M (xen/arch/arm/domain_build.c, 4.17). */
+    if (e->arm && !m.amount.bytes) {
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                    "%sdom0_mem=%s: Xen on Arm reads the last dom0_mem= word as 0 (its size "
+                    "reader sets dom0_mem before it refuses the rest), so, as with no dom0_mem, "
+                    "it gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')%s; use %s", tp,
+                    vals.v[vals.n - 1], vals.n > 1 ? ", and the earlier dom0_mem= words are lost"
+                                                   : "", fix);
+        md_lint_fix(g->l, "%s", fix);
+        goto out;
     }
     /* As written, for the messages: "4096M" or "4096M dom0_mem=max:4096M". */
     mem = md_strv_join(&vals, " dom0_mem=");
@@ -506,8 +565,9 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
             if (!(a->bytes >> 12))
                 md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                            "%sdom0_mem=%s: max:%s is 0 pages%s: Xen limits dom0 to 0 pages "
-                            "and cannot build it; use %s", tp, mem, a->text, zero_note, f);
+                            "%sdom0_mem=%s: %s%s is 0 pages%s: Xen limits dom0 to 0 pages "
+                            "and cannot build it; use %s", tp, mem, i ? "max:" : "", a->text,
+                            zero_note, f);
             else
                 md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s gives dom0 %s%llu KiB%s%s: far too little for a dom0 "
@@ -681,7 +741,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
     check_unset(g, k, "the dom0 kernel line", tp);
     bool hvc = false, printk = false;
     for (size_t i = 0; i < cons.n; i++) {
-        hvc |= !strncmp(cons.v[i], "hvc0", 4) && (!cons.v[i][4] || cons.v[i][4] == ',');
+        hvc |= is_hvc0(cons.v[i]);
         printk |= is_printk_console(cons.v[i]);
     }
     if (!cons.n) {
@@ -707,12 +767,12 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
-        if (strncmp(last, "hvc0", 4))
+        if (!is_hvc0(last))
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
-        if (strncmp(last, "hvc0", 4))
+        if (!is_hvc0(last))
             md_lint_fix(g->l, "console=hvc0 last");
     }
     free(hint);

@@ -492,6 +492,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (!xen && !found_xen && xens.n == 1)
             found_xen = near(x->path, xens.v[0]);
         md_lint_entries(l, x->path, &cfg, rootfs);
+        if (cfg.n && !nroot && !rootfs)
+            md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
+                                "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
+                                "given%s; give it with --rootfs (and the hypervisor with --xen)",
+                                roots.n == 1 ? " '" : "", roots.n == 1 ? roots.v[0] : "",
+                                roots.n == 1 ? "'" : "", roots.n == 1 ? " and is not next to "
+                                "this file" : "");
         if (x->in_outdir)
             check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
@@ -510,6 +517,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_XEN)
             md_lint_input(l, in.v[i].path, "hypervisor image");
+    size_t nboot = 0;
+    for (size_t i = 0; i < in.n; i++)
+        nboot += in.v[i].kind == MD_LINT_GRUB;
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_INITTAB && (md_lint_input(l, in.v[i].path, "inittab"), 1))
             md_lint_inittab(l, in.v[i].path, (char *)in.v[i].text, in.v[i].len, NULL);
@@ -538,6 +548,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                             strip_path(e.msg, xp));
         }
         md_lint_rootfs(l, x->path, x->tree, &hv);
+        if (!hv.found)
+            md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
+                                "hypervisor's): no hypervisor was given or found next to it; "
+                                "give it with --xen xen.gz");
+        if (!nboot)
+            md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (they are on the boot "
+                                "lines): no boot config was given; give it too");
         free(xp);
     }
     free(found_xen);
