@@ -289,6 +289,25 @@ if [ "$(id -u)" = 0 ]; then
     [ $rc = 0 ] && echo "ok   an output under a sticky world-writable directory: built" \
         || bad "output under a sticky directory: exit $rc: $(cat sticky.err)"
 fi
+# A keys directory another user made (trial 9 case 04): their key became
+# root's login key and their host key the image's.  Refused by --keys and
+# by [SSH] KeysDir=, naming the directory and its owner; nothing written.
+if [ "$(id -u)" = 0 ]; then
+    rm -rf "$W/nk"; cp -a "$KEYS" "$W/nk"; chown -R nobody "$W/nk"
+    rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/nk" -o "$W/oc-nk" good.ini >/dev/null 2>nk.err || rc=$?
+    { cat good.ini; printf '\n[SSH]\nKeysDir=%s\n' "$W/nk"; } >nk.ini
+    rc2=0; "$MKDOM0" build --cache "$CACHE" -o "$W/oc-nk" nk.ini >/dev/null 2>nk2.err || rc2=$?
+    if [ $rc != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody), who could put their own keys" nk.err ||
+       [ -e "$W/oc-nk" ]; then bad "keys directory of another user (--keys): exit $rc: $(cat nk.err)"
+    elif [ $rc2 != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody)" nk2.err || [ -e "$W/oc-nk" ]; then
+        bad "keys directory of another user (KeysDir=): exit $rc2: $(cat nk2.err)"
+    else echo "ok   a keys directory of another user (--keys, KeysDir=): refused, nothing written"; fi
+    # ... and our own directory holding another user's key file
+    rm -rf "$W/nk"; cp -a "$KEYS" "$W/nk"; chown nobody "$W/nk/id_ed25519.pub"
+    rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/nk" -o "$W/oc-nk" good.ini >/dev/null 2>nk.err || rc=$?
+    [ $rc = 1 ] && grep -q "$W/nk/id_ed25519.pub belongs to user $(id -u nobody)" nk.err && [ ! -e "$W/oc-nk" ] &&
+        echo "ok   a key file of another user: refused" || bad "key file of another user: exit $rc: $(cat nk.err)"
+fi
 # Keys inside the output would be lost by each build's swap.
 outcase keys
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-keys/out" good.ini >/dev/null 2>keys.err || rc=$?

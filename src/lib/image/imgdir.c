@@ -531,44 +531,18 @@ static int take_lock(md_imgdir_stage *s, md_err *err)
 /* The build writes its outputs by path, as the caller (often root): a
  * directory on the way to the output that someone else may change would
  * let them swap the staging directory for a symlink while the build runs,
- * and the outputs would land wherever it points.  So, as OpenSSH's
- * StrictModes: every directory from / to `parent` (already resolved, no
- * symlinks) must belong to root or the caller, and group- or
- * world-writable ones must be sticky (like /tmp, whose sticky bit keeps
- * others from renaming what is not theirs). */
-static int check_dir_safe(const char *dir, md_err *err)
-{
-    struct stat st;
-    if (lstat(dir, &st) < 0)
-        return md_err_errno(err, "%s", dir);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return md_err_set(err, "%s belongs to user %u, who could swap the build's staging "
-                               "directory for a symlink while it runs and have the outputs "
-                               "written elsewhere as user %u: build into a directory that only "
-                               "you (or root) can change", dir, (unsigned)st.st_uid,
-                          (unsigned)geteuid());
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-        return md_err_set(err, "%s is writable by %s and not sticky: they could swap the build's "
-                               "staging directory for a symlink while it runs: build into a "
-                               "directory that only you (or root) can change", dir,
-                          st.st_mode & S_IWOTH ? "everyone" : "its group");
-    return 0;
-}
-
+ * and the outputs would land wherever it points.  So every directory from
+ * / to `parent` (already resolved, no symlinks) must be trusted
+ * (md_file_check_trusted_path: root's or the caller's, sticky if others
+ * may write it). */
 static int check_parent_safe(const char *parent, md_err *err)
 {
-    if (check_dir_safe("/", err) < 0)
-        return -1;
-    char *p = md_xstrdup(parent);
-    int rc = 0;
-    for (char *slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        rc = check_dir_safe(p, err);
-        *slash = '/';
-    }
-    if (rc == 0 && strcmp(p, "/") != 0)
-        rc = check_dir_safe(p, err);
-    free(p);
+    char *risk = md_xasprintf("who could swap the build's staging directory for a symlink while "
+                              "it runs and have the outputs written elsewhere as user %u: build "
+                              "into a directory that only you (or root) can change",
+                              (unsigned)geteuid());
+    int rc = md_file_check_trusted_path(parent, risk, err);
+    free(risk);
     return rc;
 }
 
