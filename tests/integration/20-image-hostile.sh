@@ -288,6 +288,15 @@ if [ "$(id -u)" = 0 ]; then
     build sticky good.ini "$W/sticky/out"
     [ $rc = 0 ] && echo "ok   an output under a sticky world-writable directory: built" \
         || bad "output under a sticky directory: exit $rc: $(cat sticky.err)"
+    # The output directory itself made by another user, 0777 (trial 9 case
+    # 01): published with its mode, that user replaced grub.cfg in root's image.
+    mkdir -p "$W/sticky/atk-out"; chown nobody "$W/sticky/atk-out"; chmod 0777 "$W/sticky/atk-out"
+    build atk good.ini "$W/sticky/atk-out"
+    if [ $rc != 1 ] || ! grep -q "atk-out belongs to user $(id -u nobody), who could change the image" atk.err ||
+       [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | grep -q '^\.atk-out\.mkdom0'; then
+        bad "output directory of another user: exit $rc: $(cat atk.err)"
+    else echo "ok   an output directory of another user: refused before anything is written"; fi
+    [ "$(stat -c %a "$W/sticky/out")" = 755 ] || bad "the output under the sticky directory is $(stat -c %a "$W/sticky/out"), not 755"
 fi
 # A keys directory another user made (trial 9 case 04): their key became
 # root's login key and their host key the image's.  Refused by --keys and

@@ -297,6 +297,47 @@ static void test_hostile(const char *tmp)
     free(base);
 }
 
+/* Trial 9 case 01: an output directory another user made 0777 was
+ * published with its mode, and they replaced grub.cfg in root's image.
+ * Refused before anything is written; a published output is never
+ * writable by group or others. */
+static void test_foreign_output(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *base = md_xasprintf("%s/fo", tmp), *out = md_xasprintf("%s/out", base);
+    md_mkdir_p(out, 0755, &err);
+    chmod(out, 0777);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "/fo/out is writable by everyone, who could change the image");
+    CHECK(count_prefixed(base, ".out.mkdom0-") == 0); /* no lock, no staging */
+    md_err_clear(&err);
+    chmod(out, 0775);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "/fo/out is writable by its group");
+    md_err_clear(&err);
+    if (geteuid() == 0) {
+        chmod(out, 0755);
+        CHECK(chown(out, 65534, 65534) == 0);
+        CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+        CHECK_ERR(&err, "/fo/out belongs to user 65534, who could change the image");
+        CHECK(count_prefixed(base, ".out.mkdom0-") == 0);
+        md_err_clear(&err);
+    }
+    /* A new output under a permissive umask is still not others'-writable. */
+    CHECK(rmdir(out) == 0);
+    mode_t um = umask(0);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                          .kernel = "k", .keys_dir = "/k" };
+    CHECK(s && stage_all(s, "new", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    umask(um);
+    struct stat st;
+    CHECK(stat(out, &st) == 0 && (st.st_mode & 07777) == 0755);
+    free(out);
+    free(base);
+}
+
 static void test_open_errors(const char *tmp)
 {
     md_err err = MD_ERR_INIT;
@@ -557,6 +598,7 @@ int main(void)
     test_round_trip(tmp);
     test_cleanup(tmp);
     test_hostile(tmp);
+    test_foreign_output(tmp);
     test_open_errors(tmp);
     test_find(tmp);
     test_dirs_and_client_key(tmp);

@@ -546,6 +546,18 @@ static int check_parent_safe(const char *parent, md_err *err)
     return rc;
 }
 
+/* An existing output directory another user owns or may write (trial 9:
+ * one made 0777 by another user was published with its mode, and they
+ * replaced grub.cfg in root's image) is refused before any work: it must
+ * be root's or the caller's and writable by no one else, sticky or not. */
+static int check_output_safe(const char *outdir, md_err *err)
+{
+    return md_file_check_trusted(outdir, false,
+                                 "who could change the image after the build (replace its "
+                                 "grub.cfg, xen.gz, vmlinuz or rootfs): remove it, or chown and "
+                                 "chmod go-w it, or choose another -o", err);
+}
+
 md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool replace_foreign,
                                      md_err *err)
 {
@@ -555,7 +567,7 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
     if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0 ||
-        take_lock(s, err) < 0)
+        (exists && check_output_safe(s->outdir, err) < 0) || take_lock(s, err) < 0)
         goto fail;
     char *foreign = exists && !replace_foreign ? foreign_entry(s->outdir) : NULL;
     if (foreign) {
@@ -660,7 +672,11 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
                           s->outdir);
     mode_t um = umask(0);
     umask(um);
-    if (chmod(s->staging, replace ? old.st_mode & 07777 : 0777 & ~um) < 0)
+    /* Never a mode that lets group or others write: they could change the
+     * image (stage_new refused such an output; a new one would be refused
+     * by the next build). */
+    mode_t mode = (replace ? old.st_mode & 07777 : 0777 & ~um) & ~(mode_t)(S_IWGRP | S_IWOTH);
+    if (chmod(s->staging, mode) < 0)
         return md_err_errno(err, "%s", s->staging);
     if (renameat2(AT_FDCWD, s->staging, AT_FDCWD, s->outdir,
                   replace ? RENAME_EXCHANGE : RENAME_NOREPLACE) < 0)
