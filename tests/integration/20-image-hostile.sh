@@ -296,6 +296,21 @@ if [ "$(id -u)" = 0 ]; then
        [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | grep -q '^\.atk-out\.mkdom0'; then
         bad "output directory of another user: exit $rc: $(cat atk.err)"
     else echo "ok   an output directory of another user: refused before anything is written"; fi
+    # Another user's symlink as -o, to root's directory (trial 9 case 02):
+    # (a) with --force its files were deleted, (b) root's image there was
+    # replaced without a word.  Not followed; nothing is made, not even the lock.
+    mkdir -p "$W/t9victim"; echo keep >"$W/t9victim/keep"
+    ln -s "$W/t9victim" "$W/sticky/t9out"; chown -h nobody "$W/sticky/t9out"
+    rc=0; "$MKDOM0" build --force --cache "$CACHE" --keys "$KEYS" -o "$W/sticky/t9out" good.ini >/dev/null 2>sym.err || rc=$?
+    rm -rf "$W/t9victim2"; cp -a "$W/prev" "$W/t9victim2"; whole "$W/t9victim2" >v2.whole
+    ln -s "$W/t9victim2" "$W/sticky/t9out2"; chown -h nobody "$W/sticky/t9out2"
+    rc2=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/sticky/t9out2" good.ini >/dev/null 2>sym2.err || rc2=$?
+    if [ $rc != 1 ] || ! grep -q "t9out: a symlink that belongs to user $(id -u nobody)" sym.err ||
+       [ "$(cat "$W/t9victim/keep" 2>/dev/null)" != keep ] || ls -A "$W/sticky" "$W" | grep -q 't9.*mkdom0'; then
+        bad "another user's symlink as -o (--force): exit $rc: $(cat sym.err)"
+    elif [ $rc2 != 1 ] || ! grep -q "t9out2: a symlink that belongs to user" sym2.err ||
+         ! whole "$W/t9victim2" | cmp -s - v2.whole; then bad "another user's symlink to an image as -o: exit $rc2: $(cat sym2.err)"
+    else echo "ok   another user's symlink as -o: not followed, nothing written"; fi
     [ "$(stat -c %a "$W/sticky/out")" = 755 ] || bad "the output under the sticky directory is $(stat -c %a "$W/sticky/out"), not 755"
 fi
 # A keys directory another user made (trial 9 case 04): their key became

@@ -323,6 +323,28 @@ static void test_foreign_output(const char *tmp)
         CHECK(count_prefixed(base, ".out.mkdom0-") == 0);
         md_err_clear(&err);
     }
+    /* Trial 9 case 02: another user's symlink as -o (or on the way to it)
+     * is not followed, and nothing is made, not even the lock. */
+    if (geteuid() == 0) {
+        char *victim = md_xasprintf("%s/victim", base), *keep = md_xasprintf("%s/keep", victim);
+        char *link = md_xasprintf("%s/t9out", base), *via = md_xasprintf("%s/sub/out", link);
+        md_mkdir_p(victim, 0755, &err);
+        t_spit(keep, "keep");
+        CHECK(symlink(victim, link) == 0 && lchown(link, 65534, 65534) == 0);
+        CHECK(md_imgdir_stage_new(link, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fo/t9out: a symlink that belongs to user 65534");
+        md_err_clear(&err);
+        CHECK(md_imgdir_stage_new(via, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fo/t9out: a symlink that belongs to user 65534");
+        md_err_clear(&err);
+        CHECK(count_prefixed(base, ".t9out.") == 0 && count_entries(victim) == 1 && !exists(via));
+        /* root's own symlink is followed as before */
+        CHECK(lchown(link, 0, 0) == 0);
+        md_imgdir_stage *s2 = md_imgdir_stage_new(link, MD_CODEC_GZIP, true, &err);
+        CHECK(s2 != NULL);
+        md_imgdir_stage_free(s2);
+        free(victim), free(keep), free(link), free(via);
+    }
     /* A new output under a permissive umask is still not others'-writable. */
     CHECK(rmdir(out) == 0);
     mode_t um = umask(0);

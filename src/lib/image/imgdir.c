@@ -456,11 +456,40 @@ static void remove_leftovers(const md_imgdir_stage *s)
  * not a directory; a symlink to nothing (replacing the link would leave its
  * target's name pointing nowhere); the current directory or one above it
  * (the swap would leave the shell in a deleted directory). */
+/* A symlink in `outdir` as given (its last name or one on the way) that
+ * another user owns could point the build at any directory: another user's
+ * `ln -s /root/victim /tmp/out` had root's directory replaced by the image
+ * (trial 9).  As fs.protected_symlinks would, such a symlink is not
+ * followed: it must belong to root or the caller.  Checked before anything
+ * (parents, lock, staging) is made. */
+static int check_symlinks(const char *outdir, md_err *err)
+{
+    char *p = md_xstrdup(outdir);
+    int rc = 0;
+    for (char *end = p + 1; rc == 0 && end;) {
+        end = strchr(end, '/');
+        if (end)
+            *end = '\0';
+        struct stat st;
+        if (*p && lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+            st.st_uid != geteuid())
+            rc = md_err_set(err, "%s: a symlink that belongs to user %u, who could point it at "
+                                 "any directory and have it replaced by the image; it is not "
+                                 "followed: give -o a path without it", p, (unsigned)st.st_uid);
+        if (end)
+            *end++ = '/';
+    }
+    free(p);
+    return rc;
+}
+
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
 {
     struct stat st, lst;
     if (!*outdir)
         return md_err_set(err, "the output directory's name is empty");
+    if (check_symlinks(outdir, err) < 0)
+        return -1;
     *exists = stat(outdir, &st) == 0;
     if (!*exists && lstat(outdir, &lst) == 0)
         return md_err_set(err, "%s: a symlink to something that does not exist; make its "
