@@ -345,6 +345,25 @@ static void test_foreign_output(const char *tmp)
         md_imgdir_stage_free(s2);
         free(victim), free(keep), free(link), free(via);
     }
+    /* Trial 9 case 07: glob characters in an output's name do not make its
+     * leftover cleaning match another output's staging (a concurrent build
+     * lost its files); its own leftovers are still removed. */
+    {
+        char *o1 = md_xasprintf("%s/out1", base), *o2 = md_xasprintf("%s/out[1]", base),
+             *o3 = md_xasprintf("%s/*", base);
+        char *left = md_xasprintf("%s/.out[1].mkdom0-staging-AbCdEf", base);
+        md_mkdir_p(left, 0700, &err);
+        md_imgdir_stage *s1 = md_imgdir_stage_new(o1, MD_CODEC_GZIP, false, &err);
+        CHECK(s1 != NULL);
+        CHECK(s1 && md_imgdir_stage_write(s1, MD_IMGDIR_KERNEL, "k", 1, &err) == 0);
+        md_imgdir_stage *s2 = md_imgdir_stage_new(o2, MD_CODEC_GZIP, false, &err);
+        md_imgdir_stage *s3 = md_imgdir_stage_new(o3, MD_CODEC_GZIP, false, &err);
+        CHECK(s2 != NULL && s3 != NULL);
+        CHECK(s1 && exists(md_imgdir_stage_path(s1, MD_IMGDIR_KERNEL)));
+        CHECK(!exists(left));
+        md_imgdir_stage_free(s1), md_imgdir_stage_free(s2), md_imgdir_stage_free(s3);
+        free(o1), free(o2), free(o3), free(left);
+    }
     /* A new output under a permissive umask is still not others'-writable. */
     CHECK(rmdir(out) == 0);
     mode_t um = umask(0);

@@ -433,13 +433,18 @@ static char *foreign_entry(const char *dir)
     return found;
 }
 
-/* Under the lock: staging and replaced outputs of builds that were killed. */
+/* Under the lock: staging and replaced outputs of builds that were killed:
+ * exactly .BASE.mkdom0-staging-XXXXXX (mkdtemp's six characters), matched
+ * as a string.  Never as a pattern: an output named 'out[1]' or '*' would
+ * match another output's staging and delete a concurrent build's files
+ * (trial 9). */
 static void remove_leftovers(const md_imgdir_stage *s)
 {
-    char *pat = md_xasprintf(".%s.mkdom0-staging-*", s->base);
+    char *prefix = md_xasprintf(".%s.mkdom0-staging-", s->base);
+    size_t n = strlen(prefix);
     DIR *d = opendir(s->parent);
     for (struct dirent *e; d && (e = readdir(d));) {
-        if (fnmatch(pat, e->d_name, FNM_PERIOD))
+        if (strncmp(e->d_name, prefix, n) || strlen(e->d_name + n) != 6)
             continue;
         char *p = md_xasprintf("%s/%s", s->parent, e->d_name);
         remove_ours(p);
@@ -447,7 +452,7 @@ static void remove_leftovers(const md_imgdir_stage *s)
     }
     if (d)
         closedir(d);
-    free(pat);
+    free(prefix);
 }
 
 /* Resolve `outdir` (it may be a symlink to the real output) and split it. */
