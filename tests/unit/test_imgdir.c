@@ -364,6 +364,39 @@ static void test_foreign_output(const char *tmp)
         md_imgdir_stage_free(s1), md_imgdir_stage_free(s2), md_imgdir_stage_free(s3);
         free(o1), free(o2), free(o3), free(left);
     }
+    /* Trial 9 case 09: a file saved into the output while the build ran is
+     * not deleted with the old output: publishing is refused, the output
+     * kept, and the new one removed (with stage_free); --force replaces. */
+    {
+        char *o = md_xasprintf("%s/o9", base), *notes = md_xasprintf("%s/notes.txt", o);
+        md_imgdir_info in9 = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                               .kernel = "k", .keys_dir = "/k" };
+        md_imgdir_stage *s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, false, &err);
+        CHECK(s9 && stage_all(s9, "old", &in9, &err) == 0 && md_imgdir_publish(s9, &err) == 0);
+        md_imgdir_stage_free(s9);
+        s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, false, &err);
+        CHECK(s9 && stage_all(s9, "new", &in9, &err) == 0);
+        t_spit(notes, "mine");
+        CHECK(s9 && md_imgdir_publish(s9, &err) < 0);
+        CHECK_ERR(&err, "/o9 now holds 'notes.txt', which mkdom0 build did not write");
+        CHECK_ERR(&err, "the new output is removed");
+        md_err_clear(&err);
+        md_imgdir_stage_free(s9);
+        char *r = md_xasprintf("%s/rootfs.cpio.gz", o), *k = t_slurp(r), *n = t_slurp(notes);
+        CHECK_STR(k, "old");
+        CHECK_STR(n, "mine");
+        CHECK(count_prefixed(base, ".o9.mkdom0-staging-") == 0);
+        free(k), free(n);
+        s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, true, &err);
+        CHECK(s9 && stage_all(s9, "forced", &in9, &err) == 0);
+        t_spit(notes, "mine again");
+        CHECK(s9 && md_imgdir_publish(s9, &err) == 0);
+        md_imgdir_stage_free(s9);
+        k = t_slurp(r);
+        CHECK_STR(k, "forced");
+        CHECK(!exists(notes));
+        free(k), free(r), free(o), free(notes);
+    }
     /* A new output under a permissive umask is still not others'-writable. */
     CHECK(rmdir(out) == 0);
     mode_t um = umask(0);

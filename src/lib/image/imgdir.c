@@ -358,6 +358,7 @@ struct md_imgdir_stage {
     char *staging;  /* PARENT/.BASE.mkdom0-staging-XXXXXX */
     char *rootfs_name;
     md_codec codec;
+    bool replace_foreign; /* --force: files mkdom0 did not write go too */
     int lock_fd;
     char *path[MD_IMGDIR_NALL];
     bool wanted[MD_IMGDIR_NALL]; /* publish requires it */
@@ -598,6 +599,7 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
     md_imgdir_stage *s = md_xcalloc(1, sizeof *s);
     s->lock_fd = -1;
     s->codec = codec;
+    s->replace_foreign = replace_foreign;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
     if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0 ||
@@ -704,6 +706,21 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
     if (replace && !S_ISDIR(old.st_mode))
         return md_err_set(err, "%s: no longer a directory; the output is left as it was",
                           s->outdir);
+    /* What stage_new checked may have changed while the build ran (trial 9:
+     * files the user saved into the output were deleted with it). */
+    if (replace && check_output_safe(s->outdir, err) < 0) {
+        md_err_prefix(err, "not published (the new output is removed, the old one left as it was)");
+        return -1;
+    }
+    char *foreign = replace && !s->replace_foreign ? foreign_entry(s->outdir) : NULL;
+    if (foreign) {
+        md_err_set(err, "%s now holds '%s', which mkdom0 build did not write (added while the "
+                        "build ran); the new output is removed and the old one left as it was: "
+                        "move that file out and build again, or give --force to replace it",
+                   s->outdir, foreign);
+        free(foreign);
+        return -1;
+    }
     mode_t um = umask(0);
     umask(um);
     /* Never a mode that lets group or others write: they could change the

@@ -165,7 +165,11 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md
 
 /* Swap the staging directory in as OUTDIR in one step (rename(2)'s
  * RENAME_EXCHANGE; RENAME_NOREPLACE for a new OUTDIR), then remove the
- * previous output.  Every file must have been written.  OUTDIR keeps its
+ * previous output.  Every file must have been written.  Refused (OUTDIR
+ * left as it was; the caller's md_imgdir_stage_free removes the new
+ * output) when OUTDIR now fails md_imgdir_stage_new's checks: it holds a
+ * file mkdom0 build did not write (unless `replace_foreign`), or another
+ * user owns or may write it.  OUTDIR keeps its
  * mode, less group and others' write (a new OUTDIR: 0777 less the umask
  * and those bits).  Fails (and OUTDIR stays as it was) when OUTDIR is a mount point
  * or its filesystem cannot swap directories (NFS, some FUSE). */
