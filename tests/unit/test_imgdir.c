@@ -395,6 +395,23 @@ static void test_foreign_output(const char *tmp)
         k = t_slurp(r);
         CHECK_STR(k, "forced");
         CHECK(!exists(notes));
+        /* Trial 9 case 06: a FIFO as the rootfs hung `inspect` (verify). */
+        CHECK(unlink(r) == 0 && mkfifo(r, 0644) == 0);
+        md_imgdir *d = md_imgdir_open(o, &err);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK_ERR(&err, "rootfs.cpio.gz: not a regular file (a FIFO)");
+        md_err_clear(&err);
+        md_imgdir_free(d);
+        /* A Rootfs= that is a path is named as such. */
+        char *ini = md_xasprintf("%s/image.ini", o);
+        char *cmd = md_xasprintf("sed -i 's|^Rootfs=.*|Rootfs=../../etc/shadow|' '%s'", ini);
+        CHECK(system(cmd) == 0);
+        d = md_imgdir_open(o, &err);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK_ERR(&err, "Rootfs=../../etc/shadow is not a file name in");
+        md_err_clear(&err);
+        md_imgdir_free(d);
+        free(ini), free(cmd);
         free(k), free(r), free(o), free(notes);
     }
     /* A new output under a permissive umask is still not others'-writable. */

@@ -21,6 +21,22 @@ static int not_regular(const char *path, mode_t m, md_err *err)
 
 int md_open_file(const char *path, struct stat *stp, md_err *err)
 {
+    struct stat st;
+    int fd = md_open_regular(path, &st, err);
+    if (fd < 0)
+        return -1;
+    if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
+        close(fd);
+        return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
+                          (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
+    }
+    if (stp)
+        *stp = st;
+    return fd;
+}
+
+int md_open_regular(const char *path, struct stat *stp, md_err *err)
+{
     /* Looked at before it is opened: opening some devices acts (a watchdog
      * starts counting, a tape rewinds).  The fstat below is what counts. */
     struct stat st;
@@ -38,11 +54,6 @@ int md_open_file(const char *path, struct stat *stp, md_err *err)
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return not_regular(path, st.st_mode, err);
-    }
-    if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
-        close(fd);
-        return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
-                          (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
     }
     if (stp)
         *stp = st;

@@ -26,6 +26,9 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
  * path. */
 struct stat;
 int md_open_file(const char *path, struct stat *st, md_err *err);
+/* md_open_file's rules without its size limit, for a reader that streams
+ * (a digest): a regular file, never waiting on a FIFO or acting on a device. */
+int md_open_regular(const char *path, struct stat *st, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */

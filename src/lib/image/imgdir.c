@@ -299,7 +299,10 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
     const md_imgdir_info *i = md_imgdir_ini(d, err);
     if (!i)
         return -1;
-    if (!*i->rootfs || strchr(i->rootfs, '/') || strlen(i->rootfs_sha256) != 64)
+    if (strchr(i->rootfs, '/') || !strcmp(i->rootfs, "..") || !strcmp(i->rootfs, "."))
+        return md_err_set(err, "%s/%s: Rootfs=%s is not a file name in %s: not written by "
+                               "mkdom0 build", d->dir, names[MD_IMGDIR_INI], i->rootfs, d->dir);
+    if (!*i->rootfs || strlen(i->rootfs_sha256) != 64)
         return md_err_set(err, "%s/%s: no Rootfs= file name and RootfsSHA256= digest: not "
                                "written by mkdom0 build", d->dir, names[MD_IMGDIR_INI]);
     char *path = md_xasprintf("%s/%s", d->dir, i->rootfs), hex[65];
