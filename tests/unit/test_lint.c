@@ -474,6 +474,38 @@ static void test_grub_rdinit(void)
     md_tree_free(with_init);
 }
 
+/* Trial 9 case 08: a bad entry nested past the depth mkdom0 follows was
+ * skipped without a word; now "cannot check" names the block and limit. */
+static void test_grub_too_deep(void)
+{
+    const char *bad = "menuentry bad {\nmultiboot2 /xen.gz dom0_mem=1G\n"
+                      "module2 /vmlinuz console=tty0\nmodule2 --nounzip /rootfs.cpio.gz\n}\n";
+    for (int n = 31; n <= 40; n += 9) {
+        char *text = md_xstrdup("");
+        for (int i = 0; i < n; i++) {
+            char *t = md_xasprintf("%ssubmenu \"a\" {\n", text);
+            free(text), text = t;
+        }
+        char *t = md_xasprintf("%s%s", text, bad);
+        free(text), text = t;
+        for (int i = 0; i < n; i++) {
+            t = md_xasprintf("%s}\n", text);
+            free(text), text = t;
+        }
+        md_lint *l = grub(text, NULL);
+        if (n == 31) {
+            CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=1G has no max:"));
+            CHECK(md_lint_count_unchecked(l) == 0);
+        } else {
+            CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "cannot check this 'submenu' block or anything "
+                                                    "in it: it is nested more than 32 deep"));
+            CHECK(md_lint_count_unchecked(l) >= 1); /* and "no Xen boot entry found" */
+        }
+        md_lint_free(l);
+        free(text);
+    }
+}
+
 static void test_grub_debian(void)
 {
     md_lint *l = grub_file("debian-generated.cfg");
@@ -1675,6 +1707,7 @@ int main(void)
     test_inittab();
     test_rootfs_good();
     test_rootfs_init_cannot_run();
+    test_grub_too_deep();
     test_rootfs_console();
     test_rootfs_devices();
     test_rootfs_modules();
