@@ -288,6 +288,49 @@ if [ "$(id -u)" = 0 ]; then
     build sticky good.ini "$W/sticky/out"
     [ $rc = 0 ] && echo "ok   an output under a sticky world-writable directory: built" \
         || bad "output under a sticky directory: exit $rc: $(cat sticky.err)"
+    # The output directory itself made by another user, 0777 (trial 9 case
+    # 01): published with its mode, that user replaced grub.cfg in root's image.
+    mkdir -p "$W/sticky/atk-out"; chown nobody "$W/sticky/atk-out"; chmod 0777 "$W/sticky/atk-out"
+    build atk good.ini "$W/sticky/atk-out"
+    if [ $rc != 1 ] || ! grep -q "atk-out belongs to user $(id -u nobody), who could change the image" atk.err ||
+       [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | grep -q '^\.atk-out\.mkdom0'; then
+        bad "output directory of another user: exit $rc: $(cat atk.err)"
+    else echo "ok   an output directory of another user: refused before anything is written"; fi
+    # Another user's symlink as -o, to root's directory (trial 9 case 02):
+    # (a) with --force its files were deleted, (b) root's image there was
+    # replaced without a word.  Not followed; nothing is made, not even the lock.
+    mkdir -p "$W/t9victim"; echo keep >"$W/t9victim/keep"
+    ln -s "$W/t9victim" "$W/sticky/t9out"; chown -h nobody "$W/sticky/t9out"
+    rc=0; "$MKDOM0" build --force --cache "$CACHE" --keys "$KEYS" -o "$W/sticky/t9out" good.ini >/dev/null 2>sym.err || rc=$?
+    rm -rf "$W/t9victim2"; cp -a "$W/prev" "$W/t9victim2"; whole "$W/t9victim2" >v2.whole
+    ln -s "$W/t9victim2" "$W/sticky/t9out2"; chown -h nobody "$W/sticky/t9out2"
+    rc2=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/sticky/t9out2" good.ini >/dev/null 2>sym2.err || rc2=$?
+    if [ $rc != 1 ] || ! grep -q "t9out: a symlink that belongs to user $(id -u nobody)" sym.err ||
+       [ "$(cat "$W/t9victim/keep" 2>/dev/null)" != keep ] || ls -A "$W/sticky" "$W" | grep -q 't9.*mkdom0'; then
+        bad "another user's symlink as -o (--force): exit $rc: $(cat sym.err)"
+    elif [ $rc2 != 1 ] || ! grep -q "t9out2: a symlink that belongs to user" sym2.err ||
+         ! whole "$W/t9victim2" | cmp -s - v2.whole; then bad "another user's symlink to an image as -o: exit $rc2: $(cat sym2.err)"
+    else echo "ok   another user's symlink as -o: not followed, nothing written"; fi
+    [ "$(stat -c %a "$W/sticky/out")" = 755 ] || bad "the output under the sticky directory is $(stat -c %a "$W/sticky/out"), not 755"
+fi
+# A keys directory another user made (trial 9 case 04): their key became
+# root's login key and their host key the image's.  Refused by --keys and
+# by [SSH] KeysDir=, naming the directory and its owner; nothing written.
+if [ "$(id -u)" = 0 ]; then
+    rm -rf "$W/nk"; cp -a "$KEYS" "$W/nk"; chown -R nobody "$W/nk"
+    rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/nk" -o "$W/oc-nk" good.ini >/dev/null 2>nk.err || rc=$?
+    { cat good.ini; printf '\n[SSH]\nKeysDir=%s\n' "$W/nk"; } >nk.ini
+    rc2=0; "$MKDOM0" build --cache "$CACHE" -o "$W/oc-nk" nk.ini >/dev/null 2>nk2.err || rc2=$?
+    if [ $rc != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody), who could put their own keys" nk.err ||
+       [ -e "$W/oc-nk" ]; then bad "keys directory of another user (--keys): exit $rc: $(cat nk.err)"
+    elif [ $rc2 != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody)" nk2.err || [ -e "$W/oc-nk" ]; then
+        bad "keys directory of another user (KeysDir=): exit $rc2: $(cat nk2.err)"
+    else echo "ok   a keys directory of another user (--keys, KeysDir=): refused, nothing written"; fi
+    # ... and our own directory holding another user's key file
+    rm -rf "$W/nk"; cp -a "$KEYS" "$W/nk"; chown nobody "$W/nk/id_ed25519.pub"
+    rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/nk" -o "$W/oc-nk" good.ini >/dev/null 2>nk.err || rc=$?
+    [ $rc = 1 ] && grep -q "$W/nk/id_ed25519.pub belongs to user $(id -u nobody)" nk.err && [ ! -e "$W/oc-nk" ] &&
+        echo "ok   a key file of another user: refused" || bad "key file of another user: exit $rc: $(cat nk.err)"
 fi
 # Keys inside the output would be lost by each build's swap.
 outcase keys

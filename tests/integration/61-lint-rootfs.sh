@@ -307,6 +307,19 @@ mv "$T/out-dir/rootfs.cpio.gz" "$T/rootfs-away.cpio.gz"
 run 1 --strict "$T/out-dir"
 has "grub.cfg:4: error: [boot] menuentry 'dom0' loads /rootfs.cpio.gz, which is not in this output directory"
 mv "$T/rootfs-away.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
+# trial 9 case 05: a path that climbs out of the directory is not "in it"
+# (joined to DIR it was the host's /etc/hostname), and a path from a variable
+# never set is "could not check", not a pass
+cp "$T/out-dir/grub.cfg" "$T/grub.keep"
+sed -i 's|--nounzip /rootfs.cpio.gz|--nounzip /../../../../../../etc/hostname|' "$T/out-dir/grub.cfg"
+run 1 --strict "$T/out-dir"
+has "loads /../../../../../../etc/hostname, which is not in this output directory"
+cp "$T/grub.keep" "$T/out-dir/grub.cfg"
+sed -i 's|--nounzip /rootfs.cpio.gz|--nounzip /${rootfs}|' "$T/out-dir/grub.cfg"
+run 1 --strict "$T/out-dir"
+has "loads /\${rootfs}: lint could not check that file"
+has "some lines could not be checked"
+cp "$T/grub.keep" "$T/out-dir/grub.cfg"
 
 echo "== names are no releases: only binaries say which Xen a toolstack is (issue 10)"
 # trixie's xen-utils-4.20 ships /usr/lib/xen-4.20/lib/python/xen-3.0.egg-info:

@@ -297,6 +297,138 @@ static void test_hostile(const char *tmp)
     free(base);
 }
 
+/* Trial 9 case 01: an output directory another user made 0777 was
+ * published with its mode, and they replaced grub.cfg in root's image.
+ * Refused before anything is written; a published output is never
+ * writable by group or others. */
+static void test_foreign_output(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *base = md_xasprintf("%s/fo", tmp), *out = md_xasprintf("%s/out", base);
+    md_mkdir_p(out, 0755, &err);
+    chmod(out, 0777);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "/fo/out is writable by everyone, who could change the image");
+    CHECK(count_prefixed(base, ".out.mkdom0-") == 0); /* no lock, no staging */
+    md_err_clear(&err);
+    chmod(out, 0775);
+    CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+    CHECK_ERR(&err, "/fo/out is writable by its group");
+    md_err_clear(&err);
+    if (geteuid() == 0) {
+        chmod(out, 0755);
+        CHECK(chown(out, 65534, 65534) == 0);
+        CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
+        CHECK_ERR(&err, "/fo/out belongs to user 65534, who could change the image");
+        CHECK(count_prefixed(base, ".out.mkdom0-") == 0);
+        md_err_clear(&err);
+    }
+    /* Trial 9 case 02: another user's symlink as -o (or on the way to it)
+     * is not followed, and nothing is made, not even the lock. */
+    if (geteuid() == 0) {
+        char *victim = md_xasprintf("%s/victim", base), *keep = md_xasprintf("%s/keep", victim);
+        char *link = md_xasprintf("%s/t9out", base), *via = md_xasprintf("%s/sub/out", link);
+        md_mkdir_p(victim, 0755, &err);
+        t_spit(keep, "keep");
+        CHECK(symlink(victim, link) == 0 && lchown(link, 65534, 65534) == 0);
+        CHECK(md_imgdir_stage_new(link, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fo/t9out: a symlink that belongs to user 65534");
+        md_err_clear(&err);
+        CHECK(md_imgdir_stage_new(via, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fo/t9out: a symlink that belongs to user 65534");
+        md_err_clear(&err);
+        CHECK(count_prefixed(base, ".t9out.") == 0 && count_entries(victim) == 1 && !exists(via));
+        /* root's own symlink is followed as before */
+        CHECK(lchown(link, 0, 0) == 0);
+        md_imgdir_stage *s2 = md_imgdir_stage_new(link, MD_CODEC_GZIP, true, &err);
+        CHECK(s2 != NULL);
+        md_imgdir_stage_free(s2);
+        free(victim), free(keep), free(link), free(via);
+    }
+    /* Trial 9 case 07: glob characters in an output's name do not make its
+     * leftover cleaning match another output's staging (a concurrent build
+     * lost its files); its own leftovers are still removed. */
+    {
+        char *o1 = md_xasprintf("%s/out1", base), *o2 = md_xasprintf("%s/out[1]", base),
+             *o3 = md_xasprintf("%s/*", base);
+        char *left = md_xasprintf("%s/.out[1].mkdom0-staging-AbCdEf", base);
+        md_mkdir_p(left, 0700, &err);
+        md_imgdir_stage *s1 = md_imgdir_stage_new(o1, MD_CODEC_GZIP, false, &err);
+        CHECK(s1 != NULL);
+        CHECK(s1 && md_imgdir_stage_write(s1, MD_IMGDIR_KERNEL, "k", 1, &err) == 0);
+        md_imgdir_stage *s2 = md_imgdir_stage_new(o2, MD_CODEC_GZIP, false, &err);
+        md_imgdir_stage *s3 = md_imgdir_stage_new(o3, MD_CODEC_GZIP, false, &err);
+        CHECK(s2 != NULL && s3 != NULL);
+        CHECK(s1 && exists(md_imgdir_stage_path(s1, MD_IMGDIR_KERNEL)));
+        CHECK(!exists(left));
+        md_imgdir_stage_free(s1), md_imgdir_stage_free(s2), md_imgdir_stage_free(s3);
+        free(o1), free(o2), free(o3), free(left);
+    }
+    /* Trial 9 case 09: a file saved into the output while the build ran is
+     * not deleted with the old output: publishing is refused, the output
+     * kept, and the new one removed (with stage_free); --force replaces. */
+    {
+        char *o = md_xasprintf("%s/o9", base), *notes = md_xasprintf("%s/notes.txt", o);
+        md_imgdir_info in9 = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                               .kernel = "k", .keys_dir = "/k" };
+        md_imgdir_stage *s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, false, &err);
+        CHECK(s9 && stage_all(s9, "old", &in9, &err) == 0 && md_imgdir_publish(s9, &err) == 0);
+        md_imgdir_stage_free(s9);
+        s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, false, &err);
+        CHECK(s9 && stage_all(s9, "new", &in9, &err) == 0);
+        t_spit(notes, "mine");
+        CHECK(s9 && md_imgdir_publish(s9, &err) < 0);
+        CHECK_ERR(&err, "/o9 now holds 'notes.txt', which mkdom0 build did not write");
+        CHECK_ERR(&err, "the new output is removed");
+        md_err_clear(&err);
+        md_imgdir_stage_free(s9);
+        char *r = md_xasprintf("%s/rootfs.cpio.gz", o), *k = t_slurp(r), *n = t_slurp(notes);
+        CHECK_STR(k, "old");
+        CHECK_STR(n, "mine");
+        CHECK(count_prefixed(base, ".o9.mkdom0-staging-") == 0);
+        free(k), free(n);
+        s9 = md_imgdir_stage_new(o, MD_CODEC_GZIP, true, &err);
+        CHECK(s9 && stage_all(s9, "forced", &in9, &err) == 0);
+        t_spit(notes, "mine again");
+        CHECK(s9 && md_imgdir_publish(s9, &err) == 0);
+        md_imgdir_stage_free(s9);
+        k = t_slurp(r);
+        CHECK_STR(k, "forced");
+        CHECK(!exists(notes));
+        /* Trial 9 case 06: a FIFO as the rootfs hung `inspect` (verify). */
+        CHECK(unlink(r) == 0 && mkfifo(r, 0644) == 0);
+        md_imgdir *d = md_imgdir_open(o, &err);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK_ERR(&err, "rootfs.cpio.gz: not a regular file (a FIFO)");
+        md_err_clear(&err);
+        md_imgdir_free(d);
+        /* A Rootfs= that is a path is named as such. */
+        char *ini = md_xasprintf("%s/image.ini", o);
+        char *cmd = md_xasprintf("sed -i 's|^Rootfs=.*|Rootfs=../../etc/shadow|' '%s'", ini);
+        CHECK(system(cmd) == 0);
+        d = md_imgdir_open(o, &err);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK_ERR(&err, "Rootfs=../../etc/shadow is not a file name in");
+        md_err_clear(&err);
+        md_imgdir_free(d);
+        free(ini), free(cmd);
+        free(k), free(r), free(o), free(notes);
+    }
+    /* A new output under a permissive umask is still not others'-writable. */
+    CHECK(rmdir(out) == 0);
+    mode_t um = umask(0);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                          .kernel = "k", .keys_dir = "/k" };
+    CHECK(s && stage_all(s, "new", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    umask(um);
+    struct stat st;
+    CHECK(stat(out, &st) == 0 && (st.st_mode & 07777) == 0755);
+    free(out);
+    free(base);
+}
+
 static void test_open_errors(const char *tmp)
 {
     md_err err = MD_ERR_INIT;
@@ -557,6 +689,7 @@ int main(void)
     test_round_trip(tmp);
     test_cleanup(tmp);
     test_hostile(tmp);
+    test_foreign_output(tmp);
     test_open_errors(tmp);
     test_find(tmp);
     test_dirs_and_client_key(tmp);

@@ -461,8 +461,49 @@ static void test_grub_rdinit(void)
     l = grub(rd, with_init);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init, but the rootfs has no such file"));
     md_lint_free(l);
+    /* Trial 9 case 03: an rdinit= target without an execute bit. */
+    md_tree *noexec = md_tree_new(false);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0644, 0, 0, 0 };
+    md_tree_add_file(noexec, "/sbin/init", &a, NULL, 0, "t", MD_CLASH_ERROR, &err);
+    l = grub(rd, noexec);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rdinit=/sbin/init, but that file is mode 0644, not executable"));
+    md_lint_free(l);
+    md_tree_free(noexec);
     md_tree_free(no_init);
     md_tree_free(with_init);
+}
+
+/* Trial 9 case 08: a bad entry nested past the depth mkdom0 follows was
+ * skipped without a word; now "cannot check" names the block and limit. */
+static void test_grub_too_deep(void)
+{
+    const char *bad = "menuentry bad {\nmultiboot2 /xen.gz dom0_mem=1G\n"
+                      "module2 /vmlinuz console=tty0\nmodule2 --nounzip /rootfs.cpio.gz\n}\n";
+    for (int n = 31; n <= 40; n += 9) {
+        char *text = md_xstrdup("");
+        for (int i = 0; i < n; i++) {
+            char *t = md_xasprintf("%ssubmenu \"a\" {\n", text);
+            free(text), text = t;
+        }
+        char *t = md_xasprintf("%s%s", text, bad);
+        free(text), text = t;
+        for (int i = 0; i < n; i++) {
+            t = md_xasprintf("%s}\n", text);
+            free(text), text = t;
+        }
+        md_lint *l = grub(text, NULL);
+        if (n == 31) {
+            CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=1G has no max:"));
+            CHECK(md_lint_count_unchecked(l) == 0);
+        } else {
+            CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "cannot check this 'submenu' block or anything "
+                                                    "in it: it is nested more than 32 deep"));
+            CHECK(md_lint_count_unchecked(l) >= 1); /* and "no Xen boot entry found" */
+        }
+        md_lint_free(l);
+        free(text);
+    }
 }
 
 static void test_grub_debian(void)
@@ -854,6 +895,36 @@ static md_lint *rootfs(const md_tree *t, const char *xenver)
 static bool clean(const md_lint *l)
 {
     return md_lint_count_sev(l, MD_LINT_ERROR) == 0 && md_lint_count_sev(l, MD_LINT_WARNING) == 0;
+}
+
+/* Trial 9 case 03: /sbin/init a dangling symlink, a loop, or not
+ * executable: the kernel panics "No working init found"; lint passed them. */
+static void test_rootfs_init_cannot_run(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_attr x = { 0755, 0, 0, 0 }, nx = { 0644, 0, 0, 0 };
+    struct {
+        const char *target; /* NULL: a regular file of mode 0644 */
+        const char *needle;
+    } cases[] = {
+        { "/bin/nonexistent", "a symlink to /bin/nonexistent, which leads to no file" },
+        { "/sbin/init", "a symlink to /sbin/init, which leads to no file (dangling or a loop)" },
+        { NULL, "mode 0644, not executable" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        md_tree *t = good_rootfs();
+        md_tree_remove(t, "/sbin/init");
+        if (cases[i].target)
+            md_tree_add_symlink(t, "/sbin/init", &x, cases[i].target, "t", MD_CLASH_ERROR, &err);
+        else
+            md_tree_add_file(t, "/sbin/init", &nx, NULL, 0, "t", MD_CLASH_ERROR, &err);
+        CHECK(!err.set);
+        md_lint *l = rootfs(t, "4.17");
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, cases[i].needle));
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "No working init found"));
+        md_lint_free(l);
+        md_tree_free(t);
+    }
 }
 
 static void test_rootfs_good(void)
@@ -1635,6 +1706,8 @@ int main(void)
     test_grub_robust();
     test_inittab();
     test_rootfs_good();
+    test_rootfs_init_cannot_run();
+    test_grub_too_deep();
     test_rootfs_console();
     test_rootfs_devices();
     test_rootfs_modules();

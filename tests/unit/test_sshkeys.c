@@ -81,6 +81,65 @@ static void test_ensure(const char *tmp)
     free(p3); free(client); free(dir); free(priv); free(pub);
 }
 
+/* Trial 9 case 04: a keys directory another user made (or may write) put
+ * that user's login key and host key into root's image.  Refused, naming
+ * the path and its owner, as the output directory's parents are. */
+static void test_untrusted_keys(const char *tmp)
+{
+    md_err e = MD_ERR_INIT;
+    char *dir = md_xasprintf("%s/tk/keys", tmp);
+    char *priv = md_xasprintf("%s/ssh_host_ed25519_key", dir);
+    char *pub = md_xasprintf("%s.pub", priv);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
+
+    chmod(dir, 0770);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
+    CHECK_ERR(&e, "/tk/keys is writable by its group, who could put their own keys");
+    md_err_clear(&e);
+    chmod(dir, 01777); /* sticky does not help: others could add ssh_host_rsa_key */
+    md_tree *t = md_tree_new(true);
+    CHECK(md_sshkeys_add_host_keys(t, dir, 0, &e) < 0);
+    CHECK_ERR(&e, "/tk/keys is writable by everyone, who could");
+    md_err_clear(&e);
+    chmod(dir, 0700);
+
+    chmod(pub, 0646);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
+    CHECK_ERR(&e, "ssh_host_ed25519_key.pub is writable by everyone");
+    md_err_clear(&e);
+    chmod(pub, 0644);
+
+    char *up = md_xasprintf("%s/tk", tmp);
+    chmod(up, 0777); /* a parent others may write, not sticky */
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
+    CHECK_ERR(&e, "/tk is writable by everyone and not sticky");
+    md_err_clear(&e);
+    chmod(up, 0755);
+
+    if (geteuid() == 0) {
+        CHECK(chown(dir, 65534, 65534) == 0);
+        CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
+        CHECK_ERR(&e, "/tk/keys belongs to user 65534, who could put their own keys");
+        md_err_clear(&e);
+        CHECK(chown(dir, 0, 0) == 0);
+        CHECK(chown(priv, 65534, 65534) == 0);
+        CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
+        CHECK_ERR(&e, "ssh_host_ed25519_key belongs to user 65534");
+        md_err_clear(&e);
+        CHECK(md_sshkeys_add_host_keys(t, dir, 0, &e) < 0);
+        CHECK_ERR(&e, "ssh_host_ed25519_key belongs to user 65534");
+        md_err_clear(&e);
+        CHECK(chown(priv, 0, 0) == 0);
+    }
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
+    CHECK(md_sshkeys_add_host_keys(t, dir, 0, &e) == 0);
+    md_tree_free(t);
+    free(up);
+    free(dir);
+    free(priv);
+    free(pub);
+}
+
 static void test_ensure_errors(const char *tmp)
 {
     md_err e = MD_ERR_INIT;
@@ -265,6 +324,7 @@ int main(void)
     if (keygen_works()) {
         test_ensure(tmp);
         test_host_keys_tree(tmp);
+        test_untrusted_keys(tmp);
     } else {
         fprintf(stderr, "test_sshkeys: no ssh-keygen, key generation tests skipped\n");
     }

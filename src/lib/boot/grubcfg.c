@@ -688,6 +688,7 @@ typedef struct runner {
     md_bootcfg_list *out;
     settings set;
     const bool *skip; /* per command: not on the if/else path being read */
+    bool too_deep;    /* the MAX_DEPTH problem is added (once) */
 } runner;
 
 static bool is_kw(const char *w, const char *const *list)
@@ -861,9 +862,20 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             add_entry(r->out, &cur);
             if (!strcmp(c->w.v[0], "function"))
                 assigned_names(cmds, r->b.body[i], r->b.close[i], s, s);
-            /* nesting deeper than any menu: not followed (the stack) */
-            if (r->b.close[i] < cmds->n && depth < MAX_DEPTH)
+            /* nesting deeper than any menu: not followed (the stack), and
+             * said, or an entry there would pass unread (trial 9) */
+            if (r->b.close[i] < cmds->n && depth < MAX_DEPTH) {
                 defer[ndefer++] = i;
+            } else if (r->b.close[i] < cmds->n && !r->too_deep) {
+                r->too_deep = true;
+                md_bootcfg_problem *p = md_bootcfg_add_problem(
+                    r->out, c->line,
+                    md_xasprintf("cannot check this '%s' block or anything in it: it is nested "
+                                 "more than %d deep (menuentry, submenu, function), the most "
+                                 "mkdom0 follows", c->w.v[0], (int)MAX_DEPTH));
+                p->warning = true;
+                p->unchecked = true;
+            }
             i = r->b.close[i];
             continue;
         }

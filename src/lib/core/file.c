@@ -21,6 +21,22 @@ static int not_regular(const char *path, mode_t m, md_err *err)
 
 int md_open_file(const char *path, struct stat *stp, md_err *err)
 {
+    struct stat st;
+    int fd = md_open_regular(path, &st, err);
+    if (fd < 0)
+        return -1;
+    if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
+        close(fd);
+        return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
+                          (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
+    }
+    if (stp)
+        *stp = st;
+    return fd;
+}
+
+int md_open_regular(const char *path, struct stat *stp, md_err *err)
+{
     /* Looked at before it is opened: opening some devices acts (a watchdog
      * starts counting, a tape rewinds).  The fstat below is what counts. */
     struct stat st;
@@ -38,11 +54,6 @@ int md_open_file(const char *path, struct stat *stp, md_err *err)
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return not_regular(path, st.st_mode, err);
-    }
-    if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
-        close(fd);
-        return md_err_set(err, "%s: %lld bytes, more than the %llu MiB mkdom0 reads whole", path,
-                          (long long)st.st_size, (unsigned long long)(MD_READ_FILE_MAX >> 20));
     }
     if (stp)
         *stp = st;
@@ -213,4 +224,36 @@ void md_remove_tree(const char *path, const char *const *keep)
     remove_keep = keep;
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     remove_keep = NULL;
+}
+
+int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return md_err_errno(err, "%s", path);
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return md_err_set(err, "%s belongs to user %u, %s", path, (unsigned)st.st_uid, risk);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !S_ISLNK(st.st_mode) &&
+        !(sticky_ok && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
+        return md_err_set(err, "%s is writable by %s%s, %s", path,
+                          st.st_mode & S_IWOTH ? "everyone" : "its group",
+                          sticky_ok && S_ISDIR(st.st_mode) ? " and not sticky" : "", risk);
+    return 0;
+}
+
+int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
+{
+    if (md_file_check_trusted("/", true, risk, err) < 0)
+        return -1;
+    char *p = md_xstrdup(dir);
+    int rc = 0;
+    for (char *slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        rc = md_file_check_trusted(p, true, risk, err);
+        *slash = '/';
+    }
+    if (rc == 0 && strcmp(p, "/") != 0)
+        rc = md_file_check_trusted(p, true, risk, err);
+    free(p);
+    return rc;
 }

@@ -26,6 +26,9 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
  * path. */
 struct stat;
 int md_open_file(const char *path, struct stat *st, md_err *err);
+/* md_open_file's rules without its size limit, for a reader that streams
+ * (a digest): a regular file, never waiting on a FIFO or acting on a device. */
+int md_open_regular(const char *path, struct stat *st, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */
@@ -49,6 +52,17 @@ int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_
  * mkfs -d); never for outputs that are edited later. */
 int md_copy_file(const char *src, const char *dst, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
+/* Who may change `path` (lstat: a symlink is judged itself), as OpenSSH's
+ * StrictModes: it must belong to root or the caller (euid) and be writable
+ * by no one else -- a directory writable by group or others is allowed
+ * when `sticky_ok` and it has the sticky bit (like /tmp, whose sticky bit
+ * keeps others from renaming what is not theirs).  The error names the
+ * path and its owner (or who may write it) and ends with `risk`: what that
+ * user could do, and what to do instead. */
+int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err);
+/* md_file_check_trusted (sticky allowed) on every directory from / down to
+ * `dir`, which is absolute with no symlinks (realpath(3)'s). */
+int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
 /* A regular file, links followed (false also when it cannot be stat'ed). */
 bool md_is_file(const char *path);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp

@@ -1,5 +1,6 @@
 #include "core/sha256.h"
 #include "core/mem.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,9 +32,16 @@ void md_sha256_hex(const void *data, size_t len, char out[65])
 
 int md_sha256_file(const char *path, char out[65], md_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* Regular files only: a FIFO in an image directory hung `inspect`
+     * (trial 9), and a device would be read forever. */
+    int fd = md_open_regular(path, NULL, err);
+    if (fd < 0)
+        return -1;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
         return md_err_errno(err, "%s: cannot open", path);
+    }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     unsigned char buf[1 << 16];

@@ -299,7 +299,10 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
     const md_imgdir_info *i = md_imgdir_ini(d, err);
     if (!i)
         return -1;
-    if (!*i->rootfs || strchr(i->rootfs, '/') || strlen(i->rootfs_sha256) != 64)
+    if (strchr(i->rootfs, '/') || !strcmp(i->rootfs, "..") || !strcmp(i->rootfs, "."))
+        return md_err_set(err, "%s/%s: Rootfs=%s is not a file name in %s: not written by "
+                               "mkdom0 build", d->dir, names[MD_IMGDIR_INI], i->rootfs, d->dir);
+    if (!*i->rootfs || strlen(i->rootfs_sha256) != 64)
         return md_err_set(err, "%s/%s: no Rootfs= file name and RootfsSHA256= digest: not "
                                "written by mkdom0 build", d->dir, names[MD_IMGDIR_INI]);
     char *path = md_xasprintf("%s/%s", d->dir, i->rootfs), hex[65];
@@ -358,6 +361,7 @@ struct md_imgdir_stage {
     char *staging;  /* PARENT/.BASE.mkdom0-staging-XXXXXX */
     char *rootfs_name;
     md_codec codec;
+    bool replace_foreign; /* --force: files mkdom0 did not write go too */
     int lock_fd;
     char *path[MD_IMGDIR_NALL];
     bool wanted[MD_IMGDIR_NALL]; /* publish requires it */
@@ -433,13 +437,18 @@ static char *foreign_entry(const char *dir)
     return found;
 }
 
-/* Under the lock: staging and replaced outputs of builds that were killed. */
+/* Under the lock: staging and replaced outputs of builds that were killed:
+ * exactly .BASE.mkdom0-staging-XXXXXX (mkdtemp's six characters), matched
+ * as a string.  Never as a pattern: an output named 'out[1]' or '*' would
+ * match another output's staging and delete a concurrent build's files
+ * (trial 9). */
 static void remove_leftovers(const md_imgdir_stage *s)
 {
-    char *pat = md_xasprintf(".%s.mkdom0-staging-*", s->base);
+    char *prefix = md_xasprintf(".%s.mkdom0-staging-", s->base);
+    size_t n = strlen(prefix);
     DIR *d = opendir(s->parent);
     for (struct dirent *e; d && (e = readdir(d));) {
-        if (fnmatch(pat, e->d_name, FNM_PERIOD))
+        if (strncmp(e->d_name, prefix, n) || strlen(e->d_name + n) != 6)
             continue;
         char *p = md_xasprintf("%s/%s", s->parent, e->d_name);
         remove_ours(p);
@@ -447,7 +456,7 @@ static void remove_leftovers(const md_imgdir_stage *s)
     }
     if (d)
         closedir(d);
-    free(pat);
+    free(prefix);
 }
 
 /* Resolve `outdir` (it may be a symlink to the real output) and split it. */
@@ -456,11 +465,40 @@ static void remove_leftovers(const md_imgdir_stage *s)
  * not a directory; a symlink to nothing (replacing the link would leave its
  * target's name pointing nowhere); the current directory or one above it
  * (the swap would leave the shell in a deleted directory). */
+/* A symlink in `outdir` as given (its last name or one on the way) that
+ * another user owns could point the build at any directory: another user's
+ * `ln -s /root/victim /tmp/out` had root's directory replaced by the image
+ * (trial 9).  As fs.protected_symlinks would, such a symlink is not
+ * followed: it must belong to root or the caller.  Checked before anything
+ * (parents, lock, staging) is made. */
+static int check_symlinks(const char *outdir, md_err *err)
+{
+    char *p = md_xstrdup(outdir);
+    int rc = 0;
+    for (char *end = p + 1; rc == 0 && end;) {
+        end = strchr(end, '/');
+        if (end)
+            *end = '\0';
+        struct stat st;
+        if (*p && lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+            st.st_uid != geteuid())
+            rc = md_err_set(err, "%s: a symlink that belongs to user %u, who could point it at "
+                                 "any directory and have it replaced by the image; it is not "
+                                 "followed: give -o a path without it", p, (unsigned)st.st_uid);
+        if (end)
+            *end++ = '/';
+    }
+    free(p);
+    return rc;
+}
+
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
 {
     struct stat st, lst;
     if (!*outdir)
         return md_err_set(err, "the output directory's name is empty");
+    if (check_symlinks(outdir, err) < 0)
+        return -1;
     *exists = stat(outdir, &st) == 0;
     if (!*exists && lstat(outdir, &lst) == 0)
         return md_err_set(err, "%s: a symlink to something that does not exist; make its "
@@ -531,45 +569,31 @@ static int take_lock(md_imgdir_stage *s, md_err *err)
 /* The build writes its outputs by path, as the caller (often root): a
  * directory on the way to the output that someone else may change would
  * let them swap the staging directory for a symlink while the build runs,
- * and the outputs would land wherever it points.  So, as OpenSSH's
- * StrictModes: every directory from / to `parent` (already resolved, no
- * symlinks) must belong to root or the caller, and group- or
- * world-writable ones must be sticky (like /tmp, whose sticky bit keeps
- * others from renaming what is not theirs). */
-static int check_dir_safe(const char *dir, md_err *err)
-{
-    struct stat st;
-    if (lstat(dir, &st) < 0)
-        return md_err_errno(err, "%s", dir);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return md_err_set(err, "%s belongs to user %u, who could swap the build's staging "
-                               "directory for a symlink while it runs and have the outputs "
-                               "written elsewhere as user %u: build into a directory that only "
-                               "you (or root) can change", dir, (unsigned)st.st_uid,
-                          (unsigned)geteuid());
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-        return md_err_set(err, "%s is writable by %s and not sticky: they could swap the build's "
-                               "staging directory for a symlink while it runs: build into a "
-                               "directory that only you (or root) can change", dir,
-                          st.st_mode & S_IWOTH ? "everyone" : "its group");
-    return 0;
-}
-
+ * and the outputs would land wherever it points.  So every directory from
+ * / to `parent` (already resolved, no symlinks) must be trusted
+ * (md_file_check_trusted_path: root's or the caller's, sticky if others
+ * may write it). */
 static int check_parent_safe(const char *parent, md_err *err)
 {
-    if (check_dir_safe("/", err) < 0)
-        return -1;
-    char *p = md_xstrdup(parent);
-    int rc = 0;
-    for (char *slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        rc = check_dir_safe(p, err);
-        *slash = '/';
-    }
-    if (rc == 0 && strcmp(p, "/") != 0)
-        rc = check_dir_safe(p, err);
-    free(p);
+    char *risk = md_xasprintf("who could swap the build's staging directory for a symlink while "
+                              "it runs and have the outputs written elsewhere as user %u: build "
+                              "into a directory that only you (or root) can change",
+                              (unsigned)geteuid());
+    int rc = md_file_check_trusted_path(parent, risk, err);
+    free(risk);
     return rc;
+}
+
+/* An existing output directory another user owns or may write (trial 9:
+ * one made 0777 by another user was published with its mode, and they
+ * replaced grub.cfg in root's image) is refused before any work: it must
+ * be root's or the caller's and writable by no one else, sticky or not. */
+static int check_output_safe(const char *outdir, md_err *err)
+{
+    return md_file_check_trusted(outdir, false,
+                                 "who could change the image after the build (replace its "
+                                 "grub.cfg, xen.gz, vmlinuz or rootfs): remove it, or chown and "
+                                 "chmod go-w it, or choose another -o", err);
 }
 
 md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool replace_foreign,
@@ -578,10 +602,11 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
     md_imgdir_stage *s = md_xcalloc(1, sizeof *s);
     s->lock_fd = -1;
     s->codec = codec;
+    s->replace_foreign = replace_foreign;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
     if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0 ||
-        take_lock(s, err) < 0)
+        (exists && check_output_safe(s->outdir, err) < 0) || take_lock(s, err) < 0)
         goto fail;
     char *foreign = exists && !replace_foreign ? foreign_entry(s->outdir) : NULL;
     if (foreign) {
@@ -684,9 +709,28 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
     if (replace && !S_ISDIR(old.st_mode))
         return md_err_set(err, "%s: no longer a directory; the output is left as it was",
                           s->outdir);
+    /* What stage_new checked may have changed while the build ran (trial 9:
+     * files the user saved into the output were deleted with it). */
+    if (replace && check_output_safe(s->outdir, err) < 0) {
+        md_err_prefix(err, "not published (the new output is removed, the old one left as it was)");
+        return -1;
+    }
+    char *foreign = replace && !s->replace_foreign ? foreign_entry(s->outdir) : NULL;
+    if (foreign) {
+        md_err_set(err, "%s now holds '%s', which mkdom0 build did not write (added while the "
+                        "build ran); the new output is removed and the old one left as it was: "
+                        "move that file out and build again, or give --force to replace it",
+                   s->outdir, foreign);
+        free(foreign);
+        return -1;
+    }
     mode_t um = umask(0);
     umask(um);
-    if (chmod(s->staging, replace ? old.st_mode & 07777 : 0777 & ~um) < 0)
+    /* Never a mode that lets group or others write: they could change the
+     * image (stage_new refused such an output; a new one would be refused
+     * by the next build). */
+    mode_t mode = (replace ? old.st_mode & 07777 : 0777 & ~um) & ~(mode_t)(S_IWGRP | S_IWOTH);
+    if (chmod(s->staging, mode) < 0)
         return md_err_errno(err, "%s", s->staging);
     if (renameat2(AT_FDCWD, s->staging, AT_FDCWD, s->outdir,
                   replace ? RENAME_EXCHANGE : RENAME_NOREPLACE) < 0)

@@ -133,7 +133,9 @@ typedef struct md_imgdir_stage md_imgdir_stage;
  * second build into the same output is refused while it is held); a fresh
  * staging directory PARENT/.NAME.mkdom0-staging-XXXXXX (mkdtemp(3), never an
  * existing path).  Staging directories of killed builds are removed first.
- * Errors: `outdir` is not a directory; another build holds the lock;
+ * Errors: `outdir` is not a directory; it, or a directory above it, is
+ * another user's or others may write it (md_file_check_trusted; above it,
+ * sticky ones may be others'-writable); another build holds the lock;
  * `outdir` holds a file mkdom0 build does not write (unless
  * `replace_foreign`: then it goes with the old output).  The rootfs is the
  * one of `codec`.  Caller frees with md_imgdir_stage_free. */
@@ -163,8 +165,13 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md
 
 /* Swap the staging directory in as OUTDIR in one step (rename(2)'s
  * RENAME_EXCHANGE; RENAME_NOREPLACE for a new OUTDIR), then remove the
- * previous output.  Every file must have been written.  OUTDIR keeps its
- * mode.  Fails (and OUTDIR stays as it was) when OUTDIR is a mount point
+ * previous output.  Every file must have been written.  Refused (OUTDIR
+ * left as it was; the caller's md_imgdir_stage_free removes the new
+ * output) when OUTDIR now fails md_imgdir_stage_new's checks: it holds a
+ * file mkdom0 build did not write (unless `replace_foreign`), or another
+ * user owns or may write it.  OUTDIR keeps its
+ * mode, less group and others' write (a new OUTDIR: 0777 less the umask
+ * and those bits).  Fails (and OUTDIR stays as it was) when OUTDIR is a mount point
  * or its filesystem cannot swap directories (NFS, some FUSE). */
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err);
 

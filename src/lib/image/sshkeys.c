@@ -103,6 +103,38 @@ static int run(const char *const argv[], char **out, md_err *err)
 
 /* ---- md_sshkeys_ensure ---- */
 
+/* A keys directory, or a key in it, that another user may change would
+ * let them put their own host key and root login key into the image (as
+ * OpenSSH's StrictModes refuses such an authorized_keys): the keys
+ * directory and its key files must belong to the caller or root and be
+ * writable by no one else; the directories above it may be others'-writable
+ * only when sticky (md_file_check_trusted_path, the output directory's
+ * rule). */
+#define KEYS_RISK "who could put their own keys (the image's host key, root's login key) into " \
+                  "the image: keep keys in a directory that only you (or root) can change"
+
+static int check_key_file(const char *path, md_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 && errno == ENOENT)
+        return 0;
+    return md_file_check_trusted(path, false, KEYS_RISK, err);
+}
+
+static int check_keys_dir(const char *dir, md_err *err)
+{
+    char *real = realpath(dir, NULL);
+    if (!real)
+        return md_err_errno(err, "keys directory %s", dir);
+    int rc = md_file_check_trusted(real, false, KEYS_RISK, err);
+    if (rc == 0)
+        rc = md_file_check_trusted_path(real, KEYS_RISK, err);
+    free(real);
+    if (rc < 0)
+        md_err_prefix(err, "keys directory %s", dir);
+    return rc;
+}
+
 static int derive_pub(const char *priv, const char *pub, md_err *err)
 {
     const char *argv[] = { keygen_prog(), "-y", "-f", priv, NULL };
@@ -162,6 +194,8 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
             r = generate(dir, name, err);
     } else if (!S_ISREG(st.st_mode)) {
         r = md_err_set(err, "%s: not a regular file", priv);
+    } else if (check_key_file(priv, err) < 0 || check_key_file(pub, err) < 0) {
+        r = -1;
     } else {
         if (st.st_mode & 077) {
             md_out_say(out, MD_OUT_NOTE, "%s was readable by others: set to 0600", priv);
@@ -190,6 +224,8 @@ int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err 
     } else if (!S_ISDIR(st.st_mode)) {
         return md_err_set(err, "keys directory %s is not a directory", dir);
     }
+    if (check_keys_dir(dir, err) < 0)
+        return -1;
     if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", out, err) < 0)
         return -1;
     if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, MD_SSHKEYS_CLIENT_KEY, out, err) < 0)
@@ -218,7 +254,8 @@ static int add_pair(md_tree *t, const char *dir, const char *name, int64_t mtime
     unsigned char *kd = NULL, *pd = NULL;
     size_t kl, pl;
     int r = -1;
-    if (md_read_file(priv, &kd, &kl, err) < 0)
+    if (check_key_file(priv, err) < 0 || check_key_file(pub, err) < 0 ||
+        md_read_file(priv, &kd, &kl, err) < 0)
         goto out;
     if (md_read_file(pub, &pd, &pl, err) < 0) {
         md_err_prefix(err, "host key %s has no public half (ssh-keygen -y -f %s > %s)", priv,
@@ -256,6 +293,8 @@ out:
 
 int md_sshkeys_add_host_keys(md_tree *t, const char *dir, int64_t mtime, md_err *err)
 {
+    if (check_keys_dir(dir, err) < 0)
+        return -1;
     DIR *d = opendir(dir);
     if (!d)
         return md_err_errno(err, "host keys directory %s", dir);

@@ -829,11 +829,17 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
         return;
     const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
-        if (!strchr(rd, '$') && !md_tree_resolve_file(g->rootfs, rd))
+        const md_node *f = strchr(rd, '$') ? NULL : md_tree_resolve_file(g->rootfs, rd);
+        if (!strchr(rd, '$') && !f)
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                         "%srdinit=%s, but the rootfs has no such file: the kernel panics "
                         "(no working init found); point rdinit= at the init in the rootfs, "
                         "e.g. rdinit=/sbin/init", tp, rd);
+        else if (f && !(md_node_attr(f)->mode & 0111))
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
+                        "%srdinit=%s, but that file is mode %04o, not executable: the kernel "
+                        "panics (no working init found); chmod 0755 it in the rootfs", tp, rd,
+                        md_node_attr(f)->mode & 07777);
     } else if (!md_tree_resolve_file(g->rootfs, "/init")) {
         md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                     "%sthe rootfs %s has no /init and the dom0 kernel line has no rdinit=: "

@@ -309,6 +309,12 @@ static char *near(const char *cfg, const char *gpath)
     }
     if (strchr(gpath, '$'))
         return NULL;
+    /* GRUB stays on its device (".." of its root is the root), the host
+     * does not: "/../../etc/hostname" joined to DIR is the host's file,
+     * never one of this directory (trial 9). */
+    for (const char *q = gpath; (q = strstr(q, "..")); q += 2)
+        if ((q == gpath || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
+            return NULL;
     char *d = dir_of(cfg);
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
@@ -336,8 +342,18 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
         for (size_t m = 0; m < e->nmods && n < sizeof f / sizeof *f; m++)
             f[n++] = &e->mods[m];
         for (size_t k = 0; k < n; k++) {
-            if (!f[k]->path || !*f[k]->path || strchr(f[k]->path, '$'))
+            if (!f[k]->path || !*f[k]->path)
                 continue;
+            if (strchr(f[k]->path, '$')) {
+                /* a file named by a variable: which one is unknown here, so
+                 * it is said, not passed as checked (trial 9) */
+                md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
+                            "menuentry '%s' loads %s: lint could not check that file (its "
+                            "name comes from a variable it cannot see)",
+                            e->title ? e->title : "", f[k]->path);
+                md_lint_mark_unchecked(l);
+                continue;
+            }
             char *p = near(x->path, f[k]->path);
             if (!p)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,

@@ -155,12 +155,43 @@ static bool check_regular(rctx *r)
     return !bad;
 }
 
+/* /init and /sbin/init, when present, must be programs the kernel can run:
+ * a symlink that leads to no file (dangling, or a loop) or a file with no
+ * execute bit fails run_init_process (init/main.c), and with nothing else
+ * to run the kernel panics "No working init found" (trial 9: lint passed
+ * both).  Returns false when one of them cannot run. */
+static bool check_init_runs(rctx *r)
+{
+    static const char *const inits[] = { "/init", "/sbin/init" };
+    bool ok = true;
+    for (size_t i = 0; i < sizeof inits / sizeof *inits; i++) {
+        const md_node *n = md_tree_lookup(r->t, inits[i]);
+        if (!n || md_lint_non_file(r->t, inits[i]))
+            continue; /* absent, or named by check_regular */
+        const md_node *f = md_tree_resolve_file(r->t, inits[i]);
+        if (!f && md_node_type_of(n) == MD_NODE_SYMLINK) {
+            ok = false;
+            ADD(r, inits[i], 0, MD_LINT_ERROR, 0,
+                "a symlink to %s, which leads to no file (dangling or a loop): the kernel "
+                "cannot run it and panics (\"No working init found\")", md_node_link_target(n));
+        } else if (f && !(md_node_attr(f)->mode & 0111)) {
+            ok = false;
+            ADD(r, inits[i], 0, MD_LINT_ERROR, 0,
+                "mode %04o, not executable: the kernel cannot run it and panics (\"No working "
+                "init found\"); chmod 0755 it", md_node_attr(f)->mode & 07777);
+        }
+    }
+    return ok;
+}
+
 static void check_console(rctx *r)
 {
     const md_tree *t = r->t;
     size_t len;
     if (!check_regular(r))
         return; /* what follows would read the same paths as missing */
+    if (!check_init_runs(r))
+        return;
     char *st = md_tree_text(t, "/etc/securetty", &len);
     if (st) {
         if (!find_word(st, "hvc0"))
