@@ -166,19 +166,6 @@ static int make_fat(const char *img, unsigned long long sectors, bool fat32, uin
     return rc;
 }
 
-/* A copy of its own, never a hard link (to the system's file, or to the
- * image's): outputs are copied and edited. */
-static int copy_bytes(const char *src, const char *dst, md_err *err)
-{
-    unsigned char *data;
-    size_t len;
-    if (md_read_file(src, &data, &len, err) < 0)
-        return -1;
-    int rc = md_write_atomic(dst, data, len, 0644, err);
-    free(data);
-    return rc;
-}
-
 static unsigned long long file_size(const char *path)
 {
     struct stat st;
@@ -222,7 +209,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         unlink(dst);
         /* A copy, not a link: xorriso records hard links in the ISO's Rock
          * Ridge entries, which would make the bytes depend on the host. */
-        int r = copy_bytes(src[i], dst, err);
+        int r = md_copy_contents(src[i], dst, err);
         free(dst);
         if (r < 0)
             goto out;
@@ -588,7 +575,7 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     for (int i = 0; i < 3; i++) {
         free(p);
         p = md_xasprintf("%s/%s", outdir, n[i]);
-        if (copy_bytes(src[i], p, err) < 0)
+        if (md_copy_contents(src[i], p, err) < 0)
             goto out;
     }
     /* Xen as an ELF for iPXE and mboot.c32. */
@@ -607,7 +594,7 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     for (size_t i = 0; i < sizeof syslinux / sizeof *syslinux; i++) {
         free(p);
         p = md_xasprintf("%s/%s", outdir, strrchr(syslinux[i], '/') + 1);
-        if (copy_bytes(syslinux[i], p, err) < 0)
+        if (md_copy_contents(syslinux[i], p, err) < 0)
             goto out;
     }
     free(p);

@@ -132,6 +132,11 @@ int md_copy_file(const char *src, const char *dst, md_err *err)
 {
     if (link(src, dst) == 0)
         return 0;
+    return md_copy_contents(src, dst, err);
+}
+
+int md_copy_contents(const char *src, const char *dst, md_err *err)
+{
     unsigned char *data;
     size_t len;
     if (md_read_file(src, &data, &len, err) < 0)

@@ -51,6 +51,10 @@ int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_
  * For scratch files that a tool reads (an ISO's tree, a disk made with
  * mkfs -d); never for outputs that are edited later. */
 int md_copy_file(const char *src, const char *dst, md_err *err);
+/* A copy of `src`'s bytes at `dst` (mode 0644, written atomically), never
+ * a hard link: for outputs that are copied and then edited.  Same errors
+ * as md_copy_file. */
+int md_copy_contents(const char *src, const char *dst, md_err *err);
 int md_mkdir_p(const char *path, unsigned mode, md_err *err);
 /* Who may change `path` (lstat: a symlink is judged itself), as OpenSSH's
  * StrictModes: it must belong to root or the caller (euid) and be writable
