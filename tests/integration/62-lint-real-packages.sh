@@ -39,6 +39,7 @@ mkdir -p "$R/etc/init.d" "$R/sbin" "$R/bin"
 printf '::sysinit:/etc/init.d/rcS\nhvc0::respawn:/sbin/getty -L 115200 hvc0 vt100\n' >"$R/etc/inittab"
 printf '#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\n' >"$R/etc/init.d/rcS"
 : >"$R/bin/busybox"
+chmod 0755 "$R/bin/busybox"  # init must be executable (lint checks it, as the kernel does)
 ln -s ../bin/busybox "$R/sbin/init"
 ln -s ../bin/busybox "$R/sbin/getty"
 echo "kernel $kver ($(find "$R/lib/modules" -name '*.ko*' | wc -l) modules), $(basename "$xdeb"), $(basename "$ldeb")"
