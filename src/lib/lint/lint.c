@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lint/lint_int.h"
+#include "lint/xenver.h"
 #include "core/mem.h"
 #include "core/out.h"
 #include "core/strv.h"
@@ -364,10 +365,7 @@ bool md_lint_keep(const char *path, uint64_t size)
     for (int i = 0; dirs[i]; i++)
         if (!strncmp(path, dirs[i], strlen(dirs[i])))
             return true;
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    /* the names lint_rootfs and xenver read (xenver.c is_ctrl_name) */
     return !strcmp(path, "/init") || !strcmp(path, "/sbin/init") || !strcmp(path, "/linuxrc") ||
-           !strncmp(b, "libxenctrl", 10);
+           md_xenver_is_libxenctrl(path);
 }
 

@@ -169,7 +169,7 @@ static bool is_hypervisor_name(const char *path)
 
 /* Which files to read, not what they say: libxenctrl.so.X.Y[.Z] (Debian,
  * upstream) and libxenctrl-X.Y.so (older upstream installs). */
-static bool is_ctrl_name(const char *path)
+bool md_xenver_is_libxenctrl(const char *path)
 {
     const char *b = basename(path);
     return strncmp(b, "libxenctrl.so.", 14) == 0 ||
@@ -204,7 +204,7 @@ void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
         if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
             continue; /* a symlink's or a directory's name is no release */
         const char *p = md_node_path(n);
-        bool hv = is_hypervisor_name(p), ts = !hv && is_ctrl_name(p);
+        bool hv = is_hypervisor_name(p), ts = !hv && md_xenver_is_libxenctrl(p);
         if (!hv && !ts) {
             if (!userland && is_userland_name(p))
                 userland = n;

@@ -74,6 +74,10 @@ typedef struct md_xenver_survey {
 void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s);
 void md_xenver_survey_free(md_xenver_survey *s);
 
+/* Is `path` (absolute, in a tree) a libxenctrl whose release the survey
+ * reads: libxenctrl.so.* or libxenctrl-*.so*? */
+bool md_xenver_is_libxenctrl(const char *path);
+
 /* Survey a tree for the build: the release of its hypervisor and of its
  * toolstack (absent ones have found == false).  Error: an unreadable one
  * (named with its package), or two of the same kind from different
