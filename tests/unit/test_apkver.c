@@ -99,7 +99,7 @@ static void test_atoms(void)
     CHECK(md_apkver_deps_parse("so:libc.musl-x86_64.so.1  busybox>=1.35 !xen<4 cmd:sh "
                                "pc:zlib=1.2.13 linux-lts~6.1 xen@v318=4.17.0-r0 "
                                "musl><Q18y9jy9MgtvQFXTntDQ3if2axAkk=",
-                               &d, &e) == 0);
+                               MD_APKVER_STRICT, &d, &e) == 0);
     CHECK(!e.set);
     CHECK(d.n == 8);
     if (d.n == 8) {
@@ -148,10 +148,25 @@ static void test_atoms(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         md_err e2 = MD_ERR_INIT;
-        CHECK(md_apkver_deps_parse(bad[i].text, &d, &e2) < 0);
+        CHECK(md_apkver_deps_parse(bad[i].text, MD_APKVER_STRICT, &d, &e2) < 0);
         CHECK_ERR(&e2, bad[i].needle);
         CHECK(d.n == 0 && !d.v);
     }
+    /* versions as Alpine's indexes write them: kept, and still ordered */
+    md_err e3 = MD_ERR_INIT;
+    CHECK(md_apkver_deps_parse("pc:jemalloc=5.3.0_ aspell-ru=0.99f7-r0", MD_APKVER_AS_WRITTEN,
+                               &d, &e3) == 0);
+    CHECK(d.n == 2 && !strcmp(d.v[0].version, "5.3.0_"));
+    CHECK(md_apkver_cmp("0.99f7-r0", "0.99f-r0") < 0);
+    md_apkver_deps_free(&d);
+    CHECK(md_apkver_deps_parse("a=5.3.0_", MD_APKVER_STRICT, &d, &e3) < 0);
+    CHECK_ERR(&e3, "bad version '5.3.0_'");
+    md_err_clear(&e3);
+    CHECK(md_apkver_deps_parse("a=", MD_APKVER_AS_WRITTEN, &d, &e3) < 0);
+    md_err_clear(&e3);
+    CHECK(md_apkver_deps_parse("cmd:kdevelop!=23.04.3-r0", MD_APKVER_AS_WRITTEN, &d, &e3) == 0);
+    CHECK(d.n == 1 && !strcmp(d.v[0].name, "cmd:kdevelop!") && !d.v[0].conflict);
+    md_apkver_deps_free(&d);
 }
 
 int main(void)

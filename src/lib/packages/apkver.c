@@ -4,6 +4,7 @@
  * while their parts are of the same type. */
 #include "packages/apkver.h"
 
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/mem.h"
@@ -272,23 +273,30 @@ bool md_apkver_dep_match(const md_apkver_dep *d, const char *version, const char
     return md_apkver_satisfies(version, d->op, d->version);
 }
 
-/* A package checksum as an index writes it: "Q1" + base64 of SHA-1 (28
- * characters) or "Q2" + base64 of SHA-256 (44). */
+int md_apkver_checksum_parse(const char *s, unsigned char digest[32], size_t *len)
+{
+    size_t n = strlen(s), want;
+    if (n < 2 || s[0] != 'Q' || (s[1] != '1' && s[1] != '2'))
+        return -1;
+    want = s[1] == '1' ? 20 : 32;
+    /* base64 of 20 bytes is 28 characters, of 32 bytes 44 (padded) */
+    if (n - 2 != (want + 2) / 3 * 4)
+        return -1;
+    unsigned char out[48];
+    int got = EVP_DecodeBlock(out, (const unsigned char *)s + 2, (int)(n - 2));
+    size_t pad = (s[n - 1] == '=') + (s[n - 2] == '=');
+    if (got < 0 || (size_t)got - pad != want || pad != (3 - want % 3) % 3)
+        return -1;
+    memcpy(digest, out, want);
+    *len = want;
+    return 0;
+}
+
 static bool checksum_text(const char *s)
 {
-    size_t n = strlen(s);
-    if (n < 3 || s[0] != 'Q' || (s[1] != '1' && s[1] != '2'))
-        return false;
-    if ((s[1] == '1' && n != 30) || (s[1] == '2' && n != 46))
-        return false;
-    for (size_t i = 2; i < n; i++) {
-        char c = s[i];
-        bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '+' ||
-                   c == '/' || (c == '=' && i >= n - 2);
-        if (!b64)
-            return false;
-    }
-    return true;
+    unsigned char d[32];
+    size_t n;
+    return md_apkver_checksum_parse(s, d, &n) == 0;
 }
 
 /* apk-package(5): names [a-zA-Z0-9._+-], and in provides also ",[]:/"
@@ -304,7 +312,7 @@ static bool name_ok(const char *s)
     return true;
 }
 
-int md_apkver_dep_parse(char *atom, md_apkver_dep *out, md_err *err)
+int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out, md_err *err)
 {
     char *orig = md_xstrdup(atom);
     md_apkver_dep d = { 0 };
@@ -328,12 +336,14 @@ int md_apkver_dep_parse(char *atom, md_apkver_dep *out, md_err *err)
         char *ver = op + on;
         if (md_apkver_op_parse(op, on, &d.op) < 0)
             rc = md_err_set(err, "dependency '%s': unknown operator '%.*s'", orig, (int)on, op);
-        else if (d.op == MD_APKVER_CHECKSUM ? !checksum_text(ver) : !md_apkver_valid(ver))
+        else if (d.op == MD_APKVER_CHECKSUM ? !checksum_text(ver)
+                 : strict == MD_APKVER_STRICT ? !md_apkver_valid(ver)
+                                              : !*ver || strpbrk(ver, " \t\n"))
             rc = md_err_set(err, "dependency '%s': bad version '%s'", orig, ver);
         d.version = ver;
         *op = '\0';
     }
-    if (rc == 0 && !name_ok(d.name))
+    if (rc == 0 && (strict == MD_APKVER_STRICT ? !name_ok(d.name) : !*d.name))
         rc = md_err_set(err, "dependency '%s': bad name '%s'", orig, d.name);
     if (rc == 0 && tag && !*tag)
         rc = md_err_set(err, "dependency '%s': empty repository tag after '@'", orig);
@@ -350,7 +360,8 @@ char *md_apkver_dep_str(const md_apkver_dep *d)
                         d->version ? d->version : "");
 }
 
-int md_apkver_deps_parse(const char *text, md_apkver_deps *out, md_err *err)
+int md_apkver_deps_parse(const char *text, md_apkver_strict strict, md_apkver_deps *out,
+                         md_err *err)
 {
     md_apkver_deps d = { .text = md_xstrdup(text) };
     size_t cap = 0;
@@ -362,7 +373,7 @@ int md_apkver_deps_parse(const char *text, md_apkver_deps *out, md_err *err)
         char end = *e;
         *e = '\0';
         d.v = md_xgrow(d.v, &cap, d.n + 1, sizeof *d.v);
-        if (md_apkver_dep_parse(s, &d.v[d.n], err) < 0) {
+        if (md_apkver_dep_parse(s, strict, &d.v[d.n], err) < 0) {
             md_apkver_deps_free(&d);
             *out = (md_apkver_deps){ 0 };
             return -1;

@@ -67,17 +67,36 @@ typedef struct md_apkver_dep {
     bool conflict;       /* "!name...": what matches must not be installed */
 } md_apkver_dep;
 
+/* How strictly md_apkver_dep_parse takes a version. */
+typedef enum md_apkver_strict {
+    /* a version must be md_apkver_valid, as apk-tools asks of what a user
+     * writes */
+    MD_APKVER_STRICT,
+    /* any version without blanks and any name, as written: Alpine's own
+     * indexes hold versions today's rules call invalid ("0.99f7-r0",
+     * "5.3.0_", "0.103.o"), which still compare (an invalid part below a
+     * valid one), and names outside the documented set ("cmd:kdevelop!") */
+    MD_APKVER_AS_WRITTEN,
+} md_apkver_strict;
+
 /* Parse one atom in place ("so:libfoo.so.1", "!busybox<1.2", "xen=4.17.0-r0").
  * Refused: an empty name or one with characters apk does not allow, an
- * unknown operator, an operator without a version or a version that is not
- * valid (for "><" a checksum of Q1/Q2 + base64), a tag that is empty. */
-int md_apkver_dep_parse(char *atom, md_apkver_dep *out, md_err *err);
+ * unknown operator, an operator without a version, a version that is not
+ * valid per `strict` (for "><" always a checksum of Q1/Q2 + base64), a tag
+ * that is empty. */
+int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out, md_err *err);
 
 /* Does a candidate of version `version` (NULL: provided without one) and
  * index checksum `checksum` ("Q1...", may be NULL) satisfy d's name-less
  * constraint?  The conflict flag is not applied: for "!x<2" the candidate
  * is forbidden exactly when this is true.  Names are the caller's. */
 bool md_apkver_dep_match(const md_apkver_dep *d, const char *version, const char *checksum);
+
+/* A package checksum as an index's C: and a "><" atom write it: "Q1" +
+ * base64 of a SHA-1 digest, or "Q2" + base64 of a SHA-256 one.  0 with
+ * the digest in `digest` and its length (20 or 32) in *len; -1 if `s` is
+ * not one. */
+int md_apkver_checksum_parse(const char *s, unsigned char digest[32], size_t *len);
 
 /* "!name@tag>=1.2" as text; caller frees. */
 char *md_apkver_dep_str(const md_apkver_dep *d);
@@ -89,9 +108,10 @@ typedef struct md_apkver_deps {
     char *text; /* the copy the deps point into */
 } md_apkver_deps;
 
-/* Parse `text` (copied).  On error `out` is left empty and the message
- * quotes the bad atom. */
-int md_apkver_deps_parse(const char *text, md_apkver_deps *out, md_err *err);
+/* Parse `text` (copied), each atom per `strict`.  On error `out` is left
+ * empty and the message quotes the bad atom. */
+int md_apkver_deps_parse(const char *text, md_apkver_strict strict, md_apkver_deps *out,
+                         md_err *err);
 void md_apkver_deps_free(md_apkver_deps *d);
 
 #endif
