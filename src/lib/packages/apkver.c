@@ -302,55 +302,52 @@ static bool checksum_text(const char *s)
 /* apk-package(5): names [a-zA-Z0-9._+-], and in provides also ",[]:/"
  * for namespaces ("so:", "cmd:", "pc:"); they start alphanumeric or, for
  * a provided path ("/bin/sh"), with '/'. */
-static bool name_ok(const char *s)
+static bool name_ok(const char *s, size_t n)
 {
-    if (!*s || !(is_digit(*s) || is_lower(*s) || (*s >= 'A' && *s <= 'Z') || *s == '/'))
+    if (!n || !(is_digit(*s) || is_lower(*s) || (*s >= 'A' && *s <= 'Z') || *s == '/'))
         return false;
-    for (; *s; s++)
-        if (!(is_digit(*s) || is_lower(*s) || (*s >= 'A' && *s <= 'Z') || strchr("._+-,[]:/", *s)))
+    for (size_t i = 0; i < n; i++)
+        if (!(is_digit(s[i]) || is_lower(s[i]) || (s[i] >= 'A' && s[i] <= 'Z') ||
+              strchr("._+-,[]:/", s[i])))
             return false;
     return true;
 }
 
 int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out, md_err *err)
 {
-    char *orig = md_xstrdup(atom);
+    /* "[!]name[@tag][op version]": the parts are found and checked on the
+     * atom as written (errors quote it whole), then cut in place */
     md_apkver_dep d = { 0 };
-    char *s = atom;
-    if (*s == '!') {
-        d.conflict = true;
-        s++;
+    char *name = atom + (atom[0] == '!');
+    size_t nlen = strcspn(name, "<>=~@"), taglen = 0;
+    char *tag = name[nlen] == '@' ? name + nlen + 1 : NULL;
+    if (tag)
+        taglen = strcspn(tag, "<>=~");
+    char *op = tag ? tag + taglen : name + nlen;
+    size_t on = strspn(op, "<>=~");
+    char *ver = op + on;
+    d.conflict = atom[0] == '!';
+    if (*op) {
+        if (md_apkver_op_parse(op, on, &d.op) < 0)
+            return md_err_set(err, "dependency '%s': unknown operator '%.*s'", atom, (int)on, op);
+        if (d.op == MD_APKVER_CHECKSUM ? !checksum_text(ver)
+            : strict == MD_APKVER_STRICT ? !md_apkver_valid(ver)
+                                         : !*ver || strpbrk(ver, " \t\n"))
+            return md_err_set(err, "dependency '%s': bad version '%s'", atom, ver);
+        d.version = ver;
     }
-    d.name = s;
-    size_t nlen = strcspn(s, "<>=~@");
-    char *op = s + nlen, *tag = NULL;
-    if (*op == '@') {
-        tag = op + 1;
-        *op = '\0';
-        op = tag + strcspn(tag, "<>=~");
+    if (strict == MD_APKVER_STRICT ? !name_ok(name, nlen) : !nlen)
+        return md_err_set(err, "dependency '%s': bad name '%.*s'", atom, (int)nlen, name);
+    if (tag && !taglen)
+        return md_err_set(err, "dependency '%s': empty repository tag after '@'", atom);
+    name[nlen] = '\0';
+    if (tag) {
+        tag[taglen] = '\0';
         d.tag = tag;
     }
-    int rc = 0;
-    if (*op) {
-        size_t on = strspn(op, "<>=~");
-        char *ver = op + on;
-        if (md_apkver_op_parse(op, on, &d.op) < 0)
-            rc = md_err_set(err, "dependency '%s': unknown operator '%.*s'", orig, (int)on, op);
-        else if (d.op == MD_APKVER_CHECKSUM ? !checksum_text(ver)
-                 : strict == MD_APKVER_STRICT ? !md_apkver_valid(ver)
-                                              : !*ver || strpbrk(ver, " \t\n"))
-            rc = md_err_set(err, "dependency '%s': bad version '%s'", orig, ver);
-        d.version = ver;
-        *op = '\0';
-    }
-    if (rc == 0 && (strict == MD_APKVER_STRICT ? !name_ok(d.name) : !*d.name))
-        rc = md_err_set(err, "dependency '%s': bad name '%s'", orig, d.name);
-    if (rc == 0 && tag && !*tag)
-        rc = md_err_set(err, "dependency '%s': empty repository tag after '@'", orig);
-    free(orig);
-    if (rc == 0)
-        *out = d;
-    return rc;
+    d.name = name;
+    *out = d;
+    return 0;
 }
 
 char *md_apkver_dep_str(const md_apkver_dep *d)

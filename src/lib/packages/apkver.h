@@ -21,7 +21,7 @@
  * opaque here: which package provides which name is the resolver's.
  *
  * Ownership: md_apkver_dep_parse() works in place (NULs written into the
- * caller's atom; the dep points into it).  md_apkver_deps_parse() copies
+ * caller's atom, which an error leaves as it was; the dep points into it).  md_apkver_deps_parse() copies
  * its text into the md_apkver_deps, which md_apkver_deps_free() releases.
  */
 #ifndef MD_APKVER_H
