@@ -57,7 +57,7 @@ $(BUILD)/dom0/%: src/dom0/%-main.c $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makef
 	@$(if $(Q),echo "  STATIC  $@")
 	$(Q)$(CC) $(DOM0_CFLAGS) -o $@ $< $(DOM0_LIBSRC)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS) -Isrc/dom0 -Itests/unit -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)

@@ -36,6 +36,18 @@ need_network() {
     archive_reachable || skip "Debian's archive is not reachable ($ARCHIVE_PROBE does not answer)"
 }
 
+# alpine_data [REL]: the real Alpine data (keys, signed indexes and .apk
+# files, apk-tools' vectors; its README says what is there) that tests read
+# at run time from ../shared/alpine beside the source tree (tests/run.sh
+# sets MKDOM0_ALPINE_DATA to it), never copied in.
+# Missing, the test fails: it has no other input, and a skip would hide that
+# nothing was checked.
+alpine_data() {
+    local p="${MKDOM0_ALPINE_DATA:-${MKDOM0_SRC:?}/../shared/alpine}${1:+/$1}"
+    [ -e "$p" ] || fail "the real Alpine test data is missing: $p (expected ../shared/alpine beside the source tree, or MKDOM0_ALPINE_DATA)"
+    echo "$p"
+}
+
 # need TOOL...: each must be installed (scripts/install-deps installs them).
 need() {
     local t

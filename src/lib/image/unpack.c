@@ -305,6 +305,11 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
         free(lands);
         rc = read_content(r, e, held, &data, &len, err);
     }
+    if (rc == 0 && r->o->check &&
+        r->o->check(r->o->check_ctx, r->a, e, name, data, len, err) != 0) {
+        rc = err->set ? -1 : md_err_set(err, "refused by the caller's check");
+        free(data);
+    }
     if (rc == 0)
         rc = hl ? link_later(r, path, hl, &a, data, len, name, err)
                 : add_node(r, e, path, &a, data, len, err);

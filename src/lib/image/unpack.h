@@ -39,6 +39,7 @@
 #include "image/tree.h"
 
 struct archive;
+struct archive_entry;
 
 /* Bounds on what one read may add; 0 means unbounded.  Counted over an
  * md_unpack_stats, so streams read into one tree with one stats (the
@@ -86,6 +87,18 @@ extern const md_unpack_limits md_unpack_default_limits;
  * member costs it no memory.  NULL: every file's content is held. */
 typedef bool (*md_unpack_keep_fn)(const char *path, uint64_t size);
 
+/* A caller's own check of each entry, for formats that carry more than the
+ * archive says (an Alpine package's per-file checksums, packages/apk.h):
+ * called once per entry after its content is read and before anything is
+ * added, with the handle (archive_read_header_position(a) is where the
+ * entry's headers start in the uncompressed stream), the entry, its name
+ * as written and its content (`data` NULL when the entry has none or it is
+ * not held, see `keep`).  Non-zero with an error refuses the entry, and the
+ * error is prefixed like the reader's own. */
+typedef int (*md_unpack_check_fn)(void *ctx, struct archive *a, struct archive_entry *e,
+                                  const char *name, const unsigned char *data, size_t len,
+                                  md_err *err);
+
 typedef struct md_unpack_opts {
     const char *origin;      /* who adds the entries (tree copies it); required */
     const char *label;       /* the stream in errors; NULL: origin */
@@ -95,6 +108,8 @@ typedef struct md_unpack_opts {
     bool lenient;
     md_unpack_limits limits;
     md_unpack_keep_fn keep; /* NULL: hold every file's content */
+    md_unpack_check_fn check; /* NULL: none */
+    void *check_ctx;
 } md_unpack_opts;
 
 typedef struct md_unpack_stats {

@@ -1,0 +1,256 @@
+/* apksign — see apksign.h.  OpenSSL's EVP interface checks each signature
+ * (EVP_DigestVerify with PKCS#1 v1.5 padding, the scheme abuild-sign
+ * writes); core/decomp decompresses the member (zlib checks its CRC, which
+ * libarchive's gzip filter does not) and libarchive reads the tar entries
+ * from memory. */
+#include "packages/apksign.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/decomp.h"
+#include "core/file.h"
+#include "core/mem.h"
+
+typedef struct key {
+    char *name;
+    EVP_PKEY *pkey;
+} key;
+
+struct md_apksign_keys {
+    char *dir;
+    key *v;
+    size_t n;
+};
+
+static const char KEY_SUFFIX[] = ".rsa.pub";
+
+static bool is_key_name(const char *n)
+{
+    size_t l = strlen(n), s = sizeof KEY_SUFFIX - 1;
+    return l > s && n[0] != '.' && !strcmp(n + l - s, KEY_SUFFIX);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(((const key *)a)->name, ((const key *)b)->name);
+}
+
+static EVP_PKEY *read_key(const char *path, md_err *err)
+{
+    unsigned char *d;
+    size_t len;
+    if (md_read_file(path, &d, &len, err) < 0)
+        return NULL;
+    EVP_PKEY *pk = NULL;
+    if (len > MD_APKSIGN_MAX_KEY_BYTES) {
+        md_err_set(err, "trusted key %s: %zu bytes, more than a public key holds (limit %u)",
+                   path, len, MD_APKSIGN_MAX_KEY_BYTES);
+    } else {
+        BIO *b = BIO_new_mem_buf(d, (int)len);
+        pk = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+        BIO_free(b);
+        if (!pk)
+            md_err_set(err, "trusted key %s: not a PEM public key", path);
+        else if (EVP_PKEY_base_id(pk) != EVP_PKEY_RSA)
+            md_err_set(err, "trusted key %s: not an RSA key (apk v2 signatures are RSA)", path);
+        else if (EVP_PKEY_get_bits(pk) < 2048)
+            md_err_set(err, "trusted key %s: RSA key of %d bits, too weak to trust (at least 2048)",
+                       path, EVP_PKEY_get_bits(pk));
+        if (err->set) {
+            EVP_PKEY_free(pk);
+            pk = NULL;
+        }
+    }
+    free(d);
+    return pk;
+}
+
+md_apksign_keys *md_apksign_keys_load(const char *dir, md_err *err)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return md_err_errno(err, "trusted keys directory %s", dir), NULL;
+    md_apksign_keys *k = md_xcalloc(1, sizeof *k);
+    k->dir = md_xstrdup(dir);
+    size_t cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(dh))) {
+        if (!is_key_name(de->d_name))
+            continue;
+        if (k->n >= MD_APKSIGN_MAX_KEYS) {
+            rc = md_err_set(err, "trusted keys directory %s: more than %d keys", dir,
+                            MD_APKSIGN_MAX_KEYS);
+            break;
+        }
+        char *path = md_xasprintf("%s/%s", dir, de->d_name);
+        EVP_PKEY *pk = read_key(path, err);
+        free(path);
+        if (!pk) {
+            rc = -1;
+            break;
+        }
+        k->v = md_xgrow(k->v, &cap, k->n + 1, sizeof *k->v);
+        k->v[k->n++] = (key){ md_xstrdup(de->d_name), pk };
+    }
+    closedir(dh);
+    if (rc == 0 && k->n == 0)
+        rc = md_err_set(err, "trusted keys directory %s holds no *%s key", dir, KEY_SUFFIX);
+    if (rc < 0) {
+        md_apksign_keys_free(k);
+        return NULL;
+    }
+    qsort(k->v, k->n, sizeof *k->v, key_cmp);
+    return k;
+}
+
+void md_apksign_keys_free(md_apksign_keys *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].name);
+        EVP_PKEY_free(k->v[i].pkey);
+    }
+    free(k->v);
+    free(k->dir);
+    free(k);
+}
+
+const char *md_apksign_keys_dir(const md_apksign_keys *k) { return k->dir; }
+size_t md_apksign_keys_count(const md_apksign_keys *k) { return k->n; }
+const char *md_apksign_keys_name(const md_apksign_keys *k, size_t i)
+{
+    return i < k->n ? k->v[i].name : NULL;
+}
+
+static const key *find_key(const md_apksign_keys *k, const char *name)
+{
+    key probe = { (char *)name, NULL };
+    return bsearch(&probe, k->v, k->n, sizeof *k->v, key_cmp);
+}
+
+/* ".SIGN.RSA256.name" -> the digest and the key name; NULL digest with
+ * *alg set: an algorithm we do not check. */
+static const EVP_MD *sig_alg(const char *entry, const char **alg, size_t *alglen,
+                             const char **keyname)
+{
+    const char *a = entry + 6, *dot = strchr(a, '.');
+    if (!dot) {
+        *alg = a;
+        *alglen = strlen(a);
+        *keyname = "";
+        return NULL;
+    }
+    *alg = a;
+    *alglen = (size_t)(dot - a);
+    *keyname = dot + 1;
+    if (*alglen == 3 && !memcmp(a, "RSA", 3))
+        return EVP_sha1();
+    if (*alglen == 6 && !memcmp(a, "RSA256", 6))
+        return EVP_sha256();
+    if (*alglen == 6 && !memcmp(a, "RSA512", 6))
+        return EVP_sha512();
+    return NULL;
+}
+
+static bool rsa_ok(EVP_PKEY *pk, const EVP_MD *md, const unsigned char *sig, size_t siglen,
+                   const unsigned char *data, size_t len)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    bool ok = c && EVP_DigestVerifyInit(c, NULL, md, NULL, pk) == 1 &&
+              EVP_DigestVerify(c, sig, siglen, data, len) == 1;
+    EVP_MD_CTX_free(c);
+    return ok;
+}
+
+/* Why each signature was passed over, for the error when none verified. */
+static void note(FILE *why, bool *first, const char *fmt, const char *a, const char *b)
+{
+    fputs(*first ? "" : "; ", why);
+    *first = false;
+    fprintf(why, fmt, a, b);
+}
+
+int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigned char *sig,
+                      size_t siglen, const unsigned char *data, size_t len, const char **signer,
+                      md_err *err)
+{
+    unsigned char *tar;
+    size_t tarlen;
+    md_err e = MD_ERR_INIT;
+    if (md_decomp_buf(label, sig, siglen, MD_APKSIGN_MAX_SIG_MEMBER, &tar, &tarlen, &e) < 0)
+        return md_err_set(err, "%s: signature member unreadable: %s", label, e.msg);
+    struct archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    archive_read_open_memory(a, tar, tarlen);
+    char *whytext = NULL;
+    size_t whylen = 0;
+    FILE *why = md_xmemstream(&whytext, &whylen);
+    bool first = true;
+    const key *good = NULL;
+    size_t nsigs = 0;
+    int rc = 0, s;
+    struct archive_entry *ent;
+    unsigned char buf[MD_APKSIGN_MAX_SIG_BYTES + 1];
+    while (rc == 0 && !good && (s = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+        const char *name = archive_entry_pathname(ent);
+        if (!name || strncmp(name, ".SIGN.", 6) || archive_entry_filetype(ent) != AE_IFREG) {
+            rc = md_err_set(err, "%s: its first gzip member holds '%.80s', not a .SIGN.* "
+                                 "signature (not a signed apk v2 file)", label, name ? name : "?");
+            break;
+        }
+        if (++nsigs > MD_APKSIGN_MAX_SIGS) {
+            rc = md_err_set(err, "%s: more than %d signatures", label, MD_APKSIGN_MAX_SIGS);
+            break;
+        }
+        la_ssize_t n = 0, got;
+        while (n < (la_ssize_t)sizeof buf &&
+               (got = archive_read_data(a, buf + n, sizeof buf - (size_t)n)) != 0) {
+            if (got < 0) {
+                n = -1;
+                break;
+            }
+            n += got;
+        }
+        if (n <= 0 || n > (la_ssize_t)MD_APKSIGN_MAX_SIG_BYTES) {
+            rc = md_err_set(err, "%s: signature %s: %s", label, name,
+                            n < 0 ? "unreadable" : n == 0 ? "empty" : "larger than any RSA signature");
+            break;
+        }
+        const char *alg, *keyname;
+        size_t alglen;
+        const EVP_MD *md = sig_alg(name, &alg, &alglen, &keyname);
+        char *algs = md_xstrndup(alg, alglen);
+        const key *kk = find_key(k, keyname);
+        if (!md)
+            note(why, &first, "%s signature by %s not checked (only RSA, RSA256, RSA512 are)",
+                 algs, *keyname ? keyname : "?");
+        else if (!kk)
+            note(why, &first, "signed by %s, which is not in %s", keyname, k->dir);
+        else if (!rsa_ok(kk->pkey, md, buf, (size_t)n, data, len))
+            note(why, &first, "the %s signature by %s does not verify: the file was altered or "
+                              "the signature is corrupt", algs, keyname);
+        else
+            good = kk;
+        free(algs);
+    }
+    if (rc == 0 && !good && s != ARCHIVE_EOF)
+        rc = md_err_set(err, "%s: signature member: %s", label,
+                        archive_error_string(a) ? archive_error_string(a) : "corrupt tar");
+    char *whys = md_xmemstream_close(why, &whytext);
+    if (rc == 0 && !good)
+        rc = nsigs ? md_err_set(err, "%s: no trusted signature: %s", label, whys)
+                   : md_err_set(err, "%s: not signed (no .SIGN.* entry)", label);
+    free(whys);
+    archive_read_free(a);
+    free(tar);
+    if (rc == 0 && signer)
+        *signer = good->name;
+    return rc;
+}

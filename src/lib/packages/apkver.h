@@ -1,0 +1,117 @@
+/* apkver — Alpine's package versions and dependency atoms, as apk-tools
+ * compares and matches them.  Prefix: md_apkver_.
+ *
+ * Versions (apk-package(5), "version"):
+ *     number{.number}...{letter}{_suffix{number}}...{~hash}{-r#}
+ * compared part by part: numbers numerically (a later number with a
+ * leading zero, "1.01", byte-wise as Gentoo does), the letter by its
+ * character, suffixes by rank _alpha < _beta < _pre < _rc < (none) < _cvs <
+ * _svn < _git < _hg < _p, the hash byte-wise, the revision numerically.
+ * When one version runs out first it is the greater, unless the other goes
+ * on with a pre-release suffix (1.0_rc1 < 1.0 < 1.0_p1 < 1.0-r1).  An
+ * invalid tail compares below anything valid, as apk-tools does, so the
+ * order is total.  Checked against apk-tools' own vectors (tests/unit
+ * test_apkver reads ../shared/alpine/reference/version.data.2.14-stable).
+ *
+ * Atoms (apk-package(5) "depends", "provides", "install-if"; apk-tools'
+ * apk_blob_pull_dep): "[!]name[@tag][op version]", op one of < <= = >= >
+ * ~ (fuzzy: "~1.2" is any 1.2.x) <~ >~ and >< (the version is a package
+ * checksum "Q1..."); "!" makes it a conflict.  Names may carry a namespace
+ * ("so:libc.musl-x86_64.so.1", "cmd:sh", "pc:zlib") and are otherwise
+ * opaque here: which package provides which name is the resolver's.
+ *
+ * Ownership: md_apkver_dep_parse() works in place (NULs written into the
+ * caller's atom, which an error leaves as it was; the dep points into it).  md_apkver_deps_parse() copies
+ * its text into the md_apkver_deps, which md_apkver_deps_free() releases.
+ */
+#ifndef MD_APKVER_H
+#define MD_APKVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/err.h"
+
+/* True if v is a well-formed Alpine version ("1.2.3_rc1-r0"). */
+bool md_apkver_valid(const char *v);
+
+/* <0, 0, >0 like strcmp, by apk-tools' ordering (above).  Any strings. */
+int md_apkver_cmp(const char *a, const char *b);
+
+/* Operators as bit masks, apk-tools' own encoding: the comparison result
+ * must be one of the set bits.  0 (MD_APKVER_ANY): no constraint. */
+enum {
+    MD_APKVER_ANY = 0,
+    MD_APKVER_LESS = 1,
+    MD_APKVER_EQUAL = 2,
+    MD_APKVER_GREATER = 4,
+    MD_APKVER_FUZZY = 8, /* "~": the reference is a prefix of the version */
+    MD_APKVER_CHECKSUM = MD_APKVER_LESS | MD_APKVER_GREATER, /* "><" */
+};
+
+/* The operator at s[0..n) ("<", ">=", "~", "><", ...) as a mask; -1 if
+ * it is not one. */
+int md_apkver_op_parse(const char *s, size_t n, unsigned *op);
+/* "<", "<=", "~", ... for a mask ("" for MD_APKVER_ANY, "?" otherwise). */
+const char *md_apkver_op_str(unsigned op);
+
+/* Does version `v` satisfy "op ref"?  MD_APKVER_ANY is always true; a NULL
+ * `v` (a name provided without a version) satisfies only MD_APKVER_ANY;
+ * MD_APKVER_CHECKSUM is false here (see md_apkver_dep_match). */
+bool md_apkver_satisfies(const char *v, unsigned op, const char *ref);
+
+typedef struct md_apkver_dep {
+    const char *name;    /* "musl", "so:libc.musl-x86_64.so.1", "cmd:sh" */
+    const char *version; /* NULL when op is MD_APKVER_ANY */
+    const char *tag;     /* "edge" of "name@edge" (a pinned repository), or NULL */
+    unsigned op;
+    bool conflict;       /* "!name...": what matches must not be installed */
+} md_apkver_dep;
+
+/* How strictly md_apkver_dep_parse takes a version. */
+typedef enum md_apkver_strict {
+    /* a version must be md_apkver_valid, as apk-tools asks of what a user
+     * writes */
+    MD_APKVER_STRICT,
+    /* any version without blanks and any name, as written: Alpine's own
+     * indexes hold versions today's rules call invalid ("0.99f7-r0",
+     * "5.3.0_", "0.103.o"), which still compare (an invalid part below a
+     * valid one), and names outside the documented set ("cmd:kdevelop!") */
+    MD_APKVER_AS_WRITTEN,
+} md_apkver_strict;
+
+/* Parse one atom in place ("so:libfoo.so.1", "!busybox<1.2", "xen=4.17.0-r0").
+ * Refused: an empty name or one with characters apk does not allow, an
+ * unknown operator, an operator without a version, a version that is not
+ * valid per `strict` (for "><" always a checksum of Q1/Q2 + base64), a tag
+ * that is empty. */
+int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out, md_err *err);
+
+/* Does a candidate of version `version` (NULL: provided without one) and
+ * index checksum `checksum` ("Q1...", may be NULL) satisfy d's name-less
+ * constraint?  The conflict flag is not applied: for "!x<2" the candidate
+ * is forbidden exactly when this is true.  Names are the caller's. */
+bool md_apkver_dep_match(const md_apkver_dep *d, const char *version, const char *checksum);
+
+/* A package checksum as an index's C: and a "><" atom write it: "Q1" +
+ * base64 of a SHA-1 digest, or "Q2" + base64 of a SHA-256 one.  0 with
+ * the digest in `digest` and its length (20 or 32) in *len; -1 if `s` is
+ * not one. */
+int md_apkver_checksum_parse(const char *s, unsigned char digest[32], size_t *len);
+
+/* "!name@tag>=1.2" as text; caller frees. */
+char *md_apkver_dep_str(const md_apkver_dep *d);
+
+/* A space-separated list of atoms, as D:, p:, i: and r: hold them. */
+typedef struct md_apkver_deps {
+    md_apkver_dep *v;
+    size_t n;
+    char *text; /* the copy the deps point into */
+} md_apkver_deps;
+
+/* Parse `text` (copied), each atom per `strict`.  On error `out` is left
+ * empty and the message quotes the bad atom. */
+int md_apkver_deps_parse(const char *text, md_apkver_strict strict, md_apkver_deps *out,
+                         md_err *err);
+void md_apkver_deps_free(md_apkver_deps *d);
+
+#endif
