@@ -53,6 +53,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
         free(l->problems[i].msg);
     free(l->problems);
     free(l->include);
+    free(l->unread);
     memset(l, 0, sizeof *l);
 }
 

@@ -125,6 +125,11 @@ typedef struct md_bootcfg_list {
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
     unsigned include_line;
+    char *unread;           /* the first block the reader did not follow
+                               (nested past its depth), whose entries it has
+                               not seen: "cannot check this ... block: why";
+                               NULL: it followed every one */
+    unsigned unread_line;
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays

@@ -521,22 +521,17 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (!cfg.n) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding */
+            char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
+                                    ng > 1 ? ", with the other GRUB defaults files given" : "");
+            char *why = md_lint_no_entry(&cfg, as);
             for (size_t k = 0; k < ng; k++) {
                 const char *p = grp ? grp[k]->path : x->path;
                 md_err e = MD_ERR_INIT;
-                if (!cfg.include)
-                    md_err_set(&e, "%s: no Xen boot entry found (read as %s%s; no multiboot2/"
-                                   "multiboot, xen_hypervisor or Xen loader line followed by "
-                                   "the dom0 kernel): nothing was checked", p,
-                               md_bootfmt_name(x->fmt), ng > 1 ? ", with the other GRUB "
-                                                                 "defaults files given" : "");
-                else
-                    md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing was "
-                                   "checked; line %u ('%.80s') reads another file, where the "
-                                   "entries may be: lint that file too", p,
-                               md_bootfmt_name(x->fmt), cfg.include_line, cfg.include);
+                md_err_set(&e, "%s: %s", p, why);
                 fail(&in, p, &e);
             }
+            free(why);
+            free(as);
         }
         free(grp);
         md_strv xens = { 0 }, roots = { 0 };
