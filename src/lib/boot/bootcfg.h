@@ -177,6 +177,12 @@ md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origi
  * would interpret (quotes, $, ;, \, {}, |, &, <, >, #, newlines). */
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err);
 
+/* md_bootcfg_make's checks of its extra arguments alone, for a caller that
+ * names where they came from (a spec's [Xen] Args= and [Kernel] Args=
+ * line): Xen's (`linux` false) refuse dom0_mem=, the kernel's (`linux`)
+ * rdinit=; both the characters GRUB would interpret.  NULL is fine. */
+int md_bootcfg_check_args(const char *args, bool linux, md_err *err);
+
 /* One amount of dom0_mem as Xen reads it: [-]<size>, [-]<pct>% or
  * [-]<size>+<pct>%, a size without unit in KiB (Xen 4.17
  * docs/misc/xen-command-line.pandoc "dom0_mem (x86)"; parse_amt() in

@@ -11,12 +11,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISREG(m) ? "a regular file"
+                      : S_ISFIFO(m) ? "a FIFO" : "a device or socket";
+}
+
 static int not_regular(const char *path, mode_t m, md_err *err)
 {
     return md_err_set(err, "%s: not a regular file (%s); mkdom0 reads files, not devices "
-                           "or pipes", path, S_ISDIR(m) ? "a directory"
-                                             : S_ISFIFO(m) ? "a FIFO"
-                                                           : "a device or socket");
+                           "or pipes", path, kind_of(m));
+}
+
+int md_check_dir(const char *path, bool missing_ok, md_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return missing_ok && errno == ENOENT ? 0 : md_err_errno(err, "%s: cannot open", path);
+    if (!S_ISDIR(st.st_mode))
+        return md_err_set(err, "%s: not a directory (%s)", path, kind_of(st.st_mode));
+    return 0;
 }
 
 int md_open_file(const char *path, struct stat *stp, md_err *err)
