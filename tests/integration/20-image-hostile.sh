@@ -383,6 +383,14 @@ Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
 Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'
 Image|SourceDateEpoch=4294967296|SourceDateEpoch=4294967296: expected seconds since 1970, from 0 to 4294967295
 EOF2
+# A 240-byte -o (trial 9): the staging name beside it passes NAME_MAX; it
+# said "PARENT: cannot make a staging directory" and left the lock behind.
+long=$(printf 'o%.0s' $(seq 240)); mkdir -p "$W/oc-long"
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-long/$long" good.ini >/dev/null 2>long.err || rc=$?
+if [ $rc != 1 ] || ! grep -qF "$W/oc-long/$long: the output's name is 240 bytes, too long" long.err ||
+   ! grep -qF "give -o a name of at most 232 bytes" long.err; then bad "240-byte -o: exit $rc: $(cat long.err)"
+elif [ -n "$(ls -A "$W/oc-long")" ]; then bad "240-byte -o: left behind: $(ls -A "$W/oc-long")"
+else echo "ok   a 240-byte -o: refused naming the path and the limit, no lock or staging left"; fi
 # image.ini made a directory (issue 9: a rename failed half-way through
 # publishing, leaving the new grub.cfg beside the old rootfs).  A directory
 # is not a file mkdom0 wrote (it may hold someone's data), so the build

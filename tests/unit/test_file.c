@@ -116,6 +116,24 @@ static void test_check_dir(void)
     free(f), free(fifo), free(none), free(under);
 }
 
+/* Trial 9: the temporary name beside a long one is what is too long */
+static void test_tmp_name_too_long(void)
+{
+    md_err err = MD_ERR_INIT;
+    char name[246];
+    memset(name, 'l', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char *p = at(name), *tmp = NULL;
+    CHECK(md_file_create_tmp(p, &tmp, &err) == -1 && !tmp);
+    CHECK_ERR(&err, "cannot create a temporary file beside it: its name (this one and "
+                    "'.mkdom0-XXXXXX', 259 bytes) is too long: a file name may have at most 255");
+    md_err_clear(&err);
+    CHECK(md_write_atomic(p, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "(NAME_MAX)");
+    CHECK(access(p, F_OK) == -1);
+    free(p);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -123,6 +141,7 @@ int main(void)
     test_replaces_regular_only();
     test_reads_regular_only();
     test_check_dir();
+    test_tmp_name_too_long();
     t_rm_tree(dir);
     return t_done("test_file");
 }

@@ -677,6 +677,45 @@ static void test_media(const char *tmp)
     free(out), free(sub), free(f), free(pub), free(nb), free(ln);
 }
 
+/* Trial 9: a 240-byte -o left .NAME.mkdom0-lock behind and said only
+ * "PARENT: cannot make a staging directory: File name too long".  Every
+ * name derived from the output is checked first: nothing is made, and the
+ * error names the output and the limit.  232 bytes is the most that leaves
+ * room for ".NAME.mkdom0-staging-XXXXXX" in 255. */
+static void test_long_name(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *base = md_xasprintf("%s/long", tmp);
+    for (int n = 232; n <= 256; n += 8) {
+        char *name = md_xmalloc((size_t)n + 1);
+        memset(name, 'o', (size_t)n);
+        name[n] = '\0';
+        for (int exists = 0; exists < 2; exists++) {
+            char *out = md_xasprintf("%s/%s", base, name);
+            if (exists && n <= 255)
+                md_mkdir_p(out, 0755, &err);
+            md_err_clear(&err);
+            md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+            if (n == 232) {
+                CHECK(s != NULL);
+            } else {
+                CHECK(s == NULL);
+                CHECK_ERR(&err, "ooo: the output's name is");
+                CHECK_ERR(&err, "bytes, too long: the build makes '.NAME.mkdom0-staging-XXXXXX' "
+                                "beside it, and a file name may have at most 255 bytes "
+                                "(NAME_MAX); give -o a name of at most 232 bytes");
+                char *mine = md_xasprintf(".%s", name);
+                CHECK(count_prefixed(base, mine) == 0); /* no lock, no staging */
+                free(mine);
+            }
+            md_imgdir_stage_free(s);
+            free(out);
+        }
+        free(name);
+    }
+    free(base);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
@@ -694,6 +733,7 @@ int main(void)
     test_find(tmp);
     test_dirs_and_client_key(tmp);
     test_media(tmp);
+    test_long_name(tmp);
     t_rm_tree(tmp);
     return t_done("imgdir");
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,16 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err)
 {
     char *t = md_xasprintf("%s.mkdom0-XXXXXX", path);
     int fd = mkostemp(t, O_CLOEXEC);
+    if (fd < 0 && errno == ENAMETOOLONG) {
+        /* the name derived from it, not the one given, is too long (trial 9) */
+        const char *b = strrchr(path, '/');
+        md_err_set(err, "%s: cannot create a temporary file beside it: its name (this one and "
+                        "'.mkdom0-XXXXXX', %zu bytes) is too long: a file name may have at most "
+                        "%d bytes (NAME_MAX), a path %d (PATH_MAX); give a shorter name", path,
+                   strlen(b ? b + 1 : path) + 14, NAME_MAX, PATH_MAX);
+        free(t);
+        return -1;
+    }
     if (fd < 0) {
         md_err_errno(err, "%s: cannot create a temporary file beside it", path);
         free(t);

@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <ftw.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +368,42 @@ struct md_imgdir_stage {
     bool wanted[MD_IMGDIR_NALL]; /* publish requires it */
 };
 
+/* The names a build makes beside OUTDIR: PARENT/.BASE + one of these (the
+ * staging one with mkdtemp's six characters after it).  Every name is made
+ * from these, so check_names() covers each. */
+#define LOCK_SUFFIX ".mkdom0-lock"
+#define STAGING_SUFFIX ".mkdom0-staging-"
+#define STAGING_RANDOM 6
+/* The longest path a build writes inside its output, in bytes:
+ * netboot/boot/grub/grub.cfg and md_file_create_tmp's ".mkdom0-XXXXXX",
+ * with room to spare. */
+#define DEEPEST_INSIDE 64
+
+/* Every name a build derives from OUTDIR must fit: a file name NAME_MAX
+ * bytes (the directory's own limit, pathconf(3), when `parent` exists), a
+ * path PATH_MAX.  Checked before anything is made, so a name too long
+ * leaves no lock and no staging directory behind (trial 9: a 240-byte -o
+ * left .NAME.mkdom0-lock and said "PARENT: cannot make a staging
+ * directory: File name too long").  `given` is -o as the user wrote it. */
+static int check_names(const char *given, const char *parent, const char *base, md_err *err)
+{
+    long name_max = parent ? pathconf(parent, _PC_NAME_MAX) : -1;
+    if (name_max <= 0)
+        name_max = NAME_MAX;
+    size_t bl = strlen(base), extra = 1 + strlen(STAGING_SUFFIX) + STAGING_RANDOM;
+    if (bl + extra > (size_t)name_max)
+        return md_err_set(err, "%s: the output's name is %zu bytes, too long: the build makes "
+                               "'.NAME%sXXXXXX' beside it, and a file name may have at most %ld "
+                               "bytes (NAME_MAX); give -o a name of at most %zu bytes", given,
+                          bl, STAGING_SUFFIX, name_max, (size_t)name_max - extra);
+    size_t deepest = (parent ? strlen(parent) : 0) + 1 + bl + extra + 1 + DEEPEST_INSIDE;
+    if (deepest >= PATH_MAX)
+        return md_err_set(err, "%s: the output's path is too long: the files the build writes "
+                               "in and beside it would have paths of up to %zu bytes, more than "
+                               "PATH_MAX (%d); give -o a shorter path", given, deepest, PATH_MAX);
+    return 0;
+}
+
 static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
 {
     return f == MD_IMGDIR_ROOTFS ? s->rootfs_name : names[f];
@@ -444,11 +481,11 @@ static char *foreign_entry(const char *dir)
  * (trial 9). */
 static void remove_leftovers(const md_imgdir_stage *s)
 {
-    char *prefix = md_xasprintf(".%s.mkdom0-staging-", s->base);
+    char *prefix = md_xasprintf(".%s" STAGING_SUFFIX, s->base);
     size_t n = strlen(prefix);
     DIR *d = opendir(s->parent);
     for (struct dirent *e; d && (e = readdir(d));) {
-        if (strncmp(e->d_name, prefix, n) || strlen(e->d_name + n) != 6)
+        if (strncmp(e->d_name, prefix, n) || strlen(e->d_name + n) != STAGING_RANDOM)
             continue;
         char *p = md_xasprintf("%s/%s", s->parent, e->d_name);
         remove_ours(p);
@@ -516,7 +553,9 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
     free(copy);
     char *real = NULL;
     int rc = 0;
-    if (*exists) {
+    if (!*exists && check_names(outdir, NULL, base, err) < 0) {
+        rc = -1; /* before its parents are made */
+    } else if (*exists) {
         real = realpath(outdir, NULL);
     } else if (!strcmp(base, ".") || !strcmp(base, "..")) {
         rc = md_err_set(err, "%s: give the output directory by a name", outdir);
@@ -547,12 +586,12 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
     char *last = strrchr(real, '/');
     s->parent = last == real ? md_xstrdup("/") : md_xasprintf("%.*s", (int)(last - real), real);
     s->base = md_xstrdup(last + 1);
-    return 0;
+    return check_names(outdir, s->parent, s->base, err);
 }
 
 static int take_lock(md_imgdir_stage *s, md_err *err)
 {
-    char *lock = md_xasprintf("%s/.%s.mkdom0-lock", s->parent, s->base);
+    char *lock = md_xasprintf("%s/.%s" LOCK_SUFFIX, s->parent, s->base);
     int rc = 0;
     s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (s->lock_fd < 0)
@@ -617,7 +656,7 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
         goto fail;
     }
     remove_leftovers(s);
-    s->staging = md_xasprintf("%s/.%s.mkdom0-staging-XXXXXX", s->parent, s->base);
+    s->staging = md_xasprintf("%s/.%s" STAGING_SUFFIX "XXXXXX", s->parent, s->base);
     if (!mkdtemp(s->staging)) {
         md_err_errno(err, "%s: cannot make a staging directory", s->parent);
         free(s->staging);
