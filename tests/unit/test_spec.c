@@ -232,6 +232,29 @@ int main(void)
         CHECK(!md_spec_dom0_mem_auto(s));
         md_spec_free(s);
     }
+    s = parse(MIN "HostMemory=16G,128G\n", &err); /* commas separate too (trial 9) */
+    CHECK(s != NULL);
+    if (s) {
+        size_t n;
+        const uint64_t *h = md_spec_host_memory(s, &n);
+        CHECK(n == 2 && h[0] == 16384 && h[1] == 131072);
+    }
+    md_spec_free(s);
+    /* repository names and what validate() finds missing carry the line */
+    const char *bad_repo[][2] = {
+        { "[Repository a/../../b]\nURL=file:///r\n", "test.ini:10: [Repository a/../../b]: a "
+                                                     "repository name is one word" },
+        { "[Repository ..]\nURL=file:///r\n", "test.ini:10: [Repository ..]" },
+        { "[Repository x]\nURL=file:///r\nKeyring=k\n", "test.ini:10: [Repository x] has no Suite=" },
+        { "[Packages]\nPin=a=nosuch\n", "test.ini:10: Pin=a=nosuch names no [Repository nosuch]" },
+        { "[Packages]\nInclude=\n", "test.ini:10: [Packages] Include= is empty" },
+    };
+    for (size_t i = 0; i < sizeof bad_repo / sizeof *bad_repo; i++) {
+        char *text = md_xasprintf(MIN "%s", bad_repo[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_repo[i][1]);
+        free(text);
+    }
     CHECK(parse(MIN "HostMemory=128\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:9: HostMemory='128': no unit");
     CHECK(parse(MIN "HostMemory=64G 64M\n", &err) == NULL);

@@ -21,6 +21,7 @@
 
 struct repo {
     char *name, *url, *suite, *arch, *keyring;
+    char *at; /* "FILE:LINE" of its first key, for what validate() finds missing */
     md_strv components;
     int priority;
     md_spec_repo view; /* filled once parsing is complete */
@@ -38,6 +39,7 @@ struct md_spec {
     md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys, autostart;
     md_spec_pin *pins;
     size_t npins;
+    md_strv pin_at; /* per pin: "FILE:LINE" of its Pin= */
     md_spec_copy *copies;
     size_t ncopies;
     bool essential, hvm;
@@ -223,6 +225,16 @@ static bool has_dotdot(const char *p)
     return false;
 }
 
+bool md_spec_repo_name_ok(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".+-_~", *p))
+            return false;
+    return strcmp(name, ".") && strcmp(name, "..");
+}
+
 static struct repo *repo_get(md_spec *s, const char *name)
 {
     for (size_t i = 0; i < s->nrepos; i++)
@@ -232,6 +244,7 @@ static struct repo *repo_get(md_spec *s, const char *name)
     struct repo *r = &s->repos[s->nrepos++];
     memset(r, 0, sizeof *r);
     r->name = md_xstrdup(name);
+    r->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
     return r;
 }
 
@@ -343,8 +356,9 @@ static int image_key(md_spec *s, const char *k, const char *v)
 
 static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 {
-    if (!*name || strchr(name, ' '))
-        return fail(s, "[Repository %s]: a repository needs a one-word name%s", name, "");
+    if (!md_spec_repo_name_ok(name))
+        return fail(s, "[Repository %s]: a repository name is one word of A-Z a-z 0-9 . + - _ ~ "
+                       "(it names the repository's files in the cache)%s", name, "");
     struct repo *r = repo_get(s, name);
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
@@ -393,6 +407,7 @@ static int packages_key(md_spec *s, const char *k, const char *v)
                 free((char *)s->pins[i].repo);
             }
             s->npins = 0;
+            md_strv_free(&s->pin_at);
             return 1;
         }
         md_strv words = { 0 };
@@ -409,6 +424,7 @@ static int packages_key(md_spec *s, const char *k, const char *v)
             s->pins[s->npins].package = md_xstrdup(words.v[i]);
             s->pins[s->npins].repo = md_xstrdup(eq + 1);
             s->npins++;
+            md_strv_pushf(&s->pin_at, "%s:%u", s->cur_origin, s->line);
         }
         md_strv_free(&words);
         return 1;
@@ -532,8 +548,15 @@ static int set_host_memory(md_spec *s, const char *v)
         s->nhosts = 0;
         return 1;
     }
+    /* "16G,128G" is a list too, as Media= takes one (trial 9: it was
+     * refused as one size, with a message about dom0_mem's max:) */
+    char *list = md_xstrdup(v);
+    for (char *c = list; *c; c++)
+        if (*c == ',')
+            *c = ' ';
     md_strv words = { 0 };
-    md_strv_split(&words, v, false);
+    md_strv_split(&words, list, false);
+    free(list);
     int r = 1;
     for (size_t i = 0; r && i < words.n; i++) {
         uint64_t mib;
@@ -1031,7 +1054,7 @@ static int validate(md_spec *s)
         struct repo *r = &s->repos[i];
         const char *missing = !r->url ? "URL" : !r->suite ? "Suite" : !r->keyring ? "Keyring" : NULL;
         if (missing)
-            return md_err_set(s->err, "%s: [Repository %s] has no %s=", s->origin, r->name, missing);
+            return md_err_set(s->err, "%s: [Repository %s] has no %s=", r->at, r->name, missing);
         if (!r->components.n)
             md_strv_push(&r->components, "main");
         if (!r->arch)
@@ -1044,11 +1067,12 @@ static int validate(md_spec *s)
         for (size_t j = 0; j < s->nrepos; j++)
             found |= !strcmp(s->repos[j].name, s->pins[i].repo);
         if (!found)
-            return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->origin,
+            return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->pin_at.v[i],
                               s->pins[i].package, s->pins[i].repo, s->pins[i].repo);
     }
     if (!s->packages.n)
-        return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build", s->origin);
+        return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build",
+                          md_spec_key_at(s, "Packages", "Include"));
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
     apply_hvm(s);
@@ -1107,7 +1131,7 @@ void md_spec_free(md_spec *s)
         return;
     for (size_t i = 0; i < s->nrepos; i++) {
         struct repo *r = &s->repos[i];
-        free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring);
+        free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring), free(r->at);
         md_strv_free(&r->components);
     }
     free(s->repos);
@@ -1124,7 +1148,7 @@ void md_spec_free(md_spec *s)
     free(s->host_mib);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
                          &s->modules, &s->authorized_keys, &s->autostart, &s->at_keys,
-                         &s->at_lines };
+                         &s->at_lines, &s->pin_at };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,

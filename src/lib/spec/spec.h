@@ -87,6 +87,10 @@ int64_t md_spec_source_date_epoch(const md_spec *s);
 #define MD_SPEC_SOURCE_DATE_EPOCH_MAX 0xffffffffLL
 
 size_t md_spec_repo_count(const md_spec *s);
+/* A repository name ([Repository NAME]): one or more of A-Z a-z 0-9 . + - _ ~,
+ * not "." or "..": it names the repository's files in the cache, so never a
+ * path.  The one rule, for the spec and packages/repo.h. */
+bool md_spec_repo_name_ok(const char *name);
 const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i);
 
 const md_strv *md_spec_packages(const md_spec *s);
