@@ -716,6 +716,59 @@ static void test_long_name(const char *tmp)
     free(base);
 }
 
+/* Writes redirected by a directory swapped under the build never become
+ * the output: the staging directory published is the one made (by fd), and
+ * the swap happens in the parent opened when the stage was made. */
+static void test_swapped(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    md_imgdir_info in = { .name = "dom0", .spec = "s", .xen = "", .toolstack = "", .kernel = "k",
+                          .keys_dir = "/k" };
+    /* 1. the staging directory moved away and another made at its name:
+     * the files written by path land in that other one; refused */
+    char *out = md_xasprintf("%s/sw/out", tmp);
+    md_mkdir_p(out, 0755, &err);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    if (s) {
+        char *staging = md_xstrdup(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
+        *strrchr(staging, '/') = '\0';
+        char *moved = md_xasprintf("%s/sw/moved", tmp);
+        CHECK(rename(staging, moved) == 0 && mkdir(staging, 0700) == 0);
+        CHECK(stage_all(s, "redirected", &in, &err) == 0); /* by path: into the new one */
+        CHECK(md_imgdir_publish(s, &err) == -1);
+        CHECK_ERR(&err, "no longer the staging directory this build made");
+        char *leak = md_xasprintf("%s/grub.cfg", out);
+        CHECK(!exists(leak)); /* the old (empty) output is left as it was */
+        free(leak);
+        md_imgdir_stage_free(s);
+        md_remove_tree(moved, NULL);
+        md_remove_tree(staging, NULL);
+        free(moved);
+        free(staging);
+    }
+    md_err_clear(&err);
+    /* 2. the parent renamed and another put at its path: the output is
+     * published where the stage was made, not through the new path */
+    char *par = md_xasprintf("%s/sw2", tmp), *par_moved = md_xasprintf("%s/sw2-moved", tmp);
+    char *out2 = md_xasprintf("%s/out", par);
+    s = md_imgdir_stage_new(out2, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(stage_all(s, "rootfs", &in, &err) == 0);
+        CHECK(rename(par, par_moved) == 0 && mkdir(par, 0755) == 0);
+        /* the stage's own files are reached through its directory: publish
+         * checks them by fd, and they are there */
+        CHECK(md_imgdir_publish(s, &err) == 0);
+        char *there = md_xasprintf("%s/out/grub.cfg", par_moved), *not = md_xasprintf("%s/out", par);
+        CHECK(exists(there) && !exists(not));
+        free(there);
+        free(not);
+        md_imgdir_stage_free(s);
+    }
+    free(par), free(par_moved), free(out2), free(out);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
@@ -734,6 +787,7 @@ int main(void)
     test_dirs_and_client_key(tmp);
     test_media(tmp);
     test_long_name(tmp);
+    test_swapped(tmp);
     t_rm_tree(tmp);
     return t_done("imgdir");
 }
