@@ -354,6 +354,43 @@ echo "ok   an output that is a dangling symlink or the current directory: refuse
 rc=0; memcap 1000000 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-zero" zero-keys.ini >/dev/null 2>zero.err || rc=$?
 [ $rc = 1 ] && grep -q "/dev/zero: not a regular file" zero.err && [ ! -e "$W/oc-zero" ] &&
     echo "ok   AuthorizedKeys=/dev/zero: refused, naming the file" || bad "AuthorizedKeys=/dev/zero: exit $rc: $(cat zero.err)"
+# Spec values checked late, without their line (trial 9): each is refused
+# when the spec is read, as "SPEC:LINE: Key=...: problem", before anything
+# is fetched or written.  SourceDateEpoch past the newc cpio's 8 hex digits
+# was clamped without a word.
+mkfifo "$W/a-fifo"; mkdir -p "$W/a-dir"
+n=$(( $(wc -l <good.ini) + 3 ))  # the line of the key appended below
+i=0
+while IFS='|' read -r sec key want; do
+    i=$((i + 1))
+    { cat good.ini; printf '\n[%s]\n%s\n' "$sec" "$key"; } >late$i.ini
+    rc=0; memcap 1000000 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-late$i" late$i.ini >late$i.out 2>late$i.err || rc=$?
+    line=$(grep '^mkdom0 build:' late$i.err || true)
+    if [ $rc != 1 ] || [ "$(wc -l <late$i.err)" != 1 ]; then bad "[$sec] $key: exit $rc: $(cat late$i.err)"
+    elif ! grep -qF -- "mkdom0 build: late$i.ini:$n: $want" <<<"$line"; then
+        bad "[$sec] $key: not 'late$i.ini:$n: $want': $line"
+    elif [ -e "$W/oc-late$i" ] || grep -q "downloaded\|cached" late$i.out; then bad "[$sec] $key: refused only after work was done"
+    else echo "ok   [$sec] $key: $line"; fi
+done <<EOF2
+Files|Copy=$W/good.ini:/etc/../../x|Copy=$W/good.ini:/etc/../../x: the image path has a '..' component
+Files|Overlay=/dev/zero|Overlay=: /dev/zero: not a directory (a device or socket)
+Files|Overlay=$W/a-fifo|Overlay=: $W/a-fifo: not a directory (a FIFO)
+SSH|KeysDir=/dev/null|KeysDir=: /dev/null: not a directory (a device or socket)
+Guests|Autostart=$W/a-dir|Autostart=: $W/a-dir: not a regular file (a directory)
+Guests|Autostart=$W/a-fifo|Autostart=: $W/a-fifo: not a regular file (a FIFO)
+Xen|Args=a\$b|[Xen] Args=: extra Xen arguments 'a\$b': character '\$' would be interpreted by GRUB's config parser
+Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
+Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'
+Image|SourceDateEpoch=4294967296|SourceDateEpoch=4294967296: expected seconds since 1970, from 0 to 4294967295
+EOF2
+# A 240-byte -o (trial 9): the staging name beside it passes NAME_MAX; it
+# said "PARENT: cannot make a staging directory" and left the lock behind.
+long=$(printf 'o%.0s' $(seq 240)); mkdir -p "$W/oc-long"
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-long/$long" good.ini >/dev/null 2>long.err || rc=$?
+if [ $rc != 1 ] || ! grep -qF "$W/oc-long/$long: the output's name is 240 bytes, too long" long.err ||
+   ! grep -qF "give -o a name of at most 232 bytes" long.err; then bad "240-byte -o: exit $rc: $(cat long.err)"
+elif [ -n "$(ls -A "$W/oc-long")" ]; then bad "240-byte -o: left behind: $(ls -A "$W/oc-long")"
+else echo "ok   a 240-byte -o: refused naming the path and the limit, no lock or staging left"; fi
 # image.ini made a directory (issue 9: a rename failed half-way through
 # publishing, leaving the new grub.cfg beside the old rootfs).  A directory
 # is not a file mkdom0 wrote (it may hold someone's data), so the build

@@ -123,6 +123,22 @@ has "notes: cannot tell what this is"
 rc=0; memcap 1000000 timeout 60 "$MKDOM0" lint "$T/many-vars.cfg" >"$T/out" 2>&1 || rc=$?
 [ $rc = 124 ] && fail "lint of 100,000 variables did not finish in 60 s"
 grep -q "menuentry 'many'" "$T/out" || matches "no findings" "$T/out" || { cat "$T/out"; fail "lint of 100,000 variables said nothing"; }
+# trial 9: a lone entry nested past the 32 levels lint follows gave a
+# "cannot check" warning and "no Xen boot entry" side by side; it is one
+# error now that says why no entry was found
+{ for i in $(seq 1 40); do echo "submenu \"s$i\" {"; done
+  printf "menuentry 'deep' {\n multiboot2 /xen.gz dom0_mem=1G\n module2 /vmlinuz\n module2 --nounzip /rootfs.cpio.gz\n}\n"
+  for i in $(seq 1 40); do echo "}"; done
+} >"$T/deep.cfg"
+run 2 "$T/deep.cfg"
+has "deep.cfg: no Xen boot entry found in what lint could read (read as GRUB 2 config; line 33: cannot check this 'submenu' block or anything in it: it is nested more than 32 deep"
+hasnt "warning"
+[ "$(grep -c 'no Xen boot entry found' "$T/out")" = 1 ] || fail "no Xen boot entry reported more than once"
+# beside an entry lint reads, the block not followed stays a warning
+cat "$D/design.cfg" "$T/deep.cfg" >"$T/deep2.cfg"
+run 1 "$T/deep2.cfg"
+has "warning: [boot] cannot check this 'submenu' block or anything in it"
+hasnt "no Xen boot entry"
 # Devices and pipes are refused at once (issue 9: /dev/zero ran out of
 # memory, a FIFO hung), under a memory cap so a regression cannot take the machine.
 mkfifo "$T/fifo"

@@ -294,6 +294,23 @@ hasnt "[trap2]"
 # config, rootfs and hypervisor together: everything checked, and said so
 hasnt "not checked"
 has "mkdom0 lint: no findings in 1 input"
+# trial 9: the rootfs and hypervisor checked are the ones the entry loads,
+# not the first rootfs.cpio* and xen*.gz by name (rootfs.cpio.bak and
+# xen-4.20.gz sort first), and lint says which rootfs it read
+cp "$T/nohvc.cpio.gz" "$T/out-dir/rootfs.cpio.bak"
+fakexen 4.20.1 "$T/out-dir/xen-4.20.gz"
+run 0 --strict "$T/out-dir"
+has "out-dir/rootfs.cpio.gz: read as rootfs archive, the one grub.cfg:4 loads"
+hasnt "rootfs.cpio.bak"
+hasnt "[trap2]"
+# ... and when the entry loads the other one, that one is checked
+sed -i 's|--nounzip /rootfs.cpio.gz|--nounzip /rootfs.cpio.bak|; s|multiboot2 /xen.gz|multiboot2 /xen-4.20.gz|' "$T/out-dir/grub.cfg"
+run 1 "$T/out-dir"
+has "out-dir/rootfs.cpio.bak: read as rootfs archive, the one grub.cfg:4 loads"
+has "rootfs.cpio.bak(/etc/inittab):2: error: [trap1] getty only on ttyS0"
+has "is Xen 4.20"
+sed -i 's|--nounzip /rootfs.cpio.bak|--nounzip /rootfs.cpio.gz|; s|multiboot2 /xen-4.20.gz|multiboot2 /xen.gz|' "$T/out-dir/grub.cfg"
+rm "$T/out-dir/rootfs.cpio.bak" "$T/out-dir/xen-4.20.gz"
 # something called xen.gz that is no hypervisor: exit 2, naming it
 echo "not xen" | gzip >"$T/out-dir/xen.gz"
 run 2 "$T/out-dir"

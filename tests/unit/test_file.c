@@ -93,12 +93,55 @@ static void test_reads_regular_only(void)
     free(fifo);
 }
 
+/* md_check_dir: what a spec's Overlay= and KeysDir= are checked with */
+static void test_check_dir(void)
+{
+    md_err err = MD_ERR_INIT;
+    CHECK(md_check_dir(dir, false, &err) == 0);
+    char *f = at("f"), *fifo = at("fifo"), *none = at("none"), *under = at("f/x");
+    const char *const cases[][2] = { { f, "not a directory (a regular file)" },
+                                     { fifo, "not a directory (a FIFO)" },
+                                     { "/dev/null", "/dev/null: not a directory (a device or socket)" },
+                                     { none, "none: cannot open: No such file" },
+                                     { under, "f/x: cannot open: Not a directory" } };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        md_err_clear(&err);
+        CHECK(md_check_dir(cases[i][0], false, &err) == -1);
+        CHECK_ERR(&err, cases[i][1]);
+    }
+    md_err_clear(&err);
+    CHECK(md_check_dir(none, true, &err) == 0 && !err.set); /* missing is fine when asked */
+    CHECK(md_check_dir(under, true, &err) == -1);           /* not under a file */
+    CHECK(md_check_dir(f, true, &err) == -1);
+    free(f), free(fifo), free(none), free(under);
+}
+
+/* Trial 9: the temporary name beside a long one is what is too long */
+static void test_tmp_name_too_long(void)
+{
+    md_err err = MD_ERR_INIT;
+    char name[246];
+    memset(name, 'l', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char *p = at(name), *tmp = NULL;
+    CHECK(md_file_create_tmp(p, &tmp, &err) == -1 && !tmp);
+    CHECK_ERR(&err, "cannot create a temporary file beside it: its name (this one and "
+                    "'.mkdom0-XXXXXX', 259 bytes) is too long: a file name may have at most 255");
+    md_err_clear(&err);
+    CHECK(md_write_atomic(p, "x", 1, 0644, &err) == -1);
+    CHECK_ERR(&err, "(NAME_MAX)");
+    CHECK(access(p, F_OK) == -1);
+    free(p);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
         return 1;
     test_replaces_regular_only();
     test_reads_regular_only();
+    test_check_dir();
+    test_tmp_name_too_long();
     t_rm_tree(dir);
     return t_done("test_file");
 }

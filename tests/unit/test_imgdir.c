@@ -677,6 +677,98 @@ static void test_media(const char *tmp)
     free(out), free(sub), free(f), free(pub), free(nb), free(ln);
 }
 
+/* Trial 9: a 240-byte -o left .NAME.mkdom0-lock behind and said only
+ * "PARENT: cannot make a staging directory: File name too long".  Every
+ * name derived from the output is checked first: nothing is made, and the
+ * error names the output and the limit.  232 bytes is the most that leaves
+ * room for ".NAME.mkdom0-staging-XXXXXX" in 255. */
+static void test_long_name(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *base = md_xasprintf("%s/long", tmp);
+    for (int n = 232; n <= 256; n += 8) {
+        char *name = md_xmalloc((size_t)n + 1);
+        memset(name, 'o', (size_t)n);
+        name[n] = '\0';
+        for (int exists = 0; exists < 2; exists++) {
+            char *out = md_xasprintf("%s/%s", base, name);
+            if (exists && n <= 255)
+                md_mkdir_p(out, 0755, &err);
+            md_err_clear(&err);
+            md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+            if (n == 232) {
+                CHECK(s != NULL);
+            } else {
+                CHECK(s == NULL);
+                CHECK_ERR(&err, "ooo: the output's name is");
+                CHECK_ERR(&err, "bytes, too long: the build makes '.NAME.mkdom0-staging-XXXXXX' "
+                                "beside it, and a file name may have at most 255 bytes "
+                                "(NAME_MAX); give -o a name of at most 232 bytes");
+                char *mine = md_xasprintf(".%s", name);
+                CHECK(count_prefixed(base, mine) == 0); /* no lock, no staging */
+                free(mine);
+            }
+            md_imgdir_stage_free(s);
+            free(out);
+        }
+        free(name);
+    }
+    free(base);
+}
+
+/* Writes redirected by a directory swapped under the build never become
+ * the output: the staging directory published is the one made (by fd), and
+ * the swap happens in the parent opened when the stage was made. */
+static void test_swapped(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    md_imgdir_info in = { .name = "dom0", .spec = "s", .xen = "", .toolstack = "", .kernel = "k",
+                          .keys_dir = "/k" };
+    /* 1. the staging directory moved away and another made at its name:
+     * the files written by path land in that other one; refused */
+    char *out = md_xasprintf("%s/sw/out", tmp);
+    md_mkdir_p(out, 0755, &err);
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    if (s) {
+        char *staging = md_xstrdup(md_imgdir_stage_path(s, MD_IMGDIR_ROOTFS));
+        *strrchr(staging, '/') = '\0';
+        char *moved = md_xasprintf("%s/sw/moved", tmp);
+        CHECK(rename(staging, moved) == 0 && mkdir(staging, 0700) == 0);
+        CHECK(stage_all(s, "redirected", &in, &err) == 0); /* by path: into the new one */
+        CHECK(md_imgdir_publish(s, &err) == -1);
+        CHECK_ERR(&err, "no longer the staging directory this build made");
+        char *leak = md_xasprintf("%s/grub.cfg", out);
+        CHECK(!exists(leak)); /* the old (empty) output is left as it was */
+        free(leak);
+        md_imgdir_stage_free(s);
+        md_remove_tree(moved, NULL);
+        md_remove_tree(staging, NULL);
+        free(moved);
+        free(staging);
+    }
+    md_err_clear(&err);
+    /* 2. the parent renamed and another put at its path: the output is
+     * published where the stage was made, not through the new path */
+    char *par = md_xasprintf("%s/sw2", tmp), *par_moved = md_xasprintf("%s/sw2-moved", tmp);
+    char *out2 = md_xasprintf("%s/out", par);
+    s = md_imgdir_stage_new(out2, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(stage_all(s, "rootfs", &in, &err) == 0);
+        CHECK(rename(par, par_moved) == 0 && mkdir(par, 0755) == 0);
+        /* the stage's own files are reached through its directory: publish
+         * checks them by fd, and they are there */
+        CHECK(md_imgdir_publish(s, &err) == 0);
+        char *there = md_xasprintf("%s/out/grub.cfg", par_moved), *not = md_xasprintf("%s/out", par);
+        CHECK(exists(there) && !exists(not));
+        free(there);
+        free(not);
+        md_imgdir_stage_free(s);
+    }
+    free(par), free(par_moved), free(out2), free(out);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
@@ -694,6 +786,8 @@ int main(void)
     test_find(tmp);
     test_dirs_and_client_key(tmp);
     test_media(tmp);
+    test_long_name(tmp);
+    test_swapped(tmp);
     t_rm_tree(tmp);
     return t_done("imgdir");
 }

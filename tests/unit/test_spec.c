@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "core/file.h"
 #include "tfiles.h"
@@ -230,6 +231,29 @@ int main(void)
         CHECK(md_spec_host_memory(s, &n) == NULL && n == 0);
         CHECK(!md_spec_dom0_mem_auto(s));
         md_spec_free(s);
+    }
+    s = parse(MIN "HostMemory=16G,128G\n", &err); /* commas separate too (trial 9) */
+    CHECK(s != NULL);
+    if (s) {
+        size_t n;
+        const uint64_t *h = md_spec_host_memory(s, &n);
+        CHECK(n == 2 && h[0] == 16384 && h[1] == 131072);
+    }
+    md_spec_free(s);
+    /* repository names and what validate() finds missing carry the line */
+    const char *bad_repo[][2] = {
+        { "[Repository a/../../b]\nURL=file:///r\n", "test.ini:10: [Repository a/../../b]: a "
+                                                     "repository name is one word" },
+        { "[Repository ..]\nURL=file:///r\n", "test.ini:10: [Repository ..]" },
+        { "[Repository x]\nURL=file:///r\nKeyring=k\n", "test.ini:10: [Repository x] has no Suite=" },
+        { "[Packages]\nPin=a=nosuch\n", "test.ini:10: Pin=a=nosuch names no [Repository nosuch]" },
+        { "[Packages]\nInclude=\n", "test.ini:10: [Packages] Include= is empty" },
+    };
+    for (size_t i = 0; i < sizeof bad_repo / sizeof *bad_repo; i++) {
+        char *text = md_xasprintf(MIN "%s", bad_repo[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_repo[i][1]);
+        free(text);
     }
     CHECK(parse(MIN "HostMemory=128\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:9: HostMemory='128': no unit");
@@ -464,6 +488,58 @@ int main(void)
         CHECK_ERR(&err, bad_src[i][1]);
         free(text);
     }
+    /* trial 9: path values that were refused only after the package work,
+     * without the line, or called missing although they are there */
+    char *fifo = md_xasprintf("%s/fifo", specdir);
+    CHECK(mkfifo(fifo, 0644) == 0);
+    const char *bad_paths[][2] = {
+        { "[Files]\nCopy=motd:/etc/../../x\n",
+          "test.ini:10: Copy=motd:/etc/../../x: the image path has a '..' component" },
+        { "[Files]\nCopy=motd:/etc/x/..\n", "test.ini:10: Copy=motd:/etc/x/..: the image path" },
+        { "[Files]\nOverlay=/dev/zero\n", "test.ini:10: Overlay=: /dev/zero: not a directory (a "
+                                           "device or socket)" },
+        { "[Files]\nOverlay=guests motd\n", "motd: not a directory (a regular file)" },
+        { "[Files]\nOverlay=fifo\n", "test.ini:10: Overlay=: " },
+        { "[Files]\nOverlay=guests\n  nothing-here\n", "test.ini:11: Overlay=: " },
+        { "[SSH]\nKeysDir=/dev/null\n", "test.ini:10: KeysDir=: /dev/null: not a directory (a "
+                                         "device or socket)" },
+        { "[SSH]\nKeysDir=motd/keys\n", "test.ini:10: KeysDir=: " },
+        { "[Repository r]\nKeyring=/dev/null\n", "test.ini:10: Keyring=: /dev/null: not a regular "
+                                                  "file" },
+        { "[Guests]\nAutostart=guests\n", "test.ini:10: Autostart=: " },
+        { "[Guests]\nAutostart=fifo\n", "fifo: not a regular file (a FIFO)" },
+        { "[Guests]\nAutostart=/dev/zero\n", "/dev/zero: not a regular file (a device or socket)" },
+        { "[Image]\nSourceDateEpoch=4294967296\n", "test.ini:10: SourceDateEpoch=4294967296: "
+                                                    "expected seconds since 1970, from 0 to "
+                                                    "4294967295" },
+        { "[Image]\nSourceDateEpoch=99999999999999999999\n", "test.ini:10: SourceDateEpoch=" },
+    };
+    for (size_t i = 0; i < sizeof bad_paths / sizeof *bad_paths; i++) {
+        char *text = md_xasprintf(MIN "%s", bad_paths[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_paths[i][1]);
+        CHECK(!strstr(err.msg, "no such"));
+        free(text);
+    }
+    free(fifo);
+    /* what is right: a new keys directory is made by the build, ".." in a
+     * name is no ".." component, and the newc cpio's last second is fine */
+    s = parse(MIN "[SSH]\nKeysDir=new-keys\n[Files]\nCopy=motd:/etc/..motd\nOverlay=guests\n"
+                  "[Image]\nSourceDateEpoch=4294967295\n", &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(md_spec_source_date_epoch(s) == 4294967295LL);
+        CHECK_STR(md_spec_copy_at(s, 0)->dest, "/etc/..motd");
+        /* where a key was set, for the checks the spec cannot make itself */
+        CHECK_STR(md_spec_key_at(s, "Xen", "Dom0Mem"), "test.ini:8");
+        CHECK_STR(md_spec_key_at(s, "SSH", "KeysDir"), "test.ini:10");
+        CHECK_STR(md_spec_key_at(s, "Xen", "Args"), "test.ini");
+        md_spec_free(s);
+    }
+    s = parse("[Image]\nBase=default\n[Xen]\nArgs=x\n", &err);
+    CHECK(s && !strcmp(md_spec_key_at(s, "Xen", "Args"), "test.ini:4") &&
+          !strncmp(md_spec_key_at(s, "Xen", "Dom0Mem"), "<default>:", 10));
+    md_spec_free(s);
     CHECK(parse(MIN "[Guests]\nBogus=1\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: unknown key Bogus in [Guests]");
     md_err_clear(&err);

@@ -53,6 +53,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
         free(l->problems[i].msg);
     free(l->problems);
     free(l->include);
+    free(l->unread);
     memset(l, 0, sizeof *l);
 }
 
@@ -263,6 +264,24 @@ static bool is_opt(const char *w, const char *name)
     return !strncmp(w, name, n) && (w[n] == '=' || w[n] == '\0');
 }
 
+int md_bootcfg_check_args(const char *args, bool linux, md_err *err)
+{
+    const char *what = linux ? "extra kernel arguments" : "extra Xen arguments";
+    if (check_grub_safe(what, args, err) < 0)
+        return -1;
+    md_strv w = { 0 };
+    md_strv_split(&w, args ? args : "", false);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < w.n; i++)
+        if (!linux && is_opt(w.v[i], "dom0_mem"))
+            rc = md_err_set(err, "%s: '%s': dom0 memory is set by its own setting (Dom0Mem), "
+                                 "which always adds max: (trap 4)", what, w.v[i]);
+        else if (linux && is_opt(w.v[i], "rdinit"))
+            rc = md_err_set(err, "%s: '%s': mkdom0 sets rdinit=/sbin/init itself", what, w.v[i]);
+    md_strv_free(&w);
+    return rc;
+}
+
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
 {
     if (!c->dom0_mem_mib) {
@@ -289,8 +308,8 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
         md_err_set(err, "boot config: serial speed %u is not a standard UART rate", baud);
         return NULL;
     }
-    if (check_grub_safe("extra Xen arguments", c->xen_extra, err) < 0 ||
-        check_grub_safe("extra kernel arguments", c->linux_extra, err) < 0 ||
+    if (md_bootcfg_check_args(c->xen_extra, false, err) < 0 ||
+        md_bootcfg_check_args(c->linux_extra, true, err) < 0 ||
         check_grub_safe("title", c->title, err) < 0 ||
         check_grub_safe("file prefix", c->file_prefix, err) < 0 ||
         check_grub_safe("rootfs name", c->rootfs_name, err) < 0)
@@ -307,21 +326,7 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
     md_strv xw = { 0 }, lw = { 0 };
     md_strv_split(&xw, c->xen_extra ? c->xen_extra : "", false);
     md_strv_split(&lw, c->linux_extra ? c->linux_extra : "", false);
-    md_bootcfg_entry *e = NULL;
-    for (size_t i = 0; i < xw.n; i++)
-        if (is_opt(xw.v[i], "dom0_mem")) {
-            md_err_set(err, "extra Xen arguments: '%s': dom0 memory is set by its own setting "
-                            "(Dom0Mem), which always adds max: (trap 4)", xw.v[i]);
-            goto out;
-        }
-    for (size_t i = 0; i < lw.n; i++)
-        if (is_opt(lw.v[i], "rdinit")) {
-            md_err_set(err, "extra kernel arguments: '%s': mkdom0 sets rdinit=/sbin/init itself",
-                       lw.v[i]);
-            goto out;
-        }
-
-    e = md_xcalloc(1, sizeof *e);
+    md_bootcfg_entry *e = md_xcalloc(1, sizeof *e);
     e->title = md_xstrdup(c->title && *c->title ? c->title : "mkdom0 Xen dom0");
     const char *pre = c->file_prefix ? c->file_prefix : "/";
     const char *sep = *pre && pre[strlen(pre) - 1] == '/' ? "" : "/";
@@ -367,7 +372,6 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
         if (strcmp(lw.v[i], "console=hvc0"))
             md_strv_push(ka, lw.v[i]);
     md_strv_push(ka, "console=hvc0");
-out:
     md_strv_free(&xw);
     md_strv_free(&lw);
     return e;

@@ -125,6 +125,11 @@ typedef struct md_bootcfg_list {
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
     unsigned include_line;
+    char *unread;           /* the first block the reader did not follow
+                               (nested past its depth), whose entries it has
+                               not seen: "cannot check this ... block: why";
+                               NULL: it followed every one */
+    unsigned unread_line;
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
@@ -171,6 +176,12 @@ md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origi
  * dom0_mem= in xen_extra, rdinit= in linux_extra, characters GRUB's parser
  * would interpret (quotes, $, ;, \, {}, |, &, <, >, #, newlines). */
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err);
+
+/* md_bootcfg_make's checks of its extra arguments alone, for a caller that
+ * names where they came from (a spec's [Xen] Args= and [Kernel] Args=
+ * line): Xen's (`linux` false) refuse dom0_mem=, the kernel's (`linux`)
+ * rdinit=; both the characters GRUB would interpret.  NULL is fine. */
+int md_bootcfg_check_args(const char *args, bool linux, md_err *err);
 
 /* One amount of dom0_mem as Xen reads it: [-]<size>, [-]<pct>% or
  * [-]<size>+<pct>%, a size without unit in KiB (Xen 4.17

@@ -688,7 +688,6 @@ typedef struct runner {
     md_bootcfg_list *out;
     settings set;
     const bool *skip; /* per command: not on the if/else path being read */
-    bool too_deep;    /* the MAX_DEPTH problem is added (once) */
 } runner;
 
 static bool is_kw(const char *w, const char *const *list)
@@ -866,15 +865,14 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
              * said, or an entry there would pass unread (trial 9) */
             if (r->b.close[i] < cmds->n && depth < MAX_DEPTH) {
                 defer[ndefer++] = i;
-            } else if (r->b.close[i] < cmds->n && !r->too_deep) {
-                r->too_deep = true;
-                md_bootcfg_problem *p = md_bootcfg_add_problem(
-                    r->out, c->line,
-                    md_xasprintf("cannot check this '%s' block or anything in it: it is nested "
-                                 "more than %d deep (menuentry, submenu, function), the most "
-                                 "mkdom0 follows", c->w.v[0], (int)MAX_DEPTH));
-                p->warning = true;
-                p->unchecked = true;
+            } else if (r->b.close[i] < cmds->n && !r->out->unread) {
+                /* said by the caller: a warning beside the entries read, or
+                 * the reason there are none */
+                r->out->unread_line = c->line;
+                r->out->unread = md_xasprintf("cannot check this '%s' block or anything in "
+                                              "it: it is nested more than %d deep (menuentry, "
+                                              "submenu, function), the most mkdom0 follows",
+                                              c->w.v[0], (int)MAX_DEPTH);
             }
             i = r->b.close[i];
             continue;

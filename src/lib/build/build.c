@@ -109,8 +109,10 @@ static int step_epoch(struct build *b)
     if (env && *env) {
         char *end;
         long long v = strtoll(env, &end, 10);
-        if (*end || v < 0)
-            return md_err_set(b->err, "SOURCE_DATE_EPOCH=%s: expected seconds since 1970", env);
+        if (*end || v < 0 || v > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+            return md_err_set(b->err, "SOURCE_DATE_EPOCH=%s: expected seconds since 1970, from "
+                                      "0 to 4294967295 (a newc cpio keeps mtimes in 8 hex "
+                                      "digits)", env);
         b->sde = v;
         return 0;
     }
@@ -378,6 +380,16 @@ static int make_grub_cfg(struct build *b, uint64_t mib)
  * with the smallest size, to check the rest. */
 static int check_boot_entry(struct build *b)
 {
+    /* the extra arguments first, each named by its spec line (trial 9:
+     * "spec.ini: extra Xen arguments ..." did not say which line) */
+    static const char *const args[][2] = { { "Xen", "Args" }, { "Kernel", "Args" } };
+    for (int i = 0; i < 2; i++)
+        if (md_bootcfg_check_args(i ? md_spec_kernel_args(b->spec) : md_spec_xen_args(b->spec),
+                                  i == 1, b->err) < 0) {
+            md_err_prefix(b->err, "%s: [%s] %s=", md_spec_key_at(b->spec, args[i][0], args[i][1]),
+                          args[i][0], args[i][1]);
+            return -1;
+        }
     uint64_t mib = MD_SIZE_MIB_MIN;
     if (!md_spec_dom0_mem_auto(b->spec) &&
         md_size_parse_mib(md_spec_dom0_mem(b->spec), &mib, b->err) < 0) {

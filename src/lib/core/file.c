@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISREG(m) ? "a regular file"
+                      : S_ISFIFO(m) ? "a FIFO" : "a device or socket";
+}
+
 static int not_regular(const char *path, mode_t m, md_err *err)
 {
     return md_err_set(err, "%s: not a regular file (%s); mkdom0 reads files, not devices "
-                           "or pipes", path, S_ISDIR(m) ? "a directory"
-                                             : S_ISFIFO(m) ? "a FIFO"
-                                                           : "a device or socket");
+                           "or pipes", path, kind_of(m));
+}
+
+int md_check_dir(const char *path, bool missing_ok, md_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return missing_ok && errno == ENOENT ? 0 : md_err_errno(err, "%s: cannot open", path);
+    if (!S_ISDIR(st.st_mode))
+        return md_err_set(err, "%s: not a directory (%s)", path, kind_of(st.st_mode));
+    return 0;
 }
 
 int md_open_file(const char *path, struct stat *stp, md_err *err)
@@ -100,6 +115,16 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err)
 {
     char *t = md_xasprintf("%s.mkdom0-XXXXXX", path);
     int fd = mkostemp(t, O_CLOEXEC);
+    if (fd < 0 && errno == ENAMETOOLONG) {
+        /* the name derived from it, not the one given, is too long (trial 9) */
+        const char *b = strrchr(path, '/');
+        md_err_set(err, "%s: cannot create a temporary file beside it: its name (this one and "
+                        "'.mkdom0-XXXXXX', %zu bytes) is too long: a file name may have at most "
+                        "%d bytes (NAME_MAX), a path %d (PATH_MAX); give a shorter name", path,
+                   strlen(b ? b + 1 : path) + 14, NAME_MAX, PATH_MAX);
+        free(t);
+        return -1;
+    }
     if (fd < 0) {
         md_err_errno(err, "%s: cannot create a temporary file beside it", path);
         free(t);

@@ -67,6 +67,11 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* `path` (links followed) is a directory, or with `missing_ok` nothing
+ * (ENOENT).  Error "PATH: not a directory (a regular file | a FIFO | a
+ * device or socket)", or "PATH: cannot open: REASON".  Nothing is opened:
+ * for inputs checked early (a spec's Overlay= and KeysDir=). */
+int md_check_dir(const char *path, bool missing_ok, md_err *err);
 /* A regular file, links followed (false also when it cannot be stat'ed). */
 bool md_is_file(const char *path);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp

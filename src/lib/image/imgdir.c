@@ -6,10 +6,12 @@
 #include <fnmatch.h>
 #include <ftw.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -363,22 +365,101 @@ struct md_imgdir_stage {
     md_codec codec;
     bool replace_foreign; /* --force: files mkdom0 did not write go too */
     int lock_fd;
+    int parent_fd;  /* PARENT, opened once checked: the lock, the staging
+                       directory and the swap are made relative to it */
+    int staging_fd; /* the staging directory as made: what is published */
+    char *staging_name; /* its name in PARENT */
     char *path[MD_IMGDIR_NALL];
     bool wanted[MD_IMGDIR_NALL]; /* publish requires it */
 };
+
+/* The names a build makes beside OUTDIR: PARENT/.BASE + one of these (the
+ * staging one with mkdtemp's six characters after it).  Every name is made
+ * from these, so check_names() covers each. */
+#define LOCK_SUFFIX ".mkdom0-lock"
+#define STAGING_SUFFIX ".mkdom0-staging-"
+#define STAGING_RANDOM 6
+/* The longest path a build writes inside its output, in bytes:
+ * netboot/boot/grub/grub.cfg and md_file_create_tmp's ".mkdom0-XXXXXX",
+ * with room to spare. */
+#define DEEPEST_INSIDE 64
+
+/* Every name a build derives from OUTDIR must fit: a file name NAME_MAX
+ * bytes (the directory's own limit, pathconf(3), when `parent` exists), a
+ * path PATH_MAX.  Checked before anything is made, so a name too long
+ * leaves no lock and no staging directory behind (trial 9: a 240-byte -o
+ * left .NAME.mkdom0-lock and said "PARENT: cannot make a staging
+ * directory: File name too long").  `given` is -o as the user wrote it. */
+static int check_names(const char *given, const char *parent, const char *base, md_err *err)
+{
+    long name_max = parent ? pathconf(parent, _PC_NAME_MAX) : -1;
+    if (name_max <= 0)
+        name_max = NAME_MAX;
+    size_t bl = strlen(base), extra = 1 + strlen(STAGING_SUFFIX) + STAGING_RANDOM;
+    if (bl + extra > (size_t)name_max)
+        return md_err_set(err, "%s: the output's name is %zu bytes, too long: the build makes "
+                               "'.NAME%sXXXXXX' beside it, and a file name may have at most %ld "
+                               "bytes (NAME_MAX); give -o a name of at most %zu bytes", given,
+                          bl, STAGING_SUFFIX, name_max, (size_t)name_max - extra);
+    size_t deepest = (parent ? strlen(parent) : 0) + 1 + bl + extra + 1 + DEEPEST_INSIDE;
+    if (deepest >= PATH_MAX)
+        return md_err_set(err, "%s: the output's path is too long: the files the build writes "
+                               "in and beside it would have paths of up to %zu bytes, more than "
+                               "PATH_MAX (%d); give -o a shorter path", given, deepest, PATH_MAX);
+    return 0;
+}
 
 static const char *stage_name(const md_imgdir_stage *s, md_imgdir_file f)
 {
     return f == MD_IMGDIR_ROOTFS ? s->rootfs_name : names[f];
 }
 
-/* Remove a directory tree this scheme made, never following a symlink: a
- * path that is not a real directory of ours is left alone. */
-static void remove_ours(const char *path)
+/* Remove a directory tree this scheme made in PARENT, never following a
+ * symlink: a name that is not a real directory of ours is left alone. */
+static void remove_ours(const md_imgdir_stage *s, const char *name)
 {
     struct stat st;
-    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
-        md_remove_tree(path, NULL);
+    if (fstatat(s->parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+        st.st_uid == geteuid()) {
+        /* through the fd too, so that a PARENT path that now names another
+         * directory cannot have that one's entry removed */
+        char *p = md_xasprintf("/proc/self/fd/%d/%s", s->parent_fd, name);
+        struct stat via;
+        if (lstat(p, &via) < 0 || via.st_dev != st.st_dev || via.st_ino != st.st_ino) {
+            free(p); /* no /proc: the path, as checked above */
+            p = md_xasprintf("%s/%s", s->parent, name);
+        }
+        md_remove_tree(p, NULL);
+        free(p);
+    }
+}
+
+/* mkdtemp(3) in directory `dirfd`, which mkdtemp cannot do: PREFIX and
+ * STAGING_RANDOM random letters, made by mkdirat(2) with mode 0700, so
+ * never an existing path.  The name (caller frees), or NULL with errno. */
+static char *mkdtemp_at(int dirfd, const char *prefix)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned char r[STAGING_RANDOM];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+            return NULL;
+        char tail[STAGING_RANDOM + 1];
+        for (int i = 0; i < STAGING_RANDOM; i++)
+            tail[i] = abc[r[i] % (sizeof abc - 1)];
+        tail[STAGING_RANDOM] = '\0';
+        char *name = md_xasprintf("%s%s", prefix, tail);
+        if (mkdirat(dirfd, name, 0700) == 0)
+            return name;
+        int e = errno;
+        free(name);
+        if (e != EEXIST) {
+            errno = e;
+            return NULL;
+        }
+    }
+    errno = EEXIST;
+    return NULL;
 }
 
 /* A name a previous build of this output may have left in it. */
@@ -444,16 +525,15 @@ static char *foreign_entry(const char *dir)
  * (trial 9). */
 static void remove_leftovers(const md_imgdir_stage *s)
 {
-    char *prefix = md_xasprintf(".%s.mkdom0-staging-", s->base);
+    char *prefix = md_xasprintf(".%s" STAGING_SUFFIX, s->base);
     size_t n = strlen(prefix);
-    DIR *d = opendir(s->parent);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (strncmp(e->d_name, prefix, n) || strlen(e->d_name + n) != 6)
-            continue;
-        char *p = md_xasprintf("%s/%s", s->parent, e->d_name);
-        remove_ours(p);
-        free(p);
-    }
+    int fd = dup(s->parent_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d && fd >= 0)
+        close(fd);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (!strncmp(e->d_name, prefix, n) && strlen(e->d_name + n) == STAGING_RANDOM)
+            remove_ours(s, e->d_name);
     if (d)
         closedir(d);
     free(prefix);
@@ -516,7 +596,9 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
     free(copy);
     char *real = NULL;
     int rc = 0;
-    if (*exists) {
+    if (!*exists && check_names(outdir, NULL, base, err) < 0) {
+        rc = -1; /* before its parents are made */
+    } else if (*exists) {
         real = realpath(outdir, NULL);
     } else if (!strcmp(base, ".") || !strcmp(base, "..")) {
         rc = md_err_set(err, "%s: give the output directory by a name", outdir);
@@ -547,14 +629,15 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
     char *last = strrchr(real, '/');
     s->parent = last == real ? md_xstrdup("/") : md_xasprintf("%.*s", (int)(last - real), real);
     s->base = md_xstrdup(last + 1);
-    return 0;
+    return check_names(outdir, s->parent, s->base, err);
 }
 
 static int take_lock(md_imgdir_stage *s, md_err *err)
 {
-    char *lock = md_xasprintf("%s/.%s.mkdom0-lock", s->parent, s->base);
+    char *lock = md_xasprintf("%s/.%s" LOCK_SUFFIX, s->parent, s->base);
     int rc = 0;
-    s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    s->lock_fd = openat(s->parent_fd, strrchr(lock, '/') + 1,
+                        O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (s->lock_fd < 0)
         rc = md_err_errno(err, "%s: cannot open the output's lock", lock);
     else if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0)
@@ -600,13 +683,21 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
                                      md_err *err)
 {
     md_imgdir_stage *s = md_xcalloc(1, sizeof *s);
-    s->lock_fd = -1;
+    s->lock_fd = s->parent_fd = s->staging_fd = -1;
     s->codec = codec;
     s->replace_foreign = replace_foreign;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
-    if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0 ||
-        (exists && check_output_safe(s->outdir, err) < 0) || take_lock(s, err) < 0)
+    if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0)
+        goto fail;
+    /* From here on PARENT is this directory, whatever its path comes to
+     * name: the lock, the staging directory and the swap are made in it. */
+    s->parent_fd = open(s->parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s->parent_fd < 0) {
+        md_err_errno(err, "%s: cannot open", s->parent);
+        goto fail;
+    }
+    if ((exists && check_output_safe(s->outdir, err) < 0) || take_lock(s, err) < 0)
         goto fail;
     char *foreign = exists && !replace_foreign ? foreign_entry(s->outdir) : NULL;
     if (foreign) {
@@ -617,11 +708,18 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
         goto fail;
     }
     remove_leftovers(s);
-    s->staging = md_xasprintf("%s/.%s.mkdom0-staging-XXXXXX", s->parent, s->base);
-    if (!mkdtemp(s->staging)) {
+    char *prefix = md_xasprintf(".%s" STAGING_SUFFIX, s->base);
+    s->staging_name = mkdtemp_at(s->parent_fd, prefix);
+    free(prefix);
+    if (!s->staging_name) {
         md_err_errno(err, "%s: cannot make a staging directory", s->parent);
-        free(s->staging);
-        s->staging = NULL;
+        goto fail;
+    }
+    s->staging = md_xasprintf("%s/%s", s->parent, s->staging_name);
+    s->staging_fd = openat(s->parent_fd, s->staging_name,
+                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s->staging_fd < 0) {
+        md_err_errno(err, "%s: cannot open the staging directory", s->staging);
         goto fail;
     }
     for (int f = 0; f < MD_IMGDIR_NALL; f++) {
@@ -697,15 +795,26 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
 
 int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
 {
+    /* The directory published is the one made: a staging name that now
+     * holds another directory (or a symlink) is refused. */
+    struct stat made, now;
+    if (fstat(s->staging_fd, &made) < 0 ||
+        fstatat(s->parent_fd, s->staging_name, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+        made.st_dev != now.st_dev || made.st_ino != now.st_ino)
+        return md_err_set(err, "%s: no longer the staging directory this build made (replaced "
+                               "while it ran); the output is left as it was", s->staging);
     for (int f = 0; f < MD_IMGDIR_NALL; f++) {
         struct stat st;
         bool dir = f == MD_IMGDIR_NETBOOT;
-        if (s->wanted[f] && (lstat(s->path[f], &st) < 0 ||
+        /* looked at in the directory made, not at the path: a file written
+         * elsewhere is not written */
+        if (s->wanted[f] && (fstatat(s->staging_fd, stage_name(s, (md_imgdir_file)f), &st,
+                                     AT_SYMLINK_NOFOLLOW) < 0 ||
                              (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))))
             return md_err_set(err, "%s: not written; the output is left as it was", s->path[f]);
     }
     struct stat old;
-    bool replace = lstat(s->outdir, &old) == 0;
+    bool replace = fstatat(s->parent_fd, s->base, &old, AT_SYMLINK_NOFOLLOW) == 0;
     if (replace && !S_ISDIR(old.st_mode))
         return md_err_set(err, "%s: no longer a directory; the output is left as it was",
                           s->outdir);
@@ -730,9 +839,9 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
      * image (stage_new refused such an output; a new one would be refused
      * by the next build). */
     mode_t mode = (replace ? old.st_mode & 07777 : 0777 & ~um) & ~(mode_t)(S_IWGRP | S_IWOTH);
-    if (chmod(s->staging, mode) < 0)
+    if (fchmod(s->staging_fd, mode) < 0)
         return md_err_errno(err, "%s", s->staging);
-    if (renameat2(AT_FDCWD, s->staging, AT_FDCWD, s->outdir,
+    if (renameat2(s->parent_fd, s->staging_name, s->parent_fd, s->base,
                   replace ? RENAME_EXCHANGE : RENAME_NOREPLACE) < 0)
         return md_err_errno(err, "%s: cannot %s (renameat2 in %s; the output must not be a "
                                  "mount point, on a filesystem that can swap directories)",
@@ -740,7 +849,7 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
                             s->parent);
     /* The staging name now holds the previous output (or nothing). */
     if (replace)
-        remove_ours(s->staging);
+        remove_ours(s, s->staging_name);
     return 0;
 }
 
@@ -748,10 +857,15 @@ void md_imgdir_stage_free(md_imgdir_stage *s)
 {
     if (!s)
         return;
-    if (s->staging)
-        remove_ours(s->staging);
+    if (s->staging_name)
+        remove_ours(s, s->staging_name);
     if (s->lock_fd >= 0)
         close(s->lock_fd); /* the lock file stays: unlinking it would let two builds lock two files */
+    if (s->staging_fd >= 0)
+        close(s->staging_fd);
+    if (s->parent_fd >= 0)
+        close(s->parent_fd);
+    free(s->staging_name);
     for (int f = 0; f < MD_IMGDIR_NALL; f++)
         free(s->path[f]);
     free(s->staging);

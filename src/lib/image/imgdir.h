@@ -165,7 +165,11 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md
 
 /* Swap the staging directory in as OUTDIR in one step (rename(2)'s
  * RENAME_EXCHANGE; RENAME_NOREPLACE for a new OUTDIR), then remove the
- * previous output.  Every file must have been written.  Refused (OUTDIR
+ * previous output.  Every file must have been written.  The swap is made in
+ * the parent directory md_imgdir_stage_new opened (renameat2 on its fd),
+ * and only the staging directory it made is published: one that was
+ * replaced under the build (files written by path then land elsewhere) is
+ * refused, and the files are looked for in the one made.  Refused (OUTDIR
  * left as it was; the caller's md_imgdir_stage_free removes the new
  * output) when OUTDIR now fails md_imgdir_stage_new's checks: it holds a
  * file mkdom0 build did not write (unless `replace_foreign`), or another

@@ -1025,6 +1025,12 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
         if (p->unchecked)
             md_lint_mark_unchecked(l);
     }
+    /* With no entry at all, the block not followed is the reason there is
+     * none: the caller says both in one error (md_lint_no_entry). */
+    if (cfg->unread && cfg->n) {
+        md_lint_add(l, file, cfg->unread_line, MD_LINT_WARNING, 0, "%s", cfg->unread);
+        md_lint_mark_unchecked(l);
+    }
     gctx g = { l, file, rootfs, NULL, NULL, NULL };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
@@ -1046,10 +1052,10 @@ void md_lint_grub(md_lint *l, const char *file, const char *text, size_t len,
     md_grubcfg_read(text, len, &cfg);
     md_lint_entries(l, file, &cfg, rootfs);
     if (!cfg.n) {
-        md_lint_add(l, file, 0, MD_LINT_ERROR, 0,
-                    "no Xen boot entry found (no multiboot2/multiboot, xen_hypervisor or "
-                    "Xen loader line followed by the dom0 kernel): nothing was checked");
+        char *why = md_lint_no_entry(&cfg, NULL);
+        md_lint_add(l, file, cfg.unread ? cfg.unread_line : 0, MD_LINT_ERROR, 0, "%s", why);
         md_lint_mark_unchecked(l);
+        free(why);
     }
     md_bootcfg_list_free(&cfg);
 }
@@ -1063,4 +1069,26 @@ void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *root
         if (e->nmods && *e->mods[0].path && !md_strv_contains(rootfs, e->mods[0].path))
             md_strv_push(rootfs, e->mods[0].path);
     }
+}
+
+char *md_lint_no_entry(const md_bootcfg_list *cfg, const char *read_as)
+{
+    char *as = read_as ? md_xasprintf("read as %s", read_as) : NULL;
+    const char *sep = as ? "; " : "";
+    char *m;
+    if (cfg->unread)
+        /* not "no entry" and "cannot check" side by side: the one reason */
+        m = md_xasprintf("no Xen boot entry found in what lint could read (%s%sline %u: %s): "
+                         "nothing was checked", as ? as : "", sep, cfg->unread_line, cfg->unread);
+    else if (cfg->include)
+        m = md_xasprintf("no Xen boot entry found%s%s%s: nothing was checked; line %u ('%.80s') "
+                         "reads another file, where the entries may be: lint that file too",
+                         as ? " (" : "", as ? as : "", as ? ")" : "", cfg->include_line,
+                         cfg->include);
+    else
+        m = md_xasprintf("no Xen boot entry found (%s%sno multiboot2/multiboot, xen_hypervisor or "
+                         "Xen loader line followed by the dom0 kernel): nothing was checked",
+                         as ? as : "", sep);
+    free(as);
+    return m;
 }

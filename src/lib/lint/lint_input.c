@@ -27,6 +27,8 @@ typedef struct input {
     char *defaults_dir;  /* GRUB defaults named DIR/grub or DIR/grub.d/NAME.cfg: DIR
                             (resolved), which groups them as update-grub sources them */
     int defaults_rank;   /* 0: DIR/grub, 1: DIR/grub.d/NAME.cfg */
+    char *loaded_by;     /* ROOTFS of an output directory: "grub.cfg:4", the line
+                            that loads it; NULL when it was found by name */
 } input;
 
 typedef struct inputs {
@@ -183,14 +185,63 @@ static char *xen_in(const char *dir)
     return xen;
 }
 
-/* An mkdom0 output directory: its grub.cfg, rootfs archive and xen.gz. */
+static char *near(const char *cfg, const char *gpath);
+
+/* The files the Xen entries of boot config `x` load, found as lint finds
+ * every loaded file (near()), each once: the hypervisors into `xens`, the
+ * rootfs modules into `roots`, and beside each in `why` which line loads it
+ * ("grub.cfg:4").  Returns whether the config has an entry that loads a
+ * rootfs at all (found or not). */
+static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv *why)
+{
+    md_bootcfg_list cfg = { 0 };
+    md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+    bool loads_root = false;
+    for (size_t i = 0; i < cfg.n; i++) {
+        const md_bootcfg_entry *e = cfg.v[i];
+        const md_bootcfg_file *f[2] = { &e->xen, e->nmods ? &e->mods[0] : NULL };
+        for (int k = 0; k < 2; k++) {
+            if (!f[k] || !f[k]->path || !*f[k]->path)
+                continue;
+            loads_root |= k == 1;
+            char *p = near(x->path, f[k]->path);
+            if (p && !md_strv_contains(xens, p) && !md_strv_contains(roots, p)) {
+                md_strv_push(k ? roots : xens, p);
+                if (k)
+                    md_strv_pushf(why, "%s:%u", base_of(x->path), f[k]->line);
+            }
+            free(p);
+        }
+    }
+    md_bootcfg_list_free(&cfg);
+    return loads_root;
+}
+
+/* An mkdom0 output directory: its grub.cfg and the rootfs archive and
+ * hypervisor its entry loads.  Only when there is no grub.cfg, or it loads
+ * no rootfs, are they the ones found by name (rootfs.cpio*, xen*.gz): a
+ * directory may hold others than the one that boots (trial 9). */
 static bool classify_outdir(inputs *in, const char *dir, bool required)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
-    char *rootfs = d ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
-    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+    md_strv xens = { 0 }, roots = { 0 }, why = { 0 };
+    bool by_entry = false;
+    if (grub) {
+        size_t before = in->n;
+        classify_file(in, grub, MD_LINT_GRUB);
+        if (in->n > before) {
+            in->v[before].in_outdir = true;
+            by_entry = loaded_files(&in->v[before], &xens, &roots, &why);
+        }
+    }
+    char *rootfs = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+    char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
+    if (rootfs)
+        md_strv_push(&roots, rootfs), md_strv_push(&why, "");
+    if (xen)
+        md_strv_push(&xens, xen);
     bool any = grub || rootfs;
     if (!any && required) {
         md_err e = MD_ERR_INIT;
@@ -199,18 +250,17 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
                        "no grub.d/*.cfg)", dir);
         fail(in, dir, &e);
     }
-    if (any) {
-        if (grub) {
-            size_t before = in->n;
-            classify_file(in, grub, MD_LINT_GRUB);
-            if (in->n > before)
-                in->v[before].in_outdir = true;
-        }
-        if (rootfs)
-            classify_file(in, rootfs, MD_LINT_ROOTFS);
-        if (xen)
-            classify_file(in, xen, MD_LINT_XEN);
+    for (size_t i = 0; i < roots.n; i++) {
+        size_t before = in->n;
+        classify_file(in, roots.v[i], MD_LINT_ROOTFS);
+        if (in->n > before && *why.v[i])
+            in->v[before].loaded_by = md_xstrdup(why.v[i]);
     }
+    for (size_t i = 0; i < xens.n; i++)
+        classify_file(in, xens.v[i], MD_LINT_XEN);
+    md_strv_free(&xens);
+    md_strv_free(&roots);
+    md_strv_free(&why);
     free(grub);
     free(rootfs);
     free(xen);
@@ -471,22 +521,17 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (!cfg.n) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding */
+            char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
+                                    ng > 1 ? ", with the other GRUB defaults files given" : "");
+            char *why = md_lint_no_entry(&cfg, as);
             for (size_t k = 0; k < ng; k++) {
                 const char *p = grp ? grp[k]->path : x->path;
                 md_err e = MD_ERR_INIT;
-                if (!cfg.include)
-                    md_err_set(&e, "%s: no Xen boot entry found (read as %s%s; no multiboot2/"
-                                   "multiboot, xen_hypervisor or Xen loader line followed by "
-                                   "the dom0 kernel): nothing was checked", p,
-                               md_bootfmt_name(x->fmt), ng > 1 ? ", with the other GRUB "
-                                                                 "defaults files given" : "");
-                else
-                    md_err_set(&e, "%s: no Xen boot entry found (read as %s): nothing was "
-                                   "checked; line %u ('%.80s') reads another file, where the "
-                                   "entries may be: lint that file too", p,
-                               md_bootfmt_name(x->fmt), cfg.include_line, cfg.include);
+                md_err_set(&e, "%s: %s", p, why);
                 fail(&in, p, &e);
             }
+            free(why);
+            free(as);
         }
         free(grp);
         md_strv xens = { 0 }, roots = { 0 };
@@ -543,7 +588,11 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         input *x = &in.v[i];
         if (x->kind != MD_LINT_ROOTFS)
             continue;
-        md_lint_input(l, x->path, md_is_file(x->path) ? "rootfs archive" : "rootfs directory");
+        char *what = x->loaded_by ? md_xasprintf("rootfs archive, the one %s loads", x->loaded_by)
+                                  : md_xstrdup(md_is_file(x->path) ? "rootfs archive"
+                                                                   : "rootfs directory");
+        md_lint_input(l, x->path, what);
+        free(what);
         char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
         if (!xp && md_is_file(x->path)) {
             char *d = dir_of(x->path);
@@ -577,6 +626,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     for (size_t i = 0; i < in.n; i++) {
         free(in.v[i].path);
         free(in.v[i].defaults_dir);
+        free(in.v[i].loaded_by);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
     }

@@ -47,4 +47,10 @@ void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix
  * rootfs modules (the module after the dom0 kernel), as written. */
 void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *rootfs);
 
+/* Why a config gave no Xen entry (cfg->n == 0), as one message: the block
+ * the reader did not follow, the other file it reads, or that it has no
+ * loader line; `read_as` (NULL: not said) names the format it was read as.
+ * Caller frees. */
+char *md_lint_no_entry(const md_bootcfg_list *cfg, const char *read_as);
+
 #endif

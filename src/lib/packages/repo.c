@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "packages/debver.h"
+#include "spec/spec.h"
 #include "core/mem.h"
 #include "core/size.h"
 #include "core/strv.h"
@@ -31,14 +32,11 @@ struct md_repo {
     size_t npkgs;
 };
 
+/* A repository or architecture name names files in the cache: the spec's
+ * rule, one word and never a path. */
 static bool valid_name(const char *s)
 {
-    if (!s || !*s)
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr(".+-_~", *s))
-            return false;
-    return true;
+    return md_spec_repo_name_ok(s);
 }
 
 md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)

@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "spec/spec_default.h"
@@ -19,6 +21,7 @@
 
 struct repo {
     char *name, *url, *suite, *arch, *keyring;
+    char *at; /* "FILE:LINE" of its first key, for what validate() finds missing */
     md_strv components;
     int priority;
     md_spec_repo view; /* filled once parsing is complete */
@@ -36,6 +39,7 @@ struct md_spec {
     md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys, autostart;
     md_spec_pin *pins;
     size_t npins;
+    md_strv pin_at; /* per pin: "FILE:LINE" of its Pin= */
     md_spec_copy *copies;
     size_t ncopies;
     bool essential, hvm;
@@ -47,6 +51,7 @@ struct md_spec {
     char *storage;
     int shutdown_timeout;
     unsigned media; /* MD_SPEC_MEDIA_* bits */
+    md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
 
     /* parse state */
     const char *cur_origin;
@@ -197,6 +202,39 @@ static int check_host_file(md_spec *s, const char *key, const char *path)
     return 1;
 }
 
+/* A host directory the build reads (Overlay=) or makes if missing
+ * (KeysDir=, `missing_ok`): anything else there is named now, with this
+ * line (trial 9: /dev/zero and /dev/null were refused after the package
+ * work, with no line). */
+static int check_host_dir(md_spec *s, const char *key, const char *path, bool missing_ok)
+{
+    md_err e = MD_ERR_INIT;
+    if (md_check_dir(path, missing_ok, &e) < 0)
+        return fail(s, "%s=: %.500s", key, e.msg);
+    return 1;
+}
+
+/* An image path (Copy='s destination): the tree refuses a ".." component
+ * (image/tree.c: it could leave the image's root); said here, with the
+ * line, not after the package work. */
+static bool has_dotdot(const char *p)
+{
+    for (const char *q = p; (q = strstr(q, "..")); q += 2)
+        if ((q == p || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
+            return true;
+    return false;
+}
+
+bool md_spec_repo_name_ok(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".+-_~", *p))
+            return false;
+    return strcmp(name, ".") && strcmp(name, "..");
+}
+
 static struct repo *repo_get(md_spec *s, const char *name)
 {
     for (size_t i = 0; i < s->nrepos; i++)
@@ -206,6 +244,7 @@ static struct repo *repo_get(md_spec *s, const char *name)
     struct repo *r = &s->repos[s->nrepos++];
     memset(r, 0, sizeof *r);
     r->name = md_xstrdup(name);
+    r->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
     return r;
 }
 
@@ -302,8 +341,13 @@ static int image_key(md_spec *s, const char *k, const char *v)
             s->sde = -1;
             return 1;
         }
-        if (!parse_int(s, k, v, 0, INT64_MAX / 2, &x))
-            return 0;
+        char *end;
+        errno = 0;
+        x = strtoll(v, &end, 10);
+        if (!*v || *end || errno || x < 0 || x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+            return fail(s, "SourceDateEpoch=%s: expected seconds since 1970, from 0 to "
+                           "4294967295 (2106-02-07): a newc cpio keeps mtimes in 8 hex "
+                           "digits%s", v, "");
         s->sde = x;
         return 1;
     }
@@ -312,8 +356,9 @@ static int image_key(md_spec *s, const char *k, const char *v)
 
 static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 {
-    if (!*name || strchr(name, ' '))
-        return fail(s, "[Repository %s]: a repository needs a one-word name%s", name, "");
+    if (!md_spec_repo_name_ok(name))
+        return fail(s, "[Repository %s]: a repository name is one word of A-Z a-z 0-9 . + - _ ~ "
+                       "(it names the repository's files in the cache)%s", name, "");
     struct repo *r = repo_get(s, name);
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
@@ -338,6 +383,10 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
     if (!strcmp(k, "Keyring")) {
         free(r->keyring);
         r->keyring = *v ? abs_path(s, v) : NULL;
+        /* missing: the fetch says so; a directory, device or FIFO: now */
+        struct stat st;
+        if (r->keyring && stat(r->keyring, &st) == 0 && !check_host_file(s, "Keyring", r->keyring))
+            return 0;
         return 1;
     }
     return fail(s, "unknown key %s in [Repository %s]", k, name);
@@ -358,6 +407,7 @@ static int packages_key(md_spec *s, const char *k, const char *v)
                 free((char *)s->pins[i].repo);
             }
             s->npins = 0;
+            md_strv_free(&s->pin_at);
             return 1;
         }
         md_strv words = { 0 };
@@ -374,6 +424,7 @@ static int packages_key(md_spec *s, const char *k, const char *v)
             s->pins[s->npins].package = md_xstrdup(words.v[i]);
             s->pins[s->npins].repo = md_xstrdup(eq + 1);
             s->npins++;
+            md_strv_pushf(&s->pin_at, "%s:%u", s->cur_origin, s->line);
         }
         md_strv_free(&words);
         return 1;
@@ -387,8 +438,14 @@ static int files_key(md_spec *s, const char *k, const char *v)
         return set_list(&s->drop, v), 1;
     if (!strcmp(k, "Keep"))
         return set_list(&s->keep, v), 1;
-    if (!strcmp(k, "Overlay"))
-        return set_path_list(s, &s->overlays, v), 1;
+    if (!strcmp(k, "Overlay")) {
+        size_t before = s->overlays.n;
+        set_path_list(s, &s->overlays, v);
+        for (size_t i = before; *v && i < s->overlays.n; i++)
+            if (!check_host_dir(s, "Overlay", s->overlays.v[i], false))
+                return 0;
+        return 1;
+    }
     if (!strcmp(k, "Copy")) {
         md_strv words = { 0 };
         md_strv_split(&words, v, false);
@@ -400,6 +457,12 @@ static int files_key(md_spec *s, const char *k, const char *v)
                 return 0;
             }
             *colon = '\0';
+            if (has_dotdot(colon + 1)) {
+                fail(s, "Copy=%s:%s: the image path has a '..' component (refused: it could "
+                        "leave the image's root)", words.v[i], colon + 1);
+                md_strv_free(&words);
+                return 0;
+            }
             char *src = abs_path(s, words.v[i]);
             if (!check_host_file(s, "Copy", src)) {
                 free(src);
@@ -485,8 +548,15 @@ static int set_host_memory(md_spec *s, const char *v)
         s->nhosts = 0;
         return 1;
     }
+    /* "16G,128G" is a list too, as Media= takes one (trial 9: it was
+     * refused as one size, with a message about dom0_mem's max:) */
+    char *list = md_xstrdup(v);
+    for (char *c = list; *c; c++)
+        if (*c == ',')
+            *c = ' ';
     md_strv words = { 0 };
-    md_strv_split(&words, v, false);
+    md_strv_split(&words, list, false);
+    free(list);
     int r = 1;
     for (size_t i = 0; r && i < words.n; i++) {
         uint64_t mib;
@@ -581,7 +651,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
         free(s->keys_dir);
         s->keys_dir = *v ? abs_path(s, v) : NULL;
-        return 1;
+        /* made by the build when missing; anything but a directory: now */
+        return !s->keys_dir || check_host_dir(s, "KeysDir", s->keys_dir, true);
     }
     return fail(s, "unknown key %s in [%s]", k, sec);
 }
@@ -641,9 +712,14 @@ static int add_autostart(md_spec *s, const char *v)
                 r = fail(s, "Autostart=%s: another config is named %s too (both would go to "
                             "/etc/xen/auto)", words.v[i], base);
         char *path = r ? abs_path(s, words.v[i]) : NULL;
-        /* Named now, with this line, not after minutes of package work. */
-        if (path && !md_is_file(path)) {
+        /* Named now, with this line, not after minutes of package work;
+         * one that is there but no regular file says what it is. */
+        struct stat st;
+        if (path && stat(path, &st) < 0 && errno == ENOENT) {
             r = fail(s, "Autostart=%s: no such guest config file (%s)", words.v[i], path);
+            free(path);
+        } else if (path && !check_host_file(s, "Autostart", path)) {
+            r = 0;
             free(path);
         } else if (path) {
             md_strv_push_own(&s->autostart, path);
@@ -783,6 +859,19 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     else
         r = fail(s, "unknown section [%s]%s", sec, "");
     s->any_key = true;
+    if (r) {
+        char *key = md_xasprintf("%s/%s", sec, k);
+        size_t i = 0;
+        while (i < s->at_keys.n && strcmp(s->at_keys.v[i], key))
+            i++;
+        if (i == s->at_keys.n) {
+            md_strv_push(&s->at_keys, key);
+            md_strv_push(&s->at_lines, "");
+        }
+        free(s->at_lines.v[i]);
+        s->at_lines.v[i] = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        free(key);
+    }
     return r;
 }
 
@@ -965,7 +1054,7 @@ static int validate(md_spec *s)
         struct repo *r = &s->repos[i];
         const char *missing = !r->url ? "URL" : !r->suite ? "Suite" : !r->keyring ? "Keyring" : NULL;
         if (missing)
-            return md_err_set(s->err, "%s: [Repository %s] has no %s=", s->origin, r->name, missing);
+            return md_err_set(s->err, "%s: [Repository %s] has no %s=", r->at, r->name, missing);
         if (!r->components.n)
             md_strv_push(&r->components, "main");
         if (!r->arch)
@@ -978,11 +1067,12 @@ static int validate(md_spec *s)
         for (size_t j = 0; j < s->nrepos; j++)
             found |= !strcmp(s->repos[j].name, s->pins[i].repo);
         if (!found)
-            return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->origin,
+            return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->pin_at.v[i],
                               s->pins[i].package, s->pins[i].repo, s->pins[i].repo);
     }
     if (!s->packages.n)
-        return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build", s->origin);
+        return md_err_set(s->err, "%s: [Packages] Include= is empty: nothing to build",
+                          md_spec_key_at(s, "Packages", "Include"));
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
     apply_hvm(s);
@@ -1041,7 +1131,7 @@ void md_spec_free(md_spec *s)
         return;
     for (size_t i = 0; i < s->nrepos; i++) {
         struct repo *r = &s->repos[i];
-        free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring);
+        free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring), free(r->at);
         md_strv_free(&r->components);
     }
     free(s->repos);
@@ -1057,7 +1147,8 @@ void md_spec_free(md_spec *s)
     free(s->copies);
     free(s->host_mib);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
-                         &s->modules, &s->authorized_keys, &s->autostart };
+                         &s->modules, &s->authorized_keys, &s->autostart, &s->at_keys,
+                         &s->at_lines, &s->pin_at };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
@@ -1113,3 +1204,13 @@ unsigned md_spec_media(const md_spec *s) { return s->media; }
 int md_spec_shutdown_timeout(const md_spec *s) { return s->shutdown_timeout ? s->shutdown_timeout : 120; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }
+
+const char *md_spec_key_at(const md_spec *s, const char *section, const char *key)
+{
+    size_t n = strlen(section);
+    for (size_t i = 0; i < s->at_keys.n; i++)
+        if (!strncmp(s->at_keys.v[i], section, n) && s->at_keys.v[i][n] == '/' &&
+            !strcmp(s->at_keys.v[i] + n + 1, key))
+            return s->at_lines.v[i];
+    return s->origin;
+}

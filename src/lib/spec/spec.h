@@ -80,8 +80,17 @@ const char *md_spec_compression(const md_spec *s); /* gzip|zstd|xz|lz4|none */
 int md_spec_compression_level(const md_spec *s);   /* -1: codec default */
 /* SourceDateEpoch, or -1 when unset (then derived from the inputs). */
 int64_t md_spec_source_date_epoch(const md_spec *s);
+/* The latest SourceDateEpoch (and SOURCE_DATE_EPOCH) an image can have: a
+ * newc cpio keeps each mtime in 8 hex digits (the kernel's
+ * usr/gen_init_cpio.c, Documentation/driver-api/early-userspace/
+ * buffer-format.rst), so a later one could only be cut short. */
+#define MD_SPEC_SOURCE_DATE_EPOCH_MAX 0xffffffffLL
 
 size_t md_spec_repo_count(const md_spec *s);
+/* A repository name ([Repository NAME]): one or more of A-Z a-z 0-9 . + - _ ~,
+ * not "." or "..": it names the repository's files in the cache, so never a
+ * path.  The one rule, for the spec and packages/repo.h. */
+bool md_spec_repo_name_ok(const char *name);
 const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i);
 
 const md_strv *md_spec_packages(const md_spec *s);
@@ -153,5 +162,11 @@ const char *md_spec_media_name(unsigned bit);
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */
 const char *md_spec_keys_dir(const md_spec *s);
+
+/* "FILE:LINE" of the line that last set `key` in [section] ("Xen",
+ * "Args"), for a value the spec cannot check itself (the boot entry's
+ * arguments, checked by boot/bootcfg.h); the spec's origin when no line
+ * set it. */
+const char *md_spec_key_at(const md_spec *s, const char *section, const char *key);
 
 #endif
