@@ -349,6 +349,15 @@ static int step_settings(struct build *b)
     return r;
 }
 
+/* The tree is complete: duplicate files become hardlinks, so the rootfs
+ * holds their bytes once (see md_tree_link_duplicates). */
+static int step_dedupe(struct build *b)
+{
+    size_t n = md_tree_link_duplicates(b->tree);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "%zu duplicate files made hardlinks", n);
+    return 0;
+}
+
 static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
 {
     return md_imgdir_stage_write(b->stage, f, bl->data, bl->len, b->err);
@@ -633,7 +642,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     }
     static int (*const steps[])(struct build *) = {
         step_resolve, step_extract, step_epoch, step_boot_files, step_filter, step_modules,
-        step_files, step_ssh, step_settings, step_rootfs, step_dom0_mem, step_self_lint,
+        step_files, step_ssh, step_settings, step_dedupe, step_rootfs, step_dom0_mem, step_self_lint,
         step_write, step_media, step_publish,
     };
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
