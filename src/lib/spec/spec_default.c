@@ -117,6 +117,8 @@ HEADER \
 "     /usr/lib/*/libc_malloc_debug.so.* /usr/lib/*/libthread_db.so.* /usr/lib/*/libBrokenLocale.so.*\n" \
 "     /usr/lib/*/libanl.so.* /usr/lib/*/libnsl.so.1 /usr/lib/*/libnss_hesiod.so.* /usr/lib/*/libnss_compat.so.*\n" \
 "     /usr/lib/*/libmenu*.so.* /usr/lib/*/libpanel*.so.* /usr/lib/*/libform*.so.* /usr/lib/*/libtic.so.*\n" \
+"# kmod's programs carry their own copy of libkmod.\n" \
+"     /usr/lib/*/libkmod.so.*\n" \
 "Keep=/usr/share/doc/*/copyright\n" \
 "\n" \
 "[Modules]\n" \
