@@ -33,6 +33,7 @@ struct refs {
      * bytes are short runs of letters that no name can match. */
     bool first[256], last[256], lens[256]; /* lens: of names shorter than 256 */
     size_t minlen, maxlen;
+    bool tok[256]; /* the bytes of a token (refs.h) */
 };
 
 static const char *last_component(const char *p)
@@ -110,20 +111,9 @@ static void token(struct refs *r, const md_node *in, const char *tok, size_t len
             mark(r, r->names[lo].cand);
 }
 
-/* The bytes of a token (refs.h). */
-static bool tok_table[256];
-
-static void init_tok_table(void)
-{
-    for (int ch = 0; ch < 256; ch++)
-        tok_table[ch] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                        (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '+' ||
-                        ch == '-' || ch == '/';
-}
-
 static void scan(struct refs *r, const md_node *in, const unsigned char *d, size_t size)
 {
-    const bool *tok_byte = tok_table;
+    const bool *tok_byte = r->tok;
     bool text = memchr(d, 0, size) == NULL, line_start = true;
     for (size_t i = 0; i < size && r->left;) {
         if (text && line_start) {
@@ -153,7 +143,9 @@ size_t md_refs_unreferenced(const md_tree *t, size_t min_bytes, const char *cons
                             md_strv *out)
 {
     struct refs r = { 0 };
-    init_tok_table();
+    for (int ch = 0; ch < 256; ch++)
+        r.tok[ch] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                    ch == '.' || ch == '_' || ch == '+' || ch == '-' || ch == '/';
     for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
         size_t size = 0;
         if (md_node_type_of(n) != MD_NODE_FILE || !md_node_data(n, &size) || size <= min_bytes)
