@@ -72,7 +72,7 @@ HEADER \
 "     /usr/share/gdb/* /usr/lib/x86_64-linux-gnu/gconv/* /usr/include/*\n" \
 "     /usr/lib/x86_64-linux-gnu/*.a /usr/lib/debug/* /etc/init.d/*.dpkg-*\n" \
 "     /usr/lib/linux/* /usr/lib/firmware/*\n" \
-"# The PV shim (6 MB) is for running PV guests inside PVH; hvmloader stays.\n" \
+"# The PV shim (6 MB) is for running PV guests inside PVH.\n" \
 "     /usr/lib/xen-*/boot/xen-shim\n" \
 "# Debian's settings for its xendomains script, which mkdom0's own\n" \
 "# xendomains service replaces (it reads /etc/conf.d/xendomains).\n" \
@@ -90,8 +90,8 @@ HEADER \
 "     /usr/bin/xentrace_format\n" \
 "# Xen's tests and developer tools: tracing analysis, debugger stubs,\n" \
 "# coverage, fault injection, lock and performance counters (debug builds\n" \
-"# of Xen only), memory dumps, FLASK policy tools (Debian's Xen has no\n" \
-"# XSM), the vchan proxy of QEMU stub domains, memory paging and the\n" \
+"# of Xen only), memory dumps, FLASK policy tools (Debian's Xen is built\n" \
+"# without FLASK), the vchan proxy of QEMU stub domains, memory paging and the\n" \
 "# laptop battery daemon.  xentop, xenpm, xentrace, xen-ucode, xen-diag,\n" \
 "# xen-livepatch, xen-hptool, xen-cpuid and xenwatchdogd stay.\n" \
 "     /usr/*bin/test-* /usr/*bin/depriv-fd-checker /usr/*bin/xenalyze /usr/*bin/gdbsx\n" \
