@@ -74,6 +74,13 @@ HEADER \
 "     /usr/lib/linux/* /usr/lib/firmware/*\n" \
 "# The PV shim (6 MB) is for running PV guests inside PVH.\n" \
 "     /usr/lib/xen-*/boot/xen-shim\n" \
+"# Hooks and templates of machinery the image does not have: apport, runit,\n" \
+"# ufw, initramfs-tools, Python's runtime updates, debianutils' shell list,\n" \
+"# ucf's sshd_config template, libgcrypt's cleanup script, Debian's\n" \
+"# /etc/default/xen template.\n" \
+"     /usr/share/apport/* /usr/share/runit/* /etc/sv/* /etc/ufw/* /usr/share/initramfs-tools/*\n" \
+"     /usr/share/python3/* /usr/share/debianutils/* /usr/share/openssh/* /usr/share/libgcrypt20/*\n" \
+"     /usr/share/xen-utils-common/*\n" \
 "# Debian's settings for its xendomains script, which mkdom0's own\n" \
 "# xendomains service replaces (it reads /etc/conf.d/xendomains).\n" \
 "     /etc/default/xendomains\n" \
