@@ -29,9 +29,10 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# dom0 programs: every src/dom0/*-main.c is one static program; the rest is shared.
+# dom0 programs: every src/dom0/*-main.c is one program; the rest is shared.
+# All are one static executable (src/dom0/multi.c) copied under each name.
 DOM0_MAINS = $(wildcard src/dom0/*-main.c)
-DOM0_LIBSRC = $(filter-out $(DOM0_MAINS),$(DOM0_SRC))
+DOM0_LIBSRC = $(filter-out $(DOM0_MAINS) src/dom0/multi.c,$(DOM0_SRC))
 DOM0_BIN = $(DOM0_MAINS:src/dom0/%-main.c=$(BUILD)/dom0/%)
 
 all: $(BUILD)/mkdom0 $(DOM0_BIN)
@@ -52,10 +53,19 @@ $(BUILD)/mkdom0: $(CLI_OBJ) $(BUILD)/libmkdom0.a
 # The dom0 helpers run in an image with no shared libraries of ours: static,
 # no sanitizers, no pkg-config libraries.
 DOM0_CFLAGS = $(CSTD) $(WARN) -Os -static -ffunction-sections -fdata-sections -Wl,--gc-sections -Isrc/dom0
-$(BUILD)/dom0/%: src/dom0/%-main.c $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makefile
+# -s: the image has no debugger; symbols would be 80 KB of each copy.
+DOM0_NAMES = $(DOM0_MAINS:src/dom0/%-main.c=%)
+DOM0_ID = $(subst -,_,$(1))
+DOM0_TABLE = $(foreach n,$(DOM0_NAMES),X($(call DOM0_ID,$(n)),"$(n)"))
+$(BUILD)/dom0-main/%.o: src/dom0/%-main.c $(wildcard src/dom0/*.h) Makefile
 	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(DOM0_CFLAGS) -Dmain=dom0_main_$(call DOM0_ID,$*) -c -o $@ $<
+$(BUILD)/dom0-multi: src/dom0/multi.c $(DOM0_NAMES:%=$(BUILD)/dom0-main/%.o) $(DOM0_LIBSRC) $(wildcard src/dom0/*.h) Makefile
 	@$(if $(Q),echo "  STATIC  $@")
-	$(Q)$(CC) $(DOM0_CFLAGS) -o $@ $< $(DOM0_LIBSRC)
+	$(Q)$(CC) $(DOM0_CFLAGS) -s '-DDOM0_PROGRAMS=$(DOM0_TABLE)' -o $@ $< $(DOM0_NAMES:%=$(BUILD)/dom0-main/%.o) $(DOM0_LIBSRC)
+$(BUILD)/dom0/%: $(BUILD)/dom0-multi
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -399,6 +399,57 @@ static void test_scale(void)
     md_tree_free(t);
 }
 
+static void test_link_duplicates(void)
+{
+    md_tree *t = md_tree_new(false);
+    md_err e = MD_ERR_INIT;
+    CHECK(add_text(t, "/usr/share/doc/b/copyright", "GPL", "b", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/usr/share/doc/a/copyright", "GPL", "a", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/usr/share/doc/c/copyright", "GPL", "c", MD_CLASH_ERROR, &e) == 0);
+    /* another mode, another mtime, other bytes, empty, or a file the dom0
+     * may change in place: each stays a file of its own */
+    CHECK(md_tree_add_file(t, "/usr/bin/gpl", &A755, dup_data("GPL"), 3, "d", MD_CLASH_ERROR,
+                           &e) == 0);
+    md_attr later = A644;
+    later.mtime = 200;
+    CHECK(md_tree_add_file(t, "/usr/share/later", &later, dup_data("GPL"), 3, "d", MD_CLASH_ERROR,
+                           &e) == 0);
+    CHECK(add_text(t, "/usr/share/other", "BSD", "d", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/usr/share/empty1", "", "d", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/usr/share/empty2", "", "d", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/etc/a.conf", "GPL", "d", MD_CLASH_ERROR, &e) == 0);
+    /* a package's own hardlink to a duplicate follows it to the kept file */
+    CHECK(md_tree_add_hardlink(t, "/usr/share/doc/c/copy2", "/usr/share/doc/c/copyright", "c",
+                               &e) == 0);
+    CHECK(!e.set);
+    CHECK(md_tree_link_duplicates(t) == 2);
+    const md_node *keep = md_tree_lookup(t, "/usr/share/doc/a/copyright");
+    CHECK(md_node_type_of(keep) == MD_NODE_FILE);
+    static const char *const linked[] = { "/usr/share/doc/b/copyright",
+                                          "/usr/share/doc/c/copyright", "/usr/share/doc/c/copy2" };
+    for (size_t i = 0; i < 3; i++) {
+        const md_node *n = md_tree_lookup(t, linked[i]);
+        CHECK(n && md_node_type_of(n) == MD_NODE_HARDLINK);
+        CHECK_STR(n ? md_node_link_target(n) : "", "/usr/share/doc/a/copyright");
+        size_t sz = 0;
+        CHECK(n && md_node_data(n, &sz) && sz == 3);
+        CHECK_STR(n ? md_node_origin(n) : "", i < 2 ? (i ? "c" : "b") : "c");
+    }
+    static const char *const apart[] = { "/usr/bin/gpl", "/usr/share/later", "/usr/share/other",
+                                         "/usr/share/empty1", "/usr/share/empty2", "/etc/a.conf" };
+    for (size_t i = 0; i < 6; i++)
+        CHECK(md_node_type_of(md_tree_lookup(t, apart[i])) == MD_NODE_FILE);
+    /* removing the kept file promotes a link: the bytes stay in the tree */
+    CHECK(md_tree_remove(t, "/usr/share/doc/a/copyright") == 1);
+    const md_node *b = md_tree_lookup(t, "/usr/share/doc/b/copyright");
+    size_t sz = 0;
+    CHECK(b && md_node_type_of(b) == MD_NODE_FILE && md_node_data(b, &sz) && sz == 3);
+    CHECK_STR(md_node_link_target(md_tree_lookup(t, "/usr/share/doc/c/copy2")),
+              "/usr/share/doc/b/copyright");
+    CHECK(md_tree_link_duplicates(t) == 0);
+    md_tree_free(t);
+}
+
 int main(void)
 {
     test_basic_and_order();
@@ -408,6 +459,7 @@ int main(void)
     test_layout_links();
     test_resolve();
     test_hardlinks();
+    test_link_duplicates();
     test_remove_filter();
     test_scale();
     return t_done("test_tree");

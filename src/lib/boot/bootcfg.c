@@ -365,7 +365,7 @@ md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err)
         if (!is_opt(xw.v[i], gnttab[0][0]) && !is_opt(xw.v[i], gnttab[1][0]))
             md_strv_push(xa, xw.v[i]);
 
-    md_strv_push(ka, "rdinit=/sbin/init");
+    md_strv_push(ka, "rdinit=" MD_BOOTCFG_RDINIT);
     md_strv_pushf(ka, "console=ttyS%u,%u", port - 1, baud);
     /* console=hvc0 goes last, once, whatever the extra arguments say (trap 1). */
     for (size_t i = 0; i < lw.n; i++)

@@ -50,6 +50,9 @@ typedef struct md_bootcfg {
     const char *rootfs_name; /* NULL = "rootfs.cpio.gz" */
 } md_bootcfg;
 
+/* The dom0 kernel's rdinit=: the first program, which no file of the image
+ * names (the size check in build counts it as used). */
+#define MD_BOOTCFG_RDINIT "/sbin/init"
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
 /* A file the loader loads and the parameters it hands over with it. */

@@ -23,6 +23,7 @@
 #include "image/modindex.h"
 #include "image/modules.h"
 #include "image/overlay.h"
+#include "image/refs.h"
 #include "image/report.h"
 #include "packages/resolve.h"
 #include "image/sshkeys.h"
@@ -55,8 +56,12 @@ struct build {
     md_codec codec;
     md_image_stats image;
     md_xen_version hv, ts;
+    md_strv unreferenced; /* files over MD_BUILD_UNREFERENCED bytes nothing refers to */
     double t0;
 };
+
+/* The "over 1 MB" (#12), in the decimal megabytes of the size goals. */
+#define MD_BUILD_UNREFERENCED 1000000
 
 static int step_resolve(struct build *b)
 {
@@ -349,6 +354,47 @@ static int step_settings(struct build *b)
     return r;
 }
 
+/* The tree is complete: duplicate files become hardlinks, so the rootfs
+ * holds their bytes once (see md_tree_link_duplicates). */
+static int step_dedupe(struct build *b)
+{
+    size_t n = md_tree_link_duplicates(b->tree);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "%zu duplicate files made hardlinks", n);
+    return 0;
+}
+
+/* A large file that nothing in the image refers to (refs.h says what
+ * counts) is most likely dead weight: say so, once per file, with what it
+ * costs and where it came from. */
+static int step_refs(struct build *b)
+{
+    /* A dropped library (or an excluded package) that a program links
+     * would make that program fail to start on the dom0: refuse it here. */
+    md_strv missing = { 0 };
+    if (md_refs_missing_libraries(b->tree, &missing)) {
+        char *list = md_strv_join(&missing, "\n  ");
+        md_err_set(b->err, "%s: programs of the image would not start:\n  %s\n(a [Files] Drop= "
+                           "pattern or an [Packages] Exclude= of the spec took what they link; "
+                           "Keep= or Include= brings it back)", md_spec_origin(b->spec), list);
+        free(list);
+        md_strv_free(&missing);
+        return -1;
+    }
+    static const char *const entry[] = { MD_BOOTCFG_RDINIT, NULL };
+    md_refs_unreferenced(b->tree, MD_BUILD_UNREFERENCED, entry, &b->unreferenced);
+    for (size_t i = 0; i < b->unreferenced.n; i++) {
+        const md_node *n = md_tree_lookup(b->tree, b->unreferenced.v[i]);
+        size_t size = 0;
+        md_node_data(n, &size);
+        md_out_say(b->o->out, MD_OUT_FINDING,
+                   "%s: warning: %s (%.1f MB, from %s): nothing in the image refers to it (no "
+                   "program links it, no program, script or config names it); leave it out "
+                   "with [Files] Drop= unless something outside the image uses it",
+                   b->rootfs_name, b->unreferenced.v[i], size / 1e6, md_node_origin(n));
+    }
+    return 0;
+}
+
 static int write_blob(struct build *b, md_imgdir_file f, const struct blob *bl)
 {
     return md_imgdir_stage_write(b->stage, f, bl->data, bl->len, b->err);
@@ -480,10 +526,13 @@ static int device_model_cost(struct build *b, const md_report *rep, char **text)
 static int write_size_report(struct build *b, md_report *rep, const char *dm)
 {
     char *sizes = md_report_text(rep, 0), *mods = md_modules_report_text(b->mods);
-    char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s%s\n%s",
+    char *unref = b->unreferenced.n ? md_strv_join(&b->unreferenced, "\n  ") : md_xstrdup("none");
+    char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s"
+                              "Files over 1 MB that nothing in the image refers to:%s%s\n%s\n%s",
                               b->image.entries, b->image.cpio_bytes / 1048576.0,
                               b->image.out_bytes / 1048576.0, md_codec_name(b->codec), sizes,
-                              dm ? dm : "", mods);
+                              b->unreferenced.n ? "\n  " : " ", unref, dm ? dm : "", mods);
+    free(unref);
     free(sizes);
     free(mods);
     return write_text(b, MD_IMGDIR_SIZE_REPORT, text);
@@ -633,7 +682,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     }
     static int (*const steps[])(struct build *) = {
         step_resolve, step_extract, step_epoch, step_boot_files, step_filter, step_modules,
-        step_files, step_ssh, step_settings, step_rootfs, step_dom0_mem, step_self_lint,
+        step_files, step_ssh, step_settings, step_dedupe, step_refs, step_rootfs, step_dom0_mem, step_self_lint,
         step_write, step_media, step_publish,
     };
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
@@ -660,6 +709,7 @@ out:
     free(b.xen.data);
     free(b.kernel.data);
     md_modules_free(b.mods);
+    md_strv_free(&b.unreferenced);
     md_tree_free(b.tree);
     md_resolve_free(b.res);
     return r;

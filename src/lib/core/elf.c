@@ -145,3 +145,24 @@ bool md_elf_soname(const md_elf *e, char *out, size_t cap)
     }
     return false;
 }
+
+size_t md_elf_dynamic_strings(const md_elf *e, uint64_t tag,
+                              bool (*fn)(void *ctx, const char *s), void *ctx)
+{
+    md_elf_sect dyn;
+    if (!md_elf_section_of_type(e, MD_ELF_SHT_DYNAMIC, 0, &dyn, NULL))
+        return 0;
+    size_t n = 0;
+    for (uint64_t k = 0; k + 16 <= dyn.size; k += 16) {
+        uint64_t t = rd(e->d + dyn.off + k, 8), val = rd(e->d + dyn.off + k + 8, 8);
+        if (t == 0 /* DT_NULL */)
+            break;
+        const char *str = t == tag ? md_elf_string(e, dyn.link, val) : NULL;
+        if (!str)
+            continue;
+        n++;
+        if (!fn(ctx, str))
+            break;
+    }
+    return n;
+}

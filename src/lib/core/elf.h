@@ -66,5 +66,14 @@ bool md_elf_is_static(const md_elf *e);
 /* DT_SONAME of the SHT_DYNAMIC section, copied into out (cap bytes with the
  * NUL); false when there is none or it does not fit. */
 bool md_elf_soname(const md_elf *e, char *out, size_t cap);
+#define MD_ELF_DT_NEEDED 1u
+#define MD_ELF_DT_RPATH 15u
+#define MD_ELF_DT_RUNPATH 29u
+/* Calls fn with the string of each entry of the SHT_DYNAMIC section whose
+ * d_tag is `tag` (MD_ELF_DT_NEEDED: the libraries the file links, in
+ * order); entries whose string is out of bounds are skipped.  Stops when fn
+ * returns false.  Returns the number of strings passed. */
+size_t md_elf_dynamic_strings(const md_elf *e, uint64_t tag,
+                              bool (*fn)(void *ctx, const char *s), void *ctx);
 
 #endif

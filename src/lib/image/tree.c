@@ -834,6 +834,84 @@ size_t md_tree_filter(md_tree *t, const char *pattern, const char *const *keep)
     return removed;
 }
 
+/* ---- public: duplicates ---- */
+
+/* Directories whose files a running dom0 may change in place (`>>`, an
+ * editor that writes through): a hardlink there would carry the change to
+ * every name. */
+static bool mutable_path(const char *p)
+{
+    static const char *const dirs[] = { "/etc/", "/var/", "/root/", "/home/", "/run/", "/tmp/",
+                                        "/srv/" };
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        if (strncmp(p, dirs[i], strlen(dirs[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Same bytes and attributes (what a hardlink shares), then path. */
+static int cmp_dup(const md_node *x, const md_node *y, bool by_path)
+{
+    if (x->size != y->size)
+        return x->size < y->size ? -1 : 1;
+    if (x->attr.mode != y->attr.mode)
+        return x->attr.mode < y->attr.mode ? -1 : 1;
+    if (x->attr.uid != y->attr.uid)
+        return x->attr.uid < y->attr.uid ? -1 : 1;
+    if (x->attr.gid != y->attr.gid)
+        return x->attr.gid < y->attr.gid ? -1 : 1;
+    if (x->attr.mtime != y->attr.mtime)
+        return x->attr.mtime < y->attr.mtime ? -1 : 1;
+    int c = memcmp(x->data, y->data, x->size);
+    return c || !by_path ? c : strcmp(x->path, y->path);
+}
+
+static int cmp_dup_qsort(const void *a, const void *b)
+{
+    return cmp_dup(*(md_node *const *)a, *(md_node *const *)b, true);
+}
+
+/* Turn file `n` into a hardlink to `keep`; n's own hardlinks name keep. */
+static void make_link(md_node *n, md_node *keep)
+{
+    for (md_node *l = n->links, *next; l; l = next) {
+        next = l->next_link;
+        l->file = keep;
+        l->next_link = keep->links;
+        keep->links = l;
+    }
+    n->links = NULL;
+    free(n->data);
+    n->data = NULL;
+    n->size = 0;
+    n->type = MD_NODE_HARDLINK;
+    n->file = keep;
+    n->next_link = keep->links;
+    keep->links = n;
+}
+
+size_t md_tree_link_duplicates(md_tree *t)
+{
+    ensure_sorted(t);
+    md_node **f = md_xmalloc((t->n ? t->n : 1) * sizeof *f);
+    size_t nf = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        md_node *n = t->v[i];
+        if (n && n->type == MD_NODE_FILE && n->data && n->size && !mutable_path(n->path))
+            f[nf++] = n;
+    }
+    qsort(f, nf, sizeof *f, cmp_dup_qsort);
+    size_t linked = 0;
+    for (size_t a = 0; a < nf;) {
+        size_t b = a + 1;
+        for (; b < nf && cmp_dup(f[a], f[b], false) == 0; b++, linked++)
+            make_link(f[b], f[a]);
+        a = b;
+    }
+    free(f);
+    return linked;
+}
+
 /* ---- public: lookup ---- */
 
 md_node *md_tree_lookup(const md_tree *t, const char *path)

@@ -127,6 +127,15 @@ size_t md_tree_remove(md_tree *t, const char *path);
  * up empty and match. */
 size_t md_tree_filter(md_tree *t, const char *pattern, const char *const *keep);
 
+/* Make every regular file whose bytes, mode, owner and mtime equal those
+ * of another a hardlink to the one with the smallest path, so the archive
+ * holds the bytes once (Debian ships the same license text in each of a
+ * source package's binaries, OpenRC and xenstore-utils one program under
+ * many names).  Files under /etc, /var, /root, /home, /run, /tmp and /srv,
+ * which the running dom0 may change in place, and empty files stay apart.
+ * Returns the number of files turned into hardlinks. */
+size_t md_tree_link_duplicates(md_tree *t);
+
 /* Exact lookup; symlinks are not followed.  NULL if absent. */
 md_node *md_tree_lookup(const md_tree *t, const char *path);
 /* Lookup following symlinks in every component (relative and absolute

@@ -49,7 +49,8 @@ static scripts collect_scripts(const md_tree *t)
 {
     scripts s = { 0 };
     for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
-        if (md_node_type_of(n) != MD_NODE_FILE || !is_script_path(t, n))
+        md_node_type ty = md_node_type_of(n);
+        if ((ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK) || !is_script_path(t, n))
             continue;
         size_t sz;
         const unsigned char *d = md_node_data(n, &sz);

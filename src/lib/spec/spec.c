@@ -925,8 +925,11 @@ static const char *const hvm_drop[] = {
     "/usr/lib/x86_64-linux-gnu/libgst[a-z]*-1.0.so*",
     "/usr/lib/x86_64-linux-gnu/libgio-2.0.so*", "/usr/lib/x86_64-linux-gnu/glib-2.0/*",
     "/usr/lib/x86_64-linux-gnu/liborc-test-*", "/usr/share/gcc/*", NULL };
-/* Exceptions to hvm_drop's libgst pattern: what QEMU links (via spice). */
+/* Exceptions to hvm_drop's libgst pattern: what QEMU links (via spice);
+ * and what the default drops since only HVM guests need it: hvmloader,
+ * and libssl, which nothing but spice links. */
 static const char *const hvm_keep[] = {
+    "/usr/lib/xen-*/boot/hvmloader", "/usr/lib/*/libssl.so.*",
     "/usr/lib/x86_64-linux-gnu/libgstreamer-1.0.so*", "/usr/lib/x86_64-linux-gnu/libgstbase-1.0.so*",
     "/usr/lib/x86_64-linux-gnu/libgstapp-1.0.so*", NULL };
 

@@ -56,6 +56,12 @@ HEADER \
 "# bash's essentials: busybox has their tools (which, awk); dash's dpkg is\n" \
 "# for its maintainer scripts, which never run here." BASE_FILES_WHY "\n" \
 "        base-files debianutils mawk dpkg\n" \
+"# openssh-client: sshd's package depends on it, but the dom0 runs no ssh\n" \
+"# client, and the host keys come with the image (no ssh-keygen at boot);\n" \
+"# with it go passwd (the image writes its own /etc/passwd; busybox has\n" \
+"# passwd and login), libedit2 and libfido2-1.  libext2fs2: only\n" \
+"# libxenfsimage's ext2 plugin links it (dropped below).\n" \
+"        openssh-client passwd libext2fs2\n" \
 "Essential=no\n" \
 "\n" \
 "[Files]\n" \
@@ -66,11 +72,60 @@ HEADER \
 "     /usr/share/gdb/* /usr/lib/x86_64-linux-gnu/gconv/* /usr/include/*\n" \
 "     /usr/lib/x86_64-linux-gnu/*.a /usr/lib/debug/* /etc/init.d/*.dpkg-*\n" \
 "     /usr/lib/linux/* /usr/lib/firmware/*\n" \
-"# The PV shim (6 MB) is for running PV guests inside PVH; hvmloader stays.\n" \
+"# The PV shim (6 MB) is for running PV guests inside PVH.\n" \
 "     /usr/lib/xen-*/boot/xen-shim\n" \
+"# Hooks and templates of machinery the image does not have: apport, runit,\n" \
+"# ufw, initramfs-tools, Python's runtime updates, debianutils' shell list,\n" \
+"# ucf's sshd_config template, libgcrypt's cleanup script, Debian's\n" \
+"# /etc/default/xen template.\n" \
+"     /usr/share/apport/* /usr/share/runit/* /etc/sv/* /etc/ufw/* /usr/share/initramfs-tools/*\n" \
+"     /usr/share/python3/* /usr/share/debianutils/* /usr/share/openssh/* /usr/share/libgcrypt20/*\n" \
+"     /usr/share/xen-utils-common/*\n" \
 "# Debian's settings for its xendomains script, which mkdom0's own\n" \
 "# xendomains service replaces (it reads /etc/conf.d/xendomains).\n" \
 "     /etc/default/xendomains\n" \
+"# One xenstored: the C daemon (/etc/conf.d/xenstored); the OCaml one is 1.6 MB.\n" \
+"     /usr/lib/xen-*/bin/oxenstored /usr/sbin/oxenstored /etc/xen/oxenstored.conf\n" \
+"# Python has no interpreter here: pygrub and the other Python tools, the\n" \
+"# bindings, and libxenfsimage (pygrub's) with its file system plugins.\n" \
+"# (/usr/*bin/NAME: the program in /usr/lib/xen-X.Y/bin and the wrapper\n" \
+"# link to it in /usr/sbin or /usr/bin.)\n" \
+"     /usr/lib/xen-*/lib/python/*.so /usr/lib/xen-*/lib/python/xen/*\n" \
+"     /usr/lib/xen-*/lib/python/grub/* /usr/lib/xen-*/lib/python/pygrub*\n" \
+"     /usr/lib/xen-*/lib/x86_64-linux-gnu/* /usr/*bin/pygrub /usr/*bin/xenpvnetboot\n" \
+"     /usr/*bin/convert-legacy-stream /usr/*bin/verify-stream-v2 /usr/bin/xencov_split\n" \
+"     /usr/bin/xentrace_format\n" \
+"# Xen's tests and developer tools: tracing analysis, debugger stubs,\n" \
+"# coverage, fault injection, lock and performance counters (debug builds\n" \
+"# of Xen only), memory dumps, FLASK policy tools (Debian's Xen is built\n" \
+"# without FLASK), the vchan proxy of QEMU stub domains, memory paging and the\n" \
+"# laptop battery daemon.  xentop, xenpm, xentrace, xen-ucode, xen-diag,\n" \
+"# xen-livepatch, xen-hptool, xen-cpuid and xenwatchdogd stay.\n" \
+"     /usr/*bin/test-* /usr/*bin/depriv-fd-checker /usr/*bin/xenalyze /usr/*bin/gdbsx\n" \
+"     /usr/*bin/xen-kdd /usr/*bin/xencov /usr/*bin/xen-mceinj /usr/*bin/xen-access\n" \
+"     /usr/*bin/xen-memshare /usr/*bin/xen-vmtrace /usr/*bin/xen-hvmcrash\n" \
+"     /usr/*bin/xenctx /usr/*bin/xen-hvmctx /usr/*bin/xen-mfndump /usr/*bin/xenlockprof\n" \
+"     /usr/*bin/xenperf /usr/*bin/readnotes /usr/*bin/lsevtchn /usr/*bin/flask-*\n" \
+"     /usr/*bin/vchan-socket-proxy /usr/lib/*/libxenvchan*.so* /usr/*bin/xenpaging\n" \
+"     /usr/*bin/xen-lowmemd /usr/*bin/xenpmd /usr/bin/bashbug\n" \
+"# xenstored in a stub domain (needs a xenstore stubdom image, which Debian\n" \
+"# does not ship); hvmloader serves HVM guests only, so HVM=yes keeps it.\n" \
+"     /usr/*bin/init-xenstore-domain /usr/lib/xen-*/boot/hvmloader\n" \
+"# The ssh client side (openssh-client is excluded above): nothing in the\n" \
+"# dom0 runs it (`xl migrate` would: see docs/spec.md).\n" \
+"     /usr/lib/openssh/* /usr/lib/systemd/* /usr/lib/tmpfiles.d/*\n" \
+"# Libraries nothing links: libssl (sshd and kmod link libcrypto only) and\n" \
+"# OpenSSL's loadable engines; glibc's vector math, debugging and legacy\n" \
+"# libraries; the ncurses add-ons (xentop links ncurses and tinfo); and\n" \
+"# Kerberos's pre-authentication plugin, which only kinit-style logins load.\n" \
+"     /usr/lib/*/krb5/plugins/*\n" \
+"     /usr/lib/*/libssl.so.* /usr/lib/*/engines-3/* /usr/lib/*/ossl-modules/*\n" \
+"     /usr/lib/*/libmvec.so.* /usr/lib/*/libmemusage.so /usr/lib/*/libpcprofile.so\n" \
+"     /usr/lib/*/libc_malloc_debug.so.* /usr/lib/*/libthread_db.so.* /usr/lib/*/libBrokenLocale.so.*\n" \
+"     /usr/lib/*/libanl.so.* /usr/lib/*/libnsl.so.1 /usr/lib/*/libnss_hesiod.so.* /usr/lib/*/libnss_compat.so.*\n" \
+"     /usr/lib/*/libmenu*.so.* /usr/lib/*/libpanel*.so.* /usr/lib/*/libform*.so.* /usr/lib/*/libtic.so.*\n" \
+"# kmod's programs carry their own copy of libkmod.\n" \
+"     /usr/lib/*/libkmod.so.*\n" \
 "Keep=/usr/share/doc/*/copyright\n" \
 "\n" \
 "[Modules]\n" \
@@ -80,7 +135,8 @@ HEADER \
 "# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n" \
 "Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n" \
 "        loop xen-netfront xen-blkfront\n" \
-"        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n" \
+"# USB disks are not among them: add xhci-pci usb-storage sd_mod (0.6 MB gzip).\n" \
+"        nvme ice ixgbe e1000e\n" \
 "        virtio_net virtio_blk virtio_pci\n" \
 "\n" \
 "[Xen]\n" \
