@@ -78,10 +78,11 @@ HEADER \
 "# every dependency (trap 5).\n" \
 "# loop: file-backed guest disks; xen-netfront and xen-blkfront: guests booted\n" \
 "# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n" \
+"# virtio_rng: QEMU's entropy source, in place of a real host's RDRAND.\n" \
 "Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n" \
 "        loop xen-netfront xen-blkfront\n" \
 "        nvme ice ixgbe e1000e xhci-pci usb-storage sd_mod\n" \
-"        virtio_net virtio_blk virtio_pci\n" \
+"        virtio_net virtio_blk virtio_pci virtio_rng\n" \
 "\n" \
 "[Xen]\n" \
 "# Always X,max:X (trap 4); the original host used 4096M.\n" \
