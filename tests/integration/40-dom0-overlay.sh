@@ -92,10 +92,24 @@ for l in "$ov"/etc/runlevels/*/*; do
     esac
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
-for s in xen-dom0:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot ssh:default network:default; do
+# sshd and the network start in "boot" beside the Xen daemons, so sshd
+# answers about when the login prompt comes (issue 12); autostart guests last.
+for s in xen-dom0:sysinit coldplug:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot \
+         ssh:boot network:boot guest-storage:boot xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 9 ] || fail "only $links runlevel links"
+# The login prompt comes after the runlevels (inittab, below) and must not
+# wait for DHCP: the network service leaves udhcpc to supervise-daemon in
+# the foreground (-f: its start returns before any lease), sshd does not
+# wait for the network, and OpenRC starts services side by side.
+grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/network" || fail "network does not leave udhcpc to supervise-daemon"
+grep -q 'command_args="-f ' "$ov/etc/init.d/network" || fail "network's udhcpc is not in the foreground of its supervisor"
+sshdeps=$(bash -c 'provide() { :; }; keyword() { :; }; config() { :; }; before() { :; }
+                   need() { echo "$@"; }; use() { echo "$@"; }; after() { echo "$@"; }; want() { echo "$@"; }
+                   . "$1"; depend' _ "$ov/etc/init.d/ssh" | tr ' ' '\n')
+matches -Ex 'net|network' <<<"$sshdeps" && fail "ssh waits for the network (its depend: $(echo $sshdeps))"
+grep -qx 'rc_parallel="YES"' "$ov/etc/rc.conf" || fail "rc.conf does not start services in parallel"
 
 # 4. inittab
 it="$ov/etc/inittab"
