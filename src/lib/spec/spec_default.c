@@ -71,6 +71,12 @@ HEADER \
 "# Debian's settings for its xendomains script, which mkdom0's own\n" \
 "# xendomains service replaces (it reads /etc/conf.d/xendomains).\n" \
 "     /etc/default/xendomains\n" \
+"# Init scripts that nothing starts (mkdom0's services replace Debian's xen\n" \
+"# and kmod; busybox init runs OpenRC itself, no getty service, no sysv rc):\n" \
+"# OpenRC reads every script in /etc/init.d for its dependency cache at\n" \
+"# each boot, a subshell apiece, slow under emulation.\n" \
+"     /etc/init.d/agetty /etc/init.d/cgroups /etc/init.d/kmod /etc/init.d/rc\n" \
+"     /etc/init.d/rcS /etc/init.d/savecache /etc/init.d/xen\n" \
 "Keep=/usr/share/doc/*/copyright\n" \
 "\n" \
 "[Modules]\n" \
