@@ -74,8 +74,8 @@ done
 # xenstored is not respawned (a new one knows no domain) but watched: its
 # death is an alarm on the console
 grep -q '^supervisor=' "$ov/etc/init.d/xenstored" && fail "xenstored is respawned by a supervisor"
-grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" watch --' "$ov/etc/init.d/xenstored" ||
-    fail "xenstored does not run under xen-dom0-setup's watcher"
+grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "$ov/etc/init.d/xenstored" ||
+    fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
 for rl in sysinit boot default; do
@@ -115,6 +115,7 @@ grep -qx 'rc_parallel="YES"' "$ov/etc/rc.conf" || fail "rc.conf does not start s
 it="$ov/etc/inittab"
 grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
 grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
+grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
 grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: no openrc default"
