@@ -78,7 +78,8 @@ grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "
     fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
-for rl in sysinit boot default; do
+# (default, empty, comes with Debian's openrc package)
+for rl in sysinit boot; do
     [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
 done
 links=0
@@ -92,10 +93,11 @@ for l in "$ov"/etc/runlevels/*/*; do
     esac
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
-# sshd and the network start in "boot" beside the Xen daemons, so sshd
-# answers about when the login prompt comes (issue 12); autostart guests last.
+# sshd, the network and the rest start in "boot" beside the Xen daemons, so
+# sshd answers about when the login prompt comes (issue 12); nothing is left
+# for "default" but its runlevel change.
 for s in xen-dom0:sysinit coldplug:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot \
-         ssh:boot network:boot guest-storage:boot xendomains:default; do
+         ssh:boot network:boot guest-storage:boot xendomains:boot; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 9 ] || fail "only $links runlevel links"
