@@ -12,9 +12,10 @@
 #
 # usage: bench/boot-timing.sh [BUILD] [PATH]   (PATH: multiboot (default), iso, uefi)
 # BOOT_BENCH_FULL=1 also runs the guests and the reset (slower).
-# BOOT_LOCK=FILE runs each boot under `flock FILE`, so that other jobs'
-# boots on a shared machine wait for it (two TCG boots at once slow both
-# and make libxl's 40 s hotplug timeout fire).
+# BOOT_LOCK=FILE holds `flock FILE` over both boots, so that other jobs'
+# boots on a shared machine wait (two TCG boots at once slow both and make
+# libxl's 40 s hotplug timeout fire) and the two boots run back to back,
+# under the same conditions.
 # BOOT_BENCH_KEEP=DIR keeps the console logs, --check outputs and timings there.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,16 +96,19 @@ echo "building the default and the minimal image..."
 
 extra=(--no-guests --no-reset --no-services)
 [ -n "${BOOT_BENCH_FULL:-}" ] && extra=()
-lock=()
-[ -n "${BOOT_LOCK:-}" ] && lock=(flock "$BOOT_LOCK")
+if [ -n "${BOOT_LOCK:-}" ]; then
+    echo "waiting for the boot lock $BOOT_LOCK..."
+    exec {lockfd}>>"$BOOT_LOCK"
+    flock "$lockfd"
+fi
 declare -A load=()
 failed=()
 for img in default minimal; do
-    echo "booting $img via $path (QEMU TCG)${BOOT_LOCK:+ under the lock $BOOT_LOCK}..."
+    echo "booting $img via $path (QEMU TCG)..."
     more=()
     # Nothing supervises the minimal image's daemons: no restart to prove.
     [ $img = minimal ] && [ -n "${BOOT_BENCH_FULL:-}" ] && more=(--no-services)
-    if ! "${lock[@]}" "$MKDOM0" boot --check --path "$path" "${extra[@]}" "${more[@]}" \
+    if ! "$MKDOM0" boot --check --path "$path" "${extra[@]}" "${more[@]}" \
             --timings "$work/$img.tsv" --log "$work/$img.console" \
             "$work/$img" > "$work/$img.log" 2>&1; then
         tail -25 "$work/$img.log"
@@ -114,6 +118,7 @@ for img in default minimal; do
     # The load while it booted: other jobs on the machine slow TCG.
     load[$img]=$(cut -d' ' -f1 /proc/loadavg)
 done
+[ -n "${BOOT_LOCK:-}" ] && exec {lockfd}>&-
 if [ -n "${BOOT_BENCH_KEEP:-}" ]; then
     mkdir -p "$BOOT_BENCH_KEEP"
     cp "$work"/*.console "$work"/*.log "$work"/*.tsv "$BOOT_BENCH_KEEP"/ 2>/dev/null || true
