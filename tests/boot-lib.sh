@@ -15,7 +15,8 @@ check_timings() {  # file event...
 # Boot the default image via PATH with --check and verify every step's line.
 # With --no-storage the VM gets no guest storage disk, and the dom0's
 # console must say so; else the storage, autostart and lifecycle rows.
-boot_check() {  # path [--no-storage]
+# Other options (--dom0-mem SIZE) go to `mkdom0 boot` as they are.
+boot_check() {  # path [--no-storage] [mkdom0 boot options...]
     # default_image skips only when the archive is out of reach and the cache
     # cannot serve; any other build failure (a missing or crashing mkdom0
     # too) fails the test.
@@ -24,13 +25,16 @@ boot_check() {  # path [--no-storage]
     boot_check_dir "$dir" "$@"
 }
 
-# boot_check for the image in DIR; the console log is kept as $out/console.log.
-boot_check_dir() {  # dir path [--no-storage]
-    local dir=$1 path=$2 storage=${3:-}
+# boot_check for the image in DIR; the console log is kept as $out/console.log,
+# the --check output as $out/check.log.
+boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
+    local dir=$1 path=$2 storage=
+    shift 2
+    [ "${1:-}" = --no-storage ] && storage=--no-storage
     # Global: the EXIT trap runs after this function has returned.
     out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
     trap 'rm -rf "$out"' EXIT
-    "$MKDOM0" boot --check --path "$path" $storage --timings "$out/t.tsv" --log "$out/console.log" \
+    "$MKDOM0" boot --check --path "$path" "$@" --timings "$out/t.tsv" --log "$out/console.log" \
         "$dir" > "$out/check.log" 2>&1 \
         || { cat "$out/check.log"; fail "boot --check of $dir via $path failed"; }
     cat "$out/check.log"
@@ -43,6 +47,8 @@ boot_check_dir() {  # dir path [--no-storage]
         "^ok   xl info virt_caps:.* hvm( |$)"
         "^ok   xl info virt_caps:.* hap( |$)"
         "^ok   xl info virt_caps:.* hvm_directio( |$)"
+        "^ok   dom0 memory +[0-9.]+ s  \(after boot: [0-9]+ MiB used, [0-9]+ MiB free of [0-9]+; "
+        "^ok   dom0 memory +[0-9.]+ s  \(after the guests: [0-9]+ MiB used, [0-9]+ MiB free of [0-9]+; "
         "^ok   PV   guest: MKDOM0-GUEST-PV-OK"
         "^ok   PVH  guest: MKDOM0-GUEST-PVH-OK"
         "^ok   xl reboot: domain [0-9]+ restarted as [0-9]+, then xl shutdown ended it"

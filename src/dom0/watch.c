@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 void d0_watch_describe(int wstatus, char *buf, size_t size)
@@ -103,11 +104,31 @@ static void alarm_everywhere(const char *console, const char *name, int wstatus)
     to_syslog(line);
 }
 
+/* In the caller: 0 once `ready` exists, 1 (said on stderr) when the
+ * background watcher `w` ended first or the time is up. */
+static int wait_ready(pid_t w, const char *ready, const char *name)
+{
+    const struct timespec step = { 0, 50 * 1000 * 1000 };
+    for (long i = 0; i < D0_WATCH_READY_S * 20L; i++) {
+        if (access(ready, F_OK) == 0)
+            return 0;
+        int st;
+        if (waitpid(w, &st, WNOHANG) == w) {
+            fprintf(stderr, "xen-dom0-setup watch: %s ended before it made %s\n", name, ready);
+            return 1;
+        }
+        nanosleep(&step, NULL);
+    }
+    fprintf(stderr, "xen-dom0-setup watch: %s did not make %s within %d s\n", name, ready,
+            D0_WATCH_READY_S);
+    return 1;
+}
+
 /* Into the background as init's grandchild, in a session of its own and
  * away from the caller's terminal; the caller gets our pid in `pidfile`
- * before it goes on.  Returns -1 in the caller (exit with *status), 0 in
- * the background process. */
-static int background(const char *pidfile, int *status)
+ * (and, with `ready`, waits for that path) before it goes on.  Returns -1
+ * in the caller (exit with *status), 0 in the background process. */
+static int background(const char *pidfile, const char *ready, const char *name, int *status)
 {
     pid_t p = fork();
     if (p < 0) {
@@ -122,6 +143,8 @@ static int background(const char *pidfile, int *status)
             fprintf(stderr, "xen-dom0-setup watch: cannot write %s: %s\n", pidfile,
                     strerror(errno));
             kill(p, SIGTERM);
+        } else if (ready) {
+            *status = wait_ready(p, ready, name);
         }
         return -1;
     }
@@ -136,12 +159,12 @@ static int background(const char *pidfile, int *status)
     return 0;
 }
 
-int d0_watch_run(const char *console, const char *pidfile, char *const argv[])
+int d0_watch_run(const char *console, const char *pidfile, const char *ready, char *const argv[])
 {
     int status;
-    if (pidfile && background(pidfile, &status) < 0)
-        return status;
     const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (pidfile && background(pidfile, ready, name, &status) < 0)
+        return status;
     struct sigaction sa = { .sa_handler = pass_on };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);

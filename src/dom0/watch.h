@@ -39,9 +39,15 @@ void d0_watch_alarm(const char *name, int wstatus, char *buf, size_t size);
  * the signal on, waits, and returns 0.  Cannot start it: says why on stderr
  * and returns 1 after the alarm (without a store nothing works).
  * `pidfile` non-NULL: first go into the background (own session, stdio on
- * /dev/null) and return 0 at once in the caller once the background
- * process's pid is in `pidfile` (1 if it cannot be written).  The returned
- * value is the exit status. */
-int d0_watch_run(const char *console, const char *pidfile, char *const argv[]);
+ * /dev/null) and return 0 in the caller once the background process's pid
+ * is in `pidfile` (1 if it cannot be written).  `ready` non-NULL (with a
+ * pidfile): the caller returns only once path `ready` exists (xenstored's
+ * socket: the store answers), 1 with the reason on stderr when the watcher
+ * ended first or after D0_WATCH_READY_S seconds; it looks every 50 ms
+ * itself, where a shell loop would start a process per look (each costs
+ * most of a second in a PV dom0 under emulation).  The returned value is the
+ * exit status. */
+#define D0_WATCH_READY_S 60
+int d0_watch_run(const char *console, const char *pidfile, const char *ready, char *const argv[]);
 
 #endif

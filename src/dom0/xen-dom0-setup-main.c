@@ -16,7 +16,7 @@ static void usage(FILE *f)
 {
     fputs("usage: xen-dom0-setup [OPTIONS] [STEP...]\n"
           "       xen-dom0-setup [OPTIONS] load MODULE...\n"
-          "       xen-dom0-setup [--console FILE] [--pidfile FILE] watch [--] COMMAND [ARG...]\n"
+          "       xen-dom0-setup [--console FILE] [--pidfile FILE [--ready PATH]] watch [--] COMMAND [ARG...]\n"
           "Steps (default: all), each safe to repeat:\n"
           "  mounts   proc on /proc, sysfs on /sys, devtmpfs (else tmpfs) on /dev,\n"
           "           devpts on /dev/pts, tmpfs on /dev/shm\n"
@@ -41,6 +41,8 @@ static void usage(FILE *f)
           "  --dry-run, -n       change nothing; print each action instead\n"
           "  --console FILE      watch: where the alarm goes (default /dev/console)\n"
           "  --pidfile FILE      watch: go into the background, the watcher's pid in FILE\n"
+          "  --ready PATH        watch with --pidfile: return once PATH exists (exit 1 if\n"
+          "                      COMMAND ended first, or after 60 s)\n"
           "Exit status: 0 when everything is in place, 1 when a step failed\n"
           "(each failure is printed with its reason), 2 for a usage error.\n",
           f);
@@ -80,7 +82,8 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
 int main(int argc, char **argv)
 {
     d0_ctx c = { .prog = "xen-dom0-setup", .root = "/", .plan = stdout, .log = stderr };
-    const char *proc_misc = NULL, *kver = NULL, *console = "/dev/console", *pidfile = NULL;
+    const char *proc_misc = NULL, *kver = NULL, *console = "/dev/console", *pidfile = NULL,
+               *ready = NULL;
     const char *extra[MAX_MODULES];
     size_t nextra = 0;
     int i = 1;
@@ -88,7 +91,7 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         int has_arg = !strcmp(a, "--root") || !strcmp(a, "--proc-misc") ||
                       !strcmp(a, "--kver") || !strcmp(a, "--module") ||
-                      !strcmp(a, "--console") || !strcmp(a, "--pidfile");
+                      !strcmp(a, "--console") || !strcmp(a, "--pidfile") || !strcmp(a, "--ready");
         if (has_arg && i + 1 >= argc) {
             fprintf(stderr, "xen-dom0-setup: %s needs a value\n", a);
             return 2;
@@ -101,6 +104,8 @@ int main(int argc, char **argv)
             console = argv[++i];
         else if (!strcmp(a, "--pidfile"))
             pidfile = argv[++i];
+        else if (!strcmp(a, "--ready"))
+            ready = argv[++i];
         else if (!strcmp(a, "--kver"))
             kver = argv[++i];
         else if (!strcmp(a, "--module")) {
@@ -129,7 +134,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "xen-dom0-setup: watch needs a command\n");
             return 2;
         }
-        return d0_watch_run(console, pidfile, argv + i);
+        if (ready && !pidfile) {
+            fprintf(stderr, "xen-dom0-setup: --ready needs --pidfile (it waits in the caller)\n");
+            return 2;
+        }
+        return d0_watch_run(console, pidfile, ready, argv + i);
     }
     if (i < argc && !strcmp(argv[i], "load")) {
         if (i + 1 >= argc) {

@@ -74,11 +74,12 @@ done
 # xenstored is not respawned (a new one knows no domain) but watched: its
 # death is an alarm on the console
 grep -q '^supervisor=' "$ov/etc/init.d/xenstored" && fail "xenstored is respawned by a supervisor"
-grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" watch --' "$ov/etc/init.d/xenstored" ||
-    fail "xenstored does not run under xen-dom0-setup's watcher"
+grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "$ov/etc/init.d/xenstored" ||
+    fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
-for rl in sysinit boot default; do
+# (default, empty, comes with Debian's openrc package)
+for rl in sysinit boot; do
     [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
 done
 links=0
@@ -92,15 +93,31 @@ for l in "$ov"/etc/runlevels/*/*; do
     esac
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
-for s in xen-dom0:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot ssh:default network:default; do
+# sshd, the network and the rest start in "boot" beside the Xen daemons, so
+# sshd answers about when the login prompt comes (issue 12); nothing is left
+# for "default" but its runlevel change.
+for s in xen-dom0:sysinit coldplug:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot \
+         ssh:boot network:boot guest-storage:boot xendomains:boot; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 9 ] || fail "only $links runlevel links"
+# The login prompt comes after the runlevels (inittab, below) and must not
+# wait for DHCP: the network service leaves udhcpc to supervise-daemon in
+# the foreground (-f: its start returns before any lease), sshd does not
+# wait for the network, and OpenRC starts services side by side.
+grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/network" || fail "network does not leave udhcpc to supervise-daemon"
+grep -q 'command_args="-f ' "$ov/etc/init.d/network" || fail "network's udhcpc is not in the foreground of its supervisor"
+sshdeps=$(bash -c 'provide() { :; }; keyword() { :; }; config() { :; }; before() { :; }
+                   need() { echo "$@"; }; use() { echo "$@"; }; after() { echo "$@"; }; want() { echo "$@"; }
+                   . "$1"; depend' _ "$ov/etc/init.d/ssh" | tr ' ' '\n')
+matches -Ex 'net|network' <<<"$sshdeps" && fail "ssh waits for the network (its depend: $(echo $sshdeps))"
+grep -qx 'rc_parallel="YES"' "$ov/etc/rc.conf" || fail "rc.conf does not start services in parallel"
 
 # 4. inittab
 it="$ov/etc/inittab"
 grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
 grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
+grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
 grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: no openrc default"

@@ -173,7 +173,23 @@ kill -0 "$w" 2>/dev/null && fail "watch: SIGTERM did not stop it"
 left=$(pgrep -f 'sleep 301' || true)
 [ -n "$left" ] && { kill $left; fail "watch: its child outlived the stop"; }
 [ -s "$con" ] && fail "watch: an alarm for a stop on request: $(cat "$con")"
+# --ready: the caller comes back once the child made the path (the store's
+# socket), not before; exit 1 at once, saying so, when the child ends first.
+: > "$con"
+"$bin" --console "$con" --pidfile "$tmp/watch.pid" --ready "$tmp/ready" watch -- \
+    sh -c "sleep 1; echo > '$tmp/ready'; exec sleep 302" || fail "watch --ready: not exit 0"
+[ -e "$tmp/ready" ] || fail "watch --ready returned before the child made its path"
+w=$(cat "$tmp/watch.pid")
+kill "$w"
+for _ in $(seq 50); do kill -0 "$w" 2>/dev/null || break; sleep 0.1; done
 set +e
+start=$SECONDS
+"$bin" --console "$con" --pidfile "$tmp/watch.pid" --ready "$tmp/never" watch -- false 2> "$tmp/err"
+rc=$?
+[ $rc = 1 ] || fail "watch --ready with a child that ends first: exit $rc, not 1"
+[ $((SECONDS - start)) -lt 30 ] || fail "watch --ready waited out its time for a child that had ended"
+grep -q "false ended before it made $tmp/never" "$tmp/err" || fail "watch --ready does not say the child ended: $(cat "$tmp/err")"
+"$bin" --ready "$tmp/never" watch sleep 1 >/dev/null 2>&1; [ $? = 2 ] || fail "watch --ready without --pidfile: not exit 2"
 "$bin" watch >/dev/null 2>&1; [ $? = 2 ] || fail "watch without a command: not exit 2"
 set -e
 

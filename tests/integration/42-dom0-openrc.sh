@@ -94,6 +94,8 @@ CONF
 in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb "$@"; }
 echo "== inittab sysinit"
 in_root /sbin/xen-dom0-setup early; echo "early exit $?"
+# inittab's next line (test 40 holds it there)
+in_root /bin/hostname -F /etc/hostname; echo "hostname exit $?"
 for rl in sysinit boot default; do
     echo "== openrc $rl"
     in_root /sbin/openrc $rl; echo "openrc $rl exit $?"
@@ -256,7 +258,8 @@ for s in xenstored xen-init-dom0 xenconsoled; do
     has "cannot start $s as xen-dom0 would not start" || fail "$s was not held back by xen-dom0"
 done
 section state | matches 'hostname: sandbox-dom0' || fail "host name not set from /etc/hostname"
-for s in hostname syslog network ssh coldplug; do
+has 'hostname exit 0' || fail "inittab's hostname -F /etc/hostname failed"
+for s in syslog network ssh coldplug; do
     section state | matches -E "^ *$s .*started" || fail "$s is not started"
 done
 if [ $shell = dash+static ]; then

@@ -44,7 +44,7 @@ done
 kver=$(ls "$x/usr/lib/modules")
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback loop \
          xen-netfront xen-blkfront nvme ice ixgbe e1000e virtio_net \
-         virtio_blk virtio_pci bridge ext4; do
+         virtio_blk virtio_pci virtio_rng bridge ext4; do
     deps=$(modprobe -d "$x" -S "$kver" --show-depends "$m") || fail "modprobe cannot resolve $m"
     # built in (6.12 builds virtio_pci in): "builtin NAME", no file
     while read -r _ path _; do

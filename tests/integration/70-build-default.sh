@@ -142,7 +142,7 @@ echo "ELF files checked: $checked, missing libraries: $missing"
 # dependencies, checked by the host's real kmod.
 kver=$(ls "$x/usr/lib/modules")
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback nvme ice ixgbe \
-         e1000e virtio_net virtio_blk virtio_pci; do
+         e1000e virtio_net virtio_blk virtio_pci virtio_rng; do
     deps=$(modprobe -d "$x" -S "$kver" --show-depends "$m") || fail "modprobe cannot resolve $m"
     while read -r _ path _; do
         [ -e "$path" ] || fail "$m needs $path, which is not in the image"

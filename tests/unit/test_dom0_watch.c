@@ -77,7 +77,7 @@ static int run_watch(const char *console, char *const argv[])
     pid_t p = fork();
     if (p == 0) {
         freopen("/dev/null", "w", stderr);
-        _exit(d0_watch_run(console, NULL, argv));
+        _exit(d0_watch_run(console, NULL, NULL, argv));
     }
     int st = 0;
     waitpid(p, &st, 0);
@@ -126,7 +126,7 @@ static void test_stop(void)
     if (w == 0) {
         freopen("/dev/null", "w", stderr);
         char *const sleeper[] = { "sleep", "30", NULL };
-        _exit(d0_watch_run(con, NULL, sleeper));
+        _exit(d0_watch_run(con, NULL, NULL, sleeper));
     }
     usleep(300000);
     kill(w, SIGTERM);

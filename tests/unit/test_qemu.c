@@ -62,6 +62,8 @@ static void test_argv(void)
     CHECK(has_pair(&v, "-accel", "tcg"));
     CHECK(has_pair(&v, "-cpu", "qemu64,+svm,+npt"));
     CHECK(has_pair(&v, "-device", "amd-iommu"));
+    /* An entropy source, so the dom0's getrandom() does not wait (issue 12). */
+    CHECK(has_pair(&v, "-device", "virtio-rng-pci"));
     CHECK(has_pair(&v, "-m", "2048"));
     CHECK(has_pair(&v, "-smp", "2"));
     CHECK(has_pair(&v, "-serial", "file:/tmp/c.log"));
@@ -91,6 +93,7 @@ static void test_argv(void)
     CHECK(has_pair(&v, "-m", "4096") && has_pair(&v, "-smp", "4"));
     CHECK(has_pair(&v, "-serial", "mon:stdio"));
     CHECK(!has_pair(&v, "-device", "amd-iommu"));
+    CHECK(has_pair(&v, "-device", "virtio-rng-pci"));
     CHECK(arg_after(&v, "-netdev", 0) == NULL && arg_after(&v, "-qmp", 0) == NULL);
     md_strv_free(&v);
 

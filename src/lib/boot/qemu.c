@@ -109,6 +109,12 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     md_strv_pushf(argv, "%u", mem);
     md_strv_push(argv, "-smp");
     md_strv_pushf(argv, "%u", smp);
+    /* An entropy source, as real hosts have RDRAND (which qemu64 lacks): without
+     * one the dom0's random pool fills only from interrupts, and sshd's first
+     * getrandom() waits for it (seconds under TCG).  The dom0 loads
+     * virtio_rng by its modalias (the default spec's [Modules]). */
+    md_strv_push(argv, "-device");
+    md_strv_push(argv, "virtio-rng-pci");
     md_strv_push(argv, "-display");
     md_strv_push(argv, "none");
     md_strv_push(argv, "-serial");

@@ -702,11 +702,14 @@ static long long meminfo_kb(const char *text, const char *key)
     return p ? strtoll(p + strlen(key), NULL, 10) : -1;
 }
 
-/* What the running dom0 uses after the guests have come and gone (or
- * without them, --no-guests): the measurement behind Dom0Mem=auto's
- * working-set allowance (boot/dom0mem.h).  In use is MemTotal -
- * MemAvailable; Shmem is tmpfs, mostly the rootfs. */
-static int report_memory(chk *c, md_err *err)
+/* What the running dom0 uses and has free: once right after boot (the
+ * login prompt, sshd and xl answer), and again after the guests have come
+ * and gone, the measurement behind Dom0Mem=auto's working-set allowance
+ * (boot/dom0mem.h).  Used is MemTotal - MemAvailable, free is
+ * MemAvailable (what programs can still get, page cache included); Shmem
+ * is tmpfs, mostly the rootfs.  MemTotal is dom0_mem less what the kernel
+ * keeps for itself. */
+static int report_memory(chk *c, const char *when, md_err *err)
 {
     md_run_result r = { 0 };
     int st = md_check_ssh(c, "cat /proc/meminfo", 60, &r);
@@ -721,9 +724,9 @@ static int report_memory(chk *c, md_err *err)
         rc = md_check_fail(c, err, "cannot read the dom0's /proc/meminfo: %s",
                            r.out ? md_run_tail(r.out, 300) : "no output");
     else
-        md_check_say(c, "ok   dom0 memory            %6.1f s  (%s: %lld MiB in use of %lld, "
-                        "%lld MiB of it tmpfs (the rootfs), %lld MiB the kernel and processes)",
-                     since(c), c->o->no_guests ? "no guests run" : "after the guests", (total - avail) / 1024, total / 1024, shmem / 1024,
+        md_check_say(c, "ok   dom0 memory            %6.1f s  (%s: %lld MiB used, %lld MiB free of %lld; "
+                        "of the used %lld MiB tmpfs (the rootfs), %lld MiB the kernel and processes)",
+                     since(c), when, (total - avail) / 1024, avail / 1024, total / 1024, shmem / 1024,
                      (total - avail - shmem) / 1024);
     free(r.out);
     return rc;
@@ -847,7 +850,7 @@ static int steps(chk *c, md_err *err)
     if (wait_ssh(c, ssh_limit(c), &c->ev[EV_SSHD], err) < 0)
         return -1;
     md_check_say(c, "ok   %-22s %6.1f s", "sshd answers", c->ev[EV_SSHD]);
-    if (check_xl(c, err) < 0)
+    if (check_xl(c, err) < 0 || report_memory(c, "after boot", err) < 0)
         return -1;
     /* Before the check's own guests: the autostart guest's hotplug
      * scripts then do not compete with theirs. */
@@ -855,7 +858,7 @@ static int steps(chk *c, md_err *err)
         return -1;
     if (!c->o->no_guests && md_guests_check(c, md_boot_kernel_path(c->boot), c->guest_initrd, err) < 0)
         return -1;
-    if (report_memory(c, err) < 0)
+    if (!c->o->no_guests && report_memory(c, "after the guests", err) < 0)
         return -1;
     if (!c->o->no_services && check_services(c, err) < 0)
         return -1;

@@ -339,7 +339,10 @@ int md_storage_check_after_reset(md_storage *s, chk *c, md_err *err)
     return rc;
 }
 
-/* A console line without OpenRC's colours and its " * " lead. */
+/* A console line without OpenRC's colours, the "SERVICE |" that OpenRC puts
+ * before a service's lines on a terminal when rc_parallel is on (the name
+ * padded to the longest service name; openrc-run.c write_prefix), and its
+ * " * " lead. */
 static void plain(char *line)
 {
     char *w = line;
@@ -353,6 +356,10 @@ static void plain(char *line)
         *w++ = *r;
     }
     *w = '\0';
+    size_t name = strspn(line, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+    size_t bar = name + strspn(line + name, " ");
+    if (name && line[bar] == '|')
+        memmove(line, line + bar + 1, strlen(line + bar + 1) + 1);
     size_t lead = strspn(line, " *\t");
     memmove(line, line + lead, strlen(line + lead) + 1);
 }

@@ -126,6 +126,12 @@ HEADER \
 "     /usr/lib/*/libmenu*.so.* /usr/lib/*/libpanel*.so.* /usr/lib/*/libform*.so.* /usr/lib/*/libtic.so.*\n" \
 "# kmod's programs carry their own copy of libkmod.\n" \
 "     /usr/lib/*/libkmod.so.*\n" \
+"# Init scripts that nothing starts (mkdom0's services replace Debian's xen\n" \
+"# and kmod; busybox init runs OpenRC itself, no getty service, no sysv rc):\n" \
+"# OpenRC reads every script in /etc/init.d for its dependency cache at\n" \
+"# each boot, a subshell apiece, slow under emulation.\n" \
+"     /etc/init.d/agetty /etc/init.d/cgroups /etc/init.d/kmod /etc/init.d/rc\n" \
+"     /etc/init.d/rcS /etc/init.d/savecache /etc/init.d/xen\n" \
 "Keep=/usr/share/doc/*/copyright\n" \
 "\n" \
 "[Modules]\n" \
@@ -133,11 +139,12 @@ HEADER \
 "# every dependency (trap 5).\n" \
 "# loop: file-backed guest disks; xen-netfront and xen-blkfront: guests booted\n" \
 "# with the dom0's own kernel (mkdom0 boot --check's) take them from here.\n" \
+"# virtio_rng: QEMU's entropy source, in place of a real host's RDRAND.\n" \
 "Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback\n" \
 "        loop xen-netfront xen-blkfront\n" \
 "# USB disks are not among them: add xhci-pci usb-storage sd_mod (0.6 MB gzip).\n" \
 "        nvme ice ixgbe e1000e\n" \
-"        virtio_net virtio_blk virtio_pci\n" \
+"        virtio_net virtio_blk virtio_pci virtio_rng\n" \
 "\n" \
 "[Xen]\n" \
 "# Always X,max:X (trap 4); the original host used 4096M.\n" \
