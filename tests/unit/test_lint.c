@@ -522,6 +522,39 @@ static void test_grub_too_deep(void)
     }
 }
 
+/* Trial10b case 7: GRUB runs one branch of each if, at any depth, so an
+ * entry's paths multiply through nested ifs; three levels deep, the one
+ * path without dom0_mem is found and no path reads two Xen lines in a row.
+ * Past MAX_PATHS (32) ways the entry is "cannot check", never a sequence
+ * read silently. */
+static void test_grub_nested_if(void)
+{
+    const char *deep = "menuentry x {\n"
+                       "if a; then\n if b; then\n  if c; then\n" XEN_OK
+                       "  else\n   multiboot2 /xen.gz gnttab_max_frames=256\n  fi\n"
+                       " else\n" XEN_OK " fi\nelse\n" XEN_OK "fi\n"
+                       "module2 /vmlinuz console=ttyS0,115200 console=hvc0\n" ROOTFS_OK "}\n";
+    md_lint *l = grub(deep, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "followed by no module"));
+    CHECK(md_lint_count(l) == 1);
+    dump(l);
+    md_lint_free(l);
+    /* 6 ifs of 2 ways each: 64 paths */
+    char *text = md_xstrdup("menuentry x {\n");
+    for (int i = 0; i < 6; i++) {
+        char *t = md_xasprintf("%sif a; then\n module2 /m%d\nfi\n", text, i);
+        free(text), text = t;
+    }
+    char *t = md_xasprintf("%s" XEN_OK LINUX_OK ROOTFS_OK "}\n", text);
+    free(text), text = t;
+    l = grub(text, NULL);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "give more than 32 ways through it"));
+    CHECK(md_lint_count_unchecked(l) >= 1);
+    md_lint_free(l);
+    free(text);
+}
+
 static void test_grub_debian(void)
 {
     md_lint *l = grub_file("debian-generated.cfg");
@@ -1724,6 +1757,7 @@ int main(void)
     test_rootfs_good();
     test_rootfs_init_cannot_run();
     test_grub_too_deep();
+    test_grub_nested_if();
     test_rootfs_console();
     test_rootfs_devices();
     test_rootfs_modules();
