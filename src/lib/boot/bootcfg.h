@@ -114,6 +114,7 @@ typedef struct md_bootcfg_problem {
     int trap;       /* the design's trap it causes (lint.h); 0: a boot problem */
     bool unchecked; /* what the loader then reads is not fixed by the file */
     bool warning;   /* it costs nothing the loader uses: no error */
+    bool note;      /* the boot is as the config means it: information */
 } md_bootcfg_problem;
 
 typedef struct md_bootcfg_list {

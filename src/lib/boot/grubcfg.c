@@ -527,6 +527,22 @@ static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
 
 /* ---- entries ---- */
 
+/* Does template `t` hold a character of its own, outside its variables? */
+static bool has_text(const char *t)
+{
+    for (const char *p = t; *p; p++) {
+        if (*p == VAR_BARE || *p == VAR_QUOTED) {
+            const char *e = strchr(p, VAR_END);
+            if (!e)
+                return true;
+            p = e;
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
 /* A file command's file and parameters (words after `k`, the command):
  * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
  * state `s` has them. */
@@ -534,7 +550,23 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
                       bool *nounzip)
 {
     md_strv w = { 0 };
-    expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+    /* A variable inside the file's own word ("($root)/boot/xen.gz",
+     * "${prefix}/../vmlinuz": GRUB's device and path variables) makes only
+     * the path unknown, not the parameters after it: a word with text of
+     * its own besides the variable cannot vanish or shift the words after
+     * it (trial10b case 10).  A word that is a variable alone may expand to
+     * nothing or to several words, so then the whole line is unknown. */
+    size_t pw = k + 1;
+    while (pw < c->tw.n && !strncmp(c->tw.v[pw], "--", 2))
+        pw++;
+    if (pw < c->tw.n && has_text(c->tw.v[pw])) {
+        md_strv path_unset = { 0 };
+        expand_words(s, &(md_strv){ c->tw.v + k + 1, pw - k, pw - k }, 0, &w, &path_unset, NULL);
+        md_strv_free(&path_unset);
+        expand_words(s, &c->tw, pw + 1, &w, &f->unset, &f->maybe);
+    } else {
+        expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+    }
     size_t i = 0;
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
@@ -1029,6 +1061,26 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
                    !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
                    !strcmp(w0, "xen_initrd");
+        if (mb && cur && !top && !arm && !cur->arm) {
+            /* A second multiboot2 (multiboot) in one entry replaces the
+             * first and the modules loaded after it: grub_multiboot2_init_mbi()
+             * (grub-core/loader/multiboot_mbi2.c; multiboot_mbi.c alike)
+             * starts with grub_multiboot2_free_mbi(), which frees the
+             * command line and every module.  Only the last one boots
+             * (trial10b case 11). */
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, cur->xen.line,
+                md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u replaces "
+                             "it and the modules loaded after it (GRUB frees them: "
+                             "grub_multiboot2_init_mbi()); only line %u's Xen and the modules "
+                             "after it were checked; remove line %u",
+                             title ? "menuentry '" : "", title ? title : "", title ? "': " : "",
+                             cur->xen.mb2 ? "multiboot2" : "multiboot", cur->xen.line, w0,
+                             c->line, c->line, cur->xen.line));
+            p->note = true;
+            md_bootcfg_entry_free(cur);
+            cur = NULL;
+        }
         if (mb) {
             add_entry(r->out, &cur);
             cur = md_xcalloc(1, sizeof *cur);
