@@ -49,8 +49,10 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     for (size_t i = 0; i < l->n; i++)
         md_bootcfg_entry_free(l->v[i]);
     free(l->v);
-    for (size_t i = 0; i < l->nproblems; i++)
+    for (size_t i = 0; i < l->nproblems; i++) {
         free(l->problems[i].msg);
+        free(l->problems[i].fix);
+    }
     free(l->problems);
     free(l->include);
     free(l->unread);

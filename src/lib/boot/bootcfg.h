@@ -115,6 +115,7 @@ typedef struct md_bootcfg_problem {
     bool unchecked; /* what the loader then reads is not fixed by the file */
     bool warning;   /* it costs nothing the loader uses: no error */
     bool note;      /* the boot is as the config means it: information */
+    char *fix;      /* the line as it should read, or NULL (owned) */
 } md_bootcfg_problem;
 
 typedef struct md_bootcfg_list {

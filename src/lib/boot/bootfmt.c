@@ -734,6 +734,7 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
 typedef struct efiline {
     const char *s;
     unsigned line;
+    const char *orig; /* the same line in the file's text */
 } efiline;
 
 /* Xen's value of `key` in section `[name]`, as get_value()
@@ -768,6 +769,97 @@ static const efiline *efi_value(const efiline *v, size_t n, const char *name, co
     return NULL;
 }
 
+/* A line of section `name` (as efi_value() walks it) that reads "key =..."
+ * or "key  =...": meant as key=, but get_value() wants the '=' right after
+ * the key (`ptr[ilen] == '='`), so Xen never finds it.  Its value, white
+ * space dropped, in *val; NULL when none. */
+static const efiline *efi_spaced(const efiline *v, size_t n, const char *name, const char *key,
+                                 const char **val)
+{
+    bool match = !name || !*name;
+    size_t kl = strlen(key), nl = name ? strlen(name) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = v[i].s;
+        if (*l == '[') {
+            if (!nl)
+                continue;
+            if (match)
+                return NULL;
+            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
+        } else if (match && !strncmp(l, key, kl) && l[kl] == ' ') {
+            const char *p = l + kl;
+            while (*p == ' ')
+                p++;
+            if (*p != '=')
+                continue;
+            for (p++; *p == ' ';)
+                p++;
+            *val = p;
+            return &v[i];
+        }
+    }
+    return NULL;
+}
+
+/* efi_value(), or the line efi_spaced() finds, said as an error of `out`
+ * that names it (with the line as Xen would read it as the fix) and read
+ * as the user meant, so the rest of the entry is still checked. */
+static const efiline *efi_value_or_spaced(const efiline *v, size_t n, const char *name,
+                                          const char *key, const char **val, const char *costs,
+                                          int trap, md_bootcfg_list *out)
+{
+    const efiline *l = efi_value(v, n, name, key, val);
+    if (l || !(l = efi_spaced(v, n, name, key, val)))
+        return l;
+    char *fix = md_xasprintf("%s=%s", key, *val);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, l->line,
+        md_xasprintf("%s%s%sline %u ('%.60s') is ignored by Xen: the space before '=' makes it "
+                     "no %s= line (get_value() in xen/common/efi/boot.c finds a key only as "
+                     "'%s=', with nothing between), so %s; write it as %s", name ? "section '" : "",
+                     name ? name : "", name ? "': " : "", l->line, l->s, key, key, costs, fix));
+    p->trap = trap;
+    p->fix = fix;
+    return l;
+}
+
+/* A tab inside line `l`'s value: pre_parse() ends the line at every
+ * control character (xen/common/efi/boot.c), so Xen loses the words after
+ * it (and reads them as a line of their own).  Said as an error of `out`
+ * naming the line, of trap `trap` when what is lost has `key` ("dom0_mem=",
+ * "console="); the fix is the line with spaces.  Returns the value as
+ * meant (tabs as spaces, the caller's to free), so the rest is checked on
+ * what the user wrote; NULL when no tab cuts the line. */
+static char *efi_cut_at_tab(const efiline *l, const char *what, const char *key, int trap,
+                            md_bootcfg_list *out)
+{
+    size_t vl = strlen(l->s);
+    const char *o = l->orig + vl, *e = o;
+    while (*e && *e != '\n' && *e != '\r')
+        e++;
+    const char *rest = o;
+    while (rest < e && isspace((unsigned char)*rest))
+        rest++;
+    if (*o != '\t' || rest == e)
+        return NULL;
+    char *fix = md_xasprintf("%.*s", (int)(e - l->orig), l->orig);
+    for (char *q = fix; *q; q++)
+        if (*q == '\t')
+            *q = ' ';
+    char *lost = md_xasprintf("%.*s", (int)(e - rest), rest);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, l->line,
+        md_xasprintf("line %u: the tab after '%.40s' ends %s there: Xen's reader ends a line "
+                     "at every control character (pre_parse() in xen/common/efi/boot.c), so "
+                     "Xen does not get '%.60s'; use spaces between the words", l->line, l->s,
+                     what, lost));
+    p->trap = strstr(lost, key) ? trap : 0;
+    p->fix = fix;
+    free(lost);
+    const char *eq = strchr(fix, '=');
+    return md_xstrdup(eq ? eq + 1 + strspn(eq + 1, " ") : "");
+}
+
 static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
 {
     md_bootcfg_add_problem(out, line, msg);
@@ -779,9 +871,14 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
                       md_bootcfg_list *out)
 {
     const char *val;
-    const efiline *k = efi_value(v, n, name, "kernel", &val);
+    const efiline *k = efi_value_or_spaced(v, n, name, "kernel", &val,
+                                           "Xen has no dom0 kernel: it stops with 'No initial "
+                                           "domain kernel specified.' and nothing boots", 0, out);
     if (!k)
         return;
+    char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
+    if (whole)
+        val = whole;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
     en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
     md_strv w = { 0 };
@@ -789,12 +886,19 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
     md_bootcfg_file *kf = add_mod(en);
     file_from(kf, &w, 0, k->line);
     md_strv_free(&w);
-    const efiline *o = efi_value(v, n, name, "options", &val);
+    free(whole);
+    const efiline *o = efi_value_or_spaced(v, n, name, "options", &val,
+                                           "Xen gets none of these options: no dom0_mem, so "
+                                           "dom0 starts with nearly all host RAM", 4, out);
+    whole = o ? efi_cut_at_tab(o, "the Xen options", "dom0_mem=", 4, out) : NULL;
     en->xen.path = md_xstrdup("xen.efi");
     en->xen.line = o ? o->line : line;
     if (o)
-        md_strv_split(&en->xen.args, val, false);
-    const efiline *r = efi_value(v, n, name, "ramdisk", &val);
+        md_strv_split(&en->xen.args, whole ? whole : val, false);
+    free(whole);
+    const efiline *r = efi_value_or_spaced(v, n, name, "ramdisk", &val,
+                                           "dom0 gets no ramdisk: no initramfs and no rootfs, so "
+                                           "it has nothing to run", 0, out);
     if (r) {
         md_bootcfg_file *rf = add_mod(en);
         rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
@@ -892,7 +996,7 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     unsigned line = 1;
     for (size_t i = 0; i < len; i++) {
         if (buf[i] && (!i || !buf[i - 1]))
-            v[n++] = (efiline){ buf + i, line };
+            v[n++] = (efiline){ buf + i, line, text + i };
         line += text[i] == '\n';
     }
     bool arm = false;
@@ -911,7 +1015,7 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     }
     const char *chain = NULL;
     const efiline *cl = efi_value(v, n, "global", "chain", &chain);
-    if (!efi_value(v, n, def, "kernel", &val)) {
+    if (!efi_value(v, n, def, "kernel", &val) && !efi_spaced(v, n, def, "kernel", &val)) {
         bool exists = false;
         for (size_t i = 0; i < n && !exists; i++)
             exists = v[i].s[0] == '[' && !strncmp(v[i].s + 1, def, strlen(def)) &&

@@ -1023,6 +1023,8 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
         md_lint_add(l, file, p->line,
                     p->note ? MD_LINT_NOTE : p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
                     "%s", p->msg);
+        if (p->fix)
+            md_lint_fix(l, "%s", p->fix);
         if (p->unchecked)
             md_lint_mark_unchecked(l);
     }
