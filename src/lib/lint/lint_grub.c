@@ -799,10 +799,44 @@ static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
     }
 }
 
-static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_bootcfg_file *r,
-                                const char *tp)
+/* Is `t` an early-microcode archive, as the kernel's and Xen's loaders
+ * find one (kernel/x86/microcode/<vendor>.bin: microcode_scan_module() in
+ * xen/arch/x86/cpu/microcode/core.c), rather than a rootfs? */
+static bool is_microcode_cpio(const md_tree *t)
 {
-    const md_bootcfg_file *k = &e->kernel;
+    return !md_tree_resolve_file(t, "/init") && !md_tree_resolve_file(t, "/sbin/init") &&
+           (md_tree_resolve_file(t, "/kernel/x86/microcode/GenuineIntel.bin") ||
+            md_tree_resolve_file(t, "/kernel/x86/microcode/AuthenticAMD.bin"));
+}
+
+/* The module Xen hands dom0 is a microcode archive: the module order is
+ * the fault (update-grub's 20_linux_xen writes early microcode first), and
+ * the fix is the order, or ucode=<its index> so that Xen takes it
+ * (md_bootcfg_initrd). */
+static void microcode_first(gctx *g, const md_bootcfg_entry *e, long ri, const char *tp)
+{
+    const md_bootcfg_file *r = &e->mods[ri];
+    bool next = (size_t)ri + 1 < e->nmods;
+    char idx[32] = "";
+    if (next)
+        snprintf(idx, sizeof idx, "%ld", ri + 1);
+    md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_ERROR, 0,
+                "%sthe module Xen hands dom0 as its initramfs is %s (line %u), an early-"
+                "microcode archive (kernel/x86/microcode/, no /init): Xen gives dom0 the first "
+                "module after the kernel that ucode=<index> does not take (ucode=scan only reads "
+                "it: microcode_grab_module() in xen/arch/x86/cpu/microcode/core.c), so dom0 "
+                "starts without its rootfs and the kernel panics; the module order is the "
+                "fault: load the rootfs module right after the dom0 kernel%s%s%s", tp, r->path,
+                r->line, next ? ", or add ucode=" : "", idx,
+                next ? " to the Xen line, so Xen takes that module as its microcode and hands "
+                       "dom0 the next" : "");
+    if (next)
+        md_lint_fix(g->l, "ucode=%ld", ri + 1);
+}
+
+static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, const char *tp)
+{
+    const md_bootcfg_file *k = &e->kernel, *r = ri >= 0 ? &e->mods[ri] : NULL;
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
@@ -827,6 +861,10 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!g->rootfs)
         return;
+    if (is_microcode_cpio(g->rootfs)) {
+        microcode_first(g, e, ri, tp);
+        return;
+    }
     const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
         const md_node *f = strchr(rd, '$') ? NULL : md_tree_resolve_file(g->rootfs, rd);
@@ -982,6 +1020,36 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
     free(c.mods);
 }
 
+/* GRUB's module2/module (iPXE's module alike) load ONE file: the first
+ * word after the options; every word after it is that module's command
+ * line (grub_cmd_module() in grub-core/loader/multiboot.c hands argv + 1
+ * to grub_multiboot_add_module() as text).  "module2 --nounzip
+ * /microcode.cpio /rootfs.cpio.gz", as 20_linux_xen wrote it until its 2022
+ * fix (one module2 per initrd) with early microcode installed, loads the
+ * microcode alone. */
+static void check_module_words(gctx *g, const md_bootcfg_entry *e, const char *tp)
+{
+    long ri = md_bootcfg_initrd(e, NULL);
+    for (size_t i = 0; i < e->nmods; i++) {
+        const md_bootcfg_file *m = &e->mods[i];
+        for (size_t j = 0; j < m->args.n; j++) {
+            const char *w = m->args.v[j];
+            if (w[0] != '/' && w[0] != '(')
+                continue;
+            const char *cmd = e->format == MD_BOOTFMT_IPXE || e->format == MD_BOOTFMT_GRUB_LEGACY
+                                  ? "module" : e->arm ? "xen_module" : m->mb2 ? "module2" : "module";
+            md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
+                        "%s%s loads one file: it loads %s and hands the words after it, '%s' "
+                        "included, to Xen as that module's command line text, so %s is never "
+                        "loaded%s%s%s; load each file with a %s line of its own, the rootfs "
+                        "right after the dom0 kernel", tp, cmd, m->path, w, w,
+                        (long)i == ri ? " and dom0's initramfs is " : "",
+                        (long)i == ri ? m->path : "", (long)i == ri ? " alone" : "", cmd);
+            break;
+        }
+    }
+}
+
 static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 {
     char *tp = title_prefix(e);
@@ -1010,7 +1078,8 @@ static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, e, tp);
-        check_rootfs_module(g, e, e->nmods ? &e->mods[0] : NULL, tp);
+        check_rootfs_module(g, e, md_bootcfg_initrd(e, NULL), tp);
+        check_module_words(g, e, tp);
     }
     free(tp);
 }
@@ -1069,8 +1138,9 @@ void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *root
         const md_bootcfg_entry *e = cfg->v[i];
         if (*e->xen.path && !md_strv_contains(xen, e->xen.path))
             md_strv_push(xen, e->xen.path);
-        if (e->nmods && *e->mods[0].path && !md_strv_contains(rootfs, e->mods[0].path))
-            md_strv_push(rootfs, e->mods[0].path);
+        long ri = md_bootcfg_initrd(e, NULL);
+        if (ri >= 0 && *e->mods[ri].path && !md_strv_contains(rootfs, e->mods[ri].path))
+            md_strv_push(rootfs, e->mods[ri].path);
     }
 }
 
