@@ -1005,7 +1005,14 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
                          &unknown, NULL);
             char *v = md_strv_join(&w, " ");
-            if (strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            /* a value built from one too long to follow is too long itself
+             * (trial10b: 22 doublings gave a definite "no dom0_mem") */
+            bool from_opaque = false;
+            for (size_t j = 0; j < unknown.n && !from_opaque; j++) {
+                const gvar *u = var_get(s, unknown.v[j], false);
+                from_opaque = u && u->opaque;
+            }
+            if (from_opaque || strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
                 var_assign(s, name, "", false);
                 gvar *g = var_get(s, name, false);
                 md_strv_free(&g->maybe);

@@ -68,11 +68,23 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 {
     if (!f->unset.n)
         return;
+    /* why a value may be unknown, in the terms of the config's own format
+     * (an iPXE script has no if/for/function and no grubenv: trial10b case
+     * 11) */
+    md_bootfmt fmt = g->cur ? (md_bootfmt)g->cur->format : MD_BOOTFMT_UNKNOWN;
+    const char *why =
+        fmt == MD_BOOTFMT_IPXE
+            ? "never set before it with 'set NAME VALUE', or set by DHCP, the iPXE build or "
+              "a script it chains from"
+        : fmt == MD_BOOTFMT_GRUB_DEFAULT
+            ? "never set, set only inside if/case/loops/functions or after && or ||, too long "
+              "to follow, or from the environment"
+            : "never set, set only inside if/for/while/function, too long to follow, or from "
+              "the environment or grubenv";
     md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
                 "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
-                "runs this file does not fix (never set, set only inside if/for/while/function, "
-                "or from the environment or grubenv), so its parameters are unknown", tp,
-                f->line, what, f->unset.v[0]);
+                "runs this file does not fix (%s), so its parameters are unknown", tp, f->line,
+                what, f->unset.v[0], why);
     md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
                       "%s", f->line, f->unset.v[0],
                 g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
@@ -241,8 +253,15 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                           "RAM and no max:");
     if (!e->arm && memchr(part, '=', plen) && bad)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    md_lint_add(g->l, at(g, x), x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s; use %s", tp, why, kept, fix);
+    /* "dom0_mem=4G,max:4G,": parse_dom0_mem() has applied every item
+     * before the empty last one (*sz = ... per item) when it refuses it, so
+     * only the boot log's "invalid" warning differs (trial10b case 11) */
+    bool trailing = !e->arm && bad && !*part;
+    md_lint_add(g->l, at(g, x), x->line,
+                (e->arm && bad) || trailing ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                "%s%s; %s%s; use %s", tp, why, kept,
+                trailing ? ", which is all of it but the trailing comma, and warns of the "
+                           "empty item at boot" : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);
@@ -767,13 +786,28 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
-        if (!is_hvc0(last))
+        /* a console= in the Xen line's " -- " part comes after every word
+         * of the kernel line: the word to move is there (trial10b case 11) */
+        md_strv extra = { 0 };
+        add_consoles(&extra, &e->dom0_extra);
+        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], last) && !k->maybe.n;
+        md_strv_free(&extra);
+        if (!is_hvc0(last) && from_xen) {
+            md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
+                        "%sconsole=%s comes after console=hvc0: it is on the Xen line (line %u) "
+                        "after ' -- ', and Xen appends those words to dom0's command line, after "
+                        "the dom0 kernel line's own (create_dom0(), xen/arch/x86/setup.c), so "
+                        "/dev/console is %s and init's messages do not reach hvc0; drop "
+                        "console=%s from the Xen line's ' -- ' part (or end that part with "
+                        "console=hvc0)", tp, last, e->xen.line, last, last);
+            md_lint_fix(g->l, "console=hvc0 last after ' -- ' on the Xen line");
+        } else if (!is_hvc0(last)) {
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
-        if (!is_hvc0(last))
             md_lint_fix(g->l, "console=hvc0 last");
+        }
     }
     free(hint);
     md_strv_free(&cons);
