@@ -1066,13 +1066,27 @@ done:
 
 typedef struct label {
     char *title, *kernel, *append;
-    unsigned append_line;
+    unsigned append_line, kernel_line;
+    bool as_linux; /* named by LINUX, which forces a Linux kernel load */
 } label;
 
 static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, unsigned gline)
 {
     const char *app = lb->append ? lb->append : gappend;
     unsigned line = lb->append ? lb->append_line : gline;
+    if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && lb->as_linux) {
+        /* syslinux's KERNEL picks the type by the file's extension (.c32:
+         * COM32); LINUX overrides it and loads the file as a Linux kernel
+         * (doc/syslinux.txt, "LINUX image"), so mboot.c32 never runs */
+        md_bootcfg_add_problem(
+            out, lb->kernel_line,
+            md_xasprintf("%s%s%sLINUX %s: syslinux's LINUX keyword loads the file as a Linux "
+                         "kernel whatever its name (doc/syslinux.txt; KERNEL picks the type by "
+                         "the extension, .c32: COM32), so mboot.c32 is not run as COM32 and Xen "
+                         "never starts; use KERNEL %s (or COM32 %s)",
+                         lb->title ? "label '" : "", lb->title ? lb->title : "",
+                         lb->title ? "': " : "", lb->kernel, lb->kernel, lb->kernel));
+    }
     if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
         md_strv_split(&w, app, false);
@@ -1137,8 +1151,9 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
 {
     label lb = { 0 };
     bool in_label = false;
-    char *gappend = NULL;
-    unsigned gline = 0;
+    char *gappend = NULL, *def = NULL;
+    unsigned gline = 0, dline = 0;
+    md_strv titles = { 0 };
     for (size_t i = 0; i < ls->n; i++) {
         char *l = skip_ws(ls->v[i]);
         unsigned line = (unsigned)i + 1;
@@ -1151,10 +1166,17 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
                 label_flush(out, &lb, gappend, gline);
             in_label = true;
             lb.title = md_xstrdup(rest);
+            md_strv_push(&titles, rest);
+        } else if (word_is(l, "default")) {
+            free(def);
+            def = md_xstrdup(rest);
+            dline = line;
         } else if (word_is(l, "kernel") || word_is(l, "linux") || word_is(l, "com32")) {
             if (in_label) {
                 free(lb.kernel);
                 lb.kernel = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
+                lb.kernel_line = line;
+                lb.as_linux = word_is(l, "linux");
             }
         } else if (word_is(l, "append")) {
             if (in_label) {
@@ -1170,6 +1192,24 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     }
     if (in_label)
         label_flush(out, &lb, gappend, gline);
+    /* "DEFAULT mboot.c32 xen.gz ... --- vmlinuz ..." naming no label is a
+     * command line, as if typed at the boot: prompt (doc/syslinux.txt,
+     * "DEFAULT kernel options..."): the kernel and its APPEND options */
+    size_t dl = def ? strcspn(def, " \t") : 0;
+    if (def && dl && !md_strv_contains(&titles, def)) {
+        label d = { 0 };
+        d.kernel = md_xasprintf("%.*s", (int)dl, def);
+        d.kernel_line = dline;
+        const char *opts = skip_ws(def + dl);
+        if (*opts) {
+            d.append = md_xstrdup(opts);
+            d.append_line = dline;
+        }
+        d.title = md_xstrdup("DEFAULT");
+        label_flush(out, &d, gappend, gline);
+    }
+    free(def);
+    md_strv_free(&titles);
     free(gappend);
 }
 
