@@ -679,13 +679,70 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
  * where a non-empty GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) replaces
  * GRUB_CMDLINE_LINUX(_DEFAULT).  A variable no file sets counts as empty
  * once another of its line is set. */
+/* The line of a quote that `text`, read as sh reads it (a # at a word's
+ * start comments, backslash escapes outside '...'), never closes; 0 if
+ * none.  *span: the line of the first quote that runs past its line's
+ * end, where a missing quote often is (then the quotes pair up wrongly
+ * after it), or 0. */
+static unsigned sh_open_quote(const char *t, size_t len, unsigned *span)
+{
+    unsigned line = 1, qline = 0;
+    *span = 0;
+    char q = 0;
+    bool word = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (q == '\'') {
+            q = c == '\'' ? 0 : q;
+        } else if (c == '\\' && i + 1 < len) {
+            line += t[++i] == '\n';
+            word = true;
+            continue;
+        } else if (q == '"') {
+            q = c == '"' ? 0 : q;
+        } else if (c == '#' && !word) {
+            while (i + 1 < len && t[i + 1] != '\n')
+                i++;
+            continue;
+        } else if (c == '\'' || c == '"') {
+            q = c;
+            qline = line;
+        }
+        if (c == '\n' && q && !*span)
+            *span = qline;
+        line += c == '\n';
+        word = q || !strchr(" \t\n;&|()", c);
+    }
+    return q ? qline : 0;
+}
+
 static void read_defaults(const char *const *names, const char *const *texts,
                           const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
     vars v = { .unset_empty = complete };
     assign *as = NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        /* update-grub's shell stops at it: a syntax error, not a value */
+        unsigned span, ql = sh_open_quote(texts[i], lens[i], &span);
+        if (ql) {
+            char *from = span && span < ql
+                             ? md_xasprintf(" (the quotes pair up wrongly from line %u, whose "
+                                            "quote runs on to the next line)", span)
+                             : md_xstrdup("");
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                out, ql,
+                md_xasprintf("%s%sline %u opens a quote that is never closed: /bin/sh, which "
+                             "update-grub reads this file with (grub-mkconfig: . "
+                             "\"${sysconfdir}/default/grub\"), stops with a syntax error "
+                             "(unterminated quoted string), so update-grub fails and writes no "
+                             "grub.cfg; what the file sets cannot be checked; close the "
+                             "quote%s", names && names[i] ? names[i] : "",
+                             names && names[i] ? ": " : "", ql, from));
+            p->unchecked = true;
+            free(from);
+        }
         read_assignments(texts[i], lens[i], i, &v, &as);
+    }
     static const char *const vn[NVARS] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
