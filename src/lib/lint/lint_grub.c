@@ -507,7 +507,17 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         size_t at = 0;
         bool had = m.amount.set || m.min.set || m.max.set;
         if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            char *why = strchr(vals.v[i] + at, '$')
+            /* GRUB's defaults: the shell's quotes are gone when update-grub
+             * writes the value unquoted into grub.cfg (20_linux_xen:
+             * ${xen_args}), where GRUB expands the '$' itself (trial10b
+             * case 3) */
+            char *why = strchr(vals.v[i] + at, '$') && e->format == MD_BOOTFMT_GRUB_DEFAULT
+                            ? md_xasprintf("%s (update-grub writes the value into grub.cfg as "
+                                           "it is, unquoted (20_linux_xen: ${xen_args}), and "
+                                           "there GRUB expands '%s' as a variable of its own, "
+                                           "normally unset, so Xen gets what is left of it, "
+                                           "usually an empty value)", bad.msg, strchr(vals.v[i], '$'))
+                        : strchr(vals.v[i] + at, '$')
                             ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
                                            "expand inside single quotes or after a backslash, "
                                            "so Xen gets '%s' as written)", bad.msg, vals.v[i])
@@ -769,6 +779,19 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                     "the console depends on kernel defaults; add console=ttyS0,115200 (or "
                     "console=tty0) for printk and console=hvc0 last for userspace%s", tp, hint);
         md_lint_fix(g->l, "console=ttyS0,115200 console=hvc0");
+    } else if (!hvc && strchr(cons.v[cons.n - 1], ' ')) {
+        /* "console=ttyS0,115200 console=hvc0" in quotes: one word, which
+         * GRUB passes quoted and Linux's next_arg() (lib/cmdline.c) reads as
+         * one parameter, its quotes stripped (trial10b case 1) */
+        const char *v = cons.v[cons.n - 1];
+        md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
+                    "%sthe dom0 kernel line has no console=hvc0: its argument \"console=%s\" is "
+                    "quoted, so it is one word and Linux reads one console= whose value is "
+                    "'%s' (next_arg() in lib/cmdline.c strips the quotes), not a console=hvc0; "
+                    "under Xen PV the UART carries only kernel printk, so init's output and the "
+                    "login go nowhere; write its words without the quotes: console=%s%s", tp, v,
+                    v, v, hint);
+        md_lint_fix(g->l, "console=%s", v);
     } else if (!hvc) {
         md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
                     "%sthe dom0 kernel line has console=%s but no console=hvc0: under Xen PV "
