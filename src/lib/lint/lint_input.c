@@ -558,8 +558,11 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                                 "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
                                 "given%s; give it with --rootfs (and the hypervisor with --xen)",
                                 roots.n == 1 ? " '" : "", roots.n == 1 ? roots.v[0] : "",
-                                roots.n == 1 ? "'" : "", roots.n == 1 ? " and is not next to "
-                                "this file" : "");
+                                roots.n == 1 ? "'" : "",
+                                roots.n == 1 && strchr(roots.v[0], '$')
+                                    ? " and its path uses a variable lint cannot resolve (the "
+                                      "loader's own, such as GRUB's $root or $prefix)"
+                                : roots.n == 1 ? " and is not next to this file" : "");
         if (x->in_outdir)
             check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
