@@ -184,7 +184,9 @@ long md_bootcfg_initrd(const md_bootcfg_entry *e, long *ucode_mod)
             char *item = md_xasprintf("%.*s", (int)n, s);
             const char *b = !strncmp(item, "no-", 3) ? item + 3 : item;
             size_t bl = strcspn(b, "=");
-            bool boolean = (bl == 4 && !strncmp(b, "scan", 4)) || (bl == 3 && !strncmp(b, "nmi", 3)) ||
+            /* parse_boolean(): NAME, no-NAME, NAME=BOOL */
+            bool boolean = (bl == 4 && !strncmp(b, "scan", 4)) ||
+                           (bl == 3 && !strncmp(b, "nmi", 3)) ||
                            (bl == 10 && !strncmp(b, "allow-same", 10));
             if (!boolean)
                 idx = strtol(item, NULL, 0); /* Xen sets it even when text follows */

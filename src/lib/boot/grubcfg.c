@@ -1012,7 +1012,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
                 const gvar *u = var_get(s, unknown.v[j], false);
                 from_opaque = u && u->opaque;
             }
-            if (from_opaque || strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            if (from_opaque || strlen(v) > MAX_VALUE) {
                 var_assign(s, name, "", false);
                 gvar *g = var_get(s, name, false);
                 md_strv_free(&g->maybe);

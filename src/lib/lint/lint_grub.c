@@ -516,7 +516,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                                            "it is, unquoted (20_linux_xen: ${xen_args}), and "
                                            "there GRUB expands '%s' as a variable of its own, "
                                            "normally unset, so Xen gets what is left of it, "
-                                           "usually an empty value)", bad.msg, strchr(vals.v[i], '$'))
+                                           "usually an empty value)", bad.msg,
+                                           strchr(vals.v[i], '$'))
                         : strchr(vals.v[i] + at, '$')
                             ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
                                            "expand inside single quotes or after a backslash, "
@@ -1093,8 +1094,9 @@ static void check_module_words(gctx *g, const md_bootcfg_entry *e, const char *t
             const char *w = m->args.v[j];
             if (w[0] != '/' && w[0] != '(')
                 continue;
-            const char *cmd = e->format == MD_BOOTFMT_IPXE || e->format == MD_BOOTFMT_GRUB_LEGACY
-                                  ? "module" : e->arm ? "xen_module" : m->mb2 ? "module2" : "module";
+            bool plain = e->format == MD_BOOTFMT_IPXE || e->format == MD_BOOTFMT_GRUB_LEGACY;
+            const char *cmd = plain ? "module" : e->arm ? "xen_module"
+                            : m->mb2 ? "module2" : "module";
             md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
                         "%s%s loads one file: it loads %s and hands the words after it, '%s' "
                         "included, to Xen as that module's command line text, so %s is never "
