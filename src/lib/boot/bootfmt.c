@@ -791,7 +791,8 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
 typedef struct efiline {
     const char *s;
     unsigned line;
-    const char *orig; /* the same line in the file's text */
+    const char *orig; /* the same line in the file's text ... */
+    const char *end;  /* ... which ends here (it has no NUL) */
 } efiline;
 
 /* Xen's value of `key` in section `[name]`, as get_value()
@@ -890,14 +891,15 @@ static const efiline *efi_value_or_spaced(const efiline *v, size_t n, const char
 static char *efi_cut_at_tab(const efiline *l, const char *what, const char *key, int trap,
                             md_bootcfg_list *out)
 {
-    size_t vl = strlen(l->s);
-    const char *o = l->orig + vl, *e = o;
-    while (*e && *e != '\n' && *e != '\r')
+    const char *o = l->orig + strlen(l->s), *e = o;
+    if (o >= l->end || *o != '\t')
+        return NULL;
+    while (e < l->end && *e && *e != '\n' && *e != '\r')
         e++;
     const char *rest = o;
     while (rest < e && isspace((unsigned char)*rest))
         rest++;
-    if (*o != '\t' || rest == e)
+    if (rest == e)
         return NULL;
     char *fix = md_xasprintf("%.*s", (int)(e - l->orig), l->orig);
     for (char *q = fix; *q; q++)
@@ -1053,7 +1055,7 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     unsigned line = 1;
     for (size_t i = 0; i < len; i++) {
         if (buf[i] && (!i || !buf[i - 1]))
-            v[n++] = (efiline){ buf + i, line, text + i };
+            v[n++] = (efiline){ buf + i, line, text + i, text + len };
         line += text[i] == '\n';
     }
     bool arm = false;
