@@ -199,7 +199,8 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
     bool loads_root = false;
     for (size_t i = 0; i < cfg.n; i++) {
         const md_bootcfg_entry *e = cfg.v[i];
-        const md_bootcfg_file *f[2] = { &e->xen, e->nmods ? &e->mods[0] : NULL };
+        long ri = md_bootcfg_initrd(e, NULL); /* after ucode=<index>, as Xen picks it */
+        const md_bootcfg_file *f[2] = { &e->xen, ri >= 0 ? &e->mods[ri] : NULL };
         for (int k = 0; k < 2; k++) {
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
