@@ -117,6 +117,35 @@ has "trap 4 and trap 1's console= (they are on the boot lines): no boot config w
 has "no findings in what was checked (1 input); not all traps were checked"
 run 0 --strict --rootfs "$T/good.cpio.gz"
 
+echo "== dom0's initramfs is the module Xen picks: ucode=<index>, microcode first (trial10b case 5)"
+mkdir -p "$T/uc/kernel/x86/microcode"
+echo microcode >"$T/uc/kernel/x86/microcode/GenuineIntel.bin"
+(cd "$T/uc" && bsdtar -cf "$T/uc/intel-ucode.img" --format newc kernel) || fail "bsdtar ucode"
+cp "$T/good.cpio.gz" "$T/uc/rootfs.cpio.gz"
+ucfg() { # ucfg XEN-EXTRA -> $T/uc/grub.cfg: microcode first, as 20_linux_xen writes it
+    printf 'menuentry Xen {\n multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 gnttab_max_maptrack_frames=1024 console=com1 %s\n module2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n module2 --nounzip /intel-ucode.img\n module2 --nounzip /rootfs.cpio.gz\n}\n' "$1" >"$T/uc/grub.cfg"
+}
+for u in "" ucode=scan; do
+    ucfg "$u"
+    run 1 "$T/uc/grub.cfg"
+    has "grub.cfg:2: error: [boot] menuentry 'Xen': the module Xen hands dom0 as its initramfs is /intel-ucode.img (line 4), an early-microcode archive"
+    has "the module order is the fault"
+    has "or add ucode=1 to the Xen line"
+    hasnt "add rdinit=/sbin/init"
+done
+# the fix, applied: Xen takes module 1 as microcode and hands dom0 the rootfs
+for u in "ucode=scan ucode=1" ucode=1 ucode=-2; do
+    ucfg "$u"
+    run 0 "$T/uc/grub.cfg"
+    hasnt "error:"
+    hasnt "microcode"
+done
+# the rootfs first needs no ucode=
+sed -i -e '4s/intel-ucode.img/TMP/' -e '5s/rootfs.cpio.gz/intel-ucode.img/' -e '4s/TMP/rootfs.cpio.gz/' "$T/uc/grub.cfg"
+sed -i 's/ ucode=-2//' "$T/uc/grub.cfg"
+run 0 "$T/uc/grub.cfg"
+hasnt "error:"
+
 echo "== every compression the kernel takes, and none"
 for f in xz zstd none bzip2 lz4; do
     mkcpio good.$f.cpio $f

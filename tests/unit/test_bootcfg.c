@@ -651,14 +651,19 @@ static void test_read_like_loaders(void)
     CHECK(has_problem(&l, 6, "menuentry 'Y' on line 6 has no closing '}'"));
     md_bootcfg_list_free(&l);
 
-    /* xen.cfg: first options= wins, '#' anywhere, tab ends a line */
+    /* xen.cfg: first options= wins, '#' anywhere, tab ends a line: the
+     * tab is a problem that names the line, with the line as meant (tabs
+     * as spaces) as its fix, and the entry is read as meant, so the rest is
+     * checked on what the user wrote (trial10b case 9) */
     l = read_fmt("[global]\ndefault=x\n[x]\noptions=dom0_mem=1G#,max:1G\noptions=dom0_mem=2G\n"
                  "kernel=vmlinuz a\tb\n[x]\noptions=dom0_mem=3G\nkernel=v\n", MD_BOOTFMT_XEN_EFI);
-    CHECK(l.n == 1 && l.nproblems == 0);
+    CHECK(l.n == 1 && l.nproblems == 1);
+    CHECK(has_problem(&l, 6, "line 6: the tab after 'kernel=vmlinuz a' ends the dom0 kernel line"));
+    CHECK(l.nproblems == 1 && !strcmp(l.problems[0].fix, "kernel=vmlinuz a b"));
     if (l.n == 1) {
         CHECK_ARGS(l.v[0]->xen, "dom0_mem=1G");
         CHECK(l.v[0]->xen.line == 4);
-        CHECK_ARGS(l.v[0]->kernel, "a");
+        CHECK_ARGS(l.v[0]->kernel, "a b");
     }
     md_bootcfg_list_free(&l);
     /* ... and a last line without a newline: Xen warns that it ignores it,

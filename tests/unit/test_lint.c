@@ -8,6 +8,7 @@
 #include "boot/grubcfg.h"
 #include "image/kmodidx.h"
 #include "lint/lint.h"
+#include "lint/lint_int.h" /* md_lint_entry_files: which module is the rootfs */
 #include "tlint.h"
 #include "image/tree.h"
 #include "image/unpack.h"
@@ -520,6 +521,110 @@ static void test_grub_too_deep(void)
         free(two);
         free(text);
     }
+}
+
+/* Trial10b case 7: GRUB runs one branch of each if, at any depth, so an
+ * entry's paths multiply through nested ifs; three levels deep, the one
+ * path without dom0_mem is found and no path reads two Xen lines in a row.
+ * Past MAX_PATHS (32) ways the entry is "cannot check", never a sequence
+ * read silently. */
+static void test_grub_nested_if(void)
+{
+    const char *deep = "menuentry x {\n"
+                       "if a; then\n if b; then\n  if c; then\n" XEN_OK
+                       "  else\n   multiboot2 /xen.gz gnttab_max_frames=256\n  fi\n"
+                       " else\n" XEN_OK " fi\nelse\n" XEN_OK "fi\n"
+                       "module2 /vmlinuz console=ttyS0,115200 console=hvc0\n" ROOTFS_OK "}\n";
+    md_lint *l = grub(deep, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "followed by no module"));
+    CHECK(md_lint_count(l) == 1);
+    dump(l);
+    md_lint_free(l);
+    /* 6 ifs of 2 ways each: 64 paths */
+    char *text = md_xstrdup("menuentry x {\n");
+    for (int i = 0; i < 6; i++) {
+        char *t = md_xasprintf("%sif a; then\n module2 /m%d\nfi\n", text, i);
+        free(text), text = t;
+    }
+    char *t = md_xasprintf("%s" XEN_OK LINUX_OK ROOTFS_OK "}\n", text);
+    free(text), text = t;
+    l = grub(text, NULL);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "give more than 32 ways through it"));
+    CHECK(md_lint_count_unchecked(l) >= 1);
+    md_lint_free(l);
+    free(text);
+}
+
+/* Trial10b case 5: which module is dom0's initramfs.  Xen's ucode=<index>
+ * takes a module out of the initrd choice (microcode_grab_module(), Xen
+ * 4.17), ucode=scan does not; a microcode archive handed to dom0 is the
+ * module order's fault, and the fix ucode=1 lints clean.  module2 with two
+ * files loads the first only. */
+static void test_grub_microcode_first(void)
+{
+    md_tree *uc = md_tree_new(false);
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0644, 0, 0, 0 };
+    md_tree_add_file(uc, "/kernel/x86/microcode/GenuineIntel.bin", &a, NULL, 0, "t",
+                     MD_CLASH_ERROR, &err);
+    CHECK(!err.set);
+    const char *scan = "menuentry x {\nmultiboot2 /xen.gz dom0_mem=4096M,max:4096M "
+                       "gnttab_max_frames=256 ucode=scan\n" LINUX_OK
+                       "module2 --nounzip /intel-ucode.img\n" ROOTFS_OK "}\n";
+    md_lint *l = grub(scan, uc);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is /intel-ucode.img (line 4), an early-microcode "
+                                          "archive"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the module order is the fault"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "or add ucode=1 to the Xen line"));
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "add rdinit=/sbin/init"));
+    CHECK(md_lint_count(l) == 1 && !strcmp(md_lint_fix_of(l, 0), "ucode=1"));
+    md_lint_free(l);
+    /* the fix, ucode=1 (and -1 counted from the end: 3 modules, so 2 is
+     * the last), makes the module after it dom0's: its rootfs */
+    md_tree *root = tiny_rootfs(false, true);
+    const char *idx[] = { "ucode=1", "ucode=scan,1", "ucode=-2", "ucode=0x1" };
+    for (size_t i = 0; i < sizeof idx / sizeof *idx; i++) {
+        char *t = md_xasprintf("menuentry x {\nmultiboot2 /xen.gz dom0_mem=4096M,max:4096M "
+                         "gnttab_max_frames=256 %s\n" LINUX_OK
+                         "module2 --nounzip /intel-ucode.img\n" ROOTFS_OK "}\n", idx[i]);
+        md_bootcfg_list cfg = { 0 };
+        md_grubcfg_read(t, strlen(t), &cfg);
+        long um;
+        CHECK(cfg.n == 1 && md_bootcfg_initrd(cfg.v[0], &um) == 1 && um == 0);
+        md_strv xen = { 0 }, rootfs = { 0 };
+        md_lint_entry_files(&cfg, &xen, &rootfs);
+        CHECK(rootfs.n == 1 && !strcmp(rootfs.v[0], "/rootfs.cpio.gz"));
+        md_strv_free(&xen);
+        md_strv_free(&rootfs);
+        md_bootcfg_list_free(&cfg);
+        l = grub(t, root);
+        CHECK(md_lint_count(l) == 0);
+        dump(l);
+        md_lint_free(l);
+        free(t);
+    }
+    /* no ucode=, ucode=0, an index past the modules: the first stays dom0's */
+    const char *none[] = { "", "ucode=0", "ucode=3", "ucode=-3", "ucode=scan" };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        char *t = md_xasprintf("multiboot2 /xen.gz %s\nmodule2 /vmlinuz\nmodule2 /u\n"
+                               "module2 /r\n", none[i]);
+        md_bootcfg_list cfg = { 0 };
+        md_grubcfg_read(t, strlen(t), &cfg);
+        long um;
+        CHECK(cfg.n == 1 && md_bootcfg_initrd(cfg.v[0], &um) == 0 && um == -1);
+        md_bootcfg_list_free(&cfg);
+        free(t);
+    }
+    /* module2 loads one file: the second is text */
+    l = grub("menuentry x {\n" XEN_OK LINUX_OK "module2 --nounzip /microcode.cpio "
+             "/rootfs.cpio.gz\n}\n", NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "module2 loads one file: it loads /microcode.cpio"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "so /rootfs.cpio.gz is never loaded and dom0's "
+                                          "initramfs is /microcode.cpio alone"));
+    md_lint_free(l);
+    md_tree_free(uc);
+    md_tree_free(root);
 }
 
 static void test_grub_debian(void)
@@ -1724,6 +1829,8 @@ int main(void)
     test_rootfs_good();
     test_rootfs_init_cannot_run();
     test_grub_too_deep();
+    test_grub_nested_if();
+    test_grub_microcode_first();
     test_rootfs_console();
     test_rootfs_devices();
     test_rootfs_modules();

@@ -49,8 +49,10 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     for (size_t i = 0; i < l->n; i++)
         md_bootcfg_entry_free(l->v[i]);
     free(l->v);
-    for (size_t i = 0; i < l->nproblems; i++)
+    for (size_t i = 0; i < l->nproblems; i++) {
         free(l->problems[i].msg);
+        free(l->problems[i].fix);
+    }
     free(l->problems);
     free(l->include);
     free(l->unread);
@@ -164,6 +166,44 @@ static const char *last_param(const md_strv *args, const char *key, bool linux,
 const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool linux)
 {
     return last_param(&f->maybe, key, linux, last_param(&f->args, key, linux, NULL));
+}
+
+long md_bootcfg_initrd(const md_bootcfg_entry *e, long *ucode_mod)
+{
+    long idx = 0, count = (long)e->nmods + 1; /* Xen's mods_count: the kernel too */
+    if (ucode_mod)
+        *ucode_mod = -1;
+    if (!e->nmods)
+        return -1;
+    md_strv vals = { 0 };
+    if (!e->arm)
+        md_bootcfg_param_all(&e->xen, "ucode", false, &vals);
+    for (size_t i = 0; i < vals.n; i++) {
+        for (const char *s = vals.v[i];;) {
+            size_t n = strcspn(s, ",");
+            char *item = md_xasprintf("%.*s", (int)n, s);
+            const char *b = !strncmp(item, "no-", 3) ? item + 3 : item;
+            size_t bl = strcspn(b, "=");
+            /* parse_boolean(): NAME, no-NAME, NAME=BOOL */
+            bool boolean = (bl == 4 && !strncmp(b, "scan", 4)) ||
+                           (bl == 3 && !strncmp(b, "nmi", 3)) ||
+                           (bl == 10 && !strncmp(b, "allow-same", 10));
+            if (!boolean)
+                idx = strtol(item, NULL, 0); /* Xen sets it even when text follows */
+            free(item);
+            if (!s[n])
+                break;
+            s += n + 1;
+        }
+    }
+    md_strv_free(&vals);
+    if (idx < 0)
+        idx += count;
+    if (idx <= 0 || idx >= count)
+        return 0;
+    if (ucode_mod)
+        *ucode_mod = idx - 1;
+    return idx == 1 ? (e->nmods > 1 ? 1 : -1) : 0;
 }
 
 char *md_bootcfg_cmdline(const md_strv *args)

@@ -117,6 +117,8 @@ typedef struct md_bootcfg_problem {
     int trap;       /* the design's trap it causes (lint.h); 0: a boot problem */
     bool unchecked; /* what the loader then reads is not fixed by the file */
     bool warning;   /* it costs nothing the loader uses: no error */
+    bool note;      /* the boot is as the config means it: information */
+    char *fix;      /* the line as it should read, or NULL (owned) */
 } md_bootcfg_problem;
 
 typedef struct md_bootcfg_list {
@@ -162,6 +164,20 @@ const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool lin
  * xen/arch/x86/setup.c): the kernel line's, then the Xen line's words after
  * " -- " (dom0_extra).  Appended to `out` (copies). */
 void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out);
+
+/* The module Xen hands dom0 as its initramfs: an index into e->mods, or
+ * -1 when none.  __start_xen() (xen/arch/x86/setup.c, 4.17) marks every
+ * module but the dom0 kernel (module 0) in module_map, lets
+ * microcode_grab_module() (xen/arch/x86/cpu/microcode/core.c) clear the one
+ * that ucode=<index> names, and takes the first module still marked
+ * (initrdidx = find_first_bit()).  parse_ucode() reads each comma item of
+ * every ucode= in order; one that is not scan/nmi/allow-same sets the index
+ * as simple_strtol(s, 0) reads it (a negative one counts from the end:
+ * index + mods_count); an index outside 1 .. mods_count-1 clears nothing.
+ * ucode=scan only reads the modules, so the microcode cpio stays dom0's
+ * initramfs when it comes first.  Not on Arm (no ucode=).  *ucode_mod
+ * (when not NULL): the e->mods index ucode= took, or -1. */
+long md_bootcfg_initrd(const md_bootcfg_entry *e, long *ucode_mod);
 
 /* The command line of `args`: the words joined by single spaces. */
 char *md_bootcfg_cmdline(const md_strv *args);

@@ -679,13 +679,70 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
  * where a non-empty GRUB_CMDLINE_LINUX_XEN_REPLACE(_DEFAULT) replaces
  * GRUB_CMDLINE_LINUX(_DEFAULT).  A variable no file sets counts as empty
  * once another of its line is set. */
+/* The line of a quote that `text`, read as sh reads it (a # at a word's
+ * start comments, backslash escapes outside '...'), never closes; 0 if
+ * none.  *span: the line of the first quote that runs past its line's
+ * end, where a missing quote often is (then the quotes pair up wrongly
+ * after it), or 0. */
+static unsigned sh_open_quote(const char *t, size_t len, unsigned *span)
+{
+    unsigned line = 1, qline = 0;
+    *span = 0;
+    char q = 0;
+    bool word = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (q == '\'') {
+            q = c == '\'' ? 0 : q;
+        } else if (c == '\\' && i + 1 < len) {
+            line += t[++i] == '\n';
+            word = true;
+            continue;
+        } else if (q == '"') {
+            q = c == '"' ? 0 : q;
+        } else if (c == '#' && !word) {
+            while (i + 1 < len && t[i + 1] != '\n')
+                i++;
+            continue;
+        } else if (c == '\'' || c == '"') {
+            q = c;
+            qline = line;
+        }
+        if (c == '\n' && q && !*span)
+            *span = qline;
+        line += c == '\n';
+        word = q || !strchr(" \t\n;&|()", c);
+    }
+    return q ? qline : 0;
+}
+
 static void read_defaults(const char *const *names, const char *const *texts,
                           const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
     vars v = { .unset_empty = complete };
     assign *as = NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        /* update-grub's shell stops at it: a syntax error, not a value */
+        unsigned span, ql = sh_open_quote(texts[i], lens[i], &span);
+        if (ql) {
+            char *from = span && span < ql
+                             ? md_xasprintf(" (the quotes pair up wrongly from line %u, whose "
+                                            "quote runs on to the next line)", span)
+                             : md_xstrdup("");
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                out, ql,
+                md_xasprintf("%s%sline %u opens a quote that is never closed: /bin/sh, which "
+                             "update-grub reads this file with (grub-mkconfig: . "
+                             "\"${sysconfdir}/default/grub\"), stops with a syntax error "
+                             "(unterminated quoted string), so update-grub fails and writes no "
+                             "grub.cfg; what the file sets cannot be checked; close the "
+                             "quote%s", names && names[i] ? names[i] : "",
+                             names && names[i] ? ": " : "", ql, from));
+            p->unchecked = true;
+            free(from);
+        }
         read_assignments(texts[i], lens[i], i, &v, &as);
+    }
     static const char *const vn[NVARS] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
@@ -734,6 +791,8 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
 typedef struct efiline {
     const char *s;
     unsigned line;
+    const char *orig; /* the same line in the file's text ... */
+    const char *end;  /* ... which ends here (it has no NUL) */
 } efiline;
 
 /* Xen's value of `key` in section `[name]`, as get_value()
@@ -768,6 +827,98 @@ static const efiline *efi_value(const efiline *v, size_t n, const char *name, co
     return NULL;
 }
 
+/* A line of section `name` (as efi_value() walks it) that reads "key =..."
+ * or "key  =...": meant as key=, but get_value() wants the '=' right after
+ * the key (`ptr[ilen] == '='`), so Xen never finds it.  Its value, white
+ * space dropped, in *val; NULL when none. */
+static const efiline *efi_spaced(const efiline *v, size_t n, const char *name, const char *key,
+                                 const char **val)
+{
+    bool match = !name || !*name;
+    size_t kl = strlen(key), nl = name ? strlen(name) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = v[i].s;
+        if (*l == '[') {
+            if (!nl)
+                continue;
+            if (match)
+                return NULL;
+            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
+        } else if (match && !strncmp(l, key, kl) && l[kl] == ' ') {
+            const char *p = l + kl;
+            while (*p == ' ')
+                p++;
+            if (*p != '=')
+                continue;
+            for (p++; *p == ' ';)
+                p++;
+            *val = p;
+            return &v[i];
+        }
+    }
+    return NULL;
+}
+
+/* efi_value(), or the line efi_spaced() finds, said as an error of `out`
+ * that names it (with the line as Xen would read it as the fix) and read
+ * as the user meant, so the rest of the entry is still checked. */
+static const efiline *efi_value_or_spaced(const efiline *v, size_t n, const char *name,
+                                          const char *key, const char **val, const char *costs,
+                                          int trap, md_bootcfg_list *out)
+{
+    const efiline *l = efi_value(v, n, name, key, val);
+    if (l || !(l = efi_spaced(v, n, name, key, val)))
+        return l;
+    char *fix = md_xasprintf("%s=%s", key, *val);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, l->line,
+        md_xasprintf("%s%s%sline %u ('%.60s') is ignored by Xen: the space before '=' makes it "
+                     "no %s= line (get_value() in xen/common/efi/boot.c finds a key only as "
+                     "'%s=', with nothing between), so %s; write it as %s", name ? "section '" : "",
+                     name ? name : "", name ? "': " : "", l->line, l->s, key, key, costs, fix));
+    p->trap = trap;
+    p->fix = fix;
+    return l;
+}
+
+/* A tab inside line `l`'s value: pre_parse() ends the line at every
+ * control character (xen/common/efi/boot.c), so Xen loses the words after
+ * it (and reads them as a line of their own).  Said as an error of `out`
+ * naming the line, of trap `trap` when what is lost has `key` ("dom0_mem=",
+ * "console="); the fix is the line with spaces.  Returns the value as
+ * meant (tabs as spaces, the caller's to free), so the rest is checked on
+ * what the user wrote; NULL when no tab cuts the line. */
+static char *efi_cut_at_tab(const efiline *l, const char *what, const char *key, int trap,
+                            md_bootcfg_list *out)
+{
+    const char *o = l->orig + strlen(l->s), *e = o;
+    if (o >= l->end || *o != '\t')
+        return NULL;
+    while (e < l->end && *e && *e != '\n' && *e != '\r')
+        e++;
+    const char *rest = o;
+    while (rest < e && isspace((unsigned char)*rest))
+        rest++;
+    if (rest == e)
+        return NULL;
+    char *fix = md_xasprintf("%.*s", (int)(e - l->orig), l->orig);
+    for (char *q = fix; *q; q++)
+        if (*q == '\t')
+            *q = ' ';
+    char *lost = md_xasprintf("%.*s", (int)(e - rest), rest);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, l->line,
+        md_xasprintf("line %u: the tab after '%.40s' ends %s there: Xen's reader ends a line "
+                     "at every control character (pre_parse() in xen/common/efi/boot.c), so "
+                     "Xen does not get '%.60s'; use spaces between the words", l->line, l->s,
+                     what, lost));
+    p->trap = strstr(lost, key) ? trap : 0;
+    p->fix = fix;
+    free(lost);
+    const char *eq = strchr(fix, '=');
+    return md_xstrdup(eq ? eq + 1 + strspn(eq + 1, " ") : "");
+}
+
 static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
 {
     md_bootcfg_add_problem(out, line, msg);
@@ -779,9 +930,14 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
                       md_bootcfg_list *out)
 {
     const char *val;
-    const efiline *k = efi_value(v, n, name, "kernel", &val);
+    const efiline *k = efi_value_or_spaced(v, n, name, "kernel", &val,
+                                           "Xen has no dom0 kernel: it stops with 'No initial "
+                                           "domain kernel specified.' and nothing boots", 0, out);
     if (!k)
         return;
+    char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
+    if (whole)
+        val = whole;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
     en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
     md_strv w = { 0 };
@@ -789,12 +945,19 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
     md_bootcfg_file *kf = add_mod(en);
     file_from(kf, &w, 0, k->line);
     md_strv_free(&w);
-    const efiline *o = efi_value(v, n, name, "options", &val);
+    free(whole);
+    const efiline *o = efi_value_or_spaced(v, n, name, "options", &val,
+                                           "Xen gets none of these options: no dom0_mem, so "
+                                           "dom0 starts with nearly all host RAM", 4, out);
+    whole = o ? efi_cut_at_tab(o, "the Xen options", "dom0_mem=", 4, out) : NULL;
     en->xen.path = md_xstrdup("xen.efi");
     en->xen.line = o ? o->line : line;
     if (o)
-        md_strv_split(&en->xen.args, val, false);
-    const efiline *r = efi_value(v, n, name, "ramdisk", &val);
+        md_strv_split(&en->xen.args, whole ? whole : val, false);
+    free(whole);
+    const efiline *r = efi_value_or_spaced(v, n, name, "ramdisk", &val,
+                                           "dom0 gets no ramdisk: no initramfs and no rootfs, so "
+                                           "it has nothing to run", 0, out);
     if (r) {
         md_bootcfg_file *rf = add_mod(en);
         rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
@@ -892,7 +1055,7 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     unsigned line = 1;
     for (size_t i = 0; i < len; i++) {
         if (buf[i] && (!i || !buf[i - 1]))
-            v[n++] = (efiline){ buf + i, line };
+            v[n++] = (efiline){ buf + i, line, text + i, text + len };
         line += text[i] == '\n';
     }
     bool arm = false;
@@ -911,7 +1074,7 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     }
     const char *chain = NULL;
     const efiline *cl = efi_value(v, n, "global", "chain", &chain);
-    if (!efi_value(v, n, def, "kernel", &val)) {
+    if (!efi_value(v, n, def, "kernel", &val) && !efi_spaced(v, n, def, "kernel", &val)) {
         bool exists = false;
         for (size_t i = 0; i < n && !exists; i++)
             exists = v[i].s[0] == '[' && !strncmp(v[i].s + 1, def, strlen(def)) &&
@@ -962,13 +1125,27 @@ done:
 
 typedef struct label {
     char *title, *kernel, *append;
-    unsigned append_line;
+    unsigned append_line, kernel_line;
+    bool as_linux; /* named by LINUX, which forces a Linux kernel load */
 } label;
 
 static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, unsigned gline)
 {
     const char *app = lb->append ? lb->append : gappend;
     unsigned line = lb->append ? lb->append_line : gline;
+    if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && lb->as_linux) {
+        /* syslinux's KERNEL picks the type by the file's extension (.c32:
+         * COM32); LINUX overrides it and loads the file as a Linux kernel
+         * (doc/syslinux.txt, "LINUX image"), so mboot.c32 never runs */
+        md_bootcfg_add_problem(
+            out, lb->kernel_line,
+            md_xasprintf("%s%s%sLINUX %s: syslinux's LINUX keyword loads the file as a Linux "
+                         "kernel whatever its name (doc/syslinux.txt; KERNEL picks the type by "
+                         "the extension, .c32: COM32), so mboot.c32 is not run as COM32 and Xen "
+                         "never starts; use KERNEL %s (or COM32 %s)",
+                         lb->title ? "label '" : "", lb->title ? lb->title : "",
+                         lb->title ? "': " : "", lb->kernel, lb->kernel, lb->kernel));
+    }
     if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
         md_strv_split(&w, app, false);
@@ -1033,8 +1210,9 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
 {
     label lb = { 0 };
     bool in_label = false;
-    char *gappend = NULL;
-    unsigned gline = 0;
+    char *gappend = NULL, *def = NULL;
+    unsigned gline = 0, dline = 0;
+    md_strv titles = { 0 };
     for (size_t i = 0; i < ls->n; i++) {
         char *l = skip_ws(ls->v[i]);
         unsigned line = (unsigned)i + 1;
@@ -1047,10 +1225,17 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
                 label_flush(out, &lb, gappend, gline);
             in_label = true;
             lb.title = md_xstrdup(rest);
+            md_strv_push(&titles, rest);
+        } else if (word_is(l, "default")) {
+            free(def);
+            def = md_xstrdup(rest);
+            dline = line;
         } else if (word_is(l, "kernel") || word_is(l, "linux") || word_is(l, "com32")) {
             if (in_label) {
                 free(lb.kernel);
                 lb.kernel = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
+                lb.kernel_line = line;
+                lb.as_linux = word_is(l, "linux");
             }
         } else if (word_is(l, "append")) {
             if (in_label) {
@@ -1066,6 +1251,24 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     }
     if (in_label)
         label_flush(out, &lb, gappend, gline);
+    /* "DEFAULT mboot.c32 xen.gz ... --- vmlinuz ..." naming no label is a
+     * command line, as if typed at the boot: prompt (doc/syslinux.txt,
+     * "DEFAULT kernel options..."): the kernel and its APPEND options */
+    size_t dl = def ? strcspn(def, " \t") : 0;
+    if (def && dl && !md_strv_contains(&titles, def)) {
+        label d = { 0 };
+        d.kernel = md_xasprintf("%.*s", (int)dl, def);
+        d.kernel_line = dline;
+        const char *opts = skip_ws(def + dl);
+        if (*opts) {
+            d.append = md_xstrdup(opts);
+            d.append_line = dline;
+        }
+        d.title = md_xstrdup("DEFAULT");
+        label_flush(out, &d, gappend, gline);
+    }
+    free(def);
+    md_strv_free(&titles);
     free(gappend);
 }
 

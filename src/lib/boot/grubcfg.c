@@ -2,6 +2,7 @@
 #include "boot/grubcfg.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,6 +527,22 @@ static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
 
 /* ---- entries ---- */
 
+/* Does template `t` hold a character of its own, outside its variables? */
+static bool has_text(const char *t)
+{
+    for (const char *p = t; *p; p++) {
+        if (*p == VAR_BARE || *p == VAR_QUOTED) {
+            const char *e = strchr(p, VAR_END);
+            if (!e)
+                return true;
+            p = e;
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
 /* A file command's file and parameters (words after `k`, the command):
  * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
  * state `s` has them. */
@@ -533,7 +550,23 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
                       bool *nounzip)
 {
     md_strv w = { 0 };
-    expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+    /* A variable inside the file's own word ("($root)/boot/xen.gz",
+     * "${prefix}/../vmlinuz": GRUB's device and path variables) makes only
+     * the path unknown, not the parameters after it: a word with text of
+     * its own besides the variable cannot vanish or shift the words after
+     * it (trial10b case 10).  A word that is a variable alone may expand to
+     * nothing or to several words, so then the whole line is unknown. */
+    size_t pw = k + 1;
+    while (pw < c->tw.n && !strncmp(c->tw.v[pw], "--", 2))
+        pw++;
+    if (pw < c->tw.n && has_text(c->tw.v[pw])) {
+        md_strv path_unset = { 0 };
+        expand_words(s, &(md_strv){ c->tw.v + k + 1, pw - k, pw - k }, 0, &w, &path_unset, NULL);
+        md_strv_free(&path_unset);
+        expand_words(s, &c->tw, pw + 1, &w, &f->unset, &f->maybe);
+    } else {
+        expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+    }
     size_t i = 0;
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
@@ -688,6 +721,7 @@ typedef struct runner {
     md_bootcfg_list *out;
     settings set;
     const bool *skip; /* per command: not on the if/else path being read */
+    bool too_many_paths; /* the MAX_PATHS problem is added (once) */
 } runner;
 
 static bool is_kw(const char *w, const char *const *list)
@@ -743,19 +777,19 @@ static bool is_loader_cmd(const char *w)
 
 /* An if ... fi of a body's own level: its branches start at cmds
  * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
-enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32 };
+enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32, MAX_IF_DEPTH = 8 };
 typedef struct ifblock {
     size_t start[MAX_BRANCH], n, fi;
     bool has_else;
 } ifblock;
 
-/* The if-blocks of [from, to) whose branches load Xen or a module; 0 when
- * none, or when there are too many to read every path (then the body is read
- * as one sequence, as before). */
+/* The if-blocks of [from, to), at its own level, whose branches (at any
+ * depth) load Xen or a module; 0 when none; SIZE_MAX when there are more
+ * than this reader follows (MAX_IFS, MAX_BRANCH) or one is not closed. */
 static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
 {
     size_t n = 0, depth = 0;
-    bool loads = false, any = false;
+    bool loads = false;
     ifblock cur = { 0 };
     for (size_t i = from; i < to; i++) {
         if (r->b.close[i]) {
@@ -766,7 +800,7 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
         const char *w0 = lead_kw(&r->cmds->v[i], &is_else);
         if (depth == 1 && (is_else || !strcmp(w0, "elif"))) {
             if (cur.n == MAX_BRANCH)
-                return 0;
+                return SIZE_MAX;
             cur.start[cur.n++] = i;
             cur.has_else |= is_else;
         }
@@ -780,22 +814,86 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
                 cur.fi = i;
                 if (loads) {
                     if (n == MAX_IFS)
-                        return 0;
+                        return SIZE_MAX;
                     ifs[n++] = cur;
-                    any = true;
                 }
             }
         } else if (depth && is_loader_cmd(w0)) {
             loads = true;
         }
     }
-    if (!any || depth)
-        return 0;
-    size_t paths = 1;
-    for (size_t j = 0; j < n; j++)
-        if ((paths *= ifs[j].n + !ifs[j].has_else) > MAX_PATHS)
-            return 0;
-    return n;
+    return depth ? SIZE_MAX : n;
+}
+
+/* Commands [*from, *to) of branch `j` of `b`: after its if/elif
+ * condition; an else's own command too ("else multiboot2 ..."). */
+static void branch_range(const runner *r, const ifblock *b, size_t j, size_t *from, size_t *to)
+{
+    bool is_else;
+    lead_kw(&r->cmds->v[b->start[j]], &is_else);
+    *from = b->start[j] + !is_else;
+    *to = j + 1 < b->n ? b->start[j + 1] : b->fi;
+}
+
+/* How many ways GRUB can run [from, to): one branch of each loading if
+ * (or none, without else), nested ifs inside a branch multiplied in.
+ * MAX_PATHS + 1 when there are more than this reader follows (or nesting
+ * past MAX_IF_DEPTH, or too many ifs or branches to list). */
+static size_t count_paths(const runner *r, size_t from, size_t to, unsigned depth)
+{
+    ifblock ifs[MAX_IFS];
+    size_t n = find_ifs(r, from, to, ifs);
+    if (n == SIZE_MAX || (n && depth >= MAX_IF_DEPTH))
+        return MAX_PATHS + 1;
+    size_t total = 1;
+    for (size_t j = 0; j < n; j++) {
+        size_t ways = !ifs[j].has_else;
+        for (size_t b = 0; b < ifs[j].n && ways <= MAX_PATHS; b++) {
+            size_t bf, bt;
+            branch_range(r, &ifs[j], b, &bf, &bt);
+            ways += count_paths(r, bf, bt, depth + 1);
+        }
+        if (ways > MAX_PATHS || (total *= ways) > MAX_PATHS)
+            return MAX_PATHS + 1;
+    }
+    return total;
+}
+
+/* Mark in `skip` the commands of [from, to) that path number `p` (0 ..
+ * count_paths() - 1) does not run: every loading if with its condition
+ * lines, but the commands of the branch the path takes, recursively. */
+static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool *skip,
+                        unsigned depth)
+{
+    ifblock ifs[MAX_IFS];
+    size_t n = find_ifs(r, from, to, ifs);
+    if (n == SIZE_MAX)
+        return;
+    for (size_t j = 0; j < n; j++) {
+        const ifblock *b = &ifs[j];
+        size_t ways = !b->has_else, w[MAX_BRANCH];
+        for (size_t k = 0; k < b->n; k++) {
+            size_t bf, bt;
+            branch_range(r, b, k, &bf, &bt);
+            ways += w[k] = count_paths(r, bf, bt, depth + 1);
+        }
+        size_t q = p % ways;
+        p /= ways;
+        for (size_t i = b->start[0]; i <= b->fi; i++)
+            skip[i] = true;
+        for (size_t k = 0; k < b->n; k++) {
+            if (q >= w[k]) {
+                q -= w[k];
+                continue;
+            }
+            size_t bf, bt;
+            branch_range(r, b, k, &bf, &bt);
+            for (size_t i = bf; i < bt; i++)
+                skip[i] = false;
+            choose_path(r, bf, bt, q, skip, depth + 1);
+            break;
+        } /* q left past every branch: the path with none (no else) */
+    }
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
@@ -808,41 +906,35 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     /* GRUB runs one branch of an if/else: a menu entry whose branches load
      * Xen or its modules is read once per path (each branch, or none without
      * else), so "multiboot2 A; else multiboot2 B; fi; module2 K" is A,K and
-     * B,K, never A then B.  Same findings of several paths count once
+     * B,K, never A then B; an if inside a branch multiplies that
+     * branch's ways (trial10b case 7: if efi { if marker { A } else { B } }
+     * else { C }: A, B, C).  Same findings of several paths count once
      * (md_lint_add). */
-    ifblock ifs[MAX_IFS];
-    size_t nifs = !top && !r->skip ? find_ifs(r, from, to, ifs) : 0;
-    if (nifs) {
-        size_t choice[MAX_IFS] = { 0 };
+    size_t paths = !top && !r->skip ? count_paths(r, from, to, 0) : 1;
+    if (paths > MAX_PATHS && !r->too_many_paths) {
+        /* read as one sequence then: said, as it is not what GRUB runs */
+        r->too_many_paths = true;
+        md_bootcfg_problem *p = md_bootcfg_add_problem(
+            r->out, cmds->v[from < cmds->n ? from : 0].line,
+            md_xasprintf("cannot check %s%s%s fully: its if/elif/else blocks that load Xen or "
+                         "modules give more than %d ways through it (or nest more than %d "
+                         "deep), the most mkdom0 follows one by one",
+                         title ? "menuentry '" : "this block", title ? title : "",
+                         title ? "'" : "", (int)MAX_PATHS, (int)MAX_IF_DEPTH));
+        p->warning = true;
+        p->unchecked = true;
+    }
+    if (paths > 1 && paths <= MAX_PATHS) {
         bool *skip = md_xcalloc(cmds->n + 1, sizeof *skip);
-        for (;;) {
+        for (size_t p = 0; p < paths; p++) {
             memset(skip, 0, (cmds->n + 1) * sizeof *skip);
-            for (size_t j = 0; j < nifs; j++) {
-                const ifblock *b = &ifs[j];
-                for (size_t i = b->start[0]; i <= b->fi; i++)
-                    skip[i] = true;
-                if (choice[j] < b->n) {
-                    size_t end = choice[j] + 1 < b->n ? b->start[choice[j] + 1] : b->fi;
-                    /* the branch's commands, not its if/elif condition */
-                    for (size_t i = b->start[choice[j]] + 1; i < end; i++)
-                        skip[i] = false;
-                    bool is_else;
-                    lead_kw(&cmds->v[b->start[choice[j]]], &is_else);
-                    if (is_else) /* "else CMD" runs CMD */
-                        skip[b->start[choice[j]]] = false;
-                }
-            }
+            choose_path(r, from, to, p, skip, 0);
             gstate path;
             state_copy(&path, s);
             r->skip = skip;
             run(r, from, to, &path, title, top, cond0, depth);
             r->skip = NULL;
             state_free(&path);
-            size_t j = 0;
-            while (j < nifs && ++choice[j] == ifs[j].n + !ifs[j].has_else)
-                choice[j++] = 0;
-            if (j == nifs)
-                break;
         }
         free(skip);
         return;
@@ -913,7 +1005,15 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
                          &unknown, NULL);
             char *v = md_strv_join(&w, " ");
-            if (strlen(v) > MAX_VALUE) { /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            /* a value built from one too long to follow is too long itself
+             * (trial10b: 22 doublings gave a definite "no dom0_mem") */
+            bool from_opaque = false;
+            for (size_t j = 0; j < unknown.n && !from_opaque; j++) {
+                const gvar *u = var_get(s, unknown.v[j], false);
+                from_opaque = u && u->opaque;
+            }
+            /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            if (from_opaque || strlen(v) > MAX_VALUE) {
                 var_assign(s, name, "", false);
                 gvar *g = var_get(s, name, false);
                 md_strv_free(&g->maybe);
@@ -969,6 +1069,26 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
                    !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
                    !strcmp(w0, "xen_initrd");
+        if (mb && cur && !top && !arm && !cur->arm) {
+            /* A second multiboot2 (multiboot) in one entry replaces the
+             * first and the modules loaded after it: grub_multiboot2_init_mbi()
+             * (grub-core/loader/multiboot_mbi2.c; multiboot_mbi.c alike)
+             * starts with grub_multiboot2_free_mbi(), which frees the
+             * command line and every module.  Only the last one boots
+             * (trial10b case 11). */
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, cur->xen.line,
+                md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u replaces "
+                             "it and the modules loaded after it (GRUB frees them: "
+                             "grub_multiboot2_init_mbi()); only line %u's Xen and the modules "
+                             "after it were checked; remove line %u",
+                             title ? "menuentry '" : "", title ? title : "", title ? "': " : "",
+                             cur->xen.mb2 ? "multiboot2" : "multiboot", cur->xen.line, w0,
+                             c->line, c->line, cur->xen.line));
+            p->note = true;
+            md_bootcfg_entry_free(cur);
+            cur = NULL;
+        }
         if (mb) {
             add_entry(r->out, &cur);
             cur = md_xcalloc(1, sizeof *cur);

@@ -68,11 +68,23 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 {
     if (!f->unset.n)
         return;
+    /* why a value may be unknown, in the terms of the config's own format
+     * (an iPXE script has no if/for/function and no grubenv: trial10b case
+     * 11) */
+    md_bootfmt fmt = g->cur ? (md_bootfmt)g->cur->format : MD_BOOTFMT_UNKNOWN;
+    const char *why =
+        fmt == MD_BOOTFMT_IPXE
+            ? "never set before it with 'set NAME VALUE', or set by DHCP, the iPXE build or "
+              "a script it chains from"
+        : fmt == MD_BOOTFMT_GRUB_DEFAULT
+            ? "never set, set only inside if/case/loops/functions or after && or ||, too long "
+              "to follow, or from the environment"
+            : "never set, set only inside if/for/while/function, too long to follow, or from "
+              "the environment or grubenv";
     md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
                 "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
-                "runs this file does not fix (never set, set only inside if/for/while/function, "
-                "or from the environment or grubenv), so its parameters are unknown", tp,
-                f->line, what, f->unset.v[0]);
+                "runs this file does not fix (%s), so its parameters are unknown", tp, f->line,
+                what, f->unset.v[0], why);
     md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
                       "%s", f->line, f->unset.v[0],
                 g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
@@ -241,8 +253,15 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                           "RAM and no max:");
     if (!e->arm && memchr(part, '=', plen) && bad)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    md_lint_add(g->l, at(g, x), x->line, e->arm && bad ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s; use %s", tp, why, kept, fix);
+    /* "dom0_mem=4G,max:4G,": parse_dom0_mem() has applied every item
+     * before the empty last one (*sz = ... per item) when it refuses it, so
+     * only the boot log's "invalid" warning differs (trial10b case 11) */
+    bool trailing = !e->arm && bad && !*part;
+    md_lint_add(g->l, at(g, x), x->line,
+                (e->arm && bad) || trailing ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                "%s%s; %s%s; use %s", tp, why, kept,
+                trailing ? ", which is all of it but the trailing comma, and warns of the "
+                           "empty item at boot" : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);
@@ -488,7 +507,18 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         size_t at = 0;
         bool had = m.amount.set || m.min.set || m.max.set;
         if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            char *why = strchr(vals.v[i] + at, '$')
+            /* GRUB's defaults: the shell's quotes are gone when update-grub
+             * writes the value unquoted into grub.cfg (20_linux_xen:
+             * ${xen_args}), where GRUB expands the '$' itself (trial10b
+             * case 3) */
+            char *why = strchr(vals.v[i] + at, '$') && e->format == MD_BOOTFMT_GRUB_DEFAULT
+                            ? md_xasprintf("%s (update-grub writes the value into grub.cfg as "
+                                           "it is, unquoted (20_linux_xen: ${xen_args}), and "
+                                           "there GRUB expands '%s' as a variable of its own, "
+                                           "normally unset, so Xen gets what is left of it, "
+                                           "usually an empty value)", bad.msg,
+                                           strchr(vals.v[i], '$'))
+                        : strchr(vals.v[i] + at, '$')
                             ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
                                            "expand inside single quotes or after a backslash, "
                                            "so Xen gets '%s' as written)", bad.msg, vals.v[i])
@@ -750,6 +780,19 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                     "the console depends on kernel defaults; add console=ttyS0,115200 (or "
                     "console=tty0) for printk and console=hvc0 last for userspace%s", tp, hint);
         md_lint_fix(g->l, "console=ttyS0,115200 console=hvc0");
+    } else if (!hvc && strchr(cons.v[cons.n - 1], ' ')) {
+        /* "console=ttyS0,115200 console=hvc0" in quotes: one word, which
+         * GRUB passes quoted and Linux's next_arg() (lib/cmdline.c) reads as
+         * one parameter, its quotes stripped (trial10b case 1) */
+        const char *v = cons.v[cons.n - 1];
+        md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
+                    "%sthe dom0 kernel line has no console=hvc0: its argument \"console=%s\" is "
+                    "quoted, so it is one word and Linux reads one console= whose value is "
+                    "'%s' (next_arg() in lib/cmdline.c strips the quotes), not a console=hvc0; "
+                    "under Xen PV the UART carries only kernel printk, so init's output and the "
+                    "login go nowhere; write its words without the quotes: console=%s%s", tp, v,
+                    v, v, hint);
+        md_lint_fix(g->l, "console=%s", v);
     } else if (!hvc) {
         md_lint_add(g->l, at(g, k), k->line, k->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 1,
                     "%sthe dom0 kernel line has console=%s but no console=hvc0: under Xen PV "
@@ -767,13 +810,28 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
         const char *last = cons.v[cons.n - 1];
-        if (!is_hvc0(last))
+        /* a console= in the Xen line's " -- " part comes after every word
+         * of the kernel line: the word to move is there (trial10b case 11) */
+        md_strv extra = { 0 };
+        add_consoles(&extra, &e->dom0_extra);
+        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], last) && !k->maybe.n;
+        md_strv_free(&extra);
+        if (!is_hvc0(last) && from_xen) {
+            md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
+                        "%sconsole=%s comes after console=hvc0: it is on the Xen line (line %u) "
+                        "after ' -- ', and Xen appends those words to dom0's command line, after "
+                        "the dom0 kernel line's own (create_dom0(), xen/arch/x86/setup.c), so "
+                        "/dev/console is %s and init's messages do not reach hvc0; drop "
+                        "console=%s from the Xen line's ' -- ' part (or end that part with "
+                        "console=hvc0)", tp, last, e->xen.line, last, last);
+            md_lint_fix(g->l, "console=hvc0 last after ' -- ' on the Xen line");
+        } else if (!is_hvc0(last)) {
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
                         "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
                         last);
-        if (!is_hvc0(last))
             md_lint_fix(g->l, "console=hvc0 last");
+        }
     }
     free(hint);
     md_strv_free(&cons);
@@ -799,10 +857,44 @@ static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
     }
 }
 
-static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_bootcfg_file *r,
-                                const char *tp)
+/* Is `t` an early-microcode archive, as the kernel's and Xen's loaders
+ * find one (kernel/x86/microcode/<vendor>.bin: microcode_scan_module() in
+ * xen/arch/x86/cpu/microcode/core.c), rather than a rootfs? */
+static bool is_microcode_cpio(const md_tree *t)
 {
-    const md_bootcfg_file *k = &e->kernel;
+    return !md_tree_resolve_file(t, "/init") && !md_tree_resolve_file(t, "/sbin/init") &&
+           (md_tree_resolve_file(t, "/kernel/x86/microcode/GenuineIntel.bin") ||
+            md_tree_resolve_file(t, "/kernel/x86/microcode/AuthenticAMD.bin"));
+}
+
+/* The module Xen hands dom0 is a microcode archive: the module order is
+ * the fault (update-grub's 20_linux_xen writes early microcode first), and
+ * the fix is the order, or ucode=<its index> so that Xen takes it
+ * (md_bootcfg_initrd). */
+static void microcode_first(gctx *g, const md_bootcfg_entry *e, long ri, const char *tp)
+{
+    const md_bootcfg_file *r = &e->mods[ri];
+    bool next = (size_t)ri + 1 < e->nmods;
+    char idx[32] = "";
+    if (next)
+        snprintf(idx, sizeof idx, "%ld", ri + 1);
+    md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_ERROR, 0,
+                "%sthe module Xen hands dom0 as its initramfs is %s (line %u), an early-"
+                "microcode archive (kernel/x86/microcode/, no /init): Xen gives dom0 the first "
+                "module after the kernel that ucode=<index> does not take (ucode=scan only reads "
+                "it: microcode_grab_module() in xen/arch/x86/cpu/microcode/core.c), so dom0 "
+                "starts without its rootfs and the kernel panics; the module order is the "
+                "fault: load the rootfs module right after the dom0 kernel%s%s%s", tp, r->path,
+                r->line, next ? ", or add ucode=" : "", idx,
+                next ? " to the Xen line, so Xen takes that module as its microcode and hands "
+                       "dom0 the next" : "");
+    if (next)
+        md_lint_fix(g->l, "ucode=%ld", ri + 1);
+}
+
+static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, const char *tp)
+{
+    const md_bootcfg_file *k = &e->kernel, *r = ri >= 0 ? &e->mods[ri] : NULL;
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
             char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
@@ -827,6 +919,10 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, const md_boo
     }
     if (!g->rootfs)
         return;
+    if (is_microcode_cpio(g->rootfs)) {
+        microcode_first(g, e, ri, tp);
+        return;
+    }
     const char *rd = md_bootcfg_param(k, "rdinit", true);
     if (rd) {
         const md_node *f = strchr(rd, '$') ? NULL : md_tree_resolve_file(g->rootfs, rd);
@@ -982,6 +1078,37 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
     free(c.mods);
 }
 
+/* GRUB's module2/module (iPXE's module alike) load ONE file: the first
+ * word after the options; every word after it is that module's command
+ * line (grub_cmd_module() in grub-core/loader/multiboot.c hands argv + 1
+ * to grub_multiboot_add_module() as text).  "module2 --nounzip
+ * /microcode.cpio /rootfs.cpio.gz", as 20_linux_xen wrote it until its 2022
+ * fix (one module2 per initrd) with early microcode installed, loads the
+ * microcode alone. */
+static void check_module_words(gctx *g, const md_bootcfg_entry *e, const char *tp)
+{
+    long ri = md_bootcfg_initrd(e, NULL);
+    for (size_t i = 0; i < e->nmods; i++) {
+        const md_bootcfg_file *m = &e->mods[i];
+        for (size_t j = 0; j < m->args.n; j++) {
+            const char *w = m->args.v[j];
+            if (w[0] != '/' && w[0] != '(')
+                continue;
+            bool plain = e->format == MD_BOOTFMT_IPXE || e->format == MD_BOOTFMT_GRUB_LEGACY;
+            const char *cmd = plain ? "module" : e->arm ? "xen_module"
+                            : m->mb2 ? "module2" : "module";
+            md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
+                        "%s%s loads one file: it loads %s and hands the words after it, '%s' "
+                        "included, to Xen as that module's command line text, so %s is never "
+                        "loaded%s%s%s; load each file with a %s line of its own, the rootfs "
+                        "right after the dom0 kernel", tp, cmd, m->path, w, w,
+                        (long)i == ri ? " and dom0's initramfs is " : "",
+                        (long)i == ri ? m->path : "", (long)i == ri ? " alone" : "", cmd);
+            break;
+        }
+    }
+}
+
 static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 {
     char *tp = title_prefix(e);
@@ -1010,7 +1137,8 @@ static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
         md_lint_mark_unchecked(g->l);
     } else {
         check_kernel_line(g, e, tp);
-        check_rootfs_module(g, e, e->nmods ? &e->mods[0] : NULL, tp);
+        check_rootfs_module(g, e, md_bootcfg_initrd(e, NULL), tp);
+        check_module_words(g, e, tp);
     }
     free(tp);
 }
@@ -1020,8 +1148,11 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
 {
     for (size_t i = 0; i < cfg->nproblems; i++) {
         const md_bootcfg_problem *p = &cfg->problems[i];
-        md_lint_add(l, file, p->line, p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
+        md_lint_add(l, file, p->line,
+                    p->note ? MD_LINT_NOTE : p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
                     "%s", p->msg);
+        if (p->fix)
+            md_lint_fix(l, "%s", p->fix);
         if (p->unchecked)
             md_lint_mark_unchecked(l);
     }
@@ -1066,8 +1197,9 @@ void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *root
         const md_bootcfg_entry *e = cfg->v[i];
         if (*e->xen.path && !md_strv_contains(xen, e->xen.path))
             md_strv_push(xen, e->xen.path);
-        if (e->nmods && *e->mods[0].path && !md_strv_contains(rootfs, e->mods[0].path))
-            md_strv_push(rootfs, e->mods[0].path);
+        long ri = md_bootcfg_initrd(e, NULL);
+        if (ri >= 0 && *e->mods[ri].path && !md_strv_contains(rootfs, e->mods[ri].path))
+            md_strv_push(rootfs, e->mods[ri].path);
     }
 }
 

@@ -199,7 +199,8 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
     bool loads_root = false;
     for (size_t i = 0; i < cfg.n; i++) {
         const md_bootcfg_entry *e = cfg.v[i];
-        const md_bootcfg_file *f[2] = { &e->xen, e->nmods ? &e->mods[0] : NULL };
+        long ri = md_bootcfg_initrd(e, NULL); /* after ucode=<index>, as Xen picks it */
+        const md_bootcfg_file *f[2] = { &e->xen, ri >= 0 ? &e->mods[ri] : NULL };
         for (int k = 0; k < 2; k++) {
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
@@ -558,8 +559,11 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                                 "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
                                 "given%s; give it with --rootfs (and the hypervisor with --xen)",
                                 roots.n == 1 ? " '" : "", roots.n == 1 ? roots.v[0] : "",
-                                roots.n == 1 ? "'" : "", roots.n == 1 ? " and is not next to "
-                                "this file" : "");
+                                roots.n == 1 ? "'" : "",
+                                roots.n == 1 && strchr(roots.v[0], '$')
+                                    ? " and its path uses a variable lint cannot resolve (the "
+                                      "loader's own, such as GRUB's $root or $prefix)"
+                                : roots.n == 1 ? " and is not next to this file" : "");
         if (x->in_outdir)
             check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
