@@ -99,8 +99,9 @@ static int step_extract(struct build *b)
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
         md_out_say(b->o->out, MD_OUT_PROGRESS, "[%zu/%zu] unpacking %s %s", i + 1, n, p->name,
                    p->version);
-        if (interrupted(b) < 0 || md_deb_extract(b->tree, md_resolve_path(b->res, i), p->name, MD_CLASH_ERROR, NULL,
-                           b->err) < 0)
+        if (interrupted(b) < 0 ||
+            md_deb_extract_cached(b->tree, md_resolve_path(b->res, i), p->sha256,
+                                  b->o->cache_dir, p->name, MD_CLASH_ERROR, NULL, b->err) < 0)
             return -1;
     }
     return 0;
