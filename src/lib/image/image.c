@@ -517,9 +517,16 @@ static int write_zstd(struct cpio_src *s, struct sink *o, int level)
 
 static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int level)
 {
-    char lv[16];
+    char lv[16], th[16];
     snprintf(lv, sizeof lv, "-%d", level);
-    const char *xz[] = { "xz", "--format=xz", "--check=crc32", "-T1", lv, "-c", NULL };
+    /* xz's multithreaded mode cuts the input into blocks of a size set by
+     * the level alone (3 x the dictionary), so its bytes are the same for
+     * any count of two or more threads; -T1 is a single-block format with
+     * other bytes.  So never fewer than two (one core just takes turns).
+     * The kernel's xz decoder (lib/xz) reads streams of many blocks. */
+    int nth = thread_count();
+    snprintf(th, sizeof th, "-T%d", nth < 2 ? 2 : nth);
+    const char *xz[] = { "xz", "--format=xz", "--check=crc32", th, lv, "-c", NULL };
     const char *lz4[] = { "lz4", "-l", lv, "-c", NULL };
     const char *const *argv = codec == MD_CODEC_XZ ? xz : lz4;
     if (level < 1 || level > 9)
