@@ -256,8 +256,9 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
                              .limits = md_unpack_default_limits };
         int rc = md_unpack_archive(t, in, &o, &st, err);
         archive_read_free(in);
+        /* The same words as from the .deb: the entry holds the same member. */
         if (rc < 0)
-            md_err_prefix(err, "%s (package %s, unpacked in the cache as %s)", path, origin, c);
+            md_err_prefix(err, "%s (package %s)", path, origin);
         free(c);
         free(dir);
         if (stats)

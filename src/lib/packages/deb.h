@@ -38,8 +38,8 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
  * and, when that succeeded, stores its data member once more, decompressed
  * and recompressed with zstd, as CACHE_DIR/unpacked/SHA256.MEMBER.zst; later
  * ones read that file instead, with the same entry policy, limits and
- * member name in errors, so the tree is the same either way.  The entry is
- * named by the .deb's SHA-256 from the verified index (`sha256`, 64 hex
+ * words in errors, so the tree and a policy error are the same either way.
+ * The entry is named by the .deb's SHA-256 from the verified index (`sha256`, 64 hex
  * digits), never by its file name, so another .deb of the same name and
  * version cannot be given the old one's files; it is written to a temporary
  * file and renamed into place (builds sharing the cache never read half an
