@@ -31,7 +31,7 @@ static const struct {
     int level;
 } codecs[] = {
     [MD_CODEC_NONE] = { "none", "", 0 },
-    [MD_CODEC_GZIP] = { "gzip", ".gz", 9 },
+    [MD_CODEC_GZIP] = { "gzip", ".gz", 6 },
     [MD_CODEC_ZSTD] = { "zstd", ".zst", 19 },
     [MD_CODEC_XZ] = { "xz", ".xz", 6 },
     [MD_CODEC_LZ4] = { "lz4", ".lz4", 9 },

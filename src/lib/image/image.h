@@ -54,7 +54,7 @@ typedef struct md_image_stats {
     uint64_t out_bytes;  /* size of the written file */
 } md_image_stats;
 
-/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 9 of 1..12,
+/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 6 of 1..12,
  * zstd 19, xz 6, lz4 9).
  * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
  * ones become 0).  `stats` may be NULL. */
