@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS     = libarchive libcurl libkmod openssl zlib libzstd liblzma inih
+PKGS     = libarchive libcurl libkmod openssl zlib libzstd liblzma inih libdeflate
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CSTD     = -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g

@@ -47,7 +47,8 @@ static void usage(FILE *f)
         "                     Every config on them carries the grub.cfg's arguments and\n"
         "                     is linted with the image.\n"
         "  -f, --force        replace DIR even if it holds files the build did not write\n"
-        "  -v, --verbose      full size and module tables, each dependency Exclude= left out\n"
+        "  -v, --verbose      full size and module tables, each dependency Exclude= left out,\n"
+        "                     the wall time of each phase of the build\n"
         "  -h, --help         this help\n\n"
         "Environment: SOURCE_DATE_EPOCH clamps mtimes (default: derived from the\n"
         "packages); MKDOM0_PROGRESS=0/1 forces progress lines off/on.\n");

@@ -37,6 +37,78 @@ static const char *const good[] = {
     NULL,
 };
 
+/* What `good` gives, however it was read. */
+static void check_good(md_tree *t, const md_unpack_stats *st)
+{
+    CHECK(st->entries == 10);
+    CHECK(st->bytes == 10);
+    md_node *n = md_tree_lookup(t, "/usr/bin/tool");
+    CHECK(n && md_node_type_of(n) == MD_NODE_FILE);
+    CHECK(n && md_node_attr(n)->mode == 04755 && md_node_attr(n)->mtime == 1700000000);
+    CHECK_STR(n ? md_node_origin(n) : NULL, "goodpkg");
+    size_t sz;
+    CHECK(n && md_node_data(n, &sz) && sz == 5 && memcmp(md_node_data(n, NULL), "hello", 5) == 0);
+    n = md_tree_lookup(t, "/usr/bin/tool2");
+    CHECK(n && md_node_type_of(n) == MD_NODE_HARDLINK);
+    n = md_tree_lookup(t, "/usr/bin/t");
+    CHECK_STR(n ? md_node_link_target(n) : NULL, "../bin/tool");
+    n = md_tree_lookup(t, "/dev/hvc0");
+    unsigned ma = 1, mi = 1;
+    if (n)
+        md_node_rdev(n, &ma, &mi);
+    CHECK(n && md_node_type_of(n) == MD_NODE_CHAR && ma == 229 && mi == 0);
+}
+
+/* md_deb_extract_cached: the first read stores the data member, later
+ * ones read only the cache entry named by the SHA-256, and give the same
+ * tree; a failed read stores nothing; an entry in a directory others may
+ * write is not read. */
+static void test_cached(const char *filter)
+{
+    char *p = make("cached", "goodpkg", filter, good);
+    char *cache = md_xasprintf("%s/cache-%s", tmpdir, *filter ? filter : "none");
+    const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const char *other = "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char *entry = md_xasprintf("%s/unpacked/%s.data.tar%s%s.zst", cache, sha, *filter ? "." : "",
+                               filter);
+    md_err e = MD_ERR_INIT;
+    md_unpack_stats st;
+    md_tree *t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, &st, &e) == 0);
+    check_good(t, &st);
+    md_tree_free(t);
+    CHECK(md_is_file(entry));
+    /* the .deb is gone: only the entry can give the files now */
+    CHECK(md_write_atomic(p, "garbage", 7, 0644, &e) == 0);
+    t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, &st, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "[cached %s] %s\n", filter, e.msg);
+    check_good(t, &st);
+    md_tree_free(t);
+    /* another SHA-256 is another package: the .deb is read, and fails */
+    md_err e2 = MD_ERR_INIT;
+    t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, other, cache, "goodpkg", MD_CLASH_ERROR, NULL, &e2) < 0);
+    CHECK_ERR(&e2, p);
+    md_tree_free(t);
+    char *bad = md_xasprintf("%s/unpacked/%s.data.tar.xz.zst", cache, other);
+    CHECK(!md_is_file(bad));
+    free(bad);
+    /* a cache directory others may write is not trusted */
+    char *dir = md_xasprintf("%s/unpacked", cache);
+    CHECK(chmod(dir, 0777) == 0);
+    md_err e3 = MD_ERR_INIT;
+    t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, NULL, &e3) < 0);
+    CHECK_ERR(&e3, p);
+    md_tree_free(t);
+    free(dir);
+    free(entry);
+    free(cache);
+    free(p);
+}
+
 static void test_good(const char *filter)
 {
     char *p = make("good", "goodpkg", filter, good);
@@ -46,6 +118,7 @@ static void test_good(const char *filter)
     CHECK(md_deb_extract(t, p, "goodpkg", MD_CLASH_ERROR, &st, &e) == 0);
     if (e.set)
         fprintf(stderr, "[%s] %s\n", filter, e.msg);
+    check_good(t, &st);
     CHECK(st.entries == 10);
     CHECK(st.bytes == 10);
     md_node *n = md_tree_lookup(t, "/usr/bin/tool");
@@ -90,6 +163,18 @@ static void expect_refused(const char *name, const char *const *lines, const cha
     CHECK_ERR(&e, p);
     CHECK_ERR(&e, needle);
     CHECK(md_tree_lookup(t, "/etc/passwd") == NULL);
+    md_tree_free(t);
+    /* through the cache: the same refusal, and nothing stored */
+    char *cache = md_xasprintf("%s/cache-hostile", tmpdir);
+    const char *sha = "2123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    md_err e2 = MD_ERR_INIT;
+    t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "pkg", MD_CLASH_ERROR, NULL, &e2) < 0);
+    CHECK_ERR(&e2, needle);
+    char *entry = md_xasprintf("%s/unpacked/%s.data.tar.xz.zst", cache, sha);
+    CHECK(!md_is_file(entry));
+    free(entry);
+    free(cache);
     md_tree_free(t);
     free(p);
 }
@@ -277,6 +362,8 @@ int main(int argc, char **argv)
     const char *filters[] = { "xz", "zst", "gz", "bz2", "" };
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
         test_good(filters[i]);
+    test_cached("xz");
+    test_cached("");
     test_hostile();
     test_duplicates();
     test_truncated();

@@ -281,7 +281,7 @@ int main(void)
     md_spec_free(s);
     /* Levels by codec, named where they are set (issue 9). */
     CHECK(parse(MIN "[Image]\nCompressionLevel=15\n", &err) == NULL);
-    CHECK_ERR(&err, "test.ini:10: CompressionLevel=15: gzip takes levels 1 to 9");
+    CHECK_ERR(&err, "test.ini:10: CompressionLevel=15: gzip takes levels 1 to 12");
     CHECK(parse(MIN "[Image]\nCompressionLevel=12\nCompression=xz\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: CompressionLevel=12: xz takes levels 1 to 9");
     s = parse(MIN "[Image]\nCompression=zstd\nCompressionLevel=19\n", &err);

@@ -11,9 +11,11 @@
  * every later name to the first one and then writes whatever data comes)
  * and libarchive/GNU cpio readers recreate.
  *
- * gzip is compressed on all cores in 1 MiB blocks, each primed with the
- * 32 KiB before it and ended with a sync flush: one ordinary deflate stream
- * in one gzip member (the kernel's gunzip needs nothing else), the same bytes
+ * gzip is compressed by libdeflate on all cores, in blocks of whole entries
+ * (4 MiB or more) each written as its own gzip member: one valid gzip file
+ * (RFC 1952: a series of members; gzip -dc and libarchive read them as one
+ * stream) that the kernel reads member by member, which it accepts only
+ * when each ends on an entry (see write_gzip in image.c).  The same bytes
  * whatever the number of threads (MKDOM0_THREADS=N overrides the count).
  * zstd uses libzstd's own workers (output independent of their number).
  * xz and lz4 run the xz / lz4 programs, because the kernel needs what
@@ -52,7 +54,8 @@ typedef struct md_image_stats {
     uint64_t out_bytes;  /* size of the written file */
 } md_image_stats;
 
-/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 9, zstd 19, xz 6, lz4 9).
+/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 6 of 1..12,
+ * zstd 19, xz 6, lz4 9).
  * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
  * ones become 0).  `stats` may be NULL. */
 int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,

@@ -486,6 +486,22 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                 t = NULL;
                 break;
             }
+            /* libarchive read on through the streams of the same codec
+             * that follow this one directly (the members of a multi-member
+             * gzip, as mkdom0 writes it, each ending on an entry), as the
+             * kernel reads them one after another with its cpio state
+             * carried over: they are read, skip them. */
+            size_t more;
+            int r = 0;
+            while (used < len - off && md_decomp_detect(data + off + used, len - off - used) == c &&
+                   (r = md_decomp_stream_len(path, data + off + used, len - off - used, max, &more,
+                                             err)) == 0)
+                used += more;
+            if (r < 0) {
+                md_tree_free(t);
+                t = NULL;
+                break;
+            }
         }
         if (used > len - off)
             break;

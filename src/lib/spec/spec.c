@@ -1006,12 +1006,13 @@ static void apply_route(md_spec *s)
     s->bridge = NULL;
 }
 
-/* The levels each codec's library or program takes: zlib and xz/lz4's
- * -1..-9 (the image writer runs xz and lz4), zstd up to ZSTD_maxCLevel(). */
+/* The levels each codec's library or program takes: libdeflate's 1..12
+ * for gzip, xz/lz4's -1..-9 (the image writer runs xz and lz4), zstd up to
+ * ZSTD_maxCLevel(). */
 static int check_level(const md_spec *s)
 {
     const char *codec = s->compression ? s->compression : "gzip";
-    int max = !strcmp(codec, "zstd") ? 22 : 9;
+    int max = !strcmp(codec, "zstd") ? 22 : !strcmp(codec, "gzip") || !strcmp(codec, "gz") ? 12 : 9;
     if (s->compression_level <= 0 || !strcmp(codec, "none") || s->compression_level <= max)
         return 0;
     return md_err_set(s->err, "%s: CompressionLevel=%d: %s takes levels 1 to %d", s->level_at,

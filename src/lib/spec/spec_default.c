@@ -11,7 +11,7 @@ HEADER \
 "[Image]\n" \
 "Name=dom0\n" \
 "Compression=gzip\n" \
-"CompressionLevel=9\n" \
+"CompressionLevel=6\n" \
 "\n" \
 "[Repository " SUITE "]\n" \
 "URL=http://deb.debian.org/debian\n" \
