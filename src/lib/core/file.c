@@ -171,26 +171,32 @@ int md_copy_contents(const char *src, const char *dst, md_err *err)
     return rc;
 }
 
+int md_write_fd(int fd, const void *data, size_t len, const char *label, md_err *err)
+{
+    const unsigned char *p = data;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return md_err_errno(err, "%s: write error", label);
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
 int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err)
 {
     char *tmp;
     int fd = md_file_create_tmp(path, &tmp, err);
     if (fd < 0)
         return -1;
-    const unsigned char *p = data;
-    for (size_t left = len; left;) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            md_err_errno(err, "%s: write error", tmp);
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
+    if (md_write_fd(fd, data, len, tmp, err) < 0) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
     }
     int rc = md_file_commit(fd, tmp, path, mode, err);
     free(tmp);

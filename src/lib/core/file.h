@@ -33,6 +33,9 @@ int md_open_regular(const char *path, struct stat *st, md_err *err);
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */
 int md_write_atomic(const char *path, const void *data, size_t len, unsigned mode, md_err *err);
+/* Write all `len` bytes to `fd`, through short writes and EINTR.  -1 with
+ * "LABEL: write error: ..." (label names the file, e.g. its tmp name). */
+int md_write_fd(int fd, const void *data, size_t len, const char *label, md_err *err);
 
 /* The one way mkdom0 makes a file that replaces `path`: a new file
  * PATH.mkdom0-XXXXXX in path's directory, created exclusively (mkstemp(3):

@@ -264,17 +264,9 @@ struct sink {
 
 static int sink_write(struct sink *o, const void *p, size_t n)
 {
-    const unsigned char *c = p;
-    while (n) {
-        ssize_t w = write(o->fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return md_err_errno(o->err, "%s: write error", o->tmp);
-        c += w;
-        n -= (size_t)w;
-        o->bytes += (uint64_t)w;
-    }
+    if (md_write_fd(o->fd, p, n, o->tmp, o->err) < 0)
+        return -1;
+    o->bytes += n;
     return 0;
 }
 

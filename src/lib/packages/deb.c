@@ -120,21 +120,6 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
 static const char *const data_members[] = { "data.tar.xz", "data.tar.zst", "data.tar.gz",
                                             "data.tar", "data.tar.bz2", "data.tar.lzma" };
 
-static int write_all(int fd, const void *p, size_t n, const char *path, md_err *err)
-{
-    const unsigned char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return md_err_errno(err, "%s: write error", path);
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Copy the decompressed data member of `path`, at most `max` bytes, into a
  * zstd file at CACHE/SHA.MEMBER.zst.  Only after the .deb was extracted
  * whole, so its member is known to be within the limits. */
@@ -198,7 +183,7 @@ static int cache_store(const char *path, const char *dir, const char *sha256, ui
                 rc = md_err_set(err, "%s: zstd: %s", tmp, ZSTD_getErrorName(left));
                 break;
             }
-            if (ob.pos && (rc = write_all(fd, out, ob.pos, tmp, err)) < 0)
+            if (ob.pos && (rc = md_write_fd(fd, out, ob.pos, tmp, err)) < 0)
                 break;
             if (last ? left == 0 : ib.pos == ib.size)
                 break;
