@@ -126,6 +126,10 @@ static void test_codecs(void)
         CHECK(md_decomp_stream_len("len", zg, z2n, 0, &used, &err) == 0 && used == zn);
         unsigned char *zz = cat2(z, zn, z, zn, &z2n);
         CHECK(md_decomp_stream_len("len", zz, z2n, 0, &used, &err) == 0 && used == zn);
+        /* and what it decompresses to: the one stream, not what follows */
+        uint64_t outn = 0;
+        CHECK(md_decomp_stream_size("len", zz, z2n, 0, &used, &outn, &err) == 0 && used == zn &&
+              outn == n);
         md_err e5 = MD_ERR_INIT;
         CHECK(md_decomp_stream_len("cut", zz, zn - 1, 0, &used, &e5) < 0);
         CHECK_ERR(&e5, "cut: truncated");

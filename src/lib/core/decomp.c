@@ -266,6 +266,13 @@ int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
 int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
                          size_t *used, md_err *err)
 {
+    uint64_t out;
+    return md_decomp_stream_size(name, data, len, max, used, &out, err);
+}
+
+int md_decomp_stream_size(const char *name, const void *data, size_t len, uint64_t max,
+                          size_t *used, uint64_t *out_bytes, md_err *err)
+{
     md_decomp_codec c = md_decomp_detect(data, len);
     outbuf o = { .limit = SIZE_MAX - 1, .cap = 1 << 16, .discard = true, .max = max };
     o.p = md_xmalloc(o.cap + 1);
@@ -285,6 +292,7 @@ int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_
     if (rc == 0 && !o.used) /* cannot happen: each loop ends at the stream's end or an error */
         rc = truncated(name, c, err);
     *used = o.used;
+    *out_bytes = o.out + o.len; /* what room() has counted, and the rest in the buffer */
     return rc;
 }
 

@@ -55,6 +55,9 @@ int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
  * it takes is the bound). */
 int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
                          size_t *used, md_err *err);
+/* The same, and *out_bytes: the bytes that stream decompresses to. */
+int md_decomp_stream_size(const char *name, const void *data, size_t len, uint64_t max,
+                          size_t *used, uint64_t *out_bytes, md_err *err);
 
 /* Read the file at `path` and md_decomp_buf it; errors name the path. */
 int md_decomp_file(const char *path, size_t max, unsigned char **out, size_t *outlen,

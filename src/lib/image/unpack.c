@@ -407,11 +407,12 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
 }
 
 /* One segment at data[0..len).  *used: bytes of an uncompressed cpio
- * segment (0 when compressed: its end is unknown and it is taken as the
- * last).  *unknown: libarchive recognised no archive at all. */
+ * segment (0 when compressed: its end is found by the caller).  *inner:
+ * for a compressed segment, the decompressed bytes the archive took up to
+ * its trailer.  *unknown: libarchive recognised no archive at all. */
 static int read_segment(md_tree *t, const unsigned char *data, size_t len,
                         const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
-                        bool *unknown, md_err *err)
+                        uint64_t *inner, bool *unknown, md_err *err)
 {
     struct archive *a = archive_read_new();
     archive_read_support_filter_all(a);
@@ -422,9 +423,12 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
     int rc = md_unpack_archive(t, a, o, st, err);
     *unknown = rc < 0 && st->entries == before && archive_format(a) == 0;
     *used = 0;
+    *inner = 0;
     if (rc == 0 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
         (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
         *used = (size_t)archive_filter_bytes(a, 0);
+    else if (rc == 0)
+        *inner = (uint64_t)archive_filter_bytes(a, 0);
     archive_read_free(a);
     return rc;
 }
@@ -459,8 +463,9 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         if (off >= len)
             break;
         size_t used;
+        uint64_t inner;
         bool unknown;
-        if (read_segment(t, data + off, len - off, o, &st, &used, &unknown, err) < 0) {
+        if (read_segment(t, data + off, len - off, o, &st, &used, &inner, &unknown, err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
             if (seg && unknown && (md_err_clear(err), 1))
@@ -481,27 +486,32 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
             uint64_t max = o->limits.ratio ? (uint64_t)(len - off) * o->limits.ratio : 0;
             if (max && max < MD_UNPACK_RATIO_FREE)
                 max = MD_UNPACK_RATIO_FREE;
-            if (md_decomp_stream_len(path, data + off, len - off, max, &used, err) < 0) {
-                md_tree_free(t);
-                t = NULL;
-                break;
-            }
-            /* libarchive read on through the streams of the same codec
-             * that follow this one directly (the members of a multi-member
-             * gzip, as mkdom0 writes it, each ending on an entry), as the
-             * kernel reads them one after another with its cpio state
-             * carried over: they are read, skip them. */
-            size_t more;
-            int r = 0;
-            while (used < len - off && md_decomp_detect(data + off + used, len - off - used) == c &&
-                   (r = md_decomp_stream_len(path, data + off + used, len - off - used, max, &more,
-                                             err)) == 0)
+            /* libarchive reads on through the streams of the same codec
+             * that follow this one (the members of a multi-member gzip, as
+             * mkdom0 writes it, each ending on an entry), as the kernel
+             * reads them with its cpio state carried over, and stops at the
+             * archive's trailer.  The members up to the one holding the
+             * trailer were read; one after it starts the next segment (a
+             * second archive appended, whose files the kernel also
+             * unpacks). */
+            used = 0;
+            for (uint64_t out_total = 0;;) {
+                size_t more;
+                uint64_t out;
+                if (md_decomp_stream_size(path, data + off + used, len - off - used, max, &more,
+                                          &out, err) < 0) {
+                    md_tree_free(t);
+                    t = NULL;
+                    break;
+                }
                 used += more;
-            if (r < 0) {
-                md_tree_free(t);
-                t = NULL;
-                break;
+                out_total += out;
+                if (out_total >= inner || used >= len - off ||
+                    md_decomp_detect(data + off + used, len - off - used) != c)
+                    break;
             }
+            if (!t)
+                break;
         }
         if (used > len - off)
             break;
