@@ -802,9 +802,12 @@ typedef struct efiline {
  * NULL (no default=) section headers are ignored and the first key= of the
  * whole file is taken (`match = !slen`; docs/misc/efi.pandoc, default=: "if
  * absent, section headers will be ignored and for each value looked for the
- * first instance within the file will be used").  NULL when none. */
-static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
-                                const char **val)
+ * first instance within the file will be used").  NULL when none.
+ * With `spaced`, the line that reads "key =..." or "key  =..." instead:
+ * meant as key=, but get_value() wants the '=' right after the key
+ * (`ptr[ilen] == '='`), so Xen never finds it. */
+static const efiline *efi_find(const efiline *v, size_t n, const char *name, const char *key,
+                               bool spaced, const char **val)
 {
     bool match = !name || !*name;
     size_t kl = strlen(key), nl = name ? strlen(name) : 0;
@@ -816,47 +819,36 @@ static const efiline *efi_value(const efiline *v, size_t n, const char *name, co
             if (match)
                 return NULL;
             match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
-        } else if (match && !strncmp(l, key, kl) && l[kl] == '=') {
-            const char *p = l + kl + 1;
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            *val = p;
-            return &v[i];
+            continue;
         }
+        if (!match || strncmp(l, key, kl) || l[kl] != (spaced ? ' ' : '='))
+            continue;
+        const char *p = l + kl;
+        while (spaced && *p == ' ')
+            p++;
+        if (*p != '=')
+            continue;
+        for (p++; spaced ? *p == ' ' : isspace((unsigned char)*p) != 0;)
+            p++;
+        *val = p;
+        return &v[i];
     }
     return NULL;
 }
 
-/* A line of section `name` (as efi_value() walks it) that reads "key =..."
- * or "key  =...": meant as key=, but get_value() wants the '=' right after
- * the key (`ptr[ilen] == '='`), so Xen never finds it.  Its value, white
+static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
+                                const char **val)
+{
+    return efi_find(v, n, name, key, false, val);
+}
+
+/* A line of section `name` (as efi_value() walks it) meant as key= but
+ * written with a space before the '=' (see efi_find).  Its value, white
  * space dropped, in *val; NULL when none. */
 static const efiline *efi_spaced(const efiline *v, size_t n, const char *name, const char *key,
                                  const char **val)
 {
-    bool match = !name || !*name;
-    size_t kl = strlen(key), nl = name ? strlen(name) : 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *l = v[i].s;
-        if (*l == '[') {
-            if (!nl)
-                continue;
-            if (match)
-                return NULL;
-            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
-        } else if (match && !strncmp(l, key, kl) && l[kl] == ' ') {
-            const char *p = l + kl;
-            while (*p == ' ')
-                p++;
-            if (*p != '=')
-                continue;
-            for (p++; *p == ' ';)
-                p++;
-            *val = p;
-            return &v[i];
-        }
-    }
-    return NULL;
+    return efi_find(v, n, name, key, true, val);
 }
 
 /* efi_value(), or the line efi_spaced() finds, said as an error of `out`
