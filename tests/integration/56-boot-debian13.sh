@@ -35,6 +35,11 @@ for l in bin:usr/bin sbin:usr/sbin lib:usr/lib lib64:usr/lib64 var/run:/run var/
 done
 [ -f "$x/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" ] || fail "no ELF interpreter in the image"
 [ -e "$x/lib64/ld-linux-x86-64.so.2" ] || fail "/lib64/ld-linux-x86-64.so.2 does not resolve"
+# OpenSSH 10 splits sshd: each connection runs /usr/lib/openssh/sshd-session
+# and sshd-auth, so without them sshd accepts and drops every connection.
+for p in sshd-session sshd-auth; do
+    [ -x "$x/usr/lib/openssh/$p" ] || fail "no /usr/lib/openssh/$p: trixie's sshd cannot serve a login"
+done
 [ -d "$x/usr/lib/xen-4.20/lib/python/xen-3.0.egg-info" ] ||
     fail "trixie's xen-3.0.egg-info is gone: this test no longer shows that a path is no release"
 

@@ -111,9 +111,10 @@ HEADER \
 "# xenstored in a stub domain (needs a xenstore stubdom image, which Debian\n" \
 "# does not ship); hvmloader serves HVM guests only, so HVM=yes keeps it.\n" \
 "     /usr/*bin/init-xenstore-domain /usr/lib/xen-*/boot/hvmloader\n" \
-"# The ssh client side (openssh-client is excluded above): nothing in the\n" \
-"# dom0 runs it (`xl migrate` would: see docs/spec.md).\n" \
-"     /usr/lib/openssh/* /usr/lib/systemd/* /usr/lib/tmpfiles.d/*\n" \
+"# systemd's units and sshd's session clean-up for them.  /usr/lib/openssh\n" \
+"# stays: Debian 13's sshd runs sshd-session and sshd-auth from there (the\n" \
+"# ssh client's helpers there do not come: openssh-client is excluded).\n" \
+"     /usr/lib/openssh/ssh-session-cleanup /usr/lib/systemd/* /usr/lib/tmpfiles.d/*\n" \
 "# Libraries nothing links: libssl (sshd and kmod link libcrypto only) and\n" \
 "# OpenSSL's loadable engines; glibc's vector math, debugging and legacy\n" \
 "# libraries; the ncurses add-ons (xentop links ncurses and tinfo); and\n" \
