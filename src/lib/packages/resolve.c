@@ -3,13 +3,24 @@
  * full problem is NP-complete, but images like ours only ever hit one kind
  * of clash (a version picked early that a later dependency rules out); on
  * that we record the constraints on the name and start over, so the next
- * pass picks a version that fits them all. */
+ * pass picks a version that fits them all.
+ *
+ * Both formats go through this one resolver, on repo.h's relation model:
+ * versions compare and relations match by the format's own rules there.
+ * What stays format-specific here, and why:
+ *  - choosing among providers (choose_deb, choose_apk): apt and apk-tools
+ *    rank candidates differently (apt: the real package first, then
+ *    Priority:; apk-tools: the real package and every provider compete,
+ *    by provided version, then provider_priority, see choose_apk);
+ *  - Alpine's conflicts ("!name") and install_if, which Debian's unpacked-
+ *    only subset has no counterpart for (Conflicts/Breaks are not read);
+ *  - the lock file's columns and the download (.apk is the next step). */
 #include "packages/resolve.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "packages/debver.h"
+#include "packages/apkindex.h"
 #include "packages/fetch.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -25,7 +36,7 @@ typedef struct provider {
 } provider;
 
 typedef struct constraint {
-    md_debver_op op;
+    unsigned op; /* MD_REPO_* */
     char *version; /* owned: the relation it came from is short-lived */
 } constraint;
 
@@ -39,6 +50,7 @@ typedef struct name_info {
     int selected;        /* index into sel, -1 */
     const char *pin;     /* repository name or NULL */
     bool excluded;
+    bool iif;            /* in md_resolve's iif list */
     constraint *hints;   /* learnt across restarts */
     size_t nhints;
     constraint *seen;    /* constraints met in the current pass */
@@ -61,8 +73,12 @@ struct md_resolve {
     size_t nnames, capnames;
     size_t *ht;       /* open addressing: name index + 1, 0 = empty */
     size_t htcap;     /* power of two */
-    md_debver_deps *provdeps; /* parsed Provides, kept for their strings */
+    md_repo_format fmt;       /* of every repository (they cannot be mixed) */
+    md_repo_rels *provdeps;   /* parsed Provides, kept for their strings */
     size_t nprovdeps;
+    size_t *iif;              /* Alpine: names (indexes into names) with an install_if
+                                 candidate, by name; indexes, as names moves as it grows */
+    size_t niif;
     sel *sel;
     size_t nsel, capsel;
     md_strv skipped;
@@ -137,7 +153,7 @@ static void add_prov(name_info *ni, const md_repo_pkg *p, const char *version)
     ni->prov[ni->nprov++] = (provider){ p, version };
 }
 
-static void add_constraint(constraint **v, size_t *n, md_debver_op op, const char *version)
+static void add_constraint(constraint **v, size_t *n, unsigned op, const char *version)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i].op == op && !strcmp((*v)[i].version, version))
@@ -155,11 +171,26 @@ static void free_constraints(constraint **v, size_t *n)
     *n = 0;
 }
 
+static int cmp_ni(const void *a, const void *b, void *names)
+{
+    const name_info *n = names;
+    return strcmp(n[*(const size_t *)a].name, n[*(const size_t *)b].name);
+}
+
 static int index_repos(md_resolve *r, md_err *err)
 {
     size_t total = 0;
-    for (size_t i = 0; i < r->nrepos; i++)
+    for (size_t i = 0; i < r->nrepos; i++) {
+        md_repo_format f = md_repo_format_of(r->repos[i]);
+        if (i == 0)
+            r->fmt = f;
+        else if (f != r->fmt)
+            return md_err_set(err, "repositories %s (%s) and %s (%s) cannot be resolved together: "
+                              "an image's packages come from one format",
+                              md_repo_name(r->repos[0]), md_repo_format_name(r->fmt),
+                              md_repo_name(r->repos[i]), md_repo_format_name(f));
         total += md_repo_pkg_count(r->repos[i]);
+    }
     r->htcap = 1024;
     while (r->htcap < total * 2)
         r->htcap *= 2;
@@ -172,23 +203,32 @@ static int index_repos(md_resolve *r, md_err *err)
     for (size_t i = 0; i < r->nrepos; i++)
         for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
             const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
-            if (!p->provides)
-                continue;
-            md_debver_deps d;
-            if (md_debver_deps_parse(p->provides, &d, err) < 0) {
-                md_err_prefix(err, "%s:%u: package %s: Provides", p->index, p->line, p->name);
-                return -1;
+            if (p->apk && p->apk->ninstall_if) {
+                name_info *ni = lookup(r, p->name);
+                if (!ni->iif) {
+                    ni->iif = true;
+                    r->iif = md_xrealloc(r->iif, (r->niif + 1) * sizeof *r->iif);
+                    r->iif[r->niif++] = (size_t)(ni - r->names);
+                }
             }
+            if (!p->provides && !(p->apk && p->apk->nprovides))
+                continue;
+            md_repo_rels d;
             r->provdeps = md_xrealloc(r->provdeps, (r->nprovdeps + 1) * sizeof *r->provdeps);
+            int rc = md_repo_pkg_rels(p, MD_REPO_PROVIDES, &d, err);
             r->provdeps[r->nprovdeps++] = d;
+            if (rc < 0)
+                return -1;
             for (size_t k = 0; k < d.n; k++) {
-                const md_debver_rel *rel = &d.alts[k].rels[0];
-                if (d.alts[k].n != 1 || (rel->op != MD_DEBVER_ANY && rel->op != MD_DEBVER_EQ))
+                const md_repo_rel *rel = &d.groups[k].rels[0];
+                if (d.groups[k].n != 1 || (rel->op != MD_REPO_ANY && rel->op != MD_REPO_EQUAL))
                     return md_err_set(err, "%s:%u: package %s: Provides may only use '=' and no '|'",
                                       p->index, p->line, p->name);
                 add_prov(intern(r, rel->name), p, rel->version);
             }
         }
+    if (r->niif)
+        qsort_r(r->iif, r->niif, sizeof *r->iif, cmp_ni, r->names);
     return 0;
 }
 
@@ -203,6 +243,11 @@ static int prio_rank(const char *p)
     return 5;
 }
 
+static const char *checksum(const md_repo_pkg *p)
+{
+    return p->apk ? p->apk->checksum : NULL;
+}
+
 /* Is real package p allowed for its name (pin, exclude, learnt hints)? */
 static bool allowed(const name_info *ni, const md_repo_pkg *p)
 {
@@ -210,9 +255,12 @@ static bool allowed(const name_info *ni, const md_repo_pkg *p)
         return false;
     if (ni->pin && strcmp(md_repo_name(p->repo), ni->pin))
         return false;
-    for (size_t i = 0; i < ni->nhints; i++)
-        if (!md_debver_satisfies(p->version, ni->hints[i].op, ni->hints[i].version))
+    md_repo_format f = md_repo_format_of(p->repo);
+    for (size_t i = 0; i < ni->nhints; i++) {
+        md_repo_rel h = { ni->name, ni->hints[i].version, ni->hints[i].op, NULL, false };
+        if (!md_repo_rel_match(f, &h, p->version, checksum(p)))
             return false;
+    }
     return true;
 }
 
@@ -222,32 +270,33 @@ static bool better(const md_repo_pkg *a, const md_repo_pkg *b)
     int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
     if (pa != pb)
         return pa > pb;
-    return md_debver_cmp(a->version, b->version) > 0;
+    return md_repo_vercmp(md_repo_format_of(a->repo), a->version, b->version) > 0;
 }
 
-static bool arch_ok(const md_debver_rel *rel, const md_repo_pkg *p)
+static bool arch_ok(const md_repo_rel *rel, const md_repo_pkg *p)
 {
     if (!rel->archq || !strcmp(rel->archq, "any") || !strcmp(rel->archq, "native"))
         return true;
     return !strcmp(rel->archq, p->arch) || !strcmp(p->arch, "all");
 }
 
-static bool rel_matches_real(const md_debver_rel *rel, const md_repo_pkg *p)
+static bool rel_matches_real(const md_repo_rel *rel, const md_repo_pkg *p)
 {
-    return arch_ok(rel, p) && md_debver_satisfies(p->version, rel->op, rel->version);
+    return arch_ok(rel, p) &&
+           md_repo_rel_match(md_repo_format_of(p->repo), rel, p->version, checksum(p));
 }
 
-static bool rel_matches_prov(const md_debver_rel *rel, const provider *pv)
+static bool rel_matches_prov(const md_repo_rel *rel, const provider *pv)
 {
     if (!arch_ok(rel, pv->pkg))
         return false;
-    if (rel->op == MD_DEBVER_ANY)
+    if (rel->op == MD_REPO_ANY)
         return true;
-    return pv->version && md_debver_satisfies(pv->version, rel->op, rel->version);
+    return pv->version && md_repo_rel_match(md_repo_format_of(pv->pkg->repo), rel, pv->version, NULL);
 }
 
 /* Is rel satisfied by what is selected already? */
-static bool satisfied(md_resolve *r, const md_debver_rel *rel)
+static bool satisfied(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
@@ -270,7 +319,9 @@ typedef struct pick {
     const char *excluded_by;
 } pick;
 
-static void choose(md_resolve *r, const md_debver_rel *rel, pick *pk)
+/* Debian (apt): a real package of the name first, by better(); only when
+ * none fits, a provider: repository priority, then Priority:, then name. */
+static void choose_deb(md_resolve *r, const md_repo_rel *rel, pick *pk)
 {
     memset(pk, 0, sizeof *pk);
     name_info *ni = lookup(r, rel->name);
@@ -316,6 +367,91 @@ static void choose(md_resolve *r, const md_debver_rel *rel, pick *pk)
     }
     if (pk->pkg)
         pk->excluded_only = false;
+}
+
+/* Alpine: is provider a (offering the name at version va) better than b
+ * (vb)?  apk-tools' compare_providers (src/solver.c) for a fresh install,
+ * after its pinning step, which here is the pin (allowed()) and the
+ * repository's Priority=: the higher provided version of the requested
+ * name; for the same package name the higher package version; the higher
+ * provider_priority (k:); the repository listed first; then the name, so
+ * the result never depends on the index's order. */
+static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va,
+                       const md_repo_pkg *b, const char *vb)
+{
+    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
+    if (pa != pb)
+        return pa > pb;
+    if (!va != !vb)
+        return va != NULL;
+    int c = va ? md_repo_vercmp(MD_REPO_APK, va, vb) : 0;
+    if (c)
+        return c > 0;
+    if (!strcmp(a->name, b->name) && (c = md_repo_vercmp(MD_REPO_APK, a->version, b->version)))
+        return c > 0;
+    unsigned ka = a->apk->provider_priority, kb = b->apk->provider_priority;
+    if (ka != kb)
+        return ka > kb;
+    size_t ia = 0, ib = 0;
+    for (size_t i = 0; i < r->nrepos; i++) {
+        if (r->repos[i] == a->repo)
+            ia = i;
+        if (r->repos[i] == b->repo)
+            ib = i;
+    }
+    if (ia != ib)
+        return ia < ib;
+    return strcmp(a->name, b->name) < 0;
+}
+
+/* Alpine (apk-tools): the real package of the name is one provider among
+ * the others (at its own version), all ranked by better_apk().  A name
+ * provided without a version is picked only from a package that declares
+ * a provider_priority: apk-tools never auto-selects other virtuals
+ * (solver.c, is_provider_auto_selectable). */
+static void choose_apk(md_resolve *r, const md_repo_rel *rel, pick *pk)
+{
+    memset(pk, 0, sizeof *pk);
+    name_info *ni = lookup(r, rel->name);
+    if (!ni)
+        return;
+    const char *bestv = NULL;
+    for (size_t i = 0; i < ni->nreal; i++) {
+        const md_repo_pkg *p = ni->real[i];
+        if (!rel_matches_real(rel, p) || !allowed(ni, p))
+            continue;
+        if (!pk->pkg || better_apk(r, p, p->version, pk->pkg, bestv))
+            pk->pkg = p, bestv = p->version, pk->virtual = false;
+    }
+    if (ni->selected >= 0)
+        return;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        if (!rel_matches_prov(rel, pv))
+            continue;
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (pn->excluded) {
+            pk->excluded_only = true;
+            pk->excluded_by = pn->name;
+            continue;
+        }
+        if (!pv->version && !pv->pkg->apk->has_provider_priority)
+            continue;
+        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
+            continue;
+        if (!pk->pkg || better_apk(r, pv->pkg, pv->version, pk->pkg, bestv))
+            pk->pkg = pv->pkg, bestv = pv->version, pk->virtual = true;
+    }
+    if (pk->pkg)
+        pk->excluded_only = false;
+}
+
+static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
+{
+    if (r->fmt == MD_REPO_APK)
+        choose_apk(r, rel, pk);
+    else
+        choose_deb(r, rel, pk);
 }
 
 /* ---- selection ---- */
@@ -371,7 +507,7 @@ static char *available(md_resolve *r, const char *name)
 
 /* A selected version that rel rules out: learn and restart if some version
  * fits every constraint met so far, else explain the clash. */
-static int clash(md_resolve *r, int parent, const md_debver_rel *rel, const char *reltext, md_err *err)
+static int clash(md_resolve *r, int parent, const md_repo_rel *rel, const char *reltext, md_err *err)
 {
     name_info *ni = lookup(r, rel->name);
     size_t before = ni->nhints;
@@ -394,32 +530,66 @@ static int clash(md_resolve *r, int parent, const md_debver_rel *rel, const char
     return -1;
 }
 
+/* Alpine: rel is unsatisfied only because the package that provides it
+ * has a name already selected in another version (xen 4.18 needs
+ * so:libxenctrl.so.4.18, which only xen-libs 4.18 provides, but an
+ * earlier so:libxencall.so.1 took xen-libs 4.20): learn that name's
+ * version from the best such provider and restart, as apk-tools' solver
+ * would backtrack.  True when it will restart. */
+static bool provider_clash(md_resolve *r, const md_repo_rel *rel)
+{
+    name_info *ni = lookup(r, rel->name);
+    const provider *best = NULL;
+    for (size_t i = 0; ni && i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (!rel_matches_prov(rel, pv) || pn->selected < 0 || r->sel[pn->selected].pkg == pv->pkg ||
+            !allowed(pn, pv->pkg) || (!pv->version && !pv->pkg->apk->has_provider_priority))
+            continue;
+        if (!best || better_apk(r, pv->pkg, pv->version, best->pkg, best->version))
+            best = pv;
+    }
+    if (!best)
+        return false;
+    name_info *pn = lookup(r, best->pkg->name);
+    size_t before = pn->nhints;
+    add_constraint(&pn->hints, &pn->nhints, MD_REPO_EQUAL, best->pkg->version);
+    if (pn->nhints == before)
+        return false;
+    r->restart = true;
+    return true;
+}
+
 /* Remember a single relation's constraint for learning on a clash;
  * alternatives constrain nothing on their own. */
-static void note_seen(md_resolve *r, const md_debver_alt *alt)
+static void note_seen(md_resolve *r, const md_repo_group *alt)
 {
     if (alt->n == 1) {
-        const md_debver_rel *rel = &alt->rels[0];
-        name_info *ni = rel->op != MD_DEBVER_ANY ? lookup(r, rel->name) : NULL;
+        const md_repo_rel *rel = &alt->rels[0];
+        name_info *ni = rel->op != MD_REPO_ANY ? lookup(r, rel->name) : NULL;
         if (ni && ni->nreal)
             add_constraint(&ni->seen, &ni->nseen, rel->op, rel->version);
     }
 }
 
 /* Satisfy one dependency group of sel[parent] (parent -1: requested). */
-static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const char *why_root,
+static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const char *why_root,
                    md_err *err)
 {
+    /* Alpine's "!name" asks for nothing: check_conflicts() holds it
+     * against the whole selection once the pass is done. */
+    if (alt->n == 1 && alt->rels[0].conflict)
+        return 0;
     for (size_t i = 0; i < alt->n; i++)
         if (satisfied(r, &alt->rels[i])) {
             note_seen(r, alt);
             return 0;
         }
-    char *text = md_debver_alt_str(alt);
+    char *text = md_repo_group_str(r->fmt, alt);
     int rc = 0;
-    const md_debver_rel *clashing = NULL;
+    const md_repo_rel *clashing = NULL;
     for (size_t i = 0; i < alt->n; i++) {
-        const md_debver_rel *rel = &alt->rels[i];
+        const md_repo_rel *rel = &alt->rels[i];
         name_info *ni = lookup(r, rel->name);
         if (ni && ni->excluded) {
             if (parent < 0 && !strcmp(why_root, "requested")) {
@@ -445,7 +615,7 @@ static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const ch
         char *why = parent < 0 ? md_xstrdup(why_root)
                   : pk.virtual ? md_xasprintf("dependency of %s (provides %s)", r->sel[parent].pkg->name, rel->name)
                                : md_xasprintf("dependency of %s", r->sel[parent].pkg->name);
-        char *via = md_debver_rel_str(rel);
+        char *via = md_repo_rel_str(r->fmt, rel);
         select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why);
         free(via);
         note_seen(r, alt);
@@ -453,6 +623,10 @@ static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const ch
     }
     if (clashing) {
         rc = clash(r, parent, clashing, text, err);
+        goto out;
+    }
+    if (r->fmt == MD_REPO_APK && alt->n == 1 && provider_clash(r, &alt->rels[0])) {
+        rc = -1;
         goto out;
     }
     char *c = chain(r, parent), *av = NULL;
@@ -478,25 +652,92 @@ out:
 
 static int satisfy_name(md_resolve *r, const char *name, const char *why, md_err *err)
 {
-    md_debver_rel rel = { (char *)name, NULL, MD_DEBVER_ANY, NULL };
-    md_debver_alt alt = { &rel, 1 };
+    md_repo_rel rel = { name, NULL, MD_REPO_ANY, NULL, false };
+    md_repo_group alt = { &rel, 1 };
     return satisfy(r, -1, &alt, why, err);
 }
 
-static int satisfy_field(md_resolve *r, int i, const char *field, const char *fname, md_err *err)
+/* Satisfy every dependency group of sel[i] (Debian: Pre-Depends, then
+ * Depends; Alpine: D:). */
+static int satisfy_deps(md_resolve *r, int i, md_err *err)
 {
-    if (!field)
-        return 0;
-    const md_repo_pkg *p = r->sel[i].pkg;
-    md_debver_deps d;
-    if (md_debver_deps_parse(field, &d, err) < 0) {
-        md_err_prefix(err, "%s:%u: package %s: %s", p->index, p->line, p->name, fname);
-        return -1;
-    }
-    int rc = 0;
+    md_repo_rels d;
+    int rc = md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, err);
     for (size_t k = 0; k < d.n && rc == 0; k++)
-        rc = satisfy(r, i, &d.alts[k], NULL, err);
-    md_debver_deps_free(&d);
+        rc = satisfy(r, i, &d.groups[k], NULL, err);
+    md_repo_rels_free(&d);
+    return rc;
+}
+
+static int selected_for(md_resolve *r, const md_repo_rel *rel);
+
+/* Alpine's install_if (apk-package(5)): a package whose every install_if
+ * atom the selection satisfies is installed too, as apk-tools does
+ * ("xen-openrc" comes with "xen" and "openrc").  The candidate is the best
+ * allowed version of its name.  Returns true when it selected one. */
+static bool install_if_round(md_resolve *r)
+{
+    bool added = false;
+    for (size_t k = 0; k < r->niif; k++) {
+        name_info *ni = &r->names[r->iif[k]];
+        if (ni->selected >= 0 || ni->excluded)
+            continue;
+        const md_repo_pkg *p = NULL;
+        for (size_t i = 0; i < ni->nreal; i++)
+            if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
+                p = ni->real[i];
+        if (!p || !p->apk->ninstall_if)
+            continue;
+        md_repo_rels d;
+        if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0)
+            continue;
+        int parent = -1;
+        bool all = true;
+        for (size_t i = 0; i < d.groups[0].n && all; i++) {
+            const md_repo_rel *rel = &d.groups[0].rels[i];
+            int j = selected_for(r, rel);
+            all = rel->conflict ? j < 0 : j >= 0;
+            if (j >= 0 && parent < 0 && !rel->conflict)
+                parent = j;
+        }
+        if (all) {
+            char *text = md_repo_group_str(r->fmt, &d.groups[0]);
+            select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
+            free(text);
+            added = true;
+        }
+        md_repo_rels_free(&d);
+    }
+    return added;
+}
+
+/* Alpine's conflicts: no selected package may match a "!name" of another
+ * selected one (the package's own names excepted: apk-tools lets a
+ * package conflict with what it replaces under its own name).  Refused
+ * with both chains. */
+static int check_conflicts(md_resolve *r, md_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsel && rc == 0; i++) {
+        if (!r->sel[i].pkg->apk)
+            continue;
+        md_repo_rels d;
+        md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, NULL);
+        for (size_t k = 0; k < d.n && rc == 0; k++) {
+            const md_repo_rel *rel = &d.groups[k].rels[0];
+            if (!rel->conflict)
+                continue;
+            int j = selected_for(r, rel);
+            if (j < 0 || j == (int)i)
+                continue;
+            char *c1 = chain(r, (int)i), *c2 = chain(r, j), *t = md_repo_rel_str(r->fmt, rel);
+            rc = md_err_set(err, "%s -> %s: %s %s conflicts with %s %s (selected for %s)", c1, t,
+                            r->sel[i].pkg->name, r->sel[i].pkg->version, r->sel[j].pkg->name,
+                            r->sel[j].pkg->version, c2);
+            free(c1), free(c2), free(t);
+        }
+        md_repo_rels_free(&d);
+    }
     return rc;
 }
 
@@ -543,12 +784,13 @@ static int pass(md_resolve *r, const md_resolve_opts *o, md_err *err)
         if (rc < 0)
             return -1;
     }
-    for (size_t i = 0; i < r->nsel; i++) {
-        if (satisfy_field(r, (int)i, r->sel[i].pkg->pre_depends, "Pre-Depends", err) < 0 ||
-            satisfy_field(r, (int)i, r->sel[i].pkg->depends, "Depends", err) < 0)
-            return -1;
-    }
-    return 0;
+    size_t i = 0;
+    do
+        for (; i < r->nsel; i++)
+            if (satisfy_deps(r, (int)i, err) < 0)
+                return -1;
+    while (install_if_round(r));
+    return r->fmt == MD_REPO_APK ? check_conflicts(r, err) : 0;
 }
 
 static int cmp_sel(const void *a, const void *b)
@@ -621,8 +863,9 @@ void md_resolve_free(md_resolve *r)
     free(r->names);
     free(r->ht);
     for (size_t i = 0; i < r->nprovdeps; i++)
-        md_debver_deps_free(&r->provdeps[i]);
+        md_repo_rels_free(&r->provdeps[i]);
     free(r->provdeps);
+    free(r->iif);
     md_strv_free(&r->tmp);
     if (r->owned) {
         for (size_t i = 0; i < r->nrepos; i++)
@@ -634,7 +877,7 @@ void md_resolve_free(md_resolve *r)
 
 
 /* The selected package that satisfies rel, -1 if none (excluded). */
-static int selected_for(md_resolve *r, const md_debver_rel *rel)
+static int selected_for(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
@@ -657,30 +900,20 @@ static int reach(md_resolve *r, size_t i, bool *seen, md_err *err)
     if (seen[i])
         return 0;
     seen[i] = true;
-    const md_repo_pkg *p = r->sel[i].pkg;
-    const char *fields[] = { p->pre_depends, p->depends };
-    for (size_t f = 0; f < 2; f++) {
-        md_debver_deps d;
-        if (!fields[f])
-            continue;
-        if (md_debver_deps_parse(fields[f], &d, err) < 0) {
-            md_err_prefix(err, "%s:%u: package %s", p->index, p->line, p->name);
-            return -1;
-        }
-        int rc = 0;
-        for (size_t k = 0; k < d.n && rc == 0; k++)
-            for (size_t a = 0; a < d.alts[k].n; a++) {
-                int j = selected_for(r, &d.alts[k].rels[a]);
-                if (j >= 0) {
-                    rc = reach(r, (size_t)j, seen, err);
-                    break;
-                }
+    md_repo_rels d;
+    int rc = md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, err);
+    for (size_t k = 0; k < d.n && rc == 0; k++)
+        for (size_t a = 0; a < d.groups[k].n; a++) {
+            if (d.groups[k].rels[a].conflict)
+                continue;
+            int j = selected_for(r, &d.groups[k].rels[a]);
+            if (j >= 0) {
+                rc = reach(r, (size_t)j, seen, err);
+                break;
             }
-        md_debver_deps_free(&d);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
+        }
+    md_repo_rels_free(&d);
+    return rc;
 }
 
 int md_resolve_only_for(md_resolve *r, const char *name, md_strv *out, md_err *err)
@@ -737,6 +970,13 @@ static char *deb_name(const md_repo_pkg *p)
 
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err)
 {
+    /* Reading .apk files into the image is the build step still to come
+     * (apk.h verifies them); until then a build from Alpine stops here
+     * rather than downloading what nothing would use. */
+    if (r->fmt == MD_REPO_APK)
+        return md_err_set(err, "repository %s: downloading Alpine packages (.apk) is not supported "
+                          "yet; `mkdom0 resolve` without --download shows the resolution",
+                          r->nrepos ? md_repo_name(r->repos[0]) : "?");
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
     char *dir = md_xasprintf("%s/debs", cd);
     free(cd);
@@ -772,6 +1012,27 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
+    if (r->fmt == MD_REPO_APK) {
+        /* Alpine's columns: the index a repository was resolved from is
+         * named by its DESCRIPTION, a package by its C: checksum. */
+        fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
+                   "# repository NAME URL ARCH INDEX\n");
+        for (size_t i = 0; i < r->nrepos; i++) {
+            const char *d = md_repo_description(r->repos[i]);
+            fprintf(f, "repository %s %s %s %s\n", md_repo_name(r->repos[i]),
+                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d && *d ? d : "-");
+        }
+        fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE CHECKSUM\n");
+        for (size_t i = 0; i < r->nsel; i++) {
+            const md_repo_pkg *p = r->sel[i].pkg;
+            fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
+                    md_repo_name(p->repo), (unsigned long long)p->size, p->apk->checksum);
+        }
+        fclose(f);
+        int rc = md_write_atomic(path, buf, len, 0644, err);
+        free(buf);
+        return rc;
+    }
     fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
                "# repository NAME URL SUITE\n");
     for (size_t i = 0; i < r->nrepos; i++)
