@@ -192,7 +192,7 @@ static void test_real_dom0(void)
     md_err_clear(&err);
     CHECK(run(repos, 2, base, pins, 2, &err) == NULL);
     CHECK_ERR(&err, "xen -> so:libxenctrl.so.4.18: no version satisfies");
-    CHECK_ERR(&err, "provided by xen-libs 4.18.3-r0 in v320");
+    CHECK_ERR(&err, "provided by xen-libs 4.18.3-r0 in v320 (pinned to v322)");
     const char *const nosuch[] = { "openrc", "no-such-package", NULL };
     md_err_clear(&err);
     CHECK(run(repos, 2, nosuch, NULL, 0, &err) == NULL);

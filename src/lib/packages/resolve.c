@@ -497,8 +497,14 @@ static char *available(md_resolve *r, const char *name)
         s = t;
     }
     for (size_t i = 0; ni && i < ni->nprov; i++) {
-        char *t = md_xasprintf("%s%sprovided by %s %s in %s", s, *s ? ", " : "", ni->prov[i].pkg->name,
-                               ni->prov[i].pkg->version, md_repo_name(ni->prov[i].pkg->repo));
+        /* A provider its own pin rules out: say so, or the list reads as
+         * if the resolver had overlooked it. */
+        const name_info *pn = lookup(r, ni->prov[i].pkg->name);
+        bool off = pn->pin && strcmp(pn->pin, md_repo_name(ni->prov[i].pkg->repo));
+        char *t = md_xasprintf("%s%sprovided by %s %s in %s%s%s%s", s, *s ? ", " : "",
+                               ni->prov[i].pkg->name, ni->prov[i].pkg->version,
+                               md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
+                               off ? pn->pin : "", off ? ")" : "");
         free(s);
         s = t;
     }
