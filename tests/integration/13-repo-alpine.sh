@@ -106,10 +106,19 @@ matches -i 'does not verify\|corrupt\|crc' "$T/e" || fail "altered index: no rea
 [ ! -e "$T/cache2/indexes" ] || ! ls "$T/cache2/indexes" | matches . ||
     fail "an index that did not verify was kept in the cache"
 rm -rf "$T/mirror" && mv "$T/mirror.good" "$T/mirror"
-# A conflict: openrc brings ifupdown-ng, which refuses vlan.
-spec "$T/conflict.ini" "$keys" "Include=vlan"
-refused "conflict" "openrc -> ifupdown-any -> !vlan: ifupdown-ng" "$T/conflict.ini"
-matches -F "conflicts with vlan" "$T/e" || fail "conflict: vlan not named"
+# A conflict: openrc's ifupdown-any is best provided by ifupdown-ng, which
+# refuses vlan; with vlan asked for, busybox-ifupdown is taken instead (as
+# apk-tools does), and without that one the conflict is refused.
+spec "$T/vlan.ini" "$keys" "Include=vlan"
+"$MKDOM0" resolve "$T/vlan.ini" --cache "$T/cache" >"$T/o" 2>"$T/e" || fail "vlan: $(cat "$T/e")"
+matches -E '^busybox-ifupdown .* dependency of openrc \(provides ifupdown-any\)' "$T/o" ||
+    fail "vlan: busybox-ifupdown not taken"
+! matches -E '^ifupdown-ng ' "$T/o" || fail "vlan: ifupdown-ng taken beside vlan"
+matches -E '^ifupdown-ng ' "$T/out" || fail "ifupdown-ng not the provider without vlan"
+spec "$T/conflict.ini" "$keys" "Include=vlan
+Exclude=busybox-ifupdown"
+refused "conflict" "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan" \
+    "$T/conflict.ini"
 # Unsatisfiable: xen 4.18's libraries pinned to the release that has 4.20.
 spec "$T/unsat.ini" "$keys" "Pin=xen-libs=v322"
 refused "unsatisfiable" "xen -> so:libxenctrl.so.4.18: no version satisfies (available: provided by xen-libs 4.18.3-r0 in v320 (pinned to v322))" "$T/unsat.ini"

@@ -174,12 +174,28 @@ static void test_real_dom0(void)
     CHECK_ERR(&err, "not supported yet");
     md_resolve_free(res);
 
-    /* Conflicts: openrc brings ifupdown-ng, which says !vlan. */
+    /* Conflicts: openrc needs ifupdown-any, whose best provider (k:900),
+     * ifupdown-ng, says !vlan: with vlan asked for, the next one
+     * (busybox-ifupdown, k:200) is taken, as apk-tools takes it. */
     const char *const with_vlan[] = { "openrc", "openssh-server", "dhcpcd", "busybox", "vlan", NULL };
+    res = run(repos, 2, with_vlan, NULL, 0, &err);
+    CHECK(res && find(res, "busybox-ifupdown") && !find(res, "ifupdown-ng") && find(res, "vlan"));
+    md_resolve_free(res);
+    res = run(repos, 2, base, NULL, 0, &err);
+    CHECK(res && find(res, "ifupdown-ng") && !find(res, "busybox-ifupdown"));
+    md_resolve_free(res);
+    /* ... and when nothing else fits, refused with the chain. */
+    const char *const no_bb[] = { "busybox-ifupdown", NULL };
+    md_resolve_opts o = { .repos = repos, .nrepos = 2, .want = with_vlan, .exclude = no_bb };
     md_err_clear(&err);
-    CHECK(run(repos, 2, with_vlan, NULL, 0, &err) == NULL);
+    CHECK(md_resolve_run(&o, &err) == NULL);
     CHECK_ERR(&err, "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan ");
     CHECK_ERR(&err, "(selected for vlan)");
+    const char *const ng_vlan[] = { "ifupdown-ng", "vlan", NULL };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, ng_vlan, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "ifupdown-ng -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan 2.3-r1 "
+                    "(selected for vlan)");
     const char *const two_ssh[] = { "dropbear-ssh", "openssh-client", NULL };
     md_err_clear(&err);
     CHECK(run(repos, 2, two_ssh, NULL, 0, &err) == NULL);
@@ -225,7 +241,12 @@ static void test_rules(void)
         "P:app-doc\nV:1-r0\n" SUM "i:app docs\n\n"
         "P:app-extra\nV:1-r0\n" SUM "i:app !nok\n\n"
         "P:lonely\nV:1-r0\n" SUM "D:onlyvirt\n\n"
-        "P:novk\nV:1-r0\n" SUM "p:onlyvirt\n\n");
+        "P:novk\nV:1-r0\n" SUM "p:onlyvirt\n\n"
+        "P:wants2\nV:1-r0\n" SUM "D:virt2\n\n"
+        "P:px\nV:1-r0\n" SUM "p:virt2\nk:10\nD:!blocker\n\n" /* the better provider... */
+        "P:py\nV:1-r0\n" SUM "p:virt2\nk:1\n\n"
+        "P:blocker\nV:1-r0\n" SUM "\n"
+        "P:hater\nV:1-r0\n" SUM "D:!px\n\n");
     md_err err = MD_ERR_INIT;
     const char *const want[] = { "app", NULL };
     md_resolve *res = run(&r, 1, want, NULL, 0, &err);
@@ -239,6 +260,19 @@ static void test_rules(void)
         CHECK_STR(md_resolve_why(res, 0), "requested");
         md_resolve_free(res);
     }
+    /* A provider that would break a conflict is passed over while another
+     * fits, either way round, as apk-tools' solver does. */
+    const char *const w2[] = { "wants2", NULL }, *const w2b[] = { "blocker", "wants2", NULL },
+                      *const w2h[] = { "hater", "wants2", NULL };
+    res = run(&r, 1, w2, NULL, 0, &err);
+    CHECK(res && find(res, "px") && !find(res, "py"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2b, NULL, 0, &err);
+    CHECK(res && find(res, "py") && !find(res, "px"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2h, NULL, 0, &err);
+    CHECK(res && find(res, "py") && !find(res, "px"));
+    md_resolve_free(res);
     const char *const lonely[] = { "lonely", NULL };
     CHECK(run(&r, 1, lonely, NULL, 0, &err) == NULL);
     CHECK_ERR(&err, "lonely -> onlyvirt: no version satisfies (available: provided by novk 1-r0 in own)");

@@ -79,6 +79,8 @@ struct md_resolve {
     size_t *iif;              /* Alpine: names (indexes into names) with an install_if
                                  candidate, by name; indexes, as names moves as it grows */
     size_t niif;
+    const md_apkver_dep **cfl; /* Alpine: the "!name" atoms of the selection (this pass) */
+    size_t ncfl, capcfl;
     sel *sel;
     size_t nsel, capsel;
     md_strv skipped;
@@ -404,12 +406,42 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
     return strcmp(a->name, b->name) < 0;
 }
 
+static int selected_for(md_resolve *r, const md_repo_rel *rel);
+
+/* Alpine: would selecting p break a "!name", one of its own against the
+ * selection or one of the selection's against p (by its name or a name it
+ * provides)? */
+static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
+{
+    const md_apkindex_pkg *a = p->apk;
+    for (size_t k = 0; k < a->ndepends; k++) {
+        const md_apkver_dep *d = &a->depends[k];
+        md_repo_rel rel = { d->name, d->version, d->op, NULL, true };
+        int j = d->conflict ? selected_for(r, &rel) : -1;
+        if (j >= 0 && r->sel[j].pkg != p)
+            return true;
+    }
+    for (size_t i = 0; i < r->ncfl; i++) {
+        const md_apkver_dep *d = r->cfl[i];
+        if (!strcmp(d->name, p->name) && md_apkver_dep_match(d, p->version, a->checksum))
+            return true;
+        for (size_t k = 0; k < a->nprovides; k++)
+            if (!strcmp(d->name, a->provides[k].name) &&
+                md_apkver_dep_match(d, a->provides[k].version, NULL))
+                return true;
+    }
+    return false;
+}
+
 /* Alpine (apk-tools): the real package of the name is one provider among
  * the others (at its own version), all ranked by better_apk().  A name
  * provided without a version is picked only from a package that declares
  * a provider_priority: apk-tools never auto-selects other virtuals
- * (solver.c, is_provider_auto_selectable). */
-static void choose_apk(md_resolve *r, const md_repo_rel *rel, pick *pk)
+ * (solver.c, is_provider_auto_selectable).  With `avoid`, candidates that
+ * would break a conflict are passed over, as apk-tools' solver steers clear
+ * of them; choose() asks again without when that leaves none, so the
+ * conflict is reported (check_conflicts) rather than a missing package. */
+static void choose_apk(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
 {
     memset(pk, 0, sizeof *pk);
     name_info *ni = lookup(r, rel->name);
@@ -418,7 +450,7 @@ static void choose_apk(md_resolve *r, const md_repo_rel *rel, pick *pk)
     const char *bestv = NULL;
     for (size_t i = 0; i < ni->nreal; i++) {
         const md_repo_pkg *p = ni->real[i];
-        if (!rel_matches_real(rel, p) || !allowed(ni, p))
+        if (!rel_matches_real(rel, p) || !allowed(ni, p) || (avoid && breaks_conflict(r, p)))
             continue;
         if (!pk->pkg || better_apk(r, p, p->version, pk->pkg, bestv))
             pk->pkg = p, bestv = p->version, pk->virtual = false;
@@ -437,7 +469,8 @@ static void choose_apk(md_resolve *r, const md_repo_rel *rel, pick *pk)
         }
         if (!pv->version && !pv->pkg->apk->has_provider_priority)
             continue;
-        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
+        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg) ||
+            (avoid && breaks_conflict(r, pv->pkg)))
             continue;
         if (!pk->pkg || better_apk(r, pv->pkg, pv->version, pk->pkg, bestv))
             pk->pkg = pv->pkg, bestv = pv->version, pk->virtual = true;
@@ -448,9 +481,12 @@ static void choose_apk(md_resolve *r, const md_repo_rel *rel, pick *pk)
 
 static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
 {
-    if (r->fmt == MD_REPO_APK)
-        choose_apk(r, rel, pk);
-    else
+    if (r->fmt == MD_REPO_APK) {
+        choose_apk(r, rel, true, pk);
+        pick all;
+        if (!pk->pkg && (choose_apk(r, rel, false, &all), all.pkg))
+            *pk = all;
+    } else
         choose_deb(r, rel, pk);
 }
 
@@ -471,6 +507,11 @@ static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const cha
     r->sel = md_xgrow(r->sel, &r->capsel, r->nsel + 1, sizeof *r->sel);
     r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL };
     lookup(r, p->name)->selected = (int)r->nsel;
+    for (size_t k = 0; p->apk && k < p->apk->ndepends; k++)
+        if (p->apk->depends[k].conflict) {
+            r->cfl = md_xgrow(r->cfl, &r->capcfl, r->ncfl + 1, sizeof *r->cfl);
+            r->cfl[r->ncfl++] = &p->apk->depends[k];
+        }
     return (int)r->nsel++;
 }
 
@@ -765,6 +806,7 @@ static void reset_pass(md_resolve *r)
         free_constraints(&r->names[i].seen, &r->names[i].nseen);
     }
     md_strv_free(&r->skipped);
+    r->ncfl = 0;
     r->restart = false;
 }
 
@@ -872,6 +914,7 @@ void md_resolve_free(md_resolve *r)
         md_repo_rels_free(&r->provdeps[i]);
     free(r->provdeps);
     free(r->iif);
+    free(r->cfl);
     md_strv_free(&r->tmp);
     if (r->owned) {
         for (size_t i = 0; i < r->nrepos; i++)
@@ -1025,8 +1068,10 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
                    "# repository NAME URL ARCH INDEX\n");
         for (size_t i = 0; i < r->nrepos; i++) {
             const char *d = md_repo_description(r->repos[i]);
+            if (!d || !*d || strpbrk(d, " \t"))
+                d = "-"; /* the column is one word */
             fprintf(f, "repository %s %s %s %s\n", md_repo_name(r->repos[i]),
-                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d && *d ? d : "-");
+                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d);
         }
         fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE CHECKSUM\n");
         for (size_t i = 0; i < r->nsel; i++) {
