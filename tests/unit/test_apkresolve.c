@@ -246,7 +246,8 @@ static void test_rules(void)
         "P:px\nV:1-r0\n" SUM "p:virt2\nk:10\nD:!blocker\n\n" /* the better provider... */
         "P:py\nV:1-r0\n" SUM "p:virt2\nk:1\n\n"
         "P:blocker\nV:1-r0\n" SUM "\n"
-        "P:hater\nV:1-r0\n" SUM "D:!px\n\n");
+        "P:hater\nV:1-r0\n" SUM "D:!px\n\n"
+        "P:wants2-px\nV:1-r0\n" SUM "i:wants2\nD:!hater\n\n");
     md_err err = MD_ERR_INIT;
     const char *const want[] = { "app", NULL };
     md_resolve *res = run(&r, 1, want, NULL, 0, &err);
@@ -272,6 +273,11 @@ static void test_rules(void)
     md_resolve_free(res);
     res = run(&r, 1, w2h, NULL, 0, &err);
     CHECK(res && find(res, "py") && !find(res, "px"));
+    /* install_if adds only what breaks no conflict. */
+    CHECK(res && !find(res, "wants2-px"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2b, NULL, 0, &err);
+    CHECK(res && find(res, "wants2-px"));
     md_resolve_free(res);
     const char *const lonely[] = { "lonely", NULL };
     CHECK(run(&r, 1, lonely, NULL, 0, &err) == NULL);

@@ -720,8 +720,9 @@ static int selected_for(md_resolve *r, const md_repo_rel *rel);
 
 /* Alpine's install_if (apk-package(5)): a package whose every install_if
  * atom the selection satisfies is installed too, as apk-tools does
- * ("xen-openrc" comes with "xen" and "openrc").  The candidate is the best
- * allowed version of its name.  Returns true when it selected one. */
+ * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  The candidate is the
+ * best allowed version of its name, unless it would break a conflict.
+ * Returns true when it selected one. */
 static bool install_if_round(md_resolve *r)
 {
     bool added = false;
@@ -733,7 +734,8 @@ static bool install_if_round(md_resolve *r)
         for (size_t i = 0; i < ni->nreal; i++)
             if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
                 p = ni->real[i];
-        if (!p || !p->apk->ninstall_if)
+        /* install_if only ever adds: never at the price of a conflict. */
+        if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
             continue;
         md_repo_rels d;
         if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0)
