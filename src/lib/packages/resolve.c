@@ -14,12 +14,13 @@
  *    by provided version, then provider_priority, see choose_apk);
  *  - Alpine's conflicts ("!name") and install_if, which Debian's unpacked-
  *    only subset has no counterpart for (Conflicts/Breaks are not read);
- *  - the lock file's columns and the download (.apk is the next step). */
+ *  - the lock file's columns and how a download is verified. */
 #include "packages/resolve.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "packages/apk.h"
 #include "packages/apkindex.h"
 #include "packages/fetch.h"
 #include "core/mem.h"
@@ -27,6 +28,7 @@
 #include "core/file.h"
 #include "core/out.h"
 #include "core/dirs.h"
+#include "core/sha256.h"
 
 #define MAX_RESTARTS 64
 
@@ -1019,24 +1021,60 @@ static char *deb_name(const md_repo_pkg *p)
                         colon + 1, p->arch);
 }
 
+/* Alpine's cache names, as apk-tools' own cache has them: NAME-VERSION
+ * and a piece of the package's checksum, so two builds of one version
+ * (two repositories, a rebuild) never share a file.  The checksum is
+ * base64: '/' and '+' would not do in a name, its hex SHA-256 does. */
+static char *apk_name(const md_repo_pkg *p)
+{
+    char h[65];
+    md_sha256_hex(p->apk->checksum, strlen(p->apk->checksum), h);
+    return md_xasprintf("%s-%s.%.16s.apk", p->name, p->version, h);
+}
+
+typedef struct apk_check {
+    const md_repo_pkg *pkg;
+    const md_apksign_keys *keys;
+} apk_check;
+
+/* An .apk is the one its index names when apk.h's whole chain holds:
+ * signature by a trusted key, control checksum = C:, size = S:, name,
+ * version and arch = P:, V:, A:, data = .PKGINFO's datahash, every file's
+ * checksum. */
+static int check_apk(const char *path, void *ctx, md_err *err)
+{
+    const apk_check *c = ctx;
+    md_apk *a = md_apk_open(path, c->keys, c->pkg->apk, err);
+    md_apk_free(a);
+    return a ? 0 : -1;
+}
+
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err)
 {
-    /* Reading .apk files into the image is the build step still to come
-     * (apk.h verifies them); until then a build from Alpine stops here
-     * rather than downloading what nothing would use. */
-    if (r->fmt == MD_REPO_APK)
-        return md_err_set(err, "repository %s: downloading Alpine packages (.apk) is not supported "
-                          "yet; `mkdom0 resolve` without --download shows the resolution",
-                          r->nrepos ? md_repo_name(r->repos[0]) : "?");
+    bool apk = r->fmt == MD_REPO_APK;
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *dir = md_xasprintf("%s/debs", cd);
+    char *dir = md_xasprintf("%s/%s", cd, apk ? "apks" : "debs");
     free(cd);
     md_resolve_stats st = { 0 };
-    int lock = md_fetch_lock(dir, r->out, err), rc = lock < 0 ? -1 : 0;
+    /* Alpine: each repository's trusted keys, for apk.h's check. */
+    md_apksign_keys **keys = apk ? md_xcalloc(r->nrepos, sizeof *keys) : NULL;
+    int rc = 0;
+    for (size_t i = 0; apk && rc == 0 && i < r->nrepos; i++)
+        if (!(keys[i] = md_apksign_keys_load(md_repo_keys(r->repos[i]), err))) {
+            md_err_prefix(err, "repository %s", md_repo_name(r->repos[i]));
+            rc = -1;
+        }
+    int lock = rc < 0 ? -1 : md_fetch_lock(dir, r->out, err);
+    rc = lock < 0 ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
-        char *url = md_repo_pkg_url(s->pkg), *name = deb_name(s->pkg);
-        md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256 };
+        char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
+        apk_check ac = { s->pkg, NULL };
+        for (size_t k = 0; apk && k < r->nrepos; k++)
+            if (r->repos[k] == s->pkg->repo)
+                ac.keys = keys[k];
+        md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256,
+                             apk ? check_apk : NULL, &ac };
         bool cached = false;
         free(s->path);
         s->path = NULL;
@@ -1050,9 +1088,13 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     }
     md_fetch_unlock(lock);
     free(dir);
+    for (size_t i = 0; apk && i < r->nrepos; i++)
+        md_apksign_keys_free(keys[i]);
+    free(keys);
     if (rc == 0)
-        md_out_say(r->out, MD_OUT_NOTE, "debs: %zu downloaded (%llu bytes), %zu cached",
-                   st.downloaded, (unsigned long long)st.bytes_downloaded, st.cached);
+        md_out_say(r->out, MD_OUT_NOTE, "%s: %zu downloaded (%llu bytes), %zu cached",
+                   apk ? "apks" : "debs", st.downloaded, (unsigned long long)st.bytes_downloaded,
+                   st.cached);
     if (stats)
         *stats = st;
     return rc;

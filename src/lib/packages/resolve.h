@@ -106,12 +106,14 @@ typedef struct md_resolve_stats {
     uint64_t bytes_downloaded;
 } md_resolve_stats;
 
-/* Alpine: refused for now (reading .apk files into the image is the build
- * step still to come).  Debian: put every .deb into CACHE/debs (cache_dir NULL: md_cache_dir()), verified
+/* Put every .deb into CACHE/debs (cache_dir NULL: md_cache_dir()), verified
  * by size and SHA-256, under a lock shared with concurrent mkdom0 runs.
- * Says "debs: N downloaded (B bytes), M cached" as a note to the result's
- * out (see md_resolve_opts), with progress as the downloads go.  stats may
- * be NULL. */
+ * Alpine: every .apk (URL/ARCH/NAME-VERSION.apk) into CACHE/apks as
+ * NAME-VERSION.HASH.apk, kept only when apk.h's md_apk_open verifies it
+ * against its index record and its repository's keys.
+ * Says "debs: N downloaded (B bytes), M cached" ("apks: ...") as a note to
+ * the result's out (see md_resolve_opts), with progress as the downloads
+ * go.  stats may be NULL. */
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err);
 
 /* Write the lock file (atomically): one "repository NAME URL SUITE" line per
