@@ -93,7 +93,10 @@ int main(void)
     CHECK(parse("[Repository a]\nType=rpm\n" AMIN, &err) == NULL);
     CHECK_ERR(&err, "test.ini:2: Type=rpm: expected deb (a Debian archive) or apk");
     CHECK(parse("[Repository a]\nType=apk\nURL=file:///a\n" AMIN, &err) == NULL);
-    CHECK_ERR(&err, "test.ini: [Repository a] has no Keys=");
+    CHECK_ERR(&err, "test.ini:2: [Repository a] has no Keys=");
+    CHECK(parse("[Repository a]\nType=apk\nURL=file:///a\nKeys=motd\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:4: Keys=: ");
+    CHECK_ERR(&err, "motd: not a directory (a regular file)");
     CHECK(parse(REPO APK AMIN, &err) == NULL);
     CHECK_ERR(&err, "test.ini:6: [Repository v322] is Type=apk but [Repository r] is Type=deb: "
                     "an image's packages come from one format");

@@ -385,7 +385,8 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
     if (!strcmp(k, "Keys")) {
         free(r->keys);
         r->keys = *v ? abs_path(s, v) : NULL;
-        return 1;
+        /* as Keyring=: missing is for the fetch to say, another kind now */
+        return r->keys ? check_host_dir(s, "Keys", r->keys, true) : 1;
     }
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
