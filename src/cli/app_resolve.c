@@ -15,7 +15,7 @@ static void usage(FILE *f)
                "Fetch and verify the spec's repositories, resolve its packages and print\n"
                "them: package, version, repository, size, why.  Without SPEC, the embedded\n"
                "default spec.\n\n"
-               "  --download        also fetch every .deb into the cache (verified)\n"
+               "  --download        also fetch every .deb (or .apk) into the cache (verified)\n"
                "  --lock FILE       write the lock file (name, version, repository, size, SHA256)\n"
                "  --cache DIR       cache directory (default: $MKDOM0_CACHE, else\n"
                "                    $XDG_CACHE_HOME/mkdom0, else ~/.cache/mkdom0)\n");

@@ -58,6 +58,51 @@ int main(void)
         md_spec_free(s);
     }
 
+    /* Type=apk: an Alpine repository; its keys checked against its type,
+     * each wrong one named at its line. */
+#define APK "[Repository v322]\nType=apk\nURL=https://dl-cdn.alpinelinux.org/alpine/v3.22/main\n" \
+            "Keys=alpine-keys\n"
+#define AMIN "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n"
+    s = parse(APK "[Repository v320]\nType=apk\nURL=file:///m/v3.20/main\nKeys=/k\n"
+                  "Architecture=aarch64\nPriority=100\n" AMIN, &err);
+    CHECK(s != NULL);
+    if (s) {
+        const md_spec_repo *r = md_spec_repo_at(s, 0);
+        CHECK(r->type == MD_SPEC_REPO_APK);
+        CHECK_STR(r->arch, "x86_64"); /* Alpine's default, not Debian's amd64 */
+        char *k = md_xasprintf("%s/alpine-keys", specdir);
+        CHECK_STR(r->keys, k);
+        free(k);
+        CHECK(r->suite == NULL && r->keyring == NULL);
+        r = md_spec_repo_at(s, 1);
+        CHECK(r->type == MD_SPEC_REPO_APK && !strcmp(r->arch, "aarch64") && r->priority == 100);
+        md_spec_free(s);
+    }
+    s = parse(MIN, &err);
+    CHECK(s && md_spec_repo_at(s, 0)->type == MD_SPEC_REPO_DEB && !md_spec_repo_at(s, 0)->keys);
+    md_spec_free(s);
+    CHECK(parse(APK "Suite=v3.22\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:5: Suite= is for Type=deb; [Repository v322] is Type=apk");
+    CHECK(parse(APK "Keyring=k.gpg\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:5: Keyring= is for Type=deb");
+    CHECK(parse(REPO "Keys=/k\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:5: Keys= is for Type=apk; [Repository r] is Type=deb");
+    CHECK(parse(APK "Architecture=amd64\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:5: Architecture=amd64 is not one of Alpine's (x86_64, aarch64, "
+                    "armv7, ...); Debian's amd64 is Alpine's x86_64");
+    CHECK(parse("[Repository a]\nType=rpm\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:2: Type=rpm: expected deb (a Debian archive) or apk");
+    CHECK(parse("[Repository a]\nType=apk\nURL=file:///a\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:2: [Repository a] has no Keys=");
+    CHECK(parse("[Repository a]\nType=apk\nURL=file:///a\nKeys=motd\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:4: Keys=: ");
+    CHECK_ERR(&err, "motd: not a directory (a regular file)");
+    CHECK(parse(REPO APK AMIN, &err) == NULL);
+    CHECK_ERR(&err, "test.ini:6: [Repository v322] is Type=apk but [Repository r] is Type=deb: "
+                    "an image's packages come from one format");
+    CHECK(parse(APK "[Packages]\nPin=xen=v320\n" AMIN, &err) == NULL);
+    CHECK_ERR(&err, "Pin=xen=v320 names no [Repository v320]");
+
     /* [Boot] Media=: a list that appends, "" clears, unknown words refused
      * with file and line; the same reader as --media (commas too). */
     s = parse(MIN "[Boot]\nMedia=iso\nMedia=netboot\n", &err);

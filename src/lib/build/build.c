@@ -77,6 +77,13 @@ static int step_resolve(struct build *b)
         md_out_say(b->o->out, MD_OUT_NOTE, "left out %zu dependenc%s that Exclude= names "
                                            "(--verbose or `mkdom0 resolve` lists them)",
                    skipped, skipped == 1 ? "y" : "ies");
+    /* Alpine's packages resolve and download (verified), but the image
+     * steps after this one (the tree, the kernel and modules, the dom0's
+     * services) are Debian's so far: said here, before any download. */
+    if (md_resolve_count(b->res) && md_resolve_pkg(b->res, 0)->apk)
+        return md_err_set(b->err, "%s: building an image from Alpine packages is not supported "
+                          "yet; `mkdom0 resolve --download` resolves, fetches and verifies them",
+                          md_spec_origin(b->spec));
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 

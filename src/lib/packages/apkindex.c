@@ -315,9 +315,18 @@ static md_tree *read_tar(const char *path, const unsigned char *tar, size_t len,
 md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_err *err)
 {
     unsigned char *data;
-    size_t len, siglen = 0;
+    size_t len;
     if (md_read_file(path, &data, &len, err) < 0)
         return NULL;
+    md_apkindex *x = md_apkindex_load_mem(path, data, len, keys, err);
+    free(data);
+    return x;
+}
+
+md_apkindex *md_apkindex_load_mem(const char *path, const unsigned char *data, size_t len,
+                                  const md_apksign_keys *keys, md_err *err)
+{
+    size_t siglen = 0;
     md_apkindex *x = NULL;
     md_tree *t = NULL;
     unsigned char *tar = NULL;
@@ -370,7 +379,6 @@ md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_
 out:
     md_tree_free(t);
     free(tar);
-    free(data);
     return x;
 }
 

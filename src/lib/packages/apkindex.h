@@ -76,6 +76,11 @@ typedef struct md_apkindex_pkg {
  * signature that does not hold (apksign.h), no APKINDEX in the tar, a
  * parse error.  Caller frees. */
 md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_err *err);
+/* The same for the file's bytes already in memory (a download: nothing
+ * reaches the cache before it verified); `label` (its URL) names it in
+ * errors and becomes md_apkindex_label().  `data` stays the caller's. */
+md_apkindex *md_apkindex_load_mem(const char *label, const unsigned char *data, size_t len,
+                                  const md_apksign_keys *keys, md_err *err);
 
 /* Parse APKINDEX text the caller has verified (or a test's own): takes
  * `text` (malloc'd, `len` bytes, need not be NUL-terminated) whether it

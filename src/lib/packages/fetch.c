@@ -198,6 +198,8 @@ static bool matches(const char *path, const md_fetch_item *it)
         return false;
     char hex[65];
     md_err e = MD_ERR_INIT;
+    if (!it->sha256)
+        return it->check(path, it->ctx, &e) == 0;
     return md_sha256_file(path, hex, &e) == 0 && strcmp(hex, it->sha256) == 0;
 }
 
@@ -225,9 +227,12 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     if (r == 0 && s.got != it->size)
         r = md_err_set(err, "%s: package %s: size mismatch: got %llu bytes, index says %llu; file deleted",
                        it->url, it->label, (unsigned long long)s.got, (unsigned long long)it->size);
-    if (r == 0 && strcmp(hex, it->sha256) != 0)
+    if (r == 0 && it->sha256 && strcmp(hex, it->sha256) != 0)
         r = md_err_set(err, "%s: package %s: SHA256 mismatch: got %s, index says %s; file deleted",
                        it->url, it->label, hex, it->sha256);
+    md_err ce = MD_ERR_INIT;
+    if (r == 0 && !it->sha256 && it->check(tmp, it->ctx, &ce) < 0)
+        r = md_err_set(err, "%s: package %s: %s; file deleted", it->url, it->label, ce.msg);
     if (r == 0 && rename(tmp, final) < 0)
         r = md_err_errno(err, "%s: cannot rename into place", final);
     if (r < 0)
@@ -238,6 +243,8 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
 int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *out, char **path,
                       bool *cached, md_err *err)
 {
+    if (!it->sha256 && !it->check)
+        return md_err_set(err, "package %s: neither a SHA-256 nor a check to verify it", it->label);
     if (!it->name[0] || strchr(it->name, '/') || it->name[0] == '.')
         return md_err_set(err, "package %s: bad cache file name '%s'", it->label, it->name);
     char *final = md_xasprintf("%s/%s", dir, it->name);

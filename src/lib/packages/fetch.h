@@ -32,13 +32,19 @@
 int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char **data, size_t *len,
                  md_err *err);
 
-/* One file whose size and SHA-256 are known in advance (a .deb). */
+/* One file whose size and SHA-256 are known in advance (a .deb), or whose
+ * size is and whose content a check vouches for (an .apk, which its index
+ * names by the checksum of one of its parts: apk.h). */
 typedef struct md_fetch_item {
     const char *url;
     const char *name;   /* file name inside the cache directory */
     const char *label;  /* for messages and progress, e.g. the package name */
     uint64_t size;
-    const char *sha256; /* 64 lowercase hex digits */
+    const char *sha256; /* 64 lowercase hex digits; NULL: `check` decides */
+    /* With sha256 NULL: 0 if the file at `path` (the right size) is the
+     * one wanted, else -1 with the reason in err */
+    int (*check)(const char *path, void *ctx, md_err *err);
+    void *ctx;
 } md_fetch_item;
 
 /* Make `dir`/`name` hold the verified file: reuse it if it is there and

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "packages/apkindex.h"
 #include "packages/debver.h"
 #include "spec/spec.h"
 #include "core/mem.h"
@@ -21,10 +22,12 @@ typedef struct chunk {
     char *label;
     md_repo_pkg *pkgs;
     size_t n;
+    md_apkindex *apk; /* Alpine: the index the packages point into */
 } chunk;
 
 struct md_repo {
-    char *name, *url, *suite, *arch, *keyring;
+    md_repo_format format;
+    char *name, *url, *suite, *arch, *keyring, *keys;
     md_strv components;
     int priority;
     chunk *chunks;
@@ -48,19 +51,34 @@ md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)
                       strncmp(cfg->url, "file://", 7)))
         return md_err_set(err, "repository %s: URL '%s' is not http://, https:// or file://",
                           cfg->name, cfg->url ? cfg->url : ""), NULL;
-    if (!cfg->suite || !*cfg->suite || strchr(cfg->suite, ' '))
+    bool apk = cfg->format == MD_REPO_APK;
+    if (cfg->format != MD_REPO_DEB && !apk)
+        return md_err_set(err, "repository %s: unknown format %d", cfg->name, (int)cfg->format), NULL;
+    if (apk && (cfg->suite || cfg->components || cfg->keyring))
+        return md_err_set(err, "repository %s: an Alpine repository has no suite, components or "
+                          "keyring (its URL names the release and repository; keys: a directory)",
+                          cfg->name), NULL;
+    if (apk && (!cfg->keys || !*cfg->keys))
+        return md_err_set(err, "repository %s: no keys directory given; unsigned repositories are "
+                          "refused", cfg->name), NULL;
+    if (!apk && (!cfg->suite || !*cfg->suite || strchr(cfg->suite, ' ')))
         return md_err_set(err, "repository %s: missing or bad suite", cfg->name), NULL;
     if (cfg->arch && !valid_name(cfg->arch))
         return md_err_set(err, "repository %s: bad architecture '%s'", cfg->name, cfg->arch), NULL;
     md_repo *r = md_xcalloc(1, sizeof *r);
+    r->format = cfg->format;
     r->name = md_xstrdup(cfg->name);
     r->url = md_xstrdup(cfg->url);
     for (size_t n = strlen(r->url); n > 0 && r->url[n - 1] == '/'; n--)
         r->url[n - 1] = '\0';
-    r->suite = md_xstrdup(cfg->suite);
-    r->arch = md_xstrdup(cfg->arch ? cfg->arch : "amd64");
-    r->keyring = cfg->keyring ? md_xstrdup(cfg->keyring) : NULL;
+    r->arch = md_xstrdup(cfg->arch ? cfg->arch : apk ? "x86_64" : "amd64");
     r->priority = cfg->priority ? cfg->priority : MD_REPO_DEFAULT_PRIORITY;
+    if (apk) {
+        r->keys = md_xstrdup(cfg->keys);
+        return r;
+    }
+    r->suite = md_xstrdup(cfg->suite);
+    r->keyring = cfg->keyring ? md_xstrdup(cfg->keyring) : NULL;
     if (cfg->components && cfg->components[0])
         for (const char *const *c = cfg->components; *c; c++)
             md_strv_push(&r->components, *c);
@@ -83,6 +101,7 @@ void md_repo_free(md_repo *r)
         free(r->chunks[i].text);
         free(r->chunks[i].label);
         free(r->chunks[i].pkgs);
+        md_apkindex_free(r->chunks[i].apk);
     }
     free(r->chunks);
     md_strv_free(&r->components);
@@ -91,7 +110,20 @@ void md_repo_free(md_repo *r)
     free(r->suite);
     free(r->arch);
     free(r->keyring);
+    free(r->keys);
     free(r);
+}
+
+md_repo_format md_repo_format_of(const md_repo *r) { return r->format; }
+const char *md_repo_format_name(md_repo_format f) { return f == MD_REPO_APK ? "apk" : "deb"; }
+const char *md_repo_keys(const md_repo *r) { return r->keys; }
+
+const char *md_repo_description(const md_repo *r)
+{
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (r->chunks[i].apk)
+            return md_apkindex_description(r->chunks[i].apk);
+    return NULL;
 }
 
 const char *md_repo_name(const md_repo *r) { return r->name; }
@@ -324,6 +356,55 @@ int md_repo_add_index(md_repo *r, const char *label, char *text, size_t len, md_
     r->chunks[r->nchunks++] = c;
     for (size_t i = 0; i < c.n; i++)
         c.pkgs[i].index = c.label;
+    r->npkgs += c.n;
+    return 0;
+}
+
+/* ---- Alpine's index ---- */
+
+int md_repo_add_apkindex(md_repo *r, md_apkindex *x, md_err *err)
+{
+    if (r->format != MD_REPO_APK) {
+        md_apkindex_free(x);
+        return md_err_set(err, "repository %s: an APKINDEX for a Debian repository", r->name);
+    }
+    chunk c = { .label = md_xstrdup(md_apkindex_label(x)), .apk = x };
+    size_t cap = 0;
+    for (size_t i = 0, n = md_apkindex_count(x); i < n; i++) {
+        const md_apkindex_pkg *a = md_apkindex_pkg_at(x, i);
+        /* An index is per architecture; "noarch" packages are in each. */
+        if (a->uninstallable || (strcmp(a->arch, r->arch) && strcmp(a->arch, "noarch")))
+            continue;
+        md_repo_pkg pk = {
+            .name = a->name, .version = a->version, .arch = a->arch, .repo = r,
+            .index = c.label, .line = a->line, .size = a->size,
+            .installed_size = a->installed_size / 1024 + (a->installed_size % 1024 != 0),
+            .apk = a,
+        };
+        c.pkgs = md_xgrow(c.pkgs, &cap, c.n + 1, sizeof pk);
+        c.pkgs[c.n++] = pk;
+    }
+    /* Filenames after the array stops moving: they live in the chunk's text. */
+    md_strv names = { 0 };
+    for (size_t i = 0; i < c.n; i++) {
+        char *f = md_apkindex_pkg_filename(c.pkgs[i].apk);
+        md_strv_push_own(&names, md_xasprintf("%s/%s", r->arch, f));
+        free(f);
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < names.n; i++)
+        total += strlen(names.v[i]) + 1;
+    c.text = md_xmalloc(total + 1);
+    char *o = c.text;
+    for (size_t i = 0; i < names.n; i++) {
+        size_t l = strlen(names.v[i]) + 1;
+        memcpy(o, names.v[i], l);
+        c.pkgs[i].filename = o;
+        o += l;
+    }
+    md_strv_free(&names);
+    r->chunks = md_xrealloc(r->chunks, (r->nchunks + 1) * sizeof *r->chunks);
+    r->chunks[r->nchunks++] = c;
     r->npkgs += c.n;
     return 0;
 }

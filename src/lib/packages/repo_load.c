@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "packages/apkindex.h"
+#include "packages/apksign.h"
 #include "packages/fetch.h"
 #include "core/mem.h"
 #include "core/size.h"
@@ -360,10 +362,11 @@ static char *cached_inrelease_path(const char *idxdir, const char *url)
 /* When the archive cannot be reached, the last InRelease that verified is
  * used instead, like apt's lists: it is checked again with gpgv and for
  * Valid-Until, so it vouches for nothing it did not vouch for before, and
- * a build from a warm cache works offline.  Clears the fetch error on
+ * a build from a warm cache works offline.  (The same for an APKINDEX,
+ * verified again against the keys.)  Clears the fetch error on
  * success; on failure (no cached copy) the fetch error stands. */
-static int offline_fallback(const char *url, const char *cached, const md_out *out, unsigned char **raw,
-                            size_t *rawn, md_err *err)
+static int offline_fallback(const char *url, const char *cached, const char *what, const md_out *out,
+                            unsigned char **raw, size_t *rawn, md_err *err)
 {
     struct stat st;
     if (stat(cached, &st) < 0)
@@ -373,15 +376,64 @@ static int offline_fallback(const char *url, const char *cached, const md_out *o
         return -1;
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
-    md_out_say(out, MD_OUT_NOTE, "%s; using the InRelease verified at %s", err->msg, when);
+    md_out_say(out, MD_OUT_NOTE, "%s; using the %s verified at %s", err->msg, what, when);
     md_err_clear(err);
     return 0;
+}
+
+/* Alpine: URL/ARCH/APKINDEX.tar.gz is signed itself, so it plays both the
+ * InRelease's part (fetched every time, the last verified copy kept for
+ * when the fetch fails) and the Packages index's. */
+static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *err)
+{
+    md_apksign_keys *keys = md_apksign_keys_load(md_repo_keys(r), err);
+    if (!keys)
+        return -1;
+    char *url = md_xasprintf("%s/%s/APKINDEX.tar.gz", md_repo_url(r), md_repo_arch(r));
+    char *cname = cache_name(url), *cached = md_xasprintf("%s/%s", idxdir, cname);
+    free(cname);
+    unsigned char *raw = NULL;
+    size_t rawn = 0;
+    bool offline = false;
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
+    int rc = md_fetch_mem(url, MD_APKINDEX_MAX_FILE, out, &raw, &rawn, err);
+    if (rc < 0 && offline_fallback(url, cached, "APKINDEX", out, &raw, &rawn, err) == 0)
+        rc = 0, offline = true;
+    md_apkindex *x = NULL;
+    if (rc == 0) {
+        x = md_apkindex_load_mem(offline ? cached : url, raw, rawn, keys, err);
+        rc = x ? 0 : -1;
+    }
+    /* Kept only once verified, for the offline fallback above. */
+    if (rc == 0 && !offline)
+        rc = md_write_atomic(cached, raw, rawn, 0644, err);
+    if (rc == 0)
+        rc = md_repo_add_apkindex(r, x, err);
+    else
+        md_apkindex_free(x);
+    free(raw);
+    free(cached);
+    free(url);
+    md_apksign_keys_free(keys);
+    return rc;
 }
 
 int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *err)
 {
     if (md_repo_pkg_count(r))
         return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
+    if (md_repo_format_of(r) == MD_REPO_APK) {
+        char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+        char *idxdir = md_xasprintf("%s/indexes", cd);
+        free(cd);
+        int rc = md_mkdir_p(idxdir, 0755, err);
+        if (rc == 0)
+            rc = load_apk(r, idxdir, out, err);
+        if (rc < 0)
+            md_err_prefix(err, "repository %s", md_repo_name(r));
+        free(idxdir);
+        return rc;
+    }
     if (!md_repo_keyring(r))
         return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
                           md_repo_name(r));
@@ -400,7 +452,7 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
     if (rc == 0) {
         md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
         rc = md_fetch_mem(url, MAX_INRELEASE, out, &raw, &rawn, err);
-        if (rc < 0 && offline_fallback(url, cached, out, &raw, &rawn, err) == 0)
+        if (rc < 0 && offline_fallback(url, cached, "InRelease", out, &raw, &rawn, err) == 0)
             rc = 0, offline = true;
     }
     if (rc == 0)

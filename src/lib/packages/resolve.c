@@ -3,19 +3,32 @@
  * full problem is NP-complete, but images like ours only ever hit one kind
  * of clash (a version picked early that a later dependency rules out); on
  * that we record the constraints on the name and start over, so the next
- * pass picks a version that fits them all. */
+ * pass picks a version that fits them all.
+ *
+ * Both formats go through this one resolver, on repo.h's relation model:
+ * versions compare and relations match by the format's own rules there.
+ * What stays format-specific here, and why:
+ *  - choosing among providers (choose_deb, choose_apk): apt and apk-tools
+ *    rank candidates differently (apt: the real package first, then
+ *    Priority:; apk-tools: the real package and every provider compete,
+ *    by provided version, then provider_priority, see choose_apk);
+ *  - Alpine's conflicts ("!name") and install_if, which Debian's unpacked-
+ *    only subset has no counterpart for (Conflicts/Breaks are not read);
+ *  - the lock file's columns and how a download is verified. */
 #include "packages/resolve.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "packages/debver.h"
+#include "packages/apk.h"
+#include "packages/apkindex.h"
 #include "packages/fetch.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
 #include "core/out.h"
 #include "core/dirs.h"
+#include "core/sha256.h"
 
 #define MAX_RESTARTS 64
 
@@ -25,7 +38,7 @@ typedef struct provider {
 } provider;
 
 typedef struct constraint {
-    md_debver_op op;
+    unsigned op; /* MD_REPO_* */
     char *version; /* owned: the relation it came from is short-lived */
 } constraint;
 
@@ -39,6 +52,7 @@ typedef struct name_info {
     int selected;        /* index into sel, -1 */
     const char *pin;     /* repository name or NULL */
     bool excluded;
+    bool iif;            /* in md_resolve's iif list */
     constraint *hints;   /* learnt across restarts */
     size_t nhints;
     constraint *seen;    /* constraints met in the current pass */
@@ -61,8 +75,14 @@ struct md_resolve {
     size_t nnames, capnames;
     size_t *ht;       /* open addressing: name index + 1, 0 = empty */
     size_t htcap;     /* power of two */
-    md_debver_deps *provdeps; /* parsed Provides, kept for their strings */
+    md_repo_format fmt;       /* of every repository (they cannot be mixed) */
+    md_repo_rels *provdeps;   /* parsed Provides, kept for their strings */
     size_t nprovdeps;
+    size_t *iif;              /* Alpine: names (indexes into names) with an install_if
+                                 candidate, by name; indexes, as names moves as it grows */
+    size_t niif;
+    const md_apkver_dep **cfl; /* Alpine: the "!name" atoms of the selection (this pass) */
+    size_t ncfl, capcfl;
     sel *sel;
     size_t nsel, capsel;
     md_strv skipped;
@@ -137,7 +157,7 @@ static void add_prov(name_info *ni, const md_repo_pkg *p, const char *version)
     ni->prov[ni->nprov++] = (provider){ p, version };
 }
 
-static void add_constraint(constraint **v, size_t *n, md_debver_op op, const char *version)
+static void add_constraint(constraint **v, size_t *n, unsigned op, const char *version)
 {
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i].op == op && !strcmp((*v)[i].version, version))
@@ -155,11 +175,26 @@ static void free_constraints(constraint **v, size_t *n)
     *n = 0;
 }
 
+static int cmp_ni(const void *a, const void *b, void *names)
+{
+    const name_info *n = names;
+    return strcmp(n[*(const size_t *)a].name, n[*(const size_t *)b].name);
+}
+
 static int index_repos(md_resolve *r, md_err *err)
 {
     size_t total = 0;
-    for (size_t i = 0; i < r->nrepos; i++)
+    for (size_t i = 0; i < r->nrepos; i++) {
+        md_repo_format f = md_repo_format_of(r->repos[i]);
+        if (i == 0)
+            r->fmt = f;
+        else if (f != r->fmt)
+            return md_err_set(err, "repositories %s (%s) and %s (%s) cannot be resolved together: "
+                              "an image's packages come from one format",
+                              md_repo_name(r->repos[0]), md_repo_format_name(r->fmt),
+                              md_repo_name(r->repos[i]), md_repo_format_name(f));
         total += md_repo_pkg_count(r->repos[i]);
+    }
     r->htcap = 1024;
     while (r->htcap < total * 2)
         r->htcap *= 2;
@@ -172,23 +207,32 @@ static int index_repos(md_resolve *r, md_err *err)
     for (size_t i = 0; i < r->nrepos; i++)
         for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
             const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
-            if (!p->provides)
-                continue;
-            md_debver_deps d;
-            if (md_debver_deps_parse(p->provides, &d, err) < 0) {
-                md_err_prefix(err, "%s:%u: package %s: Provides", p->index, p->line, p->name);
-                return -1;
+            if (p->apk && p->apk->ninstall_if) {
+                name_info *ni = lookup(r, p->name);
+                if (!ni->iif) {
+                    ni->iif = true;
+                    r->iif = md_xrealloc(r->iif, (r->niif + 1) * sizeof *r->iif);
+                    r->iif[r->niif++] = (size_t)(ni - r->names);
+                }
             }
+            if (!p->provides && !(p->apk && p->apk->nprovides))
+                continue;
+            md_repo_rels d;
             r->provdeps = md_xrealloc(r->provdeps, (r->nprovdeps + 1) * sizeof *r->provdeps);
+            int rc = md_repo_pkg_rels(p, MD_REPO_PROVIDES, &d, err);
             r->provdeps[r->nprovdeps++] = d;
+            if (rc < 0)
+                return -1;
             for (size_t k = 0; k < d.n; k++) {
-                const md_debver_rel *rel = &d.alts[k].rels[0];
-                if (d.alts[k].n != 1 || (rel->op != MD_DEBVER_ANY && rel->op != MD_DEBVER_EQ))
+                const md_repo_rel *rel = &d.groups[k].rels[0];
+                if (d.groups[k].n != 1 || (rel->op != MD_REPO_ANY && rel->op != MD_REPO_EQUAL))
                     return md_err_set(err, "%s:%u: package %s: Provides may only use '=' and no '|'",
                                       p->index, p->line, p->name);
                 add_prov(intern(r, rel->name), p, rel->version);
             }
         }
+    if (r->niif)
+        qsort_r(r->iif, r->niif, sizeof *r->iif, cmp_ni, r->names);
     return 0;
 }
 
@@ -203,6 +247,11 @@ static int prio_rank(const char *p)
     return 5;
 }
 
+static const char *checksum(const md_repo_pkg *p)
+{
+    return p->apk ? p->apk->checksum : NULL;
+}
+
 /* Is real package p allowed for its name (pin, exclude, learnt hints)? */
 static bool allowed(const name_info *ni, const md_repo_pkg *p)
 {
@@ -210,9 +259,12 @@ static bool allowed(const name_info *ni, const md_repo_pkg *p)
         return false;
     if (ni->pin && strcmp(md_repo_name(p->repo), ni->pin))
         return false;
-    for (size_t i = 0; i < ni->nhints; i++)
-        if (!md_debver_satisfies(p->version, ni->hints[i].op, ni->hints[i].version))
+    md_repo_format f = md_repo_format_of(p->repo);
+    for (size_t i = 0; i < ni->nhints; i++) {
+        md_repo_rel h = { ni->name, ni->hints[i].version, ni->hints[i].op, NULL, false };
+        if (!md_repo_rel_match(f, &h, p->version, checksum(p)))
             return false;
+    }
     return true;
 }
 
@@ -222,32 +274,33 @@ static bool better(const md_repo_pkg *a, const md_repo_pkg *b)
     int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
     if (pa != pb)
         return pa > pb;
-    return md_debver_cmp(a->version, b->version) > 0;
+    return md_repo_vercmp(md_repo_format_of(a->repo), a->version, b->version) > 0;
 }
 
-static bool arch_ok(const md_debver_rel *rel, const md_repo_pkg *p)
+static bool arch_ok(const md_repo_rel *rel, const md_repo_pkg *p)
 {
     if (!rel->archq || !strcmp(rel->archq, "any") || !strcmp(rel->archq, "native"))
         return true;
     return !strcmp(rel->archq, p->arch) || !strcmp(p->arch, "all");
 }
 
-static bool rel_matches_real(const md_debver_rel *rel, const md_repo_pkg *p)
+static bool rel_matches_real(const md_repo_rel *rel, const md_repo_pkg *p)
 {
-    return arch_ok(rel, p) && md_debver_satisfies(p->version, rel->op, rel->version);
+    return arch_ok(rel, p) &&
+           md_repo_rel_match(md_repo_format_of(p->repo), rel, p->version, checksum(p));
 }
 
-static bool rel_matches_prov(const md_debver_rel *rel, const provider *pv)
+static bool rel_matches_prov(const md_repo_rel *rel, const provider *pv)
 {
     if (!arch_ok(rel, pv->pkg))
         return false;
-    if (rel->op == MD_DEBVER_ANY)
+    if (rel->op == MD_REPO_ANY)
         return true;
-    return pv->version && md_debver_satisfies(pv->version, rel->op, rel->version);
+    return pv->version && md_repo_rel_match(md_repo_format_of(pv->pkg->repo), rel, pv->version, NULL);
 }
 
 /* Is rel satisfied by what is selected already? */
-static bool satisfied(md_resolve *r, const md_debver_rel *rel)
+static bool satisfied(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
@@ -270,7 +323,9 @@ typedef struct pick {
     const char *excluded_by;
 } pick;
 
-static void choose(md_resolve *r, const md_debver_rel *rel, pick *pk)
+/* Debian (apt): a real package of the name first, by better(); only when
+ * none fits, a provider: repository priority, then Priority:, then name. */
+static void choose_deb(md_resolve *r, const md_repo_rel *rel, pick *pk)
 {
     memset(pk, 0, sizeof *pk);
     name_info *ni = lookup(r, rel->name);
@@ -318,6 +373,125 @@ static void choose(md_resolve *r, const md_debver_rel *rel, pick *pk)
         pk->excluded_only = false;
 }
 
+/* Alpine: is provider a (offering the name at version va) better than b
+ * (vb)?  apk-tools' compare_providers (src/solver.c) for a fresh install,
+ * after its pinning step, which here is the pin (allowed()) and the
+ * repository's Priority=: the higher provided version of the requested
+ * name; for the same package name the higher package version; the higher
+ * provider_priority (k:); the repository listed first; then the name, so
+ * the result never depends on the index's order. */
+static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va,
+                       const md_repo_pkg *b, const char *vb)
+{
+    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
+    if (pa != pb)
+        return pa > pb;
+    if (!va != !vb)
+        return va != NULL;
+    int c = va ? md_repo_vercmp(MD_REPO_APK, va, vb) : 0;
+    if (c)
+        return c > 0;
+    if (!strcmp(a->name, b->name) && (c = md_repo_vercmp(MD_REPO_APK, a->version, b->version)))
+        return c > 0;
+    unsigned ka = a->apk->provider_priority, kb = b->apk->provider_priority;
+    if (ka != kb)
+        return ka > kb;
+    size_t ia = 0, ib = 0;
+    for (size_t i = 0; i < r->nrepos; i++) {
+        if (r->repos[i] == a->repo)
+            ia = i;
+        if (r->repos[i] == b->repo)
+            ib = i;
+    }
+    if (ia != ib)
+        return ia < ib;
+    return strcmp(a->name, b->name) < 0;
+}
+
+static int selected_for(md_resolve *r, const md_repo_rel *rel);
+
+/* Alpine: would selecting p break a "!name", one of its own against the
+ * selection or one of the selection's against p (by its name or a name it
+ * provides)? */
+static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
+{
+    const md_apkindex_pkg *a = p->apk;
+    for (size_t k = 0; k < a->ndepends; k++) {
+        const md_apkver_dep *d = &a->depends[k];
+        md_repo_rel rel = { d->name, d->version, d->op, NULL, true };
+        int j = d->conflict ? selected_for(r, &rel) : -1;
+        if (j >= 0 && r->sel[j].pkg != p)
+            return true;
+    }
+    for (size_t i = 0; i < r->ncfl; i++) {
+        const md_apkver_dep *d = r->cfl[i];
+        if (!strcmp(d->name, p->name) && md_apkver_dep_match(d, p->version, a->checksum))
+            return true;
+        for (size_t k = 0; k < a->nprovides; k++)
+            if (!strcmp(d->name, a->provides[k].name) &&
+                md_apkver_dep_match(d, a->provides[k].version, NULL))
+                return true;
+    }
+    return false;
+}
+
+/* Alpine (apk-tools): the real package of the name is one provider among
+ * the others (at its own version), all ranked by better_apk().  A name
+ * provided without a version is picked only from a package that declares
+ * a provider_priority: apk-tools never auto-selects other virtuals
+ * (solver.c, is_provider_auto_selectable).  With `avoid`, candidates that
+ * would break a conflict are passed over, as apk-tools' solver steers clear
+ * of them; choose() asks again without when that leaves none, so the
+ * conflict is reported (check_conflicts) rather than a missing package. */
+static void choose_apk(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
+{
+    memset(pk, 0, sizeof *pk);
+    name_info *ni = lookup(r, rel->name);
+    if (!ni)
+        return;
+    const char *bestv = NULL;
+    for (size_t i = 0; i < ni->nreal; i++) {
+        const md_repo_pkg *p = ni->real[i];
+        if (!rel_matches_real(rel, p) || !allowed(ni, p) || (avoid && breaks_conflict(r, p)))
+            continue;
+        if (!pk->pkg || better_apk(r, p, p->version, pk->pkg, bestv))
+            pk->pkg = p, bestv = p->version, pk->virtual = false;
+    }
+    if (ni->selected >= 0)
+        return;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        if (!rel_matches_prov(rel, pv))
+            continue;
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (pn->excluded) {
+            pk->excluded_only = true;
+            pk->excluded_by = pn->name;
+            continue;
+        }
+        if (!pv->version && !pv->pkg->apk->has_provider_priority)
+            continue;
+        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg) ||
+            (avoid && breaks_conflict(r, pv->pkg)))
+            continue;
+        if (!pk->pkg || better_apk(r, pv->pkg, pv->version, pk->pkg, bestv))
+            pk->pkg = pv->pkg, bestv = pv->version, pk->virtual = true;
+    }
+    if (pk->pkg)
+        pk->excluded_only = false;
+}
+
+static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
+{
+    if (r->fmt == MD_REPO_APK) {
+        choose_apk(r, rel, true, pk);
+        pick all;
+        if (!pk->pkg && (choose_apk(r, rel, false, &all), all.pkg))
+            *pk = all;
+    } else
+        choose_deb(r, rel, pk);
+}
+
 /* ---- selection ---- */
 
 static char *chain(const md_resolve *r, int i)
@@ -335,6 +509,11 @@ static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const cha
     r->sel = md_xgrow(r->sel, &r->capsel, r->nsel + 1, sizeof *r->sel);
     r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL };
     lookup(r, p->name)->selected = (int)r->nsel;
+    for (size_t k = 0; p->apk && k < p->apk->ndepends; k++)
+        if (p->apk->depends[k].conflict) {
+            r->cfl = md_xgrow(r->cfl, &r->capcfl, r->ncfl + 1, sizeof *r->cfl);
+            r->cfl[r->ncfl++] = &p->apk->depends[k];
+        }
     return (int)r->nsel++;
 }
 
@@ -361,8 +540,14 @@ static char *available(md_resolve *r, const char *name)
         s = t;
     }
     for (size_t i = 0; ni && i < ni->nprov; i++) {
-        char *t = md_xasprintf("%s%sprovided by %s %s in %s", s, *s ? ", " : "", ni->prov[i].pkg->name,
-                               ni->prov[i].pkg->version, md_repo_name(ni->prov[i].pkg->repo));
+        /* A provider its own pin rules out: say so, or the list reads as
+         * if the resolver had overlooked it. */
+        const name_info *pn = lookup(r, ni->prov[i].pkg->name);
+        bool off = pn->pin && strcmp(pn->pin, md_repo_name(ni->prov[i].pkg->repo));
+        char *t = md_xasprintf("%s%sprovided by %s %s in %s%s%s%s", s, *s ? ", " : "",
+                               ni->prov[i].pkg->name, ni->prov[i].pkg->version,
+                               md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
+                               off ? pn->pin : "", off ? ")" : "");
         free(s);
         s = t;
     }
@@ -371,7 +556,7 @@ static char *available(md_resolve *r, const char *name)
 
 /* A selected version that rel rules out: learn and restart if some version
  * fits every constraint met so far, else explain the clash. */
-static int clash(md_resolve *r, int parent, const md_debver_rel *rel, const char *reltext, md_err *err)
+static int clash(md_resolve *r, int parent, const md_repo_rel *rel, const char *reltext, md_err *err)
 {
     name_info *ni = lookup(r, rel->name);
     size_t before = ni->nhints;
@@ -394,32 +579,66 @@ static int clash(md_resolve *r, int parent, const md_debver_rel *rel, const char
     return -1;
 }
 
+/* Alpine: rel is unsatisfied only because the package that provides it
+ * has a name already selected in another version (xen 4.18 needs
+ * so:libxenctrl.so.4.18, which only xen-libs 4.18 provides, but an
+ * earlier so:libxencall.so.1 took xen-libs 4.20): learn that name's
+ * version from the best such provider and restart, as apk-tools' solver
+ * would backtrack.  True when it will restart. */
+static bool provider_clash(md_resolve *r, const md_repo_rel *rel)
+{
+    name_info *ni = lookup(r, rel->name);
+    const provider *best = NULL;
+    for (size_t i = 0; ni && i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (!rel_matches_prov(rel, pv) || pn->selected < 0 || r->sel[pn->selected].pkg == pv->pkg ||
+            !allowed(pn, pv->pkg) || (!pv->version && !pv->pkg->apk->has_provider_priority))
+            continue;
+        if (!best || better_apk(r, pv->pkg, pv->version, best->pkg, best->version))
+            best = pv;
+    }
+    if (!best)
+        return false;
+    name_info *pn = lookup(r, best->pkg->name);
+    size_t before = pn->nhints;
+    add_constraint(&pn->hints, &pn->nhints, MD_REPO_EQUAL, best->pkg->version);
+    if (pn->nhints == before)
+        return false;
+    r->restart = true;
+    return true;
+}
+
 /* Remember a single relation's constraint for learning on a clash;
  * alternatives constrain nothing on their own. */
-static void note_seen(md_resolve *r, const md_debver_alt *alt)
+static void note_seen(md_resolve *r, const md_repo_group *alt)
 {
     if (alt->n == 1) {
-        const md_debver_rel *rel = &alt->rels[0];
-        name_info *ni = rel->op != MD_DEBVER_ANY ? lookup(r, rel->name) : NULL;
+        const md_repo_rel *rel = &alt->rels[0];
+        name_info *ni = rel->op != MD_REPO_ANY ? lookup(r, rel->name) : NULL;
         if (ni && ni->nreal)
             add_constraint(&ni->seen, &ni->nseen, rel->op, rel->version);
     }
 }
 
 /* Satisfy one dependency group of sel[parent] (parent -1: requested). */
-static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const char *why_root,
+static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const char *why_root,
                    md_err *err)
 {
+    /* Alpine's "!name" asks for nothing: check_conflicts() holds it
+     * against the whole selection once the pass is done. */
+    if (alt->n == 1 && alt->rels[0].conflict)
+        return 0;
     for (size_t i = 0; i < alt->n; i++)
         if (satisfied(r, &alt->rels[i])) {
             note_seen(r, alt);
             return 0;
         }
-    char *text = md_debver_alt_str(alt);
+    char *text = md_repo_group_str(r->fmt, alt);
     int rc = 0;
-    const md_debver_rel *clashing = NULL;
+    const md_repo_rel *clashing = NULL;
     for (size_t i = 0; i < alt->n; i++) {
-        const md_debver_rel *rel = &alt->rels[i];
+        const md_repo_rel *rel = &alt->rels[i];
         name_info *ni = lookup(r, rel->name);
         if (ni && ni->excluded) {
             if (parent < 0 && !strcmp(why_root, "requested")) {
@@ -445,7 +664,7 @@ static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const ch
         char *why = parent < 0 ? md_xstrdup(why_root)
                   : pk.virtual ? md_xasprintf("dependency of %s (provides %s)", r->sel[parent].pkg->name, rel->name)
                                : md_xasprintf("dependency of %s", r->sel[parent].pkg->name);
-        char *via = md_debver_rel_str(rel);
+        char *via = md_repo_rel_str(r->fmt, rel);
         select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why);
         free(via);
         note_seen(r, alt);
@@ -453,6 +672,10 @@ static int satisfy(md_resolve *r, int parent, const md_debver_alt *alt, const ch
     }
     if (clashing) {
         rc = clash(r, parent, clashing, text, err);
+        goto out;
+    }
+    if (r->fmt == MD_REPO_APK && alt->n == 1 && provider_clash(r, &alt->rels[0])) {
+        rc = -1;
         goto out;
     }
     char *c = chain(r, parent), *av = NULL;
@@ -478,25 +701,94 @@ out:
 
 static int satisfy_name(md_resolve *r, const char *name, const char *why, md_err *err)
 {
-    md_debver_rel rel = { (char *)name, NULL, MD_DEBVER_ANY, NULL };
-    md_debver_alt alt = { &rel, 1 };
+    md_repo_rel rel = { name, NULL, MD_REPO_ANY, NULL, false };
+    md_repo_group alt = { &rel, 1 };
     return satisfy(r, -1, &alt, why, err);
 }
 
-static int satisfy_field(md_resolve *r, int i, const char *field, const char *fname, md_err *err)
+/* Satisfy every dependency group of sel[i] (Debian: Pre-Depends, then
+ * Depends; Alpine: D:). */
+static int satisfy_deps(md_resolve *r, int i, md_err *err)
 {
-    if (!field)
-        return 0;
-    const md_repo_pkg *p = r->sel[i].pkg;
-    md_debver_deps d;
-    if (md_debver_deps_parse(field, &d, err) < 0) {
-        md_err_prefix(err, "%s:%u: package %s: %s", p->index, p->line, p->name, fname);
-        return -1;
-    }
-    int rc = 0;
+    md_repo_rels d;
+    int rc = md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, err);
     for (size_t k = 0; k < d.n && rc == 0; k++)
-        rc = satisfy(r, i, &d.alts[k], NULL, err);
-    md_debver_deps_free(&d);
+        rc = satisfy(r, i, &d.groups[k], NULL, err);
+    md_repo_rels_free(&d);
+    return rc;
+}
+
+static int selected_for(md_resolve *r, const md_repo_rel *rel);
+
+/* Alpine's install_if (apk-package(5)): a package whose every install_if
+ * atom the selection satisfies is installed too, as apk-tools does
+ * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  The candidate is the
+ * best allowed version of its name, unless it would break a conflict.
+ * Returns true when it selected one. */
+static bool install_if_round(md_resolve *r)
+{
+    bool added = false;
+    for (size_t k = 0; k < r->niif; k++) {
+        name_info *ni = &r->names[r->iif[k]];
+        if (ni->selected >= 0 || ni->excluded)
+            continue;
+        const md_repo_pkg *p = NULL;
+        for (size_t i = 0; i < ni->nreal; i++)
+            if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
+                p = ni->real[i];
+        /* install_if only ever adds: never at the price of a conflict. */
+        if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
+            continue;
+        md_repo_rels d;
+        if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0)
+            continue;
+        int parent = -1;
+        bool all = true;
+        for (size_t i = 0; i < d.groups[0].n && all; i++) {
+            const md_repo_rel *rel = &d.groups[0].rels[i];
+            int j = selected_for(r, rel);
+            all = rel->conflict ? j < 0 : j >= 0;
+            if (j >= 0 && parent < 0 && !rel->conflict)
+                parent = j;
+        }
+        if (all) {
+            char *text = md_repo_group_str(r->fmt, &d.groups[0]);
+            select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
+            free(text);
+            added = true;
+        }
+        md_repo_rels_free(&d);
+    }
+    return added;
+}
+
+/* Alpine's conflicts: no selected package may match a "!name" of another
+ * selected one (the package's own names excepted: apk-tools lets a
+ * package conflict with what it replaces under its own name).  Refused
+ * with both chains. */
+static int check_conflicts(md_resolve *r, md_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsel && rc == 0; i++) {
+        if (!r->sel[i].pkg->apk)
+            continue;
+        md_repo_rels d;
+        md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, NULL);
+        for (size_t k = 0; k < d.n && rc == 0; k++) {
+            const md_repo_rel *rel = &d.groups[k].rels[0];
+            if (!rel->conflict)
+                continue;
+            int j = selected_for(r, rel);
+            if (j < 0 || j == (int)i)
+                continue;
+            char *c1 = chain(r, (int)i), *c2 = chain(r, j), *t = md_repo_rel_str(r->fmt, rel);
+            rc = md_err_set(err, "%s -> %s: %s %s conflicts with %s %s (selected for %s)", c1, t,
+                            r->sel[i].pkg->name, r->sel[i].pkg->version, r->sel[j].pkg->name,
+                            r->sel[j].pkg->version, c2);
+            free(c1), free(c2), free(t);
+        }
+        md_repo_rels_free(&d);
+    }
     return rc;
 }
 
@@ -518,6 +810,7 @@ static void reset_pass(md_resolve *r)
         free_constraints(&r->names[i].seen, &r->names[i].nseen);
     }
     md_strv_free(&r->skipped);
+    r->ncfl = 0;
     r->restart = false;
 }
 
@@ -543,12 +836,13 @@ static int pass(md_resolve *r, const md_resolve_opts *o, md_err *err)
         if (rc < 0)
             return -1;
     }
-    for (size_t i = 0; i < r->nsel; i++) {
-        if (satisfy_field(r, (int)i, r->sel[i].pkg->pre_depends, "Pre-Depends", err) < 0 ||
-            satisfy_field(r, (int)i, r->sel[i].pkg->depends, "Depends", err) < 0)
-            return -1;
-    }
-    return 0;
+    size_t i = 0;
+    do
+        for (; i < r->nsel; i++)
+            if (satisfy_deps(r, (int)i, err) < 0)
+                return -1;
+    while (install_if_round(r));
+    return r->fmt == MD_REPO_APK ? check_conflicts(r, err) : 0;
 }
 
 static int cmp_sel(const void *a, const void *b)
@@ -621,8 +915,10 @@ void md_resolve_free(md_resolve *r)
     free(r->names);
     free(r->ht);
     for (size_t i = 0; i < r->nprovdeps; i++)
-        md_debver_deps_free(&r->provdeps[i]);
+        md_repo_rels_free(&r->provdeps[i]);
     free(r->provdeps);
+    free(r->iif);
+    free(r->cfl);
     md_strv_free(&r->tmp);
     if (r->owned) {
         for (size_t i = 0; i < r->nrepos; i++)
@@ -634,7 +930,7 @@ void md_resolve_free(md_resolve *r)
 
 
 /* The selected package that satisfies rel, -1 if none (excluded). */
-static int selected_for(md_resolve *r, const md_debver_rel *rel)
+static int selected_for(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
@@ -657,30 +953,20 @@ static int reach(md_resolve *r, size_t i, bool *seen, md_err *err)
     if (seen[i])
         return 0;
     seen[i] = true;
-    const md_repo_pkg *p = r->sel[i].pkg;
-    const char *fields[] = { p->pre_depends, p->depends };
-    for (size_t f = 0; f < 2; f++) {
-        md_debver_deps d;
-        if (!fields[f])
-            continue;
-        if (md_debver_deps_parse(fields[f], &d, err) < 0) {
-            md_err_prefix(err, "%s:%u: package %s", p->index, p->line, p->name);
-            return -1;
-        }
-        int rc = 0;
-        for (size_t k = 0; k < d.n && rc == 0; k++)
-            for (size_t a = 0; a < d.alts[k].n; a++) {
-                int j = selected_for(r, &d.alts[k].rels[a]);
-                if (j >= 0) {
-                    rc = reach(r, (size_t)j, seen, err);
-                    break;
-                }
+    md_repo_rels d;
+    int rc = md_repo_pkg_rels(r->sel[i].pkg, MD_REPO_DEPENDS, &d, err);
+    for (size_t k = 0; k < d.n && rc == 0; k++)
+        for (size_t a = 0; a < d.groups[k].n; a++) {
+            if (d.groups[k].rels[a].conflict)
+                continue;
+            int j = selected_for(r, &d.groups[k].rels[a]);
+            if (j >= 0) {
+                rc = reach(r, (size_t)j, seen, err);
+                break;
             }
-        md_debver_deps_free(&d);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
+        }
+    md_repo_rels_free(&d);
+    return rc;
 }
 
 int md_resolve_only_for(md_resolve *r, const char *name, md_strv *out, md_err *err)
@@ -735,17 +1021,60 @@ static char *deb_name(const md_repo_pkg *p)
                         colon + 1, p->arch);
 }
 
+/* Alpine's cache names, as apk-tools' own cache has them: NAME-VERSION
+ * and a piece of the package's checksum, so two builds of one version
+ * (two repositories, a rebuild) never share a file.  The checksum is
+ * base64: '/' and '+' would not do in a name, its hex SHA-256 does. */
+static char *apk_name(const md_repo_pkg *p)
+{
+    char h[65];
+    md_sha256_hex(p->apk->checksum, strlen(p->apk->checksum), h);
+    return md_xasprintf("%s-%s.%.16s.apk", p->name, p->version, h);
+}
+
+typedef struct apk_check {
+    const md_repo_pkg *pkg;
+    const md_apksign_keys *keys;
+} apk_check;
+
+/* An .apk is the one its index names when apk.h's whole chain holds:
+ * signature by a trusted key, control checksum = C:, size = S:, name,
+ * version and arch = P:, V:, A:, data = .PKGINFO's datahash, every file's
+ * checksum. */
+static int check_apk(const char *path, void *ctx, md_err *err)
+{
+    const apk_check *c = ctx;
+    md_apk *a = md_apk_open(path, c->keys, c->pkg->apk, err);
+    md_apk_free(a);
+    return a ? 0 : -1;
+}
+
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err)
 {
+    bool apk = r->fmt == MD_REPO_APK;
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *dir = md_xasprintf("%s/debs", cd);
+    char *dir = md_xasprintf("%s/%s", cd, apk ? "apks" : "debs");
     free(cd);
     md_resolve_stats st = { 0 };
-    int lock = md_fetch_lock(dir, r->out, err), rc = lock < 0 ? -1 : 0;
+    /* Alpine: each repository's trusted keys, for apk.h's check. */
+    md_apksign_keys **keys = apk ? md_xcalloc(r->nrepos, sizeof *keys) : NULL;
+    int rc = 0;
+    for (size_t i = 0; apk && rc == 0 && i < r->nrepos; i++)
+        if (!(keys[i] = md_apksign_keys_load(md_repo_keys(r->repos[i]), err))) {
+            md_err_prefix(err, "repository %s", md_repo_name(r->repos[i]));
+            rc = -1;
+        }
+    int lock = rc < 0 ? -1 : md_fetch_lock(dir, r->out, err);
+    rc = lock < 0 ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
-        char *url = md_repo_pkg_url(s->pkg), *name = deb_name(s->pkg);
-        md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256 };
+        char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
+        apk_check ac = { s->pkg, NULL };
+        for (size_t k = 0; apk && k < r->nrepos; k++)
+            if (r->repos[k] == s->pkg->repo)
+                ac.keys = keys[k];
+        md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256,
+                             apk ? check_apk : NULL, &ac };
         bool cached = false;
         free(s->path);
         s->path = NULL;
@@ -759,9 +1088,13 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     }
     md_fetch_unlock(lock);
     free(dir);
+    for (size_t i = 0; apk && i < r->nrepos; i++)
+        md_apksign_keys_free(keys[i]);
+    free(keys);
     if (rc == 0)
-        md_out_say(r->out, MD_OUT_NOTE, "debs: %zu downloaded (%llu bytes), %zu cached",
-                   st.downloaded, (unsigned long long)st.bytes_downloaded, st.cached);
+        md_out_say(r->out, MD_OUT_NOTE, "%s: %zu downloaded (%llu bytes), %zu cached",
+                   apk ? "apks" : "debs", st.downloaded, (unsigned long long)st.bytes_downloaded,
+                   st.cached);
     if (stats)
         *stats = st;
     return rc;
@@ -772,6 +1105,29 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
+    if (r->fmt == MD_REPO_APK) {
+        /* Alpine's columns: the index a repository was resolved from is
+         * named by its DESCRIPTION, a package by its C: checksum. */
+        fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
+                   "# repository NAME URL ARCH INDEX\n");
+        for (size_t i = 0; i < r->nrepos; i++) {
+            const char *d = md_repo_description(r->repos[i]);
+            if (!d || !*d || strpbrk(d, " \t"))
+                d = "-"; /* the column is one word */
+            fprintf(f, "repository %s %s %s %s\n", md_repo_name(r->repos[i]),
+                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d);
+        }
+        fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE CHECKSUM\n");
+        for (size_t i = 0; i < r->nsel; i++) {
+            const md_repo_pkg *p = r->sel[i].pkg;
+            fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
+                    md_repo_name(p->repo), (unsigned long long)p->size, p->apk->checksum);
+        }
+        fclose(f);
+        int rc = md_write_atomic(path, buf, len, 0644, err);
+        free(buf);
+        return rc;
+    }
     fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
                "# repository NAME URL SUITE\n");
     for (size_t i = 0; i < r->nrepos; i++)

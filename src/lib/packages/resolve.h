@@ -21,6 +21,18 @@
  *  - Failure names the chain: "xen-utils-4.17 -> libxenctrl4.17 (= 4.17.7)
  *    -> libfoo (>= 2): no version satisfies (available: ...)".
  *
+ * Alpine repositories (repo.h MD_REPO_APK; one format per resolution) take
+ * the same rules with apk-tools' where they differ: its version order and
+ * atoms (apkver.h); the real package of a name and its providers compete,
+ * ranked after pin and repository priority by provided version, package
+ * version, provider_priority (k:), repository order (apk-tools'
+ * compare_providers); a name provided without a version is taken only
+ * from a package with a provider_priority; a provider whose name another
+ * version took is learnt and resolution restarts; a package whose
+ * install_if atoms all hold is added; a candidate that would break a
+ * "!name" is passed over while another fits, else the conflict is an
+ * error naming both chains.
+ *
  * Ownership: the result keeps pointers into the repos, which must outlive
  * it.  Strings returned by accessors belong to the result.
  */
@@ -96,14 +108,19 @@ typedef struct md_resolve_stats {
 
 /* Put every .deb into CACHE/debs (cache_dir NULL: md_cache_dir()), verified
  * by size and SHA-256, under a lock shared with concurrent mkdom0 runs.
- * Says "debs: N downloaded (B bytes), M cached" as a note to the result's
- * out (see md_resolve_opts), with progress as the downloads go.  stats may
- * be NULL. */
+ * Alpine: every .apk (URL/ARCH/NAME-VERSION.apk) into CACHE/apks as
+ * NAME-VERSION.HASH.apk, kept only when apk.h's md_apk_open verifies it
+ * against its index record and its repository's keys.
+ * Says "debs: N downloaded (B bytes), M cached" ("apks: ...") as a note to
+ * the result's out (see md_resolve_opts), with progress as the downloads
+ * go.  stats may be NULL. */
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err);
 
 /* Write the lock file (atomically): one "repository NAME URL SUITE" line per
  * repository, then one "package NAME VERSION ARCH REPOSITORY SIZE SHA256"
- * line per package, sorted by name. */
+ * line per package, sorted by name.  Alpine: "repository NAME URL ARCH
+ * INDEX" (INDEX: the APKINDEX's DESCRIPTION, "-" when empty or not one
+ * word) and SHA256's column is the index's C: checksum ("Q1..."). */
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err);
 
 #endif

@@ -18,9 +18,13 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_ou
     md_resolve *res = NULL;
     for (; made < n; made++) {
         const md_spec_repo *sr = md_spec_repo_at(s, made);
-        md_repo_config c = { .name = sr->name, .url = sr->url, .suite = sr->suite,
-                             .components = sr->components ? (const char *const *)sr->components->v : NULL,
-                             .arch = sr->arch, .keyring = sr->keyring, .priority = sr->priority };
+        bool apk = sr->type == MD_SPEC_REPO_APK;
+        md_repo_config c = { .format = apk ? MD_REPO_APK : MD_REPO_DEB,
+                             .name = sr->name, .url = sr->url, .suite = sr->suite,
+                             .components = sr->components && sr->components->n
+                                 ? (const char *const *)sr->components->v : NULL,
+                             .arch = sr->arch, .keyring = sr->keyring, .keys = sr->keys,
+                             .priority = sr->priority };
         repos[made] = md_repo_new(&c, err);
         if (!repos[made] || md_repo_load(repos[made], cache_dir, out, err) < 0) {
             if (repos[made])

@@ -20,10 +20,11 @@
 #include "core/file.h"
 
 struct repo {
-    char *name, *url, *suite, *arch, *keyring;
+    char *name, *url, *suite, *arch, *keyring, *keys;
     char *at; /* "FILE:LINE" of its first key, for what validate() finds missing */
     md_strv components;
     int priority;
+    md_spec_repo_type type;
     md_spec_repo view; /* filled once parsing is complete */
 };
 
@@ -354,12 +355,39 @@ static int image_key(md_spec *s, const char *k, const char *v)
     return fail(s, "unknown key %s in [Image]%s", k, "");
 }
 
+/* Alpine's architectures (apk-tools' APK_DEFAULT_ARCH list, arch.h). */
+static bool alpine_arch(const char *a)
+{
+    static const char *const known[] = { "x86_64", "x86", "aarch64", "armhf", "armv7", "ppc64le",
+                                         "s390x", "riscv64", "loongarch64", "mips64" };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strcmp(a, known[i]))
+            return true;
+    return false;
+}
+
 static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 {
     if (!md_spec_repo_name_ok(name))
         return fail(s, "[Repository %s]: a repository name is one word of A-Z a-z 0-9 . + - _ ~ "
                        "(it names the repository's files in the cache)%s", name, "");
     struct repo *r = repo_get(s, name);
+    if (!strcmp(k, "Type")) {
+        if (!strcmp(v, "deb") || !*v)
+            r->type = MD_SPEC_REPO_DEB;
+        else if (!strcmp(v, "apk"))
+            r->type = MD_SPEC_REPO_APK;
+        else
+            return fail(s, "Type=%s: expected deb (a Debian archive) or apk (an Alpine "
+                           "repository)%s", v, "");
+        return 1;
+    }
+    if (!strcmp(k, "Keys")) {
+        free(r->keys);
+        r->keys = *v ? abs_path(s, v) : NULL;
+        /* as Keyring=: missing is for the fetch to say, another kind now */
+        return r->keys ? check_host_dir(s, "Keys", r->keys, true) : 1;
+    }
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
         size_t n = r->url ? strlen(r->url) : 0;
@@ -1048,14 +1076,64 @@ static int check_gateway(const md_spec *s)
     return 0;
 }
 
+/* The line that last set `key` in [Repository NAME] (md_spec_key_at). */
+static const char *repo_key_at(const md_spec *s, const struct repo *r, const char *key)
+{
+    char *sec = md_xasprintf("Repository %s", r->name);
+    const char *at = md_spec_key_at(s, sec, key);
+    free(sec);
+    return at;
+}
+
+/* A repository's keys must fit its Type=, and one image takes its packages
+ * from one format; a key that does not fit is named at its line. */
+static int check_repo_type(md_spec *s, struct repo *r, const struct repo *first)
+{
+    bool apk = r->type == MD_SPEC_REPO_APK;
+    if (r->type != first->type)
+        return md_err_set(s->err, "%s: [Repository %s] is Type=%s but [Repository %s] is Type=%s: "
+                          "an image's packages come from one format",
+                          apk ? repo_key_at(s, r, "Type") : r->at, r->name, apk ? "apk" : "deb",
+                          first->name, apk ? "deb" : "apk");
+    const char *deb_only = !apk ? NULL : r->suite ? "Suite" : r->components.n ? "Components"
+                         : r->keyring ? "Keyring" : NULL;
+    if (deb_only)
+        return md_err_set(s->err, "%s: %s= is for Type=deb; [Repository %s] is Type=apk, whose "
+                          "URL names the release and repository (.../alpine/v3.22/main) and "
+                          "whose Keys= names the trusted keys directory",
+                          repo_key_at(s, r, deb_only), deb_only, r->name);
+    if (!apk && r->keys)
+        return md_err_set(s->err, "%s: Keys= is for Type=apk; [Repository %s] is Type=deb (its "
+                          "Keyring= names the gpgv keyring)", repo_key_at(s, r, "Keys"), r->name);
+    if (apk && r->arch && !alpine_arch(r->arch))
+        return md_err_set(s->err, "%s: Architecture=%s is not one of Alpine's (x86_64, aarch64, "
+                          "armv7, ...)%s", repo_key_at(s, r, "Architecture"), r->arch,
+                          !strcmp(r->arch, "amd64") ? "; Debian's amd64 is Alpine's x86_64"
+                          : !strcmp(r->arch, "arm64") ? "; Debian's arm64 is Alpine's aarch64" : "");
+    const char *missing = !apk ? NULL : !r->url ? "URL" : !r->keys ? "Keys" : NULL;
+    if (missing)
+        return md_err_set(s->err, "%s: [Repository %s] has no %s=", r->at, r->name, missing);
+    return 0;
+}
+
 static int validate(md_spec *s)
 {
     if (check_level(s) < 0 || check_gateway(s) < 0)
         return -1;
     if (s->nrepos == 0)
         return md_err_set(s->err, "%s: no [Repository NAME] section", s->origin);
+    for (size_t i = 0; i < s->nrepos; i++)
+        if (check_repo_type(s, &s->repos[i], &s->repos[0]) < 0)
+            return -1;
     for (size_t i = 0; i < s->nrepos; i++) {
         struct repo *r = &s->repos[i];
+        if (r->type == MD_SPEC_REPO_APK) {
+            if (!r->arch)
+                r->arch = md_xstrdup("x86_64");
+            r->view = (md_spec_repo){ r->name, r->url, NULL, &r->components, r->arch, NULL,
+                                      r->priority, r->type, r->keys };
+            continue;
+        }
         const char *missing = !r->url ? "URL" : !r->suite ? "Suite" : !r->keyring ? "Keyring" : NULL;
         if (missing)
             return md_err_set(s->err, "%s: [Repository %s] has no %s=", r->at, r->name, missing);
@@ -1064,7 +1142,7 @@ static int validate(md_spec *s)
         if (!r->arch)
             r->arch = md_xstrdup("amd64");
         r->view = (md_spec_repo){ r->name, r->url, r->suite, &r->components, r->arch, r->keyring,
-                                  r->priority };
+                                  r->priority, r->type, NULL };
     }
     for (size_t i = 0; i < s->npins; i++) {
         bool found = false;
@@ -1136,6 +1214,7 @@ void md_spec_free(md_spec *s)
     for (size_t i = 0; i < s->nrepos; i++) {
         struct repo *r = &s->repos[i];
         free(r->name), free(r->url), free(r->suite), free(r->arch), free(r->keyring), free(r->at);
+        free(r->keys);
         md_strv_free(&r->components);
     }
     free(s->repos);

@@ -3,7 +3,7 @@
  *
  * Format (see mkdom0(1) and docs/spec.md):
  *   [Image]  Name Base Compression CompressionLevel SourceDateEpoch
- *   [Repository NAME]  URL Suite Components Architecture Keyring Priority
+ *   [Repository NAME]  Type URL Suite Components Architecture Keyring Keys Priority
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
  *   [Modules]  Include
@@ -33,14 +33,22 @@
 
 typedef struct md_spec md_spec;
 
+/* Type= of a [Repository NAME]: what kind of archive its URL is. */
+typedef enum md_spec_repo_type {
+    MD_SPEC_REPO_DEB, /* Debian (the default): URL Suite Components Keyring */
+    MD_SPEC_REPO_APK, /* Alpine: URL is one repository of a release, Keys= */
+} md_spec_repo_type;
+
 typedef struct md_spec_repo {
     const char *name;       /* section name, used by pins */
     const char *url;
-    const char *suite;
-    const md_strv *components;
-    const char *arch;
-    const char *keyring;    /* absolute path */
+    const char *suite;      /* Debian; NULL for Alpine */
+    const md_strv *components; /* Debian; empty for Alpine */
+    const char *arch;       /* default amd64 (Debian), x86_64 (Alpine) */
+    const char *keyring;    /* Debian: absolute path; NULL for Alpine */
     int priority;           /* 0: default; higher wins over newer versions elsewhere */
+    md_spec_repo_type type;
+    const char *keys;       /* Alpine: trusted keys directory, absolute; NULL for Debian */
 } md_spec_repo;
 
 typedef struct md_spec_copy {

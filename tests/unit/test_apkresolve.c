@@ -1,0 +1,439 @@
+/* The resolver on Alpine repositories: the original dom0's base set against
+ * Alpine's real, signed v3.22.2 and v3.20.3 main indexes (xen pinned to the
+ * older release, as the design's dom0 took its toolstack from an older one),
+ * and apk-tools' provider rules on small indexes of the test's own. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "packages/apkindex.h"
+#include "packages/apksign.h"
+#include "packages/resolve.h"
+#include <dirent.h>
+#include <sys/stat.h>
+#include "core/file.h"
+#include "core/mem.h"
+#include "t.h"
+#include "talpine.h"
+#include "apkmaker.h"
+
+static md_apksign_keys *keys;
+
+static md_repo *apk_repo(const char *name, int prio, md_apkindex *x)
+{
+    md_err err = MD_ERR_INIT;
+    md_repo_config c = { .format = MD_REPO_APK, .name = name, .url = "file:///alpine",
+                         .arch = "x86_64", .keys = md_apksign_keys_dir(keys), .priority = prio };
+    md_repo *r = md_repo_new(&c, &err);
+    CHECK(r != NULL);
+    CHECK(x != NULL);
+    if (!r || !x)
+        exit(1);
+    CHECK(md_repo_add_apkindex(r, x, &err) == 0);
+    return r;
+}
+
+static md_repo *real_repo(const char *name, int prio, const char *file)
+{
+    md_err err = MD_ERR_INIT;
+    char *path = t_alpine(file);
+    md_apkindex *x = md_apkindex_load(path, keys, &err);
+    if (!x)
+        fprintf(stderr, "%s\n", err.msg);
+    free(path);
+    return apk_repo(name, prio, x);
+}
+
+static const md_repo_pkg *find(const md_resolve *res, const char *name)
+{
+    for (size_t i = 0; i < md_resolve_count(res); i++)
+        if (!strcmp(md_resolve_pkg(res, i)->name, name))
+            return md_resolve_pkg(res, i);
+    return NULL;
+}
+
+/* The selected package that satisfies atom d (by name or by a provide),
+ * worked out here from the index records, apart from the resolver. */
+static const md_repo_pkg *provider_of(const md_resolve *res, const md_apkver_dep *d)
+{
+    for (size_t i = 0; i < md_resolve_count(res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(res, i);
+        if (!strcmp(p->name, d->name) && md_apkver_dep_match(d, p->version, p->apk->checksum))
+            return p;
+        for (size_t k = 0; k < p->apk->nprovides; k++)
+            if (!strcmp(p->apk->provides[k].name, d->name) &&
+                md_apkver_dep_match(d, p->apk->provides[k].version, NULL))
+                return p;
+    }
+    return NULL;
+}
+
+static md_resolve *run(md_repo **repos, size_t n, const char *const *want,
+                       const md_resolve_pin *pins, size_t npins, md_err *err)
+{
+    md_resolve_opts o = { .repos = repos, .nrepos = n, .want = want, .pins = pins, .npins = npins };
+    return md_resolve_run(&o, err);
+}
+
+static const char *const base[] = { "openrc", "openssh-server", "dhcpcd", "busybox", "xen", NULL };
+
+static void test_real_dom0(void)
+{
+    md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
+                          /* lower: only the pinned and what nothing newer satisfies */
+                          real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
+    md_resolve_pin pin = { "xen", "v320" };
+    md_err err = MD_ERR_INIT;
+    md_resolve *res = run(repos, 2, base, &pin, 1, &err);
+    CHECK(res != NULL);
+    if (!res) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    /* The pin: xen is v3.20's, where v3.22 would give 4.20. */
+    const md_repo_pkg *xen = find(res, "xen");
+    CHECK(xen && !strcmp(xen->version, "4.18.3-r0") && !strcmp(md_repo_name(xen->repo), "v320"));
+    /* Its libraries follow it: only xen-libs 4.18 provides libxenctrl.so.4.18. */
+    const md_repo_pkg *libs = find(res, "xen-libs");
+    CHECK(libs && !strcmp(libs->version, "4.18.3-r0") && !strcmp(md_repo_name(libs->repo), "v320"));
+    /* Everything else is v3.22's, each the version its index lists. */
+    for (size_t i = 0; i < md_resolve_count(res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(res, i);
+        if (!strcmp(p->name, "xen") || !strcmp(p->name, "xen-libs"))
+            continue;
+        CHECK_STR(md_repo_name(p->repo), "v322");
+    }
+    for (const char *const *w = base; *w; w++)
+        CHECK(find(res, *w) != NULL);
+    const md_repo_pkg *openrc = find(res, "openrc");
+    CHECK(openrc && openrc->apk && !strcmp(md_repo_name(openrc->repo), "v322"));
+    CHECK(openrc && !strcmp(openrc->version, md_apkindex_find(openrc->apk->index, "openrc")->version));
+    CHECK(openrc && strncmp(openrc->version, "0.62", 4) == 0);
+    /* so: dependencies by the right providers. */
+    md_apkver_dep d = { .name = "so:libxenctrl.so.4.18" };
+    const md_repo_pkg *pv = provider_of(res, &d);
+    CHECK(pv && !strcmp(pv->name, "xen-libs") && !strcmp(md_repo_name(pv->repo), "v320"));
+    d.name = "so:libc.musl-x86_64.so.1";
+    pv = provider_of(res, &d);
+    CHECK(pv && !strcmp(pv->name, "musl") && !strcmp(md_repo_name(pv->repo), "v322"));
+    d.name = "so:libcrypto.so.3";
+    pv = provider_of(res, &d);
+    CHECK(pv && !strcmp(pv->name, "libcrypto3") && !strcmp(md_repo_name(pv->repo), "v322"));
+    /* Provider priority: /bin/sh has three providers in v3.22 main
+     * (busybox-binsh k:100, dash-binsh k:60, yash-binsh k:50). */
+    CHECK(find(res, "busybox-binsh") && !find(res, "dash-binsh") && !find(res, "yash-binsh"));
+    /* Closed: every atom of every selected package holds, and no conflict. */
+    size_t atoms = 0, bad = 0;
+    for (size_t i = 0; i < md_resolve_count(res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(res, i);
+        for (size_t k = 0; k < p->apk->ndepends; k++, atoms++) {
+            const md_apkver_dep *a = &p->apk->depends[k];
+            const md_repo_pkg *q = provider_of(res, a);
+            if (a->conflict ? q != NULL && q != p : q == NULL) {
+                fprintf(stderr, "FAIL: %s: %s%s %s\n", p->name, a->conflict ? "!" : "", a->name,
+                        a->conflict ? "is installed" : "is not satisfied");
+                bad++;
+            }
+        }
+    }
+    CHECK(atoms > 100);
+    CHECK(bad == 0);
+    /* install_if: what apk adds when all of a package's install_if hold. */
+    const md_repo_pkg *dho = find(res, "dhcpcd-openrc");
+    CHECK(dho && !strcmp(md_repo_name(dho->repo), "v322"));
+    CHECK(find(res, "openssh-server-common-openrc") != NULL);
+    for (size_t i = 0; i < md_resolve_count(res); i++)
+        if (!strcmp(md_resolve_pkg(res, i)->name, "dhcpcd-openrc"))
+            CHECK(strstr(md_resolve_why(res, i), "install_if openrc dhcpcd=") != NULL);
+    /* ... and every package of v3.22 whose install_if the set satisfies is in it. */
+    for (size_t i = 0; i < md_repo_pkg_count(repos[0]); i++) {
+        const md_repo_pkg *p = md_repo_pkg_at(repos[0], i);
+        if (!p->apk->ninstall_if)
+            continue;
+        bool all = true;
+        for (size_t k = 0; k < p->apk->ninstall_if && all; k++)
+            all = provider_of(res, &p->apk->install_if[k]) != NULL;
+        if (all && !find(res, p->name)) {
+            fprintf(stderr, "FAIL: install_if of %s holds but it is not selected\n", p->name);
+            CHECK(0);
+        }
+    }
+    /* The lock file names each package by its index checksum. */
+    char lock[] = "/tmp/apkres-lockXXXXXX";
+    int fd = mkstemp(lock);
+    close(fd);
+    CHECK(md_resolve_write_lock(res, lock, &err) == 0);
+    unsigned char *text;
+    size_t len;
+    CHECK(md_read_file(lock, &text, &len, &err) == 0);
+    char *want = md_xasprintf("package xen 4.18.3-r0 x86_64 v320 %llu %s\n",
+                              (unsigned long long)xen->size, xen->apk->checksum);
+    CHECK(strstr((char *)text, want) != NULL);
+    CHECK(strstr((char *)text, "repository v320 file:///alpine x86_64 v3.20.3-38-g") != NULL);
+    free(want);
+    free(text);
+    unlink(lock);
+    /* Packages are fetched from URL/ARCH/NAME-VERSION.apk, Alpine's layout
+     * (here there are none: the first one's URL is named). */
+    char cache[] = "/tmp/apkres-cacheXXXXXX";
+    CHECK(mkdtemp(cache) != NULL);
+    CHECK(md_resolve_download(res, cache, NULL, &err) < 0);
+    CHECK_ERR(&err, "file:///alpine/x86_64/acl-libs-2.3.2-r1.apk: download failed");
+    t_rm_tree(cache);
+    md_resolve_free(res);
+
+    /* Conflicts: openrc needs ifupdown-any, whose best provider (k:900),
+     * ifupdown-ng, says !vlan: with vlan asked for, the next one
+     * (busybox-ifupdown, k:200) is taken, as apk-tools takes it. */
+    const char *const with_vlan[] = { "openrc", "openssh-server", "dhcpcd", "busybox", "vlan", NULL };
+    res = run(repos, 2, with_vlan, NULL, 0, &err);
+    CHECK(res && find(res, "busybox-ifupdown") && !find(res, "ifupdown-ng") && find(res, "vlan"));
+    md_resolve_free(res);
+    res = run(repos, 2, base, NULL, 0, &err);
+    CHECK(res && find(res, "ifupdown-ng") && !find(res, "busybox-ifupdown"));
+    md_resolve_free(res);
+    /* ... and when nothing else fits, refused with the chain. */
+    const char *const no_bb[] = { "busybox-ifupdown", NULL };
+    md_resolve_opts o = { .repos = repos, .nrepos = 2, .want = with_vlan, .exclude = no_bb };
+    md_err_clear(&err);
+    CHECK(md_resolve_run(&o, &err) == NULL);
+    CHECK_ERR(&err, "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan ");
+    CHECK_ERR(&err, "(selected for vlan)");
+    const char *const ng_vlan[] = { "ifupdown-ng", "vlan", NULL };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, ng_vlan, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "ifupdown-ng -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan 2.3-r1 "
+                    "(selected for vlan)");
+    const char *const two_ssh[] = { "dropbear-ssh", "openssh-client", NULL };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, two_ssh, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "dropbear-ssh -> !openssh-client: dropbear-ssh 2025.88-r1 conflicts with "
+                    "openssh-client-default ");
+    CHECK_ERR(&err, "(selected for openssh-client-default)");
+
+    /* Unsatisfiable: xen 4.18's libraries pinned to the release without them. */
+    md_resolve_pin pins[2] = { { "xen", "v320" }, { "xen-libs", "v322" } };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, base, pins, 2, &err) == NULL);
+    CHECK_ERR(&err, "xen -> so:libxenctrl.so.4.18: no version satisfies");
+    CHECK_ERR(&err, "provided by xen-libs 4.18.3-r0 in v320 (pinned to v322)");
+    const char *const nosuch[] = { "openrc", "no-such-package", NULL };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, nosuch, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "no-such-package: no such package in any repository");
+    md_repo_free(repos[0]);
+    md_repo_free(repos[1]);
+}
+
+/* apk-tools' rules on the test's own records. */
+#define SUM "C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nS:1\nA:x86_64\n"
+static md_repo *own(const char *name, const char *text)
+{
+    md_err err = MD_ERR_INIT;
+    md_apkindex *x = md_apkindex_parse(name, md_xstrdup(text), strlen(text), &err);
+    if (!x)
+        fprintf(stderr, "%s\n", err.msg);
+    return apk_repo(name, 0, x);
+}
+
+static void test_rules(void)
+{
+    md_repo *r = own("own",
+        "P:app\nV:1-r0\n" SUM "D:virt cmd:tool so:libz.so.1\n\n"
+        "P:nok\nV:1-r0\n" SUM "p:virt\n\n"               /* no k: never auto-picked */
+        "P:lowk\nV:1-r0\n" SUM "p:virt\nk:1\n\n"
+        "P:highk\nV:1-r0\n" SUM "p:virt\nk:10\n\n"
+        "P:tool-old\nV:2-r0\n" SUM "p:cmd:tool=1.0\nk:100\n\n"
+        "P:tool-new\nV:1-r0\n" SUM "p:cmd:tool=2.0\n\n"  /* newer provided version wins over k */
+        "P:zlib\nV:1.3-r0\n" SUM "p:so:libz.so.1=1.3\n\n"
+        "P:app-doc\nV:1-r0\n" SUM "i:app docs\n\n"
+        "P:app-extra\nV:1-r0\n" SUM "i:app !nok\n\n"
+        "P:lonely\nV:1-r0\n" SUM "D:onlyvirt\n\n"
+        "P:novk\nV:1-r0\n" SUM "p:onlyvirt\n\n"
+        "P:wants2\nV:1-r0\n" SUM "D:virt2\n\n"
+        "P:px\nV:1-r0\n" SUM "p:virt2\nk:10\nD:!blocker\n\n" /* the better provider... */
+        "P:py\nV:1-r0\n" SUM "p:virt2\nk:1\n\n"
+        "P:blocker\nV:1-r0\n" SUM "\n"
+        "P:hater\nV:1-r0\n" SUM "D:!px\n\n"
+        "P:wants2-px\nV:1-r0\n" SUM "i:wants2\nD:!hater\n\n");
+    md_err err = MD_ERR_INIT;
+    const char *const want[] = { "app", NULL };
+    md_resolve *res = run(&r, 1, want, NULL, 0, &err);
+    CHECK(res != NULL);
+    if (res) {
+        CHECK(find(res, "highk") && !find(res, "lowk") && !find(res, "nok"));
+        CHECK(find(res, "tool-new") && !find(res, "tool-old"));
+        CHECK(find(res, "zlib") != NULL);
+        CHECK(!find(res, "app-doc"));     /* docs is not installed */
+        CHECK(find(res, "app-extra"));    /* !nok holds */
+        CHECK_STR(md_resolve_why(res, 0), "requested");
+        md_resolve_free(res);
+    }
+    /* A provider that would break a conflict is passed over while another
+     * fits, either way round, as apk-tools' solver does. */
+    const char *const w2[] = { "wants2", NULL }, *const w2b[] = { "blocker", "wants2", NULL },
+                      *const w2h[] = { "hater", "wants2", NULL };
+    res = run(&r, 1, w2, NULL, 0, &err);
+    CHECK(res && find(res, "px") && !find(res, "py"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2b, NULL, 0, &err);
+    CHECK(res && find(res, "py") && !find(res, "px"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2h, NULL, 0, &err);
+    CHECK(res && find(res, "py") && !find(res, "px"));
+    /* install_if adds only what breaks no conflict. */
+    CHECK(res && !find(res, "wants2-px"));
+    md_resolve_free(res);
+    res = run(&r, 1, w2b, NULL, 0, &err);
+    CHECK(res && find(res, "wants2-px"));
+    md_resolve_free(res);
+    const char *const lonely[] = { "lonely", NULL };
+    CHECK(run(&r, 1, lonely, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "lonely -> onlyvirt: no version satisfies (available: provided by novk 1-r0 in own)");
+    md_repo_free(r);
+}
+
+/* One image, one format: Debian and Alpine repositories are not mixed. */
+static void test_mixed(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_repo_config dc = { .name = "deb", .url = "file:///d", .suite = "s" };
+    md_repo *repos[2] = { md_repo_new(&dc, &err), own("alp", "P:a\nV:1-r0\n" SUM "\n") };
+    const char *const want[] = { "a", NULL };
+    CHECK(run(repos, 2, want, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "repositories deb (deb) and alp (apk) cannot be resolved together");
+    /* An Alpine repository takes no suite and needs its keys. */
+    md_repo_config bad = { .format = MD_REPO_APK, .name = "x", .url = "file:///a", .suite = "s",
+                           .keys = "/k" };
+    md_err_clear(&err);
+    CHECK(md_repo_new(&bad, &err) == NULL);
+    CHECK_ERR(&err, "an Alpine repository has no suite");
+    bad.suite = NULL, bad.keys = NULL;
+    md_err_clear(&err);
+    CHECK(md_repo_new(&bad, &err) == NULL);
+    CHECK_ERR(&err, "no keys directory given");
+    md_repo_free(repos[0]);
+    md_repo_free(repos[1]);
+}
+
+static size_t files_in(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".lock");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A repository made here in Alpine's layout (URL/x86_64/APKINDEX.tar.gz and
+ * the .apk files beside it), signed with a test key: loaded through
+ * md_repo_load (file://), resolved, downloaded into the cache with every
+ * .apk verified by apk.h against its index record; a damaged one refused
+ * and not kept. */
+static void test_download(void)
+{
+    char tmp[] = "/tmp/test_apkresolve.XXXXXX";
+    if (!mkdtemp(tmp))
+        abort();
+    char *kd = md_xasprintf("%s/keys", tmp), *rd = md_xasprintf("%s/repo/x86_64", tmp);
+    md_err err = MD_ERR_INIT;
+    md_mkdir_p(kd, 0755, &err);
+    md_mkdir_p(rd, 0755, &err);
+    EVP_PKEY *key = am_key(kd, "test.rsa.pub");
+    const char *tool_files[] = { "d usr 0755", "d usr/bin 0755", "f usr/bin/tool 0755 tool", NULL };
+    const char *lib_files[] = { "d usr 0755", "d usr/lib 0755", "f usr/lib/libt.so.1 0644 lib", NULL };
+    am_apk_opts to = { .name = "tool", .version = "1.0-r0", .extra = "depend = so:libt.so.1\n" };
+    am_apk_opts lo = { .name = "libt", .version = "2.0-r0", .extra = "provides = so:libt.so.1=1\n" };
+    am_apk_made tm, lm;
+    char *tool = md_xasprintf("%s/tool-1.0-r0.apk", rd), *lib = md_xasprintf("%s/libt-2.0-r0.apk", rd);
+    CHECK(am_make_apk(tool, key, "test.rsa.pub", &to, tool_files, &tm) == 0);
+    CHECK(am_make_apk(lib, key, "test.rsa.pub", &lo, lib_files, &lm) == 0);
+    char *idx = md_xasprintf("C:%s\nP:tool\nV:1.0-r0\nA:x86_64\nS:%zu\nD:so:libt.so.1\n\n"
+                             "C:%s\nP:libt\nV:2.0-r0\nA:x86_64\nS:%zu\np:so:libt.so.1=1\n\n",
+                             tm.checksum, tm.size, lm.checksum, lm.size);
+    char *idxp = md_xasprintf("%s/APKINDEX.tar.gz", rd);
+    CHECK(am_make_index(idxp, key, "test.rsa.pub", "made-1", idx) == 0);
+    char *url = md_xasprintf("file://%s/repo", tmp), *cache = md_xasprintf("%s/cache", tmp);
+    md_repo_config c = { .format = MD_REPO_APK, .name = "made", .url = url, .keys = kd };
+    md_repo *r = md_repo_new(&c, &err);
+    CHECK(r && md_repo_load(r, cache, NULL, &err) == 0);
+    if (err.set)
+        fprintf(stderr, "%s\n", err.msg);
+    CHECK(r && md_repo_pkg_count(r) == 2);
+    CHECK(r && !strcmp(md_repo_description(r), "made-1"));
+    const char *const want[] = { "tool", NULL };
+    md_resolve *res = r ? run(&r, 1, want, NULL, 0, &err) : NULL;
+    CHECK(res && md_resolve_count(res) == 2);
+    md_resolve_stats st;
+    char *apks = md_xasprintf("%s/apks", cache);
+    if (res) {
+        CHECK(md_resolve_download(res, cache, &st, &err) == 0);
+        if (err.set)
+            fprintf(stderr, "%s\n", err.msg);
+        CHECK(st.downloaded == 2 && st.cached == 0 && st.bytes_downloaded == tm.size + lm.size);
+        CHECK(md_resolve_path(res, 1) && strstr(md_resolve_path(res, 1), "/apks/tool-1.0-r0.") &&
+              access(md_resolve_path(res, 1), R_OK) == 0);
+        CHECK(md_resolve_download(res, cache, &st, &err) == 0 && st.cached == 2);
+        /* A cached copy that no longer verifies is fetched again. */
+        char *cached = md_xstrdup(md_resolve_path(res, 0));
+        unsigned char *d;
+        size_t n;
+        CHECK(md_read_file(cached, &d, &n, &err) == 0);
+        d[n - 30] ^= 1;
+        md_write_atomic(cached, d, n, 0644, &err);
+        free(d);
+        CHECK(md_resolve_download(res, cache, &st, &err) == 0 && st.downloaded == 1 && st.cached == 1);
+        /* The repository's copy damaged: refused, nothing of it kept. */
+        unlink(cached);
+        CHECK(md_read_file(lib, &d, &n, &err) == 0);
+        d[n - 30] ^= 1;
+        md_write_atomic(lib, d, n, 0644, &err);
+        free(d);
+        md_err_clear(&err);
+        CHECK(md_resolve_download(res, cache, &st, &err) < 0);
+        CHECK_ERR(&err, "libt-2.0-r0.apk: package libt: ");
+        CHECK_ERR(&err, "; file deleted");
+        CHECK(access(cached, F_OK) < 0);
+        CHECK(files_in(apks) == 1); /* tool's, and no temporary */
+        free(cached);
+        md_resolve_free(res);
+    }
+    /* The index signed by a key the keys directory lacks: refused. */
+    md_repo_free(r);
+    char *kd2 = md_xasprintf("%s/keys2", tmp);
+    md_mkdir_p(kd2, 0755, &err);
+    EVP_PKEY *other = am_key(kd2, "other.rsa.pub");
+    c.keys = kd2;
+    r = md_repo_new(&c, &err);
+    md_err_clear(&err);
+    CHECK(r && md_repo_load(r, cache, NULL, &err) < 0);
+    CHECK_ERR(&err, "repository made: ");
+    CHECK_ERR(&err, "signed by test.rsa.pub, which is not in");
+    md_repo_free(r);
+    EVP_PKEY_free(other);
+    EVP_PKEY_free(key);
+    free(kd), free(kd2), free(rd), free(tool), free(lib), free(idx), free(idxp), free(url);
+    free(cache), free(apks);
+    if (!getenv("KEEP_TMP"))
+        t_rm_tree(tmp);
+}
+
+int main(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *dir = t_alpine("keys");
+    keys = md_apksign_keys_load(dir, &err);
+    free(dir);
+    CHECK(keys != NULL);
+    if (!keys) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    test_real_dom0();
+    test_rules();
+    test_mixed();
+    test_download();
+    md_apksign_keys_free(keys);
+    return t_done("test_apkresolve");
+}
