@@ -381,6 +381,9 @@ Guests|Autostart=$W/a-fifo|Autostart=: $W/a-fifo: not a regular file (a FIFO)
 Xen|Args=a\$b|[Xen] Args=: extra Xen arguments 'a\$b': character '\$' would be interpreted by GRUB's config parser
 Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
 Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'
+Xen|Args=-- console=tty0 rdinit=/bin/sh|[Xen] Args=: extra Xen arguments: '--' ends Xen's own options and hands the rest to the dom0 kernel
+Xen|Args=loglvl=all -- init=/bin/sh|[Xen] Args=: extra Xen arguments: '--' ends Xen's own options
+Kernel|Args=-- x|[Kernel] Args=: extra kernel arguments: '--' ends the kernel's own options and hands the rest to init
 Image|SourceDateEpoch=4294967296|SourceDateEpoch=4294967296: expected seconds since 1970, from 0 to 4294967295
 EOF2
 # A 240-byte -o (trial 9): the staging name beside it passes NAME_MAX; it

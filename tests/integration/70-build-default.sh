@@ -108,6 +108,27 @@ truncate -s -1 "$work/cut/rootfs.cpio.gz"
 rc=0; "$MKDOM0" inspect "$work/cut" > /dev/null 2> "$work/inspect.err" || rc=$?
 [ $rc = 1 ] && grep -q 'cut/rootfs.cpio.gz: SHA-256 .*cut short' "$work/inspect.err" \
     || { cat "$work/inspect.err"; fail "inspect of a cut rootfs: exit $rc, expected 1 naming it"; }
+# An image directory may be someone else's (trial 9c cases 7 and 11): a
+# file of it made a symbolic link to a host file is refused, naming it, and
+# the host file's content is not printed; image.ini's escape sequences reach
+# the terminal as text.
+echo "host-secret-$$" > "$work/secret"
+for f in image.ini manifest size-report.txt rootfs.cpio.gz; do
+    rm -rf "$work/ln"; cp -r "$work/a/out" "$work/ln"
+    ln -sf "$work/secret" "$work/ln/$f"
+    rc=0; "$MKDOM0" inspect "$work/ln" > "$work/ln.out" 2> "$work/ln.err" || rc=$?
+    if [ $rc != 1 ] || ! grep -qF "ln/$f: a symbolic link" "$work/ln.err"; then
+        cat "$work/ln.err"; fail "inspect with $f a symlink: exit $rc, expected 1 naming it"
+    fi
+    ! grep -q "host-secret" "$work/ln.out" "$work/ln.err" || fail "inspect printed the file $f links to"
+done
+rm -rf "$work/esc"; cp -r "$work/a/out" "$work/esc"
+printf '; \033]0;pwned-title\007\033[2J\033[31mFAKE: all checks passed\033[0m \302\233x \377\n' >> "$work/esc/image.ini"
+"$MKDOM0" inspect "$work/esc" > "$work/esc.out" || fail "inspect failed on an image.ini with a comment"
+! LC_ALL=C grep -q "$(printf '[\033\007\377]')" "$work/esc.out" || fail "inspect wrote image.ini's control bytes raw"
+! LC_ALL=C grep -q "$(printf '\302\233')" "$work/esc.out" || fail "inspect wrote a C1 control (CSI) raw"
+LC_ALL=C grep -qF '; \x1b]0;pwned-title\x07\x1b[2J\x1b[31mFAKE: all checks passed\x1b[0m \xc2\x9bx \xff' "$work/esc.out" ||
+    { grep -a pwned "$work/esc.out"; fail "inspect did not show image.ini's control bytes as \\xNN"; }
 
 # Read back with independent tools.
 x="$work/x"; mkdir -p "$x"

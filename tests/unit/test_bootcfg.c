@@ -173,7 +173,23 @@ static void test_make_refuses(void)
     make_bad(c, "trap 4");
     c.xen_extra = "loglvl=all;reboot";
     make_bad(c, "';'");
+    /* trial 9c cases 6 and 9: "--" hands the rest to dom0's kernel (Xen)
+     * or to init (Linux), past these checks; "a--b" is an ordinary word. */
+    c.xen_extra = "-- console=tty0 rdinit=/bin/sh";
+    make_bad(c, "'--' ends Xen's own options and hands the rest to the dom0 kernel");
+    c.xen_extra = "loglvl=all\t--";
+    make_bad(c, "'--'");
     c.xen_extra = NULL;
+    c.linux_extra = "-- x";
+    make_bad(c, "'--' ends the kernel's own options and hands the rest to init");
+    c.linux_extra = "x=a--b";
+    {
+        md_err err = MD_ERR_INIT;
+        md_bootcfg_entry *ok = md_bootcfg_make(&c, &err);
+        CHECK(ok != NULL);
+        md_bootcfg_entry_free(ok);
+        md_err_clear(&err);
+    }
     c.linux_extra = "rdinit=/init";
     make_bad(c, "rdinit");
     c.linux_extra = "foo=$bar";

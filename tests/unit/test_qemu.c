@@ -135,6 +135,22 @@ static void test_argv(void)
     CHECK(has_pair(&v, "-drive", want));
     CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
     md_strv_free(&v);
+    /* A path is the user's bytes: its commas are doubled, so QEMU's option
+     * parser cannot take "x,format=qcow2" in a directory name as options
+     * (the kind of trial 9c case 2). */
+    char *cdisk = touch("a,format=qcow2,b");
+    md_qemu_opts oc = { .path = MD_QEMU_DISK, .disk = cdisk, .ovmf = ovmf,
+                        .qmp_socket = "/tmp/q,server=off/qmp" };
+    CHECK(md_qemu_argv(&oc, &v, &err) == 0);
+    char *cw = md_xasprintf("file=%s/a,,format=qcow2,,b,if=none,id=d0,format=raw,snapshot=on", tmpdir);
+    CHECK(has_pair(&v, "-drive", cw));
+    free(cw);
+    free(cdisk);
+    CHECK(has_pair(&v, "-qmp", "unix:/tmp/q,,server=off/qmp,server=on,wait=off"));
+    md_strv_free(&v);
+    md_qemu_disk_args(&v, "d1", "/x,y");
+    CHECK(has_pair(&v, "-drive", "file=/x,,y,if=none,id=d1,format=raw"));
+    md_strv_free(&v);
     od.seabios = true;
     od.ovmf = "/nonexistent/OVMF.fd";
     CHECK(md_qemu_argv(&od, &v, &err) == 0);

@@ -313,7 +313,18 @@ int md_bootcfg_check_args(const char *args, bool linux, md_err *err)
     md_strv_split(&w, args ? args : "", false);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < w.n; i++)
-        if (!linux && is_opt(w.v[i], "dom0_mem"))
+        if (!strcmp(w.v[i], "--"))
+            /* Xen (x86 __start_xen, xen/arch/x86/setup.c) cuts its command
+             * line at the first " -- " and gives the rest to dom0's kernel,
+             * past the kernel argument rules here (trial 9c case 6); Linux
+             * passes everything after "--" to init (kernel-parameters.rst),
+             * so mkdom0's own console=hvc0 would never reach the kernel
+             * (case 9).  Both words go where they belong instead. */
+            rc = md_err_set(err, "%s: '--' ends %s's own options and hands the rest to %s; "
+                                 "put those arguments in %s", what, linux ? "the kernel" : "Xen",
+                            linux ? "init" : "the dom0 kernel",
+                            linux ? "the image's init configuration" : "[Kernel] Args=");
+        else if (!linux && is_opt(w.v[i], "dom0_mem"))
             rc = md_err_set(err, "%s: '%s': dom0 memory is set by its own setting (Dom0Mem), "
                                  "which always adds max: (trap 4)", what, w.v[i]);
         else if (linux && is_opt(w.v[i], "rdinit"))

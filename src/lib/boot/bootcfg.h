@@ -192,14 +192,15 @@ md_bootcfg_entry *md_bootcfg_take_bootable(md_bootcfg_list *l, const char *origi
 
 /* Validate the options and build the entry: /xen.gz, /vmlinuz and the
  * rootfs module with --nounzip, all multiboot2.  Refuses: no dom0 memory,
- * dom0_mem= in xen_extra, rdinit= in linux_extra, characters GRUB's parser
+ * dom0_mem= in xen_extra, rdinit= in linux_extra, "--" in either, characters GRUB's parser
  * would interpret (quotes, $, ;, \, {}, |, &, <, >, #, newlines). */
 md_bootcfg_entry *md_bootcfg_make(const md_bootcfg *c, md_err *err);
 
 /* md_bootcfg_make's checks of its extra arguments alone, for a caller that
  * names where they came from (a spec's [Xen] Args= and [Kernel] Args=
  * line): Xen's (`linux` false) refuse dom0_mem=, the kernel's (`linux`)
- * rdinit=; both the characters GRUB would interpret.  NULL is fine. */
+ * rdinit=; both the word "--" (Xen hands what follows it to dom0's kernel,
+ * Linux to init) and the characters GRUB would interpret.  NULL is fine. */
 int md_bootcfg_check_args(const char *args, bool linux, md_err *err);
 
 /* One amount of dom0_mem as Xen reads it: [-]<size>, [-]<pct>% or

@@ -79,6 +79,42 @@ static int into_place(const char *tmp, const char *out, md_err *err)
     return md_file_commit(fd, tmp, out, 0644, err);
 }
 
+/* How every tool here is handed paths (trial 9c case 2): the output's and
+ * TMPDIR's names are the user's bytes, and tools read meaning into bytes of
+ * a path: mtools splits an image name at its first "@@" (an offset) and
+ * takes "NAME:" before any '/' as a drive letter; xorriso's -graft-points
+ * splits a pathspec at '='; getopt takes a leading '-' as an option.  So a
+ * tool runs with its working directory set to where its files are
+ * (md_run_opts.cwd) and gets fixed relative names mkdom0 chose ("./efi.img",
+ * "./iso-root"), or an absolute path (it starts with '/', so no drive letter
+ * and no option) where only plain open() reads it: mcopy's Unix-side source
+ * files, grub-mkimage's -d, xorriso's -o (its mkisofs emulation makes
+ * "stdio:PATH" of it; only "-" is special there). */
+
+/* `path` as an absolute path (from our working directory), malloc'd. */
+static char *abs_path(const char *path)
+{
+    if (path[0] == '/')
+        return md_xstrdup(path);
+    char *cwd = getcwd(NULL, 0);
+    char *r = md_xasprintf("%s/%s", cwd ? cwd : ".", path);
+    free(cwd);
+    return r;
+}
+
+/* The directory part of `path` (malloc'd; "." for a bare name) and its
+ * last component in *base (borrowed from path). */
+static char *split_dir(const char *path, const char **base)
+{
+    const char *sl = strrchr(path, '/');
+    *base = sl ? sl + 1 : path;
+    if (!sl)
+        return md_xstrdup(".");
+    if (sl == path)
+        return md_xstrdup("/");
+    return md_xasprintf("%.*s", (int)(sl - path), path);
+}
+
 /* What both GRUBs need for mkdom0's grub.cfg (serial console, multiboot2,
  * gzip'd Xen) and to find their config; embedded, so a medium needs no
  * module directory. */
@@ -119,13 +155,15 @@ static int early_cfg(const char *path, const char *uuid, const char *dir, md_err
 
 /* grub-mkimage FORMAT from DIR with the early config `cfg` and GRUB_MODS
  * plus `extra` (may be NULL): x86_64-efi needs efi_gop, or GRUB's
- * multiboot2 stops at "no suitable video mode found". */
-static int grub_image(const char *format, const char *dir, const char *cfg, const char *extra,
-                      const char *out, md_err *err)
+ * multiboot2 stops at "no suitable video mode found".  `cfg` and `out` are
+ * names relative to `cwd` ("./x", never a leading '-'). */
+static int grub_image(const char *format, const char *dir, const char *cwd, const char *cfg,
+                      const char *extra, const char *out, md_err *err)
 {
     const char *argv[] = { "grub-mkimage", "-O", format, "-d", dir, "-p", "/boot/grub",
                            "-c", cfg, "-o", out, GRUB_MODS, extra, NULL };
-    int rc = md_run_ok(argv, 120, err);
+    md_run_opts o = { .timeout_s = 120, .cwd = cwd };
+    int rc = md_run_ok_opts(argv, &o, err);
     if (rc < 0)
         md_err_prefix(err, "grub-mkimage -O %s", format);
     return rc;
@@ -144,25 +182,27 @@ static int need_grub(bool pc, bool efi, md_err *err)
 }
 
 /* A FAT file system image of `sectors` 512-byte sectors at `img` (mtools
- * syntax: "FILE" or "FILE@@OFFSET"), holding \EFI\BOOT\BOOTX64.EFI and
- * the files in `more` (NULL-terminated host paths) copied to `more_dst`. */
-static int make_fat(const char *img, unsigned long long sectors, bool fat32, uint32_t serial,
-                    const char *label, const char *efi, const char *const *env, md_err *err)
+ * syntax: "./FILE" or "./FILE@@OFFSET", relative to `cwd`, a name mkdom0
+ * chose), holding \EFI\BOOT\BOOTX64.EFI from the absolute path `efi`. */
+static int make_fat(const char *cwd, const char *img, unsigned long long sectors, bool fat32,
+                    uint32_t serial, const char *label, const char *efi,
+                    const char *const *env, md_err *err)
 {
+    md_run_opts o = { .timeout_s = 60, .env = env, .cwd = cwd };
     char *tsec = md_xasprintf("%llu", sectors), *ser = md_xasprintf("%08x", serial);
     const char *mf32[] = { "mformat", "-i", img, "-F", "-T", tsec, "-h", "64", "-s", "32",
                            "-N", ser, "-v", label, "::", NULL };
     const char *mf[] = { "mformat", "-i", img, "-T", tsec, "-h", "64", "-s", "32",
                          "-N", ser, "-v", label, "::", NULL };
-    int rc = md_run_ok_env(fat32 ? mf32 : mf, env, 60, err);
+    int rc = md_run_ok_opts(fat32 ? mf32 : mf, &o, err);
     free(tsec);
     free(ser);
     const char *md[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
     const char *c1[] = { "mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
     if (rc == 0)
-        rc = md_run_ok_env(md, env, 60, err);
+        rc = md_run_ok_opts(md, &o, err);
     if (rc == 0)
-        rc = md_run_ok_env(c1, env, 60, err);
+        rc = md_run_ok_opts(c1, &o, err);
     return rc;
 }
 
@@ -200,6 +240,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     char *efi = md_xasprintf("%s/iso-BOOTX64.EFI", workdir);
     char *efiimg = md_xasprintf("%s/efi.img", stage);
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
+    char *abstmp = abs_path(tmp), *abswork = abs_path(workdir), *absefi = abs_path(efi);
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     int rc = -1;
     if (md_mkdir_p(pcdir, 0755, err) < 0)
@@ -219,9 +260,12 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     /* BIOS: El Torito's no-emulation image reads the CD (or, booted through
      * the hybrid MBR, the stick) as its root, where /boot/grub is. */
     const char *mk[] = { "grub-mkimage", "-O", "i386-pc-eltorito", "-d", GRUB_PC_DIR, "-p",
-                         "/boot/grub", "-o", eltorito, GRUB_MODS, "biosdisk", NULL };
-    if (md_run_ok(mk, 120, err) < 0 ||
-        grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0)
+                         "/boot/grub", "-o", "./iso-root/boot/grub/i386-pc/eltorito.img",
+                         GRUB_MODS, "biosdisk", NULL };
+    md_run_opts mko = { .timeout_s = 120, .cwd = abswork };
+    if (md_run_ok_opts(mk, &mko, err) < 0 ||
+        grub_image("x86_64-efi", GRUB_EFI_DIR, abswork, "./iso-early.cfg", "efi_gop",
+                   "./iso-BOOTX64.EFI", err) < 0)
         goto out;
     /* The EFI image: a small FAT (FAT12/16) with BOOTX64.EFI, room to spare. */
     unsigned long long sectors = (file_size(efi) + 256 * 1024) / 512;
@@ -236,7 +280,11 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     }
     close(fd);
-    if (make_fat(efiimg, sectors, false, fat_serial(f->epoch), "MKDOM0-EFI", efi, ee.env, err) < 0)
+    char *absstage = abs_path(stage);
+    int mf = make_fat(absstage, "./efi.img", sectors, false, fat_serial(f->epoch), "MKDOM0-EFI",
+                      absefi, ee.env, err);
+    free(absstage);
+    if (mf < 0)
         goto out;
     char *moddate = md_xasprintf("--modification-date=%s", date);
     const char *xo[] = { "xorriso", "-as", "mkisofs", "-graft-points", moddate,
@@ -245,8 +293,9 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                          "-boot-load-size", "4", "-boot-info-table", "--grub2-boot-info",
                          "--grub2-mbr", GRUB_PC_DIR "/boot_hybrid.img",
                          "--efi-boot", "efi.img", "-efi-boot-part", "--efi-boot-image",
-                         "--protective-msdos-label", "-o", tmp, "-r", stage, NULL };
-    int x = md_run_ok_env(xo, ee.env, 300, err);
+                         "--protective-msdos-label", "-o", abstmp, "-r", "./iso-root", NULL };
+    md_run_opts xoo = { .timeout_s = 300, .env = ee.env, .cwd = abswork };
+    int x = md_run_ok_opts(xo, &xoo, err);
     free(moddate);
     if (x < 0)
         goto out;
@@ -266,6 +315,9 @@ out:
     free(efi);
     free(efiimg);
     free(tmp);
+    free(abstmp);
+    free(abswork);
+    free(absefi);
     return rc;
 }
 
@@ -384,12 +436,23 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     char *cfgpath = md_xasprintf("%s/grub.cfg", workdir);
     char *sfd = md_xasprintf("%s/gpt.sfdisk", workdir);
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
-    char *img = md_xasprintf("%s@@%llu", tmp, ESP_LBA * 512); /* mtools: the FAT at this offset */
+    /* mtools and sfdisk run in the output's directory and get the image by
+     * its base name, which mkdom0 chose ("disk.img.tmp.PID"): the user's
+     * part of the path never reaches them. */
+    const char *tbase;
+    char *tdir = split_dir(tmp, &tbase);
+    char *absdir = abs_path(tdir), *abswork = abs_path(workdir);
+    char *rtmp = md_xasprintf("./%s", tbase);
+    char *img = md_xasprintf("%s@@%llu", rtmp, ESP_LBA * 512); /* mtools: the FAT at this offset */
+    char *abssrc[3] = { abs_path(f->xen), abs_path(f->kernel), abs_path(f->rootfs) };
+    char *absefi = abs_path(efi), *abscfg = abs_path(cfgpath);
     int rc = -1;
 
     if (early_cfg(early, uuid, "/EFI/BOOT", err) < 0 ||
-        grub_image("x86_64-efi", GRUB_EFI_DIR, early, "efi_gop", efi, err) < 0 ||
-        grub_image("i386-pc", GRUB_PC_DIR, early, "biosdisk", core, err) < 0 ||
+        grub_image("x86_64-efi", GRUB_EFI_DIR, abswork, "./disk-early.cfg", "efi_gop",
+                   "./BOOTX64.EFI", err) < 0 ||
+        grub_image("i386-pc", GRUB_PC_DIR, abswork, "./disk-early.cfg", "biosdisk", "./core.img",
+                   err) < 0 ||
         write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
 
@@ -418,9 +481,9 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     free(script);
     if (w < 0)
         goto out;
-    md_run_opts so = { .stdin_path = sfd, .timeout_s = 60 };
+    md_run_opts so = { .stdin_path = sfd, .timeout_s = 60, .cwd = absdir };
     md_run_result r;
-    const char *sf[] = { "sfdisk", "--no-reread", "--no-tell-kernel", "-q", tmp, NULL };
+    const char *sf[] = { "sfdisk", "--no-reread", "--no-tell-kernel", "-q", rtmp, NULL };
     /* sfdisk lives in /usr/sbin; try it there when PATH lacks it. */
     if (access("/usr/sbin/sfdisk", X_OK) == 0)
         sf[0] = "/usr/sbin/sfdisk";
@@ -434,15 +497,17 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     md_run_result_free(&r);
     if (install_bios_grub(tmp, core, err) < 0)
         goto out;
-    if (make_fat(img, esp_sectors, true, serial, "MKDOM0-ESP", efi, ee.env, err) < 0)
+    if (make_fat(absdir, img, esp_sectors, true, serial, "MKDOM0-ESP", absefi, ee.env, err) < 0)
         goto out;
-    const char *c1[] = { "mcopy", "-i", img, cfgpath, "::/EFI/BOOT/", NULL };
-    if (md_run_ok_env(c1, ee.env, 60, err) < 0)
+    const char *c1[] = { "mcopy", "-i", img, abscfg, "::/EFI/BOOT/", NULL };
+    md_run_opts mo = { .timeout_s = 60, .env = ee.env, .cwd = absdir };
+    if (md_run_ok_opts(c1, &mo, err) < 0)
         goto out;
+    mo.timeout_s = 120;
     for (int i = 0; i < 3; i++) {
         char *dst = md_xasprintf("::/%s", n[i]);
-        const char *cp[] = { "mcopy", "-i", img, src[i], dst, NULL };
-        int c = md_run_ok_env(cp, ee.env, 120, err);
+        const char *cp[] = { "mcopy", "-i", img, abssrc[i], dst, NULL };
+        int c = md_run_ok_opts(cp, &mo, err);
         free(dst);
         if (c < 0)
             goto out;
@@ -462,6 +527,14 @@ out:
     free(sfd);
     free(tmp);
     free(img);
+    free(tdir);
+    free(absdir);
+    free(abswork);
+    free(rtmp);
+    for (int i = 0; i < 3; i++)
+        free(abssrc[i]);
+    free(absefi);
+    free(abscfg);
     return rc;
 }
 
@@ -561,12 +634,14 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     if (mkdir(outdir, 0755) < 0)
         return md_err_errno(err, "%s", outdir);
     int rc = -1;
-    char *nd = md_xasprintf("--net-directory=%s", outdir);
-    const char *mk[] = { "grub-mknetdir", nd, "--subdir=boot/grub", "--fonts=", "--themes=",
-                         "--locales=", NULL };
+    /* In the directory itself: grub-mknetdir gets ".", not the user's path. */
+    char *nd = abs_path(outdir);
+    const char *mk[] = { "grub-mknetdir", "--net-directory=.", "--subdir=boot/grub", "--fonts=",
+                         "--themes=", "--locales=", NULL };
     char *p = NULL;
     md_bootmedia_netcfg cfg[MD_BOOTMEDIA_NETCFGS] = { 0 };
-    if (md_run_ok(mk, 300, err) < 0)
+    md_run_opts mko = { .timeout_s = 300, .cwd = nd };
+    if (md_run_ok_opts(mk, &mko, err) < 0)
         goto out;
     p = md_xasprintf("%s/boot/grub/grub.cfg", outdir);
     if (write_grub_cfg(e, p, err) < 0)

@@ -1,4 +1,5 @@
 #include "boot/qemu.h"
+#include "boot/bootcfg.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -121,7 +122,9 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     md_strv_push(argv, o->serial ? o->serial : "mon:stdio");
     if (o->qmp_socket) {
         md_strv_push(argv, "-qmp");
-        md_strv_pushf(argv, "unix:%s,server=on,wait=off", o->qmp_socket);
+        char *q = md_bootcfg_qemu_escape(o->qmp_socket);
+        md_strv_pushf(argv, "unix:%s,server=on,wait=off", q);
+        free(q);
     }
     if (o->ssh_port) {
         /* restrict=on: the guest reaches nothing but the forwarded port. */
@@ -146,7 +149,9 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
             md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
         }
         md_strv_push(argv, "-drive");
-        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", o->iso);
+        char *f = md_bootcfg_qemu_escape(o->iso);
+        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", f);
+        free(f);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "ide-cd,drive=d0,bootindex=0");
         break;
@@ -157,8 +162,10 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
             md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
         }
         md_strv_push(argv, "-drive");
-        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw%s", o->disk,
+        char *df = md_bootcfg_qemu_escape(o->disk);
+        md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw%s", df,
                       o->path == MD_QEMU_DISK ? ",snapshot=on" : "");
+        free(df);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");
         break;
@@ -171,7 +178,9 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
 void md_qemu_disk_args(md_strv *argv, const char *id, const char *path)
 {
     md_strv_push(argv, "-drive");
-    md_strv_pushf(argv, "file=%s,if=none,id=%s,format=raw", path, id);
+    char *f = md_bootcfg_qemu_escape(path);
+    md_strv_pushf(argv, "file=%s,if=none,id=%s,format=raw", f, id);
+    free(f);
     md_strv_push(argv, "-device");
     md_strv_pushf(argv, "virtio-blk-pci,drive=%s", id);
 }

@@ -24,6 +24,8 @@ static int not_regular(const char *path, mode_t m, md_err *err)
                            "or pipes", path, kind_of(m));
 }
 
+static int open_regular(const char *path, unsigned flags, struct stat *stp, md_err *err);
+
 int md_check_dir(const char *path, bool missing_ok, md_err *err)
 {
     struct stat st;
@@ -36,8 +38,13 @@ int md_check_dir(const char *path, bool missing_ok, md_err *err)
 
 int md_open_file(const char *path, struct stat *stp, md_err *err)
 {
+    return md_open_file_flags(path, 0, stp, err);
+}
+
+int md_open_file_flags(const char *path, unsigned flags, struct stat *stp, md_err *err)
+{
     struct stat st;
-    int fd = md_open_regular(path, &st, err);
+    int fd = open_regular(path, flags, &st, err);
     if (fd < 0)
         return -1;
     if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
@@ -50,15 +57,28 @@ int md_open_file(const char *path, struct stat *stp, md_err *err)
     return fd;
 }
 
-int md_open_regular(const char *path, struct stat *stp, md_err *err)
+static int a_symlink(const char *path, md_err *err)
 {
+    return md_err_set(err, "%s: a symbolic link; mkdom0 reads this file only as a file of its "
+                           "own, never through a link", path);
+}
+
+static int open_regular(const char *path, unsigned flags, struct stat *stp, md_err *err)
+{
+    bool nofollow = flags & MD_FILE_NOFOLLOW;
     /* Looked at before it is opened: opening some devices acts (a watchdog
      * starts counting, a tape rewinds).  The fstat below is what counts. */
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return not_regular(path, st.st_mode, err);
+    if ((nofollow ? lstat(path, &st) : stat(path, &st)) == 0) {
+        if (S_ISLNK(st.st_mode))
+            return a_symlink(path, err);
+        if (!S_ISREG(st.st_mode))
+            return not_regular(path, st.st_mode, err);
+    }
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+    if (fd < 0 && nofollow && errno == ELOOP)
+        return a_symlink(path, err); /* made one since the lstat */
     if (fd < 0)
         return md_err_errno(err, "%s: cannot open", path);
     if (fstat(fd, &st) < 0) {
@@ -75,10 +95,26 @@ int md_open_regular(const char *path, struct stat *stp, md_err *err)
     return fd;
 }
 
+int md_open_regular(const char *path, struct stat *stp, md_err *err)
+{
+    return open_regular(path, 0, stp, err);
+}
+
+int md_open_regular_flags(const char *path, unsigned flags, struct stat *stp, md_err *err)
+{
+    return open_regular(path, flags, stp, err);
+}
+
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
 {
+    return md_read_file_flags(path, 0, data, len, err);
+}
+
+int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, size_t *len,
+                       md_err *err)
+{
     struct stat st;
-    int fd = md_open_file(path, &st, err);
+    int fd = md_open_file_flags(path, flags, &st, err);
     if (fd < 0)
         return -1;
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;

@@ -29,6 +29,15 @@ int md_open_file(const char *path, struct stat *st, md_err *err);
 /* md_open_file's rules without its size limit, for a reader that streams
  * (a digest): a regular file, never waiting on a FIFO or acting on a device. */
 int md_open_regular(const char *path, struct stat *st, md_err *err);
+/* Flags of the _flags variants.  MD_FILE_NOFOLLOW: a symbolic link as the
+ * last component is refused ("PATH: a symbolic link ..."), for the files of
+ * a directory someone else may have handed over (an image directory, whose
+ * manifest -> /etc/shadow was printed by inspect, trial 9c case 7). */
+#define MD_FILE_NOFOLLOW 1u
+int md_open_regular_flags(const char *path, unsigned flags, struct stat *st, md_err *err);
+int md_open_file_flags(const char *path, unsigned flags, struct stat *st, md_err *err);
+int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, size_t *len,
+                       md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */

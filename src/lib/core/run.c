@@ -97,6 +97,8 @@ static void child(const char *const *argv, const md_run_start_opts *o, const int
             goto fail;
     if (o->err.kind == MD_RUN_AS_STDOUT && dup2(1, 2) < 0)
         goto fail;
+    if (o->cwd && chdir(o->cwd) < 0)
+        goto fail;
     /* Ignored signals survive exec: a shell that started mkdom0 in the
      * background ignores SIGINT and SIGQUIT in it (POSIX 2.11), and the
      * programs run here (QEMU, the compressors) must still stop on them. */
@@ -351,6 +353,7 @@ int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md
         .err = { o->stderr_apart ? MD_RUN_PIPE : MD_RUN_AS_STDOUT, NULL, -1 },
         .own_group = true,
         .env = o->env,
+        .cwd = o->cwd,
     };
     md_run_proc *p = md_run_start(argv, &so, err);
     if (!p)
@@ -399,8 +402,14 @@ int md_run_ok(const char *const *argv, double timeout_s, md_err *err)
 int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err)
 {
     md_run_opts o = { .timeout_s = timeout_s, .env = env };
+    return md_run_ok_opts(argv, &o, err);
+}
+
+int md_run_ok_opts(const char *const *argv, const md_run_opts *o, md_err *err)
+{
+    double timeout_s = o->timeout_s;
     md_run_result r;
-    if (md_run(argv, &o, &r, err) < 0) {
+    if (md_run(argv, o, &r, err) < 0) {
         md_run_result_free(&r);
         return -1;
     }

@@ -38,6 +38,11 @@ typedef struct md_run_opts {
      * environment, NULL-terminated, e.g. SOURCE_DATE_EPOCH for a tool that
      * stamps its output; NULL: ours as it is. */
     const char *const *env;
+    /* The program's working directory; NULL: ours.  With it a caller can
+     * name its files by fixed relative names ("./disk.img") when the tool
+     * reads meaning into path bytes (mtools' "@@offset" and "x:" drives,
+     * xorriso's "=" graft points, a leading '-'). */
+    const char *cwd;
 } md_run_opts;
 
 typedef struct md_run_result {
@@ -64,6 +69,8 @@ void md_run_result_free(md_run_result *res);
 int md_run_ok(const char *const *argv, double timeout_s, md_err *err);
 /* md_run_ok with md_run_opts.env. */
 int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err);
+/* md_run_ok with all of md_run_opts (its timeout_s, env, cwd, stdin_path). */
+int md_run_ok_opts(const char *const *argv, const md_run_opts *o, md_err *err);
 
 /* The last `max` bytes of s, starting at a line boundary (for messages). */
 const char *md_run_tail(const char *s, size_t max);
@@ -93,6 +100,7 @@ typedef struct md_run_start_opts {
      * Not for a program that reads the terminal (interactive QEMU). */
     bool own_group;
     const char *const *env;  /* as md_run_opts.env */
+    const char *cwd;         /* as md_run_opts.cwd */
 } md_run_start_opts;
 
 typedef struct md_run_proc md_run_proc;

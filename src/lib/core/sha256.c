@@ -32,9 +32,14 @@ void md_sha256_hex(const void *data, size_t len, char out[65])
 
 int md_sha256_file(const char *path, char out[65], md_err *err)
 {
+    return md_sha256_file_flags(path, 0, out, err);
+}
+
+int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err)
+{
     /* Regular files only: a FIFO in an image directory hung `inspect`
      * (trial 9), and a device would be read forever. */
-    int fd = md_open_regular(path, NULL, err);
+    int fd = md_open_regular_flags(path, flags, NULL, err);
     if (fd < 0)
         return -1;
     FILE *f = fdopen(fd, "rb");

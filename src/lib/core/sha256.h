@@ -10,5 +10,7 @@ void md_sha256_hex(const void *data, size_t len, char out[65]);
 /* The 32-byte digest `d` (from a caller's own EVP_sha256 stream) as above. */
 void md_sha256_digest_hex(const unsigned char d[32], char out[65]);
 int md_sha256_file(const char *path, char out[65], md_err *err);
+/* md_sha256_file with core/file's MD_FILE_ flags (MD_FILE_NOFOLLOW). */
+int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err);
 
 #endif

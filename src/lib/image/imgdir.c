@@ -59,6 +59,7 @@ struct ini {
     int bad_line;
     int status;     /* inih's: 0, -1 cannot open, -2 no memory, > 0 first bad line */
     int open_errno; /* why it could not be opened */
+    char open_msg[sizeof ((md_err *)0)->msg]; /* or the whole reason, "" if none */
     FILE *f;
 };
 
@@ -105,7 +106,7 @@ int md_imgdir_read(const md_imgdir *d, md_imgdir_file f, unsigned char **data, s
 {
     char *p = md_imgdir_path(d, f);
     md_err why = MD_ERR_INIT;
-    int r = md_read_file(p, data, len, &why);
+    int r = md_read_file_flags(p, MD_FILE_NOFOLLOW, data, len, &why);
     free(p);
     if (r < 0)
         md_err_set(err, "%s (is %s an image directory from mkdom0 build?)", why.msg, d->dir);
@@ -255,11 +256,22 @@ static void read_ini(md_imgdir *d)
     d->ini_read = true;
     struct ini *ini = &d->ini;
     char *p = md_imgdir_path(d, MD_IMGDIR_INI);
-    ini->f = fopen(p, "re");
+    /* Never through a symbolic link, never a FIFO or device: the directory
+     * may be someone else's (trial 9c case 7). */
+    struct stat st;
+    md_err why = MD_ERR_INIT;
+    int fd = -1;
+    if (lstat(p, &st) < 0)
+        ini->open_errno = errno;
+    else if ((fd = md_open_file_flags(p, MD_FILE_NOFOLLOW, NULL, &why)) < 0)
+        snprintf(ini->open_msg, sizeof ini->open_msg, "%s", why.msg);
+    else if (!(ini->f = fdopen(fd, "r"))) {
+        ini->open_errno = errno;
+        close(fd);
+    }
     free(p);
     if (!ini->f) {
         ini->status = -1;
-        ini->open_errno = errno;
     } else {
         /* The reader and the handler share `ini`: one user pointer. */
         ini->status = ini_parse_stream(next_line, ini, on_ini_key, ini);
@@ -282,6 +294,10 @@ const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
 {
     read_ini(d);
     const struct ini *ini = &d->ini;
+    if (ini->status < 0 && ini->open_msg[0]) {
+        md_err_set(err, "%s", ini->open_msg);
+        return NULL;
+    }
     if (ini->status < 0) {
         errno = ini->open_errno;
         md_err_errno(err, "%s/%s", d->dir, names[MD_IMGDIR_INI]);
@@ -308,7 +324,7 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
         return md_err_set(err, "%s/%s: no Rootfs= file name and RootfsSHA256= digest: not "
                                "written by mkdom0 build", d->dir, names[MD_IMGDIR_INI]);
     char *path = md_xasprintf("%s/%s", d->dir, i->rootfs), hex[65];
-    int rc = md_sha256_file(path, hex, err);
+    int rc = md_sha256_file_flags(path, MD_FILE_NOFOLLOW, hex, err);
     if (rc == 0 && strcasecmp(hex, i->rootfs_sha256) != 0)
         rc = md_err_set(err, "%s: SHA-256 %s, but %s/%s records %s: the rootfs was changed or "
                              "cut short after the build", path, hex, d->dir,

@@ -63,19 +63,20 @@ static const char *last_verdict(char *log)
 }
 
 /* Run gpgv on dir/InRelease, the signed text to dir/out; its status lines
- * (--status-fd 1) come back in r->out, its messages in r->err. */
+ * (--status-fd 1) come back in r->out, its messages in r->err.  gpgv runs
+ * in `dir` and gets "./InRelease" and "./out": dir is under TMPDIR, the
+ * user's bytes, and a relative TMPDIR starting with '-' made the file
+ * operand an option (the kind of trial 9c case 2).  `keyring` is absolute
+ * (realpath): gpg looks a name without '/' up in its home directory. */
 static int run_gpgv(const char *dir, const char *keyring, md_run_result *r, md_err *err)
 {
-    char *in = md_xasprintf("%s/InRelease", dir), *out = md_xasprintf("%s/out", dir);
-    const char *argv[] = { "gpgv", "--homedir", dir, "--status-fd", "1", "--keyring", keyring,
-                           "--output", out, in, NULL };
-    md_run_opts o = { .stderr_apart = true };
+    const char *argv[] = { "gpgv", "--homedir", ".", "--status-fd", "1", "--keyring", keyring,
+                           "--output", "./out", "./InRelease", NULL };
+    md_run_opts o = { .stderr_apart = true, .cwd = dir };
     md_err e = MD_ERR_INIT;
     int rc = md_run(argv, &o, r, &e);
     if (rc < 0)
         md_err_set(err, "%s (install the gpgv package)", e.msg);
-    free(in);
-    free(out);
     return rc;
 }
 

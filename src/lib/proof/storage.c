@@ -106,9 +106,13 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
     close(fd);
     /* -E root_owner: root owns the files whoever runs the check; 64 MiB holds the
      * kernel, the initrd, the 4 MiB disk file and ext4's journal. */
+    /* In `dir`, with fixed relative names: dir is under TMPDIR, the user's
+     * bytes, and a device operand starting with '-' would be an option. */
     const char *argv[] = { mkfs_ext4(), "-q", "-F", "-t", "ext4", label ? "-L" : "-U", name,
-                           "-E", "root_owner=0:0", "-d", root, s->disk, "64M", NULL };
-    r = md_run_ok(argv, 120, err);
+                           "-E", "root_owner=0:0", "-d", "./storage-root", "./guest-storage.img",
+                           "64M", NULL };
+    md_run_opts ro = { .timeout_s = 120, .cwd = dir };
+    r = md_run_ok_opts(argv, &ro, err);
     if (r < 0)
         md_err_prefix(err, "making the guest storage disk (mkfs.ext4 from e2fsprogs; make deps "
                            "installs it)");
