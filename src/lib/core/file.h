@@ -79,6 +79,14 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
+ * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),
+ * close-on-exec.  Refused, naming `shown` (the path for messages): a
+ * symlink, anything but a regular file (a FIFO, a device), and a file
+ * another user owns (its owner could unlink it while it is held, so two
+ * runs would go at once).  Returns the fd, not yet locked (flock(2) is the
+ * caller's), or -1 with the error. */
+int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *err);
 /* `path` (links followed) is a directory, or with `missing_ok` nothing
  * (ENOENT).  Error "PATH: not a directory (a regular file | a FIFO | a
  * device or socket)", or "PATH: cannot open: REASON".  Nothing is opened:
