@@ -429,6 +429,8 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
         free(cd);
         int rc = md_mkdir_p(idxdir, 0755, err);
         if (rc == 0)
+            rc = md_cache_check(cache_dir, "indexes", err);
+        if (rc == 0)
             rc = load_apk(r, idxdir, out, err);
         if (rc < 0)
             md_err_prefix(err, "repository %s", md_repo_name(r));
