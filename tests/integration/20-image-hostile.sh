@@ -573,6 +573,14 @@ rm -f "$ST/.o.mkdom0-lock"; ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
 must_fail symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
 [ ! -e "$W/created-by-lock" ] || bad "symlink-output-lock: the symlink was followed"
+# TMPDIR another user owns: they could rename mkdom0's private scratch
+# directory (gpgv's, whose verified output is read back) and put their own
+# in its place
+NT=$(mktemp -d /tmp/mkdom0-nobtmp.XXXXXX); chown nobody "$NT"
+trap 'kill_keys; rm -rf "$W" "$ST" "$NT"' EXIT
+must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR to a directory only" -- \
+    env TMPDIR="$NT" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
+[ -z "$(ls -A "$NT")" ] || bad "foreign-tmpdir: something was made in it: $(ls -A "$NT")"
 # our own lock there works as before
 rm -f "$ST/.o.mkdom0-lock"
 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini >own.log 2>&1 ||

@@ -269,7 +269,24 @@ bool md_is_file(const char *path)
 char *md_scratch_dir(const char *tag, md_err *err)
 {
     const char *tmp = getenv("TMPDIR");
-    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    /* The directory is private, but whoever may change TMPDIR itself (or a
+     * directory above it) could rename it away and put their own in its
+     * place while it is used (trial 9c: gpgv's output read back from it). */
+    char *real = realpath(tmp, NULL);
+    if (!real)
+        return md_err_errno(err, "TMPDIR %s: cannot resolve", tmp), NULL;
+    char *risk = md_xasprintf("who could replace mkdom0's scratch directories there: set TMPDIR to "
+                              "a directory only user %u (or root) can change, or unset it",
+                              (unsigned)geteuid());
+    int rc = md_file_check_trusted_path(real, risk, err);
+    free(risk);
+    free(real);
+    if (rc < 0) {
+        md_err_prefix(err, "TMPDIR %s", tmp);
+        return NULL;
+    }
+    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);

@@ -96,8 +96,11 @@ int md_check_dir(const char *path, bool missing_ok, md_err *err);
 bool md_is_file(const char *path);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp
  * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
- * path.  Returns its path, which the caller frees after md_remove_tree; NULL
- * with an error naming the path. */
+ * path.  TMPDIR and every directory above it must be root's or the
+ * caller's, sticky if others may write it (md_file_check_trusted_path):
+ * else NULL with "TMPDIR DIR: DIR belongs to user N, ...".  Returns its
+ * path, which the caller frees after md_remove_tree; NULL with an error
+ * naming the path. */
 char *md_scratch_dir(const char *tag, md_err *err);
 /* Remove the tree at `path`, depth first, never following a symlink (a
  * symlink is removed, not what it names).  Regular files whose base name is
