@@ -468,6 +468,124 @@ build sig-last good.ini "$W/oc-sig/out"
 [ $stopped -gt 0 ] || bad "no build of 15 was stopped mid-way by its signal (all finished or died first)"
 echo "ok   15 builds sent SIGTERM, SIGINT or SIGHUP within ${span} ms ($stopped stopped mid-way): nothing left behind, the output always whole"
 
+# ---- trial 9c: a cache or a lock file another user controls ----
+# must_fail NAME NEEDLE... -- CMD...: exit 1 with one "mkdom0 ...:" error line
+# that holds every NEEDLE
+must_fail() {
+    local name=$1; shift
+    local needles=()
+    while [ "$1" != -- ]; do needles+=("$1"); shift; done; shift
+    rc=0; "$@" >"$name.out" 2>"$name.err" || rc=$?
+    local line n; line=$(grep '^mkdom0 [a-z]*:' "$name.err" || true)
+    [ $rc = 1 ] || { bad "$name: exit status $rc, not 1: $(tail -n3 "$name.err")"; return 1; }
+    [ "$(grep -c '^mkdom0 [a-z]*:' "$name.err")" = 1 ] || { bad "$name: not one error line"; cat "$name.err"; return 1; }
+    for n in "${needles[@]}"; do
+        grep -qF -- "$n" <<<"$line" || { bad "$name: error does not mention '$n': $line"; return 1; }
+    done
+    echo "ok   $name: $line"
+}
+NOBODY=$(id -u nobody)
+# A copy of the warm cache that another user owns (shared with or made by
+# them): they could swap a .deb between its SHA-256 check and its
+# extraction; refused before anything in it is read.
+cp -a "$CACHE" "$W/nobcache"
+chown -R nobody:nogroup "$W/nobcache"
+must_fail foreign-cache "$W/nobcache belongs to user $NOBODY" "--cache" -- \
+    "$MKDOM0" build --cache "$W/nobcache" --keys "$KEYS" -o "$W/out-nobcache" good.ini &&
+    { [ ! -e "$W/out-nobcache" ] || bad "foreign-cache: output appeared"; }
+# the cache ours, one of its directories writable by everyone
+for d in indexes debs unpacked; do
+    rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"; mkdir -p "$W/wcache/$d"; chmod 0777 "$W/wcache/$d"
+    must_fail "cache-$d-0777" "$W/wcache/$d is writable by everyone" -- \
+        "$MKDOM0" build --cache "$W/wcache" --keys "$KEYS" -o "$W/out-wcache" good.ini
+done
+# a .deb in our cache that another user owns (they may rewrite it in place)
+rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"; rm -rf "$W/wcache/unpacked"
+chown nobody "$W/wcache/debs/stub-busybox_1.0_amd64.deb"
+must_fail foreign-deb "$W/wcache/debs/stub-busybox_1.0_amd64.deb belongs to user $NOBODY" -- \
+    "$MKDOM0" build --cache "$W/wcache" --keys "$KEYS" -o "$W/out-wcache" good.ini
+# The cache's lock replaced by a symlink: followed, it had root create
+# the file it names (/etc/nologin would lock out every other user).
+rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"
+rm -f "$W/wcache/debs/.lock"; ln -s "$W/created-by-lock" "$W/wcache/debs/.lock"
+must_fail cache-lock-symlink "$W/wcache/debs/.lock: is a symlink, refused as a lock file" -- \
+    "$MKDOM0" resolve --download --cache "$W/wcache" good.ini
+[ ! -e "$W/created-by-lock" ] || bad "cache-lock-symlink: the symlink was followed: $W/created-by-lock exists"
+# A .deb swapped between the download's check and extraction (as the
+# trial's nobody did, here by a watcher in our own cache): the build reads
+# the bytes it hashed, so either it refuses the swapped file or it read
+# the genuine one; the planted file never reaches the image.
+need python3
+# swap NAME CACHE DEB SPEC: DEB (a file name in CACHE/debs) is swapped for a
+# copy holding an extra etc/planted as soon as the build's first read of it
+# (the download's hash check) is done; then `mkdom0 build SPEC`
+swap() {
+    local name=$1 c=$2 deb=$3 spec=$4 sw
+    rm -rf "$c/unpacked" "$W/out-$name" "$name.x"; mkdir -p "$name.x"
+    dpkg-deb -R "$c/debs/$deb" "$name.x"
+    mkdir -p "$name.x/etc"; echo planted >"$name.x/etc/planted"
+    dpkg-deb -b -Zgzip "$name.x" "$name.evil.deb" >/dev/null
+    python3 - "$c/debs" "$deb" "$name.evil.deb" >"$name.swap" 2>&1 <<'PY' & sw=$!
+import ctypes, os, shutil, struct, sys
+d, name, evil = sys.argv[1:4]
+libc = ctypes.CDLL("libc.so.6", use_errno=True)
+fd = libc.inotify_init()
+libc.inotify_add_watch(fd, d.encode(), 0x10)  # IN_CLOSE_NOWRITE: the hash check's read is done
+print("watching", flush=True)
+while True:
+    buf = os.read(fd, 65536); i = 0; hit = False
+    while i < len(buf):
+        wd, mask, cookie, ln = struct.unpack_from("iIII", buf, i)
+        hit |= buf[i + 16:i + 16 + ln].rstrip(b"\0").decode() == name; i += 16 + ln
+    if hit:
+        shutil.copy(evil, os.path.join(d, ".x")); os.rename(os.path.join(d, ".x"), os.path.join(d, name))
+        print("swapped", flush=True); break
+PY
+    for _ in $(seq 50); do grep -q watching "$name.swap" && break; sleep 0.1; done
+    rc=0; "$MKDOM0" build --cache "$c" --keys "$KEYS" -o "$W/out-$name" "$spec" >"$name.out" 2>"$name.err" || rc=$?
+    kill $sw 2>/dev/null || true; wait $sw 2>/dev/null || true
+    if ! grep -q swapped "$name.swap"; then bad "$name: the watcher never swapped the .deb: $(cat "$name.swap")"
+    elif [ $rc = 0 ]; then
+        if zcat "$W/out-$name/rootfs.cpio.gz" | cpio -it 2>/dev/null | grep -qx 'etc/planted'; then
+            bad "$name: the swapped .deb's etc/planted is in the image"
+        else echo "ok   $name: swapped after the hash check, the genuine .deb was read (opened before the swap)"; fi
+    elif grep -qF "$deb (package " "$name.err" && grep -qF "the file changed after it was fetched and checked" "$name.err"; then
+        if [ -e "$W/out-$name" ]; then bad "$name: output appeared"
+        else echo "ok   $name: swapped after the hash check, refused: $(grep '^mkdom0 build:' "$name.err")"; fi
+    else bad "$name: failed, but not on the changed .deb: $(cat "$name.err")"; fi
+}
+rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"
+swap swap-stub "$W/wcache" stub-busybox_1.0_amd64.deb good.ini
+
+# The output's lock in a sticky directory (like /tmp), made by another user
+# before root builds there: its owner could unlink it while a build holds
+# it (two builds then write one output) or hold it forever.
+ST=$(mktemp -d /tmp/mkdom0-sticky.XXXXXX); chmod 1777 "$ST"
+trap 'kill_keys; rm -rf "$W" "$ST"' EXIT
+setpriv --reuid=nobody --regid=nogroup --clear-groups touch "$ST/.o.mkdom0-lock"
+must_fail foreign-output-lock "$ST/.o.mkdom0-lock: the lock file belongs to user $NOBODY" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini &&
+    { [ ! -e "$ST/o" ] || bad "foreign-output-lock: output appeared"; }
+rm -f "$ST/.o.mkdom0-lock"; mkfifo "$ST/.o.mkdom0-lock"
+must_fail fifo-output-lock "$ST/.o.mkdom0-lock: not a regular file, refused as a lock file" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
+rm -f "$ST/.o.mkdom0-lock"; ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
+must_fail symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
+[ ! -e "$W/created-by-lock" ] || bad "symlink-output-lock: the symlink was followed"
+# TMPDIR another user owns: they could rename mkdom0's private scratch
+# directory (gpgv's, whose verified output is read back) and put their own
+# in its place
+NT=$(mktemp -d /tmp/mkdom0-nobtmp.XXXXXX); chown nobody "$NT"
+trap 'kill_keys; rm -rf "$W" "$ST" "$NT"' EXIT
+must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR to a directory only" -- \
+    env TMPDIR="$NT" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
+[ -z "$(ls -A "$NT")" ] || bad "foreign-tmpdir: something was made in it: $(ls -A "$NT")"
+# our own lock there works as before
+rm -f "$ST/.o.mkdom0-lock"
+"$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini >own.log 2>&1 ||
+    bad "own lock in a sticky directory: the build failed: $(tail -n3 own.log)"
+
 # ---- the same against the real default image: from the warm cache, or from
 # Debian when reachable; when neither can build it (default_image exits 77)
 # the test ends as skipped, after the cases above ----
@@ -482,6 +600,8 @@ if [ $img_rc = 0 ]; then
     mkdir -p "$REAL_CACHE"
     for d in debs indexes; do
         [ -d "$(cache_dir)/$d" ] && cp -rs "$(cache_dir)/$d" "$REAL_CACHE/"
+        # not the lock: a symlink there is refused (trial 9c), and this cache is its own
+        rm -f "$REAL_CACHE/$d/.lock"
     done
     real() { # NAME NEEDLE... -- PACKAGE...: refused, the default image untouched
         local name=real-$1; shift
@@ -503,6 +623,13 @@ if [ $img_rc = 0 ]; then
     # a third-party package that replaces a Debian file
     real busybox busybox-static evil-busybox /usr/bin/busybox conflict -- evil-busybox
     real traversal "(package evil-trav)" "member ./../../etc/x" "$D" -- evil-trav
+    # trial 9c's swap, on the default image: a long time between the check
+    # and the extraction (the trial's build took the swapped busybox)
+    printf '[Image]\nBase=default\n' >real-swap.ini
+    bb=$(cd "$REAL_CACHE/debs" && ls | grep '^busybox-static_' | head -n1)
+    # a file of this cache's own, not a link into the shared one: the swap replaces it here
+    cp --remove-destination "$(readlink -f "$REAL_CACHE/debs/$bb")" "$REAL_CACHE/debs/$bb"
+    swap real-swap "$REAL_CACHE" "$bb" real-swap.ini
 elif [ $img_rc != 77 ]; then
     fail "the default image does not build"
 fi

@@ -41,9 +41,9 @@ chown -R nobody:nogroup "$work/b" "$keys"
     || { cat "$work/b.log"; fail "the second build (user nobody) failed"; }
 same_as_a "$work/b/out" "the build as nobody, umask 077, TZ=Asia/Tokyo"
 cmp "$work/a/out/manifest" "$work/b/out/manifest" || fail "the lock files differ"
-# ... and handed back: root refuses a keys directory another user owns
-# (they could put their own keys into root's image).
-chown -R 0:0 "$keys"
+# ... and handed back: root refuses a keys directory or a cache another user
+# owns (they could put their own keys or packages into root's image).
+chown -R 0:0 "$keys" "$work/b"
 
 # The clock, 15 years ahead and 5 years back (libfaketime, for mkdom0 and
 # every program it runs).  Debian's archive rightly refuses such a build:

@@ -1,4 +1,5 @@
 #include "core/dirs.h"
+#include "core/file.h"
 #include "core/mem.h"
 
 #include <errno.h>
@@ -40,4 +41,31 @@ char *md_keys_dir(void)
     char *state = md_state_dir(), *keys = md_xasprintf("%s/keys", state);
     free(state);
     return keys;
+}
+
+int md_cache_check(const char *cache_dir, const char *sub, md_err *err)
+{
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *risk = md_xasprintf("who could swap the packages or indexes mkdom0 verified for their "
+                              "own, which would land in the image: use a cache only user %u (or "
+                              "root) can write (chown -R, chmod go-w, or choose another --cache "
+                              "or $MKDOM0_CACHE)",
+                              (unsigned)geteuid());
+    int rc = 0;
+    /* Resolved first: a symlink is judged by where it leads. */
+    for (int i = 0; rc == 0 && i < (sub ? 2 : 1); i++) {
+        char *d = i ? md_xasprintf("%s/%s", cd, sub) : md_xstrdup(cd);
+        char *real = realpath(d, NULL);
+        if (!real)
+            rc = md_err_errno(err, "%s: cannot resolve the cache directory", d);
+        if (rc == 0)
+            rc = md_file_check_trusted_path(real, risk, err);
+        if (rc == 0)
+            rc = md_file_check_trusted(real, false, risk, err);
+        free(real);
+        free(d);
+    }
+    free(risk);
+    free(cd);
+    return rc;
 }

@@ -5,6 +5,8 @@
 #ifndef MD_CORE_DIRS_H
 #define MD_CORE_DIRS_H
 
+#include "core/err.h"
+
 /* $HOME, else "/tmp".  Points into the environment or a literal: do not
  * free; valid until the environment changes. */
 const char *md_home_dir(void);
@@ -12,6 +14,16 @@ const char *md_home_dir(void);
 /* XDG cache directory for mkdom0 ($MKDOM0_CACHE, $XDG_CACHE_HOME/mkdom0,
  * ~/.cache/mkdom0).  Caller frees. */
 char *md_cache_dir(void);
+
+/* Check the cache directory `cache_dir` (md_cache_dir() when NULL) and its
+ * subdirectory `sub` (e.g. "debs"), both existing, before anything in them
+ * is used: every directory from / to the cache must be root's or the
+ * caller's (sticky allowed above the cache: /tmp), and the cache and `sub`
+ * writable by no one else (md_file_check_trusted).  Another user who can
+ * write there could swap a verified .deb or index for their own between
+ * its check and its use (trial 9c).  Error names the directory, its owner
+ * or who may write it, and what to do. */
+int md_cache_check(const char *cache_dir, const char *sub, md_err *err);
 
 /* XDG state directory for mkdom0 ($XDG_STATE_HOME/mkdom0,
  * ~/.local/state/mkdom0): what must survive between runs and is not a

@@ -269,7 +269,24 @@ bool md_is_file(const char *path)
 char *md_scratch_dir(const char *tag, md_err *err)
 {
     const char *tmp = getenv("TMPDIR");
-    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    /* The directory is private, but whoever may change TMPDIR itself (or a
+     * directory above it) could rename it away and put their own in its
+     * place while it is used (trial 9c: gpgv's output read back from it). */
+    char *real = realpath(tmp, NULL);
+    if (!real)
+        return md_err_errno(err, "TMPDIR %s: cannot resolve", tmp), NULL;
+    char *risk = md_xasprintf("who could replace mkdom0's scratch directories there: set TMPDIR to "
+                              "a directory only user %u (or root) can change, or unset it",
+                              (unsigned)geteuid());
+    int rc = md_file_check_trusted_path(real, risk, err);
+    free(risk);
+    free(real);
+    if (rc < 0) {
+        md_err_prefix(err, "TMPDIR %s", tmp);
+        return NULL;
+    }
+    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);
@@ -328,4 +345,35 @@ int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
         rc = md_file_check_trusted(p, true, risk, err);
     free(p);
     return rc;
+}
+
+int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *err)
+{
+    /* O_NOFOLLOW: a symlink planted at the name would have the caller (often
+     * root) create a file wherever it points (trial 9c: /etc/nologin). */
+    int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+                    0644);
+    if (fd < 0)
+        return errno == ELOOP ? md_err_set(err, "%s: is a symlink, refused as a lock file: remove it",
+                                           shown)
+                              : md_err_errno(err, "%s: cannot open lock file", shown);
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) < 0)
+        rc = md_err_errno(err, "%s: cannot stat", shown);
+    else if (!S_ISREG(st.st_mode))
+        rc = md_err_set(err, "%s: not a regular file, refused as a lock file: remove it", shown);
+    else if (st.st_uid != geteuid())
+        /* Its owner may unlink it while a build holds it (even in a sticky
+         * directory), and the next build locks a new file: two builds run
+         * at once; or hold it forever and block every build. */
+        rc = md_err_set(err, "%s: the lock file belongs to user %u, who could remove it while a "
+                             "build holds it (two builds would then write at once) or hold it "
+                             "forever: remove it as user %u or root",
+                        shown, (unsigned)st.st_uid, (unsigned)geteuid());
+    if (rc < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }

@@ -79,6 +79,14 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
+ * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),
+ * close-on-exec.  Refused, naming `shown` (the path for messages): a
+ * symlink, anything but a regular file (a FIFO, a device), and a file
+ * another user owns (its owner could unlink it while it is held, so two
+ * runs would go at once).  Returns the fd, not yet locked (flock(2) is the
+ * caller's), or -1 with the error. */
+int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *err);
 /* `path` (links followed) is a directory, or with `missing_ok` nothing
  * (ENOENT).  Error "PATH: not a directory (a regular file | a FIFO | a
  * device or socket)", or "PATH: cannot open: REASON".  Nothing is opened:
@@ -88,8 +96,11 @@ int md_check_dir(const char *path, bool missing_ok, md_err *err);
 bool md_is_file(const char *path);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp
  * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
- * path.  Returns its path, which the caller frees after md_remove_tree; NULL
- * with an error naming the path. */
+ * path.  TMPDIR and every directory above it must be root's or the
+ * caller's, sticky if others may write it (md_file_check_trusted_path):
+ * else NULL with "TMPDIR DIR: DIR belongs to user N, ...".  Returns its
+ * path, which the caller frees after md_remove_tree; NULL with an error
+ * naming the path. */
 char *md_scratch_dir(const char *tag, md_err *err);
 /* Remove the tree at `path`, depth first, never following a symlink (a
  * symlink is removed, not what it names).  Regular files whose base name is

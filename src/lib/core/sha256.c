@@ -30,6 +30,30 @@ void md_sha256_hex(const void *data, size_t len, char out[65])
     md_sha256_digest_hex(d, out);
 }
 
+int md_sha256_fd(int fd, const char *label, char out[65], md_err *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    unsigned char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+    }
+    int bad = n < 0 ? errno : 0;
+    unsigned char d[32];
+    unsigned int dl = 0;
+    EVP_DigestFinal_ex(ctx, d, &dl);
+    EVP_MD_CTX_free(ctx);
+    if (bad)
+        return md_err_set(err, "%s: read error: %s", label, strerror(bad));
+    md_sha256_digest_hex(d, out);
+    return 0;
+}
+
 int md_sha256_file(const char *path, char out[65], md_err *err)
 {
     return md_sha256_file_flags(path, 0, out, err);
@@ -42,25 +66,7 @@ int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err 
     int fd = md_open_regular_flags(path, flags, NULL, err);
     if (fd < 0)
         return -1;
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return md_err_errno(err, "%s: cannot open", path);
-    }
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        EVP_DigestUpdate(ctx, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    unsigned char d[32];
-    unsigned int dl = 0;
-    EVP_DigestFinal_ex(ctx, d, &dl);
-    EVP_MD_CTX_free(ctx);
-    if (bad)
-        return md_err_set(err, "%s: read error", path);
-    md_sha256_digest_hex(d, out);
-    return 0;
+    int rc = md_sha256_fd(fd, path, out, err);
+    close(fd);
+    return rc;
 }

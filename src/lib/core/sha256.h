@@ -12,5 +12,10 @@ void md_sha256_digest_hex(const unsigned char d[32], char out[65]);
 int md_sha256_file(const char *path, char out[65], md_err *err);
 /* md_sha256_file with core/file's MD_FILE_ flags (MD_FILE_NOFOLLOW). */
 int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err);
+/* The digest of what `fd` holds from its offset to its end (the offset is
+ * left at the end).  For checking and then reading the very bytes checked,
+ * with no second open by path.  `label` names the file in "LABEL: read
+ * error: REASON". */
+int md_sha256_fd(int fd, const char *label, char out[65], md_err *err);
 
 #endif

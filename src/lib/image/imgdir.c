@@ -652,10 +652,9 @@ static int take_lock(md_imgdir_stage *s, md_err *err)
 {
     char *lock = md_xasprintf("%s/.%s" LOCK_SUFFIX, s->parent, s->base);
     int rc = 0;
-    s->lock_fd = openat(s->parent_fd, strrchr(lock, '/') + 1,
-                        O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    s->lock_fd = md_file_open_lock(s->parent_fd, strrchr(lock, '/') + 1, lock, err);
     if (s->lock_fd < 0)
-        rc = md_err_errno(err, "%s: cannot open the output's lock", lock);
+        rc = -1;
     else if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0)
         rc = errno == EWOULDBLOCK
                  ? md_err_set(err, "%s: another mkdom0 build is writing this output (lock %s); "

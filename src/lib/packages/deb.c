@@ -6,6 +6,7 @@
 #include "core/dirs.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/sha256.h"
 #include "image/unpack.h"
 
 #include <archive.h>
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -42,11 +44,11 @@ static la_ssize_t member_read(struct archive *inner, void *ctx, const void **buf
 
 /* The error does not name `path`: callers prefix it with what they know
  * (md_deb_extract also the package). */
-static struct archive *open_outer(const char *path, md_err *err)
+static struct archive *open_outer(int fd, md_err *err)
 {
     struct archive *a = archive_read_new();
     archive_read_support_format_ar(a);
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+    if (lseek(fd, 0, SEEK_SET) < 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
         md_err_set(err, "not a readable .deb: %s", archive_error_string(a));
         archive_read_free(a);
         return NULL;
@@ -78,11 +80,43 @@ static int extract_data(md_tree *t, struct archive *outer, const char *member, c
     return rc;
 }
 
-int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
-                   md_unpack_stats *stats, md_err *err)
+/* Open the .deb at `path` for reading; with `sha256`, only when it is
+ * root's or the caller's and writable by no one else (its owner could
+ * rewrite it in place) and its bytes have that SHA-256.  The caller reads
+ * the very fd that was hashed: the .deb is never opened again by path
+ * after its check, so a file swapped in between (trial 9c) is not read. */
+static int open_deb(const char *path, const char *sha256, const char *origin, md_err *err)
+{
+    struct stat st;
+    int fd = md_open_regular(path, &st, err);
+    if (fd < 0 || !sha256)
+        return fd;
+    char hex[65];
+    int rc = 0;
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        rc = md_err_set(err, "%s belongs to user %u, who could rewrite the package after its check",
+                        path, (unsigned)st.st_uid);
+    else if (rc == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
+        rc = md_err_set(err, "%s is writable by others, who could rewrite the package after its "
+                             "check", path);
+    if (rc == 0)
+        rc = md_sha256_fd(fd, path, hex, err);
+    if (rc == 0 && strcmp(hex, sha256) != 0)
+        rc = md_err_set(err, "%s (package %s): SHA-256 %s, but the signed index says %s: the file "
+                             "changed after it was fetched and checked; refused",
+                        path, origin, hex, sha256);
+    if (rc < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
+                      md_tree_clash clash, md_unpack_stats *stats, md_err *err)
 {
     md_unpack_stats st = { 0, 0 };
-    struct archive *outer = open_outer(path, err);
+    struct archive *outer = open_outer(fd, err);
     if (!outer) {
         md_err_prefix(err, "%s (package %s)", path, origin);
         return -1;
@@ -114,6 +148,19 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
     return rc;
 }
 
+int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_clash clash,
+                   md_unpack_stats *stats, md_err *err)
+{
+    int fd = open_deb(path, NULL, origin, err);
+    if (fd < 0) {
+        md_err_prefix(err, "package %s", origin);
+        return -1;
+    }
+    int rc = extract_fd(t, fd, path, origin, clash, stats, err);
+    close(fd);
+    return rc;
+}
+
 /* ---- the cache of decompressed data members ---- */
 
 /* The data member names dpkg-deb writes (deb(5)). */
@@ -123,10 +170,10 @@ static const char *const data_members[] = { "data.tar.xz", "data.tar.zst", "data
 /* Copy the decompressed data member of `path`, at most `max` bytes, into a
  * zstd file at CACHE/SHA.MEMBER.zst.  Only after the .deb was extracted
  * whole, so its member is known to be within the limits. */
-static int cache_store(const char *path, const char *dir, const char *sha256, uint64_t max,
-                       md_err *err)
+static int cache_store(int deb_fd, const char *path, const char *dir, const char *sha256,
+                       uint64_t max, md_err *err)
 {
-    struct archive *outer = open_outer(path, err);
+    struct archive *outer = open_outer(deb_fd, err);
     if (!outer)
         return -1;
     struct archive_entry *e;
@@ -223,8 +270,13 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
     char *dir = md_xasprintf("%s/unpacked", cd);
     free(cd);
     md_err quiet = MD_ERR_INIT;
-    bool usable = md_mkdir_p(dir, 0755, &quiet) == 0 &&
-                  md_file_check_trusted(dir, false, "", &quiet) == 0;
+    /* A cache that cannot be made is only slower; one another user may
+     * write is refused, as debs/ and indexes/ are. */
+    bool usable = md_mkdir_p(dir, 0755, &quiet) == 0;
+    if (usable && md_cache_check(cache_dir, "unpacked", err) < 0) {
+        free(dir);
+        return -1;
+    }
     for (size_t i = 0; usable && i < sizeof data_members / sizeof *data_members; i++) {
         char *c = md_xasprintf("%s/%s.%s.zst", dir, sha256, data_members[i]);
         if (!md_is_file(c) || md_file_check_trusted(c, false, "", &quiet) < 0) {
@@ -251,12 +303,18 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
         return rc;
     }
     md_unpack_stats st = { 0, 0 };
-    int rc = md_deb_extract(t, path, origin, clash, &st, err);
+    int fd = open_deb(path, sha256, origin, err);
+    if (fd < 0) {
+        free(dir);
+        return -1;
+    }
+    int rc = extract_fd(t, fd, path, origin, clash, &st, err);
     /* The tar is the content plus a 512-byte header and up to 511 bytes of
      * padding per entry, and long names: twice that bounds it. */
     if (rc == 0 && usable)
-        cache_store(path, dir, sha256, 2 * (st.bytes + (uint64_t)st.entries * 1024) + (1 << 20),
-                    &quiet);
+        cache_store(fd, path, dir, sha256,
+                    2 * (st.bytes + (uint64_t)st.entries * 1024) + (1 << 20), &quiet);
+    close(fd);
     free(dir);
     if (stats)
         *stats = st;

@@ -275,9 +275,8 @@ int md_fetch_lock(const char *dir, const md_out *out, md_err *err)
     if (md_mkdir_p(dir, 0755, err) < 0)
         return -1;
     char *lp = md_xasprintf("%s/.lock", dir);
-    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = md_file_open_lock(AT_FDCWD, lp, lp, err);
     if (fd < 0) {
-        md_err_errno(err, "%s: cannot open lock file", lp);
         free(lp);
         return -1;
     }

@@ -429,6 +429,8 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
         free(cd);
         int rc = md_mkdir_p(idxdir, 0755, err);
         if (rc == 0)
+            rc = md_cache_check(cache_dir, "indexes", err);
+        if (rc == 0)
             rc = load_apk(r, idxdir, out, err);
         if (rc < 0)
             md_err_prefix(err, "repository %s", md_repo_name(r));
@@ -448,6 +450,8 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
     size_t tlen = 0;
     release rel = { 0 };
     int rc = md_mkdir_p(idxdir, 0755, err);
+    if (rc == 0)
+        rc = md_cache_check(cache_dir, "indexes", err);
     char *cached = cached_inrelease_path(idxdir, url);
     bool offline = false;
     if (rc == 0) {

@@ -1053,8 +1053,8 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
 {
     bool apk = r->fmt == MD_REPO_APK;
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *dir = md_xasprintf("%s/%s", cd, apk ? "apks" : "debs");
-    free(cd);
+    const char *sub = apk ? "apks" : "debs";
+    char *dir = md_xasprintf("%s/%s", cd, sub);
     md_resolve_stats st = { 0 };
     /* Alpine: each repository's trusted keys, for apk.h's check. */
     md_apksign_keys **keys = apk ? md_xcalloc(r->nrepos, sizeof *keys) : NULL;
@@ -1064,8 +1064,12 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
             md_err_prefix(err, "repository %s", md_repo_name(r->repos[i]));
             rc = -1;
         }
-    int lock = rc < 0 ? -1 : md_fetch_lock(dir, r->out, err);
+    /* Checked before the lock or any package in it is opened. */
+    int lock = rc < 0 || md_mkdir_p(dir, 0755, err) < 0 || md_cache_check(cd, sub, err) < 0
+                   ? -1
+                   : md_fetch_lock(dir, r->out, err);
     rc = lock < 0 ? -1 : 0;
+    free(cd);
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
