@@ -69,9 +69,12 @@ $(BUILD)/dom0/%: $(BUILD)/dom0-multi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LIB_HDR) $(wildcard src/dom0/*.h) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  TEST    $@")
+	@$(if $(Q),echo "  CCTEST  $@")
 	$(Q)$(CC) $(CFLAGS) -Isrc/dom0 -Itests/unit -o $@ $< $(BUILD)/libmkdom0.a $(DOM0_LIBSRC) $(LDLIBS)
 
+# Builds the unit test binaries, runs none: `make check` (or
+# TESTS=unit/ bash tests/run.sh) runs them.  The old "TEST" label on each
+# link read as if it had.
 unit: $(UNIT_BIN)
 
 deps:
