@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include "core/file.h"
 #include "core/mem.h"
+#include "packages/apksign.h"
 
 /* $MKDOM0_ALPINE_DATA (tests/run.sh finds it), else
  * $MKDOM0_SRC/../shared/alpine, else ./../shared/alpine (run by hand from
@@ -40,6 +42,45 @@ static inline char *t_alpine(const char *rel)
         fprintf(stderr, "FAIL: the real Alpine test data is missing: %s\n", p);
         exit(1);
     }
+    return p;
+}
+
+/* The trusted keys in directory `dir` (CHECKed: include t.h first). */
+static inline md_apksign_keys *t_alpine_keys_at(const char *dir)
+{
+    md_err e = MD_ERR_INIT;
+    md_apksign_keys *k = md_apksign_keys_load(dir, &e);
+    if (!k)
+        fprintf(stderr, "keys %s: %s\n", dir, e.msg);
+    CHECK(k != NULL);
+    return k;
+}
+
+/* The trusted keys in t_alpine(rel). */
+static inline md_apksign_keys *t_alpine_keys(const char *rel)
+{
+    char *d = t_alpine(rel);
+    md_apksign_keys *k = t_alpine_keys_at(d);
+    free(d);
+    return k;
+}
+
+/* A copy of `src` in `dir`/`name`, cut to `len` bytes (0: all), with the
+ * byte at `flip` (SIZE_MAX: none) XORed with `mask`; caller frees the path. */
+static inline char *t_damaged(const char *dir, const char *src, const char *name, size_t len,
+                              size_t flip, unsigned char mask)
+{
+    unsigned char *d;
+    size_t n;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_read_file(src, &d, &n, &e) == 0);
+    if (len && len < n)
+        n = len;
+    if (flip != SIZE_MAX && flip < n)
+        d[flip] ^= mask;
+    char *p = md_xasprintf("%s/%s", dir, name);
+    CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
+    free(d);
     return p;
 }
 #endif

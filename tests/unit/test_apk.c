@@ -15,24 +15,8 @@
 #include <sys/stat.h>
 
 static char tmpdir[] = "/tmp/test_apk.XXXXXX";
-
-static md_apksign_keys *keys_of(const char *dir)
-{
-    md_err e = MD_ERR_INIT;
-    md_apksign_keys *k = md_apksign_keys_load(dir, &e);
-    if (!k)
-        fprintf(stderr, "keys %s: %s\n", dir, e.msg);
-    CHECK(k != NULL);
-    return k;
-}
-
-static md_apksign_keys *alpine_keys(const char *rel)
-{
-    char *d = t_alpine(rel);
-    md_apksign_keys *k = keys_of(d);
-    free(d);
-    return k;
-}
+/* Damaged copies in tmpdir, the flipped byte XORed with 0x55. */
+#define DAMAGED(src, name, len, flip) t_damaged(tmpdir, src, name, len, flip, 0x55)
 
 static md_apkindex *alpine_index(const char *rel, const md_apksign_keys *k)
 {
@@ -44,24 +28,6 @@ static md_apkindex *alpine_index(const char *rel, const md_apksign_keys *k)
     CHECK(x != NULL);
     free(p);
     return x;
-}
-
-/* A copy of `src` cut to `len` bytes (0: all) with byte `flip` inverted
- * (SIZE_MAX: none); caller frees the path. */
-static char *damaged(const char *src, const char *name, size_t len, size_t flip)
-{
-    unsigned char *d;
-    size_t n;
-    md_err e = MD_ERR_INIT;
-    CHECK(md_read_file(src, &d, &n, &e) == 0);
-    if (len && len < n)
-        n = len;
-    if (flip != SIZE_MAX && flip < n)
-        d[flip] ^= 0x55;
-    char *p = md_xasprintf("%s/%s", tmpdir, name);
-    CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
-    free(d);
-    return p;
 }
 
 static void refused(const char *path, const md_apksign_keys *k, const md_apkindex_pkg *x,
@@ -80,7 +46,7 @@ static void refused(const char *path, const md_apksign_keys *k, const md_apkinde
  * its files land in the tree with the archive's modes. */
 static void test_strace_chain(void)
 {
-    md_apksign_keys *k = alpine_keys("keys");
+    md_apksign_keys *k = t_alpine_keys("keys");
     md_apkindex *x = alpine_index("apkindex/v3.16.3-13-main-x86_64.APKINDEX.tar.gz", k);
     const md_apkindex_pkg *rec = x ? md_apkindex_find(x, "strace") : NULL;
     CHECK(rec != NULL);
@@ -140,7 +106,7 @@ static void test_strace_chain(void)
         { "sig-only.apk", sig, SIZE_MAX, false, "one gzip member" },
     };
     for (size_t i = 0; rec && i < sizeof cases / sizeof *cases; i++) {
-        char *d = damaged(p, cases[i].name, cases[i].len, cases[i].flip);
+        char *d = DAMAGED(p, cases[i].name, cases[i].len, cases[i].flip);
         refused(d, k, cases[i].with_index ? rec : NULL, cases[i].needle);
         free(d);
     }
@@ -152,7 +118,7 @@ static void test_strace_chain(void)
         refused(p, k, curl, "says S:");
 
     /* a keys directory without 6165ee59 */
-    md_apksign_keys *other = alpine_keys("apk-v2-rsa256-fixtures/keys");
+    md_apksign_keys *other = t_alpine_keys("apk-v2-rsa256-fixtures/keys");
     if (other)
         refused(p, other, NULL, "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub, which is "
                                 "not in");
@@ -166,7 +132,7 @@ static void test_strace_chain(void)
  * scripts) verify by signature and datahash. */
 static void test_other_real(void)
 {
-    md_apksign_keys *k = alpine_keys("keys");
+    md_apksign_keys *k = t_alpine_keys("keys");
     char *p = t_alpine("apk/curl-7.83.1-r1.x86_64.apk");
     md_err e = MD_ERR_INIT;
     md_apk *a = k ? md_apk_open(p, k, NULL, &e) : NULL;
@@ -225,7 +191,7 @@ static void test_other_real(void)
         free(f);
         free(to);
     }
-    md_apksign_keys *xk = keys_of(kd);
+    md_apksign_keys *xk = t_alpine_keys_at(kd);
     if (xk)
         refused(p, xk, NULL, "616ae350.rsa.pub, which is not in");
     md_apksign_keys_free(xk);
@@ -237,7 +203,7 @@ static void test_other_real(void)
 /* melange's package: RSA256, no per-file checksums, listed in its index. */
 static void test_rsa256(void)
 {
-    md_apksign_keys *k = alpine_keys("apk-v2-rsa256-fixtures/keys");
+    md_apksign_keys *k = t_alpine_keys("apk-v2-rsa256-fixtures/keys");
     md_apkindex *x = alpine_index("apk-v2-rsa256-fixtures/melange-x86_64.APKINDEX.tar.gz", k);
     const md_apkindex_pkg *rec = x ? md_apkindex_find(x, "custom-ca-certs-1") : NULL;
     CHECK(rec != NULL);
@@ -277,7 +243,7 @@ static void test_made(void)
     char *kd = md_xasprintf("%s/testkeys", tmpdir);
     mkdir(kd, 0755);
     EVP_PKEY *key = am_key(kd, "test.rsa.pub");
-    md_apksign_keys *k = keys_of(kd);
+    md_apksign_keys *k = t_alpine_keys_at(kd);
     md_err e = MD_ERR_INIT;
 
     char *good = md_xasprintf("%s/good.apk", tmpdir);
@@ -322,7 +288,7 @@ static void test_made(void)
     CHECK(a != NULL);
     md_apk_free(a);
     /* its data altered: the signature no longer holds */
-    char *wd = damaged(whole, "whole-data.apk", 0, SIZE_MAX);
+    char *wd = DAMAGED(whole, "whole-data.apk", 0, SIZE_MAX);
     {
         unsigned char *d;
         size_t n;

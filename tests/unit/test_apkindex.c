@@ -16,36 +16,8 @@
 #include <sys/stat.h>
 
 static char tmpdir[] = "/tmp/test_apkindex.XXXXXX";
-
-static md_apksign_keys *keys_of(const char *rel)
-{
-    char *dir = t_alpine(rel);
-    md_err e = MD_ERR_INIT;
-    md_apksign_keys *k = md_apksign_keys_load(dir, &e);
-    if (!k)
-        fprintf(stderr, "keys %s: %s\n", dir, e.msg);
-    CHECK(k != NULL);
-    free(dir);
-    return k;
-}
-
-/* A copy of `src` with `len` bytes (0: all) and the byte at `flip` (if not
- * SIZE_MAX) inverted; caller frees the path. */
-static char *damaged(const char *src, const char *name, size_t len, size_t flip)
-{
-    unsigned char *d;
-    size_t n;
-    md_err e = MD_ERR_INIT;
-    CHECK(md_read_file(src, &d, &n, &e) == 0);
-    if (len && len < n)
-        n = len;
-    if (flip != SIZE_MAX && flip < n)
-        d[flip] ^= 0xff;
-    char *p = md_xasprintf("%s/%s", tmpdir, name);
-    CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
-    free(d);
-    return p;
-}
+/* Damaged copies in tmpdir, the flipped byte inverted. */
+#define DAMAGED(src, name, len, flip) t_damaged(tmpdir, src, name, len, flip, 0xff)
 
 static size_t first_member_len(const char *path)
 {
@@ -60,7 +32,7 @@ static size_t first_member_len(const char *path)
 
 static void test_keys(void)
 {
-    md_apksign_keys *k = keys_of("keys");
+    md_apksign_keys *k = t_alpine_keys("keys");
     if (!k)
         return;
     CHECK(md_apksign_keys_count(k) == 18); /* SHA512SUMS is not a key */
@@ -116,7 +88,7 @@ static void test_real(void)
 {
     for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
         const real_index *r = &reals[i];
-        md_apksign_keys *k = keys_of(r->keys);
+        md_apksign_keys *k = t_alpine_keys(r->keys);
         char *p = t_alpine(r->file);
         md_err e = MD_ERR_INIT;
         md_apkindex *x = k ? md_apkindex_load(p, k, &e) : NULL;
@@ -153,7 +125,7 @@ static void test_real(void)
 /* strace in v3.16.3: every field the resolver uses, as Alpine wrote it. */
 static void test_strace_record(void)
 {
-    md_apksign_keys *k = keys_of("keys");
+    md_apksign_keys *k = t_alpine_keys("keys");
     char *p = t_alpine("apkindex/v3.16.3-13-main-x86_64.APKINDEX.tar.gz");
     md_err e = MD_ERR_INIT;
     md_apkindex *x = k ? md_apkindex_load(p, k, &e) : NULL;
@@ -203,7 +175,7 @@ static void test_strace_record(void)
 /* What a tampered or partial index and a wrong keys directory give. */
 static void test_refused(void)
 {
-    md_apksign_keys *k = keys_of("keys");
+    md_apksign_keys *k = t_alpine_keys("keys");
     char *src = t_alpine("apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz");
     size_t sig = first_member_len(src);
     struct { const char *name; size_t len, flip; const char *needle; } cases[] = {
@@ -215,7 +187,7 @@ static void test_refused(void)
         { "cut-sig.tar.gz", sig / 2, SIZE_MAX, "signature member" },
     };
     for (size_t i = 0; k && i < sizeof cases / sizeof *cases; i++) {
-        char *p = damaged(src, cases[i].name, cases[i].len, cases[i].flip);
+        char *p = DAMAGED(src, cases[i].name, cases[i].len, cases[i].flip);
         md_err e = MD_ERR_INIT;
         md_apkindex *x = md_apkindex_load(p, k, &e);
         CHECK(x == NULL);
@@ -253,7 +225,7 @@ static void test_refused(void)
     md_apksign_keys_free(k2);
 
     /* aarch64's keys do not sign x86_64's index, nor the reverse */
-    md_apksign_keys *fx = keys_of("apk-v2-rsa256-fixtures/keys");
+    md_apksign_keys *fx = t_alpine_keys("apk-v2-rsa256-fixtures/keys");
     md_err_clear(&e);
     x = fx ? md_apkindex_load(src, fx, &e) : NULL;
     CHECK(!x);
