@@ -8,10 +8,10 @@
  * Both formats go through this one resolver, on repo.h's relation model:
  * versions compare and relations match by the format's own rules there.
  * What stays format-specific here, and why:
- *  - choosing among providers (choose_deb, choose_apk): apt and apk-tools
- *    rank candidates differently (apt: the real package first, then
- *    Priority:; apk-tools: the real package and every provider compete,
- *    by provided version, then provider_priority, see choose_apk);
+ *  - ranking candidates (one loop, choose_among, with the format's rule in
+ *    provider_ok and outranks): apt takes the real package first, then a
+ *    provider by Priority:; in apk-tools the real package and every
+ *    provider compete, by provided version, then provider_priority;
  *  - Alpine's conflicts ("!name") and install_if, which Debian's unpacked-
  *    only subset has no counterpart for (Conflicts/Breaks are not read);
  *  - the lock file's columns and how a download is verified. */
@@ -318,59 +318,33 @@ static bool satisfied(md_resolve *r, const md_repo_rel *rel)
 
 typedef struct pick {
     const md_repo_pkg *pkg;
+    const char *version; /* the version it offers rel->name at (NULL: none) */
     bool virtual;      /* chosen as a provider of rel->name */
     bool excluded_only; /* only excluded packages would have satisfied rel */
     const char *excluded_by;
 } pick;
 
-/* Debian (apt): a real package of the name first, by better(); only when
- * none fits, a provider: repository priority, then Priority:, then name. */
-static void choose_deb(md_resolve *r, const md_repo_rel *rel, pick *pk)
+/* The best allowed version of a name by better() (the first of equals);
+ * NULL when none is allowed. */
+static const md_repo_pkg *best_real(const name_info *ni)
 {
-    memset(pk, 0, sizeof *pk);
-    name_info *ni = lookup(r, rel->name);
-    if (!ni)
-        return;
-    for (size_t i = 0; i < ni->nreal; i++) {
-        const md_repo_pkg *p = ni->real[i];
-        if (!rel_matches_real(rel, p) || !allowed(ni, p))
-            continue;
-        if (!pk->pkg || better(p, pk->pkg))
-            pk->pkg = p;
-    }
-    if (pk->pkg || ni->selected >= 0)
-        return;
-    for (size_t i = 0; i < ni->nprov; i++) {
-        const provider *pv = &ni->prov[i];
-        if (!rel_matches_prov(rel, pv))
-            continue;
-        name_info *pn = lookup(r, pv->pkg->name);
-        if (pn->excluded) {
-            pk->excluded_only = true;
-            pk->excluded_by = pn->name;
-            continue;
-        }
-        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
-            continue;
-        /* Best version of this provider by its own rules. */
-        bool top = true;
-        for (size_t j = 0; j < pn->nreal; j++)
-            if (pn->real[j] != pv->pkg && allowed(pn, pn->real[j]) && better(pn->real[j], pv->pkg))
-                top = false;
-        if (!top)
-            continue;
-        const md_repo_pkg *b = pk->pkg;
-        int c = !b ? 1
-              : md_repo_priority(pv->pkg->repo) != md_repo_priority(b->repo)
-                    ? md_repo_priority(pv->pkg->repo) - md_repo_priority(b->repo)
-              : prio_rank(pv->pkg->priority) != prio_rank(b->priority)
-                    ? prio_rank(b->priority) - prio_rank(pv->pkg->priority)
-                    : -strcmp(pv->pkg->name, b->name);
-        if (c > 0)
-            pk->pkg = pv->pkg, pk->virtual = true;
-    }
-    if (pk->pkg)
-        pk->excluded_only = false;
+    const md_repo_pkg *p = NULL;
+    for (size_t i = 0; i < ni->nreal; i++)
+        if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
+            p = ni->real[i];
+    return p;
+}
+
+/* apt among providers: repository priority, then Priority:, then name. */
+static bool better_deb_provider(const md_repo_pkg *a, const md_repo_pkg *b)
+{
+    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
+    if (pa != pb)
+        return pa > pb;
+    int ra = prio_rank(a->priority), rb = prio_rank(b->priority);
+    if (ra != rb)
+        return ra < rb;
+    return strcmp(a->name, b->name) < 0;
 }
 
 /* Alpine: is provider a (offering the name at version va) better than b
@@ -435,61 +409,82 @@ static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
     return false;
 }
 
-/* Alpine (apk-tools): the real package of the name is one provider among
- * the others (at its own version), all ranked by better_apk().  A name
- * provided without a version is picked only from a package that declares
- * a provider_priority: apk-tools never auto-selects other virtuals
- * (solver.c, is_provider_auto_selectable).  With `avoid`, candidates that
- * would break a conflict are passed over, as apk-tools' solver steers clear
- * of them; choose() asks again without when that leaves none, so the
- * conflict is reported (check_conflicts) rather than a missing package. */
-static void choose_apk(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
+/* Alpine: apk-tools never auto-selects a name provided without a version
+ * but from a package that declares a provider_priority (solver.c,
+ * is_provider_auto_selectable). */
+static bool auto_selectable(const provider *pv)
+{
+    return pv->version || pv->pkg->apk->has_provider_priority;
+}
+
+/* May pv (a package of name pn) stand for the name it provides?  Its own
+ * name must allow it and not have another version selected; apt takes only
+ * the provider's best version, apk-tools only an auto_selectable() one. */
+static bool provider_ok(md_resolve *r, const provider *pv, const name_info *pn)
+{
+    if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
+        return false;
+    return r->fmt == MD_REPO_APK ? auto_selectable(pv) : !better(best_real(pn), pv->pkg);
+}
+
+/* Does p (offering the name at version v; virtual: as a provider) rank
+ * above the pick so far?  apt: a real package by better(), providers by
+ * better_deb_provider() (they only compete among themselves); apk-tools:
+ * the real package and the providers alike by better_apk(). */
+static bool outranks(const md_resolve *r, const md_repo_pkg *p, const char *v, bool virtual,
+                     const pick *pk)
+{
+    if (!pk->pkg)
+        return true;
+    if (r->fmt == MD_REPO_APK)
+        return better_apk(r, p, v, pk->pkg, pk->version);
+    return virtual ? better_deb_provider(p, pk->pkg) : better(p, pk->pkg);
+}
+
+/* The candidate for rel: of the real packages of its name and, apt only
+ * when none of those fits, apk-tools always, its providers, the one that
+ * outranks() the others.  With `avoid` (Alpine), candidates that would
+ * break a conflict are passed over, as apk-tools' solver steers clear of
+ * them. */
+static void choose_among(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
 {
     memset(pk, 0, sizeof *pk);
     name_info *ni = lookup(r, rel->name);
     if (!ni)
         return;
-    const char *bestv = NULL;
     for (size_t i = 0; i < ni->nreal; i++) {
         const md_repo_pkg *p = ni->real[i];
-        if (!rel_matches_real(rel, p) || !allowed(ni, p) || (avoid && breaks_conflict(r, p)))
-            continue;
-        if (!pk->pkg || better_apk(r, p, p->version, pk->pkg, bestv))
-            pk->pkg = p, bestv = p->version, pk->virtual = false;
+        if (rel_matches_real(rel, p) && allowed(ni, p) && !(avoid && breaks_conflict(r, p)) &&
+            outranks(r, p, p->version, false, pk))
+            pk->pkg = p, pk->version = p->version;
     }
-    if (ni->selected >= 0)
+    if (ni->selected >= 0 || (pk->pkg && r->fmt != MD_REPO_APK))
         return;
     for (size_t i = 0; i < ni->nprov; i++) {
         const provider *pv = &ni->prov[i];
         if (!rel_matches_prov(rel, pv))
             continue;
         name_info *pn = lookup(r, pv->pkg->name);
-        if (pn->excluded) {
-            pk->excluded_only = true;
-            pk->excluded_by = pn->name;
-            continue;
-        }
-        if (!pv->version && !pv->pkg->apk->has_provider_priority)
-            continue;
-        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg) ||
-            (avoid && breaks_conflict(r, pv->pkg)))
-            continue;
-        if (!pk->pkg || better_apk(r, pv->pkg, pv->version, pk->pkg, bestv))
-            pk->pkg = pv->pkg, bestv = pv->version, pk->virtual = true;
+        if (pn->excluded)
+            pk->excluded_only = true, pk->excluded_by = pn->name;
+        else if (provider_ok(r, pv, pn) && !(avoid && breaks_conflict(r, pv->pkg)) &&
+                 outranks(r, pv->pkg, pv->version, true, pk))
+            pk->pkg = pv->pkg, pk->version = pv->version, pk->virtual = true;
     }
     if (pk->pkg)
         pk->excluded_only = false;
 }
 
+/* Alpine: when avoiding conflicts leaves no candidate, ask again without,
+ * so the conflict is reported (check_conflicts) rather than a missing
+ * package. */
 static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
 {
-    if (r->fmt == MD_REPO_APK) {
-        choose_apk(r, rel, true, pk);
-        pick all;
-        if (!pk->pkg && (choose_apk(r, rel, false, &all), all.pkg))
-            *pk = all;
-    } else
-        choose_deb(r, rel, pk);
+    bool apk = r->fmt == MD_REPO_APK;
+    choose_among(r, rel, apk, pk);
+    pick all;
+    if (apk && !pk->pkg && (choose_among(r, rel, false, &all), all.pkg))
+        *pk = all;
 }
 
 /* ---- selection ---- */
@@ -593,7 +588,7 @@ static bool provider_clash(md_resolve *r, const md_repo_rel *rel)
         const provider *pv = &ni->prov[i];
         name_info *pn = lookup(r, pv->pkg->name);
         if (!rel_matches_prov(rel, pv) || pn->selected < 0 || r->sel[pn->selected].pkg == pv->pkg ||
-            !allowed(pn, pv->pkg) || (!pv->version && !pv->pkg->apk->has_provider_priority))
+            !allowed(pn, pv->pkg) || !auto_selectable(pv))
             continue;
         if (!best || better_apk(r, pv->pkg, pv->version, best->pkg, best->version))
             best = pv;
@@ -732,10 +727,7 @@ static bool install_if_round(md_resolve *r)
         name_info *ni = &r->names[r->iif[k]];
         if (ni->selected >= 0 || ni->excluded)
             continue;
-        const md_repo_pkg *p = NULL;
-        for (size_t i = 0; i < ni->nreal; i++)
-            if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
-                p = ni->real[i];
+        const md_repo_pkg *p = best_real(ni);
         /* install_if only ever adds: never at the price of a conflict. */
         if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
             continue;
