@@ -299,21 +299,22 @@ static bool rel_matches_prov(const md_repo_rel *rel, const provider *pv)
     return pv->version && md_repo_rel_match(md_repo_format_of(pv->pkg->repo), rel, pv->version, NULL);
 }
 
-/* Is rel satisfied by what is selected already? */
-static bool satisfied(md_resolve *r, const md_repo_rel *rel)
+/* The selected package that satisfies rel (by its name or as a provider),
+ * -1 if none. */
+static int selected_for(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
-        return false;
+        return -1;
     if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
-        return true;
+        return ni->selected;
     for (size_t i = 0; i < ni->nprov; i++) {
         name_info *pn = lookup(r, ni->prov[i].pkg->name);
         if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
             rel_matches_prov(rel, &ni->prov[i]))
-            return true;
+            return pn->selected;
     }
-    return false;
+    return -1;
 }
 
 typedef struct pick {
@@ -381,8 +382,6 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
         return ia < ib;
     return strcmp(a->name, b->name) < 0;
 }
-
-static int selected_for(md_resolve *r, const md_repo_rel *rel);
 
 /* Alpine: would selecting p break a "!name", one of its own against the
  * selection or one of the selection's against p (by its name or a name it
@@ -625,7 +624,7 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
     if (alt->n == 1 && alt->rels[0].conflict)
         return 0;
     for (size_t i = 0; i < alt->n; i++)
-        if (satisfied(r, &alt->rels[i])) {
+        if (selected_for(r, &alt->rels[i]) >= 0) {
             note_seen(r, alt);
             return 0;
         }
@@ -712,8 +711,6 @@ static int satisfy_deps(md_resolve *r, int i, md_err *err)
     md_repo_rels_free(&d);
     return rc;
 }
-
-static int selected_for(md_resolve *r, const md_repo_rel *rel);
 
 /* Alpine's install_if (apk-package(5)): a package whose every install_if
  * atom the selection satisfies is installed too, as apk-tools does
@@ -920,24 +917,6 @@ void md_resolve_free(md_resolve *r)
     free(r);
 }
 
-
-/* The selected package that satisfies rel, -1 if none (excluded). */
-static int selected_for(md_resolve *r, const md_repo_rel *rel)
-{
-    name_info *ni = lookup(r, rel->name);
-    if (!ni)
-        return -1;
-    if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
-        return ni->selected;
-    for (size_t i = 0; i < ni->nprov; i++) {
-        name_info *pn = lookup(r, ni->prov[i].pkg->name);
-        if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
-            rel_matches_prov(rel, &ni->prov[i]))
-            return pn->selected;
-    }
-    return -1;
-}
-
 /* Mark sel[i] and everything its Depends/Pre-Depends reach (the first
  * satisfied alternative of each group, as the resolver took it). */
 static int reach(md_resolve *r, size_t i, bool *seen, md_err *err)
@@ -1098,42 +1077,28 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
 
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
 {
+    bool apk = r->fmt == MD_REPO_APK;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    if (r->fmt == MD_REPO_APK) {
-        /* Alpine's columns: the index a repository was resolved from is
-         * named by its DESCRIPTION, a package by its C: checksum. */
-        fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
-                   "# repository NAME URL ARCH INDEX\n");
-        for (size_t i = 0; i < r->nrepos; i++) {
-            const char *d = md_repo_description(r->repos[i]);
-            if (!d || !*d || strpbrk(d, " \t"))
-                d = "-"; /* the column is one word */
-            fprintf(f, "repository %s %s %s %s\n", md_repo_name(r->repos[i]),
-                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d);
-        }
-        fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE CHECKSUM\n");
-        for (size_t i = 0; i < r->nsel; i++) {
-            const md_repo_pkg *p = r->sel[i].pkg;
-            fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
-                    md_repo_name(p->repo), (unsigned long long)p->size, p->apk->checksum);
-        }
-        fclose(f);
-        int rc = md_write_atomic(path, buf, len, 0644, err);
-        free(buf);
-        return rc;
-    }
+    /* Alpine's columns: the index a repository was resolved from is named
+     * by its DESCRIPTION, a package by its C: checksum. */
     fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
-               "# repository NAME URL SUITE\n");
-    for (size_t i = 0; i < r->nrepos; i++)
-        fprintf(f, "repository %s %s %s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
-                md_repo_suite(r->repos[i]));
-    fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE SHA256\n");
+               "# repository NAME URL %s\n", apk ? "ARCH INDEX" : "SUITE");
+    for (size_t i = 0; i < r->nrepos; i++) {
+        const char *d = md_repo_description(r->repos[i]);
+        if (!d || !*d || strpbrk(d, " \t"))
+            d = "-"; /* the column is one word */
+        fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
+                apk ? md_repo_arch(r->repos[i]) : md_repo_suite(r->repos[i]), apk ? " " : "",
+                apk ? d : "");
+    }
+    fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE %s\n", apk ? "CHECKSUM" : "SHA256");
     for (size_t i = 0; i < r->nsel; i++) {
         const md_repo_pkg *p = r->sel[i].pkg;
         fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
-                md_repo_name(p->repo), (unsigned long long)p->size, p->sha256);
+                md_repo_name(p->repo), (unsigned long long)p->size,
+                apk ? p->apk->checksum : p->sha256);
     }
     fclose(f);
     int rc = md_write_atomic(path, buf, len, 0644, err);
