@@ -336,18 +336,6 @@ static const md_repo_pkg *best_real(const name_info *ni)
     return p;
 }
 
-/* apt among providers: repository priority, then Priority:, then name. */
-static bool better_deb_provider(const md_repo_pkg *a, const md_repo_pkg *b)
-{
-    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
-    if (pa != pb)
-        return pa > pb;
-    int ra = prio_rank(a->priority), rb = prio_rank(b->priority);
-    if (ra != rb)
-        return ra < rb;
-    return strcmp(a->name, b->name) < 0;
-}
-
 /* Alpine: is provider a (offering the name at version va) better than b
  * (vb)?  apk-tools' compare_providers (src/solver.c) for a fresh install,
  * after its pinning step, which here is the pin (allowed()) and the
@@ -427,17 +415,22 @@ static bool provider_ok(md_resolve *r, const provider *pv, const name_info *pn)
 }
 
 /* Does p (offering the name at version v; virtual: as a provider) rank
- * above the pick so far?  apt: a real package by better(), providers by
- * better_deb_provider() (they only compete among themselves); apk-tools:
- * the real package and the providers alike by better_apk(). */
+ * above the pick so far?  apk-tools: the real package and the providers
+ * alike by better_apk().  apt: a real package by better(); providers,
+ * which only compete among themselves, by repository priority, then
+ * Priority:, then name. */
 static bool outranks(const md_resolve *r, const md_repo_pkg *p, const char *v, bool virtual,
                      const pick *pk)
 {
-    if (!pk->pkg)
+    const md_repo_pkg *b = pk->pkg;
+    if (!b)
         return true;
     if (r->fmt == MD_REPO_APK)
-        return better_apk(r, p, v, pk->pkg, pk->version);
-    return virtual ? better_deb_provider(p, pk->pkg) : better(p, pk->pkg);
+        return better_apk(r, p, v, b, pk->version);
+    if (!virtual || md_repo_priority(p->repo) != md_repo_priority(b->repo))
+        return better(p, b);
+    int ra = prio_rank(p->priority), rb = prio_rank(b->priority);
+    return ra != rb ? ra < rb : strcmp(p->name, b->name) < 0;
 }
 
 /* The candidate for rel: of the real packages of its name and, apt only
