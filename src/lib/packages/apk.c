@@ -46,7 +46,6 @@ void md_apk_free(md_apk *a)
     free(a);
 }
 
-const char *md_apk_path(const md_apk *a) { return a->path; }
 const char *md_apk_signer(const md_apk *a) { return a->signer; }
 const char *md_apk_checksum(const md_apk *a) { return a->checksum; }
 size_t md_apk_unchecked(const md_apk *a) { return a->unchecked; }
