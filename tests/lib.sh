@@ -78,6 +78,39 @@ build_or_skip() {
     fail "mkdom0 build $* failed (exit $rc)"
 }
 
+# media_setup NAME: what the tests that read boot media back start with:
+# their tools, $work (a scratch directory removed at exit) and $keys in it.
+media_setup() {
+    need xorriso mdir mtype
+    work=$(mktemp -d "/tmp/mkdom0-$1.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+    keys="$work/keys"
+}
+
+# check_esp DISK OUT: DISK's EFI system partition holds GRUB for UEFI and
+# output OUT's grub.cfg, xen.gz, vmlinuz and rootfs.cpio.gz byte for byte.
+check_esp() {
+    local esp img f
+    esp=$(/usr/sbin/sfdisk -d "$1" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,"",$2); print $2}')
+    [ -n "$esp" ] || fail "$(basename "$1") has no EFI system partition"
+    img="$1@@$((esp * 512))"
+    mdir -i "$img" ::/EFI/BOOT | grep -q BOOTX64 || fail "no EFI/BOOT/BOOTX64.EFI on the ESP"
+    cmp <(mtype -i "$img" ::/EFI/BOOT/grub.cfg) "$2/grub.cfg" || fail "the ESP's grub.cfg is not the build's"
+    for f in xen.gz vmlinuz rootfs.cpio.gz; do
+        cmp <(mtype -i "$img" "::/$f") "$2/$f" || fail "$f on the ESP differs from the build's"
+    done
+}
+
+# check_iso ISO OUT: ISO has El Torito images for BIOS and UEFI (the report
+# goes to stdout) and output OUT's grub.cfg; $work holds the scratch.
+check_iso() {
+    xorriso -indev "$1" -report_el_torito plain 2>/dev/null | tee "$work/eltorito"
+    grep -q 'El Torito boot img :   1  BIOS' "$work/eltorito" || fail "the ISO has no BIOS El Torito image"
+    grep -q 'El Torito boot img :   2  UEFI' "$work/eltorito" || fail "the ISO has no UEFI El Torito image"
+    xorriso -osirrox on -indev "$1" -extract /boot/grub/grub.cfg "$work/iso-grub.cfg" >/dev/null 2>&1
+    cmp "$work/iso-grub.cfg" "$2/grub.cfg" || fail "the ISO's grub.cfg is not the build's"
+}
+
 # Build the default image once per test run into $MKDOM0_BUILD/test-image
 # and print its directory.  Keys live beside it so every test logs in with them.
 default_image() {

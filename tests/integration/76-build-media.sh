@@ -5,10 +5,7 @@
 # tools (sfdisk, mtools, xorriso), no boot (test 57 boots them).
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
-need xorriso mdir mtype
-work=$(mktemp -d /tmp/mkdom0-media.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-keys="$work/keys"
+media_setup media
 
 build_or_skip --keys "$keys" --media iso,disk,netboot -o "$work/a" > "$work/a.log"
 grep -q 'boot.iso,disk.img,netboot/}' "$work/a.log" || { cat "$work/a.log"; fail "the summary does not name the media"; }
@@ -37,25 +34,14 @@ table=$(/usr/sbin/sfdisk -d "$work/a/disk.img")
 echo "$table"
 echo "$table" | grep -q 'start=        2048, size=        2048, type=21686148-6E69-6F6E-744E-656564454649' ||
     fail "no BIOS boot partition at LBA 2048"
-esp_start=$(echo "$table" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,"",$2); print $2}')
-[ -n "$esp_start" ] || fail "no EFI system partition"
-img="$work/a/disk.img@@$((esp_start * 512))"
-mdir -i "$img" ::/EFI/BOOT | grep -q BOOTX64 || fail "no EFI/BOOT/BOOTX64.EFI on the ESP"
-cmp <(mtype -i "$img" ::/EFI/BOOT/grub.cfg) "$work/a/grub.cfg" || fail "the ESP's grub.cfg is not the build's"
-for f in xen.gz vmlinuz rootfs.cpio.gz; do
-    cmp <(mtype -i "$img" "::/$f") "$work/a/$f" || fail "$f on the ESP differs from the build's"
-done
+check_esp "$work/a/disk.img" "$work/a"
 [ "$(od -An -tx1 -j 0x5c -N 8 "$work/a/disk.img" | tr -d ' ')" = 0008000000000000 ] ||
     fail "the MBR's boot code does not point at core.img (LBA 2048)"
 cmp -n 0x5c "$work/a/disk.img" /usr/lib/grub/i386-pc/boot.img || fail "the MBR does not start with GRUB's boot.img"
 [ "$(od -An -tx1 -j 0x1fe -N 2 "$work/a/disk.img" | tr -d ' ')" = 55aa ] || fail "no MBR signature"
 
 # The ISO: El Torito entries for BIOS and UEFI, the build's grub.cfg.
-xorriso -indev "$work/a/boot.iso" -report_el_torito plain 2>/dev/null | tee "$work/eltorito"
-grep -q 'El Torito boot img :   1  BIOS' "$work/eltorito" || fail "the ISO has no BIOS El Torito image"
-grep -q 'El Torito boot img :   2  UEFI' "$work/eltorito" || fail "the ISO has no UEFI El Torito image"
-xorriso -osirrox on -indev "$work/a/boot.iso" -extract /boot/grub/grub.cfg "$work/iso-grub.cfg" >/dev/null 2>&1
-cmp "$work/iso-grub.cfg" "$work/a/grub.cfg" || fail "the ISO's grub.cfg is not the build's"
+check_iso "$work/a/boot.iso" "$work/a"
 
 # Every config lints clean and carries the same arguments.
 "$MKDOM0" lint "$work/a/netboot/boot.ipxe" "$work/a/netboot/pxelinux.cfg/default" \

@@ -8,10 +8,7 @@
 # over PARENT/.NAME, the part before the "@@", and the build said "built").
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
-need xorriso mdir mtype
-work=$(mktemp -d /tmp/mkdom0-oddname.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-keys="$work/keys"
+media_setup oddname
 parent="$work/p@@2=b"
 mkdir -p "$parent" "$work/t@@3=-x:y"
 # Files where a tool cutting at "@@" would write: the part before the first
@@ -37,19 +34,9 @@ diff "$work/s/before" "$work/s/after" || fail "the build touched files beside it
 # The disk: its ESP is a FAT holding the build's files (mtools reads it here
 # from a directory of plain bytes, as the test must not trust the name either).
 cp "$out/disk.img" "$work/disk.img"
-esp=$(/usr/sbin/sfdisk -d "$work/disk.img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,"",$2); print $2}')
-[ -n "$esp" ] || fail "disk.img has no EFI system partition"
-img="$work/disk.img@@$((esp * 512))"
-mdir -i "$img" ::/EFI/BOOT | grep -q BOOTX64 || fail "no EFI/BOOT/BOOTX64.EFI on the ESP"
-cmp <(mtype -i "$img" ::/EFI/BOOT/grub.cfg) "$out/grub.cfg" || fail "the ESP's grub.cfg is not the build's"
-for f in xen.gz vmlinuz rootfs.cpio.gz; do
-    cmp <(mtype -i "$img" "::/$f") "$out/$f" || fail "$f on the ESP differs from the build's"
-done
+check_esp "$work/disk.img" "$out"
 # The ISO: both El Torito images and the build's grub.cfg.
 cp "$out/boot.iso" "$work/boot.iso"
-xorriso -indev "$work/boot.iso" -report_el_torito plain 2>/dev/null > "$work/eltorito"
-grep -q 'El Torito boot img :   2  UEFI' "$work/eltorito" || fail "the ISO has no UEFI El Torito image"
-xorriso -osirrox on -indev "$work/boot.iso" -extract /boot/grub/grub.cfg "$work/iso-grub.cfg" >/dev/null 2>&1
-cmp "$work/iso-grub.cfg" "$out/grub.cfg" || fail "the ISO's grub.cfg is not the build's"
+check_iso "$work/boot.iso" "$out"
 [ -f "$out/netboot/boot/grub/x86_64-efi/core.efi" ] || fail "netboot/ has no GRUB for UEFI"
 echo "ok: disk.img, boot.iso and netboot/ built in $out; nothing beside it changed"

@@ -150,13 +150,16 @@ static char *find_in(const char *dir, const char *pat)
     return hit;
 }
 
-static char *regular_or_null(char *p)
+/* p if `ok`, else NULL (p freed). */
+static char *kept_if(char *p, bool ok)
 {
-    if (md_is_file(p))
+    if (ok)
         return p;
     free(p);
     return NULL;
 }
+
+static char *regular_or_null(char *p) { return kept_if(p, md_is_file(p)); }
 
 char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f)
 {
@@ -333,13 +336,7 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
     return rc;
 }
 
-static char *readable_or_null(char *p)
-{
-    if (access(p, R_OK) == 0)
-        return p;
-    free(p);
-    return NULL;
-}
+static char *readable_or_null(char *p) { return kept_if(p, access(p, R_OK) == 0); }
 
 char *md_imgdir_client_key(const char *dir)
 {

@@ -69,10 +69,8 @@ char *md_modules_name_of(const char *path, bool need_ko)
     const char *b = basename(path);
     if (need_ko && !modfile_stem(b))
         return NULL;
-    char *r = md_xstrndup(b, strcspn(b, ".\n"));
-    for (char *p = r; *p; p++)
-        if (*p == '-')
-            *p = '_';
+    char *stem = md_xstrndup(b, strcspn(b, ".\n")), *r = md_modules_normalize(stem);
+    free(stem);
     return r;
 }
 

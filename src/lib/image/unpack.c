@@ -406,6 +406,27 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
     return t;
 }
 
+md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
+                       md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err)
+{
+    struct archive *ar = archive_read_new();
+    archive_read_support_format_tar(ar);
+    archive_read_open_memory(ar, tar, len);
+    md_tree *t = md_tree_new(false);
+    md_unpack_opts o = { .origin = label, .label = label, .clash = MD_CLASH_ERROR,
+                         .limits = md_unpack_default_limits, .check = check, .check_ctx = ctx };
+    md_unpack_stats st = { 0, 0 };
+    int rc = md_unpack_archive(t, ar, &o, &st, err);
+    archive_read_free(ar);
+    if (entries)
+        *entries = st.entries;
+    if (rc < 0) {
+        md_tree_free(t);
+        return NULL;
+    }
+    return t;
+}
+
 /* One segment at data[0..len).  *used: bytes of an uncompressed cpio
  * segment (0 when compressed: its end is found by the caller).  *inner:
  * for a compressed segment, the decompressed bytes the archive took up to

@@ -124,6 +124,13 @@ typedef struct md_unpack_stats {
 int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
                       md_unpack_stats *st, md_err *err);
 
+/* A tar in memory (an .apk's members, an APKINDEX) into a new tree, with
+ * origin and label `label`, the default limits, a clash an error; `check`
+ * and `ctx` as in md_unpack_opts (NULL: none); *entries (if not NULL): the
+ * entries read, also on failure.  Caller frees with md_tree_free. */
+md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
+                       md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err);
+
 /* A root filesystem into a new tree (no usrmerge: the tree shows exactly
  * what the input holds), with origin and label `path`, later entries
  * replacing earlier ones as the kernel does, sockets skipped:

@@ -46,7 +46,6 @@ void md_apk_free(md_apk *a)
     free(a);
 }
 
-const char *md_apk_path(const md_apk *a) { return a->path; }
 const char *md_apk_signer(const md_apk *a) { return a->signer; }
 const char *md_apk_checksum(const md_apk *a) { return a->checksum; }
 size_t md_apk_unchecked(const md_apk *a) { return a->unchecked; }
@@ -113,27 +112,6 @@ static int parse_pkginfo(md_apk *a, char *text, size_t len, md_err *err)
 
 /* ---- members ---- */
 
-static md_tree *read_tar(const char *label, const unsigned char *tar, size_t len,
-                         md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err)
-{
-    struct archive *ar = archive_read_new();
-    archive_read_support_format_tar(ar);
-    archive_read_open_memory(ar, tar, len);
-    md_tree *t = md_tree_new(false);
-    md_unpack_opts o = { .origin = label, .label = label, .clash = MD_CLASH_ERROR,
-                         .limits = md_unpack_default_limits, .check = check, .check_ctx = ctx };
-    md_unpack_stats st = { 0, 0 };
-    int rc = md_unpack_archive(t, ar, &o, &st, err);
-    archive_read_free(ar);
-    if (entries)
-        *entries = st.entries;
-    if (rc < 0) {
-        md_tree_free(t);
-        return NULL;
-    }
-    return t;
-}
-
 static const char *const script_names[] = {
     "/.pre-install", "/.post-install", "/.pre-deinstall", "/.post-deinstall",
     "/.pre-upgrade", "/.post-upgrade", "/.trigger",
@@ -150,7 +128,7 @@ static int read_control(md_apk *a, const unsigned char *gz, size_t gzlen, md_err
         return -1;
     }
     char *label = md_xasprintf("%s control", a->path);
-    md_tree *t = read_tar(label, tar, tarlen, NULL, NULL, NULL, err);
+    md_tree *t = md_unpack_tar(label, tar, tarlen, NULL, NULL, NULL, err);
     free(label);
     free(tar);
     if (!t)
@@ -452,7 +430,7 @@ md_apk *md_apk_open(const char *path, const md_apksign_keys *keys,
         /* the data read once, checksums checked, into a tree then dropped */
         checker c = { a };
         char *label = md_xasprintf("%s data", path);
-        md_tree *t = read_tar(label, a->tar, a->tarlen, check_entry, &c, &a->entries, err);
+        md_tree *t = md_unpack_tar(label, a->tar, a->tarlen, check_entry, &c, &a->entries, err);
         free(label);
         rc = t ? 0 : -1;
         md_tree_free(t);

@@ -62,7 +62,6 @@ void md_apk_free(md_apk *a);
 int md_apk_extract(const md_apk *a, md_tree *t, const char *origin, md_tree_clash clash,
                    md_unpack_stats *stats, md_err *err);
 
-const char *md_apk_path(const md_apk *a);
 const char *md_apk_name(const md_apk *a);    /* .PKGINFO pkgname */
 const char *md_apk_version(const md_apk *a); /* pkgver */
 const char *md_apk_arch(const md_apk *a);    /* arch, or NULL */

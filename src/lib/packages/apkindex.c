@@ -5,7 +5,6 @@
  * that buffer, a record each and one array of atoms. */
 #include "packages/apkindex.h"
 
-#include <archive.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/decomp.h"
@@ -292,26 +291,6 @@ static char *member(const md_tree *t, const char *name, size_t *len)
     return c;
 }
 
-/* The tar of DESCRIPTION and APKINDEX (decompressed, verified) into a
- * scratch tree by the one archive reader, with its limits. */
-static md_tree *read_tar(const char *path, const unsigned char *tar, size_t len, md_err *err)
-{
-    struct archive *a = archive_read_new();
-    archive_read_support_format_tar(a);
-    archive_read_open_memory(a, tar, len);
-    md_tree *t = md_tree_new(false);
-    md_unpack_opts o = { .origin = path, .label = path, .clash = MD_CLASH_ERROR,
-                         .limits = md_unpack_default_limits };
-    md_unpack_stats st = { 0, 0 };
-    int rc = md_unpack_archive(t, a, &o, &st, err);
-    archive_read_free(a);
-    if (rc < 0) {
-        md_tree_free(t);
-        return NULL;
-    }
-    return t;
-}
-
 md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_err *err)
 {
     unsigned char *data;
@@ -351,7 +330,8 @@ md_apkindex *md_apkindex_load_mem(const char *path, const unsigned char *data, s
     if (md_decomp_buf(path, data + siglen, len - siglen, MD_APKINDEX_MAX_TEXT, &tar, &tarlen,
                       err) < 0)
         goto out;
-    t = read_tar(path, tar, tarlen, err);
+    /* DESCRIPTION and APKINDEX, by the one archive reader with its limits */
+    t = md_unpack_tar(path, tar, tarlen, NULL, NULL, NULL, err);
     if (!t)
         goto out;
     size_t tlen = 0, dlen = 0;

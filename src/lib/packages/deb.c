@@ -117,13 +117,9 @@ static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
 {
     md_unpack_stats st = { 0, 0 };
     struct archive *outer = open_outer(fd, err);
-    if (!outer) {
-        md_err_prefix(err, "%s (package %s)", path, origin);
-        return -1;
-    }
     bool seen_data = false;
     struct archive_entry *e;
-    int r, rc = 0;
+    int r = ARCHIVE_EOF, rc = outer ? 0 : -1;
     while (rc == 0 && (r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
         const char *n = archive_entry_pathname(e);
         if (!n || strncmp(n, "data.tar", 8) != 0)
@@ -143,7 +139,7 @@ static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
     if (rc < 0)
         md_err_prefix(err, "%s (package %s)", path, origin);
     archive_read_free(outer);
-    if (stats)
+    if (stats && outer)
         *stats = st;
     return rc;
 }

@@ -276,22 +276,18 @@ int md_fetch_lock(const char *dir, const md_out *out, md_err *err)
         return -1;
     char *lp = md_xasprintf("%s/.lock", dir);
     int fd = md_file_open_lock(AT_FDCWD, lp, lp, err);
-    if (fd < 0) {
-        free(lp);
-        return -1;
-    }
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
         md_out_say(out, MD_OUT_NOTE, "waiting for another mkdom0 that holds %s", lp);
-        while (flock(fd, LOCK_EX) < 0) {
+        while (fd >= 0 && flock(fd, LOCK_EX) < 0)
             if (errno != EINTR) {
                 md_err_errno(err, "%s: cannot lock", lp);
                 close(fd);
-                free(lp);
-                return -1;
+                fd = -1;
             }
-        }
     }
     free(lp);
+    if (fd < 0)
+        return -1;
     /* Holding the lock, no other writer is active: anything partial is
      * from a run that died. */
     DIR *d = opendir(dir);

@@ -360,21 +360,26 @@ static char *cached_inrelease_path(const char *idxdir, const char *url)
     return md_xasprintf("%s/%s_InRelease", idxdir, h);
 }
 
-/* When the archive cannot be reached, the last InRelease that verified is
- * used instead, like apt's lists: it is checked again with gpgv and for
- * Valid-Until, so it vouches for nothing it did not vouch for before, and
- * a build from a warm cache works offline.  (The same for an APKINDEX,
- * verified again against the keys.)  Clears the fetch error on
- * success; on failure (no cached copy) the fetch error stands. */
-static int offline_fallback(const char *url, const char *cached, const char *what, const md_out *out,
-                            unsigned char **raw, size_t *rawn, md_err *err)
+/* Fetch `url` (at most `max` bytes).  When the archive cannot be reached,
+ * the last InRelease that verified (`cached`) is used instead, like apt's
+ * lists (*offline): it is checked again with gpgv and for Valid-Until, so
+ * it vouches for nothing it did not vouch for before, and a build from a
+ * warm cache works offline.  (The same for an APKINDEX, verified again
+ * against the keys.)  Without a cached copy the fetch error stands. */
+static int fetch_or_cached(const char *url, size_t max, const char *cached, const char *what,
+                           const md_out *out, unsigned char **raw, size_t *rawn, bool *offline,
+                           md_err *err)
 {
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
+    if (md_fetch_mem(url, max, out, raw, rawn, err) == 0)
+        return 0;
     struct stat st;
     if (stat(cached, &st) < 0)
         return -1;
     md_err none = MD_ERR_INIT;
     if (md_read_file(cached, raw, rawn, &none) < 0)
         return -1;
+    *offline = true;
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
     md_out_say(out, MD_OUT_NOTE, "%s; using the %s verified at %s", err->msg, what, when);
@@ -396,10 +401,8 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
     unsigned char *raw = NULL;
     size_t rawn = 0;
     bool offline = false;
-    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
-    int rc = md_fetch_mem(url, MD_APKINDEX_MAX_FILE, out, &raw, &rawn, err);
-    if (rc < 0 && offline_fallback(url, cached, "APKINDEX", out, &raw, &rawn, err) == 0)
-        rc = 0, offline = true;
+    int rc = fetch_or_cached(url, MD_APKINDEX_MAX_FILE, cached, "APKINDEX", out, &raw, &rawn,
+                             &offline, err);
     md_apkindex *x = NULL;
     if (rc == 0) {
         x = md_apkindex_load_mem(offline ? cached : url, raw, rawn, keys, err);
@@ -419,47 +422,20 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
     return rc;
 }
 
-int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *err)
+/* Debian: InRelease, verified by gpgv and checked, then each component's
+ * Packages index it lists. */
+static int load_deb(md_repo *r, const char *idxdir, const md_out *out, md_err *err)
 {
-    if (md_repo_pkg_count(r))
-        return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
-    if (md_repo_format_of(r) == MD_REPO_APK) {
-        char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-        char *idxdir = md_xasprintf("%s/indexes", cd);
-        free(cd);
-        int rc = md_mkdir_p(idxdir, 0755, err);
-        if (rc == 0)
-            rc = md_cache_check(cache_dir, "indexes", err);
-        if (rc == 0)
-            rc = load_apk(r, idxdir, out, err);
-        if (rc < 0)
-            md_err_prefix(err, "repository %s", md_repo_name(r));
-        free(idxdir);
-        return rc;
-    }
-    if (!md_repo_keyring(r))
-        return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
-                          md_repo_name(r));
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *idxdir = md_xasprintf("%s/indexes", cd);
-    free(cd);
     char *url = md_xasprintf("%s/dists/%s/InRelease", md_repo_url(r), md_repo_suite(r));
+    char *cached = cached_inrelease_path(idxdir, url);
     unsigned char *raw = NULL;
     size_t rawn = 0;
     char *text = NULL;
     size_t tlen = 0;
     release rel = { 0 };
-    int rc = md_mkdir_p(idxdir, 0755, err);
-    if (rc == 0)
-        rc = md_cache_check(cache_dir, "indexes", err);
-    char *cached = cached_inrelease_path(idxdir, url);
     bool offline = false;
-    if (rc == 0) {
-        md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
-        rc = md_fetch_mem(url, MAX_INRELEASE, out, &raw, &rawn, err);
-        if (rc < 0 && offline_fallback(url, cached, "InRelease", out, &raw, &rawn, err) == 0)
-            rc = 0, offline = true;
-    }
+    int rc = fetch_or_cached(url, MAX_INRELEASE, cached, "InRelease", out, &raw, &rawn, &offline,
+                             err);
     if (rc == 0)
         rc = gpgv_verify(url, md_repo_keyring(r), raw, rawn, &text, &tlen, err);
     /* Kept only once verified, for the offline fallback above. */
@@ -475,13 +451,32 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
                         rel.suite ? rel.suite : "", rel.codename ? rel.codename : "", md_repo_suite(r));
     for (const char *const *c = md_repo_components(r); rc == 0 && *c; c++)
         rc = load_component(r, &rel, *c, idxdir, out, err);
-    if (rc < 0)
-        md_err_prefix(err, "repository %s", md_repo_name(r));
     release_free(&rel);
     free(raw);
     free(text);
     free(url);
     free(cached);
+    return rc;
+}
+
+int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *err)
+{
+    if (md_repo_pkg_count(r))
+        return md_err_set(err, "repository %s: already loaded", md_repo_name(r));
+    bool apk = md_repo_format_of(r) == MD_REPO_APK;
+    if (!apk && !md_repo_keyring(r))
+        return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
+                          md_repo_name(r));
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *idxdir = md_xasprintf("%s/indexes", cd);
+    free(cd);
+    int rc = md_mkdir_p(idxdir, 0755, err);
+    if (rc == 0)
+        rc = md_cache_check(cache_dir, "indexes", err);
+    if (rc == 0)
+        rc = apk ? load_apk(r, idxdir, out, err) : load_deb(r, idxdir, out, err);
+    if (rc < 0)
+        md_err_prefix(err, "repository %s", md_repo_name(r));
     free(idxdir);
     return rc;
 }

@@ -8,10 +8,10 @@
  * Both formats go through this one resolver, on repo.h's relation model:
  * versions compare and relations match by the format's own rules there.
  * What stays format-specific here, and why:
- *  - choosing among providers (choose_deb, choose_apk): apt and apk-tools
- *    rank candidates differently (apt: the real package first, then
- *    Priority:; apk-tools: the real package and every provider compete,
- *    by provided version, then provider_priority, see choose_apk);
+ *  - ranking candidates (one loop, choose_among, with the format's rule in
+ *    provider_ok and outranks): apt takes the real package first, then a
+ *    provider by Priority:; in apk-tools the real package and every
+ *    provider compete, by provided version, then provider_priority;
  *  - Alpine's conflicts ("!name") and install_if, which Debian's unpacked-
  *    only subset has no counterpart for (Conflicts/Breaks are not read);
  *  - the lock file's columns and how a download is verified. */
@@ -299,78 +299,41 @@ static bool rel_matches_prov(const md_repo_rel *rel, const provider *pv)
     return pv->version && md_repo_rel_match(md_repo_format_of(pv->pkg->repo), rel, pv->version, NULL);
 }
 
-/* Is rel satisfied by what is selected already? */
-static bool satisfied(md_resolve *r, const md_repo_rel *rel)
+/* The selected package that satisfies rel (by its name or as a provider),
+ * -1 if none. */
+static int selected_for(md_resolve *r, const md_repo_rel *rel)
 {
     name_info *ni = lookup(r, rel->name);
     if (!ni)
-        return false;
+        return -1;
     if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
-        return true;
+        return ni->selected;
     for (size_t i = 0; i < ni->nprov; i++) {
         name_info *pn = lookup(r, ni->prov[i].pkg->name);
         if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
             rel_matches_prov(rel, &ni->prov[i]))
-            return true;
+            return pn->selected;
     }
-    return false;
+    return -1;
 }
 
 typedef struct pick {
     const md_repo_pkg *pkg;
+    const char *version; /* the version it offers rel->name at (NULL: none) */
     bool virtual;      /* chosen as a provider of rel->name */
     bool excluded_only; /* only excluded packages would have satisfied rel */
     const char *excluded_by;
 } pick;
 
-/* Debian (apt): a real package of the name first, by better(); only when
- * none fits, a provider: repository priority, then Priority:, then name. */
-static void choose_deb(md_resolve *r, const md_repo_rel *rel, pick *pk)
+/* The best allowed version of a name by better() (the first of equals);
+ * NULL when none is allowed. */
+static const md_repo_pkg *best_real(const name_info *ni)
 {
-    memset(pk, 0, sizeof *pk);
-    name_info *ni = lookup(r, rel->name);
-    if (!ni)
-        return;
-    for (size_t i = 0; i < ni->nreal; i++) {
-        const md_repo_pkg *p = ni->real[i];
-        if (!rel_matches_real(rel, p) || !allowed(ni, p))
-            continue;
-        if (!pk->pkg || better(p, pk->pkg))
-            pk->pkg = p;
-    }
-    if (pk->pkg || ni->selected >= 0)
-        return;
-    for (size_t i = 0; i < ni->nprov; i++) {
-        const provider *pv = &ni->prov[i];
-        if (!rel_matches_prov(rel, pv))
-            continue;
-        name_info *pn = lookup(r, pv->pkg->name);
-        if (pn->excluded) {
-            pk->excluded_only = true;
-            pk->excluded_by = pn->name;
-            continue;
-        }
-        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
-            continue;
-        /* Best version of this provider by its own rules. */
-        bool top = true;
-        for (size_t j = 0; j < pn->nreal; j++)
-            if (pn->real[j] != pv->pkg && allowed(pn, pn->real[j]) && better(pn->real[j], pv->pkg))
-                top = false;
-        if (!top)
-            continue;
-        const md_repo_pkg *b = pk->pkg;
-        int c = !b ? 1
-              : md_repo_priority(pv->pkg->repo) != md_repo_priority(b->repo)
-                    ? md_repo_priority(pv->pkg->repo) - md_repo_priority(b->repo)
-              : prio_rank(pv->pkg->priority) != prio_rank(b->priority)
-                    ? prio_rank(b->priority) - prio_rank(pv->pkg->priority)
-                    : -strcmp(pv->pkg->name, b->name);
-        if (c > 0)
-            pk->pkg = pv->pkg, pk->virtual = true;
-    }
-    if (pk->pkg)
-        pk->excluded_only = false;
+    const md_repo_pkg *p = NULL;
+    for (size_t i = 0; i < ni->nreal; i++)
+        if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
+            p = ni->real[i];
+    return p;
 }
 
 /* Alpine: is provider a (offering the name at version va) better than b
@@ -408,8 +371,6 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
     return strcmp(a->name, b->name) < 0;
 }
 
-static int selected_for(md_resolve *r, const md_repo_rel *rel);
-
 /* Alpine: would selecting p break a "!name", one of its own against the
  * selection or one of the selection's against p (by its name or a name it
  * provides)? */
@@ -435,61 +396,87 @@ static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
     return false;
 }
 
-/* Alpine (apk-tools): the real package of the name is one provider among
- * the others (at its own version), all ranked by better_apk().  A name
- * provided without a version is picked only from a package that declares
- * a provider_priority: apk-tools never auto-selects other virtuals
- * (solver.c, is_provider_auto_selectable).  With `avoid`, candidates that
- * would break a conflict are passed over, as apk-tools' solver steers clear
- * of them; choose() asks again without when that leaves none, so the
- * conflict is reported (check_conflicts) rather than a missing package. */
-static void choose_apk(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
+/* Alpine: apk-tools never auto-selects a name provided without a version
+ * but from a package that declares a provider_priority (solver.c,
+ * is_provider_auto_selectable). */
+static bool auto_selectable(const provider *pv)
+{
+    return pv->version || pv->pkg->apk->has_provider_priority;
+}
+
+/* May pv (a package of name pn) stand for the name it provides?  Its own
+ * name must allow it and not have another version selected; apt takes only
+ * the provider's best version, apk-tools only an auto_selectable() one. */
+static bool provider_ok(md_resolve *r, const provider *pv, const name_info *pn)
+{
+    if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg))
+        return false;
+    return r->fmt == MD_REPO_APK ? auto_selectable(pv) : !better(best_real(pn), pv->pkg);
+}
+
+/* Does p (offering the name at version v; virtual: as a provider) rank
+ * above the pick so far?  apk-tools: the real package and the providers
+ * alike by better_apk().  apt: a real package by better(); providers,
+ * which only compete among themselves, by repository priority, then
+ * Priority:, then name. */
+static bool outranks(const md_resolve *r, const md_repo_pkg *p, const char *v, bool virtual,
+                     const pick *pk)
+{
+    const md_repo_pkg *b = pk->pkg;
+    if (!b)
+        return true;
+    if (r->fmt == MD_REPO_APK)
+        return better_apk(r, p, v, b, pk->version);
+    if (!virtual || md_repo_priority(p->repo) != md_repo_priority(b->repo))
+        return better(p, b);
+    int ra = prio_rank(p->priority), rb = prio_rank(b->priority);
+    return ra != rb ? ra < rb : strcmp(p->name, b->name) < 0;
+}
+
+/* The candidate for rel: of the real packages of its name and, apt only
+ * when none of those fits, apk-tools always, its providers, the one that
+ * outranks() the others.  With `avoid` (Alpine), candidates that would
+ * break a conflict are passed over, as apk-tools' solver steers clear of
+ * them. */
+static void choose_among(md_resolve *r, const md_repo_rel *rel, bool avoid, pick *pk)
 {
     memset(pk, 0, sizeof *pk);
     name_info *ni = lookup(r, rel->name);
     if (!ni)
         return;
-    const char *bestv = NULL;
     for (size_t i = 0; i < ni->nreal; i++) {
         const md_repo_pkg *p = ni->real[i];
-        if (!rel_matches_real(rel, p) || !allowed(ni, p) || (avoid && breaks_conflict(r, p)))
-            continue;
-        if (!pk->pkg || better_apk(r, p, p->version, pk->pkg, bestv))
-            pk->pkg = p, bestv = p->version, pk->virtual = false;
+        if (rel_matches_real(rel, p) && allowed(ni, p) && !(avoid && breaks_conflict(r, p)) &&
+            outranks(r, p, p->version, false, pk))
+            pk->pkg = p, pk->version = p->version;
     }
-    if (ni->selected >= 0)
+    if (ni->selected >= 0 || (pk->pkg && r->fmt != MD_REPO_APK))
         return;
     for (size_t i = 0; i < ni->nprov; i++) {
         const provider *pv = &ni->prov[i];
         if (!rel_matches_prov(rel, pv))
             continue;
         name_info *pn = lookup(r, pv->pkg->name);
-        if (pn->excluded) {
-            pk->excluded_only = true;
-            pk->excluded_by = pn->name;
-            continue;
-        }
-        if (!pv->version && !pv->pkg->apk->has_provider_priority)
-            continue;
-        if (!allowed(pn, pv->pkg) || (pn->selected >= 0 && r->sel[pn->selected].pkg != pv->pkg) ||
-            (avoid && breaks_conflict(r, pv->pkg)))
-            continue;
-        if (!pk->pkg || better_apk(r, pv->pkg, pv->version, pk->pkg, bestv))
-            pk->pkg = pv->pkg, bestv = pv->version, pk->virtual = true;
+        if (pn->excluded)
+            pk->excluded_only = true, pk->excluded_by = pn->name;
+        else if (provider_ok(r, pv, pn) && !(avoid && breaks_conflict(r, pv->pkg)) &&
+                 outranks(r, pv->pkg, pv->version, true, pk))
+            pk->pkg = pv->pkg, pk->version = pv->version, pk->virtual = true;
     }
     if (pk->pkg)
         pk->excluded_only = false;
 }
 
+/* Alpine: when avoiding conflicts leaves no candidate, ask again without,
+ * so the conflict is reported (check_conflicts) rather than a missing
+ * package. */
 static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
 {
-    if (r->fmt == MD_REPO_APK) {
-        choose_apk(r, rel, true, pk);
-        pick all;
-        if (!pk->pkg && (choose_apk(r, rel, false, &all), all.pkg))
-            *pk = all;
-    } else
-        choose_deb(r, rel, pk);
+    bool apk = r->fmt == MD_REPO_APK;
+    choose_among(r, rel, apk, pk);
+    pick all;
+    if (apk && !pk->pkg && (choose_among(r, rel, false, &all), all.pkg))
+        *pk = all;
 }
 
 /* ---- selection ---- */
@@ -593,7 +580,7 @@ static bool provider_clash(md_resolve *r, const md_repo_rel *rel)
         const provider *pv = &ni->prov[i];
         name_info *pn = lookup(r, pv->pkg->name);
         if (!rel_matches_prov(rel, pv) || pn->selected < 0 || r->sel[pn->selected].pkg == pv->pkg ||
-            !allowed(pn, pv->pkg) || (!pv->version && !pv->pkg->apk->has_provider_priority))
+            !allowed(pn, pv->pkg) || !auto_selectable(pv))
             continue;
         if (!best || better_apk(r, pv->pkg, pv->version, best->pkg, best->version))
             best = pv;
@@ -630,7 +617,7 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
     if (alt->n == 1 && alt->rels[0].conflict)
         return 0;
     for (size_t i = 0; i < alt->n; i++)
-        if (satisfied(r, &alt->rels[i])) {
+        if (selected_for(r, &alt->rels[i]) >= 0) {
             note_seen(r, alt);
             return 0;
         }
@@ -718,8 +705,6 @@ static int satisfy_deps(md_resolve *r, int i, md_err *err)
     return rc;
 }
 
-static int selected_for(md_resolve *r, const md_repo_rel *rel);
-
 /* Alpine's install_if (apk-package(5)): a package whose every install_if
  * atom the selection satisfies is installed too, as apk-tools does
  * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  The candidate is the
@@ -732,10 +717,7 @@ static bool install_if_round(md_resolve *r)
         name_info *ni = &r->names[r->iif[k]];
         if (ni->selected >= 0 || ni->excluded)
             continue;
-        const md_repo_pkg *p = NULL;
-        for (size_t i = 0; i < ni->nreal; i++)
-            if (allowed(ni, ni->real[i]) && (!p || better(ni->real[i], p)))
-                p = ni->real[i];
+        const md_repo_pkg *p = best_real(ni);
         /* install_if only ever adds: never at the price of a conflict. */
         if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
             continue;
@@ -928,24 +910,6 @@ void md_resolve_free(md_resolve *r)
     free(r);
 }
 
-
-/* The selected package that satisfies rel, -1 if none (excluded). */
-static int selected_for(md_resolve *r, const md_repo_rel *rel)
-{
-    name_info *ni = lookup(r, rel->name);
-    if (!ni)
-        return -1;
-    if (ni->selected >= 0 && rel_matches_real(rel, r->sel[ni->selected].pkg))
-        return ni->selected;
-    for (size_t i = 0; i < ni->nprov; i++) {
-        name_info *pn = lookup(r, ni->prov[i].pkg->name);
-        if (pn->selected >= 0 && r->sel[pn->selected].pkg == ni->prov[i].pkg &&
-            rel_matches_prov(rel, &ni->prov[i]))
-            return pn->selected;
-    }
-    return -1;
-}
-
 /* Mark sel[i] and everything its Depends/Pre-Depends reach (the first
  * satisfied alternative of each group, as the resolver took it). */
 static int reach(md_resolve *r, size_t i, bool *seen, md_err *err)
@@ -1106,42 +1070,28 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
 
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
 {
+    bool apk = r->fmt == MD_REPO_APK;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    if (r->fmt == MD_REPO_APK) {
-        /* Alpine's columns: the index a repository was resolved from is
-         * named by its DESCRIPTION, a package by its C: checksum. */
-        fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
-                   "# repository NAME URL ARCH INDEX\n");
-        for (size_t i = 0; i < r->nrepos; i++) {
-            const char *d = md_repo_description(r->repos[i]);
-            if (!d || !*d || strpbrk(d, " \t"))
-                d = "-"; /* the column is one word */
-            fprintf(f, "repository %s %s %s %s\n", md_repo_name(r->repos[i]),
-                    md_repo_url(r->repos[i]), md_repo_arch(r->repos[i]), d);
-        }
-        fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE CHECKSUM\n");
-        for (size_t i = 0; i < r->nsel; i++) {
-            const md_repo_pkg *p = r->sel[i].pkg;
-            fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
-                    md_repo_name(p->repo), (unsigned long long)p->size, p->apk->checksum);
-        }
-        fclose(f);
-        int rc = md_write_atomic(path, buf, len, 0644, err);
-        free(buf);
-        return rc;
-    }
+    /* Alpine's columns: the index a repository was resolved from is named
+     * by its DESCRIPTION, a package by its C: checksum. */
     fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
-               "# repository NAME URL SUITE\n");
-    for (size_t i = 0; i < r->nrepos; i++)
-        fprintf(f, "repository %s %s %s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
-                md_repo_suite(r->repos[i]));
-    fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE SHA256\n");
+               "# repository NAME URL %s\n", apk ? "ARCH INDEX" : "SUITE");
+    for (size_t i = 0; i < r->nrepos; i++) {
+        const char *d = md_repo_description(r->repos[i]);
+        if (!d || !*d || strpbrk(d, " \t"))
+            d = "-"; /* the column is one word */
+        fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
+                apk ? md_repo_arch(r->repos[i]) : md_repo_suite(r->repos[i]), apk ? " " : "",
+                apk ? d : "");
+    }
+    fprintf(f, "# package NAME VERSION ARCH REPOSITORY SIZE %s\n", apk ? "CHECKSUM" : "SHA256");
     for (size_t i = 0; i < r->nsel; i++) {
         const md_repo_pkg *p = r->sel[i].pkg;
         fprintf(f, "package %s %s %s %s %llu %s\n", p->name, p->version, p->arch,
-                md_repo_name(p->repo), (unsigned long long)p->size, p->sha256);
+                md_repo_name(p->repo), (unsigned long long)p->size,
+                apk ? p->apk->checksum : p->sha256);
     }
     fclose(f);
     int rc = md_write_atomic(path, buf, len, 0644, err);

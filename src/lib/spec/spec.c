@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -168,23 +169,14 @@ static char *abs_path(const md_spec *s, const char *p)
     return md_xasprintf("%s/%s", s->cur_basedir, p);
 }
 
-static void set_path_list(md_spec *s, md_strv *sv, const char *v)
-{
-    if (!*v) {
-        md_strv_free(sv);
-        return;
-    }
-    md_strv words = { 0 };
-    md_strv_split(&words, v, false);
-    for (size_t i = 0; i < words.n; i++)
-        md_strv_push_own(sv, abs_path(s, words.v[i]));
-    md_strv_free(&words);
-}
-
-static int fail(md_spec *s, const char *fmt, const char *a, const char *b)
+static int fail(md_spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(md_spec *s, const char *fmt, ...)
 {
     char msg[600];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     md_err_set(s->err, "%s:%u: %s", s->cur_origin, s->line, msg);
     return 0;
 }
@@ -213,6 +205,26 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
     if (md_check_dir(path, missing_ok, &e) < 0)
         return fail(s, "%s=: %.500s", key, e.msg);
     return 1;
+}
+
+/* A list of host paths (Overlay=, AuthorizedKeys=), each checked as it is
+ * added: a file the build reads, or with `dirs` a directory. */
+static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v, bool dirs)
+{
+    if (!*v) {
+        md_strv_free(sv);
+        return 1;
+    }
+    md_strv words = { 0 };
+    md_strv_split(&words, v, false);
+    int r = 1;
+    for (size_t i = 0; r && i < words.n; i++) {
+        md_strv_push_own(sv, abs_path(s, words.v[i]));
+        r = dirs ? check_host_dir(s, key, sv->v[sv->n - 1], false)
+                 : check_host_file(s, key, sv->v[sv->n - 1]);
+    }
+    md_strv_free(&words);
+    return r;
 }
 
 /* An image path (Copy='s destination): the tree refuses a ".." component
@@ -268,19 +280,22 @@ static int parse_int(md_spec *s, const char *key, const char *v, long long lo, l
     char *end;
     long long x = strtoll(v, &end, 10);
     if (!*v || *end || x < lo || x > hi)
-    {
-        char range[64];
-        snprintf(range, sizeof range, "a whole number from %lld to %lld", lo, hi);
-        char *kv = md_xasprintf("%s=%s", key, v);
-        int r = fail(s, "%s: expected %s", kv, range);
-        free(kv);
-        return r;
-    }
+        return fail(s, "%s=%s: expected a whole number from %lld to %lld", key, v, lo, hi);
     *out = x;
     return 1;
 }
 
 static int load_into(md_spec *s, const char *text, const char *origin, const char *basedir);
+
+static void clear_pins(md_spec *s)
+{
+    for (size_t i = 0; i < s->npins; i++) {
+        free((char *)s->pins[i].package);
+        free((char *)s->pins[i].repo);
+    }
+    s->npins = 0;
+    md_strv_free(&s->pin_at);
+}
 
 static int image_key(md_spec *s, const char *k, const char *v)
 {
@@ -296,7 +311,7 @@ static int image_key(md_spec *s, const char *k, const char *v)
                            "them)", v, known);
         }
         if (s->any_key)
-            return fail(s, "Base= must come before any other setting%s%s", "", "");
+            return fail(s, "Base= must come before any other setting");
         const char *o = s->cur_origin, *b = s->cur_basedir;
         unsigned line = s->line;
         /* Messages about the base's own lines name it: "<debian-13>:12". */
@@ -327,7 +342,7 @@ static int image_key(md_spec *s, const char *k, const char *v)
         for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
             if (!strcmp(v, ok[i]))
                 return set_str(&s->compression, v), 1;
-        return fail(s, "Compression=%s: expected gzip, zstd, xz, lz4 or none%s", v, "");
+        return fail(s, "Compression=%s: expected gzip, zstd, xz, lz4 or none", v);
     }
     if (!strcmp(k, "CompressionLevel")) {
         if (!parse_int(s, k, v, 1, 22, &x))
@@ -348,11 +363,11 @@ static int image_key(md_spec *s, const char *k, const char *v)
         if (!*v || *end || errno || x < 0 || x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
             return fail(s, "SourceDateEpoch=%s: expected seconds since 1970, from 0 to "
                            "4294967295 (2106-02-07): a newc cpio keeps mtimes in 8 hex "
-                           "digits%s", v, "");
+                           "digits", v);
         s->sde = x;
         return 1;
     }
-    return fail(s, "unknown key %s in [Image]%s", k, "");
+    return fail(s, "unknown key %s in [Image]", k);
 }
 
 /* Alpine's architectures (apk-tools' APK_DEFAULT_ARCH list, arch.h). */
@@ -370,7 +385,7 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 {
     if (!md_spec_repo_name_ok(name))
         return fail(s, "[Repository %s]: a repository name is one word of A-Z a-z 0-9 . + - _ ~ "
-                       "(it names the repository's files in the cache)%s", name, "");
+                       "(it names the repository's files in the cache)", name);
     struct repo *r = repo_get(s, name);
     if (!strcmp(k, "Type")) {
         if (!strcmp(v, "deb") || !*v)
@@ -379,7 +394,7 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
             r->type = MD_SPEC_REPO_APK;
         else
             return fail(s, "Type=%s: expected deb (a Debian archive) or apk (an Alpine "
-                           "repository)%s", v, "");
+                           "repository)", v);
         return 1;
     }
     if (!strcmp(k, "Keys")) {
@@ -429,23 +444,16 @@ static int packages_key(md_spec *s, const char *k, const char *v)
     if (!strcmp(k, "Essential"))
         return parse_bool(s, k, v, &s->essential);
     if (!strcmp(k, "Pin")) {
-        if (!*v) {
-            for (size_t i = 0; i < s->npins; i++) {
-                free((char *)s->pins[i].package);
-                free((char *)s->pins[i].repo);
-            }
-            s->npins = 0;
-            md_strv_free(&s->pin_at);
-            return 1;
-        }
+        if (!*v)
+            return clear_pins(s), 1;
         md_strv words = { 0 };
         md_strv_split(&words, v, false);
-        for (size_t i = 0; i < words.n; i++) {
+        int r = 1;
+        for (size_t i = 0; r && i < words.n; i++) {
             char *eq = strchr(words.v[i], '=');
             if (!eq || eq == words.v[i] || !eq[1]) {
-                fail(s, "Pin=%s: expected PACKAGE=REPOSITORY%s", words.v[i], "");
-                md_strv_free(&words);
-                return 0;
+                r = fail(s, "Pin=%s: expected PACKAGE=REPOSITORY", words.v[i]);
+                break;
             }
             *eq = '\0';
             s->pins = md_xrealloc(s->pins, (s->npins + 1) * sizeof *s->pins);
@@ -455,9 +463,9 @@ static int packages_key(md_spec *s, const char *k, const char *v)
             md_strv_pushf(&s->pin_at, "%s:%u", s->cur_origin, s->line);
         }
         md_strv_free(&words);
-        return 1;
+        return r;
     }
-    return fail(s, "unknown key %s in [Packages]%s", k, "");
+    return fail(s, "unknown key %s in [Packages]", k);
 }
 
 static int files_key(md_spec *s, const char *k, const char *v)
@@ -466,36 +474,28 @@ static int files_key(md_spec *s, const char *k, const char *v)
         return set_list(&s->drop, v), 1;
     if (!strcmp(k, "Keep"))
         return set_list(&s->keep, v), 1;
-    if (!strcmp(k, "Overlay")) {
-        size_t before = s->overlays.n;
-        set_path_list(s, &s->overlays, v);
-        for (size_t i = before; *v && i < s->overlays.n; i++)
-            if (!check_host_dir(s, "Overlay", s->overlays.v[i], false))
-                return 0;
-        return 1;
-    }
+    if (!strcmp(k, "Overlay"))
+        return set_path_list(s, &s->overlays, k, v, true);
     if (!strcmp(k, "Copy")) {
         md_strv words = { 0 };
         md_strv_split(&words, v, false);
-        for (size_t i = 0; i < words.n; i++) {
+        int r = 1;
+        for (size_t i = 0; r && i < words.n; i++) {
             char *colon = strrchr(words.v[i], ':');
             if (!colon || colon == words.v[i] || colon[1] != '/') {
-                fail(s, "Copy=%s: expected HOSTFILE:/ABSOLUTE/IMAGE/PATH%s", words.v[i], "");
-                md_strv_free(&words);
-                return 0;
+                r = fail(s, "Copy=%s: expected HOSTFILE:/ABSOLUTE/IMAGE/PATH", words.v[i]);
+                break;
             }
             *colon = '\0';
             if (has_dotdot(colon + 1)) {
-                fail(s, "Copy=%s:%s: the image path has a '..' component (refused: it could "
-                        "leave the image's root)", words.v[i], colon + 1);
-                md_strv_free(&words);
-                return 0;
+                r = fail(s, "Copy=%s:%s: the image path has a '..' component (refused: it could "
+                            "leave the image's root)", words.v[i], colon + 1);
+                break;
             }
             char *src = abs_path(s, words.v[i]);
-            if (!check_host_file(s, "Copy", src)) {
+            if (!(r = check_host_file(s, "Copy", src))) {
                 free(src);
-                md_strv_free(&words);
-                return 0;
+                break;
             }
             s->copies = md_xrealloc(s->copies, (s->ncopies + 1) * sizeof *s->copies);
             s->copies[s->ncopies].src = src;
@@ -503,9 +503,9 @@ static int files_key(md_spec *s, const char *k, const char *v)
             s->ncopies++;
         }
         md_strv_free(&words);
-        return 1;
+        return r;
     }
-    return fail(s, "unknown key %s in [Files]%s", k, "");
+    return fail(s, "unknown key %s in [Files]", k);
 }
 
 /* "A.B.C.D", or with `prefix` "A.B.C.D/N" (N 1..32). */
@@ -578,13 +578,8 @@ static int set_host_memory(md_spec *s, const char *v)
     }
     /* "16G,128G" is a list too, as Media= takes one (trial 9: it was
      * refused as one size, with a message about dom0_mem's max:) */
-    char *list = md_xstrdup(v);
-    for (char *c = list; *c; c++)
-        if (*c == ',')
-            *c = ' ';
     md_strv words = { 0 };
-    md_strv_split(&words, list, false);
-    free(list);
+    md_strv_split(&words, v, true);
     int r = 1;
     for (size_t i = 0; r && i < words.n; i++) {
         uint64_t mib;
@@ -622,8 +617,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
         if (*v && !valid_hostname(v))
             return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
-                           "digits and inner hyphens, joined by dots, at most 253 characters)%s",
-                        v, "");
+                           "digits and inner hyphens, joined by dots, at most 253 characters)",
+                        v);
         return set_str(&s->hostname, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "RootPasswordHash")) {
@@ -632,7 +627,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         if (*v && (v[0] != '$' || v[strspn(v, CRYPT_CHARS)]))
             return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$... (letters, "
                            "digits and . / $ = , only); generate one with 'openssl passwd "
-                           "-6'%s%s", "", "");
+                           "-6'");
         return set_str(&s->root_hash, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Bridge")) {
@@ -642,40 +637,34 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
             v = "xenbr0";
         else if (*v && !valid_ifname(v))
             return fail(s, "Bridge=%s: not a bridge name: 1 to 15 characters of A-Z a-z 0-9 _ . -, "
-                           "not . or .. (or yes for xenbr0, no for none)%s", v, "");
+                           "not . or .. (or yes for xenbr0, no for none)", v);
         return set_str(&s->bridge, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
         if (strcmp(v, "bridge") && strcmp(v, "route"))
             return fail(s, "GuestNetwork=%s: expected bridge (guests' vifs on Bridge=) or route "
-                           "(Xen's vif-route: no bridge, one routed address per guest)%s", v, "");
+                           "(Xen's vif-route: no bridge, one routed address per guest)", v);
         s->routed = !strcmp(v, "route");
         return 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
-                           "as 192.0.2.10/24 (empty: DHCP)%s", v, "");
+                           "as 192.0.2.10/24 (empty: DHCP)", v);
         if (*v && !host_address(v))
             return fail(s, "Address=%s: the network's or its broadcast address, not a "
-                           "host's%s", v, "");
+                           "host's", v);
         return set_str(&s->address, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Gateway")) {
         if (*v && !valid_ipv4(v, false))
-            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1%s", v, "");
+            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1", v);
         free(s->gateway_at);
         s->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&s->gateway, v), 1;
     }
-    if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys")) {
-        size_t before = s->authorized_keys.n;
-        set_path_list(s, &s->authorized_keys, v);
-        for (size_t i = before; *v && i < s->authorized_keys.n; i++)
-            if (!check_host_file(s, "AuthorizedKeys", s->authorized_keys.v[i]))
-                return 0;
-        return 1;
-    }
+    if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
+        return set_path_list(s, &s->authorized_keys, k, v, false);
     if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
         free(s->keys_dir);
         s->keys_dir = *v ? abs_path(s, v) : NULL;
@@ -732,7 +721,7 @@ static int add_autostart(md_spec *s, const char *v)
         const char *base = base_name(words.v[i]);
         if (!*base || *base == '.') {
             r = fail(s, "Autostart=%s: expected a guest config file (not a directory or a "
-                        "hidden file)%s", words.v[i], "");
+                        "hidden file)", words.v[i]);
             break;
         }
         for (size_t j = 0; r && j < s->autostart.n; j++)
@@ -765,7 +754,7 @@ static int guests_key(md_spec *s, const char *k, const char *v)
         if (*v && !valid_storage(v))
             return fail(s, "Storage=%s: expected LABEL=NAME (1 to 16 characters of A-Z a-z "
                            "0-9 _ . -), UUID=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx or "
-                           "UUID=XXXX-XXXX, or no%s", v, "");
+                           "UUID=XXXX-XXXX, or no", v);
         free(s->storage);
         s->storage = NULL;
         if (*v) {
@@ -785,7 +774,7 @@ static int guests_key(md_spec *s, const char *k, const char *v)
         s->shutdown_timeout = (int)x;
         return 1;
     }
-    return fail(s, "unknown key %s in [Guests]%s", k, "");
+    return fail(s, "unknown key %s in [Guests]", k);
 }
 
 /* Keys whose value is a list: an indented line adds to it, as another
@@ -810,12 +799,7 @@ static const char *const media_names[] = { "iso", "disk", "netboot" };
 int md_spec_media_parse(const char *list, unsigned *bits, md_err *err)
 {
     md_strv w = { 0 };
-    char *copy = md_xstrdup(list);
-    for (char *c = copy; *c; c++)
-        if (*c == ',')
-            *c = ' ';
-    md_strv_split(&w, copy, false);
-    free(copy);
+    md_strv_split(&w, list, true);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < w.n; i++) {
         size_t k = 0;
@@ -844,7 +828,7 @@ const char *md_spec_media_name(unsigned bit)
 static int boot_key(md_spec *s, const char *k, const char *v)
 {
     if (strcmp(k, "Media"))
-        return fail(s, "unknown key %s in [Boot]%s", k, "");
+        return fail(s, "unknown key %s in [Boot]", k);
     if (!*v) { /* an empty assignment clears the list, as for every list */
         s->media = 0;
         return 1;
@@ -883,9 +867,9 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
              !strcmp(sec, "System") || !strcmp(sec, "SSH"))
         r = system_key(s, sec, k, v);
     else if (!*sec)
-        r = fail(s, "%s= outside of any [Section]%s", k, "");
+        r = fail(s, "%s= outside of any [Section]", k);
     else
-        r = fail(s, "unknown section [%s]%s", sec, "");
+        r = fail(s, "unknown section [%s]", sec);
     s->any_key = true;
     if (r) {
         char *key = md_xasprintf("%s/%s", sec, k);
@@ -1218,10 +1202,7 @@ void md_spec_free(md_spec *s)
         md_strv_free(&r->components);
     }
     free(s->repos);
-    for (size_t i = 0; i < s->npins; i++) {
-        free((char *)s->pins[i].package);
-        free((char *)s->pins[i].repo);
-    }
+    clear_pins(s);
     free(s->pins);
     for (size_t i = 0; i < s->ncopies; i++) {
         free((char *)s->copies[i].src);
@@ -1231,7 +1212,7 @@ void md_spec_free(md_spec *s)
     free(s->host_mib);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
                          &s->modules, &s->authorized_keys, &s->autostart, &s->at_keys,
-                         &s->at_lines, &s->pin_at };
+                         &s->at_lines };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
