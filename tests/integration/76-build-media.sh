@@ -123,7 +123,19 @@ for (a, b, k), (c, _, l) in zip(spans, spans[1:]):
 for k, f in (('.config', 'f/efi/xen.cfg'), ('.kernel', 'f/vmlinuz'), ('.ramdisk', 'f/rootfs.cpio.gz')):
     assert s[k][0] >= pad_end, f'{k} before the end of .pad'
     assert s[k][2] == open(f'{w}/{f}', 'rb').read(), f'{k} is not {f}'
-print('sections ok: .config .kernel .ramdisk after .pad at', hex(base + pad_end))
+# The header as xen.efi's: its time stamp (not objcopy's clock), and a
+# PE checksum (imagehlp's CheckSumMappedFile) that matches the file.
+x = open(f'{w}/debian-xen.efi', 'rb').read()
+assert d[pe + 8:pe + 12] == x[pe + 8:pe + 12], 'TimeDateStamp is not xen.efi\'s'
+ck = opt + 64; total = 0
+for i in range(0, len(d), 2):
+    if ck <= i < ck + 4:
+        continue
+    total += d[i] | (d[i + 1] << 8 if i + 1 < len(d) else 0)
+    total = (total & 0xffff) + (total >> 16)
+total = ((total & 0xffff) + (total >> 16)) + len(d)
+assert struct.unpack_from('<I', d, ck)[0] == total & 0xffffffff, 'PE checksum does not match'
+print('sections ok: .config .kernel .ramdisk after .pad at', hex(base + pad_end), '; header stamp and checksum ok')
 PY
 # Signed with the spec's key: the test's certificate verifies it, another does not.
 sbverify --cert "$work/db.crt" "$work/f/xen-unified.efi" || fail "sbverify with the signing certificate failed"
