@@ -601,13 +601,8 @@ static int set_host_memory(md_spec *s, const char *v)
  * yes (both) or no; an empty value is no. */
 static int set_microcode(md_spec *s, const char *v)
 {
-    char *list = md_xstrdup(v);
-    for (char *c = list; *c; c++)
-        if (*c == ',')
-            *c = ' ';
     md_strv w = { 0 };
-    md_strv_split(&w, list, false);
-    free(list);
+    md_strv_split(&w, v, true);
     unsigned bits = 0;
     int r = 1;
     for (size_t i = 0; r && i < w.n; i++) {
@@ -620,7 +615,7 @@ static int set_microcode(md_spec *s, const char *v)
         else if (!strcasecmp(w.v[i], "no") && w.n == 1)
             bits = 0;
         else
-            r = fail(s, "Microcode=%s: expected amd, intel, amd intel, yes (both) or no%s", v, "");
+            r = fail(s, "Microcode=%s: expected amd, intel, amd intel, yes (both) or no", v);
     }
     md_strv_free(&w);
     if (r)
