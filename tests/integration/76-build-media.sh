@@ -75,3 +75,118 @@ out=$("$MKDOM0" build --media netboot -o "$work/e" 2>&1) && fail "a foreign netb
 echo "$out" | grep -q "holds 'netboot', which mkdom0 build did not write" || fail "wrong error: $out"
 [ -L "$work/e/netboot/link" ] || fail "the foreign netboot/ was touched"
 echo "media: boot.iso, disk.img, netboot/ made, deterministic, lint clean"
+
+# ---- Xen's own EFI boot: efi/ and xen-unified.efi, signed; early microcode ----
+need objdump sbverify openssl cpio
+# The test's own Secure Boot key and certificate (and another, which must not verify).
+for n in db other; do
+    openssl req -new -x509 -newkey rsa:2048 -nodes -keyout "$work/$n.key" -out "$work/$n.crt" \
+        -days 3650 -subj "/CN=mkdom0 test $n/" 2>/dev/null || fail "openssl could not make a test certificate"
+done
+printf '[Image]\nBase=default\n\n[Repository bookworm]\nComponents=main non-free-firmware\n\n[Xen]\nMicrocode=amd intel\n\n[Boot]\nMedia=efi unified\nSecureBootKey=db.key\nSecureBootCert=db.crt\n' > "$work/efi.ini"
+build_or_skip --keys "$keys" -o "$work/f" "$work/efi.ini" > "$work/f.log"
+grep -q 'grub.cfg,efi/,xen-unified.efi}' "$work/f.log" || { cat "$work/f.log"; fail "the summary does not name efi/ and xen-unified.efi"; }
+# efi/: Debian's xen.efi as shipped, xen.cfg, and the image's files.
+dpkg-deb --fsys-tarfile "$(ls "${MKDOM0_CACHE:-$HOME/.cache/mkdom0}"/debs/xen-hypervisor-4.17-amd64_*.deb | head -1)" |
+    tar -xO ./boot/xen-4.17-amd64.efi > "$work/debian-xen.efi" || fail "cannot read xen.efi from Debian's package"
+cmp "$work/f/efi/xen.efi" "$work/debian-xen.efi" || fail "efi/xen.efi is not Debian's"
+for f in vmlinuz rootfs.cpio.gz; do cmp "$work/f/efi/$f" "$work/f/$f" || fail "efi/$f is not the build's"; done
+xen_args=$(sed -n 's/^\tmultiboot2 \/xen.gz //p' "$work/f/grub.cfg")
+dom0_args=$(sed -n 's/^\tmodule2 \/vmlinuz //p' "$work/f/grub.cfg")
+echo "$xen_args" | grep -q ' ucode=scan' || fail "Microcode= did not give Xen ucode=scan: $xen_args"
+grep -qxF "options=$xen_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's options= differ from grub.cfg's Xen arguments"
+grep -qxF "kernel=vmlinuz $dom0_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's kernel= differs from grub.cfg's"
+grep -qxF "ramdisk=rootfs.cpio.gz" "$work/f/efi/xen.cfg" || fail "xen.cfg has no ramdisk=rootfs.cpio.gz"
+"$MKDOM0" lint "$work/f/efi/xen.cfg" || fail "efi/xen.cfg does not lint clean"
+# The unified image: Xen's sections plus .config, .kernel and .ramdisk, after
+# .pad, not overlapping; their bytes are xen.cfg, vmlinuz and the rootfs.
+objdump -h "$work/f/xen-unified.efi" | tee "$work/sections"
+for s in .text .pad .config .kernel .ramdisk; do
+    grep -q " $s " "$work/sections" || fail "xen-unified.efi has no $s section"
+done
+python3 - "$work/f/xen-unified.efi" "$work" <<'PY' || fail "the sections of xen-unified.efi are not what was put in"
+import struct, sys
+d = open(sys.argv[1], 'rb').read(); w = sys.argv[2]
+pe = struct.unpack_from('<I', d, 0x3c)[0]; n = struct.unpack_from('<H', d, pe + 6)[0]
+opt = pe + 24; sec = opt + struct.unpack_from('<H', d, pe + 20)[0]
+base = struct.unpack_from('<Q', d, opt + 24)[0]
+s = {}
+for i in range(n):
+    o = sec + 40 * i
+    name = d[o:o + 8].rstrip(b'\0').decode()
+    vsize, va, rsize, roff = struct.unpack_from('<IIII', d, o + 8)
+    s[name] = (va, vsize, d[roff:roff + vsize])
+pad_end = s['.pad'][0] + s['.pad'][1]
+spans = sorted((v[0], v[0] + v[1], k) for k, v in s.items())
+for (a, b, k), (c, _, l) in zip(spans, spans[1:]):
+    assert b <= c, f'{k} overlaps {l}'
+for k, f in (('.config', 'f/efi/xen.cfg'), ('.kernel', 'f/vmlinuz'), ('.ramdisk', 'f/rootfs.cpio.gz')):
+    assert s[k][0] >= pad_end, f'{k} before the end of .pad'
+    assert s[k][2] == open(f'{w}/{f}', 'rb').read(), f'{k} is not {f}'
+# The header as xen.efi's: its time stamp (not objcopy's clock), and a
+# PE checksum (imagehlp's CheckSumMappedFile) that matches the file.
+x = open(f'{w}/debian-xen.efi', 'rb').read()
+assert d[pe + 8:pe + 12] == x[pe + 8:pe + 12], 'TimeDateStamp is not xen.efi\'s'
+ck = opt + 64; total = 0
+for i in range(0, len(d), 2):
+    if ck <= i < ck + 4:
+        continue
+    total += d[i] | (d[i + 1] << 8 if i + 1 < len(d) else 0)
+    total = (total & 0xffff) + (total >> 16)
+total = ((total & 0xffff) + (total >> 16)) + len(d)
+assert struct.unpack_from('<I', d, ck)[0] == total & 0xffffffff, 'PE checksum does not match'
+print('sections ok: .config .kernel .ramdisk after .pad at', hex(base + pad_end), '; header stamp and checksum ok')
+PY
+# Signed with the spec's key: the test's certificate verifies it, another does not.
+sbverify --cert "$work/db.crt" "$work/f/xen-unified.efi" || fail "sbverify with the signing certificate failed"
+sbverify --cert "$work/other.crt" "$work/f/xen-unified.efi" 2>/dev/null && fail "sbverify accepted a certificate that did not sign it"
+# Microcode: the rootfs starts with an uncompressed newc cpio holding the two
+# vendor blobs, then the compressed rootfs.
+cpio -it < "$work/f/rootfs.cpio.gz" > "$work/early.list" 2>/dev/null
+[ "$(tr '\n' ' ' < "$work/early.list")" = ". kernel kernel/x86 kernel/x86/microcode kernel/x86/microcode/AuthenticAMD.bin kernel/x86/microcode/GenuineIntel.bin " ] ||
+    fail "the first cpio is not the microcode: $(cat "$work/early.list")"
+head -c 6 "$work/f/rootfs.cpio.gz" | grep -q 070701 || fail "the rootfs does not start with an uncompressed newc cpio"
+amd=$(mktemp -d "$work/amd.XXXXXX")
+(cd "$amd" && cpio -id --quiet < "$work/f/rootfs.cpio.gz") || fail "cannot unpack the microcode cpio"
+dpkg-deb -x "$(ls "${MKDOM0_CACHE:-$HOME/.cache/mkdom0}"/debs/amd64-microcode_*.deb | head -1)" "$amd/deb"
+cmp "$amd/kernel/x86/microcode/AuthenticAMD.bin" <(cat "$amd"/deb/lib/firmware/amd-ucode/microcode_amd*.bin) ||
+    fail "AuthenticAMD.bin is not amd64-microcode's blobs"
+# The rest is the rootfs as every image has it (lint reads both archives),
+# without the microcode files (a PV dom0 loads none).
+"$MKDOM0" lint "$work/f" || fail "the image with microcode does not lint clean"
+python3 - "$work/f/rootfs.cpio.gz" "$work/rest.gz" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read(); i = d.index(b'TRAILER!!!') + 10
+while d[i] == 0:
+    i += 1
+assert i % 512 == 0 and d[i:i + 2] == b'\x1f\x8b', 'the gzip rootfs does not follow the early cpio at a 512-byte boundary'
+open(sys.argv[2], 'wb').write(d[i:])
+PY
+zcat "$work/rest.gz" | cpio -it > "$work/rest.list" 2>/dev/null
+grep -q '^usr/lib/firmware/.*-ucode' "$work/rest.list" && fail "the microcode blobs are still in the rootfs"
+grep -qx 'usr/sbin/init' "$work/rest.list" || fail "the compressed rootfs after the microcode is not the rootfs"
+# Same bytes twice, signature included.
+"$MKDOM0" build --keys "$keys" -o "$work/g" "$work/efi.ini" > "$work/g.log" 2>&1 || { cat "$work/g.log"; fail "the second EFI build failed"; }
+cmp "$work/f/xen-unified.efi" "$work/g/xen-unified.efi" || fail "xen-unified.efi differs between two builds"
+cmp "$work/f/rootfs.cpio.gz" "$work/g/rootfs.cpio.gz" || fail "the rootfs with microcode differs between two builds"
+diff -r "$work/f/efi" "$work/g/efi" || fail "efi/ differs between two builds"
+# Spec errors name the line.
+printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=db.key\n' > "$work/half.ini"
+out=$("$MKDOM0" build -o "$work/h" "$work/half.ini" 2>&1) && fail "a key without a certificate was accepted"
+echo "$out" | grep -q "half.ini:6: \[Boot\] SecureBootKey= without SecureBootCert=" || fail "wrong error: $out"
+printf '[Boot]\nSecureBootCert=missing.crt\n' > "$work/missing.ini"
+out=$("$MKDOM0" build -o "$work/h" "$work/missing.ini" 2>&1) && fail "a missing certificate was accepted"
+echo "$out" | grep -q "missing.ini:2: SecureBootCert=" || fail "wrong error: $out"
+printf '[Image]\nBase=default\n\n[Xen]\nMicrocode=amd\n' > "$work/nonfree.ini"
+out=$("$MKDOM0" build -o "$work/h" "$work/nonfree.ini" 2>&1) && fail "Microcode= without non-free-firmware was accepted"
+echo "$out" | grep -q "nonfree.ini:5: \[Xen\] Microcode= needs Debian's amd64-microcode, which are in the non-free-firmware component" ||
+    fail "wrong error: $out"
+printf '[Xen]\nMicrocode=arm\n' > "$work/arm.ini"
+out=$("$MKDOM0" build -o "$work/h" "$work/arm.ini" 2>&1) && fail "Microcode=arm was accepted"
+echo "$out" | grep -q "arm.ini:2: Microcode=arm: expected amd, intel" || fail "wrong error: $out"
+# A key that does not belong to the certificate: sbsign fails, named.
+printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=other.key\nSecureBootCert=db.crt\n' > "$work/mismatch.ini"
+out=$("$MKDOM0" build --keys "$keys" -o "$work/h" "$work/mismatch.ini" 2>&1) && fail "a key that does not match the certificate was accepted"
+echo "$out" | grep -q "mismatch.ini:6: \[Boot\] SecureBootKey=.*sbsign" || fail "wrong error: $out"
+[ ! -e "$work/h" ] || fail "a failed signing left an output"
+echo "efi: efi/ and xen-unified.efi (signed, sections checked), microcode cpio first, deterministic"

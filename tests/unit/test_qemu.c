@@ -158,12 +158,29 @@ static void test_argv(void)
     CHECK(has_pair(&v, "-drive", want));
     free(want);
     md_strv_free(&v);
+    /* xen-efi: OVMF and the ESP image holding xen-unified.efi, as built
+     * (snapshot=on). */
+    md_qemu_opts ox = { .path = MD_QEMU_XEN_EFI, .disk = disk, .ovmf = ovmf };
+    CHECK(md_qemu_argv(&ox, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    want = md_xasprintf("file=%s,if=none,id=d0,format=raw,snapshot=on", disk);
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
+    md_strv_free(&v);
+    ox.disk = NULL;
+    CHECK(md_qemu_argv(&ox, &v, &err) < 0);
+    CHECK_ERR(&err, "no disk image given");
+    md_err_clear(&err);
+    md_strv_free(&v);
     md_qemu_path p;
     CHECK(md_qemu_path_from_name("iso-uefi", &p, &err) == 0 && p == MD_QEMU_ISO_UEFI);
+    CHECK(md_qemu_path_from_name("xen-efi", &p, &err) == 0 && p == MD_QEMU_XEN_EFI);
+    CHECK_STR(md_qemu_path_name(MD_QEMU_XEN_EFI), "xen-efi");
     CHECK(md_qemu_path_from_name("disk", &p, &err) == 0 && p == MD_QEMU_DISK);
     CHECK_STR(md_qemu_path_name(MD_QEMU_DISK), "disk");
     CHECK(md_qemu_path_from_name("pxe", &p, &err) < 0);
-    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi or disk");
+    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi, disk or xen-efi");
     md_err_clear(&err);
 
     /* Errors name what is wrong. */

@@ -128,6 +128,47 @@ int main(void)
     CHECK(md_spec_media_parse("dvd", &bits, &err) < 0);
     CHECK_ERR(&err, "unknown boot medium 'dvd'");
     CHECK_STR(md_spec_media_name(MD_SPEC_MEDIA_NETBOOT), "netboot");
+    bits = 0;
+    CHECK(md_spec_media_parse("efi unified", &bits, &err) == 0 &&
+          bits == (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED));
+    CHECK_STR(md_spec_media_name(MD_SPEC_MEDIA_UNIFIED), "unified");
+
+    /* [Boot] SecureBootKey=/SecureBootCert=: readable files, both or
+     * neither, named by their line. */
+    s = parse(MIN "[Boot]\nSecureBootKey=motd\nSecureBootCert=keys.pub\n", &err);
+    CHECK(s && md_spec_secure_boot_key(s) && md_spec_secure_boot_cert(s) &&
+          strstr(md_spec_secure_boot_key(s), "/motd"));
+    md_spec_free(s);
+    s = parse(MIN "[Boot]\nSecureBootKey=motd\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: [Boot] SecureBootKey= without SecureBootCert=");
+    s = parse(MIN "[Boot]\nSecureBootCert=nonexistent.crt\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: SecureBootCert=");
+    /* [Xen] Microcode=: the packages (iucode-tool left out), and the
+     * non-free-firmware component they live in. */
+    s = parse(MIN "[Xen]\nMicrocode=amd intel\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: [Xen] Microcode= needs Debian's amd64-microcode and "
+                    "intel-microcode, which are in the non-free-firmware component");
+    s = parse(MIN "[Repository r]\nComponents=main non-free-firmware\n[Xen]\nMicrocode=yes\n", &err);
+    CHECK(s && md_spec_microcode(s) == (MD_SPEC_UCODE_AMD | MD_SPEC_UCODE_INTEL));
+    if (s) {
+        CHECK(md_strv_contains(md_spec_packages(s), "amd64-microcode"));
+        CHECK(md_strv_contains(md_spec_packages(s), "intel-microcode"));
+        CHECK(md_strv_contains(md_spec_excludes(s), "iucode-tool"));
+    }
+    md_spec_free(s);
+    s = parse(MIN "[Repository r]\nComponents=non-free-firmware\n[Xen]\nMicrocode=amd\n", &err);
+    CHECK(s && md_spec_microcode(s) == MD_SPEC_UCODE_AMD && md_spec_packages(s) &&
+          !md_strv_contains(md_spec_packages(s), "intel-microcode"));
+    md_spec_free(s);
+    s = parse(MIN "[Xen]\nMicrocode=arm\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: Microcode=arm: expected amd, intel, amd intel, yes (both) or no");
+    s = parse(MIN "[Xen]\nMicrocode=no\n", &err);
+    CHECK(s && md_spec_microcode(s) == 0);
+    md_spec_free(s);
 
     s = parse(MIN, &err);
     CHECK(s != NULL);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "boot/bootmedia.h"
 #include "boot/grubcfg.h"
+#include "boot/xenefi.h"
 #include "core/decomp.h"
 #include "core/mem.h"
 #include "core/strv.h"
@@ -26,6 +27,7 @@ struct md_boot {
     char *note;
     char *summary;
     char *xen_gz, *kernel, *rootfs, *xen_elf, *initrd, *iso, *disk;
+    char *xen_efi; /* --path xen-efi: DIR/efi/xen.efi, to make a unified one */
     md_bootcfg_entry *entry;
     char *xen_cmdline; /* the entry's Xen arguments, for QEMU's -append */
     md_qemu_opts q;
@@ -65,6 +67,41 @@ static int xen_elf_from(const char *src, const char *dst, md_err *err)
     return rc;
 }
 
+/* --path xen-efi: the build's xen-unified.efi as it is when the image's
+ * dom0_mem fits the VM (`as_built`), else one made now from DIR/efi/xen.efi
+ * with the fitted entry (unsigned: the firmware here enforces no Secure
+ * Boot); either as \EFI\BOOT\BOOTX64.EFI of an ESP image. */
+static int xen_efi_esp(md_boot *b, const md_boot_opts *o, const char *built, bool as_built,
+                       md_err *err)
+{
+    const char *efi = built;
+    char *made = NULL;
+    if (!as_built || !md_is_file(built)) {
+        const char *why = md_is_file(built) ? "its dom0_mem does not fit this VM"
+                                            : "the image has no xen-unified.efi";
+        if (!md_is_file(b->xen_efi))
+            return md_err_set(err, "--path xen-efi: %s, and %s is missing to make another "
+                                   "(mkdom0 build --media efi,unified)", why, b->xen_efi);
+        char *n = md_xasprintf("%s%sxen-unified.efi: booting one made now from efi/xen.efi with "
+                               "the same code, since %s", b->note ? b->note : "",
+                               b->note ? "; " : "", why);
+        free(b->note);
+        b->note = n;
+        md_out_say(o->out, MD_OUT_PROGRESS, "making the unified xen.efi (objcopy)");
+        made = md_xasprintf("%s/xen-unified.efi", b->workdir);
+        md_xenefi_files xf = { b->xen_efi, b->kernel, b->rootfs, NULL, NULL, 0 };
+        if (md_xenefi_unified(b->entry, &xf, made, b->workdir, err) < 0) {
+            free(made);
+            return -1;
+        }
+        efi = made;
+    }
+    b->disk = md_xasprintf("%s/esp.img", b->workdir);
+    int rc = md_bootmedia_esp(efi, b->disk, 0, err);
+    free(made);
+    return rc;
+}
+
 md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
 {
     md_boot *b = md_xcalloc(1, sizeof *b);
@@ -91,7 +128,11 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     /* The build's own media (mkdom0 build --media), booted as built. */
     built = o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
                 : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
+                : o->path == MD_QEMU_XEN_EFI  ? md_imgdir_path(d, MD_IMGDIR_UNIFIED)
                                               : NULL;
+    char *efidir = o->path == MD_QEMU_XEN_EFI ? md_imgdir_path(d, MD_IMGDIR_EFI) : NULL;
+    b->xen_efi = efidir ? md_xasprintf("%s/xen.efi", efidir) : NULL;
+    free(efidir);
     md_imgdir_free(d);
     d = NULL;
 
@@ -173,6 +214,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         md_out_say(o->out, MD_OUT_PROGRESS, "making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
         b->disk = md_xasprintf("%s/disk.img", b->workdir);
         if (md_bootmedia_disk(b->entry, &f, b->disk, b->workdir, err) < 0)
+            goto fail;
+        break;
+    case MD_QEMU_XEN_EFI:
+        if (xen_efi_esp(b, o, built, b->dom0_mem == image_mem, err) < 0)
             goto fail;
         break;
     case MD_QEMU_ISO_UEFI:
@@ -274,6 +319,7 @@ void md_boot_free(md_boot *b, bool keep_log)
     free(b->initrd);
     free(b->iso);
     free(b->disk);
+    free(b->xen_efi);
     free(b);
 }
 

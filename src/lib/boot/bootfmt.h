@@ -81,7 +81,10 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
  * loader: Xen as an ELF, modules passed as they are, so the rootfs stays
  * compressed as --nounzip keeps it).  syslinux: one label with
  * "kernel mboot.c32" and "append XEN ARGS --- KERNEL ARGS --- ROOTFS", and
- * the serial console and menu delay of `e`.  Paths are written as in `e`
+ * the serial console and menu delay of `e`.  Xen EFI: xen.cfg with one
+ * section, default= naming it, options= (Xen), kernel= (file and its
+ * arguments) and ramdisk= (the first module), file names without a
+ * leading '/' (relative to xen.efi).  Paths are written as in `e`
  * (for iPXE and pxelinux relative to the script or the TFTP root);
  * arguments as they are: md_bootcfg_make has refused what any of these
  * loaders would interpret.  Caller frees. */

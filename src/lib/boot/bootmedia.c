@@ -702,3 +702,51 @@ out:
     free(p);
     return rc;
 }
+
+/* ---- an ESP for one EFI program ---- */
+
+int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *err)
+{
+    if (need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
+        return -1;
+    struct stat st;
+    if (stat(efi, &st) < 0)
+        return md_err_errno(err, "%s", efi);
+    struct epoch_env ee;
+    epoch_env(&ee, epoch);
+    /* FAT16 (mformat's choice for this size) with room for the file, its
+     * FAT and directory entries. */
+    unsigned long long mib = ((unsigned long long)st.st_size + (unsigned long long)st.st_size / 8) / MIB + 8;
+    char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
+    const char *tbase;
+    char *tdir = split_dir(tmp, &tbase);
+    char *absdir = abs_path(tdir), *rtmp = md_xasprintf("./%s", tbase), *absefi = abs_path(efi);
+    int rc = -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        md_err_errno(err, "%s", tmp);
+        goto out;
+    }
+    if (ftruncate(fd, (off_t)(mib * MIB)) < 0) {
+        md_err_errno(err, "%s: cannot size the ESP image", tmp);
+        close(fd);
+        goto out;
+    }
+    close(fd);
+    if (make_fat(absdir, rtmp, mib * MIB / 512, false, fat_serial(epoch), "MKDOM0-ESP", absefi,
+                 ee.env, err) < 0 ||
+        into_place(tmp, out, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0) {
+        md_err_prefix(err, "making the ESP image %s", out);
+        unlink(tmp);
+    }
+    free(tmp);
+    free(tdir);
+    free(absdir);
+    free(rtmp);
+    free(absefi);
+    return rc;
+}

@@ -60,6 +60,12 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
 int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                          const char *outdir, const char *workdir, md_err *err);
 
+/* A FAT image (no partition table: UEFI firmware boots such a "superfloppy"
+ * as removable media) holding only `efi` as \EFI\BOOT\BOOTX64.EFI, the
+ * default boot program; serial number and dates from `epoch`.  For
+ * `mkdom0 boot --path xen-efi`. */
+int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *err);
+
 /* The configs of the netboot tree other than GRUB's (which is
  * md_grubcfg_write(e) at boot/grub/grub.cfg), for the build's self-lint:
  * their path in the tree and their text, made from `e` as the tree's are.

@@ -19,7 +19,8 @@
 
 #define OVMF_DEFAULT "/usr/share/ovmf/OVMF.fd"
 
-static const char *const path_names[] = { "multiboot", "iso", "uefi", "iso-uefi", "disk" };
+static const char *const path_names[] = { "multiboot", "iso", "uefi", "iso-uefi", "disk",
+                                          "xen-efi" };
 #define NPATHS (sizeof path_names / sizeof *path_names)
 
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
@@ -29,7 +30,8 @@ int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
             *p = (md_qemu_path)i;
             return 0;
         }
-    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi or disk)",
+    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi, disk "
+                           "or xen-efi)",
                       name);
 }
 
@@ -81,6 +83,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         break;
     case MD_QEMU_UEFI:
     case MD_QEMU_DISK:
+    case MD_QEMU_XEN_EFI:
         if (need_file("disk image", o->disk, err) < 0 ||
             (!(o->path == MD_QEMU_DISK && o->seabios) &&
              need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
@@ -157,6 +160,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         break;
     case MD_QEMU_UEFI:
     case MD_QEMU_DISK:
+    case MD_QEMU_XEN_EFI:
         if (!(o->path == MD_QEMU_DISK && o->seabios)) {
             md_strv_push(argv, "-bios");
             md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
@@ -164,7 +168,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_push(argv, "-drive");
         char *df = md_bootcfg_qemu_escape(o->disk);
         md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw%s", df,
-                      o->path == MD_QEMU_DISK ? ",snapshot=on" : "");
+                      o->path != MD_QEMU_UEFI ? ",snapshot=on" : "");
         free(df);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");

@@ -29,9 +29,11 @@ typedef enum md_qemu_path {
     MD_QEMU_ISO_UEFI,  /* OVMF, GRUB x86_64-efi from the hybrid ISO as a CD-ROM */
     MD_QEMU_DISK,      /* the raw GPT disk as an NVMe disk: OVMF (its ESP) or,
                           with `seabios`, SeaBIOS (its BIOS boot partition) */
+    MD_QEMU_XEN_EFI,   /* OVMF, no GRUB: the unified xen.efi (boot/xenefi) as
+                          \EFI\BOOT\BOOTX64.EFI of an ESP image (`disk`) */
 } md_qemu_path;
 
-/* "multiboot", "iso", "uefi", "iso-uefi", "disk". */
+/* "multiboot", "iso", "uefi", "iso-uefi", "disk", "xen-efi". */
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err);
 const char *md_qemu_path_name(md_qemu_path p);
 
@@ -54,8 +56,9 @@ typedef struct md_qemu_opts {
     const char *initrd;      /* md_bootcfg_qemu_initrd() */
     /* MD_QEMU_ISO, MD_QEMU_ISO_UEFI */
     const char *iso;
-    /* MD_QEMU_UEFI, MD_QEMU_DISK (attached with snapshot=on: the guest's
-     * writes never reach the file, which may be the build's disk.img) */
+    /* MD_QEMU_UEFI, MD_QEMU_DISK, MD_QEMU_XEN_EFI (the last two attached
+     * with snapshot=on: the guest's writes never reach the file, which may
+     * be the build's disk.img) */
     const char *disk;        /* raw GPT image */
     bool seabios;            /* MD_QEMU_DISK: SeaBIOS (QEMU's default) instead of OVMF */
     const char *ovmf;        /* NULL: /usr/share/ovmf/OVMF.fd */

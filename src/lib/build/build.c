@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "image/base.h"
 #include "boot/bootcfg.h"
 #include "boot/bootfmt.h"
 #include "boot/bootmedia.h"
+#include "boot/xenefi.h"
 #include "boot/dom0mem.h"
 #include "core/file.h"
 #include "boot/grubcfg.h"
@@ -48,6 +50,8 @@ struct build {
     md_modules *mods;
     int64_t sde;
     struct blob xen, kernel;
+    struct blob xen_efi;  /* Debian's xen.efi, for the efi and unified media */
+    md_tree *ucode_tree;  /* [Xen] Microcode=: the early cpio put in front of the rootfs */
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
     md_bootcfg_entry *entry; /* the boot entry: every config is written from it */
@@ -162,6 +166,73 @@ static int take_one(struct build *b, const char *pattern, const char *what, cons
     return 0;
 }
 
+/* The files matching `pattern` in tree order (by path) concatenated onto
+ * `out`, as the loaders want one blob per vendor; their count. */
+static size_t concat_files(struct build *b, const char *pattern, struct blob *out)
+{
+    size_t n = 0;
+    for (md_node *nd = md_tree_first(b->tree); nd; nd = md_tree_next(b->tree, nd)) {
+        if (md_node_type_of(nd) != MD_NODE_FILE || fnmatch(pattern, md_node_path(nd), 0))
+            continue;
+        size_t len;
+        const unsigned char *data = md_node_data(nd, &len);
+        out->data = md_xrealloc(out->data, out->len + len + 1);
+        memcpy(out->data + out->len, data, len);
+        out->len += len;
+        n++;
+    }
+    return n;
+}
+
+/* [Xen] Microcode=: the early microcode cpio Xen's ucode=scan finds in
+ * front of the rootfs (docs/misc/xen-command-line.pandoc, ucode=: an
+ * uncompressed cpio at the start of a module, holding
+ * kernel/x86/microcode/AuthenticAMD.bin or GenuineIntel.bin).  Each is the
+ * vendor's blobs concatenated, as Debian's initramfs hooks make them
+ * (AMD: the per-family containers; Intel: every FF-MM-SS file, the
+ * .initramfs ones that are for early loading only too).  The blobs then
+ * leave the rootfs: a PV dom0 loads no microcode. */
+static int take_microcode(struct build *b)
+{
+    unsigned uc = md_spec_microcode(b->spec);
+    if (!uc)
+        return 0;
+    static const struct {
+        unsigned bit;
+        const char *pattern, *dir, *name, *pkg;
+    } v[] = {
+        { MD_SPEC_UCODE_AMD, "/usr/lib/firmware/amd-ucode/microcode_amd*.bin",
+          "/usr/lib/firmware/amd-ucode", "kernel/x86/microcode/AuthenticAMD.bin", "amd64-microcode" },
+        { MD_SPEC_UCODE_INTEL, "/usr/lib/firmware/intel-ucode/[0-9a-f]*",
+          "/usr/lib/firmware/intel-ucode", "kernel/x86/microcode/GenuineIntel.bin", "intel-microcode" },
+    };
+    md_tree *t = md_tree_new(false);
+    md_attr dir = { 0755, 0, 0, b->sde }, file = { 0644, 0, 0, b->sde };
+    int r = 0;
+    static const char *const dirs[] = { "/kernel", "/kernel/x86", "/kernel/x86/microcode" };
+    for (int i = 0; r == 0 && i < 3; i++)
+        r = md_tree_add_dir(t, dirs[i], &dir, "mkdom0", b->err);
+    for (size_t i = 0; r == 0 && i < sizeof v / sizeof *v; i++) {
+        if (!(uc & v[i].bit))
+            continue;
+        struct blob blob = { 0 };
+        if (!concat_files(b, v[i].pattern, &blob)) {
+            free(blob.data);
+            r = md_err_set(b->err, "%s: [Xen] Microcode=: no microcode in %s (looked for %s)",
+                           md_spec_origin(b->spec), v[i].pkg, v[i].pattern);
+            break;
+        }
+        char *path = md_xasprintf("/%s", v[i].name);
+        r = md_tree_add_file(t, path, &file, blob.data, blob.len, "mkdom0", MD_CLASH_ERROR, b->err);
+        free(path);
+        md_tree_remove(b->tree, v[i].dir);
+    }
+    b->ucode_tree = r == 0 ? t : NULL;
+    if (r < 0)
+        md_tree_free(t);
+    return r;
+}
+
 /* The hypervisor and kernel are boot files, not part of the rootfs: take
  * them out of /boot, which the dom0 never reads.  Before they go, trap 2:
  * libxenctrl only speaks its own Xen release's hypercall interface. */
@@ -179,7 +250,13 @@ static int step_boot_files(struct build *b)
                  "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y", &b->xen) < 0 ||
         take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
         return -1;
-    return 0;
+    /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
+     * xen.gz (/boot/xen-X.Y-amd64.efi). */
+    if ((b->media & (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED)) &&
+        take_one(b, "/boot/xen-*.efi", "Xen EFI program (xen.efi)",
+                 "the xen-hypervisor-X.Y-amd64 that ships it", &b->xen_efi) < 0)
+        return -1;
+    return take_microcode(b);
 }
 
 static int step_filter(struct build *b)
@@ -413,10 +490,17 @@ static int make_grub_cfg(struct build *b, uint64_t mib)
 {
     md_bootcfg c = MD_BOOTCFG_DEFAULTS;
     c.dom0_mem_mib = mib;
-    c.xen_extra = md_spec_xen_args(b->spec);
+    /* Microcode=: Xen scans its modules for the early cpio (ucode=scan;
+     * xen-command-line.pandoc): the rootfs module starts with it. */
+    const char *args = md_spec_xen_args(b->spec);
+    char *xen_extra = md_spec_microcode(b->spec)
+                          ? md_xasprintf("%s%sucode=scan", args, *args ? " " : "")
+                          : md_xstrdup(args);
+    c.xen_extra = xen_extra;
     c.linux_extra = md_spec_kernel_args(b->spec);
     c.rootfs_name = b->rootfs_name;
     md_bootcfg_entry *e = md_bootcfg_make(&c, b->err);
+    free(xen_extra);
     if (!e) {
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
         return -1;
@@ -490,6 +574,20 @@ static int step_self_lint(struct build *b)
             free(nc[i].text);
         }
     }
+    /* Xen's EFI xen.cfg (the efi/ tree's and the one inside
+     * xen-unified.efi) read back by lint's xen.cfg reader. */
+    if (b->media & (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED)) {
+        char *cfg = md_xenefi_cfg(b->entry);
+        md_bootcfg_list list = { 0 };
+        md_bootfmt_read(MD_BOOTFMT_XEN_EFI, cfg, strlen(cfg), &list);
+        char *name = md_xasprintf("%s/xen.cfg", b->media & MD_SPEC_MEDIA_EFI
+                                                     ? md_imgdir_name(MD_IMGDIR_EFI)
+                                                     : md_imgdir_name(MD_IMGDIR_UNIFIED));
+        md_lint_entries(l, name, &list, b->tree);
+        free(name);
+        md_bootcfg_list_free(&list);
+        free(cfg);
+    }
     md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
@@ -546,11 +644,52 @@ static int write_size_report(struct build *b, md_report *rep, const char *dm)
     return write_text(b, MD_IMGDIR_SIZE_REPORT, text);
 }
 
+/* The early microcode cpio in front of the rootfs: an uncompressed newc
+ * archive padded to 512 bytes (as cpio(1) writes one, and as Linux's
+ * initramfs unpacker skips the zero padding to the next archive, the
+ * compressed rootfs: the "early microcode + main archive" layout that
+ * mkinitramfs writes too).  Linux unpacks it into the rootfs as well, so
+ * its bytes count in what dom0 holds in RAM. */
+static int prepend_microcode(struct build *b)
+{
+    const char *rootfs = md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS);
+    char *early = md_xasprintf("%s.ucode", rootfs);
+    md_image_stats st;
+    unsigned char *cpio = NULL, *main = NULL;
+    size_t clen = 0, mlen = 0;
+    int r = md_image_write(b->ucode_tree, early, MD_CODEC_NONE, 0, b->sde, &st, b->err);
+    if (r == 0)
+        r = md_read_file(early, &cpio, &clen, b->err);
+    unlink(early);
+    free(early);
+    if (r == 0)
+        r = md_read_file(rootfs, &main, &mlen, b->err);
+    if (r == 0) {
+        size_t padded = (clen + 511) / 512 * 512;
+        unsigned char *all = md_xmalloc(padded + mlen);
+        memcpy(all, cpio, clen);
+        memset(all + clen, 0, padded - clen);
+        memcpy(all + padded, main, mlen);
+        r = md_write_atomic(rootfs, all, padded + mlen, 0644, b->err);
+        free(all);
+        b->image.cpio_bytes += padded;
+        b->image.out_bytes += padded;
+        md_out_say(b->o->out, MD_OUT_PROGRESS, "early microcode for Xen: %.1f MiB uncompressed "
+                                               "cpio in front of %s (ucode=scan)",
+                   padded / 1048576.0, b->rootfs_name);
+    }
+    free(cpio);
+    free(main);
+    return r;
+}
+
 static int step_rootfs(struct build *b)
 {
     md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s (%s)", b->rootfs_name, md_codec_name(b->codec));
-    return md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
-                          md_spec_compression_level(b->spec), b->sde, &b->image, b->err);
+    if (md_image_write(b->tree, md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS), b->codec,
+                       md_spec_compression_level(b->spec), b->sde, &b->image, b->err) < 0)
+        return -1;
+    return b->ucode_tree ? prepend_microcode(b) : 0;
 }
 
 /* dom0_mem from the written rootfs (trap 4's X): Dom0Mem=auto computes it,
@@ -609,6 +748,28 @@ static int step_write(struct build *b)
     return r;
 }
 
+/* The efi/ tree or xen-unified.efi from Debian's xen.efi (written to the
+ * scratch directory `work` for the tools), signed when the spec gives
+ * SecureBootKey= and SecureBootCert=. */
+static int xen_efi_medium(struct build *b, unsigned bit, const char *out, const char *work)
+{
+    char *xen_efi = md_xasprintf("%s/xen.efi", work);
+    md_xenefi_files xf = {
+        xen_efi, md_imgdir_stage_path(b->stage, MD_IMGDIR_KERNEL),
+        md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS),
+        md_spec_secure_boot_key(b->spec), md_spec_secure_boot_cert(b->spec), b->sde,
+    };
+    int rc = md_write_atomic(xen_efi, b->xen_efi.data, b->xen_efi.len, 0644, b->err);
+    if (rc == 0)
+        rc = bit == MD_SPEC_MEDIA_EFI ? md_xenefi_tree(b->entry, &xf, out, b->err)
+                                      : md_xenefi_unified(b->entry, &xf, out, work, b->err);
+    if (rc < 0 && bit == MD_SPEC_MEDIA_UNIFIED && xf.sb_key)
+        md_err_prefix(b->err, "%s: [Boot] SecureBootKey=",
+                      md_spec_key_at(b->spec, "Boot", "SecureBootKey"));
+    free(xen_efi);
+    return rc;
+}
+
 /* The boot media asked for, from the staged files and the one entry. */
 static int step_media(struct build *b)
 {
@@ -624,6 +785,8 @@ static int step_media(struct build *b)
         { MD_SPEC_MEDIA_ISO, MD_IMGDIR_ISO, "hybrid BIOS/UEFI ISO" },
         { MD_SPEC_MEDIA_DISK, MD_IMGDIR_DISK, "raw GPT disk image (BIOS boot partition + ESP)" },
         { MD_SPEC_MEDIA_NETBOOT, MD_IMGDIR_NETBOOT, "netboot tree (GRUB, iPXE, pxelinux)" },
+        { MD_SPEC_MEDIA_EFI, MD_IMGDIR_EFI, "Xen's EFI boot (xen.efi, xen.cfg, the files)" },
+        { MD_SPEC_MEDIA_UNIFIED, MD_IMGDIR_UNIFIED, "unified xen.efi (config, kernel, rootfs inside)" },
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof media / sizeof *media; i++) {
@@ -638,7 +801,9 @@ static int step_media(struct build *b)
             return -1;
         const char *out = md_imgdir_stage_path(b->stage, media[i].file);
         md_imgdir_stage_add(b->stage, media[i].file);
-        if (media[i].bit == MD_SPEC_MEDIA_ISO)
+        if (media[i].bit & (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED))
+            rc = xen_efi_medium(b, media[i].bit, out, work);
+        else if (media[i].bit == MD_SPEC_MEDIA_ISO)
             rc = md_bootmedia_iso(b->entry, &f, out, work, b->err);
         else if (media[i].bit == MD_SPEC_MEDIA_DISK)
             rc = md_bootmedia_disk(b->entry, &f, out, work, b->err);
@@ -720,10 +885,10 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
         md_out_say(o->out, MD_OUT_RESULT, "%s", line);
     }
     char *media = md_xstrdup("");
-    for (md_imgdir_file f = MD_IMGDIR_ISO; f <= MD_IMGDIR_NETBOOT; f++)
+    for (md_imgdir_file f = MD_IMGDIR_ISO; f < MD_IMGDIR_NALL; f++)
         if (b.media & (1u << (f - MD_IMGDIR_ISO))) {
             char *m = md_xasprintf("%s,%s%s", media, md_imgdir_name(f),
-                                   f == MD_IMGDIR_NETBOOT ? "/" : "");
+                                   md_imgdir_is_dir(f) ? "/" : "");
             free(media);
             media = m;
         }
@@ -738,6 +903,8 @@ out:
     free(b.grub_cfg);
     md_bootcfg_entry_free(b.entry);
     free(b.xen.data);
+    free(b.xen_efi.data);
+    md_tree_free(b.ucode_tree);
     free(b.kernel.data);
     md_modules_free(b.mods);
     md_strv_free(&b.unreferenced);

@@ -32,7 +32,14 @@ static const char *const names[MD_IMGDIR_NALL] = {
     [MD_IMGDIR_ISO] = "boot.iso",
     [MD_IMGDIR_DISK] = "disk.img",
     [MD_IMGDIR_NETBOOT] = "netboot",
+    [MD_IMGDIR_EFI] = "efi",
+    [MD_IMGDIR_UNIFIED] = "xen-unified.efi",
 };
+
+bool md_imgdir_is_dir(md_imgdir_file f)
+{
+    return f == MD_IMGDIR_NETBOOT || f == MD_IMGDIR_EFI;
+}
 
 const char *md_imgdir_name(md_imgdir_file f)
 {
@@ -494,9 +501,10 @@ static bool ours_in_output(int dirfd, const char *name)
     struct stat st;
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return false;
-    /* The netboot tree: a directory that holds nothing but directories and
-     * regular files of ours, as a build makes it. */
-    if (S_ISDIR(st.st_mode) && !strcmp(name, names[MD_IMGDIR_NETBOOT])) {
+    /* The netboot and EFI trees: a directory that holds nothing but
+     * directories and regular files of ours, as a build makes it. */
+    if (S_ISDIR(st.st_mode) && (!strcmp(name, names[MD_IMGDIR_NETBOOT]) ||
+                                !strcmp(name, names[MD_IMGDIR_EFI]))) {
         char *p = md_xasprintf("/proc/self/fd/%d/%s", dirfd, name);
         bool plain = st.st_uid == geteuid() && nftw(p, plain_entry, 16, FTW_PHYS) == 0;
         free(p);
@@ -505,7 +513,7 @@ static bool ours_in_output(int dirfd, const char *name)
     if (!S_ISREG(st.st_mode))
         return false;
     for (int f = 0; f < MD_IMGDIR_NALL; f++)
-        if (f != MD_IMGDIR_NETBOOT && !strcmp(name, names[f]))
+        if (!md_imgdir_is_dir((md_imgdir_file)f) && !strcmp(name, names[f]))
             return true;
     for (md_codec c = MD_CODEC_NONE; c <= MD_CODEC_LZ4; c++) {
         char *r = md_imgdir_rootfs_name(c);
@@ -817,7 +825,7 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
                                "while it ran); the output is left as it was", s->staging);
     for (int f = 0; f < MD_IMGDIR_NALL; f++) {
         struct stat st;
-        bool dir = f == MD_IMGDIR_NETBOOT;
+        bool dir = md_imgdir_is_dir((md_imgdir_file)f);
         /* looked at in the directory made, not at the path: a file written
          * elsewhere is not written */
         if (s->wanted[f] && (fstatat(s->staging_fd, stage_name(s, (md_imgdir_file)f), &st,

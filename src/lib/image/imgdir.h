@@ -25,6 +25,7 @@
 #ifndef MD_IMAGE_IMGDIR_H
 #define MD_IMAGE_IMGDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "core/err.h"
 #include "image/image.h"
@@ -44,9 +45,13 @@ typedef enum md_imgdir_file {
     MD_IMGDIR_ISO = MD_IMGDIR_NFILES, /* boot.iso: hybrid BIOS/UEFI ISO */
     MD_IMGDIR_DISK,        /* disk.img: raw GPT disk, BIOS boot partition + ESP */
     MD_IMGDIR_NETBOOT,     /* netboot: a directory, the PXE tree (a TFTP root) */
+    MD_IMGDIR_EFI,         /* efi: a directory for an ESP: xen.efi, xen.cfg and the files */
+    MD_IMGDIR_UNIFIED,     /* xen-unified.efi: xen.efi with xen.cfg, kernel and rootfs inside */
     MD_IMGDIR_NALL
 } md_imgdir_file;
 
+/* Is `f` a directory (NETBOOT, EFI) rather than a file? */
+bool md_imgdir_is_dir(md_imgdir_file f);
 /* The file's name in DIR ("xen.gz"); for MD_IMGDIR_ROOTFS the name of the
  * default codec, gzip ("rootfs.cpio.gz"). */
 const char *md_imgdir_name(md_imgdir_file f);
@@ -146,8 +151,8 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
  * publishing replaces as a whole?  A keys directory there would be lost. */
 bool md_imgdir_stage_holds(const md_imgdir_stage *s, const char *path);
 
-/* Make boot medium `f` (MD_IMGDIR_ISO .. NETBOOT) part of this output:
- * md_imgdir_publish then requires it (a file; NETBOOT a directory). */
+/* Make boot medium `f` (MD_IMGDIR_ISO .. UNIFIED) part of this output:
+ * md_imgdir_publish then requires it (a file; NETBOOT and EFI directories). */
 void md_imgdir_stage_add(md_imgdir_stage *s, md_imgdir_file f);
 
 /* Where to write file `f` of the new output (for NETBOOT: the directory

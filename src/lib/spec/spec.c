@@ -53,6 +53,8 @@ struct md_spec {
     char *storage;
     int shutdown_timeout;
     unsigned media; /* MD_SPEC_MEDIA_* bits */
+    char *sb_key, *sb_cert; /* [Boot] SecureBootKey=, SecureBootCert= */
+    unsigned ucode; /* [Xen] Microcode=: MD_SPEC_UCODE_* bits */
     md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
 
     /* parse state */
@@ -595,6 +597,32 @@ static int set_host_memory(md_spec *s, const char *v)
     return r;
 }
 
+/* Microcode=: amd, intel (one or both, separated by spaces or commas),
+ * yes (both) or no; an empty value is no. */
+static int set_microcode(md_spec *s, const char *v)
+{
+    md_strv w = { 0 };
+    md_strv_split(&w, v, true);
+    unsigned bits = 0;
+    int r = 1;
+    for (size_t i = 0; r && i < w.n; i++) {
+        if (!strcmp(w.v[i], "amd"))
+            bits |= MD_SPEC_UCODE_AMD;
+        else if (!strcmp(w.v[i], "intel"))
+            bits |= MD_SPEC_UCODE_INTEL;
+        else if (!strcasecmp(w.v[i], "yes") && w.n == 1)
+            bits = MD_SPEC_UCODE_AMD | MD_SPEC_UCODE_INTEL;
+        else if (!strcasecmp(w.v[i], "no") && w.n == 1)
+            bits = 0;
+        else
+            r = fail(s, "Microcode=%s: expected amd, intel, amd intel, yes (both) or no", v);
+    }
+    md_strv_free(&w);
+    if (r)
+        s->ucode = bits;
+    return r;
+}
+
 static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
@@ -612,6 +640,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_str(&s->xen_args, v), 1;
     if (!strcmp(sec, "Xen") && !strcmp(k, "HVM"))
         return parse_bool(s, k, v, &s->hvm);
+    if (!strcmp(sec, "Xen") && !strcmp(k, "Microcode"))
+        return set_microcode(s, v);
     if (!strcmp(sec, "Kernel") && !strcmp(k, "Args"))
         return set_str(&s->kernel_args, v), 1;
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
@@ -794,7 +824,8 @@ static bool is_list_key(const char *sec, const char *k)
     return false;
 }
 
-static const char *const media_names[] = { "iso", "disk", "netboot" };
+static const char *const media_names[] = { "iso", "disk", "netboot", "efi", "unified" };
+#define NMEDIA (sizeof media_names / sizeof *media_names)
 
 int md_spec_media_parse(const char *list, unsigned *bits, md_err *err)
 {
@@ -803,14 +834,15 @@ int md_spec_media_parse(const char *list, unsigned *bits, md_err *err)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < w.n; i++) {
         size_t k = 0;
-        while (k < 3 && strcmp(w.v[i], media_names[k]))
+        while (k < NMEDIA && strcmp(w.v[i], media_names[k]))
             k++;
-        if (k < 3)
+        if (k < NMEDIA)
             *bits |= 1u << k;
         else if (!strcmp(w.v[i], "none"))
             *bits = 0;
         else
-            rc = md_err_set(err, "unknown boot medium '%s' (choose iso, disk, netboot or none)",
+            rc = md_err_set(err, "unknown boot medium '%s' (choose iso, disk, netboot, efi, "
+                                 "unified or none)",
                             w.v[i]);
     }
     md_strv_free(&w);
@@ -819,14 +851,35 @@ int md_spec_media_parse(const char *list, unsigned *bits, md_err *err)
 
 const char *md_spec_media_name(unsigned bit)
 {
-    for (unsigned k = 0; k < 3; k++)
+    for (unsigned k = 0; k < NMEDIA; k++)
         if (bit == 1u << k)
             return media_names[k];
     return "?";
 }
 
+/* SecureBootKey=, SecureBootCert=: a PEM file sbsign reads; checked here
+ * so the error names this line, not a build step minutes later. */
+static int set_sb_file(md_spec *s, const char *k, const char *v, char **dst)
+{
+    free(*dst);
+    *dst = NULL;
+    if (!*v)
+        return 1;
+    char *p = abs_path(s, v);
+    if (!check_host_file(s, k, p)) {
+        free(p);
+        return 0;
+    }
+    *dst = p;
+    return 1;
+}
+
 static int boot_key(md_spec *s, const char *k, const char *v)
 {
+    if (!strcmp(k, "SecureBootKey"))
+        return set_sb_file(s, k, v, &s->sb_key);
+    if (!strcmp(k, "SecureBootCert"))
+        return set_sb_file(s, k, v, &s->sb_cert);
     if (strcmp(k, "Media"))
         return fail(s, "unknown key %s in [Boot]", k);
     if (!*v) { /* an empty assignment clears the list, as for every list */
@@ -1100,6 +1153,39 @@ static int check_repo_type(md_spec *s, struct repo *r, const struct repo *first)
     return 0;
 }
 
+/* Microcode=: Debian ships amd64-microcode and intel-microcode in its
+ * non-free-firmware component (bookworm and later): a spec whose Debian
+ * repositories all lack it would fail in the resolver with "no package". */
+static int check_microcode(md_spec *s)
+{
+    if (!s->ucode)
+        return 0;
+    for (size_t i = 0; i < s->nrepos; i++)
+        if (s->repos[i].type == MD_SPEC_REPO_APK ||
+            md_strv_contains(&s->repos[i].components, "non-free-firmware") ||
+            md_strv_contains(&s->repos[i].components, "non-free"))
+            return 0;
+    return md_err_set(s->err, "%s: [Xen] Microcode= needs Debian's %s%s%s, which are in the "
+                      "non-free-firmware component: add it to a [Repository NAME] Components= "
+                      "(e.g. Components=main non-free-firmware)", md_spec_key_at(s, "Xen", "Microcode"),
+                      s->ucode & MD_SPEC_UCODE_AMD ? "amd64-microcode" : "",
+                      s->ucode == (MD_SPEC_UCODE_AMD | MD_SPEC_UCODE_INTEL) ? " and " : "",
+                      s->ucode & MD_SPEC_UCODE_INTEL ? "intel-microcode" : "");
+}
+
+/* The microcode packages; intel-microcode's iucode-tool (a program that
+ * makes initramfs microcode) is not needed: the build concatenates the
+ * blobs itself (build.c). */
+static void apply_microcode(md_spec *s)
+{
+    static const char *const amd[] = { "amd64-microcode", NULL }, *const intel[] = { "intel-microcode", NULL },
+                             *const intel_ex[] = { "iucode-tool", NULL }, *const none[] = { NULL };
+    if (s->ucode & MD_SPEC_UCODE_AMD)
+        apply_set(s, &(struct pkgset){ amd, none, none, NULL });
+    if (s->ucode & MD_SPEC_UCODE_INTEL)
+        apply_set(s, &(struct pkgset){ intel, intel_ex, none, NULL });
+}
+
 static int validate(md_spec *s)
 {
     if (check_level(s) < 0 || check_gateway(s) < 0)
@@ -1141,8 +1227,17 @@ static int validate(md_spec *s)
                           md_spec_key_at(s, "Packages", "Include"));
     if (!s->dom0_mem)
         return md_err_set(s->err, "%s: [Xen] Dom0Mem= is required (design trap 4)", s->origin);
+    if (!s->sb_key != !s->sb_cert) {
+        const char *has = s->sb_key ? "SecureBootKey" : "SecureBootCert";
+        return md_err_set(s->err, "%s: [Boot] %s= without %s=: sbsign needs the private key and "
+                          "its certificate", md_spec_key_at(s, "Boot", has), has,
+                          s->sb_key ? "SecureBootCert" : "SecureBootKey");
+    }
+    if (check_microcode(s) < 0)
+        return -1;
     apply_hvm(s);
     apply_route(s);
+    apply_microcode(s);
     return 0;
 }
 
@@ -1217,7 +1312,8 @@ void md_spec_free(md_spec *s)
         md_strv_free(lists[i]);
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
                      s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
-                     s->address, s->gateway, s->storage, s->level_at, s->gateway_at };
+                     s->address, s->gateway, s->storage, s->level_at, s->gateway_at,
+                     s->sb_key, s->sb_cert };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     free(s);
@@ -1265,6 +1361,9 @@ const char *md_spec_gateway(const md_spec *s) { return s->gateway; }
 const char *md_spec_guest_storage(const md_spec *s) { return s->storage; }
 const md_strv *md_spec_autostart(const md_spec *s) { return &s->autostart; }
 unsigned md_spec_media(const md_spec *s) { return s->media; }
+const char *md_spec_secure_boot_key(const md_spec *s) { return s->sb_key; }
+const char *md_spec_secure_boot_cert(const md_spec *s) { return s->sb_cert; }
+unsigned md_spec_microcode(const md_spec *s) { return s->ucode; }
 int md_spec_shutdown_timeout(const md_spec *s) { return s->shutdown_timeout ? s->shutdown_timeout : 120; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }

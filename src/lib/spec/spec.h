@@ -7,12 +7,12 @@
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
  *   [Modules]  Include
- *   [Xen]  Dom0Mem HostMemory Args HVM
+ *   [Xen]  Dom0Mem HostMemory Args HVM Microcode
  *   [Kernel]  Args
  *   [System]  Hostname RootPasswordHash Bridge Address Gateway
  *   [SSH]  AuthorizedKeys KeysDir
  *   [Guests]  Storage Autostart ShutdownTimeout
- *   [Boot]  Media
+ *   [Boot]  Media SecureBootKey SecureBootCert
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=NAME` in [Image] starts from
  * an embedded base (md_spec_base_find: default = debian-12, debian-13) and
@@ -159,13 +159,26 @@ int md_spec_shutdown_timeout(const md_spec *s);
 #define MD_SPEC_MEDIA_ISO 1u     /* boot.iso: hybrid BIOS/UEFI ISO */
 #define MD_SPEC_MEDIA_DISK 2u    /* disk.img: raw GPT disk, BIOS boot partition + ESP */
 #define MD_SPEC_MEDIA_NETBOOT 4u /* netboot/: PXE tree (GRUB, iPXE, pxelinux) */
+#define MD_SPEC_MEDIA_EFI 8u     /* efi/: Xen's own EFI loader: xen.efi, xen.cfg, the files */
+#define MD_SPEC_MEDIA_UNIFIED 16u /* xen-unified.efi: xen.efi carrying xen.cfg, kernel, rootfs */
 unsigned md_spec_media(const md_spec *s);
 /* Add the media of `list` ("iso disk", "iso,netboot"; "none" clears what
  * came before it) to *bits.  Error naming an unknown word.  The one reader
  * of Media= and of `mkdom0 build --media`. */
 int md_spec_media_parse(const char *list, unsigned *bits, md_err *err);
-/* "iso", "disk", "netboot" for one bit (static). */
+/* "iso", "disk", "netboot", "efi", "unified" for one bit (static). */
 const char *md_spec_media_name(unsigned bit);
+/* [Boot] SecureBootKey= and SecureBootCert=: the PEM private key and X.509
+ * certificate sbsign signs xen-unified.efi with (absolute paths, readable
+ * when the spec was read; both or neither); NULL: unsigned. */
+const char *md_spec_secure_boot_key(const md_spec *s);
+const char *md_spec_secure_boot_cert(const md_spec *s);
+
+/* [Xen] Microcode=: early microcode for Xen (ucode=scan of an uncompressed
+ * cpio in front of the rootfs), from Debian's non-free-firmware packages. */
+#define MD_SPEC_UCODE_AMD 1u   /* amd64-microcode: kernel/x86/microcode/AuthenticAMD.bin */
+#define MD_SPEC_UCODE_INTEL 2u /* intel-microcode: kernel/x86/microcode/GenuineIntel.bin */
+unsigned md_spec_microcode(const md_spec *s);
 
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */

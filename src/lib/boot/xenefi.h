@@ -1,0 +1,56 @@
+/* xenefi — Xen's own EFI boot, without GRUB: the firmware starts xen.efi
+ * (Debian ships it as /boot/xen-X.Y-amd64.efi in xen-hypervisor-X.Y-amd64),
+ * which reads xen.cfg and loads the dom0 kernel and rootfs itself
+ * (docs/misc/efi.pandoc).  Prefix md_xenefi_.
+ *
+ * - The EFI tree (md_xenefi_tree): a directory to copy onto an ESP (e.g.
+ *   as \EFI\xen\): xen.efi, xen.cfg beside it (the name Xen tries last,
+ *   after the .efi name's longer forms), the kernel and the rootfs.
+ * - The unified image (md_xenefi_unified): one EFI program, xen.efi with
+ *   the sections Xen's loader reads before any file (read_section() in
+ *   xen/common/efi/boot.c): .config (xen.cfg), .kernel and .ramdisk, added
+ *   with objcopy as efi.pandoc's "Unified Xen kernel image" shows, each at
+ *   the next SectionAlignment boundary after the image's last section (so
+ *   after .pad).  With a key and certificate it is signed for Secure Boot
+ *   with sbsign; the signature then covers config, kernel and rootfs too.
+ *
+ * Same bytes from the same inputs: objcopy stamps the PE header with the
+ * clock (binutils 2.40 ignores SOURCE_DATE_EPOCH there), so the input's
+ * TimeDateStamp is put back and the PE checksum recomputed; sbsign's
+ * signature carries OpenSSL's signingTime, so sbsign runs with the clock
+ * frozen at `epoch` (libfaketime, package faketime).
+ *
+ * Ownership: inputs are borrowed; outputs are written whole or not at all.
+ */
+#ifndef MD_XENEFI_H
+#define MD_XENEFI_H
+
+#include <stdint.h>
+#include "boot/bootcfg.h"
+#include "core/err.h"
+
+typedef struct md_xenefi_files {
+    const char *xen_efi;  /* host path of Debian's xen.efi */
+    const char *kernel;   /* host path of vmlinuz */
+    const char *rootfs;   /* host path of the rootfs */
+    const char *sb_key;   /* PEM private key for sbsign; NULL: unsigned */
+    const char *sb_cert;  /* PEM certificate for sbsign (with sb_key) */
+    int64_t epoch;        /* SOURCE_DATE_EPOCH: the signature's signingTime */
+} md_xenefi_files;
+
+/* The xen.cfg text for `e` (md_bootfmt_write's Xen EFI format, file names
+ * without their leading '/').  Caller frees. */
+char *md_xenefi_cfg(const md_bootcfg_entry *e);
+
+/* `outdir` (which must not exist) with xen.efi, xen.cfg and the entry's
+ * kernel and rootfs under their plain names; removed again on failure. */
+int md_xenefi_tree(const md_bootcfg_entry *e, const md_xenefi_files *f, const char *outdir,
+                   md_err *err);
+
+/* The unified xen.efi at `out`, signed when f->sb_key is set; `workdir` is
+ * an existing scratch directory (left for the caller to remove).  Errors:
+ * objcopy or sbsign missing or failing, an input that is no PE image. */
+int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const char *out,
+                      const char *workdir, md_err *err);
+
+#endif
