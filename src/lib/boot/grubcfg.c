@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -282,57 +283,58 @@ typedef struct gvar {
     bool opaque;    /* a value too long to follow: never known */
 } gvar;
 
+/* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
+ * every state of one config. */
+typedef struct gbudget {
+    size_t used;
+    unsigned line;      /* the line being run */
+    unsigned over_line; /* the first line a value was not followed at for it */
+} gbudget;
+
+/* The variables as a body sees them: its own assignments over those of the
+ * state it started from (`up`, left unchanged while it runs), so a body
+ * costs what it assigns, not a copy of every variable (trial 9c: thousands
+ * of menu entries each copied the whole state). */
 typedef struct gstate {
     gvar *v;
     size_t n, cap;
-    size_t *idx, icap; /* open-addressing index of v by name: i + 1, 0 empty */
+    md_hindex idx; /* v by name */
+    const struct gstate *up;
+    gbudget *budget;
 } gstate;
 
-static size_t name_hash(const char *s)
+static gvar *var_here(const gstate *s, const char *name, uint64_t h)
 {
-    size_t h = 5381;
-    for (; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    return h;
+    for (size_t it = 0, i; (i = md_hindex_next(&s->idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(s->v[i].name, name))
+            return &s->v[i];
+    return NULL;
 }
 
-static void index_put(gstate *s, size_t i)
-{
-    size_t m = s->icap - 1, h = name_hash(s->v[i].name) & m;
-    while (s->idx[h])
-        h = (h + 1) & m;
-    s->idx[h] = i + 1;
-}
-
-static void index_build(gstate *s)
-{
-    free(s->idx);
-    for (s->icap = 16; s->icap < 2 * (s->n + 1);)
-        s->icap *= 2;
-    s->idx = md_xcalloc(s->icap, sizeof *s->idx);
-    for (size_t i = 0; i < s->n; i++)
-        index_put(s, i);
-}
-
+/* The variable `name` as `s` sees it; with `create`, s's own (a copy of
+ * the one it started from, or new).  Without, it is only read. */
 static gvar *var_get(gstate *s, const char *name, bool create)
 {
-    if (s->icap) {
-        size_t m = s->icap - 1;
-        for (size_t h = name_hash(name) & m; s->idx[h]; h = (h + 1) & m)
-            if (!strcmp(s->v[s->idx[h] - 1].name, name))
-                return &s->v[s->idx[h] - 1];
-    }
-    if (!create)
-        return NULL;
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    gvar *g = var_here(s, name, h);
+    const gvar *old = NULL;
+    for (const gstate *u = s->up; !g && !old && u; u = u->up)
+        old = var_here(u, name, h);
+    if (g || !create)
+        return g ? g : (gvar *)old;
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
-    gvar *g = &s->v[s->n++];
+    g = &s->v[s->n];
     memset(g, 0, sizeof *g);
     g->name = md_xstrdup(name);
     g->uncertain = true; /* until a sure assignment: possibly never set */
-    if (2 * s->n >= s->icap)
-        index_build(s);
-    else
-        index_put(s, s->n - 1);
+    if (old) {
+        g->val = old->val ? md_xstrdup(old->val) : NULL;
+        g->uncertain = old->uncertain;
+        g->opaque = old->opaque;
+        for (size_t k = 0; k < old->maybe.n; k++)
+            md_strv_push(&g->maybe, old->maybe.v[k]);
+    }
+    md_hindex_add(&s->idx, h, s->n++);
     return g;
 }
 
@@ -402,21 +404,12 @@ static bool values_differ(const gvar *g)
     return false;
 }
 
-static void state_copy(gstate *d, const gstate *s)
+/* A state that starts as `s` (which must outlive it, unchanged). */
+static void state_over(gstate *d, const gstate *s)
 {
     memset(d, 0, sizeof *d);
-    d->v = md_xcalloc(s->n + 1, sizeof *d->v);
-    d->cap = s->n + 1;
-    for (size_t i = 0; i < s->n; i++) {
-        gvar *g = &d->v[d->n++]; /* names are unique in s */
-        g->name = md_xstrdup(s->v[i].name);
-        g->val = s->v[i].val ? md_xstrdup(s->v[i].val) : NULL;
-        g->uncertain = s->v[i].uncertain;
-        g->opaque = s->v[i].opaque;
-        for (size_t k = 0; k < s->v[i].maybe.n; k++)
-            md_strv_push(&g->maybe, s->v[i].maybe.v[k]);
-    }
-    index_build(d);
+    d->up = s;
+    d->budget = s->budget;
 }
 
 static void state_free(gstate *s)
@@ -427,7 +420,7 @@ static void state_free(gstate *s)
         md_strv_free(&s->v[i].maybe);
     }
     free(s->v);
-    free(s->idx);
+    md_hindex_free(&s->idx);
 }
 
 static void push_once(md_strv *sv, const char *s)
@@ -468,14 +461,21 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
                 n++, nl -= 2;
             char *name = md_xasprintf("%.*s", (int)nl, n);
             gvar *g = var_get((gstate *)s, name, false);
-            bool toolong = g && !g->uncertain && (total += strlen(g->val)) > MAX_LINE;
+            size_t vl = 0;
+            for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
+                vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
+            bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
+            if (over && !s->budget->over_line)
+                s->budget->over_line = s->budget->line;
+            s->budget->used += over ? 0 : vl;
+            bool toolong = g && (over || (!g->uncertain && (total += vl) > MAX_LINE));
             if (!g || g->uncertain || toolong) {
                 for (size_t k = 0; k < rl; k++)
                     buf_put(&cur, ref[k]);
                 keep = true;
                 if (!g || toolong || values_differ(g))
                     push_once(unset, name);
-                for (size_t k = 0; g && maybe && k < g->maybe.n; k++)
+                for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
                     md_strv_split(maybe, g->maybe.v[k], false);
             } else if (quoted) {
                 for (const char *v = g->val; *v; v++)
@@ -930,7 +930,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             memset(skip, 0, (cmds->n + 1) * sizeof *skip);
             choose_path(r, from, to, p, skip, 0);
             gstate path;
-            state_copy(&path, s);
+            state_over(&path, s);
             r->skip = skip;
             run(r, from, to, &path, title, top, cond0, depth);
             r->skip = NULL;
@@ -944,6 +944,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     int cond = cond0;
     for (size_t i = from; i < to; i++) {
         const gcmd *c = &cmds->v[i];
+        s->budget->line = c->line;
         if (r->skip && r->skip[i]) {
             if (r->b.close[i])
                 i = r->b.close[i];
@@ -1057,9 +1058,10 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
                 if (g && !g->uncertain)
                     var_assign(s, g->name, g->val, false);
             }
-            for (size_t j = 0; !named && j < s->n; j++)
-                if (!s->v[j].uncertain)
-                    var_assign(s, s->v[j].name, s->v[j].val, false);
+            for (const gstate *u = s; !named && u; u = u->up)
+                for (size_t j = 0; j < u->n; j++)
+                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].uncertain)
+                        var_assign(s, u->v[j].name, u->v[j].val, false);
             continue;
         }
         /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
@@ -1128,7 +1130,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         }
         gstate body;
-        state_copy(&body, s);
+        state_over(&body, s);
         run(r, r->b.body[i], r->b.close[i], &body, fn ? title : t, false, fn ? 1 : 0,
             depth + 1);
         state_free(&body);
@@ -1147,8 +1149,11 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     size_t first = out->n;
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
     find_blocks(&cmds, &r.b, out);
-    gstate s = { 0 };
+    gbudget budget = { 0 };
+    gstate s = { .budget = &budget };
     run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
+    if (budget.over_line)
+        md_grubcfg_too_much(out, NULL, budget.over_line);
     for (size_t i = first; i < out->n; i++) {
         out->v[i]->serial_port = r.set.serial_port;
         out->v[i]->serial_baud = r.set.serial_baud;
@@ -1158,6 +1163,17 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     free(r.b.body);
     free(r.b.close);
     gcmds_free(&cmds);
+}
+
+void md_grubcfg_too_much(md_bootcfg_list *out, const char *file, unsigned line)
+{
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, line,
+        md_xasprintf("%s%scannot check: variable expansion exceeds %d bytes at line %u (values "
+                     "built from values, line by line); the variables used from there on are "
+                     "not followed, so the lines that use them are not checked",
+                     file ? file : "", file ? ": " : "", MD_GRUBCFG_MAX_EXPANDED, line));
+    p->warning = p->unchecked = true;
 }
 
 md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md_err *err)
