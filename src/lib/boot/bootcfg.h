@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "core/err.h"
 #include "core/strv.h"
 
@@ -164,6 +165,18 @@ const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool lin
  * xen/arch/x86/setup.c): the kernel line's, then the Xen line's words after
  * " -- " (dom0_extra).  Appended to `out` (copies). */
 void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out);
+
+/* The dom0 command line of `args` (md_bootcfg_dom0_args' words) as Linux's
+ * parse_args() reads it: the words joined as the loader passes them (GRUB 2,
+ * `grub2`: quoted and escaped as grub_create_loader_cmdline() does; iPXE,
+ * syslinux, GRUB legacy and Xen's EFI loader pass '"' as it is), then cut
+ * into parameters by next_arg() (lib/cmdline.c): a '"' toggles quoting, in
+ * which white space does not split, and a leading '"' of the word or of
+ * its value and the '"' ending it are removed.  Each parameter is pushed to
+ * `out` as "name=value" or "name" (copies).  Returns the index in `out` of
+ * the parameter whose quote is never closed (it runs to the end of the
+ * line), or -1. */
+ssize_t md_bootcfg_linux_params(const md_strv *args, bool grub2, md_strv *out);
 
 /* The module Xen hands dom0 as its initramfs: an index into e->mods, or
  * -1 when none.  __start_xen() (xen/arch/x86/setup.c, 4.17) marks every

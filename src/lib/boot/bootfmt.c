@@ -293,7 +293,8 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         efi_kernel |= ini_key(l, "kernel");
         sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
         mboot |= strcasestr(l, "mboot.c32") != NULL;
-        legacy_title |= starts_word(l, "title");
+        /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
+        legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
         kernel |= starts_word(l, "kernel");
         module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
@@ -310,7 +311,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         return MD_BOOTFMT_GRUB_DEFAULT;
     /* xen.cfg needs no section at all: without default= Xen ignores the
      * headers (docs/misc/efi.pandoc), so kernel= alone makes one */
-    if (((section && key) || efi_kernel) && !grub2)
+    if (((section && key) || efi_kernel) && !grub2 && !legacy_title)
         return MD_BOOTFMT_XEN_EFI;
     if ((sys || mboot) && !grub2 && !legacy_title)
         return MD_BOOTFMT_SYSLINUX;
@@ -346,6 +347,54 @@ static bool is_linux_name(const char *path)
     return !strncmp(b, "vmlinu", 6) || !strncmp(b, "bzImage", 7);
 }
 
+/* A tab on GRUB legacy's kernel (Xen) or module line `l` (from its command
+ * word; line `line`): GRUB passes the line after the command verbatim
+ * (kernel_func(), module_func() in stage2/builtins.c), Xen drops a
+ * command line's first word, the file name, up to the first space
+ * (cmdline_cook(), xen/arch/x86/setup.c) and splits its own options only
+ * at spaces (parse_params(), xen/common/kernel.c).  Linux splits the dom0
+ * kernel's at any white space.  So a tab right after the file loses the
+ * word after it, and one between Xen's options glues two into one.  Said as
+ * an error (trap 4 when what is lost has dom0_mem=, trap 1 for console=),
+ * the fix the line with spaces; the caller reads the line as meant. */
+static void legacy_tab(const char *l, unsigned line, bool xen, md_bootcfg_list *out)
+{
+    const char *p = l + strcspn(l, " \t");
+    for (p += strspn(p, " \t"); !strncmp(p, "--", 2); p += strspn(p, " \t"))
+        p += strcspn(p, " \t"); /* --type=netbsd and the like */
+    const char *file = p, *tab = file + strcspn(file, " \t");
+    bool after_file = *tab == '\t';
+    if (!after_file)
+        tab = xen ? strchr(tab, '\t') : NULL;
+    const char *next = tab ? tab + strspn(tab, " \t") : NULL;
+    if (!tab || !*next)
+        return;
+    const char *before = tab;
+    while (before > l && !isspace((unsigned char)before[-1]))
+        before--;
+    int wl = (int)strcspn(next, " \t"), bl = (int)(tab - before);
+    char *msg = after_file
+        ? md_xasprintf("line %u: the tab after '%.*s' makes '%.*s' part of the file's name for "
+                       "Xen, which drops a command line's first word up to the first space "
+                       "(cmdline_cook(), xen/arch/x86/setup.c; GRUB legacy passes the line as it "
+                       "is), so %s never gets '%.*s'; use spaces between the words", line,
+                       bl, before, wl, next, xen ? "Xen" : "dom0", wl, next)
+        : md_xasprintf("line %u: the tab between '%.*s' and '%.*s' is no separator for Xen: "
+                       "GRUB legacy passes the line as it is (kernel_func(), "
+                       "stage2/builtins.c) and Xen splits its options only at spaces "
+                       "(parse_params(), xen/common/kernel.c), so it reads one option "
+                       "'%.*s<TAB>%.*s' and never gets '%.*s'; use spaces between the words",
+                       line, bl, before, wl, next, bl, before, wl, next, wl, next);
+    md_bootcfg_problem *pr = md_bootcfg_add_problem(out, line, msg);
+    bool mem = !strncmp(next, "dom0_mem=", 9) || !strncmp(before, "dom0_mem=", 9);
+    pr->trap = xen ? (mem ? 4 : 0) : !strncmp(next, "console=", 8) ? 1 : 0;
+    char *fix = md_xstrdup(l);
+    for (char *q = fix; *q; q++)
+        if (*q == '\t')
+            *q = ' ';
+    pr->fix = fix;
+}
+
 static void read_legacy(lines *ls, md_bootcfg_list *out)
 {
     md_bootcfg_entry *raw = NULL;
@@ -369,6 +418,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
              nz = word_is(l, "modulenounzip");
         if (!kern && !((mod || nz) && raw))
             continue;
+        legacy_tab(l, line, kern, out);
         md_strv w = { 0 };
         md_strv_split(&w, l, false);
         size_t fi = 1;
@@ -1292,10 +1342,8 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                                  lb->title ? lb->title : "", lb->title ? "': " : "", w.v[i]));
             }
         }
-        if (glued) { /* its files are not what the line means: nothing to check */
-            md_strv_free(&w);
-            goto done;
-        }
+        /* the entry is then read as mboot.c32 reads it, so what boots is
+         * checked (trial10c case 9: "no Xen entry" contradicted this) */
         md_bootcfg_entry *e = new_entry(lb->title, "label");
         md_bootcfg_file *f = &e->xen;
         bool first = true;
@@ -1324,7 +1372,6 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
         md_strv_free(&w);
         md_bootcfg_add_multiboot(out, e);
     }
-done:
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
@@ -1345,6 +1392,22 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
             continue;
         size_t cl = strcspn(l, " \t");
         char *rest = skip_ws(l + cl);
+        if (word_is(l, "text")) {
+            /* TEXT HELP ... ENDTEXT: help text, not commands, up to a line
+             * starting with ENDTEXT (parse_config_file() in
+             * com32/menu/readconfig.c and com32/elflink/ldlinux) */
+            while (i + 1 < ls->n && !word_is(skip_ws(ls->v[i + 1]), "endtext"))
+                i++;
+            i++;
+            continue;
+        }
+        if (word_is(l, "menu") && (word_is(rest, "begin") || word_is(rest, "end"))) {
+            /* a submenu starts or ends: so does the label before it (record()) */
+            if (in_label)
+                label_flush(out, &lb, gappend, gline);
+            in_label = false;
+            continue;
+        }
         if (word_is(l, "label")) {
             if (in_label)
                 label_flush(out, &lb, gappend, gline);
