@@ -842,12 +842,16 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                         "before console=hvc0", tp);
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
-        const char *last = cons.v[cons.n - 1];
+        /* console= and console=null are ttynull since Linux 5.11
+         * (console_setup(), kernel/printk/printk.c) */
+        const char *last = !*cons.v[cons.n - 1] || !strcmp(cons.v[cons.n - 1], "null")
+                               ? "ttynull" : cons.v[cons.n - 1];
         /* a console= in the Xen line's " -- " part comes after every word
          * of the kernel line: the word to move is there (trial10b case 11) */
         md_strv extra = { 0 };
         add_consoles(&extra, &e->dom0_extra);
-        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], last) && !k->maybe.n;
+        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], cons.v[cons.n - 1]) &&
+                        !k->maybe.n;
         md_strv_free(&extra);
         if (!is_hvc0(last) && from_xen) {
             md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
@@ -856,13 +860,14 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                         "the dom0 kernel line's own (create_dom0(), xen/arch/x86/setup.c), so "
                         "/dev/console is %s and init's messages do not reach hvc0; drop "
                         "console=%s from the Xen line's ' -- ' part (or end that part with "
-                        "console=hvc0)", tp, last, e->xen.line, last, last);
+                        "console=hvc0)", tp, cons.v[cons.n - 1], e->xen.line, last,
+                        cons.v[cons.n - 1]);
             md_lint_fix(g->l, "console=hvc0 last after ' -- ' on the Xen line");
         } else if (!is_hvc0(last)) {
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
-                        "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
-                        last);
+                        "init's messages do not reach hvc0; put console=hvc0 last", tp,
+                        cons.v[cons.n - 1], last);
             md_lint_fix(g->l, "console=hvc0 last");
         }
     }
