@@ -6,7 +6,8 @@
  * The reader lexes GRUB's script language (no library parses it): words,
  * '…' and "…" quoting, backslash escapes and line continuation, # comments,
  * ';' and newlines between commands, { } blocks for menuentry, submenu and
- * function.  Each multiboot2/multiboot command and the module2/module
+ * function; a function's body runs where it is called, on the caller's
+ * entry.  Each multiboot2/multiboot command and the module2/module
  * commands after it, up to the next one or the end of its block, are one
  * entry (md_bootcfg_add_multiboot keeps those that boot Xen).  Variables stay
  * as written in the words; every value assigned anywhere in the config
