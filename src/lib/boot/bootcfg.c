@@ -23,10 +23,20 @@ void md_bootcfg_file_free(md_bootcfg_file *f)
 
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg)
 {
-    l->problems = md_xrealloc(l->problems, (l->nproblems + 1) * sizeof *l->problems);
+    l->problems = md_xgrow(l->problems, &l->problems_cap, l->nproblems + 1, sizeof *l->problems);
     md_bootcfg_problem *p = &l->problems[l->nproblems++];
     *p = (md_bootcfg_problem){ .line = line, .msg = msg };
     return p;
+}
+
+md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e)
+{
+    /* grown by doubling: one realloc per module would copy them all each
+     * time where realloc cannot grow in place (trial 9c: thousands) */
+    e->mods = md_xgrow(e->mods, &e->mods_cap, e->nmods + 1, sizeof *e->mods);
+    md_bootcfg_file *m = &e->mods[e->nmods++];
+    memset(m, 0, sizeof *m);
+    return m;
 }
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e)

@@ -85,7 +85,7 @@ typedef struct md_bootcfg_entry {
     md_bootcfg_file xen;    /* the hypervisor (tboot's first module under tboot) */
     md_bootcfg_file kernel; /* Xen's first module, the dom0 kernel; path NULL: none */
     md_bootcfg_file *mods;  /* the modules after it, in order: initramfs/rootfs first */
-    size_t nmods;
+    size_t nmods, mods_cap; /* mods_cap: md_bootcfg_add_mod's (0: not known) */
     /* The loader's own serial console (port 1..4 = GRUB's unit 0..3, speed)
      * and menu delay in seconds: for a read entry the config's top-level
      * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
@@ -126,7 +126,7 @@ typedef struct md_bootcfg_list {
     md_bootcfg_entry **v;   /* in config order */
     size_t n, cap;
     md_bootcfg_problem *problems;
-    size_t nproblems;
+    size_t nproblems, problems_cap;
     char *include;          /* the first line that reads another config, whose
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
@@ -141,6 +141,9 @@ typedef struct md_bootcfg_list {
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
  * valid until the next add, for the caller to set trap and unchecked. */
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg);
+
+/* Append a zeroed module to e->mods (which it may move) and return it. */
+md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e);
 void md_bootcfg_file_free(md_bootcfg_file *f); /* its contents; f itself is not freed */

@@ -72,14 +72,6 @@ static const char *base_of(const char *p)
     return b ? b + 1 : p;
 }
 
-static md_bootcfg_file *add_mod(md_bootcfg_entry *e)
-{
-    e->mods = md_xrealloc(e->mods, (e->nmods + 1) * sizeof *e->mods);
-    md_bootcfg_file *m = &e->mods[e->nmods++];
-    memset(m, 0, sizeof *m);
-    return m;
-}
-
 /* FILE ARGS... from words[from..] */
 static void file_from(md_bootcfg_file *f, const md_strv *w, size_t from, unsigned line)
 {
@@ -113,6 +105,7 @@ static md_bootcfg_entry *new_entry(const char *title, const char *kind)
 typedef struct vars {
     md_strv names, values, unknown;
     md_hindex latest; /* names by name: each one's latest assignment */
+    size_t as_cap;    /* of the GRUB defaults reader's array beside names */
     bool unset_empty; /* a variable never set is empty (a shell whose start is known) */
     size_t expanded;  /* bytes of values put in so far (MD_GRUBCFG_MAX_EXPANDED) */
     const char *name; /* the file being read (NULL: the one config) ... */
@@ -431,7 +424,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
             raw = new_entry(title, "title");
             file_from(&raw->xen, &w, fi, line);
         } else {
-            md_bootcfg_file *m = add_mod(raw);
+            md_bootcfg_file *m = md_bootcfg_add_mod(raw);
             file_from(m, &w, fi, line);
             m->nounzip = nz;
         }
@@ -565,7 +558,7 @@ static void assign_var(vars *v, assign **as, size_t file, unsigned at, const cha
     if (maybe || big)
         add_unknown(unset, name);
     var_set(v, name, big ? "" : val, unset);
-    *as = md_xrealloc(*as, v->names.n * sizeof **as);
+    *as = md_xgrow(*as, &v->as_cap, v->names.n, sizeof **as);
     (*as)[v->names.n - 1] = (assign){
         file, at, memchr(stmt, '\n', (size_t)(p - stmt)) ? NULL
                                                          : md_xasprintf("%.*s", (int)(p - stmt), stmt) };
@@ -759,7 +752,7 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
     e->xen.mb2 = true;
     put_vars(&e->xen, v, as, at, xk, nx, names);
     place_like(&e->xen, like ? &like->xen : NULL);
-    md_bootcfg_file *k = add_mod(e);
+    md_bootcfg_file *k = md_bootcfg_add_mod(e);
     if (first)
         md_strv_push(&k->args, first);
     put_vars(k, v, as, at, lk, nl, names);
@@ -769,7 +762,7 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
         k->mb2 = true;
         unsigned kline = k->line;
         char *kfile = k->file ? md_xstrdup(k->file) : NULL;
-        md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
+        md_bootcfg_file *r = md_bootcfg_add_mod(e); /* moves the modules: k is stale now */
         r->path = md_xstrdup("/boot/initrd.img");
         r->line = kline;
         r->file = kfile;
@@ -1122,7 +1115,7 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool ar
     en->arm = arm || efi_value(f, name, "dtb", &(const char *){ NULL });
     md_strv w = { 0 };
     md_strv_split(&w, val, false);
-    md_bootcfg_file *kf = add_mod(en);
+    md_bootcfg_file *kf = md_bootcfg_add_mod(en);
     file_from(kf, &w, 0, k->line);
     md_strv_free(&w);
     free(whole);
@@ -1139,7 +1132,7 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool ar
                                            "dom0 gets no ramdisk: no initramfs and no rootfs, so "
                                            "it has nothing to run", 0, out);
     if (r) {
-        md_bootcfg_file *rf = add_mod(en);
+        md_bootcfg_file *rf = md_bootcfg_add_mod(en);
         rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
         rf->line = r->line;
         rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
@@ -1349,7 +1342,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
         bool first = true;
         for (size_t i = 0; i < w.n; i++) {
             if (!strcmp(w.v[i], "---")) {
-                f = add_mod(e);
+                f = md_bootcfg_add_mod(e);
                 f->line = line;
                 f->nounzip = true; /* mboot.c32 passes modules as they are */
                 first = true;
@@ -1602,7 +1595,7 @@ static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
     e->xen.nounzip = false;
     for (size_t k = 0; k < r->n; k++)
         if (k != i && r->v[k].name)
-            file_copy(add_mod(e), &r->v[k].f);
+            file_copy(md_bootcfg_add_mod(e), &r->v[k].f);
     md_bootcfg_add_multiboot(out, e);
     if (r->selected == (ssize_t)i)
         r->ran = true;

@@ -651,11 +651,7 @@ static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
-    size_t n = e->nmods;
-    if (!(n & (n - 1))) /* 0 or a power of two: full, as the array doubles */
-        e->mods = md_xrealloc(e->mods, (n ? 2 * n : 1) * sizeof *e->mods);
-    md_bootcfg_file *m = &e->mods[e->nmods++];
-    memset(m, 0, sizeof *m);
+    md_bootcfg_file *m = md_bootcfg_add_mod(e);
     m->mb2 = !strcmp(c->w.v[k], "module2");
     read_file(s, c, k, m, &m->nounzip);
 }
