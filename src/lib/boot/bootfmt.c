@@ -609,6 +609,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             p++;
         if (p >= end)
             break;
+        v->line = line;
         if (*p == '#') {
             while (p < end && *p != '\n')
                 p++;
@@ -634,7 +635,6 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             const char *name = p;
             while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
                 p++;
-            v->line = line;
             if (p > name && !isdigit((unsigned char)*name) && p + 1 < end && p[0] == '+' &&
                 p[1] == '=')
                 note_line(&notes->append, &notes->append_line, stmt, end, line);
