@@ -180,6 +180,85 @@ EOF
     [ $rc -le 2 ] || fail "flipped copy $seed: exit $rc"
 done
 
+echo "== trial10c: each input as its loader or init reads it (the corpus of 63 has the full findings)"
+C=$D/corpus
+run 1 "$C/trial10c-p1-text-help.cfg"        # TEXT HELP .. ENDTEXT is help text, not the APPEND
+has "trial10c-p1-text-help.cfg:6: error: [trap4] label 'xen': the Xen line has no dom0_mem"
+hasnt "text-help.cfg:9:"
+run 1 "$C/trial10c-q3-linux-unbalanced.ipxe" # Linux's next_arg(): an open quote takes console=hvc0
+has "q3-linux-unbalanced.ipxe:3: warning: [trap1] the dom0 kernel line opens a quote it never closes"
+has "q3-linux-unbalanced.ipxe:3: error: [trap1] the dom0 kernel line has console=ttyS0,115200 but no console=hvc0"
+for f in trial10c-i4-quoted-linux.ipxe trial10c-q1-linux-quoted.xen.cfg trial10c-q2-linux-quoted-pxelinux.cfg \
+         trial10c-q4-menu-lst-quoted.lst trial10c-l2-kernel-eq-good.lst trial10c-g2-function-good.cfg; do
+    run 0 "$C/$f"                             # quoted console=hvc0, kernel=, a function: all clean
+    has "no findings in what was checked"
+done
+run 1 --inittab "$C/trial10c-t1-sysv-runlevel-06.inittab"
+has "t1-sysv-runlevel-06.inittab:4: error: [trap1] the getty on hvc0 runs only in runlevels '06', and the default runlevel is 2"
+run 1 --inittab "$C/trial10c-t2-sysv-askfirst.inittab"
+has "t2-sysv-askfirst.inittab:4: warning: [boot] sysvinit ignores this entry: its action askfirst is busybox init's"
+has "error: [trap1] no getty or login respawns on hvc0"
+run 1 --inittab "$C/trial10c-t6-sysv-long-id.inittab"
+has "t6-sysv-long-id.inittab:3: warning: [boot] sysvinit ignores this entry: its id field is longer than 4 characters"
+for f in trial10c-t3-bb-cttyhack.inittab trial10c-t4-bb-busybox-getty.inittab trial10c-t7-sysv-ok.inittab; do
+    run 0 --inittab "$C/$f"                   # a getty behind busybox/cttyhack; sysvinit's agetty
+    has "no findings in 1 input"
+done
+run 1 "$C/trial10c-l4-tab-in-args.lst"
+has "l4-tab-in-args.lst:4: error: [trap4] line 4: the tab between 'gnttab_max_frames=256' and 'dom0_mem=4096M,max:4096M' is no separator for Xen"
+run 1 "$C/trial10c-l1-kernel-eq.lst"
+has "read as GRUB legacy menu.lst"
+has "l1-kernel-eq.lst:5: error: [trap4] title 'Xen': the Xen line has no dom0_mem"
+hasnt "[trap1]"
+run 1 "$C/trial10c-g1-function.cfg"
+has "g1-function.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem"
+hasnt "followed by no module"
+run 1 --json "$C/trial10c-h2-escaped-space.cfg"
+has '"fix": "dom0_mem=4G,max:4G"'
+run 1 "$C/trial10c-p2-glued-sep.cfg"
+has "'---vmlinuz': mboot.c32 splits the files only at a '---' standing alone"
+hasnt "no Xen boot entry found"
+run 1 "$C/trial10c-d1-plus-eq-grub"
+has "trial10c-d1-plus-eq-grub:4: warning: [boot] line 4 ('GRUB_CMDLINE_XEN_DEFAULT+=\" dom0_mem=4096M,max:4096M\"'): '+=' appends only in bash"
+run 1 "$C/trial10c-d4-source-grub"
+has "trial10c-d4-source-grub:4: warning: [boot] cannot check fully: line 4 ('. /etc/default/grub.local') runs another file"
+run 0 "$C/trial10c-c2-null-last.cfg"
+has "console=null comes after console=hvc0, so /dev/console is ttynull"
+
+echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
+python3 -c "
+print('#!ipxe')
+for i in range(200000): print('set v%d \${v%d}x'%(i+1,i))
+print('kernel xen.gz dom0_mem=\${v200000}\nmodule vmlinuz console=hvc0\nboot')" >"$T/chain.ipxe"
+mkdir -p "$T/dg"
+python3 -c "
+for i in range(150000): print('V%d=\"\$V%d x\"'%(i+1,i))
+print('GRUB_CMDLINE_XEN=\"\$V150000\"')" >"$T/dg/grub"
+python3 -c "
+print('set v0=x')
+for i in range(60000): print('set v%d=\"\${v%d}x\"'%(i+1,i))
+print('menuentry a {\n multiboot2 /xen.gz dom0_mem=1G,max:1G \$v60000\n module2 /vmlinuz console=hvc0\n}')" >"$T/chain-grub.cfg"
+for f in chain.ipxe dg/grub chain-grub.cfg; do
+    rc=0; memcap 1000000 timeout 30 "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
+    [ "$rc" = 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc, want 1 (cannot check) within 30 s and 1 GB"; }
+    grep -q "^$T/$f:[0-9]*: warning: \[boot\] cannot check: variable expansion exceeds 16777216 bytes at line [0-9]*" "$T/out" ||
+        fail "$f: no 'variable expansion exceeds' naming the line"
+done
+python3 -c "
+print('[global]\ndefault=s0')
+for i in range(100000): print('[s%d]\noptions=dom0_mem=1G,max:1G gnttab_max_frames=256 console=com1\nkernel=vmlinuz console=ttyS0 console=hvc0\nramdisk=initrd'%i)" >"$T/many.cfg"
+python3 -c "
+print('#!ipxe')
+for i in range(150000): print(':l%d\nkernel xen.gz dom0_mem=1G,max:1G\nmodule vmlinuz console=hvc0\nmodule rootfs.cpio.gz\nboot'%i)" >"$T/many.ipxe"
+python3 -c "
+print('#!ipxe\nkernel xen.gz dom0_mem=1G,max:1G\nmodule vmlinuz console=hvc0')
+for i in range(100000): print('module m%d'%i)
+print('boot')" >"$T/mods.ipxe"
+for f in many.cfg many.ipxe mods.ipxe; do
+    rc=0; memcap 1000000 timeout 30 "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
+    [ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s and 1 GB (it took 60+ s: quadratic)"; }
+done
+
 echo "== usage errors"
 run 2
 has "nothing to check"

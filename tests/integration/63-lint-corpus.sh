@@ -227,12 +227,12 @@ for x in d["findings"]:
         w = [v for v in l.split(" ") if not v.startswith("dom0_mem=")]
         at = next(i for i, v in enumerate(w) if v and v not in ("kernel", "chain", "boot", "imgexec"))
         new[ln - 1] = " ".join(w[:at + 1] + [fix] + w[at + 1:])
-    elif fix.startswith("dom0_mem=") and "without the quotes" in x["message"] and \
-            re.search(r'"dom0_mem=[^"]*"', l):
-        # GRUB quotes an argument with a space and Xen reads no dom0_mem:
-        # the fix is its words unquoted
+    elif fix.startswith("dom0_mem=") and "without quotes or escaped spaces" in x["message"] and \
+            re.search(r'"dom0_mem=[^"]*"|dom0_mem=(\\ |\S)*', l):
+        # GRUB quotes an argument with a space (written in quotes or with
+        # a backslash) and Xen reads no dom0_mem: the fix is its words apart
         kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
-        new[ln - 1] = re.sub(r'"dom0_mem=[^"]*"', lambda m: fix, l, 1)
+        new[ln - 1] = re.sub(r'"dom0_mem=[^"]*"|dom0_mem=(\\ |\S)*', lambda m: fix, l, 1)
     elif fix.startswith("dom0_mem=") and cfg.endswith(".ipxe") and " ; " in l:
         # iPXE runs a line's commands in turn: the last one (imgargs) set
         # the Xen arguments Xen gets, so the fix goes into it

@@ -23,10 +23,20 @@ void md_bootcfg_file_free(md_bootcfg_file *f)
 
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg)
 {
-    l->problems = md_xrealloc(l->problems, (l->nproblems + 1) * sizeof *l->problems);
+    l->problems = md_xgrow(l->problems, &l->problems_cap, l->nproblems + 1, sizeof *l->problems);
     md_bootcfg_problem *p = &l->problems[l->nproblems++];
     *p = (md_bootcfg_problem){ .line = line, .msg = msg };
     return p;
+}
+
+md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e)
+{
+    /* grown by doubling: one realloc per module would copy them all each
+     * time where realloc cannot grow in place (trial 9c: thousands) */
+    e->mods = md_xgrow(e->mods, &e->mods_cap, e->nmods + 1, sizeof *e->mods);
+    md_bootcfg_file *m = &e->mods[e->nmods++];
+    memset(m, 0, sizeof *m);
+    return m;
 }
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e)
@@ -229,6 +239,73 @@ void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out)
         md_strv_push(out, e->kernel.args.v[i]);
     for (size_t i = 0; i < e->dom0_extra.n; i++)
         md_strv_push(out, e->dom0_extra.v[i]);
+}
+
+/* The word as GRUB 2 hands it to a loader (grub_create_loader_cmdline(),
+ * grub-core/lib/cmdline.c): '\\', '\'' and '"' after a backslash, the word in
+ * double quotes when it has a space. */
+static void grub2_word(FILE *f, const char *w)
+{
+    bool space = strchr(w, ' ') != NULL;
+    fputs(space ? "\"" : "", f);
+    for (; *w; w++)
+        fprintf(f, "%s%c", strchr("\\'\"", *w) ? "\\" : "", *w);
+    fputs(space ? "\"" : "", f);
+}
+
+ssize_t md_bootcfg_linux_params(const md_strv *args, bool grub2, md_strv *out)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = md_xmemstream(&line, &len);
+    for (size_t i = 0; i < args->n; i++) {
+        fputs(i ? " " : "", f);
+        if (grub2)
+            grub2_word(f, args->v[i]);
+        else
+            fputs(args->v[i], f);
+    }
+    md_xmemstream_close(f, &line);
+    ssize_t open = -1;
+    char *p = line;
+    while (isspace((unsigned char)*p))
+        p++;
+    while (*p) {
+        /* next_arg(): a '"' toggles "in quotes", where white space does not
+         * end the word; a leading '"' of the word and of the value, and a
+         * '"' ending the word, are dropped */
+        bool quoted = *p == '"', inq = quoted;
+        p += quoted;
+        char *start = p, *eq = NULL;
+        for (; *p && (inq || !isspace((unsigned char)*p)); p++) {
+            if (!eq && *p == '=' && p > start)
+                eq = p;
+            if (*p == '"')
+                inq = !inq;
+        }
+        char *end = p;
+        if (inq)
+            open = (ssize_t)out->n;
+        const char *val = eq ? eq + 1 : NULL;
+        bool cut = false;
+        if (val && *val == '"') {
+            val++;
+            cut = end[-1] == '"';
+        }
+        cut |= quoted && end > start && end[-1] == '"';
+        size_t keep = (size_t)(end - start) - cut;
+        if (val && val > start + keep) /* the value is the one '"' dropped */
+            keep = (size_t)(val - start);
+        if (eq)
+            md_strv_pushf(out, "%.*s=%.*s", (int)(eq - start), start,
+                          (int)(start + keep - val), val);
+        else
+            md_strv_pushf(out, "%.*s", (int)keep, start);
+        while (isspace((unsigned char)*p))
+            p++;
+    }
+    free(line);
+    return open;
 }
 
 static bool need_file(const md_bootcfg_file *f, const char *origin, const char *cmd, md_err *err)

@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "core/err.h"
 #include "core/strv.h"
 
@@ -84,7 +85,7 @@ typedef struct md_bootcfg_entry {
     md_bootcfg_file xen;    /* the hypervisor (tboot's first module under tboot) */
     md_bootcfg_file kernel; /* Xen's first module, the dom0 kernel; path NULL: none */
     md_bootcfg_file *mods;  /* the modules after it, in order: initramfs/rootfs first */
-    size_t nmods;
+    size_t nmods, mods_cap; /* mods_cap: md_bootcfg_add_mod's (0: not known) */
     /* The loader's own serial console (port 1..4 = GRUB's unit 0..3, speed)
      * and menu delay in seconds: for a read entry the config's top-level
      * settings, or 1, 115200, 3 (what mkdom0 writes) when it has none. */
@@ -125,7 +126,7 @@ typedef struct md_bootcfg_list {
     md_bootcfg_entry **v;   /* in config order */
     size_t n, cap;
     md_bootcfg_problem *problems;
-    size_t nproblems;
+    size_t nproblems, problems_cap;
     char *include;          /* the first line that reads another config, whose
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
@@ -140,6 +141,9 @@ typedef struct md_bootcfg_list {
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
  * valid until the next add, for the caller to set trap and unchecked. */
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg);
+
+/* Append a zeroed module to e->mods (which it may move) and return it. */
+md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e);
 void md_bootcfg_file_free(md_bootcfg_file *f); /* its contents; f itself is not freed */
@@ -164,6 +168,18 @@ const char *md_bootcfg_param(const md_bootcfg_file *f, const char *key, bool lin
  * xen/arch/x86/setup.c): the kernel line's, then the Xen line's words after
  * " -- " (dom0_extra).  Appended to `out` (copies). */
 void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out);
+
+/* The dom0 command line of `args` (md_bootcfg_dom0_args' words) as Linux's
+ * parse_args() reads it: the words joined as the loader passes them (GRUB 2,
+ * `grub2`: quoted and escaped as grub_create_loader_cmdline() does; iPXE,
+ * syslinux, GRUB legacy and Xen's EFI loader pass '"' as it is), then cut
+ * into parameters by next_arg() (lib/cmdline.c): a '"' toggles quoting, in
+ * which white space does not split, and a leading '"' of the word or of
+ * its value and the '"' ending it are removed.  Each parameter is pushed to
+ * `out` as "name=value" or "name" (copies).  Returns the index in `out` of
+ * the parameter whose quote is never closed (it runs to the end of the
+ * line), or -1. */
+ssize_t md_bootcfg_linux_params(const md_strv *args, bool grub2, md_strv *out);
 
 /* The module Xen hands dom0 as its initramfs: an index into e->mods, or
  * -1 when none.  __start_xen() (xen/arch/x86/setup.c, 4.17) marks every

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/types.h>
 #include "boot/grubcfg.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -71,14 +72,6 @@ static const char *base_of(const char *p)
     return b ? b + 1 : p;
 }
 
-static md_bootcfg_file *add_mod(md_bootcfg_entry *e)
-{
-    e->mods = md_xrealloc(e->mods, (e->nmods + 1) * sizeof *e->mods);
-    md_bootcfg_file *m = &e->mods[e->nmods++];
-    memset(m, 0, sizeof *m);
-    return m;
-}
-
 /* FILE ARGS... from words[from..] */
 static void file_from(md_bootcfg_file *f, const md_strv *w, size_t from, unsigned line)
 {
@@ -111,19 +104,38 @@ static md_bootcfg_entry *new_entry(const char *title, const char *kind)
  * variables each value took in. */
 typedef struct vars {
     md_strv names, values, unknown;
+    md_hindex latest; /* names by name: each one's latest assignment */
+    size_t as_cap;    /* of the GRUB defaults reader's array beside names */
     bool unset_empty; /* a variable never set is empty (a shell whose start is known) */
+    size_t expanded;  /* bytes of values put in so far (MD_GRUBCFG_MAX_EXPANDED) */
+    const char *name; /* the file being read (NULL: the one config) ... */
+    unsigned line;    /* ... and its line ... */
+    const char *over_name; /* ... and where `expanded` first passed the cap */
+    unsigned over_line;    /* (0: it never did) */
 } vars;
 
-static ssize_t var_find(const vars *v, const char *name)
+static ssize_t var_find(const vars *v, const char *name, uint64_t h, size_t *it)
 {
-    for (size_t i = v->names.n; i-- > 0;)
+    for (size_t i; (i = md_hindex_next(&v->latest, h, it)) != SIZE_MAX;)
         if (!strcmp(v->names.v[i], name))
             return (ssize_t)i;
     return -1;
 }
 
+static ssize_t var_at(const vars *v, const char *name)
+{
+    size_t it = 0;
+    return var_find(v, name, md_hindex_hash(name, strlen(name)), &it);
+}
+
 static void var_set(vars *v, const char *name, const char *value, const md_strv *unknown)
 {
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    size_t it = 0;
+    if (var_find(v, name, h, &it) >= 0)
+        md_hindex_set(&v->latest, h, it, v->names.n);
+    else
+        md_hindex_add(&v->latest, h, v->names.n);
     md_strv_push(&v->names, name);
     md_strv_push(&v->values, value);
     md_strv_push_own(&v->unknown, unknown ? md_strv_join(unknown, " ") : md_xstrdup(""));
@@ -131,20 +143,31 @@ static void var_set(vars *v, const char *name, const char *value, const md_strv 
 
 static void vars_free(vars *v)
 {
+    md_hindex_free(&v->latest);
     md_strv_free(&v->names);
     md_strv_free(&v->values);
     md_strv_free(&v->unknown);
 }
 
+/* The first MAX_UNSET of them: a finding names the first, and a line of
+ * thousands of unknown variables must not cost their number squared. */
+enum { MAX_UNSET = 64 };
+
 static void add_unknown(md_strv *unset, const char *name)
 {
-    if (unset && !md_strv_contains(unset, name))
+    if (unset && unset->n < MAX_UNSET && !md_strv_contains(unset, name))
         md_strv_push(unset, name);
+}
+
+static void vars_over(const vars *v, md_bootcfg_list *out)
+{
+    if (v->over_line)
+        md_grubcfg_too_much(out, v->over_name, v->over_line);
 }
 
 /* `s` with ${name} (and, for the shell, $name) replaced by the values set
  * so far; unknown ones stay as written and go to `unset`.  Caller frees. */
-static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
+static char *expand(vars *v, const char *s, bool shell, md_strv *unset)
 {
     md_strv parts = { 0 };
     const char *p = s;
@@ -179,8 +202,16 @@ static char *expand(const vars *v, const char *s, bool shell, md_strv *unset)
             continue;
         }
         char *n = md_xasprintf("%.*s", (int)nlen, name);
-        ssize_t at = var_find(v, n);
-        if (at >= 0) {
+        ssize_t at = var_at(v, n);
+        size_t vl = at >= 0 ? strlen(v->values.v[at]) : 0;
+        if (at >= 0 && vl > MD_GRUBCFG_MAX_EXPANDED - v->expanded) {
+            /* past the cap: not followed, so unknown */
+            md_strv_pushf(&parts, "%.*s", (int)(end - d), d);
+            add_unknown(unset, n);
+            if (!v->over_line)
+                v->over_line = v->line, v->over_name = v->name;
+        } else if (at >= 0) {
+            v->expanded += vl;
             md_strv_push(&parts, v->values.v[at]);
             md_strv u = { 0 };
             md_strv_split(&u, v->unknown.v[at], false);
@@ -255,7 +286,8 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         efi_kernel |= ini_key(l, "kernel");
         sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
         mboot |= strcasestr(l, "mboot.c32") != NULL;
-        legacy_title |= starts_word(l, "title");
+        /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
+        legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
         kernel |= starts_word(l, "kernel");
         module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
@@ -272,7 +304,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         return MD_BOOTFMT_GRUB_DEFAULT;
     /* xen.cfg needs no section at all: without default= Xen ignores the
      * headers (docs/misc/efi.pandoc), so kernel= alone makes one */
-    if (((section && key) || efi_kernel) && !grub2)
+    if (((section && key) || efi_kernel) && !grub2 && !legacy_title)
         return MD_BOOTFMT_XEN_EFI;
     if ((sys || mboot) && !grub2 && !legacy_title)
         return MD_BOOTFMT_SYSLINUX;
@@ -308,6 +340,54 @@ static bool is_linux_name(const char *path)
     return !strncmp(b, "vmlinu", 6) || !strncmp(b, "bzImage", 7);
 }
 
+/* A tab on GRUB legacy's kernel (Xen) or module line `l` (from its command
+ * word; line `line`): GRUB passes the line after the command verbatim
+ * (kernel_func(), module_func() in stage2/builtins.c), Xen drops a
+ * command line's first word, the file name, up to the first space
+ * (cmdline_cook(), xen/arch/x86/setup.c) and splits its own options only
+ * at spaces (parse_params(), xen/common/kernel.c).  Linux splits the dom0
+ * kernel's at any white space.  So a tab right after the file loses the
+ * word after it, and one between Xen's options glues two into one.  Said as
+ * an error (trap 4 when what is lost has dom0_mem=, trap 1 for console=),
+ * the fix the line with spaces; the caller reads the line as meant. */
+static void legacy_tab(const char *l, unsigned line, bool xen, md_bootcfg_list *out)
+{
+    const char *p = l + strcspn(l, " \t");
+    for (p += strspn(p, " \t"); !strncmp(p, "--", 2); p += strspn(p, " \t"))
+        p += strcspn(p, " \t"); /* --type=netbsd and the like */
+    const char *file = p, *tab = file + strcspn(file, " \t");
+    bool after_file = *tab == '\t';
+    if (!after_file)
+        tab = xen ? strchr(tab, '\t') : NULL;
+    const char *next = tab ? tab + strspn(tab, " \t") : NULL;
+    if (!tab || !*next)
+        return;
+    const char *before = tab;
+    while (before > l && !isspace((unsigned char)before[-1]))
+        before--;
+    int wl = (int)strcspn(next, " \t"), bl = (int)(tab - before);
+    char *msg = after_file
+        ? md_xasprintf("line %u: the tab after '%.*s' makes '%.*s' part of the file's name for "
+                       "Xen, which drops a command line's first word up to the first space "
+                       "(cmdline_cook(), xen/arch/x86/setup.c; GRUB legacy passes the line as it "
+                       "is), so %s never gets '%.*s'; use spaces between the words", line,
+                       bl, before, wl, next, xen ? "Xen" : "dom0", wl, next)
+        : md_xasprintf("line %u: the tab between '%.*s' and '%.*s' is no separator for Xen: "
+                       "GRUB legacy passes the line as it is (kernel_func(), "
+                       "stage2/builtins.c) and Xen splits its options only at spaces "
+                       "(parse_params(), xen/common/kernel.c), so it reads one option "
+                       "'%.*s<TAB>%.*s' and never gets '%.*s'; use spaces between the words",
+                       line, bl, before, wl, next, bl, before, wl, next, wl, next);
+    md_bootcfg_problem *pr = md_bootcfg_add_problem(out, line, msg);
+    bool mem = !strncmp(next, "dom0_mem=", 9) || !strncmp(before, "dom0_mem=", 9);
+    pr->trap = xen ? (mem ? 4 : 0) : !strncmp(next, "console=", 8) ? 1 : 0;
+    char *fix = md_xstrdup(l);
+    for (char *q = fix; *q; q++)
+        if (*q == '\t')
+            *q = ' ';
+    pr->fix = fix;
+}
+
 static void read_legacy(lines *ls, md_bootcfg_list *out)
 {
     md_bootcfg_entry *raw = NULL;
@@ -331,6 +411,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
              nz = word_is(l, "modulenounzip");
         if (!kern && !((mod || nz) && raw))
             continue;
+        legacy_tab(l, line, kern, out);
         md_strv w = { 0 };
         md_strv_split(&w, l, false);
         size_t fi = 1;
@@ -343,7 +424,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
             raw = new_entry(title, "title");
             file_from(&raw->xen, &w, fi, line);
         } else {
-            md_bootcfg_file *m = add_mod(raw);
+            md_bootcfg_file *m = md_bootcfg_add_mod(raw);
             file_from(m, &w, fi, line);
             m->nounzip = nz;
         }
@@ -359,7 +440,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
 
 /* One shell word from *pp (quotes, escapes, $ expansion, backslash-newline);
  * stops at unquoted white space, ';', '#' or a newline. */
-static char *shell_word(const char **pp, const char *end, unsigned *line, const vars *v,
+static char *shell_word(const char **pp, const char *end, unsigned *line, vars *v,
                         md_strv *unset)
 {
     md_strv parts = { 0 };
@@ -477,10 +558,28 @@ static void assign_var(vars *v, assign **as, size_t file, unsigned at, const cha
     if (maybe || big)
         add_unknown(unset, name);
     var_set(v, name, big ? "" : val, unset);
-    *as = md_xrealloc(*as, v->names.n * sizeof **as);
+    *as = md_xgrow(*as, &v->as_cap, v->names.n, sizeof **as);
     (*as)[v->names.n - 1] = (assign){
         file, at, memchr(stmt, '\n', (size_t)(p - stmt)) ? NULL
                                                          : md_xasprintf("%.*s", (int)(p - stmt), stmt) };
+}
+
+/* Lines of a defaults file whose effect lint cannot follow: the first of
+ * each kind, as written, and its line. */
+typedef struct sh_notes {
+    char *append, *source;
+    unsigned append_line, source_line;
+} sh_notes;
+
+static void note_line(char **what, unsigned *at, const char *from, const char *to, unsigned line)
+{
+    if (*what)
+        return;
+    size_t n = strcspn(from, "\n");
+    if (n > (size_t)(to - from))
+        n = (size_t)(to - from);
+    *what = md_xasprintf("%.*s", (int)(n > 80 ? 80 : n), from);
+    *at = line;
 }
 
 /* The shell assignments of one defaults file onto `v` (and `as`, one per
@@ -489,7 +588,8 @@ static void assign_var(vars *v, assign **as, size_t file, unsigned at, const cha
  * or '|'; `A=1 B=2` sets both; `unset NAME...` empties; an assignment after
  * && or ||, or inside if/case/for/while/until/{ } or a function, may not run:
  * its variable is unknown from there on. */
-static void read_assignments(const char *text, size_t len, size_t file, vars *v, assign **as)
+static void read_assignments(const char *text, size_t len, size_t file, vars *v, assign **as,
+                             sh_notes *notes)
 {
     if (has_bom(text, len)) /* as md_bootfmt_read reads every format but xen.cfg */
         text += 3, len -= 3;
@@ -509,6 +609,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             p++;
         if (p >= end)
             break;
+        v->line = line;
         if (*p == '#') {
             while (p < end && *p != '\n')
                 p++;
@@ -534,6 +635,9 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             const char *name = p;
             while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
                 p++;
+            if (p > name && !isdigit((unsigned char)*name) && p + 1 < end && p[0] == '+' &&
+                p[1] == '=')
+                note_line(&notes->append, &notes->append_line, stmt, end, line);
             if (p > name && !isdigit((unsigned char)*name) && p < end && *p == '=') {
                 char *n = md_xasprintf("%.*s", (int)(p - name), name);
                 p++;
@@ -567,6 +671,8 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             if (depth < 0)
                 depth = 0;
             in_unset = !strcmp(w, "unset");
+            if (!strcmp(w, ".") || !strcmp(w, "source"))
+                note_line(&notes->source, &notes->source_line, stmt, end, line);
             /* after these a command starts: "then X=1", "do X=1", "{ X=1; }" */
             cmd_start = step > 0 || !strcmp(w, "then") || !strcmp(w, "do") ||
                         !strcmp(w, "else") || !strcmp(w, "elif") || !strcmp(w, "!");
@@ -646,7 +752,7 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
     e->xen.mb2 = true;
     put_vars(&e->xen, v, as, at, xk, nx, names);
     place_like(&e->xen, like ? &like->xen : NULL);
-    md_bootcfg_file *k = add_mod(e);
+    md_bootcfg_file *k = md_bootcfg_add_mod(e);
     if (first)
         md_strv_push(&k->args, first);
     put_vars(k, v, as, at, lk, nl, names);
@@ -656,7 +762,7 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
         k->mb2 = true;
         unsigned kline = k->line;
         char *kfile = k->file ? md_xstrdup(k->file) : NULL;
-        md_bootcfg_file *r = add_mod(e); /* moves the modules: k is stale now */
+        md_bootcfg_file *r = md_bootcfg_add_mod(e); /* moves the modules: k is stale now */
         r->path = md_xstrdup("/boot/initrd.img");
         r->line = kline;
         r->file = kfile;
@@ -741,8 +847,33 @@ static void read_defaults(const char *const *names, const char *const *texts,
             p->unchecked = true;
             free(from);
         }
-        read_assignments(texts[i], lens[i], i, &v, &as);
+        v.name = names ? names[i] : NULL;
+        sh_notes notes = { 0 };
+        read_assignments(texts[i], lens[i], i, &v, &as, &notes);
+        const char *fn = names && names[i] ? names[i] : "", *sep = *fn ? ": " : "";
+        if (notes.append) {
+            md_bootcfg_add_problem(
+                out, notes.append_line,
+                md_xasprintf("%s%sline %u ('%s'): '+=' appends only in bash; update-grub reads "
+                             "this file with /bin/sh (grub-mkconfig), which on Debian is dash, "
+                             "where the line is a command that fails ('not found') and changes "
+                             "nothing, as lint reads it (where /bin/sh is bash, as for Fedora's "
+                             "grub2-mkconfig, it appends); write NAME=\"$NAME ...\" instead",
+                             fn, sep, notes.append_line, notes.append))->warning = true;
+        }
+        if (notes.source) {
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                out, notes.source_line,
+                md_xasprintf("%s%scannot check fully: line %u ('%s') runs another file in "
+                             "update-grub's shell, which may set any GRUB_CMDLINE_ variable, "
+                             "and lint has not read it; lint that file together with this "
+                             "one", fn, sep, notes.source_line, notes.source));
+            p->warning = p->unchecked = true;
+        }
+        free(notes.append);
+        free(notes.source);
     }
+    vars_over(&v, out);
     static const char *const vn[NVARS] = { "GRUB_CMDLINE_XEN", "GRUB_CMDLINE_XEN_DEFAULT",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE",
                                            "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
@@ -750,7 +881,7 @@ static void read_defaults(const char *const *names, const char *const *texts,
                                            "GRUB_DISABLE_RECOVERY" };
     ssize_t at[NVARS];
     for (int k = 0; k < NVARS; k++)
-        at[k] = var_find(&v, vn[k]);
+        at[k] = var_at(&v, vn[k]);
     if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0) {
         /* 20_linux_xen: [ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ] && replace */
         const char *r = var_of(&v, as, at, LIN_REPL, NULL);
@@ -795,6 +926,54 @@ typedef struct efiline {
     const char *end;  /* ... which ends here (it has no NUL) */
 } efiline;
 
+/* The lines of xen.cfg, with the first header of each section name. */
+typedef struct efifile {
+    const efiline *v;
+    size_t n;
+    md_hindex sect; /* by name (the header up to its first ']'): index in v */
+} efifile;
+
+/* The name of header line `l` ("[name]..." up to the first ']'), its length. */
+static size_t efi_head(const char *l)
+{
+    return strcspn(l + 1, "]");
+}
+
+static void efi_index(efifile *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const char *l = f->v[i].s;
+        size_t hl = efi_head(l);
+        if (*l != '[' || !l[1 + hl])
+            continue;
+        uint64_t h = md_hindex_hash(l + 1, hl);
+        size_t it = 0, k;
+        while ((k = md_hindex_next(&f->sect, h, &it)) != SIZE_MAX &&
+               (efi_head(f->v[k].s) != hl || strncmp(f->v[k].s + 1, l + 1, hl)))
+            ;
+        if (k == SIZE_MAX)
+            md_hindex_add(&f->sect, h, i);
+    }
+}
+
+/* The first line whose header Xen takes for section `name`: the name, then
+ * ']' (strncmp in get_value()); SIZE_MAX when none. */
+static size_t efi_section(const efifile *f, const char *name)
+{
+    size_t nl = strlen(name);
+    if (strchr(name, ']')) { /* "[a]b]" for a]b: no header name holds a ']' */
+        for (size_t i = 0; i < f->n; i++)
+            if (f->v[i].s[0] == '[' && !strncmp(f->v[i].s + 1, name, nl) && f->v[i].s[1 + nl] == ']')
+                return i;
+        return SIZE_MAX;
+    }
+    uint64_t h = md_hindex_hash(name, nl);
+    for (size_t it = 0, k; (k = md_hindex_next(&f->sect, h, &it)) != SIZE_MAX;)
+        if (efi_head(f->v[k].s) == nl && !strncmp(f->v[k].s + 1, name, nl))
+            return k;
+    return SIZE_MAX;
+}
+
 /* Xen's value of `key` in section `[name]`, as get_value()
  * (xen/common/efi/boot.c, 4.17 and 4.20) finds it: the first section whose
  * header is exactly "[name]" (strncmp and ']' right after: case and spaces
@@ -806,22 +985,24 @@ typedef struct efiline {
  * With `spaced`, the line that reads "key =..." or "key  =..." instead:
  * meant as key=, but get_value() wants the '=' right after the key
  * (`ptr[ilen] == '='`), so Xen never finds it. */
-static const efiline *efi_find(const efiline *v, size_t n, const char *name, const char *key,
+static const efiline *efi_find(const efifile *f, const char *name, const char *key,
                                bool spaced, const char **val)
 {
-    bool match = !name || !*name;
-    size_t kl = strlen(key), nl = name ? strlen(name) : 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *l = v[i].s;
+    size_t kl = strlen(key), nl = name ? strlen(name) : 0, i = 0;
+    if (nl) { /* from the section's header on (efi_section) */
+        i = efi_section(f, name);
+        if (i == SIZE_MAX)
+            return NULL;
+        i++;
+    }
+    for (; i < f->n; i++) {
+        const char *l = f->v[i].s;
         if (*l == '[') {
-            if (!nl)
-                continue;
-            if (match)
+            if (nl)
                 return NULL;
-            match = !strncmp(l + 1, name, nl) && l[1 + nl] == ']';
             continue;
         }
-        if (!match || strncmp(l, key, kl) || l[kl] != (spaced ? ' ' : '='))
+        if (strncmp(l, key, kl) || l[kl] != (spaced ? ' ' : '='))
             continue;
         const char *p = l + kl;
         while (spaced && *p == ' ')
@@ -831,35 +1012,35 @@ static const efiline *efi_find(const efiline *v, size_t n, const char *name, con
         for (p++; spaced ? *p == ' ' : isspace((unsigned char)*p) != 0;)
             p++;
         *val = p;
-        return &v[i];
+        return &f->v[i];
     }
     return NULL;
 }
 
-static const efiline *efi_value(const efiline *v, size_t n, const char *name, const char *key,
+static const efiline *efi_value(const efifile *f, const char *name, const char *key,
                                 const char **val)
 {
-    return efi_find(v, n, name, key, false, val);
+    return efi_find(f, name, key, false, val);
 }
 
 /* A line of section `name` (as efi_value() walks it) meant as key= but
  * written with a space before the '=' (see efi_find).  Its value, white
  * space dropped, in *val; NULL when none. */
-static const efiline *efi_spaced(const efiline *v, size_t n, const char *name, const char *key,
+static const efiline *efi_spaced(const efifile *f, const char *name, const char *key,
                                  const char **val)
 {
-    return efi_find(v, n, name, key, true, val);
+    return efi_find(f, name, key, true, val);
 }
 
 /* efi_value(), or the line efi_spaced() finds, said as an error of `out`
  * that names it (with the line as Xen would read it as the fix) and read
  * as the user meant, so the rest of the entry is still checked. */
-static const efiline *efi_value_or_spaced(const efiline *v, size_t n, const char *name,
+static const efiline *efi_value_or_spaced(const efifile *f, const char *name,
                                           const char *key, const char **val, const char *costs,
                                           int trap, md_bootcfg_list *out)
 {
-    const efiline *l = efi_value(v, n, name, key, val);
-    if (l || !(l = efi_spaced(v, n, name, key, val)))
+    const efiline *l = efi_value(f, name, key, val);
+    if (l || !(l = efi_spaced(f, name, key, val)))
         return l;
     char *fix = md_xasprintf("%s=%s", key, *val);
     md_bootcfg_problem *p = md_bootcfg_add_problem(
@@ -918,11 +1099,11 @@ static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
 
 /* The entry Xen boots from section `name` (NULL: no default=, the first
  * value of each key in the file), when it has kernel=. */
-static void efi_entry(const efiline *v, size_t n, const char *name, unsigned line, bool arm,
+static void efi_entry(const efifile *f, const char *name, unsigned line, bool arm,
                       md_bootcfg_list *out)
 {
     const char *val;
-    const efiline *k = efi_value_or_spaced(v, n, name, "kernel", &val,
+    const efiline *k = efi_value_or_spaced(f, name, "kernel", &val,
                                            "Xen has no dom0 kernel: it stops with 'No initial "
                                            "domain kernel specified.' and nothing boots", 0, out);
     if (!k)
@@ -931,14 +1112,14 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
     if (whole)
         val = whole;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
-    en->arm = arm || efi_value(v, n, name, "dtb", &(const char *){ NULL });
+    en->arm = arm || efi_value(f, name, "dtb", &(const char *){ NULL });
     md_strv w = { 0 };
     md_strv_split(&w, val, false);
-    md_bootcfg_file *kf = add_mod(en);
+    md_bootcfg_file *kf = md_bootcfg_add_mod(en);
     file_from(kf, &w, 0, k->line);
     md_strv_free(&w);
     free(whole);
-    const efiline *o = efi_value_or_spaced(v, n, name, "options", &val,
+    const efiline *o = efi_value_or_spaced(f, name, "options", &val,
                                            "Xen gets none of these options: no dom0_mem, so "
                                            "dom0 starts with nearly all host RAM", 4, out);
     whole = o ? efi_cut_at_tab(o, "the Xen options", "dom0_mem=", 4, out) : NULL;
@@ -947,11 +1128,11 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
     if (o)
         md_strv_split(&en->xen.args, whole ? whole : val, false);
     free(whole);
-    const efiline *r = efi_value_or_spaced(v, n, name, "ramdisk", &val,
+    const efiline *r = efi_value_or_spaced(f, name, "ramdisk", &val,
                                            "dom0 gets no ramdisk: no initramfs and no rootfs, so "
                                            "it has nothing to run", 0, out);
     if (r) {
-        md_bootcfg_file *rf = add_mod(en);
+        md_bootcfg_file *rf = md_bootcfg_add_mod(en);
         rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
         rf->line = r->line;
         rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
@@ -963,8 +1144,10 @@ static void efi_entry(const efiline *v, size_t n, const char *name, unsigned lin
  * it ignores it.  What that costs, as a problem of `out`: an error that
  * cannot be checked when the line sets a value Xen uses (the first key= of
  * the first section of its name), else a warning. */
-static void efi_no_newline(const efiline *v, size_t n, const char *last, md_bootcfg_list *out)
+static void efi_no_newline(const efifile *f, const char *last, md_bootcfg_list *out)
 {
+    const efiline *v = f->v;
+    size_t n = f->n;
     const efiline *at = NULL, *sect = NULL;
     for (size_t i = 0; i < n; i++) {
         if (v[i].s == last)
@@ -978,7 +1161,7 @@ static void efi_no_newline(const efiline *v, size_t n, const char *last, md_boot
     const char *val = NULL;
     if (sect && strchr(sect->s, ']'))
         name = md_xasprintf("%.*s", (int)(strchr(sect->s, ']') - sect->s - 1), sect->s + 1);
-    bool used = name && last[strlen(key)] == '=' && efi_value(v, n, name, key, &val) == at;
+    bool used = name && last[strlen(key)] == '=' && efi_value(f, name, key, &val) == at;
     const char *what = !used ? NULL
                      : !strcmp(key, "options") ? "its Xen options"
                      : !strcmp(key, "kernel") ? "its dom0 kernel, so Xen has no dom0 to start"
@@ -1050,27 +1233,26 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
             v[n++] = (efiline){ buf + i, line, text + i, text + len };
         line += text[i] == '\n';
     }
+    efifile F = { v, n, { 0 } }, *f = &F;
+    efi_index(f);
     bool arm = false;
     const char *val;
-    if (efi_value(v, n, "global", "dtb", &val))
+    if (efi_value(f, "global", "dtb", &val))
         arm = true;
     /* efi_start(): the section is the one named on xen.efi's command line,
      * else [global]'s default=; Xen looks up kernel= there, and when there
      * is none follows [global]'s chain= to another file (same section
      * name) or stops with "No initial domain kernel specified." */
     const char *def = NULL;
-    const efiline *dl = efi_value(v, n, "global", "default", &def);
+    const efiline *dl = efi_value(f, "global", "default", &def);
     if (!dl) {
-        efi_entry(v, n, NULL, n ? v[0].line : 1, arm, out);
+        efi_entry(f, NULL, n ? v[0].line : 1, arm, out);
         goto done;
     }
     const char *chain = NULL;
-    const efiline *cl = efi_value(v, n, "global", "chain", &chain);
-    if (!efi_value(v, n, def, "kernel", &val) && !efi_spaced(v, n, def, "kernel", &val)) {
-        bool exists = false;
-        for (size_t i = 0; i < n && !exists; i++)
-            exists = v[i].s[0] == '[' && !strncmp(v[i].s + 1, def, strlen(def)) &&
-                     v[i].s[1 + strlen(def)] == ']';
+    const efiline *cl = efi_value(f, "global", "chain", &chain);
+    if (!efi_value(f, def, "kernel", &val) && !efi_spaced(f, def, "kernel", &val)) {
+        bool exists = efi_section(f, def) != SIZE_MAX;
         char *why = exists ? md_xasprintf("section [%s] has no kernel=", def)
                            : md_xasprintf("no section is headed exactly [%s] (Xen compares the "
                                           "name as written: case and spaces count)", def);
@@ -1091,24 +1273,18 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     /* Every other section can still be booted by naming it on xen.efi's
      * command line (efi_start() takes a plain argument as the section):
      * each with kernel= is an entry, the first of a name only. */
-    md_strv seen = { 0 };
     for (size_t i = 0; i < n; i++) {
-        if (v[i].s[0] != '[')
+        if (v[i].s[0] != '[' || !strchr(v[i].s, ']'))
             continue;
-        const char *e = strchr(v[i].s, ']');
-        if (!e)
-            continue;
-        char *name = md_xasprintf("%.*s", (int)(e - v[i].s - 1), v[i].s + 1);
-        if (strcmp(name, "global") && !md_strv_contains(&seen, name)) {
-            md_strv_push(&seen, name);
-            efi_entry(v, n, name, v[i].line, arm, out);
-        }
+        char *name = md_xasprintf("%.*s", (int)efi_head(v[i].s), v[i].s + 1);
+        if (strcmp(name, "global") && efi_section(f, name) == i)
+            efi_entry(f, name, v[i].line, arm, out);
         free(name);
     }
-    md_strv_free(&seen);
 done:
     if (len && buf[len - 1])
-        efi_no_newline(v, n, buf + nonl, out);
+        efi_no_newline(f, buf + nonl, out);
+    md_hindex_free(&F.sect);
     free(v);
     free(buf);
 }
@@ -1159,16 +1335,14 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                                  lb->title ? lb->title : "", lb->title ? "': " : "", w.v[i]));
             }
         }
-        if (glued) { /* its files are not what the line means: nothing to check */
-            md_strv_free(&w);
-            goto done;
-        }
+        /* the entry is then read as mboot.c32 reads it, so what boots is
+         * checked (trial10c case 9: "no Xen entry" contradicted this) */
         md_bootcfg_entry *e = new_entry(lb->title, "label");
         md_bootcfg_file *f = &e->xen;
         bool first = true;
         for (size_t i = 0; i < w.n; i++) {
             if (!strcmp(w.v[i], "---")) {
-                f = add_mod(e);
+                f = md_bootcfg_add_mod(e);
                 f->line = line;
                 f->nounzip = true; /* mboot.c32 passes modules as they are */
                 first = true;
@@ -1191,7 +1365,6 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
         md_strv_free(&w);
         md_bootcfg_add_multiboot(out, e);
     }
-done:
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
@@ -1212,6 +1385,22 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
             continue;
         size_t cl = strcspn(l, " \t");
         char *rest = skip_ws(l + cl);
+        if (word_is(l, "text")) {
+            /* TEXT HELP ... ENDTEXT: help text, not commands, up to a line
+             * starting with ENDTEXT (parse_config_file() in
+             * com32/menu/readconfig.c and com32/elflink/ldlinux) */
+            while (i + 1 < ls->n && !word_is(skip_ws(ls->v[i + 1]), "endtext"))
+                i++;
+            i++;
+            continue;
+        }
+        if (word_is(l, "menu") && (word_is(rest, "begin") || word_is(rest, "end"))) {
+            /* a submenu starts or ends: so does the label before it (record()) */
+            if (in_label)
+                label_flush(out, &lb, gappend, gline);
+            in_label = false;
+            continue;
+        }
         if (word_is(l, "label")) {
             if (in_label)
                 label_flush(out, &lb, gappend, gline);
@@ -1276,13 +1465,14 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
  * script (it is reached by goto), so the list starts empty there. */
 
 typedef struct ipxe_img {
-    char *name;
+    char *name; /* NULL: dropped (kept in place, so positions stay) */
     md_bootcfg_file f;
 } ipxe_img;
 
 typedef struct ipxe_reg {
     ipxe_img *v;
-    size_t n;
+    size_t n, cap;
+    md_hindex byname; /* the live image of each name */
     ssize_t selected;
     bool ran; /* the selected image was run */
 } ipxe_reg;
@@ -1306,31 +1496,39 @@ static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
 static void reg_drop(ipxe_reg *r, size_t i)
 {
     free(r->v[i].name);
+    r->v[i].name = NULL;
     md_bootcfg_file_free(&r->v[i].f);
-    memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
-    r->n--;
     if (r->selected == (ssize_t)i)
         r->selected = -1;
-    else if (r->selected > (ssize_t)i)
-        r->selected--;
 }
 
-static ssize_t reg_find(const ipxe_reg *r, const char *name)
+/* The live image named `name`, or -1; *h its hash and *it where the index
+ * holds it (for md_hindex_set). */
+static ssize_t reg_lookup(const ipxe_reg *r, const char *name, uint64_t *h, size_t *it)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->v[i].name, name))
+    *h = md_hindex_hash(name, strlen(name));
+    *it = 0;
+    for (size_t i; (i = md_hindex_next(&r->byname, *h, it)) != SIZE_MAX;)
+        if (r->v[i].name && !strcmp(r->v[i].name, name))
             return (ssize_t)i;
     return -1;
 }
 
+static ssize_t reg_find(const ipxe_reg *r, const char *name)
+{
+    uint64_t h;
+    size_t it;
+    return reg_lookup(r, name, &h, &it);
+}
+
 static void reg_clear(ipxe_reg *r)
 {
-    while (r->n)
-        reg_drop(r, r->n - 1);
+    for (size_t i = 0; i < r->n; i++)
+        if (r->v[i].name)
+            reg_drop(r, i);
     free(r->v);
-    r->v = NULL;
-    r->selected = -1;
-    r->ran = false;
+    md_hindex_free(&r->byname);
+    *r = (ipxe_reg){ .selected = -1 };
 }
 
 /* The options of an image command from w[1]: --name/-n NAME, --timeout/-t
@@ -1352,7 +1550,7 @@ static size_t ipxe_opts(const md_strv *w, const char **name)
 }
 
 /* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
-static void ipxe_args(const vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
+static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
 {
     md_strv_free(&f->args);
     md_strv_free(&f->unset);
@@ -1364,7 +1562,7 @@ static void ipxe_args(const vars *v, const md_strv *w, size_t from, md_bootcfg_f
 }
 
 /* Register the image of URI w[at] with the arguments after it. */
-static size_t ipxe_register(ipxe_reg *r, const vars *v, const md_strv *w, size_t at,
+static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
                             const char *name, unsigned line)
 {
     md_bootcfg_file f = { 0 };
@@ -1373,10 +1571,16 @@ static size_t ipxe_register(ipxe_reg *r, const vars *v, const md_strv *w, size_t
     f.nounzip = true; /* iPXE hands images over as fetched */
     ipxe_args(v, w, at + 1, &f);
     char *base = md_xasprintf("%.*s", (int)strcspn(base_of(f.path), "?#"), base_of(f.path));
-    ssize_t old = reg_find(r, name ? name : base);
-    if (old >= 0)
+    uint64_t h;
+    size_t it;
+    ssize_t old = reg_lookup(r, name ? name : base, &h, &it);
+    if (old >= 0) {
         reg_drop(r, (size_t)old);
-    r->v = md_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+        md_hindex_set(&r->byname, h, it, r->n);
+    } else {
+        md_hindex_add(&r->byname, h, r->n);
+    }
+    r->v = md_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
     r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f };
     if (name)
         free(base);
@@ -1390,8 +1594,8 @@ static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
     file_copy(&e->xen, &r->v[i].f);
     e->xen.nounzip = false;
     for (size_t k = 0; k < r->n; k++)
-        if (k != i)
-            file_copy(add_mod(e), &r->v[k].f);
+        if (k != i && r->v[k].name)
+            file_copy(md_bootcfg_add_mod(e), &r->v[k].f);
     md_bootcfg_add_multiboot(out, e);
     if (r->selected == (ssize_t)i)
         r->ran = true;
@@ -1426,6 +1630,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         }
         char *l = skip_ws(cmds[si]);
         unsigned line = (unsigned)i + 1;
+        v.line = line;
         if (si && (*l == ':' || *l == '#'))
             continue; /* no label after ';'; '#' starts no command there */
         if (*l == ':') {
@@ -1494,6 +1699,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     if (r.selected >= 0 && !r.ran)
         ipxe_run(&r, (size_t)r.selected, out);
     reg_clear(&r);
+    vars_over(&v, out);
     vars_free(&v);
 }
 

@@ -7,7 +7,9 @@
  *                  multiboot2/module2, multiboot/module; Arm xen_hypervisor/
  *                  xen_module)
  *   GRUB legacy    menu.lst, grub.conf: "title", "kernel XEN ARGS", "module
- *                  FILE ARGS" ("modulenounzip"); GRUB 0.97 gunzips modules
+ *                  FILE ARGS" ("modulenounzip", "kernel=..."); GRUB 0.97
+ *                  gunzips modules and passes a line as it is, so a tab
+ *                  between Xen's options is a problem (Xen splits at spaces)
  *   GRUB defaults  /etc/default/grub, /etc/default/grub.d/NAME.cfg: the
  *                  entries update-grub writes (grub's 20_linux_xen): Xen gets
  *                  GRUB_CMDLINE_XEN and GRUB_CMDLINE_XEN_DEFAULT, dom0
@@ -26,13 +28,16 @@
  *                  section is needed); a default= naming no section is a
  *                  problem (Xen stops, or follows chain= to a file not read)
  *   syslinux       pxelinux/isolinux/extlinux with mboot.c32: "append XEN
- *                  ARGS --- KERNEL ARGS --- INITRD"
+ *                  ARGS --- KERNEL ARGS --- INITRD"; TEXT HELP..ENDTEXT
+ *                  skipped, MENU BEGIN/END end a label
  *   iPXE           "#!ipxe": kernel (chain) and module/initrd lines, with
  *                  "|| reboot" tails, options and ${var} settings
  * Files and variables these loaders pass on unpacked are nounzip.  Variables
  * a format sets (iPXE "set", the shell assignments of GRUB's defaults) are
  * expanded as written before the use; those never set go to the file's
- * `unset`.  Readers read any text (NUL bytes too) and never fail.
+ * `unset`, and past MD_GRUBCFG_MAX_EXPANDED bytes expanded in all, every
+ * later use (a "cannot check" problem).  Readers read any text (NUL bytes
+ * too), in time and memory linear in it, and never fail.
  *
  * Ownership: text is borrowed; the list is the caller's
  * (md_bootcfg_list_free).

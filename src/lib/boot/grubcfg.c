@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -270,9 +271,11 @@ static void gcmds_free(gcmds *c)
  * uncertain from there on: its possible values are kept (a file's `maybe`)
  * and the line that uses it cannot be checked (its `unset`). */
 
-/* Nesting followed, the longest value and the most bytes of values in one
- * command followed. */
-enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024 };
+/* Nesting followed, the longest value, the most bytes of values in one
+ * command followed, and the most commands run in function calls in all (a
+ * function calling itself twice would run 2^MAX_DEPTH times). */
+enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024,
+       MAX_CALLED = 1024 * 1024 };
 
 typedef struct gvar {
     char *name;
@@ -282,57 +285,58 @@ typedef struct gvar {
     bool opaque;    /* a value too long to follow: never known */
 } gvar;
 
+/* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
+ * every state of one config. */
+typedef struct gbudget {
+    size_t used;
+    unsigned line;      /* the line being run */
+    unsigned over_line; /* the first line a value was not followed at for it */
+} gbudget;
+
+/* The variables as a body sees them: its own assignments over those of the
+ * state it started from (`up`, left unchanged while it runs), so a body
+ * costs what it assigns, not a copy of every variable (trial 9c: thousands
+ * of menu entries each copied the whole state). */
 typedef struct gstate {
     gvar *v;
     size_t n, cap;
-    size_t *idx, icap; /* open-addressing index of v by name: i + 1, 0 empty */
+    md_hindex idx; /* v by name */
+    const struct gstate *up;
+    gbudget *budget;
 } gstate;
 
-static size_t name_hash(const char *s)
+static gvar *var_here(const gstate *s, const char *name, uint64_t h)
 {
-    size_t h = 5381;
-    for (; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    return h;
+    for (size_t it = 0, i; (i = md_hindex_next(&s->idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(s->v[i].name, name))
+            return &s->v[i];
+    return NULL;
 }
 
-static void index_put(gstate *s, size_t i)
-{
-    size_t m = s->icap - 1, h = name_hash(s->v[i].name) & m;
-    while (s->idx[h])
-        h = (h + 1) & m;
-    s->idx[h] = i + 1;
-}
-
-static void index_build(gstate *s)
-{
-    free(s->idx);
-    for (s->icap = 16; s->icap < 2 * (s->n + 1);)
-        s->icap *= 2;
-    s->idx = md_xcalloc(s->icap, sizeof *s->idx);
-    for (size_t i = 0; i < s->n; i++)
-        index_put(s, i);
-}
-
+/* The variable `name` as `s` sees it; with `create`, s's own (a copy of
+ * the one it started from, or new).  Without, it is only read. */
 static gvar *var_get(gstate *s, const char *name, bool create)
 {
-    if (s->icap) {
-        size_t m = s->icap - 1;
-        for (size_t h = name_hash(name) & m; s->idx[h]; h = (h + 1) & m)
-            if (!strcmp(s->v[s->idx[h] - 1].name, name))
-                return &s->v[s->idx[h] - 1];
-    }
-    if (!create)
-        return NULL;
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    gvar *g = var_here(s, name, h);
+    const gvar *old = NULL;
+    for (const gstate *u = s->up; !g && !old && u; u = u->up)
+        old = var_here(u, name, h);
+    if (g || !create)
+        return g ? g : (gvar *)old;
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
-    gvar *g = &s->v[s->n++];
+    g = &s->v[s->n];
     memset(g, 0, sizeof *g);
     g->name = md_xstrdup(name);
     g->uncertain = true; /* until a sure assignment: possibly never set */
-    if (2 * s->n >= s->icap)
-        index_build(s);
-    else
-        index_put(s, s->n - 1);
+    if (old) {
+        g->val = old->val ? md_xstrdup(old->val) : NULL;
+        g->uncertain = old->uncertain;
+        g->opaque = old->opaque;
+        for (size_t k = 0; k < old->maybe.n; k++)
+            md_strv_push(&g->maybe, old->maybe.v[k]);
+    }
+    md_hindex_add(&s->idx, h, s->n++);
     return g;
 }
 
@@ -402,21 +406,12 @@ static bool values_differ(const gvar *g)
     return false;
 }
 
-static void state_copy(gstate *d, const gstate *s)
+/* A state that starts as `s` (which must outlive it, unchanged). */
+static void state_over(gstate *d, const gstate *s)
 {
     memset(d, 0, sizeof *d);
-    d->v = md_xcalloc(s->n + 1, sizeof *d->v);
-    d->cap = s->n + 1;
-    for (size_t i = 0; i < s->n; i++) {
-        gvar *g = &d->v[d->n++]; /* names are unique in s */
-        g->name = md_xstrdup(s->v[i].name);
-        g->val = s->v[i].val ? md_xstrdup(s->v[i].val) : NULL;
-        g->uncertain = s->v[i].uncertain;
-        g->opaque = s->v[i].opaque;
-        for (size_t k = 0; k < s->v[i].maybe.n; k++)
-            md_strv_push(&g->maybe, s->v[i].maybe.v[k]);
-    }
-    index_build(d);
+    d->up = s;
+    d->budget = s->budget;
 }
 
 static void state_free(gstate *s)
@@ -427,7 +422,7 @@ static void state_free(gstate *s)
         md_strv_free(&s->v[i].maybe);
     }
     free(s->v);
-    free(s->idx);
+    md_hindex_free(&s->idx);
 }
 
 static void push_once(md_strv *sv, const char *s)
@@ -468,14 +463,21 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
                 n++, nl -= 2;
             char *name = md_xasprintf("%.*s", (int)nl, n);
             gvar *g = var_get((gstate *)s, name, false);
-            bool toolong = g && !g->uncertain && (total += strlen(g->val)) > MAX_LINE;
+            size_t vl = 0;
+            for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
+                vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
+            bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
+            if (over && !s->budget->over_line)
+                s->budget->over_line = s->budget->line;
+            s->budget->used += over ? 0 : vl;
+            bool toolong = g && (over || (!g->uncertain && (total += vl) > MAX_LINE));
             if (!g || g->uncertain || toolong) {
                 for (size_t k = 0; k < rl; k++)
                     buf_put(&cur, ref[k]);
                 keep = true;
                 if (!g || toolong || values_differ(g))
                     push_once(unset, name);
-                for (size_t k = 0; g && maybe && k < g->maybe.n; k++)
+                for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
                     md_strv_split(maybe, g->maybe.v[k], false);
             } else if (quoted) {
                 for (const char *v = g->val; *v; v++)
@@ -649,11 +651,7 @@ static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
-    size_t n = e->nmods;
-    if (!(n & (n - 1))) /* 0 or a power of two: full, as the array doubles */
-        e->mods = md_xrealloc(e->mods, (n ? 2 * n : 1) * sizeof *e->mods);
-    md_bootcfg_file *m = &e->mods[e->nmods++];
-    memset(m, 0, sizeof *m);
+    md_bootcfg_file *m = md_bootcfg_add_mod(e);
     m->mb2 = !strcmp(c->w.v[k], "module2");
     read_file(s, c, k, m, &m->nounzip);
 }
@@ -722,7 +720,32 @@ typedef struct runner {
     settings set;
     const bool *skip; /* per command: not on the if/else path being read */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
+    size_t *fdef, nf, fcap; /* the functions defined: their "function" command */
+    size_t called;          /* commands run in calls (MAX_CALLED) */
+    md_hindex fidx;         /* fdef by name */
 } runner;
+
+static ssize_t func_find(const runner *r, const char *name)
+{
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    for (size_t it = 0, k; (k = md_hindex_next(&r->fidx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(r->cmds->v[r->fdef[k]].w.v[1], name))
+            return (ssize_t)k;
+    return -1;
+}
+
+/* "function NAME {" at command `i`: a later one of a name replaces it. */
+static void func_define(runner *r, const char *name, size_t i)
+{
+    ssize_t k = func_find(r, name);
+    if (k >= 0) {
+        r->fdef[k] = i;
+        return;
+    }
+    r->fdef = md_xgrow(r->fdef, &r->fcap, r->nf + 1, sizeof *r->fdef);
+    r->fdef[r->nf] = i;
+    md_hindex_add(&r->fidx, md_hindex_hash(name, strlen(name)), r->nf++);
+}
 
 static bool is_kw(const char *w, const char *const *list)
 {
@@ -730,29 +753,6 @@ static bool is_kw(const char *w, const char *const *list)
         if (!strcmp(w, list[i]))
             return true;
     return false;
-}
-
-/* The names assigned in commands [from, to). */
-static void assigned_names(const gcmds *cmds, size_t from, size_t to, gstate *s, const gstate *vals)
-{
-    for (size_t i = from; i < to; i++) {
-        char *name;
-        const char *tval;
-        const gcmd *c = &cmds->v[i];
-        size_t k = 0;
-        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
-            k++;
-        if (k < c->w.n && assignment(c, k, &name, &tval)) {
-            md_strv w = { 0 };
-            expand_words(vals, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
-                         NULL, NULL);
-            char *v = md_strv_join(&w, " ");
-            var_assign(s, name, v, false);
-            free(v);
-            md_strv_free(&w);
-            free(name);
-        }
-    }
 }
 
 /* The leading keyword of command `c` after then/else/do, and whether one
@@ -896,6 +896,239 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
     }
 }
 
+/* One run of commands: the body being read and where its entry stands. */
+typedef struct frame {
+    gstate *s;
+    const char *title;
+    bool top;          /* GRUB's top level, not a body */
+    int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
+    unsigned depth;    /* bodies and calls around it */
+    md_bootcfg_entry *cur; /* the entry its last multiboot line started */
+    size_t *defer, ndefer, dcap; /* blocks whose bodies run after it */
+} frame;
+
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f);
+
+/* Run commands [from, to) in frame `f`. */
+static void run_cmds(runner *r, size_t from, size_t to, frame *f)
+{
+    const gcmds *cmds = r->cmds;
+    gstate *s = f->s;
+    for (size_t i = from; i < to; i++) {
+        const gcmd *c = &cmds->v[i];
+        s->budget->line = c->line;
+        if (r->skip && r->skip[i]) {
+            if (r->b.close[i])
+                i = r->b.close[i];
+            continue;
+        }
+        if (r->b.close[i] && !strcmp(c->w.v[0], "function")) {
+            /* defined now; its body runs where it is called (func_call) */
+            if (c->w.n > 1 && r->b.close[i] < cmds->n)
+                func_define(r, c->w.v[1], i);
+            i = r->b.close[i];
+            continue;
+        }
+        if (r->b.close[i]) {
+            add_entry(r->out, &f->cur);
+            /* nesting deeper than any menu: not followed (the stack), and
+             * said, or an entry there would pass unread (trial 9) */
+            if (r->b.close[i] < cmds->n && f->depth < MAX_DEPTH) {
+                f->defer = md_xgrow(f->defer, &f->dcap, f->ndefer + 1, sizeof *f->defer);
+                f->defer[f->ndefer++] = i;
+            } else if (r->b.close[i] < cmds->n && !r->out->unread) {
+                /* said by the caller: a warning beside the entries read, or
+                 * the reason there are none */
+                r->out->unread_line = c->line;
+                r->out->unread = md_xasprintf("cannot check this '%s' block or anything in "
+                                              "it: it is nested more than %d deep (menuentry, "
+                                              "submenu, function), the most mkdom0 follows",
+                                              c->w.v[0], (int)MAX_DEPTH);
+            }
+            i = r->b.close[i];
+            continue;
+        }
+        if (is_brace(c, "}") || is_brace(c, "{"))
+            continue;
+        size_t k = 0;
+        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
+            k++;
+        if (k == c->w.n)
+            continue;
+        const char *w0 = c->w.v[k];
+        ssize_t fn = func_find(r, w0);
+        if (fn >= 0) {
+            func_call(r, (size_t)fn, c, f);
+            continue;
+        }
+        if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
+            f->cond++;
+            continue;
+        }
+        if (!strcmp(w0, "for")) {
+            f->cond++;
+            /* for NAME in WORDS: NAME takes each, or none */
+            md_strv w = { 0 };
+            expand_words(s, &c->tw, k + 3, &w, NULL, NULL);
+            for (size_t j = 0; k + 1 < c->w.n && j < w.n; j++)
+                var_assign(s, c->w.v[k + 1], w.v[j], false);
+            md_strv_free(&w);
+            continue;
+        }
+        if (is_kw(w0, (const char *const[]){ "fi", "done", NULL })) {
+            if (f->cond > f->cond0)
+                f->cond--;
+            continue;
+        }
+        if (f->top && !k)
+            note_setting(&r->set, c);
+        char *name;
+        const char *tval;
+        if (assignment(c, k, &name, &tval)) {
+            md_strv w = { 0 }, unknown = { 0 };
+            expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
+                         &unknown, NULL);
+            char *v = md_strv_join(&w, " ");
+            /* a value built from one too long to follow is too long itself
+             * (trial10b: 22 doublings gave a definite "no dom0_mem") */
+            bool from_opaque = false;
+            for (size_t j = 0; j < unknown.n && !from_opaque; j++) {
+                const gvar *u = var_get(s, unknown.v[j], false);
+                from_opaque = u && u->opaque;
+            }
+            /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
+            if (from_opaque || strlen(v) > MAX_VALUE) {
+                var_assign(s, name, "", false);
+                gvar *g = var_get(s, name, false);
+                md_strv_free(&g->maybe);
+                g->opaque = true;
+            } else {
+                /* a value built from an unknown one is unknown itself */
+                var_assign(s, name, v, !f->cond && !unknown.n);
+                var_get(s, name, false)->opaque = false;
+            }
+            free(v);
+            md_strv_free(&w);
+            md_strv_free(&unknown);
+            free(name);
+            continue;
+        }
+        if (!strcmp(w0, "unset")) {
+            for (size_t j = k + 1; j < c->w.n; j++)
+                var_assign(s, c->w.v[j], "", !f->cond);
+            continue;
+        }
+        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
+                                 !strcmp(w0, "configfile"))) {
+            /* its menu entries are in a file this reader does not see */
+            md_strv rest = { 0 };
+            for (size_t j = k; j < c->w.n; j++)
+                md_strv_push(&rest, c->w.v[j]);
+            r->out->include = md_strv_join(&rest, " ");
+            r->out->include_line = c->line;
+            md_strv_free(&rest);
+        }
+        if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
+            /* another file may set any variable (load_env: the ones it names) */
+            bool named = false;
+            for (size_t j = k + 1; !strcmp(w0, "load_env") && j < c->w.n; j++) {
+                if (c->w.v[j][0] == '-') {
+                    j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
+                    continue;
+                }
+                named = true;
+                gvar *g = var_get(s, c->w.v[j], false);
+                if (g && !g->uncertain)
+                    var_assign(s, g->name, g->val, false);
+            }
+            for (const gstate *u = s; !named && u; u = u->up)
+                for (size_t j = 0; j < u->n; j++)
+                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].uncertain)
+                        var_assign(s, u->v[j].name, u->v[j].val, false);
+            continue;
+        }
+        /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
+         * xen_initrd), a family of their own (mb2 false throughout). */
+        bool arm = !strcmp(w0, "xen_hypervisor");
+        bool mb = !strcmp(w0, "multiboot2") || !strcmp(w0, "multiboot") || arm;
+        bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
+                   !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
+                   !strcmp(w0, "xen_initrd");
+        if (mb && f->cur && !f->top && !arm && !f->cur->arm) {
+            /* A second multiboot2 (multiboot) in one entry replaces the
+             * first and the modules loaded after it: grub_multiboot2_init_mbi()
+             * (grub-core/loader/multiboot_mbi2.c; multiboot_mbi.c alike)
+             * starts with grub_multiboot2_free_mbi(), which frees the
+             * command line and every module.  Only the last one boots
+             * (trial10b case 11). */
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, f->cur->xen.line,
+                md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u replaces "
+                             "it and the modules loaded after it (GRUB frees them: "
+                             "grub_multiboot2_init_mbi()); only line %u's Xen and the modules "
+                             "after it were checked; remove line %u",
+                             f->title ? "menuentry '" : "", f->title ? f->title : "", f->title ? "': " : "",
+                             f->cur->xen.mb2 ? "multiboot2" : "multiboot", f->cur->xen.line, w0,
+                             c->line, c->line, f->cur->xen.line));
+            p->note = true;
+            md_bootcfg_entry_free(f->cur);
+            f->cur = NULL;
+        }
+        if (mb) {
+            add_entry(r->out, &f->cur);
+            f->cur = md_xcalloc(1, sizeof *f->cur);
+            f->cur->title = f->title ? md_xstrdup(f->title) : NULL;
+            f->cur->arm = arm;
+            f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
+            read_file(s, c, k, &f->cur->xen, NULL);
+        } else if (mod && f->cur) {
+            add_module(f->cur, s, c, k);
+        } else if (f->cur && !f->cur->arm &&
+                   is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
+                                                    "initrd16", "initrdefi", NULL })) {
+            /* GRUB's linux and initrd are the Linux loader's, not Xen's */
+            const char *loader = f->cur->xen.mb2 ? "multiboot2" : "multiboot";
+            const char *want = f->cur->xen.mb2 ? "module2" : "module";
+            bool initrd = !strncmp(w0, "initrd", 6);
+            add_problem(r->out, c->line,
+                        md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s%s%s%s", f->title ? "menuentry '" : "",
+                                     f->title ? f->title : "", f->title ? "': " : "", w0, loader, f->cur->xen.line,
+                                     initrd ? "GRUB's initrd belongs to its linux loader and "
+                                              "stops the entry with 'you need to load the kernel "
+                                              "first', so dom0 never starts"
+                                            : "GRUB's linux loader replaces the Xen one, so the "
+                                              "entry boots Linux without Xen",
+                                     want, initrd ? " --nounzip" : "",
+                                     c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
+        }
+    }
+}
+
+/* A function called in frame `f`: its body runs there, on the caller's
+ * state and entry, as GRUB runs it (grub_script_function_call()), so
+ * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
+ * (trial10c case 7).  Its $1.. are not known.  Calls nested past MAX_DEPTH
+ * are not followed, and said. */
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
+{
+    size_t i = r->fdef[def];
+    r->called += r->b.close[i] - r->b.body[i];
+    if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED) {
+        if (!r->out->unread) {
+            r->out->unread_line = call->line;
+            r->out->unread = md_xasprintf("cannot check this call of function '%s' or "
+                                          "anything it loads: calls and blocks nest more than "
+                                          "%d deep, or calls run more than %d commands in all, "
+                                          "the most mkdom0 follows", r->cmds->v[i].w.v[1],
+                                          (int)MAX_DEPTH, (int)MAX_CALLED);
+        }
+        return;
+    }
+    f->depth++;
+    run_cmds(r, r->b.body[i], r->b.close[i], f);
+    f->depth--;
+}
+
 /* Run commands [from, to) on state `s` as GRUB does: the top level
  * (`top`), or a body run later; `cond0` > 0 when the body itself may or may
  * not run (a function's). */
@@ -930,7 +1163,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             memset(skip, 0, (cmds->n + 1) * sizeof *skip);
             choose_path(r, from, to, p, skip, 0);
             gstate path;
-            state_copy(&path, s);
+            state_over(&path, s);
             r->skip = skip;
             run(r, from, to, &path, title, top, cond0, depth);
             r->skip = NULL;
@@ -939,198 +1172,18 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         free(skip);
         return;
     }
-    md_bootcfg_entry *cur = NULL;
-    size_t *defer = md_xcalloc(to - from + 1, sizeof *defer), ndefer = 0;
-    int cond = cond0;
-    for (size_t i = from; i < to; i++) {
-        const gcmd *c = &cmds->v[i];
-        if (r->skip && r->skip[i]) {
-            if (r->b.close[i])
-                i = r->b.close[i];
-            continue;
-        }
-        if (r->b.close[i]) {
-            add_entry(r->out, &cur);
-            if (!strcmp(c->w.v[0], "function"))
-                assigned_names(cmds, r->b.body[i], r->b.close[i], s, s);
-            /* nesting deeper than any menu: not followed (the stack), and
-             * said, or an entry there would pass unread (trial 9) */
-            if (r->b.close[i] < cmds->n && depth < MAX_DEPTH) {
-                defer[ndefer++] = i;
-            } else if (r->b.close[i] < cmds->n && !r->out->unread) {
-                /* said by the caller: a warning beside the entries read, or
-                 * the reason there are none */
-                r->out->unread_line = c->line;
-                r->out->unread = md_xasprintf("cannot check this '%s' block or anything in "
-                                              "it: it is nested more than %d deep (menuentry, "
-                                              "submenu, function), the most mkdom0 follows",
-                                              c->w.v[0], (int)MAX_DEPTH);
-            }
-            i = r->b.close[i];
-            continue;
-        }
-        if (is_brace(c, "}") || is_brace(c, "{"))
-            continue;
-        size_t k = 0;
-        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
-            k++;
-        if (k == c->w.n)
-            continue;
-        const char *w0 = c->w.v[k];
-        if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
-            cond++;
-            continue;
-        }
-        if (!strcmp(w0, "for")) {
-            cond++;
-            /* for NAME in WORDS: NAME takes each, or none */
-            md_strv w = { 0 };
-            expand_words(s, &c->tw, k + 3, &w, NULL, NULL);
-            for (size_t j = 0; k + 1 < c->w.n && j < w.n; j++)
-                var_assign(s, c->w.v[k + 1], w.v[j], false);
-            md_strv_free(&w);
-            continue;
-        }
-        if (is_kw(w0, (const char *const[]){ "fi", "done", NULL })) {
-            if (cond > cond0)
-                cond--;
-            continue;
-        }
-        if (top && !k)
-            note_setting(&r->set, c);
-        char *name;
-        const char *tval;
-        if (assignment(c, k, &name, &tval)) {
-            md_strv w = { 0 }, unknown = { 0 };
-            expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
-                         &unknown, NULL);
-            char *v = md_strv_join(&w, " ");
-            /* a value built from one too long to follow is too long itself
-             * (trial10b: 22 doublings gave a definite "no dom0_mem") */
-            bool from_opaque = false;
-            for (size_t j = 0; j < unknown.n && !from_opaque; j++) {
-                const gvar *u = var_get(s, unknown.v[j], false);
-                from_opaque = u && u->opaque;
-            }
-            /* "set v2=\"$v1 $v1\"" doubling: no loader holds it */
-            if (from_opaque || strlen(v) > MAX_VALUE) {
-                var_assign(s, name, "", false);
-                gvar *g = var_get(s, name, false);
-                md_strv_free(&g->maybe);
-                g->opaque = true;
-            } else {
-                /* a value built from an unknown one is unknown itself */
-                var_assign(s, name, v, !cond && !unknown.n);
-                var_get(s, name, false)->opaque = false;
-            }
-            free(v);
-            md_strv_free(&w);
-            md_strv_free(&unknown);
-            free(name);
-            continue;
-        }
-        if (!strcmp(w0, "unset")) {
-            for (size_t j = k + 1; j < c->w.n; j++)
-                var_assign(s, c->w.v[j], "", !cond);
-            continue;
-        }
-        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
-                                 !strcmp(w0, "configfile"))) {
-            /* its menu entries are in a file this reader does not see */
-            md_strv rest = { 0 };
-            for (size_t j = k; j < c->w.n; j++)
-                md_strv_push(&rest, c->w.v[j]);
-            r->out->include = md_strv_join(&rest, " ");
-            r->out->include_line = c->line;
-            md_strv_free(&rest);
-        }
-        if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
-            /* another file may set any variable (load_env: the ones it names) */
-            bool named = false;
-            for (size_t j = k + 1; !strcmp(w0, "load_env") && j < c->w.n; j++) {
-                if (c->w.v[j][0] == '-') {
-                    j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
-                    continue;
-                }
-                named = true;
-                gvar *g = var_get(s, c->w.v[j], false);
-                if (g && !g->uncertain)
-                    var_assign(s, g->name, g->val, false);
-            }
-            for (size_t j = 0; !named && j < s->n; j++)
-                if (!s->v[j].uncertain)
-                    var_assign(s, s->v[j].name, s->v[j].val, false);
-            continue;
-        }
-        /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
-         * xen_initrd), a family of their own (mb2 false throughout). */
-        bool arm = !strcmp(w0, "xen_hypervisor");
-        bool mb = !strcmp(w0, "multiboot2") || !strcmp(w0, "multiboot") || arm;
-        bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
-                   !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
-                   !strcmp(w0, "xen_initrd");
-        if (mb && cur && !top && !arm && !cur->arm) {
-            /* A second multiboot2 (multiboot) in one entry replaces the
-             * first and the modules loaded after it: grub_multiboot2_init_mbi()
-             * (grub-core/loader/multiboot_mbi2.c; multiboot_mbi.c alike)
-             * starts with grub_multiboot2_free_mbi(), which frees the
-             * command line and every module.  Only the last one boots
-             * (trial10b case 11). */
-            md_bootcfg_problem *p = md_bootcfg_add_problem(
-                r->out, cur->xen.line,
-                md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u replaces "
-                             "it and the modules loaded after it (GRUB frees them: "
-                             "grub_multiboot2_init_mbi()); only line %u's Xen and the modules "
-                             "after it were checked; remove line %u",
-                             title ? "menuentry '" : "", title ? title : "", title ? "': " : "",
-                             cur->xen.mb2 ? "multiboot2" : "multiboot", cur->xen.line, w0,
-                             c->line, c->line, cur->xen.line));
-            p->note = true;
-            md_bootcfg_entry_free(cur);
-            cur = NULL;
-        }
-        if (mb) {
-            add_entry(r->out, &cur);
-            cur = md_xcalloc(1, sizeof *cur);
-            cur->title = title ? md_xstrdup(title) : NULL;
-            cur->arm = arm;
-            cur->xen.mb2 = !strcmp(w0, "multiboot2");
-            read_file(s, c, k, &cur->xen, NULL);
-        } else if (mod && cur) {
-            add_module(cur, s, c, k);
-        } else if (cur && !cur->arm &&
-                   is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
-                                                    "initrd16", "initrdefi", NULL })) {
-            /* GRUB's linux and initrd are the Linux loader's, not Xen's */
-            const char *loader = cur->xen.mb2 ? "multiboot2" : "multiboot";
-            const char *want = cur->xen.mb2 ? "module2" : "module";
-            bool initrd = !strncmp(w0, "initrd", 6);
-            add_problem(r->out, c->line,
-                        md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s%s%s%s", title ? "menuentry '" : "",
-                                     title ? title : "", title ? "': " : "", w0, loader, cur->xen.line,
-                                     initrd ? "GRUB's initrd belongs to its linux loader and "
-                                              "stops the entry with 'you need to load the kernel "
-                                              "first', so dom0 never starts"
-                                            : "GRUB's linux loader replaces the Xen one, so the "
-                                              "entry boots Linux without Xen",
-                                     want, initrd ? " --nounzip" : "",
-                                     c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
-        }
-    }
-    add_entry(r->out, &cur);
+    frame f = { .s = s, .title = title, .top = top, .cond = cond0, .cond0 = cond0,
+                .depth = depth };
+    run_cmds(r, from, to, &f);
+    add_entry(r->out, &f.cur);
+    size_t *defer = f.defer, ndefer = f.ndefer;
     for (size_t d = 0; d < ndefer; d++) {
         size_t i = defer[d];
-        const gcmd *c = &cmds->v[i];
-        bool fn = !strcmp(c->w.v[0], "function");
-        char *t = NULL;
-        if (!fn) {
-            const char *et = entry_title(c);
-            t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
-        }
+        const char *et = entry_title(&cmds->v[i]);
+        char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
-        state_copy(&body, s);
-        run(r, r->b.body[i], r->b.close[i], &body, fn ? title : t, false, fn ? 1 : 0,
-            depth + 1);
+        state_over(&body, s);
+        run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
         state_free(&body);
         free(t);
     }
@@ -1147,8 +1200,11 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     size_t first = out->n;
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
     find_blocks(&cmds, &r.b, out);
-    gstate s = { 0 };
+    gbudget budget = { 0 };
+    gstate s = { .budget = &budget };
     run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
+    if (budget.over_line)
+        md_grubcfg_too_much(out, NULL, budget.over_line);
     for (size_t i = first; i < out->n; i++) {
         out->v[i]->serial_port = r.set.serial_port;
         out->v[i]->serial_baud = r.set.serial_baud;
@@ -1157,7 +1213,20 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     state_free(&s);
     free(r.b.body);
     free(r.b.close);
+    free(r.fdef);
+    md_hindex_free(&r.fidx);
     gcmds_free(&cmds);
+}
+
+void md_grubcfg_too_much(md_bootcfg_list *out, const char *file, unsigned line)
+{
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, line,
+        md_xasprintf("%s%scannot check: variable expansion exceeds %d bytes at line %u (values "
+                     "built from values, line by line); the variables used from there on are "
+                     "not followed, so the lines that use them are not checked",
+                     file ? file : "", file ? ": " : "", MD_GRUBCFG_MAX_EXPANDED, line));
+    p->warning = p->unchecked = true;
 }
 
 md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md_err *err)

@@ -6,7 +6,8 @@
  * The reader lexes GRUB's script language (no library parses it): words,
  * '…' and "…" quoting, backslash escapes and line continuation, # comments,
  * ';' and newlines between commands, { } blocks for menuentry, submenu and
- * function.  Each multiboot2/multiboot command and the module2/module
+ * function; a function's body runs where it is called, on the caller's
+ * entry.  Each multiboot2/multiboot command and the module2/module
  * commands after it, up to the next one or the end of its block, are one
  * entry (md_bootcfg_add_multiboot keeps those that boot Xen).  Variables stay
  * as written in the words; every value assigned anywhere in the config
@@ -27,6 +28,14 @@
  * command line near this long. */
 #define MD_GRUBCFG_MAX_VALUE (64 * 1024)
 
+/* The most bytes of variable values the config readers put into values and
+ * lines in all, for one config: values built from values line by line
+ * ("set v2=${v1}x" 60,000 times) cost the square of the input in copies, so
+ * past it the lines are "cannot check: variable expansion exceeds N bytes
+ * at LINE" (trial 9c: a 2.9 MB file took 4 GB).  Far above any real
+ * config's, which stay within a few kilobytes. */
+#define MD_GRUBCFG_MAX_EXPANDED (16 * 1024 * 1024)
+
 #include <stddef.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
@@ -36,6 +45,12 @@
  * its problems.  Entries get the config's top-level serial --unit/--speed and
  * timeout.  Reads any text; never fails. */
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out);
+
+/* Add to `out` the problem of a config (in `file`, NULL: the one read)
+ * whose variables expand past MD_GRUBCFG_MAX_EXPANDED, first at `line`: a
+ * warning that leaves the config not fully checked.  For every reader that
+ * expands variables (GRUB 2, iPXE, GRUB's defaults). */
+void md_grubcfg_too_much(md_bootcfg_list *out, const char *file, unsigned line);
 
 /* The entry `mkdom0 boot` boots: md_bootcfg_take_bootable of the config's
  * entries.  `origin` names the config in errors. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lint/lint_int.h"
 #include "lint/xenver.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/out.h"
 #include "core/strv.h"
@@ -26,6 +27,8 @@ struct md_lint {
     md_strv in_errors;            /* per input: why it was not linted, "" if it was */
     md_strv in_unchecked;         /* per input: the traps not checked and why, or "" */
     bool dropped;                 /* the last md_lint_add repeated a finding */
+    md_hindex seen;               /* f[0..indexed) by file, line and message */
+    size_t indexed;
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -40,11 +43,17 @@ void md_lint_free(md_lint *l)
         free(l->f[i].fix);
     }
     free(l->f);
+    md_hindex_free(&l->seen);
     md_strv_free(&l->in_files);
     md_strv_free(&l->in_formats);
     md_strv_free(&l->in_errors);
     md_strv_free(&l->in_unchecked);
     free(l);
+}
+
+static uint64_t finding_hash(const char *file, unsigned line, const char *msg)
+{
+    return (md_hindex_hash(msg, strlen(msg)) ^ md_hindex_hash(file, strlen(file)) * 31) + line;
 }
 
 /* Takes `file`. */
@@ -54,9 +63,15 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
     char *msg = md_xvasprintf(fmt, ap);
     /* The same finding twice (an entry read once per path through GRUB's
      * if/else, grubcfg.c) is one fault: kept once, and md_lint_fix and
-     * md_lint_mark_unchecked leave the first alone. */
+     * md_lint_mark_unchecked leave the first alone.  Found by hash: a
+     * config with thousands of entries must not cost findings squared. */
     l->dropped = false;
-    for (size_t i = 0; i < l->n; i++)
+    for (; l->indexed < l->n; l->indexed++) {
+        const finding *x = &l->f[l->indexed];
+        md_hindex_add(&l->seen, finding_hash(x->file, x->line, x->msg), l->indexed);
+    }
+    uint64_t h = finding_hash(file, line, msg);
+    for (size_t it = 0, i; (i = md_hindex_next(&l->seen, h, &it)) != SIZE_MAX;)
         if (l->f[i].line == line && l->f[i].sev == sev && l->f[i].trap == trap &&
             !strcmp(l->f[i].file, file) && !strcmp(l->f[i].msg, msg)) {
             l->dropped = true;
@@ -183,6 +198,8 @@ void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix
         }
     }
     l->n = k;
+    md_hindex_free(&l->seen); /* positions moved: indexed again on the next add */
+    l->indexed = 0;
 }
 
 size_t md_lint_count_unchecked(const md_lint *l)

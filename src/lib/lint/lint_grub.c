@@ -446,16 +446,27 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                 break;
         }
         char *plain = md_strv_join(&words, " ");
+        /* "dom0_mem=4G max:4G" (a backslash-escaped space, trial10c case
+         * 8): min:/max: words are parts of dom0_mem, which Xen separates by
+         * commas, so the fix joins them with one */
+        char *meant = md_xstrdup(words.v[0]);
+        for (size_t j = 1; j < words.n; j++) {
+            bool part = !strncmp(words.v[j], "max:", 4) || !strncmp(words.v[j], "min:", 4);
+            char *t = md_xasprintf("%s%s%s", meant, part ? "," : " ", words.v[j]);
+            free(meant);
+            meant = t;
+        }
         md_strv_free(&words);
         md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                     "%sthe Xen line has no dom0_mem: its argument \"%s\" has a space, so GRUB "
                     "passes it in double quotes (grub_create_loader_cmdline()), and Xen, which "
                     "has no quoting, splits it at the spaces and reads an option named "
-                    "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write its words "
-                    "without the quotes: %s%s", tp, plain,
+                    "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write it as "
+                    "separate words, without quotes or escaped spaces: %s%s", tp, plain,
                     e->arm ? "Xen on Arm gives dom0 512M" : "dom0 starts with nearly all host RAM",
-                    plain, hint);
-        md_lint_fix(g->l, "%s", plain);
+                    meant, hint);
+        md_lint_fix(g->l, "%s", meant);
+        free(meant);
         free(plain);
         goto out;
     }
@@ -753,19 +764,41 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         }
         free(all);
     }
-    /* Linux hands every word after "--" to init, not to the kernel
-     * (parse_args() stops at "--": kernel/params.c, init/main.c;
+    /* Linux's own parameters: its quote rules (trial10c case 2), then
+     * every word after "--" goes to init, not to the kernel (parse_args()
+     * stops at "--": kernel/params.c, init/main.c;
      * Documentation/admin-guide/kernel-parameters.rst). */
-    for (size_t i = 0; i < args.n; i++)
-        if (!strcmp(args.v[i], "--")) {
-            while (args.n > i) {
-                free(args.v[--args.n]);
-                args.v[args.n] = NULL;
+    md_strv params = { 0 };
+    md_bootfmt fmt = (md_bootfmt)e->format;
+    ssize_t open = md_bootcfg_linux_params(&args, fmt == MD_BOOTFMT_GRUB2 ||
+                                                      fmt == MD_BOOTFMT_UNKNOWN, &params);
+    for (size_t i = 0; i < params.n; i++)
+        if (!strcmp(params.v[i], "--")) {
+            while (params.n > i) {
+                free(params.v[--params.n]);
+                params.v[params.n] = NULL;
             }
+            open = open >= (ssize_t)i ? -1 : open;
             break;
         }
-    add_consoles(&cons, &args);
+    if (open >= 0) {
+        const char *w = params.v[open];
+        bool cons_lost = strstr(w, " console=") != NULL;
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, cons_lost ? 1 : 0,
+                    "%sthe dom0 kernel line opens a quote it never closes, in '%.40s%s': Linux "
+                    "reads everything from there to the end of its command line as one "
+                    "parameter (next_arg() in lib/cmdline.c; %s)%s; close the quote", tp, w,
+                    strlen(w) > 40 ? "..." : "",
+                    fmt == MD_BOOTFMT_GRUB2 || fmt == MD_BOOTFMT_UNKNOWN
+                        ? "GRUB 2 passes a '\"' of a word as '\\\"', and Linux knows no "
+                          "backslash escapes"
+                        : "this format passes a '\"' to Linux as it is", cons_lost ? ", so the console= words after it are "
+                                                      "no console= of their own" : "");
+        md_lint_fix(g->l, "close the quote");
+    }
+    add_consoles(&cons, &params);
     add_consoles(&cons, &k->maybe);
+    md_strv_free(&params);
     md_strv_free(&args);
     char *hint = unknown_hint(&k->unset);
     check_unset(g, k, "the dom0 kernel line", tp);
@@ -809,12 +842,16 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                         "before console=hvc0", tp);
         if (!printk)
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
-        const char *last = cons.v[cons.n - 1];
+        /* console= and console=null are ttynull since Linux 5.11
+         * (console_setup(), kernel/printk/printk.c) */
+        const char *last = !*cons.v[cons.n - 1] || !strcmp(cons.v[cons.n - 1], "null")
+                               ? "ttynull" : cons.v[cons.n - 1];
         /* a console= in the Xen line's " -- " part comes after every word
          * of the kernel line: the word to move is there (trial10b case 11) */
         md_strv extra = { 0 };
         add_consoles(&extra, &e->dom0_extra);
-        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], last) && !k->maybe.n;
+        bool from_xen = extra.n && !strcmp(extra.v[extra.n - 1], cons.v[cons.n - 1]) &&
+                        !k->maybe.n;
         md_strv_free(&extra);
         if (!is_hvc0(last) && from_xen) {
             md_lint_add(g->l, at(g, &e->xen), e->xen.line, MD_LINT_WARNING, 1,
@@ -823,13 +860,14 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                         "the dom0 kernel line's own (create_dom0(), xen/arch/x86/setup.c), so "
                         "/dev/console is %s and init's messages do not reach hvc0; drop "
                         "console=%s from the Xen line's ' -- ' part (or end that part with "
-                        "console=hvc0)", tp, last, e->xen.line, last, last);
+                        "console=hvc0)", tp, cons.v[cons.n - 1], e->xen.line, last,
+                        cons.v[cons.n - 1]);
             md_lint_fix(g->l, "console=hvc0 last after ' -- ' on the Xen line");
         } else if (!is_hvc0(last)) {
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sconsole=%s comes after console=hvc0, so /dev/console is %s and "
-                        "init's messages do not reach hvc0; put console=hvc0 last", tp, last,
-                        last);
+                        "init's messages do not reach hvc0; put console=hvc0 last", tp,
+                        cons.v[cons.n - 1], last);
             md_lint_fix(g->l, "console=hvc0 last");
         }
     }

@@ -2,11 +2,20 @@
  *
  * Both formats are "id:runlevels:action:process".  sysvinit's id is a tag;
  * busybox's id is the tty the process runs on (empty: /dev/console).  The
- * tty of a getty is taken from its arguments first, which works for both. */
+ * tty of a getty is taken from its arguments first, which works for both.
+ * An inittab with an initdefault entry is sysvinit's (busybox init refuses
+ * that action: "Bad inittab entry"), and read by sysvinit's rules
+ * (read_inittab() and get_init_default() in src/init.c): an entry with an
+ * id over 4 characters, an empty id, a repeated id or an action sysvinit
+ * does not know is ignored, and a process runs only in the runlevels of its
+ * field (empty: all), the default runlevel being the highest character of
+ * initdefault's field. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "lint/lint_int.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -39,6 +48,20 @@ static const char *tty_name(const char *w)
             return w;
     }
     return NULL;
+}
+
+/* sysvinit's actions (actions[] in src/init.c, compared with strcasecmp). */
+static const char *const sysv_actions[] = {
+    "respawn", "wait", "once", "boot", "bootwait", "powerfail", "powerfailnow", "powerwait",
+    "powerokwait", "ctrlaltdel", "off", "ondemand", "initdefault", "sysinit", "kbrequest", NULL,
+};
+
+static bool sysv_action(const char *a)
+{
+    for (int i = 0; sysv_actions[i]; i++)
+        if (!strcasecmp(a, sysv_actions[i]))
+            return true;
+    return false;
 }
 
 static bool is_login_prog(const char *prog)
@@ -94,8 +117,31 @@ typedef struct itstate {
     unsigned hvc_line, console_line, first_getty_line, commented_hvc;
     bool hvc_broken; /* a getty on hvc0 whose program is missing: reported */
     bool sysv; /* some entry has runlevels: suggest the sysvinit form */
+    char deflevel; /* sysvinit's default runlevel; 0: not sysvinit, or unknown */
+    unsigned off_line; /* a getty on hvc0 not in the default runlevel */
+    char off_levels[16];
     md_strv other_ttys;
 } itstate;
+
+/* The program a process field runs past the wrappers that start another
+ * one (busybox APPLET, cttyhack, setsid [-cfw], exec, nohup): an index into
+ * argv. */
+static size_t unwrap(const md_strv *argv)
+{
+    static const char *const wraps[] = { "cttyhack", "setsid", "exec", "nohup", NULL };
+    size_t i = 0;
+    while (i + 1 < argv->n) {
+        const char *b = basename(argv->v[i][0] == '-' ? argv->v[i] + 1 : argv->v[i]);
+        bool w = !strcmp(b, "busybox");
+        for (int k = 0; !w && wraps[k]; k++)
+            w = !strcmp(b, wraps[k]);
+        if (!w)
+            break;
+        for (i++; i + 1 < argv->n && argv->v[i][0] == '-';)
+            i++;
+    }
+    return i;
+}
 
 static void check_entry(itstate *s, itline *e)
 {
@@ -107,20 +153,34 @@ static void check_entry(itstate *s, itline *e)
         md_strv_free(&argv);
         return;
     }
-    const char *prog = argv.v[0][0] == '-' ? argv.v[0] + 1 : argv.v[0];
+    size_t pi = unwrap(&argv);
+    const char *exe = argv.v[0][0] == '-' ? argv.v[0] + 1 : argv.v[0];
+    const char *prog = argv.v[pi][0] == '-' ? argv.v[pi] + 1 : argv.v[pi];
     if (!is_login_prog(prog)) {
         md_strv_free(&argv);
         return;
     }
     const char *tty = NULL;
-    for (size_t i = 1; i < argv.n && !tty; i++)
+    for (size_t i = pi + 1; i < argv.n && !tty; i++)
         tty = tty_name(argv.v[i]);
     if (!tty)
         tty = *e->id ? tty_name(e->id) : "console";
     if (!tty)
         tty = "console"; /* sysvinit runs it on /dev/console by default */
+    /* sysvinit starts an entry only in the runlevels of its field, empty
+     * for all (start_if_needed(), src/init.c) */
+    if (s->deflevel && *e->levels && !strchr(e->levels, s->deflevel)) {
+        if (!strcmp(tty, "hvc0") && !s->off_line) {
+            s->off_line = e->line;
+            snprintf(s->off_levels, sizeof s->off_levels, "%s", e->levels);
+        }
+        md_strv_free(&argv);
+        return;
+    }
     if (!s->first_getty_line)
         s->first_getty_line = e->line;
+    if (s->rootfs && exe[0] == '/' && !md_tree_resolve_file(s->rootfs, exe))
+        prog = exe; /* the wrapper itself is missing */
     bool missing = s->rootfs && prog[0] == '/' && !md_tree_resolve_file(s->rootfs, prog);
     const char *what = missing ? md_lint_non_file(s->rootfs, prog) : NULL;
     if (!strcmp(tty, "hvc0")) {
@@ -152,11 +212,62 @@ static bool commented_hvc(const char *line)
     return p != line && strstr(p, "hvc0") && strstr(p, ":respawn:");
 }
 
+/* Is entry `e` one sysvinit reads (read_inittab(), src/init.c)?  Else a
+ * warning says why it ignores it.  `ids` and `seen`: the ids so far. */
+static bool sysv_reads(md_lint *l, const char *file, itline *e, md_hindex *ids,
+                       const itline *seen)
+{
+    const char *why = !*e->id ? "its id field is empty"
+                    : strlen(e->id) > 4 ? "its id field is longer than 4 characters (the utmp "
+                                          "id it becomes: 'id field too long')"
+                    : !sysv_action(e->action)
+                        ? !strcmp(e->action, "askfirst")
+                              ? "its action askfirst is busybox init's, which sysvinit does not "
+                                "know ('unknown action field')"
+                              : "sysvinit does not know its action ('unknown action field')"
+                        : NULL;
+    uint64_t h = md_hindex_hash(e->id, strlen(e->id));
+    for (size_t it = 0, k; !why && strcmp(e->id, "~~") &&
+                           (k = md_hindex_next(ids, h, &it)) != SIZE_MAX;)
+        if (!strcmp(seen[k].id, e->id))
+            why = "an entry before it has the same id ('duplicate ID field')";
+    if (why) {
+        md_lint_add(l, file, e->line, MD_LINT_WARNING, 0,
+                    "sysvinit ignores this entry: %s (read_inittab() in sysvinit's src/init.c; "
+                    "this inittab is sysvinit's, as it has an initdefault entry)", why);
+        return false;
+    }
+    for (char *c = e->action; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    md_hindex_add(ids, h, (size_t)(e - seen));
+    return true;
+}
+
+/* sysvinit's default runlevel (get_init_default(), src/init.c): the
+ * highest character of the first initdefault entry's field, 's' as 'S';
+ * 0 when there is none or it is not a runlevel (init then asks). */
+static char default_level(const itline *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(v[i].action, "initdefault"))
+            continue;
+        int lvl = 0;
+        for (const char *c = v[i].levels; *c; c++)
+            lvl = (unsigned char)*c > lvl ? (unsigned char)*c : lvl;
+        lvl = toupper(lvl);
+        return lvl && strchr("0123456789S", lvl) ? (char)lvl : 0;
+    }
+    return 0;
+}
+
 void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                      const md_tree *rootfs)
 {
     itstate s = { .l = l, .file = file, .rootfs = rootfs };
     char *copy = md_xstrndup(text, len);
+    itline *v = NULL;
+    size_t n = 0, cap = 0;
+    bool sysv = false;
     unsigned lineno = 0;
     for (char *p = copy, *next; p && p < copy + len; p = next) {
         lineno++;
@@ -179,17 +290,41 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
             continue;
         }
         e.action = trim(e.action);
-        if (!known_action(e.action)) {
-            md_lint_add(l, file, lineno, MD_LINT_WARNING, 0,
-                        "unknown inittab action '%s': init ignores this entry", e.action);
+        sysv |= !strcasecmp(e.action, "initdefault");
+        v = md_xgrow(v, &cap, n + 1, sizeof *v);
+        v[n++] = e;
+    }
+    s.deflevel = sysv ? default_level(v, n) : 0;
+    md_hindex ids = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        itline *e = &v[i];
+        if (sysv ? !sysv_reads(l, file, e, &ids, v) : !known_action(e->action)) {
+            if (!sysv)
+                md_lint_add(l, file, e->line, MD_LINT_WARNING, 0,
+                            "unknown inittab action '%s': init ignores this entry", e->action);
             continue;
         }
-        if (*e.levels)
+        for (char *c = e->levels; *c; c++)
+            *c = *c == 's' ? 'S' : *c;
+        if (*e->levels)
             s.sysv = true;
-        check_entry(&s, &e);
+        check_entry(&s, e);
     }
+    md_hindex_free(&ids);
+    free(v);
     free(copy);
 
+    if (!s.hvc_line && !s.hvc_broken && s.off_line) {
+        md_lint_add(l, file, s.off_line, MD_LINT_ERROR, 1,
+                    "the getty on hvc0 runs only in runlevels '%s', and the default runlevel "
+                    "is %c (initdefault): sysvinit starts an entry only in the runlevels of its "
+                    "second field (start_if_needed() in src/init.c), so nothing prompts on the "
+                    "dom0 console and the box looks frozen; give it runlevels 2345 (or an empty "
+                    "field)", s.off_levels, s.deflevel);
+        md_lint_fix(l, "'hv0:2345:respawn:/sbin/getty 38400 hvc0'");
+        md_strv_free(&s.other_ttys);
+        return;
+    }
     if (s.hvc_line || s.hvc_broken) {
         md_strv_free(&s.other_ttys);
         return;
@@ -205,12 +340,7 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                     "console=hvc0 is the last console= on the dom0 kernel line; add an "
                     "explicit getty on hvc0: %s%s", fix, uncomment);
     } else if (s.other_ttys.n) {
-        char *list = md_xstrdup(s.other_ttys.v[0]);
-        for (size_t i = 1; i < s.other_ttys.n; i++) {
-            char *n = md_xasprintf("%s, %s", list, s.other_ttys.v[i]);
-            free(list);
-            list = n;
-        }
+        char *list = md_strv_join(&s.other_ttys, ", ");
         md_lint_add(l, file, s.first_getty_line, MD_LINT_ERROR, 1,
                     "getty only on %s, none on hvc0: under a Xen PV dom0 the console is "
                     "hvc0 (the serial port belongs to Xen), so on the console the box looks "

@@ -1,0 +1,68 @@
+/* hindex — an open-addressing index of positions by hash (hindex.h). */
+#include "core/hindex.h"
+
+#include <stdlib.h>
+#include "core/mem.h"
+
+struct md_hindex_slot {
+    uint64_t h;
+    size_t pos; /* position + 1; 0: empty */
+};
+
+uint64_t md_hindex_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void put(struct md_hindex_slot *slot, size_t cap, uint64_t h, size_t pos)
+{
+    size_t i = (size_t)h & (cap - 1);
+    while (slot[i].pos)
+        i = (i + 1) & (cap - 1);
+    slot[i] = (struct md_hindex_slot){ h, pos };
+}
+
+void md_hindex_add(md_hindex *x, uint64_t h, size_t pos)
+{
+    if (2 * (x->n + 1) > x->cap) { /* at most half full: probes stay short */
+        size_t cap = x->cap ? 2 * x->cap : 16;
+        struct md_hindex_slot *s = md_xcalloc(cap, sizeof *s);
+        for (size_t i = 0; i < x->cap; i++)
+            if (x->slot[i].pos)
+                put(s, cap, x->slot[i].h, x->slot[i].pos);
+        free(x->slot);
+        x->slot = s, x->cap = cap;
+    }
+    put(x->slot, x->cap, h, pos + 1);
+    x->n++;
+}
+
+size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it)
+{
+    for (size_t i = *it; x->cap; i++) {
+        const struct md_hindex_slot *s = &x->slot[((size_t)h + i) & (x->cap - 1)];
+        if (!s->pos)
+            break;
+        if (s->h == h) {
+            *it = i + 1;
+            return s->pos - 1;
+        }
+    }
+    return SIZE_MAX;
+}
+
+void md_hindex_set(md_hindex *x, uint64_t h, size_t it, size_t pos)
+{
+    x->slot[((size_t)h + it - 1) & (x->cap - 1)].pos = pos + 1;
+}
+
+void md_hindex_free(md_hindex *x)
+{
+    free(x->slot);
+    x->slot = NULL;
+    x->cap = x->n = 0;
+}

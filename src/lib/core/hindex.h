@@ -1,0 +1,35 @@
+/* hindex — positions in the caller's array, found by a hash of their keys:
+ * a lookup in constant time where a linear search would make a reader
+ * quadratic in its input (config variables, xen.cfg sections, lint's
+ * findings).  Prefix md_hindex_.
+ *
+ * The caller keeps the keys and compares them; the index hands over the
+ * positions whose hash matches, one at a time:
+ *     uint64_t h = md_hindex_hash(name, strlen(name));
+ *     for (size_t it = 0, pos; (pos = md_hindex_next(&x, h, &it)) != SIZE_MAX;)
+ *         if (!strcmp(v[pos].name, name)) ...found: md_hindex_set(&x, h, it, newpos)
+ *
+ * Ownership: a zeroed md_hindex is empty; md_hindex_free frees its memory. */
+#ifndef MD_CORE_HINDEX_H
+#define MD_CORE_HINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct md_hindex {
+    struct md_hindex_slot *slot;
+    size_t cap, n;
+} md_hindex;
+
+/* FNV-1a of `len` bytes. */
+uint64_t md_hindex_hash(const void *key, size_t len);
+/* Add position `pos` under hash `h`; the index grows as needed. */
+void md_hindex_add(md_hindex *x, uint64_t h, size_t pos);
+/* The next position under hash `h` (*it starts at 0; in no set order),
+ * or SIZE_MAX when there is none left. */
+size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it);
+/* Make the position md_hindex_next(x, h, &it) just returned `pos`. */
+void md_hindex_set(md_hindex *x, uint64_t h, size_t it, size_t pos);
+void md_hindex_free(md_hindex *x);
+
+#endif
