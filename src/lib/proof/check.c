@@ -951,7 +951,10 @@ static int steps(chk *c, md_err *err)
                 (unsigned long long)(ops0 - c->xen_ops), (bytes0 - c->xen_bytes) / 1024.0,
                 ops0 != c->xen_ops ? " (its disk driver scanning the partition table)" : "");
     } else {
-        md_check_say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
+        md_check_say(c, "n/a  boot medium reads: %s has no disk (%s)",
+                     md_qemu_path_name(c->o->boot.path),
+                     c->o->boot.path == MD_QEMU_PXE ? "the files came over TFTP"
+                                                    : "QEMU loads the files itself");
     }
     if (!c->o->no_reset && (check_reset(c, err) < 0 || check_storage(c, true, err) < 0))
         return -1;
