@@ -51,6 +51,9 @@ static void usage(FILE *f)
         "                  gets its MAC, so the netboot tree picks its config; other paths\n"
         "                  boot its rootfs from DIR/netboot/hosts/NAME.  --check also\n"
         "                  proves the host name, static address and ssh host key are the host's\n"
+        "  --tap IFNAME    the NIC on this existing tap interface (your bridge, your DHCP\n"
+        "                  and TFTP server, e.g. dnsmasq with DIR/netboot/README's settings)\n"
+        "                  instead of QEMU's user network; not with --check\n"
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, xl reboot and xl\n"
         "                  shutdown of a guest, a guest with a vif on xenbr0 (or routed),\n"
@@ -158,7 +161,7 @@ static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
            O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
-           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST };
+           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
         { "check", no_argument, 0, O_CHECK },
@@ -186,6 +189,7 @@ static int run(int argc, char **argv)
         { "firmware", required_argument, 0, O_FIRMWARE },
         { "netboot", required_argument, 0, O_NETBOOT },
         { "host", required_argument, 0, O_HOST },
+        { "tap", required_argument, 0, O_TAP },
         { "print-cmdline", no_argument, 0, O_PRINT },
         { "help", no_argument, 0, O_HELP },
         { 0, 0, 0, 0 },
@@ -281,6 +285,7 @@ static int run(int argc, char **argv)
             bo->netboot = optarg;
             break;
         case O_HOST: bo->host = optarg; break;
+        case O_TAP: bo->tap = optarg; break;
         case O_PRINT: print = true; break;
         case O_HELP:
         case 'h':
@@ -305,6 +310,11 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->seabios = firmware ? !strcmp(firmware, "bios") : bo->path == MD_QEMU_PXE;
+    if (bo->tap && (check || bo->netboot)) {
+        fprintf(stderr, "mkdom0 boot: --tap is for booting on your own network: --check and "
+                        "--netboot need QEMU's user network (its ssh forward, its TFTP server)\n");
+        return MD_EXIT_USAGE;
+    }
     if (bo->netboot && bo->path != MD_QEMU_PXE) {
         fprintf(stderr, "mkdom0 boot: --netboot is for --path pxe\n");
         return MD_EXIT_USAGE;
@@ -316,7 +326,7 @@ static int run(int argc, char **argv)
     if (print) {
         /* The command line `mkdom0 boot` would run: with the ssh forward. */
         bo->interactive = !check;
-        bo->ssh = true;
+        bo->ssh = !bo->tap;
         bo->qmp = check;
         md_boot *b = md_boot_prepare(bo, &err);
         if (!b) {
@@ -356,7 +366,7 @@ static int run(int argc, char **argv)
     }
 
     bo->interactive = true;
-    bo->ssh = true; /* handy: ssh -p PORT root@127.0.0.1 */
+    bo->ssh = !bo->tap; /* handy: ssh -p PORT root@127.0.0.1 */
     md_boot *b = md_boot_prepare(bo, &err);
     if (!b) {
         fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
@@ -365,7 +375,10 @@ static int run(int argc, char **argv)
     fprintf(stderr, "mkdom0 boot: %s (%s)\n", bo->dir, md_boot_summary(b));
     if (md_boot_note(b))
         fprintf(stderr, "note: %s\n", md_boot_note(b));
-    fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
+    if (bo->tap)
+        fprintf(stderr, "network: %s    quit: Ctrl-a x\n", bo->tap);
+    else
+        fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
     /* QEMU owns the terminal (raw mode); Ctrl-C goes to the guest.  A
      * SIGTERM or SIGHUP for us is passed on, so QEMU never outlives us and
      * the scratch directory is still removed. */

@@ -157,7 +157,11 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         }
     }
-    if (o->path == MD_QEMU_PXE) {
+    if (o->tap && (o->ssh || o->qmp)) {
+        md_err_set(err, "--tap: the check needs QEMU's user network (its ssh forward)");
+        goto fail;
+    }
+    if (o->path == MD_QEMU_PXE && !o->tap) {
         bool ipxe = o->netboot && !strcmp(o->netboot, "ipxe");
         if (o->netboot && !ipxe && strcmp(o->netboot, "grub")) {
             md_err_set(err, "unknown netboot loader '%s' (choose grub or ipxe)", o->netboot);
@@ -268,6 +272,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         break;
     case MD_QEMU_PXE: {
+        if (o->tap) /* the tap's own DHCP and TFTP server serve it */
+            break;
         /* The build's tree as it is (GRUB and iPXE pick the host's config by
          * the MAC), unless this VM needs another dom0_mem: then one made
          * here, with the host's rootfs for its MAC. */
@@ -340,7 +346,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
         .xen_args = b->xen_cmdline, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
         .ovmf = o->ovmf, .seabios = o->seabios, .tftp_dir = b->netdir, .bootfile = b->bootfile,
-        .mac = b->have_host ? b->host.mac : NULL,
+        .mac = b->have_host ? b->host.mac : NULL, .tap = o->tap,
     };
     char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
     b->q.serial = serial;
@@ -352,7 +358,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     const char *accel = o->accel ? o->accel : "tcg";
     bool kvm = !strcmp(accel, "kvm");
     char *how = o->path == MD_QEMU_PXE
-                    ? md_xasprintf("pxe (%s, %s)", o->seabios ? "SeaBIOS" : "OVMF", b->bootfile)
+                    ? md_xasprintf("pxe (%s, %s)", o->seabios ? "SeaBIOS" : "OVMF",
+                                   b->bootfile ? b->bootfile : o->tap)
                     : md_xstrdup(md_qemu_path_name(o->path));
     if (b->have_host) {
         char *t = md_xasprintf("%s, host %s (%s)", how, b->host.name, b->host.mac);

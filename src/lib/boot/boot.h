@@ -40,6 +40,9 @@ typedef struct md_boot_opts {
     /* Boot as the image's host NAME (image.ini [Host NAME], the spec's):
      * the NIC gets its MAC, the rootfs is its own (DIR/netboot/hosts/NAME/). */
     const char *host;
+    /* The NIC on this tap interface instead of QEMU's user network (no ssh
+     * forward; PXE boots what the tap's DHCP server names).  Not for --check. */
+    const char *tap;
     bool no_iommu;
     unsigned mem_mib;         /* VM memory; 0: 2048 */
     unsigned smp;             /* 0: 2 */

@@ -90,6 +90,11 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
             return -1;
         break;
     case MD_QEMU_PXE: {
+        if (o->tap) {
+            if (!o->seabios && need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0)
+                return -1;
+            break;
+        }
         if (!o->tftp_dir || !o->bootfile || !*o->bootfile || o->bootfile[0] == '/')
             return md_err_set(err, "QEMU: PXE without a TFTP directory and a boot file in it");
         char *bf = md_xasprintf("%s/%s", o->tftp_dir, o->bootfile);
@@ -140,7 +145,16 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_pushf(argv, "unix:%s,server=on,wait=off", q);
         free(q);
     }
-    if (o->ssh_port || o->path == MD_QEMU_PXE) {
+    if (o->tap) {
+        char *t = md_bootcfg_qemu_escape(o->tap), *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
+        md_strv_push(argv, "-netdev");
+        md_strv_pushf(argv, "tap,id=n0,ifname=%s,script=no,downscript=no", t);
+        md_strv_push(argv, "-device");
+        md_strv_pushf(argv, "%s,netdev=n0%s%s%s", o->nic ? o->nic : "e1000e", mac ? ",mac=" : "",
+                      mac ? mac : "", o->path == MD_QEMU_PXE ? ",bootindex=0" : "");
+        free(t);
+        free(mac);
+    } else if (o->ssh_port || o->path == MD_QEMU_PXE) {
         /* restrict=on: the guest reaches nothing but the forwarded port
          * (and, for PXE, QEMU's own DHCP and TFTP server, read-only). */
         char *fwd = o->ssh_port ? md_xasprintf(",hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port)

@@ -52,6 +52,10 @@ typedef struct md_qemu_opts {
     unsigned smp;            /* 0: 2 */
     const char *nic;         /* NULL: e1000e (QEMU's q35 default NIC) */
     const char *mac;         /* the NIC's MAC; NULL: QEMU's 52:54:00:12:34:56 */
+    /* The NIC on this existing tap interface (a bridge of the caller's, its
+     * own DHCP/TFTP server) instead of QEMU's user network: no ssh_port
+     * forward, and MD_QEMU_PXE boots what that server names. */
+    const char *tap;
     unsigned ssh_port;       /* host port forwarded to the guest's :22; 0: no NIC */
     const char *serial;      /* QEMU -serial value; NULL: mon:stdio */
     const char *qmp_socket;  /* unix socket for QMP; NULL: none */
