@@ -807,6 +807,26 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
             goto out;
     }
     char *readme = md_xasprintf(netboot_readme, n[2]);
+    if (f->nhosts) {
+        char *t = md_xasprintf("%s\nHosts ([Host NAME] in the spec), each picked by the MAC it boots from; any\n"
+                               "other MAC boots the image's own identity:\n\n", readme);
+        free(readme);
+        readme = t;
+        for (size_t i = 0; i < f->nhosts; i++) {
+            char *mn = mac_name(f->hosts[i].mac);
+            t = md_xasprintf("%s  %-17s %s  hosts/%s/%s, boot/grub/grub.cfg-%s,\n"
+                             "  %-17s %*s  pxelinux.cfg/%s\n", readme, f->hosts[i].name,
+                             f->hosts[i].mac, f->hosts[i].name, n[2], mn, "", 17, "", mn);
+            free(readme);
+            free(mn);
+            readme = t;
+        }
+        t = md_xasprintf("%s\nA host's rootfs is the image's, byte for byte, with the host's identity (host\n"
+                         "name, ssh host keys, address) appended as a second archive; boot.ipxe picks it\n"
+                         "by ${netX/mac}.\n", readme);
+        free(readme);
+        readme = t;
+    }
     free(p);
     p = md_xasprintf("%s/README", outdir);
     w = md_write_atomic(p, readme, strlen(readme), 0644, err);
