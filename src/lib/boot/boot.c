@@ -139,8 +139,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     b->boot_rootfs = md_xstrdup(b->rootfs);
     if (o->host) {
         md_imgdir_host h;
-        if (md_imgdir_find_host(d, o->host, &h, err) < 0)
+        if (md_imgdir_find_host(d, o->host, &h, err) < 0) {
+            md_err_prefix(err, "host %s", o->host);
             goto fail;
+        }
         const char *hs[5] = { h.name, h.mac, h.hostname, h.address, h.host_key };
         for (int i = 0; i < 5; i++)
             b->host_str[i] = md_xstrdup(hs[i]);
