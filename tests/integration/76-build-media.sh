@@ -32,7 +32,7 @@ echo "deterministic: boot.iso $(sha256sum < "$work/a/boot.iso" | cut -c1-16), di
 # the build's grub.cfg byte for byte and the three files.
 table=$(/usr/sbin/sfdisk -d "$work/a/disk.img")
 echo "$table"
-echo "$table" | grep -q 'start=        2048, size=        2048, type=21686148-6E69-6F6E-744E-656564454649' ||
+echo "$table" | matches 'start=        2048, size=        2048, type=21686148-6E69-6F6E-744E-656564454649' ||
     fail "no BIOS boot partition at LBA 2048"
 check_esp "$work/a/disk.img" "$work/a"
 [ "$(od -An -tx1 -j 0x5c -N 8 "$work/a/disk.img" | tr -d ' ')" = 0008000000000000 ] ||
@@ -64,9 +64,9 @@ printf '[Image]\nBase=default\n\n[Boot]\nMedia=netboot\n' > "$work/media.ini"
 cmp "$work/a/rootfs.cpio.gz" "$work/c/rootfs.cpio.gz" || fail "the media changed the rootfs"
 printf '[Boot]\nMedia=iso floppy\n' > "$work/bad.ini"
 out=$("$MKDOM0" build -o "$work/d" "$work/bad.ini" 2>&1) && fail "Media=floppy was accepted"
-echo "$out" | grep -q "bad.ini:2: Media=iso floppy: unknown boot medium 'floppy'" || fail "wrong error: $out"
+echo "$out" | matches "bad.ini:2: Media=iso floppy: unknown boot medium 'floppy'" || fail "wrong error: $out"
 out=$("$MKDOM0" build --media cdrom -o "$work/d" 2>&1) && fail "--media cdrom was accepted"
-echo "$out" | grep -q "unknown boot medium 'cdrom'" || fail "wrong error: $out"
+echo "$out" | matches "unknown boot medium 'cdrom'" || fail "wrong error: $out"
 
 # One image, many hosts (#11): [Host NAME] sections give each host its own
 # identity (host name, ssh host keys made once in KEYS/hosts/NAME, address,
@@ -136,17 +136,17 @@ echo "hosts: web1, web2 with their own identity; the image's rootfs unchanged; k
 # before any work; a MAC given twice is refused at its second line.
 printf '[Image]\nBase=default\n\n[Host web1]\nMAC=52:54:00:00:11:01\n' > "$work/nonet.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/n" "$work/nonet.ini" 2>&1) && fail "hosts without netboot were accepted"
-echo "$out" | grep -q "nonet.ini:5: \[Host web1\]: hosts boot from the netboot tree" || fail "wrong error: $out"
+echo "$out" | matches "nonet.ini:5: \[Host web1\]: hosts boot from the netboot tree" || fail "wrong error: $out"
 printf '[Image]\nBase=default\n[Boot]\nMedia=netboot\n[Host a]\nMAC=52:54:00:00:11:01\n[Host b]\nMAC=52:54:00:00:11:01\n' > "$work/dup.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/n" "$work/dup.ini" 2>&1) && fail "a MAC given twice was accepted"
-echo "$out" | grep -q "dup.ini:8: \[Host b\] MAC=52:54:00:00:11:01 is also \[Host a\]'s (.*dup.ini:6)" || fail "wrong error: $out"
+echo "$out" | matches "dup.ini:8: \[Host b\] MAC=52:54:00:00:11:01 is also \[Host a\]'s (.*dup.ini:6)" || fail "wrong error: $out"
 [ ! -e "$work/n" ] || fail "a refused spec left an output"
 
 # A netboot/ in the output that mkdom0 did not make (a symlink inside) is
 # someone's data: refused without --force, before any work.
 mkdir -p "$work/e/netboot" && ln -s /etc/passwd "$work/e/netboot/link"
 out=$("$MKDOM0" build --media netboot -o "$work/e" 2>&1) && fail "a foreign netboot/ was replaced"
-echo "$out" | grep -q "holds 'netboot', which mkdom0 build did not write" || fail "wrong error: $out"
+echo "$out" | matches "holds 'netboot', which mkdom0 build did not write" || fail "wrong error: $out"
 [ -L "$work/e/netboot/link" ] || fail "the foreign netboot/ was touched"
 echo "media: boot.iso, disk.img, netboot/ made, deterministic, lint clean"
 
