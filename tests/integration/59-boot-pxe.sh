@@ -24,7 +24,8 @@ printf '%s\n' '[Image]' 'Base=default' '' '[Xen]' 'Dom0Mem=1024M' '' '[Boot]' 'M
     > "$work/pxe.ini"
 build_or_skip --keys "$work/keys" -o "$work/img" "$work/pxe.ini" > "$work/build.log"
 sha_tree=$(cd "$work/img/netboot" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
-fp() { ssh-keygen -lf "$1" | cut -d' ' -f2; }
+# A key's fingerprint as an ERE (base64 has '+' and '/').
+fp() { ssh-keygen -lf "$1" | cut -d' ' -f2 | sed 's/[+.]/\\&/g'; }
 
 t0=$(date +%s)
 boot_check_dir "$work/img" pxe --no-storage --host web2
