@@ -70,7 +70,8 @@ for h in web1:tap1 web2:tap2; do
     pids+=($!)
 done
 
-# key (for known_hosts) name address
+# prove NAME HOSTNAME ADDRESS: over ssh, with the host's own key as the only
+# known one, the dom0 at ADDRESS is HOSTNAME, has ADDRESS, runs Xen.
 prove() {
     local name=$1 hostname=$2 addr=$3 deadline=$(( $(date +%s) + 900 ))
     local key; key=$(sed -n "/^\[Host $name\]/,/^\[/s/^HostKey=//p" "$img/image.ini")
@@ -90,8 +91,8 @@ prove() {
     done
     [ "$(echo "$out" | head -1)" = "$hostname" ] || fail "$name: host name '$(echo "$out" | head -1)', not $hostname"
     echo "$out" | grep -q "inet $addr/24 " || fail "$name: no $addr/24 on the dom0: $out"
-    "${ssh[@]}" 'xl list' | grep -q '^Domain-0 ' || fail "$name: xl list shows no Domain-0"
-    ssh-keyscan -T 10 -t ed25519 "$addr" 2>/dev/null | grep -qF "${key#* }" || fail "$name: ssh-keyscan shows another key"
+    "${ssh[@]}" 'xl list' | matches '^Domain-0 ' || fail "$name: xl list shows no Domain-0"
+    ssh-keyscan -T 10 -t ed25519 "$addr" 2>/dev/null | matches -F "${key#* }" || fail "$name: ssh-keyscan shows another key"
     echo "ok   $name: $hostname at $addr, ssh host key $(ssh-keygen -lf "$work/known_hosts.$name" | cut -d' ' -f2), xl list: Domain-0 ($(( $(date +%s) - t0 )) s)"
 }
 prove web1 web1 192.0.2.101
@@ -102,12 +103,15 @@ prove web2 db.example.org 192.0.2.12
 want=$(sed -n 's/^RootfsSHA256=//p' "$img/image.ini")
 base=$(stat -c %s "$img/rootfs.cpio.gz")
 for name in web1 web2; do
-    grep -q "sent $img/netboot/hosts/$name/rootfs.cpio.gz to " "$work/dnsmasq.log" ||
+    # (dnsmasq logs the path under its tftp-root, '//' where the client asked for '/x')
+    matches "sent $img/netboot/*hosts/$name/rootfs.cpio.gz to " "$work/dnsmasq.log" ||
         { grep -i tftp "$work/dnsmasq.log" | tail; fail "dnsmasq did not send $name its rootfs"; }
     got=$(head -c "$base" "$img/netboot/hosts/$name/rootfs.cpio.gz" | sha256sum | cut -d' ' -f1)
     [ "$got" = "$want" ] || fail "$name's rootfs does not begin with the image's ($got, not $want)"
 done
-grep -q "sent $img/netboot/boot/grub/grub.cfg-01-52-54-00-00-11-01 to 192.0.2.101" "$work/dnsmasq.log" ||
+matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-01 to 192.0.2.101" "$work/dnsmasq.log" ||
     fail "web1's GRUB did not read its config by MAC"
-grep -q "sent $img/netboot/boot.ipxe to " "$work/dnsmasq.log" || fail "web2's iPXE did not run boot.ipxe"
+matches "sent $img/netboot/*boot.ipxe to " "$work/dnsmasq.log" || fail "web2's iPXE did not run boot.ipxe"
+matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-02 " "$work/dnsmasq.log" &&
+    fail "web2 (iPXE) was sent a GRUB config"
 echo "fleet: web1 (GRUB) and web2 (iPXE) from one build, each its own identity; rootfs sha256 $want: $(( $(date +%s) - t0 )) s"
