@@ -945,7 +945,7 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
      * and is its host name unless Hostname= says otherwise. */
     if (!valid_hostname(name) || strchr(name, '.'))
         return fail(s, "[Host %s]: a host's name is one label of 1 to 63 letters, digits and "
-                       "inner hyphens (RFC 1123; it names the host's files)%s", name, "");
+                       "inner hyphens (RFC 1123; it names the host's files)", name);
     struct host *h = host_get(s, name);
     char *at = md_xasprintf("%s:%u", s->cur_origin, s->line);
     if (!strcmp(k, "MAC")) {
@@ -953,7 +953,7 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         if (!parse_mac(v, mac)) {
             free(at);
             return fail(s, "MAC=%s: expected a NIC's MAC address, six hex octets such as "
-                           "52:54:00:12:34:56 (not a group address, not all zeros)%s", v, "");
+                           "52:54:00:12:34:56 (not a group address, not all zeros)", v);
         }
         set_str(&h->mac, mac);
         free(h->mac_at);
@@ -964,8 +964,8 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         if (!valid_hostname(v)) {
             free(at);
             return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
-                           "digits and inner hyphens, joined by dots, at most 253 characters)%s",
-                        v, "");
+                           "digits and inner hyphens, joined by dots, at most 253 characters)",
+                        v);
         }
         set_str(&h->hostname, v);
         free(h->hostname_at);
@@ -978,27 +978,21 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
             v = "";
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
-                           "as 192.0.2.10/24 (dhcp or empty: DHCP)%s", v, "");
+                           "as 192.0.2.10/24 (dhcp or empty: DHCP)", v);
         if (*v && !host_address(v))
             return fail(s, "Address=%s: the network's or its broadcast address, not a "
-                           "host's%s", v, "");
+                           "host's", v);
         return set_str(&h->address, v), 1;
     }
     if (!strcmp(k, "Gateway")) {
         if (*v && !valid_ipv4(v, false))
-            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1%s", v, "");
+            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1", v);
         free(h->gateway_at);
         h->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&h->gateway, v), 1;
     }
-    if (!strcmp(k, "AuthorizedKeys")) {
-        size_t before = h->authorized_keys.n;
-        set_path_list(s, &h->authorized_keys, v);
-        for (size_t i = before; *v && i < h->authorized_keys.n; i++)
-            if (!check_host_file(s, "AuthorizedKeys", h->authorized_keys.v[i]))
-                return 0;
-        return 1;
-    }
+    if (!strcmp(k, "AuthorizedKeys"))
+        return set_path_list(s, &h->authorized_keys, k, v, false);
     return fail(s, "unknown key %s in [Host %s] (MAC, Hostname, Address, Gateway, "
                    "AuthorizedKeys)", k, name);
 }
