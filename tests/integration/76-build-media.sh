@@ -79,15 +79,15 @@ ssh-keygen -q -t ed25519 -N '' -C 'ops@web2' -f "$work/ops" || fail "ssh-keygen"
 printf '%s\n' '[Image]' 'Base=default' '' '[Boot]' 'Media=netboot' '' '[Host web1]' \
     'MAC=52:54:00:00:11:01' '' '[Host web2]' 'MAC=52-54-00-00-11-02' 'Hostname=db.example.org' \
     'Address=192.0.2.10/24' 'Gateway=192.0.2.1' "AuthorizedKeys=$work/ops.pub" > "$work/hosts.ini"
-build_or_skip --keys "$keys" -o "$work/h" "$work/hosts.ini" > "$work/h.log"
-cmp "$work/a/rootfs.cpio.gz" "$work/h/rootfs.cpio.gz" || fail "[Host] sections changed the image's rootfs"
-cmp "$work/a/rootfs.cpio.gz" "$work/h/netboot/rootfs.cpio.gz" || fail "the netboot tree's rootfs is not the image's"
-base_size=$(stat -c %s "$work/h/rootfs.cpio.gz")
+build_or_skip --keys "$keys" -o "$work/hostsa" "$work/hosts.ini" > "$work/hostsa.log"
+cmp "$work/a/rootfs.cpio.gz" "$work/hostsa/rootfs.cpio.gz" || fail "[Host] sections changed the image's rootfs"
+cmp "$work/a/rootfs.cpio.gz" "$work/hostsa/netboot/rootfs.cpio.gz" || fail "the netboot tree's rootfs is not the image's"
+base_size=$(stat -c %s "$work/hostsa/rootfs.cpio.gz")
 for h in web1:01 web2:02; do
     name=${h%%:*} mac=52-54-00-00-11-${h##*:}
-    r="$work/h/netboot/hosts/$name/rootfs.cpio.gz"
+    r="$work/hostsa/netboot/hosts/$name/rootfs.cpio.gz"
     [ -f "$r" ] || fail "no rootfs for host $name"
-    cmp -n "$base_size" "$r" "$work/h/rootfs.cpio.gz" || fail "host $name's rootfs does not start with the image's bytes"
+    cmp -n "$base_size" "$r" "$work/hostsa/rootfs.cpio.gz" || fail "host $name's rootfs does not start with the image's bytes"
     [ "$(stat -c %s "$r")" -gt "$base_size" ] || fail "host $name's rootfs has nothing appended"
     tail -c +$((base_size + 1)) "$r" | gzip -dc > "$work/$name.cpio" || fail "host $name's identity is not a gzip member"
     (mkdir -p "$work/$name.id" && cd "$work/$name.id" && cpio -id --quiet < "$work/$name.cpio") ||
@@ -97,18 +97,18 @@ for h in web1:01 web2:02; do
         fail "host $name's archive does not hold its host key"
     [ "$(stat -c %a "$keys/hosts/$name/ssh_host_ed25519_key")" = 600 ] || fail "host $name's private key is not 0600"
     cmp -s "$keys/hosts/$name/ssh_host_ed25519_key" "$keys/ssh_host_ed25519_key" && fail "host $name has the image's host key"
-    grep -qxF "HostKey=$(cut -d' ' -f1,2 "$keys/hosts/$name/ssh_host_ed25519_key.pub")" "$work/h/image.ini" ||
+    grep -qxF "HostKey=$(cut -d' ' -f1,2 "$keys/hosts/$name/ssh_host_ed25519_key.pub")" "$work/hostsa/image.ini" ||
         fail "image.ini has not host $name's HostKey"
     # its configs by MAC, booting its rootfs, lint clean
-    g="$work/h/netboot/boot/grub/grub.cfg-01-$mac" p="$work/h/netboot/pxelinux.cfg/01-$mac"
+    g="$work/hostsa/netboot/boot/grub/grub.cfg-01-$mac" p="$work/hostsa/netboot/pxelinux.cfg/01-$mac"
     grep -qxF "	module2 --nounzip /hosts/$name/rootfs.cpio.gz" "$g" || fail "$g does not boot host $name's rootfs"
-    diff <(grep -v nounzip "$g") <(grep -v nounzip "$work/h/grub.cfg") || fail "$g differs from grub.cfg beyond the rootfs"
+    diff <(grep -v nounzip "$g") <(grep -v nounzip "$work/hostsa/grub.cfg") || fail "$g differs from grub.cfg beyond the rootfs"
     grep -q -- "--- hosts/$name/rootfs.cpio.gz\$" "$p" || fail "$p does not boot host $name's rootfs"
-    grep -qxF "iseq \${netX/mac} ${mac//-/:} && set rootfs hosts/$name/rootfs.cpio.gz ||" "$work/h/netboot/boot.ipxe" ||
+    grep -qxF "iseq \${netX/mac} ${mac//-/:} && set rootfs hosts/$name/rootfs.cpio.gz ||" "$work/hostsa/netboot/boot.ipxe" ||
         fail "boot.ipxe does not pick host $name by its MAC"
     "$MKDOM0" lint "$g" "$p" > "$work/lint-$name.log" 2>&1 || { cat "$work/lint-$name.log"; fail "host $name's configs do not lint clean"; }
 done
-"$MKDOM0" lint "$work/h/netboot/boot.ipxe" > "$work/lint-ipxe.log" 2>&1 ||
+"$MKDOM0" lint "$work/hostsa/netboot/boot.ipxe" > "$work/lint-ipxe.log" 2>&1 ||
     { cat "$work/lint-ipxe.log"; fail "boot.ipxe with hosts does not lint clean"; }
 [ "$(cat "$work/web1.id/etc/hostname")" = web1 ] || fail "web1's host name is not web1"
 [ "$(cat "$work/web2.id/etc/hostname")" = db.example.org ] || fail "web2's Hostname= is not its host name"
@@ -122,25 +122,25 @@ grep -qx 'address="192.0.2.10/24"' "$work/web2.id/etc/conf.d/network" &&
 grep -qF "$(cut -d' ' -f2 "$work/ops.pub")" "$work/web2.id/root/.ssh/authorized_keys" &&
     grep -qF "$(cut -d' ' -f2 "$keys/id_ed25519.pub")" "$work/web2.id/root/.ssh/authorized_keys" ||
     fail "web2's authorized_keys lacks its own key or the image's"
-grep -qx 'MAC=52:54:00:00:11:02' "$work/h/image.ini" && grep -qx 'Address=192.0.2.10/24' "$work/h/image.ini" ||
+grep -qx 'MAC=52:54:00:00:11:02' "$work/hostsa/image.ini" && grep -qx 'Address=192.0.2.10/24' "$work/hostsa/image.ini" ||
     fail "image.ini does not describe web2"
 # Rebuilt: the hosts' keys are reused, the tree has the same bytes.
 sum_keys=$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)
-"$MKDOM0" build --keys "$keys" -o "$work/h2" "$work/hosts.ini" > "$work/h2.log" 2>&1 ||
-    { cat "$work/h2.log"; fail "the second hosts build failed"; }
+"$MKDOM0" build --keys "$keys" -o "$work/hostsb" "$work/hosts.ini" > "$work/hostsb.log" 2>&1 ||
+    { cat "$work/hostsb.log"; fail "the second hosts build failed"; }
 [ "$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)" = "$sum_keys" ] || fail "a rebuild made new host keys"
-diff -r "$work/h/netboot" "$work/h2/netboot" || fail "netboot/ with hosts differs between two builds"
-cmp "$work/h/image.ini" "$work/h2/image.ini" || fail "image.ini differs between two builds"
+diff -r "$work/hostsa/netboot" "$work/hostsb/netboot" || fail "netboot/ with hosts differs between two builds"
+cmp "$work/hostsa/image.ini" "$work/hostsb/image.ini" || fail "image.ini differs between two builds"
 echo "hosts: web1, web2 with their own identity; the image's rootfs unchanged; keys reused; deterministic"
 # Hosts live in the netboot tree: without it, refused at the host's line,
 # before any work; a MAC given twice is refused at its second line.
 printf '[Image]\nBase=default\n\n[Host web1]\nMAC=52:54:00:00:11:01\n' > "$work/nonet.ini"
-out=$("$MKDOM0" build --keys "$keys" -o "$work/n" "$work/nonet.ini" 2>&1) && fail "hosts without netboot were accepted"
+out=$("$MKDOM0" build --keys "$keys" -o "$work/hostsn" "$work/nonet.ini" 2>&1) && fail "hosts without netboot were accepted"
 echo "$out" | matches "nonet.ini:5: \[Host web1\]: hosts boot from the netboot tree" || fail "wrong error: $out"
 printf '[Image]\nBase=default\n[Boot]\nMedia=netboot\n[Host a]\nMAC=52:54:00:00:11:01\n[Host b]\nMAC=52:54:00:00:11:01\n' > "$work/dup.ini"
-out=$("$MKDOM0" build --keys "$keys" -o "$work/n" "$work/dup.ini" 2>&1) && fail "a MAC given twice was accepted"
+out=$("$MKDOM0" build --keys "$keys" -o "$work/hostsn" "$work/dup.ini" 2>&1) && fail "a MAC given twice was accepted"
 echo "$out" | matches "dup.ini:8: \[Host b\] MAC=52:54:00:00:11:01 is also \[Host a\]'s (.*dup.ini:6)" || fail "wrong error: $out"
-[ ! -e "$work/n" ] || fail "a refused spec left an output"
+[ ! -e "$work/hostsn" ] || fail "a refused spec left an output"
 
 # A netboot/ in the output that mkdom0 did not make (a symlink inside) is
 # someone's data: refused without --force, before any work.
