@@ -77,8 +77,8 @@ boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
             "^ok   guest data kept across the reset: mkdom0-auto, autostarted again, read what it wrote before \(mkdom0-guest-wrote-"
         )
     fi
-    if [ "$path" = multiboot ]; then
-        want+=("^n/a  boot medium reads: multiboot has no disk")
+    if [ "$path" = multiboot ] || [ "$path" = pxe ]; then
+        want+=("^n/a  boot medium reads: $path has no disk")
     else
         want+=("^ok   boot medium not read after the login prompt \(rd_operations [1-9]")
     fi

@@ -25,7 +25,7 @@ static void usage(FILE *f)
         "prompt on hvc0.  Quit with Ctrl-a x; Ctrl-a c toggles the QEMU monitor; Xen's own\n"
         "console input switch (Ctrl-a three times) is Ctrl-a a, three times.\n"
         "\n"
-        "  --path multiboot|iso|uefi|iso-uefi|disk|xen-efi   how the image is loaded (default\n"
+        "  --path multiboot|iso|uefi|iso-uefi|disk|xen-efi|pxe   how the image is loaded (default\n"
         "                  multiboot):\n"
         "                  multiboot  QEMU loads Xen (-kernel) and the two modules itself\n"
         "                  iso        SeaBIOS + GRUB from a hybrid ISO as a CD-ROM\n"
@@ -36,10 +36,24 @@ static void usage(FILE *f)
         "                             and its BIOS boot partition\n"
         "                  xen-efi    OVMF, no GRUB: DIR/xen-unified.efi (build --media\n"
         "                             unified) as \\EFI\\BOOT\\BOOTX64.EFI of an ESP\n"
-        "                  iso-uefi, disk and xen-efi boot the build's file as it is when the\n"
-        "                  image's dom0_mem fits the VM, else one made now with the fitted\n"
-        "                  value (xen-efi: from DIR/efi/xen.efi, build --media efi)\n"
-        "  --firmware uefi|bios  --path disk: OVMF (default) or SeaBIOS\n"
+        "                  pxe        DIR/netboot (build --media netboot) over QEMU's user\n"
+        "                             network (its DHCP and TFTP server): the NIC's iPXE\n"
+        "                             boots GRUB's netboot image (or --netboot ipxe:\n"
+        "                             boot.ipxe); SeaBIOS, or OVMF with --firmware uefi\n"
+        "                  iso-uefi, disk, xen-efi and pxe boot the build's files as they are\n"
+        "                  when the image's dom0_mem fits the VM, else ones made now with the\n"
+        "                  fitted value (xen-efi: from DIR/efi/xen.efi, build --media efi)\n"
+        "  --firmware uefi|bios  --path disk: OVMF (default) or SeaBIOS; --path pxe:\n"
+        "                  SeaBIOS (default) or OVMF\n"
+        "  --netboot grub|ipxe  --path pxe: what the NIC's iPXE boots: GRUB's netboot image\n"
+        "                  for the firmware (default), or boot.ipxe (BIOS only)\n"
+        "  --host NAME     boot as the image's host NAME ([Host NAME] in its spec): the NIC\n"
+        "                  gets its MAC, so the netboot tree picks its config; other paths\n"
+        "                  boot its rootfs from DIR/netboot/hosts/NAME.  --check also\n"
+        "                  proves the host name, static address and ssh host key are the host's\n"
+        "  --tap IFNAME    the NIC on this existing tap interface (your bridge, your DHCP\n"
+        "                  and TFTP server, e.g. dnsmasq with DIR/netboot/README's settings)\n"
+        "                  instead of QEMU's user network; not with --check\n"
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, xl reboot and xl\n"
         "                  shutdown of a guest, a guest with a vif on xenbr0 (or routed),\n"
@@ -147,7 +161,7 @@ static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
            O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
-           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE };
+           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
         { "check", no_argument, 0, O_CHECK },
@@ -173,6 +187,9 @@ static int run(int argc, char **argv)
         { "qemu", required_argument, 0, O_QEMU },
         { "ovmf", required_argument, 0, O_OVMF },
         { "firmware", required_argument, 0, O_FIRMWARE },
+        { "netboot", required_argument, 0, O_NETBOOT },
+        { "host", required_argument, 0, O_HOST },
+        { "tap", required_argument, 0, O_TAP },
         { "print-cmdline", no_argument, 0, O_PRINT },
         { "help", no_argument, 0, O_HELP },
         { 0, 0, 0, 0 },
@@ -182,6 +199,7 @@ static int run(int argc, char **argv)
     md_boot_opts *bo = &co.boot;
     bo->out = &out;
     bool check = false, print = false, custom_machine = false;
+    const char *firmware = NULL;
     const char *key = NULL;
     unsigned u;
     uint64_t mib;
@@ -257,8 +275,17 @@ static int run(int argc, char **argv)
                 fprintf(stderr, "mkdom0 boot: --firmware: '%s' (choose bios or uefi)\n", optarg);
                 return MD_EXIT_USAGE;
             }
-            bo->seabios = !strcmp(optarg, "bios");
+            firmware = optarg;
             break;
+        case O_NETBOOT:
+            if (strcmp(optarg, "grub") && strcmp(optarg, "ipxe")) {
+                fprintf(stderr, "mkdom0 boot: --netboot: '%s' (choose grub or ipxe)\n", optarg);
+                return MD_EXIT_USAGE;
+            }
+            bo->netboot = optarg;
+            break;
+        case O_HOST: bo->host = optarg; break;
+        case O_TAP: bo->tap = optarg; break;
         case O_PRINT: print = true; break;
         case O_HELP:
         case 'h':
@@ -275,11 +302,21 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->dir = argv[optind];
-    /* Only the disk is booted through either firmware; say so rather than
-     * ignore it. */
-    if (bo->seabios && bo->path != MD_QEMU_DISK) {
-        fprintf(stderr, "mkdom0 boot: --firmware bios is for --path disk (iso boots with SeaBIOS, "
-                        "uefi and iso-uefi with OVMF)\n");
+    /* Only the disk and PXE boot through either firmware; say so rather
+     * than ignore it.  PXE's default is SeaBIOS, as Xen's CI boots. */
+    if (firmware && bo->path != MD_QEMU_DISK && bo->path != MD_QEMU_PXE) {
+        fprintf(stderr, "mkdom0 boot: --firmware is for --path disk and pxe (iso boots with "
+                        "SeaBIOS, uefi and iso-uefi with OVMF)\n");
+        return MD_EXIT_USAGE;
+    }
+    bo->seabios = firmware ? !strcmp(firmware, "bios") : bo->path == MD_QEMU_PXE;
+    if (bo->tap && (check || bo->netboot)) {
+        fprintf(stderr, "mkdom0 boot: --tap is for booting on your own network: --check and "
+                        "--netboot need QEMU's user network (its ssh forward, its TFTP server)\n");
+        return MD_EXIT_USAGE;
+    }
+    if (bo->netboot && bo->path != MD_QEMU_PXE) {
+        fprintf(stderr, "mkdom0 boot: --netboot is for --path pxe\n");
         return MD_EXIT_USAGE;
     }
     /* With a machine of the user's choosing, virt_caps are reported, not required. */
@@ -289,7 +326,7 @@ static int run(int argc, char **argv)
     if (print) {
         /* The command line `mkdom0 boot` would run: with the ssh forward. */
         bo->interactive = !check;
-        bo->ssh = true;
+        bo->ssh = !bo->tap;
         bo->qmp = check;
         md_boot *b = md_boot_prepare(bo, &err);
         if (!b) {
@@ -329,7 +366,7 @@ static int run(int argc, char **argv)
     }
 
     bo->interactive = true;
-    bo->ssh = true; /* handy: ssh -p PORT root@127.0.0.1 */
+    bo->ssh = !bo->tap; /* handy: ssh -p PORT root@127.0.0.1 */
     md_boot *b = md_boot_prepare(bo, &err);
     if (!b) {
         fprintf(stderr, "mkdom0 boot: %s\n", err.msg);
@@ -338,7 +375,10 @@ static int run(int argc, char **argv)
     fprintf(stderr, "mkdom0 boot: %s (%s)\n", bo->dir, md_boot_summary(b));
     if (md_boot_note(b))
         fprintf(stderr, "note: %s\n", md_boot_note(b));
-    fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
+    if (bo->tap)
+        fprintf(stderr, "network: %s    quit: Ctrl-a x\n", bo->tap);
+    else
+        fprintf(stderr, "ssh: ssh -p %u root@127.0.0.1    quit: Ctrl-a x\n", md_boot_ssh_port(b));
     /* QEMU owns the terminal (raw mode); Ctrl-C goes to the guest.  A
      * SIGTERM or SIGHUP for us is passed on, so QEMU never outlives us and
      * the scratch directory is still removed. */

@@ -63,7 +63,25 @@ rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when
 expect_fail 2 "no unit" --memory 4096 "$d"
 expect_fail 1 "--log /dev/null: exists and is not a regular file: not replaced" --check --ssh-key "$work/id" --log /dev/null "$d"
 [ -c /dev/null ] || fail "--log /dev/null replaced the device"
-expect_fail 2 "unknown boot path 'pxe'" --path pxe "$d"
+expect_fail 2 "unknown boot path 'tftp'" --path tftp "$d"
+# PXE (#11): the options that do not go together, and a host the image
+# does not have, are refused before QEMU starts.
+expect_fail 1 "iPXE loads multiboot images (Xen) only on BIOS" --print-cmdline --path pxe --netboot ipxe --firmware uefi "$d"
+expect_fail 2 "--netboot is for --path pxe" --print-cmdline --netboot ipxe "$d"
+expect_fail 2 "--firmware is for --path disk and pxe" --print-cmdline --firmware bios --path iso "$d"
+expect_fail 2 "--tap is for booting on your own network" --check --ssh-key "$work/id" --path pxe --tap tap0 "$d"
+expect_fail 1 "host web1: $d/image.ini" --print-cmdline --path pxe --host web1 "$d"
+# Without a netboot/ in the image, pxe serves one made now; QEMU's user
+# network is its DHCP and TFTP server, restricted.
+"$MKDOM0" boot --print-cmdline --path pxe "$d" > "$work/cmd" 2> "$work/note" || { cat "$work/note"; fail "--path pxe failed"; }
+grep -q "netboot/: serving one made now with the same code, since the image has no netboot/" "$work/note" ||
+    { cat "$work/note"; fail "no note about the netboot tree made now"; }
+tftp=$(grep -o "tftp=[^,']*" "$work/cmd" | cut -d= -f2)
+grep -qF "restrict=on,hostfwd=tcp:127.0.0.1:" "$work/cmd" && grep -qF ",bootfile=boot/grub/i386-pc/core.0'" "$work/cmd" &&
+    [ -f "$tftp/boot/grub/i386-pc/core.0" ] && [ -f "$tftp/boot/grub/grub.cfg" ] || { cat "$work/cmd"; fail "pxe: no TFTP root with GRUB's BIOS image"; }
+grep -qF "'-device' 'e1000e,netdev=n0,bootindex=0'" "$work/cmd" || fail "pxe: the NIC does not boot first"
+grep -q -- "-bios" "$work/cmd" && fail "pxe under SeaBIOS (the default) got OVMF"
+rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when done$/\1/p' "$work/note")"
 expect_fail 2 "choose tcg or kvm" --accel hvf "$d"
 expect_fail 2 "give exactly one image directory" --print-cmdline
 expect_fail 1 "not an image directory" --print-cmdline "$work/none"

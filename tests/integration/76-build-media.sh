@@ -32,7 +32,7 @@ echo "deterministic: boot.iso $(sha256sum < "$work/a/boot.iso" | cut -c1-16), di
 # the build's grub.cfg byte for byte and the three files.
 table=$(/usr/sbin/sfdisk -d "$work/a/disk.img")
 echo "$table"
-echo "$table" | grep -q 'start=        2048, size=        2048, type=21686148-6E69-6F6E-744E-656564454649' ||
+echo "$table" | matches 'start=        2048, size=        2048, type=21686148-6E69-6F6E-744E-656564454649' ||
     fail "no BIOS boot partition at LBA 2048"
 check_esp "$work/a/disk.img" "$work/a"
 [ "$(od -An -tx1 -j 0x5c -N 8 "$work/a/disk.img" | tr -d ' ')" = 0008000000000000 ] ||
@@ -64,15 +64,89 @@ printf '[Image]\nBase=default\n\n[Boot]\nMedia=netboot\n' > "$work/media.ini"
 cmp "$work/a/rootfs.cpio.gz" "$work/c/rootfs.cpio.gz" || fail "the media changed the rootfs"
 printf '[Boot]\nMedia=iso floppy\n' > "$work/bad.ini"
 out=$("$MKDOM0" build -o "$work/d" "$work/bad.ini" 2>&1) && fail "Media=floppy was accepted"
-echo "$out" | grep -q "bad.ini:2: Media=iso floppy: unknown boot medium 'floppy'" || fail "wrong error: $out"
+echo "$out" | matches "bad.ini:2: Media=iso floppy: unknown boot medium 'floppy'" || fail "wrong error: $out"
 out=$("$MKDOM0" build --media cdrom -o "$work/d" 2>&1) && fail "--media cdrom was accepted"
-echo "$out" | grep -q "unknown boot medium 'cdrom'" || fail "wrong error: $out"
+echo "$out" | matches "unknown boot medium 'cdrom'" || fail "wrong error: $out"
+
+# One image, many hosts (#11): [Host NAME] sections give each host its own
+# identity (host name, ssh host keys made once in KEYS/hosts/NAME, address,
+# more root keys) without touching the image's rootfs: its bytes are the
+# same as without hosts, and each host's rootfs in the netboot tree is
+# those bytes with the host's small archive appended; the tree picks a
+# host's config by its MAC (GRUB's grub.cfg-01-MAC, pxelinux's 01-MAC,
+# iPXE's ${netX/mac}).
+ssh-keygen -q -t ed25519 -N '' -C 'ops@web2' -f "$work/ops" || fail "ssh-keygen"
+printf '%s\n' '[Image]' 'Base=default' '' '[Boot]' 'Media=netboot' '' '[Host web1]' \
+    'MAC=52:54:00:00:11:01' '' '[Host web2]' 'MAC=52-54-00-00-11-02' 'Hostname=db.example.org' \
+    'Address=192.0.2.10/24' 'Gateway=192.0.2.1' "AuthorizedKeys=$work/ops.pub" > "$work/hosts.ini"
+build_or_skip --keys "$keys" -o "$work/hostsa" "$work/hosts.ini" > "$work/hostsa.log"
+cmp "$work/a/rootfs.cpio.gz" "$work/hostsa/rootfs.cpio.gz" || fail "[Host] sections changed the image's rootfs"
+cmp "$work/a/rootfs.cpio.gz" "$work/hostsa/netboot/rootfs.cpio.gz" || fail "the netboot tree's rootfs is not the image's"
+base_size=$(stat -c %s "$work/hostsa/rootfs.cpio.gz")
+for h in web1:01 web2:02; do
+    name=${h%%:*} mac=52-54-00-00-11-${h##*:}
+    r="$work/hostsa/netboot/hosts/$name/rootfs.cpio.gz"
+    [ -f "$r" ] || fail "no rootfs for host $name"
+    cmp -n "$base_size" "$r" "$work/hostsa/rootfs.cpio.gz" || fail "host $name's rootfs does not start with the image's bytes"
+    [ "$(stat -c %s "$r")" -gt "$base_size" ] || fail "host $name's rootfs has nothing appended"
+    tail -c +$((base_size + 1)) "$r" | gzip -dc > "$work/$name.cpio" || fail "host $name's identity is not a gzip member"
+    (mkdir -p "$work/$name.id" && cd "$work/$name.id" && cpio -id --quiet < "$work/$name.cpio") ||
+        fail "host $name's identity is not a cpio"
+    # its own host key, from the keys directory, in the archive and in image.ini
+    cmp "$work/$name.id/etc/ssh/ssh_host_ed25519_key" "$keys/hosts/$name/ssh_host_ed25519_key" ||
+        fail "host $name's archive does not hold its host key"
+    [ "$(stat -c %a "$keys/hosts/$name/ssh_host_ed25519_key")" = 600 ] || fail "host $name's private key is not 0600"
+    cmp -s "$keys/hosts/$name/ssh_host_ed25519_key" "$keys/ssh_host_ed25519_key" && fail "host $name has the image's host key"
+    grep -qxF "HostKey=$(cut -d' ' -f1,2 "$keys/hosts/$name/ssh_host_ed25519_key.pub")" "$work/hostsa/image.ini" ||
+        fail "image.ini has not host $name's HostKey"
+    # its configs by MAC, booting its rootfs, lint clean
+    g="$work/hostsa/netboot/boot/grub/grub.cfg-01-$mac" p="$work/hostsa/netboot/pxelinux.cfg/01-$mac"
+    grep -qxF "	module2 --nounzip /hosts/$name/rootfs.cpio.gz" "$g" || fail "$g does not boot host $name's rootfs"
+    diff <(grep -v nounzip "$g") <(grep -v nounzip "$work/hostsa/grub.cfg") || fail "$g differs from grub.cfg beyond the rootfs"
+    grep -q -- "--- hosts/$name/rootfs.cpio.gz\$" "$p" || fail "$p does not boot host $name's rootfs"
+    grep -qxF "iseq \${netX/mac} ${mac//-/:} && set rootfs hosts/$name/rootfs.cpio.gz ||" "$work/hostsa/netboot/boot.ipxe" ||
+        fail "boot.ipxe does not pick host $name by its MAC"
+    "$MKDOM0" lint "$g" "$p" > "$work/lint-$name.log" 2>&1 || { cat "$work/lint-$name.log"; fail "host $name's configs do not lint clean"; }
+done
+"$MKDOM0" lint "$work/hostsa/netboot/boot.ipxe" > "$work/lint-ipxe.log" 2>&1 ||
+    { cat "$work/lint-ipxe.log"; fail "boot.ipxe with hosts does not lint clean"; }
+[ "$(cat "$work/web1.id/etc/hostname")" = web1 ] || fail "web1's host name is not web1"
+[ "$(cat "$work/web2.id/etc/hostname")" = db.example.org ] || fail "web2's Hostname= is not its host name"
+grep -q $'127.0.1.1\tdb.example.org' "$work/web2.id/etc/hosts" || fail "web2's /etc/hosts lacks its name"
+[ ! -e "$work/web1.id/etc/conf.d/network" ] || fail "web1 (DHCP, as the image) got network settings"
+grep -qx 'address="192.0.2.10/24"' "$work/web2.id/etc/conf.d/network" &&
+    grep -qx 'gateway="192.0.2.1"' "$work/web2.id/etc/conf.d/network" &&
+    grep -qx 'bridge="xenbr0"' "$work/web2.id/etc/conf.d/network" ||
+    fail "web2's network settings: $(cat "$work/web2.id/etc/conf.d/network")"
+[ ! -e "$work/web1.id/root" ] || fail "web1 (no keys of its own) replaced root's authorized_keys"
+grep -qF "$(cut -d' ' -f2 "$work/ops.pub")" "$work/web2.id/root/.ssh/authorized_keys" &&
+    grep -qF "$(cut -d' ' -f2 "$keys/id_ed25519.pub")" "$work/web2.id/root/.ssh/authorized_keys" ||
+    fail "web2's authorized_keys lacks its own key or the image's"
+grep -qx 'MAC=52:54:00:00:11:02' "$work/hostsa/image.ini" && grep -qx 'Address=192.0.2.10/24' "$work/hostsa/image.ini" ||
+    fail "image.ini does not describe web2"
+# Rebuilt: the hosts' keys are reused, the tree has the same bytes.
+sum_keys=$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)
+"$MKDOM0" build --keys "$keys" -o "$work/hostsb" "$work/hosts.ini" > "$work/hostsb.log" 2>&1 ||
+    { cat "$work/hostsb.log"; fail "the second hosts build failed"; }
+[ "$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)" = "$sum_keys" ] || fail "a rebuild made new host keys"
+diff -r "$work/hostsa/netboot" "$work/hostsb/netboot" || fail "netboot/ with hosts differs between two builds"
+cmp "$work/hostsa/image.ini" "$work/hostsb/image.ini" || fail "image.ini differs between two builds"
+echo "hosts: web1, web2 with their own identity; the image's rootfs unchanged; keys reused; deterministic"
+# Hosts live in the netboot tree: without it, refused at the host's line,
+# before any work; a MAC given twice is refused at its second line.
+printf '[Image]\nBase=default\n\n[Host web1]\nMAC=52:54:00:00:11:01\n' > "$work/nonet.ini"
+out=$("$MKDOM0" build --keys "$keys" -o "$work/hostsn" "$work/nonet.ini" 2>&1) && fail "hosts without netboot were accepted"
+echo "$out" | matches "nonet.ini:5: \[Host web1\]: hosts boot from the netboot tree" || fail "wrong error: $out"
+printf '[Image]\nBase=default\n[Boot]\nMedia=netboot\n[Host a]\nMAC=52:54:00:00:11:01\n[Host b]\nMAC=52:54:00:00:11:01\n' > "$work/dup.ini"
+out=$("$MKDOM0" build --keys "$keys" -o "$work/hostsn" "$work/dup.ini" 2>&1) && fail "a MAC given twice was accepted"
+echo "$out" | matches "dup.ini:8: \[Host b\] MAC=52:54:00:00:11:01 is also \[Host a\]'s (.*dup.ini:6)" || fail "wrong error: $out"
+[ ! -e "$work/hostsn" ] || fail "a refused spec left an output"
 
 # A netboot/ in the output that mkdom0 did not make (a symlink inside) is
 # someone's data: refused without --force, before any work.
 mkdir -p "$work/e/netboot" && ln -s /etc/passwd "$work/e/netboot/link"
 out=$("$MKDOM0" build --media netboot -o "$work/e" 2>&1) && fail "a foreign netboot/ was replaced"
-echo "$out" | grep -q "holds 'netboot', which mkdom0 build did not write" || fail "wrong error: $out"
+echo "$out" | matches "holds 'netboot', which mkdom0 build did not write" || fail "wrong error: $out"
 [ -L "$work/e/netboot/link" ] || fail "the foreign netboot/ was touched"
 echo "media: boot.iso, disk.img, netboot/ made, deterministic, lint clean"
 

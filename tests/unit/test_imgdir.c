@@ -106,6 +106,14 @@ static void test_round_trip(const char *tmp)
         .kernel = "6.1.0-37-amd64", .source_date_epoch = 1700000000, .modules = 63,
         .keys_dir = "/keys dir",
     };
+    /* [Host NAME]s (#11): what `mkdom0 boot --host` reads back */
+    const md_imgdir_host hosts[] = {
+        { "web1", "52:54:00:00:11:01", "web1", "", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA1" },
+        { "web2", "52:54:00:00:11:02", "db.example.org", "192.0.2.10/24",
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2" },
+    };
+    in.hosts = hosts;
+    in.nhosts = 2;
     CHECK(stage_all(s, "rootfs bytes", &in, &err) == 0);
     CHECK(md_imgdir_publish(s, &err) == 0);
     md_imgdir_stage_free(s);
@@ -146,6 +154,19 @@ static void test_round_trip(const char *tmp)
             CHECK_STR(i->keys_dir, "/keys dir");
             CHECK_STR(i->client_key, "/keys dir/id_ed25519");
         }
+        md_imgdir_host h;
+        CHECK(md_imgdir_find_host(d, "web2", &h, &err) == 0);
+        if (!err.set) {
+            CHECK_STR(h.name, "web2");
+            CHECK_STR(h.mac, "52:54:00:00:11:02");
+            CHECK_STR(h.hostname, "db.example.org");
+            CHECK_STR(h.address, "192.0.2.10/24");
+            CHECK_STR(h.host_key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2");
+        }
+        CHECK(md_imgdir_find_host(d, "web1", &h, &err) == 0 && !strcmp(h.address, ""));
+        CHECK(md_imgdir_find_host(d, "web3", &h, &err) == -1);
+        CHECK_ERR(&err, "no host web3 in image.ini (its hosts: web1, web2)");
+        md_err_clear(&err);
         unsigned char *data;
         size_t len;
         CHECK(md_imgdir_read(d, MD_IMGDIR_MANIFEST, &data, &len, &err) == 0);

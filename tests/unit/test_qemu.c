@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -179,9 +180,41 @@ static void test_argv(void)
     CHECK_STR(md_qemu_path_name(MD_QEMU_XEN_EFI), "xen-efi");
     CHECK(md_qemu_path_from_name("disk", &p, &err) == 0 && p == MD_QEMU_DISK);
     CHECK_STR(md_qemu_path_name(MD_QEMU_DISK), "disk");
-    CHECK(md_qemu_path_from_name("pxe", &p, &err) < 0);
-    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi, disk or xen-efi");
+    CHECK(md_qemu_path_from_name("pxe", &p, &err) == 0 && p == MD_QEMU_PXE);
+    CHECK(md_qemu_path_from_name("netboot", &p, &err) < 0);
+    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi, disk, xen-efi or pxe");
     md_err_clear(&err);
+
+    /* PXE: QEMU's user network serves the TFTP root and names the boot
+     * file in its DHCP answer (restrict=on: nothing else is reachable); the
+     * NIC boots first and, for --host, has the host's MAC. */
+    char *tdir = md_xasprintf("%s.tftp", iso), *bf = md_xasprintf("%s.tftp/boot.ipxe", iso);
+    CHECK(mkdir(tdir, 0755) == 0);
+    CHECK(md_write_atomic(bf, "#!ipxe\n", 7, 0644, &err) == 0);
+    md_qemu_opts op = { .path = MD_QEMU_PXE, .tftp_dir = tdir, .bootfile = "boot.ipxe",
+                        .seabios = true, .ssh_port = 2222, .mac = "52:54:00:00:11:02" };
+    CHECK(md_qemu_argv(&op, &v, &err) == 0);
+    want = md_xasprintf("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22,tftp=%s,"
+                        "bootfile=boot.ipxe", tdir);
+    CHECK(has_pair(&v, "-netdev", want));
+    CHECK(has_pair(&v, "-device", "e1000e,netdev=n0,mac=52:54:00:00:11:02,bootindex=0"));
+    CHECK(!md_strv_contains(&v, "-bios") && !md_strv_contains(&v, "-drive"));
+    free(want);
+    md_strv_free(&v);
+    op.seabios = false;
+    op.ovmf = ovmf;
+    CHECK(md_qemu_argv(&op, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    md_strv_free(&v);
+    op.bootfile = "boot/grub/i386-pc/core.0"; /* not in the tree */
+    CHECK(md_qemu_argv(&op, &v, &err) == -1);
+    CHECK_ERR(&err, "PXE boot file");
+    md_strv_free(&v);
+    md_err_clear(&err);
+    unlink(bf);
+    rmdir(tdir);
+    free(bf);
+    free(tdir);
 
     /* Errors name what is wrong. */
     md_qemu_opts bad = { .path = MD_QEMU_ISO, .iso = "/nonexistent/boot.iso" };
@@ -221,8 +254,8 @@ static void test_small(void)
     md_qemu_path p;
     CHECK(md_qemu_path_from_name("uefi", &p, &err) == 0 && p == MD_QEMU_UEFI);
     CHECK(md_qemu_path_from_name("multiboot", &p, &err) == 0 && p == MD_QEMU_MULTIBOOT);
-    CHECK(md_qemu_path_from_name("pxe", &p, &err) == -1);
-    CHECK_ERR(&err, "unknown boot path 'pxe'");
+    CHECK(md_qemu_path_from_name("tftp", &p, &err) == -1);
+    CHECK_ERR(&err, "unknown boot path 'tftp'");
     CHECK_STR(md_qemu_path_name(MD_QEMU_ISO), "iso");
     /* The image's 4096M does not fit a 2048M VM: half of it; 1024M does. */
     CHECK(md_qemu_fit_dom0_mem(4096, 2048) == 1024);

@@ -362,6 +362,60 @@ int main(void)
         CHECK_ERR(&err, bad_gw[i][1]);
         free(text);
     }
+    /* [Host NAME]: one image, many hosts (#11).  Each value is checked at
+     * its line; MACs and host names are distinct. */
+    s = parse(MIN "[Host web1]\nMAC=52:54:00:AB:cd:01\n\n[Host web2]\nMAC=52-54-00-00-00-02\n"
+                  "Hostname=db.example.org\nAddress=192.0.2.10/24\nGateway=192.0.2.1\n"
+                  "[Host web3]\nMAC=02:00:00:00:00:03\nAddress=dhcp\n", &err);
+    CHECK(s && md_spec_host_count(s) == 3);
+    if (s && md_spec_host_count(s) == 3) {
+        const md_spec_host *h = md_spec_host_at(s, 0);
+        CHECK_STR(h->name, "web1");
+        CHECK_STR(h->mac, "52:54:00:ab:cd:01");
+        CHECK_STR(h->hostname, "web1");
+        CHECK(h->address == NULL && h->gateway == NULL && h->authorized_keys->n == 0);
+        CHECK_STR(h->at, "test.ini:10");
+        h = md_spec_host_at(s, 1);
+        CHECK_STR(h->mac, "52:54:00:00:00:02");
+        CHECK_STR(h->hostname, "db.example.org");
+        CHECK_STR(h->address, "192.0.2.10/24");
+        CHECK_STR(h->gateway, "192.0.2.1");
+        CHECK(md_spec_host_at(s, 2)->address == NULL);
+    }
+    md_spec_free(s);
+    s = parse(MIN, &err);
+    CHECK(s && md_spec_host_count(s) == 0);
+    md_spec_free(s);
+    const char *bad_host[][2] = {
+        { "[Host a]\nMAC=52:54:00:00:00\n", "test.ini:10: MAC=52:54:00:00:00: expected a NIC's MAC address" },
+        { "[Host a]\nMAC=52:54:00:00:00:0g\n", "test.ini:10: MAC=52:54:00:00:00:0g: expected" },
+        { "[Host a]\nMAC=52:54-00:00:00:01\n", "test.ini:10: MAC=52:54-00:00:00:01: expected" },
+        { "[Host a]\nMAC=01:00:5e:00:00:01\n", "not a group address" },
+        { "[Host a]\nMAC=00:00:00:00:00:00\n", "test.ini:10: MAC=00:00:00:00:00:00" },
+        { "[Host a]\nHostname=web1\n", "test.ini:10: [Host a] has no MAC=" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\n[Host b]\nMAC=52-54-00-00-00-01\n",
+          "test.ini:12: [Host b] MAC=52:54:00:00:00:01 is also [Host a]'s (test.ini:10)" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=x\n[Host b]\nMAC=52:54:00:00:00:02\nHostname=x\n",
+          "test.ini:14: [Host b] has the host name x, as [Host a] (test.ini:11)" },
+        { "[Host x]\nMAC=52:54:00:00:00:01\n[Host b]\nMAC=52:54:00:00:00:02\nHostname=x\n",
+          "test.ini:13: [Host b] has the host name x, as [Host x] (test.ini:10)" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.10\n", "test.ini:11: Address=192.0.2.10: expected an IPv4 address with its prefix" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.255/24\n", "test.ini:11: Address=192.0.2.255/24: the network's" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nGateway=192.0.2.1\n", "test.ini:11: Gateway=192.0.2.1 without Address=" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:12: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=-x\n", "test.ini:11: Hostname=-x: not a host name" },
+        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host a.b]: a host's name is one label" },
+        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host ../x]: a host's name is one label" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nRole=web\n", "test.ini:11: unknown key Role in [Host a]" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAuthorizedKeys=/nonexistent/k.pub\n", "test.ini:11: AuthorizedKeys" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\n  52:54:00:00:00:02\n", "test.ini:11: indented line: it would continue MAC=" },
+    };
+    for (size_t i = 0; i < sizeof bad_host / sizeof *bad_host; i++) {
+        char *text = md_xasprintf(MIN "%s", bad_host[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad_host[i][1]);
+        free(text);
+    }
     s = parse(MIN "[System]\nAddress=192.0.2.1/31\nGateway=192.0.2.0\n", &err); /* RFC 3021 */
     CHECK(s != NULL);
     md_spec_free(s);

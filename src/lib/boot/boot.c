@@ -28,6 +28,11 @@ struct md_boot {
     char *summary;
     char *xen_gz, *kernel, *rootfs, *xen_elf, *initrd, *iso, *disk;
     char *xen_efi; /* --path xen-efi: DIR/efi/xen.efi, to make a unified one */
+    char *boot_rootfs;  /* what is booted: rootfs, or the host's */
+    char *netdir, *bootfile; /* MD_QEMU_PXE */
+    md_imgdir_host host;
+    bool have_host;
+    char *host_str[5];  /* host's strings, owned */
     md_bootcfg_entry *entry;
     char *xen_cmdline; /* the entry's Xen arguments, for QEMU's -append */
     md_qemu_opts q;
@@ -49,6 +54,12 @@ static char *image_file(const md_imgdir *d, const char *grub_path, md_err *err)
         return NULL;
     }
     return abs;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* QEMU's multiboot loader takes an ELF, not the gzip Debian ships. */
@@ -125,10 +136,52 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         !(b->kernel = image_file(d, b->entry->kernel.path, err)) ||
         !(b->rootfs = image_file(d, b->entry->mods[0].path, err)))
         goto fail;
+    b->boot_rootfs = md_xstrdup(b->rootfs);
+    if (o->host) {
+        md_imgdir_host h;
+        if (md_imgdir_find_host(d, o->host, &h, err) < 0) {
+            md_err_prefix(err, "host %s", o->host);
+            goto fail;
+        }
+        const char *hs[5] = { h.name, h.mac, h.hostname, h.address, h.host_key };
+        for (int i = 0; i < 5; i++)
+            b->host_str[i] = md_xstrdup(hs[i]);
+        b->host = (md_imgdir_host){ b->host_str[0], b->host_str[1], b->host_str[2],
+                                    b->host_str[3], b->host_str[4] };
+        b->have_host = true;
+        char *nd = md_imgdir_path(d, MD_IMGDIR_NETBOOT);
+        free(b->boot_rootfs);
+        b->boot_rootfs = md_xasprintf("%s/hosts/%s/%s", nd, h.name, strrchr(b->rootfs, '/') + 1);
+        free(nd);
+        if (!md_is_file(b->boot_rootfs)) {
+            md_err_set(err, "%s: missing: host %s's rootfs is in the image's netboot tree "
+                            "(mkdom0 build --media netboot)", b->boot_rootfs, h.name);
+            goto fail;
+        }
+    }
+    if (o->tap && (o->ssh || o->qmp)) {
+        md_err_set(err, "--tap: the check needs QEMU's user network (its ssh forward)");
+        goto fail;
+    }
+    if (o->path == MD_QEMU_PXE && !o->tap) {
+        bool ipxe = o->netboot && !strcmp(o->netboot, "ipxe");
+        if (o->netboot && !ipxe && strcmp(o->netboot, "grub")) {
+            md_err_set(err, "unknown netboot loader '%s' (choose grub or ipxe)", o->netboot);
+            goto fail;
+        }
+        if (ipxe && !o->seabios) {
+            md_err_set(err, "iPXE loads multiboot images (Xen) only on BIOS: boot it with SeaBIOS "
+                            "(--firmware bios), or GRUB's netboot image under UEFI");
+            goto fail;
+        }
+        b->bootfile = md_xstrdup(ipxe ? "boot.ipxe" : o->seabios ? "boot/grub/i386-pc/core.0"
+                                                                 : "boot/grub/x86_64-efi/core.efi");
+    }
     /* The build's own media (mkdom0 build --media), booted as built. */
     built = o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
                 : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
                 : o->path == MD_QEMU_XEN_EFI  ? md_imgdir_path(d, MD_IMGDIR_UNIFIED)
+                : o->path == MD_QEMU_PXE      ? md_imgdir_path(d, MD_IMGDIR_NETBOOT)
                                               : NULL;
     char *efidir = o->path == MD_QEMU_XEN_EFI ? md_imgdir_path(d, MD_IMGDIR_EFI) : NULL;
     b->xen_efi = efidir ? md_xasprintf("%s/xen.efi", efidir) : NULL;
@@ -190,19 +243,19 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         free(b->entry->xen.path);
         free(b->entry->kernel.path);
         free(b->entry->mods[0].path);
-        const char *rb = strrchr(b->rootfs, '/') + 1;
+        const char *rb = strrchr(b->boot_rootfs, '/') + 1;
         b->entry->xen.path = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_XEN));
         b->entry->kernel.path = md_xasprintf("/%s", md_imgdir_name(MD_IMGDIR_KERNEL));
         b->entry->mods[0].path = md_xasprintf("/%s", rb);
         b->entry->timeout = 0;
     }
-    md_bootmedia_files f = { b->xen_gz, b->kernel, b->rootfs, 0 };
+    md_bootmedia_files f = { .xen = b->xen_gz, .kernel = b->kernel, .rootfs = b->boot_rootfs };
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
         b->xen_elf = md_xasprintf("%s/xen.elf", b->workdir);
         if (xen_elf_from(b->xen_gz, b->xen_elf, err) < 0)
             goto fail;
-        b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->rootfs);
+        b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->boot_rootfs);
         break;
     case MD_QEMU_ISO:
         md_out_say(o->out, MD_OUT_PROGRESS, "making a hybrid BIOS/UEFI ISO (GRUB, xorriso)");
@@ -220,6 +273,37 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         if (xen_efi_esp(b, o, built, b->dom0_mem == image_mem, err) < 0)
             goto fail;
         break;
+    case MD_QEMU_PXE: {
+        if (o->tap) /* the tap's own DHCP and TFTP server serve it */
+            break;
+        /* The build's tree as it is (GRUB and iPXE pick the host's config by
+         * the MAC), unless this VM needs another dom0_mem: then one made
+         * here, with the host's rootfs for its MAC. */
+        if (is_dir(built) && b->dom0_mem == image_mem) {
+            b->netdir = built;
+            built = NULL;
+            break;
+        }
+        char *why = is_dir(built) ? md_xstrdup("its dom0_mem does not fit this VM")
+                                     : md_xstrdup("the image has no netboot/ (mkdom0 build "
+                                                  "--media netboot)");
+        char *n = md_xasprintf("%s%snetboot/: serving one made now with the same code, since %s",
+                               b->note ? b->note : "", b->note ? "; " : "", why);
+        free(why);
+        free(b->note);
+        b->note = n;
+        md_out_say(o->out, MD_OUT_PROGRESS, "making the netboot tree (GRUB, iPXE)");
+        md_bootmedia_host mh = { b->host.name, b->host.mac, b->boot_rootfs };
+        if (b->have_host) {
+            f.rootfs = b->rootfs;
+            f.hosts = &mh;
+            f.nhosts = 1;
+        }
+        b->netdir = md_xasprintf("%s/netboot", b->workdir);
+        if (md_bootmedia_netboot(b->entry, &f, b->netdir, b->workdir, err) < 0)
+            goto fail;
+        break;
+    }
     case MD_QEMU_ISO_UEFI:
     case MD_QEMU_DISK:
         /* The build's medium as it is, unless this VM needs another dom0_mem
@@ -263,7 +347,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         .cpu = o->cpu, .no_iommu = o->no_iommu, .mem_mib = vm, .smp = o->smp, .nic = o->nic,
         .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
         .xen_args = b->xen_cmdline, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
-        .ovmf = o->ovmf, .seabios = o->seabios,
+        .ovmf = o->ovmf, .seabios = o->seabios, .tftp_dir = b->netdir, .bootfile = b->bootfile,
+        .mac = b->have_host ? b->host.mac : NULL, .tap = o->tap,
     };
     char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
     b->q.serial = serial;
@@ -274,12 +359,22 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         goto fail;
     const char *accel = o->accel ? o->accel : "tcg";
     bool kvm = !strcmp(accel, "kvm");
+    char *how = o->path == MD_QEMU_PXE
+                    ? md_xasprintf("pxe (%s, %s)", o->seabios ? "SeaBIOS" : "OVMF",
+                                   b->bootfile ? b->bootfile : o->tap)
+                    : md_xstrdup(md_qemu_path_name(o->path));
+    if (b->have_host) {
+        char *t = md_xasprintf("%s, host %s (%s)", how, b->host.name, b->host.mac);
+        free(how);
+        how = t;
+    }
     b->summary = md_xasprintf("%s, %s, %s, %s%s, %uM (dom0 %lluM), %u vCPUs",
-                              md_qemu_path_name(o->path), kvm ? "KVM" : "TCG",
+                              how, kvm ? "KVM" : "TCG",
                               o->machine ? o->machine : "q35",
                               o->cpu ? o->cpu : kvm ? "host" : "qemu64,+svm,+npt",
                               o->no_iommu || kvm ? "" : ", amd-iommu", vm,
                               (unsigned long long)b->dom0_mem, o->smp ? o->smp : 2);
+    free(how);
     return b;
 fail:
     free(built);
@@ -320,6 +415,11 @@ void md_boot_free(md_boot *b, bool keep_log)
     free(b->iso);
     free(b->disk);
     free(b->xen_efi);
+    free(b->boot_rootfs);
+    free(b->netdir);
+    free(b->bootfile);
+    for (int i = 0; i < 5; i++)
+        free(b->host_str[i]);
     free(b);
 }
 
@@ -371,3 +471,4 @@ const char *md_boot_disk_id(const md_boot *b) { return b->iso || b->disk ? "d0" 
 const char *md_boot_kernel_path(const md_boot *b) { return b->kernel; }
 const char *md_boot_rootfs_path(const md_boot *b) { return b->rootfs; }
 const char *md_boot_summary(const md_boot *b) { return b->summary; }
+const md_imgdir_host *md_boot_host(const md_boot *b) { return b->have_host ? &b->host : NULL; }

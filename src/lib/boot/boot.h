@@ -9,7 +9,8 @@
  * (md_boot_note() then says what changed).  The paths iso-uefi and disk
  * boot the build's own boot.iso and disk.img (`mkdom0 build --media`) as
  * they are, when the image's dom0_mem fits the VM; else one made here by
- * the same code with the fitted entry (the note says so).
+ * the same code with the fitted entry (the note says so).  The path pxe
+ * serves DIR/netboot (build --media netboot) the same way.
  *
  * Ownership: md_boot owns its scratch directory and QEMU process;
  * md_boot_free() stops QEMU and removes the scratch directory, keeping the
@@ -25,12 +26,23 @@
 #include "core/err.h"
 #include "core/out.h"
 #include "boot/qemu.h"
+#include "image/imgdir.h"
 
 typedef struct md_boot_opts {
     const char *dir;          /* the image directory */
     md_qemu_path path;
     const char *qemu, *accel, *machine, *cpu, *nic, *ovmf;
-    bool seabios;             /* MD_QEMU_DISK: boot it through SeaBIOS, not OVMF */
+    bool seabios;             /* MD_QEMU_DISK, MD_QEMU_PXE: SeaBIOS, not OVMF */
+    /* MD_QEMU_PXE: what the NIC's iPXE boots from DIR/netboot: "grub" (NULL;
+     * GRUB's netboot image for the firmware) or "ipxe" (boot.ipxe; SeaBIOS
+     * only: iPXE loads multiboot images only on BIOS) */
+    const char *netboot;
+    /* Boot as the image's host NAME (image.ini [Host NAME], the spec's):
+     * the NIC gets its MAC, the rootfs is its own (DIR/netboot/hosts/NAME/). */
+    const char *host;
+    /* The NIC on this tap interface instead of QEMU's user network (no ssh
+     * forward; PXE boots what the tap's DHCP server names).  Not for --check. */
+    const char *tap;
     bool no_iommu;
     unsigned mem_mib;         /* VM memory; 0: 2048 */
     unsigned smp;             /* 0: 2 */
@@ -77,9 +89,13 @@ const char *md_boot_qemu_errlog(const md_boot *b); /* QEMU's own stderr */
 unsigned md_boot_ssh_port(const md_boot *b);
 /* The -drive id of the boot medium, NULL for multiboot (no disk). */
 const char *md_boot_disk_id(const md_boot *b);
-/* Host paths of the image's files. */
+/* Host paths of the image's files (the image's rootfs, without a host's
+ * identity appended). */
 const char *md_boot_kernel_path(const md_boot *b);
 const char *md_boot_rootfs_path(const md_boot *b);
+/* With md_boot_opts.host: the host as image.ini describes it (strings
+ * belong to `b`); NULL otherwise. */
+const md_imgdir_host *md_boot_host(const md_boot *b);
 /* One line describing the machine: "multiboot, TCG, q35, qemu64,+svm,+npt, 2048M, 2 vCPUs". */
 const char *md_boot_summary(const md_boot *b);
 

@@ -582,6 +582,121 @@ void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
     md_bootcfg_entry_free(r);
 }
 
+/* "01-52-54-00-12-34-56": the per-MAC name pxelinux and GRUB look for
+ * (ARP hardware type 1, Ethernet, then the MAC with '-'). */
+static char *mac_name(const char *mac)
+{
+    char *n = md_xasprintf("01-%s", mac);
+    for (char *c = n; *c; c++)
+        if (*c == ':')
+            *c = '-';
+    return n;
+}
+
+/* The entry `e` booting host h's rootfs, "/hosts/NAME/ROOTFS". */
+static md_bootcfg_entry *host_entry(const md_bootcfg_entry *e, const md_bootmedia_host *h,
+                                    const char *rootfs_name)
+{
+    md_bootcfg_entry *r = md_xcalloc(1, sizeof *r);
+    *r = *e;
+    r->title = e->title ? md_xstrdup(e->title) : NULL;
+    md_bootcfg_file *fs[2] = { &r->xen, &r->kernel };
+    const md_bootcfg_file *src[2] = { &e->xen, &e->kernel };
+    for (int i = 0; i < 2; i++) {
+        *fs[i] = (md_bootcfg_file){ .line = 0, .mb2 = src[i]->mb2, .nounzip = src[i]->nounzip };
+        fs[i]->path = md_xstrdup(src[i]->path);
+        for (size_t k = 0; k < src[i]->args.n; k++)
+            md_strv_push(&fs[i]->args, src[i]->args.v[k]);
+    }
+    r->mods = md_xcalloc(e->nmods ? e->nmods : 1, sizeof *r->mods);
+    for (size_t m = 0; m < e->nmods; m++) {
+        const md_bootcfg_file *s = &e->mods[m];
+        r->mods[m] = (md_bootcfg_file){ .mb2 = s->mb2, .nounzip = s->nounzip };
+        r->mods[m].path = m ? md_xstrdup(s->path) : md_xasprintf("/hosts/%s/%s", h->name, rootfs_name);
+        for (size_t k = 0; k < s->args.n; k++)
+            md_strv_push(&r->mods[m].args, s->args.v[k]);
+    }
+    return r;
+}
+
+/* boot.ipxe for a tree with hosts: the rootfs is ${rootfs}, the host's when
+ * the NIC iPXE booted from ($netX) has its MAC (iPXE's settings: netX is
+ * the last opened network device; mac prints as 52:54:00:12:34:56). */
+static char *ipxe_with_hosts(const md_bootcfg_entry *rel, const md_bootmedia_files *f,
+                             const char *rootfs_name)
+{
+    md_bootcfg_entry *v = md_xcalloc(1, sizeof *v);
+    *v = *rel;
+    v->mods = md_xcalloc(rel->nmods ? rel->nmods : 1, sizeof *v->mods);
+    memcpy(v->mods, rel->mods, rel->nmods * sizeof *v->mods);
+    v->mods[0].path = (char *)"${rootfs}";
+    char *body = md_bootfmt_write(MD_BOOTFMT_IPXE, v);
+    free(v->mods);
+    free(v);
+    char *sel = md_xasprintf("# The host's own rootfs (this image's with the host's identity appended),\n"
+                             "# by the MAC of the NIC iPXE booted from; other MACs boot the image's.\n"
+                             "set rootfs %s\n", rootfs_name);
+    for (size_t i = 0; i < f->nhosts; i++) {
+        char *t = md_xasprintf("%siseq ${netX/mac} %s && set rootfs hosts/%s/%s ||\n", sel,
+                               f->hosts[i].mac, f->hosts[i].name, rootfs_name);
+        free(sel);
+        sel = t;
+    }
+    /* after the "#!ipxe" line, which iPXE wants first */
+    size_t first = strcspn(body, "\n") + 1;
+    char *text = md_xasprintf("%.*s%s%s", (int)first, body, sel, body + first);
+    free(body);
+    free(sel);
+    return text;
+}
+
+size_t md_bootmedia_netboot_all_configs(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                                        md_bootmedia_netcfg **out)
+{
+    size_t n = 0, cap = 3 + 2 * f->nhosts;
+    md_bootmedia_netcfg *v = md_xcalloc(cap, sizeof *v);
+    const char *rb = e->nmods ? strrchr(e->mods[0].path, '/') : NULL;
+    const char *rootfs_name = rb ? rb + 1 : "";
+    v[n++] = (md_bootmedia_netcfg){ md_xstrdup("boot/grub/grub.cfg"), MD_BOOTFMT_GRUB2,
+                                    md_grubcfg_write(e) };
+    md_bootmedia_netcfg base[MD_BOOTMEDIA_NETCFGS];
+    md_bootmedia_netboot_configs(e, base);
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+        v[n] = base[i];
+        v[n++].path = md_xstrdup(base[i].path);
+    }
+    if (f->nhosts) {
+        md_bootcfg_entry *rel = relative_entry(e);
+        free(v[1].text); /* boot.ipxe */
+        v[1].text = ipxe_with_hosts(rel, f, rootfs_name);
+        md_bootcfg_entry_free(rel);
+    }
+    for (size_t i = 0; i < f->nhosts; i++) {
+        const md_bootmedia_host *h = &f->hosts[i];
+        md_bootcfg_entry *he = host_entry(e, h, rootfs_name);
+        char *mn = mac_name(h->mac);
+        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("boot/grub/grub.cfg-%s", mn), MD_BOOTFMT_GRUB2,
+                                        md_grubcfg_write(he) };
+        md_bootcfg_entry *rel = relative_entry(he);
+        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("pxelinux.cfg/%s", mn), MD_BOOTFMT_SYSLINUX,
+                                        md_bootfmt_write(MD_BOOTFMT_SYSLINUX, rel) };
+        md_bootcfg_entry_free(rel);
+        md_bootcfg_entry_free(he);
+        free(mn);
+    }
+    *out = v;
+    return n;
+}
+
+void md_bootmedia_netcfgs_free(md_bootmedia_netcfg *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)v[i].path);
+        free(v[i].text);
+    }
+    free(v);
+}
+
 static const char netboot_readme[] =
     "mkdom0 netboot tree: make this directory the TFTP root (and, for iPXE over\n"
     "HTTP, the document root), e.g. /srv/tftp/mkdom0.  Every config here boots\n"
@@ -639,12 +754,10 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *mk[] = { "grub-mknetdir", "--net-directory=.", "--subdir=boot/grub", "--fonts=",
                          "--themes=", "--locales=", NULL };
     char *p = NULL;
-    md_bootmedia_netcfg cfg[MD_BOOTMEDIA_NETCFGS] = { 0 };
+    md_bootmedia_netcfg *cfg = NULL;
+    size_t ncfg = 0;
     md_run_opts mko = { .timeout_s = 300, .cwd = nd };
     if (md_run_ok_opts(mk, &mko, err) < 0)
-        goto out;
-    p = md_xasprintf("%s/boot/grub/grub.cfg", outdir);
-    if (write_grub_cfg(e, p, err) < 0)
         goto out;
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     for (int i = 0; i < 3; i++) {
@@ -676,14 +789,44 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     p = md_xasprintf("%s/pxelinux.cfg", outdir);
     if (md_mkdir_p(p, 0755, err) < 0)
         goto out;
-    md_bootmedia_netboot_configs(e, cfg);
-    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+    ncfg = md_bootmedia_netboot_all_configs(e, f, &cfg);
+    for (size_t i = 0; i < ncfg; i++) {
         free(p);
         p = md_xasprintf("%s/%s", outdir, cfg[i].path);
         if (md_write_atomic(p, cfg[i].text, strlen(cfg[i].text), 0644, err) < 0)
             goto out;
     }
+    for (size_t i = 0; i < f->nhosts; i++) {
+        free(p);
+        p = md_xasprintf("%s/hosts/%s", outdir, f->hosts[i].name);
+        if (md_mkdir_p(p, 0755, err) < 0)
+            goto out;
+        free(p);
+        p = md_xasprintf("%s/hosts/%s/%s", outdir, f->hosts[i].name, n[2]);
+        if (md_copy_contents(f->hosts[i].rootfs, p, err) < 0)
+            goto out;
+    }
     char *readme = md_xasprintf(netboot_readme, n[2]);
+    if (f->nhosts) {
+        char *t = md_xasprintf("%s\nHosts ([Host NAME] in the spec), each picked by the MAC it boots from; any\n"
+                               "other MAC boots the image's own identity:\n\n", readme);
+        free(readme);
+        readme = t;
+        for (size_t i = 0; i < f->nhosts; i++) {
+            char *mn = mac_name(f->hosts[i].mac);
+            t = md_xasprintf("%s  %-17s %s  hosts/%s/%s, boot/grub/grub.cfg-%s,\n"
+                             "  %-17s %*s  pxelinux.cfg/%s\n", readme, f->hosts[i].name,
+                             f->hosts[i].mac, f->hosts[i].name, n[2], mn, "", 17, "", mn);
+            free(readme);
+            free(mn);
+            readme = t;
+        }
+        t = md_xasprintf("%s\nA host's rootfs is the image's, byte for byte, with the host's identity (host\n"
+                         "name, ssh host keys, address) appended as a second archive; boot.ipxe picks it\n"
+                         "by ${netX/mac}.\n", readme);
+        free(readme);
+        readme = t;
+    }
     free(p);
     p = md_xasprintf("%s/README", outdir);
     w = md_write_atomic(p, readme, strlen(readme), 0644, err);
@@ -692,8 +835,7 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     rc = 0;
 out:
-    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++)
-        free(cfg[i].text);
+    md_bootmedia_netcfgs_free(cfg, ncfg);
     if (rc < 0) {
         md_err_prefix(err, "making the netboot tree %s", outdir);
         md_remove_tree(outdir, NULL);

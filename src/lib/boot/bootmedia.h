@@ -44,11 +44,21 @@
 #include "boot/bootcfg.h"
 #include "core/err.h"
 
+/* A host of the netboot tree ([Host NAME] in the spec): its MAC picks its
+ * config, which boots its own rootfs, hosts/NAME/ROOTFS in the tree. */
+typedef struct md_bootmedia_host {
+    const char *name;    /* one RFC 1123 label (spec/spec.h checks it) */
+    const char *mac;     /* "52:54:00:12:34:56", lower case */
+    const char *rootfs;  /* host path: the image's rootfs with the host's identity appended */
+} md_bootmedia_host;
+
 typedef struct md_bootmedia_files {
     const char *xen;     /* host path of xen.gz */
     const char *kernel;  /* host path of vmlinuz */
     const char *rootfs;  /* host path of rootfs.cpio.gz */
     int64_t epoch;       /* seconds since 1970 for dates and IDs on the medium (>= 0) */
+    const md_bootmedia_host *hosts; /* netboot only; may be NULL */
+    size_t nhosts;
 } md_bootmedia_files;
 
 /* `workdir` is an existing scratch directory (left for the caller to remove). */
@@ -56,7 +66,13 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err);
 int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                       const char *out, const char *workdir, md_err *err);
-/* `outdir` must not exist; made with the tree, or removed again on failure. */
+/* `outdir` must not exist; made with the tree, or removed again on failure.
+ * With hosts, each gets hosts/NAME/ROOTFS (a copy of its rootfs) and a
+ * config per MAC: boot/grub/grub.cfg-01-xx-xx-xx-xx-xx-xx (GRUB looks for
+ * it before grub.cfg when booted from TFTP: the GRUB manual, "Network"),
+ * pxelinux.cfg/01-xx-xx-xx-xx-xx-xx (pxelinux's own lookup), and lines in
+ * boot.ipxe that pick the rootfs by ${netX/mac}, the NIC iPXE booted from;
+ * any other MAC boots the image's own rootfs. */
 int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                          const char *outdir, const char *workdir, md_err *err);
 
@@ -78,5 +94,13 @@ typedef struct md_bootmedia_netcfg {
 #define MD_BOOTMEDIA_NETCFGS 2
 void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
                                   md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS]);
+/* Every config of the tree for `f`'s hosts, GRUB's included (format
+ * MD_BOOTFMT_GRUB2): what md_bootmedia_netboot writes, for the self-lint.
+ * Without hosts, GRUB's and md_bootmedia_netboot_configs'.  *out is a
+ * malloc'd array of the returned count; paths and texts are malloc'd too:
+ * free with md_bootmedia_netcfgs_free. */
+size_t md_bootmedia_netboot_all_configs(const md_bootcfg_entry *e, const md_bootmedia_files *f,
+                                        md_bootmedia_netcfg **out);
+void md_bootmedia_netcfgs_free(md_bootmedia_netcfg *v, size_t n);
 
 #endif

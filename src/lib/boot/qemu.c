@@ -20,7 +20,7 @@
 #define OVMF_DEFAULT "/usr/share/ovmf/OVMF.fd"
 
 static const char *const path_names[] = { "multiboot", "iso", "uefi", "iso-uefi", "disk",
-                                          "xen-efi" };
+                                          "xen-efi", "pxe" };
 #define NPATHS (sizeof path_names / sizeof *path_names)
 
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
@@ -30,8 +30,8 @@ int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
             *p = (md_qemu_path)i;
             return 0;
         }
-    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi, disk "
-                           "or xen-efi)",
+    return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi, disk, "
+                           "xen-efi or pxe)",
                       name);
 }
 
@@ -89,6 +89,22 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
              need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
             return -1;
         break;
+    case MD_QEMU_PXE: {
+        if (o->tap) {
+            if (!o->seabios && need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0)
+                return -1;
+            break;
+        }
+        if (!o->tftp_dir || !o->bootfile || !*o->bootfile || o->bootfile[0] == '/')
+            return md_err_set(err, "QEMU: PXE without a TFTP directory and a boot file in it");
+        char *bf = md_xasprintf("%s/%s", o->tftp_dir, o->bootfile);
+        int r = need_file("PXE boot file", bf, err);
+        free(bf);
+        if (r < 0 || (!o->seabios &&
+                      need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
+            return -1;
+        break;
+    }
     default:
         return md_err_set(err, "QEMU: unknown boot path %d", (int)o->path);
     }
@@ -129,12 +145,37 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_pushf(argv, "unix:%s,server=on,wait=off", q);
         free(q);
     }
-    if (o->ssh_port) {
-        /* restrict=on: the guest reaches nothing but the forwarded port. */
+    if (o->tap) {
+        char *t = md_bootcfg_qemu_escape(o->tap), *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
         md_strv_push(argv, "-netdev");
-        md_strv_pushf(argv, "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port);
+        md_strv_pushf(argv, "tap,id=n0,ifname=%s,script=no,downscript=no", t);
         md_strv_push(argv, "-device");
-        md_strv_pushf(argv, "%s,netdev=n0", o->nic ? o->nic : "e1000e");
+        md_strv_pushf(argv, "%s,netdev=n0%s%s%s", o->nic ? o->nic : "e1000e", mac ? ",mac=" : "",
+                      mac ? mac : "", o->path == MD_QEMU_PXE ? ",bootindex=0" : "");
+        free(t);
+        free(mac);
+    } else if (o->ssh_port || o->path == MD_QEMU_PXE) {
+        /* restrict=on: the guest reaches nothing but the forwarded port
+         * (and, for PXE, QEMU's own DHCP and TFTP server, read-only). */
+        char *fwd = o->ssh_port ? md_xasprintf(",hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port)
+                                : md_xstrdup("");
+        char *tftp = NULL;
+        if (o->path == MD_QEMU_PXE) {
+            char *d = md_bootcfg_qemu_escape(o->tftp_dir), *f = md_bootcfg_qemu_escape(o->bootfile);
+            tftp = md_xasprintf(",tftp=%s,bootfile=%s", d, f);
+            free(d);
+            free(f);
+        }
+        md_strv_push(argv, "-netdev");
+        md_strv_pushf(argv, "user,id=n0,restrict=on%s%s", fwd, tftp ? tftp : "");
+        md_strv_push(argv, "-device");
+        char *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
+        md_strv_pushf(argv, "%s,netdev=n0%s%s%s", o->nic ? o->nic : "e1000e",
+                      mac ? ",mac=" : "", mac ? mac : "",
+                      o->path == MD_QEMU_PXE ? ",bootindex=0" : "");
+        free(mac);
+        free(fwd);
+        free(tftp);
     }
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
@@ -172,6 +213,12 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         free(df);
         md_strv_push(argv, "-device");
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");
+        break;
+    case MD_QEMU_PXE:
+        if (!o->seabios) {
+            md_strv_push(argv, "-bios");
+            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
+        }
         break;
     }
     for (const char *const *x = o->extra; x && *x; x++)

@@ -31,9 +31,13 @@ typedef enum md_qemu_path {
                           with `seabios`, SeaBIOS (its BIOS boot partition) */
     MD_QEMU_XEN_EFI,   /* OVMF, no GRUB: the unified xen.efi (boot/xenefi) as
                           \EFI\BOOT\BOOTX64.EFI of an ESP image (`disk`) */
+    MD_QEMU_PXE,       /* the NIC's boot ROM (QEMU's is iPXE) boots `bootfile` from
+                          `tftp_dir` over QEMU's user network (its DHCP and TFTP
+                          server, as Xen's own CI boots): SeaBIOS, or OVMF
+                          unless `seabios` */
 } md_qemu_path;
 
-/* "multiboot", "iso", "uefi", "iso-uefi", "disk", "xen-efi". */
+/* "multiboot", "iso", "uefi", "iso-uefi", "disk", "xen-efi", "pxe". */
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err);
 const char *md_qemu_path_name(md_qemu_path p);
 
@@ -47,6 +51,11 @@ typedef struct md_qemu_opts {
     unsigned mem_mib;        /* 0: 2048 */
     unsigned smp;            /* 0: 2 */
     const char *nic;         /* NULL: e1000e (QEMU's q35 default NIC) */
+    const char *mac;         /* the NIC's MAC; NULL: QEMU's 52:54:00:12:34:56 */
+    /* The NIC on this existing tap interface (a bridge of the caller's, its
+     * own DHCP/TFTP server) instead of QEMU's user network: no ssh_port
+     * forward, and MD_QEMU_PXE boots what that server names. */
+    const char *tap;
     unsigned ssh_port;       /* host port forwarded to the guest's :22; 0: no NIC */
     const char *serial;      /* QEMU -serial value; NULL: mon:stdio */
     const char *qmp_socket;  /* unix socket for QMP; NULL: none */
@@ -60,7 +69,10 @@ typedef struct md_qemu_opts {
      * with snapshot=on: the guest's writes never reach the file, which may
      * be the build's disk.img) */
     const char *disk;        /* raw GPT image */
-    bool seabios;            /* MD_QEMU_DISK: SeaBIOS (QEMU's default) instead of OVMF */
+    bool seabios;            /* MD_QEMU_DISK, MD_QEMU_PXE: SeaBIOS (QEMU's default) instead of OVMF */
+    /* MD_QEMU_PXE: the TFTP root and the file DHCP names, relative to it */
+    const char *tftp_dir;
+    const char *bootfile;
     const char *ovmf;        /* NULL: /usr/share/ovmf/OVMF.fd */
     const char *const *extra; /* more arguments, NULL-terminated; may be NULL */
 } md_qemu_opts;

@@ -61,6 +61,12 @@ struct build {
     md_image_stats image;
     md_xen_version hv, ts;
     md_strv unreferenced; /* files over MD_BUILD_UNREFERENCED bytes nothing refers to */
+    /* [Host NAME]s: per host its rootfs (the image's with its identity
+     * appended) in `hosts_work`, and what image.ini says of it */
+    char *hosts_work;
+    md_bootmedia_host *mhosts;
+    md_imgdir_host *ihosts;
+    size_t nhosts;
     double t0;
 };
 
@@ -415,6 +421,20 @@ static int guest_settings(struct build *b)
     return r;
 }
 
+/* /etc/conf.d/network, which the network service reads: the spec's
+ * [System] settings with `address` and `gateway` (NULL: DHCP). */
+static char *network_conf(const struct build *b, const char *address, const char *gateway)
+{
+    const char *bridge = md_spec_bridge(b->spec);
+    return md_xasprintf("# Written by mkdom0 build from [System] GuestNetwork=, Bridge=, "
+                        "Address=, Gateway=.\n"
+                        "guest_network=\"%s\"\n"
+                        "bridge=\"%s\"\ninterface=\"\"\naddress=\"%s\"\ngateway=\"%s\"\n"
+                        "udhcpc_args=\"\"\n",
+                        md_spec_routed(b->spec) ? "route" : "bridge", bridge ? bridge : "",
+                        address ? address : "", gateway ? gateway : "");
+}
+
 /* Spec settings that the dom0's services read from /etc/conf.d. */
 static int step_settings(struct build *b)
 {
@@ -427,13 +447,7 @@ static int step_settings(struct build *b)
         return -1;
     if (!bridge && !address && !routed)
         return 0;
-    char *text = md_xasprintf("# Written by mkdom0 build from [System] GuestNetwork=, Bridge=, "
-                              "Address=, Gateway=.\n"
-                              "guest_network=\"%s\"\n"
-                              "bridge=\"%s\"\ninterface=\"\"\naddress=\"%s\"\ngateway=\"%s\"\n"
-                              "udhcpc_args=\"\"\n",
-                              routed ? "route" : "bridge", bridge ? bridge : "",
-                              address ? address : "", gateway ? gateway : "");
+    char *text = network_conf(b, address, gateway);
     int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
     free(text);
     return r;
@@ -476,6 +490,128 @@ static int step_refs(struct build *b)
                    "program links it, no program, script or config names it); leave it out "
                    "with [Files] Drop= unless something outside the image uses it",
                    b->rootfs_name, b->unreferenced.v[i], size / 1e6, md_node_origin(n));
+    }
+    return 0;
+}
+
+/* Host keys of [Host NAME]: KeysDir/hosts/NAME, made once and reused, as
+ * the image's own are in KeysDir. */
+static char *host_keys_dir(const struct build *b, const md_spec_host *h)
+{
+    return md_xasprintf("%s/hosts/%s", b->keys_dir, h->name);
+}
+
+/* The first line of `path` (a .pub), malloc'd, or NULL with the error. */
+static char *first_line(const char *path, md_err *err)
+{
+    unsigned char *d;
+    size_t n;
+    if (md_read_file(path, &d, &n, err) < 0)
+        return NULL;
+    size_t len = strcspn((char *)d, "\r\n");
+    while (len && (d[len - 1] == ' ' || d[len - 1] == '\t'))
+        len--; /* ssh-keygen -C "" leaves a space for the comment */
+    char *l = md_xstrndup((char *)d, len);
+    free(d);
+    return l;
+}
+
+/* One host's identity, as an archive of the image's codec: its host name,
+ * ssh host keys, network settings when its address is not the image's,
+ * and root's authorized_keys when it adds keys.  The kernel unpacks it
+ * after the image's rootfs (concatenated archives: Linux's
+ * Documentation/driver-api/early-userspace/buffer-format.rst), so its
+ * files replace the image's; the rootfs bytes themselves stay the same. */
+static int host_identity(struct build *b, const md_spec_host *h, const char *path)
+{
+    char *dir = host_keys_dir(b, h);
+    md_tree *t = md_tree_new(false);
+    int r = -1;
+    /* The directories as the image has them: unpacking sets their
+     * attributes again. */
+    md_attr da = { 0755, 0, 0, b->sde };
+    static const char *const dirs[] = { "/", "/etc", "/etc/ssh", "/etc/conf.d" };
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        if (md_tree_add_dir(t, dirs[i], &da, "mkdom0", b->err) < 0)
+            goto out;
+    if (md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, b->o->out, b->err) < 0 ||
+        md_base_add_hostname(t, h->hostname, b->sde, b->err) < 0 ||
+        md_sshkeys_add_host_keys(t, dir, b->sde, b->err) < 0)
+        goto out;
+    if (h->address || md_spec_address(b->spec)) {
+        char *text = network_conf(b, h->address, h->gateway);
+        int w = md_base_add_text(t, "/etc/conf.d/network", 0644, b->sde, text, b->err);
+        free(text);
+        if (w < 0)
+            goto out;
+    }
+    if (h->authorized_keys->n) {
+        md_strv keys = { 0 };
+        const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
+        for (size_t i = 0; i < spec_keys->n; i++)
+            md_strv_push(&keys, spec_keys->v[i]);
+        md_strv_pushf(&keys, "%s/id_ed25519.pub", b->keys_dir);
+        for (size_t i = 0; i < h->authorized_keys->n; i++)
+            md_strv_push(&keys, h->authorized_keys->v[i]);
+        int w = md_sshkeys_add_authorized(t, &keys, b->sde, b->err);
+        md_strv_free(&keys);
+        if (w < 0)
+            goto out;
+    }
+    md_image_stats st;
+    r = md_image_write(t, path, b->codec, md_spec_compression_level(b->spec), b->sde, &st, b->err);
+out:
+    if (r < 0)
+        md_err_prefix(b->err, "%s: [Host %s]", h->at, h->name);
+    md_tree_free(t);
+    free(dir);
+    return r;
+}
+
+/* Every [Host NAME]: its identity archive, and its rootfs: the image's
+ * rootfs, byte for byte, with that archive appended. */
+static int step_hosts(struct build *b)
+{
+    size_t n = md_spec_host_count(b->spec);
+    if (!n)
+        return 0;
+    if (!(b->hosts_work = md_scratch_dir("hosts", b->err)))
+        return -1;
+    b->mhosts = md_xcalloc(n, sizeof *b->mhosts);
+    b->ihosts = md_xcalloc(n, sizeof *b->ihosts);
+    const char *base = md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS);
+    for (size_t i = 0; i < n; i++, b->nhosts++) {
+        const md_spec_host *h = md_spec_host_at(b->spec, i);
+        md_out_say(b->o->out, MD_OUT_PROGRESS, "host %s (%s): its identity", h->name, h->mac);
+        char *id = md_xasprintf("%s/%s.identity", b->hosts_work, h->name);
+        char *rootfs = md_xasprintf("%s/%s.rootfs", b->hosts_work, h->name);
+        char *dir = host_keys_dir(b, h);
+        char *pubpath = md_xasprintf("%s/ssh_host_ed25519_key.pub", dir);
+        b->mhosts[i] = (md_bootmedia_host){ h->name, h->mac, rootfs };
+        b->ihosts[i] = (md_imgdir_host){ h->name, h->mac, h->hostname,
+                                         h->address ? h->address : "", NULL };
+        int r = host_identity(b, h, id);
+        if (r == 0 && !(b->ihosts[i].host_key = first_line(pubpath, b->err)))
+            r = -1;
+        unsigned char *bd = NULL, *idd = NULL;
+        size_t bl = 0, il = 0;
+        if (r == 0 && (md_read_file(base, &bd, &bl, b->err) < 0 ||
+                       md_read_file(id, &idd, &il, b->err) < 0))
+            r = -1;
+        if (r == 0) {
+            bd = md_xrealloc(bd, bl + il);
+            memcpy(bd + bl, idd, il);
+            r = md_write_atomic(rootfs, bd, bl + il, 0644, b->err);
+        }
+        free(bd);
+        free(idd);
+        free(id);
+        free(dir);
+        free(pubpath);
+        if (r < 0) {
+            b->nhosts++;
+            return -1;
+        }
     }
     return 0;
 }
@@ -562,17 +698,19 @@ static int step_self_lint(struct build *b)
     /* The netboot tree's other configs come from the same entry; they are
      * read back by `mkdom0 lint`'s readers, so all carry the same args. */
     if (b->media & MD_SPEC_MEDIA_NETBOOT) {
-        md_bootmedia_netcfg nc[MD_BOOTMEDIA_NETCFGS];
-        md_bootmedia_netboot_configs(b->entry, nc);
-        for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+        md_bootmedia_files f = { .hosts = b->mhosts, .nhosts = b->nhosts };
+        md_bootmedia_netcfg *nc;
+        size_t n = md_bootmedia_netboot_all_configs(b->entry, &f, &nc);
+        /* [0] is GRUB's boot/grub/grub.cfg, grub.cfg linted above */
+        for (size_t i = 1; i < n; i++) {
             md_bootcfg_list list = { 0 };
             md_bootfmt_read((md_bootfmt)nc[i].format, nc[i].text, strlen(nc[i].text), &list);
             char *name = md_xasprintf("%s/%s", md_imgdir_name(MD_IMGDIR_NETBOOT), nc[i].path);
             md_lint_entries(l, name, &list, b->tree);
             free(name);
             md_bootcfg_list_free(&list);
-            free(nc[i].text);
         }
+        md_bootmedia_netcfgs_free(nc, n);
     }
     /* Xen's EFI xen.cfg (the efi/ tree's and the one inside
      * xen-unified.efi) read back by lint's xen.cfg reader. */
@@ -605,6 +743,7 @@ static int write_image_ini(struct build *b)
         .xen = b->hv.found ? b->hv.version : "", .toolstack = b->ts.found ? b->ts.version : "",
         .kernel = md_modules_kver(b->mods), .source_date_epoch = b->sde,
         .modules = md_modules_count(b->mods), .keys_dir = b->keys_dir,
+        .hosts = b->ihosts, .nhosts = b->nhosts,
     };
     return md_imgdir_stage_write_ini(b->stage, &info, b->err);
 }
@@ -779,7 +918,7 @@ static int step_media(struct build *b)
         md_imgdir_stage_path(b->stage, MD_IMGDIR_XEN),
         md_imgdir_stage_path(b->stage, MD_IMGDIR_KERNEL),
         md_imgdir_stage_path(b->stage, MD_IMGDIR_ROOTFS),
-        b->sde,
+        b->sde, b->mhosts, b->nhosts,
     };
     static const struct { unsigned bit; md_imgdir_file file; const char *what; } media[] = {
         { MD_SPEC_MEDIA_ISO, MD_IMGDIR_ISO, "hybrid BIOS/UEFI ISO" },
@@ -842,6 +981,14 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     b.media = o->media >= 0 ? (unsigned)o->media : md_spec_media(spec);
     if (check_boot_entry(&b) < 0)
         goto out;
+    /* A host's rootfs and its config by MAC live in the netboot tree. */
+    if (md_spec_host_count(spec) && !(b.media & MD_SPEC_MEDIA_NETBOOT)) {
+        const md_spec_host *h = md_spec_host_at(spec, 0);
+        md_err_set(err, "%s: [Host %s]: hosts boot from the netboot tree, which picks each "
+                        "host's config by its MAC: add netboot to [Boot] Media= (or --media)",
+                   h->at, h->name);
+        goto out;
+    }
     /* First: a second build into the same output, or an output directory
      * that is not ours, is refused before minutes of work. */
     if (!(b.stage = md_imgdir_stage_new(o->outdir, b.codec, o->force, err)))
@@ -866,7 +1013,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
         { step_boot_files, P_EXTRACT }, { step_filter, P_EXTRACT },  { step_modules, P_MODULES },
         { step_files, P_FILES },       { step_ssh, P_FILES },        { step_settings, P_FILES },
         { step_dedupe, P_FILES },      { step_refs, P_FILES },
-        { step_rootfs, P_COMPRESS },   { step_dom0_mem, P_WRITE },   { step_self_lint, P_LINT },
+        { step_rootfs, P_COMPRESS },   { step_hosts, P_COMPRESS },   { step_dom0_mem, P_WRITE },   { step_self_lint, P_LINT },
         { step_write, P_WRITE },       { step_media, P_WRITE },      { step_publish, P_WRITE },
     };
     double spent[P_N] = { 0 };
@@ -908,6 +1055,16 @@ out:
     free(b.kernel.data);
     md_modules_free(b.mods);
     md_strv_free(&b.unreferenced);
+    for (size_t i = 0; i < b.nhosts; i++) {
+        free((char *)b.mhosts[i].rootfs);
+        free((char *)b.ihosts[i].host_key);
+    }
+    free(b.mhosts);
+    free(b.ihosts);
+    if (b.hosts_work) {
+        md_remove_tree(b.hosts_work, NULL);
+        free(b.hosts_work);
+    }
     md_tree_free(b.tree);
     md_resolve_free(b.res);
     return r;

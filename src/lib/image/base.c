@@ -84,18 +84,23 @@ static int add_users(md_tree *t, const md_base_opts *o, md_err *err)
     return r;
 }
 
-static int add_host(md_tree *t, const md_base_opts *o, md_err *err)
+int md_base_add_hostname(md_tree *t, const char *hostname, int64_t mtime, md_err *err)
 {
-    char *hostname = md_xasprintf("%s\n", o->hostname);
+    char *name = md_xasprintf("%s\n", hostname);
     char *hosts = md_xasprintf("127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n",
-                               o->hostname);
+                               hostname);
     int r = 0;
-    if (md_base_add_text(t, "/etc/hostname", 0644, o->mtime, hostname, err) < 0 ||
-        md_base_add_text(t, "/etc/hosts", 0644, o->mtime, hosts, err) < 0)
+    if (md_base_add_text(t, "/etc/hostname", 0644, mtime, name, err) < 0 ||
+        md_base_add_text(t, "/etc/hosts", 0644, mtime, hosts, err) < 0)
         r = -1;
-    free(hostname);
+    free(name);
     free(hosts);
     return r;
+}
+
+static int add_host(md_tree *t, const md_base_opts *o, md_err *err)
+{
+    return md_base_add_hostname(t, o->hostname, o->mtime, err);
 }
 
 int md_base_populate(md_tree *t, const md_base_opts *o, md_err *err)

@@ -24,6 +24,10 @@ int md_base_layout(md_tree *t, md_err *err);
  * (no maintainer script ever ran to fill them in). */
 int md_base_populate(md_tree *t, const md_base_opts *o, md_err *err);
 
+/* /etc/hostname and /etc/hosts (127.0.1.1 is the host name) for `hostname`:
+ * what md_base_populate writes, and a host's identity ([Host NAME]). */
+int md_base_add_hostname(md_tree *t, const char *hostname, int64_t mtime, md_err *err);
+
 /* Add (or replace) a root-owned text file made by mkdom0; copies `text`. */
 int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
                      const char *text, md_err *err);

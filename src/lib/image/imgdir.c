@@ -68,6 +68,9 @@ struct ini {
     int open_errno; /* why it could not be opened */
     char open_msg[sizeof ((md_err *)0)->msg]; /* or the whole reason, "" if none */
     FILE *f;
+    /* [Host NAME] sections: their fields, malloc'd, "" when not given */
+    struct ini_host { char *f[5]; } *hosts;
+    size_t nhosts;
 };
 
 struct md_imgdir {
@@ -99,6 +102,10 @@ void md_imgdir_free(md_imgdir *d)
         return;
     for (size_t i = 0; i < S_COUNT; i++)
         free(d->ini.str[i]);
+    for (size_t i = 0; i < d->ini.nhosts; i++)
+        for (int k = 0; k < 5; k++)
+            free(d->ini.hosts[i].f[k]);
+    free(d->ini.hosts);
     free(d->dir);
     free(d);
 }
@@ -213,9 +220,37 @@ static bool parse_number(const char *v, long long *out)
 
 /* inih's handler.  Keys we do not know are left alone (a newer mkdom0 may
  * write more); a key given twice keeps its first (non-empty) value. */
+/* image.ini's [Host NAME] keys, in md_imgdir_host's order after name. */
+static const char *const host_keys[] = { "MAC", "Hostname", "Address", "HostKey" };
+
+static void on_host_key(struct ini *ini, const char *name, const char *key, const char *value)
+{
+    int k = 0;
+    while (k < 4 && strcmp(key, host_keys[k]))
+        k++;
+    if (k == 4)
+        return;
+    size_t i = 0;
+    while (i < ini->nhosts && strcmp(ini->hosts[i].f[0], name))
+        i++;
+    if (i == ini->nhosts) {
+        ini->hosts = md_xrealloc(ini->hosts, (i + 1) * sizeof *ini->hosts);
+        ini->hosts[i].f[0] = md_xstrdup(name);
+        for (int j = 1; j < 5; j++)
+            ini->hosts[i].f[j] = md_xstrdup("");
+        ini->nhosts++;
+    }
+    free(ini->hosts[i].f[k + 1]);
+    ini->hosts[i].f[k + 1] = md_xstrdup(value);
+}
+
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
 {
     struct ini *ini = user;
+    if (!strncmp(section, "Host ", 5)) {
+        on_host_key(ini, section + 5, key, value);
+        return 1;
+    }
     for (size_t i = 0; i < sizeof ini_keys / sizeof *ini_keys; i++) {
         const struct ini_key *k = &ini_keys[i];
         if (strcmp(section, k->section) || strcmp(key, k->key))
@@ -298,6 +333,30 @@ static void read_ini(md_imgdir *d)
     };
     for (size_t i = 0; i < S_COUNT; i++)
         *view[i] = ini->str[i] ? ini->str[i] : "";
+}
+
+int md_imgdir_find_host(md_imgdir *d, const char *name, md_imgdir_host *out, md_err *err)
+{
+    if (!md_imgdir_ini(d, err))
+        return -1;
+    md_strv known = { 0 };
+    for (size_t i = 0; i < d->ini.nhosts; i++) {
+        char **f = d->ini.hosts[i].f;
+        if (!strcmp(f[0], name)) {
+            md_strv_free(&known);
+            *out = (md_imgdir_host){ f[0], f[1], f[2], f[3], f[4] };
+            if (!*out->mac || !*out->hostname || !*out->host_key)
+                return md_err_set(err, "%s/%s: [Host %s] lacks MAC=, Hostname= or HostKey=",
+                                  d->dir, names[MD_IMGDIR_INI], name);
+            return 0;
+        }
+        md_strv_push(&known, f[0]);
+    }
+    char *list = known.n ? md_strv_join(&known, ", ") : md_xstrdup("none: the spec has no [Host NAME]");
+    md_err_set(err, "%s: no host %s in %s (its hosts: %s)", d->dir, name, names[MD_IMGDIR_INI], list);
+    free(list);
+    md_strv_free(&known);
+    return -1;
 }
 
 const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
@@ -808,6 +867,13 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
         "[SSH]\nKeysDir=%s\nClientKey=%s/%s\n",
         i->name, i->spec, i->xen, i->toolstack, i->kernel, i->source_date_epoch, s->rootfs_name,
         sha, i->modules, i->keys_dir, i->keys_dir, MD_SSHKEYS_CLIENT_KEY);
+    for (size_t h = 0; h < i->nhosts; h++) {
+        const md_imgdir_host *x = &i->hosts[h];
+        char *t = md_xasprintf("%s\n[Host %s]\nMAC=%s\nHostname=%s\nAddress=%s\nHostKey=%s\n", text,
+                               x->name, x->mac, x->hostname, x->address, x->host_key);
+        free(text);
+        text = t;
+    }
     int r = md_imgdir_stage_write(s, MD_IMGDIR_INI, text, strlen(text), err);
     free(text);
     return r;

@@ -64,8 +64,18 @@ char *md_imgdir_rootfs_name(md_codec codec);
  * few MB; more is a decompression bomb. */
 #define MD_IMGDIR_XEN_MAX ((size_t)256 << 20)
 
+/* image.ini's [Host NAME]: a host of the netboot tree (the spec's [Host
+ * NAME]), for `mkdom0 boot --host`. */
+typedef struct md_imgdir_host {
+    const char *name;
+    const char *mac;       /* MAC: "52:54:00:12:34:56" */
+    const char *hostname;  /* Hostname */
+    const char *address;   /* Address: "A.B.C.D/N", "" for DHCP */
+    const char *host_key;  /* HostKey: its ed25519 host key, an OpenSSH public key line */
+} md_imgdir_host;
+
 /* image.ini: what the build knew about the image.  Sections [Image]
- * (Name .. Modules) and [SSH] (KeysDir, ClientKey). */
+ * (Name .. Modules), [SSH] (KeysDir, ClientKey) and one [Host NAME] per host. */
 typedef struct md_imgdir_info {
     const char *name;          /* Name: the spec's [Image] Name */
     const char *spec;          /* Spec: where the spec came from (path or "default") */
@@ -78,6 +88,8 @@ typedef struct md_imgdir_info {
     size_t modules;            /* Modules: kernel modules in the image */
     const char *keys_dir;      /* KeysDir: the ssh keys directory */
     const char *client_key;    /* ClientKey: root's login key for boot checks */
+    const md_imgdir_host *hosts; /* written only; NULL when none */
+    size_t nhosts;
 } md_imgdir_info;
 
 /* ---- reading ---- */
@@ -115,6 +127,10 @@ char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f);
 /* image.ini, read on the first call with inih.  NULL with an error naming
  * DIR/image.ini (and the line) when it is missing or malformed. */
 const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err);
+
+/* Host `name` of image.ini (its strings belong to `d`).  Error naming the
+ * hosts image.ini has when it has no such host. */
+int md_imgdir_find_host(md_imgdir *d, const char *name, md_imgdir_host *out, md_err *err);
 
 /* The image is whole: image.ini reads (md_imgdir_ini) and the rootfs file
  * it names is in DIR with the SHA-256 it records.  Error naming the file

@@ -839,6 +839,75 @@ static int check_storage(chk *c, bool after_reset, md_err *err)
                        : md_storage_check_boot(c->store, c, err);
 }
 
+/* Booted as a host of the image (--host): the dom0 is that host: its host
+ * name, its static address (when it has one), and the ssh host key that
+ * sshd shows over the network (ssh-keyscan) is the one the build made for
+ * it (image.ini's HostKey), not the image's own. */
+static int check_host(chk *c, md_err *err)
+{
+    const md_imgdir_host *h = md_boot_host(c->boot);
+    if (!h)
+        return 0;
+    md_run_result r;
+    int st = md_check_ssh(c, "hostname; ip -4 -o addr show", 60, &r);
+    size_t n = strcspn(r.out, "\r\n");
+    if (st != 0 || strlen(h->hostname) != n || strncmp(r.out, h->hostname, n)) {
+        int rc = md_check_fail(c, err, "host %s: the dom0's host name is '%.*s', not %s: its identity "
+                               "archive was not unpacked (the boot loader loaded the image's rootfs, "
+                               "not hosts/%s/: no config for MAC %s?)", h->name, (int)n, r.out,
+                               h->hostname, h->name, h->mac);
+        md_run_result_free(&r);
+        return rc;
+    }
+    char *inet = *h->address ? md_xasprintf("inet %s ", h->address) : NULL;
+    bool addr_ok = !inet || strstr(r.out, inet);
+    char *addrs = md_xstrdup(r.out + n);
+    md_run_result_free(&r);
+    free(inet);
+    if (!addr_ok) {
+        int rc = md_check_fail(c, err, "host %s: no address %s on the dom0:%s", h->name, h->address,
+                               addrs);
+        free(addrs);
+        return rc;
+    }
+    free(addrs);
+    /* the key's blob: the second word of "ssh-ed25519 AAAA... [comment]" */
+    const char *blob = strchr(h->host_key, ' ');
+    char *want = blob ? md_xstrndup(blob + 1, strcspn(blob + 1, " ")) : md_xstrdup("?");
+    const char *scan[] = { "ssh-keyscan", "-T", "20", "-p", c->port, "-t", "ed25519", "127.0.0.1", NULL };
+    md_run_opts ro = { .timeout_s = 60, .stderr_apart = true };
+    md_err e = MD_ERR_INIT;
+    int rc = 0, ran = md_run(scan, &ro, &r, &e);
+    if (ran < 0)
+        rc = md_check_fail(c, err, "host %s: ssh-keyscan: %s", h->name, e.msg);
+    else if (!strstr(r.out, want))
+        rc = md_check_fail(c, err, "host %s: sshd shows another ed25519 host key than the host's "
+                           "(image.ini HostKey):\n  shown:  %s\n  wanted: %s", h->name,
+                           md_run_tail(r.out, 300), h->host_key);
+    if (ran == 0)
+        md_run_result_free(&r);
+    free(want);
+    if (rc < 0)
+        return rc;
+    /* its fingerprint, as `ssh` prints it on first contact */
+    char *kf = md_xasprintf("%s/host_key.pub", md_boot_workdir(c->boot));
+    char *fp = NULL;
+    if (md_write_atomic(kf, h->host_key, strlen(h->host_key), 0644, &e) == 0) {
+        const char *kg[] = { "ssh-keygen", "-l", "-f", kf, NULL };
+        md_run_opts ko = { .timeout_s = 30 };
+        if (md_run(kg, &ko, &r, &e) == 0) {
+            if (r.status == 0)
+                fp = md_xstrndup(r.out, strcspn(r.out, "\r\n"));
+            md_run_result_free(&r);
+        }
+    }
+    free(kf);
+    md_check_say(c, "ok   host %s: host name %s, %s%s, ssh host key %s", h->name, h->hostname,
+                 *h->address ? "address " : "DHCP", h->address, fp ? fp : h->host_key);
+    free(fp);
+    return 0;
+}
+
 static int steps(chk *c, md_err *err)
 {
     double limit = boot_limit(c);
@@ -850,7 +919,7 @@ static int steps(chk *c, md_err *err)
     if (wait_ssh(c, ssh_limit(c), &c->ev[EV_SSHD], err) < 0)
         return -1;
     md_check_say(c, "ok   %-22s %6.1f s", "sshd answers", c->ev[EV_SSHD]);
-    if (check_xl(c, err) < 0 || report_memory(c, "after boot", err) < 0)
+    if (check_host(c, err) < 0 || check_xl(c, err) < 0 || report_memory(c, "after boot", err) < 0)
         return -1;
     /* Before the check's own guests: the autostart guest's hotplug
      * scripts then do not compete with theirs. */
@@ -882,7 +951,10 @@ static int steps(chk *c, md_err *err)
                 (unsigned long long)(ops0 - c->xen_ops), (bytes0 - c->xen_bytes) / 1024.0,
                 ops0 != c->xen_ops ? " (its disk driver scanning the partition table)" : "");
     } else {
-        md_check_say(c, "n/a  boot medium reads: multiboot has no disk (QEMU loads the files itself)");
+        md_check_say(c, "n/a  boot medium reads: %s has no disk (%s)",
+                     md_qemu_path_name(c->o->boot.path),
+                     c->o->boot.path == MD_QEMU_PXE ? "the files came over TFTP"
+                                                    : "QEMU loads the files itself");
     }
     if (!c->o->no_reset && (check_reset(c, err) < 0 || check_storage(c, true, err) < 0))
         return -1;

@@ -29,6 +29,14 @@ struct repo {
     md_spec_repo view; /* filled once parsing is complete */
 };
 
+/* A [Host NAME] section. */
+struct host {
+    char *name, *at;          /* "FILE:LINE" of its first key */
+    char *mac, *mac_at, *hostname, *hostname_at, *address, *gateway, *gateway_at;
+    md_strv authorized_keys;
+    md_spec_host view;        /* filled once parsing is complete */
+};
+
 struct md_spec {
     char *origin, *basedir;
     char *name, *compression;
@@ -55,6 +63,8 @@ struct md_spec {
     unsigned media; /* MD_SPEC_MEDIA_* bits */
     char *sb_key, *sb_cert; /* [Boot] SecureBootKey=, SecureBootCert= */
     unsigned ucode; /* [Xen] Microcode=: MD_SPEC_UCODE_* bits */
+    struct host *hosts;
+    size_t nhostsecs;
     md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
 
     /* parse state */
@@ -816,8 +826,8 @@ static bool is_list_key(const char *sec, const char *k)
                                          "Files/Drop", "Files/Keep", "Files/Overlay",
                                          "Files/Copy", "Modules/Include", "SSH/AuthorizedKeys",
                                          "Guests/Autostart", "Repository/Components", "Boot/Media",
-                                         "Xen/HostMemory", NULL };
-    size_t sl = strncmp(sec, "Repository ", 11) ? strlen(sec) : 10;
+                                         "Xen/HostMemory", "Host/AuthorizedKeys", NULL };
+    size_t sl = !strncmp(sec, "Repository ", 11) ? 10 : !strncmp(sec, "Host ", 5) ? 4 : strlen(sec);
     for (int i = 0; lists[i]; i++)
         if (!strncmp(lists[i], sec, sl) && lists[i][sl] == '/' && !strcmp(lists[i] + sl + 1, k))
             return true;
@@ -894,6 +904,99 @@ static int boot_key(md_spec *s, const char *k, const char *v)
     return 1;
 }
 
+/* "52:54:00:12:34:56" or with '-': six hex octets; written back lower
+ * case with ':' (iPXE's ${netX/mac} form).  A group (multicast) address or
+ * all zeros is no NIC's. */
+static bool parse_mac(const char *v, char out[18])
+{
+    unsigned char o[6];
+    if (strlen(v) != 17)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        const char *p = v + 3 * i;
+        if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+            (i < 5 && p[2] != ':' && p[2] != '-') || (i > 0 && p[-1] != v[2]))
+            return false;
+        char hex[3] = { p[0], p[1], 0 };
+        o[i] = (unsigned char)strtoul(hex, NULL, 16);
+    }
+    if ((o[0] & 1) || !(o[0] | o[1] | o[2] | o[3] | o[4] | o[5]))
+        return false;
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", o[0], o[1], o[2], o[3], o[4], o[5]);
+    return true;
+}
+
+static struct host *host_get(md_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhostsecs; i++)
+        if (!strcmp(s->hosts[i].name, name))
+            return &s->hosts[i];
+    s->hosts = md_xrealloc(s->hosts, (s->nhostsecs + 1) * sizeof *s->hosts);
+    struct host *h = &s->hosts[s->nhostsecs++];
+    memset(h, 0, sizeof *h);
+    h->name = md_xstrdup(name);
+    h->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+    return h;
+}
+
+static int host_key(md_spec *s, const char *name, const char *k, const char *v)
+{
+    /* NAME names the host's keys directory and files in the netboot tree,
+     * and is its host name unless Hostname= says otherwise. */
+    if (!valid_hostname(name) || strchr(name, '.'))
+        return fail(s, "[Host %s]: a host's name is one label of 1 to 63 letters, digits and "
+                       "inner hyphens (RFC 1123; it names the host's files)", name);
+    struct host *h = host_get(s, name);
+    char *at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+    if (!strcmp(k, "MAC")) {
+        char mac[18];
+        if (!parse_mac(v, mac)) {
+            free(at);
+            return fail(s, "MAC=%s: expected a NIC's MAC address, six hex octets such as "
+                           "52:54:00:12:34:56 (not a group address, not all zeros)", v);
+        }
+        set_str(&h->mac, mac);
+        free(h->mac_at);
+        h->mac_at = at;
+        return 1;
+    }
+    if (!strcmp(k, "Hostname")) {
+        if (!valid_hostname(v)) {
+            free(at);
+            return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
+                           "digits and inner hyphens, joined by dots, at most 253 characters)",
+                        v);
+        }
+        set_str(&h->hostname, v);
+        free(h->hostname_at);
+        h->hostname_at = at;
+        return 1;
+    }
+    free(at);
+    if (!strcmp(k, "Address")) {
+        if (!strcasecmp(v, "dhcp"))
+            v = "";
+        if (*v && !valid_ipv4(v, true))
+            return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
+                           "as 192.0.2.10/24 (dhcp or empty: DHCP)", v);
+        if (*v && !host_address(v))
+            return fail(s, "Address=%s: the network's or its broadcast address, not a "
+                           "host's", v);
+        return set_str(&h->address, v), 1;
+    }
+    if (!strcmp(k, "Gateway")) {
+        if (*v && !valid_ipv4(v, false))
+            return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1", v);
+        free(h->gateway_at);
+        h->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        return set_str(&h->gateway, v), 1;
+    }
+    if (!strcmp(k, "AuthorizedKeys"))
+        return set_path_list(s, &h->authorized_keys, k, v, false);
+    return fail(s, "unknown key %s in [Host %s] (MAC, Hostname, Address, Gateway, "
+                   "AuthorizedKeys)", k, name);
+}
+
 static int on_key(void *user, const char *sec, const char *k, const char *v)
 {
     md_spec *s = user;
@@ -916,6 +1019,8 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         r = guests_key(s, k, v);
     else if (!strcmp(sec, "Boot"))
         r = boot_key(s, k, v);
+    else if (!strncmp(sec, "Host ", 5))
+        r = host_key(s, sec + 5, k, v);
     else if (!strcmp(sec, "Modules") || !strcmp(sec, "Xen") || !strcmp(sec, "Kernel") ||
              !strcmp(sec, "System") || !strcmp(sec, "SSH"))
         r = system_key(s, sec, k, v);
@@ -1088,28 +1193,64 @@ static int check_level(const md_spec *s)
  * link's network or broadcast address: `ip route add default via GW` fails
  * at boot otherwise (or routes into nothing).  A DHCP lease brings its own
  * router, so Gateway= needs Address=. */
-static int check_gateway(const md_spec *s)
+static int gateway_ok(const md_spec *s, const char *at, const char *address,
+                      const char *gateway)
 {
-    if (!s->gateway)
+    if (!gateway)
         return 0;
-    if (!s->address)
+    if (!address)
         return md_err_set(s->err, "%s: Gateway=%s without Address=: a DHCP lease brings its "
-                                  "own router", s->gateway_at, s->gateway);
+                                  "own router", at, gateway);
     uint32_t a, hm;
     int len;
-    split_cidr(s->address, &a, &len, &hm);
+    split_cidr(address, &a, &len, &hm);
     struct in_addr gw = { 0 };
-    inet_pton(AF_INET, s->gateway, &gw);
+    inet_pton(AF_INET, gateway, &gw);
     uint32_t g = ntohl(gw.s_addr);
     if ((a & ~hm) != (g & ~hm))
         return md_err_set(s->err, "%s: Gateway=%s is not in Address=%s's network: the dom0 "
-                                  "could not reach it", s->gateway_at, s->gateway, s->address);
+                                  "could not reach it", at, gateway, address);
     if (g == a)
-        return md_err_set(s->err, "%s: Gateway=%s is the dom0's own Address=", s->gateway_at,
-                          s->gateway);
+        return md_err_set(s->err, "%s: Gateway=%s is the dom0's own Address=", at, gateway);
     if (len <= 30 && ((g & hm) == 0 || (g & hm) == hm))
         return md_err_set(s->err, "%s: Gateway=%s is the network or broadcast address of %s",
-                          s->gateway_at, s->gateway, s->address);
+                          at, gateway, address);
+    return 0;
+}
+
+static int check_gateway(const md_spec *s)
+{
+    return gateway_ok(s, s->gateway_at, s->address, s->gateway);
+}
+
+/* [Host NAME]s: each has a MAC; no two share a MAC or a host name (the
+ * netboot tree picks a host's config by its MAC, and two hosts answering
+ * to one name could not be told apart over ssh). */
+static int check_hosts(md_spec *s)
+{
+    for (size_t i = 0; i < s->nhostsecs; i++) {
+        struct host *h = &s->hosts[i];
+        if (!h->mac)
+            return md_err_set(s->err, "%s: [Host %s] has no MAC=: the netboot tree finds a host's "
+                                      "config by the MAC address it boots from", h->at, h->name);
+        if (gateway_ok(s, h->gateway_at, h->address, h->gateway) < 0)
+            return -1;
+        const char *hn = h->hostname ? h->hostname : h->name;
+        for (size_t j = 0; j < i; j++) {
+            const struct host *o = &s->hosts[j];
+            if (!strcmp(o->mac, h->mac))
+                return md_err_set(s->err, "%s: [Host %s] MAC=%s is also [Host %s]'s (%s): each "
+                                          "host boots its own config by its MAC", h->mac_at,
+                                  h->name, h->mac, o->name, o->mac_at);
+            if (!strcmp(o->hostname ? o->hostname : o->name, hn))
+                return md_err_set(s->err, "%s: [Host %s] has the host name %s, as [Host %s] (%s): "
+                                          "give each host its own Hostname=",
+                                  h->hostname_at ? h->hostname_at : h->at, h->name, hn, o->name,
+                                  o->hostname_at ? o->hostname_at : o->at);
+        }
+        h->view = (md_spec_host){ h->name, h->mac, hn, h->address, h->gateway,
+                                  &h->authorized_keys, h->at };
+    }
     return 0;
 }
 
@@ -1188,7 +1329,7 @@ static void apply_microcode(md_spec *s)
 
 static int validate(md_spec *s)
 {
-    if (check_level(s) < 0 || check_gateway(s) < 0)
+    if (check_level(s) < 0 || check_gateway(s) < 0 || check_hosts(s) < 0)
         return -1;
     if (s->nrepos == 0)
         return md_err_set(s->err, "%s: no [Repository NAME] section", s->origin);
@@ -1305,6 +1446,15 @@ void md_spec_free(md_spec *s)
     }
     free(s->copies);
     free(s->host_mib);
+    for (size_t i = 0; i < s->nhostsecs; i++) {
+        struct host *h = &s->hosts[i];
+        char *hs[] = { h->name, h->at, h->mac, h->mac_at, h->hostname, h->hostname_at,
+                       h->address, h->gateway, h->gateway_at };
+        for (size_t k = 0; k < sizeof hs / sizeof *hs; k++)
+            free(hs[k]);
+        md_strv_free(&h->authorized_keys);
+    }
+    free(s->hosts);
     md_strv *lists[] = { &s->packages, &s->excludes, &s->drop, &s->keep, &s->overlays,
                          &s->modules, &s->authorized_keys, &s->autostart, &s->at_keys,
                          &s->at_lines };
@@ -1367,6 +1517,8 @@ unsigned md_spec_microcode(const md_spec *s) { return s->ucode; }
 int md_spec_shutdown_timeout(const md_spec *s) { return s->shutdown_timeout ? s->shutdown_timeout : 120; }
 const md_strv *md_spec_authorized_keys(const md_spec *s) { return &s->authorized_keys; }
 const char *md_spec_keys_dir(const md_spec *s) { return s->keys_dir; }
+size_t md_spec_host_count(const md_spec *s) { return s->nhostsecs; }
+const md_spec_host *md_spec_host_at(const md_spec *s, size_t i) { return &s->hosts[i].view; }
 
 const char *md_spec_key_at(const md_spec *s, const char *section, const char *key)
 {

@@ -13,6 +13,7 @@
  *   [SSH]  AuthorizedKeys KeysDir
  *   [Guests]  Storage Autostart ShutdownTimeout
  *   [Boot]  Media SecureBootKey SecureBootCert
+ *   [Host NAME]  MAC Hostname Address Gateway AuthorizedKeys
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=NAME` in [Image] starts from
  * an embedded base (md_spec_base_find: default = debian-12, debian-13) and
@@ -183,6 +184,23 @@ unsigned md_spec_microcode(const md_spec *s);
 const md_strv *md_spec_authorized_keys(const md_spec *s); /* host files */
 /* NULL when the spec names none: the caller picks a per-user default. */
 const char *md_spec_keys_dir(const md_spec *s);
+
+/* [Host NAME]: one host of the image's fleet.  All hosts boot the same
+ * rootfs; each gets its own identity (host name, ssh host keys, address,
+ * more authorized keys) from a small archive of its own that the netboot
+ * tree appends to the rootfs and selects by the host's MAC. */
+typedef struct md_spec_host {
+    const char *name;      /* NAME: one RFC 1123 label; names the host's files */
+    const char *mac;       /* "52:54:00:12:34:56": lower case, ':' (checked) */
+    const char *hostname;  /* Hostname=, default NAME */
+    const char *address;   /* "A.B.C.D/N", or NULL: DHCP */
+    const char *gateway;   /* NULL: none (checked against address) */
+    const md_strv *authorized_keys; /* absolute host paths, beyond [SSH]'s */
+    const char *at;        /* "FILE:LINE" of the section's first key */
+} md_spec_host;
+/* In the order of their sections; MACs and host names are distinct. */
+size_t md_spec_host_count(const md_spec *s);
+const md_spec_host *md_spec_host_at(const md_spec *s, size_t i);
 
 /* "FILE:LINE" of the line that last set `key` in [section] ("Xen",
  * "Args"), for a value the spec cannot check itself (the boot entry's
