@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # slow
 # The build's own boot media, booted as built (mkdom0 build --media iso,disk):
-# boot.iso under OVMF (UEFI from the hybrid ISO) with the full --check and no
-# guest storage disk (the dom0 boots on and its console says so), then to the
-# login prompt, ssh and `xl list`: disk.img under SeaBIOS (BIOS boot
-# partition + boot.img in the MBR) and the hybrid ISO under SeaBIOS (El
-# Torito, GRUB i386-pc; `--path iso` makes it with the same code).  One full
-# check is enough: past the loader, the dom0 is the same on every path.  Dom0Mem=1024M fits the 2048M VM, so
-# mkdom0 boot uses the files as they are instead of making its own.
+# each to the login prompt, ssh and `xl list`, with no guest storage disk:
+# boot.iso under OVMF (UEFI from the hybrid ISO), disk.img under SeaBIOS
+# (BIOS boot partition + boot.img in the MBR) and the hybrid ISO under
+# SeaBIOS (El Torito, GRUB i386-pc; `--path iso` makes it with the same
+# code).  No full check here: past the loader the dom0 is the same on every
+# path, and its full check runs in tests 50, 52 and 58.  Dom0Mem=1024M fits
+# the 2048M VM, so mkdom0 boot uses the files as they are instead of making
+# its own.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
 work=$(mktemp -d /tmp/mkdom0-media-boot.XXXXXX)
@@ -17,14 +18,9 @@ build_or_skip --keys "$work/keys" -o "$work/img" "$work/media.ini" > "$work/buil
 [ -f "$work/img/boot.iso" ] && [ -f "$work/img/disk.img" ] || fail "the build wrote no boot.iso/disk.img"
 sha_iso=$(sha256sum < "$work/img/boot.iso") sha_disk=$(sha256sum < "$work/img/disk.img")
 
-t0=$(date +%s)
-boot_check_dir "$work/img" iso-uefi --no-storage
-grep -q 'booting one made now' "$out/check.log" && fail "iso-uefi did not boot the build's boot.iso"
-grep -q '^ok   Xen banner' "$out/check.log" || fail "no Xen banner"
-echo "iso-uefi --check: $(( $(date +%s) - t0 )) s"
-
-# The raw disk and the ISO through SeaBIOS: the quick proof (no guests,
-# reset, daemon kills or storage disk).
+# Each medium gets the quick proof (no guests, reset, daemon kills or
+# storage disk): past the loader the dom0 is the same on every path, and
+# its full --check runs under OVMF in tests 52 and 58 and under SeaBIOS in 50.
 quick() {  # name boot-options...
     local name=$1 t0; shift
     t0=$(date +%s)
@@ -38,6 +34,8 @@ quick() {  # name boot-options...
     done
     echo "$name --check: $(( $(date +%s) - t0 )) s"
 }
+quick iso-uefi --path iso-uefi
+grep -q 'booting one made now' "$work/iso-uefi.log" && fail "iso-uefi did not boot the build's boot.iso"
 quick disk-bios --path disk --firmware bios
 grep -q 'booting one made now' "$work/disk-bios.log" && fail "disk did not boot the build's disk.img"
 quick iso-bios --path iso
