@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -266,6 +269,65 @@ bool md_is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* ---- scratch directories ----
+ *
+ * A scratch directory outlives a process killed with SIGKILL (trial 9c
+ * case 8: 88 of them, 1.5 GB, in one shared /tmp).  So each is locked by
+ * the process that made it, for as long as it lives: flock(2) on the
+ * directory itself, which the kernel drops when the process dies, however
+ * it dies.  SCRATCH_MARK, made inside once the lock is held, says "made by
+ * mkdom0 and locked by its owner": the next mkdom0 that makes a scratch
+ * directory removes every directory of the same user in the same TMPDIR
+ * that has the mark and whose lock it can take (its owner is dead).  One
+ * without the mark is left: its owner is between mkdtemp(3) and the lock,
+ * or an older mkdom0 made it, or mkdom0 left it to the user on purpose
+ * (md_scratch_keep), or it is not mkdom0's at all.  Another user's is never
+ * looked into. */
+#define SCRATCH_MARK ".mkdom0-scratch-lock"
+
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct held { char *path; int fd; } *held;
+static size_t nheld;
+static bool swept;
+
+/* Remove $tmp/mkdom0-*.XXXXXX that belong to us and whose owner is dead. */
+static void sweep_dead(const char *tmp)
+{
+    int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        /* mkdom0-TAG.XXXXXX: mkdtemp's six characters after a dot */
+        if (strncmp(e->d_name, "mkdom0-", 7) || n < 15 || e->d_name[n - 7] != '.')
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        int fd = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat fst, mst;
+        /* the lock taken means its owner is gone; the mark, that the owner
+         * was an mkdom0 that took the lock first (see above) */
+        if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev && fst.st_ino == st.st_ino &&
+            fst.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            fstatat(fd, SCRATCH_MARK, &mst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(mst.st_mode)) {
+            char *p = md_xasprintf("%s/%s", tmp, e->d_name);
+            md_remove_tree(p, NULL);
+            free(p);
+        }
+        close(fd);
+    }
+    closedir(d);
+}
+
 char *md_scratch_dir(const char *tag, md_err *err)
 {
     const char *tmp = getenv("TMPDIR");
@@ -281,18 +343,64 @@ char *md_scratch_dir(const char *tag, md_err *err)
                               (unsigned)geteuid());
     int rc = md_file_check_trusted_path(real, risk, err);
     free(risk);
-    free(real);
     if (rc < 0) {
+        free(real);
         md_err_prefix(err, "TMPDIR %s", tmp);
         return NULL;
     }
+    pthread_mutex_lock(&held_mu);
+    bool sweep = !swept; /* once a run: what died before this run started */
+    swept = true;
+    pthread_mutex_unlock(&held_mu);
+    if (sweep)
+        sweep_dead(real);
+    free(real);
     char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);
         return NULL;
     }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), mfd = -1;
+    if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
+        (mfd = openat(fd, SCRATCH_MARK, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600)) < 0) {
+        md_err_errno(err, "%s: cannot lock the scratch directory", dir);
+        if (fd >= 0)
+            close(fd);
+        rmdir(dir);
+        free(dir);
+        return NULL;
+    }
+    close(mfd);
+    pthread_mutex_lock(&held_mu);
+    held = md_xrealloc(held, (nheld + 1) * sizeof *held);
+    held[nheld++] = (struct held){ md_xstrdup(dir), fd };
+    pthread_mutex_unlock(&held_mu);
     return dir;
+}
+
+/* Drop `dir`'s lock if it is one of ours; with `unmark`, first its mark,
+ * so no later run takes the directory for a dead build's. */
+static void scratch_release(const char *dir, bool unmark)
+{
+    pthread_mutex_lock(&held_mu);
+    for (size_t i = 0; i < nheld; i++) {
+        if (strcmp(held[i].path, dir))
+            continue;
+        if (unmark)
+            unlinkat(held[i].fd, SCRATCH_MARK, 0);
+        close(held[i].fd);
+        free(held[i].path);
+        held[i] = held[--nheld];
+        break;
+    }
+    pthread_mutex_unlock(&held_mu);
+}
+
+void md_scratch_keep(const char *dir)
+{
+    scratch_release(dir, true);
 }
 
 /* nftw(3) passes no user pointer: the keep list of the one walk running. */
@@ -313,6 +421,9 @@ void md_remove_tree(const char *path, const char *const *keep)
     remove_keep = keep;
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     remove_keep = NULL;
+    /* a scratch directory's lock goes last: its mark is gone with the
+     * rest (or the directory stays, holding what `keep` kept, unmarked) */
+    scratch_release(path, true);
 }
 
 int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)
