@@ -458,6 +458,33 @@ int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
     return rc;
 }
 
+static int check_trusted_chain(const char *path, const char *risk, md_err *err)
+{
+    if (md_file_check_trusted(path, false, risk, err) < 0)
+        return -1;
+    char *dir = md_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash) {
+        slash[slash == dir] = '\0'; /* "/x" -> "/" */
+        rc = md_file_check_trusted_path(dir, risk, err);
+    }
+    free(dir);
+    return rc;
+}
+
+int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)
+{
+    if (check_trusted_chain(path, risk, err) < 0)
+        return -1;
+    char *real = realpath(path, NULL);
+    if (!real)
+        return md_err_errno(err, "%s", path);
+    int rc = strcmp(real, path) ? check_trusted_chain(real, risk, err) : 0;
+    free(real);
+    return rc;
+}
+
 int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *err)
 {
     /* O_NOFOLLOW: a symlink planted at the name would have the caller (often

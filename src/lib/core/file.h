@@ -79,6 +79,13 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* For a host input that decides what an image holds or trusts (a spec's
+ * Overlay=, Copy=, AuthorizedKeys=, Keyring=, Keys=): `path` (absolute)
+ * itself by md_file_check_trusted (no sticky exception) and every
+ * directory above it by md_file_check_trusted_path, both as written and
+ * as realpath(3) resolves it, so a symlink on the way that another user
+ * owns is refused too (they could point it elsewhere after the check). */
+int md_file_check_trusted_input(const char *path, const char *risk, md_err *err);
 /* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
  * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),
  * close-on-exec.  Refused, naming `shown` (the path for messages): a

@@ -228,9 +228,30 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
     return 1;
 }
 
+/* Who may change a host input decides what the image holds or trusts
+ * (trial 9c: an Overlay= directory, an AuthorizedKeys= file and a
+ * Keyring= that user nobody could rewrite were used as they were): by the
+ * rule of --keys and -o (core/file.h md_file_check_trusted_input), named
+ * at this line. */
+#define RISK_FILES "who could put their own files into the image: keep the files a spec copies " \
+                   "where only you (or root) can change them"
+#define RISK_LOGIN "who could add their own key to root's logins in the image: keep keys where " \
+                   "only you (or root) can change them"
+#define RISK_TRUST "who could sign packages of their own for the image: keep trusted keys " \
+                   "where only you (or root) can change them (Debian's are in /usr/share/keyrings)"
+static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
+{
+    md_err e = MD_ERR_INIT;
+    if (md_file_check_trusted_input(path, risk, &e) < 0)
+        return fail(s, "%s=: %.500s", key, e.msg);
+    return 1;
+}
+
 /* A list of host paths (Overlay=, AuthorizedKeys=), each checked as it is
- * added: a file the build reads, or with `dirs` a directory. */
-static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v, bool dirs)
+ * added: a file the build reads, or with `dirs` a directory; and trusted,
+ * with `risk` said when it is not. */
+static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v, bool dirs,
+                         const char *risk)
 {
     if (!*v) {
         md_strv_free(sv);
@@ -243,6 +264,7 @@ static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v
         md_strv_push_own(sv, abs_path(s, words.v[i]));
         r = dirs ? check_host_dir(s, key, sv->v[sv->n - 1], false)
                  : check_host_file(s, key, sv->v[sv->n - 1]);
+        r = r && check_trusted(s, key, sv->v[sv->n - 1], risk);
     }
     md_strv_free(&words);
     return r;
@@ -422,7 +444,9 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
         free(r->keys);
         r->keys = *v ? abs_path(s, v) : NULL;
         /* as Keyring=: missing is for the fetch to say, another kind now */
-        return r->keys ? check_host_dir(s, "Keys", r->keys, true) : 1;
+        struct stat st;
+        return !r->keys || (check_host_dir(s, "Keys", r->keys, true) &&
+                            (stat(r->keys, &st) < 0 || check_trusted(s, "Keys", r->keys, RISK_TRUST)));
     }
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
@@ -449,7 +473,9 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
         r->keyring = *v ? abs_path(s, v) : NULL;
         /* missing: the fetch says so; a directory, device or FIFO: now */
         struct stat st;
-        if (r->keyring && stat(r->keyring, &st) == 0 && !check_host_file(s, "Keyring", r->keyring))
+        if (r->keyring && stat(r->keyring, &st) == 0 &&
+            (!check_host_file(s, "Keyring", r->keyring) ||
+             !check_trusted(s, "Keyring", r->keyring, RISK_TRUST)))
             return 0;
         return 1;
     }
@@ -496,7 +522,7 @@ static int files_key(md_spec *s, const char *k, const char *v)
     if (!strcmp(k, "Keep"))
         return set_list(&s->keep, v), 1;
     if (!strcmp(k, "Overlay"))
-        return set_path_list(s, &s->overlays, k, v, true);
+        return set_path_list(s, &s->overlays, k, v, true, RISK_FILES);
     if (!strcmp(k, "Copy")) {
         md_strv words = { 0 };
         md_strv_split(&words, v, false);
@@ -514,7 +540,7 @@ static int files_key(md_spec *s, const char *k, const char *v)
                 break;
             }
             char *src = abs_path(s, words.v[i]);
-            if (!(r = check_host_file(s, "Copy", src))) {
+            if (!(r = check_host_file(s, "Copy", src) && check_trusted(s, "Copy", src, RISK_FILES))) {
                 free(src);
                 break;
             }
@@ -713,7 +739,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_str(&s->gateway, v), 1;
     }
     if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
-        return set_path_list(s, &s->authorized_keys, k, v, false);
+        return set_path_list(s, &s->authorized_keys, k, v, false, RISK_LOGIN);
     if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
         free(s->keys_dir);
         s->keys_dir = *v ? abs_path(s, v) : NULL;
@@ -1001,7 +1027,7 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         return set_str(&h->gateway, v), 1;
     }
     if (!strcmp(k, "AuthorizedKeys"))
-        return set_path_list(s, &h->authorized_keys, k, v, false);
+        return set_path_list(s, &h->authorized_keys, k, v, false, RISK_LOGIN);
     return fail(s, "unknown key %s in [Host %s] (MAC, Hostname, Address, Gateway, "
                    "AuthorizedKeys)", k, name);
 }
