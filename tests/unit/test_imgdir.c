@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 #include "image/imgdir.h"
 #include "t.h"
@@ -421,6 +423,17 @@ static void test_foreign_output(const char *tmp)
         md_imgdir *d = md_imgdir_open(o, &err);
         CHECK(d && md_imgdir_verify(d, &err) < 0);
         CHECK_ERR(&err, "rootfs.cpio.gz: not a regular file (a FIFO)");
+        md_err_clear(&err);
+        md_imgdir_free(d);
+        /* Trial 9c case 10: a 50 GB sparse rootfs was hashed for minutes;
+         * more than mkdom0 reads whole is refused at once, naming it. */
+        CHECK(unlink(r) == 0 && close(open(r, O_CREAT | O_WRONLY, 0644)) == 0 &&
+              truncate(r, (off_t)50 << 30) == 0);
+        d = md_imgdir_open(o, &err);
+        time_t t0 = time(NULL);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK(time(NULL) - t0 < 5);
+        CHECK_ERR(&err, "rootfs.cpio.gz: 53687091200 bytes, more than the 1024 MiB mkdom0 reads whole");
         md_err_clear(&err);
         md_imgdir_free(d);
         /* A Rootfs= that is a path is named as such. */
