@@ -242,6 +242,21 @@ int md_write_atomic(const char *path, const void *data, size_t len, unsigned mod
     return rc;
 }
 
+/* mkdir(2) of one directory; one that exists must be a directory (links
+ * followed): -o /dev/null/x was told "/dev/null is writable by everyone"
+ * (trial 9c). */
+static int mkdir_one(const char *p, unsigned mode, md_err *err)
+{
+    if (mkdir(p, mode) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return md_err_errno(err, "%s: cannot create directory", p);
+    struct stat st;
+    if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode))
+        return md_err_set(err, "%s: not a directory (%s)", p, kind_of(st.st_mode));
+    return 0;
+}
+
 int md_mkdir_p(const char *path, unsigned mode, md_err *err)
 {
     char *p = md_xstrdup(path);
@@ -249,16 +264,13 @@ int md_mkdir_p(const char *path, unsigned mode, md_err *err)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, mode) < 0 && errno != EEXIST) {
-            md_err_errno(err, "%s: cannot create directory", p);
+        if (mkdir_one(p, mode, err) < 0) {
             free(p);
             return -1;
         }
         *s = '/';
     }
-    int r = 0;
-    if (mkdir(p, mode) < 0 && errno != EEXIST)
-        r = md_err_errno(err, "%s: cannot create directory", p);
+    int r = mkdir_one(p, mode, err);
     free(p);
     return r;
 }
@@ -419,7 +431,9 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
 void md_remove_tree(const char *path, const char *const *keep)
 {
     remove_keep = keep;
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    /* FTW_MOUNT: what another file system mounted in the tree holds is
+     * not ours to delete (trial 9c: --force emptied a tmpfs in -o) */
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     remove_keep = NULL;
     /* a scratch directory's lock goes last: its mark is gone with the
      * rest (or the directory stays, holding what `keep` kept, unmarked) */
