@@ -616,6 +616,12 @@ printf '[Files]\nOverlay=%s\n' "$FI/ov2" | cat good.ini - >foreign-inner.ini
 must_fail foreign-overlay-file "overlay $FI/ov2: $FI/ov2/etc/motd belongs to user $NOBODY" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-foreign-inner" foreign-inner.ini &&
     { [ ! -e "$W/out-foreign-inner" ] || bad "foreign-overlay-file: output appeared"; }
+# trial 9c case 13: --keys a symlink to nothing failed after all the
+# package work ("chmod KEYS: No such file or directory"): now before it
+ln -s "$W/no-such-keys" "$W/klink"
+must_fail dangling-keys "keys directory: $W/klink: a symbolic link to something that does not exist" -- \
+    "$MKDOM0" build --cache "$W/kcache" --keys "$W/klink" -o "$W/out-klink" good.ini &&
+    { [ ! -e "$W/kcache" ] || bad "dangling-keys: the package work ran first ($W/kcache was made)"; }
 # our own lock there works as before
 rm -f "$ST/.o.mkdom0-lock"
 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini >own.log 2>&1 ||

@@ -116,6 +116,18 @@ static void test_check_dir(void)
     CHECK(md_check_dir(none, true, &err) == 0 && !err.set); /* missing is fine when asked */
     CHECK(md_check_dir(under, true, &err) == -1);           /* not under a file */
     CHECK(md_check_dir(f, true, &err) == -1);
+    /* trial 9c case 13: md_mkdir_p through what is not a directory names it */
+    char *dev = md_xstrdup("/dev/null/x"), *dangling = at("dangling"), *nothing = at("nothing");
+    CHECK(symlink(nothing, dangling) == 0);
+    md_err_clear(&err);
+    CHECK(md_mkdir_p(dev, 0755, &err) == -1);
+    CHECK_ERR(&err, "/dev/null: not a directory (a device or socket)");
+    md_err_clear(&err);
+    CHECK(md_mkdir_p(dangling, 0755, &err) == -1);
+    CHECK_ERR(&err, "/dangling: a symbolic link to something that does not exist");
+    md_err_clear(&err);
+    unlink(dangling);
+    free(dev), free(dangling), free(nothing);
     free(f), free(fifo), free(none), free(under);
 }
 

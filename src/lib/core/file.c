@@ -254,6 +254,8 @@ static int mkdir_one(const char *p, unsigned mode, md_err *err)
     struct stat st;
     if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode))
         return md_err_set(err, "%s: not a directory (%s)", p, kind_of(st.st_mode));
+    if (stat(p, &st) < 0 && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+        return md_err_set(err, "%s: a symbolic link to something that does not exist", p);
     return 0;
 }
 
