@@ -622,6 +622,12 @@ ln -s "$W/no-such-keys" "$W/klink"
 must_fail dangling-keys "keys directory: $W/klink: a symbolic link to something that does not exist" -- \
     "$MKDOM0" build --cache "$W/kcache" --keys "$W/klink" -o "$W/out-klink" good.ini &&
     { [ ! -e "$W/kcache" ] || bad "dangling-keys: the package work ran first ($W/kcache was made)"; }
+# trial 9c case 13: Copy= onto a directory of the image was "conflict:
+# directory from PACKAGE and file from overlay", with no spec line
+printf '[Files]\nCopy=%s:/usr/bin\n' "$W/good.ini" | cat good.ini - >copy-dir.ini
+must_fail copy-onto-dir "copy-dir.ini:$((gl + 2)): Copy=$W/good.ini:/usr/bin: " "conflict: directory from" "file from Copy=" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-copy-dir" copy-dir.ini &&
+    { [ ! -e "$W/out-copy-dir" ] || bad "copy-onto-dir: output appeared"; }
 # our own lock there works as before
 rm -f "$ST/.o.mkdom0-lock"
 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini >own.log 2>&1 ||
