@@ -551,6 +551,23 @@ int main(void)
         CHECK(parse(text, &err) == NULL);
         free(text);
     }
+    /* trial 9c case 13: numbers are decimal digits (strtoll took '+' and
+     * "-0"); a bridge name does not start with '-' (an option to ip(8)) */
+    const char *bad_num[][2] = {
+        { MIN "[Guests]\nShutdownTimeout=+10\n", "ShutdownTimeout=+10: expected a whole number" },
+        { MIN "[Image]\nSourceDateEpoch=+5\n", "SourceDateEpoch=+5: expected seconds" },
+        { MIN "[Image]\nSourceDateEpoch=-0\n", "SourceDateEpoch=-0: expected seconds" },
+        { MIN "[Image]\nCompressionLevel=+5\n", "CompressionLevel=+5: expected a whole number" },
+        { REPO "Priority=+5\n" AMIN, "Priority=+5: expected a whole number" },
+        { MIN "[System]\nBridge=-br\n", "Bridge=-br: not a bridge name" },
+    };
+    for (size_t i = 0; i < sizeof bad_num / sizeof *bad_num; i++) {
+        CHECK(parse(bad_num[i][0], &err) == NULL);
+        CHECK_ERR(&err, bad_num[i][1]);
+    }
+    s = parse(MIN "[Guests]\nShutdownTimeout= 10 \n[System]\nBridge=br-0\n", &err);
+    CHECK(s && md_spec_shutdown_timeout(s) == 10); /* the INI reader trims blanks */
+    md_spec_free(s);
     s = parse(MIN "[Xen]\nHVM=YES\n[Packages]\nEssential=No\n", &err);
     CHECK(s && md_spec_hvm(s) && !md_spec_essential(s));
     md_spec_free(s);

@@ -321,8 +321,12 @@ static int parse_int(md_spec *s, const char *key, const char *v, long long lo, l
                      long long *out)
 {
     char *end;
+    errno = 0;
     long long x = strtoll(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
+    /* decimal digits only: strtoll also takes leading blanks and a '+'
+     * (trial 9c case 13: "+10") */
+    bool digits = isdigit((unsigned char)v[0]) || (v[0] == '-' && lo < 0 && isdigit((unsigned char)v[1]));
+    if (!digits || *end || errno || x < lo || x > hi)
         return fail(s, "%s=%s: expected a whole number from %lld to %lld", key, v, lo, hi);
     *out = x;
     return 1;
@@ -403,7 +407,8 @@ static int image_key(md_spec *s, const char *k, const char *v)
         char *end;
         errno = 0;
         x = strtoll(v, &end, 10);
-        if (!*v || *end || errno || x < 0 || x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+        if (!isdigit((unsigned char)*v) || *end || errno || x < 0 ||
+            x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
             return fail(s, "SourceDateEpoch=%s: expected seconds since 1970, from 0 to "
                            "4294967295 (2106-02-07): a newc cpio keeps mtimes in 8 hex "
                            "digits", v);
@@ -605,7 +610,9 @@ static bool host_address(const char *v)
 static bool valid_ifname(const char *v)
 {
     size_t n = strlen(v);
-    if (n == 0 || n > 15 || !strcmp(v, ".") || !strcmp(v, ".."))
+    /* a leading '-' would be an option to ip(8) and brctl (trial 9c
+     * case 13), as for host names */
+    if (n == 0 || n > 15 || !strcmp(v, ".") || !strcmp(v, "..") || v[0] == '-')
         return false;
     for (const char *p = v; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
@@ -712,7 +719,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
             v = "xenbr0";
         else if (*v && !valid_ifname(v))
             return fail(s, "Bridge=%s: not a bridge name: 1 to 15 characters of A-Z a-z 0-9 _ . -, "
-                           "not . or .. (or yes for xenbr0, no for none)", v);
+                           "not starting with -, not . or .. (or yes for xenbr0, no for none)", v);
         return set_str(&s->bridge, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
