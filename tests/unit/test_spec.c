@@ -565,6 +565,10 @@ int main(void)
         CHECK(parse(bad_num[i][0], &err) == NULL);
         CHECK_ERR(&err, bad_num[i][1]);
     }
+    CHECK(parse(MIN "[]\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: [] names no section");
+    CHECK(parse(MIN "[ ]\nName=x\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: [] names no section");
     s = parse(MIN "[Guests]\nShutdownTimeout= 10 \n[System]\nBridge=br-0\n", &err);
     CHECK(s && md_spec_shutdown_timeout(s) == 10); /* the INI reader trims blanks */
     md_spec_free(s);

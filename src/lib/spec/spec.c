@@ -91,6 +91,7 @@ struct reader {
     bool *cont;        /* set per line: inih takes it as a continuation */
     bool have_prev;    /* a key came before in this section */
     unsigned too_long; /* the first line longer than inih's buffer, 0 if none */
+    unsigned empty_sec; /* the line of a "[]" header, 0 if none */
     int max;           /* that buffer's size less its NUL, in bytes */
 };
 
@@ -121,6 +122,12 @@ static char *read_line(char *buf, int size, void *stream)
     if (*t == '[') {
         r->have_prev = false;
         *r->sec_line = *r->line;
+        /* "[]": its keys were said to be "outside of any [Section]" and
+         * the header alone passed (trial 9c case 13) */
+        if (t[1 + strspn(t + 1, " \t")] == ']') {
+            r->empty_sec = *r->line;
+            return NULL;
+        }
     }
     else if (!blank)
         r->have_prev = true;
@@ -1120,6 +1127,8 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->file_secs = outer;
     if (s->err->set)
         return -1;
+    if (rd.empty_sec)
+        return md_err_set(s->err, "%s:%u: [] names no section", origin, rd.empty_sec);
     if (rd.too_long)
         return md_err_set(s->err, "%s:%u: line longer than %d bytes, the most a spec line may "
                                   "hold; split a long list over several lines of the same key "
