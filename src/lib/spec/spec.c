@@ -1066,10 +1066,8 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
             size_t first = md_strmap_get(s->file_secs, sec);
             if (first != MD_STRMAP_NONE) {
                 s->line = at;
-                char was[32];
-                snprintf(was, sizeof was, "%zu", first);
-                return fail(s, "[%s] again: the section began at line %s already; give each "
-                               "repository one section with a name of its own", sec, was);
+                return fail(s, "[%s] again: the section began at line %zu already; give each "
+                               "repository one section with a name of its own", sec, first);
             }
             md_strmap_put(s->file_secs, sec, at);
         }
