@@ -199,7 +199,7 @@ int main(void)
     CHECK(s == NULL);
     CHECK_ERR(&err, "test.ini:10: [Xen] Microcode= needs Debian's amd64-microcode and "
                     "intel-microcode, which are in the non-free-firmware component");
-    s = parse(MIN "[Repository r]\nComponents=main non-free-firmware\n[Xen]\nMicrocode=yes\n", &err);
+    s = parse(REPO "Components=main non-free-firmware\n" AMIN "[Xen]\nMicrocode=yes\n", &err);
     CHECK(s && md_spec_microcode(s) == (MD_SPEC_UCODE_AMD | MD_SPEC_UCODE_INTEL));
     if (s) {
         CHECK(md_strv_contains(md_spec_packages(s), "amd64-microcode"));
@@ -207,7 +207,7 @@ int main(void)
         CHECK(md_strv_contains(md_spec_excludes(s), "iucode-tool"));
     }
     md_spec_free(s);
-    s = parse(MIN "[Repository r]\nComponents=non-free-firmware\n[Xen]\nMicrocode=amd\n", &err);
+    s = parse(REPO "Components=non-free-firmware\n" AMIN "[Xen]\nMicrocode=amd\n", &err);
     CHECK(s && md_spec_microcode(s) == MD_SPEC_UCODE_AMD && md_spec_packages(s) &&
           !md_strv_contains(md_spec_packages(s), "intel-microcode"));
     md_spec_free(s);
