@@ -170,6 +170,24 @@ for mode in stall stall-body; do
 done
 unset MKDOM0_STALL_TIMEOUT
 
+# 9. the cache's file system full (trial 9c case 13): curl's own words were
+#    "Failure writing output to destination", with no file and no reason.
+#    A healthy server; the cache on a 1 MiB tmpfs holds the indexes and the
+#    stand-ins, not the 2 MB payload: one try (a full disk is not
+#    transient), the file and ENOSPC named, nothing partial left.
+: >faults
+mkdir -p "$W/full"
+if mount -t tmpfs -o size=1m tmpfs "$W/full" 2>/dev/null; then
+    trap 'umount "$W/full" 2>/dev/null || true; [ -n "$srv" ] && kill $srv 2>/dev/null; kill_keys; rm -rf "$W"' EXIT
+    CACHE=$W/full/cache
+    : >requests
+    failed disk-full 1 "mkdom0 build: $DEB_URL: download failed: cannot write $CACHE/debs/" \
+        "payload_1.0_amd64.deb" ": No space left on device"
+    umount "$W/full"
+else
+    echo "note: disk-full not run: no tmpfs can be mounted here (needs root)"
+fi
+
 kill $srv 2>/dev/null; wait $srv 2>/dev/null || true; srv=
 [ $fails = 0 ] || fail "$fails download fault case(s)"
 echo "all download fault cases passed"

@@ -581,6 +581,53 @@ trap 'kill_keys; rm -rf "$W" "$ST" "$NT"' EXIT
 must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR to a directory only" -- \
     env TMPDIR="$NT" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
 [ -z "$(ls -A "$NT")" ] || bad "foreign-tmpdir: something was made in it: $(ls -A "$NT")"
+# Inputs of a spec that another user may change decide what the image
+# holds or trusts: an overlay (root's files), a key in AuthorizedKeys=
+# (root's logins), a keyring (whose packages are genuine).  Refused at
+# their spec line, like --keys, before any work.
+FI=$W/foreign; mkdir -p "$FI/ov/etc" "$FI/ov2/etc" "$FI/mine"
+echo hi >"$FI/ov/etc/motd"; echo hi >"$FI/ov2/etc/motd"
+ssh-keygen -q -t ed25519 -N '' -f "$FI/k" -C nobody-key
+cp "$KR" "$FI/kr.gpg"; cp "$FI/k.pub" "$FI/mine/k.pub"
+chown -R nobody "$FI/ov" "$FI/k.pub" "$FI/kr.gpg"; chmod 0777 "$FI/ov/etc"; chmod 0666 "$FI/kr.gpg"
+chown nobody "$FI/ov2/etc/motd"
+foreign() { # NAME LINE NEEDLE SPEC-TEXT...: `mkdom0 build` of good.ini plus SPEC-TEXT refused
+    local name=$1 line=$2 needle=$3; shift 3
+    { cat good.ini; printf '%s\n' "$@"; } >"$name.ini"
+    must_fail "$name" "$name.ini:$line: " "$needle" "who could" -- \
+        "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-$name" "$name.ini" &&
+        { [ ! -e "$W/out-$name" ] || bad "$name: output appeared"; }
+}
+gl=$(wc -l <good.ini)
+foreign foreign-overlay $((gl + 2)) "Overlay=: $FI/ov belongs to user $NOBODY" '[Files]' "Overlay=$FI/ov"
+foreign foreign-authkeys $((gl + 2)) "AuthorizedKeys=: $FI/k.pub belongs to user $NOBODY" '[SSH]' "AuthorizedKeys=$FI/k.pub"
+foreign foreign-copy $((gl + 2)) "Copy=: $FI/k.pub belongs to user $NOBODY" '[Files]' "Copy=$FI/k.pub:/etc/x"
+foreign foreign-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg belongs to user $NOBODY" \
+    '[Repository other]' "URL=file://$W/repo" 'Suite=test' "Keyring=$FI/kr.gpg"
+chown root "$FI/kr.gpg"
+foreign writable-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg is writable by everyone" \
+    '[Repository other]' "URL=file://$W/repo" 'Suite=test' "Keyring=$FI/kr.gpg"
+# a link another user owns on the way to our own file: they could point it elsewhere
+ln -s "$FI/mine" "$FI/nlink"; chown -h nobody "$FI/nlink"
+foreign foreign-link-authkeys $((gl + 2)) "AuthorizedKeys=: $FI/nlink belongs to user $NOBODY" \
+    '[SSH]' "AuthorizedKeys=$FI/nlink/k.pub"
+# an overlay of ours with a file in it another user owns: refused when read
+printf '[Files]\nOverlay=%s\n' "$FI/ov2" | cat good.ini - >foreign-inner.ini
+must_fail foreign-overlay-file "overlay $FI/ov2: $FI/ov2/etc/motd belongs to user $NOBODY" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-foreign-inner" foreign-inner.ini &&
+    { [ ! -e "$W/out-foreign-inner" ] || bad "foreign-overlay-file: output appeared"; }
+# trial 9c case 13: --keys a symlink to nothing failed after all the
+# package work ("chmod KEYS: No such file or directory"): now before it
+ln -s "$W/no-such-keys" "$W/klink"
+must_fail dangling-keys "keys directory: $W/klink: a symbolic link to something that does not exist" -- \
+    "$MKDOM0" build --cache "$W/kcache" --keys "$W/klink" -o "$W/out-klink" good.ini &&
+    { [ ! -e "$W/kcache" ] || bad "dangling-keys: the package work ran first ($W/kcache was made)"; }
+# trial 9c case 13: Copy= onto a directory of the image was "conflict:
+# directory from PACKAGE and file from overlay", with no spec line
+printf '[Files]\nCopy=%s:/usr/bin\n' "$W/good.ini" | cat good.ini - >copy-dir.ini
+must_fail copy-onto-dir "copy-dir.ini:$((gl + 2)): Copy=$W/good.ini:/usr/bin: " "conflict: directory from" "file from Copy=" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-copy-dir" copy-dir.ini &&
+    { [ ! -e "$W/out-copy-dir" ] || bad "copy-onto-dir: output appeared"; }
 # our own lock there works as before
 rm -f "$ST/.o.mkdom0-lock"
 "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini >own.log 2>&1 ||

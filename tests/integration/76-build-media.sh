@@ -19,9 +19,25 @@ grep -q 'dhcp-boot=tag:efi64' "$work/a/netboot/README" || fail "README has no dn
 # The netboot tree's files are its own, not links to the system's.
 [ "$(stat -c %h "$work/a/netboot/mboot.c32")" = 1 ] || fail "mboot.c32 is a hard link to the system's file"
 
+# Trial 9c case 8: a build killed with SIGKILL while it writes the ISO left
+# its scratch directory (the ISO's tree) in TMPDIR forever.  The next run
+# removes it.
+mkdir -m 0700 "$work/t"
+TMPDIR="$work/t" "$MKDOM0" build --keys "$keys" --media iso -o "$work/k" > "$work/k.log" 2>&1 & kpid=$!
+dead=
+for _ in $(seq 1200); do
+    dead=$(ls -d "$work"/t/mkdom0-media.* 2>/dev/null | head -n1) && [ -n "$dead" ] && break
+    kill -0 $kpid 2>/dev/null || break
+    sleep 0.05
+done
+kill -KILL $kpid 2>/dev/null || true; wait $kpid 2>/dev/null || true
+[ -n "$dead" ] && [ -d "$dead" ] || { cat "$work/k.log"; fail "killed build: no scratch directory was seen to kill it in"; }
+
 # Same inputs, same bytes: a second build into another directory.
-"$MKDOM0" build --keys "$keys" --media iso,disk,netboot -o "$work/b" > "$work/b.log" 2>&1 ||
+TMPDIR="$work/t" "$MKDOM0" build --keys "$keys" --media iso,disk,netboot -o "$work/b" > "$work/b.log" 2>&1 ||
     { cat "$work/b.log"; fail "the second build failed"; }
+[ ! -e "$dead" ] || fail "the killed build's scratch $dead is still there after the next build"
+[ -z "$(ls -A "$work/t")" ] || fail "scratch left in TMPDIR: $(ls -A "$work/t")"
 cmp "$work/a/boot.iso" "$work/b/boot.iso" || fail "boot.iso differs between two builds"
 cmp "$work/a/disk.img" "$work/b/disk.img" || fail "disk.img differs between two builds"
 diff -r "$work/a/netboot" "$work/b/netboot" || fail "netboot/ differs between two builds"

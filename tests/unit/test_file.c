@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "core/file.h"
 #include "core/mem.h"
@@ -113,6 +116,18 @@ static void test_check_dir(void)
     CHECK(md_check_dir(none, true, &err) == 0 && !err.set); /* missing is fine when asked */
     CHECK(md_check_dir(under, true, &err) == -1);           /* not under a file */
     CHECK(md_check_dir(f, true, &err) == -1);
+    /* trial 9c case 13: md_mkdir_p through what is not a directory names it */
+    char *dev = md_xstrdup("/dev/null/x"), *dangling = at("dangling"), *nothing = at("nothing");
+    CHECK(symlink(nothing, dangling) == 0);
+    md_err_clear(&err);
+    CHECK(md_mkdir_p(dev, 0755, &err) == -1);
+    CHECK_ERR(&err, "/dev/null: not a directory (a device or socket)");
+    md_err_clear(&err);
+    CHECK(md_mkdir_p(dangling, 0755, &err) == -1);
+    CHECK_ERR(&err, "/dangling: a symbolic link to something that does not exist");
+    md_err_clear(&err);
+    unlink(dangling);
+    free(dev), free(dangling), free(nothing);
     free(f), free(fifo), free(none), free(under);
 }
 
@@ -134,6 +149,100 @@ static void test_tmp_name_too_long(void)
     free(p);
 }
 
+/* A scratch directory made in a child that then acts as told: 'k'
+ * (killed by SIGKILL, as trial 9c case 8's build), 'l' (stays alive,
+ * holding it, until *fd's other end closes), 'K' (md_scratch_keep, exits).
+ * Its path goes in `path`. */
+static pid_t scratch_child(char how, char *path, size_t size, int *hold)
+{
+    int p[2], h[2];
+    if (pipe(p) < 0 || pipe(h) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]), close(h[1]);
+        md_err err = MD_ERR_INIT;
+        char *d = md_scratch_dir("t", &err);
+        char *f = d ? md_xasprintf("%s/big", d) : NULL;
+        if (!d || md_write_atomic(f, "x", 1, 0644, &err) < 0)
+            _exit(1);
+        if (write(p[1], d, strlen(d)) < 0)
+            _exit(1);
+        close(p[1]);
+        if (how == 'k')
+            raise(SIGKILL);
+        if (how == 'K')
+            md_scratch_keep(d);
+        char c;
+        if (how == 'l')
+            while (read(h[0], &c, 1) > 0) {}
+        _exit(0);
+    }
+    close(p[1]), close(h[0]);
+    ssize_t n = read(p[0], path, size - 1);
+    path[n > 0 ? n : 0] = '\0';
+    close(p[0]);
+    *hold = h[1];
+    return pid;
+}
+
+/* Trial 9c case 8: a build killed with SIGKILL left its scratch in /tmp
+ * forever.  The next run's first scratch directory removes a dead run's,
+ * and nothing else: not a live run's, not one left to the user, not one
+ * mkdom0 did not mark (an older mkdom0's, a test's), not another user's
+ * (the root-only part). */
+static void test_scratch_sweep(void)
+{
+    char *tmp = at("tmpdir");
+    CHECK(mkdir(tmp, 0700) == 0);
+    setenv("TMPDIR", tmp, 1);
+    char dead[512], live[512], kept[512];
+    int hd, hl, hk, st;
+    /* each child is a run of its own, which sweeps before it makes its
+     * directory: the one killed comes last */
+    pid_t pk = scratch_child('K', kept, sizeof kept, &hk);
+    waitpid(pk, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    pid_t pl = scratch_child('l', live, sizeof live, &hl);
+    pid_t pd = scratch_child('k', dead, sizeof dead, &hd);
+    waitpid(pd, &st, 0);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    char *unmarked = md_xasprintf("%s/mkdom0-old.AbCdEf", tmp);
+    CHECK(mkdir(unmarked, 0700) == 0);
+    char *foreign = NULL;
+    if (geteuid() == 0) { /* another user's, marked and unlocked */
+        foreign = md_xasprintf("%s/mkdom0-nob.AbCdEf", tmp);
+        char *m = md_xasprintf("%s/.mkdom0-scratch-lock", foreign);
+        CHECK(mkdir(foreign, 0700) == 0 && close(open(m, O_CREAT | O_WRONLY, 0600)) == 0);
+        CHECK(chown(m, 65534, 65534) == 0 && chown(foreign, 65534, 65534) == 0);
+        free(m);
+    }
+    CHECK(access(dead, F_OK) == 0); /* what the kill left */
+
+    md_err err = MD_ERR_INIT;
+    char *mine = md_scratch_dir("t", &err);
+    CHECK(mine != NULL);
+    CHECK(access(dead, F_OK) == -1);   /* the dead run's: gone */
+    CHECK(access(live, F_OK) == 0);    /* the live one's: there, whole */
+    char *lb = md_xasprintf("%s/big", live), *kb = md_xasprintf("%s/big", kept);
+    CHECK(access(lb, F_OK) == 0);
+    CHECK(access(kb, F_OK) == 0);      /* left to the user */
+    CHECK(access(unmarked, F_OK) == 0);
+    if (foreign)
+        CHECK(access(foreign, F_OK) == 0);
+    close(hl);
+    waitpid(pl, &st, 0);
+    /* its own: locked while in use, unlocked and gone with md_remove_tree */
+    int fd = open(mine, O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == -1);
+    md_remove_tree(mine, NULL);
+    CHECK(access(mine, F_OK) == -1);
+    close(fd);
+    close(hd), close(hk);
+    unsetenv("TMPDIR");
+    free(mine), free(lb), free(kb), free(unmarked), free(foreign), free(tmp);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -142,6 +251,7 @@ int main(void)
     test_reads_regular_only();
     test_check_dir();
     test_tmp_name_too_long();
+    test_scratch_sweep();
     t_rm_tree(dir);
     return t_done("test_file");
 }

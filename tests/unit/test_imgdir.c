@@ -4,7 +4,10 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 #include "image/imgdir.h"
 #include "t.h"
@@ -423,6 +426,17 @@ static void test_foreign_output(const char *tmp)
         CHECK_ERR(&err, "rootfs.cpio.gz: not a regular file (a FIFO)");
         md_err_clear(&err);
         md_imgdir_free(d);
+        /* Trial 9c case 10: a 50 GB sparse rootfs was hashed for minutes;
+         * more than mkdom0 reads whole is refused at once, naming it. */
+        CHECK(unlink(r) == 0 && close(open(r, O_CREAT | O_WRONLY, 0644)) == 0 &&
+              truncate(r, (off_t)50 << 30) == 0);
+        d = md_imgdir_open(o, &err);
+        time_t t0 = time(NULL);
+        CHECK(d && md_imgdir_verify(d, &err) < 0);
+        CHECK(time(NULL) - t0 < 5);
+        CHECK_ERR(&err, "rootfs.cpio.gz: 53687091200 bytes, more than the 1024 MiB mkdom0 reads whole");
+        md_err_clear(&err);
+        md_imgdir_free(d);
         /* A Rootfs= that is a path is named as such. */
         char *ini = md_xasprintf("%s/image.ini", o);
         char *cmd = md_xasprintf("sed -i 's|^Rootfs=.*|Rootfs=../../etc/shadow|' '%s'", ini);
@@ -790,6 +804,47 @@ static void test_swapped(const char *tmp)
     free(par), free(par_moved), free(out2), free(out);
 }
 
+/* Trial 9c case 13: outputs a build must never replace, --force or not,
+ * and a parent that is not a directory named as such. */
+static void test_never_replaced(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    const char *sys[] = { "/etc", "/boot", "/usr/lib", "/var/lib", "/tmp", NULL };
+    for (const char *const *d = sys; *d; d++) {
+        struct stat st;
+        if (stat(*d, &st) < 0)
+            continue;
+        CHECK(md_imgdir_stage_new(*d, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "a system directory");
+        md_err_clear(&err);
+    }
+    char *home = md_xasprintf("%s/home", tmp), *old = getenv("HOME") ? md_xstrdup(getenv("HOME")) : NULL;
+    CHECK(mkdir(home, 0755) == 0);
+    setenv("HOME", home, 1);
+    CHECK(md_imgdir_stage_new(home, MD_CODEC_GZIP, true, &err) == NULL);
+    CHECK_ERR(&err, "your home");
+    md_err_clear(&err);
+    old ? setenv("HOME", old, 1) : unsetenv("HOME");
+    CHECK(md_imgdir_stage_new("/dev/null/x", MD_CODEC_GZIP, true, &err) == NULL);
+    CHECK_ERR(&err, "/dev/null: not a directory (a device or socket)");
+    md_err_clear(&err);
+    /* a file system mounted in the output: --force deleted its files */
+    char *out = md_xasprintf("%s/fm", tmp), *mnt = md_xasprintf("%s/fm/mnt", tmp),
+         *f = md_xasprintf("%s/fm/mnt/file", tmp);
+    CHECK(md_mkdir_p(mnt, 0755, &err) == 0);
+    if (geteuid() == 0 && mount("tmpfs", mnt, "tmpfs", 0, NULL) == 0) {
+        t_spit(f, "theirs");
+        CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fm/mnt: a mount point");
+        CHECK(count_prefixed(tmp, ".fm.mkdom0-staging") == 0);
+        md_err_clear(&err);
+        md_remove_tree(out, NULL); /* never into another file system */
+        CHECK(access(f, F_OK) == 0);
+        CHECK(umount(mnt) == 0);
+    }
+    free(home), free(old), free(out), free(mnt), free(f);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/mkdom0-test-imgdir.XXXXXX";
@@ -809,6 +864,7 @@ int main(void)
     test_media(tmp);
     test_long_name(tmp);
     test_swapped(tmp);
+    test_never_replaced(tmp);
     t_rm_tree(tmp);
     return t_done("imgdir");
 }

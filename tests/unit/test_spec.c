@@ -1,4 +1,6 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,9 +42,55 @@ static void make_specdir(void)
 #define REPO "[Repository r]\nURL=file:///repo/\nSuite=s\nKeyring=k.gpg\n"
 #define MIN REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n"
 
+/* CPU seconds md_spec_parse takes on `n` [Repository rI] sections. */
+static double parse_repos(size_t n)
+{
+    md_strv t = { 0 };
+    for (size_t i = 0; i < n; i++)
+        md_strv_pushf(&t, "[Repository r%zu]\nURL=file:///nonexist\nSuite=a\nKeyring=k.gpg\n", i);
+    md_strv_push(&t, "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n");
+    char *text = md_strv_join(&t, "");
+    md_strv_free(&t);
+    md_err err = MD_ERR_INIT;
+    clock_t c = clock();
+    md_spec *s = md_spec_parse(text, "big.ini", specdir, &err);
+    double secs = (double)(clock() - c) / CLOCKS_PER_SEC;
+    CHECK(s && md_spec_repo_count(s) == n);
+    md_spec_free(s);
+    free(text);
+    return secs;
+}
+
+/* Trial 9c case 12: [Repository] sections were checked in quadratic time
+ * (20,000 took 18 s, 100,000 over a minute).  Four times the sections
+ * must take about four times as long (a quadratic check takes 16). */
+static void test_repos_linear(void)
+{
+    double t1 = parse_repos(5000), t4 = parse_repos(20000);
+    CHECK(t4 < 8 * t1 || t4 < 0.2);
+    if (!(t4 < 8 * t1 || t4 < 0.2))
+        fprintf(stderr, "5,000 sections: %.3f s, 20,000: %.3f s\n", t1, t4);
+}
+
+/* Trial 9c case 13: two [Repository NAME] of one name in one file were
+ * merged silently (the second's Suite= won); a spec's Base= is another
+ * file, whose repositories a spec changes on purpose. */
+static void test_repo_once_per_file(void)
+{
+    md_err err = MD_ERR_INIT;
+    CHECK(parse(REPO "[Repository r]\nSuite=t\n[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n",
+                &err) == NULL);
+    CHECK_ERR(&err, "test.ini:5: [Repository r] again: the section began at line 1 already");
+    md_spec *s = parse("[Image]\nBase=default\n[Repository bookworm]\nSuite=bookworm\n", &err);
+    CHECK(s != NULL); /* the base's section, changed */
+    md_spec_free(s);
+}
+
 int main(void)
 {
     make_specdir();
+    test_repos_linear();
+    test_repo_once_per_file();
     md_err err = MD_ERR_INIT;
     md_spec *s = md_spec_load(NULL, &err);
     CHECK(s != NULL);
@@ -151,7 +199,7 @@ int main(void)
     CHECK(s == NULL);
     CHECK_ERR(&err, "test.ini:10: [Xen] Microcode= needs Debian's amd64-microcode and "
                     "intel-microcode, which are in the non-free-firmware component");
-    s = parse(MIN "[Repository r]\nComponents=main non-free-firmware\n[Xen]\nMicrocode=yes\n", &err);
+    s = parse(REPO "Components=main non-free-firmware\n" AMIN "[Xen]\nMicrocode=yes\n", &err);
     CHECK(s && md_spec_microcode(s) == (MD_SPEC_UCODE_AMD | MD_SPEC_UCODE_INTEL));
     if (s) {
         CHECK(md_strv_contains(md_spec_packages(s), "amd64-microcode"));
@@ -159,7 +207,7 @@ int main(void)
         CHECK(md_strv_contains(md_spec_excludes(s), "iucode-tool"));
     }
     md_spec_free(s);
-    s = parse(MIN "[Repository r]\nComponents=non-free-firmware\n[Xen]\nMicrocode=amd\n", &err);
+    s = parse(REPO "Components=non-free-firmware\n" AMIN "[Xen]\nMicrocode=amd\n", &err);
     CHECK(s && md_spec_microcode(s) == MD_SPEC_UCODE_AMD && md_spec_packages(s) &&
           !md_strv_contains(md_spec_packages(s), "intel-microcode"));
     md_spec_free(s);
@@ -491,6 +539,42 @@ int main(void)
     md_spec_free(s);
     CHECK(parse(MIN "[Xen]\nHVM=qemu\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: HVM=qemu: expected yes or no");
+    /* trial 9c case 13: 1 and true were taken as yes, unsaid; yes and no
+     * in any case, as Bridge= */
+    const char *not_bool[] = { "1", "true", "0", "false", "on", "off", NULL };
+    for (const char *const *b = not_bool; *b; b++) {
+        char *text = md_xasprintf(MIN "[Xen]\nHVM=%s\n", *b), *want = md_xasprintf("HVM=%s: expected yes or no", *b);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, want);
+        free(text), free(want);
+        text = md_xasprintf(MIN "[Packages]\nEssential=%s\n", *b);
+        CHECK(parse(text, &err) == NULL);
+        free(text);
+    }
+    /* trial 9c case 13: numbers are decimal digits (strtoll took '+' and
+     * "-0"); a bridge name does not start with '-' (an option to ip(8)) */
+    const char *bad_num[][2] = {
+        { MIN "[Guests]\nShutdownTimeout=+10\n", "ShutdownTimeout=+10: expected a whole number" },
+        { MIN "[Image]\nSourceDateEpoch=+5\n", "SourceDateEpoch=+5: expected seconds" },
+        { MIN "[Image]\nSourceDateEpoch=-0\n", "SourceDateEpoch=-0: expected seconds" },
+        { MIN "[Image]\nCompressionLevel=+5\n", "CompressionLevel=+5: expected a whole number" },
+        { REPO "Priority=+5\n" AMIN, "Priority=+5: expected a whole number" },
+        { MIN "[System]\nBridge=-br\n", "Bridge=-br: not a bridge name" },
+    };
+    for (size_t i = 0; i < sizeof bad_num / sizeof *bad_num; i++) {
+        CHECK(parse(bad_num[i][0], &err) == NULL);
+        CHECK_ERR(&err, bad_num[i][1]);
+    }
+    CHECK(parse(MIN "[]\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: [] names no section");
+    CHECK(parse(MIN "[ ]\nName=x\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:9: [] names no section");
+    s = parse(MIN "[Guests]\nShutdownTimeout= 10 \n[System]\nBridge=br-0\n", &err);
+    CHECK(s && md_spec_shutdown_timeout(s) == 10); /* the INI reader trims blanks */
+    md_spec_free(s);
+    s = parse(MIN "[Xen]\nHVM=YES\n[Packages]\nEssential=No\n", &err);
+    CHECK(s && md_spec_hvm(s) && !md_spec_essential(s));
+    md_spec_free(s);
     md_err_clear(&err);
     /* GuestNetwork=route over the default: no bridge even though the base
      * says Bridge=yes, and iproute2's ip although the base excludes it. */
@@ -576,11 +660,16 @@ int main(void)
                              "[System]\nRootPasswordHash=$6$a$b\n", "[Xen]\nDom0Mem=1G\n",
                              "[Xen]\nArgs=a\n", "[Kernel]\nArgs=a\n", "[Packages]\nEssential=no\n",
                              "[Guests]\nShutdownTimeout=5\n", "[SSH]\nKeysDir=k\n",
-                             "[Repository r]\nSuite=s\n", NULL };
+                             "[Repository q]\nURL=file:///q\nKeyring=k.gpg\nSuite=s\n", NULL };
     for (const char *const *k = single; *k; k++) {
         char *text = md_xasprintf(MIN "%s  evil\n", *k);
         CHECK(parse(text, &err) == NULL);
-        CHECK_ERR(&err, "test.ini:11: indented line: it would continue");
+        unsigned line = 9; /* MIN's 8 lines, then *k's */
+        for (const char *c = *k; *c; c++)
+            line += *c == '\n';
+        char *want = md_xasprintf("test.ini:%u: indented line: it would continue", line);
+        CHECK_ERR(&err, want);
+        free(want);
         free(text);
         text = md_xasprintf(MIN "%s\t# an indented comment\n\n", *k); /* not a continuation */
         s = parse(text, &err);
@@ -589,8 +678,9 @@ int main(void)
         free(text);
     }
     /* list keys continue, as docs/spec.md says */
-    s = parse(MIN "[Files]\nCopy=motd:/etc/a\n  motd:/etc/b\n[SSH]\nAuthorizedKeys=keys.pub\n keys.pub\n"
-                  "[Repository r]\nComponents=main\n contrib\n", &err);
+    s = parse(REPO "Components=main\n contrib\n[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n"
+                   "[Files]\nCopy=motd:/etc/a\n  motd:/etc/b\n[SSH]\nAuthorizedKeys=keys.pub\n keys.pub\n",
+              &err);
     CHECK(s != NULL && md_spec_copy_count(s) == 2 && md_spec_authorized_keys(s)->n == 2 &&
           md_spec_repo_at(s, 0)->components->n == 2);
     md_spec_free(s);
@@ -644,8 +734,8 @@ int main(void)
         { "[SSH]\nKeysDir=/dev/null\n", "test.ini:10: KeysDir=: /dev/null: not a directory (a "
                                          "device or socket)" },
         { "[SSH]\nKeysDir=motd/keys\n", "test.ini:10: KeysDir=: " },
-        { "[Repository r]\nKeyring=/dev/null\n", "test.ini:10: Keyring=: /dev/null: not a regular "
-                                                  "file" },
+        { "[Repository q]\nURL=file:///q\nSuite=s\nKeyring=/dev/null\n",
+          "test.ini:12: Keyring=: /dev/null: not a regular file" },
         { "[Guests]\nAutostart=guests\n", "test.ini:10: Autostart=: " },
         { "[Guests]\nAutostart=fifo\n", "fifo: not a regular file (a FIFO)" },
         { "[Guests]\nAutostart=/dev/zero\n", "/dev/zero: not a regular file (a device or socket)" },

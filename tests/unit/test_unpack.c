@@ -9,6 +9,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -448,6 +449,30 @@ static void test_rootfs_files(void)
     free(d);
 }
 
+/* trial 9c case 13: `lint --rootfs /` walked into /proc (mounted there)
+ * and failed on its links: a file system mounted in a directory tree is
+ * not the tree's; its mount point is an empty directory of it. */
+static void test_rootfs_dir_mounts(void)
+{
+    char *root = md_xasprintf("%s/mroot", tmpdir), *mnt = md_xasprintf("%s/mroot/mnt", tmpdir),
+         *f = md_xasprintf("%s/mroot/mnt/theirs", tmpdir), *own = md_xasprintf("%s/mroot/own", tmpdir);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_mkdir_p(mnt, 0755, &e) == 0);
+    CHECK(md_write_atomic(own, "x", 1, 0644, &e) == 0);
+    if (geteuid() != 0 || mount("tmpfs", mnt, "tmpfs", 0, NULL) != 0) {
+        free(root), free(mnt), free(f), free(own);
+        return; /* mounting needs root */
+    }
+    CHECK(md_write_atomic(f, "y", 1, 0644, &e) == 0);
+    md_tree *t = md_unpack_rootfs(root, NULL, NULL, NULL, &e);
+    CHECK(t != NULL);
+    CHECK(t && md_tree_lookup(t, "/own") && md_tree_lookup(t, "/mnt"));
+    CHECK(t && !md_tree_lookup(t, "/mnt/theirs"));
+    md_tree_free(t);
+    CHECK(umount(mnt) == 0);
+    free(root), free(mnt), free(f), free(own);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -463,6 +488,7 @@ int main(void)
     test_sockets();
     test_rootfs_dir();
     test_rootfs_files();
+    test_rootfs_dir_mounts();
     char *cmd = md_xasprintf("rm -rf %s", tmpdir);
     if (system(cmd) != 0)
         fprintf(stderr, "cannot remove %s\n", tmpdir);

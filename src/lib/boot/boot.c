@@ -385,6 +385,8 @@ fail:
 
 void md_boot_keep_workdir(md_boot *b)
 {
+    if (b->workdir)
+        md_scratch_keep(b->workdir); /* the user's now: no later run sweeps it */
     free(b->workdir);
     b->workdir = NULL;
 }

@@ -344,8 +344,14 @@ static int step_files(struct build *b)
             return -1;
     for (size_t i = 0; i < md_spec_copy_count(b->spec); i++) {
         const md_spec_copy *c = md_spec_copy_at(b->spec, i);
-        if (md_overlay_add_file(b->tree, c->src, c->dest, -1, b->sde, "overlay", b->err) < 0)
+        /* What DEST is in the image is known only now: a clash is named
+         * at the spec's line, as Copy= (trial 9c case 13: "file from
+         * overlay", no line) */
+        if (md_overlay_add_file(b->tree, c->src, c->dest, -1, b->sde, "Copy=", b->err) < 0) {
+            md_err_prefix(b->err, "%s: Copy=%s:%s", md_spec_key_at(b->spec, "Files", "Copy"),
+                          c->src, c->dest);
             return -1;
+        }
     }
     md_strv applets = { 0 };
     char *list = md_xasprintf("%s/busybox-applets.txt", b->o->data_dir);
@@ -1000,6 +1006,10 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
                    o->outdir);
         goto out;
     }
+    /* The keys directory made or checked now, not after the package work
+     * (trial 9c: a dangling --keys symlink failed at the end, "chmod"). */
+    if (md_sshkeys_ensure(b.keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, o->out, err) < 0)
+        goto out;
     /* Each step is timed into its phase: --verbose prints where a build's
      * time went (the benchmark reads that line). */
     enum { P_RESOLVE, P_EXTRACT, P_MODULES, P_FILES, P_COMPRESS, P_LINT, P_WRITE, P_N };

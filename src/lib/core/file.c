@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -239,6 +242,23 @@ int md_write_atomic(const char *path, const void *data, size_t len, unsigned mod
     return rc;
 }
 
+/* mkdir(2) of one directory; one that exists must be a directory (links
+ * followed): -o /dev/null/x was told "/dev/null is writable by everyone"
+ * (trial 9c). */
+static int mkdir_one(const char *p, unsigned mode, md_err *err)
+{
+    if (mkdir(p, mode) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return md_err_errno(err, "%s: cannot create directory", p);
+    struct stat st;
+    if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode))
+        return md_err_set(err, "%s: not a directory (%s)", p, kind_of(st.st_mode));
+    if (stat(p, &st) < 0 && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+        return md_err_set(err, "%s: a symbolic link to something that does not exist", p);
+    return 0;
+}
+
 int md_mkdir_p(const char *path, unsigned mode, md_err *err)
 {
     char *p = md_xstrdup(path);
@@ -246,16 +266,13 @@ int md_mkdir_p(const char *path, unsigned mode, md_err *err)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, mode) < 0 && errno != EEXIST) {
-            md_err_errno(err, "%s: cannot create directory", p);
+        if (mkdir_one(p, mode, err) < 0) {
             free(p);
             return -1;
         }
         *s = '/';
     }
-    int r = 0;
-    if (mkdir(p, mode) < 0 && errno != EEXIST)
-        r = md_err_errno(err, "%s: cannot create directory", p);
+    int r = mkdir_one(p, mode, err);
     free(p);
     return r;
 }
@@ -264,6 +281,65 @@ bool md_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ---- scratch directories ----
+ *
+ * A scratch directory outlives a process killed with SIGKILL (trial 9c
+ * case 8: 88 of them, 1.5 GB, in one shared /tmp).  So each is locked by
+ * the process that made it, for as long as it lives: flock(2) on the
+ * directory itself, which the kernel drops when the process dies, however
+ * it dies.  SCRATCH_MARK, made inside once the lock is held, says "made by
+ * mkdom0 and locked by its owner": the next mkdom0 that makes a scratch
+ * directory removes every directory of the same user in the same TMPDIR
+ * that has the mark and whose lock it can take (its owner is dead).  One
+ * without the mark is left: its owner is between mkdtemp(3) and the lock,
+ * or an older mkdom0 made it, or mkdom0 left it to the user on purpose
+ * (md_scratch_keep), or it is not mkdom0's at all.  Another user's is never
+ * looked into. */
+#define SCRATCH_MARK ".mkdom0-scratch-lock"
+
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct held { char *path; int fd; } *held;
+static size_t nheld;
+static bool swept;
+
+/* Remove $tmp/mkdom0-*.XXXXXX that belong to us and whose owner is dead. */
+static void sweep_dead(const char *tmp)
+{
+    int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        /* mkdom0-TAG.XXXXXX: mkdtemp's six characters after a dot */
+        if (strncmp(e->d_name, "mkdom0-", 7) || n < 15 || e->d_name[n - 7] != '.')
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        int fd = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat fst, mst;
+        /* the lock taken means its owner is gone; the mark, that the owner
+         * was an mkdom0 that took the lock first (see above) */
+        if (fstat(fd, &fst) == 0 && fst.st_dev == st.st_dev && fst.st_ino == st.st_ino &&
+            fst.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            fstatat(fd, SCRATCH_MARK, &mst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(mst.st_mode)) {
+            char *p = md_xasprintf("%s/%s", tmp, e->d_name);
+            md_remove_tree(p, NULL);
+            free(p);
+        }
+        close(fd);
+    }
+    closedir(d);
 }
 
 char *md_scratch_dir(const char *tag, md_err *err)
@@ -281,18 +357,64 @@ char *md_scratch_dir(const char *tag, md_err *err)
                               (unsigned)geteuid());
     int rc = md_file_check_trusted_path(real, risk, err);
     free(risk);
-    free(real);
     if (rc < 0) {
+        free(real);
         md_err_prefix(err, "TMPDIR %s", tmp);
         return NULL;
     }
+    pthread_mutex_lock(&held_mu);
+    bool sweep = !swept; /* once a run: what died before this run started */
+    swept = true;
+    pthread_mutex_unlock(&held_mu);
+    if (sweep)
+        sweep_dead(real);
+    free(real);
     char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);
         return NULL;
     }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), mfd = -1;
+    if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
+        (mfd = openat(fd, SCRATCH_MARK, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600)) < 0) {
+        md_err_errno(err, "%s: cannot lock the scratch directory", dir);
+        if (fd >= 0)
+            close(fd);
+        rmdir(dir);
+        free(dir);
+        return NULL;
+    }
+    close(mfd);
+    pthread_mutex_lock(&held_mu);
+    held = md_xrealloc(held, (nheld + 1) * sizeof *held);
+    held[nheld++] = (struct held){ md_xstrdup(dir), fd };
+    pthread_mutex_unlock(&held_mu);
     return dir;
+}
+
+/* Drop `dir`'s lock if it is one of ours; with `unmark`, first its mark,
+ * so no later run takes the directory for a dead build's. */
+static void scratch_release(const char *dir, bool unmark)
+{
+    pthread_mutex_lock(&held_mu);
+    for (size_t i = 0; i < nheld; i++) {
+        if (strcmp(held[i].path, dir))
+            continue;
+        if (unmark)
+            unlinkat(held[i].fd, SCRATCH_MARK, 0);
+        close(held[i].fd);
+        free(held[i].path);
+        held[i] = held[--nheld];
+        break;
+    }
+    pthread_mutex_unlock(&held_mu);
+}
+
+void md_scratch_keep(const char *dir)
+{
+    scratch_release(dir, true);
 }
 
 /* nftw(3) passes no user pointer: the keep list of the one walk running. */
@@ -311,8 +433,13 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
 void md_remove_tree(const char *path, const char *const *keep)
 {
     remove_keep = keep;
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    /* FTW_MOUNT: what another file system mounted in the tree holds is
+     * not ours to delete (trial 9c: --force emptied a tmpfs in -o) */
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     remove_keep = NULL;
+    /* a scratch directory's lock goes last: its mark is gone with the
+     * rest (or the directory stays, holding what `keep` kept, unmarked) */
+    scratch_release(path, true);
 }
 
 int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)
@@ -344,6 +471,33 @@ int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
     if (rc == 0 && strcmp(p, "/") != 0)
         rc = md_file_check_trusted(p, true, risk, err);
     free(p);
+    return rc;
+}
+
+static int check_trusted_chain(const char *path, const char *risk, md_err *err)
+{
+    if (md_file_check_trusted(path, false, risk, err) < 0)
+        return -1;
+    char *dir = md_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash) {
+        slash[slash == dir] = '\0'; /* "/x" -> "/" */
+        rc = md_file_check_trusted_path(dir, risk, err);
+    }
+    free(dir);
+    return rc;
+}
+
+int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)
+{
+    if (check_trusted_chain(path, risk, err) < 0)
+        return -1;
+    char *real = realpath(path, NULL);
+    if (!real)
+        return md_err_errno(err, "%s", path);
+    int rc = strcmp(real, path) ? check_trusted_chain(real, risk, err) : 0;
+    free(real);
     return rc;
 }
 

@@ -79,6 +79,13 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* For a host input that decides what an image holds or trusts (a spec's
+ * Overlay=, Copy=, AuthorizedKeys=, Keyring=, Keys=): `path` (absolute)
+ * itself by md_file_check_trusted (no sticky exception) and every
+ * directory above it by md_file_check_trusted_path, both as written and
+ * as realpath(3) resolves it, so a symlink on the way that another user
+ * owns is refused too (they could point it elsewhere after the check). */
+int md_file_check_trusted_input(const char *path, const char *risk, md_err *err);
 /* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
  * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),
  * close-on-exec.  Refused, naming `shown` (the path for messages): a
@@ -98,15 +105,25 @@ bool md_is_file(const char *path);
  * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
  * path.  TMPDIR and every directory above it must be root's or the
  * caller's, sticky if others may write it (md_file_check_trusted_path):
- * else NULL with "TMPDIR DIR: DIR belongs to user N, ...".  Returns its
- * path, which the caller frees after md_remove_tree; NULL with an error
- * naming the path. */
+ * else NULL with "TMPDIR DIR: DIR belongs to user N, ...".
+ * The directory is locked (flock(2) on it, held until md_remove_tree or
+ * md_scratch_keep of this path, or the process's death) and marked
+ * (a file .mkdom0-scratch-lock in it): the first call of a run first
+ * removes the caller's marked mkdom0-*.XXXXXX directories in TMPDIR whose
+ * lock is free, i.e. those of builds killed before they could clean up
+ * (trial 9c case 8); another user's, or a live run's, are never touched.
+ * Returns its path, which the caller frees after md_remove_tree (or
+ * md_scratch_keep); NULL with an error naming the path. */
 char *md_scratch_dir(const char *tag, md_err *err);
+/* Leave scratch directory `dir` to the user (a command line that names
+ * files in it): unmarked and unlocked, no later run removes it. */
+void md_scratch_keep(const char *dir);
 /* Remove the tree at `path`, depth first, never following a symlink (a
  * symlink is removed, not what it names).  Regular files whose base name is
  * in the NULL-terminated `keep` (may be NULL) stay, and so do the
  * directories holding them.  Best effort: it cleans up what mkdom0 made, and
- * what it cannot remove it leaves. */
+ * what it cannot remove it leaves.  A scratch directory (md_scratch_dir)
+ * is unlocked after, and what it keeps stays for the user. */
 void md_remove_tree(const char *path, const char *const *keep);
 
 #endif

@@ -393,7 +393,12 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
         return md_err_set(err, "%s/%s: no Rootfs= file name and RootfsSHA256= digest: not "
                                "written by mkdom0 build", d->dir, names[MD_IMGDIR_INI]);
     char *path = md_xasprintf("%s/%s", d->dir, i->rootfs), hex[65];
-    int rc = md_sha256_file_flags(path, MD_FILE_NOFOLLOW, hex, err);
+    /* At most what mkdom0 reads whole (lint's rootfs limit): a 50 GB
+     * sparse rootfs was hashed for minutes (trial 9c case 10). */
+    int fd = md_open_file_flags(path, MD_FILE_NOFOLLOW, NULL, err);
+    int rc = fd < 0 ? -1 : md_sha256_fd(fd, path, hex, err);
+    if (fd >= 0)
+        close(fd);
     if (rc == 0 && strcasecmp(hex, i->rootfs_sha256) != 0)
         rc = md_err_set(err, "%s: SHA-256 %s, but %s/%s records %s: the rootfs was changed or "
                              "cut short after the build", path, hex, d->dir,
@@ -652,6 +657,53 @@ static int check_symlinks(const char *outdir, md_err *err)
     return rc;
 }
 
+/* A directory of the system (hier(7): one under /, or under /usr, /var or
+ * /home) or the user's home: a build replaces its output directory as a
+ * whole, --force included, so such a -o would be replaced by an image
+ * (trial 9c: -o /etc was refused for its files, with the advice to give
+ * --force).  `real` is resolved. */
+static bool system_dir(const char *real)
+{
+    const char *second = strchr(real + 1, '/');
+    if (!second)
+        return true;
+    static const char *const roots[] = { "/usr/", "/var/", "/home/", NULL };
+    for (const char *const *r = roots; *r; r++)
+        if (!strncmp(real, *r, strlen(*r)) && !strchr(real + strlen(*r), '/'))
+            return true;
+    const char *h = getenv("HOME");
+    char *home = h && *h ? realpath(h, NULL) : NULL;
+    bool is_home = home && !strcmp(home, real);
+    free(home);
+    return is_home;
+}
+
+/* nftw callback of mount_in: the first entry on another file system than
+ * the output's (its device in mount_dev) ends the walk. */
+static _Thread_local dev_t mount_dev;
+static _Thread_local char *mount_found;
+static int other_fs(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)type, (void)ftw;
+    if (st->st_dev == mount_dev)
+        return FTW_CONTINUE;
+    mount_found = md_xstrdup(path);
+    return FTW_STOP;
+}
+
+/* The first mount point in `dir` (another file system mounted there), or
+ * NULL: replacing the output would delete what is mounted there (trial 9c:
+ * --force emptied a tmpfs mounted in the output). */
+static char *mount_in(const char *dir, dev_t dev)
+{
+    mount_dev = dev;
+    mount_found = NULL;
+    nftw(dir, other_fs, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+    char *f = mount_found;
+    mount_found = NULL;
+    return f;
+}
+
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
 {
     struct stat st, lst;
@@ -706,9 +758,26 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
         return md_err_set(err, "%s: is the current directory or holds it, and a build replaces "
                                "its output directory as a whole; give -o a directory below the "
                                "current one (e.g. -o out)", outdir);
+    if (*exists && system_dir(real))
+        return md_err_set(err, "%s: a system directory (one under /, /usr, /var or /home, or "
+                               "your home), and a build replaces its output directory as a whole, "
+                               "--force or not; give -o a directory of its own", outdir);
     char *last = strrchr(real, '/');
     s->parent = last == real ? md_xstrdup("/") : md_xasprintf("%.*s", (int)(last - real), real);
     s->base = md_xstrdup(last + 1);
+    if (*exists) {
+        struct stat out, par;
+        char *m = NULL;
+        if (stat(real, &out) == 0 && stat(s->parent, &par) == 0 &&
+            (out.st_dev != par.st_dev || (m = mount_in(real, out.st_dev)))) {
+            md_err_set(err, "%s: a mount point (another file system is mounted there), and a "
+                            "build replaces its output directory as a whole, --force or not, "
+                            "which would delete what is mounted: unmount it or choose another -o",
+                       m ? m : outdir);
+            free(m);
+            return -1;
+        }
+    }
     return check_names(outdir, s->parent, s->base, err);
 }
 

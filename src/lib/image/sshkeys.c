@@ -216,8 +216,10 @@ int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err 
     if (stat(dir, &st) < 0) {
         if (errno != ENOENT)
             return md_err_errno(err, "keys directory %s", dir);
-        if (md_mkdir_p(dir, 0700, err) < 0)
+        if (md_mkdir_p(dir, 0700, err) < 0) {
+            md_err_prefix(err, "keys directory");
             return -1;
+        }
         /* md_mkdir_p is subject to the umask; a keys directory is private. */
         if (chmod(dir, 0700) < 0)
             return md_err_errno(err, "chmod %s", dir);

@@ -390,9 +390,13 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
 {
     struct archive *a = archive_read_disk_new();
     archive_read_disk_set_symlink_hybrid(a); /* `path` itself may be a symlink */
+    /* NO_TRAVERSE_MOUNTS: a file system mounted in the tree is not the
+     * tree's (trial 9c case 13: `lint --rootfs /` walked into /proc and
+     * failed on its links); its mount point is read as a directory. */
     archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
                                           ARCHIVE_READDISK_NO_FFLAGS |
-                                          ARCHIVE_READDISK_NO_SPARSE);
+                                          ARCHIVE_READDISK_NO_SPARSE |
+                                          ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0, 0 };
     int rc = archive_read_disk_open(a, path) == ARCHIVE_OK

@@ -36,6 +36,8 @@ typedef struct sink {
     const char *label;
     const md_out *out;
     bool too_big;
+    const char *path; /* the file written, for its write errors */
+    int write_errno;  /* why writing it failed (curl says only "Failure writing output") */
 } sink;
 
 static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
@@ -48,8 +50,10 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
     }
     s->got += n;
     if (s->f) {
-        if (fwrite(p, 1, n, s->f) != n)
+        if (fwrite(p, 1, n, s->f) != n) {
+            s->write_errno = errno ? errno : EIO;
             return 0;
+        }
         EVP_DigestUpdate(s->sha, p, n);
     } else {
         s->buf = md_xgrow(s->buf, &s->cap, s->len + n + 1, 1);
@@ -114,6 +118,9 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
     if (s->too_big)
         return md_err_set(err, "%s: larger than the expected %llu bytes", url,
                           (unsigned long long)s->max);
+    if (s->write_errno) /* e.g. the cache's file system full (trial 9c case 13) */
+        return md_err_set(err, "%s: download failed: cannot write %s: %s", url, s->path,
+                          strerror(s->write_errno));
     if (rc != CURLE_OK)
         return md_err_set(err, "%s: download failed: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
     return 0;
@@ -211,7 +218,7 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     if (fd < 0)
         return md_err_errno(err, "%s: cannot create", tmp);
     sink s = { .f = fdopen(fd, "wb"), .sha = EVP_MD_CTX_new(), .max = it->size,
-               .label = it->label, .out = out };
+               .label = it->label, .out = out, .path = tmp };
     EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
     md_out_say(out, MD_OUT_PROGRESS, "fetching %s (%llu bytes)", it->label,
                (unsigned long long)it->size);

@@ -17,6 +17,7 @@
 #include "core/dirs.h"
 #include "core/mem.h"
 #include "core/size.h"
+#include "core/strmap.h"
 #include "core/strv.h"
 #include "core/file.h"
 
@@ -45,7 +46,7 @@ struct md_spec {
     char *gateway_at; /* "FILE:LINE" of Gateway=, checked against Address= */
     int64_t sde;
     struct repo *repos;
-    size_t nrepos;
+    size_t nrepos, caprepos;
     md_strv packages, excludes, drop, keep, overlays, modules, authorized_keys, autostart;
     md_spec_pin *pins;
     size_t npins;
@@ -66,11 +67,16 @@ struct md_spec {
     struct host *hosts;
     size_t nhostsecs;
     md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
+    /* Indexes, so a spec is read in time linear in its length (trial 9c
+     * case 12): repository name -> repos[], "Section/Key" -> at_keys[],
+     * and this file's "Repository NAME" -> the line of its header. */
+    md_strmap *repo_ix, *at_ix, *file_secs;
 
     /* parse state */
     const char *cur_origin;
     const char *cur_basedir;
     unsigned line;
+    unsigned sec_line; /* a section header's line, until its first key */
     bool cont; /* the line being handled continues the previous key's value */
     bool any_key;
     md_err *err;
@@ -81,9 +87,11 @@ struct md_spec {
 struct reader {
     const char *p;
     unsigned *line;
+    unsigned *sec_line; /* set at a section header */
     bool *cont;        /* set per line: inih takes it as a continuation */
     bool have_prev;    /* a key came before in this section */
     unsigned too_long; /* the first line longer than inih's buffer, 0 if none */
+    unsigned empty_sec; /* the line of a "[]" header, 0 if none */
     int max;           /* that buffer's size less its NUL, in bytes */
 };
 
@@ -111,8 +119,16 @@ static char *read_line(char *buf, int size, void *stream)
     const char *t = buf + strspn(buf, " \t\r");
     bool blank = !*t || *t == '#' || *t == ';';
     *r->cont = !blank && t > buf && r->have_prev;
-    if (*t == '[')
+    if (*t == '[') {
         r->have_prev = false;
+        *r->sec_line = *r->line;
+        /* "[]": its keys were said to be "outside of any [Section]" and
+         * the header alone passed (trial 9c case 13) */
+        if (t[1 + strspn(t + 1, " \t")] == ']') {
+            r->empty_sec = *r->line;
+            return NULL;
+        }
+    }
     else if (!blank)
         r->have_prev = true;
     return buf;
@@ -219,9 +235,30 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
     return 1;
 }
 
+/* Who may change a host input decides what the image holds or trusts
+ * (trial 9c: an Overlay= directory, an AuthorizedKeys= file and a
+ * Keyring= that user nobody could rewrite were used as they were): by the
+ * rule of --keys and -o (core/file.h md_file_check_trusted_input), named
+ * at this line. */
+#define RISK_FILES "who could put their own files into the image: keep the files a spec copies " \
+                   "where only you (or root) can change them"
+#define RISK_LOGIN "who could add their own key to root's logins in the image: keep keys where " \
+                   "only you (or root) can change them"
+#define RISK_TRUST "who could sign packages of their own for the image: keep trusted keys " \
+                   "where only you (or root) can change them (Debian's are in /usr/share/keyrings)"
+static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
+{
+    md_err e = MD_ERR_INIT;
+    if (md_file_check_trusted_input(path, risk, &e) < 0)
+        return fail(s, "%s=: %.500s", key, e.msg);
+    return 1;
+}
+
 /* A list of host paths (Overlay=, AuthorizedKeys=), each checked as it is
- * added: a file the build reads, or with `dirs` a directory. */
-static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v, bool dirs)
+ * added: a file the build reads, or with `dirs` a directory; and trusted,
+ * with `risk` said when it is not. */
+static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v, bool dirs,
+                         const char *risk)
 {
     if (!*v) {
         md_strv_free(sv);
@@ -234,6 +271,7 @@ static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v
         md_strv_push_own(sv, abs_path(s, words.v[i]));
         r = dirs ? check_host_dir(s, key, sv->v[sv->n - 1], false)
                  : check_host_file(s, key, sv->v[sv->n - 1]);
+        r = r && check_trusted(s, key, sv->v[sv->n - 1], risk);
     }
     md_strv_free(&words);
     return r;
@@ -262,10 +300,11 @@ bool md_spec_repo_name_ok(const char *name)
 
 static struct repo *repo_get(md_spec *s, const char *name)
 {
-    for (size_t i = 0; i < s->nrepos; i++)
-        if (!strcmp(s->repos[i].name, name))
-            return &s->repos[i];
-    s->repos = md_xrealloc(s->repos, (s->nrepos + 1) * sizeof *s->repos);
+    size_t i = md_strmap_get(s->repo_ix, name);
+    if (i != MD_STRMAP_NONE)
+        return &s->repos[i];
+    md_strmap_put(s->repo_ix, name, s->nrepos);
+    s->repos = md_xgrow(s->repos, &s->caprepos, s->nrepos + 1, sizeof *s->repos);
     struct repo *r = &s->repos[s->nrepos++];
     memset(r, 0, sizeof *r);
     r->name = md_xstrdup(name);
@@ -273,14 +312,13 @@ static struct repo *repo_get(md_spec *s, const char *name)
     return r;
 }
 
+/* docs/spec.md names yes and no (in any case, as for Bridge=); 1 and true
+ * were taken too, unsaid, while on and YES were refused (trial 9c case
+ * 13): one documented set. */
 static int parse_bool(md_spec *s, const char *key, const char *v, bool *out)
 {
-    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1")) {
-        *out = true;
-        return 1;
-    }
-    if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0")) {
-        *out = false;
+    if (!strcasecmp(v, "yes") || !strcasecmp(v, "no")) {
+        *out = !strcasecmp(v, "yes");
         return 1;
     }
     return fail(s, "%s=%s: expected yes or no", key, v);
@@ -290,8 +328,12 @@ static int parse_int(md_spec *s, const char *key, const char *v, long long lo, l
                      long long *out)
 {
     char *end;
+    errno = 0;
     long long x = strtoll(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
+    /* decimal digits only: strtoll also takes leading blanks and a '+'
+     * (trial 9c case 13: "+10") */
+    bool digits = isdigit((unsigned char)v[0]) || (v[0] == '-' && lo < 0 && isdigit((unsigned char)v[1]));
+    if (!digits || *end || errno || x < lo || x > hi)
         return fail(s, "%s=%s: expected a whole number from %lld to %lld", key, v, lo, hi);
     *out = x;
     return 1;
@@ -372,7 +414,8 @@ static int image_key(md_spec *s, const char *k, const char *v)
         char *end;
         errno = 0;
         x = strtoll(v, &end, 10);
-        if (!*v || *end || errno || x < 0 || x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+        if (!isdigit((unsigned char)*v) || *end || errno || x < 0 ||
+            x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
             return fail(s, "SourceDateEpoch=%s: expected seconds since 1970, from 0 to "
                            "4294967295 (2106-02-07): a newc cpio keeps mtimes in 8 hex "
                            "digits", v);
@@ -413,7 +456,9 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
         free(r->keys);
         r->keys = *v ? abs_path(s, v) : NULL;
         /* as Keyring=: missing is for the fetch to say, another kind now */
-        return r->keys ? check_host_dir(s, "Keys", r->keys, true) : 1;
+        struct stat st;
+        return !r->keys || (check_host_dir(s, "Keys", r->keys, true) &&
+                            (stat(r->keys, &st) < 0 || check_trusted(s, "Keys", r->keys, RISK_TRUST)));
     }
     if (!strcmp(k, "URL")) {
         set_str(&r->url, v);
@@ -440,7 +485,9 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
         r->keyring = *v ? abs_path(s, v) : NULL;
         /* missing: the fetch says so; a directory, device or FIFO: now */
         struct stat st;
-        if (r->keyring && stat(r->keyring, &st) == 0 && !check_host_file(s, "Keyring", r->keyring))
+        if (r->keyring && stat(r->keyring, &st) == 0 &&
+            (!check_host_file(s, "Keyring", r->keyring) ||
+             !check_trusted(s, "Keyring", r->keyring, RISK_TRUST)))
             return 0;
         return 1;
     }
@@ -487,7 +534,7 @@ static int files_key(md_spec *s, const char *k, const char *v)
     if (!strcmp(k, "Keep"))
         return set_list(&s->keep, v), 1;
     if (!strcmp(k, "Overlay"))
-        return set_path_list(s, &s->overlays, k, v, true);
+        return set_path_list(s, &s->overlays, k, v, true, RISK_FILES);
     if (!strcmp(k, "Copy")) {
         md_strv words = { 0 };
         md_strv_split(&words, v, false);
@@ -505,7 +552,7 @@ static int files_key(md_spec *s, const char *k, const char *v)
                 break;
             }
             char *src = abs_path(s, words.v[i]);
-            if (!(r = check_host_file(s, "Copy", src))) {
+            if (!(r = check_host_file(s, "Copy", src) && check_trusted(s, "Copy", src, RISK_FILES))) {
                 free(src);
                 break;
             }
@@ -570,7 +617,9 @@ static bool host_address(const char *v)
 static bool valid_ifname(const char *v)
 {
     size_t n = strlen(v);
-    if (n == 0 || n > 15 || !strcmp(v, ".") || !strcmp(v, ".."))
+    /* a leading '-' would be an option to ip(8) and brctl (trial 9c
+     * case 13), as for host names */
+    if (n == 0 || n > 15 || !strcmp(v, ".") || !strcmp(v, "..") || v[0] == '-')
         return false;
     for (const char *p = v; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
@@ -677,7 +726,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
             v = "xenbr0";
         else if (*v && !valid_ifname(v))
             return fail(s, "Bridge=%s: not a bridge name: 1 to 15 characters of A-Z a-z 0-9 _ . -, "
-                           "not . or .. (or yes for xenbr0, no for none)", v);
+                           "not starting with -, not . or .. (or yes for xenbr0, no for none)", v);
         return set_str(&s->bridge, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
@@ -704,7 +753,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_str(&s->gateway, v), 1;
     }
     if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
-        return set_path_list(s, &s->authorized_keys, k, v, false);
+        return set_path_list(s, &s->authorized_keys, k, v, false, RISK_LOGIN);
     if (!strcmp(sec, "SSH") && !strcmp(k, "KeysDir")) {
         free(s->keys_dir);
         s->keys_dir = *v ? abs_path(s, v) : NULL;
@@ -992,7 +1041,7 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         return set_str(&h->gateway, v), 1;
     }
     if (!strcmp(k, "AuthorizedKeys"))
-        return set_path_list(s, &h->authorized_keys, k, v, false);
+        return set_path_list(s, &h->authorized_keys, k, v, false, RISK_LOGIN);
     return fail(s, "unknown key %s in [Host %s] (MAC, Hostname, Address, Gateway, "
                    "AuthorizedKeys)", k, name);
 }
@@ -1006,6 +1055,23 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         return fail(s, "indented line: it would continue %s=, which takes one value (only list "
                        "keys continue on indented lines); write it unindented as a key of its "
                        "own, or as the one value of %s=", k, k);
+    if (s->sec_line) { /* the first key of a section header */
+        unsigned at = s->sec_line;
+        s->sec_line = 0;
+        /* Two [Repository NAME] of one name in one file were merged
+         * silently (trial 9c case 13), the second's keys over the
+         * first's: two repositories meant, one got.  (A spec's Base= is
+         * another file, whose sections a spec changes on purpose.) */
+        if (!strncmp(sec, "Repository ", 11)) {
+            size_t first = md_strmap_get(s->file_secs, sec);
+            if (first != MD_STRMAP_NONE) {
+                s->line = at;
+                return fail(s, "[%s] again: the section began at line %zu already; give each "
+                               "repository one section with a name of its own", sec, first);
+            }
+            md_strmap_put(s->file_secs, sec, at);
+        }
+    }
     int r;
     if (!strcmp(sec, "Image"))
         r = image_key(s, k, v);
@@ -1031,10 +1097,10 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     s->any_key = true;
     if (r) {
         char *key = md_xasprintf("%s/%s", sec, k);
-        size_t i = 0;
-        while (i < s->at_keys.n && strcmp(s->at_keys.v[i], key))
-            i++;
-        if (i == s->at_keys.n) {
+        size_t i = md_strmap_get(s->at_ix, key);
+        if (i == MD_STRMAP_NONE) {
+            i = s->at_keys.n;
+            md_strmap_put(s->at_ix, key, i);
             md_strv_push(&s->at_keys, key);
             md_strv_push(&s->at_lines, "");
         }
@@ -1050,10 +1116,17 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_origin = origin;
     s->cur_basedir = basedir;
     s->line = 0;
-    struct reader rd = { .p = text, .line = &s->line, .cont = &s->cont };
+    s->sec_line = 0;
+    md_strmap *outer = s->file_secs; /* a Base='s text is read in the middle of a file */
+    s->file_secs = md_strmap_new();
+    struct reader rd = { .p = text, .line = &s->line, .sec_line = &s->sec_line, .cont = &s->cont };
     int r = ini_parse_stream(read_line, &rd, on_key, s);
+    md_strmap_free(s->file_secs);
+    s->file_secs = outer;
     if (s->err->set)
         return -1;
+    if (rd.empty_sec)
+        return md_err_set(s->err, "%s:%u: [] names no section", origin, rd.empty_sec);
     if (rd.too_long)
         return md_err_set(s->err, "%s:%u: line longer than %d bytes, the most a spec line may "
                                   "hold; split a long list over several lines of the same key "
@@ -1356,9 +1429,7 @@ static int validate(md_spec *s)
                                   r->priority, r->type, NULL };
     }
     for (size_t i = 0; i < s->npins; i++) {
-        bool found = false;
-        for (size_t j = 0; j < s->nrepos; j++)
-            found |= !strcmp(s->repos[j].name, s->pins[i].repo);
+        bool found = md_strmap_get(s->repo_ix, s->pins[i].repo) != MD_STRMAP_NONE;
         if (!found)
             return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->pin_at.v[i],
                               s->pins[i].package, s->pins[i].repo, s->pins[i].repo);
@@ -1391,6 +1462,8 @@ md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir
     s->compression = md_xstrdup("gzip");
     s->compression_level = -1;
     s->sde = -1;
+    s->repo_ix = md_strmap_new();
+    s->at_ix = md_strmap_new();
     if (load_into(s, text, s->origin, s->basedir) < 0 || validate(s) < 0) {
         md_spec_free(s);
         return NULL;
@@ -1466,6 +1539,8 @@ void md_spec_free(md_spec *s)
                      s->sb_key, s->sb_cert };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
+    md_strmap_free(s->repo_ix);
+    md_strmap_free(s->at_ix);
     free(s);
 }
 
@@ -1522,10 +1597,8 @@ const md_spec_host *md_spec_host_at(const md_spec *s, size_t i) { return &s->hos
 
 const char *md_spec_key_at(const md_spec *s, const char *section, const char *key)
 {
-    size_t n = strlen(section);
-    for (size_t i = 0; i < s->at_keys.n; i++)
-        if (!strncmp(s->at_keys.v[i], section, n) && s->at_keys.v[i][n] == '/' &&
-            !strcmp(s->at_keys.v[i] + n + 1, key))
-            return s->at_lines.v[i];
-    return s->origin;
+    char *k = md_xasprintf("%s/%s", section, key);
+    size_t i = md_strmap_get(s->at_ix, k);
+    free(k);
+    return i != MD_STRMAP_NONE ? s->at_lines.v[i] : s->origin;
 }
