@@ -78,8 +78,7 @@ grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "
     fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
-# (default, empty, comes with Debian's openrc package)
-for rl in sysinit boot; do
+for rl in sysinit boot default; do
     [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
 done
 links=0
@@ -94,14 +93,15 @@ for l in "$ov"/etc/runlevels/*/*; do
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
 # sshd, the network and the rest start in "boot" beside the Xen daemons, so
-# sshd answers about when the login prompt comes (issue 12); nothing is left
-# for "default" but its runlevel change.
+# sshd answers about when the login prompt comes (issue 12); the guest
+# storage (up to 5 s waiting for its disk) and the autostart guests are in
+# "default", which runs beside the prompt (inittab, below).
 for s in xen-dom0:sysinit coldplug:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot \
-         ssh:boot network:boot guest-storage:boot xendomains:boot; do
+         ssh:boot network:boot guest-storage:default xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 9 ] || fail "only $links runlevel links"
-# The login prompt comes after the runlevels (inittab, below) and must not
+# The login prompt comes after "boot" (inittab, below) and must not
 # wait for DHCP: the network service leaves udhcpc to supervise-daemon in
 # the foreground (-f: its start returns before any lease), sshd does not
 # wait for the network, and OpenRC starts services side by side.
@@ -120,7 +120,9 @@ grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belon
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
 grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
-grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: no openrc default"
+# "once": the getty does not wait for the default runlevel (busybox init
+# starts respawn actions after every wait action is done).
+grep -q '^::once:/sbin/openrc default$' "$it" || fail "inittab: no openrc default beside the getty"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
 [ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
     fail "inittab: xen-dom0-setup early is not the first sysinit action"
