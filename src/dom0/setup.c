@@ -410,6 +410,20 @@ int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, s
     return c->failures == before ? 0 : -1;
 }
 
+/* ---- directories ---- */
+
+int d0_setup_dirs(d0_ctx *c)
+{
+    static const struct { const char *path; mode_t mode; } dirs[] = {
+        { "/run/xenstored", 0755 }, { "/var/lib/xen", 0755 }, { "/run/xen", 0700 },
+        { "/var/lib/xen/dump", 0700 }, { "/var/log/xen", 0750 },
+    };
+    int before = c->failures;
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        d0_mkdir(c, dirs[i].path, dirs[i].mode);
+    return c->failures == before ? 0 : -1;
+}
+
 /* ---- coldplug ---- */
 
 /* A growing list of malloc'd strings. */

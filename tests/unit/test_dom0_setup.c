@@ -281,6 +281,31 @@ static void test_modules_dry(void)
     rmroot(root);
 }
 
+static void test_dirs_dry(void)
+{
+    char *root = mkroot();
+    put(root, "/var/lib/xen", NULL); /* there already: left alone */
+    d0_ctx c;
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_dirs(&c) == 0);
+    ctx_done();
+    CHECK(c.failures == 0);
+    CHECK_STR(plan_buf, "mkdir /run/xenstored 0755\n"
+                        "mkdir /run/xen 0700\n"
+                        "mkdir /var/lib/xen/dump 0700\n"
+                        "mkdir /var/log/xen 0750\n");
+    ctx_free();
+    /* A file where a directory belongs is a failure naming it. */
+    put(root, "/var/log/xen", "not a directory");
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_dirs(&c) < 0);
+    ctx_done();
+    CHECK(c.failures == 1);
+    CHECK(strstr(log_buf, "/var/log/xen") != NULL);
+    ctx_free();
+    rmroot(root);
+}
+
 static void test_coldplug_dry(void)
 {
     /* Devices as the dom0 under QEMU has them: a NIC (e1000e), the virtio
@@ -400,6 +425,7 @@ int main(void)
     test_devices_dry();
     test_devices_real();
     test_modules_dry();
+    test_dirs_dry();
     test_coldplug_dry();
     test_modules_real_failure();
     test_mounts_and_xenfs();
