@@ -79,8 +79,7 @@ grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "
     fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
-# (sysinit, empty, comes with Debian's openrc package: init.sh is all it runs)
-for rl in boot default; do
+for rl in sysinit boot default; do
     [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
 done
 links=0
@@ -98,7 +97,7 @@ done
 # sshd answers about when the login prompt comes (issue 12); the guest
 # storage (up to 5 s waiting for its disk) and the autostart guests are in
 # "default", which runs beside the prompt (inittab, below).
-for s in xen-dom0:boot xenstored:boot xenconsoled:boot \
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot \
          ssh:boot network:boot guest-storage:default xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
