@@ -1,6 +1,8 @@
 #include "setup.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,44 +342,59 @@ static void load_module(d0_ctx *c, const d0_moddep *idx, const char *moddir, con
     free(order);
 }
 
-int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, size_t nreq,
-                     const char *const *optional, size_t nopt)
+/* The index of kernel `kver` (NULL: the running one): modules.dep and
+ * modules.builtin under <root>/lib/modules/KVER, whose image path goes to
+ * moddir.  NULL with the reason in *e (e->set) when the index is damaged;
+ * NULL with e->set clear and *absent set when there is no modules.dep. */
+static d0_moddep *open_index(d0_ctx *c, const char *kver, char *moddir, size_t size,
+                             int *absent, d0_err *e)
 {
-    int before = c->failures;
     struct utsname u;
+    *absent = 0;
     if (!kver) {
-        if (uname(&u) < 0) {
-            d0_fail(c, "uname: %s", strerror(errno));
-            return -1;
-        }
+        if (uname(&u) < 0)
+            return d0_err_set(e, "uname: %s", strerror(errno)), NULL;
         kver = u.release;
     }
-    char moddir[512], dep_img[600], builtin_img[600], dep_host[4096], builtin_host[4096];
-    snprintf(moddir, sizeof moddir, "/lib/modules/%s", kver);
+    char dep_img[600], builtin_img[600], dep_host[4096], builtin_host[4096];
+    snprintf(moddir, size, "/lib/modules/%s", kver);
     snprintf(dep_img, sizeof dep_img, "%s/modules.dep", moddir);
     snprintf(builtin_img, sizeof builtin_img, "%s/modules.builtin", moddir);
     if (!d0_path(c, dep_img, dep_host, sizeof dep_host) ||
         !d0_path(c, builtin_img, builtin_host, sizeof builtin_host))
-        return -1;
-    d0_err e = { 0 };
+        return d0_err_set(e, "%s: path too long", dep_img), NULL;
     char *dep = NULL, *builtin = NULL;
-    if (d0_read_file(dep_host, &dep, NULL, &e) < 0) {
-        /* A kernel with everything built in needs no index: only a module
-         * that is not there yet makes the missing index an error. */
-        size_t absent = 0;
-        for (size_t i = 0; i < nreq; i++)
-            absent += !module_loaded(c, required[i]);
-        if (absent)
-            d0_fail(c, "%s: the image has no module index for kernel %s (it must be "
-                       "built for the kernel it boots)", e.msg, kver);
-        return absent ? -1 : 0;
+    if (d0_read_file(dep_host, &dep, NULL, e) < 0) {
+        *absent = 1;
+        return NULL;
     }
     d0_err ignore = { 0 };
     if (d0_read_file(builtin_host, &builtin, NULL, &ignore) < 0)
         builtin = NULL; /* optional: without it built-ins are found in /sys/module */
-    d0_moddep *idx = d0_moddep_parse(dep, builtin, dep_img, &e);
+    d0_moddep *idx = d0_moddep_parse(dep, builtin, dep_img, e);
     free(dep);
     free(builtin);
+    return idx;
+}
+
+int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, size_t nreq,
+                     const char *const *optional, size_t nopt)
+{
+    int before = c->failures, absent;
+    char moddir[512];
+    d0_err e = { 0 };
+    d0_moddep *idx = open_index(c, kver, moddir, sizeof moddir, &absent, &e);
+    if (!idx && absent) {
+        /* A kernel with everything built in needs no index: only a module
+         * that is not there yet makes the missing index an error. */
+        size_t missing = 0;
+        for (size_t i = 0; i < nreq; i++)
+            missing += !module_loaded(c, required[i]);
+        if (missing)
+            d0_fail(c, "%s: the image has no module index for kernel %s (it must be "
+                       "built for the kernel it boots)", e.msg, moddir + strlen("/lib/modules/"));
+        return missing ? -1 : 0;
+    }
     if (!idx) {
         d0_fail(c, "%s", e.msg);
         return -1;
@@ -389,6 +406,159 @@ int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, s
     for (size_t i = 0; i < nopt; i++)
         load_module(c, idx, moddir, optional[i], 0, &done, &ndone);
     free(done);
+    d0_moddep_free(idx);
+    return c->failures == before ? 0 : -1;
+}
+
+/* ---- directories ---- */
+
+int d0_setup_dirs(d0_ctx *c)
+{
+    static const struct { const char *path; mode_t mode; } dirs[] = {
+        { "/run/xenstored", 0755 }, { "/var/lib/xen", 0755 }, { "/run/xen", 0700 },
+        { "/var/lib/xen/dump", 0700 }, { "/var/log/xen", 0750 },
+    };
+    int before = c->failures;
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        d0_mkdir(c, dirs[i].path, dirs[i].mode);
+    return c->failures == before ? 0 : -1;
+}
+
+/* ---- coldplug ---- */
+
+/* A growing list of malloc'd strings. */
+struct strs {
+    char **v;
+    size_t n;
+};
+
+static int strs_has(const struct strs *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i], s))
+            return 1;
+    return 0;
+}
+
+static void strs_add(struct strs *l, const char *s)
+{
+    char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+    char *d = strdup(s);
+    if (!nv || !d)
+        abort();
+    l->v = nv;
+    l->v[l->n++] = d;
+}
+
+static void strs_free(struct strs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* The modalias of every device under <root>/sys/bus/BUS/devices/DEV that
+ * is not in `seen` yet, into `fresh` (and `seen`). */
+static void scan_aliases(d0_ctx *c, struct strs *seen, struct strs *fresh)
+{
+    char bus_dir[4096];
+    if (!d0_path(c, "/sys/bus", bus_dir, sizeof bus_dir))
+        return;
+    DIR *buses = opendir(bus_dir);
+    if (!buses)
+        return;
+    struct dirent *b;
+    while ((b = readdir(buses))) {
+        if (b->d_name[0] == '.')
+            continue;
+        char dev_dir[4096 + 300];
+        snprintf(dev_dir, sizeof dev_dir, "%s/%s/devices", bus_dir, b->d_name);
+        DIR *devs = opendir(dev_dir);
+        if (!devs)
+            continue;
+        struct dirent *d;
+        while ((d = readdir(devs))) {
+            if (d->d_name[0] == '.')
+                continue;
+            char path[sizeof dev_dir + 300], *text = NULL;
+            snprintf(path, sizeof path, "%s/%s/modalias", dev_dir, d->d_name);
+            d0_err e = { 0 };
+            if (d0_read_file(path, &text, NULL, &e) < 0)
+                continue; /* most devices have none */
+            text[strcspn(text, "\n")] = '\0';
+            if (text[0] && !strs_has(seen, text)) {
+                strs_add(seen, text);
+                strs_add(fresh, text);
+            }
+            free(text);
+        }
+        closedir(devs);
+    }
+    closedir(buses);
+}
+
+int d0_setup_coldplug(d0_ctx *c, const char *kver)
+{
+    int before = c->failures, absent;
+    char moddir[512], alias_img[600], alias_host[4096];
+    d0_err e = { 0 };
+    d0_moddep *idx = open_index(c, kver, moddir, sizeof moddir, &absent, &e);
+    if (!idx) {
+        /* No index: no modules to load (the modules step says why, if
+         * the Xen modules needed one). */
+        if (!absent)
+            d0_fail(c, "%s", e.msg);
+        return absent ? 0 : -1;
+    }
+    snprintf(alias_img, sizeof alias_img, "%s/modules.alias", moddir);
+    char *aliases = NULL;
+    if (!d0_path(c, alias_img, alias_host, sizeof alias_host) ||
+        d0_read_file(alias_host, &aliases, NULL, &e) < 0) {
+        d0_moddep_free(idx);
+        return 0; /* no module has an alias: nothing a device would load */
+    }
+    /* "alias PATTERN MODULE" lines (kmod's depmod writes them; '#' comments). */
+    struct { const char *pattern, *module; } *tab = NULL;
+    size_t ntab = 0;
+    for (char *save = NULL, *line = strtok_r(aliases, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *ws = NULL, *kw = strtok_r(line, " \t", &ws), *pat = strtok_r(NULL, " \t", &ws),
+             *mod = strtok_r(NULL, " \t", &ws);
+        if (!kw || strcmp(kw, "alias") || !pat || !mod)
+            continue;
+        void *nt = realloc(tab, (ntab + 1) * sizeof *tab);
+        if (!nt)
+            abort();
+        tab = nt;
+        tab[ntab].pattern = pat;
+        tab[ntab++].module = mod;
+    }
+    /* A bus driver loaded in one pass (virtio_pci) adds its devices
+     * (virtio-rng, -net, -blk) as it probes, and only the next pass sees
+     * their aliases: passes until none is new, three at most (udev loads
+     * on each device's uevent instead).  Most aliases (CPU features, ACPI
+     * ids) match no module of the image, which keeps only an allowlist. */
+    struct strs seen = { 0 };
+    const char **done = NULL;
+    size_t ndone = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        struct strs fresh = { 0 };
+        scan_aliases(c, &seen, &fresh);
+        size_t loaded = ndone;
+        for (size_t i = 0; i < fresh.n; i++)
+            for (size_t k = 0; k < ntab; k++)
+                if (!fnmatch(tab[k].pattern, fresh.v[i], 0))
+                    load_module(c, idx, moddir, tab[k].module, 0, &done, &ndone);
+        size_t nfresh = fresh.n;
+        strs_free(&fresh);
+        /* Nothing new loaded: no driver can have added a device. */
+        if (!nfresh || ndone == loaded)
+            break;
+    }
+    strs_free(&seen);
+    free(done);
+    free(tab);
+    free(aliases);
     d0_moddep_free(idx);
     return c->failures == before ? 0 : -1;
 }

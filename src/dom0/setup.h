@@ -50,6 +50,21 @@ int d0_setup_xen_devices(d0_ctx *c, const char *proc_misc);
 int d0_setup_modules(d0_ctx *c, const char *kver, const char *const *required, size_t nreq,
                      const char *const *optional, size_t nopt);
 
+/* The directories of the Xen daemons that no package script made in the
+ * RAM root: /run/xenstored and /var/lib/xen (0755), /run/xen and
+ * /var/lib/xen/dump (0700), /var/log/xen (0750), parents first.  One that
+ * exists is left as it is. */
+int d0_setup_dirs(d0_ctx *c);
+
+/* Load the drivers of the devices present, as udev's coldplug would (the
+ * image has no udev): the modalias of each <root>/sys/bus/BUS/devices/DEV
+ * matched (fnmatch(3)) against the patterns of the index's modules.alias
+ * ("alias PATTERN MODULE", depmod's format), each match loaded with its
+ * dependencies as an optional module (failing to load is a warning); again
+ * for the devices those drivers add (virtio_pci's), three passes at most.
+ * No index or no modules.alias: nothing to load.  kver NULL: uname -r. */
+int d0_setup_coldplug(d0_ctx *c, const char *kver);
+
 /* The modules a dom0 needs and the backends it uses when present. */
 extern const char *const d0_setup_xen_modules[];
 extern const size_t d0_setup_xen_modules_n;

@@ -25,6 +25,11 @@ static void usage(FILE *f)
           "           dependencies, from /lib/modules/$(uname -r)/modules.dep\n"
           "  devices  console, null, hvc0 (229:0)... and /dev/xen/* from /proc/misc\n"
           "  xenfs    xenfs on /proc/xen, and check that this is the dom0\n"
+          "  dirs     /run/xenstored /var/lib/xen (0755), /run/xen /var/lib/xen/dump (0700),\n"
+          "           /var/log/xen (0750): the Xen daemons' directories; not part of all\n"
+          "  coldplug load the drivers of the devices present (their modalias in /sys/bus\n"
+          "           matched against modules.alias, as udev would), then of the devices\n"
+          "           those drivers add; not part of all\n"
           "  early    mounts, and devices without /dev/xen (for inittab, before the\n"
           "           modules are loaded)\n"
           "  all      mounts modules devices xenfs\n"
@@ -67,6 +72,10 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
         d0_setup_modules(c, kver, req, n, d0_setup_xen_optional, d0_setup_xen_optional_n);
         return 0;
     }
+    if (!strcmp(step, "dirs"))
+        return d0_setup_dirs(c), 0;
+    if (!strcmp(step, "coldplug"))
+        return d0_setup_coldplug(c, kver), 0;
     if (!strcmp(step, "early")) /* before OpenRC: no Xen modules yet, so no /dev/xen */
         return d0_setup_mounts(c), d0_setup_base_devices(c), 0;
     if (!strcmp(step, "all"))
@@ -154,7 +163,7 @@ int main(int argc, char **argv)
         /* Check every step name first: a typo must not run half the list. */
         for (int k = i; k < argc; k++) {
             static const char *const known[] = { "mounts", "modules", "devices", "xenfs",
-                                                 "early", "all" };
+                                                 "dirs", "coldplug", "early", "all" };
             int ok = 0;
             for (size_t j = 0; j < sizeof known / sizeof *known; j++)
                 ok |= !strcmp(argv[k], known[j]);

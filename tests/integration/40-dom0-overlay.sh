@@ -66,7 +66,8 @@ for f in "$ov"/etc/init.d/*; do
 done
 # the order the Xen daemons need
 grep -q 'need xen-dom0' "$ov/etc/init.d/xenstored" || fail "xenstored does not need xen-dom0"
-grep -q 'need xenstored' "$ov/etc/init.d/xen-init-dom0" || fail "xen-init-dom0 does not need xenstored"
+# Domain-0 goes into the store once it answers, in xenstored's own start
+grep -Eq '^	"\$dir"/bin/xen-init-dom0' "$ov/etc/init.d/xenstored" || fail "xenstored's start does not register Domain-0 (xen-init-dom0)"
 grep -q 'need xenstored' "$ov/etc/init.d/xenconsoled" || fail "xenconsoled does not need xenstored"
 for s in xenconsoled ssh syslog; do
     grep -q '^supervisor=supervise-daemon' "$ov/etc/init.d/$s" || fail "$s is not supervised"
@@ -78,8 +79,7 @@ grep -q '/sbin/xen-dom0-setup --pidfile "$pidfile" --ready "$socket" watch --' "
     fail "xenstored does not run under xen-dom0-setup's watcher, started once its socket answers"
 
 # 3. runlevels
-# (default, empty, comes with Debian's openrc package)
-for rl in sysinit boot; do
+for rl in sysinit boot default; do
     [ -d "$ov/etc/runlevels/$rl" ] || { fail "no runlevel $rl"; continue; }
 done
 links=0
@@ -94,14 +94,15 @@ for l in "$ov"/etc/runlevels/*/*; do
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
 # sshd, the network and the rest start in "boot" beside the Xen daemons, so
-# sshd answers about when the login prompt comes (issue 12); nothing is left
-# for "default" but its runlevel change.
-for s in xen-dom0:sysinit coldplug:sysinit xenstored:boot xen-init-dom0:boot xenconsoled:boot \
-         ssh:boot network:boot guest-storage:boot xendomains:boot; do
+# sshd answers about when the login prompt comes (issue 12); the guest
+# storage (up to 5 s waiting for its disk) and the autostart guests are in
+# "default", which runs beside the prompt (inittab, below).
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot \
+         ssh:boot network:boot guest-storage:default xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
-[ $links -ge 9 ] || fail "only $links runlevel links"
-# The login prompt comes after the runlevels (inittab, below) and must not
+[ $links -ge 8 ] || fail "only $links runlevel links"
+# The login prompt comes after "boot" (inittab, below) and must not
 # wait for DHCP: the network service leaves udhcpc to supervise-daemon in
 # the foreground (-f: its start returns before any lease), sshd does not
 # wait for the network, and OpenRC starts services side by side.
@@ -120,7 +121,9 @@ grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belon
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
 grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
-grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: no openrc default"
+# "once": the getty does not wait for the default runlevel (busybox init
+# starts respawn actions after every wait action is done).
+grep -q '^::once:/sbin/openrc default$' "$it" || fail "inittab: no openrc default beside the getty"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
 [ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
     fail "inittab: xen-dom0-setup early is not the first sysinit action"

@@ -254,12 +254,12 @@ done
 # not a dom0: refused, with the reason, and nothing that needs it started
 has 'no module index for kernel' || fail "xen-dom0-setup did not say why the modules cannot load"
 has 'ERROR: xen-dom0 failed to start' || fail "xen-dom0 did not fail"
-for s in xenstored xen-init-dom0 xenconsoled; do
+for s in xenstored xenconsoled; do
     has "cannot start $s as xen-dom0 would not start" || fail "$s was not held back by xen-dom0"
 done
 section state | matches 'hostname: sandbox-dom0' || fail "host name not set from /etc/hostname"
 has 'hostname exit 0' || fail "inittab's hostname -F /etc/hostname failed"
-for s in syslog network ssh coldplug; do
+for s in syslog network ssh; do
     section state | matches -E "^ *$s .*started" || fail "$s is not started"
 done
 if [ $shell = dash+static ]; then

@@ -281,6 +281,95 @@ static void test_modules_dry(void)
     rmroot(root);
 }
 
+static void test_dirs_dry(void)
+{
+    char *root = mkroot();
+    put(root, "/var/lib/xen", NULL); /* there already: left alone */
+    d0_ctx c;
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_dirs(&c) == 0);
+    ctx_done();
+    CHECK(c.failures == 0);
+    CHECK_STR(plan_buf, "mkdir /run/xenstored 0755\n"
+                        "mkdir /run/xen 0700\n"
+                        "mkdir /var/lib/xen/dump 0700\n"
+                        "mkdir /var/log/xen 0750\n");
+    ctx_free();
+    /* A file where a directory belongs is a failure naming it. */
+    put(root, "/var/log/xen", "not a directory");
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_dirs(&c) < 0);
+    ctx_done();
+    CHECK(c.failures == 1);
+    CHECK(strstr(log_buf, "/var/log/xen") != NULL);
+    ctx_free();
+    rmroot(root);
+}
+
+static void test_coldplug_dry(void)
+{
+    /* Devices as the dom0 under QEMU has them: a NIC (e1000e), the virtio
+     * bus's PCI function, and devices no module of the image drives. */
+    char *root = mkroot();
+    put(root, "/lib/modules/6.1.0-test/modules.dep",
+        "kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko: kernel/drivers/ptp/ptp.ko\n"
+        "kernel/drivers/ptp/ptp.ko:\n"
+        "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio.ko\n"
+        "kernel/drivers/virtio/virtio.ko:\n"
+        "kernel/drivers/char/hw_random/virtio-rng.ko: kernel/drivers/virtio/virtio.ko\n");
+    put(root, "/lib/modules/6.1.0-test/modules.alias",
+        "# Aliases extracted from modules themselves.\n"
+        "alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\n"
+        "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+        "alias virtio:d00000004v* virtio_rng\n"
+        "alias crypto-crc32c crc32c_intel\n");
+    put(root, "/sys/bus/pci/devices/0000:00:03.0/modalias",
+        "pci:v00008086d000010D3sv00008086sd00000000bc02sc00i00\n");
+    put(root, "/sys/bus/pci/devices/0000:00:04.0/modalias",
+        "pci:v00001AF4d00001044sv00001AF4sd00001100bc00scFFi00\n");
+    put(root, "/sys/bus/pci/devices/0000:00:1f.0/modalias",
+        "pci:v00008086d00002918sv00001AF4sd00001100bc06sc01i00\n");
+    put(root, "/sys/bus/cpu/devices/cpu0/modalias", "cpu:type:x86,ven0002fam0006mod000F:feature:,0000\n");
+    put(root, "/sys/bus/pci/devices/0000:00:00.0", NULL); /* no modalias */
+    put(root, "/sys/module/virtio", NULL);                 /* loaded already */
+    d0_ctx c;
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_coldplug(&c, "6.1.0-test") == 0);
+    ctx_done();
+    CHECK(c.failures == 0);
+    CHECK(strstr(plan_buf, "load /lib/modules/6.1.0-test/kernel/drivers/ptp/ptp.ko\n"
+                           "load /lib/modules/6.1.0-test/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko\n") != NULL);
+    CHECK(strstr(plan_buf, "load /lib/modules/6.1.0-test/kernel/drivers/virtio/virtio_pci.ko\n") != NULL);
+    CHECK(strstr(plan_buf, "virtio.ko") == NULL);     /* loaded */
+    CHECK(strstr(plan_buf, "virtio-rng.ko") == NULL); /* no such device yet */
+    CHECK_STR(log_buf, "");
+    ctx_free();
+
+    /* The device virtio_pci adds shows up: a pass for it (a real run
+     * rescans after loading; here the next call sees it). */
+    put(root, "/sys/bus/virtio/devices/virtio0/modalias", "virtio:d00000004v00001AF4\n");
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_coldplug(&c, "6.1.0-test") == 0);
+    ctx_done();
+    CHECK(strstr(plan_buf, "load /lib/modules/6.1.0-test/kernel/drivers/char/hw_random/virtio-rng.ko\n") != NULL);
+    ctx_free();
+
+    /* No index for the kernel, or no modules.alias: nothing to load, no failure. */
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_coldplug(&c, "9.9.9") == 0);
+    ctx_done();
+    CHECK(c.failures == 0);
+    CHECK_STR(plan_buf, "");
+    ctx_free();
+    put(root, "/lib/modules/6.1.0-noalias/modules.dep", "kernel/a.ko:\n");
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_coldplug(&c, "6.1.0-noalias") == 0);
+    ctx_done();
+    CHECK_STR(plan_buf, "");
+    ctx_free();
+    rmroot(root);
+}
+
 static void test_modules_real_failure(void)
 {
     /* Not a dry run, but the module file is missing: reported, nothing
@@ -336,6 +425,8 @@ int main(void)
     test_devices_dry();
     test_devices_real();
     test_modules_dry();
+    test_dirs_dry();
+    test_coldplug_dry();
     test_modules_real_failure();
     test_mounts_and_xenfs();
     return t_done("test_dom0_setup");
