@@ -611,6 +611,21 @@ foreign writable-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg is writable by everyo
 ln -s "$FI/mine" "$FI/nlink"; chown -h nobody "$FI/nlink"
 foreign foreign-link-authkeys $((gl + 2)) "AuthorizedKeys=: $FI/nlink belongs to user $NOBODY" \
     '[SSH]' "AuthorizedKeys=$FI/nlink/k.pub"
+# #9: the Secure Boot key and certificate decide what root signs xen.efi
+# with: the same rule, at their line; and a key others may read is refused
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$FI/sb.key" -out "$FI/sb.crt" -days 1 \
+    -subj /CN=hostile/ 2>/dev/null || bad "openssl could not make a test key"
+cp "$FI/sb.crt" "$FI/nsb.crt"; chown nobody "$FI/nsb.crt"
+ln -s "$FI/sb.key" "$FI/nsb.key"; chown -h nobody "$FI/nsb.key"
+foreign foreign-sbcert $((gl + 3)) "SecureBootCert=: $FI/nsb.crt belongs to user $NOBODY" \
+    '[Boot]' "SecureBootKey=$FI/sb.key" "SecureBootCert=$FI/nsb.crt"
+foreign foreign-link-sbkey $((gl + 2)) "SecureBootKey=: $FI/nsb.key belongs to user $NOBODY" \
+    '[Boot]' "SecureBootKey=$FI/nsb.key" "SecureBootCert=$FI/sb.crt"
+chmod 0644 "$FI/sb.key"
+{ cat good.ini; printf '[Boot]\nSecureBootKey=%s\nSecureBootCert=%s\n' "$FI/sb.key" "$FI/sb.crt"; } >readable-sbkey.ini
+must_fail readable-sbkey "readable-sbkey.ini:$((gl + 2)): SecureBootKey=: $FI/sb.key is readable by everyone, who could sign EFI programs your hosts boot" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-readable-sbkey" readable-sbkey.ini &&
+    { [ ! -e "$W/out-readable-sbkey" ] || bad "readable-sbkey: output appeared"; }
 # an overlay of ours with a file in it another user owns: refused when read
 printf '[Files]\nOverlay=%s\n' "$FI/ov2" | cat good.ini - >foreign-inner.ini
 must_fail foreign-overlay-file "overlay $FI/ov2: $FI/ov2/etc/motd belongs to user $NOBODY" -- \

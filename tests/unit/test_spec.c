@@ -182,12 +182,29 @@ int main(void)
     CHECK_STR(md_spec_media_name(MD_SPEC_MEDIA_UNIFIED), "unified");
 
     /* [Boot] SecureBootKey=/SecureBootCert=: readable files, both or
-     * neither, named by their line. */
-    s = parse(MIN "[Boot]\nSecureBootKey=motd\nSecureBootCert=keys.pub\n", &err);
+     * neither, named by their line; the key readable by no one else
+     * (#9: whoever reads it signs what the hosts boot), as OpenSSL
+     * writes it (0600). */
+    char *sbkey = md_xasprintf("%s/sb.key", specdir);
+    CHECK(md_write_atomic(sbkey, "k\n", 2, 0600, &err) == 0);
+    s = parse(MIN "[Boot]\nSecureBootKey=sb.key\nSecureBootCert=keys.pub\n", &err);
     CHECK(s && md_spec_secure_boot_key(s) && md_spec_secure_boot_cert(s) &&
-          strstr(md_spec_secure_boot_key(s), "/motd"));
+          !strcmp(md_spec_secure_boot_key(s), sbkey));
     md_spec_free(s);
-    s = parse(MIN "[Boot]\nSecureBootKey=motd\n", &err);
+    s = parse(MIN "[Boot]\nSecureBootCert=keys.pub\nSecureBootKey=motd\n", &err);
+    CHECK(s == NULL);
+    char *sbwant = md_xasprintf("test.ini:11: SecureBootKey=: %s/motd is readable by everyone, who "
+                              "could sign EFI programs your hosts boot: chmod go-r it", specdir);
+    CHECK_ERR(&err, sbwant);
+    free(sbwant);
+    CHECK(chmod(sbkey, 0640) == 0);
+    s = parse(MIN "[Boot]\nSecureBootKey=sb.key\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: SecureBootKey=: ");
+    CHECK_ERR(&err, "sb.key is readable by its group");
+    CHECK(chmod(sbkey, 0600) == 0);
+    free(sbkey);
+    s = parse(MIN "[Boot]\nSecureBootKey=sb.key\n", &err);
     CHECK(s == NULL);
     CHECK_ERR(&err, "test.ini:10: [Boot] SecureBootKey= without SecureBootCert=");
     s = parse(MIN "[Boot]\nSecureBootCert=nonexistent.crt\n", &err);
@@ -216,6 +233,32 @@ int main(void)
     CHECK_ERR(&err, "test.ini:10: Microcode=arm: expected amd, intel, amd intel, yes (both) or no");
     s = parse(MIN "[Xen]\nMicrocode=no\n", &err);
     CHECK(s && md_spec_microcode(s) == 0);
+    md_spec_free(s);
+    /* Microcode= adds ucode=scan after Args=: a ucode= of the user's own
+     * that picks a module or sets scan= would be undone unsaid (#11);
+     * ucode=nmi= is about late loading and stays. */
+#define UREPO REPO "Components=main non-free-firmware\n" AMIN
+    const char *ucode_bad[][2] = {
+        { "[Xen]\nArgs=console=com1 ucode=2\nMicrocode=intel\n",
+          "test.ini:11: [Xen] Args= has 'ucode=2', and [Xen] Microcode= (test.ini:12) adds "
+          "ucode=scan after it: Xen takes the last ucode= <integer> or scan= it reads" },
+        { "[Xen]\nMicrocode=amd\nArgs=ucode=scan=no\n",
+          "test.ini:12: [Xen] Args= has 'ucode=scan=no', and [Xen] Microcode= (test.ini:11)" },
+        { "[Xen]\nMicrocode=yes\nArgs=ucode=nmi=0,-1\n",
+          "test.ini:12: [Xen] Args= has 'ucode=nmi=0,-1'" },
+        { "[Xen]\nMicrocode=yes\nArgs=ucode=scan\n", "drop it from Args= or set Microcode=no" },
+    };
+    for (size_t i = 0; i < sizeof ucode_bad / sizeof *ucode_bad; i++) {
+        char *text = md_xasprintf(UREPO "%s", ucode_bad[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, ucode_bad[i][1]);
+        free(text);
+    }
+    s = parse(UREPO "[Xen]\nMicrocode=yes\nArgs=ucode=nmi=no ucodex=1\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    s = parse(UREPO "[Xen]\nArgs=ucode=2\n", &err); /* no Microcode=: the user's alone */
+    CHECK(s != NULL);
     md_spec_free(s);
 
     s = parse(MIN, &err);
@@ -457,6 +500,12 @@ int main(void)
         { "[Host a]\nMAC=52:54:00:00:00:01\nRole=web\n", "test.ini:11: unknown key Role in [Host a]" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAuthorizedKeys=/nonexistent/k.pub\n", "test.ini:11: AuthorizedKeys" },
         { "[Host a]\nMAC=52:54:00:00:00:01\n  52:54:00:00:00:02\n", "test.ini:11: indented line: it would continue MAC=" },
+        /* as MACs and host names: two hosts, one address (#11) */
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.10/24\n[Host b]\nMAC=52:54:00:00:00:02\nAddress=192.0.2.10/25\n",
+          "test.ini:14: [Host b] Address=192.0.2.10/25 is also [Host a]'s (test.ini:11): give each host its own address" },
+        /* as [Repository NAME]: a second [Host a] in one file merged into the first */
+        { "[Host a]\nMAC=52:54:00:00:00:01\n[Host a]\nMAC=52:54:00:00:00:02\n",
+          "test.ini:11: [Host a] again: the section began at line 9 already; give each host one section" },
     };
     for (size_t i = 0; i < sizeof bad_host / sizeof *bad_host; i++) {
         char *text = md_xasprintf(MIN "%s", bad_host[i][0]);

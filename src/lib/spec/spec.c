@@ -33,7 +33,7 @@ struct repo {
 /* A [Host NAME] section. */
 struct host {
     char *name, *at;          /* "FILE:LINE" of its first key */
-    char *mac, *mac_at, *hostname, *hostname_at, *address, *gateway, *gateway_at;
+    char *mac, *mac_at, *hostname, *hostname_at, *address, *address_at, *gateway, *gateway_at;
     md_strv authorized_keys;
     md_spec_host view;        /* filled once parsing is complete */
 };
@@ -246,6 +246,8 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
                    "only you (or root) can change them"
 #define RISK_TRUST "who could sign packages of their own for the image: keep trusted keys " \
                    "where only you (or root) can change them (Debian's are in /usr/share/keyrings)"
+#define RISK_SIGN "who could choose what the image's xen.efi is signed with: keep the Secure " \
+                  "Boot key and certificate where only you (or root) can change them"
 static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
 {
     md_err e = MD_ERR_INIT;
@@ -917,7 +919,13 @@ const char *md_spec_media_name(unsigned bit)
 }
 
 /* SecureBootKey=, SecureBootCert=: a PEM file sbsign reads; checked here
- * so the error names this line, not a build step minutes later. */
+ * so the error names this line, not a build step minutes later.  Both
+ * decide what the hosts' firmware accepts as signed by you, so another
+ * user may not change them (check_trusted, as Keyring=).  The key is also
+ * refused when its group or others may read it: whoever reads it can sign
+ * EFI programs those hosts boot.  That is OpenSSH's rule for private keys
+ * ("UNPROTECTED PRIVATE KEY FILE"), and OpenSSL 3 writes -keyout 0600, so
+ * a key made the usual way passes; sbsign itself does not check. */
 static int set_sb_file(md_spec *s, const char *k, const char *v, char **dst)
 {
     free(*dst);
@@ -925,7 +933,13 @@ static int set_sb_file(md_spec *s, const char *k, const char *v, char **dst)
     if (!*v)
         return 1;
     char *p = abs_path(s, v);
-    if (!check_host_file(s, k, p)) {
+    struct stat st;
+    int r = check_host_file(s, k, p) && check_trusted(s, k, p, RISK_SIGN);
+    if (r && !strcmp(k, "SecureBootKey") && stat(p, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+        r = fail(s, "%s=: %.400s is readable by %s, who could sign EFI programs your hosts "
+                    "boot: chmod go-r it (OpenSSL writes keys 0600)",
+                 k, p, st.st_mode & S_IROTH ? "everyone" : "its group");
+    if (!r) {
         free(p);
         return 0;
     }
@@ -1031,6 +1045,8 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         if (*v && !host_address(v))
             return fail(s, "Address=%s: the network's or its broadcast address, not a "
                            "host's", v);
+        free(h->address_at);
+        h->address_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&h->address, v), 1;
     }
     if (!strcmp(k, "Gateway")) {
@@ -1061,13 +1077,15 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         /* Two [Repository NAME] of one name in one file were merged
          * silently (trial 9c case 13), the second's keys over the
          * first's: two repositories meant, one got.  (A spec's Base= is
-         * another file, whose sections a spec changes on purpose.) */
-        if (!strncmp(sec, "Repository ", 11)) {
+         * another file, whose sections a spec changes on purpose.)  So
+         * were two [Host NAME]: two hosts meant, one got. */
+        if (!strncmp(sec, "Repository ", 11) || !strncmp(sec, "Host ", 5)) {
             size_t first = md_strmap_get(s->file_secs, sec);
             if (first != MD_STRMAP_NONE) {
                 s->line = at;
                 return fail(s, "[%s] again: the section began at line %zu already; give each "
-                               "repository one section with a name of its own", sec, first);
+                               "%s one section with a name of its own", sec, first,
+                            sec[0] == 'H' ? "host" : "repository");
             }
             md_strmap_put(s->file_secs, sec, at);
         }
@@ -1296,9 +1314,10 @@ static int check_gateway(const md_spec *s)
     return gateway_ok(s, s->gateway_at, s->address, s->gateway);
 }
 
-/* [Host NAME]s: each has a MAC; no two share a MAC or a host name (the
- * netboot tree picks a host's config by its MAC, and two hosts answering
- * to one name could not be told apart over ssh). */
+/* [Host NAME]s: each has a MAC; no two share a MAC, a host name or a
+ * static address (the netboot tree picks a host's config by its MAC, two
+ * hosts answering to one name could not be told apart over ssh, and two
+ * with one IPv4 address would take it from each other). */
 static int check_hosts(md_spec *s)
 {
     for (size_t i = 0; i < s->nhostsecs; i++) {
@@ -1320,6 +1339,12 @@ static int check_hosts(md_spec *s)
                                           "give each host its own Hostname=",
                                   h->hostname_at ? h->hostname_at : h->at, h->name, hn, o->name,
                                   o->hostname_at ? o->hostname_at : o->at);
+            if (h->address && *h->address && o->address && *o->address &&
+                !strncmp(h->address, o->address, strcspn(h->address, "/")) &&
+                strcspn(h->address, "/") == strcspn(o->address, "/"))
+                return md_err_set(s->err, "%s: [Host %s] Address=%s is also [Host %s]'s (%s): give "
+                                          "each host its own address", h->address_at, h->name,
+                                  h->address, o->name, o->address_at);
         }
         h->view = (md_spec_host){ h->name, h->mac, hn, h->address, h->gateway,
                                   &h->authorized_keys, h->at };
@@ -1387,6 +1412,42 @@ static int check_microcode(md_spec *s)
                       s->ucode & MD_SPEC_UCODE_INTEL ? "intel-microcode" : "");
 }
 
+/* Microcode= with a ucode= of the user's own in [Xen] Args=: the build
+ * appends ucode=scan after Args=, and Xen reads every ucode= in turn, the
+ * last <integer> or scan= winning; the two are exclusive ways of finding
+ * early microcode (xen-command-line.pandoc "ucode"; parse_ucode() in
+ * xen/arch/x86/cpu/microcode/core.c).  So a ucode=<integer> or
+ * ucode=scan=... in Args= is silently undone; refused, naming both lines.
+ * ucode=nmi=<bool> only chooses how late loading runs, and stays. */
+static int check_ucode_args(md_spec *s)
+{
+    if (!s->ucode || !s->xen_args)
+        return 0;
+    md_strv w = { 0 }, el = { 0 };
+    md_strv_split(&w, s->xen_args, false);
+    const char *clash = NULL;
+    for (size_t i = 0; !clash && i < w.n; i++) {
+        if (strncmp(w.v[i], "ucode", 5) || (w.v[i][5] && w.v[i][5] != '='))
+            continue;
+        md_strv_free(&el);
+        md_strv_split(&el, w.v[i][5] ? w.v[i] + 6 : "", true);
+        for (size_t j = 0; !clash && j < el.n; j++)
+            if (strcmp(el.v[j], "nmi") && strncmp(el.v[j], "nmi=", 4) && strcmp(el.v[j], "no-nmi"))
+                clash = w.v[i];
+        if (!el.n)
+            clash = w.v[i];
+    }
+    int rc = 0;
+    if (clash)
+        rc = md_err_set(s->err, "%s: [Xen] Args= has '%.200s', and [Xen] Microcode= (%s) adds "
+                        "ucode=scan after it: Xen takes the last ucode= <integer> or scan= it "
+                        "reads, so yours would be undone; drop it from Args= or set Microcode=no",
+                        md_spec_key_at(s, "Xen", "Args"), clash, md_spec_key_at(s, "Xen", "Microcode"));
+    md_strv_free(&el);
+    md_strv_free(&w);
+    return rc;
+}
+
 /* The microcode packages; intel-microcode's iucode-tool (a program that
  * makes initramfs microcode) is not needed: the build concatenates the
  * blobs itself (build.c). */
@@ -1445,7 +1506,7 @@ static int validate(md_spec *s)
                           "its certificate", md_spec_key_at(s, "Boot", has), has,
                           s->sb_key ? "SecureBootCert" : "SecureBootKey");
     }
-    if (check_microcode(s) < 0)
+    if (check_microcode(s) < 0 || check_ucode_args(s) < 0)
         return -1;
     apply_hvm(s);
     apply_route(s);
@@ -1522,7 +1583,7 @@ void md_spec_free(md_spec *s)
     for (size_t i = 0; i < s->nhostsecs; i++) {
         struct host *h = &s->hosts[i];
         char *hs[] = { h->name, h->at, h->mac, h->mac_at, h->hostname, h->hostname_at,
-                       h->address, h->gateway, h->gateway_at };
+                       h->address, h->address_at, h->gateway, h->gateway_at };
         for (size_t k = 0; k < sizeof hs / sizeof *hs; k++)
             free(hs[k]);
         md_strv_free(&h->authorized_keys);
