@@ -602,6 +602,19 @@ gl=$(wc -l <good.ini)
 foreign foreign-overlay $((gl + 2)) "Overlay=: $FI/ov belongs to user $NOBODY" '[Files]' "Overlay=$FI/ov"
 foreign foreign-authkeys $((gl + 2)) "AuthorizedKeys=: $FI/k.pub belongs to user $NOBODY" '[SSH]' "AuthorizedKeys=$FI/k.pub"
 foreign foreign-copy $((gl + 2)) "Copy=: $FI/k.pub belongs to user $NOBODY" '[Files]' "Copy=$FI/k.pub:/etc/x"
+# a guest config another user can rewrite: xl create runs its bootloader= as
+# root in the dom0 at every boot (trial 9d case 01)
+printf 'name = "g"\ntype = "pvh"\nkernel = "/boot/k"\nmemory = 64\n' >"$FI/g.cfg"
+chown nobody "$FI/g.cfg"; chmod 0666 "$FI/g.cfg"
+foreign foreign-autostart $((gl + 2)) "Autostart=: $FI/g.cfg belongs to user $NOBODY" '[Guests]' "Autostart=$FI/g.cfg"
+# a spec file name with a newline (chosen by whoever named the file) would
+# write a [Host] of its own into image.ini, which inspect then calls
+# verified (trial 9d case 07): refused, nothing published
+NLSPEC="$W/nl"$'\n[Host evil]\nMAC=52:54:00:00:66:66\n#.ini'
+cp good.ini "$NLSPEC"
+must_fail newline-spec "image.ini: Spec= would hold a control character" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nlspec" "$NLSPEC" &&
+    { [ ! -e "$W/out-nlspec" ] || bad "newline-spec: output appeared"; }
 foreign foreign-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg belongs to user $NOBODY" \
     '[Repository other]' "URL=file://$W/repo" 'Suite=test' "Keyring=$FI/kr.gpg"
 chown root "$FI/kr.gpg"

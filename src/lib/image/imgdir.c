@@ -924,8 +924,44 @@ int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data
     return md_write_atomic(s->path[f], data, len, 0644, err);
 }
 
+/* image.ini is read line by line (inih), so a value with a newline would
+ * write keys and sections of its own there: a spec file or keys directory
+ * whose name another user chose must not add a [Host] that inspect then
+ * calls verified (trial 9d case 07).  Any control character is refused. */
+static int ini_value_ok(const char *key, const char *v, md_err *err)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return md_err_set(err, "image.ini: %s= would hold a control character (byte 0x%02x at "
+                                   "%zu): a name with a newline or other control character cannot "
+                                   "be written there; rename it",
+                              key, *p, (size_t)(p - (const unsigned char *)v));
+    return 0;
+}
+
+static int ini_values_ok(const md_imgdir_info *i, md_err *err)
+{
+    const struct { const char *key, *v; } top[] = {
+        { "Name", i->name }, { "Spec", i->spec }, { "Xen", i->xen }, { "Toolstack", i->toolstack },
+        { "Kernel", i->kernel }, { "KeysDir", i->keys_dir },
+    };
+    for (size_t k = 0; k < sizeof top / sizeof *top; k++)
+        if (ini_value_ok(top[k].key, top[k].v, err) < 0)
+            return -1;
+    for (size_t h = 0; h < i->nhosts; h++) {
+        const md_imgdir_host *x = &i->hosts[h];
+        const char *hv[] = { x->name, x->mac, x->hostname, x->address, x->host_key };
+        for (size_t k = 0; k < sizeof hv / sizeof *hv; k++)
+            if (ini_value_ok("[Host]", hv[k], err) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_err *err)
 {
+    if (ini_values_ok(i, err) < 0)
+        return -1;
     char sha[65];
     if (md_sha256_file(s->path[MD_IMGDIR_ROOTFS], sha, err) < 0)
         return -1;

@@ -181,7 +181,9 @@ int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data
 
 /* Write image.ini from `info`.  Rootfs and RootfsSHA256 describe the
  * staged rootfs, which must be written first; ClientKey is KeysDir's
- * id_ed25519.  info->rootfs, rootfs_sha256 and client_key are not read. */
+ * id_ed25519.  info->rootfs, rootfs_sha256 and client_key are not read.
+ * -1 with err, writing nothing, when a value holds a control character (a
+ * newline would add keys or sections of its own). */
 int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md_err *err);
 
 /* Swap the staging directory in as OUTDIR in one step (rename(2)'s

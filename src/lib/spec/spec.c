@@ -246,6 +246,9 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
                    "only you (or root) can change them"
 #define RISK_TRUST "who could sign packages of their own for the image: keep trusted keys " \
                    "where only you (or root) can change them (Debian's are in /usr/share/keyrings)"
+#define RISK_BOOT "who could choose what runs as root in the dom0 at every boot (xl create " \
+                  "runs a guest config's bootloader=): keep guest configs where only you " \
+                  "(or root) can change them"
 #define RISK_SIGN "who could choose what the image's xen.efi is signed with: keep the Secure " \
                   "Boot key and certificate where only you (or root) can change them"
 static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
@@ -826,7 +829,8 @@ static int add_autostart(md_spec *s, const char *v)
         if (path && stat(path, &st) < 0 && errno == ENOENT) {
             r = fail(s, "Autostart=%s: no such guest config file (%s)", words.v[i], path);
             free(path);
-        } else if (path && !check_host_file(s, "Autostart", path)) {
+        } else if (path && !(check_host_file(s, "Autostart", path) &&
+                               check_trusted(s, "Autostart", path, RISK_BOOT))) {
             r = 0;
             free(path);
         } else if (path) {
