@@ -250,6 +250,16 @@ has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"
 run 1 "$E/13-ipxe-set-typed-name.ipxe"
 has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
 
+# goto: a line after it up to a label never runs; a Xen line left loaded
+# by a jump is "cannot check", not a false "no module"
+run 1 "$E/08-ipxe-goto-skips-kernel.ipxe"
+has "08-ipxe-goto-skips-kernel.ipxe:5: error: [trap4] the Xen line has no dom0_mem"
+hasnt "08-ipxe-goto-skips-kernel.ipxe:3:"
+run 1 "$E/07-ipxe-goto-common-modules.ipxe"
+has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check the Xen line on line 4: the script jumps (goto common, line 5)"
+hasnt "07-ipxe-goto-common-modules.ipxe:4: error"
+has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
+
 echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
 python3 -c "
 print('#!ipxe')
