@@ -225,6 +225,41 @@ has "trial10c-d4-source-grub:4: warning: [boot] cannot check fully: line 4 ('. /
 run 0 "$C/trial10c-c2-null-last.cfg"
 has "console=null comes after console=hvc0, so /dev/console is ttynull"
 
+echo "== trial10d: a value another command or a jump may change is unknown, never the last set's"
+# iPXE: a set after && or ||, read, choose, a goto over a set or a set per
+# menu label; GRUB 2: load_env, source, smbios/regexp --set, read, eval.
+# Each passed silently (exit 0) with the value of the set above it.
+E="$D/trial10d"
+for c in 04-ipxe-conditional-set-and.ipxe:4:mem 04b-ipxe-conditional-set-reverse.ipxe:4:mem \
+         05-ipxe-isset-conditional-set.ipxe:4:mem 06-ipxe-conditional-set-trailing-or.ipxe:4:mem \
+         09-ipxe-read-overrides.ipxe:4:mem 10-ipxe-choose-menu-dom0mem.ipxe:7:opts \
+         11-ipxe-prompt-and-set.ipxe:4:x 18-ipxe-goto-skips-set.ipxe:7:mem \
+         19-ipxe-menu-goto-per-label-set.ipxe:16:xenmem \
+         14-grub-load-env-after-set.cfg:4:xenmem 14b-grub-load-env-named.cfg:4:xenmem \
+         15-grub-source-after-set.cfg:4:xenmem 16-grub-smbios-set.cfg:4:xenmem \
+         16b-grub-regexp-set.cfg:4:xenmem 16c-grub-read.cfg:4:xenmem 16d-grub-eval.cfg:4:xenmem; do
+    f=${c%%:*} rest=${c#*:}; l=${rest%%:*} v=${rest#*:}
+    run 1 "$E/$f"
+    grep -q "^$E/$f:$l: warning: \[boot\] .*cannot check line $l (the Xen line) fully: it uses \$$v," "$T/out" ||
+        fail "$f: no 'cannot check' naming line $l and \$$v"
+    hasnt "no findings"
+done
+# clear deletes the setting, and set NAME:TYPE is a set of NAME: both known
+run 1 "$E/12-ipxe-clear-var.ipxe"
+has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"
+run 1 "$E/13-ipxe-set-typed-name.ipxe"
+has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
+
+# goto: a line after it up to a label never runs; a Xen line left loaded
+# by a jump is "cannot check", not a false "no module"
+run 1 "$E/08-ipxe-goto-skips-kernel.ipxe"
+has "08-ipxe-goto-skips-kernel.ipxe:5: error: [trap4] the Xen line has no dom0_mem"
+hasnt "08-ipxe-goto-skips-kernel.ipxe:3:"
+run 1 "$E/07-ipxe-goto-common-modules.ipxe"
+has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check the Xen line on line 4: the script jumps (goto common, line 5)"
+hasnt "07-ipxe-goto-common-modules.ipxe:4: error"
+has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
+
 echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
 python3 -c "
 print('#!ipxe')

@@ -360,6 +360,16 @@ static void var_assign(gstate *s, const char *name, const char *val, bool sure)
         md_strv_push(&g->maybe, val);
 }
 
+/* Make `name` unknown from here on: no value of it is known, so a line
+ * that uses it is "cannot check", as for a variable never set. */
+static void var_opaque(gstate *s, const char *name)
+{
+    var_assign(s, name, "", false);
+    gvar *g = var_get(s, name, false);
+    md_strv_free(&g->maybe);
+    g->opaque = true;
+}
+
 /* The parameters `mkdom0 lint` and `mkdom0 boot` read from an entry. */
 static const char *const checked_params[] = { "dom0_mem", "console", "gnttab_max_frames",
                                               "gnttab_max_maptrack_frames", "rdinit", NULL };
@@ -1028,24 +1038,52 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             r->out->include_line = c->line;
             md_strv_free(&rest);
         }
-        if (!strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".")) {
-            /* another file may set any variable (load_env: the ones it names) */
+        bool all = !strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".") ||
+                   !strcmp(w0, "eval");
+        if (all || !strcmp(w0, "read")) {
+            /* Another file (or text) may set any variable: load_env [-f
+             * FILE] [-s] [NAME...] the ones it names, or all stored in
+             * grubenv (GRUB manual, "load_env"); read NAME... what is
+             * typed.  Each becomes unknown, not its old value "maybe"
+             * (trial10d 14-16: the value before load_env passed). */
             bool named = false;
-            for (size_t j = k + 1; !strcmp(w0, "load_env") && j < c->w.n; j++) {
+            for (size_t j = k + 1; (!strcmp(w0, "load_env") || !strcmp(w0, "read")) && j < c->w.n;
+                 j++) {
                 if (c->w.v[j][0] == '-') {
                     j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
                     continue;
                 }
                 named = true;
-                gvar *g = var_get(s, c->w.v[j], false);
-                if (g && !g->uncertain)
-                    var_assign(s, g->name, g->val, false);
+                var_opaque(s, c->w.v[j]);
             }
+            if (!strcmp(w0, "read"))
+                continue;
+            md_strv known = { 0 };
             for (const gstate *u = s; !named && u; u = u->up)
                 for (size_t j = 0; j < u->n; j++)
-                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].uncertain)
-                        var_assign(s, u->v[j].name, u->v[j].val, false);
+                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].opaque)
+                        md_strv_push(&known, u->v[j].name);
+            for (size_t j = 0; j < known.n; j++)
+                var_opaque(s, known.v[j]);
+            md_strv_free(&known);
             continue;
+        }
+        for (size_t j = k + 1; j < c->w.n; j++) {
+            /* smbios --set NAME, regexp --set=N:NAME (-s), probe/search
+             * --set[=NAME]: the value comes from the machine or the text
+             * matched, which the file does not fix (trial10d 16, 16b) */
+            const char *o = c->w.v[j], *n = NULL;
+            if (!strncmp(o, "--set=", 6))
+                n = o + 6;
+            else if ((!strcmp(o, "--set") || (!strcmp(o, "-s") && !strcmp(w0, "regexp"))) &&
+                     j + 1 < c->w.n && c->w.v[j + 1][0] != '-')
+                n = c->w.v[++j];
+            else if (!strcmp(o, "--set"))
+                n = "root"; /* search --set: root */
+            if (n && strrchr(n, ':'))
+                n = strrchr(n, ':') + 1;
+            if (n && *n)
+                var_opaque(s, n);
         }
         /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
          * xen_initrd), a family of their own (mb2 false throughout). */
