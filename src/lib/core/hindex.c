@@ -15,7 +15,7 @@ uint64_t md_hindex_hash(const void *key, size_t len)
     uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < len; i++)
         h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
+    return h ^ (h >> 29);
 }
 
 static void put(struct md_hindex_slot *slot, size_t cap, uint64_t h, size_t pos)
@@ -58,6 +58,24 @@ size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it)
 void md_hindex_set(md_hindex *x, uint64_t h, size_t it, size_t pos)
 {
     x->slot[((size_t)h + it - 1) & (x->cap - 1)].pos = pos + 1;
+}
+
+/* Backward shift rather than tombstones: a table that sees many removals
+ * (an image tree replacing files) keeps its probe chains short. */
+void md_hindex_del(md_hindex *x, uint64_t h, size_t it)
+{
+    size_t mask = x->cap - 1, i = ((size_t)h + it - 1) & mask;
+    x->slot[i].pos = 0;
+    x->n--;
+    for (size_t j = (i + 1) & mask; x->slot[j].pos; j = (j + 1) & mask) {
+        size_t home = (size_t)x->slot[j].h & mask;
+        /* j may move back to i unless its home lies in the cyclic range (i, j]. */
+        if (i <= j ? home <= i || home > j : home <= i && home > j) {
+            x->slot[i] = x->slot[j];
+            x->slot[j].pos = 0;
+            i = j;
+        }
+    }
 }
 
 void md_hindex_free(md_hindex *x)

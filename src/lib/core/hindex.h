@@ -1,7 +1,8 @@
 /* hindex — positions in the caller's array, found by a hash of their keys:
  * a lookup in constant time where a linear search would make a reader
  * quadratic in its input (config variables, xen.cfg sections, lint's
- * findings).  Prefix md_hindex_.
+ * findings, a spec's repositories, resolve's package names, an image's
+ * paths).  Prefix md_hindex_.
  *
  * The caller keeps the keys and compares them; the index hands over the
  * positions whose hash matches, one at a time:
@@ -21,7 +22,8 @@ typedef struct md_hindex {
     size_t cap, n;
 } md_hindex;
 
-/* FNV-1a of `len` bytes. */
+/* FNV-1a of `len` bytes, its high bits folded into the low ones that
+ * pick a slot (alone they mix poorly). */
 uint64_t md_hindex_hash(const void *key, size_t len);
 /* Add position `pos` under hash `h`; the index grows as needed. */
 void md_hindex_add(md_hindex *x, uint64_t h, size_t pos);
@@ -30,6 +32,9 @@ void md_hindex_add(md_hindex *x, uint64_t h, size_t pos);
 size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it);
 /* Make the position md_hindex_next(x, h, &it) just returned `pos`. */
 void md_hindex_set(md_hindex *x, uint64_t h, size_t it, size_t pos);
+/* Remove the position md_hindex_next(x, h, &it) just returned (a later
+ * md_hindex_next of this walk may then miss one: start a new walk). */
+void md_hindex_del(md_hindex *x, uint64_t h, size_t it);
 void md_hindex_free(md_hindex *x);
 
 #endif

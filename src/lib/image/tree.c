@@ -11,6 +11,7 @@
  * checking the parent is enough to know that no ancestor is a symlink.
  */
 #include "image/tree.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 
@@ -48,8 +49,9 @@ struct md_tree {
     bool usrmerge;
     layout_link *layout;
     size_t nlayout;
-    md_node **ht;      /* open addressing, linear probing */
-    size_t htcap, count;
+    md_hindex byname;  /* every node by path: positions in all */
+    md_node **all;     /* in the order added; a removed node's place is not reused */
+    size_t nall, capall;
     md_node **v;
     size_t n, cap, nsorted, holes;
     md_strv origins;
@@ -59,67 +61,37 @@ struct md_tree {
 static const char *const merged[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
 enum { NMERGED = sizeof merged / sizeof merged[0], NMERGED_EAGER = 3, MAX_HOPS = 40 };
 
-/* ---- hashing ---- */
+/* ---- finding a path ---- */
 
-static uint64_t hash_path(const char *s)
+/* By hash in `all`, where a node keeps its place (in v it moves as v is
+ * sorted). */
+static md_node *ht_find(const md_tree *t, const char *path, uint64_t h, size_t *it)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h ^ (h >> 29);
-}
-
-static size_t ht_slot(const md_tree *t, const char *path)
-{
-    size_t mask = t->htcap - 1, i = hash_path(path) & mask;
-    while (t->ht[i] && strcmp(t->ht[i]->path, path) != 0)
-        i = (i + 1) & mask;
-    return i;
-}
-
-static void ht_grow(md_tree *t)
-{
-    md_node **old = t->ht;
-    size_t oldcap = t->htcap;
-    t->htcap = oldcap ? oldcap * 2 : 1024;
-    t->ht = md_xcalloc(t->htcap, sizeof *t->ht);
-    for (size_t i = 0; i < oldcap; i++)
-        if (old[i])
-            t->ht[ht_slot(t, old[i]->path)] = old[i];
-    free(old);
+    for (size_t i; (i = md_hindex_next(&t->byname, h, it)) != SIZE_MAX;)
+        if (!strcmp(t->all[i]->path, path))
+            return t->all[i];
+    return NULL;
 }
 
 static md_node *ht_get(const md_tree *t, const char *path)
 {
-    return t->ht[ht_slot(t, path)];
+    size_t it = 0;
+    return ht_find(t, path, md_hindex_hash(path, strlen(path)), &it);
 }
 
 static void ht_put(md_tree *t, md_node *n)
 {
-    if ((t->count + 1) * 2 > t->htcap)
-        ht_grow(t);
-    t->ht[ht_slot(t, n->path)] = n;
-    t->count++;
+    t->all = md_xgrow(t->all, &t->capall, t->nall + 1, sizeof *t->all);
+    t->all[t->nall] = n;
+    md_hindex_add(&t->byname, md_hindex_hash(n->path, strlen(n->path)), t->nall++);
 }
 
-/* Deletion with backward shift keeps probe chains intact without tombstones. */
 static void ht_del(md_tree *t, const md_node *n)
 {
-    size_t mask = t->htcap - 1, i = ht_slot(t, n->path);
-    if (!t->ht[i])
-        return;
-    t->ht[i] = NULL;
-    t->count--;
-    for (size_t j = (i + 1) & mask; t->ht[j]; j = (j + 1) & mask) {
-        size_t home = hash_path(t->ht[j]->path) & mask;
-        /* Move j back to i if its home is not in the cyclic range (i, j]. */
-        bool in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (!in_range) {
-            t->ht[i] = t->ht[j];
-            t->ht[j] = NULL;
-            i = j;
-        }
-    }
+    size_t it = 0;
+    uint64_t h = md_hindex_hash(n->path, strlen(n->path));
+    if (ht_find(t, n->path, h, &it))
+        md_hindex_del(&t->byname, h, it);
 }
 
 /* ---- the ordered array ---- */
@@ -486,7 +458,6 @@ md_tree *md_tree_new(bool usrmerge)
 {
     md_tree *t = md_xcalloc(1, sizeof *t);
     t->usrmerge = usrmerge;
-    ht_grow(t);
     insert(t, md_xstrdup("/"), MD_NODE_DIR, &dir_attr, "mkdom0")->implicit = true;
     if (usrmerge) {
         for (int i = 0; i < NMERGED; i++) {
@@ -541,7 +512,8 @@ void md_tree_free(md_tree *t)
     }
     free(t->layout);
     free(t->v);
-    free(t->ht);
+    free(t->all);
+    md_hindex_free(&t->byname);
     md_strv_free(&t->origins);
     free(t);
 }
@@ -936,7 +908,7 @@ md_node *md_tree_resolve(const md_tree *t, const char *path)
     cur[0] = '\0';
     size_t cl = 0;
     int hops = 0;
-    md_node *n = t->ht[ht_slot(t, "/")];
+    md_node *n = ht_get(t, "/");
     const char *r = rest;
     for (;;) {
         while (*r == '/')
@@ -1019,7 +991,7 @@ char *md_tree_text(const md_tree *t, const char *path, size_t *len)
 
 /* ---- public: iteration and accessors ---- */
 
-size_t md_tree_count(const md_tree *t) { return t->count; }
+size_t md_tree_count(const md_tree *t) { return t->byname.n; }
 
 /* Sorting is a cache refresh, not a change a caller can see: hence the cast. */
 md_node *md_tree_first(const md_tree *t)

@@ -23,6 +23,7 @@
 #include "packages/apk.h"
 #include "packages/apkindex.h"
 #include "packages/fetch.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -73,8 +74,7 @@ struct md_resolve {
     md_repo **owned; /* repos to free with the result (own_repos) */
     name_info *names;
     size_t nnames, capnames;
-    size_t *ht;       /* open addressing: name index + 1, 0 = empty */
-    size_t htcap;     /* power of two */
+    md_hindex byname; /* names by name */
     md_repo_format fmt;       /* of every repository (they cannot be mixed) */
     md_repo_rels *provdeps;   /* parsed Provides, kept for their strings */
     size_t nprovdeps;
@@ -93,33 +93,15 @@ struct md_resolve {
 
 /* ---- name table ---- */
 
-/* Hand-rolled rather than hsearch_r(3): glibc's string hash collides so
+/* A hash index rather than hsearch_r(3): glibc's string hash collides so
  * much on 60,000 similar package names that lookups took 90% of a run. */
-static size_t hash(const char *s)
-{
-    size_t h = 14695981039346656037u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static name_info *lookup(md_resolve *r, const char *name)
 {
-    for (size_t i = hash(name) & (r->htcap - 1);; i = (i + 1) & (r->htcap - 1)) {
-        size_t v = r->ht[i];
-        if (!v)
-            return NULL;
-        if (!strcmp(r->names[v - 1].name, name))
-            return &r->names[v - 1];
-    }
-}
-
-static void ht_insert(md_resolve *r, size_t idx)
-{
-    size_t i = hash(r->names[idx].name) & (r->htcap - 1);
-    while (r->ht[i])
-        i = (i + 1) & (r->htcap - 1);
-    r->ht[i] = idx + 1;
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    for (size_t it = 0, i; (i = md_hindex_next(&r->byname, h, &it)) != SIZE_MAX;)
+        if (!strcmp(r->names[i].name, name))
+            return &r->names[i];
+    return NULL;
 }
 
 static name_info *intern(md_resolve *r, const char *name)
@@ -128,18 +110,11 @@ static name_info *intern(md_resolve *r, const char *name)
     if (ni)
         return ni;
     r->names = md_xgrow(r->names, &r->capnames, r->nnames + 1, sizeof *r->names);
-    if ((r->nnames + 1) * 2 > r->htcap) { /* keep the load factor under 1/2 */
-        free(r->ht);
-        r->htcap = r->htcap ? r->htcap * 2 : 1024;
-        r->ht = md_xcalloc(r->htcap, sizeof *r->ht);
-        for (size_t i = 0; i < r->nnames; i++)
-            ht_insert(r, i);
-    }
     ni = &r->names[r->nnames];
     memset(ni, 0, sizeof *ni);
     ni->name = name;
     ni->selected = -1;
-    ht_insert(r, r->nnames++);
+    md_hindex_add(&r->byname, md_hindex_hash(name, strlen(name)), r->nnames++);
     return ni;
 }
 
@@ -183,7 +158,6 @@ static int cmp_ni(const void *a, const void *b, void *names)
 
 static int index_repos(md_resolve *r, md_err *err)
 {
-    size_t total = 0;
     for (size_t i = 0; i < r->nrepos; i++) {
         md_repo_format f = md_repo_format_of(r->repos[i]);
         if (i == 0)
@@ -193,12 +167,7 @@ static int index_repos(md_resolve *r, md_err *err)
                               "an image's packages come from one format",
                               md_repo_name(r->repos[0]), md_repo_format_name(r->fmt),
                               md_repo_name(r->repos[i]), md_repo_format_name(f));
-        total += md_repo_pkg_count(r->repos[i]);
     }
-    r->htcap = 1024;
-    while (r->htcap < total * 2)
-        r->htcap *= 2;
-    r->ht = md_xcalloc(r->htcap, sizeof *r->ht);
     for (size_t i = 0; i < r->nrepos; i++)
         for (size_t j = 0, n = md_repo_pkg_count(r->repos[i]); j < n; j++) {
             const md_repo_pkg *p = md_repo_pkg_at(r->repos[i], j);
@@ -895,7 +864,7 @@ void md_resolve_free(md_resolve *r)
         free_constraints(&r->names[i].hints, &r->names[i].nhints);
     }
     free(r->names);
-    free(r->ht);
+    md_hindex_free(&r->byname);
     for (size_t i = 0; i < r->nprovdeps; i++)
         md_repo_rels_free(&r->provdeps[i]);
     free(r->provdeps);

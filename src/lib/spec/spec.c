@@ -17,13 +17,15 @@
 #include "core/dirs.h"
 #include "core/mem.h"
 #include "core/size.h"
-#include "core/strmap.h"
+#include "core/hindex.h"
 #include "core/strv.h"
 #include "core/file.h"
 
 struct repo {
     char *name, *url, *suite, *arch, *keyring, *keys;
     char *at; /* "FILE:LINE" of its first key, for what validate() finds missing */
+    unsigned file, sec_line; /* the spec file (md_spec's nfiles then) and line of its
+                                latest section header */
     md_strv components;
     int priority;
     md_spec_repo_type type;
@@ -33,6 +35,7 @@ struct repo {
 /* A [Host NAME] section. */
 struct host {
     char *name, *at;          /* "FILE:LINE" of its first key */
+    unsigned file, sec_line;  /* as struct repo's */
     char *mac, *mac_at, *hostname, *hostname_at, *address, *address_at, *gateway, *gateway_at;
     md_strv authorized_keys;
     md_spec_host view;        /* filled once parsing is complete */
@@ -68,9 +71,9 @@ struct md_spec {
     size_t nhostsecs;
     md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
     /* Indexes, so a spec is read in time linear in its length (trial 9c
-     * case 12): repository name -> repos[], "Section/Key" -> at_keys[],
-     * and this file's "Repository NAME" -> the line of its header. */
-    md_strmap *repo_ix, *at_ix, *file_secs;
+     * case 12): repos[] by name, at_keys[] by "Section/Key". */
+    md_hindex repo_ix, at_ix;
+    unsigned nfiles, cur_file; /* files read so far; the one being read (from 1) */
 
     /* parse state */
     const char *cur_origin;
@@ -303,14 +306,31 @@ bool md_spec_repo_name_ok(const char *name)
     return strcmp(name, ".") && strcmp(name, "..");
 }
 
+static struct repo *repo_find(const md_spec *s, const char *name, uint64_t h)
+{
+    for (size_t it = 0, i; (i = md_hindex_next(&s->repo_ix, h, &it)) != SIZE_MAX;)
+        if (!strcmp(s->repos[i].name, name))
+            return &s->repos[i];
+    return NULL;
+}
+
+static size_t at_find(const md_spec *s, const char *key, uint64_t h)
+{
+    for (size_t it = 0, i; (i = md_hindex_next(&s->at_ix, h, &it)) != SIZE_MAX;)
+        if (!strcmp(s->at_keys.v[i], key))
+            return i;
+    return SIZE_MAX;
+}
+
 static struct repo *repo_get(md_spec *s, const char *name)
 {
-    size_t i = md_strmap_get(s->repo_ix, name);
-    if (i != MD_STRMAP_NONE)
-        return &s->repos[i];
-    md_strmap_put(s->repo_ix, name, s->nrepos);
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    struct repo *r = repo_find(s, name, h);
+    if (r)
+        return r;
+    md_hindex_add(&s->repo_ix, h, s->nrepos);
     s->repos = md_xgrow(s->repos, &s->caprepos, s->nrepos + 1, sizeof *s->repos);
-    struct repo *r = &s->repos[s->nrepos++];
+    r = &s->repos[s->nrepos++];
     memset(r, 0, sizeof *r);
     r->name = md_xstrdup(name);
     r->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
@@ -1083,15 +1103,22 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
          * first's: two repositories meant, one got.  (A spec's Base= is
          * another file, whose sections a spec changes on purpose.)  So
          * were two [Host NAME]: two hosts meant, one got. */
-        if (!strncmp(sec, "Repository ", 11) || !strncmp(sec, "Host ", 5)) {
-            size_t first = md_strmap_get(s->file_secs, sec);
-            if (first != MD_STRMAP_NONE) {
+        unsigned *file = NULL, *first = NULL;
+        if (!strncmp(sec, "Repository ", 11) && md_spec_repo_name_ok(sec + 11)) {
+            struct repo *r = repo_get(s, sec + 11);
+            file = &r->file, first = &r->sec_line;
+        } else if (!strncmp(sec, "Host ", 5) && valid_hostname(sec + 5) && !strchr(sec + 5, '.')) {
+            struct host *h = host_get(s, sec + 5);
+            file = &h->file, first = &h->sec_line;
+        }
+        if (file) {
+            if (*file == s->cur_file) {
                 s->line = at;
-                return fail(s, "[%s] again: the section began at line %zu already; give each "
-                               "%s one section with a name of its own", sec, first,
+                return fail(s, "[%s] again: the section began at line %u already; give each "
+                               "%s one section with a name of its own", sec, *first,
                             sec[0] == 'H' ? "host" : "repository");
             }
-            md_strmap_put(s->file_secs, sec, at);
+            *file = s->cur_file, *first = at;
         }
     }
     int r;
@@ -1119,10 +1146,11 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     s->any_key = true;
     if (r) {
         char *key = md_xasprintf("%s/%s", sec, k);
-        size_t i = md_strmap_get(s->at_ix, key);
-        if (i == MD_STRMAP_NONE) {
+        uint64_t h = md_hindex_hash(key, strlen(key));
+        size_t i = at_find(s, key, h);
+        if (i == SIZE_MAX) {
             i = s->at_keys.n;
-            md_strmap_put(s->at_ix, key, i);
+            md_hindex_add(&s->at_ix, h, i);
             md_strv_push(&s->at_keys, key);
             md_strv_push(&s->at_lines, "");
         }
@@ -1139,12 +1167,11 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_basedir = basedir;
     s->line = 0;
     s->sec_line = 0;
-    md_strmap *outer = s->file_secs; /* a Base='s text is read in the middle of a file */
-    s->file_secs = md_strmap_new();
+    unsigned outer = s->cur_file; /* a Base='s text is read in the middle of a file */
+    s->cur_file = ++s->nfiles;
     struct reader rd = { .p = text, .line = &s->line, .sec_line = &s->sec_line, .cont = &s->cont };
     int r = ini_parse_stream(read_line, &rd, on_key, s);
-    md_strmap_free(s->file_secs);
-    s->file_secs = outer;
+    s->cur_file = outer;
     if (s->err->set)
         return -1;
     if (rd.empty_sec)
@@ -1494,8 +1521,8 @@ static int validate(md_spec *s)
                                   r->priority, r->type, NULL };
     }
     for (size_t i = 0; i < s->npins; i++) {
-        bool found = md_strmap_get(s->repo_ix, s->pins[i].repo) != MD_STRMAP_NONE;
-        if (!found)
+        const char *n = s->pins[i].repo;
+        if (!repo_find(s, n, md_hindex_hash(n, strlen(n))))
             return md_err_set(s->err, "%s: Pin=%s=%s names no [Repository %s]", s->pin_at.v[i],
                               s->pins[i].package, s->pins[i].repo, s->pins[i].repo);
     }
@@ -1527,8 +1554,6 @@ md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir
     s->compression = md_xstrdup("gzip");
     s->compression_level = -1;
     s->sde = -1;
-    s->repo_ix = md_strmap_new();
-    s->at_ix = md_strmap_new();
     if (load_into(s, text, s->origin, s->basedir) < 0 || validate(s) < 0) {
         md_spec_free(s);
         return NULL;
@@ -1604,8 +1629,8 @@ void md_spec_free(md_spec *s)
                      s->sb_key, s->sb_cert };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
-    md_strmap_free(s->repo_ix);
-    md_strmap_free(s->at_ix);
+    md_hindex_free(&s->repo_ix);
+    md_hindex_free(&s->at_ix);
     free(s);
 }
 
@@ -1663,7 +1688,7 @@ const md_spec_host *md_spec_host_at(const md_spec *s, size_t i) { return &s->hos
 const char *md_spec_key_at(const md_spec *s, const char *section, const char *key)
 {
     char *k = md_xasprintf("%s/%s", section, key);
-    size_t i = md_strmap_get(s->at_ix, k);
+    size_t i = at_find(s, k, md_hindex_hash(k, strlen(k)));
     free(k);
-    return i != MD_STRMAP_NONE ? s->at_lines.v[i] : s->origin;
+    return i != SIZE_MAX ? s->at_lines.v[i] : s->origin;
 }
