@@ -91,17 +91,6 @@ static int into_place(const char *tmp, const char *out, md_err *err)
  * files, grub-mkimage's -d, xorriso's -o (its mkisofs emulation makes
  * "stdio:PATH" of it; only "-" is special there). */
 
-/* `path` as an absolute path (from our working directory), malloc'd. */
-static char *abs_path(const char *path)
-{
-    if (path[0] == '/')
-        return md_xstrdup(path);
-    char *cwd = getcwd(NULL, 0);
-    char *r = md_xasprintf("%s/%s", cwd ? cwd : ".", path);
-    free(cwd);
-    return r;
-}
-
 /* The directory part of `path` (malloc'd; "." for a bare name) and its
  * last component in *base (borrowed from path). */
 static char *split_dir(const char *path, const char **base)
@@ -240,7 +229,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     char *efi = md_xasprintf("%s/iso-BOOTX64.EFI", workdir);
     char *efiimg = md_xasprintf("%s/efi.img", stage);
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
-    char *abstmp = abs_path(tmp), *abswork = abs_path(workdir), *absefi = abs_path(efi);
+    char *abstmp = md_path_abs(tmp), *abswork = md_path_abs(workdir), *absefi = md_path_abs(efi);
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     int rc = -1;
     if (md_mkdir_p(pcdir, 0755, err) < 0)
@@ -280,7 +269,7 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     }
     close(fd);
-    char *absstage = abs_path(stage);
+    char *absstage = md_path_abs(stage);
     int mf = make_fat(absstage, "./efi.img", sectors, false, fat_serial(f->epoch), "MKDOM0-EFI",
                       absefi, ee.env, err);
     free(absstage);
@@ -441,11 +430,11 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
      * part of the path never reaches them. */
     const char *tbase;
     char *tdir = split_dir(tmp, &tbase);
-    char *absdir = abs_path(tdir), *abswork = abs_path(workdir);
+    char *absdir = md_path_abs(tdir), *abswork = md_path_abs(workdir);
     char *rtmp = md_xasprintf("./%s", tbase);
     char *img = md_xasprintf("%s@@%llu", rtmp, ESP_LBA * 512); /* mtools: the FAT at this offset */
-    char *abssrc[3] = { abs_path(f->xen), abs_path(f->kernel), abs_path(f->rootfs) };
-    char *absefi = abs_path(efi), *abscfg = abs_path(cfgpath);
+    char *abssrc[3] = { md_path_abs(f->xen), md_path_abs(f->kernel), md_path_abs(f->rootfs) };
+    char *absefi = md_path_abs(efi), *abscfg = md_path_abs(cfgpath);
     int rc = -1;
 
     if (early_cfg(early, uuid, "/EFI/BOOT", err) < 0 ||
@@ -750,7 +739,7 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         return md_err_errno(err, "%s", outdir);
     int rc = -1;
     /* In the directory itself: grub-mknetdir gets ".", not the user's path. */
-    char *nd = abs_path(outdir);
+    char *nd = md_path_abs(outdir);
     const char *mk[] = { "grub-mknetdir", "--net-directory=.", "--subdir=boot/grub", "--fonts=",
                          "--themes=", "--locales=", NULL };
     char *p = NULL;
@@ -862,7 +851,7 @@ int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *er
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
     const char *tbase;
     char *tdir = split_dir(tmp, &tbase);
-    char *absdir = abs_path(tdir), *rtmp = md_xasprintf("./%s", tbase), *absefi = abs_path(efi);
+    char *absdir = md_path_abs(tdir), *rtmp = md_xasprintf("./%s", tbase), *absefi = md_path_abs(efi);
     int rc = -1;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {

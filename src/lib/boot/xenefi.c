@@ -147,16 +147,6 @@ static uint64_t file_size(const char *path, md_err *err)
     return (uint64_t)st.st_size;
 }
 
-static char *abs_path(const char *path)
-{
-    if (path[0] == '/')
-        return md_xstrdup(path);
-    char *cwd = getcwd(NULL, 0);
-    char *r = md_xasprintf("%s/%s", cwd ? cwd : ".", path);
-    free(cwd);
-    return r;
-}
-
 /* sbsign with OpenSSL's clock frozen at `epoch` (the signature's
  * signingTime), on fixed names in `cwd`. */
 static int sign(const md_xenefi_files *f, const char *cwd, md_err *err)
@@ -171,7 +161,7 @@ static int sign(const md_xenefi_files *f, const char *cwd, md_err *err)
     char when[64];
     strftime(when, sizeof when, "FAKETIME=%Y-%m-%d %H:%M:%S", &tm);
     const char *env[] = { "LD_PRELOAD=" LIBFAKETIME, when, "TZ=UTC", NULL };
-    char *key = abs_path(f->sb_key), *cert = abs_path(f->sb_cert);
+    char *key = md_path_abs(f->sb_key), *cert = md_path_abs(f->sb_cert);
     const char *argv[] = { "sbsign", "--key", key, "--cert", cert, "--output", "./signed.efi",
                            "./unified.efi", NULL };
     md_run_opts o = { .timeout_s = 120, .env = env, .cwd = cwd };
@@ -194,9 +184,9 @@ int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const
     char *cfgpath = md_xasprintf("%s/xen.cfg", workdir);
     char *unified = md_xasprintf("%s/unified.efi", workdir);
     char *signed_ = md_xasprintf("%s/signed.efi", workdir);
-    char *abswork = abs_path(workdir);
-    char *srcs[3] = { abs_path(cfgpath), abs_path(f->kernel), abs_path(f->rootfs) };
-    char *xen = abs_path(f->xen_efi);
+    char *abswork = md_path_abs(workdir);
+    char *srcs[3] = { md_path_abs(cfgpath), md_path_abs(f->kernel), md_path_abs(f->rootfs) };
+    char *xen = md_path_abs(f->xen_efi);
     md_strv argv = { 0 };
     if (md_read_file(f->xen_efi, &img, &len, err) < 0 ||
         pe_parse(img, len, f->xen_efi, &pi, err) < 0 ||

@@ -531,3 +531,13 @@ int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *er
     }
     return fd;
 }
+
+char *md_path_abs(const char *path)
+{
+    if (path[0] == '/')
+        return md_xstrdup(path);
+    char *cwd = getcwd(NULL, 0);
+    char *r = md_xasprintf("%s/%s", cwd ? cwd : ".", path);
+    free(cwd);
+    return r;
+}

@@ -125,5 +125,9 @@ void md_scratch_keep(const char *dir);
  * what it cannot remove it leaves.  A scratch directory (md_scratch_dir)
  * is unlocked after, and what it keeps stays for the user. */
 void md_remove_tree(const char *path, const char *const *keep);
+/* `path` as an absolute path from the working directory (not resolved:
+ * symlinks and ".." stay), malloc'd; the caller frees it.  For a tool run
+ * in another directory (md_run_opts.cwd) that must still find the file. */
+char *md_path_abs(const char *path);
 
 #endif
