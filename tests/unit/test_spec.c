@@ -503,6 +503,11 @@ int main(void)
         /* as MACs and host names: two hosts, one address (#11) */
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.10/24\n[Host b]\nMAC=52:54:00:00:00:02\nAddress=192.0.2.10/25\n",
           "test.ini:14: [Host b] Address=192.0.2.10/25 is also [Host a]'s (test.ini:11): give each host its own address" },
+        /* one name in two cases: one file on a FAT ESP, one DNS name (trial 9d case 04) */
+        { "[Host Web]\nMAC=52:54:00:00:00:01\n[Host web]\nMAC=52:54:00:00:00:02\nHostname=w2\n",
+          "test.ini:12: [Host web] and [Host Web] (test.ini:10) differ only in case" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=DB\n[Host b]\nMAC=52:54:00:00:00:02\nHostname=db\n",
+          "test.ini:14: [Host b] has the host name db, as [Host a] (test.ini:11)" },
         /* as [Repository NAME]: a second [Host a] in one file merged into the first */
         { "[Host a]\nMAC=52:54:00:00:00:01\n[Host a]\nMAC=52:54:00:00:00:02\n",
           "test.ini:11: [Host a] again: the section began at line 9 already; give each host one section" },

@@ -1365,7 +1365,15 @@ static int check_hosts(md_spec *s)
                 return md_err_set(s->err, "%s: [Host %s] MAC=%s is also [Host %s]'s (%s): each "
                                           "host boots its own config by its MAC", h->mac_at,
                                   h->name, h->mac, o->name, o->mac_at);
-            if (!strcmp(o->hostname ? o->hostname : o->name, hn))
+            /* A host's name names its files (netboot/hosts/NAME, KeysDir/hosts/NAME),
+             * which one name in two cases would share on a FAT ESP or a
+             * case-insensitive TFTP root; and DNS names ignore case (RFC 4343). */
+            if (!strcasecmp(o->name, h->name))
+                return md_err_set(s->err, "%s: [Host %s] and [Host %s] (%s) differ only in case: "
+                                          "their files would be one on a FAT ESP or TFTP root "
+                                          "that ignores case; give each host its own name",
+                                  h->at, h->name, o->name, o->at);
+            if (!strcasecmp(o->hostname ? o->hostname : o->name, hn))
                 return md_err_set(s->err, "%s: [Host %s] has the host name %s, as [Host %s] (%s): "
                                           "give each host its own Hostname=",
                                   h->hostname_at ? h->hostname_at : h->at, h->name, hn, o->name,
