@@ -123,7 +123,7 @@ grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sys
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 # "once": the getty does not wait for the default runlevel (busybox init
 # starts respawn actions after every wait action is done).
-grep -q '^::once:/sbin/openrc default$' "$it" || fail "inittab: no openrc default beside the getty"
+grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
 [ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
     fail "inittab: xen-dom0-setup early is not the first sysinit action"
