@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "core/file.h"
@@ -258,6 +259,36 @@ static void test_timeout_kill(void)
     free(ready), free(pidfile), free(script), free(txt);
 }
 
+/* A runner killed with SIGKILL (no handler runs) takes its programs with
+ * it: CI's test 76 saw an orphaned grub-mkimage of a killed build writing
+ * into the scratch directory the next build was sweeping. */
+static void test_runner_killed(void)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    pid_t runner = fork();
+    if (runner == 0) {
+        md_err err = MD_ERR_INIT;
+        const char *sleepy[] = { "sleep", "30", NULL };
+        md_run_proc *p = md_run_start(sleepy, NULL, &err);
+        pid_t pid = p ? md_run_proc_pid(p) : -1;
+        if (write(fds[1], &pid, sizeof pid) != (ssize_t)sizeof pid)
+            _exit(1);
+        raise(SIGKILL);
+    }
+    close(fds[1]);
+    pid_t sleeper = -1;
+    CHECK(read(fds[0], &sleeper, sizeof sleeper) == (ssize_t)sizeof sleeper && sleeper > 0);
+    close(fds[0]);
+    int st;
+    CHECK(waitpid(runner, &st, 0) == runner && WIFSIGNALED(st));
+    for (int i = 0; i < 200 && sleeper > 0 && alive(sleeper); i++)
+        usleep(10000);
+    CHECK(sleeper > 0 && !alive(sleeper));
+    if (sleeper > 0 && alive(sleeper))
+        kill(sleeper, SIGKILL);
+}
+
 int main(void)
 {
     /* As in a background job of a non-interactive shell: the programs run
@@ -272,6 +303,7 @@ int main(void)
     test_start_failures();
     test_files_and_fds();
     test_timeout_kill();
+    test_runner_killed();
     rmdir(tmpdir);
     return t_done("test_run");
 }

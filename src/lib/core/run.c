@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,8 +87,15 @@ static int child_fd(const char *prog, const md_run_io *io, int stream, int *ours
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void child(const char *const *argv, const md_run_start_opts *o, const int src[3], int ex,
-                  char **envp)
+                  char **envp, pid_t parent)
 {
+    /* A program outlives an mkdom0 killed with SIGKILL (which no handler
+     * sees) unless the kernel ends it too: an orphaned xorriso or mcopy
+     * went on writing into the dead build's scratch directory while the
+     * next build swept it (CI, test 76).  prctl(2) PR_SET_PDEATHSIG; the
+     * parent may have died before it took effect, hence getppid. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(127);
     if (envp)
         environ = envp;
     if (o->own_group)
@@ -167,6 +175,7 @@ md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, m
     ex[1] = above_stdio(ex[1]);
     /* Made before fork: the child may only make async-signal-safe calls. */
     char **envp = o->env ? merged_env(o->env) : NULL;
+    pid_t parent = getpid();
     p->pid = fork();
     if (p->pid < 0) {
         free(envp);
@@ -174,7 +183,7 @@ md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, m
         goto fail;
     }
     if (p->pid == 0)
-        child(argv, o, src, ex[1], envp);
+        child(argv, o, src, ex[1], envp, parent);
     free(envp);
     close_all(src, 3);
     close(ex[1]);
