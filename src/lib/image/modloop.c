@@ -10,6 +10,7 @@
 #include <sqfs/super.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/mem.h"
 #include "image/unpack.h"
@@ -135,6 +136,14 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *k
     md_strv found = { 0 };
     if ((e = sqfs_super_read(&super, file)) != 0) {
         md_err_set(err, "%s: not a modloop: its squashfs super block: %s", path, sqfs_why(e));
+        goto out;
+    }
+    /* The tables sit at the end: a cut file may still read a while.  Said
+     * at once, in the words a user can act on. */
+    struct stat st;
+    if (stat(path, &st) == 0 && (uint64_t)st.st_size < super.bytes_used) {
+        md_err_set(err, "%s: truncated: %lld bytes, its squashfs super block says %llu", path,
+                   (long long)st.st_size, (unsigned long long)super.bytes_used);
         goto out;
     }
     if ((e = sqfs_compressor_config_init(&cfg, super.compression_id, super.block_size,
