@@ -7,8 +7,9 @@
 # Xen 4.17 hypervisor, kernel and static busybox repackaged, and small
 # packages of its own for provides and install scripts.  The kernel's
 # modules come from a modloop squashfs (mksquashfs) in Alpine's layout.
-# The build must pass with the pin honoured (xen-hypervisor from the older
-# release although the newer one has a higher version), /bin/sh and so:
+# The build must pass with the pins honoured (xen-hypervisor and xen-libs
+# from the older release although the newer one has higher versions; without
+# the xen-libs pin, trap 2 refuses the build), /bin/sh and so:
 # provides resolved, the modloop's modules closed over the allowlist, the
 # archive's owners and modes kept, the image written, the same bytes twice.
 # Then a bad signature, a wrong checksum, an unknown key, a truncated
@@ -16,7 +17,7 @@
 # the package, keeping nothing: not in -o, not in the cache.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
-need openssl python3 mksquashfs dpkg-deb cpio gzip
+need openssl python3 mksquashfs dpkg-deb cpio gzip gcc
 MAKER="$MKDOM0_SRC/tests/apk-repo.py"
 
 T=$(mktemp -d /tmp/mkdom0-alpine-build.XXXXXX)
@@ -55,11 +56,22 @@ index() { # REPO
 mkdir -p "$T/src/xen-hypervisor-4.17.5-r0/boot"
 cp "$xengz" "$T/src/xen-hypervisor-4.17.5-r0/boot/xen-4.17.5.gz"
 pkg v318 xen-hypervisor 4.17.5-r0
+# libxenctrl of each release: a shared object with Xen's DT_SONAME (what
+# trap 2's check reads) and no DT_NEEDED, so the image needs no libc for it.
+xenctrl() { # VERSION X.Y
+    mkdir -p "$T/src/xen-libs-$1/usr/lib"
+    echo 'int xc_interface_open(void) { return 0; }' > "$T/xc.c"
+    gcc -shared -nostdlib -fPIC -Wl,-soname,libxenctrl.so.$2 -o "$T/src/xen-libs-$1/usr/lib/libxenctrl.so.$2.0" "$T/xc.c"
+}
+xenctrl 4.17.5-r0 4.17
+pkg v318 xen-libs 4.17.5-r0 --provides so:libxenctrl.so.4.17=4.17.0
 index v318
 # v323: the base.  A newer xen-hypervisor that only the pin keeps out.
 mkdir -p "$T/src/xen-hypervisor-4.20.1-r0/boot"
 echo "not the pinned hypervisor" | gzip -n > "$T/src/xen-hypervisor-4.20.1-r0/boot/xen-4.20.1.gz"
 pkg v323 xen-hypervisor 4.20.1-r0
+xenctrl 4.20.1-r0 4.20
+pkg v323 xen-libs 4.20.1-r0 --provides so:libxenctrl.so.4.20=4.20.0
 mkdir -p "$T/src/linux-lts-6.1.0-r0/boot"
 cp "$T/deb/boot/vmlinuz-$kver" "$T/src/linux-lts-6.1.0-r0/boot/vmlinuz-lts"
 pkg v323 linux-lts 6.1.0-r0
@@ -82,7 +94,7 @@ mkdir -p "$T/src/dom0-base-1.0-r0/usr/sbin"
 printf '#!/bin/sh\necho dom0\n' > "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
 chmod 755 "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
 pkg v323 dom0-base 1.0-r0 --depend /bin/sh --depend so:libdom0test.so.1 \
-    --depend xen-hypervisor --depend linux-lts --attr usr/sbin/dom0-hello=0:42:2750
+    --depend xen-hypervisor --depend xen-libs --depend linux-lts --attr usr/sbin/dom0-hello=0:42:2750
 index v323
 
 # The modloop, as Alpine's mkinitfs makes it: modules/KVER with the
@@ -101,7 +113,7 @@ echo firmware > "$T/modloop-root/modules/firmware/test.bin"
 mksquashfs "$T/modloop-root" "$T/modloop-lts" -comp gzip -all-root -no-progress -quiet >/dev/null
 echo "modloop: $(find "$ml" -name '*.ko*' | wc -l) modules, $(stat -c %s "$T/modloop-lts") bytes"
 
-spec() { # FILE MIRROR
+spec() { # FILE MIRROR [PINS]
     cat >"$1" <<EOF
 [Image]
 Name=alpine-test
@@ -120,7 +132,7 @@ Priority=100
 
 [Packages]
 Include=dom0-base
-Pin=xen-hypervisor=v318
+Pin=${3-xen-hypervisor=v318 xen-libs=v318}
 
 [Modules]
 Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback loop bridge
@@ -145,12 +157,15 @@ cmp "$out/xen.gz" "$xengz" || fail "xen.gz is not the pinned package's hyperviso
 cmp "$out/vmlinuz" "$T/deb/boot/vmlinuz-$kver" || fail "vmlinuz is not linux-lts's kernel"
 # The pin: xen-hypervisor 4.17.5 from v318 beside 4.20.1 in v323; the rest
 # from v323; the provides brought busybox-binsh and libdom0test.
-matches -E '^package xen-hypervisor 4\.17\.5-r0 x86_64 v318 ' "$out/manifest" ||
-    fail "xen-hypervisor not taken from v318 (pin): $(grep xen-hyp "$out/manifest")"
+for p in xen-hypervisor xen-libs; do
+    matches -E "^package $p 4\.17\.5-r0 x86_64 v318 " "$out/manifest" ||
+        fail "$p not taken from v318 (pin): $(grep "$p" "$out/manifest")"
+done
+matches -x "Toolstack=4.17" "$out/image.ini" || fail "image.ini does not name the toolstack 4.17"
 for p in busybox busybox-binsh libdom0test linux-lts dom0-base; do
     matches -E "^package $p [^ ]+ x86_64 v323 [0-9]+ Q1" "$out/manifest" || fail "$p not in the manifest from v323"
 done
-[ "$(grep -c '^package ' "$out/manifest")" = 6 ] || fail "not 6 packages: $(grep '^package ' "$out/manifest")"
+[ "$(grep -c '^package ' "$out/manifest")" = 7 ] || fail "not 7 packages: $(grep '^package ' "$out/manifest")"
 grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
     fail "busybox's install scripts are not reported"
 
@@ -200,6 +215,20 @@ refuse() {
     [ -z "$(find "$T/$c-cache" -name 'dom0-base-*' 2>/dev/null)" ] || fail "$c: the bad .apk was kept in the cache"
     echo "$c refused: $msg"
 }
+# Trap 2: without the xen-libs pin, the newer release's libxenctrl 4.20
+# beside the 4.17 hypervisor: refused naming both, nothing written.
+cp -a "$T/mirror" "$T/trap2"
+spec "$T/trap2.ini" "$T/trap2" "xen-hypervisor=v318"
+mkdir -p "$T/trap2-out"
+echo previous > "$T/trap2-out/rootfs.cpio.gz"
+rc=0
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/trap2-out" "$T/trap2.ini" >"$T/trap2.log" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/trap2.log"; fail "trap 2: a 4.20 toolstack beside Xen 4.17: exit $rc"; }
+msg=$(grep '^mkdom0 build:' "$T/trap2.log") || fail "trap 2: no error line"
+grep -q '4\.17' <<< "$msg" && grep -q '4\.20' <<< "$msg" || fail "trap 2: not both releases named: $msg"
+[ "$(ls -A "$T/trap2-out")" = rootfs.cpio.gz ] || fail "trap 2: -o changed"
+echo "trap 2 refused: $msg"
+
 # damaged CASE [maker options for dom0-base]: the mirror with dom0-base
 # remade, and the v323 index made again over it, signed by the test key
 # (INDEX_OPTS: more options for the index).
@@ -209,7 +238,7 @@ damaged() {
     local d="$T/$c/v323/x86_64"
     python3 "$MAKER" apk "$d/dom0-base-1.0-r0.apk" --root "$T/src/dom0-base-1.0-r0" --name dom0-base \
         --version 1.0-r0 --depend /bin/sh --depend so:libdom0test.so.1 --depend xen-hypervisor \
-        --depend linux-lts "$@"
+        --depend xen-libs --depend linux-lts "$@"
     python3 "$MAKER" index "$d/APKINDEX.tar.gz" "${KEY[@]}" --description v323 ${INDEX_OPTS:-} "$d/"*.apk
 }
 base="dom0-base-1\.0-r0\.apk"
