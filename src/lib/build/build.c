@@ -55,10 +55,6 @@ struct build {
     struct blob xen, kernel;
     struct blob xen_efi;  /* Debian's xen.efi, for the efi and unified media */
     md_tree *ucode_tree;  /* [Xen] Microcode=: the early cpio put in front of the rootfs */
-    /* Alpine: each repository's trusted keys (apk_keys) */
-    const md_repo **keys_repo;
-    md_apksign_keys **keys;
-    size_t nkeys;
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
     md_bootcfg_entry *entry; /* the boot entry: every config is written from it */
@@ -106,32 +102,15 @@ static int interrupted(const struct build *b)
     return md_err_set(b->err, "interrupted; %s is left as it was", b->o->outdir);
 }
 
-/* Alpine: the trusted keys of `repo` (its Keys= directory), loaded once
- * per repository; NULL with the error. */
-static const md_apksign_keys *apk_keys(struct build *b, const md_repo *repo)
-{
-    for (size_t i = 0; i < b->nkeys; i++)
-        if (b->keys_repo[i] == repo)
-            return b->keys[i];
-    md_apksign_keys *k = md_apksign_keys_load(md_repo_keys(repo), b->err);
-    if (!k)
-        return NULL;
-    b->keys = md_xrealloc(b->keys, (b->nkeys + 1) * sizeof *b->keys);
-    b->keys_repo = md_xrealloc(b->keys_repo, (b->nkeys + 1) * sizeof *b->keys_repo);
-    b->keys[b->nkeys] = k;
-    b->keys_repo[b->nkeys++] = repo;
-    return k;
-}
-
-/* An .apk into the tree: its whole chain (apk.h: signature, the index's
- * C: and S:, datahash, per-file checksums) checked again on the very
- * bytes extracted, as the download's check was of another read of the
- * cache.  Its install scripts are listed in `scripts`, never run: an
+/* An .apk into the tree: its whole chain (apk.h: signature by a key of
+ * its repository's, the index's C: and S:, datahash, per-file checksums)
+ * checked again on the very bytes extracted, as the download's check was
+ * of another read of the cache.  Its install scripts are listed in `scripts`, never run: an
  * image is unpacked, not installed (as a .deb's maintainer scripts). */
 static int extract_apk(struct build *b, size_t i, md_strv *scripts)
 {
     const md_repo_pkg *p = md_resolve_pkg(b->res, i);
-    const md_apksign_keys *keys = apk_keys(b, p->repo);
+    const md_apksign_keys *keys = md_repo_apk_keys(p->repo, b->err);
     md_apk *a = keys ? md_apk_open(md_resolve_path(b->res, i), keys, p->apk, b->err) : NULL;
     if (!a)
         return -1;
@@ -1175,10 +1154,6 @@ out:
         free(b.hosts_work);
     }
     md_tree_free(b.tree);
-    for (size_t i = 0; i < b.nkeys; i++)
-        md_apksign_keys_free(b.keys[i]);
-    free(b.keys);
-    free(b.keys_repo);
     md_resolve_free(b.res);
     return r;
 }
