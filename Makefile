@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS     = libarchive libcurl libkmod openssl zlib libzstd liblzma inih libdeflate
+PKGS     = libarchive libcurl libkmod openssl zlib libzstd liblzma inih libdeflate libsquashfs1
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CSTD     = -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g

@@ -210,6 +210,23 @@ int main(void)
     s = parse(MIN "[Boot]\nSecureBootCert=nonexistent.crt\n", &err);
     CHECK(s == NULL);
     CHECK_ERR(&err, "test.ini:10: SecureBootCert=");
+    /* [Kernel] Modloop=: a regular file, relative to the spec, named by
+     * its line when missing or not a file (#13) */
+    s = parse(MIN "[Kernel]\nModloop=motd\n", &err);
+    char *mlwant = md_xasprintf("%s/motd", specdir);
+    CHECK(s && md_spec_modloop(s) && !strcmp(md_spec_modloop(s), mlwant));
+    free(mlwant);
+    md_spec_free(s);
+    s = parse(MIN "[Kernel]\nModloop=nonexistent-modloop\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: Modloop=: ");
+    CHECK_ERR(&err, "nonexistent-modloop: No such file");
+    s = parse(MIN "[Kernel]\nModloop=auto\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "auto: not a regular file");
+    s = parse(MIN, &err);
+    CHECK(s && !md_spec_modloop(s));
+    md_spec_free(s);
     /* [Xen] Microcode=: the packages (iucode-tool left out), and the
      * non-free-firmware component they live in. */
     s = parse(MIN "[Xen]\nMicrocode=amd intel\n", &err);

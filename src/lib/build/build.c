@@ -18,11 +18,13 @@
 #include "boot/dom0mem.h"
 #include "core/file.h"
 #include "boot/grubcfg.h"
+#include "packages/apk.h"
 #include "packages/deb.h"
 #include "image/image.h"
 #include "image/imgdir.h"
 #include "lint/lint.h"
 #include "image/modindex.h"
+#include "image/modloop.h"
 #include "image/modules.h"
 #include "image/overlay.h"
 #include "image/rccache.h"
@@ -88,13 +90,6 @@ static int step_resolve(struct build *b)
         md_out_say(b->o->out, MD_OUT_NOTE, "left out %zu dependenc%s that Exclude= names "
                                            "(--verbose or `mkdom0 resolve` lists them)",
                    skipped, skipped == 1 ? "y" : "ies");
-    /* Alpine's packages resolve and download (verified), but the image
-     * steps after this one (the tree, the kernel and modules, the dom0's
-     * services) are Debian's so far: said here, before any download. */
-    if (md_resolve_count(b->res) && md_resolve_pkg(b->res, 0)->apk)
-        return md_err_set(b->err, "%s: building an image from Alpine packages is not supported "
-                          "yet; `mkdom0 resolve --download` resolves, fetches and verifies them",
-                          md_spec_origin(b->spec));
     return md_resolve_download(b->res, b->o->cache_dir, NULL, b->err);
 }
 
@@ -107,22 +102,81 @@ static int interrupted(const struct build *b)
     return md_err_set(b->err, "interrupted; %s is left as it was", b->o->outdir);
 }
 
+/* An .apk into the tree: its whole chain (apk.h: signature by a key of
+ * its repository's, the index's C: and S:, datahash, per-file checksums)
+ * checked again on the very bytes extracted, as the download's check was
+ * of another read of the cache.  Its install scripts are listed in `scripts`, never run: an
+ * image is unpacked, not installed (as a .deb's maintainer scripts). */
+static int extract_apk(struct build *b, size_t i, md_strv *scripts)
+{
+    const md_repo_pkg *p = md_resolve_pkg(b->res, i);
+    const md_apksign_keys *keys = md_repo_apk_keys(p->repo, b->err);
+    md_apk *a = keys ? md_apk_open(md_resolve_path(b->res, i), keys, p->apk, b->err) : NULL;
+    if (!a)
+        return -1;
+    int r = md_apk_extract(a, b->tree, p->name, MD_CLASH_ERROR, NULL, b->err);
+    if (r == 0 && md_apk_script(a, 0)) {
+        md_strv names = { 0 };
+        for (size_t k = 0; md_apk_script(a, k); k++)
+            md_strv_push(&names, md_apk_script(a, k));
+        char *list = md_strv_join(&names, " ");
+        md_strv_pushf(scripts, "%s (%s)", p->name, list);
+        free(list);
+        md_strv_free(&names);
+    }
+    md_apk_free(a);
+    return r;
+}
+
+/* [Kernel] Modloop=: the kernel's modules from Alpine's squashfs, into
+ * /lib/modules beside what the packages hold, for step_modules' closure. */
+static int add_modloop(struct build *b)
+{
+    const char *path = md_spec_modloop(b->spec);
+    if (!path)
+        return 0;
+    md_strv kvers = { 0 };
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", path);
+    int r = md_modloop_read(b->tree, path, "modloop", &kvers, b->err);
+    if (r == 0) {
+        char *list = md_strv_join(&kvers, " ");
+        md_out_say(b->o->out, MD_OUT_PROGRESS, "modloop: modules of kernel %s", list);
+        free(list);
+    } else {
+        md_err_prefix(b->err, "%s: [Kernel] Modloop=", md_spec_key_at(b->spec, "Kernel", "Modloop"));
+    }
+    md_strv_free(&kvers);
+    return r;
+}
+
 static int step_extract(struct build *b)
 {
     b->tree = md_tree_new(true);
     if (md_base_layout(b->tree, b->err) < 0)
         return -1;
     size_t n = md_resolve_count(b->res);
-    for (size_t i = 0; i < n; i++) {
+    md_strv scripts = { 0 };
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < n; i++) {
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
         md_out_say(b->o->out, MD_OUT_PROGRESS, "[%zu/%zu] unpacking %s %s", i + 1, n, p->name,
                    p->version);
-        if (interrupted(b) < 0 ||
-            md_deb_extract_cached(b->tree, md_resolve_path(b->res, i), p->sha256,
-                                  b->o->cache_dir, p->name, MD_CLASH_ERROR, NULL, b->err) < 0)
-            return -1;
+        if (interrupted(b) < 0)
+            r = -1;
+        else if (p->apk)
+            r = extract_apk(b, i, &scripts);
+        else
+            r = md_deb_extract_cached(b->tree, md_resolve_path(b->res, i), p->sha256,
+                                      b->o->cache_dir, p->name, MD_CLASH_ERROR, NULL, b->err);
     }
-    return 0;
+    if (r == 0 && scripts.n) {
+        char *list = md_strv_join(&scripts, ", ");
+        md_out_say(b->o->out, MD_OUT_NOTE, "install scripts not run (the image is unpacked, "
+                                           "never installed): %s", list);
+        free(list);
+    }
+    md_strv_free(&scripts);
+    return r < 0 ? -1 : add_modloop(b);
 }
 
 /* SOURCE_DATE_EPOCH: the environment, else the spec, else the newest mtime
@@ -253,9 +307,14 @@ static int step_boot_files(struct build *b)
         md_out_say(b->o->out, MD_OUT_NOTE,
                    "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
                    b->hv.version);
+    /* The package to name in "add ... to Include=", in the spec's own
+     * distribution. */
+    bool apk = md_resolve_count(b->res) && md_resolve_pkg(b->res, 0)->apk;
     if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor",
-                 "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y", &b->xen) < 0 ||
-        take_one(b, "/boot/vmlinuz-*", "kernel", "linux-image-amd64", &b->kernel) < 0)
+                 apk ? "xen-hypervisor (from the release of your xen package)"
+                     : "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y", &b->xen) < 0 ||
+        take_one(b, "/boot/vmlinuz-*", "kernel", apk ? "linux-lts" : "linux-image-amd64",
+                 &b->kernel) < 0)
         return -1;
     /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
      * xen.gz (/boot/xen-X.Y-amd64.efi). */

@@ -1,6 +1,8 @@
 /* build — `mkdom0 build`: from a spec to the boot files of a dom0.
  *
- *   resolve + download (verified) -> read every .deb into one md_tree
+ *   resolve + download (verified) -> read every .deb (or Alpine .apk,
+ *      its chain verified again on the bytes read) into one md_tree, and
+ *      the modules of an Alpine modloop ([Kernel] Modloop=) beside them
  *   -> take /boot's hypervisor and kernel out, check they match the
  *      toolstack (trap 2) -> drop filtered paths -> keep the module closure
  *      and write its index (trap 5) -> base files, overlays, dom0 helpers,

@@ -356,7 +356,7 @@ static int check_datahash(md_apk *a, const unsigned char *data, size_t n, bool w
     hex(md, mn, got);
     if (strlen(want) != 64 || strcasecmp(want, got))
         return md_err_set(err, "%s: data member's SHA-256 %s differs from .PKGINFO's datahash "
-                               "%.64s: altered", a->path, got, want);
+                               "%.64s: altered or truncated", a->path, got, want);
     return 0;
 }
 

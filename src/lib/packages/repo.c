@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "packages/apkindex.h"
+#include "packages/apksign.h"
 #include "packages/debver.h"
 #include "spec/spec.h"
 #include "core/mem.h"
@@ -28,6 +29,7 @@ typedef struct chunk {
 struct md_repo {
     md_repo_format format;
     char *name, *url, *suite, *arch, *keyring, *keys;
+    md_apksign_keys *apk_keys; /* Alpine: `keys` read once (md_repo_apk_keys) */
     md_strv components;
     int priority;
     chunk *chunks;
@@ -111,7 +113,18 @@ void md_repo_free(md_repo *r)
     free(r->arch);
     free(r->keyring);
     free(r->keys);
+    md_apksign_keys_free(r->apk_keys);
     free(r);
+}
+
+const md_apksign_keys *md_repo_apk_keys(const md_repo *cr, md_err *err)
+{
+    md_repo *r = (md_repo *)cr; /* a cache: every md_repo is md_repo_new's */
+    if (!r->keys)
+        return md_err_set(err, "repository %s: not an Alpine repository (no Keys=)", r->name), NULL;
+    if (!r->apk_keys)
+        r->apk_keys = md_apksign_keys_load(r->keys, err);
+    return r->apk_keys;
 }
 
 md_repo_format md_repo_format_of(const md_repo *r) { return r->format; }

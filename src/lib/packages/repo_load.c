@@ -392,7 +392,7 @@ static int fetch_or_cached(const char *url, size_t max, const char *cached, cons
  * when the fetch fails) and the Packages index's. */
 static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *err)
 {
-    md_apksign_keys *keys = md_apksign_keys_load(md_repo_keys(r), err);
+    const md_apksign_keys *keys = md_repo_apk_keys(r, err);
     if (!keys)
         return -1;
     char *url = md_xasprintf("%s/%s/APKINDEX.tar.gz", md_repo_url(r), md_repo_arch(r));
@@ -418,7 +418,6 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
     free(raw);
     free(cached);
     free(url);
-    md_apksign_keys_free(keys);
     return rc;
 }
 

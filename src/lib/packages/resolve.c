@@ -989,11 +989,12 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     const char *sub = apk ? "apks" : "debs";
     char *dir = md_xasprintf("%s/%s", cd, sub);
     md_resolve_stats st = { 0 };
-    /* Alpine: each repository's trusted keys, for apk.h's check. */
-    md_apksign_keys **keys = apk ? md_xcalloc(r->nrepos, sizeof *keys) : NULL;
+    /* Alpine: each repository's trusted keys (those its index was verified
+     * with), for apk.h's check. */
+    const md_apksign_keys **keys = apk ? md_xcalloc(r->nrepos, sizeof *keys) : NULL;
     int rc = 0;
     for (size_t i = 0; apk && rc == 0 && i < r->nrepos; i++)
-        if (!(keys[i] = md_apksign_keys_load(md_repo_keys(r->repos[i]), err))) {
+        if (!(keys[i] = md_repo_apk_keys(r->repos[i], err))) {
             md_err_prefix(err, "repository %s", md_repo_name(r->repos[i]));
             rc = -1;
         }
@@ -1025,8 +1026,6 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     }
     md_fetch_unlock(lock);
     free(dir);
-    for (size_t i = 0; apk && i < r->nrepos; i++)
-        md_apksign_keys_free(keys[i]);
     free(keys);
     if (rc == 0)
         md_out_say(r->out, MD_OUT_NOTE, "%s: %zu downloaded (%llu bytes), %zu cached",

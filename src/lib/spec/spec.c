@@ -66,6 +66,7 @@ struct md_spec {
     int shutdown_timeout;
     unsigned media; /* MD_SPEC_MEDIA_* bits */
     char *sb_key, *sb_cert; /* [Boot] SecureBootKey=, SecureBootCert= */
+    char *modloop;          /* [Kernel] Modloop=, absolute */
     unsigned ucode; /* [Xen] Microcode=: MD_SPEC_UCODE_* bits */
     struct host *hosts;
     size_t nhostsecs;
@@ -707,6 +708,34 @@ static int set_microcode(md_spec *s, const char *v)
     return r;
 }
 
+/* [Kernel] Modloop=: an Alpine modloop squashfs whose modules the image
+ * takes (image/modloop.h).  A regular file, named now with this line, that
+ * only the user (or root) may change: its modules run in the dom0's
+ * kernel.  Its size is the modloop reader's to bound (a modloop is often
+ * larger than the files check_host_file reads whole). */
+static int set_modloop(md_spec *s, const char *v)
+{
+    free(s->modloop);
+    s->modloop = NULL;
+    if (!*v)
+        return 1;
+    char *p = abs_path(s, v);
+    struct stat st;
+    if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int r = fail(s, "Modloop=: %.400s: %s", p,
+                     stat(p, &st) < 0 ? strerror(errno) : "not a regular file (a modloop "
+                                                          "squashfs, e.g. Alpine's modloop-lts)");
+        free(p);
+        return r;
+    }
+    if (!check_trusted(s, "Modloop", p, RISK_FILES)) {
+        free(p);
+        return 0;
+    }
+    s->modloop = p;
+    return 1;
+}
+
 static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
 {
     if (!strcmp(sec, "Modules") && !strcmp(k, "Include"))
@@ -728,6 +757,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return set_microcode(s, v);
     if (!strcmp(sec, "Kernel") && !strcmp(k, "Args"))
         return set_str(&s->kernel_args, v), 1;
+    if (!strcmp(sec, "Kernel") && !strcmp(k, "Modloop"))
+        return set_modloop(s, v);
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
         if (*v && !valid_hostname(v))
             return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
@@ -1634,7 +1665,7 @@ void md_spec_free(md_spec *s)
     char *strs[] = { s->origin, s->basedir, s->name, s->compression, s->dom0_mem, s->xen_args,
                      s->kernel_args, s->hostname, s->root_hash, s->bridge, s->keys_dir,
                      s->address, s->gateway, s->storage, s->level_at, s->gateway_at,
-                     s->sb_key, s->sb_cert };
+                     s->sb_key, s->sb_cert, s->modloop };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     md_hindex_free(&s->repo_ix);
@@ -1675,6 +1706,7 @@ const uint64_t *md_spec_host_memory(const md_spec *s, size_t *n)
 }
 const char *md_spec_xen_args(const md_spec *s) { return STR_OR(s->xen_args, ""); }
 const char *md_spec_kernel_args(const md_spec *s) { return STR_OR(s->kernel_args, ""); }
+const char *md_spec_modloop(const md_spec *s) { return s->modloop; }
 const char *md_spec_hostname(const md_spec *s) { return STR_OR(s->hostname, "dom0"); }
 const char *md_spec_root_password_hash(const md_spec *s) { return s->root_hash; }
 const char *md_spec_bridge(const md_spec *s) { return s->bridge; }

@@ -126,6 +126,9 @@ bool md_spec_dom0_mem_auto(const md_spec *s);
 const uint64_t *md_spec_host_memory(const md_spec *s, size_t *n);
 const char *md_spec_xen_args(const md_spec *s);    /* extra Xen args, "" if none */
 const char *md_spec_kernel_args(const md_spec *s); /* extra Linux args */
+/* [Kernel] Modloop=: an Alpine modloop squashfs whose modules/KVER the
+ * image's modules come from (image/modloop.h), absolute; NULL: none. */
+const char *md_spec_modloop(const md_spec *s);
 /* [Xen] HVM=yes: the image carries the device model for HVM guests.  The
  * spec's lists already hold what that takes: qemu-system-xen in
  * md_spec_packages() (and out of md_spec_excludes()), the packages and

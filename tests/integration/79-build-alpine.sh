@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# `mkdom0 build` from Alpine repositories (#13, "Built repositories"): two
+# file:// repositories laid out as Alpine's mirrors are (URL/x86_64/
+# APKINDEX.tar.gz), in the exact v2 formats (tests/apk-repo.py: abuild's
+# .apk, `apk index`'s APKINDEX), signed with a test RSA key made here with
+# openssl, holding packages made from the test's own files: Debian's real
+# Xen 4.17 hypervisor, kernel and static busybox repackaged, and small
+# packages of its own for provides and install scripts.  The kernel's
+# modules come from a modloop squashfs (mksquashfs) in Alpine's layout.
+# The build must pass with the pins honoured (xen-hypervisor and xen-libs
+# from the older release although the newer one has higher versions; without
+# the xen-libs pin, trap 2 refuses the build), /bin/sh and so:
+# provides resolved, the modloop's modules closed over the allowlist, the
+# archive's owners and modes kept, the image written, the same bytes twice.
+# Then a bad signature, a wrong checksum, an unknown key, a truncated
+# stream and a malformed .PKGINFO are each refused with an error naming
+# the package, keeping nothing: not in -o, not in the cache.
+set -euo pipefail
+. "$MKDOM0_SRC/tests/lib.sh"
+need openssl python3 mksquashfs dpkg-deb cpio gzip gcc
+MAKER="$MKDOM0_SRC/tests/apk-repo.py"
+
+T=$(mktemp -d /tmp/mkdom0-alpine-build.XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+chmod 755 "$T"
+
+kdeb=$(kernel_deb) || exit
+xdeb=$(test_deb xen-hypervisor-4.17-amd64) || exit
+bdeb=$(test_deb busybox-static) || exit
+for d in "$kdeb" "$xdeb" "$bdeb"; do dpkg-deb -x "$d" "$T/deb"; done
+kver=$(ls "$T/deb/lib/modules")
+xengz=$(ls "$T/deb/boot/"xen-4.17*.gz | head -n1)
+echo "kernel $kver, $(basename "$xengz"), busybox from $(basename "$bdeb")"
+
+# The test's signing key (abuild-keygen makes the same: an RSA key whose
+# public half is NAME.rsa.pub in /etc/apk/keys) and one nobody trusts.
+mkdir -p "$T/keys" "$T/other"
+openssl genrsa -out "$T/test.pem" 2048 2>/dev/null
+openssl rsa -in "$T/test.pem" -pubout -out "$T/keys/mkdom0-test-1.rsa.pub" 2>/dev/null
+openssl genrsa -out "$T/other.pem" 2048 2>/dev/null
+KEY=(--key "$T/test.pem" --keyname mkdom0-test-1.rsa.pub)
+
+# pkg REPO NAME VERSION [maker options]: the files below $T/src/NAME-VERSION
+pkg() {
+    local repo=$1 name=$2 ver=$3; shift 3
+    mkdir -p "$T/mirror/$repo/x86_64" "$T/src/$name-$ver"
+    python3 "$MAKER" apk "$T/mirror/$repo/x86_64/$name-$ver.apk" "${KEY[@]}" \
+        --root "$T/src/$name-$ver" --name "$name" --version "$ver" "$@"
+}
+index() { # REPO
+    python3 "$MAKER" index "$T/mirror/$1/x86_64/APKINDEX.tar.gz" "${KEY[@]}" \
+        --description "$1-test" "$T/mirror/$1/x86_64/"*.apk
+}
+
+# v318: the toolstack's release (the design's Xen 4.17, trap 2).
+mkdir -p "$T/src/xen-hypervisor-4.17.5-r0/boot"
+cp "$xengz" "$T/src/xen-hypervisor-4.17.5-r0/boot/xen-4.17.5.gz"
+pkg v318 xen-hypervisor 4.17.5-r0
+# libxenctrl of each release: a shared object with Xen's DT_SONAME (what
+# trap 2's check reads) and no DT_NEEDED, so the image needs no libc for it.
+xenctrl() { # VERSION X.Y
+    mkdir -p "$T/src/xen-libs-$1/usr/lib"
+    echo 'int xc_interface_open(void) { return 0; }' > "$T/xc.c"
+    gcc -shared -nostdlib -fPIC -Wl,-soname,libxenctrl.so.$2 -o "$T/src/xen-libs-$1/usr/lib/libxenctrl.so.$2.0" "$T/xc.c"
+}
+xenctrl 4.17.5-r0 4.17
+pkg v318 xen-libs 4.17.5-r0 --provides so:libxenctrl.so.4.17=4.17.0
+index v318
+# v323: the base.  A newer xen-hypervisor that only the pin keeps out.
+mkdir -p "$T/src/xen-hypervisor-4.20.1-r0/boot"
+echo "not the pinned hypervisor" | gzip -n > "$T/src/xen-hypervisor-4.20.1-r0/boot/xen-4.20.1.gz"
+pkg v323 xen-hypervisor 4.20.1-r0
+xenctrl 4.20.1-r0 4.20
+pkg v323 xen-libs 4.20.1-r0 --provides so:libxenctrl.so.4.20=4.20.0
+mkdir -p "$T/src/linux-lts-6.1.0-r0/boot"
+cp "$T/deb/boot/vmlinuz-$kver" "$T/src/linux-lts-6.1.0-r0/boot/vmlinuz-lts"
+pkg v323 linux-lts 6.1.0-r0
+mkdir -p "$T/src/busybox-1.36.1-r0/bin" "$T/scripts"
+cp "$T/deb/bin/busybox" "$T/src/busybox-1.36.1-r0/bin/busybox"
+printf '#!/bin/sh\ntouch /tmp/ran-post-install\n' > "$T/scripts/post"
+pkg v323 busybox 1.36.1-r0 --provides cmd:busybox=1.36.1-r0 \
+    --script .post-install="$T/scripts/post" --script .trigger="$T/scripts/post"
+# /bin/sh from its provider with a provider_priority, as Alpine's
+# busybox-binsh (a name provided without a version is taken only so).
+mkdir -p "$T/src/busybox-binsh-1.36.1-r0/bin"
+ln -s busybox "$T/src/busybox-binsh-1.36.1-r0/bin/sh"
+pkg v323 busybox-binsh 1.36.1-r0 --depend busybox --provides /bin/sh --priority 100
+# a library by its so: name, and a setgid file owned by group 42 (shadow)
+# whose owner and mode must come from the archive
+mkdir -p "$T/src/libdom0test-1.2-r0/usr/lib"
+echo "a test library's configuration" > "$T/src/libdom0test-1.2-r0/usr/lib/dom0test.conf"
+pkg v323 libdom0test 1.2-r0 --provides so:libdom0test.so.1=1.2
+mkdir -p "$T/src/dom0-base-1.0-r0/usr/sbin"
+printf '#!/bin/sh\necho dom0\n' > "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
+chmod 755 "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
+pkg v323 dom0-base 1.0-r0 --depend /bin/sh --depend so:libdom0test.so.1 \
+    --depend xen-hypervisor --depend xen-libs --depend linux-lts --attr usr/sbin/dom0-hello=0:42:2750
+index v323
+
+# The modloop, as Alpine's mkinitfs makes it: modules/KVER with the
+# modules the allowlist needs (and more it does not), modules/firmware.
+ml="$T/modloop-root/modules/$kver"
+mkdir -p "$ml" "$T/modloop-root/modules/firmware"
+for d in kernel/drivers/xen kernel/drivers/net/xen-netback kernel/drivers/block kernel/net/bridge \
+         kernel/net/802 kernel/net/llc kernel/fs/ext4 kernel/fs/jbd2 kernel/fs/mbcache.ko \
+         kernel/fs/btrfs kernel/lib kernel/crypto modules.order modules.builtin \
+         modules.builtin.modinfo; do
+    [ -e "$T/deb/lib/modules/$kver/$d" ] || continue
+    mkdir -p "$ml/$(dirname "$d")"
+    cp -a "$T/deb/lib/modules/$kver/$d" "$ml/$d"
+done
+echo firmware > "$T/modloop-root/modules/firmware/test.bin"
+mksquashfs "$T/modloop-root" "$T/modloop-lts" -comp gzip -all-root -no-progress -quiet >/dev/null
+echo "modloop: $(find "$ml" -name '*.ko*' | wc -l) modules, $(stat -c %s "$T/modloop-lts") bytes"
+
+spec() { # FILE MIRROR [PINS]
+    cat >"$1" <<EOF
+[Image]
+Name=alpine-test
+
+[Repository v323]
+Type=apk
+URL=file://$2/v323
+Architecture=x86_64
+Keys=$T/keys
+
+[Repository v318]
+Type=apk
+URL=file://$2/v318
+Keys=$T/keys
+Priority=100
+
+[Packages]
+Include=dom0-base
+Pin=${3-xen-hypervisor=v318 xen-libs=v318}
+
+[Modules]
+Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback loop bridge
+
+[Kernel]
+Modloop=$T/modloop-lts
+
+[Xen]
+Dom0Mem=1024M
+EOF
+}
+spec "$T/alpine.ini" "$T/mirror"
+
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/out" "$T/alpine.ini" >"$T/log" 2>&1 ||
+    { cat "$T/log"; fail "the Alpine build failed"; }
+cat "$T/log"
+out=$T/out
+for f in xen.gz vmlinuz rootfs.cpio.gz grub.cfg manifest image.ini; do
+    [ -s "$out/$f" ] || fail "no $f written"
+done
+cmp "$out/xen.gz" "$xengz" || fail "xen.gz is not the pinned package's hypervisor"
+cmp "$out/vmlinuz" "$T/deb/boot/vmlinuz-$kver" || fail "vmlinuz is not linux-lts's kernel"
+# The pin: xen-hypervisor 4.17.5 from v318 beside 4.20.1 in v323; the rest
+# from v323; the provides brought busybox-binsh and libdom0test.
+for p in xen-hypervisor xen-libs; do
+    matches -E "^package $p 4\.17\.5-r0 x86_64 v318 " "$out/manifest" ||
+        fail "$p not taken from v318 (pin): $(grep "$p" "$out/manifest")"
+done
+matches -x "Toolstack=4.17" "$out/image.ini" || fail "image.ini does not name the toolstack 4.17"
+for p in busybox busybox-binsh libdom0test linux-lts dom0-base; do
+    matches -E "^package $p [^ ]+ x86_64 v323 [0-9]+ Q1" "$out/manifest" || fail "$p not in the manifest from v323"
+done
+[ "$(grep -c '^package ' "$out/manifest")" = 7 ] || fail "not 7 packages: $(grep '^package ' "$out/manifest")"
+grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
+    fail "busybox's install scripts are not reported"
+
+zcat "$out/rootfs.cpio.gz" | cpio -itv --quiet --numeric-uid-gid > "$T/list" 2>/dev/null
+zcat "$out/rootfs.cpio.gz" | (mkdir "$T/root" && cd "$T/root" && cpio -id --quiet --no-absolute-filenames 2>/dev/null) || true
+matches -E '^-rwxr-s--- +[0-9]+ +0 +42 .* usr/sbin/dom0-hello$' "$T/list" ||
+    fail "dom0-hello lost the archive's mode 2750 or group 42: $(grep dom0-hello "$T/list")"
+matches -E '^l.* (usr/)?bin/sh -> busybox$' "$T/list" || fail "/bin/sh is not busybox-binsh's link"
+[ ! -e "$T/root/tmp/ran-post-install" ] || fail "an install script ran"
+mods="$T/root/usr/lib/modules/$kver"
+[ -s "$mods/modules.dep" ] || fail "no modules.dep for the modloop's kernel"
+for m in xen-evtchn xen-netback bridge stp llc loop; do
+    [ -n "$(find "$mods" -name "$m.ko*")" ] || fail "$m.ko not kept (allowlist or closure)"
+done
+[ -z "$(find "$mods" -name 'btrfs.ko*')" ] || fail "btrfs kept: the closure did not trim the modloop"
+nfiles=$(find "$mods" -name '*.ko*' | wc -l)
+[ "$nfiles" = "$(grep -c . "$mods/modules.dep")" ] || fail "$nfiles modules, modules.dep lists others"
+[ ! -e "$T/root/lib/firmware/test.bin" ] && [ ! -e "$T/root/usr/lib/firmware/test.bin" ] ||
+    fail "the modloop's firmware was copied"
+matches -x "Kernel=$kver" "$out/image.ini" || fail "image.ini does not name kernel $kver"
+echo "built: $(grep -c . "$T/list") entries, $nfiles modules of the modloop kept"
+
+# The same inputs, the same bytes: a second build from another cache.
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache2" -o "$T/out2" "$T/alpine.ini" >"$T/log2" 2>&1 ||
+    { cat "$T/log2"; fail "the second Alpine build failed"; }
+for f in rootfs.cpio.gz xen.gz vmlinuz grub.cfg; do
+    cmp "$out/$f" "$T/out2/$f" || fail "$f differs between two builds"
+done
+diff <(grep '^package ' "$out/manifest") <(grep '^package ' "$T/out2/manifest") || fail "manifests differ"
+echo "reproducible: rootfs sha256 $(sha256sum < "$out/rootfs.cpio.gz" | cut -d' ' -f1)"
+
+# ---- refusals: each a copy of the mirror with one package damaged ----
+# refuse CASE REGEX: build the case's mirror; it must fail with REGEX in
+# its error line, leave -o as it was and keep no .apk of dom0-base.
+refuse() {
+    local c=$1 re=$2 rc=0
+    spec "$T/$c.ini" "$T/$c"
+    mkdir -p "$T/$c-out"
+    echo previous > "$T/$c-out/rootfs.cpio.gz"
+    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/$c-cache" -o "$T/$c-out" "$T/$c.ini" \
+        >"$T/$c.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$T/$c.log"; fail "$c: exit $rc, expected a refusal (1)"; }
+    local msg; msg=$(grep '^mkdom0 build:' "$T/$c.log") || { cat "$T/$c.log"; fail "$c: no error line"; }
+    grep -Eq "$re" <<< "$msg" || fail "$c: the error does not say /$re/: $msg"
+    [ "$(cat "$T/$c-out/rootfs.cpio.gz")" = previous ] && [ "$(ls -A "$T/$c-out")" = rootfs.cpio.gz ] ||
+        fail "$c: -o changed: $(ls -A "$T/$c-out")"
+    [ -z "$(find "$T/$c-cache" -name 'dom0-base-*' 2>/dev/null)" ] || fail "$c: the bad .apk was kept in the cache"
+    echo "$c refused: $msg"
+}
+# Trap 2: without the xen-libs pin, the newer release's libxenctrl 4.20
+# beside the 4.17 hypervisor: refused naming both, nothing written.
+cp -a "$T/mirror" "$T/trap2"
+spec "$T/trap2.ini" "$T/trap2" "xen-hypervisor=v318"
+mkdir -p "$T/trap2-out"
+echo previous > "$T/trap2-out/rootfs.cpio.gz"
+rc=0
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/trap2-out" "$T/trap2.ini" >"$T/trap2.log" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/trap2.log"; fail "trap 2: a 4.20 toolstack beside Xen 4.17: exit $rc"; }
+msg=$(grep '^mkdom0 build:' "$T/trap2.log") || fail "trap 2: no error line"
+grep -q '4\.17' <<< "$msg" && grep -q '4\.20' <<< "$msg" || fail "trap 2: not both releases named: $msg"
+[ "$(ls -A "$T/trap2-out")" = rootfs.cpio.gz ] || fail "trap 2: -o changed"
+echo "trap 2 refused: $msg"
+
+# damaged CASE [maker options for dom0-base]: the mirror with dom0-base
+# remade, and the v323 index made again over it, signed by the test key
+# (INDEX_OPTS: more options for the index).
+damaged() {
+    local c=$1; shift
+    cp -a "$T/mirror" "$T/$c"
+    local d="$T/$c/v323/x86_64"
+    python3 "$MAKER" apk "$d/dom0-base-1.0-r0.apk" --root "$T/src/dom0-base-1.0-r0" --name dom0-base \
+        --version 1.0-r0 --depend /bin/sh --depend so:libdom0test.so.1 --depend xen-hypervisor \
+        --depend xen-libs --depend linux-lts "$@"
+    python3 "$MAKER" index "$d/APKINDEX.tar.gz" "${KEY[@]}" --description v323 ${INDEX_OPTS:-} "$d/"*.apk
+}
+base="dom0-base-1\.0-r0\.apk"
+# 1. signed by a key other than the one it names (the test key)
+damaged badsig --key "$T/other.pem" --keyname mkdom0-test-1.rsa.pub
+refuse badsig "$base.*signature"
+# 2. the index's C: is not the control member's (another package's)
+other_c=$(sed -n 's/^package libdom0test .* //p' "$out/manifest")
+INDEX_OPTS="--override dom0-base:C=$other_c" damaged checksum "${KEY[@]}"
+refuse checksum "$base.*checksum.*C:"
+# 3. signed by a key the keys directory does not hold
+damaged unknownkey --key "$T/other.pem" --keyname mkdom0-other-1.rsa.pub
+refuse unknownkey "$base.*mkdom0-other-1\.rsa\.pub"
+# 4. truncated in its data stream, indexed as it is (size and control
+#    checksum agree with the index: only the stream itself is short)
+cp -a "$T/mirror" "$T/truncated"
+a="$T/truncated/v323/x86_64/dom0-base-1.0-r0.apk"
+truncate -s $(( $(stat -c %s "$a") - 40 )) "$a"
+python3 "$MAKER" index "$T/truncated/v323/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v323 \
+    "$T/truncated/v323/x86_64/"*.apk
+refuse truncated "$base.*(truncat|datahash|unexpected end|EOF)"
+# 5. a .PKGINFO line that is not `key = value`
+damaged pkginfo "${KEY[@]}" --pkginfo-line "this line has no equals sign"
+refuse pkginfo "$base.*\.PKGINFO.*malformed"
+echo "all five damaged packages refused, nothing kept"

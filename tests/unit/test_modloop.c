@@ -1,0 +1,195 @@
+/* image/modloop: Alpine's modloop squashfs (made here by mksquashfs, the
+ * tool Alpine's mkinitfs uses) into a tree: modules/KVER at
+ * /lib/modules/KVER with the squashfs' modes, owners, mtimes and link
+ * targets, firmware left out; and each bad input refused with an error
+ * naming the file: not a squashfs, truncated, no modules/, no kernel
+ * directory, a device node, a path the packages already hold. */
+#include "t.h"
+#include "tfiles.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/mem.h"
+#include "core/strv.h"
+#include "image/modloop.h"
+#include "image/tree.h"
+
+static char *dir;
+
+/* mksquashfs SRC OUT [extra args]: 0 on success. */
+static int mksquashfs(const char *src, const char *out, const char *extra)
+{
+    char *cmd = md_xasprintf("mksquashfs '%s' '%s' -noappend -quiet -no-progress -comp gzip "
+                             "%s >/dev/null 2>&1", src, out, extra ? extra : "");
+    int rc = system(cmd);
+    free(cmd);
+    return rc;
+}
+
+static char *path(const char *rel) { return md_xasprintf("%s/%s", dir, rel); }
+
+static void mkdirs(const char *rel)
+{
+    char *cmd = md_xasprintf("mkdir -p '%s/%s'", dir, rel);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+}
+
+static void good_tree(void)
+{
+    mkdirs("src/modules/6.6.1-0-lts/kernel/drivers/xen");
+    mkdirs("src/modules/firmware/intel");
+    char *p = path("src/modules/6.6.1-0-lts/kernel/drivers/xen/xen-evtchn.ko.gz");
+    t_spit(p, "not really a module");
+    CHECK(chmod(p, 0600) == 0);
+    free(p);
+    p = path("src/modules/6.6.1-0-lts/modules.order");
+    t_spit(p, "kernel/drivers/xen/xen-evtchn.ko\n");
+    free(p);
+    p = path("src/modules/6.6.1-0-lts/build");
+    CHECK(symlink("/usr/src/linux-headers-6.6.1-0-lts", p) == 0);
+    free(p);
+    p = path("src/modules/firmware/intel/ucode.bin");
+    t_spit(p, "firmware");
+    free(p);
+    p = path("src/modules/README");
+    t_spit(p, "a stray file beside the kernels");
+    free(p);
+}
+
+static void test_good(void)
+{
+    char *img = path("good.sqfs"), *src = path("src");
+    /* owner 7:9 and one mtime for all, which the tree must keep */
+    CHECK(mksquashfs(src, img, "-force-uid 7 -force-gid 9 -all-time 1700000000") == 0);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_strv kv = { 0 };
+    CHECK(md_modloop_read(t, img, "modloop", &kv, &e) == 0);
+    if (e.set)
+        fprintf(stderr, "%s\n", e.msg);
+    CHECK(kv.n == 1 && !strcmp(kv.v[0], "6.6.1-0-lts"));
+    const md_node *n = md_tree_lookup(t, "/lib/modules/6.6.1-0-lts/kernel/drivers/xen/xen-evtchn.ko.gz");
+    CHECK(n && md_node_type_of(n) == MD_NODE_FILE);
+    if (n) {
+        size_t len;
+        const unsigned char *d = md_node_data(n, &len);
+        CHECK(len == 19 && !memcmp(d, "not really a module", 19));
+        CHECK(md_node_attr(n)->mode == 0600);
+        CHECK(md_node_attr(n)->uid == 7 && md_node_attr(n)->gid == 9);
+        CHECK(md_node_attr(n)->mtime == 1700000000);
+        CHECK_STR(md_node_origin(n), "modloop");
+    }
+    n = md_tree_lookup(t, "/lib/modules/6.6.1-0-lts/build");
+    CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+    if (n)
+        CHECK_STR(md_node_link_target(n), "/usr/src/linux-headers-6.6.1-0-lts");
+    CHECK(md_tree_lookup(t, "/lib/modules/6.6.1-0-lts/modules.order") != NULL);
+    /* firmware and stray files stay out */
+    CHECK(!md_tree_lookup(t, "/lib/modules/firmware"));
+    CHECK(!md_tree_lookup(t, "/lib/firmware/intel/ucode.bin"));
+    CHECK(!md_tree_lookup(t, "/lib/modules/README"));
+    md_strv_free(&kv);
+
+    /* A package that holds the same kernel's modules: a conflict naming both */
+    md_tree *t2 = md_tree_new(true);
+    md_attr a = { 0644, 0, 0, 0 };
+    unsigned char *other = (unsigned char *)md_xstrdup("other");
+    CHECK(md_tree_add_file(t2, "/lib/modules/6.6.1-0-lts/modules.order", &a, other, 5,
+                           "linux-lts", MD_CLASH_ERROR, &e) == 0);
+    md_err e2 = MD_ERR_INIT;
+    CHECK(md_modloop_read(t2, img, "modloop", NULL, &e2) < 0);
+    CHECK_ERR(&e2, "linux-lts");
+    md_tree_free(t2);
+
+    /* Truncated: an error, whichever table or block the cut falls in. */
+    unsigned char *full;
+    size_t len;
+    CHECK(md_read_file(img, &full, &len, &e) == 0);
+    /* squashfs' bytes_used (super block offset 40, little-endian): what
+     * follows is mksquashfs' padding to 4 KiB, not part of the image */
+    uint64_t used = 0;
+    for (int i = 7; i >= 0; i--)
+        used = used << 8 | full[40 + i];
+    CHECK(used > 200 && used <= len);
+    size_t cuts[] = { 50, (size_t)used / 2, (size_t)used - 1 };
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        char *cut = path("cut.sqfs");
+        CHECK(md_write_atomic(cut, full, cuts[i], 0644, &e) == 0);
+        md_tree *t3 = md_tree_new(true);
+        md_err e3 = MD_ERR_INIT;
+        CHECK(md_modloop_read(t3, cut, "modloop", NULL, &e3) < 0);
+        CHECK_ERR(&e3, cut);
+        md_tree_free(t3);
+        free(cut);
+    }
+    free(full);
+    md_tree_free(t);
+    free(img);
+    free(src);
+}
+
+static void test_bad(void)
+{
+    md_err e = MD_ERR_INIT;
+    md_tree *t = md_tree_new(true);
+    /* not a squashfs at all */
+    char *txt = path("text");
+    t_spit(txt, "hello, I am no squashfs, but a longer text than its super block is\n"
+                "so that the reader gets to look at the magic number and say so\n");
+    CHECK(md_modloop_read(t, txt, "modloop", NULL, &e) < 0);
+    CHECK_ERR(&e, "not a squashfs");
+    CHECK_ERR(&e, txt);
+    /* missing file */
+    char *none = path("none.sqfs");
+    md_err_clear(&e);
+    CHECK(md_modloop_read(t, none, "modloop", NULL, &e) < 0);
+    CHECK_ERR(&e, none);
+    /* a squashfs without modules/ */
+    mkdirs("nomod/etc");
+    char *src = path("nomod"), *img = path("nomod.sqfs");
+    CHECK(mksquashfs(src, img, NULL) == 0);
+    md_err_clear(&e);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK_ERR(&e, "no modules/");
+    free(src);
+    free(img);
+    /* modules/ with firmware only */
+    mkdirs("fwonly/modules/firmware");
+    src = path("fwonly"), img = path("fwonly.sqfs");
+    CHECK(mksquashfs(src, img, NULL) == 0);
+    md_err_clear(&e);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK_ERR(&e, "no kernel's modules");
+    free(src);
+    free(img);
+    /* a device node in a kernel's directory (a pseudo file of mksquashfs) */
+    mkdirs("dev/modules/6.1/kernel");
+    src = path("dev"), img = path("dev.sqfs");
+    CHECK(mksquashfs(src, img, "-p 'modules/6.1/kernel/mem c 600 0 0 1 1'") == 0);
+    md_err_clear(&e);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK_ERR(&e, "modules/6.1/kernel/mem");
+    free(src);
+    free(img);
+    free(txt);
+    free(none);
+    md_tree_free(t);
+}
+
+int main(void)
+{
+    if (system("command -v mksquashfs >/dev/null") != 0) {
+        fprintf(stderr, "FAIL: mksquashfs is not installed (make deps: squashfs-tools)\n");
+        return 1;
+    }
+    char tmpl[] = "/tmp/mkdom0-modloop.XXXXXX";
+    dir = mkdtemp(tmpl);
+    good_tree();
+    test_good();
+    test_bad();
+    t_rm_tree(dir);
+    return t_done("modloop");
+}
