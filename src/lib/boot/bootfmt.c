@@ -1884,6 +1884,20 @@ static char *args_tail(const md_bootcfg_file *f)
     return t;
 }
 
+/* `text` (freed) and, for each module of `e`, `pre`, its path and
+ * arguments, then `post`.  Caller frees. */
+static char *with_mods(char *text, const md_bootcfg_entry *e, const char *pre, const char *post)
+{
+    for (size_t i = 0; i < e->nmods; i++) {
+        char *ma = args_tail(&e->mods[i]);
+        char *t = md_xasprintf("%s%s%s%s%s", text, pre, e->mods[i].path, ma, post);
+        free(ma);
+        free(text);
+        text = t;
+    }
+    return text;
+}
+
 static char *write_ipxe(const md_bootcfg_entry *e)
 {
     char *xa = args_tail(&e->xen), *ka = args_tail(&e->kernel);
@@ -1898,13 +1912,7 @@ static char *write_ipxe(const md_bootcfg_entry *e)
         e->xen.path, xa, e->kernel.path, ka);
     free(xa);
     free(ka);
-    for (size_t i = 0; i < e->nmods; i++) {
-        char *ma = args_tail(&e->mods[i]);
-        char *t = md_xasprintf("%smodule %s%s || goto failed\n", text, e->mods[i].path, ma);
-        free(ma);
-        free(text);
-        text = t;
-    }
+    text = with_mods(text, e, "module ", " || goto failed\n");
     char *t = md_xasprintf("%sboot || goto failed\n:failed\necho mkdom0: netboot failed\nshell\n",
                            text);
     free(text);
@@ -1928,13 +1936,7 @@ static char *write_syslinux(const md_bootcfg_entry *e)
         e->timeout * 10, e->xen.path, xa, e->kernel.path, ka);
     free(xa);
     free(ka);
-    for (size_t i = 0; i < e->nmods; i++) {
-        char *ma = args_tail(&e->mods[i]);
-        char *t = md_xasprintf("%s --- %s%s", text, e->mods[i].path, ma);
-        free(ma);
-        free(text);
-        text = t;
-    }
+    text = with_mods(text, e, " --- ", "");
     char *t = md_xasprintf("%s\n", text);
     free(text);
     return t;
