@@ -22,12 +22,20 @@ typedef struct lines {
     size_t n;
 } lines;
 
+/* A NUL-terminated copy of `len` bytes of `text`, each NUL in it a space
+ * (so that it cannot end the text early).  Caller frees. */
+static char *text_copy(const char *text, size_t len)
+{
+    char *buf = md_xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = text[i] ? text[i] : ' ';
+    buf[len] = '\0';
+    return buf;
+}
+
 static void lines_init(lines *ls, const char *text, size_t len)
 {
-    ls->buf = md_xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++)
-        ls->buf[i] = text[i] ? text[i] : ' ';
-    ls->buf[len] = '\0';
+    ls->buf = text_copy(text, len);
     size_t n = 1;
     for (size_t i = 0; i < len; i++)
         n += ls->buf[i] == '\n';
@@ -593,10 +601,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
 {
     if (has_bom(text, len)) /* as md_bootfmt_read reads every format but xen.cfg */
         text += 3, len -= 3;
-    char *buf = md_xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = text[i] ? text[i] : ' ';
-    buf[len] = '\0';
+    char *buf = text_copy(text, len);
     const char *p = buf, *end = buf + len;
     unsigned line = 1;
     int depth = 0;         /* compound commands open */
