@@ -138,11 +138,7 @@ static int read_control(md_apk *a, const unsigned char *gz, size_t gzlen, md_err
         rc = md_err_set(err, "%s: no .PKGINFO in the control member", a->path);
     if (rc == 0) {
         size_t n;
-        const unsigned char *d = md_node_data(pi, &n);
-        char *text = md_xmalloc(n + 1);
-        if (n)
-            memcpy(text, d, n);
-        text[n] = '\0';
+        char *text = md_tree_text(t, "/.PKGINFO", &n);
         rc = memchr(text, '\0', n) ? md_err_set(err, "%s: .PKGINFO holds a NUL byte", a->path)
                                    : parse_pkginfo(a, text, n, err);
         free(text);
