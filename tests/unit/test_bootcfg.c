@@ -826,6 +826,33 @@ static void test_xen_line_split(void)
     md_bootcfg_entry_free(e);
 }
 
+/* Every module of the entry is in the iPXE script and the pxelinux
+ * config, each with its arguments, in order. */
+static void test_netboot_two_modules(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_bootcfg c = MD_BOOTCFG_DEFAULTS;
+    c.dom0_mem_mib = 2048;
+    md_bootcfg_entry *e = md_bootcfg_make(&c, &err);
+    CHECK(e != NULL && e->nmods == 1);
+    if (!e || e->nmods != 1)
+        return;
+    e->mods = md_xrealloc(e->mods, 2 * sizeof *e->mods);
+    e->mods[1] = (md_bootcfg_file){ .path = md_xstrdup("/ucode.bin") };
+    md_strv_push(&e->mods[1].args, "x=1");
+    e->nmods = 2;
+    char *ipxe = md_bootfmt_write(MD_BOOTFMT_IPXE, e);
+    char *sys = md_bootfmt_write(MD_BOOTFMT_SYSLINUX, e);
+    CHECK(strstr(ipxe, "\nmodule /rootfs.cpio.gz || goto failed\n"
+                       "module /ucode.bin x=1 || goto failed\nboot || goto failed\n") != NULL);
+    CHECK(strstr(sys, " --- /rootfs.cpio.gz --- /ucode.bin x=1\n") != NULL);
+    size_t len = strlen(sys);
+    CHECK(len > 1 && sys[len - 1] == '\n' && sys[len - 2] == '1');
+    free(ipxe);
+    free(sys);
+    md_bootcfg_entry_free(e);
+}
+
 /* The netboot configs are written from the build's entry and read back by
  * lint's readers with the same arguments, files and --nounzip; the lint
  * finds nothing (the build's self-lint relies on both). */
@@ -922,5 +949,6 @@ int main(void)
     test_read_like_loaders();
     test_xen_line_split();
     test_read_grub_defaults();
+    test_netboot_two_modules();
     return t_done("test_bootcfg");
 }

@@ -243,6 +243,26 @@ static void test_scratch_sweep(void)
     free(mine), free(lb), free(kb), free(unmarked), free(foreign), free(tmp);
 }
 
+/* A boot medium's image is made blank at its size, never over a file that
+ * is there; a size read names the missing file. */
+static void test_blank_and_size(void)
+{
+    char *p = at("blank.img"), *q = at("missing");
+    md_err err = MD_ERR_INIT;
+    uint64_t size = 1;
+    CHECK(md_file_blank(p, 3 * 1024 * 1024 + 512, &err) == 0);
+    CHECK(md_file_size(p, &size, &err) == 0 && size == 3 * 1024 * 1024 + 512);
+    md_err again = MD_ERR_INIT;
+    CHECK(md_file_blank(p, 512, &again) < 0);
+    CHECK_ERR(&again, "blank.img");
+    CHECK(md_file_size(p, &size, &err) == 0 && size == 3 * 1024 * 1024 + 512);
+    md_err none = MD_ERR_INIT;
+    CHECK(md_file_size(q, &size, &none) < 0);
+    CHECK_ERR(&none, "missing");
+    unlink(p);
+    free(p), free(q);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -252,6 +272,7 @@ int main(void)
     test_check_dir();
     test_tmp_name_too_long();
     test_scratch_sweep();
+    test_blank_and_size();
     t_rm_tree(dir);
     return t_done("test_file");
 }

@@ -22,12 +22,20 @@ typedef struct lines {
     size_t n;
 } lines;
 
+/* A NUL-terminated copy of `len` bytes of `text`, each NUL in it a space
+ * (so that it cannot end the text early).  Caller frees. */
+static char *text_copy(const char *text, size_t len)
+{
+    char *buf = md_xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = text[i] ? text[i] : ' ';
+    buf[len] = '\0';
+    return buf;
+}
+
 static void lines_init(lines *ls, const char *text, size_t len)
 {
-    ls->buf = md_xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++)
-        ls->buf[i] = text[i] ? text[i] : ' ';
-    ls->buf[len] = '\0';
+    ls->buf = text_copy(text, len);
     size_t n = 1;
     for (size_t i = 0; i < len; i++)
         n += ls->buf[i] == '\n';
@@ -593,10 +601,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
 {
     if (has_bom(text, len)) /* as md_bootfmt_read reads every format but xen.cfg */
         text += 3, len -= 3;
-    char *buf = md_xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = text[i] ? text[i] : ' ';
-    buf[len] = '\0';
+    char *buf = text_copy(text, len);
     const char *p = buf, *end = buf + len;
     unsigned line = 1;
     int depth = 0;         /* compound commands open */
@@ -1884,6 +1889,20 @@ static char *args_tail(const md_bootcfg_file *f)
     return t;
 }
 
+/* `text` (freed) and, for each module of `e`, `pre`, its path and
+ * arguments, then `post`.  Caller frees. */
+static char *with_mods(char *text, const md_bootcfg_entry *e, const char *pre, const char *post)
+{
+    for (size_t i = 0; i < e->nmods; i++) {
+        char *ma = args_tail(&e->mods[i]);
+        char *t = md_xasprintf("%s%s%s%s%s", text, pre, e->mods[i].path, ma, post);
+        free(ma);
+        free(text);
+        text = t;
+    }
+    return text;
+}
+
 static char *write_ipxe(const md_bootcfg_entry *e)
 {
     char *xa = args_tail(&e->xen), *ka = args_tail(&e->kernel);
@@ -1898,13 +1917,7 @@ static char *write_ipxe(const md_bootcfg_entry *e)
         e->xen.path, xa, e->kernel.path, ka);
     free(xa);
     free(ka);
-    for (size_t i = 0; i < e->nmods; i++) {
-        char *ma = args_tail(&e->mods[i]);
-        char *t = md_xasprintf("%smodule %s%s || goto failed\n", text, e->mods[i].path, ma);
-        free(ma);
-        free(text);
-        text = t;
-    }
+    text = with_mods(text, e, "module ", " || goto failed\n");
     char *t = md_xasprintf("%sboot || goto failed\n:failed\necho mkdom0: netboot failed\nshell\n",
                            text);
     free(text);
@@ -1928,13 +1941,7 @@ static char *write_syslinux(const md_bootcfg_entry *e)
         e->timeout * 10, e->xen.path, xa, e->kernel.path, ka);
     free(xa);
     free(ka);
-    for (size_t i = 0; i < e->nmods; i++) {
-        char *ma = args_tail(&e->mods[i]);
-        char *t = md_xasprintf("%s --- %s%s", text, e->mods[i].path, ma);
-        free(ma);
-        free(text);
-        text = t;
-    }
+    text = with_mods(text, e, " --- ", "");
     char *t = md_xasprintf("%s\n", text);
     free(text);
     return t;

@@ -70,13 +70,18 @@ static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *e
     return rc;
 }
 
-/* A medium is built at `tmp` and only a finished one replaces `out`. */
-static int into_place(const char *tmp, const char *out, md_err *err)
+/* A medium is built at `tmp` and only a finished one (rc 0) replaces
+ * `out`; an unfinished one goes, the error saying which `what` it was. */
+static int finish(int rc, const char *tmp, const char *out, const char *what, md_err *err)
 {
-    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return md_err_errno(err, "%s: cannot open", tmp);
-    return md_file_commit(fd, tmp, out, 0644, err);
+    int fd = rc < 0 ? -1 : open(tmp, O_RDONLY | O_CLOEXEC);
+    if (rc == 0 && fd < 0)
+        md_err_errno(err, "%s: cannot open", tmp);
+    if (fd >= 0 && md_file_commit(fd, tmp, out, 0644, err) == 0)
+        return 0;
+    md_err_prefix(err, "making the %s %s", what, out);
+    unlink(tmp);
+    return -1;
 }
 
 /* How every tool here is handed paths (trial 9c case 2): the output's and
@@ -195,12 +200,6 @@ static int make_fat(const char *cwd, const char *img, unsigned long long sectors
     return rc;
 }
 
-static unsigned long long file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
-}
-
 int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err)
 {
@@ -257,18 +256,15 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                    "./iso-BOOTX64.EFI", err) < 0)
         goto out;
     /* The EFI image: a small FAT (FAT12/16) with BOOTX64.EFI, room to spare. */
-    unsigned long long sectors = (file_size(efi) + 256 * 1024) / 512;
+    uint64_t efisize;
+    if (md_file_size(efi, &efisize, err) < 0)
+        goto out;
+    unsigned long long sectors = (efisize + 256 * 1024) / 512;
     if (sectors < 2880)
         sectors = 2880;
     unlink(efiimg);
-    int fd = open(efiimg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 || ftruncate(fd, (off_t)(sectors * 512)) < 0) {
-        md_err_errno(err, "%s", efiimg);
-        if (fd >= 0)
-            close(fd);
+    if (md_file_blank(efiimg, sectors * 512, err) < 0)
         goto out;
-    }
-    close(fd);
     char *absstage = md_path_abs(stage);
     int mf = make_fat(absstage, "./efi.img", sectors, false, fat_serial(f->epoch), "MKDOM0-EFI",
                       absefi, ee.env, err);
@@ -288,14 +284,9 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     free(moddate);
     if (x < 0)
         goto out;
-    if (into_place(tmp, out, err) < 0)
-        goto out;
     rc = 0;
 out:
-    if (rc < 0) {
-        md_err_prefix(err, "making the ISO %s", out);
-        unlink(tmp);
-    }
+    rc = finish(rc, tmp, out, "ISO", err);
     free(stage);
     free(pcdir);
     free(cfgpath);
@@ -399,10 +390,10 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     unsigned long long total = 0;
     for (int i = 0; i < 3; i++) {
-        struct stat st;
-        if (stat(src[i], &st) < 0)
-            return md_err_errno(err, "%s", src[i]);
-        total += (unsigned long long)st.st_size;
+        uint64_t size;
+        if (md_file_size(src[i], &size, err) < 0)
+            return -1;
+        total += size;
     }
     struct epoch_env ee;
     epoch_env(&ee, f->epoch);
@@ -445,17 +436,8 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         write_grub_cfg(e, cfgpath, err) < 0)
         goto out;
 
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        md_err_errno(err, "%s", tmp);
+    if (md_file_blank(tmp, disk_bytes, err) < 0)
         goto out;
-    }
-    if (ftruncate(fd, (off_t)disk_bytes) < 0) {
-        md_err_errno(err, "%s: cannot size the disk image", tmp);
-        close(fd);
-        goto out;
-    }
-    close(fd);
     char *script = md_xasprintf(
         "label: gpt\n"
         "label-id: 6D4B6D30-0000-4000-8000-000000000001\n"
@@ -501,14 +483,9 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         if (c < 0)
             goto out;
     }
-    if (into_place(tmp, out, err) < 0)
-        goto out;
     rc = 0;
 out:
-    if (rc < 0) {
-        md_err_prefix(err, "making the disk image %s", out);
-        unlink(tmp);
-    }
+    rc = finish(rc, tmp, out, "disk image", err);
     free(efi);
     free(core);
     free(early);
@@ -840,40 +817,23 @@ int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *er
 {
     if (need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
         return -1;
-    struct stat st;
-    if (stat(efi, &st) < 0)
-        return md_err_errno(err, "%s", efi);
+    uint64_t size;
+    if (md_file_size(efi, &size, err) < 0)
+        return -1;
     struct epoch_env ee;
     epoch_env(&ee, epoch);
     /* FAT16 (mformat's choice for this size) with room for the file, its
      * FAT and directory entries. */
-    unsigned long long mib = ((unsigned long long)st.st_size + (unsigned long long)st.st_size / 8) / MIB + 8;
+    unsigned long long mib = (size + size / 8) / MIB + 8;
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
     const char *tbase;
     char *tdir = split_dir(tmp, &tbase);
     char *absdir = md_path_abs(tdir), *rtmp = md_xasprintf("./%s", tbase), *absefi = md_path_abs(efi);
-    int rc = -1;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        md_err_errno(err, "%s", tmp);
-        goto out;
-    }
-    if (ftruncate(fd, (off_t)(mib * MIB)) < 0) {
-        md_err_errno(err, "%s: cannot size the ESP image", tmp);
-        close(fd);
-        goto out;
-    }
-    close(fd);
-    if (make_fat(absdir, rtmp, mib * MIB / 512, false, fat_serial(epoch), "MKDOM0-ESP", absefi,
-                 ee.env, err) < 0 ||
-        into_place(tmp, out, err) < 0)
-        goto out;
-    rc = 0;
-out:
-    if (rc < 0) {
-        md_err_prefix(err, "making the ESP image %s", out);
-        unlink(tmp);
-    }
+    int rc = md_file_blank(tmp, mib * MIB, err) < 0 ||
+                     make_fat(absdir, rtmp, mib * MIB / 512, false, fat_serial(epoch),
+                              "MKDOM0-ESP", absefi, ee.env, err) < 0
+                 ? -1 : 0;
+    rc = finish(rc, tmp, out, "ESP image", err);
     free(tmp);
     free(tdir);
     free(absdir);

@@ -137,16 +137,6 @@ static uint64_t align_up(uint64_t v, uint64_t a)
     return (v + a - 1) & ~(a - 1);
 }
 
-static uint64_t file_size(const char *path, md_err *err)
-{
-    struct stat st;
-    if (stat(path, &st) < 0) {
-        md_err_errno(err, "%s", path);
-        return 0;
-    }
-    return (uint64_t)st.st_size;
-}
-
 /* sbsign with OpenSSL's clock frozen at `epoch` (the signature's
  * signingTime), on fixed names in `cwd`. */
 static int sign(const md_xenefi_files *f, const char *cwd, md_err *err)
@@ -203,8 +193,8 @@ int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const
     md_strv_push(&argv, "objcopy");
     uint64_t at = align_up(pi.end, pi.align);
     for (int i = 0; i < 3; i++) {
-        uint64_t size = i ? file_size(srcs[i], err) : strlen(cfg);
-        if (i && !size)
+        uint64_t size = strlen(cfg);
+        if (i && md_file_size(srcs[i], &size, err) < 0)
             goto out;
         /* objcopy splits --add-section's value at the first '=': the
          * path after it may hold any byte. */

@@ -283,6 +283,28 @@ bool md_is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int md_file_size(const char *path, uint64_t *size, md_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return md_err_errno(err, "%s", path);
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int md_file_blank(const char *path, uint64_t bytes, md_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return md_err_errno(err, "%s", path);
+    int rc = ftruncate(fd, (off_t)bytes) < 0
+                 ? md_err_errno(err, "%s: cannot make it %llu bytes", path,
+                                (unsigned long long)bytes)
+                 : 0;
+    close(fd);
+    return rc;
+}
+
 /* ---- scratch directories ----
  *
  * A scratch directory outlives a process killed with SIGKILL (trial 9c

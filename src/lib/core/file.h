@@ -101,6 +101,13 @@ int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *er
 int md_check_dir(const char *path, bool missing_ok, md_err *err);
 /* A regular file, links followed (false also when it cannot be stat'ed). */
 bool md_is_file(const char *path);
+/* The size of the file at `path` in bytes (stat(2), links followed) into
+ * *size; -1 with the error naming the path. */
+int md_file_size(const char *path, uint64_t *size, md_err *err);
+/* A new file at `path` (O_EXCL: never one that is there) of `bytes` zero
+ * bytes, sparse where the file system can, for a tool that fills it in
+ * place (a disk or FAT image); -1 with the error naming `path`. */
+int md_file_blank(const char *path, uint64_t bytes, md_err *err);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp
  * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
  * path.  TMPDIR and every directory above it must be root's or the

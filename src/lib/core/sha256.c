@@ -12,14 +12,14 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
-void md_sha256_digest_hex(const unsigned char d[32], char out[65])
+void md_sha256_digest_hex(const unsigned char *d, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < 32; i++) {
+    for (size_t i = 0; i < n; i++) {
         out[2 * i] = digits[d[i] >> 4];
         out[2 * i + 1] = digits[d[i] & 15];
     }
-    out[64] = '\0';
+    out[2 * n] = '\0';
 }
 
 void md_sha256_hex(const void *data, size_t len, char out[65])
@@ -27,7 +27,7 @@ void md_sha256_hex(const void *data, size_t len, char out[65])
     unsigned char d[32];
     unsigned int dl = 0;
     EVP_Digest(data, len, d, &dl, EVP_sha256(), NULL);
-    md_sha256_digest_hex(d, out);
+    md_sha256_digest_hex(d, sizeof d, out);
 }
 
 int md_sha256_fd(int fd, const char *label, char out[65], md_err *err)
@@ -50,7 +50,7 @@ int md_sha256_fd(int fd, const char *label, char out[65], md_err *err)
     EVP_MD_CTX_free(ctx);
     if (bad)
         return md_err_set(err, "%s: read error: %s", label, strerror(bad));
-    md_sha256_digest_hex(d, out);
+    md_sha256_digest_hex(d, sizeof d, out);
     return 0;
 }
 

@@ -7,8 +7,9 @@
 
 /* 64 lowercase hex chars + NUL into out (caller's buffer). */
 void md_sha256_hex(const void *data, size_t len, char out[65]);
-/* The 32-byte digest `d` (from a caller's own EVP_sha256 stream) as above. */
-void md_sha256_digest_hex(const unsigned char d[32], char out[65]);
+/* The `n` bytes of a digest `d` (a caller's own EVP stream, or another
+ * algorithm's: apk's SHA-1 and MD5) as lowercase hex: 2n chars + NUL. */
+void md_sha256_digest_hex(const unsigned char *d, size_t n, char *out);
 int md_sha256_file(const char *path, char out[65], md_err *err);
 /* md_sha256_file with core/file's MD_FILE_ flags (MD_FILE_NOFOLLOW). */
 int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err);

@@ -462,6 +462,31 @@ static int write_gzip(struct cpio_src *s, struct sink *o, int level)
 
 /* ---- zstd ---- */
 
+int md_image_zstd_step(ZSTD_CCtx *z, const void *in, size_t n, bool last, int fd,
+                       const char *label, uint64_t *written, md_err *err)
+{
+    size_t cap = ZSTD_CStreamOutSize();
+    unsigned char *out = md_xmalloc(cap);
+    ZSTD_inBuffer ib = { in, n, 0 };
+    int rc = 0;
+    for (;;) {
+        ZSTD_outBuffer ob = { out, cap, 0 };
+        size_t r = ZSTD_compressStream2(z, &ob, &ib, last ? ZSTD_e_end : ZSTD_e_continue);
+        if (ZSTD_isError(r)) {
+            rc = md_err_set(err, "%s: zstd: %s", label, ZSTD_getErrorName(r));
+            break;
+        }
+        if (ob.pos && (rc = md_write_fd(fd, out, ob.pos, label, err)) < 0)
+            break;
+        if (written)
+            *written += ob.pos;
+        if (last ? r == 0 : ib.pos == ib.size)
+            break;
+    }
+    free(out);
+    return rc;
+}
+
 static int write_zstd(struct cpio_src *s, struct sink *o, int level)
 {
     if (level < 1 || level > ZSTD_maxCLevel())
@@ -479,37 +504,19 @@ static int write_zstd(struct cpio_src *s, struct sink *o, int level)
     ZSTD_CCtx_setParameter(c, ZSTD_c_enableLongDistanceMatching, 1);
     /* Fails harmlessly on a libzstd built without threads. */
     ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, thread_count());
-    size_t outcap = ZSTD_CStreamOutSize();
-    unsigned char *in = md_xmalloc(CHUNK), *out = md_xmalloc(outcap);
+    unsigned char *in = md_xmalloc(CHUNK);
     int rc = 0;
-    bool last = false;
-    while (rc == 0 && !last) {
+    for (bool last = false; rc == 0 && !last;) {
         size_t n = src_fill(s, in, CHUNK);
         if (s->failed) {
             rc = -1;
             break;
         }
         last = n < CHUNK;
-        ZSTD_inBuffer ib = { in, n, 0 };
-        ZSTD_EndDirective mode = last ? ZSTD_e_end : ZSTD_e_continue;
-        for (;;) {
-            ZSTD_outBuffer ob = { out, outcap, 0 };
-            size_t r = ZSTD_compressStream2(c, &ob, &ib, mode);
-            if (ZSTD_isError(r)) {
-                rc = md_err_set(o->err, "%s: zstd: %s", o->tmp, ZSTD_getErrorName(r));
-                break;
-            }
-            if (ob.pos && sink_write(o, out, ob.pos) < 0) {
-                rc = -1;
-                break;
-            }
-            if (last ? r == 0 : ib.pos == ib.size)
-                break;
-        }
+        rc = md_image_zstd_step(c, in, n, last, o->fd, o->tmp, &o->bytes, o->err);
     }
     ZSTD_freeCCtx(c);
     free(in);
-    free(out);
     return rc;
 }
 

@@ -29,6 +29,7 @@
 #ifndef MD_IMAGE_H
 #define MD_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
@@ -60,5 +61,13 @@ typedef struct md_image_stats {
  * ones become 0).  `stats` may be NULL. */
 int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,
                    int64_t source_date_epoch, md_image_stats *stats, md_err *err);
+
+/* One step of a zstd stream (libzstd's streaming API), for the image and
+ * the package cache's zstd files alike: the `n` bytes at `in` through `z`,
+ * and the frame's end when `last`; what comes out is written to `fd` and
+ * added to *written (may be NULL).  Errors name `label` (fd's file). */
+struct ZSTD_CCtx_s;
+int md_image_zstd_step(struct ZSTD_CCtx_s *z, const void *in, size_t n, bool last, int fd,
+                       const char *label, uint64_t *written, md_err *err);
 
 #endif

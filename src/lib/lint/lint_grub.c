@@ -557,33 +557,27 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     /* As written, for the messages: "4096M" or "4096M dom0_mem=max:4096M". */
     mem = md_strv_join(&vals, " dom0_mem=");
     const md_bootcfg_amount *all[] = { &m.amount, &m.max, &m.min };
-    for (int i = 0; i < 3; i++) {
-        const md_bootcfg_amount *a = all[i];
-        if (a->set && a->wrapped) {
-            char *got = size_text(a->bytes);
+    /* An amount that wraps (any of the three) before one read as octal. */
+    for (int i = 0; i < 6; i++) {
+        const md_bootcfg_amount *a = all[i % 3];
+        if (!a->set || !(i < 3 ? a->wrapped : a->octal))
+            continue;
+        char *got = size_text(a->bytes);
+        if (i < 3)
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                         "%sdom0_mem=%s: %s does not fit in 64 bits; Xen's number reader "
                         "(simple_strtoull, parse_size_and_unit) does not check for overflow "
                         "and keeps the value modulo 2^64, so Xen reads %s%s; use %s", tp, mem,
                         a->text, got, a->bytes >> 12 ? "" : ", 0 pages", fix);
-            md_lint_fix(g->l, "%s", fix);
-            free(got);
-            goto out;
-        }
-    }
-    for (int i = 0; i < 3; i++) {
-        const md_bootcfg_amount *a = all[i];
-        if (a->set && a->octal) {
-            char *got = size_text(a->bytes);
+        else
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%sdom0_mem=%s: a leading 0 makes Xen read the number as octal "
                         "(simple_strtoull with base 0), so %s is %s to Xen; write sizes "
                         "without leading zeros: use %s (or %s, if you meant what Xen reads)", tp,
                         mem, a->text, got, fix, got);
-            md_lint_fix(g->l, "%s", fix);
-            free(got);
-            goto out;
-        }
+        md_lint_fix(g->l, "%s", fix);
+        free(got);
+        goto out;
     }
     /* An amount of 0 pages is no amount to Xen: it picks its default. */
     bool zero_amount = !e->arm && zero_pages(&m.amount);

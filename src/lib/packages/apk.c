@@ -21,6 +21,7 @@
 #include "core/decomp.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/sha256.h"
 #include "core/strv.h"
 
 struct md_apk {
@@ -70,12 +71,6 @@ const char *md_apk_script(const md_apk *a, size_t i)
 static void digest(const EVP_MD *md, const void *d, size_t n, unsigned char *out, unsigned *outlen)
 {
     EVP_Digest(d, n, out, outlen, md, NULL);
-}
-
-static void hex(const unsigned char *d, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02x", d[i]);
 }
 
 /* ---- .PKGINFO ---- */
@@ -143,11 +138,7 @@ static int read_control(md_apk *a, const unsigned char *gz, size_t gzlen, md_err
         rc = md_err_set(err, "%s: no .PKGINFO in the control member", a->path);
     if (rc == 0) {
         size_t n;
-        const unsigned char *d = md_node_data(pi, &n);
-        char *text = md_xmalloc(n + 1);
-        if (n)
-            memcpy(text, d, n);
-        text[n] = '\0';
+        char *text = md_tree_text(t, "/.PKGINFO", &n);
         rc = memchr(text, '\0', n) ? md_err_set(err, "%s: .PKGINFO holds a NUL byte", a->path)
                                    : parse_pkginfo(a, text, n, err);
         free(text);
@@ -274,7 +265,7 @@ static int check_entry(void *ctx, struct archive *ar, struct archive_entry *e, c
     unsigned mdlen = 0;
     digest(alg == 2 ? EVP_sha1() : EVP_md5(), d ? (const void *)d : "", n, md, &mdlen);
     char got[2 * EVP_MAX_MD_SIZE + 1];
-    hex(md, mdlen, got);
+    md_sha256_digest_hex(md, mdlen, got);
     if (strcasecmp(got, want))
         return md_err_set(err, "%s %s checksum %s, its APK-TOOLS.checksum header says %s: "
                                "altered", ft == AE_IFLNK ? "symlink target's" : "content's",
@@ -349,11 +340,8 @@ static int check_datahash(md_apk *a, const unsigned char *data, size_t n, bool w
                      : md_err_set(err, "%s: .PKGINFO has no datahash and the signature covers "
                                        "the control member alone: its data is not signed",
                                   a->path);
-    unsigned char md[32];
-    unsigned mn;
     char got[65];
-    digest(EVP_sha256(), data, n, md, &mn);
-    hex(md, mn, got);
+    md_sha256_hex(data, n, got);
     if (strlen(want) != 64 || strcasecmp(want, got))
         return md_err_set(err, "%s: data member's SHA-256 %s differs from .PKGINFO's datahash "
                                "%.64s: altered or truncated", a->path, got, want);

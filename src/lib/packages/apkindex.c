@@ -275,20 +275,12 @@ void md_apkindex_free(md_apkindex *x)
     free(x);
 }
 
-/* The content of the regular file `name` in `t`, copied, or NULL. */
+/* The content of the regular file `name` in `t` (a member of the tar
+ * itself, not a link to one), copied, or NULL. */
 static char *member(const md_tree *t, const char *name, size_t *len)
 {
     const md_node *n = md_tree_lookup(t, name);
-    if (!n || md_node_type_of(n) != MD_NODE_FILE)
-        return NULL;
-    size_t sz;
-    const unsigned char *d = md_node_data(n, &sz);
-    char *c = md_xmalloc(sz + 1);
-    if (sz)
-        memcpy(c, d, sz);
-    c[sz] = '\0';
-    *len = sz;
-    return c;
+    return n && md_node_type_of(n) == MD_NODE_FILE ? md_tree_text(t, name, len) : NULL;
 }
 
 md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_err *err)

@@ -7,6 +7,7 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/sha256.h"
+#include "image/image.h"
 #include "image/unpack.h"
 
 #include <archive.h>
@@ -196,8 +197,6 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
     ZSTD_CCtx *z = ZSTD_createCCtx();
     /* Level 3 (zstd's default): about 1.5x the xz size, 1 GB/s to read. */
     ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 3);
-    size_t cap = ZSTD_CStreamOutSize();
-    unsigned char *out = md_xmalloc(cap);
     uint64_t total = 0;
     if (rc == 0 && archive_read_next_header(in, &e) != ARCHIVE_OK)
         rc = md_err_set(err, "%s: %s: %s", path, member, archive_error_string(in));
@@ -218,22 +217,9 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
                             (unsigned long long)max);
             break;
         }
-        ZSTD_inBuffer ib = { buf, size, 0 };
-        for (;;) {
-            ZSTD_outBuffer ob = { out, cap, 0 };
-            size_t left = ZSTD_compressStream2(z, &ob, &ib, last ? ZSTD_e_end : ZSTD_e_continue);
-            if (ZSTD_isError(left)) {
-                rc = md_err_set(err, "%s: zstd: %s", tmp, ZSTD_getErrorName(left));
-                break;
-            }
-            if (ob.pos && (rc = md_write_fd(fd, out, ob.pos, tmp, err)) < 0)
-                break;
-            if (last ? left == 0 : ib.pos == ib.size)
-                break;
-        }
+        rc = md_image_zstd_step(z, buf, size, last, fd, tmp, NULL, err);
     }
     ZSTD_freeCCtx(z);
-    free(out);
     archive_read_free(in);
     archive_read_free(outer);
     if (rc == 0)

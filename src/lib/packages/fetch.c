@@ -230,7 +230,7 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     EVP_DigestFinal_ex(s.sha, d, NULL);
     EVP_MD_CTX_free(s.sha);
     char hex[65];
-    md_sha256_digest_hex(d, hex);
+    md_sha256_digest_hex(d, sizeof d, hex);
     if (r == 0 && s.got != it->size)
         r = md_err_set(err, "%s: package %s: size mismatch: got %llu bytes, index says %llu; file deleted",
                        it->url, it->label, (unsigned long long)s.got, (unsigned long long)it->size);

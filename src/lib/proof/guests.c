@@ -196,6 +196,40 @@ static void destroy_guest(chk *c, const char *name)
     md_run_result_free(&r);
 }
 
+/* A guest of the check from xl.cfg lines (GUEST_ONCE added) that prints
+ * `marker` on its console: `xl create -c` through ssh after the shell
+ * `pre` (may be ""), reading the console until the marker shows or
+ * `limit` s pass (md_check_guest_timeout's default). */
+typedef struct console_run {
+    md_run_result r;
+    double limit, took;
+} console_run;
+
+static void console_guest(chk *c, const char *name, const char *pre, const char *cfg,
+                          const char *marker, double limit, console_run *g)
+{
+    /* The config is written by the dom0's shell; no quotes inside values. */
+    char *cmd = md_xasprintf("xl destroy %s >/dev/null 2>&1; %sprintf '%%s\\n' 'name=\"%s\"' %s"
+                             GUEST_ONCE "> /tmp/%s.cfg && xl create -c /tmp/%s.cfg",
+                             name, pre, name, cfg, name, name);
+    g->limit = md_check_guest_timeout(c, limit);
+    double t = md_run_now();
+    md_check_ssh_console(c, cmd, g->limit, marker, &g->r);
+    free(cmd);
+    g->took = md_run_now() - t;
+}
+
+/* The failure when `marker` did not show on the guest's `console`;
+ * `more` (may be "") follows what `xl create -c` said. */
+static int console_fail(chk *c, md_err *err, console_run *g, const char *what,
+                        const char *marker, const char *console, const char *more)
+{
+    md_check_fold_cr(g->r.out);
+    return md_check_fail(c, err, "%s guest: no %s on its %s within %.0f s%s\n  xl create -c "
+                         "said: %s%s", what, marker, console, g->limit,
+                         g->r.timed_out ? " (timed out)" : "", md_run_tail(g->r.out, 1200), more);
+}
+
 static int run_guest(chk *c, const char *type, md_err *err)
 {
     char upper[8];
@@ -204,37 +238,25 @@ static int run_guest(chk *c, const char *type, md_err *err)
         upper[i] = (char)(type[i] >= 'a' && type[i] <= 'z' ? type[i] - 32 : type[i]);
     upper[i] = '\0';
     char *marker = md_xasprintf("MKDOM0-GUEST-%s-OK", upper);
-    /* The config is written by the dom0's shell; no quotes inside values. */
-    char *cmd = md_xasprintf(
-        "xl destroy mkdom0-%s >/dev/null 2>&1; "
-        "[ -d /var/lock ] || { mkdir -p /var/lock && echo 'mkdom0-note: no /var/lock in the dom0 "
-        "(xl console needs it); made it'; }; "
-        "printf '%%s\\n' 'name=\"mkdom0-%s\"' 'type=\"%s\"' " GUEST_BOOT
-        "'extra=\"console=hvc0 rdinit=/init mkdom0.t=%s quiet\"' "
-        GUEST_ONCE
-        "> /tmp/mkdom0-%s.cfg && xl create -c /tmp/mkdom0-%s.cfg",
-        type, type, type, upper, type, type);
-    double limit = md_check_guest_timeout(c, 240);
-    double t = md_run_now();
-    md_run_result r;
-    md_check_ssh_console(c, cmd, limit, marker, &r);
-    free(cmd);
-    double took = md_run_now() - t;
     char *name = md_xasprintf("mkdom0-%s", type);
+    char *cfg = md_xasprintf("'type=\"%s\"' " GUEST_BOOT
+                             "'extra=\"console=hvc0 rdinit=/init mkdom0.t=%s quiet\"' ",
+                             type, upper);
+    console_run g;
+    console_guest(c, name,
+                  "[ -d /var/lock ] || { mkdir -p /var/lock && echo 'mkdom0-note: no /var/lock in "
+                  "the dom0 (xl console needs it); made it'; }; ", cfg, marker, 240, &g);
+    free(cfg);
     destroy_guest(c, name);
     free(name);
-    if (strstr(r.out, "mkdom0-note:"))
+    if (strstr(g.r.out, "mkdom0-note:"))
         md_check_say(c, "note the dom0 has no /var/lock, which `xl console` needs; the check made it");
     int rc = 0;
-    if (!r.matched) {
-        md_check_fold_cr(r.out);
-        rc = md_check_fail(c, err, "%s guest: no %s on its console within %.0f s%s\n  xl create -c "
-                          "said: %s",
-                  upper, marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200));
-    } else {
-        md_check_say(c, "ok   %-4s guest: %s (%.1f s)", upper, marker, took);
-    }
-    md_run_result_free(&r);
+    if (!g.r.matched)
+        rc = console_fail(c, err, &g, upper, marker, "console", "");
+    else
+        md_check_say(c, "ok   %-4s guest: %s (%.1f s)", upper, marker, g.took);
+    md_run_result_free(&g.r);
     free(marker);
     return rc;
 }
@@ -697,37 +719,26 @@ static int check_hvm_guest(chk *c, md_err *err)
     }
     free(disk);
     /* qdisk: QEMU serves the disk itself, no hotplug script. */
-    char *cmd = md_xasprintf(
-        "xl destroy mkdom0-hvm >/dev/null 2>&1; "
-        "printf '%%s\\n' 'name=\"mkdom0-hvm\"' 'type=\"hvm\"' 'memory=64' 'vcpus=1' "
-        "'vnc=0' 'serial=\"pty\"' 'boot=\"c\"' "
-        "'disk=[\"format=raw,vdev=hda,access=rw,backendtype=qdisk,target=/tmp/mkdom0-hvm.img\"]' "
-        GUEST_ONCE
-        "> /tmp/mkdom0-hvm.cfg && xl create -c /tmp/mkdom0-hvm.cfg");
-    double limit = md_check_guest_timeout(c, 600);
-    double t = md_run_now();
-    md_run_result r;
-    md_check_ssh_console(c, cmd, limit, marker, &r);
-    free(cmd);
-    double took = md_run_now() - t;
+    console_run g;
+    console_guest(c, "mkdom0-hvm", "",
+                  "'type=\"hvm\"' 'memory=64' 'vcpus=1' 'vnc=0' 'serial=\"pty\"' 'boot=\"c\"' "
+                  "'disk=[\"format=raw,vdev=hda,access=rw,backendtype=qdisk,"
+                  "target=/tmp/mkdom0-hvm.img\"]' ", marker, 600, &g);
     md_run_result r2;
     md_check_ssh(c, "xl destroy mkdom0-hvm 2>&1; tail -n 5 /var/log/xen/qemu-dm-mkdom0-hvm.log 2>&1", 60, &r2);
     int rc = 0;
-    if (!r.matched) {
-        md_check_fold_cr(r.out);
-        rc = md_check_fail(c, err, "HVM guest: no %s on its serial console within %.0f s%s\n  xl create "
-                          "-c said: %s\n  device model log: %s",
-                  marker, limit, r.timed_out ? " (timed out)" : "", md_run_tail(r.out, 1200),
-                  md_run_tail(r2.out, 600));
+    if (!g.r.matched) {
+        char *log = md_xasprintf("\n  device model log: %s", md_run_tail(r2.out, 600));
+        rc = console_fail(c, err, &g, "HVM", marker, "serial console", log);
+        free(log);
     } else {
-        md_check_say(c, "ok   HVM  guest: its boot sector's marker over the emulated COM1 (%.1f s)", took);
+        md_check_say(c, "ok   HVM  guest: its boot sector's marker over the emulated COM1 (%.1f s)", g.took);
     }
-    md_run_result_free(&r);
+    md_run_result_free(&g.r);
     md_run_result_free(&r2);
     free(marker);
     return rc;
 }
-
 
 int md_guests_check(chk *c, const char *kernel, const char *initrd, md_err *err)
 {

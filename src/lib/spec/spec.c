@@ -22,7 +22,8 @@
 #include "core/file.h"
 
 struct repo {
-    char *name, *url, *suite, *arch, *keyring, *keys;
+    char *name; /* first: ix_find reads it there */
+    char *url, *suite, *arch, *keyring, *keys;
     char *at; /* "FILE:LINE" of its first key, for what validate() finds missing */
     unsigned file, sec_line; /* the spec file (md_spec's nfiles then) and line of its
                                 latest section header */
@@ -34,7 +35,8 @@ struct repo {
 
 /* A [Host NAME] section. */
 struct host {
-    char *name, *at;          /* "FILE:LINE" of its first key */
+    char *name;               /* first: ix_find reads it there */
+    char *at;                 /* "FILE:LINE" of its first key */
     unsigned file, sec_line;  /* as struct repo's */
     char *mac, *mac_at, *hostname, *hostname_at, *address, *address_at, *gateway, *gateway_at;
     md_strv authorized_keys;
@@ -69,11 +71,11 @@ struct md_spec {
     char *modloop;          /* [Kernel] Modloop=, absolute */
     unsigned ucode; /* [Xen] Microcode=: MD_SPEC_UCODE_* bits */
     struct host *hosts;
-    size_t nhostsecs;
+    size_t nhostsecs, caphosts;
     md_strv at_keys, at_lines; /* "Section/Key" and the "FILE:LINE" that last set it */
     /* Indexes, so a spec is read in time linear in its length (trial 9c
-     * case 12): repos[] by name, at_keys[] by "Section/Key". */
-    md_hindex repo_ix, at_ix;
+     * case 12): repos[] and hosts[] by name, at_keys[] by "Section/Key". */
+    md_hindex repo_ix, host_ix, at_ix;
     unsigned nfiles, cur_file; /* files read so far; the one being read (from 1) */
 
     /* parse state */
@@ -307,20 +309,27 @@ bool md_spec_repo_name_ok(const char *name)
     return strcmp(name, ".") && strcmp(name, "..");
 }
 
+/* The position of `key` among records of `size` bytes at `v`, each of
+ * which starts with its name (a char *: struct repo, struct host, an
+ * md_strv's strings), through their index `ix`; SIZE_MAX if none. */
+static size_t ix_find(const md_hindex *ix, const void *v, size_t size, const char *key,
+                      uint64_t h)
+{
+    for (size_t it = 0, i; (i = md_hindex_next(ix, h, &it)) != SIZE_MAX;)
+        if (!strcmp(*(char *const *)((const char *)v + i * size), key))
+            return i;
+    return SIZE_MAX;
+}
+
 static struct repo *repo_find(const md_spec *s, const char *name, uint64_t h)
 {
-    for (size_t it = 0, i; (i = md_hindex_next(&s->repo_ix, h, &it)) != SIZE_MAX;)
-        if (!strcmp(s->repos[i].name, name))
-            return &s->repos[i];
-    return NULL;
+    size_t i = ix_find(&s->repo_ix, s->repos, sizeof *s->repos, name, h);
+    return i == SIZE_MAX ? NULL : &s->repos[i];
 }
 
 static size_t at_find(const md_spec *s, const char *key, uint64_t h)
 {
-    for (size_t it = 0, i; (i = md_hindex_next(&s->at_ix, h, &it)) != SIZE_MAX;)
-        if (!strcmp(s->at_keys.v[i], key))
-            return i;
-    return SIZE_MAX;
+    return ix_find(&s->at_ix, s->at_keys.v, sizeof *s->at_keys.v, key, h);
 }
 
 static struct repo *repo_get(md_spec *s, const char *name)
@@ -1046,10 +1055,12 @@ static bool parse_mac(const char *v, char out[18])
 
 static struct host *host_get(md_spec *s, const char *name)
 {
-    for (size_t i = 0; i < s->nhostsecs; i++)
-        if (!strcmp(s->hosts[i].name, name))
-            return &s->hosts[i];
-    s->hosts = md_xrealloc(s->hosts, (s->nhostsecs + 1) * sizeof *s->hosts);
+    uint64_t hash = md_hindex_hash(name, strlen(name));
+    size_t i = ix_find(&s->host_ix, s->hosts, sizeof *s->hosts, name, hash);
+    if (i != SIZE_MAX)
+        return &s->hosts[i];
+    md_hindex_add(&s->host_ix, hash, s->nhostsecs);
+    s->hosts = md_xgrow(s->hosts, &s->caphosts, s->nhostsecs + 1, sizeof *s->hosts);
     struct host *h = &s->hosts[s->nhostsecs++];
     memset(h, 0, sizeof *h);
     h->name = md_xstrdup(name);
@@ -1669,6 +1680,7 @@ void md_spec_free(md_spec *s)
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     md_hindex_free(&s->repo_ix);
+    md_hindex_free(&s->host_ix);
     md_hindex_free(&s->at_ix);
     free(s);
 }
