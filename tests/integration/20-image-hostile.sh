@@ -573,6 +573,13 @@ rm -f "$ST/.o.mkdom0-lock"; ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
 must_fail symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
 [ ! -e "$W/created-by-lock" ] || bad "symlink-output-lock: the symlink was followed"
+# the same symlink planted by another user: named as theirs, not only as
+# the kernel's "Permission denied" (protected_symlinks) (trial 9d)
+rm -f "$ST/.o.mkdom0-lock"
+setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
+must_fail foreign-symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file (user $NOBODY's" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
+[ ! -e "$W/created-by-lock" ] || bad "foreign-symlink-output-lock: the symlink was followed"
 # TMPDIR another user owns: they could rename mkdom0's private scratch
 # directory (gpgv's, whose verified output is read back) and put their own
 # in its place
@@ -639,6 +646,22 @@ chmod 0644 "$FI/sb.key"
 must_fail readable-sbkey "readable-sbkey.ini:$((gl + 2)): SecureBootKey=: $FI/sb.key is readable by everyone, who could sign EFI programs your hosts boot" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-readable-sbkey" readable-sbkey.ini &&
     { [ ! -e "$W/out-readable-sbkey" ] || bad "readable-sbkey: output appeared"; }
+# trial 9d case 08: a key that is not the certificate's, at the spec's line
+# and before the package work (not at sbsign, with its OpenSSL dump)
+chmod 0600 "$FI/sb.key"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$FI/other.key" -out "$FI/other.crt" -days 1 \
+    -subj /CN=other/ 2>/dev/null || bad "openssl could not make a test key"
+{ cat good.ini; printf '[Boot]\nMedia=unified\nSecureBootKey=%s\nSecureBootCert=%s\n' "$FI/other.key" "$FI/sb.crt"; } >sb-mismatch.ini
+must_fail sb-mismatch "sb-mismatch.ini:$((gl + 3)): SecureBootKey=$FI/other.key is not the private key of SecureBootCert=$FI/sb.crt" -- \
+    "$MKDOM0" build --cache "$W/sbcache" --keys "$KEYS" -o "$W/out-sb-mismatch" sb-mismatch.ini &&
+    { [ ! -e "$W/sbcache" ] || bad "sb-mismatch: the package work ran first ($W/sbcache was made)"; }
+# and a pair without Media=unified signs nothing: said, not silent
+{ cat good.ini; printf '[Boot]\nSecureBootKey=%s\nSecureBootCert=%s\n' "$FI/sb.key" "$FI/sb.crt"; } >sb-nomedia.ini
+"$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-sb-nomedia" sb-nomedia.ini >sb-nomedia.out 2>&1 ||
+    bad "sb-nomedia: the build failed: $(tail -n3 sb-nomedia.out)"
+grep -qF "warning: sb-nomedia.ini:$((gl + 2)): [Boot] SecureBootKey= signs only xen-unified.efi, which this build does not write" sb-nomedia.out &&
+    echo "ok   sb-nomedia: $(grep -F 'signs only' sb-nomedia.out)" || bad "sb-nomedia: no warning that nothing is signed: $(cat sb-nomedia.out)"
+rm -rf "$W/out-sb-nomedia"
 # an overlay of ours with a file in it another user owns: refused when read
 printf '[Files]\nOverlay=%s\n' "$FI/ov2" | cat good.ini - >foreign-inner.ini
 must_fail foreign-overlay-file "overlay $FI/ov2: $FI/ov2/etc/motd belongs to user $NOBODY" -- \
