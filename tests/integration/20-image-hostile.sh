@@ -619,9 +619,17 @@ foreign foreign-autostart $((gl + 2)) "Autostart=: $FI/g.cfg belongs to user $NO
 # verified (trial 9d case 07): refused, nothing published
 NLSPEC="$W/nl"$'\n[Host evil]\nMAC=52:54:00:00:66:66\n#.ini'
 cp good.ini "$NLSPEC"
-must_fail newline-spec "image.ini: Spec= would hold a control character" -- \
-    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nlspec" "$NLSPEC" &&
-    { [ ! -e "$W/out-nlspec" ] || bad "newline-spec: output appeared"; }
+# refused when the spec is read, before the package work (a fresh cache
+# stays unmade); so are a --keys and an -o with one (trial 9d)
+must_fail newline-spec "spec '$W/nl\x0a[Host evil]\x0aMAC=52:54:00:00:66:66\x0a#.ini': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$KEYS" -o "$W/out-nlspec" "$NLSPEC" &&
+    { [ ! -e "$W/out-nlspec" ] && [ ! -e "$W/nlcache" ] || bad "newline-spec: output or cache appeared"; }
+must_fail newline-keys "keys directory '$W/kn\x0aRootfs=evil': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$W/kn"$'\nRootfs=evil' -o "$W/out-nlkeys" good.ini &&
+    { [ ! -e "$W/out-nlkeys" ] && [ ! -e "$W/nlcache" ] || bad "newline-keys: output or cache appeared"; }
+must_fail newline-output "output directory '$W/o\x0aut': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$KEYS" -o "$W/o"$'\nut' good.ini &&
+    { [ ! -e "$W/o"$'\nut' ] && [ ! -e "$W/nlcache" ] || bad "newline-output: output or cache appeared"; }
 foreign foreign-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg belongs to user $NOBODY" \
     '[Repository other]' "URL=file://$W/repo" 'Suite=test' "Keyring=$FI/kr.gpg"
 chown root "$FI/kr.gpg"

@@ -1059,6 +1059,9 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
     b.keys_dir = keys_dir(spec, o->keys_dir);
     int r = -1;
+    /* KeysDir= and ClientKey= of image.ini: refused now, not after the work */
+    if (md_path_printable("keys directory", b.keys_dir, err) < 0)
+        goto out;
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);

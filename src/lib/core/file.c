@@ -561,3 +561,23 @@ char *md_path_abs(const char *path)
     free(cwd);
     return r;
 }
+
+int md_path_printable(const char *what, const char *path, md_err *err)
+{
+    const unsigned char *p = (const unsigned char *)path;
+    while (*p && *p >= 0x20 && *p != 0x7f)
+        p++;
+    if (!*p)
+        return 0;
+    /* the path with C escapes (its first 300 bytes), so the message stays
+     * on one line */
+    char *shown = md_xmalloc(4 * 300 + 1), *o = shown;
+    for (const unsigned char *q = (const unsigned char *)path; *q && q - (const unsigned char *)path < 300; q++)
+        o += *q < 0x20 || *q == 0x7f ? sprintf(o, "\\x%02x", *q) : sprintf(o, "%c", *q);
+    *o = '\0';
+    int rc = md_err_set(err, "%s '%s': a newline or other control character (byte 0x%02x) in "
+                             "the name, which would split the lines of image.ini and the "
+                             "reports: rename it", what, shown, *p);
+    free(shown);
+    return rc;
+}

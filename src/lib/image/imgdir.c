@@ -847,7 +847,8 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
     s->replace_foreign = replace_foreign;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
-    if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0)
+    if (md_path_printable("output directory", outdir, err) < 0 ||
+        locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0)
         goto fail;
     /* From here on PARENT is this directory, whatever its path comes to
      * name: the lock, the staging directory and the swap are made in it. */

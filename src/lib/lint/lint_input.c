@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "lint/lint_int.h"
 #include "boot/bootfmt.h"
 #include "boot/bootmedia.h"
@@ -438,8 +439,33 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
 }
 
 /* GRUB path "(hd0,1)/boot/x" or "/x" -> a host file near the config. */
+static char *near_find(const char *cfg, const char *gpath, char **other);
+
 static char *near(const char *cfg, const char *gpath)
 {
+    return near_find(cfg, gpath, NULL);
+}
+
+/* What a non-regular `st` is, for "PATH is ...". */
+static const char *kind_of(const struct stat *st)
+{
+    return S_ISFIFO(st->st_mode)  ? "a FIFO"
+           : S_ISCHR(st->st_mode) ? "a character device"
+           : S_ISBLK(st->st_mode) ? "a block device"
+           : S_ISDIR(st->st_mode) ? "a directory"
+           : S_ISSOCK(st->st_mode) ? "a socket"
+                                   : "not a regular file";
+}
+
+/* near(), and when it finds no regular file, *other (when not NULL): the
+ * first place it looked that holds something else ("DIR/rootfs.cpio.gz is
+ * a FIFO", "... a symlink to /dev/zero, a character device"), malloc'd, or
+ * NULL when nothing is there: lint reads regular files only, and the
+ * message names that cause rather than a missing file (trial 9d). */
+static char *near_find(const char *cfg, const char *gpath, char **other)
+{
+    if (other)
+        *other = NULL;
     if (gpath[0] == '(') {
         const char *e = strchr(gpath, ')');
         gpath = e ? e + 1 : gpath;
@@ -456,10 +482,23 @@ static char *near(const char *cfg, const char *gpath)
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
-        if (md_is_file(p))
+        struct stat st, ls;
+        if (md_is_file(p)) {
             hit = p;
-        else
+        } else {
+            if (other && !*other && lstat(p, &ls) == 0) {
+                char tgt[256] = "";
+                ssize_t tn = S_ISLNK(ls.st_mode) ? readlink(p, tgt, sizeof tgt - 1) : -1;
+                tgt[tn > 0 ? tn : 0] = '\0';
+                if (!S_ISLNK(ls.st_mode))
+                    *other = md_xasprintf("%s is %s", p, kind_of(&ls));
+                else if (stat(p, &st) == 0)
+                    *other = md_xasprintf("%s is a symlink to %s, %s", p, tgt, kind_of(&st));
+                else
+                    *other = md_xasprintf("%s is a symlink to %s, which does not resolve", p, tgt);
+            }
             free(p);
+        }
         char *nd = md_xasprintf("%s/..", d);
         free(d);
         d = nd;
@@ -491,12 +530,19 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                 md_lint_mark_unchecked(l);
                 continue;
             }
-            char *p = near(x->path, f[k]->path);
-            if (!p)
+            char *other;
+            char *p = near_find(x->path, f[k]->path, &other);
+            if (!p && other)
+                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                            "menuentry '%s' loads %s, but %s, not a regular file: no loader "
+                            "boots it, and lint reads regular files only",
+                            e->title ? e->title : "", f[k]->path, other);
+            else if (!p)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "menuentry '%s' loads %s, which is not in this output directory: "
                             "the entry cannot boot, and lint could not check that file",
                             e->title ? e->title : "", f[k]->path);
+            free(other);
             free(p);
         }
     }

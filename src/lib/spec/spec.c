@@ -1725,7 +1725,8 @@ md_spec *md_spec_load(const char *path, md_err *err)
         return md_spec_parse(md_spec_default_text(), "<default>", NULL, err);
     unsigned char *data;
     size_t len;
-    if (md_read_file(path, &data, &len, err) < 0)
+    /* Its name goes into image.ini's Spec= and every error's "FILE:LINE". */
+    if (md_path_printable("spec", path, err) < 0 || md_read_file(path, &data, &len, err) < 0)
         return NULL;
     if (memchr(data, '\0', len)) {
         free(data);
