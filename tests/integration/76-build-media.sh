@@ -308,9 +308,11 @@ echo "$out" | grep -q "nonfree.ini:5: \[Xen\] Microcode= needs Debian's amd64-mi
 printf '[Xen]\nMicrocode=arm\n' > "$work/arm.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/arm.ini" 2>&1) && fail "Microcode=arm was accepted"
 echo "$out" | grep -q "arm.ini:2: Microcode=arm: expected amd, intel" || fail "wrong error: $out"
-# A key that does not belong to the certificate: sbsign fails, named.
+# A key that does not belong to the certificate: refused at its line when
+# the spec is read, before any work (trial 9d case 08; sbsign failed at the end)
 printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=other.key\nSecureBootCert=db.crt\n' > "$work/mismatch.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/h" "$work/mismatch.ini" 2>&1) && fail "a key that does not match the certificate was accepted"
-echo "$out" | grep -q "mismatch.ini:6: \[Boot\] SecureBootKey=.*sbsign" || fail "wrong error: $out"
+echo "$out" | grep -q "mismatch.ini:6: SecureBootKey=.*other.key is not the private key of SecureBootCert=.*db.crt" || fail "wrong error: $out"
+echo "$out" | grep -q "debs:" && fail "the package work ran before the pair was refused: $out"
 [ ! -e "$work/h" ] || fail "a failed signing left an output"
 echo "efi: efi/ and xen-unified.efi (signed, sections checked), microcode cpio first, deterministic"
