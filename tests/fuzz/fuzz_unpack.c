@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_unpack_opts o = {
         .origin = "fuzz", .label = "rootfs.cpio", .clash = MD_CLASH_REPLACE, .lenient = true,
         .limits = { .entry_bytes = 4u << 20, .total_bytes = 16u << 20, .entries = 20000,
-                    .path_bytes = 4096, .path_depth = 256, .ratio = MD_UNPACK_RATIO },
+                    .path_bytes = 4096, .path_depth = 256, .stream_bytes = 32u << 20,
+                    .ratio = MD_UNPACK_PACKAGE_RATIO },
         .keep = size && (data[size - 1] & 1) ? keep_etc : NULL,
     };
     md_tree *t = md_tree_new(false);

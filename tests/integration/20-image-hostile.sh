@@ -311,7 +311,8 @@ if [ "$(id -u)" = 0 ]; then
     elif [ $rc2 != 1 ] || ! grep -q "t9out2: a symlink that belongs to user" sym2.err ||
          ! whole "$W/t9victim2" | cmp -s - v2.whole; then bad "another user's symlink to an image as -o: exit $rc2: $(cat sym2.err)"
     else echo "ok   another user's symlink as -o: not followed, nothing written"; fi
-    [ "$(stat -c %a "$W/sticky/out")" = 755 ] || bad "the output under the sticky directory is $(stat -c %a "$W/sticky/out"), not 755"
+    # others may not enter it: it carries ssh host private keys (trial 9d case 06)
+    [ "$(stat -c %a "$W/sticky/out")" = 750 ] || bad "the output under the sticky directory is $(stat -c %a "$W/sticky/out"), not 750"
 fi
 # A keys directory another user made (trial 9 case 04): their key became
 # root's login key and their host key the image's.  Refused by --keys and
@@ -573,6 +574,13 @@ rm -f "$ST/.o.mkdom0-lock"; ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
 must_fail symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
 [ ! -e "$W/created-by-lock" ] || bad "symlink-output-lock: the symlink was followed"
+# the same symlink planted by another user: named as theirs, not only as
+# the kernel's "Permission denied" (protected_symlinks) (trial 9d)
+rm -f "$ST/.o.mkdom0-lock"
+setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$W/created-by-lock" "$ST/.o.mkdom0-lock"
+must_fail foreign-symlink-output-lock "$ST/.o.mkdom0-lock: is a symlink, refused as a lock file (user $NOBODY's" -- \
+    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$ST/o" good.ini
+[ ! -e "$W/created-by-lock" ] || bad "foreign-symlink-output-lock: the symlink was followed"
 # TMPDIR another user owns: they could rename mkdom0's private scratch
 # directory (gpgv's, whose verified output is read back) and put their own
 # in its place
@@ -612,9 +620,17 @@ foreign foreign-autostart $((gl + 2)) "Autostart=: $FI/g.cfg belongs to user $NO
 # verified (trial 9d case 07): refused, nothing published
 NLSPEC="$W/nl"$'\n[Host evil]\nMAC=52:54:00:00:66:66\n#.ini'
 cp good.ini "$NLSPEC"
-must_fail newline-spec "image.ini: Spec= would hold a control character" -- \
-    "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nlspec" "$NLSPEC" &&
-    { [ ! -e "$W/out-nlspec" ] || bad "newline-spec: output appeared"; }
+# refused when the spec is read, before the package work (a fresh cache
+# stays unmade); so are a --keys and an -o with one (trial 9d)
+must_fail newline-spec "spec '$W/nl\x0a[Host evil]\x0aMAC=52:54:00:00:66:66\x0a#.ini': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$KEYS" -o "$W/out-nlspec" "$NLSPEC" &&
+    { [ ! -e "$W/out-nlspec" ] && [ ! -e "$W/nlcache" ] || bad "newline-spec: output or cache appeared"; }
+must_fail newline-keys "keys directory '$W/kn\x0aRootfs=evil': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$W/kn"$'\nRootfs=evil' -o "$W/out-nlkeys" good.ini &&
+    { [ ! -e "$W/out-nlkeys" ] && [ ! -e "$W/nlcache" ] || bad "newline-keys: output or cache appeared"; }
+must_fail newline-output "output directory '$W/o\x0aut': a newline or other control character" -- \
+    "$MKDOM0" build --cache "$W/nlcache" --keys "$KEYS" -o "$W/o"$'\nut' good.ini &&
+    { [ ! -e "$W/o"$'\nut' ] && [ ! -e "$W/nlcache" ] || bad "newline-output: output or cache appeared"; }
 foreign foreign-keyring $((gl + 4)) "Keyring=: $FI/kr.gpg belongs to user $NOBODY" \
     '[Repository other]' "URL=file://$W/repo" 'Suite=test' "Keyring=$FI/kr.gpg"
 chown root "$FI/kr.gpg"
@@ -639,6 +655,22 @@ chmod 0644 "$FI/sb.key"
 must_fail readable-sbkey "readable-sbkey.ini:$((gl + 2)): SecureBootKey=: $FI/sb.key is readable by everyone, who could sign EFI programs your hosts boot" -- \
     "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-readable-sbkey" readable-sbkey.ini &&
     { [ ! -e "$W/out-readable-sbkey" ] || bad "readable-sbkey: output appeared"; }
+# trial 9d case 08: a key that is not the certificate's, at the spec's line
+# and before the package work (not at sbsign, with its OpenSSL dump)
+chmod 0600 "$FI/sb.key"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$FI/other.key" -out "$FI/other.crt" -days 1 \
+    -subj /CN=other/ 2>/dev/null || bad "openssl could not make a test key"
+{ cat good.ini; printf '[Boot]\nMedia=unified\nSecureBootKey=%s\nSecureBootCert=%s\n' "$FI/other.key" "$FI/sb.crt"; } >sb-mismatch.ini
+must_fail sb-mismatch "sb-mismatch.ini:$((gl + 3)): SecureBootKey=$FI/other.key is not the private key of SecureBootCert=$FI/sb.crt" -- \
+    "$MKDOM0" build --cache "$W/sbcache" --keys "$KEYS" -o "$W/out-sb-mismatch" sb-mismatch.ini &&
+    { [ ! -e "$W/sbcache" ] || bad "sb-mismatch: the package work ran first ($W/sbcache was made)"; }
+# and a pair without Media=unified signs nothing: said, not silent
+{ cat good.ini; printf '[Boot]\nSecureBootKey=%s\nSecureBootCert=%s\n' "$FI/sb.key" "$FI/sb.crt"; } >sb-nomedia.ini
+"$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-sb-nomedia" sb-nomedia.ini >sb-nomedia.out 2>&1 ||
+    bad "sb-nomedia: the build failed: $(tail -n3 sb-nomedia.out)"
+grep -qF "warning: sb-nomedia.ini:$((gl + 2)): [Boot] SecureBootKey= signs only xen-unified.efi, which this build does not write" sb-nomedia.out &&
+    echo "ok   sb-nomedia: $(grep -F 'signs only' sb-nomedia.out)" || bad "sb-nomedia: no warning that nothing is signed: $(cat sb-nomedia.out)"
+rm -rf "$W/out-sb-nomedia"
 # an overlay of ours with a file in it another user owns: refused when read
 printf '[Files]\nOverlay=%s\n' "$FI/ov2" | cat good.ini - >foreign-inner.ini
 must_fail foreign-overlay-file "overlay $FI/ov2: $FI/ov2/etc/motd belongs to user $NOBODY" -- \

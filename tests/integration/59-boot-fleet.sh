@@ -14,6 +14,10 @@
 # known_hosts with StrictHostKeyChecking=yes); each fetched its own rootfs
 # over TFTP (dnsmasq's log), and both start with the same bytes: the
 # image's rootfs, whose sha256 image.ini records.
+# dnsmasq runs as its own user, as netboot/README sets it up: the output,
+# which carries the hosts' ssh host private keys, is readable by no other
+# user (trial 9d case 06), and dnsmasq reads it through the group that its
+# setgid parent directory gives it.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
 
@@ -22,11 +26,24 @@ if [ "${1:-}" != --in-netns ]; then
     [ "$(id -u)" = 0 ] || fail "the fleet test makes a network namespace, a bridge and tap devices: run it as root"
     work=$(mktemp -d /tmp/mkdom0-fleet.XXXXXX)
     trap 'rm -rf "$work"' EXIT
+    chmod 0711 "$work" # dnsmasq's user passes through to the TFTP root
+    # netboot/README: build into a setgid directory of the server's group
+    install -d -g nogroup -m 2750 "$work/tftp"
+    install -d -o nobody -g nogroup -m 0700 "$work/dns" # its lease file and log
     printf '%s\n' '[Image]' 'Base=default' '' '[Xen]' 'Dom0Mem=1024M' '' '[Boot]' 'Media=netboot' '' \
         '[Host web1]' 'MAC=52:54:00:00:11:01' '' \
         '[Host web2]' 'MAC=52:54:00:00:11:02' 'Hostname=db.example.org' 'Address=192.0.2.12/24' \
         'Gateway=192.0.2.1' > "$work/fleet.ini"
-    build_or_skip --keys "$work/keys" -o "$work/img" "$work/fleet.ini" > "$work/build.log"
+    build_or_skip --keys "$work/keys" -o "$work/tftp/img" "$work/fleet.ini" > "$work/build.log"
+    img=$work/tftp/img
+    [ "$(stat -c %a:%G "$img")" = 2750:nogroup ] || fail "the output is $(stat -c %a:%G "$img"), not 2750 and its parent's group"
+    for f in rootfs.cpio.gz netboot/rootfs.cpio.gz netboot/hosts/web1/rootfs.cpio.gz; do
+        # another user (not of the group) cannot read the keys; the group can
+        setpriv --reuid=54321 --regid=54321 --clear-groups head -c1 "$img/$f" >/dev/null 2>&1 &&
+            fail "another user can read $img/$f, which holds ssh host private keys"
+        setpriv --reuid=54321 --regid=nogroup --clear-groups head -c1 "$img/$f" >/dev/null ||
+            fail "the output's group cannot read $img/$f"
+    done
     # Everything else in a network namespace of its own: when it ends, its
     # bridge, taps and dnsmasq's sockets are gone.
     unshare --net --fork bash "$0" --in-netns "$work"
@@ -34,7 +51,7 @@ if [ "${1:-}" != --in-netns ]; then
 fi
 
 work=$2
-img=$work/img keys=$work/keys
+img=$work/tftp/img keys=$work/keys
 pids=()
 cleanup() {
     local p
@@ -55,12 +72,12 @@ done
 # netboot/README's dnsmasq settings, on the test bridge: iPXE clients
 # (the NIC's ROM, DHCP option 175) get boot.ipxe, except web1, which this
 # test sends to GRUB's netboot image so that both lookups by MAC are used.
-dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --user=root --group=root \
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --user=nobody --group=nogroup \
     --interface=br0 --bind-interfaces --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
-    --dhcp-leasefile="$work/leases" --enable-tftp --tftp-root="$img/netboot" \
+    --dhcp-leasefile="$work/dns/leases" --enable-tftp --tftp-root="$img/netboot" \
     --dhcp-host=52:54:00:00:11:01,192.0.2.101,set:grub --dhcp-match=set:ipxe,175 \
     --dhcp-boot=tag:grub,boot/grub/i386-pc/core.0 --dhcp-boot=tag:!grub,tag:ipxe,boot.ipxe \
-    --log-dhcp --log-facility="$work/dnsmasq.log" &
+    --log-dhcp --log-facility="$work/dns/dnsmasq.log" &
 pids+=($!)
 
 t0=$(date +%s)
@@ -104,14 +121,14 @@ want=$(sed -n 's/^RootfsSHA256=//p' "$img/image.ini")
 base=$(stat -c %s "$img/rootfs.cpio.gz")
 for name in web1 web2; do
     # (dnsmasq logs the path under its tftp-root, '//' where the client asked for '/x')
-    matches "sent $img/netboot/*hosts/$name/rootfs.cpio.gz to " "$work/dnsmasq.log" ||
-        { grep -i tftp "$work/dnsmasq.log" | tail; fail "dnsmasq did not send $name its rootfs"; }
+    matches "sent $img/netboot/*hosts/$name/rootfs.cpio.gz to " "$work/dns/dnsmasq.log" ||
+        { grep -i tftp "$work/dns/dnsmasq.log" | tail; fail "dnsmasq did not send $name its rootfs"; }
     got=$(head -c "$base" "$img/netboot/hosts/$name/rootfs.cpio.gz" | sha256sum | cut -d' ' -f1)
     [ "$got" = "$want" ] || fail "$name's rootfs does not begin with the image's ($got, not $want)"
 done
-matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-01 to 192.0.2.101" "$work/dnsmasq.log" ||
+matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-01 to 192.0.2.101" "$work/dns/dnsmasq.log" ||
     fail "web1's GRUB did not read its config by MAC"
-matches "sent $img/netboot/*boot.ipxe to " "$work/dnsmasq.log" || fail "web2's iPXE did not run boot.ipxe"
-matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-02 " "$work/dnsmasq.log" &&
+matches "sent $img/netboot/*boot.ipxe to " "$work/dns/dnsmasq.log" || fail "web2's iPXE did not run boot.ipxe"
+matches "sent $img/netboot/*boot/grub/grub.cfg-01-52-54-00-00-11-02 " "$work/dns/dnsmasq.log" &&
     fail "web2 (iPXE) was sent a GRUB config"
 echo "fleet: web1 (GRUB) and web2 (iPXE) from one build, each its own identity; rootfs sha256 $want: $(( $(date +%s) - t0 )) s"

@@ -148,6 +148,26 @@ sum_keys=$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)
 diff -r "$work/hostsa/netboot" "$work/hostsb/netboot" || fail "netboot/ with hosts differs between two builds"
 cmp "$work/hostsa/image.ini" "$work/hostsb/image.ini" || fail "image.ini differs between two builds"
 echo "hosts: web1, web2 with their own identity; the image's rootfs unchanged; keys reused; deterministic"
+# lint DIR reads every boot config the build wrote (trial 9d case 03): the
+# per-host grub.cfg-01-MAC and pxelinux.cfg/01-MAC, boot.ipxe and
+# pxelinux.cfg/default, for the output directory and its netboot/ alike;
+# each loses dom0_mem here, and each is then a trap 4 error
+"$MKDOM0" lint --strict "$work/hostsb" > "$work/lintdir.log" 2>&1 || { cat "$work/lintdir.log"; fail "lint of the hosts output is not clean"; }
+cfgs="boot.ipxe pxelinux.cfg/default boot/grub/grub.cfg"
+for m in 01 02; do cfgs="$cfgs boot/grub/grub.cfg-01-52-54-00-00-11-$m pxelinux.cfg/01-52-54-00-00-11-$m"; done
+for c in $cfgs; do
+    grep -qF "$work/hostsb/netboot/$c: read as" "$work/lintdir.log" || { cat "$work/lintdir.log"; fail "lint $work/hostsb did not read netboot/$c"; }
+    sed -i 's/dom0_mem=[^ ]*//' "$work/hostsb/netboot/$c"
+done
+for d in "$work/hostsb" "$work/hostsb/netboot" "$work/hostsb/netboot/"; do
+    rc=0; "$MKDOM0" lint --strict "$d" > "$work/lintdir.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$work/lintdir.log"; fail "lint $d with no dom0_mem in its netboot configs exited $rc, expected 1"; }
+    for c in $cfgs; do
+        grep -q "^$work/hostsb/netboot/${c}:[0-9]*: error: \[trap4\]" "$work/lintdir.log" ||
+            { cat "$work/lintdir.log"; fail "lint $d did not find trap 4 in netboot/$c"; }
+    done
+done
+echo "lint DIR: every netboot config read, per host too, from DIR and DIR/netboot"
 # Hosts live in the netboot tree: without it, refused at the host's line,
 # before any work; a MAC given twice is refused at its second line.
 printf '[Image]\nBase=default\n\n[Host web1]\nMAC=52:54:00:00:11:01\n' > "$work/nonet.ini"
@@ -188,6 +208,20 @@ grep -qxF "options=$xen_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's options= 
 grep -qxF "kernel=vmlinuz $dom0_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's kernel= differs from grub.cfg's"
 grep -qxF "ramdisk=rootfs.cpio.gz" "$work/f/efi/xen.cfg" || fail "xen.cfg has no ramdisk=rootfs.cpio.gz"
 "$MKDOM0" lint "$work/f/efi/xen.cfg" || fail "efi/xen.cfg does not lint clean"
+# lint DIR and DIR/efi read efi/xen.cfg, and name the unified image, whose
+# config they cannot read, as not checked (trial 9d case 03)
+"$MKDOM0" lint --strict "$work/f" > "$work/lintefi.log" 2>&1 || { cat "$work/lintefi.log"; fail "lint of the efi output is not clean"; }
+grep -qF "$work/f/efi/xen.cfg: read as Xen EFI xen.cfg" "$work/lintefi.log" || { cat "$work/lintefi.log"; fail "lint DIR did not read efi/xen.cfg"; }
+grep -qF "$work/f/xen-unified.efi: not checked: its boot config is inside the image" "$work/lintefi.log" ||
+    { cat "$work/lintefi.log"; fail "lint DIR did not say the unified image's config was not read"; }
+cp -a "$work/f" "$work/f-nomem"
+sed -i 's/dom0_mem=[^ ]*//' "$work/f-nomem/efi/xen.cfg"
+for d in "$work/f-nomem" "$work/f-nomem/efi"; do
+    rc=0; "$MKDOM0" lint --strict "$d" > "$work/lintefi.log" 2>&1 || rc=$?
+    [ $rc = 1 ] && grep -q "^$work/f-nomem/efi/xen.cfg:[0-9]*: error: \[trap4\]" "$work/lintefi.log" ||
+        { cat "$work/lintefi.log"; fail "lint $d with no dom0_mem in efi/xen.cfg exited $rc, or without trap 4 there"; }
+done
+rm -rf "$work/f-nomem"
 # The unified image: Xen's sections plus .config, .kernel and .ramdisk, after
 # .pad, not overlapping; their bytes are xen.cfg, vmlinuz and the rootfs.
 objdump -h "$work/f/xen-unified.efi" | tee "$work/sections"
@@ -274,9 +308,11 @@ echo "$out" | grep -q "nonfree.ini:5: \[Xen\] Microcode= needs Debian's amd64-mi
 printf '[Xen]\nMicrocode=arm\n' > "$work/arm.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/arm.ini" 2>&1) && fail "Microcode=arm was accepted"
 echo "$out" | grep -q "arm.ini:2: Microcode=arm: expected amd, intel" || fail "wrong error: $out"
-# A key that does not belong to the certificate: sbsign fails, named.
+# A key that does not belong to the certificate: refused at its line when
+# the spec is read, before any work (trial 9d case 08; sbsign failed at the end)
 printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=other.key\nSecureBootCert=db.crt\n' > "$work/mismatch.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/h" "$work/mismatch.ini" 2>&1) && fail "a key that does not match the certificate was accepted"
-echo "$out" | grep -q "mismatch.ini:6: \[Boot\] SecureBootKey=.*sbsign" || fail "wrong error: $out"
+echo "$out" | grep -q "mismatch.ini:6: SecureBootKey=.*other.key is not the private key of SecureBootCert=.*db.crt" || fail "wrong error: $out"
+echo "$out" | grep -q "debs:" && fail "the package work ran before the pair was refused: $out"
 [ ! -e "$work/h" ] || fail "a failed signing left an output"
 echo "efi: efi/ and xen-unified.efi (signed, sections checked), microcode cpio first, deterministic"

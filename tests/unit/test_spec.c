@@ -186,11 +186,34 @@ int main(void)
      * (#9: whoever reads it signs what the hosts boot), as OpenSSL
      * writes it (0600). */
     char *sbkey = md_xasprintf("%s/sb.key", specdir);
-    CHECK(md_write_atomic(sbkey, "k\n", 2, 0600, &err) == 0);
-    s = parse(MIN "[Boot]\nSecureBootKey=sb.key\nSecureBootCert=keys.pub\n", &err);
+    char *mk = md_xasprintf(
+        "cd %s && for n in sb other; do openssl req -new -x509 -newkey rsa:2048 -nodes "
+        "-keyout $n.key -out $n.crt -subj /CN=$n -days 3650 2>/dev/null || exit 1; done && "
+        "openssl genpkey -algorithm RSA -aes256 -pass pass:x -out enc.key 2>/dev/null && "
+        "cp sb.crt crt-as.key && chmod 0600 sb.key other.key enc.key crt-as.key", specdir);
+    CHECK(system(mk) == 0);
+    free(mk);
+    s = parse(MIN "[Boot]\nSecureBootKey=sb.key\nSecureBootCert=sb.crt\n", &err);
     CHECK(s && md_spec_secure_boot_key(s) && md_spec_secure_boot_cert(s) &&
           !strcmp(md_spec_secure_boot_key(s), sbkey));
     md_spec_free(s);
+    /* the pair as sbsign reads it, when the spec is read (trial 9d case
+     * 08): another certificate's key, the two swapped, a key that wants a
+     * passphrase */
+    s = parse(MIN "[Boot]\nSecureBootKey=other.key\nSecureBootCert=sb.crt\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: SecureBootKey=");
+    CHECK_ERR(&err, "other.key is not the private key of SecureBootCert=");
+    CHECK_ERR(&err, "sb.crt (test.ini:11)");
+    s = parse(MIN "[Boot]\nSecureBootKey=crt-as.key\nSecureBootCert=sb.key\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:11: SecureBootCert=");
+    CHECK_ERR(&err, "sb.key: not a PEM certificate");
+    CHECK_ERR(&err, "are the key and certificate swapped?");
+    s = parse(MIN "[Boot]\nSecureBootKey=enc.key\nSecureBootCert=sb.crt\n", &err);
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: SecureBootKey=");
+    CHECK_ERR(&err, "enc.key is encrypted: sbsign would ask for its passphrase");
     s = parse(MIN "[Boot]\nSecureBootCert=keys.pub\nSecureBootKey=motd\n", &err);
     CHECK(s == NULL);
     char *sbwant = md_xasprintf("test.ini:11: SecureBootKey=: %s/motd is readable by everyone, who "
@@ -360,8 +383,8 @@ int main(void)
     CHECK_ERR(&err, "test.ini:2: Base=debian-99: no such base (known: default, debian-12, debian-13");
 
     /* Errors name the file and line. */
-    CHECK(parse(MIN "[Bogus]\nx=1\n", &err) == NULL);
-    CHECK_ERR(&err, "test.ini:10: unknown section [Bogus]");
+    CHECK(parse(MIN "[Bogus]\nx=1\n", &err) == NULL); /* at the header, not its key */
+    CHECK_ERR(&err, "test.ini:9: unknown section [Bogus]");
     CHECK(parse(MIN "[Image]\nFoo=1\n", &err) == NULL);
     CHECK_ERR(&err, "test.ini:10: unknown key Foo in [Image]");
     CHECK(parse(MIN "[Image]\nCompression=rar\n", &err) == NULL);
@@ -509,6 +532,14 @@ int main(void)
           "test.ini:13: [Host b] has the host name x, as [Host x] (test.ini:10)" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.10\n", "test.ini:11: Address=192.0.2.10: expected an IPv4 address with its prefix" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.255/24\n", "test.ini:11: Address=192.0.2.255/24: the network's" },
+        /* no host's unicast address (trial 9d case 05) */
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=224.0.0.1/24\n", "test.ini:11: Address=224.0.0.1/24: a multicast address" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=127.0.0.5/8\n", "test.ini:11: Address=127.0.0.5/8: a loopback address" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=255.255.255.255/32\n", "test.ini:11: Address=255.255.255.255/32: the limited broadcast" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=0.1.2.3/8\n", "test.ini:11: Address=0.1.2.3/8: in 0.0.0.0/8" },
+        { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=240.0.0.1/24\n", "test.ini:11: Address=240.0.0.1/24: in 240.0.0.0/4" },
+        /* an unknown section at its header's line, its control character shown (trial 9d) */
+        { "[Host\tweb]\nMAC=52:54:00:00:00:01\n", "test.ini:9: unknown section [Host?web] (a control character" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nGateway=192.0.2.1\n", "test.ini:11: Gateway=192.0.2.1 without Address=" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:12: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=-x\n", "test.ini:11: Hostname=-x: not a host name" },
@@ -535,6 +566,9 @@ int main(void)
         CHECK_ERR(&err, bad_host[i][1]);
         free(text);
     }
+    s = parse(MIN "[System]\nAddress=127.0.0.5/8\n", &err); /* [System] as [Host] (trial 9d case 05) */
+    CHECK(s == NULL);
+    CHECK_ERR(&err, "test.ini:10: Address=127.0.0.5/8: a loopback address");
     s = parse(MIN "[System]\nAddress=192.0.2.1/31\nGateway=192.0.2.0\n", &err); /* RFC 3021 */
     CHECK(s != NULL);
     md_spec_free(s);

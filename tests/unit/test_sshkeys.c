@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "image/sshkeys.h"
 #include "t.h"
@@ -79,6 +80,68 @@ static void test_ensure(const char *tmp)
 
     free(cmd); free(cpub); free(a); free(b); free(k1); free(k2); free(k3); free(p1); free(p2);
     free(p3); free(client); free(dir); free(priv); free(pub);
+}
+
+static void collect(void *ctx, md_out_level level, const char *line)
+{
+    (void)level;
+    md_strv_push(ctx, line);
+}
+
+static bool said(const md_strv *lines, const char *needle)
+{
+    for (size_t i = 0; i < lines->n; i++)
+        if (strstr(lines->v[i], needle))
+            return true;
+    return false;
+}
+
+/* Trial 9d cases 10 and 11, and a lost private key: the keys directory's
+ * faults are found and said, not carried into the image. */
+static void test_key_faults(const char *tmp)
+{
+    char *dir = md_xasprintf("%s/faults", tmp);
+    char *priv = md_xasprintf("%s/ssh_host_ed25519_key", dir), *pub = md_xasprintf("%s.pub", priv);
+    md_strv lines = { 0 };
+    md_out out = { .fn = collect, .ctx = &lines };
+    md_err e = MD_ERR_INIT;
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) == 0);
+    /* case 10: a run killed while it made a key left its temporaries (a
+     * private key); a dead run's go, a live one's (our parent's) stay */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    char *st = md_xasprintf("%s/.ssh_host_ed25519_key.tmp.%ld", dir, (long)dead);
+    char *stp = md_xasprintf("%s.pub", st);
+    char *live = md_xasprintf("%s/.ssh_host_ed25519_key.tmp.%ld", dir, (long)getppid());
+    CHECK(md_write_atomic(st, "k", 1, 0600, &e) == 0 && md_write_atomic(stp, "p", 1, 0644, &e) == 0 &&
+          md_write_atomic(live, "k", 1, 0600, &e) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) == 0);
+    CHECK(access(st, F_OK) < 0 && access(stp, F_OK) < 0);
+    CHECK(access(live, F_OK) == 0);
+    CHECK(said(&lines, "left by a run killed while it made keys"));
+    unlink(live);
+    /* case 11: a .pub that is another key's is refused, naming both */
+    char *other = md_xasprintf("%s/other", tmp);
+    CHECK(md_sshkeys_ensure(other, MD_SSHKEYS_HOST, NULL, &e) == 0);
+    char *opub = md_xasprintf("%s/ssh_host_ed25519_key.pub", other);
+    char *cmd = md_xasprintf("cp '%s' '%s'", opub, pub);
+    CHECK(system(cmd) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) < 0);
+    char *want = md_xasprintf("%s is not the public half of %s", pub, priv);
+    CHECK_ERR(&e, want);
+    md_err_clear(&e);
+    /* a private key gone with its .pub still there: a new identity, said
+     * loudly */
+    unlink(priv);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) == 0);
+    CHECK(said(&lines, "is missing but"));
+    CHECK(said(&lines, "making a NEW host key"));
+    CHECK(access(priv, R_OK) == 0);
+    md_strv_free(&lines);
+    free(want); free(cmd); free(opub); free(other); free(st); free(stp); free(live);
+    free(dir); free(priv); free(pub);
 }
 
 /* Trial 9 case 04: a keys directory another user made (or may write) put
@@ -323,6 +386,7 @@ int main(void)
     }
     if (keygen_works()) {
         test_ensure(tmp);
+        test_key_faults(tmp);
         test_host_keys_tree(tmp);
         test_untrusted_keys(tmp);
     } else {

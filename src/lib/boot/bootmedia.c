@@ -537,14 +537,24 @@ static md_bootcfg_entry *relative_entry(const md_bootcfg_entry *e)
     return r;
 }
 
+/* The netboot tree's configs for every MAC: GRUB's, then
+ * md_bootmedia_netboot_configs'. */
+static const struct {
+    const char *path;
+    md_bootfmt fmt;
+} netboot_base[1 + MD_BOOTMEDIA_NETCFGS] = {
+    { "boot/grub/grub.cfg", MD_BOOTFMT_GRUB2 },
+    { "boot.ipxe", MD_BOOTFMT_IPXE },
+    { "pxelinux.cfg/default", MD_BOOTFMT_SYSLINUX },
+};
+
 void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
                                   md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS])
 {
     md_bootcfg_entry *r = relative_entry(e);
-    out[0] = (md_bootmedia_netcfg){ "boot.ipxe", MD_BOOTFMT_IPXE,
-                                    md_bootfmt_write(MD_BOOTFMT_IPXE, r) };
-    out[1] = (md_bootmedia_netcfg){ "pxelinux.cfg/default", MD_BOOTFMT_SYSLINUX,
-                                    md_bootfmt_write(MD_BOOTFMT_SYSLINUX, r) };
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++)
+        out[i] = (md_bootmedia_netcfg){ netboot_base[i + 1].path, netboot_base[i + 1].fmt,
+                                        md_bootfmt_write(netboot_base[i + 1].fmt, r) };
     md_bootcfg_entry_free(r);
 }
 
@@ -616,39 +626,57 @@ static char *ipxe_with_hosts(const md_bootcfg_entry *rel, const md_bootmedia_fil
     return text;
 }
 
+size_t md_bootmedia_netboot_config_names(const char *const *macs, size_t nmacs,
+                                         md_bootmedia_netcfg **out)
+{
+    size_t n = 0, nb = sizeof netboot_base / sizeof netboot_base[0];
+    md_bootmedia_netcfg *v = md_xcalloc(nb + 2 * nmacs, sizeof *v);
+    for (size_t i = 0; i < nb; i++)
+        v[n++] = (md_bootmedia_netcfg){ md_xstrdup(netboot_base[i].path), netboot_base[i].fmt,
+                                        NULL };
+    for (size_t i = 0; i < nmacs; i++) {
+        char *mn = mac_name(macs[i]);
+        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("boot/grub/grub.cfg-%s", mn),
+                                        MD_BOOTFMT_GRUB2, NULL };
+        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("pxelinux.cfg/%s", mn), MD_BOOTFMT_SYSLINUX,
+                                        NULL };
+        free(mn);
+    }
+    *out = v;
+    return n;
+}
+
 size_t md_bootmedia_netboot_all_configs(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                                         md_bootmedia_netcfg **out)
 {
-    size_t n = 0, cap = 3 + 2 * f->nhosts;
-    md_bootmedia_netcfg *v = md_xcalloc(cap, sizeof *v);
+    const char **macs = md_xcalloc(f->nhosts + 1, sizeof *macs);
+    for (size_t i = 0; i < f->nhosts; i++)
+        macs[i] = f->hosts[i].mac;
+    md_bootmedia_netcfg *v;
+    size_t n = md_bootmedia_netboot_config_names(macs, f->nhosts, &v), k = 0;
+    free(macs);
     const char *rb = e->nmods ? strrchr(e->mods[0].path, '/') : NULL;
     const char *rootfs_name = rb ? rb + 1 : "";
-    v[n++] = (md_bootmedia_netcfg){ md_xstrdup("boot/grub/grub.cfg"), MD_BOOTFMT_GRUB2,
-                                    md_grubcfg_write(e) };
+    v[k++].text = md_grubcfg_write(e);
     md_bootmedia_netcfg base[MD_BOOTMEDIA_NETCFGS];
     md_bootmedia_netboot_configs(e, base);
-    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
-        v[n] = base[i];
-        v[n++].path = md_xstrdup(base[i].path);
-    }
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++)
+        v[k++].text = base[i].text;
     if (f->nhosts) {
         md_bootcfg_entry *rel = relative_entry(e);
         free(v[1].text); /* boot.ipxe */
         v[1].text = ipxe_with_hosts(rel, f, rootfs_name);
         md_bootcfg_entry_free(rel);
     }
+    /* per host, in the order of md_bootmedia_netboot_config_names */
     for (size_t i = 0; i < f->nhosts; i++) {
         const md_bootmedia_host *h = &f->hosts[i];
         md_bootcfg_entry *he = host_entry(e, h, rootfs_name);
-        char *mn = mac_name(h->mac);
-        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("boot/grub/grub.cfg-%s", mn), MD_BOOTFMT_GRUB2,
-                                        md_grubcfg_write(he) };
+        v[k++].text = md_grubcfg_write(he);
         md_bootcfg_entry *rel = relative_entry(he);
-        v[n++] = (md_bootmedia_netcfg){ md_xasprintf("pxelinux.cfg/%s", mn), MD_BOOTFMT_SYSLINUX,
-                                        md_bootfmt_write(MD_BOOTFMT_SYSLINUX, rel) };
+        v[k++].text = md_bootfmt_write(MD_BOOTFMT_SYSLINUX, rel);
         md_bootcfg_entry_free(rel);
         md_bootcfg_entry_free(he);
-        free(mn);
     }
     *out = v;
     return n;
@@ -665,7 +693,7 @@ void md_bootmedia_netcfgs_free(md_bootmedia_netcfg *v, size_t n)
 
 static const char netboot_readme[] =
     "mkdom0 netboot tree: make this directory the TFTP root (and, for iPXE over\n"
-    "HTTP, the document root), e.g. /srv/tftp/mkdom0.  Every config here boots\n"
+    "HTTP, the document root), e.g. /srv/tftp/out/netboot.  Every config here boots\n"
     "the same Xen and dom0 arguments, written from one entry by mkdom0 build.\n"
     "\n"
     "  boot/grub/i386-pc/core.0      GRUB for BIOS PXE clients\n"
@@ -675,10 +703,22 @@ static const char netboot_readme[] =
     "  pxelinux.0, pxelinux.cfg/default  pxelinux with mboot.c32 (BIOS only)\n"
     "  xen.gz xen vmlinuz %s         what they load\n"
     "\n"
+    "The tree carries the dom0's ssh host private keys: mkdom0 build makes the\n"
+    "output directory 0750, never readable by others.  A TFTP server that runs\n"
+    "as its own user reads it through the group: build into a directory that is\n"
+    "setgid and of the server's group, e.g. for dnsmasq (user=dnsmasq, and the\n"
+    "group it runs as set with group=):\n"
+    "\n"
+    "  install -d -g dnsmasq -m 2750 /srv/tftp   (groupadd --system dnsmasq first\n"
+    "                                              if there is no such group)\n"
+    "  mkdom0 build -o /srv/tftp/out ...          (this tree: /srv/tftp/out/netboot)\n"
+    "\n"
     "dnsmasq (DHCP, TFTP; the reference server), e.g. /etc/dnsmasq.d/mkdom0.conf:\n"
     "\n"
+    "  user=dnsmasq\n"
+    "  group=dnsmasq\n"
     "  enable-tftp\n"
-    "  tftp-root=/srv/tftp/mkdom0\n"
+    "  tftp-root=/srv/tftp/out/netboot\n"
     "  # your network; or dhcp-range=192.0.2.0,proxy beside an existing DHCP server\n"
     "  dhcp-range=192.0.2.100,192.0.2.200,12h\n"
     "  dhcp-match=set:efi64,option:client-arch,7\n"

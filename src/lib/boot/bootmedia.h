@@ -102,5 +102,11 @@ void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
 size_t md_bootmedia_netboot_all_configs(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                                         md_bootmedia_netcfg **out);
 void md_bootmedia_netcfgs_free(md_bootmedia_netcfg *v, size_t n);
+/* The paths and formats of md_bootmedia_netboot_all_configs for hosts with
+ * these MACs ("52:54:00:12:34:56"), in its order, text NULL: the one list
+ * of the tree's configs, for `mkdom0 lint` of a tree on disk.  Free as
+ * above. */
+size_t md_bootmedia_netboot_config_names(const char *const *macs, size_t nmacs,
+                                         md_bootmedia_netcfg **out);
 
 #endif

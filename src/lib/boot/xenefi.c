@@ -45,7 +45,7 @@ int md_xenefi_tree(const md_bootcfg_entry *e, const md_xenefi_files *f, const ch
             goto out;
     }
     free(p);
-    p = md_xasprintf("%s/xen.cfg", outdir);
+    p = md_xasprintf("%s/%s", outdir, MD_XENEFI_CFG_NAME);
     if (md_write_atomic(p, cfg, strlen(cfg), 0644, err) < 0)
         goto out;
     rc = 0;

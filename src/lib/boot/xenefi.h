@@ -38,6 +38,10 @@ typedef struct md_xenefi_files {
     int64_t epoch;        /* SOURCE_DATE_EPOCH: the signature's signingTime */
 } md_xenefi_files;
 
+/* The config's name beside xen.efi in the efi/ tree (the name Xen tries
+ * last, xen/common/efi/boot.c). */
+#define MD_XENEFI_CFG_NAME "xen.cfg"
+
 /* The xen.cfg text for `e` (md_bootfmt_write's Xen EFI format, file names
  * without their leading '/').  Caller frees. */
 char *md_xenefi_cfg(const md_bootcfg_entry *e);

@@ -1059,6 +1059,9 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
     b.keys_dir = keys_dir(spec, o->keys_dir);
     int r = -1;
+    /* KeysDir= and ClientKey= of image.ini: refused now, not after the work */
+    if (md_path_printable("keys directory", b.keys_dir, err) < 0)
+        goto out;
     if (md_codec_from_name(md_spec_compression(spec), &b.codec, err) < 0)
         goto out;
     b.rootfs_name = md_imgdir_rootfs_name(b.codec);
@@ -1073,6 +1076,12 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
                    h->at, h->name);
         goto out;
     }
+    /* The keys sign xen-unified.efi alone: without it the user would take
+     * the output for signed (trial 9d case 08). */
+    if (md_spec_secure_boot_key(spec) && !(b.media & MD_SPEC_MEDIA_UNIFIED))
+        md_out_say(o->out, MD_OUT_NOTE, "warning: %s: [Boot] SecureBootKey= signs only "
+                   "xen-unified.efi, which this build does not write: nothing is signed (add "
+                   "unified to Media= or --media)", md_spec_key_at(spec, "Boot", "SecureBootKey"));
     /* First: a second build into the same output, or an output directory
      * that is not ours, is refused before minutes of work. */
     if (!(b.stage = md_imgdir_stage_new(o->outdir, b.codec, o->force, err)))

@@ -523,16 +523,42 @@ int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)
     return rc;
 }
 
+/* Its owner may unlink it while a build holds it (even in a sticky
+ * directory), and the next build locks a new file: two builds run at once;
+ * or hold it forever and block every build. */
+static int foreign_lock(const char *shown, uid_t uid, md_err *err)
+{
+    return md_err_set(err, "%s: the lock file belongs to user %u, who could remove it while a "
+                           "build holds it (two builds would then write at once) or hold it "
+                           "forever: remove it as user %u or root",
+                      shown, (unsigned)uid, (unsigned)geteuid());
+}
+
 int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *err)
 {
     /* O_NOFOLLOW: a symlink planted at the name would have the caller (often
      * root) create a file wherever it points (trial 9c: /etc/nologin). */
     int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
                     0644);
-    if (fd < 0)
-        return errno == ELOOP ? md_err_set(err, "%s: is a symlink, refused as a lock file: remove it",
-                                           shown)
-                              : md_err_errno(err, "%s: cannot open lock file", shown);
+    if (fd < 0) {
+        /* The kernel's protected_symlinks/protected_regular give EACCES for
+         * another user's symlink or file in a sticky directory: say what is
+         * there, not only "Permission denied" (trial 9d). */
+        int e = errno;
+        struct stat ls;
+        if (fstatat(dirfd, name, &ls, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(ls.st_mode)) {
+            char who[48];
+            snprintf(who, sizeof who, ls.st_uid == geteuid() ? "yours" : "user %u's",
+                     (unsigned)ls.st_uid);
+            return md_err_set(err, "%s: is a symlink, refused as a lock file (%s%s%s): remove it "
+                                   "as its owner or root", shown, who,
+                              e == ELOOP ? "" : "; ", e == ELOOP ? "" : strerror(e));
+        }
+        if (fstatat(dirfd, name, &ls, AT_SYMLINK_NOFOLLOW) == 0 && ls.st_uid != geteuid())
+            return foreign_lock(shown, ls.st_uid, err);
+        errno = e;
+        return md_err_errno(err, "%s: cannot open lock file", shown);
+    }
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) < 0)
@@ -540,13 +566,7 @@ int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *er
     else if (!S_ISREG(st.st_mode))
         rc = md_err_set(err, "%s: not a regular file, refused as a lock file: remove it", shown);
     else if (st.st_uid != geteuid())
-        /* Its owner may unlink it while a build holds it (even in a sticky
-         * directory), and the next build locks a new file: two builds run
-         * at once; or hold it forever and block every build. */
-        rc = md_err_set(err, "%s: the lock file belongs to user %u, who could remove it while a "
-                             "build holds it (two builds would then write at once) or hold it "
-                             "forever: remove it as user %u or root",
-                        shown, (unsigned)st.st_uid, (unsigned)geteuid());
+        rc = foreign_lock(shown, st.st_uid, err);
     if (rc < 0) {
         close(fd);
         return -1;
@@ -562,4 +582,24 @@ char *md_path_abs(const char *path)
     char *r = md_xasprintf("%s/%s", cwd ? cwd : ".", path);
     free(cwd);
     return r;
+}
+
+int md_path_printable(const char *what, const char *path, md_err *err)
+{
+    const unsigned char *p = (const unsigned char *)path;
+    while (*p && *p >= 0x20 && *p != 0x7f)
+        p++;
+    if (!*p)
+        return 0;
+    /* the path with C escapes (its first 300 bytes), so the message stays
+     * on one line */
+    char *shown = md_xmalloc(4 * 300 + 1), *o = shown;
+    for (const unsigned char *q = (const unsigned char *)path; *q && q - (const unsigned char *)path < 300; q++)
+        o += *q < 0x20 || *q == 0x7f ? sprintf(o, "\\x%02x", *q) : sprintf(o, "%c", *q);
+    *o = '\0';
+    int rc = md_err_set(err, "%s '%s': a newline or other control character (byte 0x%02x) in "
+                             "the name, which would split the lines of image.ini and the "
+                             "reports: rename it", what, shown, *p);
+    free(shown);
+    return rc;
 }

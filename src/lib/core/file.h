@@ -136,5 +136,12 @@ void md_remove_tree(const char *path, const char *const *keep);
  * symlinks and ".." stay), malloc'd; the caller frees it.  For a tool run
  * in another directory (md_run_opts.cwd) that must still find the file. */
 char *md_path_abs(const char *path);
+/* 0 when `path` holds no control character (bytes 0x01-0x1f, 0x7f); else
+ * -1 with "WHAT PATH: a newline or other control character ..." (the
+ * character shown escaped).  Every path that reaches a line-based file
+ * (image.ini, a config) or a one-line report is checked with it where it
+ * comes in: a newline there writes keys and sections of its own (trial 9d
+ * case 07). */
+int md_path_printable(const char *what, const char *path, md_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/mem.h"
 #include "core/file.h"
 #include "core/run.h"
+#include "image/unpack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -586,6 +587,49 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     return rc;
 }
 
+/* The archive against the limits every reader of a rootfs holds it to
+ * (image/unpack.h md_unpack_default_limits: lint, boot --check): an image
+ * past them would be built and then refused as a bomb by mkdom0's own
+ * lint (trial 9d case 09), so it is refused here, before a byte is
+ * written.  Counts as the reader does: file content (a link group's once),
+ * entries, and the uncompressed stream with its headers. */
+static int check_readable(const struct cpio_src *s, md_err *err)
+{
+    const md_unpack_limits *l = &md_unpack_default_limits;
+    uint64_t content = 0, stream = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const md_node *n = s->nodes[i];
+        md_node_type ty = md_node_type_of(n);
+        size_t size = 0;
+        if ((ty == MD_NODE_FILE || ty == MD_NODE_HARDLINK) && s->info[i].carries_data)
+            md_node_data(n, &size);
+        else if (ty == MD_NODE_SYMLINK)
+            size = strlen(md_node_link_target(n));
+        if (ty != MD_NODE_SYMLINK) {
+            content += size;
+            if (l->entry_bytes && size > l->entry_bytes)
+                return md_err_set(err, "%s: %zu bytes, more than the %llu bytes a rootfs reader "
+                                       "takes in one file (mkdom0 lint would refuse the image)",
+                                  md_node_path(n), size, (unsigned long long)l->entry_bytes);
+        }
+        size_t h = 110 + strlen(md_node_path(n)) + 1;
+        stream += h + pad4(h) + size + pad4(size);
+    }
+    if (l->entries && s->n > l->entries)
+        return md_err_set(err, "%zu files, more than the %zu entries a rootfs reader takes (mkdom0 "
+                               "lint would refuse the image)", s->n, l->entries);
+    if (l->total_bytes && content > l->total_bytes)
+        return md_err_set(err, "%llu bytes of files, more than the %llu bytes in all a rootfs "
+                               "reader takes (mkdom0 lint would refuse the image); leave the "
+                               "largest out with [Files] Drop= or give them to the host another way",
+                          (unsigned long long)content, (unsigned long long)l->total_bytes);
+    if (l->stream_bytes && stream > l->stream_bytes)
+        return md_err_set(err, "%llu bytes of uncompressed archive, more than the %llu a rootfs "
+                               "reader takes (mkdom0 lint would refuse the image)",
+                          (unsigned long long)stream, (unsigned long long)l->stream_bytes);
+    return 0;
+}
+
 /* ---- entry point ---- */
 
 int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,
@@ -598,8 +642,9 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
     struct cpio_src s = { .sde = source_date_epoch, .err = err };
     number_entries(t, &s);
     char *tmp = NULL;
-    struct sink o = { .err = err };
-    o.fd = md_file_create_tmp(path, &tmp, err);
+    struct sink o = { .err = err, .fd = -1 };
+    if (check_readable(&s, err) == 0)
+        o.fd = md_file_create_tmp(path, &tmp, err);
     o.tmp = tmp;
     int rc = -1;
     if (o.fd >= 0) {

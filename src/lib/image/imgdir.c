@@ -71,6 +71,7 @@ struct ini {
     /* [Host NAME] sections: their fields, malloc'd, "" when not given */
     struct ini_host { char *f[5]; } *hosts;
     size_t nhosts;
+    md_imgdir_host *hostv; /* view.hosts: the same strings */
 };
 
 struct md_imgdir {
@@ -106,6 +107,7 @@ void md_imgdir_free(md_imgdir *d)
         for (int k = 0; k < 5; k++)
             free(d->ini.hosts[i].f[k]);
     free(d->ini.hosts);
+    free(d->ini.hostv);
     free(d->dir);
     free(d);
 }
@@ -377,6 +379,15 @@ const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err)
                    ini->bad_line == ini->status ? ini->bad
                                                 : "syntax error (expected [Section] or Key=Value)");
         return NULL;
+    }
+    if (ini->nhosts && !ini->hostv) {
+        d->ini.hostv = md_xcalloc(ini->nhosts, sizeof *ini->hostv);
+        for (size_t i = 0; i < ini->nhosts; i++) {
+            char **f = ini->hosts[i].f;
+            d->ini.hostv[i] = (md_imgdir_host){ f[0], f[1], f[2], f[3], f[4] };
+        }
+        d->ini.view.hosts = d->ini.hostv;
+        d->ini.view.nhosts = ini->nhosts;
     }
     return &ini->view;
 }
@@ -836,7 +847,8 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
     s->replace_foreign = replace_foreign;
     s->rootfs_name = md_imgdir_rootfs_name(codec);
     bool exists;
-    if (locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0)
+    if (md_path_printable("output directory", outdir, err) < 0 ||
+        locate_output(s, outdir, &exists, err) < 0 || check_parent_safe(s->parent, err) < 0)
         goto fail;
     /* From here on PARENT is this directory, whatever its path comes to
      * name: the lock, the staging directory and the swap are made in it. */
@@ -1028,8 +1040,17 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
     umask(um);
     /* Never a mode that lets group or others write: they could change the
      * image (stage_new refused such an output; a new one would be refused
-     * by the next build). */
-    mode_t mode = (replace ? old.st_mode & 07777 : 0777 & ~um) & ~(mode_t)(S_IWGRP | S_IWOTH);
+     * by the next build).  Nor one that lets others in: the rootfs and
+     * every medium carry the dom0's and each [Host]'s ssh host private key
+     * (trial 9d case 06), so the output is the owner's and its group's
+     * (0750 under umask 022): a TFTP server that runs as its own user
+     * reads it through the group, which a setgid parent directory gives
+     * the output (kept here, as the kernel set it on the staging). */
+    struct stat sst;
+    if (fstat(s->staging_fd, &sst) < 0)
+        return md_err_errno(err, "%s", s->staging);
+    mode_t mode = (replace ? old.st_mode & 07777 : (0777 & ~um) | (sst.st_mode & S_ISGID)) &
+                  ~(mode_t)(S_IWGRP | S_IRWXO);
     if (fchmod(s->staging_fd, mode) < 0)
         return md_err_errno(err, "%s", s->staging);
     if (renameat2(s->parent_fd, s->staging_name, s->parent_fd, s->base,

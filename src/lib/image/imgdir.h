@@ -88,7 +88,8 @@ typedef struct md_imgdir_info {
     size_t modules;            /* Modules: kernel modules in the image */
     const char *keys_dir;      /* KeysDir: the ssh keys directory */
     const char *client_key;    /* ClientKey: root's login key for boot checks */
-    const md_imgdir_host *hosts; /* written only; NULL when none */
+    const md_imgdir_host *hosts; /* [Host NAME] in file order; NULL when none (fields
+                                    "" when not given) */
     size_t nhosts;
 } md_imgdir_info;
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,17 +182,100 @@ static int generate(const char *dir, const char *name, md_err *err)
     return r;
 }
 
+/* "TYPE BASE64" of a public key line (no options, no comment), or NULL.
+ * Caller frees. */
+static char *pub_identity(const char *line)
+{
+    const char *t = line + strspn(line, " \t");
+    size_t tn = strcspn(t, " \t\r\n");
+    const char *b = t + tn + strspn(t + tn, " \t");
+    size_t bn = strcspn(b, " \t\r\n");
+    if (!tn || !bn)
+        return NULL;
+    return md_xasprintf("%.*s %.*s", (int)tn, t, (int)bn, b);
+}
+
+/* The .pub beside a private key is its public half (ssh-keygen -y): a
+ * half-restored backup or a copy slip would put another key into
+ * image.ini's HostKey=, which `boot --check` and users compare with what
+ * sshd serves (trial 9d case 11). */
+static int check_pub_matches(const char *priv, const char *pub, md_err *err)
+{
+    const char *argv[] = { keygen_prog(), "-y", "-f", priv, NULL };
+    char *derived = NULL;
+    unsigned char *have = NULL;
+    size_t hl;
+    if (run(argv, &derived, err) < 0) {
+        md_err_prefix(err, "reading the public half of %s", priv);
+        return -1;
+    }
+    int rc = md_read_file(pub, &have, &hl, err);
+    char *a = derived ? pub_identity(derived) : NULL;
+    char *b = rc == 0 ? pub_identity((char *)have) : NULL;
+    if (rc == 0 && (!a || !b || strcmp(a, b)))
+        rc = md_err_set(err, "%s is not the public half of %s (ssh-keygen -y -f %s gives another "
+                             "key): the image would announce a host key its sshd does not "
+                             "serve; restore the pair, or remove %s to have it made again from "
+                             "the private key", pub, priv, priv, pub);
+    free(a);
+    free(b);
+    free(derived);
+    free(have);
+    return rc;
+}
+
+/* Temporaries of ssh-keygen runs (generate()'s .NAME.tmp.PID and its .pub)
+ * whose run is gone: a build killed while it made keys left a private key
+ * there that nothing would remove (trial 9d case 10).  A live run's are
+ * kept (two builds may share a keys directory). */
+static void remove_stale_tmp(const char *dir, const char *name, const md_out *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char *prefix = md_xasprintf(".%s.tmp.", name);
+    size_t pn = strlen(prefix);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, pn))
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + pn, &end, 10);
+        if (pid <= 0 || end == e->d_name + pn || (*end && strcmp(end, ".pub")))
+            continue;
+        if (pid != (long)getpid() && !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+            continue;
+        char *p = md_xasprintf("%s/%s", dir, e->d_name);
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            md_out_say(out, MD_OUT_NOTE, "removed %s, left by a run killed while it made keys", p);
+        free(p);
+    }
+    free(prefix);
+    closedir(d);
+}
+
 static int ensure_one(const char *dir, const char *name, const md_out *out, md_err *err)
 {
     char *priv = md_xasprintf("%s/%s", dir, name);
     char *pub = md_xasprintf("%s.pub", priv);
     struct stat st;
     int r = 0;
+    remove_stale_tmp(dir, name, out);
     if (lstat(priv, &st) < 0) {
-        if (errno != ENOENT)
+        struct stat pst;
+        if (errno != ENOENT) {
             r = md_err_errno(err, "%s", priv);
-        else
+        } else {
+            /* A .pub without its private key: the key was there and is gone
+             * (deleted, a partial restore): the new one is a new identity,
+             * which every ssh client that knew the host will refuse. */
+            if (lstat(pub, &pst) == 0)
+                md_out_say(out, MD_OUT_NOTE, "warning: %s is missing but %s is there: making a "
+                           "NEW host key, so ssh clients that knew this host will refuse it "
+                           "(REMOTE HOST IDENTIFICATION HAS CHANGED); to keep the identity, "
+                           "stop and restore the private key from a backup", priv, pub);
             r = generate(dir, name, err);
+        }
     } else if (!S_ISREG(st.st_mode)) {
         r = md_err_set(err, "%s: not a regular file", priv);
     } else if (check_key_file(priv, err) < 0 || check_key_file(pub, err) < 0) {
@@ -204,6 +288,8 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
         }
         if (r == 0 && access(pub, F_OK) < 0)
             r = derive_pub(priv, pub, err);
+        else if (r == 0)
+            r = check_pub_matches(priv, pub, err);
     }
     free(priv);
     free(pub);

@@ -18,7 +18,15 @@ const md_unpack_limits md_unpack_default_limits = {
     .entry_bytes = MD_UNPACK_ENTRY_BYTES,
     .total_bytes = MD_UNPACK_TOTAL_BYTES,
     .entries = MD_UNPACK_ENTRIES,
-    .ratio = MD_UNPACK_RATIO,
+    .stream_bytes = MD_UNPACK_STREAM_BYTES,
+};
+
+const md_unpack_limits md_unpack_package_limits = {
+    .entry_bytes = MD_UNPACK_ENTRY_BYTES,
+    .total_bytes = MD_UNPACK_TOTAL_BYTES,
+    .entries = MD_UNPACK_ENTRIES,
+    .stream_bytes = MD_UNPACK_STREAM_BYTES,
+    .ratio = MD_UNPACK_PACKAGE_RATIO,
 };
 
 /* One stream being read. */
@@ -26,7 +34,7 @@ typedef struct reader {
     md_tree *t;
     struct archive *a;
     bool disk; /* a directory through the disk reader: nothing is decompressed */
-    uint64_t content; /* file content read from this stream, bytes */
+    uint64_t content; /* file content read from this stream, bytes (for the ratio) */
     const md_unpack_opts *o;
     const char *label;
     md_unpack_stats *st;
@@ -68,27 +76,43 @@ static int check_path(const reader *r, const char *path, md_err *err)
     return 0;
 }
 
-/* `n` bytes of one file; `held`: its content is to be kept in memory, which
- * is what the total bounds. */
-static int check_bytes(const reader *r, uint64_t n, bool held, md_err *err)
+/* `n` bytes of one file, of which `more` not yet counted in r->st->read
+ * (the whole `n` for a header's size, the last chunk while reading). */
+static int check_bytes(const reader *r, uint64_t n, uint64_t more, md_err *err)
 {
     const md_unpack_limits *l = &r->o->limits;
     if (l->entry_bytes && n > l->entry_bytes)
         return md_err_set(err, "implausible size %llu (limit %llu bytes)", (unsigned long long)n,
                           (unsigned long long)l->entry_bytes);
-    if (held && l->total_bytes && r->st->bytes + n > l->total_bytes)
+    if (l->total_bytes && r->st->read + more > l->total_bytes)
         return md_err_set(err, "content beyond the limit of %llu bytes in all",
                           (unsigned long long)l->total_bytes);
     return 0;
 }
 
-/* A compressed stream's output against its input: a small input that
- * expands without end is refused as soon as it passes the ratio, with
- * memory still bounded by what it gave out so far.  Output is the larger
- * of the decompressed stream (headers and padding included) and the file
- * content; `pending`: content of the entry being read.  An uncompressed
- * stream gives out no more than it reads (sparse entries are refused), and
- * libarchive counts its input only as blocks are consumed. */
+/* The uncompressed stream so far (headers, padding and content skipped
+ * unread included) against stream_bytes.  An uncompressed stream (a plain
+ * cpio or tar, a directory) is its file's size, bounded by the entries
+ * and their content; libarchive counts a decompressor's output as it is
+ * consumed. */
+static int check_stream(const reader *r, md_err *err)
+{
+    uint64_t cap = r->o->limits.stream_bytes;
+    if (!cap || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+        return 0;
+    la_int64_t dec = archive_filter_bytes(r->a, 0);
+    if (dec <= 0 || (uint64_t)dec <= cap)
+        return 0;
+    return md_err_set(err, "%s data expands to more than %llu bytes (the limit of an "
+                           "uncompressed archive): a decompression bomb or a corrupt stream",
+                      archive_filter_name(r->a, 0), (unsigned long long)cap);
+}
+
+/* A package's compressed stream against its input (limits.ratio): a small
+ * input that expands without end is refused as soon as it passes the
+ * ratio, before the build holds a GiB of it.  Output is the larger of the
+ * decompressed stream (headers and padding included) and the file content;
+ * `pending`: content of the entry being read. */
 static int check_ratio(const reader *r, uint64_t pending, md_err *err)
 {
     unsigned ratio = r->o->limits.ratio;
@@ -130,7 +154,7 @@ static int read_content(reader *r, struct archive_entry *e, bool held, unsigned 
     la_int64_t size = sized ? archive_entry_size(e) : 0;
     if (size < 0)
         return md_err_set(err, "implausible size %lld", (long long)size);
-    if (check_bytes(r, (uint64_t)size, held, err) < 0)
+    if (check_bytes(r, (uint64_t)size, (uint64_t)size, err) < 0)
         return -1;
     size_t want = sized ? (size_t)size : SIZE_MAX, n = 0;
     size_t cap = held ? (want < FIRST_CHUNK ? want : FIRST_CHUNK) : PAST_CHUNK;
@@ -157,8 +181,10 @@ static int read_content(reader *r, struct archive_entry *e, bool held, unsigned 
             goto fail;
         }
         n += (size_t)got;
-        if ((!sized && check_bytes(r, n, held, err) < 0) || check_ratio(r, n, err) < 0)
+        if (check_bytes(r, n, (uint64_t)got, err) < 0 || check_stream(r, err) < 0 ||
+            check_ratio(r, n, err) < 0)
             goto fail;
+        r->st->read += (uint64_t)got;
     }
     if (sized && n != (size_t)size) {
         md_err_set(err, "truncated (%zu of %lld bytes)", n, (long long)size);
@@ -278,7 +304,7 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     if (l->entries && r->st->entries >= l->entries)
         return md_err_set(err, "more than %zu entries (the limit)", l->entries);
     /* Also here: headers, and the content of entries skipped unread, count. */
-    if (check_ratio(r, 0, err) < 0)
+    if (check_stream(r, err) < 0 || check_ratio(r, 0, err) < 0)
         return -1;
     char *path = entry_path(name);
     md_attr a = {
@@ -398,7 +424,7 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
                                           ARCHIVE_READDISK_NO_SPARSE |
                                           ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
     md_tree *t = md_tree_new(false);
-    md_unpack_stats st = { 0, 0 };
+    md_unpack_stats st = { 0 };
     int rc = archive_read_disk_open(a, path) == ARCHIVE_OK
                  ? read_with(t, a, o, &st, path, err)
                  : md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
@@ -419,7 +445,7 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
     md_tree *t = md_tree_new(false);
     md_unpack_opts o = { .origin = label, .label = label, .clash = MD_CLASH_ERROR,
                          .limits = md_unpack_default_limits, .check = check, .check_ctx = ctx };
-    md_unpack_stats st = { 0, 0 };
+    md_unpack_stats st = { 0 };
     int rc = md_unpack_archive(t, ar, &o, &st, err);
     archive_read_free(ar);
     if (entries)
@@ -481,7 +507,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         return NULL;
     }
     md_tree *t = md_tree_new(false);
-    md_unpack_stats st = { 0, 0 };
+    md_unpack_stats st = { 0 };
     for (size_t off = 0, end = 0, seg = 0; off < len; seg++) {
         while (seg && off < len && data[off] == 0)
             off++;
@@ -507,10 +533,13 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
             md_decomp_codec c = md_decomp_detect(data + off, len - off);
             if (c == MD_DECOMP_NONE)
                 break; /* bzip2, lz4, lzma: its end is not known */
-            /* past the archive's trailer, the stream is held to the same ratio */
-            uint64_t max = o->limits.ratio ? (uint64_t)(len - off) * o->limits.ratio : 0;
-            if (max && max < MD_UNPACK_RATIO_FREE)
-                max = MD_UNPACK_RATIO_FREE;
+            /* past the archive's trailer, the stream is held to the same caps */
+            uint64_t max = o->limits.stream_bytes;
+            if (o->limits.ratio) {
+                uint64_t r = (uint64_t)(len - off) * o->limits.ratio;
+                r = r < MD_UNPACK_RATIO_FREE ? MD_UNPACK_RATIO_FREE : r;
+                max = max && max < r ? max : r;
+            }
             /* libarchive reads on through the streams of the same codec
              * that follow this one (the members of a multi-member gzip, as
              * mkdom0 writes it, each ending on an entry), as the kernel

@@ -44,43 +44,63 @@ struct archive_entry;
 /* Bounds on what one read may add; 0 means unbounded.  Counted over an
  * md_unpack_stats, so streams read into one tree with one stats (the
  * segments of an initramfs) share them.  Every reader of untrusted archives
- * (a .deb's data member, a rootfs image or directory for lint, the build's
- * overlay) applies md_unpack_default_limits; errors name the stream, the
- * member and the limit. */
+ * applies md_unpack_default_limits (a rootfs image or directory for lint,
+ * the build's overlay) or md_unpack_package_limits (a .deb's or .apk's
+ * data member); errors name the stream, the member and the limit. */
 typedef struct md_unpack_limits {
     uint64_t entry_bytes; /* content of one file, bytes */
-    uint64_t total_bytes; /* content of all files held (opts.keep), bytes */
+    /* Content of all files read, held or read past (opts.keep), bytes: what
+     * a read costs in time, and bounds what it holds in memory. */
+    uint64_t total_bytes;
     size_t entries;       /* entries read */
     size_t path_bytes;    /* length of a normalised path ("/usr/bin/x": 10) */
     size_t path_depth;    /* components of a path ("/usr/bin/x": 3) */
-    /* Compression ratio: a compressed stream may give out at most `ratio`
-     * bytes (headers included) per byte it has read of its compressed
-     * input, once it has given out MD_UNPACK_RATIO_FREE bytes.  Counted per
-     * stream, on streams that pass through a decompressor only. */
+    /* The uncompressed stream(s), headers and padding included, bytes:
+     * bounds what the entries' headers (up to a path each) add to
+     * total_bytes, on streams that pass through a decompressor. */
+    uint64_t stream_bytes;
+    /* Packages only (md_unpack_package_limits): a compressed stream may give
+     * out at most `ratio` bytes (headers included) per byte it has read of
+     * its compressed input, once it has given out MD_UNPACK_RATIO_FREE
+     * bytes.  Counted per stream, on streams that pass through a
+     * decompressor only.  0: none. */
     unsigned ratio;
 } md_unpack_limits;
 
 /* The defaults.  A dom0 rootfs is tens of MiB and the largest distribution
  * initramfs or Debian package (linux-image) a few hundred: 1 GiB of
  * content in all, or in one file, is a decompression bomb or a corrupt size
- * field (the tree holds every file in memory); a million entries likewise.
- * Real data.tar.* and initramfs expand 2 to 10 times (at most 22 times over
- * bookworm's and trixie's dom0 packages, a 448-byte metapackage that holds
- * 10 KiB of tar padding); gzip's most is about 1032 and xz's and zstd's
- * thousands, so 100 refuses a bomb after its first 16 MiB, long before the
- * total cap would.  Paths are bounded by the tree (MD_TREE_PATH_MAX,
- * MD_TREE_DEPTH_MAX). */
+ * field; a million entries likewise, and 2 GiB of uncompressed stream (a
+ * tar's 512-byte headers and padding, or a newc name of up to 4 KiB, for
+ * each entry).  These are caps on what is unpacked, not on a compression
+ * ratio: a legitimate image may hold a file of zeros that gzip packs 1000
+ * to 1 and xz or zstd far more (trial 9d case 09), so a bomb is read up to
+ * the caps (1 GiB of gzip takes seconds) and refused there, with memory
+ * bounded by what is held.  md_image_write refuses to write an image past
+ * them, so what mkdom0 builds its lint reads.  Paths are bounded by the
+ * tree (MD_TREE_PATH_MAX, MD_TREE_DEPTH_MAX). */
 #define MD_UNPACK_ENTRY_BYTES ((uint64_t)1 << 30)
 #define MD_UNPACK_TOTAL_BYTES ((uint64_t)1 << 30)
 #define MD_UNPACK_ENTRIES ((size_t)1000000)
-#define MD_UNPACK_RATIO 100u
-#define MD_UNPACK_RATIO_FREE ((uint64_t)16 << 20)
+#define MD_UNPACK_STREAM_BYTES ((uint64_t)2 << 30)
 extern const md_unpack_limits md_unpack_default_limits;
+
+/* A package's data member (packages/deb.h, apk.h): the defaults and a
+ * ratio.  The build holds every file of a package in memory, and real
+ * data.tar.* expand 2 to 10 times (at most 22 times over bookworm's and
+ * trixie's dom0 packages, a 448-byte metapackage that holds 10 KiB of tar
+ * padding); gzip's most is about 1032 and xz's and zstd's thousands, so
+ * 100 refuses a bomb after its first 16 MiB, long before the total cap
+ * would.  Images are not held to it: what a user puts in one (Overlay=)
+ * may be a file of zeros. */
+#define MD_UNPACK_PACKAGE_RATIO 100u
+#define MD_UNPACK_RATIO_FREE ((uint64_t)16 << 20)
+extern const md_unpack_limits md_unpack_package_limits;
 
 /* Which files' content a reader holds: called once per file (and per
  * hardlink that carries its group's content) with the normalised path the
  * content lands at ("/etc/inittab") and its size in bytes; false: the
- * content is read past (every limit, the ratio and the size checks still
+ * content is read past (every limit and the size checks still
  * apply, so a truncated or corrupt member is an error as before) and the
  * tree holds the file's size and attributes but no content (tree.h).  A
  * reader that inspects a few files (lint) so holds those only, and a 1 GiB
@@ -114,7 +134,8 @@ typedef struct md_unpack_opts {
 
 typedef struct md_unpack_stats {
     size_t entries; /* entries read (directories and skipped sockets included) */
-    uint64_t bytes; /* file content held (what total_bytes bounds) */
+    uint64_t bytes; /* file content held */
+    uint64_t read;  /* file content read, held or read past (what total_bytes bounds) */
 } md_unpack_stats;
 
 /* Add every entry of the open libarchive read handle `a` (formats and

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "lint/lint_int.h"
 #include "boot/bootfmt.h"
+#include "boot/bootmedia.h"
+#include "boot/xenefi.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/decomp.h"
@@ -186,6 +189,7 @@ static char *xen_in(const char *dir)
 }
 
 static char *near(const char *cfg, const char *gpath);
+static void classify_media(inputs *in, const char *dir);
 
 /* The files the Xen entries of boot config `x` load, found as lint finds
  * every loaded file (near()), each once: the hypervisors into `xens`, the
@@ -259,6 +263,8 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
     }
     for (size_t i = 0; i < xens.n; i++)
         classify_file(in, xens.v[i], MD_LINT_XEN);
+    if (any)
+        classify_media(in, dir);
     md_strv_free(&xens);
     md_strv_free(&roots);
     md_strv_free(&why);
@@ -266,6 +272,87 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
     free(rootfs);
     free(xen);
     return any;
+}
+
+/* A boot config of a medium, as the build writes it, once. */
+static void add_config(inputs *in, const char *path)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (!strcmp(in->v[i].path, path))
+            return;
+    classify_file(in, path, MD_LINT_GRUB);
+}
+
+/* The boot configs of an output directory's media beyond its grub.cfg: the
+ * ones the build's self-lint reads from memory (build.c step_self_lint),
+ * read back from disk (trial 9d case 03): the netboot tree's, named by
+ * bootmedia.h's one list of them (per host from image.ini's MACs), and
+ * efi/xen.cfg.  `dir` is the output directory, or its netboot/ or efi/
+ * tree.  The configs inside boot.iso, disk.img and xen-unified.efi are
+ * not read: a "not checked" note names each. */
+static void classify_media(inputs *in, const char *dir)
+{
+    char *d = md_xstrdup(dir);
+    for (size_t n = strlen(d); n > 1 && d[n - 1] == '/'; n--)
+        d[n - 1] = '\0';
+    char *ini = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_INI));
+    char *root = NULL, *netdir = NULL, *efidir = NULL;
+    if (md_is_file(ini)) {
+        root = md_xstrdup(d);
+        netdir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_NETBOOT));
+        efidir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_EFI));
+    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_NETBOOT))) {
+        root = dir_of(d);
+        netdir = md_xstrdup(d);
+    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_EFI))) {
+        root = dir_of(d);
+        efidir = md_xstrdup(d);
+    }
+    struct stat st;
+    if (netdir && stat(netdir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        md_imgdir *id = md_imgdir_open(root, NULL);
+        md_err e = MD_ERR_INIT;
+        const md_imgdir_info *info = id ? md_imgdir_ini(id, &e) : NULL;
+        const char **macs = md_xcalloc(info ? info->nhosts + 1 : 1, sizeof *macs);
+        for (size_t i = 0; info && i < info->nhosts; i++)
+            macs[i] = info->hosts[i].mac;
+        md_bootmedia_netcfg *v;
+        size_t n = md_bootmedia_netboot_config_names(macs, info ? info->nhosts : 0, &v);
+        for (size_t i = 0; i < n; i++) {
+            char *p = md_xasprintf("%s/%s", netdir, v[i].path);
+            add_config(in, p);
+            free(p);
+        }
+        if (!info)
+            md_lint_not_checked(in->l, netdir, "the per-host configs (boot/grub/grub.cfg-01-MAC, "
+                                "pxelinux.cfg/01-MAC): the hosts are named by image.ini, which "
+                                "cannot be read (%s)", e.set ? e.msg : "no output directory");
+        md_bootmedia_netcfgs_free(v, n);
+        free(macs);
+        md_imgdir_free(id);
+    }
+    if (efidir && stat(efidir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char *p = md_xasprintf("%s/%s", efidir, MD_XENEFI_CFG_NAME);
+        add_config(in, p);
+        free(p);
+    }
+    if (md_is_file(ini)) {
+        static const md_imgdir_file inside[] = { MD_IMGDIR_ISO, MD_IMGDIR_DISK,
+                                                 MD_IMGDIR_UNIFIED };
+        for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+            char *p = md_xasprintf("%s/%s", d, md_imgdir_name(inside[i]));
+            if (md_is_file(p))
+                md_lint_not_checked(in->l, p, "its boot config is inside the image and is not "
+                                    "read (the build's self-lint checked it from the same entry "
+                                    "as %s/grub.cfg)", d);
+            free(p);
+        }
+    }
+    free(d);
+    free(ini);
+    free(root);
+    free(netdir);
+    free(efidir);
 }
 
 static bool looks_rootfs_dir(const char *dir)
@@ -352,8 +439,33 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
 }
 
 /* GRUB path "(hd0,1)/boot/x" or "/x" -> a host file near the config. */
+static char *near_find(const char *cfg, const char *gpath, char **other);
+
 static char *near(const char *cfg, const char *gpath)
 {
+    return near_find(cfg, gpath, NULL);
+}
+
+/* What a non-regular `st` is, for "PATH is ...". */
+static const char *kind_of(const struct stat *st)
+{
+    return S_ISFIFO(st->st_mode)  ? "a FIFO"
+           : S_ISCHR(st->st_mode) ? "a character device"
+           : S_ISBLK(st->st_mode) ? "a block device"
+           : S_ISDIR(st->st_mode) ? "a directory"
+           : S_ISSOCK(st->st_mode) ? "a socket"
+                                   : "not a regular file";
+}
+
+/* near(), and when it finds no regular file, *other (when not NULL): the
+ * first place it looked that holds something else ("DIR/rootfs.cpio.gz is
+ * a FIFO", "... a symlink to /dev/zero, a character device"), malloc'd, or
+ * NULL when nothing is there: lint reads regular files only, and the
+ * message names that cause rather than a missing file (trial 9d). */
+static char *near_find(const char *cfg, const char *gpath, char **other)
+{
+    if (other)
+        *other = NULL;
     if (gpath[0] == '(') {
         const char *e = strchr(gpath, ')');
         gpath = e ? e + 1 : gpath;
@@ -370,10 +482,23 @@ static char *near(const char *cfg, const char *gpath)
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
-        if (md_is_file(p))
+        struct stat st, ls;
+        if (md_is_file(p)) {
             hit = p;
-        else
+        } else {
+            if (other && !*other && lstat(p, &ls) == 0) {
+                char tgt[256] = "";
+                ssize_t tn = S_ISLNK(ls.st_mode) ? readlink(p, tgt, sizeof tgt - 1) : -1;
+                tgt[tn > 0 ? tn : 0] = '\0';
+                if (!S_ISLNK(ls.st_mode))
+                    *other = md_xasprintf("%s is %s", p, kind_of(&ls));
+                else if (stat(p, &st) == 0)
+                    *other = md_xasprintf("%s is a symlink to %s, %s", p, tgt, kind_of(&st));
+                else
+                    *other = md_xasprintf("%s is a symlink to %s, which does not resolve", p, tgt);
+            }
             free(p);
+        }
         char *nd = md_xasprintf("%s/..", d);
         free(d);
         d = nd;
@@ -405,12 +530,19 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                 md_lint_mark_unchecked(l);
                 continue;
             }
-            char *p = near(x->path, f[k]->path);
-            if (!p)
+            char *other;
+            char *p = near_find(x->path, f[k]->path, &other);
+            if (!p && other)
+                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                            "menuentry '%s' loads %s, but %s, not a regular file: no loader "
+                            "boots it, and lint reads regular files only",
+                            e->title ? e->title : "", f[k]->path, other);
+            else if (!p)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "menuentry '%s' loads %s, which is not in this output directory: "
                             "the entry cannot boot, and lint could not check that file",
                             e->title ? e->title : "", f[k]->path);
+            free(other);
             free(p);
         }
     }

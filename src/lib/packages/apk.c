@@ -348,16 +348,16 @@ static int check_datahash(md_apk *a, const unsigned char *data, size_t n, bool w
     return 0;
 }
 
-/* The most the data member may decompress to: image/unpack's total and
- * ratio, which the uncompressed tar it is then read from escapes. */
+/* The most the data member may decompress to: image/unpack's package
+ * limits (stream cap and ratio), which the uncompressed tar it is then
+ * read from escapes. */
 static size_t data_cap(size_t gzlen)
 {
-    const md_unpack_limits *l = &md_unpack_default_limits;
-    uint64_t cap = l->total_bytes + ((uint64_t)64 << 20); /* headers and padding */
+    const md_unpack_limits *l = &md_unpack_package_limits;
     uint64_t byratio = (uint64_t)gzlen * l->ratio;
     if (byratio < MD_UNPACK_RATIO_FREE)
         byratio = MD_UNPACK_RATIO_FREE;
-    return (size_t)(byratio < cap ? byratio : cap);
+    return (size_t)(byratio < l->stream_bytes ? byratio : l->stream_bytes);
 }
 
 md_apk *md_apk_open(const char *path, const md_apksign_keys *keys,
@@ -438,8 +438,8 @@ int md_apk_extract(const md_apk *a, md_tree *t, const char *origin, md_tree_clas
     archive_read_support_format_tar(ar);
     archive_read_open_memory(ar, a->tar, a->tarlen);
     md_unpack_opts o = { .origin = origin, .label = "data", .clash = clash,
-                         .limits = md_unpack_default_limits };
-    md_unpack_stats st = { 0, 0 };
+                         .limits = md_unpack_package_limits };
+    md_unpack_stats st = { 0 };
     int rc = md_unpack_archive(t, ar, &o, &st, err);
     archive_read_free(ar);
     if (rc < 0)

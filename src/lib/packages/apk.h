@@ -44,7 +44,7 @@
 
 /* Limits: the .apk file, the control member decompressed, .PKGINFO's
  * fields (the data member is held to image/unpack's limits, its
- * decompressed size to their total and ratio). */
+ * decompressed size to their stream cap and ratio). */
 #define MD_APK_MAX_FILE ((size_t)1 << 30)
 #define MD_APK_MAX_CONTROL ((size_t)16 << 20)
 #define MD_APK_MAX_FIELDS 65536u

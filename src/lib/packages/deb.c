@@ -75,7 +75,7 @@ static int extract_data(md_tree *t, struct archive *outer, const char *member, c
     /* The index's size and hash say the .deb is the archive's, not that it
      * is harmless: a package is read with the limits of any other archive. */
     md_unpack_opts o = { .origin = origin, .label = member, .clash = clash,
-                         .limits = md_unpack_default_limits };
+                         .limits = md_unpack_package_limits };
     int rc = md_unpack_archive(t, in, &o, st, err);
     archive_read_free(in);
     return rc;
@@ -116,7 +116,7 @@ static int open_deb(const char *path, const char *sha256, const char *origin, md
 static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
                       md_tree_clash clash, md_unpack_stats *stats, md_err *err)
 {
-    md_unpack_stats st = { 0, 0 };
+    md_unpack_stats st = { 0 };
     struct archive *outer = open_outer(fd, err);
     bool seen_data = false;
     struct archive_entry *e;
@@ -265,14 +265,14 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
             free(c);
             continue;
         }
-        md_unpack_stats st = { 0, 0 };
+        md_unpack_stats st = { 0 };
         struct archive *in = archive_read_new();
         archive_read_support_filter_zstd(in);
         archive_read_support_format_tar(in);
         archive_read_support_format_gnutar(in);
         archive_read_open_filename(in, c, 1 << 20); /* a failure shows at the first header */
         md_unpack_opts o = { .origin = origin, .label = data_members[i], .clash = clash,
-                             .limits = md_unpack_default_limits };
+                             .limits = md_unpack_package_limits };
         int rc = md_unpack_archive(t, in, &o, &st, err);
         archive_read_free(in);
         /* The same words as from the .deb: the entry holds the same member. */
@@ -284,7 +284,7 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
             *stats = st;
         return rc;
     }
-    md_unpack_stats st = { 0, 0 };
+    md_unpack_stats st = { 0 };
     int fd = open_deb(path, sha256, origin, err);
     if (fd < 0) {
         free(dir);

@@ -12,7 +12,7 @@
  * data member.  On failure the tree may hold the members added before the
  * bad one; callers treat the whole build as failed.
  *
- * Limits (md_unpack_default_limits, image/unpack.h): a file's content,
+ * Limits (md_unpack_package_limits, image/unpack.h): a file's content,
  * the package's content in all, its entries and its data member's
  * compression ratio; the error names the .deb, the member and the limit.
  */

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <ini.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +86,7 @@ struct md_spec {
     const char *cur_basedir;
     unsigned line;
     unsigned sec_line; /* a section header's line, until its first key */
+    unsigned cur_sec_line; /* the current section's header line (0: none) */
     bool cont; /* the line being handled continues the previous key's value */
     bool any_key;
     md_err *err;
@@ -637,6 +641,28 @@ static void split_cidr(const char *v, uint32_t *addr, int *len, uint32_t *hostma
     *hostmask = *len >= 32 ? 0 : ~0u >> *len;
 }
 
+/* Why "A.B.C.D/N" can be no host's unicast address on a link, or NULL:
+ * the ranges of RFC 1122 3.2.1.3 (0/8 "this network", 127/8 loopback),
+ * RFC 5771 (224/4 multicast) and RFC 1112 4 (240/4 reserved; its last,
+ * 255.255.255.255, the limited broadcast, RFC 919). */
+static const char *not_unicast(const char *v)
+{
+    uint32_t a, hm;
+    int len;
+    split_cidr(v, &a, &len, &hm);
+    if (a >> 24 == 0)
+        return "in 0.0.0.0/8, 'this network' (RFC 1122), which no host may have";
+    if (a >> 24 == 127)
+        return "a loopback address (127.0.0.0/8, RFC 1122), which never leaves the host";
+    if (a >> 28 == 0xe)
+        return "a multicast address (224.0.0.0/4, RFC 5771), which no host may have";
+    if (a == 0xffffffffu)
+        return "the limited broadcast address (RFC 919), which no host may have";
+    if (a >> 28 == 0xf)
+        return "in 240.0.0.0/4, reserved (RFC 1112), which Linux will not route";
+    return NULL;
+}
+
 static bool host_address(const char *v)
 {
     uint32_t a, hm;
@@ -805,6 +831,9 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
                            "as 192.0.2.10/24 (empty: DHCP)", v);
+        if (*v && not_unicast(v))
+            return fail(s, "Address=%s: %s: give the host's own unicast address", v,
+                        not_unicast(v));
         if (*v && !host_address(v))
             return fail(s, "Address=%s: the network's or its broadcast address, not a "
                            "host's", v);
@@ -1108,6 +1137,9 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         if (*v && !valid_ipv4(v, true))
             return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
                            "as 192.0.2.10/24 (dhcp or empty: DHCP)", v);
+        if (*v && not_unicast(v))
+            return fail(s, "Address=%s: %s: give the host's own unicast address", v,
+                        not_unicast(v));
         if (*v && !host_address(v))
             return fail(s, "Address=%s: the network's or its broadcast address, not a "
                            "host's", v);
@@ -1140,6 +1172,7 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     if (s->sec_line) { /* the first key of a section header */
         unsigned at = s->sec_line;
         s->sec_line = 0;
+        s->cur_sec_line = at;
         /* Two [Repository NAME] of one name in one file were merged
          * silently (trial 9c case 13), the second's keys over the
          * first's: two repositories meant, one got.  (A spec's Base= is
@@ -1183,8 +1216,19 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         r = system_key(s, sec, k, v);
     else if (!*sec)
         r = fail(s, "%s= outside of any [Section]", k);
-    else
-        r = fail(s, "unknown section [%s]", sec);
+    else {
+        /* at the header, not at its first key (trial 9d: [Host\tweb]) */
+        s->line = s->cur_sec_line ? s->cur_sec_line : s->line;
+        char *shown = md_xstrdup(sec);
+        bool ctl = false;
+        for (char *c = shown; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?', ctl = true;
+        r = fail(s, "unknown section [%s]%s", shown,
+                 ctl ? " (a control character, shown as '?', in its name: sections are "
+                       "[Name] or [Host NAME] with one space)" : "");
+        free(shown);
+    }
     s->any_key = true;
     if (r) {
         char *key = md_xasprintf("%s/%s", sec, k);
@@ -1209,11 +1253,14 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_basedir = basedir;
     s->line = 0;
     s->sec_line = 0;
+    unsigned outer_sec = s->cur_sec_line;
+    s->cur_sec_line = 0;
     unsigned outer = s->cur_file; /* a Base='s text is read in the middle of a file */
     s->cur_file = ++s->nfiles;
     struct reader rd = { .p = text, .line = &s->line, .sec_line = &s->sec_line, .cont = &s->cont };
     int r = ini_parse_stream(read_line, &rd, on_key, s);
     s->cur_file = outer;
+    s->cur_sec_line = outer_sec;
     if (s->err->set)
         return -1;
     if (rd.empty_sec)
@@ -1473,6 +1520,75 @@ static int check_repo_type(md_spec *s, struct repo *r, const struct repo *first)
     return 0;
 }
 
+/* PEM's passphrase callback: a key that asks is one sbsign would ask for
+ * too, with no terminal to answer in a build. */
+static int sb_no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    *(bool *)asked = true;
+    return -1;
+}
+
+/* OpenSSL's reason for the last failure, or `dflt`. */
+static const char *ssl_reason(const char *dflt)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+    return r ? r : dflt;
+}
+
+/* SecureBootKey= and SecureBootCert= as sbsign will read them (PEM, with
+ * OpenSSL): a certificate, an unencrypted private key, and the key the
+ * certificate's public key belongs to (X509_check_private_key).  Checked
+ * when the spec is read, naming its lines, not after the package work with
+ * sbsign's OpenSSL dump (trial 9d case 08: a mismatched or swapped pair,
+ * a key that wants a passphrase). */
+static int check_sb_pair(md_spec *s)
+{
+    const char *kat = md_spec_key_at(s, "Boot", "SecureBootKey");
+    const char *cat = md_spec_key_at(s, "Boot", "SecureBootCert");
+    ERR_clear_error();
+    FILE *f = fopen(s->sb_cert, "re");
+    if (!f)
+        return md_err_errno(s->err, "%s: SecureBootCert=%s", cat, s->sb_cert);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    if (!x) {
+        md_err_set(s->err, "%s: SecureBootCert=%s: not a PEM certificate (%s)%s", cat, s->sb_cert,
+                   ssl_reason("no certificate"),
+                   !strcmp(s->sb_cert, s->sb_key) ? "" : "; are the key and certificate swapped?");
+        ERR_clear_error();
+        return -1;
+    }
+    f = fopen(s->sb_key, "re");
+    if (!f) {
+        X509_free(x);
+        return md_err_errno(s->err, "%s: SecureBootKey=%s", kat, s->sb_key);
+    }
+    bool asked = false;
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, sb_no_passphrase, &asked);
+    fclose(f);
+    int rc = 0;
+    if (!k && asked)
+        rc = md_err_set(s->err, "%s: SecureBootKey=%s is encrypted: sbsign would ask for its "
+                                "passphrase, which a build cannot give; give the key unencrypted "
+                                "(openssl pkey -in KEY -out NEW, kept 0600)", kat, s->sb_key);
+    else if (!k)
+        rc = md_err_set(s->err, "%s: SecureBootKey=%s: not a PEM private key (%s); are the key and "
+                                "certificate swapped?", kat, s->sb_key, ssl_reason("no key"));
+    else if (X509_check_private_key(x, k) != 1)
+        rc = md_err_set(s->err, "%s: SecureBootKey=%s is not the private key of SecureBootCert=%s "
+                                "(%s): xen-unified.efi would be signed with a key the firmware's "
+                                "db entry for that certificate does not verify", kat, s->sb_key,
+                        s->sb_cert, cat);
+    ERR_clear_error();
+    EVP_PKEY_free(k);
+    X509_free(x);
+    return rc;
+}
+
 /* Microcode=: Debian ships amd64-microcode and intel-microcode in its
  * non-free-firmware component (bookworm and later): a spec whose Debian
  * repositories all lack it would fail in the resolver with "no package". */
@@ -1587,6 +1703,8 @@ static int validate(md_spec *s)
                           "its certificate", md_spec_key_at(s, "Boot", has), has,
                           s->sb_key ? "SecureBootCert" : "SecureBootKey");
     }
+    if (s->sb_key && check_sb_pair(s) < 0)
+        return -1;
     if (check_microcode(s) < 0 || check_ucode_args(s) < 0)
         return -1;
     apply_hvm(s);
@@ -1618,7 +1736,8 @@ md_spec *md_spec_load(const char *path, md_err *err)
         return md_spec_parse(md_spec_default_text(), "<default>", NULL, err);
     unsigned char *data;
     size_t len;
-    if (md_read_file(path, &data, &len, err) < 0)
+    /* Its name goes into image.ini's Spec= and every error's "FILE:LINE". */
+    if (md_path_printable("spec", path, err) < 0 || md_read_file(path, &data, &len, err) < 0)
         return NULL;
     if (memchr(data, '\0', len)) {
         free(data);
