@@ -709,7 +709,7 @@ static const char *var_of(const vars *v, const assign *as, const ssize_t *at, in
  * the last one set, or of the last one whose value has dom0_mem= (where a
  * dom0_mem fix goes). */
 static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const ssize_t *at,
-                     const int *ks, int n, const char *const *names)
+                     const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
     bool where_mem = false;
@@ -718,7 +718,11 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         const char *val = var_of(v, as, at, ks[j], &a);
         if (!val)
             continue;
-        md_strv_split(&f->args, val, false);
+        /* update-grub writes the value into grub.cfg as it is
+         * (20_linux_xen: "${xen_args}"), where GRUB's lexer reads it:
+         * quotes inside the value are GRUB's, not the loader's (trial10d
+         * case 20: dom0_mem='1024M,max:1024M' is Xen's dom0_mem=1024M,...) */
+        md_grubcfg_args(val, xen, &f->args);
         md_strv u = { 0 };
         md_strv_split(&u, v->unknown.v[at[ks[j]]], false);
         for (size_t q = 0; q < u.n; q++)
@@ -755,12 +759,12 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
     md_bootcfg_entry *e = new_entry(NULL, NULL);
     e->xen.path = md_xstrdup("/boot/xen.gz");
     e->xen.mb2 = true;
-    put_vars(&e->xen, v, as, at, xk, nx, names);
+    put_vars(&e->xen, v, as, at, xk, nx, names, true);
     place_like(&e->xen, like ? &like->xen : NULL);
     md_bootcfg_file *k = md_bootcfg_add_mod(e);
     if (first)
         md_strv_push(&k->args, first);
-    put_vars(k, v, as, at, lk, nl, names);
+    put_vars(k, v, as, at, lk, nl, names, false);
     place_like(k, like && like->nmods ? &like->mods[0] : NULL);
     if (k->line) {
         k->path = md_xstrdup("/boot/vmlinuz");

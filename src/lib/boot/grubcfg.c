@@ -555,6 +555,39 @@ static bool has_text(const char *t)
     return false;
 }
 
+/* Words w[from..] (quotes removed) onto `out` as GRUB hands them to the
+ * loader: an argument with a space in double quotes
+ * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux strips
+ * them again; Xen's parse_params() (xen/common/kernel.c) has no quotes: it
+ * splits at the spaces, and the first word's name starts with '"'
+ * ("dom0_mem=4G max:4G" quoted: no dom0_mem), so for Xen (`xen`) such an
+ * argument becomes its space-separated words, the quotes on the first and
+ * the last. */
+static void loader_args(const md_strv *w, size_t from, bool xen, md_strv *out)
+{
+    for (size_t i = from; i < w->n; i++) {
+        if (xen && strchr(w->v[i], ' ')) {
+            md_strv parts = { 0 };
+            md_strv_split(&parts, w->v[i], false);
+            for (size_t j = 0; j < parts.n; j++)
+                md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j],
+                              j + 1 < parts.n ? "" : "\"");
+            md_strv_free(&parts);
+            continue;
+        }
+        md_strv_push(out, w->v[i]);
+    }
+}
+
+void md_grubcfg_args(const char *text, bool xen, md_strv *out)
+{
+    gcmds cmds = { 0 };
+    lex(text, strlen(text), &cmds);
+    for (size_t i = 0; i < cmds.n; i++)
+        loader_args(&cmds.v[i].w, 0, xen, out);
+    gcmds_free(&cmds);
+}
+
 /* A file command's file and parameters (words after `k`, the command):
  * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
  * state `s` has them. */
@@ -585,23 +618,7 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    for (i++; i < w.n; i++) {
-        /* GRUB hands a loader an argument with a space in double quotes
-         * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux
-         * strips them again; Xen's parse_params() (xen/common/kernel.c)
-         * has no quotes: it splits at the spaces, and the first word's name
-         * starts with '"' ("dom0_mem=4G max:4G" quoted: no dom0_mem). */
-        if (!nounzip && strchr(w.v[i], ' ')) {
-            md_strv parts = { 0 };
-            md_strv_split(&parts, w.v[i], false);
-            for (size_t j = 0; j < parts.n; j++)
-                md_strv_pushf(&f->args, "%s%s%s", j ? "" : "\"", parts.v[j],
-                              j + 1 < parts.n ? "" : "\"");
-            md_strv_free(&parts);
-            continue;
-        }
-        md_strv_push(&f->args, w.v[i]);
-    }
+    loader_args(&w, i + 1, !nounzip, &f->args);
     md_strv_free(&w);
 }
 
