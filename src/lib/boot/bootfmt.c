@@ -1699,46 +1699,266 @@ static void ipxe_goto_vars(lines *ls, vars *moving)
     vars_free(&seen);
 }
 
+/* The image commands of iPXE (every command but settings and jumps) on
+ * registry `r`: imgfetch/module/initrd register, kernel/imgselect/imgload
+ * select, chain/imgexec/boot run, imgargs, imgfree.  True when an image
+ * ran (boot): the path goes no further.  `path`: reading one path that
+ * jumps (ipxe_follow), where a kernel selected over one not run leaves
+ * that one registered, as iPXE does; the straight reading makes that one
+ * an entry of its own (scripts that load several in turn). */
+static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, const char *name,
+                           unsigned line, bool path, md_bootcfg_list *out)
+{
+    const char *c = w->v[0];
+    if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
+        ipxe_register(r, v, w, at, name, line);
+    } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
+        if (r->selected >= 0 && !r->ran && !path)
+            ipxe_run(r, (size_t)r->selected, out); /* an entry of its own before */
+        r->selected = (ssize_t)ipxe_register(r, v, w, at, name, line);
+        r->ran = false;
+    } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
+        ssize_t k = at < w->n ? reg_find(r, w->v[at]) : r->selected;
+        if (k >= 0 && at + 1 < w->n) { /* imgexec NAME ARGS: new arguments */
+            ipxe_args(v, w, at + 1, &r->v[k].f);
+            r->v[k].f.line = line;
+        } else if (k < 0 && at < w->n && strcmp(c, "boot")) {
+            k = (ssize_t)ipxe_register(r, v, w, at, name, line);
+        }
+        if (k >= 0) {
+            ipxe_run(r, (size_t)k, out);
+            return true;
+        }
+    } else if (!strcmp(c, "imgargs") && at < w->n) {
+        ssize_t k = reg_find(r, w->v[at]);
+        if (k >= 0) {
+            ipxe_args(v, w, at + 1, &r->v[k].f);
+            r->v[k].f.line = line;
+        }
+    } else if (!strcmp(c, "imgfree")) {
+        if (at < w->n) {
+            ssize_t k = reg_find(r, w->v[at]);
+            if (k >= 0)
+                reg_drop(r, (size_t)k);
+        } else {
+            reg_clear(r);
+        }
+    }
+    return false;
+}
+
+/* A copy of registry `s`, live images only, in order. */
+static void reg_copy(ipxe_reg *d, const ipxe_reg *s)
+{
+    *d = (ipxe_reg){ .selected = -1, .ran = s->ran };
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->v[i].name)
+            continue;
+        d->v = md_xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
+        d->v[d->n].name = md_xstrdup(s->v[i].name);
+        file_copy(&d->v[d->n].f, &s->v[i].f);
+        const char *n = s->v[i].name;
+        md_hindex_add(&d->byname, md_hindex_hash(n, strlen(n)), d->n);
+        if (s->selected == (ssize_t)i)
+            d->selected = (ssize_t)d->n;
+        d->n++;
+    }
+}
+
+/* A script's commands, each line cut at ";" tokens: iPXE ends a command at
+ * a ";" and runs the next one unconditionally, and a token starting with
+ * '#' ends the line (src/core/exec.c command_terminator()).  `first`: the
+ * command starts its line, where a ":label" may be. */
+typedef struct ipxe_cmd {
+    char *s;
+    unsigned line;
+    bool first;
+} ipxe_cmd;
+
+typedef struct ipxe_prog {
+    ipxe_cmd *v;
+    size_t n, cap;
+} ipxe_prog;
+
+static void ipxe_split(lines *ls, ipxe_prog *p)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        char *start = ls->v[i];
+        p->v = md_xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+        p->v[p->n++] = (ipxe_cmd){ start, (unsigned)i + 1, true };
+        for (char *t = skip_ws(start); *t; t = skip_ws(t)) {
+            size_t tl = strcspn(t, " \t");
+            if (*t == '#' && t != skip_ws(start)) {
+                *t = '\0';
+                break;
+            }
+            if (tl == 1 && *t == ';') {
+                *t = '\0';
+                start = t + 1;
+                p->v = md_xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+                p->v[p->n++] = (ipxe_cmd){ start, (unsigned)i + 1, false };
+                t++;
+                continue;
+            }
+            t += tl;
+        }
+    }
+}
+
+/* Where a command's "||" or "&&" tail starts, or NULL: "cmd || reboot",
+ * "iseq ... && set x y || echo"; lint follows the first command. */
+static const char *ipxe_tail(const char *l)
+{
+    const char *t = strstr(l, "||"), *a = strstr(l, "&&");
+    if (a && (!t || a < t))
+        t = a;
+    return t;
+}
+
+/* Does a "||"/"&&" tail jump or write a setting? */
+static bool ipxe_tail_moves(const char *tail)
+{
+    md_strv cw = { 0 };
+    md_strv_split(&cw, tail + 2, false);
+    bool moves = false;
+    for (size_t k = 0; k < cw.n && !moves; k++) {
+        if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
+            continue;
+        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
+        char *n = ipxe_written(&cmd);
+        moves = n || !strcmp(cw.v[k], "goto");
+        free(n);
+    }
+    md_strv_free(&cw);
+    return moves;
+}
+
+/* The first command of the line ":label ..." whose label is `name`, as
+ * iPXE's goto finds it (goto_find_label() in src/image/script.c: from the
+ * start of the script, the first word after ':' compared whole), or
+ * SIZE_MAX. */
+static size_t ipxe_label(const ipxe_prog *p, const char *name, size_t *budget)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < p->n && *budget; i++, --*budget) {
+        const char *l = skip_ws(p->v[i].s);
+        if (p->v[i].first && *l == ':' && strcspn(l + 1, " \t") == nl &&
+            !strncmp(l + 1, name, nl))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* How many jumps one path follows, and commands all paths read together
+ * (beyond the straight reading): a goto loop or maze stays linear. */
+enum { IPXE_MAX_JUMPS = 16, IPXE_FOLLOW_PER_CMD = 4, IPXE_FOLLOW_MIN = 4096 };
+
+static void ipxe_unfollowed(md_bootcfg_list *out, const ipxe_reg *r, const char *target,
+                            unsigned gline, const char *why)
+{
+    unsigned xl = r->v[r->selected].f.line;
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, xl,
+        md_xasprintf("cannot check the Xen line on line %u: the script jumps (goto %s, line %u) "
+                     "before it boots, and %s, so its modules and arguments are not checked",
+                     xl, target, gline, why));
+    p->warning = p->unchecked = true;
+}
+
+/* Follow "goto target" (at line gline) on a path whose registry is `r`
+ * (the follower's own: it registers and runs there) with a kernel selected
+ * and not yet run: iPXE goes on at the label's line, and the images
+ * registered so far stay registered (trial10d case 07: a kernel per
+ * platform, then "goto common" to the shared modules and boot).  The path
+ * is followed through image commands, labels (it falls through them) and
+ * fixed gotos until it boots, exits or ends; a conditional jump or a
+ * setting written on the way makes it "cannot check". */
+static void ipxe_follow(const ipxe_prog *p, vars *v, ipxe_reg *r, const char *target,
+                        unsigned gline, unsigned jumps, size_t *budget, md_bootcfg_list *out)
+{
+    size_t li = strchr(target, '$') ? SIZE_MAX : ipxe_label(p, target, budget);
+    if (strchr(target, '$') || jumps > IPXE_MAX_JUMPS || !*budget) {
+        ipxe_unfollowed(out, r, target, gline,
+                        strchr(target, '$') ? "its label comes from a setting"
+                                            : "the jumps are too many to follow");
+        return;
+    }
+    if (li == SIZE_MAX) {
+        /* goto_exec() fails: the script stops (its command failed) */
+        ipxe_unfollowed(out, r, target, gline, "the script has no such label: iPXE stops it");
+        return;
+    }
+    for (size_t i = li + 1; i < p->n; i++) {
+        if (!*budget) {
+            ipxe_unfollowed(out, r, target, gline, "the jumps are too many to follow");
+            return;
+        }
+        --*budget;
+        const char *l = skip_ws(p->v[i].s);
+        if (!*l || *l == '#' || *l == ':')
+            continue; /* a label is passed through */
+        const char *t = ipxe_tail(l);
+        char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
+        md_strv w = { 0 };
+        md_strv_split(&w, head, false);
+        free(head);
+        if (!w.n) {
+            md_strv_free(&w);
+            continue;
+        }
+        const char *c = w.v[0], *name = NULL;
+        char *wn = ipxe_written(&w);
+        bool stop = false;
+        if (wn || (t && ipxe_tail_moves(t)) || (!strcmp(c, "goto") && t)) {
+            char *why = md_xasprintf("on that path line %u %s", p->v[i].line,
+                                     wn ? "writes a setting" : "may jump or write a setting");
+            ipxe_unfollowed(out, r, target, gline, why);
+            free(why);
+            stop = true;
+        } else if (!strcmp(c, "goto")) {
+            if (w.n > 1)
+                ipxe_follow(p, v, r, w.v[1], p->v[i].line, jumps + 1, budget, out);
+            stop = true;
+        } else if (!strcmp(c, "exit")) {
+            stop = true; /* the script ends without booting */
+        } else {
+            size_t at = ipxe_opts(&w, &name);
+            stop = ipxe_image_cmd(r, v, &w, at, name, p->v[i].line, true, out);
+        }
+        free(wn);
+        md_strv_free(&w);
+        if (stop)
+            return;
+    }
+    if (r->selected >= 0 && !r->ran)
+        ipxe_run(r, (size_t)r->selected, out);
+}
+
 static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars moving = { 0 }; /* unset_empty: the script has a goto */
     bool dead = false;
     ipxe_goto_vars(ls, &moving);
+    ipxe_prog p = { 0 };
+    ipxe_split(ls, &p);
+    size_t budget = p.n * IPXE_FOLLOW_PER_CMD + IPXE_FOLLOW_MIN;
     vars v = { 0 };
     ipxe_reg r = { .selected = -1 };
-    enum { MAX_CMDS = 64 };
-    char *cmds[MAX_CMDS];
-    for (size_t i = 0, si = 0, ns = 0; i < ls->n; si + 1 < ns ? si++ : (i++, si = 0, ns = 0)) {
-        /* The line's commands: iPXE ends a command at a ";" token and runs
-         * the next one unconditionally, and a token starting with '#' ends
-         * the line (src/core/exec.c command_terminator()). */
-        if (!ns) {
-            cmds[ns++] = ls->v[i];
-            for (char *t = skip_ws(ls->v[i]); *t; t = skip_ws(t)) {
-                size_t tl = strcspn(t, " \t");
-                if (*t == '#' && t != skip_ws(cmds[ns - 1])) {
-                    *t = '\0';
-                    break;
-                }
-                if (tl == 1 && *t == ';' && ns < MAX_CMDS) {
-                    *t = '\0';
-                    cmds[ns++] = t + 1;
-                    t++;
-                    continue;
-                }
-                t += tl;
-            }
-        }
-        char *l = skip_ws(cmds[si]);
-        unsigned line = (unsigned)i + 1;
+    for (size_t ci = 0; ci < p.n; ci++) {
+        char *l = skip_ws(p.v[ci].s);
+        unsigned line = p.v[ci].line;
         v.line = line;
-        if (si && (*l == ':' || *l == '#'))
+        if (!p.v[ci].first && (*l == ':' || *l == '#'))
             continue; /* no label after ';'; '#' starts no command there */
         if (*l == ':') {
+            /* Reached from the line before, iPXE goes on through a label
+             * with its images (trial10d case 07: a kernel, then ":common"
+             * and the modules); after a goto (dead) or a boot that path
+             * has ended, and the label starts one that comes by goto,
+             * whose images the jumps that were followed have seen. */
+            if (dead || r.ran)
+                reg_clear(&r);
             dead = false;
-            if (r.selected >= 0 && !r.ran)
-                ipxe_run(&r, (size_t)r.selected, out);
-            reg_clear(&r);
             continue;
         }
         if (!*l || *l == '#' || dead)
@@ -1747,11 +1967,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
          * lint follows; one after && or || may or may not run, so a
          * setting it writes is unknown from there on (trial10d 04-06, 11:
          * "iseq ${platform} efi && set mem dom0_mem=2048M || echo BIOS") */
-        char *t = strstr(l, "||"), *a = strstr(l, "&&");
-        if (a && (!t || a < t))
-            t = a;
+        const char *t = ipxe_tail(l);
         if (t) {
-            *t = '\0';
             md_strv cw = { 0 };
             md_strv_split(&cw, t + 2, false);
             for (size_t k = 0; k < cw.n; k++) {
@@ -1765,9 +1982,11 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             }
             md_strv_free(&cw);
         }
+        char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
         md_strv w = { 0 };
-        md_strv_split(&w, l, false);
+        md_strv_split(&w, head, false);
         if (!w.n) {
+            free(head);
             md_strv_free(&w);
             continue;
         }
@@ -1775,16 +1994,12 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         size_t at = ipxe_opts(&w, &name);
         char *wn = ipxe_written(&w);
         if (!strcmp(c, "goto") && !t && r.selected >= 0 && !r.ran) {
-            /* the loaded Xen boots on the path at the label, whose modules
-             * this straight-down reading does not see (trial10d 07, 08: a
-             * false "no module"): say so, do not check it */
-            md_bootcfg_problem *p = md_bootcfg_add_problem(
-                out, r.v[r.selected].f.line,
-                md_xasprintf("cannot check the Xen line on line %u: the script jumps (goto %s, "
-                             "line %u) before it boots, and lint does not follow goto, so its "
-                             "modules and arguments are not checked",
-                             r.v[r.selected].f.line, w.n > 1 ? w.v[1] : "", line));
-            p->warning = p->unchecked = true;
+            /* the loaded Xen boots on the path at the label: follow it
+             * with a copy of the images (trial10d 07) */
+            ipxe_reg f;
+            reg_copy(&f, &r);
+            ipxe_follow(&p, &v, &f, w.n > 1 ? w.v[1] : "", line, 0, &budget, out);
+            reg_clear(&f);
             r.ran = true;
         }
         dead = !strcmp(c, "goto") && !t;
@@ -1794,50 +2009,23 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             var_set(&v, wn, "", NULL); /* clear deletes it: ${name} is empty */
         } else if (wn && !strcmp(c, "set")) {
             /* set NAME[:TYPE] VALUE (parse_setting_name()) */
-            const char *val = skip_ws(strstr(l, w.v[1]) + strlen(w.v[1]));
+            const char *val = skip_ws(strstr(head, w.v[1]) + strlen(w.v[1]));
             md_strv unknown = { 0 };
             char *x = expand(&v, val, false, &unknown);
             var_set(&v, wn, x, &unknown);
             md_strv_free(&unknown);
             free(x);
-        } else if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
-            ipxe_register(&r, &v, &w, at, name, line);
-        } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
-            if (r.selected >= 0 && !r.ran)
-                ipxe_run(&r, (size_t)r.selected, out); /* an entry of its own before */
-            r.selected = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
-            r.ran = false;
-        } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
-            ssize_t k = at < w.n ? reg_find(&r, w.v[at]) : r.selected;
-            if (k >= 0 && at + 1 < w.n) { /* imgexec NAME ARGS: new arguments */
-                ipxe_args(&v, &w, at + 1, &r.v[k].f);
-                r.v[k].f.line = line;
-            } else if (k < 0 && at < w.n && strcmp(c, "boot")) {
-                k = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
-            }
-            if (k >= 0)
-                ipxe_run(&r, (size_t)k, out);
-        } else if (!strcmp(c, "imgargs") && at < w.n) {
-            ssize_t k = reg_find(&r, w.v[at]);
-            if (k >= 0) {
-                ipxe_args(&v, &w, at + 1, &r.v[k].f);
-                r.v[k].f.line = line;
-            }
-        } else if (!strcmp(c, "imgfree")) {
-            if (at < w.n) {
-                ssize_t k = reg_find(&r, w.v[at]);
-                if (k >= 0)
-                    reg_drop(&r, (size_t)k);
-            } else {
-                reg_clear(&r);
-            }
+        } else if (!wn) {
+            ipxe_image_cmd(&r, &v, &w, at, name, line, false, out);
         }
         free(wn);
+        free(head);
         md_strv_free(&w);
     }
     if (r.selected >= 0 && !r.ran)
         ipxe_run(&r, (size_t)r.selected, out);
     reg_clear(&r);
+    free(p.v);
     vars_free(&moving);
     vars_over(&v, out);
     vars_free(&v);
