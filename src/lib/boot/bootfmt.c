@@ -292,7 +292,8 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         for (int k = 0; keys[k]; k++)
             key |= ini_key(l, keys[k]);
         efi_kernel |= ini_key(l, "kernel");
-        sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
+        sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32") ||
+               starts_word(l, "include"); /* a pxelinux.cfg that only INCLUDEs the menus */
         mboot |= strcasestr(l, "mboot.c32") != NULL;
         /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
         legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
@@ -1460,6 +1461,38 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     free(def);
     md_strv_free(&titles);
     free(gappend);
+}
+
+/* The file of a syslinux INCLUDE line ("INCLUDE FILE", "MENU INCLUDE
+ * FILE [TAG]"), or NULL; caller frees. */
+static char *syslinux_include(const char *l)
+{
+    l = skip_ws((char *)l);
+    if (word_is(l, "menu"))
+        l = skip_ws((char *)l + 4);
+    if (!word_is(l, "include"))
+        return NULL;
+    const char *f = skip_ws((char *)l + 7);
+    size_t n = strcspn(f, " \t");
+    return n ? md_xasprintf("%.*s", (int)n, f) : NULL;
+}
+
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out)
+{
+    lines ls;
+    lines_init(&ls, text, len);
+    size_t n = 0, cap = 0;
+    *lines_out = NULL;
+    for (size_t i = 0; i < ls.n; i++) {
+        char *f = syslinux_include(ls.v[i]);
+        if (!f)
+            continue;
+        md_strv_push_own(files, f);
+        *lines_out = md_xgrow(*lines_out, &cap, n + 1, sizeof **lines_out);
+        (*lines_out)[n++] = (unsigned)i + 1;
+    }
+    lines_free(&ls);
+    return n;
 }
 
 /* ---- iPXE ----
