@@ -641,6 +641,36 @@ static const char *entry_title(const gcmd *c)
     return "";
 }
 
+/* The positional parameters a menuentry or submenu body runs with: its
+ * words that are no option, the title first ($1) and its extra arguments
+ * after it ($2, ...): grub_cmd_menuentry() (grub-core/commands/menuentry.c)
+ * prefixes the body with "setparams" of them (setparams_prefix()), so
+ * "menuentry 'Xen' 'dom0_mem=8G' { multiboot2 /xen.gz $2 }" gives Xen
+ * dom0_mem=8G (trial10d case 17).  The ones past them are empty, as
+ * setparams replaces the whole list. */
+static void entry_params(gstate *s, const gcmd *c)
+{
+    static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
+    int n = 0;
+    for (size_t i = 1; i < c->w.n && n < 9; i++) {
+        const char *w = c->w.v[i];
+        if (!strncmp(w, "--", 2)) {
+            for (int j = 0; with_arg[j]; j++)
+                if (!strcmp(w, with_arg[j]))
+                    i++;
+            continue;
+        }
+        if (c->bare[i] && !strcmp(w, "{"))
+            break;
+        char name[2] = { (char)('1' + n++), '\0' };
+        var_assign(s, name, w, true);
+    }
+    for (; n < 9; n++) {
+        char name[2] = { (char)('1' + n), '\0' };
+        var_assign(s, name, "", true);
+    }
+}
+
 /* GRUB's own settings at the top level: serial --unit=N --speed=N and
  * timeout (mkdom0's values until the config says otherwise). */
 typedef struct settings {
@@ -1238,6 +1268,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
+        entry_params(&body, &cmds->v[i]);
         run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
         state_free(&body);
         free(t);
