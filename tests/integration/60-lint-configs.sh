@@ -251,14 +251,67 @@ run 1 "$E/13-ipxe-set-typed-name.ipxe"
 has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
 
 # goto: a line after it up to a label never runs; a Xen line left loaded
-# by a jump is "cannot check", not a false "no module"
+# by a jump is followed to the label, with its images (trial10d 07: each
+# platform's kernel, then "goto common" to the shared modules)
 run 1 "$E/08-ipxe-goto-skips-kernel.ipxe"
 has "08-ipxe-goto-skips-kernel.ipxe:5: error: [trap4] the Xen line has no dom0_mem"
 hasnt "08-ipxe-goto-skips-kernel.ipxe:3:"
 run 1 "$E/07-ipxe-goto-common-modules.ipxe"
-has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check the Xen line on line 4: the script jumps (goto common, line 5)"
-hasnt "07-ipxe-goto-common-modules.ipxe:4: error"
+hasnt "07-ipxe-goto-common-modules.ipxe:4:"
+hasnt "followed by no module"
 has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "07: other errors than line 7's trap 4"
+# a label only the goto reaches, a loop, a label from a setting, no label:
+# the path is followed or "cannot check", never a false "no module"
+printf '#!ipxe\nkernel /xen.gz dom0_mem=1G,max:1G gnttab_max_frames=256\ngoto efi\n:bios\necho never\n:efi\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/gf.ipxe"
+run 0 "$T/gf.ipxe"
+hasnt "gf.ipxe:2:"
+for body in ':retry\nkernel /xen.gz dom0_mem=1G,max:1G\ngoto retry\n' \
+            'kernel /xen.gz dom0_mem=1G,max:1G\ngoto ${target}\n:a\nmodule /vmlinuz console=hvc0\nboot\n' \
+            'kernel /xen.gz dom0_mem=1G,max:1G\ngoto nowhere\n'; do
+    printf "#!ipxe\n$body" >"$T/gl.ipxe"
+    "$MKDOM0" lint "$T/gl.ipxe" >"$T/out" 2>&1
+    has ": warning: [boot] cannot check the Xen line on line "
+    hasnt "followed by no module"
+done
+
+# trial10d 03: pxelinux INCLUDE is read (its label is checked, named by
+# its own file and line); one not found is "cannot check" on its line
+mkdir -p "$T/tftp/pxelinux.cfg"
+printf 'DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\nMENU INCLUDE missing.menu\n' >"$T/tftp/pxelinux.cfg/default"
+printf 'INCLUDE pxelinux.cfg/default\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz console=com1 --- vmlinuz console=ttyS0 console=hvc0 --- initrd.gz\n' >"$T/tftp/pxelinux.cfg/xen.menu"
+run 1 "$T/tftp/pxelinux.cfg/default"
+has "pxelinux.cfg/xen.menu:4: error: [trap4] label 'xen': the Xen line has no dom0_mem"
+has "pxelinux.cfg/default:3: warning: [boot] cannot check INCLUDE missing.menu on line 3"
+hasnt "no Xen boot entry found"
+printf 'DEFAULT xen\nINCLUDE none.cfg\n' >"$T/tftp/solo.cfg"
+run 2 "$T/tftp/solo.cfg"
+has "solo.cfg:2: warning: [boot] cannot check INCLUDE none.cfg on line 2"
+has "no Xen boot entry found"
+
+# trial10d 20: quotes inside /etc/default/grub values are GRUB's (update-grub
+# writes the value into grub.cfg as it is): no finding, and a real one
+# keeps the user's amount
+run 0 "$D/corpus/trial10d-20-default-grub-inner-single-quotes"
+hasnt "trap4"
+run 0 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
+hasnt "trap1"
+run 1 "$D/corpus/trial10d-20e-default-grub-inner-quotes-no-max"
+has "use dom0_mem=1024M,max:1024M"
+
+# trial10d 21: a '\' at the end of the Xen line swallows the module2 line
+run 1 "$D/corpus/trial10d-21-grub-trailing-backslash.cfg"
+has "trial10d-21-grub-trailing-backslash.cfg:2: error: [boot] menuentry 'Xen': the Xen line holds the word 'module2' before /boot/vmlinuz"
+
+# trial10d 01, 02: the fix of a quoted dom0_mem with a space is one word
+for f in 01-grub-quoted-comma-space 02-grub-quoted-space-comma; do
+    run 1 "$D/corpus/trial10d-$f.cfg"
+    has "without quotes or escaped spaces: dom0_mem=1024M,max:1024M"
+done
+
+# trial10d 17: a menuentry's extra arguments are $2.. (the title is $1)
+run 1 "$D/corpus/trial10d-17-grub-menuentry-positional.cfg"
+has ":2: error: [trap4] menuentry 'Xen': dom0_mem=8G has no max:"
 
 echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
 python3 -c "

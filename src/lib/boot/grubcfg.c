@@ -1192,7 +1192,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 /* A function called in frame `f`: its body runs there, on the caller's
  * state and entry, as GRUB runs it (grub_script_function_call()), so
  * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
- * (trial10c case 7).  Its $1.. are not known.  Calls nested past MAX_DEPTH
+ * (trial10c case 7), with $1.. its arguments.  Calls nested past MAX_DEPTH
  * are not followed, and said. */
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
 {
@@ -1209,9 +1209,38 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
         }
         return;
     }
+    /* GRUB runs the body with the call's words as $1.. and gives the
+     * caller its own back after (grub_script_function_call(),
+     * grub-core/script/execute.c): a menuentry's $1 (its title) is not
+     * the function's.  A word with a variable in it is not followed. */
+    gvar saved[9];
+    for (int k = 0; k < 9; k++) {
+        char name[2] = { (char)('1' + k), '\0' };
+        gvar *g = var_get(f->s, name, false);
+        /* never set before: unknown after, as it was */
+        saved[k] = (gvar){ .val = g && g->val ? md_xstrdup(g->val) : NULL,
+                           .uncertain = g ? g->uncertain : true, .opaque = g ? g->opaque : true };
+        for (size_t j = 0; g && j < g->maybe.n; j++)
+            md_strv_push(&saved[k].maybe, g->maybe.v[j]);
+        const char *w = (size_t)k + 1 < call->w.n ? call->w.v[k + 1] : "";
+        if (strchr(w, '$'))
+            var_opaque(f->s, name);
+        else
+            var_assign(f->s, name, w, true);
+    }
     f->depth++;
     run_cmds(r, r->b.body[i], r->b.close[i], f);
     f->depth--;
+    for (int k = 0; k < 9; k++) {
+        char name[2] = { (char)('1' + k), '\0' };
+        gvar *g = var_get(f->s, name, true);
+        free(g->val);
+        md_strv_free(&g->maybe);
+        g->val = saved[k].val;
+        g->maybe = saved[k].maybe;
+        g->uncertain = saved[k].uncertain;
+        g->opaque = saved[k].opaque;
+    }
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
