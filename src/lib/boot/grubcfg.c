@@ -88,7 +88,12 @@ static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigne
     x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
     x->cur.bare[x->cur.w.n] = bare;
     md_strv_push(&x->cur.w, s);
-    md_strv_push(&x->cur.tw, t);
+    /* most words have no variable: their template is the word itself,
+     * shared (gcmd_free), not a copy */
+    if (!strcmp(s, t))
+        md_strv_push_own(&x->cur.tw, x->cur.w.v[x->cur.w.n - 1]);
+    else
+        md_strv_push(&x->cur.tw, t);
 }
 
 static void end_word(lexer *x)
@@ -251,13 +256,23 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     return st != NONE ? qline : 0;
 }
 
+/* A command's words and templates (which share the words they equal). */
+static void gcmd_free(gcmd *c)
+{
+    for (size_t i = 0; i < c->tw.n; i++)
+        if (i >= c->w.n || c->tw.v[i] != c->w.v[i])
+            free(c->tw.v[i]);
+    free(c->tw.v);
+    c->tw = (md_strv){ 0 };
+    md_strv_free(&c->w);
+    free(c->bare);
+    c->bare = NULL;
+}
+
 static void gcmds_free(gcmds *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        md_strv_free(&c->v[i].w);
-        md_strv_free(&c->v[i].tw);
-        free(c->v[i].bare);
-    }
+    for (size_t i = 0; i < c->n; i++)
+        gcmd_free(&c->v[i]);
     free(c->v);
 }
 
@@ -771,7 +786,7 @@ static void find_blocks(const gcmds *cmds, blocks *b, md_bootcfg_list *out)
 }
 
 typedef struct runner {
-    const gcmds *cmds;
+    gcmds *cmds; /* not const: release_body() frees bodies run */
     blocks b;
     md_bootcfg_list *out;
     settings set;
@@ -1243,6 +1258,22 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     }
 }
 
+/* Free the words of block i's body once the top level has run it: GRUB
+ * runs a menu entry's body once, so a config of many entries holds the
+ * words of one at a time, not of all (trial10d case 22: a 36 MB grub.cfg
+ * took 1.1 GB).  Not a body that defines a function, which a later call
+ * runs again. */
+static void release_body(runner *r, size_t i)
+{
+    gcmds *cmds = r->cmds;
+    size_t from = r->b.body[i], to = r->b.close[i];
+    for (size_t k = from; k < to && k < cmds->n; k++)
+        if (cmds->v[k].w.n && !strcmp(cmds->v[k].w.v[0], "function"))
+            return;
+    for (size_t k = from; k < to && k < cmds->n; k++)
+        gcmd_free(&cmds->v[k]);
+}
+
 /* Run commands [from, to) on state `s` as GRUB does: the top level
  * (`top`), or a body run later; `cond0` > 0 when the body itself may or may
  * not run (a function's). */
@@ -1299,6 +1330,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         state_over(&body, s);
         entry_params(&body, &cmds->v[i]);
         run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
+        if (top)
+            release_body(r, i);
         state_free(&body);
         free(t);
     }
