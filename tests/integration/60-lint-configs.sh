@@ -350,6 +350,14 @@ for f in many.cfg many.ipxe mods.ipxe; do
     [ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (it took 60+ s: quadratic)"; }
 done
 
+# trial10d case 22: a grub.cfg of many entries in memory a few times its
+# size (a 36 MB one took 1.1 GB): 60,000 entries, 11 MB, within 300 MB of
+# address space (the same file took 340 MB of memory before)
+python3 -c "
+for i in range(60000): print('menuentry \'Xen %d\' {\n multiboot2 /boot/xen.gz dom0_mem=1024M,max:1024M gnttab_max_frames=256\n module2 /boot/vmlinuz console=tty0 console=hvc0\n module2 --nounzip /boot/initrd.img\n}'%i)" >"$T/many-grub.cfg"
+rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/many-grub.cfg" >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { tail -3 "$T/out"; fail "many-grub.cfg: exit $rc within 30 s of CPU and 300 MB"; }
+
 echo "== usage errors"
 run 2
 has "nothing to check"
