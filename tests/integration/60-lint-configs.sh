@@ -230,10 +230,8 @@ echo "== trial10d: a value another command or a jump may change is unknown, neve
 # menu label; GRUB 2: load_env, source, smbios/regexp --set, read, eval.
 # Each passed silently (exit 0) with the value of the set above it.
 E="$D/trial10d"
-for c in 04-ipxe-conditional-set-and.ipxe:4:mem 04b-ipxe-conditional-set-reverse.ipxe:4:mem \
-         05-ipxe-isset-conditional-set.ipxe:4:mem 06-ipxe-conditional-set-trailing-or.ipxe:4:mem \
-         09-ipxe-read-overrides.ipxe:4:mem 10-ipxe-choose-menu-dom0mem.ipxe:7:opts \
-         11-ipxe-prompt-and-set.ipxe:4:x 18-ipxe-goto-skips-set.ipxe:7:mem \
+for c in 05-ipxe-isset-conditional-set.ipxe:4:mem \
+         09-ipxe-read-overrides.ipxe:4:mem 18-ipxe-goto-skips-set.ipxe:7:mem \
          19-ipxe-menu-goto-per-label-set.ipxe:16:xenmem \
          14-grub-load-env-after-set.cfg:4:xenmem 14b-grub-load-env-named.cfg:4:xenmem \
          15-grub-source-after-set.cfg:4:xenmem 16-grub-smbios-set.cfg:4:xenmem \
@@ -244,6 +242,27 @@ for c in 04-ipxe-conditional-set-and.ipxe:4:mem 04b-ipxe-conditional-set-reverse
         fail "$f: no 'cannot check' naming line $l and \$$v"
     hasnt "no findings"
 done
+# Where the script names every value a setting may hold ("COND && set x A
+# || set x B", "COND && set x A" after a set, choose from listed items),
+# each is checked: the bad one is an error naming it, the good one passes
+for c in "04-ipxe-conditional-set-and.ipxe:4:mem:dom0_mem=2048M" \
+         "04b-ipxe-conditional-set-reverse.ipxe:4:mem:dom0_mem=2048M" \
+         "06-ipxe-conditional-set-trailing-or.ipxe:4:mem:dom0_mem=2048M" \
+         "10-ipxe-choose-menu-dom0mem.ipxe:7:opts:dom0_mem=8G" \
+         "11-ipxe-prompt-and-set.ipxe:4:x:dom0_mem=8G"; do
+    f=${c%%:*} rest=${c#*:}; l=${rest%%:*} rest=${rest#*:}; v=${rest%%:*} val=${rest#*:}
+    run 1 "$E/$f"
+    has "$f:$l: error: [trap4] path with '\${$v} = $val': $val has no max:"
+    [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "$f: more than the one error of $val"
+    hasnt "cannot check"
+done
+printf '#!ipxe\nset m dom0_mem=1G,max:1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts.ipxe"
+run 0 "$T/alts.ipxe"
+hasnt "cannot check"
+# the value before "&& set x B || set x C" is not one of them
+printf '#!ipxe\nset m dom0_mem=1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts2.ipxe"
+run 0 "$T/alts2.ipxe"
+
 # clear deletes the setting, and set NAME:TYPE is a set of NAME: both known
 run 1 "$E/12-ipxe-clear-var.ipxe"
 has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"

@@ -115,6 +115,7 @@ typedef struct vars {
     md_hindex latest; /* names by name: each one's latest assignment */
     size_t as_cap;    /* of the GRUB defaults reader's array beside names */
     bool unset_empty; /* a variable never set is empty (a shell whose start is known) */
+    struct ipxe_alts *alts; /* iPXE: settings with one of a few known values, or NULL */
     size_t expanded;  /* bytes of values put in so far (MD_GRUBCFG_MAX_EXPANDED) */
     const char *name; /* the file being read (NULL: the one config) ... */
     unsigned line;    /* ... and its line ... */
@@ -1509,6 +1510,12 @@ size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigne
 typedef struct ipxe_img {
     char *name; /* NULL: dropped (kept in place, so positions stay) */
     md_bootcfg_file f;
+    /* f with a setting's other known values (ipxe_alts), and titles
+     * ("$mem=dom0_mem=8G") for the entries they make */
+    md_bootcfg_file *alt;
+    char **alt_title;
+    size_t nalt;
+    char *base_title; /* when nalt: the values f was read with */
 } ipxe_img;
 
 typedef struct ipxe_reg {
@@ -1535,11 +1542,24 @@ static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
     d->file = s->file ? md_xstrdup(s->file) : NULL;
 }
 
+static void img_alts_free(ipxe_img *m)
+{
+    for (size_t k = 0; k < m->nalt; k++) {
+        md_bootcfg_file_free(&m->alt[k]);
+        free(m->alt_title[k]);
+    }
+    free(m->alt);
+    free(m->alt_title);
+    free(m->base_title);
+    m->alt = NULL, m->alt_title = NULL, m->nalt = 0, m->base_title = NULL;
+}
+
 static void reg_drop(ipxe_reg *r, size_t i)
 {
     free(r->v[i].name);
     r->v[i].name = NULL;
     md_bootcfg_file_free(&r->v[i].f);
+    img_alts_free(&r->v[i]);
     if (r->selected == (ssize_t)i)
         r->selected = -1;
 }
@@ -1591,6 +1611,92 @@ static size_t ipxe_opts(const md_strv *w, const char **name)
     return i;
 }
 
+/* Settings whose value is one of a few the script names (trial10d 04, 10,
+ * 11): "iseq ... && set mem A || set mem B", "prompt ... && set x A ||"
+ * (A or the value before), "choose x" from a menu whose items are listed.
+ * The setting holds the first value; a line that uses it is read once per
+ * other value too (ipxe_variants), so each value's traps are checked. */
+enum { IPXE_MAX_ALT_NAMES = 16, IPXE_MAX_ALTS = 8 };
+typedef struct ipxe_alts {
+    md_strv names;
+    md_strv vals[IPXE_MAX_ALT_NAMES];
+} ipxe_alts;
+
+static ssize_t alts_find(const ipxe_alts *a, const char *name)
+{
+    for (size_t i = 0; a && i < a->names.n; i++)
+        if (!strcmp(a->names.v[i], name))
+            return (ssize_t)i;
+    return -1;
+}
+
+/* `name` has one value again (set, clear, unknown). */
+static void alts_drop(ipxe_alts *a, const char *name)
+{
+    ssize_t i = alts_find(a, name);
+    if (i < 0)
+        return;
+    size_t last = a->names.n - 1;
+    md_strv_free(&a->vals[i]);
+    free(a->names.v[i]);
+    a->names.v[i] = a->names.v[last];
+    a->vals[i] = a->vals[last];
+    a->vals[last] = (md_strv){ 0 };
+    a->names.v[last] = NULL;
+    a->names.n--;
+}
+
+static void alts_free(ipxe_alts *a)
+{
+    for (size_t i = 0; i < a->names.n; i++)
+        md_strv_free(&a->vals[i]);
+    md_strv_free(&a->names);
+}
+
+/* Does one of w[from..] use setting `name` (${name} or ${name:type})? */
+static bool uses_setting(const md_strv *w, size_t from, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t i = from; i < w->n; i++)
+        for (const char *p = strstr(w->v[i], "${"); p; p = strstr(p + 2, "${"))
+            if (!strncmp(p + 2, name, nl) && (p[2 + nl] == '}' || p[2 + nl] == ':'))
+                return true;
+    return false;
+}
+
+static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f);
+
+/* The image's file read again for each other value of each setting with
+ * several (ipxe_alts) that its words w[from..] use; f is the one read with
+ * the first values. */
+static void ipxe_variants(vars *v, const md_strv *w, size_t from, ipxe_img *m)
+{
+    img_alts_free(m);
+    ipxe_alts *a = v->alts;
+    for (size_t i = 0; a && i < a->names.n; i++) {
+        const char *n = a->names.v[i];
+        if (!uses_setting(w, from, n))
+            continue;
+        for (size_t k = 1; k < a->vals[i].n; k++) {
+            m->alt = md_xrealloc(m->alt, (m->nalt + 1) * sizeof *m->alt);
+            m->alt_title = md_xrealloc(m->alt_title, (m->nalt + 1) * sizeof *m->alt_title);
+            md_bootcfg_file *f = &m->alt[m->nalt];
+            memset(f, 0, sizeof *f);
+            f->path = md_xstrdup(m->f.path ? m->f.path : "");
+            f->line = m->f.line;
+            f->nounzip = m->f.nounzip;
+            var_set(v, n, a->vals[i].v[k], NULL);
+            ipxe_args(v, w, from, f);
+            var_set(v, n, a->vals[i].v[0], NULL);
+            m->alt_title[m->nalt++] = md_xasprintf("${%s} = %s", n, a->vals[i].v[k]);
+        }
+        char *t = md_xasprintf("%s%s${%s} = %s", m->base_title ? m->base_title : "",
+                               m->base_title ? ", " : "", n, a->vals[i].v[0]);
+        free(m->base_title);
+        m->base_title = t;
+    }
+}
+
 /* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
 static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
 {
@@ -1623,22 +1729,42 @@ static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
         md_hindex_add(&r->byname, h, r->n);
     }
     r->v = md_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
-    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f };
+    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f, NULL, NULL, 0, NULL };
     if (name)
         free(base);
+    ipxe_variants(v, w, at + 1, &r->v[r->n]);
     return r->n++;
 }
 
-/* Run image i: a multiboot image gets every other one as a module. */
-static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+/* The entry of running image i, image vk read with its va-th other value
+ * (vk -1: each as read). */
+static void ipxe_entry(const ipxe_reg *r, size_t i, ssize_t vk, size_t va,
+                       md_bootcfg_list *out)
 {
-    md_bootcfg_entry *e = new_entry(NULL, NULL);
-    file_copy(&e->xen, &r->v[i].f);
+    const ipxe_img *vm = vk >= 0 ? &r->v[vk] : NULL;
+    /* the entry of the first values says them too, when there are others */
+    const char *title = vm ? vm->alt_title[va] : NULL;
+    for (size_t k = 0; !vm && !title && k < r->n; k++)
+        if (r->v[k].name && r->v[k].nalt)
+            title = r->v[k].base_title;
+    md_bootcfg_entry *e = new_entry(title, title ? "path with" : NULL);
+    file_copy(&e->xen, vm && (size_t)vk == i ? &vm->alt[va] : &r->v[i].f);
     e->xen.nounzip = false;
     for (size_t k = 0; k < r->n; k++)
         if (k != i && r->v[k].name)
-            file_copy(md_bootcfg_add_mod(e), &r->v[k].f);
+            file_copy(md_bootcfg_add_mod(e), vm && (size_t)vk == k ? &vm->alt[va] : &r->v[k].f);
     md_bootcfg_add_multiboot(out, e);
+}
+
+/* Run image i: a multiboot image gets every other one as a module.  One
+ * entry with each image as read, then one for each other value of a
+ * setting an image uses (ipxe_variants), titled by it. */
+static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+{
+    ipxe_entry(r, i, -1, 0, out);
+    for (size_t k = 0; k < r->n; k++)
+        for (size_t a = 0; r->v[k].name && a < r->v[k].nalt; a++)
+            ipxe_entry(r, i, (ssize_t)k, a, out);
     if (r->selected == (ssize_t)i)
         r->ran = true;
 }
@@ -1685,12 +1811,140 @@ static char *ipxe_written(const md_strv *w)
  * are "cannot check", as for a setting never set. */
 static void ipxe_unknown(vars *v, const char *name)
 {
+    alts_drop(v->alts, name);
     md_strv u = { 0 };
     md_strv_push(&u, name);
     char *as = md_xasprintf("${%s}", name);
     var_set(v, name, as, &u);
     free(as);
     md_strv_free(&u);
+}
+
+/* Setting `name` holds one of vals (taken over; none: unknown). */
+static void ipxe_set_alts(vars *v, const char *name, md_strv *vals)
+{
+    ipxe_alts *a = v->alts;
+    alts_drop(a, name);
+    if (!vals->n || vals->n > IPXE_MAX_ALTS || (vals->n > 1 && a->names.n >= IPXE_MAX_ALT_NAMES)) {
+        ipxe_unknown(v, name);
+        md_strv_free(vals);
+        return;
+    }
+    var_set(v, name, vals->v[0], NULL);
+    if (vals->n == 1) {
+        md_strv_free(vals);
+        return;
+    }
+    a->vals[a->names.n] = *vals;
+    md_strv_push(&a->names, name);
+    *vals = (md_strv){ 0 };
+}
+
+/* Push the values setting `name` may hold now (its alternatives, or its
+ * one known value) to `vals`; false when it is unknown. */
+static bool ipxe_values_now(const vars *v, const vars *moving, const char *name, md_strv *vals)
+{
+    if (moving->unset_empty && var_at(moving, name) >= 0)
+        return false;
+    ssize_t ai = alts_find(v->alts, name);
+    for (size_t k = 0; ai >= 0 && k < v->alts->vals[ai].n; k++)
+        if (!md_strv_contains(vals, v->alts->vals[ai].v[k]))
+            md_strv_push(vals, v->alts->vals[ai].v[k]);
+    if (ai >= 0)
+        return true;
+    ssize_t at = var_at(v, name);
+    if (at < 0 || *v->unknown.v[at])
+        return false;
+    if (!md_strv_contains(vals, v->values.v[at]))
+        md_strv_push(vals, v->values.v[at]);
+    return true;
+}
+
+/* The settings a line's "&&"/"||" tail `t` writes (trial10d 04-06, 11):
+ * iPXE runs a command after "&&" when the one before succeeded and after
+ * "||" when it failed (src/core/exec.c), so "COND && set x A || set x B"
+ * leaves A or B, and "COND && set x A" A or the value before.  Each value a
+ * plain "set" there writes is one x may hold (ipxe_alts); one from another
+ * command (read, choose, ...) or built from unknown settings makes x
+ * unknown. */
+static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
+{
+    md_strv cw = { 0 };
+    md_strv_split(&cw, t + 2, false);
+    enum { MAX_SEG = 32 };
+    size_t from[MAX_SEG], to[MAX_SEG], nseg = 0;
+    char op[MAX_SEG]; /* the operator before each segment */
+    op[0] = t[0];
+    from[0] = 0;
+    nseg = 1;
+    for (size_t k = 0; k < cw.n; k++) {
+        if (strcmp(cw.v[k], "&&") && strcmp(cw.v[k], "||"))
+            continue;
+        to[nseg - 1] = k;
+        if (nseg == MAX_SEG) { /* past what is followed: all it writes unknown */
+            for (size_t i = 0; i < cw.n; i++) {
+                if (i && strcmp(cw.v[i - 1], "&&") && strcmp(cw.v[i - 1], "||"))
+                    continue;
+                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i };
+                char *n = ipxe_written(&cmd);
+                if (n)
+                    ipxe_unknown(v, n);
+                free(n);
+            }
+            md_strv_free(&cw);
+            return;
+        }
+        op[nseg] = cw.v[k][0];
+        from[nseg++] = k + 1;
+    }
+    to[nseg - 1] = cw.n;
+    char *names[MAX_SEG];
+    for (size_t j = 0; j < nseg; j++) {
+        md_strv cmd = { cw.v + from[j], to[j] - from[j], to[j] - from[j] };
+        names[j] = cmd.n ? ipxe_written(&cmd) : NULL;
+    }
+    for (size_t j = 0; j < nseg; j++) {
+        bool done = !names[j];
+        for (size_t i = 0; !done && i < j; i++)
+            done = names[i] && !strcmp(names[i], names[j]);
+        if (done)
+            continue;
+        const char *n = names[j];
+        md_strv vals = { 0 };
+        bool known = true, all_set = true;
+        for (size_t jj = j; known && jj < nseg; jj++) {
+            if (!names[jj] || strcmp(names[jj], n))
+                continue;
+            const char *c = cw.v[from[jj]];
+            if (strcmp(c, "set") && strcmp(c, "clear")) {
+                known = false;
+                break;
+            }
+            md_strv val = { cw.v + from[jj] + 2, 0, 0 };
+            val.n = !strcmp(c, "set") && to[jj] > from[jj] + 2 ? to[jj] - from[jj] - 2 : 0;
+            char *raw = md_strv_join(&val, " ");
+            md_strv unknown = { 0 };
+            char *x = expand(v, raw, false, &unknown);
+            known = !unknown.n;
+            if (known && !md_strv_contains(&vals, x))
+                md_strv_push(&vals, x);
+            free(x);
+            free(raw);
+            md_strv_free(&unknown);
+            all_set &= !strcmp(c, "set");
+        }
+        /* only "COND && set x A || set x B" writes x on every path */
+        bool every = nseg == 2 && op[0] == '&' && op[1] == '|' && names[1] && all_set &&
+                     !strcmp(names[0] ? names[0] : "", n) && !strcmp(names[1], n);
+        if (known && !every)
+            known = ipxe_values_now(v, moving, n, &vals);
+        if (!known)
+            md_strv_free(&vals);
+        ipxe_set_alts(v, n, &vals);
+    }
+    for (size_t j = 0; j < nseg; j++)
+        free(names[j]);
+    md_strv_free(&cw);
 }
 
 /* In a script that jumps (goto), a line may be reached from more than one
@@ -1755,6 +2009,7 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
         if (k >= 0 && at + 1 < w->n) { /* imgexec NAME ARGS: new arguments */
             ipxe_args(v, w, at + 1, &r->v[k].f);
             r->v[k].f.line = line;
+            ipxe_variants(v, w, at + 1, &r->v[k]);
         } else if (k < 0 && at < w->n && strcmp(c, "boot")) {
             k = (ssize_t)ipxe_register(r, v, w, at, name, line);
         }
@@ -1767,6 +2022,7 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
         if (k >= 0) {
             ipxe_args(v, w, at + 1, &r->v[k].f);
             r->v[k].f.line = line;
+            ipxe_variants(v, w, at + 1, &r->v[k]);
         }
     } else if (!strcmp(c, "imgfree")) {
         if (at < w->n) {
@@ -1788,8 +2044,16 @@ static void reg_copy(ipxe_reg *d, const ipxe_reg *s)
         if (!s->v[i].name)
             continue;
         d->v = md_xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
-        d->v[d->n].name = md_xstrdup(s->v[i].name);
+        d->v[d->n] = (ipxe_img){ md_xstrdup(s->v[i].name), { 0 }, NULL, NULL, 0,
+                                 s->v[i].base_title ? md_xstrdup(s->v[i].base_title) : NULL };
         file_copy(&d->v[d->n].f, &s->v[i].f);
+        for (size_t k = 0; k < s->v[i].nalt; k++) {
+            ipxe_img *m = &d->v[d->n];
+            m->alt = md_xrealloc(m->alt, (m->nalt + 1) * sizeof *m->alt);
+            m->alt_title = md_xrealloc(m->alt_title, (m->nalt + 1) * sizeof *m->alt_title);
+            file_copy(&m->alt[m->nalt], &s->v[i].alt[k]);
+            m->alt_title[m->nalt++] = md_xstrdup(s->v[i].alt_title[k]);
+        }
         const char *n = s->v[i].name;
         md_hindex_add(&d->byname, md_hindex_hash(n, strlen(n)), d->n);
         if (s->selected == (ssize_t)i)
@@ -1975,7 +2239,10 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     ipxe_prog p = { 0 };
     ipxe_split(ls, &p);
     size_t budget = p.n * IPXE_FOLLOW_PER_CMD + IPXE_FOLLOW_MIN;
-    vars v = { 0 };
+    ipxe_alts alts = { 0 };
+    md_strv items = { 0 }; /* the labels of the menu's items so far */
+    bool items_known = true;
+    vars v = { .alts = &alts };
     ipxe_reg r = { .selected = -1 };
     for (size_t ci = 0; ci < p.n; ci++) {
         char *l = skip_ws(p.v[ci].s);
@@ -2001,20 +2268,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
          * setting it writes is unknown from there on (trial10d 04-06, 11:
          * "iseq ${platform} efi && set mem dom0_mem=2048M || echo BIOS") */
         const char *t = ipxe_tail(l);
-        if (t) {
-            md_strv cw = { 0 };
-            md_strv_split(&cw, t + 2, false);
-            for (size_t k = 0; k < cw.n; k++) {
-                if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
-                    continue;
-                md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
-                char *n = ipxe_written(&cmd);
-                if (n)
-                    ipxe_unknown(&v, n);
-                free(n);
-            }
-            md_strv_free(&cw);
-        }
+        if (t)
+            ipxe_tail_values(&v, &moving, t);
         char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
         md_strv w = { 0 };
         md_strv_split(&w, head, false);
@@ -2036,15 +2291,47 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             r.ran = true;
         }
         dead = !strcmp(c, "goto") && !t;
-        if (wn && (ipxe_writes_unknown(c) || (moving.unset_empty && var_at(&moving, wn) >= 0))) {
+        if (!strcmp(c, "menu")) {
+            md_strv_free(&items);
+            items_known = true;
+        } else if (!strcmp(c, "item")) {
+            /* item [--key K] [--default] [--gap] [--menu M] [LABEL [TEXT]]
+             * (src/hci/commands/menu_cmd.c): the label is what choose stores */
+            size_t k = 1;
+            bool gap = false;
+            for (; k < w.n && w.v[k][0] == '-'; k++) {
+                gap |= !strcmp(w.v[k], "--gap") || !strcmp(w.v[k], "-g");
+                k += !strcmp(w.v[k], "--key") || !strcmp(w.v[k], "-k") ||
+                     !strcmp(w.v[k], "--menu") || !strcmp(w.v[k], "-m");
+            }
+            if (!gap && k < w.n) {
+                md_strv unknown = { 0 };
+                char *x = expand(&v, w.v[k], false, &unknown);
+                items_known &= !unknown.n;
+                if (!md_strv_contains(&items, x))
+                    md_strv_push(&items, x);
+                free(x);
+                md_strv_free(&unknown);
+            }
+        }
+        if (wn && !strcmp(c, "choose") && items_known && items.n &&
+            !(moving.unset_empty && var_at(&moving, wn) >= 0)) {
+            /* choose stores the label of the item picked (trial10d 10) */
+            md_strv vals = { 0 };
+            for (size_t k = 0; k < items.n; k++)
+                md_strv_push(&vals, items.v[k]);
+            ipxe_set_alts(&v, wn, &vals);
+        } else if (wn && (ipxe_writes_unknown(c) || (moving.unset_empty && var_at(&moving, wn) >= 0))) {
             ipxe_unknown(&v, wn);
         } else if (wn && !strcmp(c, "clear")) {
+            alts_drop(&alts, wn);
             var_set(&v, wn, "", NULL); /* clear deletes it: ${name} is empty */
         } else if (wn && !strcmp(c, "set")) {
             /* set NAME[:TYPE] VALUE (parse_setting_name()) */
             const char *val = skip_ws(strstr(head, w.v[1]) + strlen(w.v[1]));
             md_strv unknown = { 0 };
             char *x = expand(&v, val, false, &unknown);
+            alts_drop(&alts, wn);
             var_set(&v, wn, x, &unknown);
             md_strv_free(&unknown);
             free(x);
@@ -2059,6 +2346,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         ipxe_run(&r, (size_t)r.selected, out);
     reg_clear(&r);
     free(p.v);
+    alts_free(&alts);
+    md_strv_free(&items);
     vars_free(&moving);
     vars_over(&v, out);
     vars_free(&v);
