@@ -675,6 +675,38 @@ static void test_read_trial10d(void)
     CHECK(l.n == 0 && has_problem(&l, 2, "its label comes from a setting"));
     md_bootcfg_list_free(&l);
 
+    /* every value a setting may hold, read in an entry each (trial10d 04, 10) */
+    l = read_fmt("#!ipxe\nset m A\niseq ${platform} efi && set m B || echo bios\n"
+                 "kernel /xen.gz x=${m}\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "x", false), "B");
+        CHECK_STR(l.v[0]->title, "${m} = B");
+        CHECK_STR(md_bootcfg_param(&l.v[1]->xen, "x", false), "A");
+        CHECK_STR(l.v[1]->title, "${m} = A");
+        CHECK(l.v[1]->xen.unset.n == 0);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nset m A\niseq a b && set m B || set m C\nkernel /xen.gz x=${m}\n"
+                 "module /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2); /* B or C: A is gone */
+    for (size_t i = 0; i < l.n; i++)
+        CHECK(strcmp(md_bootcfg_param(&l.v[i]->xen, "x", false), "A"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nmenu m\nitem --key s one S\nitem --gap\nitem two T\nchoose v\n"
+                 "kernel /xen.gz x=${v}\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "x", false), "one");
+        CHECK_STR(md_bootcfg_param(&l.v[1]->xen, "x", false), "two");
+    }
+    md_bootcfg_list_free(&l);
+    /* read: unknown as before */
+    l = read_fmt("#!ipxe\nset m A\nread m\nkernel /xen.gz x=${m}\nmodule /vmlinuz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
+    md_bootcfg_list_free(&l);
+
     const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n";
     CHECK(md_bootfmt_detect(sys, strlen(sys)) == MD_BOOTFMT_SYSLINUX);
     unsigned *lines = NULL;
