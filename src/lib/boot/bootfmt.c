@@ -1911,7 +1911,8 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
             continue;
         const char *n = names[j];
         md_strv vals = { 0 };
-        bool known = true, all_set = true;
+        /* in a script that jumps, other paths may write it too */
+        bool known = !(moving->unset_empty && var_at(moving, n) >= 0), all_set = true;
         for (size_t jj = j; known && jj < nseg; jj++) {
             if (!names[jj] || strcmp(names[jj], n))
                 continue;
