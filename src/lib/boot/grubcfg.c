@@ -1204,6 +1204,21 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
     }
 }
 
+/* Which of $1..$9 (or ${1}..) the words of commands [from, to) use: bit
+ * k-1 for $k. */
+static unsigned uses_positional(const runner *r, size_t from, size_t to)
+{
+    unsigned used = 0;
+    for (size_t k = from; k < to && k < r->cmds->n; k++)
+        for (size_t j = 0; j < r->cmds->v[k].w.n; j++)
+            for (const char *p = strchr(r->cmds->v[k].w.v[j], '$'); p; p = strchr(p + 1, '$')) {
+                const char *q = p[1] == '{' ? p + 2 : p + 1;
+                if (*q >= '1' && *q <= '9')
+                    used |= 1u << (*q - '1');
+            }
+    return used;
+}
+
 /* A function called in frame `f`: its body runs there, on the caller's
  * state and entry, as GRUB runs it (grub_script_function_call()), so
  * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
@@ -1228,15 +1243,27 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
      * caller its own back after (grub_script_function_call(),
      * grub-core/script/execute.c): a menuentry's $1 (its title) is not
      * the function's.  A word with a variable in it is not followed. */
+    unsigned used = uses_positional(r, r->b.body[i], r->b.close[i]);
+    if (!used) {
+        /* nothing to give it: no copies (a recursive call runs this a
+         * million times, MAX_CALLED) */
+        f->depth++;
+        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        f->depth--;
+        return;
+    }
     gvar saved[9];
     for (int k = 0; k < 9; k++) {
+        if (!(used & (1u << k)))
+            continue; /* only the ones the body reads: a recursive call runs this often */
         char name[2] = { (char)('1' + k), '\0' };
-        gvar *g = var_get(f->s, name, false);
-        /* never set before: unknown after, as it was */
-        saved[k] = (gvar){ .val = g && g->val ? md_xstrdup(g->val) : NULL,
-                           .uncertain = g ? g->uncertain : true, .opaque = g ? g->opaque : true };
-        for (size_t j = 0; g && j < g->maybe.n; j++)
-            md_strv_push(&saved[k].maybe, g->maybe.v[j]);
+        /* the caller's, moved aside (not copied); never set: unknown after,
+         * as it was */
+        gvar *g = var_get(f->s, name, true);
+        saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
+                           .opaque = g->opaque };
+        g->val = NULL;
+        g->maybe = (md_strv){ 0 };
         const char *w = (size_t)k + 1 < call->w.n ? call->w.v[k + 1] : "";
         if (strchr(w, '$'))
             var_opaque(f->s, name);
@@ -1247,6 +1274,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     run_cmds(r, r->b.body[i], r->b.close[i], f);
     f->depth--;
     for (int k = 0; k < 9; k++) {
+        if (!(used & (1u << k)))
+            continue;
         char name[2] = { (char)('1' + k), '\0' };
         gvar *g = var_get(f->s, name, true);
         free(g->val);
