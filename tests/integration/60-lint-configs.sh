@@ -230,10 +230,8 @@ echo "== trial10d: a value another command or a jump may change is unknown, neve
 # menu label; GRUB 2: load_env, source, smbios/regexp --set, read, eval.
 # Each passed silently (exit 0) with the value of the set above it.
 E="$D/trial10d"
-for c in 04-ipxe-conditional-set-and.ipxe:4:mem 04b-ipxe-conditional-set-reverse.ipxe:4:mem \
-         05-ipxe-isset-conditional-set.ipxe:4:mem 06-ipxe-conditional-set-trailing-or.ipxe:4:mem \
-         09-ipxe-read-overrides.ipxe:4:mem 10-ipxe-choose-menu-dom0mem.ipxe:7:opts \
-         11-ipxe-prompt-and-set.ipxe:4:x 18-ipxe-goto-skips-set.ipxe:7:mem \
+for c in 05-ipxe-isset-conditional-set.ipxe:4:mem \
+         09-ipxe-read-overrides.ipxe:4:mem 18-ipxe-goto-skips-set.ipxe:7:mem \
          19-ipxe-menu-goto-per-label-set.ipxe:16:xenmem \
          14-grub-load-env-after-set.cfg:4:xenmem 14b-grub-load-env-named.cfg:4:xenmem \
          15-grub-source-after-set.cfg:4:xenmem 16-grub-smbios-set.cfg:4:xenmem \
@@ -244,6 +242,27 @@ for c in 04-ipxe-conditional-set-and.ipxe:4:mem 04b-ipxe-conditional-set-reverse
         fail "$f: no 'cannot check' naming line $l and \$$v"
     hasnt "no findings"
 done
+# Where the script names every value a setting may hold ("COND && set x A
+# || set x B", "COND && set x A" after a set, choose from listed items),
+# each is checked: the bad one is an error naming it, the good one passes
+for c in "04-ipxe-conditional-set-and.ipxe:4:mem:dom0_mem=2048M" \
+         "04b-ipxe-conditional-set-reverse.ipxe:4:mem:dom0_mem=2048M" \
+         "06-ipxe-conditional-set-trailing-or.ipxe:4:mem:dom0_mem=2048M" \
+         "10-ipxe-choose-menu-dom0mem.ipxe:7:opts:dom0_mem=8G" \
+         "11-ipxe-prompt-and-set.ipxe:4:x:dom0_mem=8G"; do
+    f=${c%%:*} rest=${c#*:}; l=${rest%%:*} rest=${rest#*:}; v=${rest%%:*} val=${rest#*:}
+    run 1 "$E/$f"
+    has "$f:$l: error: [trap4] path with '\${$v} = $val': $val has no max:"
+    [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "$f: more than the one error of $val"
+    hasnt "cannot check"
+done
+printf '#!ipxe\nset m dom0_mem=1G,max:1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts.ipxe"
+run 0 "$T/alts.ipxe"
+hasnt "cannot check"
+# the value before "&& set x B || set x C" is not one of them
+printf '#!ipxe\nset m dom0_mem=1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts2.ipxe"
+run 0 "$T/alts2.ipxe"
+
 # clear deletes the setting, and set NAME:TYPE is a set of NAME: both known
 run 1 "$E/12-ipxe-clear-var.ipxe"
 has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"
@@ -251,14 +270,67 @@ run 1 "$E/13-ipxe-set-typed-name.ipxe"
 has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
 
 # goto: a line after it up to a label never runs; a Xen line left loaded
-# by a jump is "cannot check", not a false "no module"
+# by a jump is followed to the label, with its images (trial10d 07: each
+# platform's kernel, then "goto common" to the shared modules)
 run 1 "$E/08-ipxe-goto-skips-kernel.ipxe"
 has "08-ipxe-goto-skips-kernel.ipxe:5: error: [trap4] the Xen line has no dom0_mem"
 hasnt "08-ipxe-goto-skips-kernel.ipxe:3:"
 run 1 "$E/07-ipxe-goto-common-modules.ipxe"
-has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check the Xen line on line 4: the script jumps (goto common, line 5)"
-hasnt "07-ipxe-goto-common-modules.ipxe:4: error"
+hasnt "07-ipxe-goto-common-modules.ipxe:4:"
+hasnt "followed by no module"
 has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "07: other errors than line 7's trap 4"
+# a label only the goto reaches, a loop, a label from a setting, no label:
+# the path is followed or "cannot check", never a false "no module"
+printf '#!ipxe\nkernel /xen.gz dom0_mem=1G,max:1G gnttab_max_frames=256\ngoto efi\n:bios\necho never\n:efi\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/gf.ipxe"
+run 0 "$T/gf.ipxe"
+hasnt "gf.ipxe:2:"
+for body in ':retry\nkernel /xen.gz dom0_mem=1G,max:1G\ngoto retry\n' \
+            'kernel /xen.gz dom0_mem=1G,max:1G\ngoto ${target}\n:a\nmodule /vmlinuz console=hvc0\nboot\n' \
+            'kernel /xen.gz dom0_mem=1G,max:1G\ngoto nowhere\n'; do
+    printf "#!ipxe\n$body" >"$T/gl.ipxe"
+    "$MKDOM0" lint "$T/gl.ipxe" >"$T/out" 2>&1
+    has ": warning: [boot] cannot check the Xen line on line "
+    hasnt "followed by no module"
+done
+
+# trial10d 03: pxelinux INCLUDE is read (its label is checked, named by
+# its own file and line); one not found is "cannot check" on its line
+mkdir -p "$T/tftp/pxelinux.cfg"
+printf 'DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\nMENU INCLUDE missing.menu\n' >"$T/tftp/pxelinux.cfg/default"
+printf 'INCLUDE pxelinux.cfg/default\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz console=com1 --- vmlinuz console=ttyS0 console=hvc0 --- initrd.gz\n' >"$T/tftp/pxelinux.cfg/xen.menu"
+run 1 "$T/tftp/pxelinux.cfg/default"
+has "pxelinux.cfg/xen.menu:4: error: [trap4] label 'xen': the Xen line has no dom0_mem"
+has "pxelinux.cfg/default:3: warning: [boot] cannot check INCLUDE missing.menu on line 3"
+hasnt "no Xen boot entry found"
+printf 'DEFAULT xen\nINCLUDE none.cfg\n' >"$T/tftp/solo.cfg"
+run 2 "$T/tftp/solo.cfg"
+has "solo.cfg:2: warning: [boot] cannot check INCLUDE none.cfg on line 2"
+has "no Xen boot entry found"
+
+# trial10d 20: quotes inside /etc/default/grub values are GRUB's (update-grub
+# writes the value into grub.cfg as it is): no finding, and a real one
+# keeps the user's amount
+run 0 "$D/corpus/trial10d-20-default-grub-inner-single-quotes"
+hasnt "trap4"
+run 0 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
+hasnt "trap1"
+run 1 "$D/corpus/trial10d-20e-default-grub-inner-quotes-no-max"
+has "use dom0_mem=1024M,max:1024M"
+
+# trial10d 21: a '\' at the end of the Xen line swallows the module2 line
+run 1 "$D/corpus/trial10d-21-grub-trailing-backslash.cfg"
+has "trial10d-21-grub-trailing-backslash.cfg:2: error: [boot] menuentry 'Xen': the Xen line holds the word 'module2' before /boot/vmlinuz"
+
+# trial10d 01, 02: the fix of a quoted dom0_mem with a space is one word
+for f in 01-grub-quoted-comma-space 02-grub-quoted-space-comma; do
+    run 1 "$D/corpus/trial10d-$f.cfg"
+    has "without quotes or escaped spaces: dom0_mem=1024M,max:1024M"
+done
+
+# trial10d 17: a menuentry's extra arguments are $2.. (the title is $1)
+run 1 "$D/corpus/trial10d-17-grub-menuentry-positional.cfg"
+has ":2: error: [trap4] menuentry 'Xen': dom0_mem=8G has no max:"
 
 echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
 python3 -c "
@@ -296,6 +368,14 @@ for f in many.cfg many.ipxe mods.ipxe; do
     rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
     [ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (it took 60+ s: quadratic)"; }
 done
+
+# trial10d case 22: a grub.cfg of many entries in memory a few times its
+# size (a 36 MB one took 1.1 GB): 60,000 entries, 11 MB, within 300 MB of
+# address space (the same file took 340 MB of memory before)
+python3 -c "
+for i in range(60000): print('menuentry \'Xen %d\' {\n multiboot2 /boot/xen.gz dom0_mem=1024M,max:1024M gnttab_max_frames=256\n module2 /boot/vmlinuz console=tty0 console=hvc0\n module2 --nounzip /boot/initrd.img\n}'%i)" >"$T/many-grub.cfg"
+rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/many-grub.cfg" >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { tail -3 "$T/out"; fail "many-grub.cfg: exit $rc within 30 s of CPU and 300 MB"; }
 
 echo "== usage errors"
 run 2

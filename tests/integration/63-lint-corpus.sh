@@ -242,7 +242,8 @@ for x in d["findings"]:
         new[ln - 1] = head + " ; " + tail + " " + fix
     elif fix.startswith("dom0_mem=") and re.search(r'dom0[-_]mem=', l):
         kind = lambda y: y["trap"] == 4 and "dom0_mem" in y["message"] and not recovery(y)
-        words = re.findall(r'dom0[-_]mem=[^\s"\']*', l)
+        # a word GRUB reads with quotes in it (dom0_mem='1024M', trial10d 20)
+        words = re.findall(r'dom0[-_]mem=(?:\'[^\']*\'|[^\s"\'])*', l)
         l = l.replace(words[0], "\x00", 1)
         for w in words[1:]:
             l = l.replace(" " + w, "", 1)

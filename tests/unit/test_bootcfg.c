@@ -603,6 +603,123 @@ static void test_read_grub_defaults(void)
 /* The readers read as the loaders do (the trial-lint report's reader
  * defects): GRUB 2 variables in order, xen.cfg as Xen's EFI loader, a
  * byte order mark, iPXE's image list, mboot.c32's '---'. */
+/* Trial 10d: loader semantics the readers follow.  20: a value of
+ * /etc/default/grub goes into grub.cfg as it is, where GRUB's lexer removes
+ * the quotes; 17: a menuentry's extra words are $2.., a function call's
+ * words its $1..; 07: an iPXE goto to the shared modules is followed with
+ * the images loaded so far; 03: INCLUDE files are listed. */
+static void test_read_trial10d(void)
+{
+    md_strv w = { 0 };
+    md_grubcfg_args("dom0_mem='1024M,max:1024M' \"a b\" x\\ y #c", true, &w);
+    CHECK(w.n == 5);
+    if (w.n == 5) {
+        CHECK_STR(w.v[0], "dom0_mem=1024M,max:1024M");
+        CHECK_STR(w.v[1], "\"a");   /* Xen: a quoted space splits */
+        CHECK_STR(w.v[2], "b\"");
+        CHECK_STR(w.v[3], "\"x");
+        CHECK_STR(w.v[4], "y\"");
+    }
+    md_strv_free(&w);
+    md_grubcfg_args("console=ttyS0 'console=hvc0' \"a b\"", false, &w);
+    CHECK(w.n == 3);
+    if (w.n == 3) {
+        CHECK_STR(w.v[1], "console=hvc0");
+        CHECK_STR(w.v[2], "a b");   /* Linux: one word, GRUB quotes it */
+    }
+    md_strv_free(&w);
+
+    md_bootcfg_list l = read_fmt("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem='1G,max:1G' x=1\"\n",
+                                 MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n >= 1);
+    if (l.n)
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "1G,max:1G");
+    md_bootcfg_list_free(&l);
+
+    l = read_fmt("menuentry 'X' --class xen 'dom0_mem=8G' {\nmultiboot2 /xen.gz $2 t=$1 u=$3\n"
+                 "module2 /vmlinuz\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "8G");
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "t", false), "X");
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "u", false), "");
+        CHECK(l.v[0]->xen.unset.n == 0);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("function f {\nmultiboot2 /xen.gz dom0_mem=$1\nmodule2 /vmlinuz\n}\n"
+                 "menuentry 'X' 'dom0_mem=8G' {\nf 2G\nmodule2 /i.gz a=$1\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "2G");
+        CHECK(l.v[0]->nmods == 1);
+        if (l.v[0]->nmods == 1) /* the caller's $1 again after the call */
+            CHECK_STR(md_bootcfg_param(&l.v[0]->mods[0], "a", false), "X");
+    }
+    md_bootcfg_list_free(&l);
+
+    l = read_fmt("#!ipxe\niseq ${platform} efi && goto efi || goto bios\n:efi\n"
+                 "kernel /xen.efi dom0_mem=1G,max:1G\ngoto common\n:bios\nkernel /xen.gz\n"
+                 ":common\nmodule /vmlinuz console=hvc0\nmodule /initrd.gz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2 && l.nproblems == 0);
+    for (size_t i = 0; i < l.n; i++) {
+        CHECK(l.v[i]->xen.line == 4 || l.v[i]->xen.line == 7);
+        CHECK(l.v[i]->kernel.path && l.v[i]->kernel.line == 9 && l.v[i]->nmods == 1);
+    }
+    md_bootcfg_list_free(&l);
+    /* a loop, a label from a setting: "cannot check", no entry */
+    l = read_fmt("#!ipxe\n:retry\nkernel /xen.gz dom0_mem=1G,max:1G\ngoto retry\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 0 && has_problem(&l, 3, "cannot check the Xen line on line 3"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nkernel /xen.gz\ngoto ${t}\n:a\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 0 && has_problem(&l, 2, "its label comes from a setting"));
+    md_bootcfg_list_free(&l);
+
+    /* every value a setting may hold, read in an entry each (trial10d 04, 10) */
+    l = read_fmt("#!ipxe\nset m A\niseq ${platform} efi && set m B || echo bios\n"
+                 "kernel /xen.gz x=${m}\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "x", false), "B");
+        CHECK_STR(l.v[0]->title, "${m} = B");
+        CHECK_STR(md_bootcfg_param(&l.v[1]->xen, "x", false), "A");
+        CHECK_STR(l.v[1]->title, "${m} = A");
+        CHECK(l.v[1]->xen.unset.n == 0);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nset m A\niseq a b && set m B || set m C\nkernel /xen.gz x=${m}\n"
+                 "module /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2); /* B or C: A is gone */
+    for (size_t i = 0; i < l.n; i++)
+        CHECK(strcmp(md_bootcfg_param(&l.v[i]->xen, "x", false), "A"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nmenu m\nitem --key s one S\nitem --gap\nitem two T\nchoose v\n"
+                 "kernel /xen.gz x=${v}\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "x", false), "one");
+        CHECK_STR(md_bootcfg_param(&l.v[1]->xen, "x", false), "two");
+    }
+    md_bootcfg_list_free(&l);
+    /* read: unknown as before */
+    l = read_fmt("#!ipxe\nset m A\nread m\nkernel /xen.gz x=${m}\nmodule /vmlinuz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
+    md_bootcfg_list_free(&l);
+
+    const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n";
+    CHECK(md_bootfmt_detect(sys, strlen(sys)) == MD_BOOTFMT_SYSLINUX);
+    unsigned *lines = NULL;
+    CHECK(md_bootfmt_includes(sys, strlen(sys), &w, &lines) == 2);
+    if (w.n == 2 && lines) {
+        CHECK_STR(w.v[0], "pxelinux.cfg/xen.menu");
+        CHECK_STR(w.v[1], "b.cfg");
+        CHECK(lines[0] == 2 && lines[1] == 3);
+    }
+    free(lines);
+    md_strv_free(&w);
+}
+
 static void test_read_like_loaders(void)
 {
     /* GRUB 2: the value current when the line runs; the second set wins */
@@ -947,6 +1064,7 @@ int main(void)
     test_read_entries();
     test_escape();
     test_read_like_loaders();
+    test_read_trial10d();
     test_xen_line_split();
     test_read_grub_defaults();
     test_netboot_two_modules();

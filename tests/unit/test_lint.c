@@ -84,6 +84,34 @@ static md_lint *entry(const char *xen, const char *linux_, const char *rootfs)
     return l;
 }
 
+/* trial10d 21: a '\\' ending the Xen line joins the dom0 module2 line onto
+ * it: an error naming the swallowed command, not just warnings */
+static void test_grub_swallowed_line(void)
+{
+    md_lint *l = entry("multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 \\\n",
+                       LINUX_OK, ROOTFS_OK);
+    bool found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        found |= md_lint_line(l, i) == 2 && md_lint_severity(l, i) == MD_LINT_ERROR &&
+                 strstr(md_lint_message(l, i), "holds the word 'module2' before /vmlinuz");
+    CHECK(found);
+    dump(l);
+    md_lint_free(l);
+    /* the dom0 kernel line swallowing the rootfs module2 line */
+    l = entry(XEN_OK, "module2 /vmlinuz console=ttyS0,115200 console=hvc0 \\\n", ROOTFS_OK);
+    found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        found |= md_lint_severity(l, i) == MD_LINT_ERROR &&
+                 strstr(md_lint_message(l, i), "the dom0 kernel line holds the word 'module2'");
+    CHECK(found);
+    dump(l);
+    md_lint_free(l);
+    /* a line without the trailing backslash stays clean */
+    l = entry(XEN_OK, LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
 static void test_grub_design_clean(void)
 {
     md_lint *l = grub_file("design.cfg");
@@ -164,6 +192,12 @@ static void dom0_mem_case(const char *value, const char *says, const char *want_
 
 static void test_grub_dom0_mem_trial(void)
 {
+    /* trial10d 01, 02: a quoted dom0_mem with a space beside its comma:
+     * the fix is one word, and lints clean (dom0_mem_case) */
+    dom0_mem_case("\"dom0_mem=1024M, max:1024M\"", "has a space", "dom0_mem=1024M,max:1024M");
+    dom0_mem_case("\"dom0_mem=1024M ,max:1024M\"", "has a space", "dom0_mem=1024M,max:1024M");
+    /* the user's amount, and the other words kept apart */
+    dom0_mem_case("\"dom0_mem=2G, max:3G x=1\"", "has a space", "dom0_mem=2G,max:2G x=1");
     /* D4: a unit is there, the amount is just small: no second unit */
     dom0_mem_case("dom0_mem=16M,max:16M", "gives dom0 16384 KiB", "dom0_mem=4096M,max:4096M");
     dom0_mem_case("dom0_mem=0x1000B,max:0x1000B", "a 0x number is hex to Xen",
@@ -1813,6 +1847,7 @@ int main(void)
         return 1;
     }
     test_grub_design_clean();
+    test_grub_swallowed_line();
     test_grub_bootcfg_clean();
     test_grub_dom0_mem();
     test_grub_dom0_mem_trial();

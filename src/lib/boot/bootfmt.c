@@ -115,6 +115,7 @@ typedef struct vars {
     md_hindex latest; /* names by name: each one's latest assignment */
     size_t as_cap;    /* of the GRUB defaults reader's array beside names */
     bool unset_empty; /* a variable never set is empty (a shell whose start is known) */
+    struct ipxe_alts *alts; /* iPXE: settings with one of a few known values, or NULL */
     size_t expanded;  /* bytes of values put in so far (MD_GRUBCFG_MAX_EXPANDED) */
     const char *name; /* the file being read (NULL: the one config) ... */
     unsigned line;    /* ... and its line ... */
@@ -292,7 +293,8 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         for (int k = 0; keys[k]; k++)
             key |= ini_key(l, keys[k]);
         efi_kernel |= ini_key(l, "kernel");
-        sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32");
+        sys |= starts_word(l, "label") || starts_word(l, "append") || starts_word(l, "com32") ||
+               starts_word(l, "include"); /* a pxelinux.cfg that only INCLUDEs the menus */
         mboot |= strcasestr(l, "mboot.c32") != NULL;
         /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
         legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
@@ -709,7 +711,7 @@ static const char *var_of(const vars *v, const assign *as, const ssize_t *at, in
  * the last one set, or of the last one whose value has dom0_mem= (where a
  * dom0_mem fix goes). */
 static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const ssize_t *at,
-                     const int *ks, int n, const char *const *names)
+                     const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
     bool where_mem = false;
@@ -718,7 +720,11 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         const char *val = var_of(v, as, at, ks[j], &a);
         if (!val)
             continue;
-        md_strv_split(&f->args, val, false);
+        /* update-grub writes the value into grub.cfg as it is
+         * (20_linux_xen: "${xen_args}"), where GRUB's lexer reads it:
+         * quotes inside the value are GRUB's, not the loader's (trial10d
+         * case 20: dom0_mem='1024M,max:1024M' is Xen's dom0_mem=1024M,...) */
+        md_grubcfg_args(val, xen, &f->args);
         md_strv u = { 0 };
         md_strv_split(&u, v->unknown.v[at[ks[j]]], false);
         for (size_t q = 0; q < u.n; q++)
@@ -755,12 +761,12 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
     md_bootcfg_entry *e = new_entry(NULL, NULL);
     e->xen.path = md_xstrdup("/boot/xen.gz");
     e->xen.mb2 = true;
-    put_vars(&e->xen, v, as, at, xk, nx, names);
+    put_vars(&e->xen, v, as, at, xk, nx, names, true);
     place_like(&e->xen, like ? &like->xen : NULL);
     md_bootcfg_file *k = md_bootcfg_add_mod(e);
     if (first)
         md_strv_push(&k->args, first);
-    put_vars(k, v, as, at, lk, nl, names);
+    put_vars(k, v, as, at, lk, nl, names, false);
     place_like(k, like && like->nmods ? &like->mods[0] : NULL);
     if (k->line) {
         k->path = md_xstrdup("/boot/vmlinuz");
@@ -1458,6 +1464,38 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
     free(gappend);
 }
 
+/* The file of a syslinux INCLUDE line ("INCLUDE FILE", "MENU INCLUDE
+ * FILE [TAG]"), or NULL; caller frees. */
+static char *syslinux_include(const char *l)
+{
+    l = skip_ws((char *)l);
+    if (word_is(l, "menu"))
+        l = skip_ws((char *)l + 4);
+    if (!word_is(l, "include"))
+        return NULL;
+    const char *f = skip_ws((char *)l + 7);
+    size_t n = strcspn(f, " \t");
+    return n ? md_xasprintf("%.*s", (int)n, f) : NULL;
+}
+
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out)
+{
+    lines ls;
+    lines_init(&ls, text, len);
+    size_t n = 0, cap = 0;
+    *lines_out = NULL;
+    for (size_t i = 0; i < ls.n; i++) {
+        char *f = syslinux_include(ls.v[i]);
+        if (!f)
+            continue;
+        md_strv_push_own(files, f);
+        *lines_out = md_xgrow(*lines_out, &cap, n + 1, sizeof **lines_out);
+        (*lines_out)[n++] = (unsigned)i + 1;
+    }
+    lines_free(&ls);
+    return n;
+}
+
 /* ---- iPXE ----
  *
  * iPXE keeps a list of registered images: imgfetch (module, initrd) adds
@@ -1472,6 +1510,12 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
 typedef struct ipxe_img {
     char *name; /* NULL: dropped (kept in place, so positions stay) */
     md_bootcfg_file f;
+    /* f with a setting's other known values (ipxe_alts), and titles
+     * ("$mem=dom0_mem=8G") for the entries they make */
+    md_bootcfg_file *alt;
+    char **alt_title;
+    size_t nalt;
+    char *base_title; /* when nalt: the values f was read with */
 } ipxe_img;
 
 typedef struct ipxe_reg {
@@ -1498,11 +1542,24 @@ static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
     d->file = s->file ? md_xstrdup(s->file) : NULL;
 }
 
+static void img_alts_free(ipxe_img *m)
+{
+    for (size_t k = 0; k < m->nalt; k++) {
+        md_bootcfg_file_free(&m->alt[k]);
+        free(m->alt_title[k]);
+    }
+    free(m->alt);
+    free(m->alt_title);
+    free(m->base_title);
+    m->alt = NULL, m->alt_title = NULL, m->nalt = 0, m->base_title = NULL;
+}
+
 static void reg_drop(ipxe_reg *r, size_t i)
 {
     free(r->v[i].name);
     r->v[i].name = NULL;
     md_bootcfg_file_free(&r->v[i].f);
+    img_alts_free(&r->v[i]);
     if (r->selected == (ssize_t)i)
         r->selected = -1;
 }
@@ -1554,6 +1611,92 @@ static size_t ipxe_opts(const md_strv *w, const char **name)
     return i;
 }
 
+/* Settings whose value is one of a few the script names (trial10d 04, 10,
+ * 11): "iseq ... && set mem A || set mem B", "prompt ... && set x A ||"
+ * (A or the value before), "choose x" from a menu whose items are listed.
+ * The setting holds the first value; a line that uses it is read once per
+ * other value too (ipxe_variants), so each value's traps are checked. */
+enum { IPXE_MAX_ALT_NAMES = 16, IPXE_MAX_ALTS = 8 };
+typedef struct ipxe_alts {
+    md_strv names;
+    md_strv vals[IPXE_MAX_ALT_NAMES];
+} ipxe_alts;
+
+static ssize_t alts_find(const ipxe_alts *a, const char *name)
+{
+    for (size_t i = 0; a && i < a->names.n; i++)
+        if (!strcmp(a->names.v[i], name))
+            return (ssize_t)i;
+    return -1;
+}
+
+/* `name` has one value again (set, clear, unknown). */
+static void alts_drop(ipxe_alts *a, const char *name)
+{
+    ssize_t i = alts_find(a, name);
+    if (i < 0)
+        return;
+    size_t last = a->names.n - 1;
+    md_strv_free(&a->vals[i]);
+    free(a->names.v[i]);
+    a->names.v[i] = a->names.v[last];
+    a->vals[i] = a->vals[last];
+    a->vals[last] = (md_strv){ 0 };
+    a->names.v[last] = NULL;
+    a->names.n--;
+}
+
+static void alts_free(ipxe_alts *a)
+{
+    for (size_t i = 0; i < a->names.n; i++)
+        md_strv_free(&a->vals[i]);
+    md_strv_free(&a->names);
+}
+
+/* Does one of w[from..] use setting `name` (${name} or ${name:type})? */
+static bool uses_setting(const md_strv *w, size_t from, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t i = from; i < w->n; i++)
+        for (const char *p = strstr(w->v[i], "${"); p; p = strstr(p + 2, "${"))
+            if (!strncmp(p + 2, name, nl) && (p[2 + nl] == '}' || p[2 + nl] == ':'))
+                return true;
+    return false;
+}
+
+static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f);
+
+/* The image's file read again for each other value of each setting with
+ * several (ipxe_alts) that its words w[from..] use; f is the one read with
+ * the first values. */
+static void ipxe_variants(vars *v, const md_strv *w, size_t from, ipxe_img *m)
+{
+    img_alts_free(m);
+    ipxe_alts *a = v->alts;
+    for (size_t i = 0; a && i < a->names.n; i++) {
+        const char *n = a->names.v[i];
+        if (!uses_setting(w, from, n))
+            continue;
+        for (size_t k = 1; k < a->vals[i].n; k++) {
+            m->alt = md_xrealloc(m->alt, (m->nalt + 1) * sizeof *m->alt);
+            m->alt_title = md_xrealloc(m->alt_title, (m->nalt + 1) * sizeof *m->alt_title);
+            md_bootcfg_file *f = &m->alt[m->nalt];
+            memset(f, 0, sizeof *f);
+            f->path = md_xstrdup(m->f.path ? m->f.path : "");
+            f->line = m->f.line;
+            f->nounzip = m->f.nounzip;
+            var_set(v, n, a->vals[i].v[k], NULL);
+            ipxe_args(v, w, from, f);
+            var_set(v, n, a->vals[i].v[0], NULL);
+            m->alt_title[m->nalt++] = md_xasprintf("${%s} = %s", n, a->vals[i].v[k]);
+        }
+        char *t = md_xasprintf("%s%s${%s} = %s", m->base_title ? m->base_title : "",
+                               m->base_title ? ", " : "", n, a->vals[i].v[0]);
+        free(m->base_title);
+        m->base_title = t;
+    }
+}
+
 /* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
 static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
 {
@@ -1586,22 +1729,42 @@ static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
         md_hindex_add(&r->byname, h, r->n);
     }
     r->v = md_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
-    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f };
+    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f, NULL, NULL, 0, NULL };
     if (name)
         free(base);
+    ipxe_variants(v, w, at + 1, &r->v[r->n]);
     return r->n++;
 }
 
-/* Run image i: a multiboot image gets every other one as a module. */
-static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+/* The entry of running image i, image vk read with its va-th other value
+ * (vk -1: each as read). */
+static void ipxe_entry(const ipxe_reg *r, size_t i, ssize_t vk, size_t va,
+                       md_bootcfg_list *out)
 {
-    md_bootcfg_entry *e = new_entry(NULL, NULL);
-    file_copy(&e->xen, &r->v[i].f);
+    const ipxe_img *vm = vk >= 0 ? &r->v[vk] : NULL;
+    /* the entry of the first values says them too, when there are others */
+    const char *title = vm ? vm->alt_title[va] : NULL;
+    for (size_t k = 0; !vm && !title && k < r->n; k++)
+        if (r->v[k].name && r->v[k].nalt)
+            title = r->v[k].base_title;
+    md_bootcfg_entry *e = new_entry(title, title ? "path with" : NULL);
+    file_copy(&e->xen, vm && (size_t)vk == i ? &vm->alt[va] : &r->v[i].f);
     e->xen.nounzip = false;
     for (size_t k = 0; k < r->n; k++)
         if (k != i && r->v[k].name)
-            file_copy(md_bootcfg_add_mod(e), &r->v[k].f);
+            file_copy(md_bootcfg_add_mod(e), vm && (size_t)vk == k ? &vm->alt[va] : &r->v[k].f);
     md_bootcfg_add_multiboot(out, e);
+}
+
+/* Run image i: a multiboot image gets every other one as a module.  One
+ * entry with each image as read, then one for each other value of a
+ * setting an image uses (ipxe_variants), titled by it. */
+static void ipxe_run(ipxe_reg *r, size_t i, md_bootcfg_list *out)
+{
+    ipxe_entry(r, i, -1, 0, out);
+    for (size_t k = 0; k < r->n; k++)
+        for (size_t a = 0; r->v[k].name && a < r->v[k].nalt; a++)
+            ipxe_entry(r, i, (ssize_t)k, a, out);
     if (r->selected == (ssize_t)i)
         r->ran = true;
 }
@@ -1648,12 +1811,141 @@ static char *ipxe_written(const md_strv *w)
  * are "cannot check", as for a setting never set. */
 static void ipxe_unknown(vars *v, const char *name)
 {
+    alts_drop(v->alts, name);
     md_strv u = { 0 };
     md_strv_push(&u, name);
     char *as = md_xasprintf("${%s}", name);
     var_set(v, name, as, &u);
     free(as);
     md_strv_free(&u);
+}
+
+/* Setting `name` holds one of vals (taken over; none: unknown). */
+static void ipxe_set_alts(vars *v, const char *name, md_strv *vals)
+{
+    ipxe_alts *a = v->alts;
+    alts_drop(a, name);
+    if (!vals->n || vals->n > IPXE_MAX_ALTS || (vals->n > 1 && a->names.n >= IPXE_MAX_ALT_NAMES)) {
+        ipxe_unknown(v, name);
+        md_strv_free(vals);
+        return;
+    }
+    var_set(v, name, vals->v[0], NULL);
+    if (vals->n == 1) {
+        md_strv_free(vals);
+        return;
+    }
+    a->vals[a->names.n] = *vals;
+    md_strv_push(&a->names, name);
+    *vals = (md_strv){ 0 };
+}
+
+/* Push the values setting `name` may hold now (its alternatives, or its
+ * one known value) to `vals`; false when it is unknown. */
+static bool ipxe_values_now(const vars *v, const vars *moving, const char *name, md_strv *vals)
+{
+    if (moving->unset_empty && var_at(moving, name) >= 0)
+        return false;
+    ssize_t ai = alts_find(v->alts, name);
+    for (size_t k = 0; ai >= 0 && k < v->alts->vals[ai].n; k++)
+        if (!md_strv_contains(vals, v->alts->vals[ai].v[k]))
+            md_strv_push(vals, v->alts->vals[ai].v[k]);
+    if (ai >= 0)
+        return true;
+    ssize_t at = var_at(v, name);
+    if (at < 0 || *v->unknown.v[at])
+        return false;
+    if (!md_strv_contains(vals, v->values.v[at]))
+        md_strv_push(vals, v->values.v[at]);
+    return true;
+}
+
+/* The settings a line's "&&"/"||" tail `t` writes (trial10d 04-06, 11):
+ * iPXE runs a command after "&&" when the one before succeeded and after
+ * "||" when it failed (src/core/exec.c), so "COND && set x A || set x B"
+ * leaves A or B, and "COND && set x A" A or the value before.  Each value a
+ * plain "set" there writes is one x may hold (ipxe_alts); one from another
+ * command (read, choose, ...) or built from unknown settings makes x
+ * unknown. */
+static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
+{
+    md_strv cw = { 0 };
+    md_strv_split(&cw, t + 2, false);
+    enum { MAX_SEG = 32 };
+    size_t from[MAX_SEG], to[MAX_SEG], nseg = 0;
+    char op[MAX_SEG]; /* the operator before each segment */
+    op[0] = t[0];
+    from[0] = 0;
+    nseg = 1;
+    for (size_t k = 0; k < cw.n; k++) {
+        if (strcmp(cw.v[k], "&&") && strcmp(cw.v[k], "||"))
+            continue;
+        to[nseg - 1] = k;
+        if (nseg == MAX_SEG) { /* past what is followed: all it writes unknown */
+            for (size_t i = 0; i < cw.n; i++) {
+                if (i && strcmp(cw.v[i - 1], "&&") && strcmp(cw.v[i - 1], "||"))
+                    continue;
+                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i };
+                char *n = ipxe_written(&cmd);
+                if (n)
+                    ipxe_unknown(v, n);
+                free(n);
+            }
+            md_strv_free(&cw);
+            return;
+        }
+        op[nseg] = cw.v[k][0];
+        from[nseg++] = k + 1;
+    }
+    to[nseg - 1] = cw.n;
+    char *names[MAX_SEG];
+    for (size_t j = 0; j < nseg; j++) {
+        md_strv cmd = { cw.v + from[j], to[j] - from[j], to[j] - from[j] };
+        names[j] = cmd.n ? ipxe_written(&cmd) : NULL;
+    }
+    for (size_t j = 0; j < nseg; j++) {
+        bool done = !names[j];
+        for (size_t i = 0; !done && i < j; i++)
+            done = names[i] && !strcmp(names[i], names[j]);
+        if (done)
+            continue;
+        const char *n = names[j];
+        md_strv vals = { 0 };
+        /* in a script that jumps, other paths may write it too */
+        bool known = !(moving->unset_empty && var_at(moving, n) >= 0), all_set = true;
+        for (size_t jj = j; known && jj < nseg; jj++) {
+            if (!names[jj] || strcmp(names[jj], n))
+                continue;
+            const char *c = cw.v[from[jj]];
+            if (strcmp(c, "set") && strcmp(c, "clear")) {
+                known = false;
+                break;
+            }
+            md_strv val = { cw.v + from[jj] + 2, 0, 0 };
+            val.n = !strcmp(c, "set") && to[jj] > from[jj] + 2 ? to[jj] - from[jj] - 2 : 0;
+            char *raw = md_strv_join(&val, " ");
+            md_strv unknown = { 0 };
+            char *x = expand(v, raw, false, &unknown);
+            known = !unknown.n;
+            if (known && !md_strv_contains(&vals, x))
+                md_strv_push(&vals, x);
+            free(x);
+            free(raw);
+            md_strv_free(&unknown);
+            all_set &= !strcmp(c, "set");
+        }
+        /* only "COND && set x A || set x B" writes x on every path */
+        bool every = nseg == 2 && op[0] == '&' && op[1] == '|' && names[1] && all_set &&
+                     !strcmp(names[0] ? names[0] : "", n) && !strcmp(names[1], n);
+        if (known && !every)
+            known = ipxe_values_now(v, moving, n, &vals);
+        if (!known)
+            md_strv_free(&vals);
+        ipxe_set_alts(v, n, &vals);
+    }
+    for (size_t j = 0; j < nseg; j++)
+        free(names[j]);
+    md_strv_free(&cw);
 }
 
 /* In a script that jumps (goto), a line may be reached from more than one
@@ -1695,46 +1987,279 @@ static void ipxe_goto_vars(lines *ls, vars *moving)
     vars_free(&seen);
 }
 
+/* The image commands of iPXE (every command but settings and jumps) on
+ * registry `r`: imgfetch/module/initrd register, kernel/imgselect/imgload
+ * select, chain/imgexec/boot run, imgargs, imgfree.  True when an image
+ * ran (boot): the path goes no further.  `path`: reading one path that
+ * jumps (ipxe_follow), where a kernel selected over one not run leaves
+ * that one registered, as iPXE does; the straight reading makes that one
+ * an entry of its own (scripts that load several in turn). */
+static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, const char *name,
+                           unsigned line, bool path, md_bootcfg_list *out)
+{
+    const char *c = w->v[0];
+    if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
+        ipxe_register(r, v, w, at, name, line);
+    } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
+        if (r->selected >= 0 && !r->ran && !path)
+            ipxe_run(r, (size_t)r->selected, out); /* an entry of its own before */
+        r->selected = (ssize_t)ipxe_register(r, v, w, at, name, line);
+        r->ran = false;
+    } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
+        ssize_t k = at < w->n ? reg_find(r, w->v[at]) : r->selected;
+        if (k >= 0 && at + 1 < w->n) { /* imgexec NAME ARGS: new arguments */
+            ipxe_args(v, w, at + 1, &r->v[k].f);
+            r->v[k].f.line = line;
+            ipxe_variants(v, w, at + 1, &r->v[k]);
+        } else if (k < 0 && at < w->n && strcmp(c, "boot")) {
+            k = (ssize_t)ipxe_register(r, v, w, at, name, line);
+        }
+        if (k >= 0) {
+            ipxe_run(r, (size_t)k, out);
+            return true;
+        }
+    } else if (!strcmp(c, "imgargs") && at < w->n) {
+        ssize_t k = reg_find(r, w->v[at]);
+        if (k >= 0) {
+            ipxe_args(v, w, at + 1, &r->v[k].f);
+            r->v[k].f.line = line;
+            ipxe_variants(v, w, at + 1, &r->v[k]);
+        }
+    } else if (!strcmp(c, "imgfree")) {
+        if (at < w->n) {
+            ssize_t k = reg_find(r, w->v[at]);
+            if (k >= 0)
+                reg_drop(r, (size_t)k);
+        } else {
+            reg_clear(r);
+        }
+    }
+    return false;
+}
+
+/* A copy of registry `s`, live images only, in order. */
+static void reg_copy(ipxe_reg *d, const ipxe_reg *s)
+{
+    *d = (ipxe_reg){ .selected = -1, .ran = s->ran };
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->v[i].name)
+            continue;
+        d->v = md_xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
+        d->v[d->n] = (ipxe_img){ md_xstrdup(s->v[i].name), { 0 }, NULL, NULL, 0,
+                                 s->v[i].base_title ? md_xstrdup(s->v[i].base_title) : NULL };
+        file_copy(&d->v[d->n].f, &s->v[i].f);
+        for (size_t k = 0; k < s->v[i].nalt; k++) {
+            ipxe_img *m = &d->v[d->n];
+            m->alt = md_xrealloc(m->alt, (m->nalt + 1) * sizeof *m->alt);
+            m->alt_title = md_xrealloc(m->alt_title, (m->nalt + 1) * sizeof *m->alt_title);
+            file_copy(&m->alt[m->nalt], &s->v[i].alt[k]);
+            m->alt_title[m->nalt++] = md_xstrdup(s->v[i].alt_title[k]);
+        }
+        const char *n = s->v[i].name;
+        md_hindex_add(&d->byname, md_hindex_hash(n, strlen(n)), d->n);
+        if (s->selected == (ssize_t)i)
+            d->selected = (ssize_t)d->n;
+        d->n++;
+    }
+}
+
+/* A script's commands, each line cut at ";" tokens: iPXE ends a command at
+ * a ";" and runs the next one unconditionally, and a token starting with
+ * '#' ends the line (src/core/exec.c command_terminator()).  `first`: the
+ * command starts its line, where a ":label" may be. */
+typedef struct ipxe_cmd {
+    char *s;
+    unsigned line;
+    bool first;
+} ipxe_cmd;
+
+typedef struct ipxe_prog {
+    ipxe_cmd *v;
+    size_t n, cap;
+} ipxe_prog;
+
+static void ipxe_split(lines *ls, ipxe_prog *p)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        char *start = ls->v[i];
+        p->v = md_xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+        p->v[p->n++] = (ipxe_cmd){ start, (unsigned)i + 1, true };
+        for (char *t = skip_ws(start); *t; t = skip_ws(t)) {
+            size_t tl = strcspn(t, " \t");
+            if (*t == '#' && t != skip_ws(start)) {
+                *t = '\0';
+                break;
+            }
+            if (tl == 1 && *t == ';') {
+                *t = '\0';
+                start = t + 1;
+                p->v = md_xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+                p->v[p->n++] = (ipxe_cmd){ start, (unsigned)i + 1, false };
+                t++;
+                continue;
+            }
+            t += tl;
+        }
+    }
+}
+
+/* Where a command's "||" or "&&" tail starts, or NULL: "cmd || reboot",
+ * "iseq ... && set x y || echo"; lint follows the first command. */
+static const char *ipxe_tail(const char *l)
+{
+    const char *t = strstr(l, "||"), *a = strstr(l, "&&");
+    if (a && (!t || a < t))
+        t = a;
+    return t;
+}
+
+/* Does a "||"/"&&" tail jump or write a setting? */
+static bool ipxe_tail_moves(const char *tail)
+{
+    md_strv cw = { 0 };
+    md_strv_split(&cw, tail + 2, false);
+    bool moves = false;
+    for (size_t k = 0; k < cw.n && !moves; k++) {
+        if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
+            continue;
+        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
+        char *n = ipxe_written(&cmd);
+        moves = n || !strcmp(cw.v[k], "goto");
+        free(n);
+    }
+    md_strv_free(&cw);
+    return moves;
+}
+
+/* The first command of the line ":label ..." whose label is `name`, as
+ * iPXE's goto finds it (goto_find_label() in src/image/script.c: from the
+ * start of the script, the first word after ':' compared whole), or
+ * SIZE_MAX. */
+static size_t ipxe_label(const ipxe_prog *p, const char *name, size_t *budget)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < p->n && *budget; i++, --*budget) {
+        const char *l = skip_ws(p->v[i].s);
+        if (p->v[i].first && *l == ':' && strcspn(l + 1, " \t") == nl &&
+            !strncmp(l + 1, name, nl))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* How many jumps one path follows, and commands all paths read together
+ * (beyond the straight reading): a goto loop or maze stays linear. */
+enum { IPXE_MAX_JUMPS = 16, IPXE_FOLLOW_PER_CMD = 4, IPXE_FOLLOW_MIN = 4096 };
+
+static void ipxe_unfollowed(md_bootcfg_list *out, const ipxe_reg *r, const char *target,
+                            unsigned gline, const char *why)
+{
+    unsigned xl = r->v[r->selected].f.line;
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, xl,
+        md_xasprintf("cannot check the Xen line on line %u: the script jumps (goto %s, line %u) "
+                     "before it boots, and %s, so its modules and arguments are not checked",
+                     xl, target, gline, why));
+    p->warning = p->unchecked = true;
+}
+
+/* Follow "goto target" (at line gline) on a path whose registry is `r`
+ * (the follower's own: it registers and runs there) with a kernel selected
+ * and not yet run: iPXE goes on at the label's line, and the images
+ * registered so far stay registered (trial10d case 07: a kernel per
+ * platform, then "goto common" to the shared modules and boot).  The path
+ * is followed through image commands, labels (it falls through them) and
+ * fixed gotos until it boots, exits or ends; a conditional jump or a
+ * setting written on the way makes it "cannot check". */
+static void ipxe_follow(const ipxe_prog *p, vars *v, ipxe_reg *r, const char *target,
+                        unsigned gline, unsigned jumps, size_t *budget, md_bootcfg_list *out)
+{
+    size_t li = strchr(target, '$') ? SIZE_MAX : ipxe_label(p, target, budget);
+    if (strchr(target, '$') || jumps > IPXE_MAX_JUMPS || !*budget) {
+        ipxe_unfollowed(out, r, target, gline,
+                        strchr(target, '$') ? "its label comes from a setting"
+                                            : "the jumps are too many to follow");
+        return;
+    }
+    if (li == SIZE_MAX) {
+        /* goto_exec() fails: the script stops (its command failed) */
+        ipxe_unfollowed(out, r, target, gline, "the script has no such label: iPXE stops it");
+        return;
+    }
+    for (size_t i = li + 1; i < p->n; i++) {
+        if (!*budget) {
+            ipxe_unfollowed(out, r, target, gline, "the jumps are too many to follow");
+            return;
+        }
+        --*budget;
+        const char *l = skip_ws(p->v[i].s);
+        if (!*l || *l == '#' || *l == ':')
+            continue; /* a label is passed through */
+        const char *t = ipxe_tail(l);
+        char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
+        md_strv w = { 0 };
+        md_strv_split(&w, head, false);
+        free(head);
+        if (!w.n) {
+            md_strv_free(&w);
+            continue;
+        }
+        const char *c = w.v[0], *name = NULL;
+        char *wn = ipxe_written(&w);
+        bool stop = false;
+        if (wn || (t && ipxe_tail_moves(t)) || (!strcmp(c, "goto") && t)) {
+            char *why = md_xasprintf("on that path line %u %s", p->v[i].line,
+                                     wn ? "writes a setting" : "may jump or write a setting");
+            ipxe_unfollowed(out, r, target, gline, why);
+            free(why);
+            stop = true;
+        } else if (!strcmp(c, "goto")) {
+            if (w.n > 1)
+                ipxe_follow(p, v, r, w.v[1], p->v[i].line, jumps + 1, budget, out);
+            stop = true;
+        } else if (!strcmp(c, "exit")) {
+            stop = true; /* the script ends without booting */
+        } else {
+            size_t at = ipxe_opts(&w, &name);
+            stop = ipxe_image_cmd(r, v, &w, at, name, p->v[i].line, true, out);
+        }
+        free(wn);
+        md_strv_free(&w);
+        if (stop)
+            return;
+    }
+    if (r->selected >= 0 && !r->ran)
+        ipxe_run(r, (size_t)r->selected, out);
+}
+
 static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
     vars moving = { 0 }; /* unset_empty: the script has a goto */
     bool dead = false;
     ipxe_goto_vars(ls, &moving);
-    vars v = { 0 };
+    ipxe_prog p = { 0 };
+    ipxe_split(ls, &p);
+    size_t budget = p.n * IPXE_FOLLOW_PER_CMD + IPXE_FOLLOW_MIN;
+    ipxe_alts alts = { 0 };
+    md_strv items = { 0 }; /* the labels of the menu's items so far */
+    bool items_known = true;
+    vars v = { .alts = &alts };
     ipxe_reg r = { .selected = -1 };
-    enum { MAX_CMDS = 64 };
-    char *cmds[MAX_CMDS];
-    for (size_t i = 0, si = 0, ns = 0; i < ls->n; si + 1 < ns ? si++ : (i++, si = 0, ns = 0)) {
-        /* The line's commands: iPXE ends a command at a ";" token and runs
-         * the next one unconditionally, and a token starting with '#' ends
-         * the line (src/core/exec.c command_terminator()). */
-        if (!ns) {
-            cmds[ns++] = ls->v[i];
-            for (char *t = skip_ws(ls->v[i]); *t; t = skip_ws(t)) {
-                size_t tl = strcspn(t, " \t");
-                if (*t == '#' && t != skip_ws(cmds[ns - 1])) {
-                    *t = '\0';
-                    break;
-                }
-                if (tl == 1 && *t == ';' && ns < MAX_CMDS) {
-                    *t = '\0';
-                    cmds[ns++] = t + 1;
-                    t++;
-                    continue;
-                }
-                t += tl;
-            }
-        }
-        char *l = skip_ws(cmds[si]);
-        unsigned line = (unsigned)i + 1;
+    for (size_t ci = 0; ci < p.n; ci++) {
+        char *l = skip_ws(p.v[ci].s);
+        unsigned line = p.v[ci].line;
         v.line = line;
-        if (si && (*l == ':' || *l == '#'))
+        if (!p.v[ci].first && (*l == ':' || *l == '#'))
             continue; /* no label after ';'; '#' starts no command there */
         if (*l == ':') {
+            /* Reached from the line before, iPXE goes on through a label
+             * with its images (trial10d case 07: a kernel, then ":common"
+             * and the modules); after a goto (dead) or a boot that path
+             * has ended, and the label starts one that comes by goto,
+             * whose images the jumps that were followed have seen. */
+            if (dead || r.ran)
+                reg_clear(&r);
             dead = false;
-            if (r.selected >= 0 && !r.ran)
-                ipxe_run(&r, (size_t)r.selected, out);
-            reg_clear(&r);
             continue;
         }
         if (!*l || *l == '#' || dead)
@@ -1743,27 +2268,14 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
          * lint follows; one after && or || may or may not run, so a
          * setting it writes is unknown from there on (trial10d 04-06, 11:
          * "iseq ${platform} efi && set mem dom0_mem=2048M || echo BIOS") */
-        char *t = strstr(l, "||"), *a = strstr(l, "&&");
-        if (a && (!t || a < t))
-            t = a;
-        if (t) {
-            *t = '\0';
-            md_strv cw = { 0 };
-            md_strv_split(&cw, t + 2, false);
-            for (size_t k = 0; k < cw.n; k++) {
-                if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
-                    continue;
-                md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
-                char *n = ipxe_written(&cmd);
-                if (n)
-                    ipxe_unknown(&v, n);
-                free(n);
-            }
-            md_strv_free(&cw);
-        }
+        const char *t = ipxe_tail(l);
+        if (t)
+            ipxe_tail_values(&v, &moving, t);
+        char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
         md_strv w = { 0 };
-        md_strv_split(&w, l, false);
+        md_strv_split(&w, head, false);
         if (!w.n) {
+            free(head);
             md_strv_free(&w);
             continue;
         }
@@ -1771,69 +2283,72 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         size_t at = ipxe_opts(&w, &name);
         char *wn = ipxe_written(&w);
         if (!strcmp(c, "goto") && !t && r.selected >= 0 && !r.ran) {
-            /* the loaded Xen boots on the path at the label, whose modules
-             * this straight-down reading does not see (trial10d 07, 08: a
-             * false "no module"): say so, do not check it */
-            md_bootcfg_problem *p = md_bootcfg_add_problem(
-                out, r.v[r.selected].f.line,
-                md_xasprintf("cannot check the Xen line on line %u: the script jumps (goto %s, "
-                             "line %u) before it boots, and lint does not follow goto, so its "
-                             "modules and arguments are not checked",
-                             r.v[r.selected].f.line, w.n > 1 ? w.v[1] : "", line));
-            p->warning = p->unchecked = true;
+            /* the loaded Xen boots on the path at the label: follow it
+             * with a copy of the images (trial10d 07) */
+            ipxe_reg f;
+            reg_copy(&f, &r);
+            ipxe_follow(&p, &v, &f, w.n > 1 ? w.v[1] : "", line, 0, &budget, out);
+            reg_clear(&f);
             r.ran = true;
         }
         dead = !strcmp(c, "goto") && !t;
-        if (wn && (ipxe_writes_unknown(c) || (moving.unset_empty && var_at(&moving, wn) >= 0))) {
+        if (!strcmp(c, "menu")) {
+            md_strv_free(&items);
+            items_known = true;
+        } else if (!strcmp(c, "item")) {
+            /* item [--key K] [--default] [--gap] [--menu M] [LABEL [TEXT]]
+             * (src/hci/commands/menu_cmd.c): the label is what choose stores */
+            size_t k = 1;
+            bool gap = false;
+            for (; k < w.n && w.v[k][0] == '-'; k++) {
+                gap |= !strcmp(w.v[k], "--gap") || !strcmp(w.v[k], "-g");
+                k += !strcmp(w.v[k], "--key") || !strcmp(w.v[k], "-k") ||
+                     !strcmp(w.v[k], "--menu") || !strcmp(w.v[k], "-m");
+            }
+            if (!gap && k < w.n) {
+                md_strv unknown = { 0 };
+                char *x = expand(&v, w.v[k], false, &unknown);
+                items_known &= !unknown.n;
+                if (!md_strv_contains(&items, x))
+                    md_strv_push(&items, x);
+                free(x);
+                md_strv_free(&unknown);
+            }
+        }
+        if (wn && !strcmp(c, "choose") && items_known && items.n &&
+            !(moving.unset_empty && var_at(&moving, wn) >= 0)) {
+            /* choose stores the label of the item picked (trial10d 10) */
+            md_strv vals = { 0 };
+            for (size_t k = 0; k < items.n; k++)
+                md_strv_push(&vals, items.v[k]);
+            ipxe_set_alts(&v, wn, &vals);
+        } else if (wn && (ipxe_writes_unknown(c) || (moving.unset_empty && var_at(&moving, wn) >= 0))) {
             ipxe_unknown(&v, wn);
         } else if (wn && !strcmp(c, "clear")) {
+            alts_drop(&alts, wn);
             var_set(&v, wn, "", NULL); /* clear deletes it: ${name} is empty */
         } else if (wn && !strcmp(c, "set")) {
             /* set NAME[:TYPE] VALUE (parse_setting_name()) */
-            const char *val = skip_ws(strstr(l, w.v[1]) + strlen(w.v[1]));
+            const char *val = skip_ws(strstr(head, w.v[1]) + strlen(w.v[1]));
             md_strv unknown = { 0 };
             char *x = expand(&v, val, false, &unknown);
+            alts_drop(&alts, wn);
             var_set(&v, wn, x, &unknown);
             md_strv_free(&unknown);
             free(x);
-        } else if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
-            ipxe_register(&r, &v, &w, at, name, line);
-        } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
-            if (r.selected >= 0 && !r.ran)
-                ipxe_run(&r, (size_t)r.selected, out); /* an entry of its own before */
-            r.selected = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
-            r.ran = false;
-        } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
-            ssize_t k = at < w.n ? reg_find(&r, w.v[at]) : r.selected;
-            if (k >= 0 && at + 1 < w.n) { /* imgexec NAME ARGS: new arguments */
-                ipxe_args(&v, &w, at + 1, &r.v[k].f);
-                r.v[k].f.line = line;
-            } else if (k < 0 && at < w.n && strcmp(c, "boot")) {
-                k = (ssize_t)ipxe_register(&r, &v, &w, at, name, line);
-            }
-            if (k >= 0)
-                ipxe_run(&r, (size_t)k, out);
-        } else if (!strcmp(c, "imgargs") && at < w.n) {
-            ssize_t k = reg_find(&r, w.v[at]);
-            if (k >= 0) {
-                ipxe_args(&v, &w, at + 1, &r.v[k].f);
-                r.v[k].f.line = line;
-            }
-        } else if (!strcmp(c, "imgfree")) {
-            if (at < w.n) {
-                ssize_t k = reg_find(&r, w.v[at]);
-                if (k >= 0)
-                    reg_drop(&r, (size_t)k);
-            } else {
-                reg_clear(&r);
-            }
+        } else if (!wn) {
+            ipxe_image_cmd(&r, &v, &w, at, name, line, false, out);
         }
         free(wn);
+        free(head);
         md_strv_free(&w);
     }
     if (r.selected >= 0 && !r.ran)
         ipxe_run(&r, (size_t)r.selected, out);
     reg_clear(&r);
+    free(p.v);
+    alts_free(&alts);
+    md_strv_free(&items);
     vars_free(&moving);
     vars_over(&v, out);
     vars_free(&v);

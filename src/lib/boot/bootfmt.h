@@ -47,6 +47,7 @@
 
 #include <stddef.h>
 #include "boot/bootcfg.h"
+#include "core/strv.h"
 
 typedef enum md_bootfmt {
     MD_BOOTFMT_UNKNOWN,
@@ -79,6 +80,13 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
 void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
                               const size_t *lens, size_t n, bool complete,
                               md_bootcfg_list *out);
+
+/* The files a syslinux config reads in place ("INCLUDE FILE", "MENU
+ * INCLUDE FILE [TAG]": "inserts the contents of another file at this point",
+ * nested up to 16 deep, doc/syslinux.txt), as written, pushed to `files`;
+ * *lines (caller frees) gets the line of each.  Returns how many. */
+#define MD_BOOTFMT_INCLUDE_DEPTH 16
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines);
 
 /* The config text that boots `e` in format `f`, or NULL for a format
  * mkdom0 does not write.  GRUB 2: md_grubcfg_write.  iPXE: "kernel XEN

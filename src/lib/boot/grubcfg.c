@@ -88,7 +88,12 @@ static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigne
     x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
     x->cur.bare[x->cur.w.n] = bare;
     md_strv_push(&x->cur.w, s);
-    md_strv_push(&x->cur.tw, t);
+    /* most words have no variable: their template is the word itself,
+     * shared (gcmd_free), not a copy */
+    if (!strcmp(s, t))
+        md_strv_push_own(&x->cur.tw, x->cur.w.v[x->cur.w.n - 1]);
+    else
+        md_strv_push(&x->cur.tw, t);
 }
 
 static void end_word(lexer *x)
@@ -251,13 +256,23 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     return st != NONE ? qline : 0;
 }
 
+/* A command's words and templates (which share the words they equal). */
+static void gcmd_free(gcmd *c)
+{
+    for (size_t i = 0; i < c->tw.n; i++)
+        if (i >= c->w.n || c->tw.v[i] != c->w.v[i])
+            free(c->tw.v[i]);
+    free(c->tw.v);
+    c->tw = (md_strv){ 0 };
+    md_strv_free(&c->w);
+    free(c->bare);
+    c->bare = NULL;
+}
+
 static void gcmds_free(gcmds *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        md_strv_free(&c->v[i].w);
-        md_strv_free(&c->v[i].tw);
-        free(c->v[i].bare);
-    }
+    for (size_t i = 0; i < c->n; i++)
+        gcmd_free(&c->v[i]);
     free(c->v);
 }
 
@@ -555,6 +570,39 @@ static bool has_text(const char *t)
     return false;
 }
 
+/* Words w[from..] (quotes removed) onto `out` as GRUB hands them to the
+ * loader: an argument with a space in double quotes
+ * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux strips
+ * them again; Xen's parse_params() (xen/common/kernel.c) has no quotes: it
+ * splits at the spaces, and the first word's name starts with '"'
+ * ("dom0_mem=4G max:4G" quoted: no dom0_mem), so for Xen (`xen`) such an
+ * argument becomes its space-separated words, the quotes on the first and
+ * the last. */
+static void loader_args(const md_strv *w, size_t from, bool xen, md_strv *out)
+{
+    for (size_t i = from; i < w->n; i++) {
+        if (xen && strchr(w->v[i], ' ')) {
+            md_strv parts = { 0 };
+            md_strv_split(&parts, w->v[i], false);
+            for (size_t j = 0; j < parts.n; j++)
+                md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j],
+                              j + 1 < parts.n ? "" : "\"");
+            md_strv_free(&parts);
+            continue;
+        }
+        md_strv_push(out, w->v[i]);
+    }
+}
+
+void md_grubcfg_args(const char *text, bool xen, md_strv *out)
+{
+    gcmds cmds = { 0 };
+    lex(text, strlen(text), &cmds);
+    for (size_t i = 0; i < cmds.n; i++)
+        loader_args(&cmds.v[i].w, 0, xen, out);
+    gcmds_free(&cmds);
+}
+
 /* A file command's file and parameters (words after `k`, the command):
  * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
  * state `s` has them. */
@@ -585,23 +633,7 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    for (i++; i < w.n; i++) {
-        /* GRUB hands a loader an argument with a space in double quotes
-         * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux
-         * strips them again; Xen's parse_params() (xen/common/kernel.c)
-         * has no quotes: it splits at the spaces, and the first word's name
-         * starts with '"' ("dom0_mem=4G max:4G" quoted: no dom0_mem). */
-        if (!nounzip && strchr(w.v[i], ' ')) {
-            md_strv parts = { 0 };
-            md_strv_split(&parts, w.v[i], false);
-            for (size_t j = 0; j < parts.n; j++)
-                md_strv_pushf(&f->args, "%s%s%s", j ? "" : "\"", parts.v[j],
-                              j + 1 < parts.n ? "" : "\"");
-            md_strv_free(&parts);
-            continue;
-        }
-        md_strv_push(&f->args, w.v[i]);
-    }
+    loader_args(&w, i + 1, !nounzip, &f->args);
     md_strv_free(&w);
 }
 
@@ -622,6 +654,36 @@ static const char *entry_title(const gcmd *c)
         return w;
     }
     return "";
+}
+
+/* The positional parameters a menuentry or submenu body runs with: its
+ * words that are no option, the title first ($1) and its extra arguments
+ * after it ($2, ...): grub_cmd_menuentry() (grub-core/commands/menuentry.c)
+ * prefixes the body with "setparams" of them (setparams_prefix()), so
+ * "menuentry 'Xen' 'dom0_mem=8G' { multiboot2 /xen.gz $2 }" gives Xen
+ * dom0_mem=8G (trial10d case 17).  The ones past them are empty, as
+ * setparams replaces the whole list. */
+static void entry_params(gstate *s, const gcmd *c)
+{
+    static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
+    int n = 0;
+    for (size_t i = 1; i < c->w.n && n < 9; i++) {
+        const char *w = c->w.v[i];
+        if (!strncmp(w, "--", 2)) {
+            for (int j = 0; with_arg[j]; j++)
+                if (!strcmp(w, with_arg[j]))
+                    i++;
+            continue;
+        }
+        if (c->bare[i] && !strcmp(w, "{"))
+            break;
+        char name[2] = { (char)('1' + n++), '\0' };
+        var_assign(s, name, w, true);
+    }
+    for (; n < 9; n++) {
+        char name[2] = { (char)('1' + n), '\0' };
+        var_assign(s, name, "", true);
+    }
 }
 
 /* GRUB's own settings at the top level: serial --unit=N --speed=N and
@@ -724,7 +786,7 @@ static void find_blocks(const gcmds *cmds, blocks *b, md_bootcfg_list *out)
 }
 
 typedef struct runner {
-    const gcmds *cmds;
+    gcmds *cmds; /* not const: release_body() frees bodies run */
     blocks b;
     md_bootcfg_list *out;
     settings set;
@@ -1142,10 +1204,25 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
     }
 }
 
+/* Which of $1..$9 (or ${1}..) the words of commands [from, to) use: bit
+ * k-1 for $k. */
+static unsigned uses_positional(const runner *r, size_t from, size_t to)
+{
+    unsigned used = 0;
+    for (size_t k = from; k < to && k < r->cmds->n; k++)
+        for (size_t j = 0; j < r->cmds->v[k].w.n; j++)
+            for (const char *p = strchr(r->cmds->v[k].w.v[j], '$'); p; p = strchr(p + 1, '$')) {
+                const char *q = p[1] == '{' ? p + 2 : p + 1;
+                if (*q >= '1' && *q <= '9')
+                    used |= 1u << (*q - '1');
+            }
+    return used;
+}
+
 /* A function called in frame `f`: its body runs there, on the caller's
  * state and entry, as GRUB runs it (grub_script_function_call()), so
  * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
- * (trial10c case 7).  Its $1.. are not known.  Calls nested past MAX_DEPTH
+ * (trial10c case 7), with $1.. its arguments.  Calls nested past MAX_DEPTH
  * are not followed, and said. */
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
 {
@@ -1162,9 +1239,68 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
         }
         return;
     }
+    /* GRUB runs the body with the call's words as $1.. and gives the
+     * caller its own back after (grub_script_function_call(),
+     * grub-core/script/execute.c): a menuentry's $1 (its title) is not
+     * the function's.  A word with a variable in it is not followed. */
+    unsigned used = uses_positional(r, r->b.body[i], r->b.close[i]);
+    if (!used) {
+        /* nothing to give it: no copies (a recursive call runs this a
+         * million times, MAX_CALLED) */
+        f->depth++;
+        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        f->depth--;
+        return;
+    }
+    gvar saved[9];
+    for (int k = 0; k < 9; k++) {
+        if (!(used & (1u << k)))
+            continue; /* only the ones the body reads: a recursive call runs this often */
+        char name[2] = { (char)('1' + k), '\0' };
+        /* the caller's, moved aside (not copied); never set: unknown after,
+         * as it was */
+        gvar *g = var_get(f->s, name, true);
+        saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
+                           .opaque = g->opaque };
+        g->val = NULL;
+        g->maybe = (md_strv){ 0 };
+        const char *w = (size_t)k + 1 < call->w.n ? call->w.v[k + 1] : "";
+        if (strchr(w, '$'))
+            var_opaque(f->s, name);
+        else
+            var_assign(f->s, name, w, true);
+    }
     f->depth++;
     run_cmds(r, r->b.body[i], r->b.close[i], f);
     f->depth--;
+    for (int k = 0; k < 9; k++) {
+        if (!(used & (1u << k)))
+            continue;
+        char name[2] = { (char)('1' + k), '\0' };
+        gvar *g = var_get(f->s, name, true);
+        free(g->val);
+        md_strv_free(&g->maybe);
+        g->val = saved[k].val;
+        g->maybe = saved[k].maybe;
+        g->uncertain = saved[k].uncertain;
+        g->opaque = saved[k].opaque;
+    }
+}
+
+/* Free the words of block i's body once the top level has run it: GRUB
+ * runs a menu entry's body once, so a config of many entries holds the
+ * words of one at a time, not of all (trial10d case 22: a 36 MB grub.cfg
+ * took 1.1 GB).  Not a body that defines a function, which a later call
+ * runs again. */
+static void release_body(runner *r, size_t i)
+{
+    gcmds *cmds = r->cmds;
+    size_t from = r->b.body[i], to = r->b.close[i];
+    for (size_t k = from; k < to && k < cmds->n; k++)
+        if (cmds->v[k].w.n && !strcmp(cmds->v[k].w.v[0], "function"))
+            return;
+    for (size_t k = from; k < to && k < cmds->n; k++)
+        gcmd_free(&cmds->v[k]);
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
@@ -1221,7 +1357,10 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
+        entry_params(&body, &cmds->v[i]);
         run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
+        if (top)
+            release_body(r, i);
         state_free(&body);
         free(t);
     }

@@ -39,12 +39,22 @@
 #include <stddef.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
+#include "core/strv.h"
 
 /* Append the Xen entries of the GRUB config `text` (`len` bytes, NUL bytes
  * allowed) to `out`, and what GRUB would reject (an unterminated quote) to
  * its problems.  Entries get the config's top-level serial --unit/--speed and
  * timeout.  Reads any text; never fails. */
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out);
+
+/* The arguments `text` (a NUL-terminated part of a GRUB command line)
+ * gives a loader, pushed to `out` (copies): words as GRUB's lexer reads
+ * them (quotes and escapes removed, variables as written, '#' at a word's
+ * start a comment), an argument with a space as grub_create_loader_cmdline()
+ * passes it, split at its spaces for Xen (`xen`), which has no quoting.  For
+ * a value update-grub writes into grub.cfg as it is (20_linux_xen's
+ * ${xen_args}, trial10d case 20). */
+void md_grubcfg_args(const char *text, bool xen, md_strv *out);
 
 /* Add to `out` the problem of a config (in `file`, NULL: the one read)
  * whose variables expand past MD_GRUBCFG_MAX_EXPANDED, first at `line`: a

@@ -48,7 +48,11 @@ void *md_xgrow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return p;
-    size_t c = *cap ? *cap : 16;
+    /* from 4: most arrays (a line's words, an entry's modules) stay small,
+     * and a config of 200,000 entries holds one of each per entry
+     * (trial10d case 22: 16 slots each made 30 bytes of memory per byte
+     * of a big grub.cfg) */
+    size_t c = *cap ? *cap : 4;
     while (c < need)
         c *= 2;
     if (c > SIZE_MAX / size)

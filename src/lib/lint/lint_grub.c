@@ -447,15 +447,35 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         }
         char *plain = md_strv_join(&words, " ");
         /* "dom0_mem=4G max:4G" (a backslash-escaped space, trial10c case
-         * 8): min:/max: words are parts of dom0_mem, which Xen separates by
-         * commas, so the fix joins them with one */
-        char *meant = md_xstrdup(words.v[0]);
+         * 8), "dom0_mem=1024M, max:1024M", "dom0_mem=1024M ,max:1024M"
+         * (trial10d 01, 02): a word that starts with min:/max: or a comma,
+         * or follows one ending in a comma, is a part of dom0_mem, which Xen
+         * separates by single commas (an empty part ends parse_dom0_mem()'s
+         * list); the fix is that value as dom0_mem_fix() writes it, so it
+         * lints clean, and the other words stay words of their own */
+        md_strv val = { 0 }, rest = { 0 };
+        char *mv = md_xstrdup(words.v[0] + strlen("dom0_mem="));
         for (size_t j = 1; j < words.n; j++) {
-            bool part = !strncmp(words.v[j], "max:", 4) || !strncmp(words.v[j], "min:", 4);
-            char *t = md_xasprintf("%s%s%s", meant, part ? "," : " ", words.v[j]);
-            free(meant);
-            meant = t;
+            const char *w = words.v[j];
+            size_t ml = strlen(mv);
+            bool part = !strncmp(w, "max:", 4) || !strncmp(w, "min:", 4) || *w == ',' ||
+                        (ml && mv[ml - 1] == ',');
+            if (!part || rest.n) {
+                md_strv_push(&rest, w);
+                continue;
+            }
+            char *t = md_xasprintf("%s,%s", mv, w);
+            free(mv);
+            mv = t;
         }
+        md_strv_push_own(&val, mv);
+        char *fixed = dom0_mem_fix(&val, e->arm, false);
+        md_strv_free(&val);
+        char *others = md_strv_join(&rest, " ");
+        char *meant = md_xasprintf("%s%s%s", fixed, rest.n ? " " : "", others);
+        free(others);
+        free(fixed);
+        md_strv_free(&rest);
         md_strv_free(&words);
         md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                     "%sthe Xen line has no dom0_mem: its argument \"%s\" has a space, so GRUB "
@@ -1141,9 +1161,48 @@ static void check_module_words(gctx *g, const md_bootcfg_entry *e, const char *t
     }
 }
 
+/* A GRUB 2 line that ends in '\' is joined with the next one (GRUB's
+ * lexer reads backslash-newline as nothing, grub-core/script/yylex.l), so
+ * "multiboot2 /xen.gz ... \" swallows the "module2 /vmlinuz ..." line
+ * under it: that module2 never runs, its words are Xen's options, and the
+ * next module becomes the dom0 kernel Xen cannot boot (trial10d case 21).
+ * A loader command's name as a word of a file's line is that mistake. */
+static void check_swallowed(gctx *g, const md_bootcfg_entry *e, const char *tp)
+{
+    static const char *const cmds[] = { "multiboot2", "module2", "multiboot", "module",
+                                        "xen_hypervisor", "xen_module", NULL };
+    if (e->format != MD_BOOTFMT_UNKNOWN && e->format != MD_BOOTFMT_GRUB2)
+        return;
+    for (size_t i = 0; i < e->nmods + 2; i++) {
+        const md_bootcfg_file *f = i == 0 ? &e->xen : i == 1 ? &e->kernel : &e->mods[i - 2];
+        if (!f->path)
+            continue;
+        for (size_t j = 0; j < f->args.n; j++) {
+            int k = 0;
+            while (cmds[k] && strcmp(cmds[k], f->args.v[j]))
+                k++;
+            if (!cmds[k])
+                continue;
+            md_lint_add(g->l, at(g, f), f->line, MD_LINT_ERROR, 0,
+                        "%sthe %s line holds the word '%s'%s%s: a line that ends in '\\' is "
+                        "joined with the next one (GRUB reads backslash-newline as nothing), so "
+                        "that %s command never runs and its words are %s; %s", tp,
+                        i == 0 ? "Xen" : i == 1 ? "dom0 kernel" : "module", cmds[k],
+                        j + 1 < f->args.n ? " before " : "",
+                        j + 1 < f->args.n ? f->args.v[j + 1] : "", cmds[k],
+                        i == 0 ? "options to Xen, and the module after it becomes the dom0 "
+                                 "kernel, which Xen cannot boot"
+                               : "arguments of this file, which dom0 never loads",
+                        "end the line before it without '\\'");
+            return;
+        }
+    }
+}
+
 static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 {
     char *tp = title_prefix(e);
+    check_swallowed(g, e, tp);
     check_family(g, e, tp);
     check_xen_line(g, e, tp);
     if (!e->kernel.path) {

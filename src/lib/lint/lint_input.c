@@ -32,6 +32,14 @@ typedef struct input {
     int defaults_rank;   /* 0: DIR/grub, 1: DIR/grub.d/NAME.cfg */
     char *loaded_by;     /* ROOTFS of an output directory: "grub.cfg:4", the line
                             that loads it; NULL when it was found by name */
+    /* syslinux INCLUDEs (follow_includes): the inputs a config reads in place
+     * are one group, whose root is the config given; depth: of nesting */
+    bool in_group;
+    size_t root;
+    unsigned depth;
+    size_t nentries;     /* GRUB: its Xen entries */
+    char *no_entry;      /* GRUB in a group: why it has none, said only when no
+                            input of the group has one */
 } input;
 
 typedef struct inputs {
@@ -570,6 +578,94 @@ static void defaults_place(input *x)
     free(d);
 }
 
+/* The file `name` that syslinux config `cfg` INCLUDEs, or NULL: relative
+ * to the config's directory, where extlinux/isolinux look (the config's
+ * directory is their working directory), else the one above it: pxelinux
+ * resolves names from its TFTP prefix, the directory of pxelinux.0, which
+ * holds pxelinux.cfg/.  Caller frees. */
+static char *find_include(const char *cfg, const char *name)
+{
+    char *d = dir_of(cfg), *up = dir_of(d);
+    const char *n = name[0] == '/' ? name + 1 : name;
+    char *c[2] = { strcmp(d, ".") ? md_xasprintf("%s/%s", d, n) : md_xstrdup(n),
+                   strcmp(up, ".") ? md_xasprintf("%s/%s", up, n) : md_xstrdup(n) };
+    free(d);
+    free(up);
+    char *found = NULL;
+    for (int k = 0; k < 2; k++) {
+        if (!found && md_is_file(c[k]))
+            found = c[k];
+        else
+            free(c[k]);
+    }
+    return found;
+}
+
+/* Is the file at `p` an input already (a config INCLUDEd twice, or in a
+ * loop)? */
+static bool is_input(const inputs *in, const char *p)
+{
+    char *rp = realpath(p, NULL);
+    bool found = false;
+    for (size_t i = 0; rp && !found && i < in->n; i++) {
+        char *q = realpath(in->v[i].path, NULL);
+        found = q && !strcmp(q, rp);
+        free(q);
+    }
+    free(rp);
+    return found;
+}
+
+/* Each file a syslinux config INCLUDEs (md_bootfmt_includes) becomes an
+ * input read as syslinux, in the group of the config given, up to
+ * MD_BOOTFMT_INCLUDE_DEPTH deep (trial10d case 03: a pxelinux.cfg/default
+ * that INCLUDEs its menu).  Each is read as a config of its own: a label
+ * there is checked with that file's own lines.  One not found, or nested
+ * too deep, is "cannot check" on its INCLUDE line. */
+static void follow_includes(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_SYSLINUX)
+            continue;
+        md_strv files = { 0 };
+        unsigned *lines = NULL;
+        size_t n = md_bootfmt_includes((char *)in->v[i].text, in->v[i].len, &files, &lines);
+        for (size_t k = 0; k < n; k++) {
+            char *p = find_include(in->v[i].path, files.v[k]);
+            const char *why = !p ? "it is not next to this file nor in the directory above it"
+                              : in->v[i].depth >= MD_BOOTFMT_INCLUDE_DEPTH
+                                  ? "it is nested deeper than syslinux reads"
+                                  : NULL;
+            unsigned char *d = NULL;
+            size_t len = 0;
+            md_err e = MD_ERR_INIT;
+            if (!why && !is_input(in, p) && md_read_file(p, &d, &len, &e) < 0)
+                why = strip_path(e.msg, p);
+            if (why) {
+                md_lint_add(in->l, in->v[i].path, lines[k], MD_LINT_WARNING, 0,
+                            "cannot check INCLUDE %s on line %u: %s, so the labels it may hold "
+                            "are not read; lint it too", files.v[k], lines[k], why);
+                md_lint_mark_unchecked(in->l);
+            } else if (d) {
+                size_t root = in->v[i].in_group ? in->v[i].root : i;
+                unsigned depth = in->v[i].depth + 1;
+                size_t before = in->n;
+                add_text(in, p, MD_LINT_GRUB, d, len);
+                if (in->n > before) {
+                    input *y = &in->v[before];
+                    y->fmt = MD_BOOTFMT_SYSLINUX;
+                    y->in_group = true, y->root = root, y->depth = depth;
+                }
+            }
+            if (p && !in->v[i].in_group)
+                in->v[i].in_group = true, in->v[i].root = i;
+            free(p);
+        }
+        md_strv_free(&files);
+        free(lines);
+    }
+}
+
 /* The order update-grub sources them in: grub, then grub.d/NAME.cfg in glob
  * order (bytes, as in the C locale). */
 static int defaults_cmp(const void *a, const void *b)
@@ -605,6 +701,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     for (size_t i = 0; i < n; i++)
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
+    follow_includes(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
             defaults_place(&in.v[i]);
@@ -651,7 +748,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         }
         for (size_t k = 0; k < cfg.n; k++)
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
-        if (!cfg.n) {
+        x->nentries = cfg.n;
+        if (!cfg.n && x->in_group) {
+            /* the entries may be in another file of its INCLUDE group */
+            char *as = md_xstrdup(md_bootfmt_name(x->fmt));
+            x->no_entry = md_lint_no_entry(&cfg, as);
+            free(as);
+        } else if (!cfg.n) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding */
             char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
@@ -702,6 +805,19 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_tree_free(own);
         md_strv_free(&xens);
         md_strv_free(&roots);
+    }
+    for (size_t i = 0; i < in.n; i++) {
+        if (!in.v[i].no_entry)
+            continue;
+        size_t root = in.v[i].root, any = 0;
+        for (size_t j = 0; j < in.n; j++)
+            if (in.v[j].in_group && in.v[j].root == root)
+                any += in.v[j].nentries;
+        if (!any) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: %s (nor in the files it INCLUDEs)", in.v[i].path, in.v[i].no_entry);
+            fail(&in, in.v[i].path, &e);
+        }
     }
     /* A hypervisor named with no rootfs to compare it with is still read:
      * garbage named xen.gz is an error, not a silent pass. */
@@ -763,6 +879,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].path);
         free(in.v[i].defaults_dir);
         free(in.v[i].loaded_by);
+        free(in.v[i].no_entry);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
     }
