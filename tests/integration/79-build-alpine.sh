@@ -112,6 +112,11 @@ done
 echo firmware > "$T/modloop-root/modules/firmware/test.bin"
 mksquashfs "$T/modloop-root" "$T/modloop-lts" -comp gzip -all-root -no-progress -quiet >/dev/null
 echo "modloop: $(find "$ml" -name '*.ko*' | wc -l) modules, $(stat -c %s "$T/modloop-lts") bytes"
+# Signed as alpine-conf's `update-kernel --modloopsign` signs it (its
+# sign_modloop: openssl dgst -sha1 -sign over the whole squashfs, written
+# to MODLOOP.SIGN.RSA.<public key's file name>), kept beside it.
+openssl dgst -sha1 -sign "$T/test.pem" -out "$T/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" \
+    "$T/modloop-lts"
 
 spec() { # FILE MIRROR [PINS]
     cat >"$1" <<EOF
@@ -138,7 +143,7 @@ Pin=${3-xen-hypervisor=v318 xen-libs=v318}
 Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback loop bridge
 
 [Kernel]
-Modloop=$T/modloop-lts
+Modloop=${4-$T/modloop-lts}
 
 [Xen]
 Dom0Mem=1024M
@@ -149,6 +154,8 @@ spec "$T/alpine.ini" "$T/mirror"
 "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/out" "$T/alpine.ini" >"$T/log" 2>&1 ||
     { cat "$T/log"; fail "the Alpine build failed"; }
 cat "$T/log"
+grep -q "modloop $T/modloop-lts: signature by mkdom0-test-1.rsa.pub verified" "$T/log" ||
+    fail "the modloop's signature is not reported verified"
 out=$T/out
 for f in xen.gz vmlinuz rootfs.cpio.gz grub.cfg manifest image.ini; do
     [ -s "$out/$f" ] || fail "no $f written"
@@ -264,3 +271,55 @@ refuse truncated "$base.*(truncat|datahash|unexpected end|EOF)"
 damaged pkginfo "${KEY[@]}" --pkginfo-line "this line has no equals sign"
 refuse pkginfo "$base.*\.PKGINFO.*malformed"
 echo "all five damaged packages refused, nothing kept"
+
+# ---- the modloop's signature (update-kernel's, beside it) ----
+# modloop_case CASE: a copy of the signed modloop in its own directory, for
+# the caller to damage; its spec names it.
+modloop_case() {
+    mkdir -p "$T/ml-$1"
+    cp "$T/modloop-lts" "$T/ml-$1/modloop-lts"
+    spec "$T/ml-$1.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-$1/modloop-lts"
+}
+# modloop_refused CASE REGEX: the build fails naming the modloop and REGEX,
+# -o left as it was.
+modloop_refused() {
+    local c=$1 re=$2 rc=0
+    mkdir -p "$T/ml-$c-out"
+    echo previous > "$T/ml-$c-out/rootfs.cpio.gz"
+    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-$c-out" "$T/ml-$c.ini" \
+        >"$T/ml-$c.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$T/ml-$c.log"; fail "modloop $c: exit $rc, expected a refusal (1)"; }
+    local msg; msg=$(grep '^mkdom0 build:' "$T/ml-$c.log") || { cat "$T/ml-$c.log"; fail "modloop $c: no error line"; }
+    grep -q "modloop $T/ml-$c/modloop-lts" <<< "$msg" || fail "modloop $c: the error does not name the modloop: $msg"
+    grep -Eq "$re" <<< "$msg" || fail "modloop $c: the error does not say /$re/: $msg"
+    [ "$(ls -A "$T/ml-$c-out")" = rootfs.cpio.gz ] || fail "modloop $c: -o changed"
+    echo "modloop $c refused: $msg"
+}
+# 1. one byte of the signed squashfs flipped
+modloop_case flipped
+f="$T/ml-flipped/modloop-lts"
+cp "$T/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" "$T/ml-flipped/"
+off=$(( $(stat -c %s "$f") / 2 ))
+b=$(od -An -tu1 -j $off -N1 "$f" | tr -d ' ')
+printf "$(printf '\\%03o' $(( b ^ 1 )))" | dd of="$f" bs=1 seek=$off conv=notrunc status=none
+cmp -s "$f" "$T/modloop-lts" && fail "the byte was not flipped"
+modloop_refused flipped "mkdom0-test-1\.rsa\.pub does not verify"
+# 2. signed by a key the repositories' keys directory does not hold
+modloop_case unknown
+openssl dgst -sha1 -sign "$T/other.pem" -out "$T/ml-unknown/modloop-lts.SIGN.RSA.mkdom0-other-1.rsa.pub" \
+    "$T/ml-unknown/modloop-lts"
+modloop_refused unknown "signed by mkdom0-other-1\.rsa\.pub, which is not in $T/keys"
+# 3. signed by another key under the trusted key's name
+modloop_case wrongkey
+openssl dgst -sha1 -sign "$T/other.pem" -out "$T/ml-wrongkey/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" \
+    "$T/ml-wrongkey/modloop-lts"
+modloop_refused wrongkey "mkdom0-test-1\.rsa\.pub does not verify"
+# 4. unsigned: taken, as Alpine's initramfs takes a modloop it has no
+#    signature for, with a note; the image is the signed build's.
+modloop_case unsigned
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-unsigned-out" "$T/ml-unsigned.ini" \
+    >"$T/ml-unsigned.log" 2>&1 || { cat "$T/ml-unsigned.log"; fail "the unsigned modloop's build failed"; }
+grep -q "modloop $T/ml-unsigned/modloop-lts is not signed" "$T/ml-unsigned.log" ||
+    { cat "$T/ml-unsigned.log"; fail "no note that the modloop is unsigned"; }
+cmp "$out/rootfs.cpio.gz" "$T/ml-unsigned-out/rootfs.cpio.gz" || fail "the unsigned modloop's image differs"
+echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note"
