@@ -27,7 +27,8 @@ chmod 755 "$T"
 kdeb=$(kernel_deb) || exit
 xdeb=$(test_deb xen-hypervisor-4.17-amd64) || exit
 bdeb=$(test_deb busybox-static) || exit
-for d in "$kdeb" "$xdeb" "$bdeb"; do dpkg-deb -x "$d" "$T/deb"; done
+odeb=$(test_deb openrc) || exit
+for d in "$kdeb" "$xdeb" "$bdeb" "$odeb"; do dpkg-deb -x "$d" "$T/deb"; done
 kver=$(ls "$T/deb/lib/modules")
 xengz=$(ls "$T/deb/boot/"xen-4.17*.gz | head -n1)
 echo "kernel $kver, $(basename "$xengz"), busybox from $(basename "$bdeb")"
@@ -85,6 +86,17 @@ pkg v323 busybox 1.36.1-r0 --provides cmd:busybox=1.36.1-r0 \
 mkdir -p "$T/src/busybox-binsh-1.36.1-r0/bin"
 ln -s busybox "$T/src/busybox-binsh-1.36.1-r0/bin/sh"
 pkg v323 busybox-binsh 1.36.1-r0 --depend busybox --provides /bin/sh --priority 100
+# OpenRC at the paths Alpine's openrc package uses (/sbin/openrc,
+# /sbin/openrc-run, its libexec /lib/rc): OpenRC's real shell library
+# (Debian's build of it) and scripts standing in for its glibc programs,
+# which the image's ELF check would rightly refuse on this libc-less base.
+mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc"
+for p in openrc openrc-run; do
+    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "$p" > "$T/src/openrc-0.45.2-r0/sbin/$p"
+    chmod 755 "$T/src/openrc-0.45.2-r0/sbin/$p"
+done
+cp -a "$T/deb/lib/rc/sh" "$T/src/openrc-0.45.2-r0/lib/rc/sh"
+pkg v323 openrc 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
 # a library by its so: name, and a setgid file owned by group 42 (shadow)
 # whose owner and mode must come from the archive
 mkdir -p "$T/src/libdom0test-1.2-r0/usr/lib"
@@ -136,7 +148,7 @@ Keys=$T/keys
 Priority=100
 
 [Packages]
-Include=dom0-base
+Include=dom0-base ${5-openrc}
 Pin=${3-xen-hypervisor=v318 xen-libs=v318}
 
 [Modules]
@@ -169,10 +181,10 @@ for p in xen-hypervisor xen-libs; do
         fail "$p not taken from v318 (pin): $(grep "$p" "$out/manifest")"
 done
 matches -x "Toolstack=4.17" "$out/image.ini" || fail "image.ini does not name the toolstack 4.17"
-for p in busybox busybox-binsh libdom0test linux-lts dom0-base; do
+for p in busybox busybox-binsh libdom0test linux-lts dom0-base openrc; do
     matches -E "^package $p [^ ]+ x86_64 v323 [0-9]+ Q1" "$out/manifest" || fail "$p not in the manifest from v323"
 done
-[ "$(grep -c '^package ' "$out/manifest")" = 7 ] || fail "not 7 packages: $(grep '^package ' "$out/manifest")"
+[ "$(grep -c '^package ' "$out/manifest")" = 8 ] || fail "not 8 packages: $(grep '^package ' "$out/manifest")"
 grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
     fail "busybox's install scripts are not reported"
 
@@ -194,6 +206,40 @@ nfiles=$(find "$mods" -name '*.ko*' | wc -l)
     fail "the modloop's firmware was copied"
 matches -x "Kernel=$kver" "$out/image.ini" || fail "image.ini does not name kernel $kver"
 echo "built: $(grep -c . "$T/list") entries, $nfiles modules of the modloop kept"
+
+# What the dom0 runs from boot, on this Alpine base: busybox's init reads
+# the overlay's inittab, which first makes /dev/xen with mkdom0's (static)
+# helper, then runs Alpine's OpenRC, then a getty on hvc0 (trap 1).
+link_to() { [ "$(readlink "$T/root$1")" = "$2" ] || fail "$1 is not a link to $2: $(ls -l "$T/root$1" 2>&1)"; }
+link_to /usr/sbin/init /bin/busybox
+link_to /usr/sbin/getty /bin/busybox
+matches -x 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100' "$T/root/etc/inittab" ||
+    fail "the inittab has no getty on hvc0"
+for l in '::sysinit:/sbin/xen-dom0-setup early' '::sysinit:/sbin/openrc sysinit' \
+         '::sysinit:/sbin/openrc boot' '::wait:/sbin/openrc default'; do
+    matches -x "$l" "$T/root/etc/inittab" || fail "the inittab lacks '$l'"
+done
+for f in /sbin/openrc /sbin/openrc-run /lib/rc/sh/functions.sh /lib/rc/sh/openrc-run.sh \
+         /sbin/xen-dom0-setup /etc/init.d/xen-dom0 /etc/init.d/xenstored; do
+    [ -f "$T/root$f" ] || fail "$f is not in the image (through the /lib, /sbin links)"
+done
+file -L "$T/root/sbin/xen-dom0-setup" | grep -q 'statically linked' ||
+    fail "xen-dom0-setup is not static: it would need glibc on a musl base"
+head -n1 "$T/root/etc/init.d/xenstored" | grep -qx '#!/sbin/openrc-run' || fail "xenstored's script is not openrc-run's"
+link_to /etc/runlevels/sysinit/xen-dom0 /etc/init.d/xen-dom0
+link_to /etc/runlevels/boot/xenstored /etc/init.d/xenstored
+echo "boot path: busybox init, inittab (xen-dom0-setup, openrc sysinit/boot/default, hvc0 getty), OpenRC at /lib/rc"
+
+# Without openrc the inittab's sysinit lines run nothing: the self-lint
+# refuses the image, naming /sbin/openrc.
+spec "$T/noopenrc.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/modloop-lts" ""
+rc=0
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/noopenrc-out" "$T/noopenrc.ini" \
+    >"$T/noopenrc.log" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/noopenrc.log"; fail "no openrc: exit $rc, expected the self-lint's refusal"; }
+grep -q 'etc/inittab):[0-9]*: error: .*init runs /sbin/openrc at sysinit, which the rootfs does not have' \
+    "$T/noopenrc.log" || { cat "$T/noopenrc.log"; fail "no openrc: the lint does not name /sbin/openrc"; }
+echo "no openrc: refused by the self-lint"
 
 # The same inputs, the same bytes: a second build from another cache.
 "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache2" -o "$T/out2" "$T/alpine.ini" >"$T/log2" 2>&1 ||
