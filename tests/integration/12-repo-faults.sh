@@ -38,7 +38,11 @@ echo 'stand-in kernel' >src/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
 printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
     >src/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
 printf '#!/bin/sh\n' >src/stub-busybox/usr/bin/busybox
-chmod 755 src/stub-busybox/usr/bin/busybox
+# and the OpenRC the overlay's inittab runs at startup (the self-lint
+# refuses an image without it)
+mkdir -p src/stub-busybox/usr/sbin
+printf '#!/bin/sh\n' >src/stub-busybox/usr/sbin/openrc
+chmod 755 src/stub-busybox/usr/bin/busybox src/stub-busybox/usr/sbin/openrc
 head -c 2000000 /dev/urandom >src/payload/usr/share/payload/blob
 for p in stub-xen stub-kernel stub-busybox payload; do deb $p; done
 KR=$(make_repo "$W/repo" debs/*.deb)

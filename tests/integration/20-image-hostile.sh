@@ -43,7 +43,11 @@ echo 'stand-in kernel' >stub/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
 printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
     >stub/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
 printf '#!/bin/sh\n' >stub/stub-busybox/usr/bin/busybox
-chmod 755 stub/stub-busybox/usr/bin/busybox
+# and the OpenRC the overlay's inittab runs at startup (the self-lint
+# refuses an image without it)
+mkdir -p stub/stub-busybox/usr/sbin
+printf '#!/bin/sh\n' >stub/stub-busybox/usr/sbin/openrc
+chmod 755 stub/stub-busybox/usr/bin/busybox stub/stub-busybox/usr/sbin/openrc
 for s in stub-xen stub-kernel stub-busybox; do stub $s; done
 STUBS="stub-xen stub-kernel stub-busybox"
 

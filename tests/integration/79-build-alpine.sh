@@ -27,7 +27,8 @@ chmod 755 "$T"
 kdeb=$(kernel_deb) || exit
 xdeb=$(test_deb xen-hypervisor-4.17-amd64) || exit
 bdeb=$(test_deb busybox-static) || exit
-for d in "$kdeb" "$xdeb" "$bdeb"; do dpkg-deb -x "$d" "$T/deb"; done
+odeb=$(test_deb openrc) || exit
+for d in "$kdeb" "$xdeb" "$bdeb" "$odeb"; do dpkg-deb -x "$d" "$T/deb"; done
 kver=$(ls "$T/deb/lib/modules")
 xengz=$(ls "$T/deb/boot/"xen-4.17*.gz | head -n1)
 echo "kernel $kver, $(basename "$xengz"), busybox from $(basename "$bdeb")"
@@ -85,6 +86,17 @@ pkg v323 busybox 1.36.1-r0 --provides cmd:busybox=1.36.1-r0 \
 mkdir -p "$T/src/busybox-binsh-1.36.1-r0/bin"
 ln -s busybox "$T/src/busybox-binsh-1.36.1-r0/bin/sh"
 pkg v323 busybox-binsh 1.36.1-r0 --depend busybox --provides /bin/sh --priority 100
+# OpenRC at the paths Alpine's openrc package uses (/sbin/openrc,
+# /sbin/openrc-run, its libexec /lib/rc): OpenRC's real shell library
+# (Debian's build of it) and scripts standing in for its glibc programs,
+# which the image's ELF check would rightly refuse on this libc-less base.
+mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc"
+for p in openrc openrc-run; do
+    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "$p" > "$T/src/openrc-0.45.2-r0/sbin/$p"
+    chmod 755 "$T/src/openrc-0.45.2-r0/sbin/$p"
+done
+cp -a "$T/deb/lib/rc/sh" "$T/src/openrc-0.45.2-r0/lib/rc/sh"
+pkg v323 openrc 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
 # a library by its so: name, and a setgid file owned by group 42 (shadow)
 # whose owner and mode must come from the archive
 mkdir -p "$T/src/libdom0test-1.2-r0/usr/lib"
@@ -112,6 +124,11 @@ done
 echo firmware > "$T/modloop-root/modules/firmware/test.bin"
 mksquashfs "$T/modloop-root" "$T/modloop-lts" -comp gzip -all-root -no-progress -quiet >/dev/null
 echo "modloop: $(find "$ml" -name '*.ko*' | wc -l) modules, $(stat -c %s "$T/modloop-lts") bytes"
+# Signed as alpine-conf's `update-kernel --modloopsign` signs it (its
+# sign_modloop: openssl dgst -sha1 -sign over the whole squashfs, written
+# to MODLOOP.SIGN.RSA.<public key's file name>), kept beside it.
+openssl dgst -sha1 -sign "$T/test.pem" -out "$T/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" \
+    "$T/modloop-lts"
 
 spec() { # FILE MIRROR [PINS]
     cat >"$1" <<EOF
@@ -131,14 +148,14 @@ Keys=$T/keys
 Priority=100
 
 [Packages]
-Include=dom0-base
+Include=dom0-base ${5-openrc}
 Pin=${3-xen-hypervisor=v318 xen-libs=v318}
 
 [Modules]
 Include=xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback loop bridge
 
 [Kernel]
-Modloop=$T/modloop-lts
+Modloop=${4-$T/modloop-lts}
 
 [Xen]
 Dom0Mem=1024M
@@ -149,6 +166,8 @@ spec "$T/alpine.ini" "$T/mirror"
 "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/out" "$T/alpine.ini" >"$T/log" 2>&1 ||
     { cat "$T/log"; fail "the Alpine build failed"; }
 cat "$T/log"
+grep -q "modloop $T/modloop-lts: signature by mkdom0-test-1.rsa.pub verified" "$T/log" ||
+    fail "the modloop's signature is not reported verified"
 out=$T/out
 for f in xen.gz vmlinuz rootfs.cpio.gz grub.cfg manifest image.ini; do
     [ -s "$out/$f" ] || fail "no $f written"
@@ -162,10 +181,10 @@ for p in xen-hypervisor xen-libs; do
         fail "$p not taken from v318 (pin): $(grep "$p" "$out/manifest")"
 done
 matches -x "Toolstack=4.17" "$out/image.ini" || fail "image.ini does not name the toolstack 4.17"
-for p in busybox busybox-binsh libdom0test linux-lts dom0-base; do
+for p in busybox busybox-binsh libdom0test linux-lts dom0-base openrc; do
     matches -E "^package $p [^ ]+ x86_64 v323 [0-9]+ Q1" "$out/manifest" || fail "$p not in the manifest from v323"
 done
-[ "$(grep -c '^package ' "$out/manifest")" = 7 ] || fail "not 7 packages: $(grep '^package ' "$out/manifest")"
+[ "$(grep -c '^package ' "$out/manifest")" = 8 ] || fail "not 8 packages: $(grep '^package ' "$out/manifest")"
 grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
     fail "busybox's install scripts are not reported"
 
@@ -187,6 +206,40 @@ nfiles=$(find "$mods" -name '*.ko*' | wc -l)
     fail "the modloop's firmware was copied"
 matches -x "Kernel=$kver" "$out/image.ini" || fail "image.ini does not name kernel $kver"
 echo "built: $(grep -c . "$T/list") entries, $nfiles modules of the modloop kept"
+
+# What the dom0 runs from boot, on this Alpine base: busybox's init reads
+# the overlay's inittab, which first makes /dev/xen with mkdom0's (static)
+# helper, then runs Alpine's OpenRC, then a getty on hvc0 (trap 1).
+link_to() { [ "$(readlink "$T/root$1")" = "$2" ] || fail "$1 is not a link to $2: $(ls -l "$T/root$1" 2>&1)"; }
+link_to /usr/sbin/init /bin/busybox
+link_to /usr/sbin/getty /bin/busybox
+matches -x 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100' "$T/root/etc/inittab" ||
+    fail "the inittab has no getty on hvc0"
+for l in '::sysinit:/sbin/xen-dom0-setup early' '::sysinit:/sbin/openrc sysinit' \
+         '::sysinit:/sbin/openrc boot' '::wait:/sbin/openrc default'; do
+    matches -x "$l" "$T/root/etc/inittab" || fail "the inittab lacks '$l'"
+done
+for f in /sbin/openrc /sbin/openrc-run /lib/rc/sh/functions.sh /lib/rc/sh/openrc-run.sh \
+         /sbin/xen-dom0-setup /etc/init.d/xen-dom0 /etc/init.d/xenstored; do
+    [ -f "$T/root$f" ] || fail "$f is not in the image (through the /lib, /sbin links)"
+done
+file -L "$T/root/sbin/xen-dom0-setup" | grep -q 'statically linked' ||
+    fail "xen-dom0-setup is not static: it would need glibc on a musl base"
+head -n1 "$T/root/etc/init.d/xenstored" | grep -qx '#!/sbin/openrc-run' || fail "xenstored's script is not openrc-run's"
+link_to /etc/runlevels/sysinit/xen-dom0 /etc/init.d/xen-dom0
+link_to /etc/runlevels/boot/xenstored /etc/init.d/xenstored
+echo "boot path: busybox init, inittab (xen-dom0-setup, openrc sysinit/boot/default, hvc0 getty), OpenRC at /lib/rc"
+
+# Without openrc the inittab's sysinit lines run nothing: the self-lint
+# refuses the image, naming /sbin/openrc.
+spec "$T/noopenrc.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/modloop-lts" ""
+rc=0
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/noopenrc-out" "$T/noopenrc.ini" \
+    >"$T/noopenrc.log" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/noopenrc.log"; fail "no openrc: exit $rc, expected the self-lint's refusal"; }
+grep -q 'etc/inittab):[0-9]*: error: .*init runs /sbin/openrc at sysinit, which the rootfs does not have' \
+    "$T/noopenrc.log" || { cat "$T/noopenrc.log"; fail "no openrc: the lint does not name /sbin/openrc"; }
+echo "no openrc: refused by the self-lint"
 
 # The same inputs, the same bytes: a second build from another cache.
 "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache2" -o "$T/out2" "$T/alpine.ini" >"$T/log2" 2>&1 ||
@@ -264,3 +317,55 @@ refuse truncated "$base.*(truncat|datahash|unexpected end|EOF)"
 damaged pkginfo "${KEY[@]}" --pkginfo-line "this line has no equals sign"
 refuse pkginfo "$base.*\.PKGINFO.*malformed"
 echo "all five damaged packages refused, nothing kept"
+
+# ---- the modloop's signature (update-kernel's, beside it) ----
+# modloop_case CASE: a copy of the signed modloop in its own directory, for
+# the caller to damage; its spec names it.
+modloop_case() {
+    mkdir -p "$T/ml-$1"
+    cp "$T/modloop-lts" "$T/ml-$1/modloop-lts"
+    spec "$T/ml-$1.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-$1/modloop-lts"
+}
+# modloop_refused CASE REGEX: the build fails naming the modloop and REGEX,
+# -o left as it was.
+modloop_refused() {
+    local c=$1 re=$2 rc=0
+    mkdir -p "$T/ml-$c-out"
+    echo previous > "$T/ml-$c-out/rootfs.cpio.gz"
+    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-$c-out" "$T/ml-$c.ini" \
+        >"$T/ml-$c.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$T/ml-$c.log"; fail "modloop $c: exit $rc, expected a refusal (1)"; }
+    local msg; msg=$(grep '^mkdom0 build:' "$T/ml-$c.log") || { cat "$T/ml-$c.log"; fail "modloop $c: no error line"; }
+    grep -q "modloop $T/ml-$c/modloop-lts" <<< "$msg" || fail "modloop $c: the error does not name the modloop: $msg"
+    grep -Eq "$re" <<< "$msg" || fail "modloop $c: the error does not say /$re/: $msg"
+    [ "$(ls -A "$T/ml-$c-out")" = rootfs.cpio.gz ] || fail "modloop $c: -o changed"
+    echo "modloop $c refused: $msg"
+}
+# 1. one byte of the signed squashfs flipped
+modloop_case flipped
+f="$T/ml-flipped/modloop-lts"
+cp "$T/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" "$T/ml-flipped/"
+off=$(( $(stat -c %s "$f") / 2 ))
+b=$(od -An -tu1 -j $off -N1 "$f" | tr -d ' ')
+printf "$(printf '\\%03o' $(( b ^ 1 )))" | dd of="$f" bs=1 seek=$off conv=notrunc status=none
+cmp -s "$f" "$T/modloop-lts" && fail "the byte was not flipped"
+modloop_refused flipped "mkdom0-test-1\.rsa\.pub does not verify"
+# 2. signed by a key the repositories' keys directory does not hold
+modloop_case unknown
+openssl dgst -sha1 -sign "$T/other.pem" -out "$T/ml-unknown/modloop-lts.SIGN.RSA.mkdom0-other-1.rsa.pub" \
+    "$T/ml-unknown/modloop-lts"
+modloop_refused unknown "signed by mkdom0-other-1\.rsa\.pub, which is not in $T/keys"
+# 3. signed by another key under the trusted key's name
+modloop_case wrongkey
+openssl dgst -sha1 -sign "$T/other.pem" -out "$T/ml-wrongkey/modloop-lts.SIGN.RSA.mkdom0-test-1.rsa.pub" \
+    "$T/ml-wrongkey/modloop-lts"
+modloop_refused wrongkey "mkdom0-test-1\.rsa\.pub does not verify"
+# 4. unsigned: taken, as Alpine's initramfs takes a modloop it has no
+#    signature for, with a note; the image is the signed build's.
+modloop_case unsigned
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-unsigned-out" "$T/ml-unsigned.ini" \
+    >"$T/ml-unsigned.log" 2>&1 || { cat "$T/ml-unsigned.log"; fail "the unsigned modloop's build failed"; }
+grep -q "modloop $T/ml-unsigned/modloop-lts is not signed" "$T/ml-unsigned.log" ||
+    { cat "$T/ml-unsigned.log"; fail "no note that the modloop is unsigned"; }
+cmp "$out/rootfs.cpio.gz" "$T/ml-unsigned-out/rootfs.cpio.gz" || fail "the unsigned modloop's image differs"
+echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note"

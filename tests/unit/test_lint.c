@@ -892,15 +892,33 @@ static void test_inittab(void)
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
 
-    /* With the rootfs: the getty must exist there. */
+    /* With the rootfs: the getty must exist there, and what init runs at
+     * startup: without /sbin/openrc (an Alpine base without openrc) each
+     * of its three startup lines is named; its shutdown line is not. */
     md_tree *t = tiny_rootfs(false, true);
     l = inittab("inittab.busybox-good", t);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "/sbin/getty, which the rootfs does not have"));
-    CHECK(md_lint_count(l) == 1);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /sbin/openrc at sysinit, which the rootfs "
+                                          "does not have"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /sbin/openrc at wait"));
+    CHECK(md_lint_count(l) == 4);
     md_lint_free(l);
     md_err err = MD_ERR_INIT;
-    md_attr a = { 0777, 0, 0, 0 };
+    md_attr a = { 0777, 0, 0, 0 }, x = { 0755, 0, 0, 0 };
     md_tree_add_symlink(t, "/sbin/getty", &a, "/bin/busybox", "t", MD_CLASH_ERROR, &err);
+    l = inittab("inittab.busybox-good", t);
+    CHECK(md_lint_count(l) == 3);
+    md_lint_free(l);
+    /* a directory where the program should be is named as one */
+    md_tree_add_dir(t, "/sbin/openrc", &x, "t", &err);
+    l = inittab("inittab.busybox-good", t);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /sbin/openrc at sysinit, which is "));
+    md_lint_free(l);
+    md_tree_free(t);
+    t = tiny_rootfs(false, true);
+    md_tree_add_symlink(t, "/sbin/getty", &a, "/bin/busybox", "t", MD_CLASH_ERROR, &err);
+    md_tree_add_file(t, "/sbin/openrc", &x, NULL, 0, "t", MD_CLASH_ERROR, &err);
+    CHECK(!err.set);
     l = inittab("inittab.busybox-good", t);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
@@ -999,6 +1017,8 @@ static md_tree *good_rootfs(void)
     add_link(t, "/sbin/init", "../bin/busybox");
     add_link(t, "/sbin/getty", "../bin/busybox");
     add_link(t, "/sbin/mdev", "../bin/busybox");
+    /* the inittab's sysinit lines run OpenRC */
+    add_text(t, "/sbin/openrc", "#!/bin/sh\n", 0755);
     size_t len;
     char *it = data_file("inittab.busybox-good", &len);
     add_text(t, "/etc/inittab", it, 0644);

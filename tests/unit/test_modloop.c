@@ -3,9 +3,13 @@
  * /lib/modules/KVER with the squashfs' modes, owners, mtimes and link
  * targets, firmware left out; and each bad input refused with an error
  * naming the file: not a squashfs, truncated, no modules/, no kernel
- * directory, a device node, a path the packages already hold. */
+ * directory, a device node, a path the packages already hold.  Its
+ * signature as update-kernel writes it (openssl dgst -sha1 -sign over the
+ * whole file, MODLOOP.SIGN.RSA.KEYNAME beside it): verified, unsigned,
+ * altered, unknown key, another key's under a trusted name. */
 #include "t.h"
 #include "tfiles.h"
+#include "apkmaker.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -15,6 +19,7 @@
 #include "core/strv.h"
 #include "image/modloop.h"
 #include "image/tree.h"
+#include "packages/apksign.h"
 
 static char *dir;
 
@@ -179,6 +184,104 @@ static void test_bad(void)
     md_tree_free(t);
 }
 
+static void t_write(const char *path, const void *d, size_t n)
+{
+    md_err e = MD_ERR_INIT;
+    CHECK(md_write_atomic(path, d, n, 0644, &e) == 0);
+}
+
+/* `openssl dgst -sha1 -sign k -out dir/NAME file`, as update-kernel's
+ * sign_modloop. */
+static void sign(EVP_PKEY *k, const char *file, const char *name)
+{
+    unsigned char *d;
+    size_t n, sl = 0;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_read_file(file, &d, &n, &e) == 0);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    sl = sizeof sig;
+    CHECK(EVP_DigestSignInit(c, NULL, EVP_sha1(), NULL, k) == 1 &&
+          EVP_DigestSign(c, sig, &sl, d, n) == 1);
+    EVP_MD_CTX_free(c);
+    char *p = md_xasprintf("%s/%s", dir, name);
+    t_write(p, sig, sl);
+    free(p);
+    free(d);
+}
+
+static void test_signature(void)
+{
+    char *kd = md_xasprintf("%s/keys", dir), *kd2 = md_xasprintf("%s/keys2", dir);
+    mkdir(kd, 0755);
+    mkdir(kd2, 0755);
+    EVP_PKEY *k = am_key(kd, "test-1.rsa.pub"), *k2 = am_key(kd2, "test-2.rsa.pub");
+    EVP_PKEY *other = EVP_RSA_gen(2048);
+    md_err e = MD_ERR_INIT;
+    md_apksign_keys *ks = md_apksign_keys_load(kd, &e), *ks2 = md_apksign_keys_load(kd2, &e);
+    CHECK(ks && ks2);
+    const md_apksign_keys *one[] = { ks }, *two[] = { ks, ks2 };
+    char *ml = md_xasprintf("%s/modloop-lts", dir);
+    t_write(ml, "a squashfs stands here: only its bytes are signed", 50);
+    md_strv who = { 0 };
+
+    /* unsigned, and a signature of another modloop is not its */
+    CHECK(md_modloop_verify(ml, one, 1, &who, &e) == 0 && who.n == 0);
+    char *ml2 = md_xasprintf("%s/modloop", dir);
+    t_write(ml2, "x", 1);
+    sign(k, ml2, "modloop-virt.SIGN.RSA.test-1.rsa.pub");
+    CHECK(md_modloop_verify(ml2, one, 1, &who, &e) == 0);
+
+    /* signed by a trusted key: verified, its key named */
+    sign(k, ml, "modloop-lts.SIGN.RSA.test-1.rsa.pub");
+    CHECK(md_modloop_verify(ml, one, 1, &who, &e) == 1);
+    CHECK(who.n == 1 && !strcmp(who.v[0], "test-1.rsa.pub"));
+    /* no repository keys to check it with */
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, NULL, 0, NULL, &e) < 0 && strstr(e.msg, "no Alpine repository"));
+
+    /* one byte altered after signing */
+    t_write(ml, "a squashfs stands here: only its bytes are signeD", 50);
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) < 0);
+    CHECK(strstr(e.msg, ml) && strstr(e.msg, "test-1.rsa.pub does not verify"));
+    t_write(ml, "a squashfs stands here: only its bytes are signed", 50);
+    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) == 1);
+
+    /* a second signature by a key of the second set: both checked */
+    sign(k2, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub, which is not in"));
+    md_strv_free(&who);
+    CHECK(md_modloop_verify(ml, two, 2, &who, &e) == 1 && who.n == 2);
+
+    /* another key's signature under a trusted key's name */
+    sign(other, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub does not verify"));
+    /* an empty signature file, and an algorithm apk does not check */
+    char *p = md_xasprintf("%s/modloop-lts.SIGN.RSA.test-2.rsa.pub", dir);
+    t_write(p, "", 0);
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "empty"));
+    unlink(p);
+    free(p);
+    sign(k, ml, "modloop-lts.SIGN.DSA.test-1.rsa.pub");
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "not checked"));
+
+    md_strv_free(&who);
+    md_apksign_keys_free(ks);
+    md_apksign_keys_free(ks2);
+    EVP_PKEY_free(k);
+    EVP_PKEY_free(k2);
+    EVP_PKEY_free(other);
+    free(ml);
+    free(ml2);
+    free(kd);
+    free(kd2);
+}
+
 int main(void)
 {
     if (system("command -v mksquashfs >/dev/null") != 0) {
@@ -190,6 +293,7 @@ int main(void)
     good_tree();
     test_good();
     test_bad();
+    test_signature();
     t_rm_tree(dir);
     return t_done("modloop");
 }

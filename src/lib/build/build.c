@@ -135,6 +135,47 @@ static int add_modloop(struct build *b)
     const char *path = md_spec_modloop(b->spec);
     if (!path)
         return 0;
+    /* its signature, by the keys of the image's Alpine repositories
+     * (each read once, md_repo_apk_keys) */
+    const md_apksign_keys **sets = NULL;
+    size_t nsets = 0;
+    const md_repo **seen = NULL;
+    for (size_t i = 0; i < md_resolve_count(b->res); i++) {
+        const md_repo *repo = md_resolve_pkg(b->res, i)->repo;
+        size_t j = 0;
+        while (j < nsets && seen[j] != repo)
+            j++;
+        if (j < nsets || md_repo_format_of(repo) != MD_REPO_APK)
+            continue;
+        const md_apksign_keys *k = md_repo_apk_keys(repo, b->err);
+        if (!k) {
+            free(sets);
+            free(seen);
+            return -1;
+        }
+        sets = md_xrealloc(sets, (nsets + 1) * sizeof *sets);
+        seen = md_xrealloc(seen, (nsets + 1) * sizeof *seen);
+        sets[nsets] = k;
+        seen[nsets++] = repo;
+    }
+    md_strv signers = { 0 };
+    int v = md_modloop_verify(path, sets, nsets, &signers, b->err);
+    free(sets);
+    free(seen);
+    if (v < 0) {
+        md_strv_free(&signers);
+        return -1;
+    }
+    if (v == 0) {
+        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s is not signed (no %s.SIGN.RSA.* beside "
+                   "it): taken unverified, as Alpine's initramfs takes one", path,
+                   strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    } else {
+        char *list = md_strv_join(&signers, " ");
+        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", path, list);
+        free(list);
+    }
+    md_strv_free(&signers);
     md_strv kvers = { 0 };
     md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", path);
     int r = md_modloop_read(b->tree, path, "modloop", &kvers, b->err);

@@ -1,4 +1,7 @@
-/* lint_inittab — trap 1 in inittabs: a getty or login must run on hvc0.
+/* lint_inittab — trap 1 in inittabs: a getty or login must run on hvc0;
+ * and, with the rootfs at hand, every program init runs at startup must be
+ * in it (an Alpine base without openrc has busybox's init and getty, but
+ * no /sbin/openrc for the inittab's sysinit lines).
  *
  * Both formats are "id:runlevels:action:process".  sysvinit's id is a tag;
  * busybox's id is the tty the process runs on (empty: /dev/console).  The
@@ -143,9 +146,37 @@ static size_t unwrap(const md_strv *argv)
     return i;
 }
 
+/* Actions whose process init runs as the system comes up (busybox's
+ * init/init.c, sysvinit's src/init.c): a missing program there leaves the
+ * dom0 without what that line starts — with /sbin/openrc missing, no
+ * service runs, no xenstored, and the dom0 cannot start a guest. */
+static bool startup_action(const char *a)
+{
+    static const char *const up[] = { "sysinit", "wait", "once", "respawn", "askfirst",
+                                      "boot", "bootwait", NULL };
+    for (int i = 0; up[i]; i++)
+        if (!strcmp(a, up[i]))
+            return true;
+    return false;
+}
+
+/* A startup entry (not a login, which check_entry judges by its tty)
+ * whose program the rootfs does not have. */
+static void check_program(itstate *s, itline *e, const char *prog)
+{
+    if (!s->rootfs || prog[0] != '/' || md_tree_resolve_file(s->rootfs, prog))
+        return;
+    const char *what = md_lint_non_file(s->rootfs, prog);
+    md_lint_add(s->l, s->file, e->line, MD_LINT_ERROR, 0,
+                "init runs %s at %s, which %s%s: what this line starts never runs "
+                "(for /sbin/openrc: no service, no xenstored, no guest); install the package "
+                "that ships it or remove the line", prog, e->action,
+                what ? "is " : "the rootfs does not have", what ? what : "");
+}
+
 static void check_entry(itstate *s, itline *e)
 {
-    if (strcmp(e->action, "respawn") && strcmp(e->action, "askfirst"))
+    if (!startup_action(e->action))
         return;
     md_strv argv = { 0 };
     md_strv_split(&argv, e->process, false);
@@ -156,7 +187,11 @@ static void check_entry(itstate *s, itline *e)
     size_t pi = unwrap(&argv);
     const char *exe = argv.v[0][0] == '-' ? argv.v[0] + 1 : argv.v[0];
     const char *prog = argv.v[pi][0] == '-' ? argv.v[pi] + 1 : argv.v[pi];
-    if (!is_login_prog(prog)) {
+    if (!is_login_prog(prog) ||
+        (strcmp(e->action, "respawn") && strcmp(e->action, "askfirst"))) {
+        if (s->rootfs && exe[0] == '/' && !md_tree_resolve_file(s->rootfs, exe))
+            prog = exe; /* the wrapper itself is missing */
+        check_program(s, e, prog);
         md_strv_free(&argv);
         return;
     }

@@ -8,10 +8,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/decomp.h"
 #include "core/file.h"
 #include "core/mem.h"
@@ -253,4 +255,53 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
     if (rc == 0 && signer)
         *signer = good->name;
     return rc;
+}
+
+bool md_apksign_keys_has(const md_apksign_keys *k, const char *name)
+{
+    return find_key(k, name) != NULL;
+}
+
+int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const char *signame,
+                           const unsigned char *sig, size_t siglen, const char *path,
+                           md_err *err)
+{
+    if (strncmp(signame, ".SIGN.", 6))
+        return md_err_set(err, "%s: '%s' is not a .SIGN.<ALG>.<key> signature name", label,
+                          signame);
+    const char *alg, *keyname;
+    size_t alglen;
+    const EVP_MD *md = sig_alg(signame, &alg, &alglen, &keyname);
+    if (!md)
+        return md_err_set(err, "%s: %.*s signature by %s not checked (only RSA, RSA256, RSA512 "
+                               "are)", label, (int)alglen, alg, *keyname ? keyname : "?");
+    const key *kk = find_key(k, keyname);
+    if (!kk)
+        return md_err_set(err, "%s: signed by %s, which is not in %s", label, keyname, k->dir);
+    if (siglen == 0 || siglen > MD_APKSIGN_MAX_SIG_BYTES)
+        return md_err_set(err, "%s: signature by %s: %s", label, keyname,
+                          siglen ? "larger than any RSA signature" : "empty");
+    int fd = md_open_regular_flags(path, 0, NULL, err);
+    if (fd < 0)
+        return -1;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    bool ok = c && EVP_DigestVerifyInit(c, NULL, md, NULL, kk->pkey) == 1;
+    unsigned char buf[1 << 16];
+    ssize_t n;
+    while (ok && (n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            close(fd);
+            EVP_MD_CTX_free(c);
+            return md_err_set(err, "%s: %s", path, strerror(errno));
+        }
+        ok = EVP_DigestVerifyUpdate(c, buf, (size_t)n) == 1;
+    }
+    ok = ok && EVP_DigestVerifyFinal(c, sig, siglen) == 1;
+    close(fd);
+    EVP_MD_CTX_free(c);
+    if (!ok)
+        return md_err_set(err, "%s: the %.*s signature by %s does not verify: the file was "
+                               "altered or the signature is corrupt", label, (int)alglen, alg,
+                          keyname);
+    return 0;
 }
