@@ -95,8 +95,9 @@ for l in "$ov"/etc/runlevels/*/*; do
 done
 # sshd, the network and the rest start in "boot" beside the Xen daemons, so
 # sshd answers about when the login prompt comes (issue 12); the guest
-# storage (up to 5 s waiting for its disk) and the autostart guests are in
-# "default", which runs beside the prompt (inittab, below).
+# storage (one look for its disk, a wait only where a USB disk can come
+# late) and the autostart guests are in "default", which the prompt waits
+# for (inittab, below: no disk is read once the dom0 is up).
 for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot \
          ssh:boot network:boot guest-storage:default xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
@@ -121,8 +122,8 @@ grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belon
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
 grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
-# "once": the getty does not wait for the default runlevel (busybox init
-# starts respawn actions after every wait action is done).
+# "wait": the getty waits for the default runlevel (busybox init starts
+# respawn actions after every wait action is done).
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
 [ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
