@@ -120,7 +120,11 @@ it="$ov/etc/inittab"
 grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
 grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
-grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
+# OpenRC's init.sh, not `openrc sysinit`: that rescans every service for the
+# dependency cache at each boot even when the image brings it (issue 12).
+grep -q '^::sysinit:/usr/bin/env RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc /lib/rc/sh/init.sh$' "$it" ||
+    fail "inittab: OpenRC's init.sh (/run, /run/openrc and its cache) does not run"
+grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans every service at each boot"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 # "wait": the getty waits for the default runlevel (busybox init starts
 # respawn actions after every wait action is done).
