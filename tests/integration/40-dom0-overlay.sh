@@ -125,7 +125,8 @@ grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no 
 grep -q '^::sysinit:/usr/bin/env RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc /lib/rc/sh/init.sh$' "$it" ||
     fail "inittab: OpenRC's init.sh (/run, /run/openrc and its cache) does not run"
 grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans every service at each boot"
-grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
+# One `openrc default` starts the three runlevels (issue 12).
+grep -q '^[^#]*openrc boot' "$it" && fail "inittab: a separate openrc boot (default's services then wait for all of boot's)"
 # "wait": the getty waits for the default runlevel (busybox init starts
 # respawn actions after every wait action is done).
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
