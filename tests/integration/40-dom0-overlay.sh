@@ -120,10 +120,9 @@ it="$ov/etc/inittab"
 grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
 grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
-# OpenRC's init.sh, not `openrc sysinit`: that rescans every service for the
-# dependency cache at each boot even when the image brings it (issue 12).
-grep -q '^::sysinit:/usr/bin/env RC_LIBEXECDIR=/lib/rc RC_SVCDIR=/run/openrc /lib/rc/sh/init.sh$' "$it" ||
-    fail "inittab: OpenRC's init.sh (/run, /run/openrc and its cache) does not run"
+# OpenRC's sysinit step (/run, /run/openrc and its cache) by xen-dom0-setup,
+# not `openrc sysinit`: that rescans every service for the dependency cache
+# at each boot even when the image brings it (issue 12).
 grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans every service at each boot"
 # One `openrc default` starts the three runlevels (issue 12).
 grep -q '^[^#]*openrc boot' "$it" && fail "inittab: a separate openrc boot (default's services then wait for all of boot's)"
@@ -131,8 +130,8 @@ grep -q '^[^#]*openrc boot' "$it" && fail "inittab: a separate openrc boot (defa
 # respawn actions after every wait action is done).
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
-[ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
-    fail "inittab: xen-dom0-setup early is not the first sysinit action"
+[ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early openrc" ] ||
+    fail "inittab: xen-dom0-setup early openrc is not the first sysinit action"
 while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     [ "$(tr -cd ':' <<<"$line" | wc -c)" -ge 3 ] || fail "inittab: malformed line: $line"

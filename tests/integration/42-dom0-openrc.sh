@@ -2,8 +2,8 @@
 # The dom0's userland booted for real, without Xen and without QEMU: Debian's
 # openrc, busybox-static and openssh-server plus data/overlay and
 # xen-dom0-setup in a chroot, inside fresh mount, pid, uts and network
-# namespaces.  Runs inittab's sysinit and wait lines (xen-dom0-setup early,
-# OpenRC's init.sh, `openrc default`)
+# namespaces.  Runs inittab's sysinit and wait lines (xen-dom0-setup early
+# openrc, `openrc default`)
 # as busybox init would, then checks what a person would: the Xen services
 # refuse to start with the reason (this host is no dom0), the host name, the
 # log, DHCP running on the NIC, root logging in over ssh with a key and not
@@ -251,7 +251,7 @@ has '== end' || fail "the sandbox boot did not finish"
 while IFS= read -r cmd; do
     grep -qxF "inittab exit 0 $cmd" "$tmp/log" || fail "inittab's $cmd did not exit 0"
 done < "$tmp/actions"
-for a in '/sbin/xen-dom0-setup early' '/sbin/openrc default'; do
+for a in '/sbin/xen-dom0-setup early openrc' '/sbin/openrc default'; do
     grep -qxF "$a" "$tmp/actions" || fail "inittab does not run $a"
 done
 has 'rc_sys: XEN0' || fail "OpenRC did not take rc_sys=xen0"
