@@ -105,6 +105,8 @@ while IFS= read -r cmd; do
     echo "inittab exit $? $cmd"
 done < "$tmp/actions"
 echo "rc_sys: $(in_root /sbin/openrc --sys)"
+# What OpenRC's init.sh makes (xen-dom0-setup's openrc step now).
+echo "run/lock: $(stat -c '%u:%g %a' "$R/run/lock") run/openrc: $(cat "$R/run/openrc/softlevel")"
 echo "== state"
 in_root /bin/rc-status -a -C
 echo "hostname: $(in_root /bin/hostname)"
@@ -255,6 +257,7 @@ for a in '/sbin/xen-dom0-setup early openrc' '/sbin/openrc default'; do
     grep -qxF "$a" "$tmp/actions" || fail "inittab does not run $a"
 done
 has 'rc_sys: XEN0' || fail "OpenRC did not take rc_sys=xen0"
+has 'run/lock: 0:10 775 run/openrc: default' || fail "/run/lock is not root:uucp 0775, or OpenRC's state is not in /run/openrc: $(grep '^run/lock' "$tmp/log")"
 # noise that would show on every real boot
 for bad in 'scandir' 'insserv' 'not found' 'command not found' 'No such file or directory: /etc' \
            'unknown step' 'usage:' 'real and virtual'; do
