@@ -460,6 +460,17 @@ int d0_setup_openrc(d0_ctx *c)
                  "mode=0755,nr_inodes=800k,size=20%");
     if (d0_mkdir(c, "/run/openrc", 0755) < 0)
         return -1;
+    /* The state directories every OpenRC command makes before it looks at
+     * the dependency tree (librc-depend.c depdirs): a service started by
+     * itself, before any `openrc`, needs them for its lock. */
+    static const char *const state[] = { "starting", "started", "stopping", "inactive",
+                                         "wasinactive", "failed", "hotplugged", "daemons",
+                                         "options", "exclusive", "scheduled", "tmp" };
+    for (size_t i = 0; i < sizeof state / sizeof *state; i++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, "/run/openrc/%s", state[i]);
+        d0_mkdir(c, dir, 0755);
+    }
     if (d0_mkdir(c, "/run/lock", 0775) == 0)
         d0_chown(c, "/run/lock", 0, group_id(c, "uucp", 0));
     struct stat st;

@@ -124,8 +124,10 @@ grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no 
 # not `openrc sysinit`: that rescans every service for the dependency cache
 # at each boot even when the image brings it (issue 12).
 grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans every service at each boot"
-# One `openrc default` starts the three runlevels (issue 12).
-grep -q '^[^#]*openrc boot' "$it" && fail "inittab: a separate openrc boot (default's services then wait for all of boot's)"
+# xen-dom0 (the drivers) before "boot", "boot" before "default": OpenRC
+# orders a service only after those of its own runlevel.
+grep -q '^::sysinit:/etc/init.d/xen-dom0 start$' "$it" || fail "inittab: xen-dom0 does not start before the boot runlevel"
+grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 # "wait": the getty waits for the default runlevel (busybox init starts
 # respawn actions after every wait action is done).
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"

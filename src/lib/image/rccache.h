@@ -9,8 +9,8 @@
  * a file it depends on is newer (librc-depend.c, rc_deptree_update_needed:
  * /etc/init.d, /etc/conf.d, /etc/rc.conf...).  Not after `openrc sysinit`,
  * which always makes it anew (rc.c do_sysinit), so the image's inittab has
- * xen-dom0-setup do init.sh's part and then runs `openrc default`
- * (data/overlay/etc/inittab).
+ * xen-dom0-setup do init.sh's part, starts xen-dom0 by itself and then
+ * runs `openrc boot` and `openrc default` (data/overlay/etc/inittab).
  *
  * mtimes cannot tell a stale cache here: the image's files carry the
  * build's SOURCE_DATE_EPOCH or older.  So the cache comes with the list of
