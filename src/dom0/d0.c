@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -221,6 +222,66 @@ int d0_symlink(d0_ctx *c, const char *target, const char *path)
     }
     if (symlink(target, p) < 0 && errno != EEXIST) {
         d0_fail(c, "cannot create symlink %s -> %s: %s", path, target, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int d0_chown(d0_ctx *c, const char *path, uid_t uid, gid_t gid)
+{
+    char p[4096];
+    if (!d0_path(c, path, p, sizeof p))
+        return -1;
+    if (c->dry_run) {
+        plan(c, "chown %s %u:%u", path, (unsigned)uid, (unsigned)gid);
+        return 0;
+    }
+    if (lchown(p, uid, gid) < 0) {
+        d0_fail(c, "cannot chown %s to %u:%u: %s", path, (unsigned)uid, (unsigned)gid,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int d0_write_file(d0_ctx *c, const char *path, const char *data, size_t len, mode_t mode,
+                  long long mtime)
+{
+    char p[4096];
+    if (!d0_path(c, path, p, sizeof p))
+        return -1;
+    if (c->dry_run) {
+        if (mtime >= 0)
+            plan(c, "write %s %04o %zu bytes mtime %lld", path, (unsigned)mode, len, mtime);
+        else
+            plan(c, "write %s %04o %zu bytes", path, (unsigned)mode, len);
+        return 0;
+    }
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+        d0_fail(c, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            d0_fail(c, "cannot write %s: %s", path, w < 0 ? strerror(errno) : "short write");
+            close(fd);
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = (time_t)mtime } };
+    if (fchmod(fd, mode) < 0 || (mtime >= 0 && futimens(fd, ts) < 0)) {
+        d0_fail(c, "cannot set the mode or time of %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) < 0) {
+        d0_fail(c, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
     return 0;

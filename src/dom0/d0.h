@@ -57,6 +57,12 @@ int d0_mkdir(d0_ctx *c, const char *path, mode_t mode);
 int d0_mknod_chr(d0_ctx *c, const char *path, unsigned maj, unsigned min, mode_t mode);
 int d0_unlink(d0_ctx *c, const char *path, const char *why);
 int d0_symlink(d0_ctx *c, const char *target, const char *path);
+/* Owner and group of `path` (not following a symlink). */
+int d0_chown(d0_ctx *c, const char *path, uid_t uid, gid_t gid);
+/* `path` created or replaced with `len` bytes of `data`, mode `mode`, and
+ * modification time `mtime` (seconds since the epoch) when it is >= 0. */
+int d0_write_file(d0_ctx *c, const char *path, const char *data, size_t len, mode_t mode,
+                  long long mtime);
 /* `source` and `data` as for mount(2); `tried` may name a fallback in the
  * dry-run line. */
 int d0_mount(d0_ctx *c, const char *source, const char *path, const char *fstype,

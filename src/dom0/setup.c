@@ -424,6 +424,84 @@ int d0_setup_dirs(d0_ctx *c)
     return c->failures == before ? 0 : -1;
 }
 
+/* ---- OpenRC ---- */
+
+/* The id of group `name` in <root>/etc/group ("name:x:GID:members"), or
+ * `fallback` when it has none: the dom0 has no NSS to ask. */
+static gid_t group_id(d0_ctx *c, const char *name, gid_t fallback)
+{
+    char path[4096];
+    char *text = NULL;
+    d0_err e = { 0 };
+    if (!d0_path(c, "/etc/group", path, sizeof path) || d0_read_file(path, &text, NULL, &e) < 0)
+        return fallback;
+    gid_t gid = fallback;
+    size_t n = strlen(name);
+    for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, name, n) || line[n] != ':')
+            continue;
+        const char *f = strchr(line + n + 1, ':');
+        char *end;
+        unsigned long v = f ? strtoul(f + 1, &end, 10) : 0;
+        if (f && end != f + 1 && *end == ':')
+            gid = (gid_t)v;
+        break;
+    }
+    free(text);
+    return gid;
+}
+
+int d0_setup_openrc(d0_ctx *c)
+{
+    int before = c->failures;
+    /* init.sh: mode=0755,nosuid,nodev,nr_inodes=800k,size=20%,strictatime */
+    if (d0_mkdir(c, "/run", 0755) == 0 && !d0_is_mountpoint(c, "/run"))
+        d0_mount(c, "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME,
+                 "mode=0755,nr_inodes=800k,size=20%");
+    if (d0_mkdir(c, "/run/openrc", 0755) < 0)
+        return -1;
+    /* The state directories every OpenRC command makes before it looks at
+     * the dependency tree (librc-depend.c depdirs): a service started by
+     * itself, before any `openrc`, needs them for its lock. */
+    static const char *const state[] = { "starting", "started", "stopping", "inactive",
+                                         "wasinactive", "failed", "hotplugged", "daemons",
+                                         "options", "exclusive", "scheduled", "tmp" };
+    for (size_t i = 0; i < sizeof state / sizeof *state; i++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, "/run/openrc/%s", state[i]);
+        d0_mkdir(c, dir, 0755);
+    }
+    if (d0_mkdir(c, "/run/lock", 0775) == 0)
+        d0_chown(c, "/run/lock", 0, group_id(c, "uucp", 0));
+    struct stat st;
+    char dir[4096];
+    struct dirent **ents = NULL;
+    int n = -1;
+    if (d0_lstat(c, "/lib/rc/cache/softlevel", &st) == 0 && d0_path(c, "/lib/rc/cache", dir, sizeof dir))
+        n = scandir(dir, &ents, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        char src[4096 + 300], img[300];
+        snprintf(src, sizeof src, "%s/%s", dir, name);
+        char *data = NULL;
+        size_t len = 0;
+        d0_err e = { 0 };
+        if (name[0] == '.' || strlen(name) > 200 || lstat(src, &st) < 0 || !S_ISREG(st.st_mode))
+            ;
+        else if (d0_read_file(src, &data, &len, &e) < 0)
+            d0_fail(c, "%s: OpenRC will make its dependency cache itself", e.msg);
+        else {
+            snprintf(img, sizeof img, "/run/openrc/%s", name);
+            d0_write_file(c, img, data, len, st.st_mode & 07777, (long long)st.st_mtime);
+        }
+        free(data);
+        free(ents[i]);
+    }
+    free(ents);
+    d0_write_file(c, "/run/openrc/softlevel", "sysinit\n", 8, 0644, -1);
+    return c->failures == before ? 0 : -1;
+}
+
 /* ---- coldplug ---- */
 
 /* A growing list of malloc'd strings. */

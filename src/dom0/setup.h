@@ -71,6 +71,16 @@ extern const size_t d0_setup_xen_modules_n;
 extern const char *const d0_setup_xen_optional[];
 extern const size_t d0_setup_xen_optional_n;
 
+/* What OpenRC's init.sh does at sysinit (Debian's openrc 0.45,
+ * /lib/rc/sh/init.sh), without a process per step: a tmpfs on /run (its
+ * options), /run/openrc with the state directories librc makes there
+ * (starting, started, ..., exclusive), /run/lock (0775 root:uucp), the files of
+ * /lib/rc/cache copied into /run/openrc with their modes and mtimes (OpenRC
+ * compares those) when /lib/rc/cache/softlevel is there, and "sysinit" in
+ * /run/openrc/softlevel.  Not `openrc sysinit`, which would then rescan
+ * every service for a new dependency cache (rc.c do_sysinit). */
+int d0_setup_openrc(d0_ctx *c);
+
 /* xenfs on /proc/xen, then check that /proc/xen/capabilities says
  * control_d (we are the dom0). */
 int d0_setup_xenfs(d0_ctx *c);

@@ -32,6 +32,8 @@ static void usage(FILE *f)
           "           those drivers add; not part of all\n"
           "  early    mounts, and devices without /dev/xen (for inittab, before the\n"
           "           modules are loaded)\n"
+          "  openrc   what OpenRC's init.sh does at sysinit: tmpfs on /run, /run/openrc\n"
+          "           with the files of /lib/rc/cache, /run/lock; not part of all\n"
           "  all      mounts modules devices xenfs\n"
           "  load M.. load the named modules (and their dependencies) only\n"
           "  watch    run COMMAND (xenstored) as a child; if it dies unasked, write a\n"
@@ -76,6 +78,8 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
         return d0_setup_dirs(c), 0;
     if (!strcmp(step, "coldplug"))
         return d0_setup_coldplug(c, kver), 0;
+    if (!strcmp(step, "openrc"))
+        return d0_setup_openrc(c), 0;
     if (!strcmp(step, "early")) /* before OpenRC: no Xen modules yet, so no /dev/xen */
         return d0_setup_mounts(c), d0_setup_base_devices(c), 0;
     if (!strcmp(step, "all"))
@@ -163,7 +167,7 @@ int main(int argc, char **argv)
         /* Check every step name first: a typo must not run half the list. */
         for (int k = i; k < argc; k++) {
             static const char *const known[] = { "mounts", "modules", "devices", "xenfs",
-                                                 "dirs", "coldplug", "early", "all" };
+                                                 "dirs", "coldplug", "early", "openrc", "all" };
             int ok = 0;
             for (size_t j = 0; j < sizeof known / sizeof *known; j++)
                 ok |= !strcmp(argv[k], known[j]);

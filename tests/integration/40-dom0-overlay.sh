@@ -95,8 +95,9 @@ for l in "$ov"/etc/runlevels/*/*; do
 done
 # sshd, the network and the rest start in "boot" beside the Xen daemons, so
 # sshd answers about when the login prompt comes (issue 12); the guest
-# storage (up to 5 s waiting for its disk) and the autostart guests are in
-# "default", which runs beside the prompt (inittab, below).
+# storage (one look for its disk, a wait only where a USB disk can come
+# late) and the autostart guests are in "default", which the prompt waits
+# for (inittab, below: no disk is read once the dom0 is up).
 for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot \
          ssh:boot network:boot guest-storage:default xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
@@ -119,14 +120,20 @@ it="$ov/etc/inittab"
 grep -Eq '^hvc0::respawn:/sbin/getty( -L)? [0-9]+ hvc0( |$)' "$it" || fail "inittab: no respawning getty on hvc0"
 grep -Eq '^[^#]*ttyS[0-9]' "$it" && fail "inittab: a getty on the UART (it belongs to Xen)"
 grep -q '^::sysinit:/bin/hostname -F /etc/hostname$' "$it" || fail "inittab: no hostname -F /etc/hostname"
-grep -q '^::sysinit:/sbin/openrc sysinit$' "$it" || fail "inittab: no openrc sysinit"
+# OpenRC's sysinit step (/run, /run/openrc and its cache) by xen-dom0-setup,
+# not `openrc sysinit`: that rescans every service for the dependency cache
+# at each boot even when the image brings it (issue 12).
+grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans every service at each boot"
+# xen-dom0 (the drivers) before "boot", "boot" before "default": OpenRC
+# orders a service only after those of its own runlevel.
+grep -q '^::sysinit:/etc/init.d/xen-dom0 start$' "$it" || fail "inittab: xen-dom0 does not start before the boot runlevel"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
-# "once": the getty does not wait for the default runlevel (busybox init
-# starts respawn actions after every wait action is done).
+# "wait": the getty waits for the default runlevel (busybox init starts
+# respawn actions after every wait action is done).
 grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
-[ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early" ] ||
-    fail "inittab: xen-dom0-setup early is not the first sysinit action"
+[ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early openrc" ] ||
+    fail "inittab: xen-dom0-setup early openrc is not the first sysinit action"
 while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     [ "$(tr -cd ':' <<<"$line" | wc -c)" -ge 3 ] || fail "inittab: malformed line: $line"

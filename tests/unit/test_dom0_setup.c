@@ -3,6 +3,8 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
+#include <string.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -419,6 +421,60 @@ static void test_mounts_and_xenfs(void)
     rmroot(root);
 }
 
+/* OpenRC's sysinit step: /run, /run/openrc with the image's prebuilt
+ * cache (mode and mtime kept: OpenRC compares mtimes), /run/lock owned by
+ * the image's uucp group; without /lib/rc/cache/softlevel no cache. */
+static void test_openrc_dry(void)
+{
+    char *root = mkroot();
+    put(root, "/etc/group", "root:x:0:\nuucpx:x:99:\nuucp:x:10:\n");
+    put(root, "/lib/rc/cache/softlevel", "");
+    put(root, "/lib/rc/cache/deptree", "depinfo_0_service='a'\n");
+    char p[4096];
+    snprintf(p, sizeof p, "%s/lib/rc/cache/deptree", root);
+    struct timespec ts[2] = { { .tv_sec = 1700000000 }, { .tv_sec = 1700000000 } };
+    CHECK(utimensat(AT_FDCWD, p, ts, 0) == 0);
+    snprintf(p, sizeof p, "%s/lib/rc/cache/softlevel", root);
+    CHECK(utimensat(AT_FDCWD, p, ts, 0) == 0);
+    d0_ctx c;
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_openrc(&c) == 0);
+    ctx_done();
+    CHECK(c.failures == 0);
+    CHECK_STR(plan_buf, "mkdir /run 0755\n"
+                        "mount tmpfs tmpfs /run mode=0755,nr_inodes=800k,size=20%\n"
+                        "mkdir /run/openrc 0755\n"
+                        "mkdir /run/openrc/starting 0755\n"
+                        "mkdir /run/openrc/started 0755\n"
+                        "mkdir /run/openrc/stopping 0755\n"
+                        "mkdir /run/openrc/inactive 0755\n"
+                        "mkdir /run/openrc/wasinactive 0755\n"
+                        "mkdir /run/openrc/failed 0755\n"
+                        "mkdir /run/openrc/hotplugged 0755\n"
+                        "mkdir /run/openrc/daemons 0755\n"
+                        "mkdir /run/openrc/options 0755\n"
+                        "mkdir /run/openrc/exclusive 0755\n"
+                        "mkdir /run/openrc/scheduled 0755\n"
+                        "mkdir /run/openrc/tmp 0755\n"
+                        "mkdir /run/lock 0775\n"
+                        "chown /run/lock 0:10\n"
+                        "write /run/openrc/deptree 0644 22 bytes mtime 1700000000\n"
+                        "write /run/openrc/softlevel 0644 0 bytes mtime 1700000000\n"
+                        "write /run/openrc/softlevel 0644 8 bytes\n");
+    ctx_free();
+    /* No softlevel in the cache: OpenRC makes its own deptree. */
+    snprintf(p, sizeof p, "%s/lib/rc/cache/softlevel", root);
+    CHECK(unlink(p) == 0);
+    put(root, "/run/openrc", NULL);
+    ctx_init(&c, root, 1);
+    CHECK(d0_setup_openrc(&c) == 0);
+    ctx_done();
+    CHECK(strstr(plan_buf, "deptree") == NULL);
+    CHECK(strstr(plan_buf, "write /run/openrc/softlevel 0644 8 bytes\n") != NULL);
+    ctx_free();
+    rmroot(root);
+}
+
 int main(void)
 {
     test_decide();
@@ -429,5 +485,6 @@ int main(void)
     test_coldplug_dry();
     test_modules_real_failure();
     test_mounts_and_xenfs();
+    test_openrc_dry();
     return t_done("test_dom0_setup");
 }

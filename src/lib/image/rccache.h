@@ -1,13 +1,16 @@
 /* rccache — OpenRC's dependency cache made once, not at every boot.
  *
- * At each boot `openrc sysinit` finds no deptree in /run/openrc and makes
- * one: /lib/rc/sh/gendepends.sh sources every /etc/init.d script with its
+ * At each boot OpenRC finds no deptree in /run/openrc and makes one:
+ * /lib/rc/sh/gendepends.sh sources every /etc/init.d script with its
  * conf.d file in a subshell and runs Debian's lsb2rcconf for each, two
  * dozen processes that take seconds in a PV dom0 under emulation (issue
  * 12).  OpenRC's init.sh copies the files of /lib/rc/cache to /run/openrc when
  * /lib/rc/cache/softlevel exists, and OpenRC then uses that deptree unless
  * a file it depends on is newer (librc-depend.c, rc_deptree_update_needed:
- * /etc/init.d, /etc/conf.d, /etc/rc.conf...).
+ * /etc/init.d, /etc/conf.d, /etc/rc.conf...).  Not after `openrc sysinit`,
+ * which always makes it anew (rc.c do_sysinit), so the image's inittab has
+ * xen-dom0-setup do init.sh's part, starts xen-dom0 by itself and then
+ * runs `openrc boot` and `openrc default` (data/overlay/etc/inittab).
  *
  * mtimes cannot tell a stale cache here: the image's files carry the
  * build's SOURCE_DATE_EPOCH or older.  So the cache comes with the list of
