@@ -54,6 +54,10 @@ static void usage(FILE *f)
         "  --tap IFNAME    the NIC on this existing tap interface (your bridge, your DHCP\n"
         "                  and TFTP server, e.g. dnsmasq with DIR/netboot/README's settings)\n"
         "                  instead of QEMU's user network; not with --check\n"
+        "  --other-nic     with --host: another NIC (MAC 52:54:00:12:34:57, a user network\n"
+        "                  of its own) ahead of the host's, as on a server with several\n"
+        "                  ports: the dom0's first NIC is not the host's, and its network\n"
+        "                  must be on the host's MAC all the same\n"
         "  --check         boot in the background and prove the image: login prompt on hvc0,\n"
         "                  ssh, xl list/xl info, a PV and a PVH guest, xl reboot and xl\n"
         "                  shutdown of a guest, a guest with a vif on xenbr0 (or routed),\n"
@@ -161,7 +165,8 @@ static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
            O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
-           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP };
+           O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP,
+           O_OTHERNIC };
     static const struct option lo[] = {
         { "path", required_argument, 0, O_PATH },
         { "check", no_argument, 0, O_CHECK },
@@ -190,6 +195,7 @@ static int run(int argc, char **argv)
         { "netboot", required_argument, 0, O_NETBOOT },
         { "host", required_argument, 0, O_HOST },
         { "tap", required_argument, 0, O_TAP },
+        { "other-nic", no_argument, 0, O_OTHERNIC },
         { "print-cmdline", no_argument, 0, O_PRINT },
         { "help", no_argument, 0, O_HELP },
         { 0, 0, 0, 0 },
@@ -286,6 +292,7 @@ static int run(int argc, char **argv)
             break;
         case O_HOST: bo->host = optarg; break;
         case O_TAP: bo->tap = optarg; break;
+        case O_OTHERNIC: bo->other_nic = true; break;
         case O_PRINT: print = true; break;
         case O_HELP:
         case 'h':

@@ -74,7 +74,15 @@ R=$1 tmp=$2
 mount --make-rprivate /
 mount -t tmpfs tmpfs "$R/run"
 bb="$R/bin/busybox"
-"$bb" ip link add eth0 type veth peer name veth0
+# The NIC (with $tmp/host-mac: eth1, with that MAC, behind a NIC eth0 on
+# no network, a dummy, which the network service would take first without
+# mac=: as a server with several ports whose first is not its own)
+if [ -s "$tmp/host-mac" ]; then
+    "$bb" ip link add eth0 type dummy
+    "$bb" ip link add eth1 address "$(cat "$tmp/host-mac")" type veth peer name veth0
+else
+    "$bb" ip link add eth0 type veth peer name veth0
+fi
 # A DHCP server on the other end of the NIC's cable (outside the chroot)
 "$bb" ip addr add 192.0.2.1/24 dev veth0
 "$bb" ip link set veth0 up
@@ -176,6 +184,8 @@ section() { sed -n "/^== $1/,/^== /p" "$tmp/log"; }
 # Last, the bridge for guests (conf.d/network bridge=xenbr0, what the spec's
 # Bridge=yes writes), with this kernel's bridge module: the sandbox has no
 # module index, so xen-dom0-setup must find it in /sys/module.
+# That bridge on the NIC with the host's MAC (conf.d/network mac=, as a
+# host's identity writes it), which is not the first.
 # And a static address (the spec's Address= and Gateway=): no udhcpc.
 [ -x /bin/dash ] || { echo "FAIL: no /bin/dash (Debian's dash package)"; exit 1; }
 [ -d /sys/module/bridge ] || modprobe bridge ||
@@ -236,8 +246,13 @@ if [ $shell = dash+bridge ]; then
     sed 's|^report=.*|report=/run/xendomains.report|' "$tmp/xendomains.conf" > "$R/etc/conf.d/xendomains"
     sed -i 's/^shutdown_timeout=.*/shutdown_timeout=3/' "$R/etc/conf.d/xendomains"
     sed "s/^storage=\"\"/storage=\"LABEL=$label\"/" "$tmp/guest-storage.conf" > "$R/etc/conf.d/guest-storage"
-    sed 's/^bridge=""/bridge="xenbr0"/' "$tmp/network.conf" > "$R/etc/conf.d/network"
+    # as a host's identity writes it ([Host NAME] MAC=): its NIC is eth1
+    sed -e 's/^bridge=""/bridge="xenbr0"/' -e 's/^mac=""/mac="52:54:00:00:11:01"/' \
+        "$tmp/network.conf" > "$R/etc/conf.d/network"
+    echo 52:54:00:00:11:01 > "$tmp/host-mac"
     nic=xenbr0
+else
+    rm -f "$tmp/host-mac"
 fi
 if [ $shell = dash+static ]; then
     sed 's/^storage=""/storage="LABEL=mkdom0-absent"/' "$tmp/guest-storage.conf" > "$R/etc/conf.d/guest-storage"
@@ -287,7 +302,8 @@ section lease | matches "default via 192.0.2.1 dev $nic" || fail "no default rou
 section lease | matches 'nameserver 192.0.2.53' || fail "resolv.conf not written from the lease"
 fi
 if [ $nic = xenbr0 ]; then
-    section bridges | matches '^xenbr0 ports: eth0 stp 0 delay 0$' || fail "xenbr0 is not eth0's bridge without stp and delay"
+    section bridges | matches '^xenbr0 ports: eth1 stp 0 delay 0$' ||
+        fail "xenbr0 is not the bridge of eth1 (the host's MAC; eth0 comes first) without stp and delay"
 fi
 section state | matches '/usr/sbin/sshd -D' || fail "sshd is not running"
 section logread | matches 'syslogd started' || fail "logread shows no syslog"

@@ -68,8 +68,15 @@ dom0_args=$(sed -n 's/^\tmodule2 \/vmlinuz //p' "$work/a/grub.cfg")
 [ -n "$xen_args" ] && [ -n "$dom0_args" ] || fail "cannot read the arguments from grub.cfg"
 grep -qxF "kernel xen $xen_args || goto failed" "$work/a/netboot/boot.ipxe" || fail "iPXE's Xen arguments differ"
 grep -qxF "module vmlinuz $dom0_args || goto failed" "$work/a/netboot/boot.ipxe" || fail "iPXE's dom0 arguments differ"
-grep -qF "append xen $xen_args --- vmlinuz $dom0_args --- rootfs.cpio.gz" "$work/a/netboot/pxelinux.cfg/default" ||
+grep -qF "append xen $xen_args --- vmlinuz $dom0_args --- mboot/rootfs.cpio.gz" "$work/a/netboot/pxelinux.cfg/default" ||
     fail "pxelinux's arguments differ"
+# pxelinux's rootfs: mboot.c32 gunzips a module that starts with gzip's
+# magic, first member only; so its rootfs starts with an empty plain cpio
+# (512 bytes, padded), then the image's rootfs byte for byte.
+m="$work/a/netboot/mboot/rootfs.cpio.gz"
+[ "$(head -c 6 "$m")" = 070701 ] || fail "pxelinux's rootfs does not start with a plain newc cpio"
+[ "$(cpio -it < "$m" 2>/dev/null | tr '\n' ' ')" = ". " ] || fail "the cpio in front of pxelinux's rootfs is not empty"
+cmp <(tail -c +513 "$m") "$work/a/rootfs.cpio.gz" || fail "pxelinux's rootfs is not the image's after 512 bytes"
 
 # The spec asks, the command line overrides; without either no media.
 printf '[Image]\nBase=default\n\n[Boot]\nMedia=netboot\n' > "$work/media.ini"
@@ -90,9 +97,10 @@ echo "$out" | matches "unknown boot medium 'cdrom'" || fail "wrong error: $out"
 # same as without hosts, and each host's rootfs in the netboot tree is
 # those bytes with the host's small archive appended; the tree picks a
 # host's config by its MAC (GRUB's grub.cfg-01-MAC, pxelinux's 01-MAC,
-# iPXE's ${netX/mac}).
+# iPXE's ${netX/mac}).  With Media=iso disk each host gets its own boot.iso
+# and disk.img too (hosts/NAME/), holding its rootfs.
 ssh-keygen -q -t ed25519 -N '' -C 'ops@web2' -f "$work/ops" || fail "ssh-keygen"
-printf '%s\n' '[Image]' 'Base=default' '' '[Boot]' 'Media=netboot' '' '[Host web1]' \
+printf '%s\n' '[Image]' 'Base=default' '' '[Boot]' 'Media=netboot iso disk' '' '[Host web1]' \
     'MAC=52:54:00:00:11:01' '' '[Host web2]' 'MAC=52-54-00-00-11-02' 'Hostname=db.example.org' \
     'Address=192.0.2.10/24' 'Gateway=192.0.2.1' "AuthorizedKeys=$work/ops.pub" > "$work/hosts.ini"
 build_or_skip --keys "$keys" -o "$work/hostsa" "$work/hosts.ini" > "$work/hostsa.log"
@@ -119,7 +127,18 @@ for h in web1:01 web2:02; do
     g="$work/hostsa/netboot/boot/grub/grub.cfg-01-$mac" p="$work/hostsa/netboot/pxelinux.cfg/01-$mac"
     grep -qxF "	module2 --nounzip /hosts/$name/rootfs.cpio.gz" "$g" || fail "$g does not boot host $name's rootfs"
     diff <(grep -v nounzip "$g") <(grep -v nounzip "$work/hostsa/grub.cfg") || fail "$g differs from grub.cfg beyond the rootfs"
-    grep -q -- "--- hosts/$name/rootfs.cpio.gz\$" "$p" || fail "$p does not boot host $name's rootfs"
+    grep -q -- "--- mboot/hosts/$name/rootfs.cpio.gz\$" "$p" || fail "$p does not boot host $name's rootfs"
+    cmp <(tail -c +513 "$work/hostsa/netboot/mboot/hosts/$name/rootfs.cpio.gz") "$r" ||
+        fail "pxelinux's rootfs of host $name is not the host's after the empty cpio"
+    # its own media: the image's boot.iso and disk.img with the host's rootfs
+    mkdir "$work/want-$name"
+    for f in grub.cfg xen.gz vmlinuz; do ln -s "$work/hostsa/$f" "$work/want-$name/$f"; done
+    ln -s "$r" "$work/want-$name/rootfs.cpio.gz"
+    check_esp "$work/hostsa/hosts/$name/disk.img" "$work/want-$name"
+    check_iso "$work/hostsa/hosts/$name/boot.iso" "$work/want-$name"
+    xorriso -osirrox on -indev "$work/hostsa/hosts/$name/boot.iso" -extract /rootfs.cpio.gz "$work/iso-$name.gz" >/dev/null 2>&1
+    cmp "$work/iso-$name.gz" "$r" || fail "host $name's boot.iso does not hold its rootfs"
+    cmp -n "$base_size" "$work/iso-$name.gz" "$work/hostsa/rootfs.cpio.gz" || fail "host $name's boot.iso: the rootfs does not start with the image's"
     grep -qxF "iseq \${netX/mac} ${mac//-/:} && set rootfs hosts/$name/rootfs.cpio.gz ||" "$work/hostsa/netboot/boot.ipxe" ||
         fail "boot.ipxe does not pick host $name by its MAC"
     "$MKDOM0" lint "$g" "$p" > "$work/lint-$name.log" 2>&1 || { cat "$work/lint-$name.log"; fail "host $name's configs do not lint clean"; }
@@ -129,10 +148,15 @@ done
 [ "$(cat "$work/web1.id/etc/hostname")" = web1 ] || fail "web1's host name is not web1"
 [ "$(cat "$work/web2.id/etc/hostname")" = db.example.org ] || fail "web2's Hostname= is not its host name"
 grep -q $'127.0.1.1\tdb.example.org' "$work/web2.id/etc/hosts" || fail "web2's /etc/hosts lacks its name"
-[ ! -e "$work/web1.id/etc/conf.d/network" ] || fail "web1 (DHCP, as the image) got network settings"
+# every host's network is on the NIC with its MAC (a server's first NIC
+# need not be the one it boots from); web1 has DHCP as the image
+grep -qx 'mac="52:54:00:00:11:01"' "$work/web1.id/etc/conf.d/network" &&
+    grep -qx 'address=""' "$work/web1.id/etc/conf.d/network" ||
+    fail "web1's network settings: $(cat "$work/web1.id/etc/conf.d/network")"
 grep -qx 'address="192.0.2.10/24"' "$work/web2.id/etc/conf.d/network" &&
     grep -qx 'gateway="192.0.2.1"' "$work/web2.id/etc/conf.d/network" &&
-    grep -qx 'bridge="xenbr0"' "$work/web2.id/etc/conf.d/network" ||
+    grep -qx 'bridge="xenbr0"' "$work/web2.id/etc/conf.d/network" &&
+    grep -qx 'mac="52:54:00:00:11:02"' "$work/web2.id/etc/conf.d/network" ||
     fail "web2's network settings: $(cat "$work/web2.id/etc/conf.d/network")"
 [ ! -e "$work/web1.id/root" ] || fail "web1 (no keys of its own) replaced root's authorized_keys"
 grep -qF "$(cut -d' ' -f2 "$work/ops.pub")" "$work/web2.id/root/.ssh/authorized_keys" &&
@@ -146,8 +170,10 @@ sum_keys=$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)
     { cat "$work/hostsb.log"; fail "the second hosts build failed"; }
 [ "$(cat "$keys"/hosts/*/ssh_host_ed25519_key | sha256sum)" = "$sum_keys" ] || fail "a rebuild made new host keys"
 diff -r "$work/hostsa/netboot" "$work/hostsb/netboot" || fail "netboot/ with hosts differs between two builds"
+diff -r "$work/hostsa/hosts" "$work/hostsb/hosts" || fail "the hosts' media differ between two builds"
+grep -q 'boot.iso,disk.img,netboot/,hosts/}' "$work/hostsa.log" || { cat "$work/hostsa.log"; fail "the summary does not name hosts/"; }
 cmp "$work/hostsa/image.ini" "$work/hostsb/image.ini" || fail "image.ini differs between two builds"
-echo "hosts: web1, web2 with their own identity; the image's rootfs unchanged; keys reused; deterministic"
+echo "hosts: web1, web2 with their own identity and media; the image's rootfs unchanged; keys reused; deterministic"
 # lint DIR reads every boot config the build wrote (trial 9d case 03): the
 # per-host grub.cfg-01-MAC and pxelinux.cfg/01-MAC, boot.ipxe and
 # pxelinux.cfg/default, for the output directory and its netboot/ alike;
@@ -168,7 +194,14 @@ for d in "$work/hostsb" "$work/hostsb/netboot" "$work/hostsb/netboot/"; do
     done
 done
 echo "lint DIR: every netboot config read, per host too, from DIR and DIR/netboot"
-# Hosts live in the netboot tree: without it, refused at the host's line,
+# Per-host media without the netboot tree: Media=disk alone will do.
+printf '%s\n' '[Image]' 'Base=default' '' '[Boot]' 'Media=disk' '' '[Host web1]' 'MAC=52:54:00:00:11:01' > "$work/hostdisk.ini"
+"$MKDOM0" build --keys "$keys" -o "$work/hostsd" "$work/hostdisk.ini" > "$work/hostsd.log" 2>&1 ||
+    { cat "$work/hostsd.log"; fail "hosts with Media=disk alone were refused"; }
+[ "$(cd "$work/hostsd" && find hosts | sort | tr '\n' ' ')" = "hosts hosts/web1 hosts/web1/disk.img " ] ||
+    fail "Media=disk with a host: $(cd "$work/hostsd" && find hosts)"
+cmp "$work/hostsd/hosts/web1/disk.img" "$work/hostsa/hosts/web1/disk.img" || fail "web1's disk.img differs from the other build's"
+# Hosts live in the netboot tree or on their own media: without either, refused at the host's line,
 # before any work; a MAC given twice is refused at its second line.
 printf '[Image]\nBase=default\n\n[Host web1]\nMAC=52:54:00:00:11:01\n' > "$work/nonet.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/hostsn" "$work/nonet.ini" 2>&1) && fail "hosts without netboot were accepted"

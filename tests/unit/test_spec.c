@@ -86,9 +86,86 @@ static void test_repo_once_per_file(void)
     md_spec_free(s);
 }
 
+/* A file at `rel` under the spec's directory, mode `mode`. */
+static void put(const char *rel, const char *text, mode_t mode)
+{
+    md_err e = MD_ERR_INIT;
+    char *p = md_xasprintf("%s/%s", specdir, rel), *d = md_xstrdup(p);
+    *strrchr(d, '/') = '\0';
+    md_mkdir_p(d, 0755, &e);
+    md_write_atomic(p, text, strlen(text), mode, &e);
+    chmod(p, mode);
+    free(d);
+    free(p);
+}
+
+/* [Image] Hosts=FILE (#11): the hosts of a fleet in a file of their own,
+ * [Host NAME] sections read as the spec's are: the same checks, errors at
+ * FILE:LINE, paths from FILE's directory. */
+static void test_hosts_file(void)
+{
+    md_err err = MD_ERR_INIT;
+    put("fleet/hosts.ini", "# rack 1\n[Host web1]\nMAC=52:54:00:00:11:01\n\n[Host web2]\n"
+                           "MAC=52:54:00:00:11:02\nHostname=db.example.org\nAddress=192.0.2.12/24\n"
+                           "Gateway=192.0.2.1\nAuthorizedKeys=ops.pub\n", 0644);
+    put("fleet/ops.pub", "ssh-ed25519 AAAA ops\n", 0644);
+    md_spec *s = parse(MIN "[Image]\nHosts=fleet/hosts.ini\n[Host web3]\nMAC=52:54:00:00:11:03\n", &err);
+    CHECK(s && md_spec_host_count(s) == 3);
+    if (s && md_spec_host_count(s) == 3) {
+        const md_spec_host *h = md_spec_host_at(s, 0);
+        char *at = md_xasprintf("%s/fleet/hosts.ini:3", specdir); /* its first key */
+        CHECK_STR(h->name, "web1");
+        CHECK_STR(h->mac, "52:54:00:00:11:01");
+        CHECK_STR(h->at, at);
+        free(at);
+        h = md_spec_host_at(s, 1);
+        CHECK_STR(h->hostname, "db.example.org");
+        CHECK_STR(h->address, "192.0.2.12/24");
+        char *key = md_xasprintf("%s/fleet/ops.pub", specdir);
+        CHECK(h->authorized_keys->n == 1 && !strcmp(h->authorized_keys->v[0], key));
+        free(key);
+        h = md_spec_host_at(s, 2);
+        CHECK_STR(h->name, "web3");
+        CHECK_STR(h->at, "test.ini:12");
+        md_spec_free(s);
+    }
+    put("fleet/badmac.ini", "[Host a]\nMAC=52:54:00:00:11\n", 0644);
+    put("fleet/xen.ini", "[Host a]\nMAC=52:54:00:00:11:01\n[Xen]\nDom0Mem=2G\n", 0644);
+    put("fleet/outside.ini", "Dom0Mem=2G\n", 0644);
+    put("fleet/web1.ini", "\n[Host web1]\nMAC=52:54:00:00:11:09\n", 0644);
+    put("fleet/samemac.ini", "[Host z]\nMAC=52:54:00:00:11:01\n", 0644);
+    put("fleet/nested.ini", "[Host a]\nMAC=52:54:00:00:11:07\n[Image]\nHosts=hosts.ini\n", 0644);
+    put("fleet/theirs.ini", "[Host a]\nMAC=52:54:00:00:11:01\n", 0666);
+    const char *bad[][2] = {
+        { "Hosts=fleet/badmac.ini\n", "/fleet/badmac.ini:2: MAC=52:54:00:00:11: expected a NIC's MAC" },
+        { "Hosts=fleet/xen.ini\n", "/fleet/xen.ini:4: [Xen] in a hosts file: it holds [Host NAME] sections only" },
+        { "Hosts=fleet/outside.ini\n", "/fleet/outside.ini:1: Dom0Mem= outside of any [Host NAME] section" },
+        { "Hosts=fleet/nested.ini\n", "/fleet/nested.ini:4: [Image] in a hosts file" },
+        { "Hosts=fleet/nonexistent.ini\n", "test.ini:10: Hosts=: " },
+        { "Hosts=\n", "test.ini:10: Hosts= names no file" },
+        { "Hosts=fleet/theirs.ini\n", "test.ini:10: Hosts=: " },
+        /* one host described twice: in the file and in the spec, either order */
+        { "Hosts=fleet/hosts.ini\n[Host web1]\nMAC=52:54:00:00:11:05\n",
+          "test.ini:11: [Host web1] is also at " },
+        { "Hosts=fleet/web1.ini\n[Host web1]\nMAC=52:54:00:00:11:05\n", "/fleet/web1.ini:3: describe a host once" },
+        /* the spec's checks across the two: one MAC, two hosts */
+        { "Hosts=fleet/hosts.ini\nHosts=fleet/samemac.ini\n",
+          "/fleet/samemac.ini:2: [Host z] MAC=52:54:00:00:11:01 is also [Host web1]'s" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = md_xasprintf(MIN "[Image]\n%s", bad[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad[i][1]);
+        free(text);
+    }
+    CHECK(parse(MIN "[Host web1]\nMAC=52:54:00:00:11:05\n[Image]\nHosts=fleet/web1.ini\n", &err) == NULL);
+    CHECK_ERR(&err, "/fleet/web1.ini:2: [Host web1] is also at test.ini:10");
+}
+
 int main(void)
 {
     make_specdir();
+    test_hosts_file();
     test_repos_linear();
     test_repo_once_per_file();
     md_err err = MD_ERR_INIT;

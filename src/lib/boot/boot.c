@@ -117,6 +117,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
 {
     md_boot *b = md_xcalloc(1, sizeof *b);
     char *built = NULL; /* the build's medium for the path, if it has one */
+    char *host_medium = NULL; /* --host on iso-uefi, disk: DIR/hosts/NAME/MEDIUM */
     b->interactive = o->interactive;
     md_imgdir *d = md_imgdir_open(o->dir, err);
     if (!d)
@@ -153,11 +154,25 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         free(b->boot_rootfs);
         b->boot_rootfs = md_xasprintf("%s/hosts/%s/%s", nd, h.name, strrchr(b->rootfs, '/') + 1);
         free(nd);
-        if (!md_is_file(b->boot_rootfs)) {
+        /* iso-uefi and disk boot the host's own medium (hosts/NAME/), when
+         * the build made one: its rootfs is the host's */
+        char *hd = md_imgdir_path(d, MD_IMGDIR_HOSTS);
+        if (o->path == MD_QEMU_ISO_UEFI || o->path == MD_QEMU_DISK)
+            host_medium = md_xasprintf("%s/%s/%s", hd, h.name,
+                                       md_imgdir_name(o->path == MD_QEMU_DISK ? MD_IMGDIR_DISK
+                                                                              : MD_IMGDIR_ISO));
+        free(hd);
+        if (!md_is_file(b->boot_rootfs) && !(host_medium && md_is_file(host_medium))) {
             md_err_set(err, "%s: missing: host %s's rootfs is in the image's netboot tree "
-                            "(mkdom0 build --media netboot)", b->boot_rootfs, h.name);
+                            "(mkdom0 build --media netboot)%s", b->boot_rootfs, h.name,
+                       host_medium ? ", its own medium in hosts/ (--media iso or disk)" : "");
             goto fail;
         }
+    }
+    if (o->other_nic && !b->have_host) {
+        md_err_set(err, "--other-nic: a NIC ahead of the host's is for booting as a host (--host NAME): "
+                        "without one the dom0's network is on its first NIC, which would be that one");
+        goto fail;
     }
     if (o->tap && (o->ssh || o->qmp)) {
         md_err_set(err, "--tap: the check needs QEMU's user network (its ssh forward)");
@@ -178,7 +193,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                                                                  : "boot/grub/x86_64-efi/core.efi");
     }
     /* The build's own media (mkdom0 build --media), booted as built. */
-    built = o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
+    built = host_medium && md_is_file(host_medium) ? md_xstrdup(host_medium)
+                : o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
                 : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
                 : o->path == MD_QEMU_XEN_EFI  ? md_imgdir_path(d, MD_IMGDIR_UNIFIED)
                 : o->path == MD_QEMU_PXE      ? md_imgdir_path(d, MD_IMGDIR_NETBOOT)
@@ -314,6 +330,13 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             built = NULL;
             break;
         }
+        if (!md_is_file(f.rootfs)) { /* a host with its own medium, but no netboot tree */
+            md_err_set(err, "%s: its dom0_mem does not fit this VM, and another cannot be made "
+                            "without host %s's rootfs in the netboot tree (%s; mkdom0 build "
+                            "--media netboot), or boot it with a VM it fits (--memory)",
+                       built, b->host.name, f.rootfs);
+            goto fail;
+        }
         {
             bool iso = o->path == MD_QEMU_ISO_UEFI;
             const char *name = strrchr(built, '/') + 1;
@@ -348,7 +371,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         .ssh_port = b->port, .qmp_socket = b->qmp, .xen_elf = b->xen_elf,
         .xen_args = b->xen_cmdline, .initrd = b->initrd, .iso = b->iso, .disk = b->disk,
         .ovmf = o->ovmf, .seabios = o->seabios, .tftp_dir = b->netdir, .bootfile = b->bootfile,
-        .mac = b->have_host ? b->host.mac : NULL, .tap = o->tap,
+        .mac = b->have_host ? b->host.mac : NULL, .tap = o->tap, .other_nic = o->other_nic,
     };
     char *serial = o->interactive ? NULL : md_xasprintf("file:%s", b->console_log);
     b->q.serial = serial;
@@ -363,8 +386,16 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                     ? md_xasprintf("pxe (%s, %s)", o->seabios ? "SeaBIOS" : "OVMF",
                                    b->bootfile ? b->bootfile : o->tap)
                     : md_xstrdup(md_qemu_path_name(o->path));
+    if (host_medium && (b->iso == NULL ? b->disk : b->iso) &&
+        !strcmp(b->iso == NULL ? b->disk : b->iso, host_medium)) {
+        char *t = md_xasprintf("%s (the host's %s/%s/%s)", how, md_imgdir_name(MD_IMGDIR_HOSTS),
+                               b->host.name, strrchr(host_medium, '/') + 1);
+        free(how);
+        how = t;
+    }
     if (b->have_host) {
-        char *t = md_xasprintf("%s, host %s (%s)", how, b->host.name, b->host.mac);
+        char *t = md_xasprintf("%s, host %s (%s)%s", how, b->host.name, b->host.mac,
+                               o->other_nic ? ", behind a NIC " MD_QEMU_OTHER_MAC : "");
         free(how);
         how = t;
     }
@@ -375,8 +406,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                               o->no_iommu || kvm ? "" : ", amd-iommu", vm,
                               (unsigned long long)b->dom0_mem, o->smp ? o->smp : 2);
     free(how);
+    free(host_medium);
     return b;
 fail:
+    free(host_medium);
     free(built);
     md_imgdir_free(d);
     md_boot_free(b, false);

@@ -43,6 +43,9 @@ typedef struct md_boot_opts {
     /* The NIC on this tap interface instead of QEMU's user network (no ssh
      * forward; PXE boots what the tap's DHCP server names).  Not for --check. */
     const char *tap;
+    /* A NIC ahead of the host's, with another MAC (md_qemu_opts.other_nic):
+     * the dom0's first NIC is not the host's.  Only with `host`. */
+    bool other_nic;
     bool no_iommu;
     unsigned mem_mib;         /* VM memory; 0: 2048 */
     unsigned smp;             /* 0: 2 */

@@ -1355,7 +1355,11 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
             if (!strcmp(w.v[i], "---")) {
                 f = md_bootcfg_add_mod(e);
                 f->line = line;
-                f->nounzip = true; /* mboot.c32 passes modules as they are */
+                /* mboot.c32 passes a module as it is unless it starts
+                 * with gzip's magic (zloadfile gunzips those, first member
+                 * only); mkdom0's rootfs for it starts with a plain cpio
+                 * (boot/bootmedia.h, MD_BOOTMEDIA_MBOOT_DIR) */
+                f->nounzip = true;
                 first = true;
                 continue;
             }

@@ -15,6 +15,8 @@
 #include "core/run.h"
 #include "core/mem.h"
 #include "core/file.h"
+#include "image/image.h"
+#include "image/tree.h"
 
 #define GRUB_PC_DIR "/usr/lib/grub/i386-pc"
 #define GRUB_EFI_DIR "/usr/lib/grub/x86_64-efi"
@@ -548,14 +550,71 @@ static const struct {
     { "pxelinux.cfg/default", MD_BOOTFMT_SYSLINUX },
 };
 
+/* pxelinux's entry: `rel` with its rootfs under MD_BOOTMEDIA_MBOOT_DIR/. */
+static char *pxelinux_cfg(const md_bootcfg_entry *rel)
+{
+    md_bootcfg_entry *v = md_xcalloc(1, sizeof *v);
+    *v = *rel;
+    v->mods = md_xcalloc(rel->nmods ? rel->nmods : 1, sizeof *v->mods);
+    memcpy(v->mods, rel->mods, rel->nmods * sizeof *v->mods);
+    char *path = rel->nmods ? md_xasprintf(MD_BOOTMEDIA_MBOOT_DIR "/%s", rel->mods[0].path) : NULL;
+    if (path)
+        v->mods[0].path = path;
+    char *text = md_bootfmt_write(MD_BOOTFMT_SYSLINUX, v);
+    free(path);
+    free(v->mods);
+    free(v);
+    return text;
+}
+
 void md_bootmedia_netboot_configs(const md_bootcfg_entry *e,
                                   md_bootmedia_netcfg out[MD_BOOTMEDIA_NETCFGS])
 {
     md_bootcfg_entry *r = relative_entry(e);
-    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++)
-        out[i] = (md_bootmedia_netcfg){ netboot_base[i + 1].path, netboot_base[i + 1].fmt,
-                                        md_bootfmt_write(netboot_base[i + 1].fmt, r) };
+    for (int i = 0; i < MD_BOOTMEDIA_NETCFGS; i++) {
+        md_bootfmt fmt = netboot_base[i + 1].fmt;
+        out[i] = (md_bootmedia_netcfg){ netboot_base[i + 1].path, fmt,
+                                        fmt == MD_BOOTFMT_SYSLINUX ? pxelinux_cfg(r)
+                                                                   : md_bootfmt_write(fmt, r) };
+    }
     md_bootcfg_entry_free(r);
+}
+
+/* The rootfs as mboot.c32 must get it: mboot.c32 reads each module with
+ * zloadfile(), which gunzips a file that starts with gzip's magic and
+ * keeps only its first member (syslinux com32/lib/sys/zfile.c: inflate
+ * stops at Z_STREAM_END), so Xen would hand Linux a cut archive (a
+ * multi-member rootfs, or a host's with its identity appended).  An empty
+ * uncompressed newc archive in front, padded to 512 bytes, makes it a plain
+ * file that mboot.c32 passes as it is; Linux's unpacker takes the empty
+ * archive, skips the padding and unpacks the rest (the layout of an early
+ * microcode cpio).  `dst` is written whole or not at all. */
+static int mboot_rootfs(const char *src, const char *dst, int64_t epoch, const char *workdir,
+                        md_err *err)
+{
+    char *empty = md_xasprintf("%s/mboot-empty.cpio", workdir);
+    md_tree *t = md_tree_new(false);
+    unsigned char *cpio = NULL, *main = NULL;
+    size_t clen = 0, mlen = 0;
+    int r = md_image_write(t, empty, MD_CODEC_NONE, 0, epoch, NULL, err);
+    md_tree_free(t);
+    if (r == 0)
+        r = md_read_file(empty, &cpio, &clen, err);
+    unlink(empty);
+    free(empty);
+    if (r == 0)
+        r = md_read_file(src, &main, &mlen, err);
+    if (r == 0) {
+        size_t padded = (clen + 511) / 512 * 512;
+        unsigned char *all = md_xcalloc(1, padded + mlen);
+        memcpy(all, cpio, clen);
+        memcpy(all + padded, main, mlen);
+        r = md_write_atomic(dst, all, padded + mlen, 0644, err);
+        free(all);
+    }
+    free(cpio);
+    free(main);
+    return r;
 }
 
 /* "01-52-54-00-12-34-56": the per-MAC name pxelinux and GRUB look for
@@ -674,7 +733,7 @@ size_t md_bootmedia_netboot_all_configs(const md_bootcfg_entry *e, const md_boot
         md_bootcfg_entry *he = host_entry(e, h, rootfs_name);
         v[k++].text = md_grubcfg_write(he);
         md_bootcfg_entry *rel = relative_entry(he);
-        v[k++].text = md_bootfmt_write(MD_BOOTFMT_SYSLINUX, rel);
+        v[k++].text = pxelinux_cfg(rel);
         md_bootcfg_entry_free(rel);
         md_bootcfg_entry_free(he);
     }
@@ -701,6 +760,8 @@ static const char netboot_readme[] =
     "  boot/grub/grub.cfg            their config (paths from the TFTP root)\n"
     "  boot.ipxe                     iPXE script (paths relative to it; Xen as the ELF `xen`)\n"
     "  pxelinux.0, pxelinux.cfg/default  pxelinux with mboot.c32 (BIOS only)\n"
+    "  mboot/                        pxelinux's rootfs: an empty cpio in front, so that\n"
+    "                                mboot.c32 passes it as it is instead of gunzipping it\n"
     "  xen.gz xen vmlinuz %s         what they load\n"
     "\n"
     "The tree carries the dom0's ssh host private keys: mkdom0 build makes the\n"
@@ -739,7 +800,6 @@ static const char netboot_readme[] =
 int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                          const char *outdir, const char *workdir, md_err *err)
 {
-    (void)workdir;
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
@@ -810,6 +870,19 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         free(p);
         p = md_xasprintf("%s/hosts/%s/%s", outdir, f->hosts[i].name, n[2]);
         if (md_copy_contents(f->hosts[i].rootfs, p, err) < 0)
+            goto out;
+    }
+    /* pxelinux's rootfs files, each host's too, as mboot.c32 must get them */
+    for (size_t i = 0; i <= f->nhosts; i++) {
+        free(p);
+        p = i ? md_xasprintf("%s/" MD_BOOTMEDIA_MBOOT_DIR "/hosts/%s", outdir, f->hosts[i - 1].name)
+              : md_xasprintf("%s/" MD_BOOTMEDIA_MBOOT_DIR, outdir);
+        if (md_mkdir_p(p, 0755, err) < 0)
+            goto out;
+        char *dst = md_xasprintf("%s/%s", p, n[2]);
+        w = mboot_rootfs(i ? f->hosts[i - 1].rootfs : f->rootfs, dst, f->epoch, workdir, err);
+        free(dst);
+        if (w < 0)
             goto out;
     }
     char *readme = md_xasprintf(netboot_readme, n[2]);

@@ -21,7 +21,8 @@
  * - Netboot tree (md_bootmedia_netboot): a TFTP root: grub-mknetdir's GRUB
  *   for BIOS (boot/grub/i386-pc/core.0) and UEFI (boot/grub/x86_64-efi/
  *   core.efi) with boot/grub/grub.cfg, an iPXE script (boot.ipxe), pxelinux
- *   (pxelinux.0, pxelinux.cfg/default with mboot.c32), the three files, Xen
+ *   (pxelinux.0, pxelinux.cfg/default with mboot.c32, and its rootfs in
+ *   mboot/: MD_BOOTMEDIA_MBOOT_DIR), the three files, Xen
  *   as an ELF (`xen`: iPXE and mboot.c32 load multiboot ELF images, not
  *   gzip), and README with a dnsmasq configuration.
  *
@@ -43,6 +44,12 @@
 #include <stdint.h>
 #include "boot/bootcfg.h"
 #include "core/err.h"
+
+/* The netboot tree's directory of rootfs files for pxelinux (mboot.c32
+ * would gunzip the plain ones, keeping only their first gzip member):
+ * mboot/ROOTFS and mboot/hosts/NAME/ROOTFS, each the tree's rootfs with an
+ * empty uncompressed cpio (512 bytes, padded) in front. */
+#define MD_BOOTMEDIA_MBOOT_DIR "mboot"
 
 /* A host of the netboot tree ([Host NAME] in the spec): its MAC picks its
  * config, which boots its own rootfs, hosts/NAME/ROOTFS in the tree. */

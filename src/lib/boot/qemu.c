@@ -145,6 +145,13 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_pushf(argv, "unix:%s,server=on,wait=off", q);
         free(q);
     }
+    if (o->other_nic) {
+        md_strv_push(argv, "-netdev");
+        md_strv_push(argv, "user,id=n1,restrict=on");
+        md_strv_push(argv, "-device");
+        md_strv_pushf(argv, "%s,netdev=n1,mac=" MD_QEMU_OTHER_MAC ",romfile=",
+                      o->nic ? o->nic : "e1000e");
+    }
     if (o->tap) {
         char *t = md_bootcfg_qemu_escape(o->tap), *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
         md_strv_push(argv, "-netdev");

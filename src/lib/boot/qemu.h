@@ -41,6 +41,8 @@ typedef enum md_qemu_path {
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err);
 const char *md_qemu_path_name(md_qemu_path p);
 
+#define MD_QEMU_OTHER_MAC "52:54:00:12:34:57"
+
 typedef struct md_qemu_opts {
     const char *qemu;        /* NULL: qemu-system-x86_64 */
     md_qemu_path path;
@@ -56,6 +58,10 @@ typedef struct md_qemu_opts {
      * own DHCP/TFTP server) instead of QEMU's user network: no ssh_port
      * forward, and MD_QEMU_PXE boots what that server names. */
     const char *tap;
+    /* Another NIC ahead of that one (lower PCI slot: the guest's first
+     * NIC), on a QEMU user network of its own (restrict=on, its own DHCP),
+     * MAC MD_QEMU_OTHER_MAC, no boot ROM: a host with several ports. */
+    bool other_nic;
     unsigned ssh_port;       /* host port forwarded to the guest's :22; 0: no NIC */
     const char *serial;      /* QEMU -serial value; NULL: mon:stdio */
     const char *qmp_socket;  /* unix socket for QMP; NULL: none */

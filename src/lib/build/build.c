@@ -529,16 +529,20 @@ static int guest_settings(struct build *b)
 }
 
 /* /etc/conf.d/network, which the network service reads: the spec's
- * [System] settings with `address` and `gateway` (NULL: DHCP). */
-static char *network_conf(const struct build *b, const char *address, const char *gateway)
+ * [System] settings with `address` and `gateway` (NULL: DHCP), on the NIC
+ * whose MAC is `mac` (a host's; NULL: the first NIC). */
+static char *network_conf(const struct build *b, const char *address, const char *gateway,
+                          const char *mac)
 {
     const char *bridge = md_spec_bridge(b->spec);
     return md_xasprintf("# Written by mkdom0 build from [System] GuestNetwork=, Bridge=, "
-                        "Address=, Gateway=.\n"
+                        "Address=, Gateway=%s.\n"
                         "guest_network=\"%s\"\n"
-                        "bridge=\"%s\"\ninterface=\"\"\naddress=\"%s\"\ngateway=\"%s\"\n"
+                        "bridge=\"%s\"\ninterface=\"\"\n%s%s%saddress=\"%s\"\ngateway=\"%s\"\n"
                         "udhcpc_args=\"\"\n",
+                        mac ? " and [Host] MAC=" : "",
                         md_spec_routed(b->spec) ? "route" : "bridge", bridge ? bridge : "",
+                        mac ? "mac=\"" : "", mac ? mac : "", mac ? "\"\n" : "",
                         address ? address : "", gateway ? gateway : "");
 }
 
@@ -554,7 +558,7 @@ static int step_settings(struct build *b)
         return -1;
     if (!bridge && !address && !routed)
         return 0;
-    char *text = network_conf(b, address, gateway);
+    char *text = network_conf(b, address, gateway, NULL);
     int r = md_base_add_text(b->tree, "/etc/conf.d/network", 0644, b->sde, text, b->err);
     free(text);
     return r;
@@ -642,7 +646,7 @@ static char *first_line(const char *path, md_err *err)
 }
 
 /* One host's identity, as an archive of the image's codec: its host name,
- * ssh host keys, network settings when its address is not the image's,
+ * ssh host keys, network settings (its NIC by its MAC, its address),
  * and root's authorized_keys when it adds keys.  The kernel unpacks it
  * after the image's rootfs (concatenated archives: Linux's
  * Documentation/driver-api/early-userspace/buffer-format.rst), so its
@@ -663,13 +667,13 @@ static int host_identity(struct build *b, const md_spec_host *h, const char *pat
         md_base_add_hostname(t, h->hostname, b->sde, b->err) < 0 ||
         md_sshkeys_add_host_keys(t, dir, b->sde, b->err) < 0)
         goto out;
-    if (h->address || md_spec_address(b->spec)) {
-        char *text = network_conf(b, h->address, h->gateway);
-        int w = md_base_add_text(t, "/etc/conf.d/network", 0644, b->sde, text, b->err);
-        free(text);
-        if (w < 0)
-            goto out;
-    }
+    /* Always: the host's network is on the NIC with its MAC, which need
+     * not be the first (a server with several ports). */
+    char *text = network_conf(b, h->address, h->gateway, h->mac);
+    int w = md_base_add_text(t, "/etc/conf.d/network", 0644, b->sde, text, b->err);
+    free(text);
+    if (w < 0)
+        goto out;
     if (h->authorized_keys->n) {
         md_strv keys = { 0 };
         const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
@@ -678,7 +682,7 @@ static int host_identity(struct build *b, const md_spec_host *h, const char *pat
         md_strv_pushf(&keys, "%s/id_ed25519.pub", b->keys_dir);
         for (size_t i = 0; i < h->authorized_keys->n; i++)
             md_strv_push(&keys, h->authorized_keys->v[i]);
-        int w = md_sshkeys_add_authorized(t, &keys, b->sde, b->err);
+        w = md_sshkeys_add_authorized(t, &keys, b->sde, b->err);
         md_strv_free(&keys);
         if (w < 0)
             goto out;
@@ -1034,6 +1038,62 @@ static int xen_efi_medium(struct build *b, unsigned bit, const char *out, const 
     return rc;
 }
 
+/* The hybrid ISO and the raw disk per host ([Host NAME] with Media=iso or
+ * disk): hosts/NAME/boot.iso and hosts/NAME/disk.img, the image's medium
+ * made by the same code from the same entry, with the host's rootfs (the
+ * image's, byte for byte, with the host's identity appended) in place of
+ * the image's.  A USB stick or an NVMe written with it boots that host on
+ * whatever NIC it has; the network is on the NIC with the host's MAC. */
+static int step_host_media(struct build *b, const md_bootmedia_files *image)
+{
+    unsigned want = b->media & (MD_SPEC_MEDIA_ISO | MD_SPEC_MEDIA_DISK);
+    if (!want || !b->nhosts)
+        return 0;
+    const char *dir = md_imgdir_stage_path(b->stage, MD_IMGDIR_HOSTS);
+    md_imgdir_stage_add(b->stage, MD_IMGDIR_HOSTS);
+    if (md_mkdir_p(dir, 0755, b->err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < b->nhosts; i++) {
+        md_bootmedia_files f = *image;
+        f.rootfs = b->mhosts[i].rootfs;
+        f.hosts = NULL;
+        f.nhosts = 0;
+        char *hd = md_xasprintf("%s/%s", dir, b->mhosts[i].name);
+        if (md_mkdir_p(hd, 0755, b->err) < 0) {
+            free(hd);
+            return -1;
+        }
+        for (unsigned bit = MD_SPEC_MEDIA_ISO; rc == 0 && bit <= MD_SPEC_MEDIA_DISK; bit <<= 1) {
+            if (!(want & bit))
+                continue;
+            if (interrupted(b) < 0) {
+                rc = -1;
+                break;
+            }
+            md_imgdir_file mf = bit == MD_SPEC_MEDIA_ISO ? MD_IMGDIR_ISO : MD_IMGDIR_DISK;
+            md_out_say(b->o->out, MD_OUT_PROGRESS, "writing %s/%s/%s: host %s's",
+                       md_imgdir_name(MD_IMGDIR_HOSTS), b->mhosts[i].name, md_imgdir_name(mf),
+                       b->mhosts[i].name);
+            char *work = md_scratch_dir("media", b->err);
+            if (!work) {
+                rc = -1;
+                break;
+            }
+            char *out = md_xasprintf("%s/%s", hd, md_imgdir_name(mf));
+            rc = bit == MD_SPEC_MEDIA_ISO ? md_bootmedia_iso(b->entry, &f, out, work, b->err)
+                                          : md_bootmedia_disk(b->entry, &f, out, work, b->err);
+            if (rc < 0)
+                md_err_prefix(b->err, "host %s", b->mhosts[i].name);
+            md_remove_tree(work, NULL);
+            free(work);
+            free(out);
+        }
+        free(hd);
+    }
+    return rc;
+}
+
 /* The boot media asked for, from the staged files and the one entry. */
 static int step_media(struct build *b)
 {
@@ -1076,7 +1136,7 @@ static int step_media(struct build *b)
         md_remove_tree(work, NULL);
         free(work);
     }
-    return rc;
+    return rc < 0 ? rc : step_host_media(b, &f);
 }
 
 /* Every output is complete in the staging directory: move them in. */
@@ -1109,12 +1169,14 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     b.media = o->media >= 0 ? (unsigned)o->media : md_spec_media(spec);
     if (check_boot_entry(&b) < 0)
         goto out;
-    /* A host's rootfs and its config by MAC live in the netboot tree. */
-    if (md_spec_host_count(spec) && !(b.media & MD_SPEC_MEDIA_NETBOOT)) {
+    /* A host's rootfs is on its own media or in the netboot tree (which
+     * picks its config by its MAC). */
+    if (md_spec_host_count(spec) &&
+        !(b.media & (MD_SPEC_MEDIA_NETBOOT | MD_SPEC_MEDIA_ISO | MD_SPEC_MEDIA_DISK))) {
         const md_spec_host *h = md_spec_host_at(spec, 0);
         md_err_set(err, "%s: [Host %s]: hosts boot from the netboot tree, which picks each "
-                        "host's config by its MAC: add netboot to [Boot] Media= (or --media)",
-                   h->at, h->name);
+                        "host's config by its MAC, or from media of their own: add netboot, "
+                        "iso or disk to [Boot] Media= (or --media)", h->at, h->name);
         goto out;
     }
     /* The keys sign xen-unified.efi alone: without it the user would take
@@ -1177,6 +1239,11 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
             free(media);
             media = m;
         }
+    if (b.nhosts && (b.media & (MD_SPEC_MEDIA_ISO | MD_SPEC_MEDIA_DISK))) {
+        char *m = md_xasprintf("%s,%s/", media, md_imgdir_name(MD_IMGDIR_HOSTS));
+        free(media);
+        media = m;
+    }
     md_out_say(o->out, MD_OUT_RESULT, "built %s in %.1f s: %s/{xen.gz,vmlinuz,%s,grub.cfg%s}",
                md_spec_name(spec), md_run_now() - b.t0, o->outdir, b.rootfs_name, media);
     free(media);

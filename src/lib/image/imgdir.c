@@ -34,11 +34,12 @@ static const char *const names[MD_IMGDIR_NALL] = {
     [MD_IMGDIR_NETBOOT] = "netboot",
     [MD_IMGDIR_EFI] = "efi",
     [MD_IMGDIR_UNIFIED] = "xen-unified.efi",
+    [MD_IMGDIR_HOSTS] = "hosts",
 };
 
 bool md_imgdir_is_dir(md_imgdir_file f)
 {
-    return f == MD_IMGDIR_NETBOOT || f == MD_IMGDIR_EFI;
+    return f == MD_IMGDIR_NETBOOT || f == MD_IMGDIR_EFI || f == MD_IMGDIR_HOSTS;
 }
 
 const char *md_imgdir_name(md_imgdir_file f)
@@ -474,10 +475,11 @@ struct md_imgdir_stage {
 #define LOCK_SUFFIX ".mkdom0-lock"
 #define STAGING_SUFFIX ".mkdom0-staging-"
 #define STAGING_RANDOM 6
-/* The longest path a build writes inside its output, in bytes:
- * netboot/boot/grub/grub.cfg and md_file_create_tmp's ".mkdom0-XXXXXX",
+/* The longest path a build writes inside its output, in bytes: a host's
+ * netboot/hosts/NAME/rootfs.cpio.zst or hosts/NAME/disk.img (NAME up to 63
+ * bytes, one RFC 1123 label) and md_file_create_tmp's ".mkdom0-XXXXXX",
  * with room to spare. */
-#define DEEPEST_INSIDE 64
+#define DEEPEST_INSIDE 128
 
 /* Every name a build derives from OUTDIR must fit: a file name NAME_MAX
  * bytes (the directory's own limit, pathconf(3), when `parent` exists), a
@@ -576,10 +578,11 @@ static bool ours_in_output(int dirfd, const char *name)
     struct stat st;
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return false;
-    /* The netboot and EFI trees: a directory that holds nothing but
+    /* The netboot, EFI and hosts trees: a directory that holds nothing but
      * directories and regular files of ours, as a build makes it. */
     if (S_ISDIR(st.st_mode) && (!strcmp(name, names[MD_IMGDIR_NETBOOT]) ||
-                                !strcmp(name, names[MD_IMGDIR_EFI]))) {
+                                !strcmp(name, names[MD_IMGDIR_EFI]) ||
+                                !strcmp(name, names[MD_IMGDIR_HOSTS]))) {
         char *p = md_xasprintf("/proc/self/fd/%d/%s", dirfd, name);
         bool plain = st.st_uid == geteuid() && nftw(p, plain_entry, 16, FTW_PHYS) == 0;
         free(p);

@@ -47,10 +47,13 @@ typedef enum md_imgdir_file {
     MD_IMGDIR_NETBOOT,     /* netboot: a directory, the PXE tree (a TFTP root) */
     MD_IMGDIR_EFI,         /* efi: a directory for an ESP: xen.efi, xen.cfg and the files */
     MD_IMGDIR_UNIFIED,     /* xen-unified.efi: xen.efi with xen.cfg, kernel and rootfs inside */
+    MD_IMGDIR_HOSTS,       /* hosts: a directory, per [Host NAME] hosts/NAME/boot.iso and
+                              hosts/NAME/disk.img (the media the build makes, with the
+                              host's rootfs) */
     MD_IMGDIR_NALL
 } md_imgdir_file;
 
-/* Is `f` a directory (NETBOOT, EFI) rather than a file? */
+/* Is `f` a directory (NETBOOT, EFI, HOSTS) rather than a file? */
 bool md_imgdir_is_dir(md_imgdir_file f);
 /* The file's name in DIR ("xen.gz"); for MD_IMGDIR_ROOTFS the name of the
  * default codec, gzip ("rootfs.cpio.gz"). */

@@ -41,6 +41,7 @@ struct host {
     char *name;               /* first: ix_find reads it there */
     char *at;                 /* "FILE:LINE" of its first key */
     unsigned file, sec_line;  /* as struct repo's */
+    bool listed;              /* from a hosts file ([Image] Hosts=) */
     char *mac, *mac_at, *hostname, *hostname_at, *address, *address_at, *gateway, *gateway_at;
     md_strv authorized_keys;
     md_spec_host view;        /* filled once parsing is complete */
@@ -89,6 +90,7 @@ struct md_spec {
     unsigned cur_sec_line; /* the current section's header line (0: none) */
     bool cont; /* the line being handled continues the previous key's value */
     bool any_key;
+    bool in_hosts; /* reading a hosts file ([Image] Hosts=) */
     md_err *err;
 };
 
@@ -259,6 +261,9 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
 #define RISK_BOOT "who could choose what runs as root in the dom0 at every boot (xl create " \
                   "runs a guest config's bootloader=): keep guest configs where only you " \
                   "(or root) can change them"
+#define RISK_HOSTS "who could give a host's identity (its ssh host keys) to a MAC of their " \
+                   "choosing, or add their own key to root's logins: keep hosts files where " \
+                   "only you (or root) can change them"
 #define RISK_SIGN "who could choose what the image's xen.efi is signed with: keep the Secure " \
                   "Boot key and certificate where only you (or root) can change them"
 static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
@@ -390,8 +395,48 @@ static void clear_pins(md_spec *s)
     md_strv_free(&s->pin_at);
 }
 
+static int load_into(md_spec *s, const char *text, const char *origin, const char *basedir);
+
+/* [Image] Hosts=FILE: FILE's [Host NAME] sections, read as if they stood in
+ * the spec (the same keys, checks and FILE:LINE in errors; relative paths
+ * from FILE's directory).  A fleet's list of hosts can then be kept, and
+ * changed, apart from the image's spec. */
+static int hosts_file(md_spec *s, const char *v)
+{
+    if (!*v)
+        return fail(s, "Hosts= names no file (a file of [Host NAME] sections)");
+    char *path = abs_path(s, v);
+    int r = check_host_file(s, "Hosts", path) && check_trusted(s, "Hosts", path, RISK_HOSTS);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    md_err e = MD_ERR_INIT;
+    if (r && md_read_file(path, &data, &len, &e) < 0)
+        r = fail(s, "Hosts=: %.500s", e.msg);
+    if (r && memchr(data, '\0', len))
+        r = fail(s, "Hosts=%s: binary data, not a hosts file", v);
+    if (r) {
+        const char *o = s->cur_origin, *b = s->cur_basedir;
+        unsigned line = s->line;
+        bool any = s->any_key;
+        char *dir = md_xstrdup(path), *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        s->in_hosts = true;
+        r = load_into(s, (char *)data, path, !slash ? "." : *dir ? dir : "/") == 0;
+        s->in_hosts = false;
+        free(dir);
+        s->cur_origin = o, s->cur_basedir = b, s->line = line, s->any_key = any;
+        /* its errors are already set, with FILE:LINE; 0 stops the parse */
+    }
+    free(data);
+    free(path);
+    return r;
+}
+
 static int image_key(md_spec *s, const char *k, const char *v)
 {
+    if (!strcmp(k, "Hosts"))
+        return hosts_file(s, v);
     long long x;
     if (!strcmp(k, "Base")) {
         const md_spec_base *base = md_spec_base_find(v);
@@ -1184,6 +1229,14 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
             file = &r->file, first = &r->sec_line;
         } else if (!strncmp(sec, "Host ", 5) && valid_hostname(sec + 5) && !strchr(sec + 5, '.')) {
             struct host *h = host_get(s, sec + 5);
+            /* A spec's Base= may change a host of its base; a host in a
+             * hosts file is only there, or two descriptions would merge. */
+            if (h->file && h->file != s->cur_file && (h->listed || s->in_hosts)) {
+                s->line = at;
+                return fail(s, "[%s] is also at %s: describe a host once, in the spec or in "
+                               "a hosts file (Hosts=)", sec, h->at);
+            }
+            h->listed |= s->in_hosts;
             file = &h->file, first = &h->sec_line;
         }
         if (file) {
@@ -1197,7 +1250,11 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         }
     }
     int r;
-    if (!strcmp(sec, "Image"))
+    if (s->in_hosts && strncmp(sec, "Host ", 5))
+        r = *sec ? fail(s, "[%s] in a hosts file: it holds [Host NAME] sections only (Hosts=)", sec)
+                 : fail(s, "%s= outside of any [Host NAME] section: a hosts file holds [Host NAME] "
+                           "sections only (Hosts=)", k);
+    else if (!strcmp(sec, "Image"))
         r = image_key(s, k, v);
     else if (!strncmp(sec, "Repository ", 11))
         r = repo_key(s, sec + 11, k, v);

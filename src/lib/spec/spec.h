@@ -2,7 +2,7 @@
  * configs, or the embedded default that builds the reference dom0.
  *
  * Format (see mkdom0(1) and docs/spec.md):
- *   [Image]  Name Base Compression CompressionLevel SourceDateEpoch
+ *   [Image]  Name Base Compression CompressionLevel SourceDateEpoch Hosts
  *   [Repository NAME]  Type URL Suite Components Architecture Keyring Keys Priority
  *   [Packages]  Include Exclude Pin=PACKAGE=REPO Essential
  *   [Files]  Drop Keep Overlay=HOSTDIR Copy=HOSTFILE:/IMAGE/PATH
@@ -14,6 +14,9 @@
  *   [Guests]  Storage Autostart ShutdownTimeout
  *   [Boot]  Media SecureBootKey SecureBootCert
  *   [Host NAME]  MAC Hostname Address Gateway AuthorizedKeys
+ * `Hosts=FILE` in [Image] reads FILE's [Host NAME] sections (nothing else
+ * may be there) as if they stood in the spec at that line: errors name
+ * FILE:LINE, relative paths are FILE's directory's.
  * List values are whitespace-separated and append; an empty assignment
  * ("Include=") clears the list so far.  `Base=NAME` in [Image] starts from
  * an embedded base (md_spec_base_find: default = debian-12, debian-13) and
