@@ -215,7 +215,7 @@ link_to /usr/sbin/init /bin/busybox
 link_to /usr/sbin/getty /bin/busybox
 matches -x 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100' "$T/root/etc/inittab" ||
     fail "the inittab has no getty on hvc0"
-for l in '::sysinit:/sbin/xen-dom0-setup early' '::sysinit:/sbin/openrc sysinit' \
+for l in '::sysinit:/sbin/xen-dom0-setup early openrc' '::sysinit:/etc/init.d/xen-dom0 start' \
          '::sysinit:/sbin/openrc boot' '::wait:/sbin/openrc default'; do
     matches -x "$l" "$T/root/etc/inittab" || fail "the inittab lacks '$l'"
 done
@@ -228,7 +228,7 @@ file -L "$T/root/sbin/xen-dom0-setup" | grep -q 'statically linked' ||
 head -n1 "$T/root/etc/init.d/xenstored" | grep -qx '#!/sbin/openrc-run' || fail "xenstored's script is not openrc-run's"
 link_to /etc/runlevels/sysinit/xen-dom0 /etc/init.d/xen-dom0
 link_to /etc/runlevels/boot/xenstored /etc/init.d/xenstored
-echo "boot path: busybox init, inittab (xen-dom0-setup, openrc sysinit/boot/default, hvc0 getty), OpenRC at /lib/rc"
+echo "boot path: busybox init, inittab (xen-dom0-setup with OpenRC's sysinit step, xen-dom0, openrc boot/default, hvc0 getty), OpenRC at /lib/rc"
 
 # Without openrc the inittab's sysinit lines run nothing: the self-lint
 # refuses the image, naming /sbin/openrc.
