@@ -56,6 +56,48 @@ static void test_keys(void)
     free(missing);
     free(bad);
     free(d);
+
+    /* Trial 9e: a root-owned Keys= directory whose key file another user
+     * may change (mode 0666, their own file, or a link to theirs) is
+     * refused, naming the file: its directory's owner says nothing of it. */
+    char *kd = md_xasprintf("%s/foreign", tmpdir), *kf = md_xasprintf("%s/k.rsa.pub", kd);
+    char *real = t_alpine("keys/alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub");
+    unsigned char *pem = NULL;
+    size_t pem_len = 0;
+    mkdir(kd, 0755);
+    md_err_clear(&e);
+    if (real && md_read_file(real, &pem, &pem_len, &e) == 0) {
+        pem[pem_len] = '\0';
+        t_spit(kf, (const char *)pem);
+        md_apksign_keys *ok = md_apksign_keys_load(kd, &e);
+        CHECK(ok != NULL);
+        if (!ok)
+            fprintf(stderr, "%s\n", e.msg);
+        md_apksign_keys_free(ok);
+        chmod(kf, 0666);
+        CHECK(!md_apksign_keys_load(kd, &e));
+        CHECK_ERR(&e, "k.rsa.pub");
+        CHECK_ERR(&e, "sign packages of their own");
+        md_err_clear(&e);
+        chmod(kf, 0644);
+        if (geteuid() == 0) {
+            CHECK(chown(kf, 65534, 65534) == 0);
+            CHECK(!md_apksign_keys_load(kd, &e));
+            CHECK_ERR(&e, "k.rsa.pub");
+            md_err_clear(&e);
+            /* a link (root's) in the trusted directory to the other user's file */
+            char *theirs = md_xasprintf("%s/theirs.pem", tmpdir);
+            CHECK(rename(kf, theirs) == 0 && symlink(theirs, kf) == 0);
+            CHECK(!md_apksign_keys_load(kd, &e));
+            CHECK_ERR(&e, "theirs.pem");
+            md_err_clear(&e);
+            unlink(theirs);
+            free(theirs);
+        }
+        unlink(kf);
+    }
+    rmdir(kd);
+    free(pem), free(real), free(kf), free(kd);
 }
 
 typedef struct real_index {

@@ -72,6 +72,9 @@ static EVP_PKEY *read_key(const char *path, md_err *err)
     return pk;
 }
 
+#define KEY_RISK "who could sign packages of their own for the image: keep trusted keys where " \
+                 "only you (or root) can change them"
+
 md_apksign_keys *md_apksign_keys_load(const char *dir, md_err *err)
 {
     DIR *dh = opendir(dir);
@@ -91,7 +94,14 @@ md_apksign_keys *md_apksign_keys_load(const char *dir, md_err *err)
             break;
         }
         char *path = md_xasprintf("%s/%s", dir, de->d_name);
-        EVP_PKEY *pk = read_key(path, err);
+        /* The directory being root's says nothing of its files: one another
+         * user owns or may write (kept so by `tar x` as root), or a link to
+         * theirs, would let them sign the packages of every build (trial
+         * 9e).  The rule of the spec's other trust inputs (Keyring=). */
+        char *abs = md_path_abs(path);
+        EVP_PKEY *pk = md_file_check_trusted_input(abs, KEY_RISK, err) < 0 ? NULL
+                                                                          : read_key(path, err);
+        free(abs);
         free(path);
         if (!pk) {
             rc = -1;

@@ -38,7 +38,9 @@ typedef struct md_apksign_keys md_apksign_keys;
 #define MD_APKSIGN_MAX_SIG_BYTES 4096u
 
 /* Every "*.rsa.pub" in `dir`: each must be a regular file holding one PEM
- * RSA public key of at least 2048 bits.  Refused: a directory that cannot
+ * RSA public key of at least 2048 bits, and a trusted input (core/file.h
+ * md_file_check_trusted_input: root's or the caller's, others may not
+ * write it, as written and as its links resolve).  Refused: a directory that cannot
  * be read or holds none, a key file that does not parse or is not RSA,
  * more than MD_APKSIGN_MAX_KEYS. */
 md_apksign_keys *md_apksign_keys_load(const char *dir, md_err *err);
