@@ -760,6 +760,46 @@ static void test_long_name(const char *tmp)
     free(base);
 }
 
+/* Trial 9e: a 200-byte spec path made an image.ini that boot and inspect
+ * could not read ("syntax error").  The writer refuses a value whose line
+ * would not be read back, and the reader names a long line for what it is. */
+static void test_long_ini_line(const char *tmp)
+{
+    md_err err = MD_ERR_INIT;
+    char *out = md_xasprintf("%s/longini", tmp);
+    char spec[220];
+    memset(spec, 's', sizeof spec - 1);
+    spec[0] = '/';
+    spec[sizeof spec - 1] = '\0';
+    md_imgdir_info in = { .name = "x", .spec = spec, .xen = "", .toolstack = "",
+                          .kernel = "k", .keys_dir = "/k" };
+    md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s != NULL);
+    CHECK(s && stage_all(s, "new", &in, &err) < 0);
+    CHECK_ERR(&err, "image.ini: Spec=/sss");
+    CHECK_ERR(&err, "over the 198 bytes image.ini's reader takes");
+    md_imgdir_stage_free(s);
+    md_err_clear(&err);
+    CHECK(!exists(out)); /* nothing published */
+
+    /* one image.ini written by an older mkdom0 (or by hand) */
+    in.spec = "default";
+    s = md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err);
+    CHECK(s && stage_all(s, "new", &in, &err) == 0 && md_imgdir_publish(s, &err) == 0);
+    md_imgdir_stage_free(s);
+    char *ini = md_xasprintf("%s/image.ini", out);
+    char *text = t_slurp(ini);
+    char *longer = md_xasprintf("%s\n# %s\nExtra=1\n", text, spec);
+    t_spit(ini, longer);
+    md_imgdir *d = md_imgdir_open(out, &err);
+    CHECK(d != NULL);
+    CHECK(d && md_imgdir_ini(d, &err) == NULL);
+    CHECK_ERR(&err, "image.ini:");
+    CHECK_ERR(&err, "a line longer than the");
+    md_imgdir_free(d);
+    free(longer), free(text), free(ini), free(out);
+}
+
 /* Writes redirected by a directory swapped under the build never become
  * the output: the staging directory published is the one made (by fd), and
  * the swap happens in the parent opened when the stage was made. */
@@ -872,6 +912,7 @@ int main(void)
     test_dirs_and_client_key(tmp);
     test_media(tmp);
     test_long_name(tmp);
+    test_long_ini_line(tmp);
     test_swapped(tmp);
     test_never_replaced(tmp);
     t_rm_tree(tmp);

@@ -294,6 +294,15 @@ static char *next_line(char *buf, int size, void *user)
     struct ini *ini = user;
     char *r = fgets(buf, size, ini->f);
     ini->line += r != NULL;
+    /* inih's buffer is fixed (INI_MAX_LINE in Debian's build): the rest of
+     * a longer line would come back as a line of its own, a "syntax error"
+     * that names nothing (trial 9e); say what it is and stop. */
+    if (r && !strchr(r, '\n') && !feof(ini->f) && !ini->bad_line) {
+        snprintf(ini->bad, sizeof ini->bad, "a line longer than the %d bytes mkdom0 reads", size - 2);
+        ini->bad_line = ini->line;
+        ini->status = ini->line;
+        return NULL;
+    }
     return r;
 }
 
@@ -322,7 +331,8 @@ static void read_ini(md_imgdir *d)
         ini->status = -1;
     } else {
         /* The reader and the handler share `ini`: one user pointer. */
-        ini->status = ini_parse_stream(next_line, ini, on_ini_key, ini);
+        int parsed = ini_parse_stream(next_line, ini, on_ini_key, ini);
+        ini->status = ini->status > 0 ? ini->status : parsed; /* a long line stopped it */
         ini->open_errno = ENOMEM; /* inih's -2 */
         fclose(ini->f);
         ini->f = NULL;
@@ -943,8 +953,21 @@ int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data
  * write keys and sections of its own there: a spec file or keys directory
  * whose name another user chose must not add a [Host] that inspect then
  * calls verified (trial 9d case 07).  Any control character is refused. */
+/* The longest line image.ini's reader takes: inih's INI_MAX_LINE (200 in
+ * Debian's build) less the newline and the NUL. */
+#define INI_LINE_MAX 198
+
 static int ini_value_ok(const char *key, const char *v, md_err *err)
 {
+    /* "ClientKey=" KEYSDIR "/" the client key is the longest line a value
+     * makes; every value is held to it, so that boot and inspect can read
+     * what build wrote (trial 9e: a 200-byte spec path made image.ini
+     * unreadable) */
+    size_t line = strlen("ClientKey=/") + strlen(MD_SSHKEYS_CLIENT_KEY) + strlen(v);
+    if (line > INI_LINE_MAX)
+        return md_err_set(err, "image.ini: %s=%.40s... would make a line of %zu bytes, over the %d "
+                               "bytes image.ini's reader takes: use a shorter path",
+                          key, v, line, INI_LINE_MAX);
     for (const unsigned char *p = (const unsigned char *)v; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return md_err_set(err, "image.ini: %s= would hold a control character (byte 0x%02x at "
