@@ -551,7 +551,10 @@ PY
     kill $sw 2>/dev/null || true; wait $sw 2>/dev/null || true
     if ! grep -q swapped "$name.swap"; then bad "$name: the watcher never swapped the .deb: $(cat "$name.swap")"
     elif [ $rc = 0 ]; then
-        if zcat "$W/out-$name/rootfs.cpio.gz" | cpio -it 2>/dev/null | grep -qx 'etc/planted'; then
+        list=$(zcat "$W/out-$name/rootfs.cpio.gz" | cpio -it --quiet) || list=
+        if ! grep -qx 'etc/passwd' <<< "$list"; then
+            bad "$name: the built rootfs cannot be listed"
+        elif grep -qx 'etc/planted' <<< "$list"; then
             bad "$name: the swapped .deb's etc/planted is in the image"
         else echo "ok   $name: swapped after the hash check, the genuine .deb was read (opened before the swap)"; fi
     elif grep -qF "$deb (package " "$name.err" && grep -qF "the file changed after it was fetched and checked" "$name.err"; then

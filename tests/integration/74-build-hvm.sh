@@ -80,8 +80,9 @@ done
 # Sizes beside the default image; the default has no device model and says so.
 def=$(default_image)
 [ ! -e "$def/rootfs.cpio.gz" ] && fail "no default image in $def"
-! grep -q 'xen-qemu-system' <<< "$(gzip -dc "$def/rootfs.cpio.gz" | cpio -t --quiet 2>/dev/null)" \
-    || fail "the default image carries the device model"
+deflist=$(gzip -dc "$def/rootfs.cpio.gz" | cpio -t --quiet) && grep -qx 'usr/sbin/xl' <<< "$deflist" ||
+    fail "the default image's rootfs cannot be listed (or has no usr/sbin/xl)"
+! grep -q 'xen-qemu-system' <<< "$deflist" || fail "the default image carries the device model"
 ! grep -q '^HVM device model' "$def/size-report.txt" || fail "the default's size report names a device model"
 d=$(stat -c %s "$def/rootfs.cpio.gz") h=$(stat -c %s "$work/out/rootfs.cpio.gz")
 echo "rootfs.cpio.gz: default $d bytes, HVM=yes $h bytes (+$(( (h - d) / 1024 )) KiB gzip)"

@@ -189,7 +189,8 @@ grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" |
     fail "busybox's install scripts are not reported"
 
 zcat "$out/rootfs.cpio.gz" | cpio -itv --quiet --numeric-uid-gid > "$T/list" 2>/dev/null
-zcat "$out/rootfs.cpio.gz" | (mkdir "$T/root" && cd "$T/root" && cpio -id --quiet --no-absolute-filenames 2>/dev/null) || true
+zcat "$out/rootfs.cpio.gz" | (mkdir "$T/root" && cd "$T/root" && cpio -id --quiet --no-absolute-filenames) ||
+    fail "the rootfs does not unpack with cpio"
 matches -E '^-rwxr-s--- +[0-9]+ +0 +42 .* usr/sbin/dom0-hello$' "$T/list" ||
     fail "dom0-hello lost the archive's mode 2750 or group 42: $(grep dom0-hello "$T/list")"
 matches -E '^l.* (usr/)?bin/sh -> busybox$' "$T/list" || fail "/bin/sh is not busybox-binsh's link"
