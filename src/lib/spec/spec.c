@@ -716,6 +716,23 @@ static bool host_address(const char *v)
     return len >= 31 || ((a & hm) != 0 && (a & hm) != hm);
 }
 
+/* [System] and [Host] Address=: empty, or a host's own unicast IPv4 address
+ * with its prefix length.  `empty_means` names what gives DHCP there.
+ * 1, or 0 with the error at the spec line. */
+static int address_ok(md_spec *s, const char *v, const char *empty_means)
+{
+    if (!*v)
+        return 1;
+    if (!valid_ipv4(v, true))
+        return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
+                       "as 192.0.2.10/24 (%s: DHCP)", v, empty_means);
+    if (not_unicast(v))
+        return fail(s, "Address=%s: %s: give the host's own unicast address", v, not_unicast(v));
+    if (!host_address(v))
+        return fail(s, "Address=%s: the network's or its broadcast address, not a host's", v);
+    return 1;
+}
+
 /* A Linux interface name (net/core/dev.c dev_valid_name: under IFNAMSIZ, i.e.
  * at most 15 bytes, not "." or "..", no '/', ':' or white space), narrowed to
  * characters that need no quoting, since the name reaches the network
@@ -873,15 +890,8 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         return 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Address")) {
-        if (*v && !valid_ipv4(v, true))
-            return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
-                           "as 192.0.2.10/24 (empty: DHCP)", v);
-        if (*v && not_unicast(v))
-            return fail(s, "Address=%s: %s: give the host's own unicast address", v,
-                        not_unicast(v));
-        if (*v && !host_address(v))
-            return fail(s, "Address=%s: the network's or its broadcast address, not a "
-                           "host's", v);
+        if (!address_ok(s, v, "empty"))
+            return 0;
         return set_str(&s->address, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Gateway")) {
@@ -1179,15 +1189,8 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
     if (!strcmp(k, "Address")) {
         if (!strcasecmp(v, "dhcp"))
             v = "";
-        if (*v && !valid_ipv4(v, true))
-            return fail(s, "Address=%s: expected an IPv4 address with its prefix length, such "
-                           "as 192.0.2.10/24 (dhcp or empty: DHCP)", v);
-        if (*v && not_unicast(v))
-            return fail(s, "Address=%s: %s: give the host's own unicast address", v,
-                        not_unicast(v));
-        if (*v && !host_address(v))
-            return fail(s, "Address=%s: the network's or its broadcast address, not a "
-                           "host's", v);
+        if (!address_ok(s, v, "dhcp or empty"))
+            return 0;
         free(h->address_at);
         h->address_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
         return set_str(&h->address, v), 1;
