@@ -226,49 +226,49 @@ static void test_signature(void)
     md_strv who = { 0 };
 
     /* unsigned, and a signature of another modloop is not its */
-    CHECK(md_modloop_verify(ml, one, 1, &who, &e) == 0 && who.n == 0);
+    CHECK(md_apksign_verify_beside(ml, one, 1, &who, &e) == 0 && who.n == 0);
     char *ml2 = md_xasprintf("%s/modloop", dir);
     t_write(ml2, "x", 1);
     sign(k, ml2, "modloop-virt.SIGN.RSA.test-1.rsa.pub");
-    CHECK(md_modloop_verify(ml2, one, 1, &who, &e) == 0);
+    CHECK(md_apksign_verify_beside(ml2, one, 1, &who, &e) == 0);
 
     /* signed by a trusted key: verified, its key named */
     sign(k, ml, "modloop-lts.SIGN.RSA.test-1.rsa.pub");
-    CHECK(md_modloop_verify(ml, one, 1, &who, &e) == 1);
+    CHECK(md_apksign_verify_beside(ml, one, 1, &who, &e) == 1);
     CHECK(who.n == 1 && !strcmp(who.v[0], "test-1.rsa.pub"));
     /* no repository keys to check it with */
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, NULL, 0, NULL, &e) < 0 && strstr(e.msg, "no Alpine repository"));
+    CHECK(md_apksign_verify_beside(ml, NULL, 0, NULL, &e) < 0 && strstr(e.msg, "no Alpine repository"));
 
     /* one byte altered after signing */
     t_write(ml, "a squashfs stands here: only its bytes are signeD", 50);
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) < 0);
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) < 0);
     CHECK(strstr(e.msg, ml) && strstr(e.msg, "test-1.rsa.pub does not verify"));
     t_write(ml, "a squashfs stands here: only its bytes are signed", 50);
-    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) == 1);
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) == 1);
 
     /* a second signature by a key of the second set: both checked */
     sign(k2, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, one, 1, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub, which is not in"));
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub, which is not in"));
     md_strv_free(&who);
-    CHECK(md_modloop_verify(ml, two, 2, &who, &e) == 1 && who.n == 2);
+    CHECK(md_apksign_verify_beside(ml, two, 2, &who, &e) == 1 && who.n == 2);
 
     /* another key's signature under a trusted key's name */
     sign(other, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub does not verify"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub does not verify"));
     /* an empty signature file, and an algorithm apk does not check */
     char *p = md_xasprintf("%s/modloop-lts.SIGN.RSA.test-2.rsa.pub", dir);
     t_write(p, "", 0);
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "empty"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "empty"));
     unlink(p);
     free(p);
     sign(k, ml, "modloop-lts.SIGN.DSA.test-1.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_modloop_verify(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "not checked"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "not checked"));
 
     md_strv_free(&who);
     md_apksign_keys_free(ks);

@@ -159,7 +159,7 @@ static int add_modloop(struct build *b)
         seen[nsets++] = repo;
     }
     md_strv signers = { 0 };
-    int v = md_modloop_verify(path, sets, nsets, &signers, b->err);
+    int v = md_apksign_verify_beside(path, sets, nsets, &signers, b->err);
     free(sets);
     free(seen);
     if (v < 0) {

@@ -16,7 +16,6 @@
 
 #include "core/file.h"
 #include "core/mem.h"
-#include "packages/apksign.h"
 #include "image/unpack.h"
 
 /* libsquashfs' error codes (sqfs/error.h) in words. */
@@ -206,61 +205,3 @@ out:
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int md_modloop_verify(const char *path, const struct md_apksign_keys *const *sets, size_t nsets,
-                      md_strv *signers, md_err *err)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? md_xstrndup(path, (size_t)(slash - path)) : md_xstrdup(".");
-    const char *base = slash ? slash + 1 : path;
-    size_t blen = strlen(base);
-    DIR *d = opendir(*dir ? dir : "/");
-    if (!d) {
-        md_err_set(err, "%s: cannot list %s for its signature: %s", path, dir, strerror(errno));
-        free(dir);
-        return -1;
-    }
-    md_strv sigs = { 0 };
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (!strncmp(e->d_name, base, blen) && !strncmp(e->d_name + blen, ".SIGN.", 6))
-            md_strv_push(&sigs, e->d_name);
-    closedir(d);
-    if (sigs.n > 1)
-        qsort(sigs.v, sigs.n, sizeof *sigs.v, cmp_str);
-    int r = sigs.n ? 1 : 0;
-    for (size_t i = 0; r == 1 && i < sigs.n; i++) {
-        char *sp = md_xasprintf("%s/%s", dir, sigs.v[i]);
-        const char *signame = sigs.v[i] + blen;
-        const char *keyname = strncmp(signame, ".SIGN.RSA.", 10) ? NULL : signame + 10;
-        /* the set that holds the named key checks it; none holds it: the
-         * first set gives the "not in DIR" error */
-        const struct md_apksign_keys *k = nsets ? sets[0] : NULL;
-        for (size_t j = 0; keyname && j < nsets; j++)
-            if (md_apksign_keys_has(sets[j], keyname)) {
-                k = sets[j];
-                break;
-            }
-        unsigned char *sig = NULL;
-        size_t siglen = 0;
-        md_err e2 = MD_ERR_INIT;
-        if (!k)
-            r = md_err_set(err, "%s: signed (%s), but no Alpine repository's keys are there to "
-                                "check it", path, sigs.v[i]);
-        else if (md_read_file(sp, &sig, &siglen, &e2) < 0)
-            r = md_err_set(err, "modloop %s: its signature: %s", path, e2.msg);
-        else if (md_apksign_verify_file(k, sp, signame, sig, siglen, path, &e2) < 0)
-            r = md_err_set(err, "modloop %s refused: %s", path, e2.msg);
-        else if (signers)
-            md_strv_push(signers, keyname ? keyname : signame);
-        free(sig);
-        free(sp);
-    }
-    md_strv_free(&sigs);
-    free(dir);
-    return r;
-}

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "core/err.h"
+#include "core/strv.h"
 
 typedef struct md_apksign_keys md_apksign_keys;
 
@@ -78,5 +79,26 @@ bool md_apksign_keys_has(const md_apksign_keys *k, const char *name);
 int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const char *signame,
                            const unsigned char *sig, size_t siglen, const char *path,
                            md_err *err);
+
+/* A modloop's (image/modloop.h) signature, as Alpine makes and checks it:
+ * here, beside the other signature checks and their keys, so that the
+ * image stage needs nothing of the packages stage.  alpine-conf's
+ * update-kernel --modloopsign signs the finished squashfs with
+ * `openssl dgst -sha1 -sign KEY -out MODLOOP.SIGN.RSA.KEYNAME MODLOOP`
+ * (PKCS#1 v1.5 RSA over SHA-1 of the whole file, KEYNAME the public key's
+ * file name, "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub") and
+ * hands the file to mkinitfs -s, which puts it in the initramfs at
+ * /var/cache/misc/; initramfs-init copies it into the new root, and the
+ * modloop is checked at boot only when it is there.  Here the signature
+ * sits beside the modloop as update-kernel writes it: every
+ * "BASENAME.SIGN.*" in the modloop's directory is a signature of it, and
+ * each must verify with a key of one of the `nsets` key sets (an Alpine
+ * repository's trusted keys, packages/apksign.h) — one that names a key
+ * in none, or that does not verify, is refused with an error naming the
+ * modloop.  None present: the modloop is unsigned, accepted as Alpine's
+ * initramfs accepts it.  Returns 1 (verified; each signer's key name
+ * pushed to `signers`, may be NULL), 0 (unsigned), -1 (refused). */
+int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
+                             md_strv *signers, md_err *err);
 
 #endif
