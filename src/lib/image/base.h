@@ -37,7 +37,9 @@ int md_base_add_text(md_tree *t, const char *path, unsigned mode, int64_t mtime,
  * Returns the number of links made, -1 on error. */
 int md_base_busybox_links(md_tree *t, const md_strv *applets, int64_t mtime, md_err *err);
 
-/* Read an applet list file: one absolute path per line, '#' comments. */
+/* Read an applet list file: one absolute path per line, '#' comments.
+ * The paths are pushed (copied) onto the caller's `out`, which the caller
+ * frees with md_strv_free. */
 int md_base_read_applets(const char *path, md_strv *out, md_err *err);
 
 #endif

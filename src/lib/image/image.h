@@ -65,7 +65,9 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
 /* One step of a zstd stream (libzstd's streaming API), for the image and
  * the package cache's zstd files alike: the `n` bytes at `in` through `z`,
  * and the frame's end when `last`; what comes out is written to `fd` and
- * added to *written (may be NULL).  Errors name `label` (fd's file). */
+ * added to *written (may be NULL).  Errors name `label` (fd's file).
+ * `z` is the caller's (made and freed with ZSTD_createCCtx/ZSTD_freeCCtx);
+ * this only borrows it. */
 struct ZSTD_CCtx_s;
 int md_image_zstd_step(struct ZSTD_CCtx_s *z, const void *in, size_t n, bool last, int fd,
                        const char *label, uint64_t *written, md_err *err);

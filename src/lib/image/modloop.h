@@ -34,7 +34,8 @@
 
 /* Add the modules of the modloop at `path` (see above) to `t`, with
  * `origin` (copied by the tree) as who added them.  The kernel versions
- * found are pushed to `kvers` (may be NULL), sorted.  Error when the file
+ * found are pushed (copied) to the caller's `kvers` (may be NULL; the
+ * caller frees it with md_strv_free), sorted.  Error when the file
  * is no squashfs libsquashfs reads, or holds no modules/KVER. */
 int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *kvers,
                     md_err *err);
