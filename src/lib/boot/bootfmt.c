@@ -252,6 +252,16 @@ static bool ini_key(const char *line, const char *key)
     return !strncmp(line, key, n) && line[n] == '=';
 }
 
+/* GRUB legacy's command `w` on line l: GRUB 0.97 ends a command's name at
+ * a space, a tab or '=' (stage2/cmdline.c find_command()), so
+ * "title=Xen" and "module=/vmlinuz" are its title and module commands. */
+static bool legacy_cmd(const char *line, const char *w)
+{
+    const char *l = skip_ws((char *)line);
+    size_t n = strlen(w);
+    return starts_word(l, w) || (!strncmp(l, w, n) && l[n] == '=');
+}
+
 /* A UTF-8 byte order mark, as some Windows editors start a file with. */
 static bool has_bom(const char *text, size_t len)
 {
@@ -297,9 +307,11 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
                starts_word(l, "include"); /* a pxelinux.cfg that only INCLUDEs the menus */
         mboot |= strcasestr(l, "mboot.c32") != NULL;
         /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
-        legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
+        legacy_title |= legacy_cmd(l, "title") || (starts_word(l, "root") && strchr(l, '('));
         kernel |= starts_word(l, "kernel");
         module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
+        /* xen.cfg has no module= key: "module=" is GRUB legacy's */
+        legacy_title |= legacy_cmd(l, "module") || legacy_cmd(l, "modulenounzip");
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
                                           "multiboot", "xen_hypervisor", "xen_module",
                                           "insmod", "search", "terminal_output", NULL };
