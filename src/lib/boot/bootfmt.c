@@ -311,7 +311,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         kernel |= starts_word(l, "kernel");
         module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
         /* xen.cfg has no module= key: "module=" is GRUB legacy's */
-        legacy_title |= legacy_cmd(l, "module") || legacy_cmd(l, "modulenounzip");
+        legacy_title |= !strncmp(l, "module=", 7) || !strncmp(l, "modulenounzip=", 14);
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
                                           "multiboot", "xen_hypervisor", "xen_module",
                                           "insmod", "search", "terminal_output", NULL };
@@ -761,6 +761,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     bool in_read = false;  /* the words are names for `read` */
     bool in_pipe = false;  /* this command is a pipeline's second or later */
     bool stopped = false;  /* a return/exit that may have run came before */
+    int lasts = -1;        /* this command's assignments last (-1: not yet looked) */
     int for_state = 0;     /* 1: the next word is for's NAME; 2: its words */
     char *for_name = NULL, *for_last = NULL;
     md_strv for_unset = { 0 };
@@ -794,7 +795,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             line += *p == '\n';
             bool nl = *p == '\n';
             p += two ? 2 : 1;
-            cmd_start = true, in_unset = false, in_read = false;
+            cmd_start = true, in_unset = false, in_read = false, lasts = -1;
             if (for_state == 2) { /* the list ends: NAME keeps the last word */
                 md_strv none = { 0 };
                 assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
@@ -840,7 +841,10 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
                 unsigned at = line;
                 md_strv unset = { 0 };
                 char *val = shell_word(&p, end, &line, v, &unset);
-                if (sh_assignment_lasts(p, end, in_pipe))
+                /* once a command: "A1=1 A2=2 ..." must not cost its length squared */
+                if (lasts < 0)
+                    lasts = sh_assignment_lasts(p, end, in_pipe);
+                if (lasts)
                     assign_var(v, as, file, at, stmt, p, n, val, &unset,
                                depth > 0 || cond || stopped);
                 md_strv_free(&unset);
