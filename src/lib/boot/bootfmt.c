@@ -767,6 +767,8 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     md_strv for_unset = { 0 };
     bool for_maybe = false;
     unsigned for_line = 0;
+    char *loop_var = NULL; /* the last for loop's NAME while its body runs ... */
+    int loop_depth = 0;    /* ... and its depth: a break there may leave any word */
     enum { MAX_HEREDOC = 8 };
     char *heredoc[MAX_HEREDOC]; /* delimiters of the bodies after this line */
     bool hd_tabs[MAX_HEREDOC];
@@ -801,6 +803,8 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
                 assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
                            for_last ? &for_unset : &none, for_maybe || !for_last);
                 for_state = 0;
+                free(loop_var);
+                loop_var = md_xstrdup(for_name), loop_depth = depth;
             }
             if (nl) /* here-document bodies: data up to their delimiter lines */
                 for (size_t h = 0; h < nhd; h++) {
@@ -925,6 +929,13 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             depth += step;
             if (depth < 0)
                 depth = 0;
+            if (loop_var && depth < loop_depth)
+                free(loop_var), loop_var = NULL;
+            if (loop_var && !strcmp(w, "break")) {
+                /* the loop may end at an earlier word: NAME unknown */
+                md_strv none = { 0 };
+                assign_var(v, as, file, line, stmt, p, loop_var, "", &none, true);
+            }
             in_unset = !strcmp(w, "unset");
             in_read = !strcmp(w, "read");
             if (!strcmp(w, "for"))
@@ -966,6 +977,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         free(heredoc[h]);
     free(for_name);
     free(for_last);
+    free(loop_var);
     md_strv_free(&for_unset);
     free(buf);
 }
