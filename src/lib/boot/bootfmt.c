@@ -802,6 +802,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
                 md_strv none = { 0 };
                 assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
                            for_last ? &for_unset : &none, for_maybe || !for_last);
+                md_strv_free(&none);
                 for_state = 0;
                 free(loop_var);
                 loop_var = md_xstrdup(for_name), loop_depth = depth;
@@ -935,6 +936,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
                 /* the loop may end at an earlier word: NAME unknown */
                 md_strv none = { 0 };
                 assign_var(v, as, file, line, stmt, p, loop_var, "", &none, true);
+                md_strv_free(&none);
             }
             in_unset = !strcmp(w, "unset");
             in_read = !strcmp(w, "read");
@@ -972,6 +974,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         md_strv none = { 0 };
         assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
                    for_last ? &for_unset : &none, true);
+        md_strv_free(&none);
     }
     for (size_t h = 0; h < nhd; h++)
         free(heredoc[h]);
