@@ -377,6 +377,24 @@ for i in range(60000): print('menuentry \'Xen %d\' {\n multiboot2 /boot/xen.gz d
 rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/many-grub.cfg" >"$T/out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || { tail -3 "$T/out"; fail "many-grub.cfg: exit $rc within 30 s of CPU and 300 MB"; }
 
+# trial10e case 2 in directory form: grub.d/xen.cfg sets GRUB_CMDLINE_XEN
+# inside a pipeline (a subshell: dash keeps /etc/default/grub's value), so
+# the recovery entries get dom0_mem=4096M with no max:
+mkdir -p "$T/dgpipe/grub.d"
+printf '%s\n' 'GRUB_CMDLINE_LINUX="console=ttyS0 console=hvc0"' \
+    'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"' \
+    'GRUB_CMDLINE_XEN="dom0_mem=4096M"' >"$T/dgpipe/grub"
+printf '%s\n' 'true | GRUB_CMDLINE_XEN="dom0_mem=4096M,max:4096M"' >"$T/dgpipe/grub.d/xen.cfg"
+run 1 "$T/dgpipe"
+has "dgpipe/grub:3: error: [trap4] recovery entries: dom0_mem=4096M has no max:"
+# 200,000 prefix assignments on one line before a command: looked ahead
+# once, not once per assignment
+python3 -c "
+print(' '.join('A%d=1' % i for i in range(200000)) + ' true')
+print('GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G\"')" >"$T/prefixes"
+rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/prefixes" >"$T/out" 2>&1 || rc=$?
+[ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "prefixes: exit $rc within 30 s of CPU and 1 GB"; }
+
 echo "== usage errors"
 run 2
 has "nothing to check"

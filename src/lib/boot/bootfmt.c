@@ -252,6 +252,16 @@ static bool ini_key(const char *line, const char *key)
     return !strncmp(line, key, n) && line[n] == '=';
 }
 
+/* GRUB legacy's command `w` on line l: GRUB 0.97 ends a command's name at
+ * a space, a tab or '=' (stage2/cmdline.c find_command()), so
+ * "title=Xen" and "module=/vmlinuz" are its title and module commands. */
+static bool legacy_cmd(const char *line, const char *w)
+{
+    const char *l = skip_ws((char *)line);
+    size_t n = strlen(w);
+    return starts_word(l, w) || (!strncmp(l, w, n) && l[n] == '=');
+}
+
 /* A UTF-8 byte order mark, as some Windows editors start a file with. */
 static bool has_bom(const char *text, size_t len)
 {
@@ -297,9 +307,11 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
                starts_word(l, "include"); /* a pxelinux.cfg that only INCLUDEs the menus */
         mboot |= strcasestr(l, "mboot.c32") != NULL;
         /* "title X" and "root (hd0,0)": GRUB legacy's own, never xen.cfg's */
-        legacy_title |= starts_word(l, "title") || (starts_word(l, "root") && strchr(l, '('));
+        legacy_title |= legacy_cmd(l, "title") || (starts_word(l, "root") && strchr(l, '('));
         kernel |= starts_word(l, "kernel");
         module |= starts_word(l, "module") || starts_word(l, "modulenounzip");
+        /* xen.cfg has no module= key: "module=" is GRUB legacy's */
+        legacy_title |= !strncmp(l, "module=", 7) || !strncmp(l, "modulenounzip=", 14);
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
                                           "multiboot", "xen_hypervisor", "xen_module",
                                           "insmod", "search", "terminal_output", NULL };
@@ -533,6 +545,93 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, vars *
     return r;
 }
 
+/* The end of the shell word at p, as written (quotes and escapes stepped
+ * over, nothing expanded). */
+static const char *sh_skip_word(const char *p, const char *end)
+{
+    while (p < end && !strchr(" \t\n;", *p)) {
+        if (*p == '\'') {
+            const char *q = memchr(p + 1, '\'', (size_t)(end - p - 1));
+            p = q ? q + 1 : end;
+        } else if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\' && p + 1 < end)
+                    p++;
+            if (p < end)
+                p++;
+        } else if (*p == '\\' && p + 1 < end) {
+            p += 2;
+        } else {
+            p++;
+        }
+    }
+    return p;
+}
+
+/* Does a NAME= word start at p? */
+static bool sh_is_assignment(const char *p, const char *end)
+{
+    const char *n = p;
+    while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+        p++;
+    return p > n && !isdigit((unsigned char)*n) && p < end && *p == '=';
+}
+
+/* An assignment that ends at p, the rest of its command read as written:
+ * does it last in update-grub's shell?  POSIX XCU 2.9.1: before a command
+ * name it is exported to that command only ("shall not affect the current
+ * execution environment"), except before a special built-in (2.14); XCU
+ * 2.9.2 and dash(1): each command of a pipeline (a|b) and an asynchronous
+ * command (a &) runs in a subshell, so nothing it sets is kept. */
+static bool sh_assignment_lasts(const char *p, const char *end, bool in_pipe)
+{
+    static const char *const special[] = { ":", ".", "break", "continue", "eval", "exec",
+                                           "exit", "export", "readonly", "return", "set",
+                                           "shift", "times", "trap", "unset", NULL };
+    bool named = false, lasts = !in_pipe;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || (*p == '\\' && p + 1 < end && p[1] == '\n')))
+            p += *p == '\\' ? 2 : 1;
+        if (p >= end || *p == '\n' || *p == ';' || *p == '#')
+            return lasts;
+        if (*p == '&' || *p == '|') {
+            if (p + 1 < end && p[1] == *p)
+                return lasts;     /* && and || run it in this shell */
+            return false;         /* a|b, a & */
+        }
+        const char *w = p;
+        p = sh_skip_word(p, end);
+        if (p == w) {
+            p++;
+            continue;
+        }
+        if (named)
+            continue;
+        if (*w == '<' || *w == '>' || (isdigit((unsigned char)*w) && p - w > 1 &&
+                                       (w[1] == '<' || w[1] == '>'))) {
+            /* a redirection: "X=1 >f" has no command; "> f" names the file next */
+            const char *r = w;
+            while (r < p && strchr("0123456789<>&|-", *r))
+                r++;
+            if (r == p) {
+                while (p < end && (*p == ' ' || *p == '\t'))
+                    p++;
+                p = sh_skip_word(p, end);
+            }
+            continue;
+        }
+        if (sh_is_assignment(w, p))
+            continue;
+        named = true;
+        bool sp = false;
+        for (int i = 0; special[i]; i++)
+            if ((size_t)(p - w) == strlen(special[i]) && !strncmp(w, special[i], (size_t)(p - w)))
+                sp = true;
+        if (!sp)
+            lasts = false;
+    }
+}
+
 /* One assignment of GRUB's defaults: where it is and how it is written. */
 typedef struct assign {
     size_t file; /* index into the files read */
@@ -592,12 +691,61 @@ static void note_line(char **what, unsigned *at, const char *from, const char *t
     *at = line;
 }
 
+/* ${NAME:=word} / ${NAME=word} in the word w..wend (as written): sh assigns
+ * word when NAME is unset (or, with ':', empty) (POSIX XCU 2.6.2), as
+ * `: ${NAME:=word}` is written to give a default. */
+static void sh_default_assign(const char *w, const char *wend, size_t file, unsigned line,
+                              const char *stmt, vars *v, assign **as, bool maybe)
+{
+    for (const char *d = w; d + 2 < wend; d++) {
+        if (d[0] != '$' || d[1] != '{' || (d > w && d[-1] == '\\'))
+            continue;
+        const char *n = d + 2, *q = n;
+        while (q < wend && (isalnum((unsigned char)*q) || *q == '_'))
+            q++;
+        bool colon = q < wend && *q == ':';
+        const char *eq = q + colon;
+        if (q == n || isdigit((unsigned char)*n) || eq >= wend || *eq != '=')
+            continue;
+        /* the word ends at the first '}' outside quotes */
+        const char *c = eq + 1;
+        char quote = 0;
+        for (; c < wend && (quote || *c != '}'); c++) {
+            if (quote == '"' && *c == '\\' && c + 1 < wend)
+                c++;
+            else if (quote && *c == quote)
+                quote = 0;
+            else if (!quote && (*c == '\'' || *c == '"'))
+                quote = *c;
+        }
+        char *name = md_xasprintf("%.*s", (int)(q - n), n);
+        const char *vp = eq + 1;
+        unsigned l = line;
+        md_strv unset = { 0 };
+        char *val = shell_word(&vp, c, &l, v, &unset);
+        bool whole = vp == c && c < wend; /* a word sh would split lint does not follow */
+        ssize_t at = var_at(v, name);
+        bool known = at >= 0 ? !*v->unknown.v[at] : v->unset_empty;
+        if (at < 0 || (colon && !*v->values.v[at]) || !known)
+            assign_var(v, as, file, line, stmt, c, name, whole ? val : "", &unset,
+                       maybe || !known || !whole);
+        md_strv_free(&unset);
+        free(val);
+        free(name);
+        d = c < wend ? c : wend - 1;
+    }
+}
+
 /* The shell assignments of one defaults file onto `v` (and `as`, one per
  * assignment in v), as update-grub's /bin/sh runs them (grub-mkconfig:
  * `. "${sysconfdir}/default/grub"`): commands end at a newline, ';', '&'
  * or '|'; `A=1 B=2` sets both; `unset NAME...` empties; an assignment after
  * && or ||, or inside if/case/for/while/until/{ } or a function, may not run:
- * its variable is unknown from there on. */
+ * its variable is unknown from there on.  Which assignments last is
+ * sh_assignment_lasts(); a here-document's body is data (XCU 2.7.4);
+ * `return` or `exit` ends the file (a dot script, XCU `return`), and after
+ * one that may run, every assignment may not; `read NAME` makes NAME
+ * unknown; `for NAME in W...` leaves NAME the last word (XCU 2.9.4.2). */
 static void read_assignments(const char *text, size_t len, size_t file, vars *v, assign **as,
                              sh_notes *notes)
 {
@@ -610,6 +758,22 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     bool cmd_start = true; /* the next word starts a command */
     bool cond = false;     /* this command runs only if another succeeded/failed */
     bool in_unset = false; /* the words are names for `unset` */
+    bool in_read = false;  /* the words are names for `read` */
+    bool in_pipe = false;  /* this command is a pipeline's second or later */
+    bool stopped = false;  /* a return/exit that may have run came before */
+    int lasts = -1;        /* this command's assignments last (-1: not yet looked) */
+    int for_state = 0;     /* 1: the next word is for's NAME; 2: its words */
+    char *for_name = NULL, *for_last = NULL;
+    md_strv for_unset = { 0 };
+    bool for_maybe = false;
+    unsigned for_line = 0;
+    char *loop_var = NULL; /* the last for loop's NAME while its body runs ... */
+    int loop_depth = 0;    /* ... and its depth: a break there may leave any word */
+    enum { MAX_HEREDOC = 8 };
+    char *heredoc[MAX_HEREDOC]; /* delimiters of the bodies after this line */
+    bool hd_tabs[MAX_HEREDOC];
+    size_t nhd = 0;
+    bool hd_next = false, hd_next_tabs = false; /* "<<" alone: the next word is the delimiter */
     const char *stmt = p;
     while (p < end) {
         while (p < end && (*p == ' ' || *p == '\t'))
@@ -629,9 +793,40 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         if (strchr("\n;&|", *p)) {
             bool two = p + 1 < end && p[1] == *p && *p != '\n';
             cond = two && (*p == '&' || *p == '|');
+            in_pipe = !two && *p == '|';
             line += *p == '\n';
+            bool nl = *p == '\n';
             p += two ? 2 : 1;
-            cmd_start = true, in_unset = false;
+            cmd_start = true, in_unset = false, in_read = false, lasts = -1;
+            if (for_state == 2) { /* the list ends: NAME keeps the last word */
+                md_strv none = { 0 };
+                assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
+                           for_last ? &for_unset : &none, for_maybe || !for_last);
+                md_strv_free(&none);
+                for_state = 0;
+                free(loop_var);
+                loop_var = md_xstrdup(for_name), loop_depth = depth;
+            }
+            if (nl) /* here-document bodies: data up to their delimiter lines */
+                for (size_t h = 0; h < nhd; h++) {
+                    while (p < end) {
+                        const char *e = memchr(p, '\n', (size_t)(end - p));
+                        e = e ? e : end;
+                        const char *l = p;
+                        if (hd_tabs[h])
+                            while (l < e && *l == '\t')
+                                l++;
+                        bool last = (size_t)(e - l) == strlen(heredoc[h]) &&
+                                    !strncmp(l, heredoc[h], (size_t)(e - l));
+                        line += e < end;
+                        p = e < end ? e + 1 : end;
+                        if (last)
+                            break;
+                    }
+                    free(heredoc[h]);
+                }
+            if (nl)
+                nhd = 0;
             continue;
         }
         if (cmd_start) {
@@ -651,7 +846,12 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
                 unsigned at = line;
                 md_strv unset = { 0 };
                 char *val = shell_word(&p, end, &line, v, &unset);
-                assign_var(v, as, file, at, stmt, p, n, val, &unset, depth > 0 || cond);
+                /* once a command: "A1=1 A2=2 ..." must not cost its length squared */
+                if (lasts < 0)
+                    lasts = sh_assignment_lasts(p, end, in_pipe);
+                if (lasts)
+                    assign_var(v, as, file, at, stmt, p, n, val, &unset,
+                               depth > 0 || cond || stopped);
                 md_strv_free(&unset);
                 free(n);
                 free(val);
@@ -662,35 +862,126 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         const char *wstart = p;
         md_strv unset = { 0 };
         char *w = shell_word(&p, end, &line, v, &unset);
-        md_strv_free(&unset);
         if (p == wstart) { /* a character no word takes: step over it */
+            md_strv_free(&unset);
             free(w);
             p++;
             continue;
         }
-        if (in_unset && (isalpha((unsigned char)*w) || *w == '_')) {
+        if (!in_pipe)
+            sh_default_assign(wstart, p, file, line, stmt, v, as, depth > 0 || cond || stopped);
+        if (hd_next) {
+            if (nhd < MAX_HEREDOC)
+                hd_tabs[nhd] = hd_next_tabs, heredoc[nhd++] = md_xstrdup(w);
+            hd_next = false;
+        } else if (!strncmp(w, "<<", 2) && !in_unset && !in_read) {
+            const char *d = w + 2;
+            bool tabs = *d == '-';
+            d += tabs;
+            if (!*d)
+                hd_next = true, hd_next_tabs = tabs;
+            else if (nhd < MAX_HEREDOC)
+                hd_tabs[nhd] = tabs, heredoc[nhd++] = md_xstrdup(d);
+        } else if (for_state == 1) {
+            free(for_name);
+            for_name = md_xstrdup(w);
+            for_line = line;
+            for_state = 2;
+            free(for_last), for_last = NULL;
+            md_strv_free(&for_unset);
+            for_maybe = depth > 1 || cond || stopped || in_pipe;
+            bool in = false;
+            const char *q = p;
+            while (q < end && (*q == ' ' || *q == '\t'))
+                q++;
+            in = end - q > 2 && !strncmp(q, "in", 2) && strchr(" \t\n;", q[2]);
+            if (in)
+                p = q + 2;
+            else /* for NAME; do: over "$@", grub-mkconfig's own arguments */
+                for_maybe = true, for_last = md_xstrdup("");
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        } else if (for_state == 2) {
+            free(for_last);
+            for_last = md_xstrdup(w);
+            md_strv_free(&for_unset);
+            for_unset = unset, unset = (md_strv){ 0 };
+            /* a field split or a pattern lint does not follow */
+            if (memchr(wstart, '$', (size_t)(p - wstart)) || strpbrk(w, "*?["))
+                for_maybe = true;
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        } else if (in_unset && (isalpha((unsigned char)*w) || *w == '_')) {
             md_strv none = { 0 };
-            assign_var(v, as, file, line, stmt, p, w, "", &none, depth > 0 || cond);
+            assign_var(v, as, file, line, stmt, p, w, "", &none, depth > 0 || cond || stopped);
+            md_strv_free(&none);
+        } else if (in_read && (*w == '<' || *w == '>')) {
+            in_read = false; /* "read X < FILE": the names end */
+        } else if (in_read && (isalpha((unsigned char)*w) || *w == '_')) {
+            /* read gives NAME what it reads: unknown, unless in a subshell */
+            md_strv none = { 0 };
+            if (!in_pipe)
+                assign_var(v, as, file, line, stmt, p, w, "", &none, true);
             md_strv_free(&none);
         } else if (cmd_start) {
             int step = compound_step(w);
             depth += step;
             if (depth < 0)
                 depth = 0;
+            if (loop_var && depth < loop_depth)
+                free(loop_var), loop_var = NULL;
+            if (loop_var && !strcmp(w, "break")) {
+                /* the loop may end at an earlier word: NAME unknown */
+                md_strv none = { 0 };
+                assign_var(v, as, file, line, stmt, p, loop_var, "", &none, true);
+                md_strv_free(&none);
+            }
             in_unset = !strcmp(w, "unset");
+            in_read = !strcmp(w, "read");
+            if (!strcmp(w, "for"))
+                for_state = 1;
+            if (!strcmp(w, "return") || !strcmp(w, "exit")) {
+                /* a dot script ends here; "f() { return; }" only a function */
+                if (depth == 0 && !cond && !in_pipe && !stopped) {
+                    md_strv_free(&unset);
+                    free(w);
+                    break;
+                }
+                /* in if/&&/a function: what follows may not run (a function's
+                 * own return too: lint does not tell it from an if's) */
+                if (!in_pipe)
+                    stopped = true;
+            }
             if (!strcmp(w, ".") || !strcmp(w, "source"))
                 note_line(&notes->source, &notes->source_line, stmt, end, line);
             /* after these a command starts: "then X=1", "do X=1", "{ X=1; }" */
             cmd_start = step > 0 || !strcmp(w, "then") || !strcmp(w, "do") ||
                         !strcmp(w, "else") || !strcmp(w, "elif") || !strcmp(w, "!");
+            if (!strcmp(w, "for"))
+                cmd_start = false;
         } else if (depth > 0 && *w && w[strlen(w) - 1] == ')') {
             cmd_start = true; /* a case pattern "a)": its command follows */
         }
+        md_strv_free(&unset);
         size_t wl = strlen(w);
         if (!cmd_start && !in_unset && wl > 2 && !strcmp(w + wl - 2, "()"))
             cmd_start = true; /* "f()" then "{": a function body */
         free(w);
     }
+    if (for_state == 2) {
+        md_strv none = { 0 };
+        assign_var(v, as, file, for_line, stmt, p, for_name, for_last ? for_last : "",
+                   for_last ? &for_unset : &none, true);
+        md_strv_free(&none);
+    }
+    for (size_t h = 0; h < nhd; h++)
+        free(heredoc[h]);
+    free(for_name);
+    free(for_last);
+    free(loop_var);
+    md_strv_free(&for_unset);
     free(buf);
 }
 

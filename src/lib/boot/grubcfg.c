@@ -656,6 +656,47 @@ static const char *entry_title(const gcmd *c)
     return "";
 }
 
+/* The positional parameters as GRUB keeps them (a list, struct
+ * grub_script_argv; script/execute.c): $1..$9, and $#, $* and $@ of the
+ * whole list; "$@" is read as $* (its words join into one Xen line). */
+enum { NPOS = 12, POS_ALL = (1u << NPOS) - 1 };
+static const char *const pos_names[NPOS] = { "1", "2", "3", "4", "5", "6", "7", "8", "9",
+                                             "#", "*", "@" };
+
+static void params_set(gstate *s, const md_strv *args)
+{
+    for (size_t k = 0; k < 9; k++)
+        var_assign(s, pos_names[k], k < args->n ? args->v[k] : "", true);
+    char *n = md_xasprintf("%zu", args->n), *all = md_strv_join(args, " ");
+    var_assign(s, "#", n, true);
+    var_assign(s, "*", all, true);
+    var_assign(s, "@", all, true);
+    free(n);
+    free(all);
+}
+
+/* Every positional parameter unknown from here on ("cannot check"). */
+static void params_opaque(gstate *s)
+{
+    for (size_t k = 0; k < NPOS; k++)
+        var_opaque(s, pos_names[k]);
+}
+
+/* The whole list into `out` when every word of it is known (at most 9). */
+static bool params_get(gstate *s, md_strv *out)
+{
+    const gvar *n = var_get(s, "#", false);
+    if (!n || n->uncertain || !n->val || strlen(n->val) != 1 || !isdigit((unsigned char)*n->val))
+        return false;
+    for (int k = 0; k < *n->val - '0'; k++) {
+        const gvar *g = var_get(s, pos_names[k], false);
+        if (!g || g->uncertain || !g->val)
+            return false;
+        md_strv_push(out, g->val);
+    }
+    return true;
+}
+
 /* The positional parameters a menuentry or submenu body runs with: its
  * words that are no option, the title first ($1) and its extra arguments
  * after it ($2, ...): grub_cmd_menuentry() (grub-core/commands/menuentry.c)
@@ -666,8 +707,8 @@ static const char *entry_title(const gcmd *c)
 static void entry_params(gstate *s, const gcmd *c)
 {
     static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
-    int n = 0;
-    for (size_t i = 1; i < c->w.n && n < 9; i++) {
+    md_strv args = { 0 };
+    for (size_t i = 1; i < c->w.n; i++) {
         const char *w = c->w.v[i];
         if (!strncmp(w, "--", 2)) {
             for (int j = 0; with_arg[j]; j++)
@@ -677,13 +718,10 @@ static void entry_params(gstate *s, const gcmd *c)
         }
         if (c->bare[i] && !strcmp(w, "{"))
             break;
-        char name[2] = { (char)('1' + n++), '\0' };
-        var_assign(s, name, w, true);
+        md_strv_push(&args, w);
     }
-    for (; n < 9; n++) {
-        char name[2] = { (char)('1' + n), '\0' };
-        var_assign(s, name, "", true);
-    }
+    params_set(s, &args);
+    md_strv_free(&args);
 }
 
 /* GRUB's own settings at the top level: serial --unit=N --speed=N and
@@ -973,6 +1011,9 @@ typedef struct frame {
     gstate *s;
     const char *title;
     bool top;          /* GRUB's top level, not a body */
+    unsigned calls;    /* function calls running in it ... */
+    int fcond;         /* ... the innermost one's cond when it started ... */
+    bool ret;          /* ... and whether it ran 'return' */
     int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
     unsigned depth;    /* bodies and calls around it */
     md_bootcfg_entry *cur; /* the entry its last multiboot line started */
@@ -986,7 +1027,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
     gstate *s = f->s;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = from; i < to && !f->ret; i++) {
         const gcmd *c = &cmds->v[i];
         s->budget->line = c->line;
         if (r->skip && r->skip[i]) {
@@ -1083,6 +1124,48 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_strv_free(&w);
             md_strv_free(&unknown);
             free(name);
+            continue;
+        }
+        if (!strcmp(w0, "return") && f->calls) {
+            /* GRUB's return ends the function (script/main.c: "the same
+             * semantics as bash"); inside an if or loop it may: what
+             * follows may not run */
+            if (f->cond > f->fcond)
+                f->cond++, f->cond0++;
+            else
+                f->ret = true;
+            continue;
+        }
+        if (!strcmp(w0, "shift")) {
+            /* shift [N] (script/execute.c grub_script_shift): $1.. move
+             * down N; more than there are: an error, nothing moves */
+            md_strv cur = { 0 };
+            const char *nw = k + 1 < c->w.n ? c->w.v[k + 1] : "1";
+            char *e;
+            unsigned long n = strtoul(nw, &e, 10);
+            if (f->cond || *e || strchr(nw, '$') || !params_get(s, &cur)) {
+                params_opaque(s);
+            } else if (n <= cur.n) {
+                md_strv rest = { 0 };
+                for (size_t j = n; j < cur.n; j++)
+                    md_strv_push(&rest, cur.v[j]);
+                params_set(s, &rest);
+                md_strv_free(&rest);
+            }
+            md_strv_free(&cur);
+            continue;
+        }
+        if (!strcmp(w0, "setparams")) {
+            /* setparams WORDS: the whole list (script/execute.c
+             * grub_script_setparams) */
+            md_strv w = { 0 }, unknown = { 0 };
+            expand_words(s, &c->tw, k + 1, &w, &unknown, NULL);
+            if (f->cond || unknown.n)
+                params_opaque(s);
+            else
+                params_set(s, &w);
+            md_strv_free(&w);
+            md_strv_free(&unknown);
             continue;
         }
         if (!strcmp(w0, "unset")) {
@@ -1204,19 +1287,22 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
     }
 }
 
-/* Which of $1..$9 (or ${1}..) the words of commands [from, to) use: bit
- * k-1 for $k. */
-static unsigned uses_positional(const runner *r, size_t from, size_t to)
+/* Does any command of [from, to) use a positional parameter ($1..$9,
+ * $#, $*, $@, ${1}..) or change them (shift, setparams)? */
+static bool uses_positional(const runner *r, size_t from, size_t to)
 {
-    unsigned used = 0;
     for (size_t k = from; k < to && k < r->cmds->n; k++)
-        for (size_t j = 0; j < r->cmds->v[k].w.n; j++)
-            for (const char *p = strchr(r->cmds->v[k].w.v[j], '$'); p; p = strchr(p + 1, '$')) {
+        for (size_t j = 0; j < r->cmds->v[k].w.n; j++) {
+            const char *w = r->cmds->v[k].w.v[j];
+            if (!strcmp(w, "shift") || !strcmp(w, "setparams"))
+                return true;
+            for (const char *p = strchr(w, '$'); p; p = strchr(p + 1, '$')) {
                 const char *q = p[1] == '{' ? p + 2 : p + 1;
-                if (*q >= '1' && *q <= '9')
-                    used |= 1u << (*q - '1');
+                if ((*q >= '1' && *q <= '9') || (*q && strchr("#*@", *q)))
+                    return true;
             }
-    return used;
+        }
+    return false;
 }
 
 /* A function called in frame `f`: its body runs there, on the caller's
@@ -1243,48 +1329,55 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
      * caller its own back after (grub_script_function_call(),
      * grub-core/script/execute.c): a menuentry's $1 (its title) is not
      * the function's.  A word with a variable in it is not followed. */
-    unsigned used = uses_positional(r, r->b.body[i], r->b.close[i]);
-    if (!used) {
+    int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
+    f->fcond = f->cond;
+    f->calls++;
+    if (!uses_positional(r, r->b.body[i], r->b.close[i])) {
         /* nothing to give it: no copies (a recursive call runs this a
          * million times, MAX_CALLED) */
         f->depth++;
         run_cmds(r, r->b.body[i], r->b.close[i], f);
         f->depth--;
-        return;
+    } else {
+        gvar saved[NPOS];
+        for (int k = 0; k < NPOS; k++) {
+            /* the caller's, moved aside (not copied); never set: unknown
+             * after, as it was */
+            gvar *g = var_get(f->s, pos_names[k], true);
+            saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
+                               .opaque = g->opaque };
+            g->val = NULL;
+            g->maybe = (md_strv){ 0 };
+        }
+        md_strv args = { 0 };
+        bool vars = false;
+        for (size_t k = 1; k < call->w.n; k++) {
+            md_strv_push(&args, call->w.v[k]);
+            vars |= strchr(call->w.v[k], '$') != NULL;
+        }
+        params_set(f->s, &args);
+        /* a word with a variable in it is not followed, nor the list it
+         * is part of (a value may split into more words) */
+        for (size_t k = 0; vars && k < NPOS; k++)
+            if (k >= 9 || (k < args.n && strchr(args.v[k], '$')))
+                var_opaque(f->s, pos_names[k]);
+        md_strv_free(&args);
+        f->depth++;
+        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        f->depth--;
+        for (int k = 0; k < NPOS; k++) {
+            gvar *g = var_get(f->s, pos_names[k], true);
+            free(g->val);
+            md_strv_free(&g->maybe);
+            g->val = saved[k].val;
+            g->maybe = saved[k].maybe;
+            g->uncertain = saved[k].uncertain;
+            g->opaque = saved[k].opaque;
+        }
     }
-    gvar saved[9];
-    for (int k = 0; k < 9; k++) {
-        if (!(used & (1u << k)))
-            continue; /* only the ones the body reads: a recursive call runs this often */
-        char name[2] = { (char)('1' + k), '\0' };
-        /* the caller's, moved aside (not copied); never set: unknown after,
-         * as it was */
-        gvar *g = var_get(f->s, name, true);
-        saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
-                           .opaque = g->opaque };
-        g->val = NULL;
-        g->maybe = (md_strv){ 0 };
-        const char *w = (size_t)k + 1 < call->w.n ? call->w.v[k + 1] : "";
-        if (strchr(w, '$'))
-            var_opaque(f->s, name);
-        else
-            var_assign(f->s, name, w, true);
-    }
-    f->depth++;
-    run_cmds(r, r->b.body[i], r->b.close[i], f);
-    f->depth--;
-    for (int k = 0; k < 9; k++) {
-        if (!(used & (1u << k)))
-            continue;
-        char name[2] = { (char)('1' + k), '\0' };
-        gvar *g = var_get(f->s, name, true);
-        free(g->val);
-        md_strv_free(&g->maybe);
-        g->val = saved[k].val;
-        g->maybe = saved[k].maybe;
-        g->uncertain = saved[k].uncertain;
-        g->opaque = saved[k].opaque;
-    }
+    f->ret = false;
+    f->calls--;
+    f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
 }
 
 /* Free the words of block i's body once the top level has run it: GRUB
