@@ -637,11 +637,13 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     md_strv_free(&w);
 }
 
-/* menuentry/submenu title: the first word that is not an option. */
-static const char *entry_title(const gcmd *c)
+/* The index of a menuentry's or submenu's next word at or after `i` that
+ * is no option (--class X, --users X, --hotkey X, --id X take a value;
+ * other --options none), or c->w.n at its body's "{" or the end. */
+static size_t entry_word(const gcmd *c, size_t i)
 {
     static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
-    for (size_t i = 1; i < c->w.n; i++) {
+    for (; i < c->w.n; i++) {
         const char *w = c->w.v[i];
         if (!strncmp(w, "--", 2)) {
             for (int j = 0; with_arg[j]; j++)
@@ -649,11 +651,16 @@ static const char *entry_title(const gcmd *c)
                     i++;
             continue;
         }
-        if (c->bare[i] && !strcmp(w, "{"))
-            break;
-        return w;
+        return c->bare[i] && !strcmp(w, "{") ? c->w.n : i;
     }
-    return "";
+    return c->w.n;
+}
+
+/* menuentry/submenu title: the first word that is not an option. */
+static const char *entry_title(const gcmd *c)
+{
+    size_t i = entry_word(c, 1);
+    return i < c->w.n ? c->w.v[i] : "";
 }
 
 /* The positional parameters as GRUB keeps them (a list, struct
@@ -706,20 +713,9 @@ static bool params_get(gstate *s, md_strv *out)
  * setparams replaces the whole list. */
 static void entry_params(gstate *s, const gcmd *c)
 {
-    static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
     md_strv args = { 0 };
-    for (size_t i = 1; i < c->w.n; i++) {
-        const char *w = c->w.v[i];
-        if (!strncmp(w, "--", 2)) {
-            for (int j = 0; with_arg[j]; j++)
-                if (!strcmp(w, with_arg[j]))
-                    i++;
-            continue;
-        }
-        if (c->bare[i] && !strcmp(w, "{"))
-            break;
-        md_strv_push(&args, w);
-    }
+    for (size_t i = entry_word(c, 1); i < c->w.n; i = entry_word(c, i + 1))
+        md_strv_push(&args, c->w.v[i]);
     params_set(s, &args);
     md_strv_free(&args);
 }
