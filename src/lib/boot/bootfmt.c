@@ -2195,7 +2195,8 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
     to[nseg - 1] = cw.n;
     char *names[MAX_SEG];
     for (size_t j = 0; j < nseg; j++) {
-        md_strv cmd = { cw.v + from[j], to[j] - from[j], to[j] - from[j] };
+        /* an empty segment: no words, and cw.v may be NULL (no offset on it) */
+        md_strv cmd = { to[j] > from[j] ? cw.v + from[j] : NULL, to[j] - from[j], to[j] - from[j] };
         names[j] = cmd.n ? ipxe_written(&cmd) : NULL;
     }
     for (size_t j = 0; j < nseg; j++) {
