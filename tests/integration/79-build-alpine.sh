@@ -254,16 +254,23 @@ echo "reproducible: rootfs sha256 $(sha256sum < "$out/rootfs.cpio.gz" | cut -d' 
 # ---- refusals: each a copy of the mirror with one package damaged ----
 # refuse CASE REGEX: build the case's mirror; it must fail with REGEX in
 # its error line, leave -o as it was and keep no .apk of dom0-base.
+# build_refused LABEL NAME CACHE REGEX: build $T/NAME.ini into $T/NAME-out,
+# which holds a previous rootfs.cpio.gz; exit 1 with REGEX in the error
+# line, which is left in $msg.
+build_refused() {
+    local what=$1 n=$2 cache=$3 re=$4 rc=0
+    mkdir -p "$T/$n-out"
+    echo previous > "$T/$n-out/rootfs.cpio.gz"
+    "$MKDOM0" build --keys "$T/sshkeys" --cache "$cache" -o "$T/$n-out" "$T/$n.ini" \
+        >"$T/$n.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$T/$n.log"; fail "$what: exit $rc, expected a refusal (1)"; }
+    msg=$(grep '^mkdom0 build:' "$T/$n.log") || { cat "$T/$n.log"; fail "$what: no error line"; }
+    grep -Eq "$re" <<< "$msg" || fail "$what: the error does not say /$re/: $msg"
+}
 refuse() {
-    local c=$1 re=$2 rc=0
+    local c=$1 re=$2
     spec "$T/$c.ini" "$T/$c"
-    mkdir -p "$T/$c-out"
-    echo previous > "$T/$c-out/rootfs.cpio.gz"
-    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/$c-cache" -o "$T/$c-out" "$T/$c.ini" \
-        >"$T/$c.log" 2>&1 || rc=$?
-    [ $rc = 1 ] || { cat "$T/$c.log"; fail "$c: exit $rc, expected a refusal (1)"; }
-    local msg; msg=$(grep '^mkdom0 build:' "$T/$c.log") || { cat "$T/$c.log"; fail "$c: no error line"; }
-    grep -Eq "$re" <<< "$msg" || fail "$c: the error does not say /$re/: $msg"
+    build_refused "$c" "$c" "$T/$c-cache" "$re"
     [ "$(cat "$T/$c-out/rootfs.cpio.gz")" = previous ] && [ "$(ls -A "$T/$c-out")" = rootfs.cpio.gz ] ||
         fail "$c: -o changed: $(ls -A "$T/$c-out")"
     [ -z "$(find "$T/$c-cache" -name 'dom0-base-*' 2>/dev/null)" ] || fail "$c: the bad .apk was kept in the cache"
@@ -330,15 +337,9 @@ modloop_case() {
 # modloop_refused CASE REGEX: the build fails naming the modloop and REGEX,
 # -o left as it was.
 modloop_refused() {
-    local c=$1 re=$2 rc=0
-    mkdir -p "$T/ml-$c-out"
-    echo previous > "$T/ml-$c-out/rootfs.cpio.gz"
-    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-$c-out" "$T/ml-$c.ini" \
-        >"$T/ml-$c.log" 2>&1 || rc=$?
-    [ $rc = 1 ] || { cat "$T/ml-$c.log"; fail "modloop $c: exit $rc, expected a refusal (1)"; }
-    local msg; msg=$(grep '^mkdom0 build:' "$T/ml-$c.log") || { cat "$T/ml-$c.log"; fail "modloop $c: no error line"; }
+    local c=$1 re=$2
+    build_refused "modloop $c" "ml-$c" "$T/cache" "$re"
     grep -q "modloop $T/ml-$c/modloop-lts" <<< "$msg" || fail "modloop $c: the error does not name the modloop: $msg"
-    grep -Eq "$re" <<< "$msg" || fail "modloop $c: the error does not say /$re/: $msg"
     [ "$(ls -A "$T/ml-$c-out")" = rootfs.cpio.gz ] || fail "modloop $c: -o changed"
     echo "modloop $c refused: $msg"
 }
