@@ -169,6 +169,19 @@ static void test_argv(void)
     free(want);
     CHECK(has_pair(&v, "-device", "nvme,serial=mkdom0,drive=d0,bootindex=0"));
     md_strv_free(&v);
+    /* efi: the same, an ESP image holding the efi/ tree. */
+    md_qemu_opts oe = { .path = MD_QEMU_EFI, .disk = disk, .ovmf = ovmf };
+    CHECK(md_qemu_argv(&oe, &v, &err) == 0);
+    CHECK(has_pair(&v, "-bios", ovmf));
+    want = md_xasprintf("file=%s,if=none,id=d0,format=raw,snapshot=on", disk);
+    CHECK(has_pair(&v, "-drive", want));
+    free(want);
+    md_strv_free(&v);
+    oe.ovmf = "/nonexistent/OVMF.fd";
+    CHECK(md_qemu_argv(&oe, &v, &err) < 0);
+    CHECK_ERR(&err, "OVMF firmware /nonexistent/OVMF.fd");
+    md_err_clear(&err);
+    md_strv_free(&v);
     ox.disk = NULL;
     CHECK(md_qemu_argv(&ox, &v, &err) < 0);
     CHECK_ERR(&err, "no disk image given");
@@ -178,11 +191,13 @@ static void test_argv(void)
     CHECK(md_qemu_path_from_name("iso-uefi", &p, &err) == 0 && p == MD_QEMU_ISO_UEFI);
     CHECK(md_qemu_path_from_name("xen-efi", &p, &err) == 0 && p == MD_QEMU_XEN_EFI);
     CHECK_STR(md_qemu_path_name(MD_QEMU_XEN_EFI), "xen-efi");
+    CHECK(md_qemu_path_from_name("efi", &p, &err) == 0 && p == MD_QEMU_EFI);
+    CHECK_STR(md_qemu_path_name(MD_QEMU_EFI), "efi");
     CHECK(md_qemu_path_from_name("disk", &p, &err) == 0 && p == MD_QEMU_DISK);
     CHECK_STR(md_qemu_path_name(MD_QEMU_DISK), "disk");
     CHECK(md_qemu_path_from_name("pxe", &p, &err) == 0 && p == MD_QEMU_PXE);
     CHECK(md_qemu_path_from_name("netboot", &p, &err) < 0);
-    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi, disk, xen-efi or pxe");
+    CHECK_ERR(&err, "choose multiboot, iso, uefi, iso-uefi, disk, xen-efi, pxe or efi");
     md_err_clear(&err);
 
     /* PXE: QEMU's user network serves the TFTP root and names the boot

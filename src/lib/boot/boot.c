@@ -1,5 +1,6 @@
 #include "boot/boot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ struct md_boot {
     char *note;
     char *summary;
     char *xen_gz, *kernel, *rootfs, *xen_elf, *initrd, *iso, *disk;
-    char *xen_efi; /* --path xen-efi: DIR/efi/xen.efi, to make a unified one */
+    char *xen_efi; /* --path xen-efi, efi: DIR/efi/xen.efi, to make a unified one or a tree */
     char *boot_rootfs;  /* what is booted: rootfs, or the host's */
     char *netdir, *bootfile; /* MD_QEMU_PXE */
     md_imgdir_host host;
@@ -108,7 +109,88 @@ static int xen_efi_esp(md_boot *b, const md_boot_opts *o, const char *built, boo
         efi = made;
     }
     b->disk = md_xasprintf("%s/esp.img", b->workdir);
-    int rc = md_bootmedia_esp(efi, b->disk, 0, err);
+    int rc = md_bootmedia_esp(efi, NULL, 0, b->disk, 0, err);
+    free(made);
+    return rc;
+}
+
+/* The ESP for --path efi from the efi/ tree `tree`: xen.efi as the
+ * removable-media boot program \EFI\BOOT\BOOTX64.EFI and every other file
+ * beside it, xen.cfg renamed BOOTX64.cfg: xen.efi reads the config named
+ * as itself with .efi replaced by .cfg, in its own directory
+ * (docs/misc/efi.pandoc; xen.cfg is the last name it tries when started as
+ * xen.efi), and the kernel and ramdisk the config names from there too. */
+static int efi_tree_to_esp(const char *tree, const char *out, md_err *err)
+{
+    struct dirent **ents = NULL;
+    int n = scandir(tree, &ents, NULL, alphasort);
+    if (n < 0)
+        return md_err_errno(err, "%s", tree);
+    md_bootmedia_esp_file *beside = md_xcalloc((size_t)n + 1, sizeof *beside);
+    char **srcs = md_xcalloc((size_t)n + 1, sizeof *srcs);
+    size_t nb = 0;
+    bool have_cfg = false;
+    for (int i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        char *src = md_xasprintf("%s/%s", tree, name);
+        if (name[0] == '.' || !strcmp(name, "xen.efi") || !md_is_file(src)) {
+            free(src);
+            continue;
+        }
+        bool cfg = !strcmp(name, MD_XENEFI_CFG_NAME);
+        have_cfg |= cfg;
+        srcs[nb] = src;
+        beside[nb] = (md_bootmedia_esp_file){ src, cfg ? "BOOTX64.cfg" : name };
+        nb++;
+    }
+    char *efi = md_xasprintf("%s/xen.efi", tree);
+    int rc;
+    if (!md_is_file(efi) || !have_cfg)
+        rc = md_err_set(err, "%s: no xen.efi or no %s in it (mkdom0 build --media efi)", tree,
+                        MD_XENEFI_CFG_NAME);
+    else
+        rc = md_bootmedia_esp(efi, beside, nb, out, 0, err);
+    free(efi);
+    for (size_t i = 0; i < nb; i++)
+        free(srcs[i]);
+    free(srcs);
+    free(beside);
+    for (int i = 0; i < n; i++)
+        free(ents[i]);
+    free(ents);
+    return rc;
+}
+
+/* --path efi: the build's efi/ tree as it is when the image's dom0_mem
+ * fits the VM (`as_built`) and no host is booted, else one made now by the
+ * same code (md_xenefi_tree) from efi/xen.efi with the fitted entry and
+ * the booted rootfs (the host's with --host); either on an ESP image. */
+static int efi_esp(md_boot *b, const md_boot_opts *o, const char *built, bool as_built,
+                   md_err *err)
+{
+    char *made = NULL;
+    if (!as_built || b->have_host || !is_dir(built)) {
+        const char *why = !is_dir(built) ? "the image has no efi/"
+                          : !as_built    ? "its dom0_mem does not fit this VM"
+                                         : "its xen.cfg boots the image's rootfs, not the host's";
+        if (!md_is_file(b->xen_efi))
+            return md_err_set(err, "--path efi: %s, and %s is missing to make another (mkdom0 "
+                                   "build --media efi)", why, b->xen_efi);
+        char *n = md_xasprintf("%s%sefi/: booting one made now with the same code, since %s",
+                               b->note ? b->note : "", b->note ? "; " : "", why);
+        free(b->note);
+        b->note = n;
+        md_out_say(o->out, MD_OUT_PROGRESS, "making the EFI tree (xen.efi, xen.cfg)");
+        made = md_xasprintf("%s/efi", b->workdir);
+        md_xenefi_files xf = { b->xen_efi, b->kernel, b->boot_rootfs, NULL, NULL, 0 };
+        if (md_xenefi_tree(b->entry, &xf, made, err) < 0) {
+            free(made);
+            return -1;
+        }
+        built = made;
+    }
+    b->disk = md_xasprintf("%s/esp.img", b->workdir);
+    int rc = efi_tree_to_esp(built, b->disk, err);
     free(made);
     return rc;
 }
@@ -198,8 +280,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
                 : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
                 : o->path == MD_QEMU_XEN_EFI  ? md_imgdir_path(d, MD_IMGDIR_UNIFIED)
                 : o->path == MD_QEMU_PXE      ? md_imgdir_path(d, MD_IMGDIR_NETBOOT)
+                : o->path == MD_QEMU_EFI      ? md_imgdir_path(d, MD_IMGDIR_EFI)
                                               : NULL;
-    char *efidir = o->path == MD_QEMU_XEN_EFI ? md_imgdir_path(d, MD_IMGDIR_EFI) : NULL;
+    char *efidir = o->path == MD_QEMU_XEN_EFI || o->path == MD_QEMU_EFI
+                       ? md_imgdir_path(d, MD_IMGDIR_EFI) : NULL;
     b->xen_efi = efidir ? md_xasprintf("%s/xen.efi", efidir) : NULL;
     free(efidir);
     md_imgdir_free(d);
@@ -287,6 +371,10 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         break;
     case MD_QEMU_XEN_EFI:
         if (xen_efi_esp(b, o, built, b->dom0_mem == image_mem, err) < 0)
+            goto fail;
+        break;
+    case MD_QEMU_EFI:
+        if (efi_esp(b, o, built, b->dom0_mem == image_mem, err) < 0)
             goto fail;
         break;
     case MD_QEMU_PXE: {

@@ -926,18 +926,27 @@ out:
 
 /* ---- an ESP for one EFI program ---- */
 
-int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *err)
+int md_bootmedia_esp(const char *efi, const md_bootmedia_esp_file *beside, size_t nbeside,
+                     const char *out, int64_t epoch, md_err *err)
 {
     if (need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
         return -1;
-    uint64_t size;
-    if (md_file_size(efi, &size, err) < 0)
+    uint64_t total;
+    if (md_file_size(efi, &total, err) < 0)
         return -1;
+    for (size_t i = 0; i < nbeside; i++) {
+        uint64_t size;
+        if (!*beside[i].name || strchr(beside[i].name, '/') || beside[i].name[0] == '.')
+            return md_err_set(err, "ESP image: '%s' is no plain file name", beside[i].name);
+        if (md_file_size(beside[i].src, &size, err) < 0)
+            return -1;
+        total += size;
+    }
     struct epoch_env ee;
     epoch_env(&ee, epoch);
-    /* FAT16 (mformat's choice for this size) with room for the file, its
+    /* FAT16 (mformat's choice for this size) with room for the files, the
      * FAT and directory entries. */
-    unsigned long long mib = (size + size / 8) / MIB + 8;
+    unsigned long long mib = (total + total / 8) / MIB + 8;
     char *tmp = md_xasprintf("%s.tmp.%d", out, (int)getpid());
     const char *tbase;
     char *tdir = split_dir(tmp, &tbase);
@@ -946,6 +955,14 @@ int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *er
                      make_fat(absdir, rtmp, mib * MIB / 512, false, fat_serial(epoch),
                               "MKDOM0-ESP", absefi, ee.env, err) < 0
                  ? -1 : 0;
+    md_run_opts mo = { .timeout_s = 120, .env = ee.env, .cwd = absdir };
+    for (size_t i = 0; rc == 0 && i < nbeside; i++) {
+        char *src = md_path_abs(beside[i].src), *dst = md_xasprintf("::/EFI/BOOT/%s", beside[i].name);
+        const char *cp[] = { "mcopy", "-i", rtmp, src, dst, NULL };
+        rc = md_run_ok_opts(cp, &mo, err);
+        free(src);
+        free(dst);
+    }
     rc = finish(rc, tmp, out, "ESP image", err);
     free(tmp);
     free(tdir);

@@ -83,11 +83,21 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
 int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                          const char *outdir, const char *workdir, md_err *err);
 
+/* A file beside the boot program in \EFI\BOOT\: host path `src`, stored
+ * as `name` (one path component; FAT ignores its case). */
+typedef struct md_bootmedia_esp_file {
+    const char *src;
+    const char *name;
+} md_bootmedia_esp_file;
+
 /* A FAT image (no partition table: UEFI firmware boots such a "superfloppy"
- * as removable media) holding only `efi` as \EFI\BOOT\BOOTX64.EFI, the
- * default boot program; serial number and dates from `epoch`.  For
- * `mkdom0 boot --path xen-efi`. */
-int md_bootmedia_esp(const char *efi, const char *out, int64_t epoch, md_err *err);
+ * as removable media) holding `efi` as \EFI\BOOT\BOOTX64.EFI, the
+ * default boot program, and the `nbeside` files of `beside` (may be NULL
+ * when 0) in the same directory; serial number and dates from `epoch`.
+ * For `mkdom0 boot --path xen-efi` (the unified xen.efi alone) and
+ * `--path efi` (xen.efi with BOOTX64.cfg, the kernel and the rootfs). */
+int md_bootmedia_esp(const char *efi, const md_bootmedia_esp_file *beside, size_t nbeside,
+                     const char *out, int64_t epoch, md_err *err);
 
 /* The configs of the netboot tree other than GRUB's (which is
  * md_grubcfg_write(e) at boot/grub/grub.cfg), for the build's self-lint:

@@ -20,7 +20,7 @@
 #define OVMF_DEFAULT "/usr/share/ovmf/OVMF.fd"
 
 static const char *const path_names[] = { "multiboot", "iso", "uefi", "iso-uefi", "disk",
-                                          "xen-efi", "pxe" };
+                                          "xen-efi", "pxe", "efi" };
 #define NPATHS (sizeof path_names / sizeof *path_names)
 
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
@@ -31,7 +31,7 @@ int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err)
             return 0;
         }
     return md_err_set(err, "unknown boot path '%s' (choose multiboot, iso, uefi, iso-uefi, disk, "
-                           "xen-efi or pxe)",
+                           "xen-efi, pxe or efi)",
                       name);
 }
 
@@ -84,6 +84,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     case MD_QEMU_UEFI:
     case MD_QEMU_DISK:
     case MD_QEMU_XEN_EFI:
+    case MD_QEMU_EFI:
         if (need_file("disk image", o->disk, err) < 0 ||
             (!(o->path == MD_QEMU_DISK && o->seabios) &&
              need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
@@ -209,6 +210,7 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     case MD_QEMU_UEFI:
     case MD_QEMU_DISK:
     case MD_QEMU_XEN_EFI:
+    case MD_QEMU_EFI:
         if (!(o->path == MD_QEMU_DISK && o->seabios)) {
             md_strv_push(argv, "-bios");
             md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);

@@ -35,9 +35,12 @@ typedef enum md_qemu_path {
                           `tftp_dir` over QEMU's user network (its DHCP and TFTP
                           server, as Xen's own CI boots): SeaBIOS, or OVMF
                           unless `seabios` */
+    MD_QEMU_EFI,       /* OVMF, no GRUB: the efi/ tree (boot/xenefi) on an ESP
+                          image (`disk`): xen.efi as \EFI\BOOT\BOOTX64.EFI,
+                          its xen.cfg as BOOTX64.cfg, the kernel and rootfs */
 } md_qemu_path;
 
-/* "multiboot", "iso", "uefi", "iso-uefi", "disk", "xen-efi", "pxe". */
+/* "multiboot", "iso", "uefi", "iso-uefi", "disk", "xen-efi", "pxe", "efi". */
 int md_qemu_path_from_name(const char *name, md_qemu_path *p, md_err *err);
 const char *md_qemu_path_name(md_qemu_path p);
 
@@ -71,9 +74,9 @@ typedef struct md_qemu_opts {
     const char *initrd;      /* md_bootcfg_qemu_initrd() */
     /* MD_QEMU_ISO, MD_QEMU_ISO_UEFI */
     const char *iso;
-    /* MD_QEMU_UEFI, MD_QEMU_DISK, MD_QEMU_XEN_EFI (the last two attached
-     * with snapshot=on: the guest's writes never reach the file, which may
-     * be the build's disk.img) */
+    /* MD_QEMU_UEFI, MD_QEMU_DISK, MD_QEMU_XEN_EFI, MD_QEMU_EFI (all but
+     * the first attached with snapshot=on: the guest's writes never reach
+     * the file, which may be the build's disk.img) */
     const char *disk;        /* raw GPT image */
     bool seabios;            /* MD_QEMU_DISK, MD_QEMU_PXE: SeaBIOS (QEMU's default) instead of OVMF */
     /* MD_QEMU_PXE: the TFTP root and the file DHCP names, relative to it */
