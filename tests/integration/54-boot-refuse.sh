@@ -82,6 +82,41 @@ grep -qF "restrict=on,hostfwd=tcp:127.0.0.1:" "$work/cmd" && grep -qF ",bootfile
 grep -qF "'-device' 'e1000e,netdev=n0,bootindex=0'" "$work/cmd" || fail "pxe: the NIC does not boot first"
 grep -q -- "-bios" "$work/cmd" && fail "pxe under SeaBIOS (the default) got OVMF"
 rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when done$/\1/p' "$work/note")"
+# --path efi (#11): the efi/ tree on an ESP image, xen.efi as BOOTX64.EFI
+# and xen.cfg beside it as BOOTX64.cfg (the name xen.efi reads when started
+# as BOOTX64.EFI); the build's bytes as they are when dom0_mem fits the VM,
+# else a tree made now from efi/xen.efi with the fitted dom0_mem.
+need mdir mtype
+expect_fail 1 "--path efi: the image has no efi/, and $d/efi/xen.efi is missing to make another (mkdom0 build --media efi)" \
+    --print-cmdline --path efi --ovmf /dev/null "$d"
+mkdir "$d/efi"
+echo 'MZ not really xen.efi' > "$d/efi/xen.efi"
+printf '[global]\ndefault=mkdom0\n\n[mkdom0]\noptions=dom0_mem=4096M,max:4096M\nkernel=vmlinuz console=hvc0\nramdisk=rootfs.cpio.gz\n' > "$d/efi/xen.cfg"
+cp "$d/vmlinuz" "$d/rootfs.cpio.gz" "$d/efi/"
+esp_of() { sed -n "s/.*'-drive' 'file=\([^,']*\),if=none,id=d0,format=raw,snapshot=on'.*/\1/p" "$1"; }
+"$MKDOM0" boot --print-cmdline --path efi --memory 8G --ovmf /dev/null "$d" > "$work/cmd" 2> "$work/note" ||
+    { cat "$work/note"; fail "--path efi failed"; }
+esp=$(esp_of "$work/cmd")
+[ -f "$esp" ] || { cat "$work/cmd"; fail "efi: no ESP image attached with snapshot=on"; }
+grep -qF "'-bios' '/dev/null'" "$work/cmd" || fail "efi: not booted by the OVMF given"
+grep -q "made now" "$work/note" && fail "efi: an 8G VM should boot the build's efi/ as it is"
+mdir -b -i "$esp" ::/EFI/BOOT | sed 's|.*/||' | sort | tr '\n' ' ' > "$work/esp-files"
+[ "$(cat "$work/esp-files")" = "BOOTX64.EFI BOOTX64.cfg rootfs.cpio.gz vmlinuz " ] || fail "efi: the ESP holds $(cat "$work/esp-files")"
+for f in BOOTX64.EFI:xen.efi BOOTX64.cfg:xen.cfg vmlinuz:vmlinuz rootfs.cpio.gz:rootfs.cpio.gz; do
+    cmp -s <(mtype -i "$esp" "::/EFI/BOOT/${f%%:*}") "$d/efi/${f#*:}" || fail "efi: ${f%%:*} on the ESP is not efi/${f#*:}"
+done
+rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when done$/\1/p' "$work/note")"
+"$MKDOM0" boot --print-cmdline --path efi --ovmf /dev/null "$d" > "$work/cmd" 2> "$work/note" ||
+    { cat "$work/note"; fail "--path efi (dom0_mem fitted) failed"; }
+grep -q "efi/: booting one made now with the same code, since its dom0_mem does not fit this VM" "$work/note" ||
+    { cat "$work/note"; fail "efi: no note about the tree made now"; }
+esp=$(esp_of "$work/cmd")
+mtype -i "$esp" ::/EFI/BOOT/BOOTX64.cfg | grep -q '^options=dom0_mem=1024M,max:1024M ' || fail "efi: the tree made now lacks the fitted dom0_mem"
+cmp -s <(mtype -i "$esp" ::/EFI/BOOT/BOOTX64.EFI) "$d/efi/xen.efi" || fail "efi: the tree made now is not from efi/xen.efi"
+rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when done$/\1/p' "$work/note")"
+rm "$d/efi/xen.cfg"
+expect_fail 1 "$d/efi: no xen.efi or no xen.cfg in it" --print-cmdline --path efi --memory 8G --ovmf /dev/null "$d"
+rm -r "$d/efi"
 expect_fail 2 "choose tcg or kvm" --accel hvf "$d"
 expect_fail 2 "give exactly one image directory" --print-cmdline
 expect_fail 1 "not an image directory" --print-cmdline "$work/none"
