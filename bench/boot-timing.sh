@@ -17,6 +17,12 @@
 # libxl's 40 s hotplug timeout fire) and the two boots run back to back,
 # under the same conditions.
 # BOOT_BENCH_KEEP=DIR keeps the console logs, --check outputs and timings there.
+# BOOT_BENCH_TRACE=1 also records, for each boot, every console line with
+# the second it arrived (IMG.console-times, seconds since `mkdom0 boot`
+# started) and the NIC's packets (IMG.pcap, QEMU's filter-dump on the user
+# network; IMG.net: its DHCP, ARP and ssh packets by bench/net-events.py,
+# seconds since the VM started), to see when the lease lands and when sshd
+# first answers against what the console says (keep them with BOOT_BENCH_KEEP).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 MKDOM0="$SRC/${1:-build}/mkdom0"
@@ -103,17 +109,50 @@ if [ -n "${BOOT_LOCK:-}" ]; then
 fi
 declare -A load=()
 failed=()
+if [ -n "${BOOT_BENCH_TRACE:-}" ]; then
+    # QEMU with a packet dump of the user network (netdev n0, the NIC that
+    # sshd's forwarded port is on): a wrapper first in PATH, the image and
+    # mkdom0 unchanged.
+    real_qemu=$(command -v qemu-system-x86_64)
+    mkdir -p "$work/trace-bin"
+    printf '#!/bin/sh\nexec "%s" "$@" -object filter-dump,id=benchdump,netdev=n0,file="$BENCH_PCAP"\n' \
+        "$real_qemu" > "$work/trace-bin/qemu-system-x86_64"
+    chmod 755 "$work/trace-bin/qemu-system-x86_64"
+fi
+# Each line of console log $1 (which mkdom0 boot recreates: tail -F) into
+# $2 with the seconds since this call when it arrived; a line shows once
+# its newline does.  Sets tailpid (ends the tracing) and readpid.
+trace_console() {
+    local t0=${EPOCHREALTIME/./} fifo=$2.fifo
+    rm -f "$fifo" && mkfifo "$fifo"
+    (while IFS= read -r line; do
+         d=$(( ${EPOCHREALTIME/./} - t0 ))
+         printf '%4d.%02d %s\n' $((d / 1000000)) $((d % 1000000 / 10000)) "$line"
+     done < "$fifo" > "$2") &
+    readpid=$!
+    tail -F -s 0.05 -n +1 "$1" > "$fifo" 2>/dev/null &
+    tailpid=$!
+}
 for img in default minimal; do
     echo "booting $img via $path (QEMU TCG)..."
     more=()
     # Nothing supervises the minimal image's daemons: no restart to prove.
     [ $img = minimal ] && [ -n "${BOOT_BENCH_FULL:-}" ] && more=(--no-services)
-    if ! "$MKDOM0" boot --check --path "$path" "${extra[@]}" "${more[@]}" \
+    [ -n "${BOOT_BENCH_TRACE:-}" ] && trace_console "$work/$img.console" "$work/$img.console-times"
+    if ! BENCH_PCAP="$work/$img.pcap" PATH="${BOOT_BENCH_TRACE:+$work/trace-bin:}$PATH" \
+            "$MKDOM0" boot --check --path "$path" "${extra[@]}" "${more[@]}" \
             --timings "$work/$img.tsv" --log "$work/$img.console" \
             "$work/$img" > "$work/$img.log" 2>&1; then
         tail -25 "$work/$img.log"
         echo "($img: boot --check failed; partial timings below)"
         failed+=("$img")
+    fi
+    if [ -n "${BOOT_BENCH_TRACE:-}" ]; then
+        sleep 0.3
+        kill "$tailpid" 2>/dev/null || true
+        wait "$tailpid" "$readpid" 2>/dev/null || true
+        rm -f "$work/$img.console-times.fifo"
+        [ -s "$work/$img.pcap" ] && python3 "$SRC/bench/net-events.py" "$work/$img.pcap" > "$work/$img.net"
     fi
     # The load while it booted: other jobs on the machine slow TCG.
     load[$img]=$(cut -d' ' -f1 /proc/loadavg)
@@ -122,6 +161,7 @@ done
 if [ -n "${BOOT_BENCH_KEEP:-}" ]; then
     mkdir -p "$BOOT_BENCH_KEEP"
     cp "$work"/*.console "$work"/*.log "$work"/*.tsv "$BOOT_BENCH_KEEP"/ 2>/dev/null || true
+    cp "$work"/*.console-times "$work"/*.pcap "$work"/*.net "$BOOT_BENCH_KEEP"/ 2>/dev/null || true
 fi
 
 size() { stat -c %s "$work/$1/$(awk -F= '$1 == "Rootfs" { print $2 }' "$work/$1/image.ini")"; }
