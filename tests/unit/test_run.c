@@ -35,6 +35,8 @@ static char *slurp(const char *path)
     return (char *)d;
 }
 
+static void count_tick(void *arg) { ++*(int *)arg; }
+
 static void test_foreground(void)
 {
     md_err err = MD_ERR_INIT;
@@ -87,6 +89,16 @@ static void test_foreground(void)
     CHECK(now() - t < 5);
     md_run_result_free(&r);
     CHECK(!err.set);
+
+    /* tick: called every 100 ms or sooner while a quiet program runs (a
+     * boot's console is read meanwhile), and once at its end */
+    const char *pause[] = { "sleep", "1", NULL };
+    int ticks = 0;
+    md_run_opts tk = { .timeout_s = 20, .tick = count_tick, .tick_arg = &ticks };
+    CHECK(md_run(pause, &tk, &r, &err) == 0);
+    CHECK(r.status == 0 && !r.timed_out);
+    CHECK(ticks >= 8 && ticks <= 40);
+    md_run_result_free(&r);
 
     /* cannot start: an error, not a status */
     const char *none[] = { "/nonexistent/prog", NULL };

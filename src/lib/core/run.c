@@ -315,6 +315,8 @@ static void capture(md_run_proc *p, const md_run_opts *o, double end, sbuf *out,
     int fds[2] = { md_run_proc_fd(p, 1), md_run_proc_fd(p, 2) };
     while (fds[0] >= 0 || fds[1] >= 0) {
         int ms = -1;
+        if (o->tick)
+            o->tick(o->tick_arg);
         if (end) {
             double left = end - md_run_now();
             if (left <= 0) {
@@ -323,6 +325,8 @@ static void capture(md_run_proc *p, const md_run_opts *o, double end, sbuf *out,
             }
             ms = (int)(left * 1000) + 1;
         }
+        if (o->tick && (ms < 0 || ms > 100))
+            ms = 100;
         struct pollfd pf[2];
         nfds_t n = 0;
         for (int i = 0; i < 2; i++)
@@ -369,6 +373,8 @@ int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md
         return -1;
     double end = o->timeout_s > 0 ? md_run_now() + o->timeout_s : 0;
     capture(p, o, end, out, res);
+    if (o->tick)
+        o->tick(o->tick_arg);
     res->out = out[0].p;
     res->len = out[0].len;
     res->err = out[1].p;

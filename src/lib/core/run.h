@@ -43,6 +43,12 @@ typedef struct md_run_opts {
      * reads meaning into path bytes (mtools' "@@offset" and "x:" drives,
      * xorriso's "=" graft points, a leading '-'). */
     const char *cwd;
+    /* Called with tick_arg at least every 100 ms while the program runs
+     * (and once more at its end), for a caller that must keep reading
+     * something else meanwhile (a boot's console, whose lines are stamped
+     * with the time they were read); NULL: none. */
+    void (*tick)(void *tick_arg);
+    void *tick_arg;
 } md_run_opts;
 
 typedef struct md_run_result {
