@@ -1,12 +1,16 @@
 #include "proof/check.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +28,12 @@
 
 /* How long a login prompt may lag behind a working sshd. */
 #define LOGIN_GRACE 30.0
+
+/* The ssh readiness probe (ssh_banner): a new connection every
+ * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds. */
+#define PROBE_EVERY 0.25
+#define PROBE_HOLD 5.0
+#define PROBE_CONNS 20 /* PROBE_HOLD / PROBE_EVERY */
 
 /* --- the check ----------------------------------------------------------- */
 
@@ -155,6 +165,11 @@ static void ssh_argv(chk *c, md_strv *v, bool tty, const char *cmd)
     md_strv_push(v, cmd);
 }
 
+/* Keep reading the console while a command runs: its lines are stamped
+ * with the time they are read (a login prompt read only after a 10 s ssh
+ * run would count 10 s late). */
+static void console_tick(void *arg) { md_qemu_console_poll(((chk *)arg)->con); }
+
 /* Run `cmd` in the dom0, with `stdin_path` (may be NULL) as its input, a
  * tty if `tty`, ending early once the output holds `until` (may be NULL).
  * Returns the run's status (255: ssh itself failed, -1: timed out). */
@@ -163,7 +178,8 @@ static int ssh_run(chk *c, const char *cmd, const char *stdin_path, bool tty, do
 {
     md_strv v = { 0 };
     ssh_argv(c, &v, tty, cmd);
-    md_run_opts ro = { .stdin_path = stdin_path, .timeout_s = timeout, .until = until };
+    md_run_opts ro = { .stdin_path = stdin_path, .timeout_s = timeout, .until = until,
+                       .tick = c->con ? console_tick : NULL, .tick_arg = c };
     md_err e = MD_ERR_INIT;
     int rc = md_run((const char *const *)v.v, &ro, r, &e);
     md_strv_free(&v);
@@ -379,6 +395,72 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
     return rc;
 }
 
+/* Whether an SSH server answers on the forwarded port within `limit`
+ * seconds (0: one look): its identification string, "SSH-" (RFC 4253
+ * 4.2), on a TCP connection to 127.0.0.1:port.  QEMU's user network (slirp)
+ * accepts the host's connection at once and only then sends its SYN to the
+ * guest; a SYN the guest cannot take yet (no address: its DHCP lease has
+ * not landed) is sent again only after slirp's BSD retransmission timer,
+ * 6 s and then more, so one connection made a moment too early answers
+ * seconds after sshd could.  Hence a new connection every PROBE_EVERY
+ * seconds, each kept up to PROBE_HOLD seconds (sshd's banner can take a
+ * second or more under emulation); the first banner on any of them ends
+ * the wait.  A connection that the guest resets or closes (its address is
+ * up, sshd not yet) is dropped.  The console is read meanwhile. */
+static bool ssh_banner(chk *c, double limit)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(c->port)),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct probe_conn { int fd; double at; } s[PROBE_CONNS];
+    size_t n = 0;
+    double end = md_run_now() + limit, next = 0;
+    bool ok = false;
+    for (;;) {
+        double now = md_run_now();
+        if (now >= next) {
+            for (size_t i = 0; i < n;) /* the oldest past its time, or the first when full */
+                if (now - s[i].at > PROBE_HOLD || n == PROBE_CONNS) {
+                    close(s[i].fd);
+                    s[i] = s[--n];
+                } else
+                    i++;
+            int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd >= 0 && (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 || errno == EINPROGRESS))
+                s[n++] = (struct probe_conn){ fd, now };
+            else if (fd >= 0)
+                close(fd);
+            next = now + PROBE_EVERY;
+        }
+        struct pollfd pf[PROBE_CONNS];
+        for (size_t i = 0; i < n; i++)
+            pf[i] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
+        double wake = next < end ? next : end;
+        int ms = wake > now ? (int)((wake - now) * 1000) + 1 : 0;
+        if (poll(pf, n, ms) > 0)
+            for (size_t i = n; i-- > 0;) {
+                if (!pf[i].revents)
+                    continue;
+                char b[4];
+                ssize_t got = recv(s[i].fd, b, sizeof b, MSG_PEEK);
+                if (got == (ssize_t)sizeof b && !memcmp(b, "SSH-", 4))
+                    ok = true;
+                else if (got > 0 && !memcmp(b, "SSH-", (size_t)got))
+                    continue; /* the rest of "SSH-" is on its way */
+                else if (got < 0 && (errno == EAGAIN || errno == EINTR))
+                    continue;
+                close(s[i].fd); /* closed, reset, or not an SSH server */
+                s[i] = s[--n];
+                pf[i] = pf[n];
+            }
+        md_qemu_console_poll(c->con);
+        if (ok || md_run_now() >= end || !md_check_running(c))
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        close(s[i].fd);
+    return ok;
+}
+
 /* --- steps ------------------------------------------------------------- */
 
 /* The login prompt, or an early verdict: when sshd answers but no prompt
@@ -392,7 +474,7 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
         wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
         if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
-        if (ssh_ok < 0) {
+        if (ssh_ok < 0 && ssh_banner(c, 0.5)) {
             md_run_result r;
             if (md_check_ssh(c, "true", 10, &r) == 0)
                 ssh_ok = md_run_now();
@@ -463,6 +545,12 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
     md_run_result r = { 0 };
     for (;;) {
         md_run_result_free(&r);
+        /* ssh itself once sshd is there: see ssh_banner. */
+        double left = deadline - md_run_now();
+        if (!ssh_banner(c, left > 0 ? left : 0)) {
+            r.out = md_xstrdup("no SSH banner on the forwarded port");
+            break;
+        }
         int st = md_check_ssh(c, "echo mkdom0-ssh-ok", 20, &r);
         if (st == 0 && strstr(r.out, "mkdom0-ssh-ok")) {
             *when = since(c);
@@ -478,7 +566,7 @@ static int wait_ssh(chk *c, double limit, double *when, md_err *err)
         }
         if (md_run_now() > deadline || md_boot_exited(c->boot, NULL))
             break;
-        sleep(2);
+        usleep(500000);
     }
     char *hint = NULL;
     if (c->rootfs && !rootfs_has(c->rootfs, "*/sshd") && !rootfs_has(c->rootfs, "*/dropbear"))
