@@ -21,7 +21,7 @@
 # the second it arrived (IMG.console-times, seconds since `mkdom0 boot`
 # started) and the NIC's packets (IMG.pcap, QEMU's filter-dump on the user
 # network; IMG.net: its DHCP, ARP and ssh packets by bench/net-events.py,
-# seconds since the VM started), to see when the lease lands and when sshd
+# on the same clock as the console lines), to see when the lease lands and when sshd
 # first answers against what the console says (keep them with BOOT_BENCH_KEEP).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,7 +69,7 @@ done
 # DHCP in the background (-f: udhcpc itself never waits for the lease).
 if [ -n "$nic" ]; then
     ip link set "$nic" up
-    udhcpc -f -S -i "$nic" -s /etc/udhcpc/default.script -t 5 -T 3 -A 10 \
+    udhcpc -f -S -i "$nic" -s /etc/udhcpc/default.script -t 15 -T 1 -A 10 \
         < /dev/null > /dev/console 2>&1 &
 fi
 /usr/sbin/sshd
@@ -121,12 +121,14 @@ if [ -n "${BOOT_BENCH_TRACE:-}" ]; then
 fi
 # Each line of console log $1 (which mkdom0 boot recreates: tail -F) into
 # $2 with the seconds since this call when it arrived; a line shows once
-# its newline does.  Sets tailpid (ends the tracing) and readpid.
+# its newline does.  Sets tailpid (ends the tracing), readpid and t0 (the
+# start, seconds since the epoch, for the packet times).
 trace_console() {
-    local t0=${EPOCHREALTIME/./} fifo=$2.fifo
+    t0=$EPOCHREALTIME
+    local t0us=${t0/./} fifo=$2.fifo
     rm -f "$fifo" && mkfifo "$fifo"
     (while IFS= read -r line; do
-         d=$(( ${EPOCHREALTIME/./} - t0 ))
+         d=$(( ${EPOCHREALTIME/./} - t0us ))
          printf '%4d.%02d %s\n' $((d / 1000000)) $((d % 1000000 / 10000)) "$line"
      done < "$fifo" > "$2") &
     readpid=$!
@@ -152,7 +154,7 @@ for img in default minimal; do
         kill "$tailpid" 2>/dev/null || true
         wait "$tailpid" "$readpid" 2>/dev/null || true
         rm -f "$work/$img.console-times.fifo"
-        [ -s "$work/$img.pcap" ] && python3 "$SRC/bench/net-events.py" "$work/$img.pcap" > "$work/$img.net"
+        [ -s "$work/$img.pcap" ] && python3 "$SRC/bench/net-events.py" "$work/$img.pcap" "$t0" > "$work/$img.net"
     fi
     # The load while it booted: other jobs on the machine slow TCG.
     load[$img]=$(cut -d' ' -f1 /proc/loadavg)

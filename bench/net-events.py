@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 # Print the DHCP, ARP and ssh (port 22) packets of a QEMU filter-dump pcap
-# with their times (QEMU's virtual clock: seconds since the VM started).
+# with their times: QEMU stamps them with its virtual clock, which under TCG
+# is the host's wall clock; T0 (seconds since the epoch, optional) is
+# subtracted, so that they compare with the bench's console line times.
+# usage: net-events.py PCAP [T0]
 import struct, sys
 DHCP = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK", 7: "RELEASE", 8: "INFORM"}
 def ip(b): return ".".join(str(x) for x in b)
-def main(path):
+def main(path, t0=0.0):
     d = open(path, "rb").read()
     magic = struct.unpack("<I", d[:4])[0]
     e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
     nano = magic in (0xa1b23c4d, 0x4d3cb2a1)
-    off, t0 = 24, None
+    off = 24
     while off + 16 <= len(d):
         s, us, incl, orig = struct.unpack(e + "IIII", d[off:off + 16])
         p = d[off + 16: off + 16 + incl]
         off += 16 + incl
-        t = s + us / (1e9 if nano else 1e6)
+        t = s + us / (1e9 if nano else 1e6) - t0
         et = struct.unpack(">H", p[12:14])[0]
         what = None
         if et == 0x0806:
@@ -42,4 +45,4 @@ def main(path):
                 what = "TCP %s:%d -> %s:%d [%s] %d bytes" % (src, sp, dst, dp, f, n)
         if what:
             print("%8.3f  %s" % (t, what))
-main(sys.argv[1])
+main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)
