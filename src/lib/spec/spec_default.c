@@ -133,6 +133,13 @@ HEADER \
 "# each boot, a subshell apiece, slow under emulation.\n" \
 "     /etc/init.d/agetty /etc/init.d/cgroups /etc/init.d/kmod /etc/init.d/rc\n" \
 "     /etc/init.d/rcS /etc/init.d/savecache /etc/init.d/xen\n" \
+"# OpenRC's cgroup functions: no cgroup hierarchy is mounted in the dom0,\n" \
+"# and openrc-run.sh sources rc-cgroup.sh only when it is there; with it,\n" \
+"# each service's start runs four processes (grep, a subshell, grep again,\n" \
+"# mountinfo) to find none, a second or more of a boot under emulation.\n" \
+"# (/usr/lib/rc: OpenRC 0.56 of Debian 13.)\n" \
+"     /lib/rc/sh/rc-cgroup.sh /lib/rc/sh/cgroup-release-agent.sh\n" \
+"     /usr/lib/rc/sh/rc-cgroup.sh /usr/lib/rc/sh/cgroup-release-agent.sh\n" \
 "Keep=/usr/share/doc/*/copyright\n" \
 "\n" \
 "[Modules]\n" \
