@@ -30,10 +30,12 @@
 #define LOGIN_GRACE 30.0
 
 /* The ssh readiness probe (ssh_banner): a new connection every
- * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds. */
-#define PROBE_EVERY 0.25
+ * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds.  Each
+ * connection the guest takes is an sshd child (sshd re-executes itself
+ * for it, a second of CPU under emulation), so not more often. */
+#define PROBE_EVERY 0.5
 #define PROBE_HOLD 5.0
-#define PROBE_CONNS 20 /* PROBE_HOLD / PROBE_EVERY */
+#define PROBE_CONNS 10 /* PROBE_HOLD / PROBE_EVERY */
 
 /* --- the check ----------------------------------------------------------- */
 
@@ -396,7 +398,7 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
 }
 
 /* Whether an SSH server answers on the forwarded port within `limit`
- * seconds (0: one look): its identification string, "SSH-" (RFC 4253
+ * seconds: its identification string, "SSH-" (RFC 4253
  * 4.2), on a TCP connection to 127.0.0.1:port.  QEMU's user network (slirp)
  * accepts the host's connection at once and only then sends its SYN to the
  * guest; a SYN the guest cannot take yet (no address: its DHCP lease has
@@ -474,7 +476,7 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
         wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
         if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
-        if (ssh_ok < 0 && ssh_banner(c, 0.5)) {
+        if (ssh_ok < 0 && ssh_banner(c, 2)) {
             md_run_result r;
             if (md_check_ssh(c, "true", 10, &r) == 0)
                 ssh_ok = md_run_now();
