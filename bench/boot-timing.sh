@@ -189,9 +189,10 @@ for e in qemu:"QEMU start" xen:"Xen banner" linux:"dom0 kernel" init:"init" open
     esac
     printf '%-22s %10s %10s %8s\n' "$label" "${a:--}" "${b:--}" "$r"
 done
-# From the login prompt to sshd answering: --check's first `ssh echo` goes
-# out at the prompt and retries every 2 s; "answering" is when one returned,
-# so a login's own second or two under TCG is in it.
+# From the login prompt to sshd answering: from the prompt on, --check opens
+# a connection to the forwarded port every 0.5 s until one carries sshd's
+# banner, then runs `ssh echo`; "answering" is when that returned, so a
+# login's own second or so under TCG is in it.
 gap() { awk -v l="$(t "$1" login)" -v s="$(t "$1" sshd)" 'BEGIN { if (l != "" && s != "") printf "%.1f", s - l }'; }
 printf '%-22s %10s %10s\n' "sshd after the prompt" "$(gap default)" "$(gap minimal)"
 [ ${#failed[@]} = 0 ] || { echo "boot --check failed for: ${failed[*]}" >&2; exit 1; }
