@@ -33,12 +33,22 @@
 #define LOGIN_GRACE 60.0
 
 /* The ssh readiness probe (ssh_banner): a new connection every
- * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds.  Each
- * connection the guest takes is an sshd child (sshd re-executes itself
- * for it, a second of CPU under emulation), so not more often. */
-#define PROBE_EVERY 0.5
-#define PROBE_HOLD 5.0
-#define PROBE_CONNS 10 /* PROBE_HOLD / PROBE_EVERY */
+ * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds, at most
+ * PROBE_CONNS at once.  Each connection the guest takes is an sshd child
+ * (sshd re-executes itself for it: a second of CPU under emulation, and on
+ * a busy host its banner came 4 to 25 s later); closing such a connection
+ * before its banner wastes that child, and opening more makes the next
+ * banner later still (a 0.5 s / 5 s probe opened 177 connections to a
+ * loaded dom0 and never saw a banner).  PROBE_CONNS stays under sshd's
+ * MaxStartups (10), so the ssh that follows is never refused. */
+#define PROBE_EVERY 1.0
+#define PROBE_HOLD 8.0
+#define PROBE_CONNS 8 /* PROBE_HOLD / PROBE_EVERY */
+
+struct probe_conn {
+    int fd;
+    double at; /* when it was opened */
+};
 
 /* --- the check ----------------------------------------------------------- */
 
@@ -67,6 +77,10 @@ typedef struct chk {
     bool xen_stats_ok;    /* boot medium counters at the Xen banner */
     uint64_t xen_ops, xen_bytes;
     char port[16];
+    /* ssh_banner's connections, kept from one call to the next */
+    struct probe_conn probe[PROBE_CONNS];
+    size_t nprobe;
+    double probe_next;
 } chk;
 
 void md_check_say(chk *c, const char *fmt, ...)
@@ -408,38 +422,45 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
  * not landed) is sent again only after slirp's BSD retransmission timer,
  * 6 s and then more, so one connection made a moment too early answers
  * seconds after sshd could.  Hence a new connection every PROBE_EVERY
- * seconds, each kept up to PROBE_HOLD seconds (sshd's banner can take a
- * second or more under emulation); the first banner on any of them ends
- * the wait.  A connection that the guest resets or closes (its address is
- * up, sshd not yet) is dropped.  The console is read meanwhile. */
+ * seconds, each kept up to PROBE_HOLD seconds, and across calls (the login
+ * wait looks now and then); the first banner on any of them ends the wait
+ * and closes them all.  A connection that the guest resets or closes (its
+ * address is up, sshd not yet) is dropped.  The console is read meanwhile. */
+static void probe_close_all(chk *c)
+{
+    for (size_t i = 0; i < c->nprobe; i++)
+        close(c->probe[i].fd);
+    c->nprobe = 0;
+}
+
 static bool ssh_banner(chk *c, double limit)
 {
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(c->port)),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    struct probe_conn { int fd; double at; } s[PROBE_CONNS];
-    size_t n = 0;
-    double end = md_run_now() + limit, next = 0;
+    struct probe_conn *s = c->probe;
+    size_t n = c->nprobe;
+    double end = md_run_now() + limit;
     bool ok = false;
     for (;;) {
         double now = md_run_now();
-        if (now >= next) {
-            for (size_t i = 0; i < n;) /* the oldest past its time, or the first when full */
-                if (now - s[i].at > PROBE_HOLD || n == PROBE_CONNS) {
+        if (now >= c->probe_next) {
+            for (size_t i = 0; i < n;)
+                if (now - s[i].at > PROBE_HOLD) {
                     close(s[i].fd);
                     s[i] = s[--n];
                 } else
                     i++;
-            int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            int fd = n < PROBE_CONNS ? socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) : -1;
             if (fd >= 0 && (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 || errno == EINPROGRESS))
                 s[n++] = (struct probe_conn){ fd, now };
             else if (fd >= 0)
                 close(fd);
-            next = now + PROBE_EVERY;
+            c->probe_next = now + PROBE_EVERY;
         }
         struct pollfd pf[PROBE_CONNS];
         for (size_t i = 0; i < n; i++)
             pf[i] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
-        double wake = next < end ? next : end;
+        double wake = c->probe_next < end ? c->probe_next : end;
         int ms = wake > now ? (int)((wake - now) * 1000) + 1 : 0;
         if (poll(pf, n, ms) > 0)
             for (size_t i = n; i-- > 0;) {
@@ -461,8 +482,9 @@ static bool ssh_banner(chk *c, double limit)
         if (ok || md_run_now() >= end || !md_check_running(c))
             break;
     }
-    for (size_t i = 0; i < n; i++)
-        close(s[i].fd);
+    c->nprobe = n;
+    if (ok || !md_check_running(c))
+        probe_close_all(c);
     return ok;
 }
 
@@ -1178,6 +1200,7 @@ out:
             rc = md_err_set(err, "interrupted");
     }
     cancel_pid(&c, 0);
+    probe_close_all(&c);
     if (c.key)
         unlink(c.key); /* the kept scratch dir holds no private key */
     md_qemu_qmp_close(c.qmp);
