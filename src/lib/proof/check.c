@@ -32,23 +32,18 @@
  * with quiet spells of 27 s (issue 12's traces at load 10). */
 #define LOGIN_GRACE 60.0
 
-/* The ssh readiness probe (ssh_banner): a new connection every
- * PROBE_EVERY seconds, each kept open up to PROBE_HOLD seconds, at most
- * PROBE_CONNS at once.  Each connection the guest takes is an sshd child
- * (sshd re-executes itself for it: a second of CPU under emulation, and on
- * a busy host its banner came 4 to 25 s later); closing such a connection
- * before its banner wastes that child, and opening more makes the next
- * banner later still (a 0.5 s / 5 s probe opened 177 connections to a
- * loaded dom0 and never saw a banner).  PROBE_CONNS stays under sshd's
- * MaxStartups (10), so the ssh that follows is never refused. */
-#define PROBE_EVERY 1.0
-#define PROBE_HOLD 8.0
-#define PROBE_CONNS 8 /* PROBE_HOLD / PROBE_EVERY */
-
-struct probe_conn {
-    int fd;
-    double at; /* when it was opened */
-};
+/* The ssh readiness probe (ssh_banner): one connection at a time, held
+ * PROBE_HOLD_MIN seconds at first and half as long again after each one
+ * that brought no banner, up to PROBE_HOLD_MAX.  Each connection the guest
+ * takes is an sshd child (sshd re-executes itself for it: a second of CPU
+ * under emulation, and on a loaded host its banner came 4 to 25 s later);
+ * a probe that gave up on such connections early and opened others (one
+ * every 0.5 s, up to 10 at once, 5 s each) opened 177 of them and swamped
+ * the dom0 (issue 12's bench trace at load 20). */
+#define PROBE_HOLD_MIN 1.0
+#define PROBE_HOLD_MAX 10.0
+/* After the guest reset a connection (its address is up, sshd is not). */
+#define PROBE_PAUSE 0.5
 
 /* --- the check ----------------------------------------------------------- */
 
@@ -77,10 +72,9 @@ typedef struct chk {
     bool xen_stats_ok;    /* boot medium counters at the Xen banner */
     uint64_t xen_ops, xen_bytes;
     char port[16];
-    /* ssh_banner's connections, kept from one call to the next */
-    struct probe_conn probe[PROBE_CONNS];
-    size_t nprobe;
-    double probe_next;
+    /* ssh_banner's connection (-1: none), kept from one call to the next */
+    int probe_fd;
+    double probe_at, probe_hold, probe_next;
 } chk;
 
 void md_check_say(chk *c, const char *fmt, ...)
@@ -415,76 +409,73 @@ static int diagnose_xl(chk *c, md_err *err, const char *xl_out)
 }
 
 /* Whether an SSH server answers on the forwarded port within `limit`
- * seconds: its identification string, "SSH-" (RFC 4253
- * 4.2), on a TCP connection to 127.0.0.1:port.  QEMU's user network (slirp)
- * accepts the host's connection at once and only then sends its SYN to the
- * guest; a SYN the guest cannot take yet (no address: its DHCP lease has
- * not landed) is sent again only after slirp's BSD retransmission timer,
- * 6 s and then more, so one connection made a moment too early answers
- * seconds after sshd could.  Hence a new connection every PROBE_EVERY
- * seconds, each kept up to PROBE_HOLD seconds, and across calls (the login
- * wait looks now and then); the first banner on any of them ends the wait
- * and closes them all.  A connection that the guest resets or closes (its
- * address is up, sshd not yet) is dropped.  The console is read meanwhile. */
-static void probe_close_all(chk *c)
+ * seconds: its identification string, "SSH-" (RFC 4253 4.2), on a TCP
+ * connection to 127.0.0.1:port.  QEMU's user network (slirp) accepts the
+ * host's connection at once and only then sends its SYN to the guest; a
+ * SYN the guest cannot take yet (no address: its DHCP lease has not
+ * landed) is sent again only after slirp's BSD retransmission timer, 6 s
+ * and more (12 s in the bench's trace), so one ssh started a moment too
+ * early answered seconds after sshd could.  Hence a fresh connection once
+ * the held one's time is up (see PROBE_HOLD_MIN), kept across calls (the
+ * login wait looks now and then); a banner closes it and ends the wait.
+ * The console is read meanwhile. */
+static void probe_close(chk *c)
 {
-    for (size_t i = 0; i < c->nprobe; i++)
-        close(c->probe[i].fd);
-    c->nprobe = 0;
+    if (c->probe_fd >= 0)
+        close(c->probe_fd);
+    c->probe_fd = -1;
 }
 
 static bool ssh_banner(chk *c, double limit)
 {
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(c->port)),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    struct probe_conn *s = c->probe;
-    size_t n = c->nprobe;
     double end = md_run_now() + limit;
     bool ok = false;
+    if (c->probe_hold < PROBE_HOLD_MIN)
+        c->probe_hold = PROBE_HOLD_MIN;
     for (;;) {
         double now = md_run_now();
-        if (now >= c->probe_next) {
-            for (size_t i = 0; i < n;)
-                if (now - s[i].at > PROBE_HOLD) {
-                    close(s[i].fd);
-                    s[i] = s[--n];
-                } else
-                    i++;
-            int fd = n < PROBE_CONNS ? socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) : -1;
-            if (fd >= 0 && (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 || errno == EINPROGRESS))
-                s[n++] = (struct probe_conn){ fd, now };
-            else if (fd >= 0)
+        if (c->probe_fd < 0 && now >= c->probe_next) {
+            int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno != EINPROGRESS) {
                 close(fd);
-            c->probe_next = now + PROBE_EVERY;
-        }
-        struct pollfd pf[PROBE_CONNS];
-        for (size_t i = 0; i < n; i++)
-            pf[i] = (struct pollfd){ .fd = s[i].fd, .events = POLLIN };
-        double wake = c->probe_next < end ? c->probe_next : end;
-        int ms = wake > now ? (int)((wake - now) * 1000) + 1 : 0;
-        if (poll(pf, n, ms) > 0)
-            for (size_t i = n; i-- > 0;) {
-                if (!pf[i].revents)
-                    continue;
-                char b[4];
-                ssize_t got = recv(s[i].fd, b, sizeof b, MSG_PEEK);
-                if (got == (ssize_t)sizeof b && !memcmp(b, "SSH-", 4))
-                    ok = true;
-                else if (got > 0 && !memcmp(b, "SSH-", (size_t)got))
-                    continue; /* the rest of "SSH-" is on its way */
-                else if (got < 0 && (errno == EAGAIN || errno == EINTR))
-                    continue;
-                close(s[i].fd); /* closed, reset, or not an SSH server */
-                s[i] = s[--n];
-                pf[i] = pf[n];
+                fd = -1;
             }
+            c->probe_fd = fd;
+            c->probe_at = now;
+            c->probe_next = now + PROBE_PAUSE; /* the earliest next one if this fails */
+        }
+        double wake = end;
+        if (c->probe_fd >= 0 && c->probe_at + c->probe_hold < wake)
+            wake = c->probe_at + c->probe_hold;
+        else if (c->probe_fd < 0 && c->probe_next < wake)
+            wake = c->probe_next;
+        struct pollfd pf = { .fd = c->probe_fd, .events = POLLIN };
+        int ms = wake > now ? (int)((wake - now) * 1000) + 1 : 0;
+        if (c->probe_fd >= 0 ? poll(&pf, 1, ms) > 0 : (usleep((useconds_t)ms * 1000), false)) {
+            char b[4];
+            ssize_t got = recv(c->probe_fd, b, sizeof b, MSG_PEEK);
+            if (got == (ssize_t)sizeof b && !memcmp(b, "SSH-", 4))
+                ok = true;
+            if (ok || got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR) ||
+                (got > 0 && memcmp(b, "SSH-", (size_t)got)))
+                probe_close(c); /* the banner, or closed, reset, not an SSH server */
+            else if (got > 0)
+                usleep(10000); /* the rest of "SSH-" is on its way */
+        } else if (c->probe_fd >= 0 && md_run_now() >= c->probe_at + c->probe_hold) {
+            probe_close(c); /* no banner in its time: a fresh one, held longer */
+            c->probe_next = 0;
+            c->probe_hold = c->probe_hold * 1.5 < PROBE_HOLD_MAX ? c->probe_hold * 1.5 : PROBE_HOLD_MAX;
+        }
         md_qemu_console_poll(c->con);
         if (ok || md_run_now() >= end || !md_check_running(c))
             break;
     }
-    c->nprobe = n;
-    if (ok || !md_check_running(c))
-        probe_close_all(c);
+    if (ok || !md_check_running(c)) {
+        probe_close(c);
+        c->probe_hold = 0; /* the next wait (after a reset) starts afresh */
+    }
     return ok;
 }
 
@@ -1106,7 +1097,7 @@ static void cancel_pid(const chk *c, pid_t pid)
 
 int md_check_run(const md_check_opts *o, md_err *err)
 {
-    chk c = { .o = o };
+    chk c = { .o = o, .probe_fd = -1 };
     for (int i = 0; i < EV_N; i++)
         c.ev[i] = -1;
     if (!o->ssh_key)
@@ -1200,7 +1191,7 @@ out:
             rc = md_err_set(err, "interrupted");
     }
     cancel_pid(&c, 0);
-    probe_close_all(&c);
+    probe_close(&c);
     if (c.key)
         unlink(c.key); /* the kept scratch dir holds no private key */
     md_qemu_qmp_close(c.qmp);
