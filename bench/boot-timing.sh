@@ -189,10 +189,10 @@ for e in qemu:"QEMU start" xen:"Xen banner" linux:"dom0 kernel" init:"init" open
     esac
     printf '%-22s %10s %10s %8s\n' "$label" "${a:--}" "${b:--}" "$r"
 done
-# From the login prompt to sshd answering: from the prompt on, --check opens
-# a connection to the forwarded port every 0.5 s until one carries sshd's
+# From the login prompt to sshd answering: --check holds one connection to
+# the forwarded port at a time (1 s, then longer) until one carries sshd's
 # banner, then runs `ssh echo`; "answering" is when that returned, so a
-# login's own second or so under TCG is in it.
+# login's own second or so under TCG (far more on a loaded host) is in it.
 gap() { awk -v l="$(t "$1" login)" -v s="$(t "$1" sshd)" 'BEGIN { if (l != "" && s != "") printf "%.1f", s - l }'; }
 printf '%-22s %10s %10s\n' "sshd after the prompt" "$(gap default)" "$(gap minimal)"
 [ ${#failed[@]} = 0 ] || { echo "boot --check failed for: ${failed[*]}" >&2; exit 1; }
