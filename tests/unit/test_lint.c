@@ -1117,6 +1117,110 @@ static void test_rootfs_good(void)
     md_tree_free(t);
 }
 
+/* The services init starts run programs the rootfs must have (#13: the
+ * Debian dom0's xenstored script on an Alpine base ran Debian's xen-dir,
+ * which Alpine does not have, and Domain-0 was never registered). */
+static void test_rootfs_services(void)
+{
+    /* the Debian dom0's xenstored, enabled in boot, on a rootfs without
+     * Debian's xen-dir: the line that runs it is named */
+    static const char xenstored[] =
+        "#!/sbin/openrc-run\n"
+        "# /usr/lib/xen-common/bin/xen-dir in a comment runs nothing\n"
+        "command=${XENSTORED:-/usr/sbin/xenstored}\n"
+        "start() {\n"
+        "\tebegin \"Starting xenstored\"  # /bin/not-run-either\n"
+        "\t/sbin/xen-dom0-setup --ready x watch -- \"$command\" --no-fork\n"
+        "\tdir=$(/usr/lib/xen-common/bin/xen-dir) || return 1\n"
+        "\t\"$dir\"/bin/xen-init-dom0 >/dev/null 2>&1\n"
+        "\t[ -x /usr/sbin/optional ] && /usr/sbin/optional\n"
+        "\tlist=$(cat <<-EOF\n"
+        "\t/usr/bin/in-a-heredoc\n"
+        "\tEOF\n"
+        "\t)\n"
+        "\techo '/usr/bin/quoted'; echo /usr/bin/argument\n"
+        "\tif /usr/bin/after-if; then ! /usr/bin/after-bang; fi\n"
+        "\t/bin/busybox start-stop-daemon -S -b \\\n"
+        "\t\t-x /usr/bin/exec-of-ssd -- -x /usr/bin/its-argument\n"
+        "}\n";
+    md_tree *t = good_rootfs();
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
+    add_text(t, "/sbin/xen-dom0-setup", "", 0755);
+    add_text(t, "/usr/sbin/xenstored", "", 0755);
+    add_text(t, "/etc/init.d/xenstored", xenstored, 0755);
+    add_link(t, "/etc/runlevels/boot/xenstored", "/etc/init.d/xenstored");
+    md_lint *l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /usr/lib/xen-common/bin/xen-dir, "
+                                          "which the rootfs does not have"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no Domain-0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-if,"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-bang,"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/exec-of-ssd,"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 4); /* nothing else */
+    bool line = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        line |= md_lint_line(l, i) == 7 && strstr(md_lint_message(l, i), "xen-dir");
+    CHECK(line);
+    CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/init.d/xenstored)"));
+    md_lint_free(l);
+
+    /* what it runs there: no error (the default ${XENSTORED:-...} too) */
+    add_text(t, "/usr/lib/xen-common/bin/xen-dir", "", 0755);
+    add_text(t, "/usr/bin/after-if", "", 0755);
+    add_text(t, "/usr/bin/after-bang", "", 0755);
+    add_text(t, "/usr/bin/exec-of-ssd", "", 0755);
+    l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_remove(t, "/usr/sbin/xenstored");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /usr/sbin/xenstored,"));
+    md_lint_free(l);
+    add_text(t, "/usr/sbin/xenstored", "", 0755);
+
+    /* its interpreter */
+    md_tree_remove(t, "/sbin/openrc-run");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /sbin/openrc-run,"));
+    md_lint_free(l);
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
+
+    /* a runlevel that starts a service whose script is missing (the xen
+     * package's xenconsoled, left out); a runlevel init never enters
+     * (Debian's openrc ships nonetwork/local) is not started */
+    add_link(t, "/etc/runlevels/boot/xenconsoled", "/etc/init.d/xenconsoled");
+    add_link(t, "/etc/runlevels/nonetwork/local", "/etc/init.d/local");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runlevel boot starts service xenconsoled, but "
+                                          "/etc/init.d/xenconsoled is not in the rootfs"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    md_tree_remove(t, "/etc/runlevels/boot/xenconsoled");
+
+    /* a script the inittab starts itself, not in any runlevel */
+    add_text(t, "/etc/init.d/xen-dom0", "#!/sbin/openrc-run\nstart() { /sbin/gone all; }\n", 0755);
+    size_t len;
+    char *it = md_tree_text(t, "/etc/inittab", &len);
+    char *it2 = md_xasprintf("%s::sysinit:/etc/init.d/xen-dom0 start\n", it);
+    add_text(t, "/etc/inittab", it2, 0644);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xen-dom0 runs /sbin/gone,"));
+    md_lint_free(l);
+    free(it);
+    free(it2);
+    /* a service nothing starts is not checked */
+    md_tree_remove(t, "/etc/runlevels/boot/xenstored");
+    md_tree_remove(t, "/etc/init.d/xen-dom0");
+    l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /etc/init.d/xen-dom0 at sysinit"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
 static void test_rootfs_console(void)
 {
     md_tree *t = good_rootfs();
@@ -1221,6 +1325,12 @@ static void test_rootfs_devices(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "sysinit runlevel"));
     md_lint_free(l);
     add_link(t, "/etc/runlevels/sysinit/devfs", "/etc/init.d/devfs");
+    l = rootfs(t, "4.17");
+    /* a started script's interpreter must be there too */
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service devfs runs /sbin/openrc-run, which the rootfs "
+                                          "does not have"));
+    md_lint_free(l);
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
     l = rootfs(t, "4.17");
     CHECK(clean(l));
     md_lint_free(l);
@@ -1891,6 +2001,7 @@ int main(void)
     test_rootfs_modules();
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
+    test_rootfs_services();
     test_loader();
     test_loader_hardlinks();
     test_inputs();
