@@ -1142,8 +1142,32 @@ static void test_rootfs_services(void)
         "\tif /usr/bin/after-if; then ! /usr/bin/after-bang; fi\n"
         "\t/bin/busybox start-stop-daemon -S -b \\\n"
         "\t\t-x /usr/bin/exec-of-ssd -- -x /usr/bin/its-argument\n"
+        "\tcat <<-EOF >/dev/null\n"
+        "\t/usr/bin/in-a-second-heredoc\n"
+        "\tEOF\n"
+        "\tv=$(\"/usr/bin/quoted-in-sub\" -x)\n"
         "}\n";
     md_tree *t = good_rootfs();
+    /* the scanner on every cut of the script, and on noise: no crash, no
+     * read past the text (ASan), whatever it finds */
+    add_link(t, "/etc/runlevels/boot/xenstored", "/etc/init.d/xenstored");
+    for (size_t cut = 0; cut <= sizeof xenstored - 1; cut++) {
+        char *part = md_xstrndup(xenstored, cut);
+        add_text(t, "/etc/init.d/xenstored", part, 0755);
+        md_lint_free(rootfs(t, "4.17"));
+        free(part);
+    }
+    unsigned seed = 13;
+    for (int i = 0; i < 200; i++) {
+        char noise[97];
+        for (size_t k = 0; k + 1 < sizeof noise; k++) {
+            seed = seed * 1103515245u + 12345u;
+            noise[k] = "$(){}\"'`<>|&;!#-\\=/ \n\tabcEOF:"[(seed >> 16) % 29];
+        }
+        noise[sizeof noise - 1] = '\0';
+        add_text(t, "/etc/init.d/xenstored", noise, 0755);
+        md_lint_free(rootfs(t, "4.17"));
+    }
     add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
     add_text(t, "/sbin/xen-dom0-setup", "", 0755);
     add_text(t, "/usr/sbin/xenstored", "", 0755);
@@ -1157,11 +1181,13 @@ static void test_rootfs_services(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-if,"));
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-bang,"));
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/exec-of-ssd,"));
-    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 4); /* nothing else */
-    bool line = false;
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/quoted-in-sub,"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 5); /* nothing else */
+    unsigned lines = 0;
     for (size_t i = 0; i < md_lint_count(l); i++)
-        line |= md_lint_line(l, i) == 7 && strstr(md_lint_message(l, i), "xen-dir");
-    CHECK(line);
+        lines += (md_lint_line(l, i) == 7 && strstr(md_lint_message(l, i), "xen-dir")) +
+                 (md_lint_line(l, i) == 21 && strstr(md_lint_message(l, i), "quoted-in-sub"));
+    CHECK(lines == 2);
     CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/init.d/xenstored)"));
     md_lint_free(l);
 
@@ -1170,6 +1196,7 @@ static void test_rootfs_services(void)
     add_text(t, "/usr/bin/after-if", "", 0755);
     add_text(t, "/usr/bin/after-bang", "", 0755);
     add_text(t, "/usr/bin/exec-of-ssd", "", 0755);
+    add_text(t, "/usr/bin/quoted-in-sub", "", 0755);
     l = rootfs(t, "4.17");
     dump(l);
     CHECK(clean(l));

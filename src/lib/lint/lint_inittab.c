@@ -430,6 +430,8 @@ typedef struct svscan {
     md_strv guarded; /* paths the script tests first ([ -x P ] && P) */
     char *heredoc;   /* the delimiter of a here-document to skip at the next line */
     bool heredoc_tabs;
+    const char *sub_at; /* after the last word's first unquoted "$(" (NULL: none) */
+    unsigned sub_line;
 } svscan;
 
 static void sv_run(svscan *s, const char *word, unsigned line)
@@ -463,10 +465,16 @@ static char *sv_word(svscan *s)
 {
     char *w = NULL;
     size_t len = 0, cap = 0;
+    s->sub_at = NULL;
     while (s->p < s->end) {
         char c = *s->p;
-        if (c == ' ' || c == '\t' || (sv_op(c) && !(c == '(' && len && w[len - 1] == '$')))
+        bool sub = c == '(' && len && w[len - 1] == '$';
+        if (c == ' ' || c == '\t' || (sv_op(c) && !sub))
             break;
+        if (sub && !s->sub_at) {
+            s->sub_at = s->p + 1;
+            s->sub_line = s->line;
+        }
         if (c == '\\' && s->p + 1 < s->end) {
             if (s->p[1] == '\n') {
                 s->line++;
@@ -584,6 +592,8 @@ static void sv_scan(svscan *s)
             s->p++;
             if (c == '<' || c == '>') {
                 bool here = c == '<' && s->p < s->end && *s->p == '<';
+                if (here)
+                    s->heredoc_tabs = false;
                 while (s->p < s->end && strchr("<>&|-", *s->p)) {
                     if (*s->p == '-' && here)
                         s->heredoc_tabs = true;
@@ -612,9 +622,10 @@ static void sv_scan(svscan *s)
         /* an unquoted command substitution in the word (x=$(/bin/y): the
          * word ends before it, and its command is scanned next */
         char *sub = strstr(w, "$(");
-        bool nested = sub && sub[2] != '(' && !strchr(sub, ')');
+        bool nested = sub && s->sub_at && sub[2] != '(' && !strchr(sub, ')');
         if (nested) {
-            s->p -= strlen(sub) - 2;
+            s->p = s->sub_at;
+            s->line = s->sub_line;
             *sub = '\0';
         }
         if (redir) {
@@ -623,10 +634,9 @@ static void sv_scan(svscan *s)
                 free(s->heredoc);
                 s->heredoc = md_xstrdup(w);
                 heredoc_next = false;
-            } else {
-                s->heredoc_tabs = false;
             }
-        } else if (s->p < s->end && (*s->p == '<' || *s->p == '>') && strspn(w, "0123456789") == strlen(w)) {
+        } else if (s->p < s->end && (*s->p == '<' || *s->p == '>') &&
+                   strspn(w, "0123456789") == strlen(w)) {
             /* an fd number of a redirection (2>/dev/null) */
         } else if (at_cmd) {
             const char *value;
