@@ -5,9 +5,9 @@
 # was made from ("SHA256  PATH").  `mkdom0 build` puts the cache in an
 # image whose files match that list exactly (src/lib/image/rccache.h), so
 # its dom0 skips OpenRC's dependency scan at boot.  Run it after changing a
-# service, a conf.d file or rc.conf in data/overlay, or the packages'
-# OpenRC; test 70 fails while the cache is stale (the default image then
-# boots without it).
+# service, a conf.d file or rc.conf in data/overlay or data/overlay-debian,
+# or the packages' OpenRC; test 70 fails while the cache is stale (the
+# default image then boots without it).
 #
 # usage: scripts/openrc-deptree.sh [BUILD]   (root: chroot, mount namespace)
 set -euo pipefail

@@ -2,14 +2,13 @@
 # The dom0 overlay is consistent without booting it: OpenRC scripts parse
 # (also with the sh of Debian's busybox-static), depend on
 # services that exist, runlevel links resolve, inittab keeps a getty on hvc0,
-# overlay.list describes exactly data/overlay, every applet exists in
+# each overlay*.list describes exactly its directory, every applet exists in
 # Debian's busybox, the udhcpc script configures what a lease says, and
 # Debian's own sshd accepts sshd_config.
 set -euo pipefail
 PATH=$PATH:/sbin:/usr/sbin
 . "${MKDOM0_SRC:?}/tests/lib.sh"
 src=$MKDOM0_SRC
-ov="$src/data/overlay"
 need dpkg-deb ssh-keygen unshare
 [ "$(id -u)" = 0 ] || fail "needs root (sshd -T runs in a private mount namespace)"
 # Debian's busybox-static and sshd (cached like the other tests; the test
@@ -34,6 +33,12 @@ fi
 # From here on a problem is counted, and all of them are shown.
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# The Debian dom0's files as the build puts them: data/overlay, then
+# data/overlay-debian over it (the Alpine one is checked in 8).
+ov="$tmp/overlay-debian"
+mkdir -p "$ov"
+cp -a "$src/data/overlay/." "$src/data/overlay-debian/." "$ov/"
 
 # 1. init.d scripts
 services=()
@@ -139,22 +144,25 @@ while IFS= read -r line; do
     [ "$(tr -cd ':' <<<"$line" | wc -c)" -ge 3 ] || fail "inittab: malformed line: $line"
 done < "$it"
 
-# 5. overlay.list describes exactly data/overlay
-(cd "$ov" && find . -mindepth 1 | sed 's|^\.||' | sort) > "$tmp/tree"
-grep -v '^#' "$src/data/overlay.list" | grep -v '^$' | awk '{print $4}' | sort > "$tmp/list"
-diff "$tmp/tree" "$tmp/list" > "$tmp/diff" || { cat "$tmp/diff"; fail "overlay.list and data/overlay differ (above)"; }
-while read -r mode uid gid path; do
-    case "$mode" in '#'*|'') continue ;; esac
-    p="$ov$path"
-    [ "$uid" = 0 ] && [ "$gid" = 0 ] || fail "overlay.list: $path is not root:root"
-    if [ -L "$p" ]; then
-        [ "$mode" = - ] || fail "overlay.list: symlink $path has mode $mode"
-    elif [ -d "$p" ] || [ -x "$p" ]; then
-        [ "$mode" = 0755 ] || fail "overlay.list: $path has mode $mode, checkout says executable"
-    elif [ -f "$p" ]; then
-        [ "$mode" = 0644 ] || fail "overlay.list: $path has mode $mode"
-    fi
-done < "$src/data/overlay.list"
+# 5. each overlay*.list describes exactly its data/overlay* directory
+for d in overlay overlay-debian overlay-alpine; do
+    dir="$src/data/$d" list="$src/data/$d.list"
+    (cd "$dir" && find . -mindepth 1 | sed 's|^\.||' | sort) > "$tmp/tree"
+    grep -v '^#' "$list" | grep -v '^$' | awk '{print $4}' | sort > "$tmp/list"
+    diff "$tmp/tree" "$tmp/list" > "$tmp/diff" || { cat "$tmp/diff"; fail "$d.list and data/$d differ (above)"; }
+    while read -r mode uid gid path; do
+        case "$mode" in '#'*|'') continue ;; esac
+        p="$dir$path"
+        [ "$uid" = 0 ] && [ "$gid" = 0 ] || fail "$d.list: $path is not root:root"
+        if [ -L "$p" ]; then
+            [ "$mode" = - ] || fail "$d.list: symlink $path has mode $mode"
+        elif [ -d "$p" ] || [ -x "$p" ]; then
+            [ "$mode" = 0755 ] || fail "$d.list: $path has mode $mode, checkout says executable"
+        elif [ -f "$p" ]; then
+            [ "$mode" = 0644 ] || fail "$d.list: $path has mode $mode"
+        fi
+    done < "$list"
+done
 
 # 6. applets
 al="$src/data/busybox-applets.txt"
@@ -246,6 +254,37 @@ in_ns -t -f "$tmp/bad_config" -h "$tmp/hostkey" >/dev/null 2>&1 &&
 grep -qx 'rc_sys="xen0"' "$ov/etc/rc.conf" || fail 'rc.conf: rc_sys is not "xen0"'
 sh -n "$ov/etc/rc.conf" || fail "rc.conf: sh -n"
 for f in "$ov"/etc/conf.d/*; do sh -n "$f" || fail "conf.d/$(basename "$f"): sh -n"; done
+
+# 10. the Alpine dom0's files: data/overlay with data/overlay-alpine over
+# it.  Its scripts parse; every runlevel link leads to a script of it, but
+# xenconsoled, which is Alpine's xen package's own (test 79 builds an image
+# with that package); sshd is named as Alpine's so that OpenRC has one
+# sshd; xenstored runs the daemon and xen-init-dom0 at Alpine's paths, and
+# none of Debian's (xen-dir, the xen-X.Y directories).
+al="$tmp/overlay-alpine"
+mkdir -p "$al"
+cp -a "$src/data/overlay/." "$src/data/overlay-alpine/." "$al/"
+for f in "$al"/etc/init.d/*; do
+    n=$(basename "$f")
+    [ "$(head -n1 "$f")" = "#!/sbin/openrc-run" ] || fail "alpine init.d/$n does not start with #!/sbin/openrc-run"
+    sh -n "$f" || fail "alpine init.d/$n: sh -n"
+    "$busybox" sh -n "$f" || fail "alpine init.d/$n: busybox sh -n"
+done
+for l in "$al"/etc/runlevels/*/*; do
+    t=$(readlink "$l")
+    [ -x "$al$t" ] || [ "$t" = /etc/init.d/xenconsoled ] || fail "alpine ${l#$al} -> $t: no such script"
+done
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
+         guest-storage:default xendomains:default; do
+    [ -L "$al/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "alpine: ${s%%:*} is not in runlevel ${s#*:}"
+done
+[ ! -e "$al/etc/runlevels/boot/ssh" ] && [ ! -e "$al/etc/init.d/ssh" ] || fail "alpine: Debian's ssh service is there"
+grep -q 'provide sshd' "$al/etc/init.d/sshd" && fail "alpine sshd provides its own name"
+grep -q '^command=${XENSTORED:-/usr/sbin/xenstored}$' "$al/etc/init.d/xenstored" || fail "alpine xenstored: not /usr/sbin/xenstored"
+grep -Eq '^	/usr/lib/xen/bin/xen-init-dom0( |$)' "$al/etc/init.d/xenstored" ||
+    fail "alpine xenstored: Domain-0 is not registered by /usr/lib/xen/bin/xen-init-dom0"
+grep -Eq 'xen-common|xen-dir|xen-4\.' "$al/etc/init.d/xenstored" && fail "alpine xenstored names Debian's paths"
+[ ! -e "$al/etc/init.d/xenconsoled" ] || fail "alpine: the overlay replaces the xen package's xenconsoled"
 
 if [ $fails -gt 0 ]; then
     echo "$fails problem(s)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The dom0's userland booted for real, without Xen and without QEMU: Debian's
-# openrc, busybox-static and openssh-server plus data/overlay and
-# xen-dom0-setup in a chroot, inside fresh mount, pid, uts and network
+# openrc, busybox-static and openssh-server plus data/overlay,
+# data/overlay-debian and xen-dom0-setup in a chroot, inside fresh mount, pid, uts and network
 # namespaces.  Runs inittab's sysinit and wait lines (xen-dom0-setup early
 # openrc, xen-dom0, `openrc boot/default`)
 # as busybox init would, then checks what a person would: the Xen services
@@ -49,7 +49,7 @@ done
 grep '^/' "$src/data/busybox-applets.txt" | while read -r p; do
     [ -e "$R$p" ] || [ -L "$R$p" ] || { mkdir -p "$R$(dirname "$p")"; ln -s /bin/busybox "$R$p"; }
 done
-cp -a "$src/data/overlay/." "$R/"
+cp -a "$src/data/overlay/." "$src/data/overlay-debian/." "$R/"
 install -m 0755 "$setup_bin" "$R/usr/sbin/xen-dom0-setup"
 # what mkdom0's base and sshkeys modules write
 cat > "$R/etc/passwd" <<'EOF'

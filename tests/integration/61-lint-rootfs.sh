@@ -66,6 +66,7 @@ spec() {
         cat <<EOF
 ./bin type=dir mode=0755
 ./bin/busybox type=file mode=0755 contents=$T/files/empty
+./bin/sh type=link link=busybox
 ./sbin type=dir mode=0755
 ./sbin/init type=link link=../bin/busybox
 ./sbin/getty type=link link=../bin/busybox

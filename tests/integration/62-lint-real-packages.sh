@@ -41,6 +41,7 @@ printf '#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\n' >"$R/etc/init.d/rcS"
 : >"$R/bin/busybox"
 chmod 0755 "$R/bin/busybox"  # init must be executable (lint checks it, as the kernel does)
 ln -s ../bin/busybox "$R/sbin/init"
+ln -s busybox "$R/bin/sh"  # rcS's interpreter (lint checks what init starts runs)
 ln -s ../bin/busybox "$R/sbin/getty"
 echo "kernel $kver ($(find "$R/lib/modules" -name '*.ko*' | wc -l) modules), $(basename "$xdeb"), $(basename "$ldeb")"
 

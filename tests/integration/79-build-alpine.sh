@@ -12,6 +12,12 @@
 # the xen-libs pin, trap 2 refuses the build), /bin/sh and so:
 # provides resolved, the modloop's modules closed over the allowlist, the
 # archive's owners and modes kept, the image written, the same bytes twice.
+# The dom0's services are Alpine's where they fit (its xenconsoled) and
+# mkdom0's at Alpine's paths where not (xenstored registers Domain-0 with
+# /usr/lib/xen/bin/xen-init-dom0); every program they run is in the image,
+# and a xen package without xen-init-dom0, xenstored or the xenconsoled
+# script is refused by the self-lint.  No Alpine dom0 boots here (no Alpine
+# xen or kernel).
 # Then a bad signature, a wrong checksum, an unknown key, a truncated
 # stream and a malformed .PKGINFO are each refused with an error naming
 # the package, keeping nothing: not in -o, not in the cache.
@@ -66,6 +72,57 @@ xenctrl() { # VERSION X.Y
 }
 xenctrl 4.17.5-r0 4.17
 pkg v318 xen-libs 4.17.5-r0 --provides so:libxenctrl.so.4.17=4.17.0
+# The toolstack, laid out as Alpine's xen package is (aports main/xen:
+# upstream's install-tools with prefix /usr, so the daemons in /usr/sbin,
+# xenstore-* in /usr/bin, Xen's helpers in /usr/lib/xen/bin; and Alpine's
+# own OpenRC scripts in /etc/init.d).  Its programs are stand-ins (scripts:
+# the image has no musl), its scripts the test's own with the interface of
+# Alpine's: xenconsoled starts /usr/sbin/xenconsoled with
+# start-stop-daemon and needs xenstored; xenstored writes Domain-0 with
+# xenstore-write.  xen_pkg NAME-OF-SRC [LEAVE-OUT...]: made from that
+# tree, less the paths given (for the refusals below).
+xen_src() { # DIR
+    local d=$1
+    mkdir -p "$d/usr/sbin" "$d/usr/bin" "$d/usr/lib/xen/bin" "$d/etc/init.d" "$d/etc/conf.d"
+    for p in usr/sbin/xenstored usr/sbin/xenconsoled usr/sbin/xl usr/bin/xenstore-write \
+             usr/bin/xenstore-read usr/lib/xen/bin/xen-init-dom0; do
+        printf '#!/bin/sh\necho "%s: a test stand-in"\n' "${p##*/}" > "$d/$p"
+        chmod 755 "$d/$p"
+    done
+    cat > "$d/etc/init.d/xenconsoled" <<'EOS'
+#!/sbin/openrc-run
+# a test stand-in for Alpine's xen package's xenconsoled script
+depend() {
+	need xenstored
+}
+start() {
+	ebegin "Starting xenconsoled"
+	start-stop-daemon --start --exec /usr/sbin/xenconsoled --pidfile /run/xenconsoled.pid \
+		-- --pid-file=/run/xenconsoled.pid ${XENCONSOLED_OPTS}
+	eend $?
+}
+EOS
+    cat > "$d/etc/init.d/xenstored" <<'EOS'
+#!/sbin/openrc-run
+# a test stand-in for Alpine's xen package's xenstored script
+start() {
+	start-stop-daemon --start --exec /usr/sbin/xenstored --pidfile /run/xenstored.pid \
+		-- --pid-file=/run/xenstored.pid
+	/usr/bin/xenstore-write /local/domain/0/name Domain-0
+}
+EOS
+    cat > "$d/etc/init.d/xendomains" <<'EOS'
+#!/sbin/openrc-run
+# a test stand-in for Alpine's xen package's xendomains script
+depend() {
+	need xenstored
+}
+EOS
+    chmod 755 "$d"/etc/init.d/*
+    echo 'XENCONSOLED_OPTS=""' > "$d/etc/conf.d/xenconsoled"
+}
+xen_src "$T/src/xen-4.17.5-r0"
+pkg v318 xen 4.17.5-r0 --depend xen-libs --provides cmd:xenstored=4.17.5-r0 --provides cmd:xl=4.17.5-r0
 index v318
 # v323: the base.  A newer xen-hypervisor that only the pin keeps out.
 mkdir -p "$T/src/xen-hypervisor-4.20.1-r0/boot"
@@ -97,6 +154,13 @@ for p in openrc openrc-run; do
 done
 cp -a "$T/deb/lib/rc/sh" "$T/src/openrc-0.45.2-r0/lib/rc/sh"
 pkg v323 openrc 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
+# sshd where Alpine's openssh-server has it, and the sshd script of
+# Alpine's openssh-server-common-openrc (which makes host keys at start)
+mkdir -p "$T/src/openssh-server-9.3_p2-r0/usr/sbin" "$T/src/openssh-server-9.3_p2-r0/etc/init.d"
+printf '#!/bin/sh\necho "sshd: a test stand-in"\n' > "$T/src/openssh-server-9.3_p2-r0/usr/sbin/sshd"
+printf '#!/sbin/openrc-run\nstart_pre() {\n\tssh-keygen -A\n}\n' > "$T/src/openssh-server-9.3_p2-r0/etc/init.d/sshd"
+chmod 755 "$T/src/openssh-server-9.3_p2-r0/usr/sbin/sshd" "$T/src/openssh-server-9.3_p2-r0/etc/init.d/sshd"
+pkg v323 openssh-server 9.3_p2-r0
 # a library by its so: name, and a setgid file owned by group 42 (shadow)
 # whose owner and mode must come from the archive
 mkdir -p "$T/src/libdom0test-1.2-r0/usr/lib"
@@ -148,7 +212,7 @@ Keys=$T/keys
 Priority=100
 
 [Packages]
-Include=dom0-base ${5-openrc}
+Include=dom0-base xen openssh-server ${5-openrc}
 Pin=${3-xen-hypervisor=v318 xen-libs=v318}
 
 [Modules]
@@ -181,10 +245,11 @@ for p in xen-hypervisor xen-libs; do
         fail "$p not taken from v318 (pin): $(grep "$p" "$out/manifest")"
 done
 matches -x "Toolstack=4.17" "$out/image.ini" || fail "image.ini does not name the toolstack 4.17"
-for p in busybox busybox-binsh libdom0test linux-lts dom0-base openrc; do
+for p in busybox busybox-binsh libdom0test linux-lts dom0-base openrc openssh-server; do
     matches -E "^package $p [^ ]+ x86_64 v323 [0-9]+ Q1" "$out/manifest" || fail "$p not in the manifest from v323"
 done
-[ "$(grep -c '^package ' "$out/manifest")" = 8 ] || fail "not 8 packages: $(grep '^package ' "$out/manifest")"
+matches -E "^package xen 4\.17\.5-r0 x86_64 v318 " "$out/manifest" || fail "xen not taken from v318"
+[ "$(grep -c '^package ' "$out/manifest")" = 10 ] || fail "not 10 packages: $(grep '^package ' "$out/manifest")"
 grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
     fail "busybox's install scripts are not reported"
 
@@ -230,6 +295,82 @@ head -n1 "$T/root/etc/init.d/xenstored" | grep -qx '#!/sbin/openrc-run' || fail 
 link_to /etc/runlevels/sysinit/xen-dom0 /etc/init.d/xen-dom0
 link_to /etc/runlevels/boot/xenstored /etc/init.d/xenstored
 echo "boot path: busybox init, inittab (xen-dom0-setup with OpenRC's sysinit step, xen-dom0, openrc boot/default, hvc0 getty), OpenRC at /lib/rc"
+
+# Alpine's way of bringing the dom0 up (#13).  Not booted: there is no
+# Alpine xen or kernel here; what is checked is what the image holds.
+# 1. The runlevels, as the Debian dom0's but with Alpine's service names:
+#    each entry leads to a script in the image.
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
+         guest-storage:default xendomains:default; do
+    link_to "/etc/runlevels/${s#*:}/${s%%:*}" "/etc/init.d/${s%%:*}"
+    [ -x "$T/root/etc/init.d/${s%%:*}" ] || fail "/etc/init.d/${s%%:*} is not in the image"
+done
+[ "$(ls "$T/root/etc/runlevels/boot" "$T/root/etc/runlevels/default" "$T/root/etc/runlevels/sysinit" | grep -vc ':$\|^$')" = 8 ] ||
+    fail "other runlevel entries: $(ls -R "$T/root/etc/runlevels")"
+[ ! -e "$T/root/etc/init.d/ssh" ] || fail "Debian's ssh service is in the Alpine image (a second sshd for OpenRC)"
+# 2. Alpine's own xenconsoled script is the one used; its xenstored,
+#    xendomains and openssh's sshd are replaced by mkdom0's (the reasons
+#    are in data/overlay-alpine.list and the scripts' headers).
+cmp "$T/root/etc/init.d/xenconsoled" "$T/src/xen-4.17.5-r0/etc/init.d/xenconsoled" ||
+    fail "xenconsoled is not the xen package's script"
+cmp "$T/root/etc/init.d/xenstored" "$MKDOM0_SRC/data/overlay-alpine/etc/init.d/xenstored" ||
+    fail "xenstored is not mkdom0's Alpine script"
+cmp "$T/root/etc/init.d/sshd" "$MKDOM0_SRC/data/overlay-alpine/etc/init.d/sshd" ||
+    fail "sshd is not mkdom0's (Alpine's makes new host keys at every boot)"
+grep -v '^[[:space:]]*#' "$T/root/etc/init.d/sshd" | grep -q ssh-keygen && fail "the image's sshd script runs ssh-keygen"
+# 3. Domain-0's registration: xenstored's start runs Xen's xen-init-dom0
+#    where Alpine's xen package has it, and the daemon at its path; no
+#    Debian path (xen-dir, /usr/lib/xen-X.Y).
+grep -Eq '^	/usr/lib/xen/bin/xen-init-dom0( |$)' "$T/root/etc/init.d/xenstored" ||
+    fail "xenstored's start does not run /usr/lib/xen/bin/xen-init-dom0"
+[ -x "$T/root/usr/lib/xen/bin/xen-init-dom0" ] || fail "no /usr/lib/xen/bin/xen-init-dom0 in the image"
+[ -x "$T/root/usr/sbin/xenstored" ] && [ -x "$T/root/usr/sbin/xenconsoled" ] || fail "no xenstored or xenconsoled"
+grep -Eq 'xen-common|xen-dir|/usr/lib/xen-4' "$T/root/etc/init.d/"* && fail "a service names a Debian path"
+# 4. Every program the started services run is in the image: the build's
+#    self-lint passed, and lint of the unpacked tree says so again; with
+#    Debian's xenstored script put back in, it names Debian's xen-dir,
+#    the fault of #13 (Domain-0 never registered on Alpine).
+"$MKDOM0" lint "$T/root/" >"$T/lint.log" 2>&1 || { cat "$T/lint.log"; fail "lint finds errors in the built Alpine root"; }
+cp -a "$T/root" "$T/root-debian-xenstored"
+cp "$MKDOM0_SRC/data/overlay-debian/etc/init.d/xenstored" "$T/root-debian-xenstored/etc/init.d/xenstored"
+rc=0
+"$MKDOM0" lint "$T/root-debian-xenstored/" >"$T/lint-deb.log" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q 'etc/init.d/xenstored:[0-9]*: error: .*service xenstored runs /usr/lib/xen-common/bin/xen-dir, which the rootfs does not have' "$T/lint-deb.log" ||
+    { cat "$T/lint-deb.log"; fail "Debian's xenstored on the Alpine root: lint does not name xen-dir (exit $rc)"; }
+rm -rf "$T/root-debian-xenstored"
+echo "Alpine dom0: runlevels sysinit/xen-dom0, boot/{xenstored,xenconsoled,sshd,network,syslog}, default/{guest-storage,xendomains}; Alpine's xenconsoled, Domain-0 by /usr/lib/xen/bin/xen-init-dom0; every program the services run is in the image"
+
+# The self-lint refuses a xen package that lacks what the services run:
+# the xen-init-dom0 that registers Domain-0, or the xenconsoled script the
+# boot runlevel names.  xen_refused CASE PATH REGEX: v318's xen without PATH.
+xen_refused() {
+    local c=$1 path=$2 re=$3
+    cp -a "$T/mirror" "$T/$c"
+    rm -rf "$T/src/xen-$c"
+    cp -a "$T/src/xen-4.17.5-r0" "$T/src/xen-$c"
+    rm "$T/src/xen-$c/$path"
+    python3 "$MAKER" apk "$T/$c/v318/x86_64/xen-4.17.5-r0.apk" "${KEY[@]}" --root "$T/src/xen-$c" \
+        --name xen --version 4.17.5-r0 --depend xen-libs --provides cmd:xenstored=4.17.5-r0 \
+        --provides cmd:xl=4.17.5-r0
+    python3 "$MAKER" index "$T/$c/v318/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v318 \
+        "$T/$c/v318/x86_64/"*.apk
+    spec "$T/$c.ini" "$T/$c"
+    mkdir -p "$T/$c-out"
+    echo previous > "$T/$c-out/rootfs.cpio.gz"
+    rc=0
+    "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/$c-cache" -o "$T/$c-out" "$T/$c.ini" >"$T/$c.log" 2>&1 || rc=$?
+    [ $rc = 1 ] || { cat "$T/$c.log"; fail "xen without $path: exit $rc, expected the self-lint's refusal"; }
+    grep -Eq "$re" "$T/$c.log" || { cat "$T/$c.log"; fail "xen without $path: no finding /$re/"; }
+    [ "$(cat "$T/$c-out/rootfs.cpio.gz")" = previous ] || fail "xen without $path: -o changed"
+    echo "xen without /$path: refused: $(grep -E "$re" "$T/$c.log" | head -n1 | cut -c1-160)..."
+}
+xen_refused noinitdom0 usr/lib/xen/bin/xen-init-dom0 \
+    'etc/init.d/xenstored\):[0-9]+: error: .*service xenstored runs /usr/lib/xen/bin/xen-init-dom0, which the rootfs does not have'
+xen_refused noconsoled etc/init.d/xenconsoled \
+    'etc/runlevels/boot/xenconsoled\): error: .*runlevel boot starts service xenconsoled, but /etc/init.d/xenconsoled is not in the rootfs'
+xen_refused noxenstored usr/sbin/xenstored \
+    'etc/init.d/xenstored\):[0-9]+: error: .*service xenstored runs /usr/sbin/xenstored,'
+
 
 # Without openrc the inittab's sysinit lines run nothing: the self-lint
 # refuses the image, naming /sbin/openrc.

@@ -1117,6 +1117,137 @@ static void test_rootfs_good(void)
     md_tree_free(t);
 }
 
+/* The services init starts run programs the rootfs must have (#13: the
+ * Debian dom0's xenstored script on an Alpine base ran Debian's xen-dir,
+ * which Alpine does not have, and Domain-0 was never registered). */
+static void test_rootfs_services(void)
+{
+    /* the Debian dom0's xenstored, enabled in boot, on a rootfs without
+     * Debian's xen-dir: the line that runs it is named */
+    static const char xenstored[] =
+        "#!/sbin/openrc-run\n"
+        "# /usr/lib/xen-common/bin/xen-dir in a comment runs nothing\n"
+        "command=${XENSTORED:-/usr/sbin/xenstored}\n"
+        "start() {\n"
+        "\tebegin \"Starting xenstored\"  # /bin/not-run-either\n"
+        "\t/sbin/xen-dom0-setup --ready x watch -- \"$command\" --no-fork\n"
+        "\tdir=$(/usr/lib/xen-common/bin/xen-dir) || return 1\n"
+        "\t\"$dir\"/bin/xen-init-dom0 >/dev/null 2>&1\n"
+        "\t[ -x /usr/sbin/optional ] && /usr/sbin/optional\n"
+        "\tlist=$(cat <<-EOF\n"
+        "\t/usr/bin/in-a-heredoc\n"
+        "\tEOF\n"
+        "\t)\n"
+        "\techo '/usr/bin/quoted'; echo /usr/bin/argument\n"
+        "\tif /usr/bin/after-if; then ! /usr/bin/after-bang; fi\n"
+        "\t/bin/busybox start-stop-daemon -S -b \\\n"
+        "\t\t-x /usr/bin/exec-of-ssd -- -x /usr/bin/its-argument\n"
+        "\tcat <<-EOF >/dev/null\n"
+        "\t/usr/bin/in-a-second-heredoc\n"
+        "\tEOF\n"
+        "\tv=$(\"/usr/bin/quoted-in-sub\" -x)\n"
+        "}\n";
+    md_tree *t = good_rootfs();
+    /* the scanner on every cut of the script, and on noise: no crash, no
+     * read past the text (ASan), whatever it finds */
+    add_link(t, "/etc/runlevels/boot/xenstored", "/etc/init.d/xenstored");
+    for (size_t cut = 0; cut <= sizeof xenstored - 1; cut++) {
+        char *part = md_xstrndup(xenstored, cut);
+        add_text(t, "/etc/init.d/xenstored", part, 0755);
+        md_lint_free(rootfs(t, "4.17"));
+        free(part);
+    }
+    unsigned seed = 13;
+    for (int i = 0; i < 200; i++) {
+        char noise[97];
+        for (size_t k = 0; k + 1 < sizeof noise; k++) {
+            seed = seed * 1103515245u + 12345u;
+            noise[k] = "$(){}\"'`<>|&;!#-\\=/ \n\tabcEOF:"[(seed >> 16) % 29];
+        }
+        noise[sizeof noise - 1] = '\0';
+        add_text(t, "/etc/init.d/xenstored", noise, 0755);
+        md_lint_free(rootfs(t, "4.17"));
+    }
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
+    add_text(t, "/sbin/xen-dom0-setup", "", 0755);
+    add_text(t, "/usr/sbin/xenstored", "", 0755);
+    add_text(t, "/etc/init.d/xenstored", xenstored, 0755);
+    add_link(t, "/etc/runlevels/boot/xenstored", "/etc/init.d/xenstored");
+    md_lint *l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /usr/lib/xen-common/bin/xen-dir, "
+                                          "which the rootfs does not have"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no Domain-0"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-if,"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/after-bang,"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/exec-of-ssd,"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/quoted-in-sub,"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 5); /* nothing else */
+    unsigned lines = 0;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        lines += (md_lint_line(l, i) == 7 && strstr(md_lint_message(l, i), "xen-dir")) +
+                 (md_lint_line(l, i) == 21 && strstr(md_lint_message(l, i), "quoted-in-sub"));
+    CHECK(lines == 2);
+    CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/init.d/xenstored)"));
+    md_lint_free(l);
+
+    /* what it runs there: no error (the default ${XENSTORED:-...} too) */
+    add_text(t, "/usr/lib/xen-common/bin/xen-dir", "", 0755);
+    add_text(t, "/usr/bin/after-if", "", 0755);
+    add_text(t, "/usr/bin/after-bang", "", 0755);
+    add_text(t, "/usr/bin/exec-of-ssd", "", 0755);
+    add_text(t, "/usr/bin/quoted-in-sub", "", 0755);
+    l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_remove(t, "/usr/sbin/xenstored");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /usr/sbin/xenstored,"));
+    md_lint_free(l);
+    add_text(t, "/usr/sbin/xenstored", "", 0755);
+
+    /* its interpreter */
+    md_tree_remove(t, "/sbin/openrc-run");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /sbin/openrc-run,"));
+    md_lint_free(l);
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
+
+    /* a runlevel that starts a service whose script is missing (the xen
+     * package's xenconsoled, left out); a runlevel init never enters
+     * (Debian's openrc ships nonetwork/local) is not started */
+    add_link(t, "/etc/runlevels/boot/xenconsoled", "/etc/init.d/xenconsoled");
+    add_link(t, "/etc/runlevels/nonetwork/local", "/etc/init.d/local");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runlevel boot starts service xenconsoled, but "
+                                          "/etc/init.d/xenconsoled is not in the rootfs"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    md_tree_remove(t, "/etc/runlevels/boot/xenconsoled");
+
+    /* a script the inittab starts itself, not in any runlevel */
+    add_text(t, "/etc/init.d/xen-dom0", "#!/sbin/openrc-run\nstart() { /sbin/gone all; }\n", 0755);
+    size_t len;
+    char *it = md_tree_text(t, "/etc/inittab", &len);
+    char *it2 = md_xasprintf("%s::sysinit:/etc/init.d/xen-dom0 start\n", it);
+    add_text(t, "/etc/inittab", it2, 0644);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xen-dom0 runs /sbin/gone,"));
+    md_lint_free(l);
+    free(it);
+    free(it2);
+    /* a service nothing starts is not checked */
+    md_tree_remove(t, "/etc/runlevels/boot/xenstored");
+    md_tree_remove(t, "/etc/init.d/xen-dom0");
+    l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /etc/init.d/xen-dom0 at sysinit"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
 static void test_rootfs_console(void)
 {
     md_tree *t = good_rootfs();
@@ -1221,6 +1352,12 @@ static void test_rootfs_devices(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "sysinit runlevel"));
     md_lint_free(l);
     add_link(t, "/etc/runlevels/sysinit/devfs", "/etc/init.d/devfs");
+    l = rootfs(t, "4.17");
+    /* a started script's interpreter must be there too */
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service devfs runs /sbin/openrc-run, which the rootfs "
+                                          "does not have"));
+    md_lint_free(l);
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
     l = rootfs(t, "4.17");
     CHECK(clean(l));
     md_lint_free(l);
@@ -1891,6 +2028,7 @@ int main(void)
     test_rootfs_modules();
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
+    test_rootfs_services();
     test_loader();
     test_loader_hardlinks();
     test_inputs();

@@ -73,6 +73,25 @@ struct build {
     double t0;
 };
 
+/* What differs between a dom0 of Debian packages and one of Alpine's, by
+ * the spec's one distribution (md_spec_distribution): the directory of
+ * service scripts data/overlay-NAME that goes over data/overlay, and the
+ * packages that messages tell the user to add. */
+typedef struct flavour {
+    const char *overlay;    /* data/overlay-NAME, listed in data/overlay-NAME.list */
+    const char *hypervisor; /* the package of /boot/xen-*.gz */
+    const char *kernel;     /* the package of /boot/vmlinuz-* */
+} flavour;
+
+static const flavour *flavour_of(const md_spec *s)
+{
+    static const flavour debian = { "debian", "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y",
+                                    "linux-image-amd64" };
+    static const flavour alpine = { "alpine", "xen-hypervisor (from the release of your xen package)",
+                                    "linux-lts" };
+    return md_spec_distribution(s) == MD_SPEC_REPO_APK ? &alpine : &debian;
+}
+
 /* The "over 1 MB" (#12), in the decimal megabytes of the size goals. */
 #define MD_BUILD_UNREFERENCED 1000000
 
@@ -350,12 +369,9 @@ static int step_boot_files(struct build *b)
                    b->hv.version);
     /* The package to name in "add ... to Include=", in the spec's own
      * distribution. */
-    bool apk = md_resolve_count(b->res) && md_resolve_pkg(b->res, 0)->apk;
-    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor",
-                 apk ? "xen-hypervisor (from the release of your xen package)"
-                     : "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y", &b->xen) < 0 ||
-        take_one(b, "/boot/vmlinuz-*", "kernel", apk ? "linux-lts" : "linux-image-amd64",
-                 &b->kernel) < 0)
+    const flavour *f = flavour_of(b->spec);
+    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", f->hypervisor, &b->xen) < 0 ||
+        take_one(b, "/boot/vmlinuz-*", "kernel", f->kernel, &b->kernel) < 0)
         return -1;
     /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
      * xen.gz (/boot/xen-X.Y-amd64.efi). */
@@ -432,11 +448,17 @@ static int step_files(struct build *b)
     md_base_opts bo = { md_spec_hostname(b->spec), md_spec_root_password_hash(b->spec), b->sde };
     if (md_base_populate(b->tree, &bo, b->err) < 0)
         return -1;
-    char *overlay = md_xasprintf("%s/overlay", b->o->data_dir);
-    char *manifest = md_xasprintf("%s/overlay.list", b->o->data_dir);
-    int r = md_overlay_add_dir(b->tree, overlay, "/", manifest, b->sde, "mkdom0", b->err);
-    free(overlay);
-    free(manifest);
+    /* data/overlay, then the distribution's own service scripts over it */
+    int r = 0;
+    for (int i = 0; r == 0 && i < 2; i++) {
+        const char *suffix = i ? flavour_of(b->spec)->overlay : NULL;
+        char *overlay = md_xasprintf("%s/overlay%s%s", b->o->data_dir, suffix ? "-" : "",
+                                     suffix ? suffix : "");
+        char *manifest = md_xasprintf("%s.list", overlay);
+        r = md_overlay_add_dir(b->tree, overlay, "/", manifest, b->sde, "mkdom0", b->err);
+        free(overlay);
+        free(manifest);
+    }
     if (r < 0 || add_dom0_helpers(b) < 0)
         return -1;
     const md_strv *ov = md_spec_overlays(b->spec);

@@ -413,3 +413,391 @@ bool md_lint_looks_inittab(const char *text, size_t len)
     }
     return good > 0 && good >= bad;
 }
+
+/* ---- the services init starts: their programs must be in the rootfs ---- */
+
+/* A program at an absolute path that a service script runs, and where. */
+typedef struct svrun {
+    char *prog;
+    unsigned line;
+} svrun;
+
+typedef struct svscan {
+    const char *p, *end;
+    unsigned line;
+    svrun *runs;
+    size_t nruns;
+    md_strv guarded; /* paths the script tests first ([ -x P ] && P) */
+    char *heredoc;   /* the delimiter of a here-document to skip at the next line */
+    bool heredoc_tabs;
+    const char *sub_at; /* after the last word's first unquoted "$(" (NULL: none) */
+    unsigned sub_line;
+} svscan;
+
+static void sv_run(svscan *s, const char *word, unsigned line)
+{
+    /* ${NAME:-/path} (also -, :=, =): the default is what runs unless a
+     * conf.d file sets NAME */
+    const char *w = word;
+    size_t n = strlen(w);
+    char *dflt = NULL;
+    if (!strncmp(w, "${", 2) && n > 3 && w[n - 1] == '}') {
+        size_t k = 2 + strspn(w + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+        if (w[k] == ':')
+            k++;
+        if (w[k] == '-' || w[k] == '=')
+            w = dflt = md_xstrndup(w + k + 1, n - k - 2);
+    }
+    /* only a fixed path: a variable's value or a glob is not known here */
+    if (w[0] == '/' && !strpbrk(w, "$`*?[")) {
+        s->runs = md_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
+        s->runs[s->nruns++] = (svrun){ md_xstrdup(w), line };
+    }
+    free(dflt);
+}
+
+static bool sv_op(char c) { return strchr(";&|()`<>\n", c) != NULL; }
+
+/* One shell word from s->p, quotes removed, ${...} and $(...) kept as
+ * written; newlines inside quotes are counted.  Stops at an unquoted
+ * blank or operator. */
+static char *sv_word(svscan *s)
+{
+    char *w = NULL;
+    size_t len = 0, cap = 0;
+    s->sub_at = NULL;
+    while (s->p < s->end) {
+        char c = *s->p;
+        bool sub = c == '(' && len && w[len - 1] == '$';
+        if (c == ' ' || c == '\t' || (sv_op(c) && !sub))
+            break;
+        if (sub && !s->sub_at) {
+            s->sub_at = s->p + 1;
+            s->sub_line = s->line;
+        }
+        if (c == '\\' && s->p + 1 < s->end) {
+            if (s->p[1] == '\n') {
+                s->line++;
+                s->p += 2;
+                break;
+            }
+            w = md_xgrow(w, &cap, len + 2, 1);
+            w[len++] = s->p[1];
+            s->p += 2;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            const char *q = s->p + 1;
+            while (q < s->end && *q != c) {
+                if (c == '"' && *q == '\\' && q + 1 < s->end)
+                    q++;
+                if (*q == '\n')
+                    s->line++;
+                q++;
+            }
+            size_t k = (size_t)(q - s->p - 1);
+            w = md_xgrow(w, &cap, len + k + 1, 1);
+            memcpy(w + len, s->p + 1, k);
+            len += k;
+            s->p = q < s->end ? q + 1 : q;
+            continue;
+        }
+        if (c == '$' && s->p + 1 < s->end && s->p[1] == '{') {
+            const char *q = s->p + 2;
+            int depth = 1;
+            while (q < s->end && depth) {
+                depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+                if (*q == '\n')
+                    s->line++;
+                q++;
+            }
+            size_t k = (size_t)(q - s->p);
+            w = md_xgrow(w, &cap, len + k + 1, 1);
+            memcpy(w + len, s->p, k);
+            len += k;
+            s->p = q;
+            continue;
+        }
+        w = md_xgrow(w, &cap, len + 2, 1);
+        w[len++] = c;
+        s->p++;
+    }
+    w = md_xgrow(w, &cap, len + 1, 1);
+    w[len] = '\0';
+    return w;
+}
+
+/* Skip the body of a pending here-document: the lines up to its delimiter. */
+static void sv_skip_heredoc(svscan *s)
+{
+    while (s->p < s->end) {
+        const char *nl = memchr(s->p, '\n', (size_t)(s->end - s->p));
+        const char *e = nl ? nl : s->end, *b = s->p;
+        while (s->heredoc_tabs && b < e && *b == '\t')
+            b++;
+        bool last = (size_t)(e - b) == strlen(s->heredoc) && !memcmp(b, s->heredoc, (size_t)(e - b));
+        s->p = nl ? nl + 1 : s->end;
+        s->line++;
+        if (last)
+            break;
+    }
+    free(s->heredoc);
+    s->heredoc = NULL;
+}
+
+static bool sv_assignment(const char *w, const char **value)
+{
+    size_t k = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    if (!k || w[k] != '=' || isdigit((unsigned char)w[0]))
+        return false;
+    *value = w + k + 1;
+    return true;
+}
+
+/* The programs at absolute paths a shell script runs: its interpreter (#!),
+ * OpenRC's command=, the first word of each command (also in $(...) and
+ * after if, then, do, !, exec ...), and start-stop-daemon's --exec (-x,
+ * --startas, -a).  A path the script tests first ([ -x P ], test -e P)
+ * is optional to it and not counted.  A sketch of sh's grammar, not a
+ * parser: what it cannot tell (a variable's value) it leaves out. */
+static void sv_scan(svscan *s)
+{
+    static const char *const keep_cmd[] = { "if", "then", "else", "elif", "do", "while", "until",
+                                            "!", "{", "}", "time", "exec", "nohup", "command",
+                                            "setsid", NULL };
+    if (s->end - s->p > 2 && !memcmp(s->p, "#!", 2)) {
+        const char *b = s->p + 2;
+        while (b < s->end && (*b == ' ' || *b == '\t'))
+            b++;
+        size_t k = strcspn(b, " \t\n");
+        char *interp = md_xstrndup(b, k);
+        sv_run(s, interp, 1);
+        free(interp);
+    }
+    bool at_cmd = true, redir = false, heredoc_next = false, dashdash = false, exec_next = false;
+    bool test_cmd = false, guard_next = false, ssd = false;
+    size_t nargs = 0;
+    while (s->p < s->end) {
+        char c = *s->p;
+        if (c == ' ' || c == '\t') {
+            s->p++;
+            continue;
+        }
+        if (c == '#') {
+            while (s->p < s->end && *s->p != '\n')
+                s->p++;
+            continue;
+        }
+        if (sv_op(c)) {
+            s->p++;
+            if (c == '<' || c == '>') {
+                bool here = c == '<' && s->p < s->end && *s->p == '<';
+                if (here)
+                    s->heredoc_tabs = false;
+                while (s->p < s->end && strchr("<>&|-", *s->p)) {
+                    if (*s->p == '-' && here)
+                        s->heredoc_tabs = true;
+                    s->p++;
+                }
+                redir = true;
+                heredoc_next = here;
+                continue;
+            }
+            if (c == '\n') {
+                s->line++;
+                if (s->heredoc)
+                    sv_skip_heredoc(s);
+            }
+            at_cmd = true;
+            test_cmd = ssd = dashdash = exec_next = guard_next = false;
+            nargs = 0;
+            continue;
+        }
+        unsigned line = s->line;
+        char *w = sv_word(s);
+        if (!*w) { /* a line continuation */
+            free(w);
+            continue;
+        }
+        /* an unquoted command substitution in the word (x=$(/bin/y): the
+         * word ends before it, and its command is scanned next */
+        char *sub = strstr(w, "$(");
+        bool nested = sub && s->sub_at && sub[2] != '(' && !strchr(sub, ')');
+        if (nested) {
+            s->p = s->sub_at;
+            s->line = s->sub_line;
+            *sub = '\0';
+        }
+        if (redir) {
+            redir = false;
+            if (heredoc_next) {
+                free(s->heredoc);
+                s->heredoc = md_xstrdup(w);
+                heredoc_next = false;
+            }
+        } else if (s->p < s->end && (*s->p == '<' || *s->p == '>') &&
+                   strspn(w, "0123456789") == strlen(w)) {
+            /* an fd number of a redirection (2>/dev/null) */
+        } else if (at_cmd) {
+            const char *value;
+            bool kw = false;
+            for (int i = 0; keep_cmd[i]; i++)
+                kw |= !strcmp(w, keep_cmd[i]);
+            if (sv_assignment(w, &value)) {
+                if (!strncmp(w, "command=", 8))
+                    sv_run(s, value, line);
+            } else if (!kw) {
+                sv_run(s, w, line);
+                const char *b = basename(w);
+                test_cmd = !strcmp(b, "[") || !strcmp(b, "test");
+                ssd = !strcmp(b, "start-stop-daemon");
+                at_cmd = false;
+                nargs = 0;
+            }
+        } else {
+            nargs++;
+            if (nargs == 1 && !strcmp(basename(w), "start-stop-daemon"))
+                ssd = true; /* busybox start-stop-daemon */
+            else if (guard_next) {
+                md_strv_push(&s->guarded, w);
+                guard_next = false;
+            } else if (test_cmd && (!strcmp(w, "-x") || !strcmp(w, "-e") || !strcmp(w, "-f"))) {
+                guard_next = true;
+            } else if (ssd && !dashdash) {
+                if (exec_next) {
+                    sv_run(s, w, line);
+                    exec_next = false;
+                } else if (!strcmp(w, "--")) {
+                    dashdash = true;
+                } else if (!strcmp(w, "-x") || !strcmp(w, "--exec") || !strcmp(w, "-a") ||
+                           !strcmp(w, "--startas")) {
+                    exec_next = true;
+                } else if (!strncmp(w, "--exec=", 7) || !strncmp(w, "--startas=", 10)) {
+                    sv_run(s, strchr(w, '=') + 1, line);
+                }
+            }
+        }
+        free(w);
+        if (nested) {
+            at_cmd = true;
+            test_cmd = ssd = dashdash = exec_next = guard_next = false;
+            nargs = 0;
+        }
+    }
+    free(s->heredoc);
+    s->heredoc = NULL;
+}
+
+/* What init's inittab runs as the system comes up: the scripts it starts
+ * itself ("/etc/init.d/NAME start") into `names`, the runlevels it enters
+ * ("openrc LEVEL") into `levels`. */
+static void inittab_services(const char *text, size_t len, md_strv *names, md_strv *levels)
+{
+    char *copy = md_xstrndup(text, len);
+    for (char *p = copy, *next; p && *p; p = next) {
+        next = strchr(p, '\n');
+        if (next)
+            *next++ = '\0';
+        char *t = trim(p);
+        itline e;
+        if (*t == '#' || !split_line(t, &e) || !startup_action(trim(e.action)))
+            continue;
+        md_strv argv = { 0 };
+        md_strv_split(&argv, e.process, false);
+        if (argv.n) {
+            size_t pi = unwrap(&argv);
+            const char *prog = argv.v[pi];
+            if (!strncmp(prog, "/etc/init.d/", 12) && prog[12] && !strchr(prog + 12, '/') &&
+                !md_strv_contains(names, prog + 12))
+                md_strv_push(names, prog + 12);
+            if (!strcmp(basename(prog), "openrc") && pi + 1 < argv.n &&
+                !md_strv_contains(levels, argv.v[pi + 1]))
+                md_strv_push(levels, argv.v[pi + 1]);
+        }
+        md_strv_free(&argv);
+    }
+    free(copy);
+}
+
+void md_lint_services(md_lint *l, const char *label, const md_tree *t)
+{
+    md_strv names = { 0 };
+    /* OpenRC always runs sysinit and boot (rc.c), and init's default
+     * runlevel is "default" unless the inittab enters others; those it
+     * never enters (Debian's openrc has nonetwork, single) start nothing */
+    md_strv levels = { 0 };
+    md_strv_push(&levels, "sysinit");
+    md_strv_push(&levels, "boot");
+    size_t len;
+    char *it = md_tree_text(t, "/etc/inittab", &len);
+    if (it)
+        inittab_services(it, len, &names, &levels);
+    else
+        md_strv_push(&levels, "default");
+    free(it);
+    /* the runlevels' services: OpenRC takes each entry's name and starts
+     * /etc/init.d/NAME */
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (strncmp(p, "/etc/runlevels/", 15) || !strchr(p + 15, '/') ||
+            strchr(strchr(p + 15, '/') + 1, '/') || md_node_type_of(n) == MD_NODE_DIR)
+            continue;
+        const char *name = basename(p);
+        if (name[0] == '.')
+            continue; /* Alpine's .keep; OpenRC skips dot files */
+        char *level = md_xstrndup(p + 15, (size_t)(strchr(p + 15, '/') - (p + 15)));
+        bool entered = md_strv_contains(&levels, level);
+        char *script = md_xasprintf("/etc/init.d/%s", name);
+        if (!entered) {
+            /* not started */
+        } else if (!md_tree_resolve_file(t, script)) {
+            md_lint_add_at(l, label, p, 0, MD_LINT_ERROR, 0,
+                           "runlevel %s starts service %s, but %s is not in the rootfs: OpenRC "
+                           "starts nothing for it (\"service '%s' does not exist\"); install "
+                           "the package that ships the script or remove the link",
+                           level, name, script, name);
+        } else if (!md_strv_contains(&names, name)) {
+            md_strv_push(&names, name);
+        }
+        free(script);
+        free(level);
+    }
+    md_strv_free(&levels);
+    for (size_t i = 0; i < names.n; i++) {
+        char *script = md_xasprintf("/etc/init.d/%s", names.v[i]);
+        char *text = md_tree_text(t, script, &len);
+        if (!text || memchr(text, 0, len)) {
+            free(text);
+            free(script);
+            continue; /* missing: named above (runlevel) or by the inittab's check */
+        }
+        svscan s = { .p = text, .end = text + len, .line = 1 };
+        sv_scan(&s);
+        md_strv seen = { 0 };
+        for (size_t k = 0; k < s.nruns; k++) {
+            const char *prog = s.runs[k].prog;
+            if (md_tree_resolve_file(t, prog) || md_strv_contains(&s.guarded, prog) ||
+                md_strv_contains(&seen, prog)) {
+                continue;
+            }
+            md_strv_push(&seen, prog);
+            const char *what = md_lint_non_file(t, prog);
+            md_lint_add_at(l, label, script, s.runs[k].line, MD_LINT_ERROR, 0,
+                           "service %s runs %s, which %s%s: that step of the service fails "
+                           "at every boot%s; install the package that ships it or change the "
+                           "script", names.v[i], prog, what ? "is " : "the rootfs does not have",
+                           what ? what : "",
+                           !strncmp(names.v[i], "xen", 3)
+                               ? " (a Xen daemon's: no store, or no Domain-0 in it, and xl "
+                                 "starts no guest)" : "");
+        }
+        for (size_t k = 0; k < s.nruns; k++)
+            free(s.runs[k].prog);
+        free(s.runs);
+        md_strv_free(&s.guarded);
+        md_strv_free(&seen);
+        free(text);
+        free(script);
+    }
+    md_strv_free(&names);
+}

@@ -34,6 +34,16 @@ const char *md_lint_non_file(const md_tree *t, const char *path);
 #define MD_LINT_KEEP_SMALL ((uint64_t)1 << 20)
 bool md_lint_keep(const char *path, uint64_t size);
 
+/* The services a rootfs's init starts (each /etc/runlevels/LEVEL/NAME,
+ * and each /etc/init.d/NAME its inittab runs): a runlevel entry without
+ * its /etc/init.d script is an error, and so is a program at an absolute
+ * path that a started script runs (its #! interpreter, OpenRC's command=,
+ * a command's first word, start-stop-daemon's --exec) and the rootfs does
+ * not have, as md_lint_inittab finds for the inittab's own lines.  A path
+ * the script tests first ([ -x P ]) is optional to it.  `label` as for
+ * md_lint_rootfs. */
+void md_lint_services(md_lint *l, const char *label, const md_tree *t);
+
 /* Does `text` look like an inittab?  Used for detection (boot configs:
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);

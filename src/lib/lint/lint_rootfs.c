@@ -383,6 +383,7 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
     rctx r = { l, label, t };
     scripts s = collect_scripts(t);
     check_console(&r);
+    md_lint_services(l, label, t);
     check_devices(&r, &s);
     md_lint_modules(l, label, t);
     check_toolstack(&r, hv && hv->found ? hv : NULL);

@@ -1876,6 +1876,9 @@ size_t md_spec_repo_count(const md_spec *s) { return s->nrepos; }
 
 const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i) { return &s->repos[i].view; }
 
+/* validate() refuses a spec without repositories or with mixed types. */
+md_spec_repo_type md_spec_distribution(const md_spec *s) { return s->repos[0].type; }
+
 const md_strv *md_spec_packages(const md_spec *s) { return &s->packages; }
 const md_strv *md_spec_excludes(const md_spec *s) { return &s->excludes; }
 size_t md_spec_pin_count(const md_spec *s) { return s->npins; }

@@ -104,6 +104,11 @@ size_t md_spec_repo_count(const md_spec *s);
  * path.  The one rule, for the spec and packages/repo.h. */
 bool md_spec_repo_name_ok(const char *name);
 const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i);
+/* The distribution the image is made of: the Type= its repositories share
+ * (a spec mixing them is refused).  What the build does differently for
+ * Debian and Alpine (the dom0's service scripts, the packages named in
+ * messages) is chosen by this one value. */
+md_spec_repo_type md_spec_distribution(const md_spec *s);
 
 const md_strv *md_spec_packages(const md_spec *s);
 const md_strv *md_spec_excludes(const md_spec *s);
