@@ -279,8 +279,6 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
 
 int md_fetch_lock(const char *dir, const md_out *out, md_err *err)
 {
-    if (md_mkdir_p(dir, 0755, err) < 0)
-        return -1;
     char *lp = md_xasprintf("%s/.lock", dir);
     int fd = md_file_open_lock(AT_FDCWD, lp, lp, err);
     if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -55,7 +55,8 @@ typedef struct md_fetch_item {
 int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *out, char **path,
                       bool *cached, md_err *err);
 
-/* Take an exclusive flock on dir/.lock (creating dir), waiting for another
+/* Take an exclusive flock on dir/.lock (dir exists and was checked:
+ * md_cache_prepare), waiting for another
  * mkdom0 that holds it, and remove temporaries a crashed run left behind.
  * Returns the lock's fd for md_fetch_unlock(), or -1. */
 int md_fetch_lock(const char *dir, const md_out *out, md_err *err);
