@@ -301,11 +301,19 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
             /* A .pub without its private key: the key was there and is gone
              * (deleted, a partial restore): the new one is a new identity,
              * which every ssh client that knew the host will refuse. */
-            if (lstat(pub, &pst) == 0)
+            if (lstat(pub, &pst) == 0 && strcmp(name, MD_SSHKEYS_CLIENT_KEY))
                 md_out_say(out, MD_OUT_NOTE, "warning: %s is missing but %s is there: making a "
                            "NEW host key, so ssh clients that knew this host will refuse it "
                            "(REMOTE HOST IDENTIFICATION HAS CHANGED); to keep the identity, "
                            "stop and restore the private key from a backup", priv, pub);
+            /* the client key is root's login key, no host identity
+             * (trial 9e case 7: it was warned about as a host key) */
+            else if (lstat(pub, &pst) == 0)
+                md_out_say(out, MD_OUT_NOTE, "warning: %s is missing but %s is there: making a "
+                           "NEW login key, which the image authorizes for root instead of the "
+                           "old one, so the old private key no longer logs in to images built "
+                           "from now on; to keep it, stop and restore the private key from a "
+                           "backup", priv, pub);
             r = generate(dir, name, err);
         }
     } else if (!S_ISREG(st.st_mode)) {
