@@ -326,6 +326,19 @@ damaged pkginfo "${KEY[@]}" --pkginfo-line "this line has no equals sign"
 refuse pkginfo "$base.*\.PKGINFO.*malformed"
 echo "all five damaged packages refused, nothing kept"
 
+# dom0-base also provides busybox (version 99, above the real one's): the
+# resolver gives it the name, and the image has no /bin/busybox.  The
+# error names that package, in Alpine's words: it advised Debian's
+# busybox-static (trial 9e case 9).
+cp -a "$T/mirror" "$T/bbprov"
+python3 "$MAKER" index "$T/bbprov/v323/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v323 \
+    --override "dom0-base:p=busybox=99 cmd:sh" "$T/bbprov/v323/x86_64/"*.apk
+spec "$T/bbprov.ini" "$T/bbprov" "xen-hypervisor=v318 xen-libs=v318"
+build_refused "busybox provided by dom0-base" bbprov "$T/cache" \
+    "/bin/busybox is not in the image: the name busybox was given to dom0-base 1\.0-r0 \(.*APKINDEX.*:[0-9]+\), which provides it"
+! grep -q busybox-static <<< "$msg" || fail "busybox provided by dom0-base: Debian's advice in an Alpine build: $msg"
+echo "busybox provided by another package: $msg"
+
 # ---- the modloop's signature (update-kernel's, beside it) ----
 # modloop_case CASE: a copy of the signed modloop in its own directory, for
 # the caller to damage; its spec names it.
