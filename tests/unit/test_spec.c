@@ -542,6 +542,13 @@ int main(void)
         { "[Repository x]\nURL=file:///r\nKeyring=k\n", "test.ini:10: [Repository x] has no Suite=" },
         { "[Packages]\nPin=a=nosuch\n", "test.ini:10: Pin=a=nosuch names no [Repository nosuch]" },
         { "[Packages]\nInclude=\n", "test.ini:10: [Packages] Include= is empty" },
+        /* trial 9e case 8: a URL with a space failed at the download
+         * ("bad/illegal format"), naming no line */
+        { "[Repository x]\nURL=file:///x/v323 extra\n",
+          "test.ini:10: URL=file:///x/v323 extra: a URL holds no ' ' (byte 15): write a space" },
+        { "[Repository x]\nURL=http://h/a|b\n", "test.ini:10: URL=http://h/a|b: a URL holds no '|'" },
+        { "[Repository x]\nURL=ftp://h/debian\n",
+          "test.ini:10: URL=ftp://h/debian: expected http://, https:// or file://" },
     };
     for (size_t i = 0; i < sizeof bad_repo / sizeof *bad_repo; i++) {
         char *text = md_xasprintf(MIN "%s", bad_repo[i][0]);

@@ -545,6 +545,21 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
                             (stat(r->keys, &st) < 0 || check_trusted(s, "Keys", r->keys, RISK_TRUST)));
     }
     if (!strcmp(k, "URL")) {
+        /* docs/spec.md: http://, https:// or file://; a character RFC 3986
+         * never has in a URL (a blank, a control, " < > \ ^ ` { | }) made
+         * curl's "bad/illegal format" at the download, with no line
+         * (trial 9e case 8) */
+        size_t bad = strcspn(v, " \t\"<>\\^`{|}");
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                bad = (size_t)((const char *)p - v);
+                break;
+            }
+        if (*v && v[bad])
+            return fail(s, "URL=%s: a URL holds no '%c' (byte %zu)%s", v, v[bad], bad + 1,
+                        v[bad] == ' ' ? ": write a space in a path as %20" : "");
+        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8) && strncmp(v, "file://", 7))
+            return fail(s, "URL=%s: expected http://, https:// or file://", v);
         set_str(&r->url, v);
         size_t n = r->url ? strlen(r->url) : 0;
         while (n > 1 && r->url[n - 1] == '/')
