@@ -664,6 +664,11 @@ trap 'kill_keys; rm -rf "$W" "$ST" "$NT"' EXIT
 must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR to a directory only" -- \
     env TMPDIR="$NT" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
 [ -z "$(ls -A "$NT")" ] || bad "foreign-tmpdir: something was made in it: $(ls -A "$NT")"
+# ... and TMPDIR through a symlink another user owns (trial 9e case 4, as
+# --keys and --cache): checked where it led, then used through the link
+ln -s /tmp "$ST/tl"; chown -h nobody "$ST/tl"
+must_fail foreign-tmpdir-link "TMPDIR $ST/tl: $ST/tl belongs to user $NOBODY" -- \
+    env TMPDIR="$ST/tl" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
 # Inputs of a spec that another user may change decide what the image
 # holds or trusts: an overlay (root's files), a key in AuthorizedKeys=
 # (root's logins), a keyring (whose packages are genuine).  Refused at

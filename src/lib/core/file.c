@@ -371,16 +371,15 @@ char *md_scratch_dir(const char *tag, md_err *err)
     /* The directory is private, but whoever may change TMPDIR itself (or a
      * directory above it) could rename it away and put their own in its
      * place while it is used (trial 9c: gpgv's output read back from it). */
-    char *real = realpath(tmp, NULL);
-    if (!real)
-        return md_err_errno(err, "TMPDIR %s: cannot resolve", tmp), NULL;
+    /* Walked as written too, and used resolved from then on: a symlink
+     * on the way that another user owns could be pointed elsewhere after
+     * the check (trial 9e case 4, as --keys and --cache). */
     char *risk = md_xasprintf("who could replace mkdom0's scratch directories there: set TMPDIR to "
                               "a directory only user %u (or root) can change, or unset it",
                               (unsigned)geteuid());
-    int rc = md_file_check_trusted_path(real, risk, err);
+    char *real = md_path_walk_trusted(tmp, MD_WALK_STICKY_OK, 0, risk, err);
     free(risk);
-    if (rc < 0) {
-        free(real);
+    if (!real) {
         md_err_prefix(err, "TMPDIR %s", tmp);
         return NULL;
     }
@@ -390,8 +389,8 @@ char *md_scratch_dir(const char *tag, md_err *err)
     pthread_mutex_unlock(&held_mu);
     if (sweep)
         sweep_dead(real);
+    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", strcmp(real, "/") ? real : "", tag);
     free(real);
-    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);
