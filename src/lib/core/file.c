@@ -564,6 +564,9 @@ char *md_path_walk_trusted(const char *path, unsigned flags, unsigned mode, cons
             ssize_t tl = readlink(p, target, sizeof target - 1);
             if (tl < 0)
                 rc = md_err_errno(err, "%s", p);
+            else if ((size_t)tl >= sizeof target - 1)
+                rc = md_err_set(err, "%s: a symbolic link of %zd bytes or more (limit %d)", p, tl,
+                                PATH_MAX - 2);
             else if (++links > WALK_MAX_LINKS)
                 rc = md_err_set(err, "%s: more than %d symbolic links on the way", path,
                                 WALK_MAX_LINKS);
