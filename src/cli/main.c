@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
+#include "sink.h"
+#include "image/image.h"
+#include "packages/fetch.h"
 
 #define APPS(X) X(build) X(resolve) X(boot) X(lint) X(inspect)
 #define DECLARE(n) extern const struct md_app md_app_##n __attribute__((weak));
@@ -22,6 +25,23 @@ static void usage(FILE *f)
     fprintf(f, "\nRun 'mkdom0 COMMAND --help' for a command's options; see mkdom0(1).\n");
 }
 
+/* The environment's numbers, each read where it is used, are checked here
+ * once, before any command: a bad one is an error even when the command
+ * would not have read it this time (a build from a warm cache never
+ * downloads, so MKDOM0_STALL_TIMEOUT=abc went unnoticed, trial 9e). */
+static int check_env(void)
+{
+    md_err err = MD_ERR_INIT;
+    long stall;
+    int threads;
+    bool progress;
+    if (md_fetch_stall_seconds(&stall, &err) == 0 && md_image_threads(&threads, &err) == 0 &&
+        md_cli_progress(&progress, &err) == 0)
+        return 0;
+    fprintf(stderr, "mkdom0: %s\n", err.msg);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -39,6 +59,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof apps / sizeof *apps; i++) {
         if (!apps[i] || strcmp(apps[i]->name, argv[1]))
             continue;
+        if (check_env() < 0)
+            return MD_EXIT_USAGE;
         /* getopt names argv[0] in its messages: "mkdom0 build: ...". */
         char prog[64];
         snprintf(prog, sizeof prog, "mkdom0 %s", apps[i]->name);

@@ -1,4 +1,5 @@
 #include "sink.h"
+#include "core/size.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,18 @@ void md_cli_sink_line(void *ctx, md_out_level level, const char *line)
     }
 }
 
+int md_cli_progress(bool *on, md_err *err)
+{
+    uint64_t v;
+    int rc = md_size_env("MKDOM0_PROGRESS", 0, 1, isatty(2) ? 1 : 0, &v, err);
+    *on = v == 1;
+    return rc;
+}
+
 md_out md_cli_sink(void)
 {
-    const char *e = getenv("MKDOM0_PROGRESS");
-    return (md_out){ .fn = md_cli_sink_line, .progress = e ? e[0] == '1' : isatty(2) };
+    bool on;
+    md_err e = MD_ERR_INIT; /* refused before any command ran (main.c) */
+    md_cli_progress(&on, &e);
+    return (md_out){ .fn = md_cli_sink_line, .progress = on };
 }

@@ -182,6 +182,19 @@ for mode in stall stall-body; do
     [ $((SECONDS - t0)) -le 40 ] || bad "$mode: took $((SECONDS - t0)) s (stall timeout 2 s, 3 tries)"
 done
 unset MKDOM0_STALL_TIMEOUT
+# A bad value of one of mkdom0's numeric variables was taken as the default
+# without a word (trial 9e case 8), even on a build that downloads: now
+# refused before anything runs, naming the variable, its value and range.
+for ev in MKDOM0_STALL_TIMEOUT=abc MKDOM0_STALL_TIMEOUT=0 MKDOM0_STALL_TIMEOUT=-1 \
+          MKDOM0_STALL_TIMEOUT=99999 MKDOM0_THREADS=x MKDOM0_PROGRESS=yes; do
+    : >requests; rc=0
+    env "$ev" "$MKDOM0" build --cache "$W/cache-env" --keys "$W/keys" -o "$W/out-env" spec.ini \
+        >env.out 2>env.err || rc=$?
+    if [ $rc != 2 ] || ! grep -qx "mkdom0: ${ev//[/\\[}: expected a whole number from .*" env.err; then
+        bad "$ev: exit $rc: $(cat env.err)"
+    elif [ -s requests ] || [ -e "$W/cache-env" ] || [ -e "$W/out-env" ]; then bad "$ev: refused only after work was done"
+    else echo "ok   $ev: $(cat env.err)"; fi
+done
 
 # 9. the cache's file system full (trial 9c case 13): curl's own words were
 #    "Failure writing output to destination", with no file and no reason.

@@ -346,6 +346,74 @@ if [ "$(id -u)" = 0 ]; then
     [ $rc = 1 ] && grep -q "$W/nk/id_ed25519.pub belongs to user $(id -u nobody)" nk.err && [ ! -e "$W/oc-nk" ] &&
         echo "ok   a key file of another user: refused" || bad "key file of another user: exit $rc: $(cat nk.err)"
 fi
+# A refused build leaves nothing behind (trial 9e case 3): the directories
+# of -o, --cache, --keys and [SSH] KeysDir= are made only once everything
+# above them passed.  A root build with another user's HOME (sudo -E) left
+# root-owned ~/.cache and ~/.local/state there, and that user could no
+# longer make their own programs' directories in them.
+if [ "$(id -u)" = 0 ]; then
+    NH=$W/nhome; mkdir -p "$NH/.local/share"; chown -R nobody "$NH"
+    before=$(cd "$NH" && find . | sort)
+    for how in default keys; do
+        ka=(); [ $how = keys ] && ka=(--keys "$KEYS")
+        rc=0; env HOME="$NH" XDG_CACHE_HOME= XDG_STATE_HOME= MKDOM0_CACHE=             "$MKDOM0" build "${ka[@]}" -o "$W/oc-nhome" good.ini >/dev/null 2>nhome.err || rc=$?
+        if [ $rc != 1 ] || ! grep -q "$NH belongs to user $(id -u nobody)" nhome.err; then
+            bad "another user's HOME ($how): exit $rc: $(cat nhome.err)"
+        elif [ "$(cd "$NH" && find . | sort)" != "$before" ] || [ -e "$W/oc-nhome" ]; then
+            bad "another user's HOME ($how): refused, but made $(cd "$NH" && find . | sort | tr '\n' ' ')"
+        else echo "ok   another user's HOME ($how): refused, nothing made in it"; fi
+    done
+    NP=$W/npar; mkdir -p "$NP"; chown nobody "$NP"
+    { cat good.ini; printf '
+[SSH]
+KeysDir=%s/e/keys
+' "$NP"; } >npkd.ini
+    for how in o cache keys keysdir; do
+        args=(--cache "$CACHE" --keys "$KEYS" -o "$W/oc-np" good.ini)
+        case $how in
+            o) args=(--cache "$CACHE" --keys "$KEYS" -o "$NP/a/b/out" good.ini) ;;
+            cache) args=(--cache "$NP/c/cache" --keys "$KEYS" -o "$W/oc-np" good.ini) ;;
+            keys) args=(--cache "$CACHE" --keys "$NP/f/keys" -o "$W/oc-np" good.ini) ;;
+            keysdir) args=(--cache "$CACHE" -o "$W/oc-np" npkd.ini) ;;
+        esac
+        rc=0; "$MKDOM0" build "${args[@]}" >/dev/null 2>np.err || rc=$?
+        if [ $rc != 1 ] || ! grep -q "$NP belongs to user $(id -u nobody)" np.err; then
+            bad "a $how path below another user's directory: exit $rc: $(cat np.err)"
+        elif [ -n "$(ls -A "$NP")" ] || [ -e "$W/oc-np" ]; then
+            bad "a $how path below another user's directory: refused, but made $(find "$NP" -mindepth 1 | tr '\n' ' ')"
+        else echo "ok   a $how path below another user's directory: refused, nothing made"; fi
+    done
+    # --keys, --cache and KeysDir= through a symlink another user owns
+    # (trial 9e case 4): the trust check ran where it led, the files were
+    # then read through it, so they could re-point it in between.  Refused
+    # as -o refuses it, naming the link; nothing made where it led.
+    mkdir -m 700 "$W/t8target"; cp -a "$KEYS" "$W/t8target/keys"; before=$(cd "$W/t8target" && find . | sort)
+    ln -s "$W/t8target" "$W/sticky/t8l"; chown -h nobody "$W/sticky/t8l"
+    { cat good.ini; printf '
+[SSH]
+KeysDir=%s/t8l/keys
+' "$W/sticky"; } >t8kd.ini
+    for how in keys cache keysdir newkeys; do
+        case $how in
+            keys) args=(--cache "$CACHE" --keys "$W/sticky/t8l/keys" -o "$W/oc-t8" good.ini) ;;
+            cache) args=(--cache "$W/sticky/t8l/cache" --keys "$KEYS" -o "$W/oc-t8" good.ini) ;;
+            keysdir) args=(--cache "$CACHE" -o "$W/oc-t8" t8kd.ini) ;;
+            newkeys) args=(--cache "$CACHE" --keys "$W/sticky/t8l/new" -o "$W/oc-t8" good.ini) ;;
+        esac
+        rc=0; "$MKDOM0" build "${args[@]}" >/dev/null 2>t8.err || rc=$?
+        if [ $rc != 1 ] || ! grep -q "$W/sticky/t8l belongs to user $(id -u nobody)" t8.err; then
+            bad "$how through another user's symlink: exit $rc: $(cat t8.err)"
+        elif [ "$(cd "$W/t8target" && find . | sort)" != "$before" ] || [ -e "$W/oc-t8" ]; then
+            bad "$how through another user's symlink: refused, but the target changed"
+        else echo "ok   $how through another user's symlink: refused, nothing made where it led"; fi
+    done
+    # root's own symlink in a directory another user owns: they can replace it
+    mkdir -p "$W/npl"; chown nobody "$W/npl"; ln -s "$W/t8target" "$W/npl/l"
+    rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/npl/l/keys" -o "$W/oc-t8" good.ini >/dev/null 2>t8b.err || rc=$?
+    [ $rc = 1 ] && grep -q "$W/npl belongs to user $(id -u nobody)" t8b.err && [ ! -e "$W/oc-t8" ] &&
+        echo "ok   --keys through root's symlink in another user's directory: refused" ||
+        bad "--keys through root's symlink in another user's directory: exit $rc: $(cat t8b.err)"
+fi
 # Keys inside the output would be lost by each build's swap.
 outcase keys
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-keys/out" good.ini >/dev/null 2>keys.err || rc=$?
@@ -605,6 +673,11 @@ trap 'kill_keys; rm -rf "$W" "$ST" "$NT"' EXIT
 must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR to a directory only" -- \
     env TMPDIR="$NT" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
 [ -z "$(ls -A "$NT")" ] || bad "foreign-tmpdir: something was made in it: $(ls -A "$NT")"
+# ... and TMPDIR through a symlink another user owns (trial 9e case 4, as
+# --keys and --cache): checked where it led, then used through the link
+ln -s /tmp "$ST/tl"; chown -h nobody "$ST/tl"
+must_fail foreign-tmpdir-link "TMPDIR $ST/tl: $ST/tl belongs to user $NOBODY" -- \
+    env TMPDIR="$ST/tl" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
 # Inputs of a spec that another user may change decide what the image
 # holds or trusts: an overlay (root's files), a key in AuthorizedKeys=
 # (root's logins), a keyring (whose packages are genuine).  Refused at

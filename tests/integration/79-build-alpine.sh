@@ -467,6 +467,38 @@ damaged pkginfo "${KEY[@]}" --pkginfo-line "this line has no equals sign"
 refuse pkginfo "$base.*\.PKGINFO.*malformed"
 echo "all five damaged packages refused, nothing kept"
 
+# dom0-base also provides busybox (version 99, above the real one's): the
+# resolver gives it the name, and the image has no /bin/busybox.  The
+# error names that package, in Alpine's words: it advised Debian's
+# busybox-static (trial 9e case 9).
+cp -a "$T/mirror" "$T/bbprov"
+python3 "$MAKER" index "$T/bbprov/v323/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v323 \
+    --override "dom0-base:p=busybox=99 cmd:sh" "$T/bbprov/v323/x86_64/"*.apk
+spec "$T/bbprov.ini" "$T/bbprov" "xen-hypervisor=v318 xen-libs=v318"
+build_refused "busybox provided by dom0-base" bbprov "$T/cache" \
+    "/bin/busybox is not in the image: the name busybox was given to dom0-base 1\.0-r0 \(.*APKINDEX.*:[0-9]+\), which provides it"
+! grep -q busybox-static <<< "$msg" || fail "busybox provided by dom0-base: Debian's advice in an Alpine build: $msg"
+echo "busybox provided by another package: $msg"
+
+# A key file in Keys= that cannot be used is named at the Keys= line (line
+# 8 of spec()'s file), as what it is: a dangling symlink was "not a regular
+# file (a directory)", and the message named the spec without its line
+# (trial 9e case 8).
+for c in dangling garbage; do
+    rm -rf "$T/k-$c"; cp -a "$T/keys" "$T/k-$c"
+    case $c in
+        dangling) ln -s "$T/no-such-key" "$T/k-$c/a.rsa.pub"
+                  re="^mkdom0 build: $T/keys-$c\.ini:8: .*$T/k-$c/a\.rsa\.pub: a symbolic link to something that does not exist" ;;
+        garbage) echo garbage > "$T/k-$c/a.rsa.pub"
+                 re="^mkdom0 build: $T/keys-$c\.ini:8: .*$T/k-$c/a\.rsa\.pub: not a PEM public key" ;;
+    esac
+    spec "$T/keys-$c.ini" "$T/mirror"
+    sed -i "8s|^Keys=.*|Keys=$T/k-$c|" "$T/keys-$c.ini"
+    build_refused "Keys= with a $c key file" "keys-$c" "$T/keys-$c-cache" "$re"
+    grep -q "directory" <<< "$msg" && fail "Keys= with a $c key file: called a directory: $msg"
+    echo "Keys= with a $c key file: $msg"
+done
+
 # ---- the modloop's signature (update-kernel's, beside it) ----
 # modloop_case CASE: a copy of the signed modloop in its own directory, for
 # the caller to damage; its spec names it.

@@ -382,7 +382,18 @@ static void test_parse(void)
     parse_bad("P:a\nV:1\nA:x\nS:1\n", "IDX:1: record of a without a checksum (C:)");
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nV:1\nA:x\nS:1\n", "IDX:1: record without a name");
     parse_bad(REC("\n") "\nC:Q1x\nP:b\nV:1\nA:x\nS:1\n", "IDX:8: package b: bad checksum");
-    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:\nA:x\nS:1\n", "bad version ''");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:\nA:x\nS:1\n",
+              "IDX:3: bad package version (V:) ''");
+    /* trial 9e: V: held an ESC sequence (printed raw by resolve), a path
+     * (reached a cache file name), a second revision */
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1.0-r0\x1b[2J\x1b]0;PWN\x07\nA:x\nS:1\n",
+              "IDX:3: bad package version (V:) '1.0-r0\\x1b[2J\\x1b]0;PWN\\x07'");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1.0-r0/../../x\nA:x\nS:1\n",
+              "IDX:3: bad package version (V:) '1.0-r0/../../x'");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1.0-r0-r0\nA:x\nS:1\n",
+              "IDX:3: bad package version (V:) '1.0-r0-r0'");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:x1.0\nA:x\nS:1\n",
+              "IDX:3: bad package version (V:) 'x1.0'");
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:-a\nV:1\nA:x\nS:1\n", "bad package name");
     parse_bad(REC("I:-1\n"), "IDX:6: installed size (I) '-1'");
     parse_bad(REC("S:1\n"), "field S: twice");

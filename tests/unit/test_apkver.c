@@ -82,6 +82,14 @@ static void test_rules(void)
     CHECK(!md_apkver_valid("1.0bc"));
     CHECK(!md_apkver_valid("1.0~"));
     CHECK(!md_apkver_valid("1.0-r1_p1"));
+    /* as Alpine's own indexes write V: (some of it invalid by the rules
+     * above), and what an index may not hold there (trial 9e) */
+    CHECK(md_apkver_valid_indexed("4.20.2-r0") && md_apkver_valid_indexed("0.99f7-r0"));
+    CHECK(md_apkver_valid_indexed("0.1_pre2~1234abcd") && md_apkver_valid_indexed("1"));
+    CHECK(!md_apkver_valid_indexed("") && !md_apkver_valid_indexed("a1"));
+    CHECK(!md_apkver_valid_indexed("1.0-r0-r0") && !md_apkver_valid_indexed("1.0-r"));
+    CHECK(!md_apkver_valid_indexed("1.0-r0/../../x") && !md_apkver_valid_indexed("1.0 x"));
+    CHECK(!md_apkver_valid_indexed("1.0-r0\x1b[2J") && !md_apkver_valid_indexed("1.0-1"));
     CHECK(md_apkver_satisfies("3.6.9", MD_APKVER_FUZZY | MD_APKVER_EQUAL, "3.6"));
     CHECK(md_apkver_satisfies("3.6_pre1", MD_APKVER_FUZZY | MD_APKVER_EQUAL, "3.6"));
     CHECK(!md_apkver_satisfies("3.8.0", MD_APKVER_FUZZY | MD_APKVER_EQUAL, "3.8.1"));

@@ -263,6 +263,61 @@ static void test_blank_and_size(void)
     free(p), free(q);
 }
 
+/* md_path_walk_trusted walks as the kernel does (links, "..", relative
+ * paths) and makes directories only once the way to them passed; whose
+ * entries are refused is test 20's (it needs another user). */
+static void test_walk(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *made = at("w/a/b"), *link = at("w/l"), *loop = at("w/loop"), *dang = at("w/dang");
+    char *file = at("w/f");
+    char *r = md_path_walk_trusted(made, MD_WALK_CREATE, 0700, "RISK", &err);
+    CHECK(r && md_check_dir(made, false, &err) == 0);
+    char *real = realpath(made, NULL);
+    CHECK(r && real && !strcmp(r, real));
+    free(r);
+    CHECK(symlink("a", link) == 0 && symlink("loop", loop) == 0 &&
+          symlink("nowhere", dang) == 0 && md_write_atomic(file, "x", 1, 0644, &err) == 0);
+    /* through a link and back up with "..": where it leads, resolved */
+    char *via = at("w/l/../l/./b/");
+    r = md_path_walk_trusted(via, 0, 0, "RISK", &err);
+    CHECK(r && real && !strcmp(r, real));
+    free(r);
+    free(via);
+    /* relative to the working directory */
+    char *cwd = getcwd(NULL, 0);
+    CHECK(chdir(dir) == 0);
+    r = md_path_walk_trusted("w/l/b", 0, 0, "RISK", &err);
+    CHECK(r && real && !strcmp(r, real));
+    free(r);
+    CHECK(cwd && chdir(cwd) == 0);
+    free(cwd);
+    CHECK(!err.set);
+    /* missing without MD_WALK_CREATE, a loop, a dangling link, a file on
+     * the way: errors naming the entry, nothing made */
+    char *miss = at("w/a/missing/x");
+    CHECK(!md_path_walk_trusted(miss, 0, 0, "RISK", &err));
+    CHECK_ERR(&err, "missing: No such file");
+    md_err_clear(&err);
+    char *deep = at("w/loop/x");
+    CHECK(!md_path_walk_trusted(deep, MD_WALK_CREATE, 0700, "RISK", &err));
+    CHECK_ERR(&err, "more than 40 symbolic links");
+    md_err_clear(&err);
+    char *under = at("w/dang/x");
+    CHECK(!md_path_walk_trusted(under, MD_WALK_CREATE, 0700, "RISK", &err));
+    CHECK_ERR(&err, "w/dang: a symbolic link to something that does not exist");
+    char *nowhere = at("w/nowhere");
+    CHECK(access(nowhere, F_OK) < 0);
+    free(nowhere);
+    md_err_clear(&err);
+    char *through = at("w/f/x");
+    CHECK(!md_path_walk_trusted(through, MD_WALK_CREATE, 0700, "RISK", &err));
+    CHECK_ERR(&err, "w/f: not a directory (a regular file)");
+    md_err_clear(&err);
+    free(real), free(made), free(link), free(loop), free(dang), free(file);
+    free(miss), free(deep), free(under), free(through);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -273,6 +328,7 @@ int main(void)
     test_tmp_name_too_long();
     test_scratch_sweep();
     test_blank_and_size();
+    test_walk(); /* last: it leaves w/ in dir */
     t_rm_tree(dir);
     return t_done("test_file");
 }

@@ -1997,8 +1997,24 @@ static void test_inputs(void)
     md_tree_free(g);
 }
 
+/* A finding quoting a name from the input (a modloop's kernel directory
+ * "6.1.0-57-amd64<LF>Toolstack=9.9", trial 9e case 5) stays one line of
+ * the report, its control characters escaped. */
+static void test_text_escaped(void)
+{
+    md_lint *l = md_lint_new();
+    md_lint_add(l, "modloop\x1b[2K", 0, MD_LINT_ERROR, 5, "no modules.dep in /lib/modules/%s",
+                "6.1.0-57-amd64\nToolstack=9.9");
+    char *text = md_lint_text(l);
+    CHECK_STR(text, "modloop\\x1b[2K: error: [trap5] no modules.dep in "
+                    "/lib/modules/6.1.0-57-amd64\\x0aToolstack=9.9\n");
+    free(text);
+    md_lint_free(l);
+}
+
 int main(void)
 {
+    test_text_escaped();
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
         return 1;

@@ -784,6 +784,17 @@ static void test_errors(void)
     CHECK(md_modules_resolve(t, NULL, L("top"), &e4) == NULL);
     CHECK_ERR(&e4, "several kernels");
     CHECK_ERR(&e4, "6.12.0-1-amd64");
+    CHECK_ERR(&e4, "one kernel package in [Packages], or only [Kernel] Modloop=");
+    md_tree_free(t);
+    /* a kernel directory named with ESC and a newline (a modloop's, trial
+     * 9e case 5): shown escaped, the message one line */
+    t = synthetic(false);
+    md_err ek = MD_ERR_INIT;
+    md_tree_add_dir(t, "/lib/modules/x\x1b]0;PWNED\x07\rmkdom0: built OK\nKernel=pwned", &A755,
+                    "x", &ek);
+    CHECK(md_modules_resolve(t, NULL, L("top"), &ek) == NULL);
+    CHECK_ERR(&ek, "x\\x1b]0;PWNED\\x07\\x0dmkdom0: built OK\\x0aKernel=pwned");
+    CHECK(!strchr(ek.msg, '\n') && !strchr(ek.msg, '\x1b'));
     md_tree_free(t);
 
     /* No kernel at all. */

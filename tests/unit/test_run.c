@@ -113,7 +113,7 @@ static void test_foreground(void)
 
     md_err e3 = MD_ERR_INIT;
     CHECK(md_run_ok(both, 10, &e3) < 0);
-    CHECK_ERR(&e3, "sh failed (exit 3): out\nerr\n");
+    CHECK_ERR(&e3, "sh failed (exit 3):\nout\nerr\n");
     md_err e4 = MD_ERR_INIT;
     CHECK(md_run_ok(sleepy, 0.2, &e4) < 0);
     CHECK_ERR(&e4, "sleep did not finish within");

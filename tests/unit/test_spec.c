@@ -542,6 +542,13 @@ int main(void)
         { "[Repository x]\nURL=file:///r\nKeyring=k\n", "test.ini:10: [Repository x] has no Suite=" },
         { "[Packages]\nPin=a=nosuch\n", "test.ini:10: Pin=a=nosuch names no [Repository nosuch]" },
         { "[Packages]\nInclude=\n", "test.ini:10: [Packages] Include= is empty" },
+        /* trial 9e case 8: a URL with a space failed at the download
+         * ("bad/illegal format"), naming no line */
+        { "[Repository x]\nURL=file:///x/v323 extra\n",
+          "test.ini:10: URL=file:///x/v323 extra: a URL holds no ' ' (byte 15): write a space" },
+        { "[Repository x]\nURL=http://h/a|b\n", "test.ini:10: URL=http://h/a|b: a URL holds no '|'" },
+        { "[Repository x]\nURL=ftp://h/debian\n",
+          "test.ini:10: URL=ftp://h/debian: expected http://, https:// or file://" },
     };
     for (size_t i = 0; i < sizeof bad_repo / sizeof *bad_repo; i++) {
         char *text = md_xasprintf(MIN "%s", bad_repo[i][0]);
@@ -690,6 +697,10 @@ int main(void)
     s = parse(MIN "[System]\nBridge=Yes\n", &err); /* yes/no in any case, as a boolean */
     CHECK(s && !strcmp(md_spec_bridge(s), "xenbr0"));
     md_spec_free(s);
+    md_spec_free(parse(MIN "[System]\nBridge=ethbr\n", &err)); /* bridges named like NICs' prefixes */
+    CHECK(!err.set);
+    md_spec_free(parse(MIN "[System]\nBridge=enbr0\n", &err));
+    CHECK(!err.set);
     s = parse(MIN "[System]\nBridge=br-guests.1-abc\n", &err); /* 15 characters */
     CHECK(s && !strcmp(md_spec_bridge(s), "br-guests.1-abc"));
     md_spec_free(s);
@@ -742,6 +753,14 @@ int main(void)
         { MIN "[Image]\nCompressionLevel=+5\n", "CompressionLevel=+5: expected a whole number" },
         { REPO "Priority=+5\n" AMIN, "Priority=+5: expected a whole number" },
         { MIN "[System]\nBridge=-br\n", "Bridge=-br: not a bridge name" },
+        /* trial 9e case 6: a NIC's or the loopback's name is no bridge's
+         * (the network service skips making it and fails on brctl addif) */
+        { MIN "[System]\nBridge=lo\n", "test.ini:10: Bridge=lo: the name of a network device (the loopback" },
+        { MIN "[System]\nBridge=eth0\n", "test.ini:10: Bridge=eth0: the name of a network device (a NIC's" },
+        { MIN "[System]\nBridge=enp3s0\n", "Bridge=enp3s0: the name of a network device" },
+        { MIN "[System]\nBridge=eno1\n", "Bridge=eno1: the name of a network device" },
+        { MIN "[System]\nBridge=wlp2s0\n", "Bridge=wlp2s0: the name of a network device" },
+        { MIN "[System]\nBridge=wlan0\n", "Bridge=wlan0: the name of a network device" },
     };
     for (size_t i = 0; i < sizeof bad_num / sizeof *bad_num; i++) {
         CHECK(parse(bad_num[i][0], &err) == NULL);

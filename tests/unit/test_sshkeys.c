@@ -139,6 +139,18 @@ static void test_key_faults(const char *tmp)
     CHECK(said(&lines, "is missing but"));
     CHECK(said(&lines, "making a NEW host key"));
     CHECK(access(priv, R_OK) == 0);
+    /* the same for root's login key (id_ed25519): said as what it is, a
+     * new login key, never a host key (trial 9e case 7) */
+    md_strv_free(&lines);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_CLIENT, &out, &e) == 0);
+    char *cpriv = md_xasprintf("%s/" MD_SSHKEYS_CLIENT_KEY, dir);
+    unlink(cpriv);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_CLIENT, &out, &e) == 0);
+    CHECK(said(&lines, "id_ed25519 is missing but"));
+    CHECK(said(&lines, "making a NEW login key, which the image authorizes for root"));
+    CHECK(!said(&lines, "host key") && !said(&lines, "REMOTE HOST IDENTIFICATION"));
+    CHECK(access(cpriv, R_OK) == 0);
+    free(cpriv);
     md_strv_free(&lines);
     free(want); free(cmd); free(opub); free(other); free(st); free(stp); free(live);
     free(dir); free(priv); free(pub);

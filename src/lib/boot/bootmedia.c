@@ -463,7 +463,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     if (md_run(sf, &so, &r, err) < 0)
         goto out;
     if (r.status != 0) {
-        md_err_set(err, "sfdisk on %s failed (exit %d): %s", tmp, r.status, md_run_tail(r.out, 600));
+        md_err_set(err, "sfdisk on %s failed (exit %d):\n%s", tmp, r.status, md_run_tail(r.out, 600));
         md_run_result_free(&r);
         goto out;
     }

@@ -443,6 +443,51 @@ static int add_dom0_helpers(struct build *b)
     return r;
 }
 
+/* Does `p` provide the name `name` (Alpine's p:, Debian's Provides:)? */
+static bool provides_name(const md_repo_pkg *p, const char *name)
+{
+    if (p->apk) {
+        for (size_t i = 0; i < p->apk->nprovides; i++)
+            if (!strcmp(p->apk->provides[i].name, name))
+                return true;
+        return false;
+    }
+    for (const char *s = p->provides; s && (s = strstr(s, name)); s += strlen(name))
+        if ((s == p->provides || strchr(" ,|", s[-1])) && strchr(" ,(|", s[strlen(name)]))
+            return true;
+    return false;
+}
+
+/* The image has no /bin/busybox: say which package answered to the name
+ * busybox, in the words of the image's package format (trial 9e case 9:
+ * an Alpine build advised Debian's busybox-static, while the index's
+ * dom0-base had taken the name busybox by providing it). */
+static int no_busybox(struct build *b)
+{
+    bool apk = md_resolve_count(b->res) &&
+               md_repo_format_of(md_resolve_pkg(b->res, 0)->repo) == MD_REPO_APK;
+    const char *want = apk ? "busybox" : "busybox-static";
+    for (size_t i = 0; i < md_resolve_count(b->res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(b->res, i);
+        if (!strcmp(p->name, want))
+            return md_err_set(b->err, "busybox applets: /bin/busybox is not in the image, "
+                                      "although %s %s is (%s:%u): a [Files] Drop= pattern may "
+                                      "have taken it", p->name, p->version, p->index, p->line);
+    }
+    for (size_t i = 0; i < md_resolve_count(b->res); i++) {
+        const md_repo_pkg *p = md_resolve_pkg(b->res, i);
+        if (provides_name(p, "busybox") || provides_name(p, want))
+            return md_err_set(b->err, "busybox applets: /bin/busybox is not in the image: the "
+                                      "name %s was given to %s %s (%s:%u), which provides it but "
+                                      "holds no /bin/busybox: its index entry claims a name "
+                                      "it does not carry (or the real %s is not in the "
+                                      "repositories)", want, p->name, p->version, p->index,
+                              p->line, want);
+    }
+    return md_err_set(b->err, "busybox applets: /bin/busybox is not in the image (add %s to "
+                              "[Packages] Include=)", want);
+}
+
 static int step_files(struct build *b)
 {
     md_base_opts bo = { md_spec_hostname(b->spec), md_spec_root_password_hash(b->spec), b->sde };
@@ -476,6 +521,8 @@ static int step_files(struct build *b)
             return -1;
         }
     }
+    if (!md_tree_resolve(b->tree, "/bin/busybox"))
+        return no_busybox(b);
     md_strv applets = { 0 };
     char *list = md_xasprintf("%s/busybox-applets.txt", b->o->data_dir);
     r = md_base_read_applets(list, &applets, b->err);

@@ -43,7 +43,7 @@ char *md_keys_dir(void)
     return keys;
 }
 
-int md_cache_check(const char *cache_dir, const char *sub, md_err *err)
+int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
 {
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
     char *risk = md_xasprintf("who could swap the packages or indexes mkdom0 verified for their "
@@ -51,21 +51,16 @@ int md_cache_check(const char *cache_dir, const char *sub, md_err *err)
                               "root) can write (chown -R, chmod go-w, or choose another --cache "
                               "or $MKDOM0_CACHE)",
                               (unsigned)geteuid());
-    int rc = 0;
-    /* Resolved first: a symlink is judged by where it leads. */
-    for (int i = 0; rc == 0 && i < (sub ? 2 : 1); i++) {
-        char *d = i ? md_xasprintf("%s/%s", cd, sub) : md_xstrdup(cd);
-        char *real = realpath(d, NULL);
-        if (!real)
-            rc = md_err_errno(err, "%s: cannot resolve the cache directory", d);
-        if (rc == 0)
-            rc = md_file_check_trusted_path(real, risk, err);
-        if (rc == 0)
-            rc = md_file_check_trusted(real, false, risk, err);
+    char *d = sub ? md_xasprintf("%s/%s", cd, sub) : md_xstrdup(cd);
+    /* The cache itself first: made (or checked) as a whole before `sub`. */
+    char *real = md_path_walk_trusted(cd, MD_WALK_CREATE, 0755, risk, err);
+    if (real && sub) {
         free(real);
-        free(d);
+        real = md_path_walk_trusted(d, MD_WALK_CREATE, 0755, risk, err);
     }
+    free(real);
+    free(d);
     free(risk);
     free(cd);
-    return rc;
+    return real ? 0 : -1;
 }

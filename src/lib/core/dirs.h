@@ -15,15 +15,17 @@ const char *md_home_dir(void);
  * ~/.cache/mkdom0).  Caller frees. */
 char *md_cache_dir(void);
 
-/* Check the cache directory `cache_dir` (md_cache_dir() when NULL) and its
- * subdirectory `sub` (e.g. "debs"), both existing, before anything in them
- * is used: every directory from / to the cache must be root's or the
- * caller's (sticky allowed above the cache: /tmp), and the cache and `sub`
- * writable by no one else (md_file_check_trusted).  Another user who can
+/* Make the cache directory `cache_dir` (md_cache_dir() when NULL) and its
+ * subdirectory `sub` (e.g. "debs") where missing, and check them, before
+ * anything in them is used (md_path_walk_trusted: every entry on the way,
+ * symlinks included, checked before anything is made, so a refused cache
+ * leaves nothing behind, trial 9e): each directory from / to the cache
+ * must be root's or the caller's (sticky allowed above the cache: /tmp),
+ * and the cache and `sub` writable by no one else.  Another user who can
  * write there could swap a verified .deb or index for their own between
  * its check and its use (trial 9c).  Error names the directory, its owner
  * or who may write it, and what to do. */
-int md_cache_check(const char *cache_dir, const char *sub, md_err *err);
+int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err);
 
 /* XDG state directory for mkdom0 ($XDG_STATE_HOME/mkdom0,
  * ~/.local/state/mkdom0): what must survive between runs and is not a

@@ -35,4 +35,19 @@ void md_err_prefix(md_err *err, const char *fmt, ...)
 
 void md_err_clear(md_err *err);
 
+/* `s` as a message may show it: every control character written as \xNN
+ * (bytes 0x01-0x1f and 0x7f, newline and ESC included, and the C1 controls
+ * U+0080-U+009F in UTF-8), the rest as it is.  For every string that comes
+ * from an input (a name in a package, a modloop or an image, an index
+ * field) before it goes into a message: raw, an ESC sequence sets the
+ * terminal's title or erases a line, and a newline or CR writes a line of
+ * its own ("mkdom0: built OK", trial 9e case 5).  malloc'd; the caller
+ * frees it.
+ * md_err_set, md_err_errno, md_err_prefix and md_out_say (out.h) apply it
+ * to every message they make, so no input reaches the terminal raw through
+ * a message that forgot it: an error keeps only the newlines of a format
+ * that has line breaks of its own (then its arguments' newlines stay too:
+ * escape a name there with md_err_shown); a note is always one line. */
+char *md_err_shown(const char *s);
+
 #endif

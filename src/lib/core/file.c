@@ -371,16 +371,15 @@ char *md_scratch_dir(const char *tag, md_err *err)
     /* The directory is private, but whoever may change TMPDIR itself (or a
      * directory above it) could rename it away and put their own in its
      * place while it is used (trial 9c: gpgv's output read back from it). */
-    char *real = realpath(tmp, NULL);
-    if (!real)
-        return md_err_errno(err, "TMPDIR %s: cannot resolve", tmp), NULL;
+    /* Walked as written too, and used resolved from then on: a symlink
+     * on the way that another user owns could be pointed elsewhere after
+     * the check (trial 9e case 4, as --keys and --cache). */
     char *risk = md_xasprintf("who could replace mkdom0's scratch directories there: set TMPDIR to "
                               "a directory only user %u (or root) can change, or unset it",
                               (unsigned)geteuid());
-    int rc = md_file_check_trusted_path(real, risk, err);
+    char *real = md_path_walk_trusted(tmp, MD_WALK_STICKY_OK, 0, risk, err);
     free(risk);
-    if (rc < 0) {
-        free(real);
+    if (!real) {
         md_err_prefix(err, "TMPDIR %s", tmp);
         return NULL;
     }
@@ -390,8 +389,8 @@ char *md_scratch_dir(const char *tag, md_err *err)
     pthread_mutex_unlock(&held_mu);
     if (sweep)
         sweep_dead(real);
+    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", strcmp(real, "/") ? real : "", tag);
     free(real);
-    char *dir = md_xasprintf("%s/mkdom0-%s.XXXXXX", tmp, tag);
     if (!mkdtemp(dir)) {
         md_err_errno(err, "%s: cannot create a scratch directory", dir);
         free(dir);
@@ -496,31 +495,109 @@ int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
     return rc;
 }
 
-static int check_trusted_chain(const char *path, const char *risk, md_err *err)
-{
-    if (md_file_check_trusted(path, false, risk, err) < 0)
-        return -1;
-    char *dir = md_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    int rc = 0;
-    if (slash) {
-        slash[slash == dir] = '\0'; /* "/x" -> "/" */
-        rc = md_file_check_trusted_path(dir, risk, err);
-    }
-    free(dir);
-    return rc;
-}
-
 int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)
 {
-    if (check_trusted_chain(path, risk, err) < 0)
-        return -1;
-    char *real = realpath(path, NULL);
-    if (!real)
-        return md_err_errno(err, "%s", path);
-    int rc = strcmp(real, path) ? check_trusted_chain(real, risk, err) : 0;
+    char *real = md_path_walk_trusted(path, 0, 0, risk, err);
     free(real);
-    return rc;
+    return real ? 0 : -1;
+}
+
+/* ---- walking a path as the kernel does, checking whom each step trusts ---- */
+
+/* Follows at most this many symbolic links, as Linux's path walk
+ * (MAXSYMLINKS, namei.c), then gives ELOOP. */
+#define WALK_MAX_LINKS 40
+
+char *md_path_walk_trusted(const char *path, unsigned flags, unsigned mode, const char *risk,
+                           md_err *err)
+{
+    if (!*path)
+        return md_err_set(err, "an empty path"), NULL;
+    /* `rest` is what is left to walk; `done` the part walked, absolute, with
+     * no symlink and no "." or "..", every entry of it checked. */
+    char *rest = md_path_abs(path);
+    char *done = md_xstrdup("");
+    int links = 0, rc = md_file_check_trusted("/", true, risk, err);
+    size_t at = 0;
+    while (rc == 0) {
+        while (rest[at] == '/')
+            at++;
+        if (!rest[at])
+            break;
+        size_t n = strcspn(rest + at, "/");
+        char *name = md_xstrndup(rest + at, n);
+        at += n;
+        bool last = !rest[at + strspn(rest + at, "/")];
+        if (!strcmp(name, ".")) {
+            free(name);
+            continue;
+        }
+        if (!strcmp(name, "..")) {
+            char *s = strrchr(done, '/');
+            if (s)
+                *s = '\0';
+            free(name);
+            continue;
+        }
+        char *p = md_xasprintf("%s/%s", done, name);
+        free(name);
+        struct stat st;
+        /* made here, in a directory found trusted: ours */
+        if (lstat(p, &st) < 0 && errno == ENOENT && (flags & MD_WALK_CREATE) &&
+            mkdir(p, mode) < 0 && errno != EEXIST)
+            rc = md_err_errno(err, "%s: cannot create directory", p);
+        if (rc == 0 && lstat(p, &st) < 0)
+            rc = md_err_errno(err, "%s", p);
+        /* what cannot be walked into (or made into) is named for what it is */
+        if (rc == 0 && (!last || (flags & MD_WALK_CREATE)) && !S_ISDIR(st.st_mode) &&
+            !S_ISLNK(st.st_mode))
+            rc = md_err_set(err, "%s: not a directory (%s)", p, kind_of(st.st_mode));
+        /* a symlink is judged by its owner (who may point it elsewhere)
+         * and then walked; a directory above the last entry may be others'
+         * when sticky (/tmp), the last only with MD_WALK_STICKY_OK */
+        if (rc == 0)
+            rc = md_file_check_trusted(p, S_ISLNK(st.st_mode) || !last ||
+                                              (flags & MD_WALK_STICKY_OK),
+                                       risk, err);
+        if (rc == 0 && S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t tl = readlink(p, target, sizeof target - 1);
+            if (tl < 0)
+                rc = md_err_errno(err, "%s", p);
+            else if ((size_t)tl >= sizeof target - 1)
+                rc = md_err_set(err, "%s: a symbolic link of %zd bytes or more (limit %d)", p, tl,
+                                PATH_MAX - 2);
+            else if (++links > WALK_MAX_LINKS)
+                rc = md_err_set(err, "%s: more than %d symbolic links on the way", path,
+                                WALK_MAX_LINKS);
+            /* never made where a link leads: a dangling one is a mistake */
+            else if (stat(p, &st) < 0 && errno == ENOENT)
+                rc = md_err_set(err, "%s: a symbolic link to something that does not exist", p);
+            if (rc == 0) {
+                target[tl] = '\0';
+                char *nr = md_xasprintf("%s/%s", target, rest + at);
+                free(rest);
+                rest = nr;
+                at = 0;
+                if (target[0] == '/')
+                    done[0] = '\0';
+            }
+            free(p);
+            continue;
+        }
+        free(done);
+        done = p;
+    }
+    free(rest);
+    if (rc < 0) {
+        free(done);
+        return NULL;
+    }
+    if (!*done) {
+        free(done);
+        return md_xstrdup("/");
+    }
+    return done;
 }
 
 /* Its owner may unlink it while a build holds it (even in a sticky

@@ -79,12 +79,32 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
 /* md_file_check_trusted (sticky allowed) on every directory from / down to
  * `dir`, which is absolute with no symlinks (realpath(3)'s). */
 int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
+/* Flags of md_path_walk_trusted. */
+#define MD_WALK_CREATE    1u /* make each missing directory (mkdir(2), `mode`) */
+#define MD_WALK_STICKY_OK 2u /* the last entry may be others'-writable when sticky */
+/* Walk `path` (relative: from the working directory) one entry at a time,
+ * as the kernel does, following each symbolic link (at most 40), and hold
+ * every entry on the way to md_file_check_trusted: each directory (sticky
+ * allowed above the last), each symlink (its owner: one who could point it
+ * elsewhere after the check), and the last entry (sticky only with
+ * MD_WALK_STICKY_OK).  So nothing that another user may change decides
+ * where the path leads, as written or as it resolves (trial 9e: --keys
+ * through another user's symlink was checked where it led, then read
+ * through the link).  With MD_WALK_CREATE each missing directory is made
+ * (`mode`, less the umask) only once everything above it has passed: a
+ * refused path leaves nothing behind (trial 9e: root-owned ~/.cache in
+ * another user's home).  Returns the resolved path (absolute, no symlink,
+ * no "." or ".."), malloc'd, which the caller frees and may use from then
+ * on; NULL with an error naming the entry and its owner (or who may write
+ * it) followed by `risk`, or the entry that is missing (without
+ * MD_WALK_CREATE) or not a directory. */
+char *md_path_walk_trusted(const char *path, unsigned flags, unsigned mode, const char *risk,
+                           md_err *err);
 /* For a host input that decides what an image holds or trusts (a spec's
- * Overlay=, Copy=, AuthorizedKeys=, Keyring=, Keys=): `path` (absolute)
- * itself by md_file_check_trusted (no sticky exception) and every
- * directory above it by md_file_check_trusted_path, both as written and
- * as realpath(3) resolves it, so a symlink on the way that another user
- * owns is refused too (they could point it elsewhere after the check). */
+ * Overlay=, Copy=, AuthorizedKeys=, Keyring=, Keys=): md_path_walk_trusted
+ * of `path` without creating anything, its last entry not sticky, so a
+ * symlink on the way that another user owns is refused too (they could
+ * point it elsewhere after the check). */
 int md_file_check_trusted_input(const char *path, const char *risk, md_err *err);
 /* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
  * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),

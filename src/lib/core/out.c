@@ -1,4 +1,5 @@
 #include "core/out.h"
+#include "core/err.h"
 #include "core/mem.h"
 
 #include <stdarg.h>
@@ -16,8 +17,11 @@ void md_out_say(const md_out *o, md_out_level level, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char *line = md_xvasprintf(fmt, ap);
+    char *raw = md_xvasprintf(fmt, ap);
     va_end(ap);
+    /* one line, whatever an input put into it (core/err.h md_err_shown) */
+    char *line = md_err_shown(raw);
+    free(raw);
     o->fn(o->ctx, level, line);
     free(line);
 }
@@ -28,8 +32,9 @@ void md_out_lines(const md_out *o, md_out_level level, const char *text)
         return;
     while (*text) {
         size_t n = strcspn(text, "\n");
-        char *line = md_xstrndup(text, n);
+        char *raw = md_xstrndup(text, n), *line = md_err_shown(raw);
         o->fn(o->ctx, level, line);
+        free(raw);
         free(line);
         text += n + (text[n] == '\n');
     }

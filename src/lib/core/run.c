@@ -432,7 +432,10 @@ int md_run_ok_opts(const char *const *argv, const md_run_opts *o, md_err *err)
     if (r.timed_out)
         rc = md_err_set(err, "%s did not finish within %.0f s", argv[0], timeout_s);
     else if (r.status != 0)
-        rc = md_err_set(err, "%s failed (exit %d): %s", argv[0], r.status, md_run_tail(r.out, 800));
+        /* the tool's own lines, below the error's (a one-line format
+         * would show its newlines escaped: core/err.h) */
+        rc = md_err_set(err, "%s failed (exit %d):\n%s", argv[0], r.status,
+                        md_run_tail(r.out, 800));
     md_run_result_free(&r);
     return rc;
 }

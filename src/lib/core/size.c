@@ -57,6 +57,23 @@ int md_size_parse_mib(const char *s, uint64_t *mib, md_err *err)
     return 0;
 }
 
+int md_size_env(const char *name, uint64_t min, uint64_t max, uint64_t dflt, uint64_t *out,
+                md_err *err)
+{
+    const char *e = getenv(name);
+    *out = dflt;
+    if (!e || !*e)
+        return 0;
+    uint64_t v;
+    if (md_size_parse_u64(e, max, &v) < 0 || v < min)
+        return md_err_set(err, "%s=%s: expected a whole number from %llu to %llu (mkdom0(1), "
+                               "ENVIRONMENT), or unset it for the default, %llu", name, e,
+                          (unsigned long long)min, (unsigned long long)max,
+                          (unsigned long long)dflt);
+    *out = v;
+    return 0;
+}
+
 int md_size_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     if (!s || !*s)

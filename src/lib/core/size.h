@@ -25,4 +25,13 @@ int md_size_parse_mib(const char *s, uint64_t *mib, md_err *err);
  * digits overflow 64 bits); the caller names the file, line and field. */
 int md_size_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/* The environment variable `name` as a whole number from `min` to `max`
+ * (md_size_parse_u64's digits), or `dflt` when it is unset or empty.  A
+ * value that is not one is an error naming the variable, its value and
+ * the range, never a silent default (trial 9e: MKDOM0_STALL_TIMEOUT=abc
+ * was taken as 60 without a word, while SOURCE_DATE_EPOCH=abc is
+ * refused). */
+int md_size_env(const char *name, uint64_t min, uint64_t max, uint64_t dflt, uint64_t *out,
+                md_err *err);
+
 #endif

@@ -116,8 +116,7 @@ int md_base_populate(md_tree *t, const md_base_opts *o, md_err *err)
 int md_base_busybox_links(md_tree *t, const md_strv *applets, int64_t mtime, md_err *err)
 {
     if (!md_tree_resolve(t, "/bin/busybox"))
-        return md_err_set(err, "busybox applets: /bin/busybox is not in the image "
-                               "(add busybox-static to [Packages] Include=)");
+        return md_err_set(err, "busybox applets: /bin/busybox is not in the image");
     md_attr a = { 0777, 0, 0, mtime };
     int made = 0;
     for (size_t i = 0; i < applets->n; i++) {

@@ -9,6 +9,7 @@
  */
 #include "image/image.h"
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/file.h"
 #include "core/run.h"
 #include "image/unpack.h"
@@ -273,11 +274,23 @@ static int sink_write(struct sink *o, const void *p, size_t n)
 
 enum { CHUNK = 1 << 20 };
 
+int md_image_threads(int *out, md_err *err)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t n;
+    int rc = md_size_env("MKDOM0_THREADS", 1, 1024, cpus < 1 ? 1 : (uint64_t)cpus, &n, err);
+    *out = rc < 0 ? 1 : n > 16 ? 16 : (int)n;
+    return rc;
+}
+
+/* md_image_threads, its error dropped: the CLI refused a bad value before
+ * the build began. */
 static int thread_count(void)
 {
-    const char *e = getenv("MKDOM0_THREADS");
-    long n = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+    int n;
+    md_err e = MD_ERR_INIT;
+    md_image_threads(&n, &e);
+    return n;
 }
 
 /* ---- none ---- */

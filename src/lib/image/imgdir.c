@@ -728,6 +728,15 @@ static char *mount_in(const char *dir, dev_t dev)
     return f;
 }
 
+/* check_parent_safe's words: what another user who may change a directory
+ * on the way to the output could do. */
+static char *parent_risk(void)
+{
+    return md_xasprintf("who could swap the build's staging directory for a symlink while it "
+                        "runs and have the outputs written elsewhere as user %u: build into a "
+                        "directory that only you (or root) can change", (unsigned)geteuid());
+}
+
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
 {
     struct stat st, lst;
@@ -758,12 +767,17 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
         real = realpath(outdir, NULL);
     } else if (!strcmp(base, ".") || !strcmp(base, "..")) {
         rc = md_err_set(err, "%s: give the output directory by a name", outdir);
-    } else if (md_mkdir_p(parent, 0755, err) == 0) {
-        char *rp = realpath(parent, NULL);
-        real = rp ? md_xasprintf("%s/%s", strcmp(rp, "/") ? rp : "", base) : NULL;
-        free(rp);
     } else {
-        rc = -1;
+        /* Its parents are made only once everything above them has passed
+         * check_parent_safe's rule: a refused -o leaves nothing (trial 9e:
+         * -o /tmp/nobodys/a/b/out left root's a/ and a/b/ there). */
+        char *risk = parent_risk();
+        char *rp = md_path_walk_trusted(parent, MD_WALK_CREATE | MD_WALK_STICKY_OK, 0755, risk,
+                                        err);
+        free(risk);
+        real = rp ? md_xasprintf("%s/%s", strcmp(rp, "/") ? rp : "", base) : NULL;
+        rc = rp ? 0 : -1;
+        free(rp);
     }
     free(base);
     free(parent);
@@ -830,10 +844,7 @@ static int take_lock(md_imgdir_stage *s, md_err *err)
  * may write it). */
 static int check_parent_safe(const char *parent, md_err *err)
 {
-    char *risk = md_xasprintf("who could swap the build's staging directory for a symlink while "
-                              "it runs and have the outputs written elsewhere as user %u: build "
-                              "into a directory that only you (or root) can change",
-                              (unsigned)geteuid());
+    char *risk = parent_risk();
     int rc = md_file_check_trusted_path(parent, risk, err);
     free(risk);
     return rc;

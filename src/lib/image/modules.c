@@ -125,10 +125,15 @@ char *md_modules_detect_kver(const md_tree *t, md_err *err)
         md_err_set(err, "%s is empty: no kernel modules installed", md_node_path(root));
     } else {
         char list[1024] = "";
-        for (size_t i = 0; i < v.n; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
-                     strrchr(v.v[i], '/') + 1);
-        md_err_set(err, "several kernels under %s (%s): name the one to use", md_node_path(root), list);
+        for (size_t i = 0; i < v.n; i++) {
+            /* names from a package or a modloop: shown escaped (trial 9e) */
+            char *k = md_err_shown(strrchr(v.v[i], '/') + 1);
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", k);
+            free(k);
+        }
+        md_err_set(err, "several kernels under %s (%s): an image carries the modules of one "
+                        "kernel; leave one kernel in the spec (one kernel package in [Packages], "
+                        "or only [Kernel] Modloop=)", md_node_path(root), list);
     }
     md_strv_free(&v);
     return r;

@@ -122,17 +122,49 @@ static int check_key_file(const char *path, md_err *err)
     return md_file_check_trusted(path, false, KEYS_RISK, err);
 }
 
+/* "keys directory DIR: " before a walk's error, which names the entry it
+ * stopped at: DIR once, when that entry is DIR itself. */
+static void keys_dir_context(const char *dir, md_err *err)
+{
+    size_t n = strlen(dir);
+    if (!strncmp(err->msg, dir, n) && err->msg[n] == ':')
+        md_err_prefix(err, "keys directory");
+    else
+        md_err_prefix(err, "keys directory %s", dir);
+}
+
 static int check_keys_dir(const char *dir, md_err *err)
 {
-    char *real = realpath(dir, NULL);
+    char *real = md_path_walk_trusted(dir, 0, 0, KEYS_RISK, err);
     if (!real)
-        return md_err_errno(err, "keys directory %s", dir);
-    int rc = md_file_check_trusted(real, false, KEYS_RISK, err);
-    if (rc == 0)
-        rc = md_file_check_trusted_path(real, KEYS_RISK, err);
+        keys_dir_context(dir, err);
     free(real);
-    if (rc < 0)
-        md_err_prefix(err, "keys directory %s", dir);
+    return real ? 0 : -1;
+}
+
+/* Made (0700) where missing, only after every entry on the way has
+ * passed (md_path_walk_trusted), so a refused keys directory leaves
+ * nothing behind (trial 9e: root-owned ~/.local/state in another user's
+ * home), and a symlink on the way that another user owns is refused, not
+ * followed (trial 9e: checked where it led, then read through it). */
+static int prepare_keys_dir(const char *dir, md_err *err)
+{
+    struct stat st;
+    bool made = stat(dir, &st) < 0 && errno == ENOENT;
+    char *real = md_path_walk_trusted(dir, MD_WALK_CREATE, 0700, KEYS_RISK, err);
+    if (!real) {
+        keys_dir_context(dir, err);
+        return -1;
+    }
+    int rc = 0;
+    if (stat(real, &st) < 0)
+        rc = md_err_errno(err, "keys directory %s", dir);
+    else if (!S_ISDIR(st.st_mode))
+        rc = md_err_set(err, "keys directory %s is not a directory", dir);
+    /* mkdir is subject to the umask; a keys directory is private. */
+    else if (made && chmod(real, 0700) < 0)
+        rc = md_err_errno(err, "chmod %s", real);
+    free(real);
     return rc;
 }
 
@@ -269,11 +301,19 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
             /* A .pub without its private key: the key was there and is gone
              * (deleted, a partial restore): the new one is a new identity,
              * which every ssh client that knew the host will refuse. */
-            if (lstat(pub, &pst) == 0)
+            if (lstat(pub, &pst) == 0 && strcmp(name, MD_SSHKEYS_CLIENT_KEY))
                 md_out_say(out, MD_OUT_NOTE, "warning: %s is missing but %s is there: making a "
                            "NEW host key, so ssh clients that knew this host will refuse it "
                            "(REMOTE HOST IDENTIFICATION HAS CHANGED); to keep the identity, "
                            "stop and restore the private key from a backup", priv, pub);
+            /* the client key is root's login key, no host identity
+             * (trial 9e case 7: it was warned about as a host key) */
+            else if (lstat(pub, &pst) == 0)
+                md_out_say(out, MD_OUT_NOTE, "warning: %s is missing but %s is there: making a "
+                           "NEW login key, which the image authorizes for root instead of the "
+                           "old one, so the old private key no longer logs in to images built "
+                           "from now on; to keep it, stop and restore the private key from a "
+                           "backup", priv, pub);
             r = generate(dir, name, err);
         }
     } else if (!S_ISREG(st.st_mode)) {
@@ -298,21 +338,7 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
 
 int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err *err)
 {
-    struct stat st;
-    if (stat(dir, &st) < 0) {
-        if (errno != ENOENT)
-            return md_err_errno(err, "keys directory %s", dir);
-        if (md_mkdir_p(dir, 0700, err) < 0) {
-            md_err_prefix(err, "keys directory");
-            return -1;
-        }
-        /* md_mkdir_p is subject to the umask; a keys directory is private. */
-        if (chmod(dir, 0700) < 0)
-            return md_err_errno(err, "chmod %s", dir);
-    } else if (!S_ISDIR(st.st_mode)) {
-        return md_err_set(err, "keys directory %s is not a directory", dir);
-    }
-    if (check_keys_dir(dir, err) < 0)
+    if (prepare_keys_dir(dir, err) < 0)
         return -1;
     if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", out, err) < 0)
         return -1;

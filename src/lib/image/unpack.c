@@ -238,6 +238,17 @@ static int link_later(reader *r, const char *path, const char *hl, const md_attr
     return 0;
 }
 
+/* "LABEL member NAME: " before an error about a member: its first
+ * NAME_SHOWN bytes, escaped (core/err.h md_err_shown: a name in an archive
+ * may hold ESC or a newline, trial 9e). */
+static void member_context(const reader *r, const char *name, md_err *err)
+{
+    char *cut = md_xstrndup(name, NAME_SHOWN), *shown = md_err_shown(cut);
+    md_err_prefix(err, "%s member %s%s", r->label, shown, strlen(name) > NAME_SHOWN ? "..." : "");
+    free(shown);
+    free(cut);
+}
+
 static int link_all(reader *r, md_err *err)
 {
     for (size_t i = 0; i < r->link_paths.n; i++) {
@@ -252,8 +263,7 @@ static int link_all(reader *r, md_err *err)
             md_tree_remove(r->t, r->link_paths.v[i]);
         if (md_tree_add_hardlink(r->t, r->link_paths.v[i], r->link_targets.v[i], r->o->origin,
                                  err) < 0) {
-            md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, r->link_names.v[i],
-                          strlen(r->link_names.v[i]) > NAME_SHOWN ? "..." : "");
+            member_context(r, r->link_names.v[i], err);
             return -1;
         }
     }
@@ -374,8 +384,7 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
             archive_read_disk_descend(r->a);
         }
         if (add_entry(r, e, name, err) < 0) {
-            md_err_prefix(err, "%s member %.*s%s", r->label, NAME_SHOWN, name,
-                          strlen(name) > NAME_SHOWN ? "..." : "");
+            member_context(r, name, err);
             rc = -1;
             break;
         }

@@ -243,10 +243,15 @@ char *md_lint_text(const md_lint *l)
             snprintf(tag, sizeof tag, "trap%d", x->trap);
         else
             snprintf(tag, sizeof tag, "boot");
+        /* one line each, whatever names from the input it quotes (a
+         * modloop's kernel directory "6.1.0\nToolstack=9.9", trial 9e) */
+        char *file = md_err_shown(x->file), *msg = md_err_shown(x->msg);
         if (x->line)
-            fprintf(f, "%s:%u: %s: [%s] %s\n", x->file, x->line, sev_name(x->sev), tag, x->msg);
+            fprintf(f, "%s:%u: %s: [%s] %s\n", file, x->line, sev_name(x->sev), tag, msg);
         else
-            fprintf(f, "%s: %s: [%s] %s\n", x->file, sev_name(x->sev), tag, x->msg);
+            fprintf(f, "%s: %s: [%s] %s\n", file, sev_name(x->sev), tag, msg);
+        free(file);
+        free(msg);
     }
     return md_xmemstream_close(f, &text);
 }

@@ -104,7 +104,13 @@ static int field(parser *p, char letter, char *v, md_err *err)
     uint64_t u;
     switch (letter) {
     case 'P': k->name = v; return 0;
-    case 'V': k->version = v; return 0;
+    case 'V':
+        if (!md_apkver_valid_indexed(v))
+            return md_err_set(err, "%s:%u: bad package version (V:) '%.60s': not an Alpine "
+                                   "version (a digit first, then 0-9 a-z . _ ~, at the end -r and "
+                                   "digits; apk-package(5))", p->x->label, p->line, v);
+        k->version = v;
+        return 0;
     case 'A': k->arch = v; return 0;
     case 'C': k->checksum = v; return 0;
     case 'T': k->description = v; return 0;
@@ -159,10 +165,6 @@ static int finish(parser *p, unsigned start, md_err *err)
                               required[i].letter);
     if (!name_ok(k->name))
         return md_err_set(err, "%s:%u: bad package name '%s'", L, start, k->name);
-    /* as written: see MD_APKVER_AS_WRITTEN */
-    if (!*k->version || strpbrk(k->version, " \t"))
-        return md_err_set(err, "%s:%u: package %s: bad version '%s'", L, start, k->name,
-                          k->version);
     unsigned char d[32];
     size_t dn;
     if (md_apkver_checksum_parse(k->checksum, d, &dn) < 0)

@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include "core/mem.h"
 
@@ -137,6 +138,17 @@ bool md_apkver_valid(const char *v)
     for (first_part(&t, &c); t.type < P_END; next_part(&t, &c))
         ;
     return t.type == P_END;
+}
+
+bool md_apkver_valid_indexed(const char *v)
+{
+    if (!v || !isdigit((unsigned char)*v))
+        return false;
+    size_t n = strspn(v, "0123456789abcdefghijklmnopqrstuvwxyz._~");
+    if (!v[n])
+        return true;
+    return v[n] == '-' && v[n + 1] == 'r' && isdigit((unsigned char)v[n + 2]) &&
+           !v[n + 2 + strspn(v + n + 2, "0123456789")];
 }
 
 /* Byte-wise, a shorter prefix first. */

@@ -34,6 +34,16 @@
 /* True if v is a well-formed Alpine version ("1.2.3_rc1-r0"). */
 bool md_apkver_valid(const char *v);
 
+/* True if v is a version as Alpine's signed indexes write V: -- the
+ * grammar above as its characters go: a digit first, then digits, lower
+ * case letters, '.', '_' and '~', and at most one "-r" with digits at the
+ * end.  Looser than md_apkver_valid because Alpine's own indexes hold
+ * versions its rules call invalid (12 of 6609 in ../shared/alpine's:
+ * "0.99f7-r0", "1.0.0b1-r5", "3.2p4-r0"), but never a '/', a blank, a
+ * control character or a second "-r" (trial 9e: "1.0-r0<ESC>[2J" reached
+ * the resolve table, "1.0-r0/../../x" a cache file name). */
+bool md_apkver_valid_indexed(const char *v);
+
 /* <0, 0, >0 like strcmp, by apk-tools' ordering (above).  Any strings. */
 int md_apkver_cmp(const char *a, const char *b);
 

@@ -252,14 +252,13 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
     char *dir = md_xasprintf("%s/unpacked", cd);
     free(cd);
     md_err quiet = MD_ERR_INIT;
-    /* A cache that cannot be made is only slower; one another user may
-     * write is refused, as debs/ and indexes/ are. */
-    bool usable = md_mkdir_p(dir, 0755, &quiet) == 0;
-    if (usable && md_cache_check(cache_dir, "unpacked", err) < 0) {
+    /* One another user may write is refused, as debs/ and indexes/ are
+     * (and its parents checked before it is made). */
+    if (md_cache_prepare(cache_dir, "unpacked", err) < 0) {
         free(dir);
         return -1;
     }
-    for (size_t i = 0; usable && i < sizeof data_members / sizeof *data_members; i++) {
+    for (size_t i = 0; i < sizeof data_members / sizeof *data_members; i++) {
         char *c = md_xasprintf("%s/%s.%s.zst", dir, sha256, data_members[i]);
         if (!md_is_file(c) || md_file_check_trusted(c, false, "", &quiet) < 0) {
             free(c);
@@ -293,7 +292,7 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
     int rc = extract_fd(t, fd, path, origin, clash, &st, err);
     /* The tar is the content plus a 512-byte header and up to 511 bytes of
      * padding per entry, and long names: twice that bounds it. */
-    if (rc == 0 && usable)
+    if (rc == 0)
         cache_store(fd, path, dir, sha256,
                     2 * (st.bytes + (uint64_t)st.entries * 1024) + (1 << 20), &quiet);
     close(fd);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/mem.h"
+#include "core/size.h"
 #include "core/file.h"
 #include "core/sha256.h"
 
@@ -73,12 +74,12 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
  * connection and then sends nothing, or sends headers and then stops);
  * MKDOM0_STALL_TIMEOUT overrides it (1 to 3600), for slow links and for
  * the tests, which do not wait a minute per try. */
-static long stall_seconds(void)
+int md_fetch_stall_seconds(long *out, md_err *err)
 {
-    const char *e = getenv("MKDOM0_STALL_TIMEOUT");
-    char *end;
-    long v = e && *e ? strtol(e, &end, 10) : 0;
-    return e && *e && !*end && v >= 1 && v <= 3600 ? v : MD_FETCH_STALL_SECONDS;
+    uint64_t v;
+    int rc = md_size_env("MKDOM0_STALL_TIMEOUT", 1, 3600, MD_FETCH_STALL_SECONDS, &v, err);
+    *out = (long)v;
+    return rc;
 }
 
 /* One attempt; *retry tells whether a failure looks transient. */
@@ -86,6 +87,9 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
 {
     *retry = false;
     curl_init_once();
+    long stall;
+    if (md_fetch_stall_seconds(&stall, err) < 0)
+        return -1;
     CURL *c = curl_easy_init();
     if (!c)
         return md_err_set(err, "%s: cannot initialise libcurl", url);
@@ -104,7 +108,7 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
      * check runs from the request on, so it also catches a server that
      * never answers. */
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)MD_FETCH_STALL_BYTES);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall_seconds());
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "mkdom0/0.1");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     CURLcode rc = curl_easy_perform(c);
@@ -279,8 +283,6 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
 
 int md_fetch_lock(const char *dir, const md_out *out, md_err *err)
 {
-    if (md_mkdir_p(dir, 0755, err) < 0)
-        return -1;
     char *lp = md_xasprintf("%s/.lock", dir);
     int fd = md_file_open_lock(AT_FDCWD, lp, lp, err);
     if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {

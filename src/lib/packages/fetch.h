@@ -26,6 +26,11 @@
  * error naming the URL, and nothing of it is kept. */
 #define MD_FETCH_STALL_BYTES 1024
 #define MD_FETCH_STALL_SECONDS 60
+/* The stall time in seconds: MKDOM0_STALL_TIMEOUT (md_size_env: a bad
+ * value is an error), else MD_FETCH_STALL_SECONDS.  The CLI asks it once
+ * before any command runs, so a bad value is refused even when nothing is
+ * downloaded. */
+int md_fetch_stall_seconds(long *out, md_err *err);
 
 /* Fetch url into memory, failing if it is larger than `max` bytes.  The
  * buffer gets a terminating NUL that `len` does not count. */
@@ -55,7 +60,8 @@ typedef struct md_fetch_item {
 int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *out, char **path,
                       bool *cached, md_err *err);
 
-/* Take an exclusive flock on dir/.lock (creating dir), waiting for another
+/* Take an exclusive flock on dir/.lock (dir exists and was checked:
+ * md_cache_prepare), waiting for another
  * mkdom0 that holds it, and remove temporaries a crashed run left behind.
  * Returns the lock's fd for md_fetch_unlock(), or -1. */
 int md_fetch_lock(const char *dir, const md_out *out, md_err *err);

@@ -469,9 +469,7 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
     char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
     char *idxdir = md_xasprintf("%s/indexes", cd);
     free(cd);
-    int rc = md_mkdir_p(idxdir, 0755, err);
-    if (rc == 0)
-        rc = md_cache_check(cache_dir, "indexes", err);
+    int rc = md_cache_prepare(cache_dir, "indexes", err);
     if (rc == 0)
         rc = apk ? load_apk(r, idxdir, out, err) : load_deb(r, idxdir, out, err);
     if (rc < 0)

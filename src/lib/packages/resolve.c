@@ -999,7 +999,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
             rc = -1;
         }
     /* Checked before the lock or any package in it is opened. */
-    int lock = rc < 0 || md_mkdir_p(dir, 0755, err) < 0 || md_cache_check(cd, sub, err) < 0
+    int lock = rc < 0 || md_cache_prepare(cd, sub, err) < 0
                    ? -1
                    : md_fetch_lock(dir, r->out, err);
     rc = lock < 0 ? -1 : 0;

@@ -16,6 +16,7 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_ou
     md_repo **repos = md_xcalloc(n, sizeof *repos);
     size_t made = 0;
     md_resolve *res = NULL;
+    const char *at = NULL; /* the spec line an error is about, when known */
     for (; made < n; made++) {
         const md_spec_repo *sr = md_spec_repo_at(s, made);
         bool apk = sr->type == MD_SPEC_REPO_APK;
@@ -26,6 +27,15 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_ou
                              .arch = sr->arch, .keyring = sr->keyring, .keys = sr->keys,
                              .priority = sr->priority };
         repos[made] = md_repo_new(&c, err);
+        /* Alpine's trusted keys first, so that a bad key file is named at
+         * the Keys= line (trial 9e case 8: "SPEC: repository v323: ...") */
+        if (repos[made] && apk && !md_repo_apk_keys(repos[made], err)) {
+            char *sec = md_xasprintf("Repository %s", sr->name);
+            at = md_spec_key_at(s, sec, "Keys");
+            free(sec);
+            made++;
+            goto out;
+        }
         if (!repos[made] || md_repo_load(repos[made], cache_dir, out, err) < 0) {
             if (repos[made])
                 made++;
@@ -51,7 +61,7 @@ out:
         for (size_t i = 0; i < made; i++)
             md_repo_free(repos[i]);
         free(repos);
-        md_err_prefix(err, "%s", md_spec_origin(s));
+        md_err_prefix(err, "%s", at ? at : md_spec_origin(s));
     }
     return res;
 }

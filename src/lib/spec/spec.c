@@ -545,6 +545,21 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
                             (stat(r->keys, &st) < 0 || check_trusted(s, "Keys", r->keys, RISK_TRUST)));
     }
     if (!strcmp(k, "URL")) {
+        /* docs/spec.md: http://, https:// or file://; a character RFC 3986
+         * never has in a URL (a blank, a control, " < > \ ^ ` { | }) made
+         * curl's "bad/illegal format" at the download, with no line
+         * (trial 9e case 8) */
+        size_t bad = strcspn(v, " \t\"<>\\^`{|}");
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                bad = (size_t)((const char *)p - v);
+                break;
+            }
+        if (*v && v[bad])
+            return fail(s, "URL=%s: a URL holds no '%c' (byte %zu)%s", v, v[bad], bad + 1,
+                        v[bad] == ' ' ? ": write a space in a path as %20" : "");
+        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8) && strncmp(v, "file://", 7))
+            return fail(s, "URL=%s: expected http://, https:// or file://", v);
         set_str(&r->url, v);
         size_t n = r->url ? strlen(r->url) : 0;
         while (n > 1 && r->url[n - 1] == '/')
@@ -750,6 +765,25 @@ static bool valid_ifname(const char *v)
     return true;
 }
 
+/* A name the kernel or udev gives a network device that is not a bridge:
+ * lo, ethN and wlanN, and systemd's predictable names (udev's
+ * net_id: en/wl/ww, then o<index>, s<slot>, p<bus>, x<MAC>, i, v, b).
+ * The network service makes the bridge only when no interface of that
+ * name exists, then adds the NIC to it: Bridge=eth0 has brctl add eth0
+ * to eth0, which fails, and the host comes up unreachable (trial 9e). */
+static bool nic_name(const char *v)
+{
+    if (!strcmp(v, "lo"))
+        return true;
+    for (const char *const *pre = (const char *const[]){ "eth", "wlan", "usb", NULL }; *pre; pre++) {
+        size_t n = strlen(*pre);
+        if (!strncmp(v, *pre, n) && v[n] && strspn(v + n, "0123456789") == strlen(v + n))
+            return true;
+    }
+    return (!strncmp(v, "en", 2) || !strncmp(v, "wl", 2) || !strncmp(v, "ww", 2)) &&
+           v[2] && strchr("opsxivb", v[2]) && v[3] && isxdigit((unsigned char)v[3]);
+}
+
 /* HostMemory=: a list of host RAM sizes, each as Dom0Mem= takes one; it
  * appends, and an empty value clears it, as every list does. */
 static int set_host_memory(md_spec *s, const char *v)
@@ -880,6 +914,11 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
         else if (*v && !valid_ifname(v))
             return fail(s, "Bridge=%s: not a bridge name: 1 to 15 characters of A-Z a-z 0-9 _ . -, "
                            "not starting with -, not . or .. (or yes for xenbr0, no for none)", v);
+        else if (*v && nic_name(v))
+            return fail(s, "Bridge=%s: the name of a network device (%s), not of a bridge: the "
+                           "dom0 makes the bridge and puts the NIC on it, so the bridge needs a "
+                           "name of its own (e.g. xenbr0, or yes for xenbr0)",
+                        v, !strcmp(v, "lo") ? "the loopback device" : "a NIC's kernel name");
         return set_str(&s->bridge, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "GuestNetwork")) {
