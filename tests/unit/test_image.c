@@ -426,7 +426,7 @@ static void test_codecs_and_determinism(void)
     CHECK(at == plain_len && members >= 2);
     /* mkdom0's own reader (lint, inspect) takes the members as the kernel
      * does, one after another, each read once */
-    md_tree *back = md_unpack_rootfs(gz, NULL, NULL, NULL, &e);
+    md_tree *back = md_unpack_rootfs(gz, NULL, NULL, NULL, NULL, &e);
     CHECK(back != NULL);
     size_t got = 0;
     const md_node *last = back ? md_tree_lookup(back, "/more2") : NULL;

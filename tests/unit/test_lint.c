@@ -1742,12 +1742,13 @@ static void test_loader_hardlinks(void)
     newc(NULL, &b, &n, 2, 0100755, 3, "bin/init", NULL);
     newc(NULL, &b, &n, 2, 0100755, 3, "bin/getty", NULL);
     newc(NULL, &b, &n, 2, 0100755, 3, "bin/busybox", "busybox-binary");
+    newc(NULL, &b, &n, 4, 040755, 2, "etc", NULL); /* before what it holds, as the kernel needs */
     newc(NULL, &b, &n, 3, 0100644, 1, "etc/inittab", "hvc0::respawn:/bin/getty hvc0\n");
     newc(NULL, &b, &n, 0, 0, 1, "TRAILER!!!", NULL);
     char *p = tmp("links.cpio");
     write_file(p, b, n);
     md_err err = MD_ERR_INIT;
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &err);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (!t)
         fprintf(stderr, "%s\n", err.msg);
@@ -1774,7 +1775,7 @@ static void test_loader(void)
     unsigned char *cpio = to_cpio(g, true, &len);
     char *p = tmp("rootfs.cpio.gz");
     write_file(p, cpio, len);
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &err);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_count(t) == md_tree_count(g));
@@ -1795,7 +1796,7 @@ static void test_loader(void)
     char *tp = tmp("truncated.cpio.gz");
     write_file(tp, cpio, len / 2);
     md_err_clear(&err);
-    t = md_unpack_rootfs(tp, NULL, NULL, NULL, &err);
+    t = md_unpack_rootfs(tp, NULL, NULL, NULL, NULL, &err);
     CHECK(t == NULL);
     CHECK_ERR(&err, "truncated.cpio.gz");
     md_tree_free(t);
@@ -1812,7 +1813,7 @@ static void test_loader(void)
     char *bp = tmp("initrd.img");
     write_file(bp, both, elen + 512 + len);
     md_err_clear(&err);
-    t = md_unpack_rootfs(bp, NULL, NULL, NULL, &err);
+    t = md_unpack_rootfs(bp, NULL, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_lookup(t, "/kernel/x86/microcode/GenuineIntel.bin") != NULL);
@@ -1830,7 +1831,7 @@ static void test_loader(void)
     write_file(ip, "hvc0::respawn:/sbin/getty hvc0\n", 31);
     char *lp = tmp("dir/init");
     CHECK(symlink("sbin/init", lp) == 0);
-    t = md_unpack_rootfs(dp, NULL, NULL, NULL, &err);
+    t = md_unpack_rootfs(dp, NULL, NULL, NULL, NULL, &err);
     CHECK(t != NULL);
     if (t) {
         CHECK(md_tree_lookup(t, "/etc/inittab") != NULL);

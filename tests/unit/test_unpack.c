@@ -204,7 +204,7 @@ static void write_zeros(const char *path, int filter, unsigned mib)
 {
     static const char zero[1 << 16];
     struct archive *a = archive_write_new();
-    archive_write_set_format_pax_restricted(a);
+    archive_write_set_format_cpio_newc(a); /* what the kernel unpacks */
     if (filter != ARCHIVE_FILTER_NONE)
         archive_write_add_filter(a, filter);
     CHECK(archive_write_open_filename(a, path) == ARCHIVE_OK);
@@ -235,30 +235,30 @@ static bool keep_none(const char *path, uint64_t size)
  * limit; an uncompressed one (a plain cpio or tar, a directory) likewise. */
 static void test_ratio(void)
 {
-    char *gz = md_xasprintf("%s/zeros.tar.gz", tmpdir), *raw = md_xasprintf("%s/zeros.tar", tmpdir);
+    char *gz = md_xasprintf("%s/zeros.cpio.gz", tmpdir), *raw = md_xasprintf("%s/zeros.cpio", tmpdir);
     write_zeros(gz, ARCHIVE_FILTER_GZIP, 20);
     write_zeros(raw, ARCHIVE_FILTER_NONE, 20);
     md_err e = MD_ERR_INIT;
-    md_tree *t = md_unpack_rootfs(gz, NULL, NULL, NULL, &e); /* 20 MiB from 20 KB: an image */
+    md_tree *t = md_unpack_rootfs(gz, NULL, NULL, NULL, NULL, &e); /* 20 MiB from 20 KB: an image */
     CHECK(t != NULL);
     md_tree_free(t);
     md_unpack_limits pkg = md_unpack_package_limits;
-    CHECK(md_unpack_rootfs(gz, &pkg, NULL, NULL, &e) == NULL); /* a package's ratio */
-    CHECK_ERR(&e, "zeros.tar.gz member zeros: gzip data expands to ");
+    CHECK(md_unpack_rootfs(gz, &pkg, NULL, NULL, NULL, &e) == NULL); /* a package's ratio */
+    CHECK_ERR(&e, "zeros.cpio.gz member zeros: gzip data expands to ");
     CHECK_ERR(&e, "more than the limit of 100 times its compressed size");
     md_err_clear(&e);
     md_unpack_limits small = md_unpack_default_limits;
     small.total_bytes = 8u << 20; /* the total counts content read past (keep) too */
-    CHECK(md_unpack_rootfs(gz, &small, keep_none, NULL, &e) == NULL);
-    CHECK_ERR(&e, "zeros.tar.gz member zeros: content beyond the limit of 8388608 bytes in all");
+    CHECK(md_unpack_rootfs(gz, &small, keep_none, NULL, NULL, &e) == NULL);
+    CHECK_ERR(&e, "zeros.cpio.gz member zeros: content beyond the limit of 8388608 bytes in all");
     md_err_clear(&e);
     small.total_bytes = 0;
     small.stream_bytes = 8u << 20; /* the uncompressed stream of a compressed image */
-    CHECK(md_unpack_rootfs(gz, &small, keep_none, NULL, &e) == NULL);
+    CHECK(md_unpack_rootfs(gz, &small, keep_none, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "gzip data expands to more than 8388608 bytes (the limit of an uncompressed");
     md_err_clear(&e);
     md_unpack_limits one = { .ratio = 1 };
-    t = md_unpack_rootfs(raw, &one, NULL, NULL, &e);
+    t = md_unpack_rootfs(raw, &one, NULL, NULL, NULL, &e);
     CHECK(t != NULL);
     md_tree_free(t);
     /* a sparse file: 8 MiB of holes from a few blocks of tar, refused */
@@ -267,12 +267,23 @@ static void test_ratio(void)
     CHECK(system(cmd) == 0);
     free(cmd);
     char *sp = md_xasprintf("%s/sparse.tar", tmpdir);
-    CHECK(md_unpack_rootfs(sp, NULL, NULL, NULL, &e) == NULL);
+    unsigned char *spd;
+    size_t spn;
+    CHECK(md_read_file(sp, &spd, &spn, &e) == 0);
+    CHECK(md_unpack_tar("sparse.tar", spd, spn, NULL, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "sparse.tar member sp: a sparse file (refused");
     md_err_clear(&e);
+    free(spd);
+    /* as a rootfs, a tar is not unpacked at all (the kernel reads newc
+     * cpio only): nothing in the tree, and the notes say why */
+    md_unpack_notes kn;
+    t = md_unpack_rootfs(sp, NULL, NULL, NULL, &kn, &e);
+    CHECK(t && md_tree_count(t) == 1 && kn.stop && strstr(kn.stop, "\"no cpio magic\" (a tar"));
+    md_tree_free(t);
+    md_unpack_notes_free(&kn);
     free(sp);
     md_unpack_limits none = { .entries = 10 }; /* ratio 0: unbounded */
-    t = md_unpack_rootfs(gz, &none, NULL, NULL, &e);
+    t = md_unpack_rootfs(gz, &none, NULL, NULL, NULL, &e);
     CHECK(t != NULL);
     md_tree_free(t);
     free(gz);
@@ -416,7 +427,7 @@ static void test_rootfs_dir(void)
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
     bool na = true;
-    md_tree *t = md_unpack_rootfs(via, NULL, NULL, &na, &e);
+    md_tree *t = md_unpack_rootfs(via, NULL, NULL, &na, NULL, &e);
     CHECK(t && !na);
     if (e.set)
         fprintf(stderr, "%s\n", e.msg);
@@ -440,18 +451,18 @@ static void test_rootfs_files(void)
     char *p = md_xasprintf("%s/text", tmpdir);
     put("text", "menuentry x {\n}\n");
     bool na = false;
-    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, NULL, &e) == NULL);
     CHECK(na);
     CHECK_ERR(&e, p);
     free(p);
     p = md_xasprintf("%s/empty", tmpdir);
     put("empty", "");
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, NULL, NULL, &na, NULL, &e) == NULL);
     CHECK_ERR(&e, "empty: empty file");
     free(p);
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs("/nonexistent/rootfs.cpio", NULL, NULL, NULL, &e) == NULL);
+    CHECK(md_unpack_rootfs("/nonexistent/rootfs.cpio", NULL, NULL, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "/nonexistent/rootfs.cpio: cannot open");
     /* a limit given by the caller applies to images */
     const ent v[] = { { AE_IFREG, "big", 0644, "12345", 0, 0, NULL },
@@ -461,11 +472,11 @@ static void test_rootfs_files(void)
     p = md_xasprintf("%s/small.cpio", tmpdir);
     CHECK(md_write_atomic(p, d, n, 0644, &e) == 0);
     md_err_clear(&e);
-    CHECK(md_unpack_rootfs(p, &(md_unpack_limits){ .entry_bytes = 4 }, NULL, &na, &e) == NULL);
+    CHECK(md_unpack_rootfs(p, &(md_unpack_limits){ .entry_bytes = 4 }, NULL, &na, NULL, &e) == NULL);
     CHECK(!na);
     CHECK_ERR(&e, "small.cpio member big: implausible size 5");
     md_err_clear(&e);
-    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, &e);
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, NULL, &e);
     CHECK_STR(t ? content(t, "/big") : NULL, "12345");
     md_tree_free(t);
     free(p);
@@ -487,7 +498,7 @@ static void test_rootfs_dir_mounts(void)
         return; /* mounting needs root */
     }
     CHECK(md_write_atomic(f, "y", 1, 0644, &e) == 0);
-    md_tree *t = md_unpack_rootfs(root, NULL, NULL, NULL, &e);
+    md_tree *t = md_unpack_rootfs(root, NULL, NULL, NULL, NULL, &e);
     CHECK(t != NULL);
     CHECK(t && md_tree_lookup(t, "/own") && md_tree_lookup(t, "/mnt"));
     CHECK(t && !md_tree_lookup(t, "/mnt/theirs"));

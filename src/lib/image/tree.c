@@ -1008,6 +1008,7 @@ md_node *md_tree_next(const md_tree *t, const md_node *n)
 
 const char *md_node_path(const md_node *n) { return n->path; }
 md_node_type md_node_type_of(const md_node *n) { return n->type; }
+size_t md_node_children(const md_node *n) { return n->type == MD_NODE_DIR ? n->nchild : 0; }
 const char *md_node_origin(const md_node *n) { return n->origin; }
 
 const md_attr *md_node_attr(const md_node *n)

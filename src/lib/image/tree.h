@@ -158,6 +158,8 @@ md_node *md_tree_next(const md_tree *t, const md_node *n);
 
 const char *md_node_path(const md_node *n);
 md_node_type md_node_type_of(const md_node *n);
+/* Directories: the number of entries directly in it; others: 0. */
+size_t md_node_children(const md_node *n);
 const md_attr *md_node_attr(const md_node *n);
 const char *md_node_origin(const md_node *n);
 /* Files: content and size (for a hardlink, those of its target); NULL,

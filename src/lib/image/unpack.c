@@ -9,6 +9,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,109 @@ typedef struct reader {
     const char *label;
     md_unpack_stats *st;
     md_strv link_paths, link_targets, link_names; /* hardlinks, linked at the end */
+    /* o->kernel: the kernel stopped unpacking (o->kernel->stop says why);
+     * the entries before are in the tree, no later one is read */
+    bool stopped;
+    uint64_t base; /* o->kernel: where r->a starts, for the offsets in a stop */
+    const char *where; /* o->kernel: "byte" or "byte of the decompressed stream" */
 } reader;
+
+void md_unpack_notes_free(md_unpack_notes *n)
+{
+    if (!n)
+        return;
+    free(n->stop);
+    md_strv_free(&n->dropped);
+    md_strv_free(&n->replaced);
+    *n = (md_unpack_notes){ 0 };
+}
+
+/* An entry the kernel does not create (o->kernel). */
+static void kernel_drop(reader *r, const char *path, const char *fmt, const char *arg)
+{
+    md_unpack_notes *k = r->o->kernel;
+    if (k->ndropped++ < MD_UNPACK_NOTES_SHOWN) {
+        char *why = md_xasprintf(fmt, arg);
+        md_strv_pushf(&k->dropped, "%s: %s", path, why);
+        free(why);
+    }
+}
+
+/* `path` with its parent's symlinks followed, as the kernel's path walk
+ * follows them; NULL when the parent is not there or not a directory.
+ * `parent` (may be NULL) gets the parent as written, malloc'd. */
+static char *kernel_real(const reader *r, const char *path, char **parent)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == path ? md_xstrdup("/") : md_xstrndup(path, (size_t)(slash - path));
+    const md_node *pn = md_tree_resolve(r->t, dir);
+    char *real = NULL;
+    if (pn && md_node_type_of(pn) == MD_NODE_DIR)
+        real = strcmp(md_node_path(pn), "/") ? md_xasprintf("%s%s", md_node_path(pn), slash)
+                                             : md_xstrdup(slash);
+    /* The kernel's built-in initramfs (usr/default_cpio_list) made /dev and
+     * /root before this archive: an entry below them has its directory. */
+    else if (!pn && (!strcmp(dir, "/dev") || !strcmp(dir, "/root")))
+        real = md_xstrdup(path);
+    if (parent)
+        *parent = dir;
+    else
+        free(dir);
+    return real;
+}
+
+static bool same_type(md_node_type t, unsigned ft)
+{
+    switch (t) {
+    case MD_NODE_DIR: return ft == AE_IFDIR;
+    case MD_NODE_FILE:
+    case MD_NODE_HARDLINK: return ft == AE_IFREG;
+    case MD_NODE_SYMLINK: return ft == AE_IFLNK;
+    case MD_NODE_CHAR: return ft == AE_IFCHR;
+    case MD_NODE_BLOCK: return ft == AE_IFBLK;
+    case MD_NODE_FIFO: return ft == AE_IFIFO;
+    }
+    return false;
+}
+
+/* Where the kernel puts an entry of type `ft` (a hardlink when `link`)
+ * named `path` (init/initramfs.c do_name, do_symlink, maybe_link): the
+ * name with its parent's symlinks followed, in a parent that must be
+ * there already (filp_open(O_CREAT), init_mkdir, init_symlink and
+ * init_mknod make no missing directory: the entry is dropped); what is at
+ * the name goes first when it is of another type, or always for a
+ * symlink or hardlink (clean_path: unlink, or rmdir, which leaves a
+ * non-empty directory, and then the entry cannot be made).  Returns the
+ * path (malloc'd), or NULL when the entry is dropped (noted). */
+static char *kernel_place(reader *r, const char *path, unsigned ft, bool link)
+{
+    if (!strcmp(path, "/"))
+        return md_xstrdup(path);
+    char *dir;
+    char *real = kernel_real(r, path, &dir);
+    if (!real) {
+        const md_node *pn = md_tree_resolve(r->t, dir);
+        kernel_drop(r, path, pn ? "%s is not a directory" : "its directory %s is not there yet",
+                    dir);
+        free(dir);
+        return NULL;
+    }
+    free(dir);
+    const md_node *old = md_tree_lookup(r->t, real);
+    if (old && (link || ft == AE_IFLNK || !same_type(md_node_type_of(old), ft))) {
+        if (md_node_type_of(old) == MD_NODE_DIR && md_node_children(old)) {
+            kernel_drop(r, path, "%s", "a directory that is not empty is there (rmdir fails)");
+            free(real);
+            return NULL;
+        }
+        if (md_node_type_of(old) == MD_NODE_SYMLINK && ft == AE_IFDIR)
+            md_strv_pushf(&r->o->kernel->replaced,
+                          "%s: the symlink to %s is replaced by a directory, empty but for "
+                          "what later entries put in it", real, md_node_link_target(old));
+        md_tree_remove(r->t, real);
+    }
+    return real;
+}
 
 /* "./usr/bin/x", "usr/bin/x", "/usr/bin/x" -> "/usr/bin/x"; ".", "./" -> "/".
  * ".." stays for the tree to refuse. */
@@ -211,6 +314,11 @@ static int link_later(reader *r, const char *path, const char *hl, const md_attr
                       unsigned char *data, size_t len, const char *name, md_err *err)
 {
     char *target = entry_path(hl);
+    char *real = r->o->kernel && strcmp(target, "/") ? kernel_real(r, target, NULL) : NULL;
+    if (real) {
+        free(target);
+        target = real;
+    }
     int rc = check_path(r, target, err);
     if (rc == 0 && len) {
         const md_node *f = md_tree_lookup(r->t, target);
@@ -346,6 +454,16 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
         rc = err->set ? -1 : md_err_set(err, "refused by the caller's check");
         free(data);
     }
+    if (rc == 0 && r->o->kernel) {
+        char *real = kernel_place(r, path, archive_entry_filetype(e), hl != NULL);
+        free(path);
+        path = real;
+        if (!path) {
+            free(data);
+            r->st->entries++;
+            return 0;
+        }
+    }
     if (rc == 0)
         rc = hl ? link_later(r, path, hl, &a, data, len, name, err)
                 : add_node(r, e, path, &a, data, len, err);
@@ -361,6 +479,37 @@ static const char *entry_name(struct archive_entry *e)
     return p ? p : archive_entry_pathname_utf8(e);
 }
 
+/* Whether the kernel stops at the header just read (status `s`); sets
+ * o->kernel->stop.  init/initramfs.c do_header reads "070701" (newc) and
+ * "070702" (crc) only: an odc, bin or tar header, or the bytes libarchive
+ * skipped to find a header, are "no cpio magic" to it, and unpack_to_rootfs
+ * unpacks nothing after its first error. */
+static bool kernel_stops(reader *r, int s)
+{
+    int f = archive_format(r->a);
+    const char *what = NULL, *msg = "no cpio magic";
+    if (f == ARCHIVE_FORMAT_CPIO_POSIX) {
+        msg = "incorrect cpio method used: use -H newc option";
+        what = "an odc cpio (070707, cpio -H odc); the kernel reads only newc (cpio -H newc)";
+    } else if ((f & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR) {
+        what = "a tar archive; the kernel unpacks only newc cpio (cpio -H newc)";
+    } else if (f != ARCHIVE_FORMAT_CPIO_SVR4_NOCRC && f != ARCHIVE_FORMAT_CPIO_SVR4_CRC) {
+        what = "not a newc cpio; the kernel reads only newc (cpio -H newc)";
+    } else if (s == ARCHIVE_WARN && archive_error_string(r->a) &&
+               !strncmp(archive_error_string(r->a), "Skipped", 7)) {
+        what = "bytes that are not a cpio header where one must start";
+    }
+    if (!what)
+        return false;
+    la_int64_t at = archive_read_header_position(r->a);
+    r->o->kernel->stop = md_xasprintf("%s%llu: \"%s\" (%s): the kernel unpacks nothing from "
+                                      "there on", r->where ? r->where : "byte ",
+                                      (unsigned long long)(r->base + (uint64_t)(at > 0 ? at : 0)),
+                                      msg, what);
+    r->stopped = true;
+    return true;
+}
+
 /* Read every entry of r->a.  `disk_root`: r->a is a disk reader walking
  * that directory, whose names start with it. */
 static int read_stream(reader *r, const char *disk_root, md_err *err)
@@ -370,6 +519,10 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
     char *last = NULL;
     while ((s = archive_read_next_header(r->a, &e)) == ARCHIVE_OK ||
            (s == ARCHIVE_WARN && r->o->lenient)) {
+        if (r->o->kernel && kernel_stops(r, s)) {
+            s = ARCHIVE_EOF;
+            break;
+        }
         const char *name = entry_name(e);
         if (!name) {
             rc = md_err_set(err, "%s: member with an unreadable name", r->label);
@@ -401,11 +554,13 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
     return rc;
 }
 
+/* `base`, `where`: as in reader (o->kernel only). */
 static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_unpack_stats *st,
-                     const char *disk_root, md_err *err)
+                     const char *disk_root, uint64_t base, const char *where, md_err *err)
 {
     reader r = { .t = t, .a = a, .disk = disk_root != NULL, .o = o,
-                 .label = o->label ? o->label : o->origin, .st = st };
+                 .label = o->label ? o->label : o->origin, .st = st, .base = base,
+                 .where = where };
     int rc = read_stream(&r, disk_root, err);
     md_strv_free(&r.link_paths);
     md_strv_free(&r.link_targets);
@@ -416,7 +571,7 @@ static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_
 int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
                       md_unpack_stats *st, md_err *err)
 {
-    return read_with(t, a, o, st, NULL, err);
+    return read_with(t, a, o, st, NULL, 0, NULL, err);
 }
 
 /* ---- rootfs images and directories ---- */
@@ -435,7 +590,7 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 };
     int rc = archive_read_disk_open(a, path) == ARCHIVE_OK
-                 ? read_with(t, a, o, &st, path, err)
+                 ? read_with(t, a, o, &st, path, 0, NULL, err)
                  : md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
     archive_read_free(a);
     if (rc < 0) {
@@ -466,11 +621,12 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
     return t;
 }
 
-/* One segment at data[0..len).  *used: bytes of an uncompressed cpio
- * segment (0 when compressed: its end is found by the caller).  *inner:
- * for a compressed segment, the decompressed bytes the archive took up to
- * its trailer.  *unknown: libarchive recognised no archive at all. */
-static int read_segment(md_tree *t, const unsigned char *data, size_t len,
+/* One segment at data[0..len), at byte `base` of its file.  *used: bytes
+ * of an uncompressed cpio segment (0 when compressed: its end is found by
+ * the caller).  *inner: for a compressed segment, the decompressed bytes
+ * the archive took up to its trailer.  *unknown: libarchive recognised no
+ * archive at all. */
+static int read_segment(md_tree *t, const unsigned char *data, size_t len, size_t base,
                         const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
                         uint64_t *inner, bool *unknown, md_err *err)
 {
@@ -480,7 +636,13 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
     archive_read_support_format_tar(a);
     archive_read_open_memory(a, data, len); /* a failure is reported at the first header */
     size_t before = st->entries;
-    int rc = md_unpack_archive(t, a, o, st, err);
+    md_decomp_codec c = md_decomp_detect(data, len);
+    char *where = c == MD_DECOMP_NONE
+                      ? md_xstrdup("byte ")
+                      : md_xasprintf("the %s stream at byte %zu, its decompressed byte ",
+                                     md_decomp_name(c), base);
+    int rc = read_with(t, a, o, st, NULL, c == MD_DECOMP_NONE ? base : 0, where, err);
+    free(where);
     *unknown = rc < 0 && st->entries == before && archive_format(a) == 0;
     *used = 0;
     *inner = 0;
@@ -493,16 +655,152 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
     return rc;
 }
 
+/* The decompressed bytes of the compressed stream(s) at the start of a
+ * buffer, from byte `skip` on: the archives that follow the first one
+ * inside a compressed stream (libarchive's cpio reader ends at the first
+ * trailer and cannot be pointed past it). */
+typedef struct feed {
+    struct archive *raw; /* filters and the raw format over the buffer */
+    uint64_t skip;       /* decompressed bytes still to drop */
+    uint64_t pos;        /* decompressed bytes given out or dropped */
+    uint64_t cap;        /* most decompressed bytes read (0: none) */
+} feed;
+
+static la_ssize_t feed_read(struct archive *a, void *ctx, const void **buf)
+{
+    feed *f = ctx;
+    for (;;) {
+        const void *b;
+        size_t n;
+        la_int64_t at;
+        int s = archive_read_data_block(f->raw, &b, &n, &at);
+        if (s == ARCHIVE_EOF)
+            return 0;
+        if (s != ARCHIVE_OK) {
+            archive_set_error(a, EINVAL, "%s", why(f->raw));
+            return -1;
+        }
+        f->pos += n;
+        if (f->cap && f->pos > f->cap) {
+            archive_set_error(a, EINVAL, "the stream expands to more than %llu bytes "
+                              "(the limit of an uncompressed archive)",
+                              (unsigned long long)f->cap);
+            return -1;
+        }
+        if (f->skip >= n) {
+            f->skip -= n;
+            continue;
+        }
+        *buf = (const unsigned char *)b + f->skip;
+        n -= (size_t)f->skip;
+        f->skip = 0;
+        return (la_ssize_t)n;
+    }
+}
+
+static int feed_open(feed *f, const unsigned char *data, size_t len, uint64_t skip, uint64_t cap)
+{
+    struct archive_entry *e;
+    *f = (feed){ .raw = archive_read_new(), .skip = skip, .cap = cap };
+    archive_read_support_filter_all(f->raw);
+    archive_read_support_format_raw(f->raw);
+    return archive_read_open_memory(f->raw, data, len) == ARCHIVE_OK &&
+                   archive_read_next_header(f->raw, &e) == ARCHIVE_OK
+               ? 0 : -1;
+}
+
+/* The kernel's flush_buffer (init/initramfs.c) goes on after an archive's
+ * trailer inside a decompressed stream: zero bytes are skipped, a '0'
+ * starts the next cpio archive, whose files are unpacked as well
+ * (`cat a.cpio b.cpio | gzip`: trial 10f case c9), and anything else is
+ * "junk within compressed archive".  The compressed stream(s) at
+ * data[0..len) (byte `base` of `path`) decompress to at least `end` bytes,
+ * and the archives read so far end at decompressed byte *pos.  Returns 1
+ * when an archive was read (*pos moved past it), 0 when zeros reach `end`
+ * (the stream walked so far ends there), -1 on error. */
+static int read_inner(md_tree *t, const char *path, const unsigned char *data, size_t len,
+                      size_t base, uint64_t *pos, uint64_t end, const md_unpack_opts *o,
+                      md_unpack_stats *st, md_err *err)
+{
+    const char *codec = md_decomp_name(md_decomp_detect(data, len));
+    uint64_t cap = o->limits.stream_bytes, at = 0;
+    int found = -2; /* -2: not yet; -1: junk; 0: zeros to `end`; 1: a '0' at `at` */
+    feed f;
+    if (feed_open(&f, data, len, 0, cap) < 0) {
+        md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base, why(f.raw));
+        archive_read_free(f.raw);
+        return -1;
+    }
+    for (uint64_t off = 0; found == -2;) {
+        const void *b;
+        size_t n;
+        la_int64_t ignored;
+        int s = archive_read_data_block(f.raw, &b, &n, &ignored);
+        if (s == ARCHIVE_EOF) {
+            found = 0;
+            break;
+        }
+        if (s != ARCHIVE_OK) {
+            md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base, why(f.raw));
+            archive_read_free(f.raw);
+            return -1;
+        }
+        for (size_t i = off < *pos ? (size_t)(*pos - off < n ? *pos - off : n) : 0; i < n; i++) {
+            if (off + i >= end) {
+                found = 0;
+                break;
+            }
+            if (((const unsigned char *)b)[i]) {
+                at = off + i;
+                found = ((const unsigned char *)b)[i] == '0' ? 1 : -1;
+                break;
+            }
+        }
+        off += n;
+        if (found == -2 && off >= end)
+            found = 0;
+    }
+    archive_read_free(f.raw);
+    if (found == 0)
+        return 0;
+    if (found < 0)
+        return md_err_set(err, "%s: junk in the %s stream at byte %zu, at its decompressed byte "
+                               "%llu, after the trailer of a cpio archive: not zero padding or "
+                               "another cpio archive; the kernel stops unpacking there (\"junk "
+                               "within compressed archive\")", path, codec, base,
+                          (unsigned long long)at);
+    struct archive *a = archive_read_new();
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_tar(a);
+    int rc = feed_open(&f, data, len, at, cap);
+    if (rc == 0)
+        archive_read_open(a, &f, NULL, feed_read, NULL);
+    char *where = md_xasprintf("the %s stream at byte %zu, its decompressed byte ", codec, base);
+    rc = rc < 0 ? md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base,
+                             why(f.raw))
+                : read_with(t, a, o, st, NULL, at, where, err);
+    free(where);
+    if (rc == 0)
+        *pos = at + (uint64_t)archive_filter_bytes(a, 0);
+    archive_read_free(a);
+    archive_read_free(f.raw);
+    return rc < 0 ? -1 : 1;
+}
+
 /* The kernel's unpack_to_rootfs (init/initramfs.c) reads an initramfs as a
- * sequence: zero bytes are skipped, an uncompressed cpio is read to its
- * trailer, anything else must be ONE compressed stream, read to its exact
- * end, and the loop goes on after it; bytes that are none of these stop it
- * ("invalid magic at start of compressed archive") with nothing after them
- * unpacked.  So here: junk after a stream is an error naming its offset,
- * never ignored.  The end of a gzip, xz or zstd stream is found by
- * core/decomp (libarchive reads on through concatenated members and does
- * not say where one ends); after a bzip2, lz4 or lzma stream, whose end
- * neither tells, nothing more is read. */
+ * sequence: zero bytes are skipped (also before the first segment), an
+ * uncompressed cpio is read to its trailer when it starts at an offset
+ * that is a multiple of 4 (`*buf == '0' && !(this_header & 3)`), anything
+ * else must be ONE compressed stream, read to its exact end, and the loop
+ * goes on after it; bytes that are none of these stop it ("invalid magic
+ * at start of compressed archive") with nothing after them unpacked.  So
+ * here: junk after a stream is an error naming its offset, never ignored;
+ * an uncompressed cpio at an offset not a multiple of 4 is such junk to
+ * the kernel, and stops the reading as it stops the kernel (o->kernel).
+ * The end of a gzip, xz or zstd stream is found by core/decomp (libarchive
+ * reads on through concatenated members and does not say where one ends);
+ * after a bzip2, lz4 or lzma stream, whose end neither tells, nothing more
+ * is read. */
 static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
                            md_err *err)
 {
@@ -517,15 +815,27 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
     }
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 };
-    for (size_t off = 0, end = 0, seg = 0; off < len; seg++) {
-        while (seg && off < len && data[off] == 0)
-            off++;
-        if (off >= len)
+    for (size_t off = 0, end = 0, seg = 0; off < len && !o->kernel->stop; seg++) {
+        size_t z = off;
+        while (z < len && data[z] == 0)
+            z++;
+        if (z >= len && seg)
             break;
+        if (z < len) /* a file of zeros only: read as it is, not an archive */
+            off = z;
+        if (data[off] == '0' && (off & 3)) {
+            o->kernel->stop = md_xasprintf(
+                "byte %zu: \"invalid magic at start of compressed archive\" (a cpio archive at "
+                "an offset that is not a multiple of 4: the kernel reads an uncompressed cpio "
+                "only there, and takes this one for a compressed stream of no known kind): the "
+                "kernel unpacks nothing from there on", off);
+            break;
+        }
         size_t used;
         uint64_t inner;
         bool unknown;
-        if (read_segment(t, data + off, len - off, o, &st, &used, &inner, &unknown, err) < 0) {
+        if (read_segment(t, data + off, len - off, off, o, &st, &used, &inner, &unknown, err) <
+            0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
             if (seg && unknown && (md_err_clear(err), 1))
@@ -538,6 +848,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
             t = NULL;
             break;
         }
+        if (o->kernel->stop)
+            break;
         if (!used) {
             md_decomp_codec c = md_decomp_detect(data + off, len - off);
             if (c == MD_DECOMP_NONE)
@@ -554,26 +866,41 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
              * mkdom0 writes it, each ending on an entry), as the kernel
              * reads them with its cpio state carried over, and stops at the
              * archive's trailer.  The members up to the one holding the
-             * trailer were read; one after it starts the next segment (a
-             * second archive appended, whose files the kernel also
+             * trailer are walked; what they hold after it is read as the
+             * kernel's flush_buffer reads it (read_inner: more archives, or
+             * zero padding); a member after them starts the next segment
+             * (a second archive appended, whose files the kernel also
              * unpacks). */
             used = 0;
-            for (uint64_t out_total = 0;;) {
-                size_t more;
-                uint64_t out;
-                if (md_decomp_stream_size(path, data + off + used, len - off - used, max, &more,
-                                          &out, err) < 0) {
+            uint64_t pos = inner, out_total = 0;
+            for (;;) {
+                while (out_total < pos || !used) {
+                    if (used && (used >= len - off ||
+                                 md_decomp_detect(data + off + used, len - off - used) != c))
+                        break;
+                    size_t more;
+                    uint64_t out;
+                    if (md_decomp_stream_size(path, data + off + used, len - off - used, max,
+                                              &more, &out, err) < 0) {
+                        md_tree_free(t);
+                        t = NULL;
+                        break;
+                    }
+                    used += more;
+                    out_total += out;
+                }
+                if (!t || out_total <= pos)
+                    break;
+                int k = read_inner(t, path, data + off, len - off, off, &pos, out_total, o, &st,
+                                   err);
+                if (k < 0) {
                     md_tree_free(t);
                     t = NULL;
-                    break;
                 }
-                used += more;
-                out_total += out;
-                if (out_total >= inner || used >= len - off ||
-                    md_decomp_detect(data + off + used, len - off - used) != c)
+                if (k <= 0 || o->kernel->stop)
                     break;
             }
-            if (!t)
+            if (!t || o->kernel->stop)
                 break;
         }
         if (used > len - off)
@@ -586,10 +913,14 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
 }
 
 md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits,
-                          md_unpack_keep_fn keep, bool *not_archive, md_err *err)
+                          md_unpack_keep_fn keep, bool *not_archive, md_unpack_notes *notes,
+                          md_err *err)
 {
     if (not_archive)
         *not_archive = false;
+    md_unpack_notes own = { 0 };
+    if (notes)
+        *notes = (md_unpack_notes){ 0 };
     md_unpack_opts o = { .origin = path, .clash = MD_CLASH_REPLACE, .lenient = true,
                          .limits = limits ? *limits : md_unpack_default_limits, .keep = keep };
     struct stat st;
@@ -597,5 +928,10 @@ md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits,
         md_err_errno(err, "%s: cannot open", path);
         return NULL;
     }
-    return S_ISDIR(st.st_mode) ? read_dir(path, &o, err) : read_image(path, &o, not_archive, err);
+    if (S_ISDIR(st.st_mode))
+        return read_dir(path, &o, err);
+    o.kernel = notes ? notes : &own;
+    md_tree *t = read_image(path, &o, not_archive, err);
+    md_unpack_notes_free(&own);
+    return t;
 }

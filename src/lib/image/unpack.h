@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/strv.h"
 #include "image/tree.h"
 
 struct archive;
@@ -119,6 +120,27 @@ typedef int (*md_unpack_check_fn)(void *ctx, struct archive *a, struct archive_e
                                   const char *name, const unsigned char *data, size_t len,
                                   md_err *err);
 
+/* What the kernel does with an initramfs that reading every entry would
+ * not show (Linux init/initramfs.c), filled by md_unpack_rootfs for an
+ * archive so that a caller (lint) can name it; the tree already holds the
+ * result.  md_unpack_notes_free frees the strings. */
+#define MD_UNPACK_NOTES_SHOWN 8
+typedef struct md_unpack_notes {
+    /* Why and where the kernel stops unpacking, its own message quoted
+     * ("byte 0: \"incorrect cpio method used: use -H newc option\" (an odc
+     * cpio ...)"); nothing after that is unpacked.  NULL: it unpacks all. */
+    char *stop;
+    /* Entries it does not create, at most MD_UNPACK_NOTES_SHOWN of them,
+     * each "PATH: why" ("/etc/inittab: its directory /etc is not there
+     * yet"); ndropped counts them all. */
+    md_strv dropped;
+    size_t ndropped;
+    /* Symlinks a later directory entry replaced ("/sbin: the symlink to
+     * usr/sbin ..."): all that was reached through them is gone. */
+    md_strv replaced;
+} md_unpack_notes;
+void md_unpack_notes_free(md_unpack_notes *n);
+
 typedef struct md_unpack_opts {
     const char *origin;      /* who adds the entries (tree copies it); required */
     const char *label;       /* the stream in errors; NULL: origin */
@@ -130,6 +152,11 @@ typedef struct md_unpack_opts {
     md_unpack_keep_fn keep; /* NULL: hold every file's content */
     md_unpack_check_fn check; /* NULL: none */
     void *check_ctx;
+    /* Not NULL: apply entries as the kernel applies an initramfs (only
+     * newc cpio; no missing parent made; parents' symlinks followed; an
+     * entry of another type replaces what is there, see md_unpack_rootfs)
+     * and record here what that changes. */
+    md_unpack_notes *kernel;
 } md_unpack_opts;
 
 typedef struct md_unpack_stats {
@@ -153,17 +180,28 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
                        md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err);
 
 /* A root filesystem into a new tree (no usrmerge: the tree shows exactly
- * what the input holds), with origin and label `path`, later entries
- * replacing earlier ones as the kernel does, sockets skipped:
+ * what the input holds), with origin and label `path`, sockets skipped:
  *   - a directory (symlinks below it not followed, owners and modes as found);
- *   - an archive: cpio or tar, compressed or not, including uncompressed cpio
- *     segments followed by more segments (early microcode + main archive),
- *     as the kernel unpacks an initramfs.
+ *   - an archive: the tree is what the kernel has after unpacking it as an
+ *     initramfs (Linux init/initramfs.c, unpack_to_rootfs and do_name):
+ *     zero padding skipped anywhere; an uncompressed cpio read only at a
+ *     4-byte-aligned offset; every cpio archive of a segment read, also
+ *     several inside one compressed stream (flush_buffer); only newc and
+ *     crc cpio (do_header: odc, bin and tar stop it, with what came before
+ *     kept); an entry whose directory is not there yet dropped (no parent
+ *     is made), parents' symlinks followed (the path walk of filp_open,
+ *     mkdir, symlink), an entry of another type replacing what is at its
+ *     name (clean_path: a non-empty directory stays and the entry is
+ *     dropped), later files replacing earlier ones.  The kernel's own
+ *     /dev and /root (its built-in initramfs) count as present.
+ *     `notes` (may be NULL) gets what of this differs from a plain reading.
  * `limits` NULL: md_unpack_default_limits; `keep` as in md_unpack_opts
  * (NULL: all content held).  `not_archive` (may be
  * NULL) is set when `path` is a file libarchive recognises no archive in
- * (so a caller may try it as text).  Caller frees with md_tree_free. */
+ * (so a caller may try it as text).  Caller frees with md_tree_free, and
+ * `notes` with md_unpack_notes_free (also on failure). */
 md_tree *md_unpack_rootfs(const char *path, const md_unpack_limits *limits,
-                          md_unpack_keep_fn keep, bool *not_archive, md_err *err);
+                          md_unpack_keep_fn keep, bool *not_archive, md_unpack_notes *notes,
+                          md_err *err);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct input {
     unsigned char *text; /* GRUB and inittab contents */
     size_t len;
     md_tree *tree;       /* ROOTFS */
+    md_unpack_notes notes; /* ROOTFS archive: what the kernel's unpacking changes */
     md_bootfmt fmt;      /* GRUB: the boot config's format */
     bool in_outdir;      /* GRUB: the grub.cfg of an output directory given to lint */
     char *defaults_dir;  /* GRUB defaults named DIR/grub or DIR/grub.d/NAME.cfg: DIR
@@ -147,11 +148,15 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return add_text(in, path, kind, d, len);
     }
     bool not_archive = false;
-    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, &not_archive, &e);
+    md_unpack_notes notes;
+    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, &not_archive, &notes, &e);
     if (t) {
-        push(in, path, MD_LINT_ROOTFS)->tree = t;
+        input *x = push(in, path, MD_LINT_ROOTFS);
+        x->tree = t;
+        x->notes = notes;
         return;
     }
+    md_unpack_notes_free(&notes);
     if (kind == MD_LINT_ROOTFS || !not_archive)
         return fail(in, path, &e);
     md_err why = e; /* libarchive's view, for compressed data */
@@ -438,7 +443,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
         return fail(in, path, &e);
     }
     md_err e = MD_ERR_INIT;
-    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, NULL, &e);
+    md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, NULL, NULL, &e);
     if (!t)
         return fail(in, path, &e);
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
@@ -782,8 +787,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             /* The config's own rootfs, when it lies next to it: for rdinit=. */
             char *p = near(x->path, roots.v[0]);
             md_err e = MD_ERR_INIT;
+            md_unpack_notes notes;
             if (p)
-                rootfs = own = md_unpack_rootfs(p, NULL, md_lint_keep, NULL, &e);
+                rootfs = own = md_unpack_rootfs(p, NULL, md_lint_keep, NULL, &notes, &e);
+            if (own) /* an odc or tar module is not unpacked at all (trial 10f c7, c8) */
+                md_lint_unpack_notes(l, p, &notes);
+            if (p)
+                md_unpack_notes_free(&notes);
             free(p);
         }
         if (!xen && !found_xen && xens.n == 1)
@@ -864,6 +874,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                             "is not checked: name the hypervisor with --xen", x->path,
                             strip_path(e.msg, xp));
         }
+        md_lint_unpack_notes(l, x->path, &x->notes);
         md_lint_rootfs(l, x->path, x->tree, &hv);
         if (!hv.found)
             md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
@@ -882,6 +893,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].no_entry);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
+        md_unpack_notes_free(&in.v[i].notes);
     }
     free(in.v);
     return in.rc;

@@ -44,6 +44,14 @@ bool md_lint_keep(const char *path, uint64_t size);
  * md_lint_rootfs. */
 void md_lint_services(md_lint *l, const char *label, const md_tree *t);
 
+/* What the kernel does with the initramfs `label` that a reading of its
+ * entries would not show (image/unpack.h md_unpack_notes) as findings:
+ * where it stops unpacking and entries it does not create (errors), a
+ * symlink a directory entry replaced (a warning; what it cost, a missing
+ * init or program, is found by the other checks on the tree). */
+struct md_unpack_notes;
+void md_lint_unpack_notes(md_lint *l, const char *label, const struct md_unpack_notes *n);
+
 /* Does `text` look like an inittab?  Used for detection (boot configs:
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);

@@ -7,6 +7,7 @@
 #include "lint/xenver.h"
 #include "core/mem.h"
 #include "core/strv.h"
+#include "image/unpack.h"
 
 typedef struct rctx {
     md_lint *l;
@@ -376,6 +377,31 @@ static void check_toolstack(rctx *r, const md_xen_version *hv)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
     md_xenver_survey_free(&sv);
+}
+
+void md_lint_unpack_notes(md_lint *l, const char *label, const md_unpack_notes *n)
+{
+    if (n->stop)
+        md_lint_add_at(l, label, NULL, 0, MD_LINT_ERROR, 0,
+                       "the kernel's unpacking of this initramfs fails at %s; dom0 gets only "
+                       "what came before (Linux init/initramfs.c)", n->stop);
+    if (n->ndropped) {
+        char *list = md_strv_join(&n->dropped, "; ");
+        char *more = n->ndropped > n->dropped.n
+                         ? md_xasprintf(" (and %zu more)", n->ndropped - n->dropped.n)
+                         : md_xstrdup("");
+        md_lint_add_at(l, label, NULL, 0, MD_LINT_ERROR, 0,
+                       "the kernel does not create %zu entr%s of this initramfs (init/initramfs.c "
+                       "makes no missing directory and does not replace a non-empty one): "
+                       "%s%s; list every directory before what it holds (find without -depth)",
+                       n->ndropped, n->ndropped == 1 ? "y" : "ies", list, more);
+        free(more);
+        free(list);
+    }
+    for (size_t i = 0; i < n->replaced.n; i++)
+        md_lint_add_at(l, label, NULL, 0, MD_LINT_WARNING, 0,
+                       "%s (init/initramfs.c clean_path removes an entry of another type): "
+                       "what was reached through the symlink is gone", n->replaced.v[i]);
 }
 
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv)

@@ -1131,7 +1131,7 @@ int md_check_run(const md_check_opts *o, md_err *err)
 
     md_out_say(o->out, MD_OUT_PROGRESS, "reading %s", md_boot_rootfs_path(c.boot));
     md_err le = MD_ERR_INIT;
-    c.rootfs = md_unpack_rootfs(md_boot_rootfs_path(c.boot), NULL, NULL, NULL, &le);
+    c.rootfs = md_unpack_rootfs(md_boot_rootfs_path(c.boot), NULL, NULL, NULL, NULL, &le);
     if (!c.rootfs)
         md_out_say(o->out, MD_OUT_NOTE, "cannot read the rootfs for diagnoses: %s", le.msg);
     if (!o->no_guests) {
