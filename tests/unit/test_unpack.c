@@ -483,6 +483,163 @@ static void test_rootfs_files(void)
     free(d);
 }
 
+/* A file made of `n` parts, each a buffer or, when its length is 0, as
+ * many zero bytes as the buffer's first byte says; returns its path. */
+static char *parts(const char *name, const unsigned char *const *b, const size_t *len, size_t n)
+{
+    char *p = md_xasprintf("%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "wb");
+    for (size_t i = 0; f && i < n; i++)
+        for (size_t k = 0; k < (len[i] ? 1 : b[i][0]); k++)
+            fwrite(len[i] ? b[i] : (const unsigned char *)"", 1, len[i] ? len[i] : 1, f);
+    CHECK(f && fclose(f) == 0);
+    return p;
+}
+
+static md_tree *kernel_read(const char *p, md_unpack_notes *kn)
+{
+    md_err e = MD_ERR_INIT;
+    md_tree *t = md_unpack_rootfs(p, NULL, NULL, NULL, kn, &e);
+    if (!t)
+        fprintf(stderr, "%s\n", e.msg);
+    CHECK(t != NULL);
+    return t;
+}
+
+static bool is_type(const md_tree *t, const char *path, md_node_type ty)
+{
+    const md_node *n = md_tree_lookup(t, path);
+    return n && md_node_type_of(n) == ty;
+}
+
+/* An archive is applied as the kernel unpacks an initramfs (Linux
+ * init/initramfs.c; trial 10f): each rule on the smallest input. */
+static void test_rootfs_kernel(void)
+{
+    md_unpack_notes kn;
+    size_t n1, n2;
+    /* no missing parent is made (do_name: filp_open fails, the entry is
+     * skipped); the kernel's own /dev and /root are there */
+    const ent depth[] = { { AE_IFREG, "etc/inittab", 0644, "x", 0, 0, NULL },
+                          { AE_IFDIR, "etc", 0755, NULL, 0, 0, NULL },
+                          { AE_IFREG, "dev/keep", 0644, "d", 0, 0, NULL },
+                          { AE_IFREG, "root/keep", 0644, "r", 0, 0, NULL },
+                          { 0, NULL, 0, NULL, 0, 0, NULL } };
+    unsigned char *a = make(true, depth, &n1);
+    char *p = parts("depth.cpio", (const unsigned char *[]){ a }, (size_t[]){ n1 }, 1);
+    md_tree *t = kernel_read(p, &kn);
+    CHECK(t && !md_tree_lookup(t, "/etc/inittab") && is_type(t, "/etc", MD_NODE_DIR));
+    CHECK(t && md_tree_lookup(t, "/dev/keep") && md_tree_lookup(t, "/root/keep"));
+    CHECK(kn.ndropped == 1 && kn.dropped.n == 1 &&
+          !strcmp(kn.dropped.v[0], "/etc/inittab: its directory /etc is not there yet"));
+    CHECK(!kn.stop && !kn.replaced.n);
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(a);
+
+    /* a parent's symlink is followed (the path walk), and a directory
+     * replaces a symlink (clean_path unlinks an entry of another type):
+     * what was reached through it is gone */
+    const ent base[] = { { AE_IFDIR, "usr", 0755, NULL, 0, 0, NULL },
+                         { AE_IFDIR, "usr/etc", 0755, NULL, 0, 0, NULL },
+                         { AE_IFDIR, "usr/sbin", 0755, NULL, 0, 0, NULL },
+                         { AE_IFREG, "usr/sbin/init", 0755, "init", 0, 0, NULL },
+                         { AE_IFLNK, "etc", 0777, "usr/etc", 0, 0, NULL },
+                         { AE_IFLNK, "sbin", 0777, "usr/sbin", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    const ent over[] = { { AE_IFREG, "etc/inittab", 0644, "hvc0", 0, 0, NULL },
+                         { AE_IFDIR, "sbin", 0755, NULL, 0, 0, NULL },
+                         { AE_IFREG, "sbin/extra", 0755, "x", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    a = make(true, base, &n1);
+    unsigned char *b = make(true, over, &n2);
+    p = parts("overlay.cpio", (const unsigned char *[]){ a, b }, (size_t[]){ n1, n2 }, 2);
+    t = kernel_read(p, &kn);
+    CHECK_STR(t ? content(t, "/usr/etc/inittab") : NULL, "hvc0");
+    CHECK(t && is_type(t, "/etc", MD_NODE_SYMLINK) && is_type(t, "/sbin", MD_NODE_DIR));
+    CHECK(t && md_tree_lookup(t, "/sbin/extra") && !md_tree_resolve(t, "/sbin/init"));
+    CHECK(kn.replaced.n == 1 && strstr(kn.replaced.v[0], "/sbin: the symlink to usr/sbin is "
+                                                         "replaced by a directory"));
+    CHECK(!kn.ndropped && !kn.stop);
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(b);
+
+    /* the reverse: a symlink over a directory that is not empty is not
+     * made (rmdir fails) */
+    const ent back[] = { { AE_IFLNK, "usr", 0777, "opt", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    b = make(true, back, &n2);
+    p = parts("back.cpio", (const unsigned char *[]){ a, b }, (size_t[]){ n1, n2 }, 2);
+    t = kernel_read(p, &kn);
+    CHECK(t && is_type(t, "/usr", MD_NODE_DIR) && md_tree_lookup(t, "/usr/sbin/init"));
+    CHECK(kn.ndropped == 1 && strstr(kn.dropped.v[0], "/usr: a directory that is not empty"));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(b);
+
+    /* several archives in one compressed stream are all unpacked
+     * (flush_buffer), and zero padding before the first is skipped */
+    const ent late[] = { { AE_IFREG, "usr/etc/inittab", 0644, "late", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    b = make(true, late, &n2);
+    p = parts("two.cpio", (const unsigned char *[]){ a, (const unsigned char *)"\x10", b },
+              (size_t[]){ n1, 0, n2 }, 3);
+    char *cmd = md_xasprintf("(head -c 512 /dev/zero; gzip -nc %s) >%s.gz", p, p);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    char *gz = md_xasprintf("%s.gz", p);
+    t = kernel_read(gz, &kn);
+    CHECK_STR(t ? content(t, "/usr/etc/inittab") : NULL, "late");
+    CHECK(t && md_tree_lookup(t, "/usr/sbin/init") && !kn.stop);
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p);
+
+    /* an uncompressed cpio at an offset not a multiple of 4 stops the
+     * kernel: after a compressed stream, and after zeros that end an
+     * uncompressed one (do_reset: "broken padding") */
+    unsigned char *g;
+    size_t gn;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_read_file(gz, &g, &gn, &e) == 0);
+    const ent after[] = { { AE_IFREG, "usr/etc/inittab", 0644, "plain", 0, 0, NULL },
+                          { 0, NULL, 0, NULL, 0, 0, NULL } };
+    free(b);
+    b = make(true, after, &n2);
+    for (int pad = 0; pad < 4; pad++) {
+        char name[32];
+        snprintf(name, sizeof name, "unaligned%d.cpio", pad);
+        unsigned char zeros[1] = { (unsigned char)pad };
+        p = parts(name, (const unsigned char *[]){ g, zeros, b }, (size_t[]){ gn, 0, n2 }, 3);
+        t = kernel_read(p, &kn);
+        bool aligned = (gn + (size_t)pad) % 4 == 0;
+        CHECK(aligned ? !kn.stop
+                      : kn.stop && strstr(kn.stop, "invalid magic at start of compressed archive"));
+        CHECK(aligned == (t && !strcmp(content(t, "/usr/etc/inittab") ?: "", "plain")));
+        md_tree_free(t), md_unpack_notes_free(&kn), free(p);
+    }
+    p = parts("padding.cpio", (const unsigned char *[]){ a, (const unsigned char *)"\x02", b },
+              (size_t[]){ n1, 0, n2 }, 3);
+    t = kernel_read(p, &kn);
+    CHECK(kn.stop && strstr(kn.stop, "\"broken padding\""));
+    CHECK(t && !md_tree_lookup(t, "/usr/etc/inittab"));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(g), free(gz), free(b), free(a);
+
+    /* odc: do_header's "incorrect cpio method used"; nothing unpacked */
+    struct archive *w = archive_write_new();
+    archive_write_set_format_cpio_odc(w);
+    size_t cap = 1 << 16, on = 0;
+    unsigned char *odc = md_xmalloc(cap);
+    archive_write_open_memory(w, odc, cap, &on);
+    struct archive_entry *en = archive_entry_new();
+    archive_entry_set_pathname(en, "init");
+    archive_entry_set_filetype(en, AE_IFREG);
+    archive_entry_set_perm(en, 0755);
+    archive_entry_set_size(en, 1);
+    CHECK(archive_write_header(w, en) == ARCHIVE_OK && archive_write_data(w, "x", 1) == 1);
+    archive_entry_free(en);
+    CHECK(archive_write_close(w) == ARCHIVE_OK);
+    archive_write_free(w);
+    p = parts("odc.cpio", (const unsigned char *[]){ odc }, (size_t[]){ on }, 1);
+    t = kernel_read(p, &kn);
+    CHECK(t && md_tree_count(t) == 1 && !md_tree_lookup(t, "/init"));
+    CHECK(kn.stop && strstr(kn.stop, "byte 0: \"incorrect cpio method used: use -H newc option\""));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(odc);
+}
+
 /* trial 9c case 13: `lint --rootfs /` walked into /proc (mounted there)
  * and failed on its links: a file system mounted in a directory tree is
  * not the tree's; its mount point is an empty directory of it. */
@@ -522,6 +679,7 @@ int main(void)
     test_sockets();
     test_rootfs_dir();
     test_rootfs_files();
+    test_rootfs_kernel();
     test_rootfs_dir_mounts();
     char *cmd = md_xasprintf("rm -rf %s", tmpdir);
     if (system(cmd) != 0)

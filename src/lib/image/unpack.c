@@ -416,6 +416,14 @@ static int add_node(reader *r, struct archive_entry *e, const char *path, const 
     }
 }
 
+static bool in_bounds(const char *path)
+{
+    size_t depth = 0, len = 0;
+    for (const char *p = path; *p; p++, len++)
+        depth += p[0] == '/' && p[1] && p[1] != '/';
+    return len <= MD_TREE_PATH_MAX && depth <= MD_TREE_DEPTH_MAX;
+}
+
 static int add_entry(reader *r, struct archive_entry *e, const char *name, md_err *err)
 {
     const md_unpack_limits *l = &r->o->limits;
@@ -454,7 +462,9 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
         rc = err->set ? -1 : md_err_set(err, "refused by the caller's check");
         free(data);
     }
-    if (rc == 0 && r->o->kernel) {
+    /* A name past the tree's bounds is refused by it as before (a hostile
+     * archive: trial 9), not placed. */
+    if (rc == 0 && r->o->kernel && in_bounds(path)) {
         char *real = kernel_place(r, path, archive_entry_filetype(e), hl != NULL);
         free(path);
         path = real;
@@ -815,6 +825,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
     }
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 };
+    bool plain = false; /* the segment before was an uncompressed cpio */
     for (size_t off = 0, end = 0, seg = 0; off < len && !o->kernel->stop; seg++) {
         size_t z = off;
         while (z < len && data[z] == 0)
@@ -824,11 +835,16 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         if (z < len) /* a file of zeros only: read as it is, not an archive */
             off = z;
         if (data[off] == '0' && (off & 3)) {
+            /* after an uncompressed cpio, its do_reset eats the zeros and
+             * finds the next header misaligned; after a compressed stream
+             * the loop takes the '0' for a compressed stream's magic */
             o->kernel->stop = md_xasprintf(
-                "byte %zu: \"invalid magic at start of compressed archive\" (a cpio archive at "
-                "an offset that is not a multiple of 4: the kernel reads an uncompressed cpio "
-                "only there, and takes this one for a compressed stream of no known kind): the "
-                "kernel unpacks nothing from there on", off);
+                "byte %zu: \"%s\" (a cpio archive at an offset that is not a multiple of 4: "
+                "the kernel reads an uncompressed cpio only there%s): the kernel unpacks nothing "
+                "from there on", off,
+                plain && off > end ? "broken padding" : "invalid magic at start of compressed archive",
+                plain && off > end ? "" : ", and takes this one for a compressed stream of no "
+                                          "known kind");
             break;
         }
         size_t used;
@@ -905,6 +921,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         }
         if (used > len - off)
             break;
+        plain = md_decomp_detect(data + off, len - off) == MD_DECOMP_NONE;
         off += used;
         end = off;
     }
