@@ -1,13 +1,15 @@
 /* unpack — archives into an md_tree: the one reader behind a .deb's
- * data.tar.*, a rootfs image (newc/odc cpio or tar; gzip, xz, zstd, bzip2,
- * lz4, lzma or none; the kernel's concatenated initramfs form) and a rootfs
- * directory.  Prefix md_unpack_.
+ * data.tar.*, a rootfs image (read as the kernel unpacks an initramfs:
+ * newc cpio; gzip, xz, zstd, bzip2, lz4, lzma or none; concatenated
+ * segments, see md_unpack_rootfs) and a rootfs directory.  Prefix
+ * md_unpack_.
  *
  * One entry policy for all of them:
  *   - names: "./usr/bin/x", "usr/bin/x" and "/usr/bin/x" are all
  *     "/usr/bin/x" (an absolute name is rooted, as dpkg does); "." and "./"
  *     are the root and set its attributes; ".." and writes through symlinks
- *     are refused by the tree;
+ *     are refused by the tree (opts.kernel: a parent's symlinks are
+ *     followed, as the kernel's path walk follows them);
  *   - every entry keeps the archive's mode (permission bits), numeric
  *     uid/gid and mtime, symlink target and device numbers, and is added
  *     with the caller's origin;
