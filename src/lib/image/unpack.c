@@ -729,11 +729,20 @@ static int feed_open(feed *f, const unsigned char *data, size_t len, uint64_t sk
  * when an archive was read (*pos moved past it), 0 when zeros reach `end`
  * (the stream walked so far ends there), -1 on error. */
 static int read_inner(md_tree *t, const char *path, const unsigned char *data, size_t len,
-                      size_t base, uint64_t *pos, uint64_t end, const md_unpack_opts *o,
-                      md_unpack_stats *st, md_err *err)
+                      size_t base, uint64_t *pos, uint64_t end, uint64_t *redone,
+                      const md_unpack_opts *o, md_unpack_stats *st, md_err *err)
 {
     const char *codec = md_decomp_name(md_decomp_detect(data, len));
     uint64_t cap = o->limits.stream_bytes, at = 0;
+    /* Each archive after the first decompresses the stream again from its
+     * start (libarchive's readers cannot be handed a position): bounded by
+     * the cap on an uncompressed archive, so that many archives in a large
+     * stream cost seconds, not hours. */
+    if (cap && *redone > cap)
+        return md_err_set(err, "%s: the %s stream at byte %zu holds more archives than can be "
+                               "read within %llu bytes of decompression (the limit of an "
+                               "uncompressed archive)", path, codec, base,
+                          (unsigned long long)cap);
     int found = -2; /* -2: not yet; -1: junk; 0: zeros to `end`; 1: a '0' at `at` */
     feed f;
     if (feed_open(&f, data, len, 0, cap) < 0) {
@@ -741,7 +750,8 @@ static int read_inner(md_tree *t, const char *path, const unsigned char *data, s
         archive_read_free(f.raw);
         return -1;
     }
-    for (uint64_t off = 0; found == -2;) {
+    uint64_t off = 0;
+    while (found == -2) {
         const void *b;
         size_t n;
         la_int64_t ignored;
@@ -770,6 +780,7 @@ static int read_inner(md_tree *t, const char *path, const unsigned char *data, s
         if (found == -2 && off >= end)
             found = 0;
     }
+    *redone += off;
     archive_read_free(f.raw);
     if (found == 0)
         return 0;
@@ -792,6 +803,7 @@ static int read_inner(md_tree *t, const char *path, const unsigned char *data, s
     free(where);
     if (rc == 0)
         *pos = at + (uint64_t)archive_filter_bytes(a, 0);
+    *redone += f.pos;
     archive_read_free(a);
     archive_read_free(f.raw);
     return rc < 0 ? -1 : 1;
@@ -888,7 +900,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
              * (a second archive appended, whose files the kernel also
              * unpacks). */
             used = 0;
-            uint64_t pos = inner, out_total = 0;
+            uint64_t pos = inner, out_total = 0, redone = 0;
             for (;;) {
                 while (out_total < pos || !used) {
                     if (used && (used >= len - off ||
@@ -907,8 +919,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                 }
                 if (!t || out_total <= pos)
                     break;
-                int k = read_inner(t, path, data + off, len - off, off, &pos, out_total, o, &st,
-                                   err);
+                int k = read_inner(t, path, data + off, len - off, off, &pos, out_total, &redone,
+                                   o, &st, err);
                 if (k < 0) {
                     md_tree_free(t);
                     t = NULL;
