@@ -40,11 +40,10 @@ typedef struct reader {
     const char *label;
     md_unpack_stats *st;
     md_strv link_paths, link_targets, link_names; /* hardlinks, linked at the end */
-    /* o->kernel: the kernel stopped unpacking (o->kernel->stop says why);
-     * the entries before are in the tree, no later one is read */
-    bool stopped;
-    uint64_t base; /* o->kernel: where r->a starts, for the offsets in a stop */
-    const char *where; /* o->kernel: "byte" or "byte of the decompressed stream" */
+    /* o->kernel: where r->a starts, and what that offset counts ("byte ",
+     * "the gzip stream at byte 0, its decompressed byte "), for a stop */
+    uint64_t base;
+    const char *where;
 } reader;
 
 void md_unpack_notes_free(md_unpack_notes *n)
@@ -516,7 +515,6 @@ static bool kernel_stops(reader *r, int s)
                                       "there on", r->where ? r->where : "byte ",
                                       (unsigned long long)(r->base + (uint64_t)(at > 0 ? at : 0)),
                                       msg, what);
-    r->stopped = true;
     return true;
 }
 
