@@ -263,6 +263,9 @@ bsdtar -cf "$T/early.cpio" --format newc "@$T/early.mtree" || fail "bsdtar early
 cat "$T/early.cpio" "$T/nohvc.cpio.gz" >"$T/initrd.img" || fail "cat initrd.img"
 run 1 "$T/initrd.img"
 has "initrd.img(/etc/inittab):2: error: [trap1]"
+# its microcode has no directory entries: the kernel does not put it in the
+# rootfs, but its early loader reads it from the archive, so that is fine
+hasnt "does not create"
 
 echo "== after a compressed stream, as the kernel's unpack_to_rootfs reads on (issue 9)"
 # zero padding is skipped; a further compressed archive is read (its

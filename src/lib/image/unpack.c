@@ -56,10 +56,16 @@ void md_unpack_notes_free(md_unpack_notes *n)
     *n = (md_unpack_notes){ 0 };
 }
 
-/* An entry the kernel does not create (o->kernel). */
+/* An entry the kernel does not create (o->kernel).  Early microcode
+ * (kernel/x86/microcode/<vendor>.bin) is read from the archive itself,
+ * by Linux's early loader (find_cpio_data) and Xen's ucode=scan, not from
+ * the rootfs: a microcode cpio without directory entries works, and its
+ * dropped files are not noted. */
 static void kernel_drop(reader *r, const char *path, const char *fmt, const char *arg)
 {
     md_unpack_notes *k = r->o->kernel;
+    if (!strncmp(path, "/kernel/x86/microcode/", 22))
+        return;
     if (k->ndropped++ < MD_UNPACK_NOTES_SHOWN) {
         char *why = md_xasprintf(fmt, arg);
         md_strv_pushf(&k->dropped, "%s: %s", path, why);
