@@ -1063,7 +1063,7 @@ static md_lint *rootfs(const md_tree *t, const char *xenver)
     if (xenver)
         CHECK(sscanf(xenver, "%u.%u", &hv.major, &hv.minor) == 2);
     snprintf(hv.path, sizeof hv.path, "xen.gz");
-    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv);
+    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv, 1);
     return l;
 }
 
@@ -1981,9 +1981,20 @@ static void test_inputs(void)
     CHECK_ERR(&err, "xen.gz: not a Xen hypervisor image");
     md_lint_free(l);
     md_err_clear(&err);
-    /* the config alone still finds its rootfs next to it */
+    /* the config alone is paired with the files it loads as the directory
+     * is (trial10f case 11): the same unreadable hypervisor is an error,
+     * and its rootfs is still checked */
+    CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "xen.gz: not a Xen hypervisor image");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    md_lint_free(l);
+    md_err_clear(&err);
+    /* and with a hypervisor of another release, the config alone gets the
+     * trap 2 error the directory gets */
+    write_fake_xen(xp, "4.20.1");
     CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
     md_lint_free(l);
     CHECK(!err.set);
     unlink(gp);
