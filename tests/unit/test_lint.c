@@ -211,6 +211,15 @@ static void test_grub_dom0_mem_trial(void)
                   "dom0_mem=4096M,max:4096M");
     dom0_mem_case("dom0_mem=4G,max:4G dom0_mem=0", "an amount of 0 pages as not given",
                   "dom0_mem=4G,max:4G");
+    /* trial10f c18: hex is the user's amount as Xen reads it
+     * (parse_size_and_unit: simple_strtoull base 0), kept in the fix */
+    dom0_mem_case("dom0_mem=0x800M", "has no max:", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0X800m", "has no max:", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0x800MB", "stops at 'B'", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0x200000", "has no max:", "dom0_mem=2097152,max:2097152");
+    dom0_mem_case("dom0_mem=max:0x1G", "no amount", "dom0_mem=1G,max:1G");
+    dom0_mem_case("dom0_mem=0x800M,max:0x800M dom0_mem=0x1.8G", "whole numbers only",
+                  "dom0_mem=2048M,max:2048M");
     /* D12: octal */
     dom0_mem_case("dom0_mem=010G,max:10G", "010G is 8G to Xen", "dom0_mem=10G,max:10G");
     dom0_mem_case("dom0_mem=08G,max:08G", "'8' is no octal digit", "dom0_mem=8G,max:8G");
