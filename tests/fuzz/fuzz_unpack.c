@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_err e = MD_ERR_INIT;
     if (md_unpack_archive(t, a, &o, &st, &e) == 0) {
         md_lint *l = md_lint_new();
-        md_lint_rootfs(l, "rootfs.cpio", t, NULL, NULL);
+        md_lint_rootfs(l, "rootfs.cpio", t, NULL);
         free(md_lint_text(l));
         md_lint_free(l);
     }

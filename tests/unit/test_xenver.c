@@ -194,21 +194,6 @@ static void test_trees(void)
     md_err e3 = MD_ERR_INIT;
     CHECK(md_xenver_scan(t, &hv, &ts, &e3) == 0);
     CHECK(hv.minor == 17 && ts.minor == 20);
-    /* the build's two halves: the hypervisor read, then /boot gone, the
-     * final tree's survey judged against it with the same words, and the
-     * same survey is what lint is handed */
-    md_xen_version h2, t2;
-    CHECK(md_xenver_scan_hypervisors(t, &h2, &e3) == 0);
-    CHECK(h2.found && h2.minor == 17 && !e3.set);
-    md_tree_remove(t, "/boot");
-    md_xenver_survey fin;
-    md_xenver_survey_tree(t, &fin);
-    CHECK(fin.nhv == 0 && fin.nts == 1);
-    md_err e3b = MD_ERR_INIT;
-    CHECK(md_xenver_check_survey(&fin, &h2, &t2, &e3b) < 0);
-    CHECK_STR(e3b.msg, e2.msg);
-    CHECK(t2.found && t2.minor == 20);
-    md_xenver_survey_free(&fin);
     md_tree_free(t);
 
     /* both toolstacks present: the wrong one is named */

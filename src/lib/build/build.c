@@ -63,7 +63,6 @@ struct build {
     md_codec codec;
     md_image_stats image;
     md_xen_version hv, ts;
-    md_xenver_survey xen_survey; /* trap 2's one reading of the final tree: the build's and lint's */
     md_strv unreferenced; /* files over MD_BUILD_UNREFERENCED bytes nothing refers to */
     /* [Host NAME]s: per host its rootfs (the image's with its identity
      * appended) in `hosts_work`, and what image.ini says of it */
@@ -356,14 +355,18 @@ static int take_microcode(struct build *b)
 }
 
 /* The hypervisor and kernel are boot files, not part of the rootfs: take
- * them out of /boot, which the dom0 never reads.  Before they go, the
- * hypervisor's release for trap 2 (step_toolstack). */
+ * them out of /boot, which the dom0 never reads.  Before they go, trap 2:
+ * libxenctrl only speaks its own Xen release's hypercall interface. */
 static int step_boot_files(struct build *b)
 {
-    if (md_xenver_scan_hypervisors(b->tree, &b->hv, b->err) < 0) {
+    if (md_xenver_check(b->tree, &b->hv, &b->ts, b->err) < 0) {
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
         return -1;
     }
+    if (b->hv.found && !b->ts.found)
+        md_out_say(b->o->out, MD_OUT_NOTE,
+                   "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
+                   b->hv.version);
     /* The package to name in "add ... to Include=", in the spec's own
      * distribution. */
     const flavour *f = flavour_of(b->spec);
@@ -377,24 +380,6 @@ static int step_boot_files(struct build *b)
                  "the xen-hypervisor-X.Y-amd64 that ships it", &b->xen_efi) < 0)
         return -1;
     return take_microcode(b);
-}
-
-/* Trap 2, once the rootfs is final (path filters and overlays may take or
- * bring a libxenctrl): libxenctrl only speaks its own Xen release's
- * hypercall interface.  The survey is kept for the self-lint, which words
- * the same reading as findings instead of reading the binaries again. */
-static int step_toolstack(struct build *b)
-{
-    md_xenver_survey_tree(b->tree, &b->xen_survey);
-    if (md_xenver_check_survey(&b->xen_survey, &b->hv, &b->ts, b->err) < 0) {
-        md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
-        return -1;
-    }
-    if (b->hv.found && !b->ts.found)
-        md_out_say(b->o->out, MD_OUT_NOTE,
-                   "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
-                   b->hv.version);
-    return 0;
 }
 
 static int step_filter(struct build *b)
@@ -939,7 +924,7 @@ static int step_self_lint(struct build *b)
         md_bootcfg_list_free(&list);
         free(cfg);
     }
-    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv, &b->xen_survey);
+    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
     md_lint_free(l);
@@ -1297,7 +1282,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
         { step_boot_files, P_EXTRACT }, { step_filter, P_EXTRACT },  { step_modules, P_MODULES },
         { step_files, P_FILES },       { step_ssh, P_FILES },        { step_settings, P_FILES },
         { step_rccache, P_FILES },     { step_dedupe, P_FILES },     { step_refs, P_FILES },
-        { step_toolstack, P_FILES },   { step_rootfs, P_COMPRESS },   { step_hosts, P_COMPRESS },   { step_dom0_mem, P_WRITE },   { step_self_lint, P_LINT },
+        { step_rootfs, P_COMPRESS },   { step_hosts, P_COMPRESS },   { step_dom0_mem, P_WRITE },   { step_self_lint, P_LINT },
         { step_write, P_WRITE },       { step_media, P_WRITE },      { step_publish, P_WRITE },
     };
     double spent[P_N] = { 0 };
@@ -1343,7 +1328,6 @@ out:
     md_tree_free(b.ucode_tree);
     free(b.kernel.data);
     md_modules_free(b.mods);
-    md_xenver_survey_free(&b.xen_survey);
     md_strv_free(&b.unreferenced);
     for (size_t i = 0; i < b.nhosts; i++) {
         free((char *)b.mhosts[i].rootfs);

@@ -864,7 +864,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                             "is not checked: name the hypervisor with --xen", x->path,
                             strip_path(e.msg, xp));
         }
-        md_lint_rootfs(l, x->path, x->tree, &hv, NULL);
+        md_lint_rootfs(l, x->path, x->tree, &hv);
         if (!hv.found)
             md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
                                 "hypervisor's): no hypervisor was given or found next to it; "

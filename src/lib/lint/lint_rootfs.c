@@ -339,12 +339,10 @@ static void check_devices(rctx *r, const scripts *s)
 /* The reader is xenver's, the one the build refuses a mixed image by (every
  * release from a binary); lint words it for a file and names the package
  * to take. */
-static void check_toolstack(rctx *r, const md_xen_version *hv, const md_xenver_survey *given)
+static void check_toolstack(rctx *r, const md_xen_version *hv)
 {
-    md_xenver_survey own = { 0 };
-    if (!given)
-        md_xenver_survey_tree(r->t, &own);
-    const md_xenver_survey sv = given ? *given : own;
+    md_xenver_survey sv;
+    md_xenver_survey_tree(r->t, &sv);
     const md_xen_version *ts = sv.ts;
     size_t n = sv.nts;
     for (size_t i = 0; i < sv.nbad_ts; i++)
@@ -377,11 +375,10 @@ static void check_toolstack(rctx *r, const md_xen_version *hv, const md_xenver_s
     else if (!n && !sv.nbad_ts)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
-    md_xenver_survey_free(&own);
+    md_xenver_survey_free(&sv);
 }
 
-void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv,
-                    const md_xenver_survey *sv)
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv)
 {
     rctx r = { l, label, t };
     scripts s = collect_scripts(t);
@@ -389,6 +386,6 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
     md_lint_services(l, label, t);
     check_devices(&r, &s);
     md_lint_modules(l, label, t);
-    check_toolstack(&r, hv && hv->found ? hv : NULL, sv);
+    check_toolstack(&r, hv && hv->found ? hv : NULL);
     scripts_free(&s);
 }

@@ -195,8 +195,7 @@ static void push(md_xen_version **v, size_t *n, const md_xen_version *x)
     (*v)[(*n)++] = *x;
 }
 
-/* `hv_only`: the hypervisor images alone (no toolstack, no userland). */
-static void survey(const md_tree *t, bool hv_only, md_xenver_survey *s)
+void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
 {
     memset(s, 0, sizeof *s);
     const md_node *userland = NULL;
@@ -205,10 +204,8 @@ static void survey(const md_tree *t, bool hv_only, md_xenver_survey *s)
         if (ty != MD_NODE_FILE && ty != MD_NODE_HARDLINK)
             continue; /* a symlink's or a directory's name is no release */
         const char *p = md_node_path(n);
-        bool hv = is_hypervisor_name(p), ts = !hv && !hv_only && md_xenver_is_libxenctrl(p);
+        bool hv = is_hypervisor_name(p), ts = !hv && md_xenver_is_libxenctrl(p);
         if (!hv && !ts) {
-            if (hv_only)
-                continue;
             if (!userland && is_userland_name(p))
                 userland = n;
             continue;
@@ -252,11 +249,6 @@ static void survey(const md_tree *t, bool hv_only, md_xenver_survey *s)
     }
 }
 
-void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
-{
-    survey(t, false, s);
-}
-
 void md_xenver_survey_free(md_xenver_survey *s)
 {
     free(s->hv);
@@ -273,72 +265,50 @@ static int unreadable(const md_xen_version *v, md_err *err)
     return -1;
 }
 
-/* The rules of md_xenver_scan (`compare` false) and md_xenver_check on
- * one survey, so both report the same versions and the same errors in the
- * same order.  `given`: the hypervisor when `s` holds none (read before). */
-static int judge(const md_xenver_survey *s, const md_xen_version *given, bool compare,
-                 md_xen_version *hv, md_xen_version *ts, md_err *err)
+/* md_xenver_scan, and with `compare` md_xenver_check: one survey, so both
+ * report the same versions and the same errors in the same order. */
+static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_version *ts,
+                md_err *err)
 {
     memset(hv, 0, sizeof *hv);
     memset(ts, 0, sizeof *ts);
-    const md_xen_version *h = s->nhv ? &s->hv[0] : given && given->found ? given : NULL;
+    md_xenver_survey s;
+    md_xenver_survey_tree(t, &s);
     int rc = 0;
-    if (s->nbad_hv)
-        rc = unreadable(&s->bad_hv[0], err);
-    else if (s->nbad_ts)
-        rc = unreadable(&s->bad_ts[0], err);
-    for (size_t i = 1; rc == 0 && i < s->nhv; i++)
-        if (s->hv[i].major != s->hv[0].major || s->hv[i].minor != s->hv[0].minor)
+    if (s.nbad_hv)
+        rc = unreadable(&s.bad_hv[0], err);
+    else if (s.nbad_ts)
+        rc = unreadable(&s.bad_ts[0], err);
+    for (size_t i = 1; rc == 0 && i < s.nhv; i++)
+        if (s.hv[i].major != s.hv[0].major || s.hv[i].minor != s.hv[0].minor)
             rc = md_err_set(err, "two Xen hypervisor releases in the image: %u.%u (%s from %s) "
-                                 "and %u.%u (%s from %s)", s->hv[0].major, s->hv[0].minor,
-                            s->hv[0].path, s->hv[0].origin, s->hv[i].major, s->hv[i].minor,
-                            s->hv[i].path, s->hv[i].origin);
+                                 "and %u.%u (%s from %s)", s.hv[0].major, s.hv[0].minor,
+                            s.hv[0].path, s.hv[0].origin, s.hv[i].major, s.hv[i].minor,
+                            s.hv[i].path, s.hv[i].origin);
     /* Each toolstack against the hypervisor first: the message that names
      * the mismatching package is the useful one. */
-    for (size_t i = 0; compare && rc == 0 && h && i < s->nts; i++)
-        rc = md_xenver_compare(h, &s->ts[i], err);
-    if (rc == 0 && s->nts > 1)
+    for (size_t i = 0; compare && rc == 0 && s.nhv && i < s.nts; i++)
+        rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
+    if (rc == 0 && s.nts > 1)
         rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
-                             "%u.%u (%s from %s)", s->ts[0].major, s->ts[0].minor, s->ts[0].path,
-                        s->ts[0].origin, s->ts[1].major, s->ts[1].minor, s->ts[1].path,
-                        s->ts[1].origin);
-    if (rc == 0 && compare && s->userland[0])
+                             "%u.%u (%s from %s)", s.ts[0].major, s.ts[0].minor, s.ts[0].path,
+                        s.ts[0].origin, s.ts[1].major, s.ts[1].minor, s.ts[1].path,
+                        s.ts[1].origin);
+    if (rc == 0 && compare && s.userland[0])
         rc = md_err_set(err, "%s (from %s) is Xen userland, but the image has no libxenctrl "
                              "to read its release from: trap 2 cannot be checked (the toolstack "
-                             "would not run without it either)", s->userland, s->userland_origin);
-    if (h)
-        *hv = *h;
-    if (s->nts)
-        *ts = s->ts[0];
-    return rc;
-}
-
-static int scan(const md_tree *t, bool hv_only, bool compare, md_xen_version *hv,
-                md_xen_version *ts, md_err *err)
-{
-    md_xenver_survey s;
-    survey(t, hv_only, &s);
-    int rc = judge(&s, NULL, compare, hv, ts, err);
+                             "would not run without it either)", s.userland, s.userland_origin);
+    if (s.nhv)
+        *hv = s.hv[0];
+    if (s.nts)
+        *ts = s.ts[0];
     md_xenver_survey_free(&s);
     return rc;
 }
 
 int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
-    return scan(t, false, false, hv, ts, err);
-}
-
-int md_xenver_scan_hypervisors(const md_tree *t, md_xen_version *hv, md_err *err)
-{
-    md_xen_version ts;
-    return scan(t, true, false, hv, &ts, err);
-}
-
-int md_xenver_check_survey(const md_xenver_survey *s, const md_xen_version *hv,
-                           md_xen_version *ts, md_err *err)
-{
-    md_xen_version h;
-    return judge(s, hv, true, &h, ts, err);
+    return scan(t, false, hv, ts, err);
 }
 
 int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err)
@@ -359,5 +329,5 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
 
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
-    return scan(t, false, true, hv, ts, err);
+    return scan(t, true, hv, ts, err);
 }

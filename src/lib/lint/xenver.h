@@ -92,16 +92,4 @@ int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err
  * also an error when the tree has Xen userland but no libxenctrl to read. */
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
 
-/* Trap 2 in two halves, for a build that takes the hypervisor out of its
- * tree before the toolstack is final (overlays, path filters): each binary
- * is read once and the rule applied once.  First the hypervisor images
- * alone, with md_xenver_scan's errors for them; */
-int md_xenver_scan_hypervisors(const md_tree *t, md_xen_version *hv, md_err *err);
-/* then md_xenver_check's rules on a survey of the final tree (which the
- * caller keeps, to hand the same survey to lint: md_lint_rootfs), against
- * that hypervisor `hv` when the survey holds none.  *ts: the first
- * toolstack (found false: none). */
-int md_xenver_check_survey(const md_xenver_survey *s, const md_xen_version *hv,
-                           md_xen_version *ts, md_err *err);
-
 #endif
