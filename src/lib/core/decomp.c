@@ -139,6 +139,7 @@ md_decomp_reader *md_decomp_reader_new(const char *name, md_decomp_pull_fn pull,
     r->pull = pull;
     r->ctx = ctx;
     r->flags = flags;
+    r->in = (const unsigned char *)""; /* never NULL: r->in + r->pos is always defined */
     r->fd = -1;
     lzma_stream init = LZMA_STREAM_INIT;
     r->x = init;
@@ -253,6 +254,22 @@ static int open_other(md_decomp_reader *r, md_err *err)
     return 0;
 }
 
+/* The codecs besides ours that dpkg or the kernel read, or that were ever
+ * used for them: bzip2, lz4 (frame and the kernel's legacy format), lzma
+ * ("alone"), compress, lzip, lzop.  Plain data (a tar, a cpio) never goes
+ * to libarchive's filters, whose bidders read far ahead. */
+static bool other_codec(const unsigned char *p, size_t n)
+{
+    static const struct { const char *m; size_t n; } magics[] = {
+        { "BZh", 3 }, { "\x04\x22\x4d\x18", 4 }, { "\x02\x21\x4c\x18", 4 },
+        { "\x5d\x00\x00", 3 }, { "\x1f\x9d", 2 }, { "LZIP", 4 }, { "\x89LZO", 4 },
+    };
+    for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
+        if (has_magic(p, n, magics[i].m, magics[i].n))
+            return true;
+    return false;
+}
+
 static bool same_codec_follows(const md_decomp_reader *r, size_t avail)
 {
     const unsigned char *p = r->in + r->pos;
@@ -272,7 +289,8 @@ static int next_stream(md_decomp_reader *r, md_err *err)
         return -1;
     if (r->nends == 0) {
         r->codec = md_decomp_detect(r->in + r->pos, (size_t)avail);
-        if (r->codec == MD_DECOMP_NONE && (r->flags & MD_DECOMP_OTHERS) && open_other(r, err) < 0)
+        if (r->codec == MD_DECOMP_NONE && (r->flags & MD_DECOMP_OTHERS) &&
+            other_codec(r->in + r->pos, (size_t)avail) && open_other(r, err) < 0)
             return -1;
     } else if ((r->flags & MD_DECOMP_ONE) || avail == 0) {
         r->state = ENDED;

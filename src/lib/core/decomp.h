@@ -75,9 +75,10 @@ typedef int (*md_decomp_pull_fn)(void *ctx, const void **buf, size_t *len, md_er
 /* Flags. */
 #define MD_DECOMP_ONE    1u /* the first stream only (what follows is not looked at) */
 #define MD_DECOMP_STRICT 2u /* after a stream, only another of its codec (else an error) */
-/* Input of no gzip/xz/zstd magic through libarchive's filters (bzip2, lz4,
- * lzma...; plain data as it is), for archives, whose formats may come in
- * any codec dpkg or the kernel reads.  Without it such input is plain. */
+/* Input in bzip2, lz4, lzma, compress, lzip or lzop (by magic) through
+ * libarchive's filters, for archives, which may come in any codec dpkg or
+ * the kernel reads.  Without it such input is plain, as plain data (no
+ * known magic) always is. */
 #define MD_DECOMP_OTHERS 4u
 
 /* A reader of what `pull` gives (`ctx` borrowed), named `name` in errors
