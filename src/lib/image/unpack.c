@@ -449,9 +449,11 @@ static la_ssize_t dec_read(struct archive *a, void *ctx, const void **buf)
 
 /* The tar (or, with `cpio`, also cpio) archive `dec` gives out into `t`;
  * *format and *took (may be NULL): libarchive's format code and the
- * decompressed bytes the archive took, up to its end. */
+ * decompressed bytes the archive took, up to its end; *dec_err (may be
+ * NULL): the decoder's own error, when it failed. */
 static int read_dec(md_tree *t, md_decomp_reader *dec, bool cpio, const md_unpack_opts *o,
-                    md_unpack_stats *st, int *format, uint64_t *took, md_err *err)
+                    md_unpack_stats *st, int *format, uint64_t *took, md_err *dec_err,
+                    md_err *err)
 {
     struct dec_src *s = md_xcalloc(1, sizeof *s);
     s->dec = dec;
@@ -466,6 +468,8 @@ static int read_dec(md_tree *t, md_decomp_reader *dec, bool cpio, const md_unpac
         *format = archive_format(a);
     if (took)
         *took = (uint64_t)archive_filter_bytes(a, 0);
+    if (dec_err)
+        *dec_err = s->err;
     archive_read_free(a);
     free(s);
     return rc;
@@ -474,7 +478,7 @@ static int read_dec(md_tree *t, md_decomp_reader *dec, bool cpio, const md_unpac
 int md_unpack_decomp(md_tree *t, md_decomp_reader *dec, const md_unpack_opts *o,
                      md_unpack_stats *st, md_err *err)
 {
-    return read_dec(t, dec, false, o, st, NULL, NULL, err);
+    return read_dec(t, dec, false, o, st, NULL, NULL, NULL, err);
 }
 
 /* ---- rootfs images and directories ---- */
@@ -535,8 +539,13 @@ static int read_segment(md_tree *t, const char *path, const unsigned char *data,
     size_t before = st->entries;
     int format;
     uint64_t took;
-    int rc = read_dec(t, dec, true, o, st, &format, &took, err);
-    *unknown = rc < 0 && st->entries == before && format == 0;
+    md_err dec_err = MD_ERR_INIT;
+    int rc = read_dec(t, dec, true, o, st, &format, &took, &dec_err, err);
+    *unknown = rc < 0 && st->entries == before && format == 0 && !dec_err.set;
+    if (rc < 0 && dec_err.set) { /* corrupt, truncated, a failed check: the stream's fault */
+        md_err_clear(err);
+        md_err_set(err, "%s", dec_err.msg);
+    }
     *used = len;
     if (rc == 0 && !md_decomp_reader_compressed(dec) &&
         (format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO) {
