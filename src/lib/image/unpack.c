@@ -9,6 +9,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ const md_unpack_limits md_unpack_package_limits = {
 typedef struct reader {
     md_tree *t;
     struct archive *a;
-    bool disk; /* a directory through the disk reader: nothing is decompressed */
+    md_decomp_reader *dec; /* what feeds `a`; NULL: nothing is decompressed */
     uint64_t content; /* file content read from this stream, bytes (for the ratio) */
     const md_unpack_opts *o;
     const char *label;
@@ -98,14 +99,14 @@ static int check_bytes(const reader *r, uint64_t n, uint64_t more, md_err *err)
 static int check_stream(const reader *r, md_err *err)
 {
     uint64_t cap = r->o->limits.stream_bytes;
-    if (!cap || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+    if (!cap || !r->dec || !md_decomp_reader_compressed(r->dec))
         return 0;
     la_int64_t dec = archive_filter_bytes(r->a, 0);
     if (dec <= 0 || (uint64_t)dec <= cap)
         return 0;
     return md_err_set(err, "%s data expands to more than %llu bytes (the limit of an "
                            "uncompressed archive): a decompression bomb or a corrupt stream",
-                      archive_filter_name(r->a, 0), (unsigned long long)cap);
+                      md_decomp_reader_codec_name(r->dec), (unsigned long long)cap);
 }
 
 /* A package's compressed stream against its input (limits.ratio): a small
@@ -116,9 +117,9 @@ static int check_stream(const reader *r, md_err *err)
 static int check_ratio(const reader *r, uint64_t pending, md_err *err)
 {
     unsigned ratio = r->o->limits.ratio;
-    if (!ratio || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+    if (!ratio || !r->dec || !md_decomp_reader_compressed(r->dec))
         return 0;
-    la_int64_t in = archive_filter_bytes(r->a, -1), dec = archive_filter_bytes(r->a, 0);
+    la_int64_t in = (la_int64_t)md_decomp_reader_in(r->dec), dec = archive_filter_bytes(r->a, 0);
     uint64_t out = r->content + pending;
     if (dec > 0 && (uint64_t)dec > out)
         out = (uint64_t)dec;
@@ -127,7 +128,8 @@ static int check_ratio(const reader *r, uint64_t pending, md_err *err)
     return md_err_set(err, "%s data expands to %llu bytes from %lld (more than the limit of %u "
                            "times its compressed size past the first %llu bytes): a "
                            "decompression bomb or a corrupt stream",
-                      archive_filter_name(r->a, 0), (unsigned long long)out, (long long)in, ratio,
+                      md_decomp_reader_codec_name(r->dec), (unsigned long long)out, (long long)in,
+                      ratio,
                       (unsigned long long)MD_UNPACK_RATIO_FREE);
 }
 
@@ -401,10 +403,11 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
     return rc;
 }
 
-static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_unpack_stats *st,
-                     const char *disk_root, md_err *err)
+static int read_with(md_tree *t, struct archive *a, md_decomp_reader *dec,
+                     const md_unpack_opts *o, md_unpack_stats *st, const char *disk_root,
+                     md_err *err)
 {
-    reader r = { .t = t, .a = a, .disk = disk_root != NULL, .o = o,
+    reader r = { .t = t, .a = a, .dec = dec, .o = o,
                  .label = o->label ? o->label : o->origin, .st = st };
     int rc = read_stream(&r, disk_root, err);
     md_strv_free(&r.link_paths);
@@ -416,7 +419,66 @@ static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_
 int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
                       md_unpack_stats *st, md_err *err)
 {
-    return read_with(t, a, o, st, NULL, err);
+    return read_with(t, a, NULL, o, st, NULL, err);
+}
+
+/* libarchive reads what core/decomp gives out through this: archives are
+ * read with no filter of libarchive's (its "none" alone). */
+struct dec_src {
+    md_decomp_reader *dec;
+    const char *label;
+    md_err err;
+    unsigned char block[1 << 16];
+};
+
+static la_ssize_t dec_read(struct archive *a, void *ctx, const void **buf)
+{
+    struct dec_src *s = ctx;
+    ssize_t n = md_decomp_reader_read(s->dec, s->block, sizeof s->block, &s->err);
+    if (n < 0) {
+        /* the reader's words without the name the caller's prefix gives */
+        size_t l = strlen(s->label);
+        const char *m = s->err.msg;
+        archive_set_error(a, EIO, "%s",
+                          !strncmp(m, s->label, l) && !strncmp(m + l, ": ", 2) ? m + l + 2 : m);
+        return -1;
+    }
+    *buf = s->block;
+    return n;
+}
+
+/* The tar (or, with `cpio`, also cpio) archive `dec` gives out into `t`;
+ * *format and *took (may be NULL): libarchive's format code and the
+ * decompressed bytes the archive took, up to its end; *dec_err (may be
+ * NULL): the decoder's own error, when it failed. */
+static int read_dec(md_tree *t, md_decomp_reader *dec, bool cpio, const md_unpack_opts *o,
+                    md_unpack_stats *st, int *format, uint64_t *took, md_err *dec_err,
+                    md_err *err)
+{
+    struct dec_src *s = md_xcalloc(1, sizeof *s);
+    s->dec = dec;
+    s->label = o->label ? o->label : o->origin;
+    struct archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    if (cpio)
+        archive_read_support_format_cpio(a);
+    archive_read_open(a, s, NULL, dec_read, NULL); /* a failure is reported at the first header */
+    int rc = read_with(t, a, dec, o, st, NULL, err);
+    if (format)
+        *format = archive_format(a);
+    if (took)
+        *took = (uint64_t)archive_filter_bytes(a, 0);
+    if (dec_err)
+        *dec_err = s->err;
+    archive_read_free(a);
+    free(s);
+    return rc;
+}
+
+int md_unpack_decomp(md_tree *t, md_decomp_reader *dec, const md_unpack_opts *o,
+                     md_unpack_stats *st, md_err *err)
+{
+    return read_dec(t, dec, false, o, st, NULL, NULL, NULL, err);
 }
 
 /* ---- rootfs images and directories ---- */
@@ -435,7 +497,7 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 };
     int rc = archive_read_disk_open(a, path) == ARCHIVE_OK
-                 ? read_with(t, a, o, &st, path, err)
+                 ? read_with(t, a, NULL, o, &st, path, err)
                  : md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
     archive_read_free(a);
     if (rc < 0) {
@@ -466,30 +528,45 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
     return t;
 }
 
-/* One segment at data[0..len).  *used: bytes of an uncompressed cpio
- * segment (0 when compressed: its end is found by the caller).  *inner:
- * for a compressed segment, the decompressed bytes the archive took up to
- * its trailer.  *unknown: libarchive recognised no archive at all. */
-static int read_segment(md_tree *t, const unsigned char *data, size_t len,
+/* One segment at data[0..len) of the image at `path`.  *used: its bytes
+ * (all of them when what follows cannot be told: an uncompressed tar, a
+ * bzip2, lz4 or lzma stream).  *unknown: no archive was recognised. */
+static int read_segment(md_tree *t, const char *path, const unsigned char *data, size_t len,
                         const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
-                        uint64_t *inner, bool *unknown, md_err *err)
+                        bool *unknown, md_err *err)
 {
-    struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_tar(a);
-    archive_read_open_memory(a, data, len); /* a failure is reported at the first header */
+    md_decomp_reader *dec = md_decomp_reader_mem(path, data, len, MD_DECOMP_OTHERS);
     size_t before = st->entries;
-    int rc = md_unpack_archive(t, a, o, st, err);
-    *unknown = rc < 0 && st->entries == before && archive_format(a) == 0;
-    *used = 0;
-    *inner = 0;
-    if (rc == 0 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
-        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
-        *used = (size_t)archive_filter_bytes(a, 0);
-    else if (rc == 0)
-        *inner = (uint64_t)archive_filter_bytes(a, 0);
-    archive_read_free(a);
+    int format;
+    uint64_t took;
+    md_err dec_err = MD_ERR_INIT;
+    int rc = read_dec(t, dec, true, o, st, &format, &took, &dec_err, err);
+    *unknown = rc < 0 && st->entries == before && format == 0 && !dec_err.set;
+    if (rc < 0 && dec_err.set) { /* corrupt, truncated, a failed check: the stream's fault */
+        md_err_clear(err);
+        md_err_set(err, "%s", dec_err.msg);
+    }
+    *used = len;
+    if (rc == 0 && !md_decomp_reader_compressed(dec) &&
+        (format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO) {
+        *used = (size_t)took;
+    } else if (rc == 0 && md_decomp_reader_codec(dec) != MD_DECOMP_NONE) {
+        /* past the archive's trailer, the stream is held to the same caps */
+        uint64_t max = o->limits.stream_bytes;
+        if (o->limits.ratio) {
+            uint64_t r = (uint64_t)len * o->limits.ratio;
+            r = r < MD_UNPACK_RATIO_FREE ? MD_UNPACK_RATIO_FREE : r;
+            max = max && max < r ? max : r;
+        }
+        /* The streams of the same codec that follow this one (the members
+         * of a multi-member gzip, as mkdom0 writes it, each ending on an
+         * entry) are read on, as the kernel reads them with its cpio state
+         * carried over, up to the archive's trailer: the segment ends with
+         * the stream that holds it, and one after it starts the next (a
+         * second archive appended, whose files the kernel also unpacks). */
+        rc = md_decomp_reader_stream_end(dec, took, max, used, err);
+    }
+    md_decomp_reader_free(dec);
     return rc;
 }
 
@@ -500,9 +577,8 @@ static int read_segment(md_tree *t, const unsigned char *data, size_t len,
  * ("invalid magic at start of compressed archive") with nothing after them
  * unpacked.  So here: junk after a stream is an error naming its offset,
  * never ignored.  The end of a gzip, xz or zstd stream is found by
- * core/decomp (libarchive reads on through concatenated members and does
- * not say where one ends); after a bzip2, lz4 or lzma stream, whose end
- * neither tells, nothing more is read. */
+ * core/decomp, which decompresses the segment; after a bzip2, lz4 or lzma
+ * stream, whose end it does not tell, nothing more is read. */
 static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
                            md_err *err)
 {
@@ -523,9 +599,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         if (off >= len)
             break;
         size_t used;
-        uint64_t inner;
         bool unknown;
-        if (read_segment(t, data + off, len - off, o, &st, &used, &inner, &unknown, err) < 0) {
+        if (read_segment(t, path, data + off, len - off, o, &st, &used, &unknown, err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
             if (seg && unknown && (md_err_clear(err), 1))
@@ -537,44 +612,6 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
             md_tree_free(t);
             t = NULL;
             break;
-        }
-        if (!used) {
-            md_decomp_codec c = md_decomp_detect(data + off, len - off);
-            if (c == MD_DECOMP_NONE)
-                break; /* bzip2, lz4, lzma: its end is not known */
-            /* past the archive's trailer, the stream is held to the same caps */
-            uint64_t max = o->limits.stream_bytes;
-            if (o->limits.ratio) {
-                uint64_t r = (uint64_t)(len - off) * o->limits.ratio;
-                r = r < MD_UNPACK_RATIO_FREE ? MD_UNPACK_RATIO_FREE : r;
-                max = max && max < r ? max : r;
-            }
-            /* libarchive reads on through the streams of the same codec
-             * that follow this one (the members of a multi-member gzip, as
-             * mkdom0 writes it, each ending on an entry), as the kernel
-             * reads them with its cpio state carried over, and stops at the
-             * archive's trailer.  The members up to the one holding the
-             * trailer were read; one after it starts the next segment (a
-             * second archive appended, whose files the kernel also
-             * unpacks). */
-            used = 0;
-            for (uint64_t out_total = 0;;) {
-                size_t more;
-                uint64_t out;
-                if (md_decomp_stream_size(path, data + off + used, len - off - used, max, &more,
-                                          &out, err) < 0) {
-                    md_tree_free(t);
-                    t = NULL;
-                    break;
-                }
-                used += more;
-                out_total += out;
-                if (out_total >= inner || used >= len - off ||
-                    md_decomp_detect(data + off + used, len - off - used) != c)
-                    break;
-            }
-            if (!t)
-                break;
         }
         if (used > len - off)
             break;
