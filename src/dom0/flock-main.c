@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
+#include "spawn.h"
 
 static int usage(void)
 {
@@ -58,21 +58,11 @@ static int run_locked(const char *file, int op, char **cmd)
     int r = lock(fd, op, file);
     if (r)
         return r;
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("flock: fork");
-        return 1;
-    }
-    if (pid == 0) {
-        execvp(cmd[0], cmd);
-        fprintf(stderr, "flock: %s: %s\n", cmd[0], strerror(errno));
-        _exit(127);
-    }
+    pid_t pid = d0_spawn_start(cmd, false, "flock");
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return 1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (pid < 0 || d0_spawn_wait(pid, &st) < 0)
+        return 1;
+    return d0_spawn_status(st);
 }
 
 int main(int argc, char **argv)

@@ -1,4 +1,5 @@
 #include "watch.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -170,30 +171,17 @@ int d0_watch_run(const char *console, const char *pidfile, const char *ready, ch
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "xen-dom0-setup watch: cannot fork for %s: %s\n", name, strerror(errno));
+    pid_t pid = d0_spawn_start(argv, true, "xen-dom0-setup watch");
+    if (pid < 0)
         return 1;
-    }
-    if (pid == 0) {
-        /* The child takes the default dispositions back (exec resets only
-         * caught signals; an ignored one would stay ignored). */
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        execvp(argv[0], argv);
-        fprintf(stderr, "xen-dom0-setup watch: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
     child = pid;
     if (asked_to_stop) /* a signal that came before the child's pid was known */
         kill(pid, SIGTERM);
     int st = 0;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) {
-            fprintf(stderr, "xen-dom0-setup watch: waitpid %d: %s\n", (int)pid, strerror(errno));
-            return 1;
-        }
+    if (d0_spawn_wait(pid, &st) < 0) {
+        fprintf(stderr, "xen-dom0-setup watch: waitpid %d: %s\n", (int)pid, strerror(errno));
+        return 1;
+    }
     if (asked_to_stop)
         return 0;
     alarm_everywhere(console, name, st);

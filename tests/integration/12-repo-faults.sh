@@ -79,6 +79,7 @@ Dom0Mem=1024M
 EOF
 
 CACHE=$W/cache
+IN_FULL=() # a command prefix for what must see the disk-full case's tmpfs (9.)
 fails=0
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 # fault SUFFIX MODE COUNT: the server's next COUNT answers for SUFFIX
@@ -86,12 +87,12 @@ fault() { echo "$1 $2 $3" >faults; : >requests; }
 asked() { grep -c "^/pool/main/payload_1.0_amd64.deb " requests || true; }
 build() { # NAME: build into $W/out-NAME; exit status in $rc
     rc=0
-    timeout 300 "$MKDOM0" build --cache "$CACHE" --keys "$W/keys" -o "$W/out-$1" spec.ini >"$1.out" 2>"$1.err" || rc=$?
+    "${IN_FULL[@]}" timeout 300 "$MKDOM0" build --cache "$CACHE" --keys "$W/keys" -o "$W/out-$1" spec.ini >"$1.out" 2>"$1.err" || rc=$?
 }
 # Nothing unverified in the cache: no payload under its name, no partial file.
 cache_clean() { # NAME
-    if [ -e "$CACHE/debs/payload_1.0_amd64.deb" ]; then bad "$1: the payload is in the cache"; return 1; fi
-    local left; left=$(find "$CACHE" -name '.partial.*' -o -name '*.tmp*' | head -n3)
+    if "${IN_FULL[@]}" test -e "$CACHE/debs/payload_1.0_amd64.deb"; then bad "$1: the payload is in the cache"; return 1; fi
+    local left; left=$("${IN_FULL[@]}" find "$CACHE" -name '.partial.*' -o -name '*.tmp*' | head -n3)
     if [ -n "$left" ]; then bad "$1: partial files in the cache: $left"; return 1; fi
 }
 # failed NAME ATTEMPTS NEEDLE...: the build failed with one error line that
@@ -203,16 +204,35 @@ done
 #    transient), the file and ENOSPC named, nothing partial left.
 : >faults
 mkdir -p "$W/full"
-if mount -t tmpfs -o size=1m tmpfs "$W/full" 2>/dev/null; then
+# The tmpfs needs root, or (not root) a user and mount namespace of our
+# own (unshare --user --map-root-user --mount), held open by a process
+# whose namespaces the build and the checks of the cache enter; without
+# either the case cannot be proven, and that is a failure, not a note.
+IN_FULL=()
+if [ "$(id -u)" = 0 ]; then
+    mount -t tmpfs -o size=1m tmpfs "$W/full" ||
+        fail "disk-full: cannot mount a tmpfs on $W/full although root"
     trap 'umount "$W/full" 2>/dev/null || true; [ -n "$srv" ] && kill $srv 2>/dev/null; kill_keys; rm -rf "$W"' EXIT
-    CACHE=$W/full/cache
-    : >requests
-    failed disk-full 1 "mkdom0 build: $DEB_URL: download failed: cannot write $CACHE/debs/" \
-        "payload_1.0_amd64.deb" ": No space left on device"
-    umount "$W/full"
 else
-    echo "note: disk-full not run: no tmpfs can be mounted here (needs root)"
+    need unshare nsenter
+    unshare --user --map-root-user --mount sh -c \
+        'mount -t tmpfs -o size=1m tmpfs "$0" && : >"$1" && exec sleep 600' "$W/full" "$W/ns-ready" \
+        2>ns.err & holder=$!
+    trap '[ -n "$srv" ] && kill $srv 2>/dev/null; kill $holder 2>/dev/null; kill_keys; rm -rf "$W"' EXIT
+    for _ in $(seq 100); do [ -e "$W/ns-ready" ] || ! kill -0 $holder 2>/dev/null || sleep 0.1; done
+    [ -e "$W/ns-ready" ] || fail "disk-full needs a 1 MiB tmpfs: not root, and no user namespace" \
+        "to mount one in (unshare --user --map-root-user --mount: $(cat ns.err)); run as root or" \
+        "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)"
+    IN_FULL=(nsenter --preserve-credentials -U -m -t "$holder")
 fi
+CACHE=$W/full/cache
+"${IN_FULL[@]}" sh -c 'test "$(stat -f -c %T "$0")" = tmpfs' "$W/full" ||
+    fail "disk-full: $W/full is not the tmpfs"
+: >requests
+failed disk-full 1 "mkdom0 build: $DEB_URL: download failed: cannot write $CACHE/debs/" \
+    "payload_1.0_amd64.deb" ": No space left on device"
+if [ ${#IN_FULL[@]} = 0 ]; then umount "$W/full"; else kill $holder; wait $holder 2>/dev/null || true; fi
+IN_FULL=()
 
 kill $srv 2>/dev/null; wait $srv 2>/dev/null || true; srv=
 [ $fails = 0 ] || fail "$fails download fault case(s)"

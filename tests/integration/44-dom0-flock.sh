@@ -22,4 +22,8 @@ exec 9>&-
 
 "$flock" 2>/dev/null && fail "no arguments accepted" || [ $? = 64 ] || fail "usage status not 64"
 "$flock" -x /nonexistent/dir/lock true 2>/dev/null && fail "unopenable file accepted" || [ $? = 66 ] || fail "unopenable file not 66"
+# A command that cannot be run: 127 and the reason, as a shell says it.
+rc=0; out=$("$flock" -x "$lock" /nonexistent/cmd 2>&1) || rc=$?
+[ $rc = 127 ] || fail "a missing command gave status $rc, not 127"
+echo "$out" | matches '^flock: cannot run /nonexistent/cmd: No such file' || fail "no reason given: $out"
 echo "flock: ok"

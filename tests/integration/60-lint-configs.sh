@@ -150,7 +150,15 @@ gzip -c "$D/alpine.cfg" | head -c 100 >"$T/trunc.gz"
 run 2 "$T/trunc.gz"
 has "trunc.gz"
 run 2 "$T/does-not-exist.cfg"
-has "does-not-exist.cfg: cannot open"
+has "does-not-exist.cfg: cannot open: No such file or directory"
+# trial10f c22: a path that is not there says so, with or without a
+# suffix, and a directory of another kind is named a directory
+run 2 "$T/nonexistent"
+has "$T/nonexistent: cannot open: No such file or directory"
+hasnt "neither a rootfs directory"
+mkdir -p "$T/other/apks"
+run 2 "$T/other"
+has "$T/other: a directory, but neither a rootfs directory nor an mkdom0 output directory"
 run 2 --grub "$T"
 has "is a directory"
 # a bad input does not hide the findings of the good ones

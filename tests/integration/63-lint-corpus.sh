@@ -179,6 +179,15 @@ has "use dom0_mem=4608M,max:4608M"
 has "keeps the value modulo 2^64"
 hasnt "Xen drops the whole value"
 has "Xen refuses this dom0_mem= word and keeps what the dom0_mem= words before it set; use dom0_mem=4G,max:4G"
+# trial10f c18: a hex amount is the user's amount too (simple_strtoull base 0)
+run 1 --json "$C/trial10f-c18-hex-amount.ipxe"
+has '"fix": "dom0_mem=2048M,max:2048M"'
+run 1 --json "$C/trial10f-c18-hex-forms.cfg"
+has "menuentry 'hex, capital X': dom0_mem=0X800M has no max:"
+has '"fix": "dom0_mem=2048M,max:2048M"'
+has '"fix": "dom0_mem=2097152,max:2097152"'
+has '"fix": "dom0_mem=1G,max:1G"'
+has "dom0_mem=0x1BM gives dom0 27648 KiB"
 run 1 "$C/trial-c-dom0mem-on-linux.cfg"
 has "is on the dom0 kernel line (line 3), the wrong line"
 has "move it to the Xen line as dom0_mem=2G,max:2G"

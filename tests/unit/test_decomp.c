@@ -217,9 +217,97 @@ static void test_none_and_file(void)
     free(d);
 }
 
+/* A source that hands its data over in blocks of 1 to 7 bytes, so that
+ * magics and stream ends fall across blocks, as an ar member's may. */
+struct drip {
+    const unsigned char *d;
+    size_t n, at, k;
+};
+
+static int drip_pull(void *ctx, const void **buf, size_t *len, md_err *err)
+{
+    (void)err;
+    struct drip *s = ctx;
+    size_t step = 1 + s->k++ % 7;
+    *len = s->n - s->at < step ? s->n - s->at : step;
+    *buf = s->d + s->at;
+    s->at += *len;
+    return 0;
+}
+
+static void test_reader(void)
+{
+    size_t n = 100000, zn, z2n;
+    unsigned char *d = sample(n);
+    for (size_t i = 0; i < sizeof codecs / sizeof *codecs; i++) {
+        md_decomp_codec c = codecs[i];
+        unsigned char *z = enc(c, d, n, &zn), *z2 = cat2(z, zn, z, zn, &z2n);
+        /* both streams read on, in tiny blocks, and where the first ends */
+        struct drip s = { z2, z2n, 0, 0 };
+        md_err err = MD_ERR_INIT;
+        md_decomp_reader *r = md_decomp_reader_new("drip", drip_pull, &s, 0);
+        unsigned char *out = md_xmalloc(2 * n + 1);
+        size_t got = 0;
+        ssize_t k;
+        while ((k = md_decomp_reader_read(r, out + got, 2 * n + 1 - got, &err)) > 0)
+            got += (size_t)k;
+        CHECK(k == 0 && got == 2 * n && !memcmp(out, d, n) && !memcmp(out + n, d, n));
+        CHECK(md_decomp_reader_codec(r) == c && md_decomp_reader_compressed(r));
+        CHECK_STR(md_decomp_reader_codec_name(r), md_decomp_name(c));
+        CHECK(md_decomp_reader_in(r) == z2n);
+        size_t end = 0;
+        CHECK(md_decomp_reader_stream_end(r, n, 0, &end, &err) == 0 && end == zn);
+        CHECK(md_decomp_reader_stream_end(r, n + 1, 0, &end, &err) == 0 && end == z2n);
+        md_decomp_reader_free(r);
+        /* the end of the stream that holds a byte, found by reading on */
+        r = md_decomp_reader_mem("mem", z2, z2n, 0);
+        CHECK(md_decomp_reader_read(r, out, 10, &err) == 10);
+        CHECK(md_decomp_reader_stream_end(r, 10, 0, &end, &err) == 0 && end == zn);
+        md_decomp_reader_free(r);
+        /* without MD_DECOMP_STRICT, what is not the codec ends the output quietly
+         * (an initramfs's next segment); with it, an error naming the byte */
+        unsigned char *zt = cat2(z, zn, "070701", 6, &z2n);
+        for (int strict = 0; strict < 2; strict++) {
+            md_err e = MD_ERR_INIT;
+            r = md_decomp_reader_mem("tail", zt, z2n, strict ? MD_DECOMP_STRICT : 0);
+            got = 0;
+            while ((k = md_decomp_reader_read(r, out + got, 2 * n + 1 - got, &e)) > 0)
+                got += (size_t)k;
+            CHECK(strict ? k < 0 : k == 0 && got == n);
+            if (strict)
+                CHECK_ERR(&e, "tail: data after the end of the");
+            md_decomp_reader_free(r);
+        }
+        /* cut short in tiny blocks: truncated, named */
+        struct drip cut = { z, zn - 3, 0, 0 };
+        md_err e = MD_ERR_INIT;
+        r = md_decomp_reader_new("cut", drip_pull, &cut, 0);
+        while ((k = md_decomp_reader_read(r, out, n, &e)) > 0)
+            ;
+        CHECK(k < 0);
+        CHECK_ERR(&e, "cut: ");
+        md_decomp_reader_free(r);
+        free(zt);
+        free(out);
+        free(z);
+        free(z2);
+    }
+    /* plain input: as it is, uncompressed; with MD_DECOMP_OTHERS too */
+    for (unsigned f = 0; f <= MD_DECOMP_OTHERS; f += MD_DECOMP_OTHERS) {
+        md_err err = MD_ERR_INIT;
+        md_decomp_reader *r = md_decomp_reader_mem("plain", "070701 plain", 12, f);
+        char buf[32];
+        CHECK(md_decomp_reader_read(r, buf, sizeof buf, &err) == 12 && !memcmp(buf, "070701 plain", 12));
+        CHECK(!md_decomp_reader_compressed(r) && md_decomp_reader_codec(r) == MD_DECOMP_NONE);
+        md_decomp_reader_free(r);
+    }
+    free(d);
+}
+
 int main(void)
 {
     test_detect();
+    test_reader();
     test_codecs();
     test_gzip_crc();
     test_none_and_file();

@@ -481,6 +481,21 @@ static void test_failure_keeps_old(void)
     CHECK_ERR(&e, "bzip2");
     md_err_clear(&e);
     CHECK(md_codec_from_name("zstd", &c, &e) == 0 && c == MD_CODEC_ZSTD);
+    /* A compressor that fails: its own words are in the error, not on our
+     * stderr (the library never prints), and the old image stays.  Real
+     * xz, refused the memory its level needs (XZ_DEFAULTS, xz(1)). */
+    char *xzout = md_xasprintf("%s/keep.cpio.xz", tmpdir);
+    CHECK(md_write_atomic(xzout, "previous", 8, 0644, &e) == 0);
+    setenv("XZ_DEFAULTS", "--no-adjust --memlimit-compress=1MiB", 1);
+    CHECK(md_image_write(t, xzout, MD_CODEC_XZ, 9, 0, NULL, &e) < 0);
+    unsetenv("XZ_DEFAULTS");
+    CHECK_ERR(&e, "xz failed (exit 1): xz: Memory usage limit is too low");
+    CHECK(e.set && e.msg[strlen(e.msg) - 1] != '\n');
+    md_err_clear(&e);
+    raw = slurp(xzout, &len);
+    CHECK(raw && len == 8 && memcmp(raw, "previous", 8) == 0);
+    free(raw);
+    free(xzout);
     free(bad);
     free(out);
     md_tree_free(t);

@@ -211,6 +211,15 @@ static void test_grub_dom0_mem_trial(void)
                   "dom0_mem=4096M,max:4096M");
     dom0_mem_case("dom0_mem=4G,max:4G dom0_mem=0", "an amount of 0 pages as not given",
                   "dom0_mem=4G,max:4G");
+    /* trial10f c18: hex is the user's amount as Xen reads it
+     * (parse_size_and_unit: simple_strtoull base 0), kept in the fix */
+    dom0_mem_case("dom0_mem=0x800M", "has no max:", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0X800m", "has no max:", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0x800MB", "stops at 'B'", "dom0_mem=2048M,max:2048M");
+    dom0_mem_case("dom0_mem=0x200000", "has no max:", "dom0_mem=2097152,max:2097152");
+    dom0_mem_case("dom0_mem=max:0x1G", "no amount", "dom0_mem=1G,max:1G");
+    dom0_mem_case("dom0_mem=0x800M,max:0x800M dom0_mem=0x1.8G", "whole numbers only",
+                  "dom0_mem=2048M,max:2048M");
     /* D12: octal */
     dom0_mem_case("dom0_mem=010G,max:10G", "010G is 8G to Xen", "dom0_mem=10G,max:10G");
     dom0_mem_case("dom0_mem=08G,max:08G", "'8' is no octal digit", "dom0_mem=8G,max:8G");
@@ -1063,7 +1072,7 @@ static md_lint *rootfs(const md_tree *t, const char *xenver)
     if (xenver)
         CHECK(sscanf(xenver, "%u.%u", &hv.major, &hv.minor) == 2);
     snprintf(hv.path, sizeof hv.path, "xen.gz");
-    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv);
+    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv, 1);
     return l;
 }
 
@@ -1982,9 +1991,20 @@ static void test_inputs(void)
     CHECK_ERR(&err, "xen.gz: not a Xen hypervisor image");
     md_lint_free(l);
     md_err_clear(&err);
-    /* the config alone still finds its rootfs next to it */
+    /* the config alone is paired with the files it loads as the directory
+     * is (trial10f case 11): the same unreadable hypervisor is an error,
+     * and its rootfs is still checked */
+    CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) < 0);
+    CHECK_ERR(&err, "xen.gz: not a Xen hypervisor image");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    md_lint_free(l);
+    md_err_clear(&err);
+    /* and with a hypervisor of another release, the config alone gets the
+     * trap 2 error the directory gets */
+    write_fake_xen(xp, "4.20.1");
     CHECK(inputs1(gp, MD_LINT_AUTO, &l, &err) == 0);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "no /init"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "is Xen 4.20"));
     md_lint_free(l);
     CHECK(!err.set);
     unlink(gp);

@@ -195,6 +195,21 @@ static void test_files_and_fds(void)
     CHECK(n == 6 && !memcmp(buf, "piped\n", 6));
     CHECK(md_run_proc_wait(p, 0, &st) && st == 0);
     md_run_proc_free(p);
+
+    /* stderr kept for the caller (the library never prints a child's
+     * words): more than a pipe holds, so the program never waits for us */
+    o = (md_run_start_opts){ .err = { MD_RUN_CAPTURE } };
+    const char *loud[] = { "sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x >&2; echo end >&2; exit 4", NULL };
+    p = md_run_start(loud, &o, &err);
+    CHECK(p != NULL);
+    CHECK(md_run_proc_wait(p, 10, &st) && st == 4);
+    t = md_run_proc_captured(p, 2);
+    CHECK(strlen(t) == 100004 && !strcmp(t + 100000, "end\n"));
+    free(t);
+    t = md_run_proc_captured(p, 1); /* stdout was not captured */
+    CHECK_STR(t, "");
+    free(t);
+    md_run_proc_free(p);
     CHECK(!err.set);
     unlink(in), unlink(out), unlink(log), unlink(both);
     free(in), free(out), free(log), free(both);

@@ -924,7 +924,7 @@ static int step_self_lint(struct build *b)
         md_bootcfg_list_free(&list);
         free(cfg);
     }
-    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv);
+    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv, 1);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
     md_lint_free(l);

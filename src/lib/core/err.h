@@ -4,8 +4,11 @@
  * (0 on success, -1 on failure) or a pointer (NULL on failure) and takes an
  * `md_err *` as its last argument.  The first failure writes the message;
  * callers up the stack may add context with md_err_prefix() but never replace
- * it.  The CLI prints it once.  md_err is a plain value owned by the caller
- * (usually on the stack); it holds no heap memory.
+ * it.  The CLI prints it once.
+ *
+ * Ownership: md_err is a plain value owned by the caller (usually on the
+ * stack); nothing here allocates, so there is nothing to free.  Format
+ * arguments are borrowed for the call.
  */
 #ifndef MD_ERR_H
 #define MD_ERR_H

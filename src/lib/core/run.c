@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +21,7 @@ struct md_run_proc {
     bool ended;
     int status;
     int pipe[3]; /* our read ends for streams 1 and 2; -1 when none */
+    bool captured[3]; /* pipe[i] is an MD_RUN_CAPTURE file, not a pipe */
 };
 
 double md_run_now(void)
@@ -32,6 +34,11 @@ double md_run_now(void)
 /* ---- background -------------------------------------------------------- */
 
 #define INHERIT (-2)
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
 
 /* Move a descriptor above 0..2 (close-on-exec), so that the child's dup2
  * onto its standard streams cannot overwrite another one it still needs. */
@@ -76,6 +83,13 @@ static int child_fd(const char *prog, const md_run_io *io, int stream, int *ours
             return md_err_errno(err, "%s: pipe", prog);
         *ours = above_stdio(p[0]);
         fd = p[1];
+        break;
+    case MD_RUN_CAPTURE:
+        if (stream == 0)
+            return md_err_set(err, "%s: stdin cannot be an MD_RUN_CAPTURE", prog);
+        if ((fd = memfd_create(names[stream], MFD_CLOEXEC)) < 0)
+            return md_err_errno(err, "%s: memfd_create", prog);
+        *ours = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         break;
     case MD_RUN_AS_STDOUT:
         if (stream != 2)
@@ -162,9 +176,11 @@ md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, m
     p->pipe[0] = p->pipe[1] = p->pipe[2] = -1;
     const md_run_io *io[3] = { &o->in, &o->out, &o->err };
     int src[3] = { INHERIT, INHERIT, INHERIT }, ex[2] = { -1, -1 };
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         if ((src[i] = child_fd(argv[0], io[i], i, &p->pipe[i], err)) == -1)
             goto fail;
+        p->captured[i] = io[i]->kind == MD_RUN_CAPTURE;
+    }
     /* Exec failure comes back through a close-on-exec pipe: EOF means the
      * program runs, a number is the errno of execvp. */
     if (pipe2(ex, O_CLOEXEC) < 0) {
@@ -215,6 +231,26 @@ pid_t md_run_proc_pid(const md_run_proc *p) { return p->pid; }
 int md_run_proc_fd(const md_run_proc *p, int stream)
 {
     return stream == 1 || stream == 2 ? p->pipe[stream] : -1;
+}
+
+char *md_run_proc_captured(const md_run_proc *p, int stream)
+{
+    sbuf b = { 0 };
+    b.p = md_xstrdup("");
+    if (stream < 1 || stream > 2 || !p->captured[stream])
+        return b.p;
+    for (off_t off = 0;;) {
+        b.p = md_xgrow(b.p, &b.cap, b.len + 4096 + 1, 1);
+        ssize_t n = pread(p->pipe[stream], b.p + b.len, b.cap - b.len - 1, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        b.len += (size_t)n;
+        off += n;
+    }
+    b.p[b.len] = '\0';
+    return b.p;
 }
 
 static void set_ended(md_run_proc *p, int st)
@@ -288,11 +324,6 @@ void md_run_proc_free(md_run_proc *p)
 }
 
 /* ---- foreground -------------------------------------------------------- */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
 
 /* Append what fd has to b; false at end of file. */
 static bool drain(int fd, sbuf *b)

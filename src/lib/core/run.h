@@ -91,6 +91,9 @@ typedef enum md_run_io_kind {
     MD_RUN_FD,        /* `fd`, open in the caller, which keeps (and closes) it */
     MD_RUN_PIPE,      /* stdout/stderr: a pipe read through md_run_proc_fd() */
     MD_RUN_AS_STDOUT, /* stderr: the same place as stdout */
+    /* stdout/stderr: kept in memory (an unlinked file, so the program never
+     * waits for us to read it) for md_run_proc_captured */
+    MD_RUN_CAPTURE,
 } md_run_io_kind;
 
 typedef struct md_run_io {
@@ -118,6 +121,9 @@ md_run_proc *md_run_start(const char *const *argv, const md_run_start_opts *o, m
 pid_t md_run_proc_pid(const md_run_proc *p);
 /* Our end of the MD_RUN_PIPE of stream 1 (stdout) or 2 (stderr), else -1. */
 int md_run_proc_fd(const md_run_proc *p, int stream);
+/* What the program wrote so far to its MD_RUN_CAPTURE stream 1 or 2,
+ * NUL-terminated; the caller frees it.  "" for another kind. */
+char *md_run_proc_captured(const md_run_proc *p, int stream);
 /* Has it ended?  Does not block; reaps it, *status (may be NULL) as above. */
 bool md_run_proc_exited(md_run_proc *p, int *status);
 /* Wait up to timeout_s seconds (0: for ever) for it to end.  True when it

@@ -1,5 +1,8 @@
 /* size — memory sizes as people write them ("4096M", "4G"), for the spec's
- * Dom0Mem= and `mkdom0 boot`'s --memory and --dom0-mem.  Prefix md_size_. */
+ * Dom0Mem= and `mkdom0 boot`'s --memory and --dom0-mem.  Prefix md_size_.
+ *
+ * Ownership: nothing is allocated; strings are borrowed for the call and
+ * results go to the caller's variables. */
 #ifndef MD_CORE_SIZE_H
 #define MD_CORE_SIZE_H
 

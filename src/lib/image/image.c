@@ -558,7 +558,7 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return md_err_errno(o->err, "socketpair");
     md_run_start_opts ro = { .in = { MD_RUN_FD, NULL, sv[1] }, .out = { MD_RUN_FD, NULL, o->fd },
-                             .err = { MD_RUN_INHERIT } };
+                             .err = { MD_RUN_CAPTURE } }; /* the library never prints */
     md_run_proc *p = md_run_start(argv, &ro, o->err);
     if (!p) {
         close(sv[0]);
@@ -569,6 +569,7 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     close(sv[1]);
     unsigned char *buf = md_xmalloc(CHUNK);
     int rc = 0;
+    bool sent = true;
     for (bool last = false; !last && rc == 0;) {
         size_t n = src_fill(s, buf, CHUNK);
         if (s->failed) {
@@ -581,6 +582,7 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {
+                sent = false;
                 rc = md_err_errno(o->err, "%s: writing to %s", o->tmp, argv[0]);
                 break;
             }
@@ -591,9 +593,17 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     close(sv[0]);
     int st = -1;
     md_run_proc_wait(p, 0, &st);
+    char *why = md_run_proc_captured(p, 2);
+    for (size_t n = strlen(why); n && why[n - 1] == '\n';)
+        why[--n] = '\0';
     md_run_proc_free(p);
-    if (rc == 0 && st != 0)
-        rc = md_err_set(o->err, "%s: %s failed (exit %d)", o->tmp, argv[0], st);
+    /* A compressor that died is why the write to it failed: say what it said. */
+    if (st != 0 && (rc == 0 || !sent)) {
+        md_err_clear(o->err);
+        rc = md_err_set(o->err, "%s: %s failed (exit %d)%s%s", o->tmp, argv[0], st,
+                        *why ? ": " : "", md_run_tail(why, 800));
+    }
+    free(why);
     struct stat sb;
     if (rc == 0 && fstat(o->fd, &sb) == 0)
         o->bytes = (uint64_t)sb.st_size;

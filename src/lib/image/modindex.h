@@ -6,6 +6,9 @@
  * modules.devname, in depmod's (kmod 30) formats and line order; modules.order
  * is trimmed to the modules kept.  Module files keep their compression; the
  * index names them as they are (kernel/.../x.ko.xz).
+ *
+ * Ownership: `m` is borrowed; the files written become the tree's (freed
+ * with it by md_tree_free); nothing is left for the caller to free.
  */
 #ifndef MD_MODINDEX_H
 #define MD_MODINDEX_H

@@ -3,7 +3,11 @@
  * Owners are always root:root (a user's files must not leak their uid into
  * a reproducible image), permission bits come from the host file, mtimes are
  * the given `mtime`.  Overlay entries replace package files at the same path.
- * Prefix md_overlay_. */
+ * Prefix md_overlay_.
+ *
+ * Ownership: paths and `origin` are borrowed; the content read from the
+ * host becomes the tree's (freed with it by md_tree_free); nothing is left
+ * for the caller to free. */
 #ifndef MD_OVERLAY_H
 #define MD_OVERLAY_H
 

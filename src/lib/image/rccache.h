@@ -21,7 +21,11 @@
  * files with exactly that content, and no other file in a directory that
  * OpenRC reads for its dependencies.  Any other image (another service, a
  * changed conf.d file, another OpenRC) boots as before, making its own.
- * Prefix md_rccache_. */
+ * Prefix md_rccache_.
+ *
+ * Ownership: `dir` is borrowed and `why` is the caller's buffer; the files
+ * added become the tree's (freed with it by md_tree_free); nothing is left
+ * for the caller to free. */
 #ifndef MD_RCCACHE_H
 #define MD_RCCACHE_H
 

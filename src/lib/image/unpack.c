@@ -34,7 +34,7 @@ const md_unpack_limits md_unpack_package_limits = {
 typedef struct reader {
     md_tree *t;
     struct archive *a;
-    bool disk; /* a directory through the disk reader: nothing is decompressed */
+    md_decomp_reader *dec; /* what feeds `a`; NULL: nothing is decompressed */
     uint64_t content; /* file content read from this stream, bytes (for the ratio) */
     const md_unpack_opts *o;
     const char *label;
@@ -206,14 +206,14 @@ static int check_bytes(const reader *r, uint64_t n, uint64_t more, md_err *err)
 static int check_stream(const reader *r, md_err *err)
 {
     uint64_t cap = r->o->limits.stream_bytes;
-    if (!cap || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+    if (!cap || !r->dec || !md_decomp_reader_compressed(r->dec))
         return 0;
     la_int64_t dec = archive_filter_bytes(r->a, 0);
     if (dec <= 0 || (uint64_t)dec <= cap)
         return 0;
     return md_err_set(err, "%s data expands to more than %llu bytes (the limit of an "
                            "uncompressed archive): a decompression bomb or a corrupt stream",
-                      archive_filter_name(r->a, 0), (unsigned long long)cap);
+                      md_decomp_reader_codec_name(r->dec), (unsigned long long)cap);
 }
 
 /* A package's compressed stream against its input (limits.ratio): a small
@@ -224,9 +224,9 @@ static int check_stream(const reader *r, md_err *err)
 static int check_ratio(const reader *r, uint64_t pending, md_err *err)
 {
     unsigned ratio = r->o->limits.ratio;
-    if (!ratio || r->disk || archive_filter_count(r->a) < 2) /* "none" alone: not compressed */
+    if (!ratio || !r->dec || !md_decomp_reader_compressed(r->dec))
         return 0;
-    la_int64_t in = archive_filter_bytes(r->a, -1), dec = archive_filter_bytes(r->a, 0);
+    la_int64_t in = (la_int64_t)md_decomp_reader_in(r->dec), dec = archive_filter_bytes(r->a, 0);
     uint64_t out = r->content + pending;
     if (dec > 0 && (uint64_t)dec > out)
         out = (uint64_t)dec;
@@ -235,7 +235,8 @@ static int check_ratio(const reader *r, uint64_t pending, md_err *err)
     return md_err_set(err, "%s data expands to %llu bytes from %lld (more than the limit of %u "
                            "times its compressed size past the first %llu bytes): a "
                            "decompression bomb or a corrupt stream",
-                      archive_filter_name(r->a, 0), (unsigned long long)out, (long long)in, ratio,
+                      md_decomp_reader_codec_name(r->dec), (unsigned long long)out, (long long)in,
+                      ratio,
                       (unsigned long long)MD_UNPACK_RATIO_FREE);
 }
 
@@ -568,11 +569,13 @@ static int read_stream(reader *r, const char *disk_root, md_err *err)
     return rc;
 }
 
-/* `base`, `where`: as in reader (o->kernel only). */
-static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_unpack_stats *st,
-                     const char *disk_root, uint64_t base, const char *where, md_err *err)
+/* `dec`: what feeds `a` (NULL: nothing is decompressed); `base`, `where`:
+ * as in reader (o->kernel only). */
+static int read_with(md_tree *t, struct archive *a, md_decomp_reader *dec,
+                     const md_unpack_opts *o, md_unpack_stats *st, const char *disk_root,
+                     uint64_t base, const char *where, md_err *err)
 {
-    reader r = { .t = t, .a = a, .disk = disk_root != NULL, .o = o,
+    reader r = { .t = t, .a = a, .dec = dec, .o = o,
                  .label = o->label ? o->label : o->origin, .st = st, .base = base,
                  .where = where };
     int rc = read_stream(&r, disk_root, err);
@@ -585,7 +588,106 @@ static int read_with(md_tree *t, struct archive *a, const md_unpack_opts *o, md_
 int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
                       md_unpack_stats *st, md_err *err)
 {
-    return read_with(t, a, o, st, NULL, 0, NULL, err);
+    return read_with(t, a, NULL, o, st, NULL, 0, NULL, err);
+}
+
+/* libarchive reads what core/decomp gives out through this: archives are
+ * read with no filter of libarchive's (its "none" alone). */
+struct dec_src {
+    md_decomp_reader *dec;
+    const char *label;
+    md_err err;
+    uint64_t pos;                  /* decompressed bytes taken from `dec` */
+    uint64_t cap;                  /* most of them (0: no cap) */
+    const unsigned char *held;     /* bytes taken but not given out yet, in block */
+    size_t nheld;
+    unsigned char block[1 << 16];
+};
+
+/* The reader's words without the name (`label`) a caller's prefix gives. */
+static const char *unnamed(const char *msg, const char *label)
+{
+    size_t l = strlen(label);
+    return !strncmp(msg, label, l) && !strncmp(msg + l, ": ", 2) ? msg + l + 2 : msg;
+}
+
+/* The next block from s->dec into s->block: its length, 0 at the end, -1
+ * with s->err. */
+static ssize_t dec_next(struct dec_src *s)
+{
+    ssize_t n = md_decomp_reader_read(s->dec, s->block, sizeof s->block, &s->err);
+    if (n > 0) {
+        s->pos += (uint64_t)n;
+        if (s->cap && s->pos > s->cap) {
+            md_err_set(&s->err, "%s: the stream expands to more than %llu bytes (the limit of "
+                                "an uncompressed archive)", s->label,
+                       (unsigned long long)s->cap);
+            return -1;
+        }
+    }
+    return n;
+}
+
+static la_ssize_t dec_read(struct archive *a, void *ctx, const void **buf)
+{
+    struct dec_src *s = ctx;
+    if (s->nheld) {
+        size_t n = s->nheld;
+        *buf = s->held;
+        s->nheld = 0;
+        return (la_ssize_t)n;
+    }
+    ssize_t n = dec_next(s);
+    if (n < 0) {
+        archive_set_error(a, EIO, "%s", unnamed(s->err.msg, s->label));
+        return -1;
+    }
+    *buf = s->block;
+    return n;
+}
+
+/* The tar (or, with `cpio`, also cpio) archive `s` gives out into `t`;
+ * `base`, `where` as in reader; *format and *took (may be NULL):
+ * libarchive's format code and the decompressed bytes the archive took,
+ * up to its end. */
+static int read_src(md_tree *t, struct dec_src *s, bool cpio, const md_unpack_opts *o,
+                    md_unpack_stats *st, uint64_t base, const char *where, int *format,
+                    uint64_t *took, md_err *err)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    if (cpio)
+        archive_read_support_format_cpio(a);
+    archive_read_open(a, s, NULL, dec_read, NULL); /* a failure is reported at the first header */
+    int rc = read_with(t, a, s->dec, o, st, NULL, base, where, err);
+    if (format)
+        *format = archive_format(a);
+    if (took)
+        *took = (uint64_t)archive_filter_bytes(a, 0);
+    archive_read_free(a);
+    return rc;
+}
+
+/* read_src over `dec`; *dec_err (may be NULL): the decoder's own error,
+ * when it failed. */
+static int read_dec(md_tree *t, md_decomp_reader *dec, bool cpio, const md_unpack_opts *o,
+                    md_unpack_stats *st, uint64_t base, const char *where, int *format,
+                    uint64_t *took, md_err *dec_err, md_err *err)
+{
+    struct dec_src *s = md_xcalloc(1, sizeof *s);
+    s->dec = dec;
+    s->label = o->label ? o->label : o->origin;
+    int rc = read_src(t, s, cpio, o, st, base, where, format, took, err);
+    if (dec_err)
+        *dec_err = s->err;
+    free(s);
+    return rc;
+}
+
+int md_unpack_decomp(md_tree *t, md_decomp_reader *dec, const md_unpack_opts *o,
+                     md_unpack_stats *st, md_err *err)
+{
+    return read_dec(t, dec, false, o, st, 0, NULL, NULL, NULL, NULL, err);
 }
 
 /* ---- rootfs images and directories ---- */
@@ -604,7 +706,7 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 };
     int rc = archive_read_disk_open(a, path) == ARCHIVE_OK
-                 ? read_with(t, a, o, &st, path, 0, NULL, err)
+                 ? read_with(t, a, NULL, o, &st, path, 0, NULL, err)
                  : md_err_set(err, "%s: cannot read the directory (%s)", path, why(a));
     archive_read_free(a);
     if (rc < 0) {
@@ -635,92 +737,42 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
     return t;
 }
 
-/* One segment at data[0..len), at byte `base` of its file.  *used: bytes
- * of an uncompressed cpio segment (0 when compressed: its end is found by
- * the caller).  *inner: for a compressed segment, the decompressed bytes
- * the archive took up to its trailer.  *unknown: libarchive recognised no
- * archive at all. */
-static int read_segment(md_tree *t, const unsigned char *data, size_t len, size_t base,
-                        const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
+/* One segment at data[0..len), at byte `base` of the image at `path`,
+ * read through core/decomp.  *used: bytes of an uncompressed cpio segment
+ * (0 when compressed: its end is found by the caller).  *inner: for a
+ * compressed segment, the decompressed bytes the archive took up to its
+ * trailer.  *unknown: no archive was recognised. */
+static int read_segment(md_tree *t, const char *path, const unsigned char *data, size_t len,
+                        size_t base, const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
                         uint64_t *inner, bool *unknown, md_err *err)
 {
-    struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_tar(a);
-    archive_read_open_memory(a, data, len); /* a failure is reported at the first header */
+    md_decomp_reader *dec = md_decomp_reader_mem(path, data, len, MD_DECOMP_OTHERS);
     size_t before = st->entries;
     md_decomp_codec c = md_decomp_detect(data, len);
     char *where = c == MD_DECOMP_NONE
                       ? md_xstrdup("byte ")
                       : md_xasprintf("the %s stream at byte %zu, its decompressed byte ",
                                      md_decomp_name(c), base);
-    int rc = read_with(t, a, o, st, NULL, c == MD_DECOMP_NONE ? base : 0, where, err);
+    int format;
+    uint64_t took;
+    md_err dec_err = MD_ERR_INIT;
+    int rc = read_dec(t, dec, true, o, st, c == MD_DECOMP_NONE ? base : 0, where, &format, &took,
+                      &dec_err, err);
     free(where);
-    *unknown = rc < 0 && st->entries == before && archive_format(a) == 0;
+    *unknown = rc < 0 && st->entries == before && format == 0 && !dec_err.set;
+    if (rc < 0 && dec_err.set) { /* corrupt, truncated, a failed check: the stream's fault */
+        md_err_clear(err);
+        md_err_set(err, "%s", dec_err.msg);
+    }
     *used = 0;
     *inner = 0;
-    if (rc == 0 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
-        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
-        *used = (size_t)archive_filter_bytes(a, 0);
+    if (rc == 0 && !md_decomp_reader_compressed(dec) &&
+        (format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
+        *used = (size_t)took;
     else if (rc == 0)
-        *inner = (uint64_t)archive_filter_bytes(a, 0);
-    archive_read_free(a);
+        *inner = took;
+    md_decomp_reader_free(dec);
     return rc;
-}
-
-/* The decompressed bytes of the compressed stream(s) at the start of a
- * buffer, from byte `skip` on: the archives that follow the first one
- * inside a compressed stream (libarchive's cpio reader ends at the first
- * trailer and cannot be pointed past it). */
-typedef struct feed {
-    struct archive *raw; /* filters and the raw format over the buffer */
-    uint64_t skip;       /* decompressed bytes still to drop */
-    uint64_t pos;        /* decompressed bytes given out or dropped */
-    uint64_t cap;        /* most decompressed bytes read (0: none) */
-} feed;
-
-static la_ssize_t feed_read(struct archive *a, void *ctx, const void **buf)
-{
-    feed *f = ctx;
-    for (;;) {
-        const void *b;
-        size_t n;
-        la_int64_t at;
-        int s = archive_read_data_block(f->raw, &b, &n, &at);
-        if (s == ARCHIVE_EOF)
-            return 0;
-        if (s != ARCHIVE_OK) {
-            archive_set_error(a, EINVAL, "%s", why(f->raw));
-            return -1;
-        }
-        f->pos += n;
-        if (f->cap && f->pos > f->cap) {
-            archive_set_error(a, EINVAL, "the stream expands to more than %llu bytes "
-                              "(the limit of an uncompressed archive)",
-                              (unsigned long long)f->cap);
-            return -1;
-        }
-        if (f->skip >= n) {
-            f->skip -= n;
-            continue;
-        }
-        *buf = (const unsigned char *)b + f->skip;
-        n -= (size_t)f->skip;
-        f->skip = 0;
-        return (la_ssize_t)n;
-    }
-}
-
-static int feed_open(feed *f, const unsigned char *data, size_t len, uint64_t skip, uint64_t cap)
-{
-    struct archive_entry *e;
-    *f = (feed){ .raw = archive_read_new(), .skip = skip, .cap = cap };
-    archive_read_support_filter_all(f->raw);
-    archive_read_support_format_raw(f->raw);
-    return archive_read_open_memory(f->raw, data, len) == ARCHIVE_OK &&
-                   archive_read_next_header(f->raw, &e) == ARCHIVE_OK
-               ? 0 : -1;
 }
 
 /* The kernel's flush_buffer (init/initramfs.c) goes on after an archive's
@@ -731,7 +783,8 @@ static int feed_open(feed *f, const unsigned char *data, size_t len, uint64_t sk
  * data[0..len) (byte `base` of `path`) decompress to at least `end` bytes,
  * and the archives read so far end at decompressed byte *pos.  Returns 1
  * when an archive was read (*pos moved past it), 0 when zeros reach `end`
- * (the stream walked so far ends there), -1 on error. */
+ * (the stream walked so far ends there), -1 on error.  *redone: the
+ * decompressed bytes all calls have read. */
 static int read_inner(md_tree *t, const char *path, const unsigned char *data, size_t len,
                       size_t base, uint64_t *pos, uint64_t end, uint64_t *redone,
                       const md_unpack_opts *o, md_unpack_stats *st, md_err *err)
@@ -739,78 +792,69 @@ static int read_inner(md_tree *t, const char *path, const unsigned char *data, s
     const char *codec = md_decomp_name(md_decomp_detect(data, len));
     uint64_t cap = o->limits.stream_bytes, at = 0;
     /* Each archive after the first decompresses the stream again from its
-     * start (libarchive's readers cannot be handed a position): bounded by
-     * the cap on an uncompressed archive, so that many archives in a large
-     * stream cost seconds, not hours. */
+     * start (libarchive's cpio reader ends at the first trailer and keeps
+     * what it read ahead): bounded by the cap on an uncompressed archive,
+     * so that many archives in a large stream cost seconds, not hours. */
     if (cap && *redone > cap)
         return md_err_set(err, "%s: the %s stream at byte %zu holds more archives than can be "
                                "read within %llu bytes of decompression (the limit of an "
                                "uncompressed archive)", path, codec, base,
                           (unsigned long long)cap);
+    struct dec_src *s = md_xcalloc(1, sizeof *s);
+    s->dec = md_decomp_reader_mem(path, data, len, 0);
+    s->label = path;
+    s->cap = cap;
     int found = -2; /* -2: not yet; -1: junk; 0: zeros to `end`; 1: a '0' at `at` */
-    feed f;
-    if (feed_open(&f, data, len, 0, cap) < 0) {
-        md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base, why(f.raw));
-        archive_read_free(f.raw);
-        return -1;
-    }
-    uint64_t off = 0;
-    while (found == -2) {
-        const void *b;
-        size_t n;
-        la_int64_t ignored;
-        int s = archive_read_data_block(f.raw, &b, &n, &ignored);
-        if (s == ARCHIVE_EOF) {
+    int rc = 0;
+    for (uint64_t off = 0; found == -2;) {
+        ssize_t n = dec_next(s);
+        if (n < 0) {
+            rc = md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base,
+                            unnamed(s->err.msg, path));
+            break;
+        }
+        if (n == 0) {
             found = 0;
             break;
         }
-        if (s != ARCHIVE_OK) {
-            md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base, why(f.raw));
-            archive_read_free(f.raw);
-            return -1;
-        }
-        for (size_t i = off < *pos ? (size_t)(*pos - off < n ? *pos - off : n) : 0; i < n; i++) {
+        for (size_t i = off < *pos ? (size_t)(*pos - off < (uint64_t)n ? *pos - off : (uint64_t)n)
+                                   : 0; i < (size_t)n; i++) {
             if (off + i >= end) {
                 found = 0;
                 break;
             }
-            if (((const unsigned char *)b)[i]) {
+            if (s->block[i]) {
                 at = off + i;
-                found = ((const unsigned char *)b)[i] == '0' ? 1 : -1;
+                found = s->block[i] == '0' ? 1 : -1;
+                /* the archive is read on from here, in the same reader */
+                s->held = s->block + i;
+                s->nheld = (size_t)n - i;
                 break;
             }
         }
-        off += n;
+        off += (uint64_t)n;
         if (found == -2 && off >= end)
             found = 0;
     }
-    *redone += off;
-    archive_read_free(f.raw);
-    if (found == 0)
-        return 0;
-    if (found < 0)
-        return md_err_set(err, "%s: junk in the %s stream at byte %zu, at its decompressed byte "
-                               "%llu, after the trailer of a cpio archive: not zero padding or "
-                               "another cpio archive; the kernel stops unpacking there (\"junk "
-                               "within compressed archive\")", path, codec, base,
-                          (unsigned long long)at);
-    struct archive *a = archive_read_new();
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_tar(a);
-    int rc = feed_open(&f, data, len, at, cap);
-    if (rc == 0)
-        archive_read_open(a, &f, NULL, feed_read, NULL);
-    char *where = md_xasprintf("the %s stream at byte %zu, its decompressed byte ", codec, base);
-    rc = rc < 0 ? md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base,
-                             why(f.raw))
-                : read_with(t, a, o, st, NULL, at, where, err);
-    free(where);
-    if (rc == 0)
-        *pos = at + (uint64_t)archive_filter_bytes(a, 0);
-    *redone += f.pos;
-    archive_read_free(a);
-    archive_read_free(f.raw);
-    return rc < 0 ? -1 : 1;
+    if (rc == 0 && found < 0)
+        rc = md_err_set(err, "%s: junk in the %s stream at byte %zu, at its decompressed byte "
+                             "%llu, after the trailer of a cpio archive: not zero padding or "
+                             "another cpio archive; the kernel stops unpacking there (\"junk "
+                             "within compressed archive\")", path, codec, base,
+                        (unsigned long long)at);
+    if (rc == 0 && found == 1) {
+        char *where = md_xasprintf("the %s stream at byte %zu, its decompressed byte ", codec,
+                                   base);
+        uint64_t took;
+        rc = read_src(t, s, true, o, st, at, where, NULL, &took, err);
+        free(where);
+        if (rc == 0)
+            *pos = at + took;
+    }
+    *redone += s->pos;
+    md_decomp_reader_free(s->dec);
+    free(s);
+    return rc < 0 ? -1 : found == 1;
 }
 
 /* The kernel's unpack_to_rootfs (init/initramfs.c) reads an initramfs as a
@@ -823,10 +867,10 @@ static int read_inner(md_tree *t, const char *path, const unsigned char *data, s
  * here: junk after a stream is an error naming its offset, never ignored;
  * an uncompressed cpio at an offset not a multiple of 4 is such junk to
  * the kernel, and stops the reading as it stops the kernel (o->kernel).
- * The end of a gzip, xz or zstd stream is found by core/decomp (libarchive
- * reads on through concatenated members and does not say where one ends);
- * after a bzip2, lz4 or lzma stream, whose end neither tells, nothing more
- * is read. */
+ * The end of a gzip, xz or zstd stream is found by core/decomp (its reader
+ * reads on through concatenated members, as the kernel does); after a
+ * bzip2, lz4 or lzma stream, whose end it does not tell, nothing more is
+ * read. */
 static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_archive,
                            md_err *err)
 {
@@ -866,8 +910,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         size_t used;
         uint64_t inner;
         bool unknown;
-        if (read_segment(t, data + off, len - off, off, o, &st, &used, &inner, &unknown, err) <
-            0) {
+        if (read_segment(t, path, data + off, len - off, off, o, &st, &used, &inner, &unknown,
+                         err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
             if (seg && unknown && (md_err_clear(err), 1))
@@ -893,8 +937,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                 r = r < MD_UNPACK_RATIO_FREE ? MD_UNPACK_RATIO_FREE : r;
                 max = max && max < r ? max : r;
             }
-            /* libarchive reads on through the streams of the same codec
-             * that follow this one (the members of a multi-member gzip, as
+            /* core/decomp's reader reads on through the streams of the same
+             * codec that follow this one (the members of a multi-member gzip, as
              * mkdom0 writes it, each ending on an entry), as the kernel
              * reads them with its cpio state carried over, and stops at the
              * archive's trailer.  The members up to the one holding the

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/decomp.h"
 #include "core/err.h"
 #include "core/strv.h"
 #include "image/tree.h"
@@ -167,12 +168,20 @@ typedef struct md_unpack_stats {
     uint64_t read;  /* file content read, held or read past (what total_bytes bounds) */
 } md_unpack_stats;
 
-/* Add every entry of the open libarchive read handle `a` (formats and
- * filters are the caller's choice; a handle whose open failed is reported
- * at its first header) to `t`.  `st` accumulates and may not be NULL.
+/* Add every entry of the open libarchive read handle `a` (formats are the
+ * caller's choice; no filters: what is compressed comes through
+ * md_unpack_decomp; a handle whose open failed is reported at its first
+ * header) to `t`.  `st` accumulates and may not be NULL.
  * The handle stays the caller's. */
 int md_unpack_archive(md_tree *t, struct archive *a, const md_unpack_opts *o,
                       md_unpack_stats *st, md_err *err);
+
+/* md_unpack_archive for the tar archive that `dec` (core/decomp.h, the
+ * caller's) gives out: a package's data member, decompressed there, with
+ * the compression limits (stream_bytes, ratio) counted on it; errors as
+ * md_unpack_archive's, the reader's words prefixed by the label. */
+int md_unpack_decomp(md_tree *t, md_decomp_reader *dec, const md_unpack_opts *o,
+                     md_unpack_stats *st, md_err *err);
 
 /* A tar in memory (an .apk's members, an APKINDEX) into a new tree, with
  * origin and label `label`, the default limits, a clash an error; `check`

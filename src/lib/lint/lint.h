@@ -122,12 +122,17 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
 
 /* A root filesystem: trap 1 (inittab or its alternatives), trap 3 (who
  * creates the /dev/xen nodes, static nodes), trap 5 (md_lint_modules), trap 2
- * (every toolstack in `t` against the hypervisor `hv`, as md_xenver_compare
- * rules; NULL or not found: unknown, only noted).
+ * (every toolstack in `t` against each of the `nhv` hypervisors `hv` that
+ * may boot it, as md_xenver_compare rules; none, or none found: unknown,
+ * only noted).  Toolstacks of several releases side by side are one error,
+ * unless Debian's xen-utils-wrapper picks the one of the running hypervisor
+ * (xen-utils-common: /usr/lib/xen-MAJOR.MINOR/bin): then each hypervisor
+ * needs its release's directory and libxenctrl, and the others are noted.
  * `label` prefixes paths in findings: "rootfs.cpio.gz" gives
  * "rootfs.cpio.gz(/etc/inittab):3:"; a label ending in '/' (a directory)
  * gives "dir/etc/inittab:3:". */
-void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv);
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv,
+                    size_t nhv);
 
 /* Trap 5 alone: for each /lib/modules/VERSION (or /usr/lib/modules), the
  * module files against modules.dep (both ways), modules.dep.bin (stale, or
@@ -148,14 +153,21 @@ typedef enum md_lint_kind {
 } md_lint_kind;
 
 /* Lint the inputs as one system (a rootfs archive or directory is read with
- * md_unpack_rootfs, image/unpack.h): each GRUB config is checked against the
- * rootfs given (or the one its entry names, found next to the config), each
- * rootfs against the hypervisor given (or a xen*.gz next to it or the
- * config).  An input that cannot be read or recognized (empty, garbage,
- * truncated, binary where text is expected) sets err naming the file;
- * the other inputs are still linted, and -1 is returned at the end.
- * `kinds` may be NULL (all MD_LINT_AUTO).  A xen*.gz that is only found
- * next to an input and is no hypervisor gives a warning, not an error. */
+ * md_unpack_rootfs, image/unpack.h).  A boot config's loaded files, found
+ * next to it, become inputs the same way for a config given alone as for an
+ * output directory's grub.cfg: the rootfs each entry loads (unless a rootfs
+ * was given), linted for every trap, and each entry's hypervisor (unless
+ * one was given).  Each config is checked (rdinit=) against the rootfs
+ * given, else the one its entry loads; each rootfs's trap 2 against the
+ * hypervisors given, else those of the entries that load it, else (a rootfs
+ * given with configs) those the configs load, else each xen*.gz next to it.
+ * A hypervisor input is recognised by content too (xen.efi).  An input that
+ * cannot be read or recognized (empty, garbage, truncated, binary where
+ * text is expected), a loaded rootfs or hypervisor among them, sets err
+ * naming the file; the other inputs are still linted, and -1 is returned at
+ * the end.  `kinds` may be NULL (all MD_LINT_AUTO).  A xen*.gz that is only
+ * found next to a rootfs and is no hypervisor gives a warning, not an
+ * error. */
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds,
                    size_t n, md_err *err);
 

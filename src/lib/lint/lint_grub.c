@@ -98,11 +98,15 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 #define REF_AMOUNT "4096M"
 
 /* One amount as the user meant it, written so Xen reads exactly that: a
- * decimal number (leading zeros dropped: "010G" meant as ten), fractions
+ * decimal number (leading zeros dropped: "010G" meant as ten; a hex number
+ * as Xen reads it, simple_strtoull base 0 in parse_size_and_unit,
+ * xen/lib/parse-size.c, formerly xen/common/lib.c: "0x800M" is
+ * 2048M, trial10f case 18), fractions
  * turned into a smaller unit ("4.5G" -> "4608M"), one unit letter ("4096MB"
  * -> "4096M"; none: KiB as Xen reads it, or MiB when `forgot_unit`), one '-', the size before
  * the percentage ("10%+1G" -> "1G+10%"), a '%' glued to a unit dropped.
- * NULL when nothing usable is there (empty, hex, a percentage of 100 or more,
+ * NULL when nothing usable is there (empty, a hex fraction or percentage, a
+ * percentage of 100 or more,
  * a fixed size under 128M or over 64T). */
 static char *repair_amount(const char *a, bool forgot_unit)
 {
@@ -116,17 +120,22 @@ static char *repair_amount(const char *a, bool forgot_unit)
     char size[40] = "", pct[8] = "";
     unsigned long long mib_total = 0;
     while (*a) {
-        if (a[0] == '0' && (a[1] == 'x' || a[1] == 'X'))
-            return NULL;
-        while (*a == '0' && isdigit((unsigned char)a[1]))
+        bool hex = a[0] == '0' && (a[1] == 'x' || a[1] == 'X') && isxdigit((unsigned char)a[2]);
+        if (hex)
+            a += 2;
+        while (*a == '0' && (hex ? isxdigit((unsigned char)a[1]) : isdigit((unsigned char)a[1])))
             a++;
         const char *ip = a;
-        size_t il = strspn(a, "0123456789");
+        size_t il = strspn(a, hex ? "0123456789abcdefABCDEF" : "0123456789");
         if (!il)
             return NULL;
         a += il;
+        /* a hex 'b' or 'B' is a digit to Xen: "0x800B" is 0x800B KiB, as
+         * simple_strtoull reads it before parse_size_and_unit sees a unit */
         const char *fp = "";
         size_t fl = 0;
+        if (hex && (*a == '.' || *a == '%'))
+            return NULL;
         if (*a == '.') {
             fp = ++a;
             fl = strspn(a, "0123456789");
@@ -146,9 +155,9 @@ static char *repair_amount(const char *a, bool forgot_unit)
             a++;
         else if (*a)
             return NULL;
-        if (il > 15)
+        if (il > (hex ? 12u : 15u))
             return NULL;
-        unsigned long long ival = strtoull(ip, NULL, 10);
+        unsigned long long ival = strtoull(ip, NULL, hex ? 16 : 10);
         if (is_pct) {
             if (fl || ival >= 100 || *pct)
                 return NULL;

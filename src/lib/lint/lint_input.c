@@ -31,8 +31,12 @@ typedef struct input {
     char *defaults_dir;  /* GRUB defaults named DIR/grub or DIR/grub.d/NAME.cfg: DIR
                             (resolved), which groups them as update-grub sources them */
     int defaults_rank;   /* 0: DIR/grub, 1: DIR/grub.d/NAME.cfg */
-    char *loaded_by;     /* ROOTFS of an output directory: "grub.cfg:4", the line
+    char *loaded_by;     /* ROOTFS a boot config loads: "grub.cfg:4", the line
                             that loads it; NULL when it was found by name */
+    bool found;          /* ROOTFS, XEN: found by lint (a file a boot config
+                            loads, an output directory's), not given */
+    md_strv hvs;         /* ROOTFS: the hypervisors of the entries that load it */
+    md_xen_version hv;   /* XEN: its release (hv.found: read) */
     /* syslinux INCLUDEs (follow_includes): the inputs a config reads in place
      * are one group, whose root is the config given; depth: of nesting */
     bool in_group;
@@ -176,14 +180,26 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         if (md_lint_looks_inittab((char *)d, len))
             return add_text(in, path, MD_LINT_INITTAB, d, len);
     }
+    if (len && (binary(d, len) || md_decomp_detect(d, len) != MD_DECOMP_NONE)) {
+        /* a hypervisor by content, whatever its name: xen.efi (PE), a
+         * plain xen ELF, a xen.gz renamed (trial10f case 13) */
+        md_xen_version v;
+        md_err ve = MD_ERR_INIT;
+        if (md_xenver_hypervisor_image(d, len, path, &v, &ve) == 0) {
+            free(d);
+            push(in, path, MD_LINT_XEN);
+            return;
+        }
+    }
     if (!len)
         md_err_set(&e, "%s: empty file", path);
     else if (md_decomp_detect(d, len) != MD_DECOMP_NONE)
         md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
                        "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
     else if (binary(d, len))
-        md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs nor a text "
-                       "config; use --grub, --inittab, --rootfs or --xen to say what it is", path);
+        md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs, a Xen hypervisor "
+                       "image (xen.gz, xen.efi) nor a text config; use --boot, --inittab, "
+                       "--rootfs or --xen to say what it is", path);
     else
         md_err_set(&e, "%s: cannot tell what this is: no boot config (GRUB 2 or legacy, GRUB "
                        "defaults, xen.cfg, syslinux, iPXE), no inittab entries, not an "
@@ -192,24 +208,18 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     fail(in, path, &e);
 }
 
-/* The hypervisor lying in `dir`, if any; caller frees. */
-static char *xen_in(const char *dir)
-{
-    md_imgdir *d = md_imgdir_open(dir, NULL);
-    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
-    md_imgdir_free(d);
-    return xen;
-}
-
 static char *near(const char *cfg, const char *gpath);
 static void classify_media(inputs *in, const char *dir);
 
 /* The files the Xen entries of boot config `x` load, found as lint finds
  * every loaded file (near()), each once: the hypervisors into `xens`, the
  * rootfs modules into `roots`, and beside each in `why` which line loads it
- * ("grub.cfg:4").  Returns whether the config has an entry that loads a
- * rootfs at all (found or not). */
-static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv *why)
+ * ("grub.cfg:4"); for each entry whose rootfs is found, that rootfs into
+ * `pr` and the entry's hypervisor ("" when not found) into `px`.  Returns
+ * whether the config has an entry that loads a rootfs at all (found or
+ * not). */
+static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv *why,
+                         md_strv *pr, md_strv *px)
 {
     md_bootcfg_list cfg = { 0 };
     md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
@@ -218,21 +228,105 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
         const md_bootcfg_entry *e = cfg.v[i];
         long ri = md_bootcfg_initrd(e, NULL); /* after ucode=<index>, as Xen picks it */
         const md_bootcfg_file *f[2] = { &e->xen, ri >= 0 ? &e->mods[ri] : NULL };
+        char *p[2] = { NULL, NULL };
         for (int k = 0; k < 2; k++) {
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
-            char *p = near(x->path, f[k]->path);
-            if (p && !md_strv_contains(xens, p) && !md_strv_contains(roots, p)) {
-                md_strv_push(k ? roots : xens, p);
+            p[k] = near(x->path, f[k]->path);
+            if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
+                md_strv_push(k ? roots : xens, p[k]);
                 if (k)
                     md_strv_pushf(why, "%s:%u", base_of(x->path), f[k]->line);
             }
-            free(p);
         }
+        if (p[1]) {
+            md_strv_push(pr, p[1]);
+            md_strv_push(px, p[0] ? p[0] : "");
+        }
+        free(p[0]);
+        free(p[1]);
     }
     md_bootcfg_list_free(&cfg);
     return loads_root;
+}
+
+/* Are a and b the same file (both there)? */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* The input that is the file `p`, or -1. */
+static long find_input(const inputs *in, const char *p)
+{
+    for (size_t i = 0; p && i < in->n; i++)
+        if (!strcmp(in->v[i].path, p) || same_file(in->v[i].path, p))
+            return (long)i;
+    return -1;
+}
+
+/* `p` (NULL: nothing) as an input of `kind` found by lint, not given, once;
+ * `loaded_by` as input.loaded_by. */
+static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *loaded_by)
+{
+    if (!p || find_input(in, p) >= 0)
+        return;
+    size_t before = in->n;
+    classify_file(in, p, kind);
+    if (in->n > before) {
+        in->v[before].found = true;
+        if (loaded_by && *loaded_by)
+            in->v[before].loaded_by = md_xstrdup(loaded_by);
+    }
+}
+
+/* The files boot config in->v[ci] loads become inputs, the same way for a
+ * config given alone as for an output directory's grub.cfg (trial10f case
+ * 11: a config's rootfs is checked for every trap, as `lint DIR` checks
+ * it): each rootfs an entry loads (when `roots_too`: no rootfs was given)
+ * and each hypervisor (when `xens_too`: none was given), found next to the
+ * config by near(); one that cannot be read is an input error naming it
+ * (case 21).  Each rootfs input gets in `hvs` the hypervisors of the
+ * entries that load it, for trap 2.  Returns whether an entry loads a
+ * rootfs at all (found or not). */
+static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
+{
+    md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 };
+    bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px);
+    for (size_t i = 0; roots_too && i < roots.n; i++)
+        add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i]);
+    for (size_t i = 0; xens_too && i < xens.n; i++)
+        add_found(in, xens.v[i], MD_LINT_XEN, NULL);
+    for (size_t k = 0; k < pr.n; k++) {
+        long r = find_input(in, pr.v[k]);
+        if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *px.v[k] &&
+            !md_strv_contains(&in->v[r].hvs, px.v[k]))
+            md_strv_push(&in->v[r].hvs, px.v[k]);
+    }
+    md_strv_free(&xens);
+    md_strv_free(&roots);
+    md_strv_free(&why);
+    md_strv_free(&pr);
+    md_strv_free(&px);
+    return loads;
+}
+
+/* Every boot config given (not an output directory's, whose files
+ * classify_outdir added) with the files it loads, as add_loaded. */
+static void pair_configs(inputs *in)
+{
+    bool given_root = false, given_xen = false;
+    for (size_t i = 0; i < in->n; i++) {
+        given_root |= in->v[i].kind == MD_LINT_ROOTFS && !in->v[i].found;
+        given_xen |= in->v[i].kind == MD_LINT_XEN && !in->v[i].found;
+    }
+    size_t n = in->n; /* the configs; add_loaded adds inputs after them */
+    for (size_t i = 0; i < n; i++)
+        if (in->v[i].kind == MD_LINT_GRUB && !in->v[i].in_outdir)
+            add_loaded(in, i, !given_root, !given_xen);
 }
 
 /* An mkdom0 output directory: its grub.cfg and the rootfs archive and
@@ -243,44 +337,30 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
-    md_strv xens = { 0 }, roots = { 0 }, why = { 0 };
     bool by_entry = false;
     if (grub) {
         size_t before = in->n;
         classify_file(in, grub, MD_LINT_GRUB);
         if (in->n > before) {
             in->v[before].in_outdir = true;
-            by_entry = loaded_files(&in->v[before], &xens, &roots, &why);
+            by_entry = add_loaded(in, before, true, true);
         }
     }
     char *rootfs = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
     char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
-    if (rootfs)
-        md_strv_push(&roots, rootfs), md_strv_push(&why, "");
-    if (xen)
-        md_strv_push(&xens, xen);
     bool any = grub || rootfs;
     if (!any && required) {
         md_err e = MD_ERR_INIT;
-        md_err_set(&e, "%s: neither a rootfs directory nor an mkdom0 output directory "
+        md_err_set(&e, "%s: a directory, but neither a rootfs directory nor an mkdom0 output directory "
                        "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
                        "no grub.d/*.cfg)", dir);
         fail(in, dir, &e);
     }
-    for (size_t i = 0; i < roots.n; i++) {
-        size_t before = in->n;
-        classify_file(in, roots.v[i], MD_LINT_ROOTFS);
-        if (in->n > before && *why.v[i])
-            in->v[before].loaded_by = md_xstrdup(why.v[i]);
-    }
-    for (size_t i = 0; i < xens.n; i++)
-        classify_file(in, xens.v[i], MD_LINT_XEN);
+    add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
+    add_found(in, xen, MD_LINT_XEN, NULL);
     if (any)
         classify_media(in, dir);
-    md_strv_free(&xens);
-    md_strv_free(&roots);
-    md_strv_free(&why);
     free(grub);
     free(rootfs);
     free(xen);
@@ -512,7 +592,11 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
             }
             free(p);
         }
-        char *nd = md_xasprintf("%s/..", d);
+        /* one directory up, named as the user would ("c10/boot", not
+         * "c10/boot/grub/.."), as the file is then named in findings */
+        const char *db = base_of(d);
+        char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
+                                                                          : md_xasprintf("%s/..", d);
         free(d);
         d = nd;
     }
@@ -707,17 +791,25 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
     follow_includes(&in);
+    pair_configs(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
             defaults_place(&in.v[i]);
-    size_t nroot = 0;
-    const char *xen = NULL;
+    size_t nroot = 0, ngiven_root = 0, ngiven_xen = 0, nfound_xen = 0;
+    const md_tree *given_root = NULL;
     for (size_t i = 0; i < in.n; i++) {
-        nroot += in.v[i].kind == MD_LINT_ROOTFS;
-        if (in.v[i].kind == MD_LINT_XEN && !xen)
-            xen = in.v[i].path;
+        input *x = &in.v[i];
+        nroot += x->kind == MD_LINT_ROOTFS;
+        if (x->kind == MD_LINT_ROOTFS && !x->found)
+            ngiven_root++, given_root = x->tree;
+        ngiven_xen += x->kind == MD_LINT_XEN && !x->found;
+        nfound_xen += x->kind == MD_LINT_XEN && x->found;
+        /* every hypervisor input is read once, rootfs or not: garbage
+         * named xen.gz is an error, not a silent pass */
+        md_err e = MD_ERR_INIT;
+        if (x->kind == MD_LINT_XEN && md_xenver_hypervisor_file(x->path, &x->hv, &e) < 0)
+            fail(&in, x->path, &e);
     }
-    char *found_xen = NULL;
     for (size_t i = 0; i < in.n; i++) {
         input *x = &in.v[i];
         if (x->kind != MD_LINT_GRUB)
@@ -777,29 +869,23 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(grp);
         md_strv xens = { 0 }, roots = { 0 };
         md_lint_entry_files(&cfg, &xens, &roots);
-        const md_tree *rootfs = NULL;
-        md_tree *own = NULL;
-        if (nroot == 1) {
+        /* the rootfs given, else the one its entry loads (pair_configs
+         * made it an input: the same rootfs is checked for every trap) */
+        const md_tree *rootfs = ngiven_root == 1 ? given_root : NULL;
+        char *own = !rootfs && roots.n == 1 ? near(x->path, roots.v[0]) : NULL;
+        long r = find_input(&in, own);
+        if (r >= 0 && in.v[r].kind == MD_LINT_ROOTFS)
+            rootfs = in.v[r].tree;
+        if (!rootfs && !ngiven_root && !roots.n && nroot == 1)
             for (size_t j = 0; j < in.n; j++)
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
-        } else if (!nroot && roots.n == 1) {
-            /* The config's own rootfs, when it lies next to it: for rdinit=. */
-            char *p = near(x->path, roots.v[0]);
-            md_err e = MD_ERR_INIT;
-            md_unpack_notes notes;
-            if (p)
-                rootfs = own = md_unpack_rootfs(p, NULL, md_lint_keep, NULL, &notes, &e);
-            if (own) /* an odc or tar module is not unpacked at all (trial 10f c7, c8) */
-                md_lint_unpack_notes(l, p, &notes);
-            if (p)
-                md_unpack_notes_free(&notes);
-            free(p);
-        }
-        if (!xen && !found_xen && xens.n == 1)
-            found_xen = near(x->path, xens.v[0]);
         md_lint_entries(l, x->path, &cfg, rootfs);
-        if (cfg.n && !nroot && !rootfs)
+        if (cfg.n && !nroot && !rootfs && own)
+            md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
+                                "are in dom0's rootfs), and rdinit=: the rootfs %s that its "
+                                "entry loads cannot be read (its error is above)", own);
+        else if (cfg.n && !nroot && !rootfs)
             md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
                                 "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
                                 "given%s; give it with --rootfs (and the hypervisor with --xen)",
@@ -812,7 +898,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         if (x->in_outdir)
             check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
-        md_tree_free(own);
+        free(own);
         md_strv_free(&xens);
         md_strv_free(&roots);
     }
@@ -828,14 +914,6 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             md_err_set(&e, "%s: %s (nor in the files it INCLUDEs)", in.v[i].path, in.v[i].no_entry);
             fail(&in, in.v[i].path, &e);
         }
-    }
-    /* A hypervisor named with no rootfs to compare it with is still read:
-     * garbage named xen.gz is an error, not a silent pass. */
-    for (size_t i = 0; !nroot && i < in.n; i++) {
-        md_xen_version hv = { 0 };
-        md_err e = MD_ERR_INIT;
-        if (in.v[i].kind == MD_LINT_XEN && md_xenver_hypervisor_file(in.v[i].path, &hv, &e) < 0)
-            fail(&in, in.v[i].path, &e);
     }
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_XEN)
@@ -855,41 +933,85 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                                                                    : "rootfs directory");
         md_lint_input(l, x->path, what);
         free(what);
-        char *xp = xen ? md_xstrdup(xen) : found_xen ? md_xstrdup(found_xen) : NULL;
-        if (!xp && md_is_file(x->path)) {
-            char *d = dir_of(x->path);
-            xp = xen_in(d);
-            free(d);
+        md_xen_version *hv = NULL;
+        size_t nhv = 0;
+        bool neighbours = false;
+        for (size_t j = 0; j < in.n; j++) {
+            /* rules 1-3: the hypervisors given; else those of the entries
+             * that load this rootfs; else, for a rootfs given with boot
+             * configs, the hypervisors those load */
+            const input *y = &in.v[j];
+            bool use = y->kind == MD_LINT_XEN && y->hv.found &&
+                       (ngiven_xen ? !y->found
+                        : x->hvs.n ? false
+                                   : !x->found && y->found);
+            for (size_t k = 0; !ngiven_xen && k < x->hvs.n; k++)
+                use |= y->kind == MD_LINT_XEN && y->hv.found && j == (size_t)find_input(&in, x->hvs.v[k]);
+            if (use) {
+                hv = md_xrealloc(hv, (nhv + 1) * sizeof *hv);
+                hv[nhv++] = y->hv;
+            }
         }
-        md_xen_version hv = { 0 };
-        if (xp) {
-            md_err e = MD_ERR_INIT;
-            /* A hypervisor the user named is an input that must be readable;
-             * one we only found lying around is a guess that did not work. */
-            if (md_xenver_hypervisor_file(xp, &hv, &e) < 0 && xen)
-                fail(&in, xp, &e);
-            else if (e.set)
-                md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
-                            "found next to %s but not usable as the hypervisor (%s); trap 2 "
-                            "is not checked: name the hypervisor with --xen", x->path,
-                            strip_path(e.msg, xp));
+        bool any_xen = ngiven_xen || x->hvs.n || (!x->found && nfound_xen);
+        if (!any_xen && md_is_file(x->path)) {
+            /* rule 4: each xen*.gz next to it, every one checked and named
+             * (trial10f case 14: which one boots is not known) */
+            char *d = dir_of(x->path);
+            char *pat = md_xasprintf("%s/%s", d, MD_IMGDIR_XEN_GLOB);
+            glob_t gl = { 0 };
+            if (glob(pat, 0, NULL, &gl) == 0) {
+                for (size_t k = 0; k < gl.gl_pathc; k++) {
+                    const char *xp = gl.gl_pathv[k];
+                    md_xen_version v;
+                    md_err e = MD_ERR_INIT;
+                    if (!md_is_file(xp))
+                        continue;
+                    if (md_xenver_hypervisor_file(xp, &v, &e) < 0) {
+                        /* one we only found lying around is a guess that did not work */
+                        md_lint_add(l, xp, 0, MD_LINT_WARNING, 2,
+                                    "found next to %s but not usable as the hypervisor (%s); "
+                                    "trap 2 is not checked against it: name the hypervisor "
+                                    "with --xen", x->path, strip_path(e.msg, xp));
+                        continue;
+                    }
+                    hv = md_xrealloc(hv, (nhv + 1) * sizeof *hv);
+                    hv[nhv++] = v;
+                }
+            }
+            globfree(&gl);
+            free(pat);
+            free(d);
+            neighbours = true;
+        }
+        if (neighbours && nhv > 1) {
+            md_strv names = { 0 };
+            for (size_t k = 0; k < nhv; k++)
+                md_strv_pushf(&names, "%s (Xen %s)", hv[k].path, hv[k].version);
+            char *list = md_strv_join(&names, ", ");
+            md_lint_add(l, x->path, 0, MD_LINT_NOTE, 2,
+                        "%zu hypervisors lie next to it: %s; which one boots it is not known, "
+                        "so trap 2 is checked against each; name the one that boots with --xen",
+                        nhv, list);
+            free(list);
+            md_strv_free(&names);
         }
         md_lint_unpack_notes(l, x->path, &x->notes);
-        md_lint_rootfs(l, x->path, x->tree, &hv);
-        if (!hv.found)
+        md_lint_rootfs(l, x->path, x->tree, hv, nhv);
+        if (!nhv)
             md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
-                                "hypervisor's): no hypervisor was given or found next to it; "
-                                "give it with --xen xen.gz");
+                                "hypervisor's): %s; give it with --xen xen.gz",
+                                any_xen ? "the hypervisor could not be read (its error is above)"
+                                        : "no hypervisor was given or found next to it");
         if (!nboot)
             md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (they are on the boot "
                                 "lines): no boot config was given; give it too");
-        free(xp);
+        free(hv);
     }
-    free(found_xen);
     for (size_t i = 0; i < in.n; i++) {
         free(in.v[i].path);
         free(in.v[i].defaults_dir);
         free(in.v[i].loaded_by);
+        md_strv_free(&in.v[i].hvs);
         free(in.v[i].no_entry);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);

@@ -337,34 +337,90 @@ static void check_devices(rctx *r, const scripts *s)
 
 /* ---- trap 2: the toolstack's release ---- */
 
+/* Debian's xen-utils-wrapper (xen-utils-common 4.17 and 4.20 alike,
+ * /usr/lib/xen-common/bin/xen-utils-wrapper; /usr/sbin/xl and the other
+ * toolstack commands link to it) runs, for COMMAND:
+ *   read major < /sys/hypervisor/version/major; read minor < .../minor
+ *   DIR="/usr/lib/xen-$major.$minor/bin"; [ -x "$DIR/$COMMAND" ] && exec ...
+ * and otherwise bails out "Can't find version $VERSION of xen utils".  So
+ * with it, xen-utils-X.Y of several releases may lie side by side (a 12 ->
+ * 13 upgrade before autoremove), and the one that runs is the running
+ * hypervisor's (trial10f case 12). */
+#define DEBIAN_WRAPPER "/usr/lib/xen-common/bin/xen-utils-wrapper"
+
+static bool debian_wrapper(const md_tree *t)
+{
+    return md_tree_resolve_file(t, DEBIAN_WRAPPER) != NULL;
+}
+
+/* The directory Debian's wrapper runs the toolstack from under `hv`, when
+ * the tree has it: "/usr/lib/xen-4.20/bin". */
+static bool wrapper_dir(const md_tree *t, const md_xen_version *hv, char *dir, size_t n)
+{
+    snprintf(dir, n, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
+    const md_node *d = md_tree_resolve(t, dir);
+    return d && md_node_type_of(d) == MD_NODE_DIR;
+}
+
 /* The reader is xenver's, the one the build refuses a mixed image by (every
  * release from a binary); lint words it for a file and names the package
- * to take. */
-static void check_toolstack(rctx *r, const md_xen_version *hv)
+ * to take.  Each of the `nhv` hypervisors is one that may boot the tree. */
+static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
 {
     md_xenver_survey sv;
     md_xenver_survey_tree(r->t, &sv);
     const md_xen_version *ts = sv.ts;
     size_t n = sv.nts;
+    bool wrapper = n > 1 && debian_wrapper(r->t);
     for (size_t i = 0; i < sv.nbad_ts; i++)
         ADD(r, sv.bad_ts[i].path, 0, MD_LINT_WARNING, 2,
             "cannot check: the release of this libxenctrl (from %s) cannot be read (%s)",
             sv.bad_ts[i].origin, sv.bad_ts[i].source);
-    if (n > 1)
+    if (n > 1 && !wrapper)
         ADD(r, ts[1].path, 0, MD_LINT_ERROR, 2,
             "toolstack of Xen %s here and of Xen %s in %s: one image must carry the "
             "toolstack of one release, the hypervisor's", ts[1].version, ts[0].version, ts[0].path);
-    for (size_t i = 0; hv && i < n; i++) {
-        md_err e = MD_ERR_INIT;
-        if (md_xenver_compare(hv, &ts[i], &e) < 0)
-            ADD(r, ts[i].path, 0, MD_LINT_ERROR, 2,
-                "the toolstack is Xen %s but the hypervisor %s is Xen %u.%u: libxenctrl's "
-                "domctl/sysctl interfaces change with every release, and xenstored fails "
-                "at start (\"Failed to open connection to gnttab\"); take the toolstack "
-                "of the hypervisor's release (xen-utils-%u.%u)",
-                ts[i].version, hv->path, hv->major, hv->minor, hv->major, hv->minor);
+    for (size_t h = 0; h < nhv; h++) {
+        const md_xen_version *hv = &hvs[h];
+        char dir[64] = "";
+        if (wrapper && !wrapper_dir(r->t, hv, dir, sizeof dir)) {
+            ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
+                "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
+                "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
+                "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
+                hv->path, hv->major, hv->minor, dir, hv->major, hv->minor, hv->major,
+                hv->minor);
+            continue;
+        }
+        bool match = false;
+        for (size_t i = 0; wrapper && i < n; i++)
+            match |= ts[i].major == hv->major && ts[i].minor == hv->minor;
+        for (size_t i = 0; i < n; i++) {
+            md_err e = MD_ERR_INIT;
+            if (md_xenver_compare(hv, &ts[i], &e) == 0)
+                continue;
+            if (wrapper && match)
+                ADD(r, ts[i].path, 0, MD_LINT_NOTE, 2,
+                    "the toolstack of Xen %s is not used under the hypervisor %s (Xen %u.%u): "
+                    "Debian's xen-utils-wrapper runs the one in %s; xen-utils-%u.%u can go "
+                    "once Xen %u.%u is no longer booted",
+                    ts[i].version, hv->path, hv->major, hv->minor, dir, ts[i].major,
+                    ts[i].minor, ts[i].major, ts[i].minor);
+            else
+                ADD(r, ts[i].path, 0, MD_LINT_ERROR, 2,
+                    "the toolstack is Xen %s but the hypervisor %s is Xen %u.%u: libxenctrl's "
+                    "domctl/sysctl interfaces change with every release, and xenstored fails "
+                    "at start (\"Failed to open connection to gnttab\"); take the toolstack "
+                    "of the hypervisor's release (xen-utils-%u.%u)",
+                    ts[i].version, hv->path, hv->major, hv->minor, hv->major, hv->minor);
+        }
     }
-    if (n && !hv)
+    if (n && !nhv && wrapper)
+        ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
+            "the toolstacks of Xen %s and %s%s lie side by side, and Debian's xen-utils-wrapper "
+            "runs the running hypervisor's; give the hypervisor (--xen xen.gz) to check that "
+            "one of them matches", ts[0].version, ts[1].version, n > 2 ? " (and more)" : "");
+    else if (n && !nhv)
         ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
             "matches", ts[0].version);
@@ -404,7 +460,8 @@ void md_lint_unpack_notes(md_lint *l, const char *label, const md_unpack_notes *
                        "what was reached through the symlink is gone", n->replaced.v[i]);
 }
 
-void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv)
+void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv,
+                    size_t nhv)
 {
     rctx r = { l, label, t };
     scripts s = collect_scripts(t);
@@ -412,6 +469,12 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
     md_lint_services(l, label, t);
     check_devices(&r, &s);
     md_lint_modules(l, label, t);
-    check_toolstack(&r, hv && hv->found ? hv : NULL);
+    md_xen_version *found = md_xcalloc(nhv + 1, sizeof *found);
+    size_t nf = 0;
+    for (size_t i = 0; hv && i < nhv; i++)
+        if (hv[i].found)
+            found[nf++] = hv[i];
+    check_toolstack(&r, found, nf);
+    free(found);
     scripts_free(&s);
 }

@@ -1,6 +1,6 @@
-/* deb — see deb.h.  Two libarchive readers: the outer one walks the ar
- * members, the inner one reads a tar member through callbacks that pull
- * blocks from the outer one, so decompression streams without copies to
+/* deb — see deb.h.  A libarchive reader walks the ar members; the data
+ * member's blocks are pulled from it by core/decomp, whose output the tar
+ * reader (image/unpack) reads, so decompression streams without copies to
  * disk. */
 #include "packages/deb.h"
 #include "core/dirs.h"
@@ -20,27 +20,18 @@
 #include <unistd.h>
 #include <zstd.h>
 
-struct member_src {
-    struct archive *outer;
-    bool failed;
-};
-
-static la_ssize_t member_read(struct archive *inner, void *ctx, const void **buf)
+/* The current ar member's blocks, for core/decomp. */
+static int member_pull(void *ctx, const void **buf, size_t *len, md_err *err)
 {
-    struct member_src *m = ctx;
-    size_t size;
+    struct archive *outer = ctx;
     la_int64_t off;
-    int r = archive_read_data_block(m->outer, buf, &size, &off);
+    int r = archive_read_data_block(outer, buf, len, &off);
     if (r == ARCHIVE_EOF)
-        return 0;
-    if (r < ARCHIVE_WARN) {
-        m->failed = true;
-        archive_set_error(inner, archive_errno(m->outer), "%s",
-                          archive_error_string(m->outer) ? archive_error_string(m->outer)
-                                                         : "read error");
-        return -1;
-    }
-    return (la_ssize_t)size;
+        *len = 0;
+    else if (r < ARCHIVE_WARN)
+        return md_err_set(err, "%s", archive_error_string(outer) ? archive_error_string(outer)
+                                                                 : "read error");
+    return 0;
 }
 
 /* The error does not name `path`: callers prefix it with what they know
@@ -57,27 +48,17 @@ static struct archive *open_outer(int fd, md_err *err)
     return a;
 }
 
-static struct archive *open_inner(struct member_src *src)
-{
-    struct archive *in = archive_read_new();
-    archive_read_support_filter_all(in);
-    archive_read_support_format_tar(in);
-    archive_read_support_format_gnutar(in);
-    archive_read_open(in, src, NULL, member_read, NULL); /* a failure shows at the first header */
-    return in;
-}
-
-static int extract_data(md_tree *t, struct archive *outer, const char *member, const char *origin,
+/* The tar `dec` gives out (the data member, or its cached copy) into `t`,
+ * named `member` in errors. */
+static int extract_data(md_tree *t, md_decomp_reader *dec, const char *member, const char *origin,
                         md_tree_clash clash, md_unpack_stats *st, md_err *err)
 {
-    struct member_src src = { outer, false };
-    struct archive *in = open_inner(&src);
     /* The index's size and hash say the .deb is the archive's, not that it
      * is harmless: a package is read with the limits of any other archive. */
     md_unpack_opts o = { .origin = origin, .label = member, .clash = clash,
                          .limits = md_unpack_package_limits };
-    int rc = md_unpack_archive(t, in, &o, st, err);
-    archive_read_free(in);
+    int rc = md_unpack_decomp(t, dec, &o, st, err);
+    md_decomp_reader_free(dec);
     return rc;
 }
 
@@ -130,7 +111,8 @@ static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
             break;
         }
         seen_data = true;
-        rc = extract_data(t, outer, n, origin, clash, &st, err);
+        rc = extract_data(t, md_decomp_reader_new(n, member_pull, outer, MD_DECOMP_OTHERS), n,
+                          origin, clash, &st, err);
     }
     if (rc == 0 && r != ARCHIVE_EOF)
         rc = md_err_set(err, "%s", archive_error_string(outer) ? archive_error_string(outer)
@@ -187,31 +169,23 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
         archive_read_free(outer);
         return md_err_set(err, "%s: no data member dpkg-deb names", path);
     }
-    struct member_src src = { outer, false };
-    struct archive *in = archive_read_new();
-    archive_read_support_filter_all(in);
-    archive_read_support_format_raw(in);
-    archive_read_open(in, &src, NULL, member_read, NULL);
+    md_decomp_reader *in = md_decomp_reader_new(member, member_pull, outer, MD_DECOMP_OTHERS);
     char *dest = md_xasprintf("%s/%s.%s.zst", dir, sha256, member), *tmp = NULL;
     int fd = md_file_create_tmp(dest, &tmp, err), rc = fd < 0 ? -1 : 0;
     ZSTD_CCtx *z = ZSTD_createCCtx();
     /* Level 3 (zstd's default): about 1.5x the xz size, 1 GB/s to read. */
     ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 3);
     uint64_t total = 0;
-    if (rc == 0 && archive_read_next_header(in, &e) != ARCHIVE_OK)
-        rc = md_err_set(err, "%s: %s: %s", path, member, archive_error_string(in));
+    unsigned char *buf = md_xmalloc(1 << 16);
     for (bool last = false; rc == 0 && !last;) {
-        const void *buf;
-        size_t size;
-        la_int64_t off;
-        int r = archive_read_data_block(in, &buf, &size, &off);
-        if (r < ARCHIVE_WARN) {
-            rc = md_err_set(err, "%s: %s: %s", path, member, archive_error_string(in));
+        ssize_t got = md_decomp_reader_read(in, buf, 1 << 16, err);
+        if (got < 0) {
+            md_err_prefix(err, "%s", path);
+            rc = -1;
             break;
         }
-        last = r == ARCHIVE_EOF;
-        if (last)
-            size = 0;
+        size_t size = (size_t)got;
+        last = size == 0;
         if ((total += size) > max) {
             rc = md_err_set(err, "%s: %s: more than %llu bytes", path, member,
                             (unsigned long long)max);
@@ -220,7 +194,8 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
         rc = md_image_zstd_step(z, buf, size, last, fd, tmp, NULL, err);
     }
     ZSTD_freeCCtx(z);
-    archive_read_free(in);
+    free(buf);
+    md_decomp_reader_free(in);
     archive_read_free(outer);
     if (rc == 0)
         rc = md_file_commit(fd, tmp, dest, 0644, err);
@@ -265,15 +240,8 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
             continue;
         }
         md_unpack_stats st = { 0 };
-        struct archive *in = archive_read_new();
-        archive_read_support_filter_zstd(in);
-        archive_read_support_format_tar(in);
-        archive_read_support_format_gnutar(in);
-        archive_read_open_filename(in, c, 1 << 20); /* a failure shows at the first header */
-        md_unpack_opts o = { .origin = origin, .label = data_members[i], .clash = clash,
-                             .limits = md_unpack_package_limits };
-        int rc = md_unpack_archive(t, in, &o, &st, err);
-        archive_read_free(in);
+        md_decomp_reader *in = md_decomp_reader_file(c, 0, err);
+        int rc = in ? extract_data(t, in, data_members[i], origin, clash, &st, err) : -1;
         /* The same words as from the .deb: the entry holds the same member. */
         if (rc < 0)
             md_err_prefix(err, "%s (package %s)", path, origin);

@@ -15,6 +15,10 @@
  * Limits (md_unpack_package_limits, image/unpack.h): a file's content,
  * the package's content in all, its entries and its data member's
  * compression ratio; the error names the .deb, the member and the limit.
+ *
+ * Ownership: paths, `origin` and `sha256` are borrowed; the members'
+ * content becomes the tree's (freed with it by md_tree_free); `stats` is
+ * the caller's; nothing is left for the caller to free.
  */
 #ifndef MD_DEB_H
 #define MD_DEB_H

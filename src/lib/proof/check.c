@@ -221,7 +221,7 @@ static char *lint_hint(const chk *c, int trap)
     if (!c->rootfs)
         return NULL;
     md_lint *l = md_lint_new();
-    md_lint_rootfs(l, "rootfs", c->rootfs, NULL);
+    md_lint_rootfs(l, "rootfs", c->rootfs, NULL, 0);
     md_strv lines = { 0 };
     for (size_t i = 0; i < md_lint_count(l); i++)
         if (md_lint_severity(l, i) == MD_LINT_ERROR && (!trap || md_lint_trap(l, i) == trap))
@@ -1059,9 +1059,11 @@ static int steps(chk *c, md_err *err)
                "%llu: unchanged to the end)",
             (unsigned long long)ops1, (unsigned long long)bytes1);
         if (c->xen_stats_ok)
-            md_check_say(c, "     boot medium reads: %llu ops, %.1f MiB by the firmware and GRUB until Xen "
+            md_check_say(c, "     boot medium reads: %llu ops, %.1f MiB by the firmware%s until Xen "
                    "started; %llu ops, %.1f KiB by the dom0 while booting%s",
                 (unsigned long long)c->xen_ops, c->xen_bytes / 1048576.0,
+                c->o->boot.path == MD_QEMU_XEN_EFI || c->o->boot.path == MD_QEMU_EFI
+                    ? " (xen.efi loads its own files)" : " and GRUB",
                 (unsigned long long)(ops0 - c->xen_ops), (bytes0 - c->xen_bytes) / 1024.0,
                 ops0 != c->xen_ops ? " (its disk driver scanning the partition table)" : "");
     } else {

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# mkdom0 lint on a boot config given alone, with the files it loads lying
+# next to it (a copy of /boot, one config out of an output directory): the
+# rootfs and hypervisor its entry loads are checked for every trap, as
+# `mkdom0 lint DIR` checks them (trial10f cases 11 and 21); a rootfs with two
+# hypervisors next to it (14); Debian's multi-release toolstack layout (12);
+# xen.efi as an input (13).  With Debian's real hypervisors (12 and 13) and
+# libxenctrl, Xen's EFI binaries and xen-utils-common's wrapper.
+set -uo pipefail
+MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
+. "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
+need dpkg-deb apt-get bsdtar gzip python3
+x17=$(test_deb xen-hypervisor-4.17-amd64) || exit
+x20=$(test_deb --trixie xen-hypervisor-4.20-amd64) || exit
+l17=$(test_deb libxenmisc4.17) || exit
+l20=$(test_deb --trixie libxenmisc4.20) || exit
+u17=$(test_deb xen-utils-4.17) || exit
+u20=$(test_deb --trixie xen-utils-4.20) || exit
+# the wrapper is the same file in 4.17's and 4.20's xen-utils-common
+uc=$(test_deb xen-utils-common) || exit
+
+T=$(mktemp -d /tmp/mkdom0-lint-paired.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+for d in "$x17" "$x20"; do dpkg-deb -x "$d" "$T/xen" || fail "dpkg-deb -x $d"; done
+
+# mkroot DIR INITTAB [DEB...]: a busybox-style root (init and getty links,
+# devtmpfs mounted by inittab) with the files of each DEB
+mkroot() {
+    local r=$1 tab=$2; shift 2
+    mkdir -p "$r/bin" "$r/sbin" "$r/etc" "$r/dev" "$r/proc" "$r/sys" "$r/lib/modules"
+    printf '#!/bin/sh\nexit 0\n' >"$r/bin/busybox"
+    chmod 0755 "$r/bin/busybox"
+    ln -sf busybox "$r/bin/sh"
+    ln -sf ../bin/busybox "$r/sbin/init"
+    ln -sf ../bin/busybox "$r/sbin/getty"
+    printf '::sysinit:/bin/sh -c "mount -t devtmpfs dev /dev"\n%s::respawn:/sbin/getty -L 115200 %s vt100\n' \
+        "$tab" "$tab" >"$r/etc/inittab"
+    for d in "$@"; do dpkg-deb -x "$d" "$r" || fail "dpkg-deb -x $d"; done
+}
+cpio_gz() { (cd "$1" && bsdtar -cf - --format newc .) | gzip -9n >"$2" || fail "cpio $2"; }
+
+echo "== trial10f c11: mkdom0's own layout; each config alone checks its rootfs as 'lint DIR' does"
+O=$T/c15
+mkdir -p "$O"
+mkroot "$T/rfb" ttyS0
+cpio_gz "$T/rfb" "$O/rootfs.cpio.gz"
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$O/xen.gz"
+printf 'k\n' >"$O/vmlinuz"
+cat >"$O/grub.cfg" <<'EOF'
+menuentry 'Xen' {
+	multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1
+	module2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init
+	module2 --nounzip /rootfs.cpio.gz
+}
+EOF
+cat >"$O/xen.cfg" <<'EOF'
+[global]
+default=xen
+[xen]
+options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256
+kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init
+ramdisk=rootfs.cpio.gz
+EOF
+cat >"$O/pxe.cfg" <<'EOF'
+DEFAULT xen
+LABEL xen
+ KERNEL mboot.c32
+ APPEND xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 --- vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init --- rootfs.cpio.gz
+EOF
+run 1 "$O"
+has "$O/rootfs.cpio.gz(/etc/inittab):2: error: [trap1] getty only on ttyS0, none on hvc0"
+for c in grub.cfg xen.cfg pxe.cfg; do
+    run 1 "$O/$c"
+    has "$O/rootfs.cpio.gz: read as rootfs archive, the one $c:"
+    has "$O/rootfs.cpio.gz(/etc/inittab):2: error: [trap1] getty only on ttyS0, none on hvc0"
+    has "$O/rootfs.cpio.gz: warning: [trap5] no /lib/modules/VERSION"
+    hasnt "not checked: traps 2, 3 and 5"
+    "$MKDOM0" lint --json "$O/$c" >"$T/json" 2>/dev/null
+    python3 - "$T/json" <<'PY' || fail "--json of $c lacks the rootfs trap 1 error"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(f["trap"] == 1 and f["severity"] == "error" and "rootfs.cpio.gz" in f["file"]
+           for f in d["findings"]), d
+assert d["errors"] >= 1, d
+PY
+done
+
+echo "== trial10f c11: a copy of /boot with the real hypervisors of Debian 12 and 13"
+B=$T/c10/boot
+mkdir -p "$B/grub"
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$T/xen/boot/xen-4.20-amd64.gz" "$O/vmlinuz" "$B/"
+mkroot "$T/rf20" hvc0 "$l20"
+mkdir -p "$T/rf20/usr/lib/xen-4.20/bin"
+dpkg-deb --fsys-tarfile "$u20" | bsdtar -xf - -C "$T/rf20" ./usr/lib/xen-4.20/bin/xl || fail "xl 4.20"
+cpio_gz "$T/rf20" "$B/rootfs.cpio.gz"
+cpio_gz "$T/rfb" "$B/rootfs-bad.cpio.gz"
+entry() { # TITLE XEN ROOTFS
+    printf "menuentry '%s' {\n\tmultiboot2 /boot/%s dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /boot/%s\n}\n" "$@"
+}
+entry 'Xen 4.17' xen-4.17-amd64.gz rootfs-bad.cpio.gz >"$B/grub/bad.cfg"
+entry 'Xen 4.17' xen-4.17-amd64.gz rootfs.cpio.gz >"$B/grub/only417.cfg"
+entry 'Xen 4.20' xen-4.20-amd64.gz rootfs.cpio.gz >"$B/grub/only420.cfg"
+{ entry 'Xen 4.20' xen-4.20-amd64.gz rootfs.cpio.gz; entry 'Xen 4.17' xen-4.17-amd64.gz rootfs.cpio.gz; } >"$B/grub/grub.cfg"
+run 1 "$B/grub/bad.cfg"
+has "$B/rootfs-bad.cpio.gz(/etc/inittab):2: error: [trap1] getty only on ttyS0, none on hvc0"
+run 1 "$B/grub/only417.cfg"
+has "$B/xen-4.17-amd64.gz: read as hypervisor image"
+has "error: [trap2] the toolstack is Xen 4.20 but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
+hasnt "xen-4.20-amd64.gz"
+run 0 "$B/grub/only420.cfg"
+hasnt "[trap2] the toolstack is"
+hasnt "not checked: traps 2"
+# one rootfs loaded by two entries: checked against each entry's hypervisor
+run 1 "$B/grub/grub.cfg"
+has "error: [trap2] the toolstack is Xen 4.20 but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
+hasnt "hypervisor $B/xen-4.20-amd64.gz is Xen"
+# given explicitly, as before
+run 1 --rootfs "$B/rootfs.cpio.gz" --xen "$B/xen-4.17-amd64.gz" "$B/grub/only417.cfg"
+has "error: [trap2] the toolstack is Xen 4.20 but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
+
+echo "== trial10f c21: the rootfs next to the config is truncated: an error naming it"
+C=$T/c21
+mkdir -p "$C"
+cp "$O/grub.cfg" "$O/xen.gz" "$O/vmlinuz" "$C/"
+head -c 300 "$O/rootfs.cpio.gz" >"$C/rootfs.cpio.gz"
+run 2 "$C/grub.cfg"
+has "error: $C/rootfs.cpio.gz: not a readable archive"
+has "the rootfs $C/rootfs.cpio.gz that its entry loads cannot be read"
+hasnt "is not next to this file"
+run 2 "$C"
+has "error: $C/rootfs.cpio.gz: not a readable archive"
+
+echo "== trial10f c14: two hypervisors next to a rootfs: each is named and checked"
+run 1 "$B/rootfs.cpio.gz"
+has "2 hypervisors lie next to it: $B/xen-4.17-amd64.gz (Xen 4.17"
+has "$B/xen-4.20-amd64.gz (Xen 4.20"
+has "error: [trap2] the toolstack is Xen 4.20 but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
+rm "$B/xen-4.17-amd64.gz"
+run 0 "$B/rootfs.cpio.gz"
+hasnt "hypervisors lie next to it"
+hasnt "not checked: trap 2"
+
+echo "== trial10f c13: xen.efi is a hypervisor input, recognised by content"
+E=$T/efi
+mkdir -p "$E"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$E/hv-4.20"   # no name to go by
+cp "$T/xen/boot/xen-4.17-amd64.efi" "$E/"
+run 0 "$E/hv-4.20"
+has "$E/hv-4.20: read as hypervisor image"
+run 0 "$B/rootfs.cpio.gz" "$E/hv-4.20"
+hasnt "[trap2] the toolstack is"
+run 1 "$B/rootfs.cpio.gz" "$E/xen-4.17-amd64.efi"
+has "error: [trap2] the toolstack is Xen 4.20 but the hypervisor $E/xen-4.17-amd64.efi is Xen 4.17"
+printf 'MZ\220\0not xen at all' >"$E/other.efi"
+run 2 "$E/other.efi"
+has "neither a cpio/tar rootfs, a Xen hypervisor image (xen.gz, xen.efi) nor a text config"
+
+echo "== trial10f c12: Debian's xen-utils of two releases side by side (after a 12 -> 13 upgrade)"
+R=$T/rf-both
+mkroot "$R" hvc0 "$l17" "$l20" "$u17" "$u20" "$uc"
+[ -f "$R/usr/lib/xen-common/bin/xen-utils-wrapper" ] || fail "no xen-utils-wrapper in $uc"
+[ -e "$R/usr/sbin/xl" ] || ln -s ../lib/xen-common/bin/xen-utils-wrapper "$R/usr/sbin/xl"
+run 0 --xen "$T/xen/boot/xen-4.20-amd64.gz" "$R"
+hasnt "error: [trap2]"
+has "note: [trap2] the toolstack of Xen 4.17 is not used under the hypervisor $T/xen/boot/xen-4.20-amd64.gz (Xen 4.20): Debian's xen-utils-wrapper runs the one in /usr/lib/xen-4.20/bin"
+run 0 --xen "$T/xen/boot/xen-4.17-amd64.gz" "$R"
+hasnt "error: [trap2]"
+has "the toolstack of Xen 4.20 is not used under the hypervisor"
+run 0 "$R"
+has "lie side by side, and Debian's xen-utils-wrapper runs the running hypervisor's"
+# the wrapper bails out when the hypervisor's release has no directory
+rm -rf "$R/usr/lib/xen-4.17"
+run 1 --xen "$T/xen/boot/xen-4.17-amd64.gz" "$R"
+has "runs the toolstack from /usr/lib/xen-4.17/bin, which is not here"
+# without Debian's wrapper nothing picks one: one image, one release
+rm "$R/usr/lib/xen-common/bin/xen-utils-wrapper"
+run 1 --xen "$T/xen/boot/xen-4.20-amd64.gz" "$R"
+has "error: [trap2] toolstack of Xen"
+echo "all paired lint checks passed"
