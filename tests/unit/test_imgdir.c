@@ -891,6 +891,42 @@ static void test_never_replaced(const char *tmp)
         CHECK(access(f, F_OK) == 0);
         CHECK(umount(mnt) == 0);
     }
+    /* Trial 9f case 1: a bind mount of a directory of the same file system
+     * (same st_dev) below the output, on it, or made while the build ran */
+    char *victim = md_xasprintf("%s/victim", tmp), *vf = md_xasprintf("%s/victim/keep", tmp);
+    CHECK(md_mkdir_p(victim, 0755, &err) == 0);
+    t_spit(vf, "precious");
+    if (geteuid() == 0 && mount(victim, mnt, NULL, MS_BIND, NULL) == 0) {
+        CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fm/mnt: a mount point");
+        CHECK(count_prefixed(tmp, ".fm.mkdom0-staging") == 0);
+        md_err_clear(&err);
+        md_remove_tree(out, NULL);
+        CHECK(access(vf, F_OK) == 0);
+        CHECK(umount(mnt) == 0);
+        CHECK(mount(victim, out, NULL, MS_BIND, NULL) == 0);
+        CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, true, &err) == NULL);
+        CHECK_ERR(&err, "/fm: a mount point");
+        md_err_clear(&err);
+        CHECK(umount(out) == 0);
+        md_imgdir_stage *s = md_imgdir_stage_new(out, MD_CODEC_GZIP, true, &err);
+        CHECK(s != NULL);
+        if (s) {
+            CHECK(md_mkdir_p(mnt, 0755, &err) == 0);
+            CHECK(mount(victim, mnt, NULL, MS_BIND, NULL) == 0);
+            md_imgdir_info in = { .name = "x", .spec = "default", .xen = "", .toolstack = "",
+                                  .kernel = "k", .keys_dir = "/k" };
+            CHECK(stage_all(s, "new", &in, &err) == 0);
+            CHECK(md_imgdir_publish(s, &err) < 0);
+            CHECK_ERR(&err, "/fm/mnt: a mount point");
+            md_err_clear(&err);
+            md_imgdir_stage_free(s);
+            CHECK(count_prefixed(tmp, ".fm.mkdom0-staging") == 0);
+            CHECK(access(vf, F_OK) == 0);
+            CHECK(umount(mnt) == 0);
+        }
+    }
+    free(victim), free(vf);
     free(home), free(old), free(out), free(mnt), free(f);
 }
 

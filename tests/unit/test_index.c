@@ -135,6 +135,13 @@ static void test_malformed(void)
           "Packages:8: package a: missing or bad Size" },
         { OKSTANZA "Package: a\nVersion: 1\nArchitecture: all\nFilename: ../../etc/passwd\nSize: 1\nSHA256: " H1 "\n",
           "package a: missing or bad Filename" },
+        /* trial 9f case 5: decoded by the URL after the ".." check */
+        { OKSTANZA "Package: a\nVersion: 1\nArchitecture: all\nFilename: pool/%2e%2e/%2e%2e/etc/hostname\nSize: 1\nSHA256: " H1 "\n",
+          "package a: bad Filename 'pool/%2e%2e/%2e%2e/etc/hostname'" },
+        { OKSTANZA "Package: a\nVersion: 1\nArchitecture: all\nFilename: pool/a.deb?x=1\nSize: 1\nSHA256: " H1 "\n",
+          "package a: bad Filename" },
+        { OKSTANZA "Package: a\nVersion: 1\nArchitecture: all\nFilename: pool/a#.deb\nSize: 1\nSHA256: " H1 "\n",
+          "package a: bad Filename" },
         { OKSTANZA "Package: a\nVersion: 1\nFilename: a\nSize: 1\nSHA256: " H1 "\n",
           "package a: missing Architecture" },
         { OKSTANZA "Package: a b\nVersion: 1\n", "bad package name 'a b'" },

@@ -21,6 +21,49 @@ static md_spec *parse(const char *text, md_err *err)
     return md_spec_parse(text, "test.ini", specdir, err);
 }
 
+/* Trial 9f case 2: a spec another user may change is refused, as written
+ * (a file of theirs, a file anyone may write) and through a symlink. */
+static void test_spec_trusted(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *p = md_xasprintf("%s/own.ini", specdir), *l = md_xasprintf("%s/link.ini", specdir);
+    t_spit(p, "[Image]\nBase=default\n");
+    md_spec *s = md_spec_load(p, &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    md_err_clear(&err);
+    CHECK(chmod(p, 0666) == 0);
+    CHECK(md_spec_load(p, &err) == NULL);
+    CHECK_ERR(&err, "own.ini is writable by everyone");
+    md_err_clear(&err);
+    CHECK(symlink(p, l) == 0);
+    CHECK(md_spec_load(l, &err) == NULL);
+    CHECK_ERR(&err, "own.ini is writable by everyone");
+    md_err_clear(&err);
+    CHECK(chmod(p, 0644) == 0);
+    if (geteuid() == 0) {
+        CHECK(chown(p, 65534, 65534) == 0);
+        CHECK(md_spec_load(p, &err) == NULL);
+        CHECK_ERR(&err, "own.ini belongs to user 65534");
+        md_err_clear(&err);
+        CHECK(md_spec_load(l, &err) == NULL);
+        CHECK_ERR(&err, "belongs to user 65534");
+        md_err_clear(&err);
+    }
+    /* relative, as a user gives it */
+    char *cwd = getcwd(NULL, 0);
+    CHECK(chdir(specdir) == 0);
+    CHECK(md_spec_load("own.ini", &err) == NULL || geteuid() != 0);
+    md_err_clear(&err);
+    CHECK(chown(p, geteuid(), getegid()) == 0);
+    s = md_spec_load("own.ini", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    md_err_clear(&err);
+    CHECK(cwd && chdir(cwd) == 0);
+    free(cwd), free(p), free(l);
+}
+
 static void make_specdir(void)
 {
     if (!mkdtemp(specdir))
@@ -976,6 +1019,8 @@ int main(void)
     md_err_clear(&err);
     CHECK(md_spec_load("/nonexistent/spec.ini", &err) == NULL);
     CHECK_ERR(&err, "/nonexistent/spec.ini");
+    md_err_clear(&err);
+    test_spec_trusted();
     t_rm_tree(specdir);
     return t_done("spec");
 }

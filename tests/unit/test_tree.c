@@ -95,6 +95,13 @@ static void test_clashes(void)
     CHECK(md_tree_add_device(t, "/dev/hvc0", &a600, MD_NODE_CHAR, 229, 1, "y", &e) < 0);
     CHECK_ERR(&e, "mkdom0");
     md_err_clear(&e);
+    /* trial 9f case 7: Copy= or an overlay over a device node */
+    CHECK(add_text(t, "/dev/hvc0", "x", "Copy=", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "/dev/hvc0: char device from mkdom0, which file from Copy= would replace");
+    md_err_clear(&e);
+    CHECK(md_tree_add_symlink(t, "/dev/hvc0", &a600, "/etc/x", "overlay", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "a device node is never replaced");
+    md_err_clear(&e);
     unsigned ma, mi;
     md_node_rdev(md_tree_lookup(t, "/dev/hvc0"), &ma, &mi);
     CHECK(ma == 229 && mi == 0);

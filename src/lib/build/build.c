@@ -20,6 +20,7 @@
 #include "boot/grubcfg.h"
 #include "packages/apk.h"
 #include "packages/deb.h"
+#include "packages/fetch.h"
 #include "image/image.h"
 #include "image/imgdir.h"
 #include "lint/lint.h"
@@ -1229,6 +1230,9 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
     b.keys_dir = keys_dir(spec, o->keys_dir);
     int r = -1;
+    /* a download under way stops too, not only the next step (trial 9f
+     * case 3: one that never ended kept the build from ever stopping) */
+    md_fetch_set_cancel(o->cancel);
     /* KeysDir= and ClientKey= of image.ini: refused now, not after the work */
     if (md_path_printable("keys directory", b.keys_dir, err) < 0)
         goto out;
@@ -1318,6 +1322,7 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
     free(media);
     r = 0;
 out:
+    md_fetch_set_cancel(NULL);
     md_imgdir_stage_free(b.stage);
     free(b.keys_dir);
     free(b.rootfs_name);

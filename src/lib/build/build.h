@@ -44,8 +44,9 @@ typedef struct md_build_opts {
      * SIGTERM), the caller's handler sets *cancel non-zero: the build stops
      * before its next step or package, removes its staging directory (as
      * after any failure: OUTDIR is left as it was) and fails with
-     * "interrupted".  A step under way (a download, the compressor) runs to
-     * its end first.  NULL: the build cannot be stopped this way; killed,
+     * "interrupted".  A download under way stops within a second
+     * (md_fetch_set_cancel); another step (the compressor) runs to its end
+     * first.  NULL: the build cannot be stopped this way; killed,
      * it leaves its staging for the next build into OUTDIR to remove. */
     const volatile sig_atomic_t *cancel;
 } md_build_opts;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static const char *kind_of(mode_t m)
@@ -438,8 +439,36 @@ void md_scratch_keep(const char *dir)
     scratch_release(dir, true);
 }
 
-/* nftw(3) passes no user pointer: the keep list of the one walk running. */
+/* The mount `path` (not followed) is on, as the kernel numbers mounts
+ * (statx(2) STATX_MNT_ID, Linux 5.8), with its device as a fallback: a
+ * bind mount of a directory of the same file system has the same st_dev
+ * but its own mount id (trial 9f case 1: --force deleted through one).
+ * false when `path` cannot be looked at. */
+struct mount_of {
+    uint64_t id;
+    dev_t dev;
+    bool by_id;
+};
+static bool mount_of(const char *path, struct mount_of *m)
+{
+    struct statx sx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+        return false;
+    m->by_id = sx.stx_mask & STATX_MNT_ID;
+    m->id = sx.stx_mnt_id;
+    m->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    return true;
+}
+
+static bool same_mount(const struct mount_of *a, const struct mount_of *b)
+{
+    return a->by_id && b->by_id ? a->id == b->id : a->dev == b->dev;
+}
+
+/* nftw(3) passes no user pointer: the state of the one walk running. */
 static _Thread_local const char *const *remove_keep;
+static _Thread_local struct mount_of walk_root;
+static _Thread_local char *walk_found;
 
 static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -447,6 +476,9 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
     for (const char *const *k = remove_keep; flag == FTW_F && k && *k; k++)
         if (!strcmp(p + ftw->base, *k))
             return 0;
+    struct mount_of m;
+    if (!mount_of(p, &m) || !same_mount(&m, &walk_root))
+        return 0; /* on another mount (or gone): not ours to delete */
     remove(p); /* a directory still holding a kept file stays */
     return 0;
 }
@@ -454,13 +486,43 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
 void md_remove_tree(const char *path, const char *const *keep)
 {
     remove_keep = keep;
-    /* FTW_MOUNT: what another file system mounted in the tree holds is
-     * not ours to delete (trial 9c: --force emptied a tmpfs in -o) */
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    /* What another file system mounted in the tree holds is not ours to
+     * delete (trial 9c: --force emptied a tmpfs in -o; trial 9f: a bind
+     * mount, same device): each entry's mount is compared with the root's
+     * (remove_entry), as FTW_MOUNT's st_dev test cannot see bind mounts. */
+    if (mount_of(path, &walk_root))
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     remove_keep = NULL;
     /* a scratch directory's lock goes last: its mark is gone with the
      * rest (or the directory stays, holding what `keep` kept, unmarked) */
     scratch_release(path, true);
+}
+
+static int other_mount(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    struct mount_of m;
+    if (!mount_of(path, &m) || same_mount(&m, &walk_root))
+        return FTW_CONTINUE;
+    walk_found = md_xstrdup(path);
+    return FTW_STOP;
+}
+
+bool md_file_same_mount(const char *a, const char *b)
+{
+    struct mount_of ma, mb;
+    return mount_of(a, &ma) && mount_of(b, &mb) && same_mount(&ma, &mb);
+}
+
+char *md_file_mount_in(const char *dir)
+{
+    if (!mount_of(dir, &walk_root))
+        return NULL;
+    walk_found = NULL;
+    nftw(dir, other_mount, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+    char *f = walk_found;
+    walk_found = NULL;
+    return f;
 }
 
 int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)

@@ -145,11 +145,21 @@ char *md_scratch_dir(const char *tag, md_err *err);
 /* Leave scratch directory `dir` to the user (a command line that names
  * files in it): unmarked and unlocked, no later run removes it. */
 void md_scratch_keep(const char *dir);
+/* Whether `a` and `b` (not followed) are on one mount, by mount id
+ * (statx(2) STATX_MNT_ID, Linux 5.8; the device before that), so a bind
+ * mount of a directory of the same file system is another mount; false
+ * when either cannot be looked at. */
+bool md_file_same_mount(const char *a, const char *b);
+/* The first path in the tree below `dir` that is on another mount than
+ * `dir` (a file system or bind mount below it; md_file_same_mount's
+ * test), or NULL when there is none.  Caller frees. */
+char *md_file_mount_in(const char *dir);
 /* Remove the tree at `path`, depth first, never following a symlink (a
  * symlink is removed, not what it names).  Regular files whose base name is
  * in the NULL-terminated `keep` (may be NULL) stay, and so do the
- * directories holding them.  Best effort: it cleans up what mkdom0 made, and
- * what it cannot remove it leaves.  A scratch directory (md_scratch_dir)
+ * directories holding them; nothing on another mount than `path`'s (a
+ * file system or bind mount below it) is removed.  Best effort: it
+ * cleans up what mkdom0 made, and what it cannot remove it leaves.  A scratch directory (md_scratch_dir)
  * is unlocked after, and what it keeps stays for the user. */
 void md_remove_tree(const char *path, const char *const *keep);
 /* `path` as an absolute path from the working directory (not resolved:

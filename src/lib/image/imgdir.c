@@ -702,32 +702,6 @@ static bool system_dir(const char *real)
     return is_home;
 }
 
-/* nftw callback of mount_in: the first entry on another file system than
- * the output's (its device in mount_dev) ends the walk. */
-static _Thread_local dev_t mount_dev;
-static _Thread_local char *mount_found;
-static int other_fs(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)type, (void)ftw;
-    if (st->st_dev == mount_dev)
-        return FTW_CONTINUE;
-    mount_found = md_xstrdup(path);
-    return FTW_STOP;
-}
-
-/* The first mount point in `dir` (another file system mounted there), or
- * NULL: replacing the output would delete what is mounted there (trial 9c:
- * --force emptied a tmpfs mounted in the output). */
-static char *mount_in(const char *dir, dev_t dev)
-{
-    mount_dev = dev;
-    mount_found = NULL;
-    nftw(dir, other_fs, 16, FTW_PHYS | FTW_ACTIONRETVAL);
-    char *f = mount_found;
-    mount_found = NULL;
-    return f;
-}
-
 /* check_parent_safe's words: what another user who may change a directory
  * on the way to the output could do. */
 static char *parent_risk(void)
@@ -803,19 +777,6 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
     char *last = strrchr(real, '/');
     s->parent = last == real ? md_xstrdup("/") : md_xasprintf("%.*s", (int)(last - real), real);
     s->base = md_xstrdup(last + 1);
-    if (*exists) {
-        struct stat out, par;
-        char *m = NULL;
-        if (stat(real, &out) == 0 && stat(s->parent, &par) == 0 &&
-            (out.st_dev != par.st_dev || (m = mount_in(real, out.st_dev)))) {
-            md_err_set(err, "%s: a mount point (another file system is mounted there), and a "
-                            "build replaces its output directory as a whole, --force or not, "
-                            "which would delete what is mounted: unmount it or choose another -o",
-                       m ? m : outdir);
-            free(m);
-            return -1;
-        }
-    }
     return check_names(outdir, s->parent, s->base, err);
 }
 
@@ -854,12 +815,27 @@ static int check_parent_safe(const char *parent, md_err *err)
  * one made 0777 by another user was published with its mode, and they
  * replaced grub.cfg in root's image) is refused before any work: it must
  * be root's or the caller's and writable by no one else, sticky or not. */
-static int check_output_safe(const char *outdir, md_err *err)
+/* The existing output, before the build and again before it is replaced:
+ * trusted, and no mount in it or on it.  Replacing it deletes it as a
+ * whole, and a file system (or a bind mount, trial 9f case 1) mounted
+ * there would have its files deleted, or, kept, would leave the old
+ * output's staging name behind: refused, naming the mount point. */
+static int check_output_safe(const md_imgdir_stage *s, md_err *err)
 {
-    return md_file_check_trusted(outdir, false,
-                                 "who could change the image after the build (replace its "
-                                 "grub.cfg, xen.gz, vmlinuz or rootfs): remove it, or chown and "
-                                 "chmod go-w it, or choose another -o", err);
+    if (md_file_check_trusted(s->outdir, false,
+                              "who could change the image after the build (replace its "
+                              "grub.cfg, xen.gz, vmlinuz or rootfs): remove it, or chown and "
+                              "chmod go-w it, or choose another -o", err) < 0)
+        return -1;
+    char *m = md_file_same_mount(s->outdir, s->parent) ? md_file_mount_in(s->outdir)
+                                                         : md_xstrdup(s->outdir);
+    if (!m)
+        return 0;
+    md_err_set(err, "%s: a mount point (another file system or a bind mount is mounted there), "
+                    "and a build replaces its output directory as a whole, --force or not, "
+                    "which would delete what is mounted: unmount it or choose another -o", m);
+    free(m);
+    return -1;
 }
 
 md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool replace_foreign,
@@ -881,7 +857,7 @@ md_imgdir_stage *md_imgdir_stage_new(const char *outdir, md_codec codec, bool re
         md_err_errno(err, "%s: cannot open", s->parent);
         goto fail;
     }
-    if ((exists && check_output_safe(s->outdir, err) < 0) || take_lock(s, err) < 0)
+    if ((exists && check_output_safe(s, err) < 0) || take_lock(s, err) < 0)
         goto fail;
     char *foreign = exists && !replace_foreign ? foreign_entry(s->outdir) : NULL;
     if (foreign) {
@@ -1060,7 +1036,7 @@ int md_imgdir_publish(md_imgdir_stage *s, md_err *err)
                           s->outdir);
     /* What stage_new checked may have changed while the build ran (trial 9:
      * files the user saved into the output were deleted with it). */
-    if (replace && check_output_safe(s->outdir, err) < 0) {
+    if (replace && check_output_safe(s, err) < 0) {
         md_err_prefix(err, "not published (the new output is removed, the old one left as it was)");
         return -1;
     }

@@ -571,6 +571,17 @@ static int place(md_tree *t, md_node *nw, md_tree_clash clash, md_err *err)
                        nw->origin);
             goto fail;
         }
+        /* An overlay or Copy= never turns a device node into something
+         * else: a regular /dev/console leaves the kernel no initial
+         * console for init (trial 9f case 7: Copy=…:/dev/console built
+         * without a word). */
+        if ((old->type == MD_NODE_CHAR || old->type == MD_NODE_BLOCK) && nw->type != old->type) {
+            md_err_set(err, "%s: %s from %s, which %s from %s would replace; a device node is "
+                            "never replaced: choose another image path",
+                       nw->path, type_name(old->type), old->origin, type_name(nw->type),
+                       nw->origin);
+            goto fail;
+        }
         remove_node(t, old);
     }
     md_node *n = insert(t, nw->path, nw->type, &nw->attr, nw->origin);

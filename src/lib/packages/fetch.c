@@ -7,7 +7,9 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -82,10 +84,101 @@ int md_fetch_stall_seconds(long *out, md_err *err)
     return rc;
 }
 
+/* Set by md_fetch_set_cancel: non-zero stops a transfer under way. */
+static const volatile sig_atomic_t *fetch_cancel;
+
+void md_fetch_set_cancel(const volatile sig_atomic_t *cancel)
+{
+    fetch_cancel = cancel;
+}
+
+static bool cancelled(void)
+{
+    return fetch_cancel && *fetch_cancel;
+}
+
+/* libcurl calls this about once a second even when nothing arrives. */
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)ud, (void)dt, (void)dn, (void)ut, (void)un;
+    return cancelled(); /* non-zero aborts the transfer */
+}
+
+/* A file:// URL, read here rather than by libcurl: libcurl open(2)s the
+ * path as it is, and a FIFO (or a device) there blocked the open, or the
+ * reads, for ever, past the stall limit and past the first SIGTERM, whose
+ * handler returns into the restarted open (trial 9f case 3).  Opened with
+ * O_NONBLOCK, which a FIFO's open does not wait on, and refused unless it
+ * is a regular file, as every other file mkdom0 reads.  The path is the
+ * URL's, %-decoded as libcurl does (case 5's %2e%2e is refused where
+ * file names are read, before a URL is made). */
+static int read_file_url(const char *url, sink *s, md_err *err)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *path = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK;
+    if (ok && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && *host &&
+        strcmp(host, "localhost"))
+        ok = false; /* file://HOST/ names another machine: libcurl refuses it too */
+    curl_free(host);
+    curl_url_cleanup(u);
+    if (!ok || !path) { /* libcurl refuses a path that decodes to control bytes (%00) */
+        curl_free(path);
+        return md_err_set(err, "%s: download failed: not a local file:// URL", url);
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    int rc = 0;
+    if (fd < 0) {
+        rc = md_err_set(err, "%s: download failed: cannot open %s: %s", url, path, strerror(errno));
+    } else if (fstat(fd, &st) < 0) {
+        rc = md_err_set(err, "%s: download failed: %s: %s", url, path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = md_err_set(err, "%s: download failed: %s is not a regular file (%s); a mirror "
+                             "holds files", url, path,
+                        S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                                                                    : "a device or socket");
+    } else {
+        char buf[1 << 16];
+        for (;;) {
+            if (cancelled()) {
+                rc = md_err_set(err, "%s: download stopped (interrupted)", url);
+                break;
+            }
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                rc = md_err_set(err, "%s: download failed: %s: %s", url, path, strerror(errno));
+                break;
+            }
+            if (n == 0)
+                break;
+            if (on_data(buf, 1, (size_t)n, s) != (size_t)n) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    curl_free(path);
+    if (rc < 0 && s->too_big)
+        return md_err_set(err, "%s: larger than the expected %llu bytes", url,
+                          (unsigned long long)s->max);
+    if (rc < 0 && s->write_errno)
+        return md_err_set(err, "%s: download failed: cannot write %s: %s", url, s->path,
+                          strerror(s->write_errno));
+    return rc;
+}
+
 /* One attempt; *retry tells whether a failure looks transient. */
 static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
 {
     *retry = false;
+    if (!strncasecmp(url, "file:", 5))
+        return read_file_url(url, s, err);
     curl_init_once();
     long stall;
     if (md_fetch_stall_seconds(&stall, err) < 0)
@@ -111,6 +204,9 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "mkdom0/0.1");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    /* a stop asked for (Ctrl-C, SIGTERM) ends the transfer within a second */
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -125,6 +221,10 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
     if (s->write_errno) /* e.g. the cache's file system full (trial 9c case 13) */
         return md_err_set(err, "%s: download failed: cannot write %s: %s", url, s->path,
                           strerror(s->write_errno));
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        *retry = false;
+        return md_err_set(err, "%s: download stopped (interrupted)", url);
+    }
     if (rc != CURLE_OK)
         return md_err_set(err, "%s: download failed: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
     return 0;

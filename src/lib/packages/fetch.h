@@ -14,6 +14,7 @@
 #ifndef MD_FETCH_H
 #define MD_FETCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,16 @@
  * before any command runs, so a bad value is refused even when nothing is
  * downloaded. */
 int md_fetch_stall_seconds(long *out, md_err *err);
+
+/* While `cancel` (may be NULL: never) points at non-zero, every transfer
+ * stops within about a second and fails with "URL: download stopped
+ * (interrupted)": the build's stop flag (md_build_opts.cancel), set by a
+ * signal handler.  One per process; the caller resets it to NULL. */
+void md_fetch_set_cancel(const volatile sig_atomic_t *cancel);
+
+/* file:// URLs are read without libcurl and only when they name a regular
+ * file (opened without waiting, so a FIFO is refused at once, not read
+ * for ever); http:// and https:// by libcurl. */
 
 /* Fetch url into memory, failing if it is larger than `max` bytes.  The
  * buffer gets a terminating NUL that `len` does not count. */

@@ -258,8 +258,16 @@ static int finish_stanza(parser *p, md_err *err)
     char *size = value(&f[F_SIZE]), *isize = value(&f[F_INSTSIZE]), *ess = value(&f[F_ESSENTIAL]);
     unsigned size_line = f[F_SIZE].line, isize_line = f[F_INSTSIZE].line;
     memset(p->f, 0, sizeof p->f);
+    /* The Filename becomes part of a URL: a % escape there is decoded
+     * after this check (trial 9f case 5: %2e%2e read host files outside a
+     * file:// mirror), and ? or # would cut the path short.  Real archives
+     * use none of them. */
     if (!pk.filename || !*pk.filename || strstr(pk.filename, ".."))
         return md_err_set(err, "%s:%u: package %s: missing or bad Filename", L, p->start, name);
+    if (strpbrk(pk.filename, "%?#\\"))
+        return md_err_set(err, "%s:%u: package %s: bad Filename '%s': %%, ?, # and \\ are not "
+                               "allowed (a URL would read them otherwise than this check)",
+                          L, p->start, name, pk.filename);
     if (!all_digits(size))
         return md_err_set(err, "%s:%u: package %s: missing or bad Size", L, p->start, name);
     /* Sizes are compared with file offsets (off_t): past INT64_MAX, or past

@@ -5,6 +5,7 @@
  * holds parsed atoms (apkindex.h), which are only viewed. */
 #include "packages/repo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "packages/apkindex.h"
@@ -179,12 +180,15 @@ char *md_repo_rel_str(md_repo_format f, const md_repo_rel *rel)
 
 char *md_repo_group_str(md_repo_format f, const md_repo_group *g)
 {
-    char *s = md_xstrdup("");
+    /* one stream, not a copy of the text so far per alternative: a group
+     * of N alternatives took O(N^2) (trial 9f case 4: 200,000 took 53 s) */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = md_xmemstream(&text, &len);
     for (size_t i = 0; i < g->n; i++) {
         char *r = md_repo_rel_str(f, &g->rels[i]);
-        char *t = md_xasprintf("%s%s%s", s, i ? (f == MD_REPO_APK ? " " : " | ") : "", r);
-        free(s), free(r);
-        s = t;
+        fprintf(m, "%s%s", i ? (f == MD_REPO_APK ? " " : " | ") : "", r);
+        free(r);
     }
-    return s;
+    return md_xmemstream_close(m, &text);
 }

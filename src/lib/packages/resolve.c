@@ -488,26 +488,23 @@ static void skip(md_resolve *r, const char *name, const char *by, int parent, co
 static char *available(md_resolve *r, const char *name)
 {
     name_info *ni = lookup(r, name);
-    char *s = md_xstrdup("");
-    for (size_t i = 0; ni && i < ni->nreal; i++) {
-        char *t = md_xasprintf("%s%s%s in %s", s, *s ? ", " : "", ni->real[i]->version,
-                               md_repo_name(ni->real[i]->repo));
-        free(s);
-        s = t;
-    }
+    char *s = NULL;
+    size_t len = 0;
+    FILE *m = md_xmemstream(&s, &len); /* linear in the versions and providers */
+    for (size_t i = 0; ni && i < ni->nreal; i++)
+        fprintf(m, "%s%s in %s", i ? ", " : "", ni->real[i]->version,
+                md_repo_name(ni->real[i]->repo));
     for (size_t i = 0; ni && i < ni->nprov; i++) {
         /* A provider its own pin rules out: say so, or the list reads as
          * if the resolver had overlooked it. */
         const name_info *pn = lookup(r, ni->prov[i].pkg->name);
         bool off = pn->pin && strcmp(pn->pin, md_repo_name(ni->prov[i].pkg->repo));
-        char *t = md_xasprintf("%s%sprovided by %s %s in %s%s%s%s", s, *s ? ", " : "",
-                               ni->prov[i].pkg->name, ni->prov[i].pkg->version,
-                               md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
-                               off ? pn->pin : "", off ? ")" : "");
-        free(s);
-        s = t;
+        fprintf(m, "%sprovided by %s %s in %s%s%s%s", i || ni->nreal ? ", " : "",
+                ni->prov[i].pkg->name, ni->prov[i].pkg->version,
+                md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
+                off ? pn->pin : "", off ? ")" : "");
     }
-    return s;
+    return md_xmemstream_close(m, &s);
 }
 
 /* A selected version that rel rules out: learn and restart if some version
@@ -635,12 +632,14 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
         goto out;
     }
     char *c = chain(r, parent), *av = NULL;
+    size_t avlen = 0;
+    FILE *m = md_xmemstream(&av, &avlen); /* linear in the group, as group_str */
     for (size_t i = 0; i < alt->n; i++) {
         char *a = available(r, alt->rels[i].name);
-        char *t = md_xasprintf("%s%s%s", av ? av : "", av ? "; " : "", *a ? a : "none");
-        free(a), free(av);
-        av = t;
+        fprintf(m, "%s%s", i ? "; " : "", *a ? a : "none");
+        free(a);
     }
+    md_xmemstream_close(m, &av);
     name_info *pn = alt->n == 1 ? lookup(r, alt->rels[0].name) : NULL;
     if (parent < 0 && !(pn && (pn->nreal || pn->nprov)))
         rc = md_err_set(err, "%s: no such package in any repository", text);

@@ -266,6 +266,9 @@ static int check_host_dir(md_spec *s, const char *key, const char *path, bool mi
                    "only you (or root) can change them"
 #define RISK_SIGN "who could choose what the image's xen.efi is signed with: keep the Secure " \
                   "Boot key and certificate where only you (or root) can change them"
+#define RISK_SPEC "who could choose what the build fetches and trusts, and which of this " \
+                  "host's files it copies into the image: keep specs where only you (or " \
+                  "root) can change them"
 static int check_trusted(md_spec *s, const char *key, const char *path, const char *risk)
 {
     md_err e = MD_ERR_INIT;
@@ -1841,6 +1844,22 @@ md_spec *md_spec_load(const char *path, md_err *err)
     if (memchr(data, '\0', len)) {
         free(data);
         md_err_set(err, "%s: binary data, not a spec", path);
+        return NULL;
+    }
+    /* The spec names every other input the build trusts (repositories,
+     * keys, Copy= sources, AuthorizedKeys=): whoever may change it decides
+     * them all, with the caller's rights (trial 9f case 2: root built
+     * nobody's spec, which copied /etc/shadow into the image).  So it is
+     * held to the rule of Copy= sources, as written and resolved. */
+    char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+    char *abs = path[0] == '/' ? md_xstrdup(path) : cwd ? md_xasprintf("%s/%s", cwd, path) : NULL;
+    int trusted = abs ? md_file_check_trusted_input(abs, RISK_SPEC, err)
+                      : md_err_errno(err, "%s: cannot resolve the current directory", path);
+    free(cwd);
+    free(abs);
+    if (trusted < 0) {
+        free(data);
+        md_err_prefix(err, "spec %s", path);
         return NULL;
     }
     char *dir = md_xstrdup(path), *slash = strrchr(dir, '/');

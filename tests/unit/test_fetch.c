@@ -1,0 +1,81 @@
+/* fetch: file:// URLs read only as regular files, and a stop asked for
+ * ends a transfer (trial 9f case 3: a FIFO in a file:// mirror hung
+ * resolve and build for ever, past the stall limit and the first
+ * SIGTERM). */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "packages/fetch.h"
+#include "core/mem.h"
+#include "t.h"
+#include "tfiles.h"
+
+/* A hang is a failure, not a test that never ends. */
+static void hung(int sig)
+{
+    (void)sig;
+    static const char m[] = "test_fetch: a fetch hung (killed after 20 s)\n";
+    ssize_t w = write(2, m, sizeof m - 1);
+    (void)w;
+    _exit(1);
+}
+
+int main(void)
+{
+    signal(SIGALRM, hung);
+    alarm(20);
+    char tmpl[] = "/tmp/mkdom0-test-fetch.XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    CHECK(tmp != NULL);
+    if (!tmp)
+        return t_done("fetch");
+    md_err err = MD_ERR_INIT;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char *file = md_xasprintf("%s/Packages", tmp), *fifo = md_xasprintf("%s/fifo.deb", tmp);
+    t_spit(file, "Package: a\n");
+    char *url = md_xasprintf("file://%s", file);
+    CHECK(md_fetch_mem(url, 1000, NULL, &data, &len, &err) == 0);
+    CHECK(data && len == 11 && !memcmp(data, "Package: a\n", 11));
+    free(data), data = NULL;
+    md_err_clear(&err);
+    /* over its cap */
+    CHECK(md_fetch_mem(url, 5, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "larger than the expected 5 bytes");
+    md_err_clear(&err);
+    /* a FIFO nobody writes: refused at once, naming the URL */
+    CHECK(mkfifo(fifo, 0644) == 0);
+    char *furl = md_xasprintf("file://%s", fifo);
+    CHECK(md_fetch_mem(furl, 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "fifo.deb is not a regular file (a FIFO)");
+    md_err_clear(&err);
+    /* a device and a directory */
+    CHECK(md_fetch_mem("file:///dev/zero", 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "/dev/zero is not a regular file (a device or socket)");
+    md_err_clear(&err);
+    char *durl = md_xasprintf("file://%s/", tmp);
+    CHECK(md_fetch_mem(durl, 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "is not a regular file (a directory)");
+    md_err_clear(&err);
+    /* missing: the URL and why */
+    char *murl = md_xasprintf("file://%s/missing", tmp);
+    CHECK(md_fetch_mem(murl, 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "/missing: download failed: cannot open");
+    md_err_clear(&err);
+    /* a stop asked for ends a transfer (file:// here; http:// through
+     * libcurl's progress callback, test 12) */
+    static volatile sig_atomic_t stop = 1;
+    md_fetch_set_cancel(&stop);
+    CHECK(md_fetch_mem(url, 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "download stopped (interrupted)");
+    md_err_clear(&err);
+    md_fetch_set_cancel(NULL);
+    CHECK(md_fetch_mem(url, 1000, NULL, &data, &len, &err) == 0);
+    free(data);
+    md_err_clear(&err);
+    free(file), free(fifo), free(url), free(furl), free(durl), free(murl);
+    t_rm_tree(tmp);
+    return t_done("fetch");
+}
