@@ -710,9 +710,10 @@ static void inittab_services(const char *text, size_t len, md_strv *names, md_st
             if (!strncmp(prog, "/etc/init.d/", 12) && prog[12] && !strchr(prog + 12, '/') &&
                 !md_strv_contains(names, prog + 12))
                 md_strv_push(names, prog + 12);
-            if (!strcmp(basename(prog), "openrc") && pi + 1 < argv.n &&
-                !md_strv_contains(levels, argv.v[pi + 1]))
-                md_strv_push(levels, argv.v[pi + 1]);
+            /* `openrc` alone enters the default runlevel (openrc(8)) */
+            const char *level = pi + 1 < argv.n ? argv.v[pi + 1] : "default";
+            if (!strcmp(basename(prog), "openrc") && !md_strv_contains(levels, level))
+                md_strv_push(levels, level);
         }
         md_strv_free(&argv);
     }
@@ -722,12 +723,13 @@ static void inittab_services(const char *text, size_t len, md_strv *names, md_st
 void md_lint_services(md_lint *l, const char *label, const md_tree *t)
 {
     md_strv names = { 0 };
-    /* OpenRC always runs sysinit and boot (rc.c), and init's default
-     * runlevel is "default" unless the inittab enters others; those it
-     * never enters (Debian's openrc has nonetwork, single) start nothing */
+    /* OpenRC, once init runs it, always runs sysinit and boot (rc.c), and
+     * init's default runlevel is "default" unless the inittab enters
+     * others; those it never enters (Debian's openrc has nonetwork,
+     * single) start nothing.  An inittab that never runs openrc (busybox
+     * init starting the daemons itself, as the bench's minimal image)
+     * enters no runlevel at all. */
     md_strv levels = { 0 };
-    md_strv_push(&levels, "sysinit");
-    md_strv_push(&levels, "boot");
     size_t len;
     char *it = md_tree_text(t, "/etc/inittab", &len);
     if (it)
@@ -735,6 +737,10 @@ void md_lint_services(md_lint *l, const char *label, const md_tree *t)
     else
         md_strv_push(&levels, "default");
     free(it);
+    if (levels.n) {
+        md_strv_push(&levels, "sysinit");
+        md_strv_push(&levels, "boot");
+    }
     /* the runlevels' services: OpenRC takes each entry's name and starts
      * /etc/init.d/NAME */
     for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
