@@ -1254,6 +1254,21 @@ static void test_rootfs_services(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "init runs /etc/init.d/xen-dom0 at sysinit"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
     md_lint_free(l);
+
+    /* an inittab that never runs openrc (busybox init starting the daemons
+     * itself, as the bench's minimal image) enters no runlevel: a boot
+     * service's missing /sbin/openrc-run is no error there, and is one once
+     * the inittab runs `openrc` (alone: the default runlevel) */
+    add_link(t, "/etc/runlevels/boot/xenstored", "/etc/init.d/xenstored");
+    md_tree_remove(t, "/sbin/openrc-run");
+    add_text(t, "/etc/inittab", "::sysinit:/bin/true\nhvc0::respawn:/sbin/getty -L 115200 hvc0 vt100\n", 0644);
+    l = rootfs(t, "4.17");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /sbin/openrc-run,"));
+    md_lint_free(l);
+    add_text(t, "/etc/inittab", "::sysinit:/bin/true\n::wait:/sbin/openrc\nhvc0::respawn:/sbin/getty -L 115200 hvc0 vt100\n", 0644);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /sbin/openrc-run,"));
+    md_lint_free(l);
     md_tree_free(t);
 }
 
