@@ -37,21 +37,7 @@ mkdir -p debs src/stub-xen/boot src/stub-kernel/boot src/stub-kernel/usr/lib/mod
 echo 'stand-in kernel' >src/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
 printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
     >src/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
-printf '#!/bin/sh\n' >src/stub-busybox/usr/bin/busybox
-# and the OpenRC the overlay's inittab runs at startup, and what its
-# services run (the self-lint refuses an image without them)
-mkdir -p src/stub-busybox/usr/sbin src/stub-busybox/usr/lib/xen-common/bin
-for p in usr/sbin/openrc usr/sbin/openrc-run usr/sbin/sshd usr/sbin/xenconsoled \
-         usr/lib/xen-common/bin/xen-dir; do
-    printf '#!/bin/sh\n' >src/stub-busybox/$p
-    chmod 755 src/stub-busybox/$p
-done
-chmod 755 src/stub-busybox/usr/bin/busybox
-# xenconsoled is Xen userland: the build checks its release (trap 2) by
-# libxenctrl's soname, so a stand-in of the hypervisor's 4.17 comes too
-mkdir -p src/stub-busybox/usr/lib
-echo 'int xc_interface_open(void) { return 0; }' | gcc -shared -nostdlib -fPIC -x c - \
-    -Wl,-soname,libxenctrl.so.4.17 -o src/stub-busybox/usr/lib/libxenctrl.so.4.17.0
+stub_dom0_userland src/stub-busybox
 head -c 2000000 /dev/urandom >src/payload/usr/share/payload/blob
 for p in stub-xen stub-kernel stub-busybox payload; do deb $p; done
 KR=$(make_repo "$W/repo" debs/*.deb)

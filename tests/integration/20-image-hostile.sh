@@ -42,21 +42,7 @@ echo 'stand-in kernel' >stub/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
 # the modules a dom0 cannot do without, as built in: no .ko needed
 printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
     >stub/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
-printf '#!/bin/sh\n' >stub/stub-busybox/usr/bin/busybox
-# and the OpenRC the overlay's inittab runs at startup, and what its
-# services run (the self-lint refuses an image without them)
-mkdir -p stub/stub-busybox/usr/sbin stub/stub-busybox/usr/lib/xen-common/bin
-for p in usr/sbin/openrc usr/sbin/openrc-run usr/sbin/sshd usr/sbin/xenconsoled \
-         usr/lib/xen-common/bin/xen-dir; do
-    printf '#!/bin/sh\n' >stub/stub-busybox/$p
-    chmod 755 stub/stub-busybox/$p
-done
-chmod 755 stub/stub-busybox/usr/bin/busybox
-# xenconsoled is Xen userland: the build checks its release (trap 2) by
-# libxenctrl's soname, so a stand-in of the hypervisor's 4.17 comes too
-mkdir -p stub/stub-busybox/usr/lib
-echo 'int xc_interface_open(void) { return 0; }' | gcc -shared -nostdlib -fPIC -x c - \
-    -Wl,-soname,libxenctrl.so.4.17 -o stub/stub-busybox/usr/lib/libxenctrl.so.4.17.0
+stub_dom0_userland stub/stub-busybox
 for s in stub-xen stub-kernel stub-busybox; do stub $s; done
 STUBS="stub-xen stub-kernel stub-busybox"
 
