@@ -638,6 +638,28 @@ static void test_rootfs_kernel(void)
     md_tree_free(t), md_unpack_notes_free(&kn), free(p);
     many_in_one_stream();
 
+    /* a later entry of a directory that is there gives it its mode, owner
+     * and mtime (do_name: chown, chmod and the mtime apply after mkdir
+     * fails); a name longer than PATH_MAX is skipped with its content
+     * (do_header), and what follows is read */
+    char longname[5000];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    const ent redo[] = { { AE_IFDIR, "srv", 0700, NULL, 0, 0, NULL },
+                         { AE_IFREG, longname, 0644, "skipped", 0, 0, NULL },
+                         { AE_IFDIR, "srv", 0751, NULL, 0, 0, NULL },
+                         { AE_IFREG, "srv/after", 0644, "read", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    unsigned char *rd = make(true, redo, &n2);
+    p = parts("redo.cpio", (const unsigned char *[]){ rd }, (size_t[]){ n2 }, 1);
+    t = kernel_read(p, &kn);
+    const md_node *srv = t ? md_tree_lookup(t, "/srv") : NULL;
+    CHECK(srv && md_node_attr(srv)->mode == 0751);
+    CHECK_STR(t ? content(t, "/srv/after") : NULL, "read");
+    CHECK(t && md_tree_count(t) == 3 && !kn.stop);
+    CHECK(kn.ndropped == 1 && strstr(kn.dropped.v[0], "its name is longer than PATH_MAX"));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(rd);
+
     /* an uncompressed cpio at an offset not a multiple of 4 stops the
      * kernel: after a compressed stream, and after zeros that end an
      * uncompressed one (do_reset: "broken padding") */

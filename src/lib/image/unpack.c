@@ -391,8 +391,16 @@ static int add_node(reader *r, struct archive_entry *e, const char *path, const 
     const md_unpack_opts *o = r->o;
     unsigned ft = archive_entry_filetype(e);
     switch (ft) {
-    case AE_IFDIR:
+    case AE_IFDIR: {
+        /* do_name: init_mkdir fails on the directory that is there, and
+         * init_chown, init_chmod and the mtime still apply to it */
+        md_node *old = o->kernel ? md_tree_lookup(r->t, path) : NULL;
+        if (old && md_node_type_of(old) == MD_NODE_DIR) {
+            md_node_set_attr(old, a);
+            return 0;
+        }
         return md_tree_add_dir(r->t, path, a, o->origin, err);
+    }
     case AE_IFREG:
         return md_tree_add_file(r->t, path, a, data, len, o->origin, o->clash, err);
     case AE_IFLNK: {
@@ -438,6 +446,15 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     /* Also here: headers, and the content of entries skipped unread, count. */
     if (check_stream(r, err) < 0 || check_ratio(r, 0, err) < 0)
         return -1;
+    /* do_header skips an entry whose name (with its NUL) is longer than
+     * PATH_MAX, content and all */
+    if (r->o->kernel && strlen(name) >= 4096) {
+        char shown[NAME_SHOWN + 4];
+        snprintf(shown, sizeof shown, "%.*s...", NAME_SHOWN, name);
+        kernel_drop(r, shown, "%s", "its name is longer than PATH_MAX (4096 bytes with its NUL)");
+        r->st->entries++;
+        return 0;
+    }
     char *path = entry_path(name);
     md_attr a = {
         .mode = archive_entry_perm(e) & 07777,
