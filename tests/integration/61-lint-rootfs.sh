@@ -476,12 +476,17 @@ with gzip.open(t + '/zeros.cpio.gz', 'wb', compresslevel=9) as f:
 PY
 mkdir -p "$T/deepdir"; (cd "$T/deepdir" && for i in $(seq 2000); do mkdir a && cd a; done && echo x > f)
 capped() { memcap 2500000 timeout 120 "$@"; }
-for a in "$T/deep.cpio.gz" "$T/deepdir" "$T/zeros.cpio.gz"; do
+for a in "$T/deepdir" "$T/zeros.cpio.gz"; do
     rc=0; capped "$MKDOM0" lint --rootfs "$a" >"$T/out" 2>&1 || rc=$?
     sed 's/^/    /' "$T/out" | cut -c1-240
     [ $rc = 2 ] || fail "lint --rootfs $a exited $rc, expected 2 (refused)"
 done
-rc=0; capped "$MKDOM0" lint --rootfs "$T/deep.cpio.gz" >"$T/out" 2>&1 || rc=$?; has "path of 200000 bytes (limit 4096)"
+# the kernel skips a name longer than PATH_MAX (do_header), so lint names
+# the entry it drops and checks the rest, within the same bounds
+rc=0; capped "$MKDOM0" lint --rootfs "$T/deep.cpio.gz" >"$T/out" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "lint --rootfs deep.cpio.gz exited $rc, expected 1 (findings)"
+has "the kernel does not create 1 entry of this initramfs"
+has "$(printf 'a/%.0s' $(seq 60))...: its name is longer than PATH_MAX (4096 bytes with its NUL)"
 rc=0; capped "$MKDOM0" lint --rootfs "$T/deepdir" >"$T/out" 2>&1 || rc=$?; has "path more than 256 levels deep (the limit)"
 # (1.2 GiB from 1.2 MB: refused at the cap on content in all, 1 GiB; an
 # image is not held to a compression ratio, as a real one may hold a file of
