@@ -514,6 +514,55 @@ static bool is_type(const md_tree *t, const char *path, md_node_type ty)
 
 /* An archive is applied as the kernel unpacks an initramfs (Linux
  * init/initramfs.c; trial 10f): each rule on the smallest input. */
+/* One decoder reads a compressed stream to its end, however many archives
+ * it holds: a first archive larger than a block of decompressed output
+ * (64 KiB), then 300 archives of one file each, then junk that stops the
+ * kernel ("junk within compressed archive") with every file before it
+ * unpacked.  Read again from the start for each archive, this stream cost
+ * the 2 GiB of decompression that refused it. */
+static void many_in_one_stream(void)
+{
+    size_t bign = 300000, n;
+    char *big = md_xmalloc(bign + 1);
+    for (size_t i = 0; i < bign; i++)
+        big[i] = (char)('a' + (i * 7919 + i / 13) % 26);
+    big[bign] = '\0';
+    const ent first[] = { { AE_IFREG, "big", 0644, big, 0, 0, NULL },
+                          { AE_IFDIR, "d", 0755, NULL, 0, 0, NULL },
+                          { 0, NULL, 0, NULL, 0, 0, NULL } };
+    char *p = md_xasprintf("%s/many.cpio", tmpdir);
+    FILE *f = fopen(p, "wb");
+    unsigned char *a = make(true, first, &n);
+    CHECK(f && fwrite(a, 1, n, f) == n);
+    free(a);
+    for (int i = 0; i < 300; i++) {
+        char name[16], data[16];
+        snprintf(name, sizeof name, "d/f%d", i);
+        snprintf(data, sizeof data, "x%d", i);
+        const ent one[] = { { AE_IFREG, name, 0644, data, 0, 0, NULL },
+                            { 0, NULL, 0, NULL, 0, 0, NULL } };
+        a = make(true, one, &n);
+        CHECK(fwrite(a, 1, n, f) == n);
+        free(a);
+    }
+    CHECK(fputs("JUNK", f) >= 0 && fclose(f) == 0);
+    char *cmd = md_xasprintf("gzip -n %s", p);
+    CHECK(system(cmd) == 0);
+    free(cmd);
+    char *gz = md_xasprintf("%s.gz", p);
+    md_unpack_notes kn;
+    md_tree *t = kernel_read(gz, &kn);
+    const md_node *b = t ? md_tree_lookup(t, "/big") : NULL;
+    size_t bl = 0;
+    const unsigned char *bd = b ? md_node_data(b, &bl) : NULL;
+    CHECK(bd && bl == bign && !memcmp(bd, big, bign));
+    CHECK_STR(t ? content(t, "/d/f0") : NULL, "x0");
+    CHECK_STR(t ? content(t, "/d/f299") : NULL, "x299");
+    CHECK(t && md_tree_count(t) == 1 + 2 + 300);
+    CHECK(kn.stop && strstr(kn.stop, "\"junk within compressed archive\""));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(gz), free(p), free(big);
+}
+
 static void test_rootfs_kernel(void)
 {
     md_unpack_notes kn;
@@ -587,6 +636,29 @@ static void test_rootfs_kernel(void)
     CHECK_STR(t ? content(t, "/usr/etc/inittab") : NULL, "late");
     CHECK(t && md_tree_lookup(t, "/usr/sbin/init") && !kn.stop);
     md_tree_free(t), md_unpack_notes_free(&kn), free(p);
+    many_in_one_stream();
+
+    /* a later entry of a directory that is there gives it its mode, owner
+     * and mtime (do_name: chown, chmod and the mtime apply after mkdir
+     * fails); a name longer than PATH_MAX is skipped with its content
+     * (do_header), and what follows is read */
+    char longname[5000];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    const ent redo[] = { { AE_IFDIR, "srv", 0700, NULL, 0, 0, NULL },
+                         { AE_IFREG, longname, 0644, "skipped", 0, 0, NULL },
+                         { AE_IFDIR, "srv", 0751, NULL, 0, 0, NULL },
+                         { AE_IFREG, "srv/after", 0644, "read", 0, 0, NULL },
+                         { 0, NULL, 0, NULL, 0, 0, NULL } };
+    unsigned char *rd = make(true, redo, &n2);
+    p = parts("redo.cpio", (const unsigned char *[]){ rd }, (size_t[]){ n2 }, 1);
+    t = kernel_read(p, &kn);
+    const md_node *srv = t ? md_tree_lookup(t, "/srv") : NULL;
+    CHECK(srv && md_node_attr(srv)->mode == 0751);
+    CHECK_STR(t ? content(t, "/srv/after") : NULL, "read");
+    CHECK(t && md_tree_count(t) == 3 && !kn.stop);
+    CHECK(kn.ndropped == 1 && strstr(kn.dropped.v[0], "its name is longer than PATH_MAX"));
+    md_tree_free(t), md_unpack_notes_free(&kn), free(p), free(rd);
 
     /* an uncompressed cpio at an offset not a multiple of 4 stops the
      * kernel: after a compressed stream, and after zeros that end an

@@ -1027,6 +1027,11 @@ const md_attr *md_node_attr(const md_node *n)
     return n->type == MD_NODE_HARDLINK ? &n->file->attr : &n->attr;
 }
 
+void md_node_set_attr(md_node *n, const md_attr *a)
+{
+    n->attr = *a;
+}
+
 const unsigned char *md_node_data(const md_node *n, size_t *size)
 {
     if (n->type == MD_NODE_HARDLINK)

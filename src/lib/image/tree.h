@@ -161,6 +161,10 @@ md_node_type md_node_type_of(const md_node *n);
 /* Directories: the number of entries directly in it; others: 0. */
 size_t md_node_children(const md_node *n);
 const md_attr *md_node_attr(const md_node *n);
+/* A directory's mode, owner and mtime, as chmod, chown and utime set them
+ * on one that exists (the kernel's do_name for a directory entry already
+ * there). */
+void md_node_set_attr(md_node *n, const md_attr *a);
 const char *md_node_origin(const md_node *n);
 /* Files: content and size (for a hardlink, those of its target); NULL,
  * with the size, when the content is not held (see md_tree_add_file). */

@@ -391,8 +391,16 @@ static int add_node(reader *r, struct archive_entry *e, const char *path, const 
     const md_unpack_opts *o = r->o;
     unsigned ft = archive_entry_filetype(e);
     switch (ft) {
-    case AE_IFDIR:
+    case AE_IFDIR: {
+        /* do_name: init_mkdir fails on the directory that is there, and
+         * init_chown, init_chmod and the mtime still apply to it */
+        md_node *old = o->kernel ? md_tree_lookup(r->t, path) : NULL;
+        if (old && md_node_type_of(old) == MD_NODE_DIR) {
+            md_node_set_attr(old, a);
+            return 0;
+        }
         return md_tree_add_dir(r->t, path, a, o->origin, err);
+    }
     case AE_IFREG:
         return md_tree_add_file(r->t, path, a, data, len, o->origin, o->clash, err);
     case AE_IFLNK: {
@@ -438,6 +446,15 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
     /* Also here: headers, and the content of entries skipped unread, count. */
     if (check_stream(r, err) < 0 || check_ratio(r, 0, err) < 0)
         return -1;
+    /* do_header skips an entry whose name (with its NUL) is longer than
+     * PATH_MAX, content and all */
+    if (r->o->kernel && strlen(name) >= 4096) {
+        char shown[NAME_SHOWN + 4];
+        snprintf(shown, sizeof shown, "%.*s...", NAME_SHOWN, name);
+        kernel_drop(r, shown, "%s", "its name is longer than PATH_MAX (4096 bytes with its NUL)");
+        r->st->entries++;
+        return 0;
+    }
     char *path = entry_path(name);
     md_attr a = {
         .mode = archive_entry_perm(e) & 07777,
@@ -599,10 +616,24 @@ struct dec_src {
     md_err err;
     uint64_t pos;                  /* decompressed bytes taken from `dec` */
     uint64_t cap;                  /* most of them (0: no cap) */
-    const unsigned char *held;     /* bytes taken but not given out yet, in block */
+    const unsigned char *held;     /* bytes taken but not given out yet, in win */
     size_t nheld;
-    unsigned char block[1 << 16];
+    /* The last bytes taken (they end at pos), at least DEC_KEEP of them
+     * once there are: libarchive reads ahead past an archive's end (its
+     * format bidders ask for 512 bytes, which may take another block), and
+     * what follows the archive is read from here (hold_from). */
+    size_t wlen;
+    unsigned char win[1 << 18];
 };
+#define DEC_BLOCK ((size_t)1 << 16)
+#define DEC_KEEP ((size_t)1 << 17)
+
+static void dec_src_free(struct dec_src *s)
+{
+    if (s)
+        md_decomp_reader_free(s->dec);
+    free(s);
+}
 
 /* The reader's words without the name (`label`) a caller's prefix gives. */
 static const char *unnamed(const char *msg, const char *label)
@@ -611,11 +642,18 @@ static const char *unnamed(const char *msg, const char *label)
     return !strncmp(msg, label, l) && !strncmp(msg + l, ": ", 2) ? msg + l + 2 : msg;
 }
 
-/* The next block from s->dec into s->block: its length, 0 at the end, -1
- * with s->err. */
+/* The next block from s->dec, held in s->win: its length, 0 at the end,
+ * -1 with s->err.  What was held before must have been given out. */
 static ssize_t dec_next(struct dec_src *s)
 {
-    ssize_t n = md_decomp_reader_read(s->dec, s->block, sizeof s->block, &s->err);
+    if (s->wlen + DEC_BLOCK > sizeof s->win) {
+        memmove(s->win, s->win + s->wlen - DEC_KEEP, DEC_KEEP);
+        s->wlen = DEC_KEEP;
+    }
+    ssize_t n = md_decomp_reader_read(s->dec, s->win + s->wlen, DEC_BLOCK, &s->err);
+    s->held = s->win + s->wlen;
+    s->nheld = n > 0 ? (size_t)n : 0;
+    s->wlen += s->nheld;
     if (n > 0) {
         s->pos += (uint64_t)n;
         if (s->cap && s->pos > s->cap) {
@@ -631,19 +669,28 @@ static ssize_t dec_next(struct dec_src *s)
 static la_ssize_t dec_read(struct archive *a, void *ctx, const void **buf)
 {
     struct dec_src *s = ctx;
-    if (s->nheld) {
-        size_t n = s->nheld;
-        *buf = s->held;
-        s->nheld = 0;
-        return (la_ssize_t)n;
-    }
-    ssize_t n = dec_next(s);
-    if (n < 0) {
+    if (!s->nheld && dec_next(s) < 0) {
         archive_set_error(a, EIO, "%s", unnamed(s->err.msg, s->label));
         return -1;
     }
-    *buf = s->block;
-    return n;
+    size_t n = s->nheld;
+    *buf = s->held;
+    s->nheld = 0;
+    return (la_ssize_t)n;
+}
+
+/* Holds the decompressed bytes from `end` on again, after an archive that
+ * libarchive read up to there, so that what follows it is read from the
+ * same decoder rather than decompressing the stream again. */
+static int hold_from(struct dec_src *s, uint64_t end, md_err *err)
+{
+    if (end > s->pos || s->pos - end > s->wlen)
+        return md_err_set(err, "%s: a cpio archive ends at decompressed byte %llu, before the "
+                               "bytes still held (%zu up to byte %llu)", s->label,
+                          (unsigned long long)end, s->wlen, (unsigned long long)s->pos);
+    s->nheld = (size_t)(s->pos - end);
+    s->held = s->win + s->wlen - s->nheld;
+    return 0;
 }
 
 /* The tar (or, with `cpio`, also cpio) archive `s` gives out into `t`;
@@ -741,12 +788,17 @@ md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
  * read through core/decomp.  *used: bytes of an uncompressed cpio segment
  * (0 when compressed: its end is found by the caller).  *inner: for a
  * compressed segment, the decompressed bytes the archive took up to its
- * trailer.  *unknown: no archive was recognised. */
+ * trailer, and *rest its decoder, holding what follows the trailer (the
+ * caller's to dec_src_free; NULL on failure).  *unknown: no archive was
+ * recognised. */
 static int read_segment(md_tree *t, const char *path, const unsigned char *data, size_t len,
                         size_t base, const md_unpack_opts *o, md_unpack_stats *st, size_t *used,
-                        uint64_t *inner, bool *unknown, md_err *err)
+                        uint64_t *inner, bool *unknown, struct dec_src **rest, md_err *err)
 {
-    md_decomp_reader *dec = md_decomp_reader_mem(path, data, len, MD_DECOMP_OTHERS);
+    struct dec_src *s = md_xcalloc(1, sizeof *s);
+    s->dec = md_decomp_reader_mem(path, data, len, MD_DECOMP_OTHERS);
+    s->label = path;
+    *rest = NULL;
     size_t before = st->entries;
     md_decomp_codec c = md_decomp_detect(data, len);
     char *where = c == MD_DECOMP_NONE
@@ -755,23 +807,26 @@ static int read_segment(md_tree *t, const char *path, const unsigned char *data,
                                      md_decomp_name(c), base);
     int format;
     uint64_t took;
-    md_err dec_err = MD_ERR_INIT;
-    int rc = read_dec(t, dec, true, o, st, c == MD_DECOMP_NONE ? base : 0, where, &format, &took,
-                      &dec_err, err);
+    int rc = read_src(t, s, true, o, st, c == MD_DECOMP_NONE ? base : 0, where, &format, &took,
+                      err);
     free(where);
-    *unknown = rc < 0 && st->entries == before && format == 0 && !dec_err.set;
-    if (rc < 0 && dec_err.set) { /* corrupt, truncated, a failed check: the stream's fault */
+    *unknown = rc < 0 && st->entries == before && format == 0 && !s->err.set;
+    if (rc < 0 && s->err.set) { /* corrupt, truncated, a failed check: the stream's fault */
         md_err_clear(err);
-        md_err_set(err, "%s", dec_err.msg);
+        md_err_set(err, "%s", s->err.msg);
     }
     *used = 0;
     *inner = 0;
-    if (rc == 0 && !md_decomp_reader_compressed(dec) &&
+    if (rc == 0 && !md_decomp_reader_compressed(s->dec) &&
         (format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
         *used = (size_t)took;
     else if (rc == 0)
         *inner = took;
-    md_decomp_reader_free(dec);
+    if (rc == 0 && !*used && c != MD_DECOMP_NONE && (rc = hold_from(s, took, err)) == 0) {
+        *rest = s;
+        return 0;
+    }
+    dec_src_free(s);
     return rc;
 }
 
@@ -779,82 +834,56 @@ static int read_segment(md_tree *t, const char *path, const unsigned char *data,
  * trailer inside a decompressed stream: zero bytes are skipped, a '0'
  * starts the next cpio archive, whose files are unpacked as well
  * (`cat a.cpio b.cpio | gzip`: trial 10f case c9), and anything else is
- * "junk within compressed archive".  The compressed stream(s) at
- * data[0..len) (byte `base` of `path`) decompress to at least `end` bytes,
- * and the archives read so far end at decompressed byte *pos.  Returns 1
- * when an archive was read (*pos moved past it), 0 when zeros reach `end`
- * (the stream walked so far ends there), -1 on error.  *redone: the
- * decompressed bytes all calls have read. */
-static int read_inner(md_tree *t, const char *path, const unsigned char *data, size_t len,
-                      size_t base, uint64_t *pos, uint64_t end, uint64_t *redone,
-                      const md_unpack_opts *o, md_unpack_stats *st, md_err *err)
+ * "junk within compressed archive", where the kernel stops (a stop note).
+ * `s` is the decoder of the compressed stream(s) at byte `base` of `path`,
+ * holding what follows the archives read so far, which end at its
+ * decompressed byte *pos; the stream walked so far ends at `end`.  Returns 1
+ * when an archive was read (*pos moved past it, `s` holding what follows),
+ * 0 when zeros reach `end` or the kernel stops, -1 on error. */
+static int read_inner(md_tree *t, const char *path, struct dec_src *s, size_t base,
+                      uint64_t *pos, uint64_t end, const md_unpack_opts *o,
+                      md_unpack_stats *st, md_err *err)
 {
-    const char *codec = md_decomp_name(md_decomp_detect(data, len));
-    uint64_t cap = o->limits.stream_bytes, at = 0;
-    /* Each archive after the first decompresses the stream again from its
-     * start (libarchive's cpio reader ends at the first trailer and keeps
-     * what it read ahead): bounded by the cap on an uncompressed archive,
-     * so that many archives in a large stream cost seconds, not hours. */
-    if (cap && *redone > cap)
-        return md_err_set(err, "%s: the %s stream at byte %zu holds more archives than can be "
-                               "read within %llu bytes of decompression (the limit of an "
-                               "uncompressed archive)", path, codec, base,
-                          (unsigned long long)cap);
-    struct dec_src *s = md_xcalloc(1, sizeof *s);
-    s->dec = md_decomp_reader_mem(path, data, len, 0);
-    s->label = path;
-    s->cap = cap;
-    int found = -2; /* -2: not yet; -1: junk; 0: zeros to `end`; 1: a '0' at `at` */
-    int rc = 0;
-    for (uint64_t off = 0; found == -2;) {
-        ssize_t n = dec_next(s);
-        if (n < 0) {
-            rc = md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base,
-                            unnamed(s->err.msg, path));
+    const char *codec = md_decomp_name(md_decomp_reader_codec(s->dec));
+    for (;;) {
+        if (!s->nheld) {
+            ssize_t n = dec_next(s);
+            if (n < 0)
+                return md_err_set(err, "%s: the %s stream at byte %zu: %s", path, codec, base,
+                                  unnamed(s->err.msg, path));
+            if (n == 0)
+                return 0;
+        }
+        uint64_t start = s->pos - s->nheld;
+        size_t i = 0;
+        while (i < s->nheld && start + i < end && !s->held[i])
+            i++;
+        if (start + i >= end)
+            return 0;
+        if (i < s->nheld) {
+            s->held += i;
+            s->nheld -= i;
             break;
         }
-        if (n == 0) {
-            found = 0;
-            break;
-        }
-        for (size_t i = off < *pos ? (size_t)(*pos - off < (uint64_t)n ? *pos - off : (uint64_t)n)
-                                   : 0; i < (size_t)n; i++) {
-            if (off + i >= end) {
-                found = 0;
-                break;
-            }
-            if (s->block[i]) {
-                at = off + i;
-                found = s->block[i] == '0' ? 1 : -1;
-                /* the archive is read on from here, in the same reader */
-                s->held = s->block + i;
-                s->nheld = (size_t)n - i;
-                break;
-            }
-        }
-        off += (uint64_t)n;
-        if (found == -2 && off >= end)
-            found = 0;
+        s->nheld = 0;
     }
-    if (rc == 0 && found < 0)
-        rc = md_err_set(err, "%s: junk in the %s stream at byte %zu, at its decompressed byte "
-                             "%llu, after the trailer of a cpio archive: not zero padding or "
-                             "another cpio archive; the kernel stops unpacking there (\"junk "
-                             "within compressed archive\")", path, codec, base,
-                        (unsigned long long)at);
-    if (rc == 0 && found == 1) {
-        char *where = md_xasprintf("the %s stream at byte %zu, its decompressed byte ", codec,
-                                   base);
-        uint64_t took;
-        rc = read_src(t, s, true, o, st, at, where, NULL, &took, err);
-        free(where);
-        if (rc == 0)
-            *pos = at + took;
+    uint64_t at = s->pos - s->nheld;
+    if (s->held[0] != '0') {
+        o->kernel->stop = md_xasprintf(
+            "byte %zu, the %s stream's decompressed byte %llu: \"junk within compressed archive\" "
+            "(after the trailer of a cpio archive: not zero padding or another cpio archive): "
+            "the kernel unpacks nothing from there on", base, codec, (unsigned long long)at);
+        return 0;
     }
-    *redone += s->pos;
-    md_decomp_reader_free(s->dec);
-    free(s);
-    return rc < 0 ? -1 : found == 1;
+    char *where = md_xasprintf("the %s stream at byte %zu, its decompressed byte ", codec, base);
+    uint64_t took;
+    int rc = read_src(t, s, true, o, st, at, where, NULL, &took, err);
+    free(where);
+    if (rc == 0) {
+        *pos = at + took;
+        rc = hold_from(s, *pos, err);
+    }
+    return rc < 0 ? -1 : 1;
 }
 
 /* The kernel's unpack_to_rootfs (init/initramfs.c) reads an initramfs as a
@@ -910,26 +939,30 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
         size_t used;
         uint64_t inner;
         bool unknown;
+        struct dec_src *rest;
         if (read_segment(t, path, data + off, len - off, off, o, &st, &used, &inner, &unknown,
-                         err) < 0) {
+                         &rest, err) < 0) {
             if (seg == 0 && not_archive)
                 *not_archive = unknown;
-            if (seg && unknown && (md_err_clear(err), 1))
-                md_err_set(err, "%s: junk at byte %zu (the archive before it ends at byte %zu%s): "
-                                "not zero padding, a cpio archive or a compressed stream; the "
-                                "kernel stops unpacking there (\"invalid magic at start of "
-                                "compressed archive\")", path, off, end,
-                           off > end ? ", zero padding follows" : "");
+            if (seg && unknown) { /* what came before stays unpacked */
+                md_err_clear(err);
+                o->kernel->stop = md_xasprintf(
+                    "byte %zu: \"invalid magic at start of compressed archive\" (junk: not zero "
+                    "padding, a cpio archive or a compressed stream; the archive before it ends "
+                    "at byte %zu%s): the kernel unpacks nothing from there on", off, end,
+                    off > end ? ", zero padding follows" : "");
+                break;
+            }
             md_tree_free(t);
             t = NULL;
             break;
         }
-        if (o->kernel->stop)
-            break;
+        if (o->kernel->stop || (!used && !rest)) {
+            dec_src_free(rest);
+            break; /* no archive; or bzip2, lz4, lzma: where its stream ends is not known */
+        }
         if (!used) {
             md_decomp_codec c = md_decomp_detect(data + off, len - off);
-            if (c == MD_DECOMP_NONE)
-                break; /* bzip2, lz4, lzma: its end is not known */
             /* past the archive's trailer, the stream is held to the same caps */
             uint64_t max = o->limits.stream_bytes;
             if (o->limits.ratio) {
@@ -943,12 +976,13 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
              * reads them with its cpio state carried over, and stops at the
              * archive's trailer.  The members up to the one holding the
              * trailer are walked; what they hold after it is read as the
-             * kernel's flush_buffer reads it (read_inner: more archives, or
-             * zero padding); a member after them starts the next segment
-             * (a second archive appended, whose files the kernel also
-             * unpacks). */
+             * kernel's flush_buffer reads it (read_inner, on the same
+             * decoder: more archives, or zero padding); a member after them
+             * starts the next segment (a second archive appended, whose
+             * files the kernel also unpacks). */
             used = 0;
-            uint64_t pos = inner, out_total = 0, redone = 0;
+            rest->cap = o->limits.stream_bytes;
+            uint64_t pos = inner, out_total = 0;
             for (;;) {
                 while (out_total < pos || !used) {
                     if (used && (used >= len - off ||
@@ -967,8 +1001,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                 }
                 if (!t || out_total <= pos)
                     break;
-                int k = read_inner(t, path, data + off, len - off, off, &pos, out_total, &redone,
-                                   o, &st, err);
+                int k = read_inner(t, path, rest, off, &pos, out_total, o, &st, err);
                 if (k < 0) {
                     md_tree_free(t);
                     t = NULL;
@@ -976,6 +1009,7 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                 if (k <= 0 || o->kernel->stop)
                     break;
             }
+            dec_src_free(rest);
             if (!t || o->kernel->stop)
                 break;
         }
