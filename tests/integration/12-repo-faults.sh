@@ -140,6 +140,34 @@ elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" $PAYLOAD; then bad "healthy: t
 elif ! bsdtar -xOf "$W/out-healthy/rootfs.cpio.gz" usr/share/payload/blob | cmp -s - src/payload/usr/share/payload/blob; then
     bad "healthy: the image does not hold the payload whole"
 else echo "ok   healthy server: the cut copy re-fetched, the partial removed, the image holds the payload"; fi
+# 6b. the unpacked copy of the payload in the cache damaged (a byte of the
+#     zstd frame changed: a disk error, trial 9g case 1), then one stored
+#     without a content checksum (by hand, or an older mkdom0): the first is
+#     found, removed and the package unpacked again from its verified .deb,
+#     the second never read; the image is the healthy one, byte for byte
+z=$(ls "$CACHE"/unpacked/"$(sha256sum $PAYLOAD | cut -d' ' -f1)".data.tar*.zst)
+n=$(stat -c %s "$z")
+printf '\x55' | dd of="$z" bs=1 seek=$((n / 2)) conv=notrunc status=none
+build damaged
+if [ $rc != 0 ]; then bad "damaged: the build failed: $(tail -n3 damaged.err)"
+elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/payload_1.0_amd64.deb (package payload) is damaged, and was removed" damaged.err; then
+    bad "damaged: the damaged copy was not named: $(cat damaged.err)"
+elif ! grep -qF "unpacking again, that package from its verified .deb" damaged.err; then bad "damaged: the new start was not said"
+elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-damaged/rootfs.cpio.gz"; then bad "damaged: the rootfs differs from the healthy build's"
+elif ! zstd -lv "$z" 2>/dev/null | grep -q "Check: XXH64"; then bad "damaged: the copy stored again has no checksum"
+else echo "ok   damaged unpacked copy: removed, unpacked again from the .deb, the same rootfs"; fi
+zstd -qdc "$z" | zstd -q --no-check -f -o "$z"
+build nocheck
+if [ $rc != 0 ]; then bad "nocheck: the build failed: $(tail -n3 nocheck.err)"
+elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-nocheck/rootfs.cpio.gz"; then bad "nocheck: the rootfs differs from the healthy build's"
+elif ! zstd -lv "$z" 2>/dev/null | grep -q "Check: XXH64"; then bad "nocheck: the copy without a checksum was kept"
+else echo "ok   unpacked copy without a checksum: not read, stored again with one"; fi
+# 6c. a killed store's temporary in unpacked/ goes with the next build
+touch "$z.mkdom0-Kill3d"
+build leftover
+if [ $rc != 0 ] || [ -e "$z.mkdom0-Kill3d" ]; then bad "leftover: the killed store's temporary is still there (exit $rc)"
+else echo "ok   a killed store's temporary removed"; fi
+rm -rf "$W/out-damaged" "$W/out-nocheck" "$W/out-leftover"
 # 7. the index cut on every try, in each form InRelease lists (.xz, then
 #    plain), on a fresh cache: the build fails naming the index's URL (no
 #    verified copy to fall back on), after at most 3 tries of the host

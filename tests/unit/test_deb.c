@@ -60,6 +60,54 @@ static void check_good(md_tree *t, const md_unpack_stats *st)
     CHECK(n && md_node_type_of(n) == MD_NODE_CHAR && ma == 229 && mi == 0);
 }
 
+/* Run a shell command on `entry` (a cache entry, $E in `cmd`). */
+static void on_entry(const char *entry, const char *cmd)
+{
+    char *c = md_xasprintf("E='%s'; %s", entry, cmd);
+    CHECK(system(c) == 0);
+    free(c);
+}
+
+/* trial 9g case 1: a cached copy is checked, never trusted blindly.  `p`
+ * is garbage now, so a .deb read fails: which one was read shows. */
+static void damaged_entries(const char *p, const char *sha, const char *cache, const char *entry)
+{
+    char *keep = md_xasprintf("%s.keep", entry);
+    on_entry(entry, "cp \"$E\" \"$E.keep\"");
+    /* the same tar recompressed without a content checksum (by hand):
+     * removed before anything is read, and the .deb read instead */
+    on_entry(entry, "zstd -qdc \"$E.keep\" | zstd -q --no-check -o \"$E\" -f");
+    md_err e = MD_ERR_INIT;
+    md_tree *t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, NULL, &e) == -1);
+    CHECK_ERR(&e, p);
+    CHECK(!md_is_file(entry) && !md_tree_lookup(t, "/usr/bin/tool"));
+    md_tree_free(t);
+    /* one byte of the tar changed, the checksum kept: the entry is read
+     * to its end, and the checksum finds it; removed, and the caller
+     * starts again */
+    on_entry(entry, "zstd -qdc \"$E.keep\" | sed 's/hello/jello/' | zstd -q -o \"$E.tar.zst\" && "
+                    "python3 -c 'import sys; a=open(sys.argv[1],\"rb\").read(); "
+                    "b=open(sys.argv[2],\"rb\").read(); open(sys.argv[3],\"wb\").write(b[:-4]+a[-4:])' "
+                    "\"$E.keep\" \"$E.tar.zst\" \"$E\" && rm \"$E.tar.zst\"");
+    md_err e2 = MD_ERR_INIT;
+    t = md_tree_new(true);
+    CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, NULL, &e2) ==
+          MD_DEB_CACHE_DROPPED);
+    CHECK_ERR(&e2, "is damaged, and was removed");
+    CHECK(!md_is_file(entry));
+    md_tree_free(t);
+    /* a stored entry's temporary left by a killed run goes with the next
+     * clean; the entry itself stays */
+    on_entry(entry, "cp \"$E.keep\" \"$E\" && touch \"$E.mkdom0-AbC123\"");
+    char *tmp = md_xasprintf("%s.mkdom0-AbC123", entry);
+    md_deb_cache_clean(cache);
+    CHECK(!md_is_file(tmp) && md_is_file(entry));
+    free(tmp);
+    unlink(keep);
+    free(keep);
+}
+
 /* md_deb_extract_cached: the first read stores the data member, later
  * ones read only the cache entry named by the SHA-256, and give the same
  * tree; a failed read stores nothing; an entry in a directory others may
@@ -89,6 +137,7 @@ static void test_cached(const char *filter)
         fprintf(stderr, "[cached %s] %s\n", filter, e.msg);
     check_good(t, &st);
     md_tree_free(t);
+    damaged_entries(p, sha, cache, entry);
     /* another SHA-256 is another package: the .deb is read, and its bytes
      * are not those (the file was swapped after the fetch checked it):
      * refused before anything is extracted (trial 9c) */

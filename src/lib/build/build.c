@@ -210,13 +210,15 @@ static int add_modloop(struct build *b)
     return r;
 }
 
-static int step_extract(struct build *b)
+/* Every package into a new b->tree; MD_DEB_CACHE_DROPPED as from
+ * md_deb_extract_cached. */
+static int extract_all(struct build *b, md_strv *scripts)
 {
+    md_tree_free(b->tree);
     b->tree = md_tree_new(true);
     if (md_base_layout(b->tree, b->err) < 0)
         return -1;
     size_t n = md_resolve_count(b->res);
-    md_strv scripts = { 0 };
     int r = 0;
     for (size_t i = 0; r == 0 && i < n; i++) {
         const md_repo_pkg *p = md_resolve_pkg(b->res, i);
@@ -225,10 +227,25 @@ static int step_extract(struct build *b)
         if (interrupted(b) < 0)
             r = -1;
         else if (p->apk)
-            r = extract_apk(b, i, &scripts);
+            r = extract_apk(b, i, scripts);
         else
             r = md_deb_extract_cached(b->tree, md_resolve_path(b->res, i), p->sha256,
                                       b->o->cache_dir, p->name, MD_CLASH_ERROR, NULL, b->err);
+    }
+    return r;
+}
+
+static int step_extract(struct build *b)
+{
+    md_deb_cache_clean(b->o->cache_dir);
+    md_strv scripts = { 0 };
+    int r;
+    /* each round removes one damaged cache entry, so this ends */
+    while ((r = extract_all(b, &scripts)) == MD_DEB_CACHE_DROPPED) {
+        md_out_say(b->o->out, MD_OUT_NOTE, "%s; unpacking again, that package from its "
+                                           "verified .deb", b->err->msg);
+        md_err_clear(b->err);
+        md_strv_free(&scripts);
     }
     if (r == 0 && scripts.n) {
         char *list = md_strv_join(&scripts, ", ");

@@ -13,9 +13,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -146,15 +149,53 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
 static const char *const data_members[] = { "data.tar.xz", "data.tar.zst", "data.tar.gz",
                                             "data.tar", "data.tar.bz2", "data.tar.lzma" };
 
+/* Held shared by every store of an entry in `dir` (the unpacked cache), so
+ * that one run holding it exclusively knows any temporary there is from a
+ * run that died.  -1 when it cannot be had (the store then goes on: a
+ * leftover costs only disk space). */
+static int cache_lock(const char *dir, int how)
+{
+    char *lp = md_xasprintf("%s/.lock", dir);
+    md_err quiet = MD_ERR_INIT;
+    int fd = md_file_open_lock(AT_FDCWD, lp, lp, &quiet);
+    free(lp);
+    if (fd >= 0 && flock(fd, how) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+void md_deb_cache_clean(const char *cache_dir)
+{
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *dir = md_xasprintf("%s/unpacked", cd);
+    free(cd);
+    struct stat st;
+    int lock = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? cache_lock(dir, LOCK_EX | LOCK_NB) : -1;
+    DIR *d = lock >= 0 ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strstr(e->d_name, ".zst.mkdom0-"))
+            unlinkat(dirfd(d), e->d_name, 0);
+    if (d)
+        closedir(d);
+    if (lock >= 0)
+        close(lock);
+    free(dir);
+}
+
 /* Copy the decompressed data member of `path`, at most `max` bytes, into a
- * zstd file at CACHE/SHA.MEMBER.zst.  Only after the .deb was extracted
- * whole, so its member is known to be within the limits. */
+ * zstd file at CACHE/SHA.MEMBER.zst, with zstd's content checksum (XXH64 of
+ * the tar, RFC 8878 3.1.1) for md_deb_extract_cached to check.  Only after
+ * the .deb was extracted whole, so its member is known to be within the
+ * limits. */
 static int cache_store(int deb_fd, const char *path, const char *dir, const char *sha256,
                        uint64_t max, md_err *err)
 {
     struct archive *outer = open_outer(deb_fd, err);
     if (!outer)
         return -1;
+    int lock = cache_lock(dir, LOCK_SH);
     struct archive_entry *e;
     const char *member = NULL;
     while (archive_read_next_header(outer, &e) == ARCHIVE_OK) {
@@ -175,6 +216,7 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
     ZSTD_CCtx *z = ZSTD_createCCtx();
     /* Level 3 (zstd's default): about 1.5x the xz size, 1 GB/s to read. */
     ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 3);
+    ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 1);
     uint64_t total = 0;
     unsigned char *buf = md_xmalloc(1 << 16);
     for (bool last = false; rc == 0 && !last;) {
@@ -203,9 +245,60 @@ static int cache_store(int deb_fd, const char *path, const char *dir, const char
         close(fd);
         unlink(tmp);
     }
+    if (lock >= 0)
+        close(lock);
     free(tmp);
     free(dest);
     return rc;
+}
+
+/* Whether the zstd frame that starts the file at `c` carries a content
+ * checksum: one without it was not written by cache_store (by hand, or by
+ * mkdom0 before it stored one), and could hold anything undetected. */
+static bool has_checksum(const char *c)
+{
+    unsigned char h[5];
+    struct stat st;
+    md_err quiet = MD_ERR_INIT;
+    int fd = md_open_regular(c, &st, &quiet);
+    ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+    if (fd >= 0)
+        close(fd);
+    /* RFC 8878 3.1.1: the magic 28 b5 2f fd, then the frame header
+     * descriptor, whose bit 2 is Content_Checksum_flag */
+    return n == 5 && !memcmp(h, "\x28\xb5\x2f\xfd", 4) && (h[4] & 4);
+}
+
+/* The cached copy `c` of `member` into `t`, read to its end, so that its
+ * checksum is checked (the tar ends before the frame does). */
+static int extract_cached(md_tree *t, const char *c, const char *member, const char *origin,
+                          md_tree_clash clash, md_unpack_stats *st, md_err *err)
+{
+    md_decomp_reader *in = md_decomp_reader_file(c, 0, err);
+    if (!in)
+        return -1;
+    md_unpack_opts o = { .origin = origin, .label = member, .clash = clash,
+                         .limits = md_unpack_package_limits };
+    int rc = md_unpack_decomp(t, in, &o, st, err);
+    unsigned char rest[4096];
+    for (ssize_t n = 1; rc == 0 && n > 0;)
+        if ((n = md_decomp_reader_read(in, rest, sizeof rest, err)) < 0)
+            rc = -1;
+    md_decomp_reader_free(in);
+    return rc;
+}
+
+/* Whether the cached copy at `c` decodes whole with its checksum right. */
+static bool cached_intact(const char *c)
+{
+    md_err quiet = MD_ERR_INIT;
+    md_decomp_reader *in = md_decomp_reader_file(c, 0, &quiet);
+    unsigned char buf[1 << 16];
+    ssize_t n = in ? 1 : -1;
+    while (n > 0)
+        n = md_decomp_reader_read(in, buf, sizeof buf, &quiet);
+    md_decomp_reader_free(in);
+    return n == 0;
 }
 
 static bool is_sha256(const char *s)
@@ -239,11 +332,24 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
             free(c);
             continue;
         }
+        if (!has_checksum(c)) { /* read from the .deb, and stored again */
+            unlink(c);
+            free(c);
+            break;
+        }
         md_unpack_stats st = { 0 };
-        md_decomp_reader *in = md_decomp_reader_file(c, 0, err);
-        int rc = in ? extract_data(t, in, data_members[i], origin, clash, &st, err) : -1;
-        /* The same words as from the .deb: the entry holds the same member. */
-        if (rc < 0)
+        int rc = extract_cached(t, c, data_members[i], origin, clash, &st, err);
+        /* A copy that does not decode whole, or whose checksum is wrong
+         * (a disk error, a partial restore: trial 9g case 1), is not the
+         * package's: it goes, and the caller starts again from the .debs.
+         * Otherwise the error is the package's, in the same words as from
+         * the .deb: the entry holds the same member. */
+        if (rc < 0 && !cached_intact(c)) {
+            unlink(c);
+            md_err_prefix(err, "%s: the unpacked copy of %s (package %s) is damaged, and was "
+                               "removed", c, path, origin);
+            rc = MD_DEB_CACHE_DROPPED;
+        } else if (rc < 0)
             md_err_prefix(err, "%s (package %s)", path, origin);
         free(c);
         free(dir);

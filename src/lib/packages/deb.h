@@ -50,9 +50,25 @@ int md_deb_extract(md_tree *t, const char *path, const char *origin, md_tree_cla
  * entry), and it is used only from a directory no other user can write
  * (md_file_check_trusted); otherwise, or when the cache cannot be written,
  * the .deb is read as by md_deb_extract and the build goes on.
+ * An entry carries zstd's content checksum and is read to its end: one
+ * without it is removed and the .deb read instead; one that does not decode
+ * whole or whose checksum is wrong is removed, and MD_DEB_CACHE_DROPPED is
+ * returned with the reason: `t` then holds part of its entries, so the
+ * caller starts its tree again (the .deb is read the next time).  The
+ * checksum finds damage (a disk error, a partial restore), not a change
+ * made by someone who can write the cache, who could as well change the
+ * .debs' index or the images built from it.
  * cache_dir: md_cache_dir() when NULL. */
+#define MD_DEB_CACHE_DROPPED (-2)
 int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, const char *cache_dir,
                           const char *origin, md_tree_clash clash, md_unpack_stats *stats,
                           md_err *err);
+
+/* Remove what runs killed while storing an entry left in
+ * CACHE_DIR/unpacked (ENTRY.mkdom0-XXXXXX temporaries), when no run is
+ * storing one (each holds CACHE_DIR/unpacked/.lock shared while it
+ * does); else they are left for a later run.  Nothing is reported: a
+ * leftover costs only disk space.  cache_dir: md_cache_dir() when NULL. */
+void md_deb_cache_clean(const char *cache_dir);
 
 #endif
