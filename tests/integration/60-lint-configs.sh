@@ -377,6 +377,32 @@ for f in many.cfg many.ipxe mods.ipxe; do
     [ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (it took 60+ s: quadratic)"; }
 done
 
+# trial 9g cases 3 and 4: 8,000 INCLUDEd files and 16,000 grub.d files
+# (80 s and 126 s for half as many and as many: each INCLUDE and each file
+# went over all inputs again), linear now
+mkdir -p "$T/incl" "$T/grubd/default/grub.d"
+{ echo "DEFAULT a"; for i in $(seq 8000); do echo "INCLUDE f$i"; done; } >"$T/incl/default"
+for i in $(seq 8000); do echo "# $i" >"$T/incl/f$i"; done
+printf 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=1G,max:1G"\n' >"$T/grubd/default/grub"
+for i in $(seq 16000); do echo "# nothing $i" >"$T/grubd/default/grub.d/$i.cfg"; done
+for f in incl/default grubd/default; do
+    rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
+    [ "$rc" -le 2 ] && grep -q "read as" "$T/out" ||
+        { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (quadratic before)"; }
+done
+# trial 9g case 5: an INCLUDE never leaves the directory above the config
+# (pxelinux's TFTP root): a root lint read /etc/shadow through ../
+mkdir -p "$T/esc/tftp/pxelinux.cfg" "$T/esc/outside"
+printf 'LABEL x\n KERNEL mboot.c32\n APPEND xen.gz dom0_mem=1G --- vmlinuz --- initrd\n' >"$T/esc/outside/secret"
+printf '%s\n' 'DEFAULT xen' 'INCLUDE ../../outside/secret' 'INCLUDE ../../../../../../../../etc/passwd' \
+    'LABEL xen' '  KERNEL mboot.c32' '  APPEND xen.gz dom0_mem=1024M,max:1024M --- vmlinuz console=hvc0 --- initrd.gz' \
+    >"$T/esc/tftp/pxelinux.cfg/default"
+run 1 "$T/esc/tftp/pxelinux.cfg/default"
+has "default:2: warning: [boot] cannot check INCLUDE ../../outside/secret on line 2: it is outside the directory above this file, which syslinux does not leave"
+has "default:3: warning: [boot] cannot check INCLUDE ../../../../../../../../etc/passwd on line 3: it is outside"
+hasnt "secret: read as"
+hasnt "passwd: read as"
+
 # trial10d case 22: a grub.cfg of many entries in memory a few times its
 # size (a 36 MB one took 1.1 GB): 60,000 entries, 11 MB, within 300 MB of
 # address space (the same file took 340 MB of memory before)

@@ -103,6 +103,12 @@ static void test_valid(void)
     CHECK(!md_debver_valid("1.0_1"));
     CHECK(!md_debver_valid("1.0-1:2"));
     CHECK(!md_debver_valid("1.0-a_b"));
+    /* dpkg: "epoch in version is too big" past INT_MAX (trial 9g case 7) */
+    CHECK(md_debver_valid("2147483647:1.0"));
+    CHECK(md_debver_valid("0002147483647:1.0"));
+    CHECK(!md_debver_valid("2147483648:1.0"));
+    CHECK(!md_debver_valid("99999999999:1.0"));
+    CHECK(!md_debver_valid("99999999999999999999999999999:1.0"));
 }
 
 static void test_relations(void)

@@ -54,6 +54,13 @@ bool md_debver_valid(const char *v)
         for (size_t i = 0; i < p.epn; i++)
             if (!isdigit((unsigned char)p.ep[i]))
                 return false;
+        /* dpkg's parseversion: "epoch in version is too big" past INT_MAX
+         * (trial 9g case 7: 2147483648:1.0 won over every real version) */
+        size_t z = 0;
+        while (z + 1 < p.epn && p.ep[z] == '0')
+            z++;
+        if (p.epn - z > 10 || (p.epn - z == 10 && memcmp(p.ep + z, "2147483647", 10) > 0))
+            return false;
     }
     /* Policy wants upstream to start with a digit; dpkg only warns, and
      * real archives hold a few that do not, so accept any allowed char. */
