@@ -388,6 +388,52 @@ static void test_authorized(const char *tmp)
     free(f2);
 }
 
+/* trial 9g case 2: builds sharing a fresh keys directory make each pair
+ * once and all use it: 8 processes at once, 5 rounds, each reads the .pub
+ * right after its md_sshkeys_ensure; all must be the one left on disk, and
+ * the private key its pair (each run's check_pub_matches on a second call). */
+static void test_ensure_concurrent(const char *tmp)
+{
+    for (int round = 0; round < 5; round++) {
+        char *dir = md_xasprintf("%s/race%d", tmp, round);
+        pid_t kids[8];
+        for (int k = 0; k < 8; k++) {
+            if ((kids[k] = fork()) == 0) {
+                md_err e = MD_ERR_INIT;
+                int r = md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e);
+                char *pub = md_xasprintf("%s/ssh_host_ed25519_key.pub", dir);
+                char *seen = r == 0 ? t_slurp(pub) : NULL;
+                char *out = md_xasprintf("%s.seen%d", dir, k);
+                FILE *f = fopen(out, "w");
+                if (f && seen)
+                    fputs(seen, f);
+                if (f)
+                    fclose(f);
+                _exit(r == 0 && seen ? 0 : 1);
+            }
+        }
+        for (int k = 0; k < 8; k++) {
+            int st = -1;
+            waitpid(kids[k], &st, 0);
+            CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        }
+        char *pub = md_xasprintf("%s/ssh_host_ed25519_key.pub", dir);
+        char *final = key_part(t_slurp(pub));
+        for (int k = 0; k < 8; k++) {
+            char *out = md_xasprintf("%s.seen%d", dir, k);
+            char *seen = key_part(t_slurp(out));
+            CHECK_STR(seen, final);
+            free(seen);
+            free(out);
+        }
+        md_err e = MD_ERR_INIT;
+        CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) == 0);
+        free(final);
+        free(pub);
+        free(dir);
+    }
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/test_sshkeys.XXXXXX";
@@ -401,6 +447,7 @@ int main(void)
         test_key_faults(tmp);
         test_host_keys_tree(tmp);
         test_untrusted_keys(tmp);
+        test_ensure_concurrent(tmp);
     } else {
         /* openssh-client is one of make deps' packages: failing here says
          * so, where a skip would pass with four groups unrun */

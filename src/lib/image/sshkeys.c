@@ -7,11 +7,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -340,11 +342,25 @@ int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err 
 {
     if (prepare_keys_dir(dir, err) < 0)
         return -1;
-    if ((what & MD_SSHKEYS_HOST) && ensure_one(dir, "ssh_host_ed25519_key", out, err) < 0)
-        return -1;
-    if ((what & MD_SSHKEYS_CLIENT) && ensure_one(dir, MD_SSHKEYS_CLIENT_KEY, out, err) < 0)
-        return -1;
-    return 0;
+    /* Builds sharing a keys directory make each pair once: without the
+     * lock two of them both found a host's pair missing, both made one,
+     * and each published an image with its own (trial 9g case 2: one
+     * host, three identities, every build "built"; or one's private key
+     * beside the other's .pub).  The later one waits, then reuses it.
+     * The directory itself is locked: no lock file among the keys. */
+    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+    if (lock < 0)
+        r = md_err_errno(err, "keys directory %s", dir);
+    while (r == 0 && flock(lock, LOCK_EX) < 0)
+        if (errno != EINTR)
+            r = md_err_errno(err, "keys directory %s: cannot lock", dir);
+    if (r == 0 && (what & MD_SSHKEYS_HOST))
+        r = ensure_one(dir, "ssh_host_ed25519_key", out, err);
+    if (r == 0 && (what & MD_SSHKEYS_CLIENT))
+        r = ensure_one(dir, MD_SSHKEYS_CLIENT_KEY, out, err);
+    if (lock >= 0)
+        close(lock);
+    return r;
 }
 
 /* ---- into the tree ---- */

@@ -27,7 +27,9 @@
 /* Make sure `dir` (created 0700 with its parents if missing) holds the keys
  * named by `what`.  An existing private key is kept; a missing .pub is
  * derived from it (ssh-keygen -y); a private key readable by group or
- * others is set to 0600, with a note to `out` (borrowed; NULL: none). */
+ * others is set to 0600, with a note to `out` (borrowed; NULL: none).
+ * Holds a flock on `dir` meanwhile, so builds sharing `dir` make each pair
+ * once and then all use that one. */
 int md_sshkeys_ensure(const char *dir, unsigned what, const md_out *out, md_err *err);
 
 /* Add every host key pair of `dir` (ssh_host_*_key and its .pub, e.g. a
