@@ -177,6 +177,8 @@ static void test_limits(void)
         { { .total_bytes = 6 }, "lbl member ./d: content beyond the limit of 6 bytes" },
         { { .path_bytes = 5 }, "lbl member ./a/b/c: /a/b/c: path of 6 bytes (limit 5)" },
         { { .path_depth = 2 }, "lbl member ./a/b/c: /a/b/c: path 3 levels deep (limit 2)" },
+        /* "/a/b/c" and "/d": 8 bytes of names (trial 9g case 6) */
+        { { .name_bytes = 7 }, "lbl member ./d: names beyond the limit of 7 bytes in all" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         md_tree *t = md_tree_new(false);
@@ -190,7 +192,7 @@ static void test_limits(void)
     /* exactly at every limit: accepted */
     md_tree *t = md_tree_new(false);
     md_err e = MD_ERR_INIT;
-    md_unpack_opts o = { .origin = "p", .limits = { 4, 8, 2, 6, 3 } };
+    md_unpack_opts o = { .origin = "p", .limits = { 4, 8, 2, 6, 3, .name_bytes = 8 } };
     md_unpack_stats st = { 0 };
     CHECK(unpack(t, d, n, &o, &st, &e) == 0);
     md_tree_free(t);

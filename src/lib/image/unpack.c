@@ -19,6 +19,7 @@ const md_unpack_limits md_unpack_default_limits = {
     .entry_bytes = MD_UNPACK_ENTRY_BYTES,
     .total_bytes = MD_UNPACK_TOTAL_BYTES,
     .entries = MD_UNPACK_ENTRIES,
+    .name_bytes = MD_UNPACK_NAME_BYTES,
     .stream_bytes = MD_UNPACK_STREAM_BYTES,
 };
 
@@ -26,6 +27,7 @@ const md_unpack_limits md_unpack_package_limits = {
     .entry_bytes = MD_UNPACK_ENTRY_BYTES,
     .total_bytes = MD_UNPACK_TOTAL_BYTES,
     .entries = MD_UNPACK_ENTRIES,
+    .name_bytes = MD_UNPACK_NAME_BYTES,
     .stream_bytes = MD_UNPACK_STREAM_BYTES,
     .ratio = MD_UNPACK_PACKAGE_RATIO,
 };
@@ -176,6 +178,9 @@ static int check_path(const reader *r, const char *path, md_err *err)
     size_t len = strlen(path), depth = 0;
     if (l->path_bytes && len > l->path_bytes)
         return md_err_set(err, "%s: path of %zu bytes (limit %zu)", path, len, l->path_bytes);
+    if (l->name_bytes && (r->st->names += len) > l->name_bytes)
+        return md_err_set(err, "names beyond the limit of %llu bytes in all",
+                          (unsigned long long)l->name_bytes);
     for (const char *p = path; *p; p++)
         depth += p[0] == '/' && p[1] && p[1] != '/';
     if (l->path_depth && depth > l->path_depth)

@@ -69,6 +69,10 @@ typedef struct md_unpack_limits {
      * bytes.  Counted per stream, on streams that pass through a
      * decompressor only.  0: none. */
     unsigned ratio;
+    /* Normalised paths of all entries read, bytes: the tree keeps each
+     * one, so a rootfs of long names costs memory its content does not
+     * (trial 9g case 6: 26 MB of gzip, 480,000 names of 4 KB, 2 GB). */
+    uint64_t name_bytes;
 } md_unpack_limits;
 
 /* The defaults.  A dom0 rootfs is tens of MiB and the largest distribution
@@ -86,6 +90,9 @@ typedef struct md_unpack_limits {
 #define MD_UNPACK_ENTRY_BYTES ((uint64_t)1 << 30)
 #define MD_UNPACK_TOTAL_BYTES ((uint64_t)1 << 30)
 #define MD_UNPACK_ENTRIES ((size_t)1000000)
+/* A real rootfs or package has names of 60 bytes on average: a million of
+ * them are 60 MiB. */
+#define MD_UNPACK_NAME_BYTES ((uint64_t)256 << 20)
 #define MD_UNPACK_STREAM_BYTES ((uint64_t)2 << 30)
 extern const md_unpack_limits md_unpack_default_limits;
 
@@ -166,6 +173,7 @@ typedef struct md_unpack_stats {
     size_t entries; /* entries read (directories and skipped sockets included) */
     uint64_t bytes; /* file content held */
     uint64_t read;  /* file content read, held or read past (what total_bytes bounds) */
+    uint64_t names; /* path bytes of the entries read (what name_bytes bounds) */
 } md_unpack_stats;
 
 /* Add every entry of the open libarchive read handle `a` (formats are the
