@@ -156,7 +156,7 @@ elif ! grep -qF "unpacking again, that package from its verified .deb" damaged.e
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-damaged/rootfs.cpio.gz"; then bad "damaged: the rootfs differs from the healthy build's"
 elif ! zstd -lv "$z" 2>/dev/null | grep -q "Check: XXH64"; then bad "damaged: the copy stored again has no checksum"
 else echo "ok   damaged unpacked copy: removed, unpacked again from the .deb, the same rootfs"; fi
-zstd -qdc "$z" | zstd -q --no-check -f -o "$z"
+zstd -qdc "$z" | zstd -q --no-check -o "$z.new" && mv "$z.new" "$z"
 build nocheck
 if [ $rc != 0 ]; then bad "nocheck: the build failed: $(tail -n3 nocheck.err)"
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-nocheck/rootfs.cpio.gz"; then bad "nocheck: the rootfs differs from the healthy build's"
