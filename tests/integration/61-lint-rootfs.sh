@@ -413,9 +413,24 @@ mkcpio userland.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-"
     "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=-" "./usr/lib/xen-4.20=type=dir mode=0755" \
     "./usr/lib/xen-4.20/lib/python/xen-3.0.egg-info=type=dir mode=0755" \
     "./usr/lib/xen-4.20/bin/xl=type=file mode=0755 contents=$T/files/xl"
-run 0 "$T/userland.cpio.gz" --xen "$T/names/xen.gz"
-has "userland.cpio.gz(/usr/lib/xen-4.20/bin/xl): warning: [trap2] cannot check: Xen userland"
-hasnt "error: [trap2]"
+# xl does not start without libxenctrl (ld.so): an error, and never exit 0
+# with "cannot check" (trial10g 14)
+run 1 "$T/userland.cpio.gz" --xen "$T/names/xen.gz"
+has "userland.cpio.gz(/usr/lib/xen-4.20/bin/xl): error: [trap2] Xen userland"
+has "the dynamic loader does not start them"
+hasnt "[trap2] the toolstack"
+"$MKDOM0" lint --json "$T/userland.cpio.gz" --xen "$T/names/xen.gz" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+f = [x for x in d["findings"] if x["trap"] == 2]
+assert f and not f[0]["checked"] and d["unchecked"] >= 1, d' || fail "--json says trap 2 was checked with no libxenctrl"
+# what a hand-trimmed rootfs leaves: the soname link dangling (trial10g r22)
+mkcpio dangling.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-" \
+    "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=type=link link=libxenctrl.so.4.17.0" \
+    "./usr/sbin/xenstored=type=file mode=0755 contents=$T/files/xl"
+run 1 "$T/dangling.cpio.gz" --xen "$T/names/xen.gz"
+has "dangling.cpio.gz(/usr/sbin/xenstored): error: [trap2] Xen userland"
+has "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0, which is not in the rootfs"
 # a directory alone is no toolstack at all
 mkcpio dironly.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-" \
     "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=-" "./usr/lib/xen-4.20=type=dir mode=0755"

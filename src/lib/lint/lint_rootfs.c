@@ -362,6 +362,21 @@ static bool wrapper_dir(const md_tree *t, const md_xen_version *hv, char *dir, s
     return d && md_node_type_of(d) == MD_NODE_DIR;
 }
 
+/* " (/usr/lib/.../libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0,
+ * which is not in the rootfs)" for the first libxenctrl name that leads to
+ * no file, else "".  Caller frees. */
+static char *dangling_libxenctrl(const md_tree *t)
+{
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (md_node_type_of(n) == MD_NODE_SYMLINK && md_xenver_is_libxenctrl(p) &&
+            !md_tree_resolve_file(t, p))
+            return md_xasprintf(" (%s is a link to %s, which is not in the rootfs)", p,
+                                md_node_link_target(n));
+    }
+    return md_xstrdup("");
+}
+
 /* The reader is xenver's, the one the build refuses a mixed image by (every
  * release from a binary); lint words it for a file and names the package
  * to take.  Each of the `nhv` hypervisors is one that may boot the tree. */
@@ -424,11 +439,19 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
         ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
             "matches", ts[0].version);
-    else if (!n && sv.userland[0] && !sv.nbad_ts)
-        ADD(r, sv.userland, 0, MD_LINT_WARNING, 2,
-            "cannot check: Xen userland (from %s) but no libxenctrl whose release could be "
-            "read; the toolstack's release is not guessed from path names",
-            sv.userland_origin[0] ? sv.userland_origin : "the image");
+    else if (!n && sv.userland[0] && !sv.nbad_ts) {
+        /* xl, xenstored and the rest are linked against libxenctrl
+         * (DT_NEEDED libxenctrl.so.X.Y): without it ld.so refuses to start
+         * them, so this is the toolstack failing, not only trap 2 unread */
+        char *why = dangling_libxenctrl(r->t);
+        ADD(r, sv.userland, 0, MD_LINT_ERROR, 2,
+            "Xen userland (from %s) but no libxenctrl%s: xl and xenstored are linked against "
+            "it and the dynamic loader does not start them (\"error while loading shared "
+            "libraries: libxenctrl.so...: cannot open shared object file\"); cannot check "
+            "the toolstack's release either (it is not guessed from path names)",
+            sv.userland_origin[0] ? sv.userland_origin : "the image", why);
+        free(why);
+    }
     else if (!n && !sv.nbad_ts)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
