@@ -113,6 +113,10 @@ run 1 "$C/trial10g-m18-long-opt.cfg"
 has "the word dom0_mem=... is 141 bytes long"
 has "'001M,max:4096M' never reaches dom0_mem"
 
+echo "== trial10g 5: iPXE has no --nounzip: 'Unrecognised option', the command fails"
+run 1 "$C/trial10g-i09-nounzip-option.ipxe"
+has "trial10g-i09-nounzip-option.ipxe:4: error: [boot] iPXE's 'module' has no option '--nounzip'"
+
 echo "== input 5: 4096MB: the size parser stops at B, max: is lost with it"
 run 1 "$C/issue10-5-grub.cfg"
 has "issue10-5-grub.cfg:2: error: [trap4]"

@@ -305,9 +305,16 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     /* x86: `lost` says what trap 4 misses in what Xen applied from all the
      * dom0_mem= words (an error); NULL when it has both an amount and max:,
      * so the refusal costs only the boot log's "invalid" (a warning;
-     * "dom0_mem=4G,max:4G,", trial10b case 11), unless the refused item is
-     * another option glued on with a comma, which Xen then never sets */
-    bool harmless = !e->arm && !lost && !memchr(part, '=', plen); /* a glued option is lost */
+     * "dom0_mem=4G,max:4G,", trial10b case 11) when the refused item asks
+     * for nothing */
+    /* an item that asks for something (a number: "max:8GB") or another
+     * option glued on ("max_loops=255") is lost with the refusal, so the boot
+     * is not what the line asks for even when trap 4 holds; an empty or
+     * number-less item ("", "min:", "max") asks for nothing */
+    bool asks = memchr(part, '=', plen) != NULL;
+    for (size_t i = 0; i < plen; i++)
+        asks |= isdigit((unsigned char)part[i]) != 0;
+    bool harmless = !e->arm && !lost && !asks;
     md_lint_add(g->l, at(g, x), x->line,
                 (e->arm && bad) || harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                 "%s%s; %s%s%s; use %s", tp, why, kept,
