@@ -408,6 +408,12 @@ has "xen.gz: not a Xen hypervisor image"
 # ... also when it is the only input (issue 9: it passed silently)
 run 2 "$T/out-dir/xen.gz"
 has "xen.gz: not a Xen hypervisor image"
+# a hypervisor alone: every trap it cannot show is named, no clean pass (trial10g 7)
+fakexen 4.17.7 "$T/alone-xen.gz"
+run 0 "$T/alone-xen.gz"
+has "alone-xen.gz: not checked: traps 1, 3 and 5 and trap 2's toolstack"
+has "not all traps were checked"
+hasnt "no findings in 1 input"
 # a grub.cfg that loads a rootfs the output directory does not hold: not a pass
 fakexen 4.17.7 "$T/out-dir/xen.gz"
 mv "$T/out-dir/rootfs.cpio.gz" "$T/rootfs-away.cpio.gz"

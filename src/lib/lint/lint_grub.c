@@ -319,7 +319,7 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                 (e->arm && bad) || harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                 "%s%s; %s%s%s; use %s", tp, why, kept,
                 harmless ? ", which still leaves an amount and max:, and Xen warns of the "
-                           "refused item at boot" : "", lost ? lost : "", fix);
+                           "refused item at boot" : "", lost && (bad || had) ? lost : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);

@@ -950,6 +950,15 @@ static void walk_script(bwalk *w, const char *path, unsigned stage, bool ordered
             walk_command(w, &argv, path, s.runs[k].line, stage, ordered, depth);
             md_strv_free(&argv);
         }
+        /* a file the script sources (". /lib/init/vars.sh") runs in it */
+        const char *b = lt + strspn(lt, " \t");
+        if ((b[0] == '.' && (b[1] == ' ' || b[1] == '\t')) || !strncmp(b, "source ", 7)) {
+            md_strv sw = { 0 };
+            md_strv_split(&sw, b, false);
+            if (sw.n > 1 && sw.v[1][0] == '/')
+                walk_script(w, sw.v[1], stage, ordered, depth + 1);
+            md_strv_free(&sw);
+        }
         /* busybox's example rcS: for i in /etc/init.d/S??* ; do $i start */
         if (strstr(lt, "/etc/init.d/S??*") || strstr(lt, "/etc/init.d/S[0-9]"))
             walk_glob(w, "/etc/init.d", "S", stage, ordered, depth);
@@ -984,7 +993,10 @@ void md_lint_boot_steps(const md_tree *t, md_lint_steps *out)
         init = md_tree_resolve_file(t, "/sbin/init");
     const char *real = init ? basename(md_node_path(init)) : "";
     out->init = md_xstrdup(init ? real : "");
-    if (init && text_script(t, init_path)) {
+    /* by name first: busybox and sysvinit's init read the inittab whatever
+     * their bytes (a stand-in busybox may be a script) */
+    bool inittab_init = !strcmp(real, "busybox") || !strcmp(real, "init");
+    if (init && !inittab_init && text_script(t, init_path)) {
         out->known = true;
         walk_script(&w, init_path, 0, true, 0);
     } else if (!strcmp(real, "systemd")) {
