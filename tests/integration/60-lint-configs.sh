@@ -210,7 +210,9 @@ run 1 --inittab "$C/trial10c-t6-sysv-long-id.inittab"
 has "t6-sysv-long-id.inittab:3: warning: [boot] sysvinit ignores this entry: its id field is longer than 4 characters"
 for f in trial10c-t3-bb-cttyhack.inittab trial10c-t4-bb-busybox-getty.inittab trial10c-t7-sysv-ok.inittab; do
     run 0 --inittab "$C/$f"                   # a getty behind busybox/cttyhack; sysvinit's agetty
-    has "no findings in 1 input"
+    # an inittab alone is no clean pass: what it cannot show is named (trial10g 7)
+    has "no findings in what was checked (1 input); not all traps were checked"
+    has "not checked: that the programs it runs are in the rootfs, traps 2, 3 and 5"
 done
 run 1 "$C/trial10c-l4-tab-in-args.lst"
 has "l4-tab-in-args.lst:4: error: [trap4] line 4: the tab between 'gnttab_max_frames=256' and 'dom0_mem=4096M,max:4096M' is no separator for Xen"

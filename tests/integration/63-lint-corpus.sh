@@ -101,6 +101,22 @@ has "issue10-4-grub.d-xen.cfg:1: error: [trap4] dom0_mem=10794M,max:10794M,max_l
 has "Xen applies '10794M,max:10794M' and drops 'max_loops=255'"
 has "use dom0_mem=10794M,max:10794M max_loops=255"
 
+echo "== trial10g 13: a space after dom0_mem's comma: Xen keeps the amount, 'max:' is an option of its own; severity by what Xen keeps"
+run 1 "$C/trial10g-b16-space-after-comma-unquoted.cfg"
+has "Xen applies '4096M' and drops '', so Xen has no max:"
+has "'max:4096M' is a word of its own, after a space: Xen reads it as an option named 'max:4096M'"
+run 0 "$C/trial10g-m26-trailing-min-empty.cfg"
+has "drops 'min:', which still leaves an amount and max:"
+
+echo "== trial10g 9: Xen keeps 127 bytes of an option word (MAX_PARAM_SIZE): a max: past them is lost"
+run 1 "$C/trial10g-m18-long-opt.cfg"
+has "the word dom0_mem=... is 141 bytes long"
+has "'001M,max:4096M' never reaches dom0_mem"
+
+echo "== trial10g 5: iPXE has no --nounzip: 'Unrecognised option', the command fails"
+run 1 "$C/trial10g-i09-nounzip-option.ipxe"
+has "trial10g-i09-nounzip-option.ipxe:4: error: [boot] iPXE's 'module' has no option '--nounzip'"
+
 echo "== input 5: 4096MB: the size parser stops at B, max: is lost with it"
 run 1 "$C/issue10-5-grub.cfg"
 has "issue10-5-grub.cfg:2: error: [trap4]"

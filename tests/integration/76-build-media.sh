@@ -255,6 +255,18 @@ for d in "$work/f-nomem" "$work/f-nomem/efi"; do
         { cat "$work/lintefi.log"; fail "lint $d with no dom0_mem in efi/xen.cfg exited $rc, or without trap 4 there"; }
 done
 rm -rf "$work/f-nomem"
+# lint of the unified image alone reads it as Xen does: .config as xen.cfg,
+# .ramdisk as the rootfs (trial10g 3); it lints as its parts, clean
+"$MKDOM0" lint --strict "$work/f/xen-unified.efi" > "$work/lintuni.log" 2>&1 || { cat "$work/lintuni.log"; fail "xen-unified.efi alone does not lint clean"; }
+for w in "xen-unified.efi(.config): read as Xen EFI xen.cfg" "xen-unified.efi(.ramdisk): read as rootfs archive" \
+         "mkdom0 lint: no findings in 1 input"; do
+    grep -qF "$w" "$work/lintuni.log" || { cat "$work/lintuni.log"; fail "lint xen-unified.efi: no '$w'"; }
+done
+sed 's/dom0_mem=[^ ]*/dom0_mem=4096M/' "$work/f/efi/xen.cfg" > "$work/bad.cfg"
+objcopy --update-section .config="$work/bad.cfg" "$work/f/xen-unified.efi" "$work/bad-unified.efi" || fail "objcopy --update-section"
+rc=0; "$MKDOM0" lint "$work/bad-unified.efi" > "$work/lintuni.log" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q "bad-unified.efi(.config):[0-9]*: error: \[trap4\] .*has no max:" "$work/lintuni.log" ||
+    { cat "$work/lintuni.log"; fail "a unified image whose .config has no max: exited $rc, or without trap 4 there"; }
 # The unified image: Xen's sections plus .config, .kernel and .ramdisk, after
 # .pad, not overlapping; their bytes are xen.cfg, vmlinuz and the rootfs.
 objdump -h "$work/f/xen-unified.efi" | tee "$work/sections"

@@ -1906,6 +1906,40 @@ static size_t ipxe_opts(const md_strv *w, const char **name)
     return i;
 }
 
+/* An option iPXE's image commands do not have, or NULL.  Their option
+ * tables (src/hci/commands/image_cmd.c): --name/-n, --timeout/-t, --quiet/-q,
+ * --autofree/-a, and --replace/-r for imgexec's family (chain, boot,
+ * imgexec); imgargs has the same table as imgfetch.  getopt (src/core/
+ * getopt.c) prints "Unrecognised option" for any other, and
+ * reparse_options() fails the command (src/core/parseopt.c). */
+static const char *ipxe_bad_opt(const md_strv *w, size_t at)
+{
+    static const char *const imgcmds[] = { "imgfetch", "module", "initrd", "kernel", "imgselect",
+                                           "imgload", "chain", "imgexec", "boot", "imgargs",
+                                           NULL };
+    bool img = false;
+    for (int i = 0; imgcmds[i]; i++)
+        img |= !strcmp(w->v[0], imgcmds[i]);
+    if (!img)
+        return NULL;
+    bool exec = !strcmp(w->v[0], "chain") || !strcmp(w->v[0], "imgexec") ||
+                !strcmp(w->v[0], "boot");
+    for (size_t i = 1; i < at && i < w->n; i++) {
+        const char *o = w->v[i];
+        if (!strcmp(o, "-n") || !strcmp(o, "-t") || !strcmp(o, "--name") ||
+            !strcmp(o, "--timeout")) {
+            i++; /* its value */
+            continue;
+        }
+        if (!strncmp(o, "--name=", 7) || !strncmp(o, "--timeout=", 10) || !strcmp(o, "-q") ||
+            !strcmp(o, "--quiet") || !strcmp(o, "-a") || !strcmp(o, "--autofree") ||
+            (exec && (!strcmp(o, "-r") || !strcmp(o, "--replace"))))
+            continue;
+        return o;
+    }
+    return NULL;
+}
+
 /* Settings whose value is one of a few the script names (trial10d 04, 10,
  * 11): "iseq ... && set mem A || set mem B", "prompt ... && set x A ||"
  * (A or the value before), "choose x" from a menu whose items are listed.
@@ -2577,6 +2611,24 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         }
         const char *c = w.v[0], *name = NULL;
         size_t at = ipxe_opts(&w, &name);
+        const char *bad = ipxe_bad_opt(&w, at);
+        if (bad) {
+            /* the command fails; without || after it the script ends
+             * there (a failed command aborts an iPXE script): an error */
+            md_bootcfg_add_problem(
+                out, line,
+                md_xasprintf("iPXE's '%s' has no option '%s': iPXE prints \"Unrecognised "
+                             "option\" and the command fails%s (its options: --name, "
+                             "--timeout, --quiet, --autofree%s; src/hci/commands/image_cmd.c)"
+                             "%s", c, bad, t ? "" : ", so the script stops here and nothing "
+                             "after it runs or boots",
+                             strcmp(c, "chain") && strcmp(c, "imgexec") && strcmp(c, "boot")
+                                 ? "" : ", --replace",
+                             !strcmp(bad, "--nounzip") ? "; iPXE hands images over as they "
+                             "are, so drop --nounzip" : ""));
+            /* the lines are read on as if it worked: the entry's own
+             * traps are checked too */
+        }
         char *wn = ipxe_written(&w);
         if (!strcmp(c, "goto") && !t && r.selected >= 0 && !r.ran) {
             /* the loaded Xen boots on the path at the label: follow it

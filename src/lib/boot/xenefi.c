@@ -116,6 +116,33 @@ static int pe_parse(const unsigned char *d, size_t len, const char *name, pe_inf
     return 0;
 }
 
+int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size_t *off,
+                      size_t *size)
+{
+    pe_info pi;
+    md_err e = MD_ERR_INIT;
+    if (pe_parse(d, len, "image", &pi, &e) < 0)
+        return -1;
+    unsigned nsec = d[pi.coff + 2] | d[pi.coff + 3] << 8;
+    unsigned optsz = d[pi.coff + 16] | d[pi.coff + 17] << 8;
+    size_t n = strlen(name);
+    for (unsigned i = 0; i < nsec; i++) {
+        const unsigned char *sh = d + pi.opt + optsz + 40u * i;
+        if (n > 8 || memcmp(sh, name, n) || (n < 8 && sh[n]))
+            continue;
+        /* what Xen maps: VirtualSize bytes, of which the file holds
+         * SizeOfRawData from PointerToRawData */
+        uint64_t vs = get32(sh + 8), raw = get32(sh + 16), at = get32(sh + 20);
+        uint64_t sz = vs && vs < raw ? vs : raw;
+        if (at > len || sz > len - at)
+            return -1;
+        *off = (size_t)at;
+        *size = (size_t)sz;
+        return 0;
+    }
+    return 1;
+}
+
 /* The PE checksum as CheckSumMappedFile() (imagehlp) computes it: the file
  * as 16-bit little-endian words added with the carry folded back, the
  * CheckSum field itself left out, plus the file's length. */

@@ -57,4 +57,12 @@ int md_xenefi_tree(const md_bootcfg_entry *e, const md_xenefi_files *f, const ch
 int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const char *out,
                       const char *workdir, md_err *err);
 
+/* The section `name` (".config", ".kernel", ".ramdisk") of the PE image
+ * `d`, which Xen's EFI loader reads before any file (read_section(),
+ * xen/common/efi/boot.c): its bytes are d[*off, *off + *size).  Returns 0
+ * when found, 1 when the image has no such section, -1 when `d` is no
+ * PE32+ image or the section lies past its end. */
+int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size_t *off,
+                      size_t *size);
+
 #endif

@@ -80,7 +80,10 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
             return;
         }
     l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
-    l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, false };
+    /* A finding that says it cannot check something is unchecked, whoever
+     * wrote it: the exit status (man page: 1 "with a line it could not
+     * check") and --json's "checked" follow its words, never exit 0. */
+    l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, strstr(msg, "cannot check") != NULL };
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,

@@ -239,10 +239,50 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
     return fix;
 }
 
+/* What trap 4 misses in `m` (x86, after every dom0_mem= word): ", so Xen
+ * has no max: ...", and loose_note(): " ('max:4G' is a word ...)" naming a "max:"/"min:" word of the Xen line that stands
+ * alone (a space after the comma: Xen splits its line at spaces,
+ * parse_params() in xen/common/kernel.c, and takes it for an option of that
+ * name, which it does not know).  Caller frees. */
+/* parse_params() (xen/common/kernel.c, 4.17 and 4.20) copies each
+ * space-separated option into char opt[MAX_PARAM_SIZE] (128,
+ * xen/include/xen/param.h) and drops the bytes past 127 ("avoid
+ * overflow"). */
+#define XEN_OPT_MAX 127
+static char *loose_note(const md_bootcfg_file *x)
+{
+    for (size_t i = 0; i < x->args.n; i++)
+        if (!strncmp(x->args.v[i], "dom0_mem=", 9) && strlen(x->args.v[i]) > XEN_OPT_MAX)
+            return md_xasprintf(" (the word dom0_mem=... is %zu bytes long, and Xen copies "
+                                "each option into a %d-byte buffer and drops the rest "
+                                "(MAX_PARAM_SIZE, parse_params(), xen/common/kernel.c): '%s' "
+                                "never reaches dom0_mem)", strlen(x->args.v[i]),
+                                XEN_OPT_MAX + 1, x->args.v[i] + XEN_OPT_MAX);
+    for (size_t i = 0; i < x->args.n; i++)
+        if (!strncmp(x->args.v[i], "max:", 4) || !strncmp(x->args.v[i], "min:", 4))
+            return md_xasprintf(" ('%s' is a word of its own, after a space: Xen reads it as "
+                                "an option named '%s', which it does not know, and ignores "
+                                "it; parse_params(), xen/common/kernel.c)", x->args.v[i],
+                                x->args.v[i]);
+    return md_xstrdup("");
+}
+
+static char *lost_items(const md_bootcfg_file *x, const md_bootcfg_dom0mem *m)
+{
+    char *note = loose_note(x);
+    char *out = md_xasprintf(", so Xen has %s%s%s%s", !m->amount.set ? "no amount" : "",
+                             !m->amount.set && !m->max.set ? " and " : "",
+                             !m->max.set ? "no max: (dom0 Linux sizes its struct-page array "
+                                           "for all host RAM)" : "", note);
+    free(note);
+    return out;
+}
+
 /* A dom0_mem= word Xen refuses from offset `bad` on: say what Xen keeps and
  * what it drops (`had`: earlier words set something, which Xen keeps). */
 static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val, size_t bad,
-                             const char *why, const char *tp, bool had, const char *fix)
+                             const char *why, const char *tp, bool had, const char *fix,
+                             const char *lost)
 {
     const md_bootcfg_file *x = &e->xen;
     const char *part = val + bad;
@@ -262,15 +302,24 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
                           "RAM and no max:");
     if (!e->arm && memchr(part, '=', plen) && bad)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
-    /* "dom0_mem=4G,max:4G,": parse_dom0_mem() has applied every item
-     * before the empty last one (*sz = ... per item) when it refuses it, so
-     * only the boot log's "invalid" warning differs (trial10b case 11) */
-    bool trailing = !e->arm && bad && !*part;
+    /* x86: `lost` says what trap 4 misses in what Xen applied from all the
+     * dom0_mem= words (an error); NULL when it has both an amount and max:,
+     * so the refusal costs only the boot log's "invalid" (a warning;
+     * "dom0_mem=4G,max:4G,", trial10b case 11) when the refused item asks
+     * for nothing */
+    /* an item that asks for something (a number: "max:8GB") or another
+     * option glued on ("max_loops=255") is lost with the refusal, so the boot
+     * is not what the line asks for even when trap 4 holds; an empty or
+     * number-less item ("", "min:", "max") asks for nothing */
+    bool asks = memchr(part, '=', plen) != NULL;
+    for (size_t i = 0; i < plen; i++)
+        asks |= isdigit((unsigned char)part[i]) != 0;
+    bool harmless = !e->arm && !lost && !asks;
     md_lint_add(g->l, at(g, x), x->line,
-                (e->arm && bad) || trailing ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s%s; use %s", tp, why, kept,
-                trailing ? ", which is all of it but the trailing comma, and warns of the "
-                           "empty item at boot" : "", fix);
+                (e->arm && bad) || harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                "%s%s; %s%s%s; use %s", tp, why, kept,
+                harmless ? ", which still leaves an amount and max:, and Xen warns of the "
+                           "refused item at boot" : "", lost && (bad || had) ? lost : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);
@@ -382,6 +431,11 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     const md_bootcfg_file *x = &e->xen;
     md_strv vals = { 0 }, kv = { 0 }, extra = { 0 }, dashed = { 0 };
     md_bootcfg_param_all(x, "dom0_mem", false, &vals);
+    /* Xen reads at most XEN_OPT_MAX bytes of each option word, the rest is
+     * dropped (loose_note() says so) */
+    for (size_t i = 0; i < vals.n; i++)
+        if (strlen(vals.v[i]) > XEN_OPT_MAX - 9)
+            vals.v[i][XEN_OPT_MAX - 9] = '\0';
     char *mem = NULL, *fix = NULL;
     if (!vals.n && e->kernel.path)
         md_bootcfg_param_all(&e->kernel, "dom0_mem", true, &kv);
@@ -540,8 +594,15 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             goto out;
         }
     fix = dom0_mem_fix(&vals, e->arm, false);
-    /* Every word in order onto the same variables, as Xen does. */
+    /* Every word in order onto the same variables, as Xen does: a word Xen
+     * refuses keeps the items before the refused one (parse_dom0_mem()
+     * stores each item as parse_amt() accepts it and stops at the first it
+     * refuses), and the later dom0_mem= words are parsed again (each word is
+     * one call), so what a refusal costs is known only after the last word. */
     md_bootcfg_dom0mem m = { 0 };
+    size_t refused_word = 0, refused_at = 0;
+    char *refused_why = NULL;
+    bool refused_had = false;
     for (size_t i = 0; i < vals.n; i++) {
         md_err bad = MD_ERR_INIT;
         size_t at = 0;
@@ -563,10 +624,27 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                                            "expand inside single quotes or after a backslash, "
                                            "so Xen gets '%s' as written)", bad.msg, vals.v[i])
                             : md_xstrdup(bad.msg);
-            dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix);
-            free(why);
-            if (!e->arm)
-                goto out;
+            if (e->arm) {
+                dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix, NULL);
+                free(why);
+            } else if (!refused_why) {
+                refused_why = why, refused_word = i, refused_at = at, refused_had = had;
+            } else {
+                free(why);
+            }
+        }
+    }
+    if (refused_why) {
+        /* What Xen ends up with decides how bad the refusal is: an error when
+         * it leaves no amount or no max: (trap 4), a warning when both were
+         * applied anyway ("4G,max:4G,": only the boot log's "invalid") */
+        char *lost = !m.max.set || !m.amount.set ? lost_items(x, &m) : NULL;
+        dom0_mem_refused(g, e, vals.v[refused_word], refused_at, refused_why, tp, refused_had,
+                         fix, lost);
+        free(refused_why);
+        if (lost) {
+            free(lost);
+            goto out;
         }
     }
     /* Arm: parse_dom0_mem() assigns parse_size_and_unit()'s result before
@@ -669,10 +747,12 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
         md_lint_fix(g->l, "%s", ref);
     } else if (!max && base) {
+        char *note = loose_note(x);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                    "%sdom0_mem=%s has no max:, so dom0 Linux sizes its struct-page array "
+                    "%sdom0_mem=%s has no max:%s, so dom0 Linux sizes its struct-page array "
                     "for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and dies "
-                    "in early boot; use %s", tp, mem, fix);
+                    "in early boot; use %s", tp, mem, note, fix);
+        free(note);
         md_lint_fix(g->l, "%s", fix);
     } else if (!max) {
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,

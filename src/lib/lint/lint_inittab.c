@@ -807,3 +807,255 @@ void md_lint_services(md_lint *l, const char *label, const md_tree *t)
     }
     md_strv_free(&names);
 }
+
+/* ---- what init runs as the system comes up, in order ---- */
+
+typedef struct bwalk {
+    const md_tree *t;
+    md_lint_step *v;
+    size_t n, cap;
+    unsigned seq;    /* the next step of a sequence */
+    md_strv levels;  /* OpenRC runlevels already run */
+    md_strv visited; /* scripts walked (a loop of scripts runs once here) */
+} bwalk;
+
+static void push_step(bwalk *w, md_lint_step_kind kind, const char *file, unsigned line,
+                      unsigned stage, bool ordered, const char *text)
+{
+    w->v = md_xgrow(w->v, &w->cap, w->n + 1, sizeof *w->v);
+    /* one counter orders the sequence; an unordered group (one OpenRC
+     * runlevel) shares the number it took when it began */
+    w->v[w->n++] = (md_lint_step){ kind, md_xstrdup(file), line, ordered ? w->seq++ : stage,
+                                   md_xstrdup(text) };
+}
+
+static bool text_script(const md_tree *t, const char *path)
+{
+    size_t len;
+    char *s = md_tree_text(t, path, &len);
+    bool ok = s && len && !memchr(s, 0, len < 4096 ? len : 4096);
+    free(s);
+    return ok;
+}
+
+static void walk_script(bwalk *w, const char *path, unsigned stage, bool ordered, int depth);
+
+/* /etc/rcX.d/S* in name order: what Debian's /etc/init.d/rc X and
+ * busybox's example rcS (for i in /etc/init.d/S??*) run. */
+static void walk_glob(bwalk *w, const char *dir, const char *prefix, unsigned stage, bool ordered,
+                      int depth)
+{
+    md_strv names = { 0 };
+    size_t dl = strlen(dir);
+    for (md_node *n = md_tree_first(w->t); n; n = md_tree_next(w->t, n)) {
+        const char *p = md_node_path(n);
+        if (!strncmp(p, dir, dl) && p[dl] == '/' && !strchr(p + dl + 1, '/') &&
+            !strncmp(p + dl + 1, prefix, strlen(prefix)))
+            md_strv_push(&names, p);
+    }
+    md_strv_sort(&names);
+    for (size_t i = 0; i < names.n; i++)
+        walk_script(w, names.v[i], stage, ordered, depth + 1);
+    md_strv_free(&names);
+}
+
+static void walk_level(bwalk *w, const char *level, unsigned stage)
+{
+    (void)stage;
+    if (md_strv_contains(&w->levels, level))
+        return;
+    md_strv_push(&w->levels, level);
+    unsigned group = w->seq++;
+    char *dir = md_xasprintf("/etc/runlevels/%s", level);
+    size_t dl = strlen(dir);
+    for (md_node *n = md_tree_first(w->t); n; n = md_tree_next(w->t, n)) {
+        const char *p = md_node_path(n);
+        if (strncmp(p, dir, dl) || p[dl] != '/' || strchr(p + dl + 1, '/') || p[dl + 1] == '.')
+            continue;
+        /* OpenRC orders a runlevel's services by their dependencies, not
+         * by name: one runlevel is one unordered stage */
+        char *script = md_xasprintf("/etc/init.d/%s", p + dl + 1);
+        push_step(w, MD_LINT_STEP_RUN, p, 0, group, false, script);
+        walk_script(w, script, group, false, 1);
+        free(script);
+    }
+    free(dir);
+}
+
+/* One command init or a script runs, given as its argv: the step, then
+ * what it leads to (an OpenRC runlevel, Debian's rc, a script). */
+static void walk_command(bwalk *w, const md_strv *argv, const char *file, unsigned line,
+                         unsigned stage, bool ordered, int depth)
+{
+    if (!argv->n)
+        return;
+    size_t pi = unwrap(argv);
+    const char *prog = argv->v[pi], *b = basename(prog);
+    push_step(w, MD_LINT_STEP_RUN, file, line, stage, ordered, prog);
+    if (!strcmp(b, "openrc")) {
+        /* openrc LEVEL runs sysinit and boot first when they have not run
+         * (OpenRC's rc.c); `openrc` alone enters default (openrc(8)) */
+        const char *level = pi + 1 < argv->n ? argv->v[pi + 1] : "default";
+        walk_level(w, "sysinit", stage);
+        if (strcmp(level, "sysinit"))
+            walk_level(w, "boot", stage);
+        if (strcmp(level, "sysinit") && strcmp(level, "boot"))
+            walk_level(w, level, stage);
+        return;
+    }
+    if (!strcmp(prog, "/etc/init.d/rc") && pi + 1 < argv->n) {
+        char *dir = md_xasprintf("/etc/rc%s.d", argv->v[pi + 1]);
+        walk_glob(w, dir, "S", stage, ordered, depth);
+        free(dir);
+        return;
+    }
+    if (prog[0] == '/' && text_script(w->t, prog))
+        walk_script(w, prog, stage, ordered, depth + 1);
+}
+
+static void walk_script(bwalk *w, const char *path, unsigned stage, bool ordered, int depth)
+{
+    if (depth > 8 || md_strv_contains(&w->visited, path))
+        return;
+    size_t len;
+    char *text = md_tree_text(w->t, path, &len);
+    if (!text || !len || memchr(text, 0, len < 4096 ? len : 4096)) {
+        free(text);
+        return;
+    }
+    md_strv_push(&w->visited, path);
+    svscan s = { .p = text, .end = text + len, .line = 1 };
+    sv_scan(&s);
+    /* line by line: the text of each (for what it does by words: a mount,
+     * an mdev -s), and at each line the programs sv_scan found it runs */
+    size_t k = 0;
+    unsigned line = 1;
+    for (const char *p = text; p < text + len; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+        char *lt = md_xstrndup(p, ll);
+        push_step(w, MD_LINT_STEP_TEXT, path, line, stage, ordered, lt);
+        for (; k < s.nruns && s.runs[k].line <= line; k++) {
+            md_strv argv = { 0 };
+            md_strv_push(&argv, s.runs[k].prog);
+            /* "/etc/init.d/rc S" (Debian's rcS): the argument matters */
+            const char *at = strstr(lt, s.runs[k].prog);
+            if (at && !strcmp(s.runs[k].prog, "/etc/init.d/rc")) {
+                md_strv rest = { 0 };
+                md_strv_split(&rest, at, false);
+                if (rest.n > 1)
+                    md_strv_push(&argv, rest.v[1]);
+                md_strv_free(&rest);
+            }
+            walk_command(w, &argv, path, s.runs[k].line, stage, ordered, depth);
+            md_strv_free(&argv);
+        }
+        /* a file the script sources (". /lib/init/vars.sh") runs in it */
+        const char *b = lt + strspn(lt, " \t");
+        if ((b[0] == '.' && (b[1] == ' ' || b[1] == '\t')) || !strncmp(b, "source ", 7)) {
+            md_strv sw = { 0 };
+            md_strv_split(&sw, b, false);
+            if (sw.n > 1 && sw.v[1][0] == '/')
+                walk_script(w, sw.v[1], stage, ordered, depth + 1);
+            md_strv_free(&sw);
+        }
+        /* busybox's example rcS: for i in /etc/init.d/S??* ; do $i start */
+        if (strstr(lt, "/etc/init.d/S??*") || strstr(lt, "/etc/init.d/S[0-9]"))
+            walk_glob(w, "/etc/init.d", "S", stage, ordered, depth);
+        free(lt);
+        p = nl ? nl + 1 : text + len;
+    }
+    for (size_t i = 0; i < s.nruns; i++)
+        free(s.runs[i].prog);
+    free(s.runs);
+    md_strv_free(&s.guarded);
+    free(text);
+}
+
+/* init's startup actions in the order it runs them: busybox runs every
+ * sysinit entry (each waited for) before wait and once (init/init.c
+ * run_actions), sysvinit sysinit before boot/bootwait before the
+ * runlevel's entries (src/init.c); in file order within each. */
+static int action_class(const char *a)
+{
+    return !strcmp(a, "sysinit") ? 0 : !strcmp(a, "boot") || !strcmp(a, "bootwait") ? 1 : 2;
+}
+
+void md_lint_boot_steps(const md_tree *t, md_lint_steps *out)
+{
+    *out = (md_lint_steps){ 0 };
+    bwalk w = { .t = t };
+    size_t len;
+    /* the kernel runs /init of an initramfs, else /sbin/init (init/main.c) */
+    const md_node *init = md_tree_resolve_file(t, "/init");
+    const char *init_path = init ? "/init" : "/sbin/init";
+    if (!init)
+        init = md_tree_resolve_file(t, "/sbin/init");
+    const char *real = init ? basename(md_node_path(init)) : "";
+    out->init = md_xstrdup(init ? real : "");
+    /* by name first: busybox and sysvinit's init read the inittab whatever
+     * their bytes (a stand-in busybox may be a script) */
+    bool inittab_init = !strcmp(real, "busybox") || !strcmp(real, "init");
+    if (init && !inittab_init && text_script(t, init_path)) {
+        out->known = true;
+        walk_script(&w, init_path, 0, true, 0);
+    } else if (!strcmp(real, "systemd")) {
+        out->known = out->systemd = true;
+    } else if (!strcmp(real, "openrc-init")) {
+        /* openrc-init runs sysinit, boot, then default (openrc-init.c) */
+        out->known = true;
+        md_strv argv = { 0 };
+        md_strv_push(&argv, "openrc");
+        md_strv_push(&argv, "default");
+        walk_command(&w, &argv, init_path, 0, 0, true, 0);
+        md_strv_free(&argv);
+    } else if (init) {
+        /* busybox init or sysvinit: the inittab; busybox without one runs
+         * ::sysinit:/etc/init.d/rcS (init/init.c parse_inittab) */
+        char *it = md_tree_text(t, "/etc/inittab", &len);
+        out->known = true;
+        if (!it) {
+            md_strv argv = { 0 };
+            md_strv_push(&argv, "/etc/init.d/rcS");
+            walk_command(&w, &argv, init_path, 0, 0, true, 0);
+            md_strv_free(&argv);
+        }
+        for (int cls = 0; it && cls < 3; cls++) {
+            char *copy = md_xstrndup(it, len);
+            unsigned line = 0;
+            for (char *p = copy, *next; p && *p; p = next) {
+                line++;
+                next = strchr(p, '\n');
+                if (next)
+                    *next++ = '\0';
+                char *tl = trim(p);
+                itline e;
+                if (*tl == '#' || !split_line(tl, &e) || !startup_action(trim(e.action)) ||
+                    action_class(trim(e.action)) != cls)
+                    continue;
+                md_strv argv = { 0 };
+                md_strv_split(&argv, e.process, false);
+                push_step(&w, MD_LINT_STEP_TEXT, "/etc/inittab", line, 0, true, e.process);
+                walk_command(&w, &argv, "/etc/inittab", line, 0, true, 0);
+                md_strv_free(&argv);
+            }
+            free(copy);
+        }
+        free(it);
+    }
+    md_strv_free(&w.levels);
+    md_strv_free(&w.visited);
+    out->v = w.v;
+    out->n = w.n;
+}
+
+void md_lint_steps_free(md_lint_steps *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].file);
+        free(s->v[i].text);
+    }
+    free(s->v);
+    free(s->init);
+    *s = (md_lint_steps){ 0 };
+}

@@ -44,6 +44,39 @@ bool md_lint_keep(const char *path, uint64_t size);
  * md_lint_rootfs. */
 void md_lint_services(md_lint *l, const char *label, const md_tree *t);
 
+/* What init runs as the system comes up, in the order it runs it (one
+ * reader for every trap that depends on it): the kernel runs /init of an
+ * initramfs, else /sbin/init; busybox init and sysvinit run the inittab's
+ * startup entries (sysinit, then boot/bootwait, then the rest; file order
+ * within each; busybox without an inittab runs /etc/init.d/rcS), openrc
+ * LEVEL runs the runlevels sysinit, boot and LEVEL (openrc-init: default),
+ * and every script run is followed into what it runs (sv_scan's programs,
+ * Debian's /etc/init.d/rc X, busybox's for i in /etc/init.d/S??*).
+ * Steps are a script's lines (MD_LINT_STEP_TEXT: the text to read for what
+ * it does) and the programs run (MD_LINT_STEP_RUN: text is the path).  A
+ * step with a smaller `order` ends before one with a larger one starts;
+ * steps of one OpenRC runlevel share one `order` (OpenRC orders them by
+ * their dependencies).  `known` is false when init is none of these
+ * (a compiled init of its own): nothing is known to run.  systemd is not
+ * followed (`systemd`: it mounts devtmpfs itself). */
+typedef enum { MD_LINT_STEP_TEXT, MD_LINT_STEP_RUN } md_lint_step_kind;
+typedef struct md_lint_step {
+    md_lint_step_kind kind;
+    char *file;     /* the file the step is in ("/etc/inittab") */
+    unsigned line;  /* its line there; 0: the file as a whole */
+    unsigned order;
+    char *text;
+} md_lint_step;
+typedef struct md_lint_steps {
+    md_lint_step *v;
+    size_t n;
+    bool known, systemd;
+    char *init; /* the name of the program the kernel runs as init ("busybox") */
+} md_lint_steps;
+/* Fills `out` (the caller frees it with md_lint_steps_free). */
+void md_lint_boot_steps(const struct md_tree *t, md_lint_steps *out);
+void md_lint_steps_free(md_lint_steps *s);
+
 /* What the kernel does with the initramfs `label` that a reading of its
  * entries would not show (image/unpack.h md_unpack_notes) as findings:
  * where it stops unpacking and entries it does not create (errors), a

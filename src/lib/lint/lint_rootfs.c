@@ -96,34 +96,6 @@ static unsigned find_word(const char *text, const char *word)
     return 0;
 }
 
-/* Is an /etc/init.d/NAME service ever started?  OpenRC: a runlevel link;
- * sysvinit: an rc?.d link; busybox rcS: an S??name script; or another boot
- * script naming it. */
-static bool service_enabled(const md_tree *t, const scripts *s, const char *path)
-{
-    if (!has_prefix(path, "/etc/init.d/"))
-        return true;
-    const char *name = basename(path);
-    if (name[0] == 'S' && isdigit((unsigned char)name[1]) && isdigit((unsigned char)name[2]))
-        return true;
-    if (!strcmp(name, "rcS") || !strcmp(name, "rc.local"))
-        return true;
-    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
-        const char *p = md_node_path(n);
-        if (!(has_prefix(p, "/etc/runlevels/") || has_prefix(p, "/etc/rc")))
-            continue;
-        const char *b = basename(p);
-        if (md_node_type_of(n) == MD_NODE_SYMLINK && !strcmp(basename(md_node_link_target(n)), name))
-            return true;
-        if (!strcmp(b, name) || (b[0] == 'S' && strlen(b) > 3 && !strcmp(b + 3, name)))
-            return true;
-    }
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i].path, path) && find_word(s->v[i].text, name))
-            return true;
-    return false;
-}
-
 /* ---- trap 1: who runs a login on hvc0 ---- */
 
 /* The files init and the kernel read or run: anything but a regular file
@@ -295,44 +267,114 @@ static void check_static_nodes(rctx *r)
     }
 }
 
+/* Does this step make the /dev/xen nodes?  A mount of devtmpfs, mdev (when
+ * the rootfs has it), udevd, mkdom0's xen-dom0-setup (it makes them from
+ * /proc/misc), or `mount -a` with a devtmpfs line in /etc/fstab (busybox
+ * init does not read fstab itself). */
+static bool step_creates(const md_tree *t, const md_lint_step *st)
+{
+    if (st->kind == MD_LINT_STEP_RUN) {
+        const char *b = basename(st->text);
+        return !strcmp(b, "xen-dom0-setup") || !strcmp(b, "udevd") ||
+               !strcmp(b, "systemd-udevd") || (!strcmp(b, "mdev") && md_tree_resolve(t, st->text));
+    }
+    const char *x = st->text;
+    if (find_word(x, "devtmpfs") || find_word(x, "xen-dom0-setup") || find_word(x, "udevd"))
+        return true;
+    if (find_word(x, "mdev") && (strstr(x, "busybox mdev") || exists(t, "/sbin/mdev") ||
+                                 exists(t, "/bin/mdev") || exists(t, "/usr/sbin/mdev")))
+        return true;
+    if (find_word(x, "mount") && strstr(x, " -a")) {
+        char *fs = md_tree_text(t, "/etc/fstab", NULL);
+        bool dev = fs && find_word(fs, "devtmpfs");
+        free(fs);
+        return dev;
+    }
+    return false;
+}
+
+static bool step_xenstored(const md_lint_step *st)
+{
+    const char *b = st->kind == MD_LINT_STEP_RUN ? basename(st->text) : "";
+    return !strcmp(b, "xenstored") || !strcmp(b, "oxenstored");
+}
+
+static char *step_where(const md_lint_step *st)
+{
+    return st->line ? md_xasprintf("%s:%u", st->file, st->line) : md_xstrdup(st->file);
+}
+
+/* Trap 3 by what init runs, in its order (md_lint_boot_steps, the one
+ * reader of it): something must make the nodes, and before xenstored
+ * starts (design.md trap 3: "The nodes must exist before xenstored
+ * starts").  A helper that is only present (udevd, systemd beside busybox
+ * init, xen-dom0-setup, an fstab line) makes nothing. */
 static void check_devices(rctx *r, const scripts *s)
 {
     const md_tree *t = r->t;
     check_static_nodes(r);
-    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n))
-        if (!strcmp(basename(md_node_path(n)), "xen-dom0-setup"))
-            return; /* mkdom0's helper makes the nodes from /proc/misc */
-    if (exists(t, "/lib/systemd/systemd") || exists(t, "/usr/lib/systemd/systemd"))
-        return; /* systemd mounts devtmpfs itself */
-    static const char *const udevd[] = { "/lib/systemd/systemd-udevd", "/usr/lib/systemd/systemd-udevd",
-                                         "/sbin/udevd", "/usr/sbin/udevd", "/bin/udevadm",
-                                         "/usr/bin/udevadm", NULL };
-    for (int i = 0; udevd[i]; i++)
-        if (exists(t, udevd[i]))
-            return;
-    const char *disabled = NULL;
-    for (size_t i = 0; i < s->n; i++) {
-        const script *sc = &s->v[i];
-        bool hit = find_word(sc->text, "devtmpfs") ||
-                   (find_word(sc->text, "mdev") &&
-                    (strstr(sc->text, "busybox mdev") || exists(t, "/sbin/mdev") ||
-                     exists(t, "/bin/mdev") || exists(t, "/usr/sbin/mdev")));
-        if (!hit)
-            continue;
-        if (service_enabled(t, s, sc->path))
-            return;
-        disabled = sc->path;
+    md_lint_steps bs;
+    md_lint_boot_steps(t, &bs);
+    const md_lint_step *mk = NULL, *xs = NULL;
+    for (size_t i = 0; i < bs.n; i++) {
+        const md_lint_step *st = &bs.v[i];
+        if (!mk && step_creates(t, st))
+            mk = st;
+        if (!xs && step_xenstored(st))
+            xs = st;
     }
-    if (disabled)
-        ADD(r, disabled, 0, MD_LINT_ERROR, 3,
-            "would mount devtmpfs (or run mdev), but no runlevel or boot script starts "
-            "this service, so nothing creates /dev/xen/* and xenstored fails to open "
-            "/dev/xen/evtchn; enable it in the sysinit runlevel");
-    else
+    if (bs.systemd || (!bs.known && !exists(t, "/init") && !exists(t, "/sbin/init"))) {
+        /* systemd mounts devtmpfs itself; no init at all is named by trap 1 */
+    } else if (!bs.known) {
+        ADD(r, NULL, 0, MD_LINT_WARNING, 3,
+            "cannot check what creates /dev/xen/*: init is '%s', neither busybox init, "
+            "sysvinit, OpenRC, systemd nor a script, so what it runs is not known",
+            bs.init);
+    } else if (mk && xs && xs->order < mk->order) {
+        char *a = step_where(xs), *b = step_where(mk);
         ADD(r, NULL, 0, MD_LINT_ERROR, 3,
-            "nothing creates /dev/xen/*: no devtmpfs mount in an init script or /etc/fstab, "
-            "no mdev or udev, no xen-dom0-setup; xenstored then fails to open "
-            "/dev/xen/evtchn and privcmd; mount -t devtmpfs devtmpfs /dev early in boot");
+            "xenstored starts (%s) before anything creates /dev/xen/* (%s): init runs these "
+            "one after the other, so xenstored finds no /dev/xen/evtchn and exits; create "
+            "the nodes first (mount -t devtmpfs devtmpfs /dev early in the first sysinit "
+            "entry)", a, b);
+        free(a);
+        free(b);
+    } else if (!mk) {
+        const char *disabled = NULL;
+        for (size_t i = 0; i < s->n && !disabled; i++)
+            if (find_word(s->v[i].text, "devtmpfs") && has_prefix(s->v[i].path, "/etc/init.d/"))
+                disabled = s->v[i].path;
+        static const char *const helpers[] = {
+            "/usr/sbin/xen-dom0-setup", "/sbin/xen-dom0-setup", "/lib/systemd/systemd-udevd",
+            "/usr/lib/systemd/systemd-udevd", "/sbin/udevd", "/usr/sbin/udevd",
+            "/lib/systemd/systemd", "/usr/lib/systemd/systemd", NULL };
+        md_strv idle = { 0 };
+        for (int i = 0; helpers[i]; i++)
+            if (exists(t, helpers[i]))
+                md_strv_push(&idle, helpers[i]);
+        char *il = md_strv_join(&idle, ", ");
+        char *note = idle.n ? md_xasprintf(" (%s %s in the rootfs, but nothing init runs "
+                                           "starts %s; init here is %s)", il,
+                                           idle.n == 1 ? "is" : "are",
+                                           idle.n == 1 ? "it" : "them", bs.init)
+                            : md_xstrdup("");
+        if (disabled)
+            ADD(r, disabled, 0, MD_LINT_ERROR, 3,
+                "would mount devtmpfs, but nothing init runs starts this script (no inittab "
+                "entry, runlevel or script run at boot names it), so nothing creates "
+                "/dev/xen/* and xenstored fails to open /dev/xen/evtchn%s; enable it in the "
+                "sysinit runlevel", note);
+        else
+            ADD(r, NULL, 0, MD_LINT_ERROR, 3,
+                "nothing creates /dev/xen/*: nothing init runs mounts devtmpfs, runs mdev, "
+                "udevd or xen-dom0-setup (an /etc/fstab line needs a 'mount -a' that runs)%s; "
+                "xenstored then fails to open /dev/xen/evtchn and privcmd; mount -t devtmpfs "
+                "devtmpfs /dev early in boot", note);
+        free(note);
+        free(il);
+        md_strv_free(&idle);
+    }
+    md_lint_steps_free(&bs);
 }
 
 /* ---- trap 2: the toolstack's release ---- */
@@ -360,6 +402,21 @@ static bool wrapper_dir(const md_tree *t, const md_xen_version *hv, char *dir, s
     snprintf(dir, n, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
     const md_node *d = md_tree_resolve(t, dir);
     return d && md_node_type_of(d) == MD_NODE_DIR;
+}
+
+/* " (/usr/lib/.../libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0,
+ * which is not in the rootfs)" for the first libxenctrl name that leads to
+ * no file, else "".  Caller frees. */
+static char *dangling_libxenctrl(const md_tree *t)
+{
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (md_node_type_of(n) == MD_NODE_SYMLINK && md_xenver_is_libxenctrl(p) &&
+            !md_tree_resolve_file(t, p))
+            return md_xasprintf(" (%s is a link to %s, which is not in the rootfs)", p,
+                                md_node_link_target(n));
+    }
+    return md_xstrdup("");
 }
 
 /* The reader is xenver's, the one the build refuses a mixed image by (every
@@ -424,11 +481,19 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
         ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
             "matches", ts[0].version);
-    else if (!n && sv.userland[0] && !sv.nbad_ts)
-        ADD(r, sv.userland, 0, MD_LINT_WARNING, 2,
-            "cannot check: Xen userland (from %s) but no libxenctrl whose release could be "
-            "read; the toolstack's release is not guessed from path names",
-            sv.userland_origin[0] ? sv.userland_origin : "the image");
+    else if (!n && sv.userland[0] && !sv.nbad_ts) {
+        /* xl, xenstored and the rest are linked against libxenctrl
+         * (DT_NEEDED libxenctrl.so.X.Y): without it ld.so refuses to start
+         * them, so this is the toolstack failing, not only trap 2 unread */
+        char *why = dangling_libxenctrl(r->t);
+        ADD(r, sv.userland, 0, MD_LINT_ERROR, 2,
+            "Xen userland (from %s) but no libxenctrl%s: xl and xenstored are linked against "
+            "it and the dynamic loader does not start them (\"error while loading shared "
+            "libraries: libxenctrl.so...: cannot open shared object file\"); cannot check "
+            "the toolstack's release either (it is not guessed from path names)",
+            sv.userland_origin[0] ? sv.userland_origin : "the image", why);
+        free(why);
+    }
     else if (!n && !sv.nbad_ts)
         ADD(r, NULL, 0, MD_LINT_NOTE, 2,
             "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");

@@ -183,6 +183,9 @@ static bool is_userland_name(const char *path)
     static const char *const progs[] = { "xl", "xenstored", "oxenstored", "xenconsoled",
                                          "xen-init-dom0", NULL };
     const char *b = basename(path);
+    /* a program, not its config (/etc/conf.d/xenconsoled) or docs */
+    if (!strstr(path, "bin/") && !strstr(path, "/libexec/"))
+        return false;
     for (int i = 0; progs[i]; i++)
         if (!strcmp(b, progs[i]))
             return true;
