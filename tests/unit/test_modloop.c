@@ -282,6 +282,41 @@ static void test_signature(void)
     free(kd2);
 }
 
+/* The kernel's release picks its directory (trial 13 F14); another
+ * release's modloop is refused naming both; setuid and setgid bits are
+ * dropped (F15). */
+static void test_release(void)
+{
+    mkdirs("rel/modules/6.6.1-0-lts/kernel");
+    mkdirs("rel/modules/6.6.2-0-lts/kernel");
+    char *p = path("rel/modules/6.6.2-0-lts/kernel/a.ko");
+    t_spit(p, "module");
+    CHECK(chmod(p, 06755) == 0);
+    free(p);
+    p = path("rel/modules/6.6.1-0-lts/kernel/b.ko");
+    t_spit(p, "module");
+    free(p);
+    char *img = path("rel.sqfs"), *src = path("rel");
+    CHECK(mksquashfs(src, img, "-all-root") == 0);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_strv kv = { 0 };
+    CHECK(md_modloop_read(t, img, "modloop", "6.6.2-0-lts", &kv, &e) == 0);
+    CHECK(kv.n == 2);
+    const md_node *n = md_tree_lookup(t, "/lib/modules/6.6.2-0-lts/kernel/a.ko");
+    CHECK(n && md_node_attr(n)->mode == 0755);
+    CHECK(!md_tree_lookup(t, "/lib/modules/6.6.1-0-lts"));
+    md_tree_free(t);
+    md_strv_free(&kv);
+    t = md_tree_new(true);
+    CHECK(md_modloop_read(t, img, "modloop", "6.6.3-0-lts", NULL, &e) < 0);
+    CHECK_ERR(&e, "holds the modules of kernel 6.6.1-0-lts, 6.6.2-0-lts, not of the image's "
+                  "kernel 6.6.3-0-lts");
+    md_tree_free(t);
+    free(img);
+    free(src);
+}
+
 int main(void)
 {
     if (system("command -v mksquashfs >/dev/null") != 0) {
@@ -294,6 +329,7 @@ int main(void)
     test_good();
     test_bad();
     test_signature();
+    test_release();
     t_rm_tree(dir);
     return t_done("modloop");
 }

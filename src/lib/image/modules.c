@@ -117,7 +117,8 @@ char *md_modules_image_release(const unsigned char *data, size_t len)
     /* a release is a directory name: printable, no '/', at most a line */
     while (n < max && n < 256 && s[n] > ' ' && s[n] < 0x7f && s[n] != '/')
         n++;
-    if (!n || n == max || n == 256 || (s[n] != ' ' && s[n] != '\0'))
+    if (!n || n == max || n == 256 || (s[n] != ' ' && s[n] != '\0') || !strncmp(s, ".", n) ||
+        !strncmp(s, "..", n))
         return NULL;
     return md_xstrndup(s, n);
 }
