@@ -147,10 +147,20 @@ pkg v323 busybox-binsh 1.36.1-r0 --depend busybox --provides /bin/sh --priority 
 # /sbin/openrc-run, its libexec /lib/rc): OpenRC's real shell library
 # (Debian's build of it) and scripts standing in for its glibc programs,
 # which the image's ELF check would rightly refuse on this libc-less base.
-mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc"
-for p in openrc openrc-run; do
-    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "$p" > "$T/src/openrc-0.45.2-r0/sbin/$p"
-    chmod 755 "$T/src/openrc-0.45.2-r0/sbin/$p"
+# The programs the services run by bare name, found through openrc-run's
+# PATH (/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:...), are stand-ins too: its
+# supervise-daemon and start-stop-daemon in /sbin, its helpers (checkpath,
+# ebegin, einfo, service_started, ...: Debian's build's list) in /lib/rc/bin.
+mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc/bin"
+standin() { # PATH
+    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "${1##*/}" > "$1"
+    chmod 755 "$1"
+}
+for p in openrc openrc-run supervise-daemon start-stop-daemon; do
+    standin "$T/src/openrc-0.45.2-r0/sbin/$p"
+done
+for p in "$T/deb/lib/rc/bin/"*; do
+    standin "$T/src/openrc-0.45.2-r0/lib/rc/bin/${p##*/}"
 done
 cp -a "$T/deb/lib/rc/sh" "$T/src/openrc-0.45.2-r0/lib/rc/sh"
 pkg v323 openrc 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
@@ -611,3 +621,28 @@ left=$(grep " usr/lib/modules/$kver/" "$T/ml-extra.list" | grep -v '^d' |
 grep -Eq '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" && grep -E '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" | grep -q "usr/lib/modules" &&
     fail "a setuid or setgid file under the modules directory"
 echo "modloop with a setuid program, a stray file and a link out: none taken, modules without setuid"
+
+# What the services run by bare name is looked up where openrc-run looks
+# (#13's trial F1: supervisor=supervise-daemon, start-stop-daemon, checkpath
+# and xl were never checked): an openrc without its supervise-daemon,
+# start-stop-daemon and checkpath, and a xen without xl, are refused.
+cp -a "$T/mirror" "$T/nohelpers"
+rm -rf "$T/src/openrc-nohelpers"
+cp -a "$T/src/openrc-0.45.2-r0" "$T/src/openrc-nohelpers"
+rm "$T/src/openrc-nohelpers/sbin/supervise-daemon" "$T/src/openrc-nohelpers/sbin/start-stop-daemon" \
+    "$T/src/openrc-nohelpers/lib/rc/bin/checkpath"
+python3 "$MAKER" apk "$T/nohelpers/v323/x86_64/openrc-0.45.2-r0.apk" "${KEY[@]}" \
+    --root "$T/src/openrc-nohelpers" --name openrc --version 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
+index_of() { python3 "$MAKER" index "$T/$1/$2/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description "$2" "$T/$1/$2/x86_64/"*.apk; }
+index_of nohelpers v323
+spec "$T/nohelpers.ini" "$T/nohelpers"
+build_refused "openrc without its helpers" nohelpers "$T/nohelpers-cache" "the design.s traps"
+for re in 'etc/init.d/sshd\):[0-9]+: error: .*service sshd runs supervise-daemon, which is in none of the directories where OpenRC looks \(/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/usr/bin:/usr/sbin' \
+          'etc/init.d/xenconsoled\):[0-9]+: error: .*service xenconsoled runs start-stop-daemon, which is in none' \
+          'etc/init.d/xendomains\):[0-9]+: error: .*service xendomains runs checkpath, which is in none'; do
+    grep -Eq "$re" "$T/nohelpers.log" || { cat "$T/nohelpers.log"; fail "openrc without its helpers: no finding /$re/"; }
+done
+[ "$(ls -A "$T/nohelpers-out")" = rootfs.cpio.gz ] || fail "openrc without its helpers: -o changed"
+echo "openrc without supervise-daemon, start-stop-daemon, checkpath: refused by the self-lint naming each"
+xen_refused noxl usr/sbin/xl \
+    'etc/init.d/xendomains\):[0-9]+: error: .*service xendomains runs xl, which is in none of the directories where OpenRC looks'
