@@ -123,6 +123,17 @@ refused "conflict" "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 confl
 spec "$T/unsat.ini" "$keys" "Pin=xen-libs=v322"
 refused "unsatisfiable" "xen -> so:libxenctrl.so.4.18: no version satisfies (available: provided by xen-libs 4.18.3-r0 in v320 (pinned to v322))" "$T/unsat.ini"
 # A Debian key in an Alpine repository, named at its line.
+# A pin of a name the image does not take pins nothing: refused naming its
+# line (trial 13 F3: a typo was silently ignored); a second pin of one
+# package, which would have won unseen (F4), too.
+spec "$T/pintypo.ini" "$keys" "Pin=xen-lib=v320"
+refused "pin of a package nothing selects" \
+    "pintypo.ini:20: Pin=xen-lib=v320: no package xen-lib is in the image (72 packages): nothing selects it" \
+    "$T/pintypo.ini"
+spec "$T/pintwice.ini" "$keys" "Pin=xen=v322"
+refused "a package pinned twice" \
+    "pintwice.ini:20: Pin=xen=v322: xen is already pinned (to v320, at $T/pintwice.ini:19): one pin per package" \
+    "$T/pintwice.ini"
 spec "$T/suite.ini" "$keys"
 sed -i 's/^Keys=\(.*\)/Keys=\1\nSuite=v3.22/' "$T/suite.ini"
 refused "Suite= in Type=apk" "suite.ini:9: Suite= is for Type=deb; [Repository v322] is Type=apk" \
