@@ -598,10 +598,23 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 
 static int packages_key(md_spec *s, const char *k, const char *v)
 {
-    if (!strcmp(k, "Include"))
-        return set_list(&s->packages, v), 1;
-    if (!strcmp(k, "Exclude"))
-        return set_list(&s->excludes, v), 1;
+    if (!strcmp(k, "Include") || !strcmp(k, "Exclude")) {
+        /* names, not apk's atoms (`apk add 'xen<4.19'`, xen=4.18.3-r0,
+         * xen~4.18, xen@v320) nor apt's (xen=4.17.5-1): read as a name
+         * they were "no such package" (trial 13 F12) */
+        md_strv words = { 0 };
+        md_strv_split(&words, v, false);
+        int r = 1;
+        for (size_t i = 0; r && i < words.n; i++)
+            if (strpbrk(words.v[i], "<>=~@!"))
+                r = fail(s, "%s=%s: a package name, not a version constraint or repository "
+                            "tag (apk's atoms are not read here): take a release's version "
+                            "with Pin=NAME=REPOSITORY", k, words.v[i]);
+        md_strv_free(&words);
+        if (!r)
+            return 0;
+        return set_list(!strcmp(k, "Include") ? &s->packages : &s->excludes, v), 1;
+    }
     if (!strcmp(k, "Essential"))
         return parse_bool(s, k, v, &s->essential);
     if (!strcmp(k, "Pin")) {
