@@ -859,7 +859,9 @@ static void test_image_release(void)
     char *r = md_modules_image_release(k, sizeof k);
     CHECK_STR(r, "6.1.0-57-amd64");
     free(r);
-    CHECK(md_modules_image_release(k, 0x300) != NULL);
+    r = md_modules_image_release(k, 0x300);
+    CHECK_STR(r, "6.1.0-57-amd64");
+    free(r);
     k[0x20e] = 0xff; /* points past the end */
     k[0x20f] = 0x01;
     CHECK(md_modules_image_release(k, sizeof k) == NULL);
