@@ -123,6 +123,32 @@ refused "conflict" "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 confl
 spec "$T/unsat.ini" "$keys" "Pin=xen-libs=v322"
 refused "unsatisfiable" "xen -> so:libxenctrl.so.4.18: no version satisfies (available: provided by xen-libs 4.18.3-r0 in v320 (pinned to v322))" "$T/unsat.ini"
 # A Debian key in an Alpine repository, named at its line.
+# A pin of a name the image does not take pins nothing: refused naming its
+# line (trial 13 F3: a typo was silently ignored); a second pin of one
+# package, which would have won unseen (F4), too.
+spec "$T/pintypo.ini" "$keys" "Pin=xen-lib=v320"
+refused "pin of a package nothing selects" \
+    "pintypo.ini:20: Pin=xen-lib=v320: no package xen-lib is in the image (72 packages): nothing selects it" \
+    "$T/pintypo.ini"
+spec "$T/pintwice.ini" "$keys" "Pin=xen=v322"
+refused "a package pinned twice" \
+    "pintwice.ini:20: Pin=xen=v322: xen is already pinned (to v320, at $T/pintwice.ini:19): one pin per package" \
+    "$T/pintwice.ini"
+# An apk atom in Include= is refused as what it is, not "no such package"
+# (trial 13 F12).
+spec "$T/atom.ini" "$keys" "Include=xen<4.19"
+refused "an apk atom in Include=" \
+    "atom.ini:20: Include=xen<4.19: a package name, not a version constraint or repository tag" \
+    "$T/atom.ini"
+# The index of another architecture at the URL: said so, naming the index,
+# not "busybox: no such package" (trial 13 F10).
+mkdir -p "$T/armmirror/x86_64"
+cp "$(alpine_data apkindex/v3.17.3-216-main-aarch64.APKINDEX.tar.gz)" "$T/armmirror/x86_64/APKINDEX.tar.gz"
+spec "$T/arm.ini" "$keys"
+sed -i "s|URL=file://$T/mirror/v3.22/main|URL=file://$T/armmirror|" "$T/arm.ini"
+refused "an index of another architecture" \
+    "file://$T/armmirror/x86_64/APKINDEX.tar.gz: none of its 5004 packages is for x86_64 (all aarch64): the index of another architecture" \
+    "$T/arm.ini"
 spec "$T/suite.ini" "$keys"
 sed -i 's/^Keys=\(.*\)/Keys=\1\nSuite=v3.22/' "$T/suite.ini"
 refused "Suite= in Type=apk" "suite.ini:9: Suite= is for Type=deb; [Repository v322] is Type=apk" \

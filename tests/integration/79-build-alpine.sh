@@ -147,10 +147,20 @@ pkg v323 busybox-binsh 1.36.1-r0 --depend busybox --provides /bin/sh --priority 
 # /sbin/openrc-run, its libexec /lib/rc): OpenRC's real shell library
 # (Debian's build of it) and scripts standing in for its glibc programs,
 # which the image's ELF check would rightly refuse on this libc-less base.
-mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc"
-for p in openrc openrc-run; do
-    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "$p" > "$T/src/openrc-0.45.2-r0/sbin/$p"
-    chmod 755 "$T/src/openrc-0.45.2-r0/sbin/$p"
+# The programs the services run by bare name, found through openrc-run's
+# PATH (/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:...), are stand-ins too: its
+# supervise-daemon and start-stop-daemon in /sbin, its helpers (checkpath,
+# ebegin, einfo, service_started, ...: Debian's build's list) in /lib/rc/bin.
+mkdir -p "$T/src/openrc-0.45.2-r0/sbin" "$T/src/openrc-0.45.2-r0/lib/rc/bin"
+standin() { # PATH
+    printf '#!/bin/sh\necho "%s: a test stand-in"\n' "${1##*/}" > "$1"
+    chmod 755 "$1"
+}
+for p in openrc openrc-run supervise-daemon start-stop-daemon; do
+    standin "$T/src/openrc-0.45.2-r0/sbin/$p"
+done
+for p in "$T/deb/lib/rc/bin/"*; do
+    standin "$T/src/openrc-0.45.2-r0/lib/rc/bin/${p##*/}"
 done
 cp -a "$T/deb/lib/rc/sh" "$T/src/openrc-0.45.2-r0/lib/rc/sh"
 pkg v323 openrc 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
@@ -544,3 +554,95 @@ grep -q "modloop $T/ml-unsigned/modloop-lts is not signed" "$T/ml-unsigned.log" 
     { cat "$T/ml-unsigned.log"; fail "no note that the modloop is unsigned"; }
 cmp "$out/rootfs.cpio.gz" "$T/ml-unsigned-out/rootfs.cpio.gz" || fail "the unsigned modloop's image differs"
 echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note"
+
+# ---- the modloop's contents (#13's trial, F14 and F15) ----
+# modloop_from CASE: $T/mlsrc-CASE (a copy of the modloop's tree, for the
+# caller to change first) made into $T/ml-CASE/modloop-lts, unsigned.
+modloop_from() {
+    mkdir -p "$T/ml-$1"
+    mksquashfs "$T/mlsrc-$1" "$T/ml-$1/modloop-lts" -comp gzip -noappend -no-progress -quiet >/dev/null
+    spec "$T/ml-$1.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-$1/modloop-lts"
+}
+# F14: a modloop of another kernel build.  linux-lts ships no modules, so
+# only the kernel's own release (its boot header) tells which modloop fits;
+# this one's modules/KVER and every module's vermagic say another release
+# (same length), so nothing else in the build notices.  It must be refused
+# naming both releases, not taken into an image.ini naming the wrong kernel.
+other=$(tr '0-9' '1-90' <<< "$kver")
+cp -a "$T/modloop-root" "$T/mlsrc-otherkernel"
+mv "$T/mlsrc-otherkernel/modules/$kver" "$T/mlsrc-otherkernel/modules/$other"
+find "$T/mlsrc-otherkernel" -name '*.ko' -exec python3 -c '
+import sys
+a, b = sys.argv[1].encode(), sys.argv[2].encode()
+for f in sys.argv[3:]:
+    d = open(f, "rb").read()
+    open(f, "wb").write(d.replace(a, b))' "$kver" "$other" {} +
+modloop_from otherkernel
+build_refused "a modloop of kernel $other" ml-otherkernel "$T/cache" \
+    "modloop-lts: holds the modules of kernel $other, not of the image's kernel $kver"
+[ "$(ls -A "$T/ml-otherkernel-out")" = rootfs.cpio.gz ] || fail "modloop of another kernel: -o changed"
+echo "modloop of another kernel refused: $msg"
+# ... and one holding both kernels' modules: the kernel's own are taken,
+# the other's left out.
+cp -a "$T/mlsrc-otherkernel" "$T/mlsrc-both"
+cp -a "$T/modloop-root/modules/$kver" "$T/mlsrc-both/modules/"
+modloop_from both
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-both-out" "$T/ml-both.ini" \
+    >"$T/ml-both.log" 2>&1 || { cat "$T/ml-both.log"; fail "a modloop of two kernels: the build failed"; }
+matches -x "Kernel=$kver" "$T/ml-both-out/image.ini" || fail "modloop of two kernels: image.ini does not name $kver"
+zcat "$T/ml-both-out/rootfs.cpio.gz" | cpio -it --quiet 2>/dev/null | grep -q "modules/$other" &&
+    fail "modloop of two kernels: the other kernel's modules are in the image"
+echo "modloop of two kernels: only $kver's modules taken"
+# F15: what the modloop holds beside the modules (often unsigned: README's
+# recipe fetches it with curl) stays out of the image: a setuid program,
+# a large stray file, a symlink out of the tree; and an allowlisted
+# module's setuid bit is not carried.
+cp -a "$T/modloop-root" "$T/mlsrc-extra"
+x="$T/mlsrc-extra/modules/$kver"
+printf '#!/bin/sh\nexec /bin/sh\n' > "$x/suidbin"
+chmod 4755 "$x/suidbin"
+mkdir -p "$x/kernel/junk"
+head -c 3000000 /dev/zero > "$x/kernel/junk/big.bin"
+ln -s ../../../../etc "$x/evil"
+evtchn=$(cd "$x" && find kernel -name 'xen-evtchn.ko*')
+chmod 6755 "$x/$evtchn"
+modloop_from extra
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-extra-out" "$T/ml-extra.ini" \
+    >"$T/ml-extra.log" 2>&1 || { cat "$T/ml-extra.log"; fail "a modloop with extra files: the build failed"; }
+zcat "$T/ml-extra-out/rootfs.cpio.gz" | cpio -itv --quiet --numeric-uid-gid 2>/dev/null > "$T/ml-extra.list"
+for p in suidbin kernel/junk evil; do
+    grep -q "modules/$kver/$p" "$T/ml-extra.list" && fail "the modloop's $p is in the image"
+done
+matches -E "^-rwxr-xr-x .* usr/lib/modules/$kver/$evtchn\$" "$T/ml-extra.list" ||
+    fail "xen-evtchn kept with another mode than 0755: $(grep "$evtchn" "$T/ml-extra.list")"
+left=$(grep " usr/lib/modules/$kver/" "$T/ml-extra.list" | grep -v '^d' |
+       grep -Ev " usr/lib/modules/$kver/(kernel/.*\.ko|modules\.[a-z.]*)\$") &&
+    fail "the image's modules directory holds more than modules and index files: $left"
+grep -Eq '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" && grep -E '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" | grep -q "usr/lib/modules" &&
+    fail "a setuid or setgid file under the modules directory"
+echo "modloop with a setuid program, a stray file and a link out: none taken, modules without setuid"
+
+# What the services run by bare name is looked up where openrc-run looks
+# (#13's trial F1: supervisor=supervise-daemon, start-stop-daemon, checkpath
+# and xl were never checked): an openrc without its supervise-daemon,
+# start-stop-daemon and checkpath, and a xen without xl, are refused.
+cp -a "$T/mirror" "$T/nohelpers"
+rm -rf "$T/src/openrc-nohelpers"
+cp -a "$T/src/openrc-0.45.2-r0" "$T/src/openrc-nohelpers"
+rm "$T/src/openrc-nohelpers/sbin/supervise-daemon" "$T/src/openrc-nohelpers/sbin/start-stop-daemon" \
+    "$T/src/openrc-nohelpers/lib/rc/bin/checkpath"
+python3 "$MAKER" apk "$T/nohelpers/v323/x86_64/openrc-0.45.2-r0.apk" "${KEY[@]}" \
+    --root "$T/src/openrc-nohelpers" --name openrc --version 0.45.2-r0 --provides cmd:openrc=0.45.2-r0
+index_of() { python3 "$MAKER" index "$T/$1/$2/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description "$2" "$T/$1/$2/x86_64/"*.apk; }
+index_of nohelpers v323
+spec "$T/nohelpers.ini" "$T/nohelpers"
+build_refused "openrc without its helpers" nohelpers "$T/nohelpers-cache" "the design.s traps"
+for re in 'etc/init.d/sshd\):[0-9]+: error: .*service sshd runs supervise-daemon, which is in none of the directories where OpenRC looks \(/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/usr/bin:/usr/sbin' \
+          'etc/init.d/xenconsoled\):[0-9]+: error: .*service xenconsoled runs start-stop-daemon, which is in none' \
+          'etc/init.d/xendomains\):[0-9]+: error: .*service xendomains runs checkpath, which is in none'; do
+    grep -Eq "$re" "$T/nohelpers.log" || { cat "$T/nohelpers.log"; fail "openrc without its helpers: no finding /$re/"; }
+done
+[ "$(ls -A "$T/nohelpers-out")" = rootfs.cpio.gz ] || fail "openrc without its helpers: -o changed"
+echo "openrc without supervise-daemon, start-stop-daemon, checkpath: refused by the self-lint naming each"
+xen_refused noxl usr/sbin/xl \
+    'etc/init.d/xendomains\):[0-9]+: error: .*service xendomains runs xl, which is in none of the directories where OpenRC looks'

@@ -321,6 +321,13 @@ static void test_made(void)
           "data member usr/x: content's SHA-1 checksum" },
         { "nopkginfo-version.apk", { .pkginfo = "pkgname = tool\n" }, files, "no pkgver" },
         { "malformed.apk", { .pkginfo = "pkgname=tool\n" }, files, ".PKGINFO:1: malformed line" },
+        /* one-valued fields twice (trial 13 F5: the first was taken, apk-tools
+         * 2 takes the last, apk-tools 3 refuses) */
+        { "dupname.apk", { .name = "tool", .version = "1.0-r0", .extra = "pkgname = evil\n" },
+          files, "a second 'pkgname' line" },
+        { "duphash.apk", { .name = "tool", .version = "1.0-r0", .extra = "datahash = "
+                           "0000000000000000000000000000000000000000000000000000000000000000\n" },
+          files, "a second 'datahash' line" },
         { "notsigned-data.apk", { .pkginfo = "pkgname = tool\npkgver = 1\n" }, files,
           "has no datahash and the signature covers the control member alone" },
         { "dotdot.apk", { .name = "tool", .version = "1.0-r0" },

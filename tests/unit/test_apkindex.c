@@ -360,7 +360,7 @@ static void test_parse(void)
 {
     const char *good = REC("I:20\nk:100\np:cmd:a=1.0-r0 so:liba.so.1=1 b\ni:c=1 docs\n"
                            "D:!d so:libc.musl-x86_64.so.1 e>=2\nr:old\nq:5\nx:ignored\n")
-                       "\n\n" REC("Z:new\n");
+                       "\n\nC:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1.0-r1\nA:x86_64\nS:10\nZ:new\n";
     md_err e = MD_ERR_INIT;
     md_apkindex *x = md_apkindex_parse("IDX", md_xstrdup(good), strlen(good), &e);
     CHECK(x && md_apkindex_count(x) == 2);
@@ -394,6 +394,23 @@ static void test_parse(void)
               "IDX:3: bad package version (V:) '1.0-r0-r0'");
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:x1.0\nA:x\nS:1\n",
               "IDX:3: bad package version (V:) 'x1.0'");
+    /* trial 13 F13: a provided version with a path or a control character
+     * was taken; Alpine's own "pc:librtmp=v2.4" still is */
+    parse_bad(REC("p:so:x.so.1=1.2/../x\n"), "IDX:6: provides 'so:x.so.1': bad version '1.2/../x'");
+    parse_bad(REC("p:so:x.so.1=1.2\x1b[2J\n"), "IDX:6: provides 'so:x.so.1': bad version '1.2\\x1b[2J'");
+    parse_bad(REC("p:cmd:x=1.0 so:y=Z\n"), "IDX:6: provides 'so:y': bad version 'Z'");
+    {
+        md_err pe = MD_ERR_INIT;
+        const char *ok = REC("p:pc:librtmp=v2.4 so:x.so.1=1.2\n");
+        md_apkindex *px = md_apkindex_parse("IDX", md_xstrdup(ok), strlen(ok), &pe);
+        CHECK(px != NULL);
+        md_apkindex_free(px);
+    }
+    /* trial 13 F8: one name and version twice (the first was taken) */
+    parse_bad(REC("") "\nC:Q1hVbPXxcoVDbJkKP3ck3oKQbFGbc=\nP:z\nV:1\nA:x86_64\nS:1\n\n" REC(""),
+              "IDX:1 and :13 both list a-1.0-r0 (the same checksums)");
+    parse_bad(REC("") "\nC:Q1hVbPXxcoVDbJkKP3ck3oKQbFGbc=\nP:a\nV:1.0-r0\nA:x86_64\nS:1\n",
+              "IDX:1 and :7 both list a-1.0-r0 (different checksums)");
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:-a\nV:1\nA:x\nS:1\n", "bad package name");
     parse_bad(REC("I:-1\n"), "IDX:6: installed size (I) '-1'");
     parse_bad(REC("S:1\n"), "field S: twice");

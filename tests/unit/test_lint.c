@@ -1305,6 +1305,82 @@ static void test_rootfs_services(void)
     md_tree_free(t);
 }
 
+/* Commands by bare name are looked up where openrc-run looks (trial 13 F1:
+ * supervise-daemon, start-stop-daemon, checkpath and xl went unchecked). */
+static void test_rootfs_services_bare(void)
+{
+    static const char sshd[] =
+        "#!/sbin/openrc-run\n"
+        "supervisor=supervise-daemon\n"
+        "command=/usr/sbin/sshd\n"
+        "depend() {\n"
+        "\tneed net\n"
+        "\tuse logger\n"
+        "}\n"
+        "helper() { :; }\n"
+        "start_pre() {\n"
+        "\tcheckpath --directory /run/sshd\n"
+        "\ti=$((i + 1))\n"
+        "\tcase \"$x\" in\n"
+        "\tfoo|bar) xl list ;;\n"
+        "\tbaz)\n"
+        "\t\thelper; libfn ;;\n"
+        "\tesac\n"
+        "\tcommand -v optional-tool >/dev/null && optional-tool\n"
+        "\tif [ -x /usr/bin/guarded ]; then guarded; fi\n"
+        "\tlocal v; echo x; printf y; ebegin z; eend 0; not-there -x\n"
+        "}\n";
+    static const char consoled[] =
+        "#!/sbin/openrc-run\n"
+        "command=/usr/sbin/xenconsoled\n";
+    md_tree *t = good_rootfs();
+    add_text(t, "/sbin/openrc-run", "#!/bin/sh\n", 0755);
+    add_text(t, "/usr/sbin/sshd", "", 0755);
+    add_text(t, "/usr/sbin/xenconsoled", "", 0755);
+    add_text(t, "/etc/init.d/sshd", sshd, 0755);
+    add_text(t, "/etc/init.d/xenconsoled", consoled, 0755);
+    add_link(t, "/etc/runlevels/boot/sshd", "/etc/init.d/sshd");
+    add_link(t, "/etc/runlevels/boot/xenconsoled", "/etc/init.d/xenconsoled");
+    /* without OpenRC's shell library nothing is looked up: which names
+     * are its functions is not known */
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "supervise-daemon"));
+    md_lint_free(l);
+    add_text(t, "/lib/rc/sh/openrc-run.sh", "need() {\n:\n}\nuse() { :; }\ndefault_start()\n{\n:\n}\n", 0644);
+    add_text(t, "/lib/rc/sh/functions.sh", "ebegin() { :; }\neend () { :; }\n", 0644);
+    l = rootfs(t, "4.17");
+    dump(l);
+    static const char *const missing[] = { "supervise-daemon", "checkpath", "xl", "libfn",
+                                           "not-there", "start-stop-daemon", NULL };
+    for (int i = 0; missing[i]; i++) {
+        char *m = md_xasprintf("runs %s, which is in none of the directories where OpenRC looks "
+                               "(/lib/rc/sbin:/lib/rc/bin:/bin:/sbin:/usr/bin:/usr/sbin", missing[i]);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, m));
+        free(m);
+    }
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 6); /* builtins, functions, guards: none */
+    unsigned lines = 0;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        lines += (md_lint_line(l, i) == 2 && strstr(md_lint_message(l, i), "supervise-daemon")) +
+                 (md_lint_line(l, i) == 10 && strstr(md_lint_message(l, i), "checkpath")) +
+                 (md_lint_line(l, i) == 13 && strstr(md_lint_message(l, i), "runs xl,")) +
+                 (md_lint_line(l, i) == 2 && strstr(md_lint_message(l, i), "start-stop-daemon"));
+    CHECK(lines == 4);
+    md_lint_free(l);
+    /* found in each of openrc-run's directories */
+    add_text(t, "/sbin/supervise-daemon", "", 0755);
+    add_text(t, "/sbin/start-stop-daemon", "", 0755);
+    add_text(t, "/lib/rc/bin/checkpath", "", 0755);
+    add_text(t, "/usr/sbin/xl", "", 0755);
+    add_text(t, "/lib/rc/sbin/libfn", "", 0755);
+    add_text(t, "/usr/bin/not-there", "", 0755);
+    l = rootfs(t, "4.17");
+    dump(l);
+    CHECK(clean(l));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
 static void test_rootfs_console(void)
 {
     md_tree *t = good_rootfs();
@@ -2130,6 +2206,7 @@ int main(void)
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
     test_rootfs_services();
+    test_rootfs_services_bare();
     test_loader();
     test_loader_hardlinks();
     test_inputs();

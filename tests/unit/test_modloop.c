@@ -72,7 +72,7 @@ static void test_good(void)
     md_tree *t = md_tree_new(true);
     md_err e = MD_ERR_INIT;
     md_strv kv = { 0 };
-    CHECK(md_modloop_read(t, img, "modloop", &kv, &e) == 0);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, &kv, &e) == 0);
     if (e.set)
         fprintf(stderr, "%s\n", e.msg);
     CHECK(kv.n == 1 && !strcmp(kv.v[0], "6.6.1-0-lts"));
@@ -105,7 +105,7 @@ static void test_good(void)
     CHECK(md_tree_add_file(t2, "/lib/modules/6.6.1-0-lts/modules.order", &a, other, 5,
                            "linux-lts", MD_CLASH_ERROR, &e) == 0);
     md_err e2 = MD_ERR_INIT;
-    CHECK(md_modloop_read(t2, img, "modloop", NULL, &e2) < 0);
+    CHECK(md_modloop_read(t2, img, "modloop", NULL, NULL, &e2) < 0);
     CHECK_ERR(&e2, "linux-lts");
     md_tree_free(t2);
 
@@ -125,7 +125,7 @@ static void test_good(void)
         CHECK(md_write_atomic(cut, full, cuts[i], 0644, &e) == 0);
         md_tree *t3 = md_tree_new(true);
         md_err e3 = MD_ERR_INIT;
-        CHECK(md_modloop_read(t3, cut, "modloop", NULL, &e3) < 0);
+        CHECK(md_modloop_read(t3, cut, "modloop", NULL, NULL, &e3) < 0);
         CHECK_ERR(&e3, cut);
         md_tree_free(t3);
         free(cut);
@@ -144,20 +144,20 @@ static void test_bad(void)
     char *txt = path("text");
     t_spit(txt, "hello, I am no squashfs, but a longer text than its super block is\n"
                 "so that the reader gets to look at the magic number and say so\n");
-    CHECK(md_modloop_read(t, txt, "modloop", NULL, &e) < 0);
+    CHECK(md_modloop_read(t, txt, "modloop", NULL, NULL, &e) < 0);
     CHECK_ERR(&e, "not a squashfs");
     CHECK_ERR(&e, txt);
     /* missing file */
     char *none = path("none.sqfs");
     md_err_clear(&e);
-    CHECK(md_modloop_read(t, none, "modloop", NULL, &e) < 0);
+    CHECK(md_modloop_read(t, none, "modloop", NULL, NULL, &e) < 0);
     CHECK_ERR(&e, none);
     /* a squashfs without modules/ */
     mkdirs("nomod/etc");
     char *src = path("nomod"), *img = path("nomod.sqfs");
     CHECK(mksquashfs(src, img, NULL) == 0);
     md_err_clear(&e);
-    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, NULL, &e) < 0);
     CHECK_ERR(&e, "no modules/");
     free(src);
     free(img);
@@ -166,7 +166,7 @@ static void test_bad(void)
     src = path("fwonly"), img = path("fwonly.sqfs");
     CHECK(mksquashfs(src, img, NULL) == 0);
     md_err_clear(&e);
-    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, NULL, &e) < 0);
     CHECK_ERR(&e, "no kernel's modules");
     free(src);
     free(img);
@@ -175,7 +175,7 @@ static void test_bad(void)
     src = path("dev"), img = path("dev.sqfs");
     CHECK(mksquashfs(src, img, "-p 'modules/6.1/kernel/mem c 600 0 0 1 1'") == 0);
     md_err_clear(&e);
-    CHECK(md_modloop_read(t, img, "modloop", NULL, &e) < 0);
+    CHECK(md_modloop_read(t, img, "modloop", NULL, NULL, &e) < 0);
     CHECK_ERR(&e, "modules/6.1/kernel/mem");
     free(src);
     free(img);
@@ -282,6 +282,41 @@ static void test_signature(void)
     free(kd2);
 }
 
+/* The kernel's release picks its directory (trial 13 F14); another
+ * release's modloop is refused naming both; setuid and setgid bits are
+ * dropped (F15). */
+static void test_release(void)
+{
+    mkdirs("rel/modules/6.6.1-0-lts/kernel");
+    mkdirs("rel/modules/6.6.2-0-lts/kernel");
+    char *p = path("rel/modules/6.6.2-0-lts/kernel/a.ko");
+    t_spit(p, "module");
+    CHECK(chmod(p, 06755) == 0);
+    free(p);
+    p = path("rel/modules/6.6.1-0-lts/kernel/b.ko");
+    t_spit(p, "module");
+    free(p);
+    char *img = path("rel.sqfs"), *src = path("rel");
+    CHECK(mksquashfs(src, img, "-all-root") == 0);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    md_strv kv = { 0 };
+    CHECK(md_modloop_read(t, img, "modloop", "6.6.2-0-lts", &kv, &e) == 0);
+    CHECK(kv.n == 2);
+    const md_node *n = md_tree_lookup(t, "/lib/modules/6.6.2-0-lts/kernel/a.ko");
+    CHECK(n && md_node_attr(n)->mode == 0755);
+    CHECK(!md_tree_lookup(t, "/lib/modules/6.6.1-0-lts"));
+    md_tree_free(t);
+    md_strv_free(&kv);
+    t = md_tree_new(true);
+    CHECK(md_modloop_read(t, img, "modloop", "6.6.3-0-lts", NULL, &e) < 0);
+    CHECK_ERR(&e, "holds the modules of kernel 6.6.1-0-lts, 6.6.2-0-lts, not of the image's "
+                  "kernel 6.6.3-0-lts");
+    md_tree_free(t);
+    free(img);
+    free(src);
+}
+
 int main(void)
 {
     if (system("command -v mksquashfs >/dev/null") != 0) {
@@ -294,6 +329,7 @@ int main(void)
     test_good();
     test_bad();
     test_signature();
+    test_release();
     t_rm_tree(dir);
     return t_done("modloop");
 }

@@ -614,9 +614,27 @@ static void test_closure(void)
     CHECK(md_modules_bytes(m) > 0);
 
     CHECK(md_modindex_write(m, t, &e2) == 0);
-    md_modules_trim(m, t);
+    /* what a kernel package or modloop holds beside modules and index
+     * files goes (trial 13 F15): a program, a stray file, a link */
     const char *base = "/lib/modules/" KVER;
     char p[512];
+    snprintf(p, sizeof p, "%s/suidbin", base);
+    add_text(t, p, "#!/bin/sh\n");
+    snprintf(p, sizeof p, "%s/kernel/junk/big.bin", base);
+    add_text(t, p, "junk");
+    snprintf(p, sizeof p, "%s/modules.junk", base);
+    add_text(t, p, "junk");
+    snprintf(p, sizeof p, "%s/evil", base);
+    md_attr la = { 0777, 0, 0, 0 };
+    CHECK(md_tree_add_symlink(t, p, &la, "../../../../etc", "x", MD_CLASH_ERROR, &e2) == 0);
+    md_modules_trim(m, t);
+    static const char *const gone[] = { "suidbin", "kernel/junk", "modules.junk", "evil", NULL };
+    for (int i = 0; gone[i]; i++) {
+        snprintf(p, sizeof p, "%s/%s", base, gone[i]);
+        CHECK(md_tree_lookup(t, p) == NULL);
+    }
+    snprintf(p, sizeof p, "%s/modules.builtin.modinfo", base);
+    CHECK(md_tree_resolve(t, p) != NULL);
     snprintf(p, sizeof p, "%s/kernel/drivers/lonely.ko", base);
     CHECK(md_tree_resolve(t, p) == NULL);
     snprintf(p, sizeof p, "%s/kernel/other", base);
@@ -825,6 +843,37 @@ static void test_errors(void)
     md_tree_free(t);
 }
 
+/* The release from an x86 boot header (Documentation/arch/x86/boot.rst):
+ * kernel_version at 0x20e points, less 0x200, to the version string. */
+static void test_image_release(void)
+{
+    unsigned char k[0x400] = { 0 };
+    k[0x1fe] = 0x55;
+    k[0x1ff] = 0xaa;
+    memcpy(k + 0x202, "HdrS", 4);
+    k[0x206] = 0x0f; /* protocol 2.15 */
+    k[0x207] = 0x02;
+    k[0x20e] = 0x80; /* string at 0x280 */
+    k[0x20f] = 0x00;
+    strcpy((char *)k + 0x280, "6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP");
+    char *r = md_modules_image_release(k, sizeof k);
+    CHECK_STR(r, "6.1.0-57-amd64");
+    free(r);
+    r = md_modules_image_release(k, 0x300);
+    CHECK_STR(r, "6.1.0-57-amd64");
+    free(r);
+    k[0x20e] = 0xff; /* points past the end */
+    k[0x20f] = 0x01;
+    CHECK(md_modules_image_release(k, sizeof k) == NULL);
+    k[0x20e] = 0x80;
+    k[0x20f] = 0x00;
+    memcpy(k + 0x280, "../etc x", 8); /* no directory name */
+    CHECK(md_modules_image_release(k, sizeof k) == NULL);
+    k[0x202] = 'X'; /* no bzImage */
+    CHECK(md_modules_image_release(k, sizeof k) == NULL);
+    CHECK(md_modules_image_release(k, 10) == NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--real") == 0)
@@ -834,5 +883,6 @@ int main(int argc, char **argv)
     test_kmodidx();
     test_closure();
     test_errors();
+    test_image_release();
     return t_done("test_modules");
 }

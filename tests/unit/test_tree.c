@@ -457,12 +457,48 @@ static void test_link_duplicates(void)
     md_tree_free(t);
 }
 
+/* A relative link a layout link moves keeps leading where it led (trial 13
+ * F11: Alpine's /sbin/relx -> ../usr/bin/realx, stored at /usr/sbin/relx,
+ * led to /usr/usr/bin/realx); one that already leads there is kept. */
+static void test_moved_links(void)
+{
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    CHECK(add_text(t, "/usr/bin/realx", "x", "p", MD_CLASH_ERROR, &e) == 0);
+    const struct {
+        const char *path, *target, *stored, *want;
+    } c[] = {
+        { "/sbin/relx", "../usr/bin/realx", "/usr/sbin/relx", "../bin/realx" },
+        { "/bin/relx2", "../../usr/bin/realx", "/usr/bin/relx2", "../../usr/bin/realx" },
+        { "/sbin/modprobe", "../bin/kmod", "/usr/sbin/modprobe", "../bin/kmod" },
+        { "/lib/libz.so.1", "libz.so.1.3", "/usr/lib/libz.so.1", "libz.so.1.3" },
+        { "/lib/firmware/a/b", "../../../usr/share/b", "/usr/lib/firmware/a/b", "../../../share/b" },
+        { "/sbin/abs", "/usr/bin/realx", "/usr/sbin/abs", "/usr/bin/realx" },
+        { "/usr/sbin/plain", "../usr/bin/realx", "/usr/sbin/plain", "../usr/bin/realx" },
+        { "/sbin/up", "../..", "/usr/sbin/up", "../.." },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        CHECK(md_tree_add_symlink(t, c[i].path, NULL, c[i].target, "p", MD_CLASH_ERROR, &e) == 0);
+        md_node *n = md_tree_lookup(t, c[i].stored);
+        CHECK(n && md_node_type_of(n) == MD_NODE_SYMLINK);
+        if (n && strcmp(md_node_link_target(n), c[i].want))
+            fprintf(stderr, "%s -> %s: stored -> %s, want %s\n", c[i].path, c[i].target,
+                    md_node_link_target(n), c[i].want);
+        CHECK(n && !strcmp(md_node_link_target(n), c[i].want));
+    }
+    md_node *r = md_tree_resolve(t, "/sbin/relx");
+    CHECK(r && !strcmp(md_node_path(r), "/usr/bin/realx"));
+    CHECK(!e.set);
+    md_tree_free(t);
+}
+
 int main(void)
 {
     test_basic_and_order();
     test_clashes();
     test_refusals();
     test_usrmerge();
+    test_moved_links();
     test_layout_links();
     test_resolve();
     test_hardlinks();

@@ -148,6 +148,21 @@ static int extract_apk(struct build *b, size_t i, md_strv *scripts)
     return r;
 }
 
+/* The one kernel image the packages put at /boot/vmlinuz-*, NULL when
+ * there is none or several (take_one names those later). */
+static md_node *kernel_node(const struct build *b)
+{
+    md_node *found = NULL;
+    for (md_node *n = md_tree_first(b->tree); n; n = md_tree_next(b->tree, n)) {
+        if (md_node_type_of(n) != MD_NODE_FILE || fnmatch("/boot/vmlinuz-*", md_node_path(n), 0))
+            continue;
+        if (found)
+            return NULL;
+        found = n;
+    }
+    return found;
+}
+
 /* [Kernel] Modloop=: the kernel's modules from Alpine's squashfs, into
  * /lib/modules beside what the packages hold, for step_modules' closure. */
 static int add_modloop(struct build *b)
@@ -196,9 +211,24 @@ static int add_modloop(struct build *b)
         free(list);
     }
     md_strv_free(&signers);
+    /* The kernel's own release picks modules/KVER (F14 of #13's trial: a
+     * modloop of another build was taken when the kernel package shipped
+     * no modules, and image.ini named its release). */
+    md_node *k = kernel_node(b);
+    char *want = NULL;
+    if (k) {
+        size_t klen;
+        const unsigned char *kd = md_node_data(k, &klen);
+        want = md_modules_image_release(kd, klen);
+        if (!want)
+            md_out_say(b->o->out, MD_OUT_NOTE, "the kernel %s (%s) has no x86 boot header with "
+                       "its release: the modloop's modules are not matched against it",
+                       md_node_path(k), md_node_origin(k));
+    }
     md_strv kvers = { 0 };
     md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", path);
-    int r = md_modloop_read(b->tree, path, "modloop", &kvers, b->err);
+    int r = md_modloop_read(b->tree, path, "modloop", want, &kvers, b->err);
+    free(want);
     if (r == 0) {
         char *list = md_strv_join(&kvers, " ");
         md_out_say(b->o->out, MD_OUT_PROGRESS, "modloop: modules of kernel %s", list);
@@ -433,6 +463,22 @@ static int step_modules(struct build *b)
         md_err_prefix(b->err, "kernel modules");
         return -1;
     }
+    /* The modules must be the kernel's own: `uname -r` is the directory
+     * modprobe reads.  A kernel without a readable release (no x86 boot
+     * header) is not checked here; add_modloop said so. */
+    char *rel = md_modules_image_release(b->kernel.data, b->kernel.len);
+    if (rel && strcmp(rel, md_modules_kver(b->mods))) {
+        char *a = md_err_shown(rel), *m = md_err_shown(md_modules_kver(b->mods));
+        md_err_set(b->err, "%s: the kernel is release %s, but the image's modules are of kernel %s "
+                           "(%s): that kernel loads none of them; take the kernel and its modules "
+                           "from one kernel build", md_spec_origin(b->spec), a, m,
+                   md_modules_dir(b->mods));
+        free(a);
+        free(m);
+        free(rel);
+        return -1;
+    }
+    free(rel);
     md_modules_trim(b->mods, b->tree);
     return 0;
 }

@@ -53,7 +53,7 @@ typedef struct rd {
 static int add_node(rd *r, const sqfs_tree_node_t *n, const char *dst, const char *src)
 {
     const sqfs_inode_generic_t *in = n->inode;
-    md_attr a = { in->base.mode & 07777, n->uid, n->gid, in->base.mod_time };
+    md_attr a = { in->base.mode & 01777, n->uid, n->gid, in->base.mod_time };
     const md_unpack_limits *lim = &md_unpack_default_limits;
     if (++r->entries > lim->entries)
         return md_err_set(r->err, "%s: more than %zu entries (the limit of image/unpack.h)",
@@ -122,8 +122,8 @@ static bool is_kernel_dir(const sqfs_tree_node_t *n)
     return false;
 }
 
-int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *kvers,
-                    md_err *err)
+int md_modloop_read(md_tree *t, const char *path, const char *origin, const char *want,
+                    md_strv *kvers, md_err *err)
 {
     sqfs_file_t *file = sqfs_open_file(path, SQFS_FILE_OPEN_READ_ONLY);
     if (!file)
@@ -136,6 +136,7 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *k
     sqfs_super_t super;
     sqfs_compressor_config_t cfg;
     int rc = -1, e;
+    size_t taken = 0;
     md_strv found = { 0 };
     if ((e = sqfs_super_read(&super, file)) != 0) {
         md_err_set(err, "%s: not a modloop: its squashfs super block: %s", path, sqfs_why(e));
@@ -176,6 +177,10 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *k
         if (!is_kernel_dir(c))
             continue; /* modules/firmware, stray files */
         const char *kver = (const char *)c->name;
+        md_strv_push(&found, kver);
+        if (want && strcmp(kver, want))
+            continue;
+        taken++;
         char *dst = md_xasprintf("/lib/modules/%s", kver);
         char *src = md_xasprintf("modules/%s", kver);
         int a = add_node(&r, c, dst, src);
@@ -183,7 +188,17 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, md_strv *k
         free(src);
         if (a < 0)
             goto out;
-        md_strv_push(&found, kver);
+    }
+    if (found.n && !taken) {
+        md_strv_sort(&found);
+        char *list = md_strv_join(&found, ", "), *shown = md_err_shown(list), *w = md_err_shown(want);
+        md_err_set(err, "%s: holds the modules of kernel %s, not of the image's kernel %s: a "
+                        "modloop of another kernel build, whose modules that kernel would refuse "
+                        "to load; take the modloop made with the kernel package", path, shown, w);
+        free(list);
+        free(shown);
+        free(w);
+        goto out;
     }
     if (!found.n) {
         md_err_set(err, "%s: no kernel's modules in the modloop (no modules/KVER with a "

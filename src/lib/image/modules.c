@@ -104,6 +104,25 @@ void md_modules_kernel_dirs(const md_tree *t, md_strv *out)
     md_strv_sort(out);
 }
 
+char *md_modules_image_release(const unsigned char *data, size_t len)
+{
+    if (len < 0x210 || data[0x1fe] != 0x55 || data[0x1ff] != 0xaa || memcmp(data + 0x202, "HdrS", 4))
+        return NULL;
+    unsigned proto = data[0x206] | (unsigned)data[0x207] << 8;
+    size_t at = (size_t)(data[0x20e] | (unsigned)data[0x20f] << 8);
+    if (proto < 0x200 || !at || at + 0x200 >= len)
+        return NULL;
+    const char *s = (const char *)data + at + 0x200;
+    size_t max = len - at - 0x200, n = 0;
+    /* a release is a directory name: printable, no '/', at most a line */
+    while (n < max && n < 256 && s[n] > ' ' && s[n] < 0x7f && s[n] != '/')
+        n++;
+    if (!n || n == max || n == 256 || (s[n] != ' ' && s[n] != '\0') || !strncmp(s, ".", n) ||
+        !strncmp(s, "..", n))
+        return NULL;
+    return md_xstrndup(s, n);
+}
+
 char *md_modules_detect_kver(const md_tree *t, md_err *err)
 {
     const md_node *root = NULL;
@@ -812,23 +831,42 @@ static void remove_empty_dirs(const md_modules *md, md_tree *t, const md_strv *c
     md_strv_free(&left);
 }
 
+/* What modprobe and depmod read beside the modules (kmod 30-33: libkmod's
+ * index names, modules.order, modules.builtin(.modinfo)); modindex.c writes
+ * or trims each but modules.builtin(.modinfo), which are the kernel's. */
+static const char *const index_files[] = {
+    "modules.order", "modules.builtin", "modules.builtin.modinfo", "modules.builtin.bin",
+    "modules.builtin.alias.bin", "modules.dep", "modules.dep.bin", "modules.alias",
+    "modules.alias.bin", "modules.softdep", "modules.weakdep", "modules.symbols",
+    "modules.symbols.bin", "modules.devname", NULL
+};
+
 void md_modules_trim(const md_modules *md, md_tree *t)
 {
-    md_strv dirs = { 0 };
-    size_t dl = strlen(md->dir);
-    for (size_t i = 0; i < md->n; i++) {
+    md_strv kept = { 0 }, drop = { 0 }, dirs = { 0 };
+    for (size_t i = 0; i < md->n; i++)
         if (md->m[i].kept)
+            md_strv_push(&kept, md->m[i].path);
+    md_strv_sort(&kept);
+    size_t dl = strlen(md->dir);
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n), *rel = p + dl + 1;
+        if (strncmp(p, md->dir, dl) || p[dl] != '/')
             continue;
-        md_tree_remove(t, md->m[i].path);
-        char *d = md_xstrdup(md->m[i].path);
-        for (char *s = strrchr(d, '/'); s && (size_t)(s - d) > dl; s = strrchr(d, '/')) {
-            *s = '\0';
-            if (md_strv_contains(&dirs, d))
-                break;
-            md_strv_push(&dirs, d);
+        if (md_node_type_of(n) == MD_NODE_DIR) {
+            md_strv_push(&dirs, p);
+            continue;
         }
-        free(d);
+        bool index = false;
+        for (int i = 0; index_files[i] && md_node_type_of(n) == MD_NODE_FILE; i++)
+            index |= !strcmp(rel, index_files[i]);
+        if (!index && !md_strv_contains_sorted(&kept, p))
+            md_strv_push(&drop, p);
     }
+    for (size_t i = 0; i < drop.n; i++)
+        md_tree_remove(t, drop.v[i]);
     remove_empty_dirs(md, t, &dirs);
+    md_strv_free(&kept);
+    md_strv_free(&drop);
     md_strv_free(&dirs);
 }

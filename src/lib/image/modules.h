@@ -43,6 +43,16 @@ void md_modules_kernel_dirs(const md_tree *t, md_strv *out);
  * Error if there is none or several (naming them).  Caller frees. */
 char *md_modules_detect_kver(const md_tree *t, md_err *err);
 
+/* The release (`uname -r`, the name of its /lib/modules directory) of the
+ * kernel image `data`, read from the x86 boot protocol's header
+ * (Documentation/arch/x86/boot.rst: "HdrS" at 0x202, protocol >= 2.00,
+ * kernel_version at 0x20e pointing, less 0x200, to the NUL-terminated
+ * version string "6.1.0-57-amd64 (debian-kernel@...) #1 SMP ..."); the
+ * release is that string up to its first blank.  NULL when `data` is no
+ * bzImage with a version string (another architecture's Image, a stand-in
+ * file): the caller says what it then cannot check.  Caller frees. */
+char *md_modules_image_release(const unsigned char *data, size_t len);
+
 /* Read the modules of kernel `kver` (NULL: detect) from `t` and compute the
  * closure of `allow` (NULL-terminated).  Changes nothing.  Errors: an
  * unknown name (all of them, with the kernel version and near matches), a
@@ -50,8 +60,13 @@ char *md_modules_detect_kver(const md_tree *t, md_err *err);
 md_modules *md_modules_resolve(const md_tree *t, const char *kver,
                                const char *const *allow, md_err *err);
 
-/* Remove every module file outside the closure from `t` (the tree given to
- * md_modules_resolve), and the directories that end up empty. */
+/* Keep in the modules directory of `t` (the tree given to
+ * md_modules_resolve) only the closure's module files and the regular
+ * index files kmod reads (modules.dep, .alias, .builtin, .order, ... and
+ * their .bin), and remove the rest: module files outside the closure, and
+ * whatever else a kernel package or modloop put there (a stray file, a
+ * symlink, a program; #13's trial F15), then the directories that end up
+ * empty.  One rule for Debian's linux-image and Alpine's modloop. */
 void md_modules_trim(const md_modules *m, md_tree *t);
 
 void md_modules_free(md_modules *m);

@@ -686,6 +686,51 @@ static int same_layout_link(const md_tree *t, const char *path, const char *targ
     return r;
 }
 
+/* `target` of a symlink named `path` and stored at `stored`: a relative
+ * one that leads elsewhere from there (a layout link moved it, see
+ * tree.h) becomes the relative path to where it led from `path`.  Both
+ * ends go through the layout links, so ../bin/kmod from /sbin and from
+ * /usr/sbin, the same file, is kept as it is.  Caller frees. */
+static char *moved_target(const md_tree *t, const char *path, const char *stored,
+                          const char *target)
+{
+    md_err e = MD_ERR_INIT;
+    char *orig = norm_plain(path, &e);
+    if (target[0] == '/' || !orig || !strcmp(orig, stored)) {
+        free(orig);
+        return md_xstrdup(target);
+    }
+    char *a = link_dest(orig, target), *b = link_dest(stored, target);
+    char *want = a ? norm_path(t, a, true, &e) : NULL, *got = b ? norm_path(t, b, true, &e) : NULL;
+    char *r = NULL;
+    if (want && got && strcmp(want, got)) {
+        /* from the link's directory up to the common prefix, then down */
+        const char *d = stored, *w = want;
+        size_t common = 0;
+        for (size_t i = 0; d[i] && d[i] == w[i]; i++)
+            if (d[i] == '/')
+                common = i;
+        size_t ups = 0;
+        for (const char *q = strrchr(stored, '/'), *p = stored + common; p < q; p++)
+            ups += *p == '/';
+        size_t len = 0, cap = 0;
+        for (size_t i = 0; i < ups; i++) {
+            r = md_xgrow(r, &cap, len + 4, 1);
+            memcpy(r + len, "../", 3);
+            len += 3;
+        }
+        const char *rest = w + common + 1;
+        r = md_xgrow(r, &cap, len + strlen(rest) + 2, 1);
+        strcpy(r + len, *rest ? rest : ".");
+    }
+    free(orig);
+    free(a);
+    free(b);
+    free(want);
+    free(got);
+    return r ? r : md_xstrdup(target);
+}
+
 int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a, const char *target,
                         const char *origin, md_tree_clash clash, md_err *err)
 {
@@ -700,7 +745,7 @@ int md_tree_add_symlink(md_tree *t, const char *path, const md_attr *a, const ch
     if (!n)
         return -1;
     n->attr.mode = 0777;
-    n->target = md_xstrdup(target);
+    n->target = moved_target(t, path, n->path, target);
     return place(t, n, clash, err);
 }
 

@@ -101,7 +101,11 @@ void md_tree_free(md_tree *t);
 int md_tree_add_layout_link(md_tree *t, const char *link, const char *target, md_err *err);
 
 /* `origin` names who added the entry (a package name, "overlay", "mkdom0")
- * and is used in conflict messages and size reports.  The tree copies it. */
+ * and is used in conflict messages and size reports.  The tree copies it.
+ * A symlink with a relative target that a layout link moves (an Alpine
+ * package's /sbin/x -> ../usr/bin/y stored at /usr/sbin/x) gets the
+ * target that leads where it led from its own place (../bin/y), when the
+ * one it has would lead elsewhere (/usr/usr/bin/y: trial 13 F11). */
 int md_tree_add_dir(md_tree *t, const char *path, const md_attr *a,
                     const char *origin, md_err *err);
 int md_tree_add_file(md_tree *t, const char *path, const md_attr *a,

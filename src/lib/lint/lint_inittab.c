@@ -427,7 +427,13 @@ typedef struct svscan {
     unsigned line;
     svrun *runs;
     size_t nruns;
-    md_strv guarded; /* paths the script tests first ([ -x P ] && P) */
+    md_strv guarded; /* paths the script tests first ([ -x P ] && P, command -v P) */
+    svrun *bare;     /* commands by bare name, found through OpenRC's PATH */
+    size_t nbare;
+    md_strv funcs;   /* the functions the script defines */
+    bool has_start, supervisor_set;
+    unsigned command_line; /* of a non-empty command= (0: none) */
+    int case_pat;    /* in a case's patterns (until their ')') */
     char *heredoc;   /* the delimiter of a here-document to skip at the next line */
     bool heredoc_tabs;
     const char *sub_at; /* after the last word's first unquoted "$(" (NULL: none) */
@@ -454,6 +460,27 @@ static void sv_run(svscan *s, const char *word, unsigned line)
         s->runs[s->nruns++] = (svrun){ md_xstrdup(w), line };
     }
     free(dflt);
+}
+
+/* A command by bare name: kept for md_lint_services to look up in
+ * OpenRC's PATH, unless the shell itself runs it.  Not a word made of a
+ * variable, a glob or a relative path, which is not known here. */
+static void sv_bare(svscan *s, const char *w, unsigned line)
+{
+    /* POSIX sh's and busybox ash's builtins and reserved words */
+    static const char *const builtin[] = {
+        ".", ":", "[", "[[", "]]", "alias", "bg", "break", "case", "cd", "continue", "echo",
+        "esac", "eval", "exit", "export", "false", "fc", "fg", "for", "fi", "function", "getopts",
+        "hash", "in", "jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly",
+        "return", "set", "shift", "source", "test", "times", "trap", "true", "type", "ulimit",
+        "umask", "unalias", "unset", "wait", "done", "command", NULL };
+    if (!*w || w[0] == '-' || strpbrk(w, "/$`*?[=\\'\"~{}"))
+        return;
+    for (int i = 0; builtin[i]; i++)
+        if (!strcmp(w, builtin[i]))
+            return;
+    s->bare = md_xrealloc(s->bare, (s->nbare + 1) * sizeof *s->bare);
+    s->bare[s->nbare++] = (svrun){ md_xstrdup(w), line };
 }
 
 static bool sv_op(char c) { return strchr(";&|()`<>\n", c) != NULL; }
@@ -500,6 +527,23 @@ static char *sv_word(svscan *s)
             memcpy(w + len, s->p + 1, k);
             len += k;
             s->p = q < s->end ? q + 1 : q;
+            continue;
+        }
+        /* $(( arithmetic )): part of the word, no command in it */
+        if (c == '$' && s->end - s->p > 2 && s->p[1] == '(' && s->p[2] == '(') {
+            const char *q = s->p + 1;
+            int depth = 0;
+            do {
+                depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+                if (*q == '\n')
+                    s->line++;
+                q++;
+            } while (q < s->end && depth);
+            size_t k = (size_t)(q - s->p);
+            w = md_xgrow(w, &cap, len + k + 1, 1);
+            memcpy(w + len, s->p, k);
+            len += k;
+            s->p = q;
             continue;
         }
         if (c == '$' && s->p + 1 < s->end && s->p[1] == '{') {
@@ -575,7 +619,7 @@ static void sv_scan(svscan *s)
         free(interp);
     }
     bool at_cmd = true, redir = false, heredoc_next = false, dashdash = false, exec_next = false;
-    bool test_cmd = false, guard_next = false, ssd = false;
+    bool test_cmd = false, guard_next = false, ssd = false, guard_bare = false, after_command = false;
     size_t nargs = 0;
     while (s->p < s->end) {
         char c = *s->p;
@@ -590,6 +634,12 @@ static void sv_scan(svscan *s)
         }
         if (sv_op(c)) {
             s->p++;
+            if (c == ')' && s->case_pat) {
+                s->case_pat--; /* the command after the pattern */
+            } else if (c == ';' && s->p < s->end && *s->p == ';') {
+                s->p++;
+                s->case_pat++; /* ;; : the next pattern */
+            }
             if (c == '<' || c == '>') {
                 bool here = c == '<' && s->p < s->end && *s->p == '<';
                 if (here)
@@ -609,7 +659,7 @@ static void sv_scan(svscan *s)
                     sv_skip_heredoc(s);
             }
             at_cmd = true;
-            test_cmd = ssd = dashdash = exec_next = guard_next = false;
+            test_cmd = ssd = dashdash = exec_next = guard_next = guard_bare = after_command = false;
             nargs = 0;
             continue;
         }
@@ -643,11 +693,42 @@ static void sv_scan(svscan *s)
             bool kw = false;
             for (int i = 0; keep_cmd[i]; i++)
                 kw |= !strcmp(w, keep_cmd[i]);
-            if (sv_assignment(w, &value)) {
-                if (!strncmp(w, "command=", 8))
+            /* NAME() { ...: a function, not a command */
+            const char *q = s->p;
+            while (q < s->end && (*q == ' ' || *q == '\t'))
+                q++;
+            bool fdef = q + 1 < s->end && q[0] == '(' && q[1] == ')';
+            bool was_command = after_command;
+            after_command = kw && !strcmp(w, "command");
+            if (!strcmp(w, "esac")) {
+                if (s->case_pat)
+                    s->case_pat--; /* the end of a case after ";;" */
+            } else if (s->case_pat) {
+                /* a pattern: up to its ')' nothing runs */
+            } else if (fdef) {
+                md_strv_push(&s->funcs, w);
+                s->has_start |= !strcmp(w, "start");
+            } else if (sv_assignment(w, &value)) {
+                if (!strncmp(w, "command=", 8)) {
                     sv_run(s, value, line);
+                    if (*value && !s->command_line)
+                        s->command_line = line;
+                }
+                /* openrc-run.sh's default_start: supervise-daemon for
+                 * supervisor=supervise-daemon, else start-stop-daemon */
+                if (!strncmp(w, "supervisor=", 11)) {
+                    s->supervisor_set = true;
+                    if (!strcmp(value, "supervise-daemon"))
+                        sv_bare(s, value, line);
+                }
             } else if (!kw) {
+                if (!strcmp(w, "case"))
+                    s->case_pat++; /* its patterns start after "WORD in" */
                 sv_run(s, w, line);
+                if (w[0] != '/')
+                    sv_bare(s, w, line);
+                guard_bare = !strcmp(w, "which") || !strcmp(w, "type") || !strcmp(w, "hash") ||
+                             (was_command && (!strcmp(w, "-v") || !strcmp(w, "-V")));
                 const char *b = basename(w);
                 test_cmd = !strcmp(b, "[") || !strcmp(b, "test");
                 ssd = !strcmp(b, "start-stop-daemon");
@@ -656,7 +737,9 @@ static void sv_scan(svscan *s)
             }
         } else {
             nargs++;
-            if (nargs == 1 && !strcmp(basename(w), "start-stop-daemon"))
+            if (guard_bare && w[0] != '-') {
+                md_strv_push(&s->guarded, w); /* type NAME, command -v NAME */
+            } else if (nargs == 1 && !strcmp(basename(w), "start-stop-daemon"))
                 ssd = true; /* busybox start-stop-daemon */
             else if (guard_next) {
                 md_strv_push(&s->guarded, w);
@@ -720,8 +803,98 @@ static void inittab_services(const char *text, size_t len, md_strv *names, md_st
     free(copy);
 }
 
+/* Where openrc-run looks for a command by bare name, and the functions its
+ * shell library defines (which a script calls as commands: ebegin, yesno,
+ * ...).  OpenRC's RC_PATH_PREFIX (src/librc/rc.h.in: RC_LIBEXECDIR/bin,
+ * /bin, /sbin, /usr/bin, /usr/sbin) with RC_LIBEXECDIR/sbin in front
+ * (sh/rc-functions.sh), then init's own PATH (busybox init: /sbin,
+ * /usr/sbin, /bin, /usr/bin; /usr/local's for sysvinit's).  RC_LIBEXECDIR
+ * is the directory of the image's sh/openrc-run.sh: /lib/rc (Alpine,
+ * Debian), /usr/libexec/rc (OpenRC's meson default). */
+typedef struct rcenv {
+    md_strv path, funcs;
+    bool library; /* the image has sh/openrc-run.sh */
+} rcenv;
+
+static void rc_funcs(rcenv *e, const char *text, size_t len)
+{
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e2 = nl ? nl : end, *b = p;
+        while (b < e2 && (*b == ' ' || *b == '\t'))
+            b++;
+        size_t k = 0;
+        while (b + k < e2 && (isalnum((unsigned char)b[k]) || b[k] == '_' || b[k] == '-'))
+            k++;
+        const char *q = b + k;
+        while (q < e2 && (*q == ' ' || *q == '\t'))
+            q++;
+        if (k && e2 - q >= 2 && q[0] == '(' && q[1] == ')') {
+            char *f = md_xstrndup(b, k);
+            if (!md_strv_contains(&e->funcs, f))
+                md_strv_push(&e->funcs, f);
+            free(f);
+        }
+        p = nl ? nl + 1 : end;
+    }
+}
+
+static void rc_env(rcenv *e, const md_tree *t)
+{
+    static const char *const libexecs[] = { "/lib/rc", "/usr/libexec/rc", "/usr/lib/rc",
+                                            "/libexec/rc", NULL };
+    const char *libexec = "/lib/rc";
+    for (int i = 0; libexecs[i]; i++) {
+        char *p = md_xasprintf("%s/sh/openrc-run.sh", libexecs[i]);
+        bool found = md_tree_resolve_file(t, p) != NULL;
+        free(p);
+        if (found) {
+            libexec = libexecs[i];
+            e->library = true;
+            break;
+        }
+    }
+    md_strv_pushf(&e->path, "%s/sbin", libexec);
+    md_strv_pushf(&e->path, "%s/bin", libexec);
+    static const char *const dirs[] = { "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
+                                        "/usr/local/sbin", NULL };
+    for (int i = 0; dirs[i]; i++)
+        md_strv_push(&e->path, dirs[i]);
+    /* the library's functions: every sh/NAME.sh, as openrc-run.sh sources them */
+    char *shdir = md_xasprintf("%s/sh", libexec);
+    const md_node *d = md_tree_resolve(t, shdir);
+    free(shdir);
+    if (!d || md_node_type_of(d) != MD_NODE_DIR)
+        return;
+    char *pre = md_xasprintf("%s/", md_node_path(d));
+    size_t pl = strlen(pre);
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        size_t l = strlen(p);
+        if (strncmp(p, pre, pl) || strchr(p + pl, '/') || l < 4 || strcmp(p + l - 3, ".sh"))
+            continue;
+        size_t len;
+        char *text = md_tree_text(t, p, &len);
+        if (text)
+            rc_funcs(e, text, len);
+        free(text);
+    }
+    free(pre);
+}
+
+/* Is `name` guarded by the script (command -v NAME, [ -x /path/NAME ])? */
+static bool bare_guarded(const md_strv *guarded, const char *name)
+{
+    for (size_t i = 0; i < guarded->n; i++)
+        if (!strcmp(basename(guarded->v[i]), name))
+            return true;
+    return false;
+}
+
 void md_lint_services(md_lint *l, const char *label, const md_tree *t)
 {
+    rcenv env = { 0 };
+    bool env_read = false;
     md_strv names = { 0 };
     /* OpenRC, once init runs it, always runs sysinit and boot (rc.c), and
      * init's default runlevel is "default" unless the inittab enters
@@ -797,6 +970,46 @@ void md_lint_services(md_lint *l, const char *label, const md_tree *t)
                                ? " (a Xen daemon's: no store, or no Domain-0 in it, and xl "
                                  "starts no guest)" : "");
         }
+        /* openrc-run.sh's default start(): start-stop-daemon (ssd_start)
+         * for a command= unless supervisor= names another */
+        if (s.command_line && !s.has_start && !s.supervisor_set)
+            sv_bare(&s, "start-stop-daemon", s.command_line);
+        if (s.nbare && !env_read) {
+            rc_env(&env, t);
+            env_read = true;
+        }
+        /* Without OpenRC's library no openrc-run script runs at all (its
+         * interpreter is named above), and what its functions are is not
+         * known: bare names are not looked up. */
+        for (size_t k = 0; env.library && k < s.nbare; k++) {
+            const char *name = s.bare[k].prog;
+            if (md_strv_contains(&s.funcs, name) || md_strv_contains(&env.funcs, name) ||
+                bare_guarded(&s.guarded, name) || md_strv_contains(&seen, name))
+                continue;
+            bool found = false;
+            for (size_t d = 0; !found && d < env.path.n; d++) {
+                char *p = md_xasprintf("%s/%s", env.path.v[d], name);
+                found = md_tree_resolve_file(t, p) != NULL;
+                free(p);
+            }
+            if (found)
+                continue;
+            md_strv_push(&seen, name);
+            char *dirs = md_strv_join(&env.path, ":");
+            md_lint_add_at(l, label, script, s.bare[k].line, MD_LINT_ERROR, 0,
+                           "service %s runs %s, which is in none of the directories where "
+                           "OpenRC looks (%s): that step of the service fails at every boot%s; "
+                           "install the package that ships it or change the script",
+                           names.v[i], name, dirs,
+                           !strncmp(names.v[i], "xen", 3)
+                               ? " (a Xen daemon's: no store, or no Domain-0 in it, and xl "
+                                 "starts no guest)" : "");
+            free(dirs);
+        }
+        for (size_t k = 0; k < s.nbare; k++)
+            free(s.bare[k].prog);
+        free(s.bare);
+        md_strv_free(&s.funcs);
         for (size_t k = 0; k < s.nruns; k++)
             free(s.runs[k].prog);
         free(s.runs);
@@ -806,6 +1019,8 @@ void md_lint_services(md_lint *l, const char *label, const md_tree *t)
         free(script);
     }
     md_strv_free(&names);
+    md_strv_free(&env.path);
+    md_strv_free(&env.funcs);
 }
 
 /* ---- what init runs as the system comes up, in order ---- */

@@ -75,6 +75,14 @@ static void digest(const EVP_MD *md, const void *d, size_t n, unsigned char *out
 
 /* ---- .PKGINFO ---- */
 
+/* The .PKGINFO fields that hold one value (apk-tools' app_mkndx.c: all but
+ * depend, provides, replaces and those it ignores; datahash as
+ * extract_v2.c reads it). */
+static const char *const single_keys[] = {
+    "pkgname", "pkgver", "arch", "datahash", "size", "builddate", "commit", "origin",
+    "maintainer", "url", "pkgdesc", "license", "provider_priority", "install_if", NULL
+};
+
 /* "key = value" lines, '#' comments (apk-v2(5)); errors ".PKGINFO:LINE". */
 static int parse_pkginfo(md_apk *a, char *text, size_t len, md_err *err)
 {
@@ -93,6 +101,16 @@ static int parse_pkginfo(md_apk *a, char *text, size_t len, md_err *err)
                 return md_err_set(err, "%s: .PKGINFO: more than %u fields", a->path,
                                   MD_APK_MAX_FIELDS);
             *eq = '\0';
+            /* A field that holds one value, given twice: apk-tools 2 takes
+             * the last (datahash: extract_v2.c), apk-tools 3's mkndx
+             * refuses it (app_mkndx.c, APKE_ADB_PACKAGE_FORMAT); which
+             * pkgname or datahash a package has must not depend on the
+             * reader (trial 13 F5). */
+            for (int k = 0; single_keys[k]; k++)
+                if (!strcmp(s, single_keys[k]) && md_apk_pkginfo(a, s, 0))
+                    return md_err_set(err, "%s: .PKGINFO:%u: a second '%s' line: the field "
+                                           "holds one value (apk-tools 3 refuses the package "
+                                           "too)", a->path, line, s);
             md_strv_push(&a->keys, s);
             md_strv_push(&a->values, eq + 3);
         }

@@ -81,6 +81,16 @@ static int atoms(parser *p, char *val, int which, const char *field, md_err *err
             free(t);
             return -1;
         }
+        /* a provided version is made of V:'s characters (trial 13 F13:
+         * "so:x=1.2/../x" was taken), but need not start with a digit:
+         * Alpine's own indexes provide pc:librtmp=v2.4 and pc:wofi=v1.3
+         * (apk-tools ranks such a version below every valid one, as
+         * md_apkver_cmp does) */
+        if (which == L_PROVIDES && d->version &&
+            (!*d->version || d->version[strspn(d->version, "0123456789abcdefghijklmnopqrstuvwxyz._~-")]))
+            return md_err_set(err, "%s:%u: provides '%.60s': bad version '%.60s': not made of "
+                                   "an Alpine version's characters (0-9 a-z . _ ~ -, as V:)",
+                              x->label, p->line, d->name, d->version);
         x->natoms++;
         sp.n++;
         s = end ? e + 1 : e;
@@ -187,6 +197,36 @@ static int finish(parser *p, unsigned start, md_err *err)
     return 0;
 }
 
+static int cmp_name_version(const void *a, const void *b)
+{
+    const md_apkindex_pkg *x = *(const md_apkindex_pkg *const *)a, *y = *(const md_apkindex_pkg *const *)b;
+    int c = strcmp(x->name, y->name);
+    if (!c)
+        c = strcmp(x->version, y->version);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* One index lists a name at a version once: apk-tools keys a package by
+ * its checksum, so two records of NAME-VERSION would both be candidates
+ * and which one is installed would depend on the reader (trial 13 F8: the
+ * first was taken silently).  Alpine's own indexes have none. */
+static int unique_versions(md_apkindex *x, md_err *err)
+{
+    const md_apkindex_pkg **v = md_xmalloc((x->n ? x->n : 1) * sizeof *v);
+    for (size_t i = 0; i < x->n; i++)
+        v[i] = &x->pkgs[i];
+    qsort(v, x->n, sizeof *v, cmp_name_version);
+    int rc = 0;
+    for (size_t i = 1; i < x->n && rc == 0; i++)
+        if (!strcmp(v[i - 1]->name, v[i]->name) && !strcmp(v[i - 1]->version, v[i]->version))
+            rc = md_err_set(err, "%s:%u and :%u both list %s-%s (%s checksums): an index lists "
+                                 "each package version once", x->label, v[i - 1]->line, v[i]->line,
+                            v[i]->name, v[i]->version,
+                            strcmp(v[i - 1]->checksum, v[i]->checksum) ? "different" : "the same");
+    free(v);
+    return rc;
+}
+
 static int parse(parser *p, char *text, size_t len, md_err *err)
 {
     md_apkindex *x = p->x;
@@ -238,6 +278,8 @@ static int parse(parser *p, char *text, size_t len, md_err *err)
         LIST(replaces, nreplaces, L_REPLACES);
 #undef LIST
     }
+    if (unique_versions(x, err) < 0)
+        return -1;
     return 0;
 }
 

@@ -8,7 +8,8 @@
  * character, suffixes by rank _alpha < _beta < _pre < _rc < (none) < _cvs <
  * _svn < _git < _hg < _p, the hash byte-wise, the revision numerically.
  * When one version runs out first it is the greater, unless the other goes
- * on with a pre-release suffix (1.0_rc1 < 1.0 < 1.0_p1 < 1.0-r1).  An
+ * on with a pre-release suffix; a suffix ranks above a revision
+ * (1.0_rc1 < 1.0 < 1.0-r1 < 1.0_p1: apk-tools' token order).  An
  * invalid tail compares below anything valid, as apk-tools does, so the
  * order is total.  Checked against apk-tools' own vectors (tests/unit
  * test_apkver reads ../shared/alpine/reference/version.data.2.14-stable).

@@ -390,10 +390,17 @@ int md_repo_add_apkindex(md_repo *r, md_apkindex *x, md_err *err)
         return md_err_set(err, "repository %s: an APKINDEX for a Debian repository", r->name);
     }
     chunk c = { .label = md_xstrdup(md_apkindex_label(x)), .apk = x };
-    size_t cap = 0;
+    size_t cap = 0, other = 0;
+    const char *other_arch = NULL;
+    bool mixed = false;
     for (size_t i = 0, n = md_apkindex_count(x); i < n; i++) {
         const md_apkindex_pkg *a = md_apkindex_pkg_at(x, i);
         /* An index is per architecture; "noarch" packages are in each. */
+        if (!a->uninstallable && strcmp(a->arch, r->arch) && strcmp(a->arch, "noarch")) {
+            mixed |= other_arch && strcmp(other_arch, a->arch);
+            other++;
+            other_arch = a->arch;
+        }
         if (a->uninstallable || (strcmp(a->arch, r->arch) && strcmp(a->arch, "noarch")))
             continue;
         md_repo_pkg pk = {
@@ -404,6 +411,20 @@ int md_repo_add_apkindex(md_repo *r, md_apkindex *x, md_err *err)
         };
         c.pkgs = md_xgrow(c.pkgs, &cap, c.n + 1, sizeof pk);
         c.pkgs[c.n++] = pk;
+    }
+    /* Every package of another architecture: the index of another one at
+     * this URL, whose names would all read as "no such package" (trial 13
+     * F10). */
+    if (!c.n && other) {
+        char *shown = md_err_shown(other_arch);
+        md_err_set(err, "%s: none of its %zu packages is for %s (%s %s): the index of another "
+                        "architecture; check the URL and Architecture=", c.label, other, r->arch,
+                   mixed ? "among others" : "all", shown);
+        free(shown);
+        free(c.pkgs);
+        free(c.label);
+        md_apkindex_free(x);
+        return -1;
     }
     /* Filenames after the array stops moving: they live in the chunk's text. */
     md_strv names = { 0 };

@@ -503,6 +503,11 @@ static char *available(md_resolve *r, const char *name)
                 ni->prov[i].pkg->name, ni->prov[i].pkg->version,
                 md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
                 off ? pn->pin : "", off ? ")" : "");
+        /* Nor one apk never chooses by itself (trial 13 F6: "no version
+         * satisfies (available: provided by pz)" read as a contradiction). */
+        if (!off && r->fmt == MD_REPO_APK && !auto_selectable(&ni->prov[i]))
+            fprintf(m, " (without a version or provider_priority, which apk never chooses by "
+                       "itself: name %s in Include= to take it)", ni->prov[i].pkg->name);
     }
     return md_xmemstream_close(m, &s);
 }

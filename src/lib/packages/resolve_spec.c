@@ -56,6 +56,29 @@ md_resolve *md_resolve_spec(const md_spec *s, const char *cache_dir, const md_ou
     };
     res = md_resolve_run(&o, err);
     free(pins);
+    /* A pin of a package the image does not take pins nothing: a typo in
+     * the name of the pin that keeps trap 2 away would go unseen (trial 13
+     * F3).  Pins apply to packages by their own names. */
+    for (size_t i = 0; res && i < md_spec_pin_count(s); i++) {
+        const char *name = md_spec_pin_at(s, i)->package;
+        size_t k = 0;
+        while (k < md_resolve_count(res) && strcmp(md_resolve_pkg(res, k)->name, name))
+            k++;
+        if (k == md_resolve_count(res)) {
+            char *shown = md_err_shown(name);
+            md_err_set(err, "Pin=%s=%s: no package %s is in the image (%zu packages): nothing "
+                            "selects it, so the pin does nothing; name it in Include= or fix "
+                            "the name (a pin applies to a package's own name, not to what it "
+                            "provides)", shown, md_spec_pin_at(s, i)->repo, shown,
+                       md_resolve_count(res));
+            free(shown);
+            at = md_spec_pin_origin(s, i);
+            md_resolve_free(res);
+            res = NULL;
+            repos = NULL; /* the result owned and freed them */
+            made = 0;
+        }
+    }
 out:
     if (!res) {
         for (size_t i = 0; i < made; i++)

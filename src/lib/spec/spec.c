@@ -598,10 +598,23 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
 
 static int packages_key(md_spec *s, const char *k, const char *v)
 {
-    if (!strcmp(k, "Include"))
-        return set_list(&s->packages, v), 1;
-    if (!strcmp(k, "Exclude"))
-        return set_list(&s->excludes, v), 1;
+    if (!strcmp(k, "Include") || !strcmp(k, "Exclude")) {
+        /* names, not apk's atoms (`apk add 'xen<4.19'`, xen=4.18.3-r0,
+         * xen~4.18, xen@v320) nor apt's (xen=4.17.5-1): read as a name
+         * they were "no such package" (trial 13 F12) */
+        md_strv words = { 0 };
+        md_strv_split(&words, v, false);
+        int r = 1;
+        for (size_t i = 0; r && i < words.n; i++)
+            if (strpbrk(words.v[i], "<>=~@!"))
+                r = fail(s, "%s=%s: a package name, not a version constraint or repository "
+                            "tag (apk's atoms are not read here): take a release's version "
+                            "with Pin=NAME=REPOSITORY", k, words.v[i]);
+        md_strv_free(&words);
+        if (!r)
+            return 0;
+        return set_list(!strcmp(k, "Include") ? &s->packages : &s->excludes, v), 1;
+    }
     if (!strcmp(k, "Essential"))
         return parse_bool(s, k, v, &s->essential);
     if (!strcmp(k, "Pin")) {
@@ -617,6 +630,15 @@ static int packages_key(md_spec *s, const char *k, const char *v)
                 break;
             }
             *eq = '\0';
+            /* a second pin of one package: the last would win unseen
+             * (trial 13 F4) */
+            for (size_t j = 0; r && j < s->npins; j++)
+                if (!strcmp(s->pins[j].package, words.v[i]))
+                    r = fail(s, "Pin=%s=%s: %s is already pinned (to %s, at %s): one pin per "
+                                "package", words.v[i], eq + 1, words.v[i], s->pins[j].repo,
+                             s->pin_at.v[j]);
+            if (!r)
+                break;
             s->pins = md_xrealloc(s->pins, (s->npins + 1) * sizeof *s->pins);
             s->pins[s->npins].package = md_xstrdup(words.v[i]);
             s->pins[s->npins].repo = md_xstrdup(eq + 1);
@@ -1941,6 +1963,7 @@ const md_strv *md_spec_packages(const md_spec *s) { return &s->packages; }
 const md_strv *md_spec_excludes(const md_spec *s) { return &s->excludes; }
 size_t md_spec_pin_count(const md_spec *s) { return s->npins; }
 const md_spec_pin *md_spec_pin_at(const md_spec *s, size_t i) { return &s->pins[i]; }
+const char *md_spec_pin_origin(const md_spec *s, size_t i) { return s->pin_at.v[i]; }
 bool md_spec_essential(const md_spec *s) { return s->essential; }
 bool md_spec_hvm(const md_spec *s) { return s->hvm; }
 const md_strv *md_spec_drop(const md_spec *s) { return &s->drop; }

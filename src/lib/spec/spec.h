@@ -114,6 +114,8 @@ const md_strv *md_spec_packages(const md_spec *s);
 const md_strv *md_spec_excludes(const md_spec *s);
 size_t md_spec_pin_count(const md_spec *s);
 const md_spec_pin *md_spec_pin_at(const md_spec *s, size_t i);
+/* "FILE:LINE" of pin i's Pin= line; the spec's. */
+const char *md_spec_pin_origin(const md_spec *s, size_t i);
 bool md_spec_essential(const md_spec *s);
 
 const md_strv *md_spec_drop(const md_spec *s);     /* fnmatch patterns */
