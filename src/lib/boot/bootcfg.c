@@ -113,7 +113,7 @@ static void split_dom0_extra(md_bootcfg_entry *e)
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
 {
     const char *f = raw->xen.path ? raw->xen.path : "";
-    const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+    const char *base = basename(f);
     bool tboot = ci_contains(base, "tboot");
     bool has_mods = raw->nmods > 0;
     bool xen = ci_contains(base, "xen") || md_bootcfg_param(&raw->xen, "dom0_mem", false) ||

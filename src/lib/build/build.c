@@ -189,7 +189,7 @@ static int add_modloop(struct build *b)
     if (v == 0) {
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s is not signed (no %s.SIGN.RSA.* beside "
                    "it): taken unverified, as Alpine's initramfs takes one", path,
-                   strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+                   basename(path));
     } else {
         char *list = md_strv_join(&signers, " ");
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", path, list);

@@ -980,12 +980,6 @@ static bool valid_storage(const char *v)
     return true;
 }
 
-static const char *base_name(const char *p)
-{
-    const char *slash = strrchr(p, '/');
-    return slash ? slash + 1 : p;
-}
-
 /* Autostart= files land in /etc/xen/auto under their own names: two with
  * the same name would silently replace each other. */
 static int add_autostart(md_spec *s, const char *v)
@@ -998,14 +992,14 @@ static int add_autostart(md_spec *s, const char *v)
     md_strv_split(&words, v, false);
     int r = 1;
     for (size_t i = 0; r && i < words.n; i++) {
-        const char *base = base_name(words.v[i]);
+        const char *base = basename(words.v[i]);
         if (!*base || *base == '.') {
             r = fail(s, "Autostart=%s: expected a guest config file (not a directory or a "
                         "hidden file)", words.v[i]);
             break;
         }
         for (size_t j = 0; r && j < s->autostart.n; j++)
-            if (!strcmp(base_name(s->autostart.v[j]), base))
+            if (!strcmp(basename(s->autostart.v[j]), base))
                 r = fail(s, "Autostart=%s: another config is named %s too (both would go to "
                             "/etc/xen/auto)", words.v[i], base);
         char *path = r ? abs_path(s, words.v[i]) : NULL;
