@@ -662,9 +662,8 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
         m->amount = (md_bootcfg_amount){ .set = true };
         parse_xen_size(&end, &v, &m->amount);
         m->amount.bytes = v;
-        bool ok = true;
         snprintf(m->amount.text, sizeof m->amount.text, "%.*s", (int)(end - s), s);
-        if (ok && !*end && end > s)
+        if (!*end && end > s)
             return 0;
         if (bad)
             *bad = (size_t)(end - value);
