@@ -1,7 +1,5 @@
 #include "boot/xenefi.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -7,7 +7,6 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

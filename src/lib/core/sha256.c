@@ -1,14 +1,9 @@
 #include "core/sha256.h"
-#include "core/mem.h"
 #include "core/file.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
