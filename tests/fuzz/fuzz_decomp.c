@@ -16,6 +16,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(out);
     md_err e3 = MD_ERR_INIT;
     size_t used;
-    md_decomp_stream_len("fuzz", data, size, 1u << 22, &used, &e3);
+    md_decomp_stream_len("fuzz", data, size, 1u << 22, &used, NULL, &e3);
     return 0;
 }

@@ -25,7 +25,7 @@ static size_t first_member_len(const char *path)
     size_t n, used = 0;
     md_err e = MD_ERR_INIT;
     CHECK(md_read_file(path, &d, &n, &e) == 0);
-    CHECK(md_decomp_stream_len(path, d, n, 0, &used, &e) == 0);
+    CHECK(md_decomp_stream_len(path, d, n, 0, &used, NULL, &e) == 0);
     free(d);
     return used;
 }

@@ -1,7 +1,6 @@
 #include "boot/bootcfg.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +112,7 @@ static void split_dom0_extra(md_bootcfg_entry *e)
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
 {
     const char *f = raw->xen.path ? raw->xen.path : "";
-    const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+    const char *base = basename(f);
     bool tboot = ci_contains(base, "tboot");
     bool has_mods = raw->nmods > 0;
     bool xen = ci_contains(base, "xen") || md_bootcfg_param(&raw->xen, "dom0_mem", false) ||
@@ -662,9 +661,8 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
         m->amount = (md_bootcfg_amount){ .set = true };
         parse_xen_size(&end, &v, &m->amount);
         m->amount.bytes = v;
-        bool ok = true;
         snprintf(m->amount.text, sizeof m->amount.text, "%.*s", (int)(end - s), s);
-        if (ok && !*end && end > s)
+        if (!*end && end > s)
             return 0;
         if (bad)
             *bad = (size_t)(end - value);

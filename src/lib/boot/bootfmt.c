@@ -74,12 +74,6 @@ static bool word_is(const char *s, const char *w)
     return !strncasecmp(s, w, n) && (!s[n] || isspace((unsigned char)s[n]));
 }
 
-static const char *base_of(const char *p)
-{
-    const char *b = strrchr(p, '/');
-    return b ? b + 1 : p;
-}
-
 /* FILE ARGS... from words[from..] */
 static void file_from(md_bootcfg_file *f, const md_strv *w, size_t from, unsigned line)
 {
@@ -358,7 +352,7 @@ const char *md_bootfmt_name(md_bootfmt f)
 /* A `kernel` line that boots Linux itself, not a multiboot image. */
 static bool is_linux_name(const char *path)
 {
-    const char *b = base_of(path);
+    const char *b = basename(path);
     return !strncmp(b, "vmlinu", 6) || !strncmp(b, "bzImage", 7);
 }
 
@@ -1603,7 +1597,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
 {
     const char *app = lb->append ? lb->append : gappend;
     unsigned line = lb->append ? lb->append_line : gline;
-    if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && lb->as_linux) {
+    if (lb->kernel && !strcasecmp(basename(lb->kernel), "mboot.c32") && lb->as_linux) {
         /* syslinux's KERNEL picks the type by the file's extension (.c32:
          * COM32); LINUX overrides it and loads the file as a Linux kernel
          * (doc/syslinux.txt, "LINUX image"), so mboot.c32 never runs */
@@ -1616,7 +1610,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                          lb->title ? "label '" : "", lb->title ? lb->title : "",
                          lb->title ? "': " : "", lb->kernel, lb->kernel, lb->kernel));
     }
-    if (lb->kernel && !strcasecmp(base_of(lb->kernel), "mboot.c32") && app) {
+    if (lb->kernel && !strcasecmp(basename(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
         md_strv_split(&w, app, false);
         /* mboot.c32 splits at "---" standing alone only (com32/mboot/mboot.c
@@ -2047,7 +2041,7 @@ static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
     f.line = line;
     f.nounzip = true; /* iPXE hands images over as fetched */
     ipxe_args(v, w, at + 1, &f);
-    char *base = md_xasprintf("%.*s", (int)strcspn(base_of(f.path), "?#"), base_of(f.path));
+    char *base = md_xasprintf("%.*s", (int)strcspn(basename(f.path), "?#"), basename(f.path));
     uint64_t h;
     size_t it;
     ssize_t old = reg_lookup(r, name ? name : base, &h, &it);

@@ -1,7 +1,5 @@
 #include "boot/xenefi.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,12 +19,6 @@ char *md_xenefi_cfg(const md_bootcfg_entry *e)
 }
 
 /* A path's last component (borrowed). */
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
 int md_xenefi_tree(const md_bootcfg_entry *e, const md_xenefi_files *f, const char *outdir,
                    md_err *err)
 {
@@ -35,7 +27,7 @@ int md_xenefi_tree(const md_bootcfg_entry *e, const md_xenefi_files *f, const ch
     if (mkdir(outdir, 0755) < 0)
         return md_err_errno(err, "%s", outdir);
     const char *src[3] = { f->xen_efi, f->kernel, f->rootfs };
-    const char *dst[3] = { "xen.efi", base_name(e->kernel.path), base_name(e->mods[0].path) };
+    const char *dst[3] = { "xen.efi", basename(e->kernel.path), basename(e->mods[0].path) };
     char *p = NULL, *cfg = md_xenefi_cfg(e);
     int rc = -1;
     for (int i = 0; i < 3; i++) {

@@ -2,12 +2,10 @@
 #include "core/size.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "image/base.h"
@@ -204,7 +202,7 @@ static int add_modloop(struct build *b)
     if (v == 0) {
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s is not signed (no %s.SIGN.RSA.* beside "
                    "it): taken unverified, as Alpine's initramfs takes one", path,
-                   strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+                   basename(path));
     } else {
         char *list = md_strv_join(&signers, " ");
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", path, list);

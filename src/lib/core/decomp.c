@@ -543,17 +543,11 @@ int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
 }
 
 int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
-                         size_t *used, md_err *err)
-{
-    uint64_t out;
-    return md_decomp_stream_size(name, data, len, max, used, &out, err);
-}
-
-int md_decomp_stream_size(const char *name, const void *data, size_t len, uint64_t max,
-                          size_t *used, uint64_t *out_bytes, md_err *err)
+                         size_t *used, uint64_t *out_bytes, md_err *err)
 {
     *used = 0;
-    *out_bytes = 0;
+    if (out_bytes)
+        *out_bytes = 0;
     md_decomp_codec c = md_decomp_detect(data, len);
     if (c == MD_DECOMP_NONE)
         return md_err_set(err, "%s: no gzip, xz or zstd stream", name);
@@ -561,7 +555,7 @@ int md_decomp_stream_size(const char *name, const void *data, size_t len, uint64
     int rc = md_decomp_reader_stream_end(r, 1, max, used, err);
     if (rc == 0 && r->nends == 0) /* cannot happen: the stream ends or is an error */
         rc = truncated(r, err);
-    if (rc == 0)
+    if (rc == 0 && out_bytes)
         *out_bytes = r->ends[0][1];
     md_decomp_reader_free(r);
     return rc;

@@ -50,19 +50,16 @@ int md_decomp_buf(const char *name, const void *data, size_t len, size_t max,
 int md_decomp_head(const char *name, const void *data, size_t len, size_t max,
                    unsigned char **out, size_t *outlen, md_err *err);
 
-/* The length in bytes of the one compressed stream at the start of `data`
- * (a gzip member, an xz stream with the zero padding after it, a zstd
- * frame), decompressed to its end without keeping the output, so that
+/* *used: the length in bytes of the one compressed stream at the start of
+ * `data` (a gzip member, an xz stream with the zero padding after it, a
+ * zstd frame), decompressed to its end without keeping the output, so that
  * whatever follows it can be read as what it is (an initramfs's next
- * segment, as the kernel's unpack_to_rootfs reads it).  Its integrity
- * check is verified.  Errors name `name`: no known codec, corrupt or
- * truncated data, more than `max` bytes of output (0: no cap; the time
- * it takes is the bound). */
+ * segment, as the kernel's unpack_to_rootfs reads it); *out_bytes (may be
+ * NULL): the bytes it decompresses to.  Its integrity check is verified.
+ * Errors name `name`: no known codec, corrupt or truncated data, more than
+ * `max` bytes of output (0: no cap; the time it takes is the bound). */
 int md_decomp_stream_len(const char *name, const void *data, size_t len, uint64_t max,
-                         size_t *used, md_err *err);
-/* The same, and *out_bytes: the bytes that stream decompresses to. */
-int md_decomp_stream_size(const char *name, const void *data, size_t len, uint64_t max,
-                          size_t *used, uint64_t *out_bytes, md_err *err);
+                         size_t *used, uint64_t *out_bytes, md_err *err);
 
 /* ---- the streaming reader: what every function here is built on ---- */
 

@@ -2,13 +2,7 @@
 #include "core/file.h"
 #include "core/mem.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 const char *md_home_dir(void)

@@ -71,22 +71,23 @@ bool md_elf_section(const md_elf *e, const char *name, md_elf_sect *out)
     return false;
 }
 
-bool md_elf_section_of_type(const md_elf *e, uint32_t type, unsigned from, md_elf_sect *out,
-                            unsigned *index)
+/* The first SHT_DYNAMIC section inside the file; false when there is none. */
+static bool dynamic_section(const md_elf *e, md_elf_sect *out)
 {
-    for (unsigned i = from; i < e->shnum; i++) {
+    for (unsigned i = 0; i < e->shnum; i++) {
         md_elf_sect s = sect_at(e, i);
-        if (s.type != type || !in_bounds(e, s.off, s.size))
+        if (s.type != MD_ELF_SHT_DYNAMIC || !in_bounds(e, s.off, s.size))
             continue;
         *out = s;
-        if (index)
-            *index = i;
         return true;
     }
     return false;
 }
 
-const char *md_elf_string(const md_elf *e, unsigned strtab, uint64_t off)
+/* The NUL-terminated string at offset `off` of the string table section
+ * `strtab` (a section index, as sh_link gives); NULL when out of bounds or
+ * not terminated inside the table. */
+static const char *elf_string(const md_elf *e, unsigned strtab, uint64_t off)
 {
     if (strtab >= e->shnum)
         return NULL;
@@ -106,7 +107,7 @@ size_t md_elf_symbols(const md_elf *e, bool (*fn)(void *ctx, const char *name, u
     size_t n = 0;
     for (uint64_t off = 24; off < st.size; off += 24) {
         const unsigned char *sym = e->d + st.off + off;
-        const char *name = md_elf_string(e, st.link, rd(sym, 4));
+        const char *name = elf_string(e, st.link, rd(sym, 4));
         if (!name)
             continue;
         n++;
@@ -129,7 +130,7 @@ bool md_elf_is_static(const md_elf *e)
 bool md_elf_soname(const md_elf *e, char *out, size_t cap)
 {
     md_elf_sect dyn;
-    if (!md_elf_section_of_type(e, MD_ELF_SHT_DYNAMIC, 0, &dyn, NULL))
+    if (!dynamic_section(e, &dyn))
         return false;
     for (uint64_t k = 0; k + 16 <= dyn.size; k += 16) {
         uint64_t tag = rd(e->d + dyn.off + k, 8), val = rd(e->d + dyn.off + k + 8, 8);
@@ -137,7 +138,7 @@ bool md_elf_soname(const md_elf *e, char *out, size_t cap)
             break;
         if (tag != 14 /* DT_SONAME */)
             continue;
-        const char *s = md_elf_string(e, dyn.link, val);
+        const char *s = elf_string(e, dyn.link, val);
         if (!s || strlen(s) >= cap)
             return false;
         memcpy(out, s, strlen(s) + 1);
@@ -150,14 +151,14 @@ size_t md_elf_dynamic_strings(const md_elf *e, uint64_t tag,
                               bool (*fn)(void *ctx, const char *s), void *ctx)
 {
     md_elf_sect dyn;
-    if (!md_elf_section_of_type(e, MD_ELF_SHT_DYNAMIC, 0, &dyn, NULL))
+    if (!dynamic_section(e, &dyn))
         return 0;
     size_t n = 0;
     for (uint64_t k = 0; k + 16 <= dyn.size; k += 16) {
         uint64_t t = rd(e->d + dyn.off + k, 8), val = rd(e->d + dyn.off + k + 8, 8);
         if (t == 0 /* DT_NULL */)
             break;
-        const char *str = t == tag ? md_elf_string(e, dyn.link, val) : NULL;
+        const char *str = t == tag ? elf_string(e, dyn.link, val) : NULL;
         if (!str)
             continue;
         n++;

@@ -46,14 +46,6 @@ bool md_elf_is(const unsigned char *d, size_t len);
 /* The section named `name` (from the section-name string table); false when
  * absent, SHT_NOBITS or out of bounds. */
 bool md_elf_section(const md_elf *e, const char *name, md_elf_sect *out);
-/* The first section of `type` at index `from` or later; *index is set to
- * its index.  False when there is none. */
-bool md_elf_section_of_type(const md_elf *e, uint32_t type, unsigned from, md_elf_sect *out,
-                            unsigned *index);
-/* The NUL-terminated string at offset `off` of the string table section
- * `strtab` (a section index, as sh_link gives); NULL when out of bounds or
- * not terminated inside the table. */
-const char *md_elf_string(const md_elf *e, unsigned strtab, uint64_t off);
 /* Calls fn for each Elf64_Sym of the SHT_SYMTAB section (skipping the null
  * symbol) with its name (never NULL) and st_shndx; stops when fn returns
  * false.  Returns the number of symbols visited. */

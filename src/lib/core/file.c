@@ -7,7 +7,6 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,6 @@ static int not_regular(const char *path, mode_t m, md_err *err)
                            "or pipes", path, kind_of(m));
 }
 
-static int open_regular(const char *path, unsigned flags, struct stat *stp, md_err *err);
 
 int md_check_dir(const char *path, bool missing_ok, md_err *err)
 {
@@ -48,7 +46,7 @@ int md_open_file(const char *path, struct stat *stp, md_err *err)
 int md_open_file_flags(const char *path, unsigned flags, struct stat *stp, md_err *err)
 {
     struct stat st;
-    int fd = open_regular(path, flags, &st, err);
+    int fd = md_open_regular_flags(path, flags, &st, err);
     if (fd < 0)
         return -1;
     if ((uint64_t)st.st_size > MD_READ_FILE_MAX) {
@@ -67,7 +65,7 @@ static int a_symlink(const char *path, md_err *err)
                            "own, never through a link", path);
 }
 
-static int open_regular(const char *path, unsigned flags, struct stat *stp, md_err *err)
+int md_open_regular_flags(const char *path, unsigned flags, struct stat *stp, md_err *err)
 {
     bool nofollow = flags & MD_FILE_NOFOLLOW;
     /* Looked at before it is opened: opening some devices acts (a watchdog
@@ -97,16 +95,6 @@ static int open_regular(const char *path, unsigned flags, struct stat *stp, md_e
     if (stp)
         *stp = st;
     return fd;
-}
-
-int md_open_regular(const char *path, struct stat *stp, md_err *err)
-{
-    return open_regular(path, 0, stp, err);
-}
-
-int md_open_regular_flags(const char *path, unsigned flags, struct stat *stp, md_err *err)
-{
-    return open_regular(path, flags, stp, err);
 }
 
 int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *err)
@@ -538,23 +526,6 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
                           st.st_mode & S_IWOTH ? "everyone" : "its group",
                           sticky_ok && S_ISDIR(st.st_mode) ? " and not sticky" : "", risk);
     return 0;
-}
-
-int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err)
-{
-    if (md_file_check_trusted("/", true, risk, err) < 0)
-        return -1;
-    char *p = md_xstrdup(dir);
-    int rc = 0;
-    for (char *slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        rc = md_file_check_trusted(p, true, risk, err);
-        *slash = '/';
-    }
-    if (rc == 0 && strcmp(p, "/") != 0)
-        rc = md_file_check_trusted(p, true, risk, err);
-    free(p);
-    return rc;
 }
 
 int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)

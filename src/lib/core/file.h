@@ -26,14 +26,13 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
  * path. */
 struct stat;
 int md_open_file(const char *path, struct stat *st, md_err *err);
-/* md_open_file's rules without its size limit, for a reader that streams
- * (a digest): a regular file, never waiting on a FIFO or acting on a device. */
-int md_open_regular(const char *path, struct stat *st, md_err *err);
 /* Flags of the _flags variants.  MD_FILE_NOFOLLOW: a symbolic link as the
  * last component is refused ("PATH: a symbolic link ..."), for the files of
  * a directory someone else may have handed over (an image directory, whose
  * manifest -> /etc/shadow was printed by inspect, trial 9c case 7). */
 #define MD_FILE_NOFOLLOW 1u
+/* md_open_file's rules without its size limit, for a reader that streams
+ * (a digest): a regular file, never waiting on a FIFO or acting on a device. */
 int md_open_regular_flags(const char *path, unsigned flags, struct stat *st, md_err *err);
 int md_open_file_flags(const char *path, unsigned flags, struct stat *st, md_err *err);
 int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, size_t *len,
@@ -76,9 +75,6 @@ int md_mkdir_p(const char *path, unsigned mode, md_err *err);
  * path and its owner (or who may write it) and ends with `risk`: what that
  * user could do, and what to do instead. */
 int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err);
-/* md_file_check_trusted (sticky allowed) on every directory from / down to
- * `dir`, which is absolute with no symlinks (realpath(3)'s). */
-int md_file_check_trusted_path(const char *dir, const char *risk, md_err *err);
 /* Flags of md_path_walk_trusted. */
 #define MD_WALK_CREATE    1u /* make each missing directory (mkdir(2), `mode`) */
 #define MD_WALK_STICKY_OK 2u /* the last entry may be others'-writable when sticky */
@@ -131,7 +127,7 @@ int md_file_blank(const char *path, uint64_t bytes, md_err *err);
 /* A new private (0700) scratch directory $TMPDIR/mkdom0-TAG.XXXXXX (/tmp
  * when TMPDIR is unset or empty), made by mkdtemp(3), so never an existing
  * path.  TMPDIR and every directory above it must be root's or the
- * caller's, sticky if others may write it (md_file_check_trusted_path):
+ * caller's, sticky if others may write it (md_path_walk_trusted):
  * else NULL with "TMPDIR DIR: DIR belongs to user N, ...".
  * The directory is locked (flock(2) on it, held until md_remove_tree or
  * md_scratch_keep of this path, or the process's death) and marked

@@ -1,15 +1,11 @@
 #include "core/mem.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The one message the library writes itself: an allocation that fails has
  * no caller to report to (every md_x* caller relies on success), and the

@@ -442,12 +442,7 @@ const char *md_run_tail(const char *s, size_t max)
 
 int md_run_ok(const char *const *argv, double timeout_s, md_err *err)
 {
-    return md_run_ok_env(argv, NULL, timeout_s, err);
-}
-
-int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err)
-{
-    md_run_opts o = { .timeout_s = timeout_s, .env = env };
+    md_run_opts o = { .timeout_s = timeout_s };
     return md_run_ok_opts(argv, &o, err);
 }
 

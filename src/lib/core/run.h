@@ -60,21 +60,19 @@ typedef struct md_run_result {
     bool matched;    /* `until` was seen */
 } md_run_result;
 
+/* CLOCK_MONOTONIC in seconds: the clock of every timeout and timing. */
+double md_run_now(void);
+
 /* Run argv (argv[0] looked up in PATH) in its own process group, so that a
  * timeout ends its children too.  Returns 0 when the program ran (whatever
  * its exit status; see res->status) and -1 when it could not be started.
  * `res` is always filled. */
-/* CLOCK_MONOTONIC in seconds: the clock of every timeout and timing. */
-double md_run_now(void);
-
 int md_run(const char *const *argv, const md_run_opts *o, md_run_result *res, md_err *err);
 void md_run_result_free(md_run_result *res);
 
 /* Run and require exit status 0; the error names the program and carries
  * the last lines of its output. */
 int md_run_ok(const char *const *argv, double timeout_s, md_err *err);
-/* md_run_ok with md_run_opts.env. */
-int md_run_ok_env(const char *const *argv, const char *const *env, double timeout_s, md_err *err);
 /* md_run_ok with all of md_run_opts (its timeout_s, env, cwd, stdin_path). */
 int md_run_ok_opts(const char *const *argv, const md_run_opts *o, md_err *err);
 

@@ -1,14 +1,9 @@
 #include "core/sha256.h"
-#include "core/mem.h"
 #include "core/file.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
@@ -56,14 +51,9 @@ int md_sha256_fd(int fd, const char *label, char out[65], md_err *err)
 
 int md_sha256_file(const char *path, char out[65], md_err *err)
 {
-    return md_sha256_file_flags(path, 0, out, err);
-}
-
-int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err)
-{
     /* Regular files only: a FIFO in an image directory hung `inspect`
      * (trial 9), and a device would be read forever. */
-    int fd = md_open_regular_flags(path, flags, NULL, err);
+    int fd = md_open_regular_flags(path, 0, NULL, err);
     if (fd < 0)
         return -1;
     int rc = md_sha256_fd(fd, path, out, err);

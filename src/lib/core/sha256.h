@@ -10,9 +10,8 @@ void md_sha256_hex(const void *data, size_t len, char out[65]);
 /* The `n` bytes of a digest `d` (a caller's own EVP stream, or another
  * algorithm's: apk's SHA-1 and MD5) as lowercase hex: 2n chars + NUL. */
 void md_sha256_digest_hex(const unsigned char *d, size_t n, char *out);
+/* Of the regular file at `path` (never a FIFO or device); errors name it. */
 int md_sha256_file(const char *path, char out[65], md_err *err);
-/* md_sha256_file with core/file's MD_FILE_ flags (MD_FILE_NOFOLLOW). */
-int md_sha256_file_flags(const char *path, unsigned flags, char out[65], md_err *err);
 /* The digest of what `fd` holds from its offset to its end (the offset is
  * left at the end).  For checking and then reading the very bytes checked,
  * with no second open by path.  `label` names the file in "LABEL: read

@@ -1,14 +1,9 @@
 #include "core/strv.h"
 #include "core/mem.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void md_strv_push_own(md_strv *sv, char *s)
 {

@@ -3,7 +3,6 @@
 #include "core/strv.h"
 #include "core/file.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -801,13 +801,15 @@ static int take_lock(md_imgdir_stage *s, md_err *err)
  * let them swap the staging directory for a symlink while the build runs,
  * and the outputs would land wherever it points.  So every directory from
  * / to `parent` (already resolved, no symlinks) must be trusted
- * (md_file_check_trusted_path: root's or the caller's, sticky if others
- * may write it). */
+ * (md_path_walk_trusted: root's or the caller's, sticky if others may
+ * write it). */
 static int check_parent_safe(const char *parent, md_err *err)
 {
     char *risk = parent_risk();
-    int rc = md_file_check_trusted_path(parent, risk, err);
+    char *real = md_path_walk_trusted(parent, MD_WALK_STICKY_OK, 0, risk, err);
+    int rc = real ? 0 : -1;
     free(risk);
+    free(real);
     return rc;
 }
 

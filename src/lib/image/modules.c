@@ -76,8 +76,7 @@ char *md_modules_name_of(const char *path, bool need_ko)
 
 char *md_modules_order_relpath(const char *rel)
 {
-    const char *b = strrchr(rel, '/');
-    b = b ? b + 1 : rel;
+    const char *b = basename(rel);
     size_t stem = modfile_stem(b);
     return md_xstrndup(rel, (size_t)(b - rel) + stem + 3);
 }

@@ -36,12 +36,6 @@ struct refs {
     bool tok[256]; /* the bytes of a token (refs.h) */
 };
 
-static const char *last_component(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
 static int cmp_base(const char *a, size_t al, const char *b, size_t bl)
 {
     int c = memcmp(a, b, al < bl ? al : bl);
@@ -64,7 +58,7 @@ static long find_cand(const struct refs *r, const md_node *f)
 
 static void add_name(struct refs *r, const char *path, size_t cand)
 {
-    const char *b = last_component(path);
+    const char *b = basename(path);
     size_t len = strlen(b);
     if (!len)
         return;

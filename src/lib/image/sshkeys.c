@@ -111,8 +111,7 @@ static int run(const char *const argv[], char **out, md_err *err)
  * OpenSSH's StrictModes refuses such an authorized_keys): the keys
  * directory and its key files must belong to the caller or root and be
  * writable by no one else; the directories above it may be others'-writable
- * only when sticky (md_file_check_trusted_path, the output directory's
- * rule). */
+ * only when sticky (md_path_walk_trusted, the output directory's rule). */
 #define KEYS_RISK "who could put their own keys (the image's host key, root's login key) into " \
                   "the image: keep keys in a directory that only you (or root) can change"
 

@@ -995,8 +995,8 @@ static md_tree *read_image(const char *path, const md_unpack_opts *o, bool *not_
                         break;
                     size_t more;
                     uint64_t out;
-                    if (md_decomp_stream_size(path, data + off + used, len - off - used, max,
-                                              &more, &out, err) < 0) {
+                    if (md_decomp_stream_len(path, data + off + used, len - off - used, max,
+                                             &more, &out, err) < 0) {
                         md_tree_free(t);
                         t = NULL;
                         break;

@@ -171,7 +171,8 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
-size_t md_lint_count_input_errors(const md_lint *l)
+/* Number of inputs with an error. */
+static size_t count_input_errors(const md_lint *l)
 {
     size_t n = 0;
     for (size_t i = 0; i < l->in_errors.n; i++)
@@ -335,7 +336,7 @@ char *md_lint_json(const md_lint *l)
     }
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
                "  \"unchecked\": %zu\n}\n", l->n ? "\n  ]" : "]",
-            md_lint_count_sev(l, MD_LINT_ERROR) + md_lint_count_input_errors(l),
+            md_lint_count_sev(l, MD_LINT_ERROR) + count_input_errors(l),
             md_lint_count_sev(l, MD_LINT_WARNING),
             md_lint_count_sev(l, MD_LINT_NOTE), md_lint_count_unchecked(l));
     return md_xmemstream_close(f, &text);

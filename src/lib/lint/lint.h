@@ -58,8 +58,6 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Number of inputs with something not checked. */
 size_t md_lint_count_not_checked(const md_lint *l);
-/* Number of inputs with an error. */
-size_t md_lint_count_input_errors(const md_lint *l);
 
 size_t md_lint_count(const md_lint *l);
 /* Number of findings marked with md_lint_mark_unchecked. */

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "image/kmodelf.h"
 #include "image/modules.h"
 #include "lint/lint_int.h"

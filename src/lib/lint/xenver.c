@@ -5,7 +5,6 @@
 #include "lint/xenver.h"
 
 #include <fnmatch.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

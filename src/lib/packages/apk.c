@@ -391,12 +391,14 @@ md_apk *md_apk_open(const char *path, const md_apksign_keys *keys,
     bool whole = false;
     if (len > MD_APK_MAX_FILE)
         rc = md_err_set(err, "%s: %zu bytes (limit %zu)", path, len, MD_APK_MAX_FILE);
-    if (rc == 0 && md_decomp_stream_len(path, d, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, err) < 0) {
+    if (rc == 0 &&
+        md_decomp_stream_len(path, d, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, NULL, err) < 0) {
         md_err_prefix(err, "signature member");
         rc = -1;
     }
     if (rc == 0 && siglen < len &&
-        md_decomp_stream_len(path, d + siglen, len - siglen, MD_APK_MAX_CONTROL, &ctllen, err) < 0) {
+        md_decomp_stream_len(path, d + siglen, len - siglen, MD_APK_MAX_CONTROL, &ctllen, NULL,
+                             err) < 0) {
         md_err_prefix(err, "control member");
         rc = -1;
     }

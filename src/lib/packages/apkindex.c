@@ -352,7 +352,7 @@ md_apkindex *md_apkindex_load_mem(const char *path, const unsigned char *data, s
                    MD_APKINDEX_MAX_FILE);
         goto out;
     }
-    if (md_decomp_stream_len(path, data, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, err) < 0) {
+    if (md_decomp_stream_len(path, data, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, NULL, err) < 0) {
         md_err_prefix(err, "signature member");
         goto out;
     }

@@ -14,7 +14,6 @@
 #include <archive_entry.h>
 #include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +72,7 @@ static int extract_data(md_tree *t, md_decomp_reader *dec, const char *member, c
 static int open_deb(const char *path, const char *sha256, const char *origin, md_err *err)
 {
     struct stat st;
-    int fd = md_open_regular(path, &st, err);
+    int fd = md_open_regular_flags(path, 0, &st, err);
     if (fd < 0 || !sha256)
         return fd;
     char hex[65];
@@ -260,7 +259,7 @@ static bool has_checksum(const char *c)
     unsigned char h[5];
     struct stat st;
     md_err quiet = MD_ERR_INIT;
-    int fd = md_open_regular(c, &st, &quiet);
+    int fd = md_open_regular_flags(c, 0, &st, &quiet);
     ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
     if (fd >= 0)
         close(fd);

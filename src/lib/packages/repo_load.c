@@ -7,7 +7,6 @@
 #include "packages/repo.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

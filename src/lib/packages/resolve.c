@@ -747,11 +747,6 @@ static int check_conflicts(md_resolve *r, md_err *err)
     return rc;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void reset_pass(md_resolve *r)
 {
     for (size_t i = 0; i < r->nsel; i++) {
@@ -782,8 +777,7 @@ static int pass(md_resolve *r, const md_resolve_opts *o, md_err *err)
                 if (p->essential && !md_strv_contains(&ess, p->name))
                     md_strv_push(&ess, p->name);
             }
-        if (ess.n)
-            qsort(ess.v, ess.n, sizeof *ess.v, cmp_name);
+        md_strv_sort(&ess);
         int rc = 0;
         for (size_t i = 0; i < ess.n && rc == 0; i++)
             rc = satisfy_name(r, ess.v[i], "essential", err);

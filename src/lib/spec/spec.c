@@ -221,6 +221,13 @@ static int fail(md_spec *s, const char *fmt, ...)
     return 0;
 }
 
+/* *at (freed first) becomes where the current key is: "FILE:LINE". */
+static void set_at(md_spec *s, char **at)
+{
+    free(*at);
+    *at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+}
+
 /* A host file the build will read whole (Copy=, AuthorizedKeys=): named
  * now, with this line, not after minutes of package work; by the rules the
  * build reads it with (core/file.h md_open_file: a regular file, readable,
@@ -355,7 +362,7 @@ static struct repo *repo_get(md_spec *s, const char *name)
     r = &s->repos[s->nrepos++];
     memset(r, 0, sizeof *r);
     r->name = md_xstrdup(name);
-    r->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+    set_at(s, &r->at);
     return r;
 }
 
@@ -489,8 +496,7 @@ static int image_key(md_spec *s, const char *k, const char *v)
         if (!parse_int(s, k, v, 1, 22, &x))
             return 0;
         s->compression_level = (int)x;
-        free(s->level_at);
-        s->level_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        set_at(s, &s->level_at);
         return 1;
     }
     if (!strcmp(k, "SourceDateEpoch")) {
@@ -961,8 +967,7 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "System") && !strcmp(k, "Gateway")) {
         if (*v && !valid_ipv4(v, false))
             return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1", v);
-        free(s->gateway_at);
-        s->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        set_at(s, &s->gateway_at);
         return set_str(&s->gateway, v), 1;
     }
     if (!strcmp(sec, "SSH") && !strcmp(k, "AuthorizedKeys"))
@@ -1002,12 +1007,6 @@ static bool valid_storage(const char *v)
     return true;
 }
 
-static const char *base_name(const char *p)
-{
-    const char *slash = strrchr(p, '/');
-    return slash ? slash + 1 : p;
-}
-
 /* Autostart= files land in /etc/xen/auto under their own names: two with
  * the same name would silently replace each other. */
 static int add_autostart(md_spec *s, const char *v)
@@ -1020,14 +1019,14 @@ static int add_autostart(md_spec *s, const char *v)
     md_strv_split(&words, v, false);
     int r = 1;
     for (size_t i = 0; r && i < words.n; i++) {
-        const char *base = base_name(words.v[i]);
+        const char *base = basename(words.v[i]);
         if (!*base || *base == '.') {
             r = fail(s, "Autostart=%s: expected a guest config file (not a directory or a "
                         "hidden file)", words.v[i]);
             break;
         }
         for (size_t j = 0; r && j < s->autostart.n; j++)
-            if (!strcmp(base_name(s->autostart.v[j]), base))
+            if (!strcmp(basename(s->autostart.v[j]), base))
                 r = fail(s, "Autostart=%s: another config is named %s too (both would go to "
                             "/etc/xen/auto)", words.v[i], base);
         char *path = r ? abs_path(s, words.v[i]) : NULL;
@@ -1212,7 +1211,7 @@ static struct host *host_get(md_spec *s, const char *name)
     struct host *h = &s->hosts[s->nhostsecs++];
     memset(h, 0, sizeof *h);
     h->name = md_xstrdup(name);
-    h->at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+    set_at(s, &h->at);
     return h;
 }
 
@@ -1224,46 +1223,34 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         return fail(s, "[Host %s]: a host's name is one label of 1 to 63 letters, digits and "
                        "inner hyphens (RFC 1123; it names the host's files)", name);
     struct host *h = host_get(s, name);
-    char *at = md_xasprintf("%s:%u", s->cur_origin, s->line);
     if (!strcmp(k, "MAC")) {
         char mac[18];
-        if (!parse_mac(v, mac)) {
-            free(at);
+        if (!parse_mac(v, mac))
             return fail(s, "MAC=%s: expected a NIC's MAC address, six hex octets such as "
                            "52:54:00:12:34:56 (not a group address, not all zeros)", v);
-        }
-        set_str(&h->mac, mac);
-        free(h->mac_at);
-        h->mac_at = at;
-        return 1;
+        set_at(s, &h->mac_at);
+        return set_str(&h->mac, mac), 1;
     }
     if (!strcmp(k, "Hostname")) {
-        if (!valid_hostname(v)) {
-            free(at);
+        if (!valid_hostname(v))
             return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
                            "digits and inner hyphens, joined by dots, at most 253 characters)",
                         v);
-        }
-        set_str(&h->hostname, v);
-        free(h->hostname_at);
-        h->hostname_at = at;
-        return 1;
+        set_at(s, &h->hostname_at);
+        return set_str(&h->hostname, v), 1;
     }
-    free(at);
     if (!strcmp(k, "Address")) {
         if (!strcasecmp(v, "dhcp"))
             v = "";
         if (!address_ok(s, v, "dhcp or empty"))
             return 0;
-        free(h->address_at);
-        h->address_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        set_at(s, &h->address_at);
         return set_str(&h->address, v), 1;
     }
     if (!strcmp(k, "Gateway")) {
         if (*v && !valid_ipv4(v, false))
             return fail(s, "Gateway=%s: expected an IPv4 address such as 192.0.2.1", v);
-        free(h->gateway_at);
-        h->gateway_at = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        set_at(s, &h->gateway_at);
         return set_str(&h->gateway, v), 1;
     }
     if (!strcmp(k, "AuthorizedKeys"))
@@ -1364,8 +1351,7 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
             md_strv_push(&s->at_keys, key);
             md_strv_push(&s->at_lines, "");
         }
-        free(s->at_lines.v[i]);
-        s->at_lines.v[i] = md_xasprintf("%s:%u", s->cur_origin, s->line);
+        set_at(s, &s->at_lines.v[i]);
         free(key);
     }
     return r;
