@@ -774,6 +774,15 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     bool hd_tabs[MAX_HEREDOC];
     size_t nhd = 0;
     bool hd_next = false, hd_next_tabs = false; /* "<<" alone: the next word is the delimiter */
+    /* case WORD in PATTERN) ... ;; esac (XCU 2.9.4.3): the depth of each
+     * case open, and whether a pattern comes next (where '|' separates
+     * patterns, not commands, and the word ending in ')' starts a command);
+     * its commands are read as an if's branches are: they may not run
+     * (trial10g 4: they were read as a pattern's words and dropped) */
+    enum { MAX_CASE = 8 };
+    int case_at[MAX_CASE];
+    size_t ncase = 0;
+    bool case_word = false, case_pat = false;
     const char *stmt = p;
     while (p < end) {
         while (p < end && (*p == ' ' || *p == '\t'))
@@ -790,8 +799,14 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             p += 2, line++;
             continue;
         }
+        if (*p == '|' && case_pat) { /* a|b): another pattern */
+            p++;
+            continue;
+        }
         if (strchr("\n;&|", *p)) {
             bool two = p + 1 < end && p[1] == *p && *p != '\n';
+            if (two && *p == ';' && ncase && case_at[ncase - 1] == depth)
+                case_pat = true; /* ";;" ends a case item: a pattern follows */
             cond = two && (*p == '&' || *p == '|');
             in_pipe = !two && *p == '|';
             line += *p == '\n';
@@ -870,6 +885,24 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         }
         if (!in_pipe)
             sh_default_assign(wstart, p, file, line, stmt, v, as, depth > 0 || cond || stopped);
+        if (case_word && !cmd_start && !strcmp(w, "in")) {
+            case_word = false;
+            case_pat = true;
+            if (ncase < MAX_CASE)
+                case_at[ncase++] = depth;
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        }
+        if (case_pat && strcmp(w, "esac")) {
+            /* a pattern: the word ending in ')' ends it, a command follows */
+            if (*w && w[strlen(w) - 1] == ')')
+                case_pat = false, cmd_start = true, in_pipe = false, cond = false;
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        }
+        case_pat = false;
         if (hd_next) {
             if (nhd < MAX_HEREDOC)
                 hd_tabs[nhd] = hd_next_tabs, heredoc[nhd++] = md_xstrdup(w);
@@ -930,6 +963,10 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             depth += step;
             if (depth < 0)
                 depth = 0;
+            if (!strcmp(w, "case"))
+                case_word = true; /* its word, then "in" */
+            while (ncase && case_at[ncase - 1] > depth)
+                ncase--;
             if (loop_var && depth < loop_depth)
                 free(loop_var), loop_var = NULL;
             if (loop_var && !strcmp(w, "break")) {
