@@ -298,7 +298,46 @@ typedef struct gvar {
     md_strv maybe;  /* when uncertain: every value it may have */
     bool uncertain;
     bool opaque;    /* a value too long to follow: never known */
+    unsigned char exported; /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
+    unsigned line;  /* where it was last assigned (0: never) */
 } gvar;
+
+/* GRUB's `export NAME` (grub_env_export(), grub-core/kern/env.c) marks a
+ * variable global; a new environment context copies only the global ones
+ * (grub_env_new_context(), grub-core/normal/context.c: "if (var->global ||
+ * export_all)", export_all 0 for grub_env_context_open()), which
+ * grub_menu_execute_entry() (grub-core/normal/menu.c) opens for a submenu:
+ * inside it, an unexported variable of the level around it is empty
+ * (trial10g 1).  Fedora's and RHEL's GRUB ("Export all variables from the
+ * initial context when creating a submenu") and EVE-OS's copy them all;
+ * upstream, Debian's and Ubuntu's do not. */
+enum { EXP_NO, EXP_YES, EXP_MAYBE };
+
+/* What GRUB itself sets and exports before it reads grub.cfg
+ * (kern/main.c, normal/main.c, gettext, net): global wherever the config
+ * assigns them. */
+static bool grub_exports(const char *name)
+{
+    static const char *const names[] = { "root", "prefix", "fw_path", "config_file",
+                                         "config_directory", "pager", "color_normal",
+                                         "color_highlight", "grub_cpu", "grub_platform",
+                                         "lang", "locale_dir", "secondary_locale_dir",
+                                         "check_signatures", "chosen", "net_default_server",
+                                         "net_default_interface", "net_default_ip",
+                                         "net_default_mac", "pxe_default_server",
+                                         "btrfs_subvol", "btrfs_subvolid", "lockdown",
+                                         "shim_lock", NULL };
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(name, names[i]))
+            return true;
+    return false;
+}
+
+/* A variable as a new context shows it: not exported, so empty there, or
+ * exported only on some paths, so not known.  Only read (var_get without
+ * create returns them; with create the new context's own is a copy). */
+static gvar hidden_empty = { .name = "", .val = "" };
+static gvar hidden_maybe = { .name = "", .val = NULL, .uncertain = true, .opaque = true };
 
 /* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
  * every state of one config. */
@@ -306,6 +345,7 @@ typedef struct gbudget {
     size_t used;
     unsigned line;      /* the line being run */
     unsigned over_line; /* the first line a value was not followed at for it */
+    md_strv hidden;     /* variables the line being read took as hidden_empty */
 } gbudget;
 
 /* The variables as a body sees them: its own assignments over those of the
@@ -317,6 +357,8 @@ typedef struct gstate {
     size_t n, cap;
     md_hindex idx; /* v by name */
     const struct gstate *up;
+    bool context;  /* a new GRUB environment context (a submenu's): of `up`
+                      it sees the exported variables only */
     gbudget *budget;
 } gstate;
 
@@ -335,8 +377,13 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     uint64_t h = md_hindex_hash(name, strlen(name));
     gvar *g = var_here(s, name, h);
     const gvar *old = NULL;
-    for (const gstate *u = s->up; !g && !old && u; u = u->up)
+    bool crossed = false; /* a context boundary between s and where it is */
+    for (const gstate *from = s, *u = s->up; !g && !old && u; from = u, u = u->up) {
+        crossed |= from->context;
         old = var_here(u, name, h);
+    }
+    if (old && crossed && old->exported != EXP_YES)
+        old = old->exported == EXP_MAYBE ? &hidden_maybe : &hidden_empty;
     if (g || !create)
         return g ? g : (gvar *)old;
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
@@ -344,10 +391,15 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     memset(g, 0, sizeof *g);
     g->name = md_xstrdup(name);
     g->uncertain = true; /* until a sure assignment: possibly never set */
+    g->exported = grub_exports(name) ? EXP_YES : EXP_NO;
     if (old) {
         g->val = old->val ? md_xstrdup(old->val) : NULL;
         g->uncertain = old->uncertain;
         g->opaque = old->opaque;
+        g->line = old->line;
+        /* hidden by a context: the new context's own, unexported */
+        if (old != &hidden_empty && old != &hidden_maybe)
+            g->exported = old->exported;
         for (size_t k = 0; k < old->maybe.n; k++)
             md_strv_push(&g->maybe, old->maybe.v[k]);
     }
@@ -359,6 +411,7 @@ static gvar *var_get(gstate *s, const char *name, bool create)
 static void var_assign(gstate *s, const char *name, const char *val, bool sure)
 {
     gvar *g = var_get(s, name, true);
+    g->line = s->budget->line;
     if (sure) {
         free(g->val);
         g->val = md_xstrdup(val);
@@ -488,6 +541,8 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
                 n++, nl -= 2;
             char *name = md_xasprintf("%.*s", (int)nl, n);
             gvar *g = var_get((gstate *)s, name, false);
+            if (g == &hidden_empty)
+                push_once(&s->budget->hidden, name);
             size_t vl = 0;
             for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
                 vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
@@ -1018,6 +1073,39 @@ typedef struct frame {
 
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f);
 
+/* The variables loader line `c` used that a submenu's context hides
+ * (gbudget.hidden): each a warning naming where it was set and the
+ * export that makes GRUB copy it; what the line then lacks is the traps'. */
+static void note_hidden(runner *r, const frame *f, const gcmd *c)
+{
+    md_strv *h = &f->s->budget->hidden;
+    for (size_t i = 0; i < h->n; i++) {
+        unsigned at = 0;
+        uint64_t hh = md_hindex_hash(h->v[i], strlen(h->v[i]));
+        for (const gstate *u = f->s; u && !at; u = u->up) {
+            const gvar *g = var_here(u, h->v[i], hh);
+            at = g ? g->line : 0;
+        }
+        char *set = at ? md_xasprintf(" (set on line %u)", at) : md_xstrdup("");
+        char *after = at ? md_xasprintf("after line %u", at) : md_xstrdup("before the submenu");
+        md_bootcfg_problem *p = md_bootcfg_add_problem(
+            r->out, c->line,
+            md_xasprintf("%s%s%sline %u uses $%s%s, which is not exported: GRUB runs a submenu "
+                         "in a new environment that gets only the exported variables "
+                         "(grub_env_new_context(), grub-core/normal/context.c), so $%s is empty "
+                         "here and the line gets none of its words (Fedora's, RHEL's and "
+                         "EVE-OS's patched GRUB copy every variable; upstream's, Debian's and "
+                         "Ubuntu's do not); add 'export %s' %s",
+                         f->title ? "menuentry '" : "", f->title ? f->title : "",
+                         f->title ? "': " : "", c->line, h->v[i], set, h->v[i], h->v[i],
+                         after));
+        p->warning = true;
+        free(set);
+        free(after);
+    }
+    md_strv_free(h);
+}
+
 /* Run commands [from, to) in frame `f`. */
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
@@ -1169,6 +1257,20 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 var_assign(s, c->w.v[j], "", !f->cond);
             continue;
         }
+        if (!strcmp(w0, "export")) {
+            /* grub_env_export(): global from now on, created empty when
+             * unset (one never set here stays unknown: it may come from
+             * GRUB or grubenv) */
+            for (size_t j = k + 1; j < c->w.n; j++) {
+                if (strchr(c->w.v[j], '$'))
+                    continue;
+                gvar *g = var_get(s, c->w.v[j], true);
+                if (!g->val && !g->maybe.n && g->uncertain)
+                    g->opaque = true;
+                g->exported = !f->cond || g->exported == EXP_YES ? EXP_YES : EXP_MAYBE;
+            }
+            continue;
+        }
         if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
                                  !strcmp(w0, "configfile"))) {
             /* its menu entries are in a file this reader does not see */
@@ -1253,6 +1355,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_bootcfg_entry_free(f->cur);
             f->cur = NULL;
         }
+        md_strv_free(&s->budget->hidden);
         if (mb) {
             add_entry(r->out, &f->cur);
             f->cur = md_xcalloc(1, sizeof *f->cur);
@@ -1260,8 +1363,10 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL);
+            note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);
+            note_hidden(r, f, c);
         } else if (f->cur && !f->cur->arm &&
                    is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
                                                     "initrd16", "initrdefi", NULL })) {
@@ -1446,6 +1551,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
+        body.context = !strcmp(cmds->v[i].w.v[0], "submenu");
         entry_params(&body, &cmds->v[i]);
         run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
         if (top)
@@ -1477,6 +1583,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         out->v[i]->timeout = r.set.timeout;
     }
     state_free(&s);
+    md_strv_free(&budget.hidden);
     free(r.b.body);
     free(r.b.close);
     free(r.fdef);
