@@ -372,6 +372,24 @@ printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=2G,max:2G gnttab_max_frames=2
 run 0 "$T/dup.cfg"
 has "dup.cfg:7: warning: [boot] line 7 ('options=dom0_mem=1G') has no newline after it"
 
+echo "== trial10g 1, 6: GRUB 2 submenu contexts and commands named by variables, each said on its line"
+run 1 "$C/trial10g-01-grub-submenu-unexported-var.cfg"
+has "trial10g-01-grub-submenu-unexported-var.cfg:6: warning: [boot] menuentry 'Xen hypervisor>Debian GNU/Linux, with Xen': line 6 uses \$xen_opts (set on line 2), which is not exported"
+has "add 'export xen_opts' after line 2"
+has "trial10g-01-grub-submenu-unexported-var.cfg:6: error: [trap4]"
+run 1 "$C/trial10g-06-grub-loader-var.cfg"
+has "trial10g-06-grub-loader-var.cfg:4: error: [trap4] menuentry 'Xen': dom0_mem=4096M has no max:"
+# set through a function's 'set $1=...', or in an if: the loader is not known
+run 2 "$C/trial10g-06b-grub-loader-func-var.cfg"
+has "line 8: menuentry 'Xen': cannot check line 8: its command is named by \$load_hv_cmd"
+has "trial10g-06b-grub-loader-func-var.cfg:9: warning: [boot] menuentry 'Xen': cannot check line 9"
+run 2 "$C/trial10g-06d-grub-loader-var-in-if.cfg"
+has "line 3: menuentry 'Xen': cannot check line 3: its command is named by \$hv"
+# EVE-OS's rootfs.cfg: its Xen entry (lines 527-532), not only the configfile line
+run 2 "$C/trial10g-06c-eve-rootfs.cfg"
+has "line 527: menuentry 'Boot \${rootfs_title}\${rootfs_title_suffix}': cannot check line 527: its command is named by \$load_hv_cmd"
+has "trial10g-06c-eve-rootfs.cfg:528: warning: [boot]"
+
 echo "== --json: every input listed with its error; always valid UTF-8 JSON"
 : >"$T/empty.cfg"
 mkdir "$T/adir"

@@ -1106,12 +1106,91 @@ static void note_hidden(runner *r, const frame *f, const gcmd *c)
     md_strv_free(h);
 }
 
+/* The command name of `c` (its word k) when it holds a variable, as GRUB
+ * expands it before it looks the command up (grub_script_execute_cmdline(),
+ * grub-core/script/execute.c: the name is argv[0] of the expanded words),
+ * so "$load_hv_cmd /boot/xen.gz ..." after "set load_hv_cmd=multiboot2" is
+ * a multiboot2 line (trial10g 6).  Known: `named` gets the command with
+ * its name expanded, true.  A value this file does not fix (set inside an
+ * if or a function's `set $1=...`, never set): a line with arguments (or one
+ * whose possible values include a loader) may load Xen or a module and is
+ * "cannot check", naming the line; false when the command is not run.
+ * No variable in the name: `named` stays empty, true. */
+static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcmd *named)
+{
+    const char *t = c->tw.v[k];
+    if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
+        return true;
+    md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
+    expand_words(f->s, &(md_strv){ c->tw.v + k, 1, 1 }, 0, &w, &unknown, &maybe);
+    /* expand_words keeps an uncertain variable whose values give the
+     * checked parameters alike as written, not unknown: for a name, any
+     * value that is not fixed is unknown */
+    for (const char *p = t; (p = strpbrk(p, "\x01\x02"));) {
+        const char *ref = p + 1, *e = strchr(ref, VAR_END);
+        if (!e)
+            break;
+        const char *n = ref + 1;
+        size_t nl = (size_t)(e - n);
+        if (*n == '{' && nl >= 2)
+            n++, nl -= 2;
+        char *name = md_xasprintf("%.*s", (int)nl, n);
+        const gvar *g = var_get(f->s, name, false);
+        if (!g || g->uncertain || g->opaque)
+            push_once(&unknown, name);
+        free(name);
+        p = e + 1;
+    }
+    if (!unknown.n) {
+        for (size_t j = 0; j < w.n; j++) {
+            md_strv_push(&named->w, w.v[j]);
+            md_strv_push(&named->tw, w.v[j]);
+        }
+        for (size_t j = k + 1; j < c->w.n; j++) {
+            md_strv_push(&named->w, c->w.v[j]);
+            md_strv_push(&named->tw, c->tw.v[j]);
+        }
+        named->bare = md_xcalloc(named->w.n + 1, sizeof(bool));
+        named->line = c->line;
+        md_strv_free(&w);
+        md_strv_free(&maybe);
+        return named->w.n > 0; /* a name that expands to nothing: no command */
+    }
+    bool loader = c->w.n > k + 1;
+    for (size_t j = 0; j < maybe.n && !loader; j++)
+        loader = is_loader_cmd(maybe.v[j]);
+    if (loader) {
+        char *m = md_xasprintf("%s%s%scannot check line %u: its command is named by $%s, whose "
+                               "value when the line runs this file does not fix (never set, "
+                               "set only inside if/loops, by a function through its arguments "
+                               "('set $1=...'), or from grubenv or the environment), so what "
+                               "it loads (Xen, a module) and with which parameters is not "
+                               "checked",
+                               f->title ? "menuentry '" : "", f->title ? f->title : "",
+                               f->title ? "': " : "", c->line, unknown.v[0]);
+        if (!r->out->unread) {
+            /* the reason there is no entry, when there is none */
+            r->out->unread = m;
+            r->out->unread_line = c->line;
+        } else {
+            md_bootcfg_problem *p = md_bootcfg_add_problem(r->out, c->line, m);
+            p->warning = p->unchecked = true;
+        }
+    }
+    md_strv_free(&w);
+    md_strv_free(&unknown);
+    md_strv_free(&maybe);
+    return false;
+}
+
 /* Run commands [from, to) in frame `f`. */
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
     gstate *s = f->s;
+    gcmd byname = { 0 }; /* a command whose name was a variable, expanded */
     for (size_t i = from; i < to && !f->ret; i++) {
+        gcmd_free(&byname);
         const gcmd *c = &cmds->v[i];
         s->budget->line = c->line;
         if (r->skip && r->skip[i]) {
@@ -1152,6 +1231,10 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             k++;
         if (k == c->w.n)
             continue;
+        if (!command_name(r, f, c, k, &byname))
+            continue;
+        if (byname.w.n)
+            c = &byname, k = 0;
         const char *w0 = c->w.v[k];
         ssize_t fn = func_find(r, w0);
         if (fn >= 0) {
@@ -1386,6 +1469,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                      c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
         }
     }
+    gcmd_free(&byname);
 }
 
 /* Does any command of [from, to) use a positional parameter ($1..$9,
