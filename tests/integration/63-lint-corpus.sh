@@ -122,8 +122,21 @@ run 1 "$T/own2.cfg"
 has "use dom0_mem=12G,max:12G"
 
 echo "== never a silent pass: no Xen entry is exit 2; unknown values are 'cannot check', exit 1"
-run 2 "$C/debian-grub.d-xen.cfg"
+run 2 "$C/trial10g-08-debian12-default-grub"
 has "no Xen boot entry found"
+# Debian 12's stock grub.d/xen.cfg (xen-hypervisor-common), alone and with
+# the stock /etc/default/grub: update-grub's 20_linux_xen writes a Xen entry
+# for every /boot/xen* whatever the variables, and this file makes it the
+# default; none of them set: no dom0_mem (trial10g 8)
+run 1 "$C/debian-grub.d-xen.cfg"
+has "error: [trap4] the Xen line has no dom0_mem"
+mkdir -p "$T/stock/grub.d"
+cp "$C/trial10g-08-debian12-default-grub" "$T/stock/grub"
+cp "$C/debian-grub.d-xen.cfg" "$T/stock/grub.d/xen.cfg"
+run 1 "$T/stock"
+has "sourced 2 of 2 as update-grub does"
+has "stock/grub: error: [trap4] the Xen line has no dom0_mem"
+has "stock/grub:9: warning: [trap1] the dom0 kernel line has no console="
 run 2 "$C/trial10-10-json-error-count-no-entry.cfg"
 [ "$(grep -c 'no Xen boot entry found' "$T/out")" = 1 ] || fail "no Xen boot entry reported more than once"
 has "line 1 ('source /boot/grub/custom.cfg') reads another file"

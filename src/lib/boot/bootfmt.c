@@ -1221,7 +1221,15 @@ static void read_defaults(const char *const *names, const char *const *texts,
     ssize_t at[NVARS];
     for (int k = 0; k < NVARS; k++)
         at[k] = var_at(&v, vn[k]);
-    if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0) {
+    /* 20_linux_xen writes an entry for every /boot/xen* whatever these
+     * variables are (Debian 12's grub-common 2.06-13: "for i in /boot/xen*",
+     * then linux_entry with "${GRUB_CMDLINE_XEN} ${GRUB_CMDLINE_XEN_DEFAULT}"
+     * as the Xen arguments): a file that sets one is for Xen, and so is
+     * the grub.d/xen.cfg that Debian's xen-hypervisor-common installs with
+     * the hypervisor, which sets XEN_OVERRIDE_GRUB_DEFAULT and leaves the
+     * others commented out: its Xen entry has no dom0_mem (trial10g 8) */
+    if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0 ||
+        var_at(&v, "XEN_OVERRIDE_GRUB_DEFAULT") >= 0) {
         /* 20_linux_xen: [ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ] && replace */
         const char *r = var_of(&v, as, at, LIN_REPL, NULL);
         const char *rd = var_of(&v, as, at, LIN_REPL_DEF, NULL);
