@@ -403,6 +403,14 @@ run 2 "$C/trial10g-06c-eve-rootfs.cfg"
 has "line 527: menuentry 'Boot \${rootfs_title}\${rootfs_title_suffix}': cannot check line 527: its command is named by \$load_hv_cmd"
 has "trial10g-06c-eve-rootfs.cfg:528: warning: [boot]"
 
+echo "== trial10g 10: a quote the loader passes as it is is said to be that loader's, not GRUB's"
+for pair in "trial10g-10-quoted-dom0mem.ipxe:iPXE" "trial10g-10b-quoted-options-xen.cfg:Xen's EFI loader" \
+            "trial10g-10c-quoted-pxelinux.cfg:mboot.c32" "trial10g-10d-quoted-menu.lst:GRUB legacy"; do
+    run 1 "$C/${pair%%:*}"
+    has "is written in double quotes, and ${pair#*:} has no quoting: it passes the '\"' characters to Xen as they are"
+    hasnt "GRUB passes it in double quotes"
+done
+
 echo "== --json: every input listed with its error; always valid UTF-8 JSON"
 : >"$T/empty.cfg"
 mkdir "$T/adir"
