@@ -411,6 +411,16 @@ for pair in "trial10g-10-quoted-dom0mem.ipxe:iPXE" "trial10g-10b-quoted-options-
     hasnt "GRUB passes it in double quotes"
 done
 
+echo "== trial10g 11, 12: a config that hands over to another file names it or follows it"
+run 2 "$C/trial10g-11-xencfg-chain-only.cfg"
+has "line 2 ('chain=trial10g-11-xencfg-chained.cfg') reads another file, where the entries may be: lint that file too"
+run 1 "$C/trial10g-12-syslinux-config.cfg"
+has "trial10g-12-syslinux-config-xen.cfg: read as syslinux/pxelinux config"
+has "trial10g-12-syslinux-config-xen.cfg:4: error: [trap4] label 'xen': dom0_mem=4096M has no max:"
+cp "$C/trial10g-12-syslinux-config.cfg" "$T/lone-config.cfg"
+run 2 "$T/lone-config.cfg"
+has "lone-config.cfg:5: warning: [boot] cannot check CONFIG trial10g-12-syslinux-config-xen.cfg on line 5: it is not next to this file"
+
 echo "== --json: every input listed with its error; always valid UTF-8 JSON"
 : >"$T/empty.cfg"
 mkdir "$T/adir"

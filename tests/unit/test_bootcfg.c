@@ -707,17 +707,24 @@ static void test_read_trial10d(void)
     CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
     md_bootcfg_list_free(&l);
 
-    const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n";
+    const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n"
+                      "LABEL other\n  CONFIG other.cfg /boot/\n";
     CHECK(md_bootfmt_detect(sys, strlen(sys)) == MD_BOOTFMT_SYSLINUX);
     unsigned *lines = NULL;
-    CHECK(md_bootfmt_includes(sys, strlen(sys), &w, &lines) == 2);
-    if (w.n == 2 && lines) {
+    md_strv what = { 0 };
+    CHECK(md_bootfmt_includes(sys, strlen(sys), &w, &lines, &what) == 3);
+    if (w.n == 3 && lines && what.n == 3) {
         CHECK_STR(w.v[0], "pxelinux.cfg/xen.menu");
         CHECK_STR(w.v[1], "b.cfg");
-        CHECK(lines[0] == 2 && lines[1] == 3);
+        /* trial10g 12: a CONFIG label restarts syslinux with that file */
+        CHECK_STR(w.v[2], "other.cfg");
+        CHECK(lines[0] == 2 && lines[1] == 3 && lines[2] == 5);
+        CHECK_STR(what.v[0], "INCLUDE");
+        CHECK_STR(what.v[2], "CONFIG");
     }
     free(lines);
     md_strv_free(&w);
+    md_strv_free(&what);
 }
 
 static void test_read_like_loaders(void)

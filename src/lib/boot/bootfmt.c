@@ -1593,6 +1593,17 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     const char *def = NULL;
     const efiline *dl = efi_value(f, "global", "default", &def);
     if (!dl) {
+        /* no default=: the first kernel= of the file, or, with none, the
+         * chained file's (efi_start(): get_value(&cfg, "global", "chain")
+         * when the section has no kernel=), which this reader does not see
+         * (trial10g 11) */
+        const char *chain = NULL;
+        const efiline *cl = efi_value(f, "global", "chain", &chain);
+        if (cl && !efi_value(f, NULL, "kernel", &val) && !efi_spaced(f, NULL, "kernel", &val) &&
+            !out->include) {
+            out->include = md_xasprintf("chain=%.80s", chain);
+            out->include_line = cl->line;
+        }
         efi_entry(f, NULL, n ? v[0].line : 1, arm, out);
         goto done;
     }
@@ -1806,29 +1817,34 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
 
 /* The file of a syslinux INCLUDE line ("INCLUDE FILE", "MENU INCLUDE
  * FILE [TAG]"), or NULL; caller frees. */
-static char *syslinux_include(const char *l)
+static char *syslinux_include(const char *l, bool *config)
 {
     l = skip_ws((char *)l);
+    *config = word_is(l, "config");
     if (word_is(l, "menu"))
         l = skip_ws((char *)l + 4);
-    if (!word_is(l, "include"))
+    if (!word_is(l, "include") && !*config)
         return NULL;
-    const char *f = skip_ws((char *)l + 7);
+    const char *f = skip_ws((char *)l + (*config ? 6 : 7));
     size_t n = strcspn(f, " \t");
     return n ? md_xasprintf("%.*s", (int)n, f) : NULL;
 }
 
-size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out)
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out,
+                           md_strv *what)
 {
     lines ls;
     lines_init(&ls, text, len);
     size_t n = 0, cap = 0;
     *lines_out = NULL;
     for (size_t i = 0; i < ls.n; i++) {
-        char *f = syslinux_include(ls.v[i]);
+        bool config;
+        char *f = syslinux_include(ls.v[i], &config);
         if (!f)
             continue;
         md_strv_push_own(files, f);
+        if (what)
+            md_strv_push(what, config ? "CONFIG" : "INCLUDE");
         *lines_out = md_xgrow(*lines_out, &cap, n + 1, sizeof **lines_out);
         (*lines_out)[n++] = (unsigned)i + 1;
     }
