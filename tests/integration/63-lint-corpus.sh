@@ -275,7 +275,9 @@ for x in d["findings"]:
         if " -- " in l:  # Xen's own words end at " -- "
             new[ln - 1] = l.replace(" -- ", " " + fix + " -- ", 1)
         else:
-            new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+            # after a dom0_mem word, not inside a quoted one (trial10g 10:
+            # the dom0_mem fix takes the quotes away first)
+            new[ln - 1] = re.sub(r'(?<!["\'])(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
         if new[ln - 1] == l:
             continue
     elif re.match(r'(options|kernel|ramdisk)=', fix) and \
