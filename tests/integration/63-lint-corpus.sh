@@ -138,8 +138,21 @@ run 1 "$T/own2.cfg"
 has "use dom0_mem=12G,max:12G"
 
 echo "== never a silent pass: no Xen entry is exit 2; unknown values are 'cannot check', exit 1"
-run 2 "$C/debian-grub.d-xen.cfg"
+run 2 "$C/trial10g-08-debian12-default-grub"
 has "no Xen boot entry found"
+# Debian 12's stock grub.d/xen.cfg (xen-hypervisor-common), alone and with
+# the stock /etc/default/grub: update-grub's 20_linux_xen writes a Xen entry
+# for every /boot/xen* whatever the variables, and this file makes it the
+# default; none of them set: no dom0_mem (trial10g 8)
+run 1 "$C/debian-grub.d-xen.cfg"
+has "error: [trap4] the Xen line has no dom0_mem"
+mkdir -p "$T/stock/grub.d"
+cp "$C/trial10g-08-debian12-default-grub" "$T/stock/grub"
+cp "$C/debian-grub.d-xen.cfg" "$T/stock/grub.d/xen.cfg"
+run 1 "$T/stock"
+has "sourced 2 of 2 as update-grub does"
+has "stock/grub: error: [trap4] the Xen line has no dom0_mem"
+has "stock/grub:9: warning: [trap1] the dom0 kernel line has no console="
 run 2 "$C/trial10-10-json-error-count-no-entry.cfg"
 [ "$(grep -c 'no Xen boot entry found' "$T/out")" = 1 ] || fail "no Xen boot entry reported more than once"
 has "line 1 ('source /boot/grub/custom.cfg') reads another file"
@@ -278,7 +291,9 @@ for x in d["findings"]:
         if " -- " in l:  # Xen's own words end at " -- "
             new[ln - 1] = l.replace(" -- ", " " + fix + " -- ", 1)
         else:
-            new[ln - 1] = re.sub(r'(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+            # after a dom0_mem word, not inside a quoted one (trial10g 10:
+            # the dom0_mem fix takes the quotes away first)
+            new[ln - 1] = re.sub(r'(?<!["\'])(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
         if new[ln - 1] == l:
             continue
     elif re.match(r'(options|kernel|ramdisk)=', fix) and \
@@ -387,6 +402,42 @@ hasnt "newline"
 printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=2G,max:2G gnttab_max_frames=256\nkernel=vmlinuz console=ttyS0 console=hvc0\nramdisk=initrd.img\noptions=dom0_mem=1G' >"$T/dup.cfg"
 run 0 "$T/dup.cfg"
 has "dup.cfg:7: warning: [boot] line 7 ('options=dom0_mem=1G') has no newline after it"
+
+echo "== trial10g 1, 6: GRUB 2 submenu contexts and commands named by variables, each said on its line"
+run 1 "$C/trial10g-01-grub-submenu-unexported-var.cfg"
+has "trial10g-01-grub-submenu-unexported-var.cfg:6: warning: [boot] menuentry 'Xen hypervisor>Debian GNU/Linux, with Xen': line 6 uses \$xen_opts (set on line 2), which is not exported"
+has "add 'export xen_opts' after line 2"
+has "trial10g-01-grub-submenu-unexported-var.cfg:6: error: [trap4]"
+run 1 "$C/trial10g-06-grub-loader-var.cfg"
+has "trial10g-06-grub-loader-var.cfg:4: error: [trap4] menuentry 'Xen': dom0_mem=4096M has no max:"
+# set through a function's 'set $1=...', or in an if: the loader is not known
+run 2 "$C/trial10g-06b-grub-loader-func-var.cfg"
+has "line 8: menuentry 'Xen': cannot check line 8: its command is named by \$load_hv_cmd"
+has "trial10g-06b-grub-loader-func-var.cfg:9: warning: [boot] menuentry 'Xen': cannot check line 9"
+run 2 "$C/trial10g-06d-grub-loader-var-in-if.cfg"
+has "line 3: menuentry 'Xen': cannot check line 3: its command is named by \$hv"
+# EVE-OS's rootfs.cfg: its Xen entry (lines 527-532), not only the configfile line
+run 2 "$C/trial10g-06c-eve-rootfs.cfg"
+has "line 527: menuentry 'Boot \${rootfs_title}\${rootfs_title_suffix}': cannot check line 527: its command is named by \$load_hv_cmd"
+has "trial10g-06c-eve-rootfs.cfg:528: warning: [boot]"
+
+echo "== trial10g 10: a quote the loader passes as it is is said to be that loader's, not GRUB's"
+for pair in "trial10g-10-quoted-dom0mem.ipxe:iPXE" "trial10g-10b-quoted-options-xen.cfg:Xen's EFI loader" \
+            "trial10g-10c-quoted-pxelinux.cfg:mboot.c32" "trial10g-10d-quoted-menu.lst:GRUB legacy"; do
+    run 1 "$C/${pair%%:*}"
+    has "is written in double quotes, and ${pair#*:} has no quoting: it passes the '\"' characters to Xen as they are"
+    hasnt "GRUB passes it in double quotes"
+done
+
+echo "== trial10g 11, 12: a config that hands over to another file names it or follows it"
+run 2 "$C/trial10g-11-xencfg-chain-only.cfg"
+has "line 2 ('chain=trial10g-11-xencfg-chained.cfg') reads another file, where the entries may be: lint that file too"
+run 1 "$C/trial10g-12-syslinux-config.cfg"
+has "trial10g-12-syslinux-config-xen.cfg: read as syslinux/pxelinux config"
+has "trial10g-12-syslinux-config-xen.cfg:4: error: [trap4] label 'xen': dom0_mem=4096M has no max:"
+cp "$C/trial10g-12-syslinux-config.cfg" "$T/lone-config.cfg"
+run 2 "$T/lone-config.cfg"
+has "lone-config.cfg:5: warning: [boot] cannot check CONFIG trial10g-12-syslinux-config-xen.cfg on line 5: it is not next to this file"
 
 echo "== --json: every input listed with its error; always valid UTF-8 JSON"
 : >"$T/empty.cfg"

@@ -272,7 +272,8 @@ static void test_parse(void)
 static void test_read_entries(void)
 {
     const char *cfg =
-        "set opts=\"loglvl=all dom0_mem=2G,max:2G\"\n"        /* 1 */
+        /* exported: a submenu sees only those (trial10g 1) */
+        "set opts=\"loglvl=all dom0_mem=2G,max:2G\"; export opts\n" /* 1 */
         "submenu 'S' {\n"
         "menuentry 'A' --class xen {\n"
         " multiboot2 /xen.gz $opts ${env}\n"                  /* 4 */
@@ -707,17 +708,83 @@ static void test_read_trial10d(void)
     CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
     md_bootcfg_list_free(&l);
 
-    const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n";
+    const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n"
+                      "LABEL other\n  CONFIG other.cfg /boot/\n";
     CHECK(md_bootfmt_detect(sys, strlen(sys)) == MD_BOOTFMT_SYSLINUX);
     unsigned *lines = NULL;
-    CHECK(md_bootfmt_includes(sys, strlen(sys), &w, &lines) == 2);
-    if (w.n == 2 && lines) {
+    md_strv what = { 0 };
+    CHECK(md_bootfmt_includes(sys, strlen(sys), &w, &lines, &what) == 3);
+    if (w.n == 3 && lines && what.n == 3) {
         CHECK_STR(w.v[0], "pxelinux.cfg/xen.menu");
         CHECK_STR(w.v[1], "b.cfg");
-        CHECK(lines[0] == 2 && lines[1] == 3);
+        /* trial10g 12: a CONFIG label restarts syslinux with that file */
+        CHECK_STR(w.v[2], "other.cfg");
+        CHECK(lines[0] == 2 && lines[1] == 3 && lines[2] == 5);
+        CHECK_STR(what.v[0], "INCLUDE");
+        CHECK_STR(what.v[2], "CONFIG");
     }
     free(lines);
     md_strv_free(&w);
+    md_strv_free(&what);
+}
+
+/* GRUB 2 environment contexts and command names (trial10g 1, 6). */
+static void test_read_grub_contexts(void)
+{
+    /* a submenu copies only exported variables (grub_env_new_context()):
+     * an unexported one is empty inside, said on the line; a plain
+     * menuentry sees it; root is exported by GRUB itself */
+    const char *cfg = "set o=\"dom0_mem=2G,max:2G\"\nset root=hd0,1\n"
+                      "menuentry A {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz\n}\n"
+                      "submenu S {\nmenuentry B {\nmultiboot2 ($root)/xen.gz $o\nmodule2 /vmlinuz\n}\n}\n";
+    md_bootcfg_list l = read_fmt(cfg, MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G,max:2G");
+        CHECK(!l.v[1]->xen.args.n && !l.v[1]->xen.unset.n);
+        CHECK_STR(l.v[1]->xen.path, "(hd0,1)/xen.gz");
+        CHECK_STR(l.v[1]->title, "S>B");
+    }
+    CHECK(l.nproblems == 1 && l.problems && l.problems[0].line == 9 && l.problems[0].warning &&
+          strstr(l.problems[0].msg, "uses $o (set on line 1), which is not exported") &&
+          strstr(l.problems[0].msg, "add 'export o' after line 1"));
+    md_bootcfg_list_free(&l);
+    /* exported (before or after the set): copied, into nested submenus too;
+     * a variable set inside a submenu reaches its entries, not a nested
+     * submenu's; exported inside an if: not known */
+    l = read_fmt("export o\nset o=\"dom0_mem=2G,max:2G\"\nsubmenu S {\nset k=console=hvc0\n"
+                 "menuentry B {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz $k\n}\n"
+                 "submenu T {\nmenuentry C {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz $k\n}\n}\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G,max:2G");
+        CHECK_ARGS(l.v[0]->kernel, "console=hvc0");
+        CHECK_ARGS(l.v[1]->xen, "dom0_mem=2G,max:2G");
+        CHECK(!l.v[1]->kernel.args.n);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("set o=\"dom0_mem=2G,max:2G\"\nif [ a = b ]; then export o; fi\n"
+                 "submenu S {\nmenuentry B {\nmultiboot2 /xen.gz $o\nmodule2 /vmlinuz\n}\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
+    md_bootcfg_list_free(&l);
+    /* the command name is expanded: a plain set is followed; one set in
+     * an if or never set makes the line "cannot check", naming it */
+    l = read_fmt("set hv=multiboot2\nset m=module2\nmenuentry X {\n$hv /xen.gz dom0_mem=1G\n"
+                 "${m} /vmlinuz console=hvc0\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1 && !l.unread);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.mb2 && l.v[0]->xen.line == 4);
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=1G");
+        CHECK_ARGS(l.v[0]->kernel, "console=hvc0");
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("if [ a = b ]; then set hv=multiboot2; fi\nmenuentry X {\n$hv /xen.gz dom0_mem=1G\n"
+                 "module2 /vmlinuz console=hvc0\n$nothing\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 0 && l.unread && l.unread_line == 3 &&
+          strstr(l.unread, "cannot check line 3: its command is named by $hv"));
+    md_bootcfg_list_free(&l);
 }
 
 static void test_read_like_loaders(void)
@@ -1063,6 +1130,7 @@ int main(void)
     test_parse();
     test_read_entries();
     test_escape();
+    test_read_grub_contexts();
     test_read_like_loaders();
     test_read_trial10d();
     test_xen_line_split();

@@ -768,6 +768,15 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
     bool hd_tabs[MAX_HEREDOC];
     size_t nhd = 0;
     bool hd_next = false, hd_next_tabs = false; /* "<<" alone: the next word is the delimiter */
+    /* case WORD in PATTERN) ... ;; esac (XCU 2.9.4.3): the depth of each
+     * case open, and whether a pattern comes next (where '|' separates
+     * patterns, not commands, and the word ending in ')' starts a command);
+     * its commands are read as an if's branches are: they may not run
+     * (trial10g 4: they were read as a pattern's words and dropped) */
+    enum { MAX_CASE = 8 };
+    int case_at[MAX_CASE];
+    size_t ncase = 0;
+    bool case_word = false, case_pat = false;
     const char *stmt = p;
     while (p < end) {
         while (p < end && (*p == ' ' || *p == '\t'))
@@ -784,8 +793,14 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             p += 2, line++;
             continue;
         }
+        if (*p == '|' && case_pat) { /* a|b): another pattern */
+            p++;
+            continue;
+        }
         if (strchr("\n;&|", *p)) {
             bool two = p + 1 < end && p[1] == *p && *p != '\n';
+            if (two && *p == ';' && ncase && case_at[ncase - 1] == depth)
+                case_pat = true; /* ";;" ends a case item: a pattern follows */
             cond = two && (*p == '&' || *p == '|');
             in_pipe = !two && *p == '|';
             line += *p == '\n';
@@ -864,6 +879,24 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         }
         if (!in_pipe)
             sh_default_assign(wstart, p, file, line, stmt, v, as, depth > 0 || cond || stopped);
+        if (case_word && !cmd_start && !strcmp(w, "in")) {
+            case_word = false;
+            case_pat = true;
+            if (ncase < MAX_CASE)
+                case_at[ncase++] = depth;
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        }
+        if (case_pat && strcmp(w, "esac")) {
+            /* a pattern: the word ending in ')' ends it, a command follows */
+            if (*w && w[strlen(w) - 1] == ')')
+                case_pat = false, cmd_start = true, in_pipe = false, cond = false;
+            md_strv_free(&unset);
+            free(w);
+            continue;
+        }
+        case_pat = false;
         if (hd_next) {
             if (nhd < MAX_HEREDOC)
                 hd_tabs[nhd] = hd_next_tabs, heredoc[nhd++] = md_xstrdup(w);
@@ -924,6 +957,10 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
             depth += step;
             if (depth < 0)
                 depth = 0;
+            if (!strcmp(w, "case"))
+                case_word = true; /* its word, then "in" */
+            while (ncase && case_at[ncase - 1] > depth)
+                ncase--;
             if (loop_var && depth < loop_depth)
                 free(loop_var), loop_var = NULL;
             if (loop_var && !strcmp(w, "break")) {
@@ -1178,7 +1215,15 @@ static void read_defaults(const char *const *names, const char *const *texts,
     ssize_t at[NVARS];
     for (int k = 0; k < NVARS; k++)
         at[k] = var_at(&v, vn[k]);
-    if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0) {
+    /* 20_linux_xen writes an entry for every /boot/xen* whatever these
+     * variables are (Debian 12's grub-common 2.06-13: "for i in /boot/xen*",
+     * then linux_entry with "${GRUB_CMDLINE_XEN} ${GRUB_CMDLINE_XEN_DEFAULT}"
+     * as the Xen arguments): a file that sets one is for Xen, and so is
+     * the grub.d/xen.cfg that Debian's xen-hypervisor-common installs with
+     * the hypervisor, which sets XEN_OVERRIDE_GRUB_DEFAULT and leaves the
+     * others commented out: its Xen entry has no dom0_mem (trial10g 8) */
+    if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0 ||
+        var_at(&v, "XEN_OVERRIDE_GRUB_DEFAULT") >= 0) {
         /* 20_linux_xen: [ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ] && replace */
         const char *r = var_of(&v, as, at, LIN_REPL, NULL);
         const char *rd = var_of(&v, as, at, LIN_REPL_DEF, NULL);
@@ -1542,6 +1587,17 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     const char *def = NULL;
     const efiline *dl = efi_value(f, "global", "default", &def);
     if (!dl) {
+        /* no default=: the first kernel= of the file, or, with none, the
+         * chained file's (efi_start(): get_value(&cfg, "global", "chain")
+         * when the section has no kernel=), which this reader does not see
+         * (trial10g 11) */
+        const char *chain = NULL;
+        const efiline *cl = efi_value(f, "global", "chain", &chain);
+        if (cl && !efi_value(f, NULL, "kernel", &val) && !efi_spaced(f, NULL, "kernel", &val) &&
+            !out->include) {
+            out->include = md_xasprintf("chain=%.80s", chain);
+            out->include_line = cl->line;
+        }
         efi_entry(f, NULL, n ? v[0].line : 1, arm, out);
         goto done;
     }
@@ -1755,29 +1811,34 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
 
 /* The file of a syslinux INCLUDE line ("INCLUDE FILE", "MENU INCLUDE
  * FILE [TAG]"), or NULL; caller frees. */
-static char *syslinux_include(const char *l)
+static char *syslinux_include(const char *l, bool *config)
 {
     l = skip_ws((char *)l);
+    *config = word_is(l, "config");
     if (word_is(l, "menu"))
         l = skip_ws((char *)l + 4);
-    if (!word_is(l, "include"))
+    if (!word_is(l, "include") && !*config)
         return NULL;
-    const char *f = skip_ws((char *)l + 7);
+    const char *f = skip_ws((char *)l + (*config ? 6 : 7));
     size_t n = strcspn(f, " \t");
     return n ? md_xasprintf("%.*s", (int)n, f) : NULL;
 }
 
-size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out)
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines_out,
+                           md_strv *what)
 {
     lines ls;
     lines_init(&ls, text, len);
     size_t n = 0, cap = 0;
     *lines_out = NULL;
     for (size_t i = 0; i < ls.n; i++) {
-        char *f = syslinux_include(ls.v[i]);
+        bool config;
+        char *f = syslinux_include(ls.v[i], &config);
         if (!f)
             continue;
         md_strv_push_own(files, f);
+        if (what)
+            md_strv_push(what, config ? "CONFIG" : "INCLUDE");
         *lines_out = md_xgrow(*lines_out, &cap, n + 1, sizeof **lines_out);
         (*lines_out)[n++] = (unsigned)i + 1;
     }

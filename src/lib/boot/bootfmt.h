@@ -81,12 +81,16 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
                               const size_t *lens, size_t n, bool complete,
                               md_bootcfg_list *out);
 
-/* The files a syslinux config reads in place ("INCLUDE FILE", "MENU
- * INCLUDE FILE [TAG]": "inserts the contents of another file at this point",
- * nested up to 16 deep, doc/syslinux.txt), as written, pushed to `files`;
- * *lines (caller frees) gets the line of each.  Returns how many. */
+/* The other configs a syslinux config reads: in place ("INCLUDE FILE",
+ * "MENU INCLUDE FILE [TAG]": "inserts the contents of another file at this
+ * point", nested up to 16 deep, doc/syslinux.txt), or instead of itself
+ * when a label is chosen ("CONFIG FILE [DIR]": "restart the boot loader
+ * using a different configuration file"), as written, pushed to `files`;
+ * *lines (caller frees) gets the line of each, and `what` (NULL: not
+ * wanted) its directive, "INCLUDE" or "CONFIG".  Returns how many. */
 #define MD_BOOTFMT_INCLUDE_DEPTH 16
-size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines);
+size_t md_bootfmt_includes(const char *text, size_t len, md_strv *files, unsigned **lines,
+                           md_strv *what);
 
 /* The config text that boots `e` in format `f`, or NULL for a format
  * mkdom0 does not write.  GRUB 2: md_grubcfg_write.  iPXE: "kernel XEN

@@ -297,7 +297,46 @@ typedef struct gvar {
     md_strv maybe;  /* when uncertain: every value it may have */
     bool uncertain;
     bool opaque;    /* a value too long to follow: never known */
+    unsigned char exported; /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
+    unsigned line;  /* where it was last assigned (0: never) */
 } gvar;
+
+/* GRUB's `export NAME` (grub_env_export(), grub-core/kern/env.c) marks a
+ * variable global; a new environment context copies only the global ones
+ * (grub_env_new_context(), grub-core/normal/context.c: "if (var->global ||
+ * export_all)", export_all 0 for grub_env_context_open()), which
+ * grub_menu_execute_entry() (grub-core/normal/menu.c) opens for a submenu:
+ * inside it, an unexported variable of the level around it is empty
+ * (trial10g 1).  Fedora's and RHEL's GRUB ("Export all variables from the
+ * initial context when creating a submenu") and EVE-OS's copy them all;
+ * upstream, Debian's and Ubuntu's do not. */
+enum { EXP_NO, EXP_YES, EXP_MAYBE };
+
+/* What GRUB itself sets and exports before it reads grub.cfg
+ * (kern/main.c, normal/main.c, gettext, net): global wherever the config
+ * assigns them. */
+static bool grub_exports(const char *name)
+{
+    static const char *const names[] = { "root", "prefix", "fw_path", "config_file",
+                                         "config_directory", "pager", "color_normal",
+                                         "color_highlight", "grub_cpu", "grub_platform",
+                                         "lang", "locale_dir", "secondary_locale_dir",
+                                         "check_signatures", "chosen", "net_default_server",
+                                         "net_default_interface", "net_default_ip",
+                                         "net_default_mac", "pxe_default_server",
+                                         "btrfs_subvol", "btrfs_subvolid", "lockdown",
+                                         "shim_lock", NULL };
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(name, names[i]))
+            return true;
+    return false;
+}
+
+/* A variable as a new context shows it: not exported, so empty there, or
+ * exported only on some paths, so not known.  Only read (var_get without
+ * create returns them; with create the new context's own is a copy). */
+static gvar hidden_empty = { .name = "", .val = "" };
+static gvar hidden_maybe = { .name = "", .val = NULL, .uncertain = true, .opaque = true };
 
 /* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
  * every state of one config. */
@@ -305,6 +344,7 @@ typedef struct gbudget {
     size_t used;
     unsigned line;      /* the line being run */
     unsigned over_line; /* the first line a value was not followed at for it */
+    md_strv hidden;     /* variables the line being read took as hidden_empty */
 } gbudget;
 
 /* The variables as a body sees them: its own assignments over those of the
@@ -316,6 +356,8 @@ typedef struct gstate {
     size_t n, cap;
     md_hindex idx; /* v by name */
     const struct gstate *up;
+    bool context;  /* a new GRUB environment context (a submenu's): of `up`
+                      it sees the exported variables only */
     gbudget *budget;
 } gstate;
 
@@ -334,8 +376,13 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     uint64_t h = md_hindex_hash(name, strlen(name));
     gvar *g = var_here(s, name, h);
     const gvar *old = NULL;
-    for (const gstate *u = s->up; !g && !old && u; u = u->up)
+    bool crossed = false; /* a context boundary between s and where it is */
+    for (const gstate *from = s, *u = s->up; !g && !old && u; from = u, u = u->up) {
+        crossed |= from->context;
         old = var_here(u, name, h);
+    }
+    if (old && crossed && old->exported != EXP_YES)
+        old = old->exported == EXP_MAYBE ? &hidden_maybe : &hidden_empty;
     if (g || !create)
         return g ? g : (gvar *)old;
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
@@ -343,10 +390,15 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     memset(g, 0, sizeof *g);
     g->name = md_xstrdup(name);
     g->uncertain = true; /* until a sure assignment: possibly never set */
+    g->exported = grub_exports(name) ? EXP_YES : EXP_NO;
     if (old) {
         g->val = old->val ? md_xstrdup(old->val) : NULL;
         g->uncertain = old->uncertain;
         g->opaque = old->opaque;
+        g->line = old->line;
+        /* hidden by a context: the new context's own, unexported */
+        if (old != &hidden_empty && old != &hidden_maybe)
+            g->exported = old->exported;
         for (size_t k = 0; k < old->maybe.n; k++)
             md_strv_push(&g->maybe, old->maybe.v[k]);
     }
@@ -358,6 +410,7 @@ static gvar *var_get(gstate *s, const char *name, bool create)
 static void var_assign(gstate *s, const char *name, const char *val, bool sure)
 {
     gvar *g = var_get(s, name, true);
+    g->line = s->budget->line;
     if (sure) {
         free(g->val);
         g->val = md_xstrdup(val);
@@ -487,6 +540,8 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
                 n++, nl -= 2;
             char *name = md_xasprintf("%.*s", (int)nl, n);
             gvar *g = var_get((gstate *)s, name, false);
+            if (g == &hidden_empty)
+                push_once(&s->budget->hidden, name);
             size_t vl = 0;
             for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
                 vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
@@ -1017,12 +1072,124 @@ typedef struct frame {
 
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f);
 
+/* The variables loader line `c` used that a submenu's context hides
+ * (gbudget.hidden): each a warning naming where it was set and the
+ * export that makes GRUB copy it; what the line then lacks is the traps'. */
+static void note_hidden(runner *r, const frame *f, const gcmd *c)
+{
+    md_strv *h = &f->s->budget->hidden;
+    for (size_t i = 0; i < h->n; i++) {
+        unsigned at = 0;
+        uint64_t hh = md_hindex_hash(h->v[i], strlen(h->v[i]));
+        for (const gstate *u = f->s; u && !at; u = u->up) {
+            const gvar *g = var_here(u, h->v[i], hh);
+            at = g ? g->line : 0;
+        }
+        char *set = at ? md_xasprintf(" (set on line %u)", at) : md_xstrdup("");
+        char *after = at ? md_xasprintf("after line %u", at) : md_xstrdup("before the submenu");
+        md_bootcfg_problem *p = md_bootcfg_add_problem(
+            r->out, c->line,
+            md_xasprintf("%s%s%sline %u uses $%s%s, which is not exported: GRUB runs a submenu "
+                         "in a new environment that gets only the exported variables "
+                         "(grub_env_new_context(), grub-core/normal/context.c), so $%s is empty "
+                         "here and the line gets none of its words (Fedora's, RHEL's and "
+                         "EVE-OS's patched GRUB copy every variable; upstream's, Debian's and "
+                         "Ubuntu's do not); add 'export %s' %s",
+                         f->title ? "menuentry '" : "", f->title ? f->title : "",
+                         f->title ? "': " : "", c->line, h->v[i], set, h->v[i], h->v[i],
+                         after));
+        p->warning = true;
+        free(set);
+        free(after);
+    }
+    md_strv_free(h);
+}
+
+/* The command name of `c` (its word k) when it holds a variable, as GRUB
+ * expands it before it looks the command up (grub_script_execute_cmdline(),
+ * grub-core/script/execute.c: the name is argv[0] of the expanded words),
+ * so "$load_hv_cmd /boot/xen.gz ..." after "set load_hv_cmd=multiboot2" is
+ * a multiboot2 line (trial10g 6).  Known: `named` gets the command with
+ * its name expanded, true.  A value this file does not fix (set inside an
+ * if or a function's `set $1=...`, never set): a line with arguments (or one
+ * whose possible values include a loader) may load Xen or a module and is
+ * "cannot check", naming the line; false when the command is not run.
+ * No variable in the name: `named` stays empty, true. */
+static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcmd *named)
+{
+    const char *t = c->tw.v[k];
+    if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
+        return true;
+    md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
+    expand_words(f->s, &(md_strv){ c->tw.v + k, 1, 1 }, 0, &w, &unknown, &maybe);
+    /* expand_words keeps an uncertain variable whose values give the
+     * checked parameters alike as written, not unknown: for a name, any
+     * value that is not fixed is unknown */
+    for (const char *p = t; (p = strpbrk(p, "\x01\x02"));) {
+        const char *ref = p + 1, *e = strchr(ref, VAR_END);
+        if (!e)
+            break;
+        const char *n = ref + 1;
+        size_t nl = (size_t)(e - n);
+        if (*n == '{' && nl >= 2)
+            n++, nl -= 2;
+        char *name = md_xasprintf("%.*s", (int)nl, n);
+        const gvar *g = var_get(f->s, name, false);
+        if (!g || g->uncertain || g->opaque)
+            push_once(&unknown, name);
+        free(name);
+        p = e + 1;
+    }
+    if (!unknown.n) {
+        for (size_t j = 0; j < w.n; j++) {
+            md_strv_push(&named->w, w.v[j]);
+            md_strv_push(&named->tw, w.v[j]);
+        }
+        for (size_t j = k + 1; j < c->w.n; j++) {
+            md_strv_push(&named->w, c->w.v[j]);
+            md_strv_push(&named->tw, c->tw.v[j]);
+        }
+        named->bare = md_xcalloc(named->w.n + 1, sizeof(bool));
+        named->line = c->line;
+        md_strv_free(&w);
+        md_strv_free(&maybe);
+        return named->w.n > 0; /* a name that expands to nothing: no command */
+    }
+    bool loader = c->w.n > k + 1;
+    for (size_t j = 0; j < maybe.n && !loader; j++)
+        loader = is_loader_cmd(maybe.v[j]);
+    if (loader) {
+        char *m = md_xasprintf("%s%s%scannot check line %u: its command is named by $%s, whose "
+                               "value when the line runs this file does not fix (never set, "
+                               "set only inside if/loops, by a function through its arguments "
+                               "('set $1=...'), or from grubenv or the environment), so what "
+                               "it loads (Xen, a module) and with which parameters is not "
+                               "checked",
+                               f->title ? "menuentry '" : "", f->title ? f->title : "",
+                               f->title ? "': " : "", c->line, unknown.v[0]);
+        if (!r->out->unread) {
+            /* the reason there is no entry, when there is none */
+            r->out->unread = m;
+            r->out->unread_line = c->line;
+        } else {
+            md_bootcfg_problem *p = md_bootcfg_add_problem(r->out, c->line, m);
+            p->warning = p->unchecked = true;
+        }
+    }
+    md_strv_free(&w);
+    md_strv_free(&unknown);
+    md_strv_free(&maybe);
+    return false;
+}
+
 /* Run commands [from, to) in frame `f`. */
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
     gstate *s = f->s;
+    gcmd byname = { 0 }; /* a command whose name was a variable, expanded */
     for (size_t i = from; i < to && !f->ret; i++) {
+        gcmd_free(&byname);
         const gcmd *c = &cmds->v[i];
         s->budget->line = c->line;
         if (r->skip && r->skip[i]) {
@@ -1063,6 +1230,10 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             k++;
         if (k == c->w.n)
             continue;
+        if (!command_name(r, f, c, k, &byname))
+            continue;
+        if (byname.w.n)
+            c = &byname, k = 0;
         const char *w0 = c->w.v[k];
         ssize_t fn = func_find(r, w0);
         if (fn >= 0) {
@@ -1168,6 +1339,20 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 var_assign(s, c->w.v[j], "", !f->cond);
             continue;
         }
+        if (!strcmp(w0, "export")) {
+            /* grub_env_export(): global from now on, created empty when
+             * unset (one never set here stays unknown: it may come from
+             * GRUB or grubenv) */
+            for (size_t j = k + 1; j < c->w.n; j++) {
+                if (strchr(c->w.v[j], '$'))
+                    continue;
+                gvar *g = var_get(s, c->w.v[j], true);
+                if (!g->val && !g->maybe.n && g->uncertain)
+                    g->opaque = true;
+                g->exported = !f->cond || g->exported == EXP_YES ? EXP_YES : EXP_MAYBE;
+            }
+            continue;
+        }
         if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
                                  !strcmp(w0, "configfile"))) {
             /* its menu entries are in a file this reader does not see */
@@ -1252,6 +1437,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_bootcfg_entry_free(f->cur);
             f->cur = NULL;
         }
+        md_strv_free(&s->budget->hidden);
         if (mb) {
             add_entry(r->out, &f->cur);
             f->cur = md_xcalloc(1, sizeof *f->cur);
@@ -1259,8 +1445,10 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL);
+            note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);
+            note_hidden(r, f, c);
         } else if (f->cur && !f->cur->arm &&
                    is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
                                                     "initrd16", "initrdefi", NULL })) {
@@ -1280,6 +1468,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                      c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
         }
     }
+    gcmd_free(&byname);
 }
 
 /* Does any command of [from, to) use a positional parameter ($1..$9,
@@ -1445,6 +1634,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
+        body.context = !strcmp(cmds->v[i].w.v[0], "submenu");
         entry_params(&body, &cmds->v[i]);
         run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
         if (top)
@@ -1476,6 +1666,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         out->v[i]->timeout = r.set.timeout;
     }
     state_free(&s);
+    md_strv_free(&budget.hidden);
     free(r.b.body);
     free(r.b.close);
     free(r.fdef);

@@ -540,14 +540,31 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         free(fixed);
         md_strv_free(&rest);
         md_strv_free(&words);
+        /* GRUB 2 (and update-grub's values, which GRUB's lexer reads)
+         * adds the quotes; the other loaders pass the ones written as they
+         * are: iPXE and mboot.c32 split their lines at white space alone,
+         * GRUB legacy hands the line over as written, Xen's EFI loader
+         * takes options= to the end of the line (trial10g 10) */
+        md_bootfmt f = (md_bootfmt)e->format;
+        const char *loader = f == MD_BOOTFMT_IPXE          ? "iPXE"
+                             : f == MD_BOOTFMT_SYSLINUX    ? "mboot.c32"
+                             : f == MD_BOOTFMT_GRUB_LEGACY ? "GRUB legacy"
+                             : f == MD_BOOTFMT_XEN_EFI     ? "Xen's EFI loader"
+                                                           : NULL;
+        char *how = loader ? md_xasprintf("is written in double quotes, and %s has no quoting: "
+                                          "it passes the '\"' characters to Xen as they are, "
+                                          "so Xen, which has no quoting either, reads",
+                                          loader)
+                           : md_xstrdup("has a space, so GRUB passes it in double quotes "
+                                        "(grub_create_loader_cmdline()), and Xen, which has no "
+                                        "quoting, splits it at the spaces and reads");
         md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                    "%sthe Xen line has no dom0_mem: its argument \"%s\" has a space, so GRUB "
-                    "passes it in double quotes (grub_create_loader_cmdline()), and Xen, which "
-                    "has no quoting, splits it at the spaces and reads an option named "
+                    "%sthe Xen line has no dom0_mem: its argument \"%s\" %s an option named "
                     "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write it as "
-                    "separate words, without quotes or escaped spaces: %s%s", tp, plain,
+                    "separate words, without quotes or escaped spaces: %s%s", tp, plain, how,
                     e->arm ? "Xen on Arm gives dom0 512M" : "dom0 starts with nearly all host RAM",
                     meant, hint);
+        free(how);
         md_lint_fix(g->l, "%s", meant);
         free(meant);
         free(plain);

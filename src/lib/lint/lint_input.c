@@ -787,20 +787,22 @@ static bool is_input(inputs *in, const char *p)
     return found;
 }
 
-/* Each file a syslinux config INCLUDEs (md_bootfmt_includes) becomes an
- * input read as syslinux, in the group of the config given, up to
- * MD_BOOTFMT_INCLUDE_DEPTH deep (trial10d case 03: a pxelinux.cfg/default
- * that INCLUDEs its menu).  Each is read as a config of its own: a label
- * there is checked with that file's own lines.  One not found, or nested
- * too deep, is "cannot check" on its INCLUDE line. */
+/* Each file a syslinux config INCLUDEs or names in a CONFIG label
+ * (md_bootfmt_includes) becomes an input read as syslinux, in the group of
+ * the config given, up to MD_BOOTFMT_INCLUDE_DEPTH deep (trial10d case 03:
+ * a pxelinux.cfg/default that INCLUDEs its menu; trial10g 12: a label that
+ * restarts syslinux with another config).  Each is read as a config of its
+ * own: a label there is checked with that file's own lines.  One not
+ * found, or nested too deep, is "cannot check" on its line. */
 static void follow_includes(inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
         if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_SYSLINUX)
             continue;
-        md_strv files = { 0 };
+        md_strv files = { 0 }, what = { 0 };
         unsigned *lines = NULL;
-        size_t n = md_bootfmt_includes((char *)in->v[i].text, in->v[i].len, &files, &lines);
+        size_t n = md_bootfmt_includes((char *)in->v[i].text, in->v[i].len, &files, &lines,
+                                       &what);
         for (size_t k = 0; k < n; k++) {
             const char *why;
             char *p = find_include(in->v[i].path, files.v[k], &why);
@@ -815,8 +817,8 @@ static void follow_includes(inputs *in)
                 why = strip_path(e.msg, p);
             if (why) {
                 md_lint_add(in->l, in->v[i].path, lines[k], MD_LINT_WARNING, 0,
-                            "cannot check INCLUDE %s on line %u: %s, so the labels it may hold "
-                            "are not read; lint it too", files.v[k], lines[k], why);
+                            "cannot check %s %s on line %u: %s, so the labels it may hold "
+                            "are not read; lint it too", what.v[k], files.v[k], lines[k], why);
                 md_lint_mark_unchecked(in->l);
             } else if (d) {
                 size_t root = in->v[i].in_group ? in->v[i].root : i;
@@ -834,6 +836,7 @@ static void follow_includes(inputs *in)
             free(p);
         }
         md_strv_free(&files);
+        md_strv_free(&what);
         free(lines);
     }
 }
