@@ -1067,6 +1067,7 @@ static md_tree *good_rootfs(void)
     /* what init runs decides trap 3: OpenRC's sysinit runlevel starts it */
     add_link(t, "/etc/runlevels/sysinit/rcS", "/etc/init.d/rcS");
     add_link(t, "/bin/sh", "busybox");
+    add_link(t, "/bin/mount", "busybox"); /* what rcS runs, where OpenRC looks for it */
     char *dep = md_xstrdup("");
     for (int i = 0; XEN_MODS[i]; i++) {
         char *rel = md_xasprintf("kernel/drivers/xen/%s%s.ko", i == 4 ? "xenfs/" : "",
