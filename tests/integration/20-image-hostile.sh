@@ -569,8 +569,10 @@ for d in indexes debs unpacked; do
 done
 # a .deb in our cache that another user owns (they may rewrite it in place)
 rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"; rm -rf "$W/wcache/unpacked"
-chown nobody "$W/wcache/debs/stub-busybox_1.0_amd64.deb"
-must_fail foreign-deb "$W/wcache/debs/stub-busybox_1.0_amd64.deb belongs to user $NOBODY" -- \
+# (its cache name: apt's with the signed index's SHA-256)
+BB_C=$(cd "$W/wcache/debs" && ls stub-busybox_1.0_amd64.*.deb)
+chown nobody "$W/wcache/debs/$BB_C"
+must_fail foreign-deb "$W/wcache/debs/$BB_C belongs to user $NOBODY" -- \
     "$MKDOM0" build --cache "$W/wcache" --keys "$KEYS" -o "$W/out-wcache" good.ini
 # The cache's lock replaced by a symlink: followed, it had root create
 # the file it names (/etc/nologin would lock out every other user).
@@ -626,7 +628,7 @@ PY
     else bad "$name: failed, but not on the changed .deb: $(cat "$name.err")"; fi
 }
 rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"
-swap swap-stub "$W/wcache" stub-busybox_1.0_amd64.deb good.ini
+swap swap-stub "$W/wcache" "$BB_C" good.ini
 
 # The output's lock in a sticky directory (like /tmp), made by another user
 # before root builds there: its owner could unlink it while a build holds
@@ -808,7 +810,7 @@ if [ $img_rc = 0 ]; then
     # trial 9c's swap, on the default image: a long time between the check
     # and the extraction (the trial's build took the swapped busybox)
     printf '[Image]\nBase=default\n' >real-swap.ini
-    bb=$(cd "$REAL_CACHE/debs" && ls | grep '^busybox-static_' | head -n1)
+    bb=$(cd "$REAL_CACHE/debs" && ls | grep -E '^busybox-static_.*\.[0-9a-f]{64}\.deb$' | head -n1)
     # a file of this cache's own, not a link into the shared one: the swap replaces it here
     cp --remove-destination "$(readlink -f "$REAL_CACHE/debs/$bb")" "$REAL_CACHE/debs/$bb"
     swap real-swap "$REAL_CACHE" "$bb" real-swap.ini
