@@ -346,8 +346,10 @@ static void test_authorized(const char *tmp)
     CHECK(en == 51);
     put_string(b, &bn, "sk-ssh-ed25519@openssh.com", 26), put_string(b, &bn, eb + 19, 32);
     put_string(b, &bn, "ssh:", 4);
-    char *dave = line_of("sk-ssh-ed25519@openssh.com", b, bn);
-    strcpy(strrchr(dave, ' ') + 1, "dave");
+    char *sk = line_of("sk-ssh-ed25519@openssh.com", b, bn);
+    *strrchr(sk, ' ') = '\0';
+    char *dave = md_xasprintf("%s dave", sk);
+    free(sk);
     char *t1 = md_xasprintf("%s\r\n", alice);
     char *t2 = md_xasprintf("# team keys\n\n  from=\"10.0.0.0/8,host one\",no-pty %s  \n%s\n%s", bob,
                             carol, dave);
