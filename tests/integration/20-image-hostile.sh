@@ -221,7 +221,7 @@ refused truncated-download '' "mkdom0 build: file://$W/repo/pool/main/short.deb:
 refused no-data-member \
     "mkdom0 build: $(cached no-data_1.0-1_amd64 debs/nodata.deb) (package no-data): no data.tar member" -- no-data
 refused two-control-members \
-    "mkdom0 build: $(cached two-control_1.0-1_amd64 debs/twoctl.deb) (package two-control): second control member control.tar.gz" \
+    "mkdom0 build: $(cached two-control_1.0-1_amd64 debs/twoctl.deb) (package two-control): second control member control.tar.gz (deb(5): one control.tar)" \
     -- two-control
 refused data-after-gzip-stream '' \
     "mkdom0 build: $(cached trailing-data_1.0-1_amd64 debs/trailing.deb) (package trailing-data): data.tar.gz: " \
