@@ -151,6 +151,28 @@ wait $p2 || { cat "$T/p2"; fail "parallel run 2"; }
     { cat "$T/p1" "$T/p2"; fail "parallel runs downloaded a .deb twice"; }
 clean_cache "$C2"
 
+# ---- 3b. another repository with other bytes under the same
+# NAME_VERSION_ARCH.deb (a local rebuild, a vendor's copy of one version),
+# into the same cache (trial 9f case 9: under apt's name each download
+# replaced the other's copy, and a build sharing the cache then refused its
+# own package as changed after its check): each keeps its own file ----
+cp -a "$T/src/liba_1.1" "$T/src/liba_1.1r"
+echo rebuilt >>"$T/src/liba_1.1r/usr/share/mkdom0-test/liba"
+mkdir -p "$T/pool2" && cp "$T"/pool/*.deb "$T/pool2/"
+dpkg-deb --root-owner-group -Zgzip --build "$T/src/liba_1.1r" "$T/pool2/liba_1.1_amd64.deb" >/dev/null
+make_repo "$T/rebuild" "$T"/pool2/*.deb >/dev/null
+S3b=$(mkdir -p "$T/w3b" && spec "$T/w3b" "$T/rebuild" top)
+C3=$T/cache-two
+"$MKDOM0" resolve "$S" --cache "$C3" --download >"$T/q1" 2>&1 & q1=$!
+"$MKDOM0" resolve "$S3b" --cache "$C3" --download >"$T/q2" 2>&1 & q2=$!
+wait $q1 || { cat "$T/q1"; fail "3b: the first repository's run"; }
+wait $q2 || { cat "$T/q2"; fail "3b: the rebuild's run"; }
+for deb in "$T/pool/liba_1.1_amd64.deb" "$T/pool2/liba_1.1_amd64.deb"; do
+    cmp -s "$deb" "$C3/debs/liba_1.1_amd64.$(sha256sum "$deb" | cut -d' ' -f1).deb" ||
+        { ls -l "$C3/debs"; fail "3b: the cache does not keep $deb under its own name"; }
+done
+clean_cache "$C3"
+
 # ---- 4. tampered Packages.xz (InRelease unchanged) ----
 cp -a "$T/good" "$T/tampered"
 idx=$T/tampered/dists/test/main/binary-amd64
