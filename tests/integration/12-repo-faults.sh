@@ -154,7 +154,7 @@ n=$(stat -c %s "$z")
 printf '\x55' | dd of="$z" bs=1 seek=$((n / 2)) conv=notrunc status=none
 build damaged
 if [ $rc != 0 ]; then bad "damaged: the build failed: $(tail -n3 damaged.err)"
-elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/payload_1.0_amd64.deb (package payload) is damaged, and was removed" damaged.err; then
+elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/$PAYLOAD_C (package payload) is damaged, and was removed" damaged.err; then
     bad "damaged: the damaged copy was not named: $(cat damaged.err)"
 elif ! grep -qF "unpacking again, that package from its verified .deb" damaged.err; then bad "damaged: the new start was not said"
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-damaged/rootfs.cpio.gz"; then bad "damaged: the rootfs differs from the healthy build's"
