@@ -23,8 +23,11 @@ is written back.  MODE is one of
     stall-body  the headers announce the whole file, its first 1000 bytes
              are sent, then nothing more until the client gives up
     ok       served as it is
-Every request is appended to LOG as "PATH MODE".
+Every request is appended to LOG as "PATH MODE", followed by " auth=USER:PASSWORD"
+when it carried HTTP Basic credentials (the test of credentials in URL=
+checks that libcurl sends them while no message or file names them).
 """
+import base64
 import http.server
 import os
 import socket
@@ -36,7 +39,7 @@ ROOT, PORTFILE, FAULTS, LOG = sys.argv[1:5]
 lock = threading.Lock()
 
 
-def take_fault(path):
+def take_fault(path, auth=None):
     with lock:
         try:
             lines = open(FAULTS).read().split('\n')
@@ -55,7 +58,7 @@ def take_fault(path):
             o.write('\n'.join(lines))
         os.replace(FAULTS + '.tmp', FAULTS)
         with open(LOG, 'a') as o:
-            o.write('%s %s\n' % (path, mode))
+            o.write('%s %s%s\n' % (path, mode, ' auth=' + auth if auth else ''))
         return mode
 
 
@@ -77,7 +80,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split('?')[0]
-        mode = take_fault(path)
+        auth = self.headers.get('Authorization', '')
+        auth = (base64.b64decode(auth[6:]).decode('utf-8', 'replace')
+                if auth.startswith('Basic ') else None)
+        mode = take_fault(path, auth)
         fs = os.path.realpath(os.path.join(ROOT, path.lstrip('/')))
         if not fs.startswith(os.path.realpath(ROOT) + '/') or not os.path.isfile(fs):
             self.send_error(404)

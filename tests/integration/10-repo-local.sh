@@ -104,10 +104,13 @@ grep -q '^excl-me ' "$T/out" && fail "excluded package installed"
 grep -q '^5 packages' "$T/out" || fail "expected 5 packages"
 grep -q 'mkdom0: debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "first run did not download 5"; }
 [ "$(ls "$C/debs"/*.deb | wc -l)" = 5 ] || fail "cache does not hold 5 debs"
+# each under apt's name with the SHA-256 of the signed index (trial 9f case 9)
 for f in "$C"/debs/*.deb; do
-    b=$(basename "$f")
-    cmp -s "$f" "$T/good/pool/main/$b" || fail "$b differs from the repository"
+    b=$(basename "$f") apt=$(basename "$f" | sed -E 's/\.[0-9a-f]{64}\.deb$/.deb/')
+    [ "$b" = "${apt%.deb}.$(sha256sum "$f" | cut -d' ' -f1).deb" ] || fail "$b: not NAME_VERSION_ARCH.SHA256.deb"
+    cmp -s "$f" "$T/good/pool/main/$apt" || fail "$b differs from the repository"
 done
+LIBA_C=liba_1.1_amd64.$(sha256sum "$T/pool/liba_1.1_amd64.deb" | cut -d' ' -f1).deb
 grep -q "^package liba 1.1 amd64 local $(stat -c %s "$T/pool/liba_1.1_amd64.deb") $(sha256sum "$T/pool/liba_1.1_amd64.deb" | cut -d' ' -f1)$" \
     "$T/w/mkdom0.lock" || { cat "$T/w/mkdom0.lock"; fail "lock file lacks liba"; }
 grep -q "^repository local file://$T/good test$" "$T/w/mkdom0.lock" || fail "lock file lacks the repository"
@@ -132,10 +135,10 @@ expect_fail "offline, cached InRelease altered" "FAILED (bad signature)" "$MKDOM
 cp "$T/ir.saved" "$cached_ir"
 mv "$T/good.away" "$T/good"
 # A damaged cached .deb is replaced, not used.
-echo garbage >"$C/debs/liba_1.1_amd64.deb"
+echo garbage >"$C/debs/$LIBA_C"
 "$MKDOM0" resolve "$S" --cache "$C" --download >/dev/null 2>"$T/err" || { cat "$T/err"; fail "repair"; }
 grep -q 'mkdom0: debs: 1 downloaded' "$T/err" || { cat "$T/err"; fail "damaged cache entry not re-fetched"; }
-cmp -s "$C/debs/liba_1.1_amd64.deb" "$T/pool/liba_1.1_amd64.deb" || fail "damaged cache entry not repaired"
+cmp -s "$C/debs/$LIBA_C" "$T/pool/liba_1.1_amd64.deb" || fail "damaged cache entry not repaired"
 
 # ---- 3. two runs at once share the cache safely ----
 C2=$T/cache-par
@@ -147,6 +150,28 @@ wait $p2 || { cat "$T/p2"; fail "parallel run 2"; }
 [ "$(cat "$T/p1" "$T/p2" | grep -o 'debs: [0-9]* downloaded' | awk '{s+=$2} END {print s}')" = 5 ] ||
     { cat "$T/p1" "$T/p2"; fail "parallel runs downloaded a .deb twice"; }
 clean_cache "$C2"
+
+# ---- 3b. another repository with other bytes under the same
+# NAME_VERSION_ARCH.deb (a local rebuild, a vendor's copy of one version),
+# into the same cache (trial 9f case 9: under apt's name each download
+# replaced the other's copy, and a build sharing the cache then refused its
+# own package as changed after its check): each keeps its own file ----
+cp -a "$T/src/liba_1.1" "$T/src/liba_1.1r"
+echo rebuilt >>"$T/src/liba_1.1r/usr/share/mkdom0-test/liba"
+mkdir -p "$T/pool2" && cp "$T"/pool/*.deb "$T/pool2/"
+dpkg-deb --root-owner-group -Zgzip --build "$T/src/liba_1.1r" "$T/pool2/liba_1.1_amd64.deb" >/dev/null
+make_repo "$T/rebuild" "$T"/pool2/*.deb >/dev/null
+S3b=$(mkdir -p "$T/w3b" && spec "$T/w3b" "$T/rebuild" top)
+C3=$T/cache-two
+"$MKDOM0" resolve "$S" --cache "$C3" --download >"$T/q1" 2>&1 & q1=$!
+"$MKDOM0" resolve "$S3b" --cache "$C3" --download >"$T/q2" 2>&1 & q2=$!
+wait $q1 || { cat "$T/q1"; fail "3b: the first repository's run"; }
+wait $q2 || { cat "$T/q2"; fail "3b: the rebuild's run"; }
+for deb in "$T/pool/liba_1.1_amd64.deb" "$T/pool2/liba_1.1_amd64.deb"; do
+    cmp -s "$deb" "$C3/debs/liba_1.1_amd64.$(sha256sum "$deb" | cut -d' ' -f1).deb" ||
+        { ls -l "$C3/debs"; fail "3b: the cache does not keep $deb under its own name"; }
+done
+clean_cache "$C3"
 
 # ---- 4. tampered Packages.xz (InRelease unchanged) ----
 cp -a "$T/good" "$T/tampered"
@@ -222,7 +247,7 @@ truncate -s "$(stat -c %s "$T/pool/liba_1.1_amd64.deb")" "$f"   # same size, oth
 S6=$(mkdir -p "$T/w6" && spec "$T/w6" "$T/baddeb" top)
 expect_fail "wrong .deb hash" "liba_1.1_amd64.deb: package liba: SHA256 mismatch" \
     "$MKDOM0" resolve "$S6" --cache "$T/cache6" --download
-[ ! -e "$T/cache6/debs/liba_1.1_amd64.deb" ] || fail "bad .deb kept in the cache"
+! ls "$T/cache6/debs" | grep -q '^liba_1.1_amd64' || fail "bad .deb kept in the cache"
 clean_cache "$T/cache6"
 rm "$f"
 expect_fail "missing .deb" "liba_1.1_amd64.deb: download failed" \
@@ -261,7 +286,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         "$MKDOM0" resolve "$S" --cache "$U/cache" --download --lock "$U/mkdom0.lock" >"$T/out" 2>"$T/err" ||
         { cat "$T/out" "$T/err"; fail "unprivileged run"; }
     grep -q 'mkdom0: debs: 5 downloaded' "$T/err" || { cat "$T/err"; fail "unprivileged run did not download"; }
-    [ "$(stat -c %U "$U/cache/debs/liba_1.1_amd64.deb")" = nobody ] || fail "cache not owned by nobody"
+    [ "$(stat -c %U "$U/cache/debs/$LIBA_C")" = nobody ] || fail "cache not owned by nobody"
     grep -q '^package top ' "$U/mkdom0.lock" || fail "unprivileged lock file"
     echo "ok: unprivileged run as nobody"
 else

@@ -54,7 +54,7 @@ grep -q "^package xen-utils-4.17 4.17.7" "$T/mkdom0.lock" || fail "lock file lac
 grep -qE '^mkdom0: debs: [0-9]+ downloaded \([0-9]+ bytes\), [0-9]+ cached$' "$T/err" || fail "no download summary"
 # every .deb in the lock file is in the cache with that hash
 while read -r _ name ver arch repo size sha; do
-    f=$C/debs/${name}_${ver/:/%3a}_${arch}.deb
+    f=$C/debs/${name}_${ver/:/%3a}_${arch}.$sha.deb # apt's name with the signed index's hash
     [ "$(stat -c %s "$f")" = "$size" ] || fail "$f: wrong size"
     [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] || fail "$f: wrong SHA256"
 done < <(grep '^package ' "$T/mkdom0.lock")

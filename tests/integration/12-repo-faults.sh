@@ -42,6 +42,8 @@ head -c 2000000 /dev/urandom >src/payload/usr/share/payload/blob
 for p in stub-xen stub-kernel stub-busybox payload; do deb $p; done
 KR=$(make_repo "$W/repo" debs/*.deb)
 PAYLOAD=debs/payload_1.0_amd64.deb
+# its name in the cache: apt's with the SHA-256 of the signed index
+PAYLOAD_C=payload_1.0_amd64.$(sha256sum $PAYLOAD | cut -d' ' -f1).deb
 
 # ---- the server ----
 : >faults
@@ -65,7 +67,7 @@ Dom0Mem=1024M
 EOF
 
 CACHE=$W/cache
-IN_FULL=() # a command prefix for what must see the disk-full case's tmpfs (9.)
+IN_FULL=() # a command prefix for what must see the disk-full case's tmpfs (10.)
 fails=0
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 # fault SUFFIX MODE COUNT: the server's next COUNT answers for SUFFIX
@@ -73,11 +75,11 @@ fault() { echo "$1 $2 $3" >faults; : >requests; }
 asked() { grep -c "^/pool/main/payload_1.0_amd64.deb " requests || true; }
 build() { # NAME: build into $W/out-NAME; exit status in $rc
     rc=0
-    "${IN_FULL[@]}" timeout 300 "$MKDOM0" build --cache "$CACHE" --keys "$W/keys" -o "$W/out-$1" spec.ini >"$1.out" 2>"$1.err" || rc=$?
+    "${IN_FULL[@]}" timeout 300 "$MKDOM0" build --cache "$CACHE" --keys "$W/keys" -o "$W/out-$1" "${SPEC:-spec.ini}" >"$1.out" 2>"$1.err" || rc=$?
 }
 # Nothing unverified in the cache: no payload under its name, no partial file.
 cache_clean() { # NAME
-    if "${IN_FULL[@]}" test -e "$CACHE/debs/payload_1.0_amd64.deb"; then bad "$1: the payload is in the cache"; return 1; fi
+    if "${IN_FULL[@]}" test -e "$CACHE/debs/$PAYLOAD_C"; then bad "$1: the payload is in the cache"; return 1; fi
     local left; left=$("${IN_FULL[@]}" find "$CACHE" -name '.partial.*' -o -name '*.tmp*' | head -n3)
     if [ -n "$left" ]; then bad "$1: partial files in the cache: $left"; return 1; fi
 }
@@ -122,21 +124,23 @@ build cut-once
 if [ $rc != 0 ]; then bad "cut-once: the retry did not save the build: $(tail -n3 cut-once.err)"
 elif [ "$(asked)" != 2 ]; then bad "cut-once: $(asked) requests, expected 2"
 elif ! grep -q "$DEB_URL: download failed: .*(retrying)" cut-once.err; then bad "cut-once: the retry was not announced"
-elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" $PAYLOAD; then bad "cut-once: the cached .deb is not the repository's"
+elif ! cmp -s "$CACHE/debs/$PAYLOAD_C" $PAYLOAD; then bad "cut-once: the cached .deb is not the repository's"
 else echo "ok   cut-once: retried once and built"; fi
-rm -rf "$W/out-cut-once" "$CACHE/debs/payload_1.0_amd64.deb"
+rm -rf "$W/out-cut-once" "$CACHE/debs/$PAYLOAD_C"
 # 6. a partial file a killed run left, and a cut copy under the final name
 #    (from some other tool): neither is trusted
 head -c 1000000 $PAYLOAD >"$CACHE/debs/.partial.payload_1.0_amd64.deb.99999"
-head -c 1000000 $PAYLOAD >"$CACHE/debs/payload_1.0_amd64.deb"
+head -c 1000000 $PAYLOAD >"$CACHE/debs/$PAYLOAD_C"
+head -c 1000000 $PAYLOAD >"$CACHE/debs/payload_1.0_amd64.deb" # apt's name, an older mkdom0's
 fault payload_1.0_amd64.deb ok -1
 build healthy
 if [ $rc != 0 ]; then bad "healthy: the build failed: $(tail -n3 healthy.err)"
 elif [ "$(asked)" != 1 ]; then bad "healthy: $(asked) requests for the payload, expected 1 (the cut copy re-fetched)"
-elif ! grep -q "payload_1.0_amd64.deb: cached copy does not match the index, fetching it again" healthy.err; then
+elif ! grep -qF "$PAYLOAD_C: cached copy does not match the index, fetching it again" healthy.err; then
     bad "healthy: the cut copy in the cache was not named"
 elif [ -e "$CACHE/debs/.partial.payload_1.0_amd64.deb.99999" ]; then bad "healthy: the old partial file is still there"
-elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" $PAYLOAD; then bad "healthy: the cached .deb is not the repository's"
+elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" <(head -c 1000000 $PAYLOAD); then bad "healthy: the cut copy under apt's name was touched"
+elif ! cmp -s "$CACHE/debs/$PAYLOAD_C" $PAYLOAD; then bad "healthy: the cached .deb is not the repository's"
 elif ! bsdtar -xOf "$W/out-healthy/rootfs.cpio.gz" usr/share/payload/blob | cmp -s - src/payload/usr/share/payload/blob; then
     bad "healthy: the image does not hold the payload whole"
 else echo "ok   healthy server: the cut copy re-fetched, the partial removed, the image holds the payload"; fi
@@ -150,7 +154,7 @@ n=$(stat -c %s "$z")
 printf '\x55' | dd of="$z" bs=1 seek=$((n / 2)) conv=notrunc status=none
 build damaged
 if [ $rc != 0 ]; then bad "damaged: the build failed: $(tail -n3 damaged.err)"
-elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/payload_1.0_amd64.deb (package payload) is damaged, and was removed" damaged.err; then
+elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/$PAYLOAD_C (package payload) is damaged, and was removed" damaged.err; then
     bad "damaged: the damaged copy was not named: $(cat damaged.err)"
 elif ! grep -qF "unpacking again, that package from its verified .deb" damaged.err; then bad "damaged: the new start was not said"
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-damaged/rootfs.cpio.gz"; then bad "damaged: the rootfs differs from the healthy build's"
@@ -188,7 +192,7 @@ else echo "ok   index-cut ($idx requests): $line"; fi
 #    on each of the 3 tries: one error naming the URL, nothing partial in the
 #    cache, and all of it in bounded time (3 x 2 s, and 2 + 4 s of backoff)
 CACHE=$W/cache
-rm -f "$CACHE/debs/payload_1.0_amd64.deb"
+rm -f "$CACHE/debs/$PAYLOAD_C"
 export MKDOM0_STALL_TIMEOUT=2
 for mode in stall stall-body; do
     fault payload_1.0_amd64.deb $mode -1
@@ -211,7 +215,41 @@ for ev in MKDOM0_STALL_TIMEOUT=abc MKDOM0_STALL_TIMEOUT=0 MKDOM0_STALL_TIMEOUT=-
     else echo "ok   $ev: $(cat env.err)"; fi
 done
 
-# 9. the cache's file system full (trial 9c case 13): curl's own words were
+# 9. credentials in URL= (trial 9f case 6): user:password went into the
+#    manifest, the cache's file names and every message.  libcurl still
+#    sends them (the server logs what arrived), but every message, progress
+#    line, output file and cache name writes the URL as "http://***@...".
+SHOWN="http://***@127.0.0.1:$(cat port)"
+sed "s|^URL=.*|URL=http://user:s3cret@127.0.0.1:$(cat port)|" spec.ini >spec-cred.ini
+SPEC=spec-cred.ini CACHE=$W/cache-cred
+no_secret() { # NAME FILE...: none of FILE holds the password, no cache name does
+    local n=$1 hit; shift
+    hit=$( { grep -rl s3cret "$@" 2>/dev/null; find "$CACHE" 2>/dev/null | grep s3cret; } | head -n3) || true
+    [ -z "$hit" ] || { bad "$n: the password is in: $hit"; return 1; }
+}
+fault payload_1.0_amd64.deb cut -1
+MKDOM0_PROGRESS=1 build cred-cut
+line=$(grep '^mkdom0 build:' cred-cut.err || true)
+if [ $rc != 1 ]; then bad "cred-cut: exit $rc: $(tail -n3 cred-cut.err)"
+elif ! grep -qF "mkdom0 build: $SHOWN/pool/main/payload_1.0_amd64.deb: download failed: " <<<"$line"; then
+    bad "cred-cut: the error does not name the URL without its password: $line"
+elif [ "$(grep -cF "$SHOWN/pool/main/payload_1.0_amd64.deb: download failed: " cred-cut.err)" != 3 ]; then
+    bad "cred-cut: not 2 retries and the error, each naming the URL as $SHOWN:"; cat cred-cut.err
+elif no_secret cred-cut cred-cut.out cred-cut.err; then echo "ok   cred-cut: $line"; fi
+fault payload_1.0_amd64.deb ok -1
+MKDOM0_PROGRESS=1 build cred
+if [ $rc != 0 ]; then bad "cred: the build failed: $(tail -n3 cred.err)"
+elif ! grep -q "^/pool/main/payload_1.0_amd64.deb ok auth=user:s3cret$" requests; then
+    bad "cred: libcurl did not send the credentials:"; cat requests
+elif ! grep -qxF "repository test $SHOWN test" "$W/out-cred/manifest"; then
+    bad "cred: the manifest does not name the URL as $SHOWN: $(grep ^repository "$W/out-cred/manifest")"
+elif ! grep -qF "fetching $SHOWN/dists/test/InRelease" cred.err; then bad "cred: no progress naming the URL:"; cat cred.err
+elif no_secret cred cred.out cred.err "$W/out-cred"; then
+    echo "ok   cred: sent to the server; manifest, messages and cache names say $SHOWN"; fi
+SPEC= CACHE=$W/cache
+rm -rf "$W/out-cred" "$W/out-cred-cut"
+
+# 10. the cache's file system full (trial 9c case 13): curl's own words were
 #    "Failure writing output to destination", with no file and no reason.
 #    A healthy server; the cache on a 1 MiB tmpfs holds the indexes and the
 #    stand-ins, not the 2 MB payload: one try (a full disk is not
@@ -244,7 +282,7 @@ CACHE=$W/full/cache
     fail "disk-full: $W/full is not the tmpfs"
 : >requests
 failed disk-full 1 "mkdom0 build: $DEB_URL: download failed: cannot write $CACHE/debs/" \
-    "payload_1.0_amd64.deb" ": No space left on device"
+    "$PAYLOAD_C" ": No space left on device"
 if [ ${#IN_FULL[@]} = 0 ]; then umount "$W/full"; else kill $holder; wait $holder 2>/dev/null || true; fi
 IN_FULL=()
 

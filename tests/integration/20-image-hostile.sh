@@ -75,6 +75,18 @@ cutto full-end.deb 99 debs/cut-end.deb   # inside the end-of-archive blocks
 # a .deb without data.tar: debian-binary and control.tar.gz only
 $MKDEB nodata-full.deb no-data xz 'f ./x 0644 x'
 mkdir nodata && (cd nodata && ar x ../nodata-full.deb && ar rc ../debs/nodata.deb debian-binary control.tar.gz)
+# what dpkg-deb refuses of deb(5)'s layout (trial 9f case 8, both were
+# installed): two control members, and garbage after the data member's
+# gzip stream (a gzip magic, then no gzip)
+$MKDEB layout-full.deb two-control gz 'f ./usr/share/t 0644 x'
+mkdir twoctl && (cd twoctl && ar x ../layout-full.deb &&
+    ar qc ../debs/twoctl.deb debian-binary control.tar.gz control.tar.gz data.tar.gz)
+$MKDEB layout-full.deb trailing-data gz 'f ./usr/share/t 0644 x'
+mkdir trailing && (cd trailing && ar x ../layout-full.deb && printf '\037\213garbage%.0s' $(seq 100) >>data.tar.gz &&
+    ar qc ../debs/trailing.deb debian-binary control.tar.gz data.tar.gz)
+for d in twoctl trailing; do
+    ! dpkg-deb -c debs/$d.deb >/dev/null 2>&1 || fail "dpkg-deb takes debs/$d.deb, which is meant as one it refuses"
+done
 # a decompression bomb: 4 GiB of zeros in a data.tar.zst of a few hundred KB
 $MKDEB debs/bomb.deb deb-bomb zst 'd ./usr/ 0755' 'z ./usr/z1 512' 'z ./usr/z2 512' 'z ./usr/z3 512' \
     'z ./usr/z4 512' 'z ./usr/z5 512' 'z ./usr/z6 512' 'z ./usr/z7 512' 'z ./usr/z8 512'
@@ -88,7 +100,8 @@ printf 'not an archive\n' >debs/junk.deb
 KR=$(make_repo "$W/repo" debs/*_1.0_amd64.deb debs/trav.deb debs/absdd.deb debs/abs.deb \
     debs/symdir.deb debs/symup.deb debs/half{1,2,3,4}.deb debs/hlesc.deb debs/dup{1,2,3}.deb \
     debs/cut-gz.deb debs/cut-mid.deb debs/cut-end.deb debs/short.deb \
-    debs/nodata.deb debs/bomb.deb debs/junk.deb=not-a-deb debs/empty.deb=empty-deb)
+    debs/nodata.deb debs/twoctl.deb debs/trailing.deb debs/bomb.deb debs/junk.deb=not-a-deb \
+    debs/empty.deb=empty-deb)
 cutto debs/short.deb 60 "$W/repo/pool/main/short.deb"
 
 spec() { # FILE INCLUDE...
@@ -160,57 +173,66 @@ refused() {
 }
 
 C=$CACHE/debs
+# cached NAME_VERSION_ARCH FILE: where the cache keeps FILE, the .deb
+# indexed under that name: apt's name with its SHA-256 (trial 9f case 9)
+cached() { echo "$C/$1.$(sha256sum "$2" | cut -d' ' -f1).deb"; }
 R='writing through a symlink is refused'
 D='path contains ".." (refused: it could escape the root)'
 
 refused traversal \
-    "mkdom0 build: $C/evil-trav_1.0-1_amd64.deb (package evil-trav): data.tar.xz member ./../../etc/x: /../../etc/x: $D" \
+    "mkdom0 build: $(cached evil-trav_1.0-1_amd64 debs/trav.deb) (package evil-trav): data.tar.xz member ./../../etc/x: /../../etc/x: $D" \
     -- evil-trav
 refused absolute-traversal \
-    "mkdom0 build: $C/evil-absdd_1.0-1_amd64.deb (package evil-absdd): data.tar.xz member /../etc/x: /../etc/x: $D" \
+    "mkdom0 build: $(cached evil-absdd_1.0-1_amd64 debs/absdd.deb) (package evil-absdd): data.tar.xz member /../etc/x: /../etc/x: $D" \
     -- evil-absdd
 refused symlink-dir \
-    "mkdom0 build: $C/evil-symdir_1.0-1_amd64.deb (package evil-symdir): data.tar.xz member ./etc2/passwd: /etc2/passwd: parent /etc2 is a symlink to /etc (from evil-symdir); $R" \
+    "mkdom0 build: $(cached evil-symdir_1.0-1_amd64 debs/symdir.deb) (package evil-symdir): data.tar.xz member ./etc2/passwd: /etc2/passwd: parent /etc2 is a symlink to /etc (from evil-symdir); $R" \
     -- evil-symdir
 refused symlink-up \
-    "mkdom0 build: $C/evil-symup_1.0-1_amd64.deb (package evil-symup): data.tar.gz member ./up/etc/shadow: /up/etc: parent /up is a symlink to ../../.. (from evil-symup); $R" \
+    "mkdom0 build: $(cached evil-symup_1.0-1_amd64 debs/symup.deb) (package evil-symup): data.tar.gz member ./up/etc/shadow: /up/etc: parent /up is a symlink to ../../.. (from evil-symup); $R" \
     -- evil-symup
 refused symlink-across-packages \
-    "mkdom0 build: $C/half-b-file_1.0-1_amd64.deb (package half-b-file): data.tar.xz member ./opt/passwd: /opt/passwd: parent /opt is a symlink to /etc (from half-a-link); $R" \
+    "mkdom0 build: $(cached half-b-file_1.0-1_amd64 debs/half2.deb) (package half-b-file): data.tar.xz member ./opt/passwd: /opt/passwd: parent /opt is a symlink to /etc (from half-a-link); $R" \
     -- half-b-file half-a-link
 refused symlink-over-directory \
-    "mkdom0 build: $C/late-b-link_1.0-1_amd64.deb (package late-b-link): data.tar.xz member ./srv: /srv: conflict: directory from late-a-file and symlink from late-b-link" \
+    "mkdom0 build: $(cached late-b-link_1.0-1_amd64 debs/half4.deb) (package late-b-link): data.tar.xz member ./srv: /srv: conflict: directory from late-a-file and symlink from late-b-link" \
     -- late-b-link late-a-file
 refused hardlink-traversal \
-    "mkdom0 build: $C/evil-hardlink_1.0-1_amd64.deb (package evil-hardlink): data.tar.xz member ./usr/x: /../../etc/shadow: $D" \
+    "mkdom0 build: $(cached evil-hardlink_1.0-1_amd64 debs/hlesc.deb) (package evil-hardlink): data.tar.xz member ./usr/x: /../../etc/shadow: $D" \
     -- evil-hardlink
 refused duplicate \
-    "mkdom0 build: $C/pkg-beta_1.0-1_amd64.deb (package pkg-beta): data.tar.zst member ./usr/bin/tool: /usr/bin/tool: conflict: file from pkg-alpha and file from pkg-beta" \
+    "mkdom0 build: $(cached pkg-beta_1.0-1_amd64 debs/dup2.deb) (package pkg-beta): data.tar.zst member ./usr/bin/tool: /usr/bin/tool: conflict: file from pkg-alpha and file from pkg-beta" \
     -- pkg-alpha pkg-beta
 refused duplicate-merged-usr \
-    "mkdom0 build: $C/stub-busybox_1.0_amd64.deb (package stub-busybox): data.tar.xz member ./usr/bin/busybox: /usr/bin/busybox: conflict: file from pkg-gamma and file from stub-busybox" \
+    "mkdom0 build: $(cached stub-busybox_1.0_amd64 debs/stub-busybox_1.0_amd64.deb) (package stub-busybox): data.tar.xz member ./usr/bin/busybox: /usr/bin/busybox: conflict: file from pkg-gamma and file from stub-busybox" \
     -- pkg-gamma
 # truncated inside the data member; the message is libarchive's, so only its parts
-refused truncated-gzip '' "$C/cut-gz_1.0-1_amd64.deb (package cut-gz): data.tar.gz" truncat -- cut-gz
+refused truncated-gzip '' "$(cached cut-gz_1.0-1_amd64 debs/cut-gz.deb) (package cut-gz): data.tar.gz" truncat -- cut-gz
 refused truncated-in-member \
-    "mkdom0 build: $C/cut-mid_1.0-1_amd64.deb (package cut-mid): data.tar member ./usr/lib/big: Truncated ar archive" \
+    "mkdom0 build: $(cached cut-mid_1.0-1_amd64 debs/cut-mid.deb) (package cut-mid): data.tar member ./usr/lib/big: Truncated ar archive" \
     -- cut-mid
 refused truncated-after-member \
-    "mkdom0 build: $C/cut-end_1.0-1_amd64.deb (package cut-end): data.tar, after member ./usr/lib/after: Truncated ar archive" \
+    "mkdom0 build: $(cached cut-end_1.0-1_amd64 debs/cut-end.deb) (package cut-end): data.tar, after member ./usr/lib/after: Truncated ar archive" \
     -- cut-end
 # cut in transit: caught by the index's size/SHA256 before anything is read
 refused truncated-download '' "mkdom0 build: file://$W/repo/pool/main/short.deb: package short-download: size mismatch: got" \
     "index says $(stat -c %s debs/short.deb); file deleted" -- short-download
-[ ! -e "$C/short-download_1.0-1_amd64.deb" ] || bad "truncated-download: the cut .deb was kept in the cache"
+! ls "$C" | grep -q '^short-download_' || bad "truncated-download: the cut .deb was kept in the cache"
 refused no-data-member \
-    "mkdom0 build: $C/no-data_1.0-1_amd64.deb (package no-data): no data.tar member" -- no-data
+    "mkdom0 build: $(cached no-data_1.0-1_amd64 debs/nodata.deb) (package no-data): no data.tar member" -- no-data
+refused two-control-members \
+    "mkdom0 build: $(cached two-control_1.0-1_amd64 debs/twoctl.deb) (package two-control): second control member control.tar.gz (deb(5): one control.tar)" \
+    -- two-control
+refused data-after-gzip-stream '' \
+    "mkdom0 build: $(cached trailing-data_1.0-1_amd64 debs/trailing.deb) (package trailing-data): data.tar.gz: " \
+    -- trailing-data
 refused not-a-deb \
-    "mkdom0 build: $C/not-a-deb_1.0_amd64.deb (package not-a-deb): not a readable .deb: Unrecognized archive format" \
+    "mkdom0 build: $(cached not-a-deb_1.0_amd64 debs/junk.deb) (package not-a-deb): not a readable .deb: Unrecognized archive format" \
     -- not-a-deb
-refused empty-deb '' "$C/empty-deb_1.0_amd64.deb (package empty-deb): not a readable .deb" -- empty-deb
+refused empty-deb '' "$(cached empty-deb_1.0_amd64 debs/empty.deb) (package empty-deb): not a readable .deb" -- empty-deb
 # 4 GiB from a few hundred KB, refused at the ratio cap within 1 GB of memory
 # (without it the build reads 1 GiB, the total cap, and runs out of memory)
-CAP_KB=1000000 refused decompression-bomb '' "$C/deb-bomb_1.0-1_amd64.deb (package deb-bomb): data.tar.zst member ./usr/z1: zstd data expands to" \
+CAP_KB=1000000 refused decompression-bomb '' "$(cached deb-bomb_1.0-1_amd64 debs/bomb.deb) (package deb-bomb): data.tar.zst member ./usr/z1: zstd data expands to" \
     "more than the limit of 100 times its compressed size past the first 16777216 bytes" -- deb-bomb
 
 # An absolute member name is rooted, as dpkg does (it skips the leading
@@ -569,8 +591,10 @@ for d in indexes debs unpacked; do
 done
 # a .deb in our cache that another user owns (they may rewrite it in place)
 rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"; rm -rf "$W/wcache/unpacked"
-chown nobody "$W/wcache/debs/stub-busybox_1.0_amd64.deb"
-must_fail foreign-deb "$W/wcache/debs/stub-busybox_1.0_amd64.deb belongs to user $NOBODY" -- \
+# (its cache name: apt's with the signed index's SHA-256)
+BB_C=$(cd "$W/wcache/debs" && ls stub-busybox_1.0_amd64.*.deb)
+chown nobody "$W/wcache/debs/$BB_C"
+must_fail foreign-deb "$W/wcache/debs/$BB_C belongs to user $NOBODY" -- \
     "$MKDOM0" build --cache "$W/wcache" --keys "$KEYS" -o "$W/out-wcache" good.ini
 # The cache's lock replaced by a symlink: followed, it had root create
 # the file it names (/etc/nologin would lock out every other user).
@@ -626,7 +650,7 @@ PY
     else bad "$name: failed, but not on the changed .deb: $(cat "$name.err")"; fi
 }
 rm -rf "$W/wcache"; cp -a "$CACHE" "$W/wcache"
-swap swap-stub "$W/wcache" stub-busybox_1.0_amd64.deb good.ini
+swap swap-stub "$W/wcache" "$BB_C" good.ini
 
 # The output's lock in a sticky directory (like /tmp), made by another user
 # before root builds there: its owner could unlink it while a build holds
@@ -808,7 +832,7 @@ if [ $img_rc = 0 ]; then
     # trial 9c's swap, on the default image: a long time between the check
     # and the extraction (the trial's build took the swapped busybox)
     printf '[Image]\nBase=default\n' >real-swap.ini
-    bb=$(cd "$REAL_CACHE/debs" && ls | grep '^busybox-static_' | head -n1)
+    bb=$(cd "$REAL_CACHE/debs" && ls | grep -E '^busybox-static_.*\.[0-9a-f]{64}\.deb$' | head -n1)
     # a file of this cache's own, not a link into the shared one: the swap replaces it here
     cp --remove-destination "$(readlink -f "$REAL_CACHE/debs/$bb")" "$REAL_CACHE/debs/$bb"
     swap real-swap "$REAL_CACHE" "$bb" real-swap.ini

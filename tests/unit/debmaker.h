@@ -113,9 +113,16 @@ static void dm_ar_add(struct archive *ar, const char *name, const void *data, si
     archive_entry_free(e);
 }
 
-/* Write OUT; `lines` is NULL-terminated.  Returns 0 or -1 (message on stderr). */
-static int dm_make_deb(const char *out, const char *pkg, const char *filter,
-                       const char *const *lines)
+/* Write OUT; `lines` is NULL-terminated; `layout` (NULL: "V", "C", "D") the
+ * ar members in order, for the layouts dpkg-deb refuses (deb(5)):
+ *     V            debian-binary "2.0\n"      V=TEXT   holding TEXT
+ *     C            control.tar.gz             C=NAME   its bytes named NAME
+ *     D            data.tar.FILTER            D=NAME   its bytes named NAME
+ *     D+TEXT       data.tar.FILTER, TEXT appended after its compressed bytes
+ *     X=NAME       a member NAME holding "x\n"
+ * Returns 0 or -1 (message on stderr). */
+static int dm_make_deb_layout(const char *out, const char *pkg, const char *filter,
+                              const char *const *lines, const char *const *layout)
 {
     struct dm_buf ctl = { 0 }, dat = { 0 }, deb = { 0 };
     struct archive *c = dm_tar_new(&ctl, "gz");
@@ -162,11 +169,28 @@ static int dm_make_deb(const char *out, const char *pkg, const char *filter,
     archive_write_set_format_ar_svr4(ar);
     archive_write_set_bytes_in_last_block(ar, 1); /* no zero padding after the last member */
     archive_write_open(ar, &deb, dm_open_cb, dm_write_cb, dm_close_cb);
-    dm_ar_add(ar, "debian-binary", "2.0\n", 4);
-    dm_ar_add(ar, "control.tar.gz", ctl.p, ctl.n);
+    static const char *const plain[] = { "V", "C", "D", NULL };
     char dname[32];
     snprintf(dname, sizeof dname, "data.tar%s%s", *filter ? "." : "", filter);
-    dm_ar_add(ar, dname, dat.p, dat.n);
+    for (const char *const *m = layout ? layout : plain; *m; m++) {
+        const char *arg = (*m)[1] ? *m + 2 : NULL;
+        if ((*m)[0] == 'V') {
+            dm_ar_add(ar, "debian-binary", arg ? arg : "2.0\n", strlen(arg ? arg : "2.0\n"));
+        } else if ((*m)[0] == 'C') {
+            dm_ar_add(ar, arg ? arg : "control.tar.gz", ctl.p, ctl.n);
+        } else if ((*m)[0] == 'D' && (*m)[1] == '+') {
+            size_t extra = strlen(arg);
+            unsigned char *both = malloc(dat.n + extra);
+            memcpy(both, dat.p, dat.n);
+            memcpy(both + dat.n, arg, extra);
+            dm_ar_add(ar, dname, both, dat.n + extra);
+            free(both);
+        } else if ((*m)[0] == 'D') {
+            dm_ar_add(ar, arg ? arg : dname, dat.p, dat.n);
+        } else {
+            dm_ar_add(ar, arg, "x\n", 2);
+        }
+    }
     archive_write_close(ar);
     archive_write_free(ar);
 
@@ -180,6 +204,12 @@ static int dm_make_deb(const char *out, const char *pkg, const char *filter,
     free(dat.p);
     free(deb.p);
     return rc;
+}
+
+static int dm_make_deb(const char *out, const char *pkg, const char *filter,
+                       const char *const *lines)
+{
+    return dm_make_deb_layout(out, pkg, filter, lines, NULL);
 }
 
 #endif

@@ -372,6 +372,83 @@ static void test_dpkg_deb(void)
     free(p);
 }
 
+/* deb(5)'s layout, as dpkg-deb reads it (trial 9f case 8: a .deb with two
+ * control members, and one with garbage after its data member's gzip
+ * stream, were installed; dpkg-deb refuses both).  Each layout is read by
+ * mkdom0 and, where it is installed, by `dpkg-deb -c`: where dpkg-deb
+ * refuses, mkdom0 must too (`dpkg` 1: it refuses; 0: it accepts; -1:
+ * mkdom0 is stricter, named in the comment). */
+static void test_layouts(void)
+{
+    bool have_dpkg = system("command -v dpkg-deb >/dev/null") == 0;
+    static const struct {
+        const char *name, *filter, *layout[6], *needle; /* needle NULL: accepted */
+        int dpkg;
+    } cases[] = {
+        { "twoctl", "gz", { "V", "C", "C", "D" }, "second control member control.tar.gz", 1 },
+        /* the trial's: a gzip magic, then no gzip */
+        { "trailgz", "gz", { "V", "C", "D+\x1f\x8bgarbagegarbagegarbagegarbage" }, "data.tar.gz: ", 1 },
+        /* bytes that begin no stream: dpkg-deb's decompressors end
+         * quietly before them (zlib's gzread skips "trailing garbage";
+         * xz and zstd stop at their stream's end), so it takes them;
+         * mkdom0 refuses bytes it cannot account for, which another
+         * reader may take for more data */
+        { "trailgz2", "gz", { "V", "C", "D+garbage after the stream" },
+          "data.tar.gz: data after the end of the gzip stream", -1 },
+        { "trailxz", "xz", { "V", "C", "D+garbage after the stream" },
+          "data.tar.xz: data after the end of the xz stream", -1 },
+        { "trailzst", "zst", { "V", "C", "D+garbage after the stream" },
+          "data.tar.zst: data after the end of the zstd stream", -1 },
+        { "noversion", "xz", { "C", "D" }, "first member 'control.tar.gz', not debian-binary", 1 },
+        { "version3", "xz", { "V=3.0\n", "C", "D" }, "debian-binary: format '3.0', not 2.x", 1 },
+        { "versionnl", "xz", { "V=2.0", "C", "D" }, "debian-binary: format '2.0', not 2.x", 1 },
+        { "datafirst", "xz", { "V", "D", "C" }, "member 'data.tar.xz' before control.tar", 1 },
+        { "junkbefore", "xz", { "V", "C", "X=junk", "D" }, "member 'junk' before data.tar", 1 },
+        { "ctlbz2", "xz", { "V", "C=control.tar.bz2", "D" },
+          "control member control.tar.bz2: deb(5) names control.tar, .gz, .xz or .zst", 1 },
+        { "datafoo", "xz", { "V", "C", "D=data.tar.foo" }, "data member data.tar.foo: deb(5) names", 1 },
+        { "xzasgz", "xz", { "V", "C", "D=data.tar.gz" }, "data.tar.gz holds xz data, not gzip", 1 },
+        { "plainasxz", "", { "V", "C", "D=data.tar.xz" }, "data.tar.xz holds none data, not xz", 1 },
+        { "nocontrol", "xz", { "V" }, "no control.tar member", 1 },
+        /* after data.tar dpkg-deb reads no further; which of two a reader
+         * takes is where tools differ: refused */
+        { "twodata", "xz", { "V", "C", "D", "D=data.tar.gz" }, "second data member data.tar.gz", -1 },
+        { "ctlafter", "xz", { "V", "C", "D", "C" }, "second control member control.tar.gz", -1 },
+        /* what deb(5) has readers skip, and a later format minor */
+        { "underscore", "xz", { "V", "X=_gpgorigin", "C", "X=_extra", "D" }, NULL, 0 },
+        { "trailer", "xz", { "V", "C", "D", "X=trailer" }, NULL, 0 },
+        { "version21", "xz", { "V=2.1\nmore lines\n", "C", "D" }, NULL, 0 },
+        { "plain", "", { "V", "C", "D" }, NULL, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *p = deb_path(cases[i].name);
+        CHECK(dm_make_deb_layout(p, cases[i].name, cases[i].filter, good, cases[i].layout) == 0);
+        md_tree *t = md_tree_new(true);
+        md_err e = MD_ERR_INIT;
+        int rc = md_deb_extract(t, p, "pkg", MD_CLASH_ERROR, NULL, &e);
+        if (cases[i].needle) {
+            CHECK(rc < 0);
+            CHECK_ERR(&e, p);
+            CHECK_ERR(&e, cases[i].needle);
+        } else {
+            CHECK(rc == 0);
+            CHECK(md_tree_lookup(t, "/usr/bin/tool") != NULL);
+            if (rc < 0)
+                fprintf(stderr, "%s: %s\n", cases[i].name, e.msg);
+        }
+        md_tree_free(t);
+        if (have_dpkg && cases[i].dpkg >= 0) {
+            char *cmd = md_xasprintf("dpkg-deb -c %s >/dev/null 2>&1", p);
+            int refused = system(cmd) != 0;
+            if (refused != cases[i].dpkg)
+                fprintf(stderr, "%s: dpkg-deb %s it\n", cases[i].name, refused ? "refuses" : "accepts");
+            CHECK(refused == cases[i].dpkg);
+            free(cmd);
+        }
+        free(p);
+    }
+}
+
 /* The fault of issue 8: a package ships /var/run as a directory.  In the
  * build's order (layout, packages, base files) the image's link wins and
  * the package's contents land under /run. */
@@ -426,6 +503,7 @@ int main(int argc, char **argv)
     test_truncated();
     test_bombs();
     test_dpkg_deb();
+    test_layouts();
     test_var_run_dir();
     char *cmd = md_xasprintf("rm -rf %s", tmpdir);
     if (system(cmd) != 0)

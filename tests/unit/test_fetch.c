@@ -1,7 +1,8 @@
 /* fetch: file:// URLs read only as regular files, and a stop asked for
  * ends a transfer (trial 9f case 3: a FIFO in a file:// mirror hung
  * resolve and build for ever, past the stall limit and the first
- * SIGTERM). */
+ * SIGTERM), and URLs written into messages without their credentials
+ * (trial 9f case 6: user:password from URL= was in every message). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 #include "packages/fetch.h"
 #include "core/mem.h"
+#include "core/url.h"
 #include "t.h"
 #include "tfiles.h"
 
@@ -64,6 +66,31 @@ int main(void)
     CHECK(md_fetch_mem(murl, 1000, NULL, &data, &len, &err) < 0);
     CHECK_ERR(&err, "/missing: download failed: cannot open");
     md_err_clear(&err);
+    /* credentials (RFC 3986 userinfo) never reach text; libcurl gets
+     * them (test 12 checks that the server does) */
+    static const char *const shown[][2] = {
+        { "http://user:s3cret@h:8080/debian", "http://***@h:8080/debian" },
+        { "https://TOKEN@h/a", "https://***@h/a" },
+        { "http://u:p@ss@h/a@b", "http://***@h/a@b" }, /* the last '@' of the authority */
+        { "http://h/a@b", "http://h/a@b" },            /* an '@' in the path is no userinfo */
+        { "http://h?x@y", "http://h?x@y" },
+        { "http://h", "http://h" },
+        { "file:///r/pool/x.deb", "file:///r/pool/x.deb" },
+        { "no-scheme@h/x", "no-scheme@h/x" },
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+        char *got = md_url_shown(shown[i][0]);
+        CHECK_STR(got, shown[i][1]);
+        free(got);
+    }
+    CHECK(md_url_shown(NULL) == NULL);
+    char *curl = md_xasprintf("file://user:s3cret@localhost%s/missing", tmp);
+    CHECK(md_fetch_mem(curl, 1000, NULL, &data, &len, &err) < 0);
+    CHECK_ERR(&err, "file://***@localhost/");
+    CHECK(!strstr(err.msg, "s3cret"));
+    md_err_clear(&err);
+    free(curl);
     /* a stop asked for ends a transfer (file:// here; http:// through
      * libcurl's progress callback, test 12) */
     static volatile sig_atomic_t stop = 1;

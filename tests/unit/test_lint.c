@@ -1538,6 +1538,34 @@ static void test_rootfs_devices(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "229:0"));
     md_lint_free(l);
     md_tree_free(t);
+
+    /* trial 9f case 7: a Copy= onto /dev/console made it a regular file
+     * and lint said nothing; init then has no console */
+    static const char *const console_bad = "not the character device 5:1: the kernel cannot open it";
+    t = good_rootfs();
+    md_attr a644 = { 0644, 0, 0, 0 };
+    CHECK(md_tree_add_device(t, "/dev/console", &a600, MD_NODE_CHAR, 5, 1, "t", &err) == 0);
+    l = rootfs(t, "4.17");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 1, console_bad));
+    md_lint_free(l);
+    md_tree_remove(t, "/dev/console");
+    CHECK(md_tree_add_file(t, "/dev/console", &a644, (unsigned char *)md_xstrdup("x\n"), 2, "t",
+                           MD_CLASH_ERROR, &err) == 0);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "a regular file, not the character device 5:1"));
+    md_lint_free(l);
+    md_tree_remove(t, "/dev/console");
+    CHECK(md_tree_add_device(t, "/dev/console", &a600, MD_NODE_CHAR, 4, 1, "t", &err) == 0);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "a character device of another number, not the "
+                                          "character device 5:1"));
+    md_lint_free(l);
+    md_tree_remove(t, "/dev/console");
+    CHECK(md_tree_add_device(t, "/dev/console", &a600, MD_NODE_BLOCK, 5, 1, "t", &err) == 0);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 1, console_bad));
+    md_lint_free(l);
+    md_tree_free(t);
 }
 
 static void test_rootfs_modules(void)

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include "packages/resolve.h"
@@ -358,7 +359,8 @@ static void test_download(void)
     CHECK_STR(said.n > 1 ? said.v[1] : NULL, "note debs: 1 downloaded (16 bytes), 0 cached");
     md_strv_free(&said);
     out.progress = false;
-    char *want = md_xasprintf("%s/debs/good_1_amd64.deb", cache);
+    /* apt's name and the SHA-256 the index gives (trial 9f case 9) */
+    char *want = md_xasprintf("%s/debs/good_1_amd64.%s.deb", cache, gh);
     CHECK(res && md_resolve_path(res, 0) && !strcmp(md_resolve_path(res, 0), want));
     CHECK(res && md_resolve_download(res, cache, &st, &err) == 0 && st.downloaded == 0 && st.cached == 1);
     CHECK(said.n == 1); /* progress off: the note alone */
@@ -371,14 +373,69 @@ static void test_download(void)
     md_err e2 = MD_ERR_INIT;
     CHECK(res && md_resolve_download(res, cache, &st, &e2) < 0);
     CHECK_ERR(&e2, "pool/bad_1_amd64.deb: package bad: SHA256 mismatch");
-    char *badc = md_xasprintf("%s/debs/bad_1%%3a1_amd64.deb", cache);
+    char *badc = md_xasprintf("%s/debs/bad_1%%3a1_amd64.%s.deb", cache, bh);
     CHECK(access(badc, F_OK) != 0);
     md_resolve_free(res);
-    md_repo_free(r);
-    char *cmd = md_xasprintf("ls -A %s/debs | grep -v -e '^good_1_amd64.deb$' -e '^.lock$' && exit 1; rm -rf %s",
-                             cache, dir);
+    char *cmd = md_xasprintf("ls -A %s/debs | grep -v -e '^good_1_amd64.%s.deb$' -e '^.lock$' && exit 1; exit 0",
+                             cache, gh);
     CHECK(system(cmd) == 0); /* nothing else (no partial file) in the cache */
+    free(cmd);
+
+    /* trial 9f case 9: another repository with other bytes under the same
+     * NAME_VERSION_ARCH.deb.  Under apt's name each download replaced the
+     * other's copy, and a build sharing the cache that extracted after
+     * the other's download refused its package as changed after its
+     * check.  Now each has its own file, and the first is left alone. */
+    static const char other[] = "other deb content, a rebuild";
+    char *pool2 = md_xasprintf("%s/repo2/pool", dir), *gp2 = md_xasprintf("%s/good_1_amd64.deb", pool2);
+    CHECK(md_mkdir_p(pool2, 0755, &err) == 0);
+    CHECK(md_write_atomic(gp2, other, sizeof other - 1, 0644, &err) == 0);
+    char oh[65];
+    md_sha256_hex(other, sizeof other - 1, oh);
+    char *idx2 = md_xasprintf("Package: good\nVersion: 1\nArchitecture: amd64\nFilename: pool/good_1_amd64.deb\n"
+                              "Size: %zu\nSHA256: %s\n", sizeof other - 1, oh);
+    char *url2 = md_xasprintf("file://%s/repo2", dir);
+    md_repo_config c2 = { .name = "vendor", .url = url2, .suite = "s" };
+    md_repo *r2 = md_repo_new(&c2, &err);
+    CHECK(md_repo_add_index(r2, "idx2", idx2, strlen(idx2), &err) == 0);
+    setup s2 = { { r2 }, 1 };
+    md_resolve *res2 = run(&s2, w1, NULL, NULL, 0, false, &err);
+    CHECK(res2 && md_resolve_download(res2, cache, &st, &err) == 0 && st.downloaded == 1);
+    char *want2 = md_xasprintf("%s/debs/good_1_amd64.%s.deb", cache, oh);
+    CHECK(res2 && md_resolve_path(res2, 0) && !strcmp(md_resolve_path(res2, 0), want2));
+    unsigned char *got = NULL;
+    size_t glen = 0;
+    CHECK(md_read_file(want, &got, &glen, &err) == 0 && glen == sizeof good - 1 && !memcmp(got, good, glen));
+    free(got), got = NULL;
+    CHECK(md_read_file(want2, &got, &glen, &err) == 0 && glen == sizeof other - 1 && !memcmp(got, other, glen));
+    free(got), got = NULL;
+    md_resolve_free(res2);
+
+    /* A cache an older mkdom0 filled (apt's names) stays warm: its copy
+     * that matches is linked to the new name, not fetched again (an
+     * offline build from it still works), and stays for that mkdom0; one
+     * that does not match is not used. */
+    char *oldn = md_xasprintf("%s/debs/good_1_amd64.deb", cache);
+    CHECK(rename(want2, oldn) == 0);
+    CHECK(unlink(gp2) == 0); /* a download would fail now */
+    res2 = run(&s2, w1, NULL, NULL, 0, false, &err);
+    CHECK(res2 && md_resolve_download(res2, cache, &st, &err) == 0 && st.cached == 1 && st.downloaded == 0);
+    CHECK(access(want2, F_OK) == 0 && access(oldn, F_OK) == 0);
+    md_resolve_free(res2);
+    CHECK(unlink(want2) == 0);
+    md_err e3 = MD_ERR_INIT;
+    res = run(&s, w1, NULL, NULL, 0, false, &err);
+    CHECK(unlink(want) == 0 && unlink(gp) == 0); /* repository one's copy gone, its URL too */
+    CHECK(res && md_resolve_download(res, cache, &st, &e3) < 0); /* not repository two's bytes */
+    CHECK_ERR(&e3, "good_1_amd64.deb: download failed");
+    CHECK(access(oldn, F_OK) == 0);
+    md_resolve_free(res);
+    md_repo_free(r2);
+    md_repo_free(r);
+    cmd = md_xasprintf("rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
     free(cmd), free(badc), free(want), free(url), free(gp), free(bp), free(pool), free(cache);
+    free(pool2), free(gp2), free(url2), free(want2), free(oldn); /* idx2: the repository's */
 }
 
 static char *joined(const md_strv *v)

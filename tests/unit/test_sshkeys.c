@@ -1,5 +1,6 @@
 /* sshkeys against temporary directories, with the real ssh-keygen. */
 #define _XOPEN_SOURCE 700
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -315,14 +316,45 @@ static void test_host_keys_tree(const char *tmp)
     free(empty); free(rsapub); free(cmd); free(src); free(rsa); free(dir);
 }
 
+static char *keygen_pub(const char *tmp, const char *type, const char *bits);
+static size_t unb64(const char *s, unsigned char *out);
+static void put_string(unsigned char *b, size_t *n, const void *s, size_t l);
+static char *line_of(const char *type, const unsigned char *blob, size_t n);
+
+/* "TYPE BASE64" of a key ssh-keygen makes, and `name` as its comment */
+static char *key_named(const char *tmp, const char *type, const char *bits, const char *name)
+{
+    char *l = keygen_pub(tmp, type, bits);
+    CHECK(l != NULL);
+    char *sp = l ? strrchr(l, ' ') : NULL;
+    if (sp)
+        *sp = '\0';
+    char *r = md_xasprintf("%s %s", l ? l : "none", name);
+    free(l);
+    return r;
+}
+
 static void test_authorized(const char *tmp)
 {
     char *f1 = md_xasprintf("%s/a.pub", tmp), *f2 = md_xasprintf("%s/b.keys", tmp);
-    t_spit(f1, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\r\n");
-    t_spit(f2, "# team keys\n\n"
-             "  from=\"10.0.0.0/8,host one\",no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB bob  \n"
-             "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI carol\n"
-             "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t dave");
+    /* real keys: a line is checked as sshd reads it (its base64 decodes
+     * to a key of its type) */
+    char *alice = key_named(tmp, "ed25519", "", "alice@x"), *bob = key_named(tmp, "rsa", "2048", "bob");
+    char *carol = key_named(tmp, "ecdsa", "256", "carol");
+    unsigned char eb[128], b[256];
+    size_t en = unb64(strchr(alice, ' ') + 1, eb), bn = 0;
+    CHECK(en == 51);
+    put_string(b, &bn, "sk-ssh-ed25519@openssh.com", 26), put_string(b, &bn, eb + 19, 32);
+    put_string(b, &bn, "ssh:", 4);
+    char *sk = line_of("sk-ssh-ed25519@openssh.com", b, bn);
+    *strrchr(sk, ' ') = '\0';
+    char *dave = md_xasprintf("%s dave", sk);
+    free(sk);
+    char *t1 = md_xasprintf("%s\r\n", alice);
+    char *t2 = md_xasprintf("# team keys\n\n  from=\"10.0.0.0/8,host one\",no-pty %s  \n%s\n%s", bob,
+                            carol, dave);
+    t_spit(f1, t1);
+    t_spit(f2, t2);
     md_strv files = { 0 };
     md_strv_push(&files, f1);
     md_strv_push(&files, f2);
@@ -337,11 +369,10 @@ static void test_authorized(const char *tmp)
         size_t len;
         const unsigned char *d = md_node_data(n, &len);
         char *s = strndup((const char *)d, len);
-        CHECK_STR(s,
-                  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@x\n"
-                  "from=\"10.0.0.0/8,host one\",no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAB bob\n"
-                  "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI carol\n"
-                  "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t dave\n");
+        char *want = md_xasprintf("%s\nfrom=\"10.0.0.0/8,host one\",no-pty %s\n%s\n%s\n", alice, bob,
+                                  carol, dave);
+        CHECK_STR(s, want);
+        free(want);
         free(s);
         CHECK(md_node_attr(n)->mode == 0600 && md_node_attr(n)->mtime == 5);
     }
@@ -354,12 +385,15 @@ static void test_authorized(const char *tmp)
     struct { const char *text, *needle; } bad[] = {
         { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n",
           "is a private key" },
-        { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAA x\nhello world\n", ":2: not an OpenSSH public key" },
+        { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAA x\nhello world\n", ":1: not an OpenSSH public key" },
+        { NULL, ":2: not an OpenSSH public key" }, /* alice's line, then garbage */
         { "ssh-ed25519\n", ":1: not an OpenSSH public key" },
         { "ssh-ed25519 not*base64*at*all*here x\n", ":1:" },
         { "# only a comment\n\n", "holds no public key" },
         { "", "holds no public key" },
     };
+    char *then = md_xasprintf("%s\nhello world\n", alice);
+    bad[2].text = then;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         t_spit(f2, bad[i].text);
         md_err_clear(&e);
@@ -386,6 +420,216 @@ static void test_authorized(const char *tmp)
     md_strv_free(&files);
     free(f1);
     free(f2);
+    free(then), free(t1), free(t2), free(alice), free(bob), free(carol), free(dave);
+}
+
+/* ---- authorized_keys lines against ssh-keygen (trial 9f case 10) ---- */
+
+static char *b64(const unsigned char *d, size_t n)
+{
+    char *o = md_xmalloc(4 * ((n + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)o, d, (int)n);
+    return o;
+}
+
+static size_t unb64(const char *s, unsigned char *out)
+{
+    size_t n = strcspn(s, " \n");
+    int m = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
+    return m < 0 ? 0 : (size_t)m - (n && s[n - 1] == '=') - (n > 1 && s[n - 2] == '=');
+}
+
+static void put_string(unsigned char *b, size_t *n, const void *s, size_t l)
+{
+    b[(*n)++] = (unsigned char)(l >> 24), b[(*n)++] = (unsigned char)(l >> 16);
+    b[(*n)++] = (unsigned char)(l >> 8), b[(*n)++] = (unsigned char)l;
+    memcpy(b + *n, s, l);
+    *n += l;
+}
+
+/* "TYPE BASE64 COMMENT" of a blob */
+static char *line_of(const char *type, const unsigned char *blob, size_t n)
+{
+    char *e = b64(blob, n), *l = md_xasprintf("%s %s t@x", type, e);
+    free(e);
+    return l;
+}
+
+/* What ssh-keygen -l makes of a file holding `line` alone: 1 a key. */
+static int keygen_reads(const char *tmp, const char *line)
+{
+    char *f = md_xasprintf("%s/one.pub", tmp);
+    t_spit(f, line);
+    char *cmd = md_xasprintf("ssh-keygen -l -f %s >/dev/null 2>&1", f);
+    int ok = system(cmd) == 0;
+    free(cmd), free(f);
+    return ok;
+}
+
+/* What mkdom0 makes of it; the error, when refused, names FILE:1. */
+static int mkdom0_reads(const char *tmp, const char *line, char *why, size_t wn)
+{
+    char *f = md_xasprintf("%s/one.keys", tmp);
+    t_spit(f, line);
+    md_strv files = { 0 };
+    md_strv_push(&files, f);
+    md_tree *t = md_tree_new(true);
+    md_err e = MD_ERR_INIT;
+    int ok = md_sshkeys_add_authorized(t, &files, 0, &e) == 0;
+    snprintf(why, wn, "%s", e.msg);
+    char *at = md_xasprintf("%s:1: not an OpenSSH public key: ", f);
+    if (!ok && !strstr(e.msg, at))
+        fprintf(stderr, "error does not name %s:1: %s\n", f, e.msg), ok = -1;
+    free(at);
+    md_tree_free(t);
+    md_strv_free(&files);
+    free(f);
+    return ok;
+}
+
+static char *keygen_pub(const char *tmp, const char *type, const char *bits)
+{
+    char *f = md_xasprintf("%s/k-%s%s", tmp, type, bits);
+    char *cmd = md_xasprintf("rm -f %s %s.pub; ssh-keygen -q -t %s %s%s -N '' -C t@x -f %s </dev/null >/dev/null 2>&1",
+                             f, f, type, *bits ? "-b " : "", bits, f);
+    char *pub = md_xasprintf("%s.pub", f), *line = system(cmd) == 0 ? t_slurp(pub) : NULL;
+    if (line)
+        line[strcspn(line, "\n")] = '\0';
+    free(cmd), free(f), free(pub);
+    return line;
+}
+
+static void test_authorized_vs_keygen(const char *tmp)
+{
+    char *ed = keygen_pub(tmp, "ed25519", ""), *rsa = keygen_pub(tmp, "rsa", "2048");
+    char *ec256 = keygen_pub(tmp, "ecdsa", "256"), *ec384 = keygen_pub(tmp, "ecdsa", "384");
+    char *ec521 = keygen_pub(tmp, "ecdsa", "521");
+    CHECK(ed && rsa && ec256 && ec384 && ec521);
+    if (!ed || !rsa || !ec256 || !ec384 || !ec521)
+        return;
+    unsigned char eb[128], cb[256], b[9000];
+    size_t en = unb64(strchr(ed, ' ') + 1, eb), cn = unb64(strchr(ec256, ' ') + 1, cb), n;
+    CHECK(en == 51 && cn == 104);
+    const unsigned char *q = cb + cn - 65; /* ecdsa-256's point, its last field */
+    md_strv good = { 0 }, bad = { 0 };
+    md_strv_push(&good, ed), md_strv_push(&good, rsa), md_strv_push(&good, ec256);
+    md_strv_push(&good, ec384), md_strv_push(&good, ec521);
+    /* FIDO keys, which ssh-keygen cannot make without a token */
+    n = 0;
+    put_string(b, &n, "sk-ssh-ed25519@openssh.com", 26), put_string(b, &n, eb + 19, 32);
+    put_string(b, &n, "ssh:", 4);
+    md_strv_push_own(&good, line_of("sk-ssh-ed25519@openssh.com", b, n));
+    n = 0;
+    put_string(b, &n, "sk-ecdsa-sha2-nistp256@openssh.com", 34), put_string(b, &n, "nistp256", 8);
+    put_string(b, &n, q, 65), put_string(b, &n, "ssh:", 4);
+    md_strv_push_own(&good, line_of("sk-ecdsa-sha2-nistp256@openssh.com", b, n));
+
+    /* the trial's three */
+    md_strv_pushf(&bad, "ssh-rsa %s", strchr(ed, ' ') + 1);              /* type != blob */
+    char *stray = md_xstrdup(ed);
+    *strrchr(stray, ' ') = '\0';
+    md_strv_pushf(&bad, "%sx root@x", stray);                                /* a stray character */
+    free(stray);
+    size_t big = 3u << 20;
+    unsigned char *rnd = md_xmalloc(big);
+    for (size_t i = 0; i < big; i++)
+        rnd[i] = (unsigned char)(i * 2654435761u >> 13);
+    char *rb = b64(rnd, big);
+    md_strv_push_own(&bad, md_xasprintf("ssh-ed25519 %s", rb));              /* 4 MB, no key */
+    free(rb), free(rnd);
+    /* more of the kind */
+    char *cut = md_xstrdup(rsa);
+    memmove(strrchr(cut, ' ') - 4, strrchr(cut, ' '), strlen(strrchr(cut, ' ')) + 1);
+    md_strv_push_own(&bad, cut);                                             /* blob cut short */
+    memcpy(b, eb, en), memcpy(b + en, "\0\0\0\0", 4);
+    md_strv_push_own(&bad, line_of("ssh-ed25519", b, en + 4));               /* bytes after it */
+    memcpy(b, cb, cn), b[cn - 1] ^= 1;
+    md_strv_push_own(&bad, line_of("ecdsa-sha2-nistp256", b, cn));          /* off the curve */
+    n = 0;
+    put_string(b, &n, "ecdsa-sha2-nistp256", 19), put_string(b, &n, "nistp384", 8);
+    put_string(b, &n, q, 65);
+    md_strv_push_own(&bad, line_of("ecdsa-sha2-nistp256", b, n));           /* wrong curve */
+    unsigned char mod[64];
+    memset(mod, 0xa5, sizeof mod), mod[0] = 0x00, mod[1] = 0xc3;
+    n = 0;
+    put_string(b, &n, "ssh-rsa", 7), put_string(b, &n, "\x01\x00\x01", 3);
+    put_string(b, &n, mod, sizeof mod);
+    md_strv_push_own(&bad, line_of("ssh-rsa", b, n));                       /* 504 bits */
+    n = 0;
+    put_string(b, &n, "ssh-rsa", 7), put_string(b, &n, "\x81\x00\x01", 3);
+    md_strv_push_own(&bad, line_of("ssh-rsa", b, n));                       /* negative e */
+    char *nopad = md_xstrdup(ec256);
+    char *eq = strchr(nopad, '=');
+    CHECK(eq != NULL);
+    if (eq)
+        memmove(eq, eq + 1, strlen(eq));
+    md_strv_push_own(&bad, nopad);                                           /* padding gone */
+    char *bits = md_xstrdup(ec256);
+    eq = strchr(bits, '=');
+    if (eq)
+        eq[-1] = eq[-1] == 'A' ? 'B' : eq[-1] == 'Q' ? 'R' : eq[-1] == 'g' ? 'h' : 'x';
+    md_strv_push_own(&bad, bits);                                            /* pad bits set */
+    md_strv_push(&bad, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA@ x");
+
+    char why[2048];
+    for (size_t i = 0; i < good.n; i++) {
+        int k = keygen_reads(tmp, good.v[i]), m = mkdom0_reads(tmp, good.v[i], why, sizeof why);
+        if (k != 1 || m != 1)
+            fprintf(stderr, "good line %zu: ssh-keygen %d, mkdom0 %d (%s): %.80s\n", i, k, m, why,
+                    good.v[i]);
+        CHECK(k == 1 && m == 1);
+        /* with options sshd reads, and a comment */
+        char *opt = md_xasprintf("from=\"10.0.0.0/8,host one\",NO-PTY,command=\"echo \\\"hi\\\"\","
+                                 "environment=\"A=b c\",expiry-time=\"20991231\",tunnel=\"4\" %s",
+                                 good.v[i]);
+        m = mkdom0_reads(tmp, opt, why, sizeof why);
+        if (m != 1)
+            fprintf(stderr, "good line %zu with options: %s\n", i, why);
+        CHECK(m == 1);
+        free(opt);
+    }
+    for (size_t i = 0; i < bad.n; i++) {
+        int k = keygen_reads(tmp, bad.v[i]), m = mkdom0_reads(tmp, bad.v[i], why, sizeof why);
+        if (k != 0 || m != 0)
+            fprintf(stderr, "bad line %zu: ssh-keygen %d, mkdom0 %d (%s): %.80s\n", i, k, m, why,
+                    bad.v[i]);
+        CHECK(k == 0 && m == 0);
+    }
+    /* the reasons, for the trial's lines */
+    mkdom0_reads(tmp, bad.v[0], why, sizeof why);
+    CHECK(strstr(why, "the key is of type ssh-ed25519, but the line says ssh-rsa") != NULL);
+    mkdom0_reads(tmp, bad.v[1], why, sizeof why);
+    CHECK(strstr(why, "its key is not base64") != NULL);
+    mkdom0_reads(tmp, bad.v[2], why, sizeof why);
+    CHECK(strstr(why, "longer than 8192 bytes") != NULL);
+    /* options sshd(8) does not read (ssh-keygen -l skips options unread):
+     * sshd ignores such a line */
+    static const char *const bad_opts[][2] = {
+        { "frm=\"10.0.0.1\" ", "unknown key option 'frm'" },
+        { "no-pty=\"x\" ", "key option no-pty takes no value" },
+        { "command=echo ", "key option command: its value must be in double quotes" },
+        { "command=\"echo ", "no closing double quote" },
+        { "environment=\"NOEQUALS\" ", "not a value sshd(8) reads" },
+        { "tunnel=\"x\" ", "not a value sshd(8) reads" },
+        { "no-pty,,pty ", "unknown key option ''" },
+    };
+    for (size_t i = 0; i < sizeof bad_opts / sizeof *bad_opts; i++) {
+        char *l = md_xasprintf("%s%s", bad_opts[i][0], ed);
+        CHECK(mkdom0_reads(tmp, l, why, sizeof why) == 0);
+        if (!strstr(why, bad_opts[i][1]))
+            fprintf(stderr, "options %s: %s\n", bad_opts[i][0], why);
+        CHECK(strstr(why, bad_opts[i][1]) != NULL);
+        free(l);
+    }
+    /* DSA: ssh-keygen still reads it, sshd refuses it: named */
+    char *dsa = keygen_pub(tmp, "dsa", "");
+    if (dsa) {
+        CHECK(mkdom0_reads(tmp, dsa, why, sizeof why) == 0);
+        CHECK(strstr(why, "a DSA key (ssh-dss)") != NULL);
+    }
+    free(dsa);
+    md_strv_free(&good), md_strv_free(&bad);
+    free(ed), free(rsa), free(ec256), free(ec384), free(ec521);
 }
 
 /* trial 9g case 2: builds sharing a fresh keys directory make each pair
@@ -448,6 +692,7 @@ int main(void)
         test_host_keys_tree(tmp);
         test_untrusted_keys(tmp);
         test_ensure_concurrent(tmp);
+        test_authorized_vs_keygen(tmp);
     } else {
         /* openssh-client is one of make deps' packages: failing here says
          * so, where a skip would pass with four groups unrun */

@@ -9,63 +9,307 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- recognising keys ---- */
+/* ---- recognising keys: sshd(8), AUTHORIZED_KEYS FILE FORMAT ---- */
 
-static bool is_key_type(const char *w, size_t n)
+/* sshd(8): "lines in this file can be several hundred bytes long ... up to
+ * a limit of 8 kilobytes, which permits RSA keys up to 16 kilobits". */
+#define KEY_LINE_MAX 8192
+
+/* sshd's key options (sshd(8) and auth-options.c, which matches them
+ * without regard to case): those that take no value, and those that take
+ * a quoted one. */
+static const char *const flag_options[] = {
+    "agent-forwarding", "cert-authority", "no-agent-forwarding", "no-port-forwarding", "no-pty",
+    "no-user-rc", "no-x11-forwarding", "port-forwarding", "pty", "no-touch-required",
+    "verify-required", "restrict", "user-rc", "x11-forwarding", "touch-required",
+};
+static const char *const value_options[] = {
+    "command", "environment", "expiry-time", "from", "permitlisten", "permitopen", "principals",
+    "tunnel",
+};
+
+/* The options field at *s, as sshauthopt_parse reads it: comma-separated,
+ * each a name or name="value" (a '\"' in it escaped), ending at a blank.
+ * Advances *s past it; false with the reason in why. */
+static bool parse_options(const char **s, char *why, size_t wn)
 {
-    static const char *const prefixes[] = { "ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-" };
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
-        size_t m = strlen(prefixes[i]);
-        if (n > m && !strncmp(w, prefixes[i], m))
-            return true;
+    const char *p = *s;
+    for (;;) {
+        size_t n = strcspn(p, ",= \t\"");
+        bool known = false, valued = false;
+        for (size_t i = 0; !known && i < sizeof flag_options / sizeof *flag_options; i++)
+            known = strlen(flag_options[i]) == n && !strncasecmp(p, flag_options[i], n);
+        for (size_t i = 0; !known && i < sizeof value_options / sizeof *value_options; i++)
+            known = valued = strlen(value_options[i]) == n && !strncasecmp(p, value_options[i], n);
+        if (!known)
+            return snprintf(why, wn, "unknown key option '%.*s' (sshd(8) ignores the line)",
+                            (int)(n > 40 ? 40 : n), p), false;
+        const char *name = p;
+        p += n;
+        if (valued != (*p == '='))
+            return snprintf(why, wn, "key option %.*s %s", (int)n, name,
+                            valued ? "needs =\"VALUE\"" : "takes no value"), false;
+        if (valued) {
+            if (p[1] != '"')
+                return snprintf(why, wn, "key option %.*s: its value must be in double quotes",
+                                (int)n, name), false;
+            const char *v = p + 2;
+            for (p = v; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1] == '"')
+                    p++;
+            if (!*p)
+                return snprintf(why, wn, "key option %.*s: no closing double quote", (int)n,
+                                name), false;
+            size_t vn = (size_t)(p - v);
+            p++;
+            bool bad = false;
+            if (!strncasecmp(name, "environment", n))
+                bad = !vn || !memchr(v, '=', vn) || v[0] == '=';
+            else if (!strncasecmp(name, "tunnel", n))
+                bad = !vn || strspn(v, "0123456789") != vn;
+            else if (!strncasecmp(name, "expiry-time", n)) /* YYYYMMDD[HHMM[SS]][Z] */
+                bad = vn - (vn && v[vn - 1] == 'Z') != strspn(v, "0123456789") ||
+                      (strspn(v, "0123456789") != 8 && strspn(v, "0123456789") != 12 &&
+                       strspn(v, "0123456789") != 14);
+            if (bad)
+                return snprintf(why, wn, "key option %.*s=\"%.*s\": not a value sshd(8) reads",
+                                (int)n, name, (int)(vn > 40 ? 40 : vn), v), false;
+        }
+        if (*p != ',')
+            break;
+        p++;
     }
-    return false;
-}
-
-static bool is_base64(const char *w, size_t n)
-{
-    if (n < 16)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", w[i]))
-            return false;
+    if (*p != ' ' && *p != '\t')
+        return snprintf(why, wn, "bad key options (sshd(8): comma-separated, no blanks outside "
+                                 "double quotes)"), false;
+    *s = p;
     return true;
 }
 
-/* "[options] type base64 [comment]": options may hold quoted spaces. */
-static bool is_pubkey_line(const char *s)
+/* Strict base64 (RFC 4648 4, as OpenSSH's b64_pton reads it: padded to a
+ * multiple of 4, unused bits zero).  Returns the decoded length, or
+ * (size_t)-1. */
+static size_t b64_decode(const char *in, size_t n, unsigned char *out)
 {
-    const char *prev = NULL;
-    size_t prevn = 0;
-    while (*s) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s)
-            break;
-        const char *w = s;
-        bool quoted = false;
-        while (*s && (quoted || (*s != ' ' && *s != '\t'))) {
-            if (*s == '"')
-                quoted = !quoted;
-            else if (*s == '\\' && quoted && s[1])
-                s++;
-            s++;
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (n == 0 || n % 4)
+        return (size_t)-1;
+    size_t pad = in[n - 1] == '=' ? (in[n - 2] == '=' ? 2 : 1) : 0, o = 0;
+    uint32_t acc = 0;
+    for (size_t i = 0; i < n - pad; i++) {
+        const char *c = strchr(abc, in[i]);
+        if (!c || !*c)
+            return (size_t)-1;
+        acc = acc << 6 | (uint32_t)(c - abc);
+        if (i % 4 == 3) {
+            out[o++] = (unsigned char)(acc >> 16), out[o++] = (unsigned char)(acc >> 8);
+            out[o++] = (unsigned char)acc;
+            acc = 0;
         }
-        size_t n = (size_t)(s - w);
-        if (prev && is_key_type(prev, prevn) && is_base64(w, n))
-            return true;
-        prev = w;
-        prevn = n;
     }
-    return false;
+    if (pad == 2) {
+        if (acc & 0xf)
+            return (size_t)-1;
+        out[o++] = (unsigned char)(acc >> 4);
+    } else if (pad == 1) {
+        if (acc & 0x3)
+            return (size_t)-1;
+        out[o++] = (unsigned char)(acc >> 10), out[o++] = (unsigned char)(acc >> 2);
+    }
+    return o;
+}
+
+/* The wire format of a key (RFC 4251 5: uint32-prefixed strings, mpints) */
+typedef struct wire {
+    const unsigned char *p;
+    size_t n;
+} wire;
+
+static bool get_string(wire *w, const unsigned char **s, size_t *n)
+{
+    if (w->n < 4)
+        return false;
+    uint32_t l = (uint32_t)w->p[0] << 24 | (uint32_t)w->p[1] << 16 | (uint32_t)w->p[2] << 8 | w->p[3];
+    if (l > w->n - 4)
+        return false;
+    *s = w->p + 4, *n = l;
+    w->p += 4 + l, w->n -= 4 + l;
+    return true;
+}
+
+static bool string_is(wire *w, const char *want)
+{
+    const unsigned char *s;
+    size_t n;
+    return get_string(w, &s, &n) && n == strlen(want) && !memcmp(s, want, n);
+}
+
+/* An mpint that is not negative, its bits (leading zeros skipped, as
+ * sshbuf_get_bignum2 does); -1 when it is no such mpint or longer than
+ * 16384 bits (OpenSSH's SSHBUF_MAX_BIGNUM). */
+static long get_mpint_bits(wire *w, const unsigned char **v, size_t *vn)
+{
+    const unsigned char *s;
+    size_t n;
+    if (!get_string(w, &s, &n) || (n && (s[0] & 0x80)))
+        return -1;
+    while (n && !*s)
+        s++, n--;
+    if (n > 16384 / 8)
+        return -1;
+    *v = s, *vn = n;
+    if (!n)
+        return 0;
+    long bits = (long)n * 8;
+    for (unsigned c = s[0]; !(c & 0x80); c <<= 1)
+        bits--;
+    return bits;
+}
+
+/* An ECDSA public point Q as sshkey_ec_validate_public takes it: on the
+ * curve, and each coordinate more than half the order's bits long. */
+static bool ec_point_ok(int nid, const unsigned char *q, size_t qn)
+{
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(nid);
+    EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
+    BIGNUM *x = BN_new(), *y = BN_new();
+    const BIGNUM *order = g ? EC_GROUP_get0_order(g) : NULL;
+    bool ok = pt && x && y && order && qn && q[0] == 4 && /* uncompressed, as OpenSSH writes */
+              EC_POINT_oct2point(g, pt, q, qn, NULL) == 1 && EC_POINT_is_on_curve(g, pt, NULL) == 1 &&
+              !EC_POINT_is_at_infinity(g, pt) &&
+              EC_POINT_get_affine_coordinates(g, pt, x, y, NULL) == 1 &&
+              BN_num_bits(x) > BN_num_bits(order) / 2 && BN_num_bits(y) > BN_num_bits(order) / 2;
+    BN_free(x), BN_free(y);
+    EC_POINT_free(pt);
+    EC_GROUP_free(g);
+    return ok;
+}
+
+/* The key types sshd(8) lists; ECDSA with its curve and OpenSSL's NID. */
+static const struct {
+    const char *type, *curve;
+    int nid;
+    bool sk; /* a FIDO key: an application string follows (PROTOCOL.u2f) */
+} key_types[] = {
+    { "ssh-ed25519", NULL, 0, false },
+    { "sk-ssh-ed25519@openssh.com", NULL, 0, true },
+    { "ssh-rsa", NULL, 0, false },
+    { "ecdsa-sha2-nistp256", "nistp256", NID_X9_62_prime256v1, false },
+    { "ecdsa-sha2-nistp384", "nistp384", NID_secp384r1, false },
+    { "ecdsa-sha2-nistp521", "nistp521", NID_secp521r1, false },
+    { "sk-ecdsa-sha2-nistp256@openssh.com", "nistp256", NID_X9_62_prime256v1, true },
+};
+
+/* The key blob of a line whose type word is key_types[k]: its own type
+ * string first (which must be the line's), then that type's fields
+ * (RFC 4253 6.6, RFC 8709, RFC 5656 3.1, PROTOCOL.u2f), and nothing after
+ * them.  False with the reason in why. */
+static bool check_blob(size_t k, const unsigned char *b, size_t bn, char *why, size_t wn)
+{
+    wire w = { b, bn };
+    const unsigned char *s, *v;
+    size_t n, vn;
+    if (!get_string(&w, &s, &n))
+        return snprintf(why, wn, "its base64 is no key"), false;
+    if (n != strlen(key_types[k].type) || memcmp(s, key_types[k].type, n)) {
+        size_t pn = 0;
+        while (pn < n && pn < 40 && s[pn] >= 0x21 && s[pn] < 0x7f)
+            pn++;
+        if (pn == n && n)
+            return snprintf(why, wn, "the key is of type %.*s, but the line says %s", (int)n,
+                            (const char *)s, key_types[k].type), false;
+        return snprintf(why, wn, "its base64 is no %s key", key_types[k].type), false;
+    }
+    bool ok;
+    const char *t = key_types[k].type;
+    if (!key_types[k].curve && strstr(t, "ed25519")) {
+        ok = get_string(&w, &s, &n) && n == 32;
+    } else if (!key_types[k].curve) { /* ssh-rsa: e, n */
+        long eb = get_mpint_bits(&w, &v, &vn), nb = eb < 0 ? -1 : get_mpint_bits(&w, &v, &vn);
+        if (eb >= 0 && nb >= 0 && nb < 1024)
+            return snprintf(why, wn, "an RSA key of %ld bits: sshd takes 1024 or more", nb), false;
+        ok = eb > 0 && nb >= 1024;
+    } else {
+        ok = string_is(&w, key_types[k].curve) && get_string(&w, &s, &n);
+        if (ok && !ec_point_ok(key_types[k].nid, s, n))
+            return snprintf(why, wn, "its point is not on the curve %s", key_types[k].curve),
+                   false;
+    }
+    if (ok && key_types[k].sk)
+        ok = get_string(&w, &s, &n);
+    if (!ok)
+        return snprintf(why, wn, "its base64 is not a whole %s key", t), false;
+    if (w.n)
+        return snprintf(why, wn, "%zu bytes after the %s key in its base64", w.n, t), false;
+    return true;
+}
+
+/* One line of an authorized_keys file as sshd(8) reads it: "[options]
+ * keytype base64-key [comment]": the options sshd knows, a key type it
+ * lists, base64 that decodes to a well-formed key of that very type.  A
+ * line sshd cannot read makes the key the user meant to authorize fail
+ * at login, with nothing said at build time (trial 9f case 10: a type that
+ * did not match the key, a stray character, 4 MB of random base64 were
+ * built in).  False with the reason in why. */
+static bool check_pubkey_line(const char *line, char *why, size_t wn)
+{
+    if (strlen(line) > KEY_LINE_MAX)
+        return snprintf(why, wn, "longer than %d bytes (sshd(8): keys up to 8 KiB)",
+                        KEY_LINE_MAX), false;
+    const char *s = line + strspn(line, " \t");
+    size_t k = 0, tn = strcspn(s, " \t");
+    for (k = 0; k < sizeof key_types / sizeof *key_types; k++)
+        if (strlen(key_types[k].type) == tn && !strncmp(s, key_types[k].type, tn))
+            break;
+    bool dss = tn == 7 && !strncmp(s, "ssh-dss", 7);
+    bool cert = tn > 21 && !strncmp(s + tn - 21, "-cert-v01@openssh.com", 21);
+    if (k == sizeof key_types / sizeof *key_types && !dss && !cert) {
+        /* sshd reads a key first, options only when that fails */
+        if (!parse_options(&s, why, wn))
+            return false;
+        s += strspn(s, " \t");
+        tn = strcspn(s, " \t");
+        for (k = 0; k < sizeof key_types / sizeof *key_types; k++)
+            if (strlen(key_types[k].type) == tn && !strncmp(s, key_types[k].type, tn))
+                break;
+    }
+    if (k == sizeof key_types / sizeof *key_types) {
+        dss = tn == 7 && !strncmp(s, "ssh-dss", 7);
+        cert = tn > 21 && !strncmp(s + tn - 21, "-cert-v01@openssh.com", 21);
+        if (dss)
+            return snprintf(why, wn, "a DSA key (ssh-dss), which OpenSSH's sshd refuses (since "
+                                     "7.0; removed in 10.0)"), false;
+        if (cert)
+            return snprintf(why, wn, "a certificate: authorize its CA's key with "
+                                     "cert-authority"), false;
+        return snprintf(why, wn, "no key type sshd(8) knows (ssh-ed25519, ssh-rsa, "
+                                 "ecdsa-sha2-nistp256/384/521 or their sk- forms)"), false;
+    }
+    const char *b = s + tn + strspn(s + tn, " \t");
+    size_t bn = strcspn(b, " \t");
+    if (!bn)
+        return snprintf(why, wn, "no base64 key after %s", key_types[k].type), false;
+    unsigned char *blob = md_xmalloc(bn / 4 * 3 + 3);
+    size_t n = b64_decode(b, bn, blob);
+    bool ok = n != (size_t)-1;
+    if (!ok)
+        snprintf(why, wn, "its key is not base64 (of %zu characters)", bn);
+    else
+        ok = check_blob(k, blob, n, why, wn);
+    free(blob);
+    return ok;
 }
 
 static bool looks_private(const char *text)
@@ -398,11 +642,12 @@ static int add_pair(md_tree *t, const char *dir, const char *name, int64_t mtime
     char *nl = strchr((char *)pd, '\n');
     if (nl)
         *nl = '\0';
-    bool ok = is_pubkey_line((char *)pd);
+    char why[160];
+    bool ok = check_pubkey_line((char *)pd, why, sizeof why);
     if (nl)
         *nl = '\n';
     if (!ok) {
-        md_err_set(err, "%s: not an OpenSSH public key", pub);
+        md_err_set(err, "%s: not an OpenSSH public key: %s", pub, why);
         goto out;
     }
     r = add_text(t, ipriv, 0600, mtime, kd, kl, err);
@@ -474,10 +719,11 @@ static int collect_keys(const char *file, char **buf, size_t *len, md_err *err)
             p[--l] = '\0';
         char *s = p + strspn(p, " \t");
         if (*s && *s != '#') {
-            if (!is_pubkey_line(s)) {
-                r = md_err_set(err, "%s:%u: not an OpenSSH public key "
-                                    "(expected e.g. \"ssh-ed25519 AAAAC3... user@host\")",
-                               file, lineno);
+            char why[160];
+            if (!check_pubkey_line(s, why, sizeof why)) {
+                r = md_err_set(err, "%s:%u: not an OpenSSH public key: %s (expected e.g. "
+                                    "\"ssh-ed25519 AAAAC3... user@host\", as ssh-keygen writes it)",
+                               file, lineno, why);
                 break;
             }
             size_t sl = strlen(s);

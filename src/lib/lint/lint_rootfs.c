@@ -257,6 +257,27 @@ static void check_static_nodes(rctx *r)
             "device nodes shipped in the image: misc minors are dynamic, so the right ones "
             "are only known at boot from /proc/misc; create them at boot (devtmpfs or "
             "xen-dom0-setup) instead of shipping them");
+    /* Linux's console_on_rootfs (init/main.c) opens /dev/console in the
+     * initramfs before init runs, for init's stdin, stdout and stderr:
+     * anything but the character device 5:1 there (trial 9f case 7: a
+     * Copy= made it a regular file) gives init no console at all, and
+     * nothing says so but "Warning: unable to open an initial console".
+     * Its absence is not reported: initramfs-tools' images have none and
+     * their /init mounts devtmpfs and redirects to it first thing. */
+    const md_node *c = md_tree_lookup(t, "/dev/console");
+    unsigned cmaj = 0, cmin = 0;
+    if (c)
+        md_node_rdev(c, &cmaj, &cmin);
+    if (c && (md_node_type_of(c) != MD_NODE_CHAR || cmaj != 5 || cmin != 1))
+        ADD(r, "/dev/console", 0, MD_LINT_ERROR, 1,
+            "%s, not the character device 5:1: the kernel cannot open it for init's stdin, "
+            "stdout and stderr (\"unable to open an initial console\"), so init runs with no "
+            "console; make it the character device 5:1, mode 0600",
+            md_node_type_of(c) == MD_NODE_CHAR ? "a character device of another number"
+            : md_node_type_of(c) == MD_NODE_FILE ? "a regular file"
+            : md_node_type_of(c) == MD_NODE_HARDLINK ? "a regular file (a hard link)"
+            : md_node_type_of(c) == MD_NODE_DIR ? "a directory"
+            : md_node_type_of(c) == MD_NODE_SYMLINK ? "a symlink" : "another kind of node");
     const md_node *h = md_tree_lookup(t, "/dev/hvc0");
     if (h) {
         unsigned maj = 0, min = 0;

@@ -50,18 +50,86 @@ static struct archive *open_outer(int fd, md_err *err)
     return a;
 }
 
+/* deb(5)'s compressions: a member's name suffix and the codec, as core/decomp
+ * names it, of what it holds.  dpkg-deb picks its decompressor by the
+ * suffix, so a member whose bytes are in another codec is one dpkg cannot
+ * read (and mkdom0, which tells codecs by magic, would). */
+static const struct {
+    const char *ext, *codec;
+    bool control; /* allowed for control.tar too (deb(5): no bzip2, lzma) */
+} deb_codecs[] = { { "", "none", true },      { ".gz", "gzip", true },     { ".xz", "xz", true },
+                   { ".zst", "zstd", true },  { ".bz2", "bzip2", false }, { ".lzma", "lzma", false } };
+
+/* The codec `name` ("data.tar.xz") says, after `base` ("data.tar"); NULL
+ * when deb(5) names no such member. */
+static const char *member_codec(const char *name, const char *base, bool control)
+{
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof deb_codecs / sizeof *deb_codecs; i++)
+        if (!strcmp(name + n, deb_codecs[i].ext) && (deb_codecs[i].control || !control))
+            return deb_codecs[i].codec;
+    return NULL;
+}
+
+/* Decompressed bytes a data member may hold after its tar's end: tar pads
+ * to its record size (10 KiB by default); more is a hiding place, or a
+ * bomb whose output the tar reader never asked for. */
+#define AFTER_TAR_MAX (1u << 20)
+
 /* The tar `dec` gives out (the data member, or its cached copy) into `t`,
- * named `member` in errors. */
-static int extract_data(md_tree *t, md_decomp_reader *dec, const char *member, const char *origin,
-                        md_tree_clash clash, md_unpack_stats *st, md_err *err)
+ * named `member` in errors.  `codec` (NULL: not checked) is the codec the
+ * member's name promises: its bytes must be in it, and the compressed
+ * stream(s) must run to the member's end (dec is MD_DECOMP_STRICT), as
+ * dpkg-deb's decompressor reads them: garbage after a gzip stream made
+ * dpkg-deb fail ("internal gzip read error") and was installed here
+ * (trial 9f case 8). */
+static int extract_data(md_tree *t, md_decomp_reader *dec, const char *member, const char *codec,
+                        const char *origin, md_tree_clash clash, md_unpack_stats *st, md_err *err)
 {
     /* The index's size and hash say the .deb is the archive's, not that it
      * is harmless: a package is read with the limits of any other archive. */
     md_unpack_opts o = { .origin = origin, .label = member, .clash = clash,
                          .limits = md_unpack_package_limits };
     int rc = md_unpack_decomp(t, dec, &o, st, err);
+    /* what the tar reader left: the stream's padding and its end */
+    unsigned char *sink = rc == 0 ? md_xmalloc(1 << 16) : NULL;
+    for (uint64_t after = 0; rc == 0;) {
+        ssize_t got = md_decomp_reader_read(dec, sink, 1 << 16, err);
+        if (got <= 0) {
+            rc = (int)got;
+            break;
+        }
+        if ((after += (uint64_t)got) > AFTER_TAR_MAX)
+            rc = md_err_set(err, "%s: more than %u bytes after the end of its tar archive", member,
+                            AFTER_TAR_MAX);
+    }
+    free(sink);
+    if (rc == 0 && codec && strcmp(md_decomp_reader_codec_name(dec), codec) != 0)
+        rc = md_err_set(err, "%s holds %s data, not %s as its name says (dpkg-deb reads it as "
+                             "its name says)", member, md_decomp_reader_codec_name(dec), codec);
     md_decomp_reader_free(dec);
     return rc;
+}
+
+/* The first line of the debian-binary member (deb(5)): format "2.MINOR";
+ * a later minor and more lines are for readers to ignore, another major
+ * is a format this reader does not know. */
+static int check_version(struct archive *outer, md_err *err)
+{
+    char line[64];
+    la_ssize_t n = archive_read_data(outer, line, sizeof line - 1);
+    if (n < 0)
+        return md_err_set(err, "debian-binary: %s", archive_error_string(outer));
+    line[n] = '\0';
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    size_t minor = strspn(line + 2, "0123456789");
+    if (!nl || strncmp(line, "2.", 2) != 0 || minor == 0 || line[2 + minor])
+        return md_err_set(err, "debian-binary: format '%.20s', not 2.x (deb(5))", line);
+    return 0;
 }
 
 /* Open the .deb at `path` for reading; with `sha256`, only when it is
@@ -96,31 +164,63 @@ static int open_deb(const char *path, const char *sha256, const char *origin, md
     return fd;
 }
 
+/* The ar members in deb(5)'s order, as dpkg-deb reads them: debian-binary
+ * (format 2.x) first; then control.tar[.gz|.xz|.zst] and then
+ * data.tar[.gz|.xz|.zst|.bz2|.lzma], each once, with only members named
+ * "_..." (for readers to skip) before or between them; members after
+ * data.tar are skipped, but another control or data member there is
+ * refused too: which one a reader takes is where tools would differ.
+ * dpkg-deb refuses two control members ("giving up") and a member out of
+ * this order; a second control member was installed here (trial 9f case 8). */
 static int extract_fd(md_tree *t, int fd, const char *path, const char *origin,
                       md_tree_clash clash, md_unpack_stats *stats, md_err *err)
 {
     md_unpack_stats st = { 0 };
     struct archive *outer = open_outer(fd, err);
-    bool seen_data = false;
+    enum { WANT_VERSION, WANT_CONTROL, WANT_DATA, AFTER_DATA } at = WANT_VERSION;
     struct archive_entry *e;
     int r = ARCHIVE_EOF, rc = outer ? 0 : -1;
     while (rc == 0 && (r = archive_read_next_header(outer, &e)) == ARCHIVE_OK) {
         const char *n = archive_entry_pathname(e);
-        if (!n || strncmp(n, "data.tar", 8) != 0)
-            continue;
-        if (seen_data) {
+        n = n ? n : "";
+        bool control = !strncmp(n, "control.tar", 11), data = !strncmp(n, "data.tar", 8);
+        if (at == WANT_VERSION) {
+            rc = strcmp(n, "debian-binary")
+                     ? md_err_set(err, "first member '%s', not debian-binary: not a Debian binary "
+                                       "package (deb(5))", n)
+                     : check_version(outer, err);
+            at = WANT_CONTROL;
+        } else if (control && at != WANT_CONTROL) {
+            rc = md_err_set(err, "second control member %s (deb(5): one control.tar)", n);
+        } else if (data && at == AFTER_DATA) {
             rc = md_err_set(err, "second data member %s", n);
-            break;
+        } else if (n[0] == '_' || at == AFTER_DATA) {
+            continue; /* deb(5): for readers to skip */
+        } else if (control) {
+            if (!member_codec(n, "control.tar", true))
+                rc = md_err_set(err, "control member %s: deb(5) names control.tar, .gz, .xz or .zst", n);
+            at = WANT_DATA;
+        } else if (!data || at == WANT_CONTROL) {
+            rc = md_err_set(err, "member '%s' before %s: deb(5) allows only debian-binary, "
+                                 "control.tar.*, data.tar.* in this order (and members named _*)",
+                            n, at == WANT_CONTROL ? "control.tar" : "data.tar");
+        } else {
+            const char *codec = member_codec(n, "data.tar", false);
+            if (!codec)
+                rc = md_err_set(err, "data member %s: deb(5) names data.tar, .gz, .xz, .zst, .bz2 "
+                                     "or .lzma", n);
+            else
+                rc = extract_data(t, md_decomp_reader_new(n, member_pull, outer,
+                                                          MD_DECOMP_OTHERS | MD_DECOMP_STRICT),
+                                  n, codec, origin, clash, &st, err);
+            at = AFTER_DATA;
         }
-        seen_data = true;
-        rc = extract_data(t, md_decomp_reader_new(n, member_pull, outer, MD_DECOMP_OTHERS), n,
-                          origin, clash, &st, err);
     }
     if (rc == 0 && r != ARCHIVE_EOF)
         rc = md_err_set(err, "%s", archive_error_string(outer) ? archive_error_string(outer)
                                                                : "read error");
-    if (rc == 0 && !seen_data)
-        rc = md_err_set(err, "no data.tar member");
+    if (rc == 0 && at != AFTER_DATA)
+        rc = md_err_set(err, "no %s member", at == WANT_DATA ? "data.tar" : "control.tar");
     if (rc < 0)
         md_err_prefix(err, "%s (package %s)", path, origin);
     archive_read_free(outer);

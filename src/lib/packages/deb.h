@@ -9,7 +9,12 @@
  * Refused, with an error naming the .deb and the member: paths with ".."
  * and writes through symlinks (both via the tree), sockets and other
  * unsupported member types, truncated or corrupt archives, a .deb without a
- * data member.  On failure the tree may hold the members added before the
+ * data member, and what dpkg-deb refuses of deb(5)'s layout: members out of
+ * the order debian-binary (format 2.x), control.tar.*, data.tar.* (members
+ * named _* may come between them; others after data.tar are skipped), a
+ * second control or data member, a compression deb(5) does not name for the
+ * member or bytes in another than its name says, and data after the data
+ * member's compressed stream(s).  On failure the tree may hold the members added before the
  * bad one; callers treat the whole build as failed.
  *
  * Limits (md_unpack_package_limits, image/unpack.h): a file's content,

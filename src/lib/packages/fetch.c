@@ -17,6 +17,7 @@
 #include "core/size.h"
 #include "core/file.h"
 #include "core/sha256.h"
+#include "core/url.h"
 
 #define TMP_PREFIX ".partial."
 
@@ -40,6 +41,7 @@ typedef struct sink {
     const md_out *out;
     bool too_big;
     const char *path; /* the file written, for its write errors */
+    const char *shown; /* the URL as messages write it (md_url_shown) */
     int write_errno;  /* why writing it failed (curl says only "Failure writing output") */
 } sink;
 
@@ -125,32 +127,32 @@ static int read_file_url(const char *url, sink *s, md_err *err)
     curl_url_cleanup(u);
     if (!ok || !path) { /* libcurl refuses a path that decodes to control bytes (%00) */
         curl_free(path);
-        return md_err_set(err, "%s: download failed: not a local file:// URL", url);
+        return md_err_set(err, "%s: download failed: not a local file:// URL", s->shown);
     }
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     int rc = 0;
     if (fd < 0) {
-        rc = md_err_set(err, "%s: download failed: cannot open %s: %s", url, path, strerror(errno));
+        rc = md_err_set(err, "%s: download failed: cannot open %s: %s", s->shown, path, strerror(errno));
     } else if (fstat(fd, &st) < 0) {
-        rc = md_err_set(err, "%s: download failed: %s: %s", url, path, strerror(errno));
+        rc = md_err_set(err, "%s: download failed: %s: %s", s->shown, path, strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
         rc = md_err_set(err, "%s: download failed: %s is not a regular file (%s); a mirror "
-                             "holds files", url, path,
+                             "holds files", s->shown, path,
                         S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
                                                                                     : "a device or socket");
     } else {
         char buf[1 << 16];
         for (;;) {
             if (cancelled()) {
-                rc = md_err_set(err, "%s: download stopped (interrupted)", url);
+                rc = md_err_set(err, "%s: download stopped (interrupted)", s->shown);
                 break;
             }
             ssize_t n = read(fd, buf, sizeof buf);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0) {
-                rc = md_err_set(err, "%s: download failed: %s: %s", url, path, strerror(errno));
+                rc = md_err_set(err, "%s: download failed: %s: %s", s->shown, path, strerror(errno));
                 break;
             }
             if (n == 0)
@@ -165,10 +167,10 @@ static int read_file_url(const char *url, sink *s, md_err *err)
         close(fd);
     curl_free(path);
     if (rc < 0 && s->too_big)
-        return md_err_set(err, "%s: larger than the expected %llu bytes", url,
+        return md_err_set(err, "%s: larger than the expected %llu bytes", s->shown,
                           (unsigned long long)s->max);
     if (rc < 0 && s->write_errno)
-        return md_err_set(err, "%s: download failed: cannot write %s: %s", url, s->path,
+        return md_err_set(err, "%s: download failed: cannot write %s: %s", s->shown, s->path,
                           strerror(s->write_errno));
     return rc;
 }
@@ -185,7 +187,7 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
         return -1;
     CURL *c = curl_easy_init();
     if (!c)
-        return md_err_set(err, "%s: cannot initialise libcurl", url);
+        return md_err_set(err, "%s: cannot initialise libcurl", s->shown);
     char ebuf[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
@@ -216,17 +218,17 @@ static int transfer_once(const char *url, sink *s, bool *retry, md_err *err)
              rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
              (rc == CURLE_HTTP_RETURNED_ERROR && status >= 500);
     if (s->too_big)
-        return md_err_set(err, "%s: larger than the expected %llu bytes", url,
+        return md_err_set(err, "%s: larger than the expected %llu bytes", s->shown,
                           (unsigned long long)s->max);
     if (s->write_errno) /* e.g. the cache's file system full (trial 9c case 13) */
-        return md_err_set(err, "%s: download failed: cannot write %s: %s", url, s->path,
+        return md_err_set(err, "%s: download failed: cannot write %s: %s", s->shown, s->path,
                           strerror(s->write_errno));
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
         *retry = false;
-        return md_err_set(err, "%s: download stopped (interrupted)", url);
+        return md_err_set(err, "%s: download stopped (interrupted)", s->shown);
     }
     if (rc != CURLE_OK)
-        return md_err_set(err, "%s: download failed: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        return md_err_set(err, "%s: download failed: %s", s->shown, ebuf[0] ? ebuf : curl_easy_strerror(rc));
     return 0;
 }
 
@@ -280,7 +282,7 @@ static int transfer(const char *url, sink *s, md_err *err)
         if (s->f) {
             fflush(s->f);
             if (ftruncate(fileno(s->f), 0) < 0 || fseek(s->f, 0, SEEK_SET) < 0)
-                return md_err_errno(err, "%s: cannot restart the download", url);
+                return md_err_errno(err, "%s: cannot restart the download", s->shown);
             EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL);
         }
     }
@@ -289,8 +291,11 @@ static int transfer(const char *url, sink *s, md_err *err)
 int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char **data, size_t *len,
                  md_err *err)
 {
-    sink s = { .max = max, .out = out };
-    if (transfer(url, &s, err) < 0) {
+    char *shown = md_url_shown(url);
+    sink s = { .max = max, .out = out, .shown = shown };
+    int r = transfer(url, &s, err);
+    free(shown);
+    if (r < 0) {
         free(s.buf);
         return -1;
     }
@@ -321,8 +326,9 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return md_err_errno(err, "%s: cannot create", tmp);
+    char *shown = md_url_shown(it->url);
     sink s = { .f = fdopen(fd, "wb"), .sha = EVP_MD_CTX_new(), .max = it->size,
-               .label = it->label, .out = out, .path = tmp };
+               .label = it->label, .out = out, .path = tmp, .shown = shown };
     EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
     md_out_say(out, MD_OUT_PROGRESS, "fetching %s (%llu bytes)", it->label,
                (unsigned long long)it->size);
@@ -337,17 +343,18 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     md_sha256_digest_hex(d, sizeof d, hex);
     if (r == 0 && s.got != it->size)
         r = md_err_set(err, "%s: package %s: size mismatch: got %llu bytes, index says %llu; file deleted",
-                       it->url, it->label, (unsigned long long)s.got, (unsigned long long)it->size);
+                       shown, it->label, (unsigned long long)s.got, (unsigned long long)it->size);
     if (r == 0 && it->sha256 && strcmp(hex, it->sha256) != 0)
         r = md_err_set(err, "%s: package %s: SHA256 mismatch: got %s, index says %s; file deleted",
-                       it->url, it->label, hex, it->sha256);
+                       shown, it->label, hex, it->sha256);
     md_err ce = MD_ERR_INIT;
     if (r == 0 && !it->sha256 && it->check(tmp, it->ctx, &ce) < 0)
-        r = md_err_set(err, "%s: package %s: %s; file deleted", it->url, it->label, ce.msg);
+        r = md_err_set(err, "%s: package %s: %s; file deleted", shown, it->label, ce.msg);
     if (r == 0 && rename(tmp, final) < 0)
         r = md_err_errno(err, "%s: cannot rename into place", final);
     if (r < 0)
         unlink(tmp);
+    free(shown);
     return r;
 }
 
@@ -359,7 +366,18 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
     if (!it->name[0] || strchr(it->name, '/') || it->name[0] == '.')
         return md_err_set(err, "package %s: bad cache file name '%s'", it->label, it->name);
     char *final = md_xasprintf("%s/%s", dir, it->name);
-    if (matches(final, it)) {
+    bool ok = matches(final, it);
+    if (!ok && it->old_name && it->old_name[0] && !strchr(it->old_name, '/') &&
+        it->old_name[0] != '.') {
+        /* checked, then linked, under the cache lock: no other mkdom0
+         * writes either name meanwhile.  A link, not a rename: an older
+         * mkdom0 sharing the cache still finds its copy, at no cost in
+         * space */
+        char *old = md_xasprintf("%s/%s", dir, it->old_name);
+        ok = matches(old, it) && link(old, final) == 0;
+        free(old);
+    }
+    if (ok) {
         *path = final;
         *cached = true;
         return 0;

@@ -8,6 +8,9 @@
  * Progress (bytes so far), retries and waits for the cache lock go to the
  * `out` each call is given (borrowed; NULL: none).
  *
+ * A URL is written into messages only as md_url_shown() gives it (no
+ * credentials); libcurl gets it whole.
+ *
  * Ownership: buffers and paths returned through out-parameters are
  * malloc'd and belong to the caller.
  */
@@ -61,10 +64,15 @@ typedef struct md_fetch_item {
      * one wanted, else -1 with the reason in err */
     int (*check)(const char *path, void *ctx, md_err *err);
     void *ctx;
+    /* NULL, or the name an older mkdom0 gave this file in the cache: a
+     * copy there that is the one wanted is linked to `name` rather than
+     * fetched again (a warm cache stays warm, and offline builds work) */
+    const char *old_name;
 } md_fetch_item;
 
 /* Make `dir`/`name` hold the verified file: reuse it if it is there and
- * matches (a cached copy that does not match is replaced), else download
+ * matches (a cached copy that does not match is replaced), or link
+ * `old_name`'s copy if that matches, else download
  * it.  A download that does not match is deleted and is an error naming
  * the URL and the label.  *path (malloc'd) is the final path; *cached tells
  * whether the network was skipped.  Call with md_fetch_lock() held. */

@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "core/size.h"
 #include "core/strv.h"
+#include "core/url.h"
 
 /* One parsed index: its text and the packages pointing into it. */
 typedef struct chunk {
@@ -29,6 +30,7 @@ typedef struct chunk {
 struct md_repo {
     md_repo_format format;
     char *name, *url, *suite, *arch, *keyring, *keys;
+    char *shown; /* url as text writes it (md_url_shown) */
     md_apksign_keys *apk_keys; /* Alpine: `keys` read once (md_repo_apk_keys) */
     md_strv components;
     int priority;
@@ -50,9 +52,13 @@ md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)
         return md_err_set(err, "repository name '%s' is empty or has odd characters",
                           cfg->name ? cfg->name : ""), NULL;
     if (!cfg->url || (strncmp(cfg->url, "http://", 7) && strncmp(cfg->url, "https://", 8) &&
-                      strncmp(cfg->url, "file://", 7)))
-        return md_err_set(err, "repository %s: URL '%s' is not http://, https:// or file://",
-                          cfg->name, cfg->url ? cfg->url : ""), NULL;
+                      strncmp(cfg->url, "file://", 7))) {
+        char *shown = md_url_shown(cfg->url ? cfg->url : "");
+        md_err_set(err, "repository %s: URL '%s' is not http://, https:// or file://", cfg->name,
+                   shown);
+        free(shown);
+        return NULL;
+    }
     bool apk = cfg->format == MD_REPO_APK;
     if (cfg->format != MD_REPO_DEB && !apk)
         return md_err_set(err, "repository %s: unknown format %d", cfg->name, (int)cfg->format), NULL;
@@ -73,6 +79,7 @@ md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)
     r->url = md_xstrdup(cfg->url);
     for (size_t n = strlen(r->url); n > 0 && r->url[n - 1] == '/'; n--)
         r->url[n - 1] = '\0';
+    r->shown = md_url_shown(r->url);
     r->arch = md_xstrdup(cfg->arch ? cfg->arch : apk ? "x86_64" : "amd64");
     r->priority = cfg->priority ? cfg->priority : MD_REPO_DEFAULT_PRIORITY;
     if (apk) {
@@ -109,6 +116,7 @@ void md_repo_free(md_repo *r)
     md_strv_free(&r->components);
     free(r->name);
     free(r->url);
+    free(r->shown);
     free(r->suite);
     free(r->arch);
     free(r->keyring);
@@ -141,6 +149,7 @@ const char *md_repo_description(const md_repo *r)
 
 const char *md_repo_name(const md_repo *r) { return r->name; }
 const char *md_repo_url(const md_repo *r) { return r->url; }
+const char *md_repo_url_shown(const md_repo *r) { return r->shown; }
 const char *md_repo_suite(const md_repo *r) { return r->suite; }
 const char *md_repo_arch(const md_repo *r) { return r->arch; }
 const char *md_repo_keyring(const md_repo *r) { return r->keyring; }

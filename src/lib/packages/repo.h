@@ -123,7 +123,10 @@ const struct md_apksign_keys *md_repo_apk_keys(const md_repo *r, md_err *err);
 /* Alpine: the loaded index's DESCRIPTION ("v3.22.2-206-g..."), else NULL */
 const char *md_repo_description(const md_repo *r);
 const char *md_repo_name(const md_repo *r);
-const char *md_repo_url(const md_repo *r);   /* without trailing '/' */
+/* Without trailing '/'; whole, credentials and all: for libcurl only */
+const char *md_repo_url(const md_repo *r);
+/* The same as md_url_shown() writes it (no credentials): for any text */
+const char *md_repo_url_shown(const md_repo *r);
 const char *md_repo_suite(const md_repo *r); /* NULL for Alpine */
 const char *md_repo_arch(const md_repo *r);
 const char *md_repo_keyring(const md_repo *r);
@@ -133,7 +136,8 @@ int md_repo_priority(const md_repo *r);
 size_t md_repo_pkg_count(const md_repo *r);
 const md_repo_pkg *md_repo_pkg_at(const md_repo *r, size_t i);
 
-/* The .deb's or .apk's URL (repo URL + "/" + filename); caller frees. */
+/* The .deb's or .apk's URL (repo URL + "/" + filename), whole (text
+ * writes it through md_url_shown); caller frees. */
 char *md_repo_pkg_url(const md_repo_pkg *p);
 
 /* ---- relations, one model for every format ----

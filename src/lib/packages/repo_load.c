@@ -25,6 +25,7 @@
 #include "core/decomp.h"
 #include "core/run.h"
 #include "core/dirs.h"
+#include "core/url.h"
 
 #define MAX_INRELEASE (64u << 20)
 #define MAX_INDEX (512u << 20)
@@ -240,7 +241,9 @@ static const rel_file *release_find(const release *rel, const char *path)
 
 /* ---- indexes ---- */
 
-/* Cache file for a URL: readable tail plus a hash of the whole URL, so
+/* Cache file for a URL (as md_url_shown writes it: a password in the URL
+ * is no file name's business, and the same mirror serves the same files
+ * whoever logs in): readable tail plus a hash of the whole URL, so
  * different repositories never share a name. */
 static char *cache_name(const char *url)
 {
@@ -263,7 +266,8 @@ static int get_index(md_repo *r, const release *rel, const rel_file *f, const ch
                      const char *idxdir, const md_out *out, unsigned char **data, size_t *len,
                      md_err *err)
 {
-    char *cname = cache_name(url), *cpath = md_xasprintf("%s/%s", idxdir, cname);
+    char *shown = md_url_shown(url), *cname = cache_name(shown);
+    char *cpath = md_xasprintf("%s/%s", idxdir, cname);
     free(cname);
     char hex[65];
     md_err ce = MD_ERR_INIT;
@@ -271,12 +275,13 @@ static int get_index(md_repo *r, const release *rel, const rel_file *f, const ch
         md_sha256_hex(*data, *len, hex);
         if (*len == f->size && !strcmp(hex, f->sha256)) {
             free(cpath);
+            free(shown);
             return 0;
         }
         free(*data);
         unlink(cpath); /* stale or damaged: InRelease no longer vouches for it */
     }
-    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", shown);
     int rc = -1;
     if (rel->by_hash) {
         const char *slash = strrchr(f->path, '/');
@@ -288,16 +293,19 @@ static int get_index(md_repo *r, const release *rel, const rel_file *f, const ch
     }
     if (rc < 0 && md_fetch_mem(url, MAX_INDEX, out, data, len, err) < 0) {
         free(cpath);
+        free(shown);
         return -1;
     }
     md_sha256_hex(*data, *len, hex);
     if (*len != f->size || strcmp(hex, f->sha256)) {
         md_err_set(err, "%s: does not match the signed InRelease (size %zu, SHA256 %s; expected size "
-                   "%llu, SHA256 %s); not used", url, *len, hex, (unsigned long long)f->size, f->sha256);
+                   "%llu, SHA256 %s); not used", shown, *len, hex, (unsigned long long)f->size, f->sha256);
         free(*data);
         free(cpath);
+        free(shown);
         return -2;
     }
+    free(shown);
     int w = md_write_atomic(cpath, *data, *len, 0644, err);
     free(cpath);
     if (w < 0) {
@@ -339,10 +347,12 @@ static int load_component(md_repo *r, const release *rel, const char *comp, cons
         }
         unsigned char *text;
         size_t tlen;
-        rc = md_decomp_buf(url, data, len, MAX_INDEX_TEXT, &text, &tlen, err);
+        char *shown = md_url_shown(url); /* names the index in its messages */
+        rc = md_decomp_buf(shown, data, len, MAX_INDEX_TEXT, &text, &tlen, err);
         free(data);
         if (rc == 0)
-            rc = md_repo_add_index(r, url, (char *)text, tlen, err);
+            rc = md_repo_add_index(r, shown, (char *)text, tlen, err);
+        free(shown);
         free(url);
         return rc;
     }
@@ -365,11 +375,11 @@ static char *cached_inrelease_path(const char *idxdir, const char *url)
  * it vouches for nothing it did not vouch for before, and a build from a
  * warm cache works offline.  (The same for an APKINDEX, verified again
  * against the keys.)  Without a cached copy the fetch error stands. */
-static int fetch_or_cached(const char *url, size_t max, const char *cached, const char *what,
-                           const md_out *out, unsigned char **raw, size_t *rawn, bool *offline,
-                           md_err *err)
+static int fetch_or_cached(const char *url, const char *shown, size_t max, const char *cached,
+                           const char *what, const md_out *out, unsigned char **raw, size_t *rawn,
+                           bool *offline, md_err *err)
 {
-    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", url);
+    md_out_say(out, MD_OUT_PROGRESS, "fetching %s", shown);
     if (md_fetch_mem(url, max, out, raw, rawn, err) == 0)
         return 0;
     struct stat st;
@@ -395,16 +405,17 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
     if (!keys)
         return -1;
     char *url = md_xasprintf("%s/%s/APKINDEX.tar.gz", md_repo_url(r), md_repo_arch(r));
-    char *cname = cache_name(url), *cached = md_xasprintf("%s/%s", idxdir, cname);
+    char *shown = md_url_shown(url), *cname = cache_name(shown);
+    char *cached = md_xasprintf("%s/%s", idxdir, cname);
     free(cname);
     unsigned char *raw = NULL;
     size_t rawn = 0;
     bool offline = false;
-    int rc = fetch_or_cached(url, MD_APKINDEX_MAX_FILE, cached, "APKINDEX", out, &raw, &rawn,
+    int rc = fetch_or_cached(url, shown, MD_APKINDEX_MAX_FILE, cached, "APKINDEX", out, &raw, &rawn,
                              &offline, err);
     md_apkindex *x = NULL;
     if (rc == 0) {
-        x = md_apkindex_load_mem(offline ? cached : url, raw, rawn, keys, err);
+        x = md_apkindex_load_mem(offline ? cached : shown, raw, rawn, keys, err);
         rc = x ? 0 : -1;
     }
     /* Kept only once verified, for the offline fallback above. */
@@ -416,6 +427,7 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
         md_apkindex_free(x);
     free(raw);
     free(cached);
+    free(shown);
     free(url);
     return rc;
 }
@@ -425,33 +437,34 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
 static int load_deb(md_repo *r, const char *idxdir, const md_out *out, md_err *err)
 {
     char *url = md_xasprintf("%s/dists/%s/InRelease", md_repo_url(r), md_repo_suite(r));
-    char *cached = cached_inrelease_path(idxdir, url);
+    char *shown = md_url_shown(url), *cached = cached_inrelease_path(idxdir, shown);
     unsigned char *raw = NULL;
     size_t rawn = 0;
     char *text = NULL;
     size_t tlen = 0;
     release rel = { 0 };
     bool offline = false;
-    int rc = fetch_or_cached(url, MAX_INRELEASE, cached, "InRelease", out, &raw, &rawn, &offline,
-                             err);
+    int rc = fetch_or_cached(url, shown, MAX_INRELEASE, cached, "InRelease", out, &raw, &rawn,
+                             &offline, err);
     if (rc == 0)
-        rc = gpgv_verify(url, md_repo_keyring(r), raw, rawn, &text, &tlen, err);
+        rc = gpgv_verify(shown, md_repo_keyring(r), raw, rawn, &text, &tlen, err);
     /* Kept only once verified, for the offline fallback above. */
     if (rc == 0 && !offline)
         md_write_atomic(cached, raw, rawn, 0644, NULL);
     if (rc == 0)
-        rc = parse_release(url, text, &rel, err);
+        rc = parse_release(shown, text, &rel, err);
     if (rc == 0)
-        rc = check_valid_until(url, &rel, err);
+        rc = check_valid_until(shown, &rel, err);
     if (rc == 0 && !(rel.suite && !strcmp(rel.suite, md_repo_suite(r))) &&
         !(rel.codename && !strcmp(rel.codename, md_repo_suite(r))))
-        rc = md_err_set(err, "%s: signed for suite '%s' (codename '%s'), not '%s'", url,
+        rc = md_err_set(err, "%s: signed for suite '%s' (codename '%s'), not '%s'", shown,
                         rel.suite ? rel.suite : "", rel.codename ? rel.codename : "", md_repo_suite(r));
     for (const char *const *c = md_repo_components(r); rc == 0 && *c; c++)
         rc = load_component(r, &rel, *c, idxdir, out, err);
     release_free(&rel);
     free(raw);
     free(text);
+    free(shown);
     free(url);
     free(cached);
     return rc;

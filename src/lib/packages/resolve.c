@@ -942,14 +942,33 @@ uint64_t md_resolve_total_installed(const md_resolve *r)
 
 /* ---- download and lock file ---- */
 
-/* apt's naming: NAME_VERSION_ARCH.deb with ':' spelled %3a. */
-static char *deb_name(const md_repo_pkg *p)
+/* apt's naming: NAME_VERSION_ARCH.deb with ':' spelled %3a: the cache
+ * name of mkdom0 before 2026-12, which md_fetch_verified adopts. */
+static char *deb_apt_name(const md_repo_pkg *p)
 {
     const char *colon = strchr(p->version, ':');
     if (!colon)
         return md_xasprintf("%s_%s_%s.deb", p->name, p->version, p->arch);
     return md_xasprintf("%s_%.*s%%3a%s_%s.deb", p->name, (int)(colon - p->version), p->version,
                         colon + 1, p->arch);
+}
+
+/* The cache name: apt's, with the SHA-256 the signed index gives before
+ * ".deb" (NAME_VERSION_ARCH.SHA256.deb).  One name and version with other
+ * bytes is ordinary (a local rebuild, one version in a vendor's repository
+ * and in Debian's); under apt's name alone two builds sharing the cache
+ * replaced each other's copy, and the one that extracted second refused it
+ * as changed after its check (trial 9f case 9).  The readable part is cut
+ * to 150 bytes so that the name, and fetch's ".partial.NAME.PID", stay
+ * within NAME_MAX (255) whatever the index says: the hash alone keeps
+ * names apart. */
+static char *deb_name(const md_repo_pkg *p)
+{
+    char *apt = deb_apt_name(p);
+    size_t n = strlen(apt) - 4; /* without ".deb" */
+    char *name = md_xasprintf("%.*s.%s.deb", (int)(n > 150 ? 150 : n), apt, p->sha256);
+    free(apt);
+    return name;
 }
 
 /* Alpine's cache names, as apk-tools' own cache has them: NAME-VERSION
@@ -1005,12 +1024,13 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
+        char *old = apk ? NULL : deb_apt_name(s->pkg);
         apk_check ac = { s->pkg, NULL };
         for (size_t k = 0; apk && k < r->nrepos; k++)
             if (r->repos[k] == s->pkg->repo)
                 ac.keys = keys[k];
         md_fetch_item it = { url, name, s->pkg->name, s->pkg->size, s->pkg->sha256,
-                             apk ? check_apk : NULL, &ac };
+                             apk ? check_apk : NULL, &ac, old };
         bool cached = false;
         free(s->path);
         s->path = NULL;
@@ -1021,6 +1041,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
             st.downloaded++, st.bytes_downloaded += s->pkg->size;
         free(url);
         free(name);
+        free(old);
     }
     md_fetch_unlock(lock);
     free(dir);
@@ -1048,7 +1069,7 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
         const char *d = md_repo_description(r->repos[i]);
         if (!d || !*d || strpbrk(d, " \t"))
             d = "-"; /* the column is one word */
-        fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url(r->repos[i]),
+        fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url_shown(r->repos[i]),
                 apk ? md_repo_arch(r->repos[i]) : md_repo_suite(r->repos[i]), apk ? " " : "",
                 apk ? d : "");
     }

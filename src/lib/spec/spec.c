@@ -23,6 +23,7 @@
 #include "core/hindex.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "core/url.h"
 
 struct repo {
     char *name; /* first: ix_find reads it there */
@@ -564,11 +565,25 @@ static int repo_key(md_spec *s, const char *name, const char *k, const char *v)
                 bad = (size_t)((const char *)p - v);
                 break;
             }
+        /* mkdom0 appends paths (dists/..., pool/...) to a mirror's URL: a
+         * query or fragment would swallow them, and a query is where
+         * tokens hide, which messages would then print */
+        size_t q = strcspn(v, "?#");
+        /* messages write the URL as core/url does: without credentials */
+        char *shown = md_url_shown(v);
+        int ok = 1;
         if (*v && v[bad])
-            return fail(s, "URL=%s: a URL holds no '%c' (byte %zu)%s", v, v[bad], bad + 1,
-                        v[bad] == ' ' ? ": write a space in a path as %20" : "");
-        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8) && strncmp(v, "file://", 7))
-            return fail(s, "URL=%s: expected http://, https:// or file://", v);
+            ok = fail(s, "URL=%s: a URL holds no '%c' (byte %zu)%s", shown, v[bad], bad + 1,
+                      v[bad] == ' ' ? ": write a space in a path as %20" : "");
+        else if (v[q])
+            ok = fail(s, "URL=%.*s...: a mirror's URL has no %s ('%c'): mkdom0 appends paths to it",
+                      (int)strcspn(shown, "?#"), shown, v[q] == '?' ? "query" : "fragment", v[q]);
+        else if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8) &&
+                 strncmp(v, "file://", 7))
+            ok = fail(s, "URL=%s: expected http://, https:// or file://", shown);
+        free(shown);
+        if (!ok)
+            return 0;
         set_str(&r->url, v);
         size_t n = r->url ? strlen(r->url) : 0;
         while (n > 1 && r->url[n - 1] == '/')
