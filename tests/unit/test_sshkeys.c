@@ -646,7 +646,7 @@ static void test_ensure_concurrent(const char *tmp)
                 md_err e = MD_ERR_INIT;
                 int r = md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e);
                 char *pub = md_xasprintf("%s/ssh_host_ed25519_key.pub", dir);
-                char *seen = r == 0 ? t_slurp(pub) : NULL;
+                char *seen = r == 0 ? t_slurp(pub) : NULL; /* freed by _exit */
                 char *out = md_xasprintf("%s.seen%d", dir, k);
                 FILE *f = fopen(out, "w");
                 if (f && seen)
@@ -662,11 +662,13 @@ static void test_ensure_concurrent(const char *tmp)
             CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         }
         char *pub = md_xasprintf("%s/ssh_host_ed25519_key.pub", dir);
-        char *final = key_part(t_slurp(pub));
+        char *text = t_slurp(pub), *final = key_part(text);
+        free(text);
         for (int k = 0; k < 8; k++) {
             char *out = md_xasprintf("%s.seen%d", dir, k);
-            char *seen = key_part(t_slurp(out));
+            char *st = t_slurp(out), *seen = key_part(st);
             CHECK_STR(seen, final);
+            free(st);
             free(seen);
             free(out);
         }

@@ -771,6 +771,19 @@ static void sv_scan(svscan *s)
     s->heredoc = NULL;
 }
 
+/* What sv_scan found, freed (not the text it read). */
+static void sv_free(svscan *s)
+{
+    for (size_t k = 0; k < s->nruns; k++)
+        free(s->runs[k].prog);
+    free(s->runs);
+    for (size_t k = 0; k < s->nbare; k++)
+        free(s->bare[k].prog);
+    free(s->bare);
+    md_strv_free(&s->guarded);
+    md_strv_free(&s->funcs);
+}
+
 /* What init's inittab runs as the system comes up: the scripts it starts
  * itself ("/etc/init.d/NAME start") into `names`, the runlevels it enters
  * ("openrc LEVEL") into `levels`. */
@@ -1006,14 +1019,7 @@ void md_lint_services(md_lint *l, const char *label, const md_tree *t)
                                  "starts no guest)" : "");
             free(dirs);
         }
-        for (size_t k = 0; k < s.nbare; k++)
-            free(s.bare[k].prog);
-        free(s.bare);
-        md_strv_free(&s.funcs);
-        for (size_t k = 0; k < s.nruns; k++)
-            free(s.runs[k].prog);
-        free(s.runs);
-        md_strv_free(&s.guarded);
+        sv_free(&s);
         md_strv_free(&seen);
         free(text);
         free(script);
@@ -1180,10 +1186,7 @@ static void walk_script(bwalk *w, const char *path, unsigned stage, bool ordered
         free(lt);
         p = nl ? nl + 1 : text + len;
     }
-    for (size_t i = 0; i < s.nruns; i++)
-        free(s.runs[i].prog);
-    free(s.runs);
-    md_strv_free(&s.guarded);
+    sv_free(&s);
     free(text);
 }
 
