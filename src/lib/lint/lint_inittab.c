@@ -483,6 +483,17 @@ static void sv_bare(svscan *s, const char *w, unsigned line)
     s->bare[s->nbare++] = (svrun){ md_xstrdup(w), line };
 }
 
+/* Past the bracket that closes the one just before `q` (`open` nested in
+ * it counted), newlines counted: the end of a ${...} or $((...)). */
+static const char *sv_span_end(svscan *s, const char *q, char open, char close)
+{
+    for (int depth = 1; q < s->end && depth; q++) {
+        depth += *q == open ? 1 : *q == close ? -1 : 0;
+        s->line += *q == '\n';
+    }
+    return q;
+}
+
 static bool sv_op(char c) { return strchr(";&|()`<>\n", c) != NULL; }
 
 /* One shell word from s->p, quotes removed, ${...} and $(...) kept as
@@ -529,32 +540,13 @@ static char *sv_word(svscan *s)
             s->p = q < s->end ? q + 1 : q;
             continue;
         }
-        /* $(( arithmetic )): part of the word, no command in it */
-        if (c == '$' && s->end - s->p > 2 && s->p[1] == '(' && s->p[2] == '(') {
-            const char *q = s->p + 1;
-            int depth = 0;
-            do {
-                depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
-                if (*q == '\n')
-                    s->line++;
-                q++;
-            } while (q < s->end && depth);
-            size_t k = (size_t)(q - s->p);
-            w = md_xgrow(w, &cap, len + k + 1, 1);
-            memcpy(w + len, s->p, k);
-            len += k;
-            s->p = q;
-            continue;
-        }
-        if (c == '$' && s->p + 1 < s->end && s->p[1] == '{') {
-            const char *q = s->p + 2;
-            int depth = 1;
-            while (q < s->end && depth) {
-                depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
-                if (*q == '\n')
-                    s->line++;
-                q++;
-            }
+        /* $(( arithmetic )) and ${...}: part of the word, no command in them */
+        const char *q = NULL;
+        if (c == '$' && s->end - s->p > 2 && s->p[1] == '(' && s->p[2] == '(')
+            q = sv_span_end(s, s->p + 2, '(', ')');
+        else if (c == '$' && s->p + 1 < s->end && s->p[1] == '{')
+            q = sv_span_end(s, s->p + 2, '{', '}');
+        if (q) {
             size_t k = (size_t)(q - s->p);
             w = md_xgrow(w, &cap, len + k + 1, 1);
             memcpy(w + len, s->p, k);
