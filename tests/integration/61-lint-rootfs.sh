@@ -695,7 +695,9 @@ has "/sbin: the symlink to usr/sbin is replaced by a directory"
 has "init runs /sbin/openrc at sysinit, which the rootfs does not have"
 hasnt "conflict"
 # a file written through a symlinked parent lands where the symlink points
-run 1 "$F/c17-write-through-symlinked-dir.cpio"
+# (its inittab mounts devtmpfs at sysinit through sh -c, which trap 3 now
+# follows: no finding is left but the warning that no modules are there)
+run 0 "$F/c17-write-through-symlinked-dir.cpio"
 hasnt "[trap1]"
 hasnt "writing through a symlink"
 echo "all lint rootfs checks passed"

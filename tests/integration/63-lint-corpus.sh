@@ -207,7 +207,7 @@ hasnt "use dom0_mem=1G+10%,max:1G+10%"  # grows with host RAM: no fix (trial10 c
 has "use dom0_mem=4608M,max:4608M"
 has "keeps the value modulo 2^64"
 hasnt "Xen drops the whole value"
-has "Xen refuses this dom0_mem= word and keeps what the dom0_mem= words before it set; use dom0_mem=4G,max:4G"
+has "Xen refuses this dom0_mem= word and keeps what the dom0_mem= words before it set, which still leaves an amount and max:, and Xen warns of the refused item at boot; use dom0_mem=4G,max:4G"
 # trial10f c18: a hex amount is the user's amount too (simple_strtoull base 0)
 run 1 --json "$C/trial10f-c18-hex-amount.ipxe"
 has '"fix": "dom0_mem=2048M,max:2048M"'
