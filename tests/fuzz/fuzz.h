@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ASan's options for every target, sized by the work a target does, not
  * by the clock.  The most any parser here asks for at once is a few MiB
@@ -52,6 +53,33 @@ static inline void fz_split(const uint8_t *data, size_t size, char **a, char **b
     *a = fz_str(data, size);
     size_t n = strlen(*a);
     *b = n < size ? *a + n + 1 : NULL;
+}
+
+/* The input as the file at the returned path, for readers that want a
+ * path: one temporary file per process (made from `tmpl`, e.g.
+ * "/tmp/mkdom0-fuzz-deb.XXXXXX", which it keeps; removed at exit),
+ * rewritten for each input. */
+static inline const char **fz_file_made(void)
+{
+    static const char *path;
+    return &path;
+}
+static inline void fz_file_remove(void)
+{
+    unlink(*fz_file_made());
+}
+static inline const char *fz_file(char *tmpl, const uint8_t *data, size_t size)
+{
+    static int fd = -1;
+    if (fd < 0) {
+        if ((fd = mkstemp(tmpl)) < 0)
+            abort();
+        *fz_file_made() = tmpl;
+        atexit(fz_file_remove);
+    }
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+        abort();
+    return tmpl;
 }
 
 #endif
