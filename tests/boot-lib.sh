@@ -95,18 +95,24 @@ boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
 }
 
 # The quick proof of one boot of the image in DIR: boot --check without the
-# guests, reset, daemon kills or storage disk (past the loader the dom0 is
-# the same on every path; its full check runs in tests 50, 52 and 58), and
-# the lines every boot must show: Xen, the login prompt, sshd, xl list, the
-# boot medium left alone after the login prompt (n/a for pxe and
-# multiboot, which have no disk), PASS, and each ERE of --want.  The output
-# is LOGDIR/NAME.log, the console LOGDIR/NAME-console.log; the time it
-# took is printed.
-boot_quick() {  # dir logdir name [--want ERE]... mkdom0-boot-options...
-    local dir=$1 logdir=$2 name=$3 t0 path=multiboot a prev=
+# guests, daemon kills or storage disk (past the loader the dom0 is the same
+# on every path; its full check, guests and services, runs in tests 50, 53
+# and 56), and the lines every boot must show: Xen, the login prompt, sshd,
+# xl list, the boot medium left alone after the login prompt (n/a for pxe
+# and multiboot, which have no disk), PASS, and each ERE of --want.  With
+# --reset the path is also booted a second time through its firmware and
+# loader by system_reset, and the host must come back stateless; without
+# it there is no reset.  The output is LOGDIR/NAME.log, the console
+# LOGDIR/NAME-console.log; the time it took is printed.
+boot_quick() {  # dir logdir name [--reset] [--want ERE]... mkdom0-boot-options...
+    local dir=$1 logdir=$2 name=$3 t0 path=multiboot a prev= reset=--no-reset
     shift 3
     local want=("^ok   Xen banner" "^ok   login prompt on hvc0" "^ok   sshd answers"
                 "^ok   xl list: Domain-0" "^PASS: ")
+    if [ "${1:-}" = --reset ]; then
+        reset= want+=("^ok   stateless: /root/stateless-probe gone after system_reset")
+        shift
+    fi
     while [ "${1:-}" = --want ]; do want+=("$2"); shift 2; done
     for a in "$@"; do [ "$prev" = --path ] && path=$a; prev=$a; done
     case $path in
@@ -114,7 +120,7 @@ boot_quick() {  # dir logdir name [--want ERE]... mkdom0-boot-options...
         *) want+=("^ok   boot medium not read after the login prompt") ;;
     esac
     t0=$(date +%s)
-    "$MKDOM0" boot --check "$@" --no-guests --no-reset --no-services --no-storage \
+    "$MKDOM0" boot --check "$@" --no-guests $reset --no-services --no-storage \
         --log "$logdir/$name-console.log" "$dir" > "$logdir/$name.log" 2>&1 ||
         { cat "$logdir/$name.log"; tail -40 "$logdir/$name-console.log"; fail "boot --check $* failed"; }
     cat "$logdir/$name.log"

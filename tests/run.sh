@@ -4,6 +4,9 @@
 # "N passed, N failed, N skipped" line.
 # Integration scripts: exit 0 = pass, 77 = skipped (reason on stdout), else fail.
 # MKDOM0_QUICK=1 skips the scripts that boot QEMU (marked "# slow" on line 2).
+# MKDOM0_SANITIZED=1 (make check-asan) skips the scripts that build and test
+# their own sanitized programs whatever BUILD is (marked "# own build" on
+# line 2): make check has run the same thing.
 # TESTS=regex limits the run to matching names.
 set -u
 BUILD=${1:-build}
@@ -19,7 +22,7 @@ if [ -z "${MKDOM0_ALPINE_DATA:-}" ]; then
         [ ! -d "$MKDOM0_ALPINE_DATA" ] && MKDOM0_ALPINE_DATA=$(dirname "$common")/../shared/alpine
 fi
 export MKDOM0_ALPINE_DATA
-pass=0 fail=0 skip=0 failed=() notrun=()
+pass=0 fail=0 skip=0 failed=() notrun=() ownbuild=()
 logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir/unit" "$logdir/integration"
 # Tests share one default image per run (tests/lib.sh); never
 # one from an earlier run, built by other code.
@@ -52,10 +55,16 @@ for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
         [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || notrun+=("$name")
         continue
     fi
+    if [ -n "${MKDOM0_SANITIZED:-}" ] && sed -n 2p "$t" | grep -q '# own build'; then
+        name=integration/$(basename "$t" .sh)
+        [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || ownbuild+=("$name")
+        continue
+    fi
     run_one "integration/$(basename "$t" .sh)" bash "$t"
 done
 echo
 [ ${#notrun[@]} -gt 0 ] && echo "not run (slow; MKDOM0_QUICK): ${notrun[*]}"
+[ ${#ownbuild[@]} -gt 0 ] && echo "not run (own sanitized build, run by make check; MKDOM0_SANITIZED): ${ownbuild[*]}"
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -9,7 +9,7 @@
 # its network on the NIC with its MAC; and the hybrid ISO under
 # SeaBIOS (El Torito, GRUB i386-pc; `--path iso` makes it with the same
 # code).  No full check here: past the loader the dom0 is the same on every
-# path, and its full check runs in tests 50, 52 and 58.  Dom0Mem=1024M fits
+# path, and its full check runs in tests 50, 53 and 56.  Dom0Mem=1024M fits
 # the 2048M VM, so mkdom0 boot uses the files as they are instead of making
 # its own.
 set -euo pipefail
@@ -25,8 +25,8 @@ sha_iso=$(sha256sum < "$work/img/boot.iso") sha_disk=$(sha256sum < "$work/img/ho
 fp=$(ssh-keygen -lf "$work/keys/hosts/web1/ssh_host_ed25519_key.pub" | cut -d' ' -f2 | sed 's/[+.]/\\&/g')
 
 # Each medium gets the quick proof (boot_quick): past the loader the dom0
-# is the same on every path, and its full --check runs under OVMF in tests
-# 52 and 58 and under SeaBIOS in 50.
+# is the same on every path, and its full --check runs under OVMF in test
+# 56 and on QEMU's multiboot loader in tests 50 and 53.
 boot_quick "$work/img" "$work" iso-uefi --path iso-uefi
 grep -q 'booting one made now' "$work/iso-uefi.log" && fail "iso-uefi did not boot the build's boot.iso"
 boot_quick "$work/img" "$work" disk-bios \

@@ -3,11 +3,13 @@
 # Xen's own EFI boot, no GRUB: the build's xen-unified.efi (xen.efi with its
 # xen.cfg, the dom0 kernel and the rootfs inside; mkdom0 build --media
 # unified), signed with the test's own Secure Boot key, booted by OVMF as
-# \EFI\BOOT\BOOTX64.EFI (mkdom0 boot --path xen-efi) with the full --check;
+# \EFI\BOOT\BOOTX64.EFI (mkdom0 boot --path xen-efi): login, ssh, xl list,
+# the boot medium not read, and statelessness across a system_reset that
+# boots xen.efi again (the guests and daemon kills, the same on every path
+# past the loader, run in tests 50 and 56);
 # and the efi/ tree of the same build (--media efi: xen.efi, xen.cfg, the
 # kernel and the rootfs as files) on an ESP, xen.efi as BOOTX64.EFI reading
-# xen.cfg as BOOTX64.cfg (--path efi), with the quick proof (boot_quick):
-# past Xen's EFI loader the dom0 is the one the full check just proved.
+# xen.cfg as BOOTX64.cfg (--path efi), with the quick proof (boot_quick).
 # The image carries early microcode ([Xen] Microcode=amd; test 76 checks the
 # layout with Intel's 21 MB too, which only slows the emulated boot): Xen
 # gets ucode=scan and the rootfs starts with the microcode cpio; QEMU's CPU

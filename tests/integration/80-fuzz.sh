@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# own build
 # A short bounded pass of every libFuzzer target (tests/fuzz): built with
 # clang (make fuzz-build), each replays its whole seed corpus — the crashes
 # found so far among them — then fuzzes for FUZZ_SECONDS (default 3).  Any
