@@ -5,16 +5,18 @@
 # mixed in; trap 2 reads 4.20 from the binaries (trixie's xen-3.0.egg-info
 # is no toolstack); the merged-/usr links, /lib64 among them, are the
 # image's; and `mkdom0 boot --check` proves it the whole way, every row of
-# the default image's boot test (50), in one boot, from a UEFI NVMe disk
-# (OVMF + GRUB x86_64-efi on the ESP): the one full check on a disk path,
-# so the boot medium stays unread while the guests do their I/O (test 52
-# boots the default image that way with the quick proof).
+# the default image's boot test (50), in one boot, from the build's own raw
+# disk image (--media disk) as an NVMe disk under OVMF: the one full check
+# on a disk path, so the boot medium stays unread while the guests do their
+# I/O (test 52 boots the default image from a UEFI disk with the quick
+# proof, test 57 the disk image under SeaBIOS).  Dom0Mem=1024M fits the
+# 2048M VM, so the build's disk.img is booted as it is.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
 need cpio modprobe
 work=$(mktemp -d /tmp/mkdom0-boot-d13.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-printf '[Image]\nBase=debian-13\n' > "$work/d13.ini"
+printf '[Image]\nBase=debian-13\n\n[Xen]\nDom0Mem=1024M\n\n[Boot]\nMedia=disk\n' > "$work/d13.ini"
 build_or_skip --keys "$MKDOM0_BUILD/test-keys" -o "$work/out" "$work/d13.ini" > "$work/build.log"
 cat "$work/build.log"
 grep -q '\[trap2\]' "$work/build.log" && fail "the build reported a trap 2 finding"
@@ -71,7 +73,10 @@ echo "Debian 13 rootfs.cpio.gz: $size bytes"
 [ "$size" -le 34000000 ] || fail "rootfs.cpio.gz is $size bytes, over the design's 34 MB budget"
 
 start=$SECONDS
-boot_check_dir "$work/out" uefi
+sha_disk=$(sha256sum < "$work/out/disk.img")
+boot_check_dir "$work/out" disk
+grep -q 'booting one made now' "$out/check.log" && fail "disk did not boot the build's disk.img"
+[ "$(sha256sum < "$work/out/disk.img")" = "$sha_disk" ] || fail "booting changed disk.img"
 echo "boot --check of the Debian 13 image: $((SECONDS - start)) s"
 grep -q "can't run" "$out/console.log" && { grep "can't run" "$out/console.log"; fail "init could not run a program"; }
 grep -q 'Xen version 4\.20' "$out/console.log" || fail "the console shows no Xen 4.20 banner"
