@@ -1115,6 +1115,35 @@ static bool clean(const md_lint *l)
     return md_lint_count_sev(l, MD_LINT_ERROR) == 0 && md_lint_count_sev(l, MD_LINT_WARNING) == 0;
 }
 
+/* A finding's line and a word of its message. */
+typedef struct line_word {
+    unsigned line;
+    const char *word;
+} line_word;
+
+/* How many findings of `l` are on a line of `want` with its word. */
+static unsigned found_at(const md_lint *l, const line_word *want, size_t n)
+{
+    unsigned c = 0;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        for (size_t k = 0; k < n; k++)
+            c += md_lint_line(l, i) == want[k].line && strstr(md_lint_message(l, i), want[k].word);
+    return c;
+}
+
+/* Is `t`'s lint clean once it has empty programs at `paths` (NULL-ended):
+ * the programs its services run? */
+static bool clean_with_programs(md_tree *t, const char *const *paths)
+{
+    for (size_t i = 0; paths[i]; i++)
+        add_text(t, paths[i], "", 0755);
+    md_lint *l = rootfs(t, "4.17");
+    dump(l);
+    bool ok = clean(l);
+    md_lint_free(l);
+    return ok;
+}
+
 /* Trial 9 case 03: /sbin/init a dangling symlink, a loop, or not
  * executable: the kernel panics "No working init found"; lint passed them. */
 static void test_rootfs_init_cannot_run(void)
@@ -1226,24 +1255,16 @@ static void test_rootfs_services(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/exec-of-ssd,"));
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "runs /usr/bin/quoted-in-sub,"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 5); /* nothing else */
-    unsigned lines = 0;
-    for (size_t i = 0; i < md_lint_count(l); i++)
-        lines += (md_lint_line(l, i) == 7 && strstr(md_lint_message(l, i), "xen-dir")) +
-                 (md_lint_line(l, i) == 21 && strstr(md_lint_message(l, i), "quoted-in-sub"));
-    CHECK(lines == 2);
+    static const line_word at[] = { { 7, "xen-dir" }, { 21, "quoted-in-sub" } };
+    CHECK(found_at(l, at, 2) == 2);
     CHECK(!strcmp(md_lint_file(l, 0), "rootfs.cpio.gz(/etc/init.d/xenstored)"));
     md_lint_free(l);
 
     /* what it runs there: no error (the default ${XENSTORED:-...} too) */
-    add_text(t, "/usr/lib/xen-common/bin/xen-dir", "", 0755);
-    add_text(t, "/usr/bin/after-if", "", 0755);
-    add_text(t, "/usr/bin/after-bang", "", 0755);
-    add_text(t, "/usr/bin/exec-of-ssd", "", 0755);
-    add_text(t, "/usr/bin/quoted-in-sub", "", 0755);
-    l = rootfs(t, "4.17");
-    dump(l);
-    CHECK(clean(l));
-    md_lint_free(l);
+    CHECK(clean_with_programs(t, (const char *const[]){ "/usr/lib/xen-common/bin/xen-dir",
+                                                         "/usr/bin/after-if", "/usr/bin/after-bang",
+                                                         "/usr/bin/exec-of-ssd",
+                                                         "/usr/bin/quoted-in-sub", NULL }));
     md_tree_remove(t, "/usr/sbin/xenstored");
     l = rootfs(t, "4.17");
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "service xenstored runs /usr/sbin/xenstored,"));
@@ -1360,25 +1381,16 @@ static void test_rootfs_services_bare(void)
         free(m);
     }
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 6); /* builtins, functions, guards: none */
-    unsigned lines = 0;
-    for (size_t i = 0; i < md_lint_count(l); i++)
-        lines += (md_lint_line(l, i) == 2 && strstr(md_lint_message(l, i), "supervise-daemon")) +
-                 (md_lint_line(l, i) == 10 && strstr(md_lint_message(l, i), "checkpath")) +
-                 (md_lint_line(l, i) == 13 && strstr(md_lint_message(l, i), "runs xl,")) +
-                 (md_lint_line(l, i) == 2 && strstr(md_lint_message(l, i), "start-stop-daemon"));
-    CHECK(lines == 4);
+    static const line_word at[] = { { 2, "supervise-daemon" }, { 10, "checkpath" },
+                                    { 13, "runs xl," }, { 2, "start-stop-daemon" } };
+    CHECK(found_at(l, at, 4) == 4);
     md_lint_free(l);
     /* found in each of openrc-run's directories */
-    add_text(t, "/sbin/supervise-daemon", "", 0755);
-    add_text(t, "/sbin/start-stop-daemon", "", 0755);
-    add_text(t, "/lib/rc/bin/checkpath", "", 0755);
-    add_text(t, "/usr/sbin/xl", "", 0755);
-    add_text(t, "/lib/rc/sbin/libfn", "", 0755);
-    add_text(t, "/usr/bin/not-there", "", 0755);
-    l = rootfs(t, "4.17");
-    dump(l);
-    CHECK(clean(l));
-    md_lint_free(l);
+    CHECK(clean_with_programs(t, (const char *const[]){ "/sbin/supervise-daemon",
+                                                         "/sbin/start-stop-daemon",
+                                                         "/lib/rc/bin/checkpath", "/usr/sbin/xl",
+                                                         "/lib/rc/sbin/libfn", "/usr/bin/not-there",
+                                                         NULL }));
     md_tree_free(t);
 }
 

@@ -42,26 +42,29 @@ static void mkdirs(const char *rel)
     free(cmd);
 }
 
+/* The file REL below the scratch directory, holding `text`; mode `mode`
+ * (0: as made). */
+static void put(const char *rel, const char *text, mode_t mode)
+{
+    char *p = path(rel);
+    t_spit(p, text);
+    if (mode)
+        CHECK(chmod(p, mode) == 0);
+    free(p);
+}
+
 static void good_tree(void)
 {
     mkdirs("src/modules/6.6.1-0-lts/kernel/drivers/xen");
     mkdirs("src/modules/firmware/intel");
-    char *p = path("src/modules/6.6.1-0-lts/kernel/drivers/xen/xen-evtchn.ko.gz");
-    t_spit(p, "not really a module");
-    CHECK(chmod(p, 0600) == 0);
-    free(p);
-    p = path("src/modules/6.6.1-0-lts/modules.order");
-    t_spit(p, "kernel/drivers/xen/xen-evtchn.ko\n");
-    free(p);
-    p = path("src/modules/6.6.1-0-lts/build");
+    put("src/modules/6.6.1-0-lts/kernel/drivers/xen/xen-evtchn.ko.gz", "not really a module",
+        0600);
+    put("src/modules/6.6.1-0-lts/modules.order", "kernel/drivers/xen/xen-evtchn.ko\n", 0);
+    char *p = path("src/modules/6.6.1-0-lts/build");
     CHECK(symlink("/usr/src/linux-headers-6.6.1-0-lts", p) == 0);
     free(p);
-    p = path("src/modules/firmware/intel/ucode.bin");
-    t_spit(p, "firmware");
-    free(p);
-    p = path("src/modules/README");
-    t_spit(p, "a stray file beside the kernels");
-    free(p);
+    put("src/modules/firmware/intel/ucode.bin", "firmware", 0);
+    put("src/modules/README", "a stray file beside the kernels", 0);
 }
 
 static void test_good(void)
@@ -289,13 +292,8 @@ static void test_release(void)
 {
     mkdirs("rel/modules/6.6.1-0-lts/kernel");
     mkdirs("rel/modules/6.6.2-0-lts/kernel");
-    char *p = path("rel/modules/6.6.2-0-lts/kernel/a.ko");
-    t_spit(p, "module");
-    CHECK(chmod(p, 06755) == 0);
-    free(p);
-    p = path("rel/modules/6.6.1-0-lts/kernel/b.ko");
-    t_spit(p, "module");
-    free(p);
+    put("rel/modules/6.6.2-0-lts/kernel/a.ko", "module", 06755);
+    put("rel/modules/6.6.1-0-lts/kernel/b.ko", "module", 0);
     char *img = path("rel.sqfs"), *src = path("rel");
     CHECK(mksquashfs(src, img, "-all-root") == 0);
     md_tree *t = md_tree_new(true);

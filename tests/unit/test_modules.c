@@ -874,6 +874,27 @@ static void test_image_release(void)
     CHECK(md_modules_image_release(k, 10) == NULL);
 }
 
+/* The one modules.builtin reader (closure, index writer and lint alike)
+ * reads as kmod's depmod does: a line that does not start with a letter is
+ * no module, a compressed module's name loses every suffix. */
+static void test_read_builtin(void)
+{
+    md_tree *t = md_tree_new(false);
+    md_strv names = { 0 };
+    CHECK(!md_modules_read_builtin(t, "/lib/modules/" KVER, &names) && names.n == 0);
+    add_text(t, "/lib/modules/" KVER "/modules.builtin",
+             "kernel/drivers/xen/xen-evtchn.ko\n# kernel/a.ko\n\n /kernel/b.ko\n"
+             "kernel/drivers/xen/xen-gntdev.ko.xz\n");
+    CHECK(md_modules_read_builtin(t, "/lib/modules/" KVER, &names));
+    CHECK(names.n == 2);
+    if (names.n == 2) {
+        CHECK_STR(names.v[0], "xen_evtchn");
+        CHECK_STR(names.v[1], "xen_gntdev");
+    }
+    md_strv_free(&names);
+    md_tree_free(t);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--real") == 0)
@@ -884,5 +905,6 @@ int main(int argc, char **argv)
     test_closure();
     test_errors();
     test_image_release();
+    test_read_builtin();
     return t_done("test_modules");
 }

@@ -53,6 +53,41 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e)
     free(e);
 }
 
+static char *dup_or_null(const char *s) { return s ? md_xstrdup(s) : NULL; }
+
+static void strv_copy(md_strv *d, const md_strv *s)
+{
+    *d = (md_strv){ 0 };
+    for (size_t i = 0; i < s->n; i++)
+        md_strv_push(d, s->v[i]);
+}
+
+void md_bootcfg_file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
+{
+    *d = *s;
+    d->path = dup_or_null(s->path);
+    d->file = dup_or_null(s->file);
+    strv_copy(&d->args, &s->args);
+    strv_copy(&d->maybe, &s->maybe);
+    strv_copy(&d->unset, &s->unset);
+}
+
+md_bootcfg_entry *md_bootcfg_entry_copy(const md_bootcfg_entry *e)
+{
+    md_bootcfg_entry *c = md_xcalloc(1, sizeof *c);
+    *c = *e;
+    c->title = dup_or_null(e->title);
+    c->xen_var = dup_or_null(e->xen_var);
+    md_bootcfg_file_copy(&c->xen, &e->xen);
+    md_bootcfg_file_copy(&c->kernel, &e->kernel);
+    strv_copy(&c->dom0_extra, &e->dom0_extra);
+    c->mods = md_xcalloc(e->nmods ? e->nmods : 1, sizeof *c->mods);
+    c->mods_cap = e->nmods ? e->nmods : 1;
+    for (size_t i = 0; i < e->nmods; i++)
+        md_bootcfg_file_copy(&c->mods[i], &e->mods[i]);
+    return c;
+}
+
 void md_bootcfg_list_free(md_bootcfg_list *l)
 {
     for (size_t i = 0; i < l->n; i++)

@@ -147,6 +147,16 @@ md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 
 void md_bootcfg_entry_free(md_bootcfg_entry *e);
 void md_bootcfg_file_free(md_bootcfg_file *f); /* its contents; f itself is not freed */
+
+/* A deep copy of `s` into `d` (whose old contents are not freed): every
+ * string and list its own, a NULL path or file staying NULL.  The caller
+ * frees d's contents with md_bootcfg_file_free. */
+void md_bootcfg_file_copy(md_bootcfg_file *d, const md_bootcfg_file *s);
+/* A deep copy of `e`, every file and string its own (title_kind stays the
+ * same static string): for a caller that changes a few fields of an entry
+ * it does not own (the netboot configs' relative paths, a host's rootfs,
+ * iPXE's cut lines).  The caller frees it with md_bootcfg_entry_free. */
+md_bootcfg_entry *md_bootcfg_entry_copy(const md_bootcfg_entry *e);
 void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not freed */
 
 /* Add an entry read as a multiboot loader line and the modules after it:

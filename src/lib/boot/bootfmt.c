@@ -1876,22 +1876,6 @@ typedef struct ipxe_reg {
     bool ran; /* the selected image was run */
 } ipxe_reg;
 
-static void file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
-{
-    memset(d, 0, sizeof *d);
-    d->path = md_xstrdup(s->path ? s->path : "");
-    for (size_t i = 0; i < s->args.n; i++)
-        md_strv_push(&d->args, s->args.v[i]);
-    for (size_t i = 0; i < s->maybe.n; i++)
-        md_strv_push(&d->maybe, s->maybe.v[i]);
-    for (size_t i = 0; i < s->unset.n; i++)
-        md_strv_push(&d->unset, s->unset.v[i]);
-    d->line = s->line;
-    d->mb2 = s->mb2;
-    d->nounzip = s->nounzip;
-    d->file = s->file ? md_xstrdup(s->file) : NULL;
-}
-
 static void img_alts_free(ipxe_img *m)
 {
     for (size_t k = 0; k < m->nalt; k++) {
@@ -2132,11 +2116,12 @@ static void ipxe_entry(const ipxe_reg *r, size_t i, ssize_t vk, size_t va,
         if (r->v[k].name && r->v[k].nalt)
             title = r->v[k].base_title;
     md_bootcfg_entry *e = new_entry(title, title ? "path with" : NULL);
-    file_copy(&e->xen, vm && (size_t)vk == i ? &vm->alt[va] : &r->v[i].f);
+    md_bootcfg_file_copy(&e->xen, vm && (size_t)vk == i ? &vm->alt[va] : &r->v[i].f);
     e->xen.nounzip = false;
     for (size_t k = 0; k < r->n; k++)
         if (k != i && r->v[k].name)
-            file_copy(md_bootcfg_add_mod(e), vm && (size_t)vk == k ? &vm->alt[va] : &r->v[k].f);
+            md_bootcfg_file_copy(md_bootcfg_add_mod(e),
+                                 vm && (size_t)vk == k ? &vm->alt[va] : &r->v[k].f);
     md_bootcfg_add_multiboot(out, e);
 }
 
@@ -2432,12 +2417,12 @@ static void reg_copy(ipxe_reg *d, const ipxe_reg *s)
         d->v = md_xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
         d->v[d->n] = (ipxe_img){ md_xstrdup(s->v[i].name), { 0 }, NULL, NULL, 0,
                                  s->v[i].base_title ? md_xstrdup(s->v[i].base_title) : NULL };
-        file_copy(&d->v[d->n].f, &s->v[i].f);
+        md_bootcfg_file_copy(&d->v[d->n].f, &s->v[i].f);
         for (size_t k = 0; k < s->v[i].nalt; k++) {
             ipxe_img *m = &d->v[d->n];
             m->alt = md_xrealloc(m->alt, (m->nalt + 1) * sizeof *m->alt);
             m->alt_title = md_xrealloc(m->alt_title, (m->nalt + 1) * sizeof *m->alt_title);
-            file_copy(&m->alt[m->nalt], &s->v[i].alt[k]);
+            md_bootcfg_file_copy(&m->alt[m->nalt], &s->v[i].alt[k]);
             m->alt_title[m->nalt++] = md_xstrdup(s->v[i].alt_title[k]);
         }
         const char *n = s->v[i].name;

@@ -512,31 +512,38 @@ out:
 #define PXELINUX_DIR "/usr/lib/PXELINUX"
 #define SYSLINUX_BIOS_DIR "/usr/lib/syslinux/modules/bios"
 
-/* The entry as iPXE and mboot.c32 load it: Xen as the ELF `xen`, every
- * path relative (to the script, or the TFTP root). */
+/* `f` loaded by multiboot v1 from `path` without its leading '/'. */
+static void relative_file(md_bootcfg_file *f, const char *path)
+{
+    char *p = md_xstrdup(path[0] == '/' ? path + 1 : path);
+    free(f->path);
+    f->path = p;
+    f->mb2 = false;
+}
+
+/* The entry as iPXE and mboot.c32 load it (multiboot v1): Xen as the ELF
+ * `xen`, every path relative (to the script, or the TFTP root). */
 static md_bootcfg_entry *relative_entry(const md_bootcfg_entry *e)
 {
-    md_bootcfg_entry *r = md_xcalloc(1, sizeof *r);
-    *r = *e;
-    r->title = e->title ? md_xstrdup(e->title) : NULL;
-    md_bootcfg_file *fs[2] = { &r->xen, &r->kernel };
-    const md_bootcfg_file *src[2] = { &e->xen, &e->kernel };
-    for (int i = 0; i < 2; i++) {
-        *fs[i] = (md_bootcfg_file){ .line = 0, .mb2 = false, .nounzip = src[i]->nounzip };
-        for (size_t k = 0; k < src[i]->args.n; k++)
-            md_strv_push(&fs[i]->args, src[i]->args.v[k]);
-    }
-    r->xen.path = md_xstrdup("xen");
-    r->kernel.path = md_xstrdup(e->kernel.path[0] == '/' ? e->kernel.path + 1 : e->kernel.path);
-    r->mods = md_xcalloc(e->nmods ? e->nmods : 1, sizeof *r->mods);
-    for (size_t m = 0; m < e->nmods; m++) {
-        const md_bootcfg_file *s = &e->mods[m];
-        r->mods[m] = (md_bootcfg_file){ .nounzip = s->nounzip };
-        r->mods[m].path = md_xstrdup(s->path[0] == '/' ? s->path + 1 : s->path);
-        for (size_t k = 0; k < s->args.n; k++)
-            md_strv_push(&r->mods[m].args, s->args.v[k]);
-    }
+    md_bootcfg_entry *r = md_bootcfg_entry_copy(e);
+    relative_file(&r->xen, "xen");
+    relative_file(&r->kernel, r->kernel.path);
+    for (size_t m = 0; m < r->nmods; m++)
+        relative_file(&r->mods[m], r->mods[m].path);
     return r;
+}
+
+/* A copy of `e` with `rootfs` (taken over) as its first module's path. */
+static md_bootcfg_entry *with_rootfs(const md_bootcfg_entry *e, char *rootfs)
+{
+    md_bootcfg_entry *c = md_bootcfg_entry_copy(e);
+    if (c->nmods) {
+        free(c->mods[0].path);
+        c->mods[0].path = rootfs;
+    } else {
+        free(rootfs);
+    }
+    return c;
 }
 
 /* The netboot tree's configs for every MAC: GRUB's, then
@@ -553,17 +560,10 @@ static const struct {
 /* pxelinux's entry: `rel` with its rootfs under MD_BOOTMEDIA_MBOOT_DIR/. */
 static char *pxelinux_cfg(const md_bootcfg_entry *rel)
 {
-    md_bootcfg_entry *v = md_xcalloc(1, sizeof *v);
-    *v = *rel;
-    v->mods = md_xcalloc(rel->nmods ? rel->nmods : 1, sizeof *v->mods);
-    memcpy(v->mods, rel->mods, rel->nmods * sizeof *v->mods);
-    char *path = rel->nmods ? md_xasprintf(MD_BOOTMEDIA_MBOOT_DIR "/%s", rel->mods[0].path) : NULL;
-    if (path)
-        v->mods[0].path = path;
+    md_bootcfg_entry *v = with_rootfs(
+        rel, rel->nmods ? md_xasprintf(MD_BOOTMEDIA_MBOOT_DIR "/%s", rel->mods[0].path) : NULL);
     char *text = md_bootfmt_write(MD_BOOTFMT_SYSLINUX, v);
-    free(path);
-    free(v->mods);
-    free(v);
+    md_bootcfg_entry_free(v);
     return text;
 }
 
@@ -632,26 +632,7 @@ static char *mac_name(const char *mac)
 static md_bootcfg_entry *host_entry(const md_bootcfg_entry *e, const md_bootmedia_host *h,
                                     const char *rootfs_name)
 {
-    md_bootcfg_entry *r = md_xcalloc(1, sizeof *r);
-    *r = *e;
-    r->title = e->title ? md_xstrdup(e->title) : NULL;
-    md_bootcfg_file *fs[2] = { &r->xen, &r->kernel };
-    const md_bootcfg_file *src[2] = { &e->xen, &e->kernel };
-    for (int i = 0; i < 2; i++) {
-        *fs[i] = (md_bootcfg_file){ .line = 0, .mb2 = src[i]->mb2, .nounzip = src[i]->nounzip };
-        fs[i]->path = md_xstrdup(src[i]->path);
-        for (size_t k = 0; k < src[i]->args.n; k++)
-            md_strv_push(&fs[i]->args, src[i]->args.v[k]);
-    }
-    r->mods = md_xcalloc(e->nmods ? e->nmods : 1, sizeof *r->mods);
-    for (size_t m = 0; m < e->nmods; m++) {
-        const md_bootcfg_file *s = &e->mods[m];
-        r->mods[m] = (md_bootcfg_file){ .mb2 = s->mb2, .nounzip = s->nounzip };
-        r->mods[m].path = m ? md_xstrdup(s->path) : md_xasprintf("/hosts/%s/%s", h->name, rootfs_name);
-        for (size_t k = 0; k < s->args.n; k++)
-            md_strv_push(&r->mods[m].args, s->args.v[k]);
-    }
-    return r;
+    return with_rootfs(e, md_xasprintf("/hosts/%s/%s", h->name, rootfs_name));
 }
 
 /* boot.ipxe for a tree with hosts: the rootfs is ${rootfs}, the host's when
@@ -660,14 +641,9 @@ static md_bootcfg_entry *host_entry(const md_bootcfg_entry *e, const md_bootmedi
 static char *ipxe_with_hosts(const md_bootcfg_entry *rel, const md_bootmedia_files *f,
                              const char *rootfs_name)
 {
-    md_bootcfg_entry *v = md_xcalloc(1, sizeof *v);
-    *v = *rel;
-    v->mods = md_xcalloc(rel->nmods ? rel->nmods : 1, sizeof *v->mods);
-    memcpy(v->mods, rel->mods, rel->nmods * sizeof *v->mods);
-    v->mods[0].path = (char *)"${rootfs}";
+    md_bootcfg_entry *v = with_rootfs(rel, md_xstrdup("${rootfs}"));
     char *body = md_bootfmt_write(MD_BOOTFMT_IPXE, v);
-    free(v->mods);
-    free(v);
+    md_bootcfg_entry_free(v);
     char *sel = md_xasprintf("# The host's own rootfs (this image's with the host's identity appended),\n"
                              "# by the MAC of the NIC iPXE booted from; other MACs boot the image's.\n"
                              "set rootfs %s\n", rootfs_name);

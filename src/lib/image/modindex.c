@@ -11,7 +11,6 @@
  */
 #include "image/modindex.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,13 +335,8 @@ static int write_builtin(const md_modules *md, outfile *out, size_t *nout, md_er
 {
     md_kmodidx *x = md_kmodidx_new();
     int rc = 0;
-    for (size_t i = 0; i < md->builtin_lines.n && rc == 0; i++) {
-        if (!isalpha((unsigned char)md->builtin_lines.v[i][0]))
-            continue;
-        char *name = md_modules_name_of(md->builtin_lines.v[i], false);
-        rc = md_kmodidx_add(x, name, "", 0, err);
-        free(name);
-    }
+    for (size_t i = 0; i < md->builtin_listed.n && rc == 0; i++)
+        rc = md_kmodidx_add(x, md->builtin_listed.v[i], "", 0, err);
     if (add_idx(out, nout, "modules.builtin.bin", x, rc) < 0)
         return -1;
     x = md_kmodidx_new();

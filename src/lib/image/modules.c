@@ -198,19 +198,34 @@ static const unsigned char *file_in(const md_tree *t, const char *dir, const cha
     return n ? md_node_data(n, len) : NULL;
 }
 
+bool md_modules_read_builtin(const md_tree *t, const char *dir, md_strv *names)
+{
+    char *p = md_xasprintf("%s/modules.builtin", dir);
+    const md_node *n = md_tree_resolve_file(t, p);
+    free(p);
+    if (!n)
+        return false;
+    size_t len = 0;
+    const unsigned char *d = md_node_data(n, &len);
+    md_strv lines = { 0 };
+    if (d)
+        split_lines(&lines, d, len);
+    for (size_t i = 0; i < lines.n; i++)
+        if (isalpha((unsigned char)lines.v[i][0]))
+            md_strv_push_own(names, md_modules_name_of(lines.v[i], false));
+    md_strv_free(&lines);
+    return true;
+}
+
 static void load_builtin(md_modules *md, const md_tree *t)
 {
-    size_t len;
-    const unsigned char *d = file_in(t, md->dir, "modules.builtin", &len);
-    if (d) {
-        split_lines(&md->builtin_lines, d, len);
-        for (size_t i = 0; i < md->builtin_lines.n; i++)
-            if (isalpha((unsigned char)md->builtin_lines.v[i][0]))
-                md_strv_push_own(&md->builtin_names, md_modules_name_of(md->builtin_lines.v[i], false));
-        md_strv_sort(&md->builtin_names);
-    }
+    md_modules_read_builtin(t, md->dir, &md->builtin_listed);
+    for (size_t i = 0; i < md->builtin_listed.n; i++)
+        md_strv_push(&md->builtin_names, md->builtin_listed.v[i]);
+    md_strv_sort(&md->builtin_names);
     /* "modname.key=value\0" records */
-    d = file_in(t, md->dir, "modules.builtin.modinfo", &len);
+    size_t len;
+    const unsigned char *d = file_in(t, md->dir, "modules.builtin.modinfo", &len);
     for (size_t i = 0; d && i < len;) {
         size_t j = i;
         while (j < len && d[j])
@@ -754,7 +769,7 @@ void md_modules_free(md_modules *md)
     free(md->m);
     free(md->kept);
     md_strv_free(&md->order_lines);
-    md_strv_free(&md->builtin_lines);
+    md_strv_free(&md->builtin_listed);
     md_strv_free(&md->builtin_names);
     md_strv_free(&md->balias);
     md_strv_free(&md->balias_mod);

@@ -34,6 +34,15 @@
 
 typedef struct md_modules md_modules;
 
+/* The modules built into the kernel whose module directory in `t` is `dir`
+ * ("/lib/modules/6.1.0-31-amd64"), from its modules.builtin: one line per
+ * module ("kernel/drivers/xen/xenfs.ko"), read as kmod's depmod reads it
+ * (output_builtin_bin: a line that does not start with a letter is no
+ * module), each as its md_modules_name_of.  The names are pushed to `names`
+ * in file order.  False when there is no modules.builtin (a file whose
+ * content the tree does not hold reads as empty). */
+bool md_modules_read_builtin(const md_tree *t, const char *dir, md_strv *names);
+
 /* The kernels' module directories in `t`: each directory directly below
  * /lib/modules or /usr/lib/modules, by its real path (once when one root is
  * a link to the other), sorted; pushed to `out`. */

@@ -30,8 +30,8 @@ struct md_modules {
     size_t *kept; /* indices into m, closure order */
     size_t nkept;
     md_strv order_lines;     /* modules.order as shipped */
-    md_strv builtin_lines;   /* modules.builtin as shipped */
-    md_strv builtin_names;   /* normalized, sorted */
+    md_strv builtin_listed;  /* modules.builtin's names, in its order */
+    md_strv builtin_names;   /* the same, sorted */
     md_strv balias, balias_mod; /* modules.builtin.modinfo aliases (raw) and owners */
     md_strv builtin_report, notes;
     bool all_parsed;

@@ -1177,27 +1177,18 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
         check_entry_as_loaded(g, e);
         return;
     }
-    md_bootcfg_entry c = *e;
+    md_bootcfg_entry *c = md_bootcfg_entry_copy(e);
     md_bootcfg_file **files = md_xcalloc(e->nmods + 2, sizeof *files);
     const md_bootcfg_file **src = md_xcalloc(e->nmods + 2, sizeof *src);
     size_t nf = 0;
-    c.xen.args = (md_strv){ 0 };
-    c.kernel.args = (md_strv){ 0 };
-    c.mods = c.nmods ? md_xcalloc(c.nmods, sizeof *c.mods) : NULL;
-    for (size_t i = 0; i < c.nmods; i++) {
-        c.mods[i] = e->mods[i];
-        c.mods[i].args = (md_strv){ 0 };
-    }
-    src[nf] = &e->xen, files[nf++] = &c.xen;
+    src[nf] = &e->xen, files[nf++] = &c->xen;
     if (e->kernel.path)
-        src[nf] = &e->kernel, files[nf++] = &c.kernel;
-    for (size_t i = 0; i < c.nmods; i++)
-        src[nf] = &e->mods[i], files[nf++] = &c.mods[i];
+        src[nf] = &e->kernel, files[nf++] = &c->kernel;
+    for (size_t i = 0; i < c->nmods; i++)
+        src[nf] = &e->mods[i], files[nf++] = &c->mods[i];
     size_t room = IPXE_MB_MAX_CMDLINE;
     char *tp = title_prefix(e);
     for (size_t i = 0; i < nf; i++) {
-        for (size_t j = 0; j < src[i]->args.n; j++)
-            md_strv_push(&files[i]->args, src[i]->args.v[j]);
         char *line;
         size_t cut = ipxe_cut(files[i], &room, &line);
         /* a module's name alone means nothing to Xen or Linux: only lost
@@ -1227,13 +1218,9 @@ static void check_entry(gctx *g, const md_bootcfg_entry *e)
     free(files);
     free(src);
     g->uncut = e;
-    check_entry_as_loaded(g, &c);
+    check_entry_as_loaded(g, c);
     g->uncut = NULL;
-    md_strv_free(&c.xen.args);
-    md_strv_free(&c.kernel.args);
-    for (size_t i = 0; i < c.nmods; i++)
-        md_strv_free(&c.mods[i].args);
-    free(c.mods);
+    md_bootcfg_entry_free(c);
 }
 
 /* GRUB's module2/module (iPXE's module alike) load ONE file: the first

@@ -296,22 +296,6 @@ static void check_xen_modules(kdir *k)
     }
 }
 
-static void read_builtin(kdir *k)
-{
-    char *bp = md_xasprintf("%s/modules.builtin", k->dir);
-    char *bt = md_tree_text(k->t, bp, NULL);
-    free(bp);
-    if (!bt)
-        return;
-    k->have_builtin = true;
-    md_strv lines = { 0 };
-    md_strv_split(&lines, bt, false);
-    for (size_t i = 0; i < lines.n; i++)
-        md_strv_push_own(&k->builtin, md_modules_name_of(lines.v[i], false));
-    md_strv_free(&lines);
-    free(bt);
-}
-
 static void lint_kdir(kdir *k)
 {
     size_t dl = strlen(k->dir);
@@ -326,7 +310,7 @@ static void lint_kdir(kdir *k)
         k->m = md_xrealloc(k->m, (k->n + 1) * sizeof *k->m);
         k->m[k->n++] = (kmod){ .rel = md_xstrdup(p + dl + 1), .name = nm, .node = n };
     }
-    read_builtin(k);
+    k->have_builtin = md_modules_read_builtin(k->t, k->dir, &k->builtin);
     char *dp = md_xasprintf("%s/modules.dep", k->dir);
     bool have_dep = md_tree_resolve_file(k->t, dp) != NULL;
     free(dp);

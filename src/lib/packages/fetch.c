@@ -109,9 +109,9 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 /* A file:// URL, read here rather than by libcurl: libcurl open(2)s the
  * path as it is, and a FIFO (or a device) there blocked the open, or the
  * reads, for ever, past the stall limit and past the first SIGTERM, whose
- * handler returns into the restarted open (trial 9f case 3).  Opened with
- * O_NONBLOCK, which a FIFO's open does not wait on, and refused unless it
- * is a regular file, as every other file mkdom0 reads.  The path is the
+ * handler returns into the restarted open (trial 9f case 3).  Opened as
+ * every other file mkdom0 reads (md_open_regular_flags: a mirror holds
+ * regular files; a FIFO's open is not waited on).  The path is the
  * URL's, %-decoded as libcurl does (case 5's %2e%2e is refused where
  * file names are read, before a URL is made). */
 static int read_file_url(const char *url, sink *s, md_err *err)
@@ -129,18 +129,11 @@ static int read_file_url(const char *url, sink *s, md_err *err)
         curl_free(path);
         return md_err_set(err, "%s: download failed: not a local file:// URL", s->shown);
     }
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    struct stat st;
+    int fd = md_open_regular_flags(path, 0, NULL, err);
     int rc = 0;
     if (fd < 0) {
-        rc = md_err_set(err, "%s: download failed: cannot open %s: %s", s->shown, path, strerror(errno));
-    } else if (fstat(fd, &st) < 0) {
-        rc = md_err_set(err, "%s: download failed: %s: %s", s->shown, path, strerror(errno));
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = md_err_set(err, "%s: download failed: %s is not a regular file (%s); a mirror "
-                             "holds files", s->shown, path,
-                        S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-                                                                                    : "a device or socket");
+        md_err_prefix(err, "%s: download failed", s->shown);
+        rc = -1;
     } else {
         char buf[1 << 16];
         for (;;) {

@@ -137,7 +137,6 @@ const md_apksign_keys *md_repo_apk_keys(const md_repo *cr, md_err *err)
 
 md_repo_format md_repo_format_of(const md_repo *r) { return r->format; }
 const char *md_repo_format_name(md_repo_format f) { return f == MD_REPO_APK ? "apk" : "deb"; }
-const char *md_repo_keys(const md_repo *r) { return r->keys; }
 
 const char *md_repo_description(const md_repo *r)
 {

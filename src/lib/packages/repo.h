@@ -111,13 +111,13 @@ int md_repo_add_apkindex(md_repo *r, struct md_apkindex *x, md_err *err);
 
 md_repo_format md_repo_format_of(const md_repo *r);
 const char *md_repo_format_name(md_repo_format f); /* "deb", "apk" */
-const char *md_repo_keys(const md_repo *r);        /* Alpine: keys directory; else NULL */
-/* Alpine: the trusted keys of md_repo_keys(), read on the first call and
- * kept by the repository (freed with it): its index (md_repo_load) and its
- * packages (md_resolve_download, the build's extraction) are verified by
- * one reading of the directory, so a key added or removed during a build
- * cannot make them trust different keys.  NULL with the error when the
- * directory cannot be read or holds no key (apksign.h), or for Debian. */
+/* Alpine: the trusted keys of its keys directory (md_repo_config's
+ * `keys`), read on the first call and kept by the repository (freed with
+ * it): its index (md_repo_load) and its packages (md_resolve_download, the
+ * build's extraction) are verified by one reading of the directory, so a
+ * key added or removed during a build cannot make them trust different
+ * keys.  NULL with the error when the directory cannot be read or holds no
+ * key (apksign.h), or for Debian. */
 struct md_apksign_keys;
 const struct md_apksign_keys *md_repo_apk_keys(const md_repo *r, md_err *err);
 /* Alpine: the loaded index's DESCRIPTION ("v3.22.2-206-g..."), else NULL */
