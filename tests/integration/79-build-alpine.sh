@@ -292,7 +292,7 @@ link_to /usr/sbin/getty /bin/busybox
 matches -x 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100' "$T/root/etc/inittab" ||
     fail "the inittab has no getty on hvc0"
 for l in '::sysinit:/sbin/xen-dom0-setup early openrc' '::sysinit:/etc/init.d/xen-dom0 start' \
-         '::sysinit:/sbin/openrc boot' '::wait:/sbin/openrc default'; do
+         '::sysinit:/sbin/openrc boot' '::once:/sbin/openrc default'; do
     matches -x "$l" "$T/root/etc/inittab" || fail "the inittab lacks '$l'"
 done
 for f in /sbin/openrc /sbin/openrc-run /lib/rc/sh/functions.sh /lib/rc/sh/openrc-run.sh \
@@ -310,8 +310,8 @@ echo "boot path: busybox init, inittab (xen-dom0-setup with OpenRC's sysinit ste
 # Alpine xen or kernel here; what is checked is what the image holds.
 # 1. The runlevels, as the Debian dom0's but with Alpine's service names:
 #    each entry leads to a script in the image.
-for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
-         guest-storage:default xendomains:default; do
+for s in xen-dom0:sysinit xenstored:boot sshd:boot network:boot syslog:boot \
+         guest-storage:boot xenconsoled:default xendomains:default; do
     link_to "/etc/runlevels/${s#*:}/${s%%:*}" "/etc/init.d/${s%%:*}"
     [ -x "$T/root/etc/init.d/${s%%:*}" ] || fail "/etc/init.d/${s%%:*} is not in the image"
 done
