@@ -99,13 +99,12 @@ for l in "$ov"/etc/runlevels/*/*; do
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
 # sshd, the network, syslog and the guest storage (one look for its disk,
-# a wait only where a USB disk can come late) start in "boot" beside
-# xenstored, which the prompt waits for (inittab, below: no disk is read
+# a wait only where a USB disk can come late) start in "boot" beside the
+# Xen daemons, which the prompt waits for (inittab, below: no disk is read
 # once the dom0 is up), so sshd answers about when the login prompt comes
-# (issue 12); what only guests need (xenconsoled, the autostart guests) is
-# in "default", beside the getty.
-for s in xen-dom0:sysinit xenstored:boot syslog:boot ssh:boot network:boot \
-         guest-storage:boot xenconsoled:default xendomains:default; do
+# (issue 12); the autostart guests are in "default", beside the getty.
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot syslog:boot ssh:boot network:boot \
+         guest-storage:boot xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 8 ] || fail "only $links runlevel links"
@@ -136,8 +135,8 @@ grep -q '^::sysinit:/etc/init.d/xen-dom0 start$' "$it" || fail "inittab: xen-dom
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
 # "sysinit": the getty waits for the boot runlevel, the guest storage's
 # disk probe among it (busybox init starts respawn actions after every
-# sysinit and wait action is done); "default" (xenconsoled, xendomains)
-# runs beside the getty ("once"), after "boot".
+# sysinit and wait action is done); "default" (xendomains) runs beside the
+# getty ("once"), after "boot".
 grep -q '^::once:/sbin/openrc default$' "$it" || fail "inittab: no openrc default beside the getty"
 grep -q '^[^#]*::wait:.*openrc default' "$it" && fail "inittab: the prompt waits for the default runlevel"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
@@ -278,8 +277,8 @@ for l in "$al"/etc/runlevels/*/*; do
     t=$(readlink "$l")
     [ -x "$al$t" ] || [ "$t" = /etc/init.d/xenconsoled ] || fail "alpine ${l#$al} -> $t: no such script"
 done
-for s in xen-dom0:sysinit xenstored:boot sshd:boot network:boot syslog:boot \
-         guest-storage:boot xenconsoled:default xendomains:default; do
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
+         guest-storage:boot xendomains:default; do
     [ -L "$al/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "alpine: ${s%%:*} is not in runlevel ${s#*:}"
 done
 [ ! -e "$al/etc/runlevels/boot/ssh" ] && [ ! -e "$al/etc/init.d/ssh" ] || fail "alpine: Debian's ssh service is there"
