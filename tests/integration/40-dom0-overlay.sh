@@ -98,13 +98,13 @@ for l in "$ov"/etc/runlevels/*/*; do
     esac
     [ "$(basename "$l")" = "$(basename "$t")" ] || fail "${l#$ov}: name differs from its script"
 done
-# sshd, the network and the rest start in "boot" beside the Xen daemons, so
-# sshd answers about when the login prompt comes (issue 12); the guest
-# storage (one look for its disk, a wait only where a USB disk can come
-# late) and the autostart guests are in "default", which the prompt waits
-# for (inittab, below: no disk is read once the dom0 is up).
-for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot \
-         ssh:boot network:boot guest-storage:default xendomains:default; do
+# sshd, the network, syslog and the guest storage (one look for its disk,
+# a wait only where a USB disk can come late) start in "boot" beside the
+# Xen daemons, which the prompt waits for (inittab, below: no disk is read
+# once the dom0 is up), so sshd answers about when the login prompt comes
+# (issue 12); the autostart guests are in "default", beside the getty.
+for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot syslog:boot ssh:boot network:boot \
+         guest-storage:boot xendomains:default; do
     [ -L "$ov/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "${s%%:*} is not in runlevel ${s#*:}"
 done
 [ $links -ge 8 ] || fail "only $links runlevel links"
@@ -133,9 +133,12 @@ grep -q '^[^#]*openrc sysinit' "$it" && fail "inittab: openrc sysinit rescans ev
 # orders a service only after those of its own runlevel.
 grep -q '^::sysinit:/etc/init.d/xen-dom0 start$' "$it" || fail "inittab: xen-dom0 does not start before the boot runlevel"
 grep -q '^::sysinit:/sbin/openrc boot$' "$it" || fail "inittab: no openrc boot"
-# "wait": the getty waits for the default runlevel (busybox init starts
-# respawn actions after every wait action is done).
-grep -q '^::wait:/sbin/openrc default$' "$it" || fail "inittab: the getty does not wait for openrc default (the guest storage's disk probe must end before the prompt)"
+# "sysinit": the getty waits for the boot runlevel, the guest storage's
+# disk probe among it (busybox init starts respawn actions after every
+# sysinit and wait action is done); "default" (xendomains) runs beside the
+# getty ("once"), after "boot".
+grep -q '^::once:/sbin/openrc default$' "$it" || fail "inittab: no openrc default beside the getty"
+grep -q '^[^#]*::wait:.*openrc default' "$it" && fail "inittab: the prompt waits for the default runlevel"
 grep -q '^::shutdown:/sbin/openrc shutdown$' "$it" || fail "inittab: no openrc shutdown"
 [ "$(grep -m1 '^::sysinit:' "$it")" = "::sysinit:/sbin/xen-dom0-setup early openrc" ] ||
     fail "inittab: xen-dom0-setup early openrc is not the first sysinit action"
@@ -275,7 +278,7 @@ for l in "$al"/etc/runlevels/*/*; do
     [ -x "$al$t" ] || [ "$t" = /etc/init.d/xenconsoled ] || fail "alpine ${l#$al} -> $t: no such script"
 done
 for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
-         guest-storage:default xendomains:default; do
+         guest-storage:boot xendomains:default; do
     [ -L "$al/etc/runlevels/${s#*:}/${s%%:*}" ] || fail "alpine: ${s%%:*} is not in runlevel ${s#*:}"
 done
 [ ! -e "$al/etc/runlevels/boot/ssh" ] && [ ! -e "$al/etc/init.d/ssh" ] || fail "alpine: Debian's ssh service is there"

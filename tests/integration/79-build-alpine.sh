@@ -292,7 +292,7 @@ link_to /usr/sbin/getty /bin/busybox
 matches -x 'hvc0::respawn:/sbin/getty -L 115200 hvc0 vt100' "$T/root/etc/inittab" ||
     fail "the inittab has no getty on hvc0"
 for l in '::sysinit:/sbin/xen-dom0-setup early openrc' '::sysinit:/etc/init.d/xen-dom0 start' \
-         '::sysinit:/sbin/openrc boot' '::wait:/sbin/openrc default'; do
+         '::sysinit:/sbin/openrc boot' '::once:/sbin/openrc default'; do
     matches -x "$l" "$T/root/etc/inittab" || fail "the inittab lacks '$l'"
 done
 for f in /sbin/openrc /sbin/openrc-run /lib/rc/sh/functions.sh /lib/rc/sh/openrc-run.sh \
@@ -311,7 +311,7 @@ echo "boot path: busybox init, inittab (xen-dom0-setup with OpenRC's sysinit ste
 # 1. The runlevels, as the Debian dom0's but with Alpine's service names:
 #    each entry leads to a script in the image.
 for s in xen-dom0:sysinit xenstored:boot xenconsoled:boot sshd:boot network:boot syslog:boot \
-         guest-storage:default xendomains:default; do
+         guest-storage:boot xendomains:default; do
     link_to "/etc/runlevels/${s#*:}/${s%%:*}" "/etc/init.d/${s%%:*}"
     [ -x "$T/root/etc/init.d/${s%%:*}" ] || fail "/etc/init.d/${s%%:*} is not in the image"
 done
@@ -348,7 +348,7 @@ rc=0
 [ $rc = 1 ] && grep -q 'etc/init.d/xenstored:[0-9]*: error: .*service xenstored runs /usr/lib/xen-common/bin/xen-dir, which the rootfs does not have' "$T/lint-deb.log" ||
     { cat "$T/lint-deb.log"; fail "Debian's xenstored on the Alpine root: lint does not name xen-dir (exit $rc)"; }
 rm -rf "$T/root-debian-xenstored"
-echo "Alpine dom0: runlevels sysinit/xen-dom0, boot/{xenstored,xenconsoled,sshd,network,syslog}, default/{guest-storage,xendomains}; Alpine's xenconsoled, Domain-0 by /usr/lib/xen/bin/xen-init-dom0; every program the services run is in the image"
+echo "Alpine dom0: runlevels sysinit/xen-dom0, boot/{xenstored,xenconsoled,sshd,network,syslog,guest-storage}, default/xendomains; Alpine's xenconsoled, Domain-0 by /usr/lib/xen/bin/xen-init-dom0; every program the services run is in the image"
 
 # The self-lint refuses a xen package that lacks what the services run:
 # the xen-init-dom0 that registers Domain-0, or the xenconsoled script the

@@ -178,7 +178,7 @@ static bool ours(const md_storage *s, const char *m)
 static char *dom0_state(chk *c)
 {
     md_run_result r;
-    md_check_ssh(c, "rc-status default 2>&1 | grep -E 'guest-storage|xendomains'; "
+    md_check_ssh(c, "rc-status --all 2>&1 | grep -E 'guest-storage|xendomains'; "
                     "logread 2>/dev/null | grep -E 'xendomains|guest-storage' | tail -n 5; "
                     "xl list 2>&1; tail -n 5 /var/log/xen/xl-" GUEST ".log 2>/dev/null",
                  60, &r);
