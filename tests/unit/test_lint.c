@@ -1826,6 +1826,89 @@ static void test_rootfs_toolstack(void)
     md_tree_free(t);
 }
 
+/* Trial10h case 1: trap 2 reads the release the programs load (their
+ * DT_NEEDED, through the Xen libraries), not whichever libxenctrl files lie
+ * in the rootfs; a program whose libxenctrl is missing cannot start. */
+static void add_elf(md_tree *t, const char *path, const char *soname, const char *const *needed)
+{
+    size_t n;
+    unsigned char *d = t_fake_elf(soname, needed, &n);
+    md_err err = MD_ERR_INIT;
+    md_tree_add_file(t, path, &(md_attr){ 0755, 0, 0, 0 }, d, n, "t", MD_CLASH_REPLACE, &err);
+    CHECK(!err.set);
+}
+
+#define NEEDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
+
+static void test_rootfs_toolstack_programs(void)
+{
+    /* good_rootfs carries libxenctrl 4.17; the programs are 4.20's */
+    md_tree *t = good_rootfs();
+    add_elf(t, LIBDIR "libxenctrl.so.4.20", "libxenctrl.so.4.20", NULL);
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.20", "libc.so.6"));
+    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, "/usr/sbin/xl", NULL, NEEDS("libxenlight.so.4.20"));
+    md_lint *l = rootfs(t, "4.20");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    md_lint_free(l);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "loads " LIBDIR "libxenctrl.so.4.20 (libxenctrl of Xen "
+                                           "4.20, by its DT_SONAME libxenctrl.so.4.20) but the "
+                                           "hypervisor xen.gz is Xen 4.17"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 2); /* xenstored and xl, not the files */
+    md_lint_free(l);
+    /* xenstored of 4.17 with its library beside: an error under 4.20 */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "loads " LIBDIR "libxenctrl.so.4.17 (libxenctrl of Xen "
+                                           "4.17"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    /* no hypervisor known: two releases among the programs is still an error */
+    l = rootfs(t, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "one image must carry the toolstack of one release"));
+    md_lint_free(l);
+    /* without its library the loader does not start it */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.19"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenctrl.so.4.19, which is not in the rootfs: "
+                                           "the dynamic loader does not start it"));
+    md_lint_free(l);
+    /* the same through libxenlight: named with the library that needs it */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenguest.so.4.20"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenguest.so.4.20 (named by " LIBDIR
+                                           "libxenlight.so.4.20), which is not in the rootfs"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* Debian's wrapper: /usr/lib/xen-4.20/bin runs only under Xen 4.20, so a
+     * 4.17 program there is an error (not "the 4.17 toolstack is not used") */
+    t = good_rootfs();
+    add_text(t, "/usr/lib/xen-common/bin/xen-utils-wrapper", "#!/bin/sh\n", 0755);
+    add_elf(t, LIBDIR "libxenctrl.so.4.20", "libxenctrl.so.4.20", NULL);
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenconsoled", NULL, NEEDS("libxenctrl.so.4.20"));
+    for (int with_hv = 0; with_hv < 2; with_hv++) {
+        l = rootfs(t, with_hv ? "4.20" : NULL);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "but Debian's xen-utils-wrapper runs "
+                                               "/usr/lib/xen-4.20/bin only under a Xen 4.20"));
+        CHECK(!t_lint_has(l, MD_LINT_NOTE, 2, "not used"));
+        CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+        md_lint_free(l);
+    }
+    /* 4.17's directory beside, of its own release: not used under 4.20 */
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, "/usr/lib/xen-4.17/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    l = rootfs(t, "4.20");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "the toolstack in /usr/lib/xen-4.17/bin is not used"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
 /* ---- loader and input recognition ---- */
 
 static char tmpdir[] = "/tmp/test_lint.XXXXXX";
@@ -2234,6 +2317,7 @@ int main(void)
     test_rootfs_modules();
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
+    test_rootfs_toolstack_programs();
     test_rootfs_services();
     test_rootfs_services_bare();
     test_loader();

@@ -440,6 +440,126 @@ static char *dangling_libxenctrl(const md_tree *t)
     return md_xstrdup("");
 }
 
+/* The release whose hypervisor Debian's wrapper runs the program at `p`
+ * under: false when `p` is not in /usr/lib/xen-A.B/bin. */
+static bool wrapper_release(const char *p, unsigned *ma, unsigned *mi)
+{
+    int end = 0;
+    return sscanf(p, "/usr/lib/xen-%u.%u/bin/%n", ma, mi, &end) == 2 && end > 0 &&
+           !strchr(p + end, '/');
+}
+
+static bool same_release(const md_xen_version *v, unsigned ma, unsigned mi)
+{
+    return v->major == ma && v->minor == mi;
+}
+
+/* Trap 2 by the programs (md_xenver_prog): the release that matters is the
+ * libxenctrl each one loads, whichever others lie in the tree (trial10h
+ * case 1).  Returns false when no program loads or misses a libxenctrl:
+ * then the libxenctrl files are all there is to read. */
+static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_version *hvs,
+                           size_t nhv, bool wrapper)
+{
+    bool any = false;
+    const md_xenver_prog *first = NULL, *other = NULL;
+    unsigned unused[8][2];
+    size_t nunused = 0, dir_missing = 0;
+    for (size_t i = 0; i < sv->nprogs; i++) {
+        const md_xenver_prog *p = &sv->progs[i];
+        if (!p->missing[0] && !p->ctrl.path[0])
+            continue; /* links no libxenctrl (xen-9pfsd, xenstore-*) */
+        any = true;
+        if (p->missing[0]) {
+            bool direct = !strcmp(p->missing_by, p->path);
+            ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                "needs %s%s%s%s, which is not in the rootfs: the dynamic loader does not start "
+                "it (\"error while loading shared libraries: %s: cannot open shared object "
+                "file\"); install the library of the program's release, or take the program "
+                "of the hypervisor's release", p->missing, direct ? "" : " (named by ",
+                direct ? "" : p->missing_by, direct ? "" : ")", p->missing);
+            if (!p->ctrl.found)
+                continue; /* else its release is wrong too, or it would be once it starts */
+        }
+        const md_xen_version *c = &p->ctrl;
+        if (!c->found) {
+            ADD(r, p->path, 0, MD_LINT_WARNING, 2,
+                "cannot check: the release of the libxenctrl it loads (%s, from %s) cannot be "
+                "read (%s)", c->path, c->origin, c->source);
+            continue;
+        }
+        unsigned wa, wi;
+        if (wrapper && wrapper_release(p->path, &wa, &wi)) {
+            if (!same_release(c, wa, wi)) {
+                ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                    "loads %s (libxenctrl of Xen %s, by its %s), but Debian's "
+                    "xen-utils-wrapper runs /usr/lib/xen-%u.%u/bin only under a Xen %u.%u "
+                    "hypervisor: libxenctrl's domctl/sysctl interfaces change with every "
+                    "release, so it fails there (xenstored: \"Failed to open connection to "
+                    "gnttab\"); take it and its libraries from xen-utils-%u.%u",
+                    c->path, c->version, c->source, wa, wi, wa, wi, wa, wi);
+                continue;
+            }
+            bool booted = false;
+            for (size_t h = 0; h < nhv; h++)
+                booted |= same_release(&hvs[h], wa, wi);
+            bool listed = false;
+            for (size_t k = 0; k < nunused; k++)
+                listed |= unused[k][0] == wa && unused[k][1] == wi;
+            if (nhv && !booted && !listed && nunused < 8) {
+                unused[nunused][0] = wa;
+                unused[nunused++][1] = wi;
+            }
+        } else {
+            for (size_t h = 0; h < nhv; h++)
+                if (!same_release(c, hvs[h].major, hvs[h].minor))
+                    ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                        "loads %s (libxenctrl of Xen %s, by its %s) but the hypervisor %s is "
+                        "Xen %u.%u: libxenctrl's domctl/sysctl interfaces change with every "
+                        "release, and xenstored fails at start (\"Failed to open connection to "
+                        "gnttab\"); take the toolstack of the hypervisor's release "
+                        "(xen-utils-%u.%u)", c->path, c->version, c->source,
+                        hvs[h].path, hvs[h].major, hvs[h].minor, hvs[h].major, hvs[h].minor);
+        }
+        if (!first)
+            first = p;
+        else if (!other && !same_release(c, first->ctrl.major, first->ctrl.minor))
+            other = p;
+    }
+    if (!any)
+        return false;
+    for (size_t h = 0; h < nhv && wrapper; h++) {
+        char dir[64];
+        if (!wrapper_dir(r->t, &hvs[h], dir, sizeof dir) && ++dir_missing)
+            ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
+                "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
+                "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
+                "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
+                hvs[h].path, hvs[h].major, hvs[h].minor, dir, hvs[h].major, hvs[h].minor,
+                hvs[h].major, hvs[h].minor);
+    }
+    if (other && !nhv && !wrapper)
+        ADD(r, other->path, 0, MD_LINT_ERROR, 2,
+            "loads libxenctrl of Xen %s (%s) but %s loads Xen %s's (%s): one image must carry "
+            "the toolstack of one release, the hypervisor's", other->ctrl.version,
+            other->ctrl.path, first->path, first->ctrl.version, first->ctrl.path);
+    if (first && !nhv)
+        ADD(r, first->path, 0, MD_LINT_NOTE, 2,
+            "the toolstack is Xen %s (this program loads %s)%s%s%s; give the hypervisor "
+            "(--xen xen.gz) to check that it matches", first->ctrl.version, first->ctrl.path,
+            other && wrapper ? ", and of Xen " : "", other && wrapper ? other->ctrl.version : "",
+            other && wrapper ? " beside it, of which Debian's xen-utils-wrapper runs the "
+                               "running hypervisor's" : "");
+    for (size_t k = 0; k < nunused && !dir_missing; k++)
+        ADD(r, NULL, 0, MD_LINT_NOTE, 2,
+            "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
+            "(Debian's xen-utils-wrapper runs the running hypervisor's release): "
+            "xen-utils-%u.%u can go once Xen %u.%u is no longer booted", unused[k][0],
+            unused[k][1], nhv > 1 ? "s" : "", unused[k][0], unused[k][1], unused[k][0],
+            unused[k][1]);
+    return true;
+}
+
 /* The reader is xenver's, the one the build refuses a mixed image by (every
  * release from a binary); lint words it for a file and names the package
  * to take.  Each of the `nhv` hypervisors is one that may boot the tree. */
@@ -447,6 +567,10 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
 {
     md_xenver_survey sv;
     md_xenver_survey_tree(r->t, &sv);
+    if (check_programs(r, &sv, hvs, nhv, debian_wrapper(r->t))) {
+        md_xenver_survey_free(&sv);
+        return;
+    }
     const md_xen_version *ts = sv.ts;
     size_t n = sv.nts;
     bool wrapper = n > 1 && debian_wrapper(r->t);
