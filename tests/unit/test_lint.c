@@ -1490,6 +1490,44 @@ static void test_rootfs_devices(void)
     l = rootfs(t, "4.17");
     CHECK(clean(l));
     md_lint_free(l);
+    /* Trial10h case 2: only its steps that mount devtmpfs or make nodes
+     * count (xen-dom0-setup-main.c run_step); xenstored's "watch", "load",
+     * "coldplug", a dry run or a test of its path make none. */
+    static const char *const makes[] = {
+        "/usr/sbin/xen-dom0-setup early openrc", "/usr/sbin/xen-dom0-setup \"$@\" all dirs coldplug",
+        "/usr/sbin/xen-dom0-setup --kver 6.1 devices", "/usr/sbin/xen-dom0-setup mounts 2>/dev/null",
+        "/usr/sbin/xen-dom0-setup || exit 1", NULL };
+    static const char *const idle[] = {
+        "/usr/sbin/xen-dom0-setup --pidfile \"$p\" --ready \"$s\" watch -- /usr/sbin/xenstored",
+        "/usr/sbin/xen-dom0-setup load bridge || return 1", "/usr/sbin/xen-dom0-setup coldplug",
+        "/usr/sbin/xen-dom0-setup -n all", "[ -x /usr/sbin/xen-dom0-setup ] || exit 0",
+        "/usr/sbin/xen-dom0-setup modules xenfs", NULL };
+    for (int i = 0; makes[i] || idle[i]; i++)
+        for (int m = 0; m < 2; m++) {
+            const char *line = m ? idle[i] : makes[i];
+            if (!line)
+                continue;
+            char *rcs = md_xasprintf("#!/bin/sh\n%s\n", line);
+            add_text(t, "/etc/init.d/rcS", rcs, 0755);
+            free(rcs);
+            l = rootfs(t, "4.17");
+            bool none = t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*");
+            if (none != (m == 1))
+                fprintf(stderr, "%s as making nodes: %s\n", m ? "counted" : "not counted", line);
+            CHECK(none == (m == 1));
+            CHECK(m || !t_lint_has(l, MD_LINT_ERROR, 3, ""));
+            md_lint_free(l);
+        }
+    /* the word devtmpfs is no mount */
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ngrep -q devtmpfs /proc/filesystems\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
+    md_lint_free(l);
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ngrep -q devtmpfs /proc/filesystems && "
+                                   "mount -n -t devtmpfs dev /dev\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
     md_tree_remove(t, "/usr/sbin/xen-dom0-setup");
     add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmdev -s\n", 0755);
 

@@ -340,13 +340,19 @@ static void test_programs(void)
     CHECK(md_xenver_check(t, &hv, &ts, &e4) < 0);
     CHECK_ERR(&e4, "/usr/sbin/xl");
     CHECK_ERR(&e4, "libxenctrl 4.17");
-    /* a missing library in the chain is named with the file that needs it */
+    /* a missing libxenctrl in the chain is named with the file that needs it */
     put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
-            L("libxenguest.so.4.20", "libxenctrl.so.4.20"), "libxenmisc4.20");
+            L("libxenctrl.so.4.19"), "libxenmisc4.20");
     md_err e5 = MD_ERR_INIT;
     CHECK(md_xenver_check(t, &hv, &ts, &e5) < 0);
-    CHECK_ERR(&e5, "needs libxenguest.so.4.20, named by "
+    CHECK_ERR(&e5, "needs libxenctrl.so.4.19, named by "
                    "/lib/x86_64-linux-gnu/libxenlight.so.4.20");
+    /* another missing library is the build's "would not start" check's
+     * (refs.h, after Drop= and Copy=), not trap 2's */
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
+            L("libxencall.so.1", "libxenctrl.so.4.20"), "libxenmisc4.20");
+    md_err e6 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e6) == 0);
     md_tree_free(t);
 }
 

@@ -288,19 +288,113 @@ static void check_static_nodes(rctx *r)
     }
 }
 
+/* Does a mount on this line mount devtmpfs ("mount -t devtmpfs devtmpfs
+ * /dev", Alpine's devfs "mount -n -t devtmpfs ... /dev")?  The word alone
+ * is no mount: "grep -q devtmpfs /proc/filesystems" makes nothing
+ * (trial10h case 2). */
+static bool line_mounts_devtmpfs(const char *line)
+{
+    if (!find_word(line, "devtmpfs"))
+        return false;
+    /* a mount command or a shell function that mounts (Debian's
+     * mount-functions.sh: "domount mount_noupdate devtmpfs udev /dev"),
+     * not a path that names mounts (/proc/mounts) */
+    md_strv w = { 0 };
+    md_strv_split(&w, line, false);
+    bool mounts = false;
+    for (size_t i = 0; i < w.n && !mounts && w.v[i][0] != '#'; i++)
+        mounts = strstr(w.v[i], "mount") && !strchr(w.v[i], '/');
+    md_strv_free(&w);
+    return mounts;
+}
+
+static bool text_mounts_devtmpfs(const char *text)
+{
+    bool found = false;
+    for (const char *p = text; *p && !found;) {
+        size_t n = strcspn(p, "\n");
+        char *line = md_xstrndup(p, n);
+        found = line_mounts_devtmpfs(line);
+        free(line);
+        p += n + (p[n] == '\n');
+    }
+    return found;
+}
+
+/* Does the xen-dom0-setup run on this line make device nodes?  Only its
+ * steps "mounts" (devtmpfs) and "devices" (from /proc/misc) do, and "early"
+ * and "all" (no step given) that run them (src/dom0/xen-dom0-setup-main.c
+ * run_step); "watch" (xenstored's service), "load", "coldplug", "modules",
+ * "xenfs", "dirs", "openrc" and --dry-run make none (trial10h case 2).  A
+ * test of its path ([ -x /sbin/xen-dom0-setup ]) runs nothing. */
+static bool line_setup_creates(const char *line)
+{
+    static const char *const with_value[] = { "--root", "--proc-misc", "--kver", "--module",
+                                              "--console", "--pidfile", "--ready", NULL };
+    const char *at = line;
+    for (;;) {
+        at = strstr(at, "xen-dom0-setup");
+        if (!at)
+            return false;
+        const char *end = at + 14;
+        bool word = (at == line || at[-1] == '/' || isspace((unsigned char)at[-1]) ||
+                     at[-1] == '"' || at[-1] == '\'') &&
+                    (!*end || isspace((unsigned char)*end) || *end == '"' || *end == '\'' ||
+                     *end == ';');
+        at = end;
+        if (!word)
+            continue;
+        md_strv w = { 0 };
+        md_strv_split(&w, end, false);
+        bool steps = false, creates = false, dry = false, test = false, mode = false;
+        for (size_t i = 0; i < w.n; i++) {
+            const char *x = w.v[i];
+            if (x[0] == '#' || !strcmp(x, ";") || !strcmp(x, "&&") || !strcmp(x, "||") ||
+                !strcmp(x, "|") || !strcmp(x, "\\") || !strcmp(x, "&"))
+                break;
+            if (!strcmp(x, "]") || !strcmp(x, "]]")) {
+                test = true;
+                break;
+            }
+            if (!strcmp(x, "--dry-run") || !strcmp(x, "-n"))
+                dry = true;
+            bool valued = false;
+            for (int k = 0; with_value[k]; k++)
+                valued |= !strcmp(x, with_value[k]);
+            if (valued) {
+                i++;
+                continue;
+            }
+            if (x[0] == '-' || x[0] == '$' || x[0] == '"' || strchr(x, '>') || strchr(x, '<'))
+                continue; /* an option, "$@", a redirection */
+            if (!strcmp(x, "watch") || !strcmp(x, "load")) {
+                mode = true;
+                break; /* the rest is the command or the modules */
+            }
+            steps = true;
+            creates |= !strcmp(x, "mounts") || !strcmp(x, "devices") || !strcmp(x, "early") ||
+                       !strcmp(x, "all");
+        }
+        md_strv_free(&w);
+        if (!test && !dry && (creates || (!steps && !mode)))
+            return true;
+    }
+}
+
 /* Does this step make the /dev/xen nodes?  A mount of devtmpfs, mdev (when
- * the rootfs has it), udevd, mkdom0's xen-dom0-setup (it makes them from
- * /proc/misc), or `mount -a` with a devtmpfs line in /etc/fstab (busybox
- * init does not read fstab itself). */
+ * the rootfs has it), udevd, mkdom0's xen-dom0-setup with a step that makes
+ * them (line_setup_creates), or `mount -a` with a devtmpfs line in
+ * /etc/fstab (busybox init does not read fstab itself).  xen-dom0-setup's
+ * words are on its text step (the line that runs it), not its run step. */
 static bool step_creates(const md_tree *t, const md_lint_step *st)
 {
     if (st->kind == MD_LINT_STEP_RUN) {
         const char *b = basename(st->text);
-        return !strcmp(b, "xen-dom0-setup") || !strcmp(b, "udevd") ||
-               !strcmp(b, "systemd-udevd") || (!strcmp(b, "mdev") && md_tree_resolve(t, st->text));
+        return !strcmp(b, "udevd") || !strcmp(b, "systemd-udevd") ||
+               (!strcmp(b, "mdev") && md_tree_resolve(t, st->text));
     }
     const char *x = st->text;
-    if (find_word(x, "devtmpfs") || find_word(x, "xen-dom0-setup") || find_word(x, "udevd"))
+    if (line_mounts_devtmpfs(x) || line_setup_creates(x) || find_word(x, "udevd"))
         return true;
     if (find_word(x, "mdev") && (strstr(x, "busybox mdev") || exists(t, "/sbin/mdev") ||
                                  exists(t, "/bin/mdev") || exists(t, "/usr/sbin/mdev")))
@@ -363,7 +457,7 @@ static void check_devices(rctx *r, const scripts *s)
     } else if (!mk) {
         const char *disabled = NULL;
         for (size_t i = 0; i < s->n && !disabled; i++)
-            if (find_word(s->v[i].text, "devtmpfs") && has_prefix(s->v[i].path, "/etc/init.d/"))
+            if (has_prefix(s->v[i].path, "/etc/init.d/") && text_mounts_devtmpfs(s->v[i].text))
                 disabled = s->v[i].path;
         static const char *const helpers[] = {
             "/usr/sbin/xen-dom0-setup", "/sbin/xen-dom0-setup", "/lib/systemd/systemd-udevd",
@@ -375,9 +469,10 @@ static void check_devices(rctx *r, const scripts *s)
                 md_strv_push(&idle, helpers[i]);
         char *il = md_strv_join(&idle, ", ");
         char *note = idle.n ? md_xasprintf(" (%s %s in the rootfs, but nothing init runs "
-                                           "starts %s; init here is %s)", il,
+                                           "starts %s so that %s nodes; init here is %s)", il,
                                            idle.n == 1 ? "is" : "are",
-                                           idle.n == 1 ? "it" : "them", bs.init)
+                                           idle.n == 1 ? "it" : "them",
+                                           idle.n == 1 ? "it makes" : "they make", bs.init)
                             : md_xstrdup("");
         if (disabled)
             ADD(r, disabled, 0, MD_LINT_ERROR, 3,
@@ -387,8 +482,10 @@ static void check_devices(rctx *r, const scripts *s)
                 "sysinit runlevel", note);
         else
             ADD(r, NULL, 0, MD_LINT_ERROR, 3,
-                "nothing creates /dev/xen/*: nothing init runs mounts devtmpfs, runs mdev, "
-                "udevd or xen-dom0-setup (an /etc/fstab line needs a 'mount -a' that runs)%s; "
+                "nothing creates /dev/xen/*: nothing init runs mounts devtmpfs, runs mdev or "
+                "udevd, or runs xen-dom0-setup with a step that makes nodes (mounts, devices, "
+                "early or all; its watch, load and coldplug make none; an /etc/fstab line "
+                "needs a 'mount -a' that runs)%s; "
                 "xenstored then fails to open /dev/xen/evtchn and privcmd; mount -t devtmpfs "
                 "devtmpfs /dev early in boot", note);
         free(note);

@@ -420,7 +420,12 @@ static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_versi
     const md_xenver_prog *ts_prog = NULL;
     for (size_t i = 0; rc == 0 && i < s.nprogs; i++) {
         const md_xenver_prog *p = &s.progs[i];
-        if (compare && p->missing[0])
+        /* only a missing libxenctrl is trap 2's to name: any other library
+         * a program lacks is the build's "would not start" check's (refs.h),
+         * made once Drop= and Copy= are applied */
+        char slashed[160];
+        snprintf(slashed, sizeof slashed, "/%s", p->missing);
+        if (compare && p->missing[0] && md_xenver_is_libxenctrl(slashed))
             rc = md_err_set(err, "%s (from %s) needs %s%s%s, which is not in the image: the "
                                  "dynamic loader does not start it", p->path, p->origin,
                             p->missing, strcmp(p->missing_by, p->path) ? ", named by " : "",

@@ -119,7 +119,7 @@ int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_
 int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err);
 
 /* md_xenver_scan, then the toolstack against the hypervisor: every program
- * whose libxenctrl is of another release, or that needs a Xen library the
+ * whose libxenctrl is of another release, or that needs a libxenctrl the
  * tree lacks, is an error naming it (a tree without such programs: every
  * libxenctrl file, md_xenver_compare); also an error when the tree has Xen
  * userland but no libxenctrl to read. */
