@@ -292,6 +292,55 @@ static void test_grub_dom0_mem(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
     md_lint_free(l);
 
+    /* Trial10h cases 4-6, each against Xen's dom0_compute_nr_pages()
+     * (xen/arch/x86/dom0_build.c, 4.17 and 4.20): the amount raised to
+     * min:, lowered to max:; the fix keeps the user's amount. */
+    static const struct {
+        const char *value;
+        md_lint_sev sev; /* MD_LINT_NOTE: no trap 4 finding */
+        const char *says, *fix;
+    } xen_reads[] = {
+        /* a limit spelled with '=' or glued with ':' is refused; the fix keeps its size */
+        { "dom0_mem=7680M:max=7680M", MD_LINT_ERROR, "Xen reads '7680M' and stops at ':': min: "
+          "and max: are items of their own", "dom0_mem=7680M,max:7680M" },
+        { "dom0_mem=1G:max=1G", MD_LINT_ERROR, "stops at ':'", "dom0_mem=1G,max:1G" },
+        { "dom0_mem=4G,max=4G", MD_LINT_ERROR, "'max=' is no limit to Xen", "dom0_mem=4G,max:4G" },
+        /* a refused or relative amount: the user's max: is the size to keep */
+        { "dom0_mem=10%+1G,max:2G", MD_LINT_ERROR, "the size must come before", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=10%,max:2G", MD_LINT_WARNING, "10% of host RAM", "dom0_mem=2G,max:2G" },
+        /* a negative amount under a fixed max: is capped by it, no "no dom0_mem" */
+        { "dom0_mem=-1G,max:2G", MD_LINT_WARNING, "dom0 starts at max: on hosts with about 3G or "
+          "more", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=max:2G,-1G", MD_LINT_WARNING, "all host RAM but 1G", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=1G,max:1G,-1G", MD_LINT_WARNING, "about 2G or more", "dom0_mem=1G,max:1G" },
+        { "dom0_mem=-1G,max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        /* min: raises the amount: 4G,max:4G to Xen */
+        { "dom0_mem=min:4G,1G,max:4G", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=min:4G,max:4G", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=min:4G,1G,max:8G", MD_LINT_WARNING, "starts with 4G (the amount 1G raised to "
+          "min:", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=min:1G,max:2G", MD_LINT_WARNING, "min: 1G is below max:", "dom0_mem=2G,max:2G" },
+        /* min: above max: is ignored (Xen lowers to max: last) */
+        { "dom0_mem=min:8G,2G,max:2G", MD_LINT_NOTE, NULL, NULL },
+    };
+    for (size_t i = 0; i < sizeof xen_reads / sizeof *xen_reads; i++) {
+        char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",
+                                  xen_reads[i].value);
+        l = entry(line, LINUX_OK, ROOTFS_OK);
+        bool ok = xen_reads[i].says
+                      ? t_lint_has(l, xen_reads[i].sev, 4, xen_reads[i].says) &&
+                            md_lint_count(l) == 1 && md_lint_fix_of(l, 0) &&
+                            !strcmp(md_lint_fix_of(l, 0), xen_reads[i].fix)
+                      : md_lint_count(l) == 0;
+        if (!ok)
+            fprintf(stderr, "dom0_mem case %s: %s (fix %s)\n", xen_reads[i].value,
+                    md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
+                    md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
+        CHECK(ok);
+        md_lint_free(l);
+        free(line);
+    }
+
     /* Xen reads a bare number as KiB: a forgotten unit (new-user trial). */
     l = entry("multiboot2 /xen.gz dom0_mem=4096,max:4096 gnttab_max_frames=256\n", LINUX_OK,
               ROOTFS_OK);
