@@ -1523,10 +1523,34 @@ char *md_lint_no_entry(const md_bootcfg_list *cfg, const char *read_as)
                          "reads another file, where the entries may be: lint that file too",
                          as ? " (" : "", as ? as : "", as ? ")" : "", cfg->include_line,
                          cfg->include);
-    else
-        m = md_xasprintf("no Xen boot entry found (%s%sno multiboot2/multiboot, xen_hypervisor or "
-                         "Xen loader line followed by the dom0 kernel): nothing was checked",
-                         as ? as : "", sep);
+    else {
+        /* what makes a Xen entry, in the terms of the format read (trial10h
+         * case 9: GRUB's wording for every format sent users the wrong way) */
+        static const struct {
+            md_bootfmt f;
+            const char *what;
+        } none[] = {
+            { MD_BOOTFMT_GRUB_DEFAULT, "no GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT or "
+                                       "GRUB_CMDLINE_LINUX_XEN_REPLACE assignment, so this file "
+                                       "is not for Xen's entries" },
+            { MD_BOOTFMT_EXTLINUX_SETTINGS, "no xen_opts= assignment, so this file says nothing "
+                                            "of the Xen entry update-extlinux writes" },
+            { MD_BOOTFMT_XEN_EFI, "no section with kernel= for the dom0 kernel" },
+            { MD_BOOTFMT_SYSLINUX, "no label that runs mboot.c32 with an APPEND of Xen, '---' and "
+                                   "the dom0 kernel" },
+            { MD_BOOTFMT_IPXE, "no kernel line of a Xen image followed by a module line for the "
+                               "dom0 kernel" },
+            { MD_BOOTFMT_GRUB_LEGACY, "no kernel line of Xen followed by a module line for the "
+                                      "dom0 kernel" },
+        };
+        const char *what = "no multiboot2/multiboot, xen_hypervisor or Xen loader line followed "
+                           "by the dom0 kernel";
+        for (size_t i = 0; read_as && i < sizeof none / sizeof *none; i++)
+            if (!strcmp(read_as, md_bootfmt_name(none[i].f)))
+                what = none[i].what;
+        m = md_xasprintf("no Xen boot entry found (%s%s%s): nothing was checked", as ? as : "",
+                         sep, what);
+    }
     free(as);
     return m;
 }
