@@ -928,6 +928,15 @@ static md_lint *inittab_text(const char *text)
 
 static void test_inittab(void)
 {
+    /* trial10h case 7: a getty on hvc0 run 'once' is named as the cause,
+     * not "none on hvc0" */
+    md_lint *lo = inittab_text("::sysinit:/sbin/openrc sysinit\n"
+                               "tty1::respawn:/sbin/getty 38400 tty1\n"
+                               "hvc0::once:/sbin/getty -L 115200 hvc0 vt100\n");
+    CHECK(t_lint_has(lo, MD_LINT_ERROR, 1, "the getty on hvc0 (line 3) runs 'once', not respawn"));
+    CHECK(!t_lint_has(lo, MD_LINT_ERROR, 1, "none on hvc0"));
+    CHECK(md_lint_count_sev(lo, MD_LINT_ERROR) == 1 && md_lint_line(lo, 0) == 3);
+    md_lint_free(lo);
     md_lint *l = inittab("inittab.busybox-good", NULL);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
