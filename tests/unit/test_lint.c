@@ -1560,11 +1560,9 @@ static void test_rootfs_devices(void)
         "/usr/sbin/xen-dom0-setup load bridge || return 1", "/usr/sbin/xen-dom0-setup coldplug",
         "/usr/sbin/xen-dom0-setup -n all", "[ -x /usr/sbin/xen-dom0-setup ] || exit 0",
         "/usr/sbin/xen-dom0-setup modules xenfs", NULL };
-    for (int i = 0; makes[i] || idle[i]; i++)
-        for (int m = 0; m < 2; m++) {
-            const char *line = m ? idle[i] : makes[i];
-            if (!line)
-                continue;
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; (m ? idle : makes)[i]; i++) {
+            const char *line = (m ? idle : makes)[i];
             char *rcs = md_xasprintf("#!/bin/sh\n%s\n", line);
             add_text(t, "/etc/init.d/rcS", rcs, 0755);
             free(rcs);
