@@ -1971,9 +1971,9 @@ static void test_rootfs_toolstack_programs(void)
     md_lint_free(l);
     /* the same through libxenlight: named with the library that needs it */
     add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.20"));
-    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenguest.so.4.20"));
+    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenctrl.so.4.19"));
     l = rootfs(t, "4.20");
-    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenguest.so.4.20 (named by " LIBDIR
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenctrl.so.4.19 (named by " LIBDIR
                                            "libxenlight.so.4.20), which is not in the rootfs"));
     md_lint_free(l);
     md_tree_free(t);

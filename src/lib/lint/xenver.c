@@ -447,7 +447,7 @@ static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_versi
     }
     for (size_t i = 0; !ts_prog && compare && rc == 0 && s.nhv && i < s.nts; i++)
         rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
-    if (rc == 0 && !ts_prog && s.nts > 1)
+    if (rc == 0 && s.nts > 1) /* libxenctrl files of two releases: a mixed image, used or not */
         rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
                              "%u.%u (%s from %s)", s.ts[0].major, s.ts[0].minor, s.ts[0].path,
                         s.ts[0].origin, s.ts[1].major, s.ts[1].minor, s.ts[1].path,
