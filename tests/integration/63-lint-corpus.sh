@@ -294,6 +294,10 @@ for x in d["findings"]:
             # after a dom0_mem word, not inside a quoted one (trial10g 10:
             # the dom0_mem fix takes the quotes away first)
             new[ln - 1] = re.sub(r'(?<!["\'])(dom0_mem=[^\s"\'#]*)', r'\1 ' + fix, l, 1) if "dom0_mem=" in l else l
+            # update-extlinux settings are sh: more than one word needs quotes
+            m = re.match(r'(\s*xen_opts=)([^"\'].*)$', new[ln - 1])
+            if m and new[ln - 1] != l:
+                new[ln - 1] = m.group(1) + '"' + m.group(2) + '"'
         if new[ln - 1] == l:
             continue
     elif re.match(r'(options|kernel|ramdisk)=', fix) and \

@@ -244,8 +244,22 @@ static void test_parse(void)
         CHECK(md_bootcfg_dom0_mem(e, &m, &err) == -1);
         CHECK_ERR(&err, "no dom0_mem=");
         md_err_clear(&err);
+        /* min: raises the amount as Xen does (dom0_compute_nr_pages):
+         * min:4G,1G,max:4G starts dom0 at 4G = max:, trial10h case 6 */
+        static const struct { const char *v; uint64_t mib; } starts[] = {
+            { "dom0_mem=min:4G,1G,max:4G", 4096 }, { "dom0_mem=min:4G,max:4G", 4096 },
+            { "dom0_mem=min:8G,2G,max:2G", 2048 }, { "dom0_mem=min:4G,1G,max:8G", 0 },
+            { "dom0_mem=-1G,max:2G", 0 }, { "dom0_mem=min:1G,max:2G", 0 } };
+        for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
+            md_strv_free(&e->xen.args);
+            md_strv_push(&e->xen.args, starts[i].v);
+            m = 0;
+            md_err e2 = MD_ERR_INIT;
+            CHECK((md_bootcfg_dom0_mem(e, &m, &e2) == 0) == (starts[i].mib != 0));
+            CHECK(m == starts[i].mib);
+        }
         md_bootcfg_set_dom0_mem(e, 512);
-        CHECK_ARGS(e->xen, "dom0_mem=512M,max:512M console=com1");
+        CHECK_ARGS(e->xen, "dom0_mem=512M,max:512M");
         md_bootcfg_entry_free(e);
     }
 

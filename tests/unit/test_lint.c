@@ -292,6 +292,55 @@ static void test_grub_dom0_mem(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no amount"));
     md_lint_free(l);
 
+    /* Trial10h cases 4-6, each against Xen's dom0_compute_nr_pages()
+     * (xen/arch/x86/dom0_build.c, 4.17 and 4.20): the amount raised to
+     * min:, lowered to max:; the fix keeps the user's amount. */
+    static const struct {
+        const char *value;
+        md_lint_sev sev; /* MD_LINT_NOTE: no trap 4 finding */
+        const char *says, *fix;
+    } xen_reads[] = {
+        /* a limit spelled with '=' or glued with ':' is refused; the fix keeps its size */
+        { "dom0_mem=7680M:max=7680M", MD_LINT_ERROR, "Xen reads '7680M' and stops at ':': min: "
+          "and max: are items of their own", "dom0_mem=7680M,max:7680M" },
+        { "dom0_mem=1G:max=1G", MD_LINT_ERROR, "stops at ':'", "dom0_mem=1G,max:1G" },
+        { "dom0_mem=4G,max=4G", MD_LINT_ERROR, "'max=' is no limit to Xen", "dom0_mem=4G,max:4G" },
+        /* a refused or relative amount: the user's max: is the size to keep */
+        { "dom0_mem=10%+1G,max:2G", MD_LINT_ERROR, "the size must come before", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=10%,max:2G", MD_LINT_WARNING, "10% of host RAM", "dom0_mem=2G,max:2G" },
+        /* a negative amount under a fixed max: is capped by it, no "no dom0_mem" */
+        { "dom0_mem=-1G,max:2G", MD_LINT_WARNING, "dom0 starts at max: on hosts with about 3G or "
+          "more", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=max:2G,-1G", MD_LINT_WARNING, "all host RAM but 1G", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=1G,max:1G,-1G", MD_LINT_WARNING, "about 2G or more", "dom0_mem=1G,max:1G" },
+        { "dom0_mem=-1G,max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        /* min: raises the amount: 4G,max:4G to Xen */
+        { "dom0_mem=min:4G,1G,max:4G", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=min:4G,max:4G", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=min:4G,1G,max:8G", MD_LINT_WARNING, "starts with 4G (the amount 1G raised to "
+          "min:", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=min:1G,max:2G", MD_LINT_WARNING, "min: 1G is below max:", "dom0_mem=2G,max:2G" },
+        /* min: above max: is ignored (Xen lowers to max: last) */
+        { "dom0_mem=min:8G,2G,max:2G", MD_LINT_NOTE, NULL, NULL },
+    };
+    for (size_t i = 0; i < sizeof xen_reads / sizeof *xen_reads; i++) {
+        char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",
+                                  xen_reads[i].value);
+        l = entry(line, LINUX_OK, ROOTFS_OK);
+        bool ok = xen_reads[i].says
+                      ? t_lint_has(l, xen_reads[i].sev, 4, xen_reads[i].says) &&
+                            md_lint_count(l) == 1 && md_lint_fix_of(l, 0) &&
+                            !strcmp(md_lint_fix_of(l, 0), xen_reads[i].fix)
+                      : md_lint_count(l) == 0;
+        if (!ok)
+            fprintf(stderr, "dom0_mem case %s: %s (fix %s)\n", xen_reads[i].value,
+                    md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
+                    md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
+        CHECK(ok);
+        md_lint_free(l);
+        free(line);
+    }
+
     /* Xen reads a bare number as KiB: a forgotten unit (new-user trial). */
     l = entry("multiboot2 /xen.gz dom0_mem=4096,max:4096 gnttab_max_frames=256\n", LINUX_OK,
               ROOTFS_OK);
@@ -879,6 +928,15 @@ static md_lint *inittab_text(const char *text)
 
 static void test_inittab(void)
 {
+    /* trial10h case 7: a getty on hvc0 run 'once' is named as the cause,
+     * not "none on hvc0" */
+    md_lint *lo = inittab_text("::sysinit:/sbin/openrc sysinit\n"
+                               "tty1::respawn:/sbin/getty 38400 tty1\n"
+                               "hvc0::once:/sbin/getty -L 115200 hvc0 vt100\n");
+    CHECK(t_lint_has(lo, MD_LINT_ERROR, 1, "the getty on hvc0 (line 3) runs 'once', not respawn"));
+    CHECK(!t_lint_has(lo, MD_LINT_ERROR, 1, "none on hvc0"));
+    CHECK(md_lint_count_sev(lo, MD_LINT_ERROR) == 1 && md_lint_line(lo, 0) == 3);
+    md_lint_free(lo);
     md_lint *l = inittab("inittab.busybox-good", NULL);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
@@ -1502,6 +1560,42 @@ static void test_rootfs_devices(void)
     l = rootfs(t, "4.17");
     CHECK(clean(l));
     md_lint_free(l);
+    /* Trial10h case 2: only its steps that mount devtmpfs or make nodes
+     * count (xen-dom0-setup-main.c run_step); xenstored's "watch", "load",
+     * "coldplug", a dry run or a test of its path make none. */
+    static const char *const makes[] = {
+        "/usr/sbin/xen-dom0-setup early openrc", "/usr/sbin/xen-dom0-setup \"$@\" all dirs coldplug",
+        "/usr/sbin/xen-dom0-setup --kver 6.1 devices", "/usr/sbin/xen-dom0-setup mounts 2>/dev/null",
+        "/usr/sbin/xen-dom0-setup || exit 1", NULL };
+    static const char *const idle[] = {
+        "/usr/sbin/xen-dom0-setup --pidfile \"$p\" --ready \"$s\" watch -- /usr/sbin/xenstored",
+        "/usr/sbin/xen-dom0-setup load bridge || return 1", "/usr/sbin/xen-dom0-setup coldplug",
+        "/usr/sbin/xen-dom0-setup -n all", "[ -x /usr/sbin/xen-dom0-setup ] || exit 0",
+        "/usr/sbin/xen-dom0-setup modules xenfs", NULL };
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; (m ? idle : makes)[i]; i++) {
+            const char *line = (m ? idle : makes)[i];
+            char *rcs = md_xasprintf("#!/bin/sh\n%s\n", line);
+            add_text(t, "/etc/init.d/rcS", rcs, 0755);
+            free(rcs);
+            l = rootfs(t, "4.17");
+            bool none = t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*");
+            if (none != (m == 1))
+                fprintf(stderr, "%s as making nodes: %s\n", m ? "counted" : "not counted", line);
+            CHECK(none == (m == 1));
+            CHECK(m || !t_lint_has(l, MD_LINT_ERROR, 3, ""));
+            md_lint_free(l);
+        }
+    /* the word devtmpfs is no mount */
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ngrep -q devtmpfs /proc/filesystems\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
+    md_lint_free(l);
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ngrep -q devtmpfs /proc/filesystems && "
+                                   "mount -n -t devtmpfs dev /dev\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
     md_tree_remove(t, "/usr/sbin/xen-dom0-setup");
     add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmdev -s\n", 0755);
 
@@ -1834,6 +1928,89 @@ static void test_rootfs_toolstack(void)
     t = tiny_rootfs(true, true);
     l = rootfs(t, "4.17");
     CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "no libxenctrl"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
+/* Trial10h case 1: trap 2 reads the release the programs load (their
+ * DT_NEEDED, through the Xen libraries), not whichever libxenctrl files lie
+ * in the rootfs; a program whose libxenctrl is missing cannot start. */
+static void add_elf(md_tree *t, const char *path, const char *soname, const char *const *needed)
+{
+    size_t n;
+    unsigned char *d = t_fake_elf(soname, needed, &n);
+    md_err err = MD_ERR_INIT;
+    md_tree_add_file(t, path, &(md_attr){ 0755, 0, 0, 0 }, d, n, "t", MD_CLASH_REPLACE, &err);
+    CHECK(!err.set);
+}
+
+#define NEEDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
+
+static void test_rootfs_toolstack_programs(void)
+{
+    /* good_rootfs carries libxenctrl 4.17; the programs are 4.20's */
+    md_tree *t = good_rootfs();
+    add_elf(t, LIBDIR "libxenctrl.so.4.20", "libxenctrl.so.4.20", NULL);
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.20", "libc.so.6"));
+    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, "/usr/sbin/xl", NULL, NEEDS("libxenlight.so.4.20"));
+    md_lint *l = rootfs(t, "4.20");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    md_lint_free(l);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "loads " LIBDIR "libxenctrl.so.4.20 (libxenctrl of Xen "
+                                           "4.20, by its DT_SONAME libxenctrl.so.4.20) but the "
+                                           "hypervisor xen.gz is Xen 4.17"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 2); /* xenstored and xl, not the files */
+    md_lint_free(l);
+    /* xenstored of 4.17 with its library beside: an error under 4.20 */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "loads " LIBDIR "libxenctrl.so.4.17 (libxenctrl of Xen "
+                                           "4.17"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    /* no hypervisor known: two releases among the programs is still an error */
+    l = rootfs(t, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "one image must carry the toolstack of one release"));
+    md_lint_free(l);
+    /* without its library the loader does not start it */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.19"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenctrl.so.4.19, which is not in the rootfs: "
+                                           "the dynamic loader does not start it"));
+    md_lint_free(l);
+    /* the same through libxenlight: named with the library that needs it */
+    add_elf(t, "/usr/sbin/xenstored", NULL, NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, LIBDIR "libxenlight.so.4.20", "libxenlight.so.4.20", NEEDS("libxenctrl.so.4.19"));
+    l = rootfs(t, "4.20");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "needs libxenctrl.so.4.19 (named by " LIBDIR
+                                           "libxenlight.so.4.20), which is not in the rootfs"));
+    md_lint_free(l);
+    md_tree_free(t);
+
+    /* Debian's wrapper: /usr/lib/xen-4.20/bin runs only under Xen 4.20, so a
+     * 4.17 program there is an error (not "the 4.17 toolstack is not used") */
+    t = good_rootfs();
+    add_text(t, "/usr/lib/xen-common/bin/xen-utils-wrapper", "#!/bin/sh\n", 0755);
+    add_elf(t, LIBDIR "libxenctrl.so.4.20", "libxenctrl.so.4.20", NULL);
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenconsoled", NULL, NEEDS("libxenctrl.so.4.20"));
+    for (int with_hv = 0; with_hv < 2; with_hv++) {
+        l = rootfs(t, with_hv ? "4.20" : NULL);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "but Debian's xen-utils-wrapper runs "
+                                               "/usr/lib/xen-4.20/bin only under a Xen 4.20"));
+        CHECK(!t_lint_has(l, MD_LINT_NOTE, 2, "not used"));
+        CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+        md_lint_free(l);
+    }
+    /* 4.17's directory beside, of its own release: not used under 4.20 */
+    add_elf(t, "/usr/lib/xen-4.20/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.20"));
+    add_elf(t, "/usr/lib/xen-4.17/bin/xenstored", NULL, NEEDS("libxenctrl.so.4.17"));
+    l = rootfs(t, "4.20");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "the toolstack in /usr/lib/xen-4.17/bin is not used"));
     md_lint_free(l);
     md_tree_free(t);
 }
@@ -2246,6 +2423,7 @@ int main(void)
     test_rootfs_modules();
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
+    test_rootfs_toolstack_programs();
     test_rootfs_services();
     test_rootfs_services_bare();
     test_loader();

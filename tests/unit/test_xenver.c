@@ -286,6 +286,76 @@ static void test_trees(void)
     CHECK_ERR(&e7, "4.20");
 }
 
+/* Trial10h case 1: the toolstack's release is the libxenctrl its programs
+ * load (DT_NEEDED, through libxenlight), not whichever libxenctrl files lie
+ * in the tree; a program whose Xen library is missing does not start. */
+static void put_elf(md_tree *t, const char *path, const char *soname, const char *const *needed,
+                    const char *origin)
+{
+    size_t n;
+    unsigned char *d = t_fake_elf(soname, needed, &n);
+    put(t, path, d, n, origin);
+}
+
+static void test_programs(void)
+{
+    md_xen_version hv, ts;
+    /* 4.20 hypervisor, 4.20 libxenctrl; xenstored of 4.17 with its own 4.17 library */
+    md_tree *t = xen_tree("4.20.4", L("4.20"));
+    put_elf(t, "/usr/sbin/xenstored", NULL, L("libxenctrl.so.4.17", "libc.so.6"), "xen-utils-4.17");
+    md_err e1 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e1) < 0);
+    CHECK_ERR(&e1, "/usr/sbin/xenstored (from xen-utils-4.17) needs libxenctrl.so.4.17, which is "
+                   "not in the image");
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17", "libxenctrl.so.4.17", NULL,
+            "libxenmisc4.17");
+    md_xenver_survey sv;
+    md_xenver_survey_tree(t, &sv);
+    CHECK(sv.nprogs == 1 && sv.progs[0].ctrl.found && sv.progs[0].ctrl.minor == 17);
+    CHECK_STR(sv.progs[0].ctrl_needed, "libxenctrl.so.4.17");
+    md_xenver_survey_free(&sv);
+    md_err e2 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e2) < 0);
+    /* the name the loader opens first (a usrmerge tree: /lib is /usr/lib) */
+    CHECK_ERR(&e2, "/usr/sbin/xenstored (from xen-utils-4.17) loads "
+                   "/lib/x86_64-linux-gnu/libxenctrl.so.4.17");
+    CHECK_ERR(&e2, "libxenctrl 4.17");
+    md_tree_free(t);
+
+    /* xl reaches libxenctrl through libxenlight; of the right release it passes,
+     * and a leftover libxenctrl file of another release no program loads is
+     * not the toolstack */
+    t = xen_tree("4.20.4", L("4.20", "4.17"));
+    put_elf(t, "/usr/sbin/xl", NULL, L("libxenlight.so.4.20", "libc.so.6"), "xen-utils-4.20");
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
+            L("libxenctrl.so.4.20"), "libxenmisc4.20");
+    md_err e3 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e3) == 0);
+    CHECK(ts.found && ts.minor == 20);
+    CHECK_STR(ts.path, "/lib/x86_64-linux-gnu/libxenctrl.so.4.20");
+    /* the same xl built against 4.17's libxenlight */
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
+            L("libxenctrl.so.4.17"), "libxenmisc4.20");
+    md_err e4 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e4) < 0);
+    CHECK_ERR(&e4, "/usr/sbin/xl");
+    CHECK_ERR(&e4, "libxenctrl 4.17");
+    /* a missing libxenctrl in the chain is named with the file that needs it */
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
+            L("libxenctrl.so.4.19"), "libxenmisc4.20");
+    md_err e5 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e5) < 0);
+    CHECK_ERR(&e5, "needs libxenctrl.so.4.19, named by "
+                   "/lib/x86_64-linux-gnu/libxenlight.so.4.20");
+    /* another missing library is the build's "would not start" check's
+     * (refs.h, after Drop= and Copy=), not trap 2's */
+    put_elf(t, "/usr/lib/x86_64-linux-gnu/libxenlight.so.4.20", "libxenlight.so.4.20",
+            L("libxencall.so.1", "libxenctrl.so.4.20"), "libxenmisc4.20");
+    md_err e6 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e6) == 0);
+    md_tree_free(t);
+}
+
 /* ---- driver ---- */
 
 static int tree_mode(int argc, char **argv)
@@ -318,5 +388,6 @@ int main(int argc, char **argv)
         return tree_mode(argc, argv);
     test_images();
     test_trees();
+    test_programs();
     return t_done("test_xenver");
 }

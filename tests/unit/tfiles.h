@@ -116,13 +116,19 @@ static inline void t_le(unsigned char *p, uint64_t v, int n)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* A 64-bit shared object with just .dynstr and .dynamic: DT_SONAME `soname`
- * (NULL: a DT_NEEDED instead, no SONAME).  Caller frees. */
-static inline unsigned char *t_fake_so(const char *soname, size_t *len)
+/* A 64-bit ELF file with just .dynstr and .dynamic: DT_SONAME `soname`
+ * (NULL: none) and a DT_NEEDED for each of the NULL-terminated `needed`
+ * (NULL: none); no program headers, so it reads as dynamically linked.
+ * Caller frees. */
+static inline unsigned char *t_fake_elf(const char *soname, const char *const *needed,
+                                        size_t *len)
 {
-    size_t sl = soname ? strlen(soname) : 0;
-    size_t dynstr_off = 64, dynstr_size = 1 + sl + 1;
-    size_t dyn_off = (dynstr_off + dynstr_size + 7) & ~(size_t)7, dyn_size = 32;
+    size_t nn = 0, strs = 1 + (soname ? strlen(soname) + 1 : 0);
+    for (; needed && needed[nn]; nn++)
+        strs += strlen(needed[nn]) + 1;
+    size_t dynstr_off = 64, dynstr_size = strs;
+    size_t dyn_off = (dynstr_off + dynstr_size + 7) & ~(size_t)7;
+    size_t dyn_size = 16 * ((soname ? 1 : 0) + nn + 1);
     static const char shstr[] = "\0.dynstr\0.dynamic\0.shstrtab";
     size_t shstr_off = dyn_off + dyn_size, shstr_size = sizeof shstr;
     size_t shoff = (shstr_off + shstr_size + 7) & ~(size_t)7;
@@ -137,10 +143,21 @@ static inline unsigned char *t_fake_so(const char *soname, size_t *len)
     t_le(b + 0x3a, 64, 2);
     t_le(b + 0x3c, 4, 2);
     t_le(b + 0x3e, 3, 2);
-    if (soname)
-        memcpy(b + dynstr_off + 1, soname, sl);
-    t_le(b + dyn_off, soname ? 14 : 1, 8); /* DT_SONAME (or DT_NEEDED) */
-    t_le(b + dyn_off + 8, 1, 8);
+    size_t at = 1, d = dyn_off;
+    if (soname) {
+        memcpy(b + dynstr_off + at, soname, strlen(soname));
+        t_le(b + d, 14, 8); /* DT_SONAME */
+        t_le(b + d + 8, at, 8);
+        d += 16;
+        at += strlen(soname) + 1;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        memcpy(b + dynstr_off + at, needed[i], strlen(needed[i]));
+        t_le(b + d, 1, 8); /* DT_NEEDED */
+        t_le(b + d + 8, at, 8);
+        d += 16;
+        at += strlen(needed[i]) + 1;
+    }
     struct { uint32_t name, type, link; size_t off, size; } sh[4] = {
         { 0, 0, 0, 0, 0 }, { 1, 3, 0, dynstr_off, dynstr_size },
         { 9, 6, 1, dyn_off, dyn_size }, { 18, 3, 0, shstr_off, shstr_size } };
@@ -155,6 +172,14 @@ static inline unsigned char *t_fake_so(const char *soname, size_t *len)
     }
     *len = n;
     return b;
+}
+
+/* A shared object with DT_SONAME `soname` (NULL: an empty DT_NEEDED
+ * instead, no SONAME).  Caller frees. */
+static inline unsigned char *t_fake_so(const char *soname, size_t *len)
+{
+    static const char *const empty[] = { "", NULL };
+    return t_fake_elf(soname, soname ? NULL : empty, len);
 }
 
 #endif

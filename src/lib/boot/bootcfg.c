@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/mem.h"
 #include "core/size.h"
 #include "core/strv.h"
@@ -641,6 +642,15 @@ refused:
     return false;
 }
 
+bool md_bootcfg_dom0_mem_limit_typo(const char *part, const char *stop)
+{
+    const char *w = *stop == ':' || *stop == '=' ? stop + 1 : stop;
+    if (w != stop && w - 1 == part)
+        return false;
+    return (!strncasecmp(w, "max", 3) || !strncasecmp(w, "min", 3)) &&
+           (w[3] == '=' || w[3] == ':');
+}
+
 /* Why Xen refuses `part` (up to its ','), having stopped at `stop`: the
  * rules of parse_amt() and simple_strtoull() (Xen 4.17). */
 static char *refusal(const char *part, const char *stop)
@@ -649,6 +659,14 @@ static char *refusal(const char *part, const char *stop)
     const char *a = part;
     if (!strncmp(a, "min:", 4) || !strncmp(a, "max:", 4))
         a += 4;
+    if (md_bootcfg_dom0_mem_limit_typo(part, stop) && stop == part)
+        return md_xasprintf("'%.4s' is no limit to Xen: min: and max: are written with a colon "
+                            "(dom0_mem=1G,max:1G; xen-command-line.pandoc, dom0_mem (x86))", part);
+    if (md_bootcfg_dom0_mem_limit_typo(part, stop))
+        return md_xasprintf("Xen reads '%.*s' and stops at '%c': min: and max: are items of "
+                            "their own, after a comma, written with a colon (dom0_mem=1G,max:1G; "
+                            "xen-command-line.pandoc, dom0_mem (x86))", (int)(stop - part),
+                            part, *stop);
     if (memchr(part, '=', n))
         return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
                           "by spaces)");
@@ -754,11 +772,39 @@ bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount 
     return a->minus == b->minus && a->bytes == b->bytes && a->percent == b->percent;
 }
 
+/* A fixed size of at least one page: Xen counts pages (bytes >> 12), and
+ * an amount of 0 pages is "not given" (get_memsize() ?: the default). */
+static bool fixed_pages(const md_bootcfg_amount *a)
+{
+    return a->set && !md_bootcfg_amount_relative(a) && (a->bytes >> 12);
+}
+
+bool md_bootcfg_dom0_mem_start(const md_bootcfg_dom0mem *m, uint64_t *bytes)
+{
+    bool minf = fixed_pages(&m->min), maxf = fixed_pages(&m->max);
+    if (m->min.set && md_bootcfg_amount_relative(&m->min))
+        return false;
+    uint64_t s;
+    if (fixed_pages(&m->amount))
+        s = m->amount.bytes;
+    else if (minf && maxf && m->min.bytes >> 12 >= m->max.bytes >> 12)
+        s = m->max.bytes; /* whatever the amount: max(x, min) then min(., max) */
+    else
+        return false;
+    if (minf && m->min.bytes > s)
+        s = m->min.bytes;
+    if (maxf && m->max.bytes < s)
+        s = m->max.bytes;
+    *bytes = s;
+    return true;
+}
+
 int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
 {
     md_strv vals = { 0 };
     md_bootcfg_param_all(&e->xen, "dom0_mem", false, &vals);
     md_bootcfg_dom0mem m = { 0 };
+    uint64_t start = 0;
     int r = 0;
     for (size_t i = 0; i < vals.n && !r; i++)
         if ((r = md_bootcfg_dom0_mem_apply(&m, vals.v[i], false, NULL, err)) < 0)
@@ -772,14 +818,14 @@ int md_bootcfg_dom0_mem(const md_bootcfg_entry *e, uint64_t *mib, md_err *err)
     else if (!m.max.set)
         r = md_err_set(err, "Xen line has dom0_mem=%s without max: (trap 4: Linux sizes its "
                             "page array for all host RAM)", val);
-    else if (!m.amount.set || !md_bootcfg_amount_same(&m.amount, &m.max))
-        r = md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
-    else if (md_bootcfg_amount_relative(&m.amount) || m.amount.bytes % (1 << 20) ||
-             m.amount.bytes < (MD_SIZE_MIB_MIN << 20))
+    else if (md_bootcfg_amount_relative(&m.max) || m.max.bytes % (1 << 20) ||
+             m.max.bytes < (MD_SIZE_MIB_MIN << 20))
         r = md_err_set(err, "Xen line: dom0_mem=%s: not a fixed size of at least %lluM",
                        val, MD_SIZE_MIB_MIN);
+    else if (!md_bootcfg_dom0_mem_start(&m, &start) || start >> 12 != m.max.bytes >> 12)
+        r = md_err_set(err, "Xen line: dom0_mem=%s: initial and max: differ", val);
     else
-        *mib = m.amount.bytes >> 20;
+        *mib = m.max.bytes >> 20;
     md_strv_free(&vals);
     return r;
 }

@@ -287,6 +287,21 @@ bool md_bootcfg_amount_relative(const md_bootcfg_amount *a);
 /* Do two amounts give the same memory on every host? */
 bool md_bootcfg_amount_same(const md_bootcfg_amount *a, const md_bootcfg_amount *b);
 
+/* Does the dom0_mem item `part`, which Xen stopped reading at `stop`,
+ * spell a limit another way ("7680M:max=7680M", "max=4G", "1G:max:1G")?
+ * min: and max: are items of their own after a ','. */
+bool md_bootcfg_dom0_mem_limit_typo(const char *part, const char *stop);
+
+/* What dom0 starts with, as dom0_compute_nr_pages() (xen/arch/x86/
+ * dom0_build.c, 4.17 and 4.20) computes it: the amount (Xen's default when
+ * none or 0 pages), raised to min:, then lowered to max: (so a min: above
+ * max: ends at max:).  True, with *bytes, when that is the same on every
+ * host large enough to hold it: a fixed amount with fixed limits, or any
+ * amount pinned by a fixed min: at or above a fixed max:.  False when it
+ * depends on host RAM (a relative amount or min:, or no amount and nothing
+ * that pins it). */
+bool md_bootcfg_dom0_mem_start(const md_bootcfg_dom0mem *m, uint64_t *bytes);
+
 /* dom0_mem of the entry's Xen line in MiB, all its dom0_mem= words applied
  * as Xen does; -1 with a message when missing, refused by Xen, or not a fixed
  * size with the same max: (trap 4). */

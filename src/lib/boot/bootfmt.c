@@ -269,7 +269,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
     lines ls;
     lines_init(&ls, text, len);
     bool ipxe = false, gdef = false, section = false, key = false, sys = false, mboot = false;
-    bool efi_kernel = false;
+    bool efi_kernel = false, extlinux_settings = false;
     bool gdef_off = false, legacy_title = false, kernel = false, module = false, grub2 = false, first = true;
     for (size_t i = 0; i < ls.n; i++) {
         char *l = skip_ws(ls.v[i]);
@@ -289,6 +289,11 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
             g = skip_ws(g + 6);
         if (!strncmp(g, "GRUB_", 5) && g[5 + strspn(g + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '=')
             gdef = true;
+        /* "GRUB_CMDLINE_XEN = ..." (trial10h case 9): a command to sh, but
+         * the file is still GRUB's defaults */
+        if (!strncmp(g, "GRUB_CMDLINE_", 13) && strchr(g, '='))
+            gdef = true;
+        extlinux_settings |= !strncmp(g, "xen_opts=", 9) || !strncmp(g, "default_kernel_opts=", 20);
         size_t ln = strlen(l);
         if (*l == '[' && ln > 2 && l[ln - 1] == ']' && !strchr(l, ' '))
             section = true;
@@ -316,6 +321,8 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
     lines_free(&ls);
     if (ipxe)
         return MD_BOOTFMT_IPXE;
+    if (extlinux_settings && !gdef && !grub2 && !sys && !section)
+        return MD_BOOTFMT_EXTLINUX_SETTINGS;
     if (gdef && !grub2)
         return MD_BOOTFMT_GRUB_DEFAULT;
     /* xen.cfg needs no section at all: without default= Xen ignores the
@@ -342,6 +349,7 @@ const char *md_bootfmt_name(md_bootfmt f)
     case MD_BOOTFMT_XEN_EFI: return "Xen EFI xen.cfg";
     case MD_BOOTFMT_SYSLINUX: return "syslinux/pxelinux config";
     case MD_BOOTFMT_IPXE: return "iPXE script";
+    case MD_BOOTFMT_EXTLINUX_SETTINGS: return "update-extlinux settings (/etc/update-extlinux.conf)";
     case MD_BOOTFMT_UNKNOWN: break;
     }
     return "unknown format";
@@ -1155,9 +1163,114 @@ static unsigned sh_open_quote(const char *t, size_t len, unsigned *span)
     return q ? qline : 0;
 }
 
+/* The first line of `text` that writes NAME with blanks around its '='
+ * ("GRUB_CMDLINE_XEN = \"...\"", "xen_opts= dom0_mem=1G") for a NAME that
+ * starts with `prefix` (or is one of `names`): to sh that is no assignment
+ * ("NAME = v" runs a command NAME, "NAME= v" sets NAME empty for the
+ * command v), so the value never reaches the variable (trial10h case 9).
+ * Adds the problem (an error, naming the line and `who`, the program that
+ * sources the file) and returns the line, 0 when there is none. */
+static unsigned sh_spaced_assignment(const char *text, size_t len, const char *prefix,
+                                     const char *const *names, const char *fn, const char *who,
+                                     md_bootcfg_list *out)
+{
+    char *buf = text_copy(text, len);
+    unsigned line = 0, found = 0;
+    for (char *p = buf, *nl; p && !found; p = nl) {
+        line++;
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl++ = '\0';
+        char *l = skip_ws(p);
+        if (word_is(l, "export"))
+            l = skip_ws(l + 6);
+        size_t nlen = strspn(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+        bool known = prefix && !strncmp(l, prefix, strlen(prefix));
+        for (int i = 0; names && names[i] && !known; i++)
+            known = strlen(names[i]) == nlen && !strncmp(l, names[i], nlen);
+        if (!nlen || !known)
+            continue;
+        char *r = l + nlen, *b = skip_ws(r);
+        bool before = b > r && *b == '=';
+        bool after = (*r == '=' || before) && (b[1] == ' ' || b[1] == '\t') && b[1 + strspn(b + 1, " \t")];
+        if (!before && !after)
+            continue;
+        found = line;
+        char *what = before ? md_xasprintf("is a command to sh, not an assignment: sh runs a "
+                                           "program named %.*s, which fails ('not found')",
+                                           (int)nlen, l)
+                            : md_xasprintf("sets %.*s empty for the command that follows the "
+                                           "blank, which sh runs and which fails", (int)nlen, l);
+        md_bootcfg_add_problem(
+            out, line,
+            md_xasprintf("%s%sline %u ('%s'): %s, so %.*s is never set: %s sources this file "
+                         "with /bin/sh, where an assignment has no blank around its '='; write "
+                         "%.*s=\"...\" with no spaces", fn, *fn ? ": " : "", line, l, what,
+                         (int)nlen, l, who, (int)nlen, l));
+        free(what);
+    }
+    free(buf);
+    return found;
+}
+
+/* Alpine's /etc/update-extlinux.conf as update-extlinux reads it (". $myconf"
+ * in sh) and the Xen entry it writes when /boot/xen.gz exists (aports
+ * main/syslinux/update-extlinux):
+ *   COM32 mboot.c32
+ *   APPEND xen.gz $xen_opts --- vmlinuz-TAG root=$root modules=$modules
+ *          $default_kernel_opts --- initramfs-TAG
+ * unquoted, so each value is split at blanks.  A file that sets no
+ * xen_opts is not for Xen: no entry (trial10h case 3). */
+static void read_extlinux_settings(const char *text, size_t len, md_bootcfg_list *out)
+{
+    static const char *const names[] = { "xen_opts", "default_kernel_opts", "root", "modules",
+                                          NULL };
+    unsigned spaced = sh_spaced_assignment(text, len, NULL, names, "", "update-extlinux", out);
+    vars v = { .unset_empty = true }; /* update-extlinux starts them unset */
+    assign *as = NULL;
+    sh_notes notes = { 0 };
+    read_assignments(text, len, 0, &v, &as, &notes);
+    free(notes.append);
+    free(notes.source);
+    vars_over(&v, out);
+    ssize_t xi = var_at(&v, "xen_opts"), ki = var_at(&v, "default_kernel_opts");
+    ssize_t ri = var_at(&v, "root"), mi = var_at(&v, "modules");
+    if (xi >= 0 || spaced) {
+        md_bootcfg_entry *e = new_entry("Xen + Linux (update-extlinux)", "label");
+        e->xen.path = md_xstrdup("xen.gz");
+        e->xen.line = xi >= 0 ? as[xi].line : spaced;
+        if (xi >= 0)
+            md_strv_split(&e->xen.args, v.values.v[xi], false);
+        md_bootcfg_file *k = md_bootcfg_add_mod(e);
+        k->path = md_xstrdup("vmlinuz-lts");
+        k->line = ki >= 0 ? as[ki].line : e->xen.line;
+        k->nounzip = true; /* mboot.c32 passes modules as they are */
+        if (ri >= 0 && *v.values.v[ri])
+            md_strv_pushf(&k->args, "root=%s", v.values.v[ri]);
+        md_strv_pushf(&k->args, "modules=%s", mi >= 0 ? v.values.v[mi] : "");
+        if (ki >= 0)
+            md_strv_split(&k->args, v.values.v[ki], false);
+        unsigned kline = k->line;
+        md_bootcfg_file *r = md_bootcfg_add_mod(e); /* moves the modules: k is stale now */
+        r->path = md_xstrdup("initramfs-lts");
+        r->line = kline;
+        r->nounzip = true;
+        md_bootcfg_add_multiboot(out, e);
+    }
+    for (size_t i = 0; i < v.names.n; i++)
+        free(as[i].raw);
+    free(as);
+    vars_free(&v);
+}
+
 static void read_defaults(const char *const *names, const char *const *texts,
                           const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
+    unsigned spaced = 0;
+    for (size_t i = 0; i < n && !spaced; i++)
+        spaced = sh_spaced_assignment(texts[i], lens[i], "GRUB_CMDLINE_", NULL,
+                                      names && names[i] ? names[i] : "",
+                                      "update-grub (grub-mkconfig)", out);
     vars v = { .unset_empty = complete };
     assign *as = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -1222,6 +1335,8 @@ static void read_defaults(const char *const *names, const char *const *texts,
      * the grub.d/xen.cfg that Debian's xen-hypervisor-common installs with
      * the hypervisor, which sets XEN_OVERRIDE_GRUB_DEFAULT and leaves the
      * others commented out: its Xen entry has no dom0_mem (trial10g 8) */
+    /* a file that means to set a Xen variable but writes it with blanks
+     * around '=' is for Xen too: its entries get what sh made of it */
     if (at[XEN] >= 0 || at[XEN_DEF] >= 0 || at[LIN_REPL] >= 0 || at[LIN_REPL_DEF] >= 0 ||
         var_at(&v, "XEN_OVERRIDE_GRUB_DEFAULT") >= 0) {
         /* 20_linux_xen: [ "$GRUB_CMDLINE_LINUX_XEN_REPLACE" ] && replace */
@@ -1240,6 +1355,10 @@ static void read_defaults(const char *const *names, const char *const *texts,
             if (rec->xen_var_set && xa->raw)
                 rec->xen_var = md_xstrdup(xa->raw);
         }
+        if (!e->xen.line)
+            e->xen.line = spaced;
+        if (rec && !rec->xen.line)
+            rec->xen.line = spaced;
         md_bootcfg_add_multiboot(out, e);
         if (rec)
             md_bootcfg_add_multiboot(out, rec);
@@ -2768,6 +2887,10 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
     }
     if (f == MD_BOOTFMT_XEN_EFI) {
         read_xen_efi(text, len, out);
+        return;
+    }
+    if (f == MD_BOOTFMT_EXTLINUX_SETTINGS) {
+        read_extlinux_settings(text, len, out);
         return;
     }
     lines ls;

@@ -57,6 +57,12 @@ typedef enum md_bootfmt {
     MD_BOOTFMT_XEN_EFI,
     MD_BOOTFMT_SYSLINUX,
     MD_BOOTFMT_IPXE,
+    /* Alpine's /etc/update-extlinux.conf: the settings (sh, sourced by
+     * update-extlinux) from which it writes /boot/extlinux.conf; its Xen
+     * entry is "COM32 mboot.c32 / APPEND xen.gz $xen_opts --- vmlinuz-TAG
+     * root=$root modules=$modules $default_kernel_opts --- initramfs-TAG"
+     * (aports main/syslinux/update-extlinux) */
+    MD_BOOTFMT_EXTLINUX_SETTINGS,
 } md_bootfmt;
 
 /* The format of `text` by its content alone, UNKNOWN when it is none. */

@@ -218,31 +218,51 @@ static bool add_dirs(void *ctx, const char *s)
     return true;
 }
 
-static bool found_in(const md_tree *t, const char *dir, const char *lib)
+static char *found_in(const md_tree *t, const char *dir, const char *lib)
 {
     char *p = md_xasprintf("%s/%s", dir, lib);
-    bool ok = md_tree_resolve_file(t, p) != NULL;
+    if (md_tree_resolve_file(t, p))
+        return p;
     free(p);
-    return ok;
+    return NULL;
+}
+
+/* The loader's search (refs.h) for `lib` in the tree, with `dirs` the
+ * file's DT_RPATH/DT_RUNPATH directories. */
+static char *search(const md_tree *t, const md_strv *dirs, const char *lib)
+{
+    static const char *const system_dirs[] = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                                               "/lib", "/usr/lib" };
+    if (strchr(lib, '/'))
+        return md_tree_resolve_file(t, lib) ? md_xstrdup(lib) : NULL;
+    char *p = NULL;
+    for (size_t i = 0; !p && i < dirs->n; i++)
+        p = found_in(t, dirs->v[i], lib);
+    for (size_t i = 0; !p && i < sizeof system_dirs / sizeof *system_dirs; i++)
+        p = found_in(t, system_dirs[i], lib);
+    return p;
 }
 
 static bool check_needed(void *ctx, const char *lib)
 {
-    static const char *const system_dirs[] = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-                                               "/lib", "/usr/lib" };
     struct needs *x = ctx;
-    bool ok = false;
-    if (strchr(lib, '/'))
-        ok = md_tree_resolve_file(x->t, lib) != NULL;
-    for (size_t i = 0; !ok && i < x->dirs.n; i++)
-        ok = found_in(x->t, x->dirs.v[i], lib);
-    for (size_t i = 0; !ok && i < sizeof system_dirs / sizeof *system_dirs; i++)
-        ok = found_in(x->t, system_dirs[i], lib);
-    if (!ok) {
+    char *p = search(x->t, &x->dirs, lib);
+    if (!p) {
         md_strv_pushf(x->out, "%s: needs %s, which is not in the image", x->path, lib);
         x->added++;
     }
+    free(p);
     return true;
+}
+
+char *md_refs_find_library(const md_tree *t, const char *path, const md_elf *e, const char *lib)
+{
+    struct needs x = { t, path, { 0 }, NULL, 0 };
+    md_elf_dynamic_strings(e, MD_ELF_DT_RPATH, add_dirs, &x);
+    md_elf_dynamic_strings(e, MD_ELF_DT_RUNPATH, add_dirs, &x);
+    char *p = search(t, &x.dirs, lib);
+    md_strv_free(&x.dirs);
+    return p;
 }
 
 size_t md_refs_missing_libraries(const md_tree *t, md_strv *out)

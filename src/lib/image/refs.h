@@ -21,6 +21,7 @@
 #define MD_REFS_H
 
 #include <stddef.h>
+#include "core/elf.h"
 #include "core/strv.h"
 #include "image/tree.h"
 
@@ -41,5 +42,11 @@ size_t md_refs_unreferenced(const md_tree *t, size_t min_bytes, const char *cons
  * (glibc's system directories on Debian's amd64).  Returns the number
  * appended. */
 size_t md_refs_missing_libraries(const md_tree *t, md_strv *out);
+
+/* The path in `t` (as searched, before symlinks) of the file the dynamic
+ * loader loads for DT_NEEDED `lib` of the ELF file `e` at `path`, by the
+ * lookup md_refs_missing_libraries uses; NULL when the tree has none.
+ * Caller frees. */
+char *md_refs_find_library(const md_tree *t, const char *path, const md_elf *e, const char *lib);
 
 #endif

@@ -391,7 +391,12 @@ bool md_lint_keep(const char *path, uint64_t size)
     for (int i = 0; dirs[i]; i++)
         if (!strncmp(path, dirs[i], strlen(dirs[i])))
             return true;
+    /* Trap 2 follows the toolstack programs' DT_NEEDED through the Xen
+     * libraries (libxenlight is near 1 MB) to libxenctrl: keep those. */
+    const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     return !strcmp(path, "/init") || !strcmp(path, "/sbin/init") || !strcmp(path, "/linuxrc") ||
-           md_xenver_is_libxenctrl(path);
+           md_xenver_is_libxenctrl(path) || !strncmp(b, "libxen", 6) ||
+           !strncmp(b, "libxl", 5) || !strncmp(b, "xen", 3) || !strcmp(b, "xl") ||
+           !strcmp(b, "oxenstored");
 }
 

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "lint/lint_int.h"
 #include "boot/bootfmt.h"
 #include "boot/grubcfg.h"
@@ -203,16 +204,62 @@ static char *repair_amount(const char *a, bool forgot_unit)
         return NULL;
     return md_xasprintf("%s%s%s%s", minus ? "-" : "", size, *size && *pct ? "+" : "", pct);
 }
+/* `v` with its limits spelled as Xen reads them: "max=" and "min=" become
+ * "max:" and "min:", and one glued to an amount by ':' or '=' gets its own
+ * item ("7680M:max=7680M" -> "7680M,max:7680M", trial10h case 4).
+ * Caller frees. */
+static char *respell_limits(const char *v)
+{
+    size_t n = strlen(v);
+    char *out = md_xmalloc(2 * n + 1), *o = out;
+    for (const char *p = v; *p;) {
+        bool lim = (!strncasecmp(p, "max", 3) || !strncasecmp(p, "min", 3)) &&
+                   (p[3] == '=' || p[3] == ':');
+        if (lim && o > out && (o[-1] == ':' || o[-1] == '='))
+            o[-1] = ',';
+        else if (lim && o > out && o[-1] != ',')
+            *o++ = ',';
+        if (lim) {
+            for (int i = 0; i < 3; i++)
+                *o++ = (char)tolower((unsigned char)p[i]);
+            *o++ = ':';
+            p += 4;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* `text` (a repaired amount) as Xen reads it, when a fixed size of at
+ * least one page. */
+static bool fixed_amount(const char *text, bool arm, md_bootcfg_amount *out)
+{
+    md_bootcfg_dom0mem t = { 0 };
+    if (!text || md_bootcfg_dom0_mem_apply(&t, text, arm, NULL, &(md_err)MD_ERR_INIT) < 0 ||
+        md_bootcfg_amount_relative(&t.amount) || !(t.amount.bytes >> 12))
+        return false;
+    *out = t.amount;
+    return true;
+}
+
 /* The fix for an entry's dom0_mem= words: each part repaired
- * (repair_amount), the last amount (else max:, else min:) as both amount and
- * max:, "dom0_mem=A,max:A" (Arm: "dom0_mem=A"), REF_AMOUNT when none can be
- * kept or it is relative to host RAM ("-1G", "10%").  It replaces all the dom0_mem= words.  Caller frees. */
+ * (repair_amount, limits respelled), the last of each kind, and of those
+ * the size dom0 starts with as Xen computes it (md_bootcfg_dom0_mem_start:
+ * the amount raised to min:, lowered to max:; max: when the amount is
+ * relative or missing, else min:) as both amount and max:,
+ * "dom0_mem=A,max:A" (Arm: "dom0_mem=A").  The user's own amount is kept
+ * whenever one is fixed (trial10h case 4); REF_AMOUNT only when none is.
+ * It replaces all the dom0_mem= words.  Caller frees. */
 static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
 {
     char *got[3] = { NULL, NULL, NULL }; /* amount, max, min */
     for (size_t i = 0; i < vals->n; i++) {
         md_strv parts = { 0 };
-        md_strv_split(&parts, vals->v[i], true);
+        char *v = arm ? md_xstrdup(vals->v[i]) : respell_limits(vals->v[i]);
+        md_strv_split(&parts, v, true);
+        free(v);
         for (size_t j = 0; j < parts.n; j++) {
             const char *p = parts.v[j];
             int k = !strncmp(p, "max:", 4) ? 1 : !strncmp(p, "min:", 4) ? 2 : 0;
@@ -224,12 +271,23 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
         }
         md_strv_free(&parts);
     }
-    const char *a = got[0] ? got[0] : got[1] ? got[1] : got[2] ? got[2] : REF_AMOUNT;
-    /* an amount relative to host RAM is no fix (md_bootcfg_amount_relative) */
-    md_bootcfg_dom0mem rel = { 0 };
-    if (md_bootcfg_dom0_mem_apply(&rel, a, arm, NULL, &(md_err)MD_ERR_INIT) == 0 &&
-        md_bootcfg_amount_relative(&rel.amount))
-        a = REF_AMOUNT;
+    md_bootcfg_amount am[3];
+    bool ok[3];
+    for (int k = 0; k < 3; k++)
+        ok[k] = fixed_amount(got[k], arm, &am[k]);
+    const char *a = REF_AMOUNT;
+    if (ok[0]) {
+        uint64_t cur = am[0].bytes;
+        a = got[0];
+        if (ok[2] && am[2].bytes > cur)
+            a = got[2], cur = am[2].bytes;
+        if (ok[1] && am[1].bytes < cur)
+            a = got[1];
+    } else if (ok[1]) {
+        a = got[1];
+    } else if (ok[2]) {
+        a = got[2];
+    }
     /* Arm reads one plain size: no percentage, nothing relative */
     if (arm && strpbrk(a, "%-"))
         a = "1024M";
@@ -300,7 +358,12 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     else
         kept = md_xstrdup("Xen refuses the whole value, so dom0 starts with nearly all host "
                           "RAM and no max:");
-    if (!e->arm && memchr(part, '=', plen) && bad)
+    /* "max=4G" is a limit misspelled (its fix respells it), not another
+     * option glued on */
+    bool respelled = false;
+    for (size_t i = 0; i < plen && !respelled; i++)
+        respelled = md_bootcfg_dom0_mem_limit_typo(part, part + i);
+    if (!e->arm && memchr(part, '=', plen) && bad && !respelled)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
     /* x86: `lost` says what trap 4 misses in what Xen applied from all the
      * dom0_mem= words (an error); NULL when it has both an amount and max:,
@@ -744,8 +807,14 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out; /* one size: nothing more to it on Arm */
     const char *base = m.amount.set ? m.amount.text : NULL;
     const char *max = m.max.set ? m.max.text : NULL;
+    /* A relative amount under a fixed max: is capped by it (Xen lowers the
+     * amount to max:, dom0_compute_nr_pages()), so it is no "no dom0_mem"
+     * (trial10h case 5): below, with the other amounts under a max:. */
     const md_bootcfg_amount *rel = md_bootcfg_amount_relative(&m.max) ? &m.max
-                                 : md_bootcfg_amount_relative(&m.amount) ? &m.amount : NULL;
+                                 : md_bootcfg_amount_relative(&m.amount) && !max ? &m.amount
+                                 : NULL;
+    uint64_t start = 0;
+    bool pinned = md_bootcfg_dom0_mem_start(&m, &start);
     if (rel) {
         /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
         const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
@@ -776,17 +845,57 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     "%sdom0_mem=%s sets neither an amount nor max:%s, so dom0 starts with "
                     "nearly all host RAM; use %s", tp, mem, zero_note, fix);
         md_lint_fix(g->l, "%s", fix);
-    } else if (!base) {
+    } else if (pinned && start >> 12 == m.max.bytes >> 12) {
+        /* dom0 starts at max: on every host (min: included: "min:4G,1G,max:4G"
+         * and "min:4G,max:4G" are 4G,max:4G to Xen, trial10h case 6); an
+         * amount above max: is lowered to it, which the line does not say */
+        if (base && m.amount.bytes >> 12 > start >> 12) {
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_NOTE, 4,
+                        "%sdom0_mem=%s: Xen lowers the amount (%s) to max: (%s), so dom0 "
+                        "starts with %s; %s says so", tp, mem, base, max, max, fix);
+            md_lint_fix(g->l, "%s", fix);
+        }
+    } else if (pinned) {
+        char *st = size_text(start);
+        bool raised = m.min.set && base && start > m.amount.bytes;
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                    "%sdom0_mem=%s has max: but no amount%s, so Xen picks the initial size; "
-                    "use %s so dom0 starts at the size Linux sized its memory map for", tp, mem,
-                    zero_note, fix);
+                    "%sdom0_mem=%s: dom0 starts with %s%s%s%s and max: is %s: the two differ; "
+                    "Linux sizes its memory map for max: and the design keeps them equal: use %s",
+                    tp, mem, st,
+                    raised ? " (the amount " : "", raised ? base : "",
+                    raised ? " raised to min:, as Xen does)" : "", max, fix);
         md_lint_fix(g->l, "%s", fix);
-    } else if (!md_bootcfg_amount_same(&m.amount, &m.max)) {
+        free(st);
+    } else if (md_bootcfg_amount_relative(&m.amount)) {
+        /* Xen: nr_pages = min(get_memsize(amount, avail), max) */
+        const md_bootcfg_amount *a = &m.amount;
+        uint64_t mx = m.max.bytes >> 20, sz = a->bytes >> 20, host;
+        if (a->minus)
+            host = (mx + sz) * 100 / (100 - a->percent);
+        else
+            host = sz >= mx ? 0 : ((mx - sz) * 100 + a->percent - 1) / a->percent;
+        char *hs = size_text(host << 20), *sz_t = size_text(a->bytes);
+        char *what = a->minus && a->percent
+                         ? md_xasprintf("all host RAM but %s and %u%% of it", sz_t, a->percent)
+                     : a->minus ? md_xasprintf("all host RAM but %s", sz_t)
+                     : a->bytes ? md_xasprintf("%s plus %u%% of host RAM", sz_t, a->percent)
+                                : md_xasprintf("%u%% of host RAM", a->percent);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                    "%sdom0_mem=%s: the amount (%s) and max: (%s) differ; Linux sizes "
-                    "its memory map for max: and the design keeps them equal: use %s", tp, mem,
-                    base, max, fix);
+                    "%sdom0_mem=%s: the amount %s is %s (get_memsize() in "
+                    "xen/arch/x86/dom0_build.c), which Xen lowers to max: (%s), so dom0 starts "
+                    "at max: on hosts with about %s or more and below it on smaller ones; Linux "
+                    "sizes its memory map for max: and the design keeps them equal: use %s", tp,
+                    mem, a->text, what, max, hs, fix);
+        free(what);
+        free(sz_t);
+        md_lint_fix(g->l, "%s", fix);
+        free(hs);
+    } else {
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                    "%sdom0_mem=%s has max: but no amount%s%s%s%s, so Xen picks the initial "
+                    "size; use %s so dom0 starts at the size Linux sized its memory map for",
+                    tp, mem, zero_note, m.min.set ? " (min: " : "", m.min.set ? m.min.text : "",
+                    m.min.set ? " is below max:, so it does not fix the start)" : "", fix);
         md_lint_fix(g->l, "%s", fix);
     }
 out:
@@ -1401,10 +1510,34 @@ char *md_lint_no_entry(const md_bootcfg_list *cfg, const char *read_as)
                          "reads another file, where the entries may be: lint that file too",
                          as ? " (" : "", as ? as : "", as ? ")" : "", cfg->include_line,
                          cfg->include);
-    else
-        m = md_xasprintf("no Xen boot entry found (%s%sno multiboot2/multiboot, xen_hypervisor or "
-                         "Xen loader line followed by the dom0 kernel): nothing was checked",
-                         as ? as : "", sep);
+    else {
+        /* what makes a Xen entry, in the terms of the format read (trial10h
+         * case 9: GRUB's wording for every format sent users the wrong way) */
+        static const struct {
+            md_bootfmt f;
+            const char *what;
+        } none[] = {
+            { MD_BOOTFMT_GRUB_DEFAULT, "no GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT or "
+                                       "GRUB_CMDLINE_LINUX_XEN_REPLACE assignment, so this file "
+                                       "is not for Xen's entries" },
+            { MD_BOOTFMT_EXTLINUX_SETTINGS, "no xen_opts= assignment, so this file says nothing "
+                                            "of the Xen entry update-extlinux writes" },
+            { MD_BOOTFMT_XEN_EFI, "no section with kernel= for the dom0 kernel" },
+            { MD_BOOTFMT_SYSLINUX, "no label that runs mboot.c32 with an APPEND of Xen, '---' and "
+                                   "the dom0 kernel" },
+            { MD_BOOTFMT_IPXE, "no kernel line of a Xen image followed by a module line for the "
+                               "dom0 kernel" },
+            { MD_BOOTFMT_GRUB_LEGACY, "no kernel line of Xen followed by a module line for the "
+                                      "dom0 kernel" },
+        };
+        const char *what = "no multiboot2/multiboot, xen_hypervisor or Xen loader line followed "
+                           "by the dom0 kernel";
+        for (size_t i = 0; read_as && i < sizeof none / sizeof *none; i++)
+            if (!strcmp(read_as, md_bootfmt_name(none[i].f)))
+                what = none[i].what;
+        m = md_xasprintf("no Xen boot entry found (%s%s%s): nothing was checked", as ? as : "",
+                         sep, what);
+    }
     free(as);
     return m;
 }

@@ -122,6 +122,8 @@ typedef struct itstate {
     bool sysv; /* some entry has runlevels: suggest the sysvinit form */
     char deflevel; /* sysvinit's default runlevel; 0: not sysvinit, or unknown */
     unsigned off_line; /* a getty on hvc0 not in the default runlevel */
+    unsigned once_line; /* a getty on hvc0 with an action other than respawn */
+    char once_action[16];
     char off_levels[16];
     md_strv other_ttys;
 } itstate;
@@ -187,6 +189,20 @@ static void check_entry(itstate *s, itline *e)
     size_t pi = unwrap(&argv);
     const char *exe = argv.v[0][0] == '-' ? argv.v[0] + 1 : argv.v[0];
     const char *prog = argv.v[pi][0] == '-' ? argv.v[pi] + 1 : argv.v[pi];
+    if (is_login_prog(prog) && strcmp(e->action, "respawn") && strcmp(e->action, "askfirst") &&
+        !s->once_line) {
+        /* a getty on hvc0 that init runs once (or waits for): the real
+         * cause when no entry respawns one there (trial10h case 7) */
+        const char *tty = NULL;
+        for (size_t i = pi + 1; i < argv.n && !tty; i++)
+            tty = tty_name(argv.v[i]);
+        if (!tty && *e->id)
+            tty = tty_name(e->id);
+        if (tty && !strcmp(tty, "hvc0")) {
+            s->once_line = e->line;
+            snprintf(s->once_action, sizeof s->once_action, "%s", e->action);
+        }
+    }
     if (!is_login_prog(prog) ||
         (strcmp(e->action, "respawn") && strcmp(e->action, "askfirst"))) {
         if (s->rootfs && exe[0] == '/' && !md_tree_resolve_file(s->rootfs, exe))
@@ -369,7 +385,14 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
     char *uncomment = s.commented_hvc
                           ? md_xasprintf(" (line %u has one commented out)", s.commented_hvc)
                           : md_xstrdup("");
-    if (s.console_line) {
+    if (s.once_line) {
+        md_lint_add(l, file, s.once_line, MD_LINT_ERROR, 1,
+                    "the getty on hvc0 (line %u) runs '%s', not respawn: init starts it once "
+                    "and never again, so after the first logout (or if it exits) hvc0 has no "
+                    "prompt and the box looks frozen; make it respawn: %s", s.once_line,
+                    s.once_action, fix);
+        md_lint_fix(l, "%s", fix);
+    } else if (s.console_line) {
         md_lint_add(l, file, s.console_line, MD_LINT_WARNING, 1,
                     "the only login runs on /dev/console, which is hvc0 only when "
                     "console=hvc0 is the last console= on the dom0 kernel line; add an "

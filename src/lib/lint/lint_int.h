@@ -27,7 +27,8 @@ const char *md_lint_non_file(const md_tree *t, const char *path);
 /* The content lint reads of a rootfs (image/unpack.h md_unpack_keep_fn):
  * the paths it reads (boot scripts and every file under /etc, /init,
  * /linuxrc, /lib/init, kernel modules and their indexes under
- * [/usr]/lib/modules, hypervisors under /boot, libxenctrl) and any file of
+ * [/usr]/lib/modules, hypervisors under /boot, the Xen libraries and
+ * programs that trap 2 reads: libxen*, libxl*, xen*, xl) and any file of
  * at most MD_LINT_KEEP_SMALL bytes (text reached through a symlink, such as
  * an /etc/inittab that links elsewhere).  Everything else is read past:
  * a rootfs with a 1 GiB file costs lint its metadata only. */

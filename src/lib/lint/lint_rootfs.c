@@ -288,19 +288,113 @@ static void check_static_nodes(rctx *r)
     }
 }
 
+/* Does a mount on this line mount devtmpfs ("mount -t devtmpfs devtmpfs
+ * /dev", Alpine's devfs "mount -n -t devtmpfs ... /dev")?  The word alone
+ * is no mount: "grep -q devtmpfs /proc/filesystems" makes nothing
+ * (trial10h case 2). */
+static bool line_mounts_devtmpfs(const char *line)
+{
+    if (!find_word(line, "devtmpfs"))
+        return false;
+    /* a mount command or a shell function that mounts (Debian's
+     * mount-functions.sh: "domount mount_noupdate devtmpfs udev /dev"),
+     * not a path that names mounts (/proc/mounts) */
+    md_strv w = { 0 };
+    md_strv_split(&w, line, false);
+    bool mounts = false;
+    for (size_t i = 0; i < w.n && !mounts && w.v[i][0] != '#'; i++)
+        mounts = strstr(w.v[i], "mount") && !strchr(w.v[i], '/');
+    md_strv_free(&w);
+    return mounts;
+}
+
+static bool text_mounts_devtmpfs(const char *text)
+{
+    bool found = false;
+    for (const char *p = text; *p && !found;) {
+        size_t n = strcspn(p, "\n");
+        char *line = md_xstrndup(p, n);
+        found = line_mounts_devtmpfs(line);
+        free(line);
+        p += n + (p[n] == '\n');
+    }
+    return found;
+}
+
+/* Does the xen-dom0-setup run on this line make device nodes?  Only its
+ * steps "mounts" (devtmpfs) and "devices" (from /proc/misc) do, and "early"
+ * and "all" (no step given) that run them (src/dom0/xen-dom0-setup-main.c
+ * run_step); "watch" (xenstored's service), "load", "coldplug", "modules",
+ * "xenfs", "dirs", "openrc" and --dry-run make none (trial10h case 2).  A
+ * test of its path ([ -x /sbin/xen-dom0-setup ]) runs nothing. */
+static bool line_setup_creates(const char *line)
+{
+    static const char *const with_value[] = { "--root", "--proc-misc", "--kver", "--module",
+                                              "--console", "--pidfile", "--ready", NULL };
+    const char *at = line;
+    for (;;) {
+        at = strstr(at, "xen-dom0-setup");
+        if (!at)
+            return false;
+        const char *end = at + 14;
+        bool word = (at == line || at[-1] == '/' || isspace((unsigned char)at[-1]) ||
+                     at[-1] == '"' || at[-1] == '\'') &&
+                    (!*end || isspace((unsigned char)*end) || *end == '"' || *end == '\'' ||
+                     *end == ';');
+        at = end;
+        if (!word)
+            continue;
+        md_strv w = { 0 };
+        md_strv_split(&w, end, false);
+        bool steps = false, creates = false, dry = false, test = false, mode = false;
+        for (size_t i = 0; i < w.n; i++) {
+            const char *x = w.v[i];
+            if (x[0] == '#' || !strcmp(x, ";") || !strcmp(x, "&&") || !strcmp(x, "||") ||
+                !strcmp(x, "|") || !strcmp(x, "\\") || !strcmp(x, "&"))
+                break;
+            if (!strcmp(x, "]") || !strcmp(x, "]]")) {
+                test = true;
+                break;
+            }
+            if (!strcmp(x, "--dry-run") || !strcmp(x, "-n"))
+                dry = true;
+            bool valued = false;
+            for (int k = 0; with_value[k]; k++)
+                valued |= !strcmp(x, with_value[k]);
+            if (valued) {
+                i++;
+                continue;
+            }
+            if (x[0] == '-' || x[0] == '$' || x[0] == '"' || strchr(x, '>') || strchr(x, '<'))
+                continue; /* an option, "$@", a redirection */
+            if (!strcmp(x, "watch") || !strcmp(x, "load")) {
+                mode = true;
+                break; /* the rest is the command or the modules */
+            }
+            steps = true;
+            creates |= !strcmp(x, "mounts") || !strcmp(x, "devices") || !strcmp(x, "early") ||
+                       !strcmp(x, "all");
+        }
+        md_strv_free(&w);
+        if (!test && !dry && (creates || (!steps && !mode)))
+            return true;
+    }
+}
+
 /* Does this step make the /dev/xen nodes?  A mount of devtmpfs, mdev (when
- * the rootfs has it), udevd, mkdom0's xen-dom0-setup (it makes them from
- * /proc/misc), or `mount -a` with a devtmpfs line in /etc/fstab (busybox
- * init does not read fstab itself). */
+ * the rootfs has it), udevd, mkdom0's xen-dom0-setup with a step that makes
+ * them (line_setup_creates), or `mount -a` with a devtmpfs line in
+ * /etc/fstab (busybox init does not read fstab itself).  xen-dom0-setup's
+ * words are on its text step (the line that runs it), not its run step. */
 static bool step_creates(const md_tree *t, const md_lint_step *st)
 {
     if (st->kind == MD_LINT_STEP_RUN) {
         const char *b = basename(st->text);
-        return !strcmp(b, "xen-dom0-setup") || !strcmp(b, "udevd") ||
-               !strcmp(b, "systemd-udevd") || (!strcmp(b, "mdev") && md_tree_resolve(t, st->text));
+        return !strcmp(b, "udevd") || !strcmp(b, "systemd-udevd") ||
+               (!strcmp(b, "mdev") && md_tree_resolve(t, st->text));
     }
     const char *x = st->text;
-    if (find_word(x, "devtmpfs") || find_word(x, "xen-dom0-setup") || find_word(x, "udevd"))
+    if (line_mounts_devtmpfs(x) || line_setup_creates(x) || find_word(x, "udevd"))
         return true;
     if (find_word(x, "mdev") && (strstr(x, "busybox mdev") || exists(t, "/sbin/mdev") ||
                                  exists(t, "/bin/mdev") || exists(t, "/usr/sbin/mdev")))
@@ -363,7 +457,7 @@ static void check_devices(rctx *r, const scripts *s)
     } else if (!mk) {
         const char *disabled = NULL;
         for (size_t i = 0; i < s->n && !disabled; i++)
-            if (find_word(s->v[i].text, "devtmpfs") && has_prefix(s->v[i].path, "/etc/init.d/"))
+            if (has_prefix(s->v[i].path, "/etc/init.d/") && text_mounts_devtmpfs(s->v[i].text))
                 disabled = s->v[i].path;
         static const char *const helpers[] = {
             "/usr/sbin/xen-dom0-setup", "/sbin/xen-dom0-setup", "/lib/systemd/systemd-udevd",
@@ -375,9 +469,10 @@ static void check_devices(rctx *r, const scripts *s)
                 md_strv_push(&idle, helpers[i]);
         char *il = md_strv_join(&idle, ", ");
         char *note = idle.n ? md_xasprintf(" (%s %s in the rootfs, but nothing init runs "
-                                           "starts %s; init here is %s)", il,
+                                           "starts %s so that %s nodes; init here is %s)", il,
                                            idle.n == 1 ? "is" : "are",
-                                           idle.n == 1 ? "it" : "them", bs.init)
+                                           idle.n == 1 ? "it" : "them",
+                                           idle.n == 1 ? "it makes" : "they make", bs.init)
                             : md_xstrdup("");
         if (disabled)
             ADD(r, disabled, 0, MD_LINT_ERROR, 3,
@@ -387,8 +482,10 @@ static void check_devices(rctx *r, const scripts *s)
                 "sysinit runlevel", note);
         else
             ADD(r, NULL, 0, MD_LINT_ERROR, 3,
-                "nothing creates /dev/xen/*: nothing init runs mounts devtmpfs, runs mdev, "
-                "udevd or xen-dom0-setup (an /etc/fstab line needs a 'mount -a' that runs)%s; "
+                "nothing creates /dev/xen/*: nothing init runs mounts devtmpfs, runs mdev or "
+                "udevd, or runs xen-dom0-setup with a step that makes nodes (mounts, devices, "
+                "early or all; its watch, load and coldplug make none; an /etc/fstab line "
+                "needs a 'mount -a' that runs)%s; "
                 "xenstored then fails to open /dev/xen/evtchn and privcmd; mount -t devtmpfs "
                 "devtmpfs /dev early in boot", note);
         free(note);
@@ -440,6 +537,131 @@ static char *dangling_libxenctrl(const md_tree *t)
     return md_xstrdup("");
 }
 
+/* The release whose hypervisor Debian's wrapper runs the program at `p`
+ * under: false when `p` is not in /usr/lib/xen-A.B/bin. */
+static bool wrapper_release(const char *p, unsigned *ma, unsigned *mi)
+{
+    int end = 0;
+    return sscanf(p, "/usr/lib/xen-%u.%u/bin/%n", ma, mi, &end) == 2 && end > 0 &&
+           !strchr(p + end, '/');
+}
+
+static bool same_release(const md_xen_version *v, unsigned ma, unsigned mi)
+{
+    return v->major == ma && v->minor == mi;
+}
+
+/* Trap 2 by the programs (md_xenver_prog): the release that matters is the
+ * libxenctrl each one loads, whichever others lie in the tree (trial10h
+ * case 1).  Returns false when no program loads or misses a libxenctrl:
+ * then the libxenctrl files are all there is to read. */
+static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_version *hvs,
+                           size_t nhv, bool wrapper)
+{
+    bool any = false;
+    const md_xenver_prog *first = NULL, *other = NULL;
+    unsigned unused[8][2];
+    size_t nunused = 0, dir_missing = 0;
+    for (size_t i = 0; i < sv->nprogs; i++) {
+        const md_xenver_prog *p = &sv->progs[i];
+        /* only a missing libxenctrl is trap 2's, as in the build (xenver.c
+         * scan); another library a program lacks is no release question */
+        char slashed[160];
+        snprintf(slashed, sizeof slashed, "/%s", p->missing);
+        bool miss = p->missing[0] && md_xenver_is_libxenctrl(slashed);
+        if (!miss && !p->ctrl.path[0])
+            continue; /* links no libxenctrl (xen-9pfsd, xenstore-*) */
+        any = true;
+        if (miss) {
+            bool direct = !strcmp(p->missing_by, p->path);
+            ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                "needs %s%s%s%s, which is not in the rootfs: the dynamic loader does not start "
+                "it (\"error while loading shared libraries: %s: cannot open shared object "
+                "file\"); install the library of the program's release, or take the program "
+                "of the hypervisor's release", p->missing, direct ? "" : " (named by ",
+                direct ? "" : p->missing_by, direct ? "" : ")", p->missing);
+            if (!p->ctrl.found)
+                continue; /* else its release is wrong too, or it would be once it starts */
+        }
+        const md_xen_version *c = &p->ctrl;
+        if (!c->found) {
+            ADD(r, p->path, 0, MD_LINT_WARNING, 2,
+                "cannot check: the release of the libxenctrl it loads (%s, from %s) cannot be "
+                "read (%s)", c->path, c->origin, c->source);
+            continue;
+        }
+        unsigned wa, wi;
+        if (wrapper && wrapper_release(p->path, &wa, &wi)) {
+            if (!same_release(c, wa, wi)) {
+                ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                    "loads %s (libxenctrl of Xen %s, by its %s), but Debian's "
+                    "xen-utils-wrapper runs /usr/lib/xen-%u.%u/bin only under a Xen %u.%u "
+                    "hypervisor: libxenctrl's domctl/sysctl interfaces change with every "
+                    "release, so it fails there (xenstored: \"Failed to open connection to "
+                    "gnttab\"); take it and its libraries from xen-utils-%u.%u",
+                    c->path, c->version, c->source, wa, wi, wa, wi, wa, wi);
+                continue;
+            }
+            bool booted = false;
+            for (size_t h = 0; h < nhv; h++)
+                booted |= same_release(&hvs[h], wa, wi);
+            bool listed = false;
+            for (size_t k = 0; k < nunused; k++)
+                listed |= unused[k][0] == wa && unused[k][1] == wi;
+            if (nhv && !booted && !listed && nunused < 8) {
+                unused[nunused][0] = wa;
+                unused[nunused++][1] = wi;
+            }
+        } else {
+            for (size_t h = 0; h < nhv; h++)
+                if (!same_release(c, hvs[h].major, hvs[h].minor))
+                    ADD(r, p->path, 0, MD_LINT_ERROR, 2,
+                        "loads %s (libxenctrl of Xen %s, by its %s) but the hypervisor %s is "
+                        "Xen %u.%u: libxenctrl's domctl/sysctl interfaces change with every "
+                        "release, and xenstored fails at start (\"Failed to open connection to "
+                        "gnttab\"); take the toolstack of the hypervisor's release "
+                        "(xen-utils-%u.%u)", c->path, c->version, c->source,
+                        hvs[h].path, hvs[h].major, hvs[h].minor, hvs[h].major, hvs[h].minor);
+        }
+        if (!first)
+            first = p;
+        else if (!other && !same_release(c, first->ctrl.major, first->ctrl.minor))
+            other = p;
+    }
+    if (!any)
+        return false;
+    for (size_t h = 0; h < nhv && wrapper; h++) {
+        char dir[64];
+        if (!wrapper_dir(r->t, &hvs[h], dir, sizeof dir) && ++dir_missing)
+            ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
+                "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
+                "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
+                "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
+                hvs[h].path, hvs[h].major, hvs[h].minor, dir, hvs[h].major, hvs[h].minor,
+                hvs[h].major, hvs[h].minor);
+    }
+    if (other && !nhv && !wrapper)
+        ADD(r, other->path, 0, MD_LINT_ERROR, 2,
+            "loads libxenctrl of Xen %s (%s) but %s loads Xen %s's (%s): one image must carry "
+            "the toolstack of one release, the hypervisor's", other->ctrl.version,
+            other->ctrl.path, first->path, first->ctrl.version, first->ctrl.path);
+    if (first && !nhv)
+        ADD(r, first->path, 0, MD_LINT_NOTE, 2,
+            "the toolstack is Xen %s (this program loads %s)%s%s%s; give the hypervisor "
+            "(--xen xen.gz) to check that it matches", first->ctrl.version, first->ctrl.path,
+            other && wrapper ? ", and of Xen " : "", other && wrapper ? other->ctrl.version : "",
+            other && wrapper ? " beside it, of which Debian's xen-utils-wrapper runs the "
+                               "running hypervisor's" : "");
+    for (size_t k = 0; k < nunused && !dir_missing; k++)
+        ADD(r, NULL, 0, MD_LINT_NOTE, 2,
+            "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
+            "(Debian's xen-utils-wrapper runs the running hypervisor's release): "
+            "xen-utils-%u.%u can go once Xen %u.%u is no longer booted", unused[k][0],
+            unused[k][1], nhv > 1 ? "s" : "", unused[k][0], unused[k][1], unused[k][0],
+            unused[k][1]);
+    return true;
+}
+
 /* The reader is xenver's, the one the build refuses a mixed image by (every
  * release from a binary); lint words it for a file and names the package
  * to take.  Each of the `nhv` hypervisors is one that may boot the tree. */
@@ -447,6 +669,10 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
 {
     md_xenver_survey sv;
     md_xenver_survey_tree(r->t, &sv);
+    if (check_programs(r, &sv, hvs, nhv, debian_wrapper(r->t))) {
+        md_xenver_survey_free(&sv);
+        return;
+    }
     const md_xen_version *ts = sv.ts;
     size_t n = sv.nts;
     bool wrapper = n > 1 && debian_wrapper(r->t);

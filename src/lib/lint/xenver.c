@@ -13,7 +13,9 @@
 #include "core/elf.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/strv.h"
 #include "image/imgdir.h"
+#include "image/refs.h"
 
 
 /* Copy, cut at the field's size (messages are longer than the fields). */
@@ -197,6 +199,121 @@ static void push(md_xen_version **v, size_t *n, const md_xen_version *x)
     (*v)[(*n)++] = *x;
 }
 
+static bool push_str(void *ctx, const char *s)
+{
+    md_strv_push(ctx, s);
+    return true;
+}
+
+static bool is_xen_lib(const char *name)
+{
+    return !strncmp(name, "libxen", 6);
+}
+
+/* Where the survey looks for programs: not the hypervisors and kernel in
+ * /boot, not the thousands of kernel modules (ELF, but never run). */
+static bool program_place(const char *p)
+{
+    return strncmp(p, "/boot/", 6) && strncmp(p, "/lib/modules/", 13) &&
+           strncmp(p, "/usr/lib/modules/", 17) && !strstr(basename(p), ".so");
+}
+
+/* The DT_NEEDED names of the ELF file `n`, a dynamically linked program
+ * (`program`) or a shared object (no PT_INTERP either); false: not one, or
+ * its bytes were not kept. */
+static bool needed_of(const md_node *n, const char *path, bool program, md_elf *e, md_strv *out)
+{
+    size_t len;
+    const unsigned char *d = n ? md_node_data(n, &len) : NULL;
+    md_err ignored = MD_ERR_INIT; /* not a readable ELF file: not a program */
+    if (!d || !md_elf_is(d, len) || md_elf_open(e, path, d, len, &ignored) < 0 ||
+        (program && md_elf_is_static(e)))
+        return false;
+    md_elf_dynamic_strings(e, MD_ELF_DT_NEEDED, push_str, out);
+    return true;
+}
+
+/* Follow program `pr`'s DT_NEEDED through the Xen libraries (the only ones
+ * that link libxenctrl) to the libxenctrl it loads, as the loader would.
+ * The walk is breadth first, so the first missing library named is the one
+ * nearest the program; it stops at 64 files (Xen's deepest chain is 3). */
+static void walk_program(const md_tree *t, md_xenver_prog *pr)
+{
+    md_strv todo = { 0 }, seen = { 0 };
+    md_strv_push(&todo, pr->path);
+    for (size_t i = 0; i < todo.n && i < 64; i++) {
+        const char *cur = todo.v[i];
+        md_elf e;
+        md_strv need = { 0 };
+        if (!needed_of(md_tree_resolve_file(t, cur), cur, i == 0, &e, &need)) {
+            md_strv_free(&need);
+            continue;
+        }
+        for (size_t k = 0; k < need.n; k++) {
+            const char *lib = need.v[k];
+            if (!is_xen_lib(lib) || md_strv_contains(&seen, lib))
+                continue;
+            md_strv_push(&seen, lib);
+            char *at = md_refs_find_library(t, cur, &e, lib);
+            if (!at) {
+                if (!pr->missing[0]) {
+                    set_str(pr->missing, sizeof pr->missing, lib);
+                    set_str(pr->missing_by, sizeof pr->missing_by, cur);
+                }
+                continue;
+            }
+            char slashed[160];
+            snprintf(slashed, sizeof slashed, "/%s", lib);
+            if (md_xenver_is_libxenctrl(slashed)) {
+                if (!pr->ctrl.path[0]) {
+                    const md_node *f = md_tree_resolve_file(t, at);
+                    size_t len = 0;
+                    const unsigned char *d = f ? md_node_data(f, &len) : NULL;
+                    md_err err = MD_ERR_INIT;
+                    if (!d)
+                        md_err_set(&err, "content not read (%zu bytes)", len);
+                    else if (md_xenver_libxenctrl(d, len, at, &pr->ctrl, &err) == 0)
+                        set_str(pr->ctrl.origin, sizeof pr->ctrl.origin, md_node_origin(f));
+                    if (err.set) {
+                        memset(&pr->ctrl, 0, sizeof pr->ctrl);
+                        size_t pl = strlen(at);
+                        set_str(pr->ctrl.source, sizeof pr->ctrl.source,
+                                !strncmp(err.msg, at, pl) && !strncmp(err.msg + pl, ": ", 2)
+                                    ? err.msg + pl + 2 : err.msg);
+                        set_str(pr->ctrl.origin, sizeof pr->ctrl.origin,
+                                f ? md_node_origin(f) : "");
+                    }
+                    set_str(pr->ctrl.path, sizeof pr->ctrl.path, at);
+                    set_str(pr->ctrl_needed, sizeof pr->ctrl_needed, lib);
+                }
+            } else {
+                md_strv_push(&todo, at);
+            }
+            free(at);
+        }
+        md_strv_free(&need);
+    }
+    md_strv_free(&todo);
+    md_strv_free(&seen);
+}
+
+/* Is the file at `p` a Xen program (md_xenver_survey's progs)? */
+static bool xen_program(const md_node *n, const char *p)
+{
+    if (!program_place(p))
+        return false;
+    md_elf e;
+    md_strv need = { 0 };
+    bool xen = false;
+    if (needed_of(n, p, true, &e, &need)) {
+        xen = is_userland_name(p);
+        for (size_t i = 0; i < need.n && !xen; i++)
+            xen = is_xen_lib(need.v[i]);
+    }
+    md_strv_free(&need);
+    return xen;
+}
+
 void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
 {
     memset(s, 0, sizeof *s);
@@ -210,6 +327,15 @@ void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
         if (!hv && !ts) {
             if (!userland && is_userland_name(p))
                 userland = n;
+            if (xen_program(n, p)) {
+                md_xenver_prog pr;
+                memset(&pr, 0, sizeof pr);
+                set_str(pr.path, sizeof pr.path, p);
+                set_str(pr.origin, sizeof pr.origin, md_node_origin(n));
+                walk_program(t, &pr);
+                s->progs = md_xrealloc(s->progs, (s->nprogs + 1) * sizeof *s->progs);
+                s->progs[s->nprogs++] = pr;
+            }
             continue;
         }
         size_t len;
@@ -257,6 +383,7 @@ void md_xenver_survey_free(md_xenver_survey *s)
     free(s->ts);
     free(s->bad_hv);
     free(s->bad_ts);
+    free(s->progs);
     memset(s, 0, sizeof *s);
 }
 
@@ -287,22 +414,53 @@ static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_versi
                                  "and %u.%u (%s from %s)", s.hv[0].major, s.hv[0].minor,
                             s.hv[0].path, s.hv[0].origin, s.hv[i].major, s.hv[i].minor,
                             s.hv[i].path, s.hv[i].origin);
-    /* Each toolstack against the hypervisor first: the message that names
-     * the mismatching package is the useful one. */
-    for (size_t i = 0; compare && rc == 0 && s.nhv && i < s.nts; i++)
+    /* The programs decide when there are any (md_xenver_prog): each against
+     * the hypervisor first, the message that names the mismatching program
+     * and package being the useful one. */
+    const md_xenver_prog *ts_prog = NULL;
+    for (size_t i = 0; rc == 0 && i < s.nprogs; i++) {
+        const md_xenver_prog *p = &s.progs[i];
+        /* only a missing libxenctrl is trap 2's to name: any other library
+         * a program lacks is the build's "would not start" check's (refs.h),
+         * made once Drop= and Copy= are applied */
+        char slashed[160];
+        snprintf(slashed, sizeof slashed, "/%s", p->missing);
+        if (compare && p->missing[0] && md_xenver_is_libxenctrl(slashed))
+            rc = md_err_set(err, "%s (from %s) needs %s%s%s, which is not in the image: the "
+                                 "dynamic loader does not start it", p->path, p->origin,
+                            p->missing, strcmp(p->missing_by, p->path) ? ", named by " : "",
+                            strcmp(p->missing_by, p->path) ? p->missing_by : "");
+        else if (p->ctrl.path[0] && !p->ctrl.found)
+            rc = unreadable(&p->ctrl, err);
+        else if (compare && s.nhv && md_xenver_compare(&s.hv[0], &p->ctrl, err) < 0) {
+            md_err_prefix(err, "%s (from %s) loads %s", p->path, p->origin, p->ctrl.path);
+            rc = -1;
+        } else if (p->ctrl.found && ts_prog && (p->ctrl.major != ts_prog->ctrl.major ||
+                                              p->ctrl.minor != ts_prog->ctrl.minor))
+            rc = md_err_set(err, "toolstack programs of two Xen releases in the image: %s loads "
+                                 "libxenctrl %u.%u (%s from %s) and %s loads %u.%u (%s from %s)",
+                            ts_prog->path, ts_prog->ctrl.major, ts_prog->ctrl.minor,
+                            ts_prog->ctrl.path, ts_prog->ctrl.origin, p->path, p->ctrl.major,
+                            p->ctrl.minor, p->ctrl.path, p->ctrl.origin);
+        if (p->ctrl.found && (!ts_prog || !strcmp(basename(p->path), "xenstored")))
+            ts_prog = p;
+    }
+    for (size_t i = 0; !ts_prog && compare && rc == 0 && s.nhv && i < s.nts; i++)
         rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
-    if (rc == 0 && s.nts > 1)
+    if (rc == 0 && s.nts > 1) /* libxenctrl files of two releases: a mixed image, used or not */
         rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
                              "%u.%u (%s from %s)", s.ts[0].major, s.ts[0].minor, s.ts[0].path,
                         s.ts[0].origin, s.ts[1].major, s.ts[1].minor, s.ts[1].path,
                         s.ts[1].origin);
-    if (rc == 0 && compare && s.userland[0])
+    if (rc == 0 && compare && s.userland[0] && !ts_prog)
         rc = md_err_set(err, "%s (from %s) is Xen userland, but the image has no libxenctrl "
                              "to read its release from: trap 2 cannot be checked (the toolstack "
                              "would not run without it either)", s.userland, s.userland_origin);
     if (s.nhv)
         *hv = s.hv[0];
-    if (s.nts)
+    if (ts_prog)
+        *ts = ts_prog->ctrl;
+    else if (s.nts)
         *ts = s.ts[0];
     md_xenver_survey_free(&s);
     return rc;

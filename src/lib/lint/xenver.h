@@ -14,8 +14,9 @@
  * XEN_VERSION/XEN_SUBVERSION that the hypercall returns.  The banner
  * ("Xen version %d.%d%s") cannot be used: major and minor are compiled-in
  * immediates.  An image without an embedded config has no readable release.
- * Toolstack: libxenctrl's DT_SONAME (libxenctrl.so.4.17), which the
- * dynamic linker matches against every program's DT_NEEDED.
+ * Toolstack: the DT_SONAME (libxenctrl.so.4.17) of the libxenctrl that
+ * the programs load, found by their DT_NEEDED as the dynamic loader finds
+ * it (md_xenver_prog).
  *
  * md_xen_version is a plain value owned by the caller.
  */
@@ -51,6 +52,27 @@ int md_xenver_hypervisor_file(const char *path, md_xen_version *out, md_err *err
 int md_xenver_libxenctrl(const unsigned char *data, size_t len, const char *name,
                          md_xen_version *out, md_err *err);
 
+/* A toolstack program and the libxenctrl it runs with: what the dynamic
+ * loader loads for it, by its DT_NEEDED and those of the Xen libraries it
+ * links (xl links libxenlight, which links libxenctrl), looked up in the
+ * tree as image/refs.h md_refs_find_library does.  That file's DT_SONAME is
+ * the release the program speaks; which libxenctrl files merely lie in the
+ * tree does not decide it (trial10h case 1). */
+typedef struct md_xenver_prog {
+    char path[512];     /* the program (a regular file) */
+    char origin[256];   /* its package */
+    /* A Xen library in its DT_NEEDED chain that the tree lacks (the loader
+     * does not start it), and the file whose DT_NEEDED names it; "" none. */
+    char missing[128];
+    char missing_by[512];
+    /* The libxenctrl it loads: ctrl.path is the file as found (the name the
+     * loader opens), ctrl.found its release; when ctrl.path is set and
+     * found is false, ctrl.source says why the release cannot be read.
+     * ctrl.path "": it links no libxenctrl (or a missing library hides it). */
+    md_xen_version ctrl;
+    char ctrl_needed[128]; /* the DT_NEEDED name: "libxenctrl.so.4.17" */
+} md_xenver_prog;
+
 /* What a tree shows of Xen, read from its binaries: the one reader behind
  * the build's refusal (md_xenver_check) and lint's trap 2 findings.
  * Arrays are malloc'd; free with md_xenver_survey_free. */
@@ -63,6 +85,12 @@ typedef struct md_xenver_survey {
      * `source` says why (without the path, which is in `path`). */
     md_xen_version *bad_hv, *bad_ts;
     size_t nbad_hv, nbad_ts;
+    /* Every program (a dynamically linked ELF file that is no shared
+     * object, outside /boot and the module trees) that links a Xen library
+     * (DT_NEEDED libxen*) or is named as Xen userland (xl, xenstored, ...),
+     * in path order. */
+    md_xenver_prog *progs;
+    size_t nprogs;
     /* When no libxenctrl release was read: the first Xen userland program
      * (xl, xenstored, xenconsoled, ...) and its package; "" otherwise. */
     char userland[512];
@@ -79,17 +107,22 @@ void md_xenver_survey_free(md_xenver_survey *s);
 bool md_xenver_is_libxenctrl(const char *path);
 
 /* Survey a tree for the build: the release of its hypervisor and of its
- * toolstack (absent ones have found == false).  Error: an unreadable one
- * (named with its package), or two of the same kind from different
- * releases (both named). */
+ * toolstack (absent ones have found == false).  The toolstack's release is
+ * that of the libxenctrl its programs load (md_xenver_prog); only a tree
+ * with no such program is read by its libxenctrl files.  Error: an
+ * unreadable one (named with its package), or two of the same kind from
+ * different releases (both named). */
 int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
 
 /* Same major.minor, or an error naming both versions, files and packages.
  * Passes when either is not found (nothing to compare). */
 int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err);
 
-/* md_xenver_scan, then md_xenver_compare for every libxenctrl in the tree;
- * also an error when the tree has Xen userland but no libxenctrl to read. */
+/* md_xenver_scan, then the toolstack against the hypervisor: every program
+ * whose libxenctrl is of another release, or that needs a libxenctrl the
+ * tree lacks, is an error naming it (a tree without such programs: every
+ * libxenctrl file, md_xenver_compare); also an error when the tree has Xen
+ * userland but no libxenctrl to read. */
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
 
 #endif
