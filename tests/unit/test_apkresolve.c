@@ -295,6 +295,69 @@ static void test_rules(void)
     md_repo_free(r);
 }
 
+/* A versioned provides makes its package the name's single owner
+ * (apk-package(5); apk-tools' solver: "conflict: same name provided"):
+ * two packages claiming one name are refused with the chain (trial 13h
+ * case 1: both were installed), on v3.22's real pairs and the test's own;
+ * providers without a version may share a name. */
+static void test_same_name(void)
+{
+    md_repo *v322 = real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz");
+    static const struct { const char *a, *b, *msg; } real[] = {
+        { "busybox-binsh", "dash-binsh", "busybox-binsh: busybox-binsh 1.37.0-r19 and dash-binsh "
+          "0.5.12-r3 (selected for dash-binsh) both provide cmd:sh: a versioned provides" },
+        { "dnsmasq", "dnsmasq-dnssec", "dnsmasq 2.91-r0 and dnsmasq-dnssec 2.91-r0 (selected for "
+          "dnsmasq-dnssec) both provide " },
+        { "vim", "gvim", "vim 9.1.1566-r0 and gvim 9.1.1566-r0 (selected for gvim) both provide " },
+    };
+    md_err err = MD_ERR_INIT;
+    for (size_t i = 0; i < sizeof real / sizeof *real; i++) {
+        const char *const want[] = { real[i].a, real[i].b, NULL };
+        md_err_clear(&err);
+        CHECK(run(&v322, 1, want, NULL, 0, &err) == NULL);
+        CHECK_ERR(&err, real[i].msg);
+        CHECK_ERR(&err, "apk: \"conflict: same name provided\"");
+    }
+    /* either one alone is fine */
+    const char *const one[] = { "dnsmasq-dnssec", NULL };
+    md_resolve *res = run(&v322, 1, one, NULL, 0, &err);
+    CHECK(res && find(res, "dnsmasq-dnssec") && !find(res, "dnsmasq"));
+    md_resolve_free(res);
+    md_repo_free(v322);
+
+    md_repo *r = own("own",
+        "P:a\nV:1.0-r0\n" SUM "p:so:libx.so.1=1.0\n\n"
+        "P:b\nV:1.0-r0\n" SUM "p:so:libx.so.1=1.0\n\n"
+        "P:needb\nV:1.0-r0\n" SUM "D:real>=3\n\n"
+        "P:real\nV:3.0-r0\n" SUM "\n"
+        "P:fake\nV:1.0-r0\n" SUM "p:real=2.0\n\n"
+        "P:needfake\nV:1.0-r0\n" SUM "D:fake\n\n"
+        "P:u1\nV:1.0-r0\n" SUM "p:virt\n\n"
+        "P:u2\nV:1.0-r0\n" SUM "p:virt\n\n"
+        "P:uses-x\nV:1.0-r0\n" SUM "D:so:libx.so.1\n\n");
+    const char *const ab[] = { "a", "b", NULL };
+    md_err_clear(&err);
+    CHECK(run(&r, 1, ab, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "a: a 1.0-r0 and b 1.0-r0 (selected for b) both provide so:libx.so.1");
+    /* the real package of a name and a versioned provider of it */
+    const char *const nf[] = { "needb", "needfake", NULL };
+    md_err_clear(&err);
+    CHECK(run(&r, 1, nf, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "needfake -> fake: fake 1.0-r0 and real 3.0-r0 (selected for needb -> "
+                    "real>=3) both provide real");
+    /* without a version, a name is shared */
+    const char *const uu[] = { "u1", "u2", NULL };
+    res = run(&r, 1, uu, NULL, 0, &err);
+    CHECK(res && find(res, "u1") && find(res, "u2"));
+    md_resolve_free(res);
+    /* a dependency on the name takes the owner already selected */
+    const char *const bx[] = { "b", "uses-x", NULL };
+    res = run(&r, 1, bx, NULL, 0, &err);
+    CHECK(res && find(res, "b") && !find(res, "a"));
+    md_resolve_free(res);
+    md_repo_free(r);
+}
+
 /* One image, one format: Debian and Alpine repositories are not mixed. */
 static void test_mixed(void)
 {
@@ -435,6 +498,7 @@ int main(void)
     }
     test_real_dom0();
     test_rules();
+    test_same_name();
     test_mixed();
     test_download();
     md_apksign_keys_free(keys);

@@ -340,12 +340,51 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
     return strcmp(a->name, b->name) < 0;
 }
 
+/* Alpine: the selected package other than p (and than p's other versions,
+ * which the version clash handles) that owns `name`: the package of that
+ * name, or one that provides it with a version.  apk-package(5): a
+ * versioned provides makes its package "the single possible owner for the
+ * provided name" and conflict "with any package with the same primary or
+ * provided package name" (apk-tools' solver: "conflict: same name
+ * provided"); providers without a version own nothing and may share it.
+ * -1 if none. */
+static int other_owner(md_resolve *r, const char *name, const md_repo_pkg *p)
+{
+    name_info *ni = lookup(r, name);
+    if (!ni)
+        return -1;
+    if (ni->selected >= 0 && strcmp(r->sel[ni->selected].pkg->name, p->name))
+        return ni->selected;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (pv->version && pn->selected >= 0 && r->sel[pn->selected].pkg == pv->pkg &&
+            strcmp(pv->pkg->name, p->name))
+            return pn->selected;
+    }
+    return -1;
+}
+
+/* Alpine: the first name p owns by a versioned provides that another
+ * selected package owns too (*j its selection), or NULL. */
+static const char *owned_twice(md_resolve *r, const md_repo_pkg *p, int *j)
+{
+    for (size_t k = 0; k < p->apk->nprovides; k++)
+        if (p->apk->provides[k].version &&
+            (*j = other_owner(r, p->apk->provides[k].name, p)) >= 0)
+            return p->apk->provides[k].name;
+    return NULL;
+}
+
 /* Alpine: would selecting p break a "!name", one of its own against the
  * selection or one of the selection's against p (by its name or a name it
- * provides)? */
+ * provides), or make a name owned twice (other_owner)? */
 static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
 {
     const md_apkindex_pkg *a = p->apk;
+    int owner;
+    if (owned_twice(r, p, &owner) || other_owner(r, p->name, p) >= 0)
+        return true;
     for (size_t k = 0; k < a->ndepends; k++) {
         const md_apkver_dep *d = &a->depends[k];
         md_repo_rel rel = { d->name, d->version, d->op, NULL, true };
@@ -719,8 +758,8 @@ static bool install_if_round(md_resolve *r)
 
 /* Alpine's conflicts: no selected package may match a "!name" of another
  * selected one (the package's own names excepted: apk-tools lets a
- * package conflict with what it replaces under its own name).  Refused
- * with both chains. */
+ * package conflict with what it replaces under its own name), and no name
+ * may have two owners (other_owner).  Refused with both chains. */
 static int check_conflicts(md_resolve *r, md_err *err)
 {
     int rc = 0;
@@ -743,6 +782,17 @@ static int check_conflicts(md_resolve *r, md_err *err)
             free(c1), free(c2), free(t);
         }
         md_repo_rels_free(&d);
+        int j;
+        const char *name = rc ? NULL : owned_twice(r, r->sel[i].pkg, &j);
+        if (name) {
+            char *c1 = chain(r, (int)i), *c2 = chain(r, j);
+            rc = md_err_set(err, "%s: %s %s and %s %s (selected for %s) both provide %s: a "
+                            "versioned provides makes its package the name's only owner "
+                            "(apk-package(5); apk: \"conflict: same name provided\")", c1,
+                            r->sel[i].pkg->name, r->sel[i].pkg->version, r->sel[j].pkg->name,
+                            r->sel[j].pkg->version, c2, name);
+            free(c1), free(c2);
+        }
     }
     return rc;
 }

@@ -28,7 +28,9 @@
  * version, provider_priority (k:), repository order (apk-tools'
  * compare_providers); a name provided without a version is taken only
  * from a package with a provider_priority; a provider whose name another
- * version took is learnt and resolution restarts; a package whose
+ * version took is learnt and resolution restarts; a name provided with a
+ * version has one owner (two packages owning it are refused, as apk's
+ * "conflict: same name provided"); a package whose
  * install_if atoms all hold is added; a candidate that would break a
  * "!name" is passed over while another fits, else the conflict is an
  * error naming both chains.
