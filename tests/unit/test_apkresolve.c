@@ -95,10 +95,14 @@ static void test_real_dom0(void)
     /* Its libraries follow it: only xen-libs 4.18 provides libxenctrl.so.4.18. */
     const md_repo_pkg *libs = find(res, "xen-libs");
     CHECK(libs && !strcmp(libs->version, "4.18.3-r0") && !strcmp(md_repo_name(libs->repo), "v320"));
+    /* So does xen-pyc, whose install_if (xen=4.18.3-r0 pyc) only v3.20's
+     * holds. */
+    const md_repo_pkg *pyc = find(res, "xen-pyc");
+    CHECK(pyc && !strcmp(pyc->version, "4.18.3-r0") && !strcmp(md_repo_name(pyc->repo), "v320"));
     /* Everything else is v3.22's, each the version its index lists. */
     for (size_t i = 0; i < md_resolve_count(res); i++) {
         const md_repo_pkg *p = md_resolve_pkg(res, i);
-        if (!strcmp(p->name, "xen") || !strcmp(p->name, "xen-libs"))
+        if (!strcmp(p->name, "xen") || !strcmp(p->name, "xen-libs") || p == pyc)
             continue;
         CHECK_STR(md_repo_name(p->repo), "v322");
     }
@@ -358,6 +362,65 @@ static void test_same_name(void)
     md_repo_free(r);
 }
 
+/* install_if is held against every allowed version of a name, not only
+ * the best one (trial 13h case 2): with xen's packages pinned to v3.20,
+ * v3.22's xen-bridge-openrc 4.20 ("i:openrc xen-bridge=4.20.2-r0") fails
+ * while v3.20's 4.18.3-r0 holds, and apk installs that one. */
+static void test_install_if_pinned(void)
+{
+    md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
+                          real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
+    const char *const want[] = { "openrc", "xen", "xen-bridge", "bash-completion", "xen-qemu", NULL };
+    md_resolve_pin pins[3] = { { "xen", "v320" }, { "xen-bridge", "v320" }, { "xen-qemu", "v320" } };
+    md_err err = MD_ERR_INIT;
+    md_resolve *res = run(repos, 2, want, pins, 3, &err);
+    CHECK(res != NULL);
+    if (!res) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    static const char *const added[] = { "xen-bridge-openrc", "xen-qemu-openrc",
+                                         "xen-bash-completion" };
+    for (size_t i = 0; i < sizeof added / sizeof *added; i++) {
+        const md_repo_pkg *p = find(res, added[i]);
+        CHECK(p && !strcmp(p->version, "4.18.3-r0") && !strcmp(md_repo_name(p->repo), "v320"));
+    }
+    /* and every name with a version of either release whose install_if
+     * holds is in the set */
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < md_repo_pkg_count(repos[k]); i++) {
+            const md_repo_pkg *p = md_repo_pkg_at(repos[k], i);
+            bool all = p->apk->ninstall_if > 0;
+            for (size_t a = 0; a < p->apk->ninstall_if && all; a++) {
+                const md_repo_pkg *q = provider_of(res, &p->apk->install_if[a]);
+                all = p->apk->install_if[a].conflict ? !q : q != NULL;
+            }
+            if (all && !find(res, p->name)) {
+                fprintf(stderr, "FAIL: install_if of %s %s holds but it is not selected\n",
+                        p->name, p->version);
+                CHECK(0);
+            }
+        }
+    md_resolve_free(res);
+    md_repo_free(repos[0]);
+    md_repo_free(repos[1]);
+
+    /* the same on the test's own two repositories */
+    md_repo *own2[2] = { own("r1", "P:openrc\nV:1.0-r0\n" SUM "\n"
+                                   "P:foo\nV:2.0-r0\n" SUM "\n"
+                                   "P:foo-openrc\nV:2.0-r0\n" SUM "i:openrc foo=2.0-r0\n\n"),
+                         own("r2", "P:foo\nV:1.0-r0\n" SUM "\n"
+                                   "P:foo-openrc\nV:1.0-r0\n" SUM "i:openrc foo=1.0-r0\n\n") };
+    const char *const w2[] = { "openrc", "foo", NULL };
+    md_resolve_pin pin = { "foo", "r2" };
+    res = run(own2, 2, w2, &pin, 1, &err);
+    const md_repo_pkg *fo = res ? find(res, "foo-openrc") : NULL;
+    CHECK(fo && !strcmp(fo->version, "1.0-r0") && !strcmp(md_repo_name(fo->repo), "r2"));
+    md_resolve_free(res);
+    md_repo_free(own2[0]);
+    md_repo_free(own2[1]);
+}
+
 /* One image, one format: Debian and Alpine repositories are not mixed. */
 static void test_mixed(void)
 {
@@ -499,6 +562,7 @@ int main(void)
     test_real_dom0();
     test_rules();
     test_same_name();
+    test_install_if_pinned();
     test_mixed();
     test_download();
     md_apksign_keys_free(keys);

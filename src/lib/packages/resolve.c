@@ -717,11 +717,37 @@ static int satisfy_deps(md_resolve *r, int i, md_err *err)
     return rc;
 }
 
+/* Does every install_if atom of p hold for the selection?  *parent: the
+ * selected package of its first positive atom (the chain's parent). */
+static bool install_if_holds(md_resolve *r, const md_repo_pkg *p, int *parent)
+{
+    md_repo_rels d;
+    if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0 || d.n != 1) {
+        md_repo_rels_free(&d);
+        return false;
+    }
+    *parent = -1;
+    bool all = true;
+    for (size_t i = 0; i < d.groups[0].n && all; i++) {
+        const md_repo_rel *rel = &d.groups[0].rels[i];
+        int j = selected_for(r, rel);
+        all = rel->conflict ? j < 0 : j >= 0;
+        if (j >= 0 && *parent < 0 && !rel->conflict)
+            *parent = j;
+    }
+    md_repo_rels_free(&d);
+    return all;
+}
+
 /* Alpine's install_if (apk-package(5)): a package whose every install_if
  * atom the selection satisfies is installed too, as apk-tools does
- * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  The candidate is the
- * best allowed version of its name, unless it would break a conflict.
- * Returns true when it selected one. */
+ * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  Every allowed
+ * version of the name is a candidate, and the best of those whose
+ * install_if holds is taken, as apk-tools' solver checks each provider:
+ * with xen pinned to an older release, the newer xen-openrc's
+ * "i:openrc xen=4.20..." fails while the pinned release's holds (trial 13h
+ * case 2: only the best version was looked at, and nothing was added).
+ * Never at the price of a conflict.  Returns true when it selected one. */
 static bool install_if_round(md_resolve *r)
 {
     bool added = false;
@@ -729,29 +755,24 @@ static bool install_if_round(md_resolve *r)
         name_info *ni = &r->names[r->iif[k]];
         if (ni->selected >= 0 || ni->excluded)
             continue;
-        const md_repo_pkg *p = best_real(ni);
-        /* install_if only ever adds: never at the price of a conflict. */
-        if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
+        const md_repo_pkg *p = NULL;
+        int parent = -1;
+        for (size_t i = 0; i < ni->nreal; i++) {
+            const md_repo_pkg *c = ni->real[i];
+            int pa;
+            if (c->apk->ninstall_if && allowed(ni, c) && (!p || better(c, p)) &&
+                !breaks_conflict(r, c) && install_if_holds(r, c, &pa))
+                p = c, parent = pa;
+        }
+        if (!p)
             continue;
         md_repo_rels d;
-        if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0)
-            continue;
-        int parent = -1;
-        bool all = true;
-        for (size_t i = 0; i < d.groups[0].n && all; i++) {
-            const md_repo_rel *rel = &d.groups[0].rels[i];
-            int j = selected_for(r, rel);
-            all = rel->conflict ? j < 0 : j >= 0;
-            if (j >= 0 && parent < 0 && !rel->conflict)
-                parent = j;
-        }
-        if (all) {
-            char *text = md_repo_group_str(r->fmt, &d.groups[0]);
-            select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
-            free(text);
-            added = true;
-        }
+        md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL);
+        char *text = md_repo_group_str(r->fmt, &d.groups[0]);
+        select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
+        free(text);
         md_repo_rels_free(&d);
+        added = true;
     }
     return added;
 }
