@@ -80,14 +80,22 @@ typedef struct flavour {
     const char *overlay;    /* data/overlay-NAME, listed in data/overlay-NAME.list */
     const char *hypervisor; /* the package of /boot/xen-*.gz */
     const char *kernel;     /* the package of /boot/vmlinuz-* */
+    const char *efi;        /* the package of /boot/xen-*.efi (--media efi, unified) */
 } flavour;
 
 static const flavour *flavour_of(const md_spec *s)
 {
     static const flavour debian = { "debian", "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y",
-                                    "linux-image-amd64" };
+                                    "linux-image-amd64",
+                                    "the xen-hypervisor-X.Y-amd64 that ships it" };
+    /* Alpine's xen-hypervisor: whether a release ships xen.efi, and where,
+     * could not be checked (no Alpine xen .apk at hand; a recent APKBUILD
+     * installs it under /usr/lib/efi, which is not read): say what is
+     * looked for and what else works, in Alpine's names (trial 13h case 3). */
     static const flavour alpine = { "alpine", "xen-hypervisor (from the release of your xen package)",
-                                    "linux-lts" };
+                                    "linux-lts",
+                                    "a xen-hypervisor that ships it at /boot (Alpine's may not: "
+                                    "then build --media bios, iso or netboot)" };
     return md_spec_distribution(s) == MD_SPEC_REPO_APK ? &alpine : &debian;
 }
 
@@ -422,8 +430,7 @@ static int step_boot_files(struct build *b)
     /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
      * xen.gz (/boot/xen-X.Y-amd64.efi). */
     if ((b->media & (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED)) &&
-        take_one(b, "/boot/xen-*.efi", "Xen EFI program (xen.efi)",
-                 "the xen-hypervisor-X.Y-amd64 that ships it", &b->xen_efi) < 0)
+        take_one(b, "/boot/xen-*.efi", "Xen EFI program (xen.efi)", f->efi, &b->xen_efi) < 0)
         return -1;
     return take_microcode(b);
 }
