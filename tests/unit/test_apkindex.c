@@ -414,8 +414,37 @@ static void test_parse(void)
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:-a\nV:1\nA:x\nS:1\n", "bad package name");
     parse_bad(REC("I:-1\n"), "IDX:6: installed size (I) '-1'");
     parse_bad(REC("S:1\n"), "field S: twice");
-    parse_bad(REC("D:a b>=\n"), "IDX:6: depends (D): dependency 'b>=': bad version");
+    parse_bad(REC("D:a b>=\n"), "IDX:6: depends (D): atom 'b>=': no version after '>='");
     parse_bad(REC("p:a>=1\n"), "IDX:6: provides 'a>=1'");
+    /* a version in D:/i:/r: as V: is written, refused at the line (trial
+     * 13h case 4: taken, then "no version satisfies" or never held) */
+    parse_bad(REC("D:foo=abc\n"), "IDX:6: depends (D): atom 'foo=abc': bad version 'abc'");
+    parse_bad(REC("D:foo=1.0=2\n"), "IDX:6: depends (D): atom 'foo=1.0=2': bad version");
+    parse_bad(REC("D:foo=1.0@tag\n"), "IDX:6: depends (D): atom 'foo=1.0@tag': bad version");
+    parse_bad(REC("D:so:lib=1/../x\n"), "IDX:6: depends (D): atom 'so:lib=1/../x': bad version");
+    parse_bad(REC("i:foo=abc bar\n"), "IDX:6: install-if (i): atom 'foo=abc': bad version");
+    parse_bad(REC("r:foo<x\n"), "IDX:6: replaces (r): atom 'foo<x': bad version");
+    parse_bad(REC("p:foo=\n"), "IDX:6: provides (p): atom 'foo=': no version after '='");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1\nS:1\n",
+              "IDX:1: record of a without an architecture (A:)");
+    {
+        /* "=~" is apk's "~" */
+        const char *fz = REC("D:foo=~1.0 bar~2\n");
+        md_err fe = MD_ERR_INIT;
+        md_apkindex *fx = md_apkindex_parse("IDX", md_xstrdup(fz), strlen(fz), &fe);
+        CHECK(fx != NULL);
+        if (fx) {
+            const md_apkindex_pkg *fp = md_apkindex_pkg_at(fx, 0);
+            CHECK(fp->ndepends == 2 && fp->depends[0].op == (MD_APKVER_FUZZY | MD_APKVER_EQUAL) &&
+                  fp->depends[0].op == fp->depends[1].op && !strcmp(fp->depends[0].version, "1.0"));
+            CHECK(md_apkver_dep_match(&fp->depends[0], "1.0.5-r0", NULL));
+            CHECK(!md_apkver_dep_match(&fp->depends[0], "1.1-r0", NULL));
+            char *t = md_apkver_dep_str(&fp->depends[0]);
+            CHECK_STR(t, "foo~1.0");
+            free(t);
+        }
+        md_apkindex_free(fx);
+    }
     parse_bad(REC("k:99999999999\n"), "provider priority (k)");
     md_err_clear(&e);
     char nul[] = "P:a\0\n";
