@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/strv.h"
 #include "t.h"
 #include "talpine.h"
 #include "apkmaker.h"
@@ -455,6 +456,12 @@ static size_t files_in(const char *dir)
     return n;
 }
 
+static void note_to(void *ctx, md_out_level level, const char *line)
+{
+    if (level == MD_OUT_NOTE)
+        md_strv_push(ctx, line);
+}
+
 /* A repository made here in Alpine's layout (URL/x86_64/APKINDEX.tar.gz and
  * the .apk files beside it), signed with a test key: loaded through
  * md_repo_load (file://), resolved, downloaded into the cache with every
@@ -521,8 +528,11 @@ static void test_download(void)
         free(d);
         md_err_clear(&err);
         CHECK(md_resolve_download(res, cache, &st, &err) < 0);
-        CHECK_ERR(&err, "libt-2.0-r0.apk: package libt: ");
+        CHECK_ERR(&err, "libt-2.0-r0.apk: package libt: libt-2.0-r0.apk: ");
         CHECK_ERR(&err, "; file deleted");
+        /* named by the package's file, not the deleted temporary (trial
+         * 13h case 6) */
+        CHECK(!strstr(err.msg, ".partial."));
         CHECK(access(cached, F_OK) < 0);
         CHECK(files_in(apks) == 1); /* tool's, and no temporary */
         free(cached);
@@ -530,6 +540,41 @@ static void test_download(void)
     }
     /* The index signed by a key the keys directory lacks: refused. */
     md_repo_free(r);
+    {
+        /* tool's copy in the cache, signed by test.rsa.pub, listed by a
+         * repository that trusts only another key: the note says why it is
+         * fetched again (trial 13h case 6: "does not match the index") */
+        md_err_clear(&err);
+        char *kd3 = md_xasprintf("%s/keys3", tmp), *rd3 = md_xasprintf("%s/repo3/x86_64", tmp);
+        md_mkdir_p(kd3, 0755, &err);
+        md_mkdir_p(rd3, 0755, &err);
+        EVP_PKEY *k3 = am_key(kd3, "three.rsa.pub");
+        char *idx3 = md_xasprintf("%s/APKINDEX.tar.gz", rd3), *url3 = md_xasprintf("file://%s/repo3", tmp);
+        char *one = md_xasprintf("C:%s\nP:tool\nV:1.0-r0\nA:x86_64\nS:%zu\n\n", tm.checksum, tm.size);
+        CHECK(am_make_index(idx3, k3, "three.rsa.pub", "three-1", one) == 0);
+        md_repo_config c3 = { .format = MD_REPO_APK, .name = "three", .url = url3, .keys = kd3 };
+        md_repo *r3 = md_repo_new(&c3, &err);
+        CHECK(r3 && md_repo_load(r3, cache, NULL, &err) == 0);
+        if (err.set)
+            fprintf(stderr, "%s\n", err.msg);
+        md_strv notes = { 0 };
+        md_out o = { note_to, &notes, false };
+        const char *const w3[] = { "tool", NULL };
+        md_resolve_opts o3 = { .repos = &r3, .nrepos = 1, .want = w3, .out = &o };
+        md_resolve *res3 = r3 ? md_resolve_run(&o3, &err) : NULL;
+        md_err_clear(&err);
+        CHECK(res3 && md_resolve_download(res3, cache, NULL, &err) < 0); /* not in repo3 */
+        bool said = false;
+        for (size_t i = 0; i < notes.n; i++)
+            said |= strstr(notes.v[i], "cached copy refused (tool-1.0-r0.apk: ") &&
+                    strstr(notes.v[i], "signed by test.rsa.pub, which is not in ");
+        CHECK(said);
+        md_resolve_free(res3);
+        md_repo_free(r3);
+        md_strv_free(&notes);
+        EVP_PKEY_free(k3);
+        free(kd3), free(rd3), free(idx3), free(url3), free(one);
+    }
     char *kd2 = md_xasprintf("%s/keys2", tmp);
     md_mkdir_p(kd2, 0755, &err);
     EVP_PKEY *other = am_key(kd2, "other.rsa.pub");

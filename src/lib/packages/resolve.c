@@ -1056,6 +1056,7 @@ static char *apk_name(const md_repo_pkg *p)
 typedef struct apk_check {
     const md_repo_pkg *pkg;
     const md_apksign_keys *keys;
+    const char *label; /* NAME-VERSION.apk, the repository's name of it */
 } apk_check;
 
 /* An .apk is the one its index names when apk.h's whole chain holds:
@@ -1065,7 +1066,7 @@ typedef struct apk_check {
 static int check_apk(const char *path, void *ctx, md_err *err)
 {
     const apk_check *c = ctx;
-    md_apk *a = md_apk_open(path, c->keys, c->pkg->apk, err);
+    md_apk *a = md_apk_open_as(path, c->label, c->keys, c->pkg->apk, err);
     md_apk_free(a);
     return a ? 0 : -1;
 }
@@ -1096,7 +1097,8 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
         char *old = apk ? NULL : deb_apt_name(s->pkg);
-        apk_check ac = { s->pkg, NULL };
+        char *label = apk ? md_apkindex_pkg_filename(s->pkg->apk) : NULL;
+        apk_check ac = { s->pkg, NULL, label };
         for (size_t k = 0; apk && k < r->nrepos; k++)
             if (r->repos[k] == s->pkg->repo)
                 ac.keys = keys[k];
@@ -1113,6 +1115,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
         free(url);
         free(name);
         free(old);
+        free(label);
     }
     md_fetch_unlock(lock);
     free(dir);
