@@ -314,9 +314,10 @@ static bool matches(const char *path, const md_fetch_item *it, md_err *why)
     struct stat st;
     if (stat(path, &st) < 0)
         return false;
-    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size)
-        return md_err_set(why, "%s, not a regular file of the index's %llu bytes",
-                          S_ISREG(st.st_mode) ? "another size" : "another kind of file",
+    if (!S_ISREG(st.st_mode))
+        return md_err_set(why, "not a regular file"), false;
+    if ((uint64_t)st.st_size != it->size)
+        return md_err_set(why, "%llu bytes, the index says %llu", (unsigned long long)st.st_size,
                           (unsigned long long)it->size), false;
     char hex[65];
     if (!it->sha256)
