@@ -553,7 +553,20 @@ modloop_case unsigned
 grep -q "modloop $T/ml-unsigned/modloop-lts is not signed" "$T/ml-unsigned.log" ||
     { cat "$T/ml-unsigned.log"; fail "no note that the modloop is unsigned"; }
 cmp "$out/rootfs.cpio.gz" "$T/ml-unsigned-out/rootfs.cpio.gz" || fail "the unsigned modloop's image differs"
-echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note"
+# 5. given through a symlink (trial 13h case 7: looked for beside the link,
+#    taken as unsigned): the signature beside the file it leads to is
+#    checked, and a flipped byte there refused
+mkdir -p "$T/ml-link"
+ln -s "$T/modloop-lts" "$T/ml-link/modloop-lts"
+spec "$T/ml-link.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-link/modloop-lts"
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-link-out" "$T/ml-link.ini" \
+    >"$T/ml-link.log" 2>&1 || { cat "$T/ml-link.log"; fail "the linked modloop's build failed"; }
+grep -qF "modloop $T/ml-link/modloop-lts (-> $T/modloop-lts): signature by mkdom0-test-1.rsa.pub verified" \
+    "$T/ml-link.log" || { cat "$T/ml-link.log"; fail "the linked modloop's signature was not checked"; }
+rm "$T/ml-link/modloop-lts"
+ln -s "$T/ml-flipped/modloop-lts" "$T/ml-link/modloop-lts"
+build_refused "modloop through a link" ml-link "$T/cache" "mkdom0-test-1\.rsa\.pub does not verify"
+echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note; a link followed"
 
 # ---- the modloop's contents (#13's trial, F14 and F15) ----
 # modloop_from CASE: $T/mlsrc-CASE (a copy of the modloop's tree, for the

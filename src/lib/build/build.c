@@ -200,22 +200,25 @@ static int add_modloop(struct build *b)
         seen[nsets++] = repo;
     }
     md_strv signers = { 0 };
-    int v = md_apksign_verify_beside(path, sets, nsets, &signers, b->err);
+    char *file = NULL; /* the file verified, a link resolved: what is read below */
+    int v = md_apksign_verify_beside(path, sets, nsets, &signers, &file, b->err);
     free(sets);
     free(seen);
     if (v < 0) {
         md_strv_free(&signers);
         return -1;
     }
+    char *shown = strcmp(file, path) ? md_xasprintf("%s (-> %s)", path, file) : md_xstrdup(path);
     if (v == 0) {
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s is not signed (no %s.SIGN.RSA.* beside "
-                   "it): taken unverified, as Alpine's initramfs takes one", path,
-                   basename(path));
+                   "it): taken unverified, as Alpine's initramfs takes one", shown,
+                   basename(file));
     } else {
         char *list = md_strv_join(&signers, " ");
-        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", path, list);
+        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", shown, list);
         free(list);
     }
+    free(shown);
     md_strv_free(&signers);
     /* The kernel's own release picks modules/KVER (F14 of #13's trial: a
      * modloop of another build was taken when the kernel package shipped
@@ -232,9 +235,10 @@ static int add_modloop(struct build *b)
                        md_node_path(k), md_node_origin(k));
     }
     md_strv kvers = { 0 };
-    md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", path);
-    int r = md_modloop_read(b->tree, path, "modloop", want, &kvers, b->err);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", file);
+    int r = md_modloop_read(b->tree, file, "modloop", want, &kvers, b->err);
     free(want);
+    free(file);
     if (r == 0) {
         char *list = md_strv_join(&kvers, " ");
         md_out_say(b->o->out, MD_OUT_PROGRESS, "modloop: modules of kernel %s", list);

@@ -316,8 +316,29 @@ int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const ch
     return 0;
 }
 
-int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
-                             md_strv *signers, md_err *err)
+static int verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
+                         md_strv *signers, md_err *err);
+
+int md_apksign_verify_beside(const char *given, const md_apksign_keys *const *sets, size_t nsets,
+                             md_strv *signers, char **resolved, md_err *err)
+{
+    /* a link (Modloop=modloop-current -> modloop-lts): the signature is
+     * the one beside the file it leads to, as update-kernel wrote it there
+     * (trial 13h case 7: it was looked for beside the link, found missing,
+     * and the modloop taken as unsigned) */
+    char *path = realpath(given, NULL);
+    if (!path)
+        return md_err_set(err, "modloop %s: %s", given, strerror(errno));
+    int r = verify_beside(path, sets, nsets, signers, err);
+    if (r >= 0 && resolved)
+        *resolved = path;
+    else
+        free(path);
+    return r;
+}
+
+static int verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
+                         md_strv *signers, md_err *err)
 {
     const char *slash = strrchr(path, '/');
     char *dir = slash ? md_xstrndup(path, (size_t)(slash - path)) : md_xstrdup(".");
@@ -340,7 +361,11 @@ int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *set
     for (size_t i = 0; r == 1 && i < sigs.n; i++) {
         char *sp = md_xasprintf("%s/%s", dir, sigs.v[i]);
         const char *signame = sigs.v[i] + blen;
-        const char *keyname = strncmp(signame, ".SIGN.RSA.", 10) ? NULL : signame + 10;
+        /* the key's name after ".SIGN.ALG." whatever ALG (".SIGN.RSA256.K"
+         * was reported, and looked up, as ".SIGN.RSA256.K": trial 13h
+         * case 7) */
+        const char *keyname = strchr(signame + 6, '.');
+        keyname = keyname ? keyname + 1 : NULL;
         /* the set that holds the named key checks it; none holds it: the
          * first set gives the "not in DIR" error */
         const md_apksign_keys *k = nsets ? sets[0] : NULL;
