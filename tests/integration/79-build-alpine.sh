@@ -242,6 +242,9 @@ spec "$T/alpine.ini" "$T/mirror"
 cat "$T/log"
 grep -q "modloop $T/modloop-lts: signature by mkdom0-test-1.rsa.pub verified" "$T/log" ||
     fail "the modloop's signature is not reported verified"
+# the manifest records the modloop (trial 13h case 8: nowhere)
+matches -x "modloop $T/modloop-lts $(stat -c %s "$T/modloop-lts") $(sha256sum < "$T/modloop-lts" | cut -d' ' -f1) mkdom0-test-1.rsa.pub" \
+    "$T/out/manifest" || fail "the manifest does not record the modloop: $(grep modloop "$T/out/manifest")"
 out=$T/out
 for f in xen.gz vmlinuz rootfs.cpio.gz grub.cfg manifest image.ini; do
     [ -s "$out/$f" ] || fail "no $f written"

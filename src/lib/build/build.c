@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image/base.h"
@@ -24,6 +25,7 @@
 #include "lint/lint.h"
 #include "image/modindex.h"
 #include "image/modloop.h"
+#include "core/sha256.h"
 #include "image/modules.h"
 #include "image/overlay.h"
 #include "image/rccache.h"
@@ -54,6 +56,7 @@ struct build {
     struct blob xen, kernel;
     struct blob xen_efi;  /* Debian's xen.efi, for the efi and unified media */
     md_tree *ucode_tree;  /* [Xen] Microcode=: the early cpio put in front of the rootfs */
+    char *modloop_line;   /* [Kernel] Modloop=: its manifest line, or NULL */
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
     md_bootcfg_entry *entry; /* the boot entry: every config is written from it */
@@ -219,7 +222,6 @@ static int add_modloop(struct build *b)
         free(list);
     }
     free(shown);
-    md_strv_free(&signers);
     /* The kernel's own release picks modules/KVER (F14 of #13's trial: a
      * modloop of another build was taken when the kernel package shipped
      * no modules, and image.ini named its release). */
@@ -238,6 +240,22 @@ static int add_modloop(struct build *b)
     md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", file);
     int r = md_modloop_read(b->tree, file, "modloop", want, &kvers, b->err);
     free(want);
+    /* The manifest records it: it supplies every module of the image, and
+     * two builds from different modloops had the same manifest (trial 13h
+     * case 8). */
+    char hex[65];
+    struct stat st;
+    if (r == 0 && stat(file, &st) < 0)
+        r = md_err_errno(b->err, "modloop %s", file);
+    if (r == 0 && md_sha256_file(file, hex, b->err) < 0)
+        r = -1;
+    if (r == 0) {
+        char *who = signers.n ? md_strv_join(&signers, ",") : md_xstrdup("-");
+        free(b->modloop_line);
+        b->modloop_line = md_xasprintf("# modloop FILE SIZE SHA256 SIGNERS\nmodloop %s %llu %s %s\n",
+                                       file, (unsigned long long)st.st_size, hex, who);
+        free(who);
+    }
     free(file);
     if (r == 0) {
         char *list = md_strv_join(&kvers, " ");
@@ -247,6 +265,7 @@ static int add_modloop(struct build *b)
         md_err_prefix(b->err, "%s: [Kernel] Modloop=", md_spec_key_at(b->spec, "Kernel", "Modloop"));
     }
     md_strv_free(&kvers);
+    md_strv_free(&signers);
     return r;
 }
 
@@ -1128,7 +1147,8 @@ static int step_dom0_mem(struct build *b)
 
 static int step_write(struct build *b)
 {
-    int r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
+    int r = md_resolve_write_lock_with(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST),
+                                       b->modloop_line, b->err);
     md_report *rep = md_report_new(b->tree);
     char *dm = NULL;
     if (r == 0)
@@ -1403,6 +1423,7 @@ out:
     free(b.xen.data);
     free(b.xen_efi.data);
     md_tree_free(b.ucode_tree);
+    free(b.modloop_line);
     free(b.kernel.data);
     md_modules_free(b.mods);
     md_strv_free(&b.unreferenced);

@@ -1131,6 +1131,12 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
 
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
 {
+    return md_resolve_write_lock_with(r, path, NULL, err);
+}
+
+int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char *extra,
+                               md_err *err)
+{
     bool apk = r->fmt == MD_REPO_APK;
     char *buf = NULL;
     size_t len = 0;
@@ -1154,6 +1160,8 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
                 md_repo_name(p->repo), (unsigned long long)p->size,
                 apk ? p->apk->checksum : p->sha256);
     }
+    if (extra)
+        fputs(extra, f);
     fclose(f);
     int rc = md_write_atomic(path, buf, len, 0644, err);
     free(buf);

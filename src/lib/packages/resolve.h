@@ -126,5 +126,9 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
  * md_url_shown's: the lock travels with the image (its manifest), a
  * password in URL= does not. */
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err);
+/* The same with `extra` (lines, each ending in '\n'; NULL: none) after the
+ * packages: the build's manifest adds the modloop it read there. */
+int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char *extra,
+                               md_err *err);
 
 #endif
