@@ -551,7 +551,9 @@ static void test_download(void)
         EVP_PKEY *k3 = am_key(kd3, "three.rsa.pub");
         char *idx3 = md_xasprintf("%s/APKINDEX.tar.gz", rd3), *url3 = md_xasprintf("file://%s/repo3", tmp);
         char *one = md_xasprintf("C:%s\nP:tool\nV:1.0-r0\nA:x86_64\nS:%zu\n\n", tm.checksum, tm.size);
-        CHECK(am_make_index(idx3, k3, "three.rsa.pub", "three-1", one) == 0);
+        /* its DESCRIPTION with an ESC sequence: "-" in the lock file, as a
+         * blank is (trial 13h case 9: written as it was) */
+        CHECK(am_make_index(idx3, k3, "three.rsa.pub", "three\033[31mred", one) == 0);
         md_repo_config c3 = { .format = MD_REPO_APK, .name = "three", .url = url3, .keys = kd3 };
         md_repo *r3 = md_repo_new(&c3, &err);
         CHECK(r3 && md_repo_load(r3, cache, NULL, &err) == 0);
@@ -562,6 +564,14 @@ static void test_download(void)
         const char *const w3[] = { "tool", NULL };
         md_resolve_opts o3 = { .repos = &r3, .nrepos = 1, .want = w3, .out = &o };
         md_resolve *res3 = r3 ? md_resolve_run(&o3, &err) : NULL;
+        char *lock3 = md_xasprintf("%s/lock3", tmp);
+        CHECK(res3 && md_resolve_write_lock(res3, lock3, &err) == 0);
+        unsigned char *lt = NULL;
+        size_t ll = 0;
+        CHECK(md_read_file(lock3, &lt, &ll, &err) == 0);
+        char *want3 = md_xasprintf("\nrepository three %s x86_64 -\n", url3);
+        CHECK(lt && strstr((char *)lt, want3) && !memchr(lt, 033, ll));
+        free(want3), free(lt), free(lock3);
         md_err_clear(&err);
         CHECK(res3 && md_resolve_download(res3, cache, NULL, &err) < 0); /* not in repo3 */
         bool said = false;

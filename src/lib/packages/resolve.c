@@ -1147,8 +1147,12 @@ int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char
                "# repository NAME URL %s\n", apk ? "ARCH INDEX" : "SUITE");
     for (size_t i = 0; i < r->nrepos; i++) {
         const char *d = md_repo_description(r->repos[i]);
-        if (!d || !*d || strpbrk(d, " \t"))
-            d = "-"; /* the column is one word */
+        bool word = d && *d;
+        for (const unsigned char *c = (const unsigned char *)d; word && *c; c++)
+            word = *c > ' ' && *c != 0x7f;
+        if (!word)
+            d = "-"; /* the column is one word of text: a blank or a control
+                        character (an ESC sequence: trial 13h case 9) is not */
         fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url_shown(r->repos[i]),
                 apk ? md_repo_arch(r->repos[i]) : md_repo_suite(r->repos[i]), apk ? " " : "",
                 apk ? d : "");

@@ -122,7 +122,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
  * repository, then one "package NAME VERSION ARCH REPOSITORY SIZE SHA256"
  * line per package, sorted by name.  Alpine: "repository NAME URL ARCH
  * INDEX" (INDEX: the APKINDEX's DESCRIPTION, "-" when empty or not one
- * word) and SHA256's column is the index's C: checksum ("Q1...").  URL is
+ * word of printable characters) and SHA256's column is the index's C: checksum ("Q1...").  URL is
  * md_url_shown's: the lock travels with the image (its manifest), a
  * password in URL= does not. */
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err);
