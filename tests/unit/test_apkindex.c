@@ -5,6 +5,7 @@
 #include "t.h"
 #include "talpine.h"
 #include "tfiles.h"
+#include "apkmaker.h"
 #include "packages/apkindex.h"
 #include "packages/apksign.h"
 #include "core/decomp.h"
@@ -212,6 +213,56 @@ static void test_strace_record(void)
     md_apkindex_free(x);
     md_apksign_keys_free(k);
     free(p);
+}
+
+/* Tar entries of the attacker's in the first gzip member, after the real
+ * .SIGN (outside what it signs): refused as those before it are (trial
+ * 13h case 10: passed over unread, the index accepted). */
+static void test_after_sign(void)
+{
+    md_apksign_keys *k = t_alpine_keys("keys");
+    char *src = t_alpine("apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz");
+    unsigned char *d = NULL, *tar = NULL;
+    size_t n = 0, sig = 0, tarlen = 0;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_read_file(src, &d, &n, &e) == 0);
+    CHECK(md_decomp_stream_len(src, d, n, 0, &sig, NULL, &e) == 0);
+    CHECK(md_decomp_buf(src, d, sig, 1 << 20, &tar, &tarlen, &e) == 0);
+    if (!k || !tar || tarlen < 512) {
+        CHECK(0);
+        return;
+    }
+    /* the .SIGN entry as Alpine wrote it: header and padded data */
+    size_t size = strtoul((char *)tar + 124, NULL, 8), entry = 512 + (size + 511) / 512 * 512;
+    CHECK(!strncmp((char *)tar, ".SIGN.RSA.", 10) && entry <= tarlen);
+    for (int after = 0; after < 2; after++) {
+        am_buf t = { 0 };
+        if (after)
+            am_put(&t, tar, entry);
+        am_file(&t, "APKINDEX", 0644, "P:evil\n", 7);
+        am_file(&t, "DESCRIPTION", 0644, "evil", 4);
+        if (!after)
+            am_put(&t, tar, entry);
+        static const unsigned char z[1024];
+        am_put(&t, z, sizeof z);
+        size_t gzn;
+        unsigned char *gz = am_gz(&t, &gzn);
+        am_buf file = { 0 };
+        am_put(&file, gz, gzn);
+        am_put(&file, d + sig, n - sig);
+        md_err le = MD_ERR_INIT;
+        md_apkindex *x = md_apkindex_load_mem("IDX", file.p, file.n, k, &le);
+        CHECK(x == NULL);
+        CHECK_ERR(&le, "IDX: its first gzip member holds 'APKINDEX', not a .SIGN.* signature");
+        md_apkindex_free(x);
+        free(t.p), free(gz), free(file.p);
+    }
+    /* the real one still loads */
+    md_apkindex *x = md_apkindex_load_mem("IDX", d, n, k, &e);
+    CHECK(x != NULL);
+    md_apkindex_free(x);
+    free(d), free(tar), free(src);
+    md_apksign_keys_free(k);
 }
 
 /* What a tampered or partial index and a wrong keys directory give. */
@@ -467,6 +518,7 @@ int main(void)
     test_real();
     test_strace_record();
     test_refused();
+    test_after_sign();
     test_any_one_key();
     test_parse();
     if (!getenv("KEEP_TMP"))

@@ -210,7 +210,11 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
     int rc = 0, s;
     struct archive_entry *ent;
     unsigned char buf[MD_APKSIGN_MAX_SIG_BYTES + 1];
-    while (rc == 0 && !good && (s = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+    /* every entry is read, after a good signature too: the member holds
+     * signatures only, and an entry after the one that verified is no more
+     * a signature than one before it (trial 13h case 10: an APKINDEX
+     * after .SIGN was passed over unread) */
+    while (rc == 0 && (s = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(ent);
         if (!name || strncmp(name, ".SIGN.", 6) || archive_entry_filetype(ent) != AE_IFREG) {
             rc = md_err_set(err, "%s: its first gzip member holds '%.80s', not a .SIGN.* "
@@ -235,6 +239,8 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
                             n < 0 ? "unreadable" : n == 0 ? "empty" : "larger than any RSA signature");
             break;
         }
+        if (good)
+            continue; /* one trusted signature is enough, as for apk */
         const char *alg, *keyname;
         size_t alglen;
         const EVP_MD *md = sig_alg(name, &alg, &alglen, &keyname);
@@ -252,7 +258,7 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
             good = kk;
         free(algs);
     }
-    if (rc == 0 && !good && s != ARCHIVE_EOF)
+    if (rc == 0 && s != ARCHIVE_EOF)
         rc = md_err_set(err, "%s: signature member: %s", label,
                         archive_error_string(a) ? archive_error_string(a) : "corrupt tar");
     char *whys = md_xmemstream_close(why, &whytext);
