@@ -493,6 +493,21 @@ build_refused "busybox provided by dom0-base" bbprov "$T/cache" \
 ! grep -q busybox-static <<< "$msg" || fail "busybox provided by dom0-base: Debian's advice in an Alpine build: $msg"
 echo "busybox provided by another package: $msg"
 
+# A package overwriting dom0-base's file under 'replaces = dom0-base'
+# (apk-package(5): apk lets it): refused, the error saying that apk would
+# take it and mkdom0 does not (trial 13h case 12).
+cp -a "$T/mirror" "$T/replaces"
+mkdir -p "$T/src/victim/usr/sbin"
+printf '#!/bin/sh\necho victim\n' > "$T/src/victim/usr/sbin/dom0-hello"
+python3 "$MAKER" apk "$T/replaces/v323/x86_64/victim-1.0-r0.apk" "${KEY[@]}" --root "$T/src/victim" \
+    --name victim --version 1.0-r0 --pkginfo-line 'replaces = dom0-base'
+python3 "$MAKER" index "$T/replaces/v323/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v323 \
+    "$T/replaces/v323/x86_64/"*.apk
+spec "$T/replaces.ini" "$T/replaces" "xen-hypervisor=v318 xen-libs=v318" "$T/modloop-lts" "openrc victim"
+build_refused "a file overwritten under replaces" replaces "$T/cache" \
+    "usr/sbin/dom0-hello: conflict: file from dom0-base and file from victim \(victim declares 'replaces = dom0-base': apk would let it overwrite those packages' files; mkdom0 does not"
+echo "replaces: $msg"
+
 # A key file in Keys= that cannot be used is named at the Keys= line (line
 # 8 of spec()'s file), as what it is: a dangling symlink was "not a regular
 # file (a directory)", and the message named the spec without its line

@@ -144,6 +144,22 @@ static int extract_apk(struct build *b, size_t i, md_strv *scripts)
     if (!a)
         return -1;
     int r = md_apk_extract(a, b->tree, p->name, MD_CLASH_ERROR, NULL, b->err);
+    if (r < 0 && md_apk_pkginfo(a, "replaces", 0) && strstr(b->err->msg, ": conflict: ")) {
+        /* apk-package(5): "replaces" lets a package overwrite the listed
+         * packages' files, which apk does silently; mkdom0 keeps every
+         * file of one owner (the image's files are the packages' as
+         * unpacked), so it refuses, and says why it differs from apk
+         * (trial 13h case 12) */
+        md_strv rep = { 0 };
+        for (size_t k = 0; md_apk_pkginfo(a, "replaces", k); k++)
+            md_strv_push(&rep, md_apk_pkginfo(a, "replaces", k));
+        char *list = md_strv_join(&rep, " "), *msg = md_xstrdup(b->err->msg);
+        md_err_set(b->err, "%s (%s declares 'replaces = %s': apk would let it overwrite those "
+                           "packages' files; mkdom0 does not: Exclude= one of the two, or "
+                           "Drop= the path)", msg, p->name, list);
+        free(list), free(msg);
+        md_strv_free(&rep);
+    }
     if (r == 0 && md_apk_script(a, 0)) {
         md_strv names = { 0 };
         for (size_t k = 0; md_apk_script(a, k); k++)
