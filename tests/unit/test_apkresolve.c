@@ -355,6 +355,21 @@ static void test_same_name(void)
     res = run(&r, 1, uu, NULL, 0, &err);
     CHECK(res && find(res, "u1") && find(res, "u2"));
     md_resolve_free(res);
+    /* a name the index has only for another architecture: said so (trial
+     * 13h case 11: "no such package", "available: none") */
+    md_repo *ar = own("mixed", "P:needarm\nV:1.0-r0\n" SUM "D:armonly\n\n"
+                               "P:armonly\nV:1.0-r0\nC:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nS:1\n"
+                               "A:aarch64\n\n");
+    const char *const na[] = { "needarm", NULL }, *const ao[] = { "armonly", NULL };
+    md_err_clear(&err);
+    CHECK(run(&ar, 1, na, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "needarm -> armonly: no version satisfies (available: none) (armonly is in "
+                    "repository mixed only for aarch64, not x86_64)");
+    md_err_clear(&err);
+    CHECK(run(&ar, 1, ao, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "armonly: no such package in any repository (armonly is in repository mixed "
+                    "only for aarch64, not x86_64)");
+    md_repo_free(ar);
     /* a dependency on the name takes the owner already selected */
     const char *const bx[] = { "b", "uses-x", NULL };
     res = run(&r, 1, bx, NULL, 0, &err);

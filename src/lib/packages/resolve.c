@@ -685,14 +685,27 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
     }
     md_xmemstream_close(m, &av);
     name_info *pn = alt->n == 1 ? lookup(r, alt->rels[0].name) : NULL;
+    /* a name the index has only for another architecture: said so, as a
+     * whole index of another one is (trial 13h case 11) */
+    char *oarch = NULL;
+    for (size_t i = 0; r->fmt == MD_REPO_APK && alt->n == 1 && !oarch && i < r->nrepos; i++) {
+        const char *a = md_repo_apk_other_arch(r->repos[i], alt->rels[0].name);
+        if (a)
+            oarch = md_xasprintf(" (%s is in repository %s only for %s, not %s)",
+                                 alt->rels[0].name, md_repo_name(r->repos[i]), a,
+                                 md_repo_arch(r->repos[i]));
+    }
+    const char *only = oarch ? oarch : "";
     if (parent < 0 && !(pn && (pn->nreal || pn->nprov)))
-        rc = md_err_set(err, "%s: no such package in any repository", text);
+        rc = md_err_set(err, "%s: no such package in any repository%s", text, only);
     else if (pn && pn->pin)
         rc = md_err_set(err, "%s%s%s: no version satisfies in repository %s, to which %s is pinned "
                         "(available: %s)", c, *c ? " -> " : "", text, pn->pin, pn->name, av);
     else
-        rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)", c, *c ? " -> " : "", text, av);
+        rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)%s", c, *c ? " -> " : "",
+                        text, av, only);
     free(c), free(av);
+    free(oarch);
 out:
     free(text);
     return rc;
