@@ -154,6 +154,7 @@ static int extract_apk(struct build *b, size_t i, md_strv *scripts)
         for (size_t k = 0; md_apk_pkginfo(a, "replaces", k); k++)
             md_strv_push(&rep, md_apk_pkginfo(a, "replaces", k));
         char *list = md_strv_join(&rep, " "), *msg = md_xstrdup(b->err->msg);
+        md_err_clear(b->err); /* the same error, said whole: md_err_set keeps the first */
         md_err_set(b->err, "%s (%s declares 'replaces = %s': apk would let it overwrite those "
                            "packages' files; mkdom0 does not: Exclude= one of the two, or "
                            "Drop= the path)", msg, p->name, list);
