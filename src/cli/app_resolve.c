@@ -16,7 +16,8 @@ static void usage(FILE *f)
                "them: package, version, repository, size, why.  Without SPEC, the embedded\n"
                "default spec.\n\n"
                "  --download        also fetch every .deb (or .apk) into the cache (verified)\n"
-               "  --lock FILE       write the lock file (name, version, repository, size, SHA256)\n"
+               "  --lock FILE       write the lock file (name, version, repository, size, and\n"
+               "                    checksum: Debian's SHA256, Alpine's index C:)\n"
                "  --cache DIR       cache directory (default: $MKDOM0_CACHE, else\n"
                "                    $XDG_CACHE_HOME/mkdom0, else ~/.cache/mkdom0)\n");
 }

@@ -136,7 +136,7 @@ fault payload_1.0_amd64.deb ok -1
 build healthy
 if [ $rc != 0 ]; then bad "healthy: the build failed: $(tail -n3 healthy.err)"
 elif [ "$(asked)" != 1 ]; then bad "healthy: $(asked) requests for the payload, expected 1 (the cut copy re-fetched)"
-elif ! grep -qF "$PAYLOAD_C: cached copy does not match the index, fetching it again" healthy.err; then
+elif ! grep -qF "$PAYLOAD_C: cached copy refused (1000000 bytes, the index says" healthy.err; then
     bad "healthy: the cut copy in the cache was not named"
 elif [ -e "$CACHE/debs/.partial.payload_1.0_amd64.deb.99999" ]; then bad "healthy: the old partial file is still there"
 elif ! cmp -s "$CACHE/debs/payload_1.0_amd64.deb" <(head -c 1000000 $PAYLOAD); then bad "healthy: the cut copy under apt's name was touched"

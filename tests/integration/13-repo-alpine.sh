@@ -61,7 +61,11 @@ done
 matches -E '^busybox-binsh .* dependency of openrc \(provides /bin/sh\)' "$T/out" ||
     fail "/bin/sh not provided by busybox-binsh (provider_priority 100)"
 matches -E '^dhcpcd-openrc .* install_if openrc dhcpcd=' "$T/out" || fail "install_if not applied"
-[ "$(grep -c ' v320 ' "$T/out")" = 2 ] || fail "more than xen and xen-libs came from v320"
+# xen-pyc too: its install_if (xen=4.18.3-r0 pyc) holds for v3.20's only
+# (trial 13h case 2: only v3.22's 4.20 was looked at, and it was missing).
+matches -E '^xen-pyc +4\.18\.3-r0 +v320 .*install_if xen=4\.18\.3-r0 pyc' "$T/out" ||
+    fail "xen-pyc of the pinned release not added by its install_if"
+[ "$(grep -c ' v320 ' "$T/out")" = 3 ] || fail "more than xen, xen-libs and xen-pyc came from v320"
 matches -E '^[0-9]+ packages, [0-9]+ bytes to download, [0-9]+ KiB installed$' "$T/out" ||
     fail "no summary line"
 # The lock file: each repository by its index's DESCRIPTION, each package
@@ -128,7 +132,7 @@ refused "unsatisfiable" "xen -> so:libxenctrl.so.4.18: no version satisfies (ava
 # package, which would have won unseen (F4), too.
 spec "$T/pintypo.ini" "$keys" "Pin=xen-lib=v320"
 refused "pin of a package nothing selects" \
-    "pintypo.ini:20: Pin=xen-lib=v320: no package xen-lib is in the image (72 packages): nothing selects it" \
+    "pintypo.ini:20: Pin=xen-lib=v320: no package xen-lib is in the image (73 packages): nothing selects it" \
     "$T/pintypo.ini"
 spec "$T/pintwice.ini" "$keys" "Pin=xen=v322"
 refused "a package pinned twice" \
@@ -153,6 +157,25 @@ spec "$T/suite.ini" "$keys"
 sed -i 's/^Keys=\(.*\)/Keys=\1\nSuite=v3.22/' "$T/suite.ini"
 refused "Suite= in Type=apk" "suite.ini:9: Suite= is for Type=deb; [Repository v322] is Type=apk" \
     "$T/suite.ini"
+# Keys whose work is Debian's packages are refused at their line with
+# Alpine's way, not "qemu-system-xen: no such package" (trial 13h cases 3, 5).
+spec "$T/hvm.ini" "$keys"
+sed -i 's/^\[Xen\]/[Xen]\nHVM=yes/' "$T/hvm.ini"
+refused "HVM=yes in an Alpine spec" \
+    "hvm.ini:23: [Xen] HVM=yes is for Debian specs (it adds Debian's device model packages and trims them); on Type=apk add Alpine's device model to [Packages] Include= instead: xen-qemu" \
+    "$T/hvm.ini"
+spec "$T/ucode.ini" "$keys"
+sed -i 's/^\[Xen\]/[Xen]\nMicrocode=amd/' "$T/ucode.ini"
+refused "Microcode= in an Alpine spec" \
+    "ucode.ini:23: [Xen] Microcode= is for Debian specs" "$T/ucode.ini"
+spec "$T/ess.ini" "$keys" "Essential=yes"
+refused "Essential=yes in an Alpine spec" \
+    "ess.ini:20: [Packages] Essential=yes is for Debian specs: Alpine's indexes mark no package essential" \
+    "$T/ess.ini"
+for f in hvm ucode ess; do
+    "$MKDOM0" resolve "$T/$f.ini" --cache "$T/cache2" >/dev/null 2>"$T/e" && fail "$f: accepted"
+    ! grep -E 'qemu-system-xen|amd64-microcode|intel-microcode' "$T/e" || fail "$f: a Debian package name"
+done
 # --download fetches URL/ARCH/NAME-VERSION.apk (none are in these mirrors:
 # the first is named, and nothing is kept).
 refused "--download" "file://$T/mirror/v3.22/main/x86_64/acl-libs-2.3.2-r1.apk: download failed" \
@@ -173,12 +196,13 @@ matches -F "file://$T/mirror/v3.22/main/x86_64/acl-libs-2.3.2-r1.apk: download f
 # for its 3.18 (Xen 4.17), whose main index we do not have: the toolstack,
 # its libraries and the hypervisor from the pinned release, the base from
 # the other, python3 and the initramfs machinery left out.
-touch "$T/modloop-lts"
 sed -e "s|https://dl-cdn.alpinelinux.org/alpine/v3.23/main|file://$T/mirror/v3.22/main|" \
     -e "s|https://dl-cdn.alpinelinux.org/alpine/v3.18/main|file://$T/mirror/v3.20/main|" \
-    -e "s|^Keys=/etc/apk/keys|Keys=$keys|" -e "s|^Modloop=modloop-lts|Modloop=$T/modloop-lts|" \
+    -e "s|^Keys=/etc/apk/keys|Keys=$keys|" \
     "$MKDOM0_SRC/examples/alpine-dom0.ini" > "$T/example.ini"
 grep -q "file://$T/mirror/v3.20/main" "$T/example.ini" || fail "the example's v3.18 URL was not replaced"
+# linux-lts ships its modules: no modloop to fetch (trial 13h case 13)
+! grep -q '^Modloop=' "$T/example.ini" || fail "the example still takes a modloop beside linux-lts"
 "$MKDOM0" resolve "$T/example.ini" --cache "$T/cache" >"$T/o" 2>"$T/e" || fail "example: $(cat "$T/e")"
 for p in xen xen-libs xen-hypervisor; do
     matches -E "^$p +4\.18\.3-r0 +v318 " "$T/o" || fail "example: $p not from the pinned release"

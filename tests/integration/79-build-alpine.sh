@@ -242,6 +242,9 @@ spec "$T/alpine.ini" "$T/mirror"
 cat "$T/log"
 grep -q "modloop $T/modloop-lts: signature by mkdom0-test-1.rsa.pub verified" "$T/log" ||
     fail "the modloop's signature is not reported verified"
+# the manifest records the modloop (trial 13h case 8: nowhere)
+matches -x "modloop $T/modloop-lts $(stat -c %s "$T/modloop-lts") $(sha256sum < "$T/modloop-lts" | cut -d' ' -f1) mkdom0-test-1.rsa.pub" \
+    "$T/out/manifest" || fail "the manifest does not record the modloop: $(grep modloop "$T/out/manifest")"
 out=$T/out
 for f in xen.gz vmlinuz rootfs.cpio.gz grub.cfg manifest image.ini; do
     [ -s "$out/$f" ] || fail "no $f written"
@@ -490,6 +493,21 @@ build_refused "busybox provided by dom0-base" bbprov "$T/cache" \
 ! grep -q busybox-static <<< "$msg" || fail "busybox provided by dom0-base: Debian's advice in an Alpine build: $msg"
 echo "busybox provided by another package: $msg"
 
+# A package overwriting dom0-base's file under 'replaces = dom0-base'
+# (apk-package(5): apk lets it): refused, the error saying that apk would
+# take it and mkdom0 does not (trial 13h case 12).
+cp -a "$T/mirror" "$T/replaces"
+mkdir -p "$T/src/victim/usr/sbin"
+printf '#!/bin/sh\necho victim\n' > "$T/src/victim/usr/sbin/dom0-hello"
+python3 "$MAKER" apk "$T/replaces/v323/x86_64/victim-1.0-r0.apk" "${KEY[@]}" --root "$T/src/victim" \
+    --name victim --version 1.0-r0 --pkginfo-line 'replaces = dom0-base'
+python3 "$MAKER" index "$T/replaces/v323/x86_64/APKINDEX.tar.gz" "${KEY[@]}" --description v323 \
+    "$T/replaces/v323/x86_64/"*.apk
+spec "$T/replaces.ini" "$T/replaces" "xen-hypervisor=v318 xen-libs=v318" "$T/modloop-lts" "openrc victim"
+build_refused "a file overwritten under replaces" replaces "$T/cache" \
+    "usr/sbin/dom0-hello: conflict: file from dom0-base and file from victim \(victim declares 'replaces = dom0-base': apk would let it overwrite those packages' files; mkdom0 does not"
+echo "replaces: $msg"
+
 # A key file in Keys= that cannot be used is named at the Keys= line (line
 # 8 of spec()'s file), as what it is: a dangling symlink was "not a regular
 # file (a directory)", and the message named the spec without its line
@@ -553,7 +571,20 @@ modloop_case unsigned
 grep -q "modloop $T/ml-unsigned/modloop-lts is not signed" "$T/ml-unsigned.log" ||
     { cat "$T/ml-unsigned.log"; fail "no note that the modloop is unsigned"; }
 cmp "$out/rootfs.cpio.gz" "$T/ml-unsigned-out/rootfs.cpio.gz" || fail "the unsigned modloop's image differs"
-echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note"
+# 5. given through a symlink (trial 13h case 7: looked for beside the link,
+#    taken as unsigned): the signature beside the file it leads to is
+#    checked, and a flipped byte there refused
+mkdir -p "$T/ml-link"
+ln -s "$T/modloop-lts" "$T/ml-link/modloop-lts"
+spec "$T/ml-link.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-link/modloop-lts"
+"$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-link-out" "$T/ml-link.ini" \
+    >"$T/ml-link.log" 2>&1 || { cat "$T/ml-link.log"; fail "the linked modloop's build failed"; }
+grep -qF "modloop $T/ml-link/modloop-lts (-> $T/modloop-lts): signature by mkdom0-test-1.rsa.pub verified" \
+    "$T/ml-link.log" || { cat "$T/ml-link.log"; fail "the linked modloop's signature was not checked"; }
+rm "$T/ml-link/modloop-lts"
+ln -s "$T/ml-flipped/modloop-lts" "$T/ml-link/modloop-lts"
+build_refused "modloop through a link" ml-link "$T/cache" "mkdom0-test-1\.rsa\.pub does not verify"
+echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigned taken with a note; a link followed"
 
 # ---- the modloop's contents (#13's trial, F14 and F15) ----
 # modloop_from CASE: $T/mlsrc-CASE (a copy of the modloop's tree, for the

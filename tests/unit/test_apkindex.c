@@ -5,6 +5,7 @@
 #include "t.h"
 #include "talpine.h"
 #include "tfiles.h"
+#include "apkmaker.h"
 #include "packages/apkindex.h"
 #include "packages/apksign.h"
 #include "core/decomp.h"
@@ -214,6 +215,56 @@ static void test_strace_record(void)
     free(p);
 }
 
+/* Tar entries of the attacker's in the first gzip member, after the real
+ * .SIGN (outside what it signs): refused as those before it are (trial
+ * 13h case 10: passed over unread, the index accepted). */
+static void test_after_sign(void)
+{
+    md_apksign_keys *k = t_alpine_keys("keys");
+    char *src = t_alpine("apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz");
+    unsigned char *d = NULL, *tar = NULL;
+    size_t n = 0, sig = 0, tarlen = 0;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_read_file(src, &d, &n, &e) == 0);
+    CHECK(md_decomp_stream_len(src, d, n, 0, &sig, NULL, &e) == 0);
+    CHECK(md_decomp_buf(src, d, sig, 1 << 20, &tar, &tarlen, &e) == 0);
+    if (!k || !tar || tarlen < 512) {
+        CHECK(0);
+        return;
+    }
+    /* the .SIGN entry as Alpine wrote it: header and padded data */
+    size_t size = strtoul((char *)tar + 124, NULL, 8), entry = 512 + (size + 511) / 512 * 512;
+    CHECK(!strncmp((char *)tar, ".SIGN.RSA.", 10) && entry <= tarlen);
+    for (int after = 0; after < 2; after++) {
+        am_buf t = { 0 };
+        if (after)
+            am_put(&t, tar, entry);
+        am_file(&t, "APKINDEX", 0644, "P:evil\n", 7);
+        am_file(&t, "DESCRIPTION", 0644, "evil", 4);
+        if (!after)
+            am_put(&t, tar, entry);
+        static const unsigned char z[1024];
+        am_put(&t, z, sizeof z);
+        size_t gzn;
+        unsigned char *gz = am_gz(&t, &gzn);
+        am_buf file = { 0 };
+        am_put(&file, gz, gzn);
+        am_put(&file, d + sig, n - sig);
+        md_err le = MD_ERR_INIT;
+        md_apkindex *x = md_apkindex_load_mem("IDX", file.p, file.n, k, &le);
+        CHECK(x == NULL);
+        CHECK_ERR(&le, "IDX: its first gzip member holds 'APKINDEX', not a .SIGN.* signature");
+        md_apkindex_free(x);
+        free(t.p), free(gz), free(file.p);
+    }
+    /* the real one still loads */
+    md_apkindex *x = md_apkindex_load_mem("IDX", d, n, k, &e);
+    CHECK(x != NULL);
+    md_apkindex_free(x);
+    free(d), free(tar), free(src);
+    md_apksign_keys_free(k);
+}
+
 /* What a tampered or partial index and a wrong keys directory give. */
 static void test_refused(void)
 {
@@ -414,8 +465,37 @@ static void test_parse(void)
     parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:-a\nV:1\nA:x\nS:1\n", "bad package name");
     parse_bad(REC("I:-1\n"), "IDX:6: installed size (I) '-1'");
     parse_bad(REC("S:1\n"), "field S: twice");
-    parse_bad(REC("D:a b>=\n"), "IDX:6: depends (D): dependency 'b>=': bad version");
+    parse_bad(REC("D:a b>=\n"), "IDX:6: depends (D): atom 'b>=': no version after '>='");
     parse_bad(REC("p:a>=1\n"), "IDX:6: provides 'a>=1'");
+    /* a version in D:/i:/r: as V: is written, refused at the line (trial
+     * 13h case 4: taken, then "no version satisfies" or never held) */
+    parse_bad(REC("D:foo=abc\n"), "IDX:6: depends (D): atom 'foo=abc': bad version 'abc'");
+    parse_bad(REC("D:foo=1.0=2\n"), "IDX:6: depends (D): atom 'foo=1.0=2': bad version");
+    parse_bad(REC("D:foo=1.0@tag\n"), "IDX:6: depends (D): atom 'foo=1.0@tag': bad version");
+    parse_bad(REC("D:so:lib=1/../x\n"), "IDX:6: depends (D): atom 'so:lib=1/../x': bad version");
+    parse_bad(REC("i:foo=abc bar\n"), "IDX:6: install-if (i): atom 'foo=abc': bad version");
+    parse_bad(REC("r:foo<x\n"), "IDX:6: replaces (r): atom 'foo<x': bad version");
+    parse_bad(REC("p:foo=\n"), "IDX:6: provides (p): atom 'foo=': no version after '='");
+    parse_bad("C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1\nS:1\n",
+              "IDX:1: record of a without an architecture (A:)");
+    {
+        /* "=~" is apk's "~" */
+        const char *fz = REC("D:foo=~1.0 bar~2\n");
+        md_err fe = MD_ERR_INIT;
+        md_apkindex *fx = md_apkindex_parse("IDX", md_xstrdup(fz), strlen(fz), &fe);
+        CHECK(fx != NULL);
+        if (fx) {
+            const md_apkindex_pkg *fp = md_apkindex_pkg_at(fx, 0);
+            CHECK(fp->ndepends == 2 && fp->depends[0].op == (MD_APKVER_FUZZY | MD_APKVER_EQUAL) &&
+                  fp->depends[0].op == fp->depends[1].op && !strcmp(fp->depends[0].version, "1.0"));
+            CHECK(md_apkver_dep_match(&fp->depends[0], "1.0.5-r0", NULL));
+            CHECK(!md_apkver_dep_match(&fp->depends[0], "1.1-r0", NULL));
+            char *t = md_apkver_dep_str(&fp->depends[0]);
+            CHECK_STR(t, "foo~1.0");
+            free(t);
+        }
+        md_apkindex_free(fx);
+    }
     parse_bad(REC("k:99999999999\n"), "provider priority (k)");
     md_err_clear(&e);
     char nul[] = "P:a\0\n";
@@ -438,6 +518,7 @@ int main(void)
     test_real();
     test_strace_record();
     test_refused();
+    test_after_sign();
     test_any_one_key();
     test_parse();
     if (!getenv("KEEP_TMP"))

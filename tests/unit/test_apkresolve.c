@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/strv.h"
 #include "t.h"
 #include "talpine.h"
 #include "apkmaker.h"
@@ -95,10 +96,14 @@ static void test_real_dom0(void)
     /* Its libraries follow it: only xen-libs 4.18 provides libxenctrl.so.4.18. */
     const md_repo_pkg *libs = find(res, "xen-libs");
     CHECK(libs && !strcmp(libs->version, "4.18.3-r0") && !strcmp(md_repo_name(libs->repo), "v320"));
+    /* So does xen-pyc, whose install_if (xen=4.18.3-r0 pyc) only v3.20's
+     * holds. */
+    const md_repo_pkg *pyc = find(res, "xen-pyc");
+    CHECK(pyc && !strcmp(pyc->version, "4.18.3-r0") && !strcmp(md_repo_name(pyc->repo), "v320"));
     /* Everything else is v3.22's, each the version its index lists. */
     for (size_t i = 0; i < md_resolve_count(res); i++) {
         const md_repo_pkg *p = md_resolve_pkg(res, i);
-        if (!strcmp(p->name, "xen") || !strcmp(p->name, "xen-libs"))
+        if (!strcmp(p->name, "xen") || !strcmp(p->name, "xen-libs") || p == pyc)
             continue;
         CHECK_STR(md_repo_name(p->repo), "v322");
     }
@@ -295,6 +300,143 @@ static void test_rules(void)
     md_repo_free(r);
 }
 
+/* A versioned provides makes its package the name's single owner
+ * (apk-package(5); apk-tools' solver: "conflict: same name provided"):
+ * two packages claiming one name are refused with the chain (trial 13h
+ * case 1: both were installed), on v3.22's real pairs and the test's own;
+ * providers without a version may share a name. */
+static void test_same_name(void)
+{
+    md_repo *v322 = real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz");
+    static const struct { const char *a, *b, *msg; } real[] = {
+        { "busybox-binsh", "dash-binsh", "busybox-binsh: busybox-binsh 1.37.0-r19 and dash-binsh "
+          "0.5.12-r3 (selected for dash-binsh) both provide cmd:sh: a versioned provides" },
+        { "dnsmasq", "dnsmasq-dnssec", "dnsmasq 2.91-r0 and dnsmasq-dnssec 2.91-r0 (selected for "
+          "dnsmasq-dnssec) both provide " },
+        { "vim", "gvim", "vim 9.1.1566-r0 and gvim 9.1.1566-r0 (selected for gvim) both provide " },
+    };
+    md_err err = MD_ERR_INIT;
+    for (size_t i = 0; i < sizeof real / sizeof *real; i++) {
+        const char *const want[] = { real[i].a, real[i].b, NULL };
+        md_err_clear(&err);
+        CHECK(run(&v322, 1, want, NULL, 0, &err) == NULL);
+        CHECK_ERR(&err, real[i].msg);
+        CHECK_ERR(&err, "apk: \"conflict: same name provided\"");
+    }
+    /* either one alone is fine */
+    const char *const one[] = { "dnsmasq-dnssec", NULL };
+    md_resolve *res = run(&v322, 1, one, NULL, 0, &err);
+    CHECK(res && find(res, "dnsmasq-dnssec") && !find(res, "dnsmasq"));
+    md_resolve_free(res);
+    md_repo_free(v322);
+
+    md_repo *r = own("own",
+        "P:a\nV:1.0-r0\n" SUM "p:so:libx.so.1=1.0\n\n"
+        "P:b\nV:1.0-r0\n" SUM "p:so:libx.so.1=1.0\n\n"
+        "P:needb\nV:1.0-r0\n" SUM "D:real>=3\n\n"
+        "P:real\nV:3.0-r0\n" SUM "\n"
+        "P:fake\nV:1.0-r0\n" SUM "p:real=2.0\n\n"
+        "P:needfake\nV:1.0-r0\n" SUM "D:fake\n\n"
+        "P:u1\nV:1.0-r0\n" SUM "p:virt\n\n"
+        "P:u2\nV:1.0-r0\n" SUM "p:virt\n\n"
+        "P:uses-x\nV:1.0-r0\n" SUM "D:so:libx.so.1\n\n");
+    const char *const ab[] = { "a", "b", NULL };
+    md_err_clear(&err);
+    CHECK(run(&r, 1, ab, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "a: a 1.0-r0 and b 1.0-r0 (selected for b) both provide so:libx.so.1");
+    /* the real package of a name and a versioned provider of it */
+    const char *const nf[] = { "needb", "needfake", NULL };
+    md_err_clear(&err);
+    CHECK(run(&r, 1, nf, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "needfake -> fake: fake 1.0-r0 and real 3.0-r0 (selected for needb -> "
+                    "real>=3) both provide real");
+    /* without a version, a name is shared */
+    const char *const uu[] = { "u1", "u2", NULL };
+    res = run(&r, 1, uu, NULL, 0, &err);
+    CHECK(res && find(res, "u1") && find(res, "u2"));
+    md_resolve_free(res);
+    /* a name the index has only for another architecture: said so (trial
+     * 13h case 11: "no such package", "available: none") */
+    md_repo *ar = own("mixed", "P:needarm\nV:1.0-r0\n" SUM "D:armonly\n\n"
+                               "P:armonly\nV:1.0-r0\nC:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nS:1\n"
+                               "A:aarch64\n\n");
+    const char *const na[] = { "needarm", NULL }, *const ao[] = { "armonly", NULL };
+    md_err_clear(&err);
+    CHECK(run(&ar, 1, na, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "needarm -> armonly: no version satisfies (available: none) (armonly is in "
+                    "repository mixed only for aarch64, not x86_64)");
+    md_err_clear(&err);
+    CHECK(run(&ar, 1, ao, NULL, 0, &err) == NULL);
+    CHECK_ERR(&err, "armonly: no such package in any repository (armonly is in repository mixed "
+                    "only for aarch64, not x86_64)");
+    md_repo_free(ar);
+    /* a dependency on the name takes the owner already selected */
+    const char *const bx[] = { "b", "uses-x", NULL };
+    res = run(&r, 1, bx, NULL, 0, &err);
+    CHECK(res && find(res, "b") && !find(res, "a"));
+    md_resolve_free(res);
+    md_repo_free(r);
+}
+
+/* install_if is held against every allowed version of a name, not only
+ * the best one (trial 13h case 2): with xen's packages pinned to v3.20,
+ * v3.22's xen-bridge-openrc 4.20 ("i:openrc xen-bridge=4.20.2-r0") fails
+ * while v3.20's 4.18.3-r0 holds, and apk installs that one. */
+static void test_install_if_pinned(void)
+{
+    md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
+                          real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
+    const char *const want[] = { "openrc", "xen", "xen-bridge", "bash-completion", "xen-qemu", NULL };
+    md_resolve_pin pins[3] = { { "xen", "v320" }, { "xen-bridge", "v320" }, { "xen-qemu", "v320" } };
+    md_err err = MD_ERR_INIT;
+    md_resolve *res = run(repos, 2, want, pins, 3, &err);
+    CHECK(res != NULL);
+    if (!res) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    static const char *const added[] = { "xen-bridge-openrc", "xen-qemu-openrc",
+                                         "xen-bash-completion" };
+    for (size_t i = 0; i < sizeof added / sizeof *added; i++) {
+        const md_repo_pkg *p = find(res, added[i]);
+        CHECK(p && !strcmp(p->version, "4.18.3-r0") && !strcmp(md_repo_name(p->repo), "v320"));
+    }
+    /* and every name with a version of either release whose install_if
+     * holds is in the set */
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < md_repo_pkg_count(repos[k]); i++) {
+            const md_repo_pkg *p = md_repo_pkg_at(repos[k], i);
+            bool all = p->apk->ninstall_if > 0;
+            for (size_t a = 0; a < p->apk->ninstall_if && all; a++) {
+                const md_repo_pkg *q = provider_of(res, &p->apk->install_if[a]);
+                all = p->apk->install_if[a].conflict ? !q : q != NULL;
+            }
+            if (all && !find(res, p->name)) {
+                fprintf(stderr, "FAIL: install_if of %s %s holds but it is not selected\n",
+                        p->name, p->version);
+                CHECK(0);
+            }
+        }
+    md_resolve_free(res);
+    md_repo_free(repos[0]);
+    md_repo_free(repos[1]);
+
+    /* the same on the test's own two repositories */
+    md_repo *own2[2] = { own("r1", "P:openrc\nV:1.0-r0\n" SUM "\n"
+                                   "P:foo\nV:2.0-r0\n" SUM "\n"
+                                   "P:foo-openrc\nV:2.0-r0\n" SUM "i:openrc foo=2.0-r0\n\n"),
+                         own("r2", "P:foo\nV:1.0-r0\n" SUM "\n"
+                                   "P:foo-openrc\nV:1.0-r0\n" SUM "i:openrc foo=1.0-r0\n\n") };
+    const char *const w2[] = { "openrc", "foo", NULL };
+    md_resolve_pin pin = { "foo", "r2" };
+    res = run(own2, 2, w2, &pin, 1, &err);
+    const md_repo_pkg *fo = res ? find(res, "foo-openrc") : NULL;
+    CHECK(fo && !strcmp(fo->version, "1.0-r0") && !strcmp(md_repo_name(fo->repo), "r2"));
+    md_resolve_free(res);
+    md_repo_free(own2[0]);
+    md_repo_free(own2[1]);
+}
+
 /* One image, one format: Debian and Alpine repositories are not mixed. */
 static void test_mixed(void)
 {
@@ -327,6 +469,12 @@ static size_t files_in(const char *dir)
     if (d)
         closedir(d);
     return n;
+}
+
+static void note_to(void *ctx, md_out_level level, const char *line)
+{
+    if (level == MD_OUT_NOTE)
+        md_strv_push(ctx, line);
 }
 
 /* A repository made here in Alpine's layout (URL/x86_64/APKINDEX.tar.gz and
@@ -395,8 +543,11 @@ static void test_download(void)
         free(d);
         md_err_clear(&err);
         CHECK(md_resolve_download(res, cache, &st, &err) < 0);
-        CHECK_ERR(&err, "libt-2.0-r0.apk: package libt: ");
+        CHECK_ERR(&err, "libt-2.0-r0.apk: package libt: libt-2.0-r0.apk: ");
         CHECK_ERR(&err, "; file deleted");
+        /* named by the package's file, not the deleted temporary (trial
+         * 13h case 6) */
+        CHECK(!strstr(err.msg, ".partial."));
         CHECK(access(cached, F_OK) < 0);
         CHECK(files_in(apks) == 1); /* tool's, and no temporary */
         free(cached);
@@ -404,6 +555,51 @@ static void test_download(void)
     }
     /* The index signed by a key the keys directory lacks: refused. */
     md_repo_free(r);
+    {
+        /* tool's copy in the cache, signed by test.rsa.pub, listed by a
+         * repository that trusts only another key: the note says why it is
+         * fetched again (trial 13h case 6: "does not match the index") */
+        md_err_clear(&err);
+        char *kd3 = md_xasprintf("%s/keys3", tmp), *rd3 = md_xasprintf("%s/repo3/x86_64", tmp);
+        md_mkdir_p(kd3, 0755, &err);
+        md_mkdir_p(rd3, 0755, &err);
+        EVP_PKEY *k3 = am_key(kd3, "three.rsa.pub");
+        char *idx3 = md_xasprintf("%s/APKINDEX.tar.gz", rd3), *url3 = md_xasprintf("file://%s/repo3", tmp);
+        char *one = md_xasprintf("C:%s\nP:tool\nV:1.0-r0\nA:x86_64\nS:%zu\n\n", tm.checksum, tm.size);
+        /* its DESCRIPTION with an ESC sequence: "-" in the lock file, as a
+         * blank is (trial 13h case 9: written as it was) */
+        CHECK(am_make_index(idx3, k3, "three.rsa.pub", "three\033[31mred", one) == 0);
+        md_repo_config c3 = { .format = MD_REPO_APK, .name = "three", .url = url3, .keys = kd3 };
+        md_repo *r3 = md_repo_new(&c3, &err);
+        CHECK(r3 && md_repo_load(r3, cache, NULL, &err) == 0);
+        if (err.set)
+            fprintf(stderr, "%s\n", err.msg);
+        md_strv notes = { 0 };
+        md_out o = { note_to, &notes, false };
+        const char *const w3[] = { "tool", NULL };
+        md_resolve_opts o3 = { .repos = &r3, .nrepos = 1, .want = w3, .out = &o };
+        md_resolve *res3 = r3 ? md_resolve_run(&o3, &err) : NULL;
+        char *lock3 = md_xasprintf("%s/lock3", tmp);
+        CHECK(res3 && md_resolve_write_lock(res3, lock3, &err) == 0);
+        unsigned char *lt = NULL;
+        size_t ll = 0;
+        CHECK(md_read_file(lock3, &lt, &ll, &err) == 0);
+        char *want3 = md_xasprintf("\nrepository three %s x86_64 -\n", url3);
+        CHECK(lt && strstr((char *)lt, want3) && !memchr(lt, 033, ll));
+        free(want3), free(lt), free(lock3);
+        md_err_clear(&err);
+        CHECK(res3 && md_resolve_download(res3, cache, NULL, &err) < 0); /* not in repo3 */
+        bool said = false;
+        for (size_t i = 0; i < notes.n; i++)
+            said |= strstr(notes.v[i], "cached copy refused (tool-1.0-r0.apk: ") &&
+                    strstr(notes.v[i], "signed by test.rsa.pub, which is not in ");
+        CHECK(said);
+        md_resolve_free(res3);
+        md_repo_free(r3);
+        md_strv_free(&notes);
+        EVP_PKEY_free(k3);
+        free(kd3), free(rd3), free(idx3), free(url3), free(one);
+    }
     char *kd2 = md_xasprintf("%s/keys2", tmp);
     md_mkdir_p(kd2, 0755, &err);
     EVP_PKEY *other = am_key(kd2, "other.rsa.pub");
@@ -435,6 +631,8 @@ int main(void)
     }
     test_real_dom0();
     test_rules();
+    test_same_name();
+    test_install_if_pinned();
     test_mixed();
     test_download();
     md_apksign_keys_free(keys);

@@ -148,7 +148,7 @@ static void test_atoms(void)
     md_apkver_deps_free(&d);
 
     static const struct { const char *text, *needle; } bad[] = {
-        { "foo>=", "bad version" },
+        { "foo>=", "no version after '>='" },
         { "foo=1.0_bogus", "bad version" },
         { "foo=>1", "unknown operator" },
         { "foo<<1", "unknown operator" },

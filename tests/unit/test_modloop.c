@@ -204,7 +204,8 @@ static void sign(EVP_PKEY *k, const char *file, const char *name)
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     unsigned char sig[512];
     sl = sizeof sig;
-    CHECK(EVP_DigestSignInit(c, NULL, EVP_sha1(), NULL, k) == 1 &&
+    const EVP_MD *md = strstr(name, ".SIGN.RSA256.") ? EVP_sha256() : EVP_sha1();
+    CHECK(EVP_DigestSignInit(c, NULL, md, NULL, k) == 1 &&
           EVP_DigestSign(c, sig, &sl, d, n) == 1);
     EVP_MD_CTX_free(c);
     char *p = md_xasprintf("%s/%s", dir, name);
@@ -229,49 +230,88 @@ static void test_signature(void)
     md_strv who = { 0 };
 
     /* unsigned, and a signature of another modloop is not its */
-    CHECK(md_apksign_verify_beside(ml, one, 1, &who, &e) == 0 && who.n == 0);
+    CHECK(md_apksign_verify_beside(ml, one, 1, &who, NULL, &e) == 0 && who.n == 0);
     char *ml2 = md_xasprintf("%s/modloop", dir);
     t_write(ml2, "x", 1);
     sign(k, ml2, "modloop-virt.SIGN.RSA.test-1.rsa.pub");
-    CHECK(md_apksign_verify_beside(ml2, one, 1, &who, &e) == 0);
+    CHECK(md_apksign_verify_beside(ml2, one, 1, &who, NULL, &e) == 0);
 
     /* signed by a trusted key: verified, its key named */
     sign(k, ml, "modloop-lts.SIGN.RSA.test-1.rsa.pub");
-    CHECK(md_apksign_verify_beside(ml, one, 1, &who, &e) == 1);
+    CHECK(md_apksign_verify_beside(ml, one, 1, &who, NULL, &e) == 1);
     CHECK(who.n == 1 && !strcmp(who.v[0], "test-1.rsa.pub"));
     /* no repository keys to check it with */
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, NULL, 0, NULL, &e) < 0 && strstr(e.msg, "no Alpine repository"));
+    CHECK(md_apksign_verify_beside(ml, NULL, 0, NULL, NULL, &e) < 0 && strstr(e.msg, "no Alpine repository"));
 
     /* one byte altered after signing */
     t_write(ml, "a squashfs stands here: only its bytes are signeD", 50);
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) < 0);
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, NULL, &e) < 0);
     CHECK(strstr(e.msg, ml) && strstr(e.msg, "test-1.rsa.pub does not verify"));
     t_write(ml, "a squashfs stands here: only its bytes are signed", 50);
-    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) == 1);
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, NULL, &e) == 1);
 
     /* a second signature by a key of the second set: both checked */
     sign(k2, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub, which is not in"));
+    CHECK(md_apksign_verify_beside(ml, one, 1, NULL, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub, which is not in"));
     md_strv_free(&who);
-    CHECK(md_apksign_verify_beside(ml, two, 2, &who, &e) == 1 && who.n == 2);
+    CHECK(md_apksign_verify_beside(ml, two, 2, &who, NULL, &e) == 1 && who.n == 2);
 
     /* another key's signature under a trusted key's name */
     sign(other, ml, "modloop-lts.SIGN.RSA.test-2.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub does not verify"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, NULL, &e) < 0 && strstr(e.msg, "test-2.rsa.pub does not verify"));
     /* an empty signature file, and an algorithm apk does not check */
     char *p = md_xasprintf("%s/modloop-lts.SIGN.RSA.test-2.rsa.pub", dir);
     t_write(p, "", 0);
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "empty"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, NULL, &e) < 0 && strstr(e.msg, "empty"));
     unlink(p);
     free(p);
     sign(k, ml, "modloop-lts.SIGN.DSA.test-1.rsa.pub");
     e = (md_err)MD_ERR_INIT;
-    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, &e) < 0 && strstr(e.msg, "not checked"));
+    CHECK(md_apksign_verify_beside(ml, two, 2, NULL, NULL, &e) < 0 && strstr(e.msg, "not checked"));
+
+    /* RSA256 (SHA-256): verified, its key named without the prefix
+     * (trial 13h case 7: ".SIGN.RSA256.test-1.rsa.pub"), and looked up in
+     * the set that holds it */
+    static const char *const old_sigs[] = { "DSA.test-1.rsa.pub", "RSA.test-1.rsa.pub",
+                                            "RSA.test-2.rsa.pub" };
+    for (size_t i = 0; i < 3; i++) {
+        char *o = md_xasprintf("%s/modloop-lts.SIGN.%s", dir, old_sigs[i]);
+        unlink(o);
+        free(o);
+    }
+    sign(k2, ml, "modloop-lts.SIGN.RSA256.test-2.rsa.pub");
+    md_strv_free(&who);
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_apksign_verify_beside(ml, two, 2, &who, NULL, &e) == 1);
+    CHECK(who.n == 1 && !strcmp(who.v[0], "test-2.rsa.pub"));
+    /* through a symlink elsewhere: the signature beside the file it leads
+     * to is checked, and that file is what the caller reads (trial 13h
+     * case 7: taken as unsigned) */
+    char *ldir = md_xasprintf("%s/elsewhere", dir), *link = md_xasprintf("%s/current", ldir);
+    mkdir(ldir, 0755);
+    CHECK(symlink(ml, link) == 0);
+    char *res = NULL;
+    md_strv_free(&who);
+    CHECK(md_apksign_verify_beside(link, two, 2, &who, &res, &e) == 1);
+    CHECK(who.n == 1 && res && !strcmp(res, ml));
+    free(res);
+    t_write(ml, "a squashfs stands here: only its bytes are signeD", 50);
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_apksign_verify_beside(link, two, 2, NULL, NULL, &e) < 0);
+    CHECK_ERR(&e, "test-2.rsa.pub does not verify");
+    unlink(link);
+    CHECK(symlink("no-such-file", link) == 0);
+    e = (md_err)MD_ERR_INIT;
+    CHECK(md_apksign_verify_beside(link, two, 2, NULL, NULL, &e) < 0);
+    CHECK_ERR(&e, "current: No such file");
+    unlink(link);
+    free(link);
+    free(ldir);
 
     md_strv_free(&who);
     md_apksign_keys_free(ks);

@@ -84,6 +84,12 @@ static void test_clashes(void)
     CHECK(md_tree_add_symlink(t, "/etc/l", NULL, "z", "pkg-b", MD_CLASH_ERROR, &e) < 0);
     CHECK_ERR(&e, "pkg-a");
     md_err_clear(&e);
+    /* one origin giving a path twice: said so, not "from X and from X"
+     * (trial 13h case 6) */
+    CHECK(md_tree_add_symlink(t, "/etc/l2", NULL, "x", "pkg-f", MD_CLASH_ERROR, &e) == 0);
+    CHECK(md_tree_add_symlink(t, "/etc/l2", NULL, "z", "pkg-f", MD_CLASH_ERROR, &e) < 0);
+    CHECK_ERR(&e, "/etc/l2: twice in pkg-f (a symlink, then a symlink)");
+    md_err_clear(&e);
     /* replacing a non-empty directory is refused even for overlays */
     CHECK(add_text(t, "/etc", "f", "overlay", MD_CLASH_REPLACE, &e) < 0);
     CHECK_ERR(&e, "/etc");

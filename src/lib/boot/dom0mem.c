@@ -111,7 +111,11 @@ int md_dom0mem_plan(const md_dom0mem_input *in, md_dom0mem_result *out, md_err *
             (unsigned long long)x, in->given_mib ? "as Dom0Mem= gives it" : "Dom0Mem=auto");
     fprintf(f, "  rootfs unpacked   %8.1f MiB  in RAM for the dom0's life\n", un);
     fprintf(f, "  rootfs %-10s %8.1f MiB  held while the kernel unpacks it\n", codec, cz);
-    fprintf(f, "  kernel            %6u   MiB  Debian 6.1 dom0 kernel, from its boot log\n",
+    /* measured on Debian's 6.1 kernel; said as an estimate, since the
+     * image's kernel may be another (Alpine's linux-lts: trial 13h
+     * case 11) */
+    fprintf(f, "  kernel            %6u   MiB  estimate (measured: Debian's 6.1 dom0 kernel, "
+               "its boot log)\n",
             MD_DOM0MEM_KERNEL_MIB);
     fprintf(f, "  working set       %6u   MiB  allowance for the daemons and guests' backends "
                "(none for HVM device models)\n", MD_DOM0MEM_WORKING_MIB);

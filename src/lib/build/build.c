@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image/base.h"
@@ -24,6 +25,7 @@
 #include "lint/lint.h"
 #include "image/modindex.h"
 #include "image/modloop.h"
+#include "core/sha256.h"
 #include "image/modules.h"
 #include "image/overlay.h"
 #include "image/rccache.h"
@@ -54,6 +56,7 @@ struct build {
     struct blob xen, kernel;
     struct blob xen_efi;  /* Debian's xen.efi, for the efi and unified media */
     md_tree *ucode_tree;  /* [Xen] Microcode=: the early cpio put in front of the rootfs */
+    char *modloop_line;   /* [Kernel] Modloop=: its manifest line, or NULL */
     md_imgdir_stage *stage;
     char *keys_dir, *rootfs_name;
     md_bootcfg_entry *entry; /* the boot entry: every config is written from it */
@@ -80,14 +83,22 @@ typedef struct flavour {
     const char *overlay;    /* data/overlay-NAME, listed in data/overlay-NAME.list */
     const char *hypervisor; /* the package of /boot/xen-*.gz */
     const char *kernel;     /* the package of /boot/vmlinuz-* */
+    const char *efi;        /* the package of /boot/xen-*.efi (--media efi, unified) */
 } flavour;
 
 static const flavour *flavour_of(const md_spec *s)
 {
     static const flavour debian = { "debian", "the xen-hypervisor-X.Y-amd64 of your xen-utils-X.Y",
-                                    "linux-image-amd64" };
+                                    "linux-image-amd64",
+                                    "the xen-hypervisor-X.Y-amd64 that ships it" };
+    /* Alpine's xen-hypervisor: whether a release ships xen.efi, and where,
+     * could not be checked (no Alpine xen .apk at hand; a recent APKBUILD
+     * installs it under /usr/lib/efi, which is not read): say what is
+     * looked for and what else works, in Alpine's names (trial 13h case 3). */
     static const flavour alpine = { "alpine", "xen-hypervisor (from the release of your xen package)",
-                                    "linux-lts" };
+                                    "linux-lts",
+                                    "a xen-hypervisor that ships it at /boot (Alpine's may not: "
+                                    "then build --media bios, iso or netboot)" };
     return md_spec_distribution(s) == MD_SPEC_REPO_APK ? &alpine : &debian;
 }
 
@@ -133,6 +144,23 @@ static int extract_apk(struct build *b, size_t i, md_strv *scripts)
     if (!a)
         return -1;
     int r = md_apk_extract(a, b->tree, p->name, MD_CLASH_ERROR, NULL, b->err);
+    if (r < 0 && md_apk_pkginfo(a, "replaces", 0) && strstr(b->err->msg, ": conflict: ")) {
+        /* apk-package(5): "replaces" lets a package overwrite the listed
+         * packages' files, which apk does silently; mkdom0 keeps every
+         * file of one owner (the image's files are the packages' as
+         * unpacked), so it refuses, and says why it differs from apk
+         * (trial 13h case 12) */
+        md_strv rep = { 0 };
+        for (size_t k = 0; md_apk_pkginfo(a, "replaces", k); k++)
+            md_strv_push(&rep, md_apk_pkginfo(a, "replaces", k));
+        char *list = md_strv_join(&rep, " "), *msg = md_xstrdup(b->err->msg);
+        md_err_clear(b->err); /* the same error, said whole: md_err_set keeps the first */
+        md_err_set(b->err, "%s (%s declares 'replaces = %s': apk would let it overwrite those "
+                           "packages' files; mkdom0 does not: Exclude= one of the two, or "
+                           "Drop= the path)", msg, p->name, list);
+        free(list), free(msg);
+        md_strv_free(&rep);
+    }
     if (r == 0 && md_apk_script(a, 0)) {
         md_strv names = { 0 };
         for (size_t k = 0; md_apk_script(a, k); k++)
@@ -192,23 +220,25 @@ static int add_modloop(struct build *b)
         seen[nsets++] = repo;
     }
     md_strv signers = { 0 };
-    int v = md_apksign_verify_beside(path, sets, nsets, &signers, b->err);
+    char *file = NULL; /* the file verified, a link resolved: what is read below */
+    int v = md_apksign_verify_beside(path, sets, nsets, &signers, &file, b->err);
     free(sets);
     free(seen);
     if (v < 0) {
         md_strv_free(&signers);
         return -1;
     }
+    char *shown = strcmp(file, path) ? md_xasprintf("%s (-> %s)", path, file) : md_xstrdup(path);
     if (v == 0) {
         md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s is not signed (no %s.SIGN.RSA.* beside "
-                   "it): taken unverified, as Alpine's initramfs takes one", path,
-                   basename(path));
+                   "it): taken unverified, as Alpine's initramfs takes one", shown,
+                   basename(file));
     } else {
         char *list = md_strv_join(&signers, " ");
-        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", path, list);
+        md_out_say(b->o->out, MD_OUT_NOTE, "modloop %s: signature by %s verified", shown, list);
         free(list);
     }
-    md_strv_free(&signers);
+    free(shown);
     /* The kernel's own release picks modules/KVER (F14 of #13's trial: a
      * modloop of another build was taken when the kernel package shipped
      * no modules, and image.ini named its release). */
@@ -224,9 +254,26 @@ static int add_modloop(struct build *b)
                        md_node_path(k), md_node_origin(k));
     }
     md_strv kvers = { 0 };
-    md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", path);
-    int r = md_modloop_read(b->tree, path, "modloop", want, &kvers, b->err);
+    md_out_say(b->o->out, MD_OUT_PROGRESS, "reading the modloop %s", file);
+    int r = md_modloop_read(b->tree, file, "modloop", want, &kvers, b->err);
     free(want);
+    /* The manifest records it: it supplies every module of the image, and
+     * two builds from different modloops had the same manifest (trial 13h
+     * case 8). */
+    char hex[65];
+    struct stat st;
+    if (r == 0 && stat(file, &st) < 0)
+        r = md_err_errno(b->err, "modloop %s", file);
+    if (r == 0 && md_sha256_file(file, hex, b->err) < 0)
+        r = -1;
+    if (r == 0) {
+        char *who = signers.n ? md_strv_join(&signers, ",") : md_xstrdup("-");
+        free(b->modloop_line);
+        b->modloop_line = md_xasprintf("# modloop FILE SIZE SHA256 SIGNERS\nmodloop %s %llu %s %s\n",
+                                       file, (unsigned long long)st.st_size, hex, who);
+        free(who);
+    }
+    free(file);
     if (r == 0) {
         char *list = md_strv_join(&kvers, " ");
         md_out_say(b->o->out, MD_OUT_PROGRESS, "modloop: modules of kernel %s", list);
@@ -235,6 +282,7 @@ static int add_modloop(struct build *b)
         md_err_prefix(b->err, "%s: [Kernel] Modloop=", md_spec_key_at(b->spec, "Kernel", "Modloop"));
     }
     md_strv_free(&kvers);
+    md_strv_free(&signers);
     return r;
 }
 
@@ -422,8 +470,7 @@ static int step_boot_files(struct build *b)
     /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
      * xen.gz (/boot/xen-X.Y-amd64.efi). */
     if ((b->media & (MD_SPEC_MEDIA_EFI | MD_SPEC_MEDIA_UNIFIED)) &&
-        take_one(b, "/boot/xen-*.efi", "Xen EFI program (xen.efi)",
-                 "the xen-hypervisor-X.Y-amd64 that ships it", &b->xen_efi) < 0)
+        take_one(b, "/boot/xen-*.efi", "Xen EFI program (xen.efi)", f->efi, &b->xen_efi) < 0)
         return -1;
     return take_microcode(b);
 }
@@ -1117,7 +1164,8 @@ static int step_dom0_mem(struct build *b)
 
 static int step_write(struct build *b)
 {
-    int r = md_resolve_write_lock(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST), b->err);
+    int r = md_resolve_write_lock_with(b->res, md_imgdir_stage_path(b->stage, MD_IMGDIR_MANIFEST),
+                                       b->modloop_line, b->err);
     md_report *rep = md_report_new(b->tree);
     char *dm = NULL;
     if (r == 0)
@@ -1392,6 +1440,7 @@ out:
     free(b.xen.data);
     free(b.xen_efi.data);
     md_tree_free(b.ucode_tree);
+    free(b.modloop_line);
     free(b.kernel.data);
     md_modules_free(b.mods);
     md_strv_free(&b.unreferenced);

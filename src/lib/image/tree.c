@@ -566,9 +566,13 @@ static int place(md_tree *t, md_node *nw, md_tree_clash clash, md_err *err)
             return 0;
         }
         if (clash != MD_CLASH_REPLACE || (old->type == MD_NODE_DIR && old->nchild)) {
-            md_err_set(err, "%s: conflict: %s from %s and %s from %s",
-                       nw->path, type_name(old->type), old->origin, type_name(nw->type),
-                       nw->origin);
+            if (old->origin && nw->origin && !strcmp(old->origin, nw->origin))
+                md_err_set(err, "%s: twice in %s (a %s, then a %s)", nw->path, nw->origin, type_name(old->type),
+                           type_name(nw->type));
+            else
+                md_err_set(err, "%s: conflict: %s from %s and %s from %s",
+                           nw->path, type_name(old->type), old->origin, type_name(nw->type),
+                           nw->origin);
             goto fail;
         }
         /* An overlay or Copy= never turns a device node into something

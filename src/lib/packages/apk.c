@@ -381,9 +381,15 @@ static size_t data_cap(size_t gzlen)
 md_apk *md_apk_open(const char *path, const md_apksign_keys *keys,
                     const md_apkindex_pkg *expect, md_err *err)
 {
+    return md_apk_open_as(path, path, keys, expect, err);
+}
+
+md_apk *md_apk_open_as(const char *file, const char *path, const md_apksign_keys *keys,
+                       const md_apkindex_pkg *expect, md_err *err)
+{
     unsigned char *d;
     size_t len, siglen = 0, ctllen = 0;
-    if (md_read_file(path, &d, &len, err) < 0)
+    if (md_read_file(file, &d, &len, err) < 0)
         return NULL;
     md_apk *a = md_xcalloc(1, sizeof *a);
     a->path = md_xstrdup(path);

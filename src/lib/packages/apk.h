@@ -55,6 +55,11 @@ typedef struct md_apk md_apk;
  * must match (NULL: the signature and datahash alone).  Caller frees. */
 md_apk *md_apk_open(const char *path, const md_apksign_keys *keys,
                     const md_apkindex_pkg *expect, md_err *err);
+/* The same for the file at `file`, named `label` in every message and in
+ * md_apk_extract's: a download is checked under a temporary name that is
+ * gone by the time its error is read (trial 13h case 6). */
+md_apk *md_apk_open_as(const char *file, const char *label, const md_apksign_keys *keys,
+                       const md_apkindex_pkg *expect, md_err *err);
 void md_apk_free(md_apk *a);
 
 /* Add the data member to `t`; `origin` names the package in the tree and

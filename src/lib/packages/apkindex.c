@@ -81,6 +81,18 @@ static int atoms(parser *p, char *val, int which, const char *field, md_err *err
             free(t);
             return -1;
         }
+        /* a version in D:, i:, r: is one as V: is written (apk-tools'
+         * apk_blob_pull_dep validates each atom's version and fails the
+         * line): "foo=abc", "foo=1.0@tag", "so:x=1/../x" were taken and
+         * later only "no version satisfies", or an install_if that never
+         * held (trial 13h case 4); every atom of Alpine's own indexes
+         * here has one */
+        if (which != L_PROVIDES && d->version && d->op != MD_APKVER_CHECKSUM &&
+            !md_apkver_valid_indexed(d->version))
+            return md_err_set(err, "%s:%u: %s: atom '%.60s%s%.60s': bad version '%.60s': not an "
+                                   "Alpine version (a digit first, then 0-9 a-z . _ ~, at the "
+                                   "end -r and digits; apk-package(5))", x->label, p->line,
+                              field, d->name, md_apkver_op_str(d->op), d->version, d->version);
         /* a provided version is made of V:'s characters (trial 13 F13:
          * "so:x=1.2/../x" was taken), but need not start with a digit:
          * Alpine's own indexes provide pc:librtmp=v2.4 and pc:wofi=v1.3
@@ -170,8 +182,9 @@ static int finish(parser *p, unsigned start, md_err *err)
         { 'C', "checksum" }, { 'S', "size" } };
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!p->seen[(int)required[i].letter])
-            return md_err_set(err, "%s:%u: record%s%s without a %s (%c:)", L, start,
-                              k->name ? " of " : "", k->name ? k->name : "", required[i].what,
+            return md_err_set(err, "%s:%u: record%s%s without %s %s (%c:)", L, start,
+                              k->name ? " of " : "", k->name ? k->name : "",
+                              required[i].what[0] == 'a' ? "an" : "a", required[i].what,
                               required[i].letter);
     if (!name_ok(k->name))
         return md_err_set(err, "%s:%u: bad package name '%s'", L, start, k->name);

@@ -210,7 +210,11 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
     int rc = 0, s;
     struct archive_entry *ent;
     unsigned char buf[MD_APKSIGN_MAX_SIG_BYTES + 1];
-    while (rc == 0 && !good && (s = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+    /* every entry is read, after a good signature too: the member holds
+     * signatures only, and an entry after the one that verified is no more
+     * a signature than one before it (trial 13h case 10: an APKINDEX
+     * after .SIGN was passed over unread) */
+    while (rc == 0 && (s = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(ent);
         if (!name || strncmp(name, ".SIGN.", 6) || archive_entry_filetype(ent) != AE_IFREG) {
             rc = md_err_set(err, "%s: its first gzip member holds '%.80s', not a .SIGN.* "
@@ -235,6 +239,8 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
                             n < 0 ? "unreadable" : n == 0 ? "empty" : "larger than any RSA signature");
             break;
         }
+        if (good)
+            continue; /* one trusted signature is enough, as for apk */
         const char *alg, *keyname;
         size_t alglen;
         const EVP_MD *md = sig_alg(name, &alg, &alglen, &keyname);
@@ -252,7 +258,7 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
             good = kk;
         free(algs);
     }
-    if (rc == 0 && !good && s != ARCHIVE_EOF)
+    if (rc == 0 && s != ARCHIVE_EOF)
         rc = md_err_set(err, "%s: signature member: %s", label,
                         archive_error_string(a) ? archive_error_string(a) : "corrupt tar");
     char *whys = md_xmemstream_close(why, &whytext);
@@ -316,8 +322,29 @@ int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const ch
     return 0;
 }
 
-int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
-                             md_strv *signers, md_err *err)
+static int verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
+                         md_strv *signers, md_err *err);
+
+int md_apksign_verify_beside(const char *given, const md_apksign_keys *const *sets, size_t nsets,
+                             md_strv *signers, char **resolved, md_err *err)
+{
+    /* a link (Modloop=modloop-current -> modloop-lts): the signature is
+     * the one beside the file it leads to, as update-kernel wrote it there
+     * (trial 13h case 7: it was looked for beside the link, found missing,
+     * and the modloop taken as unsigned) */
+    char *path = realpath(given, NULL);
+    if (!path)
+        return md_err_set(err, "modloop %s: %s", given, strerror(errno));
+    int r = verify_beside(path, sets, nsets, signers, err);
+    if (r >= 0 && resolved)
+        *resolved = path;
+    else
+        free(path);
+    return r;
+}
+
+static int verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
+                         md_strv *signers, md_err *err)
 {
     const char *slash = strrchr(path, '/');
     char *dir = slash ? md_xstrndup(path, (size_t)(slash - path)) : md_xstrdup(".");
@@ -340,7 +367,11 @@ int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *set
     for (size_t i = 0; r == 1 && i < sigs.n; i++) {
         char *sp = md_xasprintf("%s/%s", dir, sigs.v[i]);
         const char *signame = sigs.v[i] + blen;
-        const char *keyname = strncmp(signame, ".SIGN.RSA.", 10) ? NULL : signame + 10;
+        /* the key's name after ".SIGN.ALG." whatever ALG (".SIGN.RSA256.K"
+         * was reported, and looked up, as ".SIGN.RSA256.K": trial 13h
+         * case 7) */
+        const char *keyname = strchr(signame + 6, '.');
+        keyname = keyname ? keyname + 1 : NULL;
         /* the set that holds the named key checks it; none holds it: the
          * first set gives the "not in DIR" error */
         const md_apksign_keys *k = nsets ? sets[0] : NULL;

@@ -96,9 +96,14 @@ int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const ch
  * repository's trusted keys, packages/apksign.h) — one that names a key
  * in none, or that does not verify, is refused with an error naming the
  * modloop.  None present: the modloop is unsigned, accepted as Alpine's
- * initramfs accepts it.  Returns 1 (verified; each signer's key name
- * pushed to `signers`, may be NULL), 0 (unsigned), -1 (refused). */
+ * initramfs accepts it.  `path` may be a symlink: the file it leads to
+ * (realpath) is the modloop, its directory and name are where the
+ * signatures are looked for, and *resolved (may be NULL; malloc'd, the
+ * caller frees) is set to it when the result is not -1, for the caller to
+ * read what was verified.  Returns 1 (verified; each signer's key name,
+ * without ".SIGN.ALG.", pushed to `signers`, may be NULL), 0 (unsigned),
+ * -1 (refused). */
 int md_apksign_verify_beside(const char *path, const md_apksign_keys *const *sets, size_t nsets,
-                             md_strv *signers, md_err *err);
+                             md_strv *signers, char **resolved, md_err *err);
 
 #endif

@@ -240,8 +240,11 @@ int md_apkver_op_parse(const char *s, size_t n, unsigned *op)
             return -1;
         m |= bit;
     }
-    /* the combinations apk-tools writes, and no others ("=<", "~~") */
-    static const char *const ok[] = { "<", "<=", "=", ">=", ">", "~", "<~", ">~", "><" };
+    /* the combinations apk-tools writes, and no others ("=<", "~~"); "=~"
+     * is "~" (apk_blob_pull_dep ORs each character's bits, and '~' is
+     * FUZZY|EQUAL: apk-tools reads "=~" and prints it "~"; trial 13h
+     * case 4) */
+    static const char *const ok[] = { "<", "<=", "=", ">=", ">", "~", "=~", "<~", ">~", "><" };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strlen(ok[i]) == n && !memcmp(ok[i], s, n)) {
             *op = m;
@@ -341,17 +344,19 @@ int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out,
     d.conflict = atom[0] == '!';
     if (*op) {
         if (md_apkver_op_parse(op, on, &d.op) < 0)
-            return md_err_set(err, "dependency '%s': unknown operator '%.*s'", atom, (int)on, op);
+            return md_err_set(err, "atom '%s': unknown operator '%.*s'", atom, (int)on, op);
+        if (!*ver)
+            return md_err_set(err, "atom '%s': no version after '%.*s'", atom, (int)on, op);
         if (d.op == MD_APKVER_CHECKSUM ? !checksum_text(ver)
             : strict == MD_APKVER_STRICT ? !md_apkver_valid(ver)
                                          : !*ver || strpbrk(ver, " \t\n"))
-            return md_err_set(err, "dependency '%s': bad version '%s'", atom, ver);
+            return md_err_set(err, "atom '%s': bad version '%s'", atom, ver);
         d.version = ver;
     }
     if (strict == MD_APKVER_STRICT ? !name_ok(name, nlen) : !nlen)
-        return md_err_set(err, "dependency '%s': bad name '%.*s'", atom, (int)nlen, name);
+        return md_err_set(err, "atom '%s': bad name '%.*s'", atom, (int)nlen, name);
     if (tag && !taglen)
-        return md_err_set(err, "dependency '%s': empty repository tag after '@'", atom);
+        return md_err_set(err, "atom '%s': empty repository tag after '@'", atom);
     name[nlen] = '\0';
     if (tag) {
         tag[taglen] = '\0';

@@ -300,16 +300,26 @@ int md_fetch_mem(const char *url, size_t max, const md_out *out, unsigned char *
     return 0;
 }
 
-static bool matches(const char *path, const md_fetch_item *it)
+/* Is the file at path the one wanted?  When not, *why says why (NULL:
+ * there is none). */
+static bool matches(const char *path, const md_fetch_item *it, md_err *why)
 {
     struct stat st;
-    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size)
+    if (stat(path, &st) < 0)
         return false;
+    if (!S_ISREG(st.st_mode))
+        return md_err_set(why, "not a regular file"), false;
+    if ((uint64_t)st.st_size != it->size)
+        return md_err_set(why, "%llu bytes, the index says %llu", (unsigned long long)st.st_size,
+                          (unsigned long long)it->size), false;
     char hex[65];
-    md_err e = MD_ERR_INIT;
     if (!it->sha256)
-        return it->check(path, it->ctx, &e) == 0;
-    return md_sha256_file(path, hex, &e) == 0 && strcmp(hex, it->sha256) == 0;
+        return it->check(path, it->ctx, why) == 0;
+    if (md_sha256_file(path, hex, why) < 0)
+        return false;
+    if (strcmp(hex, it->sha256))
+        return md_err_set(why, "SHA256 %s, the index says %s", hex, it->sha256), false;
+    return true;
 }
 
 /* Download into tmp, hashing on the way; verify; rename to final. */
@@ -359,7 +369,8 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
     if (!it->name[0] || strchr(it->name, '/') || it->name[0] == '.')
         return md_err_set(err, "package %s: bad cache file name '%s'", it->label, it->name);
     char *final = md_xasprintf("%s/%s", dir, it->name);
-    bool ok = matches(final, it);
+    md_err why = MD_ERR_INIT;
+    bool ok = matches(final, it, &why);
     if (!ok && it->old_name && it->old_name[0] && !strchr(it->old_name, '/') &&
         it->old_name[0] != '.') {
         /* checked, then linked, under the cache lock: no other mkdom0
@@ -367,7 +378,8 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
          * mkdom0 sharing the cache still finds its copy, at no cost in
          * space */
         char *old = md_xasprintf("%s/%s", dir, it->old_name);
-        ok = matches(old, it) && link(old, final) == 0;
+        md_err ignored = MD_ERR_INIT;
+        ok = matches(old, it, &ignored) && link(old, final) == 0;
         free(old);
     }
     if (ok) {
@@ -376,8 +388,11 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
         return 0;
     }
     if (access(final, F_OK) == 0) {
-        md_out_say(out, MD_OUT_NOTE, "%s/%s: cached copy does not match the index, fetching it again",
-                   dir, it->name);
+        /* the reason: another index's copy may be the same bytes, but
+         * signed by a key this repository does not trust (trial 13h case
+         * 6: "does not match the index" when the index matched) */
+        md_out_say(out, MD_OUT_NOTE, "%s/%s: cached copy refused (%s), fetching it again",
+                   dir, it->name, why.set ? why.msg : "unreadable");
         unlink(final);
     }
     char *tmp = md_xasprintf("%s/" TMP_PREFIX "%s.%ld", dir, it->name, (long)getpid());

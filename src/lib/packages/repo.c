@@ -391,6 +391,19 @@ int md_repo_add_index(md_repo *r, const char *label, char *text, size_t len, md_
 
 /* ---- Alpine's index ---- */
 
+const char *md_repo_apk_other_arch(const md_repo *r, const char *name)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const md_apkindex *x = r->chunks[i].apk;
+        for (size_t k = 0, n = x ? md_apkindex_count(x) : 0; k < n; k++) {
+            const md_apkindex_pkg *a = md_apkindex_pkg_at(x, k);
+            if (!strcmp(a->name, name) && strcmp(a->arch, r->arch) && strcmp(a->arch, "noarch"))
+                return a->arch;
+        }
+    }
+    return NULL;
+}
+
 int md_repo_add_apkindex(md_repo *r, md_apkindex *x, md_err *err)
 {
     if (r->format != MD_REPO_APK) {

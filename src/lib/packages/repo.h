@@ -120,6 +120,10 @@ const char *md_repo_format_name(md_repo_format f); /* "deb", "apk" */
  * key (apksign.h), or for Debian. */
 struct md_apksign_keys;
 const struct md_apksign_keys *md_repo_apk_keys(const md_repo *r, md_err *err);
+/* Alpine: the architecture of a record named `name` that the repository's
+ * index lists for another architecture than the repository's (and not
+ * noarch), so none of it was added; NULL if none.  For messages. */
+const char *md_repo_apk_other_arch(const md_repo *r, const char *name);
 /* Alpine: the loaded index's DESCRIPTION ("v3.22.2-206-g..."), else NULL */
 const char *md_repo_description(const md_repo *r);
 const char *md_repo_name(const md_repo *r);

@@ -340,12 +340,51 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
     return strcmp(a->name, b->name) < 0;
 }
 
+/* Alpine: the selected package other than p (and than p's other versions,
+ * which the version clash handles) that owns `name`: the package of that
+ * name, or one that provides it with a version.  apk-package(5): a
+ * versioned provides makes its package "the single possible owner for the
+ * provided name" and conflict "with any package with the same primary or
+ * provided package name" (apk-tools' solver: "conflict: same name
+ * provided"); providers without a version own nothing and may share it.
+ * -1 if none. */
+static int other_owner(md_resolve *r, const char *name, const md_repo_pkg *p)
+{
+    name_info *ni = lookup(r, name);
+    if (!ni)
+        return -1;
+    if (ni->selected >= 0 && strcmp(r->sel[ni->selected].pkg->name, p->name))
+        return ni->selected;
+    for (size_t i = 0; i < ni->nprov; i++) {
+        const provider *pv = &ni->prov[i];
+        name_info *pn = lookup(r, pv->pkg->name);
+        if (pv->version && pn->selected >= 0 && r->sel[pn->selected].pkg == pv->pkg &&
+            strcmp(pv->pkg->name, p->name))
+            return pn->selected;
+    }
+    return -1;
+}
+
+/* Alpine: the first name p owns by a versioned provides that another
+ * selected package owns too (*j its selection), or NULL. */
+static const char *owned_twice(md_resolve *r, const md_repo_pkg *p, int *j)
+{
+    for (size_t k = 0; k < p->apk->nprovides; k++)
+        if (p->apk->provides[k].version &&
+            (*j = other_owner(r, p->apk->provides[k].name, p)) >= 0)
+            return p->apk->provides[k].name;
+    return NULL;
+}
+
 /* Alpine: would selecting p break a "!name", one of its own against the
  * selection or one of the selection's against p (by its name or a name it
- * provides)? */
+ * provides), or make a name owned twice (other_owner)? */
 static bool breaks_conflict(md_resolve *r, const md_repo_pkg *p)
 {
     const md_apkindex_pkg *a = p->apk;
+    int owner;
+    if (owned_twice(r, p, &owner) || other_owner(r, p->name, p) >= 0)
+        return true;
     for (size_t k = 0; k < a->ndepends; k++) {
         const md_apkver_dep *d = &a->depends[k];
         md_repo_rel rel = { d->name, d->version, d->op, NULL, true };
@@ -646,14 +685,27 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
     }
     md_xmemstream_close(m, &av);
     name_info *pn = alt->n == 1 ? lookup(r, alt->rels[0].name) : NULL;
+    /* a name the index has only for another architecture: said so, as a
+     * whole index of another one is (trial 13h case 11) */
+    char *oarch = NULL;
+    for (size_t i = 0; r->fmt == MD_REPO_APK && alt->n == 1 && !oarch && i < r->nrepos; i++) {
+        const char *a = md_repo_apk_other_arch(r->repos[i], alt->rels[0].name);
+        if (a)
+            oarch = md_xasprintf(" (%s is in repository %s only for %s, not %s)",
+                                 alt->rels[0].name, md_repo_name(r->repos[i]), a,
+                                 md_repo_arch(r->repos[i]));
+    }
+    const char *only = oarch ? oarch : "";
     if (parent < 0 && !(pn && (pn->nreal || pn->nprov)))
-        rc = md_err_set(err, "%s: no such package in any repository", text);
+        rc = md_err_set(err, "%s: no such package in any repository%s", text, only);
     else if (pn && pn->pin)
         rc = md_err_set(err, "%s%s%s: no version satisfies in repository %s, to which %s is pinned "
                         "(available: %s)", c, *c ? " -> " : "", text, pn->pin, pn->name, av);
     else
-        rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)", c, *c ? " -> " : "", text, av);
+        rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)%s", c, *c ? " -> " : "",
+                        text, av, only);
     free(c), free(av);
+    free(oarch);
 out:
     free(text);
     return rc;
@@ -678,11 +730,37 @@ static int satisfy_deps(md_resolve *r, int i, md_err *err)
     return rc;
 }
 
+/* Does every install_if atom of p hold for the selection?  *parent: the
+ * selected package of its first positive atom (the chain's parent). */
+static bool install_if_holds(md_resolve *r, const md_repo_pkg *p, int *parent)
+{
+    md_repo_rels d;
+    if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0 || d.n != 1) {
+        md_repo_rels_free(&d);
+        return false;
+    }
+    *parent = -1;
+    bool all = true;
+    for (size_t i = 0; i < d.groups[0].n && all; i++) {
+        const md_repo_rel *rel = &d.groups[0].rels[i];
+        int j = selected_for(r, rel);
+        all = rel->conflict ? j < 0 : j >= 0;
+        if (j >= 0 && *parent < 0 && !rel->conflict)
+            *parent = j;
+    }
+    md_repo_rels_free(&d);
+    return all;
+}
+
 /* Alpine's install_if (apk-package(5)): a package whose every install_if
  * atom the selection satisfies is installed too, as apk-tools does
- * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  The candidate is the
- * best allowed version of its name, unless it would break a conflict.
- * Returns true when it selected one. */
+ * ("dhcpcd-openrc" comes with "dhcpcd" and "openrc").  Every allowed
+ * version of the name is a candidate, and the best of those whose
+ * install_if holds is taken, as apk-tools' solver checks each provider:
+ * with xen pinned to an older release, the newer xen-openrc's
+ * "i:openrc xen=4.20..." fails while the pinned release's holds (trial 13h
+ * case 2: only the best version was looked at, and nothing was added).
+ * Never at the price of a conflict.  Returns true when it selected one. */
 static bool install_if_round(md_resolve *r)
 {
     bool added = false;
@@ -690,37 +768,32 @@ static bool install_if_round(md_resolve *r)
         name_info *ni = &r->names[r->iif[k]];
         if (ni->selected >= 0 || ni->excluded)
             continue;
-        const md_repo_pkg *p = best_real(ni);
-        /* install_if only ever adds: never at the price of a conflict. */
-        if (!p || !p->apk->ninstall_if || breaks_conflict(r, p))
+        const md_repo_pkg *p = NULL;
+        int parent = -1;
+        for (size_t i = 0; i < ni->nreal; i++) {
+            const md_repo_pkg *c = ni->real[i];
+            int pa;
+            if (c->apk->ninstall_if && allowed(ni, c) && (!p || better(c, p)) &&
+                !breaks_conflict(r, c) && install_if_holds(r, c, &pa))
+                p = c, parent = pa;
+        }
+        if (!p)
             continue;
         md_repo_rels d;
-        if (md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL) < 0)
-            continue;
-        int parent = -1;
-        bool all = true;
-        for (size_t i = 0; i < d.groups[0].n && all; i++) {
-            const md_repo_rel *rel = &d.groups[0].rels[i];
-            int j = selected_for(r, rel);
-            all = rel->conflict ? j < 0 : j >= 0;
-            if (j >= 0 && parent < 0 && !rel->conflict)
-                parent = j;
-        }
-        if (all) {
-            char *text = md_repo_group_str(r->fmt, &d.groups[0]);
-            select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
-            free(text);
-            added = true;
-        }
+        md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL);
+        char *text = md_repo_group_str(r->fmt, &d.groups[0]);
+        select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
+        free(text);
         md_repo_rels_free(&d);
+        added = true;
     }
     return added;
 }
 
 /* Alpine's conflicts: no selected package may match a "!name" of another
  * selected one (the package's own names excepted: apk-tools lets a
- * package conflict with what it replaces under its own name).  Refused
- * with both chains. */
+ * package conflict with what it replaces under its own name), and no name
+ * may have two owners (other_owner).  Refused with both chains. */
 static int check_conflicts(md_resolve *r, md_err *err)
 {
     int rc = 0;
@@ -743,6 +816,17 @@ static int check_conflicts(md_resolve *r, md_err *err)
             free(c1), free(c2), free(t);
         }
         md_repo_rels_free(&d);
+        int j;
+        const char *name = rc ? NULL : owned_twice(r, r->sel[i].pkg, &j);
+        if (name) {
+            char *c1 = chain(r, (int)i), *c2 = chain(r, j);
+            rc = md_err_set(err, "%s: %s %s and %s %s (selected for %s) both provide %s: a "
+                            "versioned provides makes its package the name's only owner "
+                            "(apk-package(5); apk: \"conflict: same name provided\")", c1,
+                            r->sel[i].pkg->name, r->sel[i].pkg->version, r->sel[j].pkg->name,
+                            r->sel[j].pkg->version, c2, name);
+            free(c1), free(c2);
+        }
     }
     return rc;
 }
@@ -985,6 +1069,7 @@ static char *apk_name(const md_repo_pkg *p)
 typedef struct apk_check {
     const md_repo_pkg *pkg;
     const md_apksign_keys *keys;
+    const char *label; /* NAME-VERSION.apk, the repository's name of it */
 } apk_check;
 
 /* An .apk is the one its index names when apk.h's whole chain holds:
@@ -994,7 +1079,7 @@ typedef struct apk_check {
 static int check_apk(const char *path, void *ctx, md_err *err)
 {
     const apk_check *c = ctx;
-    md_apk *a = md_apk_open(path, c->keys, c->pkg->apk, err);
+    md_apk *a = md_apk_open_as(path, c->label, c->keys, c->pkg->apk, err);
     md_apk_free(a);
     return a ? 0 : -1;
 }
@@ -1025,7 +1110,8 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);
         char *old = apk ? NULL : deb_apt_name(s->pkg);
-        apk_check ac = { s->pkg, NULL };
+        char *label = apk ? md_apkindex_pkg_filename(s->pkg->apk) : NULL;
+        apk_check ac = { s->pkg, NULL, label };
         for (size_t k = 0; apk && k < r->nrepos; k++)
             if (r->repos[k] == s->pkg->repo)
                 ac.keys = keys[k];
@@ -1042,6 +1128,7 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
         free(url);
         free(name);
         free(old);
+        free(label);
     }
     md_fetch_unlock(lock);
     free(dir);
@@ -1057,6 +1144,12 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
 
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
 {
+    return md_resolve_write_lock_with(r, path, NULL, err);
+}
+
+int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char *extra,
+                               md_err *err)
+{
     bool apk = r->fmt == MD_REPO_APK;
     char *buf = NULL;
     size_t len = 0;
@@ -1067,8 +1160,12 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
                "# repository NAME URL %s\n", apk ? "ARCH INDEX" : "SUITE");
     for (size_t i = 0; i < r->nrepos; i++) {
         const char *d = md_repo_description(r->repos[i]);
-        if (!d || !*d || strpbrk(d, " \t"))
-            d = "-"; /* the column is one word */
+        bool word = d && *d;
+        for (const unsigned char *c = (const unsigned char *)d; word && *c; c++)
+            word = *c > ' ' && *c != 0x7f;
+        if (!word)
+            d = "-"; /* the column is one word of text: a blank or a control
+                        character (an ESC sequence: trial 13h case 9) is not */
         fprintf(f, "repository %s %s %s%s%s\n", md_repo_name(r->repos[i]), md_repo_url_shown(r->repos[i]),
                 apk ? md_repo_arch(r->repos[i]) : md_repo_suite(r->repos[i]), apk ? " " : "",
                 apk ? d : "");
@@ -1080,6 +1177,8 @@ int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err)
                 md_repo_name(p->repo), (unsigned long long)p->size,
                 apk ? p->apk->checksum : p->sha256);
     }
+    if (extra)
+        fputs(extra, f);
     fclose(f);
     int rc = md_write_atomic(path, buf, len, 0644, err);
     free(buf);

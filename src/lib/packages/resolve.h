@@ -28,7 +28,9 @@
  * version, provider_priority (k:), repository order (apk-tools'
  * compare_providers); a name provided without a version is taken only
  * from a package with a provider_priority; a provider whose name another
- * version took is learnt and resolution restarts; a package whose
+ * version took is learnt and resolution restarts; a name provided with a
+ * version has one owner (two packages owning it are refused, as apk's
+ * "conflict: same name provided"); a package whose
  * install_if atoms all hold is added; a candidate that would break a
  * "!name" is passed over while another fits, else the conflict is an
  * error naming both chains.
@@ -120,9 +122,13 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
  * repository, then one "package NAME VERSION ARCH REPOSITORY SIZE SHA256"
  * line per package, sorted by name.  Alpine: "repository NAME URL ARCH
  * INDEX" (INDEX: the APKINDEX's DESCRIPTION, "-" when empty or not one
- * word) and SHA256's column is the index's C: checksum ("Q1...").  URL is
+ * word of printable characters) and SHA256's column is the index's C: checksum ("Q1...").  URL is
  * md_url_shown's: the lock travels with the image (its manifest), a
  * password in URL= does not. */
 int md_resolve_write_lock(const md_resolve *r, const char *path, md_err *err);
+/* The same with `extra` (lines, each ending in '\n'; NULL: none) after the
+ * packages: the build's manifest adds the modloop it read there. */
+int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char *extra,
+                               md_err *err);
 
 #endif

@@ -1783,6 +1783,35 @@ static void apply_microcode(md_spec *s)
         apply_set(s, &(struct pkgset){ intel, intel_ex, none, NULL });
 }
 
+/* Keys whose work is Debian's packages and layout, on a Type=apk spec:
+ * they would ask the resolver for Debian's names (qemu-system-xen,
+ * amd64-microcode: "no such package", without the line; trial 13h case 3)
+ * or, Essential=yes, do nothing (Alpine's indexes have no Essential field:
+ * case 5).  Refused at their line with Alpine's way, as the Debian-only
+ * repository keys are (check_repo_type). */
+static int check_alpine_keys(md_spec *s)
+{
+    if (s->repos[0].type != MD_SPEC_REPO_APK)
+        return 0;
+    if (s->hvm)
+        return md_err_set(s->err, "%s: [Xen] HVM=yes is for Debian specs (it adds "
+                          "Debian's device model packages and trims them); on Type=apk "
+                          "add Alpine's device model to [Packages] Include= instead: xen-qemu "
+                          "(\"QEMU for XEN\", which brings seabios-bin), from the release "
+                          "of your xen package", md_spec_key_at(s, "Xen", "HVM"));
+    if (s->ucode)
+        return md_err_set(s->err, "%s: [Xen] Microcode= is for Debian specs: it adds "
+                          "Debian's microcode packages and takes their blobs from "
+                          "/usr/lib/firmware/*-ucode; Alpine's amd-ucode and intel-ucode are "
+                          "not read by mkdom0; leave Microcode= out on Type=apk",
+                          md_spec_key_at(s, "Xen", "Microcode"));
+    if (s->essential)
+        return md_err_set(s->err, "%s: [Packages] Essential=yes is for Debian specs: Alpine's "
+                          "indexes mark no package essential, so it would add nothing; name "
+                          "the packages in Include=", md_spec_key_at(s, "Packages", "Essential"));
+    return 0;
+}
+
 static int validate(md_spec *s)
 {
     if (check_level(s) < 0 || check_gateway(s) < 0 || check_hosts(s) < 0)
@@ -1830,7 +1859,7 @@ static int validate(md_spec *s)
     }
     if (s->sb_key && check_sb_pair(s) < 0)
         return -1;
-    if (check_microcode(s) < 0 || check_ucode_args(s) < 0)
+    if (check_alpine_keys(s) < 0 || check_microcode(s) < 0 || check_ucode_args(s) < 0)
         return -1;
     apply_hvm(s);
     apply_route(s);
