@@ -205,8 +205,47 @@ static void test_hosts_file(void)
     CHECK_ERR(&err, "/fleet/web1.ini:2: [Host web1] is also at test.ini:10");
 }
 
+/* What inih would cut or drop without a word is refused at its line
+ * (trial 9h cases 1, 5, 6). */
+static void test_reader_no_silent_cut(void)
+{
+    md_err err = MD_ERR_INIT;
+    const char *bad[][2] = {
+        /* ' ;' starts inih's inline comment: nano was dropped */
+        { "[Packages]\nInclude=vim ;nano\n", "test.ini:10: ';' after a blank" },
+        { "[Packages]\nInclude=vim\n  less\t;nano\n", "test.ini:11: ';' after a blank" },
+        { "[System]\nAddress=10.0.0.1/24 ; reboot\n", "test.ini:10: ';' after a blank" },
+        /* inih's other separator */
+        { "[System]\nHostname: evil\n", "test.ini:10: expected Key=Value: ':' is not a separator" },
+        /* inih ignored what followed a header */
+        { "[System] Hostname=x\n", "test.ini:9: text after the section header's ']'" },
+        { "[Repository r]\n", "test.ini:9: [Repository r] has no keys" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = md_xasprintf(MIN "%s", bad[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad[i][1]);
+        free(text);
+    }
+    /* ';' with no blank before it, ':' after '=', and a comment after a
+     * header's blanks stay what they were */
+    md_spec *s = parse(MIN "[System]\nHostname=a\n[Files]\nCopy=/etc/hostname:/x;y\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    /* a repository name past inih's 49 bytes is kept whole */
+    const char *long_name = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr";
+    char *text = md_xasprintf(MIN "[Repository %s]\nURL=file:///x\n", long_name);
+    CHECK(parse(text, &err) == NULL);
+    free(text);
+    text = md_xasprintf("[Repository %s] has no Suite=", long_name);
+    CHECK_ERR(&err, text);
+    free(text);
+    md_err_clear(&err);
+}
+
 int main(void)
 {
+    test_reader_no_silent_cut();
     make_specdir();
     test_hosts_file();
     test_repos_linear();
@@ -682,8 +721,21 @@ int main(void)
         { "[Host a]\nMAC=52:54:00:00:00:01\nGateway=192.0.2.1\n", "test.ini:11: Gateway=192.0.2.1 without Address=" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:12: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=-x\n", "test.ini:11: Hostname=-x: not a host name" },
-        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host a.b]: a host's name is one label" },
-        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host ../x]: a host's name is one label" },
+        /* a bad name at its header's line */
+        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a.b]: a host's name is one label" },
+        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host ../x]: a host's name is one label" },
+        /* RFC 1123 on the whole name: inih's copy stopped at 49 bytes, so
+         * 64 letters passed as 49 (trial 9h case 1) */
+        { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n",
+          "test.ini:9: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: a host's name is one label" },
+        /* two names alike in their first 49 bytes are two hosts, not "again" */
+        { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n"
+          "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab]\nMAC=52:54:00:00:00:01\n",
+          "test.ini:12: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab] MAC=52:54:00:00:00:01 is also "
+          "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]'s" },
+        /* a host with no keys vanished without a word (trial 9h case 9) */
+        { "[Host a]\n", "test.ini:9: [Host a] has no keys: a host needs MAC= (required)" },
+        { "[Host a]\n# later\n[Host b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a] has no keys" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nRole=web\n", "test.ini:11: unknown key Role in [Host a]" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAuthorizedKeys=/nonexistent/k.pub\n", "test.ini:11: AuthorizedKeys" },
         { "[Host a]\nMAC=52:54:00:00:00:01\n  52:54:00:00:00:02\n", "test.ini:11: indented line: it would continue MAC=" },

@@ -90,13 +90,20 @@ struct md_spec {
     unsigned sec_line; /* a section header's line, until its first key */
     unsigned cur_sec_line; /* the current section's header line (0: none) */
     bool cont; /* the line being handled continues the previous key's value */
+    char *const *sec_name; /* the reader's whole name of the current section */
     bool any_key;
     bool in_hosts; /* reading a hosts file ([Image] Hosts=) */
     md_err *err;
 };
 
 /* inih does not tell the handler the line number in the build Debian
- * ships, so the reader counts lines as it hands them over. */
+ * ships, so the reader counts lines as it hands them over.  It also looks
+ * at each whole line before inih does, for what inih would otherwise cut
+ * or drop without a word (trial 9h cases 1, 5, 6, 9): inih keeps 49 bytes
+ * of a section's name (INI_MAX_SECTION, fixed in its build), takes " ;"
+ * in a value as a comment (INI_ALLOW_INLINE_COMMENTS) and "Key: value" as
+ * "Key=value", ignores what follows a header's ']', and calls no handler
+ * for a section with no keys. */
 struct reader {
     const char *p;
     unsigned *line;
@@ -106,13 +113,39 @@ struct reader {
     unsigned too_long; /* the first line longer than inih's buffer, 0 if none */
     unsigned empty_sec; /* the line of a "[]" header, 0 if none */
     int max;           /* that buffer's size less its NUL, in bytes */
+    char *sec;         /* the current section's whole name (inih's is cut) */
+    unsigned sec_at;   /* its header's line */
+    unsigned bad;      /* the first line refused here, 0 if none */
+    char *why;         /* and why (allocated) */
 };
+
+static char *refuse_line(struct reader *r, char *why)
+{
+    r->bad = *r->line;
+    r->why = why;
+    return NULL;
+}
+
+/* A [Host NAME] or [Repository NAME] with no keys at all: inih never
+ * calls the handler for it, so the host or repository vanished unseen. */
+static char *check_empty_section(struct reader *r)
+{
+    if (r->sec && !r->have_prev &&
+        (!strncmp(r->sec, "Host ", 5) || !strncmp(r->sec, "Repository ", 11))) {
+        *r->line = r->sec_at;
+        return refuse_line(r, md_xasprintf("[%s] has no keys: %s", r->sec,
+                                           r->sec[0] == 'H' ? "a host needs MAC= (required)"
+                                                            : "a repository needs URL= and "
+                                                              "Suite="));
+    }
+    return NULL;
+}
 
 static char *read_line(char *buf, int size, void *stream)
 {
     struct reader *r = stream;
     if (!*r->p)
-        return NULL;
+        return check_empty_section(r);
     size_t n = strcspn(r->p, "\n");
     (*r->line)++;
     /* inih's line buffer is fixed (INI_MAX_LINE in Debian's build): a longer
@@ -126,13 +159,39 @@ static char *read_line(char *buf, int size, void *stream)
     memcpy(buf, r->p, n);
     buf[n] = '\0';
     r->p += n + (r->p[n] == '\n');
+    const char *t = buf;
+    if (*r->line == 1 && !strncmp(t, "\xef\xbb\xbf", 3)) /* inih skips a UTF-8 BOM */
+        t += 3;
+    const char *line = t;
+    t += strspn(t, " \t\r");
+    bool blank = !*t || *t == '#' || *t == ';';
     /* inih (INI_ALLOW_MULTILINE) hands an indented non-blank, non-comment
      * line after a key of the same section to the handler as that key
      * again, with the line as its value; a section header forgets the key. */
-    const char *t = buf + strspn(buf, " \t\r");
-    bool blank = !*t || *t == '#' || *t == ';';
-    *r->cont = !blank && t > buf && r->have_prev;
-    if (*t == '[') {
+    *r->cont = !blank && t > line && r->have_prev;
+    if (blank)
+        return buf;
+    /* ';' after a blank starts a comment for inih, anywhere on a line:
+     * "Include=vim ;nano" installed vim alone. */
+    for (const char *c = t + 1; *c; c++)
+        if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t'))
+            return refuse_line(r, md_xstrdup("';' after a blank: the INI reader would take the "
+                                             "rest of the line as a comment and drop it; a "
+                                             "comment goes on a line of its own, starting with "
+                                             "'#' or ';'"));
+    if (*t == '[' && !*r->cont) {
+        const char *end = strchr(t, ']');
+        if (end) {
+            /* "[Kernel] Args=x" was the header alone */
+            if (end[1 + strspn(end + 1, " \t\r")])
+                return refuse_line(r, md_xasprintf("text after the section header's ']': a "
+                                                   "header stands alone on its line"));
+            if (check_empty_section(r))
+                return NULL;
+            free(r->sec);
+            r->sec = md_xstrndup(t + 1, (size_t)(end - t - 1));
+            r->sec_at = *r->line;
+        }
         r->have_prev = false;
         *r->sec_line = *r->line;
         /* "[]": its keys were said to be "outside of any [Section]" and
@@ -141,9 +200,13 @@ static char *read_line(char *buf, int size, void *stream)
             r->empty_sec = *r->line;
             return NULL;
         }
+        return buf;
     }
-    else if (!blank)
-        r->have_prev = true;
+    /* inih splits a key line at its first '=' or ':': "Hostname: evil"
+     * set the host name. */
+    if (!*r->cont && t[strcspn(t, "=:")] == ':')
+        return refuse_line(r, md_xstrdup("expected Key=Value: ':' is not a separator in a spec"));
+    r->have_prev = true;
     return buf;
 }
 
@@ -1234,9 +1297,11 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
 {
     /* NAME names the host's keys directory and files in the netboot tree,
      * and is its host name unless Hostname= says otherwise. */
-    if (!valid_hostname(name) || strchr(name, '.'))
+    if (!valid_hostname(name) || strchr(name, '.')) {
+        s->line = s->cur_sec_line ? s->cur_sec_line : s->line; /* at the header */
         return fail(s, "[Host %s]: a host's name is one label of 1 to 63 letters, digits and "
                        "inner hyphens (RFC 1123; it names the host's files)", name);
+    }
     struct host *h = host_get(s, name);
     if (!strcmp(k, "MAC")) {
         char mac[18];
@@ -1279,6 +1344,8 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     md_spec *s = user;
     if (s->err->set)
         return 0;
+    if (s->sec_name && *s->sec_name)
+        sec = *s->sec_name; /* inih's copy stops at 49 bytes */
     if (s->cont && !is_list_key(sec, k))
         return fail(s, "indented line: it would continue %s=, which takes one value (only list "
                        "keys continue on indented lines); write it unindented as a key of its "
@@ -1382,12 +1449,23 @@ static int load_into(md_spec *s, const char *text, const char *origin, const cha
     s->cur_sec_line = 0;
     unsigned outer = s->cur_file; /* a Base='s text is read in the middle of a file */
     s->cur_file = ++s->nfiles;
+    char *const *outer_name = s->sec_name;
     struct reader rd = { .p = text, .line = &s->line, .sec_line = &s->sec_line, .cont = &s->cont };
+    s->sec_name = &rd.sec;
     int r = ini_parse_stream(read_line, &rd, on_key, s);
     s->cur_file = outer;
     s->cur_sec_line = outer_sec;
-    if (s->err->set)
+    s->sec_name = outer_name;
+    free(rd.sec);
+    if (s->err->set) {
+        free(rd.why);
         return -1;
+    }
+    if (rd.bad) {
+        md_err_set(s->err, "%s:%u: %s", origin, rd.bad, rd.why);
+        free(rd.why);
+        return -1;
+    }
     if (rd.empty_sec)
         return md_err_set(s->err, "%s:%u: [] names no section", origin, rd.empty_sec);
     if (rd.too_long)
