@@ -179,11 +179,18 @@ static void test_hosts_file(void)
     put("fleet/samemac.ini", "[Host z]\nMAC=52:54:00:00:11:01\n", 0644);
     put("fleet/nested.ini", "[Host a]\nMAC=52:54:00:00:11:07\n[Image]\nHosts=hosts.ini\n", 0644);
     put("fleet/theirs.ini", "[Host a]\nMAC=52:54:00:00:11:01\n", 0666);
+    /* files named by mistake: errors say what, never their text (trial 9h case 3) */
+    put("fleet/pgpass", "db.example.com:5432:prod:admin:S3cr3tPassw0rd\n", 0600);
+    put("fleet/env", "TOKEN=S3cr3tPassw0rd\n", 0600);
+    put("fleet/secsec", "[S3cr3tPassw0rd]\nx=y\n", 0600);
     const char *bad[][2] = {
+        { "Hosts=fleet/pgpass\n", "/fleet/pgpass:1: expected Key=Value" },
+        { "Hosts=fleet/env\n", "/fleet/env:1: a key outside of any [Host NAME] section" },
+        { "Hosts=fleet/secsec\n", "/fleet/secsec:2: a section other than [Host NAME] in a hosts file" },
         { "Hosts=fleet/badmac.ini\n", "/fleet/badmac.ini:2: MAC=52:54:00:00:11: expected a NIC's MAC" },
-        { "Hosts=fleet/xen.ini\n", "/fleet/xen.ini:4: [Xen] in a hosts file: it holds [Host NAME] sections only" },
-        { "Hosts=fleet/outside.ini\n", "/fleet/outside.ini:1: Dom0Mem= outside of any [Host NAME] section" },
-        { "Hosts=fleet/nested.ini\n", "/fleet/nested.ini:4: [Image] in a hosts file" },
+        { "Hosts=fleet/xen.ini\n", "/fleet/xen.ini:4: a section other than [Host NAME] in a hosts file: it holds [Host NAME] sections only" },
+        { "Hosts=fleet/outside.ini\n", "/fleet/outside.ini:1: a key outside of any [Host NAME] section" },
+        { "Hosts=fleet/nested.ini\n", "/fleet/nested.ini:4: a section other than [Host NAME] in a hosts file" },
         { "Hosts=fleet/nonexistent.ini\n", "test.ini:10: Hosts=: " },
         { "Hosts=\n", "test.ini:10: Hosts= names no file" },
         { "Hosts=fleet/theirs.ini\n", "test.ini:10: Hosts=: " },
@@ -198,6 +205,7 @@ static void test_hosts_file(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *text = md_xasprintf(MIN "[Image]\n%s", bad[i][0]);
         CHECK(parse(text, &err) == NULL);
+        CHECK(!strstr(err.msg, "S3cr3t"));
         CHECK_ERR(&err, bad[i][1]);
         free(text);
     }

@@ -1387,9 +1387,12 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
     }
     int r;
     if (s->in_hosts && strncmp(sec, "Host ", 5))
-        r = *sec ? fail(s, "[%s] in a hosts file: it holds [Host NAME] sections only (Hosts=)", sec)
-                 : fail(s, "%s= outside of any [Host NAME] section: a hosts file holds [Host NAME] "
-                           "sections only (Hosts=)", k);
+        /* without the section's or key's text: a file named by mistake
+         * may be a secret one (trial 9h case 3) */
+        r = *sec ? fail(s, "a section other than [Host NAME] in a hosts file: it holds [Host NAME] "
+                           "sections only (Hosts=)")
+                 : fail(s, "a key outside of any [Host NAME] section: a hosts file holds [Host "
+                           "NAME] sections only (Hosts=)");
     else if (!strcmp(sec, "Image"))
         r = image_key(s, k, v);
     else if (!strncmp(sec, "Repository ", 11))
