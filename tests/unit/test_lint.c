@@ -2180,6 +2180,34 @@ static void test_inputs(void)
     md_lint_free(l);
     free(p);
 
+    /* a lone config: the files it loads that are next to it but no
+     * regular file are errors, as in an output directory (trial 9h case 4) */
+    {
+        /* three levels down: near_find looks up to two directories up */
+        char *ld = tmp("lone/boot/grub");
+        md_mkdir_p(ld, 0755, &err);
+        char *lg = tmp("lone/boot/grub/grub.cfg");
+        const char *lc = "menuentry 'x' {\n" XEN_OK "module2 /vmlinuz console=ttyS0,115200 "
+                         "console=hvc0\n" ROOTFS_OK "}\n";
+        write_file(lg, lc, strlen(lc));
+        char *lr = tmp("lone/boot/grub/rootfs.cpio.gz"), *lx = tmp("lone/boot/grub/xen.gz");
+        CHECK(symlink("/dev/zero", lr) == 0 && symlink("/nonexistent", lx) == 0);
+        md_err_clear(&err);
+        CHECK(inputs1(lg, MD_LINT_AUTO, &l, &err) == 0);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rootfs.cpio.gz is a symlink to /dev/zero, a character device, not a regular file"));
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "xen.gz is a symlink to /nonexistent, which does not resolve"));
+        md_lint_free(l);
+        /* nothing there: it may be elsewhere, no error */
+        CHECK(unlink(lr) == 0 && unlink(lx) == 0);
+        CHECK(inputs1(lg, MD_LINT_AUTO, &l, &err) == 0);
+        CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+        md_lint_free(l);
+        free(lr);
+        free(lx);
+        free(lg);
+        free(ld);
+    }
+
     /* an output directory: grub.cfg checked against its rootfs (no /init,
      * no rdinit=), the rootfs against xen-4.20.gz */
     char *od = tmp("out");
