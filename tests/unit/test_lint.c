@@ -2159,6 +2159,11 @@ static void test_inputs(void)
     CHECK(inputs1("/nonexistent/grub.cfg", MD_LINT_AUTO, &l, &err) < 0);
     CHECK_ERR(&err, "/nonexistent/grub.cfg: cannot open");
     md_lint_free(l);
+    /* --xen on a device: what it is, not a stray errno (trial 9h case 10) */
+    md_err_clear(&err);
+    CHECK(inputs1("/dev/zero", MD_LINT_XEN, &l, &err) < 0);
+    CHECK_ERR(&err, "/dev/zero: not a regular file (a device or socket)");
+    md_lint_free(l);
 
     /* recognized by content, whatever the name */
     p = tmp("boot.conf");
