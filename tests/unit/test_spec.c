@@ -573,9 +573,44 @@ int main(void)
     /* issue 9: values that would make fields of /etc/shadow or a bad host name */
     CHECK(parse(MIN "[System]\nRootPasswordHash=$6$salt$hash:0:99999:7:::\n", &err) == NULL);
     CHECK_ERR(&err, "crypt(3) hash");
-    s = parse(MIN "[System]\nRootPasswordHash=$6$rounds=5000$salt$abc./XYZ019\n", &err);
+    s = parse(MIN "[System]\nRootPasswordHash=$6$rounds=5000$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1\n", &err);
     CHECK(s != NULL);
     md_spec_free(s);
+    /* the crypt(5) form: id, salt and a hash of the id's length (trial 9h
+     * case 8: "$6$$" and "$1$" went into /etc/shadow), or ! or * */
+    const char *hashes[][2] = {
+        { "$6$$", "a $6$ (SHA-512) hash is $6$[rounds=N$]SALT$HASH" },
+        { "$6$salt$short", "a $6$ (SHA-512) hash" },
+        { "$6$rounds=x$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "its rounds= is not a number" },
+        { "$5$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "a $5$ (SHA-256) hash" },
+        { "$1$", "not a hash kind" },
+        { "$1$sj1Czuoh$Mp4Ll1P.Ev.1wjWa3pyKR.", "not a hash kind" },
+        { "$y$j9T$salt$short", "a yescrypt or scrypt hash" },
+        { "$2b$1$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "a bcrypt hash" },
+        { "!!", "it does not start with $ID$" },
+        { "hunter2", "it does not start with $ID$" },
+    };
+    for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++) {
+        char *text = md_xasprintf(MIN "[System]\nRootPasswordHash=%s\n", hashes[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, hashes[i][1]);
+        CHECK(!strstr(err.msg, "hunter2"));
+        free(text);
+    }
+    const char *good_hashes[] = {
+        "!", "*", "$6$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "!$6$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "$5$s$P7f3k8XbwBxCqNMsj.0eVL1dXLOEbS6tjEvy1KUMqBC",
+        "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+    };
+    for (size_t i = 0; i < sizeof good_hashes / sizeof *good_hashes; i++) {
+        char *text = md_xasprintf(MIN "[System]\nRootPasswordHash=%s\n", good_hashes[i]);
+        s = parse(text, &err);
+        if (!s)
+            fprintf(stderr, "%s: %s\n", good_hashes[i], err.msg);
+        CHECK(s != NULL);
+        md_spec_free(s);
+        free(text);
+    }
     char *long_label = md_xasprintf(MIN "[System]\nHostname=%0*d\n", 64, 0);
     char *long_name = md_xasprintf(MIN "[System]\nHostname=a%0*d\n", 150, 0);
     const char *bad_hosts[] = { MIN "[System]\nHostname=-foo\n", MIN "[System]\nHostname=.\n",
@@ -973,7 +1008,7 @@ int main(void)
      * (inih's continuation); every such key refuses it, naming the line */
     const char *single[] = { "[Image]\nName=a\n", "[Image]\nCompression=gzip\n",
                              "[System]\nHostname=a\n", "[System]\nBridge=br0\n",
-                             "[System]\nRootPasswordHash=$6$a$b\n", "[Xen]\nDom0Mem=1G\n",
+                             "[System]\nRootPasswordHash=*\n", "[Xen]\nDom0Mem=1G\n",
                              "[Xen]\nArgs=a\n", "[Kernel]\nArgs=a\n", "[Packages]\nEssential=no\n",
                              "[Guests]\nShutdownTimeout=5\n", "[SSH]\nKeysDir=k\n",
                              "[Repository q]\nURL=file:///q\nKeyring=k.gpg\nSuite=s\n", NULL };

@@ -210,9 +210,66 @@ static char *read_line(char *buf, int size, void *stream)
     return buf;
 }
 
-/* What crypt(3) hashes are written with: the itoa64 alphabet, '$' between
- * fields, and "rounds=N," style parameters (crypt(5)). */
-#define CRYPT_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./$=,"
+/* crypt(5)'s itoa64 alphabet, that salts and hashes are written in. */
+#define ITOA64 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./"
+
+/* Is [p, p+n) n bytes of itoa64, n in [min, max]? */
+static bool itoa64_span(const char *p, size_t n, size_t min, size_t max)
+{
+    return n >= min && n <= max && strspn(p, ITOA64) >= n;
+}
+
+/* NULL when `v` is a crypt(5) hash of a kind libxcrypt and busybox read
+ * (yescrypt $y$, gost-yescrypt $gy$, scrypt $7$, bcrypt $2b$/$2a$/$2y$,
+ * SHA-512 $6$ and SHA-256 $5$, with salt and hash of their lengths),
+ * "!" or "*" (no password login), or "!" before a hash (locked); else why
+ * not.  "$6$$" or "$1$" went into /etc/shadow as such and no password
+ * matched it (trial 9h case 8). */
+static const char *crypt_form(const char *v)
+{
+    if (!strcmp(v, "!") || !strcmp(v, "*"))
+        return NULL;
+    if (v[0] == '!')
+        v++;
+    if (v[0] != '$')
+        return "it does not start with $ID$";
+    const char *id = v + 1, *f[4] = { 0 };
+    size_t nf = 0;
+    for (const char *p = strchr(id, '$'); p && nf < 4; p = strchr(p + 1, '$'))
+        f[nf++] = p + 1;
+    size_t idn = f[0] ? (size_t)(f[0] - 1 - id) : strlen(id);
+    size_t last = nf ? strlen(f[nf - 1]) : 0;
+#define FLEN(i) ((i) + 1 < nf ? (size_t)(f[(i) + 1] - 1 - f[i]) : strlen(f[i]))
+    if ((idn == 1 && (*id == '6' || *id == '5'))) {
+        size_t hash = *id == '6' ? 86 : 43;
+        size_t k = nf == 3 && !strncmp(f[0], "rounds=", 7) ? 1 : 0;
+        if (k && (FLEN(0) < 8 || strspn(f[0] + 7, "0123456789") != FLEN(0) - 7))
+            return "its rounds= is not a number";
+        if (nf != 2 + k || !itoa64_span(f[k], FLEN(k), 1, 16) ||
+            !itoa64_span(f[k + 1], last, hash, hash))
+            return *id == '6' ? "a $6$ (SHA-512) hash is $6$[rounds=N$]SALT$HASH: a salt of 1 to "
+                                "16 and a hash of 86 characters of ./0-9A-Za-z"
+                              : "a $5$ (SHA-256) hash is $5$[rounds=N$]SALT$HASH: a salt of 1 to "
+                                "16 and a hash of 43 characters of ./0-9A-Za-z";
+        return NULL;
+    }
+    if ((idn == 1 && (*id == 'y' || *id == '7')) || (idn == 2 && !strncmp(id, "gy", 2))) {
+        if (nf != 3 || !itoa64_span(f[0], FLEN(0), 1, 64) || !itoa64_span(f[1], FLEN(1), 1, 128) ||
+            !itoa64_span(f[2], last, 43, 43))
+            return "a yescrypt or scrypt hash is $ID$PARAMS$SALT$HASH, each of ./0-9A-Za-z, "
+                   "the hash 43 characters";
+        return NULL;
+    }
+    if (idn == 2 && id[0] == '2' && strchr("aby", id[1]) && id[1]) {
+        if (nf != 2 || FLEN(0) != 2 || strspn(f[0], "0123456789") != 2 ||
+            !itoa64_span(f[1], last, 53, 53))
+            return "a bcrypt hash is $2b$NN$ and 53 characters of ./0-9A-Za-z";
+        return NULL;
+    }
+#undef FLEN
+    return "not a hash kind the image's login reads securely: yescrypt ($y$), SHA-512 ($6$), "
+           "SHA-256 ($5$), bcrypt ($2b$) or scrypt ($7$)";
+}
 
 /* RFC 1123 section 2.1 host name: dot-separated labels of 1..63
  * letters, digits and hyphens, not starting or ending with a hyphen; 253
@@ -1009,10 +1066,10 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "System") && !strcmp(k, "RootPasswordHash")) {
         /* It becomes /etc/shadow's second field: a ':' or newline would make
          * fields or lines of its own. */
-        if (*v && (v[0] != '$' || v[strspn(v, CRYPT_CHARS)]))
-            return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$... (letters, "
-                           "digits and . / $ = , only); generate one with 'openssl passwd "
-                           "-6'");
+        const char *why = *v ? crypt_form(v) : NULL;
+        if (why) /* the value is not shown: it may be a password written by mistake */
+            return fail(s, "RootPasswordHash: expected a crypt(3) hash such as $6$SALT$HASH: "
+                           "%s; generate one with 'openssl passwd -6' or mkpasswd", why);
         return set_str(&s->root_hash, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "Bridge")) {
