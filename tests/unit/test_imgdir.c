@@ -619,6 +619,21 @@ static void test_dirs_and_client_key(const char *tmp)
     p = md_cache_dir();
     CHECK_STR(p, "/home/u/.cache/mkdom0");
     free(p);
+    /* relative: ignored, as the XDG Base Directory spec says (trial 9h case 15) */
+    setenv("XDG_CACHE_HOME", "relcache", 1);
+    setenv("XDG_STATE_HOME", "relstate", 1);
+    p = md_cache_dir();
+    CHECK_STR(p, "/home/u/.cache/mkdom0");
+    free(p);
+    p = md_state_dir();
+    CHECK_STR(p, "/home/u/.local/state/mkdom0");
+    free(p);
+    setenv("XDG_CACHE_HOME", "/c", 1);
+    p = md_cache_dir();
+    CHECK_STR(p, "/c/mkdom0");
+    free(p);
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("XDG_STATE_HOME");
     /* No HOME: the same fallback for every directory. */
     setenv("HOME", "", 1);
     CHECK_STR(md_home_dir(), "/tmp");
