@@ -468,6 +468,9 @@ Files|Overlay=$W/a-fifo|Overlay=: $W/a-fifo: not a directory (a FIFO)
 SSH|KeysDir=/dev/null|KeysDir=: /dev/null: not a directory (a device or socket)
 Guests|Autostart=$W/a-dir|Autostart=: $W/a-dir: not a regular file (a directory)
 Guests|Autostart=$W/a-fifo|Autostart=: $W/a-fifo: not a regular file (a FIFO)
+Files|Copy=/proc/self/environ:/x|Copy=: /proc/self/environ: a file of the kernel's procfs, not of a disk
+Packages|Include=vim ;nano|';' after a blank: the INI reader would take the rest of the line as a comment
+System|Hostname: evil|expected Key=Value: ':' is not a separator
 Xen|Args=a\$b|[Xen] Args=: extra Xen arguments 'a\$b': character '\$' would be interpreted by GRUB's config parser
 Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
 Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'

@@ -651,7 +651,9 @@ static int guest_settings(struct build *b)
     for (size_t i = 0; r == 0 && i < auto_cfgs->n; i++) {
         const char *slash = strrchr(auto_cfgs->v[i], '/');
         char *dest = md_xasprintf("/etc/xen/auto/%s", slash ? slash + 1 : auto_cfgs->v[i]);
-        r = md_overlay_add_file(b->tree, auto_cfgs->v[i], dest, 0644, b->sde, "autostart", b->err);
+        /* its own mode, as Copy=: an xl config may hold vncpasswd= (trial
+         * 9h case 14: a 0600 config became 0644) */
+        r = md_overlay_add_file(b->tree, auto_cfgs->v[i], dest, -1, b->sde, "autostart", b->err);
         free(dest);
     }
     if (r < 0)
