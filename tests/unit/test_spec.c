@@ -213,6 +213,37 @@ static void test_hosts_file(void)
     CHECK_ERR(&err, "/fleet/web1.ini:2: [Host web1] is also at test.ini:10");
 }
 
+/* Drop= and Keep= are capped: build time was patterns x files (trial 9h
+ * case 16: 200,000 patterns, 268 s) */
+static void test_pattern_cap(void)
+{
+    md_err err = MD_ERR_INIT;
+    for (int keep = 0; keep < 2; keep++) {
+        char *many = md_xstrdup(MIN "[Files]\n");
+        for (int i = 0; i < 4097; i++) {
+            char *n = md_xasprintf("%s%s=/x%d*\n", many, keep ? "Keep" : "Drop", i);
+            free(many);
+            many = n;
+        }
+        CHECK(parse(many, &err) == NULL);
+        CHECK_ERR(&err, keep ? "test.ini:4106: Keep=: more than 4096 patterns"
+                             : "test.ini:4106: Drop=: more than 4096 patterns");
+        free(many);
+        md_err_clear(&err);
+    }
+    /* an empty assignment clears the list, and with it the count */
+    char *ok = md_xstrdup(MIN "[Files]\n");
+    for (int i = 0; i < 5000; i++) {
+        char *n = md_xasprintf("%sDrop=%s\n", ok, i % 2000 == 1999 ? "" : "/y*");
+        free(ok);
+        ok = n;
+    }
+    md_spec *s = parse(ok, &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    free(ok);
+}
+
 /* What inih would cut or drop without a word is refused at its line
  * (trial 9h cases 1, 5, 6). */
 static void test_reader_no_silent_cut(void)
@@ -254,6 +285,7 @@ static void test_reader_no_silent_cut(void)
 int main(void)
 {
     test_reader_no_silent_cut();
+    test_pattern_cap();
     make_specdir();
     test_hosts_file();
     test_repos_linear();

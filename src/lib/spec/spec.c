@@ -792,12 +792,21 @@ static int packages_key(md_spec *s, const char *k, const char *v)
     return fail(s, "unknown key %s in [Packages]", k);
 }
 
+#define MD_SPEC_MAX_PATTERNS 4096
+
 static int files_key(md_spec *s, const char *k, const char *v)
 {
-    if (!strcmp(k, "Drop"))
-        return set_list(&s->drop, v), 1;
-    if (!strcmp(k, "Keep"))
-        return set_list(&s->keep, v), 1;
+    if (!strcmp(k, "Drop") || !strcmp(k, "Keep")) {
+        md_strv *l = k[0] == 'D' ? &s->drop : &s->keep;
+        set_list(l, v);
+        /* every file of the image is matched against every pattern:
+         * 200,000 Drop= took a build from 8 s to 268 s (trial 9h case 16) */
+        if (l->n > MD_SPEC_MAX_PATTERNS)
+            return fail(s, "%s=: more than %d patterns: each file of the image is matched "
+                           "against each; use fewer, wider ones (a directory's * matches its "
+                           "whole tree)", k, MD_SPEC_MAX_PATTERNS);
+        return 1;
+    }
     if (!strcmp(k, "Overlay"))
         return set_path_list(s, &s->overlays, k, v, true, RISK_FILES);
     if (!strcmp(k, "Copy")) {
