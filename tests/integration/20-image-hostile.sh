@@ -90,6 +90,9 @@ done
 # a decompression bomb: 4 GiB of zeros in a data.tar.zst of a few hundred KB
 $MKDEB debs/bomb.deb deb-bomb zst 'd ./usr/ 0755' 'z ./usr/z1 512' 'z ./usr/z2 512' 'z ./usr/z3 512' \
     'z ./usr/z4 512' 'z ./usr/z5 512' 'z ./usr/z6 512' 'z ./usr/z7 512' 'z ./usr/z8 512'
+# a 2 MiB file nothing refers to, whose name forges lines and a terminal
+# title in size-report.txt (trial 9h case 11)
+$MKDEB debs/evilname.deb evil-name xz 'd ./usr/ 0755' "z ./usr/big$(printf '\nFORGED\033]2;pwn\007') 2"
 printf 'not an archive\n' >debs/junk.deb
 : >debs/empty.deb
 
@@ -101,7 +104,7 @@ KR=$(make_repo "$W/repo" debs/*_1.0_amd64.deb debs/trav.deb debs/absdd.deb debs/
     debs/symdir.deb debs/symup.deb debs/half{1,2,3,4}.deb debs/hlesc.deb debs/dup{1,2,3}.deb \
     debs/cut-gz.deb debs/cut-mid.deb debs/cut-end.deb debs/short.deb \
     debs/nodata.deb debs/twoctl.deb debs/trailing.deb debs/bomb.deb debs/junk.deb=not-a-deb \
-    debs/empty.deb=empty-deb)
+    debs/empty.deb=empty-deb debs/evilname.deb)
 cutto debs/short.deb 60 "$W/repo/pool/main/short.deb"
 
 spec() { # FILE INCLUDE...
@@ -127,6 +130,16 @@ echo "ok   good build: $(tail -n1 good.log)"
 
 fails=0
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+# ---- size-report.txt escapes a package's file names, as the warnings do ----
+spec evname.ini $STUBS evil-name
+if "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/evname" evname.ini >evname.log 2>&1; then
+    if LC_ALL=C grep -q "$(printf '[\033\007]')\|^FORGED" "$W/evname/size-report.txt"; then
+        bad "size-report.txt holds a package's file name raw: $(grep -a -A1 big "$W/evname/size-report.txt" | cat -v)"
+    elif ! grep -qF '/usr/big\x0aFORGED\x1b]2;pwn\x07' "$W/evname/size-report.txt"; then
+        bad "size-report.txt does not list /usr/big escaped: $(grep -a big "$W/evname/size-report.txt" | cat -v)"
+    else echo "ok   size-report.txt escapes a file name with a newline and ESC"; fi
+else bad "the build with evil-name failed: $(tail -n3 evname.log)"; fi
 
 # build NAME SPEC OUT: stderr in NAME.err, exit status in $rc; with
 # CAP_KB set, under that memory cap (memcap, tests/lib.sh)
@@ -468,6 +481,9 @@ Files|Overlay=$W/a-fifo|Overlay=: $W/a-fifo: not a directory (a FIFO)
 SSH|KeysDir=/dev/null|KeysDir=: /dev/null: not a directory (a device or socket)
 Guests|Autostart=$W/a-dir|Autostart=: $W/a-dir: not a regular file (a directory)
 Guests|Autostart=$W/a-fifo|Autostart=: $W/a-fifo: not a regular file (a FIFO)
+Files|Copy=/proc/self/environ:/x|Copy=: /proc/self/environ: a file of the kernel's procfs, not of a disk
+Packages|Include=vim ;nano|';' after a blank: the INI reader would take the rest of the line as a comment
+System|Hostname: evil|expected Key=Value: ':' is not a separator
 Xen|Args=a\$b|[Xen] Args=: extra Xen arguments 'a\$b': character '\$' would be interpreted by GRUB's config parser
 Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
 Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'

@@ -196,7 +196,13 @@ static void test_make_refuses(void)
     make_bad(c, "'$'");
     c.linux_extra = "a\nb";
     make_bad(c, "control character");
+    /* DEL, as 0x01 (trial 9h case 7) */
+    c.linux_extra = "a=\x7f";
+    make_bad(c, "control character (0x7f)");
     c.linux_extra = NULL;
+    c.xen_extra = "a=\x7f";
+    make_bad(c, "control character (0x7f)");
+    c.xen_extra = NULL;
     c.title = "it's";
     make_bad(c, "title");
     c.title = NULL;

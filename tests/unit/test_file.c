@@ -88,6 +88,13 @@ static void test_reads_regular_only(void)
     CHECK(md_read_file(dir, &d, &n, &err) == -1);
     CHECK_ERR(&err, "not a regular file (a directory)");
     md_err_clear(&err);
+    /* the kernel's pseudo files: made at each read, sized 0 (trial 9h case 13) */
+    CHECK(md_read_file("/proc/self/environ", &d, &n, &err) == -1);
+    CHECK_ERR(&err, "/proc/self/environ: a file of the kernel's procfs, not of a disk");
+    md_err_clear(&err);
+    CHECK(md_read_file("/sys/kernel/profiling", &d, &n, &err) == -1);
+    CHECK_ERR(&err, "a file of the kernel's sysfs");
+    md_err_clear(&err);
     char *f = at("f");
     CHECK(md_read_file(f, &d, &n, &err) == 0 && n == 4);
     if (!err.set)

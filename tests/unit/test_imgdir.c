@@ -114,9 +114,11 @@ static void test_round_trip(const char *tmp)
         { "web1", "52:54:00:00:11:01", "web1", "", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA1" },
         { "web2", "52:54:00:00:11:02", "db.example.org", "192.0.2.10/24",
           "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2" },
+        /* 63 letters, past inih's 49-byte section name (trial 9h case 1) */
+        { "wxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "52:54:00:00:11:03", "wxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA3" },
     };
     in.hosts = hosts;
-    in.nhosts = 2;
+    in.nhosts = 3;
     CHECK(stage_all(s, "rootfs bytes", &in, &err) == 0);
     CHECK(md_imgdir_publish(s, &err) == 0);
     md_imgdir_stage_free(s);
@@ -167,8 +169,9 @@ static void test_round_trip(const char *tmp)
             CHECK_STR(h.host_key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2");
         }
         CHECK(md_imgdir_find_host(d, "web1", &h, &err) == 0 && !strcmp(h.address, ""));
+        CHECK(md_imgdir_find_host(d, "wxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &h, &err) == 0 && !strcmp(h.mac, "52:54:00:00:11:03"));
         CHECK(md_imgdir_find_host(d, "web3", &h, &err) == -1);
-        CHECK_ERR(&err, "no host web3 in image.ini (its hosts: web1, web2)");
+        CHECK_ERR(&err, "no host web3 in image.ini (its hosts: web1, web2, wxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)");
         md_err_clear(&err);
         unsigned char *data;
         size_t len;
@@ -616,6 +619,21 @@ static void test_dirs_and_client_key(const char *tmp)
     p = md_cache_dir();
     CHECK_STR(p, "/home/u/.cache/mkdom0");
     free(p);
+    /* relative: ignored, as the XDG Base Directory spec says (trial 9h case 15) */
+    setenv("XDG_CACHE_HOME", "relcache", 1);
+    setenv("XDG_STATE_HOME", "relstate", 1);
+    p = md_cache_dir();
+    CHECK_STR(p, "/home/u/.cache/mkdom0");
+    free(p);
+    p = md_state_dir();
+    CHECK_STR(p, "/home/u/.local/state/mkdom0");
+    free(p);
+    setenv("XDG_CACHE_HOME", "/c", 1);
+    p = md_cache_dir();
+    CHECK_STR(p, "/c/mkdom0");
+    free(p);
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("XDG_STATE_HOME");
     /* No HOME: the same fallback for every directory. */
     setenv("HOME", "", 1);
     CHECK_STR(md_home_dir(), "/tmp");

@@ -1232,6 +1232,61 @@ static void test_rootfs_init_cannot_run(void)
     }
 }
 
+/* A 64-bit dynamic executable whose PT_INTERP names `interp`. */
+static unsigned char *mk_dyn_exe(const char *interp, size_t *len)
+{
+    size_t il = strlen(interp) + 1, off_i = 64 + 56, off_sh = (off_i + il + 7) & ~(size_t)7;
+    *len = off_sh + 64;
+    unsigned char *d = md_xcalloc(1, *len);
+    memcpy(d, "\x7f" "ELF\x02\x01\x01", 7);
+    d[16] = 2; /* ET_EXEC */
+    d[18] = 62;
+    d[20] = 1;
+#define PUT(off, v, n) do { uint64_t v_ = (v); for (int i_ = 0; i_ < (n); i_++) d[(off) + i_] = (unsigned char)(v_ >> (8 * i_)); } while (0)
+    PUT(0x20, 64, 8);     /* e_phoff */
+    PUT(0x28, off_sh, 8); /* e_shoff */
+    PUT(0x36, 56, 2);
+    PUT(0x38, 1, 2);
+    PUT(0x3a, 64, 2);
+    PUT(0x3c, 1, 2);      /* the null section alone */
+    PUT(64, 3, 4);        /* PT_INTERP */
+    PUT(64 + 8, off_i, 8);
+    PUT(64 + 32, il, 8);
+#undef PUT
+    memcpy(d + off_i, interp, il);
+    return d;
+}
+
+/* Trial 9h case 2: with /lib64 a file, no dynamic program could start (its
+ * loader /lib64/ld-linux-x86-64.so.2 gone), and lint said "no findings". */
+static void test_rootfs_interpreter(void)
+{
+    md_err err = MD_ERR_INIT;
+    md_attr x = { 0755, 0, 0, 0 };
+    md_tree *t = good_rootfs();
+    size_t len;
+    unsigned char *d = mk_dyn_exe("/lib64/ld-linux-x86-64.so.2", &len);
+    md_tree_add_file(t, "/usr/sbin/sshd", &x, d, len, "t", MD_CLASH_ERROR, &err);
+    d = mk_dyn_exe("/lib64/ld-linux-x86-64.so.2", &len);
+    md_tree_add_file(t, "/usr/sbin/xenstored", &x, d, len, "t", MD_CLASH_ERROR, &err);
+    CHECK(!err.set);
+    md_lint *l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "its ELF interpreter /lib64/ld-linux-x86-64.so.2 is "
+                                          "not in the rootfs: the kernel cannot start it nor 1 "
+                                          "other programs"));
+    CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 1);
+    md_lint_free(l);
+    /* the loader there: no finding */
+    md_tree_add_file(t, "/usr/lib64/ld-linux-x86-64.so.2", &x, (unsigned char *)md_xstrdup("ld"), 2,
+                     "t", MD_CLASH_ERROR, &err);
+    add_link(t, "/lib64", "usr/lib64");
+    CHECK(!err.set);
+    l = rootfs(t, "4.17");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 0, "ELF interpreter"));
+    md_lint_free(l);
+    md_tree_free(t);
+}
+
 static void test_rootfs_good(void)
 {
     md_tree *t = good_rootfs();
@@ -2293,6 +2348,11 @@ static void test_inputs(void)
     CHECK(inputs1("/nonexistent/grub.cfg", MD_LINT_AUTO, &l, &err) < 0);
     CHECK_ERR(&err, "/nonexistent/grub.cfg: cannot open");
     md_lint_free(l);
+    /* --xen on a device: what it is, not a stray errno (trial 9h case 10) */
+    md_err_clear(&err);
+    CHECK(inputs1("/dev/zero", MD_LINT_XEN, &l, &err) < 0);
+    CHECK_ERR(&err, "/dev/zero: not a regular file (a device or socket)");
+    md_lint_free(l);
 
     /* recognized by content, whatever the name */
     p = tmp("boot.conf");
@@ -2313,6 +2373,34 @@ static void test_inputs(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 1, "none on hvc0"));
     md_lint_free(l);
     free(p);
+
+    /* a lone config: the files it loads that are next to it but no
+     * regular file are errors, as in an output directory (trial 9h case 4) */
+    {
+        /* three levels down: near_find looks up to two directories up */
+        char *ld = tmp("lone/boot/grub");
+        md_mkdir_p(ld, 0755, &err);
+        char *lg = tmp("lone/boot/grub/grub.cfg");
+        const char *lc = "menuentry 'x' {\n" XEN_OK "module2 /vmlinuz console=ttyS0,115200 "
+                         "console=hvc0\n" ROOTFS_OK "}\n";
+        write_file(lg, lc, strlen(lc));
+        char *lr = tmp("lone/boot/grub/rootfs.cpio.gz"), *lx = tmp("lone/boot/grub/xen.gz");
+        CHECK(symlink("/dev/zero", lr) == 0 && symlink("/nonexistent", lx) == 0);
+        md_err_clear(&err);
+        CHECK(inputs1(lg, MD_LINT_AUTO, &l, &err) == 0);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "rootfs.cpio.gz is a symlink to /dev/zero, a character device, not a regular file"));
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "xen.gz is a symlink to /nonexistent, which does not resolve"));
+        md_lint_free(l);
+        /* nothing there: it may be elsewhere, no error */
+        CHECK(unlink(lr) == 0 && unlink(lx) == 0);
+        CHECK(inputs1(lg, MD_LINT_AUTO, &l, &err) == 0);
+        CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+        md_lint_free(l);
+        free(lr);
+        free(lx);
+        free(lg);
+        free(ld);
+    }
 
     /* an output directory: grub.cfg checked against its rootfs (no /init,
      * no rdinit=), the rootfs against xen-4.20.gz */
@@ -2414,6 +2502,7 @@ int main(void)
     test_grub_robust();
     test_inittab();
     test_rootfs_good();
+    test_rootfs_interpreter();
     test_rootfs_init_cannot_run();
     test_grub_too_deep();
     test_grub_nested_if();

@@ -218,12 +218,18 @@ static void test_files_and_fds(void)
 /* Running (a zombie nobody reaps, as under a container's init, is not). */
 static bool alive(pid_t pid)
 {
+    /* stdio: md_read_file refuses procfs files (they are made as read) */
     char *path = md_xasprintf("/proc/%ld/stat", (long)pid);
-    char *st = slurp(path);
+    char st[1024] = "";
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(st, 1, sizeof st - 1, f);
+        st[n] = '\0';
+        fclose(f);
+    }
     const char *close_paren = strrchr(st, ')');
     bool r = close_paren && close_paren[1] == ' ' && close_paren[2] != 'Z';
     free(path);
-    free(st);
     return r;
 }
 

@@ -179,11 +179,18 @@ static void test_hosts_file(void)
     put("fleet/samemac.ini", "[Host z]\nMAC=52:54:00:00:11:01\n", 0644);
     put("fleet/nested.ini", "[Host a]\nMAC=52:54:00:00:11:07\n[Image]\nHosts=hosts.ini\n", 0644);
     put("fleet/theirs.ini", "[Host a]\nMAC=52:54:00:00:11:01\n", 0666);
+    /* files named by mistake: errors say what, never their text (trial 9h case 3) */
+    put("fleet/pgpass", "db.example.com:5432:prod:admin:S3cr3tPassw0rd\n", 0600);
+    put("fleet/env", "TOKEN=S3cr3tPassw0rd\n", 0600);
+    put("fleet/secsec", "[S3cr3tPassw0rd]\nx=y\n", 0600);
     const char *bad[][2] = {
+        { "Hosts=fleet/pgpass\n", "/fleet/pgpass:1: expected Key=Value" },
+        { "Hosts=fleet/env\n", "/fleet/env:1: a key outside of any [Host NAME] section" },
+        { "Hosts=fleet/secsec\n", "/fleet/secsec:2: a section other than [Host NAME] in a hosts file" },
         { "Hosts=fleet/badmac.ini\n", "/fleet/badmac.ini:2: MAC=52:54:00:00:11: expected a NIC's MAC" },
-        { "Hosts=fleet/xen.ini\n", "/fleet/xen.ini:4: [Xen] in a hosts file: it holds [Host NAME] sections only" },
-        { "Hosts=fleet/outside.ini\n", "/fleet/outside.ini:1: Dom0Mem= outside of any [Host NAME] section" },
-        { "Hosts=fleet/nested.ini\n", "/fleet/nested.ini:4: [Image] in a hosts file" },
+        { "Hosts=fleet/xen.ini\n", "/fleet/xen.ini:4: a section other than [Host NAME] in a hosts file: it holds [Host NAME] sections only" },
+        { "Hosts=fleet/outside.ini\n", "/fleet/outside.ini:1: a key outside of any [Host NAME] section" },
+        { "Hosts=fleet/nested.ini\n", "/fleet/nested.ini:4: a section other than [Host NAME] in a hosts file" },
         { "Hosts=fleet/nonexistent.ini\n", "test.ini:10: Hosts=: " },
         { "Hosts=\n", "test.ini:10: Hosts= names no file" },
         { "Hosts=fleet/theirs.ini\n", "test.ini:10: Hosts=: " },
@@ -198,6 +205,7 @@ static void test_hosts_file(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *text = md_xasprintf(MIN "[Image]\n%s", bad[i][0]);
         CHECK(parse(text, &err) == NULL);
+        CHECK(!strstr(err.msg, "S3cr3t"));
         CHECK_ERR(&err, bad[i][1]);
         free(text);
     }
@@ -205,8 +213,79 @@ static void test_hosts_file(void)
     CHECK_ERR(&err, "/fleet/web1.ini:2: [Host web1] is also at test.ini:10");
 }
 
+/* Drop= and Keep= are capped: build time was patterns x files (trial 9h
+ * case 16: 200,000 patterns, 268 s) */
+static void test_pattern_cap(void)
+{
+    md_err err = MD_ERR_INIT;
+    for (int keep = 0; keep < 2; keep++) {
+        char *many = md_xstrdup(MIN "[Files]\n");
+        for (int i = 0; i < 4097; i++) {
+            char *n = md_xasprintf("%s%s=/x%d*\n", many, keep ? "Keep" : "Drop", i);
+            free(many);
+            many = n;
+        }
+        CHECK(parse(many, &err) == NULL);
+        CHECK_ERR(&err, keep ? "test.ini:4106: Keep=: more than 4096 patterns"
+                             : "test.ini:4106: Drop=: more than 4096 patterns");
+        free(many);
+        md_err_clear(&err);
+    }
+    /* an empty assignment clears the list, and with it the count */
+    char *ok = md_xstrdup(MIN "[Files]\n");
+    for (int i = 0; i < 5000; i++) {
+        char *n = md_xasprintf("%sDrop=%s\n", ok, i % 2000 == 1999 ? "" : "/y*");
+        free(ok);
+        ok = n;
+    }
+    md_spec *s = parse(ok, &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    free(ok);
+}
+
+/* What inih would cut or drop without a word is refused at its line
+ * (trial 9h cases 1, 5, 6). */
+static void test_reader_no_silent_cut(void)
+{
+    md_err err = MD_ERR_INIT;
+    const char *bad[][2] = {
+        /* ' ;' starts inih's inline comment: nano was dropped */
+        { "[Packages]\nInclude=vim ;nano\n", "test.ini:10: ';' after a blank" },
+        { "[Packages]\nInclude=vim\n  less\t;nano\n", "test.ini:11: ';' after a blank" },
+        { "[System]\nAddress=10.0.0.1/24 ; reboot\n", "test.ini:10: ';' after a blank" },
+        /* inih's other separator */
+        { "[System]\nHostname: evil\n", "test.ini:10: expected Key=Value: ':' is not a separator" },
+        /* inih ignored what followed a header */
+        { "[System] Hostname=x\n", "test.ini:9: text after the section header's ']'" },
+        { "[Repository r]\n", "test.ini:9: [Repository r] has no keys" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = md_xasprintf(MIN "%s", bad[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, bad[i][1]);
+        free(text);
+    }
+    /* ';' with no blank before it, ':' after '=', and a comment after a
+     * header's blanks stay what they were */
+    md_spec *s = parse(MIN "[System]\nHostname=a\n[Files]\nCopy=/etc/hostname:/x;y\n", &err);
+    CHECK(s != NULL);
+    md_spec_free(s);
+    /* a repository name past inih's 49 bytes is kept whole */
+    const char *long_name = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr";
+    char *text = md_xasprintf(MIN "[Repository %s]\nURL=file:///x\n", long_name);
+    CHECK(parse(text, &err) == NULL);
+    free(text);
+    text = md_xasprintf("[Repository %s] has no Suite=", long_name);
+    CHECK_ERR(&err, text);
+    free(text);
+    md_err_clear(&err);
+}
+
 int main(void)
 {
+    test_reader_no_silent_cut();
+    test_pattern_cap();
     make_specdir();
     test_hosts_file();
     test_repos_linear();
@@ -526,9 +605,44 @@ int main(void)
     /* issue 9: values that would make fields of /etc/shadow or a bad host name */
     CHECK(parse(MIN "[System]\nRootPasswordHash=$6$salt$hash:0:99999:7:::\n", &err) == NULL);
     CHECK_ERR(&err, "crypt(3) hash");
-    s = parse(MIN "[System]\nRootPasswordHash=$6$rounds=5000$salt$abc./XYZ019\n", &err);
+    s = parse(MIN "[System]\nRootPasswordHash=$6$rounds=5000$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1\n", &err);
     CHECK(s != NULL);
     md_spec_free(s);
+    /* the crypt(5) form: id, salt and a hash of the id's length (trial 9h
+     * case 8: "$6$$" and "$1$" went into /etc/shadow), or ! or * */
+    const char *hashes[][2] = {
+        { "$6$$", "a $6$ (SHA-512) hash is $6$[rounds=N$]SALT$HASH" },
+        { "$6$salt$short", "a $6$ (SHA-512) hash" },
+        { "$6$rounds=x$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "its rounds= is not a number" },
+        { "$5$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "a $5$ (SHA-256) hash" },
+        { "$1$", "not a hash kind" },
+        { "$1$sj1Czuoh$Mp4Ll1P.Ev.1wjWa3pyKR.", "not a hash kind" },
+        { "$y$j9T$salt$short", "a yescrypt or scrypt hash" },
+        { "$2b$1$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "a bcrypt hash" },
+        { "!!", "it does not start with $ID$" },
+        { "hunter2", "it does not start with $ID$" },
+    };
+    for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++) {
+        char *text = md_xasprintf(MIN "[System]\nRootPasswordHash=%s\n", hashes[i][0]);
+        CHECK(parse(text, &err) == NULL);
+        CHECK_ERR(&err, hashes[i][1]);
+        CHECK(!strstr(err.msg, "hunter2"));
+        free(text);
+    }
+    const char *good_hashes[] = {
+        "!", "*", "$6$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "!$6$salt$wZU8LXJfJJqoagopbB7RuK6JEotEMZ0CQDy0phpPAuLMYQFcmf6L6BdAbs/Q7w7o1qsZ9pFqFVY4yuUSWgaYt1", "$5$s$P7f3k8XbwBxCqNMsj.0eVL1dXLOEbS6tjEvy1KUMqBC",
+        "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+    };
+    for (size_t i = 0; i < sizeof good_hashes / sizeof *good_hashes; i++) {
+        char *text = md_xasprintf(MIN "[System]\nRootPasswordHash=%s\n", good_hashes[i]);
+        s = parse(text, &err);
+        if (!s)
+            fprintf(stderr, "%s: %s\n", good_hashes[i], err.msg);
+        CHECK(s != NULL);
+        md_spec_free(s);
+        free(text);
+    }
     char *long_label = md_xasprintf(MIN "[System]\nHostname=%0*d\n", 64, 0);
     char *long_name = md_xasprintf(MIN "[System]\nHostname=a%0*d\n", 150, 0);
     const char *bad_hosts[] = { MIN "[System]\nHostname=-foo\n", MIN "[System]\nHostname=.\n",
@@ -682,8 +796,21 @@ int main(void)
         { "[Host a]\nMAC=52:54:00:00:00:01\nGateway=192.0.2.1\n", "test.ini:11: Gateway=192.0.2.1 without Address=" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:12: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=-x\n", "test.ini:11: Hostname=-x: not a host name" },
-        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host a.b]: a host's name is one label" },
-        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:10: [Host ../x]: a host's name is one label" },
+        /* a bad name at its header's line */
+        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a.b]: a host's name is one label" },
+        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host ../x]: a host's name is one label" },
+        /* RFC 1123 on the whole name: inih's copy stopped at 49 bytes, so
+         * 64 letters passed as 49 (trial 9h case 1) */
+        { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n",
+          "test.ini:9: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: a host's name is one label" },
+        /* two names alike in their first 49 bytes are two hosts, not "again" */
+        { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n"
+          "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab]\nMAC=52:54:00:00:00:01\n",
+          "test.ini:12: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab] MAC=52:54:00:00:00:01 is also "
+          "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]'s" },
+        /* a host with no keys vanished without a word (trial 9h case 9) */
+        { "[Host a]\n", "test.ini:9: [Host a] has no keys: a host needs MAC= (required)" },
+        { "[Host a]\n# later\n[Host b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a] has no keys" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nRole=web\n", "test.ini:11: unknown key Role in [Host a]" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nAuthorizedKeys=/nonexistent/k.pub\n", "test.ini:11: AuthorizedKeys" },
         { "[Host a]\nMAC=52:54:00:00:00:01\n  52:54:00:00:00:02\n", "test.ini:11: indented line: it would continue MAC=" },
@@ -913,7 +1040,7 @@ int main(void)
      * (inih's continuation); every such key refuses it, naming the line */
     const char *single[] = { "[Image]\nName=a\n", "[Image]\nCompression=gzip\n",
                              "[System]\nHostname=a\n", "[System]\nBridge=br0\n",
-                             "[System]\nRootPasswordHash=$6$a$b\n", "[Xen]\nDom0Mem=1G\n",
+                             "[System]\nRootPasswordHash=*\n", "[Xen]\nDom0Mem=1G\n",
                              "[Xen]\nArgs=a\n", "[Kernel]\nArgs=a\n", "[Packages]\nEssential=no\n",
                              "[Guests]\nShutdownTimeout=5\n", "[SSH]\nKeysDir=k\n",
                              "[Repository q]\nURL=file:///q\nKeyring=k.gpg\nSuite=s\n", NULL };

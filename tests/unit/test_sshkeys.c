@@ -609,13 +609,13 @@ static void test_authorized_vs_keygen(const char *tmp)
     /* options sshd(8) does not read (ssh-keygen -l skips options unread):
      * sshd ignores such a line */
     static const char *const bad_opts[][2] = {
-        { "frm=\"10.0.0.1\" ", "unknown key option 'frm'" },
+        { "frm=\"10.0.0.1\" ", "the first word is neither a key type nor a key option" },
         { "no-pty=\"x\" ", "key option no-pty takes no value" },
         { "command=echo ", "key option command: its value must be in double quotes" },
         { "command=\"echo ", "no closing double quote" },
-        { "environment=\"NOEQUALS\" ", "not a value sshd(8) reads" },
-        { "tunnel=\"x\" ", "not a value sshd(8) reads" },
-        { "no-pty,,pty ", "unknown key option ''" },
+        { "environment=\"NOEQUALS\" ", "key option environment: its value is not one sshd(8) reads" },
+        { "tunnel=\"x\" ", "key option tunnel: its value is not one sshd(8) reads" },
+        { "no-pty,,pty ", "a key option sshd(8) does not know" },
     };
     for (size_t i = 0; i < sizeof bad_opts / sizeof *bad_opts; i++) {
         char *l = md_xasprintf("%s%s", bad_opts[i][0], ed);
@@ -625,6 +625,24 @@ static void test_authorized_vs_keygen(const char *tmp)
         CHECK(strstr(why, bad_opts[i][1]) != NULL);
         free(l);
     }
+    /* A file named by mistake is never quoted: its line may be a password
+     * (trial 9h case 3: a .pgpass line was printed) */
+    static const char *const secret[] = {
+        "db.example.com:5432:prod:admin:S3cr3tPassw0rd\n",
+        "S3cr3tPassw0rd\n",
+        "command=\"x\",S3cr3tPassw0rd ssh-ed25519 AAAA\n",
+        "tunnel=\"S3cr3tPassw0rd\" ssh-ed25519 AAAA\n",
+        "environment=\"S3cr3tPassw0rd\" ssh-ed25519 AAAA\n",
+    };
+    for (size_t i = 0; i < sizeof secret / sizeof *secret; i++) {
+        CHECK(mkdom0_reads(tmp, secret[i], why, sizeof why) == 0);
+        CHECK(!strstr(why, "S3cr3t"));
+    }
+    /* a key blob whose inner type is not a key type is not shown */
+    char *blob = md_xasprintf("ssh-ed25519 %s\n", "AAAADlMzY3IzdFBhc3N3MHJkAAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    CHECK(mkdom0_reads(tmp, blob, why, sizeof why) == 0);
+    CHECK(strstr(why, "its base64 is no ssh-ed25519 key") && !strstr(why, "S3cr3t"));
+    free(blob);
     /* DSA: ssh-keygen still reads it, sshd refuses it: named */
     char *dsa = keygen_pub(tmp, "dsa", "");
     if (dsa) {

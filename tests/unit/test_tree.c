@@ -280,6 +280,30 @@ static void test_layout_links(void)
     md_err_clear(&e);
     CHECK(md_tree_add_layout_link(t, "/opt", "../..", &e) < 0);
     md_err_clear(&e);
+    /* Copy= or an overlay never replaces what paths go through (trial 9h
+     * case 2: a file at /lib64 took every program's ELF interpreter) */
+    CHECK(add_text(t, "/var/run", "x", "Copy=", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "/var/run: conflict: symlink -> /run from mkdom0 and file from Copy=: a layout link");
+    md_err_clear(&e);
+    CHECK(md_tree_add_symlink(t, "/var/run", NULL, "/tmp", "overlay", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "a layout link of the image is never replaced");
+    md_err_clear(&e);
+    CHECK(md_node_type_of(md_tree_lookup(t, "/var/run")) == MD_NODE_SYMLINK);
+    /* an empty directory of a package, and a package's symlink to one */
+    CHECK(md_tree_add_dir(t, "/srv/empty", &A755, "pkg", &e) == 0);
+    CHECK(add_text(t, "/srv/empty", "x", "Copy=", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "/srv/empty: conflict: directory from pkg and file from Copy=: a directory is never replaced");
+    md_err_clear(&e);
+    CHECK(md_tree_add_symlink(t, "/srv/link", NULL, "empty", "pkg", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/srv/link", "x", "overlay", MD_CLASH_REPLACE, &e) < 0);
+    CHECK_ERR(&e, "/srv/link: conflict: symlink -> empty from pkg and file from overlay: a symlink to a directory");
+    md_err_clear(&e);
+    /* a symlink to a file, or a file, stays an overlay's to replace */
+    CHECK(add_text(t, "/srv/f", "1", "pkg", MD_CLASH_ERROR, &e) == 0);
+    CHECK(md_tree_add_symlink(t, "/srv/flink", NULL, "f", "pkg", MD_CLASH_ERROR, &e) == 0);
+    CHECK(add_text(t, "/srv/flink", "x", "Copy=", MD_CLASH_REPLACE, &e) == 0);
+    CHECK(add_text(t, "/srv/f", "2", "Copy=", MD_CLASH_REPLACE, &e) == 0);
+    CHECK(!e.set);
     md_tree_free(t);
 }
 

@@ -400,7 +400,8 @@ static int check_grub_safe(const char *what, const char *s, md_err *err)
 {
     for (const char *p = s; p && *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c < 0x20 && c != '\t')
+        /* DEL too: it is as invisible in grub.cfg as 0x01 (trial 9h case 7) */
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
             return md_err_set(err, "%s: control character (0x%02x) not allowed", what, c);
         if (strchr("\"'$;\\{}|&<>#`", c))
             return md_err_set(err, "%s '%s': character '%c' would be interpreted by GRUB's "

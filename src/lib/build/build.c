@@ -698,7 +698,9 @@ static int guest_settings(struct build *b)
     for (size_t i = 0; r == 0 && i < auto_cfgs->n; i++) {
         const char *slash = strrchr(auto_cfgs->v[i], '/');
         char *dest = md_xasprintf("/etc/xen/auto/%s", slash ? slash + 1 : auto_cfgs->v[i]);
-        r = md_overlay_add_file(b->tree, auto_cfgs->v[i], dest, 0644, b->sde, "autostart", b->err);
+        /* its own mode, as Copy=: an xl config may hold vncpasswd= (trial
+         * 9h case 14: a 0600 config became 0644) */
+        r = md_overlay_add_file(b->tree, auto_cfgs->v[i], dest, -1, b->sde, "autostart", b->err);
         free(dest);
     }
     if (r < 0)
@@ -1078,7 +1080,17 @@ static int device_model_cost(struct build *b, const md_report *rep, char **text)
 static int write_size_report(struct build *b, md_report *rep, const char *dm)
 {
     char *sizes = md_report_text(rep, 0), *mods = md_modules_report_text(b->mods);
-    char *unref = b->unreferenced.n ? md_strv_join(&b->unreferenced, "\n  ") : md_xstrdup("none");
+    /* a package's file names, escaped as the build's warnings escape them:
+     * a newline or ESC in one forged lines of the report and ran terminal
+     * escapes at `cat` (trial 9h case 11) */
+    md_strv shown = { 0 };
+    for (size_t i = 0; i < b->unreferenced.n; i++) {
+        char *one = md_err_shown(b->unreferenced.v[i]);
+        md_strv_push(&shown, one);
+        free(one);
+    }
+    char *unref = shown.n ? md_strv_join(&shown, "\n  ") : md_xstrdup("none");
+    md_strv_free(&shown);
     char *text = md_xasprintf("rootfs: %zu entries, %.2f MiB cpio, %.2f MiB %s\n%s"
                               "Files over 1 MB that nothing in the image refers to:%s%s\n%s\n%s",
                               b->image.entries, b->image.cpio_bytes / 1048576.0,

@@ -16,8 +16,11 @@ char *md_cache_dir(void)
     const char *e = getenv("MKDOM0_CACHE");
     if (e && *e)
         return md_xstrdup(e);
+    /* The XDG Base Directory spec: a relative path there is invalid and
+     * ignored (trial 9h case 15: ./relcache/mkdom0 in whatever directory
+     * mkdom0 ran from) */
     e = getenv("XDG_CACHE_HOME");
-    if (e && *e)
+    if (e && *e == '/')
         return md_xasprintf("%s/mkdom0", e);
     return md_xasprintf("%s/.cache/mkdom0", md_home_dir());
 }
@@ -25,7 +28,7 @@ char *md_cache_dir(void)
 char *md_state_dir(void)
 {
     const char *e = getenv("XDG_STATE_HOME");
-    if (e && *e)
+    if (e && *e == '/') /* as XDG_CACHE_HOME */
         return md_xasprintf("%s/mkdom0", e);
     return md_xasprintf("%s/.local/state/mkdom0", md_home_dir());
 }

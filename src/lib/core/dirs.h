@@ -12,7 +12,8 @@
 const char *md_home_dir(void);
 
 /* XDG cache directory for mkdom0 ($MKDOM0_CACHE, $XDG_CACHE_HOME/mkdom0,
- * ~/.cache/mkdom0).  Caller frees. */
+ * ~/.cache/mkdom0; a relative $XDG_* is ignored, as the XDG Base Directory
+ * spec says).  Caller frees. */
 char *md_cache_dir(void);
 
 /* Make the cache directory `cache_dir` (md_cache_dir() when NULL) and its

@@ -127,6 +127,25 @@ bool md_elf_is_static(const md_elf *e)
     return true;
 }
 
+bool md_elf_interp(const md_elf *e, char *out, size_t cap)
+{
+    for (unsigned i = 0; i < e->phnum; i++) {
+        const unsigned char *ph = e->d + e->phoff + (uint64_t)i * e->phentsize;
+        if (rd(ph, 4) != 3 /* PT_INTERP */)
+            continue;
+        uint64_t off = rd(ph + 8, 8), size = rd(ph + 32, 8);
+        if (off >= e->len || size > e->len - off || size == 0)
+            return false;
+        const char *s = (const char *)e->d + off;
+        size_t n = strnlen(s, (size_t)size);
+        if (n == (size_t)size || n == 0 || n >= cap)
+            return false;
+        memcpy(out, s, n + 1);
+        return true;
+    }
+    return false;
+}
+
 bool md_elf_soname(const md_elf *e, char *out, size_t cap)
 {
     md_elf_sect dyn;

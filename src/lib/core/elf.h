@@ -55,6 +55,10 @@ size_t md_elf_symbols(const md_elf *e, bool (*fn)(void *ctx, const char *name, u
  * runs with no dynamic loader in the tree).  False also without program
  * headers. */
 bool md_elf_is_static(const md_elf *e);
+/* The PT_INTERP program header's path (the dynamic loader the kernel
+ * starts the program with), copied into out (cap bytes with the NUL);
+ * false when there is none, it is out of bounds or does not fit. */
+bool md_elf_interp(const md_elf *e, char *out, size_t cap);
 /* DT_SONAME of the SHT_DYNAMIC section, copied into out (cap bytes with the
  * NUL); false when there is none or it does not fit. */
 bool md_elf_soname(const md_elf *e, char *out, size_t cap);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -19,6 +20,30 @@ static const char *kind_of(mode_t m)
 {
     return S_ISDIR(m) ? "a directory" : S_ISREG(m) ? "a regular file"
                       : S_ISFIFO(m) ? "a FIFO" : "a device or socket";
+}
+
+/* The name of the pseudo filesystem the open `fd` lies on, or NULL: its
+ * "regular files" are made by the kernel at each read (trial 9h case 13:
+ * Copy=/proc/self/environ copied mkdom0's environment, tokens and all,
+ * into the image).  Magic numbers from linux/magic.h. */
+static const char *pseudo_fs(int fd)
+{
+    static const struct {
+        unsigned long magic;
+        const char *name;
+    } fs[] = {
+        { 0x9fa0, "procfs" },          { 0x62656572, "sysfs" },     { 0x64626720, "debugfs" },
+        { 0x74726163, "tracefs" },     { 0x73636673, "securityfs" }, { 0x27e0eb, "cgroupfs" },
+        { 0x63677270, "cgroup2fs" },   { 0x62656570, "configfs" },  { 0xde5e81e4, "efivarfs" },
+        { 0xcafe4a11, "bpffs" },
+    };
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++)
+        if ((unsigned long)sf.f_type == fs[i].magic)
+            return fs[i].name;
+    return NULL;
 }
 
 static int not_regular(const char *path, mode_t m, md_err *err)
@@ -91,6 +116,13 @@ int md_open_regular_flags(const char *path, unsigned flags, struct stat *stp, md
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return not_regular(path, st.st_mode, err);
+    }
+    const char *pseudo = pseudo_fs(fd);
+    if (pseudo) {
+        close(fd);
+        return md_err_set(err, "%s: a file of the kernel's %s, not of a disk: its contents are "
+                               "made as it is read (its size says 0 or 4096), and may be "
+                               "mkdom0's own environment or the host's state", path, pseudo);
     }
     if (stp)
         *stp = st;

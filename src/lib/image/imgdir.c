@@ -63,6 +63,8 @@ struct ini {
     char *str[S_COUNT];
     bool have_sde, have_modules;
     int line;       /* the line inih is at */
+    char *sec;      /* the current section's whole name: inih's stops at 49 bytes,
+                     * a [Host NAME]'s may have 63 (trial 9h case 1) */
     char bad[256];  /* the first value that did not parse, "" if none */
     int bad_line;
     int status;     /* inih's: 0, -1 cannot open, -2 no memory, > 0 first bad line */
@@ -250,6 +252,8 @@ static void on_host_key(struct ini *ini, const char *name, const char *key, cons
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
 {
     struct ini *ini = user;
+    if (ini->sec)
+        section = ini->sec;
     if (!strncmp(section, "Host ", 5)) {
         on_host_key(ini, section + 5, key, value);
         return 1;
@@ -303,6 +307,11 @@ static char *next_line(char *buf, int size, void *user)
         ini->status = ini->line;
         return NULL;
     }
+    const char *end;
+    if (r && r[0] == '[' && (end = strchr(r, ']'))) {
+        free(ini->sec);
+        ini->sec = md_xstrndup(r + 1, (size_t)(end - r - 1));
+    }
     return r;
 }
 
@@ -333,6 +342,8 @@ static void read_ini(md_imgdir *d)
         /* The reader and the handler share `ini`: one user pointer. */
         int parsed = ini_parse_stream(next_line, ini, on_ini_key, ini);
         ini->status = ini->status > 0 ? ini->status : parsed; /* a long line stopped it */
+        free(ini->sec);
+        ini->sec = NULL;
         ini->open_errno = ENOMEM; /* inih's -2 */
         fclose(ini->f);
         ini->f = NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/mem.h"
 
 struct bucket {
@@ -90,9 +91,12 @@ static int by_size_desc(const void *a, const void *b)
 
 static void print_rows(FILE *f, const struct bucket *b, size_t n, size_t total)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-36s %10.2f MiB %6zu files %5.1f%%\n", b[i].name,
+    for (size_t i = 0; i < n; i++) {
+        char *name = md_err_shown(b[i].name); /* an origin is an input's name */
+        fprintf(f, "  %-36s %10.2f MiB %6zu files %5.1f%%\n", name,
                 b[i].bytes / 1048576.0, b[i].files, total ? 100.0 * b[i].bytes / total : 0.0);
+        free(name);
+    }
 }
 
 char *md_report_text(const md_report *r, size_t top)

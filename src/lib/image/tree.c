@@ -565,6 +565,26 @@ static int place(md_tree *t, md_node *nw, md_tree_clash clash, md_err *err)
             free_node(nw);
             return 0;
         }
+        /* What paths go through is never replaced by an overlay or Copy=
+         * (between packages any clash is refused below): the layout links mkdom0 makes (a file at /lib64 took
+         * away every program's ELF interpreter, trial 9h case 2), a
+         * directory, or a symlink to one, by something else. */
+        const md_node *to = old->type == MD_NODE_SYMLINK ? md_tree_resolve(t, nw->path) : NULL;
+        bool layout = false;
+        for (size_t i = 0; old->type == MD_NODE_SYMLINK && i < t->nlayout; i++)
+            layout |= !strcmp(t->layout[i].link, nw->path);
+        if (clash == MD_CLASH_REPLACE &&
+            (layout || (old->type == MD_NODE_DIR && nw->type != MD_NODE_DIR) ||
+             (to && to->type == MD_NODE_DIR && nw->type != MD_NODE_SYMLINK))) {
+            md_err_set(err, "%s: conflict: %s%s%s from %s and %s from %s: %s is never replaced "
+                            "(the paths below it would break); choose another image path",
+                       nw->path, type_name(old->type), old->target ? " -> " : "",
+                       old->target ? old->target : "", layout ? "mkdom0" : old->origin,
+                       type_name(nw->type), nw->origin,
+                       layout ? "a layout link of the image"
+                              : old->type == MD_NODE_DIR ? "a directory" : "a symlink to a directory");
+            goto fail;
+        }
         if (clash != MD_CLASH_REPLACE || (old->type == MD_NODE_DIR && old->nchild)) {
             if (old->origin && nw->origin && !strcmp(old->origin, nw->origin))
                 md_err_set(err, "%s: twice in %s (a %s, then a %s)", nw->path, nw->origin, type_name(old->type),

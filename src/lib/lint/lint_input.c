@@ -197,10 +197,14 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 {
     md_err e = MD_ERR_INIT;
     if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
-        if (!md_is_file(path)) {
-            md_err_errno(&e, "%s: cannot open", path);
+        /* md_open_regular says what is there (a device, a FIFO); errno
+         * after md_is_file was whatever came last (trial 9h case 10:
+         * "Inappropriate ioctl for device") */
+        int fd = md_open_regular_flags(path, 0, NULL, &e);
+        if (fd < 0) {
             fail(in, path, &e);
         } else {
+            close(fd);
             push(in, path, MD_LINT_XEN);
             add_unified(in, path);
         }
@@ -668,7 +672,11 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
 }
 
 /* Of an output directory's grub.cfg every file must be there: an entry
- * that loads a missing file does not boot, and lint could not check it. */
+ * that loads a missing file does not boot, and lint could not check it.
+ * Of any config, a file next to it that is a device, a FIFO or a dangling
+ * symlink is an error, as in an output directory (trial 9h case 4: a lone
+ * grub.cfg passed with rootfs.cpio.gz -> /dev/zero and a dangling
+ * xen.gz); a file that is not there at all may be elsewhere. */
 static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list *cfg)
 {
     for (size_t i = 0; i < cfg->n; i++) {
@@ -697,7 +705,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                             "menuentry '%s' loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             e->title ? e->title : "", f[k]->path, other);
-            else if (!p)
+            else if (!p && x->in_outdir)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "menuentry '%s' loads %s, which is not in this output directory: "
                             "the entry cannot boot, and lint could not check that file",
@@ -980,10 +988,14 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
         md_lint_entries(l, x->path, &cfg, rootfs);
-        if (cfg.n && !nroot && !rootfs && own)
+        char *bad_root = NULL;
+        if (!own && roots.n == 1)
+            free(near_find(x->path, roots.v[0], &bad_root));
+        if (cfg.n && !nroot && !rootfs && (own || bad_root))
             md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
                                 "are in dom0's rootfs), and rdinit=: the rootfs %s that its "
-                                "entry loads cannot be read (its error is above)", own);
+                                "entry loads cannot be read (its error is above)",
+                                own ? own : roots.v[0]);
         else if (cfg.n && !nroot && !rootfs)
             md_lint_not_checked(l, x->path, "traps 2, 3 and 5 and trap 1's getty on hvc0 (they "
                                 "are in dom0's rootfs), and rdinit=: the rootfs%s%s%s was not "
@@ -994,9 +1006,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                                     ? " and its path uses a variable lint cannot resolve (the "
                                       "loader's own, such as GRUB's $root or $prefix)"
                                 : roots.n == 1 ? " and is not next to this file" : "");
-        if (x->in_outdir)
-            check_loaded_files(l, x, &cfg);
+        check_loaded_files(l, x, &cfg);
         md_bootcfg_list_free(&cfg);
+        free(bad_root);
         free(own);
         md_strv_free(&xens);
         md_strv_free(&roots);
