@@ -119,8 +119,13 @@ struct reader {
     char *why;         /* and why (allocated) */
 };
 
+/* The first refusal stands: inih may ask for a line again after one. */
 static char *refuse_line(struct reader *r, char *why)
 {
+    if (r->why) {
+        free(why);
+        return NULL;
+    }
     r->bad = *r->line;
     r->why = why;
     return NULL;
