@@ -10,7 +10,11 @@
 # on a disk path, so the boot medium stays unread while the guests do their
 # I/O (test 52 boots the default image from a UEFI disk with the quick
 # proof, test 57 the disk image under SeaBIOS).  Dom0Mem=1024M fits the
-# 2048M VM, so the build's disk.img is booted as it is.
+# 2048M VM, so the build's disk.img is booted as it is.  No system_reset:
+# OVMF's second boot costs 80-140 s under TCG, and statelessness across a
+# reset through OVMF and GRUB from NVMe is test 52's (the same GRUB disk
+# code), through xen.efi test 58's, with the guest data across a reset
+# test 50's.
 set -euo pipefail
 . "$MKDOM0_SRC/tests/boot-lib.sh"
 need cpio modprobe
@@ -74,7 +78,7 @@ echo "Debian 13 rootfs.cpio.gz: $size bytes"
 
 start=$SECONDS
 sha_disk=$(sha256sum < "$work/out/disk.img")
-boot_check_dir "$work/out" disk
+boot_check_dir "$work/out" disk --no-reset
 grep -q 'booting one made now' "$out/check.log" && fail "disk did not boot the build's disk.img"
 [ "$(sha256sum < "$work/out/disk.img")" = "$sha_disk" ] || fail "booting changed disk.img"
 echo "boot --check of the Debian 13 image: $((SECONDS - start)) s"
