@@ -688,16 +688,17 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
         for (size_t k = 0; k < n; k++) {
             if (!f[k]->path || !*f[k]->path)
                 continue;
-            if (strchr(f[k]->path, '$') && !x->in_outdir)
-                continue; /* a lone config's "not checked" note says so */
             if (strchr(f[k]->path, '$')) {
                 /* a file named by a variable: which one is unknown here, so
-                 * it is said, not passed as checked (trial 9) */
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
-                            "menuentry '%s' loads %s: lint could not check that file (its "
-                            "name comes from a variable it cannot see)",
-                            e->title ? e->title : "", f[k]->path);
-                md_lint_mark_unchecked(l);
+                 * it is said, not passed as checked (trial 9); of a lone
+                 * config its "not checked" note says so */
+                if (x->in_outdir) {
+                    md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
+                                "menuentry '%s' loads %s: lint could not check that file (its "
+                                "name comes from a variable it cannot see)",
+                                e->title ? e->title : "", f[k]->path);
+                    md_lint_mark_unchecked(l);
+                }
                 continue;
             }
             char *other;
