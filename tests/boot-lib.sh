@@ -12,6 +12,13 @@ check_timings() {  # file event...
     done
 }
 
+# The --check's own failure message (up to 40 lines), repeated last so that
+# a log shortened in its middle (CI's report keeps the head and the tail)
+# still says which check failed and what the guest or dom0 said.
+check_failure() {  # check-log
+    sed -n '/FAIL: /,$p' "$1" | head -40
+}
+
 # Boot the default image via PATH with --check and verify every step's line.
 # With --no-storage the VM gets no guest storage disk, and the dom0's
 # console must say so; else the storage, autostart and lifecycle rows.
@@ -39,7 +46,8 @@ boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
     trap 'rm -rf "$out"' EXIT
     "$MKDOM0" boot --check --path "$path" "$@" --timings "$out/t.tsv" --log "$out/console.log" \
         "$dir" > "$out/check.log" 2>&1 \
-        || { cat "$out/check.log"; fail "boot --check of $dir via $path failed"; }
+        || { tail -30 "$out/console.log"; cat "$out/check.log"
+             fail "boot --check of $dir via $path failed: $(check_failure "$out/check.log")"; }
     cat "$out/check.log"
     local want=(
         "^ok   Xen banner"
@@ -128,7 +136,8 @@ boot_quick() {  # dir logdir name [--reset] [--want ERE]... mkdom0-boot-options.
     t0=$(date +%s)
     "$MKDOM0" boot --check "$@" --no-guests $reset --no-services --no-storage \
         --log "$logdir/$name-console.log" "$dir" > "$logdir/$name.log" 2>&1 ||
-        { cat "$logdir/$name.log"; tail -40 "$logdir/$name-console.log"; fail "boot --check $* failed"; }
+        { tail -30 "$logdir/$name-console.log"; cat "$logdir/$name.log"
+          fail "boot --check $* failed: $(check_failure "$logdir/$name.log")"; }
     cat "$logdir/$name.log"
     for a in "${want[@]}"; do
         grep -Eq "$a" "$logdir/$name.log" || fail "no line matching '$a' in the $name --check output"
