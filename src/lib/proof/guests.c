@@ -219,15 +219,45 @@ static void console_guest(chk *c, const char *name, const char *pre, const char 
     g->took = md_run_now() - t;
 }
 
+/* The first line of a Linux kernel crash report in `out` (the headers
+ * Linux's lib/bug.c, mm/fault and kernel/panic.c print: BUG, Oops, general
+ * protection fault, WARNING, Kernel panic), up to its end of line; NULL:
+ * none.  A crash's call trace and register dump fill the console's tail,
+ * and without the first line the failure does not say what went wrong. */
+static const char *kernel_crash_start(const char *out, int *len)
+{
+    static const char *const heads[] = { "BUG: ", "Oops: ", "general protection fault",
+                                         "WARNING: CPU", "Kernel panic", NULL };
+    const char *first = NULL;
+    for (const char *const *h = heads; *h; h++) {
+        const char *p = strstr(out, *h);
+        if (p && (!first || p < first))
+            first = p;
+    }
+    if (first)
+        *len = (int)(strcspn(first, "\n") < 300 ? strcspn(first, "\n") : 300);
+    return first;
+}
+
 /* The failure when `marker` did not show on the guest's `console`;
  * `more` (may be "") follows what `xl create -c` said. */
 static int console_fail(chk *c, md_err *err, console_run *g, const char *what,
                         const char *marker, const char *console, const char *more)
 {
     md_check_fold_cr(g->r.out);
-    return md_check_fail(c, err, "%s guest: no %s on its %s within %.0f s%s\n  xl create -c "
-                         "said: %s%s", what, marker, console, g->limit,
-                         g->r.timed_out ? " (timed out)" : "", md_run_tail(g->r.out, 1200), more);
+    const char *tail = md_run_tail(g->r.out, 1200);
+    int crash_len = 0;
+    const char *crash = kernel_crash_start(g->r.out, &crash_len);
+    /* on_crash="destroy" ends `xl create -c` early when the guest dies */
+    char when[96];
+    if (g->r.timed_out)
+        snprintf(when, sizeof when, "within %.0f s (timed out)", g->limit);
+    else
+        snprintf(when, sizeof when, "before its console ended, %.1f s after xl create", g->took);
+    return md_check_fail(c, err, "%s guest: no %s on its %s %s%s%.*s\n  xl create -c "
+                         "said: %s%s", what, marker, console, when,
+                         crash && crash < tail ? "\n  its kernel crashed: " : "",
+                         crash && crash < tail ? crash_len : 0, crash ? crash : "", tail, more);
 }
 
 static int run_guest(chk *c, const char *type, md_err *err)
