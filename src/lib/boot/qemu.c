@@ -344,12 +344,63 @@ size_t md_qemu_console_poll(md_qemu_console *c)
     return got;
 }
 
+/* Length of the kernel or hypervisor log record starting at `p` (through its
+ * newline), or 0.  One serial line carries Xen's "(XEN) " lines, the dom0
+ * kernel's printk records ("[   42.985942] e1000e ...", CONFIG_PRINTK_TIME)
+ * and the dom0's userspace via hvc0; the kernel writes its record wherever
+ * userspace's line has got to, so one service message can arrive split in
+ * two around it (CI saw "... no disk [ 42.98...] e1000e ...\r\nhas it"). */
+static size_t log_record_len(const char *p)
+{
+    const char *q = p;
+    if (strncmp(q, "(XEN) ", 6) == 0) {
+        q += 6;
+    } else {
+        if (*q++ != '[')
+            return 0;
+        q += strspn(q, " ");
+        size_t secs = strspn(q, "0123456789");
+        if (!secs || q[secs] != '.')
+            return 0;
+        q += secs + 1;
+        size_t frac = strspn(q, "0123456789");
+        if (!frac || q[frac] != ']')
+            return 0;
+        q += frac + 1;
+    }
+    const char *nl = strchr(q, '\n');
+    return nl ? (size_t)(nl + 1 - p) : strlen(p);
+}
+
+/* `needle` matched at `s`, stepping over log records that cut into it. */
+static bool match_across_records(const char *s, const char *needle)
+{
+    while (*needle) {
+        if (*s == *needle) {
+            s++, needle++;
+            continue;
+        }
+        size_t rec = log_record_len(s);
+        if (!rec)
+            return false;
+        s += rec;
+        if (*needle != '\r' && *needle != '\n')
+            s += strspn(s, "\r\n");
+    }
+    return true;
+}
+
 long md_qemu_console_find(const md_qemu_console *c, const char *needle, size_t from)
 {
     if (from > c->len)
         return -1;
     const char *p = strstr(c->buf + from, needle);
-    return p ? (long)(p - c->buf) : -1;
+    if (p)
+        return (long)(p - c->buf);
+    for (p = c->buf + from; (p = strchr(p, *needle)); p++)
+        if (match_across_records(p, needle))
+            return (long)(p - c->buf);
+    return -1;
 }
 
 double md_qemu_console_time(const md_qemu_console *c, size_t off)

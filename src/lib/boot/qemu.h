@@ -121,7 +121,9 @@ void md_qemu_console_close(md_qemu_console *c);
 /* Read what was appended; each new line is stamped with the time it was
  * read.  Returns the number of new bytes. */
 size_t md_qemu_console_poll(md_qemu_console *c);
-/* Offset of the first occurrence of `needle` at or after `from`, or -1. */
+/* Offset of the first occurrence of `needle` at or after `from`, or -1.
+ * A kernel printk record ("[ 12.345678] ...\n") or Xen line ("(XEN) ...\n")
+ * printed into the middle of the dom0's own line does not hide it. */
 long md_qemu_console_find(const md_qemu_console *c, const char *needle, size_t from);
 /* Seconds since t0 at which the byte at `off` was read. */
 double md_qemu_console_time(const md_qemu_console *c, size_t off);
