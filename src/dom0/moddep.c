@@ -188,6 +188,10 @@ d0_moddep *d0_moddep_parse(const char *dep, const char *builtin, const char *ori
             en->deps[en->ndeps++] = (size_t)j;
         }
     }
+    /* modules.builtin, read here a second time on purpose: the library's
+     * reader (md_modules_read_builtin, image/modules.c) works on an md_tree
+     * and lives in libmkdom0, which the dom0 programs do not link (static,
+     * plain libc, no shared library of ours in the image; see moddep.h). */
     for (const char *p = builtin; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);

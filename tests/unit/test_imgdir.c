@@ -632,6 +632,16 @@ static void test_dirs_and_client_key(const char *tmp)
     p = md_cache_dir();
     CHECK_STR(p, "/c/mkdom0");
     free(p);
+    /* a place in it: under --cache when given, else under the default */
+    p = md_cache_path(NULL, "debs");
+    CHECK_STR(p, "/c/mkdom0/debs");
+    free(p);
+    p = md_cache_path("/given", "indexes");
+    CHECK_STR(p, "/given/indexes");
+    free(p);
+    p = md_cache_path("/given", NULL);
+    CHECK_STR(p, "/given");
+    free(p);
     unsetenv("XDG_CACHE_HOME");
     unsetenv("XDG_STATE_HOME");
     /* No HOME: the same fallback for every directory. */

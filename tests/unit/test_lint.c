@@ -2068,6 +2068,29 @@ static void test_rootfs_toolstack_programs(void)
     CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "the toolstack in /usr/lib/xen-4.17/bin is not used"));
     md_lint_free(l);
     md_tree_free(t);
+
+    /* no program loads a libxenctrl: the files decide, and the release
+     * the wrapper leaves unused gets the same note, on its file */
+    t = good_rootfs();
+    add_text(t, "/usr/lib/xen-common/bin/xen-utils-wrapper", "#!/bin/sh\n", 0755);
+    add_elf(t, LIBDIR "libxenctrl.so.4.20", "libxenctrl.so.4.20", NULL);
+    add_text(t, "/usr/lib/xen-4.20/bin/xen-init-name", "#!/bin/sh\n", 0755);
+    add_text(t, "/usr/lib/xen-4.17/bin/xen-init-name", "#!/bin/sh\n", 0755);
+    l = rootfs(t, "4.20");
+    CHECK(!t_lint_has(l, MD_LINT_ERROR, 2, ""));
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "the toolstack in /usr/lib/xen-4.17/bin is not used "
+                                         "under the hypervisor given"));
+    CHECK(md_lint_count_sev(l, MD_LINT_NOTE) == 1);
+    md_lint_free(l);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_NOTE, 2, "the toolstack in /usr/lib/xen-4.20/bin is not used"));
+    md_lint_free(l);
+    /* without the wrapper, the stray file is an error */
+    md_tree_remove(t, "/usr/lib/xen-common/bin/xen-utils-wrapper");
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 2, "toolstack of Xen 4.20 here and of Xen 4.17 in "));
+    md_lint_free(l);
+    md_tree_free(t);
 }
 
 /* ---- loader and input recognition ---- */

@@ -359,6 +359,31 @@ static void test_programs(void)
     CHECK_ERR(&e4, "/usr/sbin/xl");
     CHECK_ERR(&e4, "libxenctrl 4.17");
     md_tree_free(t);
+
+    /* a stray libxenctrl: of another release than the one xl loads, in
+     * the tree beside it; without programs, of another than the first */
+    t = xen_tree("4.20.4", L("4.17", "4.20"));
+    put_elf(t, "/usr/sbin/xl", NULL, L("libxenctrl.so.4.20"), "xen-utils-4.20");
+    md_xenver_survey sv2;
+    md_xenver_survey_tree(t, &sv2);
+    CHECK(sv2.nts == 2 && sv2.nprogs == 1);
+    const md_xen_version *stray = md_xenver_stray(&sv2, &sv2.progs[0].ctrl);
+    CHECK(stray && stray->minor == 17);
+    stray = md_xenver_stray(&sv2, NULL);
+    CHECK(stray && stray->minor == 20);
+    md_xenver_survey_free(&sv2);
+    /* the build refuses it as a mixed image, the loaded one named first */
+    md_err e7 = MD_ERR_INIT;
+    CHECK(md_xenver_check(t, &hv, &ts, &e7) < 0);
+    CHECK_ERR(&e7, "two libxenctrl releases in the image: 4.20 "
+                   "(/lib/x86_64-linux-gnu/libxenctrl.so.4.20 from libxenmisc4.20) and 4.17 "
+                   "(/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0 from libxenmisc4.17)");
+    md_tree_free(t);
+    t = xen_tree("4.20.4", L("4.20"));
+    md_xenver_survey_tree(t, &sv2);
+    CHECK(!md_xenver_stray(&sv2, NULL));
+    md_xenver_survey_free(&sv2);
+    md_tree_free(t);
 }
 
 /* ---- driver ---- */

@@ -54,8 +54,6 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e)
     free(e);
 }
 
-static char *dup_or_null(const char *s) { return s ? md_xstrdup(s) : NULL; }
-
 static void strv_copy(md_strv *d, const md_strv *s)
 {
     *d = (md_strv){ 0 };
@@ -66,8 +64,8 @@ static void strv_copy(md_strv *d, const md_strv *s)
 void md_bootcfg_file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
 {
     *d = *s;
-    d->path = dup_or_null(s->path);
-    d->file = dup_or_null(s->file);
+    d->path = md_xstrdup_or_null(s->path);
+    d->file = md_xstrdup_or_null(s->file);
     strv_copy(&d->args, &s->args);
     strv_copy(&d->maybe, &s->maybe);
     strv_copy(&d->unset, &s->unset);
@@ -77,8 +75,8 @@ md_bootcfg_entry *md_bootcfg_entry_copy(const md_bootcfg_entry *e)
 {
     md_bootcfg_entry *c = md_xcalloc(1, sizeof *c);
     *c = *e;
-    c->title = dup_or_null(e->title);
-    c->xen_var = dup_or_null(e->xen_var);
+    c->title = md_xstrdup_or_null(e->title);
+    c->xen_var = md_xstrdup_or_null(e->xen_var);
     md_bootcfg_file_copy(&c->xen, &e->xen);
     md_bootcfg_file_copy(&c->kernel, &e->kernel);
     strv_copy(&c->dom0_extra, &e->dom0_extra);

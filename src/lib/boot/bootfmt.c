@@ -1077,7 +1077,7 @@ static void place_like(md_bootcfg_file *f, const md_bootcfg_file *like)
     if (f->line || !like || !like->line)
         return;
     f->line = like->line;
-    f->file = like->file ? md_xstrdup(like->file) : NULL;
+    f->file = md_xstrdup_or_null(like->file);
 }
 
 /* The entry 20_linux_xen writes: Xen's line from the variables `xk`, the
@@ -1102,7 +1102,7 @@ static md_bootcfg_entry *default_entry(const vars *v, const assign *as, const ss
         k->path = md_xstrdup("/boot/vmlinuz");
         k->mb2 = true;
         unsigned kline = k->line;
-        char *kfile = k->file ? md_xstrdup(k->file) : NULL;
+        char *kfile = md_xstrdup_or_null(k->file);
         md_bootcfg_file *r = md_bootcfg_add_mod(e); /* moves the modules: k is stale now */
         r->path = md_xstrdup("/boot/initrd.img");
         r->line = kline;
@@ -2535,7 +2535,7 @@ static void reg_copy(ipxe_reg *d, const ipxe_reg *s)
             continue;
         d->v = md_xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
         d->v[d->n] = (ipxe_img){ md_xstrdup(s->v[i].name), { 0 }, NULL, NULL, 0,
-                                 s->v[i].base_title ? md_xstrdup(s->v[i].base_title) : NULL };
+                                 md_xstrdup_or_null(s->v[i].base_title) };
         md_bootcfg_file_copy(&d->v[d->n].f, &s->v[i].f);
         for (size_t k = 0; k < s->v[i].nalt; k++) {
             ipxe_img *m = &d->v[d->n];

@@ -392,7 +392,7 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     g->uncertain = true; /* until a sure assignment: possibly never set */
     g->exported = grub_exports(name) ? EXP_YES : EXP_NO;
     if (old) {
-        g->val = old->val ? md_xstrdup(old->val) : NULL;
+        g->val = md_xstrdup_or_null(old->val);
         g->uncertain = old->uncertain;
         g->opaque = old->opaque;
         g->line = old->line;
@@ -1441,7 +1441,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         if (mb) {
             add_entry(r->out, &f->cur);
             f->cur = md_xcalloc(1, sizeof *f->cur);
-            f->cur->title = f->title ? md_xstrdup(f->title) : NULL;
+            f->cur->title = md_xstrdup_or_null(f->title);
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL);

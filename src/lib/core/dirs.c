@@ -25,6 +25,16 @@ char *md_cache_dir(void)
     return md_xasprintf("%s/.cache/mkdom0", md_home_dir());
 }
 
+char *md_cache_path(const char *cache_dir, const char *sub)
+{
+    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    if (!sub)
+        return cd;
+    char *d = md_xasprintf("%s/%s", cd, sub);
+    free(cd);
+    return d;
+}
+
 char *md_state_dir(void)
 {
     const char *e = getenv("XDG_STATE_HOME");
@@ -42,13 +52,13 @@ char *md_keys_dir(void)
 
 int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
 {
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
+    char *cd = md_cache_path(cache_dir, NULL);
     char *risk = md_xasprintf("who could swap the packages or indexes mkdom0 verified for their "
                               "own, which would land in the image: use a cache only user %u (or "
                               "root) can write (chown -R, chmod go-w, or choose another --cache "
                               "or $MKDOM0_CACHE)",
                               (unsigned)geteuid());
-    char *d = sub ? md_xasprintf("%s/%s", cd, sub) : md_xstrdup(cd);
+    char *d = md_cache_path(cd, sub);
     /* The cache itself first: made (or checked) as a whole before `sub`. */
     char *real = md_path_walk_trusted(cd, MD_WALK_CREATE, 0755, risk, err);
     if (real && sub) {

@@ -16,6 +16,11 @@ const char *md_home_dir(void);
  * spec says).  Caller frees. */
 char *md_cache_dir(void);
 
+/* The name of `cache_dir` (md_cache_dir() when NULL), or of its
+ * subdirectory `sub` ("debs", "indexes") when not NULL: nothing is made
+ * or checked (md_cache_prepare does that).  Caller frees. */
+char *md_cache_path(const char *cache_dir, const char *sub);
+
 /* Make the cache directory `cache_dir` (md_cache_dir() when NULL) and its
  * subdirectory `sub` (e.g. "debs") where missing, and check them, before
  * anything in them is used (md_path_walk_trusted: every entry on the way,

@@ -79,6 +79,11 @@ char *md_xstrdup(const char *s)
     return memcpy(md_xmalloc(n), s, n);
 }
 
+char *md_xstrdup_or_null(const char *s)
+{
+    return s ? md_xstrdup(s) : NULL;
+}
+
 char *md_xstrndup(const char *s, size_t n)
 {
     char *p = strndup(s, n);

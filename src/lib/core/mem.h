@@ -15,6 +15,8 @@ void *md_xrealloc(void *p, size_t n);
  * reallocated to double its capacity (at least 16) until it fits. */
 void *md_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *md_xstrdup(const char *s);
+/* md_xstrdup(s), or NULL when s is NULL: an optional string copied. */
+char *md_xstrdup_or_null(const char *s);
 /* The first n bytes of s (fewer at a NUL), NUL-terminated. */
 char *md_xstrndup(const char *s, size_t n);
 char *md_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

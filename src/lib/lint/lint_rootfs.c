@@ -553,6 +553,27 @@ static bool same_release(const md_xen_version *v, unsigned ma, unsigned mi)
     return v->major == ma && v->minor == mi;
 }
 
+/* The toolstack of release ma.mi that Debian's wrapper leaves unused
+ * under every one of the `nhv` hypervisors given: a note (no error), on
+ * `file` (NULL: the rootfs), from the programs or, where none decides,
+ * from the libxenctrl files. */
+static void note_unused(rctx *r, const char *file, unsigned ma, unsigned mi, size_t nhv)
+{
+    ADD(r, file, 0, MD_LINT_NOTE, 2,
+        "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
+        "(Debian's xen-utils-wrapper runs the running hypervisor's release): "
+        "xen-utils-%u.%u can go once Xen %u.%u is no longer booted", ma, mi,
+        nhv > 1 ? "s" : "", ma, mi, ma, mi);
+}
+
+static bool booted(const md_xen_version *hvs, size_t nhv, unsigned ma, unsigned mi)
+{
+    for (size_t h = 0; h < nhv; h++)
+        if (same_release(&hvs[h], ma, mi))
+            return true;
+    return false;
+}
+
 /* Trap 2 by the programs (md_xenver_prog): the release that matters is the
  * libxenctrl each one loads, whichever others lie in the tree (trial10h
  * case 1).  Returns false when no program loads or misses a libxenctrl:
@@ -604,13 +625,10 @@ static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_ver
                     c->path, c->version, c->source, wa, wi, wa, wi, wa, wi);
                 continue;
             }
-            bool booted = false;
-            for (size_t h = 0; h < nhv; h++)
-                booted |= same_release(&hvs[h], wa, wi);
             bool listed = false;
             for (size_t k = 0; k < nunused; k++)
                 listed |= unused[k][0] == wa && unused[k][1] == wi;
-            if (nhv && !booted && !listed && nunused < 8) {
+            if (nhv && !booted(hvs, nhv, wa, wi) && !listed && nunused < 8) {
                 unused[nunused][0] = wa;
                 unused[nunused++][1] = wi;
             }
@@ -655,12 +673,7 @@ static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_ver
             other && wrapper ? " beside it, of which Debian's xen-utils-wrapper runs the "
                                "running hypervisor's" : "");
     for (size_t k = 0; k < nunused && !dir_missing; k++)
-        ADD(r, NULL, 0, MD_LINT_NOTE, 2,
-            "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
-            "(Debian's xen-utils-wrapper runs the running hypervisor's release): "
-            "xen-utils-%u.%u can go once Xen %u.%u is no longer booted", unused[k][0],
-            unused[k][1], nhv > 1 ? "s" : "", unused[k][0], unused[k][1], unused[k][0],
-            unused[k][1]);
+        note_unused(r, NULL, unused[k][0], unused[k][1], nhv);
     return true;
 }
 
@@ -677,19 +690,27 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
     }
     const md_xen_version *ts = sv.ts;
     size_t n = sv.nts;
-    bool wrapper = n > 1 && debian_wrapper(r->t);
+    /* no program decides: the first file's release against any other (the
+     * build's rule for a mixed image), unless Debian's wrapper picks one */
+    const md_xen_version *stray = md_xenver_stray(&sv, NULL);
+    bool wrapper = stray && debian_wrapper(r->t);
     for (size_t i = 0; i < sv.nbad_ts; i++)
         ADD(r, sv.bad_ts[i].path, 0, MD_LINT_WARNING, 2,
             "cannot check: the release of this libxenctrl (from %s) cannot be read (%s)",
             sv.bad_ts[i].origin, sv.bad_ts[i].source);
-    if (n > 1 && !wrapper)
-        ADD(r, ts[1].path, 0, MD_LINT_ERROR, 2,
+    if (stray && !wrapper)
+        ADD(r, stray->path, 0, MD_LINT_ERROR, 2,
             "toolstack of Xen %s here and of Xen %s in %s: one image must carry the "
-            "toolstack of one release, the hypervisor's", ts[1].version, ts[0].version, ts[0].path);
+            "toolstack of one release, the hypervisor's", stray->version, ts[0].version,
+            ts[0].path);
+    /* the stray files Debian's wrapper leaves unused (with the hypervisor's
+     * release among them), noted as check_programs notes them */
+    bool *unused = md_xcalloc(n ? n : 1, sizeof *unused), dir_missing = false;
     for (size_t h = 0; h < nhv; h++) {
         const md_xen_version *hv = &hvs[h];
         char dir[64] = "";
         if (wrapper && !wrapper_dir(r->t, hv, dir, sizeof dir)) {
+            dir_missing = true;
             ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
                 "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
                 "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
@@ -706,12 +727,7 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
             if (md_xenver_compare(hv, &ts[i], &e) == 0)
                 continue;
             if (wrapper && match)
-                ADD(r, ts[i].path, 0, MD_LINT_NOTE, 2,
-                    "the toolstack of Xen %s is not used under the hypervisor %s (Xen %u.%u): "
-                    "Debian's xen-utils-wrapper runs the one in %s; xen-utils-%u.%u can go "
-                    "once Xen %u.%u is no longer booted",
-                    ts[i].version, hv->path, hv->major, hv->minor, dir, ts[i].major,
-                    ts[i].minor, ts[i].major, ts[i].minor);
+                unused[i] = !booted(hvs, nhv, ts[i].major, ts[i].minor);
             else
                 ADD(r, ts[i].path, 0, MD_LINT_ERROR, 2,
                     "the toolstack is Xen %s but the hypervisor %s is Xen %u.%u: libxenctrl's "
@@ -721,6 +737,10 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
                     ts[i].version, hv->path, hv->major, hv->minor, hv->major, hv->minor);
         }
     }
+    for (size_t i = 0; i < n && !dir_missing; i++)
+        if (unused[i])
+            note_unused(r, ts[i].path, ts[i].major, ts[i].minor, nhv);
+    free(unused);
     if (n && !nhv && wrapper)
         ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
             "the toolstacks of Xen %s and %s%s lie side by side, and Debian's xen-utils-wrapper "

@@ -387,6 +387,16 @@ void md_xenver_survey_free(md_xenver_survey *s)
     memset(s, 0, sizeof *s);
 }
 
+const md_xen_version *md_xenver_stray(const md_xenver_survey *s, const md_xen_version *used)
+{
+    if (!used || !used->found)
+        used = s->nts ? &s->ts[0] : NULL;
+    for (size_t i = 0; used && i < s->nts; i++)
+        if (s->ts[i].major != used->major || s->ts[i].minor != used->minor)
+            return &s->ts[i];
+    return NULL;
+}
+
 static int unreadable(const md_xen_version *v, md_err *err)
 {
     md_err_set(err, "%s: %s", v->path, v->source);
@@ -447,11 +457,16 @@ static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_versi
     }
     for (size_t i = 0; !ts_prog && compare && rc == 0 && s.nhv && i < s.nts; i++)
         rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
-    if (rc == 0 && s.nts > 1) /* libxenctrl files of two releases: a mixed image, used or not */
+    /* libxenctrl files of two releases: a mixed image, used or not */
+    const md_xen_version *used = ts_prog ? &ts_prog->ctrl : NULL,
+                         *stray = rc == 0 ? md_xenver_stray(&s, used) : NULL;
+    if (stray) {
+        if (!used)
+            used = &s.ts[0];
         rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
-                             "%u.%u (%s from %s)", s.ts[0].major, s.ts[0].minor, s.ts[0].path,
-                        s.ts[0].origin, s.ts[1].major, s.ts[1].minor, s.ts[1].path,
-                        s.ts[1].origin);
+                             "%u.%u (%s from %s)", used->major, used->minor, used->path,
+                        used->origin, stray->major, stray->minor, stray->path, stray->origin);
+    }
     if (rc == 0 && compare && s.userland[0] && !ts_prog)
         rc = md_err_set(err, "%s (from %s) is Xen userland, but the image has no libxenctrl "
                              "to read its release from: trap 2 cannot be checked (the toolstack "

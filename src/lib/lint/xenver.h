@@ -106,6 +106,13 @@ void md_xenver_survey_free(md_xenver_survey *s);
  * reads: libxenctrl.so.* or libxenctrl-*.so*? */
 bool md_xenver_is_libxenctrl(const char *path);
 
+/* A stray libxenctrl: one of another release than `used` (the one the
+ * programs load; NULL or not found: the first file's, s->ts[0]) lying in
+ * the tree beside it.  The one rule behind the build's refusal of a mixed
+ * image and lint's where no program decides.  NULL: none; else a member
+ * of s->ts. */
+const md_xen_version *md_xenver_stray(const md_xenver_survey *s, const md_xen_version *used);
+
 /* Survey a tree for the build: the release of its hypervisor and of its
  * toolstack (absent ones have found == false).  The toolstack's release is
  * that of the libxenctrl its programs load (md_xenver_prog); only a tree

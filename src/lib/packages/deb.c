@@ -267,9 +267,7 @@ static int cache_lock(const char *dir, int how)
 
 void md_deb_cache_clean(const char *cache_dir)
 {
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *dir = md_xasprintf("%s/unpacked", cd);
-    free(cd);
+    char *dir = md_cache_path(cache_dir, "unpacked");
     struct stat st;
     int lock = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? cache_lock(dir, LOCK_EX | LOCK_NB) : -1;
     DIR *d = lock >= 0 ? opendir(dir) : NULL;
@@ -415,9 +413,7 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
 {
     if (!is_sha256(sha256))
         return md_deb_extract(t, path, origin, clash, stats, err);
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *dir = md_xasprintf("%s/unpacked", cd);
-    free(cd);
+    char *dir = md_cache_path(cache_dir, "unpacked");
     md_err quiet = MD_ERR_INIT;
     /* One another user may write is refused, as debs/ and indexes/ are
      * (and its parents checked before it is made). */

@@ -87,7 +87,7 @@ md_repo *md_repo_new(const md_repo_config *cfg, md_err *err)
         return r;
     }
     r->suite = md_xstrdup(cfg->suite);
-    r->keyring = cfg->keyring ? md_xstrdup(cfg->keyring) : NULL;
+    r->keyring = md_xstrdup_or_null(cfg->keyring);
     if (cfg->components && cfg->components[0])
         for (const char *const *c = cfg->components; *c; c++)
             md_strv_push(&r->components, *c);

@@ -478,9 +478,7 @@ int md_repo_load(md_repo *r, const char *cache_dir, const md_out *out, md_err *e
     if (!apk && !md_repo_keyring(r))
         return md_err_set(err, "repository %s: no keyring given; unsigned repositories are refused",
                           md_repo_name(r));
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
-    char *idxdir = md_xasprintf("%s/indexes", cd);
-    free(cd);
+    char *idxdir = md_cache_path(cache_dir, "indexes");
     int rc = md_cache_prepare(cache_dir, "indexes", err);
     if (rc == 0)
         rc = apk ? load_apk(r, idxdir, out, err) : load_deb(r, idxdir, out, err);

@@ -1087,9 +1087,8 @@ static int check_apk(const char *path, void *ctx, md_err *err)
 int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *stats, md_err *err)
 {
     bool apk = r->fmt == MD_REPO_APK;
-    char *cd = cache_dir ? md_xstrdup(cache_dir) : md_cache_dir();
     const char *sub = apk ? "apks" : "debs";
-    char *dir = md_xasprintf("%s/%s", cd, sub);
+    char *dir = md_cache_path(cache_dir, sub);
     md_resolve_stats st = { 0 };
     /* Alpine: each repository's trusted keys (those its index was verified
      * with), for apk.h's check. */
@@ -1101,11 +1100,10 @@ int md_resolve_download(md_resolve *r, const char *cache_dir, md_resolve_stats *
             rc = -1;
         }
     /* Checked before the lock or any package in it is opened. */
-    int lock = rc < 0 || md_cache_prepare(cd, sub, err) < 0
+    int lock = rc < 0 || md_cache_prepare(cache_dir, sub, err) < 0
                    ? -1
                    : md_fetch_lock(dir, r->out, err);
     rc = lock < 0 ? -1 : 0;
-    free(cd);
     for (size_t i = 0; rc == 0 && i < r->nsel; i++) {
         sel *s = &r->sel[i];
         char *url = md_repo_pkg_url(s->pkg), *name = apk ? apk_name(s->pkg) : deb_name(s->pkg);

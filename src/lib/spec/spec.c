@@ -2024,7 +2024,7 @@ md_spec *md_spec_parse(const char *text, const char *origin, const char *basedir
     md_spec *s = md_xcalloc(1, sizeof *s);
     s->err = err;
     s->origin = md_xstrdup(origin);
-    s->basedir = basedir ? md_xstrdup(basedir) : NULL;
+    s->basedir = md_xstrdup_or_null(basedir);
     s->compression = md_xstrdup("gzip");
     s->compression_level = -1;
     s->sde = -1;
