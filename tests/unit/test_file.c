@@ -431,7 +431,7 @@ static void test_check_output(void)
                 _exit(11);
             free(rr);
             if (md_path_walk_trusted(d, MD_WALK_OWN, 0, "RISK", &e) ||
-                !strstr(e.msg, "/o belongs to user 0 (root), not to you: RISK"))
+                !strstr(e.msg, "/o belongs to user 0 (root), not to you: mkdom0 would replace it"))
                 _exit(12);
             md_err_clear(&e);
             if (md_file_check_own(d, "RISK", &e) == 0 || md_file_check_trusted(d, false, "", &e) < 0)

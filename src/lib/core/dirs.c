@@ -3,6 +3,7 @@
 #include "core/mem.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 const char *md_home_dir(void)
@@ -58,6 +59,11 @@ int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
         free(real);
         real = md_path_walk_trusted(d, MD_WALK_CREATE | MD_WALK_OWN, 0755, risk, err);
     }
+    /* which option it is about: the walk names only the entry */
+    if (!real && err && !strncmp(err->msg, cd, strlen(cd)))
+        md_err_prefix(err, "cache directory");
+    else if (!real && err)
+        md_err_prefix(err, "cache directory %s", cd);
     free(real);
     free(d);
     free(risk);

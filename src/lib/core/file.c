@@ -566,6 +566,10 @@ char *md_file_owner_shown(unsigned uid)
 /* "PATH belongs to user N (NAME), not to you[ or root]: they could ...". */
 static int not_yours(const char *path, uid_t uid, bool own, const char *risk, md_err *err)
 {
+    if (uid == 0) /* own: root's, to another caller: no attacker, a late failure */
+        return md_err_set(err, "%s belongs to user 0 (root), not to you: mkdom0 would replace "
+                               "it or what it holds, which only root may do; give a path of your own (one you make, or one that does "
+                               "not exist yet in a directory of yours)", path);
     char *who = md_file_owner_shown(uid);
     /* "who could ..." reads as "they could ..." after "not to you" */
     bool who_risk = !strncmp(risk, "who ", 4);

@@ -80,7 +80,8 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
  * itself (root when the caller is root); root's is refused to another
  * caller, who could not replace or rename what is in it -- a build would
  * fail at its end.  A symlink is judged as by md_file_check_trusted.  The
- * error reads "PATH belongs to user N (NAME), not to you: they could ...". */
+ * error reads "PATH belongs to user N (NAME), not to you: they could ..."
+ * (`risk` with its "who" made "they"), or for root's what to give instead. */
 int md_file_check_own(const char *path, const char *risk, md_err *err);
 /* "user N (NAME)", NAME from the password database (just "user N" when it
  * has none), malloc'd: errors name an owner the user can recognise. */
