@@ -715,7 +715,7 @@ must_fail foreign-tmpdir-link "TMPDIR $ST/tl: $ST/tl belongs to user $NOBODY" --
 if command -v useradd >/dev/null && command -v userdel >/dev/null; then
     TU=mkdom0-t9k TUH=$W/home-t9k
     userdel -r "$TU" >/dev/null 2>&1 || true # a killed run's
-    trap 'kill_keys; userdel "$TU" >/dev/null 2>&1; rm -rf "$W" "$ST" "$NT"' EXIT
+    trap 'kill_keys; userdel "$TU" >/dev/null 2>&1 || true; rm -rf "$W" "$ST" "$NT"' EXIT
     useradd -m -d "$TUH" -s /bin/false "$TU"
     TUID=$(id -u "$TU")
     mkdir "$TUH/out"; chown "$TU" "$TUH/out"
