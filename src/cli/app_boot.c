@@ -10,10 +10,14 @@
 #include "boot/bootcfg.h"
 #include "core/size.h"
 #include "proof/check.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "sink.h"
 #include "image/imgdir.h"
+
+#define OUTPUT_RISK "who could change it, or point its name at another file for mkdom0 (or " \
+                    "QEMU) to write: write it into a directory of your own"
 
 static void usage(FILE *f)
 {
@@ -314,6 +318,20 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->dir = argv[optind];
+    /* --log and --timings are written where the user says, often as root:
+     * their places are held to the rule of every file mkdom0 writes
+     * before anything starts (trial 9k: a directory another user could
+     * change let them re-point the name at any file between the check
+     * and QEMU's open) */
+    const char *outs[][2] = { { "--log", bo->console_log }, { "--timings", co.timings_path } };
+    for (size_t i = 0; i < 2; i++) {
+        char *real = outs[i][1] ? md_file_check_output(outs[i][1], OUTPUT_RISK, &err) : NULL;
+        if (outs[i][1] && !real) {
+            fprintf(stderr, "mkdom0 boot: %s %s\n", outs[i][0], err.msg);
+            return MD_EXIT_FAIL;
+        }
+        free(real);
+    }
     /* Only the disk and PXE boot through either firmware; say so rather
      * than ignore it.  PXE's default is SeaBIOS, as Xen's CI boots. */
     if (firmware && bo->path != MD_QEMU_DISK && bo->path != MD_QEMU_PXE) {

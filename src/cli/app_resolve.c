@@ -5,9 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "core/dirs.h"
+#include "core/file.h"
 #include "packages/resolve.h"
 #include "spec/spec.h"
 #include "sink.h"
+
+/* What another user who may change --lock's directory or owns its file
+ * could do: the lock decides the exact packages of later builds. */
+#define LOCK_RISK "who could change the lock file, which names the exact packages and " \
+                  "checksums of the image: write it into a directory of your own"
 
 static void usage(FILE *f)
 {
@@ -71,14 +78,25 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     md_err err = MD_ERR_INIT;
-    md_spec *spec = md_spec_load(optind < argc ? argv[optind] : NULL, &err);
+    /* The lock file's place is checked before any work, by the rule of
+     * every file mkdom0 writes (trial 9k: a symlink or a device there was
+     * refused only after the fetch, and a directory another user could
+     * change was not) */
+    char *lock_real = lock ? md_file_check_output(lock, LOCK_RISK, &err) : NULL;
+    if (lock && !lock_real)
+        md_err_prefix(&err, "--lock");
+    md_spec *spec = !lock || lock_real ? md_spec_load(optind < argc ? argv[optind] : NULL, &err)
+                                       : NULL;
     md_out out = md_cli_sink();
-    md_resolve *res = spec ? md_resolve_spec(spec, cache, &out, &err) : NULL;
+    /* the cache too, before the indexes are fetched */
+    md_resolve *res = spec && md_cache_prepare(cache, NULL, &err) == 0
+                          ? md_resolve_spec(spec, cache, &out, &err) : NULL;
     int rc = res ? 0 : -1;
     if (rc == 0 && download)
         rc = md_resolve_download(res, cache, NULL, &err);
     if (rc == 0 && lock)
-        rc = md_resolve_write_lock(res, lock, &err);
+        rc = md_resolve_write_lock(res, lock_real, &err);
+    free(lock_real);
     if (rc == 0)
         print_table(res);
     else

@@ -99,6 +99,36 @@ grep -q "link.lock: exists and is not a regular file (a symlink): not replaced" 
 [ -L "$T/w/link.lock" ] && [ "$(cat "$T/w/victim")" = keep ] || fail "--lock changed the symlink or its target"
 "$MKDOM0" resolve "$S" --cache "$C" --lock /dev/null >/dev/null 2>"$T/err.lock" && fail "--lock /dev/null succeeded"
 [ -c /dev/null ] || fail "--lock /dev/null replaced the device"
+# ... and every refusal comes before any work (trial 9k: after the fetch),
+# by the rule of every file mkdom0 writes: a FIFO, a directory, a name
+# that is no file name, a directory others may write (not sticky)
+cp "$T/out" "$T/out.first"; cp "$T/err" "$T/err.first" # expect_fail writes both; the checks below read the first run's
+mkfifo "$T/w/fifo.lock"; mkdir -p "$T/w/dir.lock" "$T/gw"; chmod 0775 "$T/gw"
+expect_fail "--lock onto a FIFO" "--lock: $T/w/fifo.lock: exists and is not a regular file (a device, FIFO or socket): not replaced" \
+    "$MKDOM0" resolve "$S" --cache "$T/cache-lock" --lock "$T/w/fifo.lock"
+expect_fail "--lock onto a directory" "$T/w/dir.lock: exists and is not a regular file (a directory)" \
+    "$MKDOM0" resolve "$S" --cache "$T/cache-lock" --lock "$T/w/dir.lock"
+expect_fail "--lock DIR/" "--lock: $T/w/: not a file name" \
+    "$MKDOM0" resolve "$S" --cache "$T/cache-lock" --lock "$T/w/"
+expect_fail "--lock in a group-writable directory" "--lock: $T/gw is writable by its group and not sticky, who could change the lock file" \
+    "$MKDOM0" resolve "$S" --cache "$T/cache-lock" --lock "$T/gw/mkdom0.lock"
+[ ! -e "$T/cache-lock" ] || fail "a refused --lock fetched first: $T/cache-lock was made"
+[ -p "$T/w/fifo.lock" ] && [ -z "$(ls -A "$T/gw")" ] || fail "a refused --lock changed what was there"
+if [ "$(id -u)" = 0 ]; then
+    chown nobody "$T/w/link.lock" 2>/dev/null || true
+    echo theirs >"$T/w/their.lock"; chown nobody "$T/w/their.lock"
+    expect_fail "--lock onto another user's file" "$T/w/their.lock belongs to user $(id -u nobody) (nobody), not to you (root)" \
+        "$MKDOM0" resolve "$S" --cache "$T/cache-lock" --lock "$T/w/their.lock"
+    [ "$(cat "$T/w/their.lock")" = theirs ] || fail "another user's lock file was replaced"
+    [ ! -e "$T/cache-lock" ] || fail "a refused --lock fetched first: $T/cache-lock was made"
+    # a sticky directory (/tmp): only we may rename what is ours there
+    mkdir -m 1777 "$T/sticky"
+    "$MKDOM0" resolve "$S" --cache "$C" --lock "$T/sticky/mkdom0.lock" >/dev/null 2>"$T/err.lock" ||
+        { cat "$T/err.lock"; fail "--lock into a sticky directory"; }
+    [ -f "$T/sticky/mkdom0.lock" ] && [ "$(ls -A "$T/sticky")" = mkdom0.lock ] ||
+        fail "--lock into a sticky directory: not one regular file: $(ls -A "$T/sticky")"
+fi
+mv "$T/out.first" "$T/out"; mv "$T/err.first" "$T/err"
 grep -q '^skipped excl-me (excluded), wanted by top$' "$T/out" || fail "excl-me skip not reported"
 grep -q '^excl-me ' "$T/out" && fail "excluded package installed"
 grep -q '^5 packages' "$T/out" || fail "expected 5 packages"

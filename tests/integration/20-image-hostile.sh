@@ -312,7 +312,7 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p "$W/owned-by-nobody" "$W/world" "$W/sticky"
     chown nobody "$W/owned-by-nobody"; chmod 0777 "$W/world"; chmod 1777 "$W/sticky"
     build nobodys good.ini "$W/owned-by-nobody/out"
-    if [ $rc != 1 ] || ! grep -q "owned-by-nobody belongs to user $(id -u nobody), who could swap" nobodys.err ||
+    if [ $rc != 1 ] || ! grep -q "owned-by-nobody belongs to user $(id -u nobody) (nobody), not to you (root): they could swap" nobodys.err ||
        [ -e "$W/owned-by-nobody/out" ]; then bad "output under another user's directory: exit $rc: $(cat nobodys.err)"
     else echo "ok   an output under another user's directory: refused before anything is written"; fi
     build world good.ini "$W/world/out"
@@ -326,7 +326,7 @@ if [ "$(id -u)" = 0 ]; then
     # 01): published with its mode, that user replaced grub.cfg in root's image.
     mkdir -p "$W/sticky/atk-out"; chown nobody "$W/sticky/atk-out"; chmod 0777 "$W/sticky/atk-out"
     build atk good.ini "$W/sticky/atk-out"
-    if [ $rc != 1 ] || ! grep -q "atk-out belongs to user $(id -u nobody), who could change the image" atk.err ||
+    if [ $rc != 1 ] || ! grep -q "atk-out belongs to user $(id -u nobody) (nobody), not to you (root): they could change the image" atk.err ||
        [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | grep -q '^\.atk-out\.mkdom0'; then
         bad "output directory of another user: exit $rc: $(cat atk.err)"
     else echo "ok   an output directory of another user: refused before anything is written"; fi
@@ -356,7 +356,7 @@ if [ "$(id -u)" = 0 ]; then
     rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/nk" -o "$W/oc-nk" good.ini >/dev/null 2>nk.err || rc=$?
     { cat good.ini; printf '\n[SSH]\nKeysDir=%s\n' "$W/nk"; } >nk.ini
     rc2=0; "$MKDOM0" build --cache "$CACHE" -o "$W/oc-nk" nk.ini >/dev/null 2>nk2.err || rc2=$?
-    if [ $rc != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody), who could put their own keys" nk.err ||
+    if [ $rc != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody) (nobody), not to you (root): they could put their own keys" nk.err ||
        [ -e "$W/oc-nk" ]; then bad "keys directory of another user (--keys): exit $rc: $(cat nk.err)"
     elif [ $rc2 != 1 ] || ! grep -q "$W/nk belongs to user $(id -u nobody)" nk2.err || [ -e "$W/oc-nk" ]; then
         bad "keys directory of another user (KeysDir=): exit $rc2: $(cat nk2.err)"
@@ -704,6 +704,69 @@ must_fail foreign-tmpdir "TMPDIR $NT: $NT belongs to user $NOBODY" "set TMPDIR t
 ln -s /tmp "$ST/tl"; chown -h nobody "$ST/tl"
 must_fail foreign-tmpdir-link "TMPDIR $ST/tl: $ST/tl belongs to user $NOBODY" -- \
     env TMPDIR="$ST/tl" "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-nobtmp" good.ini
+# ---- trial 9k: what mkdom0 writes into is the caller's own ----
+# Root building into a real user's directory (-o ~alice/out, as a user
+# would ask of a root build) would write the image, ssh host private keys
+# and all, and rename files where that user can swap entries between check
+# and use; so would a keys directory or cache of theirs.  Refused before any
+# work (nothing made: no cache, no keys, no output), naming the path and its
+# owner by name.  And another caller than root is refused root's directory
+# at once, not at the end of the build when the rename fails.
+if command -v useradd >/dev/null && command -v userdel >/dev/null; then
+    TU=mkdom0-t9k TUH=$W/home-t9k
+    userdel -r "$TU" >/dev/null 2>&1 || true # a killed run's
+    trap 'kill_keys; userdel "$TU" >/dev/null 2>&1 || true; rm -rf "$W" "$ST" "$NT"' EXIT
+    useradd -m -d "$TUH" -s /bin/false "$TU"
+    TUID=$(id -u "$TU")
+    mkdir "$TUH/out"; chown "$TU" "$TUH/out"
+    nothing_made() { # NAME PATH...: none of PATH exists, and ~TU/out is empty
+        local n=$1 p; shift
+        for p in "$@"; do [ ! -e "$p" ] || bad "$n: $p was made"; done
+        [ -z "$(ls -A "$TUH/out")" ] || bad "$n: something was written into $TUH/out: $(ls -A "$TUH/out")"
+    }
+    chmod 0711 "$W" # the user's home is below it
+    must_fail t9k-home-out "$TUH belongs to user $TUID ($TU), not to you (root): they could swap" \
+        "hand the files over after, or run mkdom0 as that user" -- \
+        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$TUH/out" good.ini &&
+        nothing_made t9k-home-out "$W/t9k-cache" "$W/t9k-keys"
+    mkdir "$W/t9k-out"; chown "$TU" "$W/t9k-out"
+    must_fail t9k-their-out "$W/t9k-out belongs to user $TUID ($TU), not to you (root): they could change the image" \
+        "read its ssh host keys" -- \
+        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$W/t9k-out" good.ini &&
+        nothing_made t9k-their-out "$W/t9k-cache" "$W/t9k-keys" "$W/t9k-out/rootfs.cpio.gz"
+    must_fail t9k-their-keys "keys directory $TUH/keys: $TUH belongs to user $TUID ($TU)" -- \
+        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$TUH/keys" -o "$W/t9k-o" good.ini &&
+        nothing_made t9k-their-keys "$W/t9k-cache" "$TUH/keys" "$W/t9k-o"
+    mkdir -m 0700 "$W/t9k-k2"; chown "$TU" "$W/t9k-k2"
+    must_fail t9k-their-keys-dir "$W/t9k-k2 belongs to user $TUID ($TU), not to you (root): they could put their own keys" -- \
+        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-k2" -o "$W/t9k-o" good.ini &&
+        nothing_made t9k-their-keys-dir "$W/t9k-cache" "$W/t9k-o"
+    [ -z "$(ls -A "$W/t9k-k2")" ] || bad "t9k-their-keys-dir: keys were made in it"
+    must_fail t9k-their-cache "cache directory $TUH/cache: $TUH belongs to user $TUID ($TU)" -- \
+        "$MKDOM0" build --cache "$TUH/cache" --keys "$W/t9k-keys" -o "$W/t9k-o" good.ini &&
+        nothing_made t9k-their-cache "$TUH/cache" "$W/t9k-o" # (keys are made first, and kept)
+    must_fail t9k-their-lock "--lock: $TUH belongs to user $TUID ($TU), not to you (root)" -- \
+        "$MKDOM0" resolve --cache "$W/t9k-cache" --lock "$TUH/out/mkdom0.lock" good.ini &&
+        nothing_made t9k-their-lock "$W/t9k-cache"
+    # the user, not root: root's directories are trusted to read from, not
+    # theirs to write into (the spec is the embedded one: $W is not theirs)
+    as_tu() { setpriv --reuid="$TU" --regid="$TU" --clear-groups env HOME="$TUH" "$MKDOM0" "$@"; }
+    mkdir -p "$ST/t9k-root-out" "$ST/t9k-root-cache"; touch "$ST/t9k-root.lock"
+    must_fail t9k-root-out "$ST/t9k-root-out belongs to user 0 (root), not to you: mkdom0 would replace it" -- \
+        as_tu build --cache "$ST/t9k-c" --keys "$ST/t9k-k" -o "$ST/t9k-root-out" &&
+        nothing_made t9k-root-out "$ST/t9k-c" "$ST/t9k-k"
+    must_fail t9k-root-cache "cache directory: $ST/t9k-root-cache belongs to user 0 (root), not to you" -- \
+        as_tu build --cache "$ST/t9k-root-cache" --keys "$ST/t9k-k" -o "$ST/t9k-o" &&
+        nothing_made t9k-root-cache "$ST/t9k-o"
+    must_fail t9k-root-lock "--lock: $ST/t9k-root.lock belongs to user 0 (root), not to you" -- \
+        as_tu resolve --cache "$ST/t9k-c" --lock "$ST/t9k-root.lock" &&
+        nothing_made t9k-root-lock "$ST/t9k-c"
+    [ ! -s "$ST/t9k-root.lock" ] || bad "t9k-root-lock: root's file was written"
+    chmod 0700 "$W"
+    userdel "$TU" || bad "userdel $TU failed"
+else
+    echo "note: no useradd: the cases of a second real user are not run"
+fi
 # Inputs of a spec that another user may change decide what the image
 # holds or trusts: an overlay (root's files), a key in AuthorizedKeys=
 # (root's logins), a keyring (whose packages are genuine).  Refused at
@@ -717,7 +780,7 @@ chown nobody "$FI/ov2/etc/motd"
 foreign() { # NAME LINE NEEDLE SPEC-TEXT...: `mkdom0 build` of good.ini plus SPEC-TEXT refused
     local name=$1 line=$2 needle=$3; shift 3
     { cat good.ini; printf '%s\n' "$@"; } >"$name.ini"
-    must_fail "$name" "$name.ini:$line: " "$needle" "who could" -- \
+    must_fail "$name" "$name.ini:$line: " "$needle" " could " -- \
         "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/out-$name" "$name.ini" &&
         { [ ! -e "$W/out-$name" ] || bad "$name: output appeared"; }
 }

@@ -325,6 +325,128 @@ static void test_walk(void)
     free(miss), free(deep), free(under), free(through);
 }
 
+/* Trial 9k: every file mkdom0 writes where the user says (--lock, boot's
+ * --log and --timings) is checked before any work by one rule: a name, in
+ * a directory no one else may change, nothing there but a regular file of
+ * the caller's. */
+static void test_check_output(void)
+{
+    md_err err = MD_ERR_INIT;
+    char *d = at("o"), *f = at("o/f.lock"), *link = at("o/link"), *fifo = at("o/fifo");
+    char *victim = at("o/victim"), *ld = at("ol"), *vial = at("ol/new");
+    CHECK(mkdir(d, 0755) == 0 && symlink("o", ld) == 0);
+    char *r = md_file_check_output(f, "RISK", &err);
+    CHECK(r && !strcmp(r, f)); /* not there yet: fine */
+    free(r);
+    CHECK(md_write_atomic(f, "x", 1, 0644, &err) == 0);
+    r = md_file_check_output(f, "RISK", &err); /* a regular file of ours */
+    CHECK(r && !strcmp(r, f));
+    free(r);
+    r = md_file_check_output(vial, "RISK", &err); /* the directory resolved */
+    char *want = at("o/new");
+    CHECK(r && !strcmp(r, want));
+    free(r), free(want);
+    CHECK(!err.set);
+
+    t_spit(victim, "keep\n");
+    CHECK(symlink(victim, link) == 0 && mkfifo(fifo, 0644) == 0);
+    CHECK(!md_file_check_output(link, "RISK", &err));
+    CHECK_ERR(&err, "o/link: exists and is not a regular file (a symlink): not replaced");
+    md_err_clear(&err);
+    CHECK(!md_file_check_output(fifo, "RISK", &err));
+    CHECK_ERR(&err, "o/fifo: exists and is not a regular file (a device, FIFO or socket)");
+    md_err_clear(&err);
+    CHECK(!md_file_check_output("/dev/null", "RISK", &err));
+    CHECK_ERR(&err, "/dev/null: exists and is not a regular file (a device");
+    md_err_clear(&err);
+    CHECK(!md_file_check_output(d, "RISK", &err));
+    CHECK_ERR(&err, "(a directory): not replaced");
+    md_err_clear(&err);
+    char *slash = md_xasprintf("%s/", d), *dots = at("o/.."), *nl = at("o/a\nb");
+    CHECK(!md_file_check_output(slash, "RISK", &err));
+    CHECK_ERR(&err, "not a file name");
+    md_err_clear(&err);
+    CHECK(!md_file_check_output(dots, "RISK", &err));
+    CHECK_ERR(&err, "not a file name");
+    md_err_clear(&err);
+    CHECK(!md_file_check_output(nl, "RISK", &err));
+    CHECK_ERR(&err, "a newline or other control character");
+    md_err_clear(&err);
+    char *miss = at("o/no/x");
+    CHECK(!md_file_check_output(miss, "RISK", &err));
+    CHECK_ERR(&err, "o/no: No such file");
+    md_err_clear(&err);
+    /* a directory others may write: they could swap the name; sticky (as
+     * /tmp) keeps them from renaming what is ours */
+    CHECK(chmod(d, 0775) == 0);
+    CHECK(!md_file_check_output(f, "RISK", &err));
+    CHECK_ERR(&err, "/o is writable by its group and not sticky, RISK");
+    md_err_clear(&err);
+    CHECK(chmod(d, 01777) == 0);
+    r = md_file_check_output(f, "RISK", &err);
+    CHECK(r != NULL);
+    free(r);
+    CHECK(chmod(d, 0755) == 0);
+    char *t = t_slurp(victim);
+    CHECK_STR(t, "keep\n");
+    free(t);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode) && lstat(fifo, &st) == 0 &&
+          S_ISFIFO(st.st_mode));
+
+    char *me = md_file_owner_shown(0);
+    CHECK_STR(me, "user 0 (root)");
+    free(me);
+    me = md_file_owner_shown(4000000000u); /* no such user: the number alone */
+    CHECK_STR(me, "user 4000000000");
+    free(me);
+
+    if (geteuid() == 0) {
+        /* another user's file there, or their directory: refused, named */
+        CHECK(chown(f, 65534, 65534) == 0);
+        CHECK(!md_file_check_output(f, "who could RISK", &err));
+        CHECK_ERR(&err, "o/f.lock belongs to user 65534 (nobody), not to you (root): they could RISK");
+        md_err_clear(&err);
+        CHECK(chown(f, 0, 0) == 0 && chown(d, 65534, 65534) == 0);
+        CHECK(!md_file_check_output(f, "who could RISK", &err));
+        CHECK_ERR(&err, "/o belongs to user 65534 (nobody), not to you (root): they could RISK");
+        md_err_clear(&err);
+        /* what mkdom0 writes into must be the caller's (MD_WALK_OWN) */
+        CHECK(!md_path_walk_trusted(d, MD_WALK_OWN, 0, "RISK", &err));
+        CHECK_ERR(&err, "/o belongs to user 65534 (nobody), not to you (root): RISK");
+        md_err_clear(&err);
+        CHECK(md_file_check_own(d, "RISK", &err) == -1);
+        md_err_clear(&err);
+        CHECK(chown(d, 0, 0) == 0);
+        /* another caller: root's directory is trusted to read from, but
+         * is not theirs to write into (exit codes say which check failed) */
+        CHECK(chmod(dir, 0755) == 0); /* mkdtemp's 0700: nobody could not look in */
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+                _exit(10);
+            md_err e = MD_ERR_INIT;
+            char *rr = md_path_walk_trusted(d, 0, 0, "RISK", &e);
+            if (!rr)
+                _exit(11);
+            free(rr);
+            if (md_path_walk_trusted(d, MD_WALK_OWN, 0, "RISK", &e) ||
+                !strstr(e.msg, "/o belongs to user 0 (root), not to you: mkdom0 would replace it"))
+                _exit(12);
+            md_err_clear(&e);
+            if (md_file_check_own(d, "RISK", &e) == 0 || md_file_check_trusted(d, false, "", &e) < 0)
+                _exit(13);
+            _exit(0);
+        }
+        int ws = -1;
+        CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+        CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+        CHECK(chmod(dir, 0700) == 0);
+    }
+    free(d), free(f), free(link), free(fifo), free(victim), free(ld), free(vial);
+    free(slash), free(dots), free(nl), free(miss);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -335,6 +457,7 @@ int main(void)
     test_tmp_name_too_long();
     test_scratch_sweep();
     test_blank_and_size();
+    test_check_output();
     test_walk(); /* last: it leaves w/ in dir */
     t_rm_tree(dir);
     return t_done("test_file");

@@ -346,7 +346,7 @@ static void test_foreign_output(const char *tmp)
         chmod(out, 0755);
         CHECK(chown(out, 65534, 65534) == 0);
         CHECK(md_imgdir_stage_new(out, MD_CODEC_GZIP, false, &err) == NULL);
-        CHECK_ERR(&err, "/fo/out belongs to user 65534, who could change the image");
+        CHECK_ERR(&err, "/fo/out belongs to user 65534 (nobody), not to you (root): they could change the image");
         CHECK(count_prefixed(base, ".out.mkdom0-") == 0);
         md_err_clear(&err);
     }

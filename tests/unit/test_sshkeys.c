@@ -195,7 +195,7 @@ static void test_untrusted_keys(const char *tmp)
     if (geteuid() == 0) {
         CHECK(chown(dir, 65534, 65534) == 0);
         CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, NULL, &e) < 0);
-        CHECK_ERR(&e, "/tk/keys belongs to user 65534, who could put their own keys");
+        CHECK_ERR(&e, "/tk/keys belongs to user 65534 (nobody), not to you (root): they could put their own keys");
         md_err_clear(&e);
         CHECK(chown(dir, 0, 0) == 0);
         CHECK(chown(priv, 65534, 65534) == 0);

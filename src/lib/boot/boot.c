@@ -1,5 +1,6 @@
 #include "boot/boot.h"
 
+#include <fcntl.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,16 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         }
         unlink(b->console_log);
+        /* made here, new (O_EXCL, never through a symlink): QEMU then
+         * opens this file of ours, which in a sticky directory no one else
+         * may replace, rather than whatever was put at the name after the
+         * unlink (its open follows links and creates) */
+        int fd = open(b->console_log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            md_err_errno(err, "--log %s: cannot create", b->console_log);
+            goto fail;
+        }
+        close(fd);
     }
     if (o->qmp)
         b->qmp = md_xasprintf("%s/qmp.sock", b->workdir);

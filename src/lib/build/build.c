@@ -1394,6 +1394,10 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
      * (trial 9c: a dangling --keys symlink failed at the end, "chmod"). */
     if (md_sshkeys_ensure(b.keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, o->out, err) < 0)
         goto out;
+    /* The cache too, before anything is fetched (trial 9k); after the keys,
+     * so a refused keys directory leaves no cache made */
+    if (md_cache_prepare(o->cache_dir, NULL, err) < 0)
+        goto out;
     /* Each step is timed into its phase: --verbose prints where a build's
      * time went (the benchmark reads that line). */
     enum { P_RESOLVE, P_EXTRACT, P_MODULES, P_FILES, P_COMPRESS, P_LINT, P_WRITE, P_N };

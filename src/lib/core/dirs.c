@@ -3,6 +3,7 @@
 #include "core/mem.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 const char *md_home_dir(void)
@@ -54,17 +55,25 @@ int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
 {
     char *cd = md_cache_path(cache_dir, NULL);
     char *risk = md_xasprintf("who could swap the packages or indexes mkdom0 verified for their "
-                              "own, which would land in the image: use a cache only user %u (or "
-                              "root) can write (chown -R, chmod go-w, or choose another --cache "
-                              "or $MKDOM0_CACHE)",
+                              "own, which would land in the image: use a cache of user %u's own "
+                              "that no one else can write (chown -R, chmod go-w, or choose another "
+                              "--cache or $MKDOM0_CACHE)",
                               (unsigned)geteuid());
     char *d = md_cache_path(cd, sub);
     /* The cache itself first: made (or checked) as a whole before `sub`. */
-    char *real = md_path_walk_trusted(cd, MD_WALK_CREATE, 0755, risk, err);
+    /* The caller's own (MD_WALK_OWN): what is in it is written, renamed
+     * and removed, which root's cache would refuse another caller only
+     * after the downloads. */
+    char *real = md_path_walk_trusted(cd, MD_WALK_CREATE | MD_WALK_OWN, 0755, risk, err);
     if (real && sub) {
         free(real);
-        real = md_path_walk_trusted(d, MD_WALK_CREATE, 0755, risk, err);
+        real = md_path_walk_trusted(d, MD_WALK_CREATE | MD_WALK_OWN, 0755, risk, err);
     }
+    /* which option it is about: the walk names only the entry */
+    if (!real && err && !strncmp(err->msg, cd, strlen(cd)))
+        md_err_prefix(err, "cache directory");
+    else if (!real && err)
+        md_err_prefix(err, "cache directory %s", cd);
     free(real);
     free(d);
     free(risk);

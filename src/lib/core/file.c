@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,13 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err)
     return fd;
 }
 
+static int not_replaced(const char *path, mode_t m, md_err *err)
+{
+    return md_err_set(err, "%s: exists and is not a regular file (%s): not replaced", path,
+                      S_ISLNK(m) ? "a symlink" : S_ISDIR(m) ? "a directory"
+                                                           : "a device, FIFO or socket");
+}
+
 int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err)
 {
     int rc = 0;
@@ -203,9 +211,7 @@ int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_
         rc = md_err_errno(err, "%s: cannot finish", tmp);
     struct stat st;
     if (rc == 0 && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        rc = md_err_set(err, "%s: exists and is not a regular file (%s): not replaced", path,
-                        S_ISLNK(st.st_mode) ? "a symlink" : S_ISDIR(st.st_mode) ? "a directory"
-                                                                                : "a device, FIFO or socket");
+        rc = not_replaced(path, st.st_mode, err);
     if (rc == 0 && rename(tmp, path) < 0)
         rc = md_err_errno(err, "%s: cannot rename into place", path);
     if (rc < 0)
@@ -545,13 +551,47 @@ char *md_file_mount_in(const char *dir)
     return f;
 }
 
-int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)
+char *md_file_owner_shown(unsigned uid)
+{
+    /* the name from the password database, when it has one: a bare number
+     * leaves the user to look it up (trial 9k: "belongs to user 1001") */
+    struct passwd pw, *found = NULL;
+    char buf[1024];
+    if (getpwuid_r((uid_t)uid, &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name &&
+        *found->pw_name)
+        return md_xasprintf("user %u (%s)", uid, found->pw_name);
+    return md_xasprintf("user %u", uid);
+}
+
+/* "PATH belongs to user N (NAME), not to you[ or root]: they could ...". */
+static int not_yours(const char *path, uid_t uid, bool own, const char *risk, md_err *err)
+{
+    if (uid == 0) /* own: root's, to another caller: no attacker, a late failure */
+        return md_err_set(err, "%s belongs to user 0 (root), not to you: mkdom0 would replace "
+                               "it or what it holds, which only root may do; give a path of your own (one you make, or one that does "
+                               "not exist yet in a directory of yours)", path);
+    char *who = md_file_owner_shown(uid);
+    /* "who could ..." reads as "they could ..." after "not to you" */
+    bool who_risk = !strncmp(risk, "who ", 4);
+    int rc = md_err_set(err, "%s belongs to %s, not to you%s%s%s%s", path, who,
+                        geteuid() == 0 ? " (root)" : own ? "" : " or root", *risk ? ": " : "",
+                        who_risk ? "they " : "", risk + (who_risk ? 4 : 0));
+    free(who);
+    return rc;
+}
+
+/* md_file_check_trusted's and md_file_check_own's rule; `own`: the owner
+ * must be the caller, root's is not enough (what mkdom0 writes). */
+static int check_entry(const char *path, bool sticky_ok, bool own, const char *risk, md_err *err)
 {
     struct stat st;
     if (lstat(path, &st) < 0)
         return md_err_errno(err, "%s", path);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return md_err_set(err, "%s belongs to user %u, %s", path, (unsigned)st.st_uid, risk);
+    /* a symlink is judged by its owner only: it is followed, never
+     * written through, so whose it is decides where it leads */
+    if (st.st_uid != geteuid() &&
+        (st.st_uid != 0 || (own && !S_ISLNK(st.st_mode))))
+        return not_yours(path, st.st_uid, own, risk, err);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !S_ISLNK(st.st_mode) &&
         !(sticky_ok && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
         return md_err_set(err, "%s is writable by %s%s, %s", path,
@@ -560,11 +600,58 @@ int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md
     return 0;
 }
 
+int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err)
+{
+    return check_entry(path, sticky_ok, false, risk, err);
+}
+
+int md_file_check_own(const char *path, const char *risk, md_err *err)
+{
+    return check_entry(path, false, true, risk, err);
+}
+
 int md_file_check_trusted_input(const char *path, const char *risk, md_err *err)
 {
     char *real = md_path_walk_trusted(path, 0, 0, risk, err);
     free(real);
     return real ? 0 : -1;
+}
+
+char *md_file_check_output(const char *path, const char *risk, md_err *err)
+{
+    if (md_path_printable("file", path, err) < 0)
+        return NULL;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+        return md_err_set(err, "%s: not a file name (mkdom0 writes a file there)", path), NULL;
+    char *dir = !slash ? md_xstrdup(".") : slash == path ? md_xstrdup("/")
+                                                         : md_xstrndup(path, (size_t)(slash - path));
+    /* the directory is where the temporary is made and renamed: nobody
+     * else may change it, or rename in it (sticky) */
+    char *rdir = md_path_walk_trusted(dir, MD_WALK_STICKY_OK, 0, risk, err);
+    free(dir);
+    if (!rdir)
+        return NULL;
+    char *real = md_xasprintf("%s/%s", strcmp(rdir, "/") ? rdir : "", base);
+    free(rdir);
+    struct stat st;
+    int rc = 0;
+    if (lstat(real, &st) < 0) {
+        if (errno != ENOENT)
+            rc = md_err_errno(err, "%s", path);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = not_replaced(path, st.st_mode, err);
+    } else if (st.st_uid != geteuid()) {
+        /* replaced by a file of the caller's: whose it was is not ours to
+         * decide (root's rename in a sticky /tmp would take it from them) */
+        rc = not_yours(path, st.st_uid, true, risk, err);
+    }
+    if (rc < 0) {
+        free(real);
+        return NULL;
+    }
+    return real;
 }
 
 /* ---- walking a path as the kernel does, checking whom each step trusts ---- */
@@ -621,9 +708,8 @@ char *md_path_walk_trusted(const char *path, unsigned flags, unsigned mode, cons
          * and then walked; a directory above the last entry may be others'
          * when sticky (/tmp), the last only with MD_WALK_STICKY_OK */
         if (rc == 0)
-            rc = md_file_check_trusted(p, S_ISLNK(st.st_mode) || !last ||
-                                              (flags & MD_WALK_STICKY_OK),
-                                       risk, err);
+            rc = check_entry(p, S_ISLNK(st.st_mode) || !last || (flags & MD_WALK_STICKY_OK),
+                             last && (flags & MD_WALK_OWN), risk, err);
         if (rc == 0 && S_ISLNK(st.st_mode)) {
             char target[PATH_MAX];
             ssize_t tl = readlink(p, target, sizeof target - 1);

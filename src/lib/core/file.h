@@ -75,9 +75,21 @@ int md_mkdir_p(const char *path, unsigned mode, md_err *err);
  * path and its owner (or who may write it) and ends with `risk`: what that
  * user could do, and what to do instead. */
 int md_file_check_trusted(const char *path, bool sticky_ok, const char *risk, md_err *err);
+/* md_file_check_trusted's rule for what mkdom0 writes into (an output
+ * directory, a keys directory, the cache): the owner must be the caller
+ * itself (root when the caller is root); root's is refused to another
+ * caller, who could not replace or rename what is in it -- a build would
+ * fail at its end.  A symlink is judged as by md_file_check_trusted.  The
+ * error reads "PATH belongs to user N (NAME), not to you: they could ..."
+ * (`risk` with its "who" made "they"), or for root's what to give instead. */
+int md_file_check_own(const char *path, const char *risk, md_err *err);
+/* "user N (NAME)", NAME from the password database (just "user N" when it
+ * has none), malloc'd: errors name an owner the user can recognise. */
+char *md_file_owner_shown(unsigned uid);
 /* Flags of md_path_walk_trusted. */
 #define MD_WALK_CREATE    1u /* make each missing directory (mkdir(2), `mode`) */
 #define MD_WALK_STICKY_OK 2u /* the last entry may be others'-writable when sticky */
+#define MD_WALK_OWN       4u /* the last entry must be the caller's (md_file_check_own) */
 /* Walk `path` (relative: from the working directory) one entry at a time,
  * as the kernel does, following each symbolic link (at most 40), and hold
  * every entry on the way to md_file_check_trusted: each directory (sticky
@@ -102,6 +114,18 @@ char *md_path_walk_trusted(const char *path, unsigned flags, unsigned mode, cons
  * symlink on the way that another user owns is refused too (they could
  * point it elsewhere after the check). */
 int md_file_check_trusted_input(const char *path, const char *risk, md_err *err);
+/* The check of a file mkdom0 writes where the user says (resolve --lock,
+ * boot --log and --timings), before any work: `path` names a file (not a
+ * directory: no trailing '/', '.' or '..'), its directory passes
+ * md_path_walk_trusted (root's or the caller's all the way, sticky
+ * allowed: in /tmp no one else may rename what is the caller's), and what
+ * is there now is nothing or a regular file of the caller's (not a
+ * symlink, device, FIFO or directory, nor another user's file).  Returns
+ * the path resolved (the directory's symlinks followed), malloc'd, for
+ * md_write_atomic to write from then on (it makes a new temporary file and
+ * renames it over a regular file only); NULL with an error naming the path
+ * (and whose it is, followed by `risk`). */
+char *md_file_check_output(const char *path, const char *risk, md_err *err);
 /* The one way mkdom0 opens a lock file: NAME in `dirfd` (AT_FDCWD for a
  * path), created 0644 when missing, never through a symlink (O_NOFOLLOW),
  * close-on-exec.  Refused, naming `shown` (the path for messages): a

@@ -717,9 +717,13 @@ static bool system_dir(const char *real)
  * on the way to the output could do. */
 static char *parent_risk(void)
 {
-    return md_xasprintf("who could swap the build's staging directory for a symlink while it "
-                        "runs and have the outputs written elsewhere as user %u: build into a "
-                        "directory that only you (or root) can change", (unsigned)geteuid());
+    char *me = md_file_owner_shown((unsigned)geteuid());
+    char *r = md_xasprintf("who could swap the build's staging directory for a symlink while it "
+                           "runs and have the outputs written elsewhere as %s: build into a "
+                           "directory that only you (or root) can change, and hand the files "
+                           "over after, or run mkdom0 as that user", me);
+    free(me);
+    return r;
 }
 
 static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, md_err *err)
@@ -833,12 +837,17 @@ static int check_parent_safe(const char *parent, md_err *err)
  * whole, and a file system (or a bind mount, trial 9f case 1) mounted
  * there would have its files deleted, or, kept, would leave the old
  * output's staging name behind: refused, naming the mount point. */
+/* It must be the caller's own (md_file_check_own), root's only to root:
+ * root's build into a user's directory wrote the ssh host private keys
+ * where that user could take them, and another caller could not rename
+ * root's directory at the end of the build. */
 static int check_output_safe(const md_imgdir_stage *s, md_err *err)
 {
-    if (md_file_check_trusted(s->outdir, false,
-                              "who could change the image after the build (replace its "
-                              "grub.cfg, xen.gz, vmlinuz or rootfs): remove it, or chown and "
-                              "chmod go-w it, or choose another -o", err) < 0)
+    if (md_file_check_own(s->outdir,
+                          "who could change the image after the build (replace its grub.cfg, "
+                          "xen.gz, vmlinuz or rootfs) or read its ssh host keys: choose an -o of "
+                          "your own (one you make, or one that does not exist yet), and hand the "
+                          "files over after, or run mkdom0 as that user", err) < 0)
         return -1;
     char *m = md_file_same_mount(s->outdir, s->parent) ? md_file_mount_in(s->outdir)
                                                          : md_xstrdup(s->outdir);

@@ -394,12 +394,13 @@ static int check_keys_dir(const char *dir, md_err *err)
  * passed (md_path_walk_trusted), so a refused keys directory leaves
  * nothing behind (trial 9e: root-owned ~/.local/state in another user's
  * home), and a symlink on the way that another user owns is refused, not
- * followed (trial 9e: checked where it led, then read through it). */
+ * followed (trial 9e: checked where it led, then read through it).  It
+ * is the caller's own (MD_WALK_OWN): keys are written into it. */
 static int prepare_keys_dir(const char *dir, md_err *err)
 {
     struct stat st;
     bool made = stat(dir, &st) < 0 && errno == ENOENT;
-    char *real = md_path_walk_trusted(dir, MD_WALK_CREATE, 0700, KEYS_RISK, err);
+    char *real = md_path_walk_trusted(dir, MD_WALK_CREATE | MD_WALK_OWN, 0700, KEYS_RISK, err);
     if (!real) {
         keys_dir_context(dir, err);
         return -1;
