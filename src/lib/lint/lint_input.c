@@ -1,5 +1,6 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
+#include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
@@ -46,6 +47,15 @@ typedef struct input {
     size_t root;
     unsigned depth;
     size_t nentries;     /* GRUB: its Xen entries */
+    size_t nchains;      /* GRUB: its chainloader lines that boot (or may boot)
+                            Xen's EFI loader, followed or said (follow_chains) */
+    char *chained_by;    /* GRUB, a xen.cfg: what makes Xen's EFI loader read it
+                            ("grub.cfg:4 chainloads EFI/xen/xen.efi") */
+    md_strv chain_xen;   /* GRUB, a xen.cfg: Xen options its loader gets after
+                            "--" on its command line, appended to options= */
+    bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
+    bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
+    char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
@@ -300,7 +310,9 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
-            p[k] = near(x->path, f[k]->path);
+            /* a xen.cfg's Xen is the EFI loader that reads it, whatever
+             * lies next to it as xen.efi */
+            p[k] = !k && x->chain_efi ? md_xstrdup(x->chain_efi) : near(x->path, f[k]->path);
             if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
                 md_strv_push(k ? roots : xens, p[k]);
                 if (k)
@@ -421,7 +433,7 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: a directory, but neither a rootfs directory nor an mkdom0 output directory "
                        "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
-                       "no grub.d/*.cfg)", dir);
+                       "no grub.d/*.cfg) nor an ESP (no EFI/)", dir);
         fail(in, dir, &e);
     }
     add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
@@ -568,6 +580,8 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
     return any;
 }
 
+static bool classify_esp(inputs *in, const char *dir);
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -580,7 +594,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
         return classify_file(in, path, kind);
     if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
         if (kind == MD_LINT_AUTO && !classify_outdir(in, path, false) &&
-            !classify_defaults_dir(in, path))
+            !classify_defaults_dir(in, path) && !classify_esp(in, path))
             classify_outdir(in, path, true); /* the error */
         return;
     }
@@ -895,6 +909,293 @@ static input **defaults_groups(inputs *in)
     return order;
 }
 
+/* ---- Xen's EFI loader: chainloaded by GRUB, or lying on an ESP ---- */
+
+/* `dir`/`name` with the case of `name` ignored, as on an ESP's FAT file
+ * system (BOOTX64.CFG for BOOTX64.cfg), when it is a file (`want_dir`
+ * false) or directory; NULL when none is.  Caller frees. */
+static char *find_nocase(const char *dir, const char *name, bool want_dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char *hit = NULL;
+    while (d && !hit && (de = readdir(d))) {
+        if (strcasecmp(de->d_name, name))
+            continue;
+        char *p = md_xasprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+            hit = p;
+        else
+            free(p);
+    }
+    if (d)
+        closedir(d);
+    return hit;
+}
+
+/* The config Xen's EFI loader at host path `efi` reads when it has no
+ * .config section (efi_start() in xen/common/efi/boot.c): `cfg` (its -cfg=
+ * option, relative to the loader's directory), else its own name with the
+ * part from its last '.', '-' or '_' replaced by ".cfg", that part dropped
+ * and tried again until a file exists (point_tail(); docs/misc/efi.pandoc:
+ * xen-4.17-amd64.efi tries xen-4.17-amd64.cfg, xen-4.17.cfg, xen-4.cfg,
+ * xen.cfg).  Each name tried is pushed to `tried`.  The host path found,
+ * or NULL; caller frees. */
+static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
+{
+    char *dir = dir_of(efi), *hit = NULL;
+    if (cfg) {
+        char *c = md_xstrdup(cfg);
+        for (char *q = c; *q; q++)
+            *q = *q == '\\' ? '/' : *q; /* an EFI path's separator */
+        md_strv_push(tried, c);
+        if (strchr(c, '/')) {
+            char *p = md_xasprintf("%s/%s", dir, c[0] == '/' ? c + 1 : c);
+            hit = md_is_file(p) ? p : (free(p), NULL);
+        } else {
+            hit = find_nocase(dir, c, false);
+        }
+        free(c);
+    } else {
+        char *name = md_xstrdup(base_of(efi));
+        for (char *t; !hit && (t = strpbrk(name, ".-_"));) {
+            for (char *u; (u = strpbrk(t + 1, ".-_"));)
+                t = u;
+            *t = '\0';
+            char *c = md_xasprintf("%s.cfg", name);
+            md_strv_push(tried, c);
+            hit = find_nocase(dir, c, false);
+            free(c);
+        }
+        free(name);
+    }
+    free(dir);
+    return hit;
+}
+
+/* Xen's EFI loader at host path `efi` (Xen by content) boots what its
+ * config says: its .config section when it has one (a unified image, which
+ * add_unified made an input), else the file xen_efi_cfg finds, which
+ * becomes an input read as xen.cfg, as Xen reads it whatever it holds,
+ * with `xen_opts` (the words after "--" on the loader's command line)
+ * appended to its options=, and `by` saying why it is read.  When there is
+ * none: a warning "cannot check" on `file`:`line` naming `what`. */
+static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
+                           const md_strv *xen_opts, const char *by, const char *file,
+                           unsigned line, const char *what)
+{
+    long xi = find_input(in, efi);
+    if (xi >= 0)
+        in->v[xi].cfg_followed = true;
+    unsigned char *d;
+    size_t len, off, size;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(efi, &d, &len, &e) < 0)
+        return; /* the hypervisor input says so */
+    bool unified = md_xenefi_section(d, len, ".config", &off, &size) == 0;
+    free(d);
+    if (unified)
+        return; /* read_section("config") comes before any file */
+    md_strv tried = { 0 };
+    char *cfg = xen_efi_cfg(efi, cfgname, &tried);
+    if (!cfg) {
+        char *names = md_strv_join(&tried, ", ");
+        char *dir = dir_of(efi);
+        md_lint_add(in->l, file, line, MD_LINT_WARNING, 0,
+                    "cannot check %s: Xen's EFI loader reads dom0_mem, its other options and the "
+                    "dom0 kernel line from %s, and %s %s in %s (efi_start() in "
+                    "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
+                    "(and if it is missing on the ESP too, Xen stops with 'No configuration "
+                    "file found.'); give the ESP (the directory that holds EFI/) or that config",
+                    what, cfgname ? "the config its -cfg= option names" : "its config beside it",
+                    cfgname ? names : "none of the names Xen tries,", cfgname ? "is not" : names,
+                    dir);
+        md_lint_mark_unchecked(in->l);
+        free(dir);
+        free(names);
+        md_strv_free(&tried);
+        return;
+    }
+    md_strv_free(&tried);
+    long ci = find_input(in, cfg);
+    if (ci < 0) {
+        unsigned char *t;
+        size_t tl;
+        md_err ce = MD_ERR_INIT;
+        size_t before = in->n;
+        if (md_read_file(cfg, &t, &tl, &ce) < 0)
+            fail(in, cfg, &ce);
+        else
+            add_text(in, cfg, MD_LINT_GRUB, t, tl); /* empty or binary: its error */
+        ci = in->n > before ? (long)before : -1;
+    }
+    input *y = ci >= 0 ? &in->v[ci] : NULL;
+    if (y && y->kind == MD_LINT_GRUB) {
+        y->fmt = MD_BOOTFMT_XEN_EFI;
+        if (!y->chained_by)
+            y->chained_by = md_xstrdup(by);
+        if (!y->chain_efi)
+            y->chain_efi = md_xstrdup(efi);
+        for (size_t k = 0; xen_opts && k < xen_opts->n; k++)
+            md_strv_push(&y->chain_xen, xen_opts->v[k]);
+    }
+    free(cfg);
+}
+
+/* GRUB's "chainloader FILE ARGS" in boot config in->v[ci]: when FILE is
+ * Xen's EFI loader by content (found as near() finds loaded files), the
+ * xen.cfg it reads is followed (follow_xen_efi), with the options GRUB
+ * hands it: Xen takes the first word for its own name, which GRUB does not
+ * pass (grub_cmd_chainloader() gives argv[1..]; get_argv() in
+ * xen/common/efi/boot.c), then -cfg=FILE and, after "--", Xen options.
+ * A FILE not found whose name says Xen, or named by a variable, is "cannot
+ * check" on its line; any other program (Windows' boot manager, "+1") is
+ * not Xen and no concern of lint. */
+static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
+{
+    const char *p = ch->file.path;
+    if (!p || !*p || *p == '+')
+        return;
+    char *cfgpath = md_xstrdup(in->v[ci].path);
+    const char *q = p[0] == '(' && strchr(p, ')') ? strchr(p, ')') + 1 : p;
+    bool unknown = strchr(q, '$') != NULL;
+    bool named_xen = strcasestr(base_of(q), "xen") != NULL;
+    unsigned line = ch->file.line;
+    char *title = md_xasprintf("%s%s%s", ch->title ? "menuentry '" : "",
+                               ch->title ? ch->title : "", ch->title ? "': " : "");
+    char *efi = near(cfgpath, p);
+    md_xen_version v;
+    md_err e = MD_ERR_INIT;
+    bool xen = efi && md_xenver_hypervisor_file(efi, &v, &e) == 0;
+    if (!efi && (named_xen || unknown)) {
+        md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, that reads "
+                    "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
+                    "cannot read either; give the ESP (the directory that holds EFI/), or the "
+                    "loader and its xen.cfg", title, p,
+                    unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
+                              "$prefix or one of the config's own)"
+                            : "the program is not next to this file (nor up to two directories "
+                              "above it, where an ESP's EFI/ would hold it)");
+        md_lint_mark_unchecked(in->l);
+        in->v[ci].nchains++;
+    } else if (xen) {
+        in->v[ci].nchains++;
+        const md_strv *w = &ch->file.args;
+        const char *cfgname = NULL;
+        md_strv opts = { 0 };
+        for (size_t j = 0; j < w->n; j++) {
+            const char *a = w->v[j];
+            bool opt = a[0] == '-' || a[0] == '/';
+            if (!strcmp(a, "--")) {
+                for (j++; j < w->n; j++)
+                    md_strv_push(&opts, w->v[j]);
+                break;
+            }
+            if (j == 0) {
+                if (opt) {
+                    md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                                "%schainloader %s %s: Xen's EFI loader takes the first word of "
+                                "its command line for its own name, which GRUB does not pass "
+                                "(grub_cmd_chainloader() hands it the words after the file; "
+                                "get_argv() in xen/common/efi/boot.c), so '%s' is ignored; put "
+                                "a name first: chainloader %s xen.efi %s", title, p, a, a, p, a);
+                    md_lint_fix(in->l, "chainloader %s xen.efi %s", p, a);
+                }
+                continue;
+            }
+            if (opt && !strncmp(a + 1, "cfg=", 4))
+                cfgname = a + 5;
+            else if (opt && !strcmp(a + 1, "cfg") && j + 1 < w->n)
+                cfgname = w->v[++j];
+        }
+        char *by = md_xasprintf("the one %s:%u chainloads with %s", base_of(cfgpath), line, p);
+        char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
+                                  v.version, efi);
+        add_found(in, efi, MD_LINT_XEN, NULL);
+        follow_xen_efi(in, efi, cfgname, &opts, by, cfgpath, line, what);
+        free(by);
+        free(what);
+        md_strv_free(&opts);
+    }
+    free(efi);
+    free(title);
+    free(cfgpath);
+}
+
+/* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
+ * loader found on an ESP given (classify_esp) whose config no chainloader
+ * line named: the one Xen reads when the firmware starts it. */
+static void follow_chains(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_GRUB2)
+            continue;
+        md_bootcfg_list cfg = { 0 };
+        md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
+        for (size_t k = 0; k < cfg.nchains; k++)
+            follow_chain(in, i, &cfg.chains[k]);
+        md_bootcfg_list_free(&cfg);
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_XEN || !in->v[i].on_esp || in->v[i].cfg_followed)
+            continue;
+        char *efi = md_xstrdup(in->v[i].path);
+        char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
+        follow_xen_efi(in, efi, NULL, NULL, by, efi, 0, "Xen's EFI loader on this ESP");
+        free(by);
+        free(efi);
+    }
+}
+
+/* An EFI system partition, or a copy of one: a directory with EFI/ (any
+ * case, as on FAT).  Each EFI/VENDOR/grub.cfg is a boot config, and each
+ * EFI/VENDOR/NAME.efi that is Xen by content a hypervisor whose xen.cfg
+ * follow_chains reads.  False when there is no EFI/ directory. */
+static bool classify_esp(inputs *in, const char *dir)
+{
+    char *efidir = find_nocase(dir, "EFI", true);
+    if (!efidir)
+        return false;
+    struct dirent **vs = NULL;
+    int nv = scandir(efidir, &vs, NULL, alphasort);
+    for (int i = 0; i < nv; i++) {
+        char *vd = md_xasprintf("%s/%s", efidir, vs[i]->d_name);
+        struct dirent **fs = NULL;
+        struct stat st;
+        int nf = vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode)
+                     ? scandir(vd, &fs, NULL, alphasort)
+                     : 0;
+        for (int k = 0; k < nf; k++) {
+            const char *n = fs[k]->d_name;
+            size_t nl = strlen(n);
+            char *p = md_xasprintf("%s/%s", vd, n);
+            md_xen_version v;
+            md_err e = MD_ERR_INIT;
+            if (!md_is_file(p) || find_input(in, p) >= 0) {
+                /* not a file, or an input already */
+            } else if (!strcasecmp(n, "grub.cfg")) {
+                classify_file(in, p, MD_LINT_GRUB);
+            } else if (nl > 4 && !strcasecmp(n + nl - 4, ".efi") &&
+                       md_xenver_hypervisor_file(p, &v, &e) == 0) {
+                size_t before = in->n;
+                push(in, p, MD_LINT_XEN)->on_esp = true;
+                in->v[before].found = true;
+                add_unified(in, p);
+            }
+            free(p);
+            free(fs[k]);
+        }
+        free(fs);
+        free(vd);
+        free(vs[i]);
+    }
+    free(vs);
+    free(efidir);
+    return true;
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -903,6 +1204,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
     follow_includes(&in);
+    follow_chains(&in);
     pair_configs(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
@@ -952,19 +1254,30 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(lens);
         } else {
             md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
-            md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
+            char *as = x->chained_by ? md_xasprintf("%s, %s", md_bootfmt_name(x->fmt),
+                                                    x->chained_by)
+                                     : md_xstrdup(md_bootfmt_name(x->fmt));
+            md_lint_input(l, x->path, as);
+            free(as);
         }
-        for (size_t k = 0; k < cfg.n; k++)
+        for (size_t k = 0; k < cfg.n; k++) {
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
+            /* the loader's own options after "--" come after options=
+             * (efi_arch_handle_cmdline(): place_string() prepends the
+             * config's), so they are applied last */
+            for (size_t j = 0; j < x->chain_xen.n; j++)
+                md_strv_push(&cfg.v[k]->xen.args, x->chain_xen.v[j]);
+        }
         x->nentries = cfg.n;
         if (!cfg.n && x->in_group) {
             /* the entries may be in another file of its INCLUDE group */
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
             free(as);
-        } else if (!cfg.n) {
+        } else if (!cfg.n && !x->nchains) {
             /* reported once, as each input's error (exit 2), not also as a
-             * finding */
+             * finding; a config whose entry chainloads Xen's EFI loader has
+             * its Xen entry in the xen.cfg followed (or a "cannot check") */
             char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
                                     ng > 1 ? ", with the other GRUB defaults files given" : "");
             char *why = md_lint_no_entry(&cfg, as);
@@ -1149,6 +1462,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].loaded_by);
         md_strv_free(&in.v[i].hvs);
         free(in.v[i].no_entry);
+        free(in.v[i].chained_by);
+        free(in.v[i].chain_efi);
+        md_strv_free(&in.v[i].chain_xen);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
         md_unpack_notes_free(&in.v[i].notes);
