@@ -159,6 +159,57 @@ printf 'MZ\220\0not xen at all' >"$E/other.efi"
 run 2 "$E/other.efi"
 has "neither a cpio/tar rootfs, a Xen hypervisor image (xen.gz, xen.efi) nor a text config"
 
+echo "== GRUB chainloading Xen's EFI loader: the xen.cfg Xen reads is followed, as Xen finds it"
+S=$T/esp
+mkdir -p "$S/EFI/debian"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$B/rootfs.cpio.gz" "$S/EFI/debian/"
+printf 'k\n' >"$S/EFI/debian/vmlinuz"
+cat >"$S/EFI/debian/xen-4.20.cfg" <<'EOF'
+[global]
+default=xen
+[xen]
+options=console=com1 dom0_mem=4096M gnttab_max_frames=256
+kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init
+ramdisk=rootfs.cpio.gz
+EOF
+cat >"$S/EFI/debian/grub.cfg" <<'EOF'
+menuentry 'Xen (EFI)' {
+	search --no-floppy --fs-uuid --set=root 1A2B-3C4D
+	chainloader ($root)/EFI/debian/xen-4.20-amd64.efi
+}
+EOF
+for input in "$S/EFI/debian/grub.cfg" "$S"; do
+    # the ESP itself is an input too: its grub.cfg and Xen's loaders
+    run 1 "$input"
+    has "$S/EFI/debian/xen-4.20.cfg: read as Xen EFI xen.cfg, the one grub.cfg:3 chainloads with (\$root)/EFI/debian/xen-4.20-amd64.efi"
+    has "$S/EFI/debian/xen-4.20.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+    has "$S/EFI/debian/rootfs.cpio.gz: read as rootfs archive, the one xen-4.20.cfg:6 loads"
+    hasnt "not checked: trap 2"   # checked against the loader that boots it
+done
+# Xen's options after '--' come after options= (and Xen skips the first
+# word, its own name, which GRUB does not pass)
+sed -i 's|xen-4.20-amd64.efi$|xen-4.20-amd64.efi xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
+run 0 "$S/EFI/debian/grub.cfg"
+sed -i 's|xen.efi -- dom0_mem=max:4096M|-cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: warning: [boot] menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi -cfg=other.cfg: Xen's EFI loader takes the first word of its command line for its own name"
+# no config where Xen looks: 'cannot check' on the line, never a pass or 'no Xen entry'
+mv "$S/EFI/debian/xen-4.20.cfg" "$S/EFI/debian/elsewhere.cfg"
+sed -i 's|-cfg=other.cfg|x -cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: warning: [boot] cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
+has "from the config its -cfg= option names, and other.cfg is not in $S/EFI/debian"
+sed -i 's| x -cfg=other.cfg||' "$S/EFI/debian/grub.cfg"
+run 1 "$S"
+has "cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
+has "and none of the names Xen tries, xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg in $S/EFI/debian"
+# an ESP without GRUB: the firmware starts xen.efi, which reads xen.cfg (any case, as on FAT)
+rm "$S/EFI/debian/grub.cfg"
+mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
+run 1 "$S"
+has "$S/EFI/debian/XEN.CFG: read as Xen EFI xen.cfg, the one the EFI loader xen-4.20-amd64.efi reads"
+has "$S/EFI/debian/XEN.CFG:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+
 echo "== trial10f c12: Debian's xen-utils of two releases side by side (after a 12 -> 13 upgrade)"
 R=$T/rf-both
 mkroot "$R" hvc0 "$l17" "$l20" "$u17" "$u20" "$uc"
