@@ -56,6 +56,8 @@ typedef struct input {
     bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
     bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
     char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
+    char *unified;       /* GRUB (.config): the unified xen.efi it is a section of */
+    bool has_kernel, has_ramdisk; /* GRUB (.config): that image has .kernel, .ramdisk */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
@@ -166,7 +168,17 @@ static void add_unified(inputs *in, const char *path)
         cfg[size] = '\0';
         /* the section may be padded with NULs to its file alignment */
         size = strnlen((char *)cfg, size);
+        size_t before = in->n;
         add_text(in, label, MD_LINT_GRUB, cfg, size);
+        if (in->n > before) {
+            /* Xen reads these sections before any file kernel= and
+             * ramdisk= name (efi_start(): read_section() first) */
+            input *x = &in->v[before];
+            size_t o, z;
+            x->unified = md_xstrdup(path);
+            x->has_kernel = md_xenefi_section(d, len, ".kernel", &o, &z) == 0;
+            x->has_ramdisk = md_xenefi_section(d, len, ".ramdisk", &o, &z) == 0;
+        }
         free(label);
     }
     if (md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0) {
@@ -288,6 +300,18 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 static char *near(const char *cfg, const char *gpath);
 static void classify_media(inputs *in, const char *dir);
 
+/* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
+ * that config `x` loads is on the host: the section of a unified xen.efi
+ * that Xen reads instead of the file (add_unified's label for .ramdisk,
+ * "XEN.efi(.kernel)" for .kernel), else the file near() finds.  Caller
+ * frees. */
+static char *loaded_path(const input *x, const char *gpath, bool ramdisk)
+{
+    if (x->unified && (ramdisk ? x->has_ramdisk : x->has_kernel))
+        return md_xasprintf("%s(%s)", x->unified, ramdisk ? ".ramdisk" : ".kernel");
+    return near(x->path, gpath);
+}
+
 /* The files the Xen entries of boot config `x` load, found as lint finds
  * every loaded file (near()), each once: the hypervisors into `xens`, the
  * rootfs modules into `roots`, and beside each in `why` which line loads it
@@ -312,7 +336,9 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             loads_root |= k == 1;
             /* a xen.cfg's Xen is the EFI loader that reads it, whatever
              * lies next to it as xen.efi */
-            p[k] = !k && x->chain_efi ? md_xstrdup(x->chain_efi) : near(x->path, f[k]->path);
+            p[k] = !k && x->chain_efi ? md_xstrdup(x->chain_efi)
+                   : k                  ? loaded_path(x, f[k]->path, true)
+                                        : near(x->path, f[k]->path);
             if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
                 md_strv_push(k ? roots : xens, p[k]);
                 if (k)
@@ -1196,6 +1222,87 @@ static bool classify_esp(inputs *in, const char *dir)
     return true;
 }
 
+/* The dom0 kernel `gpath` that config `x` loads, read whole: a unified
+ * image's .kernel section, else the file near() finds.  *name (caller
+ * frees) names it as findings do.  False when there is nothing to read. */
+static bool read_kernel(const input *x, const char *gpath, unsigned char **d, size_t *len,
+                        char **name)
+{
+    md_err e = MD_ERR_INIT;
+    *name = loaded_path(x, gpath, false);
+    if (!*name)
+        return false;
+    if (!x->unified || !x->has_kernel)
+        return md_read_file(*name, d, len, &e) == 0;
+    unsigned char *img;
+    size_t n, off, size;
+    if (md_read_file(x->unified, &img, &n, &e) < 0 ||
+        md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
+        if (!e.set)
+            free(img);
+        return false;
+    }
+    *d = md_xmalloc(size + 1);
+    memcpy(*d, img + off, size);
+    *len = size;
+    free(img);
+    return true;
+}
+
+/* Trap 5 across kernel and rootfs for each entry of config in->v[xi]
+ * (md_lint_kernel_modules): its dom0 kernel, told by content, against the
+ * rootfs given (`given`, labelled `given_label`), else the one the entry
+ * loads; each kernel and rootfs pair once.  What cannot be read is said in
+ * the config's "not checked" note. */
+static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, const md_tree *given,
+                          const char *given_label)
+{
+    const input *x = &in->v[xi];
+    md_strv seen = { 0 };
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_entry *e = cfg->v[i];
+        const char *kp = e->kernel.path;
+        if (!kp || !*kp || strchr(kp, '$'))
+            continue; /* no kernel line, or one the other checks name */
+        const md_tree *t = given;
+        const char *label = given_label;
+        if (!t) {
+            long ri = md_bootcfg_initrd(e, NULL);
+            char *rp = ri >= 0 && e->mods[ri].path ? loaded_path(x, e->mods[ri].path, true) : NULL;
+            long r = find_input(in, rp);
+            free(rp);
+            /* no rootfs: the kernel's content alone (the config's note
+             * names trap 5) */
+            if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS)
+                t = in->v[r].tree, label = in->v[r].path;
+        }
+        char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
+        bool dup = md_strv_contains(&seen, key);
+        md_strv_push(&seen, key);
+        free(key);
+        if (dup)
+            continue;
+        unsigned char *d = NULL;
+        size_t len = 0;
+        char *name = NULL;
+        const char *file = e->kernel.file ? e->kernel.file : x->path;
+        if (!read_kernel(x, kp, &d, &len, &name)) {
+            if (t)
+                md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
+                                "release: the kernel %s (line %u) %s", kp, e->kernel.line,
+                                    name ? "cannot be read" : "is not next to this file");
+        } else if (!md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm,
+                                           label, t) && t) {
+            md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
+                                "release: %s (line %u) is no x86 bzImage with a version string",
+                                name, e->kernel.line);
+        }
+        free(d);
+        free(name);
+    }
+    md_strv_free(&seen);
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -1211,11 +1318,12 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             defaults_place(&in.v[i]);
     size_t nroot = 0, ngiven_root = 0, ngiven_xen = 0, nfound_xen = 0;
     const md_tree *given_root = NULL;
+    const char *given_label = NULL;
     for (size_t i = 0; i < in.n; i++) {
         input *x = &in.v[i];
         nroot += x->kind == MD_LINT_ROOTFS;
         if (x->kind == MD_LINT_ROOTFS && !x->found)
-            ngiven_root++, given_root = x->tree;
+            ngiven_root++, given_root = x->tree, given_label = x->path;
         ngiven_xen += x->kind == MD_LINT_XEN && !x->found;
         nfound_xen += x->kind == MD_LINT_XEN && x->found;
         /* every hypervisor input is read once, rootfs or not: garbage
@@ -1295,7 +1403,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         /* the rootfs given, else the one its entry loads (pair_configs
          * made it an input: the same rootfs is checked for every trap) */
         const md_tree *rootfs = ngiven_root == 1 ? given_root : NULL;
-        char *own = !rootfs && roots.n == 1 ? near(x->path, roots.v[0]) : NULL;
+        char *own = !rootfs && roots.n == 1 ? loaded_path(x, roots.v[0], true) : NULL;
         long r = find_input(&in, own);
         if (r >= 0 && in.v[r].kind == MD_LINT_ROOTFS)
             rootfs = in.v[r].tree;
@@ -1304,6 +1412,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
         md_lint_entries(l, x->path, &cfg, rootfs);
+        check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;
         if (!own && roots.n == 1)
             free(near_find(x->path, roots.v[0], &bad_root));
@@ -1464,6 +1573,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].no_entry);
         free(in.v[i].chained_by);
         free(in.v[i].chain_efi);
+        free(in.v[i].unified);
         md_strv_free(&in.v[i].chain_xen);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
