@@ -176,7 +176,15 @@ typedef enum md_lint_kind {
  * given, else the one its entry loads; each rootfs's trap 2 against the
  * hypervisors given, else those of the entries that load it, else (a rootfs
  * given with configs) those the configs load, else each xen*.gz next to it.
- * A hypervisor input is recognised by content too (xen.efi).  An input that
+ * A hypervisor input is recognised by content too (xen.efi; a unified one
+ * is also its .config, .kernel and .ramdisk, which its config then boots).
+ * A GRUB 2 "chainloader" of Xen's EFI loader is followed into the xen.cfg
+ * the loader reads (found as Xen finds it), or is "cannot check" on its
+ * line; a directory with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and
+ * Xen loaders; a rootfs directory with its /boot/grub/grub.cfg (a root
+ * tree's own, which may hold no Xen entry: then a "not checked" note).
+ * Each entry's dom0 kernel is checked against its rootfs
+ * (md_lint_kernel_modules).  An input that
  * cannot be read or recognized (empty, garbage, truncated, binary where
  * text is expected), a loaded rootfs or hypervisor among them, sets err
  * naming the file; the other inputs are still linted, and -1 is returned at

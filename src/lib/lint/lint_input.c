@@ -54,6 +54,9 @@ typedef struct input {
     md_strv chain_xen;   /* GRUB, a xen.cfg: Xen options its loader gets after
                             "--" on its command line, appended to options= */
     bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
+    bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
+                            a root tree's /boot/grub/grub.cfg
+                            (classify_root_boot), an ESP's (classify_esp) */
     bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
     char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
     char *unified;       /* GRUB (.config): the unified xen.efi it is a section of */
@@ -62,9 +65,17 @@ typedef struct input {
                             input of the group has one */
 } input;
 
+/* An ESP given (classify_esp): the inputs it added, v[from, to). */
+typedef struct esp_range {
+    char *dir;
+    size_t from, to;
+} esp_range;
+
 typedef struct inputs {
     input *v;
     size_t n;
+    esp_range *esps;
+    size_t nesps;
     md_hindex reals; /* v[0 .. nreal) by real path (is_input) */
     size_t nreal;
     int rc;
@@ -608,6 +619,27 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
 
 static bool classify_esp(inputs *in, const char *dir);
 
+/* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
+ * Fedora names it): what boots the system the tree is.  Each becomes a
+ * boot config input (in_root), checked against the tree as its rootfs; the
+ * files it loads from /boot are found in the tree (near() looks up to two
+ * directories above the config) and read by content, as every loaded file
+ * is: a renamed Xen is still its hypervisor, a xen.gz that is no Xen an
+ * error, the dom0 kernel's release is compared with the tree's modules. */
+static void classify_root_boot(inputs *in, const char *dir)
+{
+    static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg", NULL };
+    for (int i = 0; cfgs[i]; i++) {
+        char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", cfgs[i]);
+        size_t before = in->n;
+        if (md_is_file(p) && find_input(in, p) < 0)
+            classify_file(in, p, MD_LINT_GRUB);
+        if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+            in->v[before].in_root = true;
+        free(p);
+    }
+}
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -636,6 +668,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
     push(in, label, MD_LINT_ROOTFS)->tree = t;
     free(label);
+    classify_root_boot(in, path);
 }
 
 /* GRUB path "(hd0,1)/boot/x" or "/x" -> a host file near the config. */
@@ -1033,10 +1066,12 @@ static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
                     "dom0 kernel line from %s, and %s %s in %s (efi_start() in "
                     "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
                     "(and if it is missing on the ESP too, Xen stops with 'No configuration "
-                    "file found.'); give the ESP (the directory that holds EFI/) or that config",
+                    "file found.'); %s",
                     what, cfgname ? "the config its -cfg= option names" : "its config beside it",
                     cfgname ? names : "none of the names Xen tries,", cfgname ? "is not" : names,
-                    dir);
+                    dir, line ? "give the ESP (the directory that holds EFI/) or that config"
+                              : "put the config beside the loader, or lint the one that "
+                                "chainloads it with -cfg=");
         md_lint_mark_unchecked(in->l);
         free(dir);
         free(names);
@@ -1169,7 +1204,9 @@ static void follow_chains(inputs *in)
             continue;
         char *efi = md_xstrdup(in->v[i].path);
         char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
-        follow_xen_efi(in, efi, NULL, NULL, by, efi, 0, "Xen's EFI loader on this ESP");
+        char *what = md_xasprintf("Xen's EFI loader %s", base_of(efi));
+        follow_xen_efi(in, efi, NULL, NULL, by, efi, 0, what);
+        free(what);
         free(by);
         free(efi);
     }
@@ -1184,6 +1221,7 @@ static bool classify_esp(inputs *in, const char *dir)
     char *efidir = find_nocase(dir, "EFI", true);
     if (!efidir)
         return false;
+    size_t from = in->n;
     struct dirent **vs = NULL;
     int nv = scandir(efidir, &vs, NULL, alphasort);
     for (int i = 0; i < nv; i++) {
@@ -1202,7 +1240,12 @@ static bool classify_esp(inputs *in, const char *dir)
             if (!md_is_file(p) || find_input(in, p) >= 0) {
                 /* not a file, or an input already */
             } else if (!strcasecmp(n, "grub.cfg")) {
+                /* a stub that loads the config from /boot is no Xen entry
+                 * of its own: said, not an input error (in_root) */
+                size_t before = in->n;
                 classify_file(in, p, MD_LINT_GRUB);
+                if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+                    in->v[before].in_root = true;
             } else if (nl > 4 && !strcasecmp(n + nl - 4, ".efi") &&
                        md_xenver_hypervisor_file(p, &v, &e) == 0) {
                 size_t before = in->n;
@@ -1219,6 +1262,8 @@ static bool classify_esp(inputs *in, const char *dir)
     }
     free(vs);
     free(efidir);
+    in->esps = md_xrealloc(in->esps, (in->nesps + 1) * sizeof *in->esps);
+    in->esps[in->nesps++] = (esp_range){ md_xstrdup(dir), from, in->n };
     return true;
 }
 
@@ -1303,6 +1348,69 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
     md_strv_free(&seen);
 }
 
+/* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
+ * compressed) or a PE (xen.efi); a bzImage is PE too but has its boot
+ * header, and an initramfs decompresses to cpio.  Keeps a root tree's
+ * /boot (kernels, initramfs images of 100 MB) from being decompressed
+ * whole to find the one Xen. */
+static bool maybe_xen(const unsigned char *d, size_t len, const char *name)
+{
+    if (len >= 4 && !memcmp(d, "\177ELF", 4))
+        return true;
+    if (len >= 2 && d[0] == 'M' && d[1] == 'Z')
+        return len < 0x206 || memcmp(d + 0x202, "HdrS", 4);
+    if (md_decomp_detect(d, len) == MD_DECOMP_NONE)
+        return false;
+    unsigned char *head = NULL;
+    size_t hl = 0;
+    md_err e = MD_ERR_INIT;
+    bool elf = md_decomp_head(name, d, len, 4, &head, &hl, &e) == 0 && hl == 4 &&
+               !memcmp(head, "\177ELF", 4);
+    free(head);
+    return elf;
+}
+
+/* The Xen images in root tree `t`'s /boot (labelled `label`), by content,
+ * whatever their names, appended to hv[0..*nhv) (trap 2 without a boot
+ * config or hypervisor given: which one boots is not known).  One named
+ * xen* that is no readable Xen image is a warning, as a xen*.gz next to a
+ * rootfs archive is. */
+static void tree_hypervisors(md_lint *l, const char *label, const md_tree *t,
+                             md_xen_version **hv, size_t *nhv)
+{
+    for (const md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        md_node_type k = md_node_type_of(n);
+        if (strncmp(p, "/boot/", 6) || strchr(p + 6, '/') ||
+            (k != MD_NODE_FILE && k != MD_NODE_HARDLINK))
+            continue;
+        size_t len;
+        const unsigned char *d = md_node_data(n, &len);
+        char *name = md_lint_where(label, p);
+        md_xen_version v;
+        md_err e = MD_ERR_INIT;
+        if (d && maybe_xen(d, len, name) && md_xenver_hypervisor_image(d, len, name, &v, &e) == 0) {
+            bool same = false; /* Debian's xen-X.Y-amd64.gz and .efi: one release */
+            for (size_t i = 0; i < *nhv && !same; i++)
+                same = !strcmp((*hv)[i].version, v.version);
+            if (!same) {
+                *hv = md_xrealloc(*hv, (*nhv + 1) * sizeof **hv);
+                (*hv)[(*nhv)++] = v;
+            }
+        } else if (!strncmp(p + 6, "xen", 3) && fnmatch("*.config", p, 0) &&
+                   fnmatch("*.cfg", p, 0) && fnmatch("*.map", p, 0) && strncmp(p + 6, "xen-syms", 8)) {
+            if (!e.set)
+                md_err_set(&e, "%s: not a Xen hypervisor image (no ELF or PE with the Xen banner)",
+                           name);
+            md_lint_add(l, name, 0, MD_LINT_WARNING, 2,
+                        "in the root tree's /boot but not usable as the hypervisor (%s); trap 2 "
+                        "is not checked against it: name the hypervisor with --xen",
+                        strip_path(e.msg, name));
+        }
+        free(name);
+    }
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -1382,6 +1490,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
             free(as);
+        } else if (!cfg.n && x->in_root) {
+            /* a root tree's own config may boot no Xen at all (a host
+             * without it, or Xen not yet added): said, no input error */
+            char *why = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
+            md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
+                                "lines): %s", why);
+            free(why);
         } else if (!cfg.n && !x->nchains) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding; a config whose entry chainloads Xen's EFI loader has
@@ -1451,6 +1566,21 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             fail(&in, in.v[i].path, &e);
         }
     }
+    for (size_t k = 0; k < in.nesps; k++) {
+        /* an ESP with nothing that boots Xen is no silent pass */
+        bool any = false;
+        for (size_t j = in.esps[k].from; j < in.esps[k].to; j++)
+            any |= in.v[j].kind == MD_LINT_XEN || in.v[j].nentries || in.v[j].nchains;
+        if (!any) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: no Xen boot entry found on this ESP: no Xen EFI loader in "
+                           "EFI/, and no EFI/*/grub.cfg with a Xen entry or a chainloader of "
+                           "one (what they read instead is said above)", in.esps[k].dir);
+            fail(&in, in.esps[k].dir, &e);
+        }
+        free(in.esps[k].dir);
+    }
+    free(in.esps);
     size_t nboot = 0, nrootfs = 0;
     for (size_t i = 0; i < in.n; i++) {
         nboot += in.v[i].kind == MD_LINT_GRUB;
@@ -1508,7 +1638,11 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             }
         }
         bool any_xen = ngiven_xen || x->hvs.n || (!x->found && nfound_xen);
-        if (!any_xen && md_is_file(x->path)) {
+        if (!any_xen && !md_is_file(x->path)) {
+            /* a root tree: the Xen images in its /boot, by content */
+            tree_hypervisors(l, x->path, x->tree, &hv, &nhv);
+            neighbours = true;
+        } else if (!any_xen && md_is_file(x->path)) {
             /* rule 4: each xen*.gz next to it, every one checked and named
              * (trial10f case 14: which one boots is not known) */
             char *d = dir_of(x->path);
@@ -1544,9 +1678,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 md_strv_pushf(&names, "%s (Xen %s)", hv[k].path, hv[k].version);
             char *list = md_strv_join(&names, ", ");
             md_lint_add(l, x->path, 0, MD_LINT_NOTE, 2,
-                        "%zu hypervisors lie next to it: %s; which one boots it is not known, "
+                        "%zu hypervisors %s: %s; which one boots it is not known, "
                         "so trap 2 is checked against each; name the one that boots with --xen",
-                        nhv, list);
+                        nhv, md_is_file(x->path) ? "lie next to it" : "are in its /boot", list);
             free(list);
             md_strv_free(&names);
         }
