@@ -209,6 +209,53 @@ mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
 run 1 "$S"
 has "$S/EFI/debian/XEN.CFG: read as Xen EFI xen.cfg, the one the EFI loader xen-4.20-amd64.efi reads"
 has "$S/EFI/debian/XEN.CFG:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg: said, no error of its own
+printf "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" >"$S/EFI/debian/grub.cfg"
+run 1 "$S"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
+# an ESP with nothing that boots Xen is no pass
+rm "$S/EFI/debian/xen-4.20-amd64.efi"
+run 2 "$S"
+has "no Xen boot entry found on this ESP"
+
+echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
+RT=$T/roottree
+mkroot "$RT" hvc0 "$l20" "$u20" "$uc"
+mkdir -p "$RT/boot/grub" "$RT/lib/modules/6.12.0-1-amd64"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$RT/boot/hypervisor"   # no name to go by
+fake_bzimage 6.12.0-1-amd64 "$RT/boot/kernel"
+cat >"$RT/boot/grub/grub.cfg" <<'EOF'
+menuentry 'Debian GNU/Linux, with Xen hypervisor' {
+	multiboot2 /boot/hypervisor dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1
+	module2 /boot/kernel root=/dev/sda1 ro console=ttyS0 console=hvc0
+}
+EOF
+run 1 "$RT"
+has "$RT/boot/grub/grub.cfg: read as GRUB 2 config"
+has "$RT/boot/hypervisor: read as hypervisor image"
+hasnt "not checked: trap 4"
+hasnt "[trap2] the toolstack is"
+hasnt "[trap5] the dom0 kernel"
+# the kernel that boots has no modules in the tree: trap 5 across the two
+fake_bzimage 6.1.0-9-amd64 "$RT/boot/kernel"
+run 1 "$RT"
+has "$RT/boot/grub/grub.cfg:3: error: [trap5] the dom0 kernel $RT/boot/kernel is release 6.1.0-9-amd64 (its bzImage header), but the rootfs $RT/ has no /lib/modules/6.1.0-9-amd64 (it holds modules for 6.12.0-1-amd64)"
+# the hypervisor it boots is of another release than the tree's toolstack
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$RT/boot/hypervisor"
+run 1 "$RT"
+has "the hypervisor $RT/boot/hypervisor is Xen 4.17, and Debian's xen-utils-wrapper runs the toolstack from /usr/lib/xen-4.17/bin, which is not here"
+# a xen.gz that is no Xen is an error, whatever its name says
+echo "not xen" >"$RT/boot/xen.gz"
+sed -i 's|/boot/hypervisor|/boot/xen.gz|' "$RT/boot/grub/grub.cfg"
+run 2 "$RT"
+has "$RT/boot/xen.gz: not a Xen hypervisor image"
+# no boot config: trap 2 against the Xen images in /boot, found by content
+rm "$RT/boot/grub/grub.cfg"
+run 1 "$RT"
+has "$RT/boot/xen.gz: warning: [trap2] in the root tree's /boot but not usable as the hypervisor"
+has "the hypervisor $RT/boot/hypervisor is Xen 4.17, and Debian's xen-utils-wrapper runs the toolstack from /usr/lib/xen-4.17/bin, which is not here"
+has "not checked: trap 4 and trap 1's console= (they are on the boot lines): no boot config was given"
 
 echo "== trial10f c12: Debian's xen-utils of two releases side by side (after a 12 -> 13 upgrade)"
 R=$T/rf-both
