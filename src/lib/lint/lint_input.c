@@ -1000,7 +1000,8 @@ static char *find_nocase(const char *dir, const char *name, bool want_dir)
  * and tried again until a file exists (point_tail(); docs/misc/efi.pandoc:
  * xen-4.17-amd64.efi tries xen-4.17-amd64.cfg, xen-4.17.cfg, xen-4.cfg,
  * xen.cfg).  Each name tried is pushed to `tried`.  The host path found,
- * or NULL; caller frees. */
+ * or NULL (also for a -cfg= path through "..", which lint does not follow
+ * out of the loader's directory); caller frees. */
 static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
 {
     char *dir = dir_of(efi), *hit = NULL;
@@ -1009,7 +1010,12 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
         for (char *q = c; *q; q++)
             *q = *q == '\\' ? '/' : *q; /* an EFI path's separator */
         md_strv_push(tried, c);
-        if (strchr(c, '/')) {
+        bool up = false; /* lint does not leave the loader's directory by ".." */
+        for (const char *q = c; (q = strstr(q, "..")); q += 2)
+            up |= (q == c || q[-1] == '/') && (q[2] == '/' || q[2] == '\0');
+        if (up) {
+            /* not read */
+        } else if (strchr(c, '/')) {
             char *p = md_xasprintf("%s/%s", dir, c[0] == '/' ? c + 1 : c);
             hit = md_is_file(p) ? p : (free(p), NULL);
         } else {
@@ -1139,6 +1145,14 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
                               "$prefix or one of the config's own)"
                             : "the program is not next to this file (nor up to two directories "
                               "above it, where an ESP's EFI/ would hold it)");
+        md_lint_mark_unchecked(in->l);
+        in->v[ci].nchains++;
+    } else if (efi && !xen && named_xen) {
+        /* named as Xen, but lint cannot read it as Xen (a build without its
+         * embedded Kconfig, or no Xen at all): not passed as checked */
+        md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, the "
+                    "xen.cfg it reads is not checked either", title, p, e.msg);
         md_lint_mark_unchecked(in->l);
         in->v[ci].nchains++;
     } else if (xen) {
