@@ -146,9 +146,11 @@ typedef struct md_bootcfg_list {
      * then reads its xen.cfg itself (docs/misc/efi.pandoc).  The reader
      * cannot tell what FILE is; the caller looks at it (lint follows it).
      * file.args are the words GRUB hands the program (argv[1..], the
-     * program's name not among them: grub_cmd_chainloader()). */
+     * program's name not among them: grub_cmd_chainloader()).  A line run
+     * more than once (an if's paths, a function called twice) is recorded
+     * each time. */
     md_bootcfg_chain *chains;
-    size_t nchains;
+    size_t nchains, chains_cap;
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays

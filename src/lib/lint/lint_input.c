@@ -1209,8 +1209,19 @@ static void follow_chains(inputs *in)
             continue;
         md_bootcfg_list cfg = { 0 };
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
-        for (size_t k = 0; k < cfg.nchains; k++)
+        md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
+        for (size_t k = 0; k < cfg.nchains; k++) {
+            unsigned ln = cfg.chains[k].file.line;
+            uint64_t h = md_hindex_hash(&ln, sizeof ln);
+            bool seen = false;
+            for (size_t it = 0, pos; !seen && (pos = md_hindex_next(&lines, h, &it)) != SIZE_MAX;)
+                seen = cfg.chains[pos].file.line == ln;
+            if (seen)
+                continue;
+            md_hindex_add(&lines, h, k);
             follow_chain(in, i, &cfg.chains[k]);
+        }
+        md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
     }
     for (size_t i = 0; i < in->n; i++) {
@@ -1317,7 +1328,9 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
                           const char *given_label)
 {
     const input *x = &in->v[xi];
-    md_strv seen = { 0 };
+    md_strv seen = { 0 }, unchecked = { 0 }; /* seen: "KERNEL\nROOTFS", each pair once,
+                                                 found by `seenx` */
+    md_hindex seenx = { 0 };
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const char *kp = e->kernel.path;
@@ -1336,8 +1349,14 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
                 t = in->v[r].tree, label = in->v[r].path;
         }
         char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
-        bool dup = md_strv_contains(&seen, key);
-        md_strv_push(&seen, key);
+        uint64_t h = md_hindex_hash(key, strlen(key));
+        bool dup = false;
+        for (size_t it = 0, pos; !dup && (pos = md_hindex_next(&seenx, h, &it)) != SIZE_MAX;)
+            dup = !strcmp(seen.v[pos], key);
+        if (!dup) {
+            md_hindex_add(&seenx, h, seen.n);
+            md_strv_push(&seen, key);
+        }
         free(key);
         if (dup)
             continue;
@@ -1347,19 +1366,28 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
         const char *file = e->kernel.file ? e->kernel.file : x->path;
         if (!read_kernel(x, kp, &d, &len, &name)) {
             if (t)
-                md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
-                                "release: the kernel %s (line %u) %s", kp, e->kernel.line,
-                                    name ? "cannot be read" : "is not next to this file");
+                md_strv_pushf(&unchecked, "the kernel %s (line %u) %s", kp, e->kernel.line,
+                              name ? "cannot be read" : "is not next to this file");
         } else if (!md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm,
                                            label, t) && t) {
-            md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
-                                "release: %s (line %u) is no x86 bzImage with a version string",
-                                name, e->kernel.line);
+            md_strv_pushf(&unchecked, "%s (line %u) is no x86 bzImage with a version string",
+                          name, e->kernel.line);
         }
         free(d);
         free(name);
     }
+    /* one note, whatever the number of entries (a note per kernel made
+     * 60,000 entries quadratic) */
+    if (unchecked.n) {
+        char *more = unchecked.n > 1 ? md_xasprintf(" (and %zu more kernels)", unchecked.n - 1)
+                                     : NULL;
+        md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
+                            "release: %s%s", unchecked.v[0], more ? more : "");
+        free(more);
+    }
     md_strv_free(&seen);
+    md_strv_free(&unchecked);
+    md_hindex_free(&seenx);
 }
 
 /* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
