@@ -364,7 +364,7 @@ has "badcrc.cpio.gz: corrupt gzip data"
 echo "== an mkdom0 output directory: grub.cfg + rootfs + a hypervisor of another release"
 mkdir -p "$T/out-dir"
 cp "$T/good.cpio.gz" "$T/out-dir/rootfs.cpio.gz"
-echo "stand-in kernel" >"$T/out-dir/vmlinuz"
+fake_bzimage "$KVER" "$T/out-dir/vmlinuz"   # the release of the good rootfs's modules
 cat >"$T/out-dir/grub.cfg" <<'EOF'
 menuentry 'dom0' {
     multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256
@@ -395,6 +395,22 @@ hasnt "[trap2]"
 # config, rootfs and hypervisor together: everything checked, and said so
 hasnt "not checked"
 has "mkdom0 lint: no findings in 1 input"
+# trap 5 across kernel and rootfs: the kernel that boots (its bzImage
+# header's release, whatever the file is called) needs its own modules
+cp "$T/out-dir/vmlinuz" "$T/out-dir/vmlinuz.keep"
+fake_bzimage 6.12.0-9-amd64 "$T/out-dir/vmlinuz"
+run 1 "$T/out-dir"
+has "grub.cfg:3: error: [trap5] the dom0 kernel $T/out-dir/vmlinuz is release 6.12.0-9-amd64 (its bzImage header), but the rootfs $T/out-dir/rootfs.cpio.gz has no /lib/modules/6.12.0-9-amd64 (it holds modules for $KVER)"
+# a stand-in kernel has no release to read: said, never passed as checked
+echo "stand-in kernel" >"$T/out-dir/vmlinuz"
+run 0 "$T/out-dir"
+has "not checked: trap 5's modules against the dom0 kernel's release: $T/out-dir/vmlinuz (line 3) is no x86 bzImage with a version string"
+# the rootfs where the dom0 kernel belongs: an error by content
+sed -i 's|module2 /vmlinuz|module2 /rootfs.cpio.gz|' "$T/out-dir/grub.cfg"
+run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/rootfs.cpio.gz is gzip data, not a Linux kernel"
+sed -i 's|module2 /rootfs.cpio.gz console|module2 /vmlinuz console|' "$T/out-dir/grub.cfg"
+mv "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
 # trial 9: the rootfs and hypervisor checked are the ones the entry loads,
 # not the first rootfs.cpio* and xen*.gz by name (rootfs.cpio.bak and
 # xen-4.20.gz sort first), and lint says which rootfs it read

@@ -159,6 +159,135 @@ printf 'MZ\220\0not xen at all' >"$E/other.efi"
 run 2 "$E/other.efi"
 has "neither a cpio/tar rootfs, a Xen hypervisor image (xen.gz, xen.efi) nor a text config"
 
+echo "== GRUB chainloading Xen's EFI loader: the xen.cfg Xen reads is followed, as Xen finds it"
+S=$T/esp
+mkdir -p "$S/EFI/debian"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$B/rootfs.cpio.gz" "$S/EFI/debian/"
+printf 'k\n' >"$S/EFI/debian/vmlinuz"
+cat >"$S/EFI/debian/xen-4.20.cfg" <<'EOF'
+[global]
+default=xen
+[xen]
+options=console=com1 dom0_mem=4096M gnttab_max_frames=256
+kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init
+ramdisk=rootfs.cpio.gz
+EOF
+cat >"$S/EFI/debian/grub.cfg" <<'EOF'
+menuentry 'Xen (EFI)' {
+	search --no-floppy --fs-uuid --set=root 1A2B-3C4D
+	chainloader ($root)/EFI/debian/xen-4.20-amd64.efi
+}
+EOF
+for input in "$S/EFI/debian/grub.cfg" "$S"; do
+    # the ESP itself is an input too: its grub.cfg and Xen's loaders
+    run 1 "$input"
+    has "$S/EFI/debian/xen-4.20.cfg: read as Xen EFI xen.cfg, the one grub.cfg:3 chainloads with (\$root)/EFI/debian/xen-4.20-amd64.efi"
+    has "$S/EFI/debian/xen-4.20.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+    has "$S/EFI/debian/rootfs.cpio.gz: read as rootfs archive, the one xen-4.20.cfg:6 loads"
+    hasnt "not checked: trap 2"   # checked against the loader that boots it
+done
+# Xen's options after '--' come after options= (and Xen skips the first
+# word, its own name, which GRUB does not pass)
+sed -i 's|xen-4.20-amd64.efi$|xen-4.20-amd64.efi xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
+run 0 "$S/EFI/debian/grub.cfg"
+sed -i 's|xen.efi -- dom0_mem=max:4096M|-cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: warning: [boot] menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi -cfg=other.cfg: Xen's EFI loader takes the first word of its command line for its own name"
+# a file named as Xen that lint cannot read as Xen: not passed as checked
+cp "$S/EFI/debian/grub.cfg" "$T/grub.cfg.keep"
+printf 'MZ\220\0not xen at all' >"$S/EFI/debian/xen-broken.efi"
+sed -i 's|chainloader .*|chainloader /EFI/debian/xen-broken.efi|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: warning: [boot] cannot check menuentry 'Xen (EFI)': chainloader /EFI/debian/xen-broken.efi: $S/EFI/debian/xen-broken.efi: not a Xen hypervisor image"
+rm "$S/EFI/debian/xen-broken.efi"
+cp "$T/grub.cfg.keep" "$S/EFI/debian/grub.cfg"
+# no config where Xen looks: 'cannot check' on the line, never a pass or 'no Xen entry'
+mv "$S/EFI/debian/xen-4.20.cfg" "$S/EFI/debian/elsewhere.cfg"
+sed -i 's|-cfg=other.cfg|x -cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: warning: [boot] cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
+has "from the config its -cfg= option names, and other.cfg is not in $S/EFI/debian"
+sed -i 's| x -cfg=other.cfg||' "$S/EFI/debian/grub.cfg"
+run 1 "$S"
+has "cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
+has "and none of the names Xen tries, xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg in $S/EFI/debian"
+# an ESP without GRUB: the firmware starts xen.efi, which reads xen.cfg (any case, as on FAT)
+rm "$S/EFI/debian/grub.cfg"
+mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
+run 1 "$S"
+has "$S/EFI/debian/XEN.CFG: read as Xen EFI xen.cfg, the one the EFI loader xen-4.20-amd64.efi reads"
+has "$S/EFI/debian/XEN.CFG:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg: said, no error of its own
+printf "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" >"$S/EFI/debian/grub.cfg"
+run 1 "$S"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
+# an ESP with nothing that boots Xen is no pass
+rm "$S/EFI/debian/xen-4.20-amd64.efi"
+run 2 "$S"
+has "no Xen boot entry found on this ESP"
+
+echo "== a unified xen.efi boots its own .kernel and .ramdisk: trap 5 across the two"
+if command -v objcopy >/dev/null; then
+    U=$T/unified
+    mkdir -p "$U/r/lib/modules/6.1.0-57-amd64"
+    mkroot "$U/r" hvc0
+    (cd "$U/r" && bsdtar -cf - --format newc .) | gzip -9n >"$U/ramdisk" || fail "cpio"
+    fake_bzimage 6.12.0-1-amd64 "$U/kernel"
+    printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nkernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\nramdisk=rootfs.cpio.gz\n' >"$U/xen.cfg"
+    mkdir -p "$U/esp"
+    objcopy --add-section .config="$U/xen.cfg" --change-section-vma .config=0xffff82d041000000 \
+        --add-section .kernel="$U/kernel" --change-section-vma .kernel=0xffff82d041100000 \
+        --add-section .ramdisk="$U/ramdisk" --change-section-vma .ramdisk=0xffff82d042000000 \
+        "$T/xen/boot/xen-4.17-amd64.efi" "$U/esp/xen.efi" || fail "objcopy"
+    # a vmlinuz and rootfs beside it are not what boots: Xen reads the sections
+    cp "$B/rootfs.cpio.gz" "$U/esp/rootfs.cpio.gz"
+    fake_bzimage 6.1.0-57-amd64 "$U/esp/vmlinuz"
+    run 1 "$U/esp/xen.efi"
+    has "$U/esp/xen.efi(.config):5: error: [trap5] the dom0 kernel $U/esp/xen.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $U/esp/xen.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64 (it holds modules for 6.1.0-57-amd64)"
+    hasnt "$U/esp/rootfs.cpio.gz"
+else
+    echo "  (no objcopy: skipped)"
+fi
+
+echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
+RT=$T/roottree
+mkroot "$RT" hvc0 "$l20" "$u20" "$uc"
+mkdir -p "$RT/boot/grub" "$RT/lib/modules/6.12.0-1-amd64"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$RT/boot/hypervisor"   # no name to go by
+fake_bzimage 6.12.0-1-amd64 "$RT/boot/kernel"
+cat >"$RT/boot/grub/grub.cfg" <<'EOF'
+menuentry 'Debian GNU/Linux, with Xen hypervisor' {
+	multiboot2 /boot/hypervisor dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1
+	module2 /boot/kernel root=/dev/sda1 ro console=ttyS0 console=hvc0
+}
+EOF
+run 1 "$RT"
+has "$RT/boot/grub/grub.cfg: read as GRUB 2 config"
+has "$RT/boot/hypervisor: read as hypervisor image"
+hasnt "not checked: trap 4"
+hasnt "[trap2] the toolstack is"
+hasnt "[trap5] the dom0 kernel"
+# the kernel that boots has no modules in the tree: trap 5 across the two
+fake_bzimage 6.1.0-9-amd64 "$RT/boot/kernel"
+run 1 "$RT"
+has "$RT/boot/grub/grub.cfg:3: error: [trap5] the dom0 kernel $RT/boot/kernel is release 6.1.0-9-amd64 (its bzImage header), but the rootfs $RT/ has no /lib/modules/6.1.0-9-amd64 (it holds modules for 6.12.0-1-amd64)"
+# the hypervisor it boots is of another release than the tree's toolstack
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$RT/boot/hypervisor"
+run 1 "$RT"
+has "the hypervisor $RT/boot/hypervisor is Xen 4.17, and Debian's xen-utils-wrapper runs the toolstack from /usr/lib/xen-4.17/bin, which is not here"
+# a xen.gz that is no Xen is an error, whatever its name says
+echo "not xen" >"$RT/boot/xen.gz"
+sed -i 's|/boot/hypervisor|/boot/xen.gz|' "$RT/boot/grub/grub.cfg"
+run 2 "$RT"
+has "$RT/boot/xen.gz: not a Xen hypervisor image"
+# no boot config: trap 2 against the Xen images in /boot, found by content
+rm "$RT/boot/grub/grub.cfg"
+run 1 "$RT"
+has "$RT/boot/xen.gz: warning: [trap2] in the root tree's /boot but not usable as the hypervisor"
+has "the hypervisor $RT/boot/hypervisor is Xen 4.17, and Debian's xen-utils-wrapper runs the toolstack from /usr/lib/xen-4.17/bin, which is not here"
+has "not checked: trap 4 and trap 1's console= (they are on the boot lines): no boot config was given"
+
 echo "== trial10f c12: Debian's xen-utils of two releases side by side (after a 12 -> 13 upgrade)"
 R=$T/rf-both
 mkroot "$R" hvc0 "$l17" "$l20" "$u17" "$u20" "$uc"

@@ -1137,9 +1137,43 @@ static void test_netboot_configs(void)
     md_bootcfg_entry_free(e);
 }
 
+/* GRUB's EFI chainloader lines are recorded for the caller (lint follows
+ * Xen's EFI loader into its xen.cfg): the file, the words GRUB hands the
+ * program (not its name), the line and the entry, once per line even when
+ * an if's paths run it twice; they are no multiboot entry. */
+static void test_grub_chainloader(void)
+{
+    const char *t = "set xen=/EFI/xen/xen.efi\n"
+                    "menuentry 'Xen EFI' {\n"
+                    "  if [ x$a = x1 ]; then set q=1; else set q=2; fi\n"
+                    "  chainloader --force ($root)${xen} xen.efi -cfg=x.cfg -- dom0_mem=1G\n"
+                    "}\n"
+                    "menuentry 'Windows' {\n  chainloader +1\n}\n";
+    md_bootcfg_list l = { 0 };
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.n == 0);
+    CHECK(l.nchains == 2);
+    if (l.nchains == 2) {
+        CHECK_STR(l.chains[0].title, "Xen EFI");
+        CHECK_STR(l.chains[0].file.path, "($root)/EFI/xen/xen.efi");
+        CHECK(l.chains[0].file.line == 4);
+        CHECK(l.chains[0].file.args.n == 4);
+        if (l.chains[0].file.args.n == 4) {
+            CHECK_STR(l.chains[0].file.args.v[0], "xen.efi");
+            CHECK_STR(l.chains[0].file.args.v[1], "-cfg=x.cfg");
+            CHECK_STR(l.chains[0].file.args.v[2], "--");
+            CHECK_STR(l.chains[0].file.args.v[3], "dom0_mem=1G");
+        }
+        CHECK_STR(l.chains[1].file.path, "+1");
+        CHECK(l.chains[1].file.line == 7);
+    }
+    md_bootcfg_list_free(&l);
+}
+
 int main(void)
 {
     test_netboot_configs();
+    test_grub_chainloader();
     test_dom0_mem_syntax();
     test_dom0_mem_rules();
     test_dom0_mem_trial();

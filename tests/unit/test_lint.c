@@ -2502,6 +2502,77 @@ static void test_text_escaped(void)
     md_lint_free(l);
 }
 
+/* A bzImage's boot header with release `rel` (Documentation/arch/x86/boot.rst). */
+static void fake_bzimage(unsigned char *k, size_t n, const char *rel)
+{
+    memset(k, 0, n);
+    k[0x1fe] = 0x55;
+    k[0x1ff] = 0xaa;
+    memcpy(k + 0x202, "HdrS", 4);
+    k[0x206] = 0x0f; /* protocol 2.15 */
+    k[0x207] = 0x02;
+    k[0x20e] = 0x80; /* version string at 0x280 */
+    snprintf((char *)k + 0x280, n - 0x280, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
+}
+
+/* Trap 5 across kernel and rootfs: the kernel that boots needs
+ * /lib/modules/<its release> in the rootfs (either module root); a Xen image
+ * or an archive in the kernel's place is an error; anything else is not
+ * read (false), so the caller says it was not checked. */
+static void test_kernel_modules(void)
+{
+    unsigned char k[0x400];
+    md_err err = MD_ERR_INIT;
+    md_attr a = { 0755, 0, 0, 0 };
+    md_tree *t = md_tree_new(false);
+    md_tree_add_dir(t, "/lib/modules/6.1.0-57-amd64", &a, "t", &err);
+    md_tree_add_dir(t, "/usr/lib/modules/6.1.0-58-amd64", &a, "t", &err);
+    CHECK(!err.set);
+
+    fake_bzimage(k, sizeof k, "6.1.0-57-amd64");
+    md_lint *l = md_lint_new();
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    CHECK(md_lint_count(l) == 0);
+    fake_bzimage(k, sizeof k, "6.1.0-58-amd64"); /* merged /usr holds it */
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    CHECK(md_lint_count(l) == 0);
+    fake_bzimage(k, sizeof k, "6.12.41+deb13-amd64");
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "release 6.12.41+deb13-amd64 (its bzImage header), "
+                     "but the rootfs r has no /lib/modules/6.12.41+deb13-amd64 (it holds modules "
+                     "for 6.1.0-57-amd64, 6.1.0-58-amd64)"));
+    CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 3 &&
+          !strcmp(md_lint_file(l, 0), "grub.cfg"));
+    md_lint_free(l);
+
+    md_tree *none = md_tree_new(false);
+    l = md_lint_new();
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", none));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "it holds no modules at all"));
+    md_lint_free(l);
+
+    /* by content, whatever the name: a gzip'd archive, a cpio, no kernel */
+    l = md_lint_new();
+    static const unsigned char gz[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", gz, sizeof gz, false, "r", t));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the dom0 kernel vmlinuz is gzip data, not a Linux kernel"));
+    md_lint_free(l);
+    l = md_lint_new();
+    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", (const unsigned char *)"07070100",
+                                 8, false, "r", NULL));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is a cpio archive, not a Linux kernel"));
+    md_lint_free(l);
+    l = md_lint_new();
+    CHECK(!md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", (const unsigned char *)"k\n", 2,
+                                  false, "r", t));
+    /* Arm's Image.gz is gzip'd: not judged as an x86 archive */
+    CHECK(!md_lint_kernel_modules(l, "grub.cfg", 3, "Image.gz", gz, sizeof gz, true, "r", t));
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    md_tree_free(none);
+    md_tree_free(t);
+}
+
 int main(void)
 {
     test_text_escaped();
@@ -2533,6 +2604,7 @@ int main(void)
     test_rootfs_console();
     test_rootfs_devices();
     test_rootfs_modules();
+    test_kernel_modules();
     test_rootfs_usrmerge();
     test_rootfs_toolstack();
     test_rootfs_toolstack_programs();

@@ -99,6 +99,11 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     free(l->problems);
     free(l->include);
     free(l->unread);
+    for (size_t i = 0; i < l->nchains; i++) {
+        free(l->chains[i].title);
+        md_bootcfg_file_free(&l->chains[i].file);
+    }
+    free(l->chains);
     memset(l, 0, sizeof *l);
 }
 

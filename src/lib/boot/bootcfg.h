@@ -122,6 +122,11 @@ typedef struct md_bootcfg_problem {
     char *fix;      /* the line as it should read, or NULL (owned) */
 } md_bootcfg_problem;
 
+typedef struct md_bootcfg_chain {
+    char *title;            /* the menu entry's title; NULL outside a menu */
+    md_bootcfg_file file;   /* the program chainloaded, as a loaded file */
+} md_bootcfg_chain;
+
 typedef struct md_bootcfg_list {
     md_bootcfg_entry **v;   /* in config order */
     size_t n, cap;
@@ -136,6 +141,16 @@ typedef struct md_bootcfg_list {
                                not seen: "cannot check this ... block: why";
                                NULL: it followed every one */
     unsigned unread_line;
+    /* GRUB 2's EFI "chainloader FILE ARGS" lines, in config order: another
+     * EFI program boots, which may be Xen's own EFI loader (xen.efi), which
+     * then reads its xen.cfg itself (docs/misc/efi.pandoc).  The reader
+     * cannot tell what FILE is; the caller looks at it (lint follows it).
+     * file.args are the words GRUB hands the program (argv[1..], the
+     * program's name not among them: grub_cmd_chainloader()).  A line run
+     * more than once (an if's paths, a function called twice) is recorded
+     * each time. */
+    md_bootcfg_chain *chains;
+    size_t nchains, chains_cap;
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays

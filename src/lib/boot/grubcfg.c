@@ -1438,6 +1438,17 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur = NULL;
         }
         md_strv_free(&s->budget->hidden);
+        if (!strcmp(w0, "chainloader")) {
+            /* EFI: another program boots, maybe Xen's EFI loader, which
+             * reads its own xen.cfg: recorded for the caller to follow */
+            r->out->chains = md_xgrow(r->out->chains, &r->out->chains_cap, r->out->nchains + 1,
+                                      sizeof *r->out->chains);
+            md_bootcfg_chain *ch = &r->out->chains[r->out->nchains++];
+            memset(ch, 0, sizeof *ch);
+            ch->title = f->title ? md_xstrdup(f->title) : NULL;
+            read_file(s, c, k, &ch->file, NULL);
+            continue;
+        }
         if (mb) {
             add_entry(r->out, &f->cur);
             f->cur = md_xcalloc(1, sizeof *f->cur);

@@ -139,6 +139,23 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
  * and the five Xen modules.  `label` as for md_lint_rootfs. */
 void md_lint_modules(md_lint *l, const char *label, const md_tree *t);
 
+/* Trap 5 across the dom0 kernel and its rootfs: the kernel image
+ * `kernel` (`len` bytes, named `kname`) that line `line` of boot config
+ * `file` loads is told by content, never by name.  An x86 bzImage gives its
+ * release from its header's version string (md_modules_image_release,
+ * image/modules.h), and the rootfs `t` (labelled `label`, as for
+ * md_lint_rootfs) must hold /lib/modules/RELEASE (or /usr/lib/modules),
+ * where modprobe looks: an error when it does not, naming the releases it
+ * holds.  A Xen hypervisor image or, on x86 (`arm` false), an archive
+ * (cpio, gzip, xz, zstd, ...) in the dom0 kernel's place is an error (Xen
+ * cannot start it as dom0).  Returns false when the release was not read
+ * (another file: an Arm Image, a stand-in; the caller says what was not
+ * checked), true when it was or an error was added.  `t` NULL: the kernel's
+ * content alone is checked (no rootfs to compare with). */
+bool md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
+                            const unsigned char *kernel, size_t len, bool arm, const char *label,
+                            const md_tree *t);
+
 /* --- everything together (what `mkdom0 lint` runs) ------------------- */
 
 typedef enum md_lint_kind {
@@ -159,7 +176,15 @@ typedef enum md_lint_kind {
  * given, else the one its entry loads; each rootfs's trap 2 against the
  * hypervisors given, else those of the entries that load it, else (a rootfs
  * given with configs) those the configs load, else each xen*.gz next to it.
- * A hypervisor input is recognised by content too (xen.efi).  An input that
+ * A hypervisor input is recognised by content too (xen.efi; a unified one
+ * is also its .config, .kernel and .ramdisk, which its config then boots).
+ * A GRUB 2 "chainloader" of Xen's EFI loader is followed into the xen.cfg
+ * the loader reads (found as Xen finds it), or is "cannot check" on its
+ * line; a directory with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and
+ * Xen loaders; a rootfs directory with its /boot/grub/grub.cfg (a root
+ * tree's own, which may hold no Xen entry: then a "not checked" note).
+ * Each entry's dom0 kernel is checked against its rootfs
+ * (md_lint_kernel_modules).  An input that
  * cannot be read or recognized (empty, garbage, truncated, binary where
  * text is expected), a loaded rootfs or hypervisor among them, sets err
  * naming the file; the other inputs are still linted, and -1 is returned at

@@ -1,5 +1,6 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
+#include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
@@ -46,13 +47,35 @@ typedef struct input {
     size_t root;
     unsigned depth;
     size_t nentries;     /* GRUB: its Xen entries */
+    size_t nchains;      /* GRUB: its chainloader lines that boot (or may boot)
+                            Xen's EFI loader, followed or said (follow_chains) */
+    char *chained_by;    /* GRUB, a xen.cfg: what makes Xen's EFI loader read it
+                            ("grub.cfg:4 chainloads EFI/xen/xen.efi") */
+    md_strv chain_xen;   /* GRUB, a xen.cfg: Xen options its loader gets after
+                            "--" on its command line, appended to options= */
+    bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
+    bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
+                            a root tree's /boot/grub/grub.cfg
+                            (classify_root_boot), an ESP's (classify_esp) */
+    bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
+    char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
+    char *unified;       /* GRUB (.config): the unified xen.efi it is a section of */
+    bool has_kernel, has_ramdisk; /* GRUB (.config): that image has .kernel, .ramdisk */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
 
+/* An ESP given (classify_esp): the inputs it added, v[from, to). */
+typedef struct esp_range {
+    char *dir;
+    size_t from, to;
+} esp_range;
+
 typedef struct inputs {
     input *v;
     size_t n;
+    esp_range *esps;
+    size_t nesps;
     md_hindex reals; /* v[0 .. nreal) by real path (is_input) */
     size_t nreal;
     int rc;
@@ -156,7 +179,17 @@ static void add_unified(inputs *in, const char *path)
         cfg[size] = '\0';
         /* the section may be padded with NULs to its file alignment */
         size = strnlen((char *)cfg, size);
+        size_t before = in->n;
         add_text(in, label, MD_LINT_GRUB, cfg, size);
+        if (in->n > before) {
+            /* Xen reads these sections before any file kernel= and
+             * ramdisk= name (efi_start(): read_section() first) */
+            input *x = &in->v[before];
+            size_t o, z;
+            x->unified = md_xstrdup(path);
+            x->has_kernel = md_xenefi_section(d, len, ".kernel", &o, &z) == 0;
+            x->has_ramdisk = md_xenefi_section(d, len, ".ramdisk", &o, &z) == 0;
+        }
         free(label);
     }
     if (md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0) {
@@ -278,6 +311,18 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 static char *near(const char *cfg, const char *gpath);
 static void classify_media(inputs *in, const char *dir);
 
+/* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
+ * that config `x` loads is on the host: the section of a unified xen.efi
+ * that Xen reads instead of the file (add_unified's label for .ramdisk,
+ * "XEN.efi(.kernel)" for .kernel), else the file near() finds.  Caller
+ * frees. */
+static char *loaded_path(const input *x, const char *gpath, bool ramdisk)
+{
+    if (x->unified && (ramdisk ? x->has_ramdisk : x->has_kernel))
+        return md_xasprintf("%s(%s)", x->unified, ramdisk ? ".ramdisk" : ".kernel");
+    return near(x->path, gpath);
+}
+
 /* The files the Xen entries of boot config `x` load, found as lint finds
  * every loaded file (near()), each once: the hypervisors into `xens`, the
  * rootfs modules into `roots`, and beside each in `why` which line loads it
@@ -300,7 +345,11 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
-            p[k] = near(x->path, f[k]->path);
+            /* a xen.cfg's Xen is the EFI loader that reads it, whatever
+             * lies next to it as xen.efi */
+            p[k] = !k && x->chain_efi ? md_xstrdup(x->chain_efi)
+                   : k                  ? loaded_path(x, f[k]->path, true)
+                                        : near(x->path, f[k]->path);
             if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
                 md_strv_push(k ? roots : xens, p[k]);
                 if (k)
@@ -421,7 +470,7 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: a directory, but neither a rootfs directory nor an mkdom0 output directory "
                        "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
-                       "no grub.d/*.cfg)", dir);
+                       "no grub.d/*.cfg) nor an ESP (no EFI/)", dir);
         fail(in, dir, &e);
     }
     add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
@@ -568,6 +617,29 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
     return any;
 }
 
+static bool classify_esp(inputs *in, const char *dir);
+
+/* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
+ * Fedora names it): what boots the system the tree is.  Each becomes a
+ * boot config input (in_root), checked against the tree as its rootfs; the
+ * files it loads from /boot are found in the tree (near() looks up to two
+ * directories above the config) and read by content, as every loaded file
+ * is: a renamed Xen is still its hypervisor, a xen.gz that is no Xen an
+ * error, the dom0 kernel's release is compared with the tree's modules. */
+static void classify_root_boot(inputs *in, const char *dir)
+{
+    static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg", NULL };
+    for (int i = 0; cfgs[i]; i++) {
+        char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", cfgs[i]);
+        size_t before = in->n;
+        if (md_is_file(p) && find_input(in, p) < 0)
+            classify_file(in, p, MD_LINT_GRUB);
+        if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+            in->v[before].in_root = true;
+        free(p);
+    }
+}
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -580,7 +652,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
         return classify_file(in, path, kind);
     if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
         if (kind == MD_LINT_AUTO && !classify_outdir(in, path, false) &&
-            !classify_defaults_dir(in, path))
+            !classify_defaults_dir(in, path) && !classify_esp(in, path))
             classify_outdir(in, path, true); /* the error */
         return;
     }
@@ -596,6 +668,7 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     char *label = md_xasprintf("%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/");
     push(in, label, MD_LINT_ROOTFS)->tree = t;
     free(label);
+    classify_root_boot(in, path);
 }
 
 /* GRUB path "(hd0,1)/boot/x" or "/x" -> a host file near the config. */
@@ -895,6 +968,491 @@ static input **defaults_groups(inputs *in)
     return order;
 }
 
+/* ---- Xen's EFI loader: chainloaded by GRUB, or lying on an ESP ---- */
+
+/* `dir`/`name` with the case of `name` ignored, as on an ESP's FAT file
+ * system (BOOTX64.CFG for BOOTX64.cfg), when it is a file (`want_dir`
+ * false) or directory; NULL when none is.  Caller frees. */
+static char *find_nocase(const char *dir, const char *name, bool want_dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char *hit = NULL;
+    while (d && !hit && (de = readdir(d))) {
+        if (strcasecmp(de->d_name, name))
+            continue;
+        char *p = md_xasprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+            hit = p;
+        else
+            free(p);
+    }
+    if (d)
+        closedir(d);
+    return hit;
+}
+
+/* The config Xen's EFI loader at host path `efi` reads when it has no
+ * .config section (efi_start() in xen/common/efi/boot.c): `cfg` (its -cfg=
+ * option, relative to the loader's directory), else its own name with the
+ * part from its last '.', '-' or '_' replaced by ".cfg", that part dropped
+ * and tried again until a file exists (point_tail(); docs/misc/efi.pandoc:
+ * xen-4.17-amd64.efi tries xen-4.17-amd64.cfg, xen-4.17.cfg, xen-4.cfg,
+ * xen.cfg).  Each name tried is pushed to `tried`.  The host path found,
+ * or NULL (also for a -cfg= path through "..", which lint does not follow
+ * out of the loader's directory); caller frees. */
+static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
+{
+    char *dir = dir_of(efi), *hit = NULL;
+    if (cfg) {
+        char *c = md_xstrdup(cfg);
+        for (char *q = c; *q; q++)
+            *q = *q == '\\' ? '/' : *q; /* an EFI path's separator */
+        md_strv_push(tried, c);
+        bool up = false; /* lint does not leave the loader's directory by ".." */
+        for (const char *q = c; (q = strstr(q, "..")); q += 2)
+            up |= (q == c || q[-1] == '/') && (q[2] == '/' || q[2] == '\0');
+        if (up) {
+            /* not read */
+        } else if (strchr(c, '/')) {
+            char *p = md_xasprintf("%s/%s", dir, c[0] == '/' ? c + 1 : c);
+            hit = md_is_file(p) ? p : (free(p), NULL);
+        } else {
+            hit = find_nocase(dir, c, false);
+        }
+        free(c);
+    } else {
+        char *name = md_xstrdup(base_of(efi));
+        for (char *t; !hit && (t = strpbrk(name, ".-_"));) {
+            for (char *u; (u = strpbrk(t + 1, ".-_"));)
+                t = u;
+            *t = '\0';
+            char *c = md_xasprintf("%s.cfg", name);
+            md_strv_push(tried, c);
+            hit = find_nocase(dir, c, false);
+            free(c);
+        }
+        free(name);
+    }
+    free(dir);
+    return hit;
+}
+
+/* Xen's EFI loader at host path `efi` (Xen by content) boots what its
+ * config says: its .config section when it has one (a unified image, which
+ * add_unified made an input), else the file xen_efi_cfg finds, which
+ * becomes an input read as xen.cfg, as Xen reads it whatever it holds,
+ * with `xen_opts` (the words after "--" on the loader's command line)
+ * appended to its options=, and `by` saying why it is read.  When there is
+ * none: a warning "cannot check" on `file`:`line` naming `what`. */
+static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
+                           const md_strv *xen_opts, const char *by, const char *file,
+                           unsigned line, const char *what)
+{
+    long xi = find_input(in, efi);
+    if (xi >= 0)
+        in->v[xi].cfg_followed = true;
+    unsigned char *d;
+    size_t len, off, size;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(efi, &d, &len, &e) < 0)
+        return; /* the hypervisor input says so */
+    bool unified = md_xenefi_section(d, len, ".config", &off, &size) == 0;
+    free(d);
+    if (unified)
+        return; /* read_section("config") comes before any file */
+    md_strv tried = { 0 };
+    char *cfg = xen_efi_cfg(efi, cfgname, &tried);
+    if (!cfg) {
+        char *names = md_strv_join(&tried, ", ");
+        char *dir = dir_of(efi);
+        md_lint_add(in->l, file, line, MD_LINT_WARNING, 0,
+                    "cannot check %s: Xen's EFI loader reads dom0_mem, its other options and the "
+                    "dom0 kernel line from %s, and %s %s in %s (efi_start() in "
+                    "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
+                    "(and if it is missing on the ESP too, Xen stops with 'No configuration "
+                    "file found.'); %s",
+                    what, cfgname ? "the config its -cfg= option names" : "its config beside it",
+                    cfgname ? names : "none of the names Xen tries,", cfgname ? "is not" : names,
+                    dir, line ? "give the ESP (the directory that holds EFI/) or that config"
+                              : "put the config beside the loader, or lint the one that "
+                                "chainloads it with -cfg=");
+        md_lint_mark_unchecked(in->l);
+        free(dir);
+        free(names);
+        md_strv_free(&tried);
+        return;
+    }
+    md_strv_free(&tried);
+    long ci = find_input(in, cfg);
+    if (ci < 0) {
+        unsigned char *t;
+        size_t tl;
+        md_err ce = MD_ERR_INIT;
+        size_t before = in->n;
+        if (md_read_file(cfg, &t, &tl, &ce) < 0)
+            fail(in, cfg, &ce);
+        else
+            add_text(in, cfg, MD_LINT_GRUB, t, tl); /* empty or binary: its error */
+        ci = in->n > before ? (long)before : -1;
+    }
+    input *y = ci >= 0 ? &in->v[ci] : NULL;
+    if (y && y->kind == MD_LINT_GRUB) {
+        y->fmt = MD_BOOTFMT_XEN_EFI;
+        if (!y->chained_by)
+            y->chained_by = md_xstrdup(by);
+        if (!y->chain_efi)
+            y->chain_efi = md_xstrdup(efi);
+        for (size_t k = 0; xen_opts && k < xen_opts->n; k++)
+            md_strv_push(&y->chain_xen, xen_opts->v[k]);
+    }
+    free(cfg);
+}
+
+/* GRUB's "chainloader FILE ARGS" in boot config in->v[ci]: when FILE is
+ * Xen's EFI loader by content (found as near() finds loaded files), the
+ * xen.cfg it reads is followed (follow_xen_efi), with the options GRUB
+ * hands it: Xen takes the first word for its own name, which GRUB does not
+ * pass (grub_cmd_chainloader() gives argv[1..]; get_argv() in
+ * xen/common/efi/boot.c), then -cfg=FILE and, after "--", Xen options.
+ * A FILE not found whose name says Xen, or named by a variable, is "cannot
+ * check" on its line; any other program (Windows' boot manager, "+1") is
+ * not Xen and no concern of lint. */
+static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
+{
+    const char *p = ch->file.path;
+    if (!p || !*p || *p == '+')
+        return;
+    char *cfgpath = md_xstrdup(in->v[ci].path);
+    const char *q = p[0] == '(' && strchr(p, ')') ? strchr(p, ')') + 1 : p;
+    bool unknown = strchr(q, '$') != NULL;
+    bool named_xen = strcasestr(base_of(q), "xen") != NULL;
+    unsigned line = ch->file.line;
+    char *title = md_xasprintf("%s%s%s", ch->title ? "menuentry '" : "",
+                               ch->title ? ch->title : "", ch->title ? "': " : "");
+    char *efi = near(cfgpath, p);
+    md_xen_version v;
+    md_err e = MD_ERR_INIT;
+    bool xen = efi && md_xenver_hypervisor_file(efi, &v, &e) == 0;
+    if (!efi && (named_xen || unknown)) {
+        md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, that reads "
+                    "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
+                    "cannot read either; give the ESP (the directory that holds EFI/), or the "
+                    "loader and its xen.cfg", title, p,
+                    unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
+                              "$prefix or one of the config's own)"
+                            : "the program is not next to this file (nor up to two directories "
+                              "above it, where an ESP's EFI/ would hold it)");
+        md_lint_mark_unchecked(in->l);
+        in->v[ci].nchains++;
+    } else if (efi && !xen && named_xen) {
+        /* named as Xen, but lint cannot read it as Xen (a build without its
+         * embedded Kconfig, or no Xen at all): not passed as checked */
+        md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, the "
+                    "xen.cfg it reads is not checked either", title, p, e.msg);
+        md_lint_mark_unchecked(in->l);
+        in->v[ci].nchains++;
+    } else if (xen) {
+        in->v[ci].nchains++;
+        const md_strv *w = &ch->file.args;
+        const char *cfgname = NULL;
+        md_strv opts = { 0 };
+        for (size_t j = 0; j < w->n; j++) {
+            const char *a = w->v[j];
+            bool opt = a[0] == '-' || a[0] == '/';
+            if (!strcmp(a, "--")) {
+                for (j++; j < w->n; j++)
+                    md_strv_push(&opts, w->v[j]);
+                break;
+            }
+            if (j == 0) {
+                if (opt) {
+                    md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                                "%schainloader %s %s: Xen's EFI loader takes the first word of "
+                                "its command line for its own name, which GRUB does not pass "
+                                "(grub_cmd_chainloader() hands it the words after the file; "
+                                "get_argv() in xen/common/efi/boot.c), so '%s' is ignored; put "
+                                "a name first: chainloader %s xen.efi %s", title, p, a, a, p, a);
+                    md_lint_fix(in->l, "chainloader %s xen.efi %s", p, a);
+                }
+                continue;
+            }
+            if (opt && !strncmp(a + 1, "cfg=", 4))
+                cfgname = a + 5;
+            else if (opt && !strcmp(a + 1, "cfg") && j + 1 < w->n)
+                cfgname = w->v[++j];
+        }
+        char *by = md_xasprintf("the one %s:%u chainloads with %s", base_of(cfgpath), line, p);
+        char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
+                                  v.version, efi);
+        add_found(in, efi, MD_LINT_XEN, NULL);
+        follow_xen_efi(in, efi, cfgname, &opts, by, cfgpath, line, what);
+        free(by);
+        free(what);
+        md_strv_free(&opts);
+    }
+    free(efi);
+    free(title);
+    free(cfgpath);
+}
+
+/* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
+ * loader found on an ESP given (classify_esp) whose config no chainloader
+ * line named: the one Xen reads when the firmware starts it. */
+static void follow_chains(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_GRUB2)
+            continue;
+        md_bootcfg_list cfg = { 0 };
+        md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
+        md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
+        for (size_t k = 0; k < cfg.nchains; k++) {
+            unsigned ln = cfg.chains[k].file.line;
+            uint64_t h = md_hindex_hash(&ln, sizeof ln);
+            bool seen = false;
+            for (size_t it = 0, pos; !seen && (pos = md_hindex_next(&lines, h, &it)) != SIZE_MAX;)
+                seen = cfg.chains[pos].file.line == ln;
+            if (seen)
+                continue;
+            md_hindex_add(&lines, h, k);
+            follow_chain(in, i, &cfg.chains[k]);
+        }
+        md_hindex_free(&lines);
+        md_bootcfg_list_free(&cfg);
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_XEN || !in->v[i].on_esp || in->v[i].cfg_followed)
+            continue;
+        char *efi = md_xstrdup(in->v[i].path);
+        char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
+        char *what = md_xasprintf("Xen's EFI loader %s", base_of(efi));
+        follow_xen_efi(in, efi, NULL, NULL, by, efi, 0, what);
+        free(what);
+        free(by);
+        free(efi);
+    }
+}
+
+/* An EFI system partition, or a copy of one: a directory with EFI/ (any
+ * case, as on FAT).  Each EFI/VENDOR/grub.cfg is a boot config, and each
+ * EFI/VENDOR/NAME.efi that is Xen by content a hypervisor whose xen.cfg
+ * follow_chains reads.  False when there is no EFI/ directory. */
+static bool classify_esp(inputs *in, const char *dir)
+{
+    char *efidir = find_nocase(dir, "EFI", true);
+    if (!efidir)
+        return false;
+    size_t from = in->n;
+    struct dirent **vs = NULL;
+    int nv = scandir(efidir, &vs, NULL, alphasort);
+    for (int i = 0; i < nv; i++) {
+        char *vd = md_xasprintf("%s/%s", efidir, vs[i]->d_name);
+        struct dirent **fs = NULL;
+        struct stat st;
+        int nf = vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode)
+                     ? scandir(vd, &fs, NULL, alphasort)
+                     : 0;
+        for (int k = 0; k < nf; k++) {
+            const char *n = fs[k]->d_name;
+            size_t nl = strlen(n);
+            char *p = md_xasprintf("%s/%s", vd, n);
+            md_xen_version v;
+            md_err e = MD_ERR_INIT;
+            if (!md_is_file(p) || find_input(in, p) >= 0) {
+                /* not a file, or an input already */
+            } else if (!strcasecmp(n, "grub.cfg")) {
+                /* a stub that loads the config from /boot is no Xen entry
+                 * of its own: said, not an input error (in_root) */
+                size_t before = in->n;
+                classify_file(in, p, MD_LINT_GRUB);
+                if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+                    in->v[before].in_root = true;
+            } else if (nl > 4 && !strcasecmp(n + nl - 4, ".efi") &&
+                       md_xenver_hypervisor_file(p, &v, &e) == 0) {
+                size_t before = in->n;
+                push(in, p, MD_LINT_XEN)->on_esp = true;
+                in->v[before].found = true;
+                add_unified(in, p);
+            }
+            free(p);
+            free(fs[k]);
+        }
+        free(fs);
+        free(vd);
+        free(vs[i]);
+    }
+    free(vs);
+    free(efidir);
+    in->esps = md_xrealloc(in->esps, (in->nesps + 1) * sizeof *in->esps);
+    in->esps[in->nesps++] = (esp_range){ md_xstrdup(dir), from, in->n };
+    return true;
+}
+
+/* The dom0 kernel `gpath` that config `x` loads, read whole: a unified
+ * image's .kernel section, else the file near() finds.  *name (caller
+ * frees) names it as findings do.  False when there is nothing to read. */
+static bool read_kernel(const input *x, const char *gpath, unsigned char **d, size_t *len,
+                        char **name)
+{
+    md_err e = MD_ERR_INIT;
+    *name = loaded_path(x, gpath, false);
+    if (!*name)
+        return false;
+    if (!x->unified || !x->has_kernel)
+        return md_read_file(*name, d, len, &e) == 0;
+    unsigned char *img;
+    size_t n, off, size;
+    if (md_read_file(x->unified, &img, &n, &e) < 0 ||
+        md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
+        if (!e.set)
+            free(img);
+        return false;
+    }
+    *d = md_xmalloc(size + 1);
+    memcpy(*d, img + off, size);
+    *len = size;
+    free(img);
+    return true;
+}
+
+/* Trap 5 across kernel and rootfs for each entry of config in->v[xi]
+ * (md_lint_kernel_modules): its dom0 kernel, told by content, against the
+ * rootfs given (`given`, labelled `given_label`), else the one the entry
+ * loads; each kernel and rootfs pair once.  What cannot be read is said in
+ * the config's "not checked" note. */
+static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, const md_tree *given,
+                          const char *given_label)
+{
+    const input *x = &in->v[xi];
+    md_strv seen = { 0 }, unchecked = { 0 }; /* seen: "KERNEL\nROOTFS", each pair once,
+                                                 found by `seenx` */
+    md_hindex seenx = { 0 };
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_entry *e = cfg->v[i];
+        const char *kp = e->kernel.path;
+        if (!kp || !*kp || strchr(kp, '$'))
+            continue; /* no kernel line, or one the other checks name */
+        const md_tree *t = given;
+        const char *label = given_label;
+        if (!t) {
+            long ri = md_bootcfg_initrd(e, NULL);
+            char *rp = ri >= 0 && e->mods[ri].path ? loaded_path(x, e->mods[ri].path, true) : NULL;
+            long r = find_input(in, rp);
+            free(rp);
+            /* no rootfs: the kernel's content alone (the config's note
+             * names trap 5) */
+            if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS)
+                t = in->v[r].tree, label = in->v[r].path;
+        }
+        char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
+        uint64_t h = md_hindex_hash(key, strlen(key));
+        bool dup = false;
+        for (size_t it = 0, pos; !dup && (pos = md_hindex_next(&seenx, h, &it)) != SIZE_MAX;)
+            dup = !strcmp(seen.v[pos], key);
+        if (!dup) {
+            md_hindex_add(&seenx, h, seen.n);
+            md_strv_push(&seen, key);
+        }
+        free(key);
+        if (dup)
+            continue;
+        unsigned char *d = NULL;
+        size_t len = 0;
+        char *name = NULL;
+        const char *file = e->kernel.file ? e->kernel.file : x->path;
+        if (!read_kernel(x, kp, &d, &len, &name)) {
+            if (t)
+                md_strv_pushf(&unchecked, "the kernel %s (line %u) %s", kp, e->kernel.line,
+                              name ? "cannot be read" : "is not next to this file");
+        } else if (!md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm,
+                                           label, t) && t) {
+            md_strv_pushf(&unchecked, "%s (line %u) is no x86 bzImage with a version string",
+                          name, e->kernel.line);
+        }
+        free(d);
+        free(name);
+    }
+    /* one note, whatever the number of entries (a note per kernel made
+     * 60,000 entries quadratic) */
+    if (unchecked.n) {
+        char *more = unchecked.n > 1 ? md_xasprintf(" (and %zu more kernels)", unchecked.n - 1)
+                                     : NULL;
+        md_lint_not_checked(in->l, x->path, "trap 5's modules against the dom0 kernel's "
+                            "release: %s%s", unchecked.v[0], more ? more : "");
+        free(more);
+    }
+    md_strv_free(&seen);
+    md_strv_free(&unchecked);
+    md_hindex_free(&seenx);
+}
+
+/* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
+ * compressed) or a PE (xen.efi); a bzImage is PE too but has its boot
+ * header, and an initramfs decompresses to cpio.  Keeps a root tree's
+ * /boot (kernels, initramfs images of 100 MB) from being decompressed
+ * whole to find the one Xen. */
+static bool maybe_xen(const unsigned char *d, size_t len, const char *name)
+{
+    if (len >= 4 && !memcmp(d, "\177ELF", 4))
+        return true;
+    if (len >= 2 && d[0] == 'M' && d[1] == 'Z')
+        return len < 0x206 || memcmp(d + 0x202, "HdrS", 4);
+    if (md_decomp_detect(d, len) == MD_DECOMP_NONE)
+        return false;
+    unsigned char *head = NULL;
+    size_t hl = 0;
+    md_err e = MD_ERR_INIT;
+    bool elf = md_decomp_head(name, d, len, 4, &head, &hl, &e) == 0 && hl == 4 &&
+               !memcmp(head, "\177ELF", 4);
+    free(head);
+    return elf;
+}
+
+/* The Xen images in root tree `t`'s /boot (labelled `label`), by content,
+ * whatever their names, appended to hv[0..*nhv) (trap 2 without a boot
+ * config or hypervisor given: which one boots is not known).  One named
+ * xen* that is no readable Xen image is a warning, as a xen*.gz next to a
+ * rootfs archive is. */
+static void tree_hypervisors(md_lint *l, const char *label, const md_tree *t,
+                             md_xen_version **hv, size_t *nhv)
+{
+    for (const md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        md_node_type k = md_node_type_of(n);
+        if (strncmp(p, "/boot/", 6) || strchr(p + 6, '/') ||
+            (k != MD_NODE_FILE && k != MD_NODE_HARDLINK))
+            continue;
+        size_t len;
+        const unsigned char *d = md_node_data(n, &len);
+        char *name = md_lint_where(label, p);
+        md_xen_version v;
+        md_err e = MD_ERR_INIT;
+        if (d && maybe_xen(d, len, name) && md_xenver_hypervisor_image(d, len, name, &v, &e) == 0) {
+            bool same = false; /* Debian's xen-X.Y-amd64.gz and .efi: one release */
+            for (size_t i = 0; i < *nhv && !same; i++)
+                same = !strcmp((*hv)[i].version, v.version);
+            if (!same) {
+                *hv = md_xrealloc(*hv, (*nhv + 1) * sizeof **hv);
+                (*hv)[(*nhv)++] = v;
+            }
+        } else if (!strncmp(p + 6, "xen", 3) && fnmatch("*.config", p, 0) &&
+                   fnmatch("*.cfg", p, 0) && fnmatch("*.map", p, 0) && strncmp(p + 6, "xen-syms", 8)) {
+            if (!e.set)
+                md_err_set(&e, "%s: not a Xen hypervisor image (no ELF or PE with the Xen banner)",
+                           name);
+            md_lint_add(l, name, 0, MD_LINT_WARNING, 2,
+                        "in the root tree's /boot but not usable as the hypervisor (%s); trap 2 "
+                        "is not checked against it: name the hypervisor with --xen",
+                        strip_path(e.msg, name));
+        }
+        free(name);
+    }
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -903,17 +1461,19 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         classify(&in, paths[i], kinds ? kinds[i] : MD_LINT_AUTO);
 
     follow_includes(&in);
+    follow_chains(&in);
     pair_configs(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
             defaults_place(&in.v[i]);
     size_t nroot = 0, ngiven_root = 0, ngiven_xen = 0, nfound_xen = 0;
     const md_tree *given_root = NULL;
+    const char *given_label = NULL;
     for (size_t i = 0; i < in.n; i++) {
         input *x = &in.v[i];
         nroot += x->kind == MD_LINT_ROOTFS;
         if (x->kind == MD_LINT_ROOTFS && !x->found)
-            ngiven_root++, given_root = x->tree;
+            ngiven_root++, given_root = x->tree, given_label = x->path;
         ngiven_xen += x->kind == MD_LINT_XEN && !x->found;
         nfound_xen += x->kind == MD_LINT_XEN && x->found;
         /* every hypervisor input is read once, rootfs or not: garbage
@@ -952,19 +1512,37 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(lens);
         } else {
             md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
-            md_lint_input(l, x->path, md_bootfmt_name(x->fmt));
+            char *as = x->chained_by ? md_xasprintf("%s, %s", md_bootfmt_name(x->fmt),
+                                                    x->chained_by)
+                                     : md_xstrdup(md_bootfmt_name(x->fmt));
+            md_lint_input(l, x->path, as);
+            free(as);
         }
-        for (size_t k = 0; k < cfg.n; k++)
+        for (size_t k = 0; k < cfg.n; k++) {
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
+            /* the loader's own options after "--" come after options=
+             * (efi_arch_handle_cmdline(): place_string() prepends the
+             * config's), so they are applied last */
+            for (size_t j = 0; j < x->chain_xen.n; j++)
+                md_strv_push(&cfg.v[k]->xen.args, x->chain_xen.v[j]);
+        }
         x->nentries = cfg.n;
         if (!cfg.n && x->in_group) {
             /* the entries may be in another file of its INCLUDE group */
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
             free(as);
-        } else if (!cfg.n) {
+        } else if (!cfg.n && x->in_root) {
+            /* a root tree's own config may boot no Xen at all (a host
+             * without it, or Xen not yet added): said, no input error */
+            char *why = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
+            md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
+                                "lines): %s", why);
+            free(why);
+        } else if (!cfg.n && !x->nchains) {
             /* reported once, as each input's error (exit 2), not also as a
-             * finding */
+             * finding; a config whose entry chainloads Xen's EFI loader has
+             * its Xen entry in the xen.cfg followed (or a "cannot check") */
             char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
                                     ng > 1 ? ", with the other GRUB defaults files given" : "");
             char *why = md_lint_no_entry(&cfg, as);
@@ -982,7 +1560,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         /* the rootfs given, else the one its entry loads (pair_configs
          * made it an input: the same rootfs is checked for every trap) */
         const md_tree *rootfs = ngiven_root == 1 ? given_root : NULL;
-        char *own = !rootfs && roots.n == 1 ? near(x->path, roots.v[0]) : NULL;
+        char *own = !rootfs && roots.n == 1 ? loaded_path(x, roots.v[0], true) : NULL;
         long r = find_input(&in, own);
         if (r >= 0 && in.v[r].kind == MD_LINT_ROOTFS)
             rootfs = in.v[r].tree;
@@ -991,6 +1569,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
         md_lint_entries(l, x->path, &cfg, rootfs);
+        check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;
         if (!own && roots.n == 1)
             free(near_find(x->path, roots.v[0], &bad_root));
@@ -1029,6 +1608,21 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             fail(&in, in.v[i].path, &e);
         }
     }
+    for (size_t k = 0; k < in.nesps; k++) {
+        /* an ESP with nothing that boots Xen is no silent pass */
+        bool any = false;
+        for (size_t j = in.esps[k].from; j < in.esps[k].to; j++)
+            any |= in.v[j].kind == MD_LINT_XEN || in.v[j].nentries || in.v[j].nchains;
+        if (!any) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: no Xen boot entry found on this ESP: no Xen EFI loader in "
+                           "EFI/, and no EFI/*/grub.cfg with a Xen entry or a chainloader of "
+                           "one (what they read instead is said above)", in.esps[k].dir);
+            fail(&in, in.esps[k].dir, &e);
+        }
+        free(in.esps[k].dir);
+    }
+    free(in.esps);
     size_t nboot = 0, nrootfs = 0;
     for (size_t i = 0; i < in.n; i++) {
         nboot += in.v[i].kind == MD_LINT_GRUB;
@@ -1086,7 +1680,11 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             }
         }
         bool any_xen = ngiven_xen || x->hvs.n || (!x->found && nfound_xen);
-        if (!any_xen && md_is_file(x->path)) {
+        if (!any_xen && !md_is_file(x->path)) {
+            /* a root tree: the Xen images in its /boot, by content */
+            tree_hypervisors(l, x->path, x->tree, &hv, &nhv);
+            neighbours = true;
+        } else if (!any_xen && md_is_file(x->path)) {
             /* rule 4: each xen*.gz next to it, every one checked and named
              * (trial10f case 14: which one boots is not known) */
             char *d = dir_of(x->path);
@@ -1122,9 +1720,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 md_strv_pushf(&names, "%s (Xen %s)", hv[k].path, hv[k].version);
             char *list = md_strv_join(&names, ", ");
             md_lint_add(l, x->path, 0, MD_LINT_NOTE, 2,
-                        "%zu hypervisors lie next to it: %s; which one boots it is not known, "
+                        "%zu hypervisors %s: %s; which one boots it is not known, "
                         "so trap 2 is checked against each; name the one that boots with --xen",
-                        nhv, list);
+                        nhv, md_is_file(x->path) ? "lie next to it" : "are in its /boot", list);
             free(list);
             md_strv_free(&names);
         }
@@ -1149,6 +1747,10 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].loaded_by);
         md_strv_free(&in.v[i].hvs);
         free(in.v[i].no_entry);
+        free(in.v[i].chained_by);
+        free(in.v[i].chain_efi);
+        free(in.v[i].unified);
+        md_strv_free(&in.v[i].chain_xen);
         free(in.v[i].text);
         md_tree_free(in.v[i].tree);
         md_unpack_notes_free(&in.v[i].notes);

@@ -13,6 +13,8 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
+#include "core/decomp.h"
+#include "lint/xenver.h"
 
 /* Per kind of finding, at most this many lines; then one summary. */
 #define CAP 10
@@ -341,4 +343,62 @@ void md_lint_modules(md_lint *l, const char *label, const md_tree *t)
         lint_kdir(&k);
     }
     md_strv_free(&dirs);
+}
+
+bool md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
+                            const unsigned char *kernel, size_t len, bool arm, const char *label,
+                            const md_tree *t)
+{
+    char *rel = md_modules_image_release(kernel, len);
+    if (!rel) {
+        md_xen_version v;
+        md_err e = MD_ERR_INIT;
+        md_decomp_codec c = md_decomp_detect(kernel, len);
+        bool cpio = len >= 6 && (!memcmp(kernel, "070701", 6) || !memcmp(kernel, "070702", 6));
+        if (md_xenver_hypervisor_image(kernel, len, kname, &v, &e) == 0) {
+            md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                        "the dom0 kernel %s is a Xen hypervisor image (Xen %s, by its content), "
+                        "not a Linux kernel: Xen cannot start it as dom0, and nothing boots; "
+                        "load the dom0 kernel (vmlinuz) here", kname, v.version);
+            return true;
+        }
+        if (!arm && (cpio || c != MD_DECOMP_NONE)) {
+            md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                        "the dom0 kernel %s is %s%s, not a Linux kernel (an x86 bzImage starts "
+                        "with its boot header): Xen hands the first module to dom0 as its "
+                        "kernel and cannot start this one; load vmlinuz first, then the "
+                        "initramfs or rootfs", kname,
+                        cpio ? "a cpio archive" : md_decomp_name(c), cpio ? "" : " data");
+            return true;
+        }
+        return false;
+    }
+    if (!t) {
+        free(rel);
+        return true;
+    }
+    md_strv dirs = { 0 }, rels = { 0 };
+    md_modules_kernel_dirs(t, &dirs);
+    bool found = false;
+    for (size_t i = 0; i < dirs.n; i++) {
+        const char *b = strrchr(dirs.v[i], '/') + 1;
+        found |= !strcmp(b, rel);
+        md_strv_push(&rels, b);
+    }
+    if (!found) {
+        char *has = rels.n ? md_strv_join(&rels, ", ") : NULL;
+        md_lint_add(l, file, line, MD_LINT_ERROR, 5,
+                    "the dom0 kernel %s is release %s (its bzImage header), but the rootfs %s "
+                    "has no /lib/modules/%s (%s%s): modprobe looks only there, so no module "
+                    "loads (xen-evtchn, xen-gntdev, xen-privcmd, xenfs and every driver that "
+                    "is a module), and xenstored and xl cannot reach Xen; put this kernel's "
+                    "modules into the rootfs, or boot the kernel they were built for",
+                    kname, rel, label, rel, has ? "it holds modules for " : "it holds no modules at all",
+                    has ? has : "");
+        free(has);
+    }
+    md_strv_free(&rels);
+    md_strv_free(&dirs);
+    free(rel);
+    return true;
 }
