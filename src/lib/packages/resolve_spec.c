@@ -97,8 +97,8 @@ static int check_pins(const md_spec *s, md_repo *const *repos, size_t n, size_t 
         if (prov) {
             md_err_set(err, "Pin=%s=%s: no repository has a package named %s; it is a name "
                             "provided by %s, and a pin applies to a package's own name: pin the "
-                            "provider (Pin=PACKAGE=%s)", pin->package, pin->repo, pin->package,
-                       prov, pin->repo);
+                            "provider (Pin=%.*s=%s)", pin->package, pin->repo, pin->package,
+                       prov, (int)strcspn(prov, " "), prov, pin->repo);
             free(prov);
             return -1;
         }
