@@ -540,9 +540,11 @@ static void test_set_aside(void)
     /* Up the chain: mid's only version that meets top's mid=2 needs lib=2,
      * which the pin forbids, so top 2 gives way to top 1. */
     md_repo *own2[2] = { own("r1", "P:top\nV:2-r0\n" SUM "D:mid=2-r0\n\n"
+                                   "P:other\nV:2-r0\n" SUM "D:lib=2-r0\n\n"
                                    "P:mid\nV:2-r0\n" SUM "D:lib=2-r0\n\n"
                                    "P:lib\nV:2-r0\n" SUM "\n"),
                          own("r2", "P:top\nV:1-r0\n" SUM "D:mid=1-r0\n\n"
+                                   "P:other\nV:1-r0\n" SUM "D:lib=1-r0\n\n"
                                    "P:mid\nV:1-r0\n" SUM "D:lib=1-r0\n\n"
                                    "P:lib\nV:1-r0\n" SUM "\n") };
     const char *const top[] = { "top", NULL };
@@ -552,8 +554,17 @@ static void test_set_aside(void)
     for (size_t i = 0; res && i < md_resolve_count(res); i++)
         CHECK_STR(md_resolve_pkg(res, i)->version, "1-r0");
     md_resolve_free(res);
-    /* and with top pinned too: refused, the first failure first */
+    /* and with top pinned too: refused, the first failure first, without
+     * what was set aside for another request (other 2, which gave way to
+     * other 1) */
     md_resolve_pin tl[2] = { { "lib", "r2", "s.ini:3" }, { "top", "r1", "s.ini:4" } };
+    const char *const ot[] = { "other", "top", NULL };
+    md_err_clear(&err);
+    CHECK(run(own2, 2, ot, tl, 2, &err) == NULL);
+    CHECK_ERR(&err, "top (pinned to r1 by s.ini:4) -> mid=2-r0 -> lib=2-r0: conflicts with lib 1-r0 "
+                    "(selected for other -> lib=1-r0 (pinned to r2 by s.ini:3)); no single version "
+                    "satisfies both and the pin (pinned to r2 by s.ini:3)");
+    CHECK(!strstr(err.msg, "other 2-r0"));
     md_err_clear(&err);
     CHECK(run(own2, 2, top, tl, 2, &err) == NULL);
     CHECK_ERR(&err, "top (pinned to r1 by s.ini:4) -> mid=2-r0 -> lib=2-r0: no version satisfies in "

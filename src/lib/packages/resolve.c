@@ -99,6 +99,7 @@ struct md_resolve {
     sel *sel;
     size_t nsel, capsel;
     md_strv asides; /* "NAME VERSION in REPO: why", in the order set aside */
+    const char **aside_names; /* the NAME of each (a package's, in its repository) */
     md_strv skipped;
     bool restart;
     md_strv tmp; /* strings that must live as long as the result */
@@ -707,18 +708,31 @@ static int set_aside(md_resolve *r, int asker, md_err *err)
         ni->aside[ni->naside - 1].why = md_xstrdup(err->msg);
         md_strv_push_own(&r->asides, md_xasprintf("%s %s in %s: %s", p->name, p->version,
                                                   md_repo_name(p->repo), err->msg));
+        r->aside_names = md_xrealloc(r->aside_names, r->asides.n * sizeof *r->aside_names);
+        r->aside_names[r->asides.n - 1] = p->name;
         r->restart = true;
         return -1;
     }
-    if (!r->asides.n)
+    /* what was set aside on this chain (not for other requests) */
+    size_t *on = md_xcalloc(r->asides.n + 1, sizeof *on), non = 0;
+    for (size_t k = 0; k < r->asides.n; k++)
+        for (int i = asker; i >= 0; i = r->sel[i].parent)
+            if (!strcmp(r->aside_names[k], r->sel[i].pkg->name)) {
+                on[non++] = k;
+                break;
+            }
+    if (!non) {
+        free(on);
         return -1;
+    }
     char *s = NULL;
     size_t len = 0;
     FILE *m = md_xmemstream(&s, &len);
-    const char *first = strstr(r->asides.v[0], ": ") + 2;
+    const char *first = strstr(r->asides.v[on[0]], ": ") + 2;
     fprintf(m, "%s; and nothing else fits (", first);
-    for (size_t i = 1; i < r->asides.n; i++)
-        fprintf(m, "then %s; ", r->asides.v[i]);
+    for (size_t i = 1; i < non; i++)
+        fprintf(m, "then %s; ", r->asides.v[on[i]]);
+    free(on);
     if (asker >= 0)
         fprintf(m, "then %s %s in %s: ", r->sel[asker].pkg->name, r->sel[asker].pkg->version,
                 md_repo_name(r->sel[asker].pkg->repo));
@@ -1137,6 +1151,7 @@ void md_resolve_free(md_resolve *r)
     free(r->cfl);
     md_strv_free(&r->tmp);
     md_strv_free(&r->asides);
+    free(r->aside_names);
     if (r->owned) {
         for (size_t i = 0; i < r->nrepos; i++)
             md_repo_free(r->owned[i]);
