@@ -714,6 +714,57 @@ static void test_download(void)
         t_rm_tree(tmp);
 }
 
+/* An index whose DESCRIPTION names another release than the URL's
+ * release directory is refused naming both (trial 13j: v3.20's signed
+ * index at .../v3.22/main was taken); the same release, a URL without
+ * one (edge, one's own) or a DESCRIPTION without one are not checked. */
+static void test_release(void)
+{
+    char tmp[] = "/tmp/test_apkrelease.XXXXXX";
+    if (!mkdtemp(tmp))
+        abort();
+    md_err err = MD_ERR_INIT;
+    char *kd = md_xasprintf("%s/keys", tmp);
+    md_mkdir_p(kd, 0755, &err);
+    EVP_PKEY *key = am_key(kd, "test.rsa.pub");
+    static const struct { const char *dir, *desc, *url_tail, *refused; } cases[] = {
+        { "v3.22/main", "v3.20.3-38-g5b99a0b2f22", "v3.22/main",
+          "the index is of release v3.20 (its DESCRIPTION is 'v3.20.3-38-g5b99a0b2f22'), but the "
+          "URL names release v3.22" },
+        { "v3.2/main", "v3.22.2-1-gabc", "v3.2/main/", "release v3.22 (its DESCRIPTION" },
+        { "v3.20/community", "v3.20.3-38-g5b99a0b2f22", "v3.20/community/", NULL },
+        { "edge/main", "v3.23.0-100-gabc", "edge/main", NULL },
+        { "v3.22/main2", "made-1", "v3.22/main2", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *rd = md_xasprintf("%s/%s/x86_64", tmp, cases[i].dir);
+        md_mkdir_p(rd, 0755, &err);
+        char *idx = md_xasprintf("%s/APKINDEX.tar.gz", rd);
+        CHECK(am_make_index(idx, key, "test.rsa.pub", cases[i].desc,
+                            "C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1-r0\nA:x86_64\nS:1\n\n") == 0);
+        char *url = md_xasprintf("file://%s/%s", tmp, cases[i].url_tail);
+        char *cache = md_xasprintf("%s/cache", tmp);
+        md_repo_config c = { .format = MD_REPO_APK, .name = "r", .url = url, .keys = kd };
+        md_repo *r = md_repo_new(&c, &err);
+        md_err_clear(&err);
+        int rc = r ? md_repo_load(r, cache, NULL, &err) : -1;
+        if (cases[i].refused) {
+            CHECK(rc < 0);
+            CHECK_ERR(&err, cases[i].refused);
+        } else {
+            CHECK(rc == 0);
+            if (err.set)
+                fprintf(stderr, "%s\n", err.msg);
+        }
+        md_repo_free(r);
+        free(rd), free(idx), free(url), free(cache);
+    }
+    EVP_PKEY_free(key);
+    free(kd);
+    if (!getenv("KEEP_TMP"))
+        t_rm_tree(tmp);
+}
+
 int main(void)
 {
     md_err err = MD_ERR_INIT;
@@ -732,6 +783,7 @@ int main(void)
     test_set_aside();
     test_mixed();
     test_download();
+    test_release();
     md_apksign_keys_free(keys);
     return t_done("test_apkresolve");
 }
