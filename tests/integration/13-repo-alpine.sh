@@ -5,8 +5,10 @@
 # never into the project), the original dom0's base set with xen pinned to
 # the older release: the table, the lock file, the cache used when the
 # repository is gone, and the refusals a user would meet (an unknown key, a
-# byte flipped in the index, a conflict, an unsatisfiable pin, a spec key
-# that does not fit Type=apk).
+# byte flipped in the index, another release's index at a release's URL, a
+# conflict, an unsatisfiable pin, a pin that cannot be honoured, a spec key
+# that does not fit Type=apk); a package of the newer release that needs
+# the pinned toolstack's version gives way to the pinned release's.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
