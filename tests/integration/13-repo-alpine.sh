@@ -5,8 +5,10 @@
 # never into the project), the original dom0's base set with xen pinned to
 # the older release: the table, the lock file, the cache used when the
 # repository is gone, and the refusals a user would meet (an unknown key, a
-# byte flipped in the index, a conflict, an unsatisfiable pin, a spec key
-# that does not fit Type=apk).
+# byte flipped in the index, another release's index at a release's URL, a
+# conflict, an unsatisfiable pin, a pin that cannot be honoured, a spec key
+# that does not fit Type=apk); a package of the newer release that needs
+# the pinned toolstack's version gives way to the pinned release's.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
@@ -110,6 +112,16 @@ matches -i 'does not verify\|corrupt\|crc' "$T/e" || fail "altered index: no rea
 [ ! -e "$T/cache2/indexes" ] || ! ls "$T/cache2/indexes" | matches . ||
     fail "an index that did not verify was kept in the cache"
 rm -rf "$T/mirror" && mv "$T/mirror.good" "$T/mirror"
+# Another release's index at a release's URL (v3.20's, signed and
+# verifying, at .../v3.22/main): refused naming both, not cached.
+mkdir -p "$T/swap/v3.22/main/x86_64"
+cp "$T/mirror/v3.20/main/x86_64/APKINDEX.tar.gz" "$T/swap/v3.22/main/x86_64/"
+spec "$T/swap.ini" "$keys"
+sed -i "s|file://$T/mirror/v3.22/main|file://$T/swap/v3.22/main|" "$T/swap.ini"
+refused "another release's index" \
+    "repository v322: file://$T/swap/v3.22/main/x86_64/APKINDEX.tar.gz: the index is of release v3.20 (its DESCRIPTION is 'v3.20.3-38-g5b99a0b2f22'), but the URL names release v3.22" \
+    "$T/swap.ini"
+! ls "$T/cache2/indexes" 2>/dev/null | grep -q swap || fail "another release's index was cached"
 # A conflict: openrc's ifupdown-any is best provided by ifupdown-ng, which
 # refuses vlan; with vlan asked for, busybox-ifupdown is taken instead (as
 # apk-tools does), and without that one the conflict is refused.
@@ -123,17 +135,53 @@ spec "$T/conflict.ini" "$keys" "Include=vlan
 Exclude=busybox-ifupdown"
 refused "conflict" "openrc -> ifupdown-any -> !vlan: ifupdown-ng 0.12.1-r7 conflicts with vlan" \
     "$T/conflict.ini"
-# Unsatisfiable: xen 4.18's libraries pinned to the release that has 4.20.
+# Unsatisfiable: xen 4.18's libraries pinned to the release that has 4.20;
+# the chain names both pins and their lines.
 spec "$T/unsat.ini" "$keys" "Pin=xen-libs=v322"
-refused "unsatisfiable" "xen -> so:libxenctrl.so.4.18: no version satisfies (available: provided by xen-libs 4.18.3-r0 in v320 (pinned to v322))" "$T/unsat.ini"
-# A Debian key in an Alpine repository, named at its line.
-# A pin of a name the image does not take pins nothing: refused naming its
-# line (trial 13 F3: a typo was silently ignored); a second pin of one
-# package, which would have won unseen (F4), too.
+refused "unsatisfiable" "xen (pinned to v320 by $T/unsat.ini:19) -> so:libxenctrl.so.4.18: no version satisfies (available: provided by xen-libs 4.18.3-r0 in v320 (pinned to v322 by $T/unsat.ini:20))" "$T/unsat.ini"
+# A package from the newer release that needs an exact version of a pinned
+# one: another version of it is taken, whose dependency the pin meets
+# (xen-dev 4.20 needs xen-libs=4.20.2-r0; xen-qemu 4.20 needs
+# so:libxenctrl.so.4.20, and xen-libs 4.18 is the pinned xen's), with a
+# note; with xen-dev pinned to the newer release, refused with the chain.
+spec "$T/dev.ini" "$keys" "Include=xen-dev xen-qemu
+Pin=xen-libs=v320"
+"$MKDOM0" resolve "$T/dev.ini" --cache "$T/cache" >"$T/o" 2>"$T/e" || fail "xen-dev: $(cat "$T/e")"
+for p in xen xen-libs xen-dev xen-qemu; do
+    matches -E "^$p +4\.18\.3-r0 +v320 " "$T/o" || fail "xen-dev: $p not 4.18.3-r0 from v320: $(cat "$T/o")"
+done
+matches -F "xen-dev 4.20.2-r0 in v322 set aside (took 4.18.3-r0 from v320 instead): xen-dev -> xen-libs=4.20.2-r0: conflicts with xen-libs 4.18.3-r0" "$T/e" ||
+    fail "xen-dev: no note of what was set aside: $(cat "$T/e")"
+spec "$T/devpin.ini" "$keys" "Include=xen-dev
+Pin=xen-libs=v320 xen-dev=v322"
+refused "a pinned package needing a version its dependency's pin forbids" \
+    "xen-dev (pinned to v322 by $T/devpin.ini:21) -> xen-libs=4.20.2-r0: conflicts with xen-libs 4.18.3-r0 (selected for xen (pinned to v320 by $T/devpin.ini:19) -> so:libxencall.so.1 (xen-libs, pinned to v320 by $T/devpin.ini:21)); no single version satisfies both and the pin (pinned to v320 by $T/devpin.ini:21)" \
+    "$T/devpin.ini"
+# A pin that cannot be honoured is refused at its line: a name no
+# repository has (trial 13 F3: a typo was silently ignored), a provided
+# name, a repository without the package; a pin of a package nothing takes
+# is a note at its line; a second pin of one package, which would have won
+# unseen (F4), is refused too.
 spec "$T/pintypo.ini" "$keys" "Pin=xen-lib=v320"
-refused "pin of a package nothing selects" \
-    "pintypo.ini:20: Pin=xen-lib=v320: no package xen-lib is in the image (73 packages): nothing selects it" \
+refused "pin of a name no repository has" \
+    "pintypo.ini:20: Pin=xen-lib=v320: no repository has a package named xen-lib; check the name" \
     "$T/pintypo.ini"
+spec "$T/pinso.ini" "$keys" "Pin=so:libxenctrl.so.4.18=v320"
+refused "pin of a provided name" \
+    "pinso.ini:20: Pin=so:libxenctrl.so.4.18=v320: no repository has a package named so:libxenctrl.so.4.18; it is a name provided by xen-libs (in v320), and a pin applies to a package's own name: pin the provider (Pin=xen-libs=v320)" \
+    "$T/pinso.ini"
+mkdir -p "$T/mirror/v3.16/main/x86_64"
+cp "$(alpine_data apkindex/v3.16.3-13-main-x86_64.APKINDEX.tar.gz)" "$T/mirror/v3.16/main/x86_64/APKINDEX.tar.gz"
+spec "$T/pinrepo.ini" "$keys" "Pin=busybox-binsh=v316"
+printf '[Repository v316]\nType=apk\nURL=file://%s/mirror/v3.16/main\nKeys=%s\nPriority=50\n' "$T" "$keys" >>"$T/pinrepo.ini"
+refused "pin to a repository without the package" \
+    "pinrepo.ini:20: Pin=busybox-binsh=v316: repository v316 has no package busybox-binsh (busybox-binsh: 1.37.0-r19 in v322; 1.36.1-r29 in v320), so the pin cannot be honoured" \
+    "$T/pinrepo.ini"
+spec "$T/pinunused.ini" "$keys" "Pin=strace=v320"
+"$MKDOM0" resolve "$T/pinunused.ini" --cache "$T/cache" >"$T/o" 2>"$T/e" || fail "unused pin: $(cat "$T/e")"
+matches -F "pinunused.ini:20: Pin=strace=v320 takes nothing: nothing in the image needs the package" "$T/e" ||
+    fail "unused pin: no note at its line: $(cat "$T/e")"
+! matches -E '^strace ' "$T/o" || fail "unused pin: strace taken"
 spec "$T/pintwice.ini" "$keys" "Pin=xen=v322"
 refused "a package pinned twice" \
     "pintwice.ini:20: Pin=xen=v322: xen is already pinned (to v320, at $T/pintwice.ini:19): one pin per package" \

@@ -82,7 +82,7 @@ static void test_real_dom0(void)
     md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
                           /* lower: only the pinned and what nothing newer satisfies */
                           real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
-    md_resolve_pin pin = { "xen", "v320" };
+    md_resolve_pin pin = { "xen", "v320", NULL };
     md_err err = MD_ERR_INIT;
     md_resolve *res = run(repos, 2, base, &pin, 1, &err);
     CHECK(res != NULL);
@@ -216,10 +216,10 @@ static void test_real_dom0(void)
     CHECK_ERR(&err, "(selected for openssh-client-default)");
 
     /* Unsatisfiable: xen 4.18's libraries pinned to the release without them. */
-    md_resolve_pin pins[2] = { { "xen", "v320" }, { "xen-libs", "v322" } };
+    md_resolve_pin pins[2] = { { "xen", "v320", NULL }, { "xen-libs", "v322", NULL } };
     md_err_clear(&err);
     CHECK(run(repos, 2, base, pins, 2, &err) == NULL);
-    CHECK_ERR(&err, "xen -> so:libxenctrl.so.4.18: no version satisfies");
+    CHECK_ERR(&err, "xen (pinned to v320) -> so:libxenctrl.so.4.18: no version satisfies");
     CHECK_ERR(&err, "provided by xen-libs 4.18.3-r0 in v320 (pinned to v322)");
     const char *const nosuch[] = { "openrc", "no-such-package", NULL };
     md_err_clear(&err);
@@ -387,7 +387,7 @@ static void test_install_if_pinned(void)
     md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
                           real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
     const char *const want[] = { "openrc", "xen", "xen-bridge", "bash-completion", "xen-qemu", NULL };
-    md_resolve_pin pins[3] = { { "xen", "v320" }, { "xen-bridge", "v320" }, { "xen-qemu", "v320" } };
+    md_resolve_pin pins[3] = { { "xen", "v320", NULL }, { "xen-bridge", "v320", NULL }, { "xen-qemu", "v320", NULL } };
     md_err err = MD_ERR_INIT;
     md_resolve *res = run(repos, 2, want, pins, 3, &err);
     CHECK(res != NULL);
@@ -428,7 +428,7 @@ static void test_install_if_pinned(void)
                          own("r2", "P:foo\nV:1.0-r0\n" SUM "\n"
                                    "P:foo-openrc\nV:1.0-r0\n" SUM "i:openrc foo=1.0-r0\n\n") };
     const char *const w2[] = { "openrc", "foo", NULL };
-    md_resolve_pin pin = { "foo", "r2" };
+    md_resolve_pin pin = { "foo", "r2", NULL };
     res = run(own2, 2, w2, &pin, 1, &err);
     const md_repo_pkg *fo = res ? find(res, "foo-openrc") : NULL;
     CHECK(fo && !strcmp(fo->version, "1.0-r0") && !strcmp(md_repo_name(fo->repo), "r2"));
@@ -475,6 +475,102 @@ static void note_to(void *ctx, md_out_level level, const char *line)
 {
     if (level == MD_OUT_NOTE)
         md_strv_push(ctx, line);
+}
+
+/* A dependency a pin leaves without a version sets the asking package's
+ * version aside, and another version of it is taken whose dependencies
+ * fit (trial 13j: "xen-dev -> xen-libs=4.20.2-r0: no version satisfies in
+ * repository v320" while v3.20's xen-dev fits), up the chain when the
+ * asker has no other; when nothing fits, the first failure's chain names
+ * the pins and where they were written. */
+static void test_set_aside(void)
+{
+    md_repo *repos[2] = { real_repo("v322", 0, "apkindex/v3.22.2-206-main-x86_64.APKINDEX.tar.gz"),
+                          real_repo("v320", 100, "apkindex/v3.20.3-38-main-x86_64.APKINDEX.tar.gz") };
+    md_err err = MD_ERR_INIT;
+    md_strv notes = { 0 };
+    md_out out = { note_to, &notes, false };
+    md_resolve_pin libs = { "xen-libs", "v320", "spec.ini:7" };
+    const char *const dev[] = { "xen-dev", NULL };
+    md_resolve_opts o = { .repos = repos, .nrepos = 2, .want = dev, .pins = &libs, .npins = 1,
+                          .out = &out };
+    md_resolve *res = md_resolve_run(&o, &err);
+    const md_repo_pkg *p = res ? find(res, "xen-dev") : NULL;
+    CHECK(p && !strcmp(p->version, "4.18.3-r0") && !strcmp(md_repo_name(p->repo), "v320"));
+    CHECK(notes.n == 1 && strstr(notes.v[0], "xen-dev 4.20.2-r0 in v322 set aside (took 4.18.3-r0 "
+                                             "from v320 instead): xen-dev -> xen-libs=4.20.2-r0: "
+                                             "no version satisfies in repository v320, to which "
+                                             "xen-libs is pinned by spec.ini:7"));
+    md_resolve_free(res);
+    md_strv_free(&notes);
+    /* xen pinned: xen-libs 4.18 comes with it, and xen-dev (xen-libs=4.20)
+     * and xen-qemu (so:libxenctrl.so.4.20) of v3.22 give way to v3.20's;
+     * the rest of their dependencies stay on v3.22 */
+    md_resolve_pin xen = { "xen", "v320", "spec.ini:7" };
+    const char *const three[] = { "xen", "xen-qemu", "xen-dev", NULL };
+    res = run(repos, 2, three, &xen, 1, &err);
+    CHECK(res != NULL);
+    if (!res)
+        fprintf(stderr, "%s\n", err.msg);
+    for (size_t i = 0; res && i < md_resolve_count(res); i++) {
+        p = md_resolve_pkg(res, i);
+        bool toolstack = !strncmp(p->name, "xen", 3);
+        CHECK_STR(md_repo_name(p->repo), toolstack ? "v320" : "v322");
+    }
+    CHECK(res && find(res, "xen-qemu") && find(res, "xen-dev") && find(res, "xen-libs"));
+    md_resolve_free(res);
+    /* when no version of the asker fits, the chain and both pins */
+    md_resolve_pin both[2] = { { "xen-libs", "v320", "spec.ini:7" }, { "xen-dev", "v322", "spec.ini:8" } };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, dev, both, 2, &err) == NULL);
+    CHECK_ERR(&err, "xen-dev (pinned to v322 by spec.ini:8) -> xen-libs=4.20.2-r0: no version "
+                    "satisfies in repository v320, to which xen-libs is pinned by spec.ini:7 "
+                    "(available: 4.20.2-r0 in v322, 4.18.3-r0 in v320)");
+    /* the pinned package's other side: xen-libs 4.18 is taken for xen */
+    md_resolve_pin q[2] = { { "xen", "v320", "spec.ini:7" }, { "xen-qemu", "v322", "spec.ini:8" } };
+    const char *const xq[] = { "xen", "xen-qemu", NULL };
+    md_err_clear(&err);
+    CHECK(run(repos, 2, xq, q, 2, &err) == NULL);
+    CHECK_ERR(&err, "xen-qemu (pinned to v322 by spec.ini:8) -> so:libxenctrl.so.4.20: no version "
+                    "satisfies (available: provided by xen-libs 4.20.2-r0 in v322 (xen-libs "
+                    "4.18.3-r0 is selected, for xen (pinned to v320 by spec.ini:7) -> ");
+    md_repo_free(repos[0]);
+    md_repo_free(repos[1]);
+
+    /* Up the chain: mid's only version that meets top's mid=2 needs lib=2,
+     * which the pin forbids, so top 2 gives way to top 1. */
+    md_repo *own2[2] = { own("r1", "P:top\nV:2-r0\n" SUM "D:mid=2-r0\n\n"
+                                   "P:other\nV:2-r0\n" SUM "D:lib=2-r0\n\n"
+                                   "P:mid\nV:2-r0\n" SUM "D:lib=2-r0\n\n"
+                                   "P:lib\nV:2-r0\n" SUM "\n"),
+                         own("r2", "P:top\nV:1-r0\n" SUM "D:mid=1-r0\n\n"
+                                   "P:other\nV:1-r0\n" SUM "D:lib=1-r0\n\n"
+                                   "P:mid\nV:1-r0\n" SUM "D:lib=1-r0\n\n"
+                                   "P:lib\nV:1-r0\n" SUM "\n") };
+    const char *const top[] = { "top", NULL };
+    md_resolve_pin lib = { "lib", "r2", "s.ini:3" };
+    res = run(own2, 2, top, &lib, 1, &err);
+    CHECK(res && md_resolve_count(res) == 3);
+    for (size_t i = 0; res && i < md_resolve_count(res); i++)
+        CHECK_STR(md_resolve_pkg(res, i)->version, "1-r0");
+    md_resolve_free(res);
+    /* and with top pinned too: refused, the first failure first, without
+     * what was set aside for another request (other 2, which gave way to
+     * other 1) */
+    md_resolve_pin tl[2] = { { "lib", "r2", "s.ini:3" }, { "top", "r1", "s.ini:4" } };
+    const char *const ot[] = { "other", "top", NULL };
+    md_err_clear(&err);
+    CHECK(run(own2, 2, ot, tl, 2, &err) == NULL);
+    CHECK_ERR(&err, "top (pinned to r1 by s.ini:4) -> mid=2-r0 -> lib=2-r0: conflicts with lib 1-r0 "
+                    "(selected for other -> lib=1-r0 (pinned to r2 by s.ini:3)); no single version "
+                    "satisfies both and the pin (pinned to r2 by s.ini:3)");
+    CHECK(!strstr(err.msg, "other 2-r0"));
+    md_err_clear(&err);
+    CHECK(run(own2, 2, top, tl, 2, &err) == NULL);
+    CHECK_ERR(&err, "top (pinned to r1 by s.ini:4) -> mid=2-r0 -> lib=2-r0: no version satisfies in "
+                    "repository r2, to which lib is pinned by s.ini:3");
+    md_repo_free(own2[0]);
+    md_repo_free(own2[1]);
 }
 
 /* A repository made here in Alpine's layout (URL/x86_64/APKINDEX.tar.gz and
@@ -618,6 +714,57 @@ static void test_download(void)
         t_rm_tree(tmp);
 }
 
+/* An index whose DESCRIPTION names another release than the URL's
+ * release directory is refused naming both (trial 13j: v3.20's signed
+ * index at .../v3.22/main was taken); the same release, a URL without
+ * one (edge, one's own) or a DESCRIPTION without one are not checked. */
+static void test_release(void)
+{
+    char tmp[] = "/tmp/test_apkrelease.XXXXXX";
+    if (!mkdtemp(tmp))
+        abort();
+    md_err err = MD_ERR_INIT;
+    char *kd = md_xasprintf("%s/keys", tmp);
+    md_mkdir_p(kd, 0755, &err);
+    EVP_PKEY *key = am_key(kd, "test.rsa.pub");
+    static const struct { const char *dir, *desc, *url_tail, *refused; } cases[] = {
+        { "v3.22/main", "v3.20.3-38-g5b99a0b2f22", "v3.22/main",
+          "the index is of release v3.20 (its DESCRIPTION is 'v3.20.3-38-g5b99a0b2f22'), but the "
+          "URL names release v3.22" },
+        { "v3.2/main", "v3.22.2-1-gabc", "v3.2/main/", "release v3.22 (its DESCRIPTION" },
+        { "v3.20/community", "v3.20.3-38-g5b99a0b2f22", "v3.20/community/", NULL },
+        { "edge/main", "v3.23.0-100-gabc", "edge/main", NULL },
+        { "v3.22/main2", "made-1", "v3.22/main2", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *rd = md_xasprintf("%s/%s/x86_64", tmp, cases[i].dir);
+        md_mkdir_p(rd, 0755, &err);
+        char *idx = md_xasprintf("%s/APKINDEX.tar.gz", rd);
+        CHECK(am_make_index(idx, key, "test.rsa.pub", cases[i].desc,
+                            "C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1-r0\nA:x86_64\nS:1\n\n") == 0);
+        char *url = md_xasprintf("file://%s/%s", tmp, cases[i].url_tail);
+        char *cache = md_xasprintf("%s/cache", tmp);
+        md_repo_config c = { .format = MD_REPO_APK, .name = "r", .url = url, .keys = kd };
+        md_repo *r = md_repo_new(&c, &err);
+        md_err_clear(&err);
+        int rc = r ? md_repo_load(r, cache, NULL, &err) : -1;
+        if (cases[i].refused) {
+            CHECK(rc < 0);
+            CHECK_ERR(&err, cases[i].refused);
+        } else {
+            CHECK(rc == 0);
+            if (err.set)
+                fprintf(stderr, "%s\n", err.msg);
+        }
+        md_repo_free(r);
+        free(rd), free(idx), free(url), free(cache);
+    }
+    EVP_PKEY_free(key);
+    free(kd);
+    if (!getenv("KEEP_TMP"))
+        t_rm_tree(tmp);
+}
+
 int main(void)
 {
     md_err err = MD_ERR_INIT;
@@ -633,8 +780,10 @@ int main(void)
     test_rules();
     test_same_name();
     test_install_if_pinned();
+    test_set_aside();
     test_mixed();
     test_download();
+    test_release();
     md_apksign_keys_free(keys);
     return t_done("test_apkresolve");
 }

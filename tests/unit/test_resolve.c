@@ -233,7 +233,7 @@ static void test_errors(setup *one)
 
     md_err e4 = MD_ERR_INIT;
     const char *w4[] = { "app", NULL };
-    md_resolve_pin pin = { "app", "nowhere" };
+    md_resolve_pin pin = { "app", "nowhere", NULL };
     CHECK(run(one, w4, NULL, &pin, 1, false, &e4) == NULL);
     CHECK_ERR(&e4, "pin app=nowhere: no repository named nowhere");
 
@@ -285,7 +285,7 @@ static void test_priority_and_pins(void)
     CHECK(r && !strcmp(ver(r, "app"), "1.0") && !strcmp(ver(r, "libfoo"), "2.0") &&
           !strcmp(ver(r, "libc6"), "2.36"));
     md_resolve_free(r);
-    md_resolve_pin pin = { "app", "next" };
+    md_resolve_pin pin = { "app", "next", NULL };
     const char *want2[] = { "app", "libc6", NULL };
     r = run(&s, want2, ex, &pin, 1, false, &err);
     CHECK(r != NULL);
@@ -298,11 +298,20 @@ static void test_priority_and_pins(void)
     }
     md_resolve_free(r);
     /* A pin restricts the name to that repository. */
-    md_resolve_pin pin2 = { "libfoo", "next" };
+    md_resolve_pin pin2 = { "libfoo", "next", NULL };
     const char *w3[] = { "libbar", "libfoo", NULL };
     r = run(&s, w3, NULL, &pin2, 1, false, &err);
     CHECK(r && !strcmp(ver(r, "libfoo"), "3.0"));
     md_resolve_free(r);
+    /* A pin that forbids what the best version asks for sets it aside:
+     * app 2.0 (next) needs libfoo (>= 3), libfoo is pinned to main, so
+     * app 1.0 of main is taken, at the same priority too. */
+    md_resolve_pin pin3 = { "libfoo", "main", "s.ini:9" };
+    setup same = { { s.repos[0], repo("next", next_idx, 0) }, 2 };
+    r = run(&same, want, ex, &pin3, 1, false, &err);
+    CHECK(r && !strcmp(ver(r, "app"), "1.0") && !strcmp(ver(r, "libfoo"), "2.0"));
+    md_resolve_free(r);
+    md_repo_free(same.repos[1]);
     /* Pinned to a repository that cannot satisfy. */
     static const char idx[] = PKG("old", "1", "Depends: libfoo (<< 3)\n");
     md_repo *all[] = { s.repos[0], s.repos[1], repo("third", idx, 0) };

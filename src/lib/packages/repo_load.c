@@ -396,6 +396,58 @@ static int fetch_or_cached(const char *url, const char *shown, size_t max, const
     return 0;
 }
 
+/* The release "vX.Y" that `s` begins with (Alpine's DESCRIPTION,
+ * "v3.22.2-206-g...", or a URL's release directory "v3.22"), its length
+ * in *n; NULL when it does not begin with one. */
+static const char *apk_release(const char *s, size_t *n)
+{
+    size_t i = 1, d1, d2;
+    if (s[0] != 'v')
+        return NULL;
+    for (d1 = 0; s[i] >= '0' && s[i] <= '9'; i++, d1++)
+        ;
+    if (!d1 || s[i++] != '.')
+        return NULL;
+    for (d2 = 0; s[i] >= '0' && s[i] <= '9'; i++, d2++)
+        ;
+    if (!d2 || (s[i] && !strchr("._-/", s[i])))
+        return NULL;
+    *n = i;
+    return s;
+}
+
+/* An index whose DESCRIPTION names another release than its URL
+ * (.../v3.22/main serving "v3.20.3-38-g..."): Alpine's signature covers
+ * the index, not where it is served, so an older release's index verifies
+ * at a newer release's URL, and every pin and the lock file would then
+ * speak of a release the packages are not from.  apk-tools only prints
+ * DESCRIPTION ("apk update"); mkdom0 refuses, naming both.  Checked only
+ * when the URL's release directory (the one before the repository's, as
+ * Alpine's mirrors lay them out) and DESCRIPTION both read as "vX.Y":
+ * edge, latest-stable and a repository of one's own are left alone. */
+static int check_apk_release(const md_repo *r, const char *shown, const md_apkindex *x, md_err *err)
+{
+    const char *url = md_repo_url(r), *end = url + strlen(url);
+    while (end > url && end[-1] == '/')
+        end--;
+    const char *repo = end;
+    while (repo > url && repo[-1] != '/')
+        repo--;
+    const char *rel = repo > url ? repo - 1 : url;
+    while (rel > url && rel[-1] != '/')
+        rel--;
+    size_t un, dn;
+    const char *d = md_apkindex_description(x);
+    if (!apk_release(rel, &un) || rel + un != repo - 1 || !apk_release(d, &dn))
+        return 0;
+    if (un == dn && !memcmp(rel, d, un))
+        return 0;
+    return md_err_set(err, "%s: the index is of release %.*s (its DESCRIPTION is '%s'), but the URL "
+                      "names release %.*s: another release's index at this URL (a mirror's mistake, "
+                      "or an old index served as a new one: its signature holds at any URL); check "
+                      "the URL", shown, (int)dn, d, d, (int)un, rel);
+}
+
 /* Alpine: URL/ARCH/APKINDEX.tar.gz is signed itself, so it plays both the
  * InRelease's part (fetched every time, the last verified copy kept for
  * when the fetch fails) and the Packages index's. */
@@ -416,7 +468,7 @@ static int load_apk(md_repo *r, const char *idxdir, const md_out *out, md_err *e
     md_apkindex *x = NULL;
     if (rc == 0) {
         x = md_apkindex_load_mem(offline ? cached : shown, raw, rawn, keys, err);
-        rc = x ? 0 : -1;
+        rc = x ? check_apk_release(r, offline ? cached : shown, x, err) : -1;
     }
     /* Kept only once verified, for the offline fallback above. */
     if (rc == 0 && !offline)

@@ -31,12 +31,18 @@
 #include "core/dirs.h"
 #include "core/sha256.h"
 
-#define MAX_RESTARTS 64
+#define MAX_RESTARTS 128
 
 typedef struct provider {
     const md_repo_pkg *pkg;
     const char *version; /* provided version or NULL */
 } provider;
+
+/* A version set aside: a dependency of it failed (why: that error). */
+typedef struct aside {
+    const md_repo_pkg *pkg;
+    char *why;
+} aside;
 
 typedef struct constraint {
     unsigned op; /* MD_REPO_* */
@@ -52,12 +58,15 @@ typedef struct name_info {
     size_t nprov;
     int selected;        /* index into sel, -1 */
     const char *pin;     /* repository name or NULL */
+    const char *pin_at;  /* where the pin was written ("FILE:LINE") or NULL */
     bool excluded;
     bool iif;            /* in md_resolve's iif list */
     constraint *hints;   /* learnt across restarts */
     size_t nhints;
     constraint *seen;    /* constraints met in the current pass */
     size_t nseen;
+    aside *aside;        /* versions set aside, learnt across restarts */
+    size_t naside;
 } name_info;
 
 typedef struct sel {
@@ -66,6 +75,10 @@ typedef struct sel {
     char *via;    /* the relation that pulled it in (the name if requested) */
     int parent;   /* -1 for requested/essential */
     char *path;
+    /* the relation it was taken for (its name, any version, if requested
+     * or by install_if): what another candidate must meet (set_aside) */
+    char *rname, *rversion;
+    unsigned rop;
 } sel;
 
 struct md_resolve {
@@ -85,6 +98,8 @@ struct md_resolve {
     size_t ncfl, capcfl;
     sel *sel;
     size_t nsel, capsel;
+    md_strv asides; /* "NAME VERSION in REPO: why", in the order set aside */
+    const char **aside_names; /* the NAME of each (a package's, in its repository) */
     md_strv skipped;
     bool restart;
     md_strv tmp; /* strings that must live as long as the result */
@@ -148,6 +163,24 @@ static void free_constraints(constraint **v, size_t *n)
     free(*v);
     *v = NULL;
     *n = 0;
+}
+
+/* Forget the constraints after the first `keep` (a clash's learning that
+ * led nowhere). */
+static void drop_constraints(constraint *v, size_t *n, size_t keep)
+{
+    for (size_t i = keep; i < *n; i++)
+        free(v[i].version);
+    if (*n > keep)
+        *n = keep;
+}
+
+static bool set_aside_has(const name_info *ni, const md_repo_pkg *p)
+{
+    for (size_t i = 0; i < ni->naside; i++)
+        if (ni->aside[i].pkg == p)
+            return true;
+    return false;
 }
 
 static int cmp_ni(const void *a, const void *b, void *names)
@@ -221,10 +254,11 @@ static const char *checksum(const md_repo_pkg *p)
     return p->apk ? p->apk->checksum : NULL;
 }
 
-/* Is real package p allowed for its name (pin, exclude, learnt hints)? */
+/* Is real package p allowed for its name (pin, exclude, learnt hints,
+ * set aside)? */
 static bool allowed(const name_info *ni, const md_repo_pkg *p)
 {
-    if (ni->excluded)
+    if (ni->excluded || set_aside_has(ni, p))
         return false;
     if (ni->pin && strcmp(md_repo_name(p->repo), ni->pin))
         return false;
@@ -489,20 +523,49 @@ static void choose(md_resolve *r, const md_repo_rel *rel, pick *pk)
 
 /* ---- selection ---- */
 
-static char *chain(const md_resolve *r, int i)
+/* "pinned to REPO by FILE:LINE" (without a place: "pinned to REPO"). */
+static char *pin_text(const name_info *ni)
+{
+    return md_xasprintf("pinned to %s%s%s", ni->pin, ni->pin_at ? " by " : "",
+                        ni->pin_at ? ni->pin_at : "");
+}
+
+/* Who asked for what, down to sel[i]: "openrc -> ifupdown-any".  A pinned
+ * package says so where it appears ("xen (pinned to v320 by spec.ini:19)";
+ * a provider by its name: "so:libxenctrl.so.4.18 (xen-libs, pinned to
+ * ...)"), since a pin is what most often leaves a dependency without a
+ * version. */
+static char *chain(md_resolve *r, int i)
 {
     if (i < 0)
         return md_xstrdup("");
     char *head = chain(r, r->sel[i].parent);
-    char *s = md_xasprintf("%s%s%s", head, *head ? " -> " : "", r->sel[i].via);
+    const md_repo_pkg *p = r->sel[i].pkg;
+    const name_info *ni = lookup(r, p->name);
+    const char *via = r->sel[i].via;
+    size_t n = strlen(p->name);
+    char *pin = ni->pin ? pin_text(ni) : NULL;
+    char *s;
+    if (!pin)
+        s = md_xasprintf("%s%s%s", head, *head ? " -> " : "", via);
+    else if (!strncmp(via, p->name, n) && !strchr("abcdefghijklmnopqrstuvwxyz0123456789-_.+:",
+                                                  via[n] | 0x20))
+        s = md_xasprintf("%s%s%s (%s)", head, *head ? " -> " : "", via, pin);
+    else
+        s = md_xasprintf("%s%s%s (%s, %s)", head, *head ? " -> " : "", via, p->name, pin);
+    free(pin);
     free(head);
     return s;
 }
 
-static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const char *via, char *why)
+static int select_pkg(md_resolve *r, const md_repo_pkg *p, int parent, const char *via, char *why,
+                      const md_repo_rel *rel)
 {
     r->sel = md_xgrow(r->sel, &r->capsel, r->nsel + 1, sizeof *r->sel);
-    r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL };
+    r->sel[r->nsel] = (sel){ p, why, md_xstrdup(via), parent, NULL,
+                             md_xstrdup(rel ? rel->name : p->name),
+                             rel && rel->version ? md_xstrdup(rel->version) : NULL,
+                             rel ? rel->op : MD_REPO_ANY };
     lookup(r, p->name)->selected = (int)r->nsel;
     for (size_t k = 0; p->apk && k < p->apk->ndepends; k++)
         if (p->apk->depends[k].conflict) {
@@ -531,17 +594,38 @@ static char *available(md_resolve *r, const char *name)
     size_t len = 0;
     FILE *m = md_xmemstream(&s, &len); /* linear in the versions and providers */
     for (size_t i = 0; ni && i < ni->nreal; i++)
-        fprintf(m, "%s%s in %s", i ? ", " : "", ni->real[i]->version,
-                md_repo_name(ni->real[i]->repo));
+        fprintf(m, "%s%s in %s%s", i ? ", " : "", ni->real[i]->version,
+                md_repo_name(ni->real[i]->repo), set_aside_has(ni, ni->real[i]) ? " (set aside)" : "");
     for (size_t i = 0; ni && i < ni->nprov; i++) {
         /* A provider its own pin rules out: say so, or the list reads as
          * if the resolver had overlooked it. */
         const name_info *pn = lookup(r, ni->prov[i].pkg->name);
         bool off = pn->pin && strcmp(pn->pin, md_repo_name(ni->prov[i].pkg->repo));
+        char *pin = off ? pin_text(pn) : NULL;
         fprintf(m, "%sprovided by %s %s in %s%s%s%s", i || ni->nreal ? ", " : "",
                 ni->prov[i].pkg->name, ni->prov[i].pkg->version,
-                md_repo_name(ni->prov[i].pkg->repo), off ? " (pinned to " : "",
-                off ? pn->pin : "", off ? ")" : "");
+                md_repo_name(ni->prov[i].pkg->repo), off ? " (" : "", off ? pin : "",
+                off ? ")" : "");
+        free(pin);
+        if (!off && set_aside_has(pn, ni->prov[i].pkg))
+            fputs(" (set aside)", m);
+        /* Nor one whose name another version already holds: which, and
+         * for whom (xen-qemu 4.20's so:libxenctrl.so.4.20 with xen-libs
+         * 4.18 taken for the pinned xen). */
+        else if (!off && pn->selected >= 0 && r->sel[pn->selected].pkg != ni->prov[i].pkg) {
+            char *c = chain(r, pn->selected);
+            fprintf(m, " (%s %s is selected, for %s)", pn->name, r->sel[pn->selected].pkg->version, c);
+            free(c);
+        } else if (!off && !pn->excluded && !allowed(pn, ni->prov[i].pkg))
+            for (size_t k = 0; k < pn->nhints; k++) { /* what other dependencies hold it to */
+                md_repo_rel h = { pn->name, pn->hints[k].version, pn->hints[k].op, NULL, false };
+                if (md_repo_rel_match(r->fmt, &h, ni->prov[i].pkg->version, checksum(ni->prov[i].pkg)))
+                    continue;
+                char *t = md_repo_rel_str(r->fmt, &h);
+                fprintf(m, " (other dependencies ask for %s)", t);
+                free(t);
+                break;
+            }
         /* Nor one apk never chooses by itself (trial 13 F6: "no version
          * satisfies (available: provided by pz)" read as a contradiction). */
         if (!off && r->fmt == MD_REPO_APK && !auto_selectable(&ni->prov[i]))
@@ -567,12 +651,96 @@ static int clash(md_resolve *r, int parent, const md_repo_rel *rel, const char *
         r->restart = true;
         return -1;
     }
+    /* Nothing fits them all: what was just learnt leads nowhere (another
+     * version of the asker may, set_aside()). */
+    drop_constraints(ni->hints, &ni->nhints, before);
     const sel *s = &r->sel[ni->selected];
     char *c1 = chain(r, parent), *c2 = chain(r, ni->selected), *av = available(r, rel->name);
+    char *pin = ni->pin ? pin_text(ni) : NULL;
     md_err_set(err, "%s -> %s: conflicts with %s %s (selected for %s); no single version satisfies "
-               "both%s (available: %s)", c1, reltext, s->pkg->name, s->pkg->version, c2,
-               ni->pin ? " and the pin" : "", av);
-    free(c1), free(c2), free(av);
+               "both%s%s%s (available: %s)", c1, reltext, s->pkg->name, s->pkg->version, c2,
+               pin ? " and the pin (" : "", pin ? pin : "", pin ? ")" : "", av);
+    free(c1), free(c2), free(av), free(pin);
+    return -1;
+}
+
+/* Is there a candidate for sel[i]'s relation, with what is set aside
+ * left out (another version of its name, or another provider)? */
+static bool has_candidate(md_resolve *r, int i)
+{
+    md_repo_rel rel = { r->sel[i].rname, r->sel[i].rversion, r->sel[i].rop, NULL, false };
+    name_info *ni = lookup(r, rel.name);
+    for (size_t k = 0; ni && k < ni->nreal; k++)
+        if (rel_matches_real(&rel, ni->real[k]) && allowed(ni, ni->real[k]))
+            return true;
+    for (size_t k = 0; ni && k < ni->nprov; k++) {
+        const provider *pv = &ni->prov[k];
+        if (rel_matches_prov(&rel, pv) && allowed(lookup(r, pv->pkg->name), pv->pkg) &&
+            (r->fmt != MD_REPO_APK || auto_selectable(pv)))
+            return true;
+    }
+    return false;
+}
+
+/* The error just recorded is about a dependency of sel[asker]: set that
+ * package aside and restart when something else can stand where it stood
+ * (another version of it, or another provider, that meets the relation it
+ * was taken for), so that one whose dependencies fit is taken, as
+ * apk-tools' solver backtracks: with xen-libs pinned to v3.20, v3.22's
+ * xen-dev (xen-libs=4.20.2-r0) gives way to v3.20's.  When the asker has
+ * no such alternative, the package that asked for it is tried, and so on
+ * up the chain.  When nothing is left, the error is the first failure
+ * (the best versions' story) and why each later choice failed too.
+ * Returns -1. */
+static int set_aside(md_resolve *r, int asker, md_err *err)
+{
+    if (!err->set)
+        return -1;
+    for (int i = asker; i >= 0; i = r->sel[i].parent) {
+        const md_repo_pkg *p = r->sel[i].pkg;
+        name_info *ni = lookup(r, p->name);
+        ni->aside = md_xrealloc(ni->aside, (ni->naside + 1) * sizeof *ni->aside);
+        ni->aside[ni->naside++] = (aside){ p, NULL };
+        if (!has_candidate(r, i)) {
+            ni->naside--;
+            continue;
+        }
+        ni->aside[ni->naside - 1].why = md_xstrdup(err->msg);
+        md_strv_push_own(&r->asides, md_xasprintf("%s %s in %s: %s", p->name, p->version,
+                                                  md_repo_name(p->repo), err->msg));
+        r->aside_names = md_xrealloc(r->aside_names, r->asides.n * sizeof *r->aside_names);
+        r->aside_names[r->asides.n - 1] = p->name;
+        r->restart = true;
+        return -1;
+    }
+    /* what was set aside on this chain (not for other requests) */
+    size_t *on = md_xcalloc(r->asides.n + 1, sizeof *on), non = 0;
+    for (size_t k = 0; k < r->asides.n; k++)
+        for (int i = asker; i >= 0; i = r->sel[i].parent)
+            if (!strcmp(r->aside_names[k], r->sel[i].pkg->name)) {
+                on[non++] = k;
+                break;
+            }
+    if (!non) {
+        free(on);
+        return -1;
+    }
+    char *s = NULL;
+    size_t len = 0;
+    FILE *m = md_xmemstream(&s, &len);
+    const char *first = strstr(r->asides.v[on[0]], ": ") + 2;
+    fprintf(m, "%s; and nothing else fits (", first);
+    for (size_t i = 1; i < non; i++)
+        fprintf(m, "then %s; ", r->asides.v[on[i]]);
+    free(on);
+    if (asker >= 0)
+        fprintf(m, "then %s %s in %s: ", r->sel[asker].pkg->name, r->sel[asker].pkg->version,
+                md_repo_name(r->sel[asker].pkg->repo));
+    fprintf(m, "%s)", err->msg);
+    md_xmemstream_close(m, &s);
+    md_err_clear(err);
+    md_err_set(err, "%s", s);
+    free(s);
     return -1;
 }
 
@@ -662,13 +830,15 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
                   : pk.virtual ? md_xasprintf("dependency of %s (provides %s)", r->sel[parent].pkg->name, rel->name)
                                : md_xasprintf("dependency of %s", r->sel[parent].pkg->name);
         char *via = md_repo_rel_str(r->fmt, rel);
-        select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why);
+        select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why, rel);
         free(via);
         note_seen(r, alt);
         goto out;
     }
     if (clashing) {
         rc = clash(r, parent, clashing, text, err);
+        if (!r->restart)
+            set_aside(r, parent, err);
         goto out;
     }
     if (r->fmt == MD_REPO_APK && alt->n == 1 && provider_clash(r, &alt->rels[0])) {
@@ -699,13 +869,15 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
     if (parent < 0 && !(pn && (pn->nreal || pn->nprov)))
         rc = md_err_set(err, "%s: no such package in any repository%s", text, only);
     else if (pn && pn->pin)
-        rc = md_err_set(err, "%s%s%s: no version satisfies in repository %s, to which %s is pinned "
-                        "(available: %s)", c, *c ? " -> " : "", text, pn->pin, pn->name, av);
+        rc = md_err_set(err, "%s%s%s: no version satisfies in repository %s, to which %s is pinned%s%s "
+                        "(available: %s)", c, *c ? " -> " : "", text, pn->pin, pn->name,
+                        pn->pin_at ? " by " : "", pn->pin_at ? pn->pin_at : "", av);
     else
         rc = md_err_set(err, "%s%s%s: no version satisfies (available: %s)%s", c, *c ? " -> " : "",
                         text, av, only);
     free(c), free(av);
     free(oarch);
+    set_aside(r, parent, err);
 out:
     free(text);
     return rc;
@@ -782,7 +954,7 @@ static bool install_if_round(md_resolve *r)
         md_repo_rels d;
         md_repo_pkg_rels(p, MD_REPO_INSTALL_IF, &d, NULL);
         char *text = md_repo_group_str(r->fmt, &d.groups[0]);
-        select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text));
+        select_pkg(r, p, parent, p->name, md_xasprintf("install_if %s", text), NULL);
         free(text);
         md_repo_rels_free(&d);
         added = true;
@@ -837,6 +1009,8 @@ static void reset_pass(md_resolve *r)
         free(r->sel[i].why);
         free(r->sel[i].via);
         free(r->sel[i].path);
+        free(r->sel[i].rname);
+        free(r->sel[i].rversion);
     }
     r->nsel = 0;
     for (size_t i = 0; i < r->nnames; i++) {
@@ -909,7 +1083,13 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
         char *n = md_xstrdup(o->pins[i].package), *rp = md_xstrdup(o->pins[i].repo);
         md_strv_push_own(&r->tmp, n);
         md_strv_push_own(&r->tmp, rp);
-        intern(r, n)->pin = rp;
+        name_info *ni = intern(r, n);
+        ni->pin = rp;
+        if (o->pins[i].origin) {
+            char *at = md_xstrdup(o->pins[i].origin);
+            md_strv_push_own(&r->tmp, at);
+            ni->pin_at = at;
+        }
     }
     for (int round = 0;; round++) {
         md_err e = MD_ERR_INIT;
@@ -926,6 +1106,20 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
         qsort(r->sel, r->nsel, sizeof *r->sel, cmp_sel);
     for (size_t i = 0; i < r->nsel; i++) /* the names follow the sort */
         lookup(r, r->sel[i].pkg->name)->selected = (int)i;
+    /* What was set aside, and what was taken instead: a version other than
+     * the best one must not come unexplained. */
+    for (size_t i = 0; i < r->nnames; i++) {
+        const name_info *ni = &r->names[i];
+        const md_repo_pkg *t = ni->selected >= 0 ? r->sel[ni->selected].pkg : NULL;
+        for (size_t k = 0; k < ni->naside; k++) {
+            char *took = t ? md_xasprintf("took %s from %s instead", t->version, md_repo_name(t->repo))
+                           : md_xstrdup("not installed");
+            md_out_say(r->out, MD_OUT_NOTE, "%s %s in %s set aside (%s): %s", ni->name,
+                       ni->aside[k].pkg->version, md_repo_name(ni->aside[k].pkg->repo), took,
+                       ni->aside[k].why);
+            free(took);
+        }
+    }
     if (o->own_repos)
         r->owned = (md_repo **)o->repos;
     return r;
@@ -944,6 +1138,9 @@ void md_resolve_free(md_resolve *r)
         free(r->names[i].real);
         free(r->names[i].prov);
         free_constraints(&r->names[i].hints, &r->names[i].nhints);
+        for (size_t k = 0; k < r->names[i].naside; k++)
+            free(r->names[i].aside[k].why);
+        free(r->names[i].aside);
     }
     free(r->names);
     md_hindex_free(&r->byname);
@@ -953,6 +1150,8 @@ void md_resolve_free(md_resolve *r)
     free(r->iif);
     free(r->cfl);
     md_strv_free(&r->tmp);
+    md_strv_free(&r->asides);
+    free(r->aside_names);
     if (r->owned) {
         for (size_t i = 0; i < r->nrepos; i++)
             md_repo_free(r->owned[i]);

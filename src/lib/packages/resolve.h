@@ -13,6 +13,15 @@
  *    priority, then the highest version.  A package is installed in one
  *    version only; when a later constraint rules out the version picked
  *    earlier, resolution restarts with what it learnt.
+ *  - A dependency that no allowed version satisfies (a pin forbids the
+ *    version asked for, or another request took another one) sets the
+ *    asking package's version aside and resolution restarts, so that
+ *    another version of it, one whose dependencies fit, is taken (as
+ *    apk-tools' solver backtracks): with xen-libs pinned to an older
+ *    release, xen-dev comes from that release too, since the newer one's
+ *    needs xen-libs=4.20.  When no version of the asker fits, the error
+ *    gives the first failure's chain and why each other version failed;
+ *    chains name the pin (and its "FILE:LINE") of every pinned package.
  *  - Excludes: names that are never installed.  A dependency on an excluded
  *    name (or one only excluded packages could satisfy) counts as satisfied
  *    and is reported, e.g. "skipped python3 (excluded), wanted by
@@ -53,7 +62,8 @@ typedef struct md_resolve md_resolve;
 
 typedef struct md_resolve_pin {
     const char *package;
-    const char *repo; /* a md_repo_name() */
+    const char *repo;   /* a md_repo_name() */
+    const char *origin; /* where the pin was written ("FILE:LINE"), named in errors; may be NULL */
 } md_resolve_pin;
 
 typedef struct md_resolve_opts {
