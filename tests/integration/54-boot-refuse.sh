@@ -61,7 +61,7 @@ rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when
 
 # Refusals.
 expect_fail 2 "no unit" --memory 4096 "$d"
-expect_fail 1 "--log /dev/null: exists and is not a regular file: not replaced" --check --ssh-key "$work/id" --log /dev/null "$d"
+expect_fail 1 "--log /dev/null: exists and is not a regular file (a device, FIFO or socket): not replaced" --check --ssh-key "$work/id" --log /dev/null "$d"
 [ -c /dev/null ] || fail "--log /dev/null replaced the device"
 expect_fail 2 "unknown boot path 'tftp'" --path tftp "$d"
 # PXE (#11): the options that do not go together, and a host the image
