@@ -56,6 +56,15 @@ need() {
     done
 }
 
+# need_unit NAME...: the unit-test drivers the test runs ($MKDOM0_BUILD/tests/NAME),
+# built, or the test fails.
+need_unit() {
+    local d
+    for d in "$@"; do
+        [ -x "$MKDOM0_BUILD/tests/$d" ] || fail "$MKDOM0_BUILD/tests/$d is not built (make unit)"
+    done
+}
+
 # skip_if_offline LOG: when a `mkdom0 build` whose output is LOG failed on a
 # download and the archive does not answer, skip saying so; return
 # otherwise (the caller then fails: any other failure is a regression).

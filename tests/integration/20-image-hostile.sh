@@ -16,7 +16,7 @@ set -euo pipefail
 . "$MKDOM0_SRC/tests/lib-repo.sh"
 B=${MKDOM0_BUILD:?}
 MKDEB="$B/tests/test_deb mkdeb"  # libarchive-made .debs: dpkg-deb refuses to make these
-[ -x "$B/tests/test_deb" ] || fail "$B/tests/test_deb is not built (make unit)"
+need_unit test_deb
 need gpg gpgv dpkg-deb xz ar bsdtar gcc
 
 W=$(mktemp -d /tmp/mkdom0-hostile.XXXXXX)
