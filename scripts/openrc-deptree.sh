@@ -30,7 +30,7 @@ esac
 # The cache the build may have put in is not an input.
 rm -rf "$root/lib/rc/cache"
 
-# What OpenRC reads for the dependencies (md_rccache_watched), then
+# What OpenRC reads for the dependencies (watched_dirs in src/lib/image/rccache.c), then
 # OpenRC's own generator: its scripts, lsb2rcconf and shell_var (Debian),
 # librc (the C side that writes the cache) and its version.
 (

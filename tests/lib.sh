@@ -56,6 +56,15 @@ need() {
     done
 }
 
+# need_unit NAME...: the unit-test drivers the test runs ($MKDOM0_BUILD/tests/NAME),
+# built, or the test fails.
+need_unit() {
+    local d
+    for d in "$@"; do
+        [ -x "$MKDOM0_BUILD/tests/$d" ] || fail "$MKDOM0_BUILD/tests/$d is not built (make unit)"
+    done
+}
+
 # skip_if_offline LOG: when a `mkdom0 build` whose output is LOG failed on a
 # download and the archive does not answer, skip saying so; return
 # otherwise (the caller then fails: any other failure is a regression).
@@ -76,6 +85,21 @@ build_or_skip() {
     [ $rc = 1 ] && skip_if_offline "$log"
     rm -f "$log"
     fail "mkdom0 build $* failed (exit $rc)"
+}
+
+# build_must_refuse LOG WHAT ARGS...: `mkdom0 build ARGS` (its output into
+# LOG, then shown) must be refused: exit 1 with a "mkdom0 build:" error
+# line, which is left in $msg.  Accepted, it fails "WHAT was accepted"; a
+# download that failed while Debian's archive is unreachable skips
+# (skip_if_offline), any other failure fails.
+build_must_refuse() {
+    local log=$1 what=$2 rc=0; shift 2
+    "$MKDOM0" build "$@" >"$log" 2>&1 || rc=$?
+    cat "$log"
+    [ $rc != 0 ] || fail "$what was accepted"
+    skip_if_offline "$log"
+    [ $rc = 1 ] || fail "mkdom0 build exited $rc, expected 1"
+    msg=$(grep '^mkdom0 build:' "$log") || fail "no 'mkdom0 build:' error line"
 }
 
 # media_setup NAME: what the tests that read boot media back start with:
@@ -182,6 +206,34 @@ kernel_deb() {
         return 1
     fi
     test_deb "$kpkg"
+}
+
+# stub_deb ROOT NAME DEBS: DEBS/NAME_1.0_amd64.deb, made by dpkg-deb from the
+# tree ROOT/NAME (its DEBIAN/control written here: version 1.0, amd64).
+stub_deb() {
+    mkdir -p "$1/$2/DEBIAN" "$3"
+    printf 'Package: %s\nVersion: 1.0\nArchitecture: amd64\nMaintainer: mkdom0 tests <t@invalid>\nDescription: stand-in\n' \
+        "$2" >"$1/$2/DEBIAN/control"
+    dpkg-deb --root-owner-group -Zxz --build "$1/$2" "$3/$2_1.0_amd64.deb" >/dev/null
+}
+
+# stub_dom0_debs ROOT DEBS: stand-ins for a dom0, with which alone a spec
+# builds a whole image: stub-xen (a hypervisor of Xen 4.17), stub-kernel
+# (6.1.0-9-amd64, with the modules a dom0 cannot do without built in, so
+# no .ko is needed) and stub-busybox (stub_dom0_userland), as stub_deb
+# makes them from trees under ROOT.
+stub_dom0_debs() {
+    local r=$1 s
+    mkdir -p "$r/stub-xen/boot" "$r/stub-kernel/boot" "$r/stub-kernel/usr/lib/modules/6.1.0-9-amd64"
+    # a hypervisor's release is its embedded Kconfig's, never its file name's
+    { printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n'
+      printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n' | gzip -n
+    } | gzip -n >"$r/stub-xen/boot/xen-4.17-amd64.gz"
+    echo 'stand-in kernel' >"$r/stub-kernel/boot/vmlinuz-6.1.0-9-amd64"
+    printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
+        >"$r/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin"
+    stub_dom0_userland "$r/stub-busybox"
+    for s in stub-xen stub-kernel stub-busybox; do stub_deb "$r" $s "$2"; done
 }
 
 # stub_dom0_userland DIR: a stand-in busybox package's tree in DIR: busybox,

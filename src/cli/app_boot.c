@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "sink.h"
+#include "stop.h"
 #include "image/imgdir.h"
 
 #define OUTPUT_RISK "who could change it, or point its name at another file for mkdom0 (or " \
@@ -137,36 +138,23 @@ static void forward(int sig)
 
 /* Ctrl-C or SIGTERM during --check: the check stops QEMU and cleans up,
  * then we die of the signal as if it had killed us.  A second one does at
- * once. */
+ * once (stop.h). */
 static md_check_cancel check_cancel;
-static volatile sig_atomic_t check_signal;
 static void cancel_check(int sig)
 {
-    if (check_signal) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    check_signal = sig;
+    (void)sig;
     md_check_cancel_request(&check_cancel);
 }
 
 static int run_check(md_check_opts *co, md_err *err)
 {
-    struct sigaction sa = { .sa_handler = cancel_check, .sa_flags = SA_RESTART }, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    static const int sigs[] = { SIGINT, SIGTERM };
+    md_cli_stop stop;
+    md_cli_stop_arm(&stop, sigs, 2, false, cancel_check);
     co->cancel = &check_cancel;
     int rc = md_check_run(co, err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (check_signal) {
-        fflush(stdout);
-        fprintf(stderr, "mkdom0 boot --check: %s\n", err->msg);
-        signal(check_signal, SIG_DFL);
-        raise(check_signal);
-    }
+    md_cli_stop_disarm(&stop);
+    md_cli_stop_die("mkdom0 boot --check", err->msg);
     return rc;
 }
 

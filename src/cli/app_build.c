@@ -10,6 +10,7 @@
 #include "build/build.h"
 #include "paths.h"
 #include "sink.h"
+#include "stop.h"
 #include "spec/spec.h"
 
 static void usage(FILE *f)
@@ -66,15 +67,9 @@ static void usage(FILE *f)
  * removes its staging directory, then we die of the signal as if it had
  * killed us.
  * A second signal does at once (the next build removes the staging). */
-static volatile sig_atomic_t build_signal;
 static void stop_build(int sig)
 {
-    if (build_signal) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    build_signal = sig;
+    (void)sig;
     static const char note[] = "mkdom0 build: stopping (a second signal stops at once)\n";
     ssize_t w = write(STDERR_FILENO, note, sizeof note - 1);
     (void)w;
@@ -83,24 +78,17 @@ static void stop_build(int sig)
 static int run_build(const md_spec *spec, md_build_opts *o, md_err *err)
 {
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa = { .sa_handler = stop_build, .sa_flags = SA_RESTART }, old[3];
-    sigemptyset(&sa.sa_mask);
+    md_cli_stop stop;
     /* A signal ignored from the start (nohup, a background job's SIGINT)
      * stays ignored. */
-    for (int i = 0; i < 3; i++)
-        if (sigaction(sigs[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
-    o->cancel = &build_signal;
+    md_cli_stop_arm(&stop, sigs, 3, true, stop_build);
+    o->cancel = &md_cli_stop_signal;
     int rc = md_build_run(spec, o, err);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
+    md_cli_stop_disarm(&stop);
     /* Stopped: say why, then die of the signal.  A build that published
      * before it saw the signal has done its work and succeeds. */
-    if (build_signal && rc < 0) {
-        fprintf(stderr, "mkdom0 build: %s\n", err->msg);
-        signal(build_signal, SIG_DFL);
-        raise(build_signal);
-    }
+    if (rc < 0)
+        md_cli_stop_die("mkdom0 build", err->msg);
     return rc;
 }
 

@@ -20,26 +20,12 @@ trap '[ -n "$srv" ] && kill $srv 2>/dev/null; kill_keys; rm -rf "$W"' EXIT
 cd "$W"
 make_key "$W/key"
 
-# ---- stand-ins for a dom0 (as in test 20) and a package with 2 MB of
+# ---- stand-ins for a dom0 (stub_dom0_debs) and a package with 2 MB of
 # incompressible content, so that a cut falls inside its data ----
-deb() { # NAME [FILE CONTENT-SOURCE]
-    mkdir -p "src/$1/DEBIAN"
-    printf 'Package: %s\nVersion: 1.0\nArchitecture: amd64\nMaintainer: mkdom0 tests <t@invalid>\nDescription: stand-in\n' \
-        "$1" >"src/$1/DEBIAN/control"
-    dpkg-deb --root-owner-group -Zxz --build "src/$1" "debs/$1_1.0_amd64.deb" >/dev/null
-}
-mkdir -p debs src/stub-xen/boot src/stub-kernel/boot src/stub-kernel/usr/lib/modules/6.1.0-9-amd64 \
-    src/stub-busybox/usr/bin src/payload/usr/share/payload
-# a hypervisor's release is its embedded Kconfig's, never its file name's
-{ printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n'
-  printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n' | gzip -n
-} | gzip -n >src/stub-xen/boot/xen-4.17-amd64.gz
-echo 'stand-in kernel' >src/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
-printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
-    >src/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
-stub_dom0_userland src/stub-busybox
+stub_dom0_debs src debs
+mkdir -p src/payload/usr/share/payload
 head -c 2000000 /dev/urandom >src/payload/usr/share/payload/blob
-for p in stub-xen stub-kernel stub-busybox payload; do deb $p; done
+stub_deb src payload debs
 KR=$(make_repo "$W/repo" debs/*.deb)
 PAYLOAD=debs/payload_1.0_amd64.deb
 # its name in the cache: apt's with the SHA-256 of the signed index

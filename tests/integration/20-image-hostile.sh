@@ -16,7 +16,7 @@ set -euo pipefail
 . "$MKDOM0_SRC/tests/lib-repo.sh"
 B=${MKDOM0_BUILD:?}
 MKDEB="$B/tests/test_deb mkdeb"  # libarchive-made .debs: dpkg-deb refuses to make these
-[ -x "$B/tests/test_deb" ] || fail "$B/tests/test_deb is not built (make unit)"
+need_unit test_deb
 need gpg gpgv dpkg-deb xz ar bsdtar gcc
 
 W=$(mktemp -d /tmp/mkdom0-hostile.XXXXXX)
@@ -26,24 +26,7 @@ make_key "$W/key"
 CACHE=$W/cache KEYS=$W/keys
 
 # ---- stand-ins for a dom0: with these alone a spec builds a whole image ----
-stub() { # NAME: the .deb from stub/NAME, made by dpkg-deb
-    mkdir -p "stub/$1/DEBIAN"
-    printf 'Package: %s\nVersion: 1.0\nArchitecture: amd64\nMaintainer: mkdom0 tests <t@invalid>\nDescription: stand-in\n' \
-        "$1" >"stub/$1/DEBIAN/control"
-    dpkg-deb --root-owner-group -Zxz --build "stub/$1" "debs/$1_1.0_amd64.deb" >/dev/null
-}
-mkdir -p debs stub/stub-xen/boot stub/stub-kernel/boot stub/stub-kernel/usr/lib/modules/6.1.0-9-amd64 \
-    stub/stub-busybox/usr/bin
-# a hypervisor's release is its embedded Kconfig's, never its file name's
-{ printf '\177ELF stand-in hypervisor: Xen version %%d.%%d%%s\n'
-  printf '#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n' | gzip -n
-} | gzip -n >stub/stub-xen/boot/xen-4.17-amd64.gz
-echo 'stand-in kernel' >stub/stub-kernel/boot/vmlinuz-6.1.0-9-amd64
-# the modules a dom0 cannot do without, as built in: no .ko needed
-printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
-    >stub/stub-kernel/usr/lib/modules/6.1.0-9-amd64/modules.builtin
-stub_dom0_userland stub/stub-busybox
-for s in stub-xen stub-kernel stub-busybox; do stub $s; done
+stub_dom0_debs stub debs
 STUBS="stub-xen stub-kernel stub-busybox"
 
 # ---- the hostile packages (test_deb mkdeb: PACKAGE FILTER 'd|f|l|h PATH ...') ----

@@ -7,9 +7,7 @@
 set -euo pipefail
 . "$MKDOM0_SRC/tests/lib.sh"
 B=${MKDOM0_BUILD:?}
-for d in test_deb test_image; do
-    [ -x "$B/tests/$d" ] || fail "$B/tests/$d is not built (make unit)"
-done
+need_unit test_deb test_image
 need cpio bsdtar gzip zstd xz lz4
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 cd "$W"

@@ -8,9 +8,7 @@
 set -euo pipefail
 . "${MKDOM0_SRC:?}/tests/lib.sh"
 B=${MKDOM0_BUILD:?}
-for d in test_deb test_image; do
-    [ -x "$B/tests/$d" ] || fail "$B/tests/$d is not built (make unit)"
-done
+need_unit test_deb test_image
 need qemu-system-x86_64 apt-get dpkg-deb
 kdeb=$(kernel_deb) || exit
 bdeb=$(test_deb busybox-static) || exit

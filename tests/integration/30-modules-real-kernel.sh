@@ -6,7 +6,7 @@ set -euo pipefail
 PATH=$PATH:/sbin:/usr/sbin
 . "${MKDOM0_SRC:?}/tests/lib.sh"
 drv="$MKDOM0_BUILD/tests/test_modules"
-[ -x "$drv" ] || fail "$drv is not built (make unit)"
+need_unit test_modules
 need modprobe modinfo depmod dpkg-deb apt-get xz zstd
 deb=$(kernel_deb) || exit
 

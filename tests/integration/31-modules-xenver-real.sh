@@ -8,7 +8,7 @@
 set -euo pipefail
 . "${MKDOM0_SRC:?}/tests/lib.sh"
 drv="$MKDOM0_BUILD/tests/test_xenver"
-[ -x "$drv" ] || fail "$drv is not built (make unit)"
+need_unit test_xenver
 need dpkg-deb apt-get
 # bookworm's through the host's apt sources, trixie's through a private apt
 # state below the cache (tests/lib.sh)

@@ -11,7 +11,7 @@
 
 /* A file's parameters as one command line, for comparing. */
 #define CHECK_ARGS(file, expected) do { \
-    char *t_line = md_bootcfg_cmdline(&(file).args); \
+    char *t_line = md_strv_join(&(file).args, " "); \
     CHECK_STR(t_line, expected); \
     free(t_line); \
 } while (0)
@@ -91,7 +91,7 @@ static void test_make_and_grub(void)
     md_bootcfg_entry *r = md_grubcfg_boot_entry(g, "grub.cfg", &err);
     CHECK(r != NULL);
     if (r) {
-        char *xa = md_bootcfg_cmdline(&e->xen.args), *ka = md_bootcfg_cmdline(&e->kernel.args);
+        char *xa = md_strv_join(&e->xen.args, " "), *ka = md_strv_join(&e->kernel.args, " ");
         CHECK_STR(r->xen.path, e->xen.path);
         CHECK_ARGS(r->xen, xa);
         CHECK_STR(r->kernel.path, e->kernel.path);
@@ -994,8 +994,8 @@ static void test_xen_line_split(void)
         md_grubcfg_read(cfg, strlen(cfg), &l);
         CHECK(l.n == 1);
         if (l.n == 1) {
-            char *x = md_bootcfg_cmdline(&l.v[0]->xen.args);
-            char *k = md_bootcfg_cmdline(&l.v[0]->dom0_extra);
+            char *x = md_strv_join(&l.v[0]->xen.args, " ");
+            char *k = md_strv_join(&l.v[0]->dom0_extra, " ");
             CHECK_STR(x, cases[i].xen);
             CHECK_STR(k, cases[i].extra);
             md_strv d = { 0 };
@@ -1087,10 +1087,10 @@ static void test_netboot_configs(void)
             CHECK(r->nmods == 1 && r->mods[0].nounzip);
             if (r->nmods == 1) /* pxelinux's: with an empty plain cpio in front (mboot.c32) */
                 CHECK_STR(r->mods[0].path, i == 1 ? "mboot/rootfs.cpio.gz" : "rootfs.cpio.gz");
-            char *xa = md_bootcfg_cmdline(&r->xen.args);
-            char *wa = md_bootcfg_cmdline(&e->xen.args);
-            char *ka = md_bootcfg_cmdline(&r->kernel.args);
-            char *wk = md_bootcfg_cmdline(&e->kernel.args);
+            char *xa = md_strv_join(&r->xen.args, " ");
+            char *wa = md_strv_join(&e->xen.args, " ");
+            char *ka = md_strv_join(&r->kernel.args, " ");
+            char *wk = md_strv_join(&e->kernel.args, " ");
             CHECK_STR(xa, wa);
             CHECK_STR(ka, wk);
             free(xa), free(wa), free(ka), free(wk);
@@ -1122,8 +1122,8 @@ static void test_netboot_configs(void)
         CHECK(r->nmods == 1 && r->mods[0].nounzip);
         if (r->nmods == 1)
             CHECK_STR(r->mods[0].path, "rootfs.cpio.gz");
-        char *xa = md_bootcfg_cmdline(&r->xen.args), *wa = md_bootcfg_cmdline(&e->xen.args);
-        char *ka = md_bootcfg_cmdline(&r->kernel.args), *wk = md_bootcfg_cmdline(&e->kernel.args);
+        char *xa = md_strv_join(&r->xen.args, " "), *wa = md_strv_join(&e->xen.args, " ");
+        char *ka = md_strv_join(&r->kernel.args, " "), *wk = md_strv_join(&e->kernel.args, " ");
         CHECK_STR(xa, wa);
         CHECK_STR(ka, wk);
         free(xa), free(wa), free(ka), free(wk);

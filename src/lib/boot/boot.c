@@ -461,7 +461,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     free(built);
     built = NULL;
 
-    b->xen_cmdline = md_bootcfg_cmdline(&b->entry->xen.args);
+    b->xen_cmdline = md_strv_join(&b->entry->xen.args, " ");
     b->q = (md_qemu_opts){
         .qemu = o->qemu, .path = o->path, .accel = o->accel, .machine = o->machine,
         .cpu = o->cpu, .no_iommu = o->no_iommu, .mem_mib = vm, .smp = o->smp, .nic = o->nic,

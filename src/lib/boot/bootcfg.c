@@ -254,23 +254,6 @@ long md_bootcfg_initrd(const md_bootcfg_entry *e, long *ucode_mod)
     return idx == 1 ? (e->nmods > 1 ? 1 : -1) : 0;
 }
 
-char *md_bootcfg_cmdline(const md_strv *args)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < args->n; i++)
-        n += strlen(args->v[i]) + 1;
-    char *s = md_xmalloc(n), *o = s;
-    for (size_t i = 0; i < args->n; i++) {
-        if (i)
-            *o++ = ' ';
-        size_t w = strlen(args->v[i]);
-        memcpy(o, args->v[i], w);
-        o += w;
-    }
-    *o = '\0';
-    return s;
-}
-
 void md_bootcfg_dom0_args(const md_bootcfg_entry *e, md_strv *out)
 {
     for (size_t i = 0; i < e->kernel.args.n; i++)
@@ -878,7 +861,7 @@ char *md_bootcfg_qemu_initrd(const md_bootcfg_entry *e, const char *kernel_path,
     char *k = md_bootcfg_qemu_escape(kernel_path);
     md_strv w = { 0 };
     md_bootcfg_dom0_args(e, &w);
-    char *cmdline = md_bootcfg_cmdline(&w);
+    char *cmdline = md_strv_join(&w, " ");
     md_strv_free(&w);
     char *a = md_bootcfg_qemu_escape(cmdline);
     free(cmdline);

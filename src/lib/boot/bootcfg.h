@@ -220,9 +220,6 @@ ssize_t md_bootcfg_linux_params(const md_strv *args, bool grub2, md_strv *out);
  * (when not NULL): the e->mods index ucode= took, or -1. */
 long md_bootcfg_initrd(const md_bootcfg_entry *e, long *ucode_mod);
 
-/* The command line of `args`: the words joined by single spaces. */
-char *md_bootcfg_cmdline(const md_strv *args);
-
 /* The first multiboot2 entry of `l`, complete enough to boot: a hypervisor
  * file, a dom0 kernel, and a rootfs module with --nounzip.  Taken out of the
  * list (the caller frees it); the serial port is forced to 1..4 and a

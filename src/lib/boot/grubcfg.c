@@ -1711,7 +1711,7 @@ md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md
 static void write_file(char **text, const char *comment, const char *cmd,
                        const md_bootcfg_file *f)
 {
-    char *args = md_bootcfg_cmdline(&f->args);
+    char *args = md_strv_join(&f->args, " ");
     char *t = md_xasprintf("%s%s\t%s %s%s%s\n", *text, comment, cmd, f->path, *args ? " " : "",
                            args);
     free(args);

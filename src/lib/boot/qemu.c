@@ -54,6 +54,17 @@ static int need_file(const char *what, const char *path, md_err *err)
 }
 
 
+/* The firmware QEMU starts: OVMF (--ovmf, else OVMF_DEFAULT) on every UEFI
+ * path; NULL for QEMU's own SeaBIOS (multiboot, the BIOS ISO, and the disk
+ * and PXE paths with --seabios). */
+static const char *firmware(const md_qemu_opts *o)
+{
+    if (o->path == MD_QEMU_MULTIBOOT || o->path == MD_QEMU_ISO ||
+        ((o->path == MD_QEMU_DISK || o->path == MD_QEMU_PXE) && o->seabios))
+        return NULL;
+    return o->ovmf ? o->ovmf : OVMF_DEFAULT;
+}
+
 int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
 {
     const char *accel = o->accel ? o->accel : "tcg";
@@ -70,42 +81,35 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
             return md_err_set(err, "QEMU: multiboot path without modules");
         break;
     case MD_QEMU_ISO:
-        if (need_file("ISO image", o->iso, err) < 0)
-            return -1;
-        break;
     case MD_QEMU_ISO_UEFI:
-        if (need_file("ISO image", o->iso, err) < 0 ||
-            need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0)
+        if (need_file("ISO image", o->iso, err) < 0)
             return -1;
         break;
     case MD_QEMU_UEFI:
     case MD_QEMU_DISK:
     case MD_QEMU_XEN_EFI:
     case MD_QEMU_EFI:
-        if (need_file("disk image", o->disk, err) < 0 ||
-            (!(o->path == MD_QEMU_DISK && o->seabios) &&
-             need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
+        if (need_file("disk image", o->disk, err) < 0)
             return -1;
         break;
     case MD_QEMU_PXE: {
-        if (o->tap) {
-            if (!o->seabios && need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0)
-                return -1;
+        if (o->tap)
             break;
-        }
         if (!o->tftp_dir || !o->bootfile || !*o->bootfile || o->bootfile[0] == '/')
             return md_err_set(err, "QEMU: PXE without a TFTP directory and a boot file in it");
         char *bf = md_xasprintf("%s/%s", o->tftp_dir, o->bootfile);
         int r = need_file("PXE boot file", bf, err);
         free(bf);
-        if (r < 0 || (!o->seabios &&
-                      need_file("OVMF firmware", o->ovmf ? o->ovmf : OVMF_DEFAULT, err) < 0))
+        if (r < 0)
             return -1;
         break;
     }
     default:
         return md_err_set(err, "QEMU: unknown boot path %d", (int)o->path);
     }
+    const char *fw = firmware(o);
+    if (fw && need_file("OVMF firmware", fw, err) < 0)
+        return -1;
     unsigned mem = o->mem_mib ? o->mem_mib : 2048, smp = o->smp ? o->smp : 2;
 
     md_strv_push(argv, o->qemu ? o->qemu : "qemu-system-x86_64");
@@ -150,37 +154,40 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_pushf(argv, "%s,netdev=n1,mac=" MD_QEMU_OTHER_MAC ",romfile=",
                       o->nic ? o->nic : "e1000e");
     }
-    if (o->tap) {
-        char *t = md_bootcfg_qemu_escape(o->tap), *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
-        md_strv_push(argv, "-netdev");
-        md_strv_pushf(argv, "tap,id=n0,ifname=%s,script=no,downscript=no", t);
-        md_strv_push(argv, "-device");
-        md_strv_pushf(argv, "%s,netdev=n0%s%s%s", o->nic ? o->nic : "e1000e", mac ? ",mac=" : "",
-                      mac ? mac : "", o->path == MD_QEMU_PXE ? ",bootindex=0" : "");
-        free(t);
-        free(mac);
-    } else if (o->ssh_port || o->path == MD_QEMU_PXE) {
-        /* restrict=on: the guest reaches nothing but the forwarded port
-         * (and, for PXE, QEMU's own DHCP and TFTP server, read-only). */
-        char *fwd = o->ssh_port ? md_xasprintf(",hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port)
-                                : md_xstrdup("");
-        char *tftp = NULL;
-        if (o->path == MD_QEMU_PXE) {
-            char *d = md_bootcfg_qemu_escape(o->tftp_dir), *f = md_bootcfg_qemu_escape(o->bootfile);
-            tftp = md_xasprintf(",tftp=%s,bootfile=%s", d, f);
-            free(d);
-            free(f);
+    if (o->tap || o->ssh_port || o->path == MD_QEMU_PXE) {
+        char *nd;
+        if (o->tap) {
+            char *t = md_bootcfg_qemu_escape(o->tap);
+            nd = md_xasprintf("tap,id=n0,ifname=%s,script=no,downscript=no", t);
+            free(t);
+        } else {
+            /* restrict=on: the guest reaches nothing but the forwarded port
+             * (and, for PXE, QEMU's own DHCP and TFTP server, read-only). */
+            char *fwd = o->ssh_port ? md_xasprintf(",hostfwd=tcp:127.0.0.1:%u-:22", o->ssh_port)
+                                    : md_xstrdup("");
+            char *tftp = NULL;
+            if (o->path == MD_QEMU_PXE) {
+                char *d = md_bootcfg_qemu_escape(o->tftp_dir), *f = md_bootcfg_qemu_escape(o->bootfile);
+                tftp = md_xasprintf(",tftp=%s,bootfile=%s", d, f);
+                free(d);
+                free(f);
+            }
+            nd = md_xasprintf("user,id=n0,restrict=on%s%s", fwd, tftp ? tftp : "");
+            free(fwd);
+            free(tftp);
         }
         md_strv_push(argv, "-netdev");
-        md_strv_pushf(argv, "user,id=n0,restrict=on%s%s", fwd, tftp ? tftp : "");
+        md_strv_push_own(argv, nd);
         md_strv_push(argv, "-device");
         char *mac = o->mac ? md_bootcfg_qemu_escape(o->mac) : NULL;
         md_strv_pushf(argv, "%s,netdev=n0%s%s%s", o->nic ? o->nic : "e1000e",
                       mac ? ",mac=" : "", mac ? mac : "",
                       o->path == MD_QEMU_PXE ? ",bootindex=0" : "");
         free(mac);
-        free(fwd);
-        free(tftp);
+    }
+    if (fw) {
+        md_strv_push(argv, "-bios");
+        md_strv_push(argv, fw);
     }
     switch (o->path) {
     case MD_QEMU_MULTIBOOT:
@@ -193,10 +200,6 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         break;
     case MD_QEMU_ISO:
     case MD_QEMU_ISO_UEFI:
-        if (o->path == MD_QEMU_ISO_UEFI) {
-            md_strv_push(argv, "-bios");
-            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
-        }
         md_strv_push(argv, "-drive");
         char *f = md_bootcfg_qemu_escape(o->iso);
         md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw,media=cdrom,readonly=on", f);
@@ -208,10 +211,6 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
     case MD_QEMU_DISK:
     case MD_QEMU_XEN_EFI:
     case MD_QEMU_EFI:
-        if (!(o->path == MD_QEMU_DISK && o->seabios)) {
-            md_strv_push(argv, "-bios");
-            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
-        }
         md_strv_push(argv, "-drive");
         char *df = md_bootcfg_qemu_escape(o->disk);
         md_strv_pushf(argv, "file=%s,if=none,id=d0,format=raw%s", df,
@@ -221,10 +220,6 @@ int md_qemu_argv(const md_qemu_opts *o, md_strv *argv, md_err *err)
         md_strv_push(argv, "nvme,serial=mkdom0,drive=d0,bootindex=0");
         break;
     case MD_QEMU_PXE:
-        if (!o->seabios) {
-            md_strv_push(argv, "-bios");
-            md_strv_push(argv, o->ovmf ? o->ovmf : OVMF_DEFAULT);
-        }
         break;
     }
     for (const char *const *x = o->extra; x && *x; x++)

@@ -642,22 +642,33 @@ static int step_files(struct build *b)
     return r;
 }
 
-/* Host keys from the keys directory (made once, then reused: the same keys
- * give the same image); root may log in with the spec's keys and with the
- * keys directory's client key, which `mkdom0 boot --check` uses. */
-static int step_ssh(struct build *b)
+/* Root's authorized_keys in `t`, from the spec's keys, the keys
+ * directory's client key (which `mkdom0 boot --check` uses) and then
+ * `more` (a host's own keys; NULL for none): one list for the image and
+ * for every host. */
+static int add_authorized(struct build *b, md_tree *t, const md_strv *more)
 {
-    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->o->out, b->err) < 0 ||
-        md_sshkeys_add_host_keys(b->tree, b->keys_dir, b->sde, b->err) < 0)
-        return -1;
     md_strv keys = { 0 };
     const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
     for (size_t i = 0; i < spec_keys->n; i++)
         md_strv_push(&keys, spec_keys->v[i]);
     md_strv_pushf(&keys, "%s/id_ed25519.pub", b->keys_dir);
-    int r = md_sshkeys_add_authorized(b->tree, &keys, b->sde, b->err);
+    for (size_t i = 0; more && i < more->n; i++)
+        md_strv_push(&keys, more->v[i]);
+    int r = md_sshkeys_add_authorized(t, &keys, b->sde, b->err);
     md_strv_free(&keys);
     return r;
+}
+
+/* Host keys from the keys directory (made once, then reused: the same keys
+ * give the same image); root may log in with the spec's keys and with the
+ * keys directory's client key. */
+static int step_ssh(struct build *b)
+{
+    if (md_sshkeys_ensure(b->keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, b->o->out, b->err) < 0 ||
+        md_sshkeys_add_host_keys(b->tree, b->keys_dir, b->sde, b->err) < 0)
+        return -1;
+    return add_authorized(b, b->tree, NULL);
 }
 
 /* GuestNetwork=route: `vif=['ip=A.B.C.D']` with no script= runs Xen's
@@ -854,19 +865,8 @@ static int host_identity(struct build *b, const md_spec_host *h, const char *pat
     free(text);
     if (w < 0)
         goto out;
-    if (h->authorized_keys->n) {
-        md_strv keys = { 0 };
-        const md_strv *spec_keys = md_spec_authorized_keys(b->spec);
-        for (size_t i = 0; i < spec_keys->n; i++)
-            md_strv_push(&keys, spec_keys->v[i]);
-        md_strv_pushf(&keys, "%s/id_ed25519.pub", b->keys_dir);
-        for (size_t i = 0; i < h->authorized_keys->n; i++)
-            md_strv_push(&keys, h->authorized_keys->v[i]);
-        w = md_sshkeys_add_authorized(t, &keys, b->sde, b->err);
-        md_strv_free(&keys);
-        if (w < 0)
-            goto out;
-    }
+    if (h->authorized_keys->n && add_authorized(b, t, h->authorized_keys) < 0)
+        goto out;
     md_image_stats st;
     r = md_image_write(t, path, b->codec, md_spec_compression_level(b->spec), b->sde, &st, b->err);
 out:

@@ -11,16 +11,16 @@
 /* What OpenRC 0.45's gendepends.sh and Debian's lsb2rcconf read for the
  * dependencies, and what rc_deptree_update_needed checks: a file of the
  * image at or below one of these must be in the list. */
-const char *const md_rccache_watched[] = {
+static const char *const watched_dirs[] = {
     "/etc/init.d", "/etc/conf.d", "/etc/rc.conf", "/etc/rc.conf.d", "/usr/etc/init.d",
     "/usr/local/etc/init.d", "/etc/insserv.conf", "/etc/insserv.conf.d", NULL,
 };
 
 static bool watched(const char *path)
 {
-    for (size_t i = 0; md_rccache_watched[i]; i++) {
-        size_t n = strlen(md_rccache_watched[i]);
-        if (!strncmp(path, md_rccache_watched[i], n) && (path[n] == '\0' || path[n] == '/'))
+    for (size_t i = 0; watched_dirs[i]; i++) {
+        size_t n = strlen(watched_dirs[i]);
+        if (!strncmp(path, watched_dirs[i], n) && (path[n] == '\0' || path[n] == '/'))
             return true;
     }
     return false;

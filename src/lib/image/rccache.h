@@ -46,8 +46,4 @@
 int md_rccache_add(md_tree *t, const char *dir, int64_t mtime, bool *added, char *why,
                    size_t whylen, md_err *err);
 
-/* The directories whose every file must be in the list (OpenRC reads them
- * all: gendepends.sh, rc_deptree_update_needed), NULL-terminated. */
-extern const char *const md_rccache_watched[];
-
 #endif

@@ -973,7 +973,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
     md_strv cons = { 0 }, args = { 0 };
     md_bootcfg_dom0_args(e, &args);
     if (!e->arm) {
-        char *all = md_bootcfg_cmdline(&args);
+        char *all = md_strv_join(&args, " ");
         size_t cut = cut_dom0_cmdline(&args);
         if (cut) {
             /* the cut word as written, from its start */
@@ -1246,7 +1246,7 @@ static size_t ipxe_cut(md_bootcfg_file *f, size_t *room, char **line)
     md_strv_push(&all, f->path ? f->path : "");
     for (size_t i = 0; i < f->args.n; i++)
         md_strv_push(&all, f->args.v[i]);
-    *line = md_bootcfg_cmdline(&all);
+    *line = md_strv_join(&all, " ");
     md_strv_free(&all);
     size_t need = strlen(*line) + 1;
     if (need <= *room) {

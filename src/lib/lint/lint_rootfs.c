@@ -515,14 +515,6 @@ static bool debian_wrapper(const md_tree *t)
     return md_tree_resolve_file(t, DEBIAN_WRAPPER) != NULL;
 }
 
-/* The directory Debian's wrapper runs the toolstack from under `hv`, when
- * the tree has it: "/usr/lib/xen-4.20/bin". */
-static bool wrapper_dir(const md_tree *t, const md_xen_version *hv, char *dir, size_t n)
-{
-    snprintf(dir, n, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
-    const md_node *d = md_tree_resolve(t, dir);
-    return d && md_node_type_of(d) == MD_NODE_DIR;
-}
 
 /* " (/usr/lib/.../libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0,
  * which is not in the rootfs)" for the first libxenctrl name that leads to
@@ -571,6 +563,25 @@ static bool booted(const md_xen_version *hvs, size_t nhv, unsigned ma, unsigned 
     for (size_t h = 0; h < nhv; h++)
         if (same_release(&hvs[h], ma, mi))
             return true;
+    return false;
+}
+
+/* Whether the tree has the directory Debian's wrapper runs the toolstack
+ * from under `hv` ("/usr/lib/xen-4.20/bin"); when it has not, the error
+ * that xl and xenstored cannot start, on the wrapper.  One place for both
+ * trap 2 paths (by the programs, by the libxenctrl files). */
+static bool wrapper_dir_present(rctx *r, const md_xen_version *hv)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
+    const md_node *d = md_tree_resolve(r->t, dir);
+    if (d && md_node_type_of(d) == MD_NODE_DIR)
+        return true;
+    ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
+        "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
+        "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
+        "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
+        hv->path, hv->major, hv->minor, dir, hv->major, hv->minor, hv->major, hv->minor);
     return false;
 }
 
@@ -650,16 +661,9 @@ static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_ver
     }
     if (!any)
         return false;
-    for (size_t h = 0; h < nhv && wrapper; h++) {
-        char dir[64];
-        if (!wrapper_dir(r->t, &hvs[h], dir, sizeof dir) && ++dir_missing)
-            ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
-                "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
-                "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
-                "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
-                hvs[h].path, hvs[h].major, hvs[h].minor, dir, hvs[h].major, hvs[h].minor,
-                hvs[h].major, hvs[h].minor);
-    }
+    for (size_t h = 0; h < nhv && wrapper; h++)
+        if (!wrapper_dir_present(r, &hvs[h]))
+            dir_missing++;
     if (other && !nhv && !wrapper)
         ADD(r, other->path, 0, MD_LINT_ERROR, 2,
             "loads libxenctrl of Xen %s (%s) but %s loads Xen %s's (%s): one image must carry "
@@ -708,15 +712,8 @@ static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
     bool *unused = md_xcalloc(n ? n : 1, sizeof *unused), dir_missing = false;
     for (size_t h = 0; h < nhv; h++) {
         const md_xen_version *hv = &hvs[h];
-        char dir[64] = "";
-        if (wrapper && !wrapper_dir(r->t, hv, dir, sizeof dir)) {
+        if (wrapper && !wrapper_dir_present(r, hv)) {
             dir_missing = true;
-            ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
-                "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
-                "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
-                "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
-                hv->path, hv->major, hv->minor, dir, hv->major, hv->minor, hv->major,
-                hv->minor);
             continue;
         }
         bool match = false;

@@ -273,14 +273,17 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
     return rc;
 }
 
-bool md_apksign_keys_has(const md_apksign_keys *k, const char *name)
-{
-    return find_key(k, name) != NULL;
-}
-
-int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const char *signame,
-                           const unsigned char *sig, size_t siglen, const char *path,
-                           md_err *err)
+/* A detached signature: `signame` is ".SIGN.<ALG>.<keyname>" (as a v2
+ * member's entry, or the tail of Alpine's modloop signature file, which
+ * update-kernel writes with `openssl dgst -sha1 -sign`: PKCS#1 v1.5 RSA
+ * over SHA-1 of the whole file), `sig` its `siglen` bytes, checked over
+ * the whole of the regular file at `path`, streamed (no size limit).
+ * `label` names the file in errors.  Refused: an algorithm not checked,
+ * a key not in the set ("signed by X, which is not in DIR"), a signature
+ * that does not verify ("altered or corrupt"), a file that cannot be
+ * read. */
+static int verify_file(const md_apksign_keys *k, const char *label, const char *signame,
+                       const unsigned char *sig, size_t siglen, const char *path, md_err *err)
 {
     if (strncmp(signame, ".SIGN.", 6))
         return md_err_set(err, "%s: '%s' is not a .SIGN.<ALG>.<key> signature name", label,
@@ -376,7 +379,7 @@ static int verify_beside(const char *path, const md_apksign_keys *const *sets, s
          * first set gives the "not in DIR" error */
         const md_apksign_keys *k = nsets ? sets[0] : NULL;
         for (size_t j = 0; keyname && j < nsets; j++)
-            if (md_apksign_keys_has(sets[j], keyname)) {
+            if (find_key(sets[j], keyname)) {
                 k = sets[j];
                 break;
             }
@@ -388,7 +391,7 @@ static int verify_beside(const char *path, const md_apksign_keys *const *sets, s
                                 "check it", path, sigs.v[i]);
         else if (md_read_file(sp, &sig, &siglen, &e2) < 0)
             r = md_err_set(err, "modloop %s: its signature: %s", path, e2.msg);
-        else if (md_apksign_verify_file(k, sp, signame, sig, siglen, path, &e2) < 0)
+        else if (verify_file(k, sp, signame, sig, siglen, path, &e2) < 0)
             r = md_err_set(err, "modloop %s refused: %s", path, e2.msg);
         else if (signers)
             md_strv_push(signers, keyname ? keyname : signame);

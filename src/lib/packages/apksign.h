@@ -64,22 +64,6 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
                       size_t siglen, const unsigned char *data, size_t len, const char **signer,
                       md_err *err);
 
-/* Whether `name` ("x.rsa.pub") is one of the set's keys. */
-bool md_apksign_keys_has(const md_apksign_keys *k, const char *name);
-
-/* A detached signature: `signame` is ".SIGN.<ALG>.<keyname>" (as a v2
- * member's entry, or the tail of Alpine's modloop signature file, which
- * update-kernel writes with `openssl dgst -sha1 -sign`: PKCS#1 v1.5 RSA
- * over SHA-1 of the whole file), `sig` its `siglen` bytes, checked over
- * the whole of the regular file at `path`, streamed (no size limit).
- * `label` names the file in errors.  Refused: an algorithm not checked,
- * a key not in the set ("signed by X, which is not in DIR"), a signature
- * that does not verify ("altered or corrupt"), a file that cannot be
- * read. */
-int md_apksign_verify_file(const md_apksign_keys *k, const char *label, const char *signame,
-                           const unsigned char *sig, size_t siglen, const char *path,
-                           md_err *err);
-
 /* A modloop's (image/modloop.h) signature, as Alpine makes and checks it:
  * here, beside the other signature checks and their keys, so that the
  * image stage needs nothing of the packages stage.  alpine-conf's

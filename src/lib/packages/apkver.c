@@ -226,7 +226,9 @@ int md_apkver_cmp(const char *a, const char *b)
     return compare(a, b, false);
 }
 
-int md_apkver_op_parse(const char *s, size_t n, unsigned *op)
+/* The operator at s[0..n) ("<", ">=", "~", "><", ...) as a mask; -1 if
+ * it is not one. */
+static int op_parse(const char *s, size_t n, unsigned *op)
 {
     unsigned m = 0;
     if (n == 0 || n > 2)
@@ -343,7 +345,7 @@ int md_apkver_dep_parse(char *atom, md_apkver_strict strict, md_apkver_dep *out,
     char *ver = op + on;
     d.conflict = atom[0] == '!';
     if (*op) {
-        if (md_apkver_op_parse(op, on, &d.op) < 0)
+        if (op_parse(op, on, &d.op) < 0)
             return md_err_set(err, "atom '%s': unknown operator '%.*s'", atom, (int)on, op);
         if (!*ver)
             return md_err_set(err, "atom '%s': no version after '%.*s'", atom, (int)on, op);

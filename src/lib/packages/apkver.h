@@ -59,9 +59,6 @@ enum {
     MD_APKVER_CHECKSUM = MD_APKVER_LESS | MD_APKVER_GREATER, /* "><" */
 };
 
-/* The operator at s[0..n) ("<", ">=", "~", "><", ...) as a mask; -1 if
- * it is not one. */
-int md_apkver_op_parse(const char *s, size_t n, unsigned *op);
 /* "<", "<=", "~", ... for a mask ("" for MD_APKVER_ANY, "?" otherwise). */
 const char *md_apkver_op_str(unsigned op);
 

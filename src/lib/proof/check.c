@@ -355,7 +355,7 @@ static int diagnose_no_login(chk *c, md_err *err, wres w, char *why, const char 
                      "more, the console quiet)", LOGIN_GRACE);
         else
             snprintf(when, sizeof when, "within %.0f s", limit);
-        char *kargs = md_bootcfg_cmdline(&md_boot_entry(c->boot)->kernel.args);
+        char *kargs = md_strv_join(&md_boot_entry(c->boot)->kernel.args, " ");
         bool hvc0 = strstr(kargs, "console=hvc0");
         free(kargs);
         if (!hvc0) {
