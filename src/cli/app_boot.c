@@ -150,7 +150,7 @@ static int run_check(md_check_opts *co, md_err *err)
 {
     static const int sigs[] = { SIGINT, SIGTERM };
     md_cli_stop stop;
-    md_cli_stop_arm(&stop, sigs, 2, false, cancel_check);
+    md_cli_stop_arm(&stop, sigs, 2, cancel_check);
     co->cancel = &check_cancel;
     int rc = md_check_run(co, err);
     md_cli_stop_disarm(&stop);

@@ -79,9 +79,7 @@ static int run_build(const md_spec *spec, md_build_opts *o, md_err *err)
 {
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     md_cli_stop stop;
-    /* A signal ignored from the start (nohup, a background job's SIGINT)
-     * stays ignored. */
-    md_cli_stop_arm(&stop, sigs, 3, true, stop_build);
+    md_cli_stop_arm(&stop, sigs, 3, stop_build);
     o->cancel = &md_cli_stop_signal;
     int rc = md_build_run(spec, o, err);
     md_cli_stop_disarm(&stop);

@@ -18,8 +18,7 @@ static void on_signal(int sig)
         stop_first(sig);
 }
 
-void md_cli_stop_arm(md_cli_stop *s, const int *sigs, size_t n, bool keep_ignored,
-                     void (*first)(int sig))
+void md_cli_stop_arm(md_cli_stop *s, const int *sigs, size_t n, void (*first)(int sig))
 {
     stop_first = first;
     struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
@@ -28,7 +27,7 @@ void md_cli_stop_arm(md_cli_stop *s, const int *sigs, size_t n, bool keep_ignore
     for (size_t i = 0; i < s->n; i++) {
         s->sigs[i] = sigs[i];
         if (sigaction(sigs[i], NULL, &s->old[i]) == 0 &&
-            !(keep_ignored && s->old[i].sa_handler == SIG_IGN))
+            s->old[i].sa_handler != SIG_IGN)
             sigaction(sigs[i], &sa, NULL);
     }
 }

@@ -7,7 +7,6 @@
 #ifndef MD_CLI_STOP_H
 #define MD_CLI_STOP_H
 #include <signal.h>
-#include <stdbool.h>
 #include <stddef.h>
 
 /* The first signal caught since md_cli_stop_arm, 0 for none: what a
@@ -23,10 +22,10 @@ typedef struct md_cli_stop {
 
 /* Catch the `n` (at most MD_CLI_STOP_MAX) signals `sigs` until
  * md_cli_stop_disarm(s); `first` (may be NULL; async-signal-safe) runs
- * in the handler on the first one.  With `keep_ignored`, a signal ignored
- * from the start (nohup, a background job's SIGINT) stays ignored. */
-void md_cli_stop_arm(md_cli_stop *s, const int *sigs, size_t n, bool keep_ignored,
-                     void (*first)(int sig));
+ * in the handler on the first one.  A signal ignored from the start
+ * (nohup, a background job's SIGINT) stays ignored, as a shell's user
+ * asked. */
+void md_cli_stop_arm(md_cli_stop *s, const int *sigs, size_t n, void (*first)(int sig));
 /* The handlers that were there before md_cli_stop_arm, back. */
 void md_cli_stop_disarm(md_cli_stop *s);
 /* When a signal was caught: "WHO: MSG" on stderr (after what stdout
