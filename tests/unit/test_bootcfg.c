@@ -1207,14 +1207,14 @@ static void test_read_too_big(void)
         md_bootcfg_list l = { 0 };
         md_bootfmt_read(fmts[k], big, n, &l);
         CHECK(l.n == 0 && l.unread && l.unread_line == 0 &&
-              strstr(l.unread, "more than the 4 MiB read of a boot config"));
+              strstr(l.unread, "more than the 16 MiB read of a boot config"));
         md_bootcfg_list_free(&l);
     }
     const char *texts[] = { big };
     const size_t lens[] = { n };
     md_bootcfg_list l = { 0 };
     md_bootfmt_read_defaults(NULL, texts, lens, 1, false, &l);
-    CHECK(l.n == 0 && l.unread && strstr(l.unread, "more than the 4 MiB"));
+    CHECK(l.n == 0 && l.unread && strstr(l.unread, "more than the 16 MiB"));
     md_bootcfg_list_free(&l);
     free(big);
 }

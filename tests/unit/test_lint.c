@@ -950,7 +950,7 @@ static void test_inittab(void)
     l = md_lint_new();
     md_lint_inittab(l, "inittab", big, bn, NULL);
     CHECK(md_lint_count(l) == 1 &&
-          t_lint_has(l, MD_LINT_ERROR, 0, "more than the 4 MiB read of an inittab"));
+          t_lint_has(l, MD_LINT_ERROR, 0, "more than the 16 MiB read of an inittab"));
     md_lint_free(l);
     free(big);
     l = inittab("inittab.debian-sysv-hvc0", NULL);
