@@ -377,6 +377,12 @@ HOME=$W/h MKDOM0_SSH_KEYGEN=false "$MKDOM0" build --cache "$CACHE" --keys "$W/h"
 if [ $rc != 1 ] || ! grep -q "keys directory $W/h: a system directory" sys.err || [ -e "$W/oc-sys" ] ||
    [ -n "$(ls -A "$W/h")" ]; then bad "the home directory as --keys: exit $rc: $(cat sys.err)"
 else echo "ok   the home directory as --keys: refused, nothing written"; fi
+# ... and as --cache: --cache /etc made debs/, indexes/ and unpacked/ there
+rc=0
+HOME=$W/h "$MKDOM0" build --cache "$W/h" --keys "$KEYS" -o "$W/oc-sys" good.ini >/dev/null 2>sys.err || rc=$?
+if [ $rc != 1 ] || ! grep -q "cache directory $W/h: a system directory" sys.err || [ -e "$W/oc-sys" ] ||
+   [ -n "$(ls -A "$W/h")" ]; then bad "the home directory as --cache: exit $rc: $(cat sys.err)"
+else echo "ok   the home directory as --cache: refused, nothing made"; fi
 if [ "$(id -u)" = 0 ]; then
     for k in /etc /etc/ssh; do
         [ -d $k ] || continue
