@@ -350,6 +350,32 @@ if [ "$(id -u)" = 0 ]; then
     [ $rc = 1 ] && grep -q "$W/nk/id_ed25519.pub belongs to user $(id -u nobody)" nk.err && [ ! -e "$W/oc-nk" ] &&
         echo "ok   a key file of another user: refused" || bad "key file of another user: exit $rc: $(cat nk.err)"
 fi
+# A system directory as the keys directory (trial 9m): --keys /etc wrote
+# four key files into /etc, and --keys /etc/ssh put this machine's own
+# ssh host keys into the image.  Refused, naming it, before any key is
+# made (ssh-keygen is false here: a regression writes nothing there).
+mkdir -p "$W/h"; rc=0
+HOME=$W/h MKDOM0_SSH_KEYGEN=false "$MKDOM0" build --cache "$CACHE" --keys "$W/h" -o "$W/oc-sys" good.ini \
+    >/dev/null 2>sys.err || rc=$?
+if [ $rc != 1 ] || ! grep -q "keys directory $W/h: a system directory" sys.err || [ -e "$W/oc-sys" ] ||
+   [ -n "$(ls -A "$W/h")" ]; then bad "the home directory as --keys: exit $rc: $(cat sys.err)"
+else echo "ok   the home directory as --keys: refused, nothing written"; fi
+# ... and as --cache: --cache /etc made debs/, indexes/ and unpacked/ there
+rc=0
+HOME=$W/h "$MKDOM0" build --cache "$W/h" --keys "$KEYS" -o "$W/oc-sys" good.ini >/dev/null 2>sys.err || rc=$?
+if [ $rc != 1 ] || ! grep -q "cache directory $W/h: a system directory" sys.err || [ -e "$W/oc-sys" ] ||
+   [ -n "$(ls -A "$W/h")" ]; then bad "the home directory as --cache: exit $rc: $(cat sys.err)"
+else echo "ok   the home directory as --cache: refused, nothing made"; fi
+if [ "$(id -u)" = 0 ]; then
+    for k in /etc /etc/ssh; do
+        [ -d $k ] || continue
+        rc=0; MKDOM0_SSH_KEYGEN=false "$MKDOM0" build --cache "$CACHE" --keys $k -o "$W/oc-sys" good.ini \
+            >/dev/null 2>sys.err || rc=$?
+        if [ $rc != 1 ] || ! grep -q "keys directory $k: .*give --keys (or \[SSH\] KeysDir=) a directory of its own" sys.err ||
+           [ -e "$W/oc-sys" ]; then bad "--keys $k: exit $rc: $(cat sys.err)"
+        else echo "ok   --keys $k: refused"; fi
+    done
+fi
 # A refused build leaves nothing behind (trial 9e case 3): the directories
 # of -o, --cache, --keys and [SSH] KeysDir= are made only once everything
 # above them passed.  A root build with another user's HOME (sudo -E) left

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "boot/bootcfg.h"
 #include "boot/bootfmt.h"
 #include "boot/bootmedia.h"
@@ -875,6 +876,19 @@ static void test_read_like_loaders(void)
         CHECK_STR(l.v[0]->kernel.path, "/vmlinuz");
     }
     md_bootcfg_list_free(&l);
+    /* a function that calls itself twice would run 2^32 times: calls stop
+     * at 65,536 commands in all, said on the first call not followed.
+     * 1,048,576 took 2 to 3 s of CPU in the sanitized builds, past the
+     * fuzz pass's 10 s limit on a loaded machine (trial 9m) */
+    clock_t t0 = clock();
+    l = read_fmt("function f {\n f\n f\n}\nfunction g {\n multiboot2 /xen.gz $1\n}\n"
+                 "menuentry a {\n f\n g dom0_mem=1G\n module2 /vmlinuz console=hvc0\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(cpu < 1.0);
+    CHECK(l.unread && l.unread_line == 2 && strstr(l.unread, "function 'f'") &&
+          strstr(l.unread, "more than 65536 commands in all"));
+    md_bootcfg_list_free(&l);
     /* never called: never run */
     l = read_fmt("function f {\n multiboot2 /xen.gz\n}\n", MD_BOOTFMT_GRUB2);
     CHECK(l.n == 0 && l.nproblems == 0);
@@ -1170,6 +1184,41 @@ static void test_grub_chainloader(void)
     md_bootcfg_list_free(&l);
 }
 
+/* Trial 9m: a 100 MB boot config of one line of short words ("a a a")
+ * took 20 times its bytes and had lint abort out of memory under a 2 GB
+ * limit, in every format.  Past MD_BOOTCFG_MAX_TEXT a config is not
+ * read, and the list says so (its unread, on no line). */
+static void test_read_too_big(void)
+{
+    size_t n = MD_BOOTCFG_MAX_TEXT + 2;
+    char *big = md_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i += 2)
+        big[i] = 'a', big[i + 1] = ' ';
+    static const char *const heads[] = { "menuentry x {\n multiboot2 /xen.gz ",
+                                         "[global]\ndefault=x\n[x]\noptions=",
+                                         "#!ipxe\nkernel /xen.gz ", "title x\nkernel /xen.gz ",
+                                         "LABEL x\n KERNEL mboot.c32\n APPEND xen.gz " };
+    static const md_bootfmt fmts[] = { MD_BOOTFMT_GRUB2, MD_BOOTFMT_XEN_EFI, MD_BOOTFMT_IPXE,
+                                       MD_BOOTFMT_GRUB_LEGACY, MD_BOOTFMT_SYSLINUX };
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        size_t h = strlen(heads[k]);
+        memcpy(big, heads[k], h);
+        big[n] = '\0';
+        md_bootcfg_list l = { 0 };
+        md_bootfmt_read(fmts[k], big, n, &l);
+        CHECK(l.n == 0 && l.unread && l.unread_line == 0 &&
+              strstr(l.unread, "more than the 16 MiB read of a boot config"));
+        md_bootcfg_list_free(&l);
+    }
+    const char *texts[] = { big };
+    const size_t lens[] = { n };
+    md_bootcfg_list l = { 0 };
+    md_bootfmt_read_defaults(NULL, texts, lens, 1, false, &l);
+    CHECK(l.n == 0 && l.unread && strstr(l.unread, "more than the 16 MiB"));
+    md_bootcfg_list_free(&l);
+    free(big);
+}
+
 int main(void)
 {
     test_netboot_configs();
@@ -1190,5 +1239,6 @@ int main(void)
     test_xen_line_split();
     test_read_grub_defaults();
     test_netboot_two_modules();
+    test_read_too_big();
     return t_done("test_bootcfg");
 }

@@ -940,6 +940,19 @@ static void test_inittab(void)
     md_lint *l = inittab("inittab.busybox-good", NULL);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
+    /* past MD_BOOTCFG_MAX_TEXT not read, and said (trial 9m: 100 MB of
+     * "a a a" aborted lint out of memory) */
+    size_t bn = MD_BOOTCFG_MAX_TEXT + 2;
+    char *big = md_xmalloc(bn);
+    for (size_t i = 0; i < bn; i += 2)
+        big[i] = 'a', big[i + 1] = ' ';
+    memcpy(big, "::sysinit:/x ", 13);
+    l = md_lint_new();
+    md_lint_inittab(l, "inittab", big, bn, NULL);
+    CHECK(md_lint_count(l) == 1 &&
+          t_lint_has(l, MD_LINT_ERROR, 0, "more than the 16 MiB read of an inittab"));
+    md_lint_free(l);
+    free(big);
     l = inittab("inittab.debian-sysv-hvc0", NULL);
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);

@@ -54,6 +54,14 @@ typedef struct md_bootcfg {
 /* The dom0 kernel's rdinit=: the first program, which no file of the image
  * names (the size check in build counts it as used). */
 #define MD_BOOTCFG_RDINIT "/sbin/init"
+/* The most bytes of one boot config (or inittab) that is read.  Each word
+ * of a line becomes a string of its own, 20 (xen.cfg) to 60 (GRUB 2) times
+ * its bytes: a 100 MB xen.cfg of one options= line ("a a a ...") had lint
+ * abort out of memory under a 2 GB limit (trial 9m).  16 MiB of such words
+ * stay near 1 GB; real configs are kilobytes, and the largest the tests
+ * read (60,000 GRUB entries, 11 MB) is below it.  A larger file is not
+ * read, and said (md_bootfmt_read: the list's unread). */
+#define MD_BOOTCFG_MAX_TEXT ((size_t)16 << 20)
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
 /* A file the loader loads and the parameters it hands over with it. */

@@ -1369,9 +1369,28 @@ static void read_defaults(const char *const *names, const char *const *texts,
     vars_free(&v);
 }
 
+/* A text past MD_BOOTCFG_MAX_TEXT is not read: said as the list's
+ * unread, on no line, so that lint reports it as nothing checked. */
+static bool too_big(size_t len, md_bootcfg_list *out)
+{
+    if (len <= MD_BOOTCFG_MAX_TEXT)
+        return false;
+    if (!out->unread) {
+        out->unread_line = 0;
+        out->unread = md_xasprintf("%zu bytes, more than the %zu MiB read of a boot config (real "
+                                   "ones are kilobytes)", len, MD_BOOTCFG_MAX_TEXT >> 20);
+    }
+    return true;
+}
+
 void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
                               const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
+    size_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all += lens[i];
+    if (too_big(all, out))
+        return;
     read_defaults(names, texts, lens, n, complete, out);
 }
 
@@ -2863,6 +2882,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
+    if (too_big(len, out))
+        return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
      * (script_probe() in src/image/script.c: "Invalid magic signature"),
      * Xen's EFI loader reads it as part of the first line; the others are

@@ -287,9 +287,13 @@ static void gcmds_free(gcmds *c)
 
 /* Nesting followed, the longest value, the most bytes of values in one
  * command followed, and the most commands run in function calls in all (a
- * function calling itself twice would run 2^MAX_DEPTH times). */
+ * function calling itself twice would run 2^MAX_DEPTH times).  65,536
+ * commands are hundreds of times what a real grub.cfg runs in calls; the
+ * 1,048,576 before took 2 to 3 s under the fuzz build's sanitizers and
+ * past its 10 s limit on a loaded machine (trial 9m: `make fuzz` failed
+ * on the corpus's own trial10c-function-recursion.cfg). */
 enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024,
-       MAX_CALLED = 1024 * 1024 };
+       MAX_CALLED = 64 * 1024 };
 
 typedef struct gvar {
     char *name;

@@ -59,6 +59,20 @@ int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
                               "that no one else can write (chown -R, chmod go-w, or choose another "
                               "--cache or $MKDOM0_CACHE)",
                               (unsigned)geteuid());
+    /* debs/, indexes/, unpacked/ and a lock are made in it: --cache /etc
+     * made them in /etc (trial 9m), as --keys /etc wrote keys there. */
+    char *sys = realpath(cd, NULL);
+    if (sys && md_file_system_dir(sys)) {
+        md_err_set(err, "cache directory %s: a system directory (one under /, /usr, /var or "
+                        "/home, or your home), and mkdom0 makes its debs/, indexes/ and "
+                        "unpacked/ there: give --cache (or $MKDOM0_CACHE) a directory of its own",
+                   cd);
+        free(sys);
+        free(risk);
+        free(cd);
+        return -1;
+    }
+    free(sys);
     char *d = md_cache_path(cd, sub);
     /* The cache itself first: made (or checked) as a whole before `sub`. */
     /* The caller's own (MD_WALK_OWN): what is in it is written, renamed

@@ -29,8 +29,9 @@ char *md_cache_path(const char *cache_dir, const char *sub);
  * must be root's or the caller's (sticky allowed above the cache: /tmp),
  * and the cache and `sub` writable by no one else.  Another user who can
  * write there could swap a verified .deb or index for their own between
- * its check and its use (trial 9c).  Error names the directory, its owner
- * or who may write it, and what to do. */
+ * its check and its use (trial 9c).  An existing system directory
+ * (md_file_system_dir: /etc, your home) is refused.  Error names the
+ * directory, its owner or who may write it, and what to do. */
 int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err);
 
 /* XDG state directory for mkdom0 ($XDG_STATE_HOME/mkdom0,

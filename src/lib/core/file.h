@@ -193,5 +193,12 @@ char *md_path_abs(const char *path);
  * comes in: a newline there writes keys and sections of its own (trial 9d
  * case 07). */
 int md_path_printable(const char *what, const char *path, md_err *err);
+/* Is `real` (a resolved absolute path) a directory of the system (hier(7):
+ * one under /, or under /usr, /var or /home) or the user's home ($HOME)?
+ * Such a directory is never one that mkdom0 may take as its own: a build
+ * replaces its output directory as a whole (trial 9c: -o /etc), and a
+ * keys directory gets private keys written into it (trial 9m: --keys
+ * /etc wrote four key files into /etc). */
+bool md_file_system_dir(const char *real);
 
 #endif

@@ -692,27 +692,6 @@ static int check_symlinks(const char *outdir, md_err *err)
     return rc;
 }
 
-/* A directory of the system (hier(7): one under /, or under /usr, /var or
- * /home) or the user's home: a build replaces its output directory as a
- * whole, --force included, so such a -o would be replaced by an image
- * (trial 9c: -o /etc was refused for its files, with the advice to give
- * --force).  `real` is resolved. */
-static bool system_dir(const char *real)
-{
-    const char *second = strchr(real + 1, '/');
-    if (!second)
-        return true;
-    static const char *const roots[] = { "/usr/", "/var/", "/home/", NULL };
-    for (const char *const *r = roots; *r; r++)
-        if (!strncmp(real, *r, strlen(*r)) && !strchr(real + strlen(*r), '/'))
-            return true;
-    const char *h = getenv("HOME");
-    char *home = h && *h ? realpath(h, NULL) : NULL;
-    bool is_home = home && !strcmp(home, real);
-    free(home);
-    return is_home;
-}
-
 /* check_parent_safe's words: what another user who may change a directory
  * on the way to the output could do. */
 static char *parent_risk(void)
@@ -785,7 +764,7 @@ static int locate_output(md_imgdir_stage *s, const char *outdir, bool *exists, m
         return md_err_set(err, "%s: is the current directory or holds it, and a build replaces "
                                "its output directory as a whole; give -o a directory below the "
                                "current one (e.g. -o out)", outdir);
-    if (*exists && system_dir(real))
+    if (*exists && md_file_system_dir(real))
         return md_err_set(err, "%s: a system directory (one under /, /usr, /var or /home, or "
                                "your home), and a build replaces its output directory as a whole, "
                                "--force or not; give -o a directory of its own", outdir);

@@ -396,6 +396,9 @@ static int check_keys_dir(const char *dir, md_err *err)
  * home), and a symlink on the way that another user owns is refused, not
  * followed (trial 9e: checked where it led, then read through it).  It
  * is the caller's own (MD_WALK_OWN): keys are written into it. */
+/* Where sshd keeps the machine's own host keys (sshd_config(5) HostKey). */
+#define SSHD_KEYS_DIR "/etc/ssh"
+
 static int prepare_keys_dir(const char *dir, md_err *err)
 {
     struct stat st;
@@ -410,6 +413,20 @@ static int prepare_keys_dir(const char *dir, md_err *err)
         rc = md_err_errno(err, "keys directory %s", dir);
     else if (!S_ISDIR(st.st_mode))
         rc = md_err_set(err, "keys directory %s is not a directory", dir);
+    /* Keys are written into it and every ssh_host_*_key in it goes into
+     * the image: --keys /etc wrote four key files into /etc, and --keys
+     * /etc/ssh would give every host booted from the image this machine's
+     * own private host keys (trial 9m). */
+    else if (!made && md_file_system_dir(real))
+        rc = md_err_set(err, "keys directory %s: a system directory (one under /, /usr, /var or "
+                             "/home, or your home), and mkdom0 writes private keys into it: "
+                             "give --keys (or [SSH] KeysDir=) a directory of its own", dir);
+    else if (!made && !strcmp(real, SSHD_KEYS_DIR))
+        rc = md_err_set(err, "keys directory %s: " SSHD_KEYS_DIR " holds this machine's own ssh "
+                             "host keys, and every ssh_host_*_key of a keys directory goes into "
+                             "the image, so each host booted from it would be this machine to "
+                             "ssh: give --keys (or [SSH] KeysDir=) a directory of its own (copy "
+                             "a key pair there to reuse it on purpose)", dir);
     /* mkdir is subject to the umask; a keys directory is private. */
     else if (made && chmod(real, 0700) < 0)
         rc = md_err_errno(err, "chmod %s", real);

@@ -1501,7 +1501,9 @@ char *md_lint_no_entry(const md_bootcfg_list *cfg, const char *read_as)
     char *as = read_as ? md_xasprintf("read as %s", read_as) : NULL;
     const char *sep = as ? "; " : "";
     char *m;
-    if (cfg->unread)
+    if (cfg->unread && !cfg->unread_line) /* the whole file: MD_BOOTCFG_MAX_TEXT */
+        m = md_xasprintf("%s%s%s: nothing was checked", as ? as : "", sep, cfg->unread);
+    else if (cfg->unread)
         /* not "no entry" and "cannot check" side by side: the one reason */
         m = md_xasprintf("no Xen boot entry found in what lint could read (%s%sline %u: %s): "
                          "nothing was checked", as ? as : "", sep, cfg->unread_line, cfg->unread);

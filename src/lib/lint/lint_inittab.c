@@ -315,6 +315,12 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
                      const md_tree *rootfs)
 {
     itstate s = { .l = l, .file = file, .rootfs = rootfs };
+    if (len > MD_BOOTCFG_MAX_TEXT) { /* as a boot config: see there */
+        md_lint_add(l, file, 0, MD_LINT_ERROR, 0, "%zu bytes, more than the %zu MiB read of an "
+                    "inittab (real ones are kilobytes): not checked", len,
+                    MD_BOOTCFG_MAX_TEXT >> 20);
+        return;
+    }
     char *copy = md_xstrndup(text, len);
     itline *v = NULL;
     size_t n = 0, cap = 0;

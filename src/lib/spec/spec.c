@@ -1711,50 +1711,100 @@ static int check_gateway(const md_spec *s)
     return gateway_ok(s, s->gateway_at, s->address, s->gateway);
 }
 
+/* The hash of the first `n` bytes of `v` in lower case: the keys of
+ * check_hosts, which compares them ignoring case. */
+static uint64_t lower_hash(const char *v, size_t n)
+{
+    char *l = md_xstrndup(v, n);
+    for (char *c = l; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    uint64_t h = md_hindex_hash(l, n);
+    free(l);
+    return h;
+}
+
+/* The fields no two hosts share: a host's value of field `k` (NULL when
+ * it has none), `*n` its bytes compared (an address without its prefix). */
+enum { HK_MAC, HK_NAME, HK_HOSTNAME, HK_ADDRESS, HK_N };
+static const char *host_field(const struct host *h, int k, size_t *n)
+{
+    const char *v = k == HK_MAC ? h->mac : k == HK_NAME ? h->name
+                  : k == HK_HOSTNAME ? (h->hostname ? h->hostname : h->name)
+                  : h->address && *h->address ? h->address : NULL;
+    *n = !v ? 0 : k == HK_ADDRESS ? strcspn(v, "/") : strlen(v);
+    return v;
+}
+
+/* The earliest host before `i` whose field `k` equals host i's, ignoring
+ * case; SIZE_MAX when none.  Adds host i to `ix`, the index of field k. */
+static size_t host_clash(md_hindex *ix, const struct host *hosts, size_t i, int k)
+{
+    size_t n, on, best = SIZE_MAX;
+    const char *v = host_field(&hosts[i], k, &n);
+    if (!v)
+        return SIZE_MAX;
+    uint64_t h = lower_hash(v, n);
+    for (size_t it = 0, j; (j = md_hindex_next(ix, h, &it)) != SIZE_MAX;) {
+        const char *o = host_field(&hosts[j], k, &on);
+        if (on == n && !strncasecmp(o, v, n) && j < best)
+            best = j;
+    }
+    md_hindex_add(ix, h, i);
+    return best;
+}
+
 /* [Host NAME]s: each has a MAC; no two share a MAC, a host name or a
  * static address (the netboot tree picks a host's config by its MAC, two
  * hosts answering to one name could not be told apart over ssh, and two
- * with one IPv4 address would take it from each other). */
+ * with one IPv4 address would take it from each other).  Looked up by a
+ * hash, not against every host before: 50,000 hosts took 75 s (trial 9m). */
 static int check_hosts(md_spec *s)
 {
-    for (size_t i = 0; i < s->nhostsecs; i++) {
+    md_hindex ix[HK_N] = { { 0 } };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->nhostsecs; i++) {
         struct host *h = &s->hosts[i];
-        if (!h->mac)
-            return md_err_set(s->err, "%s: [Host %s] has no MAC=: the netboot tree finds a host's "
-                                      "config by the MAC address it boots from", h->at, h->name);
-        if (gateway_ok(s, h->gateway_at, h->address, h->gateway) < 0)
-            return -1;
-        const char *hn = h->hostname ? h->hostname : h->name;
-        for (size_t j = 0; j < i; j++) {
-            const struct host *o = &s->hosts[j];
-            if (!strcmp(o->mac, h->mac))
-                return md_err_set(s->err, "%s: [Host %s] MAC=%s is also [Host %s]'s (%s): each "
-                                          "host boots its own config by its MAC", h->mac_at,
-                                  h->name, h->mac, o->name, o->mac_at);
-            /* A host's name names its files (netboot/hosts/NAME, KeysDir/hosts/NAME),
-             * which one name in two cases would share on a FAT ESP or a
-             * case-insensitive TFTP root; and DNS names ignore case (RFC 4343). */
-            if (!strcasecmp(o->name, h->name))
-                return md_err_set(s->err, "%s: [Host %s] and [Host %s] (%s) differ only in case: "
-                                          "their files would be one on a FAT ESP or TFTP root "
-                                          "that ignores case; give each host its own name",
-                                  h->at, h->name, o->name, o->at);
-            if (!strcasecmp(o->hostname ? o->hostname : o->name, hn))
-                return md_err_set(s->err, "%s: [Host %s] has the host name %s, as [Host %s] (%s): "
-                                          "give each host its own Hostname=",
-                                  h->hostname_at ? h->hostname_at : h->at, h->name, hn, o->name,
-                                  o->hostname_at ? o->hostname_at : o->at);
-            if (h->address && *h->address && o->address && *o->address &&
-                !strncmp(h->address, o->address, strcspn(h->address, "/")) &&
-                strcspn(h->address, "/") == strcspn(o->address, "/"))
-                return md_err_set(s->err, "%s: [Host %s] Address=%s is also [Host %s]'s (%s): give "
-                                          "each host its own address", h->address_at, h->name,
-                                  h->address, o->name, o->address_at);
+        if (!h->mac) {
+            rc = md_err_set(s->err, "%s: [Host %s] has no MAC=: the netboot tree finds a host's "
+                                    "config by the MAC address it boots from", h->at, h->name);
+            break;
         }
+        if (gateway_ok(s, h->gateway_at, h->address, h->gateway) < 0) {
+            rc = -1;
+            break;
+        }
+        const char *hn = h->hostname ? h->hostname : h->name;
+        size_t j;
+        /* MACs are stored in one spelling (lower case, ':'), so case does
+         * not matter there either. */
+        if ((j = host_clash(&ix[HK_MAC], s->hosts, i, HK_MAC)) != SIZE_MAX)
+            rc = md_err_set(s->err, "%s: [Host %s] MAC=%s is also [Host %s]'s (%s): each "
+                                    "host boots its own config by its MAC", h->mac_at,
+                            h->name, h->mac, s->hosts[j].name, s->hosts[j].mac_at);
+        /* A host's name names its files (netboot/hosts/NAME, KeysDir/hosts/NAME),
+         * which one name in two cases would share on a FAT ESP or a
+         * case-insensitive TFTP root; and DNS names ignore case (RFC 4343). */
+        else if ((j = host_clash(&ix[HK_NAME], s->hosts, i, HK_NAME)) != SIZE_MAX)
+            rc = md_err_set(s->err, "%s: [Host %s] and [Host %s] (%s) differ only in case: "
+                                    "their files would be one on a FAT ESP or TFTP root "
+                                    "that ignores case; give each host its own name",
+                            h->at, h->name, s->hosts[j].name, s->hosts[j].at);
+        else if ((j = host_clash(&ix[HK_HOSTNAME], s->hosts, i, HK_HOSTNAME)) != SIZE_MAX) {
+            const struct host *o = &s->hosts[j];
+            rc = md_err_set(s->err, "%s: [Host %s] has the host name %s, as [Host %s] (%s): "
+                                    "give each host its own Hostname=",
+                            h->hostname_at ? h->hostname_at : h->at, h->name, hn, o->name,
+                            o->hostname_at ? o->hostname_at : o->at);
+        } else if ((j = host_clash(&ix[HK_ADDRESS], s->hosts, i, HK_ADDRESS)) != SIZE_MAX)
+            rc = md_err_set(s->err, "%s: [Host %s] Address=%s is also [Host %s]'s (%s): give "
+                                    "each host its own address", h->address_at, h->name,
+                            h->address, s->hosts[j].name, s->hosts[j].address_at);
         h->view = (md_spec_host){ h->name, h->mac, hn, h->address, h->gateway,
                                   &h->authorized_keys, h->at };
     }
-    return 0;
+    for (int k = 0; k < HK_N; k++)
+        md_hindex_free(&ix[k]);
+    return rc;
 }
 
 /* The line that last set `key` in [Repository NAME] (md_spec_key_at). */
