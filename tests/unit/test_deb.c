@@ -11,6 +11,7 @@
 #include "core/file.h"
 #include "core/sha256.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/test_deb.XXXXXX";
@@ -108,6 +109,31 @@ static void damaged_entries(const char *p, const char *sha, const char *cache, c
     free(keep);
 }
 
+/* A symlink or FIFO at an entry's name is not read, and the build after
+ * it stores the entry again in its place (each build unpacked the .deb
+ * again before: the store would not replace it); a symlink's target is
+ * left as it was.  `p` is garbage by now: its intact copy is put back. */
+static void foreign_entries(const char *p, const char *sha, const char *cache, const char *entry)
+{
+    on_entry(p, "cp \"$E.intact\" \"$E\"");
+    char *target = md_xasprintf("%s/foreign-target", tmpdir);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_write_atomic(target, "keep", 4, 0644, &e) == 0);
+    for (int k = 0; k < 2; k++) {
+        unlink(entry);
+        CHECK(k == 0 ? symlink(target, entry) == 0 : mkfifo(entry, 0644) == 0);
+        md_tree *t = md_tree_new(true);
+        md_unpack_stats st;
+        CHECK(md_deb_extract_cached(t, p, sha, cache, "goodpkg", MD_CLASH_ERROR, &st, &e) == 0);
+        check_good(t, &st);
+        md_tree_free(t);
+        struct stat ls;
+        CHECK(lstat(entry, &ls) == 0 && S_ISREG(ls.st_mode));
+    }
+    CHECK(md_is_file(target));
+    free(target);
+}
+
 /* md_deb_extract_cached: the first read stores the data member, later
  * ones read only the cache entry named by the SHA-256, and give the same
  * tree; a failed read stores nothing; an entry in a directory others may
@@ -119,6 +145,7 @@ static void test_cached(const char *filter)
     char sha[65];
     md_err e0 = MD_ERR_INIT;
     CHECK(md_sha256_file(p, sha, &e0) == 0);
+    on_entry(p, "cp \"$E\" \"$E.intact\"");
     const char *other = "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     char *entry = md_xasprintf("%s/unpacked/%s.data.tar%s%s.zst", cache, sha, *filter ? "." : "",
                                filter);
@@ -138,6 +165,7 @@ static void test_cached(const char *filter)
     check_good(t, &st);
     md_tree_free(t);
     damaged_entries(p, sha, cache, entry);
+    foreign_entries(p, sha, cache, entry);
     /* another SHA-256 is another package: the .deb is read, and its bytes
      * are not those (the file was swapped after the fetch checked it):
      * refused before anything is extracted (trial 9c) */

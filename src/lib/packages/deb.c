@@ -398,6 +398,19 @@ static bool cached_intact(const char *c)
     return n == 0;
 }
 
+/* An entry is a regular file mkdom0 wrote; a symlink, FIFO, device or
+ * socket at its name (planted, or left by a restore) is not read, and
+ * kept would make cache_store's rename refuse it on every build, so the
+ * package were unpacked from its .deb each time, without a word (trial
+ * 9m).  The name is removed, not what it points at: unlink never follows
+ * a symlink, and the directory is the caller's own (md_cache_prepare). */
+static void drop_foreign_entry(const char *c)
+{
+    struct stat ls;
+    if (lstat(c, &ls) == 0 && !S_ISREG(ls.st_mode) && !S_ISDIR(ls.st_mode))
+        unlink(c);
+}
+
 static bool is_sha256(const char *s)
 {
     size_t n = 0;
@@ -423,6 +436,7 @@ int md_deb_extract_cached(md_tree *t, const char *path, const char *sha256, cons
     }
     for (size_t i = 0; i < sizeof data_members / sizeof *data_members; i++) {
         char *c = md_xasprintf("%s/%s.%s.zst", dir, sha256, data_members[i]);
+        drop_foreign_entry(c);
         if (!md_is_file(c) || md_file_check_trusted(c, false, "", &quiet) < 0) {
             free(c);
             continue;
