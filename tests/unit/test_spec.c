@@ -85,6 +85,29 @@ static void make_specdir(void)
 #define REPO "[Repository r]\nURL=file:///repo/\nSuite=s\nKeyring=k.gpg\n"
 #define MIN REPO "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n"
 
+/* md_spec_parse of the text `t` holds (freed here) as "big.ini", and the
+ * CPU seconds it took in *secs; the caller frees the spec. */
+static md_spec *parse_timed(md_strv *t, md_err *err, double *secs)
+{
+    char *text = md_strv_join(t, "");
+    md_strv_free(t);
+    clock_t c = clock();
+    md_spec *s = md_spec_parse(text, "big.ini", specdir, err);
+    *secs = (double)(clock() - c) / CLOCKS_PER_SEC;
+    free(text);
+    return s;
+}
+
+/* Four times the sections must take about four times as long as
+ * 5,000 (a quadratic check takes 16). */
+static void check_linear(const char *what, double (*parse_n)(size_t))
+{
+    double t1 = parse_n(5000), t4 = parse_n(20000);
+    CHECK(t4 < 8 * t1 || t4 < 0.2);
+    if (!(t4 < 8 * t1 || t4 < 0.2))
+        fprintf(stderr, "5,000 %s: %.3f s, 20,000: %.3f s\n", what, t1, t4);
+}
+
 /* CPU seconds md_spec_parse takes on `n` [Repository rI] sections. */
 static double parse_repos(size_t n)
 {
@@ -92,27 +115,19 @@ static double parse_repos(size_t n)
     for (size_t i = 0; i < n; i++)
         md_strv_pushf(&t, "[Repository r%zu]\nURL=file:///nonexist\nSuite=a\nKeyring=k.gpg\n", i);
     md_strv_push(&t, "[Packages]\nInclude=a\n[Xen]\nDom0Mem=1G\n");
-    char *text = md_strv_join(&t, "");
-    md_strv_free(&t);
     md_err err = MD_ERR_INIT;
-    clock_t c = clock();
-    md_spec *s = md_spec_parse(text, "big.ini", specdir, &err);
-    double secs = (double)(clock() - c) / CLOCKS_PER_SEC;
+    double secs;
+    md_spec *s = parse_timed(&t, &err, &secs);
     CHECK(s && md_spec_repo_count(s) == n);
     md_spec_free(s);
-    free(text);
     return secs;
 }
 
 /* Trial 9c case 12: [Repository] sections were checked in quadratic time
- * (20,000 took 18 s, 100,000 over a minute).  Four times the sections
- * must take about four times as long (a quadratic check takes 16). */
+ * (20,000 took 18 s, 100,000 over a minute). */
 static void test_repos_linear(void)
 {
-    double t1 = parse_repos(5000), t4 = parse_repos(20000);
-    CHECK(t4 < 8 * t1 || t4 < 0.2);
-    if (!(t4 < 8 * t1 || t4 < 0.2))
-        fprintf(stderr, "5,000 sections: %.3f s, 20,000: %.3f s\n", t1, t4);
+    check_linear("sections", parse_repos);
 }
 
 /* CPU seconds md_spec_parse takes on `n` [Host hI] sections, the last of
@@ -125,19 +140,15 @@ static double parse_hosts(size_t n)
         md_strv_pushf(&t, "[Host h%zu]\nMAC=52:54:%02x:%02x:%02x:01\n", i,
                       (unsigned)(i >> 16) & 255, (unsigned)(i >> 8) & 255, (unsigned)i & 255);
     md_strv_push(&t, "[Host last]\nMAC=52:54:00:00:00:01\n");
-    char *text = md_strv_join(&t, "");
-    md_strv_free(&t);
     md_err err = MD_ERR_INIT;
-    clock_t c = clock();
-    md_spec *s = md_spec_parse(text, "big.ini", specdir, &err);
-    double secs = (double)(clock() - c) / CLOCKS_PER_SEC;
+    double secs;
+    md_spec *s = parse_timed(&t, &err, &secs);
     CHECK(s == NULL);
     char *want = md_xasprintf("big.ini:%zu: [Host last] MAC=52:54:00:00:00:01 is also [Host h0]'s "
                               "(big.ini:10)", 10 + 2 * n);
     CHECK_ERR(&err, want);
     free(want);
     md_spec_free(s);
-    free(text);
     return secs;
 }
 
@@ -145,10 +156,7 @@ static double parse_hosts(size_t n)
  * (20,000 took 14 s, 50,000 75 s), as repositories were (9c case 12). */
 static void test_hosts_linear(void)
 {
-    double t1 = parse_hosts(5000), t4 = parse_hosts(20000);
-    CHECK(t4 < 8 * t1 || t4 < 0.2);
-    if (!(t4 < 8 * t1 || t4 < 0.2))
-        fprintf(stderr, "5,000 hosts: %.3f s, 20,000: %.3f s\n", t1, t4);
+    check_linear("hosts", parse_hosts);
 }
 
 /* Trial 9c case 13: two [Repository NAME] of one name in one file were
