@@ -390,15 +390,15 @@ static int check_keys_dir(const char *dir, md_err *err)
     return real ? 0 : -1;
 }
 
+/* Where sshd keeps the machine's own host keys (sshd_config(5) HostKey). */
+#define SSHD_KEYS_DIR "/etc/ssh"
+
 /* Made (0700) where missing, only after every entry on the way has
  * passed (md_path_walk_trusted), so a refused keys directory leaves
  * nothing behind (trial 9e: root-owned ~/.local/state in another user's
  * home), and a symlink on the way that another user owns is refused, not
  * followed (trial 9e: checked where it led, then read through it).  It
  * is the caller's own (MD_WALK_OWN): keys are written into it. */
-/* Where sshd keeps the machine's own host keys (sshd_config(5) HostKey). */
-#define SSHD_KEYS_DIR "/etc/ssh"
-
 static int prepare_keys_dir(const char *dir, md_err *err)
 {
     struct stat st;
