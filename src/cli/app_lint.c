@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "core/mem.h"
 #include "lint/lint.h"
 #include "sink.h"
 
@@ -98,13 +99,8 @@ static int run(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    md_lint_kind *kinds = calloc((size_t)argc + 1, sizeof *kinds);
-    if (!paths || !kinds) {
-        free(paths);
-        free(kinds);
-        return MD_EXIT_FAIL;
-    }
+    const char **paths = md_xcalloc((size_t)argc + 1, sizeof *paths);
+    md_lint_kind *kinds = md_xcalloc((size_t)argc + 1, sizeof *kinds);
     size_t n = 0;
     bool strict = false, json = false;
     int c, status = MD_EXIT_OK;

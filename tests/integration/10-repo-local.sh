@@ -306,7 +306,8 @@ expect_fail "malformed index" "binary-amd64/Packages.xz:$line: malformed line" \
     "$MKDOM0" resolve "$S8" --cache "$T/cache8"
 
 # ---- 9. no root needed: everything again as nobody ----
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if [ "$(id -u)" = 0 ]; then
+    need setpriv
     U=$T/nobody
     mkdir -p "$U"
     chown nobody:nogroup "$U"

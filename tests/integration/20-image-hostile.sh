@@ -721,61 +721,58 @@ must_fail foreign-tmpdir-link "TMPDIR $ST/tl: $ST/tl belongs to user $NOBODY" --
 # work (nothing made: no cache, no keys, no output), naming the path and its
 # owner by name.  And another caller than root is refused root's directory
 # at once, not at the end of the build when the rename fails.
-if command -v useradd >/dev/null && command -v userdel >/dev/null; then
-    TU=mkdom0-t9k TUH=$W/home-t9k
-    userdel -r "$TU" >/dev/null 2>&1 || true # a killed run's
-    trap 'kill_keys; userdel "$TU" >/dev/null 2>&1 || true; rm -rf "$W" "$ST" "$NT"' EXIT
-    useradd -m -d "$TUH" -s /bin/false "$TU"
-    TUID=$(id -u "$TU")
-    mkdir "$TUH/out"; chown "$TU" "$TUH/out"
-    nothing_made() { # NAME PATH...: none of PATH exists, and ~TU/out is empty
-        local n=$1 p; shift
-        for p in "$@"; do [ ! -e "$p" ] || bad "$n: $p was made"; done
-        [ -z "$(ls -A "$TUH/out")" ] || bad "$n: something was written into $TUH/out: $(ls -A "$TUH/out")"
-    }
-    chmod 0711 "$W" # the user's home is below it
-    must_fail t9k-home-out "$TUH belongs to user $TUID ($TU), not to you (root): they could swap" \
-        "hand the files over after, or run mkdom0 as that user" -- \
-        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$TUH/out" good.ini &&
-        nothing_made t9k-home-out "$W/t9k-cache" "$W/t9k-keys"
-    mkdir "$W/t9k-out"; chown "$TU" "$W/t9k-out"
-    must_fail t9k-their-out "$W/t9k-out belongs to user $TUID ($TU), not to you (root): they could change the image" \
-        "read its ssh host keys" -- \
-        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$W/t9k-out" good.ini &&
-        nothing_made t9k-their-out "$W/t9k-cache" "$W/t9k-keys" "$W/t9k-out/rootfs.cpio.gz"
-    must_fail t9k-their-keys "keys directory $TUH/keys: $TUH belongs to user $TUID ($TU)" -- \
-        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$TUH/keys" -o "$W/t9k-o" good.ini &&
-        nothing_made t9k-their-keys "$W/t9k-cache" "$TUH/keys" "$W/t9k-o"
-    mkdir -m 0700 "$W/t9k-k2"; chown "$TU" "$W/t9k-k2"
-    must_fail t9k-their-keys-dir "$W/t9k-k2 belongs to user $TUID ($TU), not to you (root): they could put their own keys" -- \
-        "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-k2" -o "$W/t9k-o" good.ini &&
-        nothing_made t9k-their-keys-dir "$W/t9k-cache" "$W/t9k-o"
-    [ -z "$(ls -A "$W/t9k-k2")" ] || bad "t9k-their-keys-dir: keys were made in it"
-    must_fail t9k-their-cache "cache directory $TUH/cache: $TUH belongs to user $TUID ($TU)" -- \
-        "$MKDOM0" build --cache "$TUH/cache" --keys "$W/t9k-keys" -o "$W/t9k-o" good.ini &&
-        nothing_made t9k-their-cache "$TUH/cache" "$W/t9k-o" # (keys are made first, and kept)
-    must_fail t9k-their-lock "--lock: $TUH belongs to user $TUID ($TU), not to you (root)" -- \
-        "$MKDOM0" resolve --cache "$W/t9k-cache" --lock "$TUH/out/mkdom0.lock" good.ini &&
-        nothing_made t9k-their-lock "$W/t9k-cache"
-    # the user, not root: root's directories are trusted to read from, not
-    # theirs to write into (the spec is the embedded one: $W is not theirs)
-    as_tu() { setpriv --reuid="$TU" --regid="$TU" --clear-groups env HOME="$TUH" "$MKDOM0" "$@"; }
-    mkdir -p "$ST/t9k-root-out" "$ST/t9k-root-cache"; touch "$ST/t9k-root.lock"
-    must_fail t9k-root-out "$ST/t9k-root-out belongs to user 0 (root), not to you: mkdom0 would replace it" -- \
-        as_tu build --cache "$ST/t9k-c" --keys "$ST/t9k-k" -o "$ST/t9k-root-out" &&
-        nothing_made t9k-root-out "$ST/t9k-c" "$ST/t9k-k"
-    must_fail t9k-root-cache "cache directory: $ST/t9k-root-cache belongs to user 0 (root), not to you" -- \
-        as_tu build --cache "$ST/t9k-root-cache" --keys "$ST/t9k-k" -o "$ST/t9k-o" &&
-        nothing_made t9k-root-cache "$ST/t9k-o"
-    must_fail t9k-root-lock "--lock: $ST/t9k-root.lock belongs to user 0 (root), not to you" -- \
-        as_tu resolve --cache "$ST/t9k-c" --lock "$ST/t9k-root.lock" &&
-        nothing_made t9k-root-lock "$ST/t9k-c"
-    [ ! -s "$ST/t9k-root.lock" ] || bad "t9k-root-lock: root's file was written"
-    chmod 0700 "$W"
-    userdel "$TU" || bad "userdel $TU failed"
-else
-    echo "note: no useradd: the cases of a second real user are not run"
-fi
+need useradd userdel
+TU=mkdom0-t9k TUH=$W/home-t9k
+userdel -r "$TU" >/dev/null 2>&1 || true # a killed run's
+trap 'kill_keys; userdel "$TU" >/dev/null 2>&1 || true; rm -rf "$W" "$ST" "$NT"' EXIT
+useradd -m -d "$TUH" -s /bin/false "$TU"
+TUID=$(id -u "$TU")
+mkdir "$TUH/out"; chown "$TU" "$TUH/out"
+nothing_made() { # NAME PATH...: none of PATH exists, and ~TU/out is empty
+    local n=$1 p; shift
+    for p in "$@"; do [ ! -e "$p" ] || bad "$n: $p was made"; done
+    [ -z "$(ls -A "$TUH/out")" ] || bad "$n: something was written into $TUH/out: $(ls -A "$TUH/out")"
+}
+chmod 0711 "$W" # the user's home is below it
+must_fail t9k-home-out "$TUH belongs to user $TUID ($TU), not to you (root): they could swap" \
+    "hand the files over after, or run mkdom0 as that user" -- \
+    "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$TUH/out" good.ini &&
+    nothing_made t9k-home-out "$W/t9k-cache" "$W/t9k-keys"
+mkdir "$W/t9k-out"; chown "$TU" "$W/t9k-out"
+must_fail t9k-their-out "$W/t9k-out belongs to user $TUID ($TU), not to you (root): they could change the image" \
+    "read its ssh host keys" -- \
+    "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-keys" -o "$W/t9k-out" good.ini &&
+    nothing_made t9k-their-out "$W/t9k-cache" "$W/t9k-keys" "$W/t9k-out/rootfs.cpio.gz"
+must_fail t9k-their-keys "keys directory $TUH/keys: $TUH belongs to user $TUID ($TU)" -- \
+    "$MKDOM0" build --cache "$W/t9k-cache" --keys "$TUH/keys" -o "$W/t9k-o" good.ini &&
+    nothing_made t9k-their-keys "$W/t9k-cache" "$TUH/keys" "$W/t9k-o"
+mkdir -m 0700 "$W/t9k-k2"; chown "$TU" "$W/t9k-k2"
+must_fail t9k-their-keys-dir "$W/t9k-k2 belongs to user $TUID ($TU), not to you (root): they could put their own keys" -- \
+    "$MKDOM0" build --cache "$W/t9k-cache" --keys "$W/t9k-k2" -o "$W/t9k-o" good.ini &&
+    nothing_made t9k-their-keys-dir "$W/t9k-cache" "$W/t9k-o"
+[ -z "$(ls -A "$W/t9k-k2")" ] || bad "t9k-their-keys-dir: keys were made in it"
+must_fail t9k-their-cache "cache directory $TUH/cache: $TUH belongs to user $TUID ($TU)" -- \
+    "$MKDOM0" build --cache "$TUH/cache" --keys "$W/t9k-keys" -o "$W/t9k-o" good.ini &&
+    nothing_made t9k-their-cache "$TUH/cache" "$W/t9k-o" # (keys are made first, and kept)
+must_fail t9k-their-lock "--lock: $TUH belongs to user $TUID ($TU), not to you (root)" -- \
+    "$MKDOM0" resolve --cache "$W/t9k-cache" --lock "$TUH/out/mkdom0.lock" good.ini &&
+    nothing_made t9k-their-lock "$W/t9k-cache"
+# the user, not root: root's directories are trusted to read from, not
+# theirs to write into (the spec is the embedded one: $W is not theirs)
+as_tu() { setpriv --reuid="$TU" --regid="$TU" --clear-groups env HOME="$TUH" "$MKDOM0" "$@"; }
+mkdir -p "$ST/t9k-root-out" "$ST/t9k-root-cache"; touch "$ST/t9k-root.lock"
+must_fail t9k-root-out "$ST/t9k-root-out belongs to user 0 (root), not to you: mkdom0 would replace it" -- \
+    as_tu build --cache "$ST/t9k-c" --keys "$ST/t9k-k" -o "$ST/t9k-root-out" &&
+    nothing_made t9k-root-out "$ST/t9k-c" "$ST/t9k-k"
+must_fail t9k-root-cache "cache directory: $ST/t9k-root-cache belongs to user 0 (root), not to you" -- \
+    as_tu build --cache "$ST/t9k-root-cache" --keys "$ST/t9k-k" -o "$ST/t9k-o" &&
+    nothing_made t9k-root-cache "$ST/t9k-o"
+must_fail t9k-root-lock "--lock: $ST/t9k-root.lock belongs to user 0 (root), not to you" -- \
+    as_tu resolve --cache "$ST/t9k-c" --lock "$ST/t9k-root.lock" &&
+    nothing_made t9k-root-lock "$ST/t9k-c"
+[ ! -s "$ST/t9k-root.lock" ] || bad "t9k-root-lock: root's file was written"
+chmod 0700 "$W"
+userdel "$TU" || bad "userdel $TU failed"
 # Inputs of a spec that another user may change decide what the image
 # holds or trusts: an overlay (root's files), a key in AuthorizedKeys=
 # (root's logins), a keyring (whose packages are genuine).  Refused at

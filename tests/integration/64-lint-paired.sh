@@ -10,7 +10,7 @@ set -uo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
 . "$(cd "$(dirname "$0")/.." && pwd)/lint-lib.sh"
-need dpkg-deb apt-get bsdtar gzip python3
+need dpkg-deb apt-get bsdtar gzip python3 objcopy
 x17=$(test_deb xen-hypervisor-4.17-amd64) || exit
 x20=$(test_deb --trixie xen-hypervisor-4.20-amd64) || exit
 l17=$(test_deb libxenmisc4.17) || exit
@@ -228,27 +228,23 @@ run 2 "$S"
 has "no Xen boot entry found on this ESP"
 
 echo "== a unified xen.efi boots its own .kernel and .ramdisk: trap 5 across the two"
-if command -v objcopy >/dev/null; then
-    U=$T/unified
-    mkdir -p "$U/r/lib/modules/6.1.0-57-amd64"
-    mkroot "$U/r" hvc0
-    (cd "$U/r" && bsdtar -cf - --format newc .) | gzip -9n >"$U/ramdisk" || fail "cpio"
-    fake_bzimage 6.12.0-1-amd64 "$U/kernel"
-    printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nkernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\nramdisk=rootfs.cpio.gz\n' >"$U/xen.cfg"
-    mkdir -p "$U/esp"
-    objcopy --add-section .config="$U/xen.cfg" --change-section-vma .config=0xffff82d041000000 \
-        --add-section .kernel="$U/kernel" --change-section-vma .kernel=0xffff82d041100000 \
-        --add-section .ramdisk="$U/ramdisk" --change-section-vma .ramdisk=0xffff82d042000000 \
-        "$T/xen/boot/xen-4.17-amd64.efi" "$U/esp/xen.efi" || fail "objcopy"
-    # a vmlinuz and rootfs beside it are not what boots: Xen reads the sections
-    cp "$B/rootfs.cpio.gz" "$U/esp/rootfs.cpio.gz"
-    fake_bzimage 6.1.0-57-amd64 "$U/esp/vmlinuz"
-    run 1 "$U/esp/xen.efi"
-    has "$U/esp/xen.efi(.config):5: error: [trap5] the dom0 kernel $U/esp/xen.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $U/esp/xen.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64 (it holds modules for 6.1.0-57-amd64)"
-    hasnt "$U/esp/rootfs.cpio.gz"
-else
-    echo "  (no objcopy: skipped)"
-fi
+U=$T/unified
+mkdir -p "$U/r/lib/modules/6.1.0-57-amd64"
+mkroot "$U/r" hvc0
+(cd "$U/r" && bsdtar -cf - --format newc .) | gzip -9n >"$U/ramdisk" || fail "cpio"
+fake_bzimage 6.12.0-1-amd64 "$U/kernel"
+printf '[global]\ndefault=x\n[x]\noptions=dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nkernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\nramdisk=rootfs.cpio.gz\n' >"$U/xen.cfg"
+mkdir -p "$U/esp"
+objcopy --add-section .config="$U/xen.cfg" --change-section-vma .config=0xffff82d041000000 \
+    --add-section .kernel="$U/kernel" --change-section-vma .kernel=0xffff82d041100000 \
+    --add-section .ramdisk="$U/ramdisk" --change-section-vma .ramdisk=0xffff82d042000000 \
+    "$T/xen/boot/xen-4.17-amd64.efi" "$U/esp/xen.efi" || fail "objcopy"
+# a vmlinuz and rootfs beside it are not what boots: Xen reads the sections
+cp "$B/rootfs.cpio.gz" "$U/esp/rootfs.cpio.gz"
+fake_bzimage 6.1.0-57-amd64 "$U/esp/vmlinuz"
+run 1 "$U/esp/xen.efi"
+has "$U/esp/xen.efi(.config):5: error: [trap5] the dom0 kernel $U/esp/xen.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $U/esp/xen.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64 (it holds modules for 6.1.0-57-amd64)"
+hasnt "$U/esp/rootfs.cpio.gz"
 
 echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
 RT=$T/roottree

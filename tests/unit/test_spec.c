@@ -326,8 +326,25 @@ static void test_reader_no_silent_cut(void)
     md_err_clear(&err);
 }
 
+/* SourceDateEpoch= and SOURCE_DATE_EPOCH (build.c) share one rule:
+ * digits only, 0 to 2^32-1.  strtoll alone took " 5", "+5" and "-0" in the
+ * variable, which the key refused. */
+static void test_epoch_parse(void)
+{
+    int64_t v = 7;
+    CHECK(md_spec_epoch_parse("0", &v) && v == 0);
+    CHECK(md_spec_epoch_parse("4294967295", &v) && v == 4294967295LL);
+    static const char *const bad[] = { "", " 5", "+5", "-0", "-1", "5 ", "5s", "0x10",
+                                       "4294967296", "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        v = 7;
+        CHECK(!md_spec_epoch_parse(bad[i], &v) && v == 7);
+    }
+}
+
 int main(void)
 {
+    test_epoch_parse();
     test_reader_no_silent_cut();
     test_pattern_cap();
     make_specdir();

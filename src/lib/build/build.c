@@ -339,13 +339,10 @@ static int step_epoch(struct build *b)
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
     if (env && *env) {
-        char *end;
-        long long v = strtoll(env, &end, 10);
-        if (*end || v < 0 || v > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+        if (!md_spec_epoch_parse(env, &b->sde))
             return md_err_set(b->err, "SOURCE_DATE_EPOCH=%s: expected seconds since 1970, from "
                                       "0 to 4294967295 (a newc cpio keeps mtimes in 8 hex "
                                       "digits)", env);
-        b->sde = v;
         return 0;
     }
     if (md_spec_source_date_epoch(b->spec) >= 0) {

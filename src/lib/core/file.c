@@ -826,17 +826,11 @@ int md_path_printable(const char *what, const char *path, md_err *err)
         p++;
     if (!*p)
         return 0;
-    /* the path with C escapes (its first 300 bytes), so the message stays
-     * on one line */
-    char *shown = md_xmalloc(4 * 300 + 1), *o = shown;
-    for (const unsigned char *q = (const unsigned char *)path; *q && q - (const unsigned char *)path < 300; q++)
-        o += *q < 0x20 || *q == 0x7f ? sprintf(o, "\\x%02x", *q) : sprintf(o, "%c", *q);
-    *o = '\0';
-    int rc = md_err_set(err, "%s '%s': a newline or other control character (byte 0x%02x) in "
-                             "the name, which would split the lines of image.ini and the "
-                             "reports: rename it", what, shown, *p);
-    free(shown);
-    return rc;
+    /* its first 300 bytes: md_err_set writes each control character as
+     * \xNN (core/err.h md_err_shown), so the message stays on one line */
+    return md_err_set(err, "%s '%.300s': a newline or other control character (byte 0x%02x) in "
+                           "the name, which would split the lines of image.ini and the "
+                           "reports: rename it", what, path, *p);
 }
 
 bool md_file_system_dir(const char *real)

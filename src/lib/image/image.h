@@ -55,15 +55,15 @@ typedef struct md_image_stats {
     uint64_t out_bytes;  /* size of the written file */
 } md_image_stats;
 
-/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 6 of 1..12,
- * zstd 19, xz 6, lz4 9).
- * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
- * ones become 0).  `stats` may be NULL. */
 /* The writer's thread count: MKDOM0_THREADS (1 to 1024, at most 16 used;
  * md_size_env: a bad value is an error), else the online CPUs.  The CLI
  * asks it once before any command runs. */
 int md_image_threads(int *out, md_err *err);
 
+/* Write `t` to `path`.  level <= 0 means the codec's default (gzip 6 of 1..12,
+ * zstd 19, xz 6, lz4 9).
+ * source_date_epoch < 0 disables the clamp (mtimes as in the tree; negative
+ * ones become 0).  `stats` may be NULL. */
 int md_image_write(const md_tree *t, const char *path, md_codec codec, int level,
                    int64_t source_date_epoch, md_image_stats *stats, md_err *err);
 

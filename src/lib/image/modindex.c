@@ -230,7 +230,7 @@ static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
 {
     char *txt;
     size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
+    FILE *f = md_xmemstream(&txt, &tlen);
     md_kmodidx *x = md_kmodidx_new();
     size_t *dl = md_xmalloc((g->nk + 1) * sizeof(size_t));
     bool *seen = md_xmalloc((g->nk + 1) * sizeof(bool));
@@ -238,19 +238,19 @@ static int write_dep(const graph *g, outfile *out, size_t *nout, md_err *err)
     for (size_t i = 0; i < g->nk && rc == 0; i++) {
         char *line;
         size_t llen;
-        FILE *lf = open_memstream(&line, &llen);
+        FILE *lf = md_xmemstream(&line, &llen);
         fprintf(lf, "%s:", g->km[i]->relpath);
         size_t n = all_deps(g, i, dl, seen);
         for (size_t k = 0; k < n; k++)
             fprintf(lf, " %s", g->km[dl[k]]->relpath);
-        fclose(lf);
+        md_xmemstream_close(lf, &line);
         fprintf(f, "%s\n", line);
         rc = md_kmodidx_add(x, g->km[i]->name, line, (unsigned)i, err);
         free(line);
     }
     free(dl);
     free(seen);
-    fclose(f);
+    md_xmemstream_close(f, &txt);
     add_out(out, nout, "modules.dep", txt, tlen);
     return add_idx(out, nout, "modules.dep.bin", x, rc);
 }
@@ -259,8 +259,8 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
 {
     char *at, *st, *dt;
     size_t al, sl, dlen;
-    FILE *af = open_memstream(&at, &al), *sf = open_memstream(&st, &sl),
-         *df = open_memstream(&dt, &dlen);
+    FILE *af = md_xmemstream(&at, &al), *sf = md_xmemstream(&st, &sl),
+         *df = md_xmemstream(&dt, &dlen);
     fputs("# Aliases extracted from modules themselves.\n", af);
     fputs("# Soft dependencies extracted from modules themselves.\n", sf);
     md_kmodidx *x = md_kmodidx_new();
@@ -298,9 +298,9 @@ static int write_alias_softdep_devname(const graph *g, outfile *out, size_t *nou
             fprintf(df, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
         }
     }
-    fclose(af);
-    fclose(sf);
-    fclose(df);
+    md_xmemstream_close(af, &at);
+    md_xmemstream_close(sf, &st);
+    md_xmemstream_close(df, &dt);
     add_out(out, nout, "modules.alias", at, al);
     add_out(out, nout, "modules.softdep", st, sl);
     add_out(out, nout, "modules.devname", dt, dlen);
@@ -313,7 +313,7 @@ static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err
     size_t ns = g->nsyms;
     char *txt;
     size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
+    FILE *f = md_xmemstream(&txt, &tlen);
     fputs("# Aliases for symbols, used by symbol_request().\n", f);
     md_kmodidx *x = md_kmodidx_new();
     int rc = 0;
@@ -326,7 +326,7 @@ static int write_symbols(const graph *g, outfile *out, size_t *nout, md_err *err
         rc = md_kmodidx_add(x, key, owner, (unsigned)refs[i].pos, err);
         free(key);
     }
-    fclose(f);
+    md_xmemstream_close(f, &txt);
     add_out(out, nout, "modules.symbols", txt, tlen);
     return add_idx(out, nout, "modules.symbols.bin", x, rc);
 }
@@ -363,13 +363,13 @@ static void write_order(const md_modules *md, outfile *out, size_t *nout)
     md_strv_sort(&rels);
     char *txt;
     size_t tlen;
-    FILE *f = open_memstream(&txt, &tlen);
+    FILE *f = md_xmemstream(&txt, &tlen);
     for (size_t i = 0; i < md->order_lines.n; i++) {
         const char *l = md->order_lines.v[i];
         if (md_strv_contains_sorted(&rels, l))
             fprintf(f, "%s\n", l);
     }
-    fclose(f);
+    md_xmemstream_close(f, &txt);
     md_strv_free(&rels);
     add_out(out, nout, "modules.order", txt, tlen);
 }

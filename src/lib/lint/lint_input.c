@@ -194,33 +194,29 @@ static void add_unified(inputs *in, const char *path)
     }
     if (md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0) {
         char *label = md_xasprintf("%s(.ramdisk)", path);
-        const char *tmpdir = getenv("TMPDIR");
-        char *tmp = md_xasprintf("%s/mkdom0-lint-ramdisk.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-        int fd = mkstemp(tmp);
-        bool ok = fd >= 0;
-        for (size_t w = 0; ok && w < size;) {
-            ssize_t k = write(fd, d + off + w, size - w);
-            ok = k > 0;
-            w += ok ? (size_t)k : 0;
-        }
-        if (fd >= 0)
-            close(fd);
+        /* md_unpack_rootfs reads a file: the section goes to a scratch
+         * directory (core/file: TMPDIR checked as for every other scratch
+         * file, removed after) */
+        char *dir = md_scratch_dir("lint", &e);
+        char *tmp = dir ? md_xasprintf("%s/ramdisk", dir) : NULL;
+        bool wrote = tmp && md_write_atomic(tmp, d + off, size, 0600, &e) == 0;
         md_unpack_notes notes;
-        md_tree *t = ok ? md_unpack_rootfs(tmp, NULL, md_lint_keep, NULL, &notes, &e) : NULL;
-        if (fd >= 0)
-            unlink(tmp);
+        md_tree *t = wrote ? md_unpack_rootfs(tmp, NULL, md_lint_keep, NULL, &notes, &e) : NULL;
+        if (dir)
+            md_remove_tree(dir, NULL);
         if (t) {
             input *x = push(in, label, MD_LINT_ROOTFS);
             x->tree = t;
             x->notes = notes;
         } else {
-            if (ok)
+            if (wrote)
                 md_unpack_notes_free(&notes);
-            if (!e.set)
-                md_err_errno(&e, "%s: cannot write it to %s to read it", label, tmp);
+            else
+                md_err_prefix(&e, "%s: cannot write it out to read it", label);
             fail(in, label, &e);
         }
         free(tmp);
+        free(dir);
         free(label);
     }
     free(d);

@@ -1350,7 +1350,7 @@ int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char
     bool apk = r->fmt == MD_REPO_APK;
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    FILE *f = md_xmemstream(&buf, &len);
     /* Alpine's columns: the index a repository was resolved from is named
      * by its DESCRIPTION, a package by its C: checksum. */
     fprintf(f, "# mkdom0 lock: the exact packages of this image (generated; do not edit)\n"
@@ -1376,7 +1376,7 @@ int md_resolve_write_lock_with(const md_resolve *r, const char *path, const char
     }
     if (extra)
         fputs(extra, f);
-    fclose(f);
+    md_xmemstream_close(f, &buf);
     int rc = md_write_atomic(path, buf, len, 0644, err);
     free(buf);
     return rc;

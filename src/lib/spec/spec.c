@@ -630,15 +630,10 @@ static int image_key(md_spec *s, const char *k, const char *v)
             s->sde = -1;
             return 1;
         }
-        char *end;
-        errno = 0;
-        x = strtoll(v, &end, 10);
-        if (!isdigit((unsigned char)*v) || *end || errno || x < 0 ||
-            x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+        if (!md_spec_epoch_parse(v, &s->sde))
             return fail(s, "SourceDateEpoch=%s: expected seconds since 1970, from 0 to "
                            "4294967295 (2106-02-07): a newc cpio keeps mtimes in 8 hex "
                            "digits", v);
-        s->sde = x;
         return 1;
     }
     return fail(s, "unknown key %s in [Image]", k);
@@ -2184,6 +2179,17 @@ const char *md_spec_name(const md_spec *s) { return STR_OR(s->name, "dom0"); }
 const char *md_spec_compression(const md_spec *s) { return s->compression; }
 int md_spec_compression_level(const md_spec *s) { return s->compression_level; }
 int64_t md_spec_source_date_epoch(const md_spec *s) { return s->sde; }
+
+bool md_spec_epoch_parse(const char *v, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (!isdigit((unsigned char)*v) || *end || errno || x < 0 || x > MD_SPEC_SOURCE_DATE_EPOCH_MAX)
+        return false;
+    *out = x;
+    return true;
+}
 size_t md_spec_repo_count(const md_spec *s) { return s->nrepos; }
 
 const md_spec_repo *md_spec_repo_at(const md_spec *s, size_t i) { return &s->repos[i].view; }

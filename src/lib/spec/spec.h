@@ -97,6 +97,11 @@ int64_t md_spec_source_date_epoch(const md_spec *s);
  * usr/gen_init_cpio.c, Documentation/driver-api/early-userspace/
  * buffer-format.rst), so a later one could only be cut short. */
 #define MD_SPEC_SOURCE_DATE_EPOCH_MAX 0xffffffffLL
+/* `v` as such a time: decimal digits only (no sign, no space), 0 to
+ * MD_SPEC_SOURCE_DATE_EPOCH_MAX.  The one rule for SourceDateEpoch= and the
+ * SOURCE_DATE_EPOCH variable (reproducible-builds.org: a malformed value is
+ * an error).  False, *out untouched, when it is not one. */
+bool md_spec_epoch_parse(const char *v, int64_t *out);
 
 size_t md_spec_repo_count(const md_spec *s);
 /* A repository name ([Repository NAME]): one or more of A-Z a-z 0-9 . + - _ ~,
