@@ -25,7 +25,7 @@ static bool keep_etc(const char *path, uint64_t size)
 static void lint(const md_tree *t)
 {
     md_lint *l = md_lint_new();
-    md_lint_rootfs(l, "rootfs.cpio", t, NULL, 0);
+    md_lint_rootfs(l, "rootfs.cpio", t, NULL, 0, false);
     free(md_lint_text(l));
     md_lint_free(l);
 }

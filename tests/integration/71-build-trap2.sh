@@ -28,7 +28,7 @@ INI
 
 build_must_refuse "$work/log" "a 4.20 toolstack with the 4.17 hypervisor" \
     --keys "$work/keys" -o "$work/out" "$work/mixed.ini"
-grep -q 'mismatch' <<< "$msg" || fail "the error does not say mismatch"
+grep -q '\[trap2\] loads .* but the hypervisor' <<< "$msg" || fail "the error does not name the program's libxenctrl against the hypervisor"
 grep -q '4\.17' <<< "$msg" || fail "the error does not name the hypervisor's 4.17"
 grep -q '4\.20' <<< "$msg" || fail "the error does not name the toolstack's 4.20"
 grep -q 'xen-hypervisor-4.17-amd64' <<< "$msg" || fail "the error does not name the hypervisor package"

@@ -1177,7 +1177,7 @@ static md_lint *rootfs(const md_tree *t, const char *xenver)
     if (xenver)
         CHECK(sscanf(xenver, "%u.%u", &hv.major, &hv.minor) == 2);
     snprintf(hv.path, sizeof hv.path, "xen.gz");
-    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv, 1);
+    md_lint_rootfs(l, "rootfs.cpio.gz", t, &hv, 1, false);
     return l;
 }
 

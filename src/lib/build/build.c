@@ -446,23 +446,21 @@ static int take_microcode(struct build *b)
 }
 
 /* The hypervisor and kernel are boot files, not part of the rootfs: take
- * them out of /boot, which the dom0 never reads.  Before they go, trap 2:
- * libxenctrl only speaks its own Xen release's hypercall interface. */
+ * them out of /boot, which the dom0 never reads.  Before they go, trap 2
+ * against the one hypervisor: the self-lint's checker, refused on its
+ * first error (its notes are the self-lint's to say). */
 static int step_boot_files(struct build *b)
 {
+    /* The package to name in "add ... to Include=", in the spec's own
+     * distribution. */
+    const flavour *f = flavour_of(b->spec);
+    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", f->hypervisor, &b->xen) < 0)
+        return -1;
     if (md_xenver_check(b->tree, &b->hv, &b->ts, b->err) < 0) {
         md_err_prefix(b->err, "%s", md_spec_origin(b->spec));
         return -1;
     }
-    if (b->hv.found && !b->ts.found)
-        md_out_say(b->o->out, MD_OUT_NOTE,
-                   "no libxenctrl in the image: nothing checks the toolstack against Xen %s",
-                   b->hv.version);
-    /* The package to name in "add ... to Include=", in the spec's own
-     * distribution. */
-    const flavour *f = flavour_of(b->spec);
-    if (take_one(b, "/boot/xen-*.gz", "Xen hypervisor", f->hypervisor, &b->xen) < 0 ||
-        take_one(b, "/boot/vmlinuz-*", "kernel", f->kernel, &b->kernel) < 0)
+    if (take_one(b, "/boot/vmlinuz-*", "kernel", f->kernel, &b->kernel) < 0)
         return -1;
     /* Debian's xen-hypervisor-X.Y-amd64 ships the EFI program beside
      * xen.gz (/boot/xen-X.Y-amd64.efi). */
@@ -1032,7 +1030,7 @@ static int step_self_lint(struct build *b)
         md_bootcfg_list_free(&list);
         free(cfg);
     }
-    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv, 1);
+    md_lint_rootfs(l, b->rootfs_name, b->tree, &b->hv, 1, true);
     size_t errors = md_lint_count_sev(l, MD_LINT_ERROR);
     say_text(b, MD_OUT_FINDING, md_lint_text(l));
     md_lint_free(l);

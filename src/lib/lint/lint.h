@@ -120,17 +120,16 @@ void md_lint_inittab(md_lint *l, const char *file, const char *text, size_t len,
 
 /* A root filesystem: trap 1 (inittab or its alternatives), trap 3 (who
  * creates the /dev/xen nodes, static nodes), trap 5 (md_lint_modules), trap 2
- * (every toolstack in `t` against each of the `nhv` hypervisors `hv` that
- * may boot it, as md_xenver_compare rules; none, or none found: unknown,
- * only noted).  Toolstacks of several releases side by side are one error,
- * unless Debian's xen-utils-wrapper picks the one of the running hypervisor
- * (xen-utils-common: /usr/lib/xen-MAJOR.MINOR/bin): then each hypervisor
- * needs its release's directory and libxenctrl, and the others are noted.
+ * (lint/xenver.h md_xenver_lint: every toolstack in `t` against each of the
+ * `nhv` hypervisors `hv` that may boot it; none, or none found: unknown,
+ * only noted; `image`: `t` is an image mkdom0 builds, which boots its own
+ * hypervisor only, so a second toolstack release is an error there even
+ * beside Debian's xen-utils-wrapper).
  * `label` prefixes paths in findings: "rootfs.cpio.gz" gives
  * "rootfs.cpio.gz(/etc/inittab):3:"; a label ending in '/' (a directory)
  * gives "dir/etc/inittab:3:". */
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv,
-                    size_t nhv);
+                    size_t nhv, bool image);
 
 /* Trap 5 alone: for each /lib/modules/VERSION (or /usr/lib/modules), the
  * module files against modules.dep (both ways), modules.dep.bin (stale, or

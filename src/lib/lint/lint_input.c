@@ -1723,7 +1723,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             md_strv_free(&names);
         }
         md_lint_unpack_notes(l, x->path, &x->notes);
-        md_lint_rootfs(l, x->path, x->tree, hv, nhv);
+        md_lint_rootfs(l, x->path, x->tree, hv, nhv, false);
         if (!nhv)
             md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
                                 "hypervisor's): %s; give it with --xen xen.gz",

@@ -1,5 +1,6 @@
-/* lint_rootfs — traps 1, 2 and 3 in a root filesystem held as an md_tree
- * (trap 5 is lint_modules.c). */
+/* lint_rootfs — traps 1 and 3 in a root filesystem held as an md_tree, and
+ * the others' checkers on it (trap 2: xenver.c md_xenver_lint; trap 5:
+ * lint_modules.c). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,275 +498,6 @@ static void check_devices(rctx *r, const scripts *s)
     md_lint_steps_free(&bs);
 }
 
-/* ---- trap 2: the toolstack's release ---- */
-
-/* Debian's xen-utils-wrapper (xen-utils-common 4.17 and 4.20 alike,
- * /usr/lib/xen-common/bin/xen-utils-wrapper; /usr/sbin/xl and the other
- * toolstack commands link to it) runs, for COMMAND:
- *   read major < /sys/hypervisor/version/major; read minor < .../minor
- *   DIR="/usr/lib/xen-$major.$minor/bin"; [ -x "$DIR/$COMMAND" ] && exec ...
- * and otherwise bails out "Can't find version $VERSION of xen utils".  So
- * with it, xen-utils-X.Y of several releases may lie side by side (a 12 ->
- * 13 upgrade before autoremove), and the one that runs is the running
- * hypervisor's (trial10f case 12). */
-#define DEBIAN_WRAPPER "/usr/lib/xen-common/bin/xen-utils-wrapper"
-
-static bool debian_wrapper(const md_tree *t)
-{
-    return md_tree_resolve_file(t, DEBIAN_WRAPPER) != NULL;
-}
-
-
-/* " (/usr/lib/.../libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0,
- * which is not in the rootfs)" for the first libxenctrl name that leads to
- * no file, else "".  Caller frees. */
-static char *dangling_libxenctrl(const md_tree *t)
-{
-    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
-        const char *p = md_node_path(n);
-        if (md_node_type_of(n) == MD_NODE_SYMLINK && md_xenver_is_libxenctrl(p) &&
-            !md_tree_resolve_file(t, p))
-            return md_xasprintf(" (%s is a link to %s, which is not in the rootfs)", p,
-                                md_node_link_target(n));
-    }
-    return md_xstrdup("");
-}
-
-/* The release whose hypervisor Debian's wrapper runs the program at `p`
- * under: false when `p` is not in /usr/lib/xen-A.B/bin. */
-static bool wrapper_release(const char *p, unsigned *ma, unsigned *mi)
-{
-    int end = 0;
-    return sscanf(p, "/usr/lib/xen-%u.%u/bin/%n", ma, mi, &end) == 2 && end > 0 &&
-           !strchr(p + end, '/');
-}
-
-static bool same_release(const md_xen_version *v, unsigned ma, unsigned mi)
-{
-    return v->major == ma && v->minor == mi;
-}
-
-/* The toolstack of release ma.mi that Debian's wrapper leaves unused
- * under every one of the `nhv` hypervisors given: a note (no error), on
- * `file` (NULL: the rootfs), from the programs or, where none decides,
- * from the libxenctrl files. */
-static void note_unused(rctx *r, const char *file, unsigned ma, unsigned mi, size_t nhv)
-{
-    ADD(r, file, 0, MD_LINT_NOTE, 2,
-        "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
-        "(Debian's xen-utils-wrapper runs the running hypervisor's release): "
-        "xen-utils-%u.%u can go once Xen %u.%u is no longer booted", ma, mi,
-        nhv > 1 ? "s" : "", ma, mi, ma, mi);
-}
-
-static bool booted(const md_xen_version *hvs, size_t nhv, unsigned ma, unsigned mi)
-{
-    for (size_t h = 0; h < nhv; h++)
-        if (same_release(&hvs[h], ma, mi))
-            return true;
-    return false;
-}
-
-/* Whether the tree has the directory Debian's wrapper runs the toolstack
- * from under `hv` ("/usr/lib/xen-4.20/bin"); when it has not, the error
- * that xl and xenstored cannot start, on the wrapper.  One place for both
- * trap 2 paths (by the programs, by the libxenctrl files). */
-static bool wrapper_dir_present(rctx *r, const md_xen_version *hv)
-{
-    char dir[64];
-    snprintf(dir, sizeof dir, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
-    const md_node *d = md_tree_resolve(r->t, dir);
-    if (d && md_node_type_of(d) == MD_NODE_DIR)
-        return true;
-    ADD(r, DEBIAN_WRAPPER, 0, MD_LINT_ERROR, 2,
-        "the hypervisor %s is Xen %u.%u, and Debian's xen-utils-wrapper runs the "
-        "toolstack from %s, which is not here: xl and xenstored bail out (\"Can't "
-        "find version %u.%u of xen utils\"); install xen-utils-%u.%u",
-        hv->path, hv->major, hv->minor, dir, hv->major, hv->minor, hv->major, hv->minor);
-    return false;
-}
-
-/* Trap 2 by the programs (md_xenver_prog): the release that matters is the
- * libxenctrl each one loads, whichever others lie in the tree (trial10h
- * case 1).  Returns false when no program loads or misses a libxenctrl:
- * then the libxenctrl files are all there is to read. */
-static bool check_programs(rctx *r, const md_xenver_survey *sv, const md_xen_version *hvs,
-                           size_t nhv, bool wrapper)
-{
-    bool any = false;
-    const md_xenver_prog *first = NULL, *other = NULL;
-    unsigned unused[8][2];
-    size_t nunused = 0, dir_missing = 0;
-    for (size_t i = 0; i < sv->nprogs; i++) {
-        const md_xenver_prog *p = &sv->progs[i];
-        /* only a missing libxenctrl is trap 2's, as in the build (xenver.c
-         * scan); another library a program lacks is no release question */
-        char slashed[160];
-        snprintf(slashed, sizeof slashed, "/%s", p->missing);
-        bool miss = p->missing[0] && md_xenver_is_libxenctrl(slashed);
-        if (!miss && !p->ctrl.path[0])
-            continue; /* links no libxenctrl (xen-9pfsd, xenstore-*) */
-        any = true;
-        if (miss) {
-            bool direct = !strcmp(p->missing_by, p->path);
-            ADD(r, p->path, 0, MD_LINT_ERROR, 2,
-                "needs %s%s%s%s, which is not in the rootfs: the dynamic loader does not start "
-                "it (\"error while loading shared libraries: %s: cannot open shared object "
-                "file\"); install the library of the program's release, or take the program "
-                "of the hypervisor's release", p->missing, direct ? "" : " (named by ",
-                direct ? "" : p->missing_by, direct ? "" : ")", p->missing);
-            if (!p->ctrl.found)
-                continue; /* else its release is wrong too, or it would be once it starts */
-        }
-        const md_xen_version *c = &p->ctrl;
-        if (!c->found) {
-            ADD(r, p->path, 0, MD_LINT_WARNING, 2,
-                "cannot check: the release of the libxenctrl it loads (%s, from %s) cannot be "
-                "read (%s)", c->path, c->origin, c->source);
-            continue;
-        }
-        unsigned wa, wi;
-        if (wrapper && wrapper_release(p->path, &wa, &wi)) {
-            if (!same_release(c, wa, wi)) {
-                ADD(r, p->path, 0, MD_LINT_ERROR, 2,
-                    "loads %s (libxenctrl of Xen %s, by its %s), but Debian's "
-                    "xen-utils-wrapper runs /usr/lib/xen-%u.%u/bin only under a Xen %u.%u "
-                    "hypervisor: libxenctrl's domctl/sysctl interfaces change with every "
-                    "release, so it fails there (xenstored: \"Failed to open connection to "
-                    "gnttab\"); take it and its libraries from xen-utils-%u.%u",
-                    c->path, c->version, c->source, wa, wi, wa, wi, wa, wi);
-                continue;
-            }
-            bool listed = false;
-            for (size_t k = 0; k < nunused; k++)
-                listed |= unused[k][0] == wa && unused[k][1] == wi;
-            if (nhv && !booted(hvs, nhv, wa, wi) && !listed && nunused < 8) {
-                unused[nunused][0] = wa;
-                unused[nunused++][1] = wi;
-            }
-        } else {
-            for (size_t h = 0; h < nhv; h++)
-                if (!same_release(c, hvs[h].major, hvs[h].minor))
-                    ADD(r, p->path, 0, MD_LINT_ERROR, 2,
-                        "loads %s (libxenctrl of Xen %s, by its %s) but the hypervisor %s is "
-                        "Xen %u.%u: libxenctrl's domctl/sysctl interfaces change with every "
-                        "release, and xenstored fails at start (\"Failed to open connection to "
-                        "gnttab\"); take the toolstack of the hypervisor's release "
-                        "(xen-utils-%u.%u)", c->path, c->version, c->source,
-                        hvs[h].path, hvs[h].major, hvs[h].minor, hvs[h].major, hvs[h].minor);
-        }
-        if (!first)
-            first = p;
-        else if (!other && !same_release(c, first->ctrl.major, first->ctrl.minor))
-            other = p;
-    }
-    if (!any)
-        return false;
-    for (size_t h = 0; h < nhv && wrapper; h++)
-        if (!wrapper_dir_present(r, &hvs[h]))
-            dir_missing++;
-    if (other && !nhv && !wrapper)
-        ADD(r, other->path, 0, MD_LINT_ERROR, 2,
-            "loads libxenctrl of Xen %s (%s) but %s loads Xen %s's (%s): one image must carry "
-            "the toolstack of one release, the hypervisor's", other->ctrl.version,
-            other->ctrl.path, first->path, first->ctrl.version, first->ctrl.path);
-    if (first && !nhv)
-        ADD(r, first->path, 0, MD_LINT_NOTE, 2,
-            "the toolstack is Xen %s (this program loads %s)%s%s%s; give the hypervisor "
-            "(--xen xen.gz) to check that it matches", first->ctrl.version, first->ctrl.path,
-            other && wrapper ? ", and of Xen " : "", other && wrapper ? other->ctrl.version : "",
-            other && wrapper ? " beside it, of which Debian's xen-utils-wrapper runs the "
-                               "running hypervisor's" : "");
-    for (size_t k = 0; k < nunused && !dir_missing; k++)
-        note_unused(r, NULL, unused[k][0], unused[k][1], nhv);
-    return true;
-}
-
-/* The reader is xenver's, the one the build refuses a mixed image by (every
- * release from a binary); lint words it for a file and names the package
- * to take.  Each of the `nhv` hypervisors is one that may boot the tree. */
-static void check_toolstack(rctx *r, const md_xen_version *hvs, size_t nhv)
-{
-    md_xenver_survey sv;
-    md_xenver_survey_tree(r->t, &sv);
-    if (check_programs(r, &sv, hvs, nhv, debian_wrapper(r->t))) {
-        md_xenver_survey_free(&sv);
-        return;
-    }
-    const md_xen_version *ts = sv.ts;
-    size_t n = sv.nts;
-    /* no program decides: the first file's release against any other (the
-     * build's rule for a mixed image), unless Debian's wrapper picks one */
-    const md_xen_version *stray = md_xenver_stray(&sv, NULL);
-    bool wrapper = stray && debian_wrapper(r->t);
-    for (size_t i = 0; i < sv.nbad_ts; i++)
-        ADD(r, sv.bad_ts[i].path, 0, MD_LINT_WARNING, 2,
-            "cannot check: the release of this libxenctrl (from %s) cannot be read (%s)",
-            sv.bad_ts[i].origin, sv.bad_ts[i].source);
-    if (stray && !wrapper)
-        ADD(r, stray->path, 0, MD_LINT_ERROR, 2,
-            "toolstack of Xen %s here and of Xen %s in %s: one image must carry the "
-            "toolstack of one release, the hypervisor's", stray->version, ts[0].version,
-            ts[0].path);
-    /* the stray files Debian's wrapper leaves unused (with the hypervisor's
-     * release among them), noted as check_programs notes them */
-    bool *unused = md_xcalloc(n ? n : 1, sizeof *unused), dir_missing = false;
-    for (size_t h = 0; h < nhv; h++) {
-        const md_xen_version *hv = &hvs[h];
-        if (wrapper && !wrapper_dir_present(r, hv)) {
-            dir_missing = true;
-            continue;
-        }
-        bool match = false;
-        for (size_t i = 0; wrapper && i < n; i++)
-            match |= ts[i].major == hv->major && ts[i].minor == hv->minor;
-        for (size_t i = 0; i < n; i++) {
-            md_err e = MD_ERR_INIT;
-            if (md_xenver_compare(hv, &ts[i], &e) == 0)
-                continue;
-            if (wrapper && match)
-                unused[i] = !booted(hvs, nhv, ts[i].major, ts[i].minor);
-            else
-                ADD(r, ts[i].path, 0, MD_LINT_ERROR, 2,
-                    "the toolstack is Xen %s but the hypervisor %s is Xen %u.%u: libxenctrl's "
-                    "domctl/sysctl interfaces change with every release, and xenstored fails "
-                    "at start (\"Failed to open connection to gnttab\"); take the toolstack "
-                    "of the hypervisor's release (xen-utils-%u.%u)",
-                    ts[i].version, hv->path, hv->major, hv->minor, hv->major, hv->minor);
-        }
-    }
-    for (size_t i = 0; i < n && !dir_missing; i++)
-        if (unused[i])
-            note_unused(r, ts[i].path, ts[i].major, ts[i].minor, nhv);
-    free(unused);
-    if (n && !nhv && wrapper)
-        ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
-            "the toolstacks of Xen %s and %s%s lie side by side, and Debian's xen-utils-wrapper "
-            "runs the running hypervisor's; give the hypervisor (--xen xen.gz) to check that "
-            "one of them matches", ts[0].version, ts[1].version, n > 2 ? " (and more)" : "");
-    else if (n && !nhv)
-        ADD(r, ts[0].path, 0, MD_LINT_NOTE, 2,
-            "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
-            "matches", ts[0].version);
-    else if (!n && sv.userland[0] && !sv.nbad_ts) {
-        /* xl, xenstored and the rest are linked against libxenctrl
-         * (DT_NEEDED libxenctrl.so.X.Y): without it ld.so refuses to start
-         * them, so this is the toolstack failing, not only trap 2 unread */
-        char *why = dangling_libxenctrl(r->t);
-        ADD(r, sv.userland, 0, MD_LINT_ERROR, 2,
-            "Xen userland (from %s) but no libxenctrl%s: xl and xenstored are linked against "
-            "it and the dynamic loader does not start them (\"error while loading shared "
-            "libraries: libxenctrl.so...: cannot open shared object file\"); cannot check "
-            "the toolstack's release either (it is not guessed from path names)",
-            sv.userland_origin[0] ? sv.userland_origin : "the image", why);
-        free(why);
-    }
-    else if (!n && !sv.nbad_ts)
-        ADD(r, NULL, 0, MD_LINT_NOTE, 2,
-            "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
-    md_xenver_survey_free(&sv);
-}
-
 /* Every dynamic program names its loader (PT_INTERP); the kernel opens it
  * at exec, and without it every such program fails with "No such file or
  * directory" (trial 9h case 2: a file over /lib64 took the loader of sshd,
@@ -840,7 +572,7 @@ void md_lint_unpack_notes(md_lint *l, const char *label, const md_unpack_notes *
 }
 
 void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xen_version *hv,
-                    size_t nhv)
+                    size_t nhv, bool image)
 {
     rctx r = { l, label, t };
     scripts s = collect_scripts(t);
@@ -853,7 +585,10 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
     for (size_t i = 0; hv && i < nhv; i++)
         if (hv[i].found)
             found[nf++] = hv[i];
-    check_toolstack(&r, found, nf);
+    md_xenver_survey sv;
+    md_xenver_survey_tree(t, &sv);
+    md_xenver_lint(l, label, t, &sv, found, nf, image);
+    md_xenver_survey_free(&sv);
     check_interpreters(&r);
     free(found);
     scripts_free(&s);

@@ -1,10 +1,12 @@
-/* xenver — hypervisor and toolstack releases, read from the binaries.
+/* xenver — hypervisor and toolstack releases, read from the binaries, and
+ * trap 2's one checker (md_xenver_lint).
  *
  * DT_SONAME comes from core/elf's bounded reads.
  */
 #include "lint/xenver.h"
 
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "core/strv.h"
 #include "image/imgdir.h"
 #include "image/refs.h"
+#include "lint/lint_int.h"
 
 
 /* Copy, cut at the field's size (messages are longer than the fields). */
@@ -193,6 +196,18 @@ static bool is_userland_name(const char *path)
     return false;
 }
 
+/* `v` for the file at `path` (of package `origin`) whose release cannot be
+ * read: not found, `source` the reason alone (`msg` less "PATH: "). */
+static void unread(md_xen_version *v, const char *path, const char *origin, const char *msg)
+{
+    size_t pl = strlen(path);
+    memset(v, 0, sizeof *v);
+    set_str(v->path, sizeof v->path, path);
+    set_str(v->origin, sizeof v->origin, origin);
+    set_str(v->source, sizeof v->source,
+            !strncmp(msg, path, pl) && !strncmp(msg + pl, ": ", 2) ? msg + pl + 2 : msg);
+}
+
 static void push(md_xen_version **v, size_t *n, const md_xen_version *x)
 {
     *v = md_xrealloc(*v, (*n + 1) * sizeof **v);
@@ -274,16 +289,8 @@ static void walk_program(const md_tree *t, md_xenver_prog *pr)
                         md_err_set(&err, "content not read (%zu bytes)", len);
                     else if (md_xenver_libxenctrl(d, len, at, &pr->ctrl, &err) == 0)
                         set_str(pr->ctrl.origin, sizeof pr->ctrl.origin, md_node_origin(f));
-                    if (err.set) {
-                        memset(&pr->ctrl, 0, sizeof pr->ctrl);
-                        size_t pl = strlen(at);
-                        set_str(pr->ctrl.source, sizeof pr->ctrl.source,
-                                !strncmp(err.msg, at, pl) && !strncmp(err.msg + pl, ": ", 2)
-                                    ? err.msg + pl + 2 : err.msg);
-                        set_str(pr->ctrl.origin, sizeof pr->ctrl.origin,
-                                f ? md_node_origin(f) : "");
-                    }
-                    set_str(pr->ctrl.path, sizeof pr->ctrl.path, at);
+                    if (err.set)
+                        unread(&pr->ctrl, at, f ? md_node_origin(f) : "", err.msg);
                     set_str(pr->ctrl_needed, sizeof pr->ctrl_needed, lib);
                 }
             } else {
@@ -348,17 +355,8 @@ void md_xenver_survey_tree(const md_tree *t, md_xenver_survey *s)
                       : md_xenver_libxenctrl(d, len, p, &v, &e);
         set_str(v.origin, sizeof v.origin, md_node_origin(n));
         if (rc < 0) {
-            memset(&v, 0, sizeof v);
-            set_str(v.path, sizeof v.path, p);
-            set_str(v.origin, sizeof v.origin, md_node_origin(n));
-            /* The reason alone: the path is v.path. */
-            size_t pl = strlen(p);
-            set_str(v.source, sizeof v.source,
-                    !strncmp(e.msg, p, pl) && !strncmp(e.msg + pl, ": ", 2) ? e.msg + pl + 2 : e.msg);
-            if (hv)
-                push(&s->bad_hv, &s->nbad_hv, &v);
-            else
-                push(&s->bad_ts, &s->nbad_ts, &v);
+            unread(&v, p, md_node_origin(n), e.msg);
+            push(hv ? &s->bad_hv : &s->bad_ts, hv ? &s->nbad_hv : &s->nbad_ts, &v);
             continue;
         }
         if (hv) {
@@ -397,17 +395,336 @@ const md_xen_version *md_xenver_stray(const md_xenver_survey *s, const md_xen_ve
     return NULL;
 }
 
-static int unreadable(const md_xen_version *v, md_err *err)
+/* ---- trap 2: the one checker ---- */
+
+/* Debian's xen-utils-wrapper (xen-utils-common 4.17 and 4.20 alike,
+ * /usr/lib/xen-common/bin/xen-utils-wrapper; /usr/sbin/xl and the other
+ * toolstack commands link to it) runs, for COMMAND:
+ *   read major < /sys/hypervisor/version/major; read minor < .../minor
+ *   DIR="/usr/lib/xen-$major.$minor/bin"; [ -x "$DIR/$COMMAND" ] && exec ...
+ * and otherwise bails out "Can't find version $VERSION of xen utils"
+ * (xen-dir, which the init scripts use, reads the same sysfs files;
+ * xen-toolstack only echoes "xl" now).  So on a Debian system
+ * xen-utils-X.Y of several releases may lie side by side (a 12 -> 13
+ * upgrade before autoremove, with either hypervisor in the boot menu), and
+ * the one that runs is the running hypervisor's (trial10f case 12): lint
+ * accepts that layout.  An image mkdom0 builds boots one hypervisor, its
+ * own: there another release never runs, and it is refused as the
+ * mismatch it is (md_xenver_lint's `image`). */
+#define DEBIAN_WRAPPER "/usr/lib/xen-common/bin/xen-utils-wrapper"
+
+/* Why a toolstack of another release than the hypervisor's fails, and the
+ * fix (into the char array `buf`). */
+#define WHY_MISMATCH                                                                        \
+    "libxenctrl's domctl/sysctl interfaces change with every release, and xenstored fails " \
+    "at start (\"Failed to open connection to gnttab\")"
+#define TAKE_RELEASE(buf, hv)                                                                \
+    (snprintf(buf, sizeof buf, "take the toolstack of the hypervisor's release (xen-utils-%u.%u)", \
+              (hv)->major, (hv)->minor), buf)
+
+/* " (from PKG)" after a file's name when its package is known (the build's
+ * tree; lint's hypervisors have none): three %s arguments. */
+#define FROM(o) (o) && (o)[0] ? " (from " : "", (o) ? (o) : "", (o) && (o)[0] ? ")" : ""
+
+typedef struct chk {
+    md_lint *l;
+    const char *label;
+    const md_tree *t;
+    const md_xenver_survey *sv;
+    const md_xen_version *hv; /* the hypervisors that may boot the tree, all found */
+    size_t nhv;
+    bool image;   /* md_xenver_lint's */
+    bool wrapper; /* Debian's xen-utils-wrapper is in the tree */
+    bool several; /* toolstacks of several releases may lie side by side (the wrapper's) */
+} chk;
+
+/* A trap 2 finding on `path` (NULL: the tree): the message, then "; FIX"
+ * when there is a fix, which --json also gives on its own. */
+static void add(const chk *c, const char *path, md_lint_sev sev, const char *fix, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static void add(const chk *c, const char *path, md_lint_sev sev, const char *fix, const char *fmt,
+                ...)
 {
-    md_err_set(err, "%s: %s", v->path, v->source);
-    md_err_prefix(err, "%s", v->origin);
-    return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = md_xvasprintf(fmt, ap);
+    va_end(ap);
+    md_lint_add_at(c->l, c->label, path, 0, sev, 2, "%s%s%s", msg, fix ? "; " : "", fix ? fix : "");
+    if (fix)
+        md_lint_fix(c->l, "%s", fix);
+    free(msg);
 }
 
-/* md_xenver_scan, and with `compare` md_xenver_check: one survey, so both
- * report the same versions and the same errors in the same order. */
-static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_version *ts,
-                md_err *err)
+/* What cannot be read: a warning in a tree someone has (lint says it could
+ * not check); the build proves its image, so there it is refused. */
+#define UNREADABLE(c) ((c)->image ? MD_LINT_ERROR : MD_LINT_WARNING)
+
+static bool same(const md_xen_version *v, unsigned ma, unsigned mi)
+{
+    return v->major == ma && v->minor == mi;
+}
+
+static bool booted(const chk *c, unsigned ma, unsigned mi)
+{
+    for (size_t h = 0; h < c->nhv; h++)
+        if (same(&c->hv[h], ma, mi))
+            return true;
+    return false;
+}
+
+/* The release whose hypervisor Debian's wrapper runs the program at `p`
+ * under: false when `p` is not in /usr/lib/xen-A.B/bin. */
+static bool wrapper_release(const char *p, unsigned *ma, unsigned *mi)
+{
+    int end = 0;
+    return sscanf(p, "/usr/lib/xen-%u.%u/bin/%n", ma, mi, &end) == 2 && end > 0 &&
+           !strchr(p + end, '/');
+}
+
+/* Whether the tree has the directory Debian's wrapper runs the toolstack
+ * from under `hv` ("/usr/lib/xen-4.20/bin"); when it has not, the error
+ * that xl and xenstored cannot start, on the wrapper. */
+static bool wrapper_dir_present(const chk *c, const md_xen_version *hv)
+{
+    char dir[64], fix[64];
+    snprintf(dir, sizeof dir, "/usr/lib/xen-%u.%u/bin", hv->major, hv->minor);
+    const md_node *d = md_tree_resolve(c->t, dir);
+    if (d && md_node_type_of(d) == MD_NODE_DIR)
+        return true;
+    snprintf(fix, sizeof fix, "install xen-utils-%u.%u", hv->major, hv->minor);
+    add(c, DEBIAN_WRAPPER, MD_LINT_ERROR, fix,
+        "the hypervisor %s%s%s%s is Xen %u.%u, and Debian's xen-utils-wrapper runs the toolstack "
+        "from %s, which is not here: xl and xenstored bail out (\"Can't find version %u.%u of "
+        "xen utils\")", hv->path, FROM(hv->origin), hv->major, hv->minor, dir, hv->major,
+        hv->minor);
+    return false;
+}
+
+/* The toolstack of release ma.mi that Debian's wrapper leaves unused under
+ * every hypervisor given: a note, on `file` (NULL: the tree). */
+static void note_unused(const chk *c, const char *file, unsigned ma, unsigned mi)
+{
+    add(c, file, MD_LINT_NOTE, NULL,
+        "the toolstack in /usr/lib/xen-%u.%u/bin is not used under the hypervisor%s given "
+        "(Debian's xen-utils-wrapper runs the running hypervisor's release): xen-utils-%u.%u "
+        "can go once Xen %u.%u is no longer booted", ma, mi, c->nhv > 1 ? "s" : "", ma, mi, ma,
+        mi);
+}
+
+/* " (/usr/lib/.../libxenctrl.so.4.17 is a link to libxenctrl.so.4.17.0,
+ * which is not in the rootfs)" for the first libxenctrl name that leads to
+ * no file, else "".  Caller frees. */
+static char *dangling_libxenctrl(const md_tree *t)
+{
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (md_node_type_of(n) == MD_NODE_SYMLINK && md_xenver_is_libxenctrl(p) &&
+            !md_tree_resolve_file(t, p))
+            return md_xasprintf(" (%s is a link to %s, which is not in the rootfs)", p,
+                                md_node_link_target(n));
+    }
+    return md_xstrdup("");
+}
+
+/* Trap 2 by the programs (md_xenver_prog): the release that matters is the
+ * libxenctrl each one loads (trial10h case 1).  *any: some program loads
+ * or misses a libxenctrl.  Returns the release they use: the first
+ * hypervisor's where one loads it, else the first program's; NULL none. */
+static const md_xen_version *check_programs(const chk *c, bool *any)
+{
+    const md_xenver_survey *sv = c->sv;
+    const md_xenver_prog *first = NULL, *other = NULL, *booting = NULL;
+    unsigned unused[8][2];
+    size_t nunused = 0, dir_missing = 0;
+    char fix[96];
+    *any = false;
+    for (size_t i = 0; i < sv->nprogs; i++) {
+        const md_xenver_prog *p = &sv->progs[i];
+        /* only a missing libxenctrl is trap 2's to name: any other library
+         * a program lacks is the build's "would not start" check's
+         * (image/refs.h), made once Drop= and Copy= are applied */
+        char slashed[160];
+        snprintf(slashed, sizeof slashed, "/%s", p->missing);
+        bool miss = p->missing[0] && md_xenver_is_libxenctrl(slashed);
+        if (!miss && !p->ctrl.path[0])
+            continue; /* links no libxenctrl (xen-9pfsd, xenstore-*) */
+        *any = true;
+        if (miss) {
+            bool direct = !strcmp(p->missing_by, p->path);
+            add(c, p->path, MD_LINT_ERROR, "install the library of the program's release, or take "
+                "the program of the hypervisor's release",
+                "needs %s%s%s%s, which is not in the rootfs: the dynamic loader does not start it "
+                "(\"error while loading shared libraries: %s: cannot open shared object file\")",
+                p->missing, direct ? "" : " (named by ", direct ? "" : p->missing_by,
+                direct ? "" : ")", p->missing);
+            if (!p->ctrl.found)
+                continue; /* else its release is wrong too, or it would be once it starts */
+        }
+        const md_xen_version *v = &p->ctrl;
+        if (!v->found) {
+            add(c, p->path, UNREADABLE(c), NULL,
+                "cannot check: the release of the libxenctrl it loads (%s, from %s) cannot be "
+                "read (%s)", v->path, v->origin, v->source);
+            continue;
+        }
+        unsigned wa, wi;
+        bool in_dir = c->wrapper && wrapper_release(p->path, &wa, &wi);
+        if (in_dir && !same(v, wa, wi)) {
+            snprintf(fix, sizeof fix, "take it and its libraries from xen-utils-%u.%u", wa, wi);
+            add(c, p->path, MD_LINT_ERROR, fix,
+                "loads %s (libxenctrl of Xen %s, by its %s), but Debian's xen-utils-wrapper runs "
+                "/usr/lib/xen-%u.%u/bin only under a Xen %u.%u hypervisor: " WHY_MISMATCH,
+                v->path, v->version, v->source, wa, wi, wa, wi);
+            continue;
+        }
+        if (in_dir && c->several) {
+            bool listed = false;
+            for (size_t k = 0; k < nunused; k++)
+                listed |= unused[k][0] == wa && unused[k][1] == wi;
+            if (c->nhv && !booted(c, wa, wi) && !listed && nunused < 8) {
+                unused[nunused][0] = wa;
+                unused[nunused++][1] = wi;
+            }
+        } else {
+            for (size_t h = 0; h < c->nhv; h++) {
+                const md_xen_version *hv = &c->hv[h];
+                if (!same(v, hv->major, hv->minor))
+                    add(c, p->path, MD_LINT_ERROR, TAKE_RELEASE(fix, hv),
+                        "loads %s (libxenctrl of Xen %s, by its %s) but the hypervisor %s%s%s%s "
+                        "is Xen %u.%u: " WHY_MISMATCH, v->path, v->version, v->source, hv->path,
+                        FROM(hv->origin), hv->major, hv->minor);
+            }
+        }
+        if (!first)
+            first = p;
+        else if (!other && !same(v, first->ctrl.major, first->ctrl.minor))
+            other = p;
+        if (!booting && c->nhv && same(v, c->hv[0].major, c->hv[0].minor))
+            booting = p;
+    }
+    if (!*any)
+        return NULL;
+    for (size_t h = 0; h < c->nhv && c->wrapper; h++)
+        if (!wrapper_dir_present(c, &c->hv[h]))
+            dir_missing++;
+    if (other && !c->nhv && !c->several)
+        add(c, other->path, MD_LINT_ERROR, NULL,
+            "loads libxenctrl of Xen %s (%s) but %s loads Xen %s's (%s): one image must carry "
+            "the toolstack of one release, the hypervisor's", other->ctrl.version,
+            other->ctrl.path, first->path, first->ctrl.version, first->ctrl.path);
+    bool beside = other && c->several;
+    if (first && !c->nhv)
+        add(c, first->path, MD_LINT_NOTE, NULL,
+            "the toolstack is Xen %s (this program loads %s)%s%s%s; give the hypervisor "
+            "(--xen xen.gz) to check that it matches", first->ctrl.version, first->ctrl.path,
+            beside ? ", and of Xen " : "", beside ? other->ctrl.version : "",
+            beside ? " beside it, of which Debian's xen-utils-wrapper runs the running "
+                     "hypervisor's" : "");
+    for (size_t k = 0; k < nunused && !dir_missing; k++)
+        note_unused(c, NULL, unused[k][0], unused[k][1]);
+    return booting ? &booting->ctrl : first ? &first->ctrl : NULL;
+}
+
+/* Trap 2 by the libxenctrl files: where no program decides, each against
+ * the hypervisors; in an image also beside `used`, the release the
+ * programs load (NULL: none). */
+static void check_files(const chk *c, const md_xen_version *used)
+{
+    const md_xenver_survey *sv = c->sv;
+    const md_xen_version *ts = sv->ts;
+    size_t n = sv->nts;
+    char fix[96];
+    for (size_t i = 0; i < sv->nbad_ts; i++)
+        add(c, sv->bad_ts[i].path, UNREADABLE(c), NULL,
+            "cannot check: the release of this libxenctrl cannot be read (%s)",
+            sv->bad_ts[i].source);
+    /* a file of another release (than the programs', else the first file's),
+     * unless Debian's wrapper picks one */
+    const md_xen_version *stray = md_xenver_stray(sv, used), *u = used ? used : ts;
+    bool several = stray && c->several;
+    if (stray && !several)
+        add(c, stray->path, MD_LINT_ERROR, NULL,
+            "toolstack of Xen %s here and of Xen %s in %s: one image must carry the toolstack "
+            "of one release, the hypervisor's", stray->version, u->version, u->path);
+    if (used)
+        return;
+    /* the files Debian's wrapper leaves unused (with the hypervisor's
+     * release among them), noted as check_programs notes them */
+    bool *unused = md_xcalloc(n ? n : 1, sizeof *unused), dir_missing = false;
+    for (size_t h = 0; h < c->nhv; h++) {
+        const md_xen_version *hv = &c->hv[h];
+        if (several && !wrapper_dir_present(c, hv)) {
+            dir_missing = true;
+            continue;
+        }
+        bool match = false;
+        for (size_t i = 0; several && i < n; i++)
+            match |= same(&ts[i], hv->major, hv->minor);
+        for (size_t i = 0; i < n; i++) {
+            md_err e = MD_ERR_INIT;
+            if (md_xenver_compare(hv, &ts[i], &e) == 0)
+                continue;
+            if (several && match)
+                unused[i] = !booted(c, ts[i].major, ts[i].minor);
+            else
+                add(c, ts[i].path, MD_LINT_ERROR, TAKE_RELEASE(fix, hv), "%s", e.msg);
+        }
+    }
+    for (size_t i = 0; i < n && !dir_missing; i++)
+        if (unused[i])
+            note_unused(c, ts[i].path, ts[i].major, ts[i].minor);
+    free(unused);
+    if (n && !c->nhv && several)
+        add(c, ts[0].path, MD_LINT_NOTE, NULL,
+            "the toolstacks of Xen %s and %s%s lie side by side, and Debian's xen-utils-wrapper "
+            "runs the running hypervisor's; give the hypervisor (--xen xen.gz) to check that "
+            "one of them matches", ts[0].version, ts[1].version, n > 2 ? " (and more)" : "");
+    else if (n && !c->nhv)
+        add(c, ts[0].path, MD_LINT_NOTE, NULL,
+            "the toolstack is Xen %s; give the hypervisor (--xen xen.gz) to check that it "
+            "matches", ts[0].version);
+    else if (!n && sv->userland[0] && !sv->nbad_ts) {
+        /* xl, xenstored and the rest are linked against libxenctrl
+         * (DT_NEEDED libxenctrl.so.X.Y): without it ld.so refuses to start
+         * them, so this is the toolstack failing, not only trap 2 unread */
+        char *why = dangling_libxenctrl(c->t);
+        add(c, sv->userland, MD_LINT_ERROR, NULL,
+            "Xen userland, but no libxenctrl%s: xl and xenstored are linked against it and the "
+            "dynamic loader does not start them (\"error while loading shared libraries: "
+            "libxenctrl.so...: cannot open shared object file\"); cannot check the toolstack's "
+            "release either (it is not guessed from path names)", why);
+        free(why);
+    } else if (!n && !sv->nbad_ts)
+        add(c, NULL, MD_LINT_NOTE, NULL,
+            "no libxenctrl in the rootfs: there is no Xen toolstack (xl) to check");
+}
+
+const md_xen_version *md_xenver_lint(md_lint *l, const char *label, const md_tree *t,
+                                     const md_xenver_survey *sv, const md_xen_version *hv,
+                                     size_t nhv, bool image)
+{
+    chk c = { l, label, t, sv, hv, nhv, image, md_tree_resolve_file(t, DEBIAN_WRAPPER) != NULL,
+              false };
+    c.several = c.wrapper && !image;
+    bool any;
+    const md_xen_version *used = check_programs(&c, &any);
+    /* where programs decide, a libxenctrl none of them loads never runs:
+     * lint leaves it be, an image carries no such file */
+    if (!any || image)
+        check_files(&c, used);
+    return used ? used : sv->nts ? &sv->ts[0] : NULL;
+}
+
+int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err)
+{
+    if (!hv->found || !ts->found || same(ts, hv->major, hv->minor))
+        return 0;
+    return md_err_set(err, "the toolstack is Xen %u.%u but the hypervisor %s%s%s%s is Xen %u.%u: "
+                           WHY_MISMATCH, ts->major, ts->minor, hv->path, FROM(hv->origin),
+                      hv->major, hv->minor);
+}
+
+int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
 {
     memset(hv, 0, sizeof *hv);
     memset(ts, 0, sizeof *ts);
@@ -415,94 +732,25 @@ static int scan(const md_tree *t, bool compare, md_xen_version *hv, md_xen_versi
     md_xenver_survey_tree(t, &s);
     int rc = 0;
     if (s.nbad_hv)
-        rc = unreadable(&s.bad_hv[0], err);
-    else if (s.nbad_ts)
-        rc = unreadable(&s.bad_ts[0], err);
-    for (size_t i = 1; rc == 0 && i < s.nhv; i++)
-        if (s.hv[i].major != s.hv[0].major || s.hv[i].minor != s.hv[0].minor)
-            rc = md_err_set(err, "two Xen hypervisor releases in the image: %u.%u (%s from %s) "
-                                 "and %u.%u (%s from %s)", s.hv[0].major, s.hv[0].minor,
-                            s.hv[0].path, s.hv[0].origin, s.hv[i].major, s.hv[i].minor,
-                            s.hv[i].path, s.hv[i].origin);
-    /* The programs decide when there are any (md_xenver_prog): each against
-     * the hypervisor first, the message that names the mismatching program
-     * and package being the useful one. */
-    const md_xenver_prog *ts_prog = NULL;
-    for (size_t i = 0; rc == 0 && i < s.nprogs; i++) {
-        const md_xenver_prog *p = &s.progs[i];
-        /* only a missing libxenctrl is trap 2's to name: any other library
-         * a program lacks is the build's "would not start" check's (refs.h),
-         * made once Drop= and Copy= are applied */
-        char slashed[160];
-        snprintf(slashed, sizeof slashed, "/%s", p->missing);
-        if (compare && p->missing[0] && md_xenver_is_libxenctrl(slashed))
-            rc = md_err_set(err, "%s (from %s) needs %s%s%s, which is not in the image: the "
-                                 "dynamic loader does not start it", p->path, p->origin,
-                            p->missing, strcmp(p->missing_by, p->path) ? ", named by " : "",
-                            strcmp(p->missing_by, p->path) ? p->missing_by : "");
-        else if (p->ctrl.path[0] && !p->ctrl.found)
-            rc = unreadable(&p->ctrl, err);
-        else if (compare && s.nhv && md_xenver_compare(&s.hv[0], &p->ctrl, err) < 0) {
-            md_err_prefix(err, "%s (from %s) loads %s", p->path, p->origin, p->ctrl.path);
-            rc = -1;
-        } else if (p->ctrl.found && ts_prog && (p->ctrl.major != ts_prog->ctrl.major ||
-                                              p->ctrl.minor != ts_prog->ctrl.minor))
-            rc = md_err_set(err, "toolstack programs of two Xen releases in the image: %s loads "
-                                 "libxenctrl %u.%u (%s from %s) and %s loads %u.%u (%s from %s)",
-                            ts_prog->path, ts_prog->ctrl.major, ts_prog->ctrl.minor,
-                            ts_prog->ctrl.path, ts_prog->ctrl.origin, p->path, p->ctrl.major,
-                            p->ctrl.minor, p->ctrl.path, p->ctrl.origin);
-        if (p->ctrl.found && (!ts_prog || !strcmp(basename(p->path), "xenstored")))
-            ts_prog = p;
+        rc = md_err_set(err, "%s%s%s%s: %s", s.bad_hv[0].path, FROM(s.bad_hv[0].origin),
+                        s.bad_hv[0].source);
+    /* the first error of the one checker, its file named with its package
+     * (label "/": findings name the paths themselves) */
+    md_lint *l = md_lint_new();
+    const md_xen_version *used = md_xenver_lint(l, "/", t, &s, s.hv, s.nhv, true);
+    for (size_t i = 0; rc == 0 && i < md_lint_count(l); i++) {
+        if (md_lint_severity(l, i) != MD_LINT_ERROR)
+            continue;
+        const md_node *n = md_tree_lookup(t, md_lint_file(l, i));
+        const char *o = n ? md_node_origin(n) : NULL;
+        rc = md_err_set(err, "%s%s%s%s: [trap2] %s", md_lint_file(l, i), FROM(o),
+                        md_lint_message(l, i));
     }
-    for (size_t i = 0; !ts_prog && compare && rc == 0 && s.nhv && i < s.nts; i++)
-        rc = md_xenver_compare(&s.hv[0], &s.ts[i], err);
-    /* libxenctrl files of two releases: a mixed image, used or not */
-    const md_xen_version *used = ts_prog ? &ts_prog->ctrl : NULL,
-                         *stray = rc == 0 ? md_xenver_stray(&s, used) : NULL;
-    if (stray) {
-        if (!used)
-            used = &s.ts[0];
-        rc = md_err_set(err, "two libxenctrl releases in the image: %u.%u (%s from %s) and "
-                             "%u.%u (%s from %s)", used->major, used->minor, used->path,
-                        used->origin, stray->major, stray->minor, stray->path, stray->origin);
-    }
-    if (rc == 0 && compare && s.userland[0] && !ts_prog)
-        rc = md_err_set(err, "%s (from %s) is Xen userland, but the image has no libxenctrl "
-                             "to read its release from: trap 2 cannot be checked (the toolstack "
-                             "would not run without it either)", s.userland, s.userland_origin);
+    md_lint_free(l);
     if (s.nhv)
         *hv = s.hv[0];
-    if (ts_prog)
-        *ts = ts_prog->ctrl;
-    else if (s.nts)
-        *ts = s.ts[0];
+    if (used)
+        *ts = *used;
     md_xenver_survey_free(&s);
     return rc;
-}
-
-int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
-{
-    return scan(t, false, hv, ts, err);
-}
-
-int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err)
-{
-    if (!hv->found || !ts->found)
-        return 0;
-    if (hv->major == ts->major && hv->minor == ts->minor)
-        return 0;
-    return md_err_set(err,
-                      "toolstack/hypervisor mismatch: %s ships Xen %u.%u (%s, version %s) but "
-                      "libxenctrl %u.%u comes from %s (%s); libxenctrl only talks to the hypervisor "
-                      "of its own Xen release, xenstored would fail at start (design trap 2): "
-                      "take the Xen userland from the %u.%u release",
-                      hv->origin[0] ? hv->origin : "the image", hv->major, hv->minor, hv->path,
-                      hv->version, ts->major, ts->minor, ts->origin[0] ? ts->origin : "the image",
-                      ts->path, hv->major, hv->minor);
-}
-
-int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err)
-{
-    return scan(t, true, hv, ts, err);
 }

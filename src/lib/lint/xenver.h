@@ -73,8 +73,8 @@ typedef struct md_xenver_prog {
     char ctrl_needed[128]; /* the DT_NEEDED name: "libxenctrl.so.4.17" */
 } md_xenver_prog;
 
-/* What a tree shows of Xen, read from its binaries: the one reader behind
- * the build's refusal (md_xenver_check) and lint's trap 2 findings.
+/* What a tree shows of Xen, read from its binaries: what md_xenver_lint
+ * reads.
  * Arrays are malloc'd; free with md_xenver_survey_free. */
 typedef struct md_xenver_survey {
     md_xen_version *hv;     /* every hypervisor image in /boot (xen*.gz, plain xen-* ELF) */
@@ -108,28 +108,43 @@ bool md_xenver_is_libxenctrl(const char *path);
 
 /* A stray libxenctrl: one of another release than `used` (the one the
  * programs load; NULL or not found: the first file's, s->ts[0]) lying in
- * the tree beside it.  The one rule behind the build's refusal of a mixed
- * image and lint's where no program decides.  NULL: none; else a member
- * of s->ts. */
+ * the tree beside it (md_xenver_lint's mixed tree).  NULL: none; else a
+ * member of s->ts. */
 const md_xen_version *md_xenver_stray(const md_xenver_survey *s, const md_xen_version *used);
 
-/* Survey a tree for the build: the release of its hypervisor and of its
- * toolstack (absent ones have found == false).  The toolstack's release is
- * that of the libxenctrl its programs load (md_xenver_prog); only a tree
- * with no such program is read by its libxenctrl files.  Error: an
- * unreadable one (named with its package), or two of the same kind from
- * different releases (both named). */
-int md_xenver_scan(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
+struct md_lint;
 
-/* Same major.minor, or an error naming both versions, files and packages.
- * Passes when either is not found (nothing to compare). */
+/* Trap 2, the one checker of the build (md_xenver_check, the self-lint) and
+ * `mkdom0 lint` (md_lint_rootfs): findings (trap 2, the message ending in
+ * "; FIX", the fix also on its own) added to `l` for the tree `t` (`label`
+ * as md_lint_rootfs's), whose survey is `sv`, against each of the `nhv`
+ * hypervisors `hv` (all found) that may boot it.  Each program's libxenctrl
+ * against each hypervisor (a missing one, or two releases, an error); with
+ * no program, each libxenctrl file, and one of another release than the
+ * first is an error.  Debian's xen-utils-wrapper lets the toolstacks of
+ * several releases lie side by side (each hypervisor needs its
+ * /usr/lib/xen-X.Y/bin and each program there that release; the others are
+ * noted).  `image`: `t` is an image mkdom0 builds, which boots one
+ * hypervisor, its own: a second release is an error even beside the
+ * wrapper, so is a libxenctrl no program loads, and what cannot be read is
+ * an error, not a warning.  Returns the toolstack's release (in `sv`): the
+ * libxenctrl the programs load (one of the first hypervisor's release,
+ * else the first program's), else the first libxenctrl file; NULL: none. */
+const md_xen_version *md_xenver_lint(struct md_lint *l, const char *label, const md_tree *t,
+                                     const md_xenver_survey *sv, const md_xen_version *hv,
+                                     size_t nhv, bool image);
+
+/* Same major.minor, or the error trap 2 gives the toolstack `ts` (it is not
+ * named: the finding is on it), naming its release and the hypervisor's
+ * file, package and release.  Passes when either is not found. */
 int md_xenver_compare(const md_xen_version *hv, const md_xen_version *ts, md_err *err);
 
-/* md_xenver_scan, then the toolstack against the hypervisor: every program
- * whose libxenctrl is of another release, or that needs a libxenctrl the
- * tree lacks, is an error naming it (a tree without such programs: every
- * libxenctrl file, md_xenver_compare); also an error when the tree has Xen
- * userland but no libxenctrl to read. */
+/* The build's trap 2: surveys `t` (error: a hypervisor whose release
+ * cannot be read, named with its package), then md_xenver_lint's first
+ * error for an image against its hypervisors, as
+ * "PATH (from PACKAGE): [trap2] MESSAGE".  *hv and *ts are set either way
+ * (found false when absent): the first hypervisor and md_xenver_lint's
+ * release.  The build holds one hypervisor (it refuses a second). */
 int md_xenver_check(const md_tree *t, md_xen_version *hv, md_xen_version *ts, md_err *err);
 
 #endif

@@ -228,7 +228,7 @@ static char *lint_hint(const chk *c, int trap)
     if (!c->rootfs)
         return NULL;
     md_lint *l = md_lint_new();
-    md_lint_rootfs(l, "rootfs", c->rootfs, NULL, 0);
+    md_lint_rootfs(l, "rootfs", c->rootfs, NULL, 0, false);
     md_strv lines = { 0 };
     for (size_t i = 0; i < md_lint_count(l); i++)
         if (md_lint_severity(l, i) == MD_LINT_ERROR && (!trap || md_lint_trap(l, i) == trap))
