@@ -44,25 +44,6 @@ static int names(const md_bootcfg_entry *e, const char *n[3], md_err *err)
     return 0;
 }
 
-static int need_tool(const char *tool, const char *pkg, md_err *err)
-{
-    const char *path = getenv("PATH");
-    char *dirs = md_xstrdup(path && *path ? path : "/usr/bin:/bin");
-    /* Debian keeps sfdisk in /usr/sbin, outside a normal user's PATH. */
-    char *all = md_xasprintf("%s:/usr/sbin:/sbin", dirs);
-    free(dirs);
-    int found = 0;
-    for (char *save = NULL, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        char *p = md_xasprintf("%s/%s", d, tool);
-        found = access(p, X_OK) == 0;
-        free(p);
-        if (found)
-            break;
-    }
-    free(all);
-    return found ? 0 : md_err_set(err, "%s not found: install %s", tool, pkg);
-}
-
 /* Both media boot the same entry, written by the build's grub.cfg writer. */
 static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *err)
 {
@@ -167,7 +148,7 @@ static int grub_image(const char *format, const char *dir, const char *cwd, cons
 
 static int need_grub(bool pc, bool efi, md_err *err)
 {
-    if (need_tool("grub-mkimage", "grub-common", err) < 0)
+    if (md_run_find_tool("grub-mkimage", "grub-common", NULL, err) < 0)
         return -1;
     if (pc && access(GRUB_PC_DIR "/boot_hybrid.img", R_OK) < 0)
         return md_err_set(err, "%s missing: install grub-pc-bin (GRUB for BIOS)", GRUB_PC_DIR);
@@ -208,8 +189,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("xorriso", "xorriso", err) < 0 ||
-        need_tool("mformat", "mtools", err) < 0)
+    if (need_grub(true, true, err) < 0 || md_run_find_tool("xorriso", "xorriso", NULL, err) < 0 ||
+        md_run_find_tool("mformat", "mtools", NULL, err) < 0)
         return -1;
     struct epoch_env ee;
     epoch_env(&ee, f->epoch);
@@ -386,15 +367,21 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("sfdisk", "fdisk", err) < 0 ||
-        need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
+    char *sfdisk = NULL; /* Debian's is in /usr/sbin, which PATH may lack */
+    if (need_grub(true, true, err) < 0 || md_run_find_tool("sfdisk", "fdisk", &sfdisk, err) < 0 ||
+        md_run_find_tool("mformat", "mtools", NULL, err) < 0 ||
+        md_run_find_tool("mcopy", "mtools", NULL, err) < 0) {
+        free(sfdisk);
         return -1;
+    }
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     unsigned long long total = 0;
     for (int i = 0; i < 3; i++) {
         uint64_t size;
-        if (md_file_size(src[i], &size, err) < 0)
+        if (md_file_size(src[i], &size, err) < 0) {
+            free(sfdisk);
             return -1;
+        }
         total += size;
     }
     struct epoch_env ee;
@@ -456,10 +443,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     md_run_opts so = { .stdin_path = sfd, .timeout_s = 60, .cwd = absdir };
     md_run_result r;
-    const char *sf[] = { "sfdisk", "--no-reread", "--no-tell-kernel", "-q", rtmp, NULL };
-    /* sfdisk lives in /usr/sbin; try it there when PATH lacks it. */
-    if (access("/usr/sbin/sfdisk", X_OK) == 0)
-        sf[0] = "/usr/sbin/sfdisk";
+    const char *sf[] = { sfdisk, "--no-reread", "--no-tell-kernel", "-q", rtmp, NULL };
     if (md_run(sf, &so, &r, err) < 0)
         goto out;
     if (r.status != 0) {
@@ -488,6 +472,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     rc = 0;
 out:
     rc = finish(rc, tmp, out, "disk image", err);
+    free(sfdisk);
     free(efi);
     free(core);
     free(early);
@@ -779,7 +764,8 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("grub-mknetdir", "grub-common", err) < 0)
+    if (need_grub(true, true, err) < 0 ||
+        md_run_find_tool("grub-mknetdir", "grub-common", NULL, err) < 0)
         return -1;
     static const char *const syslinux[] = {
         PXELINUX_DIR "/pxelinux.0", SYSLINUX_BIOS_DIR "/ldlinux.c32",
@@ -905,7 +891,8 @@ out:
 int md_bootmedia_esp(const char *efi, const md_bootmedia_esp_file *beside, size_t nbeside,
                      const char *out, int64_t epoch, md_err *err)
 {
-    if (need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
+    if (md_run_find_tool("mformat", "mtools", NULL, err) < 0 ||
+        md_run_find_tool("mcopy", "mtools", NULL, err) < 0)
         return -1;
     uint64_t total;
     if (md_file_size(efi, &total, err) < 0)
