@@ -600,16 +600,11 @@ static int image_key(md_spec *s, const char *k, const char *v)
         return 1;
     }
     if (!strcmp(k, "Name")) {
-        if (*v && !valid_image_name(v)) {
-            /* the value itself may be what must not reach the terminal */
-            char shown[NAME_MAX_LEN + 8];
-            size_t i = 0;
-            for (const unsigned char *p = (const unsigned char *)v; *p && i < NAME_MAX_LEN; p++)
-                shown[i++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
-            shown[i] = '\0';
-            return fail(s, "Name=%s%s: not an image name (1 to 64 characters of A-Z a-z 0-9 . _ "
-                           "- +, starting with a letter or digit)", shown, v[i] ? "..." : "");
-        }
+        /* md_err_set shows the value's control characters as \xNN */
+        if (*v && !valid_image_name(v))
+            return fail(s, "Name=%.*s%s: not an image name (1 to 64 characters of A-Z a-z 0-9 . "
+                           "_ - +, starting with a letter or digit)", NAME_MAX_LEN, v,
+                        strlen(v) > NAME_MAX_LEN ? "..." : "");
         return set_str(&s->name, v), 1;
     }
     if (!strcmp(k, "Compression")) {
