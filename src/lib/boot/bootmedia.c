@@ -130,7 +130,8 @@ static int early_cfg(const char *path, const char *uuid, const char *dir, md_err
     return rc;
 }
 
-/* grub-mkimage FORMAT from DIR with the early config `cfg` and GRUB_MODS
+/* grub-mkimage FORMAT from DIR with the early config `cfg` (NULL: none,
+ * for El Torito's image, which reads the CD it booted from) and GRUB_MODS
  * plus `extra` (may be NULL): x86_64-efi needs efi_gop, or GRUB's
  * multiboot2 stops at "no suitable video mode found".  `cfg` and `out` are
  * names relative to `cwd` ("./x", never a leading '-'). */
@@ -139,6 +140,8 @@ static int grub_image(const char *format, const char *dir, const char *cwd, cons
 {
     const char *argv[] = { "grub-mkimage", "-O", format, "-d", dir, "-p", "/boot/grub",
                            "-c", cfg, "-o", out, GRUB_MODS, extra, NULL };
+    if (!cfg) /* the same words without "-c cfg" */
+        memmove(&argv[7], &argv[9], sizeof argv - 9 * sizeof *argv);
     md_run_opts o = { .timeout_s = 120, .cwd = cwd };
     int rc = md_run_ok_opts(argv, &o, err);
     if (rc < 0)
@@ -206,7 +209,6 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     char *stage = md_xasprintf("%s/iso-root", workdir);
     char *pcdir = md_xasprintf("%s/boot/grub/i386-pc", stage);
     char *cfgpath = md_xasprintf("%s/boot/grub/grub.cfg", stage);
-    char *eltorito = md_xasprintf("%s/eltorito.img", pcdir);
     char *early = md_xasprintf("%s/iso-early.cfg", workdir);
     char *efi = md_xasprintf("%s/iso-BOOTX64.EFI", workdir);
     char *efiimg = md_xasprintf("%s/efi.img", stage);
@@ -230,11 +232,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     /* BIOS: El Torito's no-emulation image reads the CD (or, booted through
      * the hybrid MBR, the stick) as its root, where /boot/grub is. */
-    const char *mk[] = { "grub-mkimage", "-O", "i386-pc-eltorito", "-d", GRUB_PC_DIR, "-p",
-                         "/boot/grub", "-o", "./iso-root/boot/grub/i386-pc/eltorito.img",
-                         GRUB_MODS, "biosdisk", NULL };
-    md_run_opts mko = { .timeout_s = 120, .cwd = abswork };
-    if (md_run_ok_opts(mk, &mko, err) < 0 ||
+    if (grub_image("i386-pc-eltorito", GRUB_PC_DIR, abswork, NULL, "biosdisk",
+                   "./iso-root/boot/grub/i386-pc/eltorito.img", err) < 0 ||
         grub_image("x86_64-efi", GRUB_EFI_DIR, abswork, "./iso-early.cfg", "efi_gop",
                    "./iso-BOOTX64.EFI", err) < 0)
         goto out;
@@ -273,7 +272,6 @@ out:
     free(stage);
     free(pcdir);
     free(cfgpath);
-    free(eltorito);
     free(early);
     free(efi);
     free(efiimg);
