@@ -1,7 +1,7 @@
 /* An Alpine APKINDEX text (packages/apkindex.h md_apkindex_parse, the
  * part of md_apkindex_load after the signature), then the version and atom
  * functions (packages/apkver.h) on every record, as a resolver uses them;
- * and the input's first line as a strict atom list, as a user writes one. */
+ * and the input's first line as a strict atom, as a user writes one. */
 #include "fuzz.h"
 #include "packages/apkindex.h"
 #include "packages/apkver.h"
@@ -36,10 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     char *line = fz_str(data, size);
     line[strcspn(line, "\n")] = '\0';
-    md_apkver_deps d;
+    md_apkver_dep d;
     md_err de = MD_ERR_INIT;
-    if (md_apkver_deps_parse(line, MD_APKVER_STRICT, &d, &de) == 0)
-        md_apkver_deps_free(&d);
+    if (md_apkver_dep_parse(line, MD_APKVER_STRICT, &d, &de) == 0)
+        free(md_apkver_dep_str(&d));
     free(line);
     return 0;
 }

@@ -405,6 +405,15 @@ static void parse_bad(const char *text, const char *needle)
     md_apkindex_free(x);
 }
 
+/* The index of `text`, which must parse (a failed CHECK and NULL if not). */
+static md_apkindex *parse_ok(const char *text)
+{
+    md_err e = MD_ERR_INIT;
+    md_apkindex *x = md_apkindex_parse("IDX", md_xstrdup(text), strlen(text), &e);
+    CHECK(x != NULL);
+    return x;
+}
+
 #define REC(extra) "C:Q18y9jy9MgtvQFXTntDQ3if2axAkk=\nP:a\nV:1.0-r0\nA:x86_64\nS:10\n" extra
 
 static void test_parse(void)
@@ -450,13 +459,7 @@ static void test_parse(void)
     parse_bad(REC("p:so:x.so.1=1.2/../x\n"), "IDX:6: provides 'so:x.so.1': bad version '1.2/../x'");
     parse_bad(REC("p:so:x.so.1=1.2\x1b[2J\n"), "IDX:6: provides 'so:x.so.1': bad version '1.2\\x1b[2J'");
     parse_bad(REC("p:cmd:x=1.0 so:y=Z\n"), "IDX:6: provides 'so:y': bad version 'Z'");
-    {
-        md_err pe = MD_ERR_INIT;
-        const char *ok = REC("p:pc:librtmp=v2.4 so:x.so.1=1.2\n");
-        md_apkindex *px = md_apkindex_parse("IDX", md_xstrdup(ok), strlen(ok), &pe);
-        CHECK(px != NULL);
-        md_apkindex_free(px);
-    }
+    md_apkindex_free(parse_ok(REC("p:pc:librtmp=v2.4 so:x.so.1=1.2\n")));
     /* trial 13 F8: one name and version twice (the first was taken) */
     parse_bad(REC("") "\nC:Q1hVbPXxcoVDbJkKP3ck3oKQbFGbc=\nP:z\nV:1\nA:x86_64\nS:1\n\n" REC(""),
               "IDX:1 and :13 both list a-1.0-r0 (the same checksums)");
@@ -480,10 +483,7 @@ static void test_parse(void)
               "IDX:1: record of a without an architecture (A:)");
     {
         /* "=~" is apk's "~" */
-        const char *fz = REC("D:foo=~1.0 bar~2\n");
-        md_err fe = MD_ERR_INIT;
-        md_apkindex *fx = md_apkindex_parse("IDX", md_xstrdup(fz), strlen(fz), &fe);
-        CHECK(fx != NULL);
+        md_apkindex *fx = parse_ok(REC("D:foo=~1.0 bar~2\n"));
         if (fx) {
             const md_apkindex_pkg *fp = md_apkindex_pkg_at(fx, 0);
             CHECK(fp->ndepends == 2 && fp->depends[0].op == (MD_APKVER_FUZZY | MD_APKVER_EQUAL) &&
@@ -496,6 +496,19 @@ static void test_parse(void)
         }
         md_apkindex_free(fx);
     }
+    {
+        /* the one reader of atom lists: blanks and tabs between atoms,
+         * trailing ones; a bad atom among good ones names the list */
+        md_apkindex *sx = parse_ok(REC("D:a  \tb>=1.0 \tc \np: \t\n"));
+        if (sx) {
+            const md_apkindex_pkg *sk = md_apkindex_pkg_at(sx, 0);
+            CHECK(sk->nprovides == 0);
+            CHECK(sk->ndepends == 3 && !strcmp(sk->depends[0].name, "a") &&
+                  !strcmp(sk->depends[1].version, "1.0") && !strcmp(sk->depends[2].name, "c"));
+        }
+        md_apkindex_free(sx);
+    }
+    parse_bad(REC("D:a b c=x d\n"), "IDX:6: depends (D): atom 'c=x': bad version 'x'");
     parse_bad(REC("k:99999999999\n"), "provider priority (k)");
     md_err_clear(&e);
     char nul[] = "P:a\0\n";

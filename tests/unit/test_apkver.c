@@ -104,48 +104,58 @@ static void test_rules(void)
     CHECK(!md_apkver_satisfies(NULL, MD_APKVER_GREATER, "1"));
 }
 
+/* One atom parsed in place in buf (which keeps what the dep points into). */
+static int atom(char buf[64], const char *text, md_apkver_strict strict, md_apkver_dep *d,
+                md_err *e)
+{
+    snprintf(buf, 64, "%s", text);
+    return md_apkver_dep_parse(buf, strict, d, e);
+}
+
+/* The atom reader; lists of atoms are the index parser's (test_apkindex). */
 static void test_atoms(void)
 {
-    md_apkver_deps d;
+    static const char *const list[] = {
+        "so:libc.musl-x86_64.so.1", "busybox>=1.35", "!xen<4", "cmd:sh", "pc:zlib=1.2.13",
+        "linux-lts~6.1", "xen@v318=4.17.0-r0", "musl><Q18y9jy9MgtvQFXTntDQ3if2axAkk=",
+    };
+    char buf[8][64];
+    md_apkver_dep v[8];
     md_err e = MD_ERR_INIT;
-    CHECK(md_apkver_deps_parse("so:libc.musl-x86_64.so.1  busybox>=1.35 !xen<4 cmd:sh "
-                               "pc:zlib=1.2.13 linux-lts~6.1 xen@v318=4.17.0-r0 "
-                               "musl><Q18y9jy9MgtvQFXTntDQ3if2axAkk=",
-                               MD_APKVER_STRICT, &d, &e) == 0);
+    for (size_t i = 0; i < 8; i++)
+        CHECK(atom(buf[i], list[i], MD_APKVER_STRICT, &v[i], &e) == 0);
     CHECK(!e.set);
-    CHECK(d.n == 8);
-    if (d.n == 8) {
-        CHECK_STR(d.v[0].name, "so:libc.musl-x86_64.so.1");
-        CHECK(d.v[0].op == MD_APKVER_ANY && !d.v[0].version && !d.v[0].conflict);
-        CHECK_STR(d.v[1].name, "busybox");
-        CHECK(d.v[1].op == (MD_APKVER_GREATER | MD_APKVER_EQUAL));
-        CHECK_STR(d.v[1].version, "1.35");
-        CHECK(md_apkver_dep_match(&d.v[1], "1.36.1-r0", NULL));
-        CHECK(!md_apkver_dep_match(&d.v[1], "1.34", NULL));
-        CHECK(!md_apkver_dep_match(&d.v[1], NULL, NULL)); /* provided without a version */
-        CHECK(d.v[2].conflict && d.v[2].op == MD_APKVER_LESS);
-        CHECK_STR(d.v[2].name, "xen");
-        CHECK(md_apkver_dep_match(&d.v[2], "3.9", NULL)); /* the conflict applies */
-        CHECK_STR(d.v[3].name, "cmd:sh");
-        CHECK(md_apkver_dep_match(&d.v[3], NULL, NULL));
-        CHECK(d.v[4].op == MD_APKVER_EQUAL);
-        CHECK(d.v[5].op == (MD_APKVER_FUZZY | MD_APKVER_EQUAL));
-        CHECK(md_apkver_dep_match(&d.v[5], "6.1.55-r0", NULL));
-        CHECK(!md_apkver_dep_match(&d.v[5], "6.10", NULL));
-        CHECK_STR(d.v[6].name, "xen");
-        CHECK_STR(d.v[6].tag, "v318");
-        CHECK_STR(d.v[6].version, "4.17.0-r0");
-        CHECK(d.v[7].op == MD_APKVER_CHECKSUM);
-        CHECK(md_apkver_dep_match(&d.v[7], "1", "Q18y9jy9MgtvQFXTntDQ3if2axAkk="));
-        CHECK(!md_apkver_dep_match(&d.v[7], "1", "Q1JOnfb9sWQvgriUz9xcVmahZe370="));
-        char *s = md_apkver_dep_str(&d.v[6]);
+    if (!e.set) {
+        CHECK_STR(v[0].name, "so:libc.musl-x86_64.so.1");
+        CHECK(v[0].op == MD_APKVER_ANY && !v[0].version && !v[0].conflict);
+        CHECK_STR(v[1].name, "busybox");
+        CHECK(v[1].op == (MD_APKVER_GREATER | MD_APKVER_EQUAL));
+        CHECK_STR(v[1].version, "1.35");
+        CHECK(md_apkver_dep_match(&v[1], "1.36.1-r0", NULL));
+        CHECK(!md_apkver_dep_match(&v[1], "1.34", NULL));
+        CHECK(!md_apkver_dep_match(&v[1], NULL, NULL)); /* provided without a version */
+        CHECK(v[2].conflict && v[2].op == MD_APKVER_LESS);
+        CHECK_STR(v[2].name, "xen");
+        CHECK(md_apkver_dep_match(&v[2], "3.9", NULL)); /* the conflict applies */
+        CHECK_STR(v[3].name, "cmd:sh");
+        CHECK(md_apkver_dep_match(&v[3], NULL, NULL));
+        CHECK(v[4].op == MD_APKVER_EQUAL);
+        CHECK(v[5].op == (MD_APKVER_FUZZY | MD_APKVER_EQUAL));
+        CHECK(md_apkver_dep_match(&v[5], "6.1.55-r0", NULL));
+        CHECK(!md_apkver_dep_match(&v[5], "6.10", NULL));
+        CHECK_STR(v[6].name, "xen");
+        CHECK_STR(v[6].tag, "v318");
+        CHECK_STR(v[6].version, "4.17.0-r0");
+        CHECK(v[7].op == MD_APKVER_CHECKSUM);
+        CHECK(md_apkver_dep_match(&v[7], "1", "Q18y9jy9MgtvQFXTntDQ3if2axAkk="));
+        CHECK(!md_apkver_dep_match(&v[7], "1", "Q1JOnfb9sWQvgriUz9xcVmahZe370="));
+        char *s = md_apkver_dep_str(&v[6]);
         CHECK_STR(s, "xen@v318=4.17.0-r0");
         free(s);
-        s = md_apkver_dep_str(&d.v[2]);
+        s = md_apkver_dep_str(&v[2]);
         CHECK_STR(s, "!xen<4");
         free(s);
     }
-    md_apkver_deps_free(&d);
 
     static const struct { const char *text, *needle; } bad[] = {
         { "foo>=", "no version after '>='" },
@@ -158,27 +168,26 @@ static void test_atoms(void)
         { "foo@=1", "empty repository tag" },
         { "foo><Q1short", "bad version" },
     };
+    md_apkver_dep d;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         md_err e2 = MD_ERR_INIT;
-        CHECK(md_apkver_deps_parse(bad[i].text, MD_APKVER_STRICT, &d, &e2) < 0);
+        CHECK(atom(buf[0], bad[i].text, MD_APKVER_STRICT, &d, &e2) < 0);
         CHECK_ERR(&e2, bad[i].needle);
-        CHECK(d.n == 0 && !d.v);
+        CHECK_STR(buf[0], bad[i].text); /* an error leaves the atom as it was */
     }
     /* versions as Alpine's indexes write them: kept, and still ordered */
     md_err e3 = MD_ERR_INIT;
-    CHECK(md_apkver_deps_parse("pc:jemalloc=5.3.0_ aspell-ru=0.99f7-r0", MD_APKVER_AS_WRITTEN,
-                               &d, &e3) == 0);
-    CHECK(d.n == 2 && !strcmp(d.v[0].version, "5.3.0_"));
+    CHECK(atom(buf[0], "pc:jemalloc=5.3.0_", MD_APKVER_AS_WRITTEN, &v[0], &e3) == 0);
+    CHECK(atom(buf[1], "aspell-ru=0.99f7-r0", MD_APKVER_AS_WRITTEN, &v[1], &e3) == 0);
+    CHECK(!e3.set && !strcmp(v[0].version, "5.3.0_"));
     CHECK(md_apkver_cmp("0.99f7-r0", "0.99f-r0") < 0);
-    md_apkver_deps_free(&d);
-    CHECK(md_apkver_deps_parse("a=5.3.0_", MD_APKVER_STRICT, &d, &e3) < 0);
+    CHECK(atom(buf[0], "a=5.3.0_", MD_APKVER_STRICT, &d, &e3) < 0);
     CHECK_ERR(&e3, "bad version '5.3.0_'");
     md_err_clear(&e3);
-    CHECK(md_apkver_deps_parse("a=", MD_APKVER_AS_WRITTEN, &d, &e3) < 0);
+    CHECK(atom(buf[0], "a=", MD_APKVER_AS_WRITTEN, &d, &e3) < 0);
     md_err_clear(&e3);
-    CHECK(md_apkver_deps_parse("cmd:kdevelop!=23.04.3-r0", MD_APKVER_AS_WRITTEN, &d, &e3) == 0);
-    CHECK(d.n == 1 && !strcmp(d.v[0].name, "cmd:kdevelop!") && !d.v[0].conflict);
-    md_apkver_deps_free(&d);
+    CHECK(atom(buf[0], "cmd:kdevelop!=23.04.3-r0", MD_APKVER_AS_WRITTEN, &d, &e3) == 0);
+    CHECK(!strcmp(d.name, "cmd:kdevelop!") && !d.conflict);
 }
 
 int main(void)

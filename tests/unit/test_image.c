@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 static char tmpdir[] = "/tmp/test_image.XXXXXX";
 
@@ -481,6 +482,16 @@ static void test_failure_keeps_old(void)
     CHECK_ERR(&e, "bzip2");
     md_err_clear(&e);
     CHECK(md_codec_from_name("zstd", &c, &e) == 0 && c == MD_CODEC_ZSTD);
+    CHECK(md_codec_from_name("gz", &c, &e) < 0); /* the spec's names only */
+    md_err_clear(&e);
+    /* the table's highest zstd level is the library's */
+    CHECK(md_codec_max_level(MD_CODEC_ZSTD) == ZSTD_maxCLevel());
+    char *lv = md_xasprintf("%s/lv.cpio.xz", tmpdir);
+    CHECK(md_image_write(t, lv, MD_CODEC_XZ, 10, 0, NULL, &e) < 0);
+    CHECK_ERR(&e, "xz level 10 out of range 1..9");
+    CHECK(access(lv, F_OK) < 0);
+    md_err_clear(&e);
+    free(lv);
     /* A compressor that fails: its own words are in the error, not on our
      * stderr (the library never prints), and the old image stays.  Real
      * xz, refused the memory its level needs (XZ_DEFAULTS, xz(1)). */

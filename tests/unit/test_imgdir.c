@@ -613,8 +613,11 @@ static void test_dirs_and_client_key(const char *tmp)
     unsetenv("XDG_STATE_HOME");
     unsetenv("XDG_CACHE_HOME");
     unsetenv("MKDOM0_CACHE");
-    char *p = md_state_dir();
-    CHECK_STR(p, "/home/u/.local/state/mkdom0");
+    char *p = md_imgdir_keys_dir(NULL);
+    CHECK_STR(p, "/home/u/.local/state/mkdom0/keys");
+    free(p);
+    p = md_imgdir_keys_dir("/given/keys"); /* --keys or KeysDir */
+    CHECK_STR(p, "/given/keys");
     free(p);
     p = md_cache_dir();
     CHECK_STR(p, "/home/u/.cache/mkdom0");
@@ -625,8 +628,8 @@ static void test_dirs_and_client_key(const char *tmp)
     p = md_cache_dir();
     CHECK_STR(p, "/home/u/.cache/mkdom0");
     free(p);
-    p = md_state_dir();
-    CHECK_STR(p, "/home/u/.local/state/mkdom0");
+    p = md_imgdir_keys_dir(NULL);
+    CHECK_STR(p, "/home/u/.local/state/mkdom0/keys");
     free(p);
     setenv("XDG_CACHE_HOME", "/c", 1);
     p = md_cache_dir();
@@ -647,7 +650,7 @@ static void test_dirs_and_client_key(const char *tmp)
     /* No HOME: the same fallback for every directory. */
     setenv("HOME", "", 1);
     CHECK_STR(md_home_dir(), "/tmp");
-    p = md_keys_dir();
+    p = md_imgdir_keys_dir(NULL);
     CHECK_STR(p, "/tmp/.local/state/mkdom0/keys");
     free(p);
     p = md_cache_dir();
@@ -656,7 +659,7 @@ static void test_dirs_and_client_key(const char *tmp)
     unsetenv("HOME");
     CHECK_STR(md_home_dir(), "/tmp");
     setenv("XDG_STATE_HOME", "/st", 1);
-    p = md_keys_dir();
+    p = md_imgdir_keys_dir(NULL);
     CHECK_STR(p, "/st/mkdom0/keys");
     free(p);
 

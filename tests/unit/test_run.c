@@ -2,6 +2,7 @@
  * and sleep as the programs. */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -322,6 +323,47 @@ static void test_runner_killed(void)
         kill(sleeper, SIGKILL);
 }
 
+/* A tool is found in PATH (a relative entry too, as an absolute path for a
+ * run with .cwd), then in /usr/sbin and /sbin; a file that is not
+ * executable is no tool; a missing one names the package. */
+static void test_find_tool(void)
+{
+    char *bin = tpath("bin"), *tool = tpath("bin/md-tool"), *plain = tpath("bin/md-plain");
+    char *old = md_xstrdup(getenv("PATH") ? getenv("PATH") : "");
+    md_err e = MD_ERR_INIT;
+    CHECK(mkdir(bin, 0755) == 0);
+    CHECK(md_write_atomic(tool, "#!/bin/sh\n", 10, 0755, &e) == 0);
+    CHECK(md_write_atomic(plain, "#!/bin/sh\n", 10, 0644, &e) == 0);
+    setenv("PATH", bin, 1);
+    char *p = NULL;
+    CHECK(md_run_find_tool("md-tool", "pkg", &p, &e) == 0);
+    CHECK_STR(p, tool);
+    free(p);
+    CHECK(md_run_find_tool("md-tool", "pkg", NULL, &e) == 0);
+    p = NULL;
+    CHECK(md_run_find_tool("md-plain", "plainpkg", &p, &e) < 0 && !p);
+    CHECK_ERR(&e, "md-plain not found: install plainpkg");
+    md_err_clear(&e);
+    /* Debian's /usr/sbin/nologin (package login), outside this PATH */
+    bool nologin = access("/usr/sbin/nologin", X_OK) == 0;
+    CHECK((md_run_find_tool("nologin", "login", &p, &e) == 0) == nologin);
+    if (nologin)
+        CHECK_STR(p, "/usr/sbin/nologin");
+    free(p);
+    md_err_clear(&e);
+    char *cwd = getcwd(NULL, 0);
+    CHECK(chdir(tmpdir) == 0);
+    setenv("PATH", "bin", 1);
+    p = NULL;
+    CHECK(md_run_find_tool("md-tool", "pkg", &p, &e) == 0);
+    CHECK_STR(p, tool);
+    free(p);
+    CHECK(chdir(cwd) == 0);
+    setenv("PATH", old, 1);
+    unlink(tool), unlink(plain), rmdir(bin);
+    free(cwd), free(old), free(bin), free(tool), free(plain);
+}
+
 int main(void)
 {
     /* As in a background job of a non-interactive shell: the programs run
@@ -337,6 +379,7 @@ int main(void)
     test_files_and_fds();
     test_timeout_kill();
     test_runner_killed();
+    test_find_tool();
     rmdir(tmpdir);
     return t_done("test_run");
 }

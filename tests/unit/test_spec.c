@@ -1140,9 +1140,12 @@ int main(void)
         CHECK(!strchr(err.msg, '\033'));
         free(text);
     }
+    CHECK(parse(MIN "[Image]\nName=a\033[2Jb\n", &err) == NULL);
+    CHECK_ERR(&err, "test.ini:10: Name=a\\x1b[2Jb: not an image name"); /* md_err_set's escape */
     char *long_img = md_xasprintf(MIN "[Image]\nName=a%0*d\n", 64, 0);
     CHECK(parse(long_img, &err) == NULL);
     CHECK_ERR(&err, "not an image name");
+    CHECK_ERR(&err, "Name=a000000000000000000000000000000000000000000000000000000000000000...: ");
     free(long_img);
     s = parse(MIN "[Image]\nName=dom0-4.17_test+1.x\n", &err);
     CHECK(s && !strcmp(md_spec_name(s), "dom0-4.17_test+1.x"));

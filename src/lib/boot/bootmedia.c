@@ -44,25 +44,6 @@ static int names(const md_bootcfg_entry *e, const char *n[3], md_err *err)
     return 0;
 }
 
-static int need_tool(const char *tool, const char *pkg, md_err *err)
-{
-    const char *path = getenv("PATH");
-    char *dirs = md_xstrdup(path && *path ? path : "/usr/bin:/bin");
-    /* Debian keeps sfdisk in /usr/sbin, outside a normal user's PATH. */
-    char *all = md_xasprintf("%s:/usr/sbin:/sbin", dirs);
-    free(dirs);
-    int found = 0;
-    for (char *save = NULL, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        char *p = md_xasprintf("%s/%s", d, tool);
-        found = access(p, X_OK) == 0;
-        free(p);
-        if (found)
-            break;
-    }
-    free(all);
-    return found ? 0 : md_err_set(err, "%s not found: install %s", tool, pkg);
-}
-
 /* Both media boot the same entry, written by the build's grub.cfg writer. */
 static int write_grub_cfg(const md_bootcfg_entry *e, const char *path, md_err *err)
 {
@@ -149,7 +130,8 @@ static int early_cfg(const char *path, const char *uuid, const char *dir, md_err
     return rc;
 }
 
-/* grub-mkimage FORMAT from DIR with the early config `cfg` and GRUB_MODS
+/* grub-mkimage FORMAT from DIR with the early config `cfg` (NULL: none,
+ * for El Torito's image, which reads the CD it booted from) and GRUB_MODS
  * plus `extra` (may be NULL): x86_64-efi needs efi_gop, or GRUB's
  * multiboot2 stops at "no suitable video mode found".  `cfg` and `out` are
  * names relative to `cwd` ("./x", never a leading '-'). */
@@ -158,6 +140,8 @@ static int grub_image(const char *format, const char *dir, const char *cwd, cons
 {
     const char *argv[] = { "grub-mkimage", "-O", format, "-d", dir, "-p", "/boot/grub",
                            "-c", cfg, "-o", out, GRUB_MODS, extra, NULL };
+    if (!cfg) /* the same words without "-c cfg" */
+        memmove(&argv[7], &argv[9], sizeof argv - 9 * sizeof *argv);
     md_run_opts o = { .timeout_s = 120, .cwd = cwd };
     int rc = md_run_ok_opts(argv, &o, err);
     if (rc < 0)
@@ -167,7 +151,7 @@ static int grub_image(const char *format, const char *dir, const char *cwd, cons
 
 static int need_grub(bool pc, bool efi, md_err *err)
 {
-    if (need_tool("grub-mkimage", "grub-common", err) < 0)
+    if (md_run_find_tool("grub-mkimage", "grub-common", NULL, err) < 0)
         return -1;
     if (pc && access(GRUB_PC_DIR "/boot_hybrid.img", R_OK) < 0)
         return md_err_set(err, "%s missing: install grub-pc-bin (GRUB for BIOS)", GRUB_PC_DIR);
@@ -208,8 +192,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("xorriso", "xorriso", err) < 0 ||
-        need_tool("mformat", "mtools", err) < 0)
+    if (need_grub(true, true, err) < 0 || md_run_find_tool("xorriso", "xorriso", NULL, err) < 0 ||
+        md_run_find_tool("mformat", "mtools", NULL, err) < 0)
         return -1;
     struct epoch_env ee;
     epoch_env(&ee, f->epoch);
@@ -225,7 +209,6 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     char *stage = md_xasprintf("%s/iso-root", workdir);
     char *pcdir = md_xasprintf("%s/boot/grub/i386-pc", stage);
     char *cfgpath = md_xasprintf("%s/boot/grub/grub.cfg", stage);
-    char *eltorito = md_xasprintf("%s/eltorito.img", pcdir);
     char *early = md_xasprintf("%s/iso-early.cfg", workdir);
     char *efi = md_xasprintf("%s/iso-BOOTX64.EFI", workdir);
     char *efiimg = md_xasprintf("%s/efi.img", stage);
@@ -249,11 +232,8 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     /* BIOS: El Torito's no-emulation image reads the CD (or, booted through
      * the hybrid MBR, the stick) as its root, where /boot/grub is. */
-    const char *mk[] = { "grub-mkimage", "-O", "i386-pc-eltorito", "-d", GRUB_PC_DIR, "-p",
-                         "/boot/grub", "-o", "./iso-root/boot/grub/i386-pc/eltorito.img",
-                         GRUB_MODS, "biosdisk", NULL };
-    md_run_opts mko = { .timeout_s = 120, .cwd = abswork };
-    if (md_run_ok_opts(mk, &mko, err) < 0 ||
+    if (grub_image("i386-pc-eltorito", GRUB_PC_DIR, abswork, NULL, "biosdisk",
+                   "./iso-root/boot/grub/i386-pc/eltorito.img", err) < 0 ||
         grub_image("x86_64-efi", GRUB_EFI_DIR, abswork, "./iso-early.cfg", "efi_gop",
                    "./iso-BOOTX64.EFI", err) < 0)
         goto out;
@@ -292,7 +272,6 @@ out:
     free(stage);
     free(pcdir);
     free(cfgpath);
-    free(eltorito);
     free(early);
     free(efi);
     free(efiimg);
@@ -386,15 +365,21 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("sfdisk", "fdisk", err) < 0 ||
-        need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
+    char *sfdisk = NULL; /* Debian's is in /usr/sbin, which PATH may lack */
+    if (need_grub(true, true, err) < 0 || md_run_find_tool("sfdisk", "fdisk", &sfdisk, err) < 0 ||
+        md_run_find_tool("mformat", "mtools", NULL, err) < 0 ||
+        md_run_find_tool("mcopy", "mtools", NULL, err) < 0) {
+        free(sfdisk);
         return -1;
+    }
     const char *src[3] = { f->xen, f->kernel, f->rootfs };
     unsigned long long total = 0;
     for (int i = 0; i < 3; i++) {
         uint64_t size;
-        if (md_file_size(src[i], &size, err) < 0)
+        if (md_file_size(src[i], &size, err) < 0) {
+            free(sfdisk);
             return -1;
+        }
         total += size;
     }
     struct epoch_env ee;
@@ -456,10 +441,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
         goto out;
     md_run_opts so = { .stdin_path = sfd, .timeout_s = 60, .cwd = absdir };
     md_run_result r;
-    const char *sf[] = { "sfdisk", "--no-reread", "--no-tell-kernel", "-q", rtmp, NULL };
-    /* sfdisk lives in /usr/sbin; try it there when PATH lacks it. */
-    if (access("/usr/sbin/sfdisk", X_OK) == 0)
-        sf[0] = "/usr/sbin/sfdisk";
+    const char *sf[] = { sfdisk, "--no-reread", "--no-tell-kernel", "-q", rtmp, NULL };
     if (md_run(sf, &so, &r, err) < 0)
         goto out;
     if (r.status != 0) {
@@ -488,6 +470,7 @@ int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     rc = 0;
 out:
     rc = finish(rc, tmp, out, "disk image", err);
+    free(sfdisk);
     free(efi);
     free(core);
     free(early);
@@ -779,7 +762,8 @@ int md_bootmedia_netboot(const md_bootcfg_entry *e, const md_bootmedia_files *f,
     const char *n[3];
     if (names(e, n, err) < 0)
         return -1;
-    if (need_grub(true, true, err) < 0 || need_tool("grub-mknetdir", "grub-common", err) < 0)
+    if (need_grub(true, true, err) < 0 ||
+        md_run_find_tool("grub-mknetdir", "grub-common", NULL, err) < 0)
         return -1;
     static const char *const syslinux[] = {
         PXELINUX_DIR "/pxelinux.0", SYSLINUX_BIOS_DIR "/ldlinux.c32",
@@ -905,7 +889,8 @@ out:
 int md_bootmedia_esp(const char *efi, const md_bootmedia_esp_file *beside, size_t nbeside,
                      const char *out, int64_t epoch, md_err *err)
 {
-    if (need_tool("mformat", "mtools", err) < 0 || need_tool("mcopy", "mtools", err) < 0)
+    if (md_run_find_tool("mformat", "mtools", NULL, err) < 0 ||
+        md_run_find_tool("mcopy", "mtools", NULL, err) < 0)
         return -1;
     uint64_t total;
     if (md_file_size(efi, &total, err) < 0)

@@ -1331,20 +1331,11 @@ static int step_publish(struct build *b)
     return md_imgdir_publish(b->stage, b->err);
 }
 
-/* --keys-dir, else the spec's KeysDir, else the user's default. */
-static char *keys_dir(const md_spec *spec, const char *override)
-{
-    if (override)
-        return md_xstrdup(override);
-    if (md_spec_keys_dir(spec))
-        return md_xstrdup(md_spec_keys_dir(spec));
-    return md_keys_dir();
-}
-
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
 {
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
-    b.keys_dir = keys_dir(spec, o->keys_dir);
+    /* --keys, else the spec's KeysDir, else the user's default */
+    b.keys_dir = md_imgdir_keys_dir(o->keys_dir ? o->keys_dir : md_spec_keys_dir(spec));
     int r = -1;
     /* a download under way stops too, not only the next step (trial 9f
      * case 3: one that never ended kept the build from ever stopping) */

@@ -28,7 +28,7 @@
 typedef struct md_build_opts {
     const char *outdir;     /* required */
     const char *cache_dir;  /* NULL: md_cache_dir() */
-    const char *keys_dir;   /* NULL: the spec's KeysDir, else md_keys_dir() */
+    const char *keys_dir;   /* NULL: the spec's KeysDir, else md_imgdir_keys_dir() */
     const char *data_dir;   /* overlay + applet list; required */
     const char *dom0_dir;   /* the static dom0 helpers; required */
     /* Progress, notes, the self-lint's findings and the summary (sizes,

@@ -36,21 +36,6 @@ char *md_cache_path(const char *cache_dir, const char *sub)
     return d;
 }
 
-char *md_state_dir(void)
-{
-    const char *e = getenv("XDG_STATE_HOME");
-    if (e && *e == '/') /* as XDG_CACHE_HOME */
-        return md_xasprintf("%s/mkdom0", e);
-    return md_xasprintf("%s/.local/state/mkdom0", md_home_dir());
-}
-
-char *md_keys_dir(void)
-{
-    char *state = md_state_dir(), *keys = md_xasprintf("%s/keys", state);
-    free(state);
-    return keys;
-}
-
 int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err)
 {
     char *cd = md_cache_path(cache_dir, NULL);

@@ -1,7 +1,9 @@
-/* dirs — the user's directories that mkdom0 keeps state in.  Prefix md_.
+/* dirs — the user's home and the download cache.  Prefix md_.
  *
  * One rule for the home directory: $HOME when set and not empty, else /tmp
- * (a build run from a service with no HOME still has somewhere to cache). */
+ * (a build run from a service with no HOME still has somewhere to cache).
+ * The ssh keys directory, which images are built with, is the image
+ * directory module's (image/imgdir.h md_imgdir_keys_dir). */
 #ifndef MD_CORE_DIRS_H
 #define MD_CORE_DIRS_H
 
@@ -33,14 +35,5 @@ char *md_cache_path(const char *cache_dir, const char *sub);
  * (md_file_system_dir: /etc, your home) is refused.  Error names the
  * directory, its owner or who may write it, and what to do. */
 int md_cache_prepare(const char *cache_dir, const char *sub, md_err *err);
-
-/* XDG state directory for mkdom0 ($XDG_STATE_HOME/mkdom0,
- * ~/.local/state/mkdom0): what must survive between runs and is not a
- * cache, such as ssh keys.  Caller frees. */
-char *md_state_dir(void);
-
-/* The default ssh keys directory of builds and boot checks:
- * md_state_dir()/keys.  Caller frees. */
-char *md_keys_dir(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/file.h"
 #include "core/mem.h"
 
 extern char **environ;
@@ -428,6 +429,28 @@ void md_run_result_free(md_run_result *res)
     free(res->err);
     res->out = res->err = NULL;
     res->len = 0;
+}
+
+int md_run_find_tool(const char *tool, const char *pkg, char **path, md_err *err)
+{
+    const char *env = getenv("PATH");
+    char *all = md_xasprintf("%s:/usr/sbin:/sbin", env && *env ? env : "/usr/bin:/bin");
+    char *found = NULL;
+    for (char *save = NULL, *d = strtok_r(all, ":", &save); d && !found;
+         d = strtok_r(NULL, ":", &save)) {
+        char *p = md_xasprintf("%s/%s", d, tool);
+        if (access(p, X_OK) == 0)
+            found = md_path_abs(p);
+        free(p);
+    }
+    free(all);
+    if (!found)
+        return md_err_set(err, "%s not found: install %s", tool, pkg);
+    if (path)
+        *path = found;
+    else
+        free(found);
+    return 0;
 }
 
 const char *md_run_tail(const char *s, size_t max)

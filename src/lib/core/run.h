@@ -76,6 +76,14 @@ int md_run_ok(const char *const *argv, double timeout_s, md_err *err);
 /* md_run_ok with all of md_run_opts (its timeout_s, env, cwd, stdin_path). */
 int md_run_ok_opts(const char *const *argv, const md_run_opts *o, md_err *err);
 
+/* Find the program `tool` before running it: the first executable
+ * DIR/tool of $PATH (unset or empty: /usr/bin:/bin), then of /usr/sbin and
+ * /sbin, where Debian keeps sfdisk and mkfs.ext4, outside a normal user's
+ * PATH.  0 with *path (the caller frees it; an absolute path, as a tool run
+ * with md_run_opts.cwd needs) or -1 with "TOOL not found: install PKG".
+ * path may be NULL: only the check. */
+int md_run_find_tool(const char *tool, const char *pkg, char **path, md_err *err);
+
 /* The last `max` bytes of s, starting at a line boundary (for messages). */
 const char *md_run_tail(const char *s, size_t max);
 

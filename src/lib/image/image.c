@@ -27,15 +27,18 @@
 
 /* ---- codecs ---- */
 
+/* The one list of codecs: their names (spec's Compression=), file suffixes,
+ * default levels and the highest level each library or program takes:
+ * libdeflate's 1..12, ZSTD_maxCLevel() (22), xz's and lz4's -1..-9. */
 static const struct {
     const char *name, *suffix;
-    int level;
+    int level, max_level;
 } codecs[] = {
-    [MD_CODEC_NONE] = { "none", "", 0 },
-    [MD_CODEC_GZIP] = { "gzip", ".gz", 6 },
-    [MD_CODEC_ZSTD] = { "zstd", ".zst", 19 },
-    [MD_CODEC_XZ] = { "xz", ".xz", 6 },
-    [MD_CODEC_LZ4] = { "lz4", ".lz4", 9 },
+    [MD_CODEC_NONE] = { "none", "", 0, 0 },
+    [MD_CODEC_GZIP] = { "gzip", ".gz", 6, 12 },
+    [MD_CODEC_ZSTD] = { "zstd", ".zst", 19, 22 },
+    [MD_CODEC_XZ] = { "xz", ".xz", 6, 9 },
+    [MD_CODEC_LZ4] = { "lz4", ".lz4", 9, 9 },
 };
 
 int md_codec_from_name(const char *name, md_codec *codec, md_err *err)
@@ -46,15 +49,12 @@ int md_codec_from_name(const char *name, md_codec *codec, md_err *err)
             return 0;
         }
     }
-    if (strcmp(name, "gz") == 0) {
-        *codec = MD_CODEC_GZIP;
-        return 0;
-    }
     return md_err_set(err, "unknown compression \"%s\" (choose none, gzip, zstd, xz or lz4)", name);
 }
 
 const char *md_codec_name(md_codec c) { return codecs[c].name; }
 const char *md_codec_suffix(md_codec c) { return codecs[c].suffix; }
+int md_codec_max_level(md_codec c) { return codecs[c].max_level; }
 
 /* ---- the cpio byte source ---- */
 
@@ -414,8 +414,6 @@ static void *gz_worker(void *arg)
 
 static int write_gzip(struct cpio_src *s, struct sink *o, int level)
 {
-    if (level < 1 || level > 12)
-        return md_err_set(o->err, "gzip level %d out of range 1..12", level);
     int nth = thread_count();
     struct gz g = { .nslots = (size_t)nth * 2, .level = level };
     pthread_mutex_init(&g.mu, NULL);
@@ -502,8 +500,6 @@ int md_image_zstd_step(ZSTD_CCtx *z, const void *in, size_t n, bool last, int fd
 
 static int write_zstd(struct cpio_src *s, struct sink *o, int level)
 {
-    if (level < 1 || level > ZSTD_maxCLevel())
-        return md_err_set(o->err, "zstd level %d out of range 1..%d", level, ZSTD_maxCLevel());
     ZSTD_CCtx *c = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
@@ -549,8 +545,6 @@ static int write_program(struct cpio_src *s, struct sink *o, md_codec codec, int
     const char *xz[] = { "xz", "--format=xz", "--check=crc32", th, lv, "-c", NULL };
     const char *lz4[] = { "lz4", "-l", lv, "-c", NULL };
     const char *const *argv = codec == MD_CODEC_XZ ? xz : lz4;
-    if (level < 1 || level > 9)
-        return md_err_set(o->err, "%s level %d out of range 1..9", argv[0], level);
     /* A socket, not a pipe: send(MSG_NOSIGNAL) reports a dead compressor as
      * an error instead of killing us with SIGPIPE. */
     int sv[2];
@@ -670,13 +664,17 @@ int md_image_write(const md_tree *t, const char *path, md_codec codec, int level
     o.tmp = tmp;
     int rc = -1;
     if (o.fd >= 0) {
-        switch (codec) {
-        case MD_CODEC_GZIP: rc = write_gzip(&s, &o, level); break;
-        case MD_CODEC_ZSTD: rc = write_zstd(&s, &o, level); break;
-        case MD_CODEC_XZ:
-        case MD_CODEC_LZ4: rc = write_program(&s, &o, codec, level); break;
-        default: rc = write_none(&s, &o); break;
-        }
+        if (codec != MD_CODEC_NONE && level > codecs[codec].max_level)
+            rc = md_err_set(err, "%s level %d out of range 1..%d", codecs[codec].name, level,
+                            codecs[codec].max_level);
+        else if (codec == MD_CODEC_GZIP)
+            rc = write_gzip(&s, &o, level);
+        else if (codec == MD_CODEC_ZSTD)
+            rc = write_zstd(&s, &o, level);
+        else if (codec != MD_CODEC_NONE)
+            rc = write_program(&s, &o, codec, level); /* xz, lz4 */
+        else
+            rc = write_none(&s, &o);
         if (rc == 0) {
             rc = md_file_commit(o.fd, tmp, path, 0644, err);
         } else {

@@ -43,11 +43,15 @@ typedef enum md_codec {
     MD_CODEC_LZ4,
 } md_codec;
 
-/* "none", "gzip" (or "gz"), "zstd", "xz", "lz4".  Error lists the choices. */
+/* "none", "gzip", "zstd", "xz", "lz4" (spec's Compression=).  Error lists
+ * the choices; err may be NULL (the spec words its own). */
 int md_codec_from_name(const char *name, md_codec *codec, md_err *err);
 const char *md_codec_name(md_codec codec);
 /* Conventional file suffix: "", ".gz", ".zst", ".xz", ".lz4". */
 const char *md_codec_suffix(md_codec codec);
+/* Highest level md_image_write takes (levels start at 1): gzip 12, zstd 22,
+ * xz and lz4 9; none 0 (it has no levels). */
+int md_codec_max_level(md_codec codec);
 
 typedef struct md_image_stats {
     size_t entries;      /* cpio entries, trailer excluded */

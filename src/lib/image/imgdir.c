@@ -440,6 +440,16 @@ int md_imgdir_verify(md_imgdir *d, md_err *err)
     return rc;
 }
 
+char *md_imgdir_keys_dir(const char *given)
+{
+    if (given)
+        return md_xstrdup(given);
+    const char *e = getenv("XDG_STATE_HOME");
+    if (e && *e == '/') /* a relative one is ignored, as md_cache_dir's XDG_CACHE_HOME */
+        return md_xasprintf("%s/mkdom0/keys", e);
+    return md_xasprintf("%s/.local/state/mkdom0/keys", md_home_dir());
+}
+
 static char *readable_or_null(char *p) { return kept_if(p, access(p, R_OK) == 0); }
 
 char *md_imgdir_client_key(const char *dir)
@@ -457,7 +467,7 @@ char *md_imgdir_client_key(const char *dir)
         md_imgdir_free(d);
     }
     if (!p) {
-        char *keys = md_keys_dir();
+        char *keys = md_imgdir_keys_dir(NULL);
         p = readable_or_null(md_xasprintf("%s/%s", keys, MD_SSHKEYS_CLIENT_KEY));
         free(keys);
     }

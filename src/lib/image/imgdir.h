@@ -4,7 +4,8 @@
  * DIR holds, side by side: xen.gz, vmlinuz, rootfs.cpio<codec suffix>,
  * grub.cfg (the GRUB entry, which names the other three by their plain
  * names), manifest, image.ini and size-report.txt.  This module owns those
- * names, the image.ini format, and how a new output replaces an old one.
+ * names, the image.ini format, how a new output replaces an old one, and
+ * where the ssh keys its images are built with are kept by default.
  *
  * Writing: md_imgdir_stage_new() locks DIR's output, makes a fresh staging
  * directory beside DIR and hands out the paths to write each file at;
@@ -142,9 +143,18 @@ int md_imgdir_find_host(md_imgdir *d, const char *name, md_imgdir_host *out, md_
  * changed or cut short after the build). */
 int md_imgdir_verify(md_imgdir *d, md_err *err);
 
+/* The ssh keys directory of builds and boot checks (host keys, the
+ * client key, hosts/NAME/): `given` (--keys, else the spec's KeysDir) when
+ * not NULL, else the user's: $XDG_STATE_HOME/mkdom0/keys (an absolute
+ * $XDG_STATE_HOME only, as the XDG Base Directory spec says), else
+ * ~/.local/state/mkdom0/keys (md_home_dir: $HOME, else /tmp).  Caller
+ * frees. */
+char *md_imgdir_keys_dir(const char *given);
+
 /* Root's private ssh key for checking the image in `dir`: image.ini's
- * ClientKey, else DIR/ssh/id_ed25519, else md_keys_dir()/id_ed25519; the
- * first that is readable, or NULL.  `dir` need not exist.  Caller frees. */
+ * ClientKey, else DIR/ssh/id_ed25519, else md_imgdir_keys_dir(NULL)/
+ * id_ed25519; the first that is readable, or NULL.  `dir` need not exist.
+ * Caller frees. */
 char *md_imgdir_client_key(const char *dir);
 
 /* ---- writing ---- */

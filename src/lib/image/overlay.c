@@ -1,3 +1,17 @@
+/* overlay — see overlay.h.
+ *
+ * Its own walk, not image/unpack's directory reader (libarchive's disk
+ * reader, for lint's rootfs directories), on purpose.  That reader visits
+ * entries in readdir order, which differs by file system, and libarchive
+ * has no way to sort it; an overlay is read in sorted order, so that which
+ * of two bad entries a build names does not vary by host.  It also keeps
+ * FIFOs and devices, reads the top directory itself as the entry "/", does
+ * not enter mounted file systems (for lint --rootfs /) and runs a caller's
+ * check only after an entry's content is read; an overlay refuses all but
+ * files, directories and symlinks, adds only what is below its top (at
+ * `dest`), copies what is mounted in it and checks each entry as trusted
+ * before reading it.  Those, the owners, mtimes and the manifest's modes
+ * would be as many options of that reader as this walk has lines. */
 #include "image/overlay.h"
 
 #include <dirent.h>

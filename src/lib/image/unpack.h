@@ -48,9 +48,10 @@ struct archive_entry;
 /* Bounds on what one read may add; 0 means unbounded.  Counted over an
  * md_unpack_stats, so streams read into one tree with one stats (the
  * segments of an initramfs) share them.  Every reader of untrusted archives
- * applies md_unpack_default_limits (a rootfs image or directory for lint,
- * the build's overlay) or md_unpack_package_limits (a .deb's or .apk's
- * data member); errors name the stream, the member and the limit. */
+ * applies md_unpack_default_limits (a rootfs image or directory for lint;
+ * the build's overlays meet them in the image, which md_image_write holds
+ * to them) or md_unpack_package_limits (a .deb's or .apk's data member);
+ * errors name the stream, the member and the limit. */
 typedef struct md_unpack_limits {
     uint64_t entry_bytes; /* content of one file, bytes */
     /* Content of all files read, held or read past (opts.keep), bytes: what

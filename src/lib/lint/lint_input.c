@@ -17,6 +17,7 @@
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/decomp.h"
+#include "core/elf.h"
 #include "core/file.h"
 #include "image/unpack.h"
 #include "image/imgdir.h"
@@ -1393,7 +1394,7 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
  * whole to find the one Xen. */
 static bool maybe_xen(const unsigned char *d, size_t len, const char *name)
 {
-    if (len >= 4 && !memcmp(d, "\177ELF", 4))
+    if (md_elf_is(d, len))
         return true;
     if (len >= 2 && d[0] == 'M' && d[1] == 'Z')
         return len < 0x206 || memcmp(d + 0x202, "HdrS", 4);
@@ -1402,8 +1403,7 @@ static bool maybe_xen(const unsigned char *d, size_t len, const char *name)
     unsigned char *head = NULL;
     size_t hl = 0;
     md_err e = MD_ERR_INIT;
-    bool elf = md_decomp_head(name, d, len, 4, &head, &hl, &e) == 0 && hl == 4 &&
-               !memcmp(head, "\177ELF", 4);
+    bool elf = md_decomp_head(name, d, len, 4, &head, &hl, &e) == 0 && md_elf_is(head, hl);
     free(head);
     return elf;
 }

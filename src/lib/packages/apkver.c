@@ -375,35 +375,3 @@ char *md_apkver_dep_str(const md_apkver_dep *d)
                         d->tag ? d->tag : "", md_apkver_op_str(d->op),
                         d->version ? d->version : "");
 }
-
-int md_apkver_deps_parse(const char *text, md_apkver_strict strict, md_apkver_deps *out,
-                         md_err *err)
-{
-    md_apkver_deps d = { .text = md_xstrdup(text) };
-    size_t cap = 0;
-    for (char *s = d.text; *s;) {
-        s += strspn(s, " \t\n");
-        if (!*s)
-            break;
-        char *e = s + strcspn(s, " \t\n");
-        char end = *e;
-        *e = '\0';
-        d.v = md_xgrow(d.v, &cap, d.n + 1, sizeof *d.v);
-        if (md_apkver_dep_parse(s, strict, &d.v[d.n], err) < 0) {
-            md_apkver_deps_free(&d);
-            *out = (md_apkver_deps){ 0 };
-            return -1;
-        }
-        d.n++;
-        s = end ? e + 1 : e;
-    }
-    *out = d;
-    return 0;
-}
-
-void md_apkver_deps_free(md_apkver_deps *d)
-{
-    free(d->v);
-    free(d->text);
-    *d = (md_apkver_deps){ 0 };
-}

@@ -22,8 +22,9 @@
  * opaque here: which package provides which name is the resolver's.
  *
  * Ownership: md_apkver_dep_parse() works in place (NULs written into the
- * caller's atom, which an error leaves as it was; the dep points into it).  md_apkver_deps_parse() copies
- * its text into the md_apkver_deps, which md_apkver_deps_free() releases.
+ * caller's atom, which an error leaves as it was; the dep points into it).
+ * Lists of atoms (D:, p:, i:, r:) are split by their one reader, the index
+ * parser (apkindex.h), which keeps every atom of an index in one array.
  */
 #ifndef MD_APKVER_H
 #define MD_APKVER_H
@@ -108,18 +109,5 @@ int md_apkver_checksum_parse(const char *s, unsigned char digest[32], size_t *le
 
 /* "!name@tag>=1.2" as text; caller frees. */
 char *md_apkver_dep_str(const md_apkver_dep *d);
-
-/* A space-separated list of atoms, as D:, p:, i: and r: hold them. */
-typedef struct md_apkver_deps {
-    md_apkver_dep *v;
-    size_t n;
-    char *text; /* the copy the deps point into */
-} md_apkver_deps;
-
-/* Parse `text` (copied), each atom per `strict`.  On error `out` is left
- * empty and the message quotes the bad atom. */
-int md_apkver_deps_parse(const char *text, md_apkver_strict strict, md_apkver_deps *out,
-                         md_err *err);
-void md_apkver_deps_free(md_apkver_deps *d);
 
 #endif

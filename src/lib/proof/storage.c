@@ -65,16 +65,6 @@ static char *guest_cfg(const md_storage *s)
                         s->nonce);
 }
 
-/* mkfs.ext4 is in /sbin, which a user's PATH may lack. */
-static const char *mkfs_ext4(void)
-{
-    static const char *const paths[] = { "/sbin/mkfs.ext4", "/usr/sbin/mkfs.ext4", NULL };
-    for (const char *const *p = paths; *p; p++)
-        if (access(*p, X_OK) == 0)
-            return *p;
-    return "mkfs.ext4";
-}
-
 int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, const char *initrd,
                          md_err *err)
 {
@@ -84,6 +74,11 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
         return md_err_set(err, "guest storage %s: a FAT volume id; the check makes ext4 disks, "
                                "which have 36-character UUIDs (--no-storage skips the step)",
                           s->source);
+    char *mkfs; /* in /sbin, which a user's PATH may lack */
+    if (md_run_find_tool("mkfs.ext4", "e2fsprogs", &mkfs, err) < 0) {
+        md_err_prefix(err, "making the guest storage disk");
+        return -1;
+    }
     char *root = md_xasprintf("%s/storage-root", dir);
     char *sub = md_xasprintf("%s/mkdom0", root), *autod = md_xasprintf("%s/auto", root);
     char *k = md_xasprintf("%s/vmlinuz", sub), *i = md_xasprintf("%s/guest.cpio.gz", sub);
@@ -107,7 +102,7 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
      * kernel, the initrd, the 4 MiB disk file and ext4's journal. */
     /* In `dir`, with fixed relative names: dir is under TMPDIR, the user's
      * bytes, and a device operand starting with '-' would be an option. */
-    const char *argv[] = { mkfs_ext4(), "-q", "-F", "-t", "ext4", label ? "-L" : "-U", name,
+    const char *argv[] = { mkfs, "-q", "-F", "-t", "ext4", label ? "-L" : "-U", name,
                            "-E", "root_owner=0:0", "-d", "./storage-root", "./guest-storage.img",
                            "64M", NULL };
     md_run_opts ro = { .timeout_s = 120, .cwd = dir };
@@ -116,6 +111,7 @@ int md_storage_make_disk(md_storage *s, const char *dir, const char *kernel, con
         md_err_prefix(err, "making the guest storage disk (mkfs.ext4 from e2fsprogs; make deps "
                            "installs it)");
 out:
+    free(mkfs);
     free(root), free(sub), free(autod), free(k), free(i), free(keep), free(cfgp), free(cfg);
     return r;
 }

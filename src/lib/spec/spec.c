@@ -24,6 +24,7 @@
 #include "core/strv.h"
 #include "core/file.h"
 #include "core/url.h"
+#include "image/image.h"
 
 struct repo {
     char *name; /* first: ix_find reads it there */
@@ -599,23 +600,17 @@ static int image_key(md_spec *s, const char *k, const char *v)
         return 1;
     }
     if (!strcmp(k, "Name")) {
-        if (*v && !valid_image_name(v)) {
-            /* the value itself may be what must not reach the terminal */
-            char shown[NAME_MAX_LEN + 8];
-            size_t i = 0;
-            for (const unsigned char *p = (const unsigned char *)v; *p && i < NAME_MAX_LEN; p++)
-                shown[i++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
-            shown[i] = '\0';
-            return fail(s, "Name=%s%s: not an image name (1 to 64 characters of A-Z a-z 0-9 . _ "
-                           "- +, starting with a letter or digit)", shown, v[i] ? "..." : "");
-        }
+        /* md_err_set shows the value's control characters as \xNN */
+        if (*v && !valid_image_name(v))
+            return fail(s, "Name=%.*s%s: not an image name (1 to 64 characters of A-Z a-z 0-9 . "
+                           "_ - +, starting with a letter or digit)", NAME_MAX_LEN, v,
+                        strlen(v) > NAME_MAX_LEN ? "..." : "");
         return set_str(&s->name, v), 1;
     }
     if (!strcmp(k, "Compression")) {
-        static const char *const ok[] = { "gzip", "zstd", "xz", "lz4", "none" };
-        for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
-            if (!strcmp(v, ok[i]))
-                return set_str(&s->compression, v), 1;
+        md_codec c;
+        if (md_codec_from_name(v, &c, NULL) == 0)
+            return set_str(&s->compression, v), 1;
         return fail(s, "Compression=%s: expected gzip, zstd, xz, lz4 or none", v);
     }
     if (!strcmp(k, "CompressionLevel")) {
@@ -1659,17 +1654,18 @@ static void apply_route(md_spec *s)
     s->bridge = NULL;
 }
 
-/* The levels each codec's library or program takes: libdeflate's 1..12
- * for gzip, xz/lz4's -1..-9 (the image writer runs xz and lz4), zstd up to
- * ZSTD_maxCLevel(). */
+/* The levels each codec's library or program takes (md_codec_max_level),
+ * said at the spec's line rather than when the image is written. */
 static int check_level(const md_spec *s)
 {
-    const char *codec = s->compression ? s->compression : "gzip";
-    int max = !strcmp(codec, "zstd") ? 22 : !strcmp(codec, "gzip") || !strcmp(codec, "gz") ? 12 : 9;
-    if (s->compression_level <= 0 || !strcmp(codec, "none") || s->compression_level <= max)
+    md_codec c = MD_CODEC_GZIP; /* Compression= was checked when it was read */
+    if (s->compression)
+        md_codec_from_name(s->compression, &c, NULL);
+    int max = md_codec_max_level(c);
+    if (s->compression_level <= 0 || c == MD_CODEC_NONE || s->compression_level <= max)
         return 0;
     return md_err_set(s->err, "%s: CompressionLevel=%d: %s takes levels 1 to %d", s->level_at,
-                      s->compression_level, codec, max);
+                      s->compression_level, md_codec_name(c), max);
 }
 
 /* Gateway= must be on the link Address= makes, and neither may be that
