@@ -91,7 +91,8 @@ check-asan:
 	# Test 70 runs mkdom0 under faketime, an LD_PRELOAD library that ASan
 	# would refuse to follow; the sanitizers still check every call.
 	# Test 80 builds its own clang ASan/UBSan fuzz targets whatever the build
-	# is; make check has run it (MKDOM0_SANITIZED skips "# own build" tests).
+	# is; make check has run it (MKDOM0_SANITIZED skips "# own build" tests, and "# dom0 only" ones,
+	# which run only the static dom0 programs, built without sanitizers).
 	ASAN_OPTIONS=verify_asan_link_order=0 MKDOM0_QUICK=1 MKDOM0_SANITIZED=1 bash tests/run.sh build-asan
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c, one per parser) built with clang

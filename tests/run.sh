@@ -6,7 +6,9 @@
 # MKDOM0_QUICK=1 skips the scripts that boot QEMU (marked "# slow" on line 2).
 # MKDOM0_SANITIZED=1 (make check-asan) skips the scripts that build and test
 # their own sanitized programs whatever BUILD is (marked "# own build" on
-# line 2): make check has run the same thing.
+# line 2), and those that run no program the sanitizers change (marked
+# "# dom0 only": the dom0 programs are static and built without them, and
+# no mkdom0 runs): make check has run the same thing.
 # TESTS=regex limits the run to matching names.
 set -u
 BUILD=${1:-build}
@@ -55,7 +57,7 @@ for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
         [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || notrun+=("$name")
         continue
     fi
-    if [ -n "${MKDOM0_SANITIZED:-}" ] && sed -n 2p "$t" | grep -q '# own build'; then
+    if [ -n "${MKDOM0_SANITIZED:-}" ] && sed -n 2p "$t" | grep -Eq '^# (own build|dom0 only)'; then
         name=integration/$(basename "$t" .sh)
         [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || ownbuild+=("$name")
         continue
@@ -64,7 +66,7 @@ for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
 done
 echo
 [ ${#notrun[@]} -gt 0 ] && echo "not run (slow; MKDOM0_QUICK): ${notrun[*]}"
-[ ${#ownbuild[@]} -gt 0 ] && echo "not run (own sanitized build, run by make check; MKDOM0_SANITIZED): ${ownbuild[*]}"
+[ ${#ownbuild[@]} -gt 0 ] && echo "not run (own sanitized build, or nothing sanitized; run by make check; MKDOM0_SANITIZED): ${ownbuild[*]}"
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

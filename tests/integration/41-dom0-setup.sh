@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# dom0 only
 # xen-dom0-setup as built: a static program (it runs before any library
 # could be found), whose dry run against a prepared root prints exactly the
 # actions a boot needs, and which (as root) makes the nodes for real in a

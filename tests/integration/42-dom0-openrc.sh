@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# dom0 only
 # The dom0's userland booted for real, without Xen and without QEMU: Debian's
 # openrc, busybox-static and openssh-server plus data/overlay,
 # data/overlay-debian and xen-dom0-setup in a chroot, inside fresh mount, pid, uts and network

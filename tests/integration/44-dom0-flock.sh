@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# dom0 only
 # The image's flock(1): what Xen's hotplug scripts (locking.sh: `flock -x FD`)
 # rely on, checked against a second holder of the lock.
 set -euo pipefail
