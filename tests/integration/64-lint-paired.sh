@@ -42,6 +42,16 @@ mkroot() {
     mkdir -p "$r/lib64" && : >"$r/lib64/ld-linux-x86-64.so.2"
 }
 cpio_gz() { (cd "$1" && bsdtar -cf - --format newc .) | gzip -9n >"$2" || fail "cpio $2"; }
+# builtin_xen ROOT: /lib/modules/$KREL of a kernel with the Xen drivers
+# built in (modules.builtin), as the dom0 kernel $KREL these tests boot
+# (fake_bzimage) needs: lint compares the kernel's release with the rootfs
+KREL=6.1.0-57-amd64
+builtin_xen() {
+    mkdir -p "$1/lib/modules/$KREL"
+    printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
+        >"$1/lib/modules/$KREL/modules.builtin"
+    : >"$1/lib/modules/$KREL/modules.dep"
+}
 
 echo "== trial10f c11: mkdom0's own layout; each config alone checks its rootfs as 'lint DIR' does"
 O=$T/c15
@@ -49,7 +59,7 @@ mkdir -p "$O"
 mkroot "$T/rfb" ttyS0
 cpio_gz "$T/rfb" "$O/rootfs.cpio.gz"
 cp "$T/xen/boot/xen-4.17-amd64.gz" "$O/xen.gz"
-printf 'k\n' >"$O/vmlinuz"
+fake_bzimage $KREL "$O/vmlinuz"
 cat >"$O/grub.cfg" <<'EOF'
 menuentry 'Xen' {
 	multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1
@@ -94,6 +104,7 @@ B=$T/c10/boot
 mkdir -p "$B/grub"
 cp "$T/xen/boot/xen-4.17-amd64.gz" "$T/xen/boot/xen-4.20-amd64.gz" "$O/vmlinuz" "$B/"
 mkroot "$T/rf20" hvc0 "$l20"
+builtin_xen "$T/rf20"
 mkdir -p "$T/rf20/usr/lib/xen-4.20/bin"
 dpkg-deb --fsys-tarfile "$u20" | bsdtar -xf - -C "$T/rf20" ./usr/lib/xen-4.20/bin/xl || fail "xl 4.20"
 cpio_gz "$T/rf20" "$B/rootfs.cpio.gz"
@@ -163,7 +174,7 @@ echo "== GRUB chainloading Xen's EFI loader: the xen.cfg Xen reads is followed, 
 S=$T/esp
 mkdir -p "$S/EFI/debian"
 cp "$T/xen/boot/xen-4.20-amd64.efi" "$B/rootfs.cpio.gz" "$S/EFI/debian/"
-printf 'k\n' >"$S/EFI/debian/vmlinuz"
+fake_bzimage $KREL "$S/EFI/debian/vmlinuz"
 cat >"$S/EFI/debian/xen-4.20.cfg" <<'EOF'
 [global]
 default=xen

@@ -1291,22 +1291,24 @@ static bool classify_esp(inputs *in, const char *dir)
 
 /* The dom0 kernel `gpath` that config `x` loads, read whole: a unified
  * image's .kernel section, else the file near() finds.  *name (caller
- * frees) names it as findings do.  False when there is nothing to read. */
+ * frees) names it as findings do, NULL when it is not there.  False when
+ * there is nothing to read, with `err` set when it is there but cannot be
+ * read. */
 static bool read_kernel(const input *x, const char *gpath, unsigned char **d, size_t *len,
-                        char **name)
+                        char **name, md_err *err)
 {
-    md_err e = MD_ERR_INIT;
     *name = loaded_path(x, gpath, false);
     if (!*name)
         return false;
     if (!x->unified || !x->has_kernel)
-        return md_read_file(*name, d, len, &e) == 0;
+        return md_read_file(*name, d, len, err) == 0;
     unsigned char *img;
     size_t n, off, size;
-    if (md_read_file(x->unified, &img, &n, &e) < 0 ||
-        md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
-        if (!e.set)
-            free(img);
+    if (md_read_file(x->unified, &img, &n, err) < 0)
+        return false;
+    if (md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
+        free(img);
+        md_err_set(err, "%s: its .kernel section lies past the end of the image", x->unified);
         return false;
     }
     *d = md_xmalloc(size + 1);
@@ -1319,8 +1321,9 @@ static bool read_kernel(const input *x, const char *gpath, unsigned char **d, si
 /* Trap 5 across kernel and rootfs for each entry of config in->v[xi]
  * (md_lint_kernel_modules): its dom0 kernel, told by content, against the
  * rootfs given (`given`, labelled `given_label`), else the one the entry
- * loads; each kernel and rootfs pair once.  What cannot be read is said in
- * the config's "not checked" note. */
+ * loads; each kernel and rootfs pair once.  A kernel that is there but
+ * cannot be read is a warning "cannot check"; one that is not there (not
+ * given) is said in the config's "not checked" note. */
 static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, const md_tree *given,
                           const char *given_label)
 {
@@ -1360,15 +1363,17 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
         unsigned char *d = NULL;
         size_t len = 0;
         char *name = NULL;
+        md_err ke = MD_ERR_INIT;
         const char *file = e->kernel.file ? e->kernel.file : x->path;
-        if (!read_kernel(x, kp, &d, &len, &name)) {
-            if (t)
-                md_strv_pushf(&unchecked, "the kernel %s (line %u) %s", kp, e->kernel.line,
-                              name ? "cannot be read" : "is not next to this file");
-        } else if (!md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm,
-                                           label, t) && t) {
-            md_strv_pushf(&unchecked, "%s (line %u) is no x86 bzImage with a version string",
-                          name, e->kernel.line);
+        if (read_kernel(x, kp, &d, &len, &name, &ke)) {
+            md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm, label, t);
+        } else if (ke.set) {
+            /* there, and not readable: what Xen boots is not known */
+            md_lint_add(in->l, file, e->kernel.line, MD_LINT_WARNING, 0,
+                        "cannot check the dom0 kernel %s: %s", kp, strip_path(ke.msg, name));
+        } else if (t) {
+            md_strv_pushf(&unchecked, "the kernel %s (line %u) is not next to this file", kp,
+                          e->kernel.line);
         }
         free(d);
         free(name);
