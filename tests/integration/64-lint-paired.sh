@@ -201,6 +201,13 @@ done
 # word, its own name, which GRUB does not pass)
 sed -i 's|xen-4.20-amd64.efi$|xen-4.20-amd64.efi xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
 run 0 "$S/EFI/debian/grub.cfg"
+# a section the xen.cfg does not have, named on the command line (Xen
+# options written without '--'): Xen stops, said on the chainloader's line
+sed -i 's|xen.efi -- dom0_mem=max:4096M|xen.efi dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: error: [boot] section 'dom0_mem=max:4096M', which Xen's EFI loader is told to boot on its command line ($S/EFI/debian/grub.cfg:3): no section is headed exactly [dom0_mem=max:4096M]"
+has "so Xen's EFI loader stops with 'No initial domain kernel specified.'"
+sed -i 's|xen.efi dom0_mem=max:4096M|xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
 sed -i 's|xen.efi -- dom0_mem=max:4096M|-cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
 run 1 "$S/EFI/debian/grub.cfg"
 has "grub.cfg:3: warning: [boot] menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi -cfg=other.cfg: Xen's EFI loader takes the first word of its command line for its own name"
@@ -256,6 +263,85 @@ fake_bzimage 6.1.0-57-amd64 "$U/esp/vmlinuz"
 run 1 "$U/esp/xen.efi"
 has "$U/esp/xen.efi(.config):5: error: [trap5] the dom0 kernel $U/esp/xen.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $U/esp/xen.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64 (it holds modules for 6.1.0-57-amd64)"
 hasnt "$U/esp/rootfs.cpio.gz"
+
+# unified OUT CONFIG [KERNEL]: Debian's xen.efi (4.17) with CONFIG as its
+# .config, KERNEL (default: $V/kernel) as .kernel and $V/ramdisk as
+# .ramdisk, as efi.pandoc's "Unified Xen kernel image" adds them
+V=$T/uchain
+mkdir -p "$V/esp/EFI/xen"
+mkroot "$V/r" hvc0
+builtin_xen "$V/r"
+cpio_gz "$V/r" "$V/ramdisk"
+fake_bzimage $KREL "$V/kernel"
+unified() {
+    objcopy --add-section .config="$2" --change-section-vma .config=0xffff82d041000000 \
+        --add-section .kernel="${3:-$V/kernel}" --change-section-vma .kernel=0xffff82d041100000 \
+        --add-section .ramdisk="$V/ramdisk" --change-section-vma .ramdisk=0xffff82d042000000 \
+        "$T/xen/boot/xen-4.17-amd64.efi" "$1" || fail "objcopy $1"
+}
+
+echo "== GRUB chainloading a unified xen.efi: its command line as efi_start() reads it (issue 10)"
+G=$V/esp/EFI/xen/grub.cfg
+chain() { printf "menuentry 'Xen' {\n\tchainloader /EFI/xen/xen.efi %s\n}\n" "$1" >"$G"; }
+# the default section [safe] has dom0_mem without max:; [fast] is right
+printf '%s\n' '[global]' 'default=safe' '[safe]' \
+    'options=console=com1 dom0_mem=4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' '[fast]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' >"$V/xen.cfg"
+unified "$V/esp/EFI/xen/xen.efi" "$V/xen.cfg"
+# Xen's options after '--' follow options=: max: comes from the chainloader
+# line (before: not applied to a unified image, a false trap 4 error)
+chain "xen.efi -- dom0_mem=max:4096M"
+run 0 --strict "$G"
+has "$V/esp/EFI/xen/xen.efi(.config): read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, with the Xen options after '--': 'dom0_mem=max:4096M'"
+hasnt "[trap4]"
+# ... without them: the default section's trap 4, on its line
+chain "xen.efi"
+run 1 "$G"
+has "$V/esp/EFI/xen/xen.efi(.config):4: error: [trap4] section 'safe': dom0_mem=4096M has no max:"
+# the section named on the command line boots, not default= (before: every
+# section was judged, [safe]'s error with it)
+chain "xen.efi fast"
+run 0 --strict "$G"
+has "booting its section 'fast'"
+hasnt "section 'safe'"
+# a trap only the command line makes, said on its line: a dom0_mem Xen
+# refuses after a right options= (before: exit 0)
+chain "xen.efi fast -- dom0_mem=2048MB"
+run 1 "$G"
+has "$G:2: error: [trap4] section 'fast': dom0_mem=2048MB: '2048MB' is not an amount Xen understands"
+# Xen options without '--' name a section: none is headed so, and the image
+# boots its .kernel with no dom0 parameters and Xen with no options=
+# (before: exit 0)
+printf '%s\n' '[global]' 'default=fast' '[fast]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' >"$V/clean.cfg"
+unified "$V/esp/EFI/xen/xen.efi" "$V/clean.cfg"
+chain "xen.efi"
+run 0 --strict "$G"
+chain "xen.efi dom0_mem=4096M,max:4096M"
+run 1 "$G"
+has "$G:2: error: [boot] section 'dom0_mem=4096M,max:4096M', which Xen's EFI loader is told to boot on its command line ($G:2): no section is headed exactly [dom0_mem=4096M,max:4096M]"
+has "it boots the image's own .kernel with an empty dom0 command line, and Xen gets no options="
+has "$G:2: error: [trap4] section 'dom0_mem=4096M,max:4096M': the Xen line has no dom0_mem"
+# -cfg= is ignored by an image with its own .config; an option Xen does not
+# know is ignored; -help stops Xen; '--' first makes Xen 4.17 read unset memory
+chain "xen.efi -cfg=other.cfg"
+run 1 --strict "$G"
+has "$G:2: warning: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi (Xen 4.17"
+has "-cfg=other.cfg is ignored: this Xen EFI loader has its own .config section"
+chain "xen.efi -basevideo -quiet"
+run 1 --strict "$G"
+has "does not know the option '-quiet' and ignores it"
+hasnt "option '-basevideo'"
+chain "xen.efi -help"
+run 1 "$G"
+has "$G:2: error: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi xen.efi -help: '-help' makes Xen's EFI loader print its options and return to the firmware"
+chain "-- dom0_mem=max:4096M"
+run 1 --strict "$G"
+has "with '--' there Xen 4.17"
+has "reads pointers it never set"
 
 echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
 RT=$T/roottree
