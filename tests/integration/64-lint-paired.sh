@@ -343,6 +343,50 @@ run 1 --strict "$G"
 has "with '--' there Xen 4.17"
 has "reads pointers it never set"
 
+echo "== lint DIR of an output directory reads its xen-unified.efi (issue 10: it was 'not checked')"
+D=$T/outdir
+mkdir -p "$D"
+cp "$V/ramdisk" "$D/rootfs.cpio.gz"
+cp "$V/kernel" "$D/vmlinuz"
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$D/xen.gz"
+printf '[Image]\nBase=default\n' >"$D/image.ini"
+printf "menuentry 'mkdom0' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$D/grub.cfg"
+printf '%s\n' '[global]' 'default=mkdom0' '[mkdom0]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init' \
+    'ramdisk=rootfs.cpio.gz' >"$V/u.cfg"
+unified "$D/xen-unified.efi" "$V/u.cfg"
+run 0 --strict "$D"
+has "$D/xen-unified.efi(.config): read as Xen EFI xen.cfg"
+has "$D/xen-unified.efi(.ramdisk): read as rootfs archive, the image's .ramdisk"
+hasnt "not checked"
+# its .config without max: is found
+sed 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$V/u.cfg" >"$V/u-nomax.cfg"
+unified "$D/xen-unified.efi" "$V/u-nomax.cfg"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):4: error: [trap4] section 'mkdom0': dom0_mem=4096M has no max:"
+# its .kernel against its .ramdisk (trap 5), and a stand-in there (an error)
+fake_bzimage 6.12.0-1-amd64 "$V/k612"
+unified "$D/xen-unified.efi" "$V/u.cfg" "$V/k612"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):5: error: [trap5] the dom0 kernel $D/xen-unified.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $D/xen-unified.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64"
+echo "stand-in kernel" >"$V/kstub"
+unified "$D/xen-unified.efi" "$V/u.cfg" "$V/kstub"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):5: error: [boot] the dom0 kernel $D/xen-unified.efi(.kernel) is no Linux kernel (it is text: 'stand-in kernel')"
+unified "$D/xen-unified.efi" "$V/u.cfg"
+# boot.iso and disk.img: their configs are in file systems lint does not
+# read: said with what was checked instead and how to check them
+: >"$D/boot.iso"
+: >"$D/disk.img"
+run 0 "$D"
+has "$D/boot.iso: not checked: traps 1, 2, 4 and 5 and the rootfs as this image boots them: its /boot/grub/grub.cfg and the files it loads inside its ISO 9660 file system are not read (lint reads no ISO 9660 or FAT file system)"
+has "to check it, extract it (bsdtar -xf boot.iso -C DIR2) and lint DIR2/boot/grub/grub.cfg"
+has "$D/disk.img: not checked: traps 1, 2, 4 and 5 and the rootfs as this image boots them: its /EFI/BOOT/grub.cfg and the files it loads inside the FAT file system of its EFI system partition are not read"
+has "copy them out (mcopy -s -i disk.img@@2097152 :: DIR2) and lint DIR2/EFI/BOOT/grub.cfg"
+hasnt "xen-unified.efi: not checked"
+rm "$D/boot.iso" "$D/disk.img"
+
 echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
 RT=$T/roottree
 mkroot "$RT" hvc0 "$l20" "$u20" "$uc"

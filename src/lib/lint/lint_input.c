@@ -519,9 +519,10 @@ static void add_config(inputs *in, const char *path)
  * ones the build's self-lint reads from memory (build.c step_self_lint),
  * read back from disk (trial 9d case 03): the netboot tree's, named by
  * bootmedia.h's one list of them (per host from image.ini's MACs), and
- * efi/xen.cfg.  `dir` is the output directory, or its netboot/ or efi/
- * tree.  The configs inside boot.iso, disk.img and xen-unified.efi are
- * not read: a "not checked" note names each. */
+ * efi/xen.cfg, and xen-unified.efi as a hypervisor input with its
+ * sections (add_unified).  `dir` is the output directory, or its netboot/
+ * or efi/ tree.  The configs inside boot.iso and disk.img are not read: a
+ * "not checked" note names each, with how to check it. */
 static void classify_media(inputs *in, const char *dir)
 {
     char *d = md_xstrdup(dir);
@@ -569,14 +570,45 @@ static void classify_media(inputs *in, const char *dir)
         free(p);
     }
     if (md_is_file(ini)) {
-        static const md_imgdir_file inside[] = { MD_IMGDIR_ISO, MD_IMGDIR_DISK,
-                                                 MD_IMGDIR_UNIFIED };
+        /* xen-unified.efi: Xen's EFI loader with the config, kernel and
+         * rootfs as PE sections, read as any unified xen.efi given is
+         * (add_unified): its .config as xen.cfg with its own .kernel and
+         * .ramdisk, which are checked against each other and for every
+         * trap, against the image itself as the hypervisor */
+        char *u = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_UNIFIED));
+        if (md_is_file(u))
+            add_found(in, u, MD_LINT_XEN, NULL);
+        free(u);
+        /* boot.iso and disk.img hold their GRUB config and the three files
+         * in file systems lint does not read (ISO 9660; FAT in a GPT
+         * partition): said, with what was checked instead and how to
+         * check them */
+        static const struct {
+            md_imgdir_file f;
+            const char *where, *how;
+        } inside[] = {
+            { MD_IMGDIR_ISO, "/boot/grub/grub.cfg and the files it loads inside its ISO 9660 "
+                             "file system",
+              "extract it (bsdtar -xf boot.iso -C DIR2) and lint DIR2/boot/grub/grub.cfg" },
+            { MD_IMGDIR_DISK, "/EFI/BOOT/grub.cfg and the files it loads inside the FAT file "
+                              "system of its EFI system partition", NULL },
+        };
         for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
-            char *p = md_xasprintf("%s/%s", d, md_imgdir_name(inside[i]));
+            char *p = md_xasprintf("%s/%s", d, md_imgdir_name(inside[i].f));
+            /* the ESP's offset, as bootmedia.h says it */
+            char *how = inside[i].f == MD_IMGDIR_DISK
+                            ? md_xasprintf("copy them out (mcopy -s -i disk.img@@%llu :: DIR2) "
+                                           "and lint DIR2/EFI/BOOT/grub.cfg",
+                                           MD_BOOTMEDIA_DISK_ESP_OFFSET)
+                            : md_xstrdup(inside[i].how);
             if (md_is_file(p))
-                md_lint_not_checked(in->l, p, "its boot config is inside the image and is not "
-                                    "read (the build's self-lint checked it from the same entry "
-                                    "as %s/grub.cfg)", d);
+                md_lint_not_checked(in->l, p, "traps 1, 2, 4 and 5 and the rootfs as this image "
+                                    "boots them: its %s are not read (lint reads no ISO 9660 or "
+                                    "FAT file system); the build wrote them from the boot entry "
+                                    "and the xen.gz, vmlinuz and rootfs of %s/grub.cfg, which "
+                                    "were checked, so they differ only if the image was changed "
+                                    "since; to check it, %s", inside[i].where, d, how);
+            free(how);
             free(p);
         }
     }
