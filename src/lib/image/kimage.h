@@ -53,7 +53,7 @@ typedef struct md_kimage {
 
 /* At most this much is decompressed to find the banner (a vmlinux is
  * tens of MiB; a decompression bomb stops here). */
-#define MD_KIMAGE_MAX_OUT ((size_t)512 << 20)
+#define MD_KIMAGE_MAX_OUT ((size_t)256 << 20)
 
 /* Fills `out` (zeroed first) from the `len` bytes at `data`; `name` names
  * them in out->why.  Never fails: what it cannot read is NONE or a NULL
