@@ -180,10 +180,15 @@ typedef enum md_lint_kind {
  * A hypervisor input is recognised by content too (xen.efi; a unified one
  * is also its .config, .kernel and .ramdisk, which its config then boots).
  * A GRUB 2 "chainloader" of Xen's EFI loader is followed into the xen.cfg
- * the loader reads (found as Xen finds it), or is "cannot check" on its
- * line; a directory with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and
- * Xen loaders; a rootfs directory with its /boot/grub/grub.cfg (a root
- * tree's own, which may hold no Xen entry: then a "not checked" note).
+ * the loader reads (found as Xen finds it; a unified image's .config), read
+ * with what the loader's command line gives it as efi_start() reads it (the
+ * section it names, the Xen options after "--":
+ * md_bootfmt_read_xen_efi), or is "cannot check" on its line; a directory
+ * with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and Xen loaders;
+ * an output directory with its netboot/ and efi/ configs and its
+ * xen-unified.efi (boot.iso and disk.img: a "not checked" note each); a
+ * rootfs directory with its /boot/grub/grub.cfg (a root tree's own, which
+ * may hold no Xen entry: then a "not checked" note).
  * Each entry's dom0 kernel is checked against its rootfs
  * (md_lint_kernel_modules).  An input that
  * cannot be read or recognized (empty, garbage, truncated, binary where
