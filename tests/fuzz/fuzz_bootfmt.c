@@ -21,6 +21,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         md_lint_free(l);
         md_bootcfg_list_free(&cfg);
     }
+    /* as xen.cfg read by a Xen EFI loader started with a command line: the
+     * section its first line's first word names (Xen options written
+     * without "--" become one), options after "--", a unified image's own
+     * .kernel and .ramdisk (md_bootfmt_read_xen_efi) */
+    char sect[32];
+    size_t sl = 0; /* the input has no NUL at its end */
+    while (sl < size && sl < sizeof sect - 1 && text[sl] && !strchr(" \t\n", text[sl]))
+        sl++;
+    memcpy(sect, text, sl);
+    sect[sl] = '\0';
+    md_strv opts = { 0 };
+    md_strv_push(&opts, "dom0_mem=max:1G");
+    md_strv_push(&opts, "--");
+    md_strv_push(&opts, "console=hvc0");
+    for (int v = 0; v < 4; v++) {
+        md_bootfmt_efi_start st = { v & 1 ? sect : NULL, v & 2 ? &opts : NULL, "grub.cfg", 3,
+                                    (size & 1) != 0, (size & 2) != 0 };
+        md_bootcfg_list xc = { 0 };
+        md_bootfmt_read_xen_efi(text, size, &st, &xc);
+        md_lint *xl = md_lint_new();
+        md_lint_entries(xl, "xen.cfg", &xc, NULL);
+        free(md_lint_json(xl));
+        free(md_lint_text(xl));
+        md_lint_free(xl);
+        md_bootcfg_list_free(&xc);
+    }
+    md_strv_free(&opts);
     /* the same bytes as /etc/default/grub and a grub.d file (split in two)
      * read as one shell, with their file names on the entries */
     const char *names[] = { "grub", "grub.d/x.cfg" };

@@ -401,14 +401,39 @@ cp "$T/out-dir/vmlinuz" "$T/out-dir/vmlinuz.keep"
 fake_bzimage 6.12.0-9-amd64 "$T/out-dir/vmlinuz"
 run 1 "$T/out-dir"
 has "grub.cfg:3: error: [trap5] the dom0 kernel $T/out-dir/vmlinuz is release 6.12.0-9-amd64 (its bzImage header), but the rootfs $T/out-dir/rootfs.cpio.gz has no /lib/modules/6.12.0-9-amd64 (it holds modules for $KVER)"
-# a stand-in kernel has no release to read: said, never passed as checked
+# a stand-in kernel is no kernel Xen starts: an error naming it (issue 10:
+# it was a 'not checked' note, exit 0), with or without its rootfs (alone
+# nothing at all was said)
 echo "stand-in kernel" >"$T/out-dir/vmlinuz"
-run 0 "$T/out-dir"
-has "not checked: trap 5's modules against the dom0 kernel's release: $T/out-dir/vmlinuz (line 3) is no x86 bzImage with a version string"
+run 1 "$T/out-dir"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/vmlinuz is no Linux kernel (it is text: 'stand-in kernel'): Xen on x86 starts a bzImage or an ELF kernel (vmlinux), plain or compressed, and nothing else"
+hasnt "not checked"
+mkdir -p "$T/lone-kernel"
+cp "$T/out-dir/grub.cfg" "$T/out-dir/vmlinuz" "$T/lone-kernel/"
+run 1 "$T/lone-kernel/grub.cfg"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/lone-kernel/vmlinuz is no Linux kernel (it is text: 'stand-in kernel')"
+# a vmlinux (ELF), gzip'd: its release from its 'Linux version' banner,
+# against the rootfs's modules (clean: they are its own) ...
+vmlinux() { # RELEASE OUT: an ELF image with the kernel's banner (none: "")
+    { printf '\177ELF\2\1\1\0'; head -c 5000 /dev/zero
+      [ -z "$1" ] || printf 'Linux version %s (debian-kernel@lists.debian.org) (gcc-12) #1 SMP\n' "$1"
+      head -c 5000 /dev/zero; } >"$2"
+}
+vmlinux "$KVER" "$T/vmlinux" && gzip -9n <"$T/vmlinux" >"$T/out-dir/vmlinuz"
+run 0 --strict "$T/out-dir"
+hasnt "not checked"
+vmlinux 6.12.0-9-amd64 "$T/vmlinux" && xz <"$T/vmlinux" >"$T/out-dir/vmlinuz"
+run 1 "$T/out-dir"
+has "grub.cfg:3: error: [trap5] the dom0 kernel $T/out-dir/vmlinuz is release 6.12.0-9-amd64 (its 'Linux version' banner), but the rootfs $T/out-dir/rootfs.cpio.gz has no /lib/modules/6.12.0-9-amd64"
+# ... and without a banner: trap 5 cannot be checked, never a pass
+vmlinux "" "$T/out-dir/vmlinuz"
+run 1 "$T/out-dir"
+has "grub.cfg:3: warning: [trap5] cannot check trap 5 for the dom0 kernel $T/out-dir/vmlinuz: it is an ELF kernel (vmlinux) with no kernel release in it"
+has "some lines could not be checked"
 # the rootfs where the dom0 kernel belongs: an error by content
 sed -i 's|module2 /vmlinuz|module2 /rootfs.cpio.gz|' "$T/out-dir/grub.cfg"
 run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz"
-has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/rootfs.cpio.gz is gzip data, not a Linux kernel"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/rootfs.cpio.gz is a cpio archive inside gzip data (an initramfs or rootfs), not a Linux kernel"
 sed -i 's|module2 /rootfs.cpio.gz console|module2 /vmlinuz console|' "$T/out-dir/grub.cfg"
 mv "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
 # trial 9: the rootfs and hypervisor checked are the ones the entry loads,

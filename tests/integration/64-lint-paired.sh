@@ -42,6 +42,16 @@ mkroot() {
     mkdir -p "$r/lib64" && : >"$r/lib64/ld-linux-x86-64.so.2"
 }
 cpio_gz() { (cd "$1" && bsdtar -cf - --format newc .) | gzip -9n >"$2" || fail "cpio $2"; }
+# builtin_xen ROOT: /lib/modules/$KREL of a kernel with the Xen drivers
+# built in (modules.builtin), as the dom0 kernel $KREL these tests boot
+# (fake_bzimage) needs: lint compares the kernel's release with the rootfs
+KREL=6.1.0-57-amd64
+builtin_xen() {
+    mkdir -p "$1/lib/modules/$KREL"
+    printf 'kernel/drivers/xen/%s.ko\n' xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs/xenfs \
+        >"$1/lib/modules/$KREL/modules.builtin"
+    : >"$1/lib/modules/$KREL/modules.dep"
+}
 
 echo "== trial10f c11: mkdom0's own layout; each config alone checks its rootfs as 'lint DIR' does"
 O=$T/c15
@@ -49,7 +59,7 @@ mkdir -p "$O"
 mkroot "$T/rfb" ttyS0
 cpio_gz "$T/rfb" "$O/rootfs.cpio.gz"
 cp "$T/xen/boot/xen-4.17-amd64.gz" "$O/xen.gz"
-printf 'k\n' >"$O/vmlinuz"
+fake_bzimage $KREL "$O/vmlinuz"
 cat >"$O/grub.cfg" <<'EOF'
 menuentry 'Xen' {
 	multiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1
@@ -94,6 +104,7 @@ B=$T/c10/boot
 mkdir -p "$B/grub"
 cp "$T/xen/boot/xen-4.17-amd64.gz" "$T/xen/boot/xen-4.20-amd64.gz" "$O/vmlinuz" "$B/"
 mkroot "$T/rf20" hvc0 "$l20"
+builtin_xen "$T/rf20"
 mkdir -p "$T/rf20/usr/lib/xen-4.20/bin"
 dpkg-deb --fsys-tarfile "$u20" | bsdtar -xf - -C "$T/rf20" ./usr/lib/xen-4.20/bin/xl || fail "xl 4.20"
 cpio_gz "$T/rf20" "$B/rootfs.cpio.gz"
@@ -163,7 +174,7 @@ echo "== GRUB chainloading Xen's EFI loader: the xen.cfg Xen reads is followed, 
 S=$T/esp
 mkdir -p "$S/EFI/debian"
 cp "$T/xen/boot/xen-4.20-amd64.efi" "$B/rootfs.cpio.gz" "$S/EFI/debian/"
-printf 'k\n' >"$S/EFI/debian/vmlinuz"
+fake_bzimage $KREL "$S/EFI/debian/vmlinuz"
 cat >"$S/EFI/debian/xen-4.20.cfg" <<'EOF'
 [global]
 default=xen
@@ -190,6 +201,13 @@ done
 # word, its own name, which GRUB does not pass)
 sed -i 's|xen-4.20-amd64.efi$|xen-4.20-amd64.efi xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
 run 0 "$S/EFI/debian/grub.cfg"
+# a section the xen.cfg does not have, named on the command line (Xen
+# options written without '--'): Xen stops, said on the chainloader's line
+sed -i 's|xen.efi -- dom0_mem=max:4096M|xen.efi dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
+run 1 "$S/EFI/debian/grub.cfg"
+has "grub.cfg:3: error: [boot] section 'dom0_mem=max:4096M', which Xen's EFI loader is told to boot on its command line ($S/EFI/debian/grub.cfg:3): no section is headed exactly [dom0_mem=max:4096M]"
+has "so Xen's EFI loader stops with 'No initial domain kernel specified.'"
+sed -i 's|xen.efi dom0_mem=max:4096M|xen.efi -- dom0_mem=max:4096M|' "$S/EFI/debian/grub.cfg"
 sed -i 's|xen.efi -- dom0_mem=max:4096M|-cfg=other.cfg|' "$S/EFI/debian/grub.cfg"
 run 1 "$S/EFI/debian/grub.cfg"
 has "grub.cfg:3: warning: [boot] menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi -cfg=other.cfg: Xen's EFI loader takes the first word of its command line for its own name"
@@ -245,6 +263,129 @@ fake_bzimage 6.1.0-57-amd64 "$U/esp/vmlinuz"
 run 1 "$U/esp/xen.efi"
 has "$U/esp/xen.efi(.config):5: error: [trap5] the dom0 kernel $U/esp/xen.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $U/esp/xen.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64 (it holds modules for 6.1.0-57-amd64)"
 hasnt "$U/esp/rootfs.cpio.gz"
+
+# unified OUT CONFIG [KERNEL]: Debian's xen.efi (4.17) with CONFIG as its
+# .config, KERNEL (default: $V/kernel) as .kernel and $V/ramdisk as
+# .ramdisk, as efi.pandoc's "Unified Xen kernel image" adds them
+V=$T/uchain
+mkdir -p "$V/esp/EFI/xen"
+mkroot "$V/r" hvc0
+builtin_xen "$V/r"
+cpio_gz "$V/r" "$V/ramdisk"
+fake_bzimage $KREL "$V/kernel"
+unified() {
+    objcopy --add-section .config="$2" --change-section-vma .config=0xffff82d041000000 \
+        --add-section .kernel="${3:-$V/kernel}" --change-section-vma .kernel=0xffff82d041100000 \
+        --add-section .ramdisk="$V/ramdisk" --change-section-vma .ramdisk=0xffff82d042000000 \
+        "$T/xen/boot/xen-4.17-amd64.efi" "$1" || fail "objcopy $1"
+}
+
+echo "== GRUB chainloading a unified xen.efi: its command line as efi_start() reads it (issue 10)"
+G=$V/esp/EFI/xen/grub.cfg
+chain() { printf "menuentry 'Xen' {\n\tchainloader /EFI/xen/xen.efi %s\n}\n" "$1" >"$G"; }
+# the default section [safe] has dom0_mem without max:; [fast] is right
+printf '%s\n' '[global]' 'default=safe' '[safe]' \
+    'options=console=com1 dom0_mem=4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' '[fast]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' >"$V/xen.cfg"
+unified "$V/esp/EFI/xen/xen.efi" "$V/xen.cfg"
+# Xen's options after '--' follow options=: max: comes from the chainloader
+# line (before: not applied to a unified image, a false trap 4 error)
+chain "xen.efi -- dom0_mem=max:4096M"
+run 0 --strict "$G"
+has "$V/esp/EFI/xen/xen.efi(.config): read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, with the Xen options after '--': 'dom0_mem=max:4096M'"
+hasnt "[trap4]"
+# ... without them: the default section's trap 4, on its line
+chain "xen.efi"
+run 1 "$G"
+has "$V/esp/EFI/xen/xen.efi(.config):4: error: [trap4] section 'safe': dom0_mem=4096M has no max:"
+# the section named on the command line boots, not default= (before: every
+# section was judged, [safe]'s error with it)
+chain "xen.efi fast"
+run 0 --strict "$G"
+has "booting its section 'fast'"
+hasnt "section 'safe'"
+# a trap only the command line makes, said on its line: a dom0_mem Xen
+# refuses after a right options= (before: exit 0)
+chain "xen.efi fast -- dom0_mem=2048MB"
+run 1 "$G"
+has "$G:2: error: [trap4] section 'fast': dom0_mem=2048MB: '2048MB' is not an amount Xen understands"
+# Xen options without '--' name a section: none is headed so, and the image
+# boots its .kernel with no dom0 parameters and Xen with no options=
+# (before: exit 0)
+printf '%s\n' '[global]' 'default=fast' '[fast]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' >"$V/clean.cfg"
+unified "$V/esp/EFI/xen/xen.efi" "$V/clean.cfg"
+chain "xen.efi"
+run 0 --strict "$G"
+chain "xen.efi dom0_mem=4096M,max:4096M"
+run 1 "$G"
+has "$G:2: error: [boot] section 'dom0_mem=4096M,max:4096M', which Xen's EFI loader is told to boot on its command line ($G:2): no section is headed exactly [dom0_mem=4096M,max:4096M]"
+has "it boots the image's own .kernel with an empty dom0 command line, and Xen gets no options="
+has "$G:2: error: [trap4] section 'dom0_mem=4096M,max:4096M': the Xen line has no dom0_mem"
+# -cfg= is ignored by an image with its own .config; an option Xen does not
+# know is ignored; -help stops Xen; '--' first makes Xen 4.17 read unset memory
+chain "xen.efi -cfg=other.cfg"
+run 1 --strict "$G"
+has "$G:2: warning: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi (Xen 4.17"
+has "-cfg=other.cfg is ignored: this Xen EFI loader has its own .config section"
+chain "xen.efi -basevideo -quiet"
+run 1 --strict "$G"
+has "does not know the option '-quiet' and ignores it"
+hasnt "option '-basevideo'"
+chain "xen.efi -help"
+run 1 "$G"
+has "$G:2: error: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi xen.efi -help: '-help' makes Xen's EFI loader print its options and return to the firmware"
+chain "-- dom0_mem=max:4096M"
+run 1 --strict "$G"
+has "with '--' there Xen 4.17"
+has "reads pointers it never set"
+
+echo "== lint DIR of an output directory reads its xen-unified.efi (issue 10: it was 'not checked')"
+D=$T/outdir
+mkdir -p "$D"
+cp "$V/ramdisk" "$D/rootfs.cpio.gz"
+cp "$V/kernel" "$D/vmlinuz"
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$D/xen.gz"
+printf '[Image]\nBase=default\n' >"$D/image.ini"
+printf "menuentry 'mkdom0' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$D/grub.cfg"
+printf '%s\n' '[global]' 'default=mkdom0' '[mkdom0]' \
+    'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init' \
+    'ramdisk=rootfs.cpio.gz' >"$V/u.cfg"
+unified "$D/xen-unified.efi" "$V/u.cfg"
+run 0 --strict "$D"
+has "$D/xen-unified.efi(.config): read as Xen EFI xen.cfg"
+has "$D/xen-unified.efi(.ramdisk): read as rootfs archive, the image's .ramdisk"
+hasnt "not checked"
+# its .config without max: is found
+sed 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$V/u.cfg" >"$V/u-nomax.cfg"
+unified "$D/xen-unified.efi" "$V/u-nomax.cfg"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):4: error: [trap4] section 'mkdom0': dom0_mem=4096M has no max:"
+# its .kernel against its .ramdisk (trap 5), and a stand-in there (an error)
+fake_bzimage 6.12.0-1-amd64 "$V/k612"
+unified "$D/xen-unified.efi" "$V/u.cfg" "$V/k612"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):5: error: [trap5] the dom0 kernel $D/xen-unified.efi(.kernel) is release 6.12.0-1-amd64 (its bzImage header), but the rootfs $D/xen-unified.efi(.ramdisk) has no /lib/modules/6.12.0-1-amd64"
+echo "stand-in kernel" >"$V/kstub"
+unified "$D/xen-unified.efi" "$V/u.cfg" "$V/kstub"
+run 1 "$D"
+has "$D/xen-unified.efi(.config):5: error: [boot] the dom0 kernel $D/xen-unified.efi(.kernel) is no Linux kernel (it is text: 'stand-in kernel')"
+unified "$D/xen-unified.efi" "$V/u.cfg"
+# boot.iso and disk.img: their configs are in file systems lint does not
+# read: said with what was checked instead and how to check them
+: >"$D/boot.iso"
+: >"$D/disk.img"
+run 0 "$D"
+has "$D/boot.iso: not checked: traps 1, 2, 4 and 5 and the rootfs as this image boots them: its /boot/grub/grub.cfg and the files it loads inside its ISO 9660 file system are not read (lint reads no ISO 9660 or FAT file system)"
+has "to check it, extract it (bsdtar -xf boot.iso -C DIR2) and lint DIR2/boot/grub/grub.cfg"
+has "$D/disk.img: not checked: traps 1, 2, 4 and 5 and the rootfs as this image boots them: its /EFI/BOOT/grub.cfg and the files it loads inside the FAT file system of its EFI system partition are not read"
+has "copy them out (mcopy -s -i disk.img@@2097152 :: DIR2) and lint DIR2/EFI/BOOT/grub.cfg"
+hasnt "xen-unified.efi: not checked"
+rm "$D/boot.iso" "$D/disk.img"
 
 echo "== a root tree is read with its /boot/grub/grub.cfg; the files it loads, by content"
 RT=$T/roottree

@@ -241,12 +241,16 @@ grep -qxF "options=$xen_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's options= 
 grep -qxF "kernel=vmlinuz $dom0_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's kernel= differs from grub.cfg's"
 grep -qxF "ramdisk=rootfs.cpio.gz" "$work/f/efi/xen.cfg" || fail "xen.cfg has no ramdisk=rootfs.cpio.gz"
 "$MKDOM0" lint "$work/f/efi/xen.cfg" || fail "efi/xen.cfg does not lint clean"
-# lint DIR and DIR/efi read efi/xen.cfg, and name the unified image, whose
-# config they cannot read, as not checked (trial 9d case 03)
+# lint DIR and DIR/efi read efi/xen.cfg (trial 9d case 03), and lint DIR
+# reads the unified image as Xen does: its .config with its own .kernel and
+# .ramdisk (issue 10: it was only named as not checked)
 "$MKDOM0" lint --strict "$work/f" > "$work/lintefi.log" 2>&1 || { cat "$work/lintefi.log"; fail "lint of the efi output is not clean"; }
 grep -qF "$work/f/efi/xen.cfg: read as Xen EFI xen.cfg" "$work/lintefi.log" || { cat "$work/lintefi.log"; fail "lint DIR did not read efi/xen.cfg"; }
-grep -qF "$work/f/xen-unified.efi: not checked: its boot config is inside the image" "$work/lintefi.log" ||
-    { cat "$work/lintefi.log"; fail "lint DIR did not say the unified image's config was not read"; }
+for w in "$work/f/xen-unified.efi(.config): read as Xen EFI xen.cfg" \
+         "$work/f/xen-unified.efi(.ramdisk): read as rootfs archive, the image's .ramdisk"; do
+    grep -qF "$w" "$work/lintefi.log" || { cat "$work/lintefi.log"; fail "lint DIR did not read the unified image: no '$w'"; }
+done
+! grep -q "not checked" "$work/lintefi.log" || { cat "$work/lintefi.log"; fail "lint DIR of the efi output left something not checked"; }
 cp -a "$work/f" "$work/f-nomem"
 sed -i 's/dom0_mem=[^ ]*//' "$work/f-nomem/efi/xen.cfg"
 for d in "$work/f-nomem" "$work/f-nomem/efi"; do
@@ -255,6 +259,15 @@ for d in "$work/f-nomem" "$work/f-nomem/efi"; do
         { cat "$work/lintefi.log"; fail "lint $d with no dom0_mem in efi/xen.cfg exited $rc, or without trap 4 there"; }
 done
 rm -rf "$work/f-nomem"
+# ... and its xen-unified.efi's .config without max: fails lint DIR too
+cp -a "$work/f" "$work/f-uninomax"
+sed 's/dom0_mem=[^ ]*/dom0_mem=4096M/' "$work/f/efi/xen.cfg" > "$work/uninomax.cfg"
+objcopy --update-section .config="$work/uninomax.cfg" "$work/f/xen-unified.efi" "$work/f-uninomax/xen-unified.efi" ||
+    fail "objcopy --update-section"
+rc=0; "$MKDOM0" lint "$work/f-uninomax" > "$work/lintefi.log" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q "^$work/f-uninomax/xen-unified.efi(.config):[0-9]*: error: \[trap4\] .*has no max:" "$work/lintefi.log" ||
+    { cat "$work/lintefi.log"; fail "lint DIR whose xen-unified.efi has no max: exited $rc, or without trap 4 there"; }
+rm -rf "$work/f-uninomax"
 # lint of the unified image alone reads it as Xen does: .config as xen.cfg,
 # .ramdisk as the rootfs (trial10g 3); it lints as its parts, clean
 "$MKDOM0" lint --strict "$work/f/xen-unified.efi" > "$work/lintuni.log" 2>&1 || { cat "$work/lintuni.log"; fail "xen-unified.efi alone does not lint clean"; }

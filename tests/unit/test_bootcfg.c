@@ -1219,8 +1219,131 @@ static void test_read_too_big(void)
     free(big);
 }
 
+/* xen.cfg as Xen's EFI loader boots it when started with a command line
+ * and, for a unified image, its own .kernel and .ramdisk (efi_start() in
+ * xen/common/efi/boot.c): the section named on the command line instead of
+ * default=, the options after "--" after options=, what a missing section
+ * or kernel= costs (issue 10: the chainloader's options were not applied
+ * to a unified xen.efi). */
+static void test_xen_efi_start(void)
+{
+    static const char cfg[] = "[global]\ndefault=safe\n"
+                              "[safe]\noptions=dom0_mem=4G\nkernel=vmlinuz console=hvc0\n"
+                              "ramdisk=initrd.img\n"
+                              "[fast]\noptions=dom0_mem=4G,max:4G\nkernel=vmlinuz console=hvc0\n";
+    md_strv opts = { 0 };
+    md_strv_push(&opts, "dom0_mem=max:4G");
+    md_strv_push(&opts, "--");
+    md_strv_push(&opts, "quiet");
+    /* plain: every section with kernel= (any can be named) */
+    md_bootcfg_list l = { 0 };
+    md_bootfmt_read_xen_efi(cfg, strlen(cfg), NULL, &l);
+    CHECK(l.n == 2 && l.nproblems == 0);
+    md_bootcfg_list_free(&l);
+    /* a section named on the command line: that one alone; the options
+     * after "--" follow options= and x86 Xen's own " -- " hands the rest
+     * to dom0; their dom0_mem= is judged on the line that writes it */
+    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
+    CHECK(l.n == 1 && l.nproblems == 0);
+    if (l.n == 1) {
+        CHECK_STR(l.v[0]->title, "fast");
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=4G,max:4G dom0_mem=max:4G");
+        CHECK_STR(l.v[0]->xen.file, "grub.cfg");
+        CHECK(l.v[0]->xen.line == 7);
+        CHECK(l.v[0]->dom0_extra.n == 1 && !strcmp(l.v[0]->dom0_extra.v[0], "quiet"));
+        CHECK(l.v[0]->nmods == 0); /* no ramdisk= in [fast], no .ramdisk */
+    }
+    md_bootcfg_list_free(&l);
+    /* options without dom0_mem=: the Xen line stays options='s */
+    md_strv q = { 0 };
+    md_strv_push(&q, "loglvl=all");
+    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_STR(l.v[0]->title, "safe");
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=4G loglvl=all");
+        CHECK(!l.v[0]->xen.file && l.v[0]->xen.line == 4);
+    }
+    md_bootcfg_list_free(&l);
+    /* a section the file does not have (Xen options written without
+     * "--" are a section name): Xen stops, said on the command line's line */
+    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
+    CHECK(l.n == 0 && l.nproblems == 1);
+    CHECK(has_problem(&l, 7, "section 'dom0_mem=4G,max:4G', which Xen's EFI loader is told to "
+                             "boot on its command line (grub.cfg:7): no section is headed "
+                             "exactly [dom0_mem=4G,max:4G]"));
+    CHECK(has_problem(&l, 7, "stops with 'No initial domain kernel specified.'"));
+    CHECK(l.nproblems == 1 && l.problems[0].file && !strcmp(l.problems[0].file, "grub.cfg"));
+    md_bootcfg_list_free(&l);
+    /* ... in a unified image it boots its .kernel with nothing: no dom0
+     * parameters, no options=, no ramdisk= (the .ramdisk still) */
+    st.has_kernel = st.has_ramdisk = true;
+    st.xen_opts = &q;
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
+    CHECK(l.n == 1 && l.nproblems == 1);
+    CHECK(has_problem(&l, 7, "it boots the image's own .kernel with an empty dom0 command line, "
+                             "and Xen gets no options="));
+    if (l.n == 1) {
+        CHECK_ARGS(l.v[0]->xen, "loglvl=all");
+        CHECK_ARGS(l.v[0]->kernel, "");
+        CHECK_STR(l.v[0]->kernel.path, ".kernel");
+        CHECK(l.v[0]->kernel.line == 7 && l.v[0]->kernel.file &&
+              !strcmp(l.v[0]->kernel.file, "grub.cfg"));
+        CHECK(l.v[0]->nmods == 1 && !strcmp(l.v[0]->mods[0].path, ".ramdisk"));
+    }
+    md_bootcfg_list_free(&l);
+    /* a unified image's section without kernel=: its .kernel with no
+     * parameters (a note); with ramdisk= naming a file, the .ramdisk */
+    static const char nok[] = "[global]\ndefault=x\n[x]\noptions=dom0_mem=4G,max:4G\n"
+                              "ramdisk=initrd.img\n";
+    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(nok, strlen(nok), &st, &l);
+    CHECK(l.n == 1 && l.nproblems == 1 && l.problems[0].note);
+    CHECK(has_problem(&l, 3, "section 'x' has no kernel=, so Xen boots the image's own .kernel "
+                             "section with an empty dom0 command line"));
+    if (l.n == 1) {
+        CHECK_STR(l.v[0]->kernel.path, ".kernel");
+        CHECK(l.v[0]->nmods == 1);
+    }
+    md_bootcfg_list_free(&l);
+    /* ... which without the image's .kernel stops Xen: no entry */
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(nok, strlen(nok), NULL, &l);
+    CHECK(l.n == 0 && has_problem(&l, 2, "stops with 'No initial domain kernel specified.'"));
+    md_bootcfg_list_free(&l);
+    /* a section named with no line to say it on, in a file without
+     * default=: Xen then looks in that section (not the first values) */
+    static const char nodef[] = "options=dom0_mem=1G\nkernel=a\n[y]\noptions=dom0_mem=2G,max:2G\n"
+                                "kernel=b console=hvc0\n";
+    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
+    CHECK(l.n == 1 && l.nproblems == 0);
+    if (l.n == 1)
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G,max:2G");
+    md_bootcfg_list_free(&l);
+    st.section = "z";
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
+    CHECK(l.n == 0 && l.nproblems == 1 && !l.problems[0].file);
+    CHECK(has_problem(&l, 1, "section 'z', which Xen's EFI loader is told to boot on its "
+                             "command line: no section is headed exactly [z]"));
+    md_bootcfg_list_free(&l);
+    md_strv_free(&q);
+    md_strv_free(&opts);
+}
+
 int main(void)
 {
+    test_xen_efi_start();
     test_netboot_configs();
     test_grub_chainloader();
     test_dom0_mem_syntax();

@@ -1118,6 +1118,19 @@ static const char *const XEN_MODS[] = { "xen-evtchn", "xen-gntdev", "xen-gntallo
 
 /* The design's dom0, small: busybox init with a getty on hvc0, devtmpfs in
  * rcS, the five Xen modules and an index that matches, Xen 4.17 tools. */
+/* A bzImage's boot header with release `rel` (Documentation/arch/x86/boot.rst). */
+static void fake_bzimage(unsigned char *k, size_t n, const char *rel)
+{
+    memset(k, 0, n);
+    k[0x1fe] = 0x55;
+    k[0x1ff] = 0xaa;
+    memcpy(k + 0x202, "HdrS", 4);
+    k[0x206] = 0x0f; /* protocol 2.15 */
+    k[0x207] = 0x02;
+    k[0x20e] = 0x80; /* version string at 0x280 */
+    snprintf((char *)k + 0x280, n - 0x280, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
+}
+
 static md_tree *good_rootfs(void)
 {
     md_tree *t = md_tree_new(false);
@@ -2453,7 +2466,9 @@ static void test_inputs(void)
     char *xp = tmp("out/xen.gz");
     write_fake_xen(xp, "4.20.1");
     char *kp = tmp("out/vmlinuz");
-    write_file(kp, "kernel", 6);
+    unsigned char kimg[0x400];
+    fake_bzimage(kimg, sizeof kimg, KVER); /* the kernel of the rootfs's modules */
+    write_file(kp, kimg, sizeof kimg);
     free(kp);
     md_err_clear(&err);
     CHECK(inputs1(od, MD_LINT_AUTO, &l, &err) == 0);
@@ -2515,23 +2530,13 @@ static void test_text_escaped(void)
     md_lint_free(l);
 }
 
-/* A bzImage's boot header with release `rel` (Documentation/arch/x86/boot.rst). */
-static void fake_bzimage(unsigned char *k, size_t n, const char *rel)
-{
-    memset(k, 0, n);
-    k[0x1fe] = 0x55;
-    k[0x1ff] = 0xaa;
-    memcpy(k + 0x202, "HdrS", 4);
-    k[0x206] = 0x0f; /* protocol 2.15 */
-    k[0x207] = 0x02;
-    k[0x20e] = 0x80; /* version string at 0x280 */
-    snprintf((char *)k + 0x280, n - 0x280, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
-}
 
 /* Trap 5 across kernel and rootfs: the kernel that boots needs
- * /lib/modules/<its release> in the rootfs (either module root); a Xen image
- * or an archive in the kernel's place is an error; anything else is not
- * read (false), so the caller says it was not checked. */
+ * /lib/modules/<its release> in the rootfs (either module root); what Xen
+ * cannot start as dom0 in the kernel's place is an error (a Xen image, an
+ * archive, a stand-in file, the other architecture's kernel); a kernel
+ * whose release is not in it is "cannot check" with a rootfs (issue 10:
+ * never a silent pass, never a note that exits 0). */
 static void test_kernel_modules(void)
 {
     unsigned char k[0x400];
@@ -2544,13 +2549,13 @@ static void test_kernel_modules(void)
 
     fake_bzimage(k, sizeof k, "6.1.0-57-amd64");
     md_lint *l = md_lint_new();
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t);
     CHECK(md_lint_count(l) == 0);
     fake_bzimage(k, sizeof k, "6.1.0-58-amd64"); /* merged /usr holds it */
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t);
     CHECK(md_lint_count(l) == 0);
     fake_bzimage(k, sizeof k, "6.12.41+deb13-amd64");
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", t);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "release 6.12.41+deb13-amd64 (its bzImage header), "
                      "but the rootfs r has no /lib/modules/6.12.41+deb13-amd64 (it holds modules "
                      "for 6.1.0-57-amd64, 6.1.0-58-amd64)"));
@@ -2560,28 +2565,90 @@ static void test_kernel_modules(void)
 
     md_tree *none = md_tree_new(false);
     l = md_lint_new();
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", none));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", k, sizeof k, false, "r", none);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "it holds no modules at all"));
     md_lint_free(l);
 
-    /* by content, whatever the name: a gzip'd archive, a cpio, no kernel */
+    /* by content, whatever the name: a cut-off gzip, a cpio, a stand-in */
     l = md_lint_new();
     static const unsigned char gz[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", gz, sizeof gz, false, "r", t));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", gz, sizeof gz, false, "r", t);
     CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the dom0 kernel vmlinuz is gzip data, not a Linux kernel"));
     md_lint_free(l);
     l = md_lint_new();
-    CHECK(md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", (const unsigned char *)"07070100",
-                                 8, false, "r", NULL));
-    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is a cpio archive, not a Linux kernel"));
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", (const unsigned char *)"07070100", 8,
+                           false, "r", NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is a cpio archive (an initramfs or rootfs), not a "
+                                          "Linux kernel"));
     md_lint_free(l);
+    /* a stand-in file: an error naming it, with or without a rootfs
+     * (before issue 10: a "not checked" note with a rootfs, and nothing at
+     * all without one) */
+    for (int with = 0; with < 2; with++) {
+        l = md_lint_new();
+        md_lint_kernel_modules(l, "grub.cfg", 3, "/b/vmlinuz",
+                               (const unsigned char *)"stand-in kernel\n", 16, false, "r",
+                               with ? t : NULL);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the dom0 kernel /b/vmlinuz is no Linux kernel "
+                                              "(it is text: 'stand-in kernel'): Xen on x86 "
+                                              "starts a bzImage or an ELF kernel"));
+        CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 3);
+        md_lint_free(l);
+    }
+    /* an ELF vmlinux, gzip'd: its release from its banner */
+    size_t vn = 0x2000, zn;
+    unsigned char *v = md_xcalloc(1, vn);
+    memcpy(v, "\177ELF\2\1\1", 7);
+    snprintf((char *)v + 0x1000, 0x200, "Linux version 6.1.0-9-amd64 (x@y) (gcc) #1 SMP\n");
+    unsigned char *vz = t_gzip(v, vn, &zn);
     l = md_lint_new();
-    CHECK(!md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz", (const unsigned char *)"k\n", 2,
-                                  false, "r", t));
-    /* Arm's Image.gz is gzip'd: not judged as an x86 archive */
-    CHECK(!md_lint_kernel_modules(l, "grub.cfg", 3, "Image.gz", gz, sizeof gz, true, "r", t));
-    CHECK(md_lint_count(l) == 0);
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinux.gz", vz, zn, false, "r", t);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 5, "the dom0 kernel vmlinux.gz is release 6.1.0-9-amd64 "
+                                          "(its 'Linux version' banner), but the rootfs r has no "
+                                          "/lib/modules/6.1.0-9-amd64"));
     md_lint_free(l);
+    free(vz);
+    /* ... without one: cannot check, with a rootfs; nothing to say without */
+    memset(v + 0x1000, 0, 0x200);
+    l = md_lint_new();
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinux", v, vn, false, "r", t);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 5, "cannot check trap 5 for the dom0 kernel vmlinux: it "
+                                            "is an ELF kernel (vmlinux) with no kernel release"));
+    CHECK(md_lint_count_unchecked(l) == 1);
+    md_lint_kernel_modules(l, "grub.cfg", 4, "vmlinux", v, vn, false, "r", NULL);
+    CHECK(md_lint_count(l) == 1);
+    md_lint_free(l);
+    /* the other architecture's kernel: an error either way round */
+    l = md_lint_new();
+    md_lint_kernel_modules(l, "xen.cfg", 5, "vmlinuz", k, sizeof k, true, "r", t);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the dom0 kernel vmlinuz is an x86 bzImage, which Xen "
+                                          "on Arm cannot start as dom0"));
+    md_lint_free(l);
+    unsigned char img[0x400] = { 0 };
+    memcpy(img + 0x38, "ARM\x64", 4);
+    snprintf((char *)img + 0x100, 0x100, "Linux version 6.1.0-57-amd64 (x@y) #1 SMP");
+    l = md_lint_new();
+    md_lint_kernel_modules(l, "grub.cfg", 3, "Image", img, sizeof img, false, "r", t);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is an arm64 Image, which Xen on x86 cannot start"));
+    md_lint_free(l);
+    /* Arm's Image.gz: gzip'd, read through to its release */
+    vz = t_gzip(img, sizeof img, &zn);
+    l = md_lint_new();
+    md_lint_kernel_modules(l, "grub.cfg", 3, "Image.gz", vz, zn, true, "r", t);
+    CHECK(md_lint_count(l) == 0);
+    free(vz);
+    /* ... but xz is not for Xen on Arm (gzip only), and a bzImage of the
+     * 2.6.18 era is refused by Xen on x86 */
+    vz = t_xz(img, sizeof img, &zn);
+    md_lint_kernel_modules(l, "grub.cfg", 3, "Image.xz", vz, zn, true, "r", t);
+    free(vz);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "the dom0 kernel Image.xz is an arm64 Image inside xz "
+                                          "data, a compression Xen on Arm does not undo"));
+    k[0x206] = 0x04; /* protocol 2.04 */
+    md_lint_kernel_modules(l, "grub.cfg", 3, "vmlinuz-2.6.18", k, sizeof k, false, "r", t);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "is a bzImage of boot protocol 2.04: Xen needs 2.08"));
+    md_lint_free(l);
+    free(v);
     md_tree_free(none);
     md_tree_free(t);
 }

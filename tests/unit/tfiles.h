@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <lzma.h>
 #include <zlib.h>
 #include "core/file.h"
 #include "core/mem.h"
@@ -108,6 +109,16 @@ static inline unsigned char *t_gzip(const void *d, size_t n, size_t *outlen)
     deflate(&z, Z_FINISH);
     *outlen = z.total_out;
     deflateEnd(&z);
+    return out;
+}
+/* `d` xz-compressed; caller frees. */
+static inline unsigned char *t_xz(const void *d, size_t n, size_t *outlen)
+{
+    size_t cap = lzma_stream_buffer_bound(n);
+    unsigned char *out = md_xmalloc(cap);
+    *outlen = 0;
+    if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, d, n, out, outlen, cap) != LZMA_OK)
+        *outlen = 0;
     return out;
 }
 static inline void t_le(unsigned char *p, uint64_t v, int n)

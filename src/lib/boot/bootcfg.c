@@ -95,6 +95,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     for (size_t i = 0; i < l->nproblems; i++) {
         free(l->problems[i].msg);
         free(l->problems[i].fix);
+        free(l->problems[i].file);
     }
     free(l->problems);
     free(l->include);

@@ -128,6 +128,10 @@ typedef struct md_bootcfg_problem {
     bool warning;   /* it costs nothing the loader uses: no error */
     bool note;      /* the boot is as the config means it: information */
     char *fix;      /* the line as it should read, or NULL (owned) */
+    char *file;     /* the file `line` is in when it is not the config read
+                       (the GRUB line that starts Xen's EFI loader with a
+                       command line, md_bootfmt_read_xen_efi); NULL: the
+                       config (owned) */
 } md_bootcfg_problem;
 
 typedef struct md_bootcfg_chain {

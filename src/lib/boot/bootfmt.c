@@ -1571,49 +1571,99 @@ static char *efi_cut_at_tab(const efiline *l, const char *what, const char *key,
     return md_xstrdup(eq ? eq + 1 + strspn(eq + 1, " ") : "");
 }
 
-static void efi_problem(md_bootcfg_list *out, unsigned line, char *msg)
+/* Is a dom0_mem= word among `w`? */
+static bool has_dom0_mem(const md_strv *w)
 {
-    md_bootcfg_add_problem(out, line, msg);
+    for (size_t i = 0; w && i < w->n; i++)
+        if (!strncmp(w->v[i], "dom0_mem=", 9))
+            return true;
+    return false;
 }
 
 /* The entry Xen boots from section `name` (NULL: no default=, the first
- * value of each key in the file), when it has kernel=. */
-static void efi_entry(const efifile *f, const char *name, unsigned line, bool arm,
-                      md_bootcfg_list *out)
+ * value of each key in the file), when it has kernel=, or, when `boots`
+ * (it is the section Xen's loader boots) and the image has its own .kernel
+ * (st->has_kernel), without: efi_start() reads the .kernel section before
+ * the file kernel= names, with kernel='s parameters or none.  st (NULL: a
+ * plain start): st->xen_opts come after options= on Xen's line
+ * (efi_arch_handle_cmdline(): place_string() prepends the config's), and
+ * the Xen line is said to be st's line when they hold dom0_mem=; a
+ * .ramdisk section is the rootfs whether or not ramdisk= names one.  `line`
+ * (in st->file when `in_st`) stands for a value the file does not give. */
+static void efi_entry(const efifile *f, const char *name, unsigned line, bool in_st, bool arm,
+                      const md_bootfmt_efi_start *st, bool boots, md_bootcfg_list *out)
 {
     const char *val;
-    const efiline *k = efi_value_or_spaced(f, name, "kernel", &val,
-                                           "Xen has no dom0 kernel: it stops with 'No initial "
-                                           "domain kernel specified.' and nothing boots", 0, out);
-    if (!k)
+    bool own_kernel = st && st->has_kernel;
+    const efiline *k = efi_value_or_spaced(
+        f, name, "kernel", &val,
+        own_kernel ? "Xen boots the image's own .kernel section with no dom0 command line"
+                   : "Xen has no dom0 kernel: it stops with 'No initial domain kernel "
+                     "specified.' and nothing boots", 0, out);
+    if (!k && !(own_kernel && boots))
         return;
-    char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
-    if (whole)
-        val = whole;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
     en->arm = arm || efi_value(f, name, "dtb", &(const char *){ NULL });
-    md_strv w = { 0 };
-    md_strv_split(&w, val, false);
     md_bootcfg_file *kf = md_bootcfg_add_mod(en);
-    file_from(kf, &w, 0, k->line);
-    md_strv_free(&w);
-    free(whole);
+    if (k) {
+        char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
+        md_strv w = { 0 };
+        md_strv_split(&w, whole ? whole : val, false);
+        file_from(kf, &w, 0, k->line);
+        md_strv_free(&w);
+        free(whole);
+    } else {
+        /* read_section("kernel") with option_str NULL: dom0's command line
+         * is empty, which the kernel line's checks then find (said here
+         * unless the section is missing, which its problem says) */
+        kf->path = md_xstrdup(".kernel");
+        kf->line = line;
+        kf->file = in_st ? md_xstrdup(st->file) : NULL;
+    }
+    if (!k && !in_st) {
+        md_bootcfg_problem *p = md_bootcfg_add_problem(
+            out, line,
+            md_xasprintf("%s%s%shas no kernel=, so Xen boots the image's own .kernel section "
+                         "with an empty dom0 command line (efi_start() in "
+                         "xen/common/efi/boot.c: read_section(\"kernel\") with no options): "
+                         "dom0 gets no console=hvc0, rdinit= or any other parameter; add "
+                         "kernel=vmlinuz followed by them (the name is not read, the section "
+                         "is)", name ? "section '" : "the config ", name ? name : "",
+                         name ? "' " : ""));
+        p->note = true;
+    }
     const efiline *o = efi_value_or_spaced(f, name, "options", &val,
                                            "Xen gets none of these options: no dom0_mem, so "
                                            "dom0 starts with nearly all host RAM", 4, out);
-    whole = o ? efi_cut_at_tab(o, "the Xen options", "dom0_mem=", 4, out) : NULL;
+    char *whole = o ? efi_cut_at_tab(o, "the Xen options", "dom0_mem=", 4, out) : NULL;
     en->xen.path = md_xstrdup("xen.efi");
     en->xen.line = o ? o->line : line;
+    en->xen.file = !o && in_st ? md_xstrdup(st->file) : NULL;
     if (o)
         md_strv_split(&en->xen.args, whole ? whole : val, false);
     free(whole);
+    if (st && st->xen_opts) {
+        /* Xen's line is options= then these, before x86 Xen cuts it at
+         * " -- " (md_bootcfg_add_multiboot): their dom0_mem= is judged
+         * where it is written */
+        for (size_t i = 0; i < st->xen_opts->n; i++)
+            md_strv_push(&en->xen.args, st->xen_opts->v[i]);
+        if (st->file && has_dom0_mem(st->xen_opts)) {
+            free(en->xen.file);
+            en->xen.file = md_xstrdup(st->file);
+            en->xen.line = st->line;
+        }
+    }
     const efiline *r = efi_value_or_spaced(f, name, "ramdisk", &val,
-                                           "dom0 gets no ramdisk: no initramfs and no rootfs, so "
-                                           "it has nothing to run", 0, out);
-    if (r) {
+                                           st && st->has_ramdisk
+                                               ? "Xen reads the image's .ramdisk section anyway"
+                                               : "dom0 gets no ramdisk: no initramfs and no "
+                                                 "rootfs, so it has nothing to run", 0, out);
+    if (r || (st && st->has_ramdisk)) {
         md_bootcfg_file *rf = md_bootcfg_add_mod(en);
-        rf->path = md_xasprintf("%.*s", (int)strcspn(val, " \t"), val);
-        rf->line = r->line;
+        rf->path = r ? md_xasprintf("%.*s", (int)strcspn(val, " \t"), val) : md_xstrdup(".ramdisk");
+        rf->line = r ? r->line : line;
+        rf->file = !r && in_st ? md_xstrdup(st->file) : NULL;
         rf->nounzip = true; /* Xen's EFI loader passes the file as it is */
     }
     md_bootcfg_add_multiboot(out, en);
@@ -1675,7 +1725,8 @@ static void efi_no_newline(const efifile *f, const char *last, md_bootcfg_list *
  * comment, and warns of a last line without a newline (efi_no_newline);
  * efi_cfg_get_value() then takes the first key= of the first section of a
  * name.  Every section with kernel= is an entry. */
-static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
+static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
+                         md_bootcfg_list *out)
 {
     char *buf = md_xmalloc(len + 1);
     memcpy(buf, text, len);
@@ -1721,45 +1772,87 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
     /* efi_start(): the section is the one named on xen.efi's command line,
      * else [global]'s default=; Xen looks up kernel= there, and when there
      * is none follows [global]'s chain= to another file (same section
-     * name) or stops with "No initial domain kernel specified." */
-    const char *def = NULL;
+     * name) or, without the image's own .kernel, stops with "No initial
+     * domain kernel specified." */
+    const char *def = NULL, *cmd = st ? st->section : NULL;
     const efiline *dl = efi_value(f, "global", "default", &def);
-    if (!dl) {
+    const char *chain = NULL;
+    const efiline *cl = efi_value(f, "global", "chain", &chain);
+    if (cmd)
+        def = cmd;
+    if (!def) {
         /* no default=: the first kernel= of the file, or, with none, the
          * chained file's (efi_start(): get_value(&cfg, "global", "chain")
          * when the section has no kernel=), which this reader does not see
          * (trial10g 11) */
-        const char *chain = NULL;
-        const efiline *cl = efi_value(f, "global", "chain", &chain);
-        if (cl && !efi_value(f, NULL, "kernel", &val) && !efi_spaced(f, NULL, "kernel", &val) &&
-            !out->include) {
+        bool chained = cl && !efi_value(f, NULL, "kernel", &val) &&
+                       !efi_spaced(f, NULL, "kernel", &val);
+        if (chained && !out->include) {
             out->include = md_xasprintf("chain=%.80s", chain);
             out->include_line = cl->line;
         }
-        efi_entry(f, NULL, n ? v[0].line : 1, arm, out);
+        efi_entry(f, NULL, n ? v[0].line : 1, false, arm, st, !chained, out);
         goto done;
     }
-    const char *chain = NULL;
-    const efiline *cl = efi_value(f, "global", "chain", &chain);
+    /* where the section's name comes from, for what it costs */
+    bool in_st = cmd && st->file;
+    unsigned at = in_st ? st->line : dl ? dl->line : n ? v[0].line : 1;
+    char *named;
+    if (cmd && st->file)
+        named = md_xasprintf("section '%s', which Xen's EFI loader is told to boot on its "
+                             "command line (%s:%u)", def, st->file, st->line);
+    else if (cmd)
+        named = md_xasprintf("section '%s', which Xen's EFI loader is told to boot on its "
+                             "command line", def);
+    else
+        named = md_xasprintf("default=%s on line %u", def, dl->line);
+    bool own_kernel = st && st->has_kernel, chained = false;
+    size_t sect = efi_section(f, def);
     if (!efi_value(f, def, "kernel", &val) && !efi_spaced(f, def, "kernel", &val)) {
-        bool exists = efi_section(f, def) != SIZE_MAX;
+        bool exists = sect != SIZE_MAX;
         char *why = exists ? md_xasprintf("section [%s] has no kernel=", def)
                            : md_xasprintf("no section is headed exactly [%s] (Xen compares the "
                                           "name as written: case and spaces count)", def);
+        md_bootcfg_problem *p = NULL;
+        chained = cl != NULL;
         if (cl)
-            efi_problem(out, cl->line,
-                        md_xasprintf("default=%s on line %u: %s, so Xen reads the chained file "
-                                     "chain=%s instead (efi_start() in xen/common/efi/boot.c) "
-                                     "and boots section [%s] from it; lint has not read that "
-                                     "file: lint it as well", def, dl->line, why, chain, def));
-        else
-            efi_problem(out, dl->line,
-                        md_xasprintf("default=%s: %s, so Xen's EFI loader stops with 'No "
-                                     "initial domain kernel specified.' (efi_start() in "
-                                     "xen/common/efi/boot.c) and nothing boots; name an "
-                                     "existing section with kernel=", def, why));
+            p = md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("%s: %s, so Xen reads the chained file chain=%s instead "
+                             "(efi_start() in xen/common/efi/boot.c) and boots section [%s] "
+                             "from it; lint has not read that file: lint it as well",
+                             named, why, chain, def));
+        else if (own_kernel && !exists)
+            /* the image boots anyway: its .kernel, with no dom0 parameters,
+             * and Xen with no options= (get_value() finds nothing) */
+            p = md_bootcfg_add_problem(
+                out, at,
+                md_xasprintf("%s: %s, so Xen's EFI loader finds none of its values: it boots "
+                             "the image's own .kernel with an empty dom0 command line, and Xen "
+                             "gets no options= (efi_start() in xen/common/efi/boot.c)%s; name a "
+                             "section the config has", named, why,
+                             st->xen_opts && st->xen_opts->n
+                                 ? ", only the options after '--' on its command line"
+                                 : ""));
+        else if (!own_kernel)
+            p = md_bootcfg_add_problem(
+                out, at,
+                md_xasprintf("%s: %s, so Xen's EFI loader stops with 'No initial domain kernel "
+                             "specified.' (efi_start() in xen/common/efi/boot.c) and nothing "
+                             "boots; name an existing section with kernel=", named, why));
+        if (p && !cl && in_st) /* said on the command line's line */
+            p->file = md_xstrdup(st->file);
         free(why);
     }
+    if (cmd) {
+        /* the one section the loader boots: no other is reachable from
+         * this command line */
+        bool there = sect != SIZE_MAX;
+        efi_entry(f, def, there ? v[sect].line : at, !there && in_st, arm, st, !chained, out);
+        free(named);
+        goto done;
+    }
+    free(named);
     /* Every other section can still be booted by naming it on xen.efi's
      * command line (efi_start() takes a plain argument as the section):
      * each with kernel= is an entry, the first of a name only. */
@@ -1768,9 +1861,11 @@ static void read_xen_efi(const char *text, size_t len, md_bootcfg_list *out)
             continue;
         char *name = md_xasprintf("%.*s", (int)efi_head(v[i].s), v[i].s + 1);
         if (strcmp(name, "global") && efi_section(f, name) == i)
-            efi_entry(f, name, v[i].line, arm, out);
+            efi_entry(f, name, v[i].line, false, arm, st, !chained && !strcmp(name, def), out);
         free(name);
     }
+    if (own_kernel && !chained && sect == SIZE_MAX)
+        efi_entry(f, def, at, false, arm, st, true, out); /* default= of no section */
 done:
     if (len && buf[len - 1])
         efi_no_newline(f, buf + nonl, out);
@@ -2880,6 +2975,13 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     vars_free(&v);
 }
 
+void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
+                             md_bootcfg_list *out)
+{
+    if (!too_big(len, out))
+        read_xen_efi(text, len, st, out);
+}
+
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
     if (too_big(len, out))
@@ -2907,7 +3009,7 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         return;
     }
     if (f == MD_BOOTFMT_XEN_EFI) {
-        read_xen_efi(text, len, out);
+        read_xen_efi(text, len, NULL, out);
         return;
     }
     if (f == MD_BOOTFMT_EXTLINUX_SETTINGS) {

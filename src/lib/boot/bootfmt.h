@@ -87,6 +87,42 @@ void md_bootfmt_read_defaults(const char *const *names, const char *const *texts
                               const size_t *lens, size_t n, bool complete,
                               md_bootcfg_list *out);
 
+/* How Xen's EFI loader is started, beyond the xen.cfg it reads
+ * (md_bootfmt_read_xen_efi): what its command line and image give it. */
+typedef struct md_bootfmt_efi_start {
+    const char *section;     /* the plain word of its command line that names
+                                the section to boot instead of [global]'s
+                                default= (efi_start(): "section.w = ptr", the
+                                last one); NULL: none */
+    const md_strv *xen_opts; /* the words after its "--" (NULL: none) */
+    const char *file;        /* the line that gives that command line (a GRUB */
+    unsigned line;           /* chainloader line), for what it causes; NULL: none */
+    bool has_kernel;         /* the image's own .kernel and .ramdisk sections (a */
+    bool has_ramdisk;        /* unified xen.efi), which Xen reads instead of the
+                                files kernel= and ramdisk= name */
+} md_bootfmt_efi_start;
+
+/* Append the entries of xen.cfg `text` as Xen's EFI loader started as `st`
+ * (NULL: plain, as md_bootfmt_read reads it) boots them (efi_start() in
+ * xen/common/efi/boot.c, 4.17 to 4.20):
+ *   - the section is st->section, else default=; with st->section only that
+ *     section is an entry (no other can boot from that command line), and
+ *     one the file lacks is a problem on st's line: Xen stops with "No
+ *     initial domain kernel specified", or, with the image's own .kernel,
+ *     boots it with no dom0 parameters, no options= and no ramdisk=;
+ *   - a section without kernel= is still booted when the image has its own
+ *     .kernel (read_section() comes first: dom0's command line is empty,
+ *     said in a note), and its .ramdisk is the rootfs with or without
+ *     ramdisk=;
+ *   - st->xen_opts follow options= on Xen's line
+ *     (efi_arch_handle_cmdline(): place_string() prepends the config's),
+ *     before x86 Xen cuts that line at " -- " (md_bootcfg_add_multiboot);
+ *     when they hold dom0_mem=, the entry's Xen line is st's line (the
+ *     entry's xen.file and xen.line), where that value is written.
+ * Problems located on st's line carry st->file (md_bootcfg_problem.file). */
+void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
+                             md_bootcfg_list *out);
+
 /* The other configs a syslinux config reads: in place ("INCLUDE FILE",
  * "MENU INCLUDE FILE [TAG]": "inserts the contents of another file at this
  * point", nested up to 16 deep, doc/syslinux.txt), or instead of itself

@@ -309,6 +309,7 @@ static int pwrite_all(int fd, const void *data, size_t len, off_t off, const cha
 #define BIOS_PART_LBA 2048ULL
 #define BIOS_PART_SECTORS 2048ULL /* 1 MiB: GRUB's core.img is ~200 KiB */
 #define ESP_LBA (BIOS_PART_LBA + BIOS_PART_SECTORS)
+_Static_assert(ESP_LBA * 512 == MD_BOOTMEDIA_DISK_ESP_OFFSET, "bootmedia.h's ESP offset");
 
 /* GRUB i386-pc on the disk as grub-bios-setup installs it into a BIOS boot
  * partition (util/setup.c): core.img at BIOS_PART_LBA, the rest of it

@@ -73,6 +73,10 @@ int md_bootmedia_iso(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                      const char *out, const char *workdir, md_err *err);
 int md_bootmedia_disk(const md_bootcfg_entry *e, const md_bootmedia_files *f,
                       const char *out, const char *workdir, md_err *err);
+/* Where md_bootmedia_disk's EFI system partition (its FAT file system)
+ * starts in the image, in bytes: after the protective MBR, the GPT and the
+ * 1 MiB BIOS boot partition at LBA 2048 (mtools: disk.img@@OFFSET). */
+#define MD_BOOTMEDIA_DISK_ESP_OFFSET 2097152ULL
 /* `outdir` must not exist; made with the tree, or removed again on failure.
  * With hosts, each gets hosts/NAME/ROOTFS (a copy of its rootfs) and a
  * config per MAC: boot/grub/grub.cfg-01-xx-xx-xx-xx-xx-xx (GRUB looks for

@@ -138,20 +138,22 @@ void md_lint_rootfs(md_lint *l, const char *label, const md_tree *t, const md_xe
  * and the five Xen modules.  `label` as for md_lint_rootfs. */
 void md_lint_modules(md_lint *l, const char *label, const md_tree *t);
 
-/* Trap 5 across the dom0 kernel and its rootfs: the kernel image
+/* The dom0 kernel, and trap 5 across it and its rootfs: the kernel image
  * `kernel` (`len` bytes, named `kname`) that line `line` of boot config
- * `file` loads is told by content, never by name.  An x86 bzImage gives its
- * release from its header's version string (md_modules_image_release,
- * image/modules.h), and the rootfs `t` (labelled `label`, as for
- * md_lint_rootfs) must hold /lib/modules/RELEASE (or /usr/lib/modules),
- * where modprobe looks: an error when it does not, naming the releases it
- * holds.  A Xen hypervisor image or, on x86 (`arm` false), an archive
- * (cpio, gzip, xz, zstd, ...) in the dom0 kernel's place is an error (Xen
- * cannot start it as dom0).  Returns false when the release was not read
- * (another file: an Arm Image, a stand-in; the caller says what was not
- * checked), true when it was or an error was added.  `t` NULL: the kernel's
+ * `file` loads is told by content, never by name (md_kimage_read,
+ * image/kimage.h), as Xen's dom0 builder takes it: on x86 a bzImage of boot
+ * protocol 2.08 or later, or an ELF kernel plain or compressed in a codec
+ * Xen undoes; on Arm (`arm`) an arm64 Image, arm zImage or uImage, plain or
+ * gzip'd.  Anything else in its place (a Xen image, an archive, another
+ * architecture's kernel, a stand-in file) is an error: Xen cannot start it.
+ * Its release (the bzImage header's, else its "Linux version" banner's)
+ * must be a /lib/modules/RELEASE (or /usr/lib/modules) of the rootfs `t`
+ * (labelled `label`, as for md_lint_rootfs), where modprobe looks: an error
+ * when it is not, naming the releases it holds.  A kernel whose release is
+ * not in it (an arm zImage, a vmlinux without its banner) is, with `t`, a
+ * warning "cannot check" of trap 5: never a pass.  `t` NULL: the kernel's
  * content alone is checked (no rootfs to compare with). */
-bool md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
+void md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
                             const unsigned char *kernel, size_t len, bool arm, const char *label,
                             const md_tree *t);
 
@@ -178,10 +180,15 @@ typedef enum md_lint_kind {
  * A hypervisor input is recognised by content too (xen.efi; a unified one
  * is also its .config, .kernel and .ramdisk, which its config then boots).
  * A GRUB 2 "chainloader" of Xen's EFI loader is followed into the xen.cfg
- * the loader reads (found as Xen finds it), or is "cannot check" on its
- * line; a directory with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and
- * Xen loaders; a rootfs directory with its /boot/grub/grub.cfg (a root
- * tree's own, which may hold no Xen entry: then a "not checked" note).
+ * the loader reads (found as Xen finds it; a unified image's .config), read
+ * with what the loader's command line gives it as efi_start() reads it (the
+ * section it names, the Xen options after "--":
+ * md_bootfmt_read_xen_efi), or is "cannot check" on its line; a directory
+ * with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and Xen loaders;
+ * an output directory with its netboot/ and efi/ configs and its
+ * xen-unified.efi (boot.iso and disk.img: a "not checked" note each); a
+ * rootfs directory with its /boot/grub/grub.cfg (a root tree's own, which
+ * may hold no Xen entry: then a "not checked" note).
  * Each entry's dom0 kernel is checked against its rootfs
  * (md_lint_kernel_modules).  An input that
  * cannot be read or recognized (empty, garbage, truncated, binary where

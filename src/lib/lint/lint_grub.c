@@ -1441,7 +1441,7 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
 {
     for (size_t i = 0; i < cfg->nproblems; i++) {
         const md_bootcfg_problem *p = &cfg->problems[i];
-        md_lint_add(l, file, p->line,
+        md_lint_add(l, p->file ? p->file : file, p->line,
                     p->note ? MD_LINT_NOTE : p->warning ? MD_LINT_WARNING : MD_LINT_ERROR, p->trap,
                     "%s", p->msg);
         if (p->fix)

@@ -52,16 +52,24 @@ typedef struct input {
                             Xen's EFI loader, followed or said (follow_chains) */
     char *chained_by;    /* GRUB, a xen.cfg: what makes Xen's EFI loader read it
                             ("grub.cfg:4 chainloads EFI/xen/xen.efi") */
-    md_strv chain_xen;   /* GRUB, a xen.cfg: Xen options its loader gets after
-                            "--" on its command line, appended to options= */
+    /* GRUB, a xen.cfg read by a chainloaded Xen EFI loader: what the
+     * chainloader line's command line gives it (md_bootfmt_efi_start): the
+     * section it names, the Xen options after its "--", and that line */
+    char *chain_section;
+    md_strv chain_xen;
+    char *chain_file;
+    unsigned chain_line;
     bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
     bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
                             a root tree's /boot/grub/grub.cfg
                             (classify_root_boot), an ESP's (classify_esp) */
     bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
     char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
-    char *unified;       /* GRUB (.config): the unified xen.efi it is a section of */
-    bool has_kernel, has_ramdisk; /* GRUB (.config): that image has .kernel, .ramdisk */
+    char *unified;       /* GRUB, a xen.cfg: the xen.efi whose .kernel and .ramdisk
+                            sections Xen reads instead of kernel= and ramdisk=
+                            (the image it is the .config section of, or the
+                            loader that reads it from a file) */
+    bool has_kernel, has_ramdisk; /* GRUB: that image has .kernel, .ramdisk */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
@@ -308,6 +316,21 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 static char *near(const char *cfg, const char *gpath);
 static void classify_media(inputs *in, const char *dir);
 
+/* The entries of boot config `x` as its loader boots them: a xen.cfg as
+ * Xen's EFI loader reads it when started as x says (the chainloader's
+ * section and options, a unified image's own .kernel and .ramdisk:
+ * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
+static void read_config(const input *x, md_bootcfg_list *cfg)
+{
+    if (x->fmt != MD_BOOTFMT_XEN_EFI) {
+        md_bootfmt_read(x->fmt, (char *)x->text, x->len, cfg);
+        return;
+    }
+    md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
+                                x->unified && x->has_kernel, x->unified && x->has_ramdisk };
+    md_bootfmt_read_xen_efi((char *)x->text, x->len, &st, cfg);
+}
+
 /* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
  * that config `x` loads is on the host: the section of a unified xen.efi
  * that Xen reads instead of the file (add_unified's label for .ramdisk,
@@ -331,7 +354,7 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
                          md_strv *pr, md_strv *px)
 {
     md_bootcfg_list cfg = { 0 };
-    md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+    read_config(x, &cfg);
     bool loads_root = false;
     for (size_t i = 0; i < cfg.n; i++) {
         const md_bootcfg_entry *e = cfg.v[i];
@@ -342,11 +365,13 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
-            /* a xen.cfg's Xen is the EFI loader that reads it, whatever
-             * lies next to it as xen.efi */
-            p[k] = !k && x->chain_efi ? md_xstrdup(x->chain_efi)
-                   : k                  ? loaded_path(x, f[k]->path, true)
-                                        : near(x->path, f[k]->path);
+            /* a xen.cfg's Xen is the EFI loader that reads it (the
+             * unified image it is a section of), whatever lies next to it
+             * as xen.efi */
+            const char *efi = x->chain_efi ? x->chain_efi : x->unified;
+            p[k] = !k && efi ? md_xstrdup(efi)
+                   : k       ? loaded_path(x, f[k]->path, true)
+                             : near(x->path, f[k]->path);
             if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
                 md_strv_push(k ? roots : xens, p[k]);
                 if (k)
@@ -389,11 +414,12 @@ static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *
         return;
     size_t before = in->n;
     classify_file(in, p, kind);
-    if (in->n > before) {
-        in->v[before].found = true;
-        if (loaded_by && *loaded_by)
-            in->v[before].loaded_by = md_xstrdup(loaded_by);
-    }
+    /* a unified xen.efi's .config and .ramdisk too: what it carries was
+     * found with it, not given */
+    for (size_t i = before; i < in->n; i++)
+        in->v[i].found = true;
+    if (in->n > before && loaded_by && *loaded_by)
+        in->v[before].loaded_by = md_xstrdup(loaded_by);
 }
 
 /* The files boot config in->v[ci] loads become inputs, the same way for a
@@ -493,9 +519,10 @@ static void add_config(inputs *in, const char *path)
  * ones the build's self-lint reads from memory (build.c step_self_lint),
  * read back from disk (trial 9d case 03): the netboot tree's, named by
  * bootmedia.h's one list of them (per host from image.ini's MACs), and
- * efi/xen.cfg.  `dir` is the output directory, or its netboot/ or efi/
- * tree.  The configs inside boot.iso, disk.img and xen-unified.efi are
- * not read: a "not checked" note names each. */
+ * efi/xen.cfg, and xen-unified.efi as a hypervisor input with its
+ * sections (add_unified).  `dir` is the output directory, or its netboot/
+ * or efi/ tree.  The configs inside boot.iso and disk.img are not read: a
+ * "not checked" note names each, with how to check it. */
 static void classify_media(inputs *in, const char *dir)
 {
     char *d = md_xstrdup(dir);
@@ -543,14 +570,45 @@ static void classify_media(inputs *in, const char *dir)
         free(p);
     }
     if (md_is_file(ini)) {
-        static const md_imgdir_file inside[] = { MD_IMGDIR_ISO, MD_IMGDIR_DISK,
-                                                 MD_IMGDIR_UNIFIED };
+        /* xen-unified.efi: Xen's EFI loader with the config, kernel and
+         * rootfs as PE sections, read as any unified xen.efi given is
+         * (add_unified): its .config as xen.cfg with its own .kernel and
+         * .ramdisk, which are checked against each other and for every
+         * trap, against the image itself as the hypervisor */
+        char *u = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_UNIFIED));
+        if (md_is_file(u))
+            add_found(in, u, MD_LINT_XEN, NULL);
+        free(u);
+        /* boot.iso and disk.img hold their GRUB config and the three files
+         * in file systems lint does not read (ISO 9660; FAT in a GPT
+         * partition): said, with what was checked instead and how to
+         * check them */
+        static const struct {
+            md_imgdir_file f;
+            const char *where, *how;
+        } inside[] = {
+            { MD_IMGDIR_ISO, "/boot/grub/grub.cfg and the files it loads inside its ISO 9660 "
+                             "file system",
+              "extract it (bsdtar -xf boot.iso -C DIR2) and lint DIR2/boot/grub/grub.cfg" },
+            { MD_IMGDIR_DISK, "/EFI/BOOT/grub.cfg and the files it loads inside the FAT file "
+                              "system of its EFI system partition", NULL },
+        };
         for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
-            char *p = md_xasprintf("%s/%s", d, md_imgdir_name(inside[i]));
+            char *p = md_xasprintf("%s/%s", d, md_imgdir_name(inside[i].f));
+            /* the ESP's offset, as bootmedia.h says it */
+            char *how = inside[i].f == MD_IMGDIR_DISK
+                            ? md_xasprintf("copy them out (mcopy -s -i disk.img@@%llu :: DIR2) "
+                                           "and lint DIR2/EFI/BOOT/grub.cfg",
+                                           MD_BOOTMEDIA_DISK_ESP_OFFSET)
+                            : md_xstrdup(inside[i].how);
             if (md_is_file(p))
-                md_lint_not_checked(in->l, p, "its boot config is inside the image and is not "
-                                    "read (the build's self-lint checked it from the same entry "
-                                    "as %s/grub.cfg)", d);
+                md_lint_not_checked(in->l, p, "traps 1, 2, 4 and 5 and the rootfs as this image "
+                                    "boots them: its %s are not read (lint reads no ISO 9660 or "
+                                    "FAT file system); the build wrote them from the boot entry "
+                                    "and the xen.gz, vmlinuz and rootfs of %s/grub.cfg, which "
+                                    "were checked, so they differ only if the image was changed "
+                                    "since; to check it, %s", inside[i].where, d, how);
+            free(how);
             free(p);
         }
     }
@@ -755,8 +813,16 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
         size_t n = 2;
         for (size_t m = 0; m < e->nmods && n < sizeof f / sizeof *f; m++)
             f[n++] = &e->mods[m];
+        long ri = md_bootcfg_initrd(e, NULL);
         for (size_t k = 0; k < n; k++) {
             if (!f[k]->path || !*f[k]->path)
+                continue;
+            /* what is no file beside the config: a xen.cfg's Xen is the EFI
+             * loader itself, and a unified image's .kernel and .ramdisk are
+             * read instead of the files named */
+            if ((k == 0 && x->fmt == MD_BOOTFMT_XEN_EFI) ||
+                (k == 1 && x->unified && x->has_kernel) ||
+                (ri >= 0 && k == 2 + (size_t)ri && x->unified && x->has_ramdisk))
                 continue;
             if (strchr(f[k]->path, '$')) {
                 /* a file named by a variable: which one is unknown here, so
@@ -1036,16 +1102,161 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
     return hit;
 }
 
-/* Xen's EFI loader at host path `efi` (Xen by content) boots what its
- * config says: its .config section when it has one (a unified image, which
- * add_unified made an input), else the file xen_efi_cfg finds, which
- * becomes an input read as xen.cfg, as Xen reads it whatever it holds,
- * with `xen_opts` (the words after "--" on the loader's command line)
- * appended to its options=, and `by` saying why it is read.  When there is
- * none: a warning "cannot check" on `file`:`line` naming `what`. */
-static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
-                           const md_strv *xen_opts, const char *by, const char *file,
-                           unsigned line, const char *what)
+/* The command line of Xen's EFI loader, read as efi_start() reads it
+ * (xen/common/efi/boot.c, 4.17 to 4.20): get_argv() splits it at spaces and
+ * tabs, stops at the word after a "--" (the rest is Xen's options) and
+ * drops that "--"; the first word is the loader's own name; of the others
+ * a word that starts with '-' or '/' is an option (-basevideo, -mapbs,
+ * -cfg=FILE or -cfg FILE, -help or -?), and any other names the section
+ * to boot (the last one wins). */
+typedef struct efi_cmdline {
+    md_strv words;      /* the line as Xen splits it */
+    size_t argc;        /* words[0, argc) are Xen's argv; the options after */
+    const char *cfg;    /* -cfg=FILE, -cfg FILE (borrowed from words) */
+    const char *section;
+    md_strv opts;       /* the words after "--" */
+    const char *help;   /* -help or -?: Xen prints its options and returns */
+    md_strv unknown;    /* options Xen ignores ("Unknown command line option") */
+} efi_cmdline;
+
+static void efi_cmdline_read(efi_cmdline *c, const md_strv *args)
+{
+    memset(c, 0, sizeof *c);
+    /* GRUB joins its words with single spaces (grub_cmd_chainloader()) */
+    for (size_t i = 0; i < args->n; i++)
+        for (const char *p = args->v[i]; *p;) {
+            size_t n = strcspn(p, " \t");
+            if (n)
+                md_strv_pushf(&c->words, "%.*s", (int)n, p);
+            p += n;
+            p += strspn(p, " \t");
+        }
+    c->argc = c->words.n;
+    for (size_t i = 0; i + 1 < c->words.n; i++)
+        if (!strcmp(c->words.v[i], "--")) {
+            for (size_t j = i + 1; j < c->words.n; j++)
+                md_strv_push(&c->opts, c->words.v[j]);
+            c->argc = i;
+            break;
+        }
+    for (size_t i = 1; i < c->argc; i++) {
+        const char *w = c->words.v[i];
+        if (w[0] != '-' && w[0] != '/')
+            c->section = w;
+        else if (!strcmp(w + 1, "basevideo") || !strcmp(w + 1, "mapbs"))
+            ; /* video and memory map: no trap of lint's */
+        else if (!strncmp(w + 1, "cfg=", 4))
+            c->cfg = w + 5;
+        else if (i + 1 < c->argc && !strcmp(w + 1, "cfg"))
+            c->cfg = c->words.v[++i];
+        else if (!strcmp(w + 1, "help") || !strcmp(w + 1, "?"))
+            c->help = w;
+        else
+            md_strv_push(&c->unknown, w);
+    }
+}
+
+static void efi_cmdline_free(efi_cmdline *c)
+{
+    md_strv_free(&c->words);
+    md_strv_free(&c->opts);
+    md_strv_free(&c->unknown);
+}
+
+/* Does Xen `version` ("4.17.7", "4.20.5-pre") read unset memory when its
+ * EFI command line starts with "--"?  Before "xen/efi: Fix crash with
+ * initial empty EFI options" (4.19.4, 4.20.2, 4.21), get_argv() counted
+ * every word but stored those before "--" only, and efi_start() read the
+ * pointers after them.  A version it cannot read counts as affected. */
+static bool efi_dashes_first_unsafe(const char *version)
+{
+    unsigned a = 0, b = 0, c = 0;
+    int n = sscanf(version, "%u.%u.%u", &a, &b, &c);
+    if (n < 2)
+        return true;
+    return a < 4 || (a == 4 && (b < 19 || (b == 19 && c < 4) || (b == 20 && c < 2)));
+}
+
+/* The input that is xen.cfg `ci` as read with command line `c` of `efi`
+ * (`by` says so): the input itself when nothing chains it yet (it is read
+ * only as this line starts it), the input already read so, or a new input
+ * of the same file read so (another chainloader line starts it
+ * differently).  Returns its index. */
+static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline *c,
+                       const char *by, const char *file, unsigned line, bool has_kernel,
+                       bool has_ramdisk)
+{
+    char *opts = md_strv_join(&c->opts, " ");
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i < in->n && at == SIZE_MAX; i++) {
+        const input *y = &in->v[i];
+        if (y->kind != MD_LINT_GRUB || strcmp(y->path, in->v[ci].path) || !y->chained_by)
+            continue;
+        char *yo = md_strv_join(&y->chain_xen, " ");
+        bool same = !strcmp(yo, opts) && y->chain_efi && same_file(y->chain_efi, efi) &&
+                    !(y->chain_section ? !c->section || strcmp(y->chain_section, c->section)
+                                       : c->section != NULL);
+        free(yo);
+        if (same)
+            at = i;
+    }
+    free(opts);
+    if (at != SIZE_MAX)
+        return at;
+    if (in->v[ci].chained_by) {
+        /* a second way in: the same text, read as this line starts it */
+        const input *y = &in->v[ci];
+        unsigned char *t = md_xmalloc(y->len + 1);
+        memcpy(t, y->text, y->len);
+        t[y->len] = '\0';
+        char *p = md_xstrdup(y->path), *u = y->unified ? md_xstrdup(y->unified) : NULL;
+        md_bootfmt fmt = y->fmt;
+        bool found = y->found;
+        input *z = push(in, p, MD_LINT_GRUB); /* may move in->v */
+        z->text = t, z->len = in->v[ci].len, z->fmt = fmt, z->found = found, z->unified = u;
+        free(p);
+        ci = in->n - 1;
+    }
+    input *y = &in->v[ci];
+    y->fmt = MD_BOOTFMT_XEN_EFI;
+    y->chained_by = md_xstrdup(by);
+    y->chain_efi = md_xstrdup(efi);
+    y->chain_section = c->section ? md_xstrdup(c->section) : NULL;
+    for (size_t k = 0; k < c->opts.n; k++)
+        md_strv_push(&y->chain_xen, c->opts.v[k]);
+    y->chain_file = file && line ? md_xstrdup(file) : NULL;
+    y->chain_line = line;
+    if (has_kernel || has_ramdisk) {
+        if (!y->unified)
+            y->unified = md_xstrdup(efi);
+        y->has_kernel = has_kernel, y->has_ramdisk = has_ramdisk;
+    }
+    return ci;
+}
+
+/* The unified image `efi`'s .config input (add_unified), or -1. */
+static long unified_config(const inputs *in, const char *efi)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (in->v[i].kind == MD_LINT_GRUB && in->v[i].unified && !in->v[i].chain_efi &&
+            in->v[i].fmt == MD_BOOTFMT_XEN_EFI && same_file(in->v[i].unified, efi) &&
+            strstr(in->v[i].path, "(.config)"))
+            return (long)i;
+    return -1;
+}
+
+/* Xen's EFI loader at host path `efi` (Xen by content) started with
+ * command line `c` (NULL: none, the firmware's start of a loader on an
+ * ESP) boots what its config says: its .config section when it has one (a
+ * unified image, which add_unified made an input; a -cfg= is then ignored,
+ * said on `file`:`line`), else the file xen_efi_cfg finds, which becomes an
+ * input read as xen.cfg, as Xen reads it whatever it holds; either is read
+ * with the section and Xen options the command line gives (efi_view), and
+ * with the image's own .kernel and .ramdisk when it has them, and `by`
+ * says why it is read.  When there is no config: a warning "cannot check"
+ * on `file`:`line` naming `what`. */
+static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, const char *by,
+                           const char *file, unsigned line, const char *what)
 {
     long xi = find_input(in, efi);
     if (xi >= 0)
@@ -1056,11 +1267,28 @@ static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
     if (md_read_file(efi, &d, &len, &e) < 0)
         return; /* the hypervisor input says so */
     bool unified = md_xenefi_section(d, len, ".config", &off, &size) == 0;
+    bool has_kernel = md_xenefi_section(d, len, ".kernel", &off, &size) == 0;
+    bool has_ramdisk = md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0;
     free(d);
-    if (unified)
-        return; /* read_section("config") comes before any file */
+    efi_cmdline none = { 0 };
+    if (!c)
+        c = &none;
+    if (unified) {
+        /* read_section("config") comes before any file */
+        if (c->cfg && line)
+            md_lint_add(in->l, file, line, MD_LINT_WARNING, 0,
+                        "%s: -cfg=%s is ignored: this Xen EFI loader has its own .config "
+                        "section, which Xen reads before any file (efi_start() in "
+                        "xen/common/efi/boot.c: 'Using builtin config file'), so %s is not "
+                        "what boots; change the image's .config, or drop -cfg=", what, c->cfg,
+                        c->cfg);
+        long ci = unified_config(in, efi);
+        if (ci >= 0)
+            efi_view(in, (size_t)ci, efi, c, by, file, line, has_kernel, has_ramdisk);
+        return;
+    }
     md_strv tried = { 0 };
-    char *cfg = xen_efi_cfg(efi, cfgname, &tried);
+    char *cfg = xen_efi_cfg(efi, c->cfg, &tried);
     if (!cfg) {
         char *names = md_strv_join(&tried, ", ");
         char *dir = dir_of(efi);
@@ -1070,8 +1298,8 @@ static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
                     "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
                     "(and if it is missing on the ESP too, Xen stops with 'No configuration "
                     "file found.'); %s",
-                    what, cfgname ? "the config its -cfg= option names" : "its config beside it",
-                    cfgname ? names : "none of the names Xen tries,", cfgname ? "is not" : names,
+                    what, c->cfg ? "the config its -cfg= option names" : "its config beside it",
+                    c->cfg ? names : "none of the names Xen tries,", c->cfg ? "is not" : names,
                     dir, line ? "give the ESP (the directory that holds EFI/) or that config"
                               : "put the config beside the loader, or lint the one that "
                                 "chainloads it with -cfg=");
@@ -1094,28 +1322,22 @@ static void follow_xen_efi(inputs *in, const char *efi, const char *cfgname,
             add_text(in, cfg, MD_LINT_GRUB, t, tl); /* empty or binary: its error */
         ci = in->n > before ? (long)before : -1;
     }
-    input *y = ci >= 0 ? &in->v[ci] : NULL;
-    if (y && y->kind == MD_LINT_GRUB) {
-        y->fmt = MD_BOOTFMT_XEN_EFI;
-        if (!y->chained_by)
-            y->chained_by = md_xstrdup(by);
-        if (!y->chain_efi)
-            y->chain_efi = md_xstrdup(efi);
-        for (size_t k = 0; xen_opts && k < xen_opts->n; k++)
-            md_strv_push(&y->chain_xen, xen_opts->v[k]);
-    }
+    if (ci >= 0 && in->v[ci].kind == MD_LINT_GRUB)
+        efi_view(in, (size_t)ci, efi, c, by, file, line, has_kernel, has_ramdisk);
     free(cfg);
 }
 
 /* GRUB's "chainloader FILE ARGS" in boot config in->v[ci]: when FILE is
  * Xen's EFI loader by content (found as near() finds loaded files), the
- * xen.cfg it reads is followed (follow_xen_efi), with the options GRUB
- * hands it: Xen takes the first word for its own name, which GRUB does not
- * pass (grub_cmd_chainloader() gives argv[1..]; get_argv() in
- * xen/common/efi/boot.c), then -cfg=FILE and, after "--", Xen options.
- * A FILE not found whose name says Xen, or named by a variable, is "cannot
- * check" on its line; any other program (Windows' boot manager, "+1") is
- * not Xen and no concern of lint. */
+ * config it reads is followed (follow_xen_efi) with the command line GRUB
+ * hands it, read as efi_start() reads it (efi_cmdline): GRUB passes the
+ * words after FILE (grub_cmd_chainloader()), and Xen takes the first of
+ * them for its own name; then -cfg=FILE, a plain word naming the section
+ * to boot, and, after "--", Xen's options.  -help stops Xen (an error), an
+ * option Xen does not know is a warning, as is "--" first on a Xen that
+ * reads unset memory for it.  A FILE not found whose name says Xen, or
+ * named by a variable, is "cannot check" on its line; any other program
+ * (Windows' boot manager, "+1") is not Xen and no concern of lint. */
 static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
 {
     const char *p = ch->file.path;
@@ -1154,42 +1376,58 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
         in->v[ci].nchains++;
     } else if (xen) {
         in->v[ci].nchains++;
-        const md_strv *w = &ch->file.args;
-        const char *cfgname = NULL;
-        md_strv opts = { 0 };
-        for (size_t j = 0; j < w->n; j++) {
-            const char *a = w->v[j];
-            bool opt = a[0] == '-' || a[0] == '/';
-            if (!strcmp(a, "--")) {
-                for (j++; j < w->n; j++)
-                    md_strv_push(&opts, w->v[j]);
-                break;
-            }
-            if (j == 0) {
-                if (opt) {
-                    md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                                "%schainloader %s %s: Xen's EFI loader takes the first word of "
-                                "its command line for its own name, which GRUB does not pass "
-                                "(grub_cmd_chainloader() hands it the words after the file; "
-                                "get_argv() in xen/common/efi/boot.c), so '%s' is ignored; put "
-                                "a name first: chainloader %s xen.efi %s", title, p, a, a, p, a);
-                    md_lint_fix(in->l, "chainloader %s xen.efi %s", p, a);
-                }
-                continue;
-            }
-            if (opt && !strncmp(a + 1, "cfg=", 4))
-                cfgname = a + 5;
-            else if (opt && !strcmp(a + 1, "cfg") && j + 1 < w->n)
-                cfgname = w->v[++j];
+        efi_cmdline c;
+        efi_cmdline_read(&c, &ch->file.args);
+        char *cl = md_strv_join(&c.words, " ");
+        const char *first = c.words.n ? c.words.v[0] : "";
+        if (c.words.n && (first[0] == '-' || first[0] == '/') && strcmp(first, "--")) {
+            md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                        "%schainloader %s %s: Xen's EFI loader takes the first word of its "
+                        "command line for its own name, which GRUB does not pass "
+                        "(grub_cmd_chainloader() hands it the words after the file; get_argv() "
+                        "in xen/common/efi/boot.c), so '%s' is ignored; put a name first: "
+                        "chainloader %s xen.efi %s", title, p, cl, first, p, cl);
+            md_lint_fix(in->l, "chainloader %s xen.efi %s", p, cl);
+        } else if (c.words.n > 1 && !strcmp(first, "--") &&
+                   efi_dashes_first_unsafe(v.version)) {
+            md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                        "%schainloader %s %s: Xen's EFI loader takes the first word of its "
+                        "command line for its own name, and with '--' there Xen %s reads "
+                        "pointers it never set (get_argv() and efi_start() in "
+                        "xen/common/efi/boot.c; fixed in 4.19.4 and 4.20.2 by 'xen/efi: Fix "
+                        "crash with initial empty EFI options'): it may crash or take garbage "
+                        "for its options before it boots; put a name first: chainloader %s "
+                        "xen.efi %s", title, p, cl, v.version, p, cl);
+            md_lint_fix(in->l, "chainloader %s xen.efi %s", p, cl);
         }
-        char *by = md_xasprintf("the one %s:%u chainloads with %s", base_of(cfgpath), line, p);
+        if (c.help)
+            md_lint_add(in->l, cfgpath, line, MD_LINT_ERROR, 0,
+                        "%schainloader %s %s: '%s' makes Xen's EFI loader print its options "
+                        "and return to the firmware (efi_start() in xen/common/efi/boot.c: "
+                        "blexit() after 'Xen EFI Loader options:'), so nothing boots; drop it",
+                        title, p, cl, c.help);
+        for (size_t k = 0; k < c.unknown.n; k++)
+            md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                        "%schainloader %s %s: Xen's EFI loader does not know the option '%s' "
+                        "and ignores it ('Unknown command line option', efi_start() in "
+                        "xen/common/efi/boot.c: it knows -basevideo, -mapbs, -cfg=FILE and "
+                        "-help; Xen's own options go after '--')", title, p, cl, c.unknown.v[k]);
+        char *opts = md_strv_join(&c.opts, " ");
+        char *by = md_xasprintf("the one %s:%u chainloads with %s%s%s%s%s%s%s", base_of(cfgpath),
+                                line, p, c.section ? ", booting its section '" : "",
+                                c.section ? c.section : "", c.section ? "'" : "",
+                                c.opts.n ? ", with the Xen options after '--': '" : "", opts,
+                                c.opts.n ? "'" : "");
+        free(opts);
         char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
-        follow_xen_efi(in, efi, cfgname, &opts, by, cfgpath, line, what);
+        if (!c.help)
+            follow_xen_efi(in, efi, &c, by, cfgpath, line, what);
         free(by);
         free(what);
-        md_strv_free(&opts);
+        free(cl);
+        efi_cmdline_free(&c);
     }
     free(efi);
     free(title);
@@ -1227,7 +1465,7 @@ static void follow_chains(inputs *in)
         char *efi = md_xstrdup(in->v[i].path);
         char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
         char *what = md_xasprintf("Xen's EFI loader %s", base_of(efi));
-        follow_xen_efi(in, efi, NULL, NULL, by, efi, 0, what);
+        follow_xen_efi(in, efi, NULL, by, efi, 0, what);
         free(what);
         free(by);
         free(efi);
@@ -1272,8 +1510,9 @@ static bool classify_esp(inputs *in, const char *dir)
                        md_xenver_hypervisor_file(p, &v, &e) == 0) {
                 size_t before = in->n;
                 push(in, p, MD_LINT_XEN)->on_esp = true;
-                in->v[before].found = true;
                 add_unified(in, p);
+                for (size_t j = before; j < in->n; j++)
+                    in->v[j].found = true;
             }
             free(p);
             free(fs[k]);
@@ -1291,22 +1530,24 @@ static bool classify_esp(inputs *in, const char *dir)
 
 /* The dom0 kernel `gpath` that config `x` loads, read whole: a unified
  * image's .kernel section, else the file near() finds.  *name (caller
- * frees) names it as findings do.  False when there is nothing to read. */
+ * frees) names it as findings do, NULL when it is not there.  False when
+ * there is nothing to read, with `err` set when it is there but cannot be
+ * read. */
 static bool read_kernel(const input *x, const char *gpath, unsigned char **d, size_t *len,
-                        char **name)
+                        char **name, md_err *err)
 {
-    md_err e = MD_ERR_INIT;
     *name = loaded_path(x, gpath, false);
     if (!*name)
         return false;
     if (!x->unified || !x->has_kernel)
-        return md_read_file(*name, d, len, &e) == 0;
+        return md_read_file(*name, d, len, err) == 0;
     unsigned char *img;
     size_t n, off, size;
-    if (md_read_file(x->unified, &img, &n, &e) < 0 ||
-        md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
-        if (!e.set)
-            free(img);
+    if (md_read_file(x->unified, &img, &n, err) < 0)
+        return false;
+    if (md_xenefi_section(img, n, ".kernel", &off, &size) != 0) {
+        free(img);
+        md_err_set(err, "%s: its .kernel section lies past the end of the image", x->unified);
         return false;
     }
     *d = md_xmalloc(size + 1);
@@ -1319,8 +1560,9 @@ static bool read_kernel(const input *x, const char *gpath, unsigned char **d, si
 /* Trap 5 across kernel and rootfs for each entry of config in->v[xi]
  * (md_lint_kernel_modules): its dom0 kernel, told by content, against the
  * rootfs given (`given`, labelled `given_label`), else the one the entry
- * loads; each kernel and rootfs pair once.  What cannot be read is said in
- * the config's "not checked" note. */
+ * loads; each kernel and rootfs pair once.  A kernel that is there but
+ * cannot be read is a warning "cannot check"; one that is not there (not
+ * given) is said in the config's "not checked" note. */
 static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, const md_tree *given,
                           const char *given_label)
 {
@@ -1360,15 +1602,17 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
         unsigned char *d = NULL;
         size_t len = 0;
         char *name = NULL;
+        md_err ke = MD_ERR_INIT;
         const char *file = e->kernel.file ? e->kernel.file : x->path;
-        if (!read_kernel(x, kp, &d, &len, &name)) {
-            if (t)
-                md_strv_pushf(&unchecked, "the kernel %s (line %u) %s", kp, e->kernel.line,
-                              name ? "cannot be read" : "is not next to this file");
-        } else if (!md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm,
-                                           label, t) && t) {
-            md_strv_pushf(&unchecked, "%s (line %u) is no x86 bzImage with a version string",
-                          name, e->kernel.line);
+        if (read_kernel(x, kp, &d, &len, &name, &ke)) {
+            md_lint_kernel_modules(in->l, file, e->kernel.line, name, d, len, e->arm, label, t);
+        } else if (ke.set) {
+            /* there, and not readable: what Xen boots is not known */
+            md_lint_add(in->l, file, e->kernel.line, MD_LINT_WARNING, 0,
+                        "cannot check the dom0 kernel %s: %s", kp, strip_path(ke.msg, name));
+        } else if (t) {
+            md_strv_pushf(&unchecked, "the kernel %s (line %u) is not next to this file", kp,
+                          e->kernel.line);
         }
         free(d);
         free(name);
@@ -1507,21 +1751,15 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(texts);
             free(lens);
         } else {
-            md_bootfmt_read(x->fmt, (char *)x->text, x->len, &cfg);
+            read_config(x, &cfg);
             char *as = x->chained_by ? md_xasprintf("%s, %s", md_bootfmt_name(x->fmt),
                                                     x->chained_by)
                                      : md_xstrdup(md_bootfmt_name(x->fmt));
             md_lint_input(l, x->path, as);
             free(as);
         }
-        for (size_t k = 0; k < cfg.n; k++) {
+        for (size_t k = 0; k < cfg.n; k++)
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
-            /* the loader's own options after "--" come after options=
-             * (efi_arch_handle_cmdline(): place_string() prepends the
-             * config's), so they are applied last */
-            for (size_t j = 0; j < x->chain_xen.n; j++)
-                md_strv_push(&cfg.v[k]->xen.args, x->chain_xen.v[j]);
-        }
         x->nentries = cfg.n;
         if (!cfg.n && x->in_group) {
             /* the entries may be in another file of its INCLUDE group */
@@ -1535,10 +1773,13 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
                                 "lines): %s", why);
             free(why);
-        } else if (!cfg.n && !x->nchains) {
+        } else if (!cfg.n && !x->nchains && !(x->chain_section && cfg.nproblems)) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding; a config whose entry chainloads Xen's EFI loader has
-             * its Xen entry in the xen.cfg followed (or a "cannot check") */
+             * its Xen entry in the xen.cfg followed (or a "cannot check");
+             * a xen.cfg booted as a chainloader line names a section of it
+             * has none when that section cannot boot, which its problem
+             * (an error on that line) says */
             char *as = md_xasprintf("%s%s", md_bootfmt_name(x->fmt),
                                     ng > 1 ? ", with the other GRUB defaults files given" : "");
             char *why = md_lint_no_entry(&cfg, as);
@@ -1745,6 +1986,8 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].no_entry);
         free(in.v[i].chained_by);
         free(in.v[i].chain_efi);
+        free(in.v[i].chain_section);
+        free(in.v[i].chain_file);
         free(in.v[i].unified);
         md_strv_free(&in.v[i].chain_xen);
         free(in.v[i].text);

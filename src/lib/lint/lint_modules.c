@@ -7,13 +7,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "image/kimage.h"
 #include "image/kmodelf.h"
 #include "image/modules.h"
 #include "lint/lint_int.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
-#include "core/decomp.h"
 #include "lint/xenver.h"
 
 /* Per kind of finding, at most this many lines; then one summary. */
@@ -345,60 +345,143 @@ void md_lint_modules(md_lint *l, const char *label, const md_tree *t)
     md_strv_free(&dirs);
 }
 
-bool md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
+/* What the first bytes of `d` say to a person, when they are text: " (it is
+ * text: 'stand-in kernel')"; "" otherwise.  Caller frees. */
+static char *text_of(const unsigned char *d, size_t len)
+{
+    size_t n = 0;
+    while (n < len && n < 40 && d[n] >= ' ' && d[n] < 0x7f)
+        n++;
+    bool text = n && (n == len || n == 40 || d[n] == '\n' || d[n] == '\r' || d[n] == '\t');
+    return text ? md_xasprintf(" (it is text: '%.*s%s')", (int)n, (const char *)d,
+                               n == 40 ? "..." : "")
+                : md_xstrdup("");
+}
+
+/* Does Xen's loader on x86 (decompress() in xen/common/decompress.c, with
+ * perform_gunzip() before it) or on Arm (kernel_decompress(): gzip only)
+ * undo `codec` (libarchive's name)? */
+static bool xen_decompresses(const char *codec, bool arm)
+{
+    static const char *const x86[] = { "gzip", "bzip2", "xz", "lzma", "lzop", "lz4", "zstd",
+                                       NULL };
+    if (!codec)
+        return true;
+    if (arm)
+        return !strcmp(codec, "gzip");
+    for (int i = 0; x86[i]; i++)
+        if (!strcmp(codec, x86[i]))
+            return true;
+    return false;
+}
+
+void md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
                             const unsigned char *kernel, size_t len, bool arm, const char *label,
                             const md_tree *t)
 {
-    char *rel = md_modules_image_release(kernel, len);
-    if (!rel) {
-        md_xen_version v;
-        md_err e = MD_ERR_INIT;
-        md_decomp_codec c = md_decomp_detect(kernel, len);
-        bool cpio = len >= 6 && (!memcmp(kernel, "070701", 6) || !memcmp(kernel, "070702", 6));
-        if (md_xenver_hypervisor_image(kernel, len, kname, &v, &e) == 0) {
-            md_lint_add(l, file, line, MD_LINT_ERROR, 0,
-                        "the dom0 kernel %s is a Xen hypervisor image (Xen %s, by its content), "
-                        "not a Linux kernel: Xen cannot start it as dom0, and nothing boots; "
-                        "load the dom0 kernel (vmlinuz) here", kname, v.version);
-            return true;
+    md_xen_version v;
+    md_err e = MD_ERR_INIT;
+    if (md_xenver_hypervisor_image(kernel, len, kname, &v, &e) == 0) {
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is a Xen hypervisor image (Xen %s, by its content), "
+                    "not a Linux kernel: Xen cannot start it as dom0, and nothing boots; "
+                    "load the dom0 kernel (vmlinuz) here", kname, v.version);
+        return;
+    }
+    md_kimage k;
+    md_kimage_read(kname, kernel, len, &k);
+    const char *what = md_kimage_kind_name(k.kind);
+    char *in = k.codec ? md_xasprintf(" inside %s data", k.codec) : md_xstrdup("");
+    bool native = arm ? k.kind == MD_KIMAGE_ARM64 || k.kind == MD_KIMAGE_ARM32 ||
+                            k.kind == MD_KIMAGE_UIMAGE
+                      : (k.kind == MD_KIMAGE_BZIMAGE && !k.codec) || k.kind == MD_KIMAGE_ELF;
+    if (k.kind == MD_KIMAGE_CPIO) {
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is a cpio archive%s (an initramfs or rootfs), not a "
+                    "Linux kernel: Xen hands the first module to dom0 as its kernel and cannot "
+                    "start this one; load vmlinuz first, then the initramfs or rootfs",
+                    kname, in);
+    } else if (k.kind == MD_KIMAGE_NONE) {
+        char *txt = text_of(kernel, len);
+        char *body = k.codec ? md_xasprintf("%s data, not a Linux kernel (%s)", k.codec, k.why)
+                             : md_xasprintf("no Linux kernel%s", txt);
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is %s: Xen %s, so dom0 does not start and nothing "
+                    "boots; load the dom0 kernel (vmlinuz) here", kname, body,
+                    arm ? "on Arm starts an arm64 Image, an arm zImage or a uImage, plain or "
+                          "gzip'd, and nothing else (kernel_probe() in xen/arch/arm/kernel.c)"
+                        : "on x86 starts a bzImage or an ELF kernel (vmlinux), plain or "
+                          "compressed, and nothing else ('Not a valid ELF image': "
+                          "bzimage_parse() and elf_init() in its dom0 builder)");
+        free(body);
+        free(txt);
+    } else if (!native) {
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is %s%s, which Xen %s cannot start as dom0 (%s): dom0 "
+                    "does not start and nothing boots; load a dom0 kernel %s",
+                    kname, what, in, arm ? "on Arm" : "on x86",
+                    arm ? "kernel_probe() in xen/arch/arm/kernel.c takes an arm64 Image, an arm "
+                          "zImage or a uImage, plain or gzip'd"
+                        : "bzimage_parse() in xen/arch/x86/bzimage.c takes a bzImage as it is, "
+                          "or an ELF kernel plain or compressed",
+                    arm ? "built for Arm" : "built for x86 (vmlinuz)");
+    } else if (!xen_decompresses(k.codec, arm)) {
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is %s%s, a compression Xen %s does not undo (%s), so "
+                    "dom0 does not start and nothing boots; compress it with %s, or not at all",
+                    kname, what, in, arm ? "on Arm" : "on x86",
+                    arm ? "kernel_decompress() in xen/arch/arm/kernel.c: gzip only"
+                        : "decompress() in xen/common/decompress.c",
+                    arm ? "gzip" : "gzip, xz or zstd");
+    } else if (k.kind == MD_KIMAGE_BZIMAGE && k.proto < 0x208) {
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is a bzImage of boot protocol %u.%02u: Xen needs 2.08 or "
+                    "later and refuses it ('Cannot load bzImage v%u.%02u at least v2.08 is "
+                    "required', bzimage_check() in xen/arch/x86/bzimage.c), so dom0 does not "
+                    "start; boot a kernel of Linux 2.6.26 or later", kname, k.proto >> 8,
+                    k.proto & 0xff, k.proto >> 8, k.proto & 0xff);
+    } else if (t && !k.release) {
+        /* a kernel Xen starts, but which modules it wants is not known:
+         * trap 5 across the two is not proven (issue 10: never a pass) */
+        md_lint_add(l, file, line, MD_LINT_WARNING, 5,
+                    "cannot check trap 5 for the dom0 kernel %s: it is %s%s with no kernel "
+                    "release in it (%s), so whether the rootfs %s holds its modules "
+                    "(/lib/modules/RELEASE, where modprobe looks) is not known; boot a kernel "
+                    "that carries its release (every distribution's vmlinuz does)",
+                    kname, what, in,
+                    k.kind == MD_KIMAGE_BZIMAGE ? "no version string in its boot header, no "
+                                                  "'Linux version' banner in its payload"
+                    : k.kind == MD_KIMAGE_ARM32 || k.kind == MD_KIMAGE_UIMAGE
+                        ? "it decompresses itself, so lint cannot read its 'Linux version' "
+                          "banner"
+                        : "no 'Linux version' banner",
+                    label);
+    } else if (t) {
+        md_strv dirs = { 0 }, rels = { 0 };
+        md_modules_kernel_dirs(t, &dirs);
+        bool found = false;
+        for (size_t i = 0; i < dirs.n; i++) {
+            const char *b = strrchr(dirs.v[i], '/') + 1;
+            found |= !strcmp(b, k.release);
+            md_strv_push(&rels, b);
         }
-        if (!arm && (cpio || c != MD_DECOMP_NONE)) {
-            md_lint_add(l, file, line, MD_LINT_ERROR, 0,
-                        "the dom0 kernel %s is %s%s, not a Linux kernel (an x86 bzImage starts "
-                        "with its boot header): Xen hands the first module to dom0 as its "
-                        "kernel and cannot start this one; load vmlinuz first, then the "
-                        "initramfs or rootfs", kname,
-                        cpio ? "a cpio archive" : md_decomp_name(c), cpio ? "" : " data");
-            return true;
+        if (!found) {
+            char *has = rels.n ? md_strv_join(&rels, ", ") : NULL;
+            md_lint_add(l, file, line, MD_LINT_ERROR, 5,
+                        "the dom0 kernel %s is release %s (%s), but the rootfs %s has no "
+                        "/lib/modules/%s (%s%s): modprobe looks only there, so no module "
+                        "loads (xen-evtchn, xen-gntdev, xen-privcmd, xenfs and every driver that "
+                        "is a module), and xenstored and xl cannot reach Xen; put this kernel's "
+                        "modules into the rootfs, or boot the kernel they were built for",
+                        kname, k.release,
+                        k.by_banner ? "its 'Linux version' banner" : "its bzImage header", label,
+                        k.release, has ? "it holds modules for " : "it holds no modules at all",
+                        has ? has : "");
+            free(has);
         }
-        return false;
+        md_strv_free(&rels);
+        md_strv_free(&dirs);
     }
-    if (!t) {
-        free(rel);
-        return true;
-    }
-    md_strv dirs = { 0 }, rels = { 0 };
-    md_modules_kernel_dirs(t, &dirs);
-    bool found = false;
-    for (size_t i = 0; i < dirs.n; i++) {
-        const char *b = strrchr(dirs.v[i], '/') + 1;
-        found |= !strcmp(b, rel);
-        md_strv_push(&rels, b);
-    }
-    if (!found) {
-        char *has = rels.n ? md_strv_join(&rels, ", ") : NULL;
-        md_lint_add(l, file, line, MD_LINT_ERROR, 5,
-                    "the dom0 kernel %s is release %s (its bzImage header), but the rootfs %s "
-                    "has no /lib/modules/%s (%s%s): modprobe looks only there, so no module "
-                    "loads (xen-evtchn, xen-gntdev, xen-privcmd, xenfs and every driver that "
-                    "is a module), and xenstored and xl cannot reach Xen; put this kernel's "
-                    "modules into the rootfs, or boot the kernel they were built for",
-                    kname, rel, label, rel, has ? "it holds modules for " : "it holds no modules at all",
-                    has ? has : "");
-        free(has);
-    }
-    md_strv_free(&rels);
-    md_strv_free(&dirs);
-    free(rel);
-    return true;
+    free(in);
+    md_kimage_free(&k);
 }
