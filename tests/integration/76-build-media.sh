@@ -26,7 +26,11 @@ mkdir -m 0700 "$work/t"
 TMPDIR="$work/t" "$MKDOM0" build --keys "$keys" --media iso -o "$work/k" > "$work/k.log" 2>&1 & kpid=$!
 dead=
 for _ in $(seq 1200); do
-    dead=$(ls -d "$work"/t/mkdom0-media.* 2>/dev/null | head -n1) && [ -n "$dead" ] && break
+    # Marked and locked (core/file.c md_scratch_dir): killed before that,
+    # between mkdtemp and the mark, an empty directory is left that no
+    # mkdom0 may take for a dead one's (a live one looks the same then).
+    dead=$(ls -d "$work"/t/mkdom0-media.* 2>/dev/null | head -n1) && [ -n "$dead" ] &&
+        [ -e "$dead/.mkdom0-scratch-lock" ] && break
     kill -0 $kpid 2>/dev/null || break
     sleep 0.05
 done
