@@ -272,6 +272,17 @@ rc=0; "$MKDOM0" lint "$work/f-uninomax" > "$work/lintefi.log" 2>&1 || rc=$?
 [ $rc = 1 ] && grep -q "^$work/f-uninomax/xen-unified.efi(.config):[0-9]*: error: \[trap4\] .*has no max:" "$work/lintefi.log" ||
     { cat "$work/lintefi.log"; fail "lint DIR whose xen-unified.efi has no max: exited $rc, or without trap 4 there"; }
 rm -rf "$work/f-uninomax"
+# ... and a truncated copy of it (half: its .ramdisk cut off; the end of a
+# signed image is its signature, outside every section) is an error, in lint
+# DIR and alone: read as "no such section" it passed with exit 0 (trial 10n)
+cp -a "$work/f" "$work/f-cut"
+truncate -s $(( $(stat -c %s "$work/f/xen-unified.efi") / 2 )) "$work/f-cut/xen-unified.efi"
+for a in "$work/f-cut" "$work/f-cut/xen-unified.efi"; do
+    rc=0; "$MKDOM0" lint "$a" > "$work/lintcut.log" 2>&1 || rc=$?
+    [ $rc = 1 ] && grep -q "^$work/f-cut/xen-unified.efi: error: \[boot\] not a whole PE32+ image: .*\.ramdisk section lies past the end" \
+        "$work/lintcut.log" || { cat "$work/lintcut.log"; fail "lint $a with a truncated xen-unified.efi exited $rc, or without the error"; }
+done
+rm -rf "$work/f-cut"
 # lint of the unified image alone reads it as Xen does: .config as xen.cfg,
 # .ramdisk as the rootfs (trial10g 3); it lints as its parts, clean
 "$MKDOM0" lint --strict "$work/f/xen-unified.efi" > "$work/lintuni.log" 2>&1 || { cat "$work/lintuni.log"; fail "xen-unified.efi alone does not lint clean"; }

@@ -169,6 +169,34 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
     fail(in, path, &e);
 }
 
+/* Which of a Xen EFI loader's sections .config, .kernel and .ramdisk the
+ * image `d` carries (none when it is no PE image).  A section that lies
+ * past the file's end, or an MZ file whose headers are no PE32+ image, are
+ * an error on `path` (the firmware's
+ * loader refuses such a file, and a truncated copy read as "no section"
+ * passed lint silently: trial 10n, finding B); returns false then. */
+static bool efi_sections(inputs *in, const char *path, const unsigned char *d, size_t len,
+                         bool has[3])
+{
+    static const char *const names[3] = { ".config", ".kernel", ".ramdisk" };
+    has[0] = has[1] = has[2] = false;
+    if (len < 2 || d[0] != 'M' || d[1] != 'Z')
+        return true; /* no PE image (a gzip'd xen.gz, an ELF xen): no sections */
+    for (int i = 0; i < 3; i++) {
+        size_t off, size;
+        int r = md_xenefi_section(d, len, names[i], &off, &size);
+        if (r < 0) {
+            md_lint_add(in->l, path, 0, MD_LINT_ERROR, 0,
+                        "not a whole PE32+ image: its headers are damaged or its %s section "
+                        "lies past the end of the file (%zu bytes; truncated?), and the "
+                        "firmware will not load it", names[i], len);
+            return false;
+        }
+        has[i] = r == 0;
+    }
+    return true;
+}
+
 /* A unified xen.efi carries its xen.cfg, dom0 kernel and rootfs as the PE
  * sections .config, .kernel and .ramdisk, which Xen's loader reads instead
  * of files (read_section(), xen/common/efi/boot.c; docs/misc/efi.pandoc):
@@ -181,7 +209,12 @@ static void add_unified(inputs *in, const char *path)
     md_err e = MD_ERR_INIT;
     if (md_read_file(path, &d, &len, &e) < 0)
         return;
-    if (md_xenefi_section(d, len, ".config", &off, &size) == 0) {
+    bool has[3];
+    if (!efi_sections(in, path, d, len, has)) {
+        free(d);
+        return;
+    }
+    if (has[0] && md_xenefi_section(d, len, ".config", &off, &size) == 0) {
         char *label = md_xasprintf("%s(.config)", path);
         unsigned char *cfg = md_xmalloc(size + 1);
         memcpy(cfg, d + off, size);
@@ -194,10 +227,9 @@ static void add_unified(inputs *in, const char *path)
             /* Xen reads these sections before any file kernel= and
              * ramdisk= name (efi_start(): read_section() first) */
             input *x = &in->v[before];
-            size_t o, z;
             x->unified = md_xstrdup(path);
-            x->has_kernel = md_xenefi_section(d, len, ".kernel", &o, &z) == 0;
-            x->has_ramdisk = md_xenefi_section(d, len, ".ramdisk", &o, &z) == 0;
+            x->has_kernel = has[1];
+            x->has_ramdisk = has[2];
         }
         free(label);
     }
@@ -1262,14 +1294,16 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     if (xi >= 0)
         in->v[xi].cfg_followed = true;
     unsigned char *d;
-    size_t len, off, size;
+    size_t len;
     md_err e = MD_ERR_INIT;
     if (md_read_file(efi, &d, &len, &e) < 0)
         return; /* the hypervisor input says so */
-    bool unified = md_xenefi_section(d, len, ".config", &off, &size) == 0;
-    bool has_kernel = md_xenefi_section(d, len, ".kernel", &off, &size) == 0;
-    bool has_ramdisk = md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0;
+    bool has[3];
+    bool whole = efi_sections(in, efi, d, len, has);
     free(d);
+    if (!whole)
+        return;
+    bool unified = has[0], has_kernel = has[1], has_ramdisk = has[2];
     efi_cmdline none = { 0 };
     if (!c)
         c = &none;
