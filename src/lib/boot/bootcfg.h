@@ -169,6 +169,11 @@ typedef struct md_bootcfg_list {
  * valid until the next add, for the caller to set trap and unchecked. */
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg);
 
+/* Is a config text of `len` bytes past MD_BOOTCFG_MAX_TEXT?  Then it is not
+ * read: said as out's unread (if it has none), on no line, so that lint
+ * reports it as nothing checked. */
+bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out);
+
 /* Append a zeroed module to e->mods (which it may move) and return it. */
 md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 

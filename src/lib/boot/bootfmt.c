@@ -1369,27 +1369,13 @@ static void read_defaults(const char *const *names, const char *const *texts,
     vars_free(&v);
 }
 
-/* A text past MD_BOOTCFG_MAX_TEXT is not read: said as the list's
- * unread, on no line, so that lint reports it as nothing checked. */
-static bool too_big(size_t len, md_bootcfg_list *out)
-{
-    if (len <= MD_BOOTCFG_MAX_TEXT)
-        return false;
-    if (!out->unread) {
-        out->unread_line = 0;
-        out->unread = md_xasprintf("%zu bytes, more than the %zu MiB read of a boot config (real "
-                                   "ones are kilobytes)", len, MD_BOOTCFG_MAX_TEXT >> 20);
-    }
-    return true;
-}
-
 void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
                               const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
     size_t all = 0;
     for (size_t i = 0; i < n; i++)
         all += lens[i];
-    if (too_big(all, out))
+    if (md_bootcfg_too_big(all, out))
         return;
     read_defaults(names, texts, lens, n, complete, out);
 }
@@ -2978,13 +2964,13 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
                              md_bootcfg_list *out)
 {
-    if (!too_big(len, out))
+    if (!md_bootcfg_too_big(len, out))
         read_xen_efi(text, len, st, out);
 }
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
-    if (too_big(len, out))
+    if (md_bootcfg_too_big(len, out))
         return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
      * (script_probe() in src/image/script.c: "Invalid magic signature"),

@@ -18,17 +18,120 @@
 #define VAR_QUOTED '\x02'
 #define VAR_END '\x03'
 
-typedef struct gcmd {
-    md_strv w;     /* words after quote removal; $vars kept as written */
-    md_strv tw;    /* the same words as templates, variables marked */
-    bool *bare;    /* per word: no quoting at all (a real { or }) */
-    unsigned line;
-} gcmd;
+/* Every word of the config is one record in one buffer (gcmds.s): a flag
+ * byte (REC, and REC_BARE for a word with no quoting at all: a real { or
+ * }), the word after quote removal ($vars kept as written) NUL-ended, then,
+ * only when they differ, the word's template (variables marked) NUL-ended.
+ * A command is where its first record starts and its line: its words are
+ * the records up to the next command's.  A config of one-letter words so
+ * costs some 4 bytes a word, where a string, a template pointer and a vector
+ * slot of its own for each word, and vectors for each command, made a 16
+ * MiB grub.cfg take 1 to 2 GB (issue 9). */
+enum { REC = 0x40, REC_BARE = 1, REC_TPL = 2 };
+
+typedef struct gcmdref {
+    uint32_t off;           /* its first record in gcmds.s */
+    uint32_t line : 31;
+    uint32_t opens : 1;     /* it opens a block (find_blocks): in blocks.v */
+} gcmdref;
 
 typedef struct gcmds {
-    gcmd *v;
-    size_t n, cap;
+    char *s;                /* the records */
+    size_t len, cap;
+    gcmdref *v;
+    size_t n, vcap;
 } gcmds;
+
+/* One command's words as the runner reads them: the offset of each record
+ * (in the store's records, or in `own` for a command made here). */
+typedef struct gcmd {
+    const char *s;
+    uint32_t *w;
+    size_t n, cap;
+    unsigned line;
+    char *own;              /* records of a command made here (cmd_add) */
+    size_t own_len, own_cap;
+} gcmd;
+
+static const char *rec_end(const char *p)
+{
+    const char *w = p + 1;
+    w += strlen(w) + 1;
+    if (*p & REC_TPL)
+        w += strlen(w) + 1;
+    return w;
+}
+
+/* Word k of `c`, its template (the word itself when it has no variable),
+ * whether it is unquoted.  Valid while `c`'s records are: the store's for
+ * the whole read. */
+static const char *W(const gcmd *c, size_t k)
+{
+    return c->s + c->w[k] + 1;
+}
+
+static const char *T(const gcmd *c, size_t k)
+{
+    const char *p = c->s + c->w[k], *w = p + 1;
+    return *p & REC_TPL ? w + strlen(w) + 1 : w;
+}
+
+static bool B(const gcmd *c, size_t k)
+{
+    return c->s[c->w[k]] & REC_BARE;
+}
+
+static void put_rec(char **s, size_t *len, size_t *cap, const char *w, const char *t, bool bare)
+{
+    size_t wl = strlen(w) + 1, tl = strcmp(w, t) ? strlen(t) + 1 : 0;
+    *s = md_xgrow(*s, cap, *len + 1 + wl + tl, 1);
+    char *p = *s + *len;
+    *p = (char)(REC | (bare ? REC_BARE : 0) | (tl ? REC_TPL : 0));
+    memcpy(p + 1, w, wl);
+    memcpy(p + 1 + wl, t, tl);
+    *len += 1 + wl + tl;
+}
+
+/* The words of command i of `g` into `c` (whose old ones it drops): with
+ * `max`, only the first max of them (lead_kw and the blocks look at few). */
+static void cmd_open(const gcmds *g, size_t i, size_t max, gcmd *c)
+{
+    c->s = g->s;
+    c->n = 0;
+    c->line = g->v[i].line;
+    const char *p = g->s + g->v[i].off, *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
+    for (; p < end && c->n < max; p = rec_end(p)) {
+        c->w = md_xgrow(c->w, &c->cap, c->n + 1, sizeof *c->w);
+        c->w[c->n++] = (uint32_t)(p - g->s);
+    }
+}
+
+/* Append a word to a command made here (command_name's). */
+static void cmd_add(gcmd *c, const char *w, const char *t, bool bare)
+{
+    size_t off = c->own_len;
+    put_rec(&c->own, &c->own_len, &c->own_cap, w, t, bare);
+    c->s = c->own;
+    c->w = md_xgrow(c->w, &c->cap, c->n + 1, sizeof *c->w);
+    c->w[c->n++] = (uint32_t)off;
+}
+
+static void cmd_free(gcmd *c)
+{
+    free(c->w);
+    free(c->own);
+    memset(c, 0, sizeof *c);
+}
+
+/* Done with the words of the command in `c`: they stay for the next one,
+ * unless there were many (no frame keeps the room of a long line). */
+static void cmd_done(gcmd *c)
+{
+    c->n = 0;
+    c->own_len = 0;
+    if (c->cap > 256 || c->own_cap > 4096)
+        cmd_free(c);
+}
 
 typedef struct buf {
     char *s;
@@ -53,8 +156,7 @@ typedef struct lexer {
     const char *p, *end;
     unsigned line;
     gcmds *out;
-    gcmd cur;
-    size_t bare_cap;
+    bool incmd;             /* a word of the current command is in out->s */
     buf word, tword;
     bool inword, wbare;
     unsigned word_line;
@@ -69,30 +171,18 @@ static void put(lexer *x, char c)
 
 static void end_cmd(lexer *x)
 {
-    if (x->cur.w.n) {
-        gcmds *o = x->out;
-        o->v = md_xgrow(o->v, &o->cap, o->n + 1, sizeof *o->v);
-        o->v[o->n++] = x->cur;
-    } else {
-        free(x->cur.bare);
-    }
-    memset(&x->cur, 0, sizeof x->cur);
-    x->bare_cap = 0;
+    x->incmd = false;
 }
 
 static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigned line)
 {
-    if (!x->cur.w.n)
-        x->cur.line = line;
-    x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
-    x->cur.bare[x->cur.w.n] = bare;
-    md_strv_push(&x->cur.w, s);
-    /* most words have no variable: their template is the word itself,
-     * shared (gcmd_free), not a copy */
-    if (!strcmp(s, t))
-        md_strv_push_own(&x->cur.tw, x->cur.w.v[x->cur.w.n - 1]);
-    else
-        md_strv_push(&x->cur.tw, t);
+    gcmds *o = x->out;
+    if (!x->incmd) {
+        o->v = md_xgrow(o->v, &o->vcap, o->n + 1, sizeof *o->v);
+        o->v[o->n++] = (gcmdref){ .off = (uint32_t)o->len, .line = line & 0x7fffffff };
+        x->incmd = true;
+    }
+    put_rec(&o->s, &o->len, &o->cap, s, t, bare);
 }
 
 static void end_word(lexer *x)
@@ -255,23 +345,9 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     return st != NONE ? qline : 0;
 }
 
-/* A command's words and templates (which share the words they equal). */
-static void gcmd_free(gcmd *c)
-{
-    for (size_t i = 0; i < c->tw.n; i++)
-        if (i >= c->w.n || c->tw.v[i] != c->w.v[i])
-            free(c->tw.v[i]);
-    free(c->tw.v);
-    c->tw = (md_strv){ 0 };
-    md_strv_free(&c->w);
-    free(c->bare);
-    c->bare = NULL;
-}
-
 static void gcmds_free(gcmds *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        gcmd_free(&c->v[i]);
+    free(c->s);
     free(c->v);
 }
 
@@ -512,80 +588,86 @@ static void push_once(md_strv *sv, const char *s)
         md_strv_push(sv, s);
 }
 
-/* The words of templates tw[from..] as GRUB passes them
- * (script/execute.c): a known variable's value in place, split into words
- * at white space unless quoted; an unknown one stays as written, its name in
- * `unset` and its possible values' words in `maybe`. */
-static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_strv *out,
-                         md_strv *unset, md_strv *maybe)
+/* The words of template `t` as GRUB passes them (script/execute.c): a
+ * known variable's value in place, split into words at white space unless
+ * quoted; an unknown one stays as written, its name in `unset` and its
+ * possible values' words in `maybe`.  *total: the bytes of values the
+ * line has put in so far (past MAX_LINE, unknown). */
+static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *out,
+                       md_strv *unset, md_strv *maybe)
 {
-    size_t total = 0; /* bytes of values put in: past MAX_LINE, unknown */
-    for (size_t i = from; i < tw->n; i++) {
-        const char *t = tw->v[i];
-        buf cur = { 0 };
-        bool keep = !*t; /* "" is a word */
-        for (const char *p = t; *p;) {
-            if (*p != VAR_BARE && *p != VAR_QUOTED) {
-                buf_put(&cur, *p++);
-                keep = true;
-                continue;
-            }
-            bool quoted = *p == VAR_QUOTED;
-            const char *ref = p + 1, *e = strchr(ref, VAR_END);
-            if (!e || e - ref < 2) { /* not made by lex_var: cannot happen */
-                p++;
-                continue;
-            }
-            size_t rl = (size_t)(e - ref);
-            p = e + 1;
-            const char *n = ref + 1;
-            size_t nl = rl - 1;
-            if (*n == '{')
-                n++, nl -= 2;
-            char *name = md_xasprintf("%.*s", (int)nl, n);
-            gvar *g = var_get((gstate *)s, name, false);
-            if (g == &hidden_empty)
-                push_once(&s->budget->hidden, name);
-            size_t vl = 0;
-            for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
-                vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
-            bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
-            if (over && !s->budget->over_line)
-                s->budget->over_line = s->budget->line;
-            s->budget->used += over ? 0 : vl;
-            bool toolong = g && (over || (!g->uncertain && (total += vl) > MAX_LINE));
-            if (!g || g->uncertain || toolong) {
-                for (size_t k = 0; k < rl; k++)
-                    buf_put(&cur, ref[k]);
-                keep = true;
-                if (!g || toolong || values_differ(g))
-                    push_once(unset, name);
-                for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
-                    md_strv_split(maybe, g->maybe.v[k], false);
-            } else if (quoted) {
-                for (const char *v = g->val; *v; v++)
+    buf cur = { 0 };
+    bool keep = !*t; /* "" is a word */
+    for (const char *p = t; *p;) {
+        if (*p != VAR_BARE && *p != VAR_QUOTED) {
+            buf_put(&cur, *p++);
+            keep = true;
+            continue;
+        }
+        bool quoted = *p == VAR_QUOTED;
+        const char *ref = p + 1, *e = strchr(ref, VAR_END);
+        if (!e || e - ref < 2) { /* not made by lex_var: cannot happen */
+            p++;
+            continue;
+        }
+        size_t rl = (size_t)(e - ref);
+        p = e + 1;
+        const char *n = ref + 1;
+        size_t nl = rl - 1;
+        if (*n == '{')
+            n++, nl -= 2;
+        char *name = md_xasprintf("%.*s", (int)nl, n);
+        gvar *g = var_get((gstate *)s, name, false);
+        if (g == &hidden_empty)
+            push_once(&s->budget->hidden, name);
+        size_t vl = 0;
+        for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
+            vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
+        bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
+        if (over && !s->budget->over_line)
+            s->budget->over_line = s->budget->line;
+        s->budget->used += over ? 0 : vl;
+        bool toolong = g && (over || (!g->uncertain && (*total += vl) > MAX_LINE));
+        if (!g || g->uncertain || toolong) {
+            for (size_t k = 0; k < rl; k++)
+                buf_put(&cur, ref[k]);
+            keep = true;
+            if (!g || toolong || values_differ(g))
+                push_once(unset, name);
+            for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
+                md_strv_split(maybe, g->maybe.v[k], false);
+        } else if (quoted) {
+            for (const char *v = g->val; *v; v++)
+                buf_put(&cur, *v);
+            keep = true;
+        } else {
+            /* field splitting: white space ends the word */
+            for (const char *v = g->val; *v; v++) {
+                if (strchr(" \t\n", *v)) {
+                    if (cur.n)
+                        md_strv_push(out, cur.s);
+                    buf_clear(&cur);
+                    keep = false;
+                } else {
                     buf_put(&cur, *v);
-                keep = true;
-            } else {
-                /* field splitting: white space ends the word */
-                for (const char *v = g->val; *v; v++) {
-                    if (strchr(" \t\n", *v)) {
-                        if (cur.n)
-                            md_strv_push(out, cur.s);
-                        buf_clear(&cur);
-                        keep = false;
-                    } else {
-                        buf_put(&cur, *v);
-                        keep = true;
-                    }
+                    keep = true;
                 }
             }
-            free(name);
         }
-        if (keep || cur.n)
-            md_strv_push(out, cur.s ? cur.s : "");
-        free(cur.s);
+        free(name);
     }
+    if (keep || cur.n)
+        md_strv_push(out, cur.s ? cur.s : "");
+    free(cur.s);
+}
+
+/* expand_one of the templates of words [from, to) of `c`, one line. */
+static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, md_strv *out,
+                       md_strv *unset, md_strv *maybe)
+{
+    size_t total = 0;
+    for (size_t i = from; i < to && i < c->n; i++)
+        expand_one(s, T(c, i), &total, out, unset, maybe);
 }
 
 /* "set NAME=VALUE" or "NAME=VALUE" (words from `k`): the name and the
@@ -593,10 +675,10 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
 static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
 {
     const char *a = NULL;
-    if (!strcmp(c->w.v[k], "set") && c->w.n > k + 1)
-        a = c->tw.v[k + 1];
-    else if (isalpha((unsigned char)c->w.v[k][0]) || c->w.v[k][0] == '_')
-        a = c->tw.v[k];
+    if (!strcmp(W(c, k), "set") && c->n > k + 1)
+        a = T(c, k + 1);
+    else if (isalpha((unsigned char)W(c, k)[0]) || W(c, k)[0] == '_')
+        a = T(c, k);
     if (!a)
         return false;
     const char *eq = strchr(a, '=');
@@ -628,36 +710,42 @@ static bool has_text(const char *t)
     return false;
 }
 
-/* Words w[from..] (quotes removed) onto `out` as GRUB hands them to the
- * loader: an argument with a space in double quotes
- * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux strips
- * them again; Xen's parse_params() (xen/common/kernel.c) has no quotes: it
- * splits at the spaces, and the first word's name starts with '"'
- * ("dom0_mem=4G max:4G" quoted: no dom0_mem), so for Xen (`xen`) such an
- * argument becomes its space-separated words, the quotes on the first and
- * the last. */
-static void loader_args(const md_strv *w, size_t from, bool xen, md_strv *out)
+/* Word `w` (quotes removed) onto `out` as GRUB hands it to the loader: an
+ * argument with a space in double quotes (grub-core/lib/cmdline.c
+ * grub_create_loader_cmdline()).  Linux strips them again; Xen's
+ * parse_params() (xen/common/kernel.c) has no quotes: it splits at the
+ * spaces, and the first word's name starts with '"' ("dom0_mem=4G max:4G"
+ * quoted: no dom0_mem), so for Xen (`xen`) such an argument becomes its
+ * space-separated words, the quotes on the first and the last.  `own`: w
+ * is taken over (kept, not copied, when it goes on as it is). */
+static void loader_arg(char *w, bool own, bool xen, md_strv *out)
 {
-    for (size_t i = from; i < w->n; i++) {
-        if (xen && strchr(w->v[i], ' ')) {
-            md_strv parts = { 0 };
-            md_strv_split(&parts, w->v[i], false);
-            for (size_t j = 0; j < parts.n; j++)
-                md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j],
-                              j + 1 < parts.n ? "" : "\"");
-            md_strv_free(&parts);
-            continue;
-        }
-        md_strv_push(out, w->v[i]);
+    if (xen && strchr(w, ' ')) {
+        md_strv parts = { 0 };
+        md_strv_split(&parts, w, false);
+        for (size_t j = 0; j < parts.n; j++)
+            md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j], j + 1 < parts.n ? "" : "\"");
+        md_strv_free(&parts);
+        if (own)
+            free(w);
+    } else if (own) {
+        md_strv_push_own(out, w);
+    } else {
+        md_strv_push(out, w);
     }
 }
 
 void md_grubcfg_args(const char *text, bool xen, md_strv *out)
 {
     gcmds cmds = { 0 };
+    gcmd c = { 0 };
     lex(text, strlen(text), &cmds);
-    for (size_t i = 0; i < cmds.n; i++)
-        loader_args(&cmds.v[i].w, 0, xen, out);
+    for (size_t i = 0; i < cmds.n; i++) {
+        cmd_open(&cmds, i, SIZE_MAX, &c);
+        for (size_t k = 0; k < c.n; k++)
+            loader_arg((char *)W(&c, k), false, xen, out);
+    }
+    cmd_free(&c);
     gcmds_free(&cmds);
 }
 
@@ -675,15 +763,15 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
      * it (trial10b case 10).  A word that is a variable alone may expand to
      * nothing or to several words, so then the whole line is unknown. */
     size_t pw = k + 1;
-    while (pw < c->tw.n && !strncmp(c->tw.v[pw], "--", 2))
+    while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
-    if (pw < c->tw.n && has_text(c->tw.v[pw])) {
+    if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        expand_words(s, &(md_strv){ c->tw.v + k + 1, pw - k, pw - k }, 0, &w, &path_unset, NULL);
+        expand_cmd(s, c, k + 1, pw + 1, &w, &path_unset, NULL);
         md_strv_free(&path_unset);
-        expand_words(s, &c->tw, pw + 1, &w, &f->unset, &f->maybe);
+        expand_cmd(s, c, pw + 1, c->n, &w, &f->unset, &f->maybe);
     } else {
-        expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+        expand_cmd(s, c, k + 1, c->n, &w, &f->unset, &f->maybe);
     }
     size_t i = 0;
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
@@ -691,34 +779,39 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    loader_args(&w, i + 1, !nounzip, &f->args);
+    /* the words taken over, not copied: a line of a million parameters
+     * is held once */
+    for (size_t j = i + 1; j < w.n; j++) {
+        loader_arg(w.v[j], true, !nounzip, &f->args);
+        w.v[j] = NULL;
+    }
     md_strv_free(&w);
 }
 
 /* The index of a menuentry's or submenu's next word at or after `i` that
  * is no option (--class X, --users X, --hotkey X, --id X take a value;
- * other --options none), or c->w.n at its body's "{" or the end. */
+ * other --options none), or c->n at its body's "{" or the end. */
 static size_t entry_word(const gcmd *c, size_t i)
 {
     static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
-    for (; i < c->w.n; i++) {
-        const char *w = c->w.v[i];
+    for (; i < c->n; i++) {
+        const char *w = W(c, i);
         if (!strncmp(w, "--", 2)) {
             for (int j = 0; with_arg[j]; j++)
                 if (!strcmp(w, with_arg[j]))
                     i++;
             continue;
         }
-        return c->bare[i] && !strcmp(w, "{") ? c->w.n : i;
+        return B(c, i) && !strcmp(w, "{") ? c->n : i;
     }
-    return c->w.n;
+    return c->n;
 }
 
 /* menuentry/submenu title: the first word that is not an option. */
 static const char *entry_title(const gcmd *c)
 {
     size_t i = entry_word(c, 1);
-    return i < c->w.n ? c->w.v[i] : "";
+    return i < c->n ? W(c, i) : "";
 }
 
 /* The positional parameters as GRUB keeps them (a list, struct
@@ -772,8 +865,8 @@ static bool params_get(gstate *s, md_strv *out)
 static void entry_params(gstate *s, const gcmd *c)
 {
     md_strv args = { 0 };
-    for (size_t i = entry_word(c, 1); i < c->w.n; i = entry_word(c, i + 1))
-        md_strv_push(&args, c->w.v[i]);
+    for (size_t i = entry_word(c, 1); i < c->n; i = entry_word(c, i + 1))
+        md_strv_push(&args, W(c, i));
     params_set(s, &args);
     md_strv_free(&args);
 }
@@ -786,18 +879,18 @@ typedef struct settings {
 
 static void note_setting(settings *s, const gcmd *c)
 {
-    const char *w0 = c->w.v[0];
+    const char *w0 = W(c, 0);
     if (!strcmp(w0, "serial")) {
-        for (size_t i = 1; i < c->w.n; i++) {
-            if (!strncmp(c->w.v[i], "--unit=", 7))
-                s->serial_port = (unsigned)atoi(c->w.v[i] + 7) + 1;
-            if (!strncmp(c->w.v[i], "--speed=", 8))
-                s->serial_baud = (unsigned)atoi(c->w.v[i] + 8);
+        for (size_t i = 1; i < c->n; i++) {
+            if (!strncmp(W(c, i), "--unit=", 7))
+                s->serial_port = (unsigned)atoi(W(c, i) + 7) + 1;
+            if (!strncmp(W(c, i), "--speed=", 8))
+                s->serial_baud = (unsigned)atoi(W(c, i) + 8);
         }
     } else if (!strncmp(w0, "timeout=", 8)) {
         s->timeout = (unsigned)atoi(w0 + 8);
-    } else if (!strcmp(w0, "set") && c->w.n > 1 && !strncmp(c->w.v[1], "timeout=", 8)) {
-        s->timeout = (unsigned)atoi(c->w.v[1] + 8);
+    } else if (!strcmp(w0, "set") && c->n > 1 && !strncmp(W(c, 1), "timeout=", 8)) {
+        s->timeout = (unsigned)atoi(W(c, 1) + 8);
     }
 }
 
@@ -816,15 +909,20 @@ static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
     md_bootcfg_file *m = md_bootcfg_add_mod(e);
-    m->mb2 = !strcmp(c->w.v[k], "module2");
+    m->mb2 = !strcmp(W(c, k), "module2");
     read_file(s, c, k, m, &m->nounzip);
 }
 
 /* The blocks: for each command opening one (menuentry, submenu, function),
- * the index of its body's first command and of its "}" (cmds.n when the
- * file ends first). */
+ * in command order, the index of its body's first command and of its "}"
+ * (cmds.n when the file ends first); the command has `opens` set. */
+typedef struct gblock {
+    uint32_t cmd, body, close;
+} gblock;
+
 typedef struct blocks {
-    size_t *body, *close; /* close[i] == 0: i opens no block */
+    gblock *v;
+    size_t n, cap;
 } blocks;
 
 static bool is_block_cmd(const char *w0)
@@ -834,66 +932,121 @@ static bool is_block_cmd(const char *w0)
 
 static bool is_brace(const gcmd *c, const char *b)
 {
-    return c->bare[0] && !strcmp(c->w.v[0], b);
+    return B(c, 0) && !strcmp(W(c, 0), b);
 }
 
-static void find_blocks(const gcmds *cmds, blocks *b, md_bootcfg_list *out)
+/* The block command i opens, or NULL. */
+static const gblock *block_at(const gcmds *cmds, const blocks *b, size_t i)
 {
-    b->body = md_xcalloc(cmds->n + 1, sizeof *b->body);
-    b->close = md_xcalloc(cmds->n + 1, sizeof *b->close);
-    size_t *stack = md_xcalloc(cmds->n + 1, sizeof *stack), depth = 0;
+    if (!cmds->v[i].opens)
+        return NULL;
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (b->v[m].cmd < i)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return &b->v[lo];
+}
+
+static void find_blocks(gcmds *cmds, blocks *b, md_bootcfg_list *out)
+{
+    size_t *stack = NULL, scap = 0, depth = 0; /* indices in b->v */
+    gcmd c = { 0 }, next = { 0 };
     for (size_t i = 0; i < cmds->n; i++) {
-        const gcmd *c = &cmds->v[i];
-        if (is_brace(c, "}")) {
+        cmd_open(cmds, i, SIZE_MAX, &c);
+        if (is_brace(&c, "}")) {
             if (depth)
-                b->close[stack[--depth]] = i;
+                b->v[stack[--depth]].close = (uint32_t)i;
             continue;
         }
-        if (!is_block_cmd(c->w.v[0]))
+        if (!is_block_cmd(W(&c, 0)))
             continue;
-        bool opens = c->bare[c->w.n - 1] && !strcmp(c->w.v[c->w.n - 1], "{");
+        bool opens = B(&c, c.n - 1) && !strcmp(W(&c, c.n - 1), "{");
+        size_t body;
         if (opens)
-            b->body[i] = i + 1;
-        else if (i + 1 < cmds->n && cmds->v[i + 1].w.n == 1 && is_brace(&cmds->v[i + 1], "{"))
-            b->body[i] = i + 2;
+            body = i + 1;
+        else if (i + 1 < cmds->n && (cmd_open(cmds, i + 1, 2, &next), next.n == 1) &&
+                 is_brace(&next, "{"))
+            body = i + 2;
         else
             continue;
-        stack[depth++] = i;
+        b->v = md_xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
+        b->v[b->n] = (gblock){ (uint32_t)i, (uint32_t)body, 0 };
+        cmds->v[i].opens = 1;
+        stack = md_xgrow(stack, &scap, depth + 1, sizeof *stack);
+        stack[depth++] = b->n++;
     }
     /* GRUB reads to the end of the file for a block never closed, and
      * rejects it with everything after it (a syntax error). */
     for (size_t d = 0; d < depth; d++) {
-        const gcmd *c = &cmds->v[stack[d]];
-        b->close[stack[d]] = cmds->n;
-        add_problem(out, c->line,
+        gblock *k = &b->v[stack[d]];
+        k->close = (uint32_t)cmds->n;
+        cmd_open(cmds, k->cmd, SIZE_MAX, &c);
+        const char *w0 = W(&c, 0);
+        bool fn = !strcmp(w0, "function");
+        add_problem(out, c.line,
                     md_xasprintf("%s%s%s%s on line %u has no closing '}': GRUB reads to the end "
                                  "of the file for it and rejects it (syntax error), so it and "
                                  "everything after it never boot; add the '}'",
-                                 c->w.v[0], strcmp(c->w.v[0], "function") ? " '" : " ",
-                                 strcmp(c->w.v[0], "function") ? entry_title(c)
-                                                               : c->w.n > 1 ? c->w.v[1] : "",
-                                 strcmp(c->w.v[0], "function") ? "'" : "", c->line));
+                                 w0, fn ? " " : " '",
+                                 !fn ? entry_title(&c) : c.n > 1 ? W(&c, 1) : "",
+                                 fn ? "" : "'", c.line));
     }
     free(stack);
+    cmd_free(&c);
+    cmd_free(&next);
 }
 
 typedef struct runner {
-    gcmds *cmds; /* not const: release_body() frees bodies run */
+    const gcmds *cmds;
     blocks b;
     md_bootcfg_list *out;
     settings set;
-    const bool *skip; /* per command: not on the if/else path being read */
+    const bool *skip; /* per command from skip_from: not on the if/else path */
+    size_t skip_from, skip_to; /* being read; the others are */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
     size_t *fdef, nf, fcap; /* the functions defined: their "function" command */
     size_t called;          /* commands run in calls (MAX_CALLED) */
     md_hindex fidx;         /* fdef by name */
 } runner;
 
+/* Where the block command i opens ends (its "}", or cmds.n when the file
+ * ends first), or 0 when it opens none; where its body starts. */
+static size_t rclose(const runner *r, size_t i)
+{
+    const gblock *b = block_at(r->cmds, &r->b, i);
+    return b ? b->close : 0;
+}
+
+static size_t rbody(const runner *r, size_t i)
+{
+    const gblock *b = block_at(r->cmds, &r->b, i);
+    return b ? b->body : 0;
+}
+
+static bool skipped(const runner *r, size_t i)
+{
+    return r->skip && i >= r->skip_from && i < r->skip_to && r->skip[i - r->skip_from];
+}
+
+/* Word k of command i ("" past its last), read from its records. */
+static const char *cmd_word(const runner *r, size_t i, size_t k)
+{
+    const gcmds *g = r->cmds;
+    const char *p = g->s + g->v[i].off, *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
+    for (; p < end && k; k--)
+        p = rec_end(p);
+    return p < end ? p + 1 : "";
+}
+
 static ssize_t func_find(const runner *r, const char *name)
 {
     uint64_t h = md_hindex_hash(name, strlen(name));
     for (size_t it = 0, k; (k = md_hindex_next(&r->fidx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(r->cmds->v[r->fdef[k]].w.v[1], name))
+        if (!strcmp(cmd_word(r, r->fdef[k], 1), name))
             return (ssize_t)k;
     return -1;
 }
@@ -919,17 +1072,19 @@ static bool is_kw(const char *w, const char *const *list)
     return false;
 }
 
-/* The leading keyword of command `c` after then/else/do, and whether one
- * of those came first. */
-static const char *lead_kw(const gcmd *c, bool *is_else)
+/* The leading keyword of command i after then/else/do, and whether one
+ * of those came first: read from its records, no further than that. */
+static const char *lead_kw(const runner *r, size_t i, bool *is_else)
 {
-    size_t k = 0;
+    const gcmds *g = r->cmds;
+    const char *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
     *is_else = false;
-    while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL })) {
-        *is_else |= !strcmp(c->w.v[k], "else");
-        k++;
+    for (const char *p = g->s + g->v[i].off; p < end; p = rec_end(p)) {
+        if (!is_kw(p + 1, (const char *const[]){ "then", "else", "do", NULL }))
+            return p + 1;
+        *is_else |= !strcmp(p + 1, "else");
     }
-    return k < c->w.n ? c->w.v[k] : "";
+    return "";
 }
 
 static bool is_loader_cmd(const char *w)
@@ -956,12 +1111,13 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
     bool loads = false;
     ifblock cur = { 0 };
     for (size_t i = from; i < to; i++) {
-        if (r->b.close[i]) {
-            i = r->b.close[i];
+        size_t cl = rclose(r, i);
+        if (cl) {
+            i = cl;
             continue;
         }
         bool is_else;
-        const char *w0 = lead_kw(&r->cmds->v[i], &is_else);
+        const char *w0 = lead_kw(r, i, &is_else);
         if (depth == 1 && (is_else || !strcmp(w0, "elif"))) {
             if (cur.n == MAX_BRANCH)
                 return SIZE_MAX;
@@ -994,7 +1150,7 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
 static void branch_range(const runner *r, const ifblock *b, size_t j, size_t *from, size_t *to)
 {
     bool is_else;
-    lead_kw(&r->cmds->v[b->start[j]], &is_else);
+    lead_kw(r, b->start[j], &is_else);
     *from = b->start[j] + !is_else;
     *to = j + 1 < b->n ? b->start[j + 1] : b->fi;
 }
@@ -1023,9 +1179,10 @@ static size_t count_paths(const runner *r, size_t from, size_t to, unsigned dept
     return total;
 }
 
-/* Mark in `skip` the commands of [from, to) that path number `p` (0 ..
- * count_paths() - 1) does not run: every loading if with its condition
- * lines, but the commands of the branch the path takes, recursively. */
+/* Mark in `skip` (from command r->skip_from on) the commands of [from, to)
+ * that path number `p` (0 .. count_paths() - 1) does not run: every loading
+ * if with its condition lines, but the commands of the branch the path
+ * takes, recursively. */
 static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool *skip,
                         unsigned depth)
 {
@@ -1044,7 +1201,7 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
         size_t q = p % ways;
         p /= ways;
         for (size_t i = b->start[0]; i <= b->fi; i++)
-            skip[i] = true;
+            skip[i - r->skip_from] = true;
         for (size_t k = 0; k < b->n; k++) {
             if (q >= w[k]) {
                 q -= w[k];
@@ -1053,7 +1210,7 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
             size_t bf, bt;
             branch_range(r, b, k, &bf, &bt);
             for (size_t i = bf; i < bt; i++)
-                skip[i] = false;
+                skip[i - r->skip_from] = false;
             choose_path(r, bf, bt, q, skip, depth + 1);
             break;
         } /* q left past every branch: the path with none (no else) */
@@ -1074,7 +1231,8 @@ typedef struct frame {
     size_t *defer, ndefer, dcap; /* blocks whose bodies run after it */
 } frame;
 
-static void func_call(runner *r, size_t def, const gcmd *call, frame *f);
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
+                      gcmd *held2);
 
 /* The variables loader line `c` used that a submenu's context hides
  * (gbudget.hidden): each a warning naming where it was set and the
@@ -1121,12 +1279,12 @@ static void note_hidden(runner *r, const frame *f, const gcmd *c)
  * No variable in the name: `named` stays empty, true. */
 static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcmd *named)
 {
-    const char *t = c->tw.v[k];
+    const char *t = T(c, k);
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    expand_words(f->s, &(md_strv){ c->tw.v + k, 1, 1 }, 0, &w, &unknown, &maybe);
-    /* expand_words keeps an uncertain variable whose values give the
+    expand_cmd(f->s, c, k, k + 1, &w, &unknown, &maybe);
+    /* expand_one keeps an uncertain variable whose values give the
      * checked parameters alike as written, not unknown: for a name, any
      * value that is not fixed is unknown */
     for (const char *p = t; (p = strpbrk(p, "\x01\x02"));) {
@@ -1145,21 +1303,17 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
         p = e + 1;
     }
     if (!unknown.n) {
-        for (size_t j = 0; j < w.n; j++) {
-            md_strv_push(&named->w, w.v[j]);
-            md_strv_push(&named->tw, w.v[j]);
-        }
-        for (size_t j = k + 1; j < c->w.n; j++) {
-            md_strv_push(&named->w, c->w.v[j]);
-            md_strv_push(&named->tw, c->tw.v[j]);
-        }
-        named->bare = md_xcalloc(named->w.n + 1, sizeof(bool));
+        /* no word of it is bare (a real { or }): it is a command */
+        for (size_t j = 0; j < w.n; j++)
+            cmd_add(named, w.v[j], w.v[j], false);
+        for (size_t j = k + 1; j < c->n; j++)
+            cmd_add(named, W(c, j), T(c, j), false);
         named->line = c->line;
         md_strv_free(&w);
         md_strv_free(&maybe);
-        return named->w.n > 0; /* a name that expands to nothing: no command */
+        return named->n > 0; /* a name that expands to nothing: no command */
     }
-    bool loader = c->w.n > k + 1;
+    bool loader = c->n > k + 1;
     for (size_t j = 0; j < maybe.n && !loader; j++)
         loader = is_loader_cmd(maybe.v[j]);
     if (loader) {
@@ -1191,57 +1345,61 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
     gstate *s = f->s;
+    gcmd cmd = { 0 };    /* the words of the command being run */
     gcmd byname = { 0 }; /* a command whose name was a variable, expanded */
     for (size_t i = from; i < to && !f->ret; i++) {
-        gcmd_free(&byname);
-        const gcmd *c = &cmds->v[i];
-        s->budget->line = c->line;
-        if (r->skip && r->skip[i]) {
-            if (r->b.close[i])
-                i = r->b.close[i];
+        cmd_done(&cmd);
+        cmd_done(&byname);
+        s->budget->line = cmds->v[i].line;
+        size_t cl = rclose(r, i);
+        if (skipped(r, i)) {
+            if (cl)
+                i = cl;
             continue;
         }
-        if (r->b.close[i] && !strcmp(c->w.v[0], "function")) {
+        cmd_open(cmds, i, SIZE_MAX, &cmd);
+        const gcmd *c = &cmd;
+        if (cl && !strcmp(W(c, 0), "function")) {
             /* defined now; its body runs where it is called (func_call) */
-            if (c->w.n > 1 && r->b.close[i] < cmds->n)
-                func_define(r, c->w.v[1], i);
-            i = r->b.close[i];
+            if (c->n > 1 && cl < cmds->n)
+                func_define(r, W(c, 1), i);
+            i = cl;
             continue;
         }
-        if (r->b.close[i]) {
+        if (cl) {
             add_entry(r->out, &f->cur);
             /* nesting deeper than any menu: not followed (the stack), and
              * said, or an entry there would pass unread (trial 9) */
-            if (r->b.close[i] < cmds->n && f->depth < MAX_DEPTH) {
+            if (cl < cmds->n && f->depth < MAX_DEPTH) {
                 f->defer = md_xgrow(f->defer, &f->dcap, f->ndefer + 1, sizeof *f->defer);
                 f->defer[f->ndefer++] = i;
-            } else if (r->b.close[i] < cmds->n && !r->out->unread) {
+            } else if (cl < cmds->n && !r->out->unread) {
                 /* said by the caller: a warning beside the entries read, or
                  * the reason there are none */
                 r->out->unread_line = c->line;
                 r->out->unread = md_xasprintf("cannot check this '%s' block or anything in "
                                               "it: it is nested more than %d deep (menuentry, "
                                               "submenu, function), the most mkdom0 follows",
-                                              c->w.v[0], (int)MAX_DEPTH);
+                                              W(c, 0), (int)MAX_DEPTH);
             }
-            i = r->b.close[i];
+            i = cl;
             continue;
         }
         if (is_brace(c, "}") || is_brace(c, "{"))
             continue;
         size_t k = 0;
-        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
+        while (k < c->n && is_kw(W(c, k), (const char *const[]){ "then", "else", "do", NULL }))
             k++;
-        if (k == c->w.n)
+        if (k == c->n)
             continue;
         if (!command_name(r, f, c, k, &byname))
             continue;
-        if (byname.w.n)
+        if (byname.n)
             c = &byname, k = 0;
-        const char *w0 = c->w.v[k];
+        const char *w0 = W(c, k);
         ssize_t fn = func_find(r, w0);
         if (fn >= 0) {
-            func_call(r, (size_t)fn, c, f);
+            func_call(r, (size_t)fn, c, f, &cmd, &byname);
             continue;
         }
         if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
@@ -1252,9 +1410,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cond++;
             /* for NAME in WORDS: NAME takes each, or none */
             md_strv w = { 0 };
-            expand_words(s, &c->tw, k + 3, &w, NULL, NULL);
-            for (size_t j = 0; k + 1 < c->w.n && j < w.n; j++)
-                var_assign(s, c->w.v[k + 1], w.v[j], false);
+            expand_cmd(s, c, k + 3, c->n, &w, NULL, NULL);
+            for (size_t j = 0; k + 1 < c->n && j < w.n; j++)
+                var_assign(s, W(c, k + 1), w.v[j], false);
             md_strv_free(&w);
             continue;
         }
@@ -1269,8 +1427,8 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
-                         &unknown, NULL);
+            size_t total = 0;
+            expand_one(s, tval, &total, &w, &unknown, NULL);
             char *v = md_strv_join(&w, " ");
             /* a value built from one too long to follow is too long itself
              * (trial10b: 22 doublings gave a definite "no dom0_mem") */
@@ -1310,7 +1468,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* shift [N] (script/execute.c grub_script_shift): $1.. move
              * down N; more than there are: an error, nothing moves */
             md_strv cur = { 0 };
-            const char *nw = k + 1 < c->w.n ? c->w.v[k + 1] : "1";
+            const char *nw = k + 1 < c->n ? W(c, k + 1) : "1";
             char *e;
             unsigned long n = strtoul(nw, &e, 10);
             if (f->cond || *e || strchr(nw, '$') || !params_get(s, &cur)) {
@@ -1329,7 +1487,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            expand_words(s, &c->tw, k + 1, &w, &unknown, NULL);
+            expand_cmd(s, c, k + 1, c->n, &w, &unknown, NULL);
             if (f->cond || unknown.n)
                 params_opaque(s);
             else
@@ -1339,18 +1497,18 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             continue;
         }
         if (!strcmp(w0, "unset")) {
-            for (size_t j = k + 1; j < c->w.n; j++)
-                var_assign(s, c->w.v[j], "", !f->cond);
+            for (size_t j = k + 1; j < c->n; j++)
+                var_assign(s, W(c, j), "", !f->cond);
             continue;
         }
         if (!strcmp(w0, "export")) {
             /* grub_env_export(): global from now on, created empty when
              * unset (one never set here stays unknown: it may come from
              * GRUB or grubenv) */
-            for (size_t j = k + 1; j < c->w.n; j++) {
-                if (strchr(c->w.v[j], '$'))
+            for (size_t j = k + 1; j < c->n; j++) {
+                if (strchr(W(c, j), '$'))
                     continue;
-                gvar *g = var_get(s, c->w.v[j], true);
+                gvar *g = var_get(s, W(c, j), true);
                 if (!g->val && !g->maybe.n && g->uncertain)
                     g->opaque = true;
                 g->exported = !f->cond || g->exported == EXP_YES ? EXP_YES : EXP_MAYBE;
@@ -1361,8 +1519,8 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                  !strcmp(w0, "configfile"))) {
             /* its menu entries are in a file this reader does not see */
             md_strv rest = { 0 };
-            for (size_t j = k; j < c->w.n; j++)
-                md_strv_push(&rest, c->w.v[j]);
+            for (size_t j = k; j < c->n; j++)
+                md_strv_push(&rest, W(c, j));
             r->out->include = md_strv_join(&rest, " ");
             r->out->include_line = c->line;
             md_strv_free(&rest);
@@ -1376,14 +1534,14 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * typed.  Each becomes unknown, not its old value "maybe"
              * (trial10d 14-16: the value before load_env passed). */
             bool named = false;
-            for (size_t j = k + 1; (!strcmp(w0, "load_env") || !strcmp(w0, "read")) && j < c->w.n;
+            for (size_t j = k + 1; (!strcmp(w0, "load_env") || !strcmp(w0, "read")) && j < c->n;
                  j++) {
-                if (c->w.v[j][0] == '-') {
-                    j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
+                if (W(c, j)[0] == '-') {
+                    j += !strcmp(W(c, j), "-f") || !strcmp(W(c, j), "--file");
                     continue;
                 }
                 named = true;
-                var_opaque(s, c->w.v[j]);
+                var_opaque(s, W(c, j));
             }
             if (!strcmp(w0, "read"))
                 continue;
@@ -1397,16 +1555,16 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_strv_free(&known);
             continue;
         }
-        for (size_t j = k + 1; j < c->w.n; j++) {
+        for (size_t j = k + 1; j < c->n; j++) {
             /* smbios --set NAME, regexp --set=N:NAME (-s), probe/search
              * --set[=NAME]: the value comes from the machine or the text
              * matched, which the file does not fix (trial10d 16, 16b) */
-            const char *o = c->w.v[j], *n = NULL;
+            const char *o = W(c, j), *n = NULL;
             if (!strncmp(o, "--set=", 6))
                 n = o + 6;
             else if ((!strcmp(o, "--set") || (!strcmp(o, "-s") && !strcmp(w0, "regexp"))) &&
-                     j + 1 < c->w.n && c->w.v[j + 1][0] != '-')
-                n = c->w.v[++j];
+                     j + 1 < c->n && W(c, j + 1)[0] != '-')
+                n = W(c, ++j);
             else if (!strcmp(o, "--set"))
                 n = "root"; /* search --set: root */
             if (n && strrchr(n, ':'))
@@ -1480,27 +1638,29 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                             : "GRUB's linux loader replaces the Xen one, so the "
                                               "entry boots Linux without Xen",
                                      want, initrd ? " --nounzip" : "",
-                                     c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
+                                     c->n > k + 1 ? " " : "", c->n > k + 1 ? W(c, k + 1) : ""));
         }
     }
-    gcmd_free(&byname);
+    cmd_free(&cmd);
+    cmd_free(&byname);
 }
 
 /* Does any command of [from, to) use a positional parameter ($1..$9,
  * $#, $*, $@, ${1}..) or change them (shift, setparams)? */
 static bool uses_positional(const runner *r, size_t from, size_t to)
 {
-    for (size_t k = from; k < to && k < r->cmds->n; k++)
-        for (size_t j = 0; j < r->cmds->v[k].w.n; j++) {
-            const char *w = r->cmds->v[k].w.v[j];
-            if (!strcmp(w, "shift") || !strcmp(w, "setparams"))
+    const gcmds *g = r->cmds;
+    const char *end = g->s + (to < g->n ? g->v[to].off : g->len);
+    for (const char *p = from < g->n ? g->s + g->v[from].off : end; p < end; p = rec_end(p)) {
+        const char *w = p + 1;
+        if (!strcmp(w, "shift") || !strcmp(w, "setparams"))
+            return true;
+        for (const char *d = strchr(w, '$'); d; d = strchr(d + 1, '$')) {
+            const char *q = d[1] == '{' ? d + 2 : d + 1;
+            if ((*q >= '1' && *q <= '9') || (*q && strchr("#*@", *q)))
                 return true;
-            for (const char *p = strchr(w, '$'); p; p = strchr(p + 1, '$')) {
-                const char *q = p[1] == '{' ? p + 2 : p + 1;
-                if ((*q >= '1' && *q <= '9') || (*q && strchr("#*@", *q)))
-                    return true;
-            }
         }
+    }
     return false;
 }
 
@@ -1509,17 +1669,18 @@ static bool uses_positional(const runner *r, size_t from, size_t to)
  * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
  * (trial10c case 7), with $1.. its arguments.  Calls nested past MAX_DEPTH
  * are not followed, and said. */
-static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
+                      gcmd *held2)
 {
-    size_t i = r->fdef[def];
-    r->called += r->b.close[i] - r->b.body[i];
+    size_t i = r->fdef[def], body = rbody(r, i), close = rclose(r, i);
+    r->called += close - body;
     if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED) {
         if (!r->out->unread) {
             r->out->unread_line = call->line;
             r->out->unread = md_xasprintf("cannot check this call of function '%s' or "
                                           "anything it loads: calls and blocks nest more than "
                                           "%d deep, or calls run more than %d commands in all, "
-                                          "the most mkdom0 follows", r->cmds->v[i].w.v[1],
+                                          "the most mkdom0 follows", cmd_word(r, i, 1),
                                           (int)MAX_DEPTH, (int)MAX_CALLED);
         }
         return;
@@ -1531,11 +1692,13 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     f->fcond = f->cond;
     f->calls++;
-    if (!uses_positional(r, r->b.body[i], r->b.close[i])) {
+    if (!uses_positional(r, body, close)) {
         /* nothing to give it: no copies (a recursive call runs this a
          * million times, MAX_CALLED) */
+        cmd_free(held); /* the caller's words: no call deep holds its line's */
+        cmd_free(held2);
         f->depth++;
-        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        run_cmds(r, body, close, f);
         f->depth--;
     } else {
         gvar saved[NPOS];
@@ -1550,9 +1713,9 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
         }
         md_strv args = { 0 };
         bool vars = false;
-        for (size_t k = 1; k < call->w.n; k++) {
-            md_strv_push(&args, call->w.v[k]);
-            vars |= strchr(call->w.v[k], '$') != NULL;
+        for (size_t k = 1; k < call->n; k++) {
+            md_strv_push(&args, W(call, k));
+            vars |= strchr(W(call, k), '$') != NULL;
         }
         params_set(f->s, &args);
         /* a word with a variable in it is not followed, nor the list it
@@ -1561,8 +1724,10 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
             if (k >= 9 || (k < args.n && strchr(args.v[k], '$')))
                 var_opaque(f->s, pos_names[k]);
         md_strv_free(&args);
+        cmd_free(held);
+        cmd_free(held2);
         f->depth++;
-        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        run_cmds(r, body, close, f);
         f->depth--;
         for (int k = 0; k < NPOS; k++) {
             gvar *g = var_get(f->s, pos_names[k], true);
@@ -1577,22 +1742,6 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     f->ret = false;
     f->calls--;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
-}
-
-/* Free the words of block i's body once the top level has run it: GRUB
- * runs a menu entry's body once, so a config of many entries holds the
- * words of one at a time, not of all (trial10d case 22: a 36 MB grub.cfg
- * took 1.1 GB).  Not a body that defines a function, which a later call
- * runs again. */
-static void release_body(runner *r, size_t i)
-{
-    gcmds *cmds = r->cmds;
-    size_t from = r->b.body[i], to = r->b.close[i];
-    for (size_t k = from; k < to && k < cmds->n; k++)
-        if (cmds->v[k].w.n && !strcmp(cmds->v[k].w.v[0], "function"))
-            return;
-    for (size_t k = from; k < to && k < cmds->n; k++)
-        gcmd_free(&cmds->v[k]);
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
@@ -1624,9 +1773,13 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         p->unchecked = true;
     }
     if (paths > 1 && paths <= MAX_PATHS) {
-        bool *skip = md_xcalloc(cmds->n + 1, sizeof *skip);
+        /* the body's commands alone: one per command of the file, cleared
+         * per path, made a config of many such entries quadratic */
+        size_t nskip = to - from + 1;
+        bool *skip = md_xcalloc(nskip, sizeof *skip);
+        r->skip_from = from, r->skip_to = from + nskip;
         for (size_t p = 0; p < paths; p++) {
-            memset(skip, 0, (cmds->n + 1) * sizeof *skip);
+            memset(skip, 0, nskip * sizeof *skip);
             choose_path(r, from, to, p, skip, 0);
             gstate path;
             state_over(&path, s);
@@ -1643,17 +1796,18 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     run_cmds(r, from, to, &f);
     add_entry(r->out, &f.cur);
     size_t *defer = f.defer, ndefer = f.ndefer;
+    gcmd c = { 0 };
     for (size_t d = 0; d < ndefer; d++) {
         size_t i = defer[d];
-        const char *et = entry_title(&cmds->v[i]);
+        cmd_open(cmds, i, SIZE_MAX, &c);
+        const char *et = entry_title(&c);
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
-        body.context = !strcmp(cmds->v[i].w.v[0], "submenu");
-        entry_params(&body, &cmds->v[i]);
-        run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
-        if (top)
-            release_body(r, i);
+        body.context = !strcmp(W(&c, 0), "submenu");
+        entry_params(&body, &c);
+        cmd_free(&c);
+        run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
         state_free(&body);
         free(t);
     }
@@ -1662,6 +1816,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
 
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
 {
+    if (md_bootcfg_too_big(len, out)) /* and the records' offsets fit 32 bits */
+        return;
     gcmds cmds = { 0 };
     unsigned open_quote = lex(text, len, &cmds);
     if (open_quote)
@@ -1682,8 +1838,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     }
     state_free(&s);
     md_strv_free(&budget.hidden);
-    free(r.b.body);
-    free(r.b.close);
+    free(r.b.v);
     free(r.fdef);
     md_hindex_free(&r.fidx);
     gcmds_free(&cmds);
