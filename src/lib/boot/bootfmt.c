@@ -2473,7 +2473,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
             for (size_t i = 0; i < cw.n; i++) {
                 if (i && strcmp(cw.v[i - 1], "&&") && strcmp(cw.v[i - 1], "||"))
                     continue;
-                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i };
+                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i, NULL };
                 char *n = ipxe_written(&cmd);
                 if (n)
                     ipxe_unknown(v, n);
@@ -2489,7 +2489,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
     char *names[MAX_SEG];
     for (size_t j = 0; j < nseg; j++) {
         /* an empty segment: no words, and cw.v may be NULL (no offset on it) */
-        md_strv cmd = { to[j] > from[j] ? cw.v + from[j] : NULL, to[j] - from[j], to[j] - from[j] };
+        md_strv cmd = { to[j] > from[j] ? cw.v + from[j] : NULL, to[j] - from[j], to[j] - from[j], NULL };
         names[j] = cmd.n ? ipxe_written(&cmd) : NULL;
     }
     for (size_t j = 0; j < nseg; j++) {
@@ -2510,7 +2510,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
                 known = false;
                 break;
             }
-            md_strv val = { cw.v + from[jj] + 2, 0, 0 };
+            md_strv val = { cw.v + from[jj] + 2, 0, 0, NULL };
             val.n = !strcmp(c, "set") && to[jj] > from[jj] + 2 ? to[jj] - from[jj] - 2 : 0;
             char *raw = md_strv_join(&val, " ");
             md_strv unknown = { 0 };
@@ -2563,7 +2563,7 @@ static void ipxe_goto_vars(lines *ls, vars *moving)
                 break;
             if (!strcmp(w.v[k], "goto"))
                 jumped = moving->unset_empty = true;
-            md_strv cmd = { w.v + k, w.n - k, w.n - k };
+            md_strv cmd = { w.v + k, w.n - k, w.n - k, NULL };
             char *n = ipxe_written(&cmd);
             if (n && (jumped || var_at(&seen, n) >= 0) && var_at(moving, n) < 0)
                 var_set(moving, n, "", NULL);
@@ -2711,7 +2711,7 @@ static bool ipxe_tail_moves(const char *tail)
     for (size_t k = 0; k < cw.n && !moves; k++) {
         if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
             continue;
-        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
+        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k, NULL };
         char *n = ipxe_written(&cmd);
         moves = n || !strcmp(cw.v[k], "goto");
         free(n);
