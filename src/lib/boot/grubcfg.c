@@ -371,14 +371,23 @@ static void gcmds_free(gcmds *c)
 enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024,
        MAX_CALLED = 64 * 1024 };
 
+/* A variable: 24 bytes and its name's, a short value within them, as a
+ * config may set a million (issue 9: "set vN=a" 1.2 million times took
+ * 17 times the file's size). */
 typedef struct gvar {
-    char *name;
-    char *val;      /* the value when known */
-    md_strv maybe;  /* when uncertain: every value it may have */
-    bool uncertain;
-    bool opaque;    /* a value too long to follow: never known */
-    unsigned char exported; /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
-    unsigned line;  /* where it was last assigned (0: never) */
+    uint32_t name;          /* offset of its name in its state's names */
+    uint32_t line : 27;     /* where it was last assigned (0: never); the
+                               text (MD_BOOTCFG_MAX_TEXT) has fewer lines */
+    uint32_t uncertain : 1;
+    uint32_t opaque : 1;    /* a value too long to follow: never known */
+    uint32_t exported : 2;  /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
+    uint32_t inl : 1;       /* the value is val.in, else val.heap */
+    union {
+        char *heap;
+        char in[8];
+    } val;                  /* the value when known (gval; NULL: none) */
+    md_strv *maybe;         /* when uncertain: every value it may have (NULL:
+                               none) */
 } gvar;
 
 /* GRUB's `export NAME` (grub_env_export(), grub-core/kern/env.c) marks a
@@ -415,8 +424,48 @@ static bool grub_exports(const char *name)
 /* A variable as a new context shows it: not exported, so empty there, or
  * exported only on some paths, so not known.  Only read (var_get without
  * create returns them; with create the new context's own is a copy). */
-static gvar hidden_empty = { .name = "", .val = "" };
-static gvar hidden_maybe = { .name = "", .val = NULL, .uncertain = true, .opaque = true };
+static gvar hidden_empty = { .inl = 1, .val.in = "" };
+static gvar hidden_maybe = { .uncertain = 1, .opaque = 1 };
+
+/* The value of `g`, or NULL; a short one lies in g itself, so it is valid
+ * until its state gets another variable. */
+static const char *gval(const gvar *g)
+{
+    return g->inl ? g->val.in : g->val.heap;
+}
+
+/* Set g's value to a copy of `v` (NULL: none). */
+static void gval_set(gvar *g, const char *v)
+{
+    if (!g->inl)
+        free(g->val.heap);
+    size_t n = v ? strlen(v) : 0;
+    g->inl = v && n < sizeof g->val.in;
+    if (g->inl)
+        memcpy(g->val.in, v, n + 1);
+    else
+        g->val.heap = v ? md_xstrdup(v) : NULL;
+}
+
+static size_t gmaybe_n(const gvar *g)
+{
+    return g->maybe ? g->maybe->n : 0;
+}
+
+static void gmaybe_push(gvar *g, const char *v)
+{
+    if (!g->maybe)
+        g->maybe = md_xcalloc(1, sizeof *g->maybe);
+    md_strv_push(g->maybe, v);
+}
+
+static void gmaybe_free(gvar *g)
+{
+    if (g->maybe)
+        md_strv_free(g->maybe);
+    free(g->maybe);
+    g->maybe = NULL;
+}
 
 /* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
  * every state of one config. */
@@ -434,6 +483,8 @@ typedef struct gbudget {
 typedef struct gstate {
     gvar *v;
     size_t n, cap;
+    char *names;   /* the names of v, NUL-ended */
+    size_t nlen, ncap;
     md_hindex idx; /* v by name */
     const struct gstate *up;
     bool context;  /* a new GRUB environment context (a submenu's): of `up`
@@ -441,10 +492,15 @@ typedef struct gstate {
     gbudget *budget;
 } gstate;
 
+static const char *var_name(const gstate *s, const gvar *g)
+{
+    return s->names + g->name;
+}
+
 static gvar *var_here(const gstate *s, const char *name, uint64_t h)
 {
     for (size_t it = 0, i; (i = md_hindex_next(&s->idx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(s->v[i].name, name))
+        if (!strcmp(var_name(s, &s->v[i]), name))
             return &s->v[i];
     return NULL;
 }
@@ -468,19 +524,23 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     g = &s->v[s->n];
     memset(g, 0, sizeof *g);
-    g->name = md_xstrdup(name);
+    size_t nl = strlen(name) + 1;
+    s->names = md_xgrow(s->names, &s->ncap, s->nlen + nl, 1);
+    memcpy(s->names + s->nlen, name, nl);
+    g->name = (uint32_t)s->nlen; /* the text's names: below MD_BOOTCFG_MAX_TEXT */
+    s->nlen += nl;
     g->uncertain = true; /* until a sure assignment: possibly never set */
     g->exported = grub_exports(name) ? EXP_YES : EXP_NO;
     if (old) {
-        g->val = md_xstrdup_or_null(old->val);
+        gval_set(g, gval(old));
         g->uncertain = old->uncertain;
         g->opaque = old->opaque;
         g->line = old->line;
         /* hidden by a context: the new context's own, unexported */
         if (old != &hidden_empty && old != &hidden_maybe)
             g->exported = old->exported;
-        for (size_t k = 0; k < old->maybe.n; k++)
-            md_strv_push(&g->maybe, old->maybe.v[k]);
+        for (size_t k = 0; k < gmaybe_n(old); k++)
+            gmaybe_push(g, old->maybe->v[k]);
     }
     md_hindex_add(&s->idx, h, s->n++);
     return g;
@@ -490,21 +550,20 @@ static gvar *var_get(gstate *s, const char *name, bool create)
 static void var_assign(gstate *s, const char *name, const char *val, bool sure)
 {
     gvar *g = var_get(s, name, true);
-    g->line = s->budget->line;
+    g->line = s->budget->line & ((1u << 27) - 1);
     if (sure) {
-        free(g->val);
-        g->val = md_xstrdup(val);
-        md_strv_free(&g->maybe);
+        gval_set(g, val);
+        gmaybe_free(g);
         g->uncertain = false;
         return;
     }
-    if (!g->uncertain && g->val)
-        md_strv_push(&g->maybe, g->val);
-    else if (!g->val && !g->maybe.n)
-        md_strv_push(&g->maybe, ""); /* it may stay unset */
+    if (!g->uncertain && gval(g))
+        gmaybe_push(g, gval(g));
+    else if (!gval(g) && !gmaybe_n(g))
+        gmaybe_push(g, ""); /* it may stay unset */
     g->uncertain = true;
-    if (!md_strv_contains(&g->maybe, val))
-        md_strv_push(&g->maybe, val);
+    if (!g->maybe || !md_strv_contains(g->maybe, val))
+        gmaybe_push(g, val);
 }
 
 /* Make `name` unknown from here on: no value of it is known, so a line
@@ -513,7 +572,7 @@ static void var_opaque(gstate *s, const char *name)
 {
     var_assign(s, name, "", false);
     gvar *g = var_get(s, name, false);
-    md_strv_free(&g->maybe);
+    gmaybe_free(g);
     g->opaque = true;
 }
 
@@ -548,8 +607,8 @@ static bool values_differ(const gvar *g)
     for (int k = 0; checked_params[k]; k++) {
         char *first = NULL;
         bool differ = false;
-        for (size_t i = 0; i < g->maybe.n && !differ; i++) {
-            char *v = param_in(g->maybe.v[i], checked_params[k]);
+        for (size_t i = 0; i < gmaybe_n(g) && !differ; i++) {
+            char *v = param_in(g->maybe->v[i], checked_params[k]);
             if (!i)
                 first = v, v = NULL;
             else
@@ -574,11 +633,11 @@ static void state_over(gstate *d, const gstate *s)
 static void state_free(gstate *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        free(s->v[i].name);
-        free(s->v[i].val);
-        md_strv_free(&s->v[i].maybe);
+        gval_set(&s->v[i], NULL);
+        gmaybe_free(&s->v[i]);
     }
     free(s->v);
+    free(s->names);
     md_hindex_free(&s->idx);
 }
 
@@ -621,8 +680,8 @@ static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *o
         if (g == &hidden_empty)
             push_once(&s->budget->hidden, name);
         size_t vl = 0;
-        for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
-            vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
+        for (size_t k = 0; g && k < (g->uncertain ? gmaybe_n(g) : 1); k++)
+            vl += strlen(g->uncertain ? g->maybe->v[k] : gval(g));
         bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
         if (over && !s->budget->over_line)
             s->budget->over_line = s->budget->line;
@@ -634,15 +693,15 @@ static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *o
             keep = true;
             if (!g || toolong || values_differ(g))
                 push_once(unset, name);
-            for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
-                md_strv_split(maybe, g->maybe.v[k], false);
+            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++)
+                md_strv_split(maybe, g->maybe->v[k], false);
         } else if (quoted) {
-            for (const char *v = g->val; *v; v++)
+            for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
             keep = true;
         } else {
             /* field splitting: white space ends the word */
-            for (const char *v = g->val; *v; v++) {
+            for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
                     if (cur.n)
                         md_strv_push(out, cur.s);
@@ -716,9 +775,8 @@ static bool has_text(const char *t)
  * parse_params() (xen/common/kernel.c) has no quotes: it splits at the
  * spaces, and the first word's name starts with '"' ("dom0_mem=4G max:4G"
  * quoted: no dom0_mem), so for Xen (`xen`) such an argument becomes its
- * space-separated words, the quotes on the first and the last.  `own`: w
- * is taken over (kept, not copied, when it goes on as it is). */
-static void loader_arg(char *w, bool own, bool xen, md_strv *out)
+ * space-separated words, the quotes on the first and the last. */
+static void loader_arg(const char *w, bool xen, md_strv *out)
 {
     if (xen && strchr(w, ' ')) {
         md_strv parts = { 0 };
@@ -726,10 +784,6 @@ static void loader_arg(char *w, bool own, bool xen, md_strv *out)
         for (size_t j = 0; j < parts.n; j++)
             md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j], j + 1 < parts.n ? "" : "\"");
         md_strv_free(&parts);
-        if (own)
-            free(w);
-    } else if (own) {
-        md_strv_push_own(out, w);
     } else {
         md_strv_push(out, w);
     }
@@ -743,7 +797,7 @@ void md_grubcfg_args(const char *text, bool xen, md_strv *out)
     for (size_t i = 0; i < cmds.n; i++) {
         cmd_open(&cmds, i, SIZE_MAX, &c);
         for (size_t k = 0; k < c.n; k++)
-            loader_arg((char *)W(&c, k), false, xen, out);
+            loader_arg(W(&c, k), xen, out);
     }
     cmd_free(&c);
     gcmds_free(&cmds);
@@ -756,6 +810,10 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
                       bool *nounzip)
 {
     md_strv w = { 0 };
+    /* pooled: a line may have millions of words (issue 9) */
+    md_strv_pooled(&w);
+    md_strv_pooled(&f->unset);
+    md_strv_pooled(&f->maybe);
     /* A variable inside the file's own word ("($root)/boot/xen.gz",
      * "${prefix}/../vmlinuz": GRUB's device and path variables) makes only
      * the path unknown, not the parameters after it: a word with text of
@@ -779,13 +837,20 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    /* the words taken over, not copied: a line of a million parameters
-     * is held once */
-    for (size_t j = i + 1; j < w.n; j++) {
-        loader_arg(w.v[j], true, !nounzip, &f->args);
-        w.v[j] = NULL;
+    bool split = false;
+    for (size_t j = i + 1; !nounzip && j < w.n && !split; j++)
+        split = strchr(w.v[j], ' ') != NULL;
+    if (split) {
+        md_strv_pooled(&f->args);
+        for (size_t j = i + 1; j < w.n; j++)
+            loader_arg(w.v[j], true, &f->args);
+        md_strv_free(&w);
+    } else {
+        /* the words themselves, not copies: a line of a million
+         * parameters is held once */
+        md_strv_drop(&w, 0, i < w.n ? i + 1 : w.n);
+        f->args = w;
     }
-    md_strv_free(&w);
 }
 
 /* The index of a menuentry's or submenu's next word at or after `i` that
@@ -844,13 +909,14 @@ static void params_opaque(gstate *s)
 static bool params_get(gstate *s, md_strv *out)
 {
     const gvar *n = var_get(s, "#", false);
-    if (!n || n->uncertain || !n->val || strlen(n->val) != 1 || !isdigit((unsigned char)*n->val))
+    const char *nv = n ? gval(n) : NULL;
+    if (!n || n->uncertain || !nv || strlen(nv) != 1 || !isdigit((unsigned char)*nv))
         return false;
-    for (int k = 0; k < *n->val - '0'; k++) {
+    for (int k = 0; k < *nv - '0'; k++) {
         const gvar *g = var_get(s, pos_names[k], false);
-        if (!g || g->uncertain || !g->val)
+        if (!g || g->uncertain || !gval(g))
             return false;
-        md_strv_push(out, g->val);
+        md_strv_push(out, gval(g));
     }
     return true;
 }
@@ -1441,7 +1507,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             if (from_opaque || strlen(v) > MAX_VALUE) {
                 var_assign(s, name, "", false);
                 gvar *g = var_get(s, name, false);
-                md_strv_free(&g->maybe);
+                gmaybe_free(g);
                 g->opaque = true;
             } else {
                 /* a value built from an unknown one is unknown itself */
@@ -1509,7 +1575,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 if (strchr(W(c, j), '$'))
                     continue;
                 gvar *g = var_get(s, W(c, j), true);
-                if (!g->val && !g->maybe.n && g->uncertain)
+                if (!gval(g) && !gmaybe_n(g) && g->uncertain)
                     g->opaque = true;
                 g->exported = !f->cond || g->exported == EXP_YES ? EXP_YES : EXP_MAYBE;
             }
@@ -1548,8 +1614,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_strv known = { 0 };
             for (const gstate *u = s; !named && u; u = u->up)
                 for (size_t j = 0; j < u->n; j++)
-                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].opaque)
-                        md_strv_push(&known, u->v[j].name);
+                    if (var_get(s, var_name(u, &u->v[j]), false) == &u->v[j] &&
+                        !u->v[j].opaque)
+                        md_strv_push(&known, var_name(u, &u->v[j]));
             for (size_t j = 0; j < known.n; j++)
                 var_opaque(s, known.v[j]);
             md_strv_free(&known);
@@ -1706,10 +1773,11 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             /* the caller's, moved aside (not copied); never set: unknown
              * after, as it was */
             gvar *g = var_get(f->s, pos_names[k], true);
-            saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
-                               .opaque = g->opaque };
-            g->val = NULL;
-            g->maybe = (md_strv){ 0 };
+            saved[k] = (gvar){ .val = g->val, .inl = g->inl, .maybe = g->maybe,
+                               .uncertain = g->uncertain, .opaque = g->opaque };
+            g->val.heap = NULL;
+            g->inl = 0;
+            g->maybe = NULL;
         }
         md_strv args = { 0 };
         bool vars = false;
@@ -1731,9 +1799,10 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
         f->depth--;
         for (int k = 0; k < NPOS; k++) {
             gvar *g = var_get(f->s, pos_names[k], true);
-            free(g->val);
-            md_strv_free(&g->maybe);
+            gval_set(g, NULL);
+            gmaybe_free(g);
             g->val = saved[k].val;
+            g->inl = saved[k].inl;
             g->maybe = saved[k].maybe;
             g->uncertain = saved[k].uncertain;
             g->opaque = saved[k].opaque;
