@@ -40,15 +40,22 @@ typedef struct gcmds {
     size_t len, cap;
     gcmdref *v;
     size_t n, vcap;
+    bool count;             /* lex's first pass: len and n counted, no record */
 } gcmds;
 
-/* One command's words as the runner reads them: the offset of each record
- * (in the store's records, or in `own` for a command made here). */
+/* One command's words as the runner reads them: where the records of
+ * every STEP-th word start (in the store's records, or in `own` for a
+ * command made here), and the last word looked up, from which the next is
+ * a step: 4 bytes a word made a line of millions of one-letter words take
+ * twice its size again while it ran (issue 9). */
+enum { STEP = 16 };
 typedef struct gcmd {
     const char *s;
-    uint32_t *w;
-    size_t n, cap;
+    uint32_t *w;            /* the record of word k * STEP */
+    size_t n, cap;          /* n: words */
     unsigned line;
+    size_t at;              /* the word looked up last, ... */
+    const char *atp;        /* ... its record (NULL: none) */
     char *own;              /* records of a command made here (cmd_add) */
     size_t own_len, own_cap;
 } gcmd;
@@ -62,23 +69,39 @@ static const char *rec_end(const char *p)
     return w;
 }
 
+/* The record of word k of `c` (k < c->n). */
+static const char *rec(const gcmd *c, size_t k)
+{
+    const char *p;
+    size_t i;
+    if (c->atp && k >= c->at && k - c->at < STEP)
+        p = c->atp, i = c->at;
+    else
+        p = c->s + c->w[k / STEP], i = k / STEP * STEP;
+    for (; i < k; i++)
+        p = rec_end(p);
+    gcmd *m = (gcmd *)c; /* the cache only: every gcmd is a variable */
+    m->at = k, m->atp = p;
+    return p;
+}
+
 /* Word k of `c`, its template (the word itself when it has no variable),
  * whether it is unquoted.  Valid while `c`'s records are: the store's for
  * the whole read. */
 static const char *W(const gcmd *c, size_t k)
 {
-    return c->s + c->w[k] + 1;
+    return rec(c, k) + 1;
 }
 
 static const char *T(const gcmd *c, size_t k)
 {
-    const char *p = c->s + c->w[k], *w = p + 1;
+    const char *p = rec(c, k), *w = p + 1;
     return *p & REC_TPL ? w + strlen(w) + 1 : w;
 }
 
 static bool B(const gcmd *c, size_t k)
 {
-    return c->s[c->w[k]] & REC_BARE;
+    return *rec(c, k) & REC_BARE;
 }
 
 static void put_rec(char **s, size_t *len, size_t *cap, const char *w, const char *t, bool bare)
@@ -92,18 +115,27 @@ static void put_rec(char **s, size_t *len, size_t *cap, const char *w, const cha
     *len += 1 + wl + tl;
 }
 
+/* Note word c->n, whose record is at offset `off` of c->s. */
+static void cmd_note(gcmd *c, size_t off)
+{
+    if (c->n % STEP == 0) {
+        c->w = md_xgrow(c->w, &c->cap, c->n / STEP + 1, sizeof *c->w);
+        c->w[c->n / STEP] = (uint32_t)off;
+    }
+    c->n++;
+}
+
 /* The words of command i of `g` into `c` (whose old ones it drops): with
  * `max`, only the first max of them (lead_kw and the blocks look at few). */
 static void cmd_open(const gcmds *g, size_t i, size_t max, gcmd *c)
 {
     c->s = g->s;
     c->n = 0;
+    c->atp = NULL;
     c->line = g->v[i].line;
     const char *p = g->s + g->v[i].off, *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
-    for (; p < end && c->n < max; p = rec_end(p)) {
-        c->w = md_xgrow(c->w, &c->cap, c->n + 1, sizeof *c->w);
-        c->w[c->n++] = (uint32_t)(p - g->s);
-    }
+    for (; p < end && c->n < max; p = rec_end(p))
+        cmd_note(c, (size_t)(p - g->s));
 }
 
 /* Append a word to a command made here (command_name's). */
@@ -112,8 +144,8 @@ static void cmd_add(gcmd *c, const char *w, const char *t, bool bare)
     size_t off = c->own_len;
     put_rec(&c->own, &c->own_len, &c->own_cap, w, t, bare);
     c->s = c->own;
-    c->w = md_xgrow(c->w, &c->cap, c->n + 1, sizeof *c->w);
-    c->w[c->n++] = (uint32_t)off;
+    c->atp = NULL; /* own may have moved */
+    cmd_note(c, off);
 }
 
 static void cmd_free(gcmd *c)
@@ -129,6 +161,7 @@ static void cmd_done(gcmd *c)
 {
     c->n = 0;
     c->own_len = 0;
+    c->atp = NULL;
     if (c->cap > 256 || c->own_cap > 4096)
         cmd_free(c);
 }
@@ -177,6 +210,12 @@ static void end_cmd(lexer *x)
 static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigned line)
 {
     gcmds *o = x->out;
+    if (o->count) {
+        o->n += !x->incmd;
+        o->len += 1 + strlen(s) + 1 + (strcmp(s, t) ? strlen(t) + 1 : 0);
+        x->incmd = true;
+        return;
+    }
     if (!x->incmd) {
         o->v = md_xgrow(o->v, &o->vcap, o->n + 1, sizeof *o->v);
         o->v[o->n++] = (gcmdref){ .off = (uint32_t)o->len, .line = line & 0x7fffffff };
@@ -251,8 +290,8 @@ static void lex_var(lexer *x, bool quoted)
     x->p = p;
 }
 
-/* Returns the line of an unterminated quote, 0 if none. */
-static unsigned lex(const char *text, size_t len, gcmds *out)
+/* One pass of lex(). */
+static unsigned lex_pass(const char *text, size_t len, gcmds *out)
 {
     lexer x = { .p = text, .end = text + len, .line = 1, .out = out };
     enum { NONE, SQ, DQ } st = NONE;
@@ -343,6 +382,21 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     free(x.word.s);
     free(x.tword.s);
     return st != NONE ? qline : 0;
+}
+
+/* The commands of `text` into `out` (zeroed).  Returns the line of an
+ * unterminated quote, 0 if none.  Counted first, then written into room
+ * of just that size: grown by doubling, a big config's records and
+ * commands were held twice over while they were copied (issue 9). */
+static unsigned lex(const char *text, size_t len, gcmds *out)
+{
+    gcmds count = { .count = true };
+    lex_pass(text, len, &count);
+    out->s = md_xmalloc(count.len + 1);
+    out->cap = count.len + 1;
+    out->v = md_xmalloc((count.n + 1) * sizeof *out->v);
+    out->vcap = count.n + 1;
+    return lex_pass(text, len, out);
 }
 
 static void gcmds_free(gcmds *c)
