@@ -458,6 +458,31 @@ for f in words vars cmds; do
     [ "$rc" = 0 ] && grep -q "no findings in what was checked" "$T/out" ||
         { tail -3 "$T/out"; fail "big-$f.cfg: exit $rc, want 0 and no findings within 30 s of CPU and 240 MB"; }
 done
+# ... and in time linear in it: 'for x in' 200,000 words (each value
+# compared with every one before it), a Xen line of 200,000 variables never
+# set (each name with every one before it) took minutes; a function whose
+# body is one line of 100,000 words, called 65,536 times, hours (its body
+# read again on every call, to 65,536 commands in all): calls stop at 64
+# MiB of their words now, said as a line not checked.
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+entry = ("menuentry 'Xen' {\n multiboot2 /xen.gz dom0_mem=1024M,max:1024M gnttab_max_frames=256 "
+         "console=com1%s\n module2 /vmlinuz console=ttyS0 console=hvc0\n"
+         " module2 --nounzip /rootfs.cpio.gz\n}\n")
+open(t + "/for.cfg", "w").write("for x in " + " ".join("a%d" % i for i in range(200000)) + "\n" +
+                                entry % " $x")
+open(t + "/unset.cfg", "w").write(entry % "".join(" $v%d" % i for i in range(200000)))
+open(t + "/calls.cfg", "w").write("function f {\n" + "a " * 100000 + "\n}\n" + "f\n" * 65536 +
+                                  entry % "")
+PY
+for f in for unset calls; do
+    rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/$f.cfg" >"$T/out" 2>&1 || rc=$?
+    [ "$rc" -le 1 ] && grep -q "read as GRUB 2 config" "$T/out" ||
+        { tail -3 "$T/out"; fail "$f.cfg: exit $rc within 30 s of CPU and 300 MB (quadratic before)"; }
+done
+grep -q "calls.cfg:[0-9]*: warning: \[boot\] cannot check this call of function 'f' or anything it loads: .* (or 64 MiB of them)" "$T/out" ||
+    fail "calls.cfg: no 'cannot check this call' at the 64 MiB of calls"
 
 # trial10e case 2 in directory form: grub.d/xen.cfg sets GRUB_CMDLINE_XEN
 # inside a pipeline (a subshell: dash keeps /etc/default/grub's value), so

@@ -421,9 +421,11 @@ static void gcmds_free(gcmds *c)
  * commands are hundreds of times what a real grub.cfg runs in calls; the
  * 1,048,576 before took 2 to 3 s under the fuzz build's sanitizers and
  * past its 10 s limit on a loaded machine (trial 9m: `make fuzz` failed
- * on the corpus's own trial10c-function-recursion.cfg). */
+ * on the corpus's own trial10c-function-recursion.cfg).  Nor more than 64
+ * MiB of their words (records): a body of one line of millions of words,
+ * called 65,536 times, ran for hours (issue 9). */
 enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024,
-       MAX_CALLED = 64 * 1024 };
+       MAX_CALLED = 64 * 1024, MAX_CALLED_MIB = 64 };
 
 /* A variable: 24 bytes and its name's, a short value within them, as a
  * config may set a million (issue 9: "set vN=a" 1.2 million times took
@@ -440,9 +442,18 @@ typedef struct gvar {
         char *heap;
         char in[8];
     } val;                  /* the value when known (gval; NULL: none) */
-    md_strv *maybe;         /* when uncertain: every value it may have (NULL:
+    struct gmaybe *maybe;   /* when uncertain: every value it may have (NULL:
                                none) */
 } gvar;
+
+/* The values a variable may have, each once (idx finds them by hash: a
+ * loop over a million words made them a trillion compares), and their
+ * bytes in all (expand_one's budget, asked on every use). */
+typedef struct gmaybe {
+    md_strv v;
+    md_hindex idx;
+    size_t bytes;
+} gmaybe;
 
 /* GRUB's `export NAME` (grub_env_export(), grub-core/kern/env.c) marks a
  * variable global; a new environment context copies only the global ones
@@ -475,6 +486,27 @@ static bool grub_exports(const char *name)
     return false;
 }
 
+/* Push `s` to `sv` (if not NULL) unless it is there.  `idx` (kept with sv,
+ * which only grows) finds it by hash: compared with every name before it,
+ * a line of a million variables made a trillion compares. */
+static void push_once(md_strv *sv, md_hindex *idx, const char *s)
+{
+    if (!sv)
+        return;
+    if (sv->n < 16 && !idx->n) { /* a few: no index (a variable's 128 bytes) */
+        if (!md_strv_contains(sv, s))
+            md_strv_push(sv, s);
+        return;
+    }
+    for (size_t i = idx->n; i < sv->n; i++) /* pushed since: indexed now */
+        md_hindex_add(idx, md_hindex_hash(sv->v[i], strlen(sv->v[i])), i);
+    uint64_t h = md_hindex_hash(s, strlen(s));
+    for (size_t it = 0, i; (i = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(sv->v[i], s))
+            return;
+    md_strv_push(sv, s);
+}
+
 /* A variable as a new context shows it: not exported, so empty there, or
  * exported only on some paths, so not known.  Only read (var_get without
  * create returns them; with create the new context's own is a copy). */
@@ -503,20 +535,36 @@ static void gval_set(gvar *g, const char *v)
 
 static size_t gmaybe_n(const gvar *g)
 {
-    return g->maybe ? g->maybe->n : 0;
+    return g->maybe ? g->maybe->v.n : 0;
 }
 
-static void gmaybe_push(gvar *g, const char *v)
+static const char *gmaybe_at(const gvar *g, size_t k)
 {
-    if (!g->maybe)
+    return g->maybe->v.v[k];
+}
+
+/* Add `v` to g's possible values (with `once`, unless it is one). */
+static void gmaybe_push(gvar *g, const char *v, bool once)
+{
+    if (!g->maybe) {
         g->maybe = md_xcalloc(1, sizeof *g->maybe);
-    md_strv_push(g->maybe, v);
+        md_strv_pooled(&g->maybe->v);
+    }
+    gmaybe *m = g->maybe;
+    size_t n = m->v.n;
+    push_once(&m->v, &m->idx, v);
+    if (!once && m->v.n == n)
+        md_strv_push(&m->v, v); /* a repeat, as asked (var_get's copy) */
+    if (m->v.n > n)
+        m->bytes += strlen(v);
 }
 
 static void gmaybe_free(gvar *g)
 {
-    if (g->maybe)
-        md_strv_free(g->maybe);
+    if (g->maybe) {
+        md_strv_free(&g->maybe->v);
+        md_hindex_free(&g->maybe->idx);
+    }
     free(g->maybe);
     g->maybe = NULL;
 }
@@ -528,6 +576,7 @@ typedef struct gbudget {
     unsigned line;      /* the line being run */
     unsigned over_line; /* the first line a value was not followed at for it */
     md_strv hidden;     /* variables the line being read took as hidden_empty */
+    md_hindex hidx;     /* hidden's (push_once) */
 } gbudget;
 
 /* The variables as a body sees them: its own assignments over those of the
@@ -594,7 +643,7 @@ static gvar *var_get(gstate *s, const char *name, bool create)
         if (old != &hidden_empty && old != &hidden_maybe)
             g->exported = old->exported;
         for (size_t k = 0; k < gmaybe_n(old); k++)
-            gmaybe_push(g, old->maybe->v[k]);
+            gmaybe_push(g, gmaybe_at(old, k), false);
     }
     md_hindex_add(&s->idx, h, s->n++);
     return g;
@@ -612,12 +661,11 @@ static void var_assign(gstate *s, const char *name, const char *val, bool sure)
         return;
     }
     if (!g->uncertain && gval(g))
-        gmaybe_push(g, gval(g));
+        gmaybe_push(g, gval(g), false);
     else if (!gval(g) && !gmaybe_n(g))
-        gmaybe_push(g, ""); /* it may stay unset */
+        gmaybe_push(g, "", false); /* it may stay unset */
     g->uncertain = true;
-    if (!g->maybe || !md_strv_contains(g->maybe, val))
-        gmaybe_push(g, val);
+    gmaybe_push(g, val, true);
 }
 
 /* Make `name` unknown from here on: no value of it is known, so a line
@@ -662,7 +710,7 @@ static bool values_differ(const gvar *g)
         char *first = NULL;
         bool differ = false;
         for (size_t i = 0; i < gmaybe_n(g) && !differ; i++) {
-            char *v = param_in(g->maybe->v[i], checked_params[k]);
+            char *v = param_in(gmaybe_at(g, i), checked_params[k]);
             if (!i)
                 first = v, v = NULL;
             else
@@ -695,20 +743,28 @@ static void state_free(gstate *s)
     md_hindex_free(&s->idx);
 }
 
-static void push_once(md_strv *sv, const char *s)
+/* One line's expansion: its words into `out`, the variables it cannot
+ * follow into `unset` (once each: uidx), their possible values' words into
+ * `maybe`; `total`: the bytes of values it has put in (past MAX_LINE,
+ * unknown).  gexp_done frees uidx. */
+typedef struct gexp {
+    md_strv *out, *unset, *maybe;
+    md_hindex uidx;
+    size_t total;
+} gexp;
+
+static void gexp_done(gexp *x)
 {
-    if (sv && !md_strv_contains(sv, s))
-        md_strv_push(sv, s);
+    md_hindex_free(&x->uidx);
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
  * known variable's value in place, split into words at white space unless
- * quoted; an unknown one stays as written, its name in `unset` and its
- * possible values' words in `maybe`.  *total: the bytes of values the
- * line has put in so far (past MAX_LINE, unknown). */
-static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *out,
-                       md_strv *unset, md_strv *maybe)
+ * quoted; an unknown one stays as written, its name in x->unset and its
+ * possible values' words in x->maybe. */
+static void expand_one(const gstate *s, const char *t, gexp *x)
 {
+    md_strv *out = x->out, *maybe = x->maybe;
     buf cur = { 0 };
     bool keep = !*t; /* "" is a word */
     for (const char *p = t; *p;) {
@@ -732,23 +788,23 @@ static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *o
         char *name = md_xasprintf("%.*s", (int)nl, n);
         gvar *g = var_get((gstate *)s, name, false);
         if (g == &hidden_empty)
-            push_once(&s->budget->hidden, name);
+            push_once(&s->budget->hidden, &s->budget->hidx, name);
         size_t vl = 0;
-        for (size_t k = 0; g && k < (g->uncertain ? gmaybe_n(g) : 1); k++)
-            vl += strlen(g->uncertain ? g->maybe->v[k] : gval(g));
+        if (g)
+            vl = !g->uncertain ? strlen(gval(g)) : g->maybe ? g->maybe->bytes : 0;
         bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
         if (over && !s->budget->over_line)
             s->budget->over_line = s->budget->line;
         s->budget->used += over ? 0 : vl;
-        bool toolong = g && (over || (!g->uncertain && (*total += vl) > MAX_LINE));
+        bool toolong = g && (over || (!g->uncertain && (x->total += vl) > MAX_LINE));
         if (!g || g->uncertain || toolong) {
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
             if (!g || toolong || values_differ(g))
-                push_once(unset, name);
+                push_once(x->unset, &x->uidx, name);
             for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++)
-                md_strv_split(maybe, g->maybe->v[k], false);
+                md_strv_split(maybe, gmaybe_at(g, k), false);
         } else if (quoted) {
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
@@ -775,12 +831,11 @@ static void expand_one(const gstate *s, const char *t, size_t *total, md_strv *o
 }
 
 /* expand_one of the templates of words [from, to) of `c`, one line. */
-static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, md_strv *out,
-                       md_strv *unset, md_strv *maybe)
+static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, gexp *x)
 {
-    size_t total = 0;
+    x->total = 0;
     for (size_t i = from; i < to && i < c->n; i++)
-        expand_one(s, T(c, i), &total, out, unset, maybe);
+        expand_one(s, T(c, i), x);
 }
 
 /* "set NAME=VALUE" or "NAME=VALUE" (words from `k`): the name and the
@@ -879,11 +934,17 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
         pw++;
     if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        expand_cmd(s, c, k + 1, pw + 1, &w, &path_unset, NULL);
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0 };
+        expand_cmd(s, c, k + 1, pw + 1, &x);
+        gexp_done(&x);
         md_strv_free(&path_unset);
-        expand_cmd(s, c, pw + 1, c->n, &w, &f->unset, &f->maybe);
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0 };
+        expand_cmd(s, c, pw + 1, c->n, &x);
+        gexp_done(&x);
     } else {
-        expand_cmd(s, c, k + 1, c->n, &w, &f->unset, &f->maybe);
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0 };
+        expand_cmd(s, c, k + 1, c->n, &x);
+        gexp_done(&x);
     }
     size_t i = 0;
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
@@ -1128,8 +1189,13 @@ typedef struct runner {
     const bool *skip; /* per command from skip_from: not on the if/else path */
     size_t skip_from, skip_to; /* being read; the others are */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
-    size_t *fdef, nf, fcap; /* the functions defined: their "function" command */
+    struct fdef {
+        size_t cmd;         /* its "function" command */
+        bool positional;    /* its body uses $1.. (uses_positional) */
+    } *fdef;                /* the functions defined */
+    size_t nf, fcap;
     size_t called;          /* commands run in calls (MAX_CALLED) */
+    size_t called_bytes;    /* their records' bytes (MAX_CALLED_MIB) */
     md_hindex fidx;         /* fdef by name */
 } runner;
 
@@ -1166,21 +1232,25 @@ static ssize_t func_find(const runner *r, const char *name)
 {
     uint64_t h = md_hindex_hash(name, strlen(name));
     for (size_t it = 0, k; (k = md_hindex_next(&r->fidx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(cmd_word(r, r->fdef[k], 1), name))
+        if (!strcmp(cmd_word(r, r->fdef[k].cmd, 1), name))
             return (ssize_t)k;
     return -1;
 }
 
 /* "function NAME {" at command `i`: a later one of a name replaces it. */
+static bool uses_positional(const runner *r, size_t from, size_t to);
+
 static void func_define(runner *r, const char *name, size_t i)
 {
+    /* asked once here, not on every call (a body read again each time) */
+    struct fdef d = { i, uses_positional(r, rbody(r, i), rclose(r, i)) };
     ssize_t k = func_find(r, name);
     if (k >= 0) {
-        r->fdef[k] = i;
+        r->fdef[k] = d;
         return;
     }
     r->fdef = md_xgrow(r->fdef, &r->fcap, r->nf + 1, sizeof *r->fdef);
-    r->fdef[r->nf] = i;
+    r->fdef[r->nf] = d;
     md_hindex_add(&r->fidx, md_hindex_hash(name, strlen(name)), r->nf++);
 }
 
@@ -1385,6 +1455,7 @@ static void note_hidden(runner *r, const frame *f, const gcmd *c)
         free(after);
     }
     md_strv_free(h);
+    md_hindex_free(&f->s->budget->hidx);
 }
 
 /* The command name of `c` (its word k) when it holds a variable, as GRUB
@@ -1403,7 +1474,8 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    expand_cmd(f->s, c, k, k + 1, &w, &unknown, &maybe);
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
+    expand_cmd(f->s, c, k, k + 1, &x);
     /* expand_one keeps an uncertain variable whose values give the
      * checked parameters alike as written, not unknown: for a name, any
      * value that is not fixed is unknown */
@@ -1418,10 +1490,11 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
         char *name = md_xasprintf("%.*s", (int)nl, n);
         const gvar *g = var_get(f->s, name, false);
         if (!g || g->uncertain || g->opaque)
-            push_once(&unknown, name);
+            push_once(&unknown, &x.uidx, name);
         free(name);
         p = e + 1;
     }
+    gexp_done(&x);
     if (!unknown.n) {
         /* no word of it is bare (a real { or }): it is a command */
         for (size_t j = 0; j < w.n; j++)
@@ -1530,7 +1603,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cond++;
             /* for NAME in WORDS: NAME takes each, or none */
             md_strv w = { 0 };
-            expand_cmd(s, c, k + 3, c->n, &w, NULL, NULL);
+            md_strv_pooled(&w);
+            gexp x = { &w, NULL, NULL, { 0 }, 0 };
+            expand_cmd(s, c, k + 3, c->n, &x);
             for (size_t j = 0; k + 1 < c->n && j < w.n; j++)
                 var_assign(s, W(c, k + 1), w.v[j], false);
             md_strv_free(&w);
@@ -1547,8 +1622,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            size_t total = 0;
-            expand_one(s, tval, &total, &w, &unknown, NULL);
+            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            expand_one(s, tval, &x);
+            gexp_done(&x);
             char *v = md_strv_join(&w, " ");
             /* a value built from one too long to follow is too long itself
              * (trial10b: 22 doublings gave a definite "no dom0_mem") */
@@ -1607,7 +1683,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            expand_cmd(s, c, k + 1, c->n, &w, &unknown, NULL);
+            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            expand_cmd(s, c, k + 1, c->n, &x);
+            gexp_done(&x);
             if (f->cond || unknown.n)
                 params_opaque(s);
             else
@@ -1721,6 +1799,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur = NULL;
         }
         md_strv_free(&s->budget->hidden);
+        md_hindex_free(&s->budget->hidx);
         if (!strcmp(w0, "chainloader")) {
             /* EFI: another program boots, maybe Xen's EFI loader, which
              * reads its own xen.cfg: recorded for the caller to follow */
@@ -1793,16 +1872,21 @@ static bool uses_positional(const runner *r, size_t from, size_t to)
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
                       gcmd *held2)
 {
-    size_t i = r->fdef[def], body = rbody(r, i), close = rclose(r, i);
+    size_t i = r->fdef[def].cmd, body = rbody(r, i), close = rclose(r, i);
+    const gcmds *cs = r->cmds;
     r->called += close - body;
-    if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED) {
+    r->called_bytes += (close < cs->n ? cs->v[close].off : cs->len) -
+                       (body < cs->n ? cs->v[body].off : cs->len);
+    if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED ||
+        r->called_bytes > (size_t)MAX_CALLED_MIB << 20) {
         if (!r->out->unread) {
             r->out->unread_line = call->line;
             r->out->unread = md_xasprintf("cannot check this call of function '%s' or "
                                           "anything it loads: calls and blocks nest more than "
-                                          "%d deep, or calls run more than %d commands in all, "
-                                          "the most mkdom0 follows", cmd_word(r, i, 1),
-                                          (int)MAX_DEPTH, (int)MAX_CALLED);
+                                          "%d deep, or calls run more than %d commands in all "
+                                          "(or %d MiB of them), the most mkdom0 follows",
+                                          cmd_word(r, i, 1), (int)MAX_DEPTH, (int)MAX_CALLED,
+                                          (int)MAX_CALLED_MIB);
         }
         return;
     }
@@ -1813,7 +1897,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     f->fcond = f->cond;
     f->calls++;
-    if (!uses_positional(r, body, close)) {
+    if (!r->fdef[def].positional) {
         /* nothing to give it: no copies (a recursive call runs this a
          * million times, MAX_CALLED) */
         cmd_free(held); /* the caller's words: no call deep holds its line's */
@@ -1961,6 +2045,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     }
     state_free(&s);
     md_strv_free(&budget.hidden);
+    md_hindex_free(&budget.hidx);
     free(r.b.v);
     free(r.fdef);
     md_hindex_free(&r.fidx);
