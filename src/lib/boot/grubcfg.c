@@ -2067,7 +2067,11 @@ md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md
 {
     md_bootcfg_list l = { 0 };
     md_grubcfg_read(text, strlen(text), &l);
-    md_bootcfg_entry *e = md_bootcfg_take_bootable(&l, origin, err);
+    md_bootcfg_entry *e = NULL;
+    if (l.unread && !l.unread_line) /* the whole text: MD_BOOTCFG_MAX_TEXT */
+        md_err_set(err, "%s: %s", origin, l.unread);
+    else
+        e = md_bootcfg_take_bootable(&l, origin, err);
     md_bootcfg_list_free(&l);
     return e;
 }
