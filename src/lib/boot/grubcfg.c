@@ -964,6 +964,8 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
         /* the words themselves, not copies: a line of a million
          * parameters is held once */
         md_strv_drop(&w, 0, i < w.n ? i + 1 : w.n);
+        if (!w.n) /* no room kept for none: the list keeps every entry */
+            md_strv_free(&w);
         f->args = w;
     }
 }
