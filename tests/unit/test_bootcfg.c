@@ -286,6 +286,26 @@ static void test_parse(void)
     e = md_grubcfg_boot_entry("", "empty.cfg", &err);
     CHECK(e == NULL);
     CHECK_ERR(&err, "empty.cfg");
+    md_err_clear(&err);
+    /* past MD_BOOTCFG_MAX_TEXT the reader reads nothing (its records'
+     * offsets are 32-bit), and says so, whoever calls it (mkdom0 boot) */
+    const char *good = "menuentry 'a' {\n multiboot2 /xen.gz dom0_mem=1G,max:1G\n module2 "
+                       "/vmlinuz\n module2 --nounzip /rootfs.cpio.gz\n}\n";
+    size_t big = MD_BOOTCFG_MAX_TEXT + 1;
+    char *t = malloc(big + 1);
+    memset(t, '#', big);
+    memcpy(t, good, strlen(good));
+    t[strlen(good)] = '\n';
+    t[big] = '\0';
+    e = md_grubcfg_boot_entry(t, "big.cfg", &err);
+    CHECK(e == NULL);
+    CHECK_ERR(&err, "big.cfg: 16777217 bytes, more than the 16 MiB read of a boot config");
+    md_err_clear(&err);
+    t[big - 1] = '\0'; /* at the cap: read */
+    e = md_grubcfg_boot_entry(t, "cap.cfg", &err);
+    CHECK(e != NULL);
+    md_bootcfg_entry_free(e);
+    free(t);
 }
 
 /* The reader's entries: menu path, lines, parameters as words, what

@@ -57,6 +57,8 @@ void md_bootcfg_entry_free(md_bootcfg_entry *e)
 static void strv_copy(md_strv *d, const md_strv *s)
 {
     *d = (md_strv){ 0 };
+    if (s->pool)
+        md_strv_pooled(d);
     for (size_t i = 0; i < s->n; i++)
         md_strv_push(d, s->v[i]);
 }
@@ -108,6 +110,18 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     memset(l, 0, sizeof *l);
 }
 
+bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out)
+{
+    if (len <= MD_BOOTCFG_MAX_TEXT)
+        return false;
+    if (!out->unread) {
+        out->unread_line = 0;
+        out->unread = md_xasprintf("%zu bytes, more than the %zu MiB read of a boot config (real "
+                                   "ones are kilobytes)", len, MD_BOOTCFG_MAX_TEXT >> 20);
+    }
+    return true;
+}
+
 static bool ci_contains(const char *s, const char *needle)
 {
     size_t n = strlen(needle);
@@ -139,12 +153,10 @@ static void split_dom0_extra(md_bootcfg_entry *e)
     for (size_t i = 1; i + 1 < a->n; i++) {
         if (strcmp(a->v[i], "--"))
             continue;
+        md_strv_pooled(&e->dom0_extra); /* it may be millions of words */
         for (size_t j = i + 1; j < a->n; j++)
             md_strv_push(&e->dom0_extra, a->v[j]);
-        while (a->n > i) {
-            free(a->v[--a->n]);
-            a->v[a->n] = NULL;
-        }
+        md_strv_truncate(a, i);
         return;
     }
 }
@@ -174,6 +186,17 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
     raw->nmods -= skip;
     if (skip)
         memmove(raw->mods, raw->mods + skip, raw->nmods * sizeof *raw->mods);
+    /* the list keeps every entry: no room for modules that never come
+     * (md_xgrow's 4 were 360 bytes an entry, of a config of 100,000) */
+    if (raw->mods_cap > raw->nmods) {
+        raw->mods_cap = raw->nmods;
+        if (raw->nmods) {
+            raw->mods = md_xrealloc(raw->mods, raw->nmods * sizeof *raw->mods);
+        } else {
+            free(raw->mods);
+            raw->mods = NULL;
+        }
+    }
     split_dom0_extra(raw);
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;

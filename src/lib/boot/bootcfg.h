@@ -54,13 +54,16 @@ typedef struct md_bootcfg {
 /* The dom0 kernel's rdinit=: the first program, which no file of the image
  * names (the size check in build counts it as used). */
 #define MD_BOOTCFG_RDINIT "/sbin/init"
-/* The most bytes of one boot config (or inittab) that is read.  Each word
- * of a line becomes a string of its own, 20 (xen.cfg) to 60 (GRUB 2) times
- * its bytes: a 100 MB xen.cfg of one options= line ("a a a ...") had lint
- * abort out of memory under a 2 GB limit (trial 9m).  16 MiB of such words
- * stay near 1 GB; real configs are kilobytes, and the largest the tests
- * read (60,000 GRUB entries, 11 MB) is below it.  A larger file is not
- * read, and said (md_bootfmt_read: the list's unread). */
+/* The most bytes of one boot config (or inittab) that is read.  In the
+ * formats but GRUB 2 each word of a line becomes a string of its own, 20
+ * (xen.cfg) to 60 (iPXE) times its bytes: a 100 MB xen.cfg of one options=
+ * line ("a a a ...") had lint abort out of memory under a 2 GB limit
+ * (trial 9m), and 16 MiB of such words stay near 1 GB; the GRUB 2 reader
+ * holds a word in a few bytes, and lint a GRUB 2 config in some 12 times
+ * its size at most (grubcfg.c; issue 9).  Real configs are kilobytes, and
+ * the largest the tests read (60,000 GRUB entries, 11 MB) is below it.  A
+ * larger file is not read, and said (md_bootcfg_too_big: the list's
+ * unread). */
 #define MD_BOOTCFG_MAX_TEXT ((size_t)16 << 20)
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
@@ -168,6 +171,11 @@ typedef struct md_bootcfg_list {
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
  * valid until the next add, for the caller to set trap and unchecked. */
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg);
+
+/* Is a config text of `len` bytes past MD_BOOTCFG_MAX_TEXT?  Then it is not
+ * read: said as out's unread (if it has none), on no line, so that lint
+ * reports it as nothing checked. */
+bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out);
 
 /* Append a zeroed module to e->mods (which it may move) and return it. */
 md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);

@@ -1369,27 +1369,13 @@ static void read_defaults(const char *const *names, const char *const *texts,
     vars_free(&v);
 }
 
-/* A text past MD_BOOTCFG_MAX_TEXT is not read: said as the list's
- * unread, on no line, so that lint reports it as nothing checked. */
-static bool too_big(size_t len, md_bootcfg_list *out)
-{
-    if (len <= MD_BOOTCFG_MAX_TEXT)
-        return false;
-    if (!out->unread) {
-        out->unread_line = 0;
-        out->unread = md_xasprintf("%zu bytes, more than the %zu MiB read of a boot config (real "
-                                   "ones are kilobytes)", len, MD_BOOTCFG_MAX_TEXT >> 20);
-    }
-    return true;
-}
-
 void md_bootfmt_read_defaults(const char *const *names, const char *const *texts,
                               const size_t *lens, size_t n, bool complete, md_bootcfg_list *out)
 {
     size_t all = 0;
     for (size_t i = 0; i < n; i++)
         all += lens[i];
-    if (too_big(all, out))
+    if (md_bootcfg_too_big(all, out))
         return;
     read_defaults(names, texts, lens, n, complete, out);
 }
@@ -2487,7 +2473,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
             for (size_t i = 0; i < cw.n; i++) {
                 if (i && strcmp(cw.v[i - 1], "&&") && strcmp(cw.v[i - 1], "||"))
                     continue;
-                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i };
+                md_strv cmd = { cw.v + i, cw.n - i, cw.n - i, NULL };
                 char *n = ipxe_written(&cmd);
                 if (n)
                     ipxe_unknown(v, n);
@@ -2503,7 +2489,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
     char *names[MAX_SEG];
     for (size_t j = 0; j < nseg; j++) {
         /* an empty segment: no words, and cw.v may be NULL (no offset on it) */
-        md_strv cmd = { to[j] > from[j] ? cw.v + from[j] : NULL, to[j] - from[j], to[j] - from[j] };
+        md_strv cmd = { to[j] > from[j] ? cw.v + from[j] : NULL, to[j] - from[j], to[j] - from[j], NULL };
         names[j] = cmd.n ? ipxe_written(&cmd) : NULL;
     }
     for (size_t j = 0; j < nseg; j++) {
@@ -2524,7 +2510,7 @@ static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
                 known = false;
                 break;
             }
-            md_strv val = { cw.v + from[jj] + 2, 0, 0 };
+            md_strv val = { cw.v + from[jj] + 2, 0, 0, NULL };
             val.n = !strcmp(c, "set") && to[jj] > from[jj] + 2 ? to[jj] - from[jj] - 2 : 0;
             char *raw = md_strv_join(&val, " ");
             md_strv unknown = { 0 };
@@ -2577,7 +2563,7 @@ static void ipxe_goto_vars(lines *ls, vars *moving)
                 break;
             if (!strcmp(w.v[k], "goto"))
                 jumped = moving->unset_empty = true;
-            md_strv cmd = { w.v + k, w.n - k, w.n - k };
+            md_strv cmd = { w.v + k, w.n - k, w.n - k, NULL };
             char *n = ipxe_written(&cmd);
             if (n && (jumped || var_at(&seen, n) >= 0) && var_at(moving, n) < 0)
                 var_set(moving, n, "", NULL);
@@ -2725,7 +2711,7 @@ static bool ipxe_tail_moves(const char *tail)
     for (size_t k = 0; k < cw.n && !moves; k++) {
         if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
             continue;
-        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k };
+        md_strv cmd = { cw.v + k, cw.n - k, cw.n - k, NULL };
         char *n = ipxe_written(&cmd);
         moves = n || !strcmp(cw.v[k], "goto");
         free(n);
@@ -2978,13 +2964,13 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
 void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
                              md_bootcfg_list *out)
 {
-    if (!too_big(len, out))
+    if (!md_bootcfg_too_big(len, out))
         read_xen_efi(text, len, st, out);
 }
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
-    if (too_big(len, out))
+    if (md_bootcfg_too_big(len, out))
         return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
      * (script_probe() in src/image/script.c: "Invalid magic signature"),

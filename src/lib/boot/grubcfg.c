@@ -18,17 +18,153 @@
 #define VAR_QUOTED '\x02'
 #define VAR_END '\x03'
 
-typedef struct gcmd {
-    md_strv w;     /* words after quote removal; $vars kept as written */
-    md_strv tw;    /* the same words as templates, variables marked */
-    bool *bare;    /* per word: no quoting at all (a real { or }) */
-    unsigned line;
-} gcmd;
+/* Every word of the config is one record in one buffer (gcmds.s): a flag
+ * byte (REC, and REC_BARE for a word with no quoting at all: a real { or
+ * }), the word after quote removal ($vars kept as written) NUL-ended, then,
+ * only when they differ, the word's template (variables marked) NUL-ended.
+ * A command is where its first record starts and its line: its words are
+ * the records up to the next command's.  A config of one-letter words so
+ * costs some 4 bytes a word, where a string, a template pointer and a vector
+ * slot of its own for each word, and vectors for each command, made a 16
+ * MiB grub.cfg take 1 to 2 GB (issue 9). */
+enum { REC = 0x40, REC_BARE = 1, REC_TPL = 2 };
+
+typedef struct gcmdref {
+    uint32_t off;           /* its first record in gcmds.s */
+    uint32_t line : 31;
+    uint32_t opens : 1;     /* it opens a block (find_blocks): in blocks.v */
+} gcmdref;
 
 typedef struct gcmds {
-    gcmd *v;
-    size_t n, cap;
+    char *s;                /* the records */
+    size_t len, cap;
+    gcmdref *v;
+    size_t n, vcap;
+    bool count;             /* lex's first pass: len and n counted, no record */
 } gcmds;
+
+/* One command's words as the runner reads them: where the records of
+ * every STEP-th word start (in the store's records, or in `own` for a
+ * command made here), and the last word looked up, from which the next is
+ * a step: 4 bytes a word made a line of millions of one-letter words take
+ * twice its size again while it ran (issue 9). */
+enum { STEP = 16 };
+typedef struct gcmd {
+    const char *s;
+    uint32_t *w;            /* the record of word k * STEP */
+    size_t n, cap;          /* n: words */
+    unsigned line;
+    size_t at;              /* the word looked up last, ... */
+    const char *atp;        /* ... its record (NULL: none) */
+    char *own;              /* records of a command made here (cmd_add) */
+    size_t own_len, own_cap;
+} gcmd;
+
+static const char *rec_end(const char *p)
+{
+    const char *w = p + 1;
+    w += strlen(w) + 1;
+    if (*p & REC_TPL)
+        w += strlen(w) + 1;
+    return w;
+}
+
+/* The record of word k of `c` (k < c->n). */
+static const char *rec(const gcmd *c, size_t k)
+{
+    const char *p;
+    size_t i;
+    if (c->atp && k >= c->at && k - c->at < STEP)
+        p = c->atp, i = c->at;
+    else
+        p = c->s + c->w[k / STEP], i = k / STEP * STEP;
+    for (; i < k; i++)
+        p = rec_end(p);
+    gcmd *m = (gcmd *)c; /* the cache only: every gcmd is a variable */
+    m->at = k, m->atp = p;
+    return p;
+}
+
+/* Word k of `c`, its template (the word itself when it has no variable),
+ * whether it is unquoted.  Valid while `c`'s records are: the store's for
+ * the whole read. */
+static const char *W(const gcmd *c, size_t k)
+{
+    return rec(c, k) + 1;
+}
+
+static const char *T(const gcmd *c, size_t k)
+{
+    const char *p = rec(c, k), *w = p + 1;
+    return *p & REC_TPL ? w + strlen(w) + 1 : w;
+}
+
+static bool B(const gcmd *c, size_t k)
+{
+    return *rec(c, k) & REC_BARE;
+}
+
+static void put_rec(char **s, size_t *len, size_t *cap, const char *w, const char *t, bool bare)
+{
+    size_t wl = strlen(w) + 1, tl = strcmp(w, t) ? strlen(t) + 1 : 0;
+    *s = md_xgrow(*s, cap, *len + 1 + wl + tl, 1);
+    char *p = *s + *len;
+    *p = (char)(REC | (bare ? REC_BARE : 0) | (tl ? REC_TPL : 0));
+    memcpy(p + 1, w, wl);
+    memcpy(p + 1 + wl, t, tl);
+    *len += 1 + wl + tl;
+}
+
+/* Note word c->n, whose record is at offset `off` of c->s. */
+static void cmd_note(gcmd *c, size_t off)
+{
+    if (c->n % STEP == 0) {
+        c->w = md_xgrow(c->w, &c->cap, c->n / STEP + 1, sizeof *c->w);
+        c->w[c->n / STEP] = (uint32_t)off;
+    }
+    c->n++;
+}
+
+/* The words of command i of `g` into `c` (whose old ones it drops): with
+ * `max`, only the first max of them (lead_kw and the blocks look at few). */
+static void cmd_open(const gcmds *g, size_t i, size_t max, gcmd *c)
+{
+    c->s = g->s;
+    c->n = 0;
+    c->atp = NULL;
+    c->line = g->v[i].line;
+    const char *p = g->s + g->v[i].off, *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
+    for (; p < end && c->n < max; p = rec_end(p))
+        cmd_note(c, (size_t)(p - g->s));
+}
+
+/* Append a word to a command made here (command_name's). */
+static void cmd_add(gcmd *c, const char *w, const char *t, bool bare)
+{
+    size_t off = c->own_len;
+    put_rec(&c->own, &c->own_len, &c->own_cap, w, t, bare);
+    c->s = c->own;
+    c->atp = NULL; /* own may have moved */
+    cmd_note(c, off);
+}
+
+static void cmd_free(gcmd *c)
+{
+    free(c->w);
+    free(c->own);
+    memset(c, 0, sizeof *c);
+}
+
+/* Done with the words of the command in `c`: they stay for the next one,
+ * unless there were many (no frame keeps the room of a long line). */
+static void cmd_done(gcmd *c)
+{
+    c->n = 0;
+    c->own_len = 0;
+    c->atp = NULL;
+    if (c->cap > 256 || c->own_cap > 4096)
+        cmd_free(c);
+}
 
 typedef struct buf {
     char *s;
@@ -53,8 +189,7 @@ typedef struct lexer {
     const char *p, *end;
     unsigned line;
     gcmds *out;
-    gcmd cur;
-    size_t bare_cap;
+    bool incmd;             /* a word of the current command is in out->s */
     buf word, tword;
     bool inword, wbare;
     unsigned word_line;
@@ -69,30 +204,24 @@ static void put(lexer *x, char c)
 
 static void end_cmd(lexer *x)
 {
-    if (x->cur.w.n) {
-        gcmds *o = x->out;
-        o->v = md_xgrow(o->v, &o->cap, o->n + 1, sizeof *o->v);
-        o->v[o->n++] = x->cur;
-    } else {
-        free(x->cur.bare);
-    }
-    memset(&x->cur, 0, sizeof x->cur);
-    x->bare_cap = 0;
+    x->incmd = false;
 }
 
 static void push_word(lexer *x, const char *s, const char *t, bool bare, unsigned line)
 {
-    if (!x->cur.w.n)
-        x->cur.line = line;
-    x->cur.bare = md_xgrow(x->cur.bare, &x->bare_cap, x->cur.w.n + 1, sizeof(bool));
-    x->cur.bare[x->cur.w.n] = bare;
-    md_strv_push(&x->cur.w, s);
-    /* most words have no variable: their template is the word itself,
-     * shared (gcmd_free), not a copy */
-    if (!strcmp(s, t))
-        md_strv_push_own(&x->cur.tw, x->cur.w.v[x->cur.w.n - 1]);
-    else
-        md_strv_push(&x->cur.tw, t);
+    gcmds *o = x->out;
+    if (o->count) {
+        o->n += !x->incmd;
+        o->len += 1 + strlen(s) + 1 + (strcmp(s, t) ? strlen(t) + 1 : 0);
+        x->incmd = true;
+        return;
+    }
+    if (!x->incmd) {
+        o->v = md_xgrow(o->v, &o->vcap, o->n + 1, sizeof *o->v);
+        o->v[o->n++] = (gcmdref){ .off = (uint32_t)o->len, .line = line & 0x7fffffff };
+        x->incmd = true;
+    }
+    put_rec(&o->s, &o->len, &o->cap, s, t, bare);
 }
 
 static void end_word(lexer *x)
@@ -161,8 +290,8 @@ static void lex_var(lexer *x, bool quoted)
     x->p = p;
 }
 
-/* Returns the line of an unterminated quote, 0 if none. */
-static unsigned lex(const char *text, size_t len, gcmds *out)
+/* One pass of lex(). */
+static unsigned lex_pass(const char *text, size_t len, gcmds *out)
 {
     lexer x = { .p = text, .end = text + len, .line = 1, .out = out };
     enum { NONE, SQ, DQ } st = NONE;
@@ -255,23 +384,24 @@ static unsigned lex(const char *text, size_t len, gcmds *out)
     return st != NONE ? qline : 0;
 }
 
-/* A command's words and templates (which share the words they equal). */
-static void gcmd_free(gcmd *c)
+/* The commands of `text` into `out` (zeroed).  Returns the line of an
+ * unterminated quote, 0 if none.  Counted first, then written into room
+ * of just that size: grown by doubling, a big config's records and
+ * commands were held twice over while they were copied (issue 9). */
+static unsigned lex(const char *text, size_t len, gcmds *out)
 {
-    for (size_t i = 0; i < c->tw.n; i++)
-        if (i >= c->w.n || c->tw.v[i] != c->w.v[i])
-            free(c->tw.v[i]);
-    free(c->tw.v);
-    c->tw = (md_strv){ 0 };
-    md_strv_free(&c->w);
-    free(c->bare);
-    c->bare = NULL;
+    gcmds count = { .count = true };
+    lex_pass(text, len, &count);
+    out->s = md_xmalloc(count.len + 1);
+    out->cap = count.len + 1;
+    out->v = md_xmalloc((count.n + 1) * sizeof *out->v);
+    out->vcap = count.n + 1;
+    return lex_pass(text, len, out);
 }
 
 static void gcmds_free(gcmds *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        gcmd_free(&c->v[i]);
+    free(c->s);
     free(c->v);
 }
 
@@ -291,19 +421,39 @@ static void gcmds_free(gcmds *c)
  * commands are hundreds of times what a real grub.cfg runs in calls; the
  * 1,048,576 before took 2 to 3 s under the fuzz build's sanitizers and
  * past its 10 s limit on a loaded machine (trial 9m: `make fuzz` failed
- * on the corpus's own trial10c-function-recursion.cfg). */
+ * on the corpus's own trial10c-function-recursion.cfg).  Nor more than 64
+ * MiB of their words (records): a body of one line of millions of words,
+ * called 65,536 times, ran for hours (issue 9). */
 enum { MAX_DEPTH = 32, MAX_VALUE = MD_GRUBCFG_MAX_VALUE, MAX_LINE = 1024 * 1024,
-       MAX_CALLED = 64 * 1024 };
+       MAX_CALLED = 64 * 1024, MAX_CALLED_MIB = 64 };
 
+/* A variable: 24 bytes and its name's, a short value within them, as a
+ * config may set a million (issue 9: "set vN=a" 1.2 million times took
+ * 17 times the file's size). */
 typedef struct gvar {
-    char *name;
-    char *val;      /* the value when known */
-    md_strv maybe;  /* when uncertain: every value it may have */
-    bool uncertain;
-    bool opaque;    /* a value too long to follow: never known */
-    unsigned char exported; /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
-    unsigned line;  /* where it was last assigned (0: never) */
+    uint32_t name;          /* offset of its name in its state's names */
+    uint32_t line : 27;     /* where it was last assigned (0: never); the
+                               text (MD_BOOTCFG_MAX_TEXT) has fewer lines */
+    uint32_t uncertain : 1;
+    uint32_t opaque : 1;    /* a value too long to follow: never known */
+    uint32_t exported : 2;  /* EXP_NO, EXP_YES, EXP_MAYBE (export inside an if) */
+    uint32_t inl : 1;       /* the value is val.in, else val.heap */
+    union {
+        char *heap;
+        char in[8];
+    } val;                  /* the value when known (gval; NULL: none) */
+    struct gmaybe *maybe;   /* when uncertain: every value it may have (NULL:
+                               none) */
 } gvar;
+
+/* The values a variable may have, each once (idx finds them by hash: a
+ * loop over a million words made them a trillion compares), and their
+ * bytes in all (expand_one's budget, asked on every use). */
+typedef struct gmaybe {
+    md_strv v;
+    md_hindex idx;
+    size_t bytes;
+} gmaybe;
 
 /* GRUB's `export NAME` (grub_env_export(), grub-core/kern/env.c) marks a
  * variable global; a new environment context copies only the global ones
@@ -336,11 +486,88 @@ static bool grub_exports(const char *name)
     return false;
 }
 
+/* Push `s` to `sv` (if not NULL) unless it is there.  `idx` (kept with sv,
+ * which only grows) finds it by hash: compared with every name before it,
+ * a line of a million variables made a trillion compares. */
+static void push_once(md_strv *sv, md_hindex *idx, const char *s)
+{
+    if (!sv)
+        return;
+    if (sv->n < 16 && !idx->n) { /* a few: no index (a variable's 128 bytes) */
+        if (!md_strv_contains(sv, s))
+            md_strv_push(sv, s);
+        return;
+    }
+    for (size_t i = idx->n; i < sv->n; i++) /* pushed since: indexed now */
+        md_hindex_add(idx, md_hindex_hash(sv->v[i], strlen(sv->v[i])), i);
+    uint64_t h = md_hindex_hash(s, strlen(s));
+    for (size_t it = 0, i; (i = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(sv->v[i], s))
+            return;
+    md_strv_push(sv, s);
+}
+
 /* A variable as a new context shows it: not exported, so empty there, or
  * exported only on some paths, so not known.  Only read (var_get without
  * create returns them; with create the new context's own is a copy). */
-static gvar hidden_empty = { .name = "", .val = "" };
-static gvar hidden_maybe = { .name = "", .val = NULL, .uncertain = true, .opaque = true };
+static gvar hidden_empty = { .inl = 1, .val.in = "" };
+static gvar hidden_maybe = { .uncertain = 1, .opaque = 1 };
+
+/* The value of `g`, or NULL; a short one lies in g itself, so it is valid
+ * until its state gets another variable. */
+static const char *gval(const gvar *g)
+{
+    return g->inl ? g->val.in : g->val.heap;
+}
+
+/* Set g's value to a copy of `v` (NULL: none). */
+static void gval_set(gvar *g, const char *v)
+{
+    if (!g->inl)
+        free(g->val.heap);
+    size_t n = v ? strlen(v) : 0;
+    g->inl = v && n < sizeof g->val.in;
+    if (g->inl)
+        memcpy(g->val.in, v, n + 1);
+    else
+        g->val.heap = v ? md_xstrdup(v) : NULL;
+}
+
+static size_t gmaybe_n(const gvar *g)
+{
+    return g->maybe ? g->maybe->v.n : 0;
+}
+
+static const char *gmaybe_at(const gvar *g, size_t k)
+{
+    return g->maybe->v.v[k];
+}
+
+/* Add `v` to g's possible values (with `once`, unless it is one). */
+static void gmaybe_push(gvar *g, const char *v, bool once)
+{
+    if (!g->maybe) {
+        g->maybe = md_xcalloc(1, sizeof *g->maybe);
+        md_strv_pooled(&g->maybe->v);
+    }
+    gmaybe *m = g->maybe;
+    size_t n = m->v.n;
+    push_once(&m->v, &m->idx, v);
+    if (!once && m->v.n == n)
+        md_strv_push(&m->v, v); /* a repeat, as asked (var_get's copy) */
+    if (m->v.n > n)
+        m->bytes += strlen(v);
+}
+
+static void gmaybe_free(gvar *g)
+{
+    if (g->maybe) {
+        md_strv_free(&g->maybe->v);
+        md_hindex_free(&g->maybe->idx);
+    }
+    free(g->maybe);
+    g->maybe = NULL;
+}
 
 /* Bytes of values expanded in all (MD_GRUBCFG_MAX_EXPANDED), shared by
  * every state of one config. */
@@ -349,6 +576,7 @@ typedef struct gbudget {
     unsigned line;      /* the line being run */
     unsigned over_line; /* the first line a value was not followed at for it */
     md_strv hidden;     /* variables the line being read took as hidden_empty */
+    md_hindex hidx;     /* hidden's (push_once) */
 } gbudget;
 
 /* The variables as a body sees them: its own assignments over those of the
@@ -358,6 +586,8 @@ typedef struct gbudget {
 typedef struct gstate {
     gvar *v;
     size_t n, cap;
+    char *names;   /* the names of v, NUL-ended */
+    size_t nlen, ncap;
     md_hindex idx; /* v by name */
     const struct gstate *up;
     bool context;  /* a new GRUB environment context (a submenu's): of `up`
@@ -365,10 +595,15 @@ typedef struct gstate {
     gbudget *budget;
 } gstate;
 
+static const char *var_name(const gstate *s, const gvar *g)
+{
+    return s->names + g->name;
+}
+
 static gvar *var_here(const gstate *s, const char *name, uint64_t h)
 {
     for (size_t it = 0, i; (i = md_hindex_next(&s->idx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(s->v[i].name, name))
+        if (!strcmp(var_name(s, &s->v[i]), name))
             return &s->v[i];
     return NULL;
 }
@@ -392,19 +627,23 @@ static gvar *var_get(gstate *s, const char *name, bool create)
     s->v = md_xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     g = &s->v[s->n];
     memset(g, 0, sizeof *g);
-    g->name = md_xstrdup(name);
+    size_t nl = strlen(name) + 1;
+    s->names = md_xgrow(s->names, &s->ncap, s->nlen + nl, 1);
+    memcpy(s->names + s->nlen, name, nl);
+    g->name = (uint32_t)s->nlen; /* the text's names: below MD_BOOTCFG_MAX_TEXT */
+    s->nlen += nl;
     g->uncertain = true; /* until a sure assignment: possibly never set */
     g->exported = grub_exports(name) ? EXP_YES : EXP_NO;
     if (old) {
-        g->val = md_xstrdup_or_null(old->val);
+        gval_set(g, gval(old));
         g->uncertain = old->uncertain;
         g->opaque = old->opaque;
         g->line = old->line;
         /* hidden by a context: the new context's own, unexported */
         if (old != &hidden_empty && old != &hidden_maybe)
             g->exported = old->exported;
-        for (size_t k = 0; k < old->maybe.n; k++)
-            md_strv_push(&g->maybe, old->maybe.v[k]);
+        for (size_t k = 0; k < gmaybe_n(old); k++)
+            gmaybe_push(g, gmaybe_at(old, k), false);
     }
     md_hindex_add(&s->idx, h, s->n++);
     return g;
@@ -414,21 +653,19 @@ static gvar *var_get(gstate *s, const char *name, bool create)
 static void var_assign(gstate *s, const char *name, const char *val, bool sure)
 {
     gvar *g = var_get(s, name, true);
-    g->line = s->budget->line;
+    g->line = s->budget->line & ((1u << 27) - 1);
     if (sure) {
-        free(g->val);
-        g->val = md_xstrdup(val);
-        md_strv_free(&g->maybe);
+        gval_set(g, val);
+        gmaybe_free(g);
         g->uncertain = false;
         return;
     }
-    if (!g->uncertain && g->val)
-        md_strv_push(&g->maybe, g->val);
-    else if (!g->val && !g->maybe.n)
-        md_strv_push(&g->maybe, ""); /* it may stay unset */
+    if (!g->uncertain && gval(g))
+        gmaybe_push(g, gval(g), false);
+    else if (!gval(g) && !gmaybe_n(g))
+        gmaybe_push(g, "", false); /* it may stay unset */
     g->uncertain = true;
-    if (!md_strv_contains(&g->maybe, val))
-        md_strv_push(&g->maybe, val);
+    gmaybe_push(g, val, true);
 }
 
 /* Make `name` unknown from here on: no value of it is known, so a line
@@ -437,7 +674,7 @@ static void var_opaque(gstate *s, const char *name)
 {
     var_assign(s, name, "", false);
     gvar *g = var_get(s, name, false);
-    md_strv_free(&g->maybe);
+    gmaybe_free(g);
     g->opaque = true;
 }
 
@@ -472,8 +709,8 @@ static bool values_differ(const gvar *g)
     for (int k = 0; checked_params[k]; k++) {
         char *first = NULL;
         bool differ = false;
-        for (size_t i = 0; i < g->maybe.n && !differ; i++) {
-            char *v = param_in(g->maybe.v[i], checked_params[k]);
+        for (size_t i = 0; i < gmaybe_n(g) && !differ; i++) {
+            char *v = param_in(gmaybe_at(g, i), checked_params[k]);
             if (!i)
                 first = v, v = NULL;
             else
@@ -498,94 +735,107 @@ static void state_over(gstate *d, const gstate *s)
 static void state_free(gstate *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        free(s->v[i].name);
-        free(s->v[i].val);
-        md_strv_free(&s->v[i].maybe);
+        gval_set(&s->v[i], NULL);
+        gmaybe_free(&s->v[i]);
     }
     free(s->v);
+    free(s->names);
     md_hindex_free(&s->idx);
 }
 
-static void push_once(md_strv *sv, const char *s)
+/* One line's expansion: its words into `out`, the variables it cannot
+ * follow into `unset` (once each: uidx), their possible values' words into
+ * `maybe`; `total`: the bytes of values it has put in (past MAX_LINE,
+ * unknown).  gexp_done frees uidx. */
+typedef struct gexp {
+    md_strv *out, *unset, *maybe;
+    md_hindex uidx;
+    size_t total;
+} gexp;
+
+static void gexp_done(gexp *x)
 {
-    if (sv && !md_strv_contains(sv, s))
-        md_strv_push(sv, s);
+    md_hindex_free(&x->uidx);
 }
 
-/* The words of templates tw[from..] as GRUB passes them
- * (script/execute.c): a known variable's value in place, split into words
- * at white space unless quoted; an unknown one stays as written, its name in
- * `unset` and its possible values' words in `maybe`. */
-static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_strv *out,
-                         md_strv *unset, md_strv *maybe)
+/* The words of template `t` as GRUB passes them (script/execute.c): a
+ * known variable's value in place, split into words at white space unless
+ * quoted; an unknown one stays as written, its name in x->unset and its
+ * possible values' words in x->maybe. */
+static void expand_one(const gstate *s, const char *t, gexp *x)
 {
-    size_t total = 0; /* bytes of values put in: past MAX_LINE, unknown */
-    for (size_t i = from; i < tw->n; i++) {
-        const char *t = tw->v[i];
-        buf cur = { 0 };
-        bool keep = !*t; /* "" is a word */
-        for (const char *p = t; *p;) {
-            if (*p != VAR_BARE && *p != VAR_QUOTED) {
-                buf_put(&cur, *p++);
-                keep = true;
-                continue;
-            }
-            bool quoted = *p == VAR_QUOTED;
-            const char *ref = p + 1, *e = strchr(ref, VAR_END);
-            if (!e || e - ref < 2) { /* not made by lex_var: cannot happen */
-                p++;
-                continue;
-            }
-            size_t rl = (size_t)(e - ref);
-            p = e + 1;
-            const char *n = ref + 1;
-            size_t nl = rl - 1;
-            if (*n == '{')
-                n++, nl -= 2;
-            char *name = md_xasprintf("%.*s", (int)nl, n);
-            gvar *g = var_get((gstate *)s, name, false);
-            if (g == &hidden_empty)
-                push_once(&s->budget->hidden, name);
-            size_t vl = 0;
-            for (size_t k = 0; g && k < (g->uncertain ? g->maybe.n : 1); k++)
-                vl += strlen(g->uncertain ? g->maybe.v[k] : g->val);
-            bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
-            if (over && !s->budget->over_line)
-                s->budget->over_line = s->budget->line;
-            s->budget->used += over ? 0 : vl;
-            bool toolong = g && (over || (!g->uncertain && (total += vl) > MAX_LINE));
-            if (!g || g->uncertain || toolong) {
-                for (size_t k = 0; k < rl; k++)
-                    buf_put(&cur, ref[k]);
-                keep = true;
-                if (!g || toolong || values_differ(g))
-                    push_once(unset, name);
-                for (size_t k = 0; g && !over && maybe && k < g->maybe.n; k++)
-                    md_strv_split(maybe, g->maybe.v[k], false);
-            } else if (quoted) {
-                for (const char *v = g->val; *v; v++)
+    md_strv *out = x->out, *maybe = x->maybe;
+    buf cur = { 0 };
+    bool keep = !*t; /* "" is a word */
+    for (const char *p = t; *p;) {
+        if (*p != VAR_BARE && *p != VAR_QUOTED) {
+            buf_put(&cur, *p++);
+            keep = true;
+            continue;
+        }
+        bool quoted = *p == VAR_QUOTED;
+        const char *ref = p + 1, *e = strchr(ref, VAR_END);
+        if (!e || e - ref < 2) { /* not made by lex_var: cannot happen */
+            p++;
+            continue;
+        }
+        size_t rl = (size_t)(e - ref);
+        p = e + 1;
+        const char *n = ref + 1;
+        size_t nl = rl - 1;
+        if (*n == '{')
+            n++, nl -= 2;
+        char *name = md_xasprintf("%.*s", (int)nl, n);
+        gvar *g = var_get((gstate *)s, name, false);
+        if (g == &hidden_empty)
+            push_once(&s->budget->hidden, &s->budget->hidx, name);
+        size_t vl = 0;
+        if (g)
+            vl = !g->uncertain ? strlen(gval(g)) : g->maybe ? g->maybe->bytes : 0;
+        bool over = vl > MD_GRUBCFG_MAX_EXPANDED - s->budget->used;
+        if (over && !s->budget->over_line)
+            s->budget->over_line = s->budget->line;
+        s->budget->used += over ? 0 : vl;
+        bool toolong = g && (over || (!g->uncertain && (x->total += vl) > MAX_LINE));
+        if (!g || g->uncertain || toolong) {
+            for (size_t k = 0; k < rl; k++)
+                buf_put(&cur, ref[k]);
+            keep = true;
+            if (!g || toolong || values_differ(g))
+                push_once(x->unset, &x->uidx, name);
+            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++)
+                md_strv_split(maybe, gmaybe_at(g, k), false);
+        } else if (quoted) {
+            for (const char *v = gval(g); *v; v++)
+                buf_put(&cur, *v);
+            keep = true;
+        } else {
+            /* field splitting: white space ends the word */
+            for (const char *v = gval(g); *v; v++) {
+                if (strchr(" \t\n", *v)) {
+                    if (cur.n)
+                        md_strv_push(out, cur.s);
+                    buf_clear(&cur);
+                    keep = false;
+                } else {
                     buf_put(&cur, *v);
-                keep = true;
-            } else {
-                /* field splitting: white space ends the word */
-                for (const char *v = g->val; *v; v++) {
-                    if (strchr(" \t\n", *v)) {
-                        if (cur.n)
-                            md_strv_push(out, cur.s);
-                        buf_clear(&cur);
-                        keep = false;
-                    } else {
-                        buf_put(&cur, *v);
-                        keep = true;
-                    }
+                    keep = true;
                 }
             }
-            free(name);
         }
-        if (keep || cur.n)
-            md_strv_push(out, cur.s ? cur.s : "");
-        free(cur.s);
+        free(name);
     }
+    if (keep || cur.n)
+        md_strv_push(out, cur.s ? cur.s : "");
+    free(cur.s);
+}
+
+/* expand_one of the templates of words [from, to) of `c`, one line. */
+static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, gexp *x)
+{
+    x->total = 0;
+    for (size_t i = from; i < to && i < c->n; i++)
+        expand_one(s, T(c, i), x);
 }
 
 /* "set NAME=VALUE" or "NAME=VALUE" (words from `k`): the name and the
@@ -593,10 +843,10 @@ static void expand_words(const gstate *s, const md_strv *tw, size_t from, md_str
 static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
 {
     const char *a = NULL;
-    if (!strcmp(c->w.v[k], "set") && c->w.n > k + 1)
-        a = c->tw.v[k + 1];
-    else if (isalpha((unsigned char)c->w.v[k][0]) || c->w.v[k][0] == '_')
-        a = c->tw.v[k];
+    if (!strcmp(W(c, k), "set") && c->n > k + 1)
+        a = T(c, k + 1);
+    else if (isalpha((unsigned char)W(c, k)[0]) || W(c, k)[0] == '_')
+        a = T(c, k);
     if (!a)
         return false;
     const char *eq = strchr(a, '=');
@@ -628,36 +878,37 @@ static bool has_text(const char *t)
     return false;
 }
 
-/* Words w[from..] (quotes removed) onto `out` as GRUB hands them to the
- * loader: an argument with a space in double quotes
- * (grub-core/lib/cmdline.c grub_create_loader_cmdline()).  Linux strips
- * them again; Xen's parse_params() (xen/common/kernel.c) has no quotes: it
- * splits at the spaces, and the first word's name starts with '"'
- * ("dom0_mem=4G max:4G" quoted: no dom0_mem), so for Xen (`xen`) such an
- * argument becomes its space-separated words, the quotes on the first and
- * the last. */
-static void loader_args(const md_strv *w, size_t from, bool xen, md_strv *out)
+/* Word `w` (quotes removed) onto `out` as GRUB hands it to the loader: an
+ * argument with a space in double quotes (grub-core/lib/cmdline.c
+ * grub_create_loader_cmdline()).  Linux strips them again; Xen's
+ * parse_params() (xen/common/kernel.c) has no quotes: it splits at the
+ * spaces, and the first word's name starts with '"' ("dom0_mem=4G max:4G"
+ * quoted: no dom0_mem), so for Xen (`xen`) such an argument becomes its
+ * space-separated words, the quotes on the first and the last. */
+static void loader_arg(const char *w, bool xen, md_strv *out)
 {
-    for (size_t i = from; i < w->n; i++) {
-        if (xen && strchr(w->v[i], ' ')) {
-            md_strv parts = { 0 };
-            md_strv_split(&parts, w->v[i], false);
-            for (size_t j = 0; j < parts.n; j++)
-                md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j],
-                              j + 1 < parts.n ? "" : "\"");
-            md_strv_free(&parts);
-            continue;
-        }
-        md_strv_push(out, w->v[i]);
+    if (xen && strchr(w, ' ')) {
+        md_strv parts = { 0 };
+        md_strv_split(&parts, w, false);
+        for (size_t j = 0; j < parts.n; j++)
+            md_strv_pushf(out, "%s%s%s", j ? "" : "\"", parts.v[j], j + 1 < parts.n ? "" : "\"");
+        md_strv_free(&parts);
+    } else {
+        md_strv_push(out, w);
     }
 }
 
 void md_grubcfg_args(const char *text, bool xen, md_strv *out)
 {
     gcmds cmds = { 0 };
+    gcmd c = { 0 };
     lex(text, strlen(text), &cmds);
-    for (size_t i = 0; i < cmds.n; i++)
-        loader_args(&cmds.v[i].w, 0, xen, out);
+    for (size_t i = 0; i < cmds.n; i++) {
+        cmd_open(&cmds, i, SIZE_MAX, &c);
+        for (size_t k = 0; k < c.n; k++)
+            loader_arg(W(&c, k), xen, out);
+    }
+    cmd_free(&c);
     gcmds_free(&cmds);
 }
 
@@ -668,6 +919,10 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
                       bool *nounzip)
 {
     md_strv w = { 0 };
+    /* pooled: a line may have millions of words (issue 9) */
+    md_strv_pooled(&w);
+    md_strv_pooled(&f->unset);
+    md_strv_pooled(&f->maybe);
     /* A variable inside the file's own word ("($root)/boot/xen.gz",
      * "${prefix}/../vmlinuz": GRUB's device and path variables) makes only
      * the path unknown, not the parameters after it: a word with text of
@@ -675,15 +930,21 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
      * it (trial10b case 10).  A word that is a variable alone may expand to
      * nothing or to several words, so then the whole line is unknown. */
     size_t pw = k + 1;
-    while (pw < c->tw.n && !strncmp(c->tw.v[pw], "--", 2))
+    while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
-    if (pw < c->tw.n && has_text(c->tw.v[pw])) {
+    if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        expand_words(s, &(md_strv){ c->tw.v + k + 1, pw - k, pw - k }, 0, &w, &path_unset, NULL);
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0 };
+        expand_cmd(s, c, k + 1, pw + 1, &x);
+        gexp_done(&x);
         md_strv_free(&path_unset);
-        expand_words(s, &c->tw, pw + 1, &w, &f->unset, &f->maybe);
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0 };
+        expand_cmd(s, c, pw + 1, c->n, &x);
+        gexp_done(&x);
     } else {
-        expand_words(s, &c->tw, k + 1, &w, &f->unset, &f->maybe);
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0 };
+        expand_cmd(s, c, k + 1, c->n, &x);
+        gexp_done(&x);
     }
     size_t i = 0;
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
@@ -691,34 +952,48 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
             *nounzip = true;
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
-    loader_args(&w, i + 1, !nounzip, &f->args);
-    md_strv_free(&w);
+    bool split = false;
+    for (size_t j = i + 1; !nounzip && j < w.n && !split; j++)
+        split = strchr(w.v[j], ' ') != NULL;
+    if (split) {
+        md_strv_pooled(&f->args);
+        for (size_t j = i + 1; j < w.n; j++)
+            loader_arg(w.v[j], true, &f->args);
+        md_strv_free(&w);
+    } else {
+        /* the words themselves, not copies: a line of a million
+         * parameters is held once */
+        md_strv_drop(&w, 0, i < w.n ? i + 1 : w.n);
+        if (!w.n) /* no room kept for none: the list keeps every entry */
+            md_strv_free(&w);
+        f->args = w;
+    }
 }
 
 /* The index of a menuentry's or submenu's next word at or after `i` that
  * is no option (--class X, --users X, --hotkey X, --id X take a value;
- * other --options none), or c->w.n at its body's "{" or the end. */
+ * other --options none), or c->n at its body's "{" or the end. */
 static size_t entry_word(const gcmd *c, size_t i)
 {
     static const char *const with_arg[] = { "--class", "--users", "--hotkey", "--id", NULL };
-    for (; i < c->w.n; i++) {
-        const char *w = c->w.v[i];
+    for (; i < c->n; i++) {
+        const char *w = W(c, i);
         if (!strncmp(w, "--", 2)) {
             for (int j = 0; with_arg[j]; j++)
                 if (!strcmp(w, with_arg[j]))
                     i++;
             continue;
         }
-        return c->bare[i] && !strcmp(w, "{") ? c->w.n : i;
+        return B(c, i) && !strcmp(w, "{") ? c->n : i;
     }
-    return c->w.n;
+    return c->n;
 }
 
 /* menuentry/submenu title: the first word that is not an option. */
 static const char *entry_title(const gcmd *c)
 {
     size_t i = entry_word(c, 1);
-    return i < c->w.n ? c->w.v[i] : "";
+    return i < c->n ? W(c, i) : "";
 }
 
 /* The positional parameters as GRUB keeps them (a list, struct
@@ -751,13 +1026,14 @@ static void params_opaque(gstate *s)
 static bool params_get(gstate *s, md_strv *out)
 {
     const gvar *n = var_get(s, "#", false);
-    if (!n || n->uncertain || !n->val || strlen(n->val) != 1 || !isdigit((unsigned char)*n->val))
+    const char *nv = n ? gval(n) : NULL;
+    if (!n || n->uncertain || !nv || strlen(nv) != 1 || !isdigit((unsigned char)*nv))
         return false;
-    for (int k = 0; k < *n->val - '0'; k++) {
+    for (int k = 0; k < *nv - '0'; k++) {
         const gvar *g = var_get(s, pos_names[k], false);
-        if (!g || g->uncertain || !g->val)
+        if (!g || g->uncertain || !gval(g))
             return false;
-        md_strv_push(out, g->val);
+        md_strv_push(out, gval(g));
     }
     return true;
 }
@@ -772,8 +1048,8 @@ static bool params_get(gstate *s, md_strv *out)
 static void entry_params(gstate *s, const gcmd *c)
 {
     md_strv args = { 0 };
-    for (size_t i = entry_word(c, 1); i < c->w.n; i = entry_word(c, i + 1))
-        md_strv_push(&args, c->w.v[i]);
+    for (size_t i = entry_word(c, 1); i < c->n; i = entry_word(c, i + 1))
+        md_strv_push(&args, W(c, i));
     params_set(s, &args);
     md_strv_free(&args);
 }
@@ -786,18 +1062,18 @@ typedef struct settings {
 
 static void note_setting(settings *s, const gcmd *c)
 {
-    const char *w0 = c->w.v[0];
+    const char *w0 = W(c, 0);
     if (!strcmp(w0, "serial")) {
-        for (size_t i = 1; i < c->w.n; i++) {
-            if (!strncmp(c->w.v[i], "--unit=", 7))
-                s->serial_port = (unsigned)atoi(c->w.v[i] + 7) + 1;
-            if (!strncmp(c->w.v[i], "--speed=", 8))
-                s->serial_baud = (unsigned)atoi(c->w.v[i] + 8);
+        for (size_t i = 1; i < c->n; i++) {
+            if (!strncmp(W(c, i), "--unit=", 7))
+                s->serial_port = (unsigned)atoi(W(c, i) + 7) + 1;
+            if (!strncmp(W(c, i), "--speed=", 8))
+                s->serial_baud = (unsigned)atoi(W(c, i) + 8);
         }
     } else if (!strncmp(w0, "timeout=", 8)) {
         s->timeout = (unsigned)atoi(w0 + 8);
-    } else if (!strcmp(w0, "set") && c->w.n > 1 && !strncmp(c->w.v[1], "timeout=", 8)) {
-        s->timeout = (unsigned)atoi(c->w.v[1] + 8);
+    } else if (!strcmp(w0, "set") && c->n > 1 && !strncmp(W(c, 1), "timeout=", 8)) {
+        s->timeout = (unsigned)atoi(W(c, 1) + 8);
     }
 }
 
@@ -816,15 +1092,20 @@ static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
     md_bootcfg_file *m = md_bootcfg_add_mod(e);
-    m->mb2 = !strcmp(c->w.v[k], "module2");
+    m->mb2 = !strcmp(W(c, k), "module2");
     read_file(s, c, k, m, &m->nounzip);
 }
 
 /* The blocks: for each command opening one (menuentry, submenu, function),
- * the index of its body's first command and of its "}" (cmds.n when the
- * file ends first). */
+ * in command order, the index of its body's first command and of its "}"
+ * (cmds.n when the file ends first); the command has `opens` set. */
+typedef struct gblock {
+    uint32_t cmd, body, close;
+} gblock;
+
 typedef struct blocks {
-    size_t *body, *close; /* close[i] == 0: i opens no block */
+    gblock *v;
+    size_t n, cap;
 } blocks;
 
 static bool is_block_cmd(const char *w0)
@@ -834,80 +1115,144 @@ static bool is_block_cmd(const char *w0)
 
 static bool is_brace(const gcmd *c, const char *b)
 {
-    return c->bare[0] && !strcmp(c->w.v[0], b);
+    return B(c, 0) && !strcmp(W(c, 0), b);
 }
 
-static void find_blocks(const gcmds *cmds, blocks *b, md_bootcfg_list *out)
+/* The block command i opens, or NULL. */
+static const gblock *block_at(const gcmds *cmds, const blocks *b, size_t i)
 {
-    b->body = md_xcalloc(cmds->n + 1, sizeof *b->body);
-    b->close = md_xcalloc(cmds->n + 1, sizeof *b->close);
-    size_t *stack = md_xcalloc(cmds->n + 1, sizeof *stack), depth = 0;
+    if (!cmds->v[i].opens)
+        return NULL;
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (b->v[m].cmd < i)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return &b->v[lo];
+}
+
+static void find_blocks(gcmds *cmds, blocks *b, md_bootcfg_list *out)
+{
+    size_t *stack = NULL, scap = 0, depth = 0; /* indices in b->v */
+    gcmd c = { 0 }, next = { 0 };
     for (size_t i = 0; i < cmds->n; i++) {
-        const gcmd *c = &cmds->v[i];
-        if (is_brace(c, "}")) {
+        cmd_open(cmds, i, SIZE_MAX, &c);
+        if (is_brace(&c, "}")) {
             if (depth)
-                b->close[stack[--depth]] = i;
+                b->v[stack[--depth]].close = (uint32_t)i;
             continue;
         }
-        if (!is_block_cmd(c->w.v[0]))
+        if (!is_block_cmd(W(&c, 0)))
             continue;
-        bool opens = c->bare[c->w.n - 1] && !strcmp(c->w.v[c->w.n - 1], "{");
+        bool opens = B(&c, c.n - 1) && !strcmp(W(&c, c.n - 1), "{");
+        size_t body;
         if (opens)
-            b->body[i] = i + 1;
-        else if (i + 1 < cmds->n && cmds->v[i + 1].w.n == 1 && is_brace(&cmds->v[i + 1], "{"))
-            b->body[i] = i + 2;
+            body = i + 1;
+        else if (i + 1 < cmds->n && (cmd_open(cmds, i + 1, 2, &next), next.n == 1) &&
+                 is_brace(&next, "{"))
+            body = i + 2;
         else
             continue;
-        stack[depth++] = i;
+        b->v = md_xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
+        b->v[b->n] = (gblock){ (uint32_t)i, (uint32_t)body, 0 };
+        cmds->v[i].opens = 1;
+        stack = md_xgrow(stack, &scap, depth + 1, sizeof *stack);
+        stack[depth++] = b->n++;
     }
     /* GRUB reads to the end of the file for a block never closed, and
      * rejects it with everything after it (a syntax error). */
     for (size_t d = 0; d < depth; d++) {
-        const gcmd *c = &cmds->v[stack[d]];
-        b->close[stack[d]] = cmds->n;
-        add_problem(out, c->line,
+        gblock *k = &b->v[stack[d]];
+        k->close = (uint32_t)cmds->n;
+        cmd_open(cmds, k->cmd, SIZE_MAX, &c);
+        const char *w0 = W(&c, 0);
+        bool fn = !strcmp(w0, "function");
+        add_problem(out, c.line,
                     md_xasprintf("%s%s%s%s on line %u has no closing '}': GRUB reads to the end "
                                  "of the file for it and rejects it (syntax error), so it and "
                                  "everything after it never boot; add the '}'",
-                                 c->w.v[0], strcmp(c->w.v[0], "function") ? " '" : " ",
-                                 strcmp(c->w.v[0], "function") ? entry_title(c)
-                                                               : c->w.n > 1 ? c->w.v[1] : "",
-                                 strcmp(c->w.v[0], "function") ? "'" : "", c->line));
+                                 w0, fn ? " " : " '",
+                                 !fn ? entry_title(&c) : c.n > 1 ? W(&c, 1) : "",
+                                 fn ? "" : "'", c.line));
     }
     free(stack);
+    cmd_free(&c);
+    cmd_free(&next);
 }
 
 typedef struct runner {
-    gcmds *cmds; /* not const: release_body() frees bodies run */
+    const gcmds *cmds;
     blocks b;
     md_bootcfg_list *out;
     settings set;
-    const bool *skip; /* per command: not on the if/else path being read */
+    const bool *skip; /* per command from skip_from: not on the if/else path */
+    size_t skip_from, skip_to; /* being read; the others are */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
-    size_t *fdef, nf, fcap; /* the functions defined: their "function" command */
+    struct fdef {
+        size_t cmd;         /* its "function" command */
+        bool positional;    /* its body uses $1.. (uses_positional) */
+    } *fdef;                /* the functions defined */
+    size_t nf, fcap;
     size_t called;          /* commands run in calls (MAX_CALLED) */
+    size_t called_bytes;    /* their records' bytes (MAX_CALLED_MIB) */
     md_hindex fidx;         /* fdef by name */
 } runner;
+
+/* Where the block command i opens ends (its "}", or cmds.n when the file
+ * ends first), or 0 when it opens none; where its body starts. */
+static size_t rclose(const runner *r, size_t i)
+{
+    const gblock *b = block_at(r->cmds, &r->b, i);
+    return b ? b->close : 0;
+}
+
+static size_t rbody(const runner *r, size_t i)
+{
+    const gblock *b = block_at(r->cmds, &r->b, i);
+    return b ? b->body : 0;
+}
+
+static bool skipped(const runner *r, size_t i)
+{
+    return r->skip && i >= r->skip_from && i < r->skip_to && r->skip[i - r->skip_from];
+}
+
+/* Word k of command i ("" past its last), read from its records. */
+static const char *cmd_word(const runner *r, size_t i, size_t k)
+{
+    const gcmds *g = r->cmds;
+    const char *p = g->s + g->v[i].off, *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
+    for (; p < end && k; k--)
+        p = rec_end(p);
+    return p < end ? p + 1 : "";
+}
 
 static ssize_t func_find(const runner *r, const char *name)
 {
     uint64_t h = md_hindex_hash(name, strlen(name));
     for (size_t it = 0, k; (k = md_hindex_next(&r->fidx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(r->cmds->v[r->fdef[k]].w.v[1], name))
+        if (!strcmp(cmd_word(r, r->fdef[k].cmd, 1), name))
             return (ssize_t)k;
     return -1;
 }
 
 /* "function NAME {" at command `i`: a later one of a name replaces it. */
+static bool uses_positional(const runner *r, size_t from, size_t to);
+
 static void func_define(runner *r, const char *name, size_t i)
 {
+    /* asked once here, not on every call (a body read again each time) */
+    struct fdef d = { i, uses_positional(r, rbody(r, i), rclose(r, i)) };
     ssize_t k = func_find(r, name);
     if (k >= 0) {
-        r->fdef[k] = i;
+        r->fdef[k] = d;
         return;
     }
     r->fdef = md_xgrow(r->fdef, &r->fcap, r->nf + 1, sizeof *r->fdef);
-    r->fdef[r->nf] = i;
+    r->fdef[r->nf] = d;
     md_hindex_add(&r->fidx, md_hindex_hash(name, strlen(name)), r->nf++);
 }
 
@@ -919,17 +1264,19 @@ static bool is_kw(const char *w, const char *const *list)
     return false;
 }
 
-/* The leading keyword of command `c` after then/else/do, and whether one
- * of those came first. */
-static const char *lead_kw(const gcmd *c, bool *is_else)
+/* The leading keyword of command i after then/else/do, and whether one
+ * of those came first: read from its records, no further than that. */
+static const char *lead_kw(const runner *r, size_t i, bool *is_else)
 {
-    size_t k = 0;
+    const gcmds *g = r->cmds;
+    const char *end = g->s + (i + 1 < g->n ? g->v[i + 1].off : g->len);
     *is_else = false;
-    while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL })) {
-        *is_else |= !strcmp(c->w.v[k], "else");
-        k++;
+    for (const char *p = g->s + g->v[i].off; p < end; p = rec_end(p)) {
+        if (!is_kw(p + 1, (const char *const[]){ "then", "else", "do", NULL }))
+            return p + 1;
+        *is_else |= !strcmp(p + 1, "else");
     }
-    return k < c->w.n ? c->w.v[k] : "";
+    return "";
 }
 
 static bool is_loader_cmd(const char *w)
@@ -956,12 +1303,13 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
     bool loads = false;
     ifblock cur = { 0 };
     for (size_t i = from; i < to; i++) {
-        if (r->b.close[i]) {
-            i = r->b.close[i];
+        size_t cl = rclose(r, i);
+        if (cl) {
+            i = cl;
             continue;
         }
         bool is_else;
-        const char *w0 = lead_kw(&r->cmds->v[i], &is_else);
+        const char *w0 = lead_kw(r, i, &is_else);
         if (depth == 1 && (is_else || !strcmp(w0, "elif"))) {
             if (cur.n == MAX_BRANCH)
                 return SIZE_MAX;
@@ -994,7 +1342,7 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
 static void branch_range(const runner *r, const ifblock *b, size_t j, size_t *from, size_t *to)
 {
     bool is_else;
-    lead_kw(&r->cmds->v[b->start[j]], &is_else);
+    lead_kw(r, b->start[j], &is_else);
     *from = b->start[j] + !is_else;
     *to = j + 1 < b->n ? b->start[j + 1] : b->fi;
 }
@@ -1023,9 +1371,10 @@ static size_t count_paths(const runner *r, size_t from, size_t to, unsigned dept
     return total;
 }
 
-/* Mark in `skip` the commands of [from, to) that path number `p` (0 ..
- * count_paths() - 1) does not run: every loading if with its condition
- * lines, but the commands of the branch the path takes, recursively. */
+/* Mark in `skip` (from command r->skip_from on) the commands of [from, to)
+ * that path number `p` (0 .. count_paths() - 1) does not run: every loading
+ * if with its condition lines, but the commands of the branch the path
+ * takes, recursively. */
 static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool *skip,
                         unsigned depth)
 {
@@ -1044,7 +1393,7 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
         size_t q = p % ways;
         p /= ways;
         for (size_t i = b->start[0]; i <= b->fi; i++)
-            skip[i] = true;
+            skip[i - r->skip_from] = true;
         for (size_t k = 0; k < b->n; k++) {
             if (q >= w[k]) {
                 q -= w[k];
@@ -1053,7 +1402,7 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
             size_t bf, bt;
             branch_range(r, b, k, &bf, &bt);
             for (size_t i = bf; i < bt; i++)
-                skip[i] = false;
+                skip[i - r->skip_from] = false;
             choose_path(r, bf, bt, q, skip, depth + 1);
             break;
         } /* q left past every branch: the path with none (no else) */
@@ -1074,7 +1423,8 @@ typedef struct frame {
     size_t *defer, ndefer, dcap; /* blocks whose bodies run after it */
 } frame;
 
-static void func_call(runner *r, size_t def, const gcmd *call, frame *f);
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
+                      gcmd *held2);
 
 /* The variables loader line `c` used that a submenu's context hides
  * (gbudget.hidden): each a warning naming where it was set and the
@@ -1107,6 +1457,7 @@ static void note_hidden(runner *r, const frame *f, const gcmd *c)
         free(after);
     }
     md_strv_free(h);
+    md_hindex_free(&f->s->budget->hidx);
 }
 
 /* The command name of `c` (its word k) when it holds a variable, as GRUB
@@ -1121,12 +1472,13 @@ static void note_hidden(runner *r, const frame *f, const gcmd *c)
  * No variable in the name: `named` stays empty, true. */
 static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcmd *named)
 {
-    const char *t = c->tw.v[k];
+    const char *t = T(c, k);
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    expand_words(f->s, &(md_strv){ c->tw.v + k, 1, 1 }, 0, &w, &unknown, &maybe);
-    /* expand_words keeps an uncertain variable whose values give the
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
+    expand_cmd(f->s, c, k, k + 1, &x);
+    /* expand_one keeps an uncertain variable whose values give the
      * checked parameters alike as written, not unknown: for a name, any
      * value that is not fixed is unknown */
     for (const char *p = t; (p = strpbrk(p, "\x01\x02"));) {
@@ -1140,26 +1492,23 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
         char *name = md_xasprintf("%.*s", (int)nl, n);
         const gvar *g = var_get(f->s, name, false);
         if (!g || g->uncertain || g->opaque)
-            push_once(&unknown, name);
+            push_once(&unknown, &x.uidx, name);
         free(name);
         p = e + 1;
     }
+    gexp_done(&x);
     if (!unknown.n) {
-        for (size_t j = 0; j < w.n; j++) {
-            md_strv_push(&named->w, w.v[j]);
-            md_strv_push(&named->tw, w.v[j]);
-        }
-        for (size_t j = k + 1; j < c->w.n; j++) {
-            md_strv_push(&named->w, c->w.v[j]);
-            md_strv_push(&named->tw, c->tw.v[j]);
-        }
-        named->bare = md_xcalloc(named->w.n + 1, sizeof(bool));
+        /* no word of it is bare (a real { or }): it is a command */
+        for (size_t j = 0; j < w.n; j++)
+            cmd_add(named, w.v[j], w.v[j], false);
+        for (size_t j = k + 1; j < c->n; j++)
+            cmd_add(named, W(c, j), T(c, j), false);
         named->line = c->line;
         md_strv_free(&w);
         md_strv_free(&maybe);
-        return named->w.n > 0; /* a name that expands to nothing: no command */
+        return named->n > 0; /* a name that expands to nothing: no command */
     }
-    bool loader = c->w.n > k + 1;
+    bool loader = c->n > k + 1;
     for (size_t j = 0; j < maybe.n && !loader; j++)
         loader = is_loader_cmd(maybe.v[j]);
     if (loader) {
@@ -1191,57 +1540,61 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
     gstate *s = f->s;
+    gcmd cmd = { 0 };    /* the words of the command being run */
     gcmd byname = { 0 }; /* a command whose name was a variable, expanded */
     for (size_t i = from; i < to && !f->ret; i++) {
-        gcmd_free(&byname);
-        const gcmd *c = &cmds->v[i];
-        s->budget->line = c->line;
-        if (r->skip && r->skip[i]) {
-            if (r->b.close[i])
-                i = r->b.close[i];
+        cmd_done(&cmd);
+        cmd_done(&byname);
+        s->budget->line = cmds->v[i].line;
+        size_t cl = rclose(r, i);
+        if (skipped(r, i)) {
+            if (cl)
+                i = cl;
             continue;
         }
-        if (r->b.close[i] && !strcmp(c->w.v[0], "function")) {
+        cmd_open(cmds, i, SIZE_MAX, &cmd);
+        const gcmd *c = &cmd;
+        if (cl && !strcmp(W(c, 0), "function")) {
             /* defined now; its body runs where it is called (func_call) */
-            if (c->w.n > 1 && r->b.close[i] < cmds->n)
-                func_define(r, c->w.v[1], i);
-            i = r->b.close[i];
+            if (c->n > 1 && cl < cmds->n)
+                func_define(r, W(c, 1), i);
+            i = cl;
             continue;
         }
-        if (r->b.close[i]) {
+        if (cl) {
             add_entry(r->out, &f->cur);
             /* nesting deeper than any menu: not followed (the stack), and
              * said, or an entry there would pass unread (trial 9) */
-            if (r->b.close[i] < cmds->n && f->depth < MAX_DEPTH) {
+            if (cl < cmds->n && f->depth < MAX_DEPTH) {
                 f->defer = md_xgrow(f->defer, &f->dcap, f->ndefer + 1, sizeof *f->defer);
                 f->defer[f->ndefer++] = i;
-            } else if (r->b.close[i] < cmds->n && !r->out->unread) {
+            } else if (cl < cmds->n && !r->out->unread) {
                 /* said by the caller: a warning beside the entries read, or
                  * the reason there are none */
                 r->out->unread_line = c->line;
                 r->out->unread = md_xasprintf("cannot check this '%s' block or anything in "
                                               "it: it is nested more than %d deep (menuentry, "
                                               "submenu, function), the most mkdom0 follows",
-                                              c->w.v[0], (int)MAX_DEPTH);
+                                              W(c, 0), (int)MAX_DEPTH);
             }
-            i = r->b.close[i];
+            i = cl;
             continue;
         }
         if (is_brace(c, "}") || is_brace(c, "{"))
             continue;
         size_t k = 0;
-        while (k < c->w.n && is_kw(c->w.v[k], (const char *const[]){ "then", "else", "do", NULL }))
+        while (k < c->n && is_kw(W(c, k), (const char *const[]){ "then", "else", "do", NULL }))
             k++;
-        if (k == c->w.n)
+        if (k == c->n)
             continue;
         if (!command_name(r, f, c, k, &byname))
             continue;
-        if (byname.w.n)
+        if (byname.n)
             c = &byname, k = 0;
-        const char *w0 = c->w.v[k];
+        const char *w0 = W(c, k);
         ssize_t fn = func_find(r, w0);
         if (fn >= 0) {
-            func_call(r, (size_t)fn, c, f);
+            func_call(r, (size_t)fn, c, f, &cmd, &byname);
             continue;
         }
         if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
@@ -1252,9 +1605,11 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cond++;
             /* for NAME in WORDS: NAME takes each, or none */
             md_strv w = { 0 };
-            expand_words(s, &c->tw, k + 3, &w, NULL, NULL);
-            for (size_t j = 0; k + 1 < c->w.n && j < w.n; j++)
-                var_assign(s, c->w.v[k + 1], w.v[j], false);
+            md_strv_pooled(&w);
+            gexp x = { &w, NULL, NULL, { 0 }, 0 };
+            expand_cmd(s, c, k + 3, c->n, &x);
+            for (size_t j = 0; k + 1 < c->n && j < w.n; j++)
+                var_assign(s, W(c, k + 1), w.v[j], false);
             md_strv_free(&w);
             continue;
         }
@@ -1269,8 +1624,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            expand_words(s, &(md_strv){ (char *[]){ (char *)tval, NULL }, 1, 1 }, 0, &w,
-                         &unknown, NULL);
+            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            expand_one(s, tval, &x);
+            gexp_done(&x);
             char *v = md_strv_join(&w, " ");
             /* a value built from one too long to follow is too long itself
              * (trial10b: 22 doublings gave a definite "no dom0_mem") */
@@ -1283,7 +1639,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             if (from_opaque || strlen(v) > MAX_VALUE) {
                 var_assign(s, name, "", false);
                 gvar *g = var_get(s, name, false);
-                md_strv_free(&g->maybe);
+                gmaybe_free(g);
                 g->opaque = true;
             } else {
                 /* a value built from an unknown one is unknown itself */
@@ -1310,7 +1666,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* shift [N] (script/execute.c grub_script_shift): $1.. move
              * down N; more than there are: an error, nothing moves */
             md_strv cur = { 0 };
-            const char *nw = k + 1 < c->w.n ? c->w.v[k + 1] : "1";
+            const char *nw = k + 1 < c->n ? W(c, k + 1) : "1";
             char *e;
             unsigned long n = strtoul(nw, &e, 10);
             if (f->cond || *e || strchr(nw, '$') || !params_get(s, &cur)) {
@@ -1329,7 +1685,9 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            expand_words(s, &c->tw, k + 1, &w, &unknown, NULL);
+            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            expand_cmd(s, c, k + 1, c->n, &x);
+            gexp_done(&x);
             if (f->cond || unknown.n)
                 params_opaque(s);
             else
@@ -1339,19 +1697,19 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             continue;
         }
         if (!strcmp(w0, "unset")) {
-            for (size_t j = k + 1; j < c->w.n; j++)
-                var_assign(s, c->w.v[j], "", !f->cond);
+            for (size_t j = k + 1; j < c->n; j++)
+                var_assign(s, W(c, j), "", !f->cond);
             continue;
         }
         if (!strcmp(w0, "export")) {
             /* grub_env_export(): global from now on, created empty when
              * unset (one never set here stays unknown: it may come from
              * GRUB or grubenv) */
-            for (size_t j = k + 1; j < c->w.n; j++) {
-                if (strchr(c->w.v[j], '$'))
+            for (size_t j = k + 1; j < c->n; j++) {
+                if (strchr(W(c, j), '$'))
                     continue;
-                gvar *g = var_get(s, c->w.v[j], true);
-                if (!g->val && !g->maybe.n && g->uncertain)
+                gvar *g = var_get(s, W(c, j), true);
+                if (!gval(g) && !gmaybe_n(g) && g->uncertain)
                     g->opaque = true;
                 g->exported = !f->cond || g->exported == EXP_YES ? EXP_YES : EXP_MAYBE;
             }
@@ -1361,8 +1719,8 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                  !strcmp(w0, "configfile"))) {
             /* its menu entries are in a file this reader does not see */
             md_strv rest = { 0 };
-            for (size_t j = k; j < c->w.n; j++)
-                md_strv_push(&rest, c->w.v[j]);
+            for (size_t j = k; j < c->n; j++)
+                md_strv_push(&rest, W(c, j));
             r->out->include = md_strv_join(&rest, " ");
             r->out->include_line = c->line;
             md_strv_free(&rest);
@@ -1376,37 +1734,38 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * typed.  Each becomes unknown, not its old value "maybe"
              * (trial10d 14-16: the value before load_env passed). */
             bool named = false;
-            for (size_t j = k + 1; (!strcmp(w0, "load_env") || !strcmp(w0, "read")) && j < c->w.n;
+            for (size_t j = k + 1; (!strcmp(w0, "load_env") || !strcmp(w0, "read")) && j < c->n;
                  j++) {
-                if (c->w.v[j][0] == '-') {
-                    j += !strcmp(c->w.v[j], "-f") || !strcmp(c->w.v[j], "--file");
+                if (W(c, j)[0] == '-') {
+                    j += !strcmp(W(c, j), "-f") || !strcmp(W(c, j), "--file");
                     continue;
                 }
                 named = true;
-                var_opaque(s, c->w.v[j]);
+                var_opaque(s, W(c, j));
             }
             if (!strcmp(w0, "read"))
                 continue;
             md_strv known = { 0 };
             for (const gstate *u = s; !named && u; u = u->up)
                 for (size_t j = 0; j < u->n; j++)
-                    if (var_get(s, u->v[j].name, false) == &u->v[j] && !u->v[j].opaque)
-                        md_strv_push(&known, u->v[j].name);
+                    if (var_get(s, var_name(u, &u->v[j]), false) == &u->v[j] &&
+                        !u->v[j].opaque)
+                        md_strv_push(&known, var_name(u, &u->v[j]));
             for (size_t j = 0; j < known.n; j++)
                 var_opaque(s, known.v[j]);
             md_strv_free(&known);
             continue;
         }
-        for (size_t j = k + 1; j < c->w.n; j++) {
+        for (size_t j = k + 1; j < c->n; j++) {
             /* smbios --set NAME, regexp --set=N:NAME (-s), probe/search
              * --set[=NAME]: the value comes from the machine or the text
              * matched, which the file does not fix (trial10d 16, 16b) */
-            const char *o = c->w.v[j], *n = NULL;
+            const char *o = W(c, j), *n = NULL;
             if (!strncmp(o, "--set=", 6))
                 n = o + 6;
             else if ((!strcmp(o, "--set") || (!strcmp(o, "-s") && !strcmp(w0, "regexp"))) &&
-                     j + 1 < c->w.n && c->w.v[j + 1][0] != '-')
-                n = c->w.v[++j];
+                     j + 1 < c->n && W(c, j + 1)[0] != '-')
+                n = W(c, ++j);
             else if (!strcmp(o, "--set"))
                 n = "root"; /* search --set: root */
             if (n && strrchr(n, ':'))
@@ -1442,6 +1801,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur = NULL;
         }
         md_strv_free(&s->budget->hidden);
+        md_hindex_free(&s->budget->hidx);
         if (!strcmp(w0, "chainloader")) {
             /* EFI: another program boots, maybe Xen's EFI loader, which
              * reads its own xen.cfg: recorded for the caller to follow */
@@ -1480,27 +1840,29 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                             : "GRUB's linux loader replaces the Xen one, so the "
                                               "entry boots Linux without Xen",
                                      want, initrd ? " --nounzip" : "",
-                                     c->w.n > k + 1 ? " " : "", c->w.n > k + 1 ? c->w.v[k + 1] : ""));
+                                     c->n > k + 1 ? " " : "", c->n > k + 1 ? W(c, k + 1) : ""));
         }
     }
-    gcmd_free(&byname);
+    cmd_free(&cmd);
+    cmd_free(&byname);
 }
 
 /* Does any command of [from, to) use a positional parameter ($1..$9,
  * $#, $*, $@, ${1}..) or change them (shift, setparams)? */
 static bool uses_positional(const runner *r, size_t from, size_t to)
 {
-    for (size_t k = from; k < to && k < r->cmds->n; k++)
-        for (size_t j = 0; j < r->cmds->v[k].w.n; j++) {
-            const char *w = r->cmds->v[k].w.v[j];
-            if (!strcmp(w, "shift") || !strcmp(w, "setparams"))
+    const gcmds *g = r->cmds;
+    const char *end = g->s + (to < g->n ? g->v[to].off : g->len);
+    for (const char *p = from < g->n ? g->s + g->v[from].off : end; p < end; p = rec_end(p)) {
+        const char *w = p + 1;
+        if (!strcmp(w, "shift") || !strcmp(w, "setparams"))
+            return true;
+        for (const char *d = strchr(w, '$'); d; d = strchr(d + 1, '$')) {
+            const char *q = d[1] == '{' ? d + 2 : d + 1;
+            if ((*q >= '1' && *q <= '9') || (*q && strchr("#*@", *q)))
                 return true;
-            for (const char *p = strchr(w, '$'); p; p = strchr(p + 1, '$')) {
-                const char *q = p[1] == '{' ? p + 2 : p + 1;
-                if ((*q >= '1' && *q <= '9') || (*q && strchr("#*@", *q)))
-                    return true;
-            }
         }
+    }
     return false;
 }
 
@@ -1509,18 +1871,24 @@ static bool uses_positional(const runner *r, size_t from, size_t to)
  * "load_xen" with a multiboot2 inside, then module2 lines, is one entry
  * (trial10c case 7), with $1.. its arguments.  Calls nested past MAX_DEPTH
  * are not followed, and said. */
-static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
+static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
+                      gcmd *held2)
 {
-    size_t i = r->fdef[def];
-    r->called += r->b.close[i] - r->b.body[i];
-    if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED) {
+    size_t i = r->fdef[def].cmd, body = rbody(r, i), close = rclose(r, i);
+    const gcmds *cs = r->cmds;
+    r->called += close - body;
+    r->called_bytes += (close < cs->n ? cs->v[close].off : cs->len) -
+                       (body < cs->n ? cs->v[body].off : cs->len);
+    if (f->depth >= MAX_DEPTH || r->called > MAX_CALLED ||
+        r->called_bytes > (size_t)MAX_CALLED_MIB << 20) {
         if (!r->out->unread) {
             r->out->unread_line = call->line;
             r->out->unread = md_xasprintf("cannot check this call of function '%s' or "
                                           "anything it loads: calls and blocks nest more than "
-                                          "%d deep, or calls run more than %d commands in all, "
-                                          "the most mkdom0 follows", r->cmds->v[i].w.v[1],
-                                          (int)MAX_DEPTH, (int)MAX_CALLED);
+                                          "%d deep, or calls run more than %d commands in all "
+                                          "(or %d MiB of them), the most mkdom0 follows",
+                                          cmd_word(r, i, 1), (int)MAX_DEPTH, (int)MAX_CALLED,
+                                          (int)MAX_CALLED_MIB);
         }
         return;
     }
@@ -1531,11 +1899,13 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     f->fcond = f->cond;
     f->calls++;
-    if (!uses_positional(r, r->b.body[i], r->b.close[i])) {
+    if (!r->fdef[def].positional) {
         /* nothing to give it: no copies (a recursive call runs this a
          * million times, MAX_CALLED) */
+        cmd_free(held); /* the caller's words: no call deep holds its line's */
+        cmd_free(held2);
         f->depth++;
-        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        run_cmds(r, body, close, f);
         f->depth--;
     } else {
         gvar saved[NPOS];
@@ -1543,16 +1913,17 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
             /* the caller's, moved aside (not copied); never set: unknown
              * after, as it was */
             gvar *g = var_get(f->s, pos_names[k], true);
-            saved[k] = (gvar){ .val = g->val, .maybe = g->maybe, .uncertain = g->uncertain,
-                               .opaque = g->opaque };
-            g->val = NULL;
-            g->maybe = (md_strv){ 0 };
+            saved[k] = (gvar){ .val = g->val, .inl = g->inl, .maybe = g->maybe,
+                               .uncertain = g->uncertain, .opaque = g->opaque };
+            g->val.heap = NULL;
+            g->inl = 0;
+            g->maybe = NULL;
         }
         md_strv args = { 0 };
         bool vars = false;
-        for (size_t k = 1; k < call->w.n; k++) {
-            md_strv_push(&args, call->w.v[k]);
-            vars |= strchr(call->w.v[k], '$') != NULL;
+        for (size_t k = 1; k < call->n; k++) {
+            md_strv_push(&args, W(call, k));
+            vars |= strchr(W(call, k), '$') != NULL;
         }
         params_set(f->s, &args);
         /* a word with a variable in it is not followed, nor the list it
@@ -1561,14 +1932,17 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
             if (k >= 9 || (k < args.n && strchr(args.v[k], '$')))
                 var_opaque(f->s, pos_names[k]);
         md_strv_free(&args);
+        cmd_free(held);
+        cmd_free(held2);
         f->depth++;
-        run_cmds(r, r->b.body[i], r->b.close[i], f);
+        run_cmds(r, body, close, f);
         f->depth--;
         for (int k = 0; k < NPOS; k++) {
             gvar *g = var_get(f->s, pos_names[k], true);
-            free(g->val);
-            md_strv_free(&g->maybe);
+            gval_set(g, NULL);
+            gmaybe_free(g);
             g->val = saved[k].val;
+            g->inl = saved[k].inl;
             g->maybe = saved[k].maybe;
             g->uncertain = saved[k].uncertain;
             g->opaque = saved[k].opaque;
@@ -1577,22 +1951,6 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f)
     f->ret = false;
     f->calls--;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
-}
-
-/* Free the words of block i's body once the top level has run it: GRUB
- * runs a menu entry's body once, so a config of many entries holds the
- * words of one at a time, not of all (trial10d case 22: a 36 MB grub.cfg
- * took 1.1 GB).  Not a body that defines a function, which a later call
- * runs again. */
-static void release_body(runner *r, size_t i)
-{
-    gcmds *cmds = r->cmds;
-    size_t from = r->b.body[i], to = r->b.close[i];
-    for (size_t k = from; k < to && k < cmds->n; k++)
-        if (cmds->v[k].w.n && !strcmp(cmds->v[k].w.v[0], "function"))
-            return;
-    for (size_t k = from; k < to && k < cmds->n; k++)
-        gcmd_free(&cmds->v[k]);
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
@@ -1624,9 +1982,13 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         p->unchecked = true;
     }
     if (paths > 1 && paths <= MAX_PATHS) {
-        bool *skip = md_xcalloc(cmds->n + 1, sizeof *skip);
+        /* the body's commands alone: one per command of the file, cleared
+         * per path, made a config of many such entries quadratic */
+        size_t nskip = to - from + 1;
+        bool *skip = md_xcalloc(nskip, sizeof *skip);
+        r->skip_from = from, r->skip_to = from + nskip;
         for (size_t p = 0; p < paths; p++) {
-            memset(skip, 0, (cmds->n + 1) * sizeof *skip);
+            memset(skip, 0, nskip * sizeof *skip);
             choose_path(r, from, to, p, skip, 0);
             gstate path;
             state_over(&path, s);
@@ -1643,17 +2005,18 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     run_cmds(r, from, to, &f);
     add_entry(r->out, &f.cur);
     size_t *defer = f.defer, ndefer = f.ndefer;
+    gcmd c = { 0 };
     for (size_t d = 0; d < ndefer; d++) {
         size_t i = defer[d];
-        const char *et = entry_title(&cmds->v[i]);
+        cmd_open(cmds, i, SIZE_MAX, &c);
+        const char *et = entry_title(&c);
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
-        body.context = !strcmp(cmds->v[i].w.v[0], "submenu");
-        entry_params(&body, &cmds->v[i]);
-        run(r, r->b.body[i], r->b.close[i], &body, t, false, 0, depth + 1);
-        if (top)
-            release_body(r, i);
+        body.context = !strcmp(W(&c, 0), "submenu");
+        entry_params(&body, &c);
+        cmd_free(&c);
+        run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
         state_free(&body);
         free(t);
     }
@@ -1662,6 +2025,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
 
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
 {
+    if (md_bootcfg_too_big(len, out)) /* and the records' offsets fit 32 bits */
+        return;
     gcmds cmds = { 0 };
     unsigned open_quote = lex(text, len, &cmds);
     if (open_quote)
@@ -1682,8 +2047,8 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     }
     state_free(&s);
     md_strv_free(&budget.hidden);
-    free(r.b.body);
-    free(r.b.close);
+    md_hindex_free(&budget.hidx);
+    free(r.b.v);
     free(r.fdef);
     md_hindex_free(&r.fidx);
     gcmds_free(&cmds);
@@ -1704,7 +2069,11 @@ md_bootcfg_entry *md_grubcfg_boot_entry(const char *text, const char *origin, md
 {
     md_bootcfg_list l = { 0 };
     md_grubcfg_read(text, strlen(text), &l);
-    md_bootcfg_entry *e = md_bootcfg_take_bootable(&l, origin, err);
+    md_bootcfg_entry *e = NULL;
+    if (l.unread && !l.unread_line) /* the whole text: MD_BOOTCFG_MAX_TEXT */
+        md_err_set(err, "%s: %s", origin, l.unread);
+    else
+        e = md_bootcfg_take_bootable(&l, origin, err);
     md_bootcfg_list_free(&l);
     return e;
 }

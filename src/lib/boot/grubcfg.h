@@ -15,6 +15,12 @@
  * `maybe`), so parameters that a generated config keeps in variables are
  * seen; variables it never sets go to `unset`.
  *
+ * Memory: the config is held as one buffer of its words (a flag byte and
+ * the word, a few bytes a word) and a command is 8 bytes; a variable is
+ * some 40 bytes and its name; a loader line's words are its file's args,
+ * pooled (strv.h).  16 MiB of any shape take 8 to 10 times that in `mkdom0
+ * lint` (issue 9: 30 to 110 times before).
+ *
  * Ownership: text is borrowed; lists and entries are the caller's
  * (md_bootcfg_list_free, md_bootcfg_entry_free); strings returned are the
  * caller's to free().

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include "core/mem.h"
 
+/* 8 bytes: the hash's low half (which picks the slot in any table below
+ * 2^32 slots, and tells most keys apart) and the position.  An index of a
+ * million names is 16 MB, not 32 (issue 9: a config's variables). */
 struct md_hindex_slot {
-    uint64_t h;
-    size_t pos; /* position + 1; 0: empty */
+    uint32_t h;
+    uint32_t pos; /* position + 1; 0: empty */
 };
 
 uint64_t md_hindex_hash(const void *key, size_t len)
@@ -18,16 +21,18 @@ uint64_t md_hindex_hash(const void *key, size_t len)
     return h ^ (h >> 29);
 }
 
-static void put(struct md_hindex_slot *slot, size_t cap, uint64_t h, size_t pos)
+static void put(struct md_hindex_slot *slot, size_t cap, uint32_t h, size_t pos)
 {
     size_t i = (size_t)h & (cap - 1);
     while (slot[i].pos)
         i = (i + 1) & (cap - 1);
-    slot[i] = (struct md_hindex_slot){ h, pos };
+    slot[i] = (struct md_hindex_slot){ h, (uint32_t)pos };
 }
 
 void md_hindex_add(md_hindex *x, uint64_t h, size_t pos)
 {
+    if (pos >= UINT32_MAX) /* no array in memory has that many */
+        abort();
     if (2 * (x->n + 1) > x->cap) { /* at most half full: probes stay short */
         size_t cap = x->cap ? 2 * x->cap : 16;
         struct md_hindex_slot *s = md_xcalloc(cap, sizeof *s);
@@ -37,7 +42,7 @@ void md_hindex_add(md_hindex *x, uint64_t h, size_t pos)
         free(x->slot);
         x->slot = s, x->cap = cap;
     }
-    put(x->slot, x->cap, h, pos + 1);
+    put(x->slot, x->cap, (uint32_t)h, pos + 1);
     x->n++;
 }
 
@@ -47,7 +52,7 @@ size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it)
         const struct md_hindex_slot *s = &x->slot[((size_t)h + i) & (x->cap - 1)];
         if (!s->pos)
             break;
-        if (s->h == h) {
+        if (s->h == (uint32_t)h) {
             *it = i + 1;
             return s->pos - 1;
         }
@@ -57,7 +62,9 @@ size_t md_hindex_next(const md_hindex *x, uint64_t h, size_t *it)
 
 void md_hindex_set(md_hindex *x, uint64_t h, size_t it, size_t pos)
 {
-    x->slot[((size_t)h + it - 1) & (x->cap - 1)].pos = pos + 1;
+    if (pos >= UINT32_MAX)
+        abort();
+    x->slot[((size_t)(uint32_t)h + it - 1) & (x->cap - 1)].pos = (uint32_t)(pos + 1);
 }
 
 /* Backward shift rather than tombstones: a table that sees many removals

@@ -25,7 +25,8 @@ typedef struct md_hindex {
 /* FNV-1a of `len` bytes, its high bits folded into the low ones that
  * pick a slot (alone they mix poorly). */
 uint64_t md_hindex_hash(const void *key, size_t len);
-/* Add position `pos` under hash `h`; the index grows as needed. */
+/* Add position `pos` (below 2^32 - 1: 8 bytes a slot) under hash `h`; the
+ * index grows as needed. */
 void md_hindex_add(md_hindex *x, uint64_t h, size_t pos);
 /* The next position under hash `h` (*it starts at 0; in no set order),
  * or SIZE_MAX when there is none left. */

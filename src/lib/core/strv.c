@@ -5,14 +5,100 @@
 #include <stdlib.h>
 #include <string.h>
 
-void md_strv_push_own(md_strv *sv, char *s)
+/* A pooled vector's blocks, the newest first.  Until it has POOL_FROM
+ * strings its pool is `wanted` and its strings are allocated one by one,
+ * as a small vector costs less so; then they all move into blocks. */
+struct md_strv_pool {
+    struct md_strv_pool *next;
+    size_t used, cap;
+    char s[];
+};
+enum { POOL_FROM = 16, POOL_BLOCK = 4096 };
+static struct md_strv_pool wanted;
+
+static bool pooled(const md_strv *sv)
+{
+    return sv->pool && sv->pool != &wanted;
+}
+
+/* n bytes of s, NUL-ended, in sv's newest block (a new one, at least twice
+ * the last, when it is full). */
+static char *pool_copy(md_strv *sv, const char *s, size_t n)
+{
+    struct md_strv_pool *b = sv->pool;
+    if (b->cap - b->used < n + 1) {
+        size_t cap = b->cap * 2 > POOL_BLOCK ? b->cap * 2 : POOL_BLOCK;
+        if (cap < n + 1)
+            cap = n + 1;
+        struct md_strv_pool *nb = md_xmalloc(sizeof *nb + cap);
+        *nb = (struct md_strv_pool){ b == &wanted ? NULL : b, 0, cap };
+        sv->pool = b = nb;
+    }
+    char *d = b->s + b->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    b->used += n + 1;
+    return d;
+}
+
+static void push_slot(md_strv *sv, char *s)
 {
     sv->v = md_xgrow(sv->v, &sv->cap, sv->n + 2, sizeof *sv->v);
     sv->v[sv->n++] = s;
     sv->v[sv->n] = NULL;
 }
 
-void md_strv_push(md_strv *sv, const char *s) { md_strv_push_own(sv, md_xstrdup(s)); }
+/* Push n bytes of s (a copy). */
+static void push_len(md_strv *sv, const char *s, size_t n)
+{
+    if (sv->pool == &wanted && sv->n >= POOL_FROM) {
+        for (size_t i = 0; i < sv->n; i++) {
+            char *o = sv->v[i];
+            sv->v[i] = pool_copy(sv, o, strlen(o));
+            free(o);
+        }
+    }
+    push_slot(sv, pooled(sv) ? pool_copy(sv, s, n) : md_xstrndup(s, n));
+}
+
+void md_strv_pooled(md_strv *sv)
+{
+    if (!sv->pool && !sv->n)
+        sv->pool = &wanted;
+}
+
+void md_strv_push_own(md_strv *sv, char *s)
+{
+    if (!sv->pool) {
+        push_slot(sv, s);
+        return;
+    }
+    push_len(sv, s, strlen(s));
+    free(s);
+}
+
+void md_strv_push(md_strv *sv, const char *s)
+{
+    push_len(sv, s, strlen(s));
+}
+
+void md_strv_drop(md_strv *sv, size_t from, size_t n)
+{
+    if (!n)
+        return;
+    if (!pooled(sv))
+        for (size_t i = from; i < from + n; i++)
+            free(sv->v[i]);
+    memmove(sv->v + from, sv->v + from + n, (sv->n - from - n) * sizeof *sv->v);
+    sv->n -= n;
+    if (sv->v)
+        sv->v[sv->n] = NULL;
+}
+
+void md_strv_truncate(md_strv *sv, size_t n)
+{
+    md_strv_drop(sv, n, sv->n - n);
+}
 
 void md_strv_pushf(md_strv *sv, const char *fmt, ...)
 {
@@ -37,7 +123,7 @@ void md_strv_split(md_strv *sv, const char *s, bool commas)
         s += strspn(s, seps);
         size_t n = strcspn(s, seps);
         if (n)
-            md_strv_push_own(sv, md_xstrndup(s, n));
+            push_len(sv, s, n);
         s += n;
     }
 }
@@ -65,11 +151,17 @@ bool md_strv_contains_sorted(const md_strv *sv, const char *s)
 
 void md_strv_free(md_strv *sv)
 {
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
+    if (pooled(sv)) {
+        for (struct md_strv_pool *b = sv->pool, *next; b; b = next) {
+            next = b->next;
+            free(b);
+        }
+    } else {
+        for (size_t i = 0; i < sv->n; i++)
+            free(sv->v[i]);
+    }
     free(sv->v);
-    sv->v = NULL;
-    sv->n = sv->cap = 0;
+    *sv = (md_strv){ 0 };
 }
 
 char *md_strv_join(const md_strv *sv, const char *sep)

@@ -235,28 +235,33 @@ static const char *sev_name(md_lint_sev s)
     return s == MD_LINT_ERROR ? "error" : s == MD_LINT_WARNING ? "warning" : "note";
 }
 
+/* Finding i as md_lint_text's line, onto f. */
+static void text_line(FILE *f, const md_lint *l, size_t i)
+{
+    const finding *x = &l->f[i];
+    char tag[16];
+    if (x->trap)
+        snprintf(tag, sizeof tag, "trap%d", x->trap);
+    else
+        snprintf(tag, sizeof tag, "boot");
+    /* one line each, whatever names from the input it quotes (a
+     * modloop's kernel directory "6.1.0\nToolstack=9.9", trial 9e) */
+    char *file = md_err_shown(x->file), *msg = md_err_shown(x->msg);
+    if (x->line)
+        fprintf(f, "%s:%u: %s: [%s] %s\n", file, x->line, sev_name(x->sev), tag, msg);
+    else
+        fprintf(f, "%s: %s: [%s] %s\n", file, sev_name(x->sev), tag, msg);
+    free(file);
+    free(msg);
+}
+
 char *md_lint_text(const md_lint *l)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = md_xmemstream(&text, &len);
-    for (size_t i = 0; i < l->n; i++) {
-        const finding *x = &l->f[i];
-        char tag[16];
-        if (x->trap)
-            snprintf(tag, sizeof tag, "trap%d", x->trap);
-        else
-            snprintf(tag, sizeof tag, "boot");
-        /* one line each, whatever names from the input it quotes (a
-         * modloop's kernel directory "6.1.0\nToolstack=9.9", trial 9e) */
-        char *file = md_err_shown(x->file), *msg = md_err_shown(x->msg);
-        if (x->line)
-            fprintf(f, "%s:%u: %s: [%s] %s\n", file, x->line, sev_name(x->sev), tag, msg);
-        else
-            fprintf(f, "%s: %s: [%s] %s\n", file, sev_name(x->sev), tag, msg);
-        free(file);
-        free(msg);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        text_line(f, l, i);
     return md_xmemstream_close(f, &text);
 }
 
@@ -356,7 +361,17 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
             if (*l->in_unchecked.v[i])
                 md_out_say(out, MD_OUT_NOTE, "%s: not checked: %s", l->in_files.v[i],
                            l->in_unchecked.v[i]);
-        text = md_lint_text(l);
+        /* a line at a time: the whole report again in memory was as
+         * large as the findings (issue 9: a config of a million) */
+        for (size_t i = 0; i < l->n; i++) {
+            char *line = NULL;
+            size_t len = 0;
+            FILE *f = md_xmemstream(&line, &len);
+            text_line(f, l, i);
+            md_out_lines(out, MD_OUT_RESULT, md_xmemstream_close(f, &line));
+            free(line);
+        }
+        return;
     }
     md_out_lines(out, MD_OUT_RESULT, text);
     free(text);

@@ -944,37 +944,55 @@ static void add_consoles(md_strv *cons, const md_strv *args)
 /* Xen copies dom0's command line into dom0_cmdline[MAX_GUEST_CMDLINE]
  * (1024 with its NUL: xen/include/public/xen.h) with safe_strcpy/strcat,
  * which cut it at 1023 characters (create_dom0() in xen/arch/x86/setup.c,
- * 4.17 and 4.20): the words of `w` past that are dropped, the word across it
- * cut.  Returns the offset of the first dropped character, 0 if none. */
+ * 4.17 and 4.20): the words of md_bootcfg_dom0_args(e) past that are
+ * dropped, the word across it cut.  The words Xen keeps go to `out` (all
+ * of them when `all` is NULL: Arm, no cut), copied up to the cut only, so
+ * a line of millions of words is not copied (issue 9); *all gets the whole
+ * line joined (the caller frees).  Returns the offset of the first
+ * dropped character, 0 if none. */
 #define XEN_DOM0_CMDLINE_MAX 1023
-static size_t cut_dom0_cmdline(md_strv *w)
+static size_t dom0_cmdline(const md_bootcfg_entry *e, md_strv *out, char **all)
 {
-    size_t off = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        size_t start = off + (i ? 1 : 0), len = strlen(w->v[i]);
-        if (start + len > XEN_DOM0_CMDLINE_MAX) {
-            size_t keep = start < XEN_DOM0_CMDLINE_MAX ? XEN_DOM0_CMDLINE_MAX - start : 0;
-            w->v[i][keep] = '\0';
-            size_t n = keep ? i + 1 : i;
-            while (w->n > n) {
-                free(w->v[--w->n]);
-                w->v[w->n] = NULL;
+    const md_strv *src[2] = { &e->kernel.args, &e->dom0_extra };
+    size_t off = 0, cut = 0, n = 0;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < src[k]->n; i++) {
+            const char *w = src[k]->v[i];
+            size_t start = off + (n++ ? 1 : 0), len = strlen(w);
+            if (all && !cut && start + len > XEN_DOM0_CMDLINE_MAX) {
+                size_t keep = start < XEN_DOM0_CMDLINE_MAX ? XEN_DOM0_CMDLINE_MAX - start : 0;
+                if (keep)
+                    md_strv_pushf(out, "%.*s", (int)keep, w);
+                cut = start + keep;
+            } else if (!cut) {
+                md_strv_push(out, w);
             }
-            return start + keep;
+            off = start + len;
         }
-        off = start + len;
+    if (all) {
+        char *o = *all = md_xmalloc(off + 1);
+        n = 0;
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < src[k]->n; i++) {
+                if (n++)
+                    *o++ = ' ';
+                size_t len = strlen(src[k]->v[i]);
+                memcpy(o, src[k]->v[i], len);
+                o += len;
+            }
+        *o = '\0';
     }
-    return 0;
+    return cut;
 }
 
 static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     const md_bootcfg_file *k = &e->kernel;
     md_strv cons = { 0 }, args = { 0 };
-    md_bootcfg_dom0_args(e, &args);
+    char *all = NULL;
+    md_strv_pooled(&args); /* Arm: every word of the line */
+    size_t cut = dom0_cmdline(e, &args, e->arm ? NULL : &all);
     if (!e->arm) {
-        char *all = md_strv_join(&args, " ");
-        size_t cut = cut_dom0_cmdline(&args);
         if (cut) {
             /* the cut word as written, from its start */
             size_t ws = cut;
@@ -1003,10 +1021,7 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                                                       fmt == MD_BOOTFMT_UNKNOWN, &params);
     for (size_t i = 0; i < params.n; i++)
         if (!strcmp(params.v[i], "--")) {
-            while (params.n > i) {
-                free(params.v[--params.n]);
-                params.v[params.n] = NULL;
-            }
+            md_strv_truncate(&params, i);
             open = open >= (ssize_t)i ? -1 : open;
             break;
         }
@@ -1268,10 +1283,7 @@ static size_t ipxe_cut(md_bootcfg_file *f, size_t *room, char **line)
         }
         off += len + 1;
     }
-    while (f->args.n > n) {
-        free(f->args.v[--f->args.n]);
-        f->args.v[f->args.n] = NULL;
-    }
+    md_strv_truncate(&f->args, n);
     return keep ? keep : 1;
 }
 
