@@ -1800,9 +1800,12 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
             free(as);
-        } else if (!cfg.n && x->in_root) {
+        } else if (!cfg.n && x->in_root && !x->nchains) {
             /* a root tree's own config may boot no Xen at all (a host
-             * without it, or Xen not yet added): said, no input error */
+             * without it, or Xen not yet added): said, no input error.
+             * One whose entry chainloads Xen's EFI loader was checked
+             * through the xen.cfg followed (fresh trial, finding C: it was
+             * also said "not checked", and a clean ESP "not all traps") */
             char *why = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
             md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
                                 "lines): %s", why);
