@@ -5,6 +5,17 @@
 #include "fuzz.h"
 #include "lint/lint.h"
 
+/* lints the entries read (both reports made), then frees them */
+static void lint_and_free(const char *label, md_bootcfg_list *cfg)
+{
+    md_lint *l = md_lint_new();
+    md_lint_entries(l, label, cfg, NULL);
+    free(md_lint_json(l));
+    free(md_lint_text(l));
+    md_lint_free(l);
+    md_bootcfg_list_free(cfg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
@@ -40,12 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                     (size & 1) != 0, (size & 2) != 0 };
         md_bootcfg_list xc = { 0 };
         md_bootfmt_read_xen_efi(text, size, &st, &xc);
-        md_lint *xl = md_lint_new();
-        md_lint_entries(xl, "xen.cfg", &xc, NULL);
-        free(md_lint_json(xl));
-        free(md_lint_text(xl));
-        md_lint_free(xl);
-        md_bootcfg_list_free(&xc);
+        lint_and_free("xen.cfg", &xc);
     }
     md_strv_free(&opts);
     /* the same bytes as /etc/default/grub and a grub.d file (split in two)
@@ -55,11 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t lens[] = { size / 2, size - size / 2 };
     md_bootcfg_list cfg = { 0 };
     md_bootfmt_read_defaults(names, texts, lens, 2, size & 1, &cfg);
-    md_lint *l = md_lint_new();
-    md_lint_entries(l, "grub", &cfg, NULL);
-    free(md_lint_json(l));
-    free(md_lint_text(l));
-    md_lint_free(l);
-    md_bootcfg_list_free(&cfg);
+    lint_and_free("grub", &cfg);
     return 0;
 }

@@ -175,16 +175,21 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
  * an error on `path` (the firmware's
  * loader refuses such a file, and a truncated copy read as "no section"
  * passed lint silently: trial 10n, finding B); returns false then. */
+enum { EFI_CONFIG, EFI_KERNEL, EFI_RAMDISK };
+struct efi_section {
+    bool has;
+    size_t off, size; /* bytes of the image, when it has it */
+};
+
 static bool efi_sections(inputs *in, const char *path, const unsigned char *d, size_t len,
-                         bool has[3])
+                         struct efi_section sec[3])
 {
     static const char *const names[3] = { ".config", ".kernel", ".ramdisk" };
-    has[0] = has[1] = has[2] = false;
+    memset(sec, 0, 3 * sizeof *sec);
     if (len < 2 || d[0] != 'M' || d[1] != 'Z')
         return true; /* no PE image (a gzip'd xen.gz, an ELF xen): no sections */
     for (int i = 0; i < 3; i++) {
-        size_t off, size;
-        int r = md_xenefi_section(d, len, names[i], &off, &size);
+        int r = md_xenefi_section(d, len, names[i], &sec[i].off, &sec[i].size);
         if (r < 0) {
             md_lint_add(in->l, path, 0, MD_LINT_ERROR, 0,
                         "not a whole PE32+ image: its headers are damaged or its %s section "
@@ -192,7 +197,7 @@ static bool efi_sections(inputs *in, const char *path, const unsigned char *d, s
                         "firmware will not load it", names[i], len);
             return false;
         }
-        has[i] = r == 0;
+        sec[i].has = r == 0;
     }
     return true;
 }
@@ -205,16 +210,17 @@ static bool efi_sections(inputs *in, const char *path, const unsigned char *d, s
 static void add_unified(inputs *in, const char *path)
 {
     unsigned char *d;
-    size_t len, off, size;
+    size_t len;
     md_err e = MD_ERR_INIT;
     if (md_read_file(path, &d, &len, &e) < 0)
         return;
-    bool has[3];
-    if (!efi_sections(in, path, d, len, has)) {
+    struct efi_section sec[3];
+    if (!efi_sections(in, path, d, len, sec)) {
         free(d);
         return;
     }
-    if (has[0] && md_xenefi_section(d, len, ".config", &off, &size) == 0) {
+    if (sec[EFI_CONFIG].has) {
+        size_t off = sec[EFI_CONFIG].off, size = sec[EFI_CONFIG].size;
         char *label = md_xasprintf("%s(.config)", path);
         unsigned char *cfg = md_xmalloc(size + 1);
         memcpy(cfg, d + off, size);
@@ -228,12 +234,13 @@ static void add_unified(inputs *in, const char *path)
              * ramdisk= name (efi_start(): read_section() first) */
             input *x = &in->v[before];
             x->unified = md_xstrdup(path);
-            x->has_kernel = has[1];
-            x->has_ramdisk = has[2];
+            x->has_kernel = sec[EFI_KERNEL].has;
+            x->has_ramdisk = sec[EFI_RAMDISK].has;
         }
         free(label);
     }
-    if (md_xenefi_section(d, len, ".ramdisk", &off, &size) == 0) {
+    if (sec[EFI_RAMDISK].has) {
+        size_t off = sec[EFI_RAMDISK].off, size = sec[EFI_RAMDISK].size;
         char *label = md_xasprintf("%s(.ramdisk)", path);
         /* md_unpack_rootfs reads a file: the section goes to a scratch
          * directory (core/file: TMPDIR checked as for every other scratch
@@ -1298,12 +1305,13 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     md_err e = MD_ERR_INIT;
     if (md_read_file(efi, &d, &len, &e) < 0)
         return; /* the hypervisor input says so */
-    bool has[3];
-    bool whole = efi_sections(in, efi, d, len, has);
+    struct efi_section sec[3];
+    bool whole = efi_sections(in, efi, d, len, sec);
     free(d);
     if (!whole)
         return;
-    bool unified = has[0], has_kernel = has[1], has_ramdisk = has[2];
+    bool unified = sec[EFI_CONFIG].has, has_kernel = sec[EFI_KERNEL].has,
+         has_ramdisk = sec[EFI_RAMDISK].has;
     efi_cmdline none = { 0 };
     if (!c)
         c = &none;
