@@ -137,7 +137,10 @@ else echo "ok   healthy server: the cut copy re-fetched, the partial removed, th
 #     the second never read; the image is the healthy one, byte for byte
 z=$(ls "$CACHE"/unpacked/"$(sha256sum $PAYLOAD | cut -d' ' -f1)".data.tar*.zst)
 n=$(stat -c %s "$z")
-printf '\x55' | dd of="$z" bs=1 seek=$((n / 2)) conv=notrunc status=none
+# flip every bit of the byte: writing a fixed value left the file as it
+# was whenever the random blob had put that value there (1 run in 256)
+b=$(od -An -tu1 -j $((n / 2)) -N1 "$z" | tr -d ' ')
+printf "\\$(printf %o $((b ^ 255)))" | dd of="$z" bs=1 seek=$((n / 2)) conv=notrunc status=none
 build damaged
 if [ $rc != 0 ]; then bad "damaged: the build failed: $(tail -n3 damaged.err)"
 elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/$PAYLOAD_C (package payload) is damaged, and was removed" damaged.err; then
