@@ -137,14 +137,19 @@ check_iso() {
 
 # Build the default image once per test run into $MKDOM0_BUILD/test-image
 # and print its directory.  Keys live beside it so every test logs in with them.
+# tests/run.sh runs tests side by side: the first caller builds, the others
+# wait on the lock and then find the marker.
 default_image() {
     local dir="$MKDOM0_BUILD/test-image"
     # The marker lives beside the image: a build refuses an output
     # directory holding files it did not write.
-    if [ ! -e "$dir.complete" ]; then
-        build_or_skip --keys "$MKDOM0_BUILD/test-keys" -o "$dir" >&2
-        touch "$dir.complete"
-    fi
+    (
+        flock 9
+        if [ ! -e "$dir.complete" ]; then
+            build_or_skip --keys "$MKDOM0_BUILD/test-keys" -o "$dir" >&2
+            touch "$dir.complete"
+        fi
+    ) 9>"$MKDOM0_BUILD/test-image.lock" || exit
     echo "$dir"
 }
 
@@ -168,9 +173,11 @@ test_deb() {
               -o Dir::State::lists="$ta/lists" -o Dir::Cache="$ta/cache" -o Dir::State::status=/dev/null
               -o Debug::NoLocking=1)
     fi
+    mkdir -p "$dir" || return 1
+    # tests run side by side (tests/run.sh): one apt-get in DIR at a time
+    exec 8>"$dir/.lock" && flock 8 || return 1
     deb=$(ls "$dir/$1"_*.deb 2>/dev/null | head -n1)
     if [ -z "$deb" ]; then
-        mkdir -p "$dir" || return 1
         if [ ${#opts[@]} -gt 0 ]; then
             mkdir -p "$ta/lists/partial" "$ta/cache/archives/partial" || return 1
             echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \

@@ -10,6 +10,10 @@
 # "# dom0 only": the dom0 programs are static and built without them, and
 # no mkdom0 runs): make check has run the same thing.
 # TESTS=regex limits the run to matching names.
+# MKDOM0_JOBS=N (default: the number of CPUs) runs up to N integration
+# scripts side by side: most run one mkdom0 at a time and would leave the
+# other cores idle.  The "# slow" ones boot QEMU under TCG against timeouts,
+# so each of those runs alone, with nothing beside it.
 set -u
 BUILD=${1:-build}
 export MKDOM0="$(cd "$(dirname "$0")/.." && pwd)/$BUILD/mkdom0"
@@ -30,38 +34,62 @@ logdir="$MKDOM0_BUILD/test-logs"; mkdir -p "$logdir/unit" "$logdir/integration"
 # one from an earlier run, built by other code.
 rm -rf "$MKDOM0_BUILD/test-image" "$MKDOM0_BUILD/test-image.complete"
 
-run_one() {  # name, command...
-    local name=$1; shift
-    [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] && return
-    local start=$SECONDS
-    if "$@" >"$logdir/$name.log" 2>&1; then
-        pass=$((pass + 1)); echo "PASS $name ($((SECONDS - start))s)"
+selected() { [ -z "${TESTS:-}" ] || [[ $1 =~ $TESTS ]]; }
+
+report() {  # name, exit status, seconds taken
+    local name=$1 rc=$2 took=$3
+    if [ "$rc" = 0 ]; then
+        pass=$((pass + 1)); echo "PASS $name (${took}s)"
+    elif [ "$rc" = 77 ]; then
+        skip=$((skip + 1)); echo "SKIP $name: $(tail -n1 "$logdir/$name.log")"
     else
-        local rc=$?
-        if [ $rc = 77 ]; then
-            skip=$((skip + 1)); echo "SKIP $name: $(tail -n1 "$logdir/$name.log")"
-        else
-            fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, $((SECONDS - start))s)"
-            tail -n 40 "$logdir/$name.log" | sed 's/^/    | /'
-        fi
+        fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, ${took}s)"
+        tail -n 40 "$logdir/$name.log" | sed 's/^/    | /'
     fi
 }
 
+run_one() {  # name, command...: in the foreground
+    local name=$1 start=$SECONDS rc=0; shift
+    "$@" >"$logdir/$name.log" 2>&1 || rc=$?
+    report "$name" $rc $((SECONDS - start))
+}
+
+declare -A job_name=() job_start=()
+reap_one() {  # waits for one side-by-side job and reports it
+    local pid rc=0
+    wait -n -p pid "${!job_name[@]}" || rc=$?
+    report "${job_name[$pid]}" $rc $((SECONDS - ${job_start[$pid]}))
+    unset "job_name[$pid]" "job_start[$pid]"
+}
+reap_all() { while [ ${#job_name[@]} -gt 0 ]; do reap_one; done; }
+run_beside() {  # name, command...: once fewer than MKDOM0_JOBS run
+    local name=$1; shift
+    while [ ${#job_name[@]} -ge "$jobs" ]; do reap_one; done
+    "$@" >"$logdir/$name.log" 2>&1 </dev/null &
+    job_name[$!]=$name job_start[$!]=$SECONDS
+}
+jobs=${MKDOM0_JOBS:-$(nproc)}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "MKDOM0_JOBS=$jobs: expected a whole number from 1" >&2; exit 2; }
+
 for src in "$MKDOM0_SRC"/tests/unit/test_*.c; do
     t=$(basename "$src" .c)
-    run_one "unit/$t" "$MKDOM0_BUILD/tests/$t"
+    selected "unit/$t" && run_one "unit/$t" "$MKDOM0_BUILD/tests/$t"
 done
+slow=()
 for t in "$MKDOM0_SRC"/tests/integration/*.sh; do
-    if [ -n "${MKDOM0_QUICK:-}" ] && sed -n 2p "$t" | grep -q '# slow'; then
-        name=integration/$(basename "$t" .sh)
-        [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || notrun+=("$name")
-        continue
+    name=integration/$(basename "$t" .sh)
+    selected "$name" || continue
+    line2=$(sed -n 2p "$t")
+    if [[ $line2 == '# slow'* ]]; then
+        if [ -n "${MKDOM0_QUICK:-}" ]; then notrun+=("$name"); else slow+=("$t"); fi
+    elif [ -n "${MKDOM0_SANITIZED:-}" ] && [[ $line2 =~ ^#\ (own\ build|dom0\ only) ]]; then
+        ownbuild+=("$name")
+    else
+        run_beside "$name" bash "$t"
     fi
-    if [ -n "${MKDOM0_SANITIZED:-}" ] && sed -n 2p "$t" | grep -Eq '^# (own build|dom0 only)'; then
-        name=integration/$(basename "$t" .sh)
-        [ -n "${TESTS:-}" ] && ! [[ $name =~ $TESTS ]] || ownbuild+=("$name")
-        continue
-    fi
+done
+reap_all
+for t in ${slow[@]+"${slow[@]}"}; do
     run_one "integration/$(basename "$t" .sh)" bash "$t"
 done
 echo

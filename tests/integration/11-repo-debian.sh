@@ -5,7 +5,8 @@
 # trixie repository takes the 4.20 toolstack from trixie and the rest from
 # bookworm.  Each run has its own cache, seeded (hard links) from a warm one
 # when there is one: MKDOM0_TEST_CACHE, else the suite's shared
-# $MKDOM0_BUILD/test-cache; new downloads are linked back into it.
+# $MKDOM0_BUILD/test-cache, and the tests' download cache (lib.sh
+# cache_dir); new downloads are linked back into the first.
 set -euo pipefail
 MKDOM0=${MKDOM0:-$(cd "$(dirname "$0")/../.." && pwd)/build/mkdom0}
 . "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"
@@ -18,10 +19,14 @@ trap 'rm -rf "$T"' EXIT
 C=$T/cache
 mkdir -p "$C/debs"
 warm=${MKDOM0_TEST_CACHE:-${MKDOM0_BUILD:+$MKDOM0_BUILD/test-cache}}
-if [ -n "$warm" ] && [ -d "$warm/debs" ]; then
-    find "$warm/debs" -maxdepth 1 -name '*.deb' -exec ln -f -t "$C/debs" {} + 2>/dev/null ||
-        find "$warm/debs" -maxdepth 1 -name '*.deb' -exec cp -t "$C/debs" {} +
-fi
+# and from the download cache the other tests' builds share (lib.sh), so
+# make check-asan's run does not fetch again what make check's fetched
+for w in "$warm" "$(cache_dir)"; do
+    if [ -n "$w" ] && [ -d "$w/debs" ]; then
+        find "$w/debs" -maxdepth 1 -name '*.deb' -exec ln -f -t "$C/debs" {} + 2>/dev/null ||
+            find "$w/debs" -maxdepth 1 -name '*.deb' -exec cp -t "$C/debs" {} +
+    fi
+done
 warm_back() { # verified downloads are worth keeping for the next run
     [ -n "$warm" ] || return 0
     mkdir -p "$warm/debs" 2>/dev/null || return 0
