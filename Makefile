@@ -80,8 +80,10 @@ unit: $(UNIT_BIN)
 deps:
 	bash scripts/install-deps
 
-# The whole suite: unit tests, then integration tests (real Debian packages,
-# real QEMU and Xen).  TESTS=pattern narrows it.
+# The suite on the plain build: unit tests, then integration tests (real
+# Debian packages, real QEMU and Xen); `make check check-asan` is the whole
+# suite (.ci/run).  TESTS=pattern narrows it, MKDOM0_JOBS=N sets how many
+# integration tests that boot nothing run side by side (tests/run.sh).
 check: all unit
 	bash tests/run.sh $(BUILD)
 
