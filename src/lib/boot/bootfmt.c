@@ -1753,7 +1753,12 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     size_t nonl = len && buf[len - 1] ? len : 0;
     while (nonl && buf[nonl - 1])
         nonl--;
-    efiline *v = md_xcalloc(len / 2 + 1, sizeof *v);
+    /* counted first: room for len / 2 lines was 20 times the file in
+     * address space (issue 9) */
+    size_t nl = 0;
+    for (size_t i = 0; i < len; i++)
+        nl += buf[i] && (!i || !buf[i - 1]);
+    efiline *v = md_xcalloc(nl + 1, sizeof *v);
     size_t n = 0;
     unsigned line = 1;
     for (size_t i = 0; i < len; i++) {
