@@ -676,6 +676,32 @@ static void test_grub_nested_if(void)
     CHECK(md_lint_count_unchecked(l) >= 1);
     md_lint_free(l);
     free(text);
+    /* Past 32 ways the first 32 are read, never every branch as one
+     * sequence: if/else of two Xen lines, then of two dom0 kernels, gave
+     * "the multiboot2 on line 2 never boots: ... replaces it" and took
+     * the else's kernel for the rootfs (no --nounzip).  9 ifs (more than
+     * are told apart): one sequence, and still no replacement claimed
+     * (its second kernel is still taken for the rootfs there). */
+    for (int nif = 6; nif <= 9; nif += 3) {
+        text = md_xstrdup("menuentry x {\n"
+                          "if a; then\n" XEN_OK "else\n" XEN_OK "fi\n"
+                          "if b; then\n" LINUX_OK "else\n" LINUX_OK "fi\n" ROOTFS_OK);
+        for (int i = 2; i < nif; i++) {
+            t = md_xasprintf("%sif a; then\n module2 /m%d\nelse\n module2 /n%d\nfi\n", text, i, i);
+            free(text), text = t;
+        }
+        t = md_xasprintf("%s}\n", text);
+        free(text), text = t;
+        l = grub(text, NULL);
+        CHECK(t_lint_has(l, MD_LINT_WARNING, 0,
+                         nif == 6 ? "it was checked on the first 32 ways only"
+                                  : "it was checked as one sequence of its lines"));
+        CHECK(!t_lint_has(l, MD_LINT_NOTE, 0, "never boots"));
+        CHECK(nif == 9 || !t_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
+        dump(l);
+        md_lint_free(l);
+        free(text);
+    }
 }
 
 /* Trial10b case 5: which module is dom0's initramfs.  Xen's ucode=<index>

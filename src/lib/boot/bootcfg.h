@@ -54,16 +54,15 @@ typedef struct md_bootcfg {
 /* The dom0 kernel's rdinit=: the first program, which no file of the image
  * names (the size check in build counts it as used). */
 #define MD_BOOTCFG_RDINIT "/sbin/init"
-/* The most bytes of one boot config (or inittab) that is read.  In the
- * formats but GRUB 2 each word of a line becomes a string of its own, 20
- * (xen.cfg) to 60 (iPXE) times its bytes: a 100 MB xen.cfg of one options=
- * line ("a a a ...") had lint abort out of memory under a 2 GB limit
- * (trial 9m), and 16 MiB of such words stay near 1 GB; the GRUB 2 reader
- * holds a word in a few bytes, and lint a GRUB 2 config in some 12 times
- * its size at most (grubcfg.c; issue 9).  Real configs are kilobytes, and
- * the largest the tests read (60,000 GRUB entries, 11 MB) is below it.  A
- * larger file is not read, and said (md_bootcfg_too_big: the list's
- * unread). */
+/* The most bytes of one boot config (or inittab) that is read.  A 100 MB
+ * xen.cfg of one options= line ("a a a ...") had lint abort out of memory
+ * under a 2 GB limit (trial 9m), when each word was a string of its own;
+ * the readers keep a line's words pooled now (strv.h), and lint holds a
+ * config of such words in some 8 (xen.cfg) to 15 (iPXE) times its size
+ * (issue 9).  Real configs are kilobytes, and the largest the tests read
+ * (60,000 GRUB entries, 11 MB) is below it.  A larger file is not read,
+ * and said (md_bootcfg_too_big: the list's unread); lint takes its size
+ * from the file opened and reads only its head (lint_input.c). */
 #define MD_BOOTCFG_MAX_TEXT ((size_t)16 << 20)
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 

@@ -75,11 +75,23 @@ static bool word_is(const char *s, const char *w)
 }
 
 /* FILE ARGS... from words[from..] */
+/* md_strv_split at white space into `sv`, pooled when it is empty (strv.h):
+ * a line may hold millions of words, each a string of a few bytes, which
+ * one allocation each made 40 to 60 times the config (issue 9). */
+static void split_words(md_strv *sv, const char *s)
+{
+    if (!sv->n && !sv->pool)
+        md_strv_pooled(sv);
+    md_strv_split(sv, s, false);
+}
+
 static void file_from(md_bootcfg_file *f, const md_strv *w, size_t from, unsigned line)
 {
     f->line = line;
     free(f->path);
     f->path = md_xstrdup(from < w->n ? w->v[from] : "");
+    if (!f->args.n && !f->args.pool && from + 1 < w->n)
+        md_strv_pooled(&f->args);
     for (size_t i = from + 1; i < w->n; i++)
         md_strv_push(&f->args, w->v[i]);
 }
@@ -217,7 +229,7 @@ static char *expand(vars *v, const char *s, bool shell, md_strv *unset)
             v->expanded += vl;
             md_strv_push(&parts, v->values.v[at]);
             md_strv u = { 0 };
-            md_strv_split(&u, v->unknown.v[at], false);
+            split_words(&u, v->unknown.v[at]);
             for (size_t k = 0; k < u.n; k++)
                 add_unknown(unset, u.v[k]);
             md_strv_free(&u);
@@ -437,7 +449,7 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
             continue;
         legacy_tab(l, line, kern, out);
         md_strv w = { 0 };
-        md_strv_split(&w, l, false);
+        split_words(&w, l);
         size_t fi = 1;
         while (fi < w.n && !strncmp(w.v[fi], "--", 2))
             fi++;
@@ -1056,7 +1068,7 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
          * case 20: dom0_mem='1024M,max:1024M' is Xen's dom0_mem=1024M,...) */
         md_grubcfg_args(val, xen, &f->args);
         md_strv u = { 0 };
-        md_strv_split(&u, v->unknown.v[at[ks[j]]], false);
+        split_words(&u, v->unknown.v[at[ks[j]]]);
         for (size_t q = 0; q < u.n; q++)
             add_unknown(&f->unset, u.v[q]);
         md_strv_free(&u);
@@ -1240,7 +1252,7 @@ static void read_extlinux_settings(const char *text, size_t len, md_bootcfg_list
         e->xen.path = md_xstrdup("xen.gz");
         e->xen.line = xi >= 0 ? as[xi].line : spaced;
         if (xi >= 0)
-            md_strv_split(&e->xen.args, v.values.v[xi], false);
+            split_words(&e->xen.args, v.values.v[xi]);
         md_bootcfg_file *k = md_bootcfg_add_mod(e);
         k->path = md_xstrdup("vmlinuz-lts");
         k->line = ki >= 0 ? as[ki].line : e->xen.line;
@@ -1249,7 +1261,7 @@ static void read_extlinux_settings(const char *text, size_t len, md_bootcfg_list
             md_strv_pushf(&k->args, "root=%s", v.values.v[ri]);
         md_strv_pushf(&k->args, "modules=%s", mi >= 0 ? v.values.v[mi] : "");
         if (ki >= 0)
-            md_strv_split(&k->args, v.values.v[ki], false);
+            split_words(&k->args, v.values.v[ki]);
         unsigned kline = k->line;
         md_bootcfg_file *r = md_bootcfg_add_mod(e); /* moves the modules: k is stale now */
         r->path = md_xstrdup("initramfs-lts");
@@ -1594,7 +1606,7 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool in
     if (k) {
         char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
         md_strv w = { 0 };
-        md_strv_split(&w, whole ? whole : val, false);
+        split_words(&w, whole ? whole : val);
         file_from(kf, &w, 0, k->line);
         md_strv_free(&w);
         free(whole);
@@ -1626,7 +1638,7 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool in
     en->xen.line = o ? o->line : line;
     en->xen.file = !o && in_st ? md_xstrdup(st->file) : NULL;
     if (o)
-        md_strv_split(&en->xen.args, whole ? whole : val, false);
+        split_words(&en->xen.args, whole ? whole : val);
     free(whole);
     if (st && st->xen_opts) {
         /* Xen's line is options= then these, before x86 Xen cuts it at
@@ -1741,7 +1753,12 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     size_t nonl = len && buf[len - 1] ? len : 0;
     while (nonl && buf[nonl - 1])
         nonl--;
-    efiline *v = md_xcalloc(len / 2 + 1, sizeof *v);
+    /* counted first: room for len / 2 lines was 20 times the file in
+     * address space (issue 9) */
+    size_t nl = 0;
+    for (size_t i = 0; i < len; i++)
+        nl += buf[i] && (!i || !buf[i - 1]);
+    efiline *v = md_xcalloc(nl + 1, sizeof *v);
     size_t n = 0;
     unsigned line = 1;
     for (size_t i = 0; i < len; i++) {
@@ -1887,7 +1904,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
     }
     if (lb->kernel && !strcasecmp(basename(lb->kernel), "mboot.c32") && app) {
         md_strv w = { 0 };
-        md_strv_split(&w, app, false);
+        split_words(&w, app);
         /* mboot.c32 splits at "---" standing alone only (com32/mboot/mboot.c
          * compares whole arguments): "---vmlinuz" stays in the command line
          * before it, and the files after it move up one place. */
@@ -1929,6 +1946,8 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                 f->line = line;
                 first = false;
             } else {
+                if (!f->args.n && !f->args.pool)
+                    md_strv_pooled(&f->args); /* split_words' reason */
                 md_strv_push(&f->args, w.v[i]);
             }
         }
@@ -2291,7 +2310,7 @@ static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f
     md_strv_free(&f->unset);
     for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
-        md_strv_split(&f->args, x, false);
+        split_words(&f->args, x);
         free(x);
     }
 }
@@ -2458,7 +2477,7 @@ static bool ipxe_values_now(const vars *v, const vars *moving, const char *name,
 static void ipxe_tail_values(vars *v, const vars *moving, const char *t)
 {
     md_strv cw = { 0 };
-    md_strv_split(&cw, t + 2, false);
+    split_words(&cw, t + 2);
     enum { MAX_SEG = 32 };
     size_t from[MAX_SEG], to[MAX_SEG], nseg = 0;
     char op[MAX_SEG]; /* the operator before each segment */
@@ -2554,7 +2573,7 @@ static void ipxe_goto_vars(lines *ls, vars *moving)
             strncmp(l, "set", 3) && strncmp(l, "clear", 5) && !ipxe_writes_unknown_line(l))
             continue;
         md_strv w = { 0 };
-        md_strv_split(&w, l, false);
+        split_words(&w, l);
         for (size_t k = 0; k < w.n; k++) {
             if (k && strcmp(w.v[k - 1], "&&") && strcmp(w.v[k - 1], "||") &&
                 strcmp(w.v[k - 1], ";"))
@@ -2706,7 +2725,7 @@ static const char *ipxe_tail(const char *l)
 static bool ipxe_tail_moves(const char *tail)
 {
     md_strv cw = { 0 };
-    md_strv_split(&cw, tail + 2, false);
+    split_words(&cw, tail + 2);
     bool moves = false;
     for (size_t k = 0; k < cw.n && !moves; k++) {
         if (k && strcmp(cw.v[k - 1], "&&") && strcmp(cw.v[k - 1], "||"))
@@ -2787,7 +2806,7 @@ static void ipxe_follow(const ipxe_prog *p, vars *v, ipxe_reg *r, const char *ta
         const char *t = ipxe_tail(l);
         char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
         md_strv w = { 0 };
-        md_strv_split(&w, head, false);
+        split_words(&w, head);
         free(head);
         if (!w.n) {
             md_strv_free(&w);
@@ -2862,7 +2881,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
             ipxe_tail_values(&v, &moving, t);
         char *head = md_xasprintf("%.*s", (int)(t ? (size_t)(t - l) : strlen(l)), l);
         md_strv w = { 0 };
-        md_strv_split(&w, head, false);
+        split_words(&w, head);
         if (!w.n) {
             free(head);
             md_strv_free(&w);

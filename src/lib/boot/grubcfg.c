@@ -1191,6 +1191,8 @@ typedef struct runner {
     const bool *skip; /* per command from skip_from: not on the if/else path */
     size_t skip_from, skip_to; /* being read; the others are */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
+    bool capped;         /* reading a body of more ways than MAX_PATHS: what
+                            one way would not run may run beside it */
     struct fdef {
         size_t cmd;         /* its "function" command */
         bool positional;    /* its body uses $1.. (uses_positional) */
@@ -1289,6 +1291,7 @@ static bool is_loader_cmd(const char *w)
 /* An if ... fi of a body's own level: its branches start at cmds
  * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
 enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32, MAX_IF_DEPTH = 8 };
+_Static_assert(MAX_PATHS == 32, "run()'s warning says \"the first 32 ways\"");
 typedef struct ifblock {
     size_t start[MAX_BRANCH], n, fi;
     bool has_else;
@@ -1407,6 +1410,14 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
             break;
         } /* q left past every branch: the path with none (no else) */
     }
+}
+
+/* Can choose_path tell the ways of [from, to) apart: its loading ifs are
+ * few enough (find_ifs), whatever their count of ways? */
+static bool enumerable(const runner *r, size_t from, size_t to)
+{
+    ifblock ifs[MAX_IFS];
+    return find_ifs(r, from, to, ifs) != SIZE_MAX;
 }
 
 /* One run of commands: the body being read and where its entry stands. */
@@ -1780,7 +1791,12 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         bool mod = !strcmp(w0, "module2") || !strcmp(w0, "module") ||
                    !strcmp(w0, "xen_module") || !strcmp(w0, "xen_linux") ||
                    !strcmp(w0, "xen_initrd");
-        if (mb && f->cur && !f->top && !arm && !f->cur->arm) {
+        if (mb && f->cur && !f->top && !arm && !f->cur->arm && r->capped) {
+            /* branches read beside each other (run(): past MAX_PATHS):
+             * the later one is the entry, with no claim that it replaces */
+            md_bootcfg_entry_free(f->cur);
+            f->cur = NULL;
+        } else if (mb && f->cur && !f->top && !arm && !f->cur->arm) {
             /* A second multiboot2 (multiboot) in one entry replaces the
              * first and the modules loaded after it: grub_multiboot2_init_mbi()
              * (grub-core/loader/multiboot_mbi2.c; multiboot_mbi.c alike)
@@ -1975,13 +1991,28 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             r->out, cmds->v[from < cmds->n ? from : 0].line,
             md_xasprintf("cannot check %s%s%s fully: its if/elif/else blocks that load Xen or "
                          "modules give more than %d ways through it (or nest more than %d "
-                         "deep), the most mkdom0 follows one by one",
+                         "deep), the most mkdom0 follows one by one; %s",
                          title ? "menuentry '" : "this block", title ? title : "",
-                         title ? "'" : "", (int)MAX_PATHS, (int)MAX_IF_DEPTH));
+                         title ? "'" : "", (int)MAX_PATHS, (int)MAX_IF_DEPTH,
+                         enumerable(r, from, to) ? "it was checked on the first 32 ways only"
+                                                 : "it was checked as one sequence of its "
+                                                   "lines"));
         p->warning = true;
         p->unchecked = true;
     }
-    if (paths > 1 && paths <= MAX_PATHS) {
+    /* Past MAX_PATHS the first MAX_PATHS ways are read (choose_path takes
+     * any number below that), never all branches as one sequence, whose
+     * second multiboot2 would "replace" the first (a false note); where
+     * the ifs cannot be told apart at all, the sequence is read, and no
+     * replacement is claimed in either case (r->capped). */
+    bool was_capped = r->capped;
+    if (paths > MAX_PATHS)
+        r->capped = true;
+    if (paths > MAX_PATHS && !enumerable(r, from, to))
+        paths = 1;
+    if (paths > MAX_PATHS)
+        paths = MAX_PATHS;
+    if (paths > 1) {
         /* the body's commands alone: one per command of the file, cleared
          * per path, made a config of many such entries quadratic */
         size_t nskip = to - from + 1;
@@ -1998,6 +2029,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             state_free(&path);
         }
         free(skip);
+        r->capped = was_capped;
         return;
     }
     frame f = { .s = s, .title = title, .top = top, .cond = cond0, .cond0 = cond0,
@@ -2021,6 +2053,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         free(t);
     }
     free(defer);
+    r->capped = was_capped;
 }
 
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)

@@ -179,6 +179,45 @@ int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, s
     return 0;
 }
 
+int md_read_file_capped(const char *path, size_t max, size_t head, unsigned char **data,
+                        size_t *len, uint64_t *size, md_err *err)
+{
+    struct stat st;
+    int fd = md_open_file_flags(path, 0, &st, err);
+    if (fd < 0)
+        return -1;
+    bool big = st.st_size > 0 && (uint64_t)st.st_size > max;
+    /* one byte past what is kept: a file that grew past `max` is seen */
+    size_t want = big ? head : max + 1, n = 0;
+    size_t cap = big ? head : st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+    cap = cap < want ? cap : want;
+    unsigned char *buf = md_xmalloc(cap + 1);
+    while (n < want) {
+        if (n == cap)
+            buf = md_xrealloc(buf, (cap = cap * 2 < want ? cap * 2 : want) + 1);
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            close(fd);
+            return md_err_errno(err, "%s: read error", path);
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    *size = big ? (uint64_t)st.st_size : n;
+    if (!big && n > max)
+        n = head < n ? head : n;
+    buf = md_xrealloc(buf, n + 1);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
 int md_file_create_tmp(const char *path, char **tmp, md_err *err)
 {
     char *t = md_xasprintf("%s.mkdom0-XXXXXX", path);

@@ -37,6 +37,14 @@ int md_open_regular_flags(const char *path, unsigned flags, struct stat *st, md_
 int md_open_file_flags(const char *path, unsigned flags, struct stat *st, md_err *err);
 int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, size_t *len,
                        md_err *err);
+/* md_read_file for a reader that takes at most `max` bytes (a boot config):
+ * a file larger than that, by the fstat of the file opened or by what it
+ * grew to while read, is never read whole, only its first `head` (<= max)
+ * bytes, so that a 200 MB file refused is not first held (issue 9).
+ * *size gets the file's size (*len when it was read whole; at least
+ * max + 1 when it grew). */
+int md_read_file_capped(const char *path, size_t max, size_t head, unsigned char **data,
+                        size_t *len, uint64_t *size, md_err *err);
 /* Write data to a new temporary file (md_file_create_tmp) and rename it
  * over path (md_file_commit), so readers never see a half-written file and
  * nothing but a regular file is replaced.  mode is the new file's. */

@@ -1257,13 +1257,16 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
 #define IPXE_MB_MAX_CMDLINE 512
 static size_t ipxe_cut(md_bootcfg_file *f, size_t *room, char **line)
 {
-    md_strv all = { 0 };
-    md_strv_push(&all, f->path ? f->path : "");
+    /* joined in place: a vector of copies of the words cost 40 bytes a
+     * word (a line of a million words, issue 9) */
+    const char *p = f->path ? f->path : "";
+    size_t need = strlen(p) + 1;
     for (size_t i = 0; i < f->args.n; i++)
-        md_strv_push(&all, f->args.v[i]);
-    *line = md_strv_join(&all, " ");
-    md_strv_free(&all);
-    size_t need = strlen(*line) + 1;
+        need += strlen(f->args.v[i]) + 1;
+    char *at = *line = md_xmalloc(need);
+    at = stpcpy(at, p);
+    for (size_t i = 0; i < f->args.n; i++)
+        *at++ = ' ', at = stpcpy(at, f->args.v[i]);
     if (need <= *room) {
         *room -= need;
         return 0;

@@ -27,6 +27,8 @@ typedef struct input {
     md_lint_kind kind;
     unsigned char *text; /* GRUB and inittab contents */
     size_t len;
+    uint64_t size;       /* GRUB and inittab past MD_BOOTCFG_MAX_TEXT: the file's
+                            size, of which none is held (text is ""); else 0 */
     md_tree *tree;       /* ROOTFS */
     md_unpack_notes notes; /* ROOTFS archive: what the kernel's unpacking changes */
     md_bootfmt fmt;      /* GRUB: the boot config's format */
@@ -169,6 +171,49 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
     fail(in, path, &e);
 }
 
+/* The length the readers are given for x's text: a config past the cap is
+ * refused by its size (md_bootcfg_too_big) before any of it is read. */
+static size_t text_len(const input *x)
+{
+    return !x->size ? x->len : x->size > SIZE_MAX ? SIZE_MAX : (size_t)x->size;
+}
+
+/* A GRUB config or inittab file: add_text of what is read.  One past
+ * MD_BOOTCFG_MAX_TEXT is not read whole (issue 9: a 200 MB config was held
+ * before its refusal): its first 64 KiB tell its format, then it keeps its
+ * size only, which every reader refuses. */
+static void add_text_sized(inputs *in, const char *path, md_lint_kind kind, unsigned char *d,
+                           size_t len, uint64_t size)
+{
+    size_t before = in->n;
+    add_text(in, path, kind, d, len);
+    if (in->n > before && size > len) {
+        input *x = &in->v[before];
+        free(x->text);
+        x->text = (unsigned char *)md_xstrdup("");
+        x->len = 0;
+        x->size = size;
+    }
+}
+
+/* The first 64 KiB of a file past MD_BOOTCFG_MAX_TEXT, else all of it. */
+static int read_text(const char *path, unsigned char **d, size_t *len, uint64_t *size,
+                     md_err *e)
+{
+    return md_read_file_capped(path, MD_BOOTCFG_MAX_TEXT, 64 << 10, d, len, size, e);
+}
+
+static void add_text_file(inputs *in, const char *path, md_lint_kind kind)
+{
+    md_err e = MD_ERR_INIT;
+    unsigned char *d;
+    size_t len;
+    uint64_t size;
+    if (read_text(path, &d, &len, &size, &e) < 0)
+        return fail(in, path, &e);
+    add_text_sized(in, path, kind, d, len, size);
+}
+
 /* Which of a Xen EFI loader's sections .config, .kernel and .ramdisk the
  * image `d` carries (none when it is no PE image).  A section that lies
  * past the file's end, or an MZ file whose headers are no PE32+ image, are
@@ -287,13 +332,22 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         }
         return;
     }
-    if (kind == MD_LINT_GRUB || kind == MD_LINT_INITTAB) {
-        unsigned char *d;
-        size_t len;
-        if (md_read_file(path, &d, &len, &e) < 0)
-            return fail(in, path, &e);
-        return add_text(in, path, kind, d, len);
+    if (kind == MD_LINT_GRUB || kind == MD_LINT_INITTAB)
+        return add_text_file(in, path, kind);
+    unsigned char *d;
+    size_t len;
+    uint64_t size, fsize;
+    md_err why = MD_ERR_INIT;
+    if (kind == MD_LINT_AUTO && md_file_size(path, &fsize, NULL) == 0 &&
+        fsize > MD_BOOTCFG_MAX_TEXT && read_text(path, &d, &len, &size, &e) == 0) {
+        /* text past the cap is no archive (a cpio or tar header holds NUL
+         * bytes, a compressed stream is no text): not read whole by the
+         * archive reader either, only its head, for what it is */
+        if (size > len && len && !binary(d, len) && md_decomp_detect(d, len) == MD_DECOMP_NONE)
+            goto text;
+        free(d);
     }
+    md_err_clear(&e);
     bool not_archive = false;
     md_unpack_notes notes;
     md_tree *t = md_unpack_rootfs(path, NULL, md_lint_keep, &not_archive, &notes, &e);
@@ -306,22 +360,28 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
     md_unpack_notes_free(&notes);
     if (kind == MD_LINT_ROOTFS || !not_archive)
         return fail(in, path, &e);
-    md_err why = e; /* libarchive's view, for compressed data */
+    why = e; /* libarchive's view, for compressed data */
     md_err_clear(&e);
-    unsigned char *d;
-    size_t len;
-    if (md_read_file(path, &d, &len, &e) < 0)
+    if (read_text(path, &d, &len, &size, &e) < 0)
         return fail(in, path, &e);
+    if (size > len && (binary(d, len) || md_decomp_detect(d, len) != MD_DECOMP_NONE)) {
+        /* no text: maybe a hypervisor image, which is read whole */
+        free(d);
+        if (md_read_file(path, &d, &len, &e) < 0)
+            return fail(in, path, &e);
+        size = len;
+    }
+text:;
     const char *b = base_of(path);
     if (len && !binary(d, len)) {
         /* by content, never by name: a pxelinux "default" file, a
          * BOOTX64.CFG or an iPXE script are as much boot configs as grub.cfg */
         if (strstr(b, "inittab"))
-            return add_text(in, path, MD_LINT_INITTAB, d, len);
+            return add_text_sized(in, path, MD_LINT_INITTAB, d, len, size);
         if (md_bootfmt_detect((char *)d, len) != MD_BOOTFMT_UNKNOWN)
-            return add_text(in, path, MD_LINT_GRUB, d, len);
+            return add_text_sized(in, path, MD_LINT_GRUB, d, len, size);
         if (md_lint_looks_inittab((char *)d, len))
-            return add_text(in, path, MD_LINT_INITTAB, d, len);
+            return add_text_sized(in, path, MD_LINT_INITTAB, d, len, size);
     }
     if (len && (binary(d, len) || md_decomp_detect(d, len) != MD_DECOMP_NONE)) {
         /* a hypervisor by content, whatever its name: xen.efi (PE), a
@@ -362,12 +422,12 @@ static void classify_media(inputs *in, const char *dir);
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
-        md_bootfmt_read(x->fmt, (char *)x->text, x->len, cfg);
+        md_bootfmt_read(x->fmt, (char *)x->text, text_len(x), cfg);
         return;
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk };
-    md_bootfmt_read_xen_efi((char *)x->text, x->len, &st, cfg);
+    md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
 /* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
@@ -691,8 +751,9 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
         md_err e = MD_ERR_INIT;
         unsigned char *d;
         size_t len;
+        uint64_t size;
         any = true;
-        if (md_read_file(files.v[i], &d, &len, &e) < 0) {
+        if (read_text(files.v[i], &d, &len, &size, &e) < 0) {
             fail(in, files.v[i], &e);
             continue;
         }
@@ -701,7 +762,7 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
             continue;
         }
         size_t before = in->n;
-        add_text(in, files.v[i], MD_LINT_GRUB, d, len);
+        add_text_sized(in, files.v[i], MD_LINT_GRUB, d, len, size);
         if (in->n > before)
             in->v[before].fmt = MD_BOOTFMT_GRUB_DEFAULT; /* by where it lies */
     }
@@ -998,8 +1059,9 @@ static void follow_includes(inputs *in)
                       : NULL;
             unsigned char *d = NULL;
             size_t len = 0;
+            uint64_t size = 0;
             md_err e = MD_ERR_INIT;
-            if (!why && !is_input(in, p) && md_read_file(p, &d, &len, &e) < 0)
+            if (!why && !is_input(in, p) && read_text(p, &d, &len, &size, &e) < 0)
                 why = strip_path(e.msg, p);
             if (why) {
                 md_lint_add(in->l, in->v[i].path, lines[k], MD_LINT_WARNING, 0,
@@ -1010,7 +1072,7 @@ static void follow_includes(inputs *in)
                 size_t root = in->v[i].in_group ? in->v[i].root : i;
                 unsigned depth = in->v[i].depth + 1;
                 size_t before = in->n;
-                add_text(in, p, MD_LINT_GRUB, d, len);
+                add_text_sized(in, p, MD_LINT_GRUB, d, len, size);
                 if (in->n > before) {
                     input *y = &in->v[before];
                     y->fmt = MD_BOOTFMT_SYSLINUX;
@@ -1252,7 +1314,7 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
         md_bootfmt fmt = y->fmt;
         bool found = y->found;
         input *z = push(in, p, MD_LINT_GRUB); /* may move in->v */
-        z->text = t, z->len = in->v[ci].len, z->fmt = fmt, z->found = found, z->unified = u;
+        z->text = t, z->len = in->v[ci].len, z->size = in->v[ci].size, z->fmt = fmt, z->found = found, z->unified = u;
         free(p);
         ci = in->n - 1;
     }
@@ -1356,12 +1418,13 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     if (ci < 0) {
         unsigned char *t;
         size_t tl;
+        uint64_t size;
         md_err ce = MD_ERR_INIT;
         size_t before = in->n;
-        if (md_read_file(cfg, &t, &tl, &ce) < 0)
+        if (read_text(cfg, &t, &tl, &size, &ce) < 0)
             fail(in, cfg, &ce);
         else
-            add_text(in, cfg, MD_LINT_GRUB, t, tl); /* empty or binary: its error */
+            add_text_sized(in, cfg, MD_LINT_GRUB, t, tl, size); /* empty or binary: its error */
         ci = in->n > before ? (long)before : -1;
     }
     if (ci >= 0 && in->v[ci].kind == MD_LINT_GRUB)
@@ -1782,7 +1845,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             const char **texts = md_xcalloc(ng, sizeof *texts);
             size_t *lens = md_xcalloc(ng, sizeof *lens);
             for (size_t k = 0; k < ng; k++) {
-                names[k] = grp[k]->path, texts[k] = (char *)grp[k]->text, lens[k] = grp[k]->len;
+                names[k] = grp[k]->path, texts[k] = (char *)grp[k]->text, lens[k] = text_len(grp[k]);
                 char *fmt = md_xasprintf("%s, sourced %zu of %zu as update-grub does",
                                          md_bootfmt_name(x->fmt), k + 1, ng);
                 md_lint_input(l, grp[k]->path, fmt);
@@ -1923,7 +1986,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         }
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_INITTAB && (md_lint_input(l, in.v[i].path, "inittab"), 1)) {
-            md_lint_inittab(l, in.v[i].path, (char *)in.v[i].text, in.v[i].len, NULL);
+            md_lint_inittab(l, in.v[i].path, (char *)in.v[i].text, text_len(&in.v[i]), NULL);
             if (!nrootfs)
                 md_lint_not_checked(l, in.v[i].path, "that the programs it runs are in the "
                                     "rootfs, traps 2, 3 and 5 (in the rootfs) and trap 4 and "
