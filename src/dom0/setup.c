@@ -502,6 +502,92 @@ int d0_setup_openrc(d0_ctx *c)
     return c->failures == before ? 0 : -1;
 }
 
+int d0_setup_conf_words(d0_ctx *c, const char *file, const char *var, char **text,
+                        const char **words, size_t max, size_t *n)
+{
+    char path[4096];
+    struct stat st;
+    d0_err e = { 0 };
+    *text = NULL;
+    *n = 0;
+    if (!d0_path(c, file, path, sizeof path))
+        return -1;
+    if (d0_lstat(c, file, &st) < 0)
+        return 0;
+    if (d0_read_file(path, text, NULL, &e) < 0) {
+        d0_fail(c, "%s", e.msg);
+        return -1;
+    }
+    /* The last assignment wins, as when the shell sources the file. */
+    char *val = NULL;
+    int lineno = 0, at = 0;
+    size_t vl = strlen(var);
+    for (char *line = *text; line; ) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!strncmp(line, var, vl) && line[vl] == '=')
+            val = line + vl + 1, at = lineno;
+        line = next;
+    }
+    if (!val)
+        return 0;
+    char q = (*val == '"' || *val == '\'') ? *val++ : 0;
+    char *end = q ? strchr(val, q) : val + strcspn(val, " \t#");
+    const char *rest = end && q ? end + 1 : end;
+    if (!end || strpbrk(val, "$`\\;") || (rest && rest[strspn(rest, " \t")] &&
+                                           rest[strspn(rest, " \t")] != '#')) {
+        d0_fail(c, "%s:%d: %s= needs a shell to read: left to the OpenRC service", file, at, var);
+        return -1;
+    }
+    *end = '\0';
+    for (char *w = strtok(val, " \t"); w; w = strtok(NULL, " \t")) {
+        if (*n == max) {
+            d0_fail(c, "%s:%d: more than %zu words in %s=", file, at, max, var);
+            return -1;
+        }
+        words[(*n)++] = w;
+    }
+    return 0;
+}
+
+int d0_setup_rc_xen_dom0(d0_ctx *c, const char *proc_misc, const char *kver)
+{
+    enum { MAX_EXTRA = 64 };
+    const char *req[MAX_EXTRA + 16], *extra[MAX_EXTRA];
+    size_t n = 0, nextra = 0;
+    char *text = NULL;
+    int before = c->failures;
+    /* The OpenRC service's ebegin line, on the console before the kernel's. */
+    printf(" * xen-dom0: loading Xen modules and drivers for present hardware, creating "
+           "/dev/xen, mounting xenfs\n");
+    fflush(stdout);
+    if (d0_setup_conf_words(c, "/etc/conf.d/xen-dom0", "modules", &text, extra, MAX_EXTRA,
+                            &nextra) < 0) {
+        free(text);
+        return -1;
+    }
+    for (size_t i = 0; i < d0_setup_xen_modules_n; i++)
+        req[n++] = d0_setup_xen_modules[i];
+    for (size_t i = 0; i < nextra; i++)
+        req[n++] = extra[i];
+    d0_setup_mounts(c);
+    d0_setup_modules(c, kver, req, n, d0_setup_xen_optional, d0_setup_xen_optional_n);
+    d0_setup_devices(c, proc_misc);
+    d0_setup_xenfs(c);
+    d0_setup_dirs(c);
+    d0_setup_coldplug(c, kver);
+    free(text);
+    if (c->failures != before) {
+        d0_warn(c, "xen-dom0 not marked started: OpenRC starts it again with \"boot\"");
+        return -1;
+    }
+    return d0_symlink(c, "/etc/init.d/xen-dom0", "/run/openrc/started/xen-dom0");
+}
+
 /* ---- coldplug ---- */
 
 /* A growing list of malloc'd strings. */

@@ -81,6 +81,27 @@ extern const size_t d0_setup_xen_optional_n;
  * every service for a new dependency cache (rc.c do_sysinit). */
 int d0_setup_openrc(d0_ctx *c);
 
+/* The words of `var` in the OpenRC conf.d file `file` (below the root):
+ * the last line `var=VALUE`, VALUE bare or in "" or '' (no escapes),
+ * split at blanks into `words` (at most `max`; they point into *text,
+ * which the caller frees).  0 with *n == 0 when the file or the line is
+ * missing; -1 (a failure, with the reason) when the file cannot be read or
+ * the value needs a shell to evaluate ($, `, \, ;): the caller then leaves
+ * the job to the OpenRC service, which sources the file. */
+int d0_setup_conf_words(d0_ctx *c, const char *file, const char *var, char **text,
+                        const char **words, size_t max, size_t *n);
+
+/* What the OpenRC service /etc/init.d/xen-dom0 starts ("all dirs coldplug"
+ * with the modules= of /etc/conf.d/xen-dom0) in this process, then marks
+ * the service started in OpenRC's state (/run/openrc/started/xen-dom0, as
+ * librc's rc_service_mark), so that `openrc boot` does not start it again:
+ * the service's own start is openrc-run, its shell and a dozen processes,
+ * seconds in a PV dom0 under emulation on the way to the login prompt
+ * (issue 12).  On any failure the service is left stopped, and `openrc
+ * boot` starts it as before, with the same messages and with the Xen
+ * daemons held back when it fails again.  Needs the openrc step first. */
+int d0_setup_rc_xen_dom0(d0_ctx *c, const char *proc_misc, const char *kver);
+
 /* xenfs on /proc/xen, then check that /proc/xen/capabilities says
  * control_d (we are the dom0). */
 int d0_setup_xenfs(d0_ctx *c);

@@ -35,6 +35,9 @@ static void usage(FILE *f)
           "  openrc   what OpenRC's init.sh does at sysinit: tmpfs on /run, /run/openrc\n"
           "           with the files of /lib/rc/cache, /run/lock; not part of all\n"
           "  all      mounts modules devices xenfs\n"
+          "  xen-dom0 what the OpenRC service xen-dom0 starts (all dirs coldplug, with\n"
+          "           modules= of /etc/conf.d/xen-dom0), then mark it started in\n"
+          "           /run/openrc (after openrc); on a failure it is left to OpenRC\n"
           "  load M.. load the named modules (and their dependencies) only\n"
           "  watch    run COMMAND (xenstored) as a child; if it dies unasked, write a\n"
           "           loud alarm to the console and syslog (a new store would not know\n"
@@ -82,6 +85,8 @@ static int run_step(d0_ctx *c, const char *step, const char *proc_misc, const ch
         return d0_setup_openrc(c), 0;
     if (!strcmp(step, "early")) /* before OpenRC: no Xen modules yet, so no /dev/xen */
         return d0_setup_mounts(c), d0_setup_base_devices(c), 0;
+    if (!strcmp(step, "xen-dom0"))
+        return d0_setup_rc_xen_dom0(c, proc_misc, kver), 0;
     if (!strcmp(step, "all"))
         return run_step(c, "mounts", proc_misc, kver, extra, nextra) ||
                run_step(c, "modules", proc_misc, kver, extra, nextra) ||
@@ -167,7 +172,8 @@ int main(int argc, char **argv)
         /* Check every step name first: a typo must not run half the list. */
         for (int k = i; k < argc; k++) {
             static const char *const known[] = { "mounts", "modules", "devices", "xenfs",
-                                                 "dirs", "coldplug", "early", "openrc", "all" };
+                                                 "dirs", "coldplug", "early", "openrc", "all",
+                                                 "xen-dom0" };
             int ok = 0;
             for (size_t j = 0; j < sizeof known / sizeof *known; j++)
                 ok |= !strcmp(argv[k], known[j]);

@@ -313,6 +313,54 @@ static void test_dirs_dry(void)
     rmroot(root);
 }
 
+/* modules= of /etc/conf.d/xen-dom0 as the shell would read it, or a
+ * failure (the service is then left to OpenRC, which sources the file). */
+static void test_conf_words(void)
+{
+    char *root = mkroot();
+    const char *w[4];
+    size_t n = 99;
+    char *text = NULL;
+    d0_ctx c;
+    ctx_init(&c, root, 1);
+    /* No file: no words, no failure. */
+    CHECK(d0_setup_conf_words(&c, "/etc/conf.d/xen-dom0", "modules", &text, w, 4, &n) == 0);
+    CHECK(n == 0);
+    free(text);
+    put(root, "/etc/conf.d/xen-dom0", "# modules=\"not this\"\nmodules=\"\"\nothers=x\n"
+                                       "  modules=\"xen-pciback  tun\" # a comment\n");
+    CHECK(d0_setup_conf_words(&c, "/etc/conf.d/xen-dom0", "modules", &text, w, 4, &n) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_STR(w[0], "xen-pciback");
+        CHECK_STR(w[1], "tun");
+    }
+    free(text);
+    put(root, "/etc/conf.d/xen-dom0", "modules=usbip-core\n");
+    CHECK(d0_setup_conf_words(&c, "/etc/conf.d/xen-dom0", "modules", &text, w, 4, &n) == 0);
+    CHECK(n == 1 && !strcmp(w[0], "usbip-core"));
+    free(text);
+    put(root, "/etc/conf.d/xen-dom0", "modules=''\n");
+    CHECK(d0_setup_conf_words(&c, "/etc/conf.d/xen-dom0", "modules", &text, w, 4, &n) == 0);
+    CHECK(n == 0);
+    free(text);
+    CHECK(c.failures == 0);
+    /* What needs a shell, or more words than room: failures naming the line. */
+    static const char *const bad[] = { "modules=\"$EXTRA tun\"\n", "modules=\"a b c d e\"\n",
+                                       "x=1\nmodules=\"tun\"; other=1\n", "modules=\"tun\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        put(root, "/etc/conf.d/xen-dom0", bad[i]);
+        int f = c.failures;
+        CHECK(d0_setup_conf_words(&c, "/etc/conf.d/xen-dom0", "modules", &text, w, 4, &n) < 0);
+        CHECK(c.failures == f + 1);
+        free(text);
+    }
+    ctx_done();
+    CHECK(strstr(log_buf, "/etc/conf.d/xen-dom0:2: modules= needs a shell") != NULL);
+    ctx_free();
+    rmroot(root);
+}
+
 static void test_coldplug_dry(void)
 {
     /* Devices as the dom0 under QEMU has them: a NIC (e1000e), the virtio
@@ -487,6 +535,7 @@ int main(void)
     test_devices_real();
     test_modules_dry();
     test_dirs_dry();
+    test_conf_words();
     test_coldplug_dry();
     test_modules_real_failure();
     test_mounts_and_xenfs();
