@@ -1673,6 +1673,54 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
     md_hindex_free(&seenx);
 }
 
+/* The hypervisor each Xen entry of config in->v[xi] loads against the
+ * entry's boot protocol: multiboot and multiboot2 (GRUB, iPXE, syslinux's
+ * mboot.c32) start x86 Xen only, GRUB's xen_hypervisor and a xen.cfg with
+ * dtb= are Arm's.  The hypervisor's architecture is its own headers'
+ * (md_xen_version.arch); one of another architecture is an error naming
+ * both, once per file and protocol: the loader refuses it or jumps into
+ * code it cannot run (trial 10n, finding H: an arm64 Xen in a multiboot2
+ * entry passed). */
+static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
+{
+    const input *x = &in->v[xi];
+    md_strv seen = { 0 };
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_entry *e = cfg->v[i];
+        const char *xp = e->xen.path;
+        if (!xp || !*xp || strchr(xp, '$') || (x->fmt == MD_BOOTFMT_XEN_EFI && !e->arm))
+            continue; /* a xen.cfg without dtb= boots on either */
+        const char *efi = x->chain_efi ? x->chain_efi : x->unified;
+        char *hp = efi ? md_xstrdup(efi) : near(x->path, xp);
+        long h = find_input(in, hp);
+        const md_xen_version *v = h >= 0 && in->v[h].kind == MD_LINT_XEN ? &in->v[h].hv : NULL;
+        bool arm = v && !strncmp(v->arch, "arm", 3);
+        const char *proto = x->fmt == MD_BOOTFMT_XEN_EFI ? "dtb= (a device tree, which Xen "
+                                                           "reads on Arm only)"
+                            : e->arm ? "xen_hypervisor (GRUB's loader of Arm Xen)"
+                            : e->xen.mb2 ? "multiboot2 (x86 only)" : "multiboot (x86 only)";
+        char *key = md_xasprintf("%s\n%s", hp ? hp : "", proto);
+        if (v && v->arch[0] && arm != e->arm && !md_strv_contains(&seen, key)) {
+            md_strv_push(&seen, key);
+            char *tp = e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind
+                                                                          : "menuentry", e->title)
+                                : md_xstrdup("");
+            md_lint_add(in->l, e->xen.file ? e->xen.file : x->path, e->xen.line, MD_LINT_ERROR, 0,
+                        "%sthe hypervisor %s is %s Xen (its %s), but this entry boots it with "
+                        "%s, a boot protocol of %s Xen: the loader refuses it or starts code "
+                        "of another architecture, and nothing boots; boot the %s build of Xen, "
+                        "or on %s load it with %s", tp, hp, v->arch, v->arch_from, proto,
+                        e->arm ? "Arm" : "x86", e->arm ? "Arm" : "x86", arm ? "Arm" : "x86",
+                        arm ? "GRUB's xen_hypervisor and xen_module (or Xen's EFI loader)"
+                            : "multiboot2 and module2 (or Xen's EFI loader)");
+            free(tp);
+        }
+        free(key);
+        free(hp);
+    }
+    md_strv_free(&seen);
+}
+
 /* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
  * compressed) or a PE (xen.efi); a bzImage is PE too but has its boot
  * header, and an initramfs decompresses to cpio.  Keeps a root tree's
@@ -1851,6 +1899,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
         md_lint_entries(l, x->path, &cfg, rootfs);
+        check_arch(&in, i, &cfg);
         check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;
         if (!own && roots.n == 1)
