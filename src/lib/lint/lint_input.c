@@ -784,6 +784,51 @@ static const char *kind_of(const struct stat *st)
                                    : "not a regular file";
 }
 
+static char *find_nocase(const char *dir, const char *name, bool want_dir);
+
+/* Is a file named relative to `dir` for config `cfg` looked up on an ESP,
+ * whose FAT file system ignores the case of names?  When `dir` holds EFI/
+ * (the ESP's root), or `cfg` lies in an EFI/ directory (EFI/VENDOR/grub.cfg,
+ * a xen.cfg beside Xen's EFI loader, an output directory's efi/). */
+static bool on_fat(const char *cfg, const char *dir)
+{
+    char *e = find_nocase(dir, "EFI", true);
+    bool fat = e != NULL;
+    free(e);
+    for (const char *p = cfg; !fat && *p; p += strspn(p, "/")) {
+        size_t n = strcspn(p, "/");
+        fat = n == 3 && !strncasecmp(p, "efi", 3) && p[n] == '/';
+        p += n;
+    }
+    return fat;
+}
+
+/* `dir`/`rel` found as FAT finds it, each component's case ignored
+ * (find_nocase): "/efi/XEN/Xen.EFI" is EFI/xen/xen.efi there (trial 10n,
+ * finding E).  The file's path, or NULL; caller frees. */
+static char *find_path_nocase(const char *dir, const char *rel)
+{
+    char *cur = md_xstrdup(dir);
+    for (const char *p = rel; cur && *p;) {
+        p += strspn(p, "/");
+        size_t n = strcspn(p, "/");
+        if (!n)
+            break;
+        char *name = md_xasprintf("%.*s", (int)n, p);
+        p += n;
+        bool last = !p[strspn(p, "/")];
+        char *next = !strcmp(name, ".") ? md_xstrdup(cur) : find_nocase(cur, name, !last);
+        free(name);
+        free(cur);
+        cur = next;
+    }
+    if (cur && !md_is_file(cur)) {
+        free(cur);
+        cur = NULL;
+    }
+    return cur;
+}
+
 /* near(), and when it finds no regular file, *other (when not NULL): the
  * first place it looked that holds something else ("DIR/rootfs.cpio.gz is
  * a FIFO", "... a symlink to /dev/zero, a character device"), malloc'd, or
@@ -810,8 +855,12 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
         struct stat st, ls;
+        char *fat = NULL;
         if (md_is_file(p)) {
             hit = p;
+        } else if (on_fat(cfg, d) && (fat = find_path_nocase(d, gpath))) {
+            hit = fat;
+            free(p);
         } else {
             if (other && !*other && lstat(p, &ls) == 0) {
                 char tgt[256] = "";
@@ -1118,8 +1167,7 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
         if (up) {
             /* not read */
         } else if (strchr(c, '/')) {
-            char *p = md_xasprintf("%s/%s", dir, c[0] == '/' ? c + 1 : c);
-            hit = md_is_file(p) ? p : (free(p), NULL);
+            hit = find_path_nocase(dir, c); /* on the ESP: case ignored */
         } else {
             hit = find_nocase(dir, c, false);
         }
