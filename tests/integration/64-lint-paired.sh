@@ -306,6 +306,21 @@ chain "xen.efi fast"
 run 0 --strict "$G"
 has "booting its section 'fast'"
 hasnt "section 'safe'"
+# ... but not as the first word, which Xen takes for its own name (GRUB
+# passes none): it boots default=, said on the line (issue 10, finding D:
+# before, nothing said so), and so is an option written first, which Xen drops
+chain "fast"
+run 1 "$G"
+has "$G:2: warning: [boot] 'fast', the first word of Xen's EFI loader's command line, is taken for the loader's own name (get_argv() in xen/common/efi/boot.c: argv[0]), not for a section, so Xen boots section [safe] (default=), not section [fast]"
+has "chainloads with /EFI/xen/xen.efi, taking 'fast' for its own name"
+has "$V/esp/EFI/xen/xen.efi(.config):4: error: [trap4] section 'safe': dom0_mem=4096M has no max:"
+chain "dom0_mem=max:4096M"
+run 1 "$G"
+has "$G:2: warning: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi dom0_mem=max:4096M: Xen's EFI loader takes the first word of its command line, 'dom0_mem=max:4096M', for its own name"
+has "so that option never reaches Xen; Xen's options go after '--', after a name: chainloader /EFI/xen/xen.efi xen.efi -- dom0_mem=max:4096M"
+chain "xen.efi fast"
+run 0 --strict "$G"
+hasnt "for its own name"
 # a trap only the command line makes, said on its line: a dom0_mem Xen
 # refuses after a right options= (before: exit 0)
 chain "xen.efi fast -- dom0_mem=2048MB"

@@ -56,6 +56,7 @@ typedef struct input {
      * chainloader line's command line gives it (md_bootfmt_efi_start): the
      * section it names, the Xen options after its "--", and that line */
     char *chain_section;
+    char *chain_name;    /* the command line's first word: the loader's name */
     md_strv chain_xen;
     char *chain_file;
     unsigned chain_line;
@@ -366,7 +367,8 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
         return;
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
-                                x->unified && x->has_kernel, x->unified && x->has_ramdisk };
+                                x->unified && x->has_kernel, x->unified && x->has_ramdisk,
+                                x->chain_name };
     md_bootfmt_read_xen_efi((char *)x->text, x->len, &st, cfg);
 }
 
@@ -1201,6 +1203,7 @@ typedef struct efi_cmdline {
     size_t argc;        /* words[0, argc) are Xen's argv; the options after */
     const char *cfg;    /* -cfg=FILE, -cfg FILE (borrowed from words) */
     const char *section;
+    const char *name;   /* words[0] when before "--": the loader's own name */
     md_strv opts;       /* the words after "--" */
     const char *help;   /* -help or -?: Xen prints its options and returns */
     md_strv unknown;    /* options Xen ignores ("Unknown command line option") */
@@ -1226,6 +1229,7 @@ static void efi_cmdline_read(efi_cmdline *c, const md_strv *args)
             c->argc = i;
             break;
         }
+    c->name = c->argc ? c->words.v[0] : NULL;
     for (size_t i = 1; i < c->argc; i++) {
         const char *w = c->words.v[i];
         if (w[0] != '-' && w[0] != '/')
@@ -1282,7 +1286,9 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
         char *yo = md_strv_join(&y->chain_xen, " ");
         bool same = !strcmp(yo, opts) && y->chain_efi && same_file(y->chain_efi, efi) &&
                     !(y->chain_section ? !c->section || strcmp(y->chain_section, c->section)
-                                       : c->section != NULL);
+                                       : c->section != NULL) &&
+                    !(y->chain_name ? !c->name || strcmp(y->chain_name, c->name)
+                                    : c->name != NULL);
         free(yo);
         if (same)
             at = i;
@@ -1309,6 +1315,7 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
     y->chained_by = md_xstrdup(by);
     y->chain_efi = md_xstrdup(efi);
     y->chain_section = c->section ? md_xstrdup(c->section) : NULL;
+    y->chain_name = c->name ? md_xstrdup(c->name) : NULL;
     for (size_t k = 0; k < c->opts.n; k++)
         md_strv_push(&y->chain_xen, c->opts.v[k]);
     y->chain_file = file && line ? md_xstrdup(file) : NULL;
@@ -1490,6 +1497,23 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
                         "xen.efi %s", title, p, cl, v.version, p, cl);
             md_lint_fix(in->l, "chainloader %s xen.efi %s", p, cl);
         }
+        if (c.name && strchr(c.name, '=') && c.name[0] != '-' && c.name[0] != '/') {
+            /* a Xen option first: Xen takes it for its name and drops it
+             * (trial 10n, finding D) */
+            bool all = true;
+            for (size_t k = 0; k < c.argc; k++)
+                all &= strchr(c.words.v[k], '=') != NULL;
+            md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                        "%schainloader %s %s: Xen's EFI loader takes the first word of its "
+                        "command line, '%s', for its own name (get_argv() in "
+                        "xen/common/efi/boot.c: argv[0]) and drops it, so that option never "
+                        "reaches Xen%s; Xen's options go after '--', after a name: chainloader "
+                        "%s xen.efi -- %s", title, p, cl, c.name,
+                        c.argc > 1 ? ", and the plain words after it name sections" : "", p,
+                        all ? cl : "OPTIONS");
+            if (all && c.argc == c.words.n)
+                md_lint_fix(in->l, "chainloader %s xen.efi -- %s", p, cl);
+        }
         if (c.help)
             md_lint_add(in->l, cfgpath, line, MD_LINT_ERROR, 0,
                         "%schainloader %s %s: '%s' makes Xen's EFI loader print its options "
@@ -1503,12 +1527,19 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
                         "xen/common/efi/boot.c: it knows -basevideo, -mapbs, -cfg=FILE and "
                         "-help; Xen's own options go after '--')", title, p, cl, c.unknown.v[k]);
         char *opts = md_strv_join(&c.opts, " ");
-        char *by = md_xasprintf("the one %s:%u chainloads with %s%s%s%s%s%s%s", base_of(cfgpath),
-                                line, p, c.section ? ", booting its section '" : "",
+        /* what Xen makes of the first word when it is not a loader's name
+         * ("xen.efi"): said, as it is no section (finding D) */
+        size_t nl = c.name ? strlen(c.name) : 0;
+        char *named = c.name && (nl < 4 || strcasecmp(c.name + nl - 4, ".efi"))
+                          ? md_xasprintf(", taking '%s' for its own name", c.name)
+                          : md_xstrdup("");
+        char *by = md_xasprintf("the one %s:%u chainloads with %s%s%s%s%s%s%s%s", base_of(cfgpath),
+                                line, p, named, c.section ? ", booting its section '" : "",
                                 c.section ? c.section : "", c.section ? "'" : "",
                                 c.opts.n ? ", with the Xen options after '--': '" : "", opts,
                                 c.opts.n ? "'" : "");
         free(opts);
+        free(named);
         char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
@@ -2129,6 +2160,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].chained_by);
         free(in.v[i].chain_efi);
         free(in.v[i].chain_section);
+        free(in.v[i].chain_name);
         free(in.v[i].chain_file);
         free(in.v[i].unified);
         md_strv_free(&in.v[i].chain_xen);
