@@ -360,10 +360,23 @@ static void classify_media(inputs *in, const char *dir);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
+static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f);
+
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
         md_bootfmt_read(x->fmt, (char *)x->text, x->len, cfg);
+        /* an EFI program iPXE runs is no multiboot entry: follow_chains
+         * reads it as the chainloader it is */
+        size_t k = 0;
+        for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
+            if (ipxe_efi_image(x, &cfg->v[i]->xen))
+                md_bootcfg_entry_free(cfg->v[i]);
+            else
+                cfg->v[k++] = cfg->v[i];
+        }
+        if (x->fmt == MD_BOOTFMT_IPXE)
+            cfg->n = k;
         return;
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
@@ -1435,28 +1448,84 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
  * reads unset memory for it.  A FILE not found whose name says Xen, or
  * named by a variable, is "cannot check" on its line; any other program
  * (Windows' boot manager, "+1") is not Xen and no concern of lint. */
-static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
+/* The file an iPXE image URI names, as lint looks for it beside the
+ * script: "http://host/boot/xen.efi?x" is /boot/xen.efi, a relative name
+ * is relative to the script (iPXE resolves it against the script's URI).
+ * Caller frees. */
+static char *ipxe_local(const char *uri)
+{
+    const char *s = strstr(uri, "://");
+    const char *q = s ? strchr(s + 3, '/') : uri;
+    q = q ? q : "";
+    return md_xasprintf("%.*s", (int)strcspn(q, "?#"), q);
+}
+
+/* The host file of iPXE image URI `uri` for script `script`: its path
+ * (ipxe_local) near() the script, else, for a URI of a server, its name
+ * beside the script (a netboot tree copied flat, as mkdom0 writes one).
+ * NULL: none; caller frees. */
+static char *ipxe_find(const char *script, const char *uri)
+{
+    char *q = ipxe_local(uri);
+    char *hit = *q ? near(script, q) : NULL;
+    if (!hit && strstr(uri, "://") && *q && strcmp(base_of(q), q))
+        hit = near(script, base_of(q));
+    free(q);
+    return hit;
+}
+
+/* Is the image an iPXE script runs (chain, imgexec, boot) an EFI program,
+ * not a multiboot kernel?  By content when it lies beside the script (a PE
+ * image that is no bzImage: Xen's EFI loader, shim, a boot manager), else
+ * by its name's ".efi".  iPXE's EFI build starts such an image as an EFI
+ * program (efi_image.c), with its name and arguments as its command line:
+ * a chainload, as GRUB's (trial 10n, finding G: read as a multiboot
+ * load). */
+static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f)
+{
+    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path || strchr(f->path, '$'))
+        return false;
+    char *q = ipxe_local(f->path);
+    char *host = ipxe_find(x->path, f->path);
+    size_t ql = strlen(q);
+    bool efi = ql > 4 && !strcasecmp(q + ql - 4, ".efi");
+    FILE *fp = host ? fopen(host, "rb") : NULL;
+    if (fp) {
+        unsigned char h[0x206] = { 0 };
+        size_t n = fread(h, 1, sizeof h, fp);
+        fclose(fp);
+        efi = n >= 2 && h[0] == 'M' && h[1] == 'Z' &&
+              (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
+    }
+    free(host);
+    free(q);
+    return efi;
+}
+
+static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, const char *cmd)
 {
     const char *p = ch->file.path;
     if (!p || !*p || *p == '+')
         return;
     char *cfgpath = md_xstrdup(in->v[ci].path);
-    const char *q = p[0] == '(' && strchr(p, ')') ? strchr(p, ')') + 1 : p;
+    bool ipxe = in->v[ci].fmt == MD_BOOTFMT_IPXE;
+    char *local = ipxe ? ipxe_local(p) : md_xstrdup(p);
+    const char *q = local[0] == '(' && strchr(local, ')') ? strchr(local, ')') + 1 : local;
     bool unknown = strchr(q, '$') != NULL;
     bool named_xen = strcasestr(base_of(q), "xen") != NULL;
     unsigned line = ch->file.line;
     char *title = md_xasprintf("%s%s%s", ch->title ? "menuentry '" : "",
                                ch->title ? ch->title : "", ch->title ? "': " : "");
-    char *efi = near(cfgpath, p);
+    char *efi = ipxe ? ipxe_find(cfgpath, p) : near(cfgpath, q);
     md_xen_version v;
     md_err e = MD_ERR_INIT;
     bool xen = efi && md_xenver_hypervisor_file(efi, &v, &e) == 0;
     if (!efi && (named_xen || unknown)) {
         md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, that reads "
+                    "cannot check %s%s %s: %s; when it is Xen's EFI loader, that reads "
                     "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
                     "cannot read either; give the ESP (the directory that holds EFI/), or the "
-                    "loader and its xen.cfg", title, p,
+                    "loader and its xen.cfg", title, cmd, p,
                     unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
                               "$prefix or one of the config's own)"
                             : "the program is not next to this file (nor up to two directories "
@@ -1467,8 +1536,8 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
         /* named as Xen, but lint cannot read it as Xen (a build without its
          * embedded Kconfig, or no Xen at all): not passed as checked */
         md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, the "
-                    "xen.cfg it reads is not checked either", title, p, e.msg);
+                    "cannot check %s%s %s: %s; when it is Xen's EFI loader, the "
+                    "xen.cfg it reads is not checked either", title, cmd, p, e.msg);
         md_lint_mark_unchecked(in->l);
         in->v[ci].nchains++;
     } else if (xen) {
@@ -1516,16 +1585,17 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
         }
         if (c.help)
             md_lint_add(in->l, cfgpath, line, MD_LINT_ERROR, 0,
-                        "%schainloader %s %s: '%s' makes Xen's EFI loader print its options "
+                        "%s%s %s %s: '%s' makes Xen's EFI loader print its options "
                         "and return to the firmware (efi_start() in xen/common/efi/boot.c: "
                         "blexit() after 'Xen EFI Loader options:'), so nothing boots; drop it",
-                        title, p, cl, c.help);
+                        title, cmd, p, cl, c.help);
         for (size_t k = 0; k < c.unknown.n; k++)
             md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                        "%schainloader %s %s: Xen's EFI loader does not know the option '%s' "
+                        "%s%s %s %s: Xen's EFI loader does not know the option '%s' "
                         "and ignores it ('Unknown command line option', efi_start() in "
                         "xen/common/efi/boot.c: it knows -basevideo, -mapbs, -cfg=FILE and "
-                        "-help; Xen's own options go after '--')", title, p, cl, c.unknown.v[k]);
+                        "-help; Xen's own options go after '--')", title, cmd, p, cl,
+                        c.unknown.v[k]);
         char *opts = md_strv_join(&c.opts, " ");
         /* what Xen makes of the first word when it is not a loader's name
          * ("xen.efi"): said, as it is no section (finding D) */
@@ -1540,7 +1610,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
                                 c.opts.n ? "'" : "");
         free(opts);
         free(named);
-        char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
+        char *what = md_xasprintf("%s%s %s (Xen %s's EFI loader, %s)", title, cmd, p,
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
         if (!c.help)
@@ -1553,6 +1623,33 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
     free(efi);
     free(title);
     free(cfgpath);
+    free(local);
+}
+
+/* The EFI programs iPXE script `x`'s entries run (ipxe_efi_image) as
+ * chainloader lines of `cfg`: iPXE passes the image's name, then its
+ * arguments (efi_image_cmdline(), src/image/efi_image.c), where GRUB passes
+ * the arguments alone, so Xen's EFI loader takes the name for argv[0] and
+ * reads the arguments as on GRUB's line after a name. */
+static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
+{
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_file *f = &cfg->v[i]->xen;
+        if (!ipxe_efi_image(x, f))
+            continue;
+        cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
+                               sizeof *cfg->chains);
+        md_bootcfg_chain *ch = &cfg->chains[cfg->nchains++];
+        memset(ch, 0, sizeof *ch);
+        ch->title = cfg->v[i]->title ? md_xstrdup(cfg->v[i]->title) : NULL;
+        md_bootcfg_file_copy(&ch->file, f);
+        md_strv_free(&ch->file.args);
+        char *q = ipxe_local(f->path);
+        md_strv_push(&ch->file.args, base_of(q));
+        for (size_t k = 0; k < f->args.n; k++)
+            md_strv_push(&ch->file.args, f->args.v[k]);
+        free(q);
+    }
 }
 
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
@@ -1561,10 +1658,13 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
 static void follow_chains(inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
-        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_GRUB2)
+        if (in->v[i].kind != MD_LINT_GRUB || (in->v[i].fmt != MD_BOOTFMT_GRUB2 &&
+                                              in->v[i].fmt != MD_BOOTFMT_IPXE))
             continue;
         md_bootcfg_list cfg = { 0 };
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
+        if (in->v[i].fmt == MD_BOOTFMT_IPXE)
+            ipxe_chains(&in->v[i], &cfg);
         md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
         for (size_t k = 0; k < cfg.nchains; k++) {
             unsigned ln = cfg.chains[k].file.line;
@@ -1575,7 +1675,8 @@ static void follow_chains(inputs *in)
             if (seen)
                 continue;
             md_hindex_add(&lines, h, k);
-            follow_chain(in, i, &cfg.chains[k]);
+            follow_chain(in, i, &cfg.chains[k],
+                         in->v[i].fmt == MD_BOOTFMT_IPXE ? "chain" : "chainloader");
         }
         md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
