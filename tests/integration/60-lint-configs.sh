@@ -286,7 +286,11 @@ run 1 "$E/08-ipxe-goto-skips-kernel.ipxe"
 has "08-ipxe-goto-skips-kernel.ipxe:5: error: [trap4] the Xen line has no dom0_mem"
 hasnt "08-ipxe-goto-skips-kernel.ipxe:3:"
 run 1 "$E/07-ipxe-goto-common-modules.ipxe"
-hasnt "07-ipxe-goto-common-modules.ipxe:4:"
+# line 4's kernel is xen.efi, which iPXE on EFI starts as an EFI program
+# (issue 10, finding G): a chainload of Xen's EFI loader, not found here,
+# so "cannot check" (its words would name xen.cfg sections), not checked as
+# multiboot
+has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check chain http://x/xen.efi: the program is not next to this file"
 hasnt "followed by no module"
 has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
 [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "07: other errors than line 7's trap 4"
