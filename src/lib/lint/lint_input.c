@@ -369,12 +369,21 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
         /* an EFI program iPXE runs is no multiboot entry: follow_chains
          * reads it as the chainloader it is */
         size_t k = 0;
+        char *last = NULL; /* entries of one image: looked at once */
+        bool efi = false;
         for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
-            if (ipxe_efi_image(x, &cfg->v[i]->xen))
+            const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
+            if (!last || strcmp(p, last)) {
+                efi = ipxe_efi_image(x, &cfg->v[i]->xen);
+                free(last);
+                last = md_xstrdup(p);
+            }
+            if (efi)
                 md_bootcfg_entry_free(cfg->v[i]);
             else
                 cfg->v[k++] = cfg->v[i];
         }
+        free(last);
         if (x->fmt == MD_BOOTFMT_IPXE)
             cfg->n = k;
         return;
@@ -801,21 +810,22 @@ static const char *kind_of(const struct stat *st)
 
 static char *find_nocase(const char *dir, const char *name, bool want_dir);
 
-/* Is a file named relative to `dir` for config `cfg` looked up on an ESP,
- * whose FAT file system ignores the case of names?  When `dir` holds EFI/
- * (the ESP's root), or `cfg` lies in an EFI/ directory (EFI/VENDOR/grub.cfg,
- * a xen.cfg beside Xen's EFI loader, an output directory's efi/). */
-static bool on_fat(const char *cfg, const char *dir)
+/* Is file `gpath` of config `cfg` looked up on an ESP, whose FAT file
+ * system ignores the case of names?  When `cfg` lies in an EFI/ directory
+ * (EFI/VENDOR/grub.cfg, a xen.cfg beside Xen's EFI loader, an output
+ * directory's efi/), or `gpath` is under the ESP's EFI/ ("/efi/xen/..."):
+ * told by the names alone, no file system call per file looked up (a
+ * config of 150,000 entries looks up each of their files). */
+static bool on_fat(const char *cfg, const char *gpath)
 {
-    char *e = find_nocase(dir, "EFI", true);
-    bool fat = e != NULL;
-    free(e);
+    bool fat = false;
     for (const char *p = cfg; !fat && *p; p += strspn(p, "/")) {
         size_t n = strcspn(p, "/");
         fat = n == 3 && !strncasecmp(p, "efi", 3) && p[n] == '/';
         p += n;
     }
-    return fat;
+    const char *g = gpath + strspn(gpath, "/");
+    return fat || (!strncasecmp(g, "efi", 3) && g[3] == '/');
 }
 
 /* `dir`/`rel` found as FAT finds it, each component's case ignored
@@ -873,7 +883,7 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
         char *fat = NULL;
         if (md_is_file(p)) {
             hit = p;
-        } else if (on_fat(cfg, d) && (fat = find_path_nocase(d, gpath))) {
+        } else if (on_fat(cfg, gpath) && (fat = find_path_nocase(d, gpath))) {
             hit = fat;
             free(p);
         } else {
@@ -1633,9 +1643,14 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
  * reads the arguments as on GRUB's line after a name. */
 static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
 {
+    const char *last = NULL; /* entries of one image: looked at once */
+    bool efi = false;
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_file *f = &cfg->v[i]->xen;
-        if (!ipxe_efi_image(x, f))
+        const char *p = f->path ? f->path : "";
+        if (!last || strcmp(p, last))
+            efi = ipxe_efi_image(x, f), last = p;
+        if (!efi)
             continue;
         cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
                                sizeof *cfg->chains);
@@ -1865,11 +1880,17 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
 {
     const input *x = &in->v[xi];
     md_strv seen = { 0 };
+    const md_bootcfg_entry *last = NULL; /* entries of one Xen and protocol: once */
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const char *xp = e->xen.path;
         if (!xp || !*xp || strchr(xp, '$') || (x->fmt == MD_BOOTFMT_XEN_EFI && !e->arm))
             continue; /* a xen.cfg without dtb= boots on either */
+        bool same = last && !strcmp(last->xen.path, xp) && last->arm == e->arm &&
+                    last->xen.mb2 == e->xen.mb2;
+        last = e;
+        if (same)
+            continue;
         const char *efi = x->chain_efi ? x->chain_efi : x->unified;
         char *hp = efi ? md_xstrdup(efi) : near(x->path, xp);
         long h = find_input(in, hp);
