@@ -245,6 +245,37 @@ rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
 has "no Xen boot entry found on this ESP"
 
+echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
+P=$T/ipxe
+mkdir -p "$P"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$P/xen.efi"
+cp "$B/rootfs.cpio.gz" "$P/"
+fake_bzimage $KREL "$P/vmlinuz"
+printf '%s\n' '[global]' 'default=xen' '[xen]' 'options=console=com1 dom0_mem=4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$P/xen.cfg"
+# iPXE passes the image's name first (efi_image_cmdline()), so the words
+# after it are read as on GRUB's line after a name: '--' and Xen's options
+printf '#!ipxe\ndhcp\nchain http://10.0.0.1/boot/xen.efi -- dom0_mem=max:4096M\n' >"$P/boot.ipxe"
+run 0 "$P/boot.ipxe"
+has "$P/xen.cfg: read as Xen EFI xen.cfg, the one boot.ipxe:3 chainloads with http://10.0.0.1/boot/xen.efi, with the Xen options after '--': 'dom0_mem=max:4096M'"
+has "$P/rootfs.cpio.gz: read as rootfs archive, the one xen.cfg:6 loads"
+hasnt "followed by no module"
+hasnt "not checked: trap 2"
+printf '#!ipxe\nchain xen.efi\n' >"$P/boot.ipxe"
+run 1 "$P/boot.ipxe"
+has "$P/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+# a plain word after the name names the section, as Xen reads it
+printf '#!ipxe\nkernel xen.efi fast\nboot\n' >"$P/boot.ipxe"
+run 1 "$P/boot.ipxe"
+has "boot.ipxe:2: error: [boot] section 'fast', which Xen's EFI loader is told to boot on its command line ($P/boot.ipxe:2): no section is headed exactly [fast]"
+hasnt "for its own name"
+# not there: 'cannot check' on its line, never a multiboot entry or a pass
+rm "$P/xen.efi"
+printf '#!ipxe\nchain http://10.0.0.1/boot/xen.efi\n' >"$P/boot.ipxe"
+run 1 "$P/boot.ipxe"
+has "boot.ipxe:2: warning: [boot] cannot check chain http://10.0.0.1/boot/xen.efi: the program is not next to this file"
+hasnt "followed by no module"
+
 echo "== a unified xen.efi boots its own .kernel and .ramdisk: trap 5 across the two"
 U=$T/unified
 mkdir -p "$U/r/lib/modules/6.1.0-57-amd64"
@@ -306,6 +337,21 @@ chain "xen.efi fast"
 run 0 --strict "$G"
 has "booting its section 'fast'"
 hasnt "section 'safe'"
+# ... but not as the first word, which Xen takes for its own name (GRUB
+# passes none): it boots default=, said on the line (issue 10, finding D:
+# before, nothing said so), and so is an option written first, which Xen drops
+chain "fast"
+run 1 "$G"
+has "$G:2: warning: [boot] 'fast', the first word of Xen's EFI loader's command line, is taken for the loader's own name (get_argv() in xen/common/efi/boot.c: argv[0]), not for a section, so Xen boots section [safe] (default=), not section [fast]"
+has "chainloads with /EFI/xen/xen.efi, taking 'fast' for its own name"
+has "$V/esp/EFI/xen/xen.efi(.config):4: error: [trap4] section 'safe': dom0_mem=4096M has no max:"
+chain "dom0_mem=max:4096M"
+run 1 "$G"
+has "$G:2: warning: [boot] menuentry 'Xen': chainloader /EFI/xen/xen.efi dom0_mem=max:4096M: Xen's EFI loader takes the first word of its command line, 'dom0_mem=max:4096M', for its own name"
+has "so that option never reaches Xen; Xen's options go after '--', after a name: chainloader /EFI/xen/xen.efi xen.efi -- dom0_mem=max:4096M"
+chain "xen.efi fast"
+run 0 --strict "$G"
+hasnt "for its own name"
 # a trap only the command line makes, said on its line: a dom0_mem Xen
 # refuses after a right options= (before: exit 0)
 chain "xen.efi fast -- dom0_mem=2048MB"

@@ -18,6 +18,7 @@
 #include "image/tree.h"
 #include "core/mem.h"
 #include "core/file.h"
+#include "core/elf.h"
 #include "lint/xenver.h"
 #include "tlint.h"
 
@@ -81,6 +82,26 @@ static void test_images(void)
     CHECK(v.found && v.major == 4 && v.minor == 17);
     CHECK_STR(v.version, "4.17.7");
     CHECK(strstr(v.source, "Kconfig") != NULL);
+    /* no ELF header to read (e_version is not 1): the Kconfig's "Xen/x86" */
+    CHECK_STR(v.arch, "x86");
+    CHECK_STR(v.arch_from, "embedded Kconfig");
+    free(x);
+
+    /* the architecture by the headers the loaders read (finding H): an
+     * ELF64 of EM_AARCH64 is arm64 whatever its Kconfig line says; an ELF32
+     * of EM_386 (x86's mkelf32) is x86 */
+    x = fake_xen("4.17.7", false, &n);
+    static const unsigned char arm64[] = { 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 183, 0,
+                                           1, 0, 0, 0 };
+    memcpy(x + 4, arm64, sizeof arm64);
+    CHECK(md_xenver_hypervisor_image(x, n, "xen", &v, &err) == 0);
+    CHECK_STR(v.arch, "arm64");
+    CHECK_STR(v.arch_from, "ELF e_machine");
+    x[4] = 1, x[18] = 3; /* EM_386 */
+    CHECK(md_xenver_hypervisor_image(x, n, "xen", &v, &err) == 0);
+    CHECK_STR(v.arch, "x86");
+    CHECK_STR(v.arch_from, "ELF e_machine");
+    CHECK(md_elf_machine(x, 19) == 0); /* cut inside the header */
     free(x);
 
     x = fake_xen("4.20.5-pre", false, &n); /* plain ELF, as QEMU -kernel wants */

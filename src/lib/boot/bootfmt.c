@@ -1783,6 +1783,28 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     const efiline *cl = efi_value(f, "global", "chain", &chain);
     if (cmd)
         def = cmd;
+    /* get_argv() makes the command line's first word argv[0], the loader's
+     * own name, which efi_start() never reads: a word there that names a
+     * section of this file was meant as the section (trial 10n, finding D:
+     * 'chainloader /xen.efi fast' boots default=, said nowhere) */
+    const char *nm = st ? st->name : NULL;
+    size_t nsect = nm && (!def || strcmp(nm, def)) ? efi_section(f, nm) : SIZE_MAX;
+    if (nsect != SIZE_MAX && strcmp(nm, "global")) {
+        char *boots = !def ? md_xstrdup("the first kernel= of the file (it has no default=)")
+                      : cmd ? md_xasprintf("section [%s], the plain word after it", def)
+                            : md_xasprintf("section [%s] (default=)", def);
+        md_bootcfg_problem *p = md_bootcfg_add_problem(
+            out, st->file ? st->line : v[nsect].line,
+            md_xasprintf("'%s', the first word of Xen's EFI loader's command line, is taken for "
+                         "the loader's own name (get_argv() in xen/common/efi/boot.c: argv[0]), "
+                         "not for a section, so Xen boots %s, not section [%s]; to boot [%s], "
+                         "give the loader a name first: 'xen.efi %s' after its path", nm, boots,
+                         nm, nm, nm));
+        p->warning = true;
+        if (st->file)
+            p->file = md_xstrdup(st->file);
+        free(boots);
+    }
     if (!def) {
         /* no default=: the first kernel= of the file, or, with none, the
          * chained file's (efi_start(): get_value(&cfg, "global", "chain")

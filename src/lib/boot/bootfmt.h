@@ -100,6 +100,9 @@ typedef struct md_bootfmt_efi_start {
     bool has_kernel;         /* the image's own .kernel and .ramdisk sections (a */
     bool has_ramdisk;        /* unified xen.efi), which Xen reads instead of the
                                 files kernel= and ramdisk= name */
+    const char *name;        /* the first word of its command line, which Xen
+                                takes for its own name (argv[0]), never for a
+                                section; NULL: none */
 } md_bootfmt_efi_start;
 
 /* Append the entries of xen.cfg `text` as Xen's EFI loader started as `st`
@@ -114,6 +117,8 @@ typedef struct md_bootfmt_efi_start {
  *     .kernel (read_section() comes first: dom0's command line is empty,
  *     said in a note), and its .ramdisk is the rootfs with or without
  *     ramdisk=;
+ *   - st->name naming a section of the file that does not boot is a
+ *     warning on st's line: meant as the section, it is the loader's name;
  *   - st->xen_opts follow options= on Xen's line
  *     (efi_arch_handle_cmdline(): place_string() prepends the config's),
  *     before x86 Xen cuts that line at " -- " (md_bootcfg_add_multiboot);

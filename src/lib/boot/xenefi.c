@@ -135,6 +135,15 @@ int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size
     return 1;
 }
 
+unsigned md_xenefi_machine(const unsigned char *d, size_t len)
+{
+    pe_info pi;
+    md_err e = MD_ERR_INIT;
+    if (pe_parse(d, len, "image", &pi, &e) < 0)
+        return 0;
+    return d[pi.coff] | d[pi.coff + 1] << 8;
+}
+
 /* The PE checksum as CheckSumMappedFile() (imagehlp) computes it: the file
  * as 16-bit little-endian words added with the carry folded back, the
  * CheckSum field itself left out, plus the file's length. */

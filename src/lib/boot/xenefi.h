@@ -65,4 +65,12 @@ int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const
 int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size_t *off,
                       size_t *size);
 
+/* The COFF header's Machine of the PE32+ image `d` (0x8664 x86-64, 0xaa64
+ * arm64: an arm64 Xen is such an image, bootable as EFI program and as
+ * Image); 0 when `d` is no PE32+ image. */
+#define MD_XENEFI_MACHINE_AMD64 0x8664u
+#define MD_XENEFI_MACHINE_ARM64 0xaa64u
+#define MD_XENEFI_MACHINE_ARMNT 0x1c4u
+unsigned md_xenefi_machine(const unsigned char *d, size_t len);
+
 #endif

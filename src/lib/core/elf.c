@@ -20,6 +20,15 @@ bool md_elf_is(const unsigned char *d, size_t len)
     return len >= 4 && memcmp(d, "\177ELF", 4) == 0;
 }
 
+unsigned md_elf_machine(const unsigned char *d, size_t len)
+{
+    /* e_machine and e_version lie at the same offsets in both classes */
+    if (len < 24 || !md_elf_is(d, len) || (d[4] != 1 && d[4] != 2) || d[5] != 1 ||
+        rd(d + 20, 4) != 1)
+        return 0;
+    return (unsigned)rd(d + 18, 2);
+}
+
 int md_elf_open(md_elf *e, const char *name, const unsigned char *d, size_t len, md_err *err)
 {
     memset(e, 0, sizeof *e);

@@ -43,6 +43,15 @@ typedef struct md_elf_sect {
 int md_elf_open(md_elf *e, const char *name, const unsigned char *d, size_t len, md_err *err);
 /* True when the bytes begin with the ELF magic (of any class). */
 bool md_elf_is(const unsigned char *d, size_t len);
+/* e_machine of a little-endian ELF file of either class (x86 Xen's xen.gz
+ * is a 32-bit ELF, EM_386, that mkelf32 wraps around the 64-bit code);
+ * 0 when the header is no ELF header of that kind (a wrong class or byte
+ * order, e_version not 1). */
+#define MD_ELF_EM_386 3u
+#define MD_ELF_EM_X86_64 62u
+#define MD_ELF_EM_ARM 40u
+#define MD_ELF_EM_AARCH64 183u
+unsigned md_elf_machine(const unsigned char *d, size_t len);
 /* The section named `name` (from the section-name string table); false when
  * absent, SHT_NOBITS or out of bounds. */
 bool md_elf_section(const md_elf *e, const char *name, md_elf_sect *out);

@@ -183,14 +183,18 @@ typedef enum md_lint_kind {
  * the loader reads (found as Xen finds it; a unified image's .config), read
  * with what the loader's command line gives it as efi_start() reads it (the
  * section it names, the Xen options after "--":
- * md_bootfmt_read_xen_efi), or is "cannot check" on its line; a directory
- * with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and Xen loaders;
+ * md_bootfmt_read_xen_efi), or is "cannot check" on its line; so is an
+ * iPXE script's run of an EFI program (chain xen.efi), whose command line
+ * is the image's name and its arguments; a directory
+ * with EFI/ (an ESP) is read with its EFI/VENDOR/grub.cfg and Xen loaders,
+ * and files on it are found with the case of names ignored, as on FAT;
  * an output directory with its netboot/ and efi/ configs and its
  * xen-unified.efi (boot.iso and disk.img: a "not checked" note each); a
  * rootfs directory with its /boot/grub/grub.cfg (a root tree's own, which
  * may hold no Xen entry: then a "not checked" note).
  * Each entry's dom0 kernel is checked against its rootfs
- * (md_lint_kernel_modules).  An input that
+ * (md_lint_kernel_modules), and its hypervisor's architecture against its
+ * boot protocol (multiboot: x86; xen_hypervisor, dtb=: Arm).  An input that
  * cannot be read or recognized (empty, garbage, truncated, binary where
  * text is expected), a loaded rootfs or hypervisor among them, sets err
  * naming the file; the other inputs are still linted, and -1 is returned at

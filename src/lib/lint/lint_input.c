@@ -58,6 +58,7 @@ typedef struct input {
      * chainloader line's command line gives it (md_bootfmt_efi_start): the
      * section it names, the Xen options after its "--", and that line */
     char *chain_section;
+    char *chain_name;    /* the command line's first word: the loader's name */
     md_strv chain_xen;
     char *chain_file;
     unsigned chain_line;
@@ -419,14 +420,37 @@ static void classify_media(inputs *in, const char *dir);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
+static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f);
+
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
         md_bootfmt_read(x->fmt, (char *)x->text, text_len(x), cfg);
+        /* an EFI program iPXE runs is no multiboot entry: follow_chains
+         * reads it as the chainloader it is */
+        size_t k = 0;
+        char *last = NULL; /* entries of one image: looked at once */
+        bool efi = false;
+        for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
+            const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
+            if (!last || strcmp(p, last)) {
+                efi = ipxe_efi_image(x, &cfg->v[i]->xen);
+                free(last);
+                last = md_xstrdup(p);
+            }
+            if (efi)
+                md_bootcfg_entry_free(cfg->v[i]);
+            else
+                cfg->v[k++] = cfg->v[i];
+        }
+        free(last);
+        if (x->fmt == MD_BOOTFMT_IPXE)
+            cfg->n = k;
         return;
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
-                                x->unified && x->has_kernel, x->unified && x->has_ramdisk };
+                                x->unified && x->has_kernel, x->unified && x->has_ramdisk,
+                                x->chain_name };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -845,6 +869,52 @@ static const char *kind_of(const struct stat *st)
                                    : "not a regular file";
 }
 
+static char *find_nocase(const char *dir, const char *name, bool want_dir);
+
+/* Is file `gpath` of config `cfg` looked up on an ESP, whose FAT file
+ * system ignores the case of names?  When `cfg` lies in an EFI/ directory
+ * (EFI/VENDOR/grub.cfg, a xen.cfg beside Xen's EFI loader, an output
+ * directory's efi/), or `gpath` is under the ESP's EFI/ ("/efi/xen/..."):
+ * told by the names alone, no file system call per file looked up (a
+ * config of 150,000 entries looks up each of their files). */
+static bool on_fat(const char *cfg, const char *gpath)
+{
+    bool fat = false;
+    for (const char *p = cfg; !fat && *p; p += strspn(p, "/")) {
+        size_t n = strcspn(p, "/");
+        fat = n == 3 && !strncasecmp(p, "efi", 3) && p[n] == '/';
+        p += n;
+    }
+    const char *g = gpath + strspn(gpath, "/");
+    return fat || (!strncasecmp(g, "efi", 3) && g[3] == '/');
+}
+
+/* `dir`/`rel` found as FAT finds it, each component's case ignored
+ * (find_nocase): "/efi/XEN/Xen.EFI" is EFI/xen/xen.efi there (trial 10n,
+ * finding E).  The file's path, or NULL; caller frees. */
+static char *find_path_nocase(const char *dir, const char *rel)
+{
+    char *cur = md_xstrdup(dir);
+    for (const char *p = rel; cur && *p;) {
+        p += strspn(p, "/");
+        size_t n = strcspn(p, "/");
+        if (!n)
+            break;
+        char *name = md_xasprintf("%.*s", (int)n, p);
+        p += n;
+        bool last = !p[strspn(p, "/")];
+        char *next = !strcmp(name, ".") ? md_xstrdup(cur) : find_nocase(cur, name, !last);
+        free(name);
+        free(cur);
+        cur = next;
+    }
+    if (cur && !md_is_file(cur)) {
+        free(cur);
+        cur = NULL;
+    }
+    return cur;
+}
+
 /* near(), and when it finds no regular file, *other (when not NULL): the
  * first place it looked that holds something else ("DIR/rootfs.cpio.gz is
  * a FIFO", "... a symlink to /dev/zero, a character device"), malloc'd, or
@@ -871,8 +941,12 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     for (int up = 0; up < 3 && !hit; up++) {
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
         struct stat st, ls;
+        char *fat = NULL;
         if (md_is_file(p)) {
             hit = p;
+        } else if (on_fat(cfg, gpath) && (fat = find_path_nocase(d, gpath))) {
+            hit = fat;
+            free(p);
         } else {
             if (other && !*other && lstat(p, &ls) == 0) {
                 char tgt[256] = "";
@@ -1180,8 +1254,7 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
         if (up) {
             /* not read */
         } else if (strchr(c, '/')) {
-            char *p = md_xasprintf("%s/%s", dir, c[0] == '/' ? c + 1 : c);
-            hit = md_is_file(p) ? p : (free(p), NULL);
+            hit = find_path_nocase(dir, c); /* on the ESP: case ignored */
         } else {
             hit = find_nocase(dir, c, false);
         }
@@ -1215,6 +1288,7 @@ typedef struct efi_cmdline {
     size_t argc;        /* words[0, argc) are Xen's argv; the options after */
     const char *cfg;    /* -cfg=FILE, -cfg FILE (borrowed from words) */
     const char *section;
+    const char *name;   /* words[0] when before "--": the loader's own name */
     md_strv opts;       /* the words after "--" */
     const char *help;   /* -help or -?: Xen prints its options and returns */
     md_strv unknown;    /* options Xen ignores ("Unknown command line option") */
@@ -1240,6 +1314,7 @@ static void efi_cmdline_read(efi_cmdline *c, const md_strv *args)
             c->argc = i;
             break;
         }
+    c->name = c->argc ? c->words.v[0] : NULL;
     for (size_t i = 1; i < c->argc; i++) {
         const char *w = c->words.v[i];
         if (w[0] != '-' && w[0] != '/')
@@ -1296,7 +1371,9 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
         char *yo = md_strv_join(&y->chain_xen, " ");
         bool same = !strcmp(yo, opts) && y->chain_efi && same_file(y->chain_efi, efi) &&
                     !(y->chain_section ? !c->section || strcmp(y->chain_section, c->section)
-                                       : c->section != NULL);
+                                       : c->section != NULL) &&
+                    !(y->chain_name ? !c->name || strcmp(y->chain_name, c->name)
+                                    : c->name != NULL);
         free(yo);
         if (same)
             at = i;
@@ -1323,6 +1400,7 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
     y->chained_by = md_xstrdup(by);
     y->chain_efi = md_xstrdup(efi);
     y->chain_section = c->section ? md_xstrdup(c->section) : NULL;
+    y->chain_name = c->name ? md_xstrdup(c->name) : NULL;
     for (size_t k = 0; k < c->opts.n; k++)
         md_strv_push(&y->chain_xen, c->opts.v[k]);
     y->chain_file = file && line ? md_xstrdup(file) : NULL;
@@ -1443,28 +1521,84 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
  * reads unset memory for it.  A FILE not found whose name says Xen, or
  * named by a variable, is "cannot check" on its line; any other program
  * (Windows' boot manager, "+1") is not Xen and no concern of lint. */
-static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
+/* The file an iPXE image URI names, as lint looks for it beside the
+ * script: "http://host/boot/xen.efi?x" is /boot/xen.efi, a relative name
+ * is relative to the script (iPXE resolves it against the script's URI).
+ * Caller frees. */
+static char *ipxe_local(const char *uri)
+{
+    const char *s = strstr(uri, "://");
+    const char *q = s ? strchr(s + 3, '/') : uri;
+    q = q ? q : "";
+    return md_xasprintf("%.*s", (int)strcspn(q, "?#"), q);
+}
+
+/* The host file of iPXE image URI `uri` for script `script`: its path
+ * (ipxe_local) near() the script, else, for a URI of a server, its name
+ * beside the script (a netboot tree copied flat, as mkdom0 writes one).
+ * NULL: none; caller frees. */
+static char *ipxe_find(const char *script, const char *uri)
+{
+    char *q = ipxe_local(uri);
+    char *hit = *q ? near(script, q) : NULL;
+    if (!hit && strstr(uri, "://") && *q && strcmp(base_of(q), q))
+        hit = near(script, base_of(q));
+    free(q);
+    return hit;
+}
+
+/* Is the image an iPXE script runs (chain, imgexec, boot) an EFI program,
+ * not a multiboot kernel?  By content when it lies beside the script (a PE
+ * image that is no bzImage: Xen's EFI loader, shim, a boot manager), else
+ * by its name's ".efi".  iPXE's EFI build starts such an image as an EFI
+ * program (efi_image.c), with its name and arguments as its command line:
+ * a chainload, as GRUB's (trial 10n, finding G: read as a multiboot
+ * load). */
+static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f)
+{
+    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path || strchr(f->path, '$'))
+        return false;
+    char *q = ipxe_local(f->path);
+    char *host = ipxe_find(x->path, f->path);
+    size_t ql = strlen(q);
+    bool efi = ql > 4 && !strcasecmp(q + ql - 4, ".efi");
+    FILE *fp = host ? fopen(host, "rb") : NULL;
+    if (fp) {
+        unsigned char h[0x206] = { 0 };
+        size_t n = fread(h, 1, sizeof h, fp);
+        fclose(fp);
+        efi = n >= 2 && h[0] == 'M' && h[1] == 'Z' &&
+              (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
+    }
+    free(host);
+    free(q);
+    return efi;
+}
+
+static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, const char *cmd)
 {
     const char *p = ch->file.path;
     if (!p || !*p || *p == '+')
         return;
     char *cfgpath = md_xstrdup(in->v[ci].path);
-    const char *q = p[0] == '(' && strchr(p, ')') ? strchr(p, ')') + 1 : p;
+    bool ipxe = in->v[ci].fmt == MD_BOOTFMT_IPXE;
+    char *local = ipxe ? ipxe_local(p) : md_xstrdup(p);
+    const char *q = local[0] == '(' && strchr(local, ')') ? strchr(local, ')') + 1 : local;
     bool unknown = strchr(q, '$') != NULL;
     bool named_xen = strcasestr(base_of(q), "xen") != NULL;
     unsigned line = ch->file.line;
     char *title = md_xasprintf("%s%s%s", ch->title ? "menuentry '" : "",
                                ch->title ? ch->title : "", ch->title ? "': " : "");
-    char *efi = near(cfgpath, p);
+    char *efi = ipxe ? ipxe_find(cfgpath, p) : near(cfgpath, q);
     md_xen_version v;
     md_err e = MD_ERR_INIT;
     bool xen = efi && md_xenver_hypervisor_file(efi, &v, &e) == 0;
     if (!efi && (named_xen || unknown)) {
         md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, that reads "
+                    "cannot check %s%s %s: %s; when it is Xen's EFI loader, that reads "
                     "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
                     "cannot read either; give the ESP (the directory that holds EFI/), or the "
-                    "loader and its xen.cfg", title, p,
+                    "loader and its xen.cfg", title, cmd, p,
                     unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
                               "$prefix or one of the config's own)"
                             : "the program is not next to this file (nor up to two directories "
@@ -1475,8 +1609,8 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
         /* named as Xen, but lint cannot read it as Xen (a build without its
          * embedded Kconfig, or no Xen at all): not passed as checked */
         md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                    "cannot check %schainloader %s: %s; when it is Xen's EFI loader, the "
-                    "xen.cfg it reads is not checked either", title, p, e.msg);
+                    "cannot check %s%s %s: %s; when it is Xen's EFI loader, the "
+                    "xen.cfg it reads is not checked either", title, cmd, p, e.msg);
         md_lint_mark_unchecked(in->l);
         in->v[ci].nchains++;
     } else if (xen) {
@@ -1505,26 +1639,51 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
                         "xen.efi %s", title, p, cl, v.version, p, cl);
             md_lint_fix(in->l, "chainloader %s xen.efi %s", p, cl);
         }
+        if (c.name && strchr(c.name, '=') && c.name[0] != '-' && c.name[0] != '/') {
+            /* a Xen option first: Xen takes it for its name and drops it
+             * (trial 10n, finding D) */
+            bool all = true;
+            for (size_t k = 0; k < c.argc; k++)
+                all &= strchr(c.words.v[k], '=') != NULL;
+            md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
+                        "%schainloader %s %s: Xen's EFI loader takes the first word of its "
+                        "command line, '%s', for its own name (get_argv() in "
+                        "xen/common/efi/boot.c: argv[0]) and drops it, so that option never "
+                        "reaches Xen%s; Xen's options go after '--', after a name: chainloader "
+                        "%s xen.efi -- %s", title, p, cl, c.name,
+                        c.argc > 1 ? ", and the plain words after it name sections" : "", p,
+                        all ? cl : "OPTIONS");
+            if (all && c.argc == c.words.n)
+                md_lint_fix(in->l, "chainloader %s xen.efi -- %s", p, cl);
+        }
         if (c.help)
             md_lint_add(in->l, cfgpath, line, MD_LINT_ERROR, 0,
-                        "%schainloader %s %s: '%s' makes Xen's EFI loader print its options "
+                        "%s%s %s %s: '%s' makes Xen's EFI loader print its options "
                         "and return to the firmware (efi_start() in xen/common/efi/boot.c: "
                         "blexit() after 'Xen EFI Loader options:'), so nothing boots; drop it",
-                        title, p, cl, c.help);
+                        title, cmd, p, cl, c.help);
         for (size_t k = 0; k < c.unknown.n; k++)
             md_lint_add(in->l, cfgpath, line, MD_LINT_WARNING, 0,
-                        "%schainloader %s %s: Xen's EFI loader does not know the option '%s' "
+                        "%s%s %s %s: Xen's EFI loader does not know the option '%s' "
                         "and ignores it ('Unknown command line option', efi_start() in "
                         "xen/common/efi/boot.c: it knows -basevideo, -mapbs, -cfg=FILE and "
-                        "-help; Xen's own options go after '--')", title, p, cl, c.unknown.v[k]);
+                        "-help; Xen's own options go after '--')", title, cmd, p, cl,
+                        c.unknown.v[k]);
         char *opts = md_strv_join(&c.opts, " ");
-        char *by = md_xasprintf("the one %s:%u chainloads with %s%s%s%s%s%s%s", base_of(cfgpath),
-                                line, p, c.section ? ", booting its section '" : "",
+        /* what Xen makes of the first word when it is not a loader's name
+         * ("xen.efi"): said, as it is no section (finding D) */
+        size_t nl = c.name ? strlen(c.name) : 0;
+        char *named = c.name && (nl < 4 || strcasecmp(c.name + nl - 4, ".efi"))
+                          ? md_xasprintf(", taking '%s' for its own name", c.name)
+                          : md_xstrdup("");
+        char *by = md_xasprintf("the one %s:%u chainloads with %s%s%s%s%s%s%s%s", base_of(cfgpath),
+                                line, p, named, c.section ? ", booting its section '" : "",
                                 c.section ? c.section : "", c.section ? "'" : "",
                                 c.opts.n ? ", with the Xen options after '--': '" : "", opts,
                                 c.opts.n ? "'" : "");
         free(opts);
-        char *what = md_xasprintf("%schainloader %s (Xen %s's EFI loader, %s)", title, p,
+        free(named);
+        char *what = md_xasprintf("%s%s %s (Xen %s's EFI loader, %s)", title, cmd, p,
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
         if (!c.help)
@@ -1537,6 +1696,38 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
     free(efi);
     free(title);
     free(cfgpath);
+    free(local);
+}
+
+/* The EFI programs iPXE script `x`'s entries run (ipxe_efi_image) as
+ * chainloader lines of `cfg`: iPXE passes the image's name, then its
+ * arguments (efi_image_cmdline(), src/image/efi_image.c), where GRUB passes
+ * the arguments alone, so Xen's EFI loader takes the name for argv[0] and
+ * reads the arguments as on GRUB's line after a name. */
+static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
+{
+    const char *last = NULL; /* entries of one image: looked at once */
+    bool efi = false;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_file *f = &cfg->v[i]->xen;
+        const char *p = f->path ? f->path : "";
+        if (!last || strcmp(p, last))
+            efi = ipxe_efi_image(x, f), last = p;
+        if (!efi)
+            continue;
+        cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
+                               sizeof *cfg->chains);
+        md_bootcfg_chain *ch = &cfg->chains[cfg->nchains++];
+        memset(ch, 0, sizeof *ch);
+        ch->title = cfg->v[i]->title ? md_xstrdup(cfg->v[i]->title) : NULL;
+        md_bootcfg_file_copy(&ch->file, f);
+        md_strv_free(&ch->file.args);
+        char *q = ipxe_local(f->path);
+        md_strv_push(&ch->file.args, base_of(q));
+        for (size_t k = 0; k < f->args.n; k++)
+            md_strv_push(&ch->file.args, f->args.v[k]);
+        free(q);
+    }
 }
 
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
@@ -1545,10 +1736,13 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch)
 static void follow_chains(inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
-        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_GRUB2)
+        if (in->v[i].kind != MD_LINT_GRUB || (in->v[i].fmt != MD_BOOTFMT_GRUB2 &&
+                                              in->v[i].fmt != MD_BOOTFMT_IPXE))
             continue;
         md_bootcfg_list cfg = { 0 };
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
+        if (in->v[i].fmt == MD_BOOTFMT_IPXE)
+            ipxe_chains(&in->v[i], &cfg);
         md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
         for (size_t k = 0; k < cfg.nchains; k++) {
             unsigned ln = cfg.chains[k].file.line;
@@ -1559,7 +1753,8 @@ static void follow_chains(inputs *in)
             if (seen)
                 continue;
             md_hindex_add(&lines, h, k);
-            follow_chain(in, i, &cfg.chains[k]);
+            follow_chain(in, i, &cfg.chains[k],
+                         in->v[i].fmt == MD_BOOTFMT_IPXE ? "chain" : "chainloader");
         }
         md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
@@ -1734,6 +1929,60 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
     md_strv_free(&seen);
     md_strv_free(&unchecked);
     md_hindex_free(&seenx);
+}
+
+/* The hypervisor each Xen entry of config in->v[xi] loads against the
+ * entry's boot protocol: multiboot and multiboot2 (GRUB, iPXE, syslinux's
+ * mboot.c32) start x86 Xen only, GRUB's xen_hypervisor and a xen.cfg with
+ * dtb= are Arm's.  The hypervisor's architecture is its own headers'
+ * (md_xen_version.arch); one of another architecture is an error naming
+ * both, once per file and protocol: the loader refuses it or jumps into
+ * code it cannot run (trial 10n, finding H: an arm64 Xen in a multiboot2
+ * entry passed). */
+static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
+{
+    const input *x = &in->v[xi];
+    md_strv seen = { 0 };
+    const md_bootcfg_entry *last = NULL; /* entries of one Xen and protocol: once */
+    for (size_t i = 0; i < cfg->n; i++) {
+        const md_bootcfg_entry *e = cfg->v[i];
+        const char *xp = e->xen.path;
+        if (!xp || !*xp || strchr(xp, '$') || (x->fmt == MD_BOOTFMT_XEN_EFI && !e->arm))
+            continue; /* a xen.cfg without dtb= boots on either */
+        bool same = last && !strcmp(last->xen.path, xp) && last->arm == e->arm &&
+                    last->xen.mb2 == e->xen.mb2;
+        last = e;
+        if (same)
+            continue;
+        const char *efi = x->chain_efi ? x->chain_efi : x->unified;
+        char *hp = efi ? md_xstrdup(efi) : near(x->path, xp);
+        long h = find_input(in, hp);
+        const md_xen_version *v = h >= 0 && in->v[h].kind == MD_LINT_XEN ? &in->v[h].hv : NULL;
+        bool arm = v && !strncmp(v->arch, "arm", 3);
+        const char *proto = x->fmt == MD_BOOTFMT_XEN_EFI ? "dtb= (a device tree, which Xen "
+                                                           "reads on Arm only)"
+                            : e->arm ? "xen_hypervisor (GRUB's loader of Arm Xen)"
+                            : e->xen.mb2 ? "multiboot2 (x86 only)" : "multiboot (x86 only)";
+        char *key = md_xasprintf("%s\n%s", hp ? hp : "", proto);
+        if (v && v->arch[0] && arm != e->arm && !md_strv_contains(&seen, key)) {
+            md_strv_push(&seen, key);
+            char *tp = e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind
+                                                                          : "menuentry", e->title)
+                                : md_xstrdup("");
+            md_lint_add(in->l, e->xen.file ? e->xen.file : x->path, e->xen.line, MD_LINT_ERROR, 0,
+                        "%sthe hypervisor %s is %s Xen (its %s), but this entry boots it with "
+                        "%s, a boot protocol of %s Xen: the loader refuses it or starts code "
+                        "of another architecture, and nothing boots; boot the %s build of Xen, "
+                        "or on %s load it with %s", tp, hp, v->arch, v->arch_from, proto,
+                        e->arm ? "Arm" : "x86", e->arm ? "Arm" : "x86", arm ? "Arm" : "x86",
+                        arm ? "GRUB's xen_hypervisor and xen_module (or Xen's EFI loader)"
+                            : "multiboot2 and module2 (or Xen's EFI loader)");
+            free(tp);
+        }
+        free(key);
+        free(hp);
+    }
+    md_strv_free(&seen);
 }
 
 /* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
@@ -1914,6 +2163,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
         md_lint_entries(l, x->path, &cfg, rootfs);
+        check_arch(&in, i, &cfg);
         check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;
         if (!own && roots.n == 1)
@@ -2095,6 +2345,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].chained_by);
         free(in.v[i].chain_efi);
         free(in.v[i].chain_section);
+        free(in.v[i].chain_name);
         free(in.v[i].chain_file);
         free(in.v[i].unified);
         md_strv_free(&in.v[i].chain_xen);

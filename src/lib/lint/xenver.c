@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/xenefi.h"
 #include "core/decomp.h"
 #include "core/elf.h"
 #include "core/file.h"
@@ -29,8 +30,10 @@ static void set_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig. */
-static bool kconfig_version(const unsigned char *img, size_t len, char *ver, size_t cap)
+/* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig: the
+ * release into `ver`, the architecture word ("x86", "arm") into `arch`. */
+static bool kconfig_version(const unsigned char *img, size_t len, char *ver, size_t cap,
+                            char *arch, size_t acap)
 {
     static const char head[] = "# Automatically generated file; DO NOT EDIT.\n# Xen/";
     for (size_t i = 0; i + 10 < len; i++) {
@@ -48,7 +51,10 @@ static bool kconfig_version(const unsigned char *img, size_t len, char *ver, siz
         const char *h = strstr((const char *)txt, head);
         bool ok = false;
         if (h) {
-            const char *sp = strchr(h + sizeof head - 1, ' '); /* after "x86" */
+            const char *aw = h + sizeof head - 1;
+            const char *sp = strchr(aw, ' '); /* after "x86" */
+            if (sp && (size_t)(sp - aw) < acap && memchr(aw, '\n', (size_t)(sp - aw)) == NULL)
+                snprintf(arch, acap, "%.*s", (int)(sp - aw), aw);
             if (sp) {
                 size_t vl = strcspn(sp + 1, " \n");
                 if (vl && vl < cap && strncmp(sp + 1 + vl, " Configuration", 14) == 0) {
@@ -90,10 +96,23 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     /* xen.efi is PE, not ELF, but carries the same banner and config. */
     if (!is_xen && rawlen >= 2 && img[0] == 'M' && img[1] == 'Z')
         is_xen = memmem(img, rawlen, banner, sizeof banner - 1) != NULL;
+    /* the architecture, by the headers the loaders read (trial 10n,
+     * finding H: an arm64 Xen in a multiboot entry passed) */
+    unsigned em = md_elf_machine(img, rawlen), pm = em ? 0 : md_xenefi_machine(img, rawlen);
+    const char *arch = em == MD_ELF_EM_386 || em == MD_ELF_EM_X86_64 ? "x86"
+                     : em == MD_ELF_EM_AARCH64 ? "arm64" : em == MD_ELF_EM_ARM ? "arm32"
+                     : pm == MD_XENEFI_MACHINE_AMD64 ? "x86" : pm == MD_XENEFI_MACHINE_ARM64 ? "arm64"
+                     : pm == MD_XENEFI_MACHINE_ARMNT ? "arm32" : NULL;
+    if (is_xen && arch) {
+        set_str(out->arch, sizeof out->arch, arch);
+        set_str(out->arch_from, sizeof out->arch_from, em ? "ELF e_machine" : "PE Machine");
+    }
+    char karch[8] = "";
     int rc = 0;
     if (!is_xen) {
         rc = md_err_set(err, "%s: not a Xen hypervisor image (no ELF with the Xen banner)", name);
-    } else if (kconfig_version(img, rawlen, out->version, sizeof out->version) &&
+    } else if (kconfig_version(img, rawlen, out->version, sizeof out->version, karch,
+                               sizeof karch) &&
                parse_mm(out->version, &out->major, &out->minor)) {
         set_str(out->source, sizeof out->source, "embedded Kconfig (\"# Xen/x86 ... Configuration\")");
         out->found = true;
@@ -101,6 +120,10 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
         /* A file name is whatever someone called the file: no release. */
         rc = md_err_set(err, "%s: a Xen image without an embedded Kconfig (built without "
                              "CONFIG_HYPFS_CONFIG): its release cannot be read from the binary", name);
+    }
+    if (is_xen && !out->arch[0] && (!strcmp(karch, "x86") || !strcmp(karch, "arm"))) {
+        set_str(out->arch, sizeof out->arch, karch);
+        set_str(out->arch_from, sizeof out->arch_from, "embedded Kconfig");
     }
     free(raw);
     return rc;

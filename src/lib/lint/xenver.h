@@ -36,11 +36,18 @@ typedef struct md_xen_version {
     char origin[256];  /* package that ships it ("" for buffers) */
     char source[512];  /* how it was read: "embedded Kconfig", "DT_SONAME libxenctrl.so.4.17";
                         * in md_xenver_survey's bad_* lists: why it could not be */
+    /* Hypervisor: the architecture it runs on, "x86", "arm64", "arm32" or
+     * "arm" (Kconfig: one of the two), read with or without a release;
+     * "" unknown.  arch_from: what says so ("ELF e_machine"). */
+    char arch[8];
+    char arch_from[24];
 } md_xen_version;
 
 /* A Xen image, compressed (xen.gz; xz and zstd too) or plain.  `name` is the
  * file name, used in messages.  Error: not a Xen image, or no embedded
- * Kconfig to read the release from. */
+ * Kconfig to read the release from (out->arch is still set when the
+ * image's ELF e_machine or PE Machine, else its Kconfig's "# Xen/ARCH"
+ * line, says it). */
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
                                md_xen_version *out, md_err *err);
 
