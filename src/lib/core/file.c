@@ -135,6 +135,46 @@ int md_read_file(const char *path, unsigned char **data, size_t *len, md_err *er
     return md_read_file_flags(path, 0, data, len, err);
 }
 
+/* Up to `want` bytes of fd into a new buffer (the caller's), from room for
+ * `cap` doubled as needed, never past want + 1 bytes: *n what was read. */
+static int read_upto(int fd, const char *path, size_t cap, size_t want, unsigned char **out,
+                     size_t *n, md_err *err)
+{
+    cap = cap < want ? cap : want;
+    unsigned char *buf = md_xmalloc(cap + 1);
+    size_t got = 0;
+    while (got < want) {
+        if (got == cap)
+            buf = md_xrealloc(buf, (cap = cap * 2 < want ? cap * 2 : want) + 1);
+        ssize_t r = read(fd, buf + got, cap - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            return md_err_errno(err, "%s: read error", path);
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    *out = buf;
+    *n = got;
+    return 0;
+}
+
+/* The read buffer, cut to `n` bytes and a NUL, as the caller's to keep. */
+static void hand_over(unsigned char *buf, size_t n, unsigned char **data, size_t *len)
+{
+    /* An overlay file stays in the tree until the image is written: one
+     * whose buffer grew, or had the 4 KiB guessed for a file sized 0, is
+     * cut to what was read.  An overlay of 300,000 empty files took 1.2 GB
+     * more than one of 1-byte files (trial 9m). */
+    buf = md_xrealloc(buf, n + 1);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+}
+
 int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, size_t *len,
                        md_err *err)
 {
@@ -142,40 +182,19 @@ int md_read_file_flags(const char *path, unsigned flags, unsigned char **data, s
     int fd = md_open_file_flags(path, flags, &st, err);
     if (fd < 0)
         return -1;
-    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    unsigned char *buf = md_xmalloc(cap);
-    for (;;) {
-        if (n == cap)
-            buf = md_xrealloc(buf, cap *= 2);
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            free(buf);
-            close(fd);
-            return md_err_errno(err, "%s: read error", path);
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > MD_READ_FILE_MAX) { /* it grew while we read */
-            free(buf);
-            close(fd);
-            return md_err_set(err, "%s: more than the %llu MiB mkdom0 reads whole", path,
-                              (unsigned long long)(MD_READ_FILE_MAX >> 20));
-        }
-    }
+    unsigned char *buf;
+    size_t n;
+    int r = read_upto(fd, path, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096,
+                      MD_READ_FILE_MAX + 1, &buf, &n, err);
     close(fd);
-    /* The buffer is the caller's to keep (an overlay file stays in the
-     * tree until the image is written): one that grew, or the 4 KiB
-     * guessed for a file sized 0, is cut to what was read.  An overlay of
-     * 300,000 empty files took 1.2 GB more than one of 1-byte files
-     * (trial 9m). */
-    if (cap > n + 1)
-        buf = md_xrealloc(buf, n + 1);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
+    if (r < 0)
+        return -1;
+    if (n > MD_READ_FILE_MAX) { /* it grew while we read */
+        free(buf);
+        return md_err_set(err, "%s: more than the %llu MiB mkdom0 reads whole", path,
+                          (unsigned long long)(MD_READ_FILE_MAX >> 20));
+    }
+    hand_over(buf, n, data, len);
     return 0;
 }
 
@@ -187,34 +206,18 @@ int md_read_file_capped(const char *path, size_t max, size_t head, unsigned char
     if (fd < 0)
         return -1;
     bool big = st.st_size > 0 && (uint64_t)st.st_size > max;
+    unsigned char *buf;
+    size_t n;
     /* one byte past what is kept: a file that grew past `max` is seen */
-    size_t want = big ? head : max + 1, n = 0;
-    size_t cap = big ? head : st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-    cap = cap < want ? cap : want;
-    unsigned char *buf = md_xmalloc(cap + 1);
-    while (n < want) {
-        if (n == cap)
-            buf = md_xrealloc(buf, (cap = cap * 2 < want ? cap * 2 : want) + 1);
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            free(buf);
-            close(fd);
-            return md_err_errno(err, "%s: read error", path);
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    int r = read_upto(fd, path, big ? head : st.st_size > 0 ? (size_t)st.st_size + 1 : 4096,
+                      big ? head : max + 1, &buf, &n, err);
     close(fd);
+    if (r < 0)
+        return -1;
     *size = big ? (uint64_t)st.st_size : n;
     if (!big && n > max)
         n = head < n ? head : n;
-    buf = md_xrealloc(buf, n + 1);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
+    hand_over(buf, n, data, len);
     return 0;
 }
 
