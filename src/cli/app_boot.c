@@ -93,6 +93,9 @@ static void usage(FILE *f)
         "                  for HVM)\n"
         "  --no-guests     --check without the guests (PV, PVH, the one with a vif and\n"
         "                  a disk, and HVM on images built with [Xen] HVM=yes)\n"
+        "  --guests LIST   --check with only these guests, comma-separated: pv, pvh,\n"
+        "                  reboot (xl reboot/shutdown), io (the one with a vif and disks),\n"
+        "                  hvm (default: all)\n"
         "  --no-reset      --check without the reset/statelessness step\n"
         "  --no-services   --check without killing xenconsoled, sshd and xenstored (which\n"
         "                  proves the first two restarted, the last one's death loud)\n"
@@ -161,7 +164,7 @@ static int run_check(md_check_opts *co, md_err *err)
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
-           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
+           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_GUESTS, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
            O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP,
            O_OTHERNIC };
     static const struct option lo[] = {
@@ -179,6 +182,7 @@ static int run(int argc, char **argv)
         { "timeout", required_argument, 0, O_TIMEOUT },
         { "ssh-timeout", required_argument, 0, O_SSHTO },
         { "guest-timeout", required_argument, 0, O_GUESTTO },
+        { "guests", required_argument, 0, O_GUESTS },
         { "no-guests", no_argument, 0, O_NOGUESTS },
         { "no-reset", no_argument, 0, O_NORESET },
         { "no-services", no_argument, 0, O_NOSERVICES },
@@ -264,6 +268,14 @@ static int run(int argc, char **argv)
                 return MD_EXIT_USAGE;
             co.guest_timeout = u;
             break;
+        case O_GUESTS: {
+            md_err e = MD_ERR_INIT;
+            if (md_check_guests_parse(optarg, &co.guests, &e) < 0) {
+                fprintf(stderr, "mkdom0 boot: --guests: %s\n", e.msg);
+                return MD_EXIT_USAGE;
+            }
+            break;
+        }
         case O_NOGUESTS: co.no_guests = true; break;
         case O_NORESET: co.no_reset = true; break;
         case O_NOSERVICES: co.no_services = true; break;

@@ -118,6 +118,9 @@ rm "$d/efi/xen.cfg"
 expect_fail 1 "$d/efi: no xen.efi or no xen.cfg in it" --print-cmdline --path efi --memory 8G --ovmf /dev/null "$d"
 rm -r "$d/efi"
 expect_fail 2 "choose tcg or kvm" --accel hvf "$d"
+expect_fail 2 "--guests: 'pvhh' in 'io,pvhh' is no guest step (choose from pv, pvh, reboot, io, hvm" \
+    --guests io,pvhh "$d"
+expect_fail 2 "--guests: '' in 'io,' is no guest step" --guests io, "$d"
 expect_fail 2 "give exactly one image directory" --print-cmdline
 expect_fail 1 "not an image directory" --print-cmdline "$work/none"
 expect_fail 1 "leaves less than 512M" --print-cmdline --dom0-mem 1800M "$d"

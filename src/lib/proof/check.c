@@ -1049,7 +1049,7 @@ static int steps(chk *c, md_err *err)
      * scripts then do not compete with theirs. */
     if (check_storage(c, false, err) < 0)
         return -1;
-    if (!c->o->no_guests && md_guests_check(c, md_boot_kernel_path(c->boot), c->guest_initrd, err) < 0)
+    if (!c->o->no_guests && md_guests_check(c, md_boot_kernel_path(c->boot), c->guest_initrd, c->o->guests, err) < 0)
         return -1;
     if (!c->o->no_guests && report_memory(c, "after the guests", err) < 0)
         return -1;
@@ -1215,4 +1215,31 @@ out:
     free(c.guest_initrd);
     md_storage_free(c.store);
     return rc;
+}
+
+int md_check_guests_parse(const char *list, unsigned *guests, md_err *err)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        { "pv", MD_CHECK_GUEST_PV }, { "pvh", MD_CHECK_GUEST_PVH },
+        { "reboot", MD_CHECK_GUEST_REBOOT }, { "io", MD_CHECK_GUEST_IO },
+        { "hvm", MD_CHECK_GUEST_HVM },
+    };
+    *guests = 0;
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ",");
+        size_t i = 0;
+        while (i < sizeof names / sizeof names[0] &&
+               (strlen(names[i].name) != len || strncmp(names[i].name, p, len)))
+            i++;
+        if (i == sizeof names / sizeof names[0])
+            return md_err_set(err, "'%.*s' in '%s' is no guest step (choose from pv, pvh, reboot, "
+                              "io, hvm, separated by commas)", (int)len, p, list);
+        *guests |= names[i].bit;
+        p += len;
+        if (!*p)
+            return 0;
+    }
 }

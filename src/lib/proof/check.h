@@ -87,6 +87,7 @@ typedef struct md_check_opts {
     double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and
                                  a disk, 600 s for HVM) */
     bool no_guests;           /* skip step 4 */
+    unsigned guests;          /* step 4's guests, MD_CHECK_GUEST_* bits; 0: every one */
     bool no_reset;            /* skip step 7 */
     bool no_services;         /* skip step 5 (for images without OpenRC's services) */
     /* Attach no guest storage disk (made only with the guests): the dom0
@@ -101,6 +102,21 @@ typedef struct md_check_opts {
     const md_out *out;
     md_check_cancel *cancel;  /* NULL: the check cannot be cancelled */
 } md_check_opts;
+
+/* The guests of step 4 (proof/guests.h says what each proves), as bits
+ * of md_check_opts.guests. */
+enum {
+    MD_CHECK_GUEST_PV = 1 << 0,     /* "pv": a PV guest's marker */
+    MD_CHECK_GUEST_PVH = 1 << 1,    /* "pvh": a PVH guest's marker */
+    MD_CHECK_GUEST_REBOOT = 1 << 2, /* "reboot": xl reboot, then xl shutdown */
+    MD_CHECK_GUEST_IO = 1 << 3,     /* "io": the guest with a vif and two disks */
+    MD_CHECK_GUEST_HVM = 1 << 4,    /* "hvm": the HVM guest (images with HVM=yes) */
+};
+
+/* A comma-separated list of the names above ("io,hvm") -> their bits in
+ * *guests; -1 with err naming a word that is none of them, or an empty
+ * list. */
+int md_check_guests_parse(const char *list, unsigned *guests, md_err *err);
 
 /* 0 when every step passed; -1 with err naming the failed step and cause
  * (the console log path is in the message). */

@@ -770,13 +770,22 @@ static int check_hvm_guest(chk *c, md_err *err)
     return rc;
 }
 
-int md_guests_check(chk *c, const char *kernel, const char *initrd, md_err *err)
+int md_guests_check(chk *c, const char *kernel, const char *initrd, unsigned guests, md_err *err)
 {
     if (md_check_copy_in(c, kernel, "/tmp/mkdom0-vmlinuz", err) < 0 ||
         md_check_copy_in(c, initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
         return -1;
-    if (run_guest(c, "pv", err) < 0 || run_guest(c, "pvh", err) < 0 || check_reboot(c, err) < 0 ||
-        check_guest_io(c, err) < 0 || check_hvm_guest(c, err) < 0)
+    unsigned want = guests ? guests : ~0u;
+    if (guests)
+        md_check_say(c, "--   guests: only %s%s%s%s%s(--guests)", want & MD_CHECK_GUEST_PV ? "pv " : "",
+                     want & MD_CHECK_GUEST_PVH ? "pvh " : "",
+                     want & MD_CHECK_GUEST_REBOOT ? "reboot " : "",
+                     want & MD_CHECK_GUEST_IO ? "io " : "", want & MD_CHECK_GUEST_HVM ? "hvm " : "");
+    if ((want & MD_CHECK_GUEST_PV && run_guest(c, "pv", err) < 0) ||
+        (want & MD_CHECK_GUEST_PVH && run_guest(c, "pvh", err) < 0) ||
+        (want & MD_CHECK_GUEST_REBOOT && check_reboot(c, err) < 0) ||
+        (want & MD_CHECK_GUEST_IO && check_guest_io(c, err) < 0) ||
+        (want & MD_CHECK_GUEST_HVM && check_hvm_guest(c, err) < 0))
         return -1;
     return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "image/tree.h"
+#include "proof/check.h"
 #include "proof/check_int.h"
 
 /* Write the guest initrd (gzip cpio) to `out` from the image's tree `t`
@@ -27,7 +28,9 @@
 int md_guests_initrd(const md_tree *t, const char *rootfs, const char *out, md_err *err);
 
 /* Copy `kernel` and `initrd` into the dom0's /tmp, then run the guest
- * steps in order; -1 at the first that fails (md_check_fail's message). */
-int md_guests_check(chk *c, const char *kernel, const char *initrd, md_err *err);
+ * steps in order, those of `guests` (MD_CHECK_GUEST_* bits; 0: all); -1 at
+ * the first that fails (md_check_fail's message). */
+int md_guests_check(chk *c, const char *kernel, const char *initrd, unsigned guests,
+                    md_err *err);
 
 #endif
