@@ -124,6 +124,17 @@ expect_fail 2 "--guests: '' in 'io,' is no guest step" --guests io, "$d"
 expect_fail 2 "give exactly one image directory" --print-cmdline
 expect_fail 1 "not an image directory" --print-cmdline "$work/none"
 expect_fail 1 "leaves less than 512M" --print-cmdline --dom0-mem 1800M "$d"
+# A grub.cfg past the 16 MiB of a boot config is refused by its size, never
+# read whole first (issue 9): under 200 MB of address space, a 300 MB one.
+cp "$d/grub.cfg" "$work/grub.cfg.keep"
+truncate -s 300M "$d/grub.cfg"
+set +e
+memcap 200000 "$MKDOM0" boot --print-cmdline "$d" > "$work/out" 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] && grep -qF "$d/grub.cfg: 314572800 bytes, more than the 16 MiB read of a boot config" "$work/out" \
+    || { cat "$work/out"; fail "a 300 MB grub.cfg: exit $rc, want 1 naming its size and the limit"; }
+cp "$work/grub.cfg.keep" "$d/grub.cfg"
 sed -i 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$d/grub.cfg"
 expect_fail 1 "without max: (trap 4" --print-cmdline "$d"
 sed -i 's/dom0_mem=4096M /dom0_mem=4096M,max:4096M /; s/--nounzip //' "$d/grub.cfg"

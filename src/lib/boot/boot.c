@@ -206,11 +206,16 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     char *cfgpath = md_imgdir_path(d, MD_IMGDIR_GRUB_CFG);
     unsigned char *cfg;
     size_t cfglen;
-    int r = md_read_file(cfgpath, &cfg, &cfglen, err);
-    if (r == 0) {
+    uint64_t cfgsize;
+    /* refused by its size, never read whole first (issue 9; man LIMITS) */
+    int r = md_read_file_capped(cfgpath, MD_BOOTCFG_MAX_TEXT, 0, &cfg, &cfglen, &cfgsize, err);
+    if (r == 0 && cfgsize > MD_BOOTCFG_MAX_TEXT)
+        md_err_set(err, "%s: %llu bytes, more than the %zu MiB read of a boot config (real ones "
+                   "are kilobytes)", cfgpath, (unsigned long long)cfgsize, MD_BOOTCFG_MAX_TEXT >> 20);
+    else if (r == 0)
         b->entry = md_grubcfg_boot_entry((char *)cfg, cfgpath, err);
+    if (r == 0)
         free(cfg);
-    }
     free(cfgpath);
     if (!b->entry)
         goto fail;
