@@ -158,7 +158,7 @@ has "$T/nonexistent: cannot open: No such file or directory"
 hasnt "neither a rootfs directory"
 mkdir -p "$T/other/apks"
 run 2 "$T/other"
-has "$T/other: a directory, but neither a rootfs directory nor an mkdom0 output directory"
+has "$T/other: a directory with nothing lint reads in it: not a root tree"
 run 2 --grub "$T"
 has "is a directory"
 # a bad input does not hide the findings of the good ones
@@ -594,6 +594,31 @@ hasnt "boots it with"
 printf '#!ipxe\nkernel xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$A/boot.ipxe"
 run 1 "$A/boot.ipxe"
 has "boot.ipxe:2: error: [boot] the hypervisor $A/xen.gz is arm64 Xen (its ELF e_machine), but this entry boots it with multiboot (x86 only)"
+
+echo "== a netboot tree under any name: every config the loaders look up (issue 10, H3)"
+N=$T/tftproot
+mkdir -p "$N/boot/grub" "$N/pxelinux.cfg"
+good="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz $good\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$N/boot/grub/grub.cfg"
+sed 's/dom0_mem=4096M,max:4096M/dom0_mem=1G/' "$N/boot/grub/grub.cfg" >"$N/boot/grub/grub.cfg-01-52-54-00-12-34-56"
+printf '#!ipxe\nkernel xen.gz dom0_mem=2G gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$N/boot.ipxe"
+sed 's/dom0_mem=2G/dom0_mem=3G/' "$N/boot.ipxe" >"$N/menu"   # an iPXE script by its first line
+pxe() { printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz %s --- vmlinuz console=ttyS0 console=hvc0 --- rootfs.cpio.gz\n' "$1"; }
+pxe "$good" >"$N/pxelinux.cfg/default"
+pxe "dom0_mem=5G gnttab_max_frames=256 console=com1" >"$N/pxelinux.cfg/01-52-54-00-12-34-56"
+pxe "dom0_mem=6G gnttab_max_frames=256 console=com1" >"$N/pxelinux.cfg/C000025B"
+echo "not a config pxelinux looks up" >"$N/pxelinux.cfg/boot.msg"
+run 1 "$N"
+for c in boot/grub/grub.cfg boot/grub/grub.cfg-01-52-54-00-12-34-56 boot.ipxe menu pxelinux.cfg/default \
+         pxelinux.cfg/01-52-54-00-12-34-56 pxelinux.cfg/C000025B; do
+    has "$N/$c: read as"
+done
+hasnt "boot.msg"
+has "$N/boot/grub/grub.cfg-01-52-54-00-12-34-56:2: error: [trap4] menuentry 'Xen': dom0_mem=1G has no max:"
+has "$N/boot.ipxe:2: error: [trap4] dom0_mem=2G has no max:"
+has "$N/menu:2: error: [trap4] dom0_mem=3G has no max:"
+has "$N/pxelinux.cfg/01-52-54-00-12-34-56:4: error: [trap4] label 'xen': dom0_mem=5G has no max:"
+has "$N/pxelinux.cfg/C000025B:4: error: [trap4] label 'xen': dom0_mem=6G has no max:"
 
 echo "== usage errors"
 run 2

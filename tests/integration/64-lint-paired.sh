@@ -245,6 +245,44 @@ rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
 has "no Xen boot entry found on this ESP"
 
+echo "== a directory is read for every kind of content it holds, by content (issue 10, H1, H2)"
+# H2: a copy of an output's efi/ under another name: its Xen EFI loader at
+# the top is read as on an ESP, and the xen.cfg it reads with it
+K=$T/efi-copy
+mkdir -p "$K"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$K/xen.efi"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$K/"
+printf '%s\n' '[global]' 'default=xen' '[xen]' 'options=console=com1 dom0_mem=4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$K/xen.cfg"
+run 1 "$K"
+has "$K/xen.cfg: read as Xen EFI xen.cfg, the one the EFI loader xen.efi reads"
+has "$K/xen.efi: read as hypervisor image"
+has "$K/rootfs.cpio.gz: read as rootfs archive, the one xen.cfg:6 loads"
+has "$K/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+sed -i 's/dom0_mem=4096M/dom0_mem=4096M,max:4096M/' "$K/xen.cfg"
+run 0 "$K"
+hasnt "not checked"
+sed -i 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$K/xen.cfg"
+# H1: a rootfs (or a grub.cfg) at the top made any directory "an output
+# directory" and an ESP copied beside it (mcopy out of disk.img) was skipped
+for top in rootfs grub; do
+    H=$T/esp-beside-$top
+    mkdir -p "$H/EFI"
+    cp -r "$K" "$H/EFI/xen"
+    if [ $top = rootfs ]; then
+        cp "$B/rootfs.cpio.gz" "$H/"
+    else
+        cp "$O/vmlinuz" "$B/rootfs.cpio.gz" "$H/"
+        cp "$T/xen/boot/xen-4.20-amd64.gz" "$H/xen.gz"
+        printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$H/grub.cfg"
+    fi
+    run 1 "$H"
+    has "$H/EFI/xen/xen.cfg: read as Xen EFI xen.cfg, the one the EFI loader xen.efi reads"
+    has "$H/EFI/xen/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+    has "$H/rootfs.cpio.gz: read as rootfs archive"
+    [ $top = rootfs ] || has "$H/grub.cfg: read as GRUB 2 config"
+done
+
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe
 mkdir -p "$P"

@@ -1,5 +1,6 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
+#include <ctype.h>
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
@@ -88,6 +89,8 @@ typedef struct inputs {
     size_t n;
     esp_range *esps;
     size_t nesps;
+    md_strv byname;  /* directories whose rootfs and hypervisor are found by
+                        name once the configs are paired (add_by_name) */
     md_hindex reals; /* v[0 .. nreal) by real path (is_input) */
     size_t nreal;
     int rc;
@@ -314,6 +317,20 @@ static void add_unified(inputs *in, const char *path)
         free(label);
     }
     free(d);
+}
+
+/* Is the file `host` an EFI program by its head: a PE image ("MZ") that
+ * is no Linux bzImage ("HdrS" at 0x202: a kernel with an EFI stub starts
+ * "MZ" too)?  1 yes, 0 no, -1 it cannot be read. */
+static int efi_program(const char *host)
+{
+    FILE *fp = fopen(host, "rb");
+    if (!fp)
+        return -1;
+    unsigned char h[0x206] = { 0 };
+    size_t n = fread(h, 1, sizeof h, fp);
+    fclose(fp);
+    return n >= 2 && h[0] == 'M' && h[1] == 'Z' && (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
 }
 
 static void classify_file(inputs *in, const char *path, md_lint_kind kind)
@@ -594,8 +611,9 @@ static void pair_configs(inputs *in)
 /* An mkdom0 output directory: its grub.cfg and the rootfs archive and
  * hypervisor its entry loads.  Only when there is no grub.cfg, or it loads
  * no rootfs, are they the ones found by name (rootfs.cpio*, xen*.gz): a
- * directory may hold others than the one that boots (trial 9). */
-static bool classify_outdir(inputs *in, const char *dir, bool required)
+ * directory may hold others than the one that boots (trial 9).  Then its
+ * media (classify_media).  Returns whether it has a grub.cfg or rootfs. */
+static bool classify_outdir(inputs *in, const char *dir)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
@@ -612,20 +630,103 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
     char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
     bool any = grub || rootfs;
-    if (!any && required) {
-        md_err e = MD_ERR_INIT;
-        md_err_set(&e, "%s: a directory, but neither a rootfs directory nor an mkdom0 output directory "
-                       "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
-                       "no grub.d/*.cfg) nor an ESP (no EFI/)", dir);
-        fail(in, dir, &e);
-    }
     add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
     add_found(in, xen, MD_LINT_XEN, NULL);
-    if (any)
-        classify_media(in, dir);
+    classify_media(in, dir);
     free(grub);
     free(rootfs);
     free(xen);
+    return any;
+}
+
+/* Does pxelinux look for pxelinux.cfg/`n` (syslinux doc/pxelinux.txt): the
+ * client's UUID, its hardware type and address ("01-" and the MAC, in
+ * hexadecimal with dashes), its IP address in upper-case hexadecimal and
+ * each shorter prefix of it, then "default"?  Other files there are menus
+ * a config INCLUDEs (follow_includes reads those). */
+static bool pxelinux_looks_up(const char *n)
+{
+    size_t len = strlen(n), hex = strspn(n, "0123456789ABCDEF");
+    if (!strcmp(n, "default") || (len >= 1 && len <= 8 && hex == len))
+        return true;
+    bool uuid = len == 36;
+    for (size_t i = 0; uuid && i < len; i++)
+        uuid = i == 8 || i == 13 || i == 18 || i == 23 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+    bool hw = len >= 5 && len % 3 == 2;
+    for (size_t i = 0; hw && i < len; i++)
+        hw = i % 3 == 2 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+    return uuid || hw;
+}
+
+/* Does the file `p` start as an iPXE script must ("#!ipxe", iPXE's
+ * script_probe())? */
+static bool ipxe_script(const char *p)
+{
+    FILE *fp = fopen(p, "rb");
+    char h[6] = { 0 };
+    size_t n = fp ? fread(h, 1, sizeof h, fp) : 0;
+    if (fp)
+        fclose(fp);
+    return n == sizeof h && !strncasecmp(h, "#!ipxe", 6);
+}
+
+/* A boot config of a netboot tree at `p`, once (find_input: the same file
+ * under another path too); `required`: one the build wrote, whose absence
+ * is an error, else read only when it is there. */
+static bool add_netcfg(inputs *in, const char *p, bool required)
+{
+    if (find_input(in, p) >= 0 || (!required && !md_is_file(p)))
+        return false;
+    size_t before = in->n;
+    classify_file(in, p, MD_LINT_GRUB);
+    return in->n > before;
+}
+
+/* The boot configs of a netboot tree (a TFTP root) at `dir`, by what it
+ * holds, whatever the directory is called (issue 10, H3: one not named
+ * netboot had only boot/grub/grub.cfg read): the names the build writes
+ * (md_bootmedia_netboot_config_names, the one list of them: boot/grub/
+ * grub.cfg, boot.ipxe, pxelinux.cfg/default, and per host of `macs` its
+ * grub.cfg-01-MAC and pxelinux.cfg/01-MAC, each `required`), then every
+ * per-host config found on disk as the loaders look them up: each
+ * boot/grub/grub.cfg-* (GRUB's net config search), each file of
+ * pxelinux.cfg/ that pxelinux looks for (pxelinux_looks_up), and each iPXE
+ * script at the top (*.ipxe, or one that starts "#!ipxe").  Returns
+ * whether it added an input. */
+static bool classify_netboot(inputs *in, const char *dir, const char *const *macs, size_t nmacs,
+                             bool required)
+{
+    bool any = false;
+    md_bootmedia_netcfg *v;
+    size_t n = md_bootmedia_netboot_config_names(macs, nmacs, &v);
+    for (size_t i = 0; i < n; i++) {
+        char *p = md_xasprintf("%s/%s", dir, v[i].path);
+        any |= add_netcfg(in, p, required);
+        free(p);
+    }
+    md_bootmedia_netcfgs_free(v, n);
+    static const char *const subdirs[] = { "boot/grub", "pxelinux.cfg", "" };
+    for (int k = 0; k < 3; k++) {
+        char *sd = md_xasprintf("%s%s%s", dir, *subdirs[k] ? "/" : "", subdirs[k]);
+        struct dirent **fs = NULL;
+        int nf = scandir(sd, &fs, NULL, alphasort);
+        for (int i = 0; i < nf; i++) {
+            const char *f = fs[i]->d_name;
+            size_t fl = strlen(f);
+            char *p = md_xasprintf("%s/%s", sd, f);
+            bool want = f[0] != '.' && md_is_file(p) &&
+                        (k == 0   ? !strncmp(f, "grub.cfg-", 9)
+                         : k == 1 ? pxelinux_looks_up(f)
+                                  : (fl > 5 && !strcasecmp(f + fl - 5, ".ipxe")) ||
+                                        ipxe_script(p));
+            if (want)
+                any |= add_netcfg(in, p, false);
+            free(p);
+            free(fs[i]);
+        }
+        free(fs);
+        free(sd);
+    }
     return any;
 }
 
@@ -640,12 +741,14 @@ static void add_config(inputs *in, const char *path)
 
 /* The boot configs of an output directory's media beyond its grub.cfg: the
  * ones the build's self-lint reads from memory (build.c step_self_lint),
- * read back from disk (trial 9d case 03): the netboot tree's, named by
- * bootmedia.h's one list of them (per host from image.ini's MACs), and
- * efi/xen.cfg, and xen-unified.efi as a hypervisor input with its
- * sections (add_unified).  `dir` is the output directory, or its netboot/
- * or efi/ tree.  The configs inside boot.iso and disk.img are not read: a
- * "not checked" note names each, with how to check it. */
+ * read back from disk (trial 9d case 03): the netboot tree's
+ * (classify_netboot: bootmedia.h's one list of them, per host from
+ * image.ini's MACs, and any other per-host one on disk), and efi/xen.cfg,
+ * and xen-unified.efi as a hypervisor input with its sections
+ * (add_unified).  `dir` is the output directory (image.ini: its netboot/
+ * and efi/ given alone are read by content, classify_dir).  The configs
+ * inside boot.iso and disk.img are not read: a "not checked" note names
+ * each, with how to check it. */
 static void classify_media(inputs *in, const char *dir)
 {
     char *d = md_xstrdup(dir);
@@ -657,33 +760,17 @@ static void classify_media(inputs *in, const char *dir)
         root = md_xstrdup(d);
         netdir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_NETBOOT));
         efidir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_EFI));
-    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_NETBOOT))) {
-        root = dir_of(d);
-        netdir = md_xstrdup(d);
-    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_EFI))) {
-        root = dir_of(d);
-        efidir = md_xstrdup(d);
     }
     struct stat st;
     if (netdir && stat(netdir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* the hosts image.ini names, whose configs the build wrote, and
+         * any other found in the tree */
         md_imgdir *id = md_imgdir_open(root, NULL);
-        md_err e = MD_ERR_INIT;
-        const md_imgdir_info *info = id ? md_imgdir_ini(id, &e) : NULL;
+        const md_imgdir_info *info = id ? md_imgdir_ini(id, NULL) : NULL;
         const char **macs = md_xcalloc(info ? info->nhosts + 1 : 1, sizeof *macs);
         for (size_t i = 0; info && i < info->nhosts; i++)
             macs[i] = info->hosts[i].mac;
-        md_bootmedia_netcfg *v;
-        size_t n = md_bootmedia_netboot_config_names(macs, info ? info->nhosts : 0, &v);
-        for (size_t i = 0; i < n; i++) {
-            char *p = md_xasprintf("%s/%s", netdir, v[i].path);
-            add_config(in, p);
-            free(p);
-        }
-        if (!info)
-            md_lint_not_checked(in->l, netdir, "the per-host configs (boot/grub/grub.cfg-01-MAC, "
-                                "pxelinux.cfg/01-MAC): the hosts are named by image.ini, which "
-                                "cannot be read (%s)", e.set ? e.msg : "no output directory");
-        md_bootmedia_netcfgs_free(v, n);
+        classify_netboot(in, netdir, macs, info ? info->nhosts : 0, true);
         free(macs);
         md_imgdir_free(id);
     }
@@ -797,6 +884,7 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
 }
 
 static bool classify_esp(inputs *in, const char *dir);
+static bool classify_efi_dir(inputs *in, const char *dir);
 
 /* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
  * Fedora names it): what boots the system the tree is.  Each becomes a
@@ -819,6 +907,106 @@ static void classify_root_boot(inputs *in, const char *dir)
     }
 }
 
+/* Is `dir` an mkdom0 output directory (its image.ini), whose layout is
+ * known? */
+static bool is_outdir(const char *dir)
+{
+    char *ini = md_xasprintf("%s/%s", dir, md_imgdir_name(MD_IMGDIR_INI));
+    bool yes = md_is_file(ini);
+    free(ini);
+    return yes;
+}
+
+/* A directory given without its kind that is no root tree: an mkdom0
+ * output directory (classify_outdir: its layout is known), else every kind
+ * of boot content it holds, by content, never only the first that matched
+ * (issue 10, H1: a rootfs.cpio.gz or grub.cfg at its top made it "an output
+ * directory" and an ESP copied beside them was skipped): its grub.cfg (or
+ * boot/grub/grub.cfg) with the files it loads, GRUB defaults, an ESP's
+ * EFI/, a netboot tree's configs, and the Xen EFI loaders at its top; each
+ * file is read once (find_input).  Its rootfs and hypervisor by name
+ * (rootfs.cpio*, xen*.gz) wait until the configs are paired (add_by_name),
+ * so that one a config loads is read as that. */
+static void classify_dir(inputs *in, const char *dir)
+{
+    if (is_outdir(dir)) {
+        classify_outdir(in, dir);
+        return;
+    }
+    bool any = false;
+    md_imgdir *d = md_imgdir_open(dir, NULL);
+    char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
+    char *rootfs = d ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+    md_imgdir_free(d);
+    if (grub && find_input(in, grub) < 0) {
+        size_t before = in->n;
+        classify_file(in, grub, MD_LINT_GRUB);
+        if (in->n > before) {
+            in->v[before].in_outdir = true;
+            add_loaded(in, before, true, true);
+        }
+    }
+    any |= grub != NULL;
+    any |= classify_defaults_dir(in, dir);
+    any |= classify_esp(in, dir);
+    any |= classify_netboot(in, dir, NULL, 0, false);
+    any |= classify_efi_dir(in, dir);
+    if (rootfs || xen) {
+        md_strv_push(&in->byname, dir);
+        any = true;
+    }
+    if (!any) {
+        md_err e = MD_ERR_INIT;
+        md_err_set(&e, "%s: a directory with nothing lint reads in it: not a root tree (no "
+                       "etc/, bin/, sbin/, lib/, usr/, init), no image.ini (an mkdom0 output directory), "
+                       "no grub.cfg or boot/grub/grub.cfg, no rootfs.cpio* or xen*.gz, no GRUB "
+                       "defaults (grub, grub.d/*.cfg), no EFI/ (an ESP), no netboot configs "
+                       "(*.ipxe, pxelinux.cfg/default or per host, boot/grub/grub.cfg-*), no "
+                       "Xen EFI loader", dir);
+        fail(in, dir, &e);
+    }
+    free(grub);
+    free(rootfs);
+    free(xen);
+}
+
+/* Does the input at `p` lie in directory `dir`? */
+static bool lies_in(const char *p, const char *dir)
+{
+    char *d = dir_of(p);
+    bool yes = same_file(d, dir);
+    free(d);
+    return yes;
+}
+
+/* The rootfs and hypervisor by name of each directory classify_dir read
+ * (rootfs.cpio*, else *.cpio*; xen*.gz), once its configs and the files
+ * they load are inputs: each when no input of its kind lies there yet (a
+ * directory may hold others than the one a config loads, trial 9). */
+static void add_by_name(inputs *in)
+{
+    for (size_t i = 0; i < in->byname.n; i++) {
+        const char *dir = in->byname.v[i];
+        bool has_root = false, has_xen = false;
+        for (size_t k = 0; k < in->n; k++) {
+            if (in->v[k].kind == MD_LINT_ROOTFS && !has_root)
+                has_root = lies_in(in->v[k].path, dir);
+            if (in->v[k].kind == MD_LINT_XEN && !has_xen)
+                has_xen = lies_in(in->v[k].path, dir);
+        }
+        md_imgdir *d = md_imgdir_open(dir, NULL);
+        char *rootfs = d && !has_root ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+        char *xen = d && !has_xen ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+        md_imgdir_free(d);
+        add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
+        add_found(in, xen, MD_LINT_XEN, NULL);
+        free(rootfs);
+        free(xen);
+    }
+    md_strv_free(&in->byname);
+}
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -829,12 +1017,17 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     }
     if (!S_ISDIR(st.st_mode))
         return classify_file(in, path, kind);
-    if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
-        if (kind == MD_LINT_AUTO && !classify_outdir(in, path, false) &&
-            !classify_defaults_dir(in, path) && !classify_esp(in, path))
-            classify_outdir(in, path, true); /* the error */
+    if (kind == MD_LINT_OUTDIR) {
+        if (!classify_outdir(in, path)) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: not an mkdom0 output directory (no grub.cfg, no rootfs.cpio*)",
+                       path);
+            fail(in, path, &e);
+        }
         return;
     }
+    if (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))
+        return classify_dir(in, path);
     if (kind != MD_LINT_AUTO && kind != MD_LINT_ROOTFS) {
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: is a directory", path);
@@ -1561,15 +1754,8 @@ static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f)
     char *q = ipxe_local(f->path);
     char *host = ipxe_find(x->path, f->path);
     size_t ql = strlen(q);
-    bool efi = ql > 4 && !strcasecmp(q + ql - 4, ".efi");
-    FILE *fp = host ? fopen(host, "rb") : NULL;
-    if (fp) {
-        unsigned char h[0x206] = { 0 };
-        size_t n = fread(h, 1, sizeof h, fp);
-        fclose(fp);
-        efi = n >= 2 && h[0] == 'M' && h[1] == 'Z' &&
-              (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
-    }
+    int pe = host ? efi_program(host) : -1;
+    bool efi = pe >= 0 ? pe > 0 : ql > 4 && !strcasecmp(q + ql - 4, ".efi");
     free(host);
     free(q);
     return efi;
@@ -1772,10 +1958,53 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* The Xen EFI loaders and grub.cfg at the top of directory `dir`, as the
+ * firmware and GRUB find them there: each file that is Xen's EFI loader by
+ * content (an EFI program, efi_program, that md_xenver_hypervisor_file
+ * reads as Xen; its name does not matter to a boot entry that names it) is
+ * a hypervisor found (on_esp) whose xen.cfg follow_chains reads as Xen's
+ * loader finds it, with its own sections (add_unified); grub.cfg (any case,
+ * as on FAT) a boot config that may be a stub reading the one in /boot
+ * (in_root).  The one reader for an ESP's EFI/VENDOR/ (classify_esp) and
+ * the top of any directory given (classify_dir: a copy of an output's efi/
+ * under another name, whose xen.cfg was skipped: issue 10, H2).  Returns
+ * whether it added an input. */
+static bool classify_efi_dir(inputs *in, const char *dir)
+{
+    size_t from = in->n;
+    struct dirent **fs = NULL;
+    int nf = scandir(dir, &fs, NULL, alphasort);
+    for (int k = 0; k < nf; k++) {
+        const char *n = fs[k]->d_name;
+        char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", n);
+        md_xen_version v;
+        md_err e = MD_ERR_INIT;
+        if (n[0] == '.' || !md_is_file(p) || find_input(in, p) >= 0) {
+            /* not a file, or an input already */
+        } else if (!strcasecmp(n, "grub.cfg")) {
+            /* a stub that loads the config from /boot is no Xen entry
+             * of its own: said, not an input error (in_root) */
+            size_t before = in->n;
+            classify_file(in, p, MD_LINT_GRUB);
+            if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+                in->v[before].in_root = true;
+        } else if (efi_program(p) > 0 && md_xenver_hypervisor_file(p, &v, &e) == 0) {
+            size_t before = in->n;
+            push(in, p, MD_LINT_XEN)->on_esp = true;
+            add_unified(in, p);
+            for (size_t j = before; j < in->n; j++)
+                in->v[j].found = true;
+        }
+        free(p);
+        free(fs[k]);
+    }
+    free(fs);
+    return in->n > from;
+}
+
 /* An EFI system partition, or a copy of one: a directory with EFI/ (any
- * case, as on FAT).  Each EFI/VENDOR/grub.cfg is a boot config, and each
- * EFI/VENDOR/NAME.efi that is Xen by content a hypervisor whose xen.cfg
- * follow_chains reads.  False when there is no EFI/ directory. */
+ * case, as on FAT): each EFI/VENDOR/ read by classify_efi_dir.  False when
+ * there is no EFI/ directory. */
 static bool classify_esp(inputs *in, const char *dir)
 {
     char *efidir = find_nocase(dir, "EFI", true);
@@ -1786,38 +2015,9 @@ static bool classify_esp(inputs *in, const char *dir)
     int nv = scandir(efidir, &vs, NULL, alphasort);
     for (int i = 0; i < nv; i++) {
         char *vd = md_xasprintf("%s/%s", efidir, vs[i]->d_name);
-        struct dirent **fs = NULL;
         struct stat st;
-        int nf = vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode)
-                     ? scandir(vd, &fs, NULL, alphasort)
-                     : 0;
-        for (int k = 0; k < nf; k++) {
-            const char *n = fs[k]->d_name;
-            size_t nl = strlen(n);
-            char *p = md_xasprintf("%s/%s", vd, n);
-            md_xen_version v;
-            md_err e = MD_ERR_INIT;
-            if (!md_is_file(p) || find_input(in, p) >= 0) {
-                /* not a file, or an input already */
-            } else if (!strcasecmp(n, "grub.cfg")) {
-                /* a stub that loads the config from /boot is no Xen entry
-                 * of its own: said, not an input error (in_root) */
-                size_t before = in->n;
-                classify_file(in, p, MD_LINT_GRUB);
-                if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
-                    in->v[before].in_root = true;
-            } else if (nl > 4 && !strcasecmp(n + nl - 4, ".efi") &&
-                       md_xenver_hypervisor_file(p, &v, &e) == 0) {
-                size_t before = in->n;
-                push(in, p, MD_LINT_XEN)->on_esp = true;
-                add_unified(in, p);
-                for (size_t j = before; j < in->n; j++)
-                    in->v[j].found = true;
-            }
-            free(p);
-            free(fs[k]);
-        }
-        free(fs);
+        if (vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode))
+            classify_efi_dir(in, vd);
         free(vd);
         free(vs[i]);
     }
@@ -2057,6 +2257,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     follow_includes(&in);
     follow_chains(&in);
     pair_configs(&in);
+    add_by_name(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
             defaults_place(&in.v[i]);
