@@ -620,6 +620,22 @@ has "$N/menu:2: error: [trap4] dom0_mem=3G has no max:"
 has "$N/pxelinux.cfg/01-52-54-00-12-34-56:4: error: [trap4] label 'xen': dom0_mem=5G has no max:"
 has "$N/pxelinux.cfg/C000025B:4: error: [trap4] label 'xen': dom0_mem=6G has no max:"
 
+echo "== iPXE: a loader named by a setting the script never sets is 'cannot check' on its line (issue 10, H4)"
+I=$T/h4
+mkdir -p "$I"
+printf '#!ipxe\ndhcp\nkernel ${xen} dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$I/kernel.ipxe"
+run 1 "$I/kernel.ipxe"
+has "kernel.ipxe:3: warning: [boot] cannot check line 3 (the Xen line) fully: it uses \$xen, whose value when the line runs this file does not fix (never set before it with 'set NAME VALUE'"
+has "some lines could not be checked"
+printf '#!ipxe\ndhcp\nchain ${xenpath} fast\n' >"$I/chain.ipxe"
+run 1 "$I/chain.ipxe"
+has "chain.ipxe:3: warning: [boot] cannot check chain \${xenpath}: its path uses a setting the script never sets"
+hasnt ": error:"
+printf '#!ipxe\ndhcp\nchain tftp://${next-server}/xen.efi\n' >"$I/server.ipxe"
+run 1 "$I/server.ipxe"
+has "server.ipxe:3: warning: [boot] cannot check chain tftp://\${next-server}/xen.efi: the program is not next to this file"
+hasnt ": error:"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -748,6 +748,17 @@ static void test_read_trial10d(void)
                  MD_BOOTFMT_IPXE);
     CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
     md_bootcfg_list_free(&l);
+    /* the image's own path from a setting never set: as unknown as an
+     * argument's, first (issue 10, H4) */
+    l = read_fmt("#!ipxe\nkernel ${xen} dom0_mem=1G,max:1G\nmodule /vmlinuz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1 && !strcmp(l.v[0]->xen.unset.v[0], "xen"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nkernel ${base}/xen.gz x=${m}\nimgargs xen.gz y=${n}\nmodule /vmlinuz\n"
+                 "boot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 2 && !strcmp(l.v[0]->xen.unset.v[0], "base") &&
+          !strcmp(l.v[0]->xen.unset.v[1], "n"));
+    md_bootcfg_list_free(&l);
 
     const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n"
                       "LABEL other\n  CONFIG other.cfg /boot/\n";

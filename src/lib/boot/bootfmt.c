@@ -2325,11 +2325,22 @@ static void ipxe_variants(vars *v, const md_strv *w, size_t from, ipxe_img *m)
     }
 }
 
-/* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
+/* The arguments w[from..], ${settings} expanded: unknown ones go to
+ * `unset`, after those of the image's own path (issue 10, H4: "kernel
+ * ${xen} ..." with ${xen} never set was checked as if its loader were
+ * known), which keeps a setting expand() could not resolve as "${name}". */
 static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
 {
     md_strv_free(&f->args);
     md_strv_free(&f->unset);
+    for (const char *p = f->path ? strstr(f->path, "${") : NULL; p; p = strstr(p + 2, "${")) {
+        size_t nl = strcspn(p + 2, ":}");
+        if (p[2 + nl] && nl) {
+            char *n = md_xasprintf("%.*s", (int)nl, p + 2);
+            add_unknown(&f->unset, n);
+            free(n);
+        }
+    }
     for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
         split_words(&f->args, x);

@@ -437,7 +437,7 @@ static void classify_media(inputs *in, const char *dir);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
-static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f);
+static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e);
 
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
@@ -451,7 +451,7 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
         for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
             const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
             if (!last || strcmp(p, last)) {
-                efi = ipxe_efi_image(x, &cfg->v[i]->xen);
+                efi = ipxe_efi_image(x, cfg->v[i]);
                 free(last);
                 last = md_xstrdup(p);
             }
@@ -1747,15 +1747,23 @@ static char *ipxe_find(const char *script, const char *uri)
  * program (efi_image.c), with its name and arguments as its command line:
  * a chainload, as GRUB's (trial 10n, finding G: read as a multiboot
  * load). */
-static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f)
+static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e)
 {
-    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path || strchr(f->path, '$'))
+    const md_bootcfg_file *f = &e->xen;
+    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path)
         return false;
     char *q = ipxe_local(f->path);
-    char *host = ipxe_find(x->path, f->path);
+    char *host = strchr(q, '$') ? NULL : ipxe_find(x->path, f->path);
     size_t ql = strlen(q);
     int pe = host ? efi_program(host) : -1;
     bool efi = pe >= 0 ? pe > 0 : ql > 4 && !strcasecmp(q + ql - 4, ".efi");
+    /* an image named by a setting never set ("chain ${xenpath} fast",
+     * "chain tftp://${next-server}/x") that gets no modules: what iPXE
+     * runs is unknown (Xen's EFI loader, a script, a kernel), so it is
+     * read as a chain, which follow_chain says it cannot check on its
+     * line, not as a multiboot Xen with nothing to boot (issue 10, H4) */
+    if (pe < 0 && strchr(f->path, '$') && !e->nmods && !(e->kernel.path && *e->kernel.path))
+        efi = true;
     free(host);
     free(q);
     return efi;
@@ -1770,6 +1778,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
     bool ipxe = in->v[ci].fmt == MD_BOOTFMT_IPXE;
     char *local = ipxe ? ipxe_local(p) : md_xstrdup(p);
     const char *q = local[0] == '(' && strchr(local, ')') ? strchr(local, ')') + 1 : local;
+    /* iPXE: "tftp://${next-server}/xen.efi" is looked for by its path */
     bool unknown = strchr(q, '$') != NULL;
     bool named_xen = strcasestr(base_of(q), "xen") != NULL;
     unsigned line = ch->file.line;
@@ -1785,8 +1794,11 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
                     "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
                     "cannot read either; give the ESP (the directory that holds EFI/), or the "
                     "loader and its xen.cfg", title, cmd, p,
-                    unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
-                              "$prefix or one of the config's own)"
+                    unknown && ipxe ? "its path uses a setting the script never sets "
+                                      "(one DHCP, the iPXE build or a script that chains this "
+                                      "one sets), which lint cannot resolve"
+                    : unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
+                                "$prefix or one of the config's own)"
                             : "the program is not next to this file (nor up to two directories "
                               "above it, where an ESP's EFI/ would hold it)");
         md_lint_mark_unchecked(in->l);
@@ -1898,7 +1910,7 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
         const md_bootcfg_file *f = &cfg->v[i]->xen;
         const char *p = f->path ? f->path : "";
         if (!last || strcmp(p, last))
-            efi = ipxe_efi_image(x, f), last = p;
+            efi = ipxe_efi_image(x, cfg->v[i]), last = p;
         if (!efi)
             continue;
         cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
