@@ -245,6 +245,23 @@ rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
 has "no Xen boot entry found on this ESP"
 
+echo "== xen.cfg's dtb= with x86 Xen: ignored by Xen, a warning on its line (issue 10, H5)"
+X=$T/dtb/EFI/xen
+mkdir -p "$X"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$X/xen.efi"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$X/"
+printf '%s\n' '[global]' 'default=xen' '[xen]' 'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' 'dtb=board.dtb' >"$X/xen.cfg"
+run 0 "$T/dtb"
+has "$X/xen.cfg:7: warning: [boot] dtb= is ignored: the Xen EFI loader that reads this file, $X/xen.efi, is x86 Xen"
+hasnt ": error:"
+hasnt "has no max:"   # dom0_mem read as x86 Xen reads it, not as Arm's one size
+# in [global] too (Arm's loader falls back to it)
+sed -i '/^dtb=/d; 2a dtb=board.dtb' "$X/xen.cfg"
+run 0 "$T/dtb"
+has "$X/xen.cfg:3: warning: [boot] dtb= is ignored"
+hasnt ": error:"
+
 echo "== a directory is read for every kind of content it holds, by content (issue 10, H1, H2)"
 # H2: a copy of an output's efi/ under another name: its Xen EFI loader at
 # the top is read as on an ESP, and the xen.cfg it reads with it

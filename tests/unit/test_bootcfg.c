@@ -1274,7 +1274,7 @@ static void test_xen_efi_start(void)
     /* a section named on the command line: that one alone; the options
      * after "--" follow options= and x86 Xen's own " -- " hands the rest
      * to dom0; their dom0_mem= is judged on the line that writes it */
-    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL };
+    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1289,7 +1289,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* the first word names a section: it is the loader's own name to
      * Xen, so default= boots, said on the command line's line (finding D) */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(has_problem(&l, 7, "'fast', the first word of Xen's EFI loader's command line, is "
@@ -1299,20 +1299,38 @@ static void test_xen_efi_start(void)
           !strcmp(l.problems[0].file, "grub.cfg"));
     md_bootcfg_list_free(&l);
     /* ... and no word when it is the section that boots, or no section */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
     md_bootcfg_list_free(&l);
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
+    md_bootcfg_list_free(&l);
+    /* dtb=: Arm's loader reads the section's, else [global]'s; x86's none,
+     * so with an x86 loader the section is x86's (issue 10, H5) */
+    static const char dtb[] = "[global]\ndefault=xen\ndtb=g.dtb\n"
+                              "[xen]\noptions=dom0_mem=4G,max:4G\nkernel=vmlinuz\n"
+                              "[other]\noptions=dom0_mem=4G\nkernel=vmlinuz\ndtb=o.dtb\n";
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(dtb, strlen(dtb), NULL, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2)
+        CHECK(l.v[0]->arm && l.v[0]->dtb_line == 3 && l.v[1]->arm && l.v[1]->dtb_line == 10);
+    md_bootcfg_list_free(&l);
+    st = (md_bootfmt_efi_start){ .x86 = true };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(dtb, strlen(dtb), &st, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2)
+        CHECK(!l.v[0]->arm && l.v[0]->dtb_line == 3 && !l.v[1]->arm && l.v[1]->dtb_line == 10);
     md_bootcfg_list_free(&l);
     /* options without dom0_mem=: the Xen line stays options='s */
     md_strv q = { 0 };
     md_strv_push(&q, "loglvl=all");
-    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL };
+    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 2);
@@ -1324,7 +1342,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* a section the file does not have (Xen options written without
      * "--" are a section name): Xen stops, said on the command line's line */
-    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL };
+    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 0 && l.nproblems == 1);
@@ -1356,7 +1374,7 @@ static void test_xen_efi_start(void)
      * parameters (a note); with ramdisk= naming a file, the .ramdisk */
     static const char nok[] = "[global]\ndefault=x\n[x]\noptions=dom0_mem=4G,max:4G\n"
                               "ramdisk=initrd.img\n";
-    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL };
+    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nok, strlen(nok), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 1 && l.problems[0].note);
@@ -1376,7 +1394,7 @@ static void test_xen_efi_start(void)
      * default=: Xen then looks in that section (not the first values) */
     static const char nodef[] = "options=dom0_mem=1G\nkernel=a\n[y]\noptions=dom0_mem=2G,max:2G\n"
                                 "kernel=b console=hvc0\n";
-    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL };
+    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);

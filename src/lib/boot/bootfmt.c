@@ -1601,7 +1601,12 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool in
     if (!k && !(own_kernel && boots))
         return;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
-    en->arm = arm || efi_value(f, name, "dtb", &(const char *){ NULL });
+    /* Arm's efi_arch_cfg_file_early(): the section's dtb=, else [global]'s */
+    const efiline *dt = efi_value(f, name, "dtb", &(const char *){ NULL });
+    if (!dt)
+        dt = efi_value(f, "global", "dtb", &(const char *){ NULL });
+    en->dtb_line = dt ? dt->line : 0;
+    en->arm = !(st && st->x86) && (arm || dt);
     md_bootcfg_file *kf = md_bootcfg_add_mod(en);
     if (k) {
         char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
@@ -1770,7 +1775,7 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     efi_index(f);
     bool arm = false;
     const char *val;
-    if (efi_value(f, "global", "dtb", &val))
+    if (efi_value(f, "global", "dtb", &val) && !(st && st->x86))
         arm = true;
     /* efi_start(): the section is the one named on xen.efi's command line,
      * else [global]'s default=; Xen looks up kernel= there, and when there

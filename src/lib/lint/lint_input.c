@@ -74,6 +74,8 @@ typedef struct input {
                             (the image it is the .config section of, or the
                             loader that reads it from a file) */
     bool has_kernel, has_ramdisk; /* GRUB: that image has .kernel, .ramdisk */
+    bool efi_x86;        /* GRUB, a xen.cfg: the Xen EFI loader that reads it is
+                            x86's, which reads no dtb= (md_bootfmt_efi_start.x86) */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
@@ -285,6 +287,10 @@ static void add_unified(inputs *in, const char *path)
             x->unified = md_xstrdup(path);
             x->has_kernel = sec[EFI_KERNEL].has;
             x->has_ramdisk = sec[EFI_RAMDISK].has;
+            md_xen_version v;
+            md_err ve = MD_ERR_INIT;
+            x->efi_x86 = md_xenver_hypervisor_image(d, len, path, &v, &ve) == 0 &&
+                         !strcmp(v.arch, "x86");
         }
         free(label);
     }
@@ -467,7 +473,7 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
-                                x->chain_name };
+                                x->chain_name, x->efi_x86 };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -1598,6 +1604,9 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
         md_strv_push(&y->chain_xen, c->opts.v[k]);
     y->chain_file = file && line ? md_xstrdup(file) : NULL;
     y->chain_line = line;
+    md_xen_version v;
+    md_err ve = MD_ERR_INIT;
+    y->efi_x86 = md_xenver_hypervisor_file(efi, &v, &ve) == 0 && !strcmp(v.arch, "x86");
     if (has_kernel || has_ramdisk) {
         if (!y->unified)
             y->unified = md_xstrdup(efi);
@@ -2159,6 +2168,22 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const char *xp = e->xen.path;
+        char *dk = md_xasprintf("dtb=\n%u", e->dtb_line);
+        if (x->fmt == MD_BOOTFMT_XEN_EFI && x->efi_x86 && e->dtb_line &&
+            !md_strv_contains(&seen, dk)) {
+            /* x86 Xen ignores dtb= (its efi_arch_cfg_file_early() is
+             * empty, xen/arch/x86/efi/efi-boot.h; Arm's loads the device
+             * tree): it boots, read as x86's (md_bootfmt_efi_start.x86),
+             * where this was an error (issue 10, H5) */
+            md_strv_push(&seen, dk);
+            md_lint_add(in->l, x->path, e->dtb_line, MD_LINT_WARNING, 0,
+                        "dtb= is ignored: the Xen EFI loader that reads this file, %s, is x86 "
+                        "Xen, which loads no device tree (efi_arch_cfg_file_early() is empty in "
+                        "xen/arch/x86/efi/efi-boot.h; only Arm's reads dtb=), so this section "
+                        "boots as x86's without it; drop the line, or boot Arm Xen",
+                        x->chain_efi ? x->chain_efi : x->unified);
+        }
+        free(dk);
         if (!xp || !*xp || strchr(xp, '$') || (x->fmt == MD_BOOTFMT_XEN_EFI && !e->arm))
             continue; /* a xen.cfg without dtb= boots on either */
         bool same = last && !strcmp(last->xen.path, xp) && last->arm == e->arm &&
