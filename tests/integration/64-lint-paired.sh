@@ -262,6 +262,13 @@ run 0 "$T/dtb"
 has "$X/xen.cfg:3: warning: [boot] dtb= is ignored"
 hasnt ": error:"
 
+echo "== GRUB's chainloader words are unquoted as GRUB does (issue 10, H6)"
+sed -i '/^dtb=/d; s/^\[xen\]/[fast]/; s/^default=xen/default=none/' "$X/xen.cfg"
+printf "menuentry 'Xen' {\n\tchainloader /EFI/xen/xen.efi \"xen.efi fast\"\n}\n" >"$X/grub.cfg"
+run 0 "$X/grub.cfg"
+has "$X/xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, booting its section 'fast'"
+hasnt 'fast"'
+
 echo "== a directory is read for every kind of content it holds, by content (issue 10, H1, H2)"
 # H2: a copy of an output's efi/ under another name: its Xen EFI loader at
 # the top is read as on an ESP, and the xen.cfg it reads with it

@@ -1213,6 +1213,19 @@ static void test_grub_chainloader(void)
         CHECK(l.chains[1].file.line == 7);
     }
     md_bootcfg_list_free(&l);
+    /* a quoted word reaches the program as GRUB joins it, its quotes
+     * removed and none added (grub_cmd_chainloader(); issue 10, H6) */
+    t = "menuentry x {\n  chainloader /EFI/xen/xen.efi \"xen.efi fast\" '-- dom0_mem=1G'\n}\n";
+    l = (md_bootcfg_list){ 0 };
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.nchains == 1);
+    if (l.nchains == 1) {
+        CHECK(l.chains[0].file.args.n == 2);
+        CHECK_ARGS(l.chains[0].file, "xen.efi fast -- dom0_mem=1G");
+        for (size_t i = 0; i < l.chains[0].file.args.n; i++)
+            CHECK(!strpbrk(l.chains[0].file.args.v[i], "\"'"));
+    }
+    md_bootcfg_list_free(&l);
 }
 
 /* Trial 9m: a 100 MB boot config of one line of short words ("a a a")
