@@ -636,6 +636,12 @@ run 1 "$I/server.ipxe"
 has "server.ipxe:3: warning: [boot] cannot check chain tftp://\${next-server}/xen.efi: the program is not next to this file"
 hasnt ": error:"
 
+echo "== GRUB: a variable of known values inside a word adds no parameter (issue 10, M1)"
+printf "menuentry 'Xen' {\n\tif [ \"\$a\" = 1 ]; then o=\"dom0_mem=2G\"; else o=\"\"; fi\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M x=\$o gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/m1.cfg"
+run 1 "$T/m1.cfg"
+has "m1.cfg:3: warning: [boot] menuentry 'Xen': cannot check line 3 (the Xen line) fully: it uses \$o"
+hasnt "[trap4]"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

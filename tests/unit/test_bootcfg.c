@@ -1228,6 +1228,31 @@ static void test_grub_chainloader(void)
     md_bootcfg_list_free(&l);
 }
 
+/* A variable of a few known values inside a word ("x=$o") adds no
+ * parameter of its own: each possible value is glued to the word's text
+ * around it, as GRUB passes it (issue 10, M1: o="dom0_mem=2G" in one
+ * branch was read as a second dom0_mem). */
+static void test_grub_maybe_in_word(void)
+{
+    const char *t = "menuentry 'Xen' {\n"
+                    "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+                    "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
+                    "  module2 /vmlinuz\n"
+                    "}\n";
+    md_bootcfg_list l = { 0 };
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        const md_bootcfg_file *x = &l.v[0]->xen;
+        CHECK(md_strv_contains(&x->maybe, "x=dom0_mem=2G"));
+        CHECK(md_strv_contains(&x->maybe, "q"));
+        CHECK(md_strv_contains(&x->maybe, "y=dom0_mem=2G q.z"));
+        CHECK(!md_strv_contains(&x->maybe, "dom0_mem=2G"));
+        CHECK_STR(md_bootcfg_param(x, "dom0_mem", false), "4G,max:4G");
+    }
+    md_bootcfg_list_free(&l);
+}
+
 /* Trial 9m: a 100 MB boot config of one line of short words ("a a a")
  * took 20 times its bytes and had lint abort out of memory under a 2 GB
  * limit, in every format.  Past MD_BOOTCFG_MAX_TEXT a config is not
@@ -1430,6 +1455,7 @@ int main(void)
     test_xen_efi_start();
     test_netboot_configs();
     test_grub_chainloader();
+    test_grub_maybe_in_word();
     test_dom0_mem_syntax();
     test_dom0_mem_rules();
     test_dom0_mem_trial();

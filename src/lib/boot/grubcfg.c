@@ -798,13 +798,31 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
         s->budget->used += over ? 0 : vl;
         bool toolong = g && (over || (!g->uncertain && (x->total += vl) > MAX_LINE));
         if (!g || g->uncertain || toolong) {
+            size_t pre = cur.n; /* the word's text before the variable */
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
             if (!g || toolong || values_differ(g))
                 push_once(x->unset, &x->uidx, name);
-            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++)
-                md_strv_split(maybe, gmaybe_at(g, k), false);
+            /* each possible value's words as they stand on the line: the
+             * first glued to the word's text before the variable, the last
+             * to its plain text after it, a quoted value one word ("x=$o"
+             * with o="dom0_mem=1G" passes x=dom0_mem=1G, no dom0_mem: #10
+             * M1) */
+            size_t post = strcspn(p, (const char[]){ VAR_BARE, VAR_QUOTED, '\0' });
+            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++) {
+                md_strv parts = { 0 };
+                if (quoted)
+                    md_strv_push(&parts, gmaybe_at(g, k));
+                else
+                    md_strv_split(&parts, gmaybe_at(g, k), false);
+                if (!parts.n && (pre || post))
+                    md_strv_push(&parts, "");
+                for (size_t j = 0; j < parts.n; j++)
+                    md_strv_pushf(maybe, "%.*s%s%.*s", j ? 0 : (int)pre, cur.s ? cur.s : "",
+                                  parts.v[j], j + 1 < parts.n ? 0 : (int)post, p);
+                md_strv_free(&parts);
+            }
         } else if (quoted) {
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
