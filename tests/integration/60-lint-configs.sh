@@ -642,6 +642,21 @@ run 1 "$T/m1.cfg"
 has "m1.cfg:3: warning: [boot] menuentry 'Xen': cannot check line 3 (the Xen line) fully: it uses \$o"
 hasnt "[trap4]"
 
+echo "== /etc/default/grub: a command's output cannot be evaluated, said so, not 'unset' (issue 10, M3)"
+mkdir -p "$T/m3"
+printf '%s\n' 'MEM=$(awk "/MemTotal/ {print int(\$2/4/1048576)}" /proc/meminfo)' \
+    'GRUB_CMDLINE_XEN="dom0_mem=${MEM}G,max:${MEM}G gnttab_max_frames=256 console=com1"' \
+    'GRUB_CMDLINE_LINUX="console=ttyS0 console=hvc0"' >"$T/m3/grub"
+run 1 "$T/m3/grub"
+has "grub:2: warning: [boot] cannot check line 2 (the Xen line) fully: it uses a command's output, \$(...) or \`...\` (on this line or in a variable set from one), which lint cannot evaluate"
+has "grub:2: warning: [trap4] cannot check dom0_mem=\$(...)G,max:\$(...)G on line 2: its value comes from a command's output, which lint cannot evaluate"
+hasnt "never set"
+hasnt ": error:"
+sed -i '1s/.*/MEM=`nproc`/' "$T/m3/grub"
+run 1 "$T/m3/grub"
+has "grub:2: warning: [trap4] cannot check dom0_mem=\`nproc\`G,max:\`nproc\`G on line 2: its value comes from a command's output"
+hasnt ": error:"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -474,6 +474,62 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
 
 /* ---- GRUB defaults: shell assignments ---- */
 
+/* The end of the command substitution at p, "$(...)" (nested, quotes
+ * inside stepped over) or "`...`", as the shell finds it; `end` when it
+ * is not closed. */
+static const char *sh_subst_end(const char *p, const char *end)
+{
+    if (*p == '`') {
+        for (p++; p < end && *p != '`'; p++)
+            if (*p == '\\' && p + 1 < end)
+                p++;
+        return p < end ? p + 1 : end;
+    }
+    int depth = 0;
+    for (p++; p < end; p++) {
+        if (*p == '\\' && p + 1 < end) {
+            p++;
+        } else if (*p == '\'' || *p == '"') {
+            const char *q = p + 1;
+            while (q < end && *q != *p)
+                q += *p == '"' && *q == '\\' && q + 1 < end ? 2 : 1;
+            p = q < end ? q : end - 1;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return end;
+}
+
+/* `s` with each command substitution that holds white space written
+ * "$(...)": its output is unknown, and its words must not split the word
+ * it stands in when a line uses it ("dom0_mem=${MEM}G" with MEM set from
+ * "$(free -g | awk ...)" is one parameter).  Caller frees. */
+static char *sh_subst_brief(const char *s)
+{
+    md_strv parts = { 0 };
+    const char *end = s + strlen(s), *from = s;
+    for (const char *p = s; p < end;) {
+        if ((*p == '$' && p[1] == '(') || *p == '`') {
+            const char *q = sh_subst_end(p, end);
+            if (memchr(p, ' ', (size_t)(q - p)) || memchr(p, '\t', (size_t)(q - p)) ||
+                memchr(p, '\n', (size_t)(q - p))) {
+                md_strv_pushf(&parts, "%.*s$(...)", (int)(p - from), from);
+                from = q;
+            }
+            p = q;
+        } else {
+            p++;
+        }
+    }
+    md_strv_push(&parts, from);
+    char *r = md_strv_join(&parts, "");
+    md_strv_free(&parts);
+    return r;
+}
+
 /* One shell word from *pp (quotes, escapes, $ expansion, backslash-newline);
  * stops at unquoted white space, ';', '#' or a newline. */
 static char *shell_word(const char **pp, const char *end, unsigned *line, vars *v,
@@ -523,6 +579,18 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, vars *
         } else if (*p == '\\' && p + 1 < end) {
             PUT_ESCAPED(p[1]);
             p += 2;
+        } else if ((*p == '$' && p + 1 < end && p[1] == '(') || *p == '`') {
+            /* a command substitution is one word with its spaces
+             * ("MEM=$(free -g | awk ...)" sets MEM: #10 M3, where the
+             * space ended the word and the rest read as a command that
+             * MEM was only exported to); its output is unknown (below) */
+            const char *q = sh_subst_end(p, end);
+            for (; p < q; p++) {
+                if (*p == '\\' && p + 1 < q && p[1] == '$')
+                    continue; /* the command's own "\$", not this word's literal '$' mark */
+                *line += *p == '\n';
+                PUT(*p);
+            }
         } else {
             PUT(*p);
             p++;
@@ -541,7 +609,7 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, vars *
             char *e = strstr(lit, "$(") || strchr(lit, '`') ? NULL : expand(v, lit, true, unset);
             if (!e) { /* a command's output: unknown */
                 add_unknown(unset, "(command-output)");
-                e = lit, lit = NULL;
+                e = sh_subst_brief(lit);
             }
             md_strv_push_own(&seg, e);
             free(lit);
