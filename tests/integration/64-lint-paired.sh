@@ -228,7 +228,7 @@ has "from the config its -cfg= option names, and other.cfg is not in $S/EFI/debi
 sed -i 's| x -cfg=other.cfg||' "$S/EFI/debian/grub.cfg"
 run 1 "$S"
 has "cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
-has "and none of the names Xen tries, xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg in $S/EFI/debian"
+has "and none of the names Xen tries (xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg) is in $S/EFI/debian"
 # an ESP without GRUB: the firmware starts xen.efi, which reads xen.cfg (any case, as on FAT)
 rm "$S/EFI/debian/grub.cfg"
 mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
@@ -268,6 +268,10 @@ printf "menuentry 'Xen' {\n\tchainloader /EFI/xen/xen.efi \"xen.efi fast\"\n}\n"
 run 0 "$X/grub.cfg"
 has "$X/xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, booting its section 'fast'"
 hasnt 'fast"'
+# a second chainloader line with the same command line is named too (issue 10, L3)
+printf "menuentry 'Other' {\n\tchainloader /EFI/xen/xen.efi xen.efi fast\n}\n" >>"$X/grub.cfg"
+run 0 "$X/grub.cfg"
+has "$X/xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, booting its section 'fast'; also grub.cfg:5, with the same command line"
 
 echo "== a directory is read for every kind of content it holds, by content (issue 10, H1, H2)"
 # H2: a copy of an output's efi/ under another name: its Xen EFI loader at

@@ -1578,8 +1578,18 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
             at = i;
     }
     free(opts);
-    if (at != SIZE_MAX)
+    if (at != SIZE_MAX) {
+        /* another line with the same command line: the view is read once,
+         * and its "read as" names each line (#10 L3: the second had none) */
+        input *y = &in->v[at];
+        if (file && line) {
+            char *more = md_xasprintf("%s; also %s:%u, with the same command line", y->chained_by,
+                                      base_of(file), line);
+            free(y->chained_by);
+            y->chained_by = more;
+        }
         return at;
+    }
     if (in->v[ci].chained_by) {
         /* a second way in: the same text, read as this line starts it */
         const input *y = &in->v[ci];
@@ -1676,18 +1686,20 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     if (!cfg) {
         char *names = md_strv_join(&tried, ", ");
         char *dir = dir_of(efi);
+        char *where = c->cfg ? md_xasprintf("%s is not", names)
+                             : md_xasprintf("none of the names Xen tries (%s) is", names);
         md_lint_add(in->l, file, line, MD_LINT_WARNING, 0,
                     "cannot check %s: Xen's EFI loader reads dom0_mem, its other options and the "
-                    "dom0 kernel line from %s, and %s %s in %s (efi_start() in "
+                    "dom0 kernel line from %s, and %s in %s (efi_start() in "
                     "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
                     "(and if it is missing on the ESP too, Xen stops with 'No configuration "
                     "file found.'); %s",
                     what, c->cfg ? "the config its -cfg= option names" : "its config beside it",
-                    c->cfg ? names : "none of the names Xen tries,", c->cfg ? "is not" : names,
-                    dir, line ? "give the ESP (the directory that holds EFI/) or that config"
+                    where, dir, line ? "give the ESP (the directory that holds EFI/) or that config"
                               : "put the config beside the loader, or lint the one that "
                                 "chainloads it with -cfg=");
         md_lint_mark_unchecked(in->l);
+        free(where);
         free(dir);
         free(names);
         md_strv_free(&tried);
