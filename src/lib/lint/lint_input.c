@@ -67,7 +67,10 @@ typedef struct input {
     bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
                             a root tree's /boot/grub/grub.cfg
                             (classify_root_boot), an ESP's (classify_esp) */
-    bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
+    bool on_esp;         /* XEN: an EFI loader found on an ESP given, or at the top
+                            of a directory given (classify_efi_dir) */
+    bool at_top;         /* XEN, on_esp: at a directory's top, not in an ESP's
+                            EFI/VENDOR/ (a copy of /boot may hold one nothing boots) */
     char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
     char *unified;       /* GRUB, a xen.cfg: the xen.efi whose .kernel and .ramdisk
                             sections Xen reads instead of kernel= and ramdisk=
@@ -890,7 +893,7 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
 }
 
 static bool classify_esp(inputs *in, const char *dir);
-static bool classify_efi_dir(inputs *in, const char *dir);
+static bool classify_efi_dir(inputs *in, const char *dir, bool esp);
 
 /* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
  * Fedora names it): what boots the system the tree is.  Each becomes a
@@ -957,7 +960,7 @@ static void classify_dir(inputs *in, const char *dir)
     any |= classify_defaults_dir(in, dir);
     any |= classify_esp(in, dir);
     any |= classify_netboot(in, dir, NULL, 0, false);
-    any |= classify_efi_dir(in, dir);
+    any |= classify_efi_dir(in, dir, false);
     if (rootfs || xen) {
         md_strv_push(&in->byname, dir);
         any = true;
@@ -1647,7 +1650,7 @@ static long unified_config(const inputs *in, const char *efi)
  * says why it is read.  When there is no config: a warning "cannot check"
  * on `file`:`line` naming `what`. */
 static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, const char *by,
-                           const char *file, unsigned line, const char *what)
+                           const char *file, unsigned line, const char *what, bool note_missing)
 {
     long xi = find_input(in, efi);
     if (xi >= 0)
@@ -1683,6 +1686,19 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     }
     md_strv tried = { 0 };
     char *cfg = xen_efi_cfg(efi, c->cfg, &tried);
+    if (!cfg && note_missing) {
+        /* a loader at a directory's top that nothing given starts (Debian's
+         * /boot holds xen-4.17-amd64.efi beside the xen.gz GRUB boots):
+         * said, not a line that cannot be checked */
+        char *names = md_strv_join(&tried, ", ");
+        md_lint_not_checked(in->l, efi, "what this Xen EFI loader boots: no config lies beside "
+                            "it (Xen tries %s) and no config given chainloads it; if the "
+                            "firmware starts it, Xen stops with 'No configuration file found.': "
+                            "put its xen.cfg beside it, or give the ESP it boots from", names);
+        free(names);
+        md_strv_free(&tried);
+        return;
+    }
     if (!cfg) {
         char *names = md_strv_join(&tried, ", ");
         char *dir = dir_of(efi);
@@ -1906,7 +1922,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
         if (!c.help)
-            follow_xen_efi(in, efi, &c, by, cfgpath, line, what);
+            follow_xen_efi(in, efi, &c, by, cfgpath, line, what, false);
         free(by);
         free(what);
         free(cl);
@@ -1984,7 +2000,7 @@ static void follow_chains(inputs *in)
         char *efi = md_xstrdup(in->v[i].path);
         char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
         char *what = md_xasprintf("Xen's EFI loader %s", base_of(efi));
-        follow_xen_efi(in, efi, NULL, by, efi, 0, what);
+        follow_xen_efi(in, efi, NULL, by, efi, 0, what, in->v[i].at_top);
         free(what);
         free(by);
         free(efi);
@@ -1998,11 +2014,12 @@ static void follow_chains(inputs *in)
  * a hypervisor found (on_esp) whose xen.cfg follow_chains reads as Xen's
  * loader finds it, with its own sections (add_unified); grub.cfg (any case,
  * as on FAT) a boot config that may be a stub reading the one in /boot
- * (in_root).  The one reader for an ESP's EFI/VENDOR/ (classify_esp) and
- * the top of any directory given (classify_dir: a copy of an output's efi/
- * under another name, whose xen.cfg was skipped: issue 10, H2).  Returns
- * whether it added an input. */
-static bool classify_efi_dir(inputs *in, const char *dir)
+ * (in_root).  The one reader for an ESP's EFI/VENDOR/ (classify_esp,
+ * `esp`) and the top of any directory given (classify_dir: a copy of an
+ * output's efi/ under another name, whose xen.cfg was skipped: issue 10,
+ * H2; there a loader without its config is said as not checked, at_top).
+ * Returns whether it added an input. */
+static bool classify_efi_dir(inputs *in, const char *dir, bool esp)
 {
     size_t from = in->n;
     struct dirent **fs = NULL;
@@ -2023,7 +2040,9 @@ static bool classify_efi_dir(inputs *in, const char *dir)
                 in->v[before].in_root = true;
         } else if (efi_program(p) > 0 && md_xenver_hypervisor_file(p, &v, &e) == 0) {
             size_t before = in->n;
-            push(in, p, MD_LINT_XEN)->on_esp = true;
+            input *x = push(in, p, MD_LINT_XEN);
+            x->on_esp = true;
+            x->at_top = !esp;
             add_unified(in, p);
             for (size_t j = before; j < in->n; j++)
                 in->v[j].found = true;
@@ -2050,7 +2069,7 @@ static bool classify_esp(inputs *in, const char *dir)
         char *vd = md_xasprintf("%s/%s", efidir, vs[i]->d_name);
         struct stat st;
         if (vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode))
-            classify_efi_dir(in, vd);
+            classify_efi_dir(in, vd, true);
         free(vd);
         free(vs[i]);
     }
