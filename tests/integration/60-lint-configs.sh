@@ -619,6 +619,9 @@ has "$N/boot.ipxe:2: error: [trap4] dom0_mem=2G has no max:"
 has "$N/menu:2: error: [trap4] dom0_mem=3G has no max:"
 has "$N/pxelinux.cfg/01-52-54-00-12-34-56:4: error: [trap4] label 'xen': dom0_mem=5G has no max:"
 has "$N/pxelinux.cfg/C000025B:4: error: [trap4] label 'xen': dom0_mem=6G has no max:"
+run 1 "$N/"   # named as 'lint DIR' names them
+has "$N/boot.ipxe: read as"
+hasnt "//"
 
 echo "== iPXE: a loader named by a setting the script never sets is 'cannot check' on its line (issue 10, H4)"
 I=$T/h4

@@ -936,10 +936,15 @@ static bool is_outdir(const char *dir)
  * file is read once (find_input).  Its rootfs and hypervisor by name
  * (rootfs.cpio*, xen*.gz) wait until the configs are paired (add_by_name),
  * so that one a config loads is read as that. */
-static void classify_dir(inputs *in, const char *dir)
+static void classify_dir(inputs *in, const char *given)
 {
+    /* "DIR/" names its files DIR/NAME, as lint DIR does */
+    char *dir = md_xstrdup(given);
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = '\0';
     if (is_outdir(dir)) {
         classify_outdir(in, dir);
+        free(dir);
         return;
     }
     bool any = false;
@@ -978,6 +983,7 @@ static void classify_dir(inputs *in, const char *dir)
     free(grub);
     free(rootfs);
     free(xen);
+    free(dir);
 }
 
 /* Does the input at `p` lie in directory `dir`? */
