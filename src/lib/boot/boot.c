@@ -209,10 +209,11 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     uint64_t cfgsize;
     /* refused by its size, never read whole first (issue 9; man LIMITS) */
     int r = md_read_file_capped(cfgpath, MD_BOOTCFG_MAX_TEXT, 0, &cfg, &cfglen, &cfgsize, err);
-    if (r == 0 && cfgsize > MD_BOOTCFG_MAX_TEXT)
-        md_err_set(err, "%s: %llu bytes, more than the %zu MiB read of a boot config (real ones "
-                   "are kilobytes)", cfgpath, (unsigned long long)cfgsize, MD_BOOTCFG_MAX_TEXT >> 20);
-    else if (r == 0)
+    if (r == 0 && cfgsize > MD_BOOTCFG_MAX_TEXT) {
+        char *why = md_bootcfg_size_msg(cfgsize);
+        md_err_set(err, "%s: %s", cfgpath, why);
+        free(why);
+    } else if (r == 0)
         b->entry = md_grubcfg_boot_entry((char *)cfg, cfgpath, err);
     if (r == 0)
         free(cfg);

@@ -110,14 +110,19 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     memset(l, 0, sizeof *l);
 }
 
+char *md_bootcfg_size_msg(uint64_t len)
+{
+    return md_xasprintf("%llu bytes, more than the %zu MiB read of a boot config (real ones are "
+                        "kilobytes)", (unsigned long long)len, MD_BOOTCFG_MAX_TEXT >> 20);
+}
+
 bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out)
 {
     if (len <= MD_BOOTCFG_MAX_TEXT)
         return false;
     if (!out->unread) {
         out->unread_line = 0;
-        out->unread = md_xasprintf("%zu bytes, more than the %zu MiB read of a boot config (real "
-                                   "ones are kilobytes)", len, MD_BOOTCFG_MAX_TEXT >> 20);
+        out->unread = md_bootcfg_size_msg(len);
     }
     return true;
 }

@@ -176,6 +176,11 @@ md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, ch
  * reports it as nothing checked. */
 bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out);
 
+/* The one wording of "a config of `len` bytes is past MD_BOOTCFG_MAX_TEXT"
+ * (lint's unread line, boot's refusal), without the file's name; the
+ * caller frees it. */
+char *md_bootcfg_size_msg(uint64_t len);
+
 /* Append a zeroed module to e->mods (which it may move) and return it. */
 md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 
