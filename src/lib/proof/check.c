@@ -1216,30 +1216,3 @@ out:
     md_storage_free(c.store);
     return rc;
 }
-
-int md_check_guests_parse(const char *list, unsigned *guests, md_err *err)
-{
-    static const struct {
-        const char *name;
-        unsigned bit;
-    } names[] = {
-        { "pv", MD_CHECK_GUEST_PV }, { "pvh", MD_CHECK_GUEST_PVH },
-        { "reboot", MD_CHECK_GUEST_REBOOT }, { "io", MD_CHECK_GUEST_IO },
-        { "hvm", MD_CHECK_GUEST_HVM },
-    };
-    *guests = 0;
-    for (const char *p = list;; p++) {
-        size_t len = strcspn(p, ",");
-        size_t i = 0;
-        while (i < sizeof names / sizeof names[0] &&
-               (strlen(names[i].name) != len || strncmp(names[i].name, p, len)))
-            i++;
-        if (i == sizeof names / sizeof names[0])
-            return md_err_set(err, "'%.*s' in '%s' is no guest step (choose from pv, pvh, reboot, "
-                              "io, hvm, separated by commas)", (int)len, p, list);
-        *guests |= names[i].bit;
-        p += len;
-        if (!*p)
-            return 0;
-    }
-}

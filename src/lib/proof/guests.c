@@ -770,22 +770,64 @@ static int check_hvm_guest(chk *c, md_err *err)
     return rc;
 }
 
+static int pv_guest(chk *c, md_err *err)
+{
+    return run_guest(c, "pv", err);
+}
+
+static int pvh_guest(chk *c, md_err *err)
+{
+    return run_guest(c, "pvh", err);
+}
+
+/* The guest steps, in the order they run: --guests names them, the
+ * "guests: only" line lists them and md_guests_check runs them from here. */
+static const struct {
+    const char *name;
+    unsigned bit;
+    int (*step)(chk *c, md_err *err);
+} guest_steps[] = {
+    { "pv", MD_CHECK_GUEST_PV, pv_guest },
+    { "pvh", MD_CHECK_GUEST_PVH, pvh_guest },
+    { "reboot", MD_CHECK_GUEST_REBOOT, check_reboot },
+    { "io", MD_CHECK_GUEST_IO, check_guest_io },
+    { "hvm", MD_CHECK_GUEST_HVM, check_hvm_guest },
+};
+#define N_GUEST_STEPS (sizeof guest_steps / sizeof guest_steps[0])
+
+int md_check_guests_parse(const char *list, unsigned *guests, md_err *err)
+{
+    *guests = 0;
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ","), i = 0;
+        while (i < N_GUEST_STEPS &&
+               (strlen(guest_steps[i].name) != len || strncmp(guest_steps[i].name, p, len)))
+            i++;
+        if (i == N_GUEST_STEPS)
+            return md_err_set(err, "'%.*s' in '%s' is no guest step (choose from pv, pvh, reboot, "
+                              "io, hvm, separated by commas)", (int)len, p, list);
+        *guests |= guest_steps[i].bit;
+        p += len;
+        if (!*p)
+            return 0;
+    }
+}
+
 int md_guests_check(chk *c, const char *kernel, const char *initrd, unsigned guests, md_err *err)
 {
     if (md_check_copy_in(c, kernel, "/tmp/mkdom0-vmlinuz", err) < 0 ||
         md_check_copy_in(c, initrd, "/tmp/mkdom0-guest.cpio.gz", err) < 0)
         return -1;
     unsigned want = guests ? guests : ~0u;
-    if (guests)
-        md_check_say(c, "--   guests: only %s%s%s%s%s(--guests)", want & MD_CHECK_GUEST_PV ? "pv " : "",
-                     want & MD_CHECK_GUEST_PVH ? "pvh " : "",
-                     want & MD_CHECK_GUEST_REBOOT ? "reboot " : "",
-                     want & MD_CHECK_GUEST_IO ? "io " : "", want & MD_CHECK_GUEST_HVM ? "hvm " : "");
-    if ((want & MD_CHECK_GUEST_PV && run_guest(c, "pv", err) < 0) ||
-        (want & MD_CHECK_GUEST_PVH && run_guest(c, "pvh", err) < 0) ||
-        (want & MD_CHECK_GUEST_REBOOT && check_reboot(c, err) < 0) ||
-        (want & MD_CHECK_GUEST_IO && check_guest_io(c, err) < 0) ||
-        (want & MD_CHECK_GUEST_HVM && check_hvm_guest(c, err) < 0))
-        return -1;
+    if (guests) {
+        char only[64] = "";
+        for (size_t i = 0; i < N_GUEST_STEPS; i++)
+            if (want & guest_steps[i].bit)
+                snprintf(only + strlen(only), sizeof only - strlen(only), "%s ", guest_steps[i].name);
+        md_check_say(c, "--   guests: only %s(--guests)", only);
+    }
+    for (size_t i = 0; i < N_GUEST_STEPS; i++)
+        if (want & guest_steps[i].bit && guest_steps[i].step(c, err) < 0)
+            return -1;
     return 0;
 }
