@@ -90,10 +90,10 @@ struct md_resolve {
     md_hindex byname; /* names by name */
     md_repo_format fmt;       /* of every repository (they cannot be mixed) */
     md_repo_rels *provdeps;   /* parsed Provides, kept for their strings */
-    size_t nprovdeps;
+    size_t nprovdeps, provdeps_cap;
     size_t *iif;              /* Alpine: names (indexes into names) with an install_if
                                  candidate, by name; indexes, as names moves as it grows */
-    size_t niif;
+    size_t niif, iif_cap;
     const md_apkver_dep **cfl; /* Alpine: the "!name" atoms of the selection (this pass) */
     size_t ncfl, capcfl;
     sel *sel;
@@ -213,14 +213,14 @@ static int index_repos(md_resolve *r, md_err *err)
                 name_info *ni = lookup(r, p->name);
                 if (!ni->iif) {
                     ni->iif = true;
-                    r->iif = md_xrealloc(r->iif, (r->niif + 1) * sizeof *r->iif);
+                    r->iif = md_xgrow(r->iif, &r->iif_cap, r->niif + 1, sizeof *r->iif);
                     r->iif[r->niif++] = (size_t)(ni - r->names);
                 }
             }
             if (!p->provides && !(p->apk && p->apk->nprovides))
                 continue;
             md_repo_rels d;
-            r->provdeps = md_xrealloc(r->provdeps, (r->nprovdeps + 1) * sizeof *r->provdeps);
+            r->provdeps = md_xgrow(r->provdeps, &r->provdeps_cap, r->nprovdeps + 1, sizeof *r->provdeps);
             int rc = md_repo_pkg_rels(p, MD_REPO_PROVIDES, &d, err);
             r->provdeps[r->nprovdeps++] = d;
             if (rc < 0)
