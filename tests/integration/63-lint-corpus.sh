@@ -457,7 +457,7 @@ d = json.load(open(sys.argv[1]))
 t = sys.argv[2]
 ins = {i["file"]: i for i in d["inputs"]}
 for f, why in (("/nonexist.cfg", "cannot open"), ("/empty.cfg", "empty file"),
-               ("/adir", "neither a rootfs"), ("/binary.bin", "binary data")):
+               ("/adir", "a directory with nothing lint reads"), ("/binary.bin", "binary data")):
     assert t + f in ins and why in ins[t + f]["error"], (f, d["inputs"])
 ok = [i for i in d["inputs"] if i["file"].endswith("issue10-1.ipxe")]
 assert ok and ok[0]["error"] is None and ok[0]["format"] == "iPXE script", d["inputs"]

@@ -228,7 +228,7 @@ has "from the config its -cfg= option names, and other.cfg is not in $S/EFI/debi
 sed -i 's| x -cfg=other.cfg||' "$S/EFI/debian/grub.cfg"
 run 1 "$S"
 has "cannot check menuentry 'Xen (EFI)': chainloader (\$root)/EFI/debian/xen-4.20-amd64.efi (Xen 4.20"
-has "and none of the names Xen tries, xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg in $S/EFI/debian"
+has "and none of the names Xen tries (xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg) is in $S/EFI/debian"
 # an ESP without GRUB: the firmware starts xen.efi, which reads xen.cfg (any case, as on FAT)
 rm "$S/EFI/debian/grub.cfg"
 mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
@@ -244,6 +244,81 @@ has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
 rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
 has "no Xen boot entry found on this ESP"
+
+echo "== xen.cfg's dtb= with x86 Xen: ignored by Xen, a warning on its line (issue 10, H5)"
+X=$T/dtb/EFI/xen
+mkdir -p "$X"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$X/xen.efi"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$X/"
+printf '%s\n' '[global]' 'default=xen' '[xen]' 'options=console=com1 dom0_mem=4096M,max:4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' 'dtb=board.dtb' >"$X/xen.cfg"
+run 0 "$T/dtb"
+has "$X/xen.cfg:7: warning: [boot] dtb= is ignored: the Xen EFI loader that reads this file, $X/xen.efi, is x86 Xen"
+hasnt ": error:"
+hasnt "has no max:"   # dom0_mem read as x86 Xen reads it, not as Arm's one size
+# in [global] too (Arm's loader falls back to it)
+sed -i '/^dtb=/d; 2a dtb=board.dtb' "$X/xen.cfg"
+run 0 "$T/dtb"
+has "$X/xen.cfg:3: warning: [boot] dtb= is ignored"
+hasnt ": error:"
+
+echo "== GRUB's chainloader words are unquoted as GRUB does (issue 10, H6)"
+sed -i '/^dtb=/d; s/^\[xen\]/[fast]/; s/^default=xen/default=none/' "$X/xen.cfg"
+printf "menuentry 'Xen' {\n\tchainloader /EFI/xen/xen.efi \"xen.efi fast\"\n}\n" >"$X/grub.cfg"
+run 0 "$X/grub.cfg"
+has "$X/xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, booting its section 'fast'"
+hasnt 'fast"'
+# a second chainloader line with the same command line is named too (issue 10, L3)
+printf "menuentry 'Other' {\n\tchainloader /EFI/xen/xen.efi xen.efi fast\n}\n" >>"$X/grub.cfg"
+run 0 "$X/grub.cfg"
+has "$X/xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /EFI/xen/xen.efi, booting its section 'fast'; also grub.cfg:5, with the same command line"
+
+echo "== a directory is read for every kind of content it holds, by content (issue 10, H1, H2)"
+# H2: a copy of an output's efi/ under another name: its Xen EFI loader at
+# the top is read as on an ESP, and the xen.cfg it reads with it
+K=$T/efi-copy
+mkdir -p "$K"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$K/xen.efi"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$K/"
+printf '%s\n' '[global]' 'default=xen' '[xen]' 'options=console=com1 dom0_mem=4096M gnttab_max_frames=256' \
+    'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$K/xen.cfg"
+run 1 "$K"
+has "$K/xen.cfg: read as Xen EFI xen.cfg, the one the EFI loader xen.efi reads"
+has "$K/xen.efi: read as hypervisor image"
+has "$K/rootfs.cpio.gz: read as rootfs archive, the one xen.cfg:6 loads"
+has "$K/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+sed -i 's/dom0_mem=4096M/dom0_mem=4096M,max:4096M/' "$K/xen.cfg"
+run 0 "$K"
+hasnt "not checked"
+sed -i 's/dom0_mem=4096M,max:4096M/dom0_mem=4096M/' "$K/xen.cfg"
+# ... but a loader nothing starts beside the xen.gz GRUB boots (Debian's
+# /boot) is said as not checked, not a line that cannot be checked
+D=$T/boot-copy
+mkdir -p "$D"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$T/xen/boot/xen-4.20-amd64.gz" "$B/rootfs.cpio.gz" "$O/vmlinuz" "$D/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen-4.20-amd64.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$D/grub.cfg"
+run 0 "$D"
+has "$D/xen-4.20-amd64.efi: not checked: what this Xen EFI loader boots: no config lies beside it (Xen tries xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg)"
+hasnt "cannot check"
+# H1: a rootfs (or a grub.cfg) at the top made any directory "an output
+# directory" and an ESP copied beside it (mcopy out of disk.img) was skipped
+for top in rootfs grub; do
+    H=$T/esp-beside-$top
+    mkdir -p "$H/EFI"
+    cp -r "$K" "$H/EFI/xen"
+    if [ $top = rootfs ]; then
+        cp "$B/rootfs.cpio.gz" "$H/"
+    else
+        cp "$O/vmlinuz" "$B/rootfs.cpio.gz" "$H/"
+        cp "$T/xen/boot/xen-4.20-amd64.gz" "$H/xen.gz"
+        printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$H/grub.cfg"
+    fi
+    run 1 "$H"
+    has "$H/EFI/xen/xen.cfg: read as Xen EFI xen.cfg, the one the EFI loader xen.efi reads"
+    has "$H/EFI/xen/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+    has "$H/rootfs.cpio.gz: read as rootfs archive"
+    [ $top = rootfs ] || has "$H/grub.cfg: read as GRUB 2 config"
+done
 
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe

@@ -748,6 +748,17 @@ static void test_read_trial10d(void)
                  MD_BOOTFMT_IPXE);
     CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1);
     md_bootcfg_list_free(&l);
+    /* the image's own path from a setting never set: as unknown as an
+     * argument's, first (issue 10, H4) */
+    l = read_fmt("#!ipxe\nkernel ${xen} dom0_mem=1G,max:1G\nmodule /vmlinuz\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 1 && !strcmp(l.v[0]->xen.unset.v[0], "xen"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nkernel ${base}/xen.gz x=${m}\nimgargs xen.gz y=${n}\nmodule /vmlinuz\n"
+                 "boot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && l.v[0]->xen.unset.n == 2 && !strcmp(l.v[0]->xen.unset.v[0], "base") &&
+          !strcmp(l.v[0]->xen.unset.v[1], "n"));
+    md_bootcfg_list_free(&l);
 
     const char *sys = "DEFAULT xen\nINCLUDE pxelinux.cfg/xen.menu\n  menu include b.cfg tag\n"
                       "LABEL other\n  CONFIG other.cfg /boot/\n";
@@ -1202,6 +1213,44 @@ static void test_grub_chainloader(void)
         CHECK(l.chains[1].file.line == 7);
     }
     md_bootcfg_list_free(&l);
+    /* a quoted word reaches the program as GRUB joins it, its quotes
+     * removed and none added (grub_cmd_chainloader(); issue 10, H6) */
+    t = "menuentry x {\n  chainloader /EFI/xen/xen.efi \"xen.efi fast\" '-- dom0_mem=1G'\n}\n";
+    l = (md_bootcfg_list){ 0 };
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.nchains == 1);
+    if (l.nchains == 1) {
+        CHECK(l.chains[0].file.args.n == 2);
+        CHECK_ARGS(l.chains[0].file, "xen.efi fast -- dom0_mem=1G");
+        for (size_t i = 0; i < l.chains[0].file.args.n; i++)
+            CHECK(!strpbrk(l.chains[0].file.args.v[i], "\"'"));
+    }
+    md_bootcfg_list_free(&l);
+}
+
+/* A variable of a few known values inside a word ("x=$o") adds no
+ * parameter of its own: each possible value is glued to the word's text
+ * around it, as GRUB passes it (issue 10, M1: o="dom0_mem=2G" in one
+ * branch was read as a second dom0_mem). */
+static void test_grub_maybe_in_word(void)
+{
+    const char *t = "menuentry 'Xen' {\n"
+                    "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+                    "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
+                    "  module2 /vmlinuz\n"
+                    "}\n";
+    md_bootcfg_list l = { 0 };
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        const md_bootcfg_file *x = &l.v[0]->xen;
+        CHECK(md_strv_contains(&x->maybe, "x=dom0_mem=2G"));
+        CHECK(md_strv_contains(&x->maybe, "q"));
+        CHECK(md_strv_contains(&x->maybe, "y=dom0_mem=2G q.z"));
+        CHECK(!md_strv_contains(&x->maybe, "dom0_mem=2G"));
+        CHECK_STR(md_bootcfg_param(x, "dom0_mem", false), "4G,max:4G");
+    }
+    md_bootcfg_list_free(&l);
 }
 
 /* Trial 9m: a 100 MB boot config of one line of short words ("a a a")
@@ -1263,7 +1312,7 @@ static void test_xen_efi_start(void)
     /* a section named on the command line: that one alone; the options
      * after "--" follow options= and x86 Xen's own " -- " hands the rest
      * to dom0; their dom0_mem= is judged on the line that writes it */
-    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL };
+    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1278,7 +1327,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* the first word names a section: it is the loader's own name to
      * Xen, so default= boots, said on the command line's line (finding D) */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(has_problem(&l, 7, "'fast', the first word of Xen's EFI loader's command line, is "
@@ -1288,20 +1337,38 @@ static void test_xen_efi_start(void)
           !strcmp(l.problems[0].file, "grub.cfg"));
     md_bootcfg_list_free(&l);
     /* ... and no word when it is the section that boots, or no section */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
     md_bootcfg_list_free(&l);
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi" };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
+    md_bootcfg_list_free(&l);
+    /* dtb=: Arm's loader reads the section's, else [global]'s; x86's none,
+     * so with an x86 loader the section is x86's (issue 10, H5) */
+    static const char dtb[] = "[global]\ndefault=xen\ndtb=g.dtb\n"
+                              "[xen]\noptions=dom0_mem=4G,max:4G\nkernel=vmlinuz\n"
+                              "[other]\noptions=dom0_mem=4G\nkernel=vmlinuz\ndtb=o.dtb\n";
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(dtb, strlen(dtb), NULL, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2)
+        CHECK(l.v[0]->arm && l.v[0]->dtb_line == 3 && l.v[1]->arm && l.v[1]->dtb_line == 10);
+    md_bootcfg_list_free(&l);
+    st = (md_bootfmt_efi_start){ .x86 = true };
+    l = (md_bootcfg_list){ 0 };
+    md_bootfmt_read_xen_efi(dtb, strlen(dtb), &st, &l);
+    CHECK(l.n == 2);
+    if (l.n == 2)
+        CHECK(!l.v[0]->arm && l.v[0]->dtb_line == 3 && !l.v[1]->arm && l.v[1]->dtb_line == 10);
     md_bootcfg_list_free(&l);
     /* options without dom0_mem=: the Xen line stays options='s */
     md_strv q = { 0 };
     md_strv_push(&q, "loglvl=all");
-    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL };
+    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 2);
@@ -1313,7 +1380,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* a section the file does not have (Xen options written without
      * "--" are a section name): Xen stops, said on the command line's line */
-    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL };
+    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 0 && l.nproblems == 1);
@@ -1345,7 +1412,7 @@ static void test_xen_efi_start(void)
      * parameters (a note); with ramdisk= naming a file, the .ramdisk */
     static const char nok[] = "[global]\ndefault=x\n[x]\noptions=dom0_mem=4G,max:4G\n"
                               "ramdisk=initrd.img\n";
-    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL };
+    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nok, strlen(nok), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 1 && l.problems[0].note);
@@ -1365,7 +1432,7 @@ static void test_xen_efi_start(void)
      * default=: Xen then looks in that section (not the first values) */
     static const char nodef[] = "options=dom0_mem=1G\nkernel=a\n[y]\noptions=dom0_mem=2G,max:2G\n"
                                 "kernel=b console=hvc0\n";
-    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL };
+    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1388,6 +1455,7 @@ int main(void)
     test_xen_efi_start();
     test_netboot_configs();
     test_grub_chainloader();
+    test_grub_maybe_in_word();
     test_dom0_mem_syntax();
     test_dom0_mem_rules();
     test_dom0_mem_trial();

@@ -106,6 +106,9 @@ typedef struct md_bootcfg_entry {
                                in this format's syntax */
     bool arm;               /* for Xen on Arm (GRUB's xen_hypervisor, a dtb):
                                dom0_mem is one size there, without max: */
+    unsigned dtb_line;      /* a xen.cfg section's: the dtb= line Xen's EFI
+                               loader reads (the section's, else [global]'s),
+                               which Arm's loads and x86's ignores; 0: none */
     md_strv dom0_extra;     /* the words after " -- " on an x86 Xen line: Xen
                                takes them off its own line and appends them to
                                dom0's (md_bootcfg_add_multiboot); xen.args

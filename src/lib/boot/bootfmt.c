@@ -474,6 +474,62 @@ static void read_legacy(lines *ls, md_bootcfg_list *out)
 
 /* ---- GRUB defaults: shell assignments ---- */
 
+/* The end of the command substitution at p, "$(...)" (nested, quotes
+ * inside stepped over) or "`...`", as the shell finds it; `end` when it
+ * is not closed. */
+static const char *sh_subst_end(const char *p, const char *end)
+{
+    if (*p == '`') {
+        for (p++; p < end && *p != '`'; p++)
+            if (*p == '\\' && p + 1 < end)
+                p++;
+        return p < end ? p + 1 : end;
+    }
+    int depth = 0;
+    for (p++; p < end; p++) {
+        if (*p == '\\' && p + 1 < end) {
+            p++;
+        } else if (*p == '\'' || *p == '"') {
+            const char *q = p + 1;
+            while (q < end && *q != *p)
+                q += *p == '"' && *q == '\\' && q + 1 < end ? 2 : 1;
+            p = q < end ? q : end - 1;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return end;
+}
+
+/* `s` with each command substitution that holds white space written
+ * "$(...)": its output is unknown, and its words must not split the word
+ * it stands in when a line uses it ("dom0_mem=${MEM}G" with MEM set from
+ * "$(free -g | awk ...)" is one parameter).  Caller frees. */
+static char *sh_subst_brief(const char *s)
+{
+    md_strv parts = { 0 };
+    const char *end = s + strlen(s), *from = s;
+    for (const char *p = s; p < end;) {
+        if ((*p == '$' && p[1] == '(') || *p == '`') {
+            const char *q = sh_subst_end(p, end);
+            if (memchr(p, ' ', (size_t)(q - p)) || memchr(p, '\t', (size_t)(q - p)) ||
+                memchr(p, '\n', (size_t)(q - p))) {
+                md_strv_pushf(&parts, "%.*s$(...)", (int)(p - from), from);
+                from = q;
+            }
+            p = q;
+        } else {
+            p++;
+        }
+    }
+    md_strv_push(&parts, from);
+    char *r = md_strv_join(&parts, "");
+    md_strv_free(&parts);
+    return r;
+}
+
 /* One shell word from *pp (quotes, escapes, $ expansion, backslash-newline);
  * stops at unquoted white space, ';', '#' or a newline. */
 static char *shell_word(const char **pp, const char *end, unsigned *line, vars *v,
@@ -523,6 +579,18 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, vars *
         } else if (*p == '\\' && p + 1 < end) {
             PUT_ESCAPED(p[1]);
             p += 2;
+        } else if ((*p == '$' && p + 1 < end && p[1] == '(') || *p == '`') {
+            /* a command substitution is one word with its spaces
+             * ("MEM=$(free -g | awk ...)" sets MEM: #10 M3, where the
+             * space ended the word and the rest read as a command that
+             * MEM was only exported to); its output is unknown (below) */
+            const char *q = sh_subst_end(p, end);
+            for (; p < q; p++) {
+                if (*p == '\\' && p + 1 < q && p[1] == '$')
+                    continue; /* the command's own "\$", not this word's literal '$' mark */
+                *line += *p == '\n';
+                PUT(*p);
+            }
         } else {
             PUT(*p);
             p++;
@@ -541,7 +609,7 @@ static char *shell_word(const char **pp, const char *end, unsigned *line, vars *
             char *e = strstr(lit, "$(") || strchr(lit, '`') ? NULL : expand(v, lit, true, unset);
             if (!e) { /* a command's output: unknown */
                 add_unknown(unset, "(command-output)");
-                e = lit, lit = NULL;
+                e = sh_subst_brief(lit);
             }
             md_strv_push_own(&seg, e);
             free(lit);
@@ -1601,7 +1669,12 @@ static void efi_entry(const efifile *f, const char *name, unsigned line, bool in
     if (!k && !(own_kernel && boots))
         return;
     md_bootcfg_entry *en = new_entry(name, "section"); /* untitled without default= */
-    en->arm = arm || efi_value(f, name, "dtb", &(const char *){ NULL });
+    /* Arm's efi_arch_cfg_file_early(): the section's dtb=, else [global]'s */
+    const efiline *dt = efi_value(f, name, "dtb", &(const char *){ NULL });
+    if (!dt)
+        dt = efi_value(f, "global", "dtb", &(const char *){ NULL });
+    en->dtb_line = dt ? dt->line : 0;
+    en->arm = !(st && st->x86) && (arm || dt);
     md_bootcfg_file *kf = md_bootcfg_add_mod(en);
     if (k) {
         char *whole = efi_cut_at_tab(k, "the dom0 kernel line", "console=", 1, out);
@@ -1770,7 +1843,7 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     efi_index(f);
     bool arm = false;
     const char *val;
-    if (efi_value(f, "global", "dtb", &val))
+    if (efi_value(f, "global", "dtb", &val) && !(st && st->x86))
         arm = true;
     /* efi_start(): the section is the one named on xen.efi's command line,
      * else [global]'s default=; Xen looks up kernel= there, and when there
@@ -2325,11 +2398,22 @@ static void ipxe_variants(vars *v, const md_strv *w, size_t from, ipxe_img *m)
     }
 }
 
-/* The arguments w[from..], ${settings} expanded: unknown ones go to `unset`. */
+/* The arguments w[from..], ${settings} expanded: unknown ones go to
+ * `unset`, after those of the image's own path (issue 10, H4: "kernel
+ * ${xen} ..." with ${xen} never set was checked as if its loader were
+ * known), which keeps a setting expand() could not resolve as "${name}". */
 static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f)
 {
     md_strv_free(&f->args);
     md_strv_free(&f->unset);
+    for (const char *p = f->path ? strstr(f->path, "${") : NULL; p; p = strstr(p + 2, "${")) {
+        size_t nl = strcspn(p + 2, ":}");
+        if (p[2 + nl] && nl) {
+            char *n = md_xasprintf("%.*s", (int)nl, p + 2);
+            add_unknown(&f->unset, n);
+            free(n);
+        }
+    }
     for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
         split_words(&f->args, x);

@@ -103,6 +103,10 @@ typedef struct md_bootfmt_efi_start {
     const char *name;        /* the first word of its command line, which Xen
                                 takes for its own name (argv[0]), never for a
                                 section; NULL: none */
+    bool x86;                /* the loader is x86 Xen (by its headers): it reads
+                                no dtb= (efi_arch_cfg_file_early() is empty in
+                                xen/arch/x86/efi/efi-boot.h), so a section is
+                                x86's whatever dtb= says */
 } md_bootfmt_efi_start;
 
 /* Append the entries of xen.cfg `text` as Xen's EFI loader started as `st`

@@ -798,13 +798,31 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
         s->budget->used += over ? 0 : vl;
         bool toolong = g && (over || (!g->uncertain && (x->total += vl) > MAX_LINE));
         if (!g || g->uncertain || toolong) {
+            size_t pre = cur.n; /* the word's text before the variable */
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
             if (!g || toolong || values_differ(g))
                 push_once(x->unset, &x->uidx, name);
-            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++)
-                md_strv_split(maybe, gmaybe_at(g, k), false);
+            /* each possible value's words as they stand on the line: the
+             * first glued to the word's text before the variable, the last
+             * to its plain text after it, a quoted value one word ("x=$o"
+             * with o="dom0_mem=1G" passes x=dom0_mem=1G, no dom0_mem: #10
+             * M1) */
+            size_t post = strcspn(p, (const char[]){ VAR_BARE, VAR_QUOTED, '\0' });
+            for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++) {
+                md_strv parts = { 0 };
+                if (quoted)
+                    md_strv_push(&parts, gmaybe_at(g, k));
+                else
+                    md_strv_split(&parts, gmaybe_at(g, k), false);
+                if (!parts.n && (pre || post))
+                    md_strv_push(&parts, "");
+                for (size_t j = 0; j < parts.n; j++)
+                    md_strv_pushf(maybe, "%.*s%s%.*s", j ? 0 : (int)pre, cur.s ? cur.s : "",
+                                  parts.v[j], j + 1 < parts.n ? 0 : (int)post, p);
+                md_strv_free(&parts);
+            }
         } else if (quoted) {
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
@@ -914,9 +932,14 @@ void md_grubcfg_args(const char *text, bool xen, md_strv *out)
 
 /* A file command's file and parameters (words after `k`, the command):
  * "module2 [--nounzip] [--type=X] FILE ARGS...", variables expanded as the
- * state `s` has them. */
+ * state `s` has them.  `chain`: chainloader's, whose words GRUB joins with
+ * single spaces as they are, quotes removed and none added
+ * (grub_cmd_chainloader(), grub-core/loader/efi/chainloader.c), where a
+ * multiboot loader quotes one with a space (loader_arg): "xen.efi fast"
+ * quoted reaches Xen's EFI loader as two words, its name and a section
+ * (issue 10, H6: its quotes were kept). */
 static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file *f,
-                      bool *nounzip)
+                      bool *nounzip, bool chain)
 {
     md_strv w = { 0 };
     /* pooled: a line may have millions of words (issue 9) */
@@ -953,7 +976,7 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
     bool split = false;
-    for (size_t j = i + 1; !nounzip && j < w.n && !split; j++)
+    for (size_t j = i + 1; !nounzip && !chain && j < w.n && !split; j++)
         split = strchr(w.v[j], ' ') != NULL;
     if (split) {
         md_strv_pooled(&f->args);
@@ -1093,7 +1116,7 @@ static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size
 {
     md_bootcfg_file *m = md_bootcfg_add_mod(e);
     m->mb2 = !strcmp(W(c, k), "module2");
-    read_file(s, c, k, m, &m->nounzip);
+    read_file(s, c, k, m, &m->nounzip, false);
 }
 
 /* The blocks: for each command opening one (menuentry, submenu, function),
@@ -1826,7 +1849,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             md_bootcfg_chain *ch = &r->out->chains[r->out->nchains++];
             memset(ch, 0, sizeof *ch);
             ch->title = f->title ? md_xstrdup(f->title) : NULL;
-            read_file(s, c, k, &ch->file, NULL);
+            read_file(s, c, k, &ch->file, NULL, true);
             continue;
         }
         if (mb) {
@@ -1835,7 +1858,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->title = md_xstrdup_or_null(f->title);
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
-            read_file(s, c, k, &f->cur->xen, NULL);
+            read_file(s, c, k, &f->cur->xen, NULL, false);
             note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);

@@ -54,10 +54,17 @@ static bool is_hvc0(const char *v)
     return strtoul(s, NULL, 10) == 0;
 }
 
+/* The name the readers give a command's output ($(...), `...`), directly
+ * or through a variable set from one: no value to follow, only to run. */
+#define CMD_OUTPUT "(command-output)"
+
 static char *unknown_hint(const md_strv *unknown)
 {
     if (!unknown->n)
         return md_xstrdup("");
+    if (!strcmp(unknown->v[0], CMD_OUTPUT))
+        return md_xstrdup(" (the line also uses a command's output, $(...) or `...`, which lint "
+                          "cannot evaluate; if it supplies the parameter, ignore this)");
     return md_xasprintf(" (the line also uses $%s, whose value when the line runs this file "
                         "does not fix; if it supplies the parameter, ignore this)", unknown->v[0]);
 }
@@ -82,16 +89,27 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
               "to follow, or from the environment"
             : "never set, set only inside if/for/while/function, too long to follow, or from "
               "the environment or grubenv";
-    md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
-                "%scannot check line %u (%s) fully: it uses $%s, whose value when the line "
-                "runs this file does not fix (%s), so its parameters are unknown", tp, f->line,
-                what, f->unset.v[0], why);
-    md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets $%s "
-                      "%s", f->line, f->unset.v[0],
-                g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
-                    ? "(lint /etc/default/grub and /etc/default/grub.d/*.cfg together, on one "
-                      "command line or as their directory)"
-                    : "(lint reads each file on its own)");
+    if (!strcmp(f->unset.v[0], CMD_OUTPUT))
+        md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
+                    "%scannot check line %u (%s) fully: it uses a command's output, $(...) or "
+                    "`...` (on this line or in a variable set from one), which lint cannot "
+                    "evaluate: the shell runs the command when the line runs, so its "
+                    "parameters are unknown", tp, f->line, what);
+    else
+        md_lint_add(g->l, at(g, f), f->line, MD_LINT_WARNING, 0,
+                    "%scannot check line %u (%s) fully: it uses $%s, whose value when the "
+                    "line runs this file does not fix (%s), so its parameters are unknown", tp,
+                    f->line, what, f->unset.v[0], why);
+    if (!strcmp(f->unset.v[0], CMD_OUTPUT))
+        md_lint_fix(g->l, "write the parameters on line %u as text, not as a command's output",
+                    f->line);
+    else
+        md_lint_fix(g->l, "write the parameters on line %u itself, or check the file that sets "
+                          "$%s %s", f->line, f->unset.v[0],
+                    g->cur && g->cur->format == MD_BOOTFMT_GRUB_DEFAULT
+                        ? "(lint /etc/default/grub and /etc/default/grub.d/*.cfg together, on "
+                          "one command line or as their directory)"
+                        : "(lint reads each file on its own)");
     md_lint_mark_unchecked(g->l);
 }
 
@@ -424,6 +442,9 @@ static bool from_variable(const md_bootcfg_file *x, const char *val)
             if (strlen(x->unset.v[i]) == nl && !strncmp(x->unset.v[i], n, nl))
                 return true;
     }
+    /* a command's output: "$(nproc)G", "`nproc`G" */
+    if ((strstr(val, "$(") || strchr(val, '`')) && md_strv_contains(&x->unset, CMD_OUTPUT))
+        return true;
     return strchr(val, '$') && x->maybe.n;
 }
 
@@ -667,8 +688,12 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     for (size_t i = 0; i < vals.n; i++)
         if (from_variable(x, vals.v[i])) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                        "%scannot check dom0_mem=%s on line %u: its value comes from a variable "
-                        "this file does not set", tp, vals.v[i], x->line);
+                        "%scannot check dom0_mem=%s on line %u: its value comes from %s", tp,
+                        vals.v[i], x->line,
+                        (strstr(vals.v[i], "$(") || strchr(vals.v[i], '`')) &&
+                                md_strv_contains(&x->unset, CMD_OUTPUT)
+                            ? "a command's output, which lint cannot evaluate"
+                            : "a variable this file does not set");
             md_lint_fix(g->l, "write dom0_mem=SIZE,max:SIZE on line %u itself", x->line);
             md_lint_mark_unchecked(g->l);
             goto out;

@@ -1,5 +1,6 @@
 /* lint_input — recognize inputs by name and content and lint them as one
  * system (md_lint_inputs; see lint.h). */
+#include <ctype.h>
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
@@ -66,13 +67,18 @@ typedef struct input {
     bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
                             a root tree's /boot/grub/grub.cfg
                             (classify_root_boot), an ESP's (classify_esp) */
-    bool on_esp;         /* XEN: an EFI loader found on an ESP given (classify_esp) */
+    bool on_esp;         /* XEN: an EFI loader found on an ESP given, or at the top
+                            of a directory given (classify_efi_dir) */
+    bool at_top;         /* XEN, on_esp: at a directory's top, not in an ESP's
+                            EFI/VENDOR/ (a copy of /boot may hold one nothing boots) */
     char *chain_efi;     /* GRUB, a xen.cfg: the Xen EFI loader that reads it */
     char *unified;       /* GRUB, a xen.cfg: the xen.efi whose .kernel and .ramdisk
                             sections Xen reads instead of kernel= and ramdisk=
                             (the image it is the .config section of, or the
                             loader that reads it from a file) */
     bool has_kernel, has_ramdisk; /* GRUB: that image has .kernel, .ramdisk */
+    bool efi_x86;        /* GRUB, a xen.cfg: the Xen EFI loader that reads it is
+                            x86's, which reads no dtb= (md_bootfmt_efi_start.x86) */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
 } input;
@@ -88,6 +94,8 @@ typedef struct inputs {
     size_t n;
     esp_range *esps;
     size_t nesps;
+    md_strv byname;  /* directories whose rootfs and hypervisor are found by
+                        name once the configs are paired (add_by_name) */
     md_hindex reals; /* v[0 .. nreal) by real path (is_input) */
     size_t nreal;
     int rc;
@@ -282,6 +290,10 @@ static void add_unified(inputs *in, const char *path)
             x->unified = md_xstrdup(path);
             x->has_kernel = sec[EFI_KERNEL].has;
             x->has_ramdisk = sec[EFI_RAMDISK].has;
+            md_xen_version v;
+            md_err ve = MD_ERR_INIT;
+            x->efi_x86 = md_xenver_hypervisor_image(d, len, path, &v, &ve) == 0 &&
+                         !strcmp(v.arch, "x86");
         }
         free(label);
     }
@@ -314,6 +326,20 @@ static void add_unified(inputs *in, const char *path)
         free(label);
     }
     free(d);
+}
+
+/* Is the file `host` an EFI program by its head: a PE image ("MZ") that
+ * is no Linux bzImage ("HdrS" at 0x202: a kernel with an EFI stub starts
+ * "MZ" too)?  1 yes, 0 no, -1 it cannot be read. */
+static int efi_program(const char *host)
+{
+    FILE *fp = fopen(host, "rb");
+    if (!fp)
+        return -1;
+    unsigned char h[0x206] = { 0 };
+    size_t n = fread(h, 1, sizeof h, fp);
+    fclose(fp);
+    return n >= 2 && h[0] == 'M' && h[1] == 'Z' && (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
 }
 
 static void classify_file(inputs *in, const char *path, md_lint_kind kind)
@@ -420,7 +446,7 @@ static void classify_media(inputs *in, const char *dir);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
-static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f);
+static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e);
 
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
@@ -434,7 +460,7 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
         for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
             const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
             if (!last || strcmp(p, last)) {
-                efi = ipxe_efi_image(x, &cfg->v[i]->xen);
+                efi = ipxe_efi_image(x, cfg->v[i]);
                 free(last);
                 last = md_xstrdup(p);
             }
@@ -450,7 +476,7 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
-                                x->chain_name };
+                                x->chain_name, x->efi_x86 };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -594,8 +620,9 @@ static void pair_configs(inputs *in)
 /* An mkdom0 output directory: its grub.cfg and the rootfs archive and
  * hypervisor its entry loads.  Only when there is no grub.cfg, or it loads
  * no rootfs, are they the ones found by name (rootfs.cpio*, xen*.gz): a
- * directory may hold others than the one that boots (trial 9). */
-static bool classify_outdir(inputs *in, const char *dir, bool required)
+ * directory may hold others than the one that boots (trial 9).  Then its
+ * media (classify_media).  Returns whether it has a grub.cfg or rootfs. */
+static bool classify_outdir(inputs *in, const char *dir)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
@@ -612,20 +639,103 @@ static bool classify_outdir(inputs *in, const char *dir, bool required)
     char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
     bool any = grub || rootfs;
-    if (!any && required) {
-        md_err e = MD_ERR_INIT;
-        md_err_set(&e, "%s: a directory, but neither a rootfs directory nor an mkdom0 output directory "
-                       "(no grub.cfg, no rootfs.cpio*) nor one of GRUB defaults (no grub, "
-                       "no grub.d/*.cfg) nor an ESP (no EFI/)", dir);
-        fail(in, dir, &e);
-    }
     add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
     add_found(in, xen, MD_LINT_XEN, NULL);
-    if (any)
-        classify_media(in, dir);
+    classify_media(in, dir);
     free(grub);
     free(rootfs);
     free(xen);
+    return any;
+}
+
+/* Does pxelinux look for pxelinux.cfg/`n` (syslinux doc/pxelinux.txt): the
+ * client's UUID, its hardware type and address ("01-" and the MAC, in
+ * hexadecimal with dashes), its IP address in upper-case hexadecimal and
+ * each shorter prefix of it, then "default"?  Other files there are menus
+ * a config INCLUDEs (follow_includes reads those). */
+static bool pxelinux_looks_up(const char *n)
+{
+    size_t len = strlen(n), hex = strspn(n, "0123456789ABCDEF");
+    if (!strcmp(n, "default") || (len >= 1 && len <= 8 && hex == len))
+        return true;
+    bool uuid = len == 36;
+    for (size_t i = 0; uuid && i < len; i++)
+        uuid = i == 8 || i == 13 || i == 18 || i == 23 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+    bool hw = len >= 5 && len % 3 == 2;
+    for (size_t i = 0; hw && i < len; i++)
+        hw = i % 3 == 2 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+    return uuid || hw;
+}
+
+/* Does the file `p` start as an iPXE script must ("#!ipxe", iPXE's
+ * script_probe())? */
+static bool ipxe_script(const char *p)
+{
+    FILE *fp = fopen(p, "rb");
+    char h[6] = { 0 };
+    size_t n = fp ? fread(h, 1, sizeof h, fp) : 0;
+    if (fp)
+        fclose(fp);
+    return n == sizeof h && !strncasecmp(h, "#!ipxe", 6);
+}
+
+/* A boot config of a netboot tree at `p`, once (find_input: the same file
+ * under another path too); `required`: one the build wrote, whose absence
+ * is an error, else read only when it is there. */
+static bool add_netcfg(inputs *in, const char *p, bool required)
+{
+    if (find_input(in, p) >= 0 || (!required && !md_is_file(p)))
+        return false;
+    size_t before = in->n;
+    classify_file(in, p, MD_LINT_GRUB);
+    return in->n > before;
+}
+
+/* The boot configs of a netboot tree (a TFTP root) at `dir`, by what it
+ * holds, whatever the directory is called (issue 10, H3: one not named
+ * netboot had only boot/grub/grub.cfg read): the names the build writes
+ * (md_bootmedia_netboot_config_names, the one list of them: boot/grub/
+ * grub.cfg, boot.ipxe, pxelinux.cfg/default, and per host of `macs` its
+ * grub.cfg-01-MAC and pxelinux.cfg/01-MAC, each `required`), then every
+ * per-host config found on disk as the loaders look them up: each
+ * boot/grub/grub.cfg-* (GRUB's net config search), each file of
+ * pxelinux.cfg/ that pxelinux looks for (pxelinux_looks_up), and each iPXE
+ * script at the top (*.ipxe, or one that starts "#!ipxe").  Returns
+ * whether it added an input. */
+static bool classify_netboot(inputs *in, const char *dir, const char *const *macs, size_t nmacs,
+                             bool required)
+{
+    bool any = false;
+    md_bootmedia_netcfg *v;
+    size_t n = md_bootmedia_netboot_config_names(macs, nmacs, &v);
+    for (size_t i = 0; i < n; i++) {
+        char *p = md_xasprintf("%s/%s", dir, v[i].path);
+        any |= add_netcfg(in, p, required);
+        free(p);
+    }
+    md_bootmedia_netcfgs_free(v, n);
+    static const char *const subdirs[] = { "boot/grub", "pxelinux.cfg", "" };
+    for (int k = 0; k < 3; k++) {
+        char *sd = md_xasprintf("%s%s%s", dir, *subdirs[k] ? "/" : "", subdirs[k]);
+        struct dirent **fs = NULL;
+        int nf = scandir(sd, &fs, NULL, alphasort);
+        for (int i = 0; i < nf; i++) {
+            const char *f = fs[i]->d_name;
+            size_t fl = strlen(f);
+            char *p = md_xasprintf("%s/%s", sd, f);
+            bool want = f[0] != '.' && md_is_file(p) &&
+                        (k == 0   ? !strncmp(f, "grub.cfg-", 9)
+                         : k == 1 ? pxelinux_looks_up(f)
+                                  : (fl > 5 && !strcasecmp(f + fl - 5, ".ipxe")) ||
+                                        ipxe_script(p));
+            if (want)
+                any |= add_netcfg(in, p, false);
+            free(p);
+            free(fs[i]);
+        }
+        free(fs);
+        free(sd);
+    }
     return any;
 }
 
@@ -640,12 +750,14 @@ static void add_config(inputs *in, const char *path)
 
 /* The boot configs of an output directory's media beyond its grub.cfg: the
  * ones the build's self-lint reads from memory (build.c step_self_lint),
- * read back from disk (trial 9d case 03): the netboot tree's, named by
- * bootmedia.h's one list of them (per host from image.ini's MACs), and
- * efi/xen.cfg, and xen-unified.efi as a hypervisor input with its
- * sections (add_unified).  `dir` is the output directory, or its netboot/
- * or efi/ tree.  The configs inside boot.iso and disk.img are not read: a
- * "not checked" note names each, with how to check it. */
+ * read back from disk (trial 9d case 03): the netboot tree's
+ * (classify_netboot: bootmedia.h's one list of them, per host from
+ * image.ini's MACs, and any other per-host one on disk), and efi/xen.cfg,
+ * and xen-unified.efi as a hypervisor input with its sections
+ * (add_unified).  `dir` is the output directory (image.ini: its netboot/
+ * and efi/ given alone are read by content, classify_dir).  The configs
+ * inside boot.iso and disk.img are not read: a "not checked" note names
+ * each, with how to check it. */
 static void classify_media(inputs *in, const char *dir)
 {
     char *d = md_xstrdup(dir);
@@ -657,33 +769,17 @@ static void classify_media(inputs *in, const char *dir)
         root = md_xstrdup(d);
         netdir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_NETBOOT));
         efidir = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_EFI));
-    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_NETBOOT))) {
-        root = dir_of(d);
-        netdir = md_xstrdup(d);
-    } else if (!strcmp(base_of(d), md_imgdir_name(MD_IMGDIR_EFI))) {
-        root = dir_of(d);
-        efidir = md_xstrdup(d);
     }
     struct stat st;
     if (netdir && stat(netdir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* the hosts image.ini names, whose configs the build wrote, and
+         * any other found in the tree */
         md_imgdir *id = md_imgdir_open(root, NULL);
-        md_err e = MD_ERR_INIT;
-        const md_imgdir_info *info = id ? md_imgdir_ini(id, &e) : NULL;
+        const md_imgdir_info *info = id ? md_imgdir_ini(id, NULL) : NULL;
         const char **macs = md_xcalloc(info ? info->nhosts + 1 : 1, sizeof *macs);
         for (size_t i = 0; info && i < info->nhosts; i++)
             macs[i] = info->hosts[i].mac;
-        md_bootmedia_netcfg *v;
-        size_t n = md_bootmedia_netboot_config_names(macs, info ? info->nhosts : 0, &v);
-        for (size_t i = 0; i < n; i++) {
-            char *p = md_xasprintf("%s/%s", netdir, v[i].path);
-            add_config(in, p);
-            free(p);
-        }
-        if (!info)
-            md_lint_not_checked(in->l, netdir, "the per-host configs (boot/grub/grub.cfg-01-MAC, "
-                                "pxelinux.cfg/01-MAC): the hosts are named by image.ini, which "
-                                "cannot be read (%s)", e.set ? e.msg : "no output directory");
-        md_bootmedia_netcfgs_free(v, n);
+        classify_netboot(in, netdir, macs, info ? info->nhosts : 0, true);
         free(macs);
         md_imgdir_free(id);
     }
@@ -797,6 +893,7 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
 }
 
 static bool classify_esp(inputs *in, const char *dir);
+static bool classify_efi_dir(inputs *in, const char *dir, bool esp);
 
 /* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
  * Fedora names it): what boots the system the tree is.  Each becomes a
@@ -819,6 +916,112 @@ static void classify_root_boot(inputs *in, const char *dir)
     }
 }
 
+/* Is `dir` an mkdom0 output directory (its image.ini), whose layout is
+ * known? */
+static bool is_outdir(const char *dir)
+{
+    char *ini = md_xasprintf("%s/%s", dir, md_imgdir_name(MD_IMGDIR_INI));
+    bool yes = md_is_file(ini);
+    free(ini);
+    return yes;
+}
+
+/* A directory given without its kind that is no root tree: an mkdom0
+ * output directory (classify_outdir: its layout is known), else every kind
+ * of boot content it holds, by content, never only the first that matched
+ * (issue 10, H1: a rootfs.cpio.gz or grub.cfg at its top made it "an output
+ * directory" and an ESP copied beside them was skipped): its grub.cfg (or
+ * boot/grub/grub.cfg) with the files it loads, GRUB defaults, an ESP's
+ * EFI/, a netboot tree's configs, and the Xen EFI loaders at its top; each
+ * file is read once (find_input).  Its rootfs and hypervisor by name
+ * (rootfs.cpio*, xen*.gz) wait until the configs are paired (add_by_name),
+ * so that one a config loads is read as that. */
+static void classify_dir(inputs *in, const char *given)
+{
+    /* "DIR/" names its files DIR/NAME, as lint DIR does */
+    char *dir = md_xstrdup(given);
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = '\0';
+    if (is_outdir(dir)) {
+        classify_outdir(in, dir);
+        free(dir);
+        return;
+    }
+    bool any = false;
+    md_imgdir *d = md_imgdir_open(dir, NULL);
+    char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
+    char *rootfs = d ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+    char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+    md_imgdir_free(d);
+    if (grub && find_input(in, grub) < 0) {
+        size_t before = in->n;
+        classify_file(in, grub, MD_LINT_GRUB);
+        if (in->n > before) {
+            in->v[before].in_outdir = true;
+            add_loaded(in, before, true, true);
+        }
+    }
+    any |= grub != NULL;
+    any |= classify_defaults_dir(in, dir);
+    any |= classify_esp(in, dir);
+    any |= classify_netboot(in, dir, NULL, 0, false);
+    any |= classify_efi_dir(in, dir, false);
+    if (rootfs || xen) {
+        md_strv_push(&in->byname, dir);
+        any = true;
+    }
+    if (!any) {
+        md_err e = MD_ERR_INIT;
+        md_err_set(&e, "%s: a directory with nothing lint reads in it: not a root tree (no "
+                       "etc/, bin/, sbin/, lib/, usr/, init), no image.ini (an mkdom0 output directory), "
+                       "no grub.cfg or boot/grub/grub.cfg, no rootfs.cpio* or xen*.gz, no GRUB "
+                       "defaults (grub, grub.d/*.cfg), no EFI/ (an ESP), no netboot configs "
+                       "(*.ipxe, pxelinux.cfg/default or per host, boot/grub/grub.cfg-*), no "
+                       "Xen EFI loader", dir);
+        fail(in, dir, &e);
+    }
+    free(grub);
+    free(rootfs);
+    free(xen);
+    free(dir);
+}
+
+/* Does the input at `p` lie in directory `dir`? */
+static bool lies_in(const char *p, const char *dir)
+{
+    char *d = dir_of(p);
+    bool yes = same_file(d, dir);
+    free(d);
+    return yes;
+}
+
+/* The rootfs and hypervisor by name of each directory classify_dir read
+ * (rootfs.cpio*, else *.cpio*; xen*.gz), once its configs and the files
+ * they load are inputs: each when no input of its kind lies there yet (a
+ * directory may hold others than the one a config loads, trial 9). */
+static void add_by_name(inputs *in)
+{
+    for (size_t i = 0; i < in->byname.n; i++) {
+        const char *dir = in->byname.v[i];
+        bool has_root = false, has_xen = false;
+        for (size_t k = 0; k < in->n; k++) {
+            if (in->v[k].kind == MD_LINT_ROOTFS && !has_root)
+                has_root = lies_in(in->v[k].path, dir);
+            if (in->v[k].kind == MD_LINT_XEN && !has_xen)
+                has_xen = lies_in(in->v[k].path, dir);
+        }
+        md_imgdir *d = md_imgdir_open(dir, NULL);
+        char *rootfs = d && !has_root ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
+        char *xen = d && !has_xen ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
+        md_imgdir_free(d);
+        add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
+        add_found(in, xen, MD_LINT_XEN, NULL);
+        free(rootfs);
+        free(xen);
+    }
+    md_strv_free(&in->byname);
+}
+
 static void classify(inputs *in, const char *path, md_lint_kind kind)
 {
     struct stat st;
@@ -829,12 +1032,17 @@ static void classify(inputs *in, const char *path, md_lint_kind kind)
     }
     if (!S_ISDIR(st.st_mode))
         return classify_file(in, path, kind);
-    if (kind == MD_LINT_OUTDIR || (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))) {
-        if (kind == MD_LINT_AUTO && !classify_outdir(in, path, false) &&
-            !classify_defaults_dir(in, path) && !classify_esp(in, path))
-            classify_outdir(in, path, true); /* the error */
+    if (kind == MD_LINT_OUTDIR) {
+        if (!classify_outdir(in, path)) {
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: not an mkdom0 output directory (no grub.cfg, no rootfs.cpio*)",
+                       path);
+            fail(in, path, &e);
+        }
         return;
     }
+    if (kind == MD_LINT_AUTO && !looks_rootfs_dir(path))
+        return classify_dir(in, path);
     if (kind != MD_LINT_AUTO && kind != MD_LINT_ROOTFS) {
         md_err e = MD_ERR_INIT;
         md_err_set(&e, "%s: is a directory", path);
@@ -1379,8 +1587,18 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
             at = i;
     }
     free(opts);
-    if (at != SIZE_MAX)
+    if (at != SIZE_MAX) {
+        /* another line with the same command line: the view is read once,
+         * and its "read as" names each line (#10 L3: the second had none) */
+        input *y = &in->v[at];
+        if (file && line) {
+            char *more = md_xasprintf("%s; also %s:%u, with the same command line", y->chained_by,
+                                      base_of(file), line);
+            free(y->chained_by);
+            y->chained_by = more;
+        }
         return at;
+    }
     if (in->v[ci].chained_by) {
         /* a second way in: the same text, read as this line starts it */
         const input *y = &in->v[ci];
@@ -1405,6 +1623,9 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
         md_strv_push(&y->chain_xen, c->opts.v[k]);
     y->chain_file = file && line ? md_xstrdup(file) : NULL;
     y->chain_line = line;
+    md_xen_version v;
+    md_err ve = MD_ERR_INIT;
+    y->efi_x86 = md_xenver_hypervisor_file(efi, &v, &ve) == 0 && !strcmp(v.arch, "x86");
     if (has_kernel || has_ramdisk) {
         if (!y->unified)
             y->unified = md_xstrdup(efi);
@@ -1435,7 +1656,7 @@ static long unified_config(const inputs *in, const char *efi)
  * says why it is read.  When there is no config: a warning "cannot check"
  * on `file`:`line` naming `what`. */
 static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, const char *by,
-                           const char *file, unsigned line, const char *what)
+                           const char *file, unsigned line, const char *what, bool note_missing)
 {
     long xi = find_input(in, efi);
     if (xi >= 0)
@@ -1471,21 +1692,36 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     }
     md_strv tried = { 0 };
     char *cfg = xen_efi_cfg(efi, c->cfg, &tried);
+    if (!cfg && note_missing) {
+        /* a loader at a directory's top that nothing given starts (Debian's
+         * /boot holds xen-4.17-amd64.efi beside the xen.gz GRUB boots):
+         * said, not a line that cannot be checked */
+        char *names = md_strv_join(&tried, ", ");
+        md_lint_not_checked(in->l, efi, "what this Xen EFI loader boots: no config lies beside "
+                            "it (Xen tries %s) and no config given chainloads it; if the "
+                            "firmware starts it, Xen stops with 'No configuration file found.': "
+                            "put its xen.cfg beside it, or give the ESP it boots from", names);
+        free(names);
+        md_strv_free(&tried);
+        return;
+    }
     if (!cfg) {
         char *names = md_strv_join(&tried, ", ");
         char *dir = dir_of(efi);
+        char *where = c->cfg ? md_xasprintf("%s is not", names)
+                             : md_xasprintf("none of the names Xen tries (%s) is", names);
         md_lint_add(in->l, file, line, MD_LINT_WARNING, 0,
                     "cannot check %s: Xen's EFI loader reads dom0_mem, its other options and the "
-                    "dom0 kernel line from %s, and %s %s in %s (efi_start() in "
+                    "dom0 kernel line from %s, and %s in %s (efi_start() in "
                     "xen/common/efi/boot.c), so traps 1 and 4 and the rootfs were not checked "
                     "(and if it is missing on the ESP too, Xen stops with 'No configuration "
                     "file found.'); %s",
                     what, c->cfg ? "the config its -cfg= option names" : "its config beside it",
-                    c->cfg ? names : "none of the names Xen tries,", c->cfg ? "is not" : names,
-                    dir, line ? "give the ESP (the directory that holds EFI/) or that config"
+                    where, dir, line ? "give the ESP (the directory that holds EFI/) or that config"
                               : "put the config beside the loader, or lint the one that "
                                 "chainloads it with -cfg=");
         md_lint_mark_unchecked(in->l);
+        free(where);
         free(dir);
         free(names);
         md_strv_free(&tried);
@@ -1554,22 +1790,23 @@ static char *ipxe_find(const char *script, const char *uri)
  * program (efi_image.c), with its name and arguments as its command line:
  * a chainload, as GRUB's (trial 10n, finding G: read as a multiboot
  * load). */
-static bool ipxe_efi_image(const input *x, const md_bootcfg_file *f)
+static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e)
 {
-    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path || strchr(f->path, '$'))
+    const md_bootcfg_file *f = &e->xen;
+    if (x->fmt != MD_BOOTFMT_IPXE || !f->path || !*f->path)
         return false;
     char *q = ipxe_local(f->path);
-    char *host = ipxe_find(x->path, f->path);
+    char *host = strchr(q, '$') ? NULL : ipxe_find(x->path, f->path);
     size_t ql = strlen(q);
-    bool efi = ql > 4 && !strcasecmp(q + ql - 4, ".efi");
-    FILE *fp = host ? fopen(host, "rb") : NULL;
-    if (fp) {
-        unsigned char h[0x206] = { 0 };
-        size_t n = fread(h, 1, sizeof h, fp);
-        fclose(fp);
-        efi = n >= 2 && h[0] == 'M' && h[1] == 'Z' &&
-              (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
-    }
+    int pe = host ? efi_program(host) : -1;
+    bool efi = pe >= 0 ? pe > 0 : ql > 4 && !strcasecmp(q + ql - 4, ".efi");
+    /* an image named by a setting never set ("chain ${xenpath} fast",
+     * "chain tftp://${next-server}/x") that gets no modules: what iPXE
+     * runs is unknown (Xen's EFI loader, a script, a kernel), so it is
+     * read as a chain, which follow_chain says it cannot check on its
+     * line, not as a multiboot Xen with nothing to boot (issue 10, H4) */
+    if (pe < 0 && strchr(f->path, '$') && !e->nmods && !(e->kernel.path && *e->kernel.path))
+        efi = true;
     free(host);
     free(q);
     return efi;
@@ -1584,6 +1821,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
     bool ipxe = in->v[ci].fmt == MD_BOOTFMT_IPXE;
     char *local = ipxe ? ipxe_local(p) : md_xstrdup(p);
     const char *q = local[0] == '(' && strchr(local, ')') ? strchr(local, ')') + 1 : local;
+    /* iPXE: "tftp://${next-server}/xen.efi" is looked for by its path */
     bool unknown = strchr(q, '$') != NULL;
     bool named_xen = strcasestr(base_of(q), "xen") != NULL;
     unsigned line = ch->file.line;
@@ -1599,8 +1837,11 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
                     "dom0_mem and the dom0 kernel line from its xen.cfg beside it, which lint "
                     "cannot read either; give the ESP (the directory that holds EFI/), or the "
                     "loader and its xen.cfg", title, cmd, p,
-                    unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
-                              "$prefix or one of the config's own)"
+                    unknown && ipxe ? "its path uses a setting the script never sets "
+                                      "(one DHCP, the iPXE build or a script that chains this "
+                                      "one sets), which lint cannot resolve"
+                    : unknown ? "its path uses a variable lint cannot resolve (GRUB's $root, "
+                                "$prefix or one of the config's own)"
                             : "the program is not next to this file (nor up to two directories "
                               "above it, where an ESP's EFI/ would hold it)");
         md_lint_mark_unchecked(in->l);
@@ -1687,7 +1928,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
                                   v.version, efi);
         add_found(in, efi, MD_LINT_XEN, NULL);
         if (!c.help)
-            follow_xen_efi(in, efi, &c, by, cfgpath, line, what);
+            follow_xen_efi(in, efi, &c, by, cfgpath, line, what, false);
         free(by);
         free(what);
         free(cl);
@@ -1712,7 +1953,7 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
         const md_bootcfg_file *f = &cfg->v[i]->xen;
         const char *p = f->path ? f->path : "";
         if (!last || strcmp(p, last))
-            efi = ipxe_efi_image(x, f), last = p;
+            efi = ipxe_efi_image(x, cfg->v[i]), last = p;
         if (!efi)
             continue;
         cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
@@ -1765,17 +2006,63 @@ static void follow_chains(inputs *in)
         char *efi = md_xstrdup(in->v[i].path);
         char *by = md_xasprintf("the one the EFI loader %s reads", base_of(efi));
         char *what = md_xasprintf("Xen's EFI loader %s", base_of(efi));
-        follow_xen_efi(in, efi, NULL, by, efi, 0, what);
+        follow_xen_efi(in, efi, NULL, by, efi, 0, what, in->v[i].at_top);
         free(what);
         free(by);
         free(efi);
     }
 }
 
+/* The Xen EFI loaders and grub.cfg at the top of directory `dir`, as the
+ * firmware and GRUB find them there: each file that is Xen's EFI loader by
+ * content (an EFI program, efi_program, that md_xenver_hypervisor_file
+ * reads as Xen; its name does not matter to a boot entry that names it) is
+ * a hypervisor found (on_esp) whose xen.cfg follow_chains reads as Xen's
+ * loader finds it, with its own sections (add_unified); grub.cfg (any case,
+ * as on FAT) a boot config that may be a stub reading the one in /boot
+ * (in_root).  The one reader for an ESP's EFI/VENDOR/ (classify_esp,
+ * `esp`) and the top of any directory given (classify_dir: a copy of an
+ * output's efi/ under another name, whose xen.cfg was skipped: issue 10,
+ * H2; there a loader without its config is said as not checked, at_top).
+ * Returns whether it added an input. */
+static bool classify_efi_dir(inputs *in, const char *dir, bool esp)
+{
+    size_t from = in->n;
+    struct dirent **fs = NULL;
+    int nf = scandir(dir, &fs, NULL, alphasort);
+    for (int k = 0; k < nf; k++) {
+        const char *n = fs[k]->d_name;
+        char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", n);
+        md_xen_version v;
+        md_err e = MD_ERR_INIT;
+        if (n[0] == '.' || !md_is_file(p) || find_input(in, p) >= 0) {
+            /* not a file, or an input already */
+        } else if (!strcasecmp(n, "grub.cfg")) {
+            /* a stub that loads the config from /boot is no Xen entry
+             * of its own: said, not an input error (in_root) */
+            size_t before = in->n;
+            classify_file(in, p, MD_LINT_GRUB);
+            if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
+                in->v[before].in_root = true;
+        } else if (efi_program(p) > 0 && md_xenver_hypervisor_file(p, &v, &e) == 0) {
+            size_t before = in->n;
+            input *x = push(in, p, MD_LINT_XEN);
+            x->on_esp = true;
+            x->at_top = !esp;
+            add_unified(in, p);
+            for (size_t j = before; j < in->n; j++)
+                in->v[j].found = true;
+        }
+        free(p);
+        free(fs[k]);
+    }
+    free(fs);
+    return in->n > from;
+}
+
 /* An EFI system partition, or a copy of one: a directory with EFI/ (any
- * case, as on FAT).  Each EFI/VENDOR/grub.cfg is a boot config, and each
- * EFI/VENDOR/NAME.efi that is Xen by content a hypervisor whose xen.cfg
- * follow_chains reads.  False when there is no EFI/ directory. */
+ * case, as on FAT): each EFI/VENDOR/ read by classify_efi_dir.  False when
+ * there is no EFI/ directory. */
 static bool classify_esp(inputs *in, const char *dir)
 {
     char *efidir = find_nocase(dir, "EFI", true);
@@ -1786,38 +2073,9 @@ static bool classify_esp(inputs *in, const char *dir)
     int nv = scandir(efidir, &vs, NULL, alphasort);
     for (int i = 0; i < nv; i++) {
         char *vd = md_xasprintf("%s/%s", efidir, vs[i]->d_name);
-        struct dirent **fs = NULL;
         struct stat st;
-        int nf = vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode)
-                     ? scandir(vd, &fs, NULL, alphasort)
-                     : 0;
-        for (int k = 0; k < nf; k++) {
-            const char *n = fs[k]->d_name;
-            size_t nl = strlen(n);
-            char *p = md_xasprintf("%s/%s", vd, n);
-            md_xen_version v;
-            md_err e = MD_ERR_INIT;
-            if (!md_is_file(p) || find_input(in, p) >= 0) {
-                /* not a file, or an input already */
-            } else if (!strcasecmp(n, "grub.cfg")) {
-                /* a stub that loads the config from /boot is no Xen entry
-                 * of its own: said, not an input error (in_root) */
-                size_t before = in->n;
-                classify_file(in, p, MD_LINT_GRUB);
-                if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
-                    in->v[before].in_root = true;
-            } else if (nl > 4 && !strcasecmp(n + nl - 4, ".efi") &&
-                       md_xenver_hypervisor_file(p, &v, &e) == 0) {
-                size_t before = in->n;
-                push(in, p, MD_LINT_XEN)->on_esp = true;
-                add_unified(in, p);
-                for (size_t j = before; j < in->n; j++)
-                    in->v[j].found = true;
-            }
-            free(p);
-            free(fs[k]);
-        }
-        free(fs);
+        if (vs[i]->d_name[0] != '.' && stat(vd, &st) == 0 && S_ISDIR(st.st_mode))
+            classify_efi_dir(in, vd, true);
         free(vd);
         free(vs[i]);
     }
@@ -1947,6 +2205,22 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const char *xp = e->xen.path;
+        char *dk = md_xasprintf("dtb=\n%u", e->dtb_line);
+        if (x->fmt == MD_BOOTFMT_XEN_EFI && x->efi_x86 && e->dtb_line &&
+            !md_strv_contains(&seen, dk)) {
+            /* x86 Xen ignores dtb= (its efi_arch_cfg_file_early() is
+             * empty, xen/arch/x86/efi/efi-boot.h; Arm's loads the device
+             * tree): it boots, read as x86's (md_bootfmt_efi_start.x86),
+             * where this was an error (issue 10, H5) */
+            md_strv_push(&seen, dk);
+            md_lint_add(in->l, x->path, e->dtb_line, MD_LINT_WARNING, 0,
+                        "dtb= is ignored: the Xen EFI loader that reads this file, %s, is x86 "
+                        "Xen, which loads no device tree (efi_arch_cfg_file_early() is empty in "
+                        "xen/arch/x86/efi/efi-boot.h; only Arm's reads dtb=), so this section "
+                        "boots as x86's without it; drop the line, or boot Arm Xen",
+                        x->chain_efi ? x->chain_efi : x->unified);
+        }
+        free(dk);
         if (!xp || !*xp || strchr(xp, '$') || (x->fmt == MD_BOOTFMT_XEN_EFI && !e->arm))
             continue; /* a xen.cfg without dtb= boots on either */
         bool same = last && !strcmp(last->xen.path, xp) && last->arm == e->arm &&
@@ -2057,6 +2331,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
     follow_includes(&in);
     follow_chains(&in);
     pair_configs(&in);
+    add_by_name(&in);
     for (size_t i = 0; i < in.n; i++)
         if (in.v[i].kind == MD_LINT_GRUB && in.v[i].fmt == MD_BOOTFMT_GRUB_DEFAULT)
             defaults_place(&in.v[i]);
