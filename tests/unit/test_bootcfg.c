@@ -1001,6 +1001,45 @@ static void test_read_like_loaders(void)
     }
     md_bootcfg_list_free(&l);
 
+    /* iPXE: a name given with --name is the image to imgselect, imgargs,
+     * chain: iPXE takes the image of that name, not a URI "xen" (issue 10,
+     * M2: "imgselect xen" made an entry of its own of line 2 and one of a
+     * Xen "xen" without dom0_mem on line 5) */
+    l = read_fmt("#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G\nmodule /vmlinuz\n"
+                 "module /initrd.gz\nimgselect xen\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(l.v[0]->xen.path, "http://x/xen.gz");
+        CHECK(l.v[0]->xen.line == 2 && l.v[0]->nmods == 1);
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "4G");
+    }
+    md_bootcfg_list_free(&l);
+    /* words after the name replace its command line, on their line */
+    l = read_fmt("#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G,max:4G\n"
+                 "module /vmlinuz\nmodule /initrd.gz\nimgselect xen dom0_mem=2G\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.line == 5);
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "2G");
+    }
+    md_bootcfg_list_free(&l);
+    /* the name from a setting, as iPXE expands it; imgargs alone clears */
+    l = read_fmt("#!ipxe\nset n xen\nkernel --name ${n} /xen.gz dom0_mem=4G,max:4G\n"
+                 "module /vmlinuz\nimgargs xen dom0_mem=2G\nchain ${n}\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.line == 5 && !l.v[0]->nmods);
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "dom0_mem", false), "2G");
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nimgfetch -n xen /xen.gz dom0_mem=4G\nmodule /vmlinuz\nimgargs xen\n"
+                 "imgexec xen\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.line == 4 && !l.v[0]->xen.args.n);
+    md_bootcfg_list_free(&l);
+
     /* pxelinux: "---vmlinuz" is no separator to mboot.c32, which then
      * boots i.gz as the dom0 kernel: the entry as it reads it (trial10c
      * case 9: "no Xen entry" beside this problem contradicted it) */
