@@ -223,6 +223,12 @@ hasnt "[trap1]"
 run 1 "$C/trial10c-g1-function.cfg"
 has "g1-function.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem"
 hasnt "followed by no module"
+# a function called with a variable: $1 is its value, which the finding
+# names, not a "$1" lint cannot check (issue 10, L2)
+printf 'set mem=dom0_mem=4G\nfunction xen_entry {\n  multiboot2 /xen.gz $1 gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /initrd.gz\n}\nmenuentry Xen {\n  xen_entry $mem\n}\n' >"$T/fnvar.cfg"
+run 1 "$T/fnvar.cfg"
+has "fnvar.cfg:3: error: [trap4] menuentry 'Xen': dom0_mem=4G has no max:"
+hasnt '$1'
 run 1 --json "$C/trial10c-h2-escaped-space.cfg"
 has '"fix": "dom0_mem=4G,max:4G"'
 run 1 "$C/trial10c-p2-glued-sep.cfg"
