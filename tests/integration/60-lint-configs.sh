@@ -223,6 +223,12 @@ hasnt "[trap1]"
 run 1 "$C/trial10c-g1-function.cfg"
 has "g1-function.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem"
 hasnt "followed by no module"
+# a function called with a variable: $1 is its value, which the finding
+# names, not a "$1" lint cannot check (issue 10, L2)
+printf 'set mem=dom0_mem=4G\nfunction xen_entry {\n  multiboot2 /xen.gz $1 gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /initrd.gz\n}\nmenuentry Xen {\n  xen_entry $mem\n}\n' >"$T/fnvar.cfg"
+run 1 "$T/fnvar.cfg"
+has "fnvar.cfg:3: error: [trap4] menuentry 'Xen': dom0_mem=4G has no max:"
+hasnt '$1'
 run 1 --json "$C/trial10c-h2-escaped-space.cfg"
 has '"fix": "dom0_mem=4G,max:4G"'
 run 1 "$C/trial10c-p2-glued-sep.cfg"
@@ -272,6 +278,15 @@ hasnt "cannot check"
 # the value before "&& set x B || set x C" is not one of them
 printf '#!ipxe\nset m dom0_mem=1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts2.ipxe"
 run 0 "$T/alts2.ipxe"
+# an image named with --name is the one "imgselect NAME" selects and
+# "imgargs NAME" gives its arguments: one entry, its trap on the line that
+# set them (issue 10, M2: a second entry of a Xen "xen" with no dom0_mem)
+printf '#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule http://x/vmlinuz console=ttyS0 console=hvc0\nmodule http://x/initrd.gz\nimgselect xen\nboot\n' >"$T/alias.ipxe"
+run 0 "$T/alias.ipxe"
+printf '#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule http://x/vmlinuz console=ttyS0 console=hvc0\nmodule http://x/initrd.gz\nimgargs xen dom0_mem=4G gnttab_max_frames=256\nimgselect xen\nboot\n' >"$T/alias2.ipxe"
+run 1 "$T/alias2.ipxe"
+has "alias2.ipxe:5: error: [trap4] dom0_mem=4G has no max:"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "alias2.ipxe: more than the one error on line 5"
 
 # clear deletes the setting, and set NAME:TYPE is a set of NAME: both known
 run 1 "$E/12-ipxe-clear-var.ipxe"

@@ -2421,7 +2421,9 @@ static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f
     }
 }
 
-/* Register the image of URI w[at] with the arguments after it. */
+/* Register the image of URI w[at] with the arguments after it; `name`
+ * (--name, its settings expanded as iPXE's do) or the URI's last part
+ * names it. */
 static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
                             const char *name, unsigned line)
 {
@@ -2430,10 +2432,12 @@ static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
     f.line = line;
     f.nounzip = true; /* iPXE hands images over as fetched */
     ipxe_args(v, w, at + 1, &f);
-    char *base = md_xasprintf("%.*s", (int)strcspn(basename(f.path), "?#"), basename(f.path));
+    char *base = name ? expand(v, name, false, NULL)
+                      : md_xasprintf("%.*s", (int)strcspn(basename(f.path), "?#"),
+                                     basename(f.path));
     uint64_t h;
     size_t it;
-    ssize_t old = reg_lookup(r, name ? name : base, &h, &it);
+    ssize_t old = reg_lookup(r, base, &h, &it);
     if (old >= 0) {
         reg_drop(r, (size_t)old);
         md_hindex_set(&r->byname, h, it, r->n);
@@ -2441,11 +2445,32 @@ static size_t ipxe_register(ipxe_reg *r, vars *v, const md_strv *w, size_t at,
         md_hindex_add(&r->byname, h, r->n);
     }
     r->v = md_xgrow(r->v, &r->cap, r->n + 1, sizeof *r->v);
-    r->v[r->n] = (ipxe_img){ name ? md_xstrdup(name) : base, f, NULL, NULL, 0, NULL };
-    if (name)
-        free(base);
+    r->v[r->n] = (ipxe_img){ base, f, NULL, NULL, 0, NULL };
     ipxe_variants(v, w, at + 1, &r->v[r->n]);
     return r->n++;
+}
+
+/* The registered image that iPXE's imgacquire() (src/usr/imgmgmt.c) takes
+ * for w[at], or -1: the one whose name it is ("kernel --name xen URI",
+ * then "imgselect xen", "imgargs xen ...", "chain xen"), else iPXE fetches
+ * w[at] as a URI.  Words after the name replace its command line, as they
+ * are set on the image (imgsingle_exec(), src/hci/commands/image_cmd.c);
+ * imgargs (`clear`) clears it first, so "imgargs xen" alone leaves none.
+ * Its line is then this one: the traps of the new words are found here. */
+static ssize_t ipxe_acquire(ipxe_reg *r, vars *v, const md_strv *w, size_t at, unsigned line,
+                            bool clear)
+{
+    if (at >= w->n)
+        return -1;
+    char *n = expand(v, w->v[at], false, NULL);
+    ssize_t k = reg_find(r, n);
+    free(n);
+    if (k >= 0 && (clear || at + 1 < w->n)) {
+        ipxe_args(v, w, at + 1, &r->v[k].f);
+        r->v[k].f.line = line;
+        ipxe_variants(v, w, at + 1, &r->v[k]);
+    }
+    return k;
 }
 
 /* The entry of running image i, image vk read with its va-th other value
@@ -2715,35 +2740,32 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
     if (!strcmp(c, "imgfetch") || !strcmp(c, "module") || !strcmp(c, "initrd")) {
         ipxe_register(r, v, w, at, name, line);
     } else if (!strcmp(c, "kernel") || !strcmp(c, "imgselect") || !strcmp(c, "imgload")) {
-        if (r->selected >= 0 && !r->ran && !path)
+        /* "imgselect xen" after "kernel --name xen ...": the same image,
+         * selected again, is no entry of its own */
+        ssize_t k = ipxe_acquire(r, v, w, at, line, false);
+        if (r->selected >= 0 && r->selected != k && !r->ran && !path)
             ipxe_run(r, (size_t)r->selected, out); /* an entry of its own before */
-        r->selected = (ssize_t)ipxe_register(r, v, w, at, name, line);
+        r->selected = k >= 0 ? k : (ssize_t)ipxe_register(r, v, w, at, name, line);
         r->ran = false;
     } else if (!strcmp(c, "chain") || !strcmp(c, "imgexec") || !strcmp(c, "boot")) {
-        ssize_t k = at < w->n ? reg_find(r, w->v[at]) : r->selected;
-        if (k >= 0 && at + 1 < w->n) { /* imgexec NAME ARGS: new arguments */
-            ipxe_args(v, w, at + 1, &r->v[k].f);
-            r->v[k].f.line = line;
-            ipxe_variants(v, w, at + 1, &r->v[k]);
-        } else if (k < 0 && at < w->n && strcmp(c, "boot")) {
+        ssize_t k = at < w->n ? ipxe_acquire(r, v, w, at, line, false) : r->selected;
+        if (k < 0 && at < w->n && strcmp(c, "boot"))
             k = (ssize_t)ipxe_register(r, v, w, at, name, line);
-        }
         if (k >= 0) {
             ipxe_run(r, (size_t)k, out);
             return true;
         }
-    } else if (!strcmp(c, "imgargs") && at < w->n) {
-        ssize_t k = reg_find(r, w->v[at]);
-        if (k >= 0) {
-            ipxe_args(v, w, at + 1, &r->v[k].f);
-            r->v[k].f.line = line;
-            ipxe_variants(v, w, at + 1, &r->v[k]);
-        }
+    } else if (!strcmp(c, "imgargs")) {
+        ipxe_acquire(r, v, w, at, line, true);
     } else if (!strcmp(c, "imgfree")) {
         if (at < w->n) {
-            ssize_t k = reg_find(r, w->v[at]);
-            if (k >= 0)
-                reg_drop(r, (size_t)k);
+            for (size_t i = at; i < w->n; i++) { /* imgfree NAME...: each */
+                char *n = expand(v, w->v[i], false, NULL);
+                ssize_t k = reg_find(r, n);
+                free(n);
+                if (k >= 0)
+                    reg_drop(r, (size_t)k);
+            }
         } else {
             reg_clear(r);
         }

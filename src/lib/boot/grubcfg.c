@@ -1947,6 +1947,18 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
         run_cmds(r, body, close, f);
         f->depth--;
     } else {
+        /* the call's words as GRUB passes them: its variables expanded
+         * and split on the caller's state (grub_script_arglist_to_argv()),
+         * so "xen_entry $mem" gives $1 the value of $mem, which a finding
+         * then names, not "$1" (issue 10, L2) */
+        md_strv args = { 0 }, unknown = { 0 };
+        gexp x = { .out = &args, .unset = &unknown };
+        expand_cmd(f->s, call, 1, call->n, &x);
+        gexp_done(&x);
+        size_t first = SIZE_MAX; /* the first word whose value is not known */
+        for (size_t k = 0; k < args.n && first == SIZE_MAX; k++)
+            if (strchr(args.v[k], '$'))
+                first = k;
         gvar saved[NPOS];
         for (int k = 0; k < NPOS; k++) {
             /* the caller's, moved aside (not copied); never set: unknown
@@ -1958,19 +1970,14 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             g->inl = 0;
             g->maybe = NULL;
         }
-        md_strv args = { 0 };
-        bool vars = false;
-        for (size_t k = 1; k < call->n; k++) {
-            md_strv_push(&args, W(call, k));
-            vars |= strchr(W(call, k), '$') != NULL;
-        }
         params_set(f->s, &args);
-        /* a word with a variable in it is not followed, nor the list it
-         * is part of (a value may split into more words) */
-        for (size_t k = 0; vars && k < NPOS; k++)
-            if (k >= 9 || (k < args.n && strchr(args.v[k], '$')))
-                var_opaque(f->s, pos_names[k]);
+        /* a word with a variable it cannot follow is not followed, nor
+         * the words after it or the whole list (its value may split into
+         * more words) */
+        for (size_t k = first; first != SIZE_MAX && k < NPOS; k++)
+            var_opaque(f->s, pos_names[k]);
         md_strv_free(&args);
+        md_strv_free(&unknown);
         cmd_free(held);
         cmd_free(held2);
         f->depth++;

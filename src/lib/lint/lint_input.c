@@ -441,37 +441,30 @@ text:;
 
 static char *near(const char *cfg, const char *gpath);
 static void classify_media(inputs *in, const char *dir);
+static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
 
 /* The entries of boot config `x` as its loader boots them: a xen.cfg as
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
-static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e);
-
 static void read_config(const input *x, md_bootcfg_list *cfg)
 {
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
         md_bootfmt_read(x->fmt, (char *)x->text, text_len(x), cfg);
+        if (x->fmt != MD_BOOTFMT_IPXE)
+            return;
         /* an EFI program iPXE runs is no multiboot entry: follow_chains
          * reads it as the chainloader it is */
+        bool *efi = ipxe_efi_entries(x, cfg);
         size_t k = 0;
-        char *last = NULL; /* entries of one image: looked at once */
-        bool efi = false;
-        for (size_t i = 0; x->fmt == MD_BOOTFMT_IPXE && i < cfg->n; i++) {
-            const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
-            if (!last || strcmp(p, last)) {
-                efi = ipxe_efi_image(x, cfg->v[i]);
-                free(last);
-                last = md_xstrdup(p);
-            }
-            if (efi)
+        for (size_t i = 0; i < cfg->n; i++) {
+            if (efi[i])
                 md_bootcfg_entry_free(cfg->v[i]);
             else
                 cfg->v[k++] = cfg->v[i];
         }
-        free(last);
-        if (x->fmt == MD_BOOTFMT_IPXE)
-            cfg->n = k;
+        cfg->n = k;
+        free(efi);
         return;
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
@@ -1812,6 +1805,23 @@ static bool ipxe_efi_image(const input *x, const md_bootcfg_entry *e)
     return efi;
 }
 
+/* For each entry of iPXE script `x`'s `cfg`: does it run an EFI program
+ * (ipxe_efi_image)?  The entries one image makes (one per value of a
+ * setting) follow each other: its file is looked at once.  read_config
+ * drops those entries, ipxe_chains makes them chainloader lines.  Caller
+ * frees. */
+static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg)
+{
+    bool *efi = md_xcalloc(cfg->n ? cfg->n : 1, sizeof *efi);
+    const char *last = NULL;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const char *p = cfg->v[i]->xen.path ? cfg->v[i]->xen.path : "";
+        efi[i] = last && !strcmp(p, last) ? efi[i - 1] : ipxe_efi_image(x, cfg->v[i]);
+        last = p;
+    }
+    return efi;
+}
+
 static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, const char *cmd)
 {
     const char *p = ch->file.path;
@@ -1947,14 +1957,10 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
  * reads the arguments as on GRUB's line after a name. */
 static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
 {
-    const char *last = NULL; /* entries of one image: looked at once */
-    bool efi = false;
+    bool *efi = ipxe_efi_entries(x, cfg);
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_file *f = &cfg->v[i]->xen;
-        const char *p = f->path ? f->path : "";
-        if (!last || strcmp(p, last))
-            efi = ipxe_efi_image(x, cfg->v[i]), last = p;
-        if (!efi)
+        if (!efi[i])
             continue;
         cfg->chains = md_xgrow(cfg->chains, &cfg->chains_cap, cfg->nchains + 1,
                                sizeof *cfg->chains);
@@ -1969,6 +1975,7 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
             md_strv_push(&ch->file.args, f->args.v[k]);
         free(q);
     }
+    free(efi);
 }
 
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
