@@ -1224,6 +1224,11 @@ typedef struct runner {
     size_t called;          /* commands run in calls (MAX_CALLED) */
     size_t called_bytes;    /* their records' bytes (MAX_CALLED_MIB) */
     md_hindex fidx;         /* fdef by name */
+    /* if-blocks learnt once (if_memo): per command, 0 or 1 + its index in
+     * ifm */
+    uint32_t *ifm_at;
+    struct ifmemo *ifm;
+    size_t nifm, ifmcap;
 } runner;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
@@ -1320,14 +1325,82 @@ typedef struct ifblock {
     bool has_else;
 } ifblock;
 
+/* An if ... fi as a scan from its "if" to its "fi" finds it: kept by
+ * its "if" command, so that ifs nested N deep are scanned once in all, not
+ * once per level and way (trial 10: 4,000 nested ifs took minutes). */
+typedef struct ifmemo {
+    ifblock b;
+    bool loads;    /* a branch loads Xen or a module, at any depth */
+    bool overflow; /* more than MAX_BRANCH branches */
+} ifmemo;
+
+static size_t ifm_new(runner *r, size_t cmd)
+{
+    r->ifm = md_xgrow(r->ifm, &r->ifmcap, r->nifm + 1, sizeof *r->ifm);
+    r->ifm[r->nifm] = (ifmemo){ .b = { .start = { cmd }, .n = 1 } };
+    return r->nifm++;
+}
+
+/* The if-block whose "if" is command i, closed before `to` (with the ifs
+ * inside it, each learnt on the way); NULL when it is not. */
+static const ifmemo *if_memo(runner *r, size_t i, size_t to)
+{
+    if (!r->ifm_at)
+        r->ifm_at = md_xcalloc(r->cmds->n ? r->cmds->n : 1, sizeof *r->ifm_at);
+    if (r->ifm_at[i])
+        return r->ifm[r->ifm_at[i] - 1].b.fi < to ? &r->ifm[r->ifm_at[i] - 1] : NULL;
+    size_t *open = NULL, nopen = 0, opencap = 0; /* the ifs not closed yet */
+    open = md_xgrow(open, &opencap, 1, sizeof *open);
+    open[nopen++] = ifm_new(r, i);
+    const ifmemo *done = NULL;
+    for (size_t k = i + 1; k < to && !done; k++) {
+        size_t cl = rclose(r, k);
+        if (cl) {
+            k = cl;
+            continue;
+        }
+        ifmemo *top = &r->ifm[open[nopen - 1]];
+        bool is_else;
+        const char *w0 = lead_kw(r, k, &is_else);
+        if (is_else || !strcmp(w0, "elif")) {
+            if (top->b.n == MAX_BRANCH)
+                top->overflow = true;
+            else
+                top->b.start[top->b.n++] = k;
+            top->b.has_else |= is_else;
+        }
+        if (!strcmp(w0, "if") && r->ifm_at[k]) {
+            const ifmemo *m = &r->ifm[r->ifm_at[k] - 1];
+            if (m->b.fi >= to)
+                break;
+            top->loads |= m->loads;
+            k = m->b.fi;
+        } else if (!strcmp(w0, "if")) {
+            size_t x = ifm_new(r, k);
+            open = md_xgrow(open, &opencap, nopen + 1, sizeof *open);
+            open[nopen++] = x;
+        } else if (!strcmp(w0, "fi")) {
+            size_t x = open[--nopen];
+            r->ifm[x].b.fi = k;
+            r->ifm_at[r->ifm[x].b.start[0]] = (uint32_t)(x + 1);
+            if (nopen)
+                r->ifm[open[nopen - 1]].loads |= r->ifm[x].loads;
+            else
+                done = &r->ifm[x];
+        } else if (is_loader_cmd(w0)) {
+            top->loads = true;
+        }
+    }
+    free(open);
+    return done;
+}
+
 /* The if-blocks of [from, to), at its own level, whose branches (at any
  * depth) load Xen or a module; 0 when none; SIZE_MAX when there are more
  * than this reader follows (MAX_IFS, MAX_BRANCH) or one is not closed. */
-static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
+static size_t find_ifs(runner *r, size_t from, size_t to, ifblock *ifs)
 {
-    size_t n = 0, depth = 0;
-    bool loads = false;
-    ifblock cur = { 0 };
+    size_t n = 0;
     for (size_t i = from; i < to; i++) {
         size_t cl = rclose(r, i);
         if (cl) {
@@ -1335,37 +1408,21 @@ static size_t find_ifs(const runner *r, size_t from, size_t to, ifblock *ifs)
             continue;
         }
         bool is_else;
-        const char *w0 = lead_kw(r, i, &is_else);
-        if (depth == 1 && (is_else || !strcmp(w0, "elif"))) {
-            if (cur.n == MAX_BRANCH)
-                return SIZE_MAX;
-            cur.start[cur.n++] = i;
-            cur.has_else |= is_else;
-        }
-        if (!strcmp(w0, "if")) {
-            if (depth++ == 0) {
-                cur = (ifblock){ .start = { i }, .n = 1 };
-                loads = false;
-            }
-        } else if (!strcmp(w0, "fi") && depth) {
-            if (--depth == 0) {
-                cur.fi = i;
-                if (loads) {
-                    if (n == MAX_IFS)
-                        return SIZE_MAX;
-                    ifs[n++] = cur;
-                }
-            }
-        } else if (depth && is_loader_cmd(w0)) {
-            loads = true;
-        }
+        if (strcmp(lead_kw(r, i, &is_else), "if"))
+            continue;
+        const ifmemo *m = if_memo(r, i, to);
+        if (!m || m->overflow || (m->loads && n == MAX_IFS))
+            return SIZE_MAX;
+        if (m->loads)
+            ifs[n++] = m->b;
+        i = m->b.fi;
     }
-    return depth ? SIZE_MAX : n;
+    return n;
 }
 
 /* Commands [*from, *to) of branch `j` of `b`: after its if/elif
  * condition; an else's own command too ("else multiboot2 ..."). */
-static void branch_range(const runner *r, const ifblock *b, size_t j, size_t *from, size_t *to)
+static void branch_range(runner *r, const ifblock *b, size_t j, size_t *from, size_t *to)
 {
     bool is_else;
     lead_kw(r, b->start[j], &is_else);
@@ -1377,7 +1434,7 @@ static void branch_range(const runner *r, const ifblock *b, size_t j, size_t *fr
  * (or none, without else), nested ifs inside a branch multiplied in.
  * MAX_PATHS + 1 when there are more than this reader follows (or nesting
  * past MAX_IF_DEPTH, or too many ifs or branches to list). */
-static size_t count_paths(const runner *r, size_t from, size_t to, unsigned depth)
+static size_t count_paths(runner *r, size_t from, size_t to, unsigned depth)
 {
     ifblock ifs[MAX_IFS];
     size_t n = find_ifs(r, from, to, ifs);
@@ -1401,11 +1458,14 @@ static size_t count_paths(const runner *r, size_t from, size_t to, unsigned dept
  * that path number `p` (0 .. count_paths() - 1) does not run: every loading
  * if with its condition lines, but the commands of the branch the path
  * takes, recursively. */
-static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool *skip,
+static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
                         unsigned depth)
 {
     ifblock ifs[MAX_IFS];
-    size_t n = find_ifs(r, from, to, ifs);
+    /* past MAX_IF_DEPTH count_paths no longer tells the ways apart, and
+     * going on would scan the rest of the body once per level (trial 10:
+     * 4,000 nested ifs took minutes): deeper branches run as they are */
+    size_t n = depth < MAX_IF_DEPTH ? find_ifs(r, from, to, ifs) : SIZE_MAX;
     if (n == SIZE_MAX)
         return;
     for (size_t j = 0; j < n; j++) {
@@ -1437,7 +1497,7 @@ static void choose_path(const runner *r, size_t from, size_t to, size_t p, bool 
 
 /* Can choose_path tell the ways of [from, to) apart: its loading ifs are
  * few enough (find_ifs), whatever their count of ways? */
-static bool enumerable(const runner *r, size_t from, size_t to)
+static bool enumerable(runner *r, size_t from, size_t to)
 {
     ifblock ifs[MAX_IFS];
     return find_ifs(r, from, to, ifs) != SIZE_MAX;
@@ -2113,6 +2173,8 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     md_hindex_free(&budget.hidx);
     free(r.b.v);
     free(r.fdef);
+    free(r.ifm);
+    free(r.ifm_at);
     md_hindex_free(&r.fidx);
     gcmds_free(&cmds);
 }
