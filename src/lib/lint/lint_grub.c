@@ -1267,7 +1267,13 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
                     "family and stops the entry with 'you need to load the kernel first', so "
                     "dom0 never starts; use %s", tp, e->xen.mb2 ? "module" : "module2", loader,
                     e->xen.line, want);
-        md_lint_fix(g->l, "%s %s", want, m->path);
+        /* the whole line again, its --nounzip and parameters kept: the
+         * fix replaces the line (trial 10: "module /boot/vmlinuz" lost
+         * console=hvc0) */
+        char *args = md_strv_join(&m->args, " ");
+        md_lint_fix(g->l, "%s%s %s%s%s", want, m->nounzip ? " --nounzip" : "", m->path,
+                    *args ? " " : "", args);
+        free(args);
         return;
     }
 }
