@@ -16,6 +16,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # was there (test 42's "logread shows no syslog" under load).  -c reads to
 # the end.
 matches() { grep -c "$@" > /dev/null; }
+# Is $MKDOM0 the ASan/UBSan build (make check-asan)?  Tests scale their
+# hostile inputs down there.  Read from all of ldd's output: `ldd | grep -q`
+# under pipefail failed now and then (ldd killed by SIGPIPE after the match),
+# so check-asan ran the plain build's sizes under ASan and timed out.
+asan_build() { case $(ldd "$MKDOM0" 2>/dev/null) in *libasan*) return 0 ;; esac; return 1; }
 skip() { echo "$*" >&2; exit 77; }
 
 # memcap KB CMD...: CMD under `ulimit -v KB`, so a regression cannot take the
@@ -123,7 +128,7 @@ check_esp() {
     esp=$(/usr/sbin/sfdisk -d "$1" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,"",$2); print $2}')
     [ -n "$esp" ] || fail "$(basename "$1") has no EFI system partition"
     img="$1@@$((esp * 512))"
-    mdir -i "$img" ::/EFI/BOOT | grep -q BOOTX64 || fail "no EFI/BOOT/BOOTX64.EFI on the ESP"
+    mdir -i "$img" ::/EFI/BOOT | matches BOOTX64 || fail "no EFI/BOOT/BOOTX64.EFI on the ESP"
     cmp <(mtype -i "$img" ::/EFI/BOOT/grub.cfg) "$2/grub.cfg" || fail "the ESP's grub.cfg is not the build's"
     for f in xen.gz vmlinuz rootfs.cpio.gz; do
         cmp <(mtype -i "$img" "::/$f") "$2/$f" || fail "$f on the ESP differs from the build's"

@@ -277,7 +277,7 @@ truncate -s "$(stat -c %s "$T/pool/liba_1.1_amd64.deb")" "$f"   # same size, oth
 S6=$(mkdir -p "$T/w6" && spec "$T/w6" "$T/baddeb" top)
 expect_fail "wrong .deb hash" "liba_1.1_amd64.deb: package liba: SHA256 mismatch" \
     "$MKDOM0" resolve "$S6" --cache "$T/cache6" --download
-! ls "$T/cache6/debs" | grep -q '^liba_1.1_amd64' || fail "bad .deb kept in the cache"
+! ls "$T/cache6/debs" | matches '^liba_1.1_amd64' || fail "bad .deb kept in the cache"
 clean_cache "$T/cache6"
 rm "$f"
 expect_fail "missing .deb" "liba_1.1_amd64.deb: download failed" \

@@ -147,13 +147,13 @@ elif ! grep -qF "$z: the unpacked copy of $CACHE/debs/$PAYLOAD_C (package payloa
     bad "damaged: the damaged copy was not named: $(cat damaged.err)"
 elif ! grep -qF "unpacking again, that package from its verified .deb" damaged.err; then bad "damaged: the new start was not said"
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-damaged/rootfs.cpio.gz"; then bad "damaged: the rootfs differs from the healthy build's"
-elif ! zstd -lv "$z" 2>/dev/null | grep -q "Check: XXH64"; then bad "damaged: the copy stored again has no checksum"
+elif ! zstd -lv "$z" 2>/dev/null | matches "Check: XXH64"; then bad "damaged: the copy stored again has no checksum"
 else echo "ok   damaged unpacked copy: removed, unpacked again from the .deb, the same rootfs"; fi
 zstd -qdc "$z" | zstd -q --no-check -o "$z.new" && mv "$z.new" "$z"
 build nocheck
 if [ $rc != 0 ]; then bad "nocheck: the build failed: $(tail -n3 nocheck.err)"
 elif ! cmp -s "$W/out-healthy/rootfs.cpio.gz" "$W/out-nocheck/rootfs.cpio.gz"; then bad "nocheck: the rootfs differs from the healthy build's"
-elif ! zstd -lv "$z" 2>/dev/null | grep -q "Check: XXH64"; then bad "nocheck: the copy without a checksum was kept"
+elif ! zstd -lv "$z" 2>/dev/null | matches "Check: XXH64"; then bad "nocheck: the copy without a checksum was kept"
 else echo "ok   unpacked copy without a checksum: not read, stored again with one"; fi
 # 6c. a killed store's temporary in unpacked/ goes with the next build
 touch "$z.mkdom0-Kill3d"

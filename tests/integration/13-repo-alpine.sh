@@ -121,7 +121,7 @@ sed -i "s|file://$T/mirror/v3.22/main|file://$T/swap/v3.22/main|" "$T/swap.ini"
 refused "another release's index" \
     "repository v322: file://$T/swap/v3.22/main/x86_64/APKINDEX.tar.gz: the index is of release v3.20 (its DESCRIPTION is 'v3.20.3-38-g5b99a0b2f22'), but the URL names release v3.22" \
     "$T/swap.ini"
-! ls "$T/cache2/indexes" 2>/dev/null | grep -q swap || fail "another release's index was cached"
+! ls "$T/cache2/indexes" 2>/dev/null | matches swap || fail "another release's index was cached"
 # A conflict: openrc's ifupdown-any is best provided by ifupdown-ng, which
 # refuses vlan; with vlan asked for, busybox-ifupdown is taken instead (as
 # apk-tools does), and without that one the conflict is refused.

@@ -213,7 +213,7 @@ refused truncated-after-member \
 # cut in transit: caught by the index's size/SHA256 before anything is read
 refused truncated-download '' "mkdom0 build: file://$W/repo/pool/main/short.deb: package short-download: size mismatch: got" \
     "index says $(stat -c %s debs/short.deb); file deleted" -- short-download
-! ls "$C" | grep -q '^short-download_' || bad "truncated-download: the cut .deb was kept in the cache"
+! ls "$C" | matches '^short-download_' || bad "truncated-download: the cut .deb was kept in the cache"
 refused no-data-member \
     "mkdom0 build: $(cached no-data_1.0-1_amd64 debs/nodata.deb) (package no-data): no data.tar member" -- no-data
 refused two-control-members \
@@ -310,7 +310,7 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p "$W/sticky/atk-out"; chown nobody "$W/sticky/atk-out"; chmod 0777 "$W/sticky/atk-out"
     build atk good.ini "$W/sticky/atk-out"
     if [ $rc != 1 ] || ! grep -q "atk-out belongs to user $(id -u nobody) (nobody), not to you (root): they could change the image" atk.err ||
-       [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | grep -q '^\.atk-out\.mkdom0'; then
+       [ -n "$(ls -A "$W/sticky/atk-out")" ] || ls -A "$W/sticky" | matches '^\.atk-out\.mkdom0'; then
         bad "output directory of another user: exit $rc: $(cat atk.err)"
     else echo "ok   an output directory of another user: refused before anything is written"; fi
     # Another user's symlink as -o, to root's directory (trial 9 case 02):
@@ -323,7 +323,7 @@ if [ "$(id -u)" = 0 ]; then
     ln -s "$W/t9victim2" "$W/sticky/t9out2"; chown -h nobody "$W/sticky/t9out2"
     rc2=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/sticky/t9out2" good.ini >/dev/null 2>sym2.err || rc2=$?
     if [ $rc != 1 ] || ! grep -q "t9out: a symlink that belongs to user $(id -u nobody)" sym.err ||
-       [ "$(cat "$W/t9victim/keep" 2>/dev/null)" != keep ] || ls -A "$W/sticky" "$W" | grep -q 't9.*mkdom0'; then
+       [ "$(cat "$W/t9victim/keep" 2>/dev/null)" != keep ] || ls -A "$W/sticky" "$W" | matches 't9.*mkdom0'; then
         bad "another user's symlink as -o (--force): exit $rc: $(cat sym.err)"
     elif [ $rc2 != 1 ] || ! grep -q "t9out2: a symlink that belongs to user" sym2.err ||
          ! whole "$W/t9victim2" | cmp -s - v2.whole; then bad "another user's symlink to an image as -o: exit $rc2: $(cat sym2.err)"
@@ -481,7 +481,7 @@ while IFS='|' read -r sec key want; do
     if [ $rc != 1 ] || [ "$(wc -l <late$i.err)" != 1 ]; then bad "[$sec] $key: exit $rc: $(cat late$i.err)"
     elif ! grep -qF -- "mkdom0 build: late$i.ini:$n: $want" <<<"$line"; then
         bad "[$sec] $key: not 'late$i.ini:$n: $want': $line"
-    elif [ -e "$W/oc-late$i" ] || grep -q "downloaded\|cached" late$i.out; then bad "[$sec] $key: refused only after work was done"
+    elif [ -e "$W/oc-late$i" ] || matches "downloaded\|cached" late$i.out; then bad "[$sec] $key: refused only after work was done"
     else echo "ok   [$sec] $key: $line"; fi
 done <<EOF2
 Files|Copy=$W/good.ini:/etc/../../x|Copy=$W/good.ini:/etc/../../x: the image path has a '..' component

@@ -111,7 +111,7 @@ rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when
 grep -q "efi/: booting one made now with the same code, since its dom0_mem does not fit this VM" "$work/note" ||
     { cat "$work/note"; fail "efi: no note about the tree made now"; }
 esp=$(esp_of "$work/cmd")
-mtype -i "$esp" ::/EFI/BOOT/BOOTX64.cfg | grep -q '^options=dom0_mem=1024M,max:1024M ' || fail "efi: the tree made now lacks the fitted dom0_mem"
+mtype -i "$esp" ::/EFI/BOOT/BOOTX64.cfg | matches '^options=dom0_mem=1024M,max:1024M ' || fail "efi: the tree made now lacks the fitted dom0_mem"
 cmp -s <(mtype -i "$esp" ::/EFI/BOOT/BOOTX64.EFI) "$d/efi/xen.efi" || fail "efi: the tree made now is not from efi/xen.efi"
 rm -rf "$(sed -n 's/^note: the command line uses files in \(.*\); remove it when done$/\1/p' "$work/note")"
 rm "$d/efi/xen.cfg"

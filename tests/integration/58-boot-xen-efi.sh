@@ -31,7 +31,7 @@ sha_tree=$(cd "$work/img/efi" && sha256sum ./* | sha256sum)
 
 boot_quick "$work/img" "$work" xen-efi --reset --path xen-efi
 grep -q 'booting one made now' "$work/xen-efi.log" && fail "xen-efi did not boot the build's xen-unified.efi"
-head -c 6 "$work/img/rootfs.cpio.gz" | grep -q 070701 || fail "the booted rootfs does not start with the microcode cpio"
+head -c 6 "$work/img/rootfs.cpio.gz" | matches 070701 || fail "the booted rootfs does not start with the microcode cpio"
 # Xen's EFI loader, not GRUB, with the built-in config; its command line
 # is the image's (grub.cfg's), ucode=scan included.
 con="$work/xen-efi-console.log"

@@ -117,7 +117,7 @@ prove() {
         sleep 5
     done
     [ "$(echo "$out" | head -1)" = "$hostname" ] || fail "$name: host name '$(echo "$out" | head -1)', not $hostname"
-    echo "$out" | grep -q "inet $addr/24 " || fail "$name: no $addr/24 on the dom0: $out"
+    echo "$out" | matches "inet $addr/24 " || fail "$name: no $addr/24 on the dom0: $out"
     echo "$out" | sed -n '/^==xl$/,$p' | matches '^Domain-0 ' || fail "$name: xl list shows no Domain-0: $out"
     # The guests' bridge holds the NIC with the host's MAC, and only it.
     local mac ports; mac=$(sed -n "/^\[Host $name\]/,/^\[/s/^MAC=//p" "$img/image.ini")

@@ -240,7 +240,7 @@ cmp "$work/f/efi/xen.efi" "$work/debian-xen.efi" || fail "efi/xen.efi is not Deb
 for f in vmlinuz rootfs.cpio.gz; do cmp "$work/f/efi/$f" "$work/f/$f" || fail "efi/$f is not the build's"; done
 xen_args=$(sed -n 's/^\tmultiboot2 \/xen.gz //p' "$work/f/grub.cfg")
 dom0_args=$(sed -n 's/^\tmodule2 \/vmlinuz //p' "$work/f/grub.cfg")
-echo "$xen_args" | grep -q ' ucode=scan' || fail "Microcode= did not give Xen ucode=scan: $xen_args"
+echo "$xen_args" | matches ' ucode=scan' || fail "Microcode= did not give Xen ucode=scan: $xen_args"
 grep -qxF "options=$xen_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's options= differ from grub.cfg's Xen arguments"
 grep -qxF "kernel=vmlinuz $dom0_args" "$work/f/efi/xen.cfg" || fail "xen.cfg's kernel= differs from grub.cfg's"
 grep -qxF "ramdisk=rootfs.cpio.gz" "$work/f/efi/xen.cfg" || fail "xen.cfg has no ramdisk=rootfs.cpio.gz"
@@ -364,7 +364,7 @@ sbverify --cert "$work/other.crt" "$work/f/xen-unified.efi" 2>/dev/null && fail 
 cpio -it < "$work/f/rootfs.cpio.gz" > "$work/early.list" 2>/dev/null
 [ "$(tr '\n' ' ' < "$work/early.list")" = ". kernel kernel/x86 kernel/x86/microcode kernel/x86/microcode/AuthenticAMD.bin kernel/x86/microcode/GenuineIntel.bin " ] ||
     fail "the first cpio is not the microcode: $(cat "$work/early.list")"
-head -c 6 "$work/f/rootfs.cpio.gz" | grep -q 070701 || fail "the rootfs does not start with an uncompressed newc cpio"
+head -c 6 "$work/f/rootfs.cpio.gz" | matches 070701 || fail "the rootfs does not start with an uncompressed newc cpio"
 amd=$(mktemp -d "$work/amd.XXXXXX")
 (cd "$amd" && cpio -id --quiet < "$work/f/rootfs.cpio.gz") || fail "cannot unpack the microcode cpio"
 dpkg-deb -x "$(ls "${MKDOM0_CACHE:-$HOME/.cache/mkdom0}"/debs/amd64-microcode_*.deb | head -1)" "$amd/deb"
@@ -392,22 +392,22 @@ diff -r "$work/f/efi" "$work/g/efi" || fail "efi/ differs between two builds"
 # Spec errors name the line.
 printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=db.key\n' > "$work/half.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/half.ini" 2>&1) && fail "a key without a certificate was accepted"
-echo "$out" | grep -q "half.ini:6: \[Boot\] SecureBootKey= without SecureBootCert=" || fail "wrong error: $out"
+echo "$out" | matches "half.ini:6: \[Boot\] SecureBootKey= without SecureBootCert=" || fail "wrong error: $out"
 printf '[Boot]\nSecureBootCert=missing.crt\n' > "$work/missing.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/missing.ini" 2>&1) && fail "a missing certificate was accepted"
-echo "$out" | grep -q "missing.ini:2: SecureBootCert=" || fail "wrong error: $out"
+echo "$out" | matches "missing.ini:2: SecureBootCert=" || fail "wrong error: $out"
 printf '[Image]\nBase=default\n\n[Xen]\nMicrocode=amd\n' > "$work/nonfree.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/nonfree.ini" 2>&1) && fail "Microcode= without non-free-firmware was accepted"
-echo "$out" | grep -q "nonfree.ini:5: \[Xen\] Microcode= needs Debian's amd64-microcode, which are in the non-free-firmware component" ||
+echo "$out" | matches "nonfree.ini:5: \[Xen\] Microcode= needs Debian's amd64-microcode, which are in the non-free-firmware component" ||
     fail "wrong error: $out"
 printf '[Xen]\nMicrocode=arm\n' > "$work/arm.ini"
 out=$("$MKDOM0" build -o "$work/h" "$work/arm.ini" 2>&1) && fail "Microcode=arm was accepted"
-echo "$out" | grep -q "arm.ini:2: Microcode=arm: expected amd, intel" || fail "wrong error: $out"
+echo "$out" | matches "arm.ini:2: Microcode=arm: expected amd, intel" || fail "wrong error: $out"
 # A key that does not belong to the certificate: refused at its line when
 # the spec is read, before any work (trial 9d case 08; sbsign failed at the end)
 printf '[Image]\nBase=default\n\n[Boot]\nMedia=unified\nSecureBootKey=other.key\nSecureBootCert=db.crt\n' > "$work/mismatch.ini"
 out=$("$MKDOM0" build --keys "$keys" -o "$work/h" "$work/mismatch.ini" 2>&1) && fail "a key that does not match the certificate was accepted"
-echo "$out" | grep -q "mismatch.ini:6: SecureBootKey=.*other.key is not the private key of SecureBootCert=.*db.crt" || fail "wrong error: $out"
-echo "$out" | grep -q "debs:" && fail "the package work ran before the pair was refused: $out"
+echo "$out" | matches "mismatch.ini:6: SecureBootKey=.*other.key is not the private key of SecureBootCert=.*db.crt" || fail "wrong error: $out"
+echo "$out" | matches "debs:" && fail "the package work ran before the pair was refused: $out"
 [ ! -e "$work/h" ] || fail "a failed signing left an output"
 echo "efi: efi/ and xen-unified.efi (signed, sections checked), microcode cpio first, deterministic"

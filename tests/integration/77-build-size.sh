@@ -51,7 +51,7 @@ grep -q '^rootfs.cpio.gz: warning: /usr/lib/x86_64-linux-gnu/libmvec.so.1 (1.0 M
     "$work/mvec.log" || fail "the build does not warn about libmvec.so.1, which nothing links"
 [ "$(grep -c 'warning: .*nothing in the image refers to it' "$work/mvec.log")" = 1 ] ||
     fail "the build warns about more than libmvec.so.1"
-grep -A1 'refers to:$' "$work/mvec/size-report.txt" | grep -qx '  /usr/lib/x86_64-linux-gnu/libmvec.so.1' ||
+grep -A1 'refers to:$' "$work/mvec/size-report.txt" | matches -x '  /usr/lib/x86_64-linux-gnu/libmvec.so.1' ||
     fail "the size report does not name libmvec.so.1"
 
 # 3. a library a program links, dropped: refused before anything is written

@@ -304,9 +304,9 @@ for f in /sbin/openrc /sbin/openrc-run /lib/rc/sh/functions.sh /lib/rc/sh/openrc
          /sbin/xen-dom0-setup /etc/init.d/xen-dom0 /etc/init.d/xenstored; do
     [ -f "$T/root$f" ] || fail "$f is not in the image (through the /lib, /sbin links)"
 done
-file -L "$T/root/sbin/xen-dom0-setup" | grep -q 'statically linked' ||
+file -L "$T/root/sbin/xen-dom0-setup" | matches 'statically linked' ||
     fail "xen-dom0-setup is not static: it would need glibc on a musl base"
-head -n1 "$T/root/etc/init.d/xenstored" | grep -qx '#!/sbin/openrc-run' || fail "xenstored's script is not openrc-run's"
+head -n1 "$T/root/etc/init.d/xenstored" | matches -x '#!/sbin/openrc-run' || fail "xenstored's script is not openrc-run's"
 link_to /etc/runlevels/sysinit/xen-dom0 /etc/init.d/xen-dom0
 link_to /etc/runlevels/boot/xenstored /etc/init.d/xenstored
 echo "boot path: busybox init, inittab (xen-dom0-setup with OpenRC's sysinit step, xen-dom0, openrc boot/default, hvc0 getty), OpenRC at /lib/rc"
@@ -332,7 +332,7 @@ cmp "$T/root/etc/init.d/xenstored" "$MKDOM0_SRC/data/overlay-alpine/etc/init.d/x
     fail "xenstored is not mkdom0's Alpine script"
 cmp "$T/root/etc/init.d/sshd" "$MKDOM0_SRC/data/overlay-alpine/etc/init.d/sshd" ||
     fail "sshd is not mkdom0's (Alpine's makes new host keys at every boot)"
-grep -v '^[[:space:]]*#' "$T/root/etc/init.d/sshd" | grep -q ssh-keygen && fail "the image's sshd script runs ssh-keygen"
+grep -v '^[[:space:]]*#' "$T/root/etc/init.d/sshd" | matches ssh-keygen && fail "the image's sshd script runs ssh-keygen"
 # 3. Domain-0's registration: xenstored's start runs Xen's xen-init-dom0
 #    where Alpine's xen package has it, and the daemon at its path; no
 #    Debian path (xen-dir, /usr/lib/xen-X.Y).
@@ -623,7 +623,7 @@ modloop_from both
 "$MKDOM0" build --keys "$T/sshkeys" --cache "$T/cache" -o "$T/ml-both-out" "$T/ml-both.ini" \
     >"$T/ml-both.log" 2>&1 || { cat "$T/ml-both.log"; fail "a modloop of two kernels: the build failed"; }
 matches -x "Kernel=$kver" "$T/ml-both-out/image.ini" || fail "modloop of two kernels: image.ini does not name $kver"
-zcat "$T/ml-both-out/rootfs.cpio.gz" | cpio -it --quiet 2>/dev/null | grep -q "modules/$other" &&
+zcat "$T/ml-both-out/rootfs.cpio.gz" | cpio -it --quiet 2>/dev/null | matches "modules/$other" &&
     fail "modloop of two kernels: the other kernel's modules are in the image"
 echo "modloop of two kernels: only $kver's modules taken"
 # F15: what the modloop holds beside the modules (often unsigned: README's
@@ -651,7 +651,7 @@ matches -E "^-rwxr-xr-x .* usr/lib/modules/$kver/$evtchn\$" "$T/ml-extra.list" |
 left=$(grep " usr/lib/modules/$kver/" "$T/ml-extra.list" | grep -v '^d' |
        grep -Ev " usr/lib/modules/$kver/(kernel/.*\.ko|modules\.[a-z.]*)\$") &&
     fail "the image's modules directory holds more than modules and index files: $left"
-grep -Eq '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" && grep -E '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" | grep -q "usr/lib/modules" &&
+grep -Eq '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" && grep -E '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" | matches "usr/lib/modules" &&
     fail "a setuid or setgid file under the modules directory"
 echo "modloop with a setuid program, a stray file and a link out: none taken, modules without setuid"
 
