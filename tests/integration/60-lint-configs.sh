@@ -689,6 +689,105 @@ run 1 "$T/m3/grub"
 has "grub:2: warning: [trap4] cannot check dom0_mem=\`nproc\`G,max:\`nproc\`G on line 2: its value comes from a command's output"
 hasnt ": error:"
 
+echo "== a directory: each config where its loader reads it, by content (issue 10: every format, never a silent pass)"
+# a copy of /boot (or a boot partition): GRUB legacy's grub/menu.lst,
+# Red Hat's grub/grub.conf, and an extlinux.conf that boots no Xen, named
+P=$T/places
+legacy() { printf 'default 0\ntimeout 5\ntitle Xen\n\tkernel /xen.gz %s\n\tmodule /vmlinuz console=ttyS0 console=hvc0\n\tmodulenounzip /rootfs.cpio.gz\n' "$1"; }
+mkdir -p "$P/boot1/grub" "$P/boot1/extlinux"
+legacy "dom0_mem=1G gnttab_max_frames=256 console=com1" >"$P/boot1/grub/menu.lst"
+printf 'DEFAULT linux\nLABEL linux\n  KERNEL /vmlinuz\n  APPEND root=/dev/sda1\n' >"$P/boot1/extlinux/extlinux.conf"
+run 1 "$P/boot1"
+has "$P/boot1/grub/menu.lst: read as GRUB legacy menu.lst"
+has "$P/boot1/grub/menu.lst:4: error: [trap4] title 'Xen': dom0_mem=1G has no max:"
+has "$P/boot1/extlinux/extlinux.conf: read as syslinux/pxelinux config"
+has "$P/boot1/extlinux/extlinux.conf: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as syslinux/pxelinux config"
+hasnt "output directory"
+mkdir -p "$P/boot2/grub"
+legacy "dom0_mem=2G gnttab_max_frames=256 console=com1" >"$P/boot2/grub/grub.conf"
+run 1 "$P/boot2"
+has "$P/boot2/grub/grub.conf: read as GRUB legacy menu.lst"
+has "$P/boot2/grub/grub.conf:4: error: [trap4] title 'Xen': dom0_mem=2G has no max:"
+hasnt "output directory"
+# a partition's boot/grub/menu.lst, and GRUB 2's grub/grub.cfg of a copy of /boot
+mkdir -p "$P/part/boot/grub" "$P/boot3/grub"
+legacy "dom0_mem=3G gnttab_max_frames=256 console=com1" >"$P/part/boot/grub/menu.lst"
+run 1 "$P/part"
+has "$P/part/boot/grub/menu.lst: read as GRUB legacy menu.lst"
+has "$P/part/boot/grub/menu.lst:4: error: [trap4] title 'Xen': dom0_mem=3G has no max:"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=5G gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$P/boot3/grub/grub.cfg"
+run 1 "$P/boot3"
+has "$P/boot3/grub/grub.cfg: read as GRUB 2 config"
+has "$P/boot3/grub/grub.cfg:2: error: [trap4] menuentry 'Xen': dom0_mem=5G has no max:"
+# syslinux, extlinux and isolinux at each place they read (FAT: any case)
+mboot() { printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz %s --- vmlinuz console=ttyS0 console=hvc0 --- rootfs.cpio.gz\n' "$1"; }
+k=0
+for place in SYSLINUX.CFG extlinux.conf isolinux.cfg boot/syslinux/syslinux.cfg boot/extlinux/extlinux.conf \
+             syslinux/syslinux.cfg extlinux/extlinux.conf isolinux/isolinux.cfg boot/isolinux/isolinux.cfg; do
+    k=$((k + 1))
+    mkdir -p "$P/sys$k/$(dirname "$place")"
+    mboot "dom0_mem=${k}G gnttab_max_frames=256 console=com1" >"$P/sys$k/$place"
+    run 1 "$P/sys$k"
+    has "$P/sys$k/$place: read as syslinux/pxelinux config"
+    has "$P/sys$k/$place:4: error: [trap4] label 'xen': dom0_mem=${k}G has no max:"
+    hasnt "output directory"
+done
+# a syslinux.cfg with nothing of syslinux's own is still read as syslinux
+# (where it lies), not as GRUB 2
+mkdir -p "$P/plain"
+printf 'PROMPT 0\nTIMEOUT 50\n' >"$P/plain/syslinux.cfg"
+run 2 "$P/plain"
+has "$P/plain/syslinux.cfg: read as syslinux/pxelinux config"
+# a TFTP root with pxelinux.cfg/default only
+mkdir -p "$P/tftp/pxelinux.cfg"
+mboot "dom0_mem=7G gnttab_max_frames=256 console=com1" >"$P/tftp/pxelinux.cfg/default"
+run 1 "$P/tftp"
+has "$P/tftp/pxelinux.cfg/default: read as syslinux/pxelinux config"
+has "$P/tftp/pxelinux.cfg/default:4: error: [trap4] label 'xen': dom0_mem=7G has no max:"
+hasnt "output directory"
+# a directory with configs but no Xen entry anywhere: exit 2, naming each
+# config and the places looked at; never "an output directory"
+mkdir -p "$P/none/grub" "$P/none/pxelinux.cfg"
+printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\n" >"$P/none/grub/grub.cfg"
+printf 'DEFAULT linux\nLABEL linux\n KERNEL vmlinuz\n' >"$P/none/pxelinux.cfg/default"
+run 2 "$P/none"
+has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config"
+has "$P/none/pxelinux.cfg/default: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as syslinux/pxelinux config"
+has "mkdom0 lint: error: $P/none: no Xen boot entry found in this directory: looked at grub.cfg, boot/grub/grub.cfg"
+has "grub/menu.lst, grub/grub.conf (GRUB legacy)"
+has "at the top and in boot/syslinux/"
+[ "$(grep -c 'no Xen boot entry found in this directory' "$T/out")" = 1 ] || fail "the directory's lack said once"
+hasnt "output directory"
+# ... also with a syslinux.cfg that INCLUDEs a menu without Xen
+printf 'INCLUDE menu.cfg\n' >"$P/none/syslinux.cfg"
+printf 'LABEL linux\n KERNEL vmlinuz\n' >"$P/none/menu.cfg"
+run 2 "$P/none"
+has "$P/none/syslinux.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "(nor in the files it INCLUDEs)"
+has "$P/none: no Xen boot entry found in this directory"
+# one config with a Xen entry is enough; the others are still named
+mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/none/menu.cfg"
+run 0 "$P/none"
+has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+hasnt "in this directory"
+# a grub.cfg at the top that loads what is not there: "this directory", not "output directory"
+mkdir -p "$P/top"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$P/top/grub.cfg"
+run 1 "$P/top"
+has "$P/top/grub.cfg:2: error: [boot] menuentry 'Xen' loads /xen.gz, which is not in this directory"
+hasnt "output directory"
+# an ESP's EFI/*/*.cfg and *.conf are read by content; what is no boot config is named
+mkdir -p "$P/esp/EFI/redhat" "$P/esp/EFI/tools"
+legacy "dom0_mem=9G gnttab_max_frames=256 console=com1" >"$P/esp/EFI/redhat/grub.conf"
+printf 'timeout 5\nbeep on\n' >"$P/esp/EFI/tools/refind.conf"
+run 1 "$P/esp"
+has "$P/esp/EFI/redhat/grub.conf: read as GRUB legacy menu.lst"
+has "$P/esp/EFI/redhat/grub.conf:4: error: [trap4] title 'Xen': dom0_mem=9G has no max:"
+has "$P/esp/EFI/tools/refind.conf: read as nothing: no boot config of a format lint reads"
+rm "$P/esp/EFI/redhat/grub.conf"
+run 2 "$P/esp"
+has "$P/esp: no Xen boot entry found in this ESP: looked at"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -243,7 +243,8 @@ has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
 # an ESP with nothing that boots Xen is no pass
 rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
-has "no Xen boot entry found on this ESP"
+has "$S: no Xen boot entry found in this ESP: looked at"
+has "$S/EFI/debian/XEN.CFG: warning: [boot] no Xen EFI loader reads this xen.cfg"
 
 echo "== xen.cfg's dtb= with x86 Xen: ignored by Xen, a warning on its line (issue 10, H5)"
 X=$T/dtb/EFI/xen
@@ -319,6 +320,41 @@ for top in rootfs grub; do
     has "$H/rootfs.cpio.gz: read as rootfs archive"
     [ $top = rootfs ] || has "$H/grub.cfg: read as GRUB 2 config"
 done
+
+echo "== an ESP's EFI/BOOT/BOOTX64.EFI (Xen) reads BOOTX64.CFG; a xen.cfg no loader reads is said (issue 10)"
+W=$T/esp-boot
+mkdir -p "$W/efi/boot"
+cp "$T/xen/boot/xen-4.20-amd64.efi" "$W/efi/boot/BOOTX64.EFI"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$W/efi/boot/"
+sed 's/dom0_mem=4096M/dom0_mem=2048M/' "$K/xen.cfg" >"$W/efi/boot/BOOTX64.CFG"
+run 1 "$W"
+has "$W/efi/boot/BOOTX64.CFG: read as Xen EFI xen.cfg, the one the EFI loader BOOTX64.EFI reads"
+has "$W/efi/boot/BOOTX64.CFG:4: error: [trap4] section 'xen': dom0_mem=2048M has no max:"
+hasnt "no Xen EFI loader reads"
+hasnt "output directory"
+# the loader under a name that reads another config: its xen.cfg is stray
+# (warned, its entries still checked), the loader 'cannot check'
+mv "$W/efi/boot/BOOTX64.EFI" "$W/efi/boot/xenboot.efi"
+run 1 "$W"
+has "$W/efi/boot/BOOTX64.CFG: read as Xen EFI xen.cfg"
+has "$W/efi/boot/BOOTX64.CFG: warning: [boot] no Xen EFI loader reads this xen.cfg"
+has "$W/efi/boot/BOOTX64.CFG:4: error: [trap4] section 'xen': dom0_mem=2048M has no max:"
+has "none of the names Xen tries (xenboot.cfg) is in $W/efi/boot"
+# no loader at all: nothing on the ESP boots Xen, exit 2, the stray config named
+rm "$W/efi/boot/xenboot.efi"
+run 2 "$W"
+has "$W/efi/boot/BOOTX64.CFG: warning: [boot] no Xen EFI loader reads this xen.cfg"
+has "$W/efi/boot/BOOTX64.CFG:4: error: [trap4]"
+has "$W: no Xen boot entry found in this ESP: looked at"
+# ... and a xen.cfg alone at a directory's top, where Xen's loader would read it
+mkdir -p "$T/stray-top"
+cp "$K/xen.cfg" "$T/stray-top/xen.cfg"
+run 2 "$T/stray-top"
+has "$T/stray-top/xen.cfg: read as Xen EFI xen.cfg"
+has "$T/stray-top/xen.cfg: warning: [boot] no Xen EFI loader reads this xen.cfg"
+has "$T/stray-top/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
+has "$T/stray-top: no Xen boot entry found in this directory: looked at"
+hasnt "output directory"
 
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe

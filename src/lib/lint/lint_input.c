@@ -33,7 +33,14 @@ typedef struct input {
     md_tree *tree;       /* ROOTFS */
     md_unpack_notes notes; /* ROOTFS archive: what the kernel's unpacking changes */
     md_bootfmt fmt;      /* GRUB: the boot config's format */
-    bool in_outdir;      /* GRUB: the grub.cfg of an output directory given to lint */
+    bool in_outdir;      /* GRUB: the grub.cfg of a directory given to lint, whose
+                            loaded files classify_outdir/classify_dir added */
+    bool of_mkdom0;      /* GRUB, in_outdir: that directory is mkdom0's output
+                            (image.ini), so its layout is known */
+    bool efi_cfg;        /* GRUB: found where Xen's EFI loader reads its config
+                            (an ESP's EFI/VENDOR/, xen.cfg at a directory's top);
+                            read as xen.cfg and never chained_by: no loader
+                            reads it (a stray xen.cfg) */
     char *defaults_dir;  /* GRUB defaults named DIR/grub or DIR/grub.d/NAME.cfg: DIR
                             (resolved), which groups them as update-grub sources them */
     int defaults_rank;   /* 0: DIR/grub, 1: DIR/grub.d/NAME.cfg */
@@ -64,9 +71,12 @@ typedef struct input {
     char *chain_file;
     unsigned chain_line;
     bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
-    bool in_root;        /* GRUB: found in a tree given, which may boot no Xen:
-                            a root tree's /boot/grub/grub.cfg
-                            (classify_root_boot), an ESP's (classify_esp) */
+    bool in_root;        /* GRUB: found at a loader's place in a directory or
+                            tree given, which may boot no Xen: a root tree's
+                            /boot/grub/grub.cfg (classify_root_boot), an ESP's
+                            (classify_esp), a directory's (classify_dir); its
+                            lack of a Xen entry is said, and the directory's
+                            (check_dirs) is the error */
     bool on_esp;         /* XEN: an EFI loader found on an ESP given, or at the top
                             of a directory given (classify_efi_dir) */
     bool at_top;         /* XEN, on_esp: at a directory's top, not in an ESP's
@@ -83,17 +93,21 @@ typedef struct input {
                             input of the group has one */
 } input;
 
-/* An ESP given (classify_esp): the inputs it added, v[from, to). */
-typedef struct esp_range {
+/* A directory given without its kind (classify_dir): the inputs it added,
+ * v[from, to); `esp`: it has EFI/; `byname_root`: a rootfs lies there by
+ * name (rootfs.cpio*), which is what lint checks when it holds no boot
+ * config. */
+typedef struct dir_range {
     char *dir;
     size_t from, to;
-} esp_range;
+    bool esp, byname_root;
+} dir_range;
 
 typedef struct inputs {
     input *v;
     size_t n;
-    esp_range *esps;
-    size_t nesps;
+    dir_range *dirs;
+    size_t ndirs;
     md_strv byname;  /* directories whose rootfs and hypervisor are found by
                         name once the configs are paired (add_by_name) */
     md_hindex reals; /* v[0 .. nreal) by real path (is_input) */
@@ -615,6 +629,8 @@ static void pair_configs(inputs *in)
  * no rootfs, are they the ones found by name (rootfs.cpio*, xen*.gz): a
  * directory may hold others than the one that boots (trial 9).  Then its
  * media (classify_media).  Returns whether it has a grub.cfg or rootfs. */
+static bool is_outdir(const char *dir);
+
 static bool classify_outdir(inputs *in, const char *dir)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
@@ -625,6 +641,7 @@ static bool classify_outdir(inputs *in, const char *dir)
         classify_file(in, grub, MD_LINT_GRUB);
         if (in->n > before) {
             in->v[before].in_outdir = true;
+            in->v[before].of_mkdom0 = is_outdir(dir);
             by_entry = add_loaded(in, before, true, true);
         }
     }
@@ -887,26 +904,129 @@ static bool classify_defaults_dir(inputs *in, const char *dir)
 
 static bool classify_esp(inputs *in, const char *dir);
 static bool classify_efi_dir(inputs *in, const char *dir, bool esp);
+static char *find_path_nocase(const char *dir, const char *rel);
+static char *find_nocase(const char *dir, const char *name, bool want_dir);
 
-/* A root tree's own boot configs, /boot/grub/grub.cfg (and grub2/, as
- * Fedora names it): what boots the system the tree is.  Each becomes a
- * boot config input (in_root), checked against the tree as its rootfs; the
- * files it loads from /boot are found in the tree (near() looks up to two
- * directories above the config) and read by content, as every loaded file
- * is: a renamed Xen is still its hypervisor, a xen.gz that is no Xen an
- * error, the dom0 kernel's release is compared with the tree's modules. */
+/* Where boot loaders read their configs on a partition, a copy of /boot or
+ * a root tree (relative to it), with the format the loader reads there:
+ * GRUB 2 $prefix/grub.cfg, $prefix being /boot/grub of its partition (grub2
+ * on Fedora), so /grub of a separate /boot; GRUB legacy /boot/grub/menu.lst
+ * or /grub/menu.lst (grub.conf on Red Hat, its stage2's config_file);
+ * syslinux and extlinux extlinux.conf then syslinux.cfg in their install
+ * directory, /boot/syslinux, /syslinux and / (syslinux core/fs/lib/
+ * loadconfig.c, generic_open_config), isolinux isolinux.cfg in /boot/
+ * isolinux and /isolinux first (core/fs/iso9660/iso9660.c), extlinux's
+ * usual install directory /boot/extlinux (and U-Boot's extlinux/
+ * extlinux.conf); Xen's EFI loader xen.cfg beside it (docs/misc/
+ * efi.pandoc).  pxelinux.cfg/ and iPXE scripts are classify_netboot's, an
+ * ESP's EFI/ classify_esp's. */
+static const char *const grub2_places[] = { "grub.cfg", "boot/grub/grub.cfg",
+                                            "boot/grub2/grub.cfg", "grub/grub.cfg",
+                                            "grub2/grub.cfg", NULL };
+static const char *const legacy_places[] = { "boot/grub/menu.lst", "boot/grub/grub.conf",
+                                             "grub/menu.lst", "grub/grub.conf", NULL };
+static const char *const syslinux_dirs[] = { "", "boot/syslinux/", "syslinux/",
+                                             "boot/extlinux/", "extlinux/", "boot/isolinux/",
+                                             "isolinux/", NULL };
+static const char *const syslinux_names[] = { "extlinux.conf", "syslinux.cfg", "isolinux.cfg",
+                                              NULL };
+
+/* The places above as "grub.cfg, boot/grub/grub.cfg, ... (GRUB 2); ...",
+ * for a message that says where lint looked.  Caller frees. */
+static char *loader_places_text(void)
+{
+    md_strv g = { 0 }, l = { 0 }, sd = { 0 }, sn = { 0 };
+    for (int i = 0; grub2_places[i]; i++)
+        md_strv_push(&g, grub2_places[i]);
+    for (int i = 0; legacy_places[i]; i++)
+        md_strv_push(&l, legacy_places[i]);
+    for (int i = 1; syslinux_dirs[i]; i++)
+        md_strv_push(&sd, syslinux_dirs[i]);
+    for (int i = 0; syslinux_names[i]; i++)
+        md_strv_push(&sn, syslinux_names[i]);
+    char *gj = md_strv_join(&g, ", "), *lj = md_strv_join(&l, ", "),
+         *sdj = md_strv_join(&sd, ", "), *snj = md_strv_join(&sn, ", ");
+    char *t = md_xasprintf("%s (GRUB 2); %s (GRUB legacy); %s at the top and in %s (syslinux, "
+                           "extlinux, isolinux); xen.cfg and Xen's EFI loaders at the top; "
+                           "EFI/*/ (an ESP: Xen's EFI loaders, grub.cfg, *.cfg and *.conf by "
+                           "content); pxelinux.cfg/, boot/grub/grub.cfg-*, *.ipxe and "
+                           "#!ipxe scripts (a TFTP root); grub and grub.d/*.cfg (GRUB "
+                           "defaults)", gj, lj, snj, sdj);
+    free(gj), free(lj), free(sdj), free(snj);
+    md_strv_free(&g), md_strv_free(&l), md_strv_free(&sd), md_strv_free(&sn);
+    return t;
+}
+
+/* The config at `dir`/`rel`, a loader's place, as an input once (in_root:
+ * its lack of a Xen entry is said, not an error of its own); its format by
+ * content, else `fmt`, the one the loader reads there.  `nocase`: the name
+ * matched as on FAT (an ESP's file system; syslinux's).  Returns the
+ * input's index, or -1. */
+static long add_place(inputs *in, const char *dir, const char *rel, md_bootfmt fmt, bool nocase)
+{
+    char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+    if (!md_is_file(p) && nocase) {
+        free(p);
+        p = find_path_nocase(dir, rel);
+    }
+    long at = -1;
+    if (p && md_is_file(p) && find_input(in, p) < 0) {
+        size_t before = in->n;
+        classify_file(in, p, MD_LINT_GRUB);
+        if (in->n > before && in->v[before].kind == MD_LINT_GRUB) {
+            input *x = &in->v[before];
+            x->in_root = true;
+            if (md_bootfmt_detect((char *)x->text, x->len) == MD_BOOTFMT_UNKNOWN)
+                x->fmt = fmt; /* nothing of any format's own: read as the loader does */
+            at = (long)before;
+        }
+    }
+    free(p);
+    return at;
+}
+
+/* Every loader's place above in `dir` (`root`: a root tree, whose loaders
+ * read /boot only; `fat`: names matched without case, as on an ESP),
+ * each config there an input (add_place).  Returns whether it added one. */
+static bool classify_places(inputs *in, const char *dir, bool root, bool fat)
+{
+    size_t from = in->n;
+    for (int i = 0; grub2_places[i]; i++)
+        if (!root || !strncmp(grub2_places[i], "boot/", 5))
+            add_place(in, dir, grub2_places[i], MD_BOOTFMT_GRUB2, fat);
+    for (int i = 0; legacy_places[i]; i++)
+        if (!root || !strncmp(legacy_places[i], "boot/", 5))
+            add_place(in, dir, legacy_places[i], MD_BOOTFMT_GRUB_LEGACY, fat);
+    for (int d = 0; syslinux_dirs[d]; d++) {
+        if (root && strncmp(syslinux_dirs[d], "boot/", 5))
+            continue;
+        for (int k = 0; syslinux_names[k]; k++) {
+            char *rel = md_xasprintf("%s%s", syslinux_dirs[d], syslinux_names[k]);
+            /* syslinux reads FAT: SYSLINUX.CFG as a DOS tool wrote it */
+            add_place(in, dir, rel, MD_BOOTFMT_SYSLINUX, true);
+            free(rel);
+        }
+    }
+    if (!root) {
+        long x = add_place(in, dir, MD_XENEFI_CFG_NAME, MD_BOOTFMT_XEN_EFI, true);
+        if (x >= 0)
+            in->v[x].efi_cfg = true;
+    }
+    return in->n > from;
+}
+
+/* A root tree's own boot configs at its loaders' places under /boot
+ * (classify_places: /boot/grub/grub.cfg, grub2/, menu.lst, grub.conf,
+ * /boot/syslinux/, /boot/extlinux/, /boot/isolinux/): what boots the system
+ * the tree is.  Each becomes a boot config input (in_root), checked
+ * against the tree as its rootfs; the files it loads from /boot are found
+ * in the tree (near() looks up to two directories above the config) and
+ * read by content, as every loaded file is: a renamed Xen is still its
+ * hypervisor, a xen.gz that is no Xen an error, the dom0 kernel's release
+ * is compared with the tree's modules. */
 static void classify_root_boot(inputs *in, const char *dir)
 {
-    static const char *const cfgs[] = { "boot/grub/grub.cfg", "boot/grub2/grub.cfg", NULL };
-    for (int i = 0; cfgs[i]; i++) {
-        char *p = md_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", cfgs[i]);
-        size_t before = in->n;
-        if (md_is_file(p) && find_input(in, p) < 0)
-            classify_file(in, p, MD_LINT_GRUB);
-        if (in->n > before && in->v[before].kind == MD_LINT_GRUB)
-            in->v[before].in_root = true;
-        free(p);
-    }
+    classify_places(in, dir, true, false);
 }
 
 /* Is `dir` an mkdom0 output directory (its image.ini), whose layout is
@@ -923,12 +1043,15 @@ static bool is_outdir(const char *dir)
  * output directory (classify_outdir: its layout is known), else every kind
  * of boot content it holds, by content, never only the first that matched
  * (issue 10, H1: a rootfs.cpio.gz or grub.cfg at its top made it "an output
- * directory" and an ESP copied beside them was skipped): its grub.cfg (or
- * boot/grub/grub.cfg) with the files it loads, GRUB defaults, an ESP's
- * EFI/, a netboot tree's configs, and the Xen EFI loaders at its top; each
- * file is read once (find_input).  Its rootfs and hypervisor by name
- * (rootfs.cpio*, xen*.gz) wait until the configs are paired (add_by_name),
- * so that one a config loads is read as that. */
+ * directory" and an ESP copied beside them was skipped): a copy of /boot,
+ * a boot partition, an ESP, a TFTP root.  Its configs at every loader's
+ * place (classify_places; its grub.cfg with the files it loads, as an
+ * output directory's), GRUB defaults, an ESP's EFI/, a netboot tree's
+ * configs, and the Xen EFI loaders at its top; each file is read once
+ * (find_input).  A config found at a place may boot no Xen (in_root: said
+ * of it); the directory as a whole must (check_dirs).  Its rootfs and
+ * hypervisor by name (rootfs.cpio*, xen*.gz) wait until the configs are
+ * paired (add_by_name), so that one a config loads is read as that. */
 static void classify_dir(inputs *in, const char *given)
 {
     /* "DIR/" names its files DIR/NAME, as lint DIR does */
@@ -940,12 +1063,14 @@ static void classify_dir(inputs *in, const char *given)
         free(dir);
         return;
     }
+    size_t from = in->n;
     bool any = false;
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
     char *rootfs = d ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
     char *xen = d ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
+    char *efi = find_nocase(dir, "EFI", true);
     if (grub && find_input(in, grub) < 0) {
         size_t before = in->n;
         classify_file(in, grub, MD_LINT_GRUB);
@@ -955,24 +1080,35 @@ static void classify_dir(inputs *in, const char *given)
         }
     }
     any |= grub != NULL;
+    any |= classify_places(in, dir, false, efi != NULL);
     any |= classify_defaults_dir(in, dir);
     any |= classify_esp(in, dir);
     any |= classify_netboot(in, dir, NULL, 0, false);
     any |= classify_efi_dir(in, dir, false);
+    for (size_t i = from; i < in->n; i++)
+        /* GRUB defaults say their own lack of a Xen entry, as when given
+         * alone; every other config here may boot none */
+        if (in->v[i].kind == MD_LINT_GRUB && in->v[i].fmt != MD_BOOTFMT_GRUB_DEFAULT)
+            in->v[i].in_root = true;
     if (rootfs || xen) {
         md_strv_push(&in->byname, dir);
         any = true;
     }
     if (!any) {
         md_err e = MD_ERR_INIT;
+        char *places = loader_places_text();
         md_err_set(&e, "%s: a directory with nothing lint reads in it: not a root tree (no "
-                       "etc/, bin/, sbin/, lib/, usr/, init), no image.ini (an mkdom0 output directory), "
-                       "no grub.cfg or boot/grub/grub.cfg, no rootfs.cpio* or xen*.gz, no GRUB "
-                       "defaults (grub, grub.d/*.cfg), no EFI/ (an ESP), no netboot configs "
-                       "(*.ipxe, pxelinux.cfg/default or per host, boot/grub/grub.cfg-*), no "
-                       "Xen EFI loader", dir);
+                       "etc/, bin/, sbin/, lib/, usr/, init), no image.ini (an mkdom0 output "
+                       "directory), no rootfs.cpio* or xen*.gz, and no boot config where "
+                       "loaders read them: looked at %s", dir, places);
+        free(places);
         fail(in, dir, &e);
+    } else {
+        in->dirs = md_xrealloc(in->dirs, (in->ndirs + 1) * sizeof *in->dirs);
+        in->dirs[in->ndirs++] = (dir_range){ md_xstrdup(dir), from, in->n, efi != NULL,
+                                             rootfs != NULL };
     }
+    free(efi);
     free(grub);
     free(rootfs);
     free(xen);
@@ -1221,9 +1357,10 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                             e->title ? e->title : "", f[k]->path, other);
             else if (!p && x->in_outdir)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
-                            "menuentry '%s' loads %s, which is not in this output directory: "
-                            "the entry cannot boot, and lint could not check that file",
-                            e->title ? e->title : "", f[k]->path);
+                            "menuentry '%s' loads %s, which is not in this %s: the entry "
+                            "cannot boot, and lint could not check that file",
+                            e->title ? e->title : "", f[k]->path,
+                            x->of_mkdom0 ? "output directory" : "directory");
             free(other);
             free(p);
         }
@@ -2020,6 +2157,43 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* Is `n` a name an ESP's EFI/VENDOR/ config may have (*.cfg, *.conf, any
+ * case): Xen's EFI loader reads NAME.cfg beside NAME.efi (BOOTX64.CFG
+ * beside BOOTX64.EFI), syslinux.efi syslinux.cfg, GRUB legacy's EFI build
+ * grub.conf (Red Hat's EFI/redhat/grub.conf)? */
+static bool efi_config_name(const char *n)
+{
+    size_t len = strlen(n);
+    return (len > 4 && !strcasecmp(n + len - 4, ".cfg")) ||
+           (len > 5 && !strcasecmp(n + len - 5, ".conf"));
+}
+
+/* A config in an ESP's EFI/VENDOR/ (`p`), read by content: a boot config
+ * of any format lint reads is an input (in_root; a xen.cfg is efi_cfg: one
+ * that no Xen EFI loader reads is said, check_dirs); any other file is
+ * named as read as nothing lint knows, never skipped unsaid. */
+static void esp_config(inputs *in, const char *p)
+{
+    unsigned char *d;
+    size_t len;
+    uint64_t size;
+    md_err e = MD_ERR_INIT;
+    if (read_text(p, &d, &len, &size, &e) < 0)
+        return fail(in, p, &e);
+    if (!len || binary(d, len) || md_bootfmt_detect((char *)d, len) == MD_BOOTFMT_UNKNOWN) {
+        free(d);
+        md_lint_input(in->l, p, "nothing: no boot config of a format lint reads, so no Xen "
+                                "entry in it");
+        return;
+    }
+    size_t before = in->n;
+    add_text_sized(in, p, MD_LINT_GRUB, d, len, size);
+    if (in->n > before) {
+        in->v[before].in_root = true;
+        in->v[before].efi_cfg = in->v[before].fmt == MD_BOOTFMT_XEN_EFI;
+    }
+}
+
 /* The Xen EFI loaders and grub.cfg at the top of directory `dir`, as the
  * firmware and GRUB find them there: each file that is Xen's EFI loader by
  * content (an EFI program, efi_program, that md_xenver_hypervisor_file
@@ -2059,6 +2233,8 @@ static bool classify_efi_dir(inputs *in, const char *dir, bool esp)
             add_unified(in, p);
             for (size_t j = before; j < in->n; j++)
                 in->v[j].found = true;
+        } else if (esp && efi_config_name(n)) {
+            esp_config(in, p);
         }
         free(p);
         free(fs[k]);
@@ -2075,7 +2251,6 @@ static bool classify_esp(inputs *in, const char *dir)
     char *efidir = find_nocase(dir, "EFI", true);
     if (!efidir)
         return false;
-    size_t from = in->n;
     struct dirent **vs = NULL;
     int nv = scandir(efidir, &vs, NULL, alphasort);
     for (int i = 0; i < nv; i++) {
@@ -2088,8 +2263,6 @@ static bool classify_esp(inputs *in, const char *dir)
     }
     free(vs);
     free(efidir);
-    in->esps = md_xrealloc(in->esps, (in->nesps + 1) * sizeof *in->esps);
-    in->esps[in->nesps++] = (esp_range){ md_xstrdup(dir), from, in->n };
     return true;
 }
 
@@ -2328,6 +2501,63 @@ static void tree_hypervisors(md_lint *l, const char *label, const md_tree *t,
     }
 }
 
+/* Is `x` a xen.cfg found where Xen's EFI loader reads one (efi_cfg) that no
+ * loader found, given or chainloaded reads (follow_chains made none of it
+ * chained_by)? */
+static bool stray_xen_cfg(const input *x)
+{
+    return x->kind == MD_LINT_GRUB && x->efi_cfg && x->fmt == MD_BOOTFMT_XEN_EFI &&
+           !x->chained_by;
+}
+
+/* Does input v[j] boot Xen as a directory's: a Xen EFI loader the firmware
+ * starts (on_esp), a config with a Xen entry (not a stray xen.cfg) or a
+ * chainloader of Xen's EFI loader, or a file INCLUDEd by a config in
+ * v[from, to) with a Xen entry? */
+static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
+{
+    const input *y = &in->v[j];
+    if (j >= from && j < to)
+        return (y->kind == MD_LINT_XEN && y->on_esp) ||
+               (y->kind == MD_LINT_GRUB && ((y->nentries && !stray_xen_cfg(y)) || y->nchains));
+    return y->kind == MD_LINT_GRUB && y->in_group && y->root >= from && y->root < to &&
+           y->nentries;
+}
+
+/* Never a silent pass on a directory given (classify_dir): one in which no
+ * input boots Xen (boots_xen) is an input error "no Xen boot entry found"
+ * naming the places looked at; the configs found there were each said
+ * (in_root).  Not when it holds no boot config but a rootfs by name (that
+ * rootfs is what lint checks, and says trap 4 was not), nor when its GRUB
+ * defaults said their own lack (as each file given does). */
+static void check_dirs(inputs *in)
+{
+    for (size_t k = 0; k < in->ndirs; k++) {
+        const dir_range *r = &in->dirs[k];
+        bool any = false, configs = false, defaults_said = false;
+        for (size_t j = 0; j < in->n && !any; j++)
+            any = boots_xen(in, j, r->from, r->to);
+        for (size_t j = r->from; j < r->to; j++) {
+            configs |= in->v[j].kind == MD_LINT_GRUB;
+            defaults_said |= in->v[j].kind == MD_LINT_GRUB &&
+                             in->v[j].fmt == MD_BOOTFMT_GRUB_DEFAULT && !in->v[j].nentries;
+        }
+        if (!any && !defaults_said && (configs || !r->byname_root)) {
+            char *places = loader_places_text();
+            md_err e = MD_ERR_INIT;
+            md_err_set(&e, "%s: no Xen boot entry found in this %s: looked at %s; %s", r->dir,
+                       r->esp ? "ESP" : "directory", places,
+                       configs ? "what the configs found there hold instead is said above"
+                               : "there is no boot config at any of them, and no Xen EFI "
+                                 "loader");
+            fail(in, r->dir, &e);
+            free(places);
+        }
+        free(in->dirs[k].dir);
+    }
+    free(in->dirs);
+}
+
 int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kinds, size_t n,
                    md_err *err)
 {
@@ -2394,6 +2624,16 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             md_lint_input(l, x->path, as);
             free(as);
         }
+        if (stray_xen_cfg(x))
+            md_lint_add(l, x->path, 0, MD_LINT_WARNING, 0,
+                        "no Xen EFI loader reads this xen.cfg: Xen's loader NAME.efi reads the "
+                        "NAME.cfg beside it (dropping each '.', '-' or '_' part of NAME in turn: "
+                        "xen-4.17-amd64.efi reads xen-4.17-amd64.cfg, xen-4.17.cfg, xen-4.cfg, "
+                        "xen.cfg; efi_start() in xen/common/efi/boot.c) or the one a chainloader "
+                        "names with -cfg=, and none here does, so nothing boots it and it is not "
+                        "counted as this directory's Xen entry; its entries were checked as Xen "
+                        "would read them; put Xen's EFI loader beside it under a name that reads "
+                        "it, or remove it");
         for (size_t k = 0; k < cfg.n; k++)
             cfg.v[k]->format = (int)x->fmt; /* fixes in the config's own syntax */
         x->nentries = cfg.n;
@@ -2479,27 +2719,17 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         for (size_t j = 0; j < in.n; j++)
             if (in.v[j].in_group && in.v[j].root == root)
                 any += in.v[j].nentries;
-        if (!any) {
+        if (!any && in.v[root].in_root) {
+            /* found at a loader's place: said; the directory's lack is the error */
+            md_lint_not_checked(l, in.v[i].path, "trap 4 and trap 1's console= (on Xen's boot "
+                                "lines): %s (nor in the files it INCLUDEs)", in.v[i].no_entry);
+        } else if (!any) {
             md_err e = MD_ERR_INIT;
             md_err_set(&e, "%s: %s (nor in the files it INCLUDEs)", in.v[i].path, in.v[i].no_entry);
             fail(&in, in.v[i].path, &e);
         }
     }
-    for (size_t k = 0; k < in.nesps; k++) {
-        /* an ESP with nothing that boots Xen is no silent pass */
-        bool any = false;
-        for (size_t j = in.esps[k].from; j < in.esps[k].to; j++)
-            any |= in.v[j].kind == MD_LINT_XEN || in.v[j].nentries || in.v[j].nchains;
-        if (!any) {
-            md_err e = MD_ERR_INIT;
-            md_err_set(&e, "%s: no Xen boot entry found on this ESP: no Xen EFI loader in "
-                           "EFI/, and no EFI/*/grub.cfg with a Xen entry or a chainloader of "
-                           "one (what they read instead is said above)", in.esps[k].dir);
-            fail(&in, in.esps[k].dir, &e);
-        }
-        free(in.esps[k].dir);
-    }
-    free(in.esps);
+    check_dirs(&in);
     size_t nboot = 0, nrootfs = 0;
     for (size_t i = 0; i < in.n; i++) {
         nboot += in.v[i].kind == MD_LINT_GRUB;
