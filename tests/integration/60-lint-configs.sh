@@ -17,6 +17,7 @@ run 0 --help
 has "dom0_mem=X,max:X"
 has "hvc0"
 has "--strict"
+has "a copy of /boot, a boot partition, an ESP, a TFTP root"
 
 echo "== the design's entry, and Debian's and Alpine's entries configured for a dom0"
 # Alone, a boot config's rootfs traps (2, 3, 5) are not checked: exit 0 says
