@@ -668,6 +668,33 @@ run 1 "$I/server.ipxe"
 has "server.ipxe:3: warning: [boot] cannot check chain tftp://\${next-server}/xen.efi: the program is not next to this file"
 hasnt ": error:"
 
+echo "== iPXE: a line that ends in '\\' goes on on the next line (#10 trial: ipxe10 case 1)"
+# iPXE joins them before it runs the command (process_script() in
+# src/image/script.c): dom0_mem= on the continuation line is read, and the
+# finding names line 2, where the kernel command starts
+printf '#!ipxe\nkernel /xen.gz console=com1 gnttab_max_frames=256 \\\n    dom0_mem=4G \\\n    loglvl=all\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/cont.ipxe"
+run 1 "$T/cont.ipxe"
+has "cont.ipxe:2: error: [trap4] dom0_mem=4G has no max:"
+has "use dom0_mem=4G,max:4G"
+hasnt "cont.ipxe:3:"
+hasnt "no dom0_mem"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "cont.ipxe: one error, on line 2"
+sed -i 's/dom0_mem=4G /dom0_mem=4G,max:4G /' "$T/cont.ipxe"
+run 0 "$T/cont.ipxe"
+# a '\' on the last line: iPXE finds no line to join and stops the script
+# with "Invalid argument", the command unrun: an error on that line
+printf '#!ipxe\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nkernel /xen.gz gnttab_max_frames=256 \\\n    dom0_mem=4G,max:4G \\\n' >"$T/last.ipxe"
+run 2 "$T/last.ipxe"
+has "last.ipxe:5: error: [boot] line 5 ends with '\\' but is the script's last line: iPXE joins a line that ends in '\\' with the next one (process_script() in src/image/script.c), finds none, and stops the script with \"Invalid argument\" without running the command that starts on line 4 ('kernel'); drop the '\\' at the end of line 5"
+has "no Xen boot entry found"
+printf '#!ipxe\nkernel /xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot \\' >"$T/last2.ipxe"
+run 1 "$T/last2.ipxe"
+has "last2.ipxe:5: error: [boot] line 5 ends with '\\' but is the script's last line"
+has "without running the command on it ('boot')"
+run 1 --json "$T/last2.ipxe"
+has '"line": 5,'
+has '"fix": "boot "'
+
 echo "== GRUB: a variable of known values inside a word adds no parameter (issue 10, M1)"
 printf "menuentry 'Xen' {\n\tif [ \"\$a\" = 1 ]; then o=\"dom0_mem=2G\"; else o=\"\"; fi\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M x=\$o gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/m1.cfg"
 run 1 "$T/m1.cfg"
