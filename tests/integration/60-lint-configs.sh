@@ -695,6 +695,34 @@ run 1 --json "$T/last2.ipxe"
 has '"line": 5,'
 has '"fix": "boot "'
 
+echo "== dom0_mem: a fixed amount under a relative max: is kept in the fix (#10 trial: ipxe10 case 2)"
+# Xen 4.17 takes max:-1G as all host RAM but 1G, max:50% and max:2G+10% as
+# growing with it (get_memsize() in xen/arch/x86/dom0_build.c): the user's
+# 2G is the size to keep, never a made-up 4096M
+xen_entry() {
+    printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz %s gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" "$1" >"$2"
+}
+for c in "dom0_mem=2G,max:-1G|1|error|max:-1G is all host RAM but 1G (get_memsize() in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G, but its maximum grows with host RAM and dom0 Linux sizes its struct-page array for that maximum (128 GB host: ~2 GB of struct pages), so it dies in early boot" \
+         "dom0_mem=2G,max:50%|0|warning|max:50% is 50% of host RAM (get_memsize() in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G" \
+         "dom0_mem=2G,max:2G+10%|0|warning|max:2G+10% is 2G plus 10% of host RAM"; do
+    IFS='|' read -r val rc sev msg <<<"$c"
+    xen_entry "$val" "$T/rel.cfg"
+    run "$rc" "$T/rel.cfg"
+    has "rel.cfg:2: $sev: [trap4] menuentry 'Xen': $val: $msg"
+    has "; use dom0_mem=2G,max:2G"
+    hasnt "4096M"
+    run "$rc" --json "$T/rel.cfg"
+    has '"fix": "dom0_mem=2G,max:2G"'
+    xen_entry "dom0_mem=2G,max:2G" "$T/rel.cfg"
+    run 0 "$T/rel.cfg"
+done
+# no fixed amount to keep: the reference size
+xen_entry "dom0_mem=max:-1G" "$T/rel.cfg"
+run 1 "$T/rel.cfg"
+has "rel.cfg:2: error: [trap4] menuentry 'Xen': dom0_mem=max:-1G: max:-1G is all host RAM but 1G"
+has "the same as no dom0_mem"
+has "use a fixed size: dom0_mem=4096M,max:4096M"
+
 echo "== GRUB: a variable of known values inside a word adds no parameter (issue 10, M1)"
 printf "menuentry 'Xen' {\n\tif [ \"\$a\" = 1 ]; then o=\"dom0_mem=2G\"; else o=\"\"; fi\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M x=\$o gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/m1.cfg"
 run 1 "$T/m1.cfg"

@@ -314,6 +314,31 @@ static void test_grub_dom0_mem(void)
         { "dom0_mem=max:2G,-1G", MD_LINT_WARNING, "all host RAM but 1G", "dom0_mem=2G,max:2G" },
         { "dom0_mem=1G,max:1G,-1G", MD_LINT_WARNING, "about 2G or more", "dom0_mem=1G,max:1G" },
         { "dom0_mem=-1G,max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        /* a fixed amount under a relative max: (ipxe10 case 2): dom0 starts
+         * with the amount, its maximum grows with the host; the fix keeps
+         * the user's amount, never REF_AMOUNT.  max:-N is all host RAM
+         * but N (get_memsize(): avail - N), an error (trap 4 on a large
+         * host); a percentage a warning, as for an amount */
+        { "dom0_mem=2G,max:-1G", MD_LINT_ERROR, "max:-1G is all host RAM but 1G (get_memsize() "
+          "in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G, but "
+          "its maximum grows with host RAM", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=max:-1G,2G", MD_LINT_ERROR, "dom0 starts with 2G, but its maximum grows",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:-10%", MD_LINT_ERROR, "max:-10% is all host RAM but 10% of it",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:-1G+10%", MD_LINT_ERROR, "all host RAM but 1G and 10% of it",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:50%", MD_LINT_WARNING, "max:50% is 50% of host RAM (get_memsize() in "
+          "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:2G+10%", MD_LINT_WARNING, "max:2G+10% is 2G plus 10% of host RAM",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G dom0_mem=max:-1G", MD_LINT_ERROR, "dom0 starts with 2G",
+          "dom0_mem=2G,max:2G" },
+        /* no fixed amount anywhere: the reference size */
+        { "dom0_mem=max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=10%,max:-1G", MD_LINT_ERROR, "dom0 starts with 10% of host RAM",
+          "dom0_mem=4096M,max:4096M" },
         /* min: raises the amount: 4G,max:4G to Xen */
         { "dom0_mem=min:4G,1G,max:4G", MD_LINT_NOTE, NULL, NULL },
         { "dom0_mem=min:4G,max:4G", MD_LINT_NOTE, NULL, NULL },
@@ -426,6 +451,7 @@ static void test_grub_gnttab(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no gnttab_max_frames"));
     CHECK(md_lint_count(l) == 2);
     md_lint_free(l);
+
 }
 
 /* update-grub's recovery entries (grub's 20_linux_xen) get GRUB_CMDLINE_XEN

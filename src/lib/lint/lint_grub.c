@@ -418,6 +418,26 @@ static char *size_text(uint64_t b)
     return md_xasprintf("%lluB", (unsigned long long)b);
 }
 
+/* What a relative amount `a` is to Xen, get_memsize() in
+ * xen/arch/x86/dom0_build.c (4.17): pages = size + percent of the available
+ * memory, subtracted from it when negative.  Caller frees. */
+static char *relative_text(const md_bootcfg_amount *a)
+{
+    char *sz = size_text(a->bytes), *t;
+    if (a->minus && a->bytes && a->percent)
+        t = md_xasprintf("all host RAM but %s and %u%% of it", sz, a->percent);
+    else if (a->minus && a->percent)
+        t = md_xasprintf("all host RAM but %u%% of it", a->percent);
+    else if (a->minus)
+        t = md_xasprintf("all host RAM but %s", sz);
+    else if (a->bytes)
+        t = md_xasprintf("%s plus %u%% of host RAM", sz, a->percent);
+    else
+        t = md_xasprintf("%u%% of host RAM", a->percent);
+    free(sz);
+    return t;
+}
+
 /* Xen 4.17 counts dom0_mem in pages (bytes >> 12), and an amount of 0 pages
  * is "not given" (dom0_compute_nr_pages: get_memsize(&dom0_size) ?: the
  * default); a max: of 0 pages stays a limit of 0. */
@@ -841,22 +861,41 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     uint64_t start = 0;
     bool pinned = md_bootcfg_dom0_mem_start(&m, &start);
     if (rel) {
-        /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
-        const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
-        if (rel->minus)
+        /* The fix is the user's fixed amount as both, REF_AMOUNT only when
+         * the line has none (dom0_mem_fix): "2G,max:-1G" is 2G,max:2G. */
+        char *what = relative_text(rel);
+        if (rel == &m.max && base && !m.amount.minus) {
+            char *start_t = m.amount.percent ? relative_text(&m.amount) : md_xstrdup(base);
+            /* dom0 starts with the amount (Xen lowers it to max: only on a
+             * host too small for it), but its maximum reservation, which
+             * dom0 Linux sizes its memory map and struct pages for, grows
+             * with host RAM */
+            md_lint_add(g->l, at(g, x), x->line, rel->minus ? MD_LINT_ERROR : MD_LINT_WARNING, 4,
+                        "%sdom0_mem=%s: max:%s is %s (get_memsize() in "
+                        "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts "
+                        "with %s, %s its maximum grows with host RAM%s and dom0 Linux sizes its "
+                        "struct-page array for that maximum%s; use %s", tp, mem, rel->text, what,
+                        start_t, m.amount.percent ? "and" : "but",
+                        m.amount.percent ? " too" : "", rel->minus ? " (128 GB host: ~2 GB of struct pages), so it dies "
+                        "in early boot" : ", not the fixed size that keeps dom0's memory map "
+                        "the same on every host", fix);
+            free(start_t);
+        } else if (rel->minus) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                        "%sdom0_mem=%s: %s%s is all host RAM but %s (get_memsize() in "
+                        "%sdom0_mem=%s: %s%s is %s (get_memsize() in "
                         "xen/arch/x86/dom0_build.c), about what Xen gives dom0 without dom0_mem "
                         "(all RAM but min(1/16, 128M)), so it is the same as no dom0_mem: dom0 "
                         "starts with nearly all host RAM and Linux sizes its memory map for all "
                         "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
-                        rel->text, rel->text + 1, ref);
-        else
+                        rel->text, what, fix);
+        } else {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                        "%sdom0_mem=%s: %s%s grows with host RAM (a percentage of it), not the "
-                        "fixed size that keeps dom0's memory map the same on every host; use "
-                        "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
-        md_lint_fix(g->l, "%s", ref);
+                        "%sdom0_mem=%s: %s%s grows with host RAM (%s), not the fixed size that "
+                        "keeps dom0's memory map the same on every host; use %s", tp, mem,
+                        rel == &m.max ? "max:" : "", rel->text, what, fix);
+        }
+        free(what);
+        md_lint_fix(g->l, "%s", fix);
     } else if (!max && base) {
         char *note = loose_note(x);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
@@ -899,12 +938,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             host = (mx + sz) * 100 / (100 - a->percent);
         else
             host = sz >= mx ? 0 : ((mx - sz) * 100 + a->percent - 1) / a->percent;
-        char *hs = size_text(host << 20), *sz_t = size_text(a->bytes);
-        char *what = a->minus && a->percent
-                         ? md_xasprintf("all host RAM but %s and %u%% of it", sz_t, a->percent)
-                     : a->minus ? md_xasprintf("all host RAM but %s", sz_t)
-                     : a->bytes ? md_xasprintf("%s plus %u%% of host RAM", sz_t, a->percent)
-                                : md_xasprintf("%u%% of host RAM", a->percent);
+        char *hs = size_text(host << 20), *what = relative_text(a);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount %s is %s (get_memsize() in "
                     "xen/arch/x86/dom0_build.c), which Xen lowers to max: (%s), so dom0 starts "
@@ -912,7 +946,6 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     "sizes its memory map for max: and the design keeps them equal: use %s", tp,
                     mem, a->text, what, max, hs, fix);
         free(what);
-        free(sz_t);
         md_lint_fix(g->l, "%s", fix);
         free(hs);
     } else {
