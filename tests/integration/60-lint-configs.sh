@@ -723,6 +723,26 @@ has "rel.cfg:2: error: [trap4] menuentry 'Xen': dom0_mem=max:-1G: max:-1G is all
 has "the same as no dom0_mem"
 has "use a fixed size: dom0_mem=4096M,max:4096M"
 
+echo "== dom0_mem misspelled or split at '=': Xen ignores it, the finding names the word (#10 trial: ipxe10 case 3)"
+# parse_params() (xen/common/kernel.c) finds a parameter by strcmp() of its
+# name: case counts, and '-' is not '_'; a space beside '=' splits the word
+for c in "Dom0_mem=2G,max:2G|Xen ignores 'Dom0_mem=2G,max:2G': parameter names are case-sensitive (strcmp() in parse_params(), xen/common/kernel.c; its boot log says: parameter \"Dom0_mem\" unknown!)" \
+         "DOM0_MEM=2G,max:2G|Xen ignores 'DOM0_MEM=2G,max:2G': parameter names are case-sensitive" \
+         "dom0-mem=2G,max:2G|Xen ignores 'dom0-mem=2G,max:2G': parameter names are matched exactly, and to Xen, unlike Linux, '-' is not '_'" \
+         "dom0_mem =2G,max:2G|Xen does not read 'dom0_mem =2G,max:2G' as dom0_mem: it splits its line at spaces (parse_params(), xen/common/kernel.c), so the space beside the '=' leaves 'dom0_mem' with no value, which it refuses (parse_dom0_mem(): no amount), and '=2G,max:2G' a word of its own, an unknown option" \
+         "dom0_mem= 2G,max:2G|Xen does not read 'dom0_mem= 2G,max:2G' as dom0_mem: it splits its line at spaces (parse_params(), xen/common/kernel.c), so the space beside the '=' leaves 'dom0_mem=' with no value, which it refuses (parse_dom0_mem(): no amount), and '2G,max:2G' a word of its own"; do
+    IFS='|' read -r val msg <<<"$c"
+    xen_entry "$val" "$T/typo.cfg"
+    run 1 "$T/typo.cfg"
+    has "typo.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem: $msg"
+    has "dom0 starts with nearly all host RAM; "
+    has "dom0_mem=2G,max:2G"
+    hasnt "4096M"
+    [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "$val: one error expected"
+    run 1 --json "$T/typo.cfg"
+    has '"fix": "dom0_mem=2G,max:2G"'
+done
+
 echo "== GRUB: a variable of known values inside a word adds no parameter (issue 10, M1)"
 printf "menuentry 'Xen' {\n\tif [ \"\$a\" = 1 ]; then o=\"dom0_mem=2G\"; else o=\"\"; fi\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M x=\$o gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/m1.cfg"
 run 1 "$T/m1.cfg"
