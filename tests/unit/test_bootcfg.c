@@ -1083,6 +1083,54 @@ static void test_read_like_loaders(void)
     }
     CHECK(has_problem(&l, 3, "label 'x': '---vmlinuz': mboot.c32 splits"));
     md_bootcfg_list_free(&l);
+
+    /* iPXE joins a line ending in '\' with the next (process_script(),
+     * src/image/script.c): the kernel command starts on line 2 and its
+     * dom0_mem= is on line 3, read whole and on line 2; the '\' is dropped
+     * and nothing put in its place ("gnttab_max_frames=2\", "56" is 256),
+     * a continuation's leading blanks are kept, and a '\' before
+     * "\r\n" continues too */
+    l = read_fmt("#!ipxe\nkernel /xen.gz console=com1 \\\n   dom0_mem=4G gnttab_max_frames=2\\\r\n"
+                 "56\nmodule /vmlinuz console=hvc0\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && !l.nproblems);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.line == 2 && l.v[0]->kernel.line == 5);
+        CHECK_ARGS(l.v[0]->xen, "console=com1 dom0_mem=4G gnttab_max_frames=256");
+    }
+    md_bootcfg_list_free(&l);
+    /* a comment that ends in '\' takes the next line into the comment:
+     * the first kernel line never runs */
+    l = read_fmt("#!ipxe\n# old line \\\nkernel /xen.gz dom0_mem=4G\n"
+                 "kernel /xen.gz dom0_mem=2G,max:2G\nmodule /vmlinuz\nboot\n", MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && !l.nproblems);
+    if (l.n == 1) {
+        CHECK(l.v[0]->xen.line == 4);
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=2G,max:2G");
+    }
+    md_bootcfg_list_free(&l);
+    /* an empty line after the '\' ends the command: it runs */
+    l = read_fmt("#!ipxe\nkernel /xen.gz dom0_mem=2G,max:2G\nmodule /vmlinuz \\\n\nboot\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 1 && !l.nproblems);
+    md_bootcfg_list_free(&l);
+    /* a '\' on the last line (with or without its "\n"): iPXE finds no line
+     * to join, stops the script with EINVAL and never runs the command; an
+     * error on that line, naming the line the command starts on */
+    l = read_fmt("#!ipxe\nmodule /vmlinuz\nkernel /xen.gz \\\ndom0_mem=2G,max:2G \\\n",
+                 MD_BOOTFMT_IPXE);
+    CHECK(l.n == 0 && l.nproblems == 1);
+    CHECK(has_problem(&l, 4, "line 4 ends with '\\' but is the script's last line"));
+    CHECK(has_problem(&l, 4, "without running the command that starts on line 3 ('kernel')"));
+    CHECK(l.nproblems == 1 && !l.problems[0].warning && l.problems[0].fix &&
+          !strcmp(l.problems[0].fix, "dom0_mem=2G,max:2G "));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\nkernel /xen.gz dom0_mem=2G,max:2G\nmodule /vmlinuz\nboot \\",
+                 MD_BOOTFMT_IPXE);
+    CHECK(has_problem(&l, 4, "without running the command on it ('boot')"));
+    md_bootcfg_list_free(&l);
+    l = read_fmt("#!ipxe\n\\\n", MD_BOOTFMT_IPXE);
+    CHECK(has_problem(&l, 2, "(no command is lost: the line is empty or a comment)"));
+    md_bootcfg_list_free(&l);
 }
 
 /* trial10: the Xen line as x86 Xen cuts it at " -- " (__start_xen() in

@@ -314,6 +314,31 @@ static void test_grub_dom0_mem(void)
         { "dom0_mem=max:2G,-1G", MD_LINT_WARNING, "all host RAM but 1G", "dom0_mem=2G,max:2G" },
         { "dom0_mem=1G,max:1G,-1G", MD_LINT_WARNING, "about 2G or more", "dom0_mem=1G,max:1G" },
         { "dom0_mem=-1G,max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        /* a fixed amount under a relative max: (ipxe10 case 2): dom0 starts
+         * with the amount, its maximum grows with the host; the fix keeps
+         * the user's amount, never REF_AMOUNT.  max:-N is all host RAM
+         * but N (get_memsize(): avail - N), an error (trap 4 on a large
+         * host); a percentage a warning, as for an amount */
+        { "dom0_mem=2G,max:-1G", MD_LINT_ERROR, "max:-1G is all host RAM but 1G (get_memsize() "
+          "in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G, but "
+          "its maximum grows with host RAM", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=max:-1G,2G", MD_LINT_ERROR, "dom0 starts with 2G, but its maximum grows",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:-10%", MD_LINT_ERROR, "max:-10% is all host RAM but 10% of it",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:-1G+10%", MD_LINT_ERROR, "all host RAM but 1G and 10% of it",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:50%", MD_LINT_WARNING, "max:50% is 50% of host RAM (get_memsize() in "
+          "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G,max:2G+10%", MD_LINT_WARNING, "max:2G+10% is 2G plus 10% of host RAM",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=2G dom0_mem=max:-1G", MD_LINT_ERROR, "dom0 starts with 2G",
+          "dom0_mem=2G,max:2G" },
+        /* no fixed amount anywhere: the reference size */
+        { "dom0_mem=max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=10%,max:-1G", MD_LINT_ERROR, "dom0 starts with 10% of host RAM",
+          "dom0_mem=4096M,max:4096M" },
         /* min: raises the amount: 4G,max:4G to Xen */
         { "dom0_mem=min:4G,1G,max:4G", MD_LINT_NOTE, NULL, NULL },
         { "dom0_mem=min:4G,max:4G", MD_LINT_NOTE, NULL, NULL },
@@ -421,10 +446,65 @@ static void test_grub_gnttab(void)
      * unknown options to Xen (trial10 case 1). */
     l = entry("multiboot2 /xen.gz dom0-mem=4G,max:4G gnttab-max-frames=256\n", LINUX_OK,
               ROOTFS_OK);
-    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem: it has dom0-mem=4G,max:4G, which Xen "
-                                          "ignores"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "no dom0_mem: Xen ignores 'dom0-mem=4G,max:4G': "
+                                          "parameter names are matched exactly, and to Xen, "
+                                          "unlike Linux, '-' is not '_'"));
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "no gnttab_max_frames"));
     CHECK(md_lint_count(l) == 2);
+    md_lint_free(l);
+
+    /* A dom0_mem Xen does not read as one (ipxe10 case 3): a name in other
+     * case (strcmp(): "parameter \"Dom0_mem\" unknown!"), or a space
+     * beside the '=', which leaves "dom0_mem" with no value (refused) and
+     * the amount an unknown option of its own.  The finding names the
+     * word(s) as written; the fix keeps the user's amount. */
+    static const struct {
+        const char *words, *says;
+    } typos[] = {
+        { "Dom0_mem=2G,max:2G", "the Xen line has no dom0_mem: Xen ignores 'Dom0_mem=2G,max:2G': "
+          "parameter names are case-sensitive (strcmp() in parse_params(), xen/common/kernel.c; "
+          "its boot log says: parameter \"Dom0_mem\" unknown!), so dom0 starts with nearly all "
+          "host RAM" },
+        { "DOM0_MEM=2G,max:2G", "Xen ignores 'DOM0_MEM=2G,max:2G': parameter names are "
+          "case-sensitive" },
+        { "Dom0-mem=2G,max:2G", "Xen ignores 'Dom0-mem=2G,max:2G': parameter names are matched "
+          "exactly: they are case-sensitive, and to Xen, unlike Linux, '-' is not '_'" },
+        { "dom0_mem =2G,max:2G", "the Xen line has no dom0_mem: Xen does not read 'dom0_mem "
+          "=2G,max:2G' as dom0_mem: it splits its line at spaces (parse_params(), "
+          "xen/common/kernel.c), so the space beside the '=' leaves 'dom0_mem' with no value, "
+          "which it refuses (parse_dom0_mem(): no amount), and '=2G,max:2G' a word of its own, "
+          "an unknown option" },
+        { "dom0_mem= 2G,max:2G", "Xen does not read 'dom0_mem= 2G,max:2G' as dom0_mem: it splits "
+          "its line at spaces (parse_params(), xen/common/kernel.c), so the space beside the '=' "
+          "leaves 'dom0_mem=' with no value" },
+        { "dom0_mem = 2G,max:2G", "leaves 'dom0_mem' with no value, which it refuses "
+          "(parse_dom0_mem(): no amount), and '=' and '2G,max:2G' words of their own, unknown "
+          "options" },
+        { "dom0_mem 2G,max:2G", "the space in place of the '=' leaves 'dom0_mem' with no value" },
+    };
+    for (size_t i = 0; i < sizeof typos / sizeof *typos; i++) {
+        char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n", typos[i].words);
+        l = entry(line, LINUX_OK, ROOTFS_OK);
+        bool ok = t_lint_has(l, MD_LINT_ERROR, 4, typos[i].says) && md_lint_count(l) == 1 &&
+                  md_lint_line(l, 0) == 2 && md_lint_fix_of(l, 0) &&
+                  !strcmp(md_lint_fix_of(l, 0), "dom0_mem=2G,max:2G");
+        if (!ok)
+            fprintf(stderr, "typo %s: %s (fix %s)\n", typos[i].words,
+                    md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
+                    md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
+        CHECK(ok);
+        md_lint_free(l);
+        free(line);
+    }
+    /* an empty dom0_mem= before another option is no split amount */
+    l = entry("multiboot2 /xen.gz dom0_mem= console=com1 gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "an empty amount"));
+    md_lint_free(l);
+    /* a dom0_mem Xen reads: the ignored word changes nothing */
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G Dom0_mem=2G gnttab_max_frames=256\n",
+              LINUX_OK, ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
 }
 

@@ -15,11 +15,14 @@
 /* ---- lines and words ---- */
 
 /* A NUL-terminated copy of text, NUL bytes as spaces, split into lines in
- * place (line i+1 of the file is v[i]; '\r' before '\n' dropped). */
+ * place (line i+1 of the file is v[i]; '\r' before '\n' dropped).
+ * nl_end: the text ends with '\n', so v[n-1] is the empty rest after it,
+ * which is no line of the file. */
 typedef struct lines {
     char *buf;
     char **v;
     size_t n;
+    bool nl_end;
 } lines;
 
 /* A NUL-terminated copy of `len` bytes of `text`, each NUL in it a space
@@ -41,6 +44,7 @@ static void lines_init(lines *ls, const char *text, size_t len)
         n += ls->buf[i] == '\n';
     ls->v = md_xcalloc(n, sizeof *ls->v);
     ls->n = 0;
+    ls->nl_end = len && text[len - 1] == '\n';
     for (char *p = ls->buf;;) {
         char *nl = strchr(p, '\n');
         ls->v[ls->n++] = p;
@@ -2968,8 +2972,60 @@ static void ipxe_follow(const ipxe_prog *p, vars *v, ipxe_reg *r, const char *ta
         ipxe_run(r, (size_t)r->selected, out);
 }
 
+/* iPXE joins a line that ends in '\' with the line after it before it
+ * runs it (process_script() in src/image/script.c, "Handle backslash
+ * continuations"): the '\' is dropped (a '\r' after it first) and the next
+ * line appended as it is, no space put in; a joined line that still ends in
+ * '\' takes the next one too.  In `ls` the command stays on the line where
+ * it starts, so findings name that line, and the lines it took in become
+ * empty.  A '\' on the script's last line has no line to take:
+ * process_script() leaves its loop with -EINVAL, so iPXE never runs that
+ * command and the script fails ("Invalid argument"): an error on that line,
+ * and the command is dropped, as iPXE drops it. */
+static void ipxe_join(lines *ls, md_bootcfg_list *out)
+{
+    size_t nreal = ls->n - ls->nl_end; /* the empty rest after a final '\n' is no line */
+    for (size_t i = 0; i < nreal; i++) {
+        char *l = ls->v[i];
+        size_t len = strlen(l), k = i + 1, last = 0; /* last: where line k-1 starts in l */
+        while (len && l[len - 1] == '\\' && k < nreal) {
+            size_t fl = strlen(ls->v[k]);
+            last = len - 1;
+            memmove(l + last, ls->v[k], fl + 1); /* later lines lie further on in buf */
+            len = last + fl;
+            k++;
+        }
+        for (size_t j = i + 1; j < k; j++)
+            ls->v[j] = l + len; /* its NUL: later joins write only past it */
+        if (len && l[len - 1] == '\\') {
+            l[--len] = '\0';
+            const char *c = skip_ws(l);
+            int cl = (int)strcspn(c, " \t");
+            char *what = !cl || *c == '#'
+                             ? md_xstrdup(" (no command is lost: the line is empty or a comment)")
+                         : k - 1 == i
+                             ? md_xasprintf(" without running the command on it ('%.*s')", cl, c)
+                             : md_xasprintf(" without running the command that starts on line "
+                                            "%zu ('%.*s')", i + 1, cl, c);
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                out, (unsigned)k,
+                md_xasprintf("line %zu ends with '\\' but is the script's last line: iPXE joins "
+                             "a line that ends in '\\' with the next one (process_script() in "
+                             "src/image/script.c), finds none, and stops the script with "
+                             "\"Invalid argument\"%s; drop the '\\' at the end of line %zu", k,
+                             what, k));
+            free(what);
+            if (l[last])
+                p->fix = md_xstrdup(l + last);
+            ls->v[i] = l + len; /* iPXE never runs it */
+        }
+        i = k - 1;
+    }
+}
+
 static void read_ipxe(lines *ls, md_bootcfg_list *out)
 {
+    ipxe_join(ls, out);
     vars moving = { 0 }; /* unset_empty: the script has a goto */
     bool dead = false;
     ipxe_goto_vars(ls, &moving);

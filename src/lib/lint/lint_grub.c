@@ -418,6 +418,26 @@ static char *size_text(uint64_t b)
     return md_xasprintf("%lluB", (unsigned long long)b);
 }
 
+/* What a relative amount `a` is to Xen, get_memsize() in
+ * xen/arch/x86/dom0_build.c (4.17): pages = size + percent of the available
+ * memory, subtracted from it when negative.  Caller frees. */
+static char *relative_text(const md_bootcfg_amount *a)
+{
+    char *sz = size_text(a->bytes), *t;
+    if (a->minus && a->bytes && a->percent)
+        t = md_xasprintf("all host RAM but %s and %u%% of it", sz, a->percent);
+    else if (a->minus && a->percent)
+        t = md_xasprintf("all host RAM but %u%% of it", a->percent);
+    else if (a->minus)
+        t = md_xasprintf("all host RAM but %s", sz);
+    else if (a->bytes)
+        t = md_xasprintf("%s plus %u%% of host RAM", sz, a->percent);
+    else
+        t = md_xasprintf("%u%% of host RAM", a->percent);
+    free(sz);
+    return t;
+}
+
 /* Xen 4.17 counts dom0_mem in pages (bytes >> 12), and an amount of 0 pages
  * is "not given" (dom0_compute_nr_pages: get_memsize(&dom0_size) ?: the
  * default); a max: of 0 pages stays a limit of 0. */
@@ -510,10 +530,90 @@ static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv
     free(mem);
 }
 
+/* A dom0_mem= that Xen does not read as one (trial ipxe10 case 3).
+ * parse_params() (xen/common/kernel.c, 4.17 to 4.20) splits its line at
+ * spaces, cuts each word at its first '=' and finds the parameter by
+ * strcmp() of the name: a name in other case ("Dom0_mem", "DOM0_MEM") or
+ * with '-' for '_' ("dom0-mem", which Linux would take) is unknown to Xen
+ * (its log: parameter "Dom0_mem" unknown!) and ignored; a space beside the
+ * '=' ("dom0_mem =2G", "dom0_mem= 2G", "dom0_mem = 2G") leaves a word
+ * "dom0_mem" or "dom0_mem=" with no value, which parse_dom0_mem() refuses
+ * (parse_amt(): no digit), and the amount a word of its own, unknown too. */
+typedef enum { TYPO_NONE, TYPO_CASE, TYPO_DASH, TYPO_CASE_DASH, TYPO_SPLIT } typo_kind;
+
+typedef struct dom0_typo {
+    typo_kind kind;
+    char *as_written; /* the word or words: "Dom0_mem=2G,max:2G", "dom0_mem = 2G" */
+    char *name;       /* the option Xen looks up: "Dom0_mem"; split: the word
+                         with no value, "dom0_mem" or "dom0_mem=" */
+    char *value;      /* what the user meant as dom0_mem's value: "2G,max:2G" */
+    char *rest;       /* split: the words after it, quoted: "'=' and '2G'" */
+} dom0_typo;
+
+/* Does `w` start like a dom0_mem value: an amount or a limit? */
+static bool mem_value_word(const char *w)
+{
+    return isdigit((unsigned char)*w) || (*w == '-' && isdigit((unsigned char)w[1])) ||
+           !strncmp(w, "max:", 4) || !strncmp(w, "min:", 4);
+}
+
+/* The first such dom0_mem on `x` (its words, then the words its variables
+ * may give), or kind TYPO_NONE.  Free with typo_free. */
+static dom0_typo find_dom0_typo(const md_bootcfg_file *x)
+{
+    static const char key[] = "dom0_mem";
+    const size_t kl = sizeof key - 1;
+    const md_strv *lists[] = { &x->args, &x->maybe };
+    for (int li = 0; li < 2; li++) {
+        const md_strv *a = lists[li];
+        for (size_t i = 0; i < a->n; i++) {
+            const char *w = a->v[i];
+            size_t nl = strcspn(w, "=");
+            if (nl != kl)
+                continue;
+            bool cased = false, dashed = false, other = false;
+            for (size_t j = 0; j < kl && !other; j++) {
+                if (w[j] == key[j])
+                    continue;
+                if (w[j] == '-' && key[j] == '_')
+                    dashed = true;
+                else if (tolower((unsigned char)w[j]) == key[j])
+                    cased = true;
+                else
+                    other = true;
+            }
+            if (!other && (cased || dashed) && w[nl] == '=' && w[nl + 1])
+                return (dom0_typo){ cased && dashed ? TYPO_CASE_DASH : cased ? TYPO_CASE : TYPO_DASH,
+                                    md_xstrdup(w), md_xasprintf("%.*s", (int)nl, w),
+                                    md_xstrdup(w + nl + 1), NULL };
+            if (li || strncmp(w, key, kl) || (w[nl] && w[nl + 1]) || i + 1 >= a->n)
+                continue;
+            /* "dom0_mem" or "dom0_mem=", no value: the next word(s) meant as it */
+            const char *n1 = a->v[i + 1], *n2 = i + 2 < a->n ? a->v[i + 2] : NULL;
+            if (!w[nl] && !strcmp(n1, "=") && n2 && *n2)
+                return (dom0_typo){ TYPO_SPLIT, md_xasprintf("%s = %s", w, n2), md_xstrdup(w),
+                                    md_xstrdup(n2), md_xasprintf("'=' and '%s'", n2) };
+            if ((!w[nl] && n1[0] == '=' && n1[1]) || mem_value_word(n1))
+                return (dom0_typo){ TYPO_SPLIT, md_xasprintf("%s %s", w, n1), md_xstrdup(w),
+                                    md_xstrdup(n1 + (n1[0] == '=')),
+                                    md_xasprintf("'%s'", n1) };
+        }
+    }
+    return (dom0_typo){ 0 };
+}
+
+static void typo_free(dom0_typo *t)
+{
+    free(t->as_written);
+    free(t->name);
+    free(t->value);
+    free(t->rest);
+}
+
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
-    md_strv vals = { 0 }, kv = { 0 }, extra = { 0 }, dashed = { 0 };
+    md_strv vals = { 0 }, kv = { 0 }, extra = { 0 };
     md_bootcfg_param_all(x, "dom0_mem", false, &vals);
     /* Xen reads at most XEN_OPT_MAX bytes of each option word, the rest is
      * dropped (loose_note() says so) */
@@ -547,7 +647,6 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     if (!vals.n) {
         md_bootcfg_file ex = { .args = e->dom0_extra };
         md_bootcfg_param_all(&ex, "dom0_mem", true, &extra);
-        md_bootcfg_param_all(x, "dom0_mem", true, &dashed);
     }
     if (!vals.n && extra.n) {
         /* x86 __start_xen() cuts its line at " -- " and hands the rest to
@@ -654,18 +753,48 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         free(plain);
         goto out;
     }
-    if (!vals.n && dashed.n) {
-        /* Linux reads dom0-mem as dom0_mem; Xen does not (strcmp). */
-        fix = dom0_mem_fix(&dashed, e->arm, false);
-        md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                    "%sthe Xen line has no dom0_mem: it has dom0-mem=%s, which Xen ignores as "
-                    "an unknown option because Xen matches option names exactly, '-' and '_' "
-                    "are different (strcmp() in parse_params(), xen/common/kernel.c), so %s; "
-                    "use %s%s", tp, dashed.v[dashed.n - 1],
-                    e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')"
-                           : "dom0 starts with nearly all host RAM",
-                    fix, hint);
+    /* Xen gets no dom0_mem when every dom0_mem= word is empty ("dom0_mem=
+     * 2G": parse_dom0_mem() refuses it and sets nothing) */
+    bool none = true;
+    for (size_t i = 0; i < vals.n && none; i++)
+        none = !*vals.v[i];
+    dom0_typo typo = none ? find_dom0_typo(x) : (dom0_typo){ 0 };
+    if (typo.kind) {
+        md_strv meant = { 0 };
+        md_strv_push(&meant, typo.value);
+        fix = dom0_mem_fix(&meant, e->arm, false);
+        md_strv_free(&meant);
+        const char *result = e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem "
+                                      "PARAMETER')"
+                                    : "dom0 starts with nearly all host RAM";
+        if (typo.kind == TYPO_SPLIT) {
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                        "%sthe Xen line has no dom0_mem: Xen does not read '%s' as dom0_mem: it "
+                        "splits its line at spaces (parse_params(), xen/common/kernel.c), so "
+                        "the space %s leaves '%s' with no value, which it refuses "
+                        "(parse_dom0_mem(): no amount), and %s %s, so %s; write it as one "
+                        "word, with no space: %s%s", tp, typo.as_written,
+                        strchr(typo.as_written, '=') ? "beside the '='" : "in place of the '='",
+                        typo.name, typo.rest,
+                        strstr(typo.rest, " and ") ? "words of their own, unknown options"
+                                                   : "a word of its own, an unknown option",
+                        result, fix, hint);
+        } else {
+            const char *why = typo.kind == TYPO_CASE
+                                  ? "parameter names are case-sensitive"
+                              : typo.kind == TYPO_DASH
+                                  ? "parameter names are matched exactly, and to Xen, unlike "
+                                    "Linux, '-' is not '_'"
+                                  : "parameter names are matched exactly: they are "
+                                    "case-sensitive, and to Xen, unlike Linux, '-' is not '_'";
+            md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+                        "%sthe Xen line has no dom0_mem: Xen ignores '%s': %s (strcmp() in "
+                        "parse_params(), xen/common/kernel.c; its boot log says: parameter "
+                        "\"%s\" unknown!), so %s; use %s%s", tp, typo.as_written, why, typo.name,
+                        result, fix, hint);
+        }
         md_lint_fix(g->l, "%s", fix);
+        typo_free(&typo);
         goto out;
     }
     if (!vals.n) {
@@ -841,22 +970,41 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     uint64_t start = 0;
     bool pinned = md_bootcfg_dom0_mem_start(&m, &start);
     if (rel) {
-        /* the rule of md_bootcfg_dom0_mem (mkdom0 boot): a fixed size only */
-        const char *ref = "dom0_mem=" REF_AMOUNT ",max:" REF_AMOUNT;
-        if (rel->minus)
+        /* The fix is the user's fixed amount as both, REF_AMOUNT only when
+         * the line has none (dom0_mem_fix): "2G,max:-1G" is 2G,max:2G. */
+        char *what = relative_text(rel);
+        if (rel == &m.max && base && !m.amount.minus) {
+            char *start_t = m.amount.percent ? relative_text(&m.amount) : md_xstrdup(base);
+            /* dom0 starts with the amount (Xen lowers it to max: only on a
+             * host too small for it), but its maximum reservation, which
+             * dom0 Linux sizes its memory map and struct pages for, grows
+             * with host RAM */
+            md_lint_add(g->l, at(g, x), x->line, rel->minus ? MD_LINT_ERROR : MD_LINT_WARNING, 4,
+                        "%sdom0_mem=%s: max:%s is %s (get_memsize() in "
+                        "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts "
+                        "with %s, %s its maximum grows with host RAM%s and dom0 Linux sizes its "
+                        "struct-page array for that maximum%s; use %s", tp, mem, rel->text, what,
+                        start_t, m.amount.percent ? "and" : "but",
+                        m.amount.percent ? " too" : "", rel->minus ? " (128 GB host: ~2 GB of struct pages), so it dies "
+                        "in early boot" : ", not the fixed size that keeps dom0's memory map "
+                        "the same on every host", fix);
+            free(start_t);
+        } else if (rel->minus) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                        "%sdom0_mem=%s: %s%s is all host RAM but %s (get_memsize() in "
+                        "%sdom0_mem=%s: %s%s is %s (get_memsize() in "
                         "xen/arch/x86/dom0_build.c), about what Xen gives dom0 without dom0_mem "
                         "(all RAM but min(1/16, 128M)), so it is the same as no dom0_mem: dom0 "
                         "starts with nearly all host RAM and Linux sizes its memory map for all "
                         "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
-                        rel->text, rel->text + 1, ref);
-        else
+                        rel->text, what, fix);
+        } else {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                        "%sdom0_mem=%s: %s%s grows with host RAM (a percentage of it), not the "
-                        "fixed size that keeps dom0's memory map the same on every host; use "
-                        "%s", tp, mem, rel == &m.max ? "max:" : "", rel->text, ref);
-        md_lint_fix(g->l, "%s", ref);
+                        "%sdom0_mem=%s: %s%s grows with host RAM (%s), not the fixed size that "
+                        "keeps dom0's memory map the same on every host; use %s", tp, mem,
+                        rel == &m.max ? "max:" : "", rel->text, what, fix);
+        }
+        free(what);
+        md_lint_fix(g->l, "%s", fix);
     } else if (!max && base) {
         char *note = loose_note(x);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
@@ -899,12 +1047,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             host = (mx + sz) * 100 / (100 - a->percent);
         else
             host = sz >= mx ? 0 : ((mx - sz) * 100 + a->percent - 1) / a->percent;
-        char *hs = size_text(host << 20), *sz_t = size_text(a->bytes);
-        char *what = a->minus && a->percent
-                         ? md_xasprintf("all host RAM but %s and %u%% of it", sz_t, a->percent)
-                     : a->minus ? md_xasprintf("all host RAM but %s", sz_t)
-                     : a->bytes ? md_xasprintf("%s plus %u%% of host RAM", sz_t, a->percent)
-                                : md_xasprintf("%u%% of host RAM", a->percent);
+        char *hs = size_text(host << 20), *what = relative_text(a);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount %s is %s (get_memsize() in "
                     "xen/arch/x86/dom0_build.c), which Xen lowers to max: (%s), so dom0 starts "
@@ -912,7 +1055,6 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     "sizes its memory map for max: and the design keeps them equal: use %s", tp,
                     mem, a->text, what, max, hs, fix);
         free(what);
-        free(sz_t);
         md_lint_fix(g->l, "%s", fix);
         free(hs);
     } else {
@@ -929,7 +1071,6 @@ out:
     md_strv_free(&vals);
     md_strv_free(&kv);
     md_strv_free(&extra);
-    md_strv_free(&dashed);
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
