@@ -688,6 +688,51 @@ static void test_read_trial10d(void)
         CHECK(l.v[0]->xen.unset.n == 0);
     }
     md_bootcfg_list_free(&l);
+    /* expanded when the menuentry is defined: in a for loop once per
+     * value, the title too (issue 10, grub10 1); the words from one with a
+     * value the file does not fix on are unknown, a quoted '$' is text */
+    l = read_fmt("for mem in 1G 2G; do\nmenuentry \"Xen $mem\" \"$mem\" {\n"
+                 "multiboot2 /xen.gz dom0_mem=$2 n=$#\nmodule2 /vmlinuz\n}\ndone\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 2);
+    for (size_t i = 0; l.n == 2 && i < 2; i++) {
+        CHECK_STR(l.v[i]->title, i ? "Xen 2G" : "Xen 1G");
+        CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "dom0_mem", false), i ? "2G" : "1G");
+        CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "n", false), "2");
+        CHECK(l.v[i]->xen.unset.n == 0 && l.v[i]->xen.line == 3);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("if [ a = b ]; then set m=1G; else set m=2G; fi\n"
+                 "menuentry X a$u $m '$m' {\nmultiboot2 /xen.gz t=$1 x=$2 y=$3 z=$4\n"
+                 "module2 /vmlinuz\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "t", false), "X");
+        CHECK(l.v[0]->xen.unset.n == 3);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("menuentry X '$m' {\nmultiboot2 /xen.gz x=$2\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK(!l.v[0]->xen.unset.n &&
+              !strcmp(md_bootcfg_param(&l.v[0]->xen, "x", false), "$m"));
+    md_bootcfg_list_free(&l);
+    /* more ways than MAX_PATHS (32): not followed one by one, unknown */
+    md_strv big = { 0 };
+    for (int i = 0; i < 40; i++)
+        md_strv_pushf(&big, "%dG", i + 1);
+    char *vals = md_strv_join(&big, " ");
+    char *cfg = md_xasprintf("for m in %s; do\nmenuentry \"Xen $m\" $m {\n"
+                             "multiboot2 /xen.gz dom0_mem=$2\nmodule2 /vmlinuz\n}\ndone\n", vals);
+    l = read_fmt(cfg, MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.unset.n == 1 && !strcmp(l.v[0]->title, "Xen $m"));
+    md_bootcfg_list_free(&l);
+    free(cfg);
+    free(vals);
+    md_strv_free(&big);
     l = read_fmt("function f {\nmultiboot2 /xen.gz dom0_mem=$1\nmodule2 /vmlinuz\n}\n"
                  "menuentry 'X' 'dom0_mem=8G' {\nf 2G\nmodule2 /i.gz a=$1\n}\n", MD_BOOTFMT_GRUB2);
     CHECK(l.n == 1);
