@@ -194,6 +194,17 @@ assert "stops at 'B'" in f[0]["message"]
 assert any(x["fix"] == "module2 /boot/vmlinuz console=ttyS0,115200 console=hvc0" for x in f), f
 assert d["errors"] == 2, d
 PY
+# linux/initrd after multiboot2: the fix is the line as module2 (grub10 2:
+# it was null)
+"$MKDOM0" lint --json "$C/grub10-02-linux-after-multiboot2.cfg" >"$T/json" 2>/dev/null
+python3 - "$T/json" <<'PY' || fail "--json fix of linux/initrd after multiboot2"
+import json, sys
+f = {x["line"]: x for x in json.load(open(sys.argv[1]))["findings"] if x["severity"] == "error"}
+assert f[5]["fix"] == "module2 --nounzip /boot/ucode.img; module2 --nounzip /boot/rootfs.cpio.gz", f
+assert "initrd after multiboot2 (line 3)" in f[5]["message"], f
+assert f[9]["fix"] == "module2 /boot/vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init", f
+assert "linux after multiboot2 (line 8)" in f[9]["message"], f
+PY
 echo "== new-user trial: dom0_mem explained as Xen 4.17 reads it, fixes keep the user's amount"
 run 1 "$C/trial-c-dom0-mem.cfg"
 hasnt "MM"

@@ -1007,6 +1007,9 @@ static void test_read_like_loaders(void)
     CHECK(l.n == 1);
     CHECK(has_problem(&l, 4, "menuentry 'X': initrd after multiboot2 (line 2)"));
     CHECK(has_problem(&l, 4, "use module2 --nounzip /i.img"));
+    for (size_t i = 0; i < l.nproblems; i++)
+        if (l.problems[i].line == 4)
+            CHECK_STR(l.problems[i].fix, "module2 --nounzip /i.img");
     CHECK(has_problem(&l, 6, "menuentry 'Y' on line 6 has no closing '}'"));
     md_bootcfg_list_free(&l);
 

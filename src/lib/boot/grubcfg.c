@@ -1203,6 +1203,38 @@ static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
     md_bootcfg_add_problem(out, line, msg);
 }
 
+/* Linux's loader line `c` (linux or, `initrd`, initrd: word k) in a Xen
+ * entry as the module lines of its multiboot (`mb2`: multiboot2) family
+ * that do its job (md_bootcfg_module_line): the kernel with its
+ * parameters; each initrd file --nounzip (Xen hands it on as loaded), one
+ * line each, joined by GRUB's ';'.  Caller frees. */
+static char *linux_as_module(const gstate *s, const gcmd *c, size_t k, bool mb2, bool initrd)
+{
+    md_bootcfg_file m = { 0 };
+    read_file(s, c, k, &m, NULL, false);
+    m.nounzip = initrd;
+    md_strv files = { 0 };
+    if (initrd) { /* "initrd A B": two files, no parameters */
+        md_strv_push(&files, m.path);
+        for (size_t j = 0; j < m.args.n; j++)
+            md_strv_push(&files, m.args.v[j]);
+        md_strv_free(&m.args);
+    }
+    md_strv lines = { 0 };
+    for (size_t j = 0; j < (initrd ? files.n : 1); j++) {
+        if (initrd) {
+            free(m.path);
+            m.path = md_xstrdup(files.v[j]);
+        }
+        md_strv_push_own(&lines, md_bootcfg_module_line(&m, mb2));
+    }
+    char *fix = md_strv_join(&lines, "; ");
+    md_strv_free(&lines);
+    md_strv_free(&files);
+    md_bootcfg_file_free(&m);
+    return fix;
+}
+
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
 {
     md_bootcfg_file *m = md_bootcfg_add_mod(e);
@@ -2086,18 +2118,20 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                                     "initrd16", "initrdefi", NULL })) {
             /* GRUB's linux and initrd are the Linux loader's, not Xen's */
             const char *loader = f->cur->xen.mb2 ? "multiboot2" : "multiboot";
-            const char *want = f->cur->xen.mb2 ? "module2" : "module";
             bool initrd = !strncmp(w0, "initrd", 6);
-            add_problem(r->out, c->line,
-                        md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s%s%s%s", f->title ? "menuentry '" : "",
-                                     f->title ? f->title : "", f->title ? "': " : "", w0, loader, f->cur->xen.line,
-                                     initrd ? "GRUB's initrd belongs to its linux loader and "
-                                              "stops the entry with 'you need to load the kernel "
-                                              "first', so dom0 never starts"
-                                            : "GRUB's linux loader replaces the Xen one, so the "
-                                              "entry boots Linux without Xen",
-                                     want, initrd ? " --nounzip" : "",
-                                     c->n > k + 1 ? " " : "", c->n > k + 1 ? W(c, k + 1) : ""));
+            char *fix = linux_as_module(s, c, k, f->cur->xen.mb2, initrd);
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, c->line,
+                md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s", f->title ? "menuentry '" : "",
+                             f->title ? f->title : "", f->title ? "': " : "", w0, loader,
+                             f->cur->xen.line,
+                             initrd ? "GRUB's initrd belongs to its linux loader and "
+                                      "stops the entry with 'you need to load the kernel "
+                                      "first', so dom0 never starts"
+                                    : "GRUB's linux loader replaces the Xen one, so the "
+                                      "entry boots Linux without Xen",
+                             fix));
+            p->fix = fix;
         }
     }
     cmd_free(&cmd);
