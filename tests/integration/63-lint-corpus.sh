@@ -95,6 +95,14 @@ has "read as Xen EFI xen.cfg"
 has "issue10-3-xen.cfg:5: warning: [trap4] section 'host': dom0_mem=min:1024M dom0_mem=max:4096M has max: but no amount"
 has "use dom0_mem=4096M,max:4096M"
 
+# 'default = good': no default= to Xen, which boots the file's first
+# kernel= and options= (grub10 4: said nowhere)
+run 1 "$C/grub10-04-xencfg-default-spaced.cfg"
+has "grub10-04-xencfg-default-spaced.cfg:2: error: [boot] section 'global': line 2 ('default = good') is ignored by Xen: the space before '='"
+has "Xen has no default= and boots the first kernel= of the whole file (line 6) with its first options= (options= of line 5)"
+has "not section [good]; write it as default=good"
+has "grub10-04-xencfg-default-spaced.cfg:5: error: [trap4] dom0_mem=4G has no max:"
+
 echo "== input 4: grub.d/xen.cfg: a parameter glued into dom0_mem's value"
 run 1 "$C/issue10-4-grub.d-xen.cfg"
 has "issue10-4-grub.d-xen.cfg:1: error: [trap4] dom0_mem=10794M,max:10794M,max_loops=255: 'max_loops=255'"

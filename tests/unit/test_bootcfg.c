@@ -1048,6 +1048,25 @@ static void test_read_like_loaders(void)
     if (l.n == 1)
         CHECK_STR(l.v[0]->kernel.path, "vmlinuz");
     md_bootcfg_list_free(&l);
+    /* "default = x": no default= to Xen (get_value() wants '=' right after
+     * the key), which boots the first kernel= and options= of the file:
+     * said on line 2, an error when that is another section's (grub10 4) */
+    l = read_fmt("[global]\ndefault = good\n[bad]\noptions=dom0_mem=4G\nkernel=vmlinuz-bad\n"
+                 "[good]\noptions=dom0_mem=1G,max:1G\nkernel=vmlinuz\n", MD_BOOTFMT_XEN_EFI);
+    CHECK(has_problem(&l, 2, "line 2 ('default = good') is ignored by Xen: the space before '='"));
+    CHECK(has_problem(&l, 2, "boots the first kernel= of the whole file (line 5) with its first "
+                             "options= (options= of line 4)"));
+    CHECK(l.nproblems == 1 && !l.problems[0].warning &&
+          !strcmp(l.problems[0].fix, "default=good"));
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK_STR(l.v[0]->kernel.path, "vmlinuz-bad");
+    md_bootcfg_list_free(&l);
+    l = read_fmt("[global]\ndefault =good\n[good]\noptions=dom0_mem=1G,max:1G\nkernel=vmlinuz\n",
+                 MD_BOOTFMT_XEN_EFI);
+    CHECK(has_problem(&l, 2, "which are those of section [good] only because it comes first"));
+    CHECK(l.nproblems == 1 && l.problems[0].warning);
+    md_bootcfg_list_free(&l);
     /* a trailing comment leaves nothing unterminated: Xen does not warn */
     l = read_fmt("[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G # end", MD_BOOTFMT_XEN_EFI);
     CHECK(l.nproblems == 0);
