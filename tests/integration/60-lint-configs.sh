@@ -346,6 +346,12 @@ run 0 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
 hasnt "trap1"
 run 1 "$D/corpus/trial10d-20e-default-grub-inner-quotes-no-max"
 has "use dom0_mem=1024M,max:1024M"
+# GRUB_CMDLINE_LINUX_XEN_REPLACE replaces the dom0 kernel's parameters: the
+# console finding is on its line (grub10 5: on GRUB_CMDLINE_LINUX_DEFAULT's,
+# line 1)
+run 1 "$D/corpus/grub10-05-default-grub-xen-replace"
+has "grub10-05-default-grub-xen-replace:3: warning: [trap1] the dom0 kernel line has console=hvc0 but no console for kernel printk"
+hasnt "grub10-05-default-grub-xen-replace:1:"
 
 # trial10d 21: a '\' at the end of the Xen line swallows the module2 line
 run 1 "$D/corpus/trial10d-21-grub-trailing-backslash.cfg"

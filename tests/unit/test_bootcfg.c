@@ -603,6 +603,16 @@ static void test_read_grub_defaults(void)
     if (l.n == 1)
         CHECK_ARGS(l.v[0]->kernel, "console=hvc0");
     md_bootcfg_list_free(&l);
+    /* a GRUB_CMDLINE_LINUX_XEN_REPLACE replaces the dom0 kernel's
+     * parameters: its line is the line's, with console= (grub10 5) */
+    l = read_fmt("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_TIMEOUT=5\n"
+                 "GRUB_CMDLINE_LINUX_XEN_REPLACE=\"console=hvc0\"\n", MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->kernel, "console=hvc0 quiet");
+        CHECK(l.v[0]->kernel.line == 3);
+    }
+    md_bootcfg_list_free(&l);
     /* GRUB_CMDLINE_XEN unset: the recovery Xen line is placed where the
      * normal one is, and has nothing */
     l = read_fmt("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G,max:2G\"\n", MD_BOOTFMT_GRUB_DEFAULT);

@@ -1118,13 +1118,17 @@ static const char *var_of(const vars *v, const assign *as, const ssize_t *at, in
 }
 
 /* Variables ks[0..n) in order onto file f, which gets the file and line of
- * the last one set, or of the last one whose value has dom0_mem= (where a
- * dom0_mem fix goes). */
+ * the last one set, or of the last one whose value has the parameter lint
+ * checks there: dom0_mem= on Xen's line (`xen`), where a dom0_mem fix
+ * goes, console= on the dom0 kernel's, so that the console finding names
+ * GRUB_CMDLINE_LINUX_XEN_REPLACE's line, not GRUB_CMDLINE_LINUX_DEFAULT's
+ * (grub10 5). */
 static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const ssize_t *at,
                      const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
-    bool where_mem = false;
+    bool where_key = false;
+    const char *key = xen ? "dom0_mem=" : "console=";
     for (int j = 0; j < n; j++) {
         const assign *a;
         const char *val = var_of(v, as, at, ks[j], &a);
@@ -1140,9 +1144,9 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         for (size_t q = 0; q < u.n; q++)
             add_unknown(&f->unset, u.v[q]);
         md_strv_free(&u);
-        bool mem = strstr(val, "dom0_mem=") != NULL;
-        if (!where_mem || mem)
-            where = a, where_mem = mem;
+        bool has = strstr(val, key) != NULL;
+        if (!where_key || has)
+            where = a, where_key = has;
     }
     if (where) {
         f->line = where->line;
