@@ -347,6 +347,12 @@ run 0 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
 hasnt "trap1"
 run 1 "$D/corpus/trial10d-20e-default-grub-inner-quotes-no-max"
 has "use dom0_mem=1024M,max:1024M"
+# GRUB_CMDLINE_LINUX_XEN_REPLACE replaces the dom0 kernel's parameters: the
+# console finding is on its line (grub10 5: on GRUB_CMDLINE_LINUX_DEFAULT's,
+# line 1)
+run 1 "$D/corpus/grub10-05-default-grub-xen-replace"
+has "grub10-05-default-grub-xen-replace:3: warning: [trap1] the dom0 kernel line has console=hvc0 but no console for kernel printk"
+hasnt "grub10-05-default-grub-xen-replace:1:"
 
 # trial10d 21: a '\' at the end of the Xen line swallows the module2 line
 run 1 "$D/corpus/trial10d-21-grub-trailing-backslash.cfg"
@@ -361,6 +367,26 @@ done
 # trial10d 17: a menuentry's extra arguments are $2.. (the title is $1)
 run 1 "$D/corpus/trial10d-17-grub-menuentry-positional.cfg"
 has ":2: error: [trap4] menuentry 'Xen': dom0_mem=8G has no max:"
+# ... expanded when the menuentry is defined: in a for loop once per value,
+# each entry its own (grub10 1: it was one entry, "'$' is text", fix 4096M)
+run 1 "$D/corpus/grub10-01-menuentry-params-for.cfg"
+has "grub10-01-menuentry-params-for.cfg:3: error: [trap4] menuentry 'Xen 1G': dom0_mem=1G has no max:"
+has "grub10-01-menuentry-params-for.cfg:3: error: [trap4] menuentry 'Xen 2G': dom0_mem=2G has no max:"
+hasnt "is text"
+"$MKDOM0" lint --json "$D/corpus/grub10-01-menuentry-params-for.cfg" >"$T/json"
+python3 - "$T/json" <<'PY' || fail "grub10 1: each entry's fix keeps its own amount"
+import json, sys
+d = json.load(open(sys.argv[1]))
+fixes = sorted(x["fix"] for x in d["findings"] if x["trap"] == 4 and x["severity"] == "error")
+assert fixes == ["dom0_mem=1G,max:1G", "dom0_mem=2G,max:2G"], fixes
+PY
+# an argument whose value the file does not fix is "cannot check", not text
+printf '%s\n' 'if [ "$a" = b ]; then set m=1G; else set m=2G; fi' 'menuentry "Xen" "$m" {' \
+    ' multiboot2 /xen.gz dom0_mem=$2,max:$2' ' module2 /vmlinuz console=ttyS0 console=hvc0' '}' \
+    >"$T/param-if.cfg"
+run 1 "$T/param-if.cfg"
+has "param-if.cfg:3: warning: [trap4] menuentry 'Xen': cannot check dom0_mem=\$2,max:\$2 on line 3"
+hasnt "error: [trap4]"
 
 echo "== trial9c cases 3, 4: chained variables and many sections stay linear, in bounded memory"
 python3 -c "

@@ -95,6 +95,14 @@ has "read as Xen EFI xen.cfg"
 has "issue10-3-xen.cfg:5: warning: [trap4] section 'host': dom0_mem=min:1024M dom0_mem=max:4096M has max: but no amount"
 has "use dom0_mem=4096M,max:4096M"
 
+# 'default = good': no default= to Xen, which boots the file's first
+# kernel= and options= (grub10 4: said nowhere)
+run 1 "$C/grub10-04-xencfg-default-spaced.cfg"
+has "grub10-04-xencfg-default-spaced.cfg:2: error: [boot] section 'global': line 2 ('default = good') is ignored by Xen: the space before '='"
+has "Xen has no default= and boots the first kernel= of the whole file (line 6) with its first options= (options= of line 5)"
+has "not section [good]; write it as default=good"
+has "grub10-04-xencfg-default-spaced.cfg:5: error: [trap4] dom0_mem=4G has no max:"
+
 echo "== input 4: grub.d/xen.cfg: a parameter glued into dom0_mem's value"
 run 1 "$C/issue10-4-grub.d-xen.cfg"
 has "issue10-4-grub.d-xen.cfg:1: error: [trap4] dom0_mem=10794M,max:10794M,max_loops=255: 'max_loops=255'"
@@ -193,6 +201,17 @@ assert "stops at 'B'" in f[0]["message"]
 # console=hvc0 made trap 1)
 assert any(x["fix"] == "module2 /boot/vmlinuz console=ttyS0,115200 console=hvc0" for x in f), f
 assert d["errors"] == 2, d
+PY
+# linux/initrd after multiboot2: the fix is the line as module2 (grub10 2:
+# it was null)
+"$MKDOM0" lint --json "$C/grub10-02-linux-after-multiboot2.cfg" >"$T/json" 2>/dev/null
+python3 - "$T/json" <<'PY' || fail "--json fix of linux/initrd after multiboot2"
+import json, sys
+f = {x["line"]: x for x in json.load(open(sys.argv[1]))["findings"] if x["severity"] == "error"}
+assert f[5]["fix"] == "module2 --nounzip /boot/ucode.img; module2 --nounzip /boot/rootfs.cpio.gz", f
+assert "initrd after multiboot2 (line 3)" in f[5]["message"], f
+assert f[9]["fix"] == "module2 /boot/vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init", f
+assert "linux after multiboot2 (line 8)" in f[9]["message"], f
 PY
 echo "== new-user trial: dom0_mem explained as Xen 4.17 reads it, fixes keep the user's amount"
 run 1 "$C/trial-c-dom0-mem.cfg"

@@ -603,6 +603,16 @@ static void test_read_grub_defaults(void)
     if (l.n == 1)
         CHECK_ARGS(l.v[0]->kernel, "console=hvc0");
     md_bootcfg_list_free(&l);
+    /* a GRUB_CMDLINE_LINUX_XEN_REPLACE replaces the dom0 kernel's
+     * parameters: its line is the line's, with console= (grub10 5) */
+    l = read_fmt("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_TIMEOUT=5\n"
+                 "GRUB_CMDLINE_LINUX_XEN_REPLACE=\"console=hvc0\"\n", MD_BOOTFMT_GRUB_DEFAULT);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->kernel, "console=hvc0 quiet");
+        CHECK(l.v[0]->kernel.line == 3);
+    }
+    md_bootcfg_list_free(&l);
     /* GRUB_CMDLINE_XEN unset: the recovery Xen line is placed where the
      * normal one is, and has nothing */
     l = read_fmt("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G,max:2G\"\n", MD_BOOTFMT_GRUB_DEFAULT);
@@ -688,6 +698,51 @@ static void test_read_trial10d(void)
         CHECK(l.v[0]->xen.unset.n == 0);
     }
     md_bootcfg_list_free(&l);
+    /* expanded when the menuentry is defined: in a for loop once per
+     * value, the title too (issue 10, grub10 1); the words from one with a
+     * value the file does not fix on are unknown, a quoted '$' is text */
+    l = read_fmt("for mem in 1G 2G; do\nmenuentry \"Xen $mem\" \"$mem\" {\n"
+                 "multiboot2 /xen.gz dom0_mem=$2 n=$#\nmodule2 /vmlinuz\n}\ndone\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 2);
+    for (size_t i = 0; l.n == 2 && i < 2; i++) {
+        CHECK_STR(l.v[i]->title, i ? "Xen 2G" : "Xen 1G");
+        CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "dom0_mem", false), i ? "2G" : "1G");
+        CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "n", false), "2");
+        CHECK(l.v[i]->xen.unset.n == 0 && l.v[i]->xen.line == 3);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("if [ a = b ]; then set m=1G; else set m=2G; fi\n"
+                 "menuentry X a$u $m '$m' {\nmultiboot2 /xen.gz t=$1 x=$2 y=$3 z=$4\n"
+                 "module2 /vmlinuz\n}\n", MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(md_bootcfg_param(&l.v[0]->xen, "t", false), "X");
+        CHECK(l.v[0]->xen.unset.n == 3);
+    }
+    md_bootcfg_list_free(&l);
+    l = read_fmt("menuentry X '$m' {\nmultiboot2 /xen.gz x=$2\nmodule2 /vmlinuz\n}\n",
+                 MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK(!l.v[0]->xen.unset.n &&
+              !strcmp(md_bootcfg_param(&l.v[0]->xen, "x", false), "$m"));
+    md_bootcfg_list_free(&l);
+    /* more ways than MAX_PATHS (32): not followed one by one, unknown */
+    md_strv big = { 0 };
+    for (int i = 0; i < 40; i++)
+        md_strv_pushf(&big, "%dG", i + 1);
+    char *vals = md_strv_join(&big, " ");
+    char *cfg = md_xasprintf("for m in %s; do\nmenuentry \"Xen $m\" $m {\n"
+                             "multiboot2 /xen.gz dom0_mem=$2\nmodule2 /vmlinuz\n}\ndone\n", vals);
+    l = read_fmt(cfg, MD_BOOTFMT_GRUB2);
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK(l.v[0]->xen.unset.n == 1 && !strcmp(l.v[0]->title, "Xen $m"));
+    md_bootcfg_list_free(&l);
+    free(cfg);
+    free(vals);
+    md_strv_free(&big);
     l = read_fmt("function f {\nmultiboot2 /xen.gz dom0_mem=$1\nmodule2 /vmlinuz\n}\n"
                  "menuentry 'X' 'dom0_mem=8G' {\nf 2G\nmodule2 /i.gz a=$1\n}\n", MD_BOOTFMT_GRUB2);
     CHECK(l.n == 1);
@@ -962,6 +1017,9 @@ static void test_read_like_loaders(void)
     CHECK(l.n == 1);
     CHECK(has_problem(&l, 4, "menuentry 'X': initrd after multiboot2 (line 2)"));
     CHECK(has_problem(&l, 4, "use module2 --nounzip /i.img"));
+    for (size_t i = 0; i < l.nproblems; i++)
+        if (l.problems[i].line == 4)
+            CHECK_STR(l.problems[i].fix, "module2 --nounzip /i.img");
     CHECK(has_problem(&l, 6, "menuentry 'Y' on line 6 has no closing '}'"));
     md_bootcfg_list_free(&l);
 
@@ -999,6 +1057,25 @@ static void test_read_like_loaders(void)
           !l.problems[0].trap);
     if (l.n == 1)
         CHECK_STR(l.v[0]->kernel.path, "vmlinuz");
+    md_bootcfg_list_free(&l);
+    /* "default = x": no default= to Xen (get_value() wants '=' right after
+     * the key), which boots the first kernel= and options= of the file:
+     * said on line 2, an error when that is another section's (grub10 4) */
+    l = read_fmt("[global]\ndefault = good\n[bad]\noptions=dom0_mem=4G\nkernel=vmlinuz-bad\n"
+                 "[good]\noptions=dom0_mem=1G,max:1G\nkernel=vmlinuz\n", MD_BOOTFMT_XEN_EFI);
+    CHECK(has_problem(&l, 2, "line 2 ('default = good') is ignored by Xen: the space before '='"));
+    CHECK(has_problem(&l, 2, "boots the first kernel= of the whole file (line 5) with its first "
+                             "options= (options= of line 4)"));
+    CHECK(l.nproblems == 1 && !l.problems[0].warning &&
+          !strcmp(l.problems[0].fix, "default=good"));
+    CHECK(l.n == 1);
+    if (l.n == 1)
+        CHECK_STR(l.v[0]->kernel.path, "vmlinuz-bad");
+    md_bootcfg_list_free(&l);
+    l = read_fmt("[global]\ndefault =good\n[good]\noptions=dom0_mem=1G,max:1G\nkernel=vmlinuz\n",
+                 MD_BOOTFMT_XEN_EFI);
+    CHECK(has_problem(&l, 2, "which are those of section [good] only because it comes first"));
+    CHECK(l.nproblems == 1 && l.problems[0].warning);
     md_bootcfg_list_free(&l);
     /* a trailing comment leaves nothing unterminated: Xen does not warn */
     l = read_fmt("[x]\nkernel=vmlinuz\noptions=dom0_mem=1G,max:1G # end", MD_BOOTFMT_XEN_EFI);

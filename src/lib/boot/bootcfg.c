@@ -29,6 +29,16 @@ md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, ch
     return p;
 }
 
+char *md_bootcfg_module_line(const md_bootcfg_file *m, bool mb2)
+{
+    char *args = md_strv_join(&m->args, " ");
+    char *l = md_xasprintf("%s%s %s%s%s", mb2 ? "module2" : "module",
+                           m->nounzip ? " --nounzip" : "", m->path ? m->path : "",
+                           *args ? " " : "", args);
+    free(args);
+    return l;
+}
+
 md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e)
 {
     /* grown by doubling: one realloc per module would copy them all each

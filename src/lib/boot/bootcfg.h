@@ -184,6 +184,12 @@ bool md_bootcfg_too_big(size_t len, md_bootcfg_list *out);
  * caller frees it. */
 char *md_bootcfg_size_msg(uint64_t len);
 
+/* GRUB 2's line that loads `m` as a module of the multiboot2 (`mb2`) or
+ * multiboot loader: "module2 [--nounzip] PATH ARGS", its --nounzip and
+ * parameters kept.  The fix for a module line of the other family or of
+ * Linux's loader (linux, initrd) in a Xen entry.  Caller frees. */
+char *md_bootcfg_module_line(const md_bootcfg_file *m, bool mb2);
+
 /* Append a zeroed module to e->mods (which it may move) and return it. */
 md_bootcfg_file *md_bootcfg_add_mod(md_bootcfg_entry *e);
 

@@ -1122,13 +1122,17 @@ static const char *var_of(const vars *v, const assign *as, const ssize_t *at, in
 }
 
 /* Variables ks[0..n) in order onto file f, which gets the file and line of
- * the last one set, or of the last one whose value has dom0_mem= (where a
- * dom0_mem fix goes). */
+ * the last one set, or of the last one whose value has the parameter lint
+ * checks there: dom0_mem= on Xen's line (`xen`), where a dom0_mem fix
+ * goes, console= on the dom0 kernel's, so that the console finding names
+ * GRUB_CMDLINE_LINUX_XEN_REPLACE's line, not GRUB_CMDLINE_LINUX_DEFAULT's
+ * (grub10 5). */
 static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const ssize_t *at,
                      const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
-    bool where_mem = false;
+    bool where_key = false;
+    const char *key = xen ? "dom0_mem=" : "console=";
     for (int j = 0; j < n; j++) {
         const assign *a;
         const char *val = var_of(v, as, at, ks[j], &a);
@@ -1144,9 +1148,9 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         for (size_t q = 0; q < u.n; q++)
             add_unknown(&f->unset, u.v[q]);
         md_strv_free(&u);
-        bool mem = strstr(val, "dom0_mem=") != NULL;
-        if (!where_mem || mem)
-            where = a, where_mem = mem;
+        bool has = strstr(val, key) != NULL;
+        if (!where_key || has)
+            where = a, where_key = has;
     }
     if (where) {
         f->line = where->line;
@@ -1581,6 +1585,23 @@ static const efiline *efi_spaced(const efifile *f, const char *name, const char 
     return efi_find(f, name, key, true, val);
 }
 
+/* The error of `out` that line `l` of section `name`, "key =val" (efi_spaced),
+ * is no key= line to Xen, which `costs`; its fix is the line as key=val. */
+static md_bootcfg_problem *efi_spaced_problem(const char *name, const char *key,
+                                              const efiline *l, const char *val,
+                                              const char *costs, md_bootcfg_list *out)
+{
+    char *fix = md_xasprintf("%s=%s", key, val);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, l->line,
+        md_xasprintf("%s%s%sline %u ('%.60s') is ignored by Xen: the space before '=' makes it "
+                     "no %s= line (get_value() in xen/common/efi/boot.c finds a key only as "
+                     "'%s=', with nothing between), so %s; write it as %s", name ? "section '" : "",
+                     name ? name : "", name ? "': " : "", l->line, l->s, key, key, costs, fix));
+    p->fix = fix;
+    return p;
+}
+
 /* efi_value(), or the line efi_spaced() finds, said as an error of `out`
  * that names it (with the line as Xen would read it as the fix) and read
  * as the user meant, so the rest of the entry is still checked. */
@@ -1591,15 +1612,7 @@ static const efiline *efi_value_or_spaced(const efifile *f, const char *name,
     const efiline *l = efi_value(f, name, key, val);
     if (l || !(l = efi_spaced(f, name, key, val)))
         return l;
-    char *fix = md_xasprintf("%s=%s", key, *val);
-    md_bootcfg_problem *p = md_bootcfg_add_problem(
-        out, l->line,
-        md_xasprintf("%s%s%sline %u ('%.60s') is ignored by Xen: the space before '=' makes it "
-                     "no %s= line (get_value() in xen/common/efi/boot.c finds a key only as "
-                     "'%s=', with nothing between), so %s; write it as %s", name ? "section '" : "",
-                     name ? name : "", name ? "': " : "", l->line, l->s, key, key, costs, fix));
-    p->trap = trap;
-    p->fix = fix;
+    efi_spaced_problem(name, key, l, *val, costs, out)->trap = trap;
     return l;
 }
 
@@ -1794,6 +1807,36 @@ static void efi_no_newline(const efifile *f, const char *last, md_bootcfg_list *
     free(key);
 }
 
+/* "default = NAME" in [global]: Xen has no default= then (get_value() wants
+ * the '=' right after the key), so it ignores section headers and takes the
+ * first kernel= and options= of the whole file (efi_start(); docs/misc/
+ * efi.pandoc, default=: "if absent, section headers will be ignored"), as
+ * read_xen_efi() reads it.  Said on the line: an error when that is not
+ * section [NAME]'s kernel= and options=, else a warning (grub10 4). */
+static void efi_spaced_default(const efifile *f, md_bootcfg_list *out)
+{
+    const char *name, *v;
+    const efiline *dl = efi_spaced(f, "global", "default", &name);
+    if (!dl)
+        return;
+    const efiline *kx = efi_value(f, NULL, "kernel", &v), *ox = efi_value(f, NULL, "options", &v);
+    bool same = kx && kx == efi_value(f, name, "kernel", &v) &&
+                ox == efi_value(f, name, "options", &v);
+    char *o = ox ? md_xasprintf("options= of line %u", ox->line) : md_xstrdup("no options=");
+    char *costs =
+        kx ? md_xasprintf("Xen has no default= and boots the first kernel= of the whole file "
+                          "(line %u) with its first options= (%s), section headers ignored "
+                          "(efi_start(); docs/misc/efi.pandoc, default=)%s section [%s]%s",
+                          kx->line, o, same ? ", which are those of" : ", not",
+                          name, same ? " only because it comes first" : "")
+           : md_xasprintf("Xen has no default= and looks for the first kernel= of the whole "
+                          "file, section headers ignored (efi_start()), not section [%s]", name);
+    md_bootcfg_problem *p = efi_spaced_problem("global", "default", dl, name, costs, out);
+    p->warning = same;
+    free(costs);
+    free(o);
+}
+
 /* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
  * line at every control character (tab and CR too), drops white space at a
  * line's start, makes '#' anywhere and ';' at a line's start begin a
@@ -1856,6 +1899,8 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
      * domain kernel specified." */
     const char *def = NULL, *cmd = st ? st->section : NULL;
     const efiline *dl = efi_value(f, "global", "default", &def);
+    if (!dl && !cmd)
+        efi_spaced_default(f, out);
     const char *chain = NULL;
     const efiline *cl = efi_value(f, "global", "chain", &chain);
     if (cmd)

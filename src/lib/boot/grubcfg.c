@@ -856,6 +856,50 @@ static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, g
         expand_one(s, T(c, i), x);
 }
 
+/* The name of the next variable template *p refers to ("x" of "${x}"),
+ * *p moved past it; NULL at the end. */
+static char *next_var(const char **p)
+{
+    const char *v = strpbrk(*p, (const char[]){ VAR_BARE, VAR_QUOTED, '\0' });
+    const char *e = v ? strchr(v + 1, VAR_END) : NULL;
+    if (!e)
+        return NULL;
+    const char *n = v + 2; /* past the mark and the '$' */
+    size_t nl = (size_t)(e - n);
+    if (*n == '{' && nl >= 2)
+        n++, nl -= 2;
+    *p = e + 1;
+    return md_xasprintf("%.*s", (int)nl, n);
+}
+
+/* The variables of template `t` whose value where it runs the state `s`
+ * does not fix (never set, uncertain, opaque) into `names` (once each:
+ * idx).  expand_one keeps an uncertain variable whose values give the
+ * checked parameters alike as written, not unknown: a word that becomes
+ * a command's name or a parameter ($1..) is not known unless fixed. */
+static void unfixed_vars(const gstate *s, const char *t, md_strv *names, md_hindex *idx)
+{
+    char *name;
+    for (const char *p = t; (name = next_var(&p));) {
+        const gvar *g = var_get((gstate *)s, name, false);
+        if (!g || g->uncertain || g->opaque)
+            push_once(names, idx, name);
+        free(name);
+    }
+}
+
+/* Does template `t` use variable `name`? */
+static bool uses_var(const char *t, const char *name)
+{
+    char *n;
+    bool used = false;
+    for (const char *p = t; !used && (n = next_var(&p));) {
+        used = !strcmp(n, name);
+        free(n);
+    }
+    return used;
+}
+
 /* "set NAME=VALUE" or "NAME=VALUE" (words from `k`): the name and the
  * template of the value, or false. */
 static bool assignment(const gcmd *c, size_t k, char **name, const char **tval)
@@ -1045,6 +1089,40 @@ static void params_opaque(gstate *s)
         var_opaque(s, pos_names[k]);
 }
 
+/* The words of `c` from `from` on (with `entry`, a menuentry's that are
+ * no option: entry_word) as GRUB passes them to a command, variables
+ * expanded on `s` and split (grub_script_arglist_to_argv(),
+ * grub-core/script/execute.c), into `out`.  Returns the index in `out` of
+ * the first word from one with a variable `s` does not fix (unfixed_vars),
+ * SIZE_MAX when there is none. */
+static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out)
+{
+    md_strv unknown = { 0 };
+    gexp x = { .out = out, .unset = &unknown };
+    size_t first = SIZE_MAX;
+    for (size_t i = entry ? entry_word(c, from) : from; i < c->n;
+         i = entry ? entry_word(c, i + 1) : i + 1) {
+        size_t at = out->n;
+        expand_one(s, T(c, i), &x);
+        unfixed_vars(s, T(c, i), &unknown, &x.uidx);
+        if (unknown.n && first == SIZE_MAX)
+            first = at;
+    }
+    gexp_done(&x);
+    md_strv_free(&unknown);
+    return first;
+}
+
+/* $1.. from `args`, from index `first` on unknown: a word with a variable
+ * that is not followed may split into more words or none, so the words
+ * after it and the whole list ($#, $*, $@) are not known either. */
+static void params_from(gstate *s, const md_strv *args, size_t first)
+{
+    params_set(s, args);
+    for (size_t k = first < 9 ? first : 9; first != SIZE_MAX && k < NPOS; k++)
+        var_opaque(s, pos_names[k]);
+}
+
 /* The whole list into `out` when every word of it is known (at most 9). */
 static bool params_get(gstate *s, md_strv *out)
 {
@@ -1061,6 +1139,15 @@ static bool params_get(gstate *s, md_strv *out)
     return true;
 }
 
+/* A menuentry or submenu defined in a frame, whose body runs after it:
+ * its command, and its words that are no option as GRUB took them when
+ * it was defined (defer_block), or NULL when none has a variable. */
+typedef struct deferred {
+    size_t cmd;
+    md_strv *args;
+    size_t first; /* expand_args's: args from there on unknown */
+} deferred;
+
 /* The positional parameters a menuentry or submenu body runs with: its
  * words that are no option, the title first ($1) and its extra arguments
  * after it ($2, ...): grub_cmd_menuentry() (grub-core/commands/menuentry.c)
@@ -1068,8 +1155,12 @@ static bool params_get(gstate *s, md_strv *out)
  * "menuentry 'Xen' 'dom0_mem=8G' { multiboot2 /xen.gz $2 }" gives Xen
  * dom0_mem=8G (trial10d case 17).  The ones past them are empty, as
  * setparams replaces the whole list. */
-static void entry_params(gstate *s, const gcmd *c)
+static void entry_params(gstate *s, const gcmd *c, const deferred *d)
 {
+    if (d->args) {
+        params_from(s, d->args, d->first);
+        return;
+    }
     md_strv args = { 0 };
     for (size_t i = entry_word(c, 1); i < c->n; i = entry_word(c, i + 1))
         md_strv_push(&args, W(c, i));
@@ -1110,6 +1201,38 @@ static void add_entry(md_bootcfg_list *out, md_bootcfg_entry **cur)
 static void add_problem(md_bootcfg_list *out, unsigned line, char *msg)
 {
     md_bootcfg_add_problem(out, line, msg);
+}
+
+/* Linux's loader line `c` (linux or, `initrd`, initrd: word k) in a Xen
+ * entry as the module lines of its multiboot (`mb2`: multiboot2) family
+ * that do its job (md_bootcfg_module_line): the kernel with its
+ * parameters; each initrd file --nounzip (Xen hands it on as loaded), one
+ * line each, joined by GRUB's ';'.  Caller frees. */
+static char *linux_as_module(const gstate *s, const gcmd *c, size_t k, bool mb2, bool initrd)
+{
+    md_bootcfg_file m = { 0 };
+    read_file(s, c, k, &m, NULL, false);
+    m.nounzip = initrd;
+    md_strv files = { 0 };
+    if (initrd) { /* "initrd A B": two files, no parameters */
+        md_strv_push(&files, m.path);
+        for (size_t j = 0; j < m.args.n; j++)
+            md_strv_push(&files, m.args.v[j]);
+        md_strv_free(&m.args);
+    }
+    md_strv lines = { 0 };
+    for (size_t j = 0; j < (initrd ? files.n : 1); j++) {
+        if (initrd) {
+            free(m.path);
+            m.path = md_xstrdup(files.v[j]);
+        }
+        md_strv_push_own(&lines, md_bootcfg_module_line(&m, mb2));
+    }
+    char *fix = md_strv_join(&lines, "; ");
+    md_strv_free(&lines);
+    md_strv_free(&files);
+    md_bootcfg_file_free(&m);
+    return fix;
 }
 
 static void add_module(md_bootcfg_entry *e, const gstate *s, const gcmd *c, size_t k)
@@ -1514,8 +1637,82 @@ typedef struct frame {
     int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
     unsigned depth;    /* bodies and calls around it */
     md_bootcfg_entry *cur; /* the entry its last multiboot line started */
-    size_t *defer, ndefer, dcap; /* blocks whose bodies run after it */
+    deferred *defer;       /* blocks whose bodies run after it */
+    size_t ndefer, dcap;
+    struct floop {
+        char *name;        /* a for's variable; NULL: a while or until */
+        md_strv vals;      /* its words ... */
+        bool known;        /* ... when each is fixed, at most MAX_PATHS */
+    } *loops;              /* the loops open, innermost last */
+    size_t nloops, lcap;
 } frame;
+
+/* Close the loops of `f` opened after the first `n`. */
+static void loops_close(frame *f, size_t n)
+{
+    for (; f->nloops > n; f->nloops--) {
+        free(f->loops[f->nloops - 1].name);
+        md_strv_free(&f->loops[f->nloops - 1].vals);
+    }
+}
+
+static void defer_push(frame *f, size_t i, md_strv *args, size_t first)
+{
+    f->defer = md_xgrow(f->defer, &f->dcap, f->ndefer + 1, sizeof *f->defer);
+    f->defer[f->ndefer++] = (deferred){ i, args, first };
+}
+
+/* Block command `c` (command i) defined in frame `f`: its body runs after
+ * the frame, with $1.. its words as they are now.  GRUB expands a
+ * menuentry's words when the menuentry command runs, and grub_cmd_menuentry()
+ * (grub-core/commands/menuentry.c) keeps them for its body's setparams,
+ * so "for m in 1G 2G; do menuentry \"Xen $m\" \"$m\" {...}" defines
+ * "Xen 1G" whose $2 is 1G, then "Xen 2G" (issue 10).  So one definition
+ * per value of each open for loop whose variable its words use, up to
+ * MAX_PATHS in all; past that, or when a loop's words are not known, the
+ * loop's variable has no fixed value and the words that use it are
+ * unknown (expand_args): a line that uses them is "cannot check". */
+static void defer_block(frame *f, const gcmd *c, size_t i)
+{
+    bool vars = false;
+    for (size_t k = entry_word(c, 1); k < c->n && !vars; k = entry_word(c, k + 1))
+        vars = strchr(T(c, k), VAR_BARE) || strchr(T(c, k), VAR_QUOTED);
+    if (!vars) {
+        defer_push(f, i, NULL, SIZE_MAX);
+        return;
+    }
+    size_t *use = md_xcalloc(f->nloops + 1, sizeof *use), nuse = 0, ways = 1;
+    for (size_t l = 0; l < f->nloops; l++) {
+        bool used = false;
+        for (size_t k = entry_word(c, 1); f->loops[l].name && k < c->n && !used;
+             k = entry_word(c, k + 1))
+            used = uses_var(T(c, k), f->loops[l].name);
+        if (!used)
+            continue;
+        if (!f->loops[l].known || (ways *= f->loops[l].vals.n) > MAX_PATHS) {
+            nuse = 0, ways = 1;
+            break;
+        }
+        use[nuse++] = l;
+    }
+    size_t *at = md_xcalloc(nuse + 1, sizeof *at); /* each loop's value, an odometer */
+    for (size_t w = 0; w < ways; w++) {
+        gstate one;
+        state_over(&one, f->s);
+        for (size_t j = 0; j < nuse; j++) {
+            const struct floop *l = &f->loops[use[j]];
+            var_assign(&one, l->name, l->vals.v[at[j]], true);
+        }
+        md_strv *args = md_xcalloc(1, sizeof *args);
+        size_t first = expand_args(&one, c, 1, true, args);
+        defer_push(f, i, args, first);
+        state_free(&one);
+        for (size_t j = 0; j < nuse && ++at[j] == f->loops[use[j]].vals.n; j++)
+            at[j] = 0;
+    }
+    free(at);
+    free(use);
+}
 
 static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *held,
                       gcmd *held2);
@@ -1572,24 +1769,7 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
     gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
     expand_cmd(f->s, c, k, k + 1, &x);
-    /* expand_one keeps an uncertain variable whose values give the
-     * checked parameters alike as written, not unknown: for a name, any
-     * value that is not fixed is unknown */
-    for (const char *p = t; (p = strpbrk(p, "\x01\x02"));) {
-        const char *ref = p + 1, *e = strchr(ref, VAR_END);
-        if (!e)
-            break;
-        const char *n = ref + 1;
-        size_t nl = (size_t)(e - n);
-        if (*n == '{' && nl >= 2)
-            n++, nl -= 2;
-        char *name = md_xasprintf("%.*s", (int)nl, n);
-        const gvar *g = var_get(f->s, name, false);
-        if (!g || g->uncertain || g->opaque)
-            push_once(&unknown, &x.uidx, name);
-        free(name);
-        p = e + 1;
-    }
+    unfixed_vars(f->s, t, &unknown, &x.uidx);
     gexp_done(&x);
     if (!unknown.n) {
         /* no word of it is bare (a real { or }): it is a command */
@@ -1660,8 +1840,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* nesting deeper than any menu: not followed (the stack), and
              * said, or an entry there would pass unread (trial 9) */
             if (cl < cmds->n && f->depth < MAX_DEPTH) {
-                f->defer = md_xgrow(f->defer, &f->dcap, f->ndefer + 1, sizeof *f->defer);
-                f->defer[f->ndefer++] = i;
+                defer_block(f, c, i);
             } else if (cl < cmds->n && !r->out->unread) {
                 /* said by the caller: a warning beside the entries read, or
                  * the reason there are none */
@@ -1691,25 +1870,36 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             func_call(r, (size_t)fn, c, f, &cmd, &byname);
             continue;
         }
-        if (is_kw(w0, (const char *const[]){ "if", "while", "until", NULL })) {
+        bool loop = !strcmp(w0, "for") || !strcmp(w0, "while") || !strcmp(w0, "until");
+        if (loop) {
+            f->loops = md_xgrow(f->loops, &f->lcap, f->nloops + 1, sizeof *f->loops);
+            memset(&f->loops[f->nloops++], 0, sizeof *f->loops);
+        }
+        if (!strcmp(w0, "if") || (loop && strcmp(w0, "for"))) {
             f->cond++;
             continue;
         }
         if (!strcmp(w0, "for")) {
             f->cond++;
-            /* for NAME in WORDS: NAME takes each, or none */
-            md_strv w = { 0 };
-            md_strv_pooled(&w);
-            gexp x = { &w, NULL, NULL, { 0 }, 0 };
-            expand_cmd(s, c, k + 3, c->n, &x);
-            for (size_t j = 0; k + 1 < c->n && j < w.n; j++)
-                var_assign(s, W(c, k + 1), w.v[j], false);
-            md_strv_free(&w);
+            /* for NAME in WORDS: NAME takes each, or none; kept for the
+             * menuentries defined inside (defer_block) */
+            struct floop *l = &f->loops[f->nloops - 1];
+            md_strv_pooled(&l->vals);
+            size_t unknown = expand_args(s, c, k + 3, false, &l->vals);
+            for (size_t j = 0; k + 1 < c->n && j < l->vals.n; j++)
+                var_assign(s, W(c, k + 1), l->vals.v[j], false);
+            l->known = k + 1 < c->n && unknown == SIZE_MAX && l->vals.n <= MAX_PATHS;
+            if (l->known)
+                l->name = md_xstrdup(W(c, k + 1));
+            else
+                md_strv_free(&l->vals);
             continue;
         }
         if (is_kw(w0, (const char *const[]){ "fi", "done", NULL })) {
             if (f->cond > f->cond0)
                 f->cond--;
+            if (!strcmp(w0, "done") && f->nloops)
+                loops_close(f, f->nloops - 1);
             continue;
         }
         if (f->top && !k)
@@ -1928,18 +2118,20 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                                                     "initrd16", "initrdefi", NULL })) {
             /* GRUB's linux and initrd are the Linux loader's, not Xen's */
             const char *loader = f->cur->xen.mb2 ? "multiboot2" : "multiboot";
-            const char *want = f->cur->xen.mb2 ? "module2" : "module";
             bool initrd = !strncmp(w0, "initrd", 6);
-            add_problem(r->out, c->line,
-                        md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s%s%s%s", f->title ? "menuentry '" : "",
-                                     f->title ? f->title : "", f->title ? "': " : "", w0, loader, f->cur->xen.line,
-                                     initrd ? "GRUB's initrd belongs to its linux loader and "
-                                              "stops the entry with 'you need to load the kernel "
-                                              "first', so dom0 never starts"
-                                            : "GRUB's linux loader replaces the Xen one, so the "
-                                              "entry boots Linux without Xen",
-                                     want, initrd ? " --nounzip" : "",
-                                     c->n > k + 1 ? " " : "", c->n > k + 1 ? W(c, k + 1) : ""));
+            char *fix = linux_as_module(s, c, k, f->cur->xen.mb2, initrd);
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, c->line,
+                md_xasprintf("%s%s%s%s after %s (line %u): %s; use %s", f->title ? "menuentry '" : "",
+                             f->title ? f->title : "", f->title ? "': " : "", w0, loader,
+                             f->cur->xen.line,
+                             initrd ? "GRUB's initrd belongs to its linux loader and "
+                                      "stops the entry with 'you need to load the kernel "
+                                      "first', so dom0 never starts"
+                                    : "GRUB's linux loader replaces the Xen one, so the "
+                                      "entry boots Linux without Xen",
+                             fix));
+            p->fix = fix;
         }
     }
     cmd_free(&cmd);
@@ -1996,6 +2188,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
      * grub-core/script/execute.c): a menuentry's $1 (its title) is not
      * the function's.  A word with a variable in it is not followed. */
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
+    size_t nloops = f->nloops;
     f->fcond = f->cond;
     f->calls++;
     if (!r->fdef[def].positional) {
@@ -2011,14 +2204,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
          * and split on the caller's state (grub_script_arglist_to_argv()),
          * so "xen_entry $mem" gives $1 the value of $mem, which a finding
          * then names, not "$1" (issue 10, L2) */
-        md_strv args = { 0 }, unknown = { 0 };
-        gexp x = { .out = &args, .unset = &unknown };
-        expand_cmd(f->s, call, 1, call->n, &x);
-        gexp_done(&x);
-        size_t first = SIZE_MAX; /* the first word whose value is not known */
-        for (size_t k = 0; k < args.n && first == SIZE_MAX; k++)
-            if (strchr(args.v[k], '$'))
-                first = k;
+        md_strv args = { 0 };
+        size_t first = expand_args(f->s, call, 1, false, &args);
         gvar saved[NPOS];
         for (int k = 0; k < NPOS; k++) {
             /* the caller's, moved aside (not copied); never set: unknown
@@ -2030,14 +2217,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             g->inl = 0;
             g->maybe = NULL;
         }
-        params_set(f->s, &args);
-        /* a word with a variable it cannot follow is not followed, nor
-         * the words after it or the whole list (its value may split into
-         * more words) */
-        for (size_t k = first; first != SIZE_MAX && k < NPOS; k++)
-            var_opaque(f->s, pos_names[k]);
+        params_from(f->s, &args, first);
         md_strv_free(&args);
-        md_strv_free(&unknown);
         cmd_free(held);
         cmd_free(held2);
         f->depth++;
@@ -2057,6 +2238,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
     f->ret = false;
     f->calls--;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
+    loops_close(f, nloops); /* a loop its body left open (no done) */
 }
 
 /* Run commands [from, to) on state `s` as GRUB does: the top level
@@ -2126,18 +2308,27 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
                 .depth = depth };
     run_cmds(r, from, to, &f);
     add_entry(r->out, &f.cur);
-    size_t *defer = f.defer, ndefer = f.ndefer;
+    loops_close(&f, 0);
+    free(f.loops);
+    deferred *defer = f.defer;
+    size_t ndefer = f.ndefer;
     gcmd c = { 0 };
     for (size_t d = 0; d < ndefer; d++) {
-        size_t i = defer[d];
+        size_t i = defer[d].cmd;
+        const md_strv *a = defer[d].args;
         cmd_open(cmds, i, SIZE_MAX, &c);
-        const char *et = entry_title(&c);
+        /* the title as GRUB shows it: expanded when it was defined */
+        const char *et = a && a->n && defer[d].first ? a->v[0] : entry_title(&c);
         char *t = title ? md_xasprintf("%s>%s", title, et) : md_xstrdup(et);
         gstate body;
         state_over(&body, s);
         body.context = !strcmp(W(&c, 0), "submenu");
-        entry_params(&body, &c);
+        entry_params(&body, &c, &defer[d]);
         cmd_free(&c);
+        if (a) {
+            md_strv_free(defer[d].args);
+            free(defer[d].args);
+        }
         run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
         state_free(&body);
         free(t);

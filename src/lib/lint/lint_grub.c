@@ -1411,10 +1411,9 @@ static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
         /* the whole line again, its --nounzip and parameters kept: the
          * fix replaces the line (trial 10: "module /boot/vmlinuz" lost
          * console=hvc0) */
-        char *args = md_strv_join(&m->args, " ");
-        md_lint_fix(g->l, "%s%s %s%s%s", want, m->nounzip ? " --nounzip" : "", m->path,
-                    *args ? " " : "", args);
-        free(args);
+        char *fix = md_bootcfg_module_line(m, e->xen.mb2);
+        md_lint_fix(g->l, "%s", fix);
+        free(fix);
         return;
     }
 }

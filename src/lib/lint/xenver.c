@@ -204,19 +204,27 @@ bool md_xenver_is_libxenctrl(const char *path)
 }
 
 /* Programs of the Xen userland: what shows that the tree has a toolstack
- * whose release matters, even when no libxenctrl can be read. */
-static bool is_userland_name(const char *path)
+ * whose release matters, even when no libxenctrl can be read.  Their
+ * rank, the one a user knows best first (xl); NUSERLAND: none of them. */
+static const char *const userland_progs[] = { "xl", "xenstored", "oxenstored", "xenconsoled",
+                                              "xen-init-dom0" };
+#define NUSERLAND (sizeof userland_progs / sizeof *userland_progs)
+
+static size_t userland_rank(const char *path)
 {
-    static const char *const progs[] = { "xl", "xenstored", "oxenstored", "xenconsoled",
-                                         "xen-init-dom0", NULL };
     const char *b = basename(path);
     /* a program, not its config (/etc/conf.d/xenconsoled) or docs */
     if (!strstr(path, "bin/") && !strstr(path, "/libexec/"))
-        return false;
-    for (int i = 0; progs[i]; i++)
-        if (!strcmp(b, progs[i]))
-            return true;
-    return false;
+        return NUSERLAND;
+    for (size_t i = 0; i < NUSERLAND; i++)
+        if (!strcmp(b, userland_progs[i]))
+            return i;
+    return NUSERLAND;
+}
+
+static bool is_userland_name(const char *path)
+{
+    return userland_rank(path) < NUSERLAND;
 }
 
 /* `v` for the file at `path` (of package `origin`) whose release cannot be
@@ -549,6 +557,122 @@ static char *dangling_libxenctrl(const md_tree *t)
     return md_xstrdup("");
 }
 
+/* Programs with the same trap 2 error: one finding for them all, naming
+ * how many and a few (xen-utils-4.20 has some 48 programs that load
+ * libxenctrl: one line each buried the other findings, issue 10 grub10 3).
+ * A group is the kind of error and what it is between: the missing
+ * library; the libxenctrl release and the hypervisor (`h`) or Debian's
+ * wrapper directory's release.  The finding is on its first program of
+ * the Xen userland (xl, xenstored: is_userland_name), else its first,
+ * and names the others of the userland first. */
+enum { SHOWN = 3 };
+typedef struct pgroup {
+    enum { G_MISSING, G_WRAPPER, G_HV } kind;
+    size_t h;                    /* G_HV: the hypervisor, in c->hv */
+    unsigned ma, mi;             /* G_WRAPPER: the directory's release */
+    const md_xenver_prog **v;    /* its programs, in path order */
+    size_t n, cap;
+} pgroup;
+
+typedef struct pgroups {
+    pgroup *v;
+    size_t n, cap;
+} pgroups;
+
+/* Program `p` into the group of (kind, h, ma, mi) and p's libxenctrl (or
+ * missing library), made when there is none. */
+static void group_add(pgroups *g, int kind, size_t h, unsigned ma, unsigned mi,
+                      const md_xenver_prog *p)
+{
+    pgroup *x = NULL;
+    for (size_t i = 0; i < g->n && !x; i++) {
+        pgroup *y = &g->v[i];
+        bool lib = kind == G_MISSING ? !strcmp(y->v[0]->missing, p->missing)
+                                     : same(&y->v[0]->ctrl, p->ctrl.major, p->ctrl.minor);
+        if ((int)y->kind == kind && y->h == h && y->ma == ma && y->mi == mi && lib)
+            x = y;
+    }
+    if (!x) {
+        g->v = md_xgrow(g->v, &g->cap, g->n + 1, sizeof *g->v);
+        x = &g->v[g->n++];
+        *x = (pgroup){ .kind = kind, .h = h, .ma = ma, .mi = mi };
+    }
+    x->v = md_xgrow(x->v, &x->cap, x->n + 1, sizeof *x->v);
+    x->v[x->n++] = p;
+}
+
+/* The group's program the finding is on, and the ones it names after it
+ * (up to SHOWN, into `shown`): the Xen userland's first, by userland_rank. */
+static const md_xenver_prog *group_pick(const pgroup *g, const char **shown, size_t *nshown)
+{
+    const md_xenver_prog *first = NULL;
+    *nshown = 0;
+    for (size_t rank = 0; rank <= NUSERLAND; rank++)
+        for (size_t i = 0; i < g->n; i++) {
+            const md_xenver_prog *p = g->v[i];
+            if (userland_rank(p->path) != rank)
+                continue;
+            if (!first)
+                first = p;
+            else if (*nshown < SHOWN)
+                shown[(*nshown)++] = p->path;
+        }
+    return first;
+}
+
+/* ", as do 47 other programs (A, B, C and 44 more)," for a group of 48;
+ * "" for one.  Caller frees. */
+static char *group_others(const pgroup *g, const char *const *more, size_t shown)
+{
+    if (g->n == 1)
+        return md_xstrdup("");
+    size_t others = g->n - 1;
+    char *s = others == 1 ? md_xstrdup(", as does one other program (")
+                          : md_xasprintf(", as do %zu other programs (", others);
+    for (size_t i = 0; i < shown; i++) {
+        /* "A, B and C", or "A, B, C and 44 more" */
+        const char *sep = !i ? "" : i + 1 == shown && shown == others ? " and " : ", ";
+        char *t = md_xasprintf("%s%s%s", s, sep, more[i]);
+        free(s);
+        s = t;
+    }
+    char *t = others > shown ? md_xasprintf("%s and %zu more),", s, others - shown)
+                             : md_xasprintf("%s),", s);
+    free(s);
+    return t;
+}
+
+static void group_report(const chk *c, const pgroup *g)
+{
+    const char *more[SHOWN];
+    size_t nmore;
+    const md_xenver_prog *p = group_pick(g, more, &nmore);
+    const md_xen_version *v = &p->ctrl;
+    char *others = group_others(g, more, nmore), fix[96];
+    if (g->kind == G_MISSING) {
+        bool direct = !strcmp(p->missing_by, p->path);
+        add(c, p->path, MD_LINT_ERROR, "install the library of the program's release, or take "
+            "the program of the hypervisor's release",
+            "needs %s%s%s%s%s which is not in the rootfs: the dynamic loader does not start %s "
+            "(\"error while loading shared libraries: %s: cannot open shared object file\")",
+            p->missing, direct ? "" : " (named by ", direct ? "" : p->missing_by,
+            direct ? "" : ")", g->n > 1 ? others : ",", g->n > 1 ? "them" : "it", p->missing);
+    } else if (g->kind == G_WRAPPER) {
+        snprintf(fix, sizeof fix, "take it and its libraries from xen-utils-%u.%u", g->ma, g->mi);
+        add(c, p->path, MD_LINT_ERROR, fix,
+            "loads %s (libxenctrl of Xen %s, by its %s)%s but Debian's xen-utils-wrapper runs "
+            "/usr/lib/xen-%u.%u/bin only under a Xen %u.%u hypervisor: " WHY_MISMATCH,
+            v->path, v->version, v->source, g->n > 1 ? others : ",", g->ma, g->mi, g->ma, g->mi);
+    } else {
+        const md_xen_version *hv = &c->hv[g->h];
+        add(c, p->path, MD_LINT_ERROR, TAKE_RELEASE(fix, hv),
+            "loads %s (libxenctrl of Xen %s, by its %s)%s but the hypervisor %s%s%s%s "
+            "is Xen %u.%u: " WHY_MISMATCH, v->path, v->version, v->source, others, hv->path,
+            FROM(hv->origin), hv->major, hv->minor);
+    }
+    free(others);
+}
+
 /* Trap 2 by the programs (md_xenver_prog): the release that matters is the
  * libxenctrl each one loads (trial10h case 1).  *any: some program loads
  * or misses a libxenctrl.  Returns the release they use: the first
@@ -559,7 +683,7 @@ static const md_xen_version *check_programs(const chk *c, bool *any)
     const md_xenver_prog *first = NULL, *other = NULL, *booting = NULL;
     unsigned unused[8][2];
     size_t nunused = 0, dir_missing = 0;
-    char fix[96];
+    pgroups groups = { 0 };
     *any = false;
     for (size_t i = 0; i < sv->nprogs; i++) {
         const md_xenver_prog *p = &sv->progs[i];
@@ -573,13 +697,7 @@ static const md_xen_version *check_programs(const chk *c, bool *any)
             continue; /* links no libxenctrl (xen-9pfsd, xenstore-*) */
         *any = true;
         if (miss) {
-            bool direct = !strcmp(p->missing_by, p->path);
-            add(c, p->path, MD_LINT_ERROR, "install the library of the program's release, or take "
-                "the program of the hypervisor's release",
-                "needs %s%s%s%s, which is not in the rootfs: the dynamic loader does not start it "
-                "(\"error while loading shared libraries: %s: cannot open shared object file\")",
-                p->missing, direct ? "" : " (named by ", direct ? "" : p->missing_by,
-                direct ? "" : ")", p->missing);
+            group_add(&groups, G_MISSING, 0, 0, 0, p);
             if (!p->ctrl.found)
                 continue; /* else its release is wrong too, or it would be once it starts */
         }
@@ -593,11 +711,7 @@ static const md_xen_version *check_programs(const chk *c, bool *any)
         unsigned wa, wi;
         bool in_dir = c->wrapper && wrapper_release(p->path, &wa, &wi);
         if (in_dir && !same(v, wa, wi)) {
-            snprintf(fix, sizeof fix, "take it and its libraries from xen-utils-%u.%u", wa, wi);
-            add(c, p->path, MD_LINT_ERROR, fix,
-                "loads %s (libxenctrl of Xen %s, by its %s), but Debian's xen-utils-wrapper runs "
-                "/usr/lib/xen-%u.%u/bin only under a Xen %u.%u hypervisor: " WHY_MISMATCH,
-                v->path, v->version, v->source, wa, wi, wa, wi);
+            group_add(&groups, G_WRAPPER, 0, wa, wi, p);
             continue;
         }
         if (in_dir && c->several) {
@@ -609,14 +723,9 @@ static const md_xen_version *check_programs(const chk *c, bool *any)
                 unused[nunused++][1] = wi;
             }
         } else {
-            for (size_t h = 0; h < c->nhv; h++) {
-                const md_xen_version *hv = &c->hv[h];
-                if (!same(v, hv->major, hv->minor))
-                    add(c, p->path, MD_LINT_ERROR, TAKE_RELEASE(fix, hv),
-                        "loads %s (libxenctrl of Xen %s, by its %s) but the hypervisor %s%s%s%s "
-                        "is Xen %u.%u: " WHY_MISMATCH, v->path, v->version, v->source, hv->path,
-                        FROM(hv->origin), hv->major, hv->minor);
-            }
+            for (size_t h = 0; h < c->nhv; h++)
+                if (!same(v, c->hv[h].major, c->hv[h].minor))
+                    group_add(&groups, G_HV, h, 0, 0, p);
         }
         if (!first)
             first = p;
@@ -625,6 +734,11 @@ static const md_xen_version *check_programs(const chk *c, bool *any)
         if (!booting && c->nhv && same(v, c->hv[0].major, c->hv[0].minor))
             booting = p;
     }
+    for (size_t i = 0; i < groups.n; i++) {
+        group_report(c, &groups.v[i]);
+        free(groups.v[i].v);
+    }
+    free(groups.v);
     if (!*any)
         return NULL;
     for (size_t h = 0; h < c->nhv && c->wrapper; h++)
