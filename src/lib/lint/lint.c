@@ -163,7 +163,7 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
     va_end(ap);
 }
 
-void md_lint_not_read(md_lint *l, const char *file, const char *fmt, ...)
+void md_lint_not_checked_aside(md_lint *l, const char *file, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

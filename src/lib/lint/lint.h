@@ -58,12 +58,15 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg);
  * actually checked"). */
 void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The same note for a file whose content lint does not read though every
- * trap it holds was checked in the files it was made from (an output
- * directory's boot.iso and disk.img, written by the build from its
- * grub.cfg, xen.gz, vmlinuz and rootfs): said as "not checked", but it
- * leaves no trap unchecked, so it is not counted below. */
-void md_lint_not_read(md_lint *l, const char *file, const char *fmt, ...)
+/* The same note ("not checked: ...") for something aside from the boot
+ * paths of the inputs, which leaves none of their traps unchecked, so it is
+ * not counted below and lint's status stays 0: an output directory's
+ * boot.iso and disk.img (lint reads no ISO 9660 or FAT; the build wrote
+ * them from its grub.cfg, xen.gz, vmlinuz and rootfs, which were checked),
+ * a Xen EFI loader at a directory's top that nothing given starts and that
+ * has no config (Debian's /boot/xen-*.efi beside the xen.gz GRUB boots: it
+ * boots nothing lint could check, and a correct /boot must reach 0). */
+void md_lint_not_checked_aside(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Number of inputs with a trap not checked (md_lint_not_checked). */
 size_t md_lint_count_not_checked(const md_lint *l);
@@ -99,7 +102,7 @@ char *md_lint_text(const md_lint *l);
  *    "notes": N, "unchecked": N (findings with "checked": false),
  *    "not_checked": N (inputs with a trap not checked: md_lint_count_not_checked;
  *                      an input's "not_checked" text may also be a
- *                      md_lint_not_read note, which is not counted)}
+ *                      md_lint_not_checked_aside note, not counted)}
  * Strings are UTF-8: bytes of invalid UTF-8 are written as U+FFFD. */
 char *md_lint_json(const md_lint *l);
 
