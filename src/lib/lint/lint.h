@@ -60,7 +60,7 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The same note ("not checked: ...") for something aside from the boot
  * paths of the inputs, which leaves none of their traps unchecked, so it is
- * not counted below and lint's status stays 0: an output directory's
+ * not counted below and does not make lint exit 3: an output directory's
  * boot.iso and disk.img (lint reads no ISO 9660 or FAT; the build wrote
  * them from its grub.cfg, xen.gz, vmlinuz and rootfs, which were checked),
  * a Xen EFI loader at a directory's top that nothing given starts and that
