@@ -95,7 +95,9 @@ static void usage(FILE *f)
 "  --rootfs PATH   treat PATH as a root filesystem (archive or directory)\n"
 "  --xen FILE      the hypervisor image (xen.gz or xen.efi) for trap 2\n"
 "  --json          one JSON object on stdout: inputs with their format, and\n"
-"                  findings with file, line, trap, severity, checked, message, fix\n"
+"                  findings with file, line, trap, severity, checked, message, fix,\n"
+"                  and counts: errors, warnings, notes, unchecked (lines it\n"
+"                  could not check), not_checked (inputs with a trap not checked)\n"
 "  --strict        warnings fail too\n"
 "  -h, --help      this text\n"
 "\n"
@@ -103,11 +105,49 @@ static void usage(FILE *f)
 "Each input also gets 'not checked: ...' naming the traps that need an input\n"
 "that was not given (a boot config alone: traps 2, 3, 5 need its rootfs; a\n"
 "rootfs alone: trap 2 needs the hypervisor, trap 4 the boot config).\n"
-"Exit status: 0 no error in what was checked (read the 'not checked' notes),\n"
-"1 errors (or warnings with --strict), or a line it cannot check (values in\n"
-"variables it cannot see),\n"
-"2 usage error, an input that cannot be read, or a boot config (or a directory\n"
-"given) with no Xen boot entry.\n", f);
+"Such a note on an output directory's boot.iso or disk.img (not read: the\n"
+"files they were made from were checked) or on a Xen EFI loader that has no\n"
+"config and that nothing given starts leaves no trap unchecked.\n"
+"\n"
+"Exit status (the first that applies; the last line on stderr says which):\n"
+"  2  usage error, an input that cannot be read, or a boot config (or a\n"
+"     directory given) with no Xen boot entry\n"
+"  1  errors (with --strict, warnings too), or a line it cannot check\n"
+"     (values in variables it cannot see)\n"
+"  3  nothing failed in what was checked (warnings without --strict do not\n"
+"     fail), but some traps were not checked: an input they need was not\n"
+"     given (see 'not checked'); not a pass\n"
+"  0  every trap was checked and nothing failed\n", f);
+}
+
+/* The closing line: what was found, and the exit status it makes and why;
+ * for status 2 (an input that could not be read: its error follows) the
+ * counts alone, when there are findings. */
+static void summary(int status, size_t n, size_t ne, size_t nw, size_t nu, size_t nnc,
+                    bool strict)
+{
+    if (status == MD_EXIT_USAGE && !ne && !nw && !nu)
+        return;
+    char *what = ne || nw || nu
+        ? md_xasprintf("%zu error%s, %zu warning%s%s", ne, ne == 1 ? "" : "s", nw,
+                       nw == 1 ? "" : "s", nu ? ", some lines could not be checked" : "")
+        : nnc ? md_xasprintf("no findings in what was checked (%zu input%s)", n,
+                             n == 1 ? "" : "s")
+              : md_xasprintf("no findings in %zu input%s", n, n == 1 ? "" : "s");
+    if (status == MD_EXIT_USAGE) {
+        fprintf(stderr, "mkdom0 lint: %s\n", what);
+        free(what);
+        return;
+    }
+    const char *why = status == MD_EXIT_FAIL
+                          ? (ne ? "errors" : nu ? "lines that could not be checked"
+                                                : "warnings, with --strict")
+                      : status == MD_EXIT_INCOMPLETE ? "incomplete, not a pass"
+                                                     : "every trap was checked";
+    fprintf(stderr, "mkdom0 lint: %s%s (exit status %d: %s%s)\n", what,
+            nnc ? "; not all traps were checked: see 'not checked' above" : "", status, why,
+            status != MD_EXIT_FAIL && nw && !strict ? "; warnings fail only with --strict" : "");
+    free(what);
 }
 
 static int run(int argc, char **argv)
@@ -167,21 +207,18 @@ static int run(int argc, char **argv)
     md_lint_report(l, json, &out);
     fflush(stdout);
     size_t ne = md_lint_count_sev(l, MD_LINT_ERROR), nw = md_lint_count_sev(l, MD_LINT_WARNING);
-    size_t nu = md_lint_count_unchecked(l);
-    if (ne || nw)
-        fprintf(stderr, "mkdom0 lint: %zu error%s, %zu warning%s%s\n", ne, ne == 1 ? "" : "s",
-                nw, nw == 1 ? "" : "s", nu ? ", some lines could not be checked" : "");
-    else if (r == 0 && md_lint_count_not_checked(l))
-        fprintf(stderr, "mkdom0 lint: no findings in what was checked (%zu input%s); not all "
-                        "traps were checked: see 'not checked' above\n", n, n == 1 ? "" : "s");
-    else if (r == 0)
-        fprintf(stderr, "mkdom0 lint: no findings in %zu input%s\n", n, n == 1 ? "" : "s");
-    if (r < 0) {
-        fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
+    size_t nu = md_lint_count_unchecked(l), nnc = md_lint_count_not_checked(l);
+    /* 2 > 1 > 3 > 0: an input lint cannot read, then a finding that fails,
+     * then a trap not checked for want of an input */
+    if (r < 0)
         status = MD_EXIT_USAGE;
-    } else if (ne || nu || (strict && nw)) {
+    else if (ne || nu || (strict && nw))
         status = MD_EXIT_FAIL;
-    }
+    else if (nnc)
+        status = MD_EXIT_INCOMPLETE;
+    summary(status, n, ne, nw, nu, nnc, strict);
+    if (r < 0)
+        fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
     md_lint_free(l);
 out:
     free(paths);

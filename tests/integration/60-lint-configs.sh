@@ -20,21 +20,28 @@ has "--strict"
 has "a copy of /boot, a boot partition, an ESP, a TFTP root"
 
 echo "== the design's entry, and Debian's and Alpine's entries configured for a dom0"
-# Alone, a boot config's rootfs traps (2, 3, 5) are not checked: exit 0 says
-# "no finding in what was checked", and the output says what was not
-# (trial10b case 6: "no findings", exit 0, with traps 2/3/5 never checked).
-run 0 "$D/design.cfg"
-[ "$(cat "$T/out")" = "mkdom0: $D/design.cfg: read as GRUB 2 config
+# Alone, a boot config's rootfs traps (2, 3, 5) are not checked: no pass but
+# exit 3, "no finding in what was checked", and the output says what was not
+# (trial10b case 6: "no findings", exit 0, with traps 2/3/5 never checked;
+# issue 10: exit 0 only when every trap was actually checked), with
+# --strict too; --json counts the inputs with traps not checked.
+for strict in "" --strict; do
+    run 3 $strict "$D/design.cfg"
+    [ "$(cat "$T/out")" = "mkdom0: $D/design.cfg: read as GRUB 2 config
 mkdom0: $D/design.cfg: not checked: traps 2, 3 and 5 and trap 1's getty on hvc0 (they are in dom0's rootfs), and rdinit=: the rootfs '/rootfs.cpio.gz' was not given and is not next to this file; give it with --rootfs (and the hypervisor with --xen)
-mkdom0 lint: no findings in what was checked (1 input); not all traps were checked: see 'not checked' above" ] ||
-    fail "design.cfg alone should give no findings, and say that its rootfs traps were not checked"
-"$MKDOM0" lint --json "$D/design.cfg" | python3 -c '
+mkdom0 lint: no findings in what was checked (1 input); not all traps were checked: see 'not checked' above (exit status 3: incomplete, not a pass)" ] ||
+        fail "design.cfg alone should give no findings, and say that its rootfs traps were not checked"
+done
+run 3 --json "$D/design.cfg"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert "traps 2, 3 and 5" in d["inputs"][0]["not_checked"], d' || fail "--json has no not_checked"
-run 0 --strict "$D/debian-configured.cfg" "$D/alpine-fixed.cfg"
+assert "traps 2, 3 and 5" in d["inputs"][0]["not_checked"], d
+assert d["not_checked"] == 1 and d["unchecked"] == 0 and d["errors"] == 0, d' ||
+    fail "--json has no not_checked, or does not count it"
+run 3 --strict "$D/debian-configured.cfg" "$D/alpine-fixed.cfg"
 [ "$(grep -v -e ': read as GRUB 2 config$' -e ': not checked: traps 2, 3 and 5 ' "$T/out")" = \
-  "mkdom0 lint: no findings in what was checked (2 inputs); not all traps were checked: see 'not checked' above" ] ||
+  "mkdom0 lint: no findings in what was checked (2 inputs); not all traps were checked: see 'not checked' above (exit status 3: incomplete, not a pass)" ] ||
     fail "configured entries should give no findings, and say so"
 [ "$(grep -c ': not checked: traps 2, 3 and 5 ' "$T/out")" = 2 ] || fail "each config alone: rootfs traps not checked"
 
@@ -65,11 +72,12 @@ run 1 "$D/tricky.cfg"
 has "tricky.cfg:7: error: [trap4] menuentry 'Xen \"RAM\" dom0s>two': dom0_mem=512M has no max:"
 [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "tricky.cfg: exactly one error expected"
 
-echo "== warnings only: 0, but --strict fails"
+echo "== warnings only: 3 here (the config alone), but --strict fails"
 sed 's/ gnttab_max_frames=256 gnttab_max_maptrack_frames=1024//' "$D/design.cfg" >"$T/nognttab.cfg"
-run 0 "$T/nognttab.cfg"
+run 3 "$T/nognttab.cfg"
 has "warning: [trap4]"
 has "gnttab_max_frames"
+has "mkdom0 lint: 0 errors, 1 warning; not all traps were checked: see 'not checked' above (exit status 3: incomplete, not a pass; warnings fail only with --strict)"
 run 1 --strict "$T/nognttab.cfg"
 
 echo "== recognized by content under another name, or told with --grub"
@@ -81,8 +89,8 @@ run 1 --grub "$T/weird"
 has "has no max:"
 
 echo "== inittabs"
-run 0 "$D/inittab.busybox-good"
-run 0 "$D/inittab.debian-sysv-hvc0"
+run 3 "$D/inittab.busybox-good"
+run 3 "$D/inittab.debian-sysv-hvc0"
 run 1 "$D/inittab.serial-only"
 has "inittab.serial-only:2: error: [trap1] getty only on ttyS0, none on hvc0"
 has "looks frozen"
@@ -93,7 +101,7 @@ run 1 "$T/inittab"
 has "line 21 has one commented out"
 run 1 --inittab "$D/inittab.none"
 has "none at all"
-run 0 "$D/inittab.console-shell"
+run 3 "$D/inittab.console-shell"
 has "warning: [trap1]"
 run 1 --strict "$D/inittab.console-shell"
 
@@ -173,7 +181,7 @@ for n in 1 17 100 999 2048 3000 $((size - 1)); do
     head -c $n "$cfg" >"$T/part.cfg"
     "$MKDOM0" lint --grub "$T/part.cfg" >"$T/out" 2>&1
     rc=$?
-    [ $rc -le 2 ] || fail "prefix $n: exit $rc"
+    [ $rc -le 3 ] || fail "prefix $n: exit $rc"
 done
 for seed in 1 2 3 4 5 6 7 8; do
     python3 - "$cfg" "$T/flip.cfg" $seed <<'EOF' || exit 1
@@ -186,7 +194,7 @@ open(sys.argv[2], 'wb').write(data)
 EOF
     "$MKDOM0" lint --grub "$T/flip.cfg" >"$T/out" 2>&1
     rc=$?
-    [ $rc -le 2 ] || fail "flipped copy $seed: exit $rc"
+    [ $rc -le 3 ] || fail "flipped copy $seed: exit $rc"
 done
 
 echo "== trial10c: each input as its loader or init reads it (the corpus of 63 has the full findings)"
@@ -199,7 +207,7 @@ has "q3-linux-unbalanced.ipxe:3: warning: [trap1] the dom0 kernel line opens a q
 has "q3-linux-unbalanced.ipxe:3: error: [trap1] the dom0 kernel line has console=ttyS0,115200 but no console=hvc0"
 for f in trial10c-i4-quoted-linux.ipxe trial10c-q1-linux-quoted.xen.cfg trial10c-q2-linux-quoted-pxelinux.cfg \
          trial10c-q4-menu-lst-quoted.lst trial10c-l2-kernel-eq-good.lst trial10c-g2-function-good.cfg; do
-    run 0 "$C/$f"                             # quoted console=hvc0, kernel=, a function: all clean
+    run 3 "$C/$f"                             # quoted console=hvc0, kernel=, a function: all clean
     has "no findings in what was checked"
 done
 run 1 --inittab "$C/trial10c-t1-sysv-runlevel-06.inittab"
@@ -210,7 +218,7 @@ has "error: [trap1] no getty or login respawns on hvc0"
 run 1 --inittab "$C/trial10c-t6-sysv-long-id.inittab"
 has "t6-sysv-long-id.inittab:3: warning: [boot] sysvinit ignores this entry: its id field is longer than 4 characters"
 for f in trial10c-t3-bb-cttyhack.inittab trial10c-t4-bb-busybox-getty.inittab trial10c-t7-sysv-ok.inittab; do
-    run 0 --inittab "$C/$f"                   # a getty behind busybox/cttyhack; sysvinit's agetty
+    run 3 --inittab "$C/$f"                   # a getty behind busybox/cttyhack; sysvinit's agetty
     # an inittab alone is no clean pass: what it cannot show is named (trial10g 7)
     has "no findings in what was checked (1 input); not all traps were checked"
     has "not checked: that the programs it runs are in the rootfs, traps 2, 3 and 5"
@@ -239,7 +247,7 @@ run 1 "$C/trial10c-d1-plus-eq-grub"
 has "trial10c-d1-plus-eq-grub:4: warning: [boot] line 4 ('GRUB_CMDLINE_XEN_DEFAULT+=\" dom0_mem=4096M,max:4096M\"'): '+=' appends only in bash"
 run 1 "$C/trial10c-d4-source-grub"
 has "trial10c-d4-source-grub:4: warning: [boot] cannot check fully: line 4 ('. /etc/default/grub.local') runs another file"
-run 0 "$C/trial10c-c2-null-last.cfg"
+run 3 "$C/trial10c-c2-null-last.cfg"
 has "console=null comes after console=hvc0, so /dev/console is ttynull"
 
 echo "== trial10d: a value another command or a jump may change is unknown, never the last set's"
@@ -274,16 +282,16 @@ for c in "04-ipxe-conditional-set-and.ipxe:4:mem:dom0_mem=2048M" \
     hasnt "cannot check"
 done
 printf '#!ipxe\nset m dom0_mem=1G,max:1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts.ipxe"
-run 0 "$T/alts.ipxe"
+run 3 "$T/alts.ipxe"
 hasnt "cannot check"
 # the value before "&& set x B || set x C" is not one of them
 printf '#!ipxe\nset m dom0_mem=1G\niseq ${platform} efi && set m dom0_mem=2G,max:2G || set m dom0_mem=3G,max:3G\nkernel /xen.gz ${m} gnttab_max_frames=256\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/alts2.ipxe"
-run 0 "$T/alts2.ipxe"
+run 3 "$T/alts2.ipxe"
 # an image named with --name is the one "imgselect NAME" selects and
 # "imgargs NAME" gives its arguments: one entry, its trap on the line that
 # set them (issue 10, M2: a second entry of a Xen "xen" with no dom0_mem)
 printf '#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule http://x/vmlinuz console=ttyS0 console=hvc0\nmodule http://x/initrd.gz\nimgselect xen\nboot\n' >"$T/alias.ipxe"
-run 0 "$T/alias.ipxe"
+run 3 "$T/alias.ipxe"
 printf '#!ipxe\nkernel --name xen http://x/xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule http://x/vmlinuz console=ttyS0 console=hvc0\nmodule http://x/initrd.gz\nimgargs xen dom0_mem=4G gnttab_max_frames=256\nimgselect xen\nboot\n' >"$T/alias2.ipxe"
 run 1 "$T/alias2.ipxe"
 has "alias2.ipxe:5: error: [trap4] dom0_mem=4G has no max:"
@@ -313,7 +321,7 @@ has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0
 # a label only the goto reaches, a loop, a label from a setting, no label:
 # the path is followed or "cannot check", never a false "no module"
 printf '#!ipxe\nkernel /xen.gz dom0_mem=1G,max:1G gnttab_max_frames=256\ngoto efi\n:bios\necho never\n:efi\nmodule /vmlinuz console=ttyS0 console=hvc0\nmodule /initrd.gz\nboot\n' >"$T/gf.ipxe"
-run 0 "$T/gf.ipxe"
+run 3 "$T/gf.ipxe"
 hasnt "gf.ipxe:2:"
 for body in ':retry\nkernel /xen.gz dom0_mem=1G,max:1G\ngoto retry\n' \
             'kernel /xen.gz dom0_mem=1G,max:1G\ngoto ${target}\n:a\nmodule /vmlinuz console=hvc0\nboot\n' \
@@ -341,9 +349,9 @@ has "no Xen boot entry found"
 # trial10d 20: quotes inside /etc/default/grub values are GRUB's (update-grub
 # writes the value into grub.cfg as it is): no finding, and a real one
 # keeps the user's amount
-run 0 "$D/corpus/trial10d-20-default-grub-inner-single-quotes"
+run 3 "$D/corpus/trial10d-20-default-grub-inner-single-quotes"
 hasnt "trap4"
-run 0 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
+run 3 "$D/corpus/trial10d-20d-default-grub-linux-inner-quotes"
 hasnt "trap1"
 run 1 "$D/corpus/trial10d-20e-default-grub-inner-quotes-no-max"
 has "use dom0_mem=1024M,max:1024M"
@@ -439,7 +447,7 @@ for i in range($nmod): print('module m%d'%i)
 print('boot')" >"$T/mods.ipxe"
 for f in many.cfg many.ipxe mods.ipxe; do
     rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
-    [ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (it took 60+ s: quadratic)"; }
+    [ "$rc" -le 1 ] || [ "$rc" = 3 ] || { tail -3 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (it took 60+ s: quadratic)"; }
 done
 
 # trial 9g cases 3 and 4: 8,000 INCLUDEd files and 16,000 grub.d files
@@ -458,7 +466,7 @@ printf 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=1G,max:1G"\n' >"$T/grubd/default/grub
 for i in $(seq $ngrubd); do echo "# nothing $i" >"$T/grubd/default/grub.d/$i.cfg"; done
 for f in incl/default grubd/default; do
     rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
-    [ "$rc" -le 2 ] && grep -q "read as" "$T/out" ||
+    [ "$rc" -le 3 ] && grep -q "read as" "$T/out" ||
         { tail -40 "$T/out"; fail "$f: exit $rc within 30 s of CPU and 1 GB (quadratic before)"; }
 done
 # trial 10 (fresh user) case 4: ifs nested 16,000 deep in a menuentry (4,000
@@ -491,7 +499,7 @@ hasnt "passwd: read as"
 python3 -c "
 for i in range(60000): print('menuentry \'Xen %d\' {\n multiboot2 /boot/xen.gz dom0_mem=1024M,max:1024M gnttab_max_frames=256\n module2 /boot/vmlinuz console=tty0 console=hvc0\n module2 --nounzip /boot/initrd.img\n}'%i)" >"$T/many-grub.cfg"
 rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/many-grub.cfg" >"$T/out" 2>&1 || rc=$?
-[ "$rc" = 0 ] || { tail -3 "$T/out"; fail "many-grub.cfg: exit $rc within 30 s of CPU and 300 MB"; }
+[ "$rc" = 3 ] || { tail -3 "$T/out"; fail "many-grub.cfg: exit $rc within 30 s of CPU and 300 MB"; }
 
 echo "== issue 9: a config below the 16 MiB cap in a small multiple of its size, whatever its shape"
 # 8 MiB of one-letter words on one multiboot2 line, of 'vN=' assignments,
@@ -523,8 +531,8 @@ for f in words vars cmds; do
     rc=0; memcap 240000 bounded /usr/bin/time -f 'maxrss %M KB' -o "$T/rss" \
         "$MKDOM0" lint "$T/big-$f.cfg" >"$T/out" 2>&1 || rc=$?
     echo "    big-$f.cfg ($(stat -c %s "$T/big-$f.cfg") bytes): $(cat "$T/rss" 2>/dev/null | tail -1)"
-    [ "$rc" = 0 ] && grep -q "no findings in what was checked" "$T/out" ||
-        { tail -3 "$T/out"; fail "big-$f.cfg: exit $rc, want 0 and no findings within 30 s of CPU and 240 MB"; }
+    [ "$rc" = 3 ] && grep -q "no findings in what was checked" "$T/out" ||
+        { tail -3 "$T/out"; fail "big-$f.cfg: exit $rc, want 3 and no findings within 30 s of CPU and 240 MB"; }
 done
 # The other formats' readers kept each word of a line a string of its own,
 # as GRUB 2's did: 8 MiB of one-letter words on xen.cfg's options=,
@@ -549,7 +557,7 @@ for f in bigw-xen.cfg bigw-menu.lst bigw-sys.cfg bigw.ipxe; do
     rc=0; memcap 240000 bounded /usr/bin/time -f 'maxrss %M KB' -o "$T/rss" \
         "$MKDOM0" lint "$T/$f" >"$T/out" 2>&1 || rc=$?
     echo "    $f ($(stat -c %s "$T/$f") bytes): $(cat "$T/rss" 2>/dev/null | tail -1)"
-    [ "$rc" -le 1 ] && grep -q "read as" "$T/out" && ! grep -q "out of memory" "$T/out" ||
+    { [ "$rc" -le 1 ] || [ "$rc" = 3 ]; } && grep -q "read as" "$T/out" && ! grep -q "out of memory" "$T/out" ||
         { tail -3 "$T/out"; fail "$f: exit $rc, want it read within 30 s of CPU and 240 MB"; }
 done
 # A config past the 16 MiB cap is refused by its size, not read whole
@@ -589,7 +597,7 @@ open(t + "/calls.cfg", "w").write("function f {\n" + "a " * 100000 + "\n}\n" + "
 PY
 for f in for unset calls; do
     rc=0; memcap 300000 bounded "$MKDOM0" lint "$T/$f.cfg" >"$T/out" 2>&1 || rc=$?
-    [ "$rc" -le 1 ] && grep -q "read as GRUB 2 config" "$T/out" ||
+    { [ "$rc" -le 1 ] || [ "$rc" = 3 ]; } && grep -q "read as GRUB 2 config" "$T/out" ||
         { tail -3 "$T/out"; fail "$f.cfg: exit $rc within 30 s of CPU and 300 MB (quadratic before)"; }
 done
 grep -q "calls.cfg:[0-9]*: warning: \[boot\] cannot check this call of function 'f' or anything it loads: .* (or 64 MiB of them)" "$T/out" ||
@@ -611,7 +619,7 @@ python3 -c "
 print(' '.join('A%d=1' % i for i in range(200000)) + ' true')
 print('GRUB_CMDLINE_XEN=\"dom0_mem=1G,max:1G\"')" >"$T/prefixes"
 rc=0; memcap 1000000 bounded "$MKDOM0" lint "$T/prefixes" >"$T/out" 2>&1 || rc=$?
-[ "$rc" -le 1 ] || { tail -3 "$T/out"; fail "prefixes: exit $rc within 30 s of CPU and 1 GB"; }
+[ "$rc" -le 1 ] || [ "$rc" = 3 ] || { tail -3 "$T/out"; fail "prefixes: exit $rc within 30 s of CPU and 1 GB"; }
 
 echo "== the hypervisor's architecture against the entry's boot protocol (issue 10, finding H)"
 # fake_xen OUT ARCH: a gzip'd stand-in Xen whose ELF header says ARCH (x86:
@@ -636,7 +644,7 @@ printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_
 run 1 "$A/grub.cfg"
 has "grub.cfg:2: error: [boot] menuentry 'Xen': the hypervisor $A/xen.gz is arm64 Xen (its ELF e_machine), but this entry boots it with multiboot2 (x86 only)"
 sed 's|/xen.gz|/xen-x86.gz|' "$A/grub.cfg" >"$A/x86.cfg"
-run 0 "$A/x86.cfg"
+run 3 "$A/x86.cfg"
 hasnt "boots it with"
 # Arm's loader commands with an x86 Xen
 sed -e 's|multiboot2 /xen.gz dom0_mem=4096M,max:4096M|xen_hypervisor /xen-x86.gz dom0_mem=4096M|' \
@@ -644,7 +652,7 @@ sed -e 's|multiboot2 /xen.gz dom0_mem=4096M,max:4096M|xen_hypervisor /xen-x86.gz
 run 1 "$A/arm.cfg"
 has "arm.cfg:2: error: [boot] menuentry 'Xen': the hypervisor $A/xen-x86.gz is x86 Xen (its ELF e_machine), but this entry boots it with xen_hypervisor (GRUB's loader of Arm Xen), a boot protocol of Arm Xen"
 sed 's|/xen-x86.gz|/xen.gz|' "$A/arm.cfg" >"$A/arm-ok.cfg"
-run 0 "$A/arm-ok.cfg"
+run 3 "$A/arm-ok.cfg"
 hasnt "boots it with"
 # an iPXE script (multiboot) with the arm64 one
 printf '#!ipxe\nkernel xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$A/boot.ipxe"

@@ -114,7 +114,7 @@ mkcpio() {
 
 echo "== a good rootfs, gzip"
 mkcpio good.cpio.gz gzip
-run 0 "$T/good.cpio.gz"
+run 3 "$T/good.cpio.gz"
 hasnt "error:"
 hasnt "warning:"
 has "the toolstack is Xen 4.17"
@@ -123,7 +123,7 @@ has "the toolstack is Xen 4.17"
 has "good.cpio.gz: not checked: trap 2 (the toolstack's Xen release against the hypervisor's): no hypervisor was given"
 has "trap 4 and trap 1's console= (they are on the boot lines): no boot config was given"
 has "no findings in what was checked (1 input); not all traps were checked"
-run 0 --strict --rootfs "$T/good.cpio.gz"
+run 3 --strict --rootfs "$T/good.cpio.gz"
 
 echo "== dom0's initramfs is the module Xen picks: ucode=<index>, microcode first (trial10b case 5)"
 mkdir -p "$T/uc/kernel/x86/microcode"
@@ -144,20 +144,20 @@ done
 # the fix, applied: Xen takes module 1 as microcode and hands dom0 the rootfs
 for u in "ucode=scan ucode=1" ucode=1 ucode=-2; do
     ucfg "$u"
-    run 0 "$T/uc/grub.cfg"
+    run 3 "$T/uc/grub.cfg"
     hasnt "error:"
     hasnt "microcode"
 done
 # the rootfs first needs no ucode=
 sed -i -e '4s/intel-ucode.img/TMP/' -e '5s/rootfs.cpio.gz/intel-ucode.img/' -e '4s/TMP/rootfs.cpio.gz/' "$T/uc/grub.cfg"
 sed -i 's/ ucode=-2//' "$T/uc/grub.cfg"
-run 0 "$T/uc/grub.cfg"
+run 3 "$T/uc/grub.cfg"
 hasnt "error:"
 
 echo "== every compression the kernel takes, and none"
 for f in xz zstd none bzip2 lz4; do
     mkcpio good.$f.cpio $f
-    run 0 --strict "$T/good.$f.cpio"
+    run 3 --strict "$T/good.$f.cpio"
 done
 
 echo "== compressed modules (.ko.xz, .ko.zst, .ko.gz) read through their compression"
@@ -172,7 +172,7 @@ comp=("./$M/kernel/drivers/net/mdio.ko=-" "./$M/kernel/drivers/net/phy/libphy.ko
       "./$M/kernel/drivers/net/phy/libphy.ko.zst=type=file mode=0644 contents=$T/ko/libphy.ko.zst"
       "./$M/kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko.xz=type=file mode=0644 contents=$T/ko/ixgbe.ko.xz")
 mkcpio comp.cpio.gz gzip "${comp[@]}" "./$M/modules.dep=type=file mode=0644 contents=$T/files/modules.dep.comp"
-run 0 --strict "$T/comp.cpio.gz"
+run 3 --strict "$T/comp.cpio.gz"
 # ... and their depends= still count: the compressed mdio gone
 mkcpio comp2.cpio.gz gzip "${comp[@]}" "./$M/kernel/drivers/net/mdio.ko.gz=-" \
     "./$M/modules.dep=type=file mode=0644 contents=$T/files/modules.dep.comp"
@@ -191,7 +191,7 @@ mkcpio console.cpio.gz gzip "./dev/console=type=file mode=0644 contents=$T/files
 run 1 "$T/console.cpio.gz"
 has "console.cpio.gz(/dev/console): error: [trap1] a regular file, not the character device 5:1"
 mkcpio console2.cpio.gz gzip "./dev/console=type=char mode=0600 device=native,5,1"
-run 0 --strict "$T/console2.cpio.gz"
+run 3 --strict "$T/console2.cpio.gz"
 hasnt "/dev/console"
 mkcpio console3.cpio.gz gzip "./dev/console=type=char mode=0600 device=native,4,1"
 run 1 "$T/console3.cpio.gz"
@@ -199,7 +199,7 @@ has "console3.cpio.gz(/dev/console): error: [trap1] a character device of anothe
 
 echo "== no inittab: busybox defaults"
 mkcpio noinittab.cpio.gz gzip "./etc/inittab=-"
-run 0 "$T/noinittab.cpio.gz"
+run 3 "$T/noinittab.cpio.gz"
 has "warning: [trap1] no /etc/inittab"
 
 echo "== modules.dep names a module that is missing"
@@ -249,13 +249,13 @@ has "an /etc/fstab line needs a 'mount -a' that runs"
 printf '#!/bin/sh\nmount -t proc proc /proc\nmount -a\n' >"$T/files/rcS.mounta"
 mkcpio mounta.cpio.gz gzip "./etc/init.d/rcS=type=file mode=0755 contents=$T/files/rcS.mounta" \
     "./etc/fstab=type=file mode=0644 contents=$T/files/fstab.dev"
-run 0 "$T/mounta.cpio.gz"
+run 3 "$T/mounta.cpio.gz"
 hasnt "[trap3]"
 # xen-dom0-setup counts when the inittab runs it (mkdom0's own image)
 printf '::sysinit:/usr/sbin/xen-dom0-setup early\n::sysinit:/etc/init.d/rcS\nhvc0::respawn:/sbin/getty -L 115200 hvc0 vt100\n' >"$T/files/inittab.setup"
 mkcpio setup.cpio.gz gzip "$ND" "./usr/sbin/xen-dom0-setup=type=file mode=0755 contents=$T/files/rcS" \
     "./etc/inittab=type=file mode=0644 contents=$T/files/inittab.setup"
-run 0 "$T/setup.cpio.gz"
+run 3 "$T/setup.cpio.gz"
 hasnt "[trap3]"
 # order (trial10g 15): busybox runs sysinit entries one after the other, so
 # a xenstored started by the first finds no /dev/xen/evtchn
@@ -270,7 +270,7 @@ printf '::sysinit:/etc/init.d/rcS\n::sysinit:/etc/init.d/xs\nhvc0::respawn:/sbin
 mkcpio xslast.cpio.gz gzip "./etc/init.d/xs=type=file mode=0755 contents=$T/files/xs" \
     "./usr/sbin/xenstored=type=file mode=0755 contents=$T/files/xl" \
     "./etc/inittab=type=file mode=0644 contents=$T/files/inittab.xslast"
-run 0 "$T/xslast.cpio.gz"
+run 3 "$T/xslast.cpio.gz"
 hasnt "[trap3]"
 mkcpio static.cpio.gz gzip \
     "./dev/xen/evtchn=type=char mode=0666 device=native,10,61" \
@@ -285,7 +285,7 @@ hasnt "(/dev/xen/gntdev): error"
 echo "== a directory"
 mkdir -p "$T/dir"
 (cd "$T/dir" && bsdtar -xf "$T/good.cpio.gz") || fail "extract"
-run 0 --strict "$T/dir"
+run 3 --strict "$T/dir"
 # a root tree's boot configs wherever its loaders read them under /boot (issue 10)
 R=$T/rootboot
 cp -a "$T/dir" "$R"
@@ -301,7 +301,7 @@ has "$R/boot/grub/menu.lst:2: error: [trap4] title 'Xen': dom0_mem=2G has no max
 # one with no Xen entry is named, and a root tree needs none: its rootfs is checked
 printf 'DEFAULT linux\nLABEL linux\n KERNEL /boot/vmlinuz\n' >"$R/boot/extlinux/extlinux.conf"
 rm "$R/boot/grub/menu.lst"
-run 0 "$R"
+run 3 "$R"
 has "$R/boot/extlinux/extlinux.conf: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
 hasnt "no Xen boot entry found in this"
 cp "$T/files/inittab.serial" "$T/dir/etc/inittab"
@@ -341,7 +341,7 @@ echo "== after a compressed stream, as the kernel's unpack_to_rootfs reads on (i
 # zero padding is skipped; a further compressed archive is read (its
 # inittab replaces the first one's, as the kernel's would)
 cp "$T/good.cpio.gz" "$T/padded.cpio.gz" && head -c 4096 /dev/zero >>"$T/padded.cpio.gz"
-run 0 --strict "$T/padded.cpio.gz"
+run 3 --strict "$T/padded.cpio.gz"
 printf '#mtree\n./etc/inittab type=file mode=0644 contents=%s\n' "$T/files/inittab.serial" >"$T/late.mtree"
 bsdtar -cf - --format newc "@$T/late.mtree" | gzip -n >"$T/late.cpio.gz" || fail "late.cpio.gz"
 cat "$T/good.cpio.gz" "$T/late.cpio.gz" >"$T/two.cpio.gz"
@@ -412,7 +412,13 @@ run 0 --strict "$T/out-dir"
 hasnt "[trap2]"
 # config, rootfs and hypervisor together: everything checked, and said so
 hasnt "not checked"
-has "mkdom0 lint: no findings in 1 input"
+has "mkdom0 lint: no findings in 1 input (exit status 0: every trap was checked)"
+run 0 --json "$T/out-dir"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["not_checked"] == 0 and d["errors"] == 0 and d["unchecked"] == 0, d' ||
+    fail "--json of an output directory counts something not checked"
 # trap 5 across kernel and rootfs: the kernel that boots (its bzImage
 # header's release, whatever the file is called) needs its own modules
 cp "$T/out-dir/vmlinuz" "$T/out-dir/vmlinuz.keep"
@@ -480,7 +486,7 @@ run 2 "$T/out-dir/xen.gz"
 has "xen.gz: not a Xen hypervisor image"
 # a hypervisor alone: every trap it cannot show is named, no clean pass (trial10g 7)
 fakexen 4.17.7 "$T/alone-xen.gz"
-run 0 "$T/alone-xen.gz"
+run 3 "$T/alone-xen.gz"
 has "alone-xen.gz: not checked: traps 1, 3 and 5 and trap 2's toolstack"
 has "not all traps were checked"
 hasnt "no findings in 1 input"
@@ -552,7 +558,7 @@ has "/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17 is a link to libxenctrl.so.4.1
 # a directory alone is no toolstack at all
 mkcpio dironly.cpio.gz gzip "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17.0=-" \
     "./usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17=-" "./usr/lib/xen-4.20=type=dir mode=0755"
-run 0 "$T/dironly.cpio.gz" --xen "$T/names/xen.gz"
+run 3 "$T/dironly.cpio.gz" --xen "$T/names/xen.gz"
 has "no libxenctrl in the rootfs"
 hasnt "[trap2] the toolstack"
 # a file named libxenctrl.so.4.17.0 that is no shared object: not read by its name
@@ -567,7 +573,7 @@ echo "== a xen*.gz that only lies next to the rootfs and is no hypervisor: a war
 mkdir -p "$T/near"
 cp "$T/good.cpio.gz" "$T/near/"
 echo junk | gzip >"$T/near/xen-4.17-amd64.gz"
-run 0 "$T/near/good.cpio.gz"
+run 3 "$T/near/good.cpio.gz"
 has "warning: [trap2] found next to"
 has "name the hypervisor with --xen"
 run 2 "$T/near/good.cpio.gz" --xen "$T/near/xen-4.17-amd64.gz"
@@ -729,7 +735,7 @@ for f in c9-two-cpios-one-gzip.cpio.gz c9b-two-cpios-one-zstd.cpio.zst; do
     run 1 "$F/$f"
     has "$f(/etc/inittab):2: error: [trap1] getty only on ttyS0"
 done
-run 0 "$F/c9d-two-cpios-one-gzip-good.cpio.gz"
+run 3 "$F/c9d-two-cpios-one-gzip-good.cpio.gz"
 hasnt "[trap1]"
 # odc, bin and tar: the kernel's do_header refuses them, nothing is unpacked
 run 1 "$F/c7-odc-cpio.cpio.gz"
@@ -763,7 +769,7 @@ hasnt "conflict"
 # a file written through a symlinked parent lands where the symlink points
 # (its inittab mounts devtmpfs at sysinit through sh -c, which trap 3 now
 # follows: no finding is left but the warning that no modules are there)
-run 0 "$F/c17-write-through-symlinked-dir.cpio"
+run 3 "$F/c17-write-through-symlinked-dir.cpio"
 hasnt "[trap1]"
 hasnt "writing through a symlink"
 echo "all lint rootfs checks passed"

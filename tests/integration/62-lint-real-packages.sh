@@ -45,11 +45,11 @@ ln -s busybox "$R/bin/sh"  # rcS's interpreter (lint checks what init starts run
 ln -s ../bin/busybox "$R/sbin/getty"
 echo "kernel $kver ($(find "$R/lib/modules" -name '*.ko*' | wc -l) modules), $(basename "$xdeb"), $(basename "$ldeb")"
 
-echo "== Debian's files as they are: clean, as a directory and as a cpio archive"
-run 0 --strict "$R" --xen "$T/xen.gz"
+echo "== Debian's files as they are: no finding, as a directory and as a cpio archive (no boot config: exit 3)"
+run 3 --strict "$R" --xen "$T/xen.gz"
 hasnt "[trap"
 (cd "$R" && bsdtar -cf - --format newc . | zstd -1 -q) >"$T/rootfs.cpio.zst"
-run 0 --strict "$T/rootfs.cpio.zst" --xen "$T/xen.gz"
+run 3 --strict "$T/rootfs.cpio.zst" --xen "$T/xen.gz"
 
 echo "== libphy removed after depmod: the index names it, and its users need it"
 mv "$R/lib/modules/$kver/kernel/drivers/net/phy/libphy.ko" "$T/" || fail "no libphy.ko"
@@ -67,7 +67,7 @@ mv "$T/libphy.ko" "$R/lib/modules/$kver/kernel/drivers/net/phy/" || fail "mv lib
 echo "== a module added after depmod"
 cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko" || fail "cp"
 depmod -b "$R" "$kver" || fail "depmod with xen-extra"
-run 0 "$R"
+run 3 "$R"
 rm "$R/lib/modules/$kver/kernel/drivers/xen/xen-extra.ko" || fail "rm"
 cp "$R/lib/modules/$kver/kernel/drivers/xen/xen-gntalloc.ko" "$R/lib/modules/$kver/kernel/drivers/xen/xen-late.ko" || fail "cp"
 run 1 "$R"

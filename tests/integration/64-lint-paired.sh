@@ -151,7 +151,7 @@ has "2 hypervisors lie next to it: $B/xen-4.17-amd64.gz (Xen 4.17"
 has "$B/xen-4.20-amd64.gz (Xen 4.20"
 has "libxenctrl of Xen 4.20, by its DT_SONAME libxenctrl.so.4.20) but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
 rm "$B/xen-4.17-amd64.gz"
-run 0 "$B/rootfs.cpio.gz"
+run 3 "$B/rootfs.cpio.gz"
 hasnt "hypervisors lie next to it"
 hasnt "not checked: trap 2"
 
@@ -160,9 +160,9 @@ E=$T/efi
 mkdir -p "$E"
 cp "$T/xen/boot/xen-4.20-amd64.efi" "$E/hv-4.20"   # no name to go by
 cp "$T/xen/boot/xen-4.17-amd64.efi" "$E/"
-run 0 "$E/hv-4.20"
+run 3 "$E/hv-4.20"
 has "$E/hv-4.20: read as hypervisor image"
-run 0 "$B/rootfs.cpio.gz" "$E/hv-4.20"
+run 3 "$B/rootfs.cpio.gz" "$E/hv-4.20"
 hasnt "[trap2] the toolstack is"
 run 1 "$B/rootfs.cpio.gz" "$E/xen-4.17-amd64.efi"
 has "libxenctrl of Xen 4.20, by its DT_SONAME libxenctrl.so.4.20) but the hypervisor $E/xen-4.17-amd64.efi is Xen 4.17"
@@ -300,6 +300,7 @@ cp "$T/xen/boot/xen-4.20-amd64.efi" "$T/xen/boot/xen-4.20-amd64.gz" "$B/rootfs.c
 printf "menuentry 'Xen' {\n\tmultiboot2 /xen-4.20-amd64.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$D/grub.cfg"
 run 0 "$D"
 has "$D/xen-4.20-amd64.efi: not checked: what this Xen EFI loader boots: no config lies beside it (Xen tries xen-4.20-amd64.cfg, xen-4.20.cfg, xen-4.cfg, xen.cfg)"
+has "(exit status 0: every trap was checked)"   # it boots nothing: no trap is left unchecked
 hasnt "cannot check"
 # H1: a rootfs (or a grub.cfg) at the top made any directory "an output
 # directory" and an ESP copied beside it (mcopy out of disk.img) was skipped
@@ -541,6 +542,7 @@ has "$D/boot.iso: not checked: traps 1, 2, 4 and 5 and the rootfs as this image 
 has "to check it, extract it (bsdtar -xf boot.iso -C DIR2) and lint DIR2/boot/grub/grub.cfg"
 has "$D/disk.img: not checked: traps 1, 2, 4 and 5 and the rootfs as this image boots them: its /EFI/BOOT/grub.cfg and the files it loads inside the FAT file system of its EFI system partition are not read"
 has "copy them out (mcopy -s -i disk.img@@2097152 :: DIR2) and lint DIR2/EFI/BOOT/grub.cfg"
+has "(exit status 0: every trap was checked)"   # in the files the media were made from
 hasnt "xen-unified.efi: not checked"
 rm "$D/boot.iso" "$D/disk.img"
 
@@ -587,13 +589,13 @@ R=$T/rf-both
 mkroot "$R" hvc0 "$l17" "$l20" "$u17" "$u20" "$uc"
 [ -f "$R/usr/lib/xen-common/bin/xen-utils-wrapper" ] || fail "no xen-utils-wrapper in $uc"
 [ -e "$R/usr/sbin/xl" ] || ln -s ../lib/xen-common/bin/xen-utils-wrapper "$R/usr/sbin/xl"
-run 0 --xen "$T/xen/boot/xen-4.20-amd64.gz" "$R"
+run 3 --xen "$T/xen/boot/xen-4.20-amd64.gz" "$R"
 hasnt "error: [trap2]"
 has "note: [trap2] the toolstack in /usr/lib/xen-4.17/bin is not used under the hypervisor given (Debian's xen-utils-wrapper runs the running hypervisor's release)"
-run 0 --xen "$T/xen/boot/xen-4.17-amd64.gz" "$R"
+run 3 --xen "$T/xen/boot/xen-4.17-amd64.gz" "$R"
 hasnt "error: [trap2]"
 has "the toolstack in /usr/lib/xen-4.20/bin is not used under the hypervisor given"
-run 0 "$R"
+run 3 "$R"
 has "and of Xen 4.20 beside it, of which Debian's xen-utils-wrapper runs the running hypervisor's"
 # the wrapper bails out when the hypervisor's release has no directory
 rm -rf "$R/usr/lib/xen-4.17"

@@ -2488,6 +2488,34 @@ static int inputs1(const char *path, md_lint_kind kind, md_lint **out, md_err *e
     return md_lint_inputs(*out, paths, kinds, 1, err);
 }
 
+/* What `mkdom0 lint` exits 3 on (issue 10: exit 0 only when every trap was
+ * checked): inputs with a trap not checked are counted, once each, in
+ * md_lint_count_not_checked and in --json's summary; a note aside (boot
+ * media, an EFI loader that boots nothing) is said the same way but not
+ * counted. */
+static void test_not_checked_counts(void)
+{
+    md_lint *l = md_lint_new();
+    CHECK(md_lint_count_not_checked(l) == 0);
+    md_lint_input(l, "grub.cfg", "GRUB 2 config");
+    md_lint_not_checked(l, "grub.cfg", "traps 2, 3 and 5");
+    md_lint_not_checked(l, "grub.cfg", "rdinit=");
+    md_lint_not_checked_aside(l, "out/boot.iso", "its grub.cfg is not read");
+    CHECK(md_lint_count_not_checked(l) == 1);
+    md_lint_input(l, "xen.efi", "hypervisor image");
+    md_lint_not_checked_aside(l, "xen.efi", "what it boots");
+    md_lint_not_checked(l, "rootfs.cpio.gz", "trap 4");   /* not yet an input: added */
+    CHECK(md_lint_count_not_checked(l) == 2);
+    CHECK(md_lint_count_unchecked(l) == 0);
+    char *j = md_lint_json(l);
+    CHECK(strstr(j, "{\"file\": \"grub.cfg\", \"format\": \"GRUB 2 config\", \"error\": null, "
+                    "\"not_checked\": \"traps 2, 3 and 5; rdinit=\"}") != NULL);
+    CHECK(strstr(j, "\"not_checked\": \"its grub.cfg is not read\"}") != NULL);
+    CHECK(strstr(j, "\"unchecked\": 0,\n  \"not_checked\": 2\n}\n") != NULL);
+    free(j);
+    md_lint_free(l);
+}
+
 static void test_inputs(void)
 {
     md_lint *l;
@@ -2827,6 +2855,7 @@ int main(void)
     test_loader();
     test_loader_hardlinks();
     test_inputs();
+    test_not_checked_counts();
     char *cmd = md_xasprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", tmpdir);

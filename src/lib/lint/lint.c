@@ -26,6 +26,8 @@ struct md_lint {
     md_strv in_files, in_formats; /* md_lint_input, in order; format "" unknown */
     md_strv in_errors;            /* per input: why it was not linted, "" if it was */
     md_strv in_unchecked;         /* per input: the traps not checked and why, or "" */
+    bool *in_missing;             /* per input: a trap was not checked (md_lint_not_checked) */
+    size_t in_missing_cap;
     bool dropped;                 /* the last md_lint_add repeated a finding */
     md_hindex seen;               /* f[0..indexed) by file, line and message */
     size_t indexed;
@@ -48,6 +50,7 @@ void md_lint_free(md_lint *l)
     md_strv_free(&l->in_formats);
     md_strv_free(&l->in_errors);
     md_strv_free(&l->in_unchecked);
+    free(l->in_missing);
     free(l);
 }
 
@@ -127,9 +130,15 @@ void md_lint_input(md_lint *l, const char *file, const char *format)
     md_strv_push(&l->in_formats, format);
     md_strv_push(&l->in_errors, "");
     md_strv_push(&l->in_unchecked, "");
+    l->in_missing = md_xgrow(l->in_missing, &l->in_missing_cap, l->in_files.n,
+                             sizeof *l->in_missing);
+    l->in_missing[l->in_files.n - 1] = false;
 }
 
-void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
+/* Appends `what` to the "not checked" note of input `file` (added when it
+ * is none yet); `missing`: it leaves a trap unchecked. */
+static void note_not_checked(md_lint *l, const char *file, bool missing, const char *fmt,
+                             va_list ap)
 {
     size_t i = l->in_files.n;
     while (i-- > 0 && strcmp(l->in_files.v[i], file))
@@ -138,21 +147,35 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
         md_lint_input(l, file, "");
         i = l->in_files.n - 1;
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *what = md_xvasprintf(fmt, ap);
-    va_end(ap);
     char *old = l->in_unchecked.v[i];
     l->in_unchecked.v[i] = *old ? md_xasprintf("%s; %s", old, what) : md_xstrdup(what);
+    l->in_missing[i] |= missing;
     free(old);
     free(what);
+}
+
+void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_not_checked(l, file, true, fmt, ap);
+    va_end(ap);
+}
+
+void md_lint_not_checked_aside(md_lint *l, const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_not_checked(l, file, false, fmt, ap);
+    va_end(ap);
 }
 
 size_t md_lint_count_not_checked(const md_lint *l)
 {
     size_t n = 0;
-    for (size_t i = 0; i < l->in_unchecked.n; i++)
-        n += *l->in_unchecked.v[i] != '\0';
+    for (size_t i = 0; i < l->in_files.n; i++)
+        n += l->in_missing[i];
     return n;
 }
 
@@ -340,10 +363,11 @@ char *md_lint_json(const md_lint *l)
         fputs("}", f);
     }
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
-               "  \"unchecked\": %zu\n}\n", l->n ? "\n  ]" : "]",
+               "  \"unchecked\": %zu,\n  \"not_checked\": %zu\n}\n", l->n ? "\n  ]" : "]",
             md_lint_count_sev(l, MD_LINT_ERROR) + count_input_errors(l),
             md_lint_count_sev(l, MD_LINT_WARNING),
-            md_lint_count_sev(l, MD_LINT_NOTE), md_lint_count_unchecked(l));
+            md_lint_count_sev(l, MD_LINT_NOTE), md_lint_count_unchecked(l),
+            md_lint_count_not_checked(l));
     return md_xmemstream_close(f, &text);
 }
 

@@ -811,7 +811,9 @@ static void classify_media(inputs *in, const char *dir)
         /* boot.iso and disk.img hold their GRUB config and the three files
          * in file systems lint does not read (ISO 9660; FAT in a GPT
          * partition): said, with what was checked instead and how to
-         * check them */
+         * check them, aside (md_lint_not_checked_aside): every trap was
+         * checked in the files the build wrote them from, so an output
+         * directory with media still lints to exit 0 */
         static const struct {
             md_imgdir_file f;
             const char *where, *how;
@@ -831,12 +833,12 @@ static void classify_media(inputs *in, const char *dir)
                                            MD_BOOTMEDIA_DISK_ESP_OFFSET)
                             : md_xstrdup(inside[i].how);
             if (md_is_file(p))
-                md_lint_not_checked(in->l, p, "traps 1, 2, 4 and 5 and the rootfs as this image "
-                                    "boots them: its %s are not read (lint reads no ISO 9660 or "
-                                    "FAT file system); the build wrote them from the boot entry "
-                                    "and the xen.gz, vmlinuz and rootfs of %s/grub.cfg, which "
-                                    "were checked, so they differ only if the image was changed "
-                                    "since; to check it, %s", inside[i].where, d, how);
+                md_lint_not_checked_aside(
+                    in->l, p, "traps 1, 2, 4 and 5 and the rootfs as this image boots them: "
+                    "its %s are not read (lint reads no ISO 9660 or FAT file system); the "
+                    "build wrote them from the boot entry and the xen.gz, vmlinuz and rootfs "
+                    "of %s/grub.cfg, which were checked, so they differ only if the image was "
+                    "changed since; to check it, %s", inside[i].where, d, how);
             free(how);
             free(p);
         }
@@ -1825,12 +1827,14 @@ static void follow_xen_efi(inputs *in, const char *efi, const efi_cmdline *c, co
     if (!cfg && note_missing) {
         /* a loader at a directory's top that nothing given starts (Debian's
          * /boot holds xen-4.17-amd64.efi beside the xen.gz GRUB boots):
-         * said, not a line that cannot be checked */
+         * said, not a line that cannot be checked, and aside: it boots
+         * nothing lint could check, so a correct /boot still lints to 0 */
         char *names = md_strv_join(&tried, ", ");
-        md_lint_not_checked(in->l, efi, "what this Xen EFI loader boots: no config lies beside "
-                            "it (Xen tries %s) and no config given chainloads it; if the "
-                            "firmware starts it, Xen stops with 'No configuration file found.': "
-                            "put its xen.cfg beside it, or give the ESP it boots from", names);
+        md_lint_not_checked_aside(in->l, efi, "what this Xen EFI loader boots: no config lies "
+                                  "beside it (Xen tries %s) and no config given chainloads "
+                                  "it; if the firmware starts it, Xen stops with 'No "
+                                  "configuration file found.': put its xen.cfg beside it, or "
+                                  "give the ESP it boots from", names);
         free(names);
         md_strv_free(&tried);
         return;
