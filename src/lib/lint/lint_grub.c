@@ -583,7 +583,9 @@ static dom0_typo find_dom0_typo(const md_bootcfg_file *x)
                     other = true;
             }
             if (!other && (cased || dashed) && w[nl] == '=' && w[nl + 1])
-                return (dom0_typo){ cased && dashed ? TYPO_CASE_DASH : cased ? TYPO_CASE : TYPO_DASH,
+                return (dom0_typo){ cased && dashed ? TYPO_CASE_DASH
+                                    : cased         ? TYPO_CASE
+                                                    : TYPO_DASH,
                                     md_xstrdup(w), md_xasprintf("%.*s", (int)nl, w),
                                     md_xstrdup(w + nl + 1), NULL };
             if (li || strncmp(w, key, kl) || (w[nl] && w[nl + 1]) || i + 1 >= a->n)
@@ -984,10 +986,12 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts "
                         "with %s, %s its maximum grows with host RAM%s and dom0 Linux sizes its "
                         "struct-page array for that maximum%s; use %s", tp, mem, rel->text, what,
-                        start_t, m.amount.percent ? "and" : "but",
-                        m.amount.percent ? " too" : "", rel->minus ? " (128 GB host: ~2 GB of struct pages), so it dies "
-                        "in early boot" : ", not the fixed size that keeps dom0's memory map "
-                        "the same on every host", fix);
+                        start_t, m.amount.percent ? "and" : "but", m.amount.percent ? " too" : "",
+                        rel->minus ? " (128 GB host: ~2 GB of struct pages), so it dies in early "
+                                     "boot"
+                                   : ", not the fixed size that keeps dom0's memory map the same "
+                                     "on every host",
+                        fix);
             free(start_t);
         } else if (rel->minus) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
