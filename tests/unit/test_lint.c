@@ -84,6 +84,20 @@ static md_lint *entry(const char *xen, const char *linux_, const char *rootfs)
     return l;
 }
 
+/* Is `l` one trap 4 finding of `sev` that says `says` with the fix `fix`?
+ * If not, what it is goes to stderr under `label` (the case's value). */
+static bool one_trap4_fix(const md_lint *l, md_lint_sev sev, const char *says, const char *fix,
+                          const char *label)
+{
+    bool ok = t_lint_has(l, sev, 4, says) && md_lint_count(l) == 1 && md_lint_fix_of(l, 0) &&
+              !strcmp(md_lint_fix_of(l, 0), fix);
+    if (!ok)
+        fprintf(stderr, "dom0_mem case %s: %s (fix %s)\n", label,
+                md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
+                md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
+    return ok;
+}
+
 /* trial10d 21: a '\\' ending the Xen line joins the dom0 module2 line onto
  * it: an error naming the swallowed command, not just warnings */
 static void test_grub_swallowed_line(void)
@@ -352,16 +366,9 @@ static void test_grub_dom0_mem(void)
         char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",
                                   xen_reads[i].value);
         l = entry(line, LINUX_OK, ROOTFS_OK);
-        bool ok = xen_reads[i].says
-                      ? t_lint_has(l, xen_reads[i].sev, 4, xen_reads[i].says) &&
-                            md_lint_count(l) == 1 && md_lint_fix_of(l, 0) &&
-                            !strcmp(md_lint_fix_of(l, 0), xen_reads[i].fix)
-                      : md_lint_count(l) == 0;
-        if (!ok)
-            fprintf(stderr, "dom0_mem case %s: %s (fix %s)\n", xen_reads[i].value,
-                    md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
-                    md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
-        CHECK(ok);
+        CHECK(xen_reads[i].says ? one_trap4_fix(l, xen_reads[i].sev, xen_reads[i].says,
+                                                xen_reads[i].fix, xen_reads[i].value)
+                                : md_lint_count(l) == 0);
         md_lint_free(l);
         free(line);
     }
@@ -485,14 +492,9 @@ static void test_grub_gnttab(void)
     for (size_t i = 0; i < sizeof typos / sizeof *typos; i++) {
         char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n", typos[i].words);
         l = entry(line, LINUX_OK, ROOTFS_OK);
-        bool ok = t_lint_has(l, MD_LINT_ERROR, 4, typos[i].says) && md_lint_count(l) == 1 &&
-                  md_lint_line(l, 0) == 2 && md_lint_fix_of(l, 0) &&
-                  !strcmp(md_lint_fix_of(l, 0), "dom0_mem=2G,max:2G");
-        if (!ok)
-            fprintf(stderr, "typo %s: %s (fix %s)\n", typos[i].words,
-                    md_lint_count(l) ? md_lint_message(l, 0) : "no finding",
-                    md_lint_count(l) && md_lint_fix_of(l, 0) ? md_lint_fix_of(l, 0) : "none");
-        CHECK(ok);
+        CHECK(one_trap4_fix(l, MD_LINT_ERROR, typos[i].says, "dom0_mem=2G,max:2G",
+                            typos[i].words) &&
+              md_lint_line(l, 0) == 2);
         md_lint_free(l);
         free(line);
     }
