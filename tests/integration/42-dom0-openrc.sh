@@ -70,7 +70,7 @@ install -m 0600 "$tmp/id.pub" "$R/root/.ssh/authorized_keys"
 # 2. boot it.  The pid namespace ends with the outer shell, taking every
 # daemon with it.
 cat > "$tmp/boot.sh" <<'EOF'
-set -u
+set -u  # no pipefail: grep -q below cannot fail a pipeline (lib.sh is not sourced here)
 R=$1 tmp=$2
 mount --make-rprivate /
 mount -t tmpfs tmpfs "$R/run"
@@ -123,13 +123,13 @@ echo "hostname: $(in_root /bin/hostname)"
 # supervise-daemon starts its daemon after `openrc` returns: give a busy
 # machine up to 10 s before the snapshot.
 for i in $(seq 50); do
-    in_root /bin/ps -o args | matches '^/usr/sbin/sshd -D' && break
+    in_root /bin/ps -o args | grep -q '^/usr/sbin/sshd -D' && break
     sleep 0.2
 done
 in_root /bin/ps -o pid,args | grep -E 'supervise-daemon|udhcpc|sshd|syslogd' | grep -v grep
 echo "== lease"
 for i in $(seq 50); do
-    "$bb" ip -4 addr show | matches 'inet 192.0.2.1[01][0-9]/24' && break
+    "$bb" ip -4 addr show | grep -q 'inet 192.0.2.1[01][0-9]/24' && break
     sleep 0.2
 done
 "$bb" ip -4 addr show | grep 'inet 192.0.2' | grep -v veth0
