@@ -1785,6 +1785,28 @@ static void test_rootfs_devices(void)
     l = rootfs(t, "4.17");
     CHECK(clean(l));
     md_lint_free(l);
+    /* mount named by its path, as busybox inittabs write it (fresh-user
+     * trial of #10, 2026-12-03, case 2): was "nothing creates" */
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\n/bin/mount -t devtmpfs devtmpfs /dev\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ntrue\n", 0755);
+    size_t itlen;
+    char *it = data_file("inittab.busybox-good", &itlen);
+    char *it_mount = md_xasprintf("::sysinit:/bin/mount -t devtmpfs devtmpfs /dev\n%s", it);
+    add_text(t, "/etc/inittab", it_mount, 0644);
+    l = rootfs(t, "4.17");
+    CHECK(clean(l));
+    md_lint_free(l);
+    add_text(t, "/etc/inittab", it, 0644);
+    free(it_mount);
+    free(it);
+    /* a path that only names mounts is no mount command */
+    add_text(t, "/etc/init.d/rcS", "#!/bin/sh\ncat /proc/mounts | grep devtmpfs\n", 0755);
+    l = rootfs(t, "4.17");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 3, "nothing creates /dev/xen/*"));
+    md_lint_free(l);
     md_tree_remove(t, "/usr/sbin/xen-dom0-setup");
     add_text(t, "/etc/init.d/rcS", "#!/bin/sh\nmdev -s\n", 0755);
 

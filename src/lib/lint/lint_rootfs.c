@@ -301,12 +301,16 @@ static bool line_mounts_devtmpfs(const char *line)
         return false;
     /* a mount command or a shell function that mounts (Debian's
      * mount-functions.sh: "domount mount_noupdate devtmpfs udev /dev"),
-     * not a path that names mounts (/proc/mounts) */
+     * not a path that names mounts (/proc/mounts); mount named by its path
+     * too, as busybox inittabs run it ("::sysinit:/bin/mount -t devtmpfs
+     * devtmpfs /dev", the action's prefix on the word) */
     md_strv w = { 0 };
     md_strv_split(&w, line, false);
     bool mounts = false;
-    for (size_t i = 0; i < w.n && !mounts && w.v[i][0] != '#'; i++)
-        mounts = strstr(w.v[i], "mount") && !strchr(w.v[i], '/');
+    for (size_t i = 0; i < w.n && !mounts && w.v[i][0] != '#'; i++) {
+        const char *slash = strrchr(w.v[i], '/');
+        mounts = slash ? !strcmp(slash + 1, "mount") : strstr(w.v[i], "mount") != NULL;
+    }
     md_strv_free(&w);
     return mounts;
 }
