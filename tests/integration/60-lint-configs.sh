@@ -898,6 +898,16 @@ rm "$P/esp/EFI/redhat/grub.conf"
 run 2 "$P/esp"
 has "$P/esp: no Xen boot entry found in this ESP: looked at"
 
+echo "== a rootfs module of the other family: its --nounzip fix is in the loader's family"
+# fresh-user trial of #10 (2026-12-03) case 6: the fix said 'module --nounzip', which
+# kept the family error the line above names
+printf "menuentry 'Xen mixed' {\n\tmultiboot2 /boot/xen.gz dom0_mem=2G,max:2G gnttab_max_frames=256\n\tmodule /boot/vmlinuz console=ttyS0 console=hvc0\n\tmodule /boot/initrd.img\n}\n" >"$T/mixed.cfg"
+run 1 "$T/mixed.cfg"
+has "mixed.cfg:3: error: [boot] menuentry 'Xen mixed': module after multiboot2 (line 2)"
+has "mixed.cfg:4: warning: [boot] menuentry 'Xen mixed': the rootfs module /boot/initrd.img is loaded without --nounzip"
+has "use 'module2 --nounzip /boot/initrd.img'"
+hasnt "use 'module --nounzip"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

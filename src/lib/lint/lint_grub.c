@@ -1290,8 +1290,10 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
 }
 
 /* How the entry's format loads `path` as a module Xen passes on compressed
- * (the rootfs), in that format's own syntax.  Caller frees. */
-static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
+ * (the rootfs), in that format's own syntax, in its Xen loader's family
+ * (module2 after multiboot2, whatever the line had: a fix in the other
+ * family would keep check_family's error).  Caller frees. */
+static char *rootfs_line(const md_bootcfg_entry *e, const char *path)
 {
     switch ((md_bootfmt)e->format) {
     case MD_BOOTFMT_GRUB_LEGACY:
@@ -1304,7 +1306,9 @@ static char *rootfs_line(const md_bootcfg_entry *e, const char *path, bool mb2)
     case MD_BOOTFMT_XEN_EFI:
         return md_xasprintf("ramdisk=%s", path);
     default:
-        return md_xasprintf("%s --nounzip %s", e->arm ? "xen_module" : mb2 ? "module2" : "module",
+        return md_xasprintf("%s --nounzip %s", e->arm      ? "xen_module"
+                            : e->xen.mb2 ? "module2"
+                                         : "module",
                             path);
     }
 }
@@ -1349,7 +1353,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
     const md_bootcfg_file *k = &e->kernel, *r = ri >= 0 ? &e->mods[ri] : NULL;
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
-            char *add = rootfs_line(e, "/rootfs.cpio.gz", e->xen.mb2);
+            char *add = rootfs_line(e, "/rootfs.cpio.gz");
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
                         "has nothing to run; add %s", tp, add);
@@ -1358,7 +1362,7 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
         return;
     }
     if (!r->nounzip) {
-        char *use = rootfs_line(e, r->path, r->mb2);
+        char *use = rootfs_line(e, r->path);
         md_lint_add(g->l, at(g, r), r->line, MD_LINT_WARNING, 0,
                     "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
                     "and Xen passes the uncompressed archive, several times larger, to dom0; "
