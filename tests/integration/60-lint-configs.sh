@@ -908,6 +908,13 @@ has "mixed.cfg:4: warning: [boot] menuentry 'Xen mixed': the rootfs module /boot
 has "use 'module2 --nounzip /boot/initrd.img'"
 hasnt "use 'module --nounzip"
 
+echo "== a Xen line run twice (a recursive function) is said as such, with no line to remove"
+# fresh-user trial of #10 (2026-12-03) case 8: "line 3 never boots: line 3 replaces it ... remove line 3"
+printf "function f {\n  f\n  multiboot2 /xen.gz dom0_mem=2G,max:2G\n  module2 /vmlinuz console=ttyS0 console=hvc0\n}\nmenuentry 'Xen' {\n  f\n}\n" >"$T/recf.cfg"
+run 1 "$T/recf.cfg"
+has "recf.cfg:3: note: [boot] menuentry 'Xen': the multiboot2 on line 3 runs more than once in this entry (a loop or a recursive call)"
+hasnt "remove line 3"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -2076,15 +2076,23 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * starts with grub_multiboot2_free_mbi(), which frees the
              * command line and every module.  Only the last one boots
              * (trial10b case 11). */
-            md_bootcfg_problem *p = md_bootcfg_add_problem(
-                r->out, f->cur->xen.line,
-                md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u replaces "
-                             "it and the modules loaded after it (GRUB frees them: "
-                             "grub_multiboot2_init_mbi()); only line %u's Xen and the modules "
-                             "after it were checked; remove line %u",
-                             f->title ? "menuentry '" : "", f->title ? f->title : "", f->title ? "': " : "",
-                             f->cur->xen.mb2 ? "multiboot2" : "multiboot", f->cur->xen.line, w0,
-                             c->line, c->line, f->cur->xen.line));
+            const char *tq = f->title ? "menuentry '" : "", *tt = f->title ? f->title : "",
+                       *te = f->title ? "': " : "";
+            /* the same line run again (a loop, a recursive function): no
+             * line to remove (fresh-user trial of #10, 2026-12-03, case 8) */
+            char *why = f->cur->xen.line == c->line
+                ? md_xasprintf("%s%s%sthe %s on line %u runs more than once in this entry (a "
+                               "loop or a recursive call): each run replaces the one before "
+                               "and the modules loaded after it (GRUB frees them: "
+                               "grub_multiboot2_init_mbi()); only the last run's Xen and "
+                               "modules were checked", tq, tt, te, w0, c->line)
+                : md_xasprintf("%s%s%sthe %s on line %u never boots: the %s on line %u "
+                               "replaces it and the modules loaded after it (GRUB frees them: "
+                               "grub_multiboot2_init_mbi()); only line %u's Xen and the "
+                               "modules after it were checked; remove line %u",
+                               tq, tt, te, f->cur->xen.mb2 ? "multiboot2" : "multiboot",
+                               f->cur->xen.line, w0, c->line, c->line, f->cur->xen.line);
+            md_bootcfg_problem *p = md_bootcfg_add_problem(r->out, f->cur->xen.line, why);
             p->note = true;
             md_bootcfg_entry_free(f->cur);
             f->cur = NULL;
