@@ -738,8 +738,8 @@ xen_entry() {
     printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz %s gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" "$1" >"$2"
 }
 for c in "dom0_mem=2G,max:-1G|1|error|max:-1G is all host RAM but 1G (get_memsize() in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G, but its maximum grows with host RAM and dom0 Linux sizes its struct-page array for that maximum (128 GB host: ~2 GB of struct pages), so it dies in early boot" \
-         "dom0_mem=2G,max:50%|3|warning|max:50% is 50% of host RAM (get_memsize() in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G" \
-         "dom0_mem=2G,max:2G+10%|3|warning|max:2G+10% is 2G plus 10% of host RAM"; do
+         "dom0_mem=2G,max:50%|1|error|max:50% is 50% of host RAM (get_memsize() in xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G" \
+         "dom0_mem=2G,max:2G+10%|1|error|max:2G+10% is 2G plus 10% of host RAM"; do
     IFS='|' read -r val rc sev msg <<<"$c"
     xen_entry "$val" "$T/rel.cfg"
     run "$rc" "$T/rel.cfg"

@@ -342,13 +342,19 @@ static void test_grub_dom0_mem(void)
           "dom0_mem=2G,max:2G" },
         { "dom0_mem=2G,max:-1G+10%", MD_LINT_ERROR, "all host RAM but 1G and 10% of it",
           "dom0_mem=2G,max:2G" },
-        { "dom0_mem=2G,max:50%", MD_LINT_WARNING, "max:50% is 50% of host RAM (get_memsize() in "
+        { "dom0_mem=2G,max:50%", MD_LINT_ERROR, "max:50% is 50% of host RAM (get_memsize() in "
           "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts with 2G",
           "dom0_mem=2G,max:2G" },
-        { "dom0_mem=2G,max:2G+10%", MD_LINT_WARNING, "max:2G+10% is 2G plus 10% of host RAM",
+        { "dom0_mem=2G,max:2G+10%", MD_LINT_ERROR, "max:2G+10% is 2G plus 10% of host RAM",
           "dom0_mem=2G,max:2G" },
         { "dom0_mem=2G dom0_mem=max:-1G", MD_LINT_ERROR, "dom0 starts with 2G",
           "dom0_mem=2G,max:2G" },
+        /* a relative amount and no max: the maximum is unlimited, the
+         * trap of "2G" alone (fresh-user trial of #10, 2026-12-03, case 1) */
+        { "dom0_mem=50%", MD_LINT_ERROR, "dom0_mem=50% has no max:, and 50% grows with host RAM",
+          "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=1G+10%", MD_LINT_ERROR, "has no max:, and 1G+10% grows with host RAM",
+          "dom0_mem=4096M,max:4096M" },
         /* no fixed amount anywhere: the reference size */
         { "dom0_mem=max:-1G", MD_LINT_ERROR, "the same as no dom0_mem", "dom0_mem=4096M,max:4096M" },
         { "dom0_mem=10%,max:-1G", MD_LINT_ERROR, "dom0 starts with 10% of host RAM",

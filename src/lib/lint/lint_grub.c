@@ -981,7 +981,10 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
              * host too small for it), but its maximum reservation, which
              * dom0 Linux sizes its memory map and struct pages for, grows
              * with host RAM */
-            md_lint_add(g->l, at(g, x), x->line, rel->minus ? MD_LINT_ERROR : MD_LINT_WARNING, 4,
+            /* an error whatever the kind: a maximum that grows with the
+             * host is the trap, -1G or 50% alike (fresh-user trial of #10,
+             * 2026-12-03, case 1) */
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                         "%sdom0_mem=%s: max:%s is %s (get_memsize() in "
                         "xen/arch/x86/dom0_build.c), so max: is not a fixed size: dom0 starts "
                         "with %s, %s its maximum grows with host RAM%s and dom0 Linux sizes its "
@@ -1001,11 +1004,21 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "starts with nearly all host RAM and Linux sizes its memory map for all "
                         "of it; use a fixed size: %s", tp, mem, rel == &m.max ? "max:" : "",
                         rel->text, what, fix);
+        } else if (rel == &m.amount) {
+            /* no max: at all: "If this is omitted then the maximum
+             * reservation is unlimited" (docs/misc/xen-command-line.pandoc,
+             * dom0_mem), the trap of "2G" with no max: (fresh-user trial of
+             * #10, 2026-12-03, case 1: a warning, so exit 0) */
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s has no max:, and %s grows with host RAM (%s): dom0's "
+                        "maximum reservation is unlimited, so dom0 Linux sizes its struct-page "
+                        "array for all host RAM (128 GB host: ~33.5 M pages x 64 B = ~2 GB) and "
+                        "dies in early boot; use %s", tp, mem, rel->text, what, fix);
         } else {
-            md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
-                        "%sdom0_mem=%s: %s%s grows with host RAM (%s), not the fixed size that "
+            md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
+                        "%sdom0_mem=%s: max:%s grows with host RAM (%s), not the fixed size that "
                         "keeps dom0's memory map the same on every host; use %s", tp, mem,
-                        rel == &m.max ? "max:" : "", rel->text, what, fix);
+                        rel->text, what, fix);
         }
         free(what);
         md_lint_fix(g->l, "%s", fix);
