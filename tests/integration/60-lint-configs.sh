@@ -915,6 +915,26 @@ run 1 "$T/recf.cfg"
 has "recf.cfg:3: note: [boot] menuentry 'Xen': the multiboot2 on line 3 runs more than once in this entry (a loop or a recursive call)"
 hasnt "remove line 3"
 
+echo "== dom0_mem whose amount reaches max: starts at max: on every host"
+# Xen: min(max(amount, min:), max:) (dom0_compute_nr_pages(), 4.17): a
+# relative min: beside amount == max: changes nothing; "1G+99%" is above
+# max:1G on every host (was: "has max: but no amount", "hosts with about 0B")
+mem_cfg() {
+    printf "menuentry 'x' {\n multiboot2 /xen.gz dom0_mem=%s gnttab_max_frames=256\n module2 /vmlinuz console=ttyS0,115200 console=hvc0 rdinit=/sbin/init\n module2 --nounzip /rootfs.cpio.gz\n}\n" "$1" >"$T/mem.cfg"
+}
+for v in 4G,max:4G,min:-1G 4G,max:4G,min:50% min:-1G,4G,max:4G; do
+    mem_cfg "$v"
+    run 3 --strict "$T/mem.cfg"
+    hasnt "[trap4]"
+done
+mem_cfg 1G+99%,max:1G
+run 3 --strict "$T/mem.cfg"
+has "mem.cfg:2: note: [trap4] menuentry 'x': dom0_mem=1G+99%,max:1G: Xen lowers the amount (1G+99%, 1G plus 99% of host RAM) to max: (1G), so dom0 starts with 1G on every host"
+mem_cfg 2G,max:4G,min:-1G
+run 1 --strict "$T/mem.cfg"
+has "warning: [trap4] menuentry 'x': dom0_mem=2G,max:4G,min:-1G: min:-1G is all host RAM but 1G"
+has "use dom0_mem=2G,max:2G"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -367,6 +367,28 @@ static void test_grub_dom0_mem(void)
         { "dom0_mem=min:1G,max:2G", MD_LINT_WARNING, "min: 1G is below max:", "dom0_mem=2G,max:2G" },
         /* min: above max: is ignored (Xen lowers to max: last) */
         { "dom0_mem=min:8G,2G,max:2G", MD_LINT_NOTE, NULL, NULL },
+        /* an amount at a fixed max: ends at max: whatever min: is, a
+         * relative one too: min(max(4G, min), 4G) is 4G on every host */
+        { "dom0_mem=4G,max:4G,min:-1G", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=4G,max:4G,min:50%", MD_LINT_NOTE, NULL, NULL },
+        { "dom0_mem=min:-1G,4G,max:4G", MD_LINT_NOTE, NULL, NULL },
+        /* a relative min: below max: moves the start with the host */
+        { "dom0_mem=2G,max:4G,min:-1G", MD_LINT_WARNING, "min:-1G is all host RAM but 1G "
+          "(get_memsize() in xen/arch/x86/dom0_build.c), and Xen raises the amount (2G) to it, "
+          "so the size dom0 starts with depends on host RAM, up to max: (4G)",
+          "dom0_mem=2G,max:2G" },
+        { "dom0_mem=max:4G,min:50%", MD_LINT_WARNING, "Xen raises its own pick of the initial "
+          "size to it", "dom0_mem=4G,max:4G" },
+        /* an amount whose size part reaches max: is max: on every host */
+        { "dom0_mem=1G+99%,max:1G", MD_LINT_NOTE, "Xen lowers the amount (1G+99%, 1G plus 99% of "
+          "host RAM) to max: (1G), so dom0 starts with 1G on every host", "dom0_mem=1G,max:1G" },
+        { "dom0_mem=2G+10%,max:1G", MD_LINT_NOTE, "starts with 1G on every host",
+          "dom0_mem=1G,max:1G" },
+        /* below it: the hosts where the start reaches max: */
+        { "dom0_mem=1G+10%,max:2G", MD_LINT_WARNING, "dom0 starts at max: on hosts with about "
+          "10G or more and below it on smaller ones", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=-1G+10%,max:2G", MD_LINT_WARNING, "on hosts with about 3414M or more",
+          "dom0_mem=2G,max:2G" },
     };
     for (size_t i = 0; i < sizeof xen_reads / sizeof *xen_reads; i++) {
         char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",

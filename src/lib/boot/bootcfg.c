@@ -805,18 +805,30 @@ static bool fixed_pages(const md_bootcfg_amount *a)
     return a->set && !md_bootcfg_amount_relative(a) && (a->bytes >> 12);
 }
 
+/* The fewest pages `a` gives on any host: its size part when it adds to
+ * host RAM ("4G", "1G+99%": at least 1G); 0 when unset or subtracted from
+ * host RAM ("-1G"). */
+static uint64_t least_pages(const md_bootcfg_amount *a)
+{
+    return a->set && !a->minus ? a->bytes >> 12 : 0;
+}
+
 bool md_bootcfg_dom0_mem_start(const md_bootcfg_dom0mem *m, uint64_t *bytes)
 {
     bool minf = fixed_pages(&m->min), maxf = fixed_pages(&m->max);
+    uint64_t maxp = m->max.bytes >> 12;
+    /* max(amount, min) is at least the larger of their least; at or above
+     * a fixed max: it ends at max: on every host, whatever the rest is
+     * ("4G,max:4G,min:-1G", "1G+99%,max:1G") */
+    if (maxf && (least_pages(&m->amount) >= maxp || least_pages(&m->min) >= maxp)) {
+        *bytes = m->max.bytes;
+        return true;
+    }
     if (m->min.set && md_bootcfg_amount_relative(&m->min))
         return false;
-    uint64_t s;
-    if (fixed_pages(&m->amount))
-        s = m->amount.bytes;
-    else if (minf && maxf && m->min.bytes >> 12 >= m->max.bytes >> 12)
-        s = m->max.bytes; /* whatever the amount: max(x, min) then min(., max) */
-    else
+    if (!fixed_pages(&m->amount))
         return false;
+    uint64_t s = m->amount.bytes;
     if (minf && m->min.bytes > s)
         s = m->min.bytes;
     if (maxf && m->max.bytes < s)

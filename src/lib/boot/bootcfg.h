@@ -341,10 +341,12 @@ bool md_bootcfg_dom0_mem_limit_typo(const char *part, const char *stop);
  * dom0_build.c, 4.17 and 4.20) computes it: the amount (Xen's default when
  * none or 0 pages), raised to min:, then lowered to max: (so a min: above
  * max: ends at max:).  True, with *bytes, when that is the same on every
- * host large enough to hold it: a fixed amount with fixed limits, or any
- * amount pinned by a fixed min: at or above a fixed max:.  False when it
- * depends on host RAM (a relative amount or min:, or no amount and nothing
- * that pins it). */
+ * host large enough to hold it: a fixed amount with fixed limits, or a
+ * fixed max: that the amount or min: reaches on every host (their size
+ * part at or above it, whatever else they are: "4G,max:4G,min:-1G" and
+ * "1G+99%,max:1G" start at max:).  False when it depends on host RAM (a
+ * relative amount or min: below max:, or no amount and nothing that pins
+ * it). */
 bool md_bootcfg_dom0_mem_start(const md_bootcfg_dom0mem *m, uint64_t *bytes);
 
 /* dom0_mem of the entry's Xen line in MiB, all its dom0_mem= words applied

@@ -1039,11 +1039,17 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         /* dom0 starts at max: on every host (min: included: "min:4G,1G,max:4G"
          * and "min:4G,max:4G" are 4G,max:4G to Xen, trial10h case 6); an
          * amount above max: is lowered to it, which the line does not say */
-        if (base && m.amount.bytes >> 12 > start >> 12) {
+        /* "1G+99%,max:1G": the amount's size part alone reaches max: */
+        bool grows = md_bootcfg_amount_relative(&m.amount) && !m.amount.minus &&
+                     m.amount.bytes >> 12 >= start >> 12;
+        if (base && (m.amount.bytes >> 12 > start >> 12 || grows)) {
+            char *what = grows ? relative_text(&m.amount) : NULL;
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_NOTE, 4,
-                        "%sdom0_mem=%s: Xen lowers the amount (%s) to max: (%s), so dom0 "
-                        "starts with %s; %s says so", tp, mem, base, max, max, fix);
+                        "%sdom0_mem=%s: Xen lowers the amount (%s%s%s) to max: (%s), so dom0 "
+                        "starts with %s%s; %s says so", tp, mem, base, grows ? ", " : "",
+                        grows ? what : "", max, max, grows ? " on every host" : "", fix);
             md_lint_fix(g->l, "%s", fix);
+            free(what);
         }
     } else if (pinned) {
         char *st = size_text(start);
@@ -1056,15 +1062,30 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     raised ? " raised to min:, as Xen does)" : "", max, fix);
         md_lint_fix(g->l, "%s", fix);
         free(st);
+    } else if (m.min.set && md_bootcfg_amount_relative(&m.min)) {
+        /* below max: (else pinned above), so Xen's max(amount, min:) and
+         * the start move with the host */
+        char *what = relative_text(&m.min);
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                    "%sdom0_mem=%s: min:%s is %s (get_memsize() in "
+                    "xen/arch/x86/dom0_build.c), and Xen raises %s%s%s to it, so the size dom0 "
+                    "starts with depends on host RAM, up to max: (%s); Linux sizes its memory "
+                    "map for max: and the design keeps them equal: use %s", tp, mem,
+                    m.min.text, what, base ? "the amount (" : "its own pick of the initial "
+                    "size", base ? base : "", base ? ")" : "", max, fix);
+        free(what);
+        md_lint_fix(g->l, "%s", fix);
     } else if (md_bootcfg_amount_relative(&m.amount)) {
-        /* Xen: nr_pages = min(get_memsize(amount, avail), max) */
+        /* Xen: nr_pages = min(get_memsize(amount, avail), max), counted in
+         * pages; the size part is below max: (else pinned above) */
         const md_bootcfg_amount *a = &m.amount;
-        uint64_t mx = m.max.bytes >> 20, sz = a->bytes >> 20, host;
+        uint64_t mx = m.max.bytes >> 12, sz = a->bytes >> 12, host;
         if (a->minus)
-            host = (mx + sz) * 100 / (100 - a->percent);
+            host = ((mx + sz) * 100 + 99 - a->percent) / (100 - a->percent);
         else
-            host = sz >= mx ? 0 : ((mx - sz) * 100 + a->percent - 1) / a->percent;
-        char *hs = size_text(host << 20), *what = relative_text(a);
+            host = ((mx - sz) * 100 + a->percent - 1) / a->percent;
+        /* "about": in whole MiB, as people size hosts */
+        char *hs = size_text((host + 255) / 256 << 20), *what = relative_text(a);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                     "%sdom0_mem=%s: the amount %s is %s (get_memsize() in "
                     "xen/arch/x86/dom0_build.c), which Xen lowers to max: (%s), so dom0 starts "
