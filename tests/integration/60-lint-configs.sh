@@ -934,6 +934,9 @@ mem_cfg 2G,max:4G,min:-1G
 run 1 --strict "$T/mem.cfg"
 has "warning: [trap4] menuentry 'x': dom0_mem=2G,max:4G,min:-1G: min:-1G is all host RAM but 1G"
 has "use dom0_mem=2G,max:2G"
+mem_cfg 10%+10%
+run 1 "$T/mem.cfg"
+has "'10%+10%' is not an amount Xen understands: one percentage at most, and nothing may follow it"
 
 echo "== usage errors"
 run 2

@@ -443,7 +443,8 @@ static void test_dom0_mem_trial(void)
     md_bootcfg_dom0mem m;
     static const char *const why[][2] = {
         { "08G,max:08G", "octal" }, { "4.5G", "whole numbers only" },
-        { "10%+1G", "size must come before the percentage" }, { "100%", "below 100" },
+        { "10%+1G", "size must come before the percentage" },
+        { "10%+10%", "one percentage at most" }, { "100%", "below 100" },
         { "4G%", "no unit letter" }, { "--1G", "one '-' at most" },
         { "0x,max:0x", "no hex digit" }, { "+4G", "no '+'" },
         { "1G+10%+5%", "nothing may follow the percentage" }, { "4G,,max:4G", "empty amount" }, { "", "empty" },

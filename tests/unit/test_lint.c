@@ -389,6 +389,9 @@ static void test_grub_dom0_mem(void)
           "10G or more and below it on smaller ones", "dom0_mem=2G,max:2G" },
         { "dom0_mem=-1G+10%,max:2G", MD_LINT_WARNING, "on hosts with about 3414M or more",
           "dom0_mem=2G,max:2G" },
+        /* parse_amt() stops at the '+' after a percentage */
+        { "dom0_mem=10%+10%,max:2G", MD_LINT_ERROR, "one percentage at most, and nothing may "
+          "follow it", "dom0_mem=2G,max:2G" },
     };
     for (size_t i = 0; i < sizeof xen_reads / sizeof *xen_reads; i++) {
         char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",

@@ -720,6 +720,12 @@ static char *refusal(const char *part, const char *stop)
     if (*stop == '+' && stop > part && stop[-1] == '%' && memchr(a, '+', (size_t)(stop - a)))
         return md_xstrdup("one size and one percentage at most: nothing may follow the "
                           "percentage");
+    /* parse_amt() counts a percentage as the last item and stops at a '+'
+     * after it: "10%+10%" is refused for that, not for its order */
+    if (*stop == '+' && stop > part && stop[-1] == '%' &&
+        stop[1 + strspn(stop + 1, "0123456789")] == '%')
+        return md_xstrdup("one percentage at most, and nothing may follow it (Xen's parse_amt() "
+                          "stops at the '+' after the first; size+percentage, as in 1G+10%)");
     if (*stop == '+' && stop > part && stop[-1] == '%')
         return md_xstrdup("the size must come before the percentage (size+percentage, as in "
                           "1G+10%)");
