@@ -634,9 +634,59 @@ static void test_grub_console(void)
     CHECK(md_lint_count(l) == 0);
     md_lint_free(l);
 
+    /* Xen's own early consoles are printk consoles (hvc_xen.c's xenboot) */
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 earlyprintk=xen\n", ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 earlyprintk=xen,keep\n", ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 earlycon=xenboot\n", ROOTFS_OK);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 earlyprintk=xenx\n", ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "no console for kernel printk"));
+    md_lint_free(l);
+    /* after "--" the word is init's, not the kernel's */
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0 -- earlyprintk=xen\n", ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "no console for kernel printk"));
+    md_lint_free(l);
+    l = entry(XEN_OK, "module2 /vmlinuz console=hvc0\n", ROOTFS_OK);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "add console=ttyS0,115200 (or console=tty0) before "
+                                              "console=hvc0, or earlyprintk=xen"));
+    md_lint_free(l);
     /* Quoted words are still words. */
     l = entry(XEN_OK, "module2 /vmlinuz 'console=ttyS0,115200' \"console=hvc0\"\n", ROOTFS_OK);
     CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
+#define XEN_ARM "xen_hypervisor /xen dom0_mem=1024M gnttab_max_frames=256\n"
+#define ROOTFS_ARM "xen_module --nounzip /rootfs.cpio.gz\ndevicetree /x.dtb\n"
+
+/* Arm: the UART is Xen's, so dom0's printk goes through earlycon=xenboot */
+static void test_grub_console_arm(void)
+{
+    md_lint *l = entry(XEN_ARM, "xen_module /vmlinuz console=hvc0 earlycon=xenboot\n", ROOTFS_ARM);
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+
+    l = entry(XEN_ARM, "xen_module /vmlinuz console=hvc0\n", ROOTFS_ARM);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "on Arm the UART belongs to Xen, so add "
+                                              "earlycon=xenboot"));
+    CHECK(!t_lint_has(l, MD_LINT_WARNING, 1, "ttyS0"));
+    CHECK(md_lint_count(l) == 1);
+    md_lint_free(l);
+
+    l = entry(XEN_ARM, "xen_module /vmlinuz console=hvc0 earlyprintk=xen\n", ROOTFS_ARM);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "earlyprintk=xen is x86 Linux's"));
+    md_lint_free(l);
+
+    l = entry(XEN_ARM, "xen_module /vmlinuz root=/dev/ram0\n", ROOTFS_ARM);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "add console=hvc0 for userspace and "
+                                              "earlycon=xenboot for printk"));
+    CHECK(!t_lint_has(l, MD_LINT_WARNING, 1, "ttyS0,115200"));
     md_lint_free(l);
 }
 
@@ -2885,6 +2935,7 @@ int main(void)
     test_grub_gnttab();
     test_grub_defaults_recovery();
     test_grub_console();
+    test_grub_console_arm();
     test_grub_nounzip();
     test_grub_rdinit();
     test_grub_debian();

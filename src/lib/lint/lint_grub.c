@@ -1138,6 +1138,29 @@ static bool is_printk_console(const char *v)
     return !strncmp(v, "tty", 3) || !strncmp(v, "uart", 4) || !strncmp(v, "efi", 3);
 }
 
+/* Does word `w` start an early console that reaches dom0's printk through
+ * Xen before hvc0 registers?  earlycon=xenboot[,...] on Arm and x86
+ * (EARLYCON_DECLARE(xenboot) in drivers/tty/hvc/hvc_xen.c writes with
+ * HYPERVISOR_console_io; setup_earlycon() in drivers/tty/serial/earlycon.c
+ * takes the name then ',' or the end), and on x86 earlyprintk=xen[,keep]
+ * (setup_early_printk(), arch/x86/kernel/early_printk.c, registers
+ * xenboot_console; kernel-parameters.txt: "only ... Xen PV guests").
+ * Arm Linux has no earlyprintk=xen: Arm reads earlycon= only. */
+static bool is_xen_early_console(const char *w, bool arm)
+{
+    if (!strncmp(w, "earlycon=xenboot", 16) && (!w[16] || w[16] == ','))
+        return true;
+    return !arm && !strncmp(w, "earlyprintk=xen", 15) && (!w[15] || w[15] == ',');
+}
+
+static bool has_xen_early_console(const md_strv *args, bool arm)
+{
+    for (size_t i = 0; i < args->n; i++)
+        if (is_xen_early_console(args->v[i], arm))
+            return true;
+    return false;
+}
+
 static void add_consoles(md_strv *cons, const md_strv *args)
 {
     for (size_t i = 0; i < args->n; i++)
@@ -1246,6 +1269,9 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
     }
     add_consoles(&cons, &params);
     add_consoles(&cons, &k->maybe);
+    bool early = has_xen_early_console(&params, e->arm) || has_xen_early_console(&k->maybe, e->arm);
+    bool x86_early = !early && (has_xen_early_console(&params, false) ||
+                                has_xen_early_console(&k->maybe, false)); /* Arm only */
     md_strv_free(&params);
     md_strv_free(&args);
     char *hint = unknown_hint(&k->unset);
@@ -1255,7 +1281,14 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
         hvc |= is_hvc0(cons.v[i]);
         printk |= is_printk_console(cons.v[i]);
     }
-    if (!cons.n) {
+    if (!cons.n && e->arm) {
+        md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
+                    "%sthe dom0 kernel line has no console=, so hvc0 is missing entirely and "
+                    "the console depends on kernel defaults; add console=hvc0 for userspace%s "
+                    "(on Arm the UART belongs to Xen: dom0 has no ttyS0)%s", tp,
+                    early ? "" : " and earlycon=xenboot for printk", hint);
+        md_lint_fix(g->l, early ? "console=hvc0" : "earlycon=xenboot console=hvc0");
+    } else if (!cons.n) {
         md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                     "%sthe dom0 kernel line has no console=, so hvc0 is missing entirely and "
                     "the console depends on kernel defaults; add console=ttyS0,115200 (or "
@@ -1283,13 +1316,25 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
                     tp, cons.v[cons.n - 1], hint);
         md_lint_fix(g->l, "console=hvc0 (last on the dom0 kernel line)");
     } else {
-        if (!printk)
+        /* on Arm the UART is Xen's and dom0 has no ttyS0: its early
+         * printk goes through Xen (earlycon=xenboot) */
+        if (!printk && !early && e->arm) {
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
+                        "%sthe dom0 kernel line has console=hvc0 but no console for kernel "
+                        "printk before hvc0 is up; on Arm the UART belongs to Xen, so add "
+                        "earlycon=xenboot (Linux's early console through Xen's console, "
+                        "drivers/tty/hvc/hvc_xen.c)%s", tp,
+                        x86_early ? "; earlyprintk=xen is x86 Linux's "
+                                    "(arch/x86/kernel/early_printk.c), Arm reads earlycon="
+                                  : "");
+            md_lint_fix(g->l, "earlycon=xenboot");
+        } else if (!printk && !early) {
             md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 1,
                         "%sthe dom0 kernel line has console=hvc0 but no console for kernel "
                         "printk before hvc0 is up; add console=ttyS0,115200 (or console=tty0) "
-                        "before console=hvc0", tp);
-        if (!printk)
+                        "before console=hvc0, or earlyprintk=xen", tp);
             md_lint_fix(g->l, "console=ttyS0,115200 before console=hvc0");
+        }
         /* console= and console=null are ttynull since Linux 5.11
          * (console_setup(), kernel/printk/printk.c) */
         const char *last = !*cons.v[cons.n - 1] || !strcmp(cons.v[cons.n - 1], "null")
