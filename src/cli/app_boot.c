@@ -88,6 +88,9 @@ static void usage(FILE *f)
         "                  the image's does not fit)\n"
         "  --nic MODEL     emulated NIC (default e1000e)\n"
         "  --timeout SECS  --check: QEMU start to login prompt (default 300)\n"
+        "  --stall-timeout SECS --check: how long the dom0 kernel may print nothing\n"
+        "                  before it runs init (default 120); a stall is reported, with\n"
+        "                  the CPUs' state, and the VM is reset for one more try\n"
         "  --ssh-timeout SECS   login prompt to sshd (default 90)\n"
         "  --guest-timeout SECS per guest (default 240; 420 with a vif and a disk, 600\n"
         "                  for HVM)\n"
@@ -164,7 +167,7 @@ static int run_check(md_check_opts *co, md_err *err)
 static int run(int argc, char **argv)
 {
     enum { O_PATH = 256, O_CHECK, O_KEY, O_ACCEL, O_CPU, O_MACHINE, O_NOIOMMU, O_MEM, O_SMP,
-           O_DOM0MEM, O_NIC, O_TIMEOUT, O_SSHTO, O_GUESTTO, O_GUESTS, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
+           O_DOM0MEM, O_NIC, O_TIMEOUT, O_STALLTO, O_SSHTO, O_GUESTTO, O_GUESTS, O_NOGUESTS, O_NORESET, O_NOSERVICES, O_NOSTORAGE, O_CAPS,
            O_LOG, O_TIMINGS, O_QEMU, O_OVMF, O_PRINT, O_HELP, O_FIRMWARE, O_NETBOOT, O_HOST, O_TAP,
            O_OTHERNIC };
     static const struct option lo[] = {
@@ -180,6 +183,7 @@ static int run(int argc, char **argv)
         { "dom0-mem", required_argument, 0, O_DOM0MEM },
         { "nic", required_argument, 0, O_NIC },
         { "timeout", required_argument, 0, O_TIMEOUT },
+        { "stall-timeout", required_argument, 0, O_STALLTO },
         { "ssh-timeout", required_argument, 0, O_SSHTO },
         { "guest-timeout", required_argument, 0, O_GUESTTO },
         { "guests", required_argument, 0, O_GUESTS },
@@ -257,6 +261,11 @@ static int run(int argc, char **argv)
             if (parse_uint("--timeout", optarg, 1, 86400, &u) < 0)
                 return MD_EXIT_USAGE;
             co.boot_timeout = u;
+            break;
+        case O_STALLTO:
+            if (parse_uint("--stall-timeout", optarg, 1, 86400, &u) < 0)
+                return MD_EXIT_USAGE;
+            co.stall_timeout = u;
             break;
         case O_SSHTO:
             if (parse_uint("--ssh-timeout", optarg, 1, 86400, &u) < 0)

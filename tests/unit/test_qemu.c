@@ -437,6 +437,26 @@ static void test_start(void)
     md_strv_free(&v);
 }
 
+/* A stalled boot's report: each CPU's RIP, CPL and HLT from the QMP reply of
+ * HMP `info registers -a` (the layout of a real one, QEMU 7.2, trimmed). */
+static void test_cpu_state(void)
+{
+    const char *reply =
+        "{\"return\": \"\\r\\nCPU#0\\r\\nRAX=ffff83007ffb8028 RBX=ffff83007ffb8000\\r\\n"
+        "RIP=ffff82d0403bd9d8 RFL=00000206 [-----P-] CPL=0 II=0 A20=1 SMM=0 HLT=1\\r\\n"
+        "CS =e008 0000000000000000 ffffffff 00af9b00 DPL=0 CS64 [-RA]\\r\\n"
+        "\\r\\nCPU#1\\r\\nRAX=0000000000000000 RBX=ffffffff82a0a940\\r\\n"
+        "RIP=ffffffff81e3c1f2 RFL=00000246 [---Z-P-] CPL=3 II=0 A20=1 SMM=0 HLT=0\\r\\n"
+        "CS =e033 0000000000000000 ffffffff 00affb00 DPL=3 CS64 [-RA]\\r\\n\"}";
+    char *s = md_qemu_cpu_state_parse(reply);
+    CHECK_STR(s, "CPU#0 RIP=ffff82d0403bd9d8 CPL=0 HLT=1 (Xen, idle); "
+                 "CPU#1 RIP=ffffffff81e3c1f2 CPL=3 HLT=0 (a domain)");
+    free(s);
+    s = md_qemu_cpu_state_parse("{\"return\": \"\"}");
+    CHECK_STR(s, "no registers in QEMU's answer");
+    free(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -448,6 +468,7 @@ int main(void)
     test_console();
     test_qmp();
     test_start();
+    test_cpu_state();
     rmdir(tmpdir);
     return t_done("test_qemu");
 }

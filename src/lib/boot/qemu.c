@@ -646,3 +646,48 @@ int md_qemu_qmp_blockstats(md_qemu_qmp *q, const char *device, uint64_t *rd_ops,
     free(r);
     return rc;
 }
+
+/* The value after `key` in one register line of an HMP reply (still
+ * JSON-escaped: the line ends at "\\r"), or NULL. */
+static char *hmp_reg(const char *line, const char *key)
+{
+    const char *end = strstr(line, "\\r");
+    const char *k = strstr(line, key);
+    if (!k || (end && k > end))
+        return NULL;
+    k += strlen(key);
+    return md_xstrndup(k, strcspn(k, " \\\""));
+}
+
+char *md_qemu_cpu_state_parse(const char *reply)
+{
+    md_strv out = { 0 };
+    int n = 0;
+    for (const char *rip = strstr(reply, "RIP="); rip; rip = strstr(rip + 4, "RIP=")) {
+        /* `info registers -a` heads each CPU's block with "CPU#N". */
+        int cpu = n++;
+        for (const char *h = reply; (h = strstr(h, "CPU#")) && h < rip; h += 4)
+            cpu = atoi(h + 4);
+        char *pc = hmp_reg(rip, "RIP="), *cpl = hmp_reg(rip, "CPL="), *hlt = hmp_reg(rip, "HLT=");
+        bool in_xen = !strncmp(pc, "ffff82d0", 8);
+        bool halted = hlt && !strcmp(hlt, "1");
+        md_strv_pushf(&out, "CPU#%d RIP=%s CPL=%s HLT=%s (%s%s)", cpu, pc, cpl ? cpl : "?", hlt ? hlt : "?",
+                      in_xen ? "Xen" : "a domain", halted ? ", idle" : "");
+        free(pc);
+        free(cpl);
+        free(hlt);
+    }
+    char *s = out.n ? md_strv_join(&out, "; ") : md_xstrdup("no registers in QEMU's answer");
+    md_strv_free(&out);
+    return s;
+}
+
+char *md_qemu_qmp_cpu_state(md_qemu_qmp *q, md_err *err)
+{
+    char *r = md_qemu_qmp_cmd(q, "human-monitor-command", "{\"command-line\": \"info registers -a\"}", err);
+    if (!r)
+        return NULL;
+    char *s = md_qemu_cpu_state_parse(r);
+    free(r);
+    return s;
+}

@@ -146,4 +146,14 @@ char *md_qemu_qmp_cmd(md_qemu_qmp *q, const char *command, const char *args_json
 int md_qemu_qmp_blockstats(md_qemu_qmp *q, const char *device, uint64_t *rd_ops,
                            uint64_t *rd_bytes, md_err *err);
 
+/* The emulated CPUs' state, one line each: "CPU#0 RIP=ffff82d0403bd9d8
+ * CPL=0 HLT=1 (Xen)", from HMP `info registers -a` (QMP
+ * human-monitor-command), for the report of a stalled boot.  The tag says
+ * whose code runs: Xen's (RIP in its 0xffff82d0... text) or a domain's; with
+ * HLT=1, idle.  Returns a new string (the caller frees), or NULL with the
+ * error. */
+char *md_qemu_qmp_cpu_state(md_qemu_qmp *q, md_err *err);
+/* The same lines from the reply's text (the QMP "return" line). */
+char *md_qemu_cpu_state_parse(const char *reply);
+
 #endif

@@ -76,6 +76,7 @@ typedef struct chk {
     size_t login_off;
     double reset_login;   /* seconds from system_reset to the second login */
     bool ssh_without_login; /* sshd answered, no login prompt followed */
+    bool stall_retried;   /* the one reset after a stalled dom0 kernel is spent */
     bool xen_stats_ok;    /* boot medium counters at the Xen banner */
     uint64_t xen_ops, xen_bytes;
     char port[16];
@@ -129,7 +130,7 @@ static const char *const fatal_marks[] = {
     "Domain 0 crashed", "Could not set up DOM0", NULL,
 };
 
-typedef enum { WAIT_OK, WAIT_TIMEOUT, WAIT_FATAL, WAIT_EXIT } wres;
+typedef enum { WAIT_OK, WAIT_TIMEOUT, WAIT_FATAL, WAIT_EXIT, WAIT_STALL } wres;
 
 /* Wait until `needle` appears at or after `from`. */
 static wres wait_for(chk *c, const char *needle, size_t from, double deadline, long *at, char **why)
@@ -315,6 +316,26 @@ static double boot_limit(const chk *c) { return c->o->boot_timeout > 0 ? c->o->b
 
 static double ssh_limit(const chk *c) { return c->o->ssh_timeout > 0 ? c->o->ssh_timeout : 90; }
 
+static double stall_limit(const chk *c) { return c->o->stall_timeout > 0 ? c->o->stall_timeout : 120; }
+
+/* How long the console has printed nothing, as seen by successive calls. */
+typedef struct quiet_clock {
+    size_t seen;
+    double since;
+} quiet_clock;
+
+static quiet_clock quiet_start(chk *c) { return (quiet_clock){ md_qemu_console_size(c->con), md_run_now() }; }
+
+static double quiet_for(chk *c, quiet_clock *q)
+{
+    size_t n = md_qemu_console_size(c->con);
+    if (n != q->seen) {
+        q->seen = n;
+        q->since = md_run_now();
+    }
+    return md_run_now() - q->since;
+}
+
 bool md_check_console_wait(chk *c, const char *needle, double timeout, char **line)
 {
     long at = -1;
@@ -494,30 +515,67 @@ static bool ssh_banner(chk *c, double limit)
  * limit would tell nothing more. */
 static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char **why)
 {
-    double ssh_ok = -1, quiet = md_run_now();
-    size_t seen = md_qemu_console_size(c->con);
+    double ssh_ok = -1;
+    quiet_clock q = quiet_start(c);
     for (;;) {
         double slice = md_run_now() + 5;
         wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
         if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
-        if (md_qemu_console_size(c->con) != seen) {
-            seen = md_qemu_console_size(c->con);
-            quiet = md_run_now();
-        }
+        double quiet = quiet_for(c, &q);
         if (ssh_ok < 0) {
-            if (md_run_now() - quiet >= LOGIN_PROBE_QUIET && ssh_banner(c, 2)) {
+            if (quiet >= LOGIN_PROBE_QUIET && ssh_banner(c, 2)) {
                 md_run_result r;
                 if (md_check_ssh(c, "true", 10, &r) == 0)
                     ssh_ok = md_run_now();
                 md_run_result_free(&r);
             }
-        } else if (md_run_now() - ssh_ok > LOGIN_GRACE && md_run_now() - quiet > LOGIN_GRACE) {
+        } else if (md_run_now() - ssh_ok > LOGIN_GRACE && quiet > LOGIN_GRACE) {
             c->ssh_without_login = true;
             return WAIT_TIMEOUT;
         }
     }
 }
+
+/* wait_for, or WAIT_STALL once the console has printed nothing for
+ * stall_limit(): a dom0 kernel stalled before init. */
+static wres wait_printing(chk *c, const char *needle, size_t from, double deadline, long *at, char **why)
+{
+    quiet_clock q = quiet_start(c);
+    for (;;) {
+        double slice = md_run_now() + 5;
+        wres w = wait_for(c, needle, from, slice < deadline ? slice : deadline, at, why);
+        if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
+            return w;
+        if (quiet_for(c, &q) >= stall_limit(c))
+            return WAIT_STALL;
+    }
+}
+
+/* What a stall looked like: the console's last line, when it came, and
+ * the CPUs' state (new string). */
+static char *stall_report(chk *c)
+{
+    md_qemu_console_poll(c->con);
+    size_t n = md_qemu_console_size(c->con);
+    const char *t = md_qemu_console_text(c->con);
+    while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
+        n--;
+    char *last = n ? console_lines(c, n - 1, 0) : md_xstrdup("");
+    for (size_t l = strlen(last); l > 0 && last[l - 1] == ' '; l--)
+        last[l - 1] = '\0'; /* a folded \r */
+    double at = n ? md_qemu_console_time(c->con, n - 1) : 0;
+    md_err e = MD_ERR_INIT;
+    char *cpus = md_qemu_qmp_cpu_state(c->qmp, &e);
+    char *r = md_xasprintf("the dom0 kernel printed nothing for %.0f s before running init (its last "
+                           "line, at %.1f s: \"%s\"; the CPUs then: %s)", stall_limit(c), at, last,
+                           cpus ? cpus : e.msg);
+    free(cpus);
+    free(last);
+    return r;
+}
+
+#define BOOT_STALLED 1
 
 static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_err *err)
 {
@@ -538,8 +596,22 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
         wres w;
         if (record && st[i].ev == EV_LOGIN)
             w = wait_for_login(c, pos, deadline, &at, &why);
+        else if (st[i].ev == EV_INIT)
+            w = wait_printing(c, st[i].needle, pos, deadline, &at, &why);
         else
             w = wait_for(c, st[i].needle, pos, deadline, &at, &why);
+        if (w == WAIT_STALL) {
+            char *what = stall_report(c);
+            int rc = BOOT_STALLED;
+            if (c->stall_retried)
+                rc = md_check_fail(c, err, "%s%s (a second time, after a reset)",
+                                   record ? "" : "after system_reset: ", what);
+            else
+                md_check_say(c, "stall: %s; resetting the VM (QMP system_reset) for one more try",
+                             what);
+            free(what);
+            return rc;
+        }
         if (w != WAIT_OK)
             return record ? diagnose_no_login(c, err, w, why, st[i].stage)
                           : (free(why), md_check_fail(c, err, "after system_reset: no %s within the "
@@ -570,6 +642,32 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
         md_check_say(c, "ok   %-22s %6.1f s", "login prompt on hvc0", c->ev[EV_LOGIN]);
     }
     return 0;
+}
+
+static int reset_vm(chk *c, md_err *err)
+{
+    md_err e = MD_ERR_INIT;
+    char *ret = md_qemu_qmp_cmd(c->qmp, "system_reset", NULL, &e);
+    if (!ret)
+        return md_check_fail(c, err, "%s", e.msg);
+    free(ret);
+    return 0;
+}
+
+/* boot_to_login from console offset `from`, within boot_limit(); after a
+ * stalled dom0 kernel (once per check) the VM is reset and the whole boot
+ * waited for again. */
+static int boot_until_login(chk *c, size_t from, double start, bool record, md_err *err)
+{
+    int rc = boot_to_login(c, from, start + boot_limit(c), record, err);
+    if (rc != BOOT_STALLED)
+        return rc;
+    c->stall_retried = true;
+    md_qemu_console_poll(c->con);
+    size_t again = md_qemu_console_size(c->con);
+    if (reset_vm(c, err) < 0)
+        return -1;
+    return boot_to_login(c, again, md_run_now() + boot_limit(c), record, err);
 }
 
 static int wait_ssh(chk *c, double limit, double *when, md_err *err)
@@ -886,14 +984,10 @@ static int check_reset(chk *c, md_err *err)
     }
     md_qemu_console_poll(c->con);
     size_t from = md_qemu_console_size(c->con);
-    md_err e = MD_ERR_INIT;
-    char *ret = md_qemu_qmp_cmd(c->qmp, "system_reset", NULL, &e);
-    if (!ret)
-        return md_check_fail(c, err, "%s", e.msg);
-    free(ret);
+    if (reset_vm(c, err) < 0)
+        return -1;
     double t = md_run_now();
-    double limit = boot_limit(c);
-    if (boot_to_login(c, from, t + limit, false, err) < 0)
+    if (boot_until_login(c, from, t, false, err) < 0)
         return -1;
     double when;
     if (wait_ssh(c, ssh_limit(c), &when, err) < 0)
@@ -1034,8 +1128,7 @@ static int check_host(chk *c, md_err *err)
 
 static int steps(chk *c, md_err *err)
 {
-    double limit = boot_limit(c);
-    if (boot_to_login(c, 0, c->t0 + limit, true, err) < 0)
+    if (boot_until_login(c, 0, c->t0, true, err) < 0)
         return -1;
     uint64_t ops0 = 0, bytes0 = 0;
     if (md_boot_disk_id(c->boot) && blockstats(c, &ops0, &bytes0, err) < 0)

@@ -5,6 +5,11 @@
  * read as it grows (every event is timed by when its line appeared).  The
  * sequence, each step failing with a message that names the likely cause:
  *   1. the login prompt on hvc0 (Xen banner, dom0 kernel and init on the way);
+ *      a dom0 kernel that prints nothing for stall_timeout before it runs
+ *      init is reported (its last line, the CPUs' state) and the VM reset
+ *      once for another boot: under TCG a boot now and then stalls there
+ *      for good (CI: 300 s after "clocksource: Switched to clocksource
+ *      xen"), before anything of the rootfs has run;
  *   2. ssh as root with the client key (retried until sshd answers);
  *   3. `xl list` shows Domain-0; `xl info` virt_caps has the expected words
  *      (default "hvm hap hvm_directio", the design's host);
@@ -84,6 +89,10 @@ typedef struct md_check_opts {
     const char *ssh_key;      /* private key for root@dom0 (required) */
     double boot_timeout;      /* QEMU start -> login prompt; 0: 300 s */
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
+    /* How long the dom0 kernel may print nothing before it runs init;
+     * 0: 120 s.  One such stall per check is reported and the VM reset
+     * (QMP system_reset) for another try; a second one fails the check. */
+    double stall_timeout;
     double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and
                                  a disk, 600 s for HVM) */
     bool no_guests;           /* skip step 4 */
