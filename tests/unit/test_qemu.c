@@ -316,6 +316,38 @@ static void test_console(void)
     CHECK(md_qemu_console_find(c, "no disk e1000e", 0) == -1);
     /* Lines are stamped when read: the second chunk is later than the first. */
     CHECK(md_qemu_console_time(c, (size_t)l) >= md_qemu_console_time(c, (size_t)x) + 0.15);
+    /* Lockup reports as Linux 6.1 prints them (CI's stuck dom0 had the RCU
+     * one); a mention of lockups that is not a report does not count. */
+    CHECK(md_qemu_console_find_lockup(c, 0, 0) == -1);
+    fputs("\r\n[    3.1] Initializing lockup detector; soft lockup panic off\r\n", f);
+    fflush(f);
+    md_qemu_console_poll(c);
+    CHECK(md_qemu_console_find_lockup(c, 0, 0) == -1);
+    static const char *const reports[] = {
+        "[  282.736299] rcu: INFO: rcu_sched self-detected stall on CPU\r\n",
+        "[   53.2] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:\r\n",
+        "[   48.0] watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [kworker/0:1:25]\r\n",
+    };
+    size_t from = md_qemu_console_size(c), start = from;
+    for (size_t i = 0; i < sizeof reports / sizeof *reports; i++) {
+        fputs(reports[i], f);
+        fflush(f);
+        md_qemu_console_poll(c);
+        long at = md_qemu_console_find_lockup(c, from, 0);
+        CHECK(at > (long)from && strchr(md_qemu_console_text(c) + from, '[') < md_qemu_console_text(c) + at);
+        from = md_qemu_console_size(c);
+        CHECK(md_qemu_console_find_lockup(c, from, 0) == -1);
+    }
+    /* A stuck CPU is reported again later; reports read together are not
+     * yet "again 0.3 s later". */
+    long first = md_qemu_console_find_lockup(c, start, 0);
+    CHECK(md_qemu_console_find_lockup(c, start, 0.3) == -1);
+    usleep(400000);
+    fputs(reports[0], f);
+    fflush(f);
+    md_qemu_console_poll(c);
+    CHECK(md_qemu_console_find_lockup(c, start, 0.3) == first);
+    CHECK(md_qemu_console_find_lockup(c, from, 0.3) == -1); /* the repeat alone */
     fclose(f);
     md_qemu_console_close(c);
     unlink(path);

@@ -398,6 +398,30 @@ long md_qemu_console_find(const md_qemu_console *c, const char *needle, size_t f
     return -1;
 }
 
+static long next_lockup(const md_qemu_console *c, size_t from)
+{
+    static const char *const marks[] = { "BUG: soft lockup", "self-detected stall", "detected stalls on CPUs" };
+    long first = -1;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        long at = md_qemu_console_find(c, marks[i], from);
+        if (at >= 0 && (first < 0 || at < first))
+            first = at;
+    }
+    return first;
+}
+
+long md_qemu_console_find_lockup(const md_qemu_console *c, size_t from, double persist)
+{
+    long first = next_lockup(c, from);
+    if (first < 0)
+        return -1;
+    double t1 = md_qemu_console_time(c, (size_t)first);
+    for (long at = first; at >= 0; at = next_lockup(c, (size_t)at + 1))
+        if (md_qemu_console_time(c, (size_t)at) - t1 >= persist)
+            return first;
+    return -1;
+}
+
 double md_qemu_console_time(const md_qemu_console *c, size_t off)
 {
     double t = 0;

@@ -125,6 +125,14 @@ size_t md_qemu_console_poll(md_qemu_console *c);
  * A kernel printk record ("[ 12.345678] ...\n") or Xen line ("(XEN) ...\n")
  * printed into the middle of the dom0's own line does not hide it. */
 long md_qemu_console_find(const md_qemu_console *c, const char *needle, size_t from);
+/* Offset of the first Linux lockup report at or after `from` that another
+ * report followed `persist` seconds or more later (0: the first report), or
+ * -1.  A report is the soft-lockup watchdog's "BUG: soft lockup"
+ * (Documentation/admin-guide/lockup-watchdogs.rst) or an RCU CPU stall
+ * warning, "self-detected stall" or "detected stalls on CPUs/tasks"
+ * (Documentation/RCU/stallwarn.rst): a CPU stuck for about 20 s, reported
+ * again every 20-60 s while it stays stuck. */
+long md_qemu_console_find_lockup(const md_qemu_console *c, size_t from, double persist);
 /* Seconds since t0 at which the byte at `off` was read. */
 double md_qemu_console_time(const md_qemu_console *c, size_t off);
 size_t md_qemu_console_size(const md_qemu_console *c);

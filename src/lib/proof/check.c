@@ -38,6 +38,14 @@
  * the ssh that measures sshd after the prompt (45 s after it).  The
  * verdict needs the console quiet for LOGIN_GRACE anyway. */
 #define LOGIN_PROBE_QUIET 15.0
+/* A dom0 kernel that still reports a lockup (md_qemu_console_find_lockup)
+ * this long after its first report, without reaching the next stage, is
+ * stuck, as is one that printed nothing for stall_limit().  CI's test 57
+ * had a dom0 whose CPU 0 waited for ever on a function-call IPI to CPU 1:
+ * the kernel printing RCU stall reports but never reaching init.  A stuck
+ * CPU is reported again and again (every 20-60 s); one report alone may be
+ * a host that starved the vCPUs for a while, so it is not a stall. */
+#define LOCKUP_GRACE 30.0
 
 /* The ssh readiness probe (ssh_banner): one connection at a time, held
  * PROBE_HOLD_MIN seconds at first and half as long again after each one
@@ -77,6 +85,7 @@ typedef struct chk {
     double reset_login;   /* seconds from system_reset to the second login */
     bool ssh_without_login; /* sshd answered, no login prompt followed */
     bool stall_retried;   /* the one reset after a stalled dom0 kernel is spent */
+    long lockup_at;       /* console offset of the lockup report that made a stall; -1: silence */
     bool xen_stats_ok;    /* boot medium counters at the Xen banner */
     uint64_t xen_ops, xen_bytes;
     char port[16];
@@ -509,6 +518,17 @@ static bool ssh_banner(chk *c, double limit)
 
 /* --- steps ------------------------------------------------------------- */
 
+/* Whether the dom0 kernel, at or after `from`, reported a lockup and
+ * reported one again LOCKUP_GRACE seconds or more later; records the first
+ * report for stall_report. */
+static bool stuck_after_lockup(chk *c, size_t from)
+{
+    long first = md_qemu_console_find_lockup(c->con, from, LOCKUP_GRACE);
+    if (first >= 0)
+        c->lockup_at = first;
+    return first >= 0;
+}
+
 /* The login prompt, or an early verdict: when sshd answers but no prompt
  * follows within LOGIN_GRACE seconds, nor any console output, the dom0 is
  * up and the console is what is wrong (trap 1); waiting out the whole time
@@ -522,6 +542,8 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
         wres w = wait_for(c, "login:", from, slice < deadline ? slice : deadline, at, why);
         if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
+        if (stuck_after_lockup(c, from))
+            return WAIT_STALL;
         double quiet = quiet_for(c, &q);
         if (ssh_ok < 0) {
             if (quiet >= LOGIN_PROBE_QUIET && ssh_banner(c, 2)) {
@@ -537,9 +559,11 @@ static wres wait_for_login(chk *c, size_t from, double deadline, long *at, char 
     }
 }
 
-/* wait_for, or WAIT_STALL once the console has printed nothing for
- * stall_limit(): a dom0 kernel stalled before init. */
-static wres wait_printing(chk *c, const char *needle, size_t from, double deadline, long *at, char **why)
+/* wait_for, or WAIT_STALL when the dom0 kernel is stuck: it printed
+ * nothing for `quiet_limit` seconds (0: not judged by silence), or it
+ * reported a lockup and got no further (stuck_after_lockup). */
+static wres wait_alive(chk *c, const char *needle, size_t from, double deadline, double quiet_limit,
+                       long *at, char **why)
 {
     quiet_clock q = quiet_start(c);
     for (;;) {
@@ -547,16 +571,30 @@ static wres wait_printing(chk *c, const char *needle, size_t from, double deadli
         wres w = wait_for(c, needle, from, slice < deadline ? slice : deadline, at, why);
         if (w != WAIT_TIMEOUT || md_run_now() >= deadline)
             return w;
-        if (quiet_for(c, &q) >= stall_limit(c))
+        c->lockup_at = -1;
+        if ((quiet_limit > 0 && quiet_for(c, &q) >= quiet_limit) || stuck_after_lockup(c, from))
             return WAIT_STALL;
     }
 }
 
-/* What a stall looked like: the console's last line, when it came, and
- * the CPUs' state (new string). */
+/* What a stall looked like: the lockup report or else the console's last
+ * line, when it came, and the CPUs' state (new string). */
 static char *stall_report(chk *c)
 {
     md_qemu_console_poll(c->con);
+    md_err e = MD_ERR_INIT;
+    char *cpus = md_qemu_qmp_cpu_state(c->qmp, &e);
+    if (c->lockup_at >= 0) {
+        char *line = console_lines(c, (size_t)c->lockup_at, 0);
+        char *r = md_xasprintf("the dom0 kernel reported a lockup and still did %.0f s later, "
+                               "getting no further (first at %.1f s: \"%s\"; the CPUs then: %s)",
+                               LOCKUP_GRACE,
+                               md_qemu_console_time(c->con, (size_t)c->lockup_at), line,
+                               cpus ? cpus : e.msg);
+        free(line);
+        free(cpus);
+        return r;
+    }
     size_t n = md_qemu_console_size(c->con);
     const char *t = md_qemu_console_text(c->con);
     while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
@@ -565,8 +603,6 @@ static char *stall_report(chk *c)
     for (size_t l = strlen(last); l > 0 && last[l - 1] == ' '; l--)
         last[l - 1] = '\0'; /* a folded \r */
     double at = n ? md_qemu_console_time(c->con, n - 1) : 0;
-    md_err e = MD_ERR_INIT;
-    char *cpus = md_qemu_qmp_cpu_state(c->qmp, &e);
     char *r = md_xasprintf("the dom0 kernel printed nothing for %.0f s before running init (its last "
                            "line, at %.1f s: \"%s\"; the CPUs then: %s)", stall_limit(c), at, last,
                            cpus ? cpus : e.msg);
@@ -596,8 +632,9 @@ static int boot_to_login(chk *c, size_t from, double deadline, bool record, md_e
         wres w;
         if (record && st[i].ev == EV_LOGIN)
             w = wait_for_login(c, pos, deadline, &at, &why);
-        else if (st[i].ev == EV_INIT)
-            w = wait_printing(c, st[i].needle, pos, deadline, &at, &why);
+        else if (st[i].ev == EV_INIT || st[i].ev == EV_LOGIN)
+            w = wait_alive(c, st[i].needle, pos, deadline, st[i].ev == EV_INIT ? stall_limit(c) : 0,
+                           &at, &why);
         else
             w = wait_for(c, st[i].needle, pos, deadline, &at, &why);
         if (w == WAIT_STALL) {
@@ -1202,7 +1239,7 @@ static void cancel_pid(const chk *c, pid_t pid)
 
 int md_check_run(const md_check_opts *o, md_err *err)
 {
-    chk c = { .o = o, .probe_fd = -1 };
+    chk c = { .o = o, .probe_fd = -1, .lockup_at = -1 };
     for (int i = 0; i < EV_N; i++)
         c.ev[i] = -1;
     if (!o->ssh_key)

@@ -9,7 +9,10 @@
  *      init is reported (its last line, the CPUs' state) and the VM reset
  *      once for another boot: under TCG a boot now and then stalls there
  *      for good (CI: 300 s after "clocksource: Switched to clocksource
- *      xen"), before anything of the rootfs has run;
+ *      xen"), before anything of the rootfs has run; so is one that
+ *      reports a lockup (soft lockup, RCU stall) and again 30 s or more
+ *      later, short of the login prompt (CI: a vCPU that never answered
+ *      an IPI, the kernel printing RCU stall reports, never reaching init);
  *   2. ssh as root with the client key (retried until sshd answers);
  *   3. `xl list` shows Domain-0; `xl info` virt_caps has the expected words
  *      (default "hvm hap hvm_directio", the design's host);
@@ -91,7 +94,8 @@ typedef struct md_check_opts {
     double ssh_timeout;       /* login prompt -> sshd answers; 0: 90 s */
     /* How long the dom0 kernel may print nothing before it runs init;
      * 0: 120 s.  One such stall per check is reported and the VM reset
-     * (QMP system_reset) for another try; a second one fails the check. */
+     * (QMP system_reset) for another try; a second one fails the check.
+     * Lockup reports 30 s or more apart count the same. */
     double stall_timeout;
     double guest_timeout;     /* per guest; 0: 240 s (420 s for the one with a vif and
                                  a disk, 600 s for HVM) */
