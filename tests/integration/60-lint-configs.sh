@@ -627,11 +627,13 @@ echo "== the hypervisor's architecture against the entry's boot protocol (issue 
 # EM_386, as mkelf32 wraps x86 Xen; arm64: EM_AARCH64), with Xen's banner
 # and an embedded Kconfig of 4.17.0 (whose "Xen/x86" line says x86 either
 # way: the headers are what the loaders read)
+# fake_xen OUT ARCH DOM0_MEM: with CONFIG_DOM0_MEM="DOM0_MEM" in its Kconfig
 fake_xen() {
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$1" "$2" "${3-}" <<'PY'
 import gzip, struct, sys
 em = {"x86": (1, 3), "arm64": (2, 183)}[sys.argv[2]]
 cfg = b"#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 4.17.0 Configuration\n#\n"
+cfg += b'CONFIG_DOM0_MEM="%s"\n' % sys.argv[3].encode()
 hdr = b"\x7fELF" + bytes([em[0], 1, 1]) + bytes(9) + struct.pack("<HHI", 2, em[1], 1) + bytes(40)
 img = hdr + b"Xen version %d.%d%s\n" + bytes(64) + gzip.compress(cfg, mtime=0)
 open(sys.argv[1], "wb").write(gzip.compress(img, mtime=0))
@@ -659,6 +661,69 @@ hasnt "boots it with"
 printf '#!ipxe\nkernel xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$A/boot.ipxe"
 run 1 "$A/boot.ipxe"
 has "boot.ipxe:2: error: [boot] the hypervisor $A/xen.gz is arm64 Xen (its ELF e_machine), but this entry boots it with multiboot (x86 only)"
+
+echo "== dom0_mem on Arm: one finding per word, what Xen reads and rejects (issue 10, fresh-user trial)"
+armmem() {
+    printf "menuentry Xen {\n xen_hypervisor /xen %s gnttab_max_frames=256\n xen_module /vmlinuz console=hvc0 earlycon=xenboot\n xen_module --nounzip /rootfs.cpio.gz\n devicetree /x.dtb\n}\n" "$1" >"$T/armmem.cfg"
+}
+armmem "dom0_mem=max:1G"
+run 1 "$T/armmem.cfg"
+has "armmem.cfg:2: error: [trap4] menuentry 'Xen': dom0_mem=max:1G: on Arm dom0_mem is one size, like 1024M (no max:, min:, list or percentage: parse_dom0_mem() in xen/arch/arm/domain_build.c): Xen finds no digit, reads the 'm' as the unit of the number 0, and rejects the rest, 'ax:1G' (Xen's boot log: parameter \"dom0_mem\" has invalid value \"max:1G\"); Xen takes a dom0_mem of 0 as none, so dom0 gets 512M ('PLEASE SPECIFY dom0_mem PARAMETER - USING 512M FOR NOW'); use dom0_mem=1G"
+[ "$(grep -c 'trap4.*dom0_mem=max' "$T/out")" = 1 ] || fail "dom0_mem=max:1G on Arm: not one finding"
+armmem "dom0_mem=1G,max:1G"
+run 3 "$T/armmem.cfg"
+has "armmem.cfg:2: warning: [trap4] menuentry 'Xen': dom0_mem=1G,max:1G: on Arm dom0_mem is one size"
+has "Xen reads '1G' and rejects the rest, ',max:1G' (Xen's boot log: parameter \"dom0_mem\" has invalid value \"1G,max:1G\"); dom0 gets 1G all the same, which on Arm is also its maximum (d->max_pages = dom0_mem), so only the boot log complains; use dom0_mem=1G"
+[ "$(grep -c 'trap4.*dom0_mem=1G' "$T/out")" = 1 ] || fail "dom0_mem=1G,max:1G on Arm: not one finding"
+armmem "dom0_mem=08G"   # the octal reading stays in the one finding
+run 1 "$T/armmem.cfg"
+has "a leading 0 makes Xen read the number as octal (simple_strtoull with base 0), and '8' is no octal digit, so Xen reads 0 and rejects the rest, '8G'"
+[ "$(grep -c 'trap4.*dom0_mem=08G' "$T/out")" = 1 ] || fail "dom0_mem=08G on Arm: not one finding"
+armmem "dom0_mem=max:1G dom0_mem=2G"   # refused, then replaced: a warning for the first word alone
+run 3 "$T/armmem.cfg"
+has "armmem.cfg:2: warning: [trap4] menuentry 'Xen': dom0_mem=max:1G: on Arm"
+has "the later dom0_mem=2G sets the size anew, so only the boot log complains"
+[ "$(grep -c 'trap4.*dom0_mem' "$T/out")" = 1 ] || fail "dom0_mem=max:1G dom0_mem=2G on Arm: not one finding"
+
+echo "== a Xen line without dom0_mem= is judged by the hypervisor's built-in CONFIG_DOM0_MEM"
+B=$T/builtin
+mkdir -p "$B"
+x86mem() {
+    printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz %s gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" "$1" >"$B/grub.cfg"
+}
+x86mem ""
+fake_xen "$B/xen.gz" x86 "2G,max:2G"
+run 3 "$B/grub.cfg"
+hasnt "dom0_mem"
+fake_xen "$B/xen.gz" x86 "2G"
+run 1 "$B/grub.cfg"
+has "grub.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem, so Xen uses the value built into the hypervisor $B/xen.gz (its CONFIG_DOM0_MEM), which a dom0_mem= on the Xen line overrides: dom0_mem=2G has no max:"
+has "use dom0_mem=2G,max:2G"
+x86mem "dom0_mem=4G,max:4G"   # the line's own overrides it
+run 3 "$B/grub.cfg"
+hasnt "dom0_mem"
+x86mem "Dom0_mem=4G,max:4G"   # a name Xen ignores: the built-in one is used
+run 1 "$B/grub.cfg"
+has "so Xen uses the dom0_mem=2G built into the hypervisor $B/xen.gz (its CONFIG_DOM0_MEM) instead; use dom0_mem=4G,max:4G"
+# given with --xen, for a config whose own hypervisor is not there
+x86mem ""
+mkdir -p "$B/other"
+cp "$B/grub.cfg" "$B/other/grub.cfg"
+run 1 "$B/other/grub.cfg" --xen "$B/xen.gz"
+has "hypervisor $B/xen.gz (its CONFIG_DOM0_MEM), which a dom0_mem= on the Xen line overrides: dom0_mem=2G has no max:"
+# no hypervisor: as before
+rm "$B/xen.gz"
+run 1 "$B/other/grub.cfg"
+has "the Xen line has no dom0_mem: dom0 starts with nearly all host RAM"
+# Arm: a built-in single size is clean; one with max: is what Xen on Arm reads
+printf "menuentry Xen {\n xen_hypervisor /xen.gz gnttab_max_frames=256\n xen_module /vmlinuz console=hvc0 earlycon=xenboot\n xen_module --nounzip /rootfs.cpio.gz\n devicetree /x.dtb\n}\n" >"$B/arm.cfg"
+fake_xen "$B/xen.gz" arm64 "1G"
+run 3 "$B/arm.cfg"
+hasnt "dom0_mem"
+fake_xen "$B/xen.gz" arm64 "max:1G"
+run 1 "$B/arm.cfg"
+has "arm.cfg:2: error: [trap4] menuentry 'Xen': the Xen line has no dom0_mem, so Xen uses the value built into the hypervisor $B/xen.gz (its CONFIG_DOM0_MEM), which a dom0_mem= on the Xen line overrides: dom0_mem=max:1G: on Arm dom0_mem is one size"
+has "Xen takes a dom0_mem of 0 as none, so dom0 gets 512M"
 
 echo "== a netboot tree under any name: every config the loaders look up (issue 10, H3)"
 N=$T/tftproot

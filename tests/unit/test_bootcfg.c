@@ -549,7 +549,26 @@ static void test_dom0_mem_rules(void)
     md_err_clear(&err);
     CHECK(md_bootcfg_dom0_mem_apply(&m, "2G,max:2G", true, &bad, &err) == -1);
     CHECK(m.amount.bytes == 2ULL << 30 && bad == 2);
-    CHECK_ERR(&err, "Xen on Arm");
+    CHECK_ERR(&err, "dom0_mem=2G,max:2G: on Arm dom0_mem is one size, like 1024M (no max:, min:, "
+                    "list or percentage: parse_dom0_mem() in xen/arch/arm/domain_build.c): Xen "
+                    "reads '2G' and rejects the rest, ',max:2G' (Xen's boot log: parameter "
+                    "\"dom0_mem\" has invalid value \"2G,max:2G\")");
+    /* "max:" has no digit: the 'm' is read as the unit of 0, which is set
+     * (fresh-user trial of #10: "'ax:1G' is not an amount" said nothing) */
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "max:1G", true, &bad, &err) == -1);
+    CHECK(m.amount.set && m.amount.bytes == 0 && bad == 1);
+    CHECK_ERR(&err, "Xen finds no digit, reads the 'm' as the unit of the number 0, and rejects "
+                    "the rest, 'ax:1G'");
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "08G", true, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 0 && bad == 1);
+    CHECK_ERR(&err, "a leading 0 makes Xen read the number as octal (simple_strtoull with base 0), "
+                    "and '8' is no octal digit, so Xen reads 0 and rejects the rest, '8G'");
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "10%", true, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 10 && bad == 2);
+    CHECK_ERR(&err, "Xen reads '10' as 10 bytes (no unit applies before a '%')");
 }
 
 /* `text` read as its format is detected; the list is the caller's. */

@@ -735,6 +735,41 @@ static char *refusal(const char *part, const char *stop)
     return md_xstrdup("a size like 4096M, a percentage, or size+percentage");
 }
 
+/* What Xen on Arm reads of `value`, where parse_size_and_unit() stopped at
+ * `end` with the size `v`, and what it rejects, for a message: "Xen reads
+ * '1G' and rejects the rest, ',max:1G'".  Caller frees. */
+static char *arm_refusal(const char *value, const char *end, uint64_t v)
+{
+    int n = (int)(end - value);
+    if (!*value)
+        return md_xstrdup("the value is empty: Xen reads no number, so 0");
+    if (end == value)
+        return md_xasprintf("Xen finds no number at the '%c'%s, so it reads 0 and rejects all "
+                            "of '%s'", *value,
+                            *value == '-' ? " (Arm has no amount relative to host RAM)" : "",
+                            value);
+    if (n == 1 && strchr("TtGgMmKkBb", *value))
+        return md_xasprintf("Xen finds no digit, reads the '%c' as the unit of the number 0, "
+                            "and rejects the rest, '%s'", *value, end);
+    if (n == 1 && *value == '0' && (*end == '8' || *end == '9'))
+        return md_xasprintf("a leading 0 makes Xen read the number as octal (simple_strtoull "
+                            "with base 0), and '%c' is no octal digit, so Xen reads 0 and "
+                            "rejects the rest, '%s'", *end, end);
+    if (n == 1 && *value == '0' && (*end == 'x' || *end == 'X'))
+        return md_xasprintf("'0x' with no hex digit after it: Xen reads 0 and rejects the rest, "
+                            "'%s'", end);
+    if (*end == '.')
+        return md_xasprintf("Xen reads whole numbers only: it reads '%.*s' and rejects the "
+                            "rest, '%s'", n, value, end);
+    if (*end == '%' && isdigit((unsigned char)end[-1]))
+        return md_xasprintf("Xen reads '%.*s' as %llu bytes (no unit applies before a '%%') and "
+                            "rejects the rest, '%s'", n, value, (unsigned long long)v, end);
+    if (strchr("BbIi", *end) && strchr("KkMmGgTt", end[-1]))
+        return md_xasprintf("a size takes one unit letter: Xen reads '%.*s' and rejects the "
+                            "rest, '%s'", n, value, end);
+    return md_xasprintf("Xen reads '%.*s' and rejects the rest, '%s'", n, value, end);
+}
+
 int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,
                               md_err *err)
 {
@@ -751,8 +786,13 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
             return 0;
         if (bad)
             *bad = (size_t)(end - value);
-        return md_err_set(err, "dom0_mem=%s: '%s' is not an amount Xen on Arm understands (one "
-                               "size like 1024M; no max:, no list)", value, end);
+        char *why = arm_refusal(value, end, v);
+        md_err_set(err, "dom0_mem=%s: on Arm dom0_mem is one size, like 1024M (no max:, min:, "
+                        "list or percentage: parse_dom0_mem() in xen/arch/arm/domain_build.c): "
+                        "%s (Xen's boot log: parameter \"dom0_mem\" has invalid value \"%s\")",
+                        value, why, value);
+        free(why);
+        return -1;
     }
     for (;;) {
         const char *part = s, *stop;

@@ -307,8 +307,10 @@ typedef struct md_bootcfg_dom0mem {
  *     overflow check, the value wraps modulo 2^64), then ONE
  *     optional unit letter T, G, M, K or B (bytes); no letter means KiB.  So
  *     "4096MB" reads 4096M and stops at the 'B': the part is refused.
- *   Arm (`arm` true): one <size> (xen/arch/arm/domain_build.c); Xen applies
- *     the size even when text follows it, and refuses the rest.
+ *   Arm (`arm` true): one <size> (parse_dom0_mem() in
+ *     xen/arch/arm/domain_build.c, 4.17 and 4.20); Xen applies the size it
+ *     read even when text follows it (0 when there is no number), and
+ *     refuses the rest: the message says what it read and what it refused.
  * 0 when Xen takes the whole value; else -1, err naming the refused part, and
  * *bad (if not NULL) its offset in `value`. */
 int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,

@@ -2443,6 +2443,47 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
     md_strv_free(&seen);
 }
 
+/* The hypervisor each entry of config in->v[xi] boots, as read, for its
+ * built-in dom0_mem (md_lint_entries_hv): the one the entry loads (the Xen
+ * EFI loader that reads a xen.cfg, else its Xen line's file next to the
+ * config, as check_arch finds it), else the one hypervisor given, which
+ * stands for the entries' own (pair_configs adds those only when none is
+ * given).  NULL when no hypervisor read has a CONFIG_DOM0_MEM: nothing to
+ * judge by.  Caller frees. */
+static const md_xen_version **entry_hypervisors(const inputs *in, size_t xi,
+                                                const md_bootcfg_list *cfg)
+{
+    const input *x = &in->v[xi];
+    const md_xen_version *given = NULL;
+    size_t ngiven = 0;
+    bool any = false;
+    for (size_t j = 0; j < in->n; j++) {
+        const input *y = &in->v[j];
+        any |= y->kind == MD_LINT_XEN && y->hv.dom0_mem[0];
+        if (y->kind == MD_LINT_XEN && !y->found)
+            ngiven++, given = &y->hv;
+    }
+    if (!any || !cfg->n)
+        return NULL;
+    const md_xen_version **hv = md_xcalloc(cfg->n, sizeof *hv);
+    const char *efi = x->chain_efi ? x->chain_efi : x->unified;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const char *xp = cfg->v[i]->xen.path;
+        if (i && xp && cfg->v[i - 1]->xen.path && !strcmp(xp, cfg->v[i - 1]->xen.path)) {
+            hv[i] = hv[i - 1]; /* one lookup per file, not per entry */
+            continue;
+        }
+        char *hp = efi ? md_xstrdup(efi) : xp && *xp && !strchr(xp, '$') ? near(x->path, xp)
+                                                                          : NULL;
+        long h = find_input(in, hp);
+        hv[i] = h >= 0 && in->v[h].kind == MD_LINT_XEN ? &in->v[h].hv
+              : ngiven == 1                             ? given
+                                                        : NULL;
+        free(hp);
+    }
+    return hv;
+}
+
 /* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
  * compressed) or a PE (xen.efi); a bzImage is PE too but has its boot
  * header, and an initramfs decompresses to cpio.  Keeps a root tree's
@@ -2688,7 +2729,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             for (size_t j = 0; j < in.n; j++)
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
-        md_lint_entries(l, x->path, &cfg, rootfs);
+        const md_xen_version **hvs = entry_hypervisors(&in, i, &cfg);
+        md_lint_entries_hv(l, x->path, &cfg, rootfs, hvs);
+        free(hvs);
         check_arch(&in, i, &cfg);
         check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;

@@ -95,6 +95,13 @@ bool md_lint_looks_inittab(const char *text, size_t len);
  * another (update-grub's recovery entry) says only what differs. */
 void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix);
 
+/* md_lint_entries, with hv[i] (NULL, or hv NULL: not known) the hypervisor
+ * that entry cfg->v[i] boots, as read (md_xenver_hypervisor_image): a Xen
+ * line without dom0_mem= is judged by its built-in CONFIG_DOM0_MEM when
+ * that is set. */
+void md_lint_entries_hv(md_lint *l, const char *file, const md_bootcfg_list *cfg,
+                        const md_tree *rootfs, const md_xen_version *const *hv);
+
 /* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */
 void md_lint_entry_files(const md_bootcfg_list *cfg, md_strv *xen, md_strv *rootfs);
