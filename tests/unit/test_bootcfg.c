@@ -1431,7 +1431,7 @@ static void test_grub_chainloader(void)
 static void test_grub_maybe_in_word(void)
 {
     const char *t = "menuentry 'Xen' {\n"
-                    "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+                    "  while [ \"$a\" = 1 ]; do o=\"dom0_mem=2G q\"; done\n"
                     "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
                     "  module2 /vmlinuz\n"
                     "}\n";
@@ -1445,6 +1445,24 @@ static void test_grub_maybe_in_word(void)
         CHECK(md_strv_contains(&x->maybe, "y=dom0_mem=2G q.z"));
         CHECK(!md_strv_contains(&x->maybe, "dom0_mem=2G"));
         CHECK_STR(md_bootcfg_param(x, "dom0_mem", false), "4G,max:4G");
+    }
+    md_bootcfg_list_free(&l);
+    /* set in an if's branches: one entry per way, each value as GRUB
+     * passes it (fresh-user trial of #10, case 1) */
+    t = "menuentry 'Xen' {\n"
+        "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+        "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
+        "  module2 /vmlinuz\n"
+        "}\n";
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=4G,max:4G x=dom0_mem=2G q \"y=dom0_mem=2G q.z\"");
+        CHECK_ARGS(l.v[1]->xen, "dom0_mem=4G,max:4G x= y=.z");
+        for (size_t i = 0; i < 2; i++) {
+            CHECK(!l.v[i]->xen.unset.n && !l.v[i]->xen.maybe.n);
+            CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "dom0_mem", false), "4G,max:4G");
+        }
     }
     md_bootcfg_list_free(&l);
 }
