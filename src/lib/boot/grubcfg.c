@@ -1547,9 +1547,11 @@ static bool sets_used_var(const runner *r, size_t i)
 /* An if ... fi of a body's own level: its branches start at cmds
  * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
 enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32, MAX_IF_DEPTH = 8 };
-/* The most commands the top level runs in all its ways (a 16 MiB config
- * of ways read 32 times would take seconds). */
-enum { MAX_TOP_WORK = 4 * 1024 * 1024 };
+/* The most commands the top level runs in all its ways: a config of
+ * ways read 32 times takes 32 times the time and keeps 32 times its
+ * entries, and lint checks each (a 700 KB config of 32 ways took 11 s at
+ * a million).  A generated grub.cfg runs some hundreds of commands. */
+enum { MAX_TOP_WORK = 64 * 1024 };
 _Static_assert(MAX_PATHS == 32, "run()'s warning says \"the first 32 ways\"");
 typedef struct ifblock {
     size_t start[MAX_BRANCH], n, fi;
