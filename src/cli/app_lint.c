@@ -218,7 +218,10 @@ static int run(int argc, char **argv)
         status = MD_EXIT_FAIL;
     else if (nnc)
         status = MD_EXIT_INCOMPLETE;
-    summary(status, n, ne, nw, nu, nnc, strict);
+    /* the files read, not those named: a directory given holds several,
+     * and a config's chain= or INCLUDE adds the files it reads */
+    size_t nread = md_lint_count_files(l);
+    summary(status, nread ? nread : n, ne, nw, nu, nnc, strict);
     if (r < 0)
         fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
     md_lint_free(l);

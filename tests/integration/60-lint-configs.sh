@@ -846,9 +846,24 @@ done
 
 echo "== GRUB: a variable of known values inside a word adds no parameter (issue 10, M1)"
 printf "menuentry 'Xen' {\n\tif [ \"\$a\" = 1 ]; then o=\"dom0_mem=2G\"; else o=\"\"; fi\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M x=\$o gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/m1.cfg"
-run 1 "$T/m1.cfg"
-has "m1.cfg:3: warning: [boot] menuentry 'Xen': cannot check line 3 (the Xen line) fully: it uses \$o"
+# each way of the if is read (fresh-user trial of #10, case 1): x=dom0_mem=2G
+# is a parameter named x, and both ways are clean
+run 3 "$T/m1.cfg"
+hasnt "cannot check line 3"
 hasnt "[trap4]"
+
+echo "== GRUB: a variable set in both branches of an if is checked per way (trial of #10, case 1)"
+for where in top entry; do
+    if [ $where = top ]; then
+        printf 'if [ "$grub_platform" = efi ]; then\n  set m="dom0_mem=2G,max:2G"\nelse\n  set m="dom0_mem=4G"\nfi\nmenuentry '"'Xen'"' {\n  multiboot2 /xen.gz $m gnttab_max_frames=256 console=com1\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/if-$where.cfg"
+    else
+        printf 'menuentry '"'Xen'"' {\n  if [ "$grub_platform" = efi ]; then\n    m="dom0_mem=2G,max:2G"\n  else\n    m="dom0_mem=4G"\n  fi\n  multiboot2 /xen.gz $m gnttab_max_frames=256 console=com1\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/if-$where.cfg"
+    fi
+    run 1 "$T/if-$where.cfg"
+    has "if-$where.cfg:7: error: [trap4] menuentry 'Xen': dom0_mem=4G has no max:"
+    hasnt "cannot check"
+    hasnt "dom0_mem=2G"
+done
 
 echo "== /etc/default/grub: a command's output cannot be evaluated, said so, not 'unset' (issue 10, M3)"
 mkdir -p "$T/m3"

@@ -811,6 +811,52 @@ static void test_grub_too_deep(void)
  * path without dom0_mem is found and no path reads two Xen lines in a row.
  * Past MAX_PATHS (32) ways the entry is "cannot check", never a sequence
  * read silently. */
+/* A variable set to literal values in the branches of an if is read per
+ * way, as a Xen line in them is (fresh-user trial of #10, case 1): each
+ * value is checked, where "maybe either" was "cannot check".  At the top
+ * level, inside the entry, with "set" or bare, and through a value built
+ * from it. */
+static void test_grub_if_vars(void)
+{
+    const char *const ifs[] = {
+        /* top level */
+        "if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+        " set m=\"dom0_mem=2G\"\nfi\nmenuentry 'x' {\n multiboot2 /xen.gz $m "
+        "gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n",
+        /* inside the entry, bare assignments */
+        "menuentry 'x' {\nif [ \"$grub_platform\" = efi ]; then\n m=\"dom0_mem=2G,max:2G\"\n"
+        "else\n m=\"dom0_mem=2G\"\nfi\n multiboot2 /xen.gz $m gnttab_max_frames=256\n"
+        LINUX_OK ROOTFS_OK "}\n",
+        /* through another variable */
+        "if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+        " set m=\"dom0_mem=2G\"\nfi\nset opts=\"$m gnttab_max_frames=256\"\n"
+        "menuentry 'x' {\n multiboot2 /xen.gz $opts\n" LINUX_OK ROOTFS_OK "}\n",
+    };
+    const unsigned line[] = { 7, 7, 8 };
+    for (size_t i = 0; i < sizeof ifs / sizeof *ifs; i++) {
+        md_lint *l = grub(ifs[i], NULL);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
+        CHECK(md_lint_count(l) == 1);
+        CHECK(md_lint_count_unchecked(l) == 0);
+        CHECK(md_lint_line(l, 0) == line[i]);
+        dump(l);
+        md_lint_free(l);
+    }
+    /* both ways clean: no finding at all */
+    md_lint *l = grub("if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\n"
+                      "else\n set m=\"dom0_mem=4G,max:4G\"\nfi\nmenuentry 'x' {\n"
+                      " multiboot2 /xen.gz $m gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n",
+                      NULL);
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    /* an if that sets a variable no loader line uses makes no ways */
+    l = grub("if a; then\n set timeout=5\nelse\n set timeout=1\nfi\n"
+             "menuentry 'x' {\n" XEN_OK LINUX_OK ROOTFS_OK "}\n", NULL);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
 static void test_grub_nested_if(void)
 {
     const char *deep = "menuentry x {\n"
@@ -2946,6 +2992,7 @@ int main(void)
     test_rootfs_init_cannot_run();
     test_grub_too_deep();
     test_grub_nested_if();
+    test_grub_if_vars();
     test_grub_microcode_first();
     test_rootfs_console();
     test_rootfs_devices();

@@ -111,6 +111,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     }
     free(l->problems);
     free(l->include);
+    free(l->include_section);
     free(l->unread);
     for (size_t i = 0; i < l->nchains; i++) {
         free(l->chains[i].title);

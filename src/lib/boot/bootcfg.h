@@ -153,6 +153,8 @@ typedef struct md_bootcfg_list {
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
     unsigned include_line;
+    char *include_section;  /* a xen.cfg's chain=: the section Xen boots from
+                               the chained file (NULL: the first kernel=) */
     char *unread;           /* the first block the reader did not follow
                                (nested past its depth), whose entries it has
                                not seen: "cannot check this ... block: why";

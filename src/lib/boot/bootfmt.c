@@ -1935,9 +1935,17 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
         bool chained = cl && !efi_value(f, NULL, "kernel", &val) &&
                        !efi_spaced(f, NULL, "kernel", &val);
         if (chained && !out->include) {
-            out->include = md_xasprintf("chain=%.80s", chain);
+            out->include = md_xasprintf("chain=%s", chain);
             out->include_line = cl->line;
         }
+        if (chained && st && st->chain == MD_BOOTFMT_CHAIN_MISSING)
+            md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("no kernel= in this file, and chain=%s on line %u names no file "
+                             "there, so Xen's EFI loader stops with 'Chained configuration "
+                             "file '%s' not found.' (efi_start() in xen/common/efi/boot.c) and "
+                             "nothing boots; put that file beside the loader", chain, cl->line,
+                             chain));
         efi_entry(f, NULL, n ? v[0].line : 1, false, arm, st, !chained, out);
         goto done;
     }
@@ -1962,7 +1970,28 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
                                           "name as written: case and spaces count)", def);
         md_bootcfg_problem *p = NULL;
         chained = cl != NULL;
-        if (cl)
+        if (cl && !out->include) {
+            out->include = md_xasprintf("chain=%s", chain);
+            out->include_line = cl->line;
+            out->include_section = md_xstrdup(def);
+        }
+        if (cl && st && st->chain == MD_BOOTFMT_CHAIN_MISSING) {
+            p = md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("%s: %s, and chain=%s on line %u names no file there, so Xen's "
+                             "EFI loader stops with 'Chained configuration file '%s' not "
+                             "found.' (efi_start() in xen/common/efi/boot.c) and nothing "
+                             "boots; put that file beside the loader or give the section a "
+                             "kernel=", named, why, chain, cl->line, chain));
+        } else if (cl && st && st->chain == MD_BOOTFMT_CHAIN_READ) {
+            p = md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("%s: %s, so Xen reads the chained file chain=%s instead "
+                             "(efi_start() in xen/common/efi/boot.c) and boots section [%s] "
+                             "from it; nothing of this file's [%s] is booted", named, why,
+                             chain, def, def));
+            p->note = true;
+        } else if (cl)
             p = md_bootcfg_add_problem(
                 out, cl->line,
                 md_xasprintf("%s: %s, so Xen reads the chained file chain=%s instead "

@@ -1352,6 +1352,11 @@ typedef struct runner {
     uint32_t *ifm_at;
     struct ifmemo *ifm;
     size_t nifm, ifmcap;
+    /* the variables a loader line's words use, directly or through the
+     * values assigned to them (find_used_vars): an if that sets one is
+     * read per way, as one that loads */
+    md_strv used;
+    md_hindex uidx;
 } runner;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
@@ -1439,9 +1444,114 @@ static bool is_loader_cmd(const char *w)
                                            "xen_initrd", NULL });
 }
 
+/* Is `name` among r->used? */
+static bool var_used(const runner *r, const char *name)
+{
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    for (size_t it = 0, i; (i = md_hindex_next(&r->uidx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(r->used.v[i], name))
+            return true;
+    return false;
+}
+
+static bool use_var(runner *r, const char *name)
+{
+    if (var_used(r, name))
+        return false;
+    md_hindex_add(&r->uidx, md_hindex_hash(name, strlen(name)), r->used.n);
+    md_strv_push(&r->used, name);
+    return true;
+}
+
+/* The variables the words of `c` from word `from` on refer to, into
+ * r->used; true when one is new there. */
+static bool use_vars_of(runner *r, const gcmd *c, size_t from)
+{
+    bool grew = false;
+    char *name;
+    for (size_t k = from; k < c->n; k++)
+        for (const char *p = T(c, k); (name = next_var(&p));) {
+            grew |= use_var(r, name);
+            free(name);
+        }
+    return grew;
+}
+
+/* Rounds of "a used variable's value uses these": a value built from a
+ * value built from ... is followed this far (each round one pass over
+ * the config, so a 16 MiB one stays fast). */
+enum { USED_ROUNDS = 4 };
+
+/* r->used: the variables of every loader line's words (multiboot2 ...
+ * $xenmem), then those the values assigned to them use, USED_ROUNDS
+ * deep.  GRUB runs one branch of an if: "if efi; then set m=A; else set
+ * m=B; fi" then "multiboot2 /xen.gz $m" boots with A or with B, never
+ * with "maybe either" (fresh-user trial of #10, case 1). */
+static void find_used_vars(runner *r)
+{
+    gcmd c = { 0 };
+    for (size_t i = 0; i < r->cmds->n; i++) {
+        bool is_else;
+        if (!is_loader_cmd(lead_kw(r, i, &is_else)))
+            continue;
+        cmd_open(r->cmds, i, SIZE_MAX, &c);
+        size_t k = 0;
+        while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+            k++;
+        use_vars_of(r, &c, k + 1);
+        cmd_done(&c);
+    }
+    bool grew = r->used.n > 0;
+    for (int round = 0; round < USED_ROUNDS && grew; round++) {
+        grew = false;
+        for (size_t i = 0; i < r->cmds->n; i++) {
+            char *name;
+            const char *tval;
+            cmd_open(r->cmds, i, 6, &c); /* then/else/do, set, NAME=VALUE */
+            size_t k = 0;
+            while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+                k++;
+            if (k < c.n && assignment(&c, k, &name, &tval)) {
+                bool used = var_used(r, name);
+                free(name);
+                for (const char *p = tval; used && (name = next_var(&p)); free(name))
+                    grew |= use_var(r, name);
+            }
+            cmd_done(&c);
+        }
+    }
+    cmd_free(&c);
+}
+
+/* Does command i (after then/else/do) assign a variable in r->used? */
+static bool sets_used_var(const runner *r, size_t i)
+{
+    if (!r->used.n)
+        return false;
+    gcmd c = { 0 };
+    cmd_open(r->cmds, i, 4, &c);
+    size_t k = 0;
+    while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+        k++;
+    char *name;
+    const char *tval;
+    bool yes = k < c.n && assignment(&c, k, &name, &tval);
+    if (yes) {
+        yes = var_used(r, name);
+        free(name);
+    }
+    cmd_free(&c);
+    return yes;
+}
+
 /* An if ... fi of a body's own level: its branches start at cmds
  * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
 enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32, MAX_IF_DEPTH = 8 };
+/* The most commands the top level runs in all its ways: a config of
+ * ways read 32 times takes 32 times the time and keeps 32 times its
+ * entries, and lint checks each (a 700 KB config of 32 ways took 11 s at
+ * a million).  A generated grub.cfg runs some hundreds of commands. */
+enum { MAX_TOP_WORK = 64 * 1024 };
 _Static_assert(MAX_PATHS == 32, "run()'s warning says \"the first 32 ways\"");
 typedef struct ifblock {
     size_t start[MAX_BRANCH], n, fi;
@@ -1453,7 +1563,8 @@ typedef struct ifblock {
  * once per level and way (trial 10: 4,000 nested ifs took minutes). */
 typedef struct ifmemo {
     ifblock b;
-    bool loads;    /* a branch loads Xen or a module, at any depth */
+    bool loads;    /* a branch loads Xen or a module, or sets a variable a
+                      loader line uses (r->used), at any depth */
     bool overflow; /* more than MAX_BRANCH branches */
 } ifmemo;
 
@@ -1510,7 +1621,7 @@ static const ifmemo *if_memo(runner *r, size_t i, size_t to)
                 r->ifm[open[nopen - 1]].loads |= r->ifm[x].loads;
             else
                 done = &r->ifm[x];
-        } else if (is_loader_cmd(w0)) {
+        } else if (is_loader_cmd(w0) || sets_used_var(r, k)) {
             top->loads = true;
         }
     }
@@ -2263,7 +2374,13 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
      * branch's ways (trial10b case 7: if efi { if marker { A } else { B } }
      * else { C }: A, B, C).  Same findings of several paths count once
      * (md_lint_add). */
-    size_t paths = !top && !r->skip ? count_paths(r, from, to, 0) : 1;
+    size_t paths = !r->skip ? count_paths(r, from, to, 0) : 1;
+    /* the top level too, when its ifs set a variable a loader line uses,
+     * so each entry is read once per way (fresh-user trial of #10, case
+     * 1); past MAX_PATHS, or MAX_TOP_WORK commands in all, it runs once
+     * and such a line is "cannot check", as before */
+    if (top && (paths > MAX_PATHS || paths * (to - from) > MAX_TOP_WORK))
+        paths = 1;
     if (paths > MAX_PATHS && !r->too_many_paths) {
         /* read as one sequence then: said, as it is not what GRUB runs */
         r->too_many_paths = true;
@@ -2337,7 +2454,11 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             md_strv_free(defer[d].args);
             free(defer[d].args);
         }
+        /* a body defined on one way of the top level has ways of its own */
+        const bool *skip = r->skip;
+        r->skip = NULL;
         run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
+        r->skip = skip;
         state_free(&body);
         free(t);
     }
@@ -2357,6 +2478,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     size_t first = out->n;
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
     find_blocks(&cmds, &r.b, out);
+    find_used_vars(&r);
     gbudget budget = { 0 };
     gstate s = { .budget = &budget };
     run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
@@ -2375,6 +2497,8 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     free(r.ifm);
     free(r.ifm_at);
     md_hindex_free(&r.fidx);
+    md_strv_free(&r.used);
+    md_hindex_free(&r.uidx);
     gcmds_free(&cmds);
 }
 

@@ -194,6 +194,27 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
+size_t md_lint_count_files(const md_lint *l)
+{
+    md_strv seen = { 0 };
+    md_hindex idx = { 0 };
+    for (size_t i = 0; i < l->in_files.n; i++) {
+        const char *f = l->in_files.v[i];
+        uint64_t h = md_hindex_hash(f, strlen(f));
+        bool dup = false;
+        for (size_t it = 0, k; !dup && (k = md_hindex_next(&idx, h, &it)) != SIZE_MAX;)
+            dup = !strcmp(seen.v[k], f);
+        if (!dup) {
+            md_hindex_add(&idx, h, seen.n);
+            md_strv_push(&seen, f);
+        }
+    }
+    size_t n = seen.n;
+    md_strv_free(&seen);
+    md_hindex_free(&idx);
+    return n;
+}
+
 /* Number of inputs with an error. */
 static size_t count_input_errors(const md_lint *l)
 {

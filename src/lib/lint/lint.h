@@ -68,6 +68,11 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
  * boots nothing lint could check, and a correct /boot must reach 0). */
 void md_lint_not_checked_aside(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Number of files read (md_lint_input), each once however often it is read:
+ * the inputs given and those lint followed (INCLUDE, chain=, chainloader),
+ * for the summary (fresh-user trial of #10, case 3: it counted the command
+ * line's). */
+size_t md_lint_count_files(const md_lint *l);
 /* Number of inputs with a trap not checked (md_lint_not_checked). */
 size_t md_lint_count_not_checked(const md_lint *l);
 
