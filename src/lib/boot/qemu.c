@@ -663,11 +663,13 @@ char *md_qemu_cpu_state_parse(const char *reply)
 {
     md_strv out = { 0 };
     int n = 0;
+    const char *head = strstr(reply, "CPU#");
     for (const char *rip = strstr(reply, "RIP="); rip; rip = strstr(rip + 4, "RIP=")) {
-        /* `info registers -a` heads each CPU's block with "CPU#N". */
+        /* `info registers -a` heads each CPU's block with "CPU#N": the
+         * last head before this RIP= is its CPU's. */
         int cpu = n++;
-        for (const char *h = reply; (h = strstr(h, "CPU#")) && h < rip; h += 4)
-            cpu = atoi(h + 4);
+        for (; head && head < rip; head = strstr(head + 4, "CPU#"))
+            cpu = atoi(head + 4);
         char *pc = hmp_reg(rip, "RIP="), *cpl = hmp_reg(rip, "CPL="), *hlt = hmp_reg(rip, "HLT=");
         bool in_xen = !strncmp(pc, "ffff82d0", 8);
         bool halted = hlt && !strcmp(hlt, "1");

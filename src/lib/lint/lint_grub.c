@@ -1390,8 +1390,9 @@ static void check_kernel_line(gctx *g, const md_bootcfg_entry *e, const char *tp
     add_consoles(&cons, &params);
     add_consoles(&cons, &k->maybe);
     bool early = has_xen_early_console(&params, e->arm) || has_xen_early_console(&k->maybe, e->arm);
-    bool x86_early = !early && (has_xen_early_console(&params, false) ||
-                                has_xen_early_console(&k->maybe, false)); /* Arm only */
+    /* on Arm, x86 Linux's earlyprintk=xen, which Arm Linux ignores */
+    bool x86_early = e->arm && !early && (has_xen_early_console(&params, false) ||
+                                          has_xen_early_console(&k->maybe, false));
     md_strv_free(&params);
     md_strv_free(&args);
     char *hint = unknown_hint(&k->unset);
