@@ -850,6 +850,22 @@ static void test_grub_if_vars(void)
     CHECK(md_lint_count(l) == 0);
     dump(l);
     md_lint_free(l);
+    /* ways of the top level, then an entry with ways of its own: each top
+     * way reads the entry's two ways (fuzz_grub on m15: the entry's read
+     * left the top level marking its commands outside its array, a heap
+     * overflow) */
+    l = grub("if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+             " set m=\"dom0_mem=2G\"\nfi\nmenuentry 'x' {\n if a; then\n"
+             "  multiboot2 /xen.gz $m gnttab_max_frames=256\n else\n"
+             "  multiboot2 /xen.gz $m gnttab_max_frames=256 loglvl=all\n fi\n"
+             LINUX_OK ROOTFS_OK "}\n",
+             NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
+    CHECK(md_lint_count(l) == 2);
+    CHECK(md_lint_count_unchecked(l) == 0);
+    CHECK(md_lint_line(l, 0) == 8 && md_lint_line(l, 1) == 10);
+    dump(l);
+    md_lint_free(l);
     /* an if that sets a variable no loader line uses makes no ways */
     l = grub("if a; then\n set timeout=5\nelse\n set timeout=1\nfi\n"
              "menuentry 'x' {\n" XEN_OK LINUX_OK ROOTFS_OK "}\n", NULL);

@@ -1329,13 +1329,22 @@ static void find_blocks(gcmds *cmds, blocks *b, md_bootcfg_list *out)
     cmd_free(&next);
 }
 
+/* The commands one way of a body does not run (choose_path): v[i - from]
+ * for command i of [from, to); the others run.  Saved and restored whole
+ * around a nested read: a body read by ways of its own inside one way of
+ * another set from/to for its own, and the outer way went on marking its
+ * commands at i - (the inner from), below the array (fuzz_grub, m15). */
+typedef struct skipwin {
+    const bool *v; /* NULL: every command runs */
+    size_t from, to;
+} skipwin;
+
 typedef struct runner {
     const gcmds *cmds;
     blocks b;
     md_bootcfg_list *out;
     settings set;
-    const bool *skip; /* per command from skip_from: not on the if/else path */
-    size_t skip_from, skip_to; /* being read; the others are */
+    skipwin skip;        /* the way being read, if any */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
     bool capped;         /* reading a body of more ways than MAX_PATHS: what
                             one way would not run may run beside it */
@@ -1375,7 +1384,7 @@ static size_t rbody(const runner *r, size_t i)
 
 static bool skipped(const runner *r, size_t i)
 {
-    return r->skip && i >= r->skip_from && i < r->skip_to && r->skip[i - r->skip_from];
+    return r->skip.v && i >= r->skip.from && i < r->skip.to && r->skip.v[i - r->skip.from];
 }
 
 /* Word k of command i ("" past its last), read from its records. */
@@ -1688,12 +1697,12 @@ static size_t count_paths(runner *r, size_t from, size_t to, unsigned depth)
     return total;
 }
 
-/* Mark in `skip` (from command r->skip_from on) the commands of [from, to)
+/* Mark in `skip` (skip[i - base] for command i) the commands of [from, to)
  * that path number `p` (0 .. count_paths() - 1) does not run: every loading
  * if with its condition lines, but the commands of the branch the path
  * takes, recursively. */
 static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
-                        unsigned depth)
+                        size_t base, unsigned depth)
 {
     ifblock ifs[MAX_IFS];
     /* past MAX_IF_DEPTH count_paths no longer tells the ways apart, and
@@ -1713,7 +1722,7 @@ static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
         size_t q = p % ways;
         p /= ways;
         for (size_t i = b->start[0]; i <= b->fi; i++)
-            skip[i - r->skip_from] = true;
+            skip[i - base] = true;
         for (size_t k = 0; k < b->n; k++) {
             if (q >= w[k]) {
                 q -= w[k];
@@ -1722,8 +1731,8 @@ static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
             size_t bf, bt;
             branch_range(r, b, k, &bf, &bt);
             for (size_t i = bf; i < bt; i++)
-                skip[i - r->skip_from] = false;
-            choose_path(r, bf, bt, q, skip, depth + 1);
+                skip[i - base] = false;
+            choose_path(r, bf, bt, q, skip, base, depth + 1);
             break;
         } /* q left past every branch: the path with none (no else) */
     }
@@ -2374,7 +2383,7 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
      * branch's ways (trial10b case 7: if efi { if marker { A } else { B } }
      * else { C }: A, B, C).  Same findings of several paths count once
      * (md_lint_add). */
-    size_t paths = !r->skip ? count_paths(r, from, to, 0) : 1;
+    size_t paths = !r->skip.v ? count_paths(r, from, to, 0) : 1;
     /* the top level too, when its ifs set a variable a loader line uses,
      * so each entry is read once per way (fresh-user trial of #10, case
      * 1); past MAX_PATHS, or MAX_TOP_WORK commands in all, it runs once
@@ -2414,15 +2423,15 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
          * per path, made a config of many such entries quadratic */
         size_t nskip = to - from + 1;
         bool *skip = md_xcalloc(nskip, sizeof *skip);
-        r->skip_from = from, r->skip_to = from + nskip;
+        const skipwin outer = r->skip;
         for (size_t p = 0; p < paths; p++) {
             memset(skip, 0, nskip * sizeof *skip);
-            choose_path(r, from, to, p, skip, 0);
+            choose_path(r, from, to, p, skip, from, 0);
             gstate path;
             state_over(&path, s);
-            r->skip = skip;
+            r->skip = (skipwin){ skip, from, from + nskip };
             run(r, from, to, &path, title, top, cond0, depth);
-            r->skip = NULL;
+            r->skip = outer;
             state_free(&path);
         }
         free(skip);
@@ -2455,10 +2464,10 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
             free(defer[d].args);
         }
         /* a body defined on one way of the top level has ways of its own */
-        const bool *skip = r->skip;
-        r->skip = NULL;
+        const skipwin outer = r->skip;
+        r->skip = (skipwin){ 0 };
         run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
-        r->skip = skip;
+        r->skip = outer;
         state_free(&body);
         free(t);
     }
