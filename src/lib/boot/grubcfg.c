@@ -751,11 +751,23 @@ typedef struct gexp {
     md_strv *out, *unset, *maybe;
     md_hindex uidx;
     size_t total;
+    md_bootcfg_file *from; /* when not NULL: the words of `out` made of a
+                              variable's value alone, with the line it was
+                              set on (md_bootcfg_add_from) */
 } gexp;
 
 static void gexp_done(gexp *x)
 {
     md_hindex_free(&x->uidx);
+}
+
+/* Word `w` onto x->out; made of variables' values alone (not `lit`), the
+ * last set on line `src`, it is recorded as written there (x->from). */
+static void push_from(gexp *x, const char *w, bool lit, unsigned src)
+{
+    md_strv_push(x->out, w);
+    if (x->from && !lit && src)
+        md_bootcfg_add_from(x->from, w, src);
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
@@ -764,13 +776,18 @@ static void gexp_done(gexp *x)
  * possible values' words in x->maybe. */
 static void expand_one(const gstate *s, const char *t, gexp *x)
 {
-    md_strv *out = x->out, *maybe = x->maybe;
+    md_strv *maybe = x->maybe;
     buf cur = { 0 };
     bool keep = !*t; /* "" is a word */
+    /* the current word's text: some written here (`lit`), or all from
+     * the values of variables, the last set on line `src` */
+    bool lit = false;
+    unsigned src = 0;
     for (const char *p = t; *p;) {
         if (*p != VAR_BARE && *p != VAR_QUOTED) {
             buf_put(&cur, *p++);
             keep = true;
+            lit = true;
             continue;
         }
         bool quoted = *p == VAR_QUOTED;
@@ -802,6 +819,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
+            lit = true; /* "$x" as written: this line's */
             if (!g || toolong || values_differ(g))
                 push_once(x->unset, &x->uidx, name);
             /* each possible value's words as they stand on the line: the
@@ -827,24 +845,28 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
             keep = true;
+            src = g->line;
         } else {
             /* field splitting: white space ends the word */
             for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
                     if (cur.n)
-                        md_strv_push(out, cur.s);
+                        push_from(x, cur.s, lit, src);
                     buf_clear(&cur);
                     keep = false;
+                    lit = false;
+                    src = 0;
                 } else {
                     buf_put(&cur, *v);
                     keep = true;
+                    src = g->line;
                 }
             }
         }
         free(name);
     }
     if (keep || cur.n)
-        md_strv_push(out, cur.s ? cur.s : "");
+        push_from(x, cur.s ? cur.s : "", lit, src);
     free(cur.s);
 }
 
@@ -996,20 +1018,21 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
      * its own besides the variable cannot vanish or shift the words after
      * it (trial10b case 10).  A word that is a variable alone may expand to
      * nothing or to several words, so then the whole line is unknown. */
+    f->line = c->line; /* before the words: md_bootcfg_add_from compares */
     size_t pw = k + 1;
     while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
     if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        gexp x = { &w, &path_unset, NULL, { 0 }, 0 };
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0, NULL };
         expand_cmd(s, c, k + 1, pw + 1, &x);
         gexp_done(&x);
         md_strv_free(&path_unset);
-        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0 };
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, pw + 1, c->n, &x);
         gexp_done(&x);
     } else {
-        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0 };
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, k + 1, c->n, &x);
         gexp_done(&x);
     }
@@ -1017,7 +1040,6 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
             *nounzip = true;
-    f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
     bool split = false;
     for (size_t j = i + 1; !nounzip && !chain && j < w.n && !split; j++)
@@ -1636,6 +1658,7 @@ typedef struct frame {
     bool ret;          /* ... and whether it ran 'return' */
     int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
     unsigned depth;    /* bodies and calls around it */
+    unsigned call_line; /* the innermost function call running; 0: none */
     md_bootcfg_entry *cur; /* the entry its last multiboot line started */
     deferred *defer;       /* blocks whose bodies run after it */
     size_t ndefer, dcap;
@@ -1767,7 +1790,7 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0, NULL };
     expand_cmd(f->s, c, k, k + 1, &x);
     unfixed_vars(f->s, t, &unknown, &x.uidx);
     gexp_done(&x);
@@ -1908,7 +1931,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_one(s, tval, &x);
             gexp_done(&x);
             char *v = md_strv_join(&w, " ");
@@ -1969,7 +1992,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_cmd(s, c, k + 1, c->n, &x);
             gexp_done(&x);
             if (f->cond || unknown.n)
@@ -2117,9 +2140,11 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL, false);
+            f->cur->xen.call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);
+            f->cur->mods[f->cur->nmods - 1].call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (f->cur && !f->cur->arm &&
                    is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
@@ -2197,6 +2222,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
      * the function's.  A word with a variable in it is not followed. */
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     size_t nloops = f->nloops;
+    unsigned call_line = f->call_line;
+    f->call_line = call->line;
     f->fcond = f->cond;
     f->calls++;
     if (!r->fdef[def].positional) {
@@ -2245,6 +2272,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
     }
     f->ret = false;
     f->calls--;
+    f->call_line = call_line;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
     loops_close(f, nloops); /* a loop its body left open (no done) */
 }
@@ -2331,6 +2359,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         gstate body;
         state_over(&body, s);
         body.context = !strcmp(W(&c, 0), "submenu");
+        /* $1.. are written on the menuentry's line (their gvar.line) */
+        s->budget->line = c.line;
         entry_params(&body, &c, &defer[d]);
         cmd_free(&c);
         if (a) {

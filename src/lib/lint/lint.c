@@ -31,6 +31,8 @@ struct md_lint {
     bool dropped;                 /* the last md_lint_add repeated a finding */
     md_hindex seen;               /* f[0..indexed) by file, line and message */
     size_t indexed;
+    char *move_file, *move_note;  /* md_lint_move's, while set */
+    unsigned move_from, move_to;
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -51,6 +53,8 @@ void md_lint_free(md_lint *l)
     md_strv_free(&l->in_errors);
     md_strv_free(&l->in_unchecked);
     free(l->in_missing);
+    free(l->move_file);
+    free(l->move_note);
     free(l);
 }
 
@@ -64,6 +68,12 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
                   const char *fmt, va_list ap)
 {
     char *msg = md_xvasprintf(fmt, ap);
+    if (l->move_file && line == l->move_from && !strcmp(file, l->move_file)) {
+        char *m = md_xasprintf("%s%s", msg, l->move_note);
+        free(msg);
+        msg = m;
+        line = l->move_to;
+    }
     /* The same finding twice (an entry read once per path through GRUB's
      * if/else, grubcfg.c) is one fault: kept once, and md_lint_fix and
      * md_lint_mark_unchecked leave the first alone.  Found by hash: a
@@ -87,6 +97,15 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
      * wrote it: the exit status (man page: 1 "with a line it could not
      * check") and --json's "checked" follow its words, never exit 0. */
     l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, strstr(msg, "cannot check") != NULL };
+}
+
+void md_lint_move(md_lint *l, const char *file, unsigned from, unsigned to, const char *note)
+{
+    free(l->move_file);
+    free(l->move_note);
+    l->move_file = file ? md_xstrdup(file) : NULL;
+    l->move_note = file ? md_xstrdup(note ? note : "") : NULL;
+    l->move_from = from, l->move_to = to;
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
