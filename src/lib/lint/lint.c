@@ -297,13 +297,67 @@ static void text_line(FILE *f, const md_lint *l, size_t i)
     free(msg);
 }
 
+typedef struct order_key {
+    size_t file; /* the rank of its file: the order files were first found in */
+    unsigned line;
+    size_t i;
+} order_key;
+
+static int order_cmp(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The findings in report order: each file's together, files in the order
+ * they were first found in, a file's in line order (whole-file ones
+ * first; found order among equal lines).  Checks find a line's faults
+ * in the order of the traps, not the file (issue 10: "line 7, then
+ * line 2").  Caller frees; NULL when there is none. */
+static size_t *report_order(const md_lint *l)
+{
+    if (!l->n)
+        return NULL;
+    order_key *k = md_xcalloc(l->n, sizeof *k);
+    md_hindex byname = { 0 };
+    md_strv names = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        const char *fn = l->f[i].file;
+        uint64_t h = md_hindex_hash(fn, strlen(fn));
+        size_t r = SIZE_MAX;
+        for (size_t it = 0, j; r == SIZE_MAX && (j = md_hindex_next(&byname, h, &it)) != SIZE_MAX;)
+            if (!strcmp(names.v[j], fn))
+                r = j;
+        if (r == SIZE_MAX) {
+            r = names.n;
+            md_hindex_add(&byname, h, r);
+            md_strv_push(&names, fn);
+        }
+        k[i] = (order_key){ r, l->f[i].line, i };
+    }
+    qsort(k, l->n, sizeof *k, order_cmp);
+    size_t *o = md_xcalloc(l->n, sizeof *o);
+    for (size_t i = 0; i < l->n; i++)
+        o[i] = k[i].i;
+    free(k);
+    md_hindex_free(&byname);
+    md_strv_free(&names);
+    return o;
+}
+
 char *md_lint_text(const md_lint *l)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = md_xmemstream(&text, &len);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++)
-        text_line(f, l, i);
+        text_line(f, l, o[i]);
+    free(o);
     return md_xmemstream_close(f, &text);
 }
 
@@ -369,18 +423,26 @@ char *md_lint_json(const md_lint *l)
         fputs("}", f);
     }
     fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++) {
-        const finding *x = &l->f[i];
+        const finding *x = &l->f[o[i]];
         fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_str(f, x->file);
-        fprintf(f, ", \"line\": %u, \"trap\": %d, \"severity\": \"%s\", \"checked\": %s, "
-                   "\"message\": ", x->line, x->trap, sev_name(x->sev),
-                x->unchecked ? "false" : "true");
+        fprintf(f, ", \"line\": %u, \"trap\": ", x->line);
+        /* null, not 0, for a finding that is none of the five traps: a
+         * consumer testing "trap" == N or truthiness gets it right */
+        if (x->trap)
+            fprintf(f, "%d", x->trap);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"severity\": \"%s\", \"checked\": %s, \"message\": ",
+                sev_name(x->sev), x->unchecked ? "false" : "true");
         json_str(f, x->msg);
         fputs(", \"fix\": ", f);
         json_str(f, x->fix);
         fputs("}", f);
     }
+    free(o);
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
                "  \"unchecked\": %zu,\n  \"not_checked\": %zu\n}\n", l->n ? "\n  ]" : "]",
             md_lint_count_sev(l, MD_LINT_ERROR) + count_input_errors(l),
@@ -406,14 +468,16 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
                            l->in_unchecked.v[i]);
         /* a line at a time: the whole report again in memory was as
          * large as the findings (issue 9: a config of a million) */
+        size_t *o = report_order(l);
         for (size_t i = 0; i < l->n; i++) {
             char *line = NULL;
             size_t len = 0;
             FILE *f = md_xmemstream(&line, &len);
-            text_line(f, l, i);
+            text_line(f, l, o[i]);
             md_out_lines(out, MD_OUT_RESULT, md_xmemstream_close(f, &line));
             free(line);
         }
+        free(o);
         return;
     }
     md_out_lines(out, MD_OUT_RESULT, text);
