@@ -715,6 +715,14 @@ static char *refusal(const char *part, const char *stop)
                             "their own, after a comma, written with a colon (dom0_mem=1G,max:1G; "
                             "xen-command-line.pandoc, dom0_mem (x86))", (int)(stop - part),
                             part, *stop);
+    /* U+00A0 (UTF-8 C2 A0), which editors and web pages put for a space:
+     * parse_params() (xen/common/kernel.c) splits its line at ' ' only,
+     * so it is text of the word, not a separator */
+    const char *nb = strstr(part, "\xc2\xa0");
+    if (nb && nb < part + n)
+        return md_xstrdup("it holds a no-break space (U+00A0, bytes C2 A0), which Xen does not "
+                          "treat as a separator: it splits its line at plain spaces only, so "
+                          "the no-break space and what follows it are part of this item");
     if (memchr(part, '=', n))
         return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
                           "by spaces)");
