@@ -1117,10 +1117,11 @@ static void params_opaque(gstate *s)
  * grub-core/script/execute.c), into `out`.  Returns the index in `out` of
  * the first word from one with a variable `s` does not fix (unfixed_vars),
  * SIZE_MAX when there is none. */
-static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out)
+static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out,
+                          md_bootcfg_file *src)
 {
     md_strv unknown = { 0 };
-    gexp x = { .out = out, .unset = &unknown };
+    gexp x = { .out = out, .unset = &unknown, .from = src };
     size_t first = SIZE_MAX;
     for (size_t i = entry ? entry_word(c, from) : from; i < c->n;
          i = entry ? entry_word(c, i + 1) : i + 1) {
@@ -1727,7 +1728,7 @@ static void defer_block(frame *f, const gcmd *c, size_t i)
             var_assign(&one, l->name, l->vals.v[at[j]], true);
         }
         md_strv *args = md_xcalloc(1, sizeof *args);
-        size_t first = expand_args(&one, c, 1, true, args);
+        size_t first = expand_args(&one, c, 1, true, args, NULL);
         defer_push(f, i, args, first);
         state_free(&one);
         for (size_t j = 0; j < nuse && ++at[j] == f->loops[use[j]].vals.n; j++)
@@ -1908,7 +1909,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * menuentries defined inside (defer_block) */
             struct floop *l = &f->loops[f->nloops - 1];
             md_strv_pooled(&l->vals);
-            size_t unknown = expand_args(s, c, k + 3, false, &l->vals);
+            size_t unknown = expand_args(s, c, k + 3, false, &l->vals, NULL);
             for (size_t j = 0; k + 1 < c->n && j < l->vals.n; j++)
                 var_assign(s, W(c, k + 1), l->vals.v[j], false);
             l->known = k + 1 < c->n && unknown == SIZE_MAX && l->vals.n <= MAX_PATHS;
@@ -2240,7 +2241,10 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
          * so "xen_entry $mem" gives $1 the value of $mem, which a finding
          * then names, not "$1" (issue 10, L2) */
         md_strv args = { 0 };
-        size_t first = expand_args(f->s, call, 1, false, &args);
+        /* where each word's text is written: "xen_entry $mem" passes
+         * the text of mem's assignment line, not of the call's */
+        md_bootcfg_file src = { .line = call->line };
+        size_t first = expand_args(f->s, call, 1, false, &args, &src);
         gvar saved[NPOS];
         for (int k = 0; k < NPOS; k++) {
             /* the caller's, moved aside (not copied); never set: unknown
@@ -2253,6 +2257,12 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             g->maybe = NULL;
         }
         params_from(f->s, &args, first);
+        for (size_t k = 0; k < 9 && k < args.n; k++) {
+            unsigned at = md_bootcfg_from_line(&src, args.v[k]);
+            if (at)
+                var_get(f->s, pos_names[k], true)->line = at & ((1u << 27) - 1);
+        }
+        md_bootcfg_file_free(&src);
         md_strv_free(&args);
         cmd_free(held);
         cmd_free(held2);
