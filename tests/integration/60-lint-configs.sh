@@ -1008,6 +1008,11 @@ printf "menuentry 'X' 'dom0_mem=4G' {\n  multiboot2 /xen.gz \$2 gnttab_max_frame
 run 1 "$T/entryarg.cfg"
 has "entryarg.cfg:1: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
 has "(the value is written here and used by the multiboot2 line 2)"
+# iPXE: a setting on line 2, expanded by the kernel line 3
+printf '#!ipxe\nset xenargs dom0_mem=4G\nkernel xen.gz ${xenargs} gnttab_max_frames=256\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$T/var.ipxe"
+run 1 "$T/var.ipxe"
+has "var.ipxe:2: error: [trap4] dom0_mem=4G has no max:"
+has "use dom0_mem=4G,max:4G (the value is written here and used by the Xen line 3)"
 # the text on the Xen line itself stays there
 printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/plain.cfg"
 run 1 "$T/plain.cfg"
