@@ -1981,9 +1981,16 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 params_opaque(s);
             } else if (n <= cur.n) {
                 md_strv rest = { 0 };
-                for (size_t j = n; j < cur.n; j++)
+                unsigned at[9] = { 0 }; /* where each one's text is written */
+                for (size_t j = n; j < cur.n; j++) {
                     md_strv_push(&rest, cur.v[j]);
+                    const gvar *g = j < 9 ? var_get(s, pos_names[j], false) : NULL;
+                    if (g)
+                        at[j - n] = g->line;
+                }
                 params_set(s, &rest);
+                for (size_t j = 0; j < 9 && j < rest.n; j++)
+                    var_get(s, pos_names[j], true)->line = at[j];
                 md_strv_free(&rest);
             }
             md_strv_free(&cur);
