@@ -307,7 +307,7 @@ has "alias2.ipxe:5: error: [trap4] dom0_mem=4G has no max:"
 run 1 "$E/12-ipxe-clear-var.ipxe"
 has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"
 run 1 "$E/13-ipxe-set-typed-name.ipxe"
-has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
+has "13-ipxe-set-typed-name.ipxe:3: error: [trap4] dom0_mem=8G has no max:"  # the set line (issue 10)
 
 # goto: a line after it up to a label never runs; a Xen line left loaded
 # by a jump is followed to the label, with its images (trial10d 07: each
