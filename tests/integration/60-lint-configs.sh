@@ -237,7 +237,9 @@ hasnt "followed by no module"
 # names, not a "$1" lint cannot check (issue 10, L2)
 printf 'set mem=dom0_mem=4G\nfunction xen_entry {\n  multiboot2 /xen.gz $1 gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /initrd.gz\n}\nmenuentry Xen {\n  xen_entry $mem\n}\n' >"$T/fnvar.cfg"
 run 1 "$T/fnvar.cfg"
-has "fnvar.cfg:3: error: [trap4] menuentry 'Xen': dom0_mem=4G has no max:"
+# the text is written on line 1 (issue 10: the line its fix replaces)
+has "fnvar.cfg:1: error: [trap4] menuentry 'Xen': dom0_mem=4G has no max:"
+has "(the value is written here and used by the multiboot2 line 3 of the function called on line 8)"
 hasnt '$1'
 run 1 --json "$C/trial10c-h2-escaped-space.cfg"
 has '"fix": "dom0_mem=4G,max:4G"'
@@ -271,11 +273,14 @@ done
 # Where the script names every value a setting may hold ("COND && set x A
 # || set x B", "COND && set x A" after a set, choose from listed items),
 # each is checked: the bad one is an error naming it, the good one passes
-for c in "04-ipxe-conditional-set-and.ipxe:4:mem:dom0_mem=2048M" \
+# (on the line that sets the bad value, issue 10; a value that only
+# another path gives, 04b's and a menu item's, is still found on the
+# line that uses it)
+for c in "04-ipxe-conditional-set-and.ipxe:3:mem:dom0_mem=2048M" \
          "04b-ipxe-conditional-set-reverse.ipxe:4:mem:dom0_mem=2048M" \
-         "06-ipxe-conditional-set-trailing-or.ipxe:4:mem:dom0_mem=2048M" \
+         "06-ipxe-conditional-set-trailing-or.ipxe:3:mem:dom0_mem=2048M" \
          "10-ipxe-choose-menu-dom0mem.ipxe:7:opts:dom0_mem=8G" \
-         "11-ipxe-prompt-and-set.ipxe:4:x:dom0_mem=8G"; do
+         "11-ipxe-prompt-and-set.ipxe:3:x:dom0_mem=8G"; do
     f=${c%%:*} rest=${c#*:}; l=${rest%%:*} rest=${rest#*:}; v=${rest%%:*} val=${rest#*:}
     run 1 "$E/$f"
     has "$f:$l: error: [trap4] path with '\${$v} = $val': $val has no max:"
@@ -302,7 +307,7 @@ has "alias2.ipxe:5: error: [trap4] dom0_mem=4G has no max:"
 run 1 "$E/12-ipxe-clear-var.ipxe"
 has "12-ipxe-clear-var.ipxe:4: error: [trap4] the Xen line has no dom0_mem"
 run 1 "$E/13-ipxe-set-typed-name.ipxe"
-has "13-ipxe-set-typed-name.ipxe:4: error: [trap4] dom0_mem=8G has no max:"
+has "13-ipxe-set-typed-name.ipxe:3: error: [trap4] dom0_mem=8G has no max:"  # the set line (issue 10)
 
 # goto: a line after it up to a label never runs; a Xen line left loaded
 # by a jump is followed to the label, with its images (trial10d 07: each
@@ -375,7 +380,7 @@ done
 
 # trial10d 17: a menuentry's extra arguments are $2.. (the title is $1)
 run 1 "$D/corpus/trial10d-17-grub-menuentry-positional.cfg"
-has ":2: error: [trap4] menuentry 'Xen': dom0_mem=8G has no max:"
+has ":1: error: [trap4] menuentry 'Xen': dom0_mem=8G has no max:"  # written on the menuentry line (issue 10)
 # ... expanded when the menuentry is defined: in a for loop once per value,
 # each entry its own (grub10 1: it was one entry, "'$' is text", fix 4096M)
 run 1 "$D/corpus/grub10-01-menuentry-params-for.cfg"
@@ -1048,6 +1053,77 @@ arm "root=/dev/ram0"
 run 1 --strict "$T/arm-early.cfg"
 has "add console=hvc0 for userspace and earlycon=xenboot for printk (on Arm the UART belongs to Xen: dom0 has no ttyS0)"
 hasnt "ttyS0,115200"
+
+echo "== issue 10: a finding is on the line that writes its text, in line order"
+# GRUB 2: a variable set on line 1, expanded by the multiboot2 line 3
+printf 'set opts="dom0_mem=4G"\nmenuentry X {\n  multiboot2 /xen.gz $opts gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/var.cfg"
+run 1 "$T/var.cfg"
+has "var.cfg:1: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
+has "use dom0_mem=4G,max:4G (the value is written here and used by the multiboot2 line 3)"
+hasnt "var.cfg:3: error"
+run 1 --json "$T/var.cfg"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]
+m = [x for x in f if x["fix"] == "dom0_mem=4G,max:4G"]
+assert len(m) == 1 and m[0]["line"] == 1 and m[0]["trap"] == 4, f' ||
+    fail "--json: the dom0_mem finding is not on the line that sets the variable"
+# a function's $1 carries the value from the call on line 7; the findings
+# on lines 2 (gnttab), 3 (console) and 7 (dom0_mem) in line order
+printf 'function load {\n  multiboot2 /xen.gz $1\n  module2 /vmlinuz console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\nmenuentry X {\n  load dom0_mem=4G\n}\n' >"$T/call.cfg"
+run 1 "$T/call.cfg"
+has "call.cfg:7: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
+has "(the value is written here, in the call of a function, and used by the multiboot2 line 2 of that function)"
+[ "$(grep -o '^[^ ]*call.cfg:[0-9]*' "$T/out" | sed 's/.*://' | tr '\n' ' ')" = "2 3 7 " ] ||
+    fail "call.cfg: findings not in line order: $(cat "$T/out")"
+run 1 --json "$T/call.cfg"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]
+assert [x["line"] for x in f] == [2, 3, 7], f' || fail "--json: findings not in line order"
+# a variable set on line 1 in a function called on line 8
+printf 'set opts="dom0_mem=4G gnttab_max_frames=256"\nfunction load {\n  multiboot2 /xen.gz $opts\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\nmenuentry X {\n  load\n}\n' >"$T/varcall.cfg"
+run 1 "$T/varcall.cfg"
+has "varcall.cfg:1: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
+has "(the value is written here and used by the multiboot2 line 3 of the function called on line 8)"
+# a menuentry's own argument ($2) on its line 1
+printf "menuentry 'X' 'dom0_mem=4G' {\n  multiboot2 /xen.gz \$2 gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n" >"$T/entryarg.cfg"
+run 1 "$T/entryarg.cfg"
+has "entryarg.cfg:1: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
+has "(the value is written here and used by the multiboot2 line 2)"
+# iPXE: a setting on line 2, expanded by the kernel line 3
+printf '#!ipxe\nset xenargs dom0_mem=4G\nkernel xen.gz ${xenargs} gnttab_max_frames=256\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$T/var.ipxe"
+run 1 "$T/var.ipxe"
+has "var.ipxe:2: error: [trap4] dom0_mem=4G has no max:"
+has "use dom0_mem=4G,max:4G (the value is written here and used by the Xen line 3)"
+# the text on the Xen line itself stays there
+printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/plain.cfg"
+run 1 "$T/plain.cfg"
+has "plain.cfg:2: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
+hasnt "the value is written here"
+
+echo "== issue 10: --json trap is null for a finding that is none of the five traps"
+printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 /rootfs.cpio.gz\n}\n' >"$T/unzip.cfg"
+run 3 --json "$T/unzip.cfg"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["findings"]
+assert any(x["trap"] is None and "--nounzip" in x["message"] for x in f), f
+assert all(x["trap"] is None or 1 <= x["trap"] <= 5 for x in f), f' ||
+    fail "--json: a boot finding has no \"trap\": null"
+has '"trap": null'
+hasnt '"trap": 0'
+
+echo "== issue 10: a no-break space in dom0_mem is named as one"
+printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G,max:4G\xc2\xa0gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/nbsp.cfg"
+run 1 "$T/nbsp.cfg"
+has "nbsp.cfg:2: error: [trap4]"
+has "it holds a no-break space (U+00A0, bytes C2 A0), which Xen does not treat as a separator"
+has "use dom0_mem=4G,max:4G"
+hasnt "glued on with a comma"
+printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G\xc2\xa0,max:4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/nbsp2.cfg"
+run 1 "$T/nbsp2.cfg"
+has "it holds a no-break space (U+00A0, bytes C2 A0)"
 
 echo "== usage errors"
 run 2

@@ -2980,8 +2980,93 @@ static void test_kernel_modules(void)
     md_tree_free(t);
 }
 
+/* Issue 10: dom0_mem text a variable or a call brings to the Xen line is
+ * found on the line that writes it; a file's findings are reported in line
+ * order; a finding of no trap is "trap": null in --json. */
+static void test_issue10_location(void)
+{
+    static const struct {
+        const char *cfg;
+        unsigned line;  /* of the dom0_mem finding */
+        const char *note;
+    } cases[] = {
+        { "set opts=\"dom0_mem=4G\"\nmenuentry X {\n multiboot2 /xen.gz $opts\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 3)" },
+        { "function f {\n multiboot2 /xen.gz $1\n module2 /vmlinuz console=ttyS0 console=hvc0\n"
+          " module2 --nounzip /r.gz\n}\nmenuentry X {\n f dom0_mem=4G\n}\n",
+          7, "(the value is written here, in the call of a function, and used by the "
+             "multiboot2 line 2 of that function)" },
+        { "set m=dom0_mem=4G\nfunction f {\n multiboot2 /xen.gz $1\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n"
+          "menuentry X {\n f $m\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 3 of the function "
+             "called on line 8)" },
+        { "menuentry X dom0_mem=4G {\n multiboot2 /xen.gz $2\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 2)" },
+        { "menuentry X {\n multiboot2 /xen.gz dom0_mem=4G\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          2, NULL },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        md_lint *l = md_lint_new();
+        md_lint_grub(l, "g.cfg", cases[c].cfg, strlen(cases[c].cfg), NULL);
+        size_t hit = SIZE_MAX;
+        for (size_t i = 0; i < md_lint_count(l); i++)
+            if (md_lint_fix_of(l, i) && !strcmp(md_lint_fix_of(l, i), "dom0_mem=4G,max:4G"))
+                hit = i;
+        CHECK(hit != SIZE_MAX);
+        if (hit != SIZE_MAX) {
+            CHECK(md_lint_line(l, hit) == cases[c].line);
+            CHECK(cases[c].note ? strstr(md_lint_message(l, hit), cases[c].note) != NULL
+                                : !strstr(md_lint_message(l, hit), "written here"));
+        }
+        md_lint_free(l);
+    }
+
+    md_lint *l = md_lint_new();
+    md_lint_add(l, "a", 7, MD_LINT_ERROR, 4, "seven");
+    md_lint_add(l, "b", 1, MD_LINT_ERROR, 0, "b one");
+    md_lint_add(l, "a", 2, MD_LINT_WARNING, 0, "two");
+    md_lint_add(l, "a", 2, MD_LINT_WARNING, 1, "two again");
+    md_lint_add(l, "a", 0, MD_LINT_NOTE, 0, "whole");
+    char *text = md_lint_text(l);
+    CHECK_STR(text, "a: note: [boot] whole\n"
+                    "a:2: warning: [boot] two\n"
+                    "a:2: warning: [trap1] two again\n"
+                    "a:7: error: [trap4] seven\n"
+                    "b:1: error: [boot] b one\n");
+    free(text);
+    char *j = md_lint_json(l);
+    const char *p7 = strstr(j, "\"seven\""), *p2 = strstr(j, "\"two\"");
+    CHECK(p7 && p2 && p2 < p7);
+    CHECK(strstr(j, "\"line\": 2, \"trap\": null,") != NULL);
+    CHECK(strstr(j, "\"line\": 7, \"trap\": 4,") != NULL);
+    CHECK(!strstr(j, "\"trap\": 0"));
+    free(j);
+    md_lint_free(l);
+
+    /* a no-break space is named as one, not a comma's glued parameter */
+    const char *nb = "menuentry X {\n multiboot2 /xen.gz dom0_mem=4G,max:4G\xc2\xa0x=1\n"
+                     " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n";
+    l = md_lint_new();
+    md_lint_grub(l, "g.cfg", nb, strlen(nb), NULL);
+    bool named = false, glued = false;
+    for (size_t i = 0; i < md_lint_count(l); i++) {
+        named |= md_lint_trap(l, i) == 4 && md_lint_line(l, i) == 2 &&
+                 strstr(md_lint_message(l, i), "a no-break space (U+00A0, bytes C2 A0), which "
+                                                "Xen does not treat as a separator");
+        glued |= strstr(md_lint_message(l, i), "glued on with a comma") != NULL;
+    }
+    CHECK(named);
+    CHECK(!glued);
+    md_lint_free(l);
+}
+
 int main(void)
 {
+    test_issue10_location();
     test_text_escaped();
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");

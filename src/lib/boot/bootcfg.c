@@ -18,7 +18,26 @@ void md_bootcfg_file_free(md_bootcfg_file *f)
     md_strv_free(&f->maybe);
     md_strv_free(&f->unset);
     free(f->file);
+    for (size_t i = 0; i < f->nfrom; i++)
+        free(f->from[i].word);
+    free(f->from);
     memset(f, 0, sizeof *f);
+}
+
+void md_bootcfg_add_from(md_bootcfg_file *f, const char *word, unsigned line)
+{
+    if (!line || line == f->line || f->nfrom >= MD_BOOTCFG_MAX_FROM)
+        return;
+    f->from = md_xrealloc(f->from, (f->nfrom + 1) * sizeof *f->from);
+    f->from[f->nfrom++] = (md_bootcfg_from){ md_xstrdup(word), line };
+}
+
+unsigned md_bootcfg_from_line(const md_bootcfg_file *f, const char *word)
+{
+    for (size_t i = f->nfrom; i-- > 0;)
+        if (!strcmp(f->from[i].word, word))
+            return f->from[i].line != f->line ? f->from[i].line : 0;
+    return 0;
 }
 
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg)
@@ -81,6 +100,9 @@ void md_bootcfg_file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
     strv_copy(&d->args, &s->args);
     strv_copy(&d->maybe, &s->maybe);
     strv_copy(&d->unset, &s->unset);
+    d->from = s->nfrom ? md_xcalloc(s->nfrom, sizeof *d->from) : NULL;
+    for (size_t i = 0; i < s->nfrom; i++)
+        d->from[i] = (md_bootcfg_from){ md_xstrdup(s->from[i].word), s->from[i].line };
 }
 
 md_bootcfg_entry *md_bootcfg_entry_copy(const md_bootcfg_entry *e)
@@ -694,6 +716,14 @@ static char *refusal(const char *part, const char *stop)
                             "their own, after a comma, written with a colon (dom0_mem=1G,max:1G; "
                             "xen-command-line.pandoc, dom0_mem (x86))", (int)(stop - part),
                             part, *stop);
+    /* U+00A0 (UTF-8 C2 A0), which editors and web pages put for a space:
+     * parse_params() (xen/common/kernel.c) splits its line at ' ' only,
+     * so it is text of the word, not a separator */
+    const char *nb = strstr(part, "\xc2\xa0");
+    if (nb && nb < part + n)
+        return md_xstrdup("it holds a no-break space (U+00A0, bytes C2 A0), which Xen does not "
+                          "treat as a separator: it splits its line at plain spaces only, so "
+                          "the no-break space and what follows it are part of this item");
     if (memchr(part, '=', n))
         return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
                           "by spaces)");

@@ -84,7 +84,35 @@ typedef struct md_bootcfg_file {
     char *file;     /* the config file `line` is in, when an entry is read
                        from several (GRUB's defaults with grub.d/NAME.cfg);
                        NULL: the one config read */
+    /* Where the text of args came from when it is not written on `line`
+     * (md_bootcfg_add_from): a variable's value ("set opts=dom0_mem=4G"
+     * on line 1, "multiboot2 /xen.gz $opts" on line 3), a function call's
+     * or a menuentry's words ($1..).  A finding on that text belongs on
+     * the line that holds it, where its fix is written (issue 10). */
+    struct md_bootcfg_from *from;
+    size_t nfrom;
+    unsigned call_line; /* the call of the function that ran `line`
+                           (the innermost); 0: none */
 } md_bootcfg_file;
+
+/* One word of a file's args and the line its text is written on. */
+typedef struct md_bootcfg_from {
+    char *word;
+    unsigned line;
+} md_bootcfg_from;
+
+/* The most words md_bootcfg_add_from records of one file: findings look
+ * for a few parameters' words, and a line of a million words from
+ * variables must not cost a record each (issue 9). */
+#define MD_BOOTCFG_MAX_FROM 64
+
+/* Record that word `word` of f->args is written on line `line` (not
+ * f->line); ignored past MD_BOOTCFG_MAX_FROM, or when `line` is 0 or
+ * f->line.  Copies `word`. */
+void md_bootcfg_add_from(md_bootcfg_file *f, const char *word, unsigned line);
+/* The line the word `word` of f->args is written on, as recorded by
+ * md_bootcfg_add_from; 0 when it is on f->line itself (or not known). */
+unsigned md_bootcfg_from_line(const md_bootcfg_file *f, const char *word);
 
 /* One boot entry, as a loader (GRUB's multiboot2/module2, QEMU's
  * -kernel/-initrd) loads it. */

@@ -751,11 +751,23 @@ typedef struct gexp {
     md_strv *out, *unset, *maybe;
     md_hindex uidx;
     size_t total;
+    md_bootcfg_file *from; /* when not NULL: the words of `out` made of a
+                              variable's value alone, with the line it was
+                              set on (md_bootcfg_add_from) */
 } gexp;
 
 static void gexp_done(gexp *x)
 {
     md_hindex_free(&x->uidx);
+}
+
+/* Word `w` onto x->out; made of variables' values alone (not `lit`), the
+ * last set on line `src`, it is recorded as written there (x->from). */
+static void push_from(gexp *x, const char *w, bool lit, unsigned src)
+{
+    md_strv_push(x->out, w);
+    if (x->from && !lit && src)
+        md_bootcfg_add_from(x->from, w, src);
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
@@ -764,13 +776,18 @@ static void gexp_done(gexp *x)
  * possible values' words in x->maybe. */
 static void expand_one(const gstate *s, const char *t, gexp *x)
 {
-    md_strv *out = x->out, *maybe = x->maybe;
+    md_strv *maybe = x->maybe;
     buf cur = { 0 };
     bool keep = !*t; /* "" is a word */
+    /* the current word's text: some written here (`lit`), or all from
+     * the values of variables, the last set on line `src` */
+    bool lit = false;
+    unsigned src = 0;
     for (const char *p = t; *p;) {
         if (*p != VAR_BARE && *p != VAR_QUOTED) {
             buf_put(&cur, *p++);
             keep = true;
+            lit = true;
             continue;
         }
         bool quoted = *p == VAR_QUOTED;
@@ -802,6 +819,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
+            lit = true; /* "$x" as written: this line's */
             if (!g || toolong || values_differ(g))
                 push_once(x->unset, &x->uidx, name);
             /* each possible value's words as they stand on the line: the
@@ -827,24 +845,28 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
             keep = true;
+            src = g->line;
         } else {
             /* field splitting: white space ends the word */
             for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
                     if (cur.n)
-                        md_strv_push(out, cur.s);
+                        push_from(x, cur.s, lit, src);
                     buf_clear(&cur);
                     keep = false;
+                    lit = false;
+                    src = 0;
                 } else {
                     buf_put(&cur, *v);
                     keep = true;
+                    src = g->line;
                 }
             }
         }
         free(name);
     }
     if (keep || cur.n)
-        md_strv_push(out, cur.s ? cur.s : "");
+        push_from(x, cur.s ? cur.s : "", lit, src);
     free(cur.s);
 }
 
@@ -996,20 +1018,21 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
      * its own besides the variable cannot vanish or shift the words after
      * it (trial10b case 10).  A word that is a variable alone may expand to
      * nothing or to several words, so then the whole line is unknown. */
+    f->line = c->line; /* before the words: md_bootcfg_add_from compares */
     size_t pw = k + 1;
     while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
     if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        gexp x = { &w, &path_unset, NULL, { 0 }, 0 };
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0, NULL };
         expand_cmd(s, c, k + 1, pw + 1, &x);
         gexp_done(&x);
         md_strv_free(&path_unset);
-        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0 };
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, pw + 1, c->n, &x);
         gexp_done(&x);
     } else {
-        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0 };
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, k + 1, c->n, &x);
         gexp_done(&x);
     }
@@ -1017,7 +1040,6 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
             *nounzip = true;
-    f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
     bool split = false;
     for (size_t j = i + 1; !nounzip && !chain && j < w.n && !split; j++)
@@ -1095,10 +1117,11 @@ static void params_opaque(gstate *s)
  * grub-core/script/execute.c), into `out`.  Returns the index in `out` of
  * the first word from one with a variable `s` does not fix (unfixed_vars),
  * SIZE_MAX when there is none. */
-static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out)
+static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out,
+                          md_bootcfg_file *src)
 {
     md_strv unknown = { 0 };
-    gexp x = { .out = out, .unset = &unknown };
+    gexp x = { .out = out, .unset = &unknown, .from = src };
     size_t first = SIZE_MAX;
     for (size_t i = entry ? entry_word(c, from) : from; i < c->n;
          i = entry ? entry_word(c, i + 1) : i + 1) {
@@ -1756,6 +1779,7 @@ typedef struct frame {
     bool ret;          /* ... and whether it ran 'return' */
     int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
     unsigned depth;    /* bodies and calls around it */
+    unsigned call_line; /* the innermost function call running; 0: none */
     md_bootcfg_entry *cur; /* the entry its last multiboot line started */
     deferred *defer;       /* blocks whose bodies run after it */
     size_t ndefer, dcap;
@@ -1824,7 +1848,7 @@ static void defer_block(frame *f, const gcmd *c, size_t i)
             var_assign(&one, l->name, l->vals.v[at[j]], true);
         }
         md_strv *args = md_xcalloc(1, sizeof *args);
-        size_t first = expand_args(&one, c, 1, true, args);
+        size_t first = expand_args(&one, c, 1, true, args, NULL);
         defer_push(f, i, args, first);
         state_free(&one);
         for (size_t j = 0; j < nuse && ++at[j] == f->loops[use[j]].vals.n; j++)
@@ -1887,7 +1911,7 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0, NULL };
     expand_cmd(f->s, c, k, k + 1, &x);
     unfixed_vars(f->s, t, &unknown, &x.uidx);
     gexp_done(&x);
@@ -2005,7 +2029,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * menuentries defined inside (defer_block) */
             struct floop *l = &f->loops[f->nloops - 1];
             md_strv_pooled(&l->vals);
-            size_t unknown = expand_args(s, c, k + 3, false, &l->vals);
+            size_t unknown = expand_args(s, c, k + 3, false, &l->vals, NULL);
             for (size_t j = 0; k + 1 < c->n && j < l->vals.n; j++)
                 var_assign(s, W(c, k + 1), l->vals.v[j], false);
             l->known = k + 1 < c->n && unknown == SIZE_MAX && l->vals.n <= MAX_PATHS;
@@ -2028,7 +2052,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_one(s, tval, &x);
             gexp_done(&x);
             char *v = md_strv_join(&w, " ");
@@ -2077,9 +2101,16 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 params_opaque(s);
             } else if (n <= cur.n) {
                 md_strv rest = { 0 };
-                for (size_t j = n; j < cur.n; j++)
+                unsigned at[9] = { 0 }; /* where each one's text is written */
+                for (size_t j = n; j < cur.n; j++) {
                     md_strv_push(&rest, cur.v[j]);
+                    const gvar *g = j < 9 ? var_get(s, pos_names[j], false) : NULL;
+                    if (g)
+                        at[j - n] = g->line;
+                }
                 params_set(s, &rest);
+                for (size_t j = 0; j < 9 && j < rest.n; j++)
+                    var_get(s, pos_names[j], true)->line = at[j];
                 md_strv_free(&rest);
             }
             md_strv_free(&cur);
@@ -2089,7 +2120,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_cmd(s, c, k + 1, c->n, &x);
             gexp_done(&x);
             if (f->cond || unknown.n)
@@ -2237,9 +2268,11 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL, false);
+            f->cur->xen.call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);
+            f->cur->mods[f->cur->nmods - 1].call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (f->cur && !f->cur->arm &&
                    is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
@@ -2317,6 +2350,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
      * the function's.  A word with a variable in it is not followed. */
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     size_t nloops = f->nloops;
+    unsigned call_line = f->call_line;
+    f->call_line = call->line;
     f->fcond = f->cond;
     f->calls++;
     if (!r->fdef[def].positional) {
@@ -2333,7 +2368,10 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
          * so "xen_entry $mem" gives $1 the value of $mem, which a finding
          * then names, not "$1" (issue 10, L2) */
         md_strv args = { 0 };
-        size_t first = expand_args(f->s, call, 1, false, &args);
+        /* where each word's text is written: "xen_entry $mem" passes
+         * the text of mem's assignment line, not of the call's */
+        md_bootcfg_file src = { .line = call->line };
+        size_t first = expand_args(f->s, call, 1, false, &args, &src);
         gvar saved[NPOS];
         for (int k = 0; k < NPOS; k++) {
             /* the caller's, moved aside (not copied); never set: unknown
@@ -2346,6 +2384,12 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             g->maybe = NULL;
         }
         params_from(f->s, &args, first);
+        for (size_t k = 0; k < 9 && k < args.n; k++) {
+            unsigned at = md_bootcfg_from_line(&src, args.v[k]);
+            if (at)
+                var_get(f->s, pos_names[k], true)->line = at & ((1u << 27) - 1);
+        }
+        md_bootcfg_file_free(&src);
         md_strv_free(&args);
         cmd_free(held);
         cmd_free(held2);
@@ -2365,6 +2409,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
     }
     f->ret = false;
     f->calls--;
+    f->call_line = call_line;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
     loops_close(f, nloops); /* a loop its body left open (no done) */
 }
@@ -2457,6 +2502,8 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         gstate body;
         state_over(&body, s);
         body.context = !strcmp(W(&c, 0), "submenu");
+        /* $1.. are written on the menuentry's line (their gvar.line) */
+        s->budget->line = c.line;
         entry_params(&body, &c, &defer[d]);
         cmd_free(&c);
         if (a) {

@@ -31,6 +31,8 @@ struct md_lint {
     bool dropped;                 /* the last md_lint_add repeated a finding */
     md_hindex seen;               /* f[0..indexed) by file, line and message */
     size_t indexed;
+    char *move_file, *move_note;  /* md_lint_move's, while set */
+    unsigned move_from, move_to;
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -51,6 +53,8 @@ void md_lint_free(md_lint *l)
     md_strv_free(&l->in_errors);
     md_strv_free(&l->in_unchecked);
     free(l->in_missing);
+    free(l->move_file);
+    free(l->move_note);
     free(l);
 }
 
@@ -64,6 +68,12 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
                   const char *fmt, va_list ap)
 {
     char *msg = md_xvasprintf(fmt, ap);
+    if (l->move_file && line == l->move_from && !strcmp(file, l->move_file)) {
+        char *m = md_xasprintf("%s%s", msg, l->move_note);
+        free(msg);
+        msg = m;
+        line = l->move_to;
+    }
     /* The same finding twice (an entry read once per path through GRUB's
      * if/else, grubcfg.c) is one fault: kept once, and md_lint_fix and
      * md_lint_mark_unchecked leave the first alone.  Found by hash: a
@@ -87,6 +97,15 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
      * wrote it: the exit status (man page: 1 "with a line it could not
      * check") and --json's "checked" follow its words, never exit 0. */
     l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, strstr(msg, "cannot check") != NULL };
+}
+
+void md_lint_move(md_lint *l, const char *file, unsigned from, unsigned to, const char *note)
+{
+    free(l->move_file);
+    free(l->move_note);
+    l->move_file = file ? md_xstrdup(file) : NULL;
+    l->move_note = file ? md_xstrdup(note ? note : "") : NULL;
+    l->move_from = from, l->move_to = to;
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
@@ -299,13 +318,67 @@ static void text_line(FILE *f, const md_lint *l, size_t i)
     free(msg);
 }
 
+typedef struct order_key {
+    size_t file; /* the rank of its file: the order files were first found in */
+    unsigned line;
+    size_t i;
+} order_key;
+
+static int order_cmp(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The findings in report order: each file's together, files in the order
+ * they were first found in, a file's in line order (whole-file ones
+ * first; found order among equal lines).  Checks find a line's faults
+ * in the order of the traps, not the file (issue 10: "line 7, then
+ * line 2").  Caller frees; NULL when there is none. */
+static size_t *report_order(const md_lint *l)
+{
+    if (!l->n)
+        return NULL;
+    order_key *k = md_xcalloc(l->n, sizeof *k);
+    md_hindex byname = { 0 };
+    md_strv names = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        const char *fn = l->f[i].file;
+        uint64_t h = md_hindex_hash(fn, strlen(fn));
+        size_t r = SIZE_MAX;
+        for (size_t it = 0, j; r == SIZE_MAX && (j = md_hindex_next(&byname, h, &it)) != SIZE_MAX;)
+            if (!strcmp(names.v[j], fn))
+                r = j;
+        if (r == SIZE_MAX) {
+            r = names.n;
+            md_hindex_add(&byname, h, r);
+            md_strv_push(&names, fn);
+        }
+        k[i] = (order_key){ r, l->f[i].line, i };
+    }
+    qsort(k, l->n, sizeof *k, order_cmp);
+    size_t *o = md_xcalloc(l->n, sizeof *o);
+    for (size_t i = 0; i < l->n; i++)
+        o[i] = k[i].i;
+    free(k);
+    md_hindex_free(&byname);
+    md_strv_free(&names);
+    return o;
+}
+
 char *md_lint_text(const md_lint *l)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = md_xmemstream(&text, &len);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++)
-        text_line(f, l, i);
+        text_line(f, l, o[i]);
+    free(o);
     return md_xmemstream_close(f, &text);
 }
 
@@ -371,18 +444,26 @@ char *md_lint_json(const md_lint *l)
         fputs("}", f);
     }
     fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++) {
-        const finding *x = &l->f[i];
+        const finding *x = &l->f[o[i]];
         fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_str(f, x->file);
-        fprintf(f, ", \"line\": %u, \"trap\": %d, \"severity\": \"%s\", \"checked\": %s, "
-                   "\"message\": ", x->line, x->trap, sev_name(x->sev),
-                x->unchecked ? "false" : "true");
+        fprintf(f, ", \"line\": %u, \"trap\": ", x->line);
+        /* null, not 0, for a finding that is none of the five traps: a
+         * consumer testing "trap" == N or truthiness gets it right */
+        if (x->trap)
+            fprintf(f, "%d", x->trap);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"severity\": \"%s\", \"checked\": %s, \"message\": ",
+                sev_name(x->sev), x->unchecked ? "false" : "true");
         json_str(f, x->msg);
         fputs(", \"fix\": ", f);
         json_str(f, x->fix);
         fputs("}", f);
     }
+    free(o);
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
                "  \"unchecked\": %zu,\n  \"not_checked\": %zu\n}\n", l->n ? "\n  ]" : "]",
             md_lint_count_sev(l, MD_LINT_ERROR) + count_input_errors(l),
@@ -408,14 +489,16 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
                            l->in_unchecked.v[i]);
         /* a line at a time: the whole report again in memory was as
          * large as the findings (issue 9: a config of a million) */
+        size_t *o = report_order(l);
         for (size_t i = 0; i < l->n; i++) {
             char *line = NULL;
             size_t len = 0;
             FILE *f = md_xmemstream(&line, &len);
-            text_line(f, l, i);
+            text_line(f, l, o[i]);
             md_out_lines(out, MD_OUT_RESULT, md_xmemstream_close(f, &line));
             free(line);
         }
+        free(o);
         return;
     }
     md_out_lines(out, MD_OUT_RESULT, text);

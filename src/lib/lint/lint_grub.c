@@ -1231,12 +1231,64 @@ out:
     md_strv_free(&extra);
 }
 
+/* Is `w` a word Xen's line has for dom0_mem, or one meant as it: the name
+ * in any case, with '-' for '_', quoted by GRUB ('"dom0_mem=...')? */
+static bool dom0_mem_word(const char *w)
+{
+    static const char key[] = "dom0_mem";
+    w += *w == '"';
+    for (size_t j = 0; j < sizeof key - 1; j++)
+        if (tolower((unsigned char)w[j]) != key[j] && !(key[j] == '_' && w[j] == '-'))
+            return false;
+    return !w[8] || w[8] == '=';
+}
+
+/* The line the dom0_mem text of Xen line `x` is written on when a
+ * variable or a function's or menuentry's arguments brought it there
+ * (every dom0_mem word of it from that one line), with the note that
+ * names the line that uses it; 0 when it is written on x's own line. */
+static unsigned dom0_mem_from(const md_bootcfg_entry *e, char **note)
+{
+    const md_bootcfg_file *x = &e->xen;
+    unsigned from = 0;
+    for (size_t i = 0; i < x->args.n; i++) {
+        if (!dom0_mem_word(x->args.v[i]))
+            continue;
+        unsigned l = md_bootcfg_from_line(x, x->args.v[i]);
+        if (!l || (from && l != from))
+            return 0;
+        from = l;
+    }
+    if (!from)
+        return 0;
+    bool grub = e->format == MD_BOOTFMT_UNKNOWN || e->format == MD_BOOTFMT_GRUB2;
+    const char *loader = !grub ? "Xen" : x->mb2 ? "multiboot2" : "multiboot";
+    if (x->call_line == from)
+        *note = md_xasprintf(" (the value is written here, in the call of a function, and used "
+                             "by the %s line %u of that function)", loader, x->line);
+    else if (x->call_line)
+        *note = md_xasprintf(" (the value is written here and used by the %s line %u of the "
+                             "function called on line %u)", loader, x->line, x->call_line);
+    else
+        *note = md_xasprintf(" (the value is written here and used by the %s line %u)", loader,
+                             x->line);
+    return from;
+}
+
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     const md_bootcfg_file *x = &e->xen;
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
+    /* a finding on dom0_mem's text goes where that text is written, which
+     * its fix replaces (issue 10) */
+    char *note = NULL;
+    unsigned from = dom0_mem_from(e, &note);
+    if (from)
+        md_lint_move(g->l, at(g, x), x->line, from, note);
     check_dom0_mem(g, e, tp, hint);
+    md_lint_move(g->l, NULL, 0, 0, NULL);
+    free(note);
     /* update-grub's recovery entry boots single-user, which runs no guests:
      * their grant tables do not matter there */
     if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames", false)) {

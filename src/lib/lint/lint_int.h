@@ -90,6 +90,13 @@ void md_lint_unpack_notes(md_lint *l, const char *label, const struct md_unpack_
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);
 
+/* From now on, a finding added on line `from` of `file` goes on line `to`
+ * instead, `note` appended to its message: the checks of a Xen line find
+ * faults in text that a variable brought there, whose fix is written on
+ * the line that sets it (md_bootcfg_from_line), and the note names the
+ * line that uses it.  `file` NULL ends it.  Strings are copied. */
+void md_lint_move(md_lint *l, const char *file, unsigned from, unsigned to, const char *note);
+
 /* Drop the findings from `to` on whose message, less `prefix`, trap and
  * severity are those of a finding in [from, to): an entry derived from
  * another (update-grub's recovery entry) says only what differs. */
