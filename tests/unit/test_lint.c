@@ -832,7 +832,9 @@ static void test_grub_if_vars(void)
         " set m=\"dom0_mem=2G\"\nfi\nset opts=\"$m gnttab_max_frames=256\"\n"
         "menuentry 'x' {\n multiboot2 /xen.gz $opts\n" LINUX_OK ROOTFS_OK "}\n",
     };
-    const unsigned line[] = { 7, 7, 8 };
+    /* the line that writes dom0_mem=2G (issue 10, lint10r), through
+     * opts's value too */
+    const unsigned line[] = { 4, 5, 4 };
     for (size_t i = 0; i < sizeof ifs / sizeof *ifs; i++) {
         md_lint *l = grub(ifs[i], NULL);
         CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
@@ -863,7 +865,9 @@ static void test_grub_if_vars(void)
     CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
     CHECK(md_lint_count(l) == 2);
     CHECK(md_lint_count_unchecked(l) == 0);
-    CHECK(md_lint_line(l, 0) == 8 && md_lint_line(l, 1) == 10);
+    CHECK(md_lint_line(l, 0) == 4 && md_lint_line(l, 1) == 4);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "used by the multiboot2 line 8)"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "used by the multiboot2 line 10)"));
     dump(l);
     md_lint_free(l);
     /* an if that sets a variable no loader line uses makes no ways */
@@ -3002,6 +3006,13 @@ static void test_issue10_location(void)
           "menuentry X {\n f $m\n}\n",
           1, "(the value is written here and used by the multiboot2 line 3 of the function "
              "called on line 8)" },
+        /* through a second variable's value (quoted, with its own text):
+         * still line 1, where dom0_mem=4G is written */
+        { "set m=dom0_mem=4G\nset opts=\"$m gnttab_max_frames=256\"\nfunction f {\n"
+          " multiboot2 /xen.gz $1\n module2 /vmlinuz console=ttyS0 console=hvc0\n"
+          " module2 --nounzip /r.gz\n}\nmenuentry X {\n f $opts\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 4 of the function "
+             "called on line 9)" },
         { "menuentry X dom0_mem=4G {\n multiboot2 /xen.gz $2\n"
           " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
           1, "(the value is written here and used by the multiboot2 line 2)" },

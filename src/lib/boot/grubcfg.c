@@ -577,7 +577,64 @@ typedef struct gbudget {
     unsigned over_line; /* the first line a value was not followed at for it */
     md_strv hidden;     /* variables the line being read took as hidden_empty */
     md_hindex hidx;     /* hidden's (push_once) */
+    /* A word of a variable's value whose text is written on another line
+     * than the assignment ("set m=dom0_mem=2G" on line 4, then "set
+     * opts=\"$m q\"" on line 6: opts's dom0_mem=2G is written on line 4,
+     * where its fix goes): by assignment line and word (word_origin) */
+    struct worigin {
+        unsigned at, line;
+        char *word;
+    } *wo;
+    size_t nwo, wocap;
+    md_hindex woidx;
 } gbudget;
+
+/* The most word_origin records of a read: a config of a million such
+ * assignments must not cost a record each (issue 9); past it a word is
+ * placed on its variable's assignment line. */
+enum { MAX_WORIGIN = 64 * 1024 };
+
+static uint64_t worigin_hash(unsigned at, const char *word)
+{
+    return md_hindex_hash(word, strlen(word)) ^ ((uint64_t)at * 0x9e3779b97f4a7c15u);
+}
+
+static struct worigin *worigin_find(const gbudget *b, unsigned at, const char *word)
+{
+    for (size_t it = 0, i; (i = md_hindex_next(&b->woidx, worigin_hash(at, word), &it)) != SIZE_MAX;)
+        if (b->wo[i].at == at && !strcmp(b->wo[i].word, word))
+            return &b->wo[i];
+    return NULL;
+}
+
+/* The line word `word` of a value assigned on line `at` is written on. */
+static unsigned word_origin(const gbudget *b, unsigned at, const char *word)
+{
+    const struct worigin *o = b->nwo ? worigin_find(b, at, word) : NULL;
+    return o ? o->line : at;
+}
+
+static void worigin_put(gbudget *b, unsigned at, const char *word, unsigned line)
+{
+    struct worigin *o = worigin_find(b, at, word);
+    if (o) {
+        o->line = line;
+    } else if (b->nwo < MAX_WORIGIN) {
+        b->wo = md_xgrow(b->wo, &b->wocap, b->nwo + 1, sizeof *b->wo);
+        b->wo[b->nwo] = (struct worigin){ at, line, md_xstrdup(word) };
+        md_hindex_add(&b->woidx, worigin_hash(at, word), b->nwo++);
+    }
+}
+
+static void budget_free(gbudget *b)
+{
+    md_strv_free(&b->hidden);
+    md_hindex_free(&b->hidx);
+    for (size_t i = 0; i < b->nwo; i++)
+        free(b->wo[i].word);
+    free(b->wo);
+    md_hindex_free(&b->woidx);
+}
 
 /* The variables as a body sees them: its own assignments over those of the
  * state it started from (`up`, left unchanged while it runs), so a body
@@ -762,12 +819,13 @@ static void gexp_done(gexp *x)
 }
 
 /* Word `w` onto x->out; made of variables' values alone (not `lit`), the
- * last set on line `src`, it is recorded as written there (x->from). */
-static void push_from(gexp *x, const char *w, bool lit, unsigned src)
+ * last set on line `src`, it is recorded as written there, or where that
+ * value took it from (word_origin), in x->from. */
+static void push_from(gexp *x, const gbudget *b, const char *w, bool lit, unsigned src)
 {
     md_strv_push(x->out, w);
     if (x->from && !lit && src)
-        md_bootcfg_add_from(x->from, w, src);
+        md_bootcfg_add_from(x->from, w, word_origin(b, src, w));
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
@@ -851,7 +909,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
                     if (cur.n)
-                        push_from(x, cur.s, lit, src);
+                        push_from(x, s->budget, cur.s, lit, src);
                     buf_clear(&cur);
                     keep = false;
                     lit = false;
@@ -866,7 +924,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
         free(name);
     }
     if (keep || cur.n)
-        push_from(x, cur.s ? cur.s : "", lit, src);
+        push_from(x, s->budget, cur.s ? cur.s : "", lit, src);
     free(cur.s);
 }
 
@@ -892,6 +950,60 @@ static char *next_var(const char **p)
         n++, nl -= 2;
     *p = e + 1;
     return md_xasprintf("%.*s", (int)nl, n);
+}
+
+/* The next word of *p (split at white space, as GRUB splits an unquoted
+ * value), its length in *n, *p moved past it; NULL at the end. */
+static const char *next_word(const char **p, size_t *n)
+{
+    const char *w = *p + strspn(*p, " \t\n");
+    *n = strcspn(w, " \t\n");
+    *p = w + *n;
+    return *n ? w : NULL;
+}
+
+/* Words longer than this are not placed by word_origin: the parameters a
+ * finding names are short, and a value built by doubling must not be
+ * hashed again at each step (test 60's chain-grub.cfg). */
+enum { WORIGIN_MAX_WORD = 256 };
+
+/* Value `v` is assigned from template `tval` on the line being run: each
+ * word of it that is a whole word of a variable `tval` uses is written
+ * where that variable's word is (word_origin), so "set opts=\"$m q\""
+ * keeps m's dom0_mem=2G on m's line, where a finding on it and its fix go
+ * (issue 10).  Linear in the values' bytes. */
+static void worigin_assign(gstate *s, const char *tval, const char *v)
+{
+    gbudget *b = s->budget;
+    unsigned at = b->line & ((1u << 27) - 1);
+    md_hindex vidx = { 0 }; /* v's words, by hash: made at the first use */
+    bool indexed = false;
+    char *name;
+    for (const char *p = tval; (name = next_var(&p)); free(name)) {
+        const gvar *g = var_get(s, name, false);
+        const char *gv = g && g->line && g->line != at ? gval(g) : NULL, *w;
+        for (size_t n; gv && (w = next_word(&gv, &n));) {
+            if (n > WORIGIN_MAX_WORD)
+                continue;
+            if (!indexed) {
+                const char *q = v, *vw;
+                for (size_t vn; (vw = next_word(&q, &vn));)
+                    if (vn <= WORIGIN_MAX_WORD)
+                        md_hindex_add(&vidx, md_hindex_hash(vw, vn), (size_t)(vw - v));
+                indexed = true;
+            }
+            bool in_v = false;
+            uint64_t h = md_hindex_hash(w, n);
+            for (size_t it = 0, o; !in_v && (o = md_hindex_next(&vidx, h, &it)) != SIZE_MAX;)
+                in_v = !strncmp(v + o, w, n) && (!v[o + n] || strchr(" \t\n", v[o + n]));
+            if (in_v) {
+                char *word = md_xasprintf("%.*s", (int)n, w);
+                worigin_put(b, at, word, word_origin(b, g->line, word));
+                free(word);
+            }
+        }
+    }
+    md_hindex_free(&vidx);
 }
 
 /* The variables of template `t` whose value where it runs the state `s`
@@ -2056,6 +2168,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             expand_one(s, tval, &x);
             gexp_done(&x);
             char *v = md_strv_join(&w, " ");
+            worigin_assign(s, tval, v);
             /* a value built from one too long to follow is too long itself
              * (trial10b: 22 doublings gave a definite "no dom0_mem") */
             bool from_opaque = false;
@@ -2546,8 +2659,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         out->v[i]->timeout = r.set.timeout;
     }
     state_free(&s);
-    md_strv_free(&budget.hidden);
-    md_hindex_free(&budget.hidx);
+    budget_free(&budget);
     free(r.b.v);
     free(r.fdef);
     free(r.ifm);
