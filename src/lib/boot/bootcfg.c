@@ -212,6 +212,20 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
         md_bootcfg_entry_free(raw);
         return false;
     }
+    if (l->n >= MD_BOOTCFG_MAX_ENTRIES) {
+        if (!l->over_entries) {
+            l->over_entries = true;
+            unsigned line = raw->xen.line ? raw->xen.line : raw->kernel.line;
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                l, line,
+                md_xasprintf("cannot check: more than %d boot entries (mkdom0's limit); the "
+                             "entries from this line on are not checked",
+                             MD_BOOTCFG_MAX_ENTRIES));
+            p->unchecked = true;
+        }
+        md_bootcfg_entry_free(raw);
+        return false;
+    }
     /* tboot measures Xen: Xen is its first module, Xen's args are that
      * module's.  Then Xen's first module is the dom0 kernel. */
     size_t skip = 0;

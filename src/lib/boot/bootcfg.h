@@ -64,6 +64,13 @@ typedef struct md_bootcfg {
  * and said (md_bootcfg_too_big: the list's unread); lint takes its size
  * from the file opened and reads only its head (lint_input.c). */
 #define MD_BOOTCFG_MAX_TEXT ((size_t)16 << 20)
+/* Boot entries one config may give (a GRUB 2 entry of several ways through
+ * its if/else is one entry a way, grubcfg.c): each is kept until the report,
+ * 600 bytes to 2 KB, so below MD_BOOTCFG_MAX_TEXT a config of short entries
+ * would cost 40 to 150 times its size (issue 9).  Real configs have tens to
+ * hundreds (update-grub: a few per kernel installed).  Past it an entry is
+ * dropped and the config gets one error (md_bootcfg_add_multiboot). */
+#define MD_BOOTCFG_MAX_ENTRIES 10000
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
 /* A file the loader loads and the parameters it hands over with it. */
@@ -198,6 +205,7 @@ typedef struct md_bootcfg_list {
      * each time. */
     md_bootcfg_chain *chains;
     size_t nchains, chains_cap;
+    bool over_entries;      /* an entry past MD_BOOTCFG_MAX_ENTRIES was dropped */
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
@@ -243,7 +251,9 @@ void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not 
  * line boots Xen when its file's name contains "xen", it has dom0_mem=, or it
  * loads modules and is no memtest; then the first module becomes the dom0 kernel,
  * except under tboot (which measures Xen), whose first module is Xen.
- * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false). */
+ * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false)
+ * or `l` already has MD_BOOTCFG_MAX_ENTRIES (false; the first such adds an
+ * error problem on its line: "more than 10000 boot entries"). */
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw);
 
 /* Last value of parameter `key` in `f`'s args, then maybe, or NULL.

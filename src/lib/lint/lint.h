@@ -94,7 +94,8 @@ const char *md_lint_message(const md_lint *l, size_t i);
  *   FILE:LINE: error: [trapN] message
  * (no ":LINE" for whole-file findings; "[boot]" for trap 0), each file's
  * findings together in line order (whole-file ones first, found order
- * among equal lines), files in the order first found; md_lint_json lists
+ * among equal lines, the closing "N more findings not listed" of a file
+ * past its cap last), files in the order first found; md_lint_json lists
  * them in the same order.  "" when there is none; caller frees. */
 char *md_lint_text(const md_lint *l);
 
