@@ -2505,9 +2505,10 @@ static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f
         /* a word that is one setting alone ("${xenargs}"): its words are
          * written on the line that set it (issue 10) */
         const char *t = w->v[i];
-        size_t nl = strcspn(t + 2, ":}");
-        if (strncmp(t, "${", 2) || !t[2 + nl] || t[2 + nl + strcspn(t + 2 + nl, "}")] != '}' ||
-            t[2 + nl + strcspn(t + 2 + nl, "}") + 1])
+        if (strncmp(t, "${", 2)) /* t + 2 is past the end of a shorter word */
+            continue;
+        size_t nl = strcspn(t + 2, ":}"), close = 2 + nl + strcspn(t + 2 + nl, "}");
+        if (!t[2 + nl] || t[close] != '}' || t[close + 1])
             continue;
         char *n = md_xasprintf("%.*s", (int)nl, t + 2);
         ssize_t at = var_at(v, n);
