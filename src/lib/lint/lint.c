@@ -297,21 +297,28 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
+size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added)
+{
+    uint64_t h = md_hindex_hash(s, strlen(s));
+    for (size_t it = 0, k; (k = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(v->v[k], s)) {
+            if (added)
+                *added = false;
+            return k;
+        }
+    md_hindex_add(idx, h, v->n);
+    md_strv_push(v, s);
+    if (added)
+        *added = true;
+    return v->n - 1;
+}
+
 size_t md_lint_count_files(const md_lint *l)
 {
     md_strv seen = { 0 };
     md_hindex idx = { 0 };
-    for (size_t i = 0; i < l->in_files.n; i++) {
-        const char *f = l->in_files.v[i];
-        uint64_t h = md_hindex_hash(f, strlen(f));
-        bool dup = false;
-        for (size_t it = 0, k; !dup && (k = md_hindex_next(&idx, h, &it)) != SIZE_MAX;)
-            dup = !strcmp(seen.v[k], f);
-        if (!dup) {
-            md_hindex_add(&idx, h, seen.n);
-            md_strv_push(&seen, f);
-        }
-    }
+    for (size_t i = 0; i < l->in_files.n; i++)
+        md_lint_intern(&seen, &idx, l->in_files.v[i], NULL);
     size_t n = seen.n;
     md_strv_free(&seen);
     md_hindex_free(&idx);
@@ -437,17 +444,7 @@ static size_t *report_order(const md_lint *l)
     md_hindex byname = { 0 };
     md_strv names = { 0 };
     for (size_t i = 0; i < l->n; i++) {
-        const char *fn = l->f[i].file;
-        uint64_t h = md_hindex_hash(fn, strlen(fn));
-        size_t r = SIZE_MAX;
-        for (size_t it = 0, j; r == SIZE_MAX && (j = md_hindex_next(&byname, h, &it)) != SIZE_MAX;)
-            if (!strcmp(names.v[j], fn))
-                r = j;
-        if (r == SIZE_MAX) {
-            r = names.n;
-            md_hindex_add(&byname, h, r);
-            md_strv_push(&names, fn);
-        }
+        size_t r = md_lint_intern(&names, &byname, l->f[i].file, NULL);
         /* a file's closing "N more findings" (cap) after all its lines */
         k[i] = (order_key){ r, l->f[i].more ? UINT_MAX : l->f[i].line, i };
     }

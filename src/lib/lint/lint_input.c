@@ -2423,16 +2423,10 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
                 t = in->v[r].tree, label = in->v[r].path;
         }
         char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
-        uint64_t h = md_hindex_hash(key, strlen(key));
-        bool dup = false;
-        for (size_t it = 0, pos; !dup && (pos = md_hindex_next(&seenx, h, &it)) != SIZE_MAX;)
-            dup = !strcmp(seen.v[pos], key);
-        if (!dup) {
-            md_hindex_add(&seenx, h, seen.n);
-            md_strv_push(&seen, key);
-        }
+        bool added;
+        md_lint_intern(&seen, &seenx, key, &added);
         free(key);
-        if (dup)
+        if (!added)
             continue;
         unsigned char *d = NULL;
         size_t len = 0;
