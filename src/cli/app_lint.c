@@ -97,7 +97,8 @@ static void usage(FILE *f)
 "  --rootfs PATH   treat PATH as a root filesystem (archive or directory)\n"
 "  --xen FILE      the hypervisor image (xen.gz or xen.efi) for trap 2\n"
 "  --json          one JSON object on stdout: inputs with their format, and\n"
-"                  findings with file, line, trap, severity, checked, message, fix,\n"
+"                  findings with file, line, trap (null: none of the five),\n"
+"                  severity, checked, message, fix,\n"
 "                  and counts: errors, warnings, notes, unchecked (lines it\n"
 "                  could not check), not_checked (inputs with a trap not checked)\n"
 "  --strict        warnings fail too\n"
@@ -218,7 +219,10 @@ static int run(int argc, char **argv)
         status = MD_EXIT_FAIL;
     else if (nnc)
         status = MD_EXIT_INCOMPLETE;
-    summary(status, n, ne, nw, nu, nnc, strict);
+    /* the files read, not those named: a directory given holds several,
+     * and a config's chain= or INCLUDE adds the files it reads */
+    size_t nread = md_lint_count_files(l);
+    summary(status, nread ? nread : n, ne, nw, nu, nnc, strict);
     if (r < 0)
         fprintf(stderr, "mkdom0 lint: error: %s\n", err.msg);
     md_lint_free(l);

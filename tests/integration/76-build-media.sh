@@ -307,10 +307,11 @@ grep -q "xen.cfg: read as Xen EFI xen.cfg, the one grub.cfg:2 chainloads with /e
     { cat "$work/lintesp.log"; fail "lint of an ESP whose names differ in case exited $rc or did not find the files"; }
 rm -rf "$work/esp"
 # lint of the unified image alone reads it as Xen does: .config as xen.cfg,
-# .ramdisk as the rootfs (trial10g 3); it lints as its parts, clean
+# .ramdisk as the rootfs (trial10g 3); it lints as its parts, clean, and
+# the summary counts the three parts read (the config, Xen, the rootfs)
 "$MKDOM0" lint --strict "$work/f/xen-unified.efi" > "$work/lintuni.log" 2>&1 || { cat "$work/lintuni.log"; fail "xen-unified.efi alone does not lint clean"; }
 for w in "xen-unified.efi(.config): read as Xen EFI xen.cfg" "xen-unified.efi(.ramdisk): read as rootfs archive" \
-         "mkdom0 lint: no findings in 1 input"; do
+         "mkdom0 lint: no findings in 3 inputs"; do
     grep -qF "$w" "$work/lintuni.log" || { cat "$work/lintuni.log"; fail "lint xen-unified.efi: no '$w'"; }
 done
 sed 's/dom0_mem=[^ ]*/dom0_mem=4096M/' "$work/f/efi/xen.cfg" > "$work/bad.cfg"

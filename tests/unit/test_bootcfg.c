@@ -549,7 +549,26 @@ static void test_dom0_mem_rules(void)
     md_err_clear(&err);
     CHECK(md_bootcfg_dom0_mem_apply(&m, "2G,max:2G", true, &bad, &err) == -1);
     CHECK(m.amount.bytes == 2ULL << 30 && bad == 2);
-    CHECK_ERR(&err, "Xen on Arm");
+    CHECK_ERR(&err, "dom0_mem=2G,max:2G: on Arm dom0_mem is one size, like 1024M (no max:, min:, "
+                    "list or percentage: parse_dom0_mem() in xen/arch/arm/domain_build.c): Xen "
+                    "reads '2G' and rejects the rest, ',max:2G' (Xen's boot log: parameter "
+                    "\"dom0_mem\" has invalid value \"2G,max:2G\")");
+    /* "max:" has no digit: the 'm' is read as the unit of 0, which is set
+     * (fresh-user trial of #10: "'ax:1G' is not an amount" said nothing) */
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "max:1G", true, &bad, &err) == -1);
+    CHECK(m.amount.set && m.amount.bytes == 0 && bad == 1);
+    CHECK_ERR(&err, "Xen finds no digit, reads the 'm' as the unit of the number 0, and rejects "
+                    "the rest, 'ax:1G'");
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "08G", true, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 0 && bad == 1);
+    CHECK_ERR(&err, "a leading 0 makes Xen read the number as octal (simple_strtoull with base 0), "
+                    "and '8' is no octal digit, so Xen reads 0 and rejects the rest, '8G'");
+    md_err_clear(&err);
+    CHECK(md_bootcfg_dom0_mem_apply(&m, "10%", true, &bad, &err) == -1);
+    CHECK(m.amount.bytes == 10 && bad == 2);
+    CHECK_ERR(&err, "Xen reads '10' as 10 bytes (no unit applies before a '%')");
 }
 
 /* `text` read as its format is detected; the list is the caller's. */
@@ -1431,7 +1450,7 @@ static void test_grub_chainloader(void)
 static void test_grub_maybe_in_word(void)
 {
     const char *t = "menuentry 'Xen' {\n"
-                    "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+                    "  while [ \"$a\" = 1 ]; do o=\"dom0_mem=2G q\"; done\n"
                     "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
                     "  module2 /vmlinuz\n"
                     "}\n";
@@ -1445,6 +1464,24 @@ static void test_grub_maybe_in_word(void)
         CHECK(md_strv_contains(&x->maybe, "y=dom0_mem=2G q.z"));
         CHECK(!md_strv_contains(&x->maybe, "dom0_mem=2G"));
         CHECK_STR(md_bootcfg_param(x, "dom0_mem", false), "4G,max:4G");
+    }
+    md_bootcfg_list_free(&l);
+    /* set in an if's branches: one entry per way, each value as GRUB
+     * passes it (fresh-user trial of #10, case 1) */
+    t = "menuentry 'Xen' {\n"
+        "  if [ \"$a\" = 1 ]; then o=\"dom0_mem=2G q\"; else o=\"\"; fi\n"
+        "  multiboot2 /xen.gz dom0_mem=4G,max:4G x=$o \"y=$o.z\"\n"
+        "  module2 /vmlinuz\n"
+        "}\n";
+    md_grubcfg_read(t, strlen(t), &l);
+    CHECK(l.n == 2);
+    if (l.n == 2) {
+        CHECK_ARGS(l.v[0]->xen, "dom0_mem=4G,max:4G x=dom0_mem=2G q \"y=dom0_mem=2G q.z\"");
+        CHECK_ARGS(l.v[1]->xen, "dom0_mem=4G,max:4G x= y=.z");
+        for (size_t i = 0; i < 2; i++) {
+            CHECK(!l.v[i]->xen.unset.n && !l.v[i]->xen.maybe.n);
+            CHECK_STR(md_bootcfg_param(&l.v[i]->xen, "dom0_mem", false), "4G,max:4G");
+        }
     }
     md_bootcfg_list_free(&l);
 }
@@ -1490,6 +1527,32 @@ static void test_read_too_big(void)
  * default=, the options after "--" after options=, what a missing section
  * or kernel= costs (issue 10: the chainloader's options were not applied
  * to a unified xen.efi). */
+/* [global]'s chain= where the section has no kernel=: the reader names
+ * the file and the section Xen boots from it (include, include_section)
+ * for lint to follow; with st->chain_read it is a note, not "lint it as
+ * well" (fresh-user trial of #10, case 2). */
+static void test_xen_efi_chain(void)
+{
+    const char *t = "[global]\ndefault=xen\nchain=other.cfg\n[xen]\noptions=dom0_mem=1G\n";
+    for (int read = 0; read < 2; read++) {
+        md_bootcfg_list l = { 0 };
+        md_bootfmt_efi_start st = { .chain = read ? MD_BOOTFMT_CHAIN_READ
+                                                  : MD_BOOTFMT_CHAIN_UNREAD };
+        md_bootfmt_read_xen_efi(t, strlen(t), &st, &l);
+        CHECK(l.n == 0);
+        CHECK_STR(l.include, "chain=other.cfg");
+        CHECK(l.include_line == 3);
+        CHECK_STR(l.include_section, "xen");
+        CHECK(l.nproblems == 1);
+        if (l.nproblems == 1) {
+            CHECK(l.problems[0].line == 3);
+            CHECK(l.problems[0].note == (read == 1));
+            CHECK((strstr(l.problems[0].msg, "lint it as well") != NULL) == (read == 0));
+        }
+        md_bootcfg_list_free(&l);
+    }
+}
+
 static void test_xen_efi_start(void)
 {
     static const char cfg[] = "[global]\ndefault=safe\n"
@@ -1508,7 +1571,7 @@ static void test_xen_efi_start(void)
     /* a section named on the command line: that one alone; the options
      * after "--" follow options= and x86 Xen's own " -- " hands the rest
      * to dom0; their dom0_mem= is judged on the line that writes it */
-    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false };
+    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1523,7 +1586,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* the first word names a section: it is the loader's own name to
      * Xen, so default= boots, said on the command line's line (finding D) */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(has_problem(&l, 7, "'fast', the first word of Xen's EFI loader's command line, is "
@@ -1533,12 +1596,12 @@ static void test_xen_efi_start(void)
           !strcmp(l.problems[0].file, "grub.cfg"));
     md_bootcfg_list_free(&l);
     /* ... and no word when it is the section that boots, or no section */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
     md_bootcfg_list_free(&l);
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
@@ -1564,7 +1627,7 @@ static void test_xen_efi_start(void)
     /* options without dom0_mem=: the Xen line stays options='s */
     md_strv q = { 0 };
     md_strv_push(&q, "loglvl=all");
-    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false };
+    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 2);
@@ -1576,7 +1639,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* a section the file does not have (Xen options written without
      * "--" are a section name): Xen stops, said on the command line's line */
-    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false };
+    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 0 && l.nproblems == 1);
@@ -1608,7 +1671,7 @@ static void test_xen_efi_start(void)
      * parameters (a note); with ramdisk= naming a file, the .ramdisk */
     static const char nok[] = "[global]\ndefault=x\n[x]\noptions=dom0_mem=4G,max:4G\n"
                               "ramdisk=initrd.img\n";
-    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false };
+    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nok, strlen(nok), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 1 && l.problems[0].note);
@@ -1628,7 +1691,7 @@ static void test_xen_efi_start(void)
      * default=: Xen then looks in that section (not the first values) */
     static const char nodef[] = "options=dom0_mem=1G\nkernel=a\n[y]\noptions=dom0_mem=2G,max:2G\n"
                                 "kernel=b console=hvc0\n";
-    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false };
+    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false, 0 };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1649,6 +1712,7 @@ static void test_xen_efi_start(void)
 int main(void)
 {
     test_xen_efi_start();
+    test_xen_efi_chain();
     test_netboot_configs();
     test_grub_chainloader();
     test_grub_maybe_in_word();

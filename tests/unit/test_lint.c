@@ -811,6 +811,72 @@ static void test_grub_too_deep(void)
  * path without dom0_mem is found and no path reads two Xen lines in a row.
  * Past MAX_PATHS (32) ways the entry is "cannot check", never a sequence
  * read silently. */
+/* A variable set to literal values in the branches of an if is read per
+ * way, as a Xen line in them is (fresh-user trial of #10, case 1): each
+ * value is checked, where "maybe either" was "cannot check".  At the top
+ * level, inside the entry, with "set" or bare, and through a value built
+ * from it. */
+static void test_grub_if_vars(void)
+{
+    const char *const ifs[] = {
+        /* top level */
+        "if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+        " set m=\"dom0_mem=2G\"\nfi\nmenuentry 'x' {\n multiboot2 /xen.gz $m "
+        "gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n",
+        /* inside the entry, bare assignments */
+        "menuentry 'x' {\nif [ \"$grub_platform\" = efi ]; then\n m=\"dom0_mem=2G,max:2G\"\n"
+        "else\n m=\"dom0_mem=2G\"\nfi\n multiboot2 /xen.gz $m gnttab_max_frames=256\n"
+        LINUX_OK ROOTFS_OK "}\n",
+        /* through another variable */
+        "if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+        " set m=\"dom0_mem=2G\"\nfi\nset opts=\"$m gnttab_max_frames=256\"\n"
+        "menuentry 'x' {\n multiboot2 /xen.gz $opts\n" LINUX_OK ROOTFS_OK "}\n",
+    };
+    /* the line that writes dom0_mem=2G (issue 10, lint10r), through
+     * opts's value too */
+    const unsigned line[] = { 4, 5, 4 };
+    for (size_t i = 0; i < sizeof ifs / sizeof *ifs; i++) {
+        md_lint *l = grub(ifs[i], NULL);
+        CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
+        CHECK(md_lint_count(l) == 1);
+        CHECK(md_lint_count_unchecked(l) == 0);
+        CHECK(md_lint_line(l, 0) == line[i]);
+        dump(l);
+        md_lint_free(l);
+    }
+    /* both ways clean: no finding at all */
+    md_lint *l = grub("if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\n"
+                      "else\n set m=\"dom0_mem=4G,max:4G\"\nfi\nmenuentry 'x' {\n"
+                      " multiboot2 /xen.gz $m gnttab_max_frames=256\n" LINUX_OK ROOTFS_OK "}\n",
+                      NULL);
+    CHECK(md_lint_count(l) == 0);
+    dump(l);
+    md_lint_free(l);
+    /* ways of the top level, then an entry with ways of its own: each top
+     * way reads the entry's two ways (fuzz_grub on m15: the entry's read
+     * left the top level marking its commands outside its array, a heap
+     * overflow) */
+    l = grub("if [ \"$grub_platform\" = efi ]; then\n set m=\"dom0_mem=2G,max:2G\"\nelse\n"
+             " set m=\"dom0_mem=2G\"\nfi\nmenuentry 'x' {\n if a; then\n"
+             "  multiboot2 /xen.gz $m gnttab_max_frames=256\n else\n"
+             "  multiboot2 /xen.gz $m gnttab_max_frames=256 loglvl=all\n fi\n"
+             LINUX_OK ROOTFS_OK "}\n",
+             NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "dom0_mem=2G has no max:"));
+    CHECK(md_lint_count(l) == 2);
+    CHECK(md_lint_count_unchecked(l) == 0);
+    CHECK(md_lint_line(l, 0) == 4 && md_lint_line(l, 1) == 4);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "used by the multiboot2 line 8)"));
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "used by the multiboot2 line 10)"));
+    dump(l);
+    md_lint_free(l);
+    /* an if that sets a variable no loader line uses makes no ways */
+    l = grub("if a; then\n set timeout=5\nelse\n set timeout=1\nfi\n"
+             "menuentry 'x' {\n" XEN_OK LINUX_OK ROOTFS_OK "}\n", NULL);
+    CHECK(md_lint_count(l) == 0);
+    md_lint_free(l);
+}
+
 static void test_grub_nested_if(void)
 {
     const char *deep = "menuentry x {\n"
@@ -2918,8 +2984,100 @@ static void test_kernel_modules(void)
     md_tree_free(t);
 }
 
+/* Issue 10: dom0_mem text a variable or a call brings to the Xen line is
+ * found on the line that writes it; a file's findings are reported in line
+ * order; a finding of no trap is "trap": null in --json. */
+static void test_issue10_location(void)
+{
+    static const struct {
+        const char *cfg;
+        unsigned line;  /* of the dom0_mem finding */
+        const char *note;
+    } cases[] = {
+        { "set opts=\"dom0_mem=4G\"\nmenuentry X {\n multiboot2 /xen.gz $opts\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 3)" },
+        { "function f {\n multiboot2 /xen.gz $1\n module2 /vmlinuz console=ttyS0 console=hvc0\n"
+          " module2 --nounzip /r.gz\n}\nmenuentry X {\n f dom0_mem=4G\n}\n",
+          7, "(the value is written here, in the call of a function, and used by the "
+             "multiboot2 line 2 of that function)" },
+        { "set m=dom0_mem=4G\nfunction f {\n multiboot2 /xen.gz $1\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n"
+          "menuentry X {\n f $m\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 3 of the function "
+             "called on line 8)" },
+        /* through a second variable's value (quoted, with its own text):
+         * still line 1, where dom0_mem=4G is written */
+        { "set m=dom0_mem=4G\nset opts=\"$m gnttab_max_frames=256\"\nfunction f {\n"
+          " multiboot2 /xen.gz $1\n module2 /vmlinuz console=ttyS0 console=hvc0\n"
+          " module2 --nounzip /r.gz\n}\nmenuentry X {\n f $opts\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 4 of the function "
+             "called on line 9)" },
+        { "menuentry X dom0_mem=4G {\n multiboot2 /xen.gz $2\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          1, "(the value is written here and used by the multiboot2 line 2)" },
+        { "menuentry X {\n multiboot2 /xen.gz dom0_mem=4G\n"
+          " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n",
+          2, NULL },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        md_lint *l = md_lint_new();
+        md_lint_grub(l, "g.cfg", cases[c].cfg, strlen(cases[c].cfg), NULL);
+        size_t hit = SIZE_MAX;
+        for (size_t i = 0; i < md_lint_count(l); i++)
+            if (md_lint_fix_of(l, i) && !strcmp(md_lint_fix_of(l, i), "dom0_mem=4G,max:4G"))
+                hit = i;
+        CHECK(hit != SIZE_MAX);
+        if (hit != SIZE_MAX) {
+            CHECK(md_lint_line(l, hit) == cases[c].line);
+            CHECK(cases[c].note ? strstr(md_lint_message(l, hit), cases[c].note) != NULL
+                                : !strstr(md_lint_message(l, hit), "written here"));
+        }
+        md_lint_free(l);
+    }
+
+    md_lint *l = md_lint_new();
+    md_lint_add(l, "a", 7, MD_LINT_ERROR, 4, "seven");
+    md_lint_add(l, "b", 1, MD_LINT_ERROR, 0, "b one");
+    md_lint_add(l, "a", 2, MD_LINT_WARNING, 0, "two");
+    md_lint_add(l, "a", 2, MD_LINT_WARNING, 1, "two again");
+    md_lint_add(l, "a", 0, MD_LINT_NOTE, 0, "whole");
+    char *text = md_lint_text(l);
+    CHECK_STR(text, "a: note: [boot] whole\n"
+                    "a:2: warning: [boot] two\n"
+                    "a:2: warning: [trap1] two again\n"
+                    "a:7: error: [trap4] seven\n"
+                    "b:1: error: [boot] b one\n");
+    free(text);
+    char *j = md_lint_json(l);
+    const char *p7 = strstr(j, "\"seven\""), *p2 = strstr(j, "\"two\"");
+    CHECK(p7 && p2 && p2 < p7);
+    CHECK(strstr(j, "\"line\": 2, \"trap\": null,") != NULL);
+    CHECK(strstr(j, "\"line\": 7, \"trap\": 4,") != NULL);
+    CHECK(!strstr(j, "\"trap\": 0"));
+    free(j);
+    md_lint_free(l);
+
+    /* a no-break space is named as one, not a comma's glued parameter */
+    const char *nb = "menuentry X {\n multiboot2 /xen.gz dom0_mem=4G,max:4G\xc2\xa0x=1\n"
+                     " module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /r.gz\n}\n";
+    l = md_lint_new();
+    md_lint_grub(l, "g.cfg", nb, strlen(nb), NULL);
+    bool named = false, glued = false;
+    for (size_t i = 0; i < md_lint_count(l); i++) {
+        named |= md_lint_trap(l, i) == 4 && md_lint_line(l, i) == 2 &&
+                 strstr(md_lint_message(l, i), "a no-break space (U+00A0, bytes C2 A0), which "
+                                                "Xen does not treat as a separator");
+        glued |= strstr(md_lint_message(l, i), "glued on with a comma") != NULL;
+    }
+    CHECK(named);
+    CHECK(!glued);
+    md_lint_free(l);
+}
+
 int main(void)
 {
+    test_issue10_location();
     test_text_escaped();
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
@@ -2946,6 +3104,7 @@ int main(void)
     test_rootfs_init_cannot_run();
     test_grub_too_deep();
     test_grub_nested_if();
+    test_grub_if_vars();
     test_grub_microcode_first();
     test_rootfs_console();
     test_rootfs_devices();

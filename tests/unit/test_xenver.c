@@ -71,6 +71,39 @@ static void put(md_tree *t, const char *path, unsigned char *d, size_t n, const 
         fprintf(stderr, "add %s: %s\n", path, err.msg);
 }
 
+/* CONFIG_DOM0_MEM of the embedded Kconfig: the dom0_mem Xen uses when its
+ * line has none; "" when the line is empty or absent */
+static void test_dom0_mem_kconfig(void)
+{
+    static const char *const cfgs[][2] = {
+        { "CONFIG_DOM0_MEM=\"2G,max:2G\"\n", "2G,max:2G" },
+        { "CONFIG_DOM0_MEM=\"\"\n", "" },
+        { "CONFIG_DOM0_MEMX=\"1G\"\n", "" },
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof cfgs / sizeof *cfgs; i++) {
+        unsigned char *b = NULL;
+        size_t n = 0, zn, len;
+        cat(&b, &n, "\x7f" "ELF\x01\x01\x01", 7);
+        static const char banner[] = "Xen version %d.%d%s\n";
+        cat(&b, &n, banner, strlen(banner));
+        char *cfg = md_xasprintf("#\n# Automatically generated file; DO NOT EDIT.\n"
+                                 "# Xen/x86 4.17.7 Configuration\n#\nCONFIG_X86_64=y\n%s"
+                                 "CONFIG_HYPFS=y\n", cfgs[i][0]);
+        unsigned char *z = t_gzip(cfg, strlen(cfg), &zn);
+        cat(&b, &n, z, zn);
+        unsigned char *img = t_gzip(b, n, &len);
+        md_xen_version v;
+        md_err err = MD_ERR_INIT;
+        CHECK(md_xenver_hypervisor_image(img, len, "xen.gz", &v, &err) == 0 && v.found);
+        CHECK(!strcmp(v.dom0_mem, cfgs[i][1]));
+        free(img);
+        free(z);
+        free(cfg);
+        free(b);
+    }
+}
+
 static void test_images(void)
 {
     size_t n;
@@ -520,6 +553,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--tree") == 0)
         return tree_mode(argc, argv);
     test_images();
+    test_dom0_mem_kconfig();
     test_trees();
     test_programs();
     test_wrapper();

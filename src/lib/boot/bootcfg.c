@@ -18,7 +18,26 @@ void md_bootcfg_file_free(md_bootcfg_file *f)
     md_strv_free(&f->maybe);
     md_strv_free(&f->unset);
     free(f->file);
+    for (size_t i = 0; i < f->nfrom; i++)
+        free(f->from[i].word);
+    free(f->from);
     memset(f, 0, sizeof *f);
+}
+
+void md_bootcfg_add_from(md_bootcfg_file *f, const char *word, unsigned line)
+{
+    if (!line || line == f->line || f->nfrom >= MD_BOOTCFG_MAX_FROM)
+        return;
+    f->from = md_xrealloc(f->from, (f->nfrom + 1) * sizeof *f->from);
+    f->from[f->nfrom++] = (md_bootcfg_from){ md_xstrdup(word), line };
+}
+
+unsigned md_bootcfg_from_line(const md_bootcfg_file *f, const char *word)
+{
+    for (size_t i = f->nfrom; i-- > 0;)
+        if (!strcmp(f->from[i].word, word))
+            return f->from[i].line != f->line ? f->from[i].line : 0;
+    return 0;
 }
 
 md_bootcfg_problem *md_bootcfg_add_problem(md_bootcfg_list *l, unsigned line, char *msg)
@@ -81,6 +100,9 @@ void md_bootcfg_file_copy(md_bootcfg_file *d, const md_bootcfg_file *s)
     strv_copy(&d->args, &s->args);
     strv_copy(&d->maybe, &s->maybe);
     strv_copy(&d->unset, &s->unset);
+    d->from = s->nfrom ? md_xcalloc(s->nfrom, sizeof *d->from) : NULL;
+    for (size_t i = 0; i < s->nfrom; i++)
+        d->from[i] = (md_bootcfg_from){ md_xstrdup(s->from[i].word), s->from[i].line };
 }
 
 md_bootcfg_entry *md_bootcfg_entry_copy(const md_bootcfg_entry *e)
@@ -111,6 +133,7 @@ void md_bootcfg_list_free(md_bootcfg_list *l)
     }
     free(l->problems);
     free(l->include);
+    free(l->include_section);
     free(l->unread);
     for (size_t i = 0; i < l->nchains; i++) {
         free(l->chains[i].title);
@@ -186,6 +209,20 @@ bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw)
                (tboot && has_mods && ci_contains(raw->mods[0].path, "xen")) ||
                (has_mods && !ci_contains(base, "memtest") && !tboot);
     if (!xen) {
+        md_bootcfg_entry_free(raw);
+        return false;
+    }
+    if (l->n >= MD_BOOTCFG_MAX_ENTRIES) {
+        if (!l->over_entries) {
+            l->over_entries = true;
+            unsigned line = raw->xen.line ? raw->xen.line : raw->kernel.line;
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                l, line,
+                md_xasprintf("cannot check: more than %d boot entries (mkdom0's limit); the "
+                             "entries from this line on are not checked",
+                             MD_BOOTCFG_MAX_ENTRIES));
+            p->unchecked = true;
+        }
         md_bootcfg_entry_free(raw);
         return false;
     }
@@ -693,6 +730,14 @@ static char *refusal(const char *part, const char *stop)
                             "their own, after a comma, written with a colon (dom0_mem=1G,max:1G; "
                             "xen-command-line.pandoc, dom0_mem (x86))", (int)(stop - part),
                             part, *stop);
+    /* U+00A0 (UTF-8 C2 A0), which editors and web pages put for a space:
+     * parse_params() (xen/common/kernel.c) splits its line at ' ' only,
+     * so it is text of the word, not a separator */
+    const char *nb = strstr(part, "\xc2\xa0");
+    if (nb && nb < part + n)
+        return md_xstrdup("it holds a no-break space (U+00A0, bytes C2 A0), which Xen does not "
+                          "treat as a separator: it splits its line at plain spaces only, so "
+                          "the no-break space and what follows it are part of this item");
     if (memchr(part, '=', n))
         return md_xstrdup("another parameter glued on with a comma (Xen separates parameters "
                           "by spaces)");
@@ -735,6 +780,41 @@ static char *refusal(const char *part, const char *stop)
     return md_xstrdup("a size like 4096M, a percentage, or size+percentage");
 }
 
+/* What Xen on Arm reads of `value`, where parse_size_and_unit() stopped at
+ * `end` with the size `v`, and what it rejects, for a message: "Xen reads
+ * '1G' and rejects the rest, ',max:1G'".  Caller frees. */
+static char *arm_refusal(const char *value, const char *end, uint64_t v)
+{
+    int n = (int)(end - value);
+    if (!*value)
+        return md_xstrdup("the value is empty: Xen reads no number, so 0");
+    if (end == value)
+        return md_xasprintf("Xen finds no number at the '%c'%s, so it reads 0 and rejects all "
+                            "of '%s'", *value,
+                            *value == '-' ? " (Arm has no amount relative to host RAM)" : "",
+                            value);
+    if (n == 1 && strchr("TtGgMmKkBb", *value))
+        return md_xasprintf("Xen finds no digit, reads the '%c' as the unit of the number 0, "
+                            "and rejects the rest, '%s'", *value, end);
+    if (n == 1 && *value == '0' && (*end == '8' || *end == '9'))
+        return md_xasprintf("a leading 0 makes Xen read the number as octal (simple_strtoull "
+                            "with base 0), and '%c' is no octal digit, so Xen reads 0 and "
+                            "rejects the rest, '%s'", *end, end);
+    if (n == 1 && *value == '0' && (*end == 'x' || *end == 'X'))
+        return md_xasprintf("'0x' with no hex digit after it: Xen reads 0 and rejects the rest, "
+                            "'%s'", end);
+    if (*end == '.')
+        return md_xasprintf("Xen reads whole numbers only: it reads '%.*s' and rejects the "
+                            "rest, '%s'", n, value, end);
+    if (*end == '%' && isdigit((unsigned char)end[-1]))
+        return md_xasprintf("Xen reads '%.*s' as %llu bytes (no unit applies before a '%%') and "
+                            "rejects the rest, '%s'", n, value, (unsigned long long)v, end);
+    if (strchr("BbIi", *end) && strchr("KkMmGgTt", end[-1]))
+        return md_xasprintf("a size takes one unit letter: Xen reads '%.*s' and rejects the "
+                            "rest, '%s'", n, value, end);
+    return md_xasprintf("Xen reads '%.*s' and rejects the rest, '%s'", n, value, end);
+}
+
 int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,
                               md_err *err)
 {
@@ -751,8 +831,13 @@ int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm
             return 0;
         if (bad)
             *bad = (size_t)(end - value);
-        return md_err_set(err, "dom0_mem=%s: '%s' is not an amount Xen on Arm understands (one "
-                               "size like 1024M; no max:, no list)", value, end);
+        char *why = arm_refusal(value, end, v);
+        md_err_set(err, "dom0_mem=%s: on Arm dom0_mem is one size, like 1024M (no max:, min:, "
+                        "list or percentage: parse_dom0_mem() in xen/arch/arm/domain_build.c): "
+                        "%s (Xen's boot log: parameter \"dom0_mem\" has invalid value \"%s\")",
+                        value, why, value);
+        free(why);
+        return -1;
     }
     for (;;) {
         const char *part = s, *stop;

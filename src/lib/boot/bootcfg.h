@@ -64,6 +64,13 @@ typedef struct md_bootcfg {
  * and said (md_bootcfg_too_big: the list's unread); lint takes its size
  * from the file opened and reads only its head (lint_input.c). */
 #define MD_BOOTCFG_MAX_TEXT ((size_t)16 << 20)
+/* Boot entries one config may give (a GRUB 2 entry of several ways through
+ * its if/else is one entry a way, grubcfg.c): each is kept until the report,
+ * 600 bytes to 2 KB, so below MD_BOOTCFG_MAX_TEXT a config of short entries
+ * would cost 40 to 150 times its size (issue 9).  Real configs have tens to
+ * hundreds (update-grub: a few per kernel installed).  Past it an entry is
+ * dropped and the config gets one error (md_bootcfg_add_multiboot). */
+#define MD_BOOTCFG_MAX_ENTRIES 10000
 #define MD_BOOTCFG_DEFAULTS { 0, NULL, NULL, NULL, 1, 115200, 3, NULL, NULL }
 
 /* A file the loader loads and the parameters it hands over with it. */
@@ -84,7 +91,35 @@ typedef struct md_bootcfg_file {
     char *file;     /* the config file `line` is in, when an entry is read
                        from several (GRUB's defaults with grub.d/NAME.cfg);
                        NULL: the one config read */
+    /* Where the text of args came from when it is not written on `line`
+     * (md_bootcfg_add_from): a variable's value ("set opts=dom0_mem=4G"
+     * on line 1, "multiboot2 /xen.gz $opts" on line 3), a function call's
+     * or a menuentry's words ($1..).  A finding on that text belongs on
+     * the line that holds it, where its fix is written (issue 10). */
+    struct md_bootcfg_from *from;
+    size_t nfrom;
+    unsigned call_line; /* the call of the function that ran `line`
+                           (the innermost); 0: none */
 } md_bootcfg_file;
+
+/* One word of a file's args and the line its text is written on. */
+typedef struct md_bootcfg_from {
+    char *word;
+    unsigned line;
+} md_bootcfg_from;
+
+/* The most words md_bootcfg_add_from records of one file: findings look
+ * for a few parameters' words, and a line of a million words from
+ * variables must not cost a record each (issue 9). */
+#define MD_BOOTCFG_MAX_FROM 64
+
+/* Record that word `word` of f->args is written on line `line` (not
+ * f->line); ignored past MD_BOOTCFG_MAX_FROM, or when `line` is 0 or
+ * f->line.  Copies `word`. */
+void md_bootcfg_add_from(md_bootcfg_file *f, const char *word, unsigned line);
+/* The line the word `word` of f->args is written on, as recorded by
+ * md_bootcfg_add_from; 0 when it is on f->line itself (or not known). */
+unsigned md_bootcfg_from_line(const md_bootcfg_file *f, const char *word);
 
 /* One boot entry, as a loader (GRUB's multiboot2/module2, QEMU's
  * -kernel/-initrd) loads it. */
@@ -153,6 +188,8 @@ typedef struct md_bootcfg_list {
                                entries the reader has not seen ("source
                                /boot/grub/custom.cfg"); NULL: none */
     unsigned include_line;
+    char *include_section;  /* a xen.cfg's chain=: the section Xen boots from
+                               the chained file (NULL: the first kernel=) */
     char *unread;           /* the first block the reader did not follow
                                (nested past its depth), whose entries it has
                                not seen: "cannot check this ... block: why";
@@ -168,6 +205,7 @@ typedef struct md_bootcfg_list {
      * each time. */
     md_bootcfg_chain *chains;
     size_t nchains, chains_cap;
+    bool over_entries;      /* an entry past MD_BOOTCFG_MAX_ENTRIES was dropped */
 } md_bootcfg_list;
 
 /* Add a problem (line, msg taken over; trap 0, checked) to `l`; it stays
@@ -213,7 +251,9 @@ void md_bootcfg_list_free(md_bootcfg_list *l); /* its contents; l itself is not 
  * line boots Xen when its file's name contains "xen", it has dom0_mem=, or it
  * loads modules and is no memtest; then the first module becomes the dom0 kernel,
  * except under tboot (which measures Xen), whose first module is Xen.
- * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false). */
+ * Takes over `raw`: appended to `l`, or freed when it boots no Xen (false)
+ * or `l` already has MD_BOOTCFG_MAX_ENTRIES (false; the first such adds an
+ * error problem on its line: "more than 10000 boot entries"). */
 bool md_bootcfg_add_multiboot(md_bootcfg_list *l, md_bootcfg_entry *raw);
 
 /* Last value of parameter `key` in `f`'s args, then maybe, or NULL.
@@ -307,8 +347,10 @@ typedef struct md_bootcfg_dom0mem {
  *     overflow check, the value wraps modulo 2^64), then ONE
  *     optional unit letter T, G, M, K or B (bytes); no letter means KiB.  So
  *     "4096MB" reads 4096M and stops at the 'B': the part is refused.
- *   Arm (`arm` true): one <size> (xen/arch/arm/domain_build.c); Xen applies
- *     the size even when text follows it, and refuses the rest.
+ *   Arm (`arm` true): one <size> (parse_dom0_mem() in
+ *     xen/arch/arm/domain_build.c, 4.17 and 4.20); Xen applies the size it
+ *     read even when text follows it (0 when there is no number), and
+ *     refuses the rest: the message says what it read and what it refused.
  * 0 when Xen takes the whole value; else -1, err naming the refused part, and
  * *bad (if not NULL) its offset in `value`. */
 int md_bootcfg_dom0_mem_apply(md_bootcfg_dom0mem *m, const char *value, bool arm, size_t *bad,

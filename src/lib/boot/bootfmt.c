@@ -131,6 +131,8 @@ typedef struct vars {
     unsigned line;    /* ... and its line ... */
     const char *over_name; /* ... and where `expanded` first passed the cap */
     unsigned over_line;    /* (0: it never did) */
+    unsigned *set_line;    /* beside names: the line each assignment is on */
+    size_t set_cap;
 } vars;
 
 static ssize_t var_find(const vars *v, const char *name, uint64_t h, size_t *it)
@@ -155,6 +157,8 @@ static void var_set(vars *v, const char *name, const char *value, const md_strv 
         md_hindex_set(&v->latest, h, it, v->names.n);
     else
         md_hindex_add(&v->latest, h, v->names.n);
+    v->set_line = md_xgrow(v->set_line, &v->set_cap, v->names.n + 1, sizeof *v->set_line);
+    v->set_line[v->names.n] = v->line;
     md_strv_push(&v->names, name);
     md_strv_push(&v->values, value);
     md_strv_push_own(&v->unknown, unknown ? md_strv_join(unknown, " ") : md_xstrdup(""));
@@ -162,6 +166,7 @@ static void var_set(vars *v, const char *name, const char *value, const md_strv 
 
 static void vars_free(vars *v)
 {
+    free(v->set_line);
     md_hindex_free(&v->latest);
     md_strv_free(&v->names);
     md_strv_free(&v->values);
@@ -1935,9 +1940,17 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
         bool chained = cl && !efi_value(f, NULL, "kernel", &val) &&
                        !efi_spaced(f, NULL, "kernel", &val);
         if (chained && !out->include) {
-            out->include = md_xasprintf("chain=%.80s", chain);
+            out->include = md_xasprintf("chain=%s", chain);
             out->include_line = cl->line;
         }
+        if (chained && st && st->chain == MD_BOOTFMT_CHAIN_MISSING)
+            md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("no kernel= in this file, and chain=%s on line %u names no file "
+                             "there, so Xen's EFI loader stops with 'Chained configuration "
+                             "file '%s' not found.' (efi_start() in xen/common/efi/boot.c) and "
+                             "nothing boots; put that file beside the loader", chain, cl->line,
+                             chain));
         efi_entry(f, NULL, n ? v[0].line : 1, false, arm, st, !chained, out);
         goto done;
     }
@@ -1962,7 +1975,28 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
                                           "name as written: case and spaces count)", def);
         md_bootcfg_problem *p = NULL;
         chained = cl != NULL;
-        if (cl)
+        if (cl && !out->include) {
+            out->include = md_xasprintf("chain=%s", chain);
+            out->include_line = cl->line;
+            out->include_section = md_xstrdup(def);
+        }
+        if (cl && st && st->chain == MD_BOOTFMT_CHAIN_MISSING) {
+            p = md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("%s: %s, and chain=%s on line %u names no file there, so Xen's "
+                             "EFI loader stops with 'Chained configuration file '%s' not "
+                             "found.' (efi_start() in xen/common/efi/boot.c) and nothing "
+                             "boots; put that file beside the loader or give the section a "
+                             "kernel=", named, why, chain, cl->line, chain));
+        } else if (cl && st && st->chain == MD_BOOTFMT_CHAIN_READ) {
+            p = md_bootcfg_add_problem(
+                out, cl->line,
+                md_xasprintf("%s: %s, so Xen reads the chained file chain=%s instead "
+                             "(efi_start() in xen/common/efi/boot.c) and boots section [%s] "
+                             "from it; nothing of this file's [%s] is booted", named, why,
+                             chain, def, def));
+            p->note = true;
+        } else if (cl)
             p = md_bootcfg_add_problem(
                 out, cl->line,
                 md_xasprintf("%s: %s, so Xen reads the chained file chain=%s instead "
@@ -2465,8 +2499,22 @@ static void ipxe_args(vars *v, const md_strv *w, size_t from, md_bootcfg_file *f
     }
     for (size_t i = from; i < w->n; i++) {
         char *x = expand(v, w->v[i], false, &f->unset);
+        size_t n0 = f->args.n;
         split_words(&f->args, x);
         free(x);
+        /* a word that is one setting alone ("${xenargs}"): its words are
+         * written on the line that set it (issue 10) */
+        const char *t = w->v[i];
+        if (strncmp(t, "${", 2)) /* t + 2 is past the end of a shorter word */
+            continue;
+        size_t nl = strcspn(t + 2, ":}"), close = 2 + nl + strcspn(t + 2 + nl, "}");
+        if (!t[2 + nl] || t[close] != '}' || t[close + 1])
+            continue;
+        char *n = md_xasprintf("%.*s", (int)nl, t + 2);
+        ssize_t at = var_at(v, n);
+        free(n);
+        for (size_t j = n0; at >= 0 && v->set_line && j < f->args.n; j++)
+            md_bootcfg_add_from(f, f->args.v[j], v->set_line[at]);
     }
 }
 

@@ -107,7 +107,13 @@ typedef struct md_bootfmt_efi_start {
                                 no dtb= (efi_arch_cfg_file_early() is empty in
                                 xen/arch/x86/efi/efi-boot.h), so a section is
                                 x86's whatever dtb= says */
+    int chain;               /* the file [global]'s chain= names, as the caller
+                                found it: MD_BOOTFMT_CHAIN_UNREAD (an error
+                                saying to lint it too), _READ (read as a config
+                                of its own: a note), _MISSING (not there: Xen
+                                stops, an error) */
 } md_bootfmt_efi_start;
+enum { MD_BOOTFMT_CHAIN_UNREAD, MD_BOOTFMT_CHAIN_READ, MD_BOOTFMT_CHAIN_MISSING };
 
 /* Append the entries of xen.cfg `text` as Xen's EFI loader started as `st`
  * (NULL: plain, as md_bootfmt_read reads it) boots them (efi_start() in
@@ -127,7 +133,10 @@ typedef struct md_bootfmt_efi_start {
  *     (efi_arch_handle_cmdline(): place_string() prepends the config's),
  *     before x86 Xen cuts that line at " -- " (md_bootcfg_add_multiboot);
  *     when they hold dom0_mem=, the entry's Xen line is st's line (the
- *     entry's xen.file and xen.line), where that value is written.
+ *     entry's xen.file and xen.line), where that value is written;
+ *   - a section without kernel= with [global]'s chain= (efi_start() then
+ *     reads the chained file instead, same section) sets out->include to
+ *     "chain=FILE" and include_line to its line, for the caller to follow.
  * Problems located on st's line carry st->file (md_bootcfg_problem.file). */
 void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_start *st,
                              md_bootcfg_list *out);

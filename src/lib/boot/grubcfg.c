@@ -577,7 +577,64 @@ typedef struct gbudget {
     unsigned over_line; /* the first line a value was not followed at for it */
     md_strv hidden;     /* variables the line being read took as hidden_empty */
     md_hindex hidx;     /* hidden's (push_once) */
+    /* A word of a variable's value whose text is written on another line
+     * than the assignment ("set m=dom0_mem=2G" on line 4, then "set
+     * opts=\"$m q\"" on line 6: opts's dom0_mem=2G is written on line 4,
+     * where its fix goes): by assignment line and word (word_origin) */
+    struct worigin {
+        unsigned at, line;
+        char *word;
+    } *wo;
+    size_t nwo, wocap;
+    md_hindex woidx;
 } gbudget;
+
+/* The most word_origin records of a read: a config of a million such
+ * assignments must not cost a record each (issue 9); past it a word is
+ * placed on its variable's assignment line. */
+enum { MAX_WORIGIN = 64 * 1024 };
+
+static uint64_t worigin_hash(unsigned at, const char *word)
+{
+    return md_hindex_hash(word, strlen(word)) ^ ((uint64_t)at * 0x9e3779b97f4a7c15u);
+}
+
+static struct worigin *worigin_find(const gbudget *b, unsigned at, const char *word)
+{
+    for (size_t it = 0, i; (i = md_hindex_next(&b->woidx, worigin_hash(at, word), &it)) != SIZE_MAX;)
+        if (b->wo[i].at == at && !strcmp(b->wo[i].word, word))
+            return &b->wo[i];
+    return NULL;
+}
+
+/* The line word `word` of a value assigned on line `at` is written on. */
+static unsigned word_origin(const gbudget *b, unsigned at, const char *word)
+{
+    const struct worigin *o = b->nwo ? worigin_find(b, at, word) : NULL;
+    return o ? o->line : at;
+}
+
+static void worigin_put(gbudget *b, unsigned at, const char *word, unsigned line)
+{
+    struct worigin *o = worigin_find(b, at, word);
+    if (o) {
+        o->line = line;
+    } else if (b->nwo < MAX_WORIGIN) {
+        b->wo = md_xgrow(b->wo, &b->wocap, b->nwo + 1, sizeof *b->wo);
+        b->wo[b->nwo] = (struct worigin){ at, line, md_xstrdup(word) };
+        md_hindex_add(&b->woidx, worigin_hash(at, word), b->nwo++);
+    }
+}
+
+static void budget_free(gbudget *b)
+{
+    md_strv_free(&b->hidden);
+    md_hindex_free(&b->hidx);
+    for (size_t i = 0; i < b->nwo; i++)
+        free(b->wo[i].word);
+    free(b->wo);
+    md_hindex_free(&b->woidx);
+}
 
 /* The variables as a body sees them: its own assignments over those of the
  * state it started from (`up`, left unchanged while it runs), so a body
@@ -751,11 +808,24 @@ typedef struct gexp {
     md_strv *out, *unset, *maybe;
     md_hindex uidx;
     size_t total;
+    md_bootcfg_file *from; /* when not NULL: the words of `out` made of a
+                              variable's value alone, with the line it was
+                              set on (md_bootcfg_add_from) */
 } gexp;
 
 static void gexp_done(gexp *x)
 {
     md_hindex_free(&x->uidx);
+}
+
+/* Word `w` onto x->out; made of variables' values alone (not `lit`), the
+ * last set on line `src`, it is recorded as written there, or where that
+ * value took it from (word_origin), in x->from. */
+static void push_from(gexp *x, const gbudget *b, const char *w, bool lit, unsigned src)
+{
+    md_strv_push(x->out, w);
+    if (x->from && !lit && src)
+        md_bootcfg_add_from(x->from, w, word_origin(b, src, w));
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
@@ -764,13 +834,18 @@ static void gexp_done(gexp *x)
  * possible values' words in x->maybe. */
 static void expand_one(const gstate *s, const char *t, gexp *x)
 {
-    md_strv *out = x->out, *maybe = x->maybe;
+    md_strv *maybe = x->maybe;
     buf cur = { 0 };
     bool keep = !*t; /* "" is a word */
+    /* the current word's text: some written here (`lit`), or all from
+     * the values of variables, the last set on line `src` */
+    bool lit = false;
+    unsigned src = 0;
     for (const char *p = t; *p;) {
         if (*p != VAR_BARE && *p != VAR_QUOTED) {
             buf_put(&cur, *p++);
             keep = true;
+            lit = true;
             continue;
         }
         bool quoted = *p == VAR_QUOTED;
@@ -802,6 +877,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (size_t k = 0; k < rl; k++)
                 buf_put(&cur, ref[k]);
             keep = true;
+            lit = true; /* "$x" as written: this line's */
             if (!g || toolong || values_differ(g))
                 push_once(x->unset, &x->uidx, name);
             /* each possible value's words as they stand on the line: the
@@ -827,24 +903,28 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
             for (const char *v = gval(g); *v; v++)
                 buf_put(&cur, *v);
             keep = true;
+            src = g->line;
         } else {
             /* field splitting: white space ends the word */
             for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
                     if (cur.n)
-                        md_strv_push(out, cur.s);
+                        push_from(x, s->budget, cur.s, lit, src);
                     buf_clear(&cur);
                     keep = false;
+                    lit = false;
+                    src = 0;
                 } else {
                     buf_put(&cur, *v);
                     keep = true;
+                    src = g->line;
                 }
             }
         }
         free(name);
     }
     if (keep || cur.n)
-        md_strv_push(out, cur.s ? cur.s : "");
+        push_from(x, s->budget, cur.s ? cur.s : "", lit, src);
     free(cur.s);
 }
 
@@ -870,6 +950,60 @@ static char *next_var(const char **p)
         n++, nl -= 2;
     *p = e + 1;
     return md_xasprintf("%.*s", (int)nl, n);
+}
+
+/* The next word of *p (split at white space, as GRUB splits an unquoted
+ * value), its length in *n, *p moved past it; NULL at the end. */
+static const char *next_word(const char **p, size_t *n)
+{
+    const char *w = *p + strspn(*p, " \t\n");
+    *n = strcspn(w, " \t\n");
+    *p = w + *n;
+    return *n ? w : NULL;
+}
+
+/* Words longer than this are not placed by word_origin: the parameters a
+ * finding names are short, and a value built by doubling must not be
+ * hashed again at each step (test 60's chain-grub.cfg). */
+enum { WORIGIN_MAX_WORD = 256 };
+
+/* Value `v` is assigned from template `tval` on the line being run: each
+ * word of it that is a whole word of a variable `tval` uses is written
+ * where that variable's word is (word_origin), so "set opts=\"$m q\""
+ * keeps m's dom0_mem=2G on m's line, where a finding on it and its fix go
+ * (issue 10).  Linear in the values' bytes. */
+static void worigin_assign(gstate *s, const char *tval, const char *v)
+{
+    gbudget *b = s->budget;
+    unsigned at = b->line & ((1u << 27) - 1);
+    md_hindex vidx = { 0 }; /* v's words, by hash: made at the first use */
+    bool indexed = false;
+    char *name;
+    for (const char *p = tval; (name = next_var(&p)); free(name)) {
+        const gvar *g = var_get(s, name, false);
+        const char *gv = g && g->line && g->line != at ? gval(g) : NULL, *w;
+        for (size_t n; gv && (w = next_word(&gv, &n));) {
+            if (n > WORIGIN_MAX_WORD)
+                continue;
+            if (!indexed) {
+                const char *q = v, *vw;
+                for (size_t vn; (vw = next_word(&q, &vn));)
+                    if (vn <= WORIGIN_MAX_WORD)
+                        md_hindex_add(&vidx, md_hindex_hash(vw, vn), (size_t)(vw - v));
+                indexed = true;
+            }
+            bool in_v = false;
+            uint64_t h = md_hindex_hash(w, n);
+            for (size_t it = 0, o; !in_v && (o = md_hindex_next(&vidx, h, &it)) != SIZE_MAX;)
+                in_v = !strncmp(v + o, w, n) && (!v[o + n] || strchr(" \t\n", v[o + n]));
+            if (in_v) {
+                char *word = md_xasprintf("%.*s", (int)n, w);
+                worigin_put(b, at, word, word_origin(b, g->line, word));
+                free(word);
+            }
+        }
+    }
+    md_hindex_free(&vidx);
 }
 
 /* The variables of template `t` whose value where it runs the state `s`
@@ -996,20 +1130,21 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
      * its own besides the variable cannot vanish or shift the words after
      * it (trial10b case 10).  A word that is a variable alone may expand to
      * nothing or to several words, so then the whole line is unknown. */
+    f->line = c->line; /* before the words: md_bootcfg_add_from compares */
     size_t pw = k + 1;
     while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
     if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        gexp x = { &w, &path_unset, NULL, { 0 }, 0 };
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0, NULL };
         expand_cmd(s, c, k + 1, pw + 1, &x);
         gexp_done(&x);
         md_strv_free(&path_unset);
-        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0 };
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, pw + 1, c->n, &x);
         gexp_done(&x);
     } else {
-        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0 };
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0, f };
         expand_cmd(s, c, k + 1, c->n, &x);
         gexp_done(&x);
     }
@@ -1017,7 +1152,6 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
             *nounzip = true;
-    f->line = c->line;
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
     bool split = false;
     for (size_t j = i + 1; !nounzip && !chain && j < w.n && !split; j++)
@@ -1095,10 +1229,11 @@ static void params_opaque(gstate *s)
  * grub-core/script/execute.c), into `out`.  Returns the index in `out` of
  * the first word from one with a variable `s` does not fix (unfixed_vars),
  * SIZE_MAX when there is none. */
-static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out)
+static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out,
+                          md_bootcfg_file *src)
 {
     md_strv unknown = { 0 };
-    gexp x = { .out = out, .unset = &unknown };
+    gexp x = { .out = out, .unset = &unknown, .from = src };
     size_t first = SIZE_MAX;
     for (size_t i = entry ? entry_word(c, from) : from; i < c->n;
          i = entry ? entry_word(c, i + 1) : i + 1) {
@@ -1329,13 +1464,22 @@ static void find_blocks(gcmds *cmds, blocks *b, md_bootcfg_list *out)
     cmd_free(&next);
 }
 
+/* The commands one way of a body does not run (choose_path): v[i - from]
+ * for command i of [from, to); the others run.  Saved and restored whole
+ * around a nested read: a body read by ways of its own inside one way of
+ * another set from/to for its own, and the outer way went on marking its
+ * commands at i - (the inner from), below the array (fuzz_grub, m15). */
+typedef struct skipwin {
+    const bool *v; /* NULL: every command runs */
+    size_t from, to;
+} skipwin;
+
 typedef struct runner {
     const gcmds *cmds;
     blocks b;
     md_bootcfg_list *out;
     settings set;
-    const bool *skip; /* per command from skip_from: not on the if/else path */
-    size_t skip_from, skip_to; /* being read; the others are */
+    skipwin skip;        /* the way being read, if any */
     bool too_many_paths; /* the MAX_PATHS problem is added (once) */
     bool capped;         /* reading a body of more ways than MAX_PATHS: what
                             one way would not run may run beside it */
@@ -1352,6 +1496,11 @@ typedef struct runner {
     uint32_t *ifm_at;
     struct ifmemo *ifm;
     size_t nifm, ifmcap;
+    /* the variables a loader line's words use, directly or through the
+     * values assigned to them (find_used_vars): an if that sets one is
+     * read per way, as one that loads */
+    md_strv used;
+    md_hindex uidx;
 } runner;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
@@ -1370,7 +1519,7 @@ static size_t rbody(const runner *r, size_t i)
 
 static bool skipped(const runner *r, size_t i)
 {
-    return r->skip && i >= r->skip_from && i < r->skip_to && r->skip[i - r->skip_from];
+    return r->skip.v && i >= r->skip.from && i < r->skip.to && r->skip.v[i - r->skip.from];
 }
 
 /* Word k of command i ("" past its last), read from its records. */
@@ -1439,9 +1588,114 @@ static bool is_loader_cmd(const char *w)
                                            "xen_initrd", NULL });
 }
 
+/* Is `name` among r->used? */
+static bool var_used(const runner *r, const char *name)
+{
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    for (size_t it = 0, i; (i = md_hindex_next(&r->uidx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(r->used.v[i], name))
+            return true;
+    return false;
+}
+
+static bool use_var(runner *r, const char *name)
+{
+    if (var_used(r, name))
+        return false;
+    md_hindex_add(&r->uidx, md_hindex_hash(name, strlen(name)), r->used.n);
+    md_strv_push(&r->used, name);
+    return true;
+}
+
+/* The variables the words of `c` from word `from` on refer to, into
+ * r->used; true when one is new there. */
+static bool use_vars_of(runner *r, const gcmd *c, size_t from)
+{
+    bool grew = false;
+    char *name;
+    for (size_t k = from; k < c->n; k++)
+        for (const char *p = T(c, k); (name = next_var(&p));) {
+            grew |= use_var(r, name);
+            free(name);
+        }
+    return grew;
+}
+
+/* Rounds of "a used variable's value uses these": a value built from a
+ * value built from ... is followed this far (each round one pass over
+ * the config, so a 16 MiB one stays fast). */
+enum { USED_ROUNDS = 4 };
+
+/* r->used: the variables of every loader line's words (multiboot2 ...
+ * $xenmem), then those the values assigned to them use, USED_ROUNDS
+ * deep.  GRUB runs one branch of an if: "if efi; then set m=A; else set
+ * m=B; fi" then "multiboot2 /xen.gz $m" boots with A or with B, never
+ * with "maybe either" (fresh-user trial of #10, case 1). */
+static void find_used_vars(runner *r)
+{
+    gcmd c = { 0 };
+    for (size_t i = 0; i < r->cmds->n; i++) {
+        bool is_else;
+        if (!is_loader_cmd(lead_kw(r, i, &is_else)))
+            continue;
+        cmd_open(r->cmds, i, SIZE_MAX, &c);
+        size_t k = 0;
+        while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+            k++;
+        use_vars_of(r, &c, k + 1);
+        cmd_done(&c);
+    }
+    bool grew = r->used.n > 0;
+    for (int round = 0; round < USED_ROUNDS && grew; round++) {
+        grew = false;
+        for (size_t i = 0; i < r->cmds->n; i++) {
+            char *name;
+            const char *tval;
+            cmd_open(r->cmds, i, 6, &c); /* then/else/do, set, NAME=VALUE */
+            size_t k = 0;
+            while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+                k++;
+            if (k < c.n && assignment(&c, k, &name, &tval)) {
+                bool used = var_used(r, name);
+                free(name);
+                for (const char *p = tval; used && (name = next_var(&p)); free(name))
+                    grew |= use_var(r, name);
+            }
+            cmd_done(&c);
+        }
+    }
+    cmd_free(&c);
+}
+
+/* Does command i (after then/else/do) assign a variable in r->used? */
+static bool sets_used_var(const runner *r, size_t i)
+{
+    if (!r->used.n)
+        return false;
+    gcmd c = { 0 };
+    cmd_open(r->cmds, i, 4, &c);
+    size_t k = 0;
+    while (k < c.n && is_kw(W(&c, k), (const char *const[]){ "then", "else", "do", NULL }))
+        k++;
+    char *name;
+    const char *tval;
+    bool yes = k < c.n && assignment(&c, k, &name, &tval);
+    if (yes) {
+        yes = var_used(r, name);
+        free(name);
+    }
+    cmd_free(&c);
+    return yes;
+}
+
 /* An if ... fi of a body's own level: its branches start at cmds
  * start[0] (the if) .. start[n-1] (each elif, else), fi at `fi`. */
 enum { MAX_BRANCH = 8, MAX_IFS = 8, MAX_PATHS = 32, MAX_IF_DEPTH = 8 };
+/* The most commands the top level runs in all its ways: a config of
+ * ways read 32 times takes 32 times the time and keeps 32 times its
+ * entries, and lint checks each (a 700 KB config of 32 ways took 11 s at
+ * a million).  A generated grub.cfg runs some hundreds of commands. */
+enum { MAX_TOP_WORK = 64 * 1024 };
 _Static_assert(MAX_PATHS == 32, "run()'s warning says \"the first 32 ways\"");
 typedef struct ifblock {
     size_t start[MAX_BRANCH], n, fi;
@@ -1453,7 +1707,8 @@ typedef struct ifblock {
  * once per level and way (trial 10: 4,000 nested ifs took minutes). */
 typedef struct ifmemo {
     ifblock b;
-    bool loads;    /* a branch loads Xen or a module, at any depth */
+    bool loads;    /* a branch loads Xen or a module, or sets a variable a
+                      loader line uses (r->used), at any depth */
     bool overflow; /* more than MAX_BRANCH branches */
 } ifmemo;
 
@@ -1510,7 +1765,7 @@ static const ifmemo *if_memo(runner *r, size_t i, size_t to)
                 r->ifm[open[nopen - 1]].loads |= r->ifm[x].loads;
             else
                 done = &r->ifm[x];
-        } else if (is_loader_cmd(w0)) {
+        } else if (is_loader_cmd(w0) || sets_used_var(r, k)) {
             top->loads = true;
         }
     }
@@ -1577,12 +1832,12 @@ static size_t count_paths(runner *r, size_t from, size_t to, unsigned depth)
     return total;
 }
 
-/* Mark in `skip` (from command r->skip_from on) the commands of [from, to)
+/* Mark in `skip` (skip[i - base] for command i) the commands of [from, to)
  * that path number `p` (0 .. count_paths() - 1) does not run: every loading
  * if with its condition lines, but the commands of the branch the path
  * takes, recursively. */
 static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
-                        unsigned depth)
+                        size_t base, unsigned depth)
 {
     ifblock ifs[MAX_IFS];
     /* past MAX_IF_DEPTH count_paths no longer tells the ways apart, and
@@ -1602,7 +1857,7 @@ static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
         size_t q = p % ways;
         p /= ways;
         for (size_t i = b->start[0]; i <= b->fi; i++)
-            skip[i - r->skip_from] = true;
+            skip[i - base] = true;
         for (size_t k = 0; k < b->n; k++) {
             if (q >= w[k]) {
                 q -= w[k];
@@ -1611,8 +1866,8 @@ static void choose_path(runner *r, size_t from, size_t to, size_t p, bool *skip,
             size_t bf, bt;
             branch_range(r, b, k, &bf, &bt);
             for (size_t i = bf; i < bt; i++)
-                skip[i - r->skip_from] = false;
-            choose_path(r, bf, bt, q, skip, depth + 1);
+                skip[i - base] = false;
+            choose_path(r, bf, bt, q, skip, base, depth + 1);
             break;
         } /* q left past every branch: the path with none (no else) */
     }
@@ -1636,6 +1891,7 @@ typedef struct frame {
     bool ret;          /* ... and whether it ran 'return' */
     int cond, cond0;   /* if/while/for open (cond0: the body itself may not run) */
     unsigned depth;    /* bodies and calls around it */
+    unsigned call_line; /* the innermost function call running; 0: none */
     md_bootcfg_entry *cur; /* the entry its last multiboot line started */
     deferred *defer;       /* blocks whose bodies run after it */
     size_t ndefer, dcap;
@@ -1704,7 +1960,7 @@ static void defer_block(frame *f, const gcmd *c, size_t i)
             var_assign(&one, l->name, l->vals.v[at[j]], true);
         }
         md_strv *args = md_xcalloc(1, sizeof *args);
-        size_t first = expand_args(&one, c, 1, true, args);
+        size_t first = expand_args(&one, c, 1, true, args, NULL);
         defer_push(f, i, args, first);
         state_free(&one);
         for (size_t j = 0; j < nuse && ++at[j] == f->loops[use[j]].vals.n; j++)
@@ -1767,7 +2023,7 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    gexp x = { &w, &unknown, &maybe, { 0 }, 0 };
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0, NULL };
     expand_cmd(f->s, c, k, k + 1, &x);
     unfixed_vars(f->s, t, &unknown, &x.uidx);
     gexp_done(&x);
@@ -1885,7 +2141,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
              * menuentries defined inside (defer_block) */
             struct floop *l = &f->loops[f->nloops - 1];
             md_strv_pooled(&l->vals);
-            size_t unknown = expand_args(s, c, k + 3, false, &l->vals);
+            size_t unknown = expand_args(s, c, k + 3, false, &l->vals, NULL);
             for (size_t j = 0; k + 1 < c->n && j < l->vals.n; j++)
                 var_assign(s, W(c, k + 1), l->vals.v[j], false);
             l->known = k + 1 < c->n && unknown == SIZE_MAX && l->vals.n <= MAX_PATHS;
@@ -1908,10 +2164,11 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_one(s, tval, &x);
             gexp_done(&x);
             char *v = md_strv_join(&w, " ");
+            worigin_assign(s, tval, v);
             /* a value built from one too long to follow is too long itself
              * (trial10b: 22 doublings gave a definite "no dom0_mem") */
             bool from_opaque = false;
@@ -1957,9 +2214,16 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
                 params_opaque(s);
             } else if (n <= cur.n) {
                 md_strv rest = { 0 };
-                for (size_t j = n; j < cur.n; j++)
+                unsigned at[9] = { 0 }; /* where each one's text is written */
+                for (size_t j = n; j < cur.n; j++) {
                     md_strv_push(&rest, cur.v[j]);
+                    const gvar *g = j < 9 ? var_get(s, pos_names[j], false) : NULL;
+                    if (g)
+                        at[j - n] = g->line;
+                }
                 params_set(s, &rest);
+                for (size_t j = 0; j < 9 && j < rest.n; j++)
+                    var_get(s, pos_names[j], true)->line = at[j];
                 md_strv_free(&rest);
             }
             md_strv_free(&cur);
@@ -1969,7 +2233,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0 };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
             expand_cmd(s, c, k + 1, c->n, &x);
             gexp_done(&x);
             if (f->cond || unknown.n)
@@ -2117,9 +2381,11 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             f->cur->arm = arm;
             f->cur->xen.mb2 = !strcmp(w0, "multiboot2");
             read_file(s, c, k, &f->cur->xen, NULL, false);
+            f->cur->xen.call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (mod && f->cur) {
             add_module(f->cur, s, c, k);
+            f->cur->mods[f->cur->nmods - 1].call_line = f->call_line;
             note_hidden(r, f, c);
         } else if (f->cur && !f->cur->arm &&
                    is_kw(w0, (const char *const[]){ "linux", "linux16", "linuxefi", "initrd",
@@ -2197,6 +2463,8 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
      * the function's.  A word with a variable in it is not followed. */
     int cond = f->cond, cond0 = f->cond0, fcond = f->fcond;
     size_t nloops = f->nloops;
+    unsigned call_line = f->call_line;
+    f->call_line = call->line;
     f->fcond = f->cond;
     f->calls++;
     if (!r->fdef[def].positional) {
@@ -2213,7 +2481,10 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
          * so "xen_entry $mem" gives $1 the value of $mem, which a finding
          * then names, not "$1" (issue 10, L2) */
         md_strv args = { 0 };
-        size_t first = expand_args(f->s, call, 1, false, &args);
+        /* where each word's text is written: "xen_entry $mem" passes
+         * the text of mem's assignment line, not of the call's */
+        md_bootcfg_file src = { .line = call->line };
+        size_t first = expand_args(f->s, call, 1, false, &args, &src);
         gvar saved[NPOS];
         for (int k = 0; k < NPOS; k++) {
             /* the caller's, moved aside (not copied); never set: unknown
@@ -2226,6 +2497,12 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
             g->maybe = NULL;
         }
         params_from(f->s, &args, first);
+        for (size_t k = 0; k < 9 && k < args.n; k++) {
+            unsigned at = md_bootcfg_from_line(&src, args.v[k]);
+            if (at)
+                var_get(f->s, pos_names[k], true)->line = at & ((1u << 27) - 1);
+        }
+        md_bootcfg_file_free(&src);
         md_strv_free(&args);
         cmd_free(held);
         cmd_free(held2);
@@ -2245,6 +2522,7 @@ static void func_call(runner *r, size_t def, const gcmd *call, frame *f, gcmd *h
     }
     f->ret = false;
     f->calls--;
+    f->call_line = call_line;
     f->cond = cond, f->cond0 = cond0, f->fcond = fcond;
     loops_close(f, nloops); /* a loop its body left open (no done) */
 }
@@ -2263,7 +2541,13 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
      * branch's ways (trial10b case 7: if efi { if marker { A } else { B } }
      * else { C }: A, B, C).  Same findings of several paths count once
      * (md_lint_add). */
-    size_t paths = !top && !r->skip ? count_paths(r, from, to, 0) : 1;
+    size_t paths = !r->skip.v ? count_paths(r, from, to, 0) : 1;
+    /* the top level too, when its ifs set a variable a loader line uses,
+     * so each entry is read once per way (fresh-user trial of #10, case
+     * 1); past MAX_PATHS, or MAX_TOP_WORK commands in all, it runs once
+     * and such a line is "cannot check", as before */
+    if (top && (paths > MAX_PATHS || paths * (to - from) > MAX_TOP_WORK))
+        paths = 1;
     if (paths > MAX_PATHS && !r->too_many_paths) {
         /* read as one sequence then: said, as it is not what GRUB runs */
         r->too_many_paths = true;
@@ -2297,15 +2581,15 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
          * per path, made a config of many such entries quadratic */
         size_t nskip = to - from + 1;
         bool *skip = md_xcalloc(nskip, sizeof *skip);
-        r->skip_from = from, r->skip_to = from + nskip;
+        const skipwin outer = r->skip;
         for (size_t p = 0; p < paths; p++) {
             memset(skip, 0, nskip * sizeof *skip);
-            choose_path(r, from, to, p, skip, 0);
+            choose_path(r, from, to, p, skip, from, 0);
             gstate path;
             state_over(&path, s);
-            r->skip = skip;
+            r->skip = (skipwin){ skip, from, from + nskip };
             run(r, from, to, &path, title, top, cond0, depth);
-            r->skip = NULL;
+            r->skip = outer;
             state_free(&path);
         }
         free(skip);
@@ -2331,13 +2615,19 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
         gstate body;
         state_over(&body, s);
         body.context = !strcmp(W(&c, 0), "submenu");
+        /* $1.. are written on the menuentry's line (their gvar.line) */
+        s->budget->line = c.line;
         entry_params(&body, &c, &defer[d]);
         cmd_free(&c);
         if (a) {
             md_strv_free(defer[d].args);
             free(defer[d].args);
         }
+        /* a body defined on one way of the top level has ways of its own */
+        const skipwin outer = r->skip;
+        r->skip = (skipwin){ 0 };
         run(r, rbody(r, i), rclose(r, i), &body, t, false, 0, depth + 1);
+        r->skip = outer;
         state_free(&body);
         free(t);
     }
@@ -2357,6 +2647,7 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     size_t first = out->n;
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
     find_blocks(&cmds, &r.b, out);
+    find_used_vars(&r);
     gbudget budget = { 0 };
     gstate s = { .budget = &budget };
     run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
@@ -2368,13 +2659,14 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         out->v[i]->timeout = r.set.timeout;
     }
     state_free(&s);
-    md_strv_free(&budget.hidden);
-    md_hindex_free(&budget.hidx);
+    budget_free(&budget);
     free(r.b.v);
     free(r.fdef);
     free(r.ifm);
     free(r.ifm_at);
     md_hindex_free(&r.fidx);
+    md_strv_free(&r.used);
+    md_hindex_free(&r.uidx);
     gcmds_free(&cmds);
 }
 

@@ -13,7 +13,12 @@
  * as written in the words; every value assigned anywhere in the config
  * ("set x=…" or "x=…") counts as a possible value of $x (an entry file's
  * `maybe`), so parameters that a generated config keeps in variables are
- * seen; variables it never sets go to `unset`.
+ * seen; variables it never sets go to `unset`.  An if whose branches load
+ * Xen or a module, or set a variable a loader line uses (directly or
+ * through other values), is read once per way through it (one branch, or
+ * none without else), at the top level and in a body, at most 32 ways:
+ * "if efi; then set m=A; else set m=B; fi" then "multiboot2 /xen.gz $m"
+ * is an entry with A and one with B.
  *
  * Memory: the config is held as one buffer of its words (a flag byte and
  * the word, a few bytes a word) and a command is 8 bytes; a variable is

@@ -1,6 +1,7 @@
 /* lint — the findings list and the helpers every lint_*.c check shares. */
 #include "lint/lint.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,19 @@ typedef struct finding {
     md_lint_sev sev;
     int trap;
     bool unchecked;
+    bool more;      /* the closing "N more findings" of a file past MD_LINT_MAX_FINDINGS */
 } finding;
+
+/* Findings kept per file: a hostile config of a million lines, each wrong,
+ * would otherwise keep some 300 bytes a line until the report (issue 9).
+ * Past it a file's findings are counted, not kept: one closing finding says
+ * how many, of the worst severity among them, unchecked if any was. */
+#define MD_LINT_MAX_FINDINGS 10000
+
+typedef struct file_count {
+    char *file;
+    size_t kept, more, closing; /* closing: index in f of its "more" finding */
+} file_count;
 
 struct md_lint {
     finding *f;
@@ -31,6 +44,14 @@ struct md_lint {
     bool dropped;                 /* the last md_lint_add repeated a finding */
     md_hindex seen;               /* f[0..indexed) by file, line and message */
     size_t indexed;
+    char *move_file, *move_note;  /* md_lint_move's, while set */
+    unsigned move_from, move_to;
+    file_count *fc;               /* per file: findings kept and counted past the cap */
+    size_t nfc, fc_cap;
+    md_hindex fc_idx;             /* fc by file */
+    size_t more_sev[3], more_unchecked; /* findings counted, not kept */
+    file_count *last_more;        /* the last md_lint_add was counted there; NULL: not */
+    bool last_more_unchecked;
 };
 
 md_lint *md_lint_new(void) { return md_xcalloc(1, sizeof(md_lint)); }
@@ -46,11 +67,17 @@ void md_lint_free(md_lint *l)
     }
     free(l->f);
     md_hindex_free(&l->seen);
+    for (size_t i = 0; i < l->nfc; i++)
+        free(l->fc[i].file);
+    free(l->fc);
+    md_hindex_free(&l->fc_idx);
     md_strv_free(&l->in_files);
     md_strv_free(&l->in_formats);
     md_strv_free(&l->in_errors);
     md_strv_free(&l->in_unchecked);
     free(l->in_missing);
+    free(l->move_file);
+    free(l->move_note);
     free(l);
 }
 
@@ -59,16 +86,63 @@ static uint64_t finding_hash(const char *file, unsigned line, const char *msg)
     return (md_hindex_hash(msg, strlen(msg)) ^ md_hindex_hash(file, strlen(file)) * 31) + line;
 }
 
+static file_count *count_of(md_lint *l, const char *file)
+{
+    uint64_t h = md_hindex_hash(file, strlen(file));
+    for (size_t it = 0, i; (i = md_hindex_next(&l->fc_idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(l->fc[i].file, file))
+            return &l->fc[i];
+    l->fc = md_xgrow(l->fc, &l->fc_cap, l->nfc + 1, sizeof *l->fc);
+    md_hindex_add(&l->fc_idx, h, l->nfc);
+    l->fc[l->nfc] = (file_count){ md_xstrdup(file), 0, 0, SIZE_MAX };
+    return &l->fc[l->nfc++];
+}
+
+/* A finding of `file` past MD_LINT_MAX_FINDINGS: counted (md_lint_count_sev
+ * and the exit status see it) in the file's closing finding, not kept. */
+static void count_more(md_lint *l, file_count *c, const char *file, md_lint_sev sev, int trap,
+                       bool unchecked)
+{
+    l->more_sev[sev]++;
+    l->more_unchecked += unchecked;
+    l->dropped = true; /* md_lint_fix: not this one */
+    l->last_more = c;
+    l->last_more_unchecked = unchecked;
+    if (c->closing == SIZE_MAX) {
+        l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
+        c->closing = l->n;
+        l->f[l->n++] = (finding){ md_xstrdup(file), NULL, NULL, 0, sev, trap, false, true };
+    }
+    finding *x = &l->f[c->closing];
+    c->more++;
+    if (sev > x->sev)
+        x->sev = sev;
+    if (x->trap != trap)
+        x->trap = 0;
+    x->unchecked |= unchecked;
+    free(x->msg);
+    x->msg = md_xasprintf("%zu more findings not listed (mkdom0 lists at most %d a file)%s",
+                          c->more, MD_LINT_MAX_FINDINGS,
+                          x->unchecked ? "; among them lines it could not check" : "");
+}
+
 /* Takes `file`. */
 static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int trap,
                   const char *fmt, va_list ap)
 {
     char *msg = md_xvasprintf(fmt, ap);
+    if (l->move_file && line == l->move_from && !strcmp(file, l->move_file)) {
+        char *m = md_xasprintf("%s%s", msg, l->move_note);
+        free(msg);
+        msg = m;
+        line = l->move_to;
+    }
     /* The same finding twice (an entry read once per path through GRUB's
      * if/else, grubcfg.c) is one fault: kept once, and md_lint_fix and
      * md_lint_mark_unchecked leave the first alone.  Found by hash: a
      * config with thousands of entries must not cost findings squared. */
     l->dropped = false;
+    l->last_more = NULL;
     for (; l->indexed < l->n; l->indexed++) {
         const finding *x = &l->f[l->indexed];
         md_hindex_add(&l->seen, finding_hash(x->file, x->line, x->msg), l->indexed);
@@ -82,11 +156,29 @@ static void add_v(md_lint *l, char *file, unsigned line, md_lint_sev sev, int tr
             free(msg);
             return;
         }
+    file_count *c = count_of(l, file);
+    if (c->kept >= MD_LINT_MAX_FINDINGS) {
+        count_more(l, c, file, sev, trap, strstr(msg, "cannot check") != NULL);
+        free(file);
+        free(msg);
+        return;
+    }
+    c->kept++;
     l->f = md_xgrow(l->f, &l->cap, l->n + 1, sizeof *l->f);
     /* A finding that says it cannot check something is unchecked, whoever
      * wrote it: the exit status (man page: 1 "with a line it could not
      * check") and --json's "checked" follow its words, never exit 0. */
-    l->f[l->n++] = (finding){ file, msg, NULL, line, sev, trap, strstr(msg, "cannot check") != NULL };
+    l->f[l->n++] =
+        (finding){ file, msg, NULL, line, sev, trap, strstr(msg, "cannot check") != NULL, false };
+}
+
+void md_lint_move(md_lint *l, const char *file, unsigned from, unsigned to, const char *note)
+{
+    free(l->move_file);
+    free(l->move_note);
+    l->move_file = file ? md_xstrdup(file) : NULL;
+    l->move_note = file ? md_xstrdup(note ? note : "") : NULL;
+    l->move_from = from, l->move_to = to;
 }
 
 void md_lint_add(md_lint *l, const char *file, unsigned line, md_lint_sev sev,
@@ -120,6 +212,17 @@ void md_lint_fix(md_lint *l, const char *fmt, ...)
 
 void md_lint_mark_unchecked(md_lint *l)
 {
+    if (l->last_more && !l->last_more_unchecked) {
+        l->last_more_unchecked = true;
+        l->more_unchecked++;
+        if (!l->f[l->last_more->closing].unchecked) {
+            l->f[l->last_more->closing].unchecked = true;
+            char *m = md_xasprintf("%s; among them lines it could not check",
+                                   l->f[l->last_more->closing].msg);
+            free(l->f[l->last_more->closing].msg);
+            l->f[l->last_more->closing].msg = m;
+        }
+    }
     if (l->n && !l->dropped)
         l->f[l->n - 1].unchecked = true;
 }
@@ -194,6 +297,34 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
+size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added)
+{
+    uint64_t h = md_hindex_hash(s, strlen(s));
+    for (size_t it = 0, k; (k = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(v->v[k], s)) {
+            if (added)
+                *added = false;
+            return k;
+        }
+    md_hindex_add(idx, h, v->n);
+    md_strv_push(v, s);
+    if (added)
+        *added = true;
+    return v->n - 1;
+}
+
+size_t md_lint_count_files(const md_lint *l)
+{
+    md_strv seen = { 0 };
+    md_hindex idx = { 0 };
+    for (size_t i = 0; i < l->in_files.n; i++)
+        md_lint_intern(&seen, &idx, l->in_files.v[i], NULL);
+    size_t n = seen.n;
+    md_strv_free(&seen);
+    md_hindex_free(&idx);
+    return n;
+}
+
 /* Number of inputs with an error. */
 static size_t count_input_errors(const md_lint *l)
 {
@@ -216,7 +347,8 @@ void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix
         for (size_t j = from; j < to && !seen; j++)
             seen = l->f[j].trap == l->f[i].trap && l->f[j].sev == l->f[i].sev &&
                    !strcmp(l->f[j].msg, m);
-        if (seen) {
+        if (seen && !l->f[i].more) {
+            count_of(l, l->f[i].file)->kept--;
             free(l->f[i].file);
             free(l->f[i].msg);
             free(l->f[i].fix);
@@ -225,15 +357,19 @@ void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix
         }
     }
     l->n = k;
+    for (size_t i = to; i < k; i++)
+        if (l->f[i].more)
+            count_of(l, l->f[i].file)->closing = i;
+    l->last_more = NULL;
     md_hindex_free(&l->seen); /* positions moved: indexed again on the next add */
     l->indexed = 0;
 }
 
 size_t md_lint_count_unchecked(const md_lint *l)
 {
-    size_t c = 0;
+    size_t c = l->more_unchecked;
     for (size_t i = 0; i < l->n; i++)
-        c += l->f[i].unchecked;
+        c += l->f[i].unchecked && !l->f[i].more;
     return c;
 }
 
@@ -241,9 +377,9 @@ const char *md_lint_fix_of(const md_lint *l, size_t i) { return l->f[i].fix; }
 
 size_t md_lint_count_sev(const md_lint *l, md_lint_sev sev)
 {
-    size_t c = 0;
+    size_t c = l->more_sev[sev];
     for (size_t i = 0; i < l->n; i++)
-        c += l->f[i].sev == sev;
+        c += l->f[i].sev == sev && !l->f[i].more;
     return c;
 }
 
@@ -278,13 +414,59 @@ static void text_line(FILE *f, const md_lint *l, size_t i)
     free(msg);
 }
 
+typedef struct order_key {
+    size_t file; /* the rank of its file: the order files were first found in */
+    unsigned line;
+    size_t i;
+} order_key;
+
+static int order_cmp(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The findings in report order: each file's together, files in the order
+ * they were first found in, a file's in line order (whole-file ones
+ * first, its closing "N more findings" last; found order among equal
+ * lines).  Checks find a line's faults
+ * in the order of the traps, not the file (issue 10: "line 7, then
+ * line 2").  Caller frees; NULL when there is none. */
+static size_t *report_order(const md_lint *l)
+{
+    if (!l->n)
+        return NULL;
+    order_key *k = md_xcalloc(l->n, sizeof *k);
+    md_hindex byname = { 0 };
+    md_strv names = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        size_t r = md_lint_intern(&names, &byname, l->f[i].file, NULL);
+        /* a file's closing "N more findings" (cap) after all its lines */
+        k[i] = (order_key){ r, l->f[i].more ? UINT_MAX : l->f[i].line, i };
+    }
+    qsort(k, l->n, sizeof *k, order_cmp);
+    size_t *o = md_xcalloc(l->n, sizeof *o);
+    for (size_t i = 0; i < l->n; i++)
+        o[i] = k[i].i;
+    free(k);
+    md_hindex_free(&byname);
+    md_strv_free(&names);
+    return o;
+}
+
 char *md_lint_text(const md_lint *l)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = md_xmemstream(&text, &len);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++)
-        text_line(f, l, i);
+        text_line(f, l, o[i]);
+    free(o);
     return md_xmemstream_close(f, &text);
 }
 
@@ -350,18 +532,26 @@ char *md_lint_json(const md_lint *l)
         fputs("}", f);
     }
     fputs(l->in_files.n ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
+    size_t *o = report_order(l);
     for (size_t i = 0; i < l->n; i++) {
-        const finding *x = &l->f[i];
+        const finding *x = &l->f[o[i]];
         fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_str(f, x->file);
-        fprintf(f, ", \"line\": %u, \"trap\": %d, \"severity\": \"%s\", \"checked\": %s, "
-                   "\"message\": ", x->line, x->trap, sev_name(x->sev),
-                x->unchecked ? "false" : "true");
+        fprintf(f, ", \"line\": %u, \"trap\": ", x->line);
+        /* null, not 0, for a finding that is none of the five traps: a
+         * consumer testing "trap" == N or truthiness gets it right */
+        if (x->trap)
+            fprintf(f, "%d", x->trap);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"severity\": \"%s\", \"checked\": %s, \"message\": ",
+                sev_name(x->sev), x->unchecked ? "false" : "true");
         json_str(f, x->msg);
         fputs(", \"fix\": ", f);
         json_str(f, x->fix);
         fputs("}", f);
     }
+    free(o);
     fprintf(f, "%s,\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"notes\": %zu,\n"
                "  \"unchecked\": %zu,\n  \"not_checked\": %zu\n}\n", l->n ? "\n  ]" : "]",
             md_lint_count_sev(l, MD_LINT_ERROR) + count_input_errors(l),
@@ -387,14 +577,16 @@ void md_lint_report(const md_lint *l, bool json, const md_out *out)
                            l->in_unchecked.v[i]);
         /* a line at a time: the whole report again in memory was as
          * large as the findings (issue 9: a config of a million) */
+        size_t *o = report_order(l);
         for (size_t i = 0; i < l->n; i++) {
             char *line = NULL;
             size_t len = 0;
             FILE *f = md_xmemstream(&line, &len);
-            text_line(f, l, i);
+            text_line(f, l, o[i]);
             md_out_lines(out, MD_OUT_RESULT, md_xmemstream_close(f, &line));
             free(line);
         }
+        free(o);
         return;
     }
     md_out_lines(out, MD_OUT_RESULT, text);

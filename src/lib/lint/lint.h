@@ -68,6 +68,11 @@ void md_lint_not_checked(md_lint *l, const char *file, const char *fmt, ...)
  * boots nothing lint could check, and a correct /boot must reach 0). */
 void md_lint_not_checked_aside(md_lint *l, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Number of files read (md_lint_input), each once however often it is read:
+ * the inputs given and those lint followed (INCLUDE, chain=, chainloader),
+ * for the summary (fresh-user trial of #10, case 3: it counted the command
+ * line's). */
+size_t md_lint_count_files(const md_lint *l);
 /* Number of inputs with a trap not checked (md_lint_not_checked). */
 size_t md_lint_count_not_checked(const md_lint *l);
 
@@ -87,15 +92,18 @@ const char *md_lint_message(const md_lint *l, size_t i);
 
 /* One line per finding, each ending in '\n', compiler style:
  *   FILE:LINE: error: [trapN] message
- * (no ":LINE" for whole-file findings; "[boot]" for trap 0).  "" when there
- * is none; caller frees. */
+ * (no ":LINE" for whole-file findings; "[boot]" for trap 0), each file's
+ * findings together in line order (whole-file ones first, found order
+ * among equal lines, the closing "N more findings not listed" of a file
+ * past its cap last), files in the order first found; md_lint_json lists
+ * them in the same order.  "" when there is none; caller frees. */
 char *md_lint_text(const md_lint *l);
 
 /* The inputs and findings as one JSON object, '\n'-terminated; caller frees:
  *   {"inputs": [{"file": F, "format": "GRUB 2 config"|null,
  *                "error": why it was not linted|null,
  *                "not_checked": the traps not checked and why|null}, ...],
- *    "findings": [{"file": F, "line": N (0: whole file), "trap": N (0: boot),
+ *    "findings": [{"file": F, "line": N (0: whole file), "trap": N (1-5) or null (boot),
  *                  "severity": "error"|"warning"|"note", "checked": bool,
  *                  "message": M, "fix": TEXT|null}, ...],
  *    "errors": N (error findings + inputs with an error), "warnings": N,

@@ -21,6 +21,7 @@ typedef struct gctx {
     const md_bootcfg_entry *uncut; /* the entry before iPXE's buffer cut its lines */
     const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
     const md_bootcfg_entry *cur;  /* the entry being checked */
+    const md_xen_version *hv;     /* the hypervisor it boots, as read; NULL: not known */
 } gctx;
 
 /* The file a finding on `f`'s line names: its own when the entry was read
@@ -113,8 +114,10 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
     md_lint_mark_unchecked(g->l);
 }
 
-/* The reference size, for a fix when the user's own amount cannot be kept. */
+/* The reference size, for a fix when the user's own amount cannot be kept;
+ * on Arm the size the "no dom0_mem" finding gives. */
 #define REF_AMOUNT "4096M"
+#define ARM_REF_AMOUNT "1024M"
 
 /* One amount as the user meant it, written so Xen reads exactly that: a
  * decimal number (leading zeros dropped: "010G" meant as ten; a hex number
@@ -293,7 +296,7 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
     bool ok[3];
     for (int k = 0; k < 3; k++)
         ok[k] = fixed_amount(got[k], arm, &am[k]);
-    const char *a = REF_AMOUNT;
+    const char *a = arm ? ARM_REF_AMOUNT : REF_AMOUNT;
     if (ok[0]) {
         uint64_t cur = am[0].bytes;
         a = got[0];
@@ -308,7 +311,7 @@ static char *dom0_mem_fix(const md_strv *vals, bool arm, bool forgot_unit)
     }
     /* Arm reads one plain size: no percentage, nothing relative */
     if (arm && strpbrk(a, "%-"))
-        a = "1024M";
+        a = ARM_REF_AMOUNT;
     char *fix = arm ? md_xasprintf("dom0_mem=%s", a) : md_xasprintf("dom0_mem=%s,max:%s", a, a);
     for (int k = 0; k < 3; k++)
         free(got[k]);
@@ -354,8 +357,8 @@ static char *lost_items(const md_bootcfg_file *x, const md_bootcfg_dom0mem *m)
     return out;
 }
 
-/* A dom0_mem= word Xen refuses from offset `bad` on: say what Xen keeps and
- * what it drops (`had`: earlier words set something, which Xen keeps). */
+/* A dom0_mem= word x86 Xen refuses from offset `bad` on: say what Xen keeps
+ * and what it drops (`had`: earlier words set something, which Xen keeps). */
 static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val, size_t bad,
                              const char *why, const char *tp, bool had, const char *fix,
                              const char *lost)
@@ -364,11 +367,7 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     const char *part = val + bad;
     size_t plen = strcspn(part, ",");
     char *kept, *own = NULL;
-    if (e->arm)
-        kept = bad ? md_xasprintf("Xen on Arm applies '%.*s' and reports the rest as invalid",
-                                  (int)bad, val)
-                   : md_xasprintf("Xen on Arm reads no size and gives dom0 512M");
-    else if (bad)
+    if (bad)
         kept = md_xasprintf("Xen applies '%.*s' and drops '%s'", (int)(bad - 1), val, part);
     else if (had)
         kept = md_xstrdup("Xen refuses this dom0_mem= word and keeps what the dom0_mem= words "
@@ -381,7 +380,7 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     bool respelled = false;
     for (size_t i = 0; i < plen && !respelled; i++)
         respelled = md_bootcfg_dom0_mem_limit_typo(part, part + i);
-    if (!e->arm && memchr(part, '=', plen) && bad && !respelled)
+    if (memchr(part, '=', plen) && bad && !respelled)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
     /* x86: `lost` says what trap 4 misses in what Xen applied from all the
      * dom0_mem= words (an error); NULL when it has both an amount and max:,
@@ -395,9 +394,8 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     bool asks = memchr(part, '=', plen) != NULL;
     for (size_t i = 0; i < plen; i++)
         asks |= isdigit((unsigned char)part[i]) != 0;
-    bool harmless = !e->arm && !lost && !asks;
-    md_lint_add(g->l, at(g, x), x->line,
-                (e->arm && bad) || harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
+    bool harmless = !lost && !asks;
+    md_lint_add(g->l, at(g, x), x->line, harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                 "%s%s; %s%s%s; use %s", tp, why, kept,
                 harmless ? ", which still leaves an amount and max:, and Xen warns of the "
                            "refused item at boot" : "", lost && (bad || had) ? lost : "", fix);
@@ -612,6 +610,134 @@ static void typo_free(dom0_typo *t)
     free(t->rest);
 }
 
+/* Why Xen refuses dom0_mem= word `val` from offset `at` on (`msg`, from
+ * md_bootcfg_dom0_mem_apply), with where a '$' in the refused part comes
+ * from; `builtin`: the value is the hypervisor's, not the line's.  Caller
+ * frees. */
+static char *refusal_text(const md_bootcfg_entry *e, const char *val, size_t at, const char *msg,
+                          bool builtin)
+{
+    if (builtin || !strchr(val + at, '$'))
+        return md_xstrdup(msg);
+    /* GRUB's defaults: the shell's quotes are gone when update-grub writes
+     * the value unquoted into grub.cfg (20_linux_xen: ${xen_args}), where
+     * GRUB expands the '$' itself (trial10b case 3) */
+    if (e->format == MD_BOOTFMT_GRUB_DEFAULT)
+        return md_xasprintf("%s (update-grub writes the value into grub.cfg as it is, unquoted "
+                            "(20_linux_xen: ${xen_args}), and there GRUB expands '%s' as a "
+                            "variable of its own, normally unset, so Xen gets what is left of "
+                            "it, usually an empty value)", msg, strchr(val, '$'));
+    return md_xasprintf("%s (the '$' is text, not a variable: GRUB does not expand inside "
+                        "single quotes or after a backslash, so Xen gets '%s' as written)", msg,
+                        val);
+}
+
+/* What Xen does when no dom0_mem= word reaches parse_dom0_mem(): it
+ * parses the hypervisor's built-in CONFIG_DOM0_MEM when that is set
+ * ("if ( CONFIG_DOM0_MEM[0] && !dom0_mem_set )": dom0_compute_nr_pages() in
+ * xen/arch/x86/dom0_build.c, construct_dom0() in
+ * xen/arch/arm/domain_build.c, 4.12 to 4.20), else sizes dom0 itself.
+ * `log`: quote Arm's boot log.  Caller frees. */
+static char *no_mem_result(const gctx *g, const md_bootcfg_entry *e, bool log)
+{
+    if (g->hv && g->hv->dom0_mem[0])
+        return md_xasprintf("Xen uses the dom0_mem=%s built into the hypervisor %s (its "
+                            "CONFIG_DOM0_MEM) instead", g->hv->dom0_mem, g->hv->path);
+    if (e->arm)
+        return md_xstrdup(log ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')"
+                              : "Xen on Arm gives dom0 512M");
+    return md_xstrdup("dom0 starts with nearly all host RAM");
+}
+
+/* Arm: parse_dom0_mem() (xen/arch/arm/domain_build.c, 4.17 and 4.20) is
+ * "dom0_mem = parse_size_and_unit(s, &s); return *s ? -EINVAL : 0": one
+ * size, assigned before the rest is looked at, so every dom0_mem= word sets
+ * it, a refused one too, and the last word decides.  construct_dom0() takes
+ * 0 as not given (512M, "PLEASE SPECIFY dom0_mem PARAMETER - USING 512M FOR
+ * NOW") and makes the size dom0's maximum too (d->max_pages = dom0_mem >>
+ * PAGE_SHIFT): Arm has no max: to set.  One finding per word: an earlier
+ * word Xen refuses (a warning: the last word replaces it, only the boot log
+ * complains), and the last word when Xen refuses it or what it reads is not
+ * a usable size, what Xen read and what dom0 then gets said together. */
+static void check_arm_mem(gctx *g, const md_bootcfg_entry *e, const md_strv *vals,
+                          const char *tp, const char *fix, bool builtin)
+{
+    const md_bootcfg_file *x = &e->xen;
+    const char *lastv = vals->v[vals->n - 1];
+    for (size_t i = 0; i < vals->n; i++) {
+        md_bootcfg_dom0mem m = { 0 };
+        md_err why = MD_ERR_INIT;
+        size_t bad = 0;
+        bool refused = md_bootcfg_dom0_mem_apply(&m, vals->v[i], true, &bad, &why) < 0;
+        char *rt = refused ? refusal_text(e, vals->v[i], bad, why.msg, builtin) : NULL;
+        if (i + 1 < vals->n) {
+            if (refused) {
+                md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                            "%s%s; the later dom0_mem=%s sets the size anew, so only the boot "
+                            "log complains; use %s", tp, rt, lastv, fix);
+                md_lint_fix(g->l, "%s", fix);
+            }
+            free(rt);
+            continue;
+        }
+        const md_bootcfg_amount *a = &m.amount;
+        size_t tl = strlen(a->text);
+        bool hex = strstr(a->text, "0x") || strstr(a->text, "0X");
+        bool unitless = !hex && tl && isdigit((unsigned char)a->text[tl - 1]);
+        char *got = size_text(a->bytes), *what, *own = NULL;
+        md_lint_sev sev = MD_LINT_ERROR;
+        if (!a->bytes)
+            what = md_xstrdup("Xen takes a dom0_mem of 0 as none, so dom0 gets 512M ('PLEASE "
+                              "SPECIFY dom0_mem PARAMETER - USING 512M FOR NOW')");
+        else if (a->wrapped)
+            what = md_xasprintf("%s does not fit in 64 bits; Xen's number reader "
+                                "(simple_strtoull, parse_size_and_unit) does not check for "
+                                "overflow and keeps the value modulo 2^64, so dom0 gets %s%s",
+                                a->text, got, a->bytes >> 12 ? "" : ", 0 pages");
+        else if (!(a->bytes >> 12))
+            what = md_xasprintf("dom0 gets %llu bytes, 0 pages: Xen cannot build a dom0 with "
+                                "no memory", (unsigned long long)a->bytes);
+        else if (a->bytes < (128u << 20))
+            what = md_xasprintf("dom0 gets %llu KiB, far too little for a dom0 kernel and its "
+                                "initramfs%s%s", (unsigned long long)(a->bytes >> 10),
+                                unitless ? " (a number without a unit is KiB to Xen)" : "",
+                                hex ? " (a 0x number is hex to Xen, so letters A-F in it are "
+                                      "digits, not units)" : "");
+        else if (a->octal)
+            sev = MD_LINT_WARNING,
+            what = md_xasprintf("a leading 0 makes Xen read the number as octal "
+                                "(simple_strtoull with base 0), so %s is %s to Xen; write "
+                                "sizes without leading zeros", a->text, got);
+        else if (refused)
+            sev = MD_LINT_WARNING,
+            what = md_xasprintf("dom0 gets %s all the same, which on Arm is also its maximum "
+                                "(d->max_pages = dom0_mem), so only the boot log complains",
+                                got);
+        else
+            what = NULL;
+        if (what) {
+            if (unitless && a->bytes && a->bytes < (128u << 20))
+                fix = own = dom0_mem_fix(vals, true, true);
+            const char *lost = sev == MD_LINT_ERROR && vals->n > 1
+                                   ? " (the earlier dom0_mem= words count for nothing: each "
+                                     "sets the one size anew)" : "";
+            if (refused)
+                md_lint_add(g->l, at(g, x), x->line, sev, 4, "%s%s; %s%s; use %s%s%s%s", tp,
+                            rt, what, lost, fix, a->octal ? " (or dom0_mem=" : "",
+                            a->octal ? got : "", a->octal ? ", if you meant what Xen reads)" : "");
+            else
+                md_lint_add(g->l, at(g, x), x->line, sev, 4, "%sdom0_mem=%s: %s%s; use %s%s%s%s",
+                            tp, lastv, what, lost, fix, a->octal ? " (or dom0_mem=" : "",
+                            a->octal ? got : "", a->octal ? ", if you meant what Xen reads)" : "");
+            md_lint_fix(g->l, "%s", fix);
+        }
+        free(what);
+        free(own);
+        free(got);
+        free(rt);
+    }
+}
+
 static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, const char *hint)
 {
     const md_bootcfg_file *x = &e->xen;
@@ -622,7 +748,9 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     for (size_t i = 0; i < vals.n; i++)
         if (strlen(vals.v[i]) > XEN_OPT_MAX - 9)
             vals.v[i][XEN_OPT_MAX - 9] = '\0';
-    char *mem = NULL, *fix = NULL;
+    char *mem = NULL, *fix = NULL, *own_tp = NULL;
+    char *result = no_mem_result(g, e, false); /* when Xen gets no dom0_mem= word */
+    const char *builtin = g->hv && g->hv->dom0_mem[0] ? g->hv->dom0_mem : NULL;
     if (!vals.n && e->kernel.path)
         md_bootcfg_param_all(&e->kernel, "dom0_mem", true, &kv);
     if (!vals.n && kv.n) {
@@ -631,12 +759,14 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_lint_add(g->l, at(g, &e->kernel), e->kernel.line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s is on the dom0 kernel line (line %u), the wrong line: Xen "
                     "reads dom0_mem only from its own line (line %u) and Linux ignores it, so "
-                    "dom0 starts with nearly all host RAM; move it to the Xen line as %s",
-                    tp, kv.v[kv.n - 1], e->kernel.line, x->line, fix);
+                    "%s; move it to the Xen line as %s",
+                    tp, kv.v[kv.n - 1], e->kernel.line, x->line, result, fix);
         md_lint_fix(g->l, "%s", fix);
         goto out;
     }
-    if (!vals.n && e->recovery && g->prev) {
+    /* with a built-in dom0_mem, the recovery entries boot with it: judged
+     * below as any line without dom0_mem */
+    if (!vals.n && e->recovery && g->prev && !builtin) {
         md_bootcfg_param_all(&g->prev->xen, "dom0_mem", false, &kv);
         bool known = kv.n > 0;
         for (size_t i = 0; i < kv.n; i++)
@@ -657,9 +787,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s comes after ' -- ' on the Xen line: Xen keeps only the words "
                     "before ' -- ' for itself and appends the rest to dom0's command line "
-                    "(__start_xen() in xen/arch/x86/setup.c), so Xen has no dom0_mem and dom0 "
-                    "starts with nearly all host RAM; put %s before ' -- '",
-                    tp, extra.v[extra.n - 1], fix);
+                    "(__start_xen() in xen/arch/x86/setup.c), so Xen has no dom0_mem and %s; "
+                    "put %s before ' -- '", tp, extra.v[extra.n - 1], result, fix);
         md_lint_fix(g->l, "%s", fix);
         goto out;
     }
@@ -670,9 +799,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         fix = dom0_mem_fix(&cutoff, e->arm, false);
         md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                     "%sdom0_mem=%s is past what iPXE passes of the Xen line (its 512-byte "
-                    "command-line buffer is full before it), so Xen has no dom0_mem and dom0 "
-                    "starts with nearly all host RAM; put %s first on the Xen line", tp,
-                    cutoff.v[cutoff.n - 1], fix);
+                    "command-line buffer is full before it), so Xen has no dom0_mem and %s; "
+                    "put %s first on the Xen line", tp, cutoff.v[cutoff.n - 1], result, fix);
         md_lint_fix(g->l, "%s", fix);
         md_strv_free(&cutoff);
         goto out;
@@ -747,8 +875,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                     "%sthe Xen line has no dom0_mem: its argument \"%s\" %s an option named "
                     "'\"dom0_mem' (parse_params(), xen/common/kernel.c), so %s; write it as "
                     "separate words, without quotes or escaped spaces: %s%s", tp, plain, how,
-                    e->arm ? "Xen on Arm gives dom0 512M" : "dom0 starts with nearly all host RAM",
-                    meant, hint);
+                    result, meant, hint);
         free(how);
         md_lint_fix(g->l, "%s", meant);
         free(meant);
@@ -766,9 +893,13 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_strv_push(&meant, typo.value);
         fix = dom0_mem_fix(&meant, e->arm, false);
         md_strv_free(&meant);
-        const char *result = e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem "
-                                      "PARAMETER')"
-                                    : "dom0 starts with nearly all host RAM";
+        /* a split word still calls parse_dom0_mem() ("dom0_mem" alone:
+         * with the value ""), which marks dom0_mem as given, so the built-in
+         * one is not used; an unknown name leaves dom0_mem not given */
+        char *named = no_mem_result(g, e, true);
+        const char *split = e->arm ? "Xen on Arm gives dom0 512M ('PLEASE SPECIFY dom0_mem "
+                                     "PARAMETER')"
+                                   : "dom0 starts with nearly all host RAM";
         if (typo.kind == TYPO_SPLIT) {
             md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: Xen does not read '%s' as dom0_mem: it "
@@ -780,7 +911,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         typo.name, typo.rest,
                         strstr(typo.rest, " and ") ? "words of their own, unknown options"
                                                    : "a word of its own, an unknown option",
-                        result, fix, hint);
+                        split, fix, hint);
         } else {
             const char *why = typo.kind == TYPO_CASE
                                   ? "parameter names are case-sensitive"
@@ -793,10 +924,27 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
                         "%sthe Xen line has no dom0_mem: Xen ignores '%s': %s (strcmp() in "
                         "parse_params(), xen/common/kernel.c; its boot log says: parameter "
                         "\"%s\" unknown!), so %s; use %s%s", tp, typo.as_written, why, typo.name,
-                        result, fix, hint);
+                        named, fix, hint);
         }
+        free(named);
         md_lint_fix(g->l, "%s", fix);
         typo_free(&typo);
+        goto out;
+    }
+    if (!vals.n && builtin && !x->unset.n) {
+        /* judged as Xen reads it, said as where it comes from; the fix, a
+         * dom0_mem= on the Xen line, overrides it */
+        md_strv_push(&vals, builtin);
+        tp = own_tp = md_xasprintf("%sthe Xen line has no dom0_mem, so Xen uses the value built "
+                                   "into the hypervisor %s (its CONFIG_DOM0_MEM), which a "
+                                   "dom0_mem= on the Xen line overrides: ", tp, g->hv->path);
+    } else if (!vals.n && builtin) {
+        md_strv_push(&kv, builtin);
+        fix = dom0_mem_fix(&kv, e->arm, false);
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                    "%sthe Xen line has no dom0_mem: %s; write %s on the Xen line%s", tp, result,
+                    fix, hint);
+        md_lint_fix(g->l, "%s", fix);
         goto out;
     }
     if (!vals.n) {
@@ -804,8 +952,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: Xen on Arm requires it and otherwise "
                         "gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER'); add "
-                        "dom0_mem=1024M (Arm takes one size, no max:)%s", tp, hint);
-            md_lint_fix(g->l, "dom0_mem=1024M");
+                        "dom0_mem=" ARM_REF_AMOUNT " (Arm takes one size, no max:)%s", tp, hint);
+            md_lint_fix(g->l, "dom0_mem=" ARM_REF_AMOUNT);
         } else {
             md_lint_add(g->l, at(g, x), x->line, x->unset.n ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
                         "%sthe Xen line has no dom0_mem: dom0 starts with nearly all host RAM, "
@@ -816,7 +964,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         }
         goto out;
     }
-    for (size_t i = 0; i < vals.n; i++)
+    for (size_t i = 0; i < vals.n && !own_tp; i++)
         if (from_variable(x, vals.v[i])) {
             md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
                         "%scannot check dom0_mem=%s on line %u: its value comes from %s", tp,
@@ -830,6 +978,10 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             goto out;
         }
     fix = dom0_mem_fix(&vals, e->arm, false);
+    if (e->arm) {
+        check_arm_mem(g, e, &vals, tp, fix, own_tp != NULL);
+        goto out;
+    }
     /* Every word in order onto the same variables, as Xen does: a word Xen
      * refuses keeps the items before the refused one (parse_dom0_mem()
      * stores each item as parse_amt() accepts it and stops at the first it
@@ -843,27 +995,9 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         md_err bad = MD_ERR_INIT;
         size_t at = 0;
         bool had = m.amount.set || m.min.set || m.max.set;
-        if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], e->arm, &at, &bad) < 0) {
-            /* GRUB's defaults: the shell's quotes are gone when update-grub
-             * writes the value unquoted into grub.cfg (20_linux_xen:
-             * ${xen_args}), where GRUB expands the '$' itself (trial10b
-             * case 3) */
-            char *why = strchr(vals.v[i] + at, '$') && e->format == MD_BOOTFMT_GRUB_DEFAULT
-                            ? md_xasprintf("%s (update-grub writes the value into grub.cfg as "
-                                           "it is, unquoted (20_linux_xen: ${xen_args}), and "
-                                           "there GRUB expands '%s' as a variable of its own, "
-                                           "normally unset, so Xen gets what is left of it, "
-                                           "usually an empty value)", bad.msg,
-                                           strchr(vals.v[i], '$'))
-                        : strchr(vals.v[i] + at, '$')
-                            ? md_xasprintf("%s (the '$' is text, not a variable: GRUB does not "
-                                           "expand inside single quotes or after a backslash, "
-                                           "so Xen gets '%s' as written)", bad.msg, vals.v[i])
-                            : md_xstrdup(bad.msg);
-            if (e->arm) {
-                dom0_mem_refused(g, e, vals.v[i], at, why, tp, had, fix, NULL);
-                free(why);
-            } else if (!refused_why) {
+        if (md_bootcfg_dom0_mem_apply(&m, vals.v[i], false, &at, &bad) < 0) {
+            char *why = refusal_text(e, vals.v[i], at, bad.msg, own_tp != NULL);
+            if (!refused_why) {
                 refused_why = why, refused_word = i, refused_at = at, refused_had = had;
             } else {
                 free(why);
@@ -882,20 +1016,6 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             free(lost);
             goto out;
         }
-    }
-    /* Arm: parse_dom0_mem() assigns parse_size_and_unit()'s result before
-     * it checks the rest, so a word it refuses still sets dom0_mem ("max:2G"
-     * and "08G" set 0); construct_dom0() then takes dom0_mem <= 0 as not
-     * given: 512M (xen/arch/arm/domain_build.c, 4.17). */
-    if (e->arm && !m.amount.bytes) {
-        md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
-                    "%sdom0_mem=%s: Xen on Arm reads the last dom0_mem= word as 0 (its size "
-                    "reader sets dom0_mem before it refuses the rest), so, as with no dom0_mem, "
-                    "it gives dom0 512M ('PLEASE SPECIFY dom0_mem PARAMETER')%s; use %s", tp,
-                    vals.v[vals.n - 1], vals.n > 1 ? ", and the earlier dom0_mem= words are lost"
-                                                   : "", fix);
-        md_lint_fix(g->l, "%s", fix);
-        goto out;
     }
     /* As written, for the messages: "4096M" or "4096M dom0_mem=max:4096M". */
     mem = md_strv_join(&vals, " dom0_mem=");
@@ -923,7 +1043,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
         goto out;
     }
     /* An amount of 0 pages is no amount to Xen: it picks its default. */
-    bool zero_amount = !e->arm && zero_pages(&m.amount);
+    bool zero_amount = zero_pages(&m.amount);
     if (zero_amount)
         m.amount.set = false;
     if (zero_pages(&m.min))
@@ -940,7 +1060,7 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             size_t tl = strlen(a->text);
             bool hex = strstr(a->text, "0x") || strstr(a->text, "0X");
             bool unitless = !hex && a->bytes && tl && isdigit((unsigned char)a->text[tl - 1]);
-            char *f = unitless ? dom0_mem_fix(&vals, e->arm, true) : md_xstrdup(fix);
+            char *f = unitless ? dom0_mem_fix(&vals, false, true) : md_xstrdup(fix);
             if (!(a->bytes >> 12))
                 md_lint_add(g->l, at(g, x), x->line, MD_LINT_ERROR, 4,
                             "%sdom0_mem=%s: %s%s is 0 pages%s: Xen limits dom0 to 0 pages "
@@ -959,8 +1079,6 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
             goto out;
         }
     }
-    if (e->arm)
-        goto out; /* one size: nothing more to it on Arm */
     const char *base = m.amount.set ? m.amount.text : NULL;
     const char *max = m.max.set ? m.max.text : NULL;
     /* A relative amount under a fixed max: is capped by it (Xen lowers the
@@ -1106,9 +1224,55 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
 out:
     free(fix);
     free(mem);
+    free(result);
+    free(own_tp);
     md_strv_free(&vals);
     md_strv_free(&kv);
     md_strv_free(&extra);
+}
+
+/* Is `w` a word Xen's line has for dom0_mem, or one meant as it: the name
+ * in any case, with '-' for '_', quoted by GRUB ('"dom0_mem=...')? */
+static bool dom0_mem_word(const char *w)
+{
+    static const char key[] = "dom0_mem";
+    w += *w == '"';
+    for (size_t j = 0; j < sizeof key - 1; j++)
+        if (tolower((unsigned char)w[j]) != key[j] && !(key[j] == '_' && w[j] == '-'))
+            return false;
+    return !w[8] || w[8] == '=';
+}
+
+/* The line the dom0_mem text of Xen line `x` is written on when a
+ * variable or a function's or menuentry's arguments brought it there
+ * (every dom0_mem word of it from that one line), with the note that
+ * names the line that uses it; 0 when it is written on x's own line. */
+static unsigned dom0_mem_from(const md_bootcfg_entry *e, char **note)
+{
+    const md_bootcfg_file *x = &e->xen;
+    unsigned from = 0;
+    for (size_t i = 0; i < x->args.n; i++) {
+        if (!dom0_mem_word(x->args.v[i]))
+            continue;
+        unsigned l = md_bootcfg_from_line(x, x->args.v[i]);
+        if (!l || (from && l != from))
+            return 0;
+        from = l;
+    }
+    if (!from)
+        return 0;
+    bool grub = e->format == MD_BOOTFMT_UNKNOWN || e->format == MD_BOOTFMT_GRUB2;
+    const char *loader = !grub ? "Xen" : x->mb2 ? "multiboot2" : "multiboot";
+    if (x->call_line == from)
+        *note = md_xasprintf(" (the value is written here, in the call of a function, and used "
+                             "by the %s line %u of that function)", loader, x->line);
+    else if (x->call_line)
+        *note = md_xasprintf(" (the value is written here and used by the %s line %u of the "
+                             "function called on line %u)", loader, x->line, x->call_line);
+    else
+        *note = md_xasprintf(" (the value is written here and used by the %s line %u)", loader,
+                             x->line);
+    return from;
 }
 
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
@@ -1116,7 +1280,15 @@ static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
     const md_bootcfg_file *x = &e->xen;
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
+    /* a finding on dom0_mem's text goes where that text is written, which
+     * its fix replaces (issue 10) */
+    char *note = NULL;
+    unsigned from = dom0_mem_from(e, &note);
+    if (from)
+        md_lint_move(g->l, at(g, x), x->line, from, note);
     check_dom0_mem(g, e, tp, hint);
+    md_lint_move(g->l, NULL, 0, 0, NULL);
+    free(note);
     /* update-grub's recovery entry boots single-user, which runs no guests:
      * their grant tables do not matter there */
     if (!e->recovery && !md_bootcfg_param(x, "gnttab_max_frames", false)) {
@@ -1713,6 +1885,12 @@ static void check_entry_as_loaded(gctx *g, const md_bootcfg_entry *e)
 void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
                      const md_tree *rootfs)
 {
+    md_lint_entries_hv(l, file, cfg, rootfs, NULL);
+}
+
+void md_lint_entries_hv(md_lint *l, const char *file, const md_bootcfg_list *cfg,
+                        const md_tree *rootfs, const md_xen_version *const *hv)
+{
     for (size_t i = 0; i < cfg->nproblems; i++) {
         const md_bootcfg_problem *p = &cfg->problems[i];
         md_lint_add(l, p->file ? p->file : file, p->line,
@@ -1729,12 +1907,13 @@ void md_lint_entries(md_lint *l, const char *file, const md_bootcfg_list *cfg,
         md_lint_add(l, file, cfg->unread_line, MD_LINT_WARNING, 0, "%s", cfg->unread);
         md_lint_mark_unchecked(l);
     }
-    gctx g = { l, file, rootfs, NULL, NULL, NULL };
+    gctx g = { l, file, rootfs, NULL, NULL, NULL, NULL };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
         size_t before = md_lint_count(l);
         g.prev = i ? cfg->v[i - 1] : NULL;
         g.cur = cfg->v[i];
+        g.hv = hv ? hv[i] : NULL;
         check_entry(&g, cfg->v[i]);
         /* a recovery entry says only what its own lines change */
         if (cfg->v[i]->recovery)

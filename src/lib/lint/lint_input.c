@@ -71,6 +71,9 @@ typedef struct input {
     char *chain_file;
     unsigned chain_line;
     bool cfg_followed;   /* XEN: its xen.cfg was looked for (follow_xen_efi) */
+    char *chain_to;      /* GRUB, a xen.cfg: its chain= followed (follow_cfg_chains):
+                            "its chain= on line 3 followed to other.cfg" */
+    int chain;           /* ... and found (MD_BOOTFMT_CHAIN_READ) or not there */
     bool in_root;        /* GRUB: found at a loader's place in a directory or
                             tree given, which may boot no Xen: a root tree's
                             /boot/grub/grub.cfg (classify_root_boot), an ESP's
@@ -483,7 +486,7 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
-                                x->chain_name, x->efi_x86 };
+                                x->chain_name, x->efi_x86, x->chain };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -2161,6 +2164,96 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* Xen's EFI loader reads [global]'s chain= file instead of its config
+ * when the section it boots has no kernel=, and goes on with the same
+ * section there (efi_start() in xen/common/efi/boot.c: the loop over
+ * get_value(&cfg, "global", "chain"), read_file() in the directory of the
+ * loader, which stops with "Chained configuration file '...' not found."
+ * when it is not there; docs/misc/efi.pandoc "chain=": relative to the EFI
+ * binary).  The chained file, beside the loader that reads the config
+ * (else beside the config), becomes an input read as that section,
+ * MD_BOOTFMT_INCLUDE_DEPTH deep; one already read (given, or a loop back)
+ * is not read again.  One not there is an error on the chain= line
+ * (fresh-user trial of #10, case 2). */
+static void follow_cfg_chains(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_XEN_EFI)
+            continue;
+        md_bootcfg_list cfg = { 0 };
+        read_config(&in->v[i], &cfg);
+        if (!cfg.include || strncmp(cfg.include, "chain=", 6) || !cfg.include[6]) {
+            md_bootcfg_list_free(&cfg);
+            continue;
+        }
+        input *x = &in->v[i];
+        const char *name = cfg.include + 6;
+        char *dir = dir_of(x->chain_efi ? x->chain_efi : x->path), *rel = md_xstrdup(name);
+        for (char *q = rel; *q; q++)
+            if (*q == '\\')
+                *q = '/';
+        char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, rel[0] == '/' ? rel + 1 : rel)
+                                   : md_xstrdup(rel[0] == '/' ? rel + 1 : rel);
+        unsigned line = cfg.include_line;
+        unsigned char *d = NULL;
+        size_t len = 0;
+        uint64_t size = 0;
+        md_err e = MD_ERR_INIT;
+        if (!md_is_file(p)) {
+            /* the error is the reader's, on the chain= line */
+            x->chain = MD_BOOTFMT_CHAIN_MISSING;
+            x->chain_to = md_xasprintf("its chain= on line %u names %s, which is not there",
+                                       line, name);
+        } else if (x->depth >= MD_BOOTFMT_INCLUDE_DEPTH) {
+            md_lint_add(in->l, x->path, line, MD_LINT_WARNING, 0,
+                        "cannot check chain=%s on line %u: chained more than %d deep, the most "
+                        "lint follows, so the entry Xen boots from it is not read", name, line,
+                        MD_BOOTFMT_INCLUDE_DEPTH);
+            md_lint_mark_unchecked(in->l);
+        } else if (is_input(in, p)) {
+            x = &in->v[i];
+            x->chain = MD_BOOTFMT_CHAIN_READ;
+            x->chain_to = md_xasprintf("its chain= on line %u names %s, read as its own input",
+                                       line, name);
+        } else if (read_text(p, &d, &len, &size, &e) < 0) {
+            fail(in, p, &e);
+        } else {
+            char *sect = cfg.include_section ? md_xstrdup(cfg.include_section) : NULL;
+            char *by = md_xasprintf("chained by %s:%u (chain=%s)%s%s%s", x->path, line, name,
+                                    sect ? ", section [" : "", sect ? sect : "",
+                                    sect ? "]" : "");
+            x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line, p);
+            x->chain = MD_BOOTFMT_CHAIN_READ;
+            size_t before = in->n;
+            add_text_sized(in, p, MD_LINT_GRUB, d, len, size); /* may move in->v */
+            x = &in->v[i];
+            if (in->n > before) {
+                input *y = &in->v[before];
+                y->fmt = MD_BOOTFMT_XEN_EFI;
+                y->chained_by = by, by = NULL;
+                y->chain_section = sect, sect = NULL;
+                y->depth = x->depth + 1;
+                y->efi_x86 = x->efi_x86;
+                y->chain_efi = x->chain_efi ? md_xstrdup(x->chain_efi) : NULL;
+                y->chain_name = x->chain_name ? md_xstrdup(x->chain_name) : NULL;
+                y->chain_file = x->chain_file ? md_xstrdup(x->chain_file) : NULL;
+                y->chain_line = x->chain_line;
+                for (size_t k = 0; k < x->chain_xen.n; k++)
+                    md_strv_push(&y->chain_xen, x->chain_xen.v[k]);
+                y->unified = x->unified ? md_xstrdup(x->unified) : NULL;
+                y->has_kernel = x->has_kernel, y->has_ramdisk = x->has_ramdisk;
+                y->found = true;
+            }
+            free(by);
+            free(sect);
+        }
+        free(dir);
+        free(rel);
+        free(p);
+        md_bootcfg_list_free(&cfg);
+    }
+}
+
 /* Is `n` a name an ESP's EFI/VENDOR/ config may have (*.cfg, *.conf, any
  * case): Xen's EFI loader reads NAME.cfg beside NAME.efi (BOOTX64.CFG
  * beside BOOTX64.EFI), syslinux.efi syslinux.cfg, GRUB legacy's EFI build
@@ -2330,16 +2423,10 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
                 t = in->v[r].tree, label = in->v[r].path;
         }
         char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
-        uint64_t h = md_hindex_hash(key, strlen(key));
-        bool dup = false;
-        for (size_t it = 0, pos; !dup && (pos = md_hindex_next(&seenx, h, &it)) != SIZE_MAX;)
-            dup = !strcmp(seen.v[pos], key);
-        if (!dup) {
-            md_hindex_add(&seenx, h, seen.n);
-            md_strv_push(&seen, key);
-        }
+        bool added;
+        md_lint_intern(&seen, &seenx, key, &added);
         free(key);
-        if (dup)
+        if (!added)
             continue;
         unsigned char *d = NULL;
         size_t len = 0;
@@ -2441,6 +2528,47 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
         free(hp);
     }
     md_strv_free(&seen);
+}
+
+/* The hypervisor each entry of config in->v[xi] boots, as read, for its
+ * built-in dom0_mem (md_lint_entries_hv): the one the entry loads (the Xen
+ * EFI loader that reads a xen.cfg, else its Xen line's file next to the
+ * config, as check_arch finds it), else the one hypervisor given, which
+ * stands for the entries' own (pair_configs adds those only when none is
+ * given).  NULL when no hypervisor read has a CONFIG_DOM0_MEM: nothing to
+ * judge by.  Caller frees. */
+static const md_xen_version **entry_hypervisors(const inputs *in, size_t xi,
+                                                const md_bootcfg_list *cfg)
+{
+    const input *x = &in->v[xi];
+    const md_xen_version *given = NULL;
+    size_t ngiven = 0;
+    bool any = false;
+    for (size_t j = 0; j < in->n; j++) {
+        const input *y = &in->v[j];
+        any |= y->kind == MD_LINT_XEN && y->hv.dom0_mem[0];
+        if (y->kind == MD_LINT_XEN && !y->found)
+            ngiven++, given = &y->hv;
+    }
+    if (!any || !cfg->n)
+        return NULL;
+    const md_xen_version **hv = md_xcalloc(cfg->n, sizeof *hv);
+    const char *efi = x->chain_efi ? x->chain_efi : x->unified;
+    for (size_t i = 0; i < cfg->n; i++) {
+        const char *xp = cfg->v[i]->xen.path;
+        if (i && xp && cfg->v[i - 1]->xen.path && !strcmp(xp, cfg->v[i - 1]->xen.path)) {
+            hv[i] = hv[i - 1]; /* one lookup per file, not per entry */
+            continue;
+        }
+        char *hp = efi ? md_xstrdup(efi) : xp && *xp && !strchr(xp, '$') ? near(x->path, xp)
+                                                                          : NULL;
+        long h = find_input(in, hp);
+        hv[i] = h >= 0 && in->v[h].kind == MD_LINT_XEN ? &in->v[h].hv
+              : ngiven == 1                             ? given
+                                                        : NULL;
+        free(hp);
+    }
+    return hv;
 }
 
 /* Is `d` worth reading whole as a hypervisor?  Xen is an ELF (plain or
@@ -2571,6 +2699,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
 
     follow_includes(&in);
     follow_chains(&in);
+    follow_cfg_chains(&in);
     pair_configs(&in);
     add_by_name(&in);
     for (size_t i = 0; i < in.n; i++)
@@ -2622,9 +2751,10 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(lens);
         } else {
             read_config(x, &cfg);
-            char *as = x->chained_by ? md_xasprintf("%s, %s", md_bootfmt_name(x->fmt),
-                                                    x->chained_by)
-                                     : md_xstrdup(md_bootfmt_name(x->fmt));
+            char *as = md_xasprintf("%s%s%s%s%s", md_bootfmt_name(x->fmt),
+                                    x->chained_by ? ", " : "",
+                                    x->chained_by ? x->chained_by : "",
+                                    x->chain_to ? "; " : "", x->chain_to ? x->chain_to : "");
             md_lint_input(l, x->path, as);
             free(as);
         }
@@ -2656,7 +2786,8 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
                                 "lines): %s", why);
             free(why);
-        } else if (!cfg.n && !x->nchains && !(x->chain_section && cfg.nproblems)) {
+        } else if (!cfg.n && !x->nchains && !(x->chain_section && cfg.nproblems) &&
+                   !x->chain_to) {
             /* reported once, as each input's error (exit 2), not also as a
              * finding; a config whose entry chainloads Xen's EFI loader has
              * its Xen entry in the xen.cfg followed (or a "cannot check");
@@ -2688,7 +2819,9 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             for (size_t j = 0; j < in.n; j++)
                 if (in.v[j].kind == MD_LINT_ROOTFS)
                     rootfs = in.v[j].tree;
-        md_lint_entries(l, x->path, &cfg, rootfs);
+        const md_xen_version **hvs = entry_hypervisors(&in, i, &cfg);
+        md_lint_entries_hv(l, x->path, &cfg, rootfs, hvs);
+        free(hvs);
         check_arch(&in, i, &cfg);
         check_kernels(&in, i, &cfg, ngiven_root == 1 ? given_root : NULL, given_label);
         char *bad_root = NULL;
@@ -2859,6 +2992,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_strv_free(&in.v[i].hvs);
         free(in.v[i].no_entry);
         free(in.v[i].chained_by);
+        free(in.v[i].chain_to);
         free(in.v[i].chain_efi);
         free(in.v[i].chain_section);
         free(in.v[i].chain_name);

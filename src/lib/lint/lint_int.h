@@ -7,6 +7,13 @@
 #include "lint/lint.h"
 #include "image/tree.h"
 #include "core/strv.h"
+#include "core/hindex.h"
+
+/* The index of string `s` in `v`, pushed at its end (*added true; `added`
+ * may be NULL) when it is not there yet.  `idx` indexes all of v by
+ * md_hindex_hash of each string and is kept so: a set of names, each
+ * lookup by hash, not md_strv_contains's walk of the whole list. */
+size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added);
 
 /* The name of path `p` inside the rootfs labelled `label` (see md_lint_rootfs).
  * Caller frees. */
@@ -90,10 +97,24 @@ void md_lint_unpack_notes(md_lint *l, const char *label, const struct md_unpack_
  * md_bootfmt_detect). */
 bool md_lint_looks_inittab(const char *text, size_t len);
 
+/* From now on, a finding added on line `from` of `file` goes on line `to`
+ * instead, `note` appended to its message: the checks of a Xen line find
+ * faults in text that a variable brought there, whose fix is written on
+ * the line that sets it (md_bootcfg_from_line), and the note names the
+ * line that uses it.  `file` NULL ends it.  Strings are copied. */
+void md_lint_move(md_lint *l, const char *file, unsigned from, unsigned to, const char *note);
+
 /* Drop the findings from `to` on whose message, less `prefix`, trap and
  * severity are those of a finding in [from, to): an entry derived from
  * another (update-grub's recovery entry) says only what differs. */
 void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix);
+
+/* md_lint_entries, with hv[i] (NULL, or hv NULL: not known) the hypervisor
+ * that entry cfg->v[i] boots, as read (md_xenver_hypervisor_image): a Xen
+ * line without dom0_mem= is judged by its built-in CONFIG_DOM0_MEM when
+ * that is set. */
+void md_lint_entries_hv(md_lint *l, const char *file, const md_bootcfg_list *cfg,
+                        const md_tree *rootfs, const md_xen_version *const *hv);
 
 /* The files a config's Xen entries load, each once: the hypervisors and the
  * rootfs modules (the module after the dom0 kernel), as written. */

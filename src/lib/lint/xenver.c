@@ -30,10 +30,36 @@ static void set_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* "# Xen/x86 4.17.7 Configuration" in an embedded gzip'd Kconfig: the
- * release into `ver`, the architecture word ("x86", "arm") into `arch`. */
-static bool kconfig_version(const unsigned char *img, size_t len, char *ver, size_t cap,
-                            char *arch, size_t acap)
+/* The value of string option `key` ("CONFIG_DOM0_MEM") in Kconfig text
+ * `txt`: the line KEY="VALUE", whose '\\' and '"' Kconfig writes escaped
+ * with a backslash (scripts/kconfig/confdata.c), into out (cut at `cap`);
+ * "" when the line is absent ("# KEY is not set") or not a string. */
+static void kconfig_string(const char *txt, size_t n, const char *key, char *out, size_t cap)
+{
+    size_t kl = strlen(key);
+    out[0] = '\0';
+    for (const char *l = txt, *end = txt + n; l < end;) {
+        const char *nl = memchr(l, '\n', (size_t)(end - l));
+        const char *le = nl ? nl : end;
+        if ((size_t)(le - l) > kl + 1 && !strncmp(l, key, kl) && l[kl] == '=' && l[kl + 1] == '"') {
+            size_t o = 0;
+            for (const char *p = l + kl + 2; p < le && *p != '"' && o + 1 < cap; p++)
+                out[o++] = *p == '\\' && p + 1 < le ? *++p : *p;
+            out[o] = '\0';
+            return;
+        }
+        l = le + 1;
+    }
+}
+
+/* The embedded gzip'd Kconfig, read whole once its head is Xen's: its
+ * header line "# Xen/x86 4.17.7 Configuration" gives the release (`ver`)
+ * and the architecture word ("x86", "arm": `arch`), its CONFIG_DOM0_MEM
+ * line `dom0_mem`.  The Kconfig is a few KiB (Debian's 4.17: 2.6 KiB); 1 MiB
+ * of it is read at most. */
+#define KCONFIG_MAX ((size_t)1 << 20)
+static bool kconfig_read(const unsigned char *img, size_t len, char *ver, size_t cap,
+                         char *arch, size_t acap, char *dom0_mem, size_t dcap)
 {
     static const char head[] = "# Automatically generated file; DO NOT EDIT.\n# Xen/";
     for (size_t i = 0; i + 10 < len; i++) {
@@ -65,6 +91,11 @@ static bool kconfig_version(const unsigned char *img, size_t len, char *ver, siz
             }
         }
         free(txt);
+        if (ok && md_decomp_head("embedded Kconfig", p, len - i, KCONFIG_MAX, &txt, &n,
+                                 &ignored) == 0) {
+            kconfig_string((const char *)txt, n, "CONFIG_DOM0_MEM", dom0_mem, dcap);
+            free(txt);
+        }
         if (ok)
             return true;
     }
@@ -111,8 +142,8 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     int rc = 0;
     if (!is_xen) {
         rc = md_err_set(err, "%s: not a Xen hypervisor image (no ELF with the Xen banner)", name);
-    } else if (kconfig_version(img, rawlen, out->version, sizeof out->version, karch,
-                               sizeof karch) &&
+    } else if (kconfig_read(img, rawlen, out->version, sizeof out->version, karch,
+                            sizeof karch, out->dom0_mem, sizeof out->dom0_mem) &&
                parse_mm(out->version, &out->major, &out->minor)) {
         set_str(out->source, sizeof out->source, "embedded Kconfig (\"# Xen/x86 ... Configuration\")");
         out->found = true;

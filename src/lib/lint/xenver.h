@@ -41,6 +41,13 @@ typedef struct md_xen_version {
      * "" unknown.  arch_from: what says so ("ELF e_machine"). */
     char arch[8];
     char arch_from[24];
+    /* Hypervisor: CONFIG_DOM0_MEM of its embedded Kconfig, the dom0_mem
+     * value Xen parses when its command line has no dom0_mem= word
+     * (xen/common/Kconfig, Xen 4.12 and later; dom0_compute_nr_pages() in
+     * xen/arch/x86/dom0_build.c, construct_dom0() in
+     * xen/arch/arm/domain_build.c); "" when empty (the default: Xen's own
+     * sizing) or no Kconfig was read. */
+    char dom0_mem[256];
 } md_xen_version;
 
 /* A Xen image, compressed (xen.gz; xz and zstd too) or plain.  `name` is the
