@@ -37,6 +37,13 @@ typedef struct input {
                             loaded files classify_outdir/classify_dir added */
     bool of_mkdom0;      /* GRUB, in_outdir: that directory is mkdom0's output
                             (image.ini), so its layout is known */
+    bool in_dir;         /* GRUB: found in a directory given (classify_dir), which
+                            holds the files it loads as the loader finds them: one
+                            not there is an error, as of an output directory's
+                            (check_loaded_files; trial10 item 1) */
+    bool names_xen, names_root; /* GRUB: an entry names a hypervisor, a rootfs,
+                            there or not (add_loaded): the directory's files by
+                            name stand in for neither (add_by_name) */
     bool efi_cfg;        /* GRUB: found where Xen's EFI loader reads its config
                             (an ESP's EFI/VENDOR/, xen.cfg at a directory's top);
                             read as xen.cfg and never chained_by: no loader
@@ -51,6 +58,9 @@ typedef struct input {
     bool found;          /* ROOTFS, XEN: found by lint (a file a boot config
                             loads, an output directory's), not given */
     md_strv hvs;         /* ROOTFS: the hypervisors of the entries that load it */
+    md_strv hv_missing;  /* ROOTFS: the hypervisors entries that load it name but
+                            that are not there ("/boot/xen.gz (grub.cfg:3)"): trap 2
+                            is not checked against a stand-in (trial10 item 1) */
     md_xen_version hv;   /* XEN: its release (hv.found: read) */
     /* syslinux INCLUDEs (follow_includes): the inputs a config reads in place
      * are one group, whose root is the config given; depth: of nesting */
@@ -506,11 +516,13 @@ static char *loaded_path(const input *x, const char *gpath, bool ramdisk)
  * every loaded file (near()), each once: the hypervisors into `xens`, the
  * rootfs modules into `roots`, and beside each in `why` which line loads it
  * ("grub.cfg:4"); for each entry whose rootfs is found, that rootfs into
- * `pr` and the entry's hypervisor ("" when not found) into `px`.  Returns
- * whether the config has an entry that loads a rootfs at all (found or
- * not). */
+ * `pr` and the entry's hypervisor ("" when not found) into `px`, and into
+ * `pm` "" or, when the entry names a hypervisor that is not there, that
+ * name and its line ("/boot/xen.gz (grub.cfg:3)").  Returns whether the
+ * config has an entry that loads a rootfs at all (found or not); *names_xen:
+ * whether one names a hypervisor (found or not). */
 static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv *why,
-                         md_strv *pr, md_strv *px)
+                         md_strv *pr, md_strv *px, md_strv *pm, bool *names_xen)
 {
     md_bootcfg_list cfg = { 0 };
     read_config(x, &cfg);
@@ -524,6 +536,7 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
+            *names_xen |= k == 0;
             /* a xen.cfg's Xen is the EFI loader that reads it (the
              * unified image it is a section of), whatever lies next to it
              * as xen.efi */
@@ -540,6 +553,11 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
         if (p[1]) {
             md_strv_push(pr, p[1]);
             md_strv_push(px, p[0] ? p[0] : "");
+            if (!p[0] && f[0]->path && *f[0]->path)
+                md_strv_pushf(pm, "%s (%s:%u)", f[0]->path,
+                              base_of(f[0]->file ? f[0]->file : x->path), f[0]->line);
+            else
+                md_strv_push(pm, "");
         }
         free(p[0]);
         free(p[1]);
@@ -588,12 +606,16 @@ static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *
  * and each hypervisor (when `xens_too`: none was given), found next to the
  * config by near(); one that cannot be read is an input error naming it
  * (case 21).  Each rootfs input gets in `hvs` the hypervisors of the
- * entries that load it, for trap 2.  Returns whether an entry loads a
- * rootfs at all (found or not). */
+ * entries that load it, for trap 2, and in `hv_missing` those they name
+ * that are not there.  Returns whether an entry loads a rootfs at all
+ * (found or not). */
 static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
 {
-    md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 };
-    bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px);
+    md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 }, pm = { 0 };
+    bool names_xen = false;
+    bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px, &pm, &names_xen);
+    in->v[ci].names_xen |= names_xen;
+    in->v[ci].names_root |= loads;
     for (size_t i = 0; roots_too && i < roots.n; i++)
         add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i]);
     for (size_t i = 0; xens_too && i < xens.n; i++)
@@ -603,12 +625,16 @@ static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
         if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *px.v[k] &&
             !md_strv_contains(&in->v[r].hvs, px.v[k]))
             md_strv_push(&in->v[r].hvs, px.v[k]);
+        if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *pm.v[k] &&
+            !md_strv_contains(&in->v[r].hv_missing, pm.v[k]))
+            md_strv_push(&in->v[r].hv_missing, pm.v[k]);
     }
     md_strv_free(&xens);
     md_strv_free(&roots);
     md_strv_free(&why);
     md_strv_free(&pr);
     md_strv_free(&px);
+    md_strv_free(&pm);
     return loads;
 }
 
@@ -1057,6 +1083,8 @@ static bool is_outdir(const char *dir)
  * of it); the directory as a whole must (check_dirs).  Its rootfs and
  * hypervisor by name (rootfs.cpio*, xen*.gz) wait until the configs are
  * paired (add_by_name), so that one a config loads is read as that. */
+static bool on_fat(const char *cfg, const char *gpath);
+
 static void classify_dir(inputs *in, const char *given)
 {
     /* "DIR/" names its files DIR/NAME, as lint DIR does */
@@ -1090,11 +1118,18 @@ static void classify_dir(inputs *in, const char *given)
     any |= classify_esp(in, dir);
     any |= classify_netboot(in, dir, NULL, 0, false);
     any |= classify_efi_dir(in, dir, false);
-    for (size_t i = from; i < in->n; i++)
+    for (size_t i = from; i < in->n; i++) {
+        input *y = &in->v[i];
         /* GRUB defaults say their own lack of a Xen entry, as when given
          * alone; every other config here may boot none */
-        if (in->v[i].kind == MD_LINT_GRUB && in->v[i].fmt != MD_BOOTFMT_GRUB_DEFAULT)
-            in->v[i].in_root = true;
+        if (y->kind == MD_LINT_GRUB && y->fmt != MD_BOOTFMT_GRUB_DEFAULT)
+            y->in_root = true;
+        /* what its entries load lies here, where the loader finds it; not
+         * so a GRUB config on an ESP, whose $root is often the partition
+         * that holds /boot (search --set=root) */
+        y->in_dir = y->in_root && !((y->fmt == MD_BOOTFMT_GRUB2 ||
+                                     y->fmt == MD_BOOTFMT_GRUB_LEGACY) && on_fat(y->path, ""));
+    }
     if (rootfs || xen) {
         md_strv_push(&in->byname, dir);
         any = true;
@@ -1132,12 +1167,21 @@ static bool lies_in(const char *p, const char *dir)
 /* The rootfs and hypervisor by name of each directory classify_dir read
  * (rootfs.cpio*, else *.cpio*; xen*.gz), once its configs and the files
  * they load are inputs: each when no input of its kind lies there yet (a
- * directory may hold others than the one a config loads, trial 9). */
+ * directory may hold others than the one a config loads, trial 9), and no
+ * config found there names one of its kind: a file an entry names and that
+ * is not there is said (check_loaded_files), never judged by a stand-in
+ * (trial10 item 1: xen.gz checked for the missing xen-4.17.gz an entry
+ * loads). */
 static void add_by_name(inputs *in)
 {
     for (size_t i = 0; i < in->byname.n; i++) {
         const char *dir = in->byname.v[i];
         bool has_root = false, has_xen = false;
+        for (size_t k = 0; k < in->ndirs; k++)
+            if (!strcmp(in->dirs[k].dir, dir))
+                for (size_t j = in->dirs[k].from; j < in->dirs[k].to; j++)
+                    if (in->v[j].kind == MD_LINT_GRUB)
+                        has_root |= in->v[j].names_root, has_xen |= in->v[j].names_xen;
         for (size_t k = 0; k < in->n; k++) {
             if (in->v[k].kind == MD_LINT_ROOTFS && !has_root)
                 has_root = lies_in(in->v[k].path, dir);
@@ -1270,6 +1314,10 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
         const char *e = strchr(gpath, ')');
         gpath = e ? e + 1 : gpath;
     }
+    /* pxelinux's "::/xen.gz": the path from the TFTP server's root, not
+     * below the config's prefix (syslinux doc/pxelinux.txt) */
+    if (!strncmp(gpath, "::", 2))
+        gpath += 2;
     if (strchr(gpath, '$'))
         return NULL;
     /* GRUB stays on its device (".." of its root is the root), the host
@@ -1315,8 +1363,11 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     return hit;
 }
 
-/* Of an output directory's grub.cfg every file must be there: an entry
- * that loads a missing file does not boot, and lint could not check it.
+/* Of an output directory's grub.cfg, or a config found in a directory
+ * given (in_dir; not a file an iPXE URI fetches from a server), every file
+ * must be there: an entry that loads a missing
+ * file does not boot (GRUB stops with "file not found", iPXE and pxelinux
+ * fail the same way), and lint could not check it.
  * Of any config, a file next to it that is a device, a FIFO or a dangling
  * symlink is an error, as in an output directory (trial 9h case 4: a lone
  * grub.cfg passed with rootfs.cpio.gz -> /dev/zero and a dangling
@@ -1355,17 +1406,21 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
             }
             char *other;
             char *p = near_find(x->path, f[k]->path, &other);
+            /* an iPXE script's entry has no title */
+            char *who = e->title ? md_xasprintf("%s '%s'", e->title_kind ? e->title_kind
+                                                : "menuentry", e->title)
+                                 : md_xstrdup("this entry");
             if (!p && other)
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
-                            "menuentry '%s' loads %s, but %s, not a regular file: no loader "
+                            "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
-                            e->title ? e->title : "", f[k]->path, other);
-            else if (!p && x->in_outdir)
+                            who, f[k]->path, other);
+            else if (!p && (x->in_outdir || (x->in_dir && !strstr(f[k]->path, "://"))))
                 md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
-                            "menuentry '%s' loads %s, which is not in this %s: the entry "
+                            "%s loads %s, which is not in this %s: the entry "
                             "cannot boot, and lint could not check that file",
-                            e->title ? e->title : "", f[k]->path,
-                            x->of_mkdom0 ? "output directory" : "directory");
+                            who, f[k]->path, x->of_mkdom0 ? "output directory" : "directory");
+            free(who);
             free(other);
             free(p);
         }
@@ -2467,7 +2522,13 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
  * (md_xen_version.arch); one of another architecture is an error naming
  * both, once per file and protocol: the loader refuses it or jumps into
  * code it cannot run (trial 10n, finding H: an arm64 Xen in a multiboot2
- * entry passed). */
+ * entry passed).  So is x86 Xen's EFI binary (xen.efi, a PE image) in a
+ * multiboot or multiboot2 entry (GRUB 2 and legacy, syslinux's mboot.c32):
+ * it carries the multiboot headers, but "entry via anything other than the
+ * EFI64 protocol is unsupported, and won't work"
+ * (docs/hypervisor-guide/x86/how-xen-boots.rst in Xen; trial10 item 3: a
+ * multiboot2 xen.efi passed).  iPXE runs a PE as an EFI program
+ * (read_config reads it as the chainloader it is). */
 static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
 {
     const input *x = &in->v[xi];
@@ -2524,6 +2585,24 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
                             : "multiboot2 and module2 (or Xen's EFI loader)");
             free(tp);
         }
+        char *pk = md_xasprintf("%s\n%s\nPE", hp ? hp : "", proto);
+        if (v && v->pe && !arm && !e->arm && x->fmt != MD_BOOTFMT_XEN_EFI &&
+            !md_strv_contains(&seen, pk)) {
+            md_strv_push(&seen, pk);
+            char *tp = e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind
+                                                                          : "menuentry", e->title)
+                                : md_xstrdup("");
+            md_lint_add(in->l, e->xen.file ? e->xen.file : x->path, e->xen.line, MD_LINT_ERROR, 0,
+                        "%sthe hypervisor %s is Xen's EFI binary (xen.efi, a PE image), but this "
+                        "entry boots it with %s: Xen starts xen.efi as an EFI program only "
+                        "(\"entry via anything other than the EFI64 protocol is unsupported, "
+                        "and won't work\", docs/hypervisor-guide/x86/how-xen-boots.rst), so "
+                        "nothing boots; load xen.gz here, or start xen.efi as an EFI program "
+                        "(GRUB's chainloader with a xen.cfg beside it, the firmware, iPXE's "
+                        "chain)", tp, hp, proto);
+            free(tp);
+        }
+        free(pk);
         free(key);
         free(hp);
     }
@@ -2924,11 +3003,14 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             }
         }
         bool any_xen = ngiven_xen || x->hvs.n || (!x->found && nfound_xen);
-        if (!any_xen && !md_is_file(x->path)) {
+        /* the entries that load it name a hypervisor that is not there:
+         * none other stands in for it (trial10 item 1) */
+        bool named_missing = !any_xen && x->hv_missing.n;
+        if (!any_xen && !named_missing && !md_is_file(x->path)) {
             /* a root tree: the Xen images in its /boot, by content */
             tree_hypervisors(l, x->path, x->tree, &hv, &nhv);
             neighbours = true;
-        } else if (!any_xen && md_is_file(x->path)) {
+        } else if (!any_xen && !named_missing && md_is_file(x->path)) {
             /* rule 4: each xen*.gz next to it, every one checked and named
              * (trial10f case 14: which one boots is not known) */
             char *d = dir_of(x->path);
@@ -2972,11 +3054,20 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         }
         md_lint_unpack_notes(l, x->path, &x->notes);
         md_lint_rootfs(l, x->path, x->tree, hv, nhv, false);
+        char *missing = named_missing ? md_strv_join(&x->hv_missing, ", ") : NULL;
+        char *gone = missing ? md_xasprintf("the hypervisor%s %s that %s %s not there",
+                                            x->hv_missing.n > 1 ? "s" : "", missing,
+                                            x->hv_missing.n > 1 ? "its entries load" : "its entry loads",
+                                            x->hv_missing.n > 1 ? "are" : "is")
+                             : NULL;
         if (!nhv)
             md_lint_not_checked(l, x->path, "trap 2 (the toolstack's Xen release against the "
                                 "hypervisor's): %s; give it with --xen xen.gz",
-                                any_xen ? "the hypervisor could not be read (its error is above)"
-                                        : "no hypervisor was given or found next to it");
+                                gone    ? gone
+                                : any_xen ? "the hypervisor could not be read (its error is above)"
+                                          : "no hypervisor was given or found next to it");
+        free(gone);
+        free(missing);
         if (!nboot)
             md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (they are on the boot "
                                 "lines): no boot config was given; give it too");
@@ -2990,6 +3081,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].defaults_dir);
         free(in.v[i].loaded_by);
         md_strv_free(&in.v[i].hvs);
+        md_strv_free(&in.v[i].hv_missing);
         free(in.v[i].no_entry);
         free(in.v[i].chained_by);
         free(in.v[i].chain_to);

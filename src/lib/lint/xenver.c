@@ -138,6 +138,7 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
         set_str(out->arch, sizeof out->arch, arch);
         set_str(out->arch_from, sizeof out->arch_from, em ? "ELF e_machine" : "PE Machine");
     }
+    out->pe = is_xen && !md_elf_is(img, rawlen);
     char karch[8] = "";
     int rc = 0;
     if (!is_xen) {

@@ -41,6 +41,10 @@ typedef struct md_xen_version {
      * "" unknown.  arch_from: what says so ("ELF e_machine"). */
     char arch[8];
     char arch_from[24];
+    /* Hypervisor: Xen's EFI binary (xen.efi: a PE image, "MZ"), not its
+     * ELF (xen.gz, xen-syms); set with `arch`, read with or without a
+     * release. */
+    bool pe;
     /* Hypervisor: CONFIG_DOM0_MEM of its embedded Kconfig, the dom0_mem
      * value Xen parses when its command line has no dom0_mem= word
      * (xen/common/Kconfig, Xen 4.12 and later; dom0_compute_nr_pages() in
