@@ -41,9 +41,9 @@ typedef struct input {
                             holds the files it loads as the loader finds them: one
                             not there is an error, as of an output directory's
                             (check_loaded_files; trial10 item 1) */
-    bool names_xen, names_root; /* GRUB: an entry names a hypervisor, a rootfs,
-                            there or not (add_loaded): the directory's files by
-                            name stand in for neither (add_by_name) */
+    bool misses_xen, misses_root; /* GRUB: an entry names a hypervisor, a rootfs,
+                            that is not there (add_loaded): the directory's file of
+                            that kind by name stands in for none (add_by_name) */
     bool efi_cfg;        /* GRUB: found where Xen's EFI loader reads its config
                             (an ESP's EFI/VENDOR/, xen.cfg at a directory's top);
                             read as xen.cfg and never chained_by: no loader
@@ -519,10 +519,10 @@ static char *loaded_path(const input *x, const char *gpath, bool ramdisk)
  * `pr` and the entry's hypervisor ("" when not found) into `px`, and into
  * `pm` "" or, when the entry names a hypervisor that is not there, that
  * name and its line ("/boot/xen.gz (grub.cfg:3)").  Returns whether the
- * config has an entry that loads a rootfs at all (found or not); *names_xen:
- * whether one names a hypervisor (found or not). */
+ * config has an entry that loads a rootfs at all (found or not); miss[0],
+ * miss[1]: whether one names a hypervisor, a rootfs, that is not there. */
 static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv *why,
-                         md_strv *pr, md_strv *px, md_strv *pm, bool *names_xen)
+                         md_strv *pr, md_strv *px, md_strv *pm, bool miss[2])
 {
     md_bootcfg_list cfg = { 0 };
     read_config(x, &cfg);
@@ -536,7 +536,6 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             if (!f[k] || !f[k]->path || !*f[k]->path)
                 continue;
             loads_root |= k == 1;
-            *names_xen |= k == 0;
             /* a xen.cfg's Xen is the EFI loader that reads it (the
              * unified image it is a section of), whatever lies next to it
              * as xen.efi */
@@ -544,6 +543,7 @@ static bool loaded_files(const input *x, md_strv *xens, md_strv *roots, md_strv 
             p[k] = !k && efi ? md_xstrdup(efi)
                    : k       ? loaded_path(x, f[k]->path, true)
                              : near(x->path, f[k]->path);
+            miss[k] |= !p[k];
             if (p[k] && !md_strv_contains(xens, p[k]) && !md_strv_contains(roots, p[k])) {
                 md_strv_push(k ? roots : xens, p[k]);
                 if (k)
@@ -612,10 +612,10 @@ static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *
 static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
 {
     md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 }, pm = { 0 };
-    bool names_xen = false;
-    bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px, &pm, &names_xen);
-    in->v[ci].names_xen |= names_xen;
-    in->v[ci].names_root |= loads;
+    bool miss[2] = { false, false };
+    bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px, &pm, miss);
+    in->v[ci].misses_xen |= miss[0];
+    in->v[ci].misses_root |= miss[1];
     for (size_t i = 0; roots_too && i < roots.n; i++)
         add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i]);
     for (size_t i = 0; xens_too && i < xens.n; i++)
@@ -1168,8 +1168,8 @@ static bool lies_in(const char *p, const char *dir)
  * (rootfs.cpio*, else *.cpio*; xen*.gz), once its configs and the files
  * they load are inputs: each when no input of its kind lies there yet (a
  * directory may hold others than the one a config loads, trial 9), and no
- * config found there names one of its kind: a file an entry names and that
- * is not there is said (check_loaded_files), never judged by a stand-in
+ * config found there names one of its kind that is not there: that file is
+ * said (check_loaded_files), never judged by a stand-in
  * (trial10 item 1: xen.gz checked for the missing xen-4.17.gz an entry
  * loads). */
 static void add_by_name(inputs *in)
@@ -1181,7 +1181,7 @@ static void add_by_name(inputs *in)
             if (!strcmp(in->dirs[k].dir, dir))
                 for (size_t j = in->dirs[k].from; j < in->dirs[k].to; j++)
                     if (in->v[j].kind == MD_LINT_GRUB)
-                        has_root |= in->v[j].names_root, has_xen |= in->v[j].names_xen;
+                        has_root |= in->v[j].misses_root, has_xen |= in->v[j].misses_xen;
         for (size_t k = 0; k < in->n; k++) {
             if (in->v[k].kind == MD_LINT_ROOTFS && !has_root)
                 has_root = lies_in(in->v[k].path, dir);
