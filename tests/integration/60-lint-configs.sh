@@ -718,6 +718,56 @@ printf '#!ipxe\nkernel xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 con
 run 1 "$A/boot.ipxe"
 has "boot.ipxe:2: error: [boot] the hypervisor $A/xen.gz is arm64 Xen (its ELF e_machine), but this entry boots it with multiboot (x86 only)"
 
+echo "== trial10 item 1: a file an entry loads is missing (iPXE, syslinux, GRUB): said, no stand-in"
+# xen.gz lies there, the entry loads xen-4.17.gz: in the directory given an
+# error on the loading line; alone, "not checked" (it may be elsewhere)
+for kind in ipxe syslinux; do
+    M=$T/miss-$kind
+    mkdir -p "$M"
+    fake_xen "$M/xen.gz" x86
+    fake_bzimage 6.1.0-1-amd64 "$M/vmlinuz"
+    if [ $kind = ipxe ]; then
+        f=boot.ipxe l=2 who="this entry"
+        printf '#!ipxe\nkernel xen-4.17.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$M/$f"
+    else
+        f=syslinux.cfg l=4 who="label 'xen'"
+        printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen-4.17.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1 --- vmlinuz console=ttyS0 console=hvc0 --- rootfs.cpio.gz\n' >"$M/$f"
+    fi
+    run 1 "$M"
+    has "$M/$f:$l: error: [boot] $who loads xen-4.17.gz, which is not in this directory: the entry cannot boot, and lint could not check that file"
+    hasnt "xen.gz: read as hypervisor image"
+    run 3 "$M/$f"
+    hasnt "error:"
+    hasnt "xen.gz: read as hypervisor image"
+done
+# the rootfs too: rootfs.cpio.gz by name stood in for the missing one (rmiss)
+M=$T/rmiss/boot
+mkdir -p "$M/grub"
+fake_xen "$M/xen.gz" x86
+fake_bzimage 6.1.0-1-amd64 "$M/vmlinuz"
+printf 'not a rootfs' >"$M/rootfs.cpio.gz"
+printf "menuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /boot/initrd-missing.gz\n}\n" >"$M/grub/grub.cfg"
+run 1 "$M"
+has "$M/grub/grub.cfg:4: error: [boot] menuentry 'Xen' loads /boot/initrd-missing.gz, which is not in this directory"
+has "not checked: traps 2, 3 and 5"
+hasnt "rootfs.cpio.gz"
+# pxelinux's ::/ is the TFTP root: its files are there, no error
+M=$T/slabs
+mkdir -p "$M"
+fake_xen "$M/xen.gz" x86
+fake_bzimage 6.1.0-1-amd64 "$M/vmlinuz"
+printf 'DEFAULT xen\nLABEL xen\n KERNEL ::/mboot.c32\n APPEND ::/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1 --- ::/vmlinuz console=ttyS0 console=hvc0 --- ::/rootfs.cpio.gz\n' >"$M/syslinux.cfg"
+run 1 "$M"
+has "$M/syslinux.cfg:4: error: [boot] label 'xen' loads ::/rootfs.cpio.gz, which is not in this directory"
+hasnt "loads ::/xen.gz"
+has "$M/xen.gz: read as hypervisor image"
+# an iPXE URI is fetched from a server: no "not in this directory"
+M=$T/ipxeuri
+mkdir -p "$M"
+printf '#!ipxe\nkernel http://10.0.0.1/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\nmodule http://10.0.0.1/vmlinuz console=ttyS0 console=hvc0\nmodule http://10.0.0.1/rootfs.cpio.gz\nboot\n' >"$M/boot.ipxe"
+run 3 "$M"
+hasnt "not in this directory"
+
 echo "== dom0_mem on Arm: one finding per word, what Xen reads and rejects (issue 10, fresh-user trial)"
 armmem() {
     printf "menuentry Xen {\n xen_hypervisor /xen %s gnttab_max_frames=256\n xen_module /vmlinuz console=hvc0 earlycon=xenboot\n xen_module --nounzip /rootfs.cpio.gz\n devicetree /x.dtb\n}\n" "$1" >"$T/armmem.cfg"

@@ -133,6 +133,43 @@ hasnt "hypervisor $B/xen-4.20-amd64.gz is Xen"
 run 1 --rootfs "$B/rootfs.cpio.gz" --xen "$B/xen-4.17-amd64.gz" "$B/grub/only417.cfg"
 has "libxenctrl of Xen 4.20, by its DT_SONAME libxenctrl.so.4.20) but the hypervisor $B/xen-4.17-amd64.gz is Xen 4.17"
 
+echo "== trial10 item 1: the hypervisor an entry loads is missing: said, never a stand-in"
+# the entry loads xen-4.19 (not there); xen-4.17 lies beside it, and the
+# rootfs's toolstack is 4.20: 4.17 must not be judged in its place
+S=$T/stale/boot
+mkdir -p "$S/grub"
+cp "$B/xen-4.17-amd64.gz" "$B/rootfs.cpio.gz" "$B/vmlinuz" "$S/"
+entry 'Xen 4.19' xen-4.19-amd64.gz rootfs.cpio.gz >"$S/grub/grub.cfg"
+run 3 "$S/grub/grub.cfg"    # alone: it may be elsewhere, not checked
+has "$S/rootfs.cpio.gz: not checked: trap 2 (the toolstack's Xen release against the hypervisor's): the hypervisor /boot/xen-4.19-amd64.gz (grub.cfg:2) that its entry loads is not there"
+hasnt "xen-4.17-amd64.gz"
+hasnt "error:"
+for d in "$S" "$T/stale"; do  # the directory that should hold it: an error on its line
+    run 1 "$d"
+    has "$S/grub/grub.cfg:2: error: [boot] menuentry 'Xen 4.19' loads /boot/xen-4.19-amd64.gz, which is not in this directory: the entry cannot boot"
+    has "the hypervisor /boot/xen-4.19-amd64.gz (grub.cfg:2) that its entry loads is not there"
+    hasnt "xen-4.17-amd64.gz"
+done
+
+echo "== trial10 item 3: Xen's EFI binary in a multiboot entry is an error (GRUB 2, legacy, mboot.c32)"
+M=$T/mb2efi
+mkdir -p "$M"
+cp "$T/xen/boot/xen-4.17-amd64.efi" "$B/vmlinuz" "$B/rootfs.cpio.gz" "$M/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen-4.17-amd64.efi dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$M/grub.cfg"
+printf 'title Xen\n\tkernel /xen-4.17-amd64.efi dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n\tmodulenounzip /rootfs.cpio.gz\n' >"$M/menu.lst"
+printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen-4.17-amd64.efi dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1 --- vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init --- rootfs.cpio.gz\n' >"$M/syslinux.cfg"
+for c in grub.cfg:2:multiboot2 menu.lst:2:multiboot syslinux.cfg:4:multiboot; do
+    f=${c%%:*} l=${c#*:} l=${l%%:*} p=${c##*:}
+    run 1 "$M/$f"
+    has "$f:$l: error: [boot] "
+    has "the hypervisor $M/xen-4.17-amd64.efi is Xen's EFI binary (xen.efi, a PE image), but this entry boots it with $p (x86 only): Xen starts xen.efi as an EFI program only"
+    has "docs/hypervisor-guide/x86/how-xen-boots.rst"
+done
+cp "$T/xen/boot/xen-4.17-amd64.gz" "$M/"
+sed 's/amd64.efi/amd64.gz/' "$M/grub.cfg" >"$M/ok.cfg"   # its xen.gz: no such error
+run 1 "$M/ok.cfg"
+hasnt "EFI binary"
+
 echo "== trial10f c21: the rootfs next to the config is truncated: an error naming it"
 C=$T/c21
 mkdir -p "$C"
