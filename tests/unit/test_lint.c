@@ -421,6 +421,52 @@ static void test_grub_dom0_mem(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "'max' is not an amount"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
+    /* trial10 case 5: a refused part after a complete amount and max: is
+     * judged by what Xen ends with (4G,max:4G in each), one rule: a warning
+     * naming the refused part, whatever it asks for; the fix keeps the
+     * user's amount, the refused part's own size repaired ("max:2GB") */
+    static const struct {
+        const char *value, *says, *fix;
+    } refused_after[] = {
+        { "dom0_mem=4G,max:4G,max:4GB", "Xen applies '4G,max:4G' and drops 'max:4GB', which "
+          "still leaves an amount and max: ('max:4GB' changes nothing), and Xen warns of the "
+          "refused item at boot", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,foo", "Xen applies '4G,max:4G' and drops 'foo', which still "
+          "leaves an amount and max: ('foo' changes nothing)", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,max:", "Xen applies '4G,max:4G' and drops 'max:', which still "
+          "leaves an amount and max: ('max:' changes nothing)", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4096M,max:4096M dom0_mem=4096MB", "dom0_mem=4096MB: '4096MB' is not an "
+          "amount Xen understands: Xen reads '4096M' and stops at 'B'", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=4096M,max:4096M dom0_mem=4096MB", "Xen refuses this dom0_mem= word and keeps "
+          "what the dom0_mem= words before it set, which still leaves an amount and max: "
+          "('4096MB' changes nothing)", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=4G,max:4G dom0_mem=", "Xen refuses this dom0_mem= word and keeps what the "
+          "dom0_mem= words before it set, which still leaves an amount and max:, and Xen warns",
+          "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,4G,max:4GB", "drops 'max:4GB', which still leaves an amount and "
+          "max:", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,max:2GB", "drops 'max:2GB', which still leaves an amount and max: "
+          "('max:2GB' changes nothing)", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=4G,max:4G,foo,max:1M", "drops 'foo,max:1M', which still leaves an amount and "
+          "max: ('foo,max:1M' changes nothing)", "dom0_mem=4G,max:4G" },
+    };
+    for (size_t i = 0; i < sizeof refused_after / sizeof *refused_after; i++) {
+        char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",
+                                  refused_after[i].value);
+        l = entry(line, LINUX_OK, ROOTFS_OK);
+        CHECK(one_trap4_fix(l, MD_LINT_WARNING, refused_after[i].says, refused_after[i].fix,
+                            refused_after[i].value));
+        CHECK(md_lint_line(l, 0) == 2);
+        md_lint_free(l);
+        free(line);
+    }
+    /* ... and an error when what Xen ends with lacks max: (the refusal
+     * drops it) */
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,foo,max:4G gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(one_trap4_fix(l, MD_LINT_ERROR, "Xen applies '4G' and drops 'foo,max:4G', so Xen has "
+                        "no max:", "dom0_mem=4G,max:4G", "4G,foo,max:4G"));
+    md_lint_free(l);
     /* a space after the comma: Xen keeps 4096M, 'max:4096M' is an unknown
      * option of its own, so there is no max: (trial10g 13, b16) */
     l = entry("multiboot2 /xen.gz dom0_mem=4096M, max:4096M gnttab_max_frames=256\n", LINUX_OK,

@@ -383,22 +383,20 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     if (memchr(part, '=', plen) && bad && !respelled)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
     /* x86: `lost` says what trap 4 misses in what Xen applied from all the
-     * dom0_mem= words (an error); NULL when it has both an amount and max:,
-     * so the refusal costs only the boot log's "invalid" (a warning;
-     * "dom0_mem=4G,max:4G,", trial10b case 11) when the refused item asks
-     * for nothing */
-    /* an item that asks for something (a number: "max:8GB") or another
-     * option glued on ("max_loops=255") is lost with the refusal, so the boot
-     * is not what the line asks for even when trap 4 holds; an empty or
-     * number-less item ("", "min:", "max") asks for nothing */
-    bool asks = memchr(part, '=', plen) != NULL;
-    for (size_t i = 0; i < plen; i++)
-        asks |= isdigit((unsigned char)part[i]) != 0;
-    bool harmless = !lost && !asks;
-    md_lint_add(g->l, at(g, x), x->line, harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s%s%s; use %s", tp, why, kept,
-                harmless ? ", which still leaves an amount and max:, and Xen warns of the "
-                           "refused item at boot" : "", lost && (bad || had) ? lost : "", fix);
+     * dom0_mem= words (an error); NULL when it has both an amount and max:.
+     * Then the verdict is what Xen ends with, judged by the checks after
+     * this one, and the refused part costs only the boot log's "invalid":
+     * a warning, whatever it is ("4G,max:4G,", "max:4GB", "foo", a whole
+     * word "dom0_mem=4096MB" after "4096M,max:4096M": trial10 case 5; an
+     * option glued on, "max_loops=255"), since Xen ends with the same
+     * memory in each.  What the part asked for is lost, so it is named. */
+    md_lint_add(g->l, at(g, x), x->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 4,
+                "%s%s; %s%s%s%s%s%s%s; use %s", tp, why, kept,
+                lost ? "" : ", which still leaves an amount and max:",
+                !lost && *part ? " ('" : "", !lost ? part : "",
+                !lost && *part ? "' changes nothing)" : "",
+                lost ? "" : ", and Xen warns of the refused item at boot",
+                lost && (bad || had) ? lost : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);
@@ -1006,8 +1004,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     }
     if (refused_why) {
         /* What Xen ends up with decides how bad the refusal is: an error when
-         * it leaves no amount or no max: (trap 4), a warning when both were
-         * applied anyway ("4G,max:4G,": only the boot log's "invalid") */
+         * it leaves no amount or no max: (trap 4), else a warning, and what
+         * Xen applied is judged below as any other value */
         char *lost = !m.max.set || !m.amount.set ? lost_items(x, &m) : NULL;
         dom0_mem_refused(g, e, vals.v[refused_word], refused_at, refused_why, tp, refused_had,
                          fix, lost);
