@@ -603,6 +603,56 @@ static md_lint *defaults(const char *text)
     return l;
 }
 
+/* trial10 case 7: dash's readonly assigns as export does (dash(1):
+ * "readonly name[=value]"); local (only in a function), declare and typeset
+ * (not in dash) set nothing in update-grub's /bin/sh */
+static void test_grub_defaults_readonly(void)
+{
+    static const char base[] = "GRUB_CMDLINE_LINUX=\"console=ttyS0,115200 console=hvc0\"\n"
+                               "GRUB_CMDLINE_XEN=\"dom0_mem=4096M,max:4096M gnttab_max_frames=256 "
+                               "gnttab_max_maptrack_frames=1024\"\n";
+    static const char *const sets[] = {
+        "readonly GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n", /* dg/readonly */
+        "export GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",   /* dg/exported */
+        "readonly GRUB_CMDLINE_XEN_DEFAULT=dom0_mem=2G\n",
+        "readonly\tA=1   GRUB_CMDLINE_XEN_DEFAULT='dom0_mem=2G'\n",
+    };
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        char *t = md_xasprintf("%s%s", base, sets[i]);
+        md_lint *l = defaults(t);
+        CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 3 &&
+              t_lint_has(l, MD_LINT_WARNING, 4, "dom0_mem=4096M,max:4096M dom0_mem=2G: dom0 "
+                         "starts with 2G and max: is 4096M: the two differ"));
+        if (md_lint_count(l) != 1)
+            fprintf(stderr, "readonly case %zu: %zu findings\n", i, md_lint_count(l));
+        md_lint_free(l);
+        free(t);
+    }
+    static const char *const none[] = {
+        "local GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "declare GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "typeset GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "readonly GRUB_CMDLINE_XEN_DEFAULT\n",
+        "READONLY GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        char *t = md_xasprintf("%s%s", base, none[i]);
+        md_lint *l = defaults(t);
+        CHECK(md_lint_count(l) == 0);
+        dump(l);
+        md_lint_free(l);
+        free(t);
+    }
+    /* the recovery fix extends the readonly assignment itself */
+    md_lint *l = defaults("readonly GRUB_CMDLINE_XEN='iommu=1'\nGRUB_CMDLINE_XEN_DEFAULT=\""
+                          "dom0_mem=1G,max:1G gnttab_max_frames=256\"\n"
+                          "GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    CHECK(md_lint_count(l) == 1);
+    if (md_lint_count(l) == 1)
+        CHECK_STR(md_lint_fix_of(l, 0), "readonly GRUB_CMDLINE_XEN='iommu=1 dom0_mem=1G,max:1G'");
+    md_lint_free(l);
+}
+
 static void test_grub_defaults_recovery(void)
 {
     md_lint *l = defaults("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=12G gnttab_max_frames=256\"\n"
@@ -3136,6 +3186,7 @@ int main(void)
     test_grub_dom0_mem_trial();
     test_grub_gnttab();
     test_grub_defaults_recovery();
+    test_grub_defaults_readonly();
     test_grub_console();
     test_grub_console_arm();
     test_grub_nounzip();
