@@ -653,6 +653,48 @@ static void test_grub_defaults_readonly(void)
     md_lint_free(l);
 }
 
+/* trial10 case 8: Debian's stock grub.d/xen.cfg sets no GRUB_CMDLINE_XEN*:
+ * alone, its Xen line is in a file not read, "cannot check" as its dom0
+ * kernel line (trap 1); read with /etc/default/grub, which sets none
+ * either, it has no dom0_mem */
+static void test_grub_defaults_fragment(void)
+{
+    static const char stock[] =
+        "#GRUB_CMDLINE_XEN_DEFAULT=\"\"\n#GRUB_CMDLINE_XEN=\"\"\n"
+        "if [ \"$XEN_OVERRIDE_GRUB_DEFAULT\" = \"\" ]; then\n"
+        "        XEN_OVERRIDE_GRUB_DEFAULT=1\nfi\n";
+    md_lint *l = defaults(stock);
+    CHECK(md_lint_count(l) == 2 && md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "cannot check the Xen line: this file does not set "
+                     "its parameters (GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT); update-grub "
+                     "takes them from /etc/default/grub or another file of /etc/default/grub.d: "
+                     "lint them together"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "cannot check the dom0 kernel line"));
+    CHECK(md_lint_count_unchecked(l) == 2);
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        CHECK(md_lint_line(l, i) == 0);
+    md_lint_free(l);
+    /* one of the two set: the line is judged on what it has */
+    l = defaults("GRUB_CMDLINE_XEN=\"gnttab_max_frames=256\"\nXEN_OVERRIDE_GRUB_DEFAULT=1\n");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    md_lint_free(l);
+    /* with /etc/default/grub: nothing sets them, so the line is empty */
+    const char *names[] = { "grub", "grub.d/xen.cfg" };
+    const char *texts[] = { "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n",
+                            stock };
+    size_t lens[] = { strlen(texts[0]), strlen(texts[1]) };
+    md_bootcfg_list cfg = { 0 };
+    md_bootfmt_read_defaults(names, texts, lens, 2, true, &cfg);
+    for (size_t i = 0; i < cfg.n; i++)
+        cfg.v[i]->format = MD_BOOTFMT_GRUB_DEFAULT;
+    l = md_lint_new();
+    md_lint_entries(l, "grub", &cfg, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    CHECK(!t_lint_has(l, MD_LINT_WARNING, 4, "cannot check the Xen line"));
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
+}
+
 static void test_grub_defaults_recovery(void)
 {
     md_lint *l = defaults("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=12G gnttab_max_frames=256\"\n"
@@ -3187,6 +3229,7 @@ int main(void)
     test_grub_gnttab();
     test_grub_defaults_recovery();
     test_grub_defaults_readonly();
+    test_grub_defaults_fragment();
     test_grub_console();
     test_grub_console_arm();
     test_grub_nounzip();

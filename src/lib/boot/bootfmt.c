@@ -1468,6 +1468,12 @@ static void read_defaults(const char *const *names, const char *const *texts,
             e->xen.line = spaced;
         if (rec && !rec->xen.line)
             rec->xen.line = spaced;
+        /* alone, a file that sets neither leaves them to another one (the
+         * stock grub.d/xen.cfg: trial10 case 8); with /etc/default/grub
+         * read, one no file sets is empty */
+        e->xen_vars_unseen = !complete && at[XEN] < 0 && at[XEN_DEF] < 0;
+        if (rec)
+            rec->xen_vars_unseen = e->xen_vars_unseen;
         md_bootcfg_add_multiboot(out, e);
         if (rec)
             md_bootcfg_add_multiboot(out, rec);

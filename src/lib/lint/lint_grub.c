@@ -1276,6 +1276,18 @@ static unsigned dom0_mem_from(const md_bootcfg_entry *e, char **note)
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     const md_bootcfg_file *x = &e->xen;
+    if (e->xen_vars_unseen) {
+        /* as the dom0 kernel line's trap 1 when GRUB_CMDLINE_LINUX is not
+         * set here: the words are in a file lint has not read */
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                    "%scannot check the Xen line: this file does not set its parameters "
+                    "(GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT); update-grub takes them from "
+                    "/etc/default/grub or another file of /etc/default/grub.d: lint them "
+                    "together, on one command line (or their directory), as update-grub "
+                    "reads them", tp);
+        md_lint_mark_unchecked(g->l);
+        return;
+    }
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
     /* a finding on dom0_mem's text goes where that text is written, which
