@@ -653,6 +653,37 @@ static void test_grub_defaults_readonly(void)
     md_lint_free(l);
 }
 
+/* A module of another loader's family: GRUB stops the entry.  On Arm the
+ * loader is xen_hypervisor and its modules xen_module (trial10 case 9: the
+ * message said "module2 after multiboot ... use module"). */
+static void test_grub_family(void)
+{
+    md_lint *l = grub("menuentry 'Xen mix' {\n"
+                      "\txen_hypervisor /boot/xen.gz dom0_mem=1G gnttab_max_frames=256\n"
+                      "\tmodule2 /boot/vmlinuz rdinit=/sbin/init console=hvc0 earlycon=xenboot\n"
+                      "\tmodule2 --nounzip /boot/rootfs.cpio.gz\n}\n", NULL);
+    bool found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        if (md_lint_trap(l, i) == 0 && strstr(md_lint_message(l, i), "after")) {
+            found = true;
+            CHECK(md_lint_line(l, i) == 3 && md_lint_severity(l, i) == MD_LINT_ERROR);
+            CHECK_STR(md_lint_message(l, i), "menuentry 'Xen mix': module2 after xen_hypervisor "
+                      "(line 2): GRUB loads modules only with its own loader's family and stops "
+                      "the entry, so dom0 never starts; use xen_module");
+            CHECK_STR(md_lint_fix_of(l, i), "xen_module /boot/vmlinuz rdinit=/sbin/init "
+                      "console=hvc0 earlycon=xenboot");
+        }
+    CHECK(found);
+    md_lint_free(l);
+    /* x86: the families of multiboot2 and multiboot, GRUB's words quoted */
+    l = grub("menuentry 'Xen' {\n multiboot2 /xen.gz dom0_mem=1G,max:1G gnttab_max_frames=256\n"
+             " module --nounzip /vmlinuz console=ttyS0 console=hvc0\n}\n", NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "module after multiboot2 (line 2): GRUB loads modules "
+                     "only with its own loader's family and stops the entry with 'you need to "
+                     "load the kernel first', so dom0 never starts; use module2"));
+    md_lint_free(l);
+}
+
 /* trial10 case 8: Debian's stock grub.d/xen.cfg sets no GRUB_CMDLINE_XEN*:
  * alone, its Xen line is in a file not read, "cannot check" as its dom0
  * kernel line (trap 1); read with /etc/default/grub, which sets none
@@ -3230,6 +3261,7 @@ int main(void)
     test_grub_defaults_recovery();
     test_grub_defaults_readonly();
     test_grub_defaults_fragment();
+    test_grub_family();
     test_grub_console();
     test_grub_console_arm();
     test_grub_nounzip();

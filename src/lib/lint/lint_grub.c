@@ -1662,27 +1662,31 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
     }
 }
 
-/* GRUB 2's module belongs to multiboot (v1) and module2 to multiboot2: after
- * the other family's loader, GRUB stops the entry ("you need to load the
- * kernel first") and dom0 never starts. */
+/* GRUB 2's module belongs to multiboot (v1), module2 to multiboot2 and, on
+ * Arm, xen_module to xen_hypervisor (grub-core/loader/arm64/xen_boot.c):
+ * after another family's loader, GRUB stops the entry ("you need to load
+ * the kernel first") and dom0 never starts.  The reader marks module2
+ * alone (mb2), so on Arm a module2 is the mismatch it sees. */
 static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     for (size_t i = 0; i < e->nmods + 1; i++) {
         const md_bootcfg_file *m = i == 0 ? &e->kernel : &e->mods[i - 1];
         if (!m->path || m->mb2 == e->xen.mb2)
             continue;
-        const char *loader = e->xen.mb2 ? "multiboot2" : "multiboot";
-        const char *want = e->xen.mb2 ? "module2" : "module";
+        const char *loader = e->arm ? "xen_hypervisor" : e->xen.mb2 ? "multiboot2" : "multiboot";
+        const char *want = e->arm ? "xen_module" : e->xen.mb2 ? "module2" : "module";
+        /* GRUB's words for it are multiboot's; Arm's GRUB may lack the
+         * command altogether: said without a quote there */
         md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
                     "%s%s after %s (line %u): GRUB loads modules only with its own loader's "
-                    "family and stops the entry with 'you need to load the kernel first', so "
-                    "dom0 never starts; use %s", tp, e->xen.mb2 ? "module" : "module2", loader,
-                    e->xen.line, want);
+                    "family and stops the entry%s, so dom0 never starts; use %s", tp,
+                    m->mb2 ? "module2" : "module", loader, e->xen.line,
+                    e->arm ? "" : " with 'you need to load the kernel first'", want);
         /* the whole line again, its --nounzip and parameters kept: the
          * fix replaces the line (trial 10: "module /boot/vmlinuz" lost
-         * console=hvc0) */
+         * console=hvc0); Arm's is "module ..." with its loader's prefix */
         char *fix = md_bootcfg_module_line(m, e->xen.mb2);
-        md_lint_fix(g->l, "%s", fix);
+        md_lint_fix(g->l, "%s%s", e->arm ? "xen_" : "", fix);
         free(fix);
         return;
     }
