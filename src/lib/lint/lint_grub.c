@@ -1624,11 +1624,18 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
         return;
     }
     if (!r->nounzip) {
+        /* Linux unpacks a plain cpio as well: what costs is the room.  The
+         * dom0 holds the archive Xen hands over in its own memory until it
+         * has unpacked the root beside it (md_dom0mem_minimum_mib counts the
+         * file as loaded, compressed: boot/dom0mem.h) */
         char *use = rootfs_line(e, r->path);
         md_lint_add(g->l, at(g, r), r->line, MD_LINT_WARNING, 0,
                     "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
                     "and Xen passes the uncompressed archive, several times larger, to dom0; "
-                    "Xen must pass the compressed archive: use '%s'", tp, r->path,
+                    "the dom0 kernel unpacks that too, but for mkdom0's RAM-resident root "
+                    "dom0 holds it in its memory until the root is unpacked beside it, so it "
+                    "needs that much more dom0_mem than for the compressed file (what "
+                    "Dom0Mem=auto counts) or cannot unpack its root: use '%s'", tp, r->path,
                     e->format == MD_BOOTFMT_GRUB_LEGACY ? "modulenounzip (GRUB legacy knows "
                                                           "no --nounzip)" : "--nounzip",
                     use);
