@@ -118,9 +118,10 @@ head -c 4096 /dev/urandom >"$T/garbage.bin"
 run 2 "$T/garbage.bin"
 has "garbage.bin"
 run 2 --grub "$T/garbage.bin"
-has "garbage.bin: binary data, not a boot config"
+has "garbage.bin: binary data (a NUL byte on line"
+has "), not a boot config: lint reads no config with NUL bytes; if it is one, remove them (tr -d '\000') and lint it again"
 run 2 --inittab "$T/garbage.bin"
-has "garbage.bin: binary data, not an inittab"
+has "), not an inittab: lint reads no config with NUL bytes"
 printf 'just some\ntext\n' >"$T/notes"
 run 2 "$T/notes"
 has "notes: cannot tell what this is"
@@ -1205,6 +1206,69 @@ printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G gnttab_max_frames=256\n 
 run 1 "$T/plain.cfg"
 has "plain.cfg:2: error: [trap4] menuentry 'X': dom0_mem=4G has no max:"
 hasnt "the value is written here"
+
+echo "== trial10: each input with its line, severity, message and exit status"
+# case 5: a refused dom0_mem part after a complete amount and max: is a
+# warning whatever it is: Xen ends with the same memory in each
+for v in 'dom0_mem=4G,max:4G,max:4GB' 'dom0_mem=4G,max:4G,foo' 'dom0_mem=4G,max:4G,max:' \
+         'dom0_mem=4096M,max:4096M dom0_mem=4096MB' 'dom0_mem=4G,max:4G dom0_mem='; do
+    printf 'menuentry x {\n multiboot2 /xen.gz %s gnttab_max_frames=256\n module2 /vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /rootfs.cpio.gz\n}\n' "$v" >"$T/t10mem.cfg"
+    run 3 "$T/t10mem.cfg"
+    has "t10mem.cfg:2: warning: [trap4] menuentry 'x': dom0_mem="
+    has "which still leaves an amount and max:"
+    hasnt "error:"
+    run 1 --strict "$T/t10mem.cfg"
+done
+# case 7: readonly assigns in dash, as export does
+printf '%s\n' 'GRUB_CMDLINE_LINUX="console=ttyS0,115200 console=hvc0"' \
+    'GRUB_CMDLINE_XEN="dom0_mem=4096M,max:4096M gnttab_max_frames=256 gnttab_max_maptrack_frames=1024"' \
+    'readonly GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2G"' >"$T/t10ro"
+run 3 "$T/t10ro"
+has "t10ro:3: warning: [trap4] dom0_mem=4096M,max:4096M dom0_mem=2G: dom0 starts with 2G and max: is 4096M: the two differ"
+# case 8: Debian's stock grub.d/xen.cfg alone: its Xen line cannot be
+# checked (exit 1, no error); in --json that finding is on the whole file,
+# line 0 (case 14)
+run 1 --json "$D/corpus/debian-grub.d-xen.cfg"
+sed -n '/^{/,/^}/p' "$T/out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+f = [x for x in d["findings"] if x["trap"] == 4]
+assert len(f) == 1 and f[0]["line"] == 0 and f[0]["severity"] == "warning" and not f[0]["checked"], f
+assert f[0]["message"].startswith("cannot check the Xen line: this file does not set its parameters"), f
+assert d["errors"] == 0, d' || fail "stock grub.d/xen.cfg: trap 4 is not one 'cannot check' on line 0"
+# case 9: Arm's family
+printf '%s\n' "menuentry 'Xen mix' {" '	xen_hypervisor /boot/xen.gz dom0_mem=1G gnttab_max_frames=256' \
+    '	module2 /boot/vmlinuz rdinit=/sbin/init console=hvc0 earlycon=xenboot' \
+    '	module2 --nounzip /boot/rootfs.cpio.gz' '}' >"$T/t10fam.cfg"
+run 1 "$T/t10fam.cfg"
+has "t10fam.cfg:3: error: [boot] menuentry 'Xen mix': module2 after xen_hypervisor (line 2): GRUB loads modules only with its own loader's family and stops the entry, so dom0 never starts; use xen_module"
+hasnt "after multiboot"
+run 1 --json "$T/t10fam.cfg"
+has '"fix": "xen_module /boot/vmlinuz rdinit=/sbin/init console=hvc0 earlycon=xenboot"'
+# case 12: a NUL byte: the hint is one that works
+printf '# comment\000 hidden\nmenuentry x {\n multiboot2 /xen.gz dom0_mem=4G,max:4G\n}\n' >"$T/t10nul.cfg"
+run 2 "$T/t10nul.cfg"
+has "t10nul.cfg: binary data (a NUL byte on line 1, byte 10) that is neither"
+has "lint reads no config with NUL bytes; if it is one, remove them (tr -d '\000') and lint it again"
+hasnt "use --boot"
+run 2 --boot "$T/t10nul.cfg"
+has "t10nul.cfg: binary data (a NUL byte on line 1, byte 10), not a boot config: lint reads no config with NUL bytes"
+tr -d '\000' <"$T/t10nul.cfg" >"$T/t10nul-fixed.cfg"
+run 1 "$T/t10nul-fixed.cfg"
+has "read as GRUB 2 config"
+# case 13: --nounzip said as why it matters
+printf 'menuentry x {\n multiboot2 /xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\n module2 /vmlinuz console=ttyS0 console=hvc0\n module2 /rootfs.cpio.gz\n}\n' >"$T/t10nz.cfg"
+run 3 "$T/t10nz.cfg"
+has "t10nz.cfg:4: warning: [boot] menuentry 'x': the rootfs module /rootfs.cpio.gz is loaded without --nounzip"
+has "for mkdom0's RAM-resident root dom0 holds it in its memory until the root is unpacked beside it"
+hasnt "Xen must pass"
+# case 14: the man SYNOPSIS has --json and --boot, --help the line 0
+if command -v man >/dev/null; then
+    syn=$(MANWIDTH=200 man -l "$D/../../../man/mkdom0.1" 2>/dev/null | grep -m1 'mkdom0 lint \[')
+    case $syn in *--json*--boot*) ;; *) fail "man SYNOPSIS of lint lacks --json or --boot: $syn" ;; esac
+fi
+run 0 --help
+has "line (0: the whole file)"
 
 echo "== issue 10: --json trap is null for a finding that is none of the five traps"
 printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 /rootfs.cpio.gz\n}\n' >"$T/unzip.cfg"

@@ -421,6 +421,52 @@ static void test_grub_dom0_mem(void)
     CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "'max' is not an amount"));
     CHECK(md_lint_count_sev(l, MD_LINT_ERROR) == 0);
     md_lint_free(l);
+    /* trial10 case 5: a refused part after a complete amount and max: is
+     * judged by what Xen ends with (4G,max:4G in each), one rule: a warning
+     * naming the refused part, whatever it asks for; the fix keeps the
+     * user's amount, the refused part's own size repaired ("max:2GB") */
+    static const struct {
+        const char *value, *says, *fix;
+    } refused_after[] = {
+        { "dom0_mem=4G,max:4G,max:4GB", "Xen applies '4G,max:4G' and drops 'max:4GB', which "
+          "still leaves an amount and max: ('max:4GB' changes nothing), and Xen warns of the "
+          "refused item at boot", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,foo", "Xen applies '4G,max:4G' and drops 'foo', which still "
+          "leaves an amount and max: ('foo' changes nothing)", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,max:", "Xen applies '4G,max:4G' and drops 'max:', which still "
+          "leaves an amount and max: ('max:' changes nothing)", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4096M,max:4096M dom0_mem=4096MB", "dom0_mem=4096MB: '4096MB' is not an "
+          "amount Xen understands: Xen reads '4096M' and stops at 'B'", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=4096M,max:4096M dom0_mem=4096MB", "Xen refuses this dom0_mem= word and keeps "
+          "what the dom0_mem= words before it set, which still leaves an amount and max: "
+          "('4096MB' changes nothing)", "dom0_mem=4096M,max:4096M" },
+        { "dom0_mem=4G,max:4G dom0_mem=", "Xen refuses this dom0_mem= word and keeps what the "
+          "dom0_mem= words before it set, which still leaves an amount and max:, and Xen warns",
+          "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,4G,max:4GB", "drops 'max:4GB', which still leaves an amount and "
+          "max:", "dom0_mem=4G,max:4G" },
+        { "dom0_mem=4G,max:4G,max:2GB", "drops 'max:2GB', which still leaves an amount and max: "
+          "('max:2GB' changes nothing)", "dom0_mem=2G,max:2G" },
+        { "dom0_mem=4G,max:4G,foo,max:1M", "drops 'foo,max:1M', which still leaves an amount and "
+          "max: ('foo,max:1M' changes nothing)", "dom0_mem=4G,max:4G" },
+    };
+    for (size_t i = 0; i < sizeof refused_after / sizeof *refused_after; i++) {
+        char *line = md_xasprintf("multiboot2 /xen.gz %s gnttab_max_frames=256\n",
+                                  refused_after[i].value);
+        l = entry(line, LINUX_OK, ROOTFS_OK);
+        CHECK(one_trap4_fix(l, MD_LINT_WARNING, refused_after[i].says, refused_after[i].fix,
+                            refused_after[i].value));
+        CHECK(md_lint_line(l, 0) == 2);
+        md_lint_free(l);
+        free(line);
+    }
+    /* ... and an error when what Xen ends with lacks max: (the refusal
+     * drops it) */
+    l = entry("multiboot2 /xen.gz dom0_mem=4G,foo,max:4G gnttab_max_frames=256\n", LINUX_OK,
+              ROOTFS_OK);
+    CHECK(one_trap4_fix(l, MD_LINT_ERROR, "Xen applies '4G' and drops 'foo,max:4G', so Xen has "
+                        "no max:", "dom0_mem=4G,max:4G", "4G,foo,max:4G"));
+    md_lint_free(l);
     /* a space after the comma: Xen keeps 4096M, 'max:4096M' is an unknown
      * option of its own, so there is no max: (trial10g 13, b16) */
     l = entry("multiboot2 /xen.gz dom0_mem=4096M, max:4096M gnttab_max_frames=256\n", LINUX_OK,
@@ -557,6 +603,129 @@ static md_lint *defaults(const char *text)
     return l;
 }
 
+/* trial10 case 7: dash's readonly assigns as export does (dash(1):
+ * "readonly name[=value]"); local (only in a function), declare and typeset
+ * (not in dash) set nothing in update-grub's /bin/sh */
+static void test_grub_defaults_readonly(void)
+{
+    static const char base[] = "GRUB_CMDLINE_LINUX=\"console=ttyS0,115200 console=hvc0\"\n"
+                               "GRUB_CMDLINE_XEN=\"dom0_mem=4096M,max:4096M gnttab_max_frames=256 "
+                               "gnttab_max_maptrack_frames=1024\"\n";
+    static const char *const sets[] = {
+        "readonly GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n", /* dg/readonly */
+        "export GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",   /* dg/exported */
+        "readonly GRUB_CMDLINE_XEN_DEFAULT=dom0_mem=2G\n",
+        "readonly\tA=1   GRUB_CMDLINE_XEN_DEFAULT='dom0_mem=2G'\n",
+    };
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        char *t = md_xasprintf("%s%s", base, sets[i]);
+        md_lint *l = defaults(t);
+        CHECK(md_lint_count(l) == 1 && md_lint_line(l, 0) == 3 &&
+              t_lint_has(l, MD_LINT_WARNING, 4, "dom0_mem=4096M,max:4096M dom0_mem=2G: dom0 "
+                         "starts with 2G and max: is 4096M: the two differ"));
+        if (md_lint_count(l) != 1)
+            fprintf(stderr, "readonly case %zu: %zu findings\n", i, md_lint_count(l));
+        md_lint_free(l);
+        free(t);
+    }
+    static const char *const none[] = {
+        "local GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "declare GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "typeset GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+        "readonly GRUB_CMDLINE_XEN_DEFAULT\n",
+        "READONLY GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=2G\"\n",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        char *t = md_xasprintf("%s%s", base, none[i]);
+        md_lint *l = defaults(t);
+        CHECK(md_lint_count(l) == 0);
+        dump(l);
+        md_lint_free(l);
+        free(t);
+    }
+    /* the recovery fix extends the readonly assignment itself */
+    md_lint *l = defaults("readonly GRUB_CMDLINE_XEN='iommu=1'\nGRUB_CMDLINE_XEN_DEFAULT=\""
+                          "dom0_mem=1G,max:1G gnttab_max_frames=256\"\n"
+                          "GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n");
+    CHECK(md_lint_count(l) == 1);
+    if (md_lint_count(l) == 1)
+        CHECK_STR(md_lint_fix_of(l, 0), "readonly GRUB_CMDLINE_XEN='iommu=1 dom0_mem=1G,max:1G'");
+    md_lint_free(l);
+}
+
+/* A module of another loader's family: GRUB stops the entry.  On Arm the
+ * loader is xen_hypervisor and its modules xen_module (trial10 case 9: the
+ * message said "module2 after multiboot ... use module"). */
+static void test_grub_family(void)
+{
+    md_lint *l = grub("menuentry 'Xen mix' {\n"
+                      "\txen_hypervisor /boot/xen.gz dom0_mem=1G gnttab_max_frames=256\n"
+                      "\tmodule2 /boot/vmlinuz rdinit=/sbin/init console=hvc0 earlycon=xenboot\n"
+                      "\tmodule2 --nounzip /boot/rootfs.cpio.gz\n}\n", NULL);
+    bool found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        if (md_lint_trap(l, i) == 0 && strstr(md_lint_message(l, i), "after")) {
+            found = true;
+            CHECK(md_lint_line(l, i) == 3 && md_lint_severity(l, i) == MD_LINT_ERROR);
+            CHECK_STR(md_lint_message(l, i), "menuentry 'Xen mix': module2 after xen_hypervisor "
+                      "(line 2): GRUB loads modules only with its own loader's family and stops "
+                      "the entry, so dom0 never starts; use xen_module");
+            CHECK_STR(md_lint_fix_of(l, i), "xen_module /boot/vmlinuz rdinit=/sbin/init "
+                      "console=hvc0 earlycon=xenboot");
+        }
+    CHECK(found);
+    md_lint_free(l);
+    /* x86: the families of multiboot2 and multiboot, GRUB's words quoted */
+    l = grub("menuentry 'Xen' {\n multiboot2 /xen.gz dom0_mem=1G,max:1G gnttab_max_frames=256\n"
+             " module --nounzip /vmlinuz console=ttyS0 console=hvc0\n}\n", NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 0, "module after multiboot2 (line 2): GRUB loads modules "
+                     "only with its own loader's family and stops the entry with 'you need to "
+                     "load the kernel first', so dom0 never starts; use module2"));
+    md_lint_free(l);
+}
+
+/* trial10 case 8: Debian's stock grub.d/xen.cfg sets no GRUB_CMDLINE_XEN*:
+ * alone, its Xen line is in a file not read, "cannot check" as its dom0
+ * kernel line (trap 1); read with /etc/default/grub, which sets none
+ * either, it has no dom0_mem */
+static void test_grub_defaults_fragment(void)
+{
+    static const char stock[] =
+        "#GRUB_CMDLINE_XEN_DEFAULT=\"\"\n#GRUB_CMDLINE_XEN=\"\"\n"
+        "if [ \"$XEN_OVERRIDE_GRUB_DEFAULT\" = \"\" ]; then\n"
+        "        XEN_OVERRIDE_GRUB_DEFAULT=1\nfi\n";
+    md_lint *l = defaults(stock);
+    CHECK(md_lint_count(l) == 2 && md_lint_count_sev(l, MD_LINT_ERROR) == 0);
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 4, "cannot check the Xen line: this file does not set "
+                     "its parameters (GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT); update-grub "
+                     "takes them from /etc/default/grub or another file of /etc/default/grub.d: "
+                     "lint them together"));
+    CHECK(t_lint_has(l, MD_LINT_WARNING, 1, "cannot check the dom0 kernel line"));
+    CHECK(md_lint_count_unchecked(l) == 2);
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        CHECK(md_lint_line(l, i) == 0);
+    md_lint_free(l);
+    /* one of the two set: the line is judged on what it has */
+    l = defaults("GRUB_CMDLINE_XEN=\"gnttab_max_frames=256\"\nXEN_OVERRIDE_GRUB_DEFAULT=1\n");
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    md_lint_free(l);
+    /* with /etc/default/grub: nothing sets them, so the line is empty */
+    const char *names[] = { "grub", "grub.d/xen.cfg" };
+    const char *texts[] = { "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n",
+                            stock };
+    size_t lens[] = { strlen(texts[0]), strlen(texts[1]) };
+    md_bootcfg_list cfg = { 0 };
+    md_bootfmt_read_defaults(names, texts, lens, 2, true, &cfg);
+    for (size_t i = 0; i < cfg.n; i++)
+        cfg.v[i]->format = MD_BOOTFMT_GRUB_DEFAULT;
+    l = md_lint_new();
+    md_lint_entries(l, "grub", &cfg, NULL);
+    CHECK(t_lint_has(l, MD_LINT_ERROR, 4, "the Xen line has no dom0_mem"));
+    CHECK(!t_lint_has(l, MD_LINT_WARNING, 4, "cannot check the Xen line"));
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
+}
+
 static void test_grub_defaults_recovery(void)
 {
     md_lint *l = defaults("GRUB_CMDLINE_XEN_DEFAULT=\"dom0_mem=12G gnttab_max_frames=256\"\n"
@@ -690,6 +859,18 @@ static void test_grub_console_arm(void)
 
 static void test_grub_nounzip(void)
 {
+    /* trial10 case 13: why it matters, not "Xen must pass" (Linux unpacks a
+     * plain cpio too) */
+    {
+        md_lint *u = entry("multiboot2 /xen.gz dom0_mem=4G,max:4G gnttab_max_frames=256\n",
+                           LINUX_OK, " module2 /rootfs.cpio.gz\n");
+        CHECK(t_lint_has(u, MD_LINT_WARNING, 0, "the dom0 kernel unpacks that too, but for "
+                         "mkdom0's RAM-resident root dom0 holds it in its memory until the root "
+                         "is unpacked beside it, so it needs that much more dom0_mem than for "
+                         "the compressed file (what Dom0Mem=auto counts)"));
+        CHECK(!t_lint_has(u, MD_LINT_WARNING, 0, "Xen must pass"));
+        md_lint_free(u);
+    }
     md_lint *l = entry(XEN_OK, LINUX_OK, "module2 /rootfs.cpio.gz\n");
     CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "--nounzip"));
     CHECK(t_lint_has(l, MD_LINT_WARNING, 0, "compressed archive"));
@@ -2696,11 +2877,19 @@ static void test_inputs(void)
     write_file(p, junk, sizeof junk);
     CHECK(inputs1(p, MD_LINT_AUTO, &l, &err) < 0);
     CHECK_ERR(&err, "garbage.bin");
-    CHECK_ERR(&err, "binary data");
+    /* the hint is one that works: --boot refuses NUL bytes too (trial10
+     * case 12: "use --boot" led there) */
+    CHECK_ERR(&err, "binary data (a NUL byte on line 2, byte 220) that is neither a cpio/tar "
+                    "rootfs, a Xen hypervisor image (xen.gz, xen.efi) nor a text config: lint "
+                    "reads no config with NUL bytes; if it is one, remove them (tr -d '\\000') "
+                    "and lint it again; if it is a rootfs or a hypervisor, --rootfs or --xen "
+                    "says why it cannot be read");
+    CHECK(!strstr(err.msg, "use --boot"));
     md_lint_free(l);
     md_err_clear(&err);
     CHECK(inputs1(p, MD_LINT_GRUB, &l, &err) < 0);
-    CHECK_ERR(&err, "garbage.bin: binary data, not a boot config");
+    CHECK_ERR(&err, "garbage.bin: binary data (a NUL byte on line 2, byte 220), not a boot "
+                    "config: lint reads no config with NUL bytes; if it is one, remove them");
     md_lint_free(l);
     md_err_clear(&err);
     CHECK(inputs1(p, MD_LINT_ROOTFS, &l, &err) < 0);
@@ -3090,6 +3279,9 @@ int main(void)
     test_grub_dom0_mem_trial();
     test_grub_gnttab();
     test_grub_defaults_recovery();
+    test_grub_defaults_readonly();
+    test_grub_defaults_fragment();
+    test_grub_family();
     test_grub_console();
     test_grub_console_arm();
     test_grub_nounzip();

@@ -156,6 +156,11 @@ typedef struct md_bootcfg_entry {
      * ("GRUB_CMDLINE_XEN=\"...\""), NULL when it spans lines. */
     bool recovery, xen_var_set;
     char *xen_var;
+    /* GRUB's defaults read without /etc/default/grub (a grub.d fragment, or
+     * any of them alone): they set neither GRUB_CMDLINE_XEN nor
+     * GRUB_CMDLINE_XEN_DEFAULT, so the Xen line's words are in a file not
+     * read, not known to be none */
+    bool xen_vars_unseen;
 } md_bootcfg_entry;
 
 /* The Xen entries of one config, as every reader returns them, and what the

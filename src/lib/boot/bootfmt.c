@@ -78,6 +78,27 @@ static bool word_is(const char *s, const char *w)
     return !strncasecmp(s, w, n) && (!s[n] || isspace((unsigned char)s[n]));
 }
 
+/* The length of "export" or "readonly" and the blanks after it when `s`
+ * (up to `end`) starts with one, else 0: dash's two builtins that assign
+ * their NAME=VALUE words in the shell itself (dash(1), "export name[=value]",
+ * "readonly name[=value]"), as update-grub's /bin/sh sources
+ * /etc/default/grub.  Not "local", which dash refuses outside a function
+ * ("local: not in a function", the shell exits), nor "declare" or
+ * "typeset", which dash does not have ("not found"): they set nothing. */
+static size_t sh_declarer(const char *s, const char *end)
+{
+    static const char *const names[] = { "export", "readonly" };
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(names[i]), k = n;
+        if ((size_t)(end - s) <= n || strncmp(s, names[i], n) || (s[n] != ' ' && s[n] != '\t'))
+            continue;
+        while (s + k < end && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        return k;
+    }
+    return 0;
+}
+
 /* FILE ARGS... from words[from..] */
 /* md_strv_split at white space into `sv`, pooled when it is empty (strv.h):
  * a line may hold millions of words, each a string of a few bytes, which
@@ -305,9 +326,7 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
             gdef_off |= !strncmp(c, "GRUB_CMDLINE_", 13) && strchr(c, '=');
             continue;
         }
-        char *g = l;
-        if (word_is(g, "export"))
-            g = skip_ws(g + 6);
+        char *g = l + sh_declarer(l, l + strlen(l));
         if (!strncmp(g, "GRUB_", 5) && g[5 + strspn(g + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '=')
             gdef = true;
         /* "GRUB_CMDLINE_XEN = ..." (trial10h case 9): a command to sh, but
@@ -937,9 +956,7 @@ static void read_assignments(const char *text, size_t len, size_t file, vars *v,
         }
         if (cmd_start) {
             stmt = p;
-            if (p + 6 < end && !strncmp(p, "export", 6) && (p[6] == ' ' || p[6] == '\t'))
-                for (p += 6; p < end && (*p == ' ' || *p == '\t');)
-                    p++;
+            p += sh_declarer(p, end);
             const char *name = p;
             while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
                 p++;
@@ -1275,8 +1292,7 @@ static unsigned sh_spaced_assignment(const char *text, size_t len, const char *p
         if (nl)
             *nl++ = '\0';
         char *l = skip_ws(p);
-        if (word_is(l, "export"))
-            l = skip_ws(l + 6);
+        l += sh_declarer(l, l + strlen(l));
         size_t nlen = strspn(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
         bool known = prefix && !strncmp(l, prefix, strlen(prefix));
         for (int i = 0; names && names[i] && !known; i++)
@@ -1452,6 +1468,12 @@ static void read_defaults(const char *const *names, const char *const *texts,
             e->xen.line = spaced;
         if (rec && !rec->xen.line)
             rec->xen.line = spaced;
+        /* alone, a file that sets neither leaves them to another one (the
+         * stock grub.d/xen.cfg: trial10 case 8); with /etc/default/grub
+         * read, one no file sets is empty */
+        e->xen_vars_unseen = !complete && at[XEN] < 0 && at[XEN_DEF] < 0;
+        if (rec)
+            rec->xen_vars_unseen = e->xen_vars_unseen;
         md_bootcfg_add_multiboot(out, e);
         if (rec)
             md_bootcfg_add_multiboot(out, rec);

@@ -383,22 +383,20 @@ static void dom0_mem_refused(gctx *g, const md_bootcfg_entry *e, const char *val
     if (memchr(part, '=', plen) && bad && !respelled)
         fix = own = md_xasprintf("dom0_mem=%.*s %s", (int)(bad - 1), val, part);
     /* x86: `lost` says what trap 4 misses in what Xen applied from all the
-     * dom0_mem= words (an error); NULL when it has both an amount and max:,
-     * so the refusal costs only the boot log's "invalid" (a warning;
-     * "dom0_mem=4G,max:4G,", trial10b case 11) when the refused item asks
-     * for nothing */
-    /* an item that asks for something (a number: "max:8GB") or another
-     * option glued on ("max_loops=255") is lost with the refusal, so the boot
-     * is not what the line asks for even when trap 4 holds; an empty or
-     * number-less item ("", "min:", "max") asks for nothing */
-    bool asks = memchr(part, '=', plen) != NULL;
-    for (size_t i = 0; i < plen; i++)
-        asks |= isdigit((unsigned char)part[i]) != 0;
-    bool harmless = !lost && !asks;
-    md_lint_add(g->l, at(g, x), x->line, harmless ? MD_LINT_WARNING : MD_LINT_ERROR, 4,
-                "%s%s; %s%s%s; use %s", tp, why, kept,
-                harmless ? ", which still leaves an amount and max:, and Xen warns of the "
-                           "refused item at boot" : "", lost && (bad || had) ? lost : "", fix);
+     * dom0_mem= words (an error); NULL when it has both an amount and max:.
+     * Then the verdict is what Xen ends with, judged by the checks after
+     * this one, and the refused part costs only the boot log's "invalid":
+     * a warning, whatever it is ("4G,max:4G,", "max:4GB", "foo", a whole
+     * word "dom0_mem=4096MB" after "4096M,max:4096M": trial10 case 5; an
+     * option glued on, "max_loops=255"), since Xen ends with the same
+     * memory in each.  What the part asked for is lost, so it is named. */
+    md_lint_add(g->l, at(g, x), x->line, lost ? MD_LINT_ERROR : MD_LINT_WARNING, 4,
+                "%s%s; %s%s%s%s%s%s%s; use %s", tp, why, kept,
+                lost ? "" : ", which still leaves an amount and max:",
+                !lost && *part ? " ('" : "", !lost ? part : "",
+                !lost && *part ? "' changes nothing)" : "",
+                lost ? "" : ", and Xen warns of the refused item at boot",
+                lost && (bad || had) ? lost : "", fix);
     md_lint_fix(g->l, "%s", fix);
     free(own);
     free(kept);
@@ -1006,8 +1004,8 @@ static void check_dom0_mem(gctx *g, const md_bootcfg_entry *e, const char *tp, c
     }
     if (refused_why) {
         /* What Xen ends up with decides how bad the refusal is: an error when
-         * it leaves no amount or no max: (trap 4), a warning when both were
-         * applied anyway ("4G,max:4G,": only the boot log's "invalid") */
+         * it leaves no amount or no max: (trap 4), else a warning, and what
+         * Xen applied is judged below as any other value */
         char *lost = !m.max.set || !m.amount.set ? lost_items(x, &m) : NULL;
         dom0_mem_refused(g, e, vals.v[refused_word], refused_at, refused_why, tp, refused_had,
                          fix, lost);
@@ -1278,6 +1276,18 @@ static unsigned dom0_mem_from(const md_bootcfg_entry *e, char **note)
 static void check_xen_line(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     const md_bootcfg_file *x = &e->xen;
+    if (e->xen_vars_unseen) {
+        /* as the dom0 kernel line's trap 1 when GRUB_CMDLINE_LINUX is not
+         * set here: the words are in a file lint has not read */
+        md_lint_add(g->l, at(g, x), x->line, MD_LINT_WARNING, 4,
+                    "%scannot check the Xen line: this file does not set its parameters "
+                    "(GRUB_CMDLINE_XEN, GRUB_CMDLINE_XEN_DEFAULT); update-grub takes them from "
+                    "/etc/default/grub or another file of /etc/default/grub.d: lint them "
+                    "together, on one command line (or their directory), as update-grub "
+                    "reads them", tp);
+        md_lint_mark_unchecked(g->l);
+        return;
+    }
     char *hint = unknown_hint(&x->unset);
     check_unset(g, x, "the Xen line", tp);
     /* a finding on dom0_mem's text goes where that text is written, which
@@ -1614,11 +1624,18 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
         return;
     }
     if (!r->nounzip) {
+        /* Linux unpacks a plain cpio as well: what costs is the room.  The
+         * dom0 holds the archive Xen hands over in its own memory until it
+         * has unpacked the root beside it (md_dom0mem_minimum_mib counts the
+         * file as loaded, compressed: boot/dom0mem.h) */
         char *use = rootfs_line(e, r->path);
         md_lint_add(g->l, at(g, r), r->line, MD_LINT_WARNING, 0,
                     "%sthe rootfs module %s is loaded without %s: GRUB unpacks it in memory "
                     "and Xen passes the uncompressed archive, several times larger, to dom0; "
-                    "Xen must pass the compressed archive: use '%s'", tp, r->path,
+                    "the dom0 kernel unpacks that too, but for mkdom0's RAM-resident root "
+                    "dom0 holds it in its memory until the root is unpacked beside it, so it "
+                    "needs that much more dom0_mem than for the compressed file (what "
+                    "Dom0Mem=auto counts) or cannot unpack its root: use '%s'", tp, r->path,
                     e->format == MD_BOOTFMT_GRUB_LEGACY ? "modulenounzip (GRUB legacy knows "
                                                           "no --nounzip)" : "--nounzip",
                     use);
@@ -1652,27 +1669,31 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
     }
 }
 
-/* GRUB 2's module belongs to multiboot (v1) and module2 to multiboot2: after
- * the other family's loader, GRUB stops the entry ("you need to load the
- * kernel first") and dom0 never starts. */
+/* GRUB 2's module belongs to multiboot (v1), module2 to multiboot2 and, on
+ * Arm, xen_module to xen_hypervisor (grub-core/loader/arm64/xen_boot.c):
+ * after another family's loader, GRUB stops the entry ("you need to load
+ * the kernel first") and dom0 never starts.  The reader marks module2
+ * alone (mb2), so on Arm a module2 is the mismatch it sees. */
 static void check_family(gctx *g, const md_bootcfg_entry *e, const char *tp)
 {
     for (size_t i = 0; i < e->nmods + 1; i++) {
         const md_bootcfg_file *m = i == 0 ? &e->kernel : &e->mods[i - 1];
         if (!m->path || m->mb2 == e->xen.mb2)
             continue;
-        const char *loader = e->xen.mb2 ? "multiboot2" : "multiboot";
-        const char *want = e->xen.mb2 ? "module2" : "module";
+        const char *loader = e->arm ? "xen_hypervisor" : e->xen.mb2 ? "multiboot2" : "multiboot";
+        const char *want = e->arm ? "xen_module" : e->xen.mb2 ? "module2" : "module";
+        /* GRUB's words for it are multiboot's; Arm's GRUB may lack the
+         * command altogether: said without a quote there */
         md_lint_add(g->l, at(g, m), m->line, MD_LINT_ERROR, 0,
                     "%s%s after %s (line %u): GRUB loads modules only with its own loader's "
-                    "family and stops the entry with 'you need to load the kernel first', so "
-                    "dom0 never starts; use %s", tp, e->xen.mb2 ? "module" : "module2", loader,
-                    e->xen.line, want);
+                    "family and stops the entry%s, so dom0 never starts; use %s", tp,
+                    m->mb2 ? "module2" : "module", loader, e->xen.line,
+                    e->arm ? "" : " with 'you need to load the kernel first'", want);
         /* the whole line again, its --nounzip and parameters kept: the
          * fix replaces the line (trial 10: "module /boot/vmlinuz" lost
-         * console=hvc0) */
+         * console=hvc0); Arm's is "module ..." with its loader's prefix */
         char *fix = md_bootcfg_module_line(m, e->xen.mb2);
-        md_lint_fix(g->l, "%s", fix);
+        md_lint_fix(g->l, "%s%s", e->arm ? "xen_" : "", fix);
         free(fix);
         return;
     }

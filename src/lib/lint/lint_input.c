@@ -180,6 +180,24 @@ static bool binary(const unsigned char *d, size_t len)
     return memchr(d, 0, len) != NULL;
 }
 
+/* Where the first NUL byte of `d` is, for a message: " (a NUL byte on line
+ * L, byte B)", bytes counted from 1.  Caller frees. */
+static char *nul_at(const unsigned char *d, size_t len)
+{
+    const unsigned char *z = memchr(d, 0, len);
+    if (!z)
+        return md_xstrdup("");
+    unsigned line = 1;
+    for (const unsigned char *p = d; p < z; p++)
+        line += *p == '\n';
+    return md_xasprintf(" (a NUL byte on line %u, byte %zu)", line, (size_t)(z - d) + 1);
+}
+
+/* What to do with text lint refuses for its NUL bytes: given as a config
+ * (--boot, --inittab) it is refused too, so that is no way out. */
+#define NUL_HINT "lint reads no config with NUL bytes; if it is one, remove them (tr -d " \
+                 "'\\000') and lint it again"
+
 /* A GRUB config or inittab given explicitly or recognized. */
 static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned char *d,
                      size_t len)
@@ -188,8 +206,10 @@ static void add_text(inputs *in, const char *path, md_lint_kind kind, unsigned c
     if (!len) {
         md_err_set(&e, "%s: empty file", path);
     } else if (binary(d, len)) {
-        md_err_set(&e, "%s: binary data, not %s", path,
+        char *where = nul_at(d, len);
+        md_err_set(&e, "%s: binary data%s, not %s: " NUL_HINT, path, where,
                    kind == MD_LINT_GRUB ? "a boot config" : "an inittab");
+        free(where);
     } else {
         input *x = push(in, path, kind);
         x->text = d;
@@ -454,10 +474,15 @@ text:;
     else if (md_decomp_detect(d, len) != MD_DECOMP_NONE)
         md_err_set(&e, "%s: compressed data, but no readable cpio or tar archive in it "
                        "(truncated, or not a rootfs): %s", path, strip_path(why.msg, path));
-    else if (binary(d, len))
-        md_err_set(&e, "%s: binary data that is neither a cpio/tar rootfs, a Xen hypervisor "
-                       "image (xen.gz, xen.efi) nor a text config; use --boot, --inittab, "
-                       "--rootfs or --xen to say what it is", path);
+    else if (binary(d, len)) {
+        /* --boot and --inittab refuse it as well (add_text): trial10 case 12 */
+        char *where = nul_at(d, len);
+        md_err_set(&e, "%s: binary data%s that is neither a cpio/tar rootfs, a Xen hypervisor "
+                       "image (xen.gz, xen.efi) nor a text config: " NUL_HINT "; if it is a "
+                       "rootfs or a hypervisor, --rootfs or --xen says why it cannot be read",
+                   path, where);
+        free(where);
+    }
     else
         md_err_set(&e, "%s: cannot tell what this is: no boot config (GRUB 2 or legacy, GRUB "
                        "defaults, xen.cfg, syslinux, iPXE), no inittab entries, not an "
