@@ -2540,6 +2540,14 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
     md_hindex_free(&seenx);
 }
 
+/* "menuentry 'T': " (the entry's own kind of title), or "" for an entry
+ * without one (new string). */
+static char *entry_title_prefix(const md_bootcfg_entry *e)
+{
+    return e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind : "menuentry", e->title)
+                    : md_xstrdup("");
+}
+
 /* The hypervisor each Xen entry of config in->v[xi] loads against the
  * entry's boot protocol: multiboot and multiboot2 (GRUB, iPXE, syslinux's
  * mboot.c32) start x86 Xen only, GRUB's xen_hypervisor and a xen.cfg with
@@ -2597,9 +2605,7 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
         char *key = md_xasprintf("%s\n%s", hp ? hp : "", proto);
         if (v && v->arch[0] && arm != e->arm && !md_strv_contains(&seen, key)) {
             md_strv_push(&seen, key);
-            char *tp = e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind
-                                                                          : "menuentry", e->title)
-                                : md_xstrdup("");
+            char *tp = entry_title_prefix(e);
             md_lint_add(in->l, e->xen.file ? e->xen.file : x->path, e->xen.line, MD_LINT_ERROR, 0,
                         "%sthe hypervisor %s is %s Xen (its %s), but this entry boots it with "
                         "%s, a boot protocol of %s Xen: the loader refuses it or starts code "
@@ -2614,9 +2620,7 @@ static void check_arch(inputs *in, size_t xi, const md_bootcfg_list *cfg)
         if (v && v->pe && !arm && !e->arm && x->fmt != MD_BOOTFMT_XEN_EFI &&
             !md_strv_contains(&seen, pk)) {
             md_strv_push(&seen, pk);
-            char *tp = e->title ? md_xasprintf("%s '%s': ", e->title_kind ? e->title_kind
-                                                                          : "menuentry", e->title)
-                                : md_xstrdup("");
+            char *tp = entry_title_prefix(e);
             md_lint_add(in->l, e->xen.file ? e->xen.file : x->path, e->xen.line, MD_LINT_ERROR, 0,
                         "%sthe hypervisor %s is Xen's EFI binary (xen.efi, a PE image), but this "
                         "entry boots it with %s: Xen starts xen.efi as an EFI program only "
