@@ -880,6 +880,14 @@ has "$N/pxelinux.cfg/C000025B:4: error: [trap4] label 'xen': dom0_mem=6G has no 
 run 1 "$N/"   # named as 'lint DIR' names them
 has "$N/boot.ipxe: read as"
 hasnt "//"
+# trial10 item 11: pxelinux asks for the MAC in lower case, so a name in
+# upper case is never fetched: said, and its entries still checked
+pxe "$good" >"$N/pxelinux.cfg/01-52-54-00-AB-CD-EF"
+run 1 "$N"
+has "$N/pxelinux.cfg/01-52-54-00-AB-CD-EF: warning: [boot] pxelinux never asks for this file: it asks for the MAC address or UUID in lower case (syslinux doc/pxelinux.txt), and TFTP servers match names as they are; rename it pxelinux.cfg/01-52-54-00-ab-cd-ef"
+has "$N/pxelinux.cfg/01-52-54-00-AB-CD-EF: read as"
+hasnt "01-52-54-00-12-34-56: warning: [boot] pxelinux never"
+rm "$N/pxelinux.cfg/01-52-54-00-AB-CD-EF"
 
 echo "== iPXE: a loader named by a setting the script never sets is 'cannot check' on its line (issue 10, H4)"
 I=$T/h4

@@ -712,22 +712,35 @@ static bool classify_outdir(inputs *in, const char *dir)
     return any;
 }
 
-/* Does pxelinux look for pxelinux.cfg/`n` (syslinux doc/pxelinux.txt): the
- * client's UUID, its hardware type and address ("01-" and the MAC, in
- * hexadecimal with dashes), its IP address in upper-case hexadecimal and
- * each shorter prefix of it, then "default"?  Other files there are menus
- * a config INCLUDEs (follow_includes reads those). */
-static bool pxelinux_looks_up(const char *n)
+/* Is `c` a hexadecimal digit as pxelinux writes it: lower case for the
+ * UUID and the hardware address, `upper` for the IP address. */
+static bool pxe_hex(char c, bool upper)
 {
-    size_t len = strlen(n), hex = strspn(n, "0123456789ABCDEF");
-    if (!strcmp(n, "default") || (len >= 1 && len <= 8 && hex == len))
+    return isdigit((unsigned char)c) || (c >= (upper ? 'A' : 'a') && c <= (upper ? 'F' : 'f'));
+}
+
+/* Is `n` a name pxelinux looks for in pxelinux.cfg/ (syslinux
+ * doc/pxelinux.txt): the client's UUID and its hardware type and address
+ * ("01-" and the MAC, with dashes), both in lower-case hexadecimal, its IP
+ * address in upper-case hexadecimal and each shorter prefix of it, then
+ * "default"?  `anycase`: with the hexadecimal digits of the UUID and the
+ * address in either case.  Other files there are menus a config INCLUDEs
+ * (follow_includes reads those). */
+static bool pxelinux_looks_up(const char *n, bool anycase)
+{
+    size_t len = strlen(n), ip = 0;
+    while (ip < len && pxe_hex(n[ip], true))
+        ip++;
+    if (!strcmp(n, "default") || (len >= 1 && len <= 8 && ip == len))
         return true;
     bool uuid = len == 36;
     for (size_t i = 0; uuid && i < len; i++)
-        uuid = i == 8 || i == 13 || i == 18 || i == 23 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+        uuid = i == 8 || i == 13 || i == 18 || i == 23
+                   ? n[i] == '-'
+                   : pxe_hex(n[i], false) || (anycase && pxe_hex(n[i], true));
     bool hw = len >= 5 && len % 3 == 2;
     for (size_t i = 0; hw && i < len; i++)
-        hw = i % 3 == 2 ? n[i] == '-' : isxdigit((unsigned char)n[i]);
+        hw = i % 3 == 2 ? n[i] == '-' : pxe_hex(n[i], false) || (anycase && pxe_hex(n[i], true));
     return uuid || hw;
 }
 
@@ -741,6 +754,24 @@ static bool ipxe_script(const char *p)
     if (fp)
         fclose(fp);
     return n == sizeof h && !strncasecmp(h, "#!ipxe", 6);
+}
+
+/* pxelinux.cfg/`name` at `p` is a MAC address or UUID with upper-case
+ * digits: pxelinux asks for it in lower case (doc/pxelinux.txt), and a TFTP
+ * server matches names as they are (tftpd-hpa, dnsmasq), so the client
+ * never gets this file (trial10 item 11).  Its entries are checked all the
+ * same, as the config the user meant. */
+static void pxelinux_case_warning(inputs *in, const char *p, const char *name)
+{
+    char *lower = md_xstrdup(name);
+    for (char *c = lower; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    md_lint_add(in->l, p, 0, MD_LINT_WARNING, 0,
+                "pxelinux never asks for this file: it asks for the MAC address or UUID in "
+                "lower case (syslinux doc/pxelinux.txt), and TFTP servers match names as they "
+                "are; rename it pxelinux.cfg/%s",
+                lower);
+    free(lower);
 }
 
 /* A boot config of a netboot tree at `p`, once (find_input: the same file
@@ -787,13 +818,15 @@ static bool classify_netboot(inputs *in, const char *dir, const char *const *mac
             const char *f = fs[i]->d_name;
             size_t fl = strlen(f);
             char *p = md_xasprintf("%s/%s", sd, f);
-            bool want = f[0] != '.' && md_is_file(p) &&
-                        (k == 0   ? !strncmp(f, "grub.cfg-", 9)
-                         : k == 1 ? pxelinux_looks_up(f)
-                                  : (fl > 5 && !strcasecmp(f + fl - 5, ".ipxe")) ||
-                                        ipxe_script(p));
+            bool file = f[0] != '.' && md_is_file(p);
+            bool want = file && (k == 0   ? !strncmp(f, "grub.cfg-", 9)
+                                 : k == 1 ? pxelinux_looks_up(f, true)
+                                          : (fl > 5 && !strcasecmp(f + fl - 5, ".ipxe")) ||
+                                                ipxe_script(p));
             if (want)
                 any |= add_netcfg(in, p, false);
+            if (want && k == 1 && !pxelinux_looks_up(f, false))
+                pxelinux_case_warning(in, p, f);
             free(p);
             free(fs[i]);
         }
