@@ -170,15 +170,19 @@ static bool ours(const md_storage *s, const char *m)
     return !strncmp(m, pre, strlen(pre)) && m[strlen(pre)];
 }
 
-/* The dom0's view for a failure message: services, log, domains. */
+/* The dom0's view for a failure message: services, log, domains, and
+ * what the hotplug scripts said (a failed `block add` logs its reason
+ * through logger as /etc/xen/scripts/block, and its stderr goes to
+ * xen-hotplug.log; libxl says only "block failed; error detected"). */
 static char *dom0_state(chk *c)
 {
     md_run_result r;
     md_check_ssh(c, "rc-status --all 2>&1 | grep -E 'guest-storage|xendomains'; "
-                    "logread 2>/dev/null | grep -E 'xendomains|guest-storage' | tail -n 5; "
-                    "xl list 2>&1; tail -n 5 /var/log/xen/xl-" GUEST ".log 2>/dev/null",
+                    "logread 2>/dev/null | grep -E 'xendomains|guest-storage|xen/scripts' | "
+                    "tail -n 8; xl list 2>&1; tail -n 5 /var/log/xen/xl-" GUEST ".log 2>/dev/null; "
+                    "tail -n 5 /var/log/xen/xen-hotplug.log 2>/dev/null",
                  60, &r);
-    char *s = md_xstrdup(md_run_tail(r.out, 900));
+    char *s = md_xstrdup(md_run_tail(r.out, 1600));
     md_run_result_free(&r);
     return s;
 }
