@@ -272,7 +272,7 @@ static void test_ratio(void)
     unsigned char *spd;
     size_t spn;
     CHECK(md_read_file(sp, &spd, &spn, &e) == 0);
-    CHECK(md_unpack_tar("sparse.tar", spd, spn, NULL, NULL, NULL, &e) == NULL);
+    CHECK(md_unpack_tar("sparse.tar", spd, spn, NULL, NULL, NULL, NULL, &e) == NULL);
     CHECK_ERR(&e, "sparse.tar member sp: a sparse file (refused");
     md_err_clear(&e);
     free(spd);

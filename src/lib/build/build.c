@@ -161,6 +161,19 @@ static int extract_apk(struct build *b, size_t i, md_strv *scripts)
         free(list), free(msg);
         md_strv_free(&rep);
     }
+    if (r == 0 && md_apk_dropped_count(a)) {
+        md_strv names = { 0 };
+        for (size_t k = 0; md_apk_dropped(a, k); k++)
+            md_strv_push(&names, md_apk_dropped(a, k));
+        char *list = md_strv_join(&names, " ");
+        size_t more = md_apk_dropped_count(a) - names.n;
+        md_out_say(b->o->out, MD_OUT_NOTE, "%s: %zu entr%s of its data member left out, as apk "
+                   "leaves them (a name starting with '.' is package metadata to apk-tools): "
+                   "%s%s", p->name, md_apk_dropped_count(a),
+                   md_apk_dropped_count(a) == 1 ? "y" : "ies", list, more ? " ..." : "");
+        free(list);
+        md_strv_free(&names);
+    }
     if (r == 0 && md_apk_script(a, 0)) {
         md_strv names = { 0 };
         for (size_t k = 0; md_apk_script(a, k); k++)

@@ -44,7 +44,7 @@ typedef struct rd {
     sqfs_data_reader_t *data;
     md_err *err;
     size_t entries;
-    uint64_t bytes;
+    uint64_t bytes, names;
 } rd;
 
 /* `n` (a node below modules/KVER) and its children at `dst`. */
@@ -56,6 +56,11 @@ static int add_node(rd *r, const sqfs_tree_node_t *n, const char *dst, const cha
     if (++r->entries > lim->entries)
         return md_err_set(r->err, "%s: more than %zu entries (the limit of image/unpack.h)",
                           r->path, lim->entries);
+    /* the tree keeps every name, as an archive's (unpack.h name_bytes) */
+    if ((r->names += strlen(dst)) > lim->name_bytes)
+        return md_err_set(r->err, "%s: names beyond the limit of %llu bytes in all "
+                                  "(image/unpack.h)", r->path,
+                          (unsigned long long)lim->name_bytes);
     switch (in->base.type) {
     case SQFS_INODE_DIR:
     case SQFS_INODE_EXT_DIR: {
@@ -130,7 +135,7 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, const char
     sqfs_id_table_t *ids = NULL;
     sqfs_dir_reader_t *dr = NULL;
     sqfs_tree_node_t *root = NULL;
-    rd r = { t, path, origin, NULL, err, 0, 0 };
+    rd r = { t, path, origin, NULL, err, 0, 0, 0 };
     sqfs_super_t super;
     sqfs_compressor_config_t cfg;
     int rc = -1, e;
@@ -151,7 +156,9 @@ int md_modloop_read(md_tree *t, const char *path, const char *origin, const char
     if ((e = sqfs_compressor_config_init(&cfg, super.compression_id, super.block_size,
                                          SQFS_COMP_FLAG_UNCOMPRESS)) != 0 ||
         (e = sqfs_compressor_create(&cfg, &cmp)) != 0) {
-        md_err_set(err, "%s: squashfs compressor %u: %s", path, super.compression_id, sqfs_why(e));
+        const char *cname = sqfs_compressor_name_from_id((SQFS_COMPRESSOR)super.compression_id);
+        md_err_set(err, "%s: squashfs compressor %s (%u): %s", path, cname ? cname : "unknown",
+                   super.compression_id, sqfs_why(e));
         goto out;
     }
     if (!(ids = sqfs_id_table_create(0)) || !(dr = sqfs_dir_reader_create(&super, cmp, file, 0)) ||

@@ -657,6 +657,26 @@ static int follow_depends(md_modules *md, const md_mod *m, md_err *err)
     return rc;
 }
 
+/* A symlink under the module directory whose name is module `norm`'s
+ * (scan() takes files only: a module is loaded from its own file, and a
+ * link could lead anywhere), so that an allowlisted name that is only a
+ * link is said to be one (trial 13x F8), not missing; NULL if none. */
+static const md_node *symlinked_module(const md_modules *md, const md_tree *t, const char *norm)
+{
+    size_t dl = strlen(md->dir);
+    for (md_node *n = md_tree_first(t); n; n = md_tree_next(t, n)) {
+        const char *p = md_node_path(n);
+        if (md_node_type_of(n) != MD_NODE_SYMLINK || strncmp(p, md->dir, dl) || p[dl] != '/')
+            continue;
+        char *name = md_modules_name_of(p, true);
+        bool same = name && !strcmp(name, norm);
+        free(name);
+        if (same)
+            return n;
+    }
+    return NULL;
+}
+
 static int allow_one(md_modules *md, const md_tree *t, const char *name, md_strv *unknown,
                      md_err *err)
 {
@@ -667,7 +687,11 @@ static int allow_one(md_modules *md, const md_tree *t, const char *name, md_strv
         return -1;
     }
     char *norm = md_modules_normalize(name);
-    if (k == FOUND_NONE) {
+    const md_node *link = k == FOUND_NONE ? symlinked_module(md, t, norm) : NULL;
+    if (link) {
+        md_strv_pushf(unknown, "%s (%s is a symlink to %s, left out: a module must be a file)",
+                      name, md_node_path(link), md_node_link_target(link));
+    } else if (k == FOUND_NONE) {
         char *sugg = near_matches(md, norm);
         md_strv_pushf(unknown, "%s%s", name, sugg);
         free(sugg);

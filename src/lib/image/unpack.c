@@ -485,10 +485,16 @@ static int add_entry(reader *r, struct archive_entry *e, const char *name, md_er
         free(lands);
         rc = read_content(r, e, held, &data, &len, err);
     }
-    if (rc == 0 && r->o->check &&
-        r->o->check(r->o->check_ctx, r->a, e, name, data, len, err) != 0) {
+    int verdict = rc == 0 && r->o->check ? r->o->check(r->o->check_ctx, r->a, e, name, data,
+                                                        len, err) : 0;
+    if (verdict < 0 || (verdict && err->set)) {
         rc = err->set ? -1 : md_err_set(err, "refused by the caller's check");
         free(data);
+    } else if (verdict > 0) { /* left out, as the format asks */
+        free(data);
+        free(path);
+        r->st->entries++;
+        return 0;
     }
     /* A name past the tree's bounds is refused by it as before (a hostile
      * archive: trial 9), not placed. */
@@ -769,14 +775,16 @@ static md_tree *read_dir(const char *path, const md_unpack_opts *o, md_err *err)
 }
 
 md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
-                       md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err)
+                       const md_unpack_limits *limits, md_unpack_check_fn check, void *ctx,
+                       size_t *entries, md_err *err)
 {
     struct archive *ar = archive_read_new();
     archive_read_support_format_tar(ar);
     archive_read_open_memory(ar, tar, len);
     md_tree *t = md_tree_new(false);
     md_unpack_opts o = { .origin = label, .label = label, .clash = MD_CLASH_ERROR,
-                         .limits = md_unpack_default_limits, .check = check, .check_ctx = ctx };
+                         .limits = limits ? *limits : md_unpack_default_limits,
+                         .check = check, .check_ctx = ctx };
     md_unpack_stats st = { 0 };
     int rc = md_unpack_archive(t, ar, &o, &st, err);
     archive_read_free(ar);

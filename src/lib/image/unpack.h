@@ -125,8 +125,10 @@ typedef bool (*md_unpack_keep_fn)(const char *path, uint64_t size);
  * added, with the handle (archive_read_header_position(a) is where the
  * entry's headers start in the uncompressed stream), the entry, its name
  * as written and its content (`data` NULL when the entry has none or it is
- * not held, see `keep`).  Non-zero with an error refuses the entry, and the
- * error is prefixed like the reader's own. */
+ * not held, see `keep`).  Negative (or an error set) refuses the entry, and
+ * the error is prefixed like the reader's own; positive without an error
+ * leaves the entry out (counted as read, not added: what the format says
+ * is not installed, as apk's data-stream dot-files). */
 typedef int (*md_unpack_check_fn)(void *ctx, struct archive *a, struct archive_entry *e,
                                   const char *name, const unsigned char *data, size_t len,
                                   md_err *err);
@@ -193,11 +195,14 @@ int md_unpack_decomp(md_tree *t, md_decomp_reader *dec, const md_unpack_opts *o,
                      md_unpack_stats *st, md_err *err);
 
 /* A tar in memory (an .apk's members, an APKINDEX) into a new tree, with
- * origin and label `label`, the default limits, a clash an error; `check`
- * and `ctx` as in md_unpack_opts (NULL: none); *entries (if not NULL): the
- * entries read, also on failure.  Caller frees with md_tree_free. */
+ * origin and label `label`, `limits` (NULL: the default limits; a format
+ * of a few known members gives its own entry count), a clash an error;
+ * `check` and `ctx` as in md_unpack_opts (NULL: none); *entries (if not
+ * NULL): the entries read, also on failure.  Caller frees with
+ * md_tree_free. */
 md_tree *md_unpack_tar(const char *label, const unsigned char *tar, size_t len,
-                       md_unpack_check_fn check, void *ctx, size_t *entries, md_err *err);
+                       const md_unpack_limits *limits, md_unpack_check_fn check, void *ctx,
+                       size_t *entries, md_err *err);
 
 /* A root filesystem into a new tree (no usrmerge: the tree shows exactly
  * what the input holds), with origin and label `path`, sockets skipped:

@@ -30,7 +30,8 @@ struct md_apk {
     size_t tarlen;
     md_strv keys, values; /* .PKGINFO, in order */
     md_strv scripts;
-    size_t unchecked, entries;
+    md_strv dropped; /* data entries apk does not install (apk_skips), the first few */
+    size_t unchecked, entries, ndropped;
 };
 
 void md_apk_free(md_apk *a)
@@ -44,6 +45,7 @@ void md_apk_free(md_apk *a)
     md_strv_free(&a->keys);
     md_strv_free(&a->values);
     md_strv_free(&a->scripts);
+    md_strv_free(&a->dropped);
     free(a);
 }
 
@@ -51,6 +53,12 @@ const char *md_apk_signer(const md_apk *a) { return a->signer; }
 const char *md_apk_checksum(const md_apk *a) { return a->checksum; }
 size_t md_apk_unchecked(const md_apk *a) { return a->unchecked; }
 size_t md_apk_entries(const md_apk *a) { return a->entries; }
+size_t md_apk_dropped_count(const md_apk *a) { return a->ndropped; }
+
+const char *md_apk_dropped(const md_apk *a, size_t i)
+{
+    return i < a->dropped.n ? a->dropped.v[i] : NULL;
+}
 const char *md_apk_name(const md_apk *a) { return md_apk_pkginfo(a, "pkgname", 0); }
 const char *md_apk_version(const md_apk *a) { return md_apk_pkginfo(a, "pkgver", 0); }
 const char *md_apk_arch(const md_apk *a) { return md_apk_pkginfo(a, "arch", 0); }
@@ -141,7 +149,10 @@ static int read_control(md_apk *a, const unsigned char *gz, size_t gzlen, md_err
         return -1;
     }
     char *label = md_xasprintf("%s control", a->path);
-    md_tree *t = md_unpack_tar(label, tar, tarlen, NULL, NULL, NULL, err);
+    md_unpack_limits lim = md_unpack_default_limits;
+    lim.entries = MD_APK_MAX_CONTROL_MEMBERS;
+    lim.entry_bytes = lim.total_bytes = lim.stream_bytes = MD_APK_MAX_CONTROL;
+    md_tree *t = md_unpack_tar(label, tar, tarlen, &lim, NULL, NULL, NULL, err);
     free(label);
     free(tar);
     if (!t)
@@ -173,6 +184,23 @@ static int read_control(md_apk *a, const unsigned char *gz, size_t gzlen, md_err
 typedef struct checker {
     md_apk *a;
 } checker;
+
+/* apk-tools installs no entry of the data stream whose name, as written,
+ * starts with '.': it takes them for package metadata (2.14's
+ * database.c apk_db_install_archive_entry, 3's extract_v2.c
+ * apk_extract_v2_entry, both "if (name[0] == '.') return 0").  Left out
+ * here too, never installed as /.PKGINFO (trial 13x F6). */
+static bool apk_skips(const char *name)
+{
+    return name[0] == '.';
+}
+
+static int skip_meta(void *ctx, struct archive *ar, struct archive_entry *e, const char *name,
+                     const unsigned char *data, size_t len, md_err *err)
+{
+    (void)ctx, (void)ar, (void)e, (void)data, (void)len, (void)err;
+    return apk_skips(name);
+}
 
 /* A tar header's octal number field; -1 if it is not one. */
 static long long octal(const unsigned char *f, size_t n)
@@ -260,6 +288,12 @@ static int check_entry(void *ctx, struct archive *ar, struct archive_entry *e, c
 {
     checker *c = ctx;
     md_apk *a = c->a;
+    if (apk_skips(name)) {
+        if (a->dropped.n < MD_APK_DROPPED_SHOWN)
+            md_strv_push(&a->dropped, name);
+        a->ndropped++;
+        return 1;
+    }
     unsigned ft = archive_entry_filetype(e);
     /* a hardlink's checksum is its file's (apk-tools takes the target's) */
     if (archive_entry_hardlink(e) || (ft != AE_IFREG && ft != AE_IFLNK))
@@ -397,11 +431,15 @@ md_apk *md_apk_open_as(const char *file, const char *path, const md_apksign_keys
     bool whole = false;
     if (len > MD_APK_MAX_FILE)
         rc = md_err_set(err, "%s: %zu bytes (limit %zu)", path, len, MD_APK_MAX_FILE);
+    if (rc == 0)
+        rc = md_apksign_need_gzip(path, "its signature member", d, len, err);
     if (rc == 0 &&
         md_decomp_stream_len(path, d, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, NULL, err) < 0) {
         md_err_prefix(err, "signature member");
         rc = -1;
     }
+    if (rc == 0 && siglen < len)
+        rc = md_apksign_need_gzip(path, "its control member", d + siglen, len - siglen, err);
     if (rc == 0 && siglen < len &&
         md_decomp_stream_len(path, d + siglen, len - siglen, MD_APK_MAX_CONTROL, &ctllen, NULL,
                              err) < 0) {
@@ -414,6 +452,8 @@ md_apk *md_apk_open_as(const char *file, const char *path, const md_apksign_keys
                                                              "member");
     const unsigned char *ctl = d + siglen, *data = ctl + ctllen;
     size_t datalen = rc == 0 ? len - siglen - ctllen : 0;
+    if (rc == 0)
+        rc = md_apksign_need_gzip(path, "its data member", data, datalen, err);
     /* the control member's identity, Q1 as indexes write it */
     if (rc == 0) {
         unsigned char md[20];
@@ -444,7 +484,8 @@ md_apk *md_apk_open_as(const char *file, const char *path, const md_apksign_keys
         /* the data read once, checksums checked, into a tree then dropped */
         checker c = { a };
         char *label = md_xasprintf("%s data", path);
-        md_tree *t = md_unpack_tar(label, a->tar, a->tarlen, check_entry, &c, &a->entries, err);
+        md_tree *t = md_unpack_tar(label, a->tar, a->tarlen, NULL, check_entry, &c, &a->entries,
+                                   err);
         free(label);
         rc = t ? 0 : -1;
         md_tree_free(t);
@@ -464,7 +505,7 @@ int md_apk_extract(const md_apk *a, md_tree *t, const char *origin, md_tree_clas
     archive_read_support_format_tar(ar);
     archive_read_open_memory(ar, a->tar, a->tarlen);
     md_unpack_opts o = { .origin = origin, .label = "data", .clash = clash,
-                         .limits = md_unpack_package_limits };
+                         .limits = md_unpack_package_limits, .check = skip_meta };
     md_unpack_stats st = { 0 };
     int rc = md_unpack_archive(t, ar, &o, &st, err);
     archive_read_free(ar);

@@ -365,6 +365,8 @@ md_apkindex *md_apkindex_load_mem(const char *path, const unsigned char *data, s
                    MD_APKINDEX_MAX_FILE);
         goto out;
     }
+    if (md_apksign_need_gzip(path, "its signature member", data, len, err) < 0)
+        goto out;
     if (md_decomp_stream_len(path, data, len, MD_APKSIGN_MAX_SIG_MEMBER, &siglen, NULL, err) < 0) {
         md_err_prefix(err, "signature member");
         goto out;
@@ -376,11 +378,18 @@ md_apkindex *md_apkindex_load_mem(const char *path, const unsigned char *data, s
     }
     if (md_apksign_verify(keys, path, data, siglen, data + siglen, len - siglen, &signer, err) < 0)
         goto out;
-    if (md_decomp_buf(path, data + siglen, len - siglen, MD_APKINDEX_MAX_TEXT, &tar, &tarlen,
-                      err) < 0)
+    if (md_apksign_need_gzip(path, "the index after its signature", data + siglen, len - siglen, err) < 0)
         goto out;
+    if (md_decomp_buf(path, data + siglen, len - siglen, MD_APKINDEX_MAX_TEXT, &tar, &tarlen,
+                      err) < 0) {
+        md_err_prefix(err, "index tar (limit %zu MiB)", MD_APKINDEX_MAX_TEXT >> 20);
+        goto out;
+    }
     /* DESCRIPTION and APKINDEX, by the one archive reader with its limits */
-    t = md_unpack_tar(path, tar, tarlen, NULL, NULL, NULL, err);
+    md_unpack_limits lim = md_unpack_default_limits;
+    lim.entries = MD_APKINDEX_MAX_MEMBERS;
+    lim.entry_bytes = lim.total_bytes = lim.stream_bytes = MD_APKINDEX_MAX_TEXT;
+    t = md_unpack_tar(path, tar, tarlen, &lim, NULL, NULL, NULL, err);
     if (!t)
         goto out;
     size_t tlen = 0, dlen = 0;

@@ -37,10 +37,16 @@
 #include "packages/apkver.h"
 
 /* Limits: the file (Alpine's largest, edge community, is about 2.5 MiB),
- * the tar inside it and APKINDEX decompressed (that one about 10 MiB),
- * DESCRIPTION, one line, the records and the atoms of one field. */
+ * the tar inside it decompressed (that one about 10 MiB; v3.18 community
+ * 6.2 MiB) and its members (apk writes two, DESCRIPTION and APKINDEX),
+ * DESCRIPTION, one line, the records and the atoms of one field.  The tar
+ * is held three times while it is read (decompressed, in the tree, the
+ * APKINDEX text), so 64 MiB costs at most about 200 MB: trial 13x F2, a
+ * signed 3 MB index of 3 GiB of newlines, read to a 1 GiB cap and ran
+ * out of memory. */
 #define MD_APKINDEX_MAX_FILE ((size_t)256 << 20)
-#define MD_APKINDEX_MAX_TEXT ((size_t)1 << 30)
+#define MD_APKINDEX_MAX_TEXT ((size_t)64 << 20)
+#define MD_APKINDEX_MAX_MEMBERS 64u
 #define MD_APKINDEX_MAX_DESCRIPTION 4096u
 #define MD_APKINDEX_MAX_LINE ((size_t)1 << 20)
 #define MD_APKINDEX_MAX_PKGS ((size_t)1 << 20)
@@ -73,8 +79,10 @@ typedef struct md_apkindex_pkg {
 
 /* Read the APKINDEX.tar.gz at `path`, verify it against `keys`, parse it.
  * Refused (nothing returned): an unreadable, truncated or corrupt file, a
- * signature that does not hold (apksign.h), no APKINDEX in the tar, a
- * parse error.  Caller frees. */
+ * signature that does not hold (apksign.h), members after the signature
+ * that are not gzip (apk-v2(5)), a tar past the limits above (the error
+ * names the file and the limit), no APKINDEX in the tar, a parse error.
+ * Caller frees. */
 md_apkindex *md_apkindex_load(const char *path, const md_apksign_keys *keys, md_err *err);
 /* The same for the file's bytes already in memory (a download: nothing
  * reaches the cache before it verified); `label` (its URL) names it in

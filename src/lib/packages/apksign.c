@@ -189,6 +189,17 @@ static void note(FILE *why, bool *first, const char *fmt, const char *a, const c
     fprintf(why, fmt, a, b);
 }
 
+int md_apksign_need_gzip(const char *label, const char *what, const unsigned char *data,
+                         size_t len, md_err *err)
+{
+    md_decomp_codec c = md_decomp_detect(data, len);
+    if (c == MD_DECOMP_GZIP)
+        return 0;
+    return md_err_set(err, "%s: %s is %s, not gzip (an apk v2 file is gzip members only, "
+                           "apk-v2(5))", label, what,
+                      c == MD_DECOMP_NONE ? "not compressed" : md_decomp_name(c));
+}
+
 int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigned char *sig,
                       size_t siglen, const unsigned char *data, size_t len, const char **signer,
                       md_err *err)

@@ -64,6 +64,14 @@ int md_apksign_verify(const md_apksign_keys *k, const char *label, const unsigne
                       size_t siglen, const unsigned char *data, size_t len, const char **signer,
                       md_err *err);
 
+/* apk-v2(5): a v2 file (an .apk, an APKINDEX.tar.gz) is gzip members and
+ * nothing else; apk-tools reads each through its gunzip.  -1 with "LABEL:
+ * WHAT is xz, not gzip (an apk v2 file is gzip members only, apk-v2(5))"
+ * when `data` does not start with gzip's magic (trial 13x F4: a raw tar or
+ * an xz data member, signed and hashed, was unpacked). */
+int md_apksign_need_gzip(const char *label, const char *what, const unsigned char *data,
+                         size_t len, md_err *err);
+
 /* A modloop's (image/modloop.h) signature, as Alpine makes and checks it:
  * here, beside the other signature checks and their keys, so that the
  * image stage needs nothing of the packages stage.  alpine-conf's

@@ -416,36 +416,81 @@ static const char *apk_release(const char *s, size_t *n)
     return s;
 }
 
+static int hexdig(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The segments of `url`'s path as a server resolves them (RFC 3986 5.2.4
+ * remove_dot_segments, percent-escapes decoded), empty ones dropped as
+ * a file system and common servers do: ".../v3.22//main",
+ * ".../v3.22/./main", ".../v3.22/x/../main" and ".../v3%2e22/main" all
+ * name release v3.22's main (trial 13x F5: the double slash passed the
+ * release check).  Query and fragment are not the path. */
+static void url_segments(const char *url, md_strv *segs)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : url;
+    if (!p)
+        return;
+    size_t n = strcspn(p, "?#");
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && p[j] != '/')
+            j++;
+        char *seg = md_xstrndup(p + i, j - i), *o = seg;
+        for (const char *c = seg; *c; c++) { /* in place: never longer */
+            int hi, lo;
+            if (c[0] == '%' && (hi = hexdig(c[1])) >= 0 && (lo = hexdig(c[2])) >= 0)
+                *o++ = (char)(hi * 16 + lo), c += 2;
+            else
+                *o++ = *c;
+        }
+        *o = '\0';
+        if (!strcmp(seg, "..")) {
+            if (segs->n)
+                free(segs->v[--segs->n]);
+            free(seg);
+        } else if (!*seg || !strcmp(seg, "."))
+            free(seg);
+        else
+            md_strv_push_own(segs, seg);
+        i = j + 1;
+    }
+}
+
 /* An index whose DESCRIPTION names another release than its URL
  * (.../v3.22/main serving "v3.20.3-38-g..."): Alpine's signature covers
  * the index, not where it is served, so an older release's index verifies
  * at a newer release's URL, and every pin and the lock file would then
  * speak of a release the packages are not from.  apk-tools only prints
- * DESCRIPTION ("apk update"); mkdom0 refuses, naming both.  Checked only
- * when the URL's release directory (the one before the repository's, as
- * Alpine's mirrors lay them out) and DESCRIPTION both read as "vX.Y":
- * edge, latest-stable and a repository of one's own are left alone. */
+ * DESCRIPTION ("apk update"); mkdom0 refuses, naming both.  Checked when
+ * the URL's release directory (the one before the repository's, as
+ * Alpine's mirrors lay them out, in the URL's path as url_segments reads
+ * it) reads as "vX.Y": against a DESCRIPTION that reads as "vX.Y" too, or
+ * one of edge's ("v20250108-1386-g...": a date for a release, refused at
+ * a release's URL as well).  Edge, latest-stable and a repository of
+ * one's own, whose URLs name no release, are left alone. */
 static int check_apk_release(const md_repo *r, const char *shown, const md_apkindex *x, md_err *err)
 {
-    const char *url = md_repo_url(r), *end = url + strlen(url);
-    while (end > url && end[-1] == '/')
-        end--;
-    const char *repo = end;
-    while (repo > url && repo[-1] != '/')
-        repo--;
-    const char *rel = repo > url ? repo - 1 : url;
-    while (rel > url && rel[-1] != '/')
-        rel--;
-    size_t un, dn;
+    md_strv segs = { 0 };
+    url_segments(md_repo_url(r), &segs);
+    const char *rel = segs.n >= 2 ? segs.v[segs.n - 2] : "";
+    size_t un = 0, dn = 0;
     const char *d = md_apkindex_description(x);
-    if (!apk_release(rel, &un) || rel + un != repo - 1 || !apk_release(d, &dn))
-        return 0;
-    if (un == dn && !memcmp(rel, d, un))
-        return 0;
-    return md_err_set(err, "%s: the index is of release %.*s (its DESCRIPTION is '%s'), but the URL "
-                      "names release %.*s: another release's index at this URL (a mirror's mistake, "
-                      "or an old index served as a new one: its signature holds at any URL); check "
-                      "the URL", shown, (int)dn, d, d, (int)un, rel);
+    bool edge = d[0] == 'v' && strspn(d + 1, "0123456789") == 8 && d[9] == '-';
+    int rc = 0;
+    if (apk_release(rel, &un) && un == strlen(rel) &&
+        (edge || (apk_release(d, &dn) && (un != dn || memcmp(rel, d, un)))))
+        rc = md_err_set(err, "%s: the index is of %s%.*s (its DESCRIPTION is '%s'), but the URL "
+                        "names release %s: another release's index at this URL (a mirror's "
+                        "mistake, or an old index served as a new one: its signature holds at "
+                        "any URL); check the URL", shown, edge ? "edge, snapshot " : "release ",
+                        edge ? 9 : (int)dn, d, d, rel);
+    md_strv_free(&segs);
+    return rc;
 }
 
 /* Alpine: URL/ARCH/APKINDEX.tar.gz is signed itself, so it plays both the

@@ -101,6 +101,7 @@ struct md_resolve {
     md_strv asides; /* "NAME VERSION in REPO: why", in the order set aside */
     const char **aside_names; /* the NAME of each (a package's, in its repository) */
     md_strv skipped;
+    md_strv ties; /* Alpine: tie_note()s of this pass */
     bool restart;
     md_strv tmp; /* strings that must live as long as the result */
     const md_out *out;
@@ -323,6 +324,12 @@ static int selected_for(md_resolve *r, const md_repo_rel *rel)
 typedef struct pick {
     const md_repo_pkg *pkg;
     const char *version; /* the version it offers rel->name at (NULL: none) */
+    /* Alpine: a candidate the pick beat only by repository order or name
+     * (apk_rule BY_REPO, BY_NAME), another package or another spelling of
+     * its version: the choice is said in a note (tie_note) */
+    const md_repo_pkg *tie;
+    const char *tie_version;
+    int tie_by;
     bool virtual;      /* chosen as a provider of rel->name */
     bool excluded_only; /* only excluded packages would have satisfied rel */
     const char *excluded_by;
@@ -339,29 +346,26 @@ static const md_repo_pkg *best_real(const name_info *ni)
     return p;
 }
 
-/* Alpine: is provider a (offering the name at version va) better than b
- * (vb)?  apk-tools' compare_providers (src/solver.c) for a fresh install,
- * after its pinning step, which here is the pin (allowed()) and the
+/* The rule of rank_apk that told two candidates apart. */
+typedef enum apk_rule {
+    BY_NONE, BY_PRIORITY, BY_PROVIDED, BY_VERSION, BY_K, BY_REPO, BY_NAME
+} apk_rule;
+
+/* Alpine: does provider a (offering the name at version va) rank above b
+ * (vb)?  >0, <0, or 0 (the same package); *by: the rule that decided.
+ * apk-tools' compare_providers (src/solver.c) for a fresh install, after
+ * its pinning step, which here is the pin (allowed()) and the
  * repository's Priority=: the higher provided version of the requested
  * name; for the same package name the higher package version; the higher
- * provider_priority (k:); the repository listed first; then the name, so
- * the result never depends on the index's order. */
-static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va,
-                       const md_repo_pkg *b, const char *vb)
+ * provider_priority (k:); the repository listed first (apk: "prefer
+ * lowest available repository"); then the name, so the result never
+ * depends on the index's order (apk takes the provider its indexes list
+ * first). */
+static int rank_apk(const md_resolve *r, const md_repo_pkg *a, const char *va,
+                    const md_repo_pkg *b, const char *vb, apk_rule *by)
 {
-    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo);
-    if (pa != pb)
-        return pa > pb;
-    if (!va != !vb)
-        return va != NULL;
-    int c = va ? md_repo_vercmp(MD_REPO_APK, va, vb) : 0;
-    if (c)
-        return c > 0;
-    if (!strcmp(a->name, b->name) && (c = md_repo_vercmp(MD_REPO_APK, a->version, b->version)))
-        return c > 0;
+    int pa = md_repo_priority(a->repo), pb = md_repo_priority(b->repo), c;
     unsigned ka = a->apk->provider_priority, kb = b->apk->provider_priority;
-    if (ka != kb)
-        return ka > kb;
     size_t ia = 0, ib = 0;
     for (size_t i = 0; i < r->nrepos; i++) {
         if (r->repos[i] == a->repo)
@@ -369,9 +373,27 @@ static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va
         if (r->repos[i] == b->repo)
             ib = i;
     }
+    if (pa != pb)
+        return *by = BY_PRIORITY, pa > pb ? 1 : -1;
+    if (!va != !vb)
+        return *by = BY_PROVIDED, va ? 1 : -1;
+    if (va && (c = md_repo_vercmp(MD_REPO_APK, va, vb)))
+        return *by = BY_PROVIDED, c;
+    if (!strcmp(a->name, b->name) && (c = md_repo_vercmp(MD_REPO_APK, a->version, b->version)))
+        return *by = BY_VERSION, c;
+    if (ka != kb)
+        return *by = BY_K, ka > kb ? 1 : -1;
     if (ia != ib)
-        return ia < ib;
-    return strcmp(a->name, b->name) < 0;
+        return *by = BY_REPO, ia < ib ? 1 : -1;
+    *by = BY_NAME;
+    return -strcmp(a->name, b->name);
+}
+
+static bool better_apk(const md_resolve *r, const md_repo_pkg *a, const char *va,
+                       const md_repo_pkg *b, const char *vb)
+{
+    apk_rule by;
+    return rank_apk(r, a, va, b, vb, &by) > 0;
 }
 
 /* Alpine: the selected package other than p (and than p's other versions,
@@ -462,17 +484,39 @@ static bool provider_ok(md_resolve *r, const provider *pv, const name_info *pn)
  * which only compete among themselves, by repository priority, then
  * Priority:, then name. */
 static bool outranks(const md_resolve *r, const md_repo_pkg *p, const char *v, bool virtual,
-                     const pick *pk)
+                     const pick *pk, apk_rule *by)
 {
     const md_repo_pkg *b = pk->pkg;
+    *by = BY_NONE;
     if (!b)
         return true;
     if (r->fmt == MD_REPO_APK)
-        return better_apk(r, p, v, b, pk->version);
+        return rank_apk(r, p, v, b, pk->version, by) > 0;
     if (!virtual || md_repo_priority(p->repo) != md_repo_priority(b->repo))
         return better(p, b);
     int ra = prio_rank(p->priority), rb = prio_rank(b->priority);
     return ra != rb ? ra < rb : strcmp(p->name, b->name) < 0;
+}
+
+/* Candidate p (offering v; virtual: as a provider) against the pick so
+ * far: taken when it outranks() it.  A loser that only the repository
+ * order or the name set apart is kept as the pick's tie when it is
+ * another package, or another spelling of the version (apk-tools 3
+ * compares "6.8.0p2-r0" and "6.8.0p2-r4" equal, trial 13x F1); one
+ * another rule set apart ends the tie. */
+static void consider(const md_resolve *r, pick *pk, const md_repo_pkg *p, const char *v,
+                     bool virtual)
+{
+    apk_rule by;
+    bool win = outranks(r, p, v, virtual, pk, &by);
+    const md_repo_pkg *keep = win ? p : pk->pkg, *lose = win ? pk->pkg : p;
+    if (by >= BY_REPO &&
+        (strcmp(lose->name, keep->name) || strcmp(lose->version, keep->version))) {
+        pk->tie = lose, pk->tie_version = win ? pk->version : v, pk->tie_by = by;
+    } else if (win)
+        pk->tie = NULL;
+    if (win)
+        pk->pkg = p, pk->version = v, pk->virtual = virtual;
 }
 
 /* The candidate for rel: of the real packages of its name and, apt only
@@ -488,9 +532,8 @@ static void choose_among(md_resolve *r, const md_repo_rel *rel, bool avoid, pick
         return;
     for (size_t i = 0; i < ni->nreal; i++) {
         const md_repo_pkg *p = ni->real[i];
-        if (rel_matches_real(rel, p) && allowed(ni, p) && !(avoid && breaks_conflict(r, p)) &&
-            outranks(r, p, p->version, false, pk))
-            pk->pkg = p, pk->version = p->version;
+        if (rel_matches_real(rel, p) && allowed(ni, p) && !(avoid && breaks_conflict(r, p)))
+            consider(r, pk, p, p->version, false);
     }
     if (ni->selected >= 0 || (pk->pkg && r->fmt != MD_REPO_APK))
         return;
@@ -501,9 +544,8 @@ static void choose_among(md_resolve *r, const md_repo_rel *rel, bool avoid, pick
         name_info *pn = lookup(r, pv->pkg->name);
         if (pn->excluded)
             pk->excluded_only = true, pk->excluded_by = pn->name;
-        else if (provider_ok(r, pv, pn) && !(avoid && breaks_conflict(r, pv->pkg)) &&
-                 outranks(r, pv->pkg, pv->version, true, pk))
-            pk->pkg = pv->pkg, pk->version = pv->version, pk->virtual = true;
+        else if (provider_ok(r, pv, pn) && !(avoid && breaks_conflict(r, pv->pkg)))
+            consider(r, pk, pv->pkg, pv->version, true);
     }
     if (pk->pkg)
         pk->excluded_only = false;
@@ -786,6 +828,37 @@ static void note_seen(md_resolve *r, const md_repo_group *alt)
     }
 }
 
+/* Alpine: why pk took its package over pk->tie, which only the repository
+ * order or the name set apart (consider()): no silent arbitrary choice. */
+static char *tie_note(const char *name, const pick *pk)
+{
+    const md_repo_pkg *a = pk->pkg, *b = pk->tie;
+    const char *how = pk->tie_by == BY_REPO
+        ? "the repository listed first decides, as apk takes the lowest repository"
+        : "the first by name decides (apk would take the one its indexes list first)";
+    if (!strcmp(a->name, b->name)) {
+        bool va = md_apkver_valid(a->version), vb = md_apkver_valid(b->version);
+        char *why = va && vb ? md_xstrdup("")
+                  : md_xasprintf(" (%s%s%s %s: apk-tools 3 compares no further than where a "
+                                 "version stops being valid; apk-tools 2 may order them)",
+                                 va ? "" : a->version, !va && !vb ? " and " : "",
+                                 vb ? "" : b->version, !va && !vb
+                                     ? "are not valid Alpine versions"
+                                     : "is not a valid Alpine version");
+        char *s = md_xasprintf("%s: took %s from %s over %s from %s: the two compare equal by "
+                               "apk-tools 3's version order%s, so %s", name, a->version,
+                               md_repo_name(a->repo), b->version, md_repo_name(b->repo), why,
+                               how);
+        free(why);
+        return s;
+    }
+    return md_xasprintf("%s: took %s %s from %s over %s %s from %s: both provide it %s%s, with "
+                        "provider_priority %u, so %s", name, a->name, a->version,
+                        md_repo_name(a->repo), b->name, b->version, md_repo_name(b->repo),
+                        pk->version ? "at version " : "without a version",
+                        pk->version ? pk->version : "", a->apk->provider_priority, how);
+}
+
 /* Satisfy one dependency group of sel[parent] (parent -1: requested). */
 static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const char *why_root,
                    md_err *err)
@@ -832,6 +905,8 @@ static int satisfy(md_resolve *r, int parent, const md_repo_group *alt, const ch
         char *via = md_repo_rel_str(r->fmt, rel);
         select_pkg(r, pk.pkg, parent, parent < 0 ? pk.pkg->name : via, why, rel);
         free(via);
+        if (pk.tie)
+            md_strv_push_own(&r->ties, tie_note(rel->name, &pk));
         note_seen(r, alt);
         goto out;
     }
@@ -1018,6 +1093,7 @@ static void reset_pass(md_resolve *r)
         free_constraints(&r->names[i].seen, &r->names[i].nseen);
     }
     md_strv_free(&r->skipped);
+    md_strv_free(&r->ties);
     r->ncfl = 0;
     r->restart = false;
 }
@@ -1120,6 +1196,8 @@ md_resolve *md_resolve_run(const md_resolve_opts *o, md_err *err)
             free(took);
         }
     }
+    for (size_t i = 0; i < r->ties.n; i++)
+        md_out_say(r->out, MD_OUT_NOTE, "%s", r->ties.v[i]);
     if (o->own_repos)
         r->owned = (md_repo **)o->repos;
     return r;
