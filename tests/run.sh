@@ -19,13 +19,12 @@ BUILD=${1:-build}
 export MKDOM0="$(cd "$(dirname "$0")/.." && pwd)/$BUILD/mkdom0"
 export MKDOM0_SRC="$(cd "$(dirname "$0")/.." && pwd)"
 export MKDOM0_BUILD="$MKDOM0_SRC/$BUILD"
-# The real Alpine data (tests/lib.sh alpine_data, tests/unit/talpine.h) is
-# ../shared/alpine beside the source tree; from a git worktree placed
-# elsewhere, beside the main checkout whose repository it shares.
+# The real Alpine data (tests/lib.sh alpine_data, tests/unit/talpine.h):
+# tests/alpine-data.sh says where; MKDOM0_ALPINE_LOOKED: the places it
+# looked at when none was there, for the messages.
 if [ -z "${MKDOM0_ALPINE_DATA:-}" ]; then
-    MKDOM0_ALPINE_DATA=$MKDOM0_SRC/../shared/alpine
-    common=$(git -C "$MKDOM0_SRC" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) &&
-        [ ! -d "$MKDOM0_ALPINE_DATA" ] && MKDOM0_ALPINE_DATA=$(dirname "$common")/../shared/alpine
+    { read -r MKDOM0_ALPINE_DATA; read -r MKDOM0_ALPINE_LOOKED; } < <("$MKDOM0_SRC/tests/alpine-data.sh" "$MKDOM0_SRC")
+    export MKDOM0_ALPINE_LOOKED
 fi
 export MKDOM0_ALPINE_DATA
 pass=0 fail=0 skip=0 failed=() notrun=() ownbuild=()

@@ -56,7 +56,8 @@ static inline void am_header(am_buf *b, const char *name, char type, unsigned mo
     snprintf((char *)h + 100, 8, "%07o", mode);
     snprintf((char *)h + 108, 8, "%07o", 0);
     snprintf((char *)h + 116, 8, "%07o", 0);
-    snprintf((char *)h + 124, 12, "%011zo", size);
+    /* 11 octal digits: less than 8 GiB, which no test file reaches */
+    snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size & 077777777777ull);
     snprintf((char *)h + 136, 12, "%011o", 1700000000u);
     h[156] = (unsigned char)type;
     if (link)
@@ -129,6 +130,15 @@ static inline void am_data_tar(am_buf *b, const char *const *lines)
     am_put(b, z, sizeof z);
 }
 
+/* `n` bytes of `d` in a buffer of the caller's, as t_gzip gives one. */
+static inline unsigned char *t_copy(const void *d, size_t n, size_t *outlen)
+{
+    unsigned char *p = md_xmalloc(n ? n : 1);
+    memcpy(p, d, n);
+    *outlen = n;
+    return p;
+}
+
 static inline unsigned char *am_gz(const am_buf *b, size_t *n)
 {
     return t_gzip(b->p, b->n, n);
@@ -175,6 +185,7 @@ typedef struct am_apk_opts {
     const char *alg;                   /* "RSA" (NULL) or "RSA256" */
     bool no_datahash;                  /* sign control + data instead */
     const char *script;                /* a control file such as ".post-install", or NULL */
+    char data_codec;                   /* the data member: 0 gzip, 'n' plain tar, 'x' xz */
 } am_apk_opts;
 
 /* What an index needs of a made .apk. */
@@ -190,7 +201,9 @@ static inline int am_make_apk(const char *path, EVP_PKEY *k, const char *keyname
     am_buf data = { 0 }, ctl = { 0 }, all = { 0 };
     am_data_tar(&data, lines);
     size_t dgz_n, cgz_n, sgz_n;
-    unsigned char *dgz = am_gz(&data, &dgz_n);
+    unsigned char *dgz = o->data_codec == 'x' ? t_xz(data.p, data.n, &dgz_n)
+                       : o->data_codec == 'n' ? t_copy(data.p, data.n, &dgz_n)
+                                              : am_gz(&data, &dgz_n);
     unsigned char dh[32];
     unsigned dhn;
     EVP_Digest(dgz, dgz_n, dh, &dhn, EVP_sha256(), NULL);

@@ -26,8 +26,12 @@ static inline const char *t_alpine_dir(void)
         dir = md_xasprintf("%s/../shared/alpine", src && *src ? src : ".");
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        const char *looked = getenv("MKDOM0_ALPINE_LOOKED");
         fprintf(stderr, "FAIL: the real Alpine test data is missing: %s is not a directory "
-                        "(tests/run.sh finds it beside the source tree; else set MKDOM0_ALPINE_DATA)\n", dir);
+                        "(tests/run.sh looks for ../shared/alpine beside the source tree, a "
+                        "worktree's main checkout, a local clone's origin%s%s; else set "
+                        "MKDOM0_ALPINE_DATA)\n", dir, looked && *looked ? ": looked at " : "",
+                looked && *looked ? looked : "");
         exit(1);
     }
     return dir;

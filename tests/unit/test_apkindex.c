@@ -523,6 +523,76 @@ static void test_parse(void)
     CHECK_ERR(&e, "NUL byte");
 }
 
+/* An index's tar, signed by `key` as test.rsa.pub, after its signature
+ * as gzip (gz) or as it is, written to dir/name; the path, the caller's. */
+static char *signed_tar(const char *name, EVP_PKEY *key, am_buf *t, bool gz)
+{
+    static const unsigned char z[1024];
+    am_put(t, z, sizeof z);
+    size_t n, sn;
+    unsigned char *body = gz ? am_gz(t, &n) : t_copy(t->p, t->n, &n);
+    unsigned char *sig = am_sig_member(key, "RSA", "test.rsa.pub", body, n, &sn);
+    am_buf file = { 0 };
+    am_put(&file, sig, sn);
+    am_put(&file, body, n);
+    char *p = md_xasprintf("%s/%s", tmpdir, name);
+    md_err e = MD_ERR_INIT;
+    CHECK(md_write_atomic(p, file.p, file.n, 0644, &e) == 0);
+    free(body), free(sig), free(file.p), free(t->p);
+    return p;
+}
+
+/* An index is read within bounds, each refused with its file and limit
+ * (trial 13x F2: a signed 3 MB index of 3 GiB of newlines ran mkdom0 out
+ * of memory), and is gzip after its signature (F4's kind). */
+static void test_bounds(void)
+{
+    char *kd = md_xasprintf("%s/boundkeys", tmpdir);
+    mkdir(kd, 0755);
+    EVP_PKEY *key = am_key(kd, "test.rsa.pub");
+    md_apksign_keys *k = t_alpine_keys_at(kd);
+    const char *rec = "C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1-r0\nA:x86_64\nS:1\n\n";
+    struct { const char *name; size_t newlines, junk; bool gz; const char *needle; } cases[] = {
+        { "newlines.tar.gz", MD_APKINDEX_MAX_TEXT + 1, 0, true,
+          "index tar (limit 64 MiB): " },
+        { "members.tar.gz", 0, MD_APKINDEX_MAX_MEMBERS - 1, true,
+          "more than 64 entries (the limit)" },
+        { "plain.tar.gz", 0, 0, false,
+          "the index after its signature is not compressed, not gzip (an apk v2 file is gzip "
+          "members only, apk-v2(5))" },
+        { "extra.tar.gz", 0, 3, true, NULL }, /* members apk passes over: read */
+    };
+    for (size_t i = 0; k && i < sizeof cases / sizeof *cases; i++) {
+        am_buf t = { 0 };
+        am_file(&t, "DESCRIPTION", 0644, "test", 4);
+        char *text = md_xmalloc(cases[i].newlines + strlen(rec) + 1);
+        memset(text, '\n', cases[i].newlines);
+        strcpy(text + cases[i].newlines, rec);
+        am_file(&t, "APKINDEX", 0644, text, strlen(text));
+        free(text);
+        for (size_t j = 0; j < cases[i].junk; j++) {
+            char *jn = md_xasprintf("junk%zu", j);
+            am_file(&t, jn, 0644, "x", 1);
+            free(jn);
+        }
+        char *p = signed_tar(cases[i].name, key, &t, cases[i].gz);
+        md_err e = MD_ERR_INIT;
+        md_apkindex *x = md_apkindex_load(p, k, &e);
+        if (cases[i].needle) {
+            CHECK(x == NULL);
+            CHECK_ERR(&e, p);
+            CHECK_ERR(&e, cases[i].needle);
+        } else {
+            CHECK(x && md_apkindex_count(x) == 1);
+        }
+        md_apkindex_free(x);
+        free(p);
+    }
+    md_apksign_keys_free(k);
+    EVP_PKEY_free(key);
+    free(kd);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -534,6 +604,7 @@ int main(void)
     test_after_sign();
     test_any_one_key();
     test_parse();
+    test_bounds();
     if (!getenv("KEEP_TMP"))
         t_rm_tree(tmpdir);
     return t_done("test_apkindex");

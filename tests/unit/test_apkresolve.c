@@ -718,6 +718,64 @@ static void test_download(void)
  * release directory is refused naming both (trial 13j: v3.20's signed
  * index at .../v3.22/main was taken); the same release, a URL without
  * one (edge, one's own) or a DESCRIPTION without one are not checked. */
+/* A choice that only the repository order or the name made is said in a
+ * note naming both candidates and what decided (trial 13x F1: apk-tools 3
+ * compares v3.14's opensmtpd 6.8.0p2-r0 and v3.16's 6.8.0p2-r4 equal, and
+ * the repository listed first was taken silently; F7: two providers of
+ * /bin/sh with k:100); one package in two repositories is no choice. */
+static void test_ties(void)
+{
+    static const struct { const char *first, *second, *took; } orders[] = {
+        { "v3.14.0-35", "v3.16.3-13", "opensmtpd: took 6.8.0p2-r0 from r1 over 6.8.0p2-r4 from r2: the "
+          "two compare equal by apk-tools 3's version order (6.8.0p2-r0 and 6.8.0p2-r4 are not valid "
+          "Alpine versions: apk-tools 3 compares no further than where a version stops being "
+          "valid; apk-tools 2 may order them), so the repository listed first decides, as apk "
+          "takes the lowest repository" },
+        { "v3.16.3-13", "v3.14.0-35", "opensmtpd: took 6.8.0p2-r4 from r1 over 6.8.0p2-r0 from r2" },
+    };
+    const char *const smtpd[] = { "opensmtpd", "busybox", NULL }, *const want[] = { "want", NULL };
+    for (size_t i = 0; i < sizeof orders / sizeof *orders; i++) {
+        char *f1 = md_xasprintf("apkindex/%s-main-x86_64.APKINDEX.tar.gz", orders[i].first);
+        char *f2 = md_xasprintf("apkindex/%s-main-x86_64.APKINDEX.tar.gz", orders[i].second);
+        md_repo *repos[2] = { real_repo("r1", 0, f1), real_repo("r2", 0, f2) };
+        md_strv notes = { 0 };
+        md_out out = { note_to, &notes, false };
+        md_resolve_opts o = { .repos = repos, .nrepos = 2, .want = smtpd, .out = &out };
+        md_err err = MD_ERR_INIT;
+        md_resolve *res = md_resolve_run(&o, &err);
+        const md_repo_pkg *p = res ? find(res, "opensmtpd") : NULL;
+        CHECK(p && !strcmp(md_repo_name(p->repo), "r1"));
+        bool said = false;
+        for (size_t k = 0; k < notes.n; k++)
+            said |= strstr(notes.v[k], orders[i].took) != NULL;
+        CHECK(said);
+        md_resolve_free(res);
+        md_strv_free(&notes);
+        md_repo_free(repos[0]), md_repo_free(repos[1]);
+        free(f1), free(f2);
+    }
+    md_repo *r = own("own", "P:want\nV:1-r0\n" SUM "D:/bin/sh same\n\n"
+                             "P:sh2\nV:1-r0\n" SUM "p:/bin/sh\nk:100\n\n"
+                             "P:sh1\nV:1-r0\n" SUM "p:/bin/sh\nk:100\n\n"
+                             "P:same\nV:1-r0\n" SUM "\n");
+    md_repo *r2 = own("own2", "P:same\nV:1-r0\n" SUM "\n");
+    md_repo *both[2] = { r, r2 };
+    md_strv notes = { 0 };
+    md_out out = { note_to, &notes, false };
+    md_resolve_opts o = { .repos = both, .nrepos = 2, .want = want, .out = &out };
+    md_err err = MD_ERR_INIT;
+    md_resolve *res = md_resolve_run(&o, &err);
+    CHECK(res && find(res, "sh1") && !find(res, "sh2"));
+    CHECK(notes.n == 1);
+    CHECK(notes.n && !strcmp(notes.v[0], "/bin/sh: took sh1 1-r0 from own over sh2 1-r0 from own: "
+                                         "both provide it without a version, with "
+                                         "provider_priority 100, so the first by name decides "
+                                         "(apk would take the one its indexes list first)"));
+    md_resolve_free(res);
+    md_strv_free(&notes);
+    md_repo_free(r), md_repo_free(r2);
+}
+
 static void test_release(void)
 {
     char tmp[] = "/tmp/test_apkrelease.XXXXXX";
@@ -735,6 +793,18 @@ static void test_release(void)
         { "v3.20/community", "v3.20.3-38-g5b99a0b2f22", "v3.20/community/", NULL },
         { "edge/main", "v3.23.0-100-gabc", "edge/main", NULL },
         { "v3.22/main2", "made-1", "v3.22/main2", NULL },
+        /* the URL's path as a server resolves it (trial 13x F5: the double
+         * slash passed) */
+        { "v3.22/main", "v3.20.3-38-g5b99a0b2f22", "v3.22//main",
+          "the index is of release v3.20 (its DESCRIPTION is 'v3.20.3-38-g5b99a0b2f22'), but the "
+          "URL names release v3.22" },
+        { "v3.22/main", "v3.20.3-38-g5b99a0b2f22", "v3.22/./main/", "URL names release v3.22" },
+        { "v3.22/main", "v3.20.3-38-g5b99a0b2f22", "v3.22/x/../main", "URL names release v3.22" },
+        /* an edge snapshot's index at a release's URL */
+        { "v3.22/main", "v20250108-1386-gabcdef", "v3.22/main",
+          "the index is of edge, snapshot v20250108 (its DESCRIPTION is 'v20250108-1386-gabcdef'), "
+          "but the URL names release v3.22" },
+        { "edge/main", "v20250108-1386-gabcdef", "edge/main", NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *rd = md_xasprintf("%s/%s/x86_64", tmp, cases[i].dir);
@@ -784,6 +854,7 @@ int main(void)
     test_mixed();
     test_download();
     test_release();
+    test_ties();
     md_apksign_keys_free(keys);
     return t_done("test_apkresolve");
 }

@@ -188,11 +188,18 @@ typedef struct checker {
 /* apk-tools installs no entry of the data stream whose name, as written,
  * starts with '.': it takes them for package metadata (2.14's
  * database.c apk_db_install_archive_entry, 3's extract_v2.c
- * apk_extract_v2_entry, both "if (name[0] == '.') return 0").  Left out
- * here too, never installed as /.PKGINFO (trial 13x F6). */
+ * apk_extract_v2_entry, both "if (name[0] == '.') return 0").  The
+ * dot-files at the root (".PKGINFO", "./.PKGINFO") are left out here too,
+ * never installed as /.PKGINFO (trial 13x F6).  Two kinds apk also skips
+ * are not: a name "../x" stays refused as the hostile path it is, and
+ * "./usr/x" (abuild never writes one; tar -C DIR . does) is installed as
+ * /usr/x, as dpkg would. */
 static bool apk_skips(const char *name)
 {
-    return name[0] == '.';
+    while (name[0] == '.' && name[1] == '/')
+        name += 2 + strspn(name + 2, "/");
+    return name[0] == '.' && name[1] && name[1] != '/' &&
+           !(name[1] == '.' && (!name[2] || name[2] == '/'));
 }
 
 static int skip_meta(void *ctx, struct archive *ar, struct archive_entry *e, const char *name,

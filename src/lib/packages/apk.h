@@ -18,9 +18,9 @@
  *   - every member gzip (apk-v2(5); a raw tar or xz one is refused);
  *   - the data tar read through the one archive reader (image/unpack.h)
  *     with its limits, into a scratch tree that is then dropped.
- * Entries of the data tar whose names start with '.' are left out, as
- * apk-tools leaves them (it takes them for metadata): never installed,
- * and named by md_apk_dropped for the caller's note.
+ * Dot-files at the root of the data tar (".PKGINFO", "./.hidden") are
+ * left out, as apk-tools leaves them (it takes them for metadata): never
+ * installed, and named by md_apk_dropped for the caller's note.
  * Any failure refuses the package with an error naming the file and the
  * reason; nothing of it is kept.  md_apk_extract() then adds the data
  * member to the caller's tree with the archive's modes, owners, mtimes and
@@ -92,9 +92,9 @@ const char *md_apk_script(const md_apk *a, size_t i);
 size_t md_apk_unchecked(const md_apk *a);
 /* Entries of the data member (directories included). */
 size_t md_apk_entries(const md_apk *a);
-/* Entries of the data member left out because their names start with
- * '.' (apk-tools installs none: ".PKGINFO" in the data stream); the
- * first MD_APK_DROPPED_SHOWN names as written (NULL past them). */
+/* Entries of the data member left out as dot-files at its root
+ * (apk-tools installs none: ".PKGINFO" in the data stream); the first
+ * MD_APK_DROPPED_SHOWN names as written (NULL past them). */
 size_t md_apk_dropped_count(const md_apk *a);
 const char *md_apk_dropped(const md_apk *a, size_t i);
 
