@@ -2,7 +2,7 @@
  * libarchive memory reader set up as md_unpack_rootfs does (any filter, cpio
  * and tar), with small limits so that an input cannot ask for more than the
  * fuzzer's memory, applying entries as the kernel does (opts.kernel) for
- * half of them; or, for inputs of 4n+3 bytes, md_unpack_rootfs itself on the input as a
+ * half of them, a caller's check that leaves entries out for half; or, for inputs of 4n+3 bytes, md_unpack_rootfs itself on the input as a
  * file (segments, padding, several archives in one compressed stream).
  * Then lint's rootfs checks (lint/lint.h md_lint_rootfs: inittab, /dev/xen,
  * module indexes and files, Xen versions) on the tree. */
@@ -28,6 +28,18 @@ static void lint(const md_tree *t)
     md_lint_rootfs(l, "rootfs.cpio", t, NULL, 0, false);
     free(md_lint_text(l));
     md_lint_free(l);
+}
+
+/* A caller's check that leaves entries out (md_unpack_check_fn > 0), as
+ * an .apk's leaves its data stream's dot-files (packages/apk.c), and
+ * refuses one kind: the reader must go on, or stop, cleanly. */
+static int leave_dotfiles(void *ctx, struct archive *a, struct archive_entry *e, const char *name,
+                          const unsigned char *data, size_t len, md_err *err)
+{
+    (void)ctx, (void)a, (void)e, (void)data, (void)len;
+    if (!strcmp(name, ".refuse"))
+        return md_err_set(err, "refused");
+    return name[0] == '.' && name[1] && name[1] != '/' && name[1] != '.';
 }
 
 /* md_unpack_rootfs on the input as a file (a memfd, nothing on disk). */
@@ -72,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     .ratio = MD_UNPACK_PACKAGE_RATIO },
         .keep = size && (data[size - 1] & 1) ? keep_etc : NULL,
         .kernel = size && (data[size - 1] & 2) ? &n : NULL,
+        .check = size && (data[size - 1] & 4) ? leave_dotfiles : NULL,
     };
     md_tree *t = md_tree_new(false);
     md_unpack_stats st = { 0 }; /* accumulates */

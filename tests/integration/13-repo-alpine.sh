@@ -261,4 +261,27 @@ for p in alpine-baselayout busybox busybox-binsh openrc openssh-server dhcpcd li
 done
 ! matches -E '^(python3|mkinitfs|linux-firmware[^ ]*) ' "$T/o" || fail "example: an excluded package came in"
 echo "example spec: $(tail -n1 "$T/o")"
+# Where tests/run.sh finds this data (trial 13x F3: from a plain clone of
+# a local repository, git clone /work/main X, only X/../shared/alpine was
+# looked at): beside the source tree, and beside a local clone's origin.
+need git
+w=$T/f3
+mkdir -p "$w/top/shared" "$w/elsewhere"
+ln -s "$(alpine_data)" "$w/top/shared/alpine"
+git init -q "$w/top/main"
+git -C "$w/top/main" -c user.name=t -c user.email=t@t commit -q --allow-empty -m t
+git clone -q "$w/top/main" "$w/elsewhere/clone"
+git clone -q "file://$w/top/main" "$w/elsewhere/fileclone"
+for c in "$w/top/main" "$w/elsewhere/clone" "$w/elsewhere/fileclone"; do
+    "$MKDOM0_SRC/tests/alpine-data.sh" "$c" > "$T/where"
+    matches -x "$w/top/main/../shared/alpine" "$T/where" || fail "data for $c: $(cat "$T/where")"
+    [ "$(wc -l < "$T/where")" = 1 ] || fail "data for $c: $(cat "$T/where")"
+done
+# nowhere: the first place, then every place looked at, for the message
+rm "$w/top/shared/alpine"
+"$MKDOM0_SRC/tests/alpine-data.sh" "$w/elsewhere/clone" > "$T/where"
+matches -x "$w/elsewhere/clone/../shared/alpine" "$T/where" || fail "no data: $(cat "$T/where")"
+matches -x "$w/elsewhere/clone/../shared/alpine .*$w/top/main/../shared/alpine.*" "$T/where" ||
+    fail "no data: the places looked at are not listed: $(cat "$T/where")"
+echo "the test data is found beside a local clone's origin"
 echo "alpine repositories: OK"

@@ -179,6 +179,9 @@ pkg v323 libdom0test 1.2-r0 --provides so:libdom0test.so.1=1.2
 mkdir -p "$T/src/dom0-base-1.0-r0/usr/sbin"
 printf '#!/bin/sh\necho dom0\n' > "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
 chmod 755 "$T/src/dom0-base-1.0-r0/usr/sbin/dom0-hello"
+# a .PKGINFO in the data stream too, which apk-tools takes for metadata and
+# never installs (trial 13x F6: it landed as /.PKGINFO)
+printf 'pkgname = evil\n' > "$T/src/dom0-base-1.0-r0/.PKGINFO"
 pkg v323 dom0-base 1.0-r0 --depend /bin/sh --depend so:libdom0test.so.1 \
     --depend xen-hypervisor --depend xen-libs --depend linux-lts --attr usr/sbin/dom0-hello=0:42:2750
 index v323
@@ -265,6 +268,8 @@ matches -E "^package xen 4\.17\.5-r0 x86_64 v318 " "$out/manifest" || fail "xen 
 [ "$(grep -c '^package ' "$out/manifest")" = 10 ] || fail "not 10 packages: $(grep '^package ' "$out/manifest")"
 grep -q 'install scripts not run.*busybox (\.post-install \.trigger)' "$T/log" ||
     fail "busybox's install scripts are not reported"
+matches -x "mkdom0: dom0-base: 1 entry of its data member left out, as apk leaves them (a name starting with '.' is package metadata to apk-tools): .PKGINFO" \
+    "$T/log" || fail "dom0-base's .PKGINFO in its data is not reported left out"
 
 zcat "$out/rootfs.cpio.gz" | cpio -itv --quiet --numeric-uid-gid > "$T/list" 2>/dev/null
 zcat "$out/rootfs.cpio.gz" | (mkdir "$T/root" && cd "$T/root" && cpio -id --quiet --no-absolute-filenames) ||
@@ -273,6 +278,7 @@ matches -E '^-rwxr-s--- +[0-9]+ +0 +42 .* usr/sbin/dom0-hello$' "$T/list" ||
     fail "dom0-hello lost the archive's mode 2750 or group 42: $(grep dom0-hello "$T/list")"
 matches -E '^l.* (usr/)?bin/sh -> busybox$' "$T/list" || fail "/bin/sh is not busybox-binsh's link"
 [ ! -e "$T/root/tmp/ran-post-install" ] || fail "an install script ran"
+[ ! -e "$T/root/.PKGINFO" ] || fail "a .PKGINFO of a data member is in the image"
 mods="$T/root/usr/lib/modules/$kver"
 [ -s "$mods/modules.dep" ] || fail "no modules.dep for the modloop's kernel"
 for m in xen-evtchn xen-netback bridge stp llc loop; do
@@ -593,9 +599,9 @@ echo "modloop: signed verified; flipped, unknown key, wrong key refused; unsigne
 # ---- the modloop's contents (#13's trial, F14 and F15) ----
 # modloop_from CASE: $T/mlsrc-CASE (a copy of the modloop's tree, for the
 # caller to change first) made into $T/ml-CASE/modloop-lts, unsigned.
-modloop_from() {
+modloop_from() { # CASE [COMPRESSOR]
     mkdir -p "$T/ml-$1"
-    mksquashfs "$T/mlsrc-$1" "$T/ml-$1/modloop-lts" -comp gzip -noappend -no-progress -quiet >/dev/null
+    mksquashfs "$T/mlsrc-$1" "$T/ml-$1/modloop-lts" -comp "${2:-gzip}" -noappend -no-progress -quiet >/dev/null
     spec "$T/ml-$1.ini" "$T/mirror" "xen-hypervisor=v318 xen-libs=v318" "$T/ml-$1/modloop-lts"
 }
 # F14: a modloop of another kernel build.  linux-lts ships no modules, so
@@ -656,6 +662,20 @@ left=$(grep " usr/lib/modules/$kver/" "$T/ml-extra.list" | grep -v '^d' |
 grep -Eq '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" && grep -E '^-..[sS]|^-.....[sS]' "$T/ml-extra.list" | matches "usr/lib/modules" &&
     fail "a setuid or setgid file under the modules directory"
 echo "modloop with a setuid program, a stray file and a link out: none taken, modules without setuid"
+# Said as what they are (trial 13x F8): an allowlisted module that is a
+# symlink ("has no module loop" read as missing), a compressor libsquashfs
+# does not read ("squashfs compressor 3").
+cp -a "$T/modloop-root" "$T/mlsrc-symko"
+loopko=$(cd "$T/mlsrc-symko/modules/$kver" && find kernel -name 'loop.ko*')
+rm "$T/mlsrc-symko/modules/$kver/$loopko"
+ln -s /etc/shadow "$T/mlsrc-symko/modules/$kver/$loopko"
+modloop_from symko
+build_refused "an allowlisted module that is a symlink" ml-symko "$T/cache" \
+    "has no module loop \(/usr/lib/modules/$kver/$loopko is a symlink to /etc/shadow, left out: a module must be a file\)"
+cp -a "$T/modloop-root" "$T/mlsrc-lzo"
+modloop_from lzo lzo
+build_refused "a modloop in lzo" ml-lzo "$T/cache" "modloop-lts: squashfs compressor lzo \(3\): unsupported"
+echo "modloop: a symlinked module and lzo said as such"
 
 # What the services run by bare name is looked up where openrc-run looks
 # (#13's trial F1: supervisor=supervise-daemon, start-stop-daemon, checkpath
