@@ -54,7 +54,7 @@ need_network() {
 # nothing was checked.
 alpine_data() {
     local p="${MKDOM0_ALPINE_DATA:-${MKDOM0_SRC:?}/../shared/alpine}${1:+/$1}"
-    [ -e "$p" ] || fail "the real Alpine test data is missing: $p (looked for ../shared/alpine beside ${MKDOM0_ALPINE_LOOKED:+each of: $MKDOM0_ALPINE_LOOKED; }the source tree, a worktree's main checkout, a local clone's origin; else set MKDOM0_ALPINE_DATA)"
+    [ -e "$p" ] || fail "the real Alpine test data is missing: $p (../shared/alpine beside the source tree, a worktree's main checkout or a local clone's origin${MKDOM0_ALPINE_LOOKED:+; looked at $MKDOM0_ALPINE_LOOKED}; else set MKDOM0_ALPINE_DATA)"
     echo "$p"
 }
 
