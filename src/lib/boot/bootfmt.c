@@ -3266,6 +3266,12 @@ void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
+    md_bootfmt_read_files(f, text, len, NULL, out);
+}
+
+void md_bootfmt_read_files(md_bootfmt f, const char *text, size_t len,
+                           const md_grubcfg_files *files, md_bootcfg_list *out)
+{
     if (md_bootcfg_too_big(len, out))
         return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
@@ -3283,7 +3289,7 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         text += 3, len -= 3;
     }
     if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
-        md_grubcfg_read(text, len, out);
+        md_grubcfg_read_files(text, len, files, out);
         return;
     }
     if (f == MD_BOOTFMT_GRUB_DEFAULT) {
