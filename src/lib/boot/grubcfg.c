@@ -2277,7 +2277,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         bool other = !strcmp(w0, "source") || !strcmp(w0, ".") || !strcmp(w0, "configfile");
         if (other && r->files && run_other(r, f, c, k))
             continue;
-        if (!r->out->include && other) {
+        if (!r->out->include && other && !r->fname) { /* the config's own line */
             /* its menu entries are in a file this reader does not see */
             md_strv rest = { 0 };
             for (size_t j = k; j < c->n; j++)
@@ -2737,7 +2737,7 @@ static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
                 md_xasprintf("%s %s on line %u runs %s, which is being read already (a loop): "
                              "GRUB reads it again each time, without end unless a condition "
                              "stops it; lint read it once", W(c, k), path, c->line,
-                             loop->fname ? loop->fname : "this file"));
+                             loop->fname ? loop->fname : r->files->name));
             p->warning = true;
             if (r->fname)
                 p->file = md_xstrdup(r->fname);

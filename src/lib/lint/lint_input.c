@@ -519,7 +519,10 @@ static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcf
     t->text = (char *)d, t->len = len;
     t->key = realpath(p, NULL);
     t->name = p;
-    if (o->found && !md_strv_contains(o->found, p))
+    char *top = realpath(o->cfg, NULL);
+    bool self = top && t->key && !strcmp(top, t->key); /* a loop back: read already */
+    free(top);
+    if (o->found && !self && !md_strv_contains(o->found, p))
         md_strv_push(o->found, p);
 }
 
@@ -1419,7 +1422,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                  * it is said, not passed as checked (trial 9); of a lone
                  * config its "not checked" note says so */
                 if (x->in_outdir) {
-                    md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
+                    md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_WARNING, 0,
                                 "menuentry '%s' loads %s: lint could not check that file (its "
                                 "name comes from a variable it cannot see)",
                                 e->title ? e->title : "", f[k]->path);
@@ -1430,12 +1433,12 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
             char *other;
             char *p = near_find(x->path, f[k]->path, &other);
             if (!p && other)
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "menuentry '%s' loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             e->title ? e->title : "", f[k]->path, other);
             else if (!p && x->in_outdir)
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "menuentry '%s' loads %s, which is not in this %s: the entry "
                             "cannot boot, and lint could not check that file",
                             e->title ? e->title : "", f[k]->path,
@@ -2196,6 +2199,49 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
     free(efi);
 }
 
+/* The iPXE command that names the image of line `line` of script `x`
+ * (kernel, chain, imgexec, ...: the first image command on it), for the
+ * messages of that line (trial10 item 10: "cannot check chain" of a
+ * kernel line); "chain" when none is found.  `starts`: each line's offset
+ * (line_starts), so that many lines cost one pass. */
+static char *ipxe_cmd_at(const input *x, const size_t *starts, size_t nlines, unsigned line)
+{
+    static const char *const cmds[] = { "kernel", "chain", "imgexec", "boot", "imgselect",
+                                        "imgload", "imgfetch", "module", "initrd", NULL };
+    if (!line || line > nlines)
+        return md_xstrdup("chain");
+    const char *t = (const char *)x->text, *end = t + text_len(x);
+    const char *p = t + starts[line - 1];
+    while (p < end && *p != '\n') {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t n = 0;
+        while (p + n < end && !strchr(" \t\n", p[n]))
+            n++;
+        for (int i = 0; cmds[i]; i++)
+            if (n == strlen(cmds[i]) && !strncmp(p, cmds[i], n))
+                return md_xstrdup(cmds[i]);
+        p += n;
+    }
+    return md_xstrdup("chain");
+}
+
+/* The offset of each line of `x`'s text; *n: how many.  Caller frees. */
+static size_t *line_starts(const input *x, size_t *n)
+{
+    const char *t = (const char *)x->text;
+    size_t len = text_len(x), cap = 0, *v = NULL;
+    *n = 0;
+    for (size_t i = 0; i <= len; i++)
+        if (i == 0 || t[i - 1] == '\n') {
+            if (i == len && i)
+                break;
+            v = md_xgrow(v, &cap, *n + 1, sizeof *v);
+            v[(*n)++] = i;
+        }
+    return v;
+}
+
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
  * loader found on an ESP given (classify_esp) whose config no chainloader
  * line named: the one Xen reads when the firmware starts it. */
@@ -2209,6 +2255,8 @@ static void follow_chains(inputs *in)
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
         if (in->v[i].fmt == MD_BOOTFMT_IPXE)
             ipxe_chains(&in->v[i], &cfg);
+        size_t nl = 0, *starts = in->v[i].fmt == MD_BOOTFMT_IPXE ? line_starts(&in->v[i], &nl)
+                                                                  : NULL;
         md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
         for (size_t k = 0; k < cfg.nchains; k++) {
             unsigned ln = cfg.chains[k].file.line;
@@ -2219,9 +2267,11 @@ static void follow_chains(inputs *in)
             if (seen)
                 continue;
             md_hindex_add(&lines, h, k);
-            follow_chain(in, i, &cfg.chains[k],
-                         in->v[i].fmt == MD_BOOTFMT_IPXE ? "chain" : "chainloader");
+            char *cmd = starts ? ipxe_cmd_at(&in->v[i], starts, nl, ln) : md_xstrdup("chainloader");
+            follow_chain(in, i, &cfg.chains[k], cmd);
+            free(cmd);
         }
+        free(starts);
         md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
     }
