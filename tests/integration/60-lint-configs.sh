@@ -321,7 +321,7 @@ run 1 "$E/07-ipxe-goto-common-modules.ipxe"
 # (issue 10, finding G): a chainload of Xen's EFI loader, not found here,
 # so "cannot check" (its words would name xen.cfg sections), not checked as
 # multiboot
-has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check chain http://x/xen.efi: the program is not next to this file"
+has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check kernel http://x/xen.efi: the program is not next to this file"
 hasnt "followed by no module"
 has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
 [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "07: other errors than line 7's trap 4"
@@ -1292,6 +1292,102 @@ hasnt "glued on with a comma"
 printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G\xc2\xa0,max:4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/nbsp2.cfg"
 run 1 "$T/nbsp2.cfg"
 has "it holds a no-break space (U+00A0, bytes C2 A0)"
+
+echo "== trial10 item 2: GRUB source and configfile are followed into the file they run"
+# A clean entry beside 'source custom.cfg' (or a menuentry that runs
+# 'configfile custom.cfg') passed with exit 0: custom.cfg's Xen entry, with
+# no dom0_mem, was neither read nor flagged.  Now its findings name it and
+# its lines, it is counted as read, and a file lint cannot find is "cannot
+# check" on the line that names it.
+G=$T/src1/boot/grub
+mkdir -p "$G"
+clean_entry="menuentry 'Xen' {
+	multiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1
+	module2 /boot/vmlinuz rdinit=/sbin/init console=ttyS0,115200 console=hvc0
+	module2 --nounzip /boot/rootfs.cpio.gz
+}"
+printf 'menuentry bad {\n multiboot2 /boot/xen.gz\n module2 /boot/vmlinuz\n module2 /boot/rootfs.cpio.gz\n}\n' >"$G/custom.cfg"
+printf 'set timeout=3\n%s\nsource /boot/grub/custom.cfg\n' "$clean_entry" >"$G/grub.cfg"
+for arg in "$G/grub.cfg" "$T/src1/boot"; do
+    run 1 "$arg"
+    has "$G/custom.cfg:2: error: [trap4] menuentry 'bad': the Xen line has no dom0_mem"
+    has "$G/custom.cfg:4: warning: [boot] menuentry 'bad': the rootfs module /boot/rootfs.cpio.gz is loaded without --nounzip"
+    has "$G/custom.cfg: read as GRUB 2 config, run by a source or configfile line of $G/grub.cfg"
+    hasnt "grub.cfg:2: error"
+done
+# '. FILE' is source
+sed -i 's|^source |. |' "$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "$G/custom.cfg:2: error: [trap4] menuentry 'bad': the Xen line has no dom0_mem"
+# configfile in a menuentry: a menu of its own, under that entry's title
+C=$T/cf1/boot/grub
+mkdir -p "$C"
+cp "$G/custom.cfg" "$C/"
+printf 'set timeout=3\n%s\nmenuentry more {\n\tconfigfile /boot/grub/custom.cfg\n}\n' "$clean_entry" >"$C/grub.cfg"
+run 1 "$T/cf1"
+has "$C/custom.cfg:2: error: [trap4] menuentry 'more>bad': the Xen line has no dom0_mem"
+# the summary counts the file followed (no findings: "N inputs")
+printf '%s\n' "$clean_entry" >"$C/custom.cfg"
+run 3 "$C/grub.cfg"
+has "no findings in what was checked (2 inputs)"
+# not there: cannot check on its line (exit 1: a line not checked), never a pass
+printf 'set timeout=3\n%s\nsource /boot/grub/gone.cfg\n' "$clean_entry" >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "grub.cfg:7: warning: [boot] cannot check source /boot/grub/gone.cfg on line 7: it is not next to $G/grub.cfg (nor up to two directories above it), so the menu entries it may hold are not read; lint it too"
+has "some lines could not be checked"
+# a path behind a variable lint cannot resolve
+printf 'set timeout=3\n%s\nmenuentry m {\n configfile $bootdev/custom.cfg\n}\n' "$clean_entry" >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "grub.cfg:8: warning: [boot] cannot check configfile \$bootdev/custom.cfg on line 8: its path uses a variable lint cannot resolve"
+# no Xen entry at all (silent/configfile.cfg): the line is named twice, as
+# the cannot-check and as the reason there is no entry (exit 2)
+printf 'set timeout=5\nconfigfile /boot/grub/xen.cfg\n' >"$T/configfile.cfg"
+run 2 "$T/configfile.cfg"
+has "configfile.cfg:2: warning: [boot] cannot check configfile /boot/grub/xen.cfg on line 2"
+has "configfile.cfg: no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 2 ('configfile /boot/grub/xen.cfg') reads another file, where the entries may be: lint that file too"
+# source runs in the same context: a variable it sets is the entry's
+# ($prefix and \${config_directory} are the config's directory, as update-grub's
+# 41_custom sources custom.cfg)
+printf 'set opts="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"\n' >"$G/vars.cfg"
+printf 'menuentry V {\n multiboot2 /boot/xen.gz $opts\n module2 /boot/vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /boot/rootfs.cpio.gz\n}\n' >"$G/menu.cfg"
+printf 'source ${config_directory}/vars.cfg\nsource $prefix/menu.cfg\n' >"$G/grub.cfg"
+run 3 --boot "$G/grub.cfg"   # sources alone: no content says GRUB
+hasnt "cannot check"
+hasnt "no dom0_mem"
+has "no findings in what was checked (3 inputs)"
+# configfile starts a new context: a variable not exported stays behind
+printf 'set opts="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"\nconfigfile /boot/grub/menu.cfg\n' >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "$G/menu.cfg:2: warning: [boot] menuentry 'V': line 2 uses \$opts (set on line 1), which is not exported"
+has "$G/menu.cfg:2: error: [trap4] menuentry 'V': the Xen line has no dom0_mem"
+sed -i '1a export opts' "$G/grub.cfg"
+run 3 "$G/grub.cfg"
+hasnt "cannot check"
+# a file that sources itself is read once: a warning, no hang
+printf 'source /boot/grub/grub.cfg\n%s\n' "$clean_entry" >"$G/grub.cfg"
+run 3 "$G/grub.cfg"
+has "grub.cfg:1: warning: [boot] source /boot/grub/grub.cfg on line 1 runs $G/grub.cfg, which is being read already (a loop)"
+hasnt "run by a source or configfile line"
+# two files that source each other, and a chain deeper than lint follows
+printf 'source /boot/grub/b.cfg\n' >"$G/a.cfg"
+printf 'source /boot/grub/a.cfg\n%s\n' "$clean_entry" >"$G/b.cfg"
+run 3 --boot "$G/a.cfg"
+has "$G/b.cfg:1: warning: [boot] source /boot/grub/a.cfg on line 1 runs $G/a.cfg, which is being read already (a loop)"
+for i in $(seq 0 20); do printf 'source /boot/grub/d%d.cfg\n' $((i + 1)) >"$G/d$i.cfg"; done
+printf '%s\n' "$clean_entry" >>"$G/d0.cfg"
+run 1 "$G/d0.cfg"
+has "d16.cfg:1: warning: [boot] cannot check source /boot/grub/d17.cfg on line 1: files that source and configfile run are nested more than 16 deep"
+
+echo "== trial10 item 10: iPXE names the command of the line, and a chain to another script"
+printf '#!ipxe\n\ndhcp\nset base http://192.168.1.1/xen\nkernel ${base}/xen.efi dom0_mem=1G,max:1G console=com1 com1=115200,8n1 || goto failed\nmodule ${base}/vmlinuz console=hvc0 earlyprintk=xen || goto failed\nmodule ${base}/initrd.img || goto failed\nboot || goto failed\n\n:failed\necho Boot failed, dropping to shell\nshell\n' >"$T/xen-ci-style.ipxe"
+run 1 "$T/xen-ci-style.ipxe"
+has "xen-ci-style.ipxe:5: warning: [boot] cannot check kernel http://192.168.1.1/xen/xen.efi: the program is not next to this file"
+hasnt "cannot check chain"
+mkdir -p "$T/ipxe"
+printf '#!ipxe\nchain --autofree next.ipxe\n' >"$T/ipxe/chain.ipxe"
+printf '#!ipxe\nkernel xen.gz dom0_mem=4G\nmodule vmlinuz\nmodule rootfs.cpio.gz\nboot\n' >"$T/ipxe/next.ipxe"
+run 2 "$T/ipxe/chain.ipxe"
+has "chain.ipxe: no Xen boot entry found (read as iPXE script): nothing was checked; line 2 ('chain --autofree next.ipxe') reads another file, where the entries may be: lint that file too"
 
 echo "== usage errors"
 run 2

@@ -137,6 +137,87 @@ static void test_grub_design_clean(void)
     md_lint_free(l);
 }
 
+/* Files a GRUB config runs, by path: custom.cfg has a Xen entry without
+ * dom0_mem, vars.cfg sets $opts, self.cfg sources itself; any other is not
+ * there. */
+static void other_files(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t)
+{
+    (void)ctx;
+    (void)from;
+    static const char *const files[][2] = {
+        { "/boot/grub/custom.cfg",
+          "menuentry bad {\n multiboot2 /boot/xen.gz\n module2 /boot/vmlinuz\n}\n" },
+        { "/boot/grub/vars.cfg", "set opts=dom0_mem=2G,max:2G\n" },
+        { "/boot/grub/self.cfg", "source /boot/grub/self.cfg\n" },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (!strcmp(gpath, files[i][0])) {
+            t->text = md_xstrdup(files[i][1]);
+            t->len = strlen(t->text);
+            t->name = md_xasprintf("host%s", gpath);
+            t->key = md_xstrdup(gpath);
+            return;
+        }
+    t->why = md_xstrdup("it is not there");
+}
+
+/* trial10 item 2: source and configfile are run as GRUB runs them, their
+ * entries and problems on the other file's lines */
+static void test_grub_source_configfile(void)
+{
+    md_grubcfg_files files = { other_files, NULL, "grub.cfg", "/grub.cfg" };
+    const char *top = "menuentry ok {\n multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
+                      " module2 /boot/vmlinuz\n}\nsource /boot/grub/custom.cfg\n";
+    md_bootcfg_list cfg = { 0 };
+    md_grubcfg_read_files(top, strlen(top), &files, &cfg);
+    CHECK(cfg.n == 2 && !cfg.include && !cfg.nproblems);
+    /* the other file's entry (whichever order): its name and lines */
+    const md_bootcfg_entry *o = cfg.n == 2 ? cfg.v[cfg.v[0]->xen.file ? 0 : 1] : NULL;
+    CHECK(o && o->xen.file && !strcmp(o->xen.file, "host/boot/grub/custom.cfg"));
+    CHECK(o && o->xen.line == 2 && o->kernel.line == 3 && o->kernel.file);
+    CHECK(cfg.n == 2 && !cfg.v[o == cfg.v[0] ? 1 : 0]->xen.file);
+    md_lint *l = md_lint_new();
+    md_lint_entries(l, "grub.cfg", &cfg, NULL);
+    bool found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        found |= !strcmp(md_lint_file(l, i), "host/boot/grub/custom.cfg") &&
+                 strstr(md_lint_message(l, i), "no dom0_mem") != NULL;
+    CHECK(found);
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
+
+    /* source: its variables carry over; configfile: a new context, where an
+     * unexported one is not seen */
+    const char *vars = "source /boot/grub/vars.cfg\nmenuentry v {\n multiboot2 /xen.gz $opts\n"
+                       " module2 /vmlinuz\n}\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(vars, strlen(vars), &files, &cfg);
+    CHECK(cfg.n == 1 && md_strv_contains(&cfg.v[0]->xen.args, "dom0_mem=2G,max:2G"));
+    md_bootcfg_list_free(&cfg);
+
+    /* not there, behind a variable: cannot check on the line; without a
+     * finder, the line is the config's include, as before */
+    const char *gone = "menuentry m {\n configfile /boot/grub/gone.cfg\n}\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(gone, strlen(gone), &files, &cfg);
+    CHECK(cfg.nproblems == 1 && cfg.problems[0].line == 2 && cfg.problems[0].unchecked &&
+          strstr(cfg.problems[0].msg, "cannot check configfile /boot/grub/gone.cfg on line 2"));
+    md_bootcfg_list_free(&cfg);
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read(gone, strlen(gone), &cfg);
+    CHECK(!cfg.nproblems && cfg.include && cfg.include_line == 2);
+    md_bootcfg_list_free(&cfg);
+
+    /* a file that sources itself: read once, a warning on its line */
+    const char *self = "source /boot/grub/self.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(self, strlen(self), &files, &cfg);
+    CHECK(cfg.nproblems == 1 && cfg.problems[0].warning && !cfg.problems[0].unchecked &&
+          cfg.problems[0].file && !strcmp(cfg.problems[0].file, "host/boot/grub/self.cfg") &&
+          strstr(cfg.problems[0].msg, "(a loop)"));
+    md_bootcfg_list_free(&cfg);
+}
+
 static md_tree *tiny_rootfs(bool with_init, bool with_sbin_init);
 
 /* What `mkdom0 build` writes (bootcfg) is what lint calls clean: the two
@@ -3273,6 +3354,7 @@ int main(void)
         return 1;
     }
     test_grub_design_clean();
+    test_grub_source_configfile();
     test_grub_swallowed_line();
     test_grub_bootcfg_clean();
     test_grub_dom0_mem();

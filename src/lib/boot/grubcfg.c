@@ -1501,6 +1501,15 @@ typedef struct runner {
      * read per way, as one that loads */
     md_strv used;
     md_hindex uidx;
+    /* the other files source and configfile run (md_grubcfg_read_files):
+     * the finder (NULL: none), the file these commands are of (NULL: the
+     * config) and its key, the runner of the line that runs it, how many
+     * files deep, and the reads of the whole config so far */
+    const md_grubcfg_files *files;
+    const char *fname, *fkey;
+    const struct runner *parent;
+    unsigned nest;
+    size_t *reads;
 } runner;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
@@ -2066,6 +2075,8 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
 }
 
 /* Run commands [from, to) in frame `f`. */
+static bool run_other(runner *r, frame *f, const gcmd *c, size_t k);
+
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
@@ -2263,8 +2274,10 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             }
             continue;
         }
-        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
-                                 !strcmp(w0, "configfile"))) {
+        bool other = !strcmp(w0, "source") || !strcmp(w0, ".") || !strcmp(w0, "configfile");
+        if (other && r->files && run_other(r, f, c, k))
+            continue;
+        if (!r->out->include && other && !r->fname) { /* the config's own line */
             /* its menu entries are in a file this reader does not see */
             md_strv rest = { 0 };
             for (size_t j = k; j < c->n; j++)
@@ -2635,7 +2648,141 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     r->capped = was_capped;
 }
 
-void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
+static void runner_free(runner *r)
+{
+    free(r->b.v);
+    free(r->fdef);
+    free(r->ifm);
+    free(r->ifm_at);
+    md_hindex_free(&r->fidx);
+    md_strv_free(&r->used);
+    md_hindex_free(&r->uidx);
+}
+
+/* Name `file` on what the reader added to `out` past entries e0 and
+ * problems p0 that names no file yet: they are that file's lines. */
+static void name_added(md_bootcfg_list *out, size_t e0, size_t p0, size_t c0, const char *file)
+{
+    for (size_t i = e0; i < out->n; i++) {
+        md_bootcfg_entry *e = out->v[i];
+        md_bootcfg_file *fs[] = { &e->xen, &e->kernel };
+        for (size_t j = 0; j < 2 + e->nmods; j++) {
+            md_bootcfg_file *x = j < 2 ? fs[j] : &e->mods[j - 2];
+            if (x->line && !x->file)
+                x->file = md_xstrdup(file);
+        }
+    }
+    for (size_t i = p0; i < out->nproblems; i++)
+        if (!out->problems[i].file)
+            out->problems[i].file = md_xstrdup(file);
+    for (size_t i = c0; i < out->nchains; i++)
+        if (!out->chains[i].file.file)
+            out->chains[i].file.file = md_xstrdup(file);
+}
+
+/* "cannot check" line c of the file r reads: its entries are not seen. */
+static void other_unread(runner *r, const gcmd *c, size_t k, const char *path, const char *why)
+{
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        r->out, c->line,
+        md_xasprintf("cannot check %s %s on line %u: %s, so the menu entries it may hold are "
+                     "not read; lint it too", W(c, k), path, c->line, why));
+    p->warning = p->unchecked = true;
+    if (r->fname)
+        p->file = md_xstrdup(r->fname);
+}
+
+/* Line c (its command word k: source, '.', configfile) of the file r reads,
+ * run as GRUB runs it (md_grubcfg_read_files): the file r->files finds,
+ * lexed and run in f's state (source) or a new context of it
+ * (configfile), under f's menu title and conditions.  False when the line
+ * names no file, or it could not be read (said on the line): then its
+ * effect is unknown, as without a finder. */
+static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
+{
+    md_strv w = { 0 }, unknown = { 0 };
+    gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
+    expand_cmd(f->s, c, k + 1, c->n, &x);
+    gexp_done(&x);
+    md_strv_free(&unknown);
+    if (!w.n) { /* GRUB: "file name required" */
+        md_strv_free(&w);
+        return false;
+    }
+    const char *path = w.v[0];
+    bool same = strcmp(W(c, k), "configfile") != 0;
+    md_grubcfg_text t = { 0 };
+    bool done = false;
+    if (r->nest >= MD_GRUBCFG_MAX_NEST || *r->reads >= MD_GRUBCFG_MAX_READS) {
+        char *why = md_xasprintf("files that source and configfile run are nested more than %d "
+                                 "deep or read more than %d times, the most lint follows",
+                                 MD_GRUBCFG_MAX_NEST, MD_GRUBCFG_MAX_READS);
+        other_unread(r, c, k, path, why);
+        free(why);
+        md_strv_free(&w);
+        return false;
+    }
+    r->files->find(r->files->ctx, path, r->fname, &t);
+    if (!t.text) {
+        other_unread(r, c, k, path, t.why ? t.why : "it is not found");
+    } else {
+        const runner *loop = NULL;
+        for (const runner *u = r; u && !loop; u = u->parent)
+            if (u->fkey && t.key && !strcmp(u->fkey, t.key))
+                loop = u;
+        if (loop && same) {
+            /* read once: its entries are the ones read already */
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, c->line,
+                md_xasprintf("%s %s on line %u runs %s, which is being read already (a loop): "
+                             "GRUB reads it again each time, without end unless a condition "
+                             "stops it; lint read it once", W(c, k), path, c->line,
+                             loop->fname ? loop->fname : r->files->name));
+            p->warning = true;
+            if (r->fname)
+                p->file = md_xstrdup(r->fname);
+        }
+        if (!loop) {
+            (*r->reads)++;
+            gcmds cmds = { 0 };
+            size_t e0 = r->out->n, p0 = r->out->nproblems, c0 = r->out->nchains;
+            if (t.len > MD_BOOTCFG_MAX_TEXT) {
+                other_unread(r, c, k, path, "it is larger than lint reads");
+            } else {
+                unsigned open_quote = lex(t.text, t.len, &cmds);
+                if (open_quote)
+                    add_problem(r->out, open_quote, md_xstrdup("unterminated quote: GRUB "
+                                                               "rejects the rest of the file"));
+                runner in = { .cmds = &cmds, .out = r->out, .set = r->set, .files = r->files,
+                              .fname = t.name, .fkey = t.key, .parent = r, .nest = r->nest + 1,
+                              .reads = r->reads };
+                find_blocks(&cmds, &in.b, r->out);
+                find_used_vars(&in);
+                gstate ctx;
+                state_over(&ctx, f->s);
+                ctx.context = true;
+                run(&in, 0, cmds.n, same ? f->s : &ctx, f->title, same ? f->top : true, f->cond,
+                    f->depth + 1);
+                state_free(&ctx);
+                if (same)
+                    r->set = in.set;
+                runner_free(&in);
+                gcmds_free(&cmds);
+                name_added(r->out, e0, p0, c0, t.name);
+            }
+        }
+        done = true;
+    }
+    free(t.text);
+    free(t.name);
+    free(t.key);
+    free(t.why);
+    md_strv_free(&w);
+    return done;
+}
+
+void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
+                           md_bootcfg_list *out)
 {
     if (md_bootcfg_too_big(len, out)) /* and the records' offsets fit 32 bits */
         return;
@@ -2644,8 +2791,9 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     if (open_quote)
         add_problem(out, open_quote,
                     md_xstrdup("unterminated quote: GRUB rejects the rest of the file"));
-    size_t first = out->n;
-    runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
+    size_t first = out->n, reads = 0;
+    runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 }, .files = files,
+                 .fkey = files ? files->key : NULL, .reads = &reads };
     find_blocks(&cmds, &r.b, out);
     find_used_vars(&r);
     gbudget budget = { 0 };
@@ -2660,14 +2808,13 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     }
     state_free(&s);
     budget_free(&budget);
-    free(r.b.v);
-    free(r.fdef);
-    free(r.ifm);
-    free(r.ifm_at);
-    md_hindex_free(&r.fidx);
-    md_strv_free(&r.used);
-    md_hindex_free(&r.uidx);
+    runner_free(&r);
     gcmds_free(&cmds);
+}
+
+void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
+{
+    md_grubcfg_read_files(text, len, NULL, out);
 }
 
 void md_grubcfg_too_much(md_bootcfg_list *out, const char *file, unsigned line)

@@ -492,6 +492,7 @@ text:;
 }
 
 static char *near(const char *cfg, const char *gpath);
+static char *near_find(const char *cfg, const char *gpath, char **other);
 static void classify_media(inputs *in, const char *dir);
 static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
 
@@ -499,8 +500,79 @@ static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
-static void read_config(const input *x, md_bootcfg_list *cfg)
+/* The other files a GRUB 2 config runs (source, '.', configfile): what
+ * finds them (grub_other) and the names it found, each once. */
+typedef struct grub_others {
+    const char *cfg; /* the config read */
+    md_strv *found;  /* NULL: not kept */
+} grub_others;
+
+/* The file GRUB path `gpath` names, that file `from` (NULL: the config)
+ * runs with source or configfile, found as the files entries load are
+ * (near(): the config's directory and the two above it, a "(device)"
+ * dropped): $prefix is the directory GRUB read grub.cfg from
+ * (grub_set_prefix_and_root(); the config's), $config_directory the one
+ * of the file being read (read_config_file() in grub-core/normal/main.c),
+ * which the 41_custom of update-grub sources custom.cfg from. */
+static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t)
 {
+    grub_others *o = ctx;
+    const char *g = gpath[0] == '(' && strchr(gpath, ')') ? strchr(gpath, ')') + 1 : gpath;
+    const char *base = o->cfg;
+    static const char *const vars[] = { "$prefix/", "${prefix}/", "$config_directory/",
+                                        "${config_directory}/" };
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (!strncmp(g, vars[i], strlen(vars[i]))) {
+            base = i >= 2 && from ? from : o->cfg;
+            g += strlen(vars[i]);
+            break;
+        }
+    char *other = NULL;
+    char *p = strchr(g, '$') ? NULL : near_find(base, g, &other);
+    unsigned char *d = NULL;
+    size_t len = 0;
+    uint64_t size = 0;
+    md_err e = MD_ERR_INIT;
+    if (!p && strchr(g, '$'))
+        t->why = md_xstrdup("its path uses a variable lint cannot resolve (GRUB's $root or one "
+                            "of the config's own)");
+    else if (!p && other)
+        t->why = other, other = NULL;
+    else if (!p)
+        t->why = md_xasprintf("it is not next to %s (nor up to two directories above it)",
+                              base);
+    else if (read_text(p, &d, &len, &size, &e) < 0)
+        t->why = md_xstrdup(strip_path(e.msg, p));
+    else if (size > len)
+        t->why = md_bootcfg_size_msg(size);
+    if (t->why) {
+        free(d);
+        free(p);
+        free(other);
+        return;
+    }
+    t->text = (char *)d, t->len = len;
+    t->key = realpath(p, NULL);
+    t->name = p;
+    char *top = realpath(o->cfg, NULL);
+    bool self = top && t->key && !strcmp(top, t->key); /* a loop back: read already */
+    free(top);
+    if (o->found && !self && !md_strv_contains(o->found, p))
+        md_strv_push(o->found, p);
+}
+
+/* read_config, and the names of the other files a GRUB 2 config runs
+ * into `found` (NULL: not kept). */
+static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *found)
+{
+    if (x->fmt == MD_BOOTFMT_GRUB2 || x->fmt == MD_BOOTFMT_UNKNOWN) {
+        grub_others o = { x->path, found };
+        char *key = realpath(x->path, NULL);
+        md_grubcfg_files files = { grub_other, &o, x->path, key };
+        md_bootfmt_read_files(x->fmt, (char *)x->text, text_len(x), &files, cfg);
+        free(key);
+        return;
+    }
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
         md_bootfmt_read(x->fmt, (char *)x->text, text_len(x), cfg);
         if (x->fmt != MD_BOOTFMT_IPXE)
@@ -523,6 +595,11 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
                                 x->chain_name, x->efi_x86, x->chain };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
+}
+
+static void read_config(const input *x, md_bootcfg_list *cfg)
+{
+    read_config_found(x, cfg, NULL);
 }
 
 /* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
@@ -1421,7 +1498,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                  * it is said, not passed as checked (trial 9); of a lone
                  * config its "not checked" note says so */
                 if (x->in_outdir) {
-                    md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
+                    md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_WARNING, 0,
                                 "menuentry '%s' loads %s: lint could not check that file (its "
                                 "name comes from a variable it cannot see)",
                                 e->title ? e->title : "", f[k]->path);
@@ -1436,12 +1513,12 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                                                 : "menuentry", e->title)
                                  : md_xstrdup("this entry");
             if (!p && other)
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             who, f[k]->path, other);
             else if (!p && (x->in_outdir || (x->in_dir && !strstr(f[k]->path, "://"))))
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, which is not in this %s: the entry "
                             "cannot boot, and lint could not check that file",
                             who, f[k]->path, x->of_mkdom0 ? "output directory" : "directory");
@@ -2202,6 +2279,49 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
     free(efi);
 }
 
+/* The iPXE command that names the image of line `line` of script `x`
+ * (kernel, chain, imgexec, ...: the first image command on it), for the
+ * messages of that line (trial10 item 10: "cannot check chain" of a
+ * kernel line); "chain" when none is found.  `starts`: each line's offset
+ * (line_starts), so that many lines cost one pass. */
+static char *ipxe_cmd_at(const input *x, const size_t *starts, size_t nlines, unsigned line)
+{
+    static const char *const cmds[] = { "kernel", "chain", "imgexec", "boot", "imgselect",
+                                        "imgload", "imgfetch", "module", "initrd", NULL };
+    if (!line || line > nlines)
+        return md_xstrdup("chain");
+    const char *t = (const char *)x->text, *end = t + text_len(x);
+    const char *p = t + starts[line - 1];
+    while (p < end && *p != '\n') {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t n = 0;
+        while (p + n < end && !strchr(" \t\n", p[n]))
+            n++;
+        for (int i = 0; cmds[i]; i++)
+            if (n == strlen(cmds[i]) && !strncmp(p, cmds[i], n))
+                return md_xstrdup(cmds[i]);
+        p += n;
+    }
+    return md_xstrdup("chain");
+}
+
+/* The offset of each line of `x`'s text; *n: how many.  Caller frees. */
+static size_t *line_starts(const input *x, size_t *n)
+{
+    const char *t = (const char *)x->text;
+    size_t len = text_len(x), cap = 0, *v = NULL;
+    *n = 0;
+    for (size_t i = 0; i <= len; i++)
+        if (i == 0 || t[i - 1] == '\n') {
+            if (i == len && i)
+                break;
+            v = md_xgrow(v, &cap, *n + 1, sizeof *v);
+            v[(*n)++] = i;
+        }
+    return v;
+}
+
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
  * loader found on an ESP given (classify_esp) whose config no chainloader
  * line named: the one Xen reads when the firmware starts it. */
@@ -2215,6 +2335,8 @@ static void follow_chains(inputs *in)
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
         if (in->v[i].fmt == MD_BOOTFMT_IPXE)
             ipxe_chains(&in->v[i], &cfg);
+        size_t nl = 0, *starts = in->v[i].fmt == MD_BOOTFMT_IPXE ? line_starts(&in->v[i], &nl)
+                                                                  : NULL;
         md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
         for (size_t k = 0; k < cfg.nchains; k++) {
             unsigned ln = cfg.chains[k].file.line;
@@ -2225,9 +2347,11 @@ static void follow_chains(inputs *in)
             if (seen)
                 continue;
             md_hindex_add(&lines, h, k);
-            follow_chain(in, i, &cfg.chains[k],
-                         in->v[i].fmt == MD_BOOTFMT_IPXE ? "chain" : "chainloader");
+            char *cmd = starts ? ipxe_cmd_at(&in->v[i], starts, nl, ln) : md_xstrdup("chainloader");
+            follow_chain(in, i, &cfg.chains[k], cmd);
+            free(cmd);
         }
+        free(starts);
         md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
     }
@@ -2858,13 +2982,22 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(texts);
             free(lens);
         } else {
-            read_config(x, &cfg);
+            md_strv others = { 0 };
+            read_config_found(x, &cfg, &others);
             char *as = md_xasprintf("%s%s%s%s%s", md_bootfmt_name(x->fmt),
                                     x->chained_by ? ", " : "",
                                     x->chained_by ? x->chained_by : "",
                                     x->chain_to ? "; " : "", x->chain_to ? x->chain_to : "");
             md_lint_input(l, x->path, as);
             free(as);
+            for (size_t k = 0; k < others.n; k++) {
+                /* counted and named as read, as a followed chain= is */
+                as = md_xasprintf("%s, run by a source or configfile line of %s",
+                                  md_bootfmt_name(MD_BOOTFMT_GRUB2), x->path);
+                md_lint_input(l, others.v[k], as);
+                free(as);
+            }
+            md_strv_free(&others);
         }
         if (stray_xen_cfg(x))
             md_lint_add(l, x->path, 0, MD_LINT_WARNING, 0,
