@@ -357,6 +357,50 @@ has "$T/stray-top/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no
 has "$T/stray-top: no Xen boot entry found in this directory: looked at"
 hasnt "output directory"
 
+echo "== a directory holding a xen.cfg and the file its chain= names: that file is read as the chain's only (trial10 item 4)"
+# Xen reads chain=host.cfg with the first file's section (efi_start()), so
+# host.cfg's own default=other is no error; read alone too, it gave false
+# findings, and xen.cfg "not checked", so a correct ESP never reached 0
+for top in esp top; do
+    [ $top = esp ] && Z=$T/chain-esp/EFI/xen || Z=$T/chain-top
+    [ $top = esp ] && G=$T/chain-esp || G=$Z
+    mkdir -p "$Z"
+    cp "$T/xen/boot/xen-4.20-amd64.efi" "$Z/xen.efi"
+    cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$Z/"
+    printf '%s\n' '[global]' 'default=xen' 'chain=host.cfg' '' '[xen]' \
+        'options=console=vga,com1 com1=115200,8n1 dom0_mem=2G,max:2G' >"$Z/xen.cfg"
+    printf '%s\n' '[global]' 'default=other' '' '[xen]' \
+        'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 1 "$input"
+        has "$Z/xen.cfg: read as Xen EFI xen.cfg"
+        has "its chain= on line 3 followed to $Z/host.cfg"
+        has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"
+        has "$Z/host.cfg:4: error: [trap4] section 'xen': the Xen line has no dom0_mem"
+        hasnt "default=other"
+        hasnt "no Xen EFI loader reads this xen.cfg"
+        hasnt "not checked"
+        hasnt "read as its own input"
+    done
+    printf '%s\n' '[global]' 'default=xen' '' '[xen]' 'options=dom0_mem=2G,max:2G gnttab_max_frames=256 console=com1' \
+        'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 0 "$input"
+        has "(exit status 0: every trap was checked)"
+        hasnt "no Xen boot entry"
+    done
+    sed -i 's/dom0_mem=2G,max:2G/dom0_mem=2G/' "$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 1 "$input"
+        has "$Z/host.cfg:5: error: [trap4] section 'xen': dom0_mem=2G has no max:"
+        hasnt "not checked"
+    done
+done
+# the chained file also given on the command line, before its xen.cfg: read as the chain's
+run 1 "$Z/host.cfg" "$Z/xen.cfg"
+has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"
+has "$Z/host.cfg:5: error: [trap4] section 'xen': dom0_mem=2G has no max:"
+
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe
 mkdir -p "$P"
