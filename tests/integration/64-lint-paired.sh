@@ -401,6 +401,40 @@ run 1 "$Z/host.cfg" "$Z/xen.cfg"
 has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"
 has "$Z/host.cfg:5: error: [trap4] section 'xen': dom0_mem=2G has no max:"
 
+echo "== a directory with a clean Xen config and a config with no Xen entry exits 0 (trial10 item 6)"
+# a TFTP root whose default only boots the local disk (tftp2), a /boot
+# with an old syslinux.cfg beside grub.cfg (cleanplus): each config without
+# Xen is named in a note, and every trap was checked
+N=$T/tftp2
+mkdir -p "$N/pxelinux.cfg"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$N/xen.gz"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$N/"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$N/pxelinux.cfg/default"
+printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1 --- vmlinuz rdinit=/sbin/init console=ttyS0 console=hvc0 --- rootfs.cpio.gz\n' \
+    >"$N/pxelinux.cfg/01-52-54-00-12-34-56"
+for strict in "" --strict; do
+    run 0 $strict "$N"
+    has "$N/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+    has "(exit status 0: every trap was checked)"
+    hasnt "not checked"
+done
+run 2 "$N/pxelinux.cfg/default"
+has "$N/pxelinux.cfg/default: no Xen boot entry found"
+M=$T/cleanplus
+mkdir -p "$M/boot/grub" "$M/boot/syslinux"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$M/boot/xen.gz"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$M/boot/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz rdinit=/sbin/init console=ttyS0 console=hvc0\n\tmodule2 --nounzip /boot/rootfs.cpio.gz\n}\n" >"$M/boot/grub/grub.cfg"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$M/boot/syslinux/syslinux.cfg"
+run 0 "$M"
+has "$M/boot/syslinux/syslinux.cfg: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+hasnt "not checked"
+# the Xen entry gone: nothing there boots Xen, exit 2
+printf "menuentry 'Linux' {\n\tlinux /boot/vmlinuz root=/dev/sda1\n}\n" >"$M/boot/grub/grub.cfg"
+run 2 "$M"
+has "$M: no Xen boot entry found in this directory"
+hasnt "note: [boot] no Xen boot entry"
+
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe
 mkdir -p "$P"

@@ -97,6 +97,10 @@ typedef struct input {
                             x86's, which reads no dtb= (md_bootfmt_efi_start.x86) */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
+    char *no_xen;        /* GRUB, in_root: why it has no Xen entry, said once every
+                            input's entries are known (say_no_xen) */
+    bool no_xen_plain;   /* ... and none hides from lint: no line it cannot read
+                            (unread), none that reads another file (include) */
 } input;
 
 /* A directory given without its kind (classify_dir): the inputs it added,
@@ -2743,6 +2747,48 @@ static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
            y->nentries;
 }
 
+/* Does a directory given (classify_dir) that holds input v[j] boot Xen
+ * (boots_xen of any input)? */
+static bool dir_boots_xen(const inputs *in, size_t j)
+{
+    for (size_t k = 0; k < in->ndirs; k++) {
+        const dir_range *r = &in->dirs[k];
+        if (j < r->from || j >= r->to)
+            continue;
+        for (size_t i = 0; i < in->n; i++)
+            if (boots_xen(in, i, r->from, r->to))
+                return true;
+    }
+    return false;
+}
+
+/* Say that config v[j], found at a loader's place (in_root), has no Xen
+ * entry (`why`, md_lint_no_entry's; `group`: nor the other files of its
+ * INCLUDE group, whose root the walk found).
+ * In a directory given that boots Xen, a config with none where nothing
+ * hides from lint (`plain`: an old syslinux.cfg beside /boot's grub.cfg, a
+ * pxelinux.cfg/default that only boots the local disk) is a note: it is
+ * not a Xen config, the directory's Xen entries were checked, and it
+ * leaves no trap unchecked (fresh-user trial of #10 at 6e5f303, item 6:
+ * such a directory never exited 0).  Else (a root tree's config, a
+ * directory with no Xen entry, whose lack check_dirs makes exit 2, or a
+ * config with a line lint cannot follow) it is "not checked", never a
+ * silent pass (issue 10). */
+static void say_no_xen(inputs *in, size_t j, const char *why, bool plain, bool group)
+{
+    const input *x = &in->v[j];
+    /* a file INCLUDEd is in the directory of the config found there */
+    if (plain && dir_boots_xen(in, group ? x->root : j))
+        md_lint_add(in->l, x->path, 0, MD_LINT_NOTE, 0,
+                    "no Xen boot entry; not a Xen config (read as %s%s): nothing in it is "
+                    "checked, and it leaves no trap unchecked, as the Xen entries of the "
+                    "directory it is in were checked",
+                    md_bootfmt_name(x->fmt), group ? ", nor in the files it INCLUDEs" : "");
+    else
+        md_lint_not_checked(in->l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
+                            "lines): %s", why);
+}
+
 /* Never a silent pass on a directory given (classify_dir): one in which no
  * input boots Xen (boots_xen) is an input error "no Xen boot entry found"
  * naming the places looked at; the configs found there were each said
@@ -2862,17 +2908,17 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             /* the entries may be in another file of its INCLUDE group */
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
+            x->no_xen_plain = !cfg.unread && !cfg.include;
             free(as);
         } else if (!cfg.n && x->in_root && !x->nchains && !x->chain_to) {
             /* a root tree's own config may boot no Xen at all (a host
              * without it, or Xen not yet added): said, no input error.
              * One whose entry chainloads Xen's EFI loader was checked
              * through the xen.cfg followed (fresh trial, finding C: it was
-             * also said "not checked", and a clean ESP "not all traps") */
-            char *why = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
-            md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
-                                "lines): %s", why);
-            free(why);
+             * also said "not checked", and a clean ESP "not all traps").
+             * Said once all entries are known (say_no_xen) */
+            x->no_xen = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
+            x->no_xen_plain = !cfg.unread && !cfg.include;
         } else if (!cfg.n && !x->nchains && !(x->chain_section && cfg.nproblems) &&
                    !x->chain_to) {
             /* reported once, as each input's error (exit 2), not also as a
@@ -2945,14 +2991,21 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 any += in.v[j].nentries;
         if (!any && in.v[root].in_root) {
             /* found at a loader's place: said; the directory's lack is the error */
-            md_lint_not_checked(l, in.v[i].path, "trap 4 and trap 1's console= (on Xen's boot "
-                                "lines): %s (nor in the files it INCLUDEs)", in.v[i].no_entry);
+            bool plain = true;
+            for (size_t j = 0; j < in.n; j++)
+                plain &= !(in.v[j].in_group && in.v[j].root == root) || in.v[j].no_xen_plain;
+            char *why = md_xasprintf("%s (nor in the files it INCLUDEs)", in.v[i].no_entry);
+            say_no_xen(&in, i, why, plain, true);
+            free(why);
         } else if (!any) {
             md_err e = MD_ERR_INIT;
             md_err_set(&e, "%s: %s (nor in the files it INCLUDEs)", in.v[i].path, in.v[i].no_entry);
             fail(&in, in.v[i].path, &e);
         }
     }
+    for (size_t i = 0; i < in.n; i++)
+        if (in.v[i].no_xen)
+            say_no_xen(&in, i, in.v[i].no_xen, in.v[i].no_xen_plain, false);
     check_dirs(&in);
     size_t nboot = 0, nrootfs = 0;
     for (size_t i = 0; i < in.n; i++) {
@@ -3078,6 +3131,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].loaded_by);
         md_strv_free(&in.v[i].hvs);
         free(in.v[i].no_entry);
+        free(in.v[i].no_xen);
         free(in.v[i].chained_by);
         free(in.v[i].chain_to);
         free(in.v[i].chain_efi);
