@@ -396,6 +396,12 @@ for top in esp top; do
         hasnt "not checked"
     done
 done
+# no loader reads the xen.cfg (trial10's esp1): nor its chained file; the ESP boots no Xen
+rm "$T/chain-esp/EFI/xen/xen.efi"
+run 2 "$T/chain-esp"
+has "$T/chain-esp/EFI/xen/xen.cfg: warning: [boot] no Xen EFI loader reads this xen.cfg"
+has "$T/chain-esp/EFI/xen/host.cfg: read as Xen EFI xen.cfg, chained by $T/chain-esp/EFI/xen/xen.cfg:3"
+has "$T/chain-esp: no Xen boot entry found in this ESP"
 # the chained file also given on the command line, before its xen.cfg: read as the chain's
 run 1 "$Z/host.cfg" "$Z/xen.cfg"
 has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"

@@ -77,6 +77,8 @@ typedef struct input {
     bool chain_target;   /* GRUB: an input a xen.cfg's chain= names, which is
                             followed from that xen.cfg (follow_cfg_chains) */
     bool chain_done;     /* GRUB, a xen.cfg: its chain= followed */
+    bool chain_stray;    /* GRUB, chained_by a chain= whose first xen.cfg no loader
+                            reads (stray_xen_cfg): it boots nothing either */
     bool in_root;        /* GRUB: found at a loader's place in a directory or
                             tree given, which may boot no Xen: a root tree's
                             /boot/grub/grub.cfg (classify_root_boot), an ESP's
@@ -2238,6 +2240,7 @@ static void chain_into(inputs *in, size_t i, size_t j, unsigned line, const char
     y->in_root = false;
     y->efi_cfg = false;
     y->found = true;
+    y->chain_stray = x->chain_stray || (x->efi_cfg && !x->chained_by);
 }
 
 /* Follow the chain= of xen.cfg input in->v[i] (see follow_cfg_chains), once
@@ -2734,7 +2737,8 @@ static bool stray_xen_cfg(const input *x)
 }
 
 /* Does input v[j] boot Xen as a directory's: a Xen EFI loader the firmware
- * starts (on_esp), a config with a Xen entry (not a stray xen.cfg) or a
+ * starts (on_esp), a config with a Xen entry (not a stray xen.cfg, nor the
+ * file a stray xen.cfg's chain= names) or a
  * chainloader of Xen's EFI loader, or a file INCLUDEd by a config in
  * v[from, to) with a Xen entry? */
 static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
@@ -2742,7 +2746,8 @@ static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
     const input *y = &in->v[j];
     if (j >= from && j < to)
         return (y->kind == MD_LINT_XEN && y->on_esp) ||
-               (y->kind == MD_LINT_GRUB && ((y->nentries && !stray_xen_cfg(y)) || y->nchains));
+               (y->kind == MD_LINT_GRUB &&
+                ((y->nentries && !stray_xen_cfg(y) && !y->chain_stray) || y->nchains));
     return y->kind == MD_LINT_GRUB && y->in_group && y->root >= from && y->root < to &&
            y->nentries;
 }
