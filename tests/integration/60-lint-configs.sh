@@ -1002,7 +1002,10 @@ run 1 "$P/boot1"
 has "$P/boot1/grub/menu.lst: read as GRUB legacy menu.lst"
 has "$P/boot1/grub/menu.lst:4: error: [trap4] title 'Xen': dom0_mem=1G has no max:"
 has "$P/boot1/extlinux/extlinux.conf: read as syslinux/pxelinux config"
-has "$P/boot1/extlinux/extlinux.conf: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as syslinux/pxelinux config"
+# named as no Xen config, a note: the directory's Xen entry is elsewhere
+# (fresh-user trial of #10 at 6e5f303, item 6: it was "not checked", exit 3)
+has "$P/boot1/extlinux/extlinux.conf: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config): nothing in it is checked, and it leaves no trap unchecked"
+hasnt "extlinux.conf: not checked"
 hasnt "output directory"
 mkdir -p "$P/boot2/grub"
 legacy "dom0_mem=2G gnttab_max_frames=256 console=com1" >"$P/boot2/grub/grub.conf"
@@ -1069,8 +1072,49 @@ has "$P/none: no Xen boot entry found in this directory"
 # one config with a Xen entry is enough; the others are still named
 mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/none/menu.cfg"
 run 3 "$P/none"
-has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$P/none/grub/grub.cfg: note: [boot] no Xen boot entry; not a Xen config (read as GRUB 2 config)"
+has "$P/none/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+hasnt "grub.cfg: not checked"
+hasnt "default: not checked"
 hasnt "in this directory"
+# exit 3 for the rootfs and hypervisor not there, not for the configs without Xen
+has "not checked: traps 2, 3 and 5"
+# a config whose entries may be in a file it reads stays "not checked"
+printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\nsource /boot/grub/custom.cfg\n" >"$P/none/grub/grub.cfg"
+run 3 "$P/none"
+has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 4"
+printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\n" >"$P/none/grub/grub.cfg"
+# a syslinux.cfg whose INCLUDEd menu has no Xen either, beside a Xen
+# config: the same note for each file of that group
+mkdir -p "$P/inc/pxelinux.cfg"
+mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/inc/pxelinux.cfg/default"
+printf 'INCLUDE menu2.cfg\n' >"$P/inc/syslinux.cfg"
+printf 'LABEL linux\n KERNEL vmlinuz\n' >"$P/inc/menu2.cfg"
+run 3 "$P/inc"
+has "$P/inc/syslinux.cfg: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config, nor in the files it INCLUDEs)"
+has "$P/inc/menu2.cfg: note: [boot] no Xen boot entry; not a Xen config"
+hasnt "syslinux.cfg: not checked"
+hasnt "menu2.cfg: not checked"
+# given alone, a config without a Xen entry is still exit 2
+run 2 "$P/none/pxelinux.cfg/default"
+has "mkdom0 lint: error: $P/none/pxelinux.cfg/default: no Xen boot entry found (read as syslinux/pxelinux config"
+hasnt "note:"
+# a TFTP root whose default only boots the local disk, beside a host's
+# config with Xen (trial10 item 6, tftp2): the default is named, a note
+mkdir -p "$P/tftp2/pxelinux.cfg"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$P/tftp2/pxelinux.cfg/default"
+mboot "dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1" >"$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56"
+for strict in "" --strict; do
+    run 3 $strict "$P/tftp2"
+    has "$P/tftp2/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+    hasnt "default: not checked"
+done
+# ... and without the host's config nothing boots Xen: exit 2, never a pass
+mv "$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56" "$P/tftp2/host.keep"
+run 2 "$P/tftp2"
+has "$P/tftp2/pxelinux.cfg/default: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "mkdom0 lint: error: $P/tftp2: no Xen boot entry found in this directory"
+hasnt "note: [boot] no Xen boot entry"
 # a grub.cfg at the top that loads what is not there: "this directory", not "output directory"
 mkdir -p "$P/top"
 printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$P/top/grub.cfg"
