@@ -1080,17 +1080,26 @@ hasnt "in this directory"
 # exit 3 for the rootfs and hypervisor not there, not for the configs without Xen
 has "not checked: traps 2, 3 and 5"
 # a config whose entries may be in a file it reads stays "not checked"
+# (exit 3 at best), the file not found named in a note: it has no Xen entry
+# of its own for that line to leave unchecked, so no "cannot check" (exit 1)
 printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\nsource /boot/grub/custom.cfg\n" >"$P/none/grub/grub.cfg"
 run 3 "$P/none"
-has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 4"
+has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 4 ('source /boot/grub/custom.cfg') reads another file"
+has "$P/none/grub/grub.cfg:4: note: [boot] not read: source /boot/grub/custom.cfg on line 4: it is not next to $P/none/grub/grub.cfg"
+hasnt "cannot check"
+hasnt "grub.cfg: note: [boot] no Xen boot entry"
 printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\n" >"$P/none/grub/grub.cfg"
 # a syslinux.cfg whose INCLUDEd menu has no Xen either, beside a Xen
-# config: the same note for each file of that group
+# config: the same note for each file of that group.  The Xen entry's
+# files are not in the directory: an error on its line (exit 1), as pxelinux
+# fails to fetch them; with them there, test 64 (tftp2) exits 0
 mkdir -p "$P/inc/pxelinux.cfg"
 mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/inc/pxelinux.cfg/default"
 printf 'INCLUDE menu2.cfg\n' >"$P/inc/syslinux.cfg"
 printf 'LABEL linux\n KERNEL vmlinuz\n' >"$P/inc/menu2.cfg"
-run 3 "$P/inc"
+run 1 "$P/inc"
+has "$P/inc/pxelinux.cfg/default:4: error: [boot] label 'xen' loads xen.gz, which is not in this directory"
+[ "$(grep -c ': error: ' "$T/out")" = 3 ] || fail "inc: errors other than the 3 files not there"
 has "$P/inc/syslinux.cfg: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config, nor in the files it INCLUDEs)"
 has "$P/inc/menu2.cfg: note: [boot] no Xen boot entry; not a Xen config"
 hasnt "syslinux.cfg: not checked"
@@ -1104,9 +1113,14 @@ hasnt "note:"
 mkdir -p "$P/tftp2/pxelinux.cfg"
 printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$P/tftp2/pxelinux.cfg/default"
 mboot "dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1" >"$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56"
+# (the host's files are not there: pxelinux fetches them from the TFTP
+# root, $P/tftp2, as lint looks for them; an error on the line, exit 1)
 for strict in "" --strict; do
-    run 3 $strict "$P/tftp2"
+    run 1 $strict "$P/tftp2"
     has "$P/tftp2/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+    has "$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56:4: error: [boot] label 'xen' loads rootfs.cpio.gz, which is not in this directory"
+    [ "$(grep -c ': error: ' "$T/out")" = 3 ] && [ "$(grep -c '01-52-54-00-12-34-56:4: error: \[boot\] .* which is not in this directory' "$T/out")" = 3 ] ||
+        fail "tftp2: errors other than the host's 3 files not there"
     hasnt "default: not checked"
 done
 # ... and without the host's config nothing boots Xen: exit 2, never a pass
@@ -1383,11 +1397,12 @@ has "some lines could not be checked"
 printf 'set timeout=3\n%s\nmenuentry m {\n configfile $bootdev/custom.cfg\n}\n' "$clean_entry" >"$G/grub.cfg"
 run 1 "$G/grub.cfg"
 has "grub.cfg:8: warning: [boot] cannot check configfile \$bootdev/custom.cfg on line 8: its path uses a variable lint cannot resolve"
-# no Xen entry at all (silent/configfile.cfg): the line is named twice, as
-# the cannot-check and as the reason there is no entry (exit 2)
+# no Xen entry at all (silent/configfile.cfg): the line is the reason there
+# is no entry (exit 2), and why it was not read is a note on it
 printf 'set timeout=5\nconfigfile /boot/grub/xen.cfg\n' >"$T/configfile.cfg"
 run 2 "$T/configfile.cfg"
-has "configfile.cfg:2: warning: [boot] cannot check configfile /boot/grub/xen.cfg on line 2"
+has "configfile.cfg:2: note: [boot] not read: configfile /boot/grub/xen.cfg on line 2: it is not next to $T/configfile.cfg"
+hasnt "cannot check"
 has "configfile.cfg: no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 2 ('configfile /boot/grub/xen.cfg') reads another file, where the entries may be: lint that file too"
 # source runs in the same context: a variable it sets is the entry's
 # ($prefix and \${config_directory} are the config's directory, as update-grub's

@@ -272,11 +272,29 @@ mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
 run 1 "$S"
 has "$S/EFI/debian/XEN.CFG: read as Xen EFI xen.cfg, the one the EFI loader xen-4.20-amd64.efi reads"
 has "$S/EFI/debian/XEN.CFG:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
-# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg: said, no error of its own
+# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg of the partition
+# search finds at boot: said as not checked, naming the line and why it
+# was not read, no error of its own.  Never taken for the stub's own
+# directory (the merge of source/configfile following found the stub itself
+# as $prefix/grub.cfg, and the line was no longer named)
 printf "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" >"$S/EFI/debian/grub.cfg"
 run 1 "$S"
-has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 3 ('configfile \$prefix/grub.cfg') reads another file, where the entries may be: lint that file too"
+has "$S/EFI/debian/grub.cfg:3: note: [boot] not read: configfile \$prefix/grub.cfg on line 3: its path uses \$prefix, which the config sets to a value lint does not know, such as a device that search finds at boot"
 has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "the stub: an error of its own"
+hasnt "cannot check"
+hasnt "grub.cfg: note: [boot] no Xen boot entry"
+hasnt "being read already"
+# ... with the xen.cfg clean: exit 3, not a pass (the menu on /boot is not read)
+sed -i 's/dom0_mem=4096M /dom0_mem=4096M,max:4096M /' "$S/EFI/debian/XEN.CFG"
+run 3 "$S"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4"
+hasnt ": error: "
+# ... given alone: no Xen entry (exit 2), the line named
+run 2 "$S/EFI/debian/grub.cfg"
+has "mkdom0 lint: error: $S/EFI/debian/grub.cfg: no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 3 ('configfile \$prefix/grub.cfg') reads another file"
+has "$S/EFI/debian/grub.cfg:3: note: [boot] not read: configfile \$prefix/grub.cfg on line 3: its path uses \$prefix"
 # an ESP with nothing that boots Xen is no pass
 rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"

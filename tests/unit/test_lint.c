@@ -149,6 +149,10 @@ static void other_files(void *ctx, const char *gpath, const char *from, md_grubc
           "menuentry bad {\n multiboot2 /boot/xen.gz\n module2 /boot/vmlinuz\n}\n" },
         { "/boot/grub/vars.cfg", "set opts=dom0_mem=2G,max:2G\n" },
         { "/boot/grub/self.cfg", "source /boot/grub/self.cfg\n" },
+        /* what a finder that takes $prefix for the config's directory
+         * finds: the stub itself, or any file with a Xen entry */
+        { "$prefix/grub.cfg", "menuentry here {\n multiboot2 /xen.gz\n module2 /vmlinuz\n}\n" },
+        { "/boot/grub/nested.cfg", "set timeout=1\nsource /boot/grub/gone.cfg\n" },
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         if (!strcmp(gpath, files[i][0])) {
@@ -195,17 +199,73 @@ static void test_grub_source_configfile(void)
     CHECK(cfg.n == 1 && md_strv_contains(&cfg.v[0]->xen.args, "dom0_mem=2G,max:2G"));
     md_bootcfg_list_free(&cfg);
 
-    /* not there, behind a variable: cannot check on the line; without a
-     * finder, the line is the config's include, as before */
-    const char *gone = "menuentry m {\n configfile /boot/grub/gone.cfg\n}\n";
+    /* not there, beside a Xen entry: cannot check on the line */
+    const char *gone = "menuentry ok {\n multiboot2 /xen.gz dom0_mem=1G,max:1G\n module2 /vmlinuz\n}\n"
+                       "menuentry m {\n configfile /boot/grub/gone.cfg\n}\n";
     cfg = (md_bootcfg_list){ 0 };
     md_grubcfg_read_files(gone, strlen(gone), &files, &cfg);
-    CHECK(cfg.nproblems == 1 && cfg.problems[0].line == 2 && cfg.problems[0].unchecked &&
-          strstr(cfg.problems[0].msg, "cannot check configfile /boot/grub/gone.cfg on line 2"));
+    CHECK(cfg.n == 1 && cfg.nproblems == 1 && cfg.problems[0].line == 6 &&
+          cfg.problems[0].unchecked && cfg.problems[0].warning &&
+          strstr(cfg.problems[0].msg, "cannot check configfile /boot/grub/gone.cfg on line 6"));
+    md_bootcfg_list_free(&cfg);
+    /* a config with no Xen entry: the line is why (its include), named in
+     * a note, no "cannot check" of entries it does not have; without a
+     * finder, the line is the include alone, as before */
+    const char *gone2 = strstr(gone, "menuentry m");
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(gone2, strlen(gone2), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && cfg.problems[0].note && !cfg.problems[0].unchecked &&
+          !cfg.problems[0].warning && cfg.include && cfg.include_line == 2 &&
+          strstr(cfg.problems[0].msg, "not read: configfile /boot/grub/gone.cfg on line 2: it "
+                                      "is not there; this config's Xen entries may be there"));
     md_bootcfg_list_free(&cfg);
     cfg = (md_bootcfg_list){ 0 };
-    md_grubcfg_read(gone, strlen(gone), &cfg);
+    md_grubcfg_read(gone2, strlen(gone2), &cfg);
     CHECK(!cfg.nproblems && cfg.include && cfg.include_line == 2);
+    md_bootcfg_list_free(&cfg);
+    /* in a file the config runs: the config's line that runs it is the
+     * include, the note is on the other file's line */
+    const char *nested = "source /boot/grub/nested.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(nested, strlen(nested), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && cfg.problems[0].note && cfg.problems[0].line == 2 &&
+          cfg.problems[0].file && !strcmp(cfg.problems[0].file, "host/boot/grub/nested.cfg") &&
+          cfg.include && !strcmp(cfg.include, "source /boot/grub/nested.cfg") &&
+          cfg.include_line == 1);
+    md_bootcfg_list_free(&cfg);
+
+    /* Debian's ESP stub: $prefix set from the device search finds is not
+     * the config's directory (the stub found itself, silently) */
+    const char *stub = "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=($root)'/boot/grub'\n"
+                       "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(stub, strlen(stub), &files, &cfg);
+    CHECK(!cfg.n && cfg.include && cfg.include_line == 3 && cfg.nproblems == 1 &&
+          cfg.problems[0].note && cfg.problems[0].line == 3 &&
+          strstr(cfg.problems[0].msg, "its path uses $prefix, which the config sets to a value "
+                                      "lint does not know"));
+    md_bootcfg_list_free(&cfg);
+    /* ... set through search --set too; beside a Xen entry, cannot check */
+    const char *stub2 = "search --fs-uuid --set=dev 0a1b2c3d\nset prefix=($dev)/grub2\n"
+                        "menuentry ok {\n multiboot2 /xen.gz dom0_mem=1G,max:1G\n module2 /vmlinuz\n}\n"
+                        "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(stub2, strlen(stub2), &files, &cfg);
+    CHECK(cfg.n == 1 && cfg.nproblems == 1 && cfg.problems[0].unchecked &&
+          cfg.problems[0].line == 7 && strstr(cfg.problems[0].msg, "cannot check configfile"));
+    md_bootcfg_list_free(&cfg);
+    /* search.fs_label NAME VARIABLE sets VARIABLE (grub_cmd_do_search()):
+     * a device of its own, not the config's */
+    const char *label = "search.fs_label BOOT dev\nconfigfile ($dev)/boot/grub/custom.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(label, strlen(label), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && strstr(cfg.problems[0].msg, "its path uses $dev"));
+    md_bootcfg_list_free(&cfg);
+    /* $prefix the config does not set is GRUB's own: found */
+    const char *own = "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(own, strlen(own), &files, &cfg);
+    CHECK(cfg.n == 1 && !cfg.nproblems);
     md_bootcfg_list_free(&cfg);
 
     /* a file that sources itself: read once, a warning on its line */

@@ -1504,13 +1504,29 @@ typedef struct runner {
     /* the other files source and configfile run (md_grubcfg_read_files):
      * the finder (NULL: none), the file these commands are of (NULL: the
      * config) and its key, the runner of the line that runs it, how many
-     * files deep, and the reads of the whole config so far */
+     * files deep, the config's own line that led here (`via`, its words;
+     * NULL in the config), and what the whole config's reading shares */
     const md_grubcfg_files *files;
     const char *fname, *fkey;
     const struct runner *parent;
     unsigned nest;
-    size_t *reads;
+    const char *via;
+    unsigned via_line;
+    struct gfollow *follow;
 } runner;
+
+/* What following a config's other files shares (md_grubcfg_read_files):
+ * the reads so far, and each line whose file was not read: its problem
+ * (an index of out->problems) and what that problem says instead when the
+ * config ends with no Xen entry (other_unread). */
+typedef struct gfollow {
+    size_t reads;
+    struct gunread {
+        size_t problem;
+        char *note;
+    } *unread;
+    size_t nunread, cap;
+} gfollow;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
  * ends first), or 0 when it opens none; where its body starts. */
@@ -2074,9 +2090,21 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     return false;
 }
 
-/* Run commands [from, to) in frame `f`. */
+/* Words [k, c->n) of line c joined by single spaces ("source
+ * /boot/grub/custom.cfg"), as findings quote a line.  Caller frees. */
+static char *line_words(const gcmd *c, size_t k)
+{
+    md_strv rest = { 0 };
+    for (size_t j = k; j < c->n; j++)
+        md_strv_push(&rest, W(c, j));
+    char *t = md_strv_join(&rest, " ");
+    md_strv_free(&rest);
+    return t;
+}
+
 static bool run_other(runner *r, frame *f, const gcmd *c, size_t k);
 
+/* Run commands [from, to) in frame `f`. */
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
     const gcmds *cmds = r->cmds;
@@ -2279,12 +2307,8 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             continue;
         if (!r->out->include && other && !r->fname) { /* the config's own line */
             /* its menu entries are in a file this reader does not see */
-            md_strv rest = { 0 };
-            for (size_t j = k; j < c->n; j++)
-                md_strv_push(&rest, W(c, j));
-            r->out->include = md_strv_join(&rest, " ");
+            r->out->include = line_words(c, k);
             r->out->include_line = c->line;
-            md_strv_free(&rest);
         }
         bool all = !strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".") ||
                    !strcmp(w0, "eval");
@@ -2334,6 +2358,12 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             if (n && *n)
                 var_opaque(s, n);
         }
+        /* search.fs_uuid, search.fs_label and search.file NAME VARIABLE
+         * [HINTS...] set VARIABLE to the device found (grub_cmd_do_search()
+         * in grub-core/commands/search.c), as Debian's ESP stub sets root */
+        if ((!strcmp(w0, "search.fs_uuid") || !strcmp(w0, "search.fs_label") ||
+             !strcmp(w0, "search.file")) && c->n > k + 2)
+            var_opaque(s, W(c, k + 2));
         /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
          * xen_initrd), a family of their own (mb2 false throughout). */
         bool arm = !strcmp(w0, "xen_hypervisor");
@@ -2680,9 +2710,17 @@ static void name_added(md_bootcfg_list *out, size_t e0, size_t p0, size_t c0, co
             out->chains[i].file.file = md_xstrdup(file);
 }
 
-/* "cannot check" line c of the file r reads: its entries are not seen. */
+/* "cannot check" line c (command word k) of the file r reads: the file
+ * `path` it runs is not read (`why`), so neither are the entries it may
+ * hold.  The config's line that led here becomes its include (the reason
+ * it has no entry, when it has none), and md_grubcfg_read_files makes the
+ * finding a note when the config has no Xen entry at all (gfollow). */
 static void other_unread(runner *r, const gcmd *c, size_t k, const char *path, const char *why)
 {
+    if (!r->out->include) {
+        r->out->include = r->fname ? md_xstrdup(r->via) : line_words(c, k);
+        r->out->include_line = r->fname ? r->via_line : c->line;
+    }
     md_bootcfg_problem *p = md_bootcfg_add_problem(
         r->out, c->line,
         md_xasprintf("cannot check %s %s on line %u: %s, so the menu entries it may hold are "
@@ -2690,6 +2728,50 @@ static void other_unread(runner *r, const gcmd *c, size_t k, const char *path, c
     p->warning = p->unchecked = true;
     if (r->fname)
         p->file = md_xstrdup(r->fname);
+    gfollow *fl = r->follow;
+    fl->unread = md_xgrow(fl->unread, &fl->cap, fl->nunread + 1, sizeof *fl->unread);
+    fl->unread[fl->nunread++] = (struct gunread){
+        r->out->nproblems - 1,
+        md_xasprintf("not read: %s %s on line %u: %s; this config's Xen entries may be there: "
+                     "lint that file too", W(c, k), path, c->line, why)
+    };
+}
+
+/* A config that ends with no Xen entry (no menu entry, no chainloader
+ * line): a file it runs and lint did not read is why, which the "no Xen
+ * boot entry" its caller says names (its include: "not checked", or exit
+ * 2 for a config given alone), not a line that "cannot check" Xen
+ * entries it does not have; each such line stays named, in a note.  With
+ * entries, the file may change what they boot (source shares their
+ * variables) or add more: "cannot check" (trial10 item 2). */
+static void unread_done(gfollow *fl, md_bootcfg_list *out, bool no_entry)
+{
+    for (size_t i = 0; i < fl->nunread; i++) {
+        md_bootcfg_problem *p = &out->problems[fl->unread[i].problem];
+        if (no_entry) {
+            free(p->msg);
+            p->msg = fl->unread[i].note, fl->unread[i].note = NULL;
+            p->warning = p->unchecked = false;
+            p->note = true;
+        }
+        free(fl->unread[i].note);
+    }
+    free(fl->unread);
+}
+
+/* The first variable of template `t` that the config sets to a value the
+ * reader does not know (a device search finds, a value set under a
+ * condition or read from grubenv), or NULL: the finder must not take it
+ * for GRUB's own ($prefix: the config's directory).  Caller frees. */
+static char *unknown_set_var(const gstate *s, const char *t)
+{
+    char *name;
+    for (const char *p = t; (name = next_var(&p)); free(name)) {
+        const gvar *g = var_get((gstate *)s, name, false);
+        if (g && (g->uncertain || g->opaque))
+            return name;
+    }
+    return NULL;
 }
 
 /* Line c (its command word k: source, '.', configfile) of the file r reads,
@@ -2713,7 +2795,20 @@ static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
     bool same = strcmp(W(c, k), "configfile") != 0;
     md_grubcfg_text t = { 0 };
     bool done = false;
-    if (r->nest >= MD_GRUBCFG_MAX_NEST || *r->reads >= MD_GRUBCFG_MAX_READS) {
+    /* Debian's ESP stub: "search.fs_uuid ID root; set prefix=($root)/boot/grub;
+     * configfile $prefix/grub.cfg" reads the file of another partition,
+     * never the stub's own directory (trial10 merge: the stub found itself) */
+    char *var = unknown_set_var(f->s, T(c, k + 1));
+    if (var) {
+        char *why = md_xasprintf("its path uses $%s, which the config sets to a value lint does "
+                                 "not know, such as a device that search finds at boot", var);
+        other_unread(r, c, k, path, why);
+        free(why);
+        free(var);
+        md_strv_free(&w);
+        return false;
+    }
+    if (r->nest >= MD_GRUBCFG_MAX_NEST || r->follow->reads >= MD_GRUBCFG_MAX_READS) {
         char *why = md_xasprintf("files that source and configfile run are nested more than %d "
                                  "deep or read more than %d times, the most lint follows",
                                  MD_GRUBCFG_MAX_NEST, MD_GRUBCFG_MAX_READS);
@@ -2743,7 +2838,7 @@ static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
                 p->file = md_xstrdup(r->fname);
         }
         if (!loop) {
-            (*r->reads)++;
+            r->follow->reads++;
             gcmds cmds = { 0 };
             size_t e0 = r->out->n, p0 = r->out->nproblems, c0 = r->out->nchains;
             if (t.len > MD_BOOTCFG_MAX_TEXT) {
@@ -2753,9 +2848,12 @@ static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
                 if (open_quote)
                     add_problem(r->out, open_quote, md_xstrdup("unterminated quote: GRUB "
                                                                "rejects the rest of the file"));
+                char *words = r->fname ? NULL : line_words(c, k);
                 runner in = { .cmds = &cmds, .out = r->out, .set = r->set, .files = r->files,
                               .fname = t.name, .fkey = t.key, .parent = r, .nest = r->nest + 1,
-                              .reads = r->reads };
+                              .via = r->fname ? r->via : words,
+                              .via_line = r->fname ? r->via_line : c->line,
+                              .follow = r->follow };
                 find_blocks(&cmds, &in.b, r->out);
                 find_used_vars(&in);
                 gstate ctx;
@@ -2768,6 +2866,7 @@ static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
                     r->set = in.set;
                 runner_free(&in);
                 gcmds_free(&cmds);
+                free(words);
                 name_added(r->out, e0, p0, c0, t.name);
             }
         }
@@ -2791,9 +2890,10 @@ void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files 
     if (open_quote)
         add_problem(out, open_quote,
                     md_xstrdup("unterminated quote: GRUB rejects the rest of the file"));
-    size_t first = out->n, reads = 0;
+    size_t first = out->n, chains = out->nchains;
+    gfollow follow = { 0 };
     runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 }, .files = files,
-                 .fkey = files ? files->key : NULL, .reads = &reads };
+                 .fkey = files ? files->key : NULL, .follow = &follow };
     find_blocks(&cmds, &r.b, out);
     find_used_vars(&r);
     gbudget budget = { 0 };
@@ -2806,6 +2906,7 @@ void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files 
         out->v[i]->serial_baud = r.set.serial_baud;
         out->v[i]->timeout = r.set.timeout;
     }
+    unread_done(&follow, out, out->n == first && out->nchains == chains);
     state_free(&s);
     budget_free(&budget);
     runner_free(&r);
