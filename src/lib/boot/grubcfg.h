@@ -97,10 +97,16 @@ typedef struct md_grubcfg_files {
  * md_bootcfg_problem.file) and its lines.  A file not found (or whose path
  * uses a variable it cannot resolve) is a "cannot check" warning on the
  * line that names it (unchecked); past MD_GRUBCFG_MAX_NEST or
- * MD_GRUBCFG_MAX_READS too; a file that sources one of those being read
- * (itself, or a loop) is read once, a `source` of one said as a warning.
- * `files` NULL: md_grubcfg_read, which reads no other file and records the
- * first such line as out->include. */
+ * MD_GRUBCFG_MAX_READS too.  A path that uses a variable the config sets
+ * to a value the reader does not know (search --set, search.fs_uuid ID
+ * VAR: a device found at boot) is not handed to the finder, which would
+ * take $prefix for the config's directory.  The config's line that led to
+ * the first file not read is out->include; when the config ends with no
+ * Xen entry and no chainloader line, each such finding is a note instead
+ * (the include is the reason it has none).  A file that sources one of
+ * those being read (itself, or a loop) is read once, a `source` of one said
+ * as a warning.  `files` NULL: md_grubcfg_read, which reads no other file
+ * and records the first such line as out->include. */
 void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
                            md_bootcfg_list *out);
 
