@@ -1,9 +1,34 @@
 /* A GRUB config: lint's reader and checks (lint/lint.h md_lint_grub, which
  * reads it with boot/grubcfg.h md_grubcfg_read), then the entry `mkdom0 boot`
  * takes from it, its dom0_mem, and the config the writer makes of it. */
+#include <stdlib.h>
+#include <string.h>
 #include "boot/grubcfg.h"
 #include "fuzz.h"
 #include "lint/lint.h"
+
+typedef struct fz_other {
+    const uint8_t *data;
+    size_t size;
+} fz_other;
+
+/* Every file a source or configfile line names is the input itself, its
+ * key the path named (so "source a; source b" nests, and a path named
+ * again is a loop), but one named "gone": not found. */
+static void fz_find(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t)
+{
+    const fz_other *o = ctx;
+    (void)from;
+    if (strstr(gpath, "gone")) {
+        t->why = strdup("it is not there");
+        return;
+    }
+    t->text = malloc(o->size ? o->size : 1);
+    memcpy(t->text, o->data, o->size);
+    t->len = o->size;
+    t->name = strdup(gpath);
+    t->key = strdup(gpath);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -11,6 +36,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_lint_grub(l, "grub.cfg", (const char *)data, size, NULL);
     free(md_lint_text(l));
     md_lint_free(l);
+
+    /* its source and configfile lines followed (md_grubcfg_read_files) */
+    fz_other o = { data, size };
+    md_grubcfg_files files = { fz_find, &o, "grub.cfg", "/grub.cfg" };
+    md_bootcfg_list cfg = { 0 };
+    md_grubcfg_read_files((const char *)data, size, &files, &cfg);
+    l = md_lint_new();
+    md_lint_entries(l, "grub.cfg", &cfg, NULL);
+    free(md_lint_text(l));
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
 
     char *text = fz_str(data, size);
     md_err e = MD_ERR_INIT;

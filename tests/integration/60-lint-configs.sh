@@ -321,7 +321,7 @@ run 1 "$E/07-ipxe-goto-common-modules.ipxe"
 # (issue 10, finding G): a chainload of Xen's EFI loader, not found here,
 # so "cannot check" (its words would name xen.cfg sections), not checked as
 # multiboot
-has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check chain http://x/xen.efi: the program is not next to this file"
+has "07-ipxe-goto-common-modules.ipxe:4: warning: [boot] cannot check kernel http://x/xen.efi: the program is not next to this file"
 hasnt "followed by no module"
 has "07-ipxe-goto-common-modules.ipxe:7: error: [trap4] the Xen line has no dom0_mem"
 [ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "07: other errors than line 7's trap 4"
@@ -1031,7 +1031,10 @@ run 1 "$P/boot1"
 has "$P/boot1/grub/menu.lst: read as GRUB legacy menu.lst"
 has "$P/boot1/grub/menu.lst:4: error: [trap4] title 'Xen': dom0_mem=1G has no max:"
 has "$P/boot1/extlinux/extlinux.conf: read as syslinux/pxelinux config"
-has "$P/boot1/extlinux/extlinux.conf: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as syslinux/pxelinux config"
+# named as no Xen config, a note: the directory's Xen entry is elsewhere
+# (fresh-user trial of #10 at 6e5f303, item 6: it was "not checked", exit 3)
+has "$P/boot1/extlinux/extlinux.conf: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config): nothing in it is checked, and it leaves no trap unchecked"
+hasnt "extlinux.conf: not checked"
 hasnt "output directory"
 mkdir -p "$P/boot2/grub"
 legacy "dom0_mem=2G gnttab_max_frames=256 console=com1" >"$P/boot2/grub/grub.conf"
@@ -1098,8 +1101,63 @@ has "$P/none: no Xen boot entry found in this directory"
 # one config with a Xen entry is enough; the others are still named
 mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/none/menu.cfg"
 run 3 "$P/none"
-has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$P/none/grub/grub.cfg: note: [boot] no Xen boot entry; not a Xen config (read as GRUB 2 config)"
+has "$P/none/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+hasnt "grub.cfg: not checked"
+hasnt "default: not checked"
 hasnt "in this directory"
+# exit 3 for the rootfs and hypervisor not there, not for the configs without Xen
+has "not checked: traps 2, 3 and 5"
+# a config whose entries may be in a file it reads stays "not checked"
+# (exit 3 at best), the file not found named in a note: it has no Xen entry
+# of its own for that line to leave unchecked, so no "cannot check" (exit 1)
+printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\nsource /boot/grub/custom.cfg\n" >"$P/none/grub/grub.cfg"
+run 3 "$P/none"
+has "$P/none/grub/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 4 ('source /boot/grub/custom.cfg') reads another file"
+has "$P/none/grub/grub.cfg:4: note: [boot] not read: source /boot/grub/custom.cfg on line 4: it is not next to $P/none/grub/grub.cfg"
+hasnt "cannot check"
+hasnt "grub.cfg: note: [boot] no Xen boot entry"
+printf "menuentry 'Linux' {\n\tlinux /vmlinuz root=/dev/sda1\n}\n" >"$P/none/grub/grub.cfg"
+# a syslinux.cfg whose INCLUDEd menu has no Xen either, beside a Xen
+# config: the same note for each file of that group.  The Xen entry's
+# files are not in the directory: an error on its line (exit 1), as pxelinux
+# fails to fetch them; with them there, test 64 (tftp2) exits 0
+mkdir -p "$P/inc/pxelinux.cfg"
+mboot "dom0_mem=8G,max:8G gnttab_max_frames=256 console=com1" >"$P/inc/pxelinux.cfg/default"
+printf 'INCLUDE menu2.cfg\n' >"$P/inc/syslinux.cfg"
+printf 'LABEL linux\n KERNEL vmlinuz\n' >"$P/inc/menu2.cfg"
+run 1 "$P/inc"
+has "$P/inc/pxelinux.cfg/default:4: error: [boot] label 'xen' loads xen.gz, which is not in this directory"
+[ "$(grep -c ': error: ' "$T/out")" = 3 ] || fail "inc: errors other than the 3 files not there"
+has "$P/inc/syslinux.cfg: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config, nor in the files it INCLUDEs)"
+has "$P/inc/menu2.cfg: note: [boot] no Xen boot entry; not a Xen config"
+hasnt "syslinux.cfg: not checked"
+hasnt "menu2.cfg: not checked"
+# given alone, a config without a Xen entry is still exit 2
+run 2 "$P/none/pxelinux.cfg/default"
+has "mkdom0 lint: error: $P/none/pxelinux.cfg/default: no Xen boot entry found (read as syslinux/pxelinux config"
+hasnt "note:"
+# a TFTP root whose default only boots the local disk, beside a host's
+# config with Xen (trial10 item 6, tftp2): the default is named, a note
+mkdir -p "$P/tftp2/pxelinux.cfg"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$P/tftp2/pxelinux.cfg/default"
+mboot "dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1" >"$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56"
+# (the host's files are not there: pxelinux fetches them from the TFTP
+# root, $P/tftp2, as lint looks for them; an error on the line, exit 1)
+for strict in "" --strict; do
+    run 1 $strict "$P/tftp2"
+    has "$P/tftp2/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+    has "$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56:4: error: [boot] label 'xen' loads rootfs.cpio.gz, which is not in this directory"
+    [ "$(grep -c ': error: ' "$T/out")" = 3 ] && [ "$(grep -c '01-52-54-00-12-34-56:4: error: \[boot\] .* which is not in this directory' "$T/out")" = 3 ] ||
+        fail "tftp2: errors other than the host's 3 files not there"
+    hasnt "default: not checked"
+done
+# ... and without the host's config nothing boots Xen: exit 2, never a pass
+mv "$P/tftp2/pxelinux.cfg/01-52-54-00-12-34-56" "$P/tftp2/host.keep"
+run 2 "$P/tftp2"
+has "$P/tftp2/pxelinux.cfg/default: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "mkdom0 lint: error: $P/tftp2: no Xen boot entry found in this directory"
+hasnt "note: [boot] no Xen boot entry"
 # a grub.cfg at the top that loads what is not there: "this directory", not "output directory"
 mkdir -p "$P/top"
 printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0\n\tmodule2 --nounzip /rootfs.cpio.gz\n}\n" >"$P/top/grub.cfg"
@@ -1321,6 +1379,103 @@ hasnt "glued on with a comma"
 printf 'menuentry X {\n  multiboot2 /xen.gz dom0_mem=4G\xc2\xa0,max:4G gnttab_max_frames=256\n  module2 /vmlinuz console=ttyS0 console=hvc0\n  module2 --nounzip /rootfs.cpio.gz\n}\n' >"$T/nbsp2.cfg"
 run 1 "$T/nbsp2.cfg"
 has "it holds a no-break space (U+00A0, bytes C2 A0)"
+
+echo "== trial10 item 2: GRUB source and configfile are followed into the file they run"
+# A clean entry beside 'source custom.cfg' (or a menuentry that runs
+# 'configfile custom.cfg') passed with exit 0: custom.cfg's Xen entry, with
+# no dom0_mem, was neither read nor flagged.  Now its findings name it and
+# its lines, it is counted as read, and a file lint cannot find is "cannot
+# check" on the line that names it.
+G=$T/src1/boot/grub
+mkdir -p "$G"
+clean_entry="menuentry 'Xen' {
+	multiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 gnttab_max_maptrack_frames=1024 com1=115200,8n1 console=com1
+	module2 /boot/vmlinuz rdinit=/sbin/init console=ttyS0,115200 console=hvc0
+	module2 --nounzip /boot/rootfs.cpio.gz
+}"
+printf 'menuentry bad {\n multiboot2 /boot/xen.gz\n module2 /boot/vmlinuz\n module2 /boot/rootfs.cpio.gz\n}\n' >"$G/custom.cfg"
+printf 'set timeout=3\n%s\nsource /boot/grub/custom.cfg\n' "$clean_entry" >"$G/grub.cfg"
+for arg in "$G/grub.cfg" "$T/src1/boot"; do
+    run 1 "$arg"
+    has "$G/custom.cfg:2: error: [trap4] menuentry 'bad': the Xen line has no dom0_mem"
+    has "$G/custom.cfg:4: warning: [boot] menuentry 'bad': the rootfs module /boot/rootfs.cpio.gz is loaded without --nounzip"
+    has "$G/custom.cfg: read as GRUB 2 config, run by a source or configfile line of $G/grub.cfg"
+    hasnt "grub.cfg:2: error"
+done
+# '. FILE' is source
+sed -i 's|^source |. |' "$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "$G/custom.cfg:2: error: [trap4] menuentry 'bad': the Xen line has no dom0_mem"
+# configfile in a menuentry: a menu of its own, under that entry's title
+C=$T/cf1/boot/grub
+mkdir -p "$C"
+cp "$G/custom.cfg" "$C/"
+printf 'set timeout=3\n%s\nmenuentry more {\n\tconfigfile /boot/grub/custom.cfg\n}\n' "$clean_entry" >"$C/grub.cfg"
+run 1 "$T/cf1"
+has "$C/custom.cfg:2: error: [trap4] menuentry 'more>bad': the Xen line has no dom0_mem"
+# the summary counts the file followed (no findings: "N inputs")
+printf '%s\n' "$clean_entry" >"$C/custom.cfg"
+run 3 "$C/grub.cfg"
+has "no findings in what was checked (2 inputs)"
+# not there: cannot check on its line (exit 1: a line not checked), never a pass
+printf 'set timeout=3\n%s\nsource /boot/grub/gone.cfg\n' "$clean_entry" >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "grub.cfg:7: warning: [boot] cannot check source /boot/grub/gone.cfg on line 7: it is not next to $G/grub.cfg (nor up to two directories above it), so the menu entries it may hold are not read; lint it too"
+has "some lines could not be checked"
+# a path behind a variable lint cannot resolve
+printf 'set timeout=3\n%s\nmenuentry m {\n configfile $bootdev/custom.cfg\n}\n' "$clean_entry" >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "grub.cfg:8: warning: [boot] cannot check configfile \$bootdev/custom.cfg on line 8: its path uses a variable lint cannot resolve"
+# no Xen entry at all (silent/configfile.cfg): the line is the reason there
+# is no entry (exit 2), and why it was not read is a note on it
+printf 'set timeout=5\nconfigfile /boot/grub/xen.cfg\n' >"$T/configfile.cfg"
+run 2 "$T/configfile.cfg"
+has "configfile.cfg:2: note: [boot] not read: configfile /boot/grub/xen.cfg on line 2: it is not next to $T/configfile.cfg"
+hasnt "cannot check"
+has "configfile.cfg: no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 2 ('configfile /boot/grub/xen.cfg') reads another file, where the entries may be: lint that file too"
+# source runs in the same context: a variable it sets is the entry's
+# ($prefix and \${config_directory} are the config's directory, as update-grub's
+# 41_custom sources custom.cfg)
+printf 'set opts="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"\n' >"$G/vars.cfg"
+printf 'menuentry V {\n multiboot2 /boot/xen.gz $opts\n module2 /boot/vmlinuz console=ttyS0 console=hvc0\n module2 --nounzip /boot/rootfs.cpio.gz\n}\n' >"$G/menu.cfg"
+printf 'source ${config_directory}/vars.cfg\nsource $prefix/menu.cfg\n' >"$G/grub.cfg"
+run 3 --boot "$G/grub.cfg"   # sources alone: no content says GRUB
+hasnt "cannot check"
+hasnt "no dom0_mem"
+has "no findings in what was checked (3 inputs)"
+# configfile starts a new context: a variable not exported stays behind
+printf 'set opts="dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1"\nconfigfile /boot/grub/menu.cfg\n' >"$G/grub.cfg"
+run 1 "$G/grub.cfg"
+has "$G/menu.cfg:2: warning: [boot] menuentry 'V': line 2 uses \$opts (set on line 1), which is not exported"
+has "$G/menu.cfg:2: error: [trap4] menuentry 'V': the Xen line has no dom0_mem"
+sed -i '1a export opts' "$G/grub.cfg"
+run 3 "$G/grub.cfg"
+hasnt "cannot check"
+# a file that sources itself is read once: a warning, no hang
+printf 'source /boot/grub/grub.cfg\n%s\n' "$clean_entry" >"$G/grub.cfg"
+run 3 "$G/grub.cfg"
+has "grub.cfg:1: warning: [boot] source /boot/grub/grub.cfg on line 1 runs $G/grub.cfg, which is being read already (a loop)"
+hasnt "run by a source or configfile line"
+# two files that source each other, and a chain deeper than lint follows
+printf 'source /boot/grub/b.cfg\n' >"$G/a.cfg"
+printf 'source /boot/grub/a.cfg\n%s\n' "$clean_entry" >"$G/b.cfg"
+run 3 --boot "$G/a.cfg"
+has "$G/b.cfg:1: warning: [boot] source /boot/grub/a.cfg on line 1 runs $G/a.cfg, which is being read already (a loop)"
+for i in $(seq 0 20); do printf 'source /boot/grub/d%d.cfg\n' $((i + 1)) >"$G/d$i.cfg"; done
+printf '%s\n' "$clean_entry" >>"$G/d0.cfg"
+run 1 "$G/d0.cfg"
+has "d16.cfg:1: warning: [boot] cannot check source /boot/grub/d17.cfg on line 1: files that source and configfile run are nested more than 16 deep"
+
+echo "== trial10 item 10: iPXE names the command of the line, and a chain to another script"
+printf '#!ipxe\n\ndhcp\nset base http://192.168.1.1/xen\nkernel ${base}/xen.efi dom0_mem=1G,max:1G console=com1 com1=115200,8n1 || goto failed\nmodule ${base}/vmlinuz console=hvc0 earlyprintk=xen || goto failed\nmodule ${base}/initrd.img || goto failed\nboot || goto failed\n\n:failed\necho Boot failed, dropping to shell\nshell\n' >"$T/xen-ci-style.ipxe"
+run 1 "$T/xen-ci-style.ipxe"
+has "xen-ci-style.ipxe:5: warning: [boot] cannot check kernel http://192.168.1.1/xen/xen.efi: the program is not next to this file"
+hasnt "cannot check chain"
+mkdir -p "$T/ipxe"
+printf '#!ipxe\nchain --autofree next.ipxe\n' >"$T/ipxe/chain.ipxe"
+printf '#!ipxe\nkernel xen.gz dom0_mem=4G\nmodule vmlinuz\nmodule rootfs.cpio.gz\nboot\n' >"$T/ipxe/next.ipxe"
+run 2 "$T/ipxe/chain.ipxe"
+has "chain.ipxe: no Xen boot entry found (read as iPXE script): nothing was checked; line 2 ('chain --autofree next.ipxe') reads another file, where the entries may be: lint that file too"
 
 echo "== usage errors"
 run 2

@@ -272,11 +272,29 @@ mv "$S/EFI/debian/elsewhere.cfg" "$S/EFI/debian/XEN.CFG"
 run 1 "$S"
 has "$S/EFI/debian/XEN.CFG: read as Xen EFI xen.cfg, the one the EFI loader xen-4.20-amd64.efi reads"
 has "$S/EFI/debian/XEN.CFG:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
-# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg: said, no error of its own
+# Debian's ESP stub grub.cfg reads /boot/grub/grub.cfg of the partition
+# search finds at boot: said as not checked, naming the line and why it
+# was not read, no error of its own.  Never taken for the stub's own
+# directory (the merge of source/configfile following found the stub itself
+# as $prefix/grub.cfg, and the line was no longer named)
 printf "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" >"$S/EFI/debian/grub.cfg"
 run 1 "$S"
-has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4 and trap 1's console= (on Xen's boot lines): no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 3 ('configfile \$prefix/grub.cfg') reads another file, where the entries may be: lint that file too"
+has "$S/EFI/debian/grub.cfg:3: note: [boot] not read: configfile \$prefix/grub.cfg on line 3: its path uses \$prefix, which the config sets to a value lint does not know, such as a device that search finds at boot"
 has "$S/EFI/debian/XEN.CFG:4: error: [trap4]"
+[ "$(grep -c ': error: ' "$T/out")" = 1 ] || fail "the stub: an error of its own"
+hasnt "cannot check"
+hasnt "grub.cfg: note: [boot] no Xen boot entry"
+hasnt "being read already"
+# ... with the xen.cfg clean: exit 3, not a pass (the menu on /boot is not read)
+sed -i 's/dom0_mem=4096M /dom0_mem=4096M,max:4096M /' "$S/EFI/debian/XEN.CFG"
+run 3 "$S"
+has "$S/EFI/debian/grub.cfg: not checked: trap 4"
+hasnt ": error: "
+# ... given alone: no Xen entry (exit 2), the line named
+run 2 "$S/EFI/debian/grub.cfg"
+has "mkdom0 lint: error: $S/EFI/debian/grub.cfg: no Xen boot entry found (read as GRUB 2 config): nothing was checked; line 3 ('configfile \$prefix/grub.cfg') reads another file"
+has "$S/EFI/debian/grub.cfg:3: note: [boot] not read: configfile \$prefix/grub.cfg on line 3: its path uses \$prefix"
 # an ESP with nothing that boots Xen is no pass
 rm "$S/EFI/debian/xen-4.20-amd64.efi"
 run 2 "$S"
@@ -393,6 +411,90 @@ has "$T/stray-top/xen.cfg: warning: [boot] no Xen EFI loader reads this xen.cfg"
 has "$T/stray-top/xen.cfg:4: error: [trap4] section 'xen': dom0_mem=4096M has no max:"
 has "$T/stray-top: no Xen boot entry found in this directory: looked at"
 hasnt "output directory"
+
+echo "== a directory holding a xen.cfg and the file its chain= names: that file is read as the chain's only (trial10 item 4)"
+# Xen reads chain=host.cfg with the first file's section (efi_start()), so
+# host.cfg's own default=other is no error; read alone too, it gave false
+# findings, and xen.cfg "not checked", so a correct ESP never reached 0
+for top in esp top; do
+    [ $top = esp ] && Z=$T/chain-esp/EFI/xen || Z=$T/chain-top
+    [ $top = esp ] && G=$T/chain-esp || G=$Z
+    mkdir -p "$Z"
+    cp "$T/xen/boot/xen-4.20-amd64.efi" "$Z/xen.efi"
+    cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$Z/"
+    printf '%s\n' '[global]' 'default=xen' 'chain=host.cfg' '' '[xen]' \
+        'options=console=vga,com1 com1=115200,8n1 dom0_mem=2G,max:2G' >"$Z/xen.cfg"
+    printf '%s\n' '[global]' 'default=other' '' '[xen]' \
+        'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 1 "$input"
+        has "$Z/xen.cfg: read as Xen EFI xen.cfg"
+        has "its chain= on line 3 followed to $Z/host.cfg"
+        has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"
+        has "$Z/host.cfg:4: error: [trap4] section 'xen': the Xen line has no dom0_mem"
+        hasnt "default=other"
+        hasnt "no Xen EFI loader reads this xen.cfg"
+        hasnt "not checked"
+        hasnt "read as its own input"
+    done
+    printf '%s\n' '[global]' 'default=xen' '' '[xen]' 'options=dom0_mem=2G,max:2G gnttab_max_frames=256 console=com1' \
+        'kernel=vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init' 'ramdisk=rootfs.cpio.gz' >"$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 0 "$input"
+        has "(exit status 0: every trap was checked)"
+        hasnt "no Xen boot entry"
+    done
+    sed -i 's/dom0_mem=2G,max:2G/dom0_mem=2G/' "$Z/host.cfg"
+    for input in "$G" "$Z/xen.cfg"; do
+        run 1 "$input"
+        has "$Z/host.cfg:5: error: [trap4] section 'xen': dom0_mem=2G has no max:"
+        hasnt "not checked"
+    done
+done
+# no loader reads the xen.cfg (trial10's esp1): nor its chained file; the ESP boots no Xen
+rm "$T/chain-esp/EFI/xen/xen.efi"
+run 2 "$T/chain-esp"
+has "$T/chain-esp/EFI/xen/xen.cfg: warning: [boot] no Xen EFI loader reads this xen.cfg"
+has "$T/chain-esp/EFI/xen/host.cfg: read as Xen EFI xen.cfg, chained by $T/chain-esp/EFI/xen/xen.cfg:3"
+has "$T/chain-esp: no Xen boot entry found in this ESP"
+# the chained file also given on the command line, before its xen.cfg: read as the chain's
+run 1 "$Z/host.cfg" "$Z/xen.cfg"
+has "$Z/host.cfg: read as Xen EFI xen.cfg, chained by $Z/xen.cfg:3 (chain=host.cfg), section [xen]"
+has "$Z/host.cfg:5: error: [trap4] section 'xen': dom0_mem=2G has no max:"
+
+echo "== a directory with a clean Xen config and a config with no Xen entry exits 0 (trial10 item 6)"
+# a TFTP root whose default only boots the local disk (tftp2), a /boot
+# with an old syslinux.cfg beside grub.cfg (cleanplus): each config without
+# Xen is named in a note, and every trap was checked
+N=$T/tftp2
+mkdir -p "$N/pxelinux.cfg"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$N/xen.gz"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$N/"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$N/pxelinux.cfg/default"
+printf 'DEFAULT xen\nLABEL xen\n KERNEL mboot.c32\n APPEND xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1 --- vmlinuz rdinit=/sbin/init console=ttyS0 console=hvc0 --- rootfs.cpio.gz\n' \
+    >"$N/pxelinux.cfg/01-52-54-00-12-34-56"
+for strict in "" --strict; do
+    run 0 $strict "$N"
+    has "$N/pxelinux.cfg/default: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+    has "(exit status 0: every trap was checked)"
+    hasnt "not checked"
+done
+run 2 "$N/pxelinux.cfg/default"
+has "$N/pxelinux.cfg/default: no Xen boot entry found"
+M=$T/cleanplus
+mkdir -p "$M/boot/grub" "$M/boot/syslinux"
+cp "$T/xen/boot/xen-4.20-amd64.gz" "$M/boot/xen.gz"
+cp "$B/rootfs.cpio.gz" "$O/vmlinuz" "$M/boot/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz rdinit=/sbin/init console=ttyS0 console=hvc0\n\tmodule2 --nounzip /boot/rootfs.cpio.gz\n}\n" >"$M/boot/grub/grub.cfg"
+printf 'DEFAULT local\nLABEL local\n LOCALBOOT 0\n' >"$M/boot/syslinux/syslinux.cfg"
+run 0 "$M"
+has "$M/boot/syslinux/syslinux.cfg: note: [boot] no Xen boot entry; not a Xen config (read as syslinux/pxelinux config)"
+hasnt "not checked"
+# the Xen entry gone: nothing there boots Xen, exit 2
+printf "menuentry 'Linux' {\n\tlinux /boot/vmlinuz root=/dev/sda1\n}\n" >"$M/boot/grub/grub.cfg"
+run 2 "$M"
+has "$M: no Xen boot entry found in this directory"
+hasnt "note: [boot] no Xen boot entry"
 
 echo "== iPXE chaining Xen's EFI loader: read as a chainload, not a multiboot load (issue 10, finding G)"
 P=$T/ipxe

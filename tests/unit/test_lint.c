@@ -137,6 +137,147 @@ static void test_grub_design_clean(void)
     md_lint_free(l);
 }
 
+/* Files a GRUB config runs, by path: custom.cfg has a Xen entry without
+ * dom0_mem, vars.cfg sets $opts, self.cfg sources itself; any other is not
+ * there. */
+static void other_files(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t)
+{
+    (void)ctx;
+    (void)from;
+    static const char *const files[][2] = {
+        { "/boot/grub/custom.cfg",
+          "menuentry bad {\n multiboot2 /boot/xen.gz\n module2 /boot/vmlinuz\n}\n" },
+        { "/boot/grub/vars.cfg", "set opts=dom0_mem=2G,max:2G\n" },
+        { "/boot/grub/self.cfg", "source /boot/grub/self.cfg\n" },
+        /* what a finder that takes $prefix for the config's directory
+         * finds: the stub itself, or any file with a Xen entry */
+        { "$prefix/grub.cfg", "menuentry here {\n multiboot2 /xen.gz\n module2 /vmlinuz\n}\n" },
+        { "/boot/grub/nested.cfg", "set timeout=1\nsource /boot/grub/gone.cfg\n" },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (!strcmp(gpath, files[i][0])) {
+            t->text = md_xstrdup(files[i][1]);
+            t->len = strlen(t->text);
+            t->name = md_xasprintf("host%s", gpath);
+            t->key = md_xstrdup(gpath);
+            return;
+        }
+    t->why = md_xstrdup("it is not there");
+}
+
+/* trial10 item 2: source and configfile are run as GRUB runs them, their
+ * entries and problems on the other file's lines */
+static void test_grub_source_configfile(void)
+{
+    md_grubcfg_files files = { other_files, NULL, "grub.cfg", "/grub.cfg" };
+    const char *top = "menuentry ok {\n multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
+                      " module2 /boot/vmlinuz\n}\nsource /boot/grub/custom.cfg\n";
+    md_bootcfg_list cfg = { 0 };
+    md_grubcfg_read_files(top, strlen(top), &files, &cfg);
+    CHECK(cfg.n == 2 && !cfg.include && !cfg.nproblems);
+    /* the other file's entry (whichever order): its name and lines */
+    const md_bootcfg_entry *o = cfg.n == 2 ? cfg.v[cfg.v[0]->xen.file ? 0 : 1] : NULL;
+    CHECK(o && o->xen.file && !strcmp(o->xen.file, "host/boot/grub/custom.cfg"));
+    CHECK(o && o->xen.line == 2 && o->kernel.line == 3 && o->kernel.file);
+    CHECK(cfg.n == 2 && !cfg.v[o == cfg.v[0] ? 1 : 0]->xen.file);
+    md_lint *l = md_lint_new();
+    md_lint_entries(l, "grub.cfg", &cfg, NULL);
+    bool found = false;
+    for (size_t i = 0; i < md_lint_count(l); i++)
+        found |= !strcmp(md_lint_file(l, i), "host/boot/grub/custom.cfg") &&
+                 strstr(md_lint_message(l, i), "no dom0_mem") != NULL;
+    CHECK(found);
+    md_lint_free(l);
+    md_bootcfg_list_free(&cfg);
+
+    /* source: its variables carry over; configfile: a new context, where an
+     * unexported one is not seen */
+    const char *vars = "source /boot/grub/vars.cfg\nmenuentry v {\n multiboot2 /xen.gz $opts\n"
+                       " module2 /vmlinuz\n}\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(vars, strlen(vars), &files, &cfg);
+    CHECK(cfg.n == 1 && md_strv_contains(&cfg.v[0]->xen.args, "dom0_mem=2G,max:2G"));
+    md_bootcfg_list_free(&cfg);
+
+    /* not there, beside a Xen entry: cannot check on the line */
+    const char *gone = "menuentry ok {\n multiboot2 /xen.gz dom0_mem=1G,max:1G\n module2 /vmlinuz\n}\n"
+                       "menuentry m {\n configfile /boot/grub/gone.cfg\n}\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(gone, strlen(gone), &files, &cfg);
+    CHECK(cfg.n == 1 && cfg.nproblems == 1 && cfg.problems[0].line == 6 &&
+          cfg.problems[0].unchecked && cfg.problems[0].warning &&
+          strstr(cfg.problems[0].msg, "cannot check configfile /boot/grub/gone.cfg on line 6"));
+    md_bootcfg_list_free(&cfg);
+    /* a config with no Xen entry: the line is why (its include), named in
+     * a note, no "cannot check" of entries it does not have; without a
+     * finder, the line is the include alone, as before */
+    const char *gone2 = strstr(gone, "menuentry m");
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(gone2, strlen(gone2), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && cfg.problems[0].note && !cfg.problems[0].unchecked &&
+          !cfg.problems[0].warning && cfg.include && cfg.include_line == 2 &&
+          strstr(cfg.problems[0].msg, "not read: configfile /boot/grub/gone.cfg on line 2: it "
+                                      "is not there; this config's Xen entries may be there"));
+    md_bootcfg_list_free(&cfg);
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read(gone2, strlen(gone2), &cfg);
+    CHECK(!cfg.nproblems && cfg.include && cfg.include_line == 2);
+    md_bootcfg_list_free(&cfg);
+    /* in a file the config runs: the config's line that runs it is the
+     * include, the note is on the other file's line */
+    const char *nested = "source /boot/grub/nested.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(nested, strlen(nested), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && cfg.problems[0].note && cfg.problems[0].line == 2 &&
+          cfg.problems[0].file && !strcmp(cfg.problems[0].file, "host/boot/grub/nested.cfg") &&
+          cfg.include && !strcmp(cfg.include, "source /boot/grub/nested.cfg") &&
+          cfg.include_line == 1);
+    md_bootcfg_list_free(&cfg);
+
+    /* Debian's ESP stub: $prefix set from the device search finds is not
+     * the config's directory (the stub found itself, silently) */
+    const char *stub = "search.fs_uuid 0a1b2c3d root hd0,gpt2\nset prefix=($root)'/boot/grub'\n"
+                       "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(stub, strlen(stub), &files, &cfg);
+    CHECK(!cfg.n && cfg.include && cfg.include_line == 3 && cfg.nproblems == 1 &&
+          cfg.problems[0].note && cfg.problems[0].line == 3 &&
+          strstr(cfg.problems[0].msg, "its path uses $prefix, which the config sets to a value "
+                                      "lint does not know"));
+    md_bootcfg_list_free(&cfg);
+    /* ... set through search --set too; beside a Xen entry, cannot check */
+    const char *stub2 = "search --fs-uuid --set=dev 0a1b2c3d\nset prefix=($dev)/grub2\n"
+                        "menuentry ok {\n multiboot2 /xen.gz dom0_mem=1G,max:1G\n module2 /vmlinuz\n}\n"
+                        "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(stub2, strlen(stub2), &files, &cfg);
+    CHECK(cfg.n == 1 && cfg.nproblems == 1 && cfg.problems[0].unchecked &&
+          cfg.problems[0].line == 7 && strstr(cfg.problems[0].msg, "cannot check configfile"));
+    md_bootcfg_list_free(&cfg);
+    /* search.fs_label NAME VARIABLE sets VARIABLE (grub_cmd_do_search()):
+     * a device of its own, not the config's */
+    const char *label = "search.fs_label BOOT dev\nconfigfile ($dev)/boot/grub/custom.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(label, strlen(label), &files, &cfg);
+    CHECK(!cfg.n && cfg.nproblems == 1 && strstr(cfg.problems[0].msg, "its path uses $dev"));
+    md_bootcfg_list_free(&cfg);
+    /* $prefix the config does not set is GRUB's own: found */
+    const char *own = "configfile $prefix/grub.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(own, strlen(own), &files, &cfg);
+    CHECK(cfg.n == 1 && !cfg.nproblems);
+    md_bootcfg_list_free(&cfg);
+
+    /* a file that sources itself: read once, a warning on its line */
+    const char *self = "source /boot/grub/self.cfg\n";
+    cfg = (md_bootcfg_list){ 0 };
+    md_grubcfg_read_files(self, strlen(self), &files, &cfg);
+    CHECK(cfg.nproblems == 1 && cfg.problems[0].warning && !cfg.problems[0].unchecked &&
+          cfg.problems[0].file && !strcmp(cfg.problems[0].file, "host/boot/grub/self.cfg") &&
+          strstr(cfg.problems[0].msg, "(a loop)"));
+    md_bootcfg_list_free(&cfg);
+}
+
 static md_tree *tiny_rootfs(bool with_init, bool with_sbin_init);
 
 /* What `mkdom0 build` writes (bootcfg) is what lint calls clean: the two
@@ -3273,6 +3414,7 @@ int main(void)
         return 1;
     }
     test_grub_design_clean();
+    test_grub_source_configfile();
     test_grub_swallowed_line();
     test_grub_bootcfg_clean();
     test_grub_dom0_mem();

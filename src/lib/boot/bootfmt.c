@@ -353,7 +353,9 @@ md_bootfmt md_bootfmt_detect(const char *text, size_t len)
         legacy_title |= !strncmp(l, "module=", 7) || !strncmp(l, "modulenounzip=", 14);
         static const char *const g2[] = { "menuentry", "submenu", "multiboot2", "module2",
                                           "multiboot", "xen_hypervisor", "xen_module",
-                                          "insmod", "search", "terminal_output", NULL };
+                                          "insmod", "search", "terminal_output",
+                                          /* GRUB's own; "source" is sh's too */
+                                          "configfile", NULL };
         for (int k = 0; g2[k]; k++)
             grub2 |= starts_word(l, g2[k]);
         grub2 |= !strncmp(l, "set timeout", 11) || !strncmp(l, "set default", 11);
@@ -2871,7 +2873,22 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
         if (k < 0 && at < w->n && strcmp(c, "boot"))
             k = (ssize_t)ipxe_register(r, v, w, at, name, line);
         if (k >= 0) {
+            size_t before = out->n, live = 0;
             ipxe_run(r, (size_t)k, out);
+            for (size_t i = 0; i < r->n; i++)
+                live += r->v[i].name != NULL;
+            if (out->n == before && live == 1 && !out->include) {
+                /* an image alone that boots no Xen: another script (chain
+                 * next.ipxe, which iPXE runs in place of this one,
+                 * script_exec()), whose entries this reader does not see
+                 * (trial10 item 10) */
+                md_strv cmd = { 0 };
+                for (size_t i = 0; i < w->n; i++)
+                    md_strv_push(&cmd, w->v[i]);
+                out->include = md_strv_join(&cmd, " ");
+                out->include_line = line;
+                md_strv_free(&cmd);
+            }
             return true;
         }
     } else if (!strcmp(c, "imgargs")) {
@@ -3288,6 +3305,12 @@ void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_
 
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
+    md_bootfmt_read_files(f, text, len, NULL, out);
+}
+
+void md_bootfmt_read_files(md_bootfmt f, const char *text, size_t len,
+                           const md_grubcfg_files *files, md_bootcfg_list *out)
+{
     if (md_bootcfg_too_big(len, out))
         return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
@@ -3305,7 +3328,7 @@ void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list
         text += 3, len -= 3;
     }
     if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
-        md_grubcfg_read(text, len, out);
+        md_grubcfg_read_files(text, len, files, out);
         return;
     }
     if (f == MD_BOOTFMT_GRUB_DEFAULT) {

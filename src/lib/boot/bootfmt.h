@@ -47,6 +47,7 @@
 
 #include <stddef.h>
 #include "boot/bootcfg.h"
+#include "boot/grubcfg.h"
 #include "core/strv.h"
 
 typedef enum md_bootfmt {
@@ -73,6 +74,10 @@ const char *md_bootfmt_name(md_bootfmt f);
 
 /* Append the Xen entries of `text` read as `f` (UNKNOWN: as GRUB 2) to `out`. */
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out);
+/* md_bootfmt_read, a GRUB 2 config's source and configfile lines followed
+ * to the files `files` finds (md_grubcfg_read_files; NULL: none). */
+void md_bootfmt_read_files(md_bootfmt f, const char *text, size_t len,
+                           const md_grubcfg_files *files, md_bootcfg_list *out);
 
 /* Append the entries of GRUB's defaults files texts[0..n) (lens[i] bytes
  * each) read as grub-mkconfig sources them into one shell, in this order:

@@ -1501,7 +1501,32 @@ typedef struct runner {
      * read per way, as one that loads */
     md_strv used;
     md_hindex uidx;
+    /* the other files source and configfile run (md_grubcfg_read_files):
+     * the finder (NULL: none), the file these commands are of (NULL: the
+     * config) and its key, the runner of the line that runs it, how many
+     * files deep, the config's own line that led here (`via`, its words;
+     * NULL in the config), and what the whole config's reading shares */
+    const md_grubcfg_files *files;
+    const char *fname, *fkey;
+    const struct runner *parent;
+    unsigned nest;
+    const char *via;
+    unsigned via_line;
+    struct gfollow *follow;
 } runner;
+
+/* What following a config's other files shares (md_grubcfg_read_files):
+ * the reads so far, and each line whose file was not read: its problem
+ * (an index of out->problems) and what that problem says instead when the
+ * config ends with no Xen entry (other_unread). */
+typedef struct gfollow {
+    size_t reads;
+    struct gunread {
+        size_t problem;
+        char *note;
+    } *unread;
+    size_t nunread, cap;
+} gfollow;
 
 /* Where the block command i opens ends (its "}", or cmds.n when the file
  * ends first), or 0 when it opens none; where its body starts. */
@@ -2065,6 +2090,20 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     return false;
 }
 
+/* Words [k, c->n) of line c joined by single spaces ("source
+ * /boot/grub/custom.cfg"), as findings quote a line.  Caller frees. */
+static char *line_words(const gcmd *c, size_t k)
+{
+    md_strv rest = { 0 };
+    for (size_t j = k; j < c->n; j++)
+        md_strv_push(&rest, W(c, j));
+    char *t = md_strv_join(&rest, " ");
+    md_strv_free(&rest);
+    return t;
+}
+
+static bool run_other(runner *r, frame *f, const gcmd *c, size_t k);
+
 /* Run commands [from, to) in frame `f`. */
 static void run_cmds(runner *r, size_t from, size_t to, frame *f)
 {
@@ -2263,15 +2302,13 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             }
             continue;
         }
-        if (!r->out->include && (!strcmp(w0, "source") || !strcmp(w0, ".") ||
-                                 !strcmp(w0, "configfile"))) {
+        bool other = !strcmp(w0, "source") || !strcmp(w0, ".") || !strcmp(w0, "configfile");
+        if (other && r->files && run_other(r, f, c, k))
+            continue;
+        if (!r->out->include && other && !r->fname) { /* the config's own line */
             /* its menu entries are in a file this reader does not see */
-            md_strv rest = { 0 };
-            for (size_t j = k; j < c->n; j++)
-                md_strv_push(&rest, W(c, j));
-            r->out->include = md_strv_join(&rest, " ");
+            r->out->include = line_words(c, k);
             r->out->include_line = c->line;
-            md_strv_free(&rest);
         }
         bool all = !strcmp(w0, "load_env") || !strcmp(w0, "source") || !strcmp(w0, ".") ||
                    !strcmp(w0, "eval");
@@ -2321,6 +2358,12 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             if (n && *n)
                 var_opaque(s, n);
         }
+        /* search.fs_uuid, search.fs_label and search.file NAME VARIABLE
+         * [HINTS...] set VARIABLE to the device found (grub_cmd_do_search()
+         * in grub-core/commands/search.c), as Debian's ESP stub sets root */
+        if ((!strcmp(w0, "search.fs_uuid") || !strcmp(w0, "search.fs_label") ||
+             !strcmp(w0, "search.file")) && c->n > k + 2)
+            var_opaque(s, W(c, k + 2));
         /* Arm: xen_hypervisor and xen_module (GRUB 2.02: xen_linux,
          * xen_initrd), a family of their own (mb2 false throughout). */
         bool arm = !strcmp(w0, "xen_hypervisor");
@@ -2643,7 +2686,210 @@ static void run(runner *r, size_t from, size_t to, gstate *s, const char *title,
     r->capped = was_capped;
 }
 
-void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
+static void runner_free(runner *r)
+{
+    free(r->b.v);
+    free(r->fdef);
+    free(r->ifm);
+    free(r->ifm_at);
+    md_hindex_free(&r->fidx);
+    md_strv_free(&r->used);
+    md_hindex_free(&r->uidx);
+}
+
+/* Name `file` on what the reader added to `out` past entries e0 and
+ * problems p0 that names no file yet: they are that file's lines. */
+static void name_added(md_bootcfg_list *out, size_t e0, size_t p0, size_t c0, const char *file)
+{
+    for (size_t i = e0; i < out->n; i++) {
+        md_bootcfg_entry *e = out->v[i];
+        md_bootcfg_file *fs[] = { &e->xen, &e->kernel };
+        for (size_t j = 0; j < 2 + e->nmods; j++) {
+            md_bootcfg_file *x = j < 2 ? fs[j] : &e->mods[j - 2];
+            if (x->line && !x->file)
+                x->file = md_xstrdup(file);
+        }
+    }
+    for (size_t i = p0; i < out->nproblems; i++)
+        if (!out->problems[i].file)
+            out->problems[i].file = md_xstrdup(file);
+    for (size_t i = c0; i < out->nchains; i++)
+        if (!out->chains[i].file.file)
+            out->chains[i].file.file = md_xstrdup(file);
+}
+
+/* "cannot check" line c (command word k) of the file r reads: the file
+ * `path` it runs is not read (`why`), so neither are the entries it may
+ * hold.  The config's line that led here becomes its include (the reason
+ * it has no entry, when it has none), and md_grubcfg_read_files makes the
+ * finding a note when the config has no Xen entry at all (gfollow). */
+static void other_unread(runner *r, const gcmd *c, size_t k, const char *path, const char *why)
+{
+    if (!r->out->include) {
+        r->out->include = r->fname ? md_xstrdup(r->via) : line_words(c, k);
+        r->out->include_line = r->fname ? r->via_line : c->line;
+    }
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        r->out, c->line,
+        md_xasprintf("cannot check %s %s on line %u: %s, so the menu entries it may hold are "
+                     "not read; lint it too", W(c, k), path, c->line, why));
+    p->warning = p->unchecked = true;
+    if (r->fname)
+        p->file = md_xstrdup(r->fname);
+    gfollow *fl = r->follow;
+    fl->unread = md_xgrow(fl->unread, &fl->cap, fl->nunread + 1, sizeof *fl->unread);
+    fl->unread[fl->nunread++] = (struct gunread){
+        r->out->nproblems - 1,
+        md_xasprintf("not read: %s %s on line %u: %s; this config's Xen entries may be there: "
+                     "lint that file too", W(c, k), path, c->line, why)
+    };
+}
+
+/* A config that ends with no Xen entry (no menu entry, no chainloader
+ * line): a file it runs and lint did not read is why, which the "no Xen
+ * boot entry" its caller says names (its include: "not checked", or exit
+ * 2 for a config given alone), not a line that "cannot check" Xen
+ * entries it does not have; each such line stays named, in a note.  With
+ * entries, the file may change what they boot (source shares their
+ * variables) or add more: "cannot check" (trial10 item 2). */
+static void unread_done(gfollow *fl, md_bootcfg_list *out, bool no_entry)
+{
+    for (size_t i = 0; i < fl->nunread; i++) {
+        md_bootcfg_problem *p = &out->problems[fl->unread[i].problem];
+        if (no_entry) {
+            free(p->msg);
+            p->msg = fl->unread[i].note, fl->unread[i].note = NULL;
+            p->warning = p->unchecked = false;
+            p->note = true;
+        }
+        free(fl->unread[i].note);
+    }
+    free(fl->unread);
+}
+
+/* The first variable of template `t` that the config sets to a value the
+ * reader does not know (a device search finds, a value set under a
+ * condition or read from grubenv), or NULL: the finder must not take it
+ * for GRUB's own ($prefix: the config's directory).  Caller frees. */
+static char *unknown_set_var(const gstate *s, const char *t)
+{
+    char *name;
+    for (const char *p = t; (name = next_var(&p)); free(name)) {
+        const gvar *g = var_get((gstate *)s, name, false);
+        if (g && (g->uncertain || g->opaque))
+            return name;
+    }
+    return NULL;
+}
+
+/* Line c (its command word k: source, '.', configfile) of the file r reads,
+ * run as GRUB runs it (md_grubcfg_read_files): the file r->files finds,
+ * lexed and run in f's state (source) or a new context of it
+ * (configfile), under f's menu title and conditions.  False when the line
+ * names no file, or it could not be read (said on the line): then its
+ * effect is unknown, as without a finder. */
+static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
+{
+    md_strv w = { 0 }, unknown = { 0 };
+    gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
+    expand_cmd(f->s, c, k + 1, c->n, &x);
+    gexp_done(&x);
+    md_strv_free(&unknown);
+    if (!w.n) { /* GRUB: "file name required" */
+        md_strv_free(&w);
+        return false;
+    }
+    const char *path = w.v[0];
+    bool same = strcmp(W(c, k), "configfile") != 0;
+    md_grubcfg_text t = { 0 };
+    bool done = false;
+    /* Debian's ESP stub: "search.fs_uuid ID root; set prefix=($root)/boot/grub;
+     * configfile $prefix/grub.cfg" reads the file of another partition,
+     * never the stub's own directory (trial10 merge: the stub found itself) */
+    char *var = unknown_set_var(f->s, T(c, k + 1));
+    if (var) {
+        char *why = md_xasprintf("its path uses $%s, which the config sets to a value lint does "
+                                 "not know, such as a device that search finds at boot", var);
+        other_unread(r, c, k, path, why);
+        free(why);
+        free(var);
+        md_strv_free(&w);
+        return false;
+    }
+    if (r->nest >= MD_GRUBCFG_MAX_NEST || r->follow->reads >= MD_GRUBCFG_MAX_READS) {
+        char *why = md_xasprintf("files that source and configfile run are nested more than %d "
+                                 "deep or read more than %d times, the most lint follows",
+                                 MD_GRUBCFG_MAX_NEST, MD_GRUBCFG_MAX_READS);
+        other_unread(r, c, k, path, why);
+        free(why);
+        md_strv_free(&w);
+        return false;
+    }
+    r->files->find(r->files->ctx, path, r->fname, &t);
+    if (!t.text) {
+        other_unread(r, c, k, path, t.why ? t.why : "it is not found");
+    } else {
+        const runner *loop = NULL;
+        for (const runner *u = r; u && !loop; u = u->parent)
+            if (u->fkey && t.key && !strcmp(u->fkey, t.key))
+                loop = u;
+        if (loop && same) {
+            /* read once: its entries are the ones read already */
+            md_bootcfg_problem *p = md_bootcfg_add_problem(
+                r->out, c->line,
+                md_xasprintf("%s %s on line %u runs %s, which is being read already (a loop): "
+                             "GRUB reads it again each time, without end unless a condition "
+                             "stops it; lint read it once", W(c, k), path, c->line,
+                             loop->fname ? loop->fname : r->files->name));
+            p->warning = true;
+            if (r->fname)
+                p->file = md_xstrdup(r->fname);
+        }
+        if (!loop) {
+            r->follow->reads++;
+            gcmds cmds = { 0 };
+            size_t e0 = r->out->n, p0 = r->out->nproblems, c0 = r->out->nchains;
+            if (t.len > MD_BOOTCFG_MAX_TEXT) {
+                other_unread(r, c, k, path, "it is larger than lint reads");
+            } else {
+                unsigned open_quote = lex(t.text, t.len, &cmds);
+                if (open_quote)
+                    add_problem(r->out, open_quote, md_xstrdup("unterminated quote: GRUB "
+                                                               "rejects the rest of the file"));
+                char *words = r->fname ? NULL : line_words(c, k);
+                runner in = { .cmds = &cmds, .out = r->out, .set = r->set, .files = r->files,
+                              .fname = t.name, .fkey = t.key, .parent = r, .nest = r->nest + 1,
+                              .via = r->fname ? r->via : words,
+                              .via_line = r->fname ? r->via_line : c->line,
+                              .follow = r->follow };
+                find_blocks(&cmds, &in.b, r->out);
+                find_used_vars(&in);
+                gstate ctx;
+                state_over(&ctx, f->s);
+                ctx.context = true;
+                run(&in, 0, cmds.n, same ? f->s : &ctx, f->title, same ? f->top : true, f->cond,
+                    f->depth + 1);
+                state_free(&ctx);
+                if (same)
+                    r->set = in.set;
+                runner_free(&in);
+                gcmds_free(&cmds);
+                free(words);
+                name_added(r->out, e0, p0, c0, t.name);
+            }
+        }
+        done = true;
+    }
+    free(t.text);
+    free(t.name);
+    free(t.key);
+    free(t.why);
+    md_strv_free(&w);
+    return done;
+}
+
+void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
+                           md_bootcfg_list *out)
 {
     if (md_bootcfg_too_big(len, out)) /* and the records' offsets fit 32 bits */
         return;
@@ -2652,8 +2898,10 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
     if (open_quote)
         add_problem(out, open_quote,
                     md_xstrdup("unterminated quote: GRUB rejects the rest of the file"));
-    size_t first = out->n;
-    runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 } };
+    size_t first = out->n, chains = out->nchains;
+    gfollow follow = { 0 };
+    runner r = { .cmds = &cmds, .out = out, .set = { 1, 115200, 3 }, .files = files,
+                 .fkey = files ? files->key : NULL, .follow = &follow };
     find_blocks(&cmds, &r.b, out);
     find_used_vars(&r);
     gbudget budget = { 0 };
@@ -2666,16 +2914,16 @@ void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
         out->v[i]->serial_baud = r.set.serial_baud;
         out->v[i]->timeout = r.set.timeout;
     }
+    unread_done(&follow, out, out->n == first && out->nchains == chains);
     state_free(&s);
     budget_free(&budget);
-    free(r.b.v);
-    free(r.fdef);
-    free(r.ifm);
-    free(r.ifm_at);
-    md_hindex_free(&r.fidx);
-    md_strv_free(&r.used);
-    md_hindex_free(&r.uidx);
+    runner_free(&r);
     gcmds_free(&cmds);
+}
+
+void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)
+{
+    md_grubcfg_read_files(text, len, NULL, out);
 }
 
 void md_grubcfg_too_much(md_bootcfg_list *out, const char *file, unsigned line)

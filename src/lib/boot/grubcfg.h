@@ -58,6 +58,58 @@
  * timeout.  Reads any text; never fails. */
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out);
 
+/* The most files deep that `source` and `configfile` lines are followed
+ * (a file that sources one that sources ...), as syslinux's INCLUDEs
+ * (MD_BOOTFMT_INCLUDE_DEPTH), and the most such reads of one config in all
+ * (a menuentry of each of 10,000 kernels that sources the same file): past
+ * either, the line is "cannot check". */
+#define MD_GRUBCFG_MAX_NEST 16
+#define MD_GRUBCFG_MAX_READS 256
+
+/* Another file a config runs, as its finder returns it: text[0..len) (its
+ * own, freed by the reader), the name findings give it (`name`), and a
+ * `key` equal for the same file however it is named (its real path), for
+ * loops.  Not found: text NULL and `why` says why ("it is not next to this
+ * file ...").  All strings malloc'd; the reader frees them. */
+typedef struct md_grubcfg_text {
+    char *text;
+    size_t len;
+    char *name, *key, *why;
+} md_grubcfg_text;
+
+/* What finds the files a config's `source FILE`, `. FILE` and `configfile
+ * FILE` lines name: find(ctx, gpath, from, t) fills `t` for path `gpath`
+ * (variables as written when the config does not set them: "$prefix/x.cfg")
+ * named in file `from` (NULL: the config itself); `name` and `key` are the
+ * config's own (for findings and loops). */
+typedef struct md_grubcfg_files {
+    void (*find)(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t);
+    void *ctx;
+    const char *name, *key;
+} md_grubcfg_files;
+
+/* md_grubcfg_read, also reading the files `files` finds as GRUB runs them
+ * (grub_cmd_source() in grub-core/commands/configfile.c):
+ * `source FILE` and `. FILE` in the same context, so its variables carry
+ * over both ways; `configfile FILE` in a new one, which sees the exported
+ * variables only (grub_env_context_open()), as a submenu.  Their entries,
+ * problems and loaded files name that file (md_bootcfg_file.file,
+ * md_bootcfg_problem.file) and its lines.  A file not found (or whose path
+ * uses a variable it cannot resolve) is a "cannot check" warning on the
+ * line that names it (unchecked); past MD_GRUBCFG_MAX_NEST or
+ * MD_GRUBCFG_MAX_READS too.  A path that uses a variable the config sets
+ * to a value the reader does not know (search --set, search.fs_uuid ID
+ * VAR: a device found at boot) is not handed to the finder, which would
+ * take $prefix for the config's directory.  The config's line that led to
+ * the first file not read is out->include; when the config ends with no
+ * Xen entry and no chainloader line, each such finding is a note instead
+ * (the include is the reason it has none).  A file that sources one of
+ * those being read (itself, or a loop) is read once, a `source` of one said
+ * as a warning.  `files` NULL: md_grubcfg_read, which reads no other file
+ * and records the first such line as out->include. */
+void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
+                           md_bootcfg_list *out);
+
 /* The arguments `text` (a NUL-terminated part of a GRUB command line)
  * gives a loader, pushed to `out` (copies): words as GRUB's lexer reads
  * them (quotes and escapes removed, variables as written, '#' at a word's

@@ -84,6 +84,11 @@ typedef struct input {
     char *chain_to;      /* GRUB, a xen.cfg: its chain= followed (follow_cfg_chains):
                             "its chain= on line 3 followed to other.cfg" */
     int chain;           /* ... and found (MD_BOOTFMT_CHAIN_READ) or not there */
+    bool chain_target;   /* GRUB: an input a xen.cfg's chain= names, which is
+                            followed from that xen.cfg (follow_cfg_chains) */
+    bool chain_done;     /* GRUB, a xen.cfg: its chain= followed */
+    bool chain_stray;    /* GRUB, chained_by a chain= whose first xen.cfg no loader
+                            reads (stray_xen_cfg): it boots nothing either */
     bool in_root;        /* GRUB: found at a loader's place in a directory or
                             tree given, which may boot no Xen: a root tree's
                             /boot/grub/grub.cfg (classify_root_boot), an ESP's
@@ -104,6 +109,10 @@ typedef struct input {
                             x86's, which reads no dtb= (md_bootfmt_efi_start.x86) */
     char *no_entry;      /* GRUB in a group: why it has none, said only when no
                             input of the group has one */
+    char *no_xen;        /* GRUB, in_root: why it has no Xen entry, said once every
+                            input's entries are known (say_no_xen) */
+    bool no_xen_plain;   /* ... and none hides from lint: no line it cannot read
+                            (unread), none that reads another file (include) */
 } input;
 
 /* A directory given without its kind (classify_dir): the inputs it added,
@@ -492,6 +501,7 @@ text:;
 }
 
 static char *near(const char *cfg, const char *gpath);
+static char *near_find(const char *cfg, const char *gpath, char **other);
 static void classify_media(inputs *in, const char *dir);
 static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
 
@@ -499,8 +509,79 @@ static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
  * Xen's EFI loader reads it when started as x says (the chainloader's
  * section and options, a unified image's own .kernel and .ramdisk:
  * md_bootfmt_read_xen_efi), any other as md_bootfmt_read. */
-static void read_config(const input *x, md_bootcfg_list *cfg)
+/* The other files a GRUB 2 config runs (source, '.', configfile): what
+ * finds them (grub_other) and the names it found, each once. */
+typedef struct grub_others {
+    const char *cfg; /* the config read */
+    md_strv *found;  /* NULL: not kept */
+} grub_others;
+
+/* The file GRUB path `gpath` names, that file `from` (NULL: the config)
+ * runs with source or configfile, found as the files entries load are
+ * (near(): the config's directory and the two above it, a "(device)"
+ * dropped): $prefix is the directory GRUB read grub.cfg from
+ * (grub_set_prefix_and_root(); the config's), $config_directory the one
+ * of the file being read (read_config_file() in grub-core/normal/main.c),
+ * which the 41_custom of update-grub sources custom.cfg from. */
+static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t)
 {
+    grub_others *o = ctx;
+    const char *g = gpath[0] == '(' && strchr(gpath, ')') ? strchr(gpath, ')') + 1 : gpath;
+    const char *base = o->cfg;
+    static const char *const vars[] = { "$prefix/", "${prefix}/", "$config_directory/",
+                                        "${config_directory}/" };
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (!strncmp(g, vars[i], strlen(vars[i]))) {
+            base = i >= 2 && from ? from : o->cfg;
+            g += strlen(vars[i]);
+            break;
+        }
+    char *other = NULL;
+    char *p = strchr(g, '$') ? NULL : near_find(base, g, &other);
+    unsigned char *d = NULL;
+    size_t len = 0;
+    uint64_t size = 0;
+    md_err e = MD_ERR_INIT;
+    if (!p && strchr(g, '$'))
+        t->why = md_xstrdup("its path uses a variable lint cannot resolve (GRUB's $root or one "
+                            "of the config's own)");
+    else if (!p && other)
+        t->why = other, other = NULL;
+    else if (!p)
+        t->why = md_xasprintf("it is not next to %s (nor up to two directories above it)",
+                              base);
+    else if (read_text(p, &d, &len, &size, &e) < 0)
+        t->why = md_xstrdup(strip_path(e.msg, p));
+    else if (size > len)
+        t->why = md_bootcfg_size_msg(size);
+    if (t->why) {
+        free(d);
+        free(p);
+        free(other);
+        return;
+    }
+    t->text = (char *)d, t->len = len;
+    t->key = realpath(p, NULL);
+    t->name = p;
+    char *top = realpath(o->cfg, NULL);
+    bool self = top && t->key && !strcmp(top, t->key); /* a loop back: read already */
+    free(top);
+    if (o->found && !self && !md_strv_contains(o->found, p))
+        md_strv_push(o->found, p);
+}
+
+/* read_config, and the names of the other files a GRUB 2 config runs
+ * into `found` (NULL: not kept). */
+static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *found)
+{
+    if (x->fmt == MD_BOOTFMT_GRUB2 || x->fmt == MD_BOOTFMT_UNKNOWN) {
+        grub_others o = { x->path, found };
+        char *key = realpath(x->path, NULL);
+        md_grubcfg_files files = { grub_other, &o, x->path, key };
+        md_bootfmt_read_files(x->fmt, (char *)x->text, text_len(x), &files, cfg);
+        free(key);
+        return;
+    }
     if (x->fmt != MD_BOOTFMT_XEN_EFI) {
         md_bootfmt_read(x->fmt, (char *)x->text, text_len(x), cfg);
         if (x->fmt != MD_BOOTFMT_IPXE)
@@ -523,6 +604,11 @@ static void read_config(const input *x, md_bootcfg_list *cfg)
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
                                 x->chain_name, x->efi_x86, x->chain };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
+}
+
+static void read_config(const input *x, md_bootcfg_list *cfg)
+{
+    read_config_found(x, cfg, NULL);
 }
 
 /* Where the module `gpath` (the rootfs, `ramdisk` true, or the dom0 kernel)
@@ -1454,7 +1540,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                  * it is said, not passed as checked (trial 9); of a lone
                  * config its "not checked" note says so */
                 if (x->in_outdir) {
-                    md_lint_add(l, x->path, f[k]->line, MD_LINT_WARNING, 0,
+                    md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_WARNING, 0,
                                 "menuentry '%s' loads %s: lint could not check that file (its "
                                 "name comes from a variable it cannot see)",
                                 e->title ? e->title : "", f[k]->path);
@@ -1469,12 +1555,12 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                                                 : "menuentry", e->title)
                                  : md_xstrdup("this entry");
             if (!p && other)
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             who, f[k]->path, other);
             else if (!p && (x->in_outdir || (x->in_dir && !strstr(f[k]->path, "://"))))
-                md_lint_add(l, x->path, f[k]->line, MD_LINT_ERROR, 0,
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, which is not in this %s: the entry "
                             "cannot boot, and lint could not check that file",
                             who, f[k]->path, x->of_mkdom0 ? "output directory" : "directory");
@@ -1863,6 +1949,10 @@ static size_t efi_view(inputs *in, size_t ci, const char *efi, const efi_cmdline
     }
     input *y = &in->v[ci];
     y->fmt = MD_BOOTFMT_XEN_EFI;
+    free(y->chain_section);
+    free(y->chain_name);
+    free(y->chain_file);
+    md_strv_free(&y->chain_xen);
     y->chained_by = md_xstrdup(by);
     y->chain_efi = md_xstrdup(efi);
     y->chain_section = c->section ? md_xstrdup(c->section) : NULL;
@@ -2235,6 +2325,49 @@ static void ipxe_chains(const input *x, md_bootcfg_list *cfg)
     free(efi);
 }
 
+/* The iPXE command that names the image of line `line` of script `x`
+ * (kernel, chain, imgexec, ...: the first image command on it), for the
+ * messages of that line (trial10 item 10: "cannot check chain" of a
+ * kernel line); "chain" when none is found.  `starts`: each line's offset
+ * (line_starts), so that many lines cost one pass. */
+static char *ipxe_cmd_at(const input *x, const size_t *starts, size_t nlines, unsigned line)
+{
+    static const char *const cmds[] = { "kernel", "chain", "imgexec", "boot", "imgselect",
+                                        "imgload", "imgfetch", "module", "initrd", NULL };
+    if (!line || line > nlines)
+        return md_xstrdup("chain");
+    const char *t = (const char *)x->text, *end = t + text_len(x);
+    const char *p = t + starts[line - 1];
+    while (p < end && *p != '\n') {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t n = 0;
+        while (p + n < end && !strchr(" \t\n", p[n]))
+            n++;
+        for (int i = 0; cmds[i]; i++)
+            if (n == strlen(cmds[i]) && !strncmp(p, cmds[i], n))
+                return md_xstrdup(cmds[i]);
+        p += n;
+    }
+    return md_xstrdup("chain");
+}
+
+/* The offset of each line of `x`'s text; *n: how many.  Caller frees. */
+static size_t *line_starts(const input *x, size_t *n)
+{
+    const char *t = (const char *)x->text;
+    size_t len = text_len(x), cap = 0, *v = NULL;
+    *n = 0;
+    for (size_t i = 0; i <= len; i++)
+        if (i == 0 || t[i - 1] == '\n') {
+            if (i == len && i)
+                break;
+            v = md_xgrow(v, &cap, *n + 1, sizeof *v);
+            v[(*n)++] = i;
+        }
+    return v;
+}
+
 /* Every GRUB 2 config's chainloader lines (follow_chain), then each Xen EFI
  * loader found on an ESP given (classify_esp) whose config no chainloader
  * line named: the one Xen reads when the firmware starts it. */
@@ -2248,6 +2381,8 @@ static void follow_chains(inputs *in)
         md_bootfmt_read(in->v[i].fmt, (char *)in->v[i].text, in->v[i].len, &cfg);
         if (in->v[i].fmt == MD_BOOTFMT_IPXE)
             ipxe_chains(&in->v[i], &cfg);
+        size_t nl = 0, *starts = in->v[i].fmt == MD_BOOTFMT_IPXE ? line_starts(&in->v[i], &nl)
+                                                                  : NULL;
         md_hindex lines = { 0 }; /* each line once, though an if's paths run it again */
         for (size_t k = 0; k < cfg.nchains; k++) {
             unsigned ln = cfg.chains[k].file.line;
@@ -2258,9 +2393,11 @@ static void follow_chains(inputs *in)
             if (seen)
                 continue;
             md_hindex_add(&lines, h, k);
-            follow_chain(in, i, &cfg.chains[k],
-                         in->v[i].fmt == MD_BOOTFMT_IPXE ? "chain" : "chainloader");
+            char *cmd = starts ? ipxe_cmd_at(&in->v[i], starts, nl, ln) : md_xstrdup("chainloader");
+            follow_chain(in, i, &cfg.chains[k], cmd);
+            free(cmd);
         }
+        free(starts);
         md_hindex_free(&lines);
         md_bootcfg_list_free(&cfg);
     }
@@ -2277,6 +2414,138 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* The file that xen.cfg input `x`'s chain= (read into `cfg`) names, as
+ * Xen's EFI loader opens it: relative to the loader that reads `x` (else
+ * beside `x`), '\' as '/' (docs/misc/efi.pandoc "chain="); NULL when `cfg`
+ * has no chain=.  The caller frees it. */
+static char *cfg_chain_path(const input *x, const md_bootcfg_list *cfg)
+{
+    if (!cfg->include || strncmp(cfg->include, "chain=", 6) || !cfg->include[6])
+        return NULL;
+    char *dir = dir_of(x->chain_efi ? x->chain_efi : x->path), *rel = md_xstrdup(cfg->include + 6);
+    for (char *q = rel; *q; q++)
+        if (*q == '\\')
+            *q = '/';
+    const char *r = rel[0] == '/' ? rel + 1 : rel;
+    char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, r) : md_xstrdup(r);
+    free(dir);
+    free(rel);
+    return p;
+}
+
+/* Can input `y`, which a xen.cfg's chain= names, be read as that chain's
+ * file alone: a config (given, or found by a directory walk where loaders
+ * read them) that no Xen EFI loader reads as its own (chain_efi), that no
+ * chainloader or other chain= reaches (chained_by), and that is no part of
+ * a syslinux INCLUDE group?  Xen reads it only through the chain, with the
+ * first file's section; read alone as well it gave false findings
+ * (fresh-user trial of #10 at 6e5f303, item 4: "default=other: no section
+ * [other]", "no Xen EFI loader reads this xen.cfg"). */
+static bool chain_adoptable(const input *y)
+{
+    return y->kind == MD_LINT_GRUB && !y->chained_by && !y->chain_efi && !y->in_group &&
+           !y->unified;
+}
+
+/* in->v[j] becomes the file that xen.cfg in->v[i]'s chain= on `line`
+ * (naming `name`) reads, with section `sect` (NULL: its default=): it is
+ * read as that xen.cfg, through the loader that reads v[i]. */
+static void chain_into(inputs *in, size_t i, size_t j, unsigned line, const char *name,
+                       const char *sect)
+{
+    input *x = &in->v[i], *y = &in->v[j];
+    y->fmt = MD_BOOTFMT_XEN_EFI;
+    free(y->chain_section);
+    free(y->chain_name);
+    free(y->chain_file);
+    md_strv_free(&y->chain_xen);
+    y->chained_by = md_xasprintf("chained by %s:%u (chain=%s)%s%s%s", x->path, line, name,
+                                 sect ? ", section [" : "", sect ? sect : "", sect ? "]" : "");
+    y->chain_section = sect ? md_xstrdup(sect) : NULL;
+    y->depth = x->depth + 1;
+    y->efi_x86 = x->efi_x86;
+    y->chain_efi = x->chain_efi ? md_xstrdup(x->chain_efi) : NULL;
+    y->chain_name = x->chain_name ? md_xstrdup(x->chain_name) : NULL;
+    y->chain_file = x->chain_file ? md_xstrdup(x->chain_file) : NULL;
+    y->chain_line = x->chain_line;
+    for (size_t k = 0; k < x->chain_xen.n; k++)
+        md_strv_push(&y->chain_xen, x->chain_xen.v[k]);
+    y->unified = x->unified ? md_xstrdup(x->unified) : NULL;
+    y->has_kernel = x->has_kernel, y->has_ramdisk = x->has_ramdisk;
+    /* what a walk found at a loader's place is now the chain's, whose lack
+     * of an entry is an error as any chained file's */
+    y->in_root = false;
+    y->efi_cfg = false;
+    y->found = true;
+    y->chain_stray = x->chain_stray || (x->efi_cfg && !x->chained_by);
+}
+
+/* Follow the chain= of xen.cfg input in->v[i] (see follow_cfg_chains), once
+ * (chain_done); a file it names that is an input already and
+ * chain_adoptable becomes the chain's and is followed in turn. */
+static void follow_cfg_chain(inputs *in, size_t i)
+{
+    if (in->v[i].chain_done || in->v[i].kind != MD_LINT_GRUB ||
+        in->v[i].fmt != MD_BOOTFMT_XEN_EFI)
+        return;
+    in->v[i].chain_done = true;
+    md_bootcfg_list cfg = { 0 };
+    read_config(&in->v[i], &cfg);
+    char *p = cfg_chain_path(&in->v[i], &cfg);
+    if (!p) {
+        md_bootcfg_list_free(&cfg);
+        return;
+    }
+    input *x = &in->v[i];
+    const char *name = cfg.include + 6;
+    unsigned line = cfg.include_line;
+    const char *sect = cfg.include_section;
+    unsigned char *d = NULL;
+    size_t len = 0;
+    uint64_t size = 0;
+    md_err e = MD_ERR_INIT;
+    long j = -1;
+    if (!md_is_file(p)) {
+        /* the error is the reader's, on the chain= line */
+        x->chain = MD_BOOTFMT_CHAIN_MISSING;
+        x->chain_to = md_xasprintf("its chain= on line %u names %s, which is not there",
+                                   line, name);
+    } else if (x->depth >= MD_BOOTFMT_INCLUDE_DEPTH) {
+        md_lint_add(in->l, x->path, line, MD_LINT_WARNING, 0,
+                    "cannot check chain=%s on line %u: chained more than %d deep, the most "
+                    "lint follows, so the entry Xen boots from it is not read", name, line,
+                    MD_BOOTFMT_INCLUDE_DEPTH);
+        md_lint_mark_unchecked(in->l);
+    } else if (is_input(in, p) && (j = find_input(in, p)) >= 0 && (size_t)j != i &&
+               chain_adoptable(&in->v[j])) {
+        chain_into(in, i, (size_t)j, line, name, sect);
+        x = &in->v[i];
+        x->chain = MD_BOOTFMT_CHAIN_READ;
+        x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line,
+                                   in->v[j].path);
+        follow_cfg_chain(in, (size_t)j);
+    } else if (is_input(in, p)) {
+        x = &in->v[i];
+        x->chain = MD_BOOTFMT_CHAIN_READ;
+        x->chain_to = md_xasprintf("its chain= on line %u names %s, read as its own input",
+                                   line, name);
+    } else if (read_text(p, &d, &len, &size, &e) < 0) {
+        fail(in, p, &e);
+    } else {
+        size_t before = in->n;
+        add_text_sized(in, p, MD_LINT_GRUB, d, len, size); /* may move in->v */
+        x = &in->v[i];
+        x->chain = MD_BOOTFMT_CHAIN_READ;
+        x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line, p);
+        if (in->n > before) {
+            chain_into(in, i, before, line, name, sect);
+            follow_cfg_chain(in, before);
+        }
+    }
+    free(p);
+    md_bootcfg_list_free(&cfg);
+}
+
 /* Xen's EFI loader reads [global]'s chain= file instead of its config
  * when the section it boots has no kernel=, and goes on with the same
  * section there (efi_start() in xen/common/efi/boot.c: the loop over
@@ -2284,87 +2553,36 @@ static void follow_chains(inputs *in)
  * loader, which stops with "Chained configuration file '...' not found."
  * when it is not there; docs/misc/efi.pandoc "chain=": relative to the EFI
  * binary).  The chained file, beside the loader that reads the config
- * (else beside the config), becomes an input read as that section,
- * MD_BOOTFMT_INCLUDE_DEPTH deep; one already read (given, or a loop back)
- * is not read again.  One not there is an error on the chain= line
- * (fresh-user trial of #10, case 2). */
+ * (else beside the config), is read as that section, as an input,
+ * MD_BOOTFMT_INCLUDE_DEPTH deep: a new one, or an input already there
+ * (given, or found by a directory walk) that nothing else reads
+ * (chain_adoptable), which is then read only as the chain's (fresh-user
+ * trial of #10 at 6e5f303, item 4).  One read otherwise (by its own
+ * loader, or a loop back) is not read again.  One not there is an error on
+ * the chain= line (fresh-user trial of #10, case 2).  The files chains name
+ * are followed from the first file of each chain, whatever the order the
+ * walk found them in (an ESP lists host.cfg before xen.cfg). */
 static void follow_cfg_chains(inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
-        if (in->v[i].kind != MD_LINT_GRUB || in->v[i].fmt != MD_BOOTFMT_XEN_EFI)
+        input *x = &in->v[i];
+        if (x->kind != MD_LINT_GRUB || x->fmt != MD_BOOTFMT_XEN_EFI)
             continue;
         md_bootcfg_list cfg = { 0 };
-        read_config(&in->v[i], &cfg);
-        if (!cfg.include || strncmp(cfg.include, "chain=", 6) || !cfg.include[6]) {
-            md_bootcfg_list_free(&cfg);
-            continue;
-        }
-        input *x = &in->v[i];
-        const char *name = cfg.include + 6;
-        char *dir = dir_of(x->chain_efi ? x->chain_efi : x->path), *rel = md_xstrdup(name);
-        for (char *q = rel; *q; q++)
-            if (*q == '\\')
-                *q = '/';
-        char *p = strcmp(dir, ".") ? md_xasprintf("%s/%s", dir, rel[0] == '/' ? rel + 1 : rel)
-                                   : md_xstrdup(rel[0] == '/' ? rel + 1 : rel);
-        unsigned line = cfg.include_line;
-        unsigned char *d = NULL;
-        size_t len = 0;
-        uint64_t size = 0;
-        md_err e = MD_ERR_INIT;
-        if (!md_is_file(p)) {
-            /* the error is the reader's, on the chain= line */
-            x->chain = MD_BOOTFMT_CHAIN_MISSING;
-            x->chain_to = md_xasprintf("its chain= on line %u names %s, which is not there",
-                                       line, name);
-        } else if (x->depth >= MD_BOOTFMT_INCLUDE_DEPTH) {
-            md_lint_add(in->l, x->path, line, MD_LINT_WARNING, 0,
-                        "cannot check chain=%s on line %u: chained more than %d deep, the most "
-                        "lint follows, so the entry Xen boots from it is not read", name, line,
-                        MD_BOOTFMT_INCLUDE_DEPTH);
-            md_lint_mark_unchecked(in->l);
-        } else if (is_input(in, p)) {
-            x = &in->v[i];
-            x->chain = MD_BOOTFMT_CHAIN_READ;
-            x->chain_to = md_xasprintf("its chain= on line %u names %s, read as its own input",
-                                       line, name);
-        } else if (read_text(p, &d, &len, &size, &e) < 0) {
-            fail(in, p, &e);
-        } else {
-            char *sect = cfg.include_section ? md_xstrdup(cfg.include_section) : NULL;
-            char *by = md_xasprintf("chained by %s:%u (chain=%s)%s%s%s", x->path, line, name,
-                                    sect ? ", section [" : "", sect ? sect : "",
-                                    sect ? "]" : "");
-            x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line, p);
-            x->chain = MD_BOOTFMT_CHAIN_READ;
-            size_t before = in->n;
-            add_text_sized(in, p, MD_LINT_GRUB, d, len, size); /* may move in->v */
-            x = &in->v[i];
-            if (in->n > before) {
-                input *y = &in->v[before];
-                y->fmt = MD_BOOTFMT_XEN_EFI;
-                y->chained_by = by, by = NULL;
-                y->chain_section = sect, sect = NULL;
-                y->depth = x->depth + 1;
-                y->efi_x86 = x->efi_x86;
-                y->chain_efi = x->chain_efi ? md_xstrdup(x->chain_efi) : NULL;
-                y->chain_name = x->chain_name ? md_xstrdup(x->chain_name) : NULL;
-                y->chain_file = x->chain_file ? md_xstrdup(x->chain_file) : NULL;
-                y->chain_line = x->chain_line;
-                for (size_t k = 0; k < x->chain_xen.n; k++)
-                    md_strv_push(&y->chain_xen, x->chain_xen.v[k]);
-                y->unified = x->unified ? md_xstrdup(x->unified) : NULL;
-                y->has_kernel = x->has_kernel, y->has_ramdisk = x->has_ramdisk;
-                y->found = true;
-            }
-            free(by);
-            free(sect);
-        }
-        free(dir);
-        free(rel);
+        read_config(x, &cfg);
+        char *p = cfg_chain_path(x, &cfg);
+        long j = p && md_is_file(p) ? find_input(in, p) : -1;
+        if (j >= 0 && (size_t)j != i && chain_adoptable(&in->v[j]))
+            in->v[j].chain_target = true;
         free(p);
         md_bootcfg_list_free(&cfg);
     }
+    for (size_t i = 0; i < in->n; i++)
+        if (!in->v[i].chain_target)
+            follow_cfg_chain(in, i);
+    /* a loop of chains (each a target): followed from the first */
+    for (size_t i = 0; i < in->n; i++)
+        follow_cfg_chain(in, i);
 }
 
 /* Is `n` a name an ESP's EFI/VENDOR/ config may have (*.cfg, *.conf, any
@@ -2784,7 +3002,8 @@ static bool stray_xen_cfg(const input *x)
 }
 
 /* Does input v[j] boot Xen as a directory's: a Xen EFI loader the firmware
- * starts (on_esp), a config with a Xen entry (not a stray xen.cfg) or a
+ * starts (on_esp), a config with a Xen entry (not a stray xen.cfg, nor the
+ * file a stray xen.cfg's chain= names) or a
  * chainloader of Xen's EFI loader, or a file INCLUDEd by a config in
  * v[from, to) with a Xen entry? */
 static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
@@ -2792,9 +3011,52 @@ static bool boots_xen(const inputs *in, size_t j, size_t from, size_t to)
     const input *y = &in->v[j];
     if (j >= from && j < to)
         return (y->kind == MD_LINT_XEN && y->on_esp) ||
-               (y->kind == MD_LINT_GRUB && ((y->nentries && !stray_xen_cfg(y)) || y->nchains));
+               (y->kind == MD_LINT_GRUB &&
+                ((y->nentries && !stray_xen_cfg(y) && !y->chain_stray) || y->nchains));
     return y->kind == MD_LINT_GRUB && y->in_group && y->root >= from && y->root < to &&
            y->nentries;
+}
+
+/* Does a directory given (classify_dir) that holds input v[j] boot Xen
+ * (boots_xen of any input)? */
+static bool dir_boots_xen(const inputs *in, size_t j)
+{
+    for (size_t k = 0; k < in->ndirs; k++) {
+        const dir_range *r = &in->dirs[k];
+        if (j < r->from || j >= r->to)
+            continue;
+        for (size_t i = 0; i < in->n; i++)
+            if (boots_xen(in, i, r->from, r->to))
+                return true;
+    }
+    return false;
+}
+
+/* Say that config v[j], found at a loader's place (in_root), has no Xen
+ * entry (`why`, md_lint_no_entry's; `group`: nor the other files of its
+ * INCLUDE group, whose root the walk found).
+ * In a directory given that boots Xen, a config with none where nothing
+ * hides from lint (`plain`: an old syslinux.cfg beside /boot's grub.cfg, a
+ * pxelinux.cfg/default that only boots the local disk) is a note: it is
+ * not a Xen config, the directory's Xen entries were checked, and it
+ * leaves no trap unchecked (fresh-user trial of #10 at 6e5f303, item 6:
+ * such a directory never exited 0).  Else (a root tree's config, a
+ * directory with no Xen entry, whose lack check_dirs makes exit 2, or a
+ * config with a line lint cannot follow) it is "not checked", never a
+ * silent pass (issue 10). */
+static void say_no_xen(inputs *in, size_t j, const char *why, bool plain, bool group)
+{
+    const input *x = &in->v[j];
+    /* a file INCLUDEd is in the directory of the config found there */
+    if (plain && dir_boots_xen(in, group ? x->root : j))
+        md_lint_add(in->l, x->path, 0, MD_LINT_NOTE, 0,
+                    "no Xen boot entry; not a Xen config (read as %s%s): nothing in it is "
+                    "checked, and it leaves no trap unchecked, as the Xen entries of the "
+                    "directory it is in were checked",
+                    md_bootfmt_name(x->fmt), group ? ", nor in the files it INCLUDEs" : "");
+    else
+        md_lint_not_checked(in->l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
+                            "lines): %s", why);
 }
 
 /* Never a silent pass on a directory given (classify_dir): one in which no
@@ -2891,13 +3153,22 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             free(texts);
             free(lens);
         } else {
-            read_config(x, &cfg);
+            md_strv others = { 0 };
+            read_config_found(x, &cfg, &others);
             char *as = md_xasprintf("%s%s%s%s%s", md_bootfmt_name(x->fmt),
                                     x->chained_by ? ", " : "",
                                     x->chained_by ? x->chained_by : "",
                                     x->chain_to ? "; " : "", x->chain_to ? x->chain_to : "");
             md_lint_input(l, x->path, as);
             free(as);
+            for (size_t k = 0; k < others.n; k++) {
+                /* counted and named as read, as a followed chain= is */
+                as = md_xasprintf("%s, run by a source or configfile line of %s",
+                                  md_bootfmt_name(MD_BOOTFMT_GRUB2), x->path);
+                md_lint_input(l, others.v[k], as);
+                free(as);
+            }
+            md_strv_free(&others);
         }
         if (stray_xen_cfg(x))
             md_lint_add(l, x->path, 0, MD_LINT_WARNING, 0,
@@ -2916,17 +3187,17 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
             /* the entries may be in another file of its INCLUDE group */
             char *as = md_xstrdup(md_bootfmt_name(x->fmt));
             x->no_entry = md_lint_no_entry(&cfg, as);
+            x->no_xen_plain = !cfg.unread && !cfg.include;
             free(as);
-        } else if (!cfg.n && x->in_root && !x->nchains) {
+        } else if (!cfg.n && x->in_root && !x->nchains && !x->chain_to) {
             /* a root tree's own config may boot no Xen at all (a host
              * without it, or Xen not yet added): said, no input error.
              * One whose entry chainloads Xen's EFI loader was checked
              * through the xen.cfg followed (fresh trial, finding C: it was
-             * also said "not checked", and a clean ESP "not all traps") */
-            char *why = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
-            md_lint_not_checked(l, x->path, "trap 4 and trap 1's console= (on Xen's boot "
-                                "lines): %s", why);
-            free(why);
+             * also said "not checked", and a clean ESP "not all traps").
+             * Said once all entries are known (say_no_xen) */
+            x->no_xen = md_lint_no_entry(&cfg, md_bootfmt_name(x->fmt));
+            x->no_xen_plain = !cfg.unread && !cfg.include;
         } else if (!cfg.n && !x->nchains && !(x->chain_section && cfg.nproblems) &&
                    !x->chain_to) {
             /* reported once, as each input's error (exit 2), not also as a
@@ -2999,14 +3270,21 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
                 any += in.v[j].nentries;
         if (!any && in.v[root].in_root) {
             /* found at a loader's place: said; the directory's lack is the error */
-            md_lint_not_checked(l, in.v[i].path, "trap 4 and trap 1's console= (on Xen's boot "
-                                "lines): %s (nor in the files it INCLUDEs)", in.v[i].no_entry);
+            bool plain = true;
+            for (size_t j = 0; j < in.n; j++)
+                plain &= !(in.v[j].in_group && in.v[j].root == root) || in.v[j].no_xen_plain;
+            char *why = md_xasprintf("%s (nor in the files it INCLUDEs)", in.v[i].no_entry);
+            say_no_xen(&in, i, why, plain, true);
+            free(why);
         } else if (!any) {
             md_err e = MD_ERR_INIT;
             md_err_set(&e, "%s: %s (nor in the files it INCLUDEs)", in.v[i].path, in.v[i].no_entry);
             fail(&in, in.v[i].path, &e);
         }
     }
+    for (size_t i = 0; i < in.n; i++)
+        if (in.v[i].no_xen)
+            say_no_xen(&in, i, in.v[i].no_xen, in.v[i].no_xen_plain, false);
     check_dirs(&in);
     size_t nboot = 0, nrootfs = 0;
     for (size_t i = 0; i < in.n; i++) {
@@ -3145,6 +3423,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         md_strv_free(&in.v[i].hvs);
         md_strv_free(&in.v[i].hv_missing);
         free(in.v[i].no_entry);
+        free(in.v[i].no_xen);
         free(in.v[i].chained_by);
         free(in.v[i].chain_to);
         free(in.v[i].chain_efi);
