@@ -16,6 +16,7 @@
 #include "sink.h"
 #include "stop.h"
 #include "image/imgdir.h"
+#include "spec/spec.h"
 
 #define OUTPUT_RISK "who could change it, or point its name at another file for mkdom0 (or " \
                     "QEMU) to write: write it into a directory of your own"
@@ -328,6 +329,15 @@ static int run(int argc, char **argv)
         return MD_EXIT_USAGE;
     }
     bo->dir = argv[optind];
+    /* the spec's rule for a [Host NAME]: NAME names the host's files
+     * (netboot/hosts/NAME/), so it is checked as one before it is looked up */
+    const char *why = bo->host ? md_spec_hostname_problem(bo->host, true) : NULL;
+    if (why) {
+        char *shown = md_err_shown(bo->host);
+        fprintf(stderr, "mkdom0 boot: --host %s: not a host's name: %s\n", shown, why);
+        free(shown);
+        return MD_EXIT_USAGE;
+    }
     /* --log and --timings are written where the user says, often as root:
      * their places are held to the rule of every file mkdom0 writes
      * before anything starts (trial 9k: a directory another user could

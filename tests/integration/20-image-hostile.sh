@@ -453,6 +453,34 @@ rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-keys/out/ssh" -o "$W/oc-key
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/oc-new/out/ssh" -o "$W/oc-new/out" good.ini >/dev/null 2>keys2.err || rc=$?
 [ $rc = 1 ] && grep -q "keys directory .* is inside the output directory" keys2.err && [ ! -e "$W/oc-new/out" ] &&
     echo "ok   a keys directory inside a new output: refused" || bad "keys inside a new output: exit $rc: $(cat keys2.err)"
+# The download cache inside the output (trial 9x F8): it was filled, then
+# the build failed calling it "added while the build ran", and with --force
+# each build deleted it.  Refused before any work, as the keys are: by
+# --cache and by $MKDOM0_CACHE, for a new output, and with --force over an
+# output already holding one, which is kept.
+rc=0; "$MKDOM0" build --cache "$W/oc-cnew/out/cache" --keys "$KEYS" -o "$W/oc-cnew/out" good.ini >/dev/null 2>cache1.err || rc=$?
+[ $rc = 1 ] && grep -q "the download cache $W/oc-cnew/out/cache is inside the output directory $W/oc-cnew/out, which each build replaces as a whole: the cache would be lost every build; keep it elsewhere (--cache, \$MKDOM0_CACHE)" cache1.err &&
+    [ ! -e "$W/oc-cnew/out" ] && ! grep -q fetching cache1.err &&
+    echo "ok   a download cache inside a new output: refused before any work" || bad "cache inside a new output: exit $rc: $(cat cache1.err)"
+outcase cache; cp -a "$CACHE" "$W/oc-cache/out/cache"; whole "$W/oc-cache/out" >cache.whole
+rc=0; "$MKDOM0" build --force --cache "$W/oc-cache/out/cache" --keys "$KEYS" -o "$W/oc-cache/out" good.ini >/dev/null 2>cache2.err || rc=$?
+rc3=0; MKDOM0_CACHE=$W/oc-cache/out/cache "$MKDOM0" build --force --keys "$KEYS" -o "$W/oc-cache/out" good.ini >/dev/null 2>cache3.err || rc3=$?
+[ $rc = 1 ] && [ $rc3 = 1 ] && grep -q "the download cache $W/oc-cache/out/cache is inside the output directory" cache2.err &&
+    grep -q "the download cache $W/oc-cache/out/cache is inside the output directory" cache3.err &&
+    whole "$W/oc-cache/out" | cmp -s - cache.whole &&
+    echo "ok   a download cache inside the output (--force, --cache or \$MKDOM0_CACHE): refused, kept" ||
+    bad "cache inside the output with --force: exit $rc/$rc3: $(cat cache2.err cache3.err)"
+# A symlink at a key's name (trial 9x F7): with the private key missing the
+# build made a new pair and renamed it over the symlink.  Only a regular
+# file is replaced: refused, naming the file, before the "NEW host key"
+# warning; the symlink and what it points to are kept, no output made.
+rm -rf "$W/k7"; mkdir -m 700 "$W/k7"; echo keep >"$W/k7-target"
+ln -s "$W/k7-target" "$W/k7/ssh_host_ed25519_key.pub"
+rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$W/k7" -o "$W/oc-k7" good.ini >k7.out 2>k7.err || rc=$?
+[ $rc = 1 ] && grep -q "$W/k7/ssh_host_ed25519_key.pub: exists and is not a regular file (a symlink): not replaced" k7.err &&
+    ! grep -q "NEW host key" k7.out k7.err && [ -L "$W/k7/ssh_host_ed25519_key.pub" ] &&
+    [ "$(cat "$W/k7-target")" = keep ] && [ ! -e "$W/k7/ssh_host_ed25519_key" ] && [ ! -e "$W/oc-k7" ] &&
+    echo "ok   a symlink at a key's name: refused, not replaced" || bad "symlink at a key's name: exit $rc: $(cat k7.out k7.err; ls -l "$W/k7")"
 # An output that is a symlink to nothing, and one that holds the current directory.
 mkdir -p "$W/oc-odd/here"; ln -s missing-target "$W/oc-odd/dang"
 rc=0; "$MKDOM0" build --cache "$CACHE" --keys "$KEYS" -o "$W/oc-odd/dang" good.ini >/dev/null 2>odd1.err || rc=$?

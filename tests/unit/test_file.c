@@ -65,6 +65,24 @@ static void test_replaces_regular_only(void)
     CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
     CHECK(entries() == 5); /* f victim link sub fifo: no temporaries left */
 
+    /* md_file_rename_over, for a file another program wrote (ssh-keygen's
+     * key, a download): the same rule, and the temporary left to its
+     * caller when refused (trial 9x F7) */
+    char *tmpf = at("tmpf");
+    t_spit(tmpf, "new\n");
+    CHECK(md_file_rename_over(tmpf, link, &err) == -1);
+    CHECK_ERR(&err, "link: exists and is not a regular file (a symlink): not replaced");
+    md_err_clear(&err);
+    CHECK(md_file_rename_over(tmpf, sub, &err) == -1);
+    CHECK_ERR(&err, "sub: exists and is not a regular file (a directory): not replaced");
+    md_err_clear(&err);
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode) && access(tmpf, F_OK) == 0);
+    CHECK(md_file_rename_over(tmpf, f, &err) == 0 && access(tmpf, F_OK) < 0);
+    t = t_slurp(f);
+    CHECK_STR(t, "new\n");
+    free(t);
+    free(tmpf);
+
     /* A directory that is not there: the error names the file. */
     char *missing = at("no/such");
     CHECK(md_write_atomic(missing, "x", 1, 0644, &err) == -1);

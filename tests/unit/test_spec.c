@@ -705,18 +705,49 @@ int main(void)
         md_spec_free(s);
         free(text);
     }
-    char *long_label = md_xasprintf(MIN "[System]\nHostname=%0*d\n", 64, 0);
+    /* Each refused with its reason.  Linux's 64 bytes (HOST_NAME_MAX)
+     * under RFC 1123's 253: a 151-character dotted name was accepted and
+     * sethostname(2) refused it at boot (trial 9x F6). */
+    char *long_label = md_xasprintf(MIN "[System]\nHostname=a%0*d\n", 63, 0);
     char *long_name = md_xasprintf(MIN "[System]\nHostname=a%0*d\n", 150, 0);
-    const char *bad_hosts[] = { MIN "[System]\nHostname=-foo\n", MIN "[System]\nHostname=.\n",
-                                MIN "[System]\nHostname=..\n", MIN "[System]\nHostname=a..b\n",
-                                MIN "[System]\nHostname=foo-\n", MIN "[System]\nHostname=a_b\n",
-                                long_label, long_name, NULL };
-    for (const char *const *b = bad_hosts; *b; b++) {
-        CHECK(parse(*b, &err) == NULL);
-        CHECK_ERR(&err, "not a host name (RFC 1123");
+    /* the trial's: thirteen labels of 10 letters, then one of 8 */
+    char name151[160] = "";
+    for (int i = 0; i < 14; i++)
+        strcat(strcat(name151, i ? "." : ""), i < 13 ? "abcdefghij" : "abcdefgh");
+    char *dotted_151 = md_xasprintf(MIN "[System]\nHostname=%s\n", name151);
+    char *dotted_65 = md_xasprintf(MIN "[System]\nHostname=%0*d.%0*d\n", 32, 0, 32, 0);
+    const struct {
+        const char *text, *why;
+    } bad_hosts[] = {
+        { MIN "[System]\nHostname=-foo\n", "test.ini:10: Hostname=-foo: not a host name: a label that starts or ends with a hyphen (RFC 1123)" },
+        { MIN "[System]\nHostname=foo-\n", "Hostname=foo-: not a host name: a label that starts or ends with a hyphen" },
+        { MIN "[System]\nHostname=.\n", "Hostname=.: not a host name: an empty label (RFC 1123" },
+        { MIN "[System]\nHostname=..\n", "Hostname=..: not a host name: an empty label" },
+        { MIN "[System]\nHostname=a..b\n", "Hostname=a..b: not a host name: an empty label" },
+        { MIN "[System]\nHostname=a.\n", "Hostname=a.: not a host name: an empty label" },
+        { MIN "[System]\nHostname=a_b\n", "Hostname=a_b: not a host name: a character other than" },
+        { long_label, ": not a host name: a label longer than 63 characters (RFC 1123)" },
+        { long_name, ": not a host name: longer than 64 characters, the most Linux keeps (HOST_NAME_MAX" },
+        { dotted_151, "test.ini:10: Hostname=abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij."
+                      "abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefgh: "
+                      "not a host name: longer than 64 characters" },
+        { dotted_65, ": not a host name: longer than 64 characters" },
+    };
+    CHECK(strlen(name151) == 151);
+    for (size_t i = 0; i < sizeof bad_hosts / sizeof *bad_hosts; i++) {
+        CHECK(parse(bad_hosts[i].text, &err) == NULL);
+        CHECK_ERR(&err, bad_hosts[i].why);
     }
     free(long_label);
     free(long_name);
+    free(dotted_151);
+    free(dotted_65);
+    /* 64 is Linux's most, and allowed */
+    char *dotted_64 = md_xasprintf(MIN "[System]\nHostname=%0*d.%0*d\n", 32, 0, 31, 0);
+    s = parse(dotted_64, &err);
+    CHECK(s != NULL && strlen(md_spec_hostname(s)) == 64);
+    md_spec_free(s);
+    free(dotted_64);
     s = parse(MIN "[System]\nHostname=dom0-1.example.org\n", &err);
     CHECK(s != NULL);
     md_spec_free(s);
@@ -859,12 +890,15 @@ int main(void)
         { "[Host a]\nMAC=52:54:00:00:00:01\nAddress=192.0.2.3/24\nGateway=10.0.0.1\n", "test.ini:12: Gateway=10.0.0.1 is not in Address=192.0.2.3/24's network" },
         { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=-x\n", "test.ini:11: Hostname=-x: not a host name" },
         /* a bad name at its header's line */
-        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a.b]: a host's name is one label" },
-        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host ../x]: a host's name is one label" },
+        { "[Host a.b]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host a.b]: not a host's name: more than one label: a host's NAME is one label" },
+        { "[Host ../x]\nMAC=52:54:00:00:00:01\n", "test.ini:9: [Host ../x]: not a host's name: an empty label" },
+        /* a host's Hostname= under Linux's 64 too (trial 9x F6) */
+        { "[Host a]\nMAC=52:54:00:00:00:01\nHostname=abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk\n",
+          "test.ini:11: Hostname=abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk.abcdefghijk: not a host name: longer than 64 characters" },
         /* RFC 1123 on the whole name: inih's copy stopped at 49 bytes, so
          * 64 letters passed as 49 (trial 9h case 1) */
         { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n",
-          "test.ini:9: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: a host's name is one label" },
+          "test.ini:9: [Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: not a host's name: a label longer than 63 characters" },
         /* two names alike in their first 49 bytes are two hosts, not "again" */
         { "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nMAC=52:54:00:00:00:01\n"
           "[Host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab]\nMAC=52:54:00:00:00:01\n",

@@ -153,6 +153,35 @@ static void test_key_faults(const char *tmp)
     CHECK(access(cpriv, R_OK) == 0);
     free(cpriv);
     md_strv_free(&lines);
+    /* trial 9x F7: the .pub a symlink and the private key gone: the new
+     * pair was renamed over the symlink.  Only a regular file is replaced:
+     * refused, naming it, before the "NEW host key" warning; the symlink,
+     * what it points to and the directory are as they were. */
+    char *target = md_xasprintf("%s/f7-target", tmp);
+    t_spit(target, "keep\n");
+    unlink(priv);
+    unlink(pub);
+    CHECK(symlink(target, pub) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) < 0);
+    char *refused = md_xasprintf("%s: exists and is not a regular file (a symlink): not replaced", pub);
+    CHECK_ERR(&e, refused);
+    md_err_clear(&e);
+    CHECK(!said(&lines, "NEW host key"));
+    struct stat lst;
+    CHECK(lstat(pub, &lst) == 0 && S_ISLNK(lst.st_mode) && access(priv, F_OK) < 0);
+    char *kept = t_slurp(target);
+    CHECK_STR(kept, "keep\n");
+    free(kept);
+    /* a directory at the .pub's name the same */
+    unlink(pub);
+    CHECK(mkdir(pub, 0700) == 0);
+    CHECK(md_sshkeys_ensure(dir, MD_SSHKEYS_HOST, &out, &e) < 0);
+    CHECK_ERR(&e, "ssh_host_ed25519_key.pub: exists and is not a regular file (a directory)");
+    md_err_clear(&e);
+    CHECK(rmdir(pub) == 0 && access(priv, F_OK) < 0);
+    free(refused);
+    free(target);
+    md_strv_free(&lines);
     free(want); free(cmd); free(opub); free(other); free(st); free(stp); free(live);
     free(dir); free(priv); free(pub);
 }

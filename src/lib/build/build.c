@@ -1344,6 +1344,33 @@ static int step_publish(struct build *b)
     return md_imgdir_publish(b->stage, b->err);
 }
 
+/* The keys and the download cache outlive builds: inside the output,
+ * which each build replaces as a whole, they would be lost every time.
+ * Refused before any work: a cache there was filled (minutes of
+ * downloads), then the build failed calling it "added while the build
+ * ran", and with --force each build deleted it (trial 9x F8). */
+static int refuse_inside_output(struct build *b)
+{
+    char *cache = md_cache_path(b->o->cache_dir, NULL);
+    const struct {
+        const char *what, *dir, *lost, *options;
+    } kept[] = {
+        { "the ssh keys directory", b->keys_dir, "the host keys would change every build",
+          "--keys, [SSH] KeysDir=" },
+        { "the download cache", cache, "the cache would be lost every build",
+          "--cache, $MKDOM0_CACHE" },
+    };
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < sizeof kept / sizeof *kept; i++)
+        if (md_imgdir_stage_holds(b->stage, kept[i].dir))
+            r = md_err_set(b->err, "%s %s is inside the output directory %s, which each build "
+                                   "replaces as a whole: %s; keep it elsewhere (%s)",
+                           kept[i].what, kept[i].dir, b->o->outdir, kept[i].lost,
+                           kept[i].options);
+    free(cache);
+    return r;
+}
+
 int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
 {
     struct build b = { .spec = spec, .o = o, .err = err, .t0 = md_run_now() };
@@ -1382,13 +1409,8 @@ int md_build_run(const md_spec *spec, const md_build_opts *o, md_err *err)
      * that is not ours, is refused before minutes of work. */
     if (!(b.stage = md_imgdir_stage_new(o->outdir, b.codec, o->force, err)))
         goto out;
-    if (md_imgdir_stage_holds(b.stage, b.keys_dir)) {
-        md_err_set(err, "the ssh keys directory %s is inside the output directory %s, which "
-                        "each build replaces as a whole: the host keys would change every "
-                        "build; keep them elsewhere (--keys, [SSH] KeysDir=)", b.keys_dir,
-                   o->outdir);
+    if (refuse_inside_output(&b) < 0)
         goto out;
-    }
     /* The keys directory made or checked now, not after the package work
      * (trial 9c: a dangling --keys symlink failed at the end, "chmod"). */
     if (md_sshkeys_ensure(b.keys_dir, MD_SSHKEYS_HOST | MD_SSHKEYS_CLIENT, o->out, err) < 0)

@@ -251,6 +251,23 @@ static int not_replaced(const char *path, mode_t m, md_err *err)
                                                            : "a device, FIFO or socket");
 }
 
+int md_file_check_replaceable(const char *path, md_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return not_replaced(path, st.st_mode, err);
+    return 0;
+}
+
+int md_file_rename_over(const char *tmp, const char *path, md_err *err)
+{
+    if (md_file_check_replaceable(path, err) < 0)
+        return -1;
+    if (rename(tmp, path) < 0)
+        return md_err_errno(err, "%s: cannot rename into place", path);
+    return 0;
+}
+
 int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err)
 {
     int rc = 0;
@@ -258,11 +275,8 @@ int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_
         rc = md_err_errno(err, "%s: cannot set its mode", tmp);
     if (close(fd) < 0 && rc == 0)
         rc = md_err_errno(err, "%s: cannot finish", tmp);
-    struct stat st;
-    if (rc == 0 && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        rc = not_replaced(path, st.st_mode, err);
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = md_err_errno(err, "%s: cannot rename into place", path);
+    if (rc == 0)
+        rc = md_file_rename_over(tmp, path, err);
     if (rc < 0)
         unlink(tmp);
     return rc;

@@ -65,6 +65,17 @@ int md_file_create_tmp(const char *path, char **tmp, md_err *err);
  * symlink, directory, device or FIFO at `path` is an error, never replaced.
  * `fd` is closed and, on failure, `tmp` removed, whatever happens. */
 int md_file_commit(int fd, const char *tmp, const char *path, unsigned mode, md_err *err);
+/* The rename every writer ends with (md_file_commit's; a file another
+ * program wrote, ssh-keygen's key or a download, goes the same way):
+ * `tmp` renamed over `path` when `path` is absent or a regular file; a
+ * symlink, directory, device or FIFO there is "PATH: exists and is not a
+ * regular file (a symlink): not replaced", and `tmp` is left for the
+ * caller (issue 9: "renamed over a regular file only"; trial 9x F7: a
+ * symlink at a key's name was replaced). */
+int md_file_rename_over(const char *tmp, const char *path, md_err *err);
+/* md_file_rename_over's check alone, for a writer to make before its work:
+ * 0 when `path` is absent or a regular file, else -1 with that error. */
+int md_file_check_replaceable(const char *path, md_err *err);
 /* `dst` (which must not exist) with `src`'s content: a hard link when both
  * are on one file system, else a copy written with md_write_atomic (0644).
  * For scratch files that a tool reads (an ISO's tree, a disk made with

@@ -457,17 +457,23 @@ static int generate(const char *dir, const char *name, md_err *err)
     unlink(tmppub);
     const char *argv[] = { keygen_prog(), "-q", "-t", "ed25519", "-N", "", "-C", "",
                            "-f", tmp, NULL };
-    int r = run(argv, NULL, err);
+    /* Only a regular file is renamed over (core/file.h), and both names
+     * are checked before a key is made: a symlink at the .pub was replaced
+     * (trial 9x F7), and one at the private key's name must not leave a
+     * new .pub beside the old key. */
+    int r = md_file_check_replaceable(pub, err) < 0 || md_file_check_replaceable(priv, err) < 0
+                ? -1
+                : run(argv, NULL, err);
     if (r == 0 && (access(tmp, R_OK) < 0 || access(tmppub, R_OK) < 0))
         r = md_err_set(err, "%s did not write %s and %s.pub", argv[0], tmp, tmp);
     if (r == 0 && chmod(tmp, 0600) < 0)
         r = md_err_errno(err, "chmod %s", tmp);
     /* The .pub first: a private key without its .pub is repaired next time,
      * while a .pub without its private key would be regenerated anyway. */
-    if (r == 0 && rename(tmppub, pub) < 0)
-        r = md_err_errno(err, "rename %s to %s", tmppub, pub);
-    if (r == 0 && rename(tmp, priv) < 0)
-        r = md_err_errno(err, "rename %s to %s", tmp, priv);
+    if (r == 0)
+        r = md_file_rename_over(tmppub, pub, err);
+    if (r == 0)
+        r = md_file_rename_over(tmp, priv, err);
     if (r < 0) {
         unlink(tmp);
         unlink(tmppub);
@@ -563,6 +569,8 @@ static int ensure_one(const char *dir, const char *name, const md_out *out, md_e
         struct stat pst;
         if (errno != ENOENT) {
             r = md_err_errno(err, "%s", priv);
+        } else if (md_file_check_replaceable(pub, err) < 0) {
+            r = -1; /* refused before "making a NEW host key" is said */
         } else {
             /* A .pub without its private key: the key was there and is gone
              * (deleted, a partial restore): the new one is a new identity,

@@ -353,8 +353,8 @@ static int download(const md_fetch_item *it, const char *tmp, const char *final,
     md_err ce = MD_ERR_INIT;
     if (r == 0 && !it->sha256 && it->check(tmp, it->ctx, &ce) < 0)
         r = md_err_set(err, "%s: package %s: %s; file deleted", shown, it->label, ce.msg);
-    if (r == 0 && rename(tmp, final) < 0)
-        r = md_err_errno(err, "%s: cannot rename into place", final);
+    if (r == 0)
+        r = md_file_rename_over(tmp, final, err);
     if (r < 0)
         unlink(tmp);
     free(shown);
@@ -386,6 +386,12 @@ int md_fetch_verified(const md_fetch_item *it, const char *dir, const md_out *ou
         *path = final;
         *cached = true;
         return 0;
+    }
+    /* a symlink or other non-file at the name is the user's, not ours to
+     * replace (issue 9): refused before the download, not after */
+    if (md_file_check_replaceable(final, err) < 0) {
+        free(final);
+        return -1;
     }
     if (access(final, F_OK) == 0) {
         /* the reason: another index's copy may be the same bytes, but

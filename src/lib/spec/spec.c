@@ -277,21 +277,40 @@ static const char *crypt_form(const char *v)
            "SHA-256 ($5$), bcrypt ($2b$) or scrypt ($7$)";
 }
 
-/* RFC 1123 section 2.1 host name: dot-separated labels of 1..63
- * letters, digits and hyphens, not starting or ending with a hyphen; 253
- * characters at most. */
-static bool valid_hostname(const char *v)
+/* Why `v` is no host name, or NULL when it is one.  RFC 1123 section 2.1
+ * (after RFC 952): dot-separated labels of 1..63 letters, digits and
+ * hyphens, not starting or ending with a hyphen; 253 characters at most
+ * (RFC 1035's 255 octets on the wire).  And Linux's own limit, which is
+ * lower and is the one that bites: the kernel keeps a host name in
+ * utsname's nodename, __NEW_UTS_LEN (64) bytes, and sethostname(2)
+ * refuses a longer one with EINVAL (kernel/sys.c), as does `hostname -F
+ * /etc/hostname` at the dom0's boot (HOST_NAME_MAX, 64, in POSIX's
+ * <limits.h> for Linux).  A 151-character dotted name passed RFC 1123
+ * and left the dom0 named "(none)" (trial 9x F6).  `one_label`: a
+ * [Host NAME]'s NAME, which names files and is one label. */
+#define HOSTNAME_LINUX_MAX 64
+const char *md_spec_hostname_problem(const char *v, bool one_label)
 {
-    if (strlen(v) > 253)
-        return false;
+    size_t len = strlen(v);
+    if (len > HOSTNAME_LINUX_MAX)
+        return "longer than 64 characters, the most Linux keeps (HOST_NAME_MAX: "
+               "sethostname(2) refuses it, and the dom0 would boot without its name)";
     for (const char *p = v;;) {
         size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
-        if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
-            return false;
+        if (n == 0 && (p[0] == '.' || !p[0]))
+            return "an empty label (RFC 1123: labels of 1 to 63 letters, digits and inner "
+                   "hyphens, joined by dots)";
+        if (n > 63)
+            return "a label longer than 63 characters (RFC 1123)";
+        if (n == 0 || (p[n] && p[n] != '.'))
+            return "a character other than a letter, a digit, a hyphen or a dot (RFC 1123)";
+        if (p[0] == '-' || p[n - 1] == '-')
+            return "a label that starts or ends with a hyphen (RFC 1123)";
         if (!p[n])
-            return true;
-        if (p[n] != '.')
-            return false;
+            return NULL;
+        if (one_label)
+            return "more than one label: a host's NAME is one label of 1 to 63 letters, "
+                   "digits and inner hyphens (RFC 1123; it names the host's files)";
         p += n + 1;
     }
 }
@@ -1061,10 +1080,9 @@ static int system_key(md_spec *s, const char *sec, const char *k, const char *v)
     if (!strcmp(sec, "Kernel") && !strcmp(k, "Modloop"))
         return set_modloop(s, v);
     if (!strcmp(sec, "System") && !strcmp(k, "Hostname")) {
-        if (*v && !valid_hostname(v))
-            return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
-                           "digits and inner hyphens, joined by dots, at most 253 characters)",
-                        v);
+        const char *why = *v ? md_spec_hostname_problem(v, false) : NULL;
+        if (why)
+            return fail(s, "Hostname=%s: not a host name: %s", v, why);
         return set_str(&s->hostname, v), 1;
     }
     if (!strcmp(sec, "System") && !strcmp(k, "RootPasswordHash")) {
@@ -1358,10 +1376,10 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
 {
     /* NAME names the host's keys directory and files in the netboot tree,
      * and is its host name unless Hostname= says otherwise. */
-    if (!valid_hostname(name) || strchr(name, '.')) {
+    const char *why = md_spec_hostname_problem(name, true);
+    if (why) {
         s->line = s->cur_sec_line ? s->cur_sec_line : s->line; /* at the header */
-        return fail(s, "[Host %s]: a host's name is one label of 1 to 63 letters, digits and "
-                       "inner hyphens (RFC 1123; it names the host's files)", name);
+        return fail(s, "[Host %s]: not a host's name: %s", name, why);
     }
     struct host *h = host_get(s, name);
     if (!strcmp(k, "MAC")) {
@@ -1373,10 +1391,9 @@ static int host_key(md_spec *s, const char *name, const char *k, const char *v)
         return set_str(&h->mac, mac), 1;
     }
     if (!strcmp(k, "Hostname")) {
-        if (!valid_hostname(v))
-            return fail(s, "Hostname=%s: not a host name (RFC 1123: labels of 1 to 63 letters, "
-                           "digits and inner hyphens, joined by dots, at most 253 characters)",
-                        v);
+        const char *bad = md_spec_hostname_problem(v, false);
+        if (bad)
+            return fail(s, "Hostname=%s: not a host name: %s", v, bad);
         set_at(s, &h->hostname_at);
         return set_str(&h->hostname, v), 1;
     }
@@ -1424,7 +1441,7 @@ static int on_key(void *user, const char *sec, const char *k, const char *v)
         if (!strncmp(sec, "Repository ", 11) && md_spec_repo_name_ok(sec + 11)) {
             struct repo *r = repo_get(s, sec + 11);
             file = &r->file, first = &r->sec_line;
-        } else if (!strncmp(sec, "Host ", 5) && valid_hostname(sec + 5) && !strchr(sec + 5, '.')) {
+        } else if (!strncmp(sec, "Host ", 5) && !md_spec_hostname_problem(sec + 5, true)) {
             struct host *h = host_get(s, sec + 5);
             /* A spec's Base= may change a host of its base; a host in a
              * hosts file is only there, or two descriptions would merge. */

@@ -154,6 +154,13 @@ bool md_spec_hvm(const md_spec *s);
 #define MD_SPEC_DEVICE_MODEL "qemu-system-xen"
 
 const char *md_spec_hostname(const md_spec *s);
+/* The one rule for a host name ([System] Hostname=, a [Host NAME]'s NAME
+ * and Hostname=, a hosts file's, `boot --host`): NULL when `name` is one,
+ * else why not, a phrase for an error.  RFC 1123 section 2.1 (labels of 1
+ * to 63 letters, digits and inner hyphens, joined by dots) and at most 64
+ * bytes, Linux's HOST_NAME_MAX (sethostname(2) refuses more).
+ * `one_label`: a [Host NAME]'s NAME, which names its files: one label. */
+const char *md_spec_hostname_problem(const char *name, bool one_label);
 const char *md_spec_root_password_hash(const md_spec *s); /* NULL: root locked */
 const char *md_spec_bridge(const md_spec *s);      /* NULL: no bridge */
 /* [System] GuestNetwork=route: guests' vifs get Xen's vif-route (a /32 route
