@@ -521,6 +521,8 @@ Guests|Autostart=$W/a-fifo|Autostart=: $W/a-fifo: not a regular file (a FIFO)
 Files|Copy=/proc/self/environ:/x|Copy=: /proc/self/environ: a file of the kernel's procfs, not of a disk
 Packages|Include=vim ;nano|';' after a blank: the INI reader would take the rest of the line as a comment
 System|Hostname: evil|expected Key=Value: ':' is not a separator
+System|Hostname=abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefgh|Hostname=abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefgh: not a host name: longer than 64 characters, the most Linux keeps (HOST_NAME_MAX
+Host web1|Hostname=abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefgh|Hostname=abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefgh: not a host name: longer than 64 characters
 Xen|Args=a\$b|[Xen] Args=: extra Xen arguments 'a\$b': character '\$' would be interpreted by GRUB's config parser
 Xen|Args=dom0_mem=1G|[Xen] Args=: extra Xen arguments: 'dom0_mem=1G'
 Kernel|Args=rdinit=/bin/sh|[Kernel] Args=: extra kernel arguments: 'rdinit=/bin/sh'
@@ -529,6 +531,14 @@ Xen|Args=loglvl=all -- init=/bin/sh|[Xen] Args=: extra Xen arguments: '--' ends 
 Kernel|Args=-- x|[Kernel] Args=: extra kernel arguments: '--' ends the kernel's own options and hands the rest to init
 Image|SourceDateEpoch=4294967296|SourceDateEpoch=4294967296: expected seconds since 1970, from 0 to 4294967295
 EOF2
+# boot --host NAME by the same rule as [Host NAME] (a NAME names the
+# host's files), before the image is read (trial 9x F6: one validator)
+for h in ../x a.b "$(printf 'a%.0s' $(seq 64))"; do
+    rc=0; "$MKDOM0" boot --print-cmdline --path pxe --host "$h" "$W/prev" >/dev/null 2>host.err || rc=$?
+    [ $rc = 2 ] && grep -qF "mkdom0 boot: --host $h: not a host's name: " host.err ||
+        bad "boot --host $h: exit $rc: $(cat host.err)"
+done
+echo "ok   boot --host with a name that is no [Host NAME]: refused by the spec's rule"
 # A 240-byte -o (trial 9): the staging name beside it passes NAME_MAX; it
 # said "PARENT: cannot make a staging directory" and left the lock behind.
 long=$(printf 'o%.0s' $(seq 240)); mkdir -p "$W/oc-long"
