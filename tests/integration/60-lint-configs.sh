@@ -1477,6 +1477,25 @@ printf '#!ipxe\nkernel xen.gz dom0_mem=4G\nmodule vmlinuz\nmodule rootfs.cpio.gz
 run 2 "$T/ipxe/chain.ipxe"
 has "chain.ipxe: no Xen boot entry found (read as iPXE script): nothing was checked; line 2 ('chain --autofree next.ipxe') reads another file, where the entries may be: lint that file too"
 
+echo "== files on a boot server are not expected in the directory (trial10y M6)"
+N=$T/netdev
+mkdir -p "$N"
+printf "menuentry 'Xen' {\nmultiboot2 (http)/ci/xen dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule2 (tftp,10.0.0.1)/ci/vmlinuz console=ttyS0 console=hvc0\nmodule2 --nounzip (pxe)/ci/initrd-dom0\n}\n" >"$N/grub.cfg"
+run 3 "$N"
+hasnt "not in this directory"
+has "grub.cfg:2: note: [boot] menuentry 'Xen' loads (http)/ci/xen from the network device (http) at boot, not from this directory"
+has "grub.cfg:3: note: [boot] menuentry 'Xen' loads (tftp,10.0.0.1)/ci/vmlinuz from the network device (tftp,10.0.0.1) at boot"
+has "grub.cfg:4: note: [boot] menuentry 'Xen' loads (pxe)/ci/initrd-dom0 from the network device (pxe) at boot"
+has "exit status 3: incomplete"
+rm "$N/grub.cfg"
+printf '#!ipxe\nkernel http://srv/x/xen dom0_mem=1G,max:1G gnttab_max_frames=256\nmodule tftp://srv/x/vmlinuz console=ttyS0 console=hvc0\nmodule /rootfs.cpio.gz\nboot\n' >"$N/boot.ipxe"
+run 1 "$N"
+has "boot.ipxe:2: note: [boot] this entry loads http://srv/x/xen from the server srv at boot"
+has "boot.ipxe:3: note: [boot] this entry loads tftp://srv/x/vmlinuz from the server srv at boot"
+# a local path is still expected here
+has "from the server srv at boot, not from this directory: not checked here"
+has "boot.ipxe:4: error: [boot] this entry loads /rootfs.cpio.gz, which is not in this directory: the entry cannot boot"
+
 echo "== usage errors"
 run 2
 has "nothing to check"
