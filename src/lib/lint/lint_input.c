@@ -22,6 +22,7 @@
 #include "core/file.h"
 #include "image/unpack.h"
 #include "image/imgdir.h"
+#include "image/kimage.h"
 
 typedef struct input {
     char *path;
@@ -137,6 +138,11 @@ typedef struct inputs {
     int rc;
     md_err *err;
     md_lint *l;
+    /* reading a file a config loads (add_found): its failure is set here,
+     * not the run's (fail()) */
+    bool soft;
+    md_err soft_err;
+    bool not_archive; /* ... and the file was read: it is no archive */
 } inputs;
 
 /* "PATH: why" -> "why" */
@@ -150,6 +156,11 @@ static const char *strip_path(const char *msg, const char *path)
  * every one into the report (md_lint_input_error), for --json. */
 static void fail(inputs *in, const char *path, const md_err *e)
 {
+    if (in->soft) {
+        if (!in->soft_err.set)
+            md_err_set(&in->soft_err, "%s", e->msg);
+        return;
+    }
     md_lint_input_error(in->l, path, strip_path(e->msg, path));
     md_err_set(in->err, "%s", e->msg);
     in->rc = -1;
@@ -441,6 +452,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return;
     }
     md_unpack_notes_free(&notes);
+    in->not_archive = not_archive;
     if (kind == MD_LINT_ROOTFS || !not_archive)
         return fail(in, path, &e);
     why = e; /* libarchive's view, for compressed data */
@@ -694,14 +706,50 @@ static long find_input(const inputs *in, const char *p)
     return -1;
 }
 
+/* What kernel image the file `p` is (md_kimage_kind_name), NULL: none. */
+static const char *kernel_kind(const char *p)
+{
+    unsigned char *d;
+    size_t len;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(p, &d, &len, &e) < 0)
+        return NULL;
+    md_kimage k;
+    md_kimage_read(p, d, len, &k);
+    free(d);
+    const char *name = k.kind != MD_KIMAGE_NONE && k.kind != MD_KIMAGE_CPIO
+                           ? md_kimage_kind_name(k.kind) : NULL;
+    md_kimage_free(&k);
+    return name;
+}
+
 /* `p` (NULL: nothing) as an input of `kind` found by lint, not given, once;
  * `loaded_by` as input.loaded_by. */
-static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *loaded_by)
+static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *loaded_by,
+                      const char *cfg)
 {
     if (!p || find_input(in, p) >= 0)
         return;
     size_t before = in->n;
+    in->soft = loaded_by && *loaded_by && cfg;
+    md_err_clear(&in->soft_err);
     classify_file(in, p, kind);
+    in->soft = false;
+    if (in->soft_err.set && !in->not_archive) {
+        fail(in, p, &in->soft_err); /* a rootfs that cannot be read: case 21 */
+    } else if (in->soft_err.set) {
+        /* a file read in the role its config gives it that is no archive
+         * at all (a kernel loaded as the rootfs module, in the wrong
+         * order: trial10y M3) is a finding on the line that loads it, not
+         * an input lint could not read: the config's other findings stand */
+        const char *c = strrchr(loaded_by, ':');
+        unsigned line = c ? (unsigned)strtoul(c + 1, NULL, 10) : 0;
+        const char *k = kernel_kind(p);
+        md_lint_add(in->l, cfg, line, MD_LINT_ERROR, 0,
+                    "the rootfs module %s is %s%s, not an archive (%s): the dom0 kernel has "
+                    "no root to unpack from it", p, k ? k : "neither a cpio nor a tar archive",
+                    k ? ", a kernel" : "", strip_path(in->soft_err.msg, p));
+    }
     /* a unified xen.efi's .config and .ramdisk too: what it carries was
      * found with it, not given */
     for (size_t i = before; i < in->n; i++)
@@ -716,7 +764,8 @@ static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *
  * it): each rootfs an entry loads (when `roots_too`: no rootfs was given)
  * and each hypervisor (when `xens_too`: none was given), found next to the
  * config by near(); one that cannot be read is an input error naming it
- * (case 21).  Each rootfs input gets in `hvs` the hypervisors of the
+ * (case 21), one that is no archive at all an error on the line that
+ * loads it (add_found).  Each rootfs input gets in `hvs` the hypervisors of the
  * entries that load it, for trap 2, and in `hv_missing` those they name
  * that are not there.  Returns whether an entry loads a rootfs at all
  * (found or not). */
@@ -725,12 +774,13 @@ static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
     md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 }, pm = { 0 };
     bool miss[2] = { false, false };
     bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px, &pm, miss);
+    char *cfg = md_xstrdup(in->v[ci].path); /* in->v moves as inputs are added */
     in->v[ci].misses_xen |= miss[0];
     in->v[ci].misses_root |= miss[1];
     for (size_t i = 0; roots_too && i < roots.n; i++)
-        add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i]);
+        add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i], cfg);
     for (size_t i = 0; xens_too && i < xens.n; i++)
-        add_found(in, xens.v[i], MD_LINT_XEN, NULL);
+        add_found(in, xens.v[i], MD_LINT_XEN, NULL, NULL);
     for (size_t k = 0; k < pr.n; k++) {
         long r = find_input(in, pr.v[k]);
         if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *px.v[k] &&
@@ -789,8 +839,8 @@ static bool classify_outdir(inputs *in, const char *dir)
     char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
     bool any = grub || rootfs;
-    add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
-    add_found(in, xen, MD_LINT_XEN, NULL);
+    add_found(in, rootfs, MD_LINT_ROOTFS, NULL, NULL);
+    add_found(in, xen, MD_LINT_XEN, NULL, NULL);
     classify_media(in, dir);
     free(grub);
     free(rootfs);
@@ -979,7 +1029,7 @@ static void classify_media(inputs *in, const char *dir)
          * trap, against the image itself as the hypervisor */
         char *u = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_UNIFIED));
         if (md_is_file(u))
-            add_found(in, u, MD_LINT_XEN, NULL);
+            add_found(in, u, MD_LINT_XEN, NULL, NULL);
         free(u);
         /* boot.iso and disk.img hold their GRUB config and the three files
          * in file systems lint does not read (ISO 9660; FAT in a GPT
@@ -1336,8 +1386,8 @@ static void add_by_name(inputs *in)
         char *rootfs = d && !has_root ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
         char *xen = d && !has_xen ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
         md_imgdir_free(d);
-        add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
-        add_found(in, xen, MD_LINT_XEN, NULL);
+        add_found(in, rootfs, MD_LINT_ROOTFS, NULL, NULL);
+        add_found(in, xen, MD_LINT_XEN, NULL, NULL);
         free(rootfs);
         free(xen);
     }
@@ -2316,7 +2366,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
         free(named);
         char *what = md_xasprintf("%s%s %s (Xen %s's EFI loader, %s)", title, cmd, p,
                                   v.version, efi);
-        add_found(in, efi, MD_LINT_XEN, NULL);
+        add_found(in, efi, MD_LINT_XEN, NULL, NULL);
         if (!c.help)
             follow_xen_efi(in, efi, &c, by, cfgpath, line, what, false);
         free(by);
