@@ -88,6 +88,8 @@ typedef struct input {
     bool chain_target;   /* GRUB: an input a xen.cfg's chain= names, which is
                             followed from that xen.cfg (follow_cfg_chains) */
     bool chain_done;     /* GRUB, a xen.cfg: its chain= followed */
+    char *chain_loop;    /* ... back into its own chain (MD_BOOTFMT_CHAIN_LOOP):
+                            the files of the loop */
     bool chain_stray;    /* GRUB, chained_by a chain= whose first xen.cfg no loader
                             reads (stray_xen_cfg): it boots nothing either */
     bool in_root;        /* GRUB: found at a loader's place in a directory or
@@ -582,6 +584,35 @@ static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcf
         md_strv_push(o->found, p);
 }
 
+static char *ipxe_find(const char *script, const char *uri);
+
+/* The host file of image `uri` that iPXE script `x` runs when it is an
+ * iPXE script by content (its first bytes "#!ipxe", script_probe() in
+ * src/image/script.c), else NULL; caller frees. */
+static char *ipxe_script_host(const input *x, const char *uri)
+{
+    if (!uri || !*uri || strchr(uri, '$'))
+        return NULL;
+    char *host = ipxe_find(x->path, uri);
+    FILE *fp = host ? fopen(host, "rb") : NULL;
+    char h[6] = { 0 };
+    bool script = fp && fread(h, 1, sizeof h, fp) == sizeof h && !memcmp(h, "#!ipxe", 6);
+    if (fp)
+        fclose(fp);
+    if (!script) {
+        free(host);
+        host = NULL;
+    }
+    return host;
+}
+
+static bool ipxe_script_file(const input *x, const char *uri)
+{
+    char *h = ipxe_script_host(x, uri);
+    free(h);
+    return h != NULL;
+}
+
 /* read_config, and the names of the other files a GRUB 2 config runs
  * into `found` (NULL: not kept). */
 static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *found)
@@ -603,7 +634,18 @@ static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *fou
         bool *efi = ipxe_efi_entries(x, cfg);
         size_t k = 0;
         for (size_t i = 0; i < cfg->n; i++) {
-            if (efi[i])
+            const md_bootcfg_entry *e = cfg->v[i];
+            /* an image run alone that is an iPXE script by its content
+             * (script_probe(): "#!ipxe"), whatever its name says
+             * ("chain xen.ipxe"): iPXE runs it in place of this one, whose
+             * entries follow_ipxe_chains reads (trial10y H2) */
+            bool script = !efi[i] && !e->nmods && !(e->kernel.path && *e->kernel.path) &&
+                          ipxe_script_file(x, e->xen.path);
+            if (script && !cfg->include) {
+                cfg->include = md_xasprintf("chain %s", e->xen.path);
+                cfg->include_line = e->xen.line;
+            }
+            if (efi[i] || script)
                 md_bootcfg_entry_free(cfg->v[i]);
             else
                 cfg->v[k++] = cfg->v[i];
@@ -614,7 +656,7 @@ static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *fou
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
-                                x->chain_name, x->efi_x86, x->chain };
+                                x->chain_name, x->efi_x86, x->chain, x->chain_loop };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -2497,6 +2539,78 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* Follow the iPXE script that script in->v[i] chains to (its include:
+ * "chain [--autofree] NEXT ARGS" of an image that is a script by content,
+ * ipxe_script_host): iPXE runs it in place of this one (script_exec() in
+ * src/image/script.c), so its entries are this script's boot, read as an
+ * input of its own (once: a directory walk may have found it) and followed
+ * in turn, MD_BOOTFMT_INCLUDE_DEPTH deep as GRUB's source.  A chain back
+ * to a script of this chain (path[0..np), or itself) is a loop: iPXE runs
+ * the scripts again and again and never boots (trial10y M2, L6). */
+static void follow_ipxe_chain(inputs *in, size_t i, const size_t *path, size_t np)
+{
+    input *x = &in->v[i];
+    if (x->chain_done || x->kind != MD_LINT_GRUB || x->fmt != MD_BOOTFMT_IPXE)
+        return;
+    x->chain_done = true;
+    md_bootcfg_list cfg = { 0 };
+    read_config(x, &cfg);
+    md_strv w = { 0 };
+    if (!cfg.n && cfg.include && !strncmp(cfg.include, "chain ", 6))
+        md_strv_split(&w, cfg.include, false);
+    const char *uri = NULL;
+    for (size_t k = 1; k < w.n && !uri; k++)
+        if (w.v[k][0] != '-')
+            uri = w.v[k];
+    char *host = uri ? ipxe_script_host(x, uri) : NULL;
+    unsigned line = cfg.include_line;
+    long j = host ? find_input(in, host) : -1;
+    bool loop = j >= 0 && (size_t)j == i;
+    for (size_t k = 0; j >= 0 && k < np; k++)
+        loop |= path[k] == (size_t)j;
+    if (!host) {
+        /* not a local script: said as before (md_lint_no_entry) */
+    } else if (loop) {
+        x->chain_to = md_xasprintf("its chain on line %u runs %s again", line, base_of(host));
+        md_lint_add(in->l, x->path, line, MD_LINT_ERROR, 0,
+                    "%s runs %s again, %s: iPXE runs %s again and again (a chained script "
+                    "replaces the one running, script_exec() in src/image/script.c) and never "
+                    "boots; end the chain with kernel, module and boot lines",
+                    cfg.include, (size_t)j == i ? "this script itself" : base_of(host),
+                    (size_t)j == i ? "a loop" : "a script of this chain: a loop",
+                    (size_t)j == i ? "it" : "these scripts");
+    } else if (np >= MD_BOOTFMT_INCLUDE_DEPTH) {
+        md_lint_add(in->l, x->path, line, MD_LINT_WARNING, 0,
+                    "cannot check %s: chained more than %d deep, the most lint follows",
+                    cfg.include, MD_BOOTFMT_INCLUDE_DEPTH);
+    } else {
+        if (j < 0) {
+            size_t before = in->n;
+            add_text_file(in, host, MD_LINT_GRUB); /* may move in->v */
+            j = in->n > before ? (long)before : -1;
+            if (j >= 0)
+                in->v[j].found = true;
+        }
+        x = &in->v[i];
+        if (j >= 0) {
+            x->chain_to = md_xasprintf("its chain on line %u followed to %s", line, host);
+            size_t sub[MD_BOOTFMT_INCLUDE_DEPTH + 1];
+            memcpy(sub, path ? path : sub, np * sizeof *sub);
+            sub[np] = i;
+            follow_ipxe_chain(in, (size_t)j, sub, np + 1);
+        }
+    }
+    free(host);
+    md_strv_free(&w);
+    md_bootcfg_list_free(&cfg);
+}
+
+static void follow_ipxe_chains(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        follow_ipxe_chain(in, i, NULL, 0);
+}
+
 /* The file that xen.cfg input `x`'s chain= (read into `cfg`) names, as
  * Xen's EFI loader opens it: relative to the loader that reads `x` (else
  * beside `x`), '\' as '/' (docs/misc/efi.pandoc "chain="); NULL when `cfg`
@@ -2565,8 +2679,39 @@ static void chain_into(inputs *in, size_t i, size_t j, unsigned line, const char
 
 /* Follow the chain= of xen.cfg input in->v[i] (see follow_cfg_chains), once
  * (chain_done); a file it names that is an input already and
- * chain_adoptable becomes the chain's and is followed in turn. */
+ * chain_adoptable becomes the chain's and is followed in turn.  path[0..np)
+ * are the inputs of the chain that led here (a chain= back to one of them,
+ * or to v[i], is a loop). */
+static void follow_cfg_chain_from(inputs *in, size_t i, const size_t *path, size_t np);
+
 static void follow_cfg_chain(inputs *in, size_t i)
+{
+    follow_cfg_chain_from(in, i, NULL, 0);
+}
+
+/* If file `p` is one of the chain path[0..np) then `i`, the files of the
+ * loop from it ("a.cfg -> b.cfg -> a.cfg"), else NULL; caller frees. */
+static char *chain_loop(const inputs *in, const char *p, const size_t *path, size_t np, size_t i)
+{
+    long j = find_input(in, p);
+    size_t from = np + 1;
+    for (size_t k = 0; j >= 0 && k <= np && from > np; k++)
+        if ((k < np ? path[k] : i) == (size_t)j)
+            from = k;
+    if (from > np)
+        return NULL;
+    if (from == np)
+        return md_xstrdup(""); /* itself */
+    md_strv names = { 0 };
+    for (size_t k = from; k <= np; k++)
+        md_strv_push(&names, base_of(in->v[k < np ? path[k] : i].path));
+    md_strv_push(&names, base_of(in->v[j].path));
+    char *s = md_strv_join(&names, " -> ");
+    md_strv_free(&names);
+    return s;
+}
+
+static void follow_cfg_chain_from(inputs *in, size_t i, const size_t *path, size_t np)
 {
     if (in->v[i].chain_done || in->v[i].kind != MD_LINT_GRUB ||
         in->v[i].fmt != MD_BOOTFMT_XEN_EFI)
@@ -2588,7 +2733,19 @@ static void follow_cfg_chain(inputs *in, size_t i)
     uint64_t size = 0;
     md_err e = MD_ERR_INIT;
     long j = -1;
-    if (!md_is_file(p)) {
+    size_t sub[MD_BOOTFMT_INCLUDE_DEPTH + 1];
+    size_t nsub = np < MD_BOOTFMT_INCLUDE_DEPTH ? np : MD_BOOTFMT_INCLUDE_DEPTH;
+    memcpy(sub, path ? path : sub, nsub * sizeof *sub);
+    sub[nsub++] = i;
+    char *loop = md_is_file(p) ? chain_loop(in, p, path, np, i) : NULL;
+    if (loop) {
+        /* the error is the reader's, on the chain= line (trial10y H4) */
+        x->chain = MD_BOOTFMT_CHAIN_LOOP;
+        x->chain_loop = loop;
+        x->chain_to = *loop ? md_xasprintf("its chain= on line %u leads back into its chain, %s",
+                                           line, loop)
+                            : md_xasprintf("its chain= on line %u names itself", line);
+    } else if (!md_is_file(p)) {
         /* the error is the reader's, on the chain= line */
         x->chain = MD_BOOTFMT_CHAIN_MISSING;
         x->chain_to = md_xasprintf("its chain= on line %u names %s, which is not there",
@@ -2606,7 +2763,7 @@ static void follow_cfg_chain(inputs *in, size_t i)
         x->chain = MD_BOOTFMT_CHAIN_READ;
         x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line,
                                    in->v[j].path);
-        follow_cfg_chain(in, (size_t)j);
+        follow_cfg_chain_from(in, (size_t)j, sub, nsub);
     } else if (is_input(in, p)) {
         x = &in->v[i];
         x->chain = MD_BOOTFMT_CHAIN_READ;
@@ -2622,7 +2779,7 @@ static void follow_cfg_chain(inputs *in, size_t i)
         x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line, p);
         if (in->n > before) {
             chain_into(in, i, before, line, name, sect);
-            follow_cfg_chain(in, before);
+            follow_cfg_chain_from(in, before, sub, nsub);
         }
     }
     free(p);
@@ -3185,6 +3342,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
 
     follow_includes(&in);
     follow_chains(&in);
+    follow_ipxe_chains(&in);
     follow_cfg_chains(&in);
     pair_configs(&in);
     add_by_name(&in);
@@ -3509,6 +3667,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].no_xen);
         free(in.v[i].chained_by);
         free(in.v[i].chain_to);
+        free(in.v[i].chain_loop);
         free(in.v[i].chain_efi);
         free(in.v[i].chain_section);
         free(in.v[i].chain_name);
