@@ -823,6 +823,7 @@ static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
         add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i], cfg);
     for (size_t i = 0; xens_too && i < xens.n; i++)
         add_found(in, xens.v[i], MD_LINT_XEN, NULL, NULL);
+    free(cfg);
     for (size_t k = 0; k < pr.n; k++) {
         long r = find_input(in, pr.v[k]);
         if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *px.v[k] &&
