@@ -1474,8 +1474,81 @@ hasnt "cannot check chain"
 mkdir -p "$T/ipxe"
 printf '#!ipxe\nchain --autofree next.ipxe\n' >"$T/ipxe/chain.ipxe"
 printf '#!ipxe\nkernel xen.gz dom0_mem=4G\nmodule vmlinuz\nmodule rootfs.cpio.gz\nboot\n' >"$T/ipxe/next.ipxe"
-run 2 "$T/ipxe/chain.ipxe"
-has "chain.ipxe: no Xen boot entry found (read as iPXE script): nothing was checked; line 2 ('chain --autofree next.ipxe') reads another file, where the entries may be: lint that file too"
+# iPXE runs a chained script in place of this one: followed (trial10y M2)
+run 1 "$T/ipxe/chain.ipxe"
+has "chain.ipxe: read as iPXE script; its chain on line 2 followed to $T/ipxe/next.ipxe"
+has "next.ipxe:2: error: [trap4] dom0_mem=4G has no max:"
+hasnt "lint that file too"
+# one not there is still said
+printf '#!ipxe\nchain --autofree gone.ipxe\n' >"$T/ipxe/gone.ipxe.cfg"
+run 2 "$T/ipxe/gone.ipxe.cfg"
+has "line 2 ('chain --autofree gone.ipxe') reads another file, where the entries may be: lint that file too"
+
+echo "== iPXE: a chained image is a script or a hypervisor by its content, not its name (trial10y H2, M2, L6)"
+I=$T/ipxechain
+mkdir -p "$I"
+fake_xen "$I/xen" x86
+fake_bzimage 6.1.0-1-amd64 "$I/vmlinuz"
+printf '#!ipxe\ndhcp\nchain --autofree xen.ipxe\n' >"$I/boot.ipxe"
+printf '#!ipxe\nkernel xen dom0_mem=2G gnttab_max_frames=256 console=com1\nmodule vmlinuz console=ttyS0,115200 console=hvc0\nmodule rootfs.cpio.gz\nboot\n' >"$I/xen.ipxe"
+for a in "$I/boot.ipxe" "$I"; do
+    run 1 "$a"
+    has "boot.ipxe: read as iPXE script; its chain on line 3 followed to $I/xen.ipxe"
+    has "xen.ipxe:2: error: [trap4] dom0_mem=2G has no max:"
+    hasnt "boot.ipxe:3:"
+    hasnt "not a Xen hypervisor image"
+    hasnt "lint: error:"
+done
+# a clean chained script: the chain is a pass of what it boots, in either mode
+sed -i 's/dom0_mem=2G /dom0_mem=2G,max:2G /' "$I/xen.ipxe"
+run 3 "$I/boot.ipxe"
+hasnt "lint that file too"
+has "no findings in what was checked"
+# a chain back to itself, or into its own chain, is a loop
+printf '#!ipxe\nchain boot.ipxe\n' >"$I/boot.ipxe"
+run 1 "$I/boot.ipxe"
+has "boot.ipxe:2: error: [boot] chain boot.ipxe runs this script itself again, a loop: iPXE runs it again and again"
+printf '#!ipxe\nchain b.ipxe\n' >"$I/boot.ipxe"
+printf '#!ipxe\nchain boot.ipxe\n' >"$I/b.ipxe"
+run 1 "$I/boot.ipxe"
+has "b.ipxe:2: error: [boot] chain boot.ipxe runs boot.ipxe again, a script of this chain: a loop: iPXE runs these scripts again and again"
+
+echo "== files on a boot server are not expected in the directory (trial10y M6)"
+N=$T/netdev
+mkdir -p "$N"
+printf "menuentry 'Xen' {\nmultiboot2 (http)/ci/xen dom0_mem=4G,max:4G gnttab_max_frames=256\nmodule2 (tftp,10.0.0.1)/ci/vmlinuz console=ttyS0 console=hvc0\nmodule2 --nounzip (pxe)/ci/initrd-dom0\n}\n" >"$N/grub.cfg"
+run 3 "$N"
+hasnt "not in this directory"
+has "grub.cfg:2: note: [boot] menuentry 'Xen' loads (http)/ci/xen from the network device (http) at boot, not from this directory"
+has "grub.cfg:3: note: [boot] menuentry 'Xen' loads (tftp,10.0.0.1)/ci/vmlinuz from the network device (tftp,10.0.0.1) at boot"
+has "grub.cfg:4: note: [boot] menuentry 'Xen' loads (pxe)/ci/initrd-dom0 from the network device (pxe) at boot"
+has "exit status 3: incomplete"
+rm "$N/grub.cfg"
+printf '#!ipxe\nkernel http://srv/x/xen dom0_mem=1G,max:1G gnttab_max_frames=256\nmodule tftp://srv/x/vmlinuz console=ttyS0 console=hvc0\nmodule /rootfs.cpio.gz\nboot\n' >"$N/boot.ipxe"
+run 1 "$N"
+has "boot.ipxe:2: note: [boot] this entry loads http://srv/x/xen from the server srv at boot"
+has "boot.ipxe:3: note: [boot] this entry loads tftp://srv/x/vmlinuz from the server srv at boot"
+# a local path is still expected here
+has "from the server srv at boot, not from this directory: not checked here"
+has "boot.ipxe:4: error: [boot] this entry loads /rootfs.cpio.gz, which is not in this directory: the entry cannot boot"
+
+echo "== a xen.cfg chain= back into its own chain: Xen loops for ever (trial10y H4)"
+L=$T/cfgloop
+mkdir -p "$L"
+printf '[global]\ndefault=x\nchain=xen.cfg\n\n[x]\noptions=dom0_mem=4G\n' >"$L/xen.cfg"
+run 1 "$L/xen.cfg"
+has "xen.cfg:3: error: [boot] default=x on line 2: section [x] has no kernel=, and chain=xen.cfg on line 3 names this file itself: Xen's EFI loader reads this file again and again"
+hasnt "note: [boot]"
+printf '[global]\ndefault=x\nchain=b.cfg\n[x]\noptions=dom0_mem=4G\n' >"$L/xen.cfg"
+printf '[global]\nchain=xen.cfg\n[x]\noptions=x\n' >"$L/b.cfg"
+run 1 "$L/xen.cfg"
+has "b.cfg:2: error: [boot] section 'x'"
+has "chain=xen.cfg on line 2 leads back into its own chain, xen.cfg -> b.cfg -> xen.cfg: Xen's EFI loader reads these files again and again"
+# a file of the chain with the section's kernel= ends it: no loop
+printf '[global]\nchain=xen.cfg\n[x]\nkernel=vmlinuz console=hvc0\n' >"$L/b.cfg"
+run 1 "$L/xen.cfg"
+has "b.cfg:3: error: [trap4] section 'x': the Xen line has no dom0_mem"
+hasnt "again and again"
 
 echo "== usage errors"
 run 2

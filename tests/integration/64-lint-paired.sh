@@ -182,6 +182,19 @@ hasnt "is not next to this file"
 run 2 "$C"
 has "error: $C/rootfs.cpio.gz: truncated gzip data"
 
+echo "== trial10y M3: the rootfs module before the kernel: findings, not an unreadable input"
+C=$T/m3
+mkdir -p "$C"
+cp "$O/xen.gz" "$O/vmlinuz" "$O/rootfs.cpio.gz" "$C/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256\n\tmodule2 --nounzip /rootfs.cpio.gz\n\tmodule2 /vmlinuz console=ttyS0,115200 console=hvc0\n}\n" >"$C/grub.cfg"
+for a in "$C/grub.cfg" "$C"; do
+    run 1 "$a"
+    has "grub.cfg:3: error: [boot] the dom0 kernel $C/rootfs.cpio.gz is a cpio archive inside gzip data"
+    has "grub.cfg:4: error: [boot] the rootfs module $C/vmlinuz is an x86 bzImage, a kernel, not an archive"
+    has "(exit status 1: errors)"
+    hasnt "lint: error:"
+done
+
 echo "== trial10f c14: two hypervisors next to a rootfs: each is named and checked"
 run 1 "$B/rootfs.cpio.gz"
 has "2 hypervisors lie next to it: $B/xen-4.17-amd64.gz (Xen 4.17"

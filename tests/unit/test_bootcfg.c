@@ -1551,6 +1551,28 @@ static void test_xen_efi_chain(void)
         }
         md_bootcfg_list_free(&l);
     }
+    /* a chain back into its own chain: Xen's loop never ends, an error on
+     * the chain= line (trial10y H4); with and without default= */
+    const char *self[] = { "[global]\ndefault=x\nchain=xen.cfg\n[x]\noptions=dom0_mem=4G\n",
+                           "[global]\nchain=xen.cfg\n[x]\noptions=dom0_mem=4G\n" };
+    for (int k = 0; k < 2; k++) {
+        for (int named = 0; named < 2; named++) {
+            md_bootcfg_list l = { 0 };
+            md_bootfmt_efi_start st = { .chain = MD_BOOTFMT_CHAIN_LOOP,
+                                        .loop = named ? "xen.cfg -> b.cfg -> xen.cfg" : "" };
+            md_bootfmt_read_xen_efi(self[k], strlen(self[k]), &st, &l);
+            CHECK(l.nproblems == 1);
+            if (l.nproblems == 1) {
+                CHECK(l.problems[0].line == 3 - (unsigned)k);
+                CHECK(!l.problems[0].note && !l.problems[0].warning);
+                CHECK(strstr(l.problems[0].msg, "again and again") != NULL);
+                CHECK(strstr(l.problems[0].msg, "it never boots") != NULL);
+                CHECK((strstr(l.problems[0].msg, "names this file itself") != NULL) == !named);
+                CHECK((strstr(l.problems[0].msg, "xen.cfg -> b.cfg -> xen.cfg") != NULL) == named);
+            }
+            md_bootcfg_list_free(&l);
+        }
+    }
 }
 
 static void test_xen_efi_start(void)
@@ -1571,7 +1593,7 @@ static void test_xen_efi_start(void)
     /* a section named on the command line: that one alone; the options
      * after "--" follow options= and x86 Xen's own " -- " hands the rest
      * to dom0; their dom0_mem= is judged on the line that writes it */
-    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false, 0 };
+    md_bootfmt_efi_start st = { "fast", &opts, "grub.cfg", 7, false, false, NULL, false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);
@@ -1586,7 +1608,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* the first word names a section: it is the loader's own name to
      * Xen, so default= boots, said on the command line's line (finding D) */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false, 0 };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "fast", false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(has_problem(&l, 7, "'fast', the first word of Xen's EFI loader's command line, is "
@@ -1596,12 +1618,12 @@ static void test_xen_efi_start(void)
           !strcmp(l.problems[0].file, "grub.cfg"));
     md_bootcfg_list_free(&l);
     /* ... and no word when it is the section that boots, or no section */
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false, 0 };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "safe", false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
     md_bootcfg_list_free(&l);
-    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false, 0 };
+    st = (md_bootfmt_efi_start){ NULL, NULL, "grub.cfg", 7, false, false, "xen.efi", false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.nproblems == 0);
@@ -1627,7 +1649,7 @@ static void test_xen_efi_start(void)
     /* options without dom0_mem=: the Xen line stays options='s */
     md_strv q = { 0 };
     md_strv_push(&q, "loglvl=all");
-    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false, 0 };
+    st = (md_bootfmt_efi_start){ NULL, &q, "grub.cfg", 7, false, false, NULL, false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 2);
@@ -1639,7 +1661,7 @@ static void test_xen_efi_start(void)
     md_bootcfg_list_free(&l);
     /* a section the file does not have (Xen options written without
      * "--" are a section name): Xen stops, said on the command line's line */
-    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false, 0 };
+    st = (md_bootfmt_efi_start){ "dom0_mem=4G,max:4G", NULL, "grub.cfg", 7, false, false, NULL, false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(cfg, strlen(cfg), &st, &l);
     CHECK(l.n == 0 && l.nproblems == 1);
@@ -1671,7 +1693,7 @@ static void test_xen_efi_start(void)
      * parameters (a note); with ramdisk= naming a file, the .ramdisk */
     static const char nok[] = "[global]\ndefault=x\n[x]\noptions=dom0_mem=4G,max:4G\n"
                               "ramdisk=initrd.img\n";
-    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false, 0 };
+    st = (md_bootfmt_efi_start){ NULL, NULL, NULL, 0, true, true, NULL, false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nok, strlen(nok), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 1 && l.problems[0].note);
@@ -1691,7 +1713,7 @@ static void test_xen_efi_start(void)
      * default=: Xen then looks in that section (not the first values) */
     static const char nodef[] = "options=dom0_mem=1G\nkernel=a\n[y]\noptions=dom0_mem=2G,max:2G\n"
                                 "kernel=b console=hvc0\n";
-    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false, 0 };
+    st = (md_bootfmt_efi_start){ "y", NULL, NULL, 0, false, false, NULL, false, 0, NULL };
     l = (md_bootcfg_list){ 0 };
     md_bootfmt_read_xen_efi(nodef, strlen(nodef), &st, &l);
     CHECK(l.n == 1 && l.nproblems == 0);

@@ -1866,6 +1866,21 @@ static void efi_spaced_default(const efifile *f, md_bootcfg_list *out)
     free(o);
 }
 
+/* The error of a chain= that leads back into its own chain (`loop`: the
+ * files, from the one it goes back to; "": the file itself) while no file of it has the
+ * section's kernel=: efi_start()'s loop (xen/common/efi/boot.c, 4.17 to
+ * 4.20) leaves only at a kernel= or a file without chain=, so it reads
+ * the files again and again and never boots nor stops. */
+static char *chain_loop_msg(const char *why, const char *chain, unsigned line, const char *loop)
+{
+    bool self = !loop || !*loop;
+    return md_xasprintf("%s, and chain=%s on line %u %s%s: Xen's EFI loader reads %s again and "
+                        "again (efi_start() in xen/common/efi/boot.c leaves its loop only at a "
+                        "kernel=): it never boots; give the section a kernel= or drop the chain=",
+                        why, chain, line, self ? "names this file itself" : "leads back into "
+                        "its own chain, ", self ? "" : loop, self ? "this file" : "these files");
+}
+
 /* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
  * line at every control character (tab and CR too), drops white space at a
  * line's start, makes '#' anywhere and ';' at a line's start begin a
@@ -1967,7 +1982,10 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
             out->include = md_xasprintf("chain=%s", chain);
             out->include_line = cl->line;
         }
-        if (chained && st && st->chain == MD_BOOTFMT_CHAIN_MISSING)
+        if (chained && st && st->chain == MD_BOOTFMT_CHAIN_LOOP)
+            md_bootcfg_add_problem(out, cl->line, chain_loop_msg("no kernel= in this file",
+                                                                 chain, cl->line, st->loop));
+        else if (chained && st && st->chain == MD_BOOTFMT_CHAIN_MISSING)
             md_bootcfg_add_problem(
                 out, cl->line,
                 md_xasprintf("no kernel= in this file, and chain=%s on line %u names no file "
@@ -2004,7 +2022,11 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
             out->include_line = cl->line;
             out->include_section = md_xstrdup(def);
         }
-        if (cl && st && st->chain == MD_BOOTFMT_CHAIN_MISSING) {
+        if (cl && st && st->chain == MD_BOOTFMT_CHAIN_LOOP) {
+            char *w = md_xasprintf("%s: %s", named, why);
+            p = md_bootcfg_add_problem(out, cl->line, chain_loop_msg(w, chain, cl->line, st->loop));
+            free(w);
+        } else if (cl && st && st->chain == MD_BOOTFMT_CHAIN_MISSING) {
             p = md_bootcfg_add_problem(
                 out, cl->line,
                 md_xasprintf("%s: %s, and chain=%s on line %u names no file there, so Xen's "

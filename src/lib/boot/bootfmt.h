@@ -116,9 +116,16 @@ typedef struct md_bootfmt_efi_start {
                                 found it: MD_BOOTFMT_CHAIN_UNREAD (an error
                                 saying to lint it too), _READ (read as a config
                                 of its own: a note), _MISSING (not there: Xen
-                                stops, an error) */
+                                stops, an error), _LOOP (a file of this chain
+                                again, each without the section's kernel=:
+                                efi_start()'s loop reads them for ever, an
+                                error) */
+    const char *loop;        /* _LOOP: the files of the loop, from the one
+                                chain= goes back to ("a.cfg -> b.cfg -> a.cfg";
+                                NULL or "": the file names itself) */
 } md_bootfmt_efi_start;
-enum { MD_BOOTFMT_CHAIN_UNREAD, MD_BOOTFMT_CHAIN_READ, MD_BOOTFMT_CHAIN_MISSING };
+enum { MD_BOOTFMT_CHAIN_UNREAD, MD_BOOTFMT_CHAIN_READ, MD_BOOTFMT_CHAIN_MISSING,
+       MD_BOOTFMT_CHAIN_LOOP };
 
 /* Append the entries of xen.cfg `text` as Xen's EFI loader started as `st`
  * (NULL: plain, as md_bootfmt_read reads it) boots them (efi_start() in

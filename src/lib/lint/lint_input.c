@@ -22,6 +22,7 @@
 #include "core/file.h"
 #include "image/unpack.h"
 #include "image/imgdir.h"
+#include "image/kimage.h"
 
 typedef struct input {
     char *path;
@@ -87,6 +88,8 @@ typedef struct input {
     bool chain_target;   /* GRUB: an input a xen.cfg's chain= names, which is
                             followed from that xen.cfg (follow_cfg_chains) */
     bool chain_done;     /* GRUB, a xen.cfg: its chain= followed */
+    char *chain_loop;    /* ... back into its own chain (MD_BOOTFMT_CHAIN_LOOP):
+                            the files of the loop */
     bool chain_stray;    /* GRUB, chained_by a chain= whose first xen.cfg no loader
                             reads (stray_xen_cfg): it boots nothing either */
     bool in_root;        /* GRUB: found at a loader's place in a directory or
@@ -137,6 +140,11 @@ typedef struct inputs {
     int rc;
     md_err *err;
     md_lint *l;
+    /* reading a file a config loads (add_found): its failure is set here,
+     * not the run's (fail()) */
+    bool soft;
+    md_err soft_err;
+    bool not_archive; /* ... and the file was read: it is no archive */
 } inputs;
 
 /* "PATH: why" -> "why" */
@@ -150,6 +158,11 @@ static const char *strip_path(const char *msg, const char *path)
  * every one into the report (md_lint_input_error), for --json. */
 static void fail(inputs *in, const char *path, const md_err *e)
 {
+    if (in->soft) {
+        if (!in->soft_err.set)
+            md_err_set(&in->soft_err, "%s", e->msg);
+        return;
+    }
     md_lint_input_error(in->l, path, strip_path(e->msg, path));
     md_err_set(in->err, "%s", e->msg);
     in->rc = -1;
@@ -441,6 +454,7 @@ static void classify_file(inputs *in, const char *path, md_lint_kind kind)
         return;
     }
     md_unpack_notes_free(&notes);
+    in->not_archive = not_archive;
     if (kind == MD_LINT_ROOTFS || !not_archive)
         return fail(in, path, &e);
     why = e; /* libarchive's view, for compressed data */
@@ -570,6 +584,35 @@ static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcf
         md_strv_push(o->found, p);
 }
 
+static char *ipxe_find(const char *script, const char *uri);
+
+/* The host file of image `uri` that iPXE script `x` runs when it is an
+ * iPXE script by content (its first bytes "#!ipxe", script_probe() in
+ * src/image/script.c), else NULL; caller frees. */
+static char *ipxe_script_host(const input *x, const char *uri)
+{
+    if (!uri || !*uri || strchr(uri, '$'))
+        return NULL;
+    char *host = ipxe_find(x->path, uri);
+    FILE *fp = host ? fopen(host, "rb") : NULL;
+    char h[6] = { 0 };
+    bool script = fp && fread(h, 1, sizeof h, fp) == sizeof h && !memcmp(h, "#!ipxe", 6);
+    if (fp)
+        fclose(fp);
+    if (!script) {
+        free(host);
+        host = NULL;
+    }
+    return host;
+}
+
+static bool ipxe_script_file(const input *x, const char *uri)
+{
+    char *h = ipxe_script_host(x, uri);
+    free(h);
+    return h != NULL;
+}
+
 /* read_config, and the names of the other files a GRUB 2 config runs
  * into `found` (NULL: not kept). */
 static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *found)
@@ -591,7 +634,18 @@ static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *fou
         bool *efi = ipxe_efi_entries(x, cfg);
         size_t k = 0;
         for (size_t i = 0; i < cfg->n; i++) {
-            if (efi[i])
+            const md_bootcfg_entry *e = cfg->v[i];
+            /* an image run alone that is an iPXE script by its content
+             * (script_probe(): "#!ipxe"), whatever its name says
+             * ("chain xen.ipxe"): iPXE runs it in place of this one, whose
+             * entries follow_ipxe_chains reads (trial10y H2) */
+            bool script = !efi[i] && !e->nmods && !(e->kernel.path && *e->kernel.path) &&
+                          ipxe_script_file(x, e->xen.path);
+            if (script && !cfg->include) {
+                cfg->include = md_xasprintf("chain %s", e->xen.path);
+                cfg->include_line = e->xen.line;
+            }
+            if (efi[i] || script)
                 md_bootcfg_entry_free(cfg->v[i]);
             else
                 cfg->v[k++] = cfg->v[i];
@@ -602,7 +656,7 @@ static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *fou
     }
     md_bootfmt_efi_start st = { x->chain_section, &x->chain_xen, x->chain_file, x->chain_line,
                                 x->unified && x->has_kernel, x->unified && x->has_ramdisk,
-                                x->chain_name, x->efi_x86, x->chain };
+                                x->chain_name, x->efi_x86, x->chain, x->chain_loop };
     md_bootfmt_read_xen_efi((char *)x->text, text_len(x), &st, cfg);
 }
 
@@ -694,14 +748,50 @@ static long find_input(const inputs *in, const char *p)
     return -1;
 }
 
+/* What kernel image the file `p` is (md_kimage_kind_name), NULL: none. */
+static const char *kernel_kind(const char *p)
+{
+    unsigned char *d;
+    size_t len;
+    md_err e = MD_ERR_INIT;
+    if (md_read_file(p, &d, &len, &e) < 0)
+        return NULL;
+    md_kimage k;
+    md_kimage_read(p, d, len, &k);
+    free(d);
+    const char *name = k.kind != MD_KIMAGE_NONE && k.kind != MD_KIMAGE_CPIO
+                           ? md_kimage_kind_name(k.kind) : NULL;
+    md_kimage_free(&k);
+    return name;
+}
+
 /* `p` (NULL: nothing) as an input of `kind` found by lint, not given, once;
  * `loaded_by` as input.loaded_by. */
-static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *loaded_by)
+static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *loaded_by,
+                      const char *cfg)
 {
     if (!p || find_input(in, p) >= 0)
         return;
     size_t before = in->n;
+    in->soft = loaded_by && *loaded_by && cfg;
+    md_err_clear(&in->soft_err);
     classify_file(in, p, kind);
+    in->soft = false;
+    if (in->soft_err.set && !in->not_archive) {
+        fail(in, p, &in->soft_err); /* a rootfs that cannot be read: case 21 */
+    } else if (in->soft_err.set) {
+        /* a file read in the role its config gives it that is no archive
+         * at all (a kernel loaded as the rootfs module, in the wrong
+         * order: trial10y M3) is a finding on the line that loads it, not
+         * an input lint could not read: the config's other findings stand */
+        const char *c = strrchr(loaded_by, ':');
+        unsigned line = c ? (unsigned)strtoul(c + 1, NULL, 10) : 0;
+        const char *k = kernel_kind(p);
+        md_lint_add(in->l, cfg, line, MD_LINT_ERROR, 0,
+                    "the rootfs module %s is %s%s, not an archive (%s): the dom0 kernel has "
+                    "no root to unpack from it", p, k ? k : "neither a cpio nor a tar archive",
+                    k ? ", a kernel" : "", strip_path(in->soft_err.msg, p));
+    }
     /* a unified xen.efi's .config and .ramdisk too: what it carries was
      * found with it, not given */
     for (size_t i = before; i < in->n; i++)
@@ -716,7 +806,8 @@ static void add_found(inputs *in, const char *p, md_lint_kind kind, const char *
  * it): each rootfs an entry loads (when `roots_too`: no rootfs was given)
  * and each hypervisor (when `xens_too`: none was given), found next to the
  * config by near(); one that cannot be read is an input error naming it
- * (case 21).  Each rootfs input gets in `hvs` the hypervisors of the
+ * (case 21), one that is no archive at all an error on the line that
+ * loads it (add_found).  Each rootfs input gets in `hvs` the hypervisors of the
  * entries that load it, for trap 2, and in `hv_missing` those they name
  * that are not there.  Returns whether an entry loads a rootfs at all
  * (found or not). */
@@ -725,12 +816,14 @@ static bool add_loaded(inputs *in, size_t ci, bool roots_too, bool xens_too)
     md_strv xens = { 0 }, roots = { 0 }, why = { 0 }, pr = { 0 }, px = { 0 }, pm = { 0 };
     bool miss[2] = { false, false };
     bool loads = loaded_files(&in->v[ci], &xens, &roots, &why, &pr, &px, &pm, miss);
+    char *cfg = md_xstrdup(in->v[ci].path); /* in->v moves as inputs are added */
     in->v[ci].misses_xen |= miss[0];
     in->v[ci].misses_root |= miss[1];
     for (size_t i = 0; roots_too && i < roots.n; i++)
-        add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i]);
+        add_found(in, roots.v[i], MD_LINT_ROOTFS, why.v[i], cfg);
     for (size_t i = 0; xens_too && i < xens.n; i++)
-        add_found(in, xens.v[i], MD_LINT_XEN, NULL);
+        add_found(in, xens.v[i], MD_LINT_XEN, NULL, NULL);
+    free(cfg);
     for (size_t k = 0; k < pr.n; k++) {
         long r = find_input(in, pr.v[k]);
         if (r >= 0 && in->v[r].kind == MD_LINT_ROOTFS && *px.v[k] &&
@@ -789,8 +882,8 @@ static bool classify_outdir(inputs *in, const char *dir)
     char *xen = d && !by_entry ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
     md_imgdir_free(d);
     bool any = grub || rootfs;
-    add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
-    add_found(in, xen, MD_LINT_XEN, NULL);
+    add_found(in, rootfs, MD_LINT_ROOTFS, NULL, NULL);
+    add_found(in, xen, MD_LINT_XEN, NULL, NULL);
     classify_media(in, dir);
     free(grub);
     free(rootfs);
@@ -979,7 +1072,7 @@ static void classify_media(inputs *in, const char *dir)
          * trap, against the image itself as the hypervisor */
         char *u = md_xasprintf("%s/%s", d, md_imgdir_name(MD_IMGDIR_UNIFIED));
         if (md_is_file(u))
-            add_found(in, u, MD_LINT_XEN, NULL);
+            add_found(in, u, MD_LINT_XEN, NULL, NULL);
         free(u);
         /* boot.iso and disk.img hold their GRUB config and the three files
          * in file systems lint does not read (ISO 9660; FAT in a GPT
@@ -1336,8 +1429,8 @@ static void add_by_name(inputs *in)
         char *rootfs = d && !has_root ? md_imgdir_find(d, MD_IMGDIR_ROOTFS) : NULL;
         char *xen = d && !has_xen ? md_imgdir_find(d, MD_IMGDIR_XEN) : NULL;
         md_imgdir_free(d);
-        add_found(in, rootfs, MD_LINT_ROOTFS, NULL);
-        add_found(in, xen, MD_LINT_XEN, NULL);
+        add_found(in, rootfs, MD_LINT_ROOTFS, NULL, NULL);
+        add_found(in, xen, MD_LINT_XEN, NULL, NULL);
         free(rootfs);
         free(xen);
     }
@@ -1507,8 +1600,32 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     return hit;
 }
 
+/* The network source a loader fetches `path` from, or NULL (caller frees):
+ * GRUB's network devices "(tftp)", "(http,HOST)", "(pxe)", "(pxe:HOST)"
+ * (the GRUB manual, "Network": a device named by its protocol, the server
+ * after a comma; "pxe" is GRUB's old name of tftp), as "the network device
+ * (http)", and a URL of iPXE ("http://HOST/...", any scheme) as "the server
+ * HOST".  Such a file lies on the boot server: that a directory lacks it
+ * says nothing of whether the entry boots. */
+static char *net_source(const char *path)
+{
+    static const char *const dev[] = { "tftp", "http", "https", "pxe", NULL };
+    if (path[0] == '(') {
+        size_t n = strcspn(path + 1, ",:)");
+        for (int i = 0; dev[i]; i++)
+            if (n == strlen(dev[i]) && !strncasecmp(path + 1, dev[i], n) && strchr(path, ')'))
+                return md_xasprintf("the network device %.*s", (int)(strchr(path, ')') - path + 1),
+                                    path);
+        return NULL;
+    }
+    const char *s = strstr(path, "://");
+    if (!s || s == path || strcspn(path, ":/") != (size_t)(s - path))
+        return NULL;
+    return md_xasprintf("the server %.*s", (int)strcspn(s + 3, "/?#"), s + 3);
+}
+
 /* Of an output directory's grub.cfg, or a config found in a directory
- * given (in_dir; not a file an iPXE URI fetches from a server), every file
+ * given (a file on a boot server, net_source(), is "cannot check"), every file
  * must be there: an entry that loads a missing
  * file does not boot (GRUB stops with "file not found", iPXE and pxelinux
  * fail the same way), and lint could not check it.
@@ -1548,7 +1665,7 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                 }
                 continue;
             }
-            char *other;
+            char *other, *dev;
             char *p = near_find(x->path, f[k]->path, &other);
             /* an iPXE script's entry has no title */
             char *who = e->title ? md_xasprintf("%s '%s'", e->title_kind ? e->title_kind
@@ -1559,7 +1676,16 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                             "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             who, f[k]->path, other);
-            else if (!p && (x->in_outdir || (x->in_dir && !strstr(f[k]->path, "://"))))
+            else if (!p && (x->in_outdir || x->in_dir) && (dev = net_source(f[k]->path))) {
+                /* on the boot server, not expected here (trial10y M6): an
+                 * input not given, whose traps the "not checked" note names
+                 * (exit status 3), not a line lint cannot read */
+                md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_NOTE, 0,
+                            "%s loads %s from %s at boot, not from this directory: not "
+                            "checked here (lint checks it in a copy of the server's tree, or given "
+                            "with --xen or --rootfs)", who, f[k]->path, dev);
+                free(dev);
+            } else if (!p && (x->in_outdir || x->in_dir))
                 md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, which is not in this %s: the entry "
                             "cannot boot, and lint could not check that file",
@@ -2283,7 +2409,7 @@ static void follow_chain(inputs *in, size_t ci, const md_bootcfg_chain *ch, cons
         free(named);
         char *what = md_xasprintf("%s%s %s (Xen %s's EFI loader, %s)", title, cmd, p,
                                   v.version, efi);
-        add_found(in, efi, MD_LINT_XEN, NULL);
+        add_found(in, efi, MD_LINT_XEN, NULL, NULL);
         if (!c.help)
             follow_xen_efi(in, efi, &c, by, cfgpath, line, what, false);
         free(by);
@@ -2414,6 +2540,78 @@ static void follow_chains(inputs *in)
     }
 }
 
+/* Follow the iPXE script that script in->v[i] chains to (its include:
+ * "chain [--autofree] NEXT ARGS" of an image that is a script by content,
+ * ipxe_script_host): iPXE runs it in place of this one (script_exec() in
+ * src/image/script.c), so its entries are this script's boot, read as an
+ * input of its own (once: a directory walk may have found it) and followed
+ * in turn, MD_BOOTFMT_INCLUDE_DEPTH deep as GRUB's source.  A chain back
+ * to a script of this chain (path[0..np), or itself) is a loop: iPXE runs
+ * the scripts again and again and never boots (trial10y M2, L6). */
+static void follow_ipxe_chain(inputs *in, size_t i, const size_t *path, size_t np)
+{
+    input *x = &in->v[i];
+    if (x->chain_done || x->kind != MD_LINT_GRUB || x->fmt != MD_BOOTFMT_IPXE)
+        return;
+    x->chain_done = true;
+    md_bootcfg_list cfg = { 0 };
+    read_config(x, &cfg);
+    md_strv w = { 0 };
+    if (!cfg.n && cfg.include && !strncmp(cfg.include, "chain ", 6))
+        md_strv_split(&w, cfg.include, false);
+    const char *uri = NULL;
+    for (size_t k = 1; k < w.n && !uri; k++)
+        if (w.v[k][0] != '-')
+            uri = w.v[k];
+    char *host = uri ? ipxe_script_host(x, uri) : NULL;
+    unsigned line = cfg.include_line;
+    long j = host ? find_input(in, host) : -1;
+    bool loop = j >= 0 && (size_t)j == i;
+    for (size_t k = 0; j >= 0 && k < np; k++)
+        loop |= path[k] == (size_t)j;
+    if (!host) {
+        /* not a local script: said as before (md_lint_no_entry) */
+    } else if (loop) {
+        x->chain_to = md_xasprintf("its chain on line %u runs %s again", line, base_of(host));
+        md_lint_add(in->l, x->path, line, MD_LINT_ERROR, 0,
+                    "%s runs %s again, %s: iPXE runs %s again and again (a chained script "
+                    "replaces the one running, script_exec() in src/image/script.c) and never "
+                    "boots; end the chain with kernel, module and boot lines",
+                    cfg.include, (size_t)j == i ? "this script itself" : base_of(host),
+                    (size_t)j == i ? "a loop" : "a script of this chain: a loop",
+                    (size_t)j == i ? "it" : "these scripts");
+    } else if (np >= MD_BOOTFMT_INCLUDE_DEPTH) {
+        md_lint_add(in->l, x->path, line, MD_LINT_WARNING, 0,
+                    "cannot check %s: chained more than %d deep, the most lint follows",
+                    cfg.include, MD_BOOTFMT_INCLUDE_DEPTH);
+    } else {
+        if (j < 0) {
+            size_t before = in->n;
+            add_text_file(in, host, MD_LINT_GRUB); /* may move in->v */
+            j = in->n > before ? (long)before : -1;
+            if (j >= 0)
+                in->v[j].found = true;
+        }
+        x = &in->v[i];
+        if (j >= 0) {
+            x->chain_to = md_xasprintf("its chain on line %u followed to %s", line, host);
+            size_t sub[MD_BOOTFMT_INCLUDE_DEPTH + 1];
+            memcpy(sub, path ? path : sub, np * sizeof *sub);
+            sub[np] = i;
+            follow_ipxe_chain(in, (size_t)j, sub, np + 1);
+        }
+    }
+    free(host);
+    md_strv_free(&w);
+    md_bootcfg_list_free(&cfg);
+}
+
+static void follow_ipxe_chains(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        follow_ipxe_chain(in, i, NULL, 0);
+}
+
 /* The file that xen.cfg input `x`'s chain= (read into `cfg`) names, as
  * Xen's EFI loader opens it: relative to the loader that reads `x` (else
  * beside `x`), '\' as '/' (docs/misc/efi.pandoc "chain="); NULL when `cfg`
@@ -2482,8 +2680,39 @@ static void chain_into(inputs *in, size_t i, size_t j, unsigned line, const char
 
 /* Follow the chain= of xen.cfg input in->v[i] (see follow_cfg_chains), once
  * (chain_done); a file it names that is an input already and
- * chain_adoptable becomes the chain's and is followed in turn. */
+ * chain_adoptable becomes the chain's and is followed in turn.  path[0..np)
+ * are the inputs of the chain that led here (a chain= back to one of them,
+ * or to v[i], is a loop). */
+static void follow_cfg_chain_from(inputs *in, size_t i, const size_t *path, size_t np);
+
 static void follow_cfg_chain(inputs *in, size_t i)
+{
+    follow_cfg_chain_from(in, i, NULL, 0);
+}
+
+/* If file `p` is one of the chain path[0..np) then `i`, the files of the
+ * loop from it ("a.cfg -> b.cfg -> a.cfg"), else NULL; caller frees. */
+static char *chain_loop(const inputs *in, const char *p, const size_t *path, size_t np, size_t i)
+{
+    long j = find_input(in, p);
+    size_t from = np + 1;
+    for (size_t k = 0; j >= 0 && k <= np && from > np; k++)
+        if ((k < np ? path[k] : i) == (size_t)j)
+            from = k;
+    if (from > np)
+        return NULL;
+    if (from == np)
+        return md_xstrdup(""); /* itself */
+    md_strv names = { 0 };
+    for (size_t k = from; k <= np; k++)
+        md_strv_push(&names, base_of(in->v[k < np ? path[k] : i].path));
+    md_strv_push(&names, base_of(in->v[j].path));
+    char *s = md_strv_join(&names, " -> ");
+    md_strv_free(&names);
+    return s;
+}
+
+static void follow_cfg_chain_from(inputs *in, size_t i, const size_t *path, size_t np)
 {
     if (in->v[i].chain_done || in->v[i].kind != MD_LINT_GRUB ||
         in->v[i].fmt != MD_BOOTFMT_XEN_EFI)
@@ -2505,7 +2734,19 @@ static void follow_cfg_chain(inputs *in, size_t i)
     uint64_t size = 0;
     md_err e = MD_ERR_INIT;
     long j = -1;
-    if (!md_is_file(p)) {
+    size_t sub[MD_BOOTFMT_INCLUDE_DEPTH + 1];
+    size_t nsub = np < MD_BOOTFMT_INCLUDE_DEPTH ? np : MD_BOOTFMT_INCLUDE_DEPTH;
+    memcpy(sub, path ? path : sub, nsub * sizeof *sub);
+    sub[nsub++] = i;
+    char *loop = md_is_file(p) ? chain_loop(in, p, path, np, i) : NULL;
+    if (loop) {
+        /* the error is the reader's, on the chain= line (trial10y H4) */
+        x->chain = MD_BOOTFMT_CHAIN_LOOP;
+        x->chain_loop = loop;
+        x->chain_to = *loop ? md_xasprintf("its chain= on line %u leads back into its chain, %s",
+                                           line, loop)
+                            : md_xasprintf("its chain= on line %u names itself", line);
+    } else if (!md_is_file(p)) {
         /* the error is the reader's, on the chain= line */
         x->chain = MD_BOOTFMT_CHAIN_MISSING;
         x->chain_to = md_xasprintf("its chain= on line %u names %s, which is not there",
@@ -2523,7 +2764,7 @@ static void follow_cfg_chain(inputs *in, size_t i)
         x->chain = MD_BOOTFMT_CHAIN_READ;
         x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line,
                                    in->v[j].path);
-        follow_cfg_chain(in, (size_t)j);
+        follow_cfg_chain_from(in, (size_t)j, sub, nsub);
     } else if (is_input(in, p)) {
         x = &in->v[i];
         x->chain = MD_BOOTFMT_CHAIN_READ;
@@ -2539,7 +2780,7 @@ static void follow_cfg_chain(inputs *in, size_t i)
         x->chain_to = md_xasprintf("its chain= on line %u followed to %s", line, p);
         if (in->n > before) {
             chain_into(in, i, before, line, name, sect);
-            follow_cfg_chain(in, before);
+            follow_cfg_chain_from(in, before, sub, nsub);
         }
     }
     free(p);
@@ -3102,6 +3343,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
 
     follow_includes(&in);
     follow_chains(&in);
+    follow_ipxe_chains(&in);
     follow_cfg_chains(&in);
     pair_configs(&in);
     add_by_name(&in);
@@ -3426,6 +3668,7 @@ int md_lint_inputs(md_lint *l, const char *const *paths, const md_lint_kind *kin
         free(in.v[i].no_xen);
         free(in.v[i].chained_by);
         free(in.v[i].chain_to);
+        free(in.v[i].chain_loop);
         free(in.v[i].chain_efi);
         free(in.v[i].chain_section);
         free(in.v[i].chain_name);
