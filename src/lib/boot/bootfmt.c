@@ -1465,6 +1465,7 @@ static void read_defaults(const char *const *names, const char *const *texts,
             rec->xen_var_set = var_of(&v, as, at, XEN, &xa) != NULL;
             if (rec->xen_var_set && xa->raw)
                 rec->xen_var = md_xstrdup(xa->raw);
+            rec->xen_var_unseen = !complete && !rec->xen_var_set;
         }
         if (!e->xen.line)
             e->xen.line = spaced;

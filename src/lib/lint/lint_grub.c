@@ -498,6 +498,21 @@ static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv
     char *mem = dom0_mem_fix(pv, false, false);
     char *fix = NULL, *how;
     const md_bootcfg_file *where = x;
+    if (e->xen_var_unseen) {
+        /* as trap 1's "cannot check the dom0 kernel line" of the same file:
+         * /etc/default/grub may set GRUB_CMDLINE_XEN or turn recovery off */
+        md_lint_add(g->l, at(g, px), px->line, MD_LINT_WARNING, 4,
+                    "%scannot check dom0_mem: update-grub (/etc/grub.d/20_linux_xen) builds the "
+                    "recovery (single-user) entries from GRUB_CMDLINE_XEN only, not "
+                    "GRUB_CMDLINE_XEN_DEFAULT, and this file does not set it; /etc/default/grub "
+                    "or another file of /etc/default/grub.d may set it (or "
+                    "GRUB_DISABLE_RECOVERY=true): lint them together, on one command line (or "
+                    "their directory), as update-grub reads them; if none sets it, add the line "
+                    "GRUB_CMDLINE_XEN=\"%s\"%s", tp, mem, hint);
+        md_lint_mark_unchecked(g->l);
+        free(mem);
+        return;
+    }
     if (!e->xen_var_set) {
         where = px;
         fix = md_xasprintf("GRUB_CMDLINE_XEN=\"%s\"", mem);

@@ -1518,6 +1518,11 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
  * xen.gz); a file that is not there at all may be elsewhere. */
 static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list *cfg)
 {
+    /* /etc/default/grub[.d] settings become entries for the host's /boot
+     * (update-grub's 20_linux_xen finds the files there), not for files
+     * beside the settings: nothing is expected next to them (trial10y H1) */
+    if (x->fmt == MD_BOOTFMT_GRUB_DEFAULT)
+        return;
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const md_bootcfg_file *f[2 + 8] = { &e->xen, &e->kernel };
