@@ -2083,8 +2083,8 @@ done:
 /* ---- syslinux with mboot.c32 ---- */
 
 typedef struct label {
-    char *title, *kernel, *append;
-    unsigned append_line, kernel_line;
+    char *title, *kernel, *append, *initrd;
+    unsigned append_line, kernel_line, initrd_line;
     bool as_linux; /* named by LINUX, which forces a Linux kernel load */
 } label;
 
@@ -2126,6 +2126,20 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                                  lb->title ? lb->title : "", lb->title ? "': " : "", w.v[i]));
             }
         }
+        /* mboot.c32's modules are the files after each '---' of its own
+         * command line (com32/mboot/mboot.c), nothing else: a label's
+         * INITRD is not among them (trial10y H3) */
+        if (lb->initrd) {
+            md_bootcfg_add_problem(
+                out, lb->initrd_line,
+                md_xasprintf("%s%s%sINITRD %s: mboot.c32 does not load it: the multiboot "
+                             "modules Xen gets are only the files after '---' on the APPEND "
+                             "line (com32/mboot/mboot.c), so Xen and dom0 never see this file; "
+                             "put '--- %s' after the dom0 kernel's arguments on the APPEND line "
+                             "and drop the INITRD line",
+                             lb->title ? "label '" : "", lb->title ? lb->title : "",
+                             lb->title ? "': " : "", lb->initrd, lb->initrd))->warning = true;
+        }
         /* the entry is then read as mboot.c32 reads it, so what boots is
          * checked (trial10c case 9: "no Xen entry" contradicted this) */
         md_bootcfg_entry *e = new_entry(lb->title, "label");
@@ -2165,6 +2179,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
+    free(lb->initrd);
     memset(lb, 0, sizeof *lb);
 }
 
@@ -2214,6 +2229,12 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
                 lb.kernel = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
                 lb.kernel_line = line;
                 lb.as_linux = word_is(l, "linux");
+            }
+        } else if (word_is(l, "initrd")) {
+            if (in_label) {
+                free(lb.initrd);
+                lb.initrd = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
+                lb.initrd_line = line;
             }
         } else if (word_is(l, "append")) {
             if (in_label) {

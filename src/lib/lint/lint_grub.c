@@ -1630,10 +1630,19 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
     const md_bootcfg_file *k = &e->kernel, *r = ri >= 0 ? &e->mods[ri] : NULL;
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
+            /* an error: with neither an initramfs nor root=, Linux's
+             * prepare_namespace() finds no root device and panics "VFS:
+             * Unable to mount root fs on unknown-block(0,0)" (init/do_mounts.c);
+             * and the rootfs traps (2, 3, 5) read beside the config were
+             * checked on a file no entry loads (trial10y H3) */
             char *add = rootfs_line(e, "/rootfs.cpio.gz");
-            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
-                        "has nothing to run; add %s", tp, add);
+                        "has nothing to run (Linux panics 'VFS: Unable to mount root fs'), and "
+                        "traps 2, 3 and 5 are not checked for this entry, which loads no "
+                        "rootfs; add %s", tp, add);
+            md_lint_not_checked(g->l, g->file, "traps 2, 3 and 5 for the entry of line %u: it "
+                                "loads no rootfs, so no rootfs read holds its dom0", k->line);
             free(add);
         }
         return;
