@@ -1507,6 +1507,34 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     return hit;
 }
 
+/* iPXE's multiboot loader (src/arch/x86/image/multiboot.c, the only one,
+ * built for BIOS alone: config/general.h) looks for the multiboot header in
+ * the image as fetched; it unpacks a gzip'd image only when built with
+ * IMAGE_GZIP, which config/general.h leaves off on x86 (it turns it on for
+ * arm64 EFI and RISC-V only).  So every stock iPXE that can load a multiboot
+ * Xen fails on a compressed one, "Exec format error": an error, not a
+ * warning.  mkdom0's own boot.ipxe loads the ELF `xen` for this reason
+ * (boot/bootmedia.c).  `host` is the file found for the entry's Xen. */
+static void ipxe_packed_xen(md_lint *l, const input *x, const md_bootcfg_file *f,
+                            const char *host, const char *who)
+{
+    unsigned char head[8];
+    FILE *fp = fopen(host, "rb");
+    size_t n = fp ? fread(head, 1, sizeof head, fp) : 0;
+    if (fp)
+        fclose(fp);
+    md_decomp_codec c = md_decomp_detect(head, n);
+    if (c == MD_DECOMP_NONE)
+        return;
+    md_lint_add(l, f->file ? f->file : x->path, f->line, MD_LINT_ERROR, 0,
+                "%s loads %s, a %s-compressed image, as the multiboot kernel: iPXE's multiboot "
+                "loader looks for the multiboot header in the file as fetched, and stock iPXE "
+                "builds leave IMAGE_GZIP off on x86 (src/config/general.h), so the boot stops "
+                "with 'Exec format error' (only an iPXE built with IMAGE_GZIP unpacks it); "
+                "load the uncompressed Xen ELF (gunzip it: mkdom0's own boot.ipxe loads 'xen')",
+                who, f->path, md_decomp_name(c));
+}
+
 /* Of an output directory's grub.cfg, or a config found in a directory
  * given (in_dir; not a file an iPXE URI fetches from a server), every file
  * must be there: an entry that loads a missing
@@ -1564,6 +1592,8 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                             "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             who, f[k]->path, other);
+            else if (p && k == 0 && x->fmt == MD_BOOTFMT_IPXE)
+                ipxe_packed_xen(l, x, f[k], p, who);
             else if (!p && (x->in_outdir || (x->in_dir && !strstr(f[k]->path, "://"))))
                 md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
                             "%s loads %s, which is not in this %s: the entry "
