@@ -1155,7 +1155,7 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
                      const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
-    bool where_key = false;
+    bool where_key = false, where_repl = false;
     const char *key = xen ? "dom0_mem=" : "console=";
     for (int j = 0; j < n; j++) {
         const assign *a;
@@ -1172,9 +1172,12 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         for (size_t q = 0; q < u.n; q++)
             add_unknown(&f->unset, u.v[q]);
         md_strv_free(&u);
-        bool has = strstr(val, key) != NULL;
-        if (!where_key || has)
-            where = a, where_key = has;
+        /* a GRUB_CMDLINE_LINUX_XEN_REPLACE without the key is where the
+         * key went missing: it keeps the place from the variables after it
+         * that lack the key as well (trial10y M5) */
+        bool has = strstr(val, key) != NULL, repl = ks[j] == LIN_REPL || ks[j] == LIN_REPL_DEF;
+        if (has || (!where_key && !where_repl))
+            where = a, where_key = has, where_repl = repl && !has;
     }
     if (where) {
         f->line = where->line;
@@ -1190,6 +1193,46 @@ static void place_like(md_bootcfg_file *f, const md_bootcfg_file *like)
         return;
     f->line = like->line;
     f->file = md_xstrdup_or_null(like->file);
+}
+
+/* A non-empty `repl` (GRUB_CMDLINE_LINUX_XEN_REPLACE[_DEFAULT]) takes the
+ * place of `lin` (GRUB_CMDLINE_LINUX[_DEFAULT]) on the Xen entries' dom0
+ * line (20_linux_xen), `who` of them: console= words of `lin` are lost
+ * there when `repl` has none, said on `repl`'s line with the words. */
+static void repl_drops(const vars *v, const assign *as, const ssize_t *at, int repl, int lin,
+                       const char *who, const char *const *names, md_bootcfg_list *out)
+{
+    const assign *ra, *la;
+    const char *r = var_of(v, as, at, repl, &ra), *o = var_of(v, as, at, lin, &la);
+    if (!r || !*r || !o || strstr(r, "console=") || !strstr(o, "console="))
+        return;
+    md_strv w = { 0 }, lost = { 0 };
+    split_words(&w, o);
+    for (size_t i = 0; i < w.n; i++)
+        if (!strncmp(w.v[i], "console=", 8))
+            md_strv_push(&lost, w.v[i]);
+    char *words = md_strv_join(&lost, " ");
+    static const char *const vn[] = { [LIN_REPL] = "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+                                       [LIN_REPL_DEF] = "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+                                       [LIN] = "GRUB_CMDLINE_LINUX",
+                                       [LIN_DEF] = "GRUB_CMDLINE_LINUX_DEFAULT" };
+    char *lat = names && la->file != ra->file
+                    ? md_xasprintf("%s:%u", names[la->file], la->line)
+                    : md_xasprintf("line %u", la->line);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, ra->line,
+        md_xasprintf("%s replaces %s (%s) on the dom0 kernel line of %s (/etc/grub.d/"
+                     "20_linux_xen), and has no console=, so %s never reaches dom0 there: hvc0 "
+                     "is not dom0's console; add %s to this line", vn[repl], vn[lin], lat, who,
+                     words, words));
+    p->trap = 1;
+    p->warning = true;
+    if (names)
+        p->file = md_xstrdup(names[ra->file]);
+    free(lat);
+    free(words);
+    md_strv_free(&lost);
+    md_strv_free(&w);
 }
 
 /* The entry 20_linux_xen writes: Xen's line from the variables `xk`, the
@@ -1454,6 +1497,12 @@ static void read_defaults(const char *const *names, const char *const *texts,
         const char *r = var_of(&v, as, at, LIN_REPL, NULL);
         const char *rd = var_of(&v, as, at, LIN_REPL_DEF, NULL);
         int lin = r && *r ? LIN_REPL : LIN, lind = rd && *rd ? LIN_REPL_DEF : LIN_DEF;
+        const char *norec0 = var_of(&v, as, at, NOREC, NULL);
+        bool recs = !norec0 || strcmp(norec0, "true");
+        repl_drops(&v, as, at, LIN_REPL, LIN,
+                   recs ? "the normal and the recovery entries" : "the normal entries", names,
+                   out);
+        repl_drops(&v, as, at, LIN_REPL_DEF, LIN_DEF, "the normal entries", names, out);
         const int xk[] = { XEN, XEN_DEF }, lk[] = { lin, lind };
         md_bootcfg_entry *e = default_entry(&v, as, at, xk, 2, lk, 2, NULL, NULL, names);
         const char *norec = var_of(&v, as, at, NOREC, NULL);
