@@ -1514,7 +1514,11 @@ static void read_defaults(const char *const *names, const char *const *texts,
             rec->xen_var_set = var_of(&v, as, at, XEN, &xa) != NULL;
             if (rec->xen_var_set && xa->raw)
                 rec->xen_var = md_xstrdup(xa->raw);
-            rec->xen_var_unseen = !complete && !rec->xen_var_set;
+            /* a file alone that sets no dom0 kernel variable either is a
+             * fragment (the stock grub.d/xen.cfg), as trap 1 reads it:
+             * /etc/default/grub, not given, may set GRUB_CMDLINE_XEN */
+            rec->xen_var_unseen = !complete && !rec->xen_var_set && at[LIN] < 0 &&
+                                  at[LIN_DEF] < 0 && at[LIN_REPL] < 0 && at[LIN_REPL_DEF] < 0;
         }
         if (!e->xen.line)
             e->xen.line = spaced;

@@ -22,6 +22,7 @@ typedef struct gctx {
     const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
     const md_bootcfg_entry *cur;  /* the entry being checked */
     const md_xen_version *hv;     /* the hypervisor it boots, as read; NULL: not known */
+    bool no_rootfs_said;          /* "not checked" said of an entry with no rootfs */
 } gctx;
 
 /* The file a finding on `f`'s line names: its own when the entry was read
@@ -1641,8 +1642,11 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
                         "has nothing to run (Linux panics 'VFS: Unable to mount root fs'), and "
                         "traps 2, 3 and 5 are not checked for this entry, which loads no "
                         "rootfs; add %s", tp, add);
-            md_lint_not_checked(g->l, g->file, "traps 2, 3 and 5 for the entry of line %u: it "
-                                "loads no rootfs, so no rootfs read holds its dom0", k->line);
+            if (!g->no_rootfs_said) /* once a config: one note, not one per entry */
+                md_lint_not_checked(g->l, g->file, "traps 2, 3 and 5 for the entry of line %u "
+                                    "(and any other that loads no rootfs): no rootfs read "
+                                    "holds its dom0", k->line);
+            g->no_rootfs_said = true;
             free(add);
         }
         return;
@@ -1952,7 +1956,7 @@ void md_lint_entries_hv(md_lint *l, const char *file, const md_bootcfg_list *cfg
         md_lint_add(l, file, cfg->unread_line, MD_LINT_WARNING, 0, "%s", cfg->unread);
         md_lint_mark_unchecked(l);
     }
-    gctx g = { l, file, rootfs, NULL, NULL, NULL, NULL };
+    gctx g = { l, file, rootfs, NULL, NULL, NULL, NULL, false };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
         size_t before = md_lint_count(l);
