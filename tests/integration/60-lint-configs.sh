@@ -1477,6 +1477,20 @@ printf '#!ipxe\nkernel xen.gz dom0_mem=4G\nmodule vmlinuz\nmodule rootfs.cpio.gz
 run 2 "$T/ipxe/chain.ipxe"
 has "chain.ipxe: no Xen boot entry found (read as iPXE script): nothing was checked; line 2 ('chain --autofree next.ipxe') reads another file, where the entries may be: lint that file too"
 
+echo "== trial10y H1, M4: /etc/default/grub[.d] in a directory: no files are expected beside them"
+mkdir -p "$T/etcdef/grub.d"
+printf 'XEN_OVERRIDE_GRUB_DEFAULT=1\nGRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2048M,max:2048M gnttab_max_frames=256"\n' >"$T/etcdef/grub.d/xen.cfg"
+run 1 "$T/etcdef/grub.d"
+hasnt "not in this directory"
+# alone, /etc/default/grub may set GRUB_CMDLINE_XEN: "cannot check", as trap 1
+has "xen.cfg:2: warning: [trap4] recovery entries: cannot check dom0_mem: update-grub (/etc/grub.d/20_linux_xen) builds the recovery (single-user) entries from GRUB_CMDLINE_XEN only"
+has "cannot check the dom0 kernel line: this file does not set its parameters"
+hasnt "error:"
+printf 'GRUB_CMDLINE_LINUX="console=ttyS0,115200 console=hvc0"\n' >"$T/etcdef/grub"
+run 1 "$T/etcdef"
+hasnt "not in this directory"
+has "xen.cfg:2: error: [trap4] recovery entries: no dom0_mem"
+
 echo "== usage errors"
 run 2
 has "nothing to check"
