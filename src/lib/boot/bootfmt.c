@@ -3439,6 +3439,7 @@ static const char *grub_bom(const char *text, size_t *len, char **copy, md_bootc
                          "ASCII/UTF-8)", w, w, w, strcmp(w, "function") ? " and does not boot"
                                                                         : ""));
         free(w);
+        *len -= 3;
         return text + 3;
     }
     /* the variable an assignment sets: "set NAME=..." or "NAME=..." */
