@@ -772,4 +772,36 @@ has "$R/usr/lib/xen-4.17/bin/xl: error: [trap2] loads /usr/lib/x86_64-linux-gnu/
 matches -E "xl: error: \[trap2\] loads .*, as do [1-9][0-9] other programs \(/usr/lib/xen-4\.17/bin/xenstored, /usr/lib/xen-4\.17/bin/[^ ,]+, /usr/lib/xen-4\.17/bin/[^ ,]+ and [1-9][0-9]* more\), but the hypervisor $T/xen/boot/xen-4\.20-amd64\.gz is Xen 4\.20: " "$T/out" ||
     fail "the programs of xen-utils-4.17 are not one grouped finding"
 [ "$(grep -c 'error: \[trap2\]' "$T/out")" = 1 ] || fail "one trap 2 error for all the programs of one release"
+echo "== trial10y H3: an entry that loads no rootfs (and no root=) beside a rootfs: an error, its rootfs traps not checked"
+O=$T/y-norootfs
+mkdir -p "$O/pxelinux.cfg"
+cp "$T/c15/rootfs.cpio.gz" "$T/c15/xen.gz" "$T/c15/vmlinuz" "$O/"
+printf "menuentry 'Xen' {\n\tmultiboot2 /xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n}\n" >"$O/grub.cfg"
+run 1 "$O"
+has "grub.cfg:3: error: [boot] menuentry 'Xen': no rootfs module after the dom0 kernel and no root= either: dom0 has nothing to run (Linux panics 'VFS: Unable to mount root fs')"
+has "grub.cfg: not checked: traps 2, 3 and 5 for the entry of line 3"
+hasnt "every trap was checked"
+# mboot.c32 takes only the files after '---' as modules: INITRD is none of them
+rm "$O/grub.cfg"
+printf 'DEFAULT xen\nLABEL xen\n  KERNEL mboot.c32\n  APPEND xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 --- vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\n  INITRD rootfs.cpio.gz\n' >"$O/pxelinux.cfg/default"
+run 1 "$O"
+has "default:4: error: [boot] label 'xen': no rootfs module after the dom0 kernel and no root= either"
+has "default:5: warning: [boot] label 'xen': INITRD rootfs.cpio.gz: mboot.c32 does not load it: the multiboot modules Xen gets are only the files after '---' on the APPEND line"
+hasnt "every trap was checked"
+
+echo "== trial10y H6: iPXE loading a gzip'd Xen: stock iPXE (IMAGE_GZIP off on x86) stops with 'Exec format error'"
+O=$T/y-ipxe
+mkdir -p "$O"
+cp "$T/c15/rootfs.cpio.gz" "$T/c15/xen.gz" "$T/c15/vmlinuz" "$O/"
+gzip -dc "$O/xen.gz" >"$O/xen" || fail "gunzip xen.gz"
+printf '#!ipxe\nkernel xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 gnttab_max_maptrack_frames=1024 console=com1\nmodule vmlinuz console=ttyS0 console=hvc0 rdinit=/sbin/init\nmodule rootfs.cpio.gz\nboot\n' >"$O/boot.ipxe"
+run 1 "$O"
+has "boot.ipxe:2: error: [boot] this entry loads xen.gz, a gzip-compressed image, as the multiboot kernel"
+has "stock iPXE builds leave IMAGE_GZIP off on x86 (src/config/general.h), so the boot stops with 'Exec format error'"
+# the uncompressed ELF, as mkdom0's own boot.ipxe loads it: no such error
+# (the rootfs's own findings stay)
+sed -i 's/^kernel xen.gz /kernel xen /' "$O/boot.ipxe"
+run 1 "$O"
+hasnt "compressed image"
+hasnt "boot.ipxe:2: error"
 echo "all paired lint checks passed"

@@ -156,6 +156,12 @@ typedef struct md_bootcfg_entry {
      * ("GRUB_CMDLINE_XEN=\"...\""), NULL when it spans lines. */
     bool recovery, xen_var_set;
     char *xen_var;
+    /* a recovery entry of a defaults fragment read alone (it sets no
+     * GRUB_CMDLINE_XEN and no dom0 kernel variable, as the stock
+     * grub.d/xen.cfg): GRUB_CMDLINE_XEN (or GRUB_DISABLE_RECOVERY) may be
+     * set in /etc/default/grub, so what the entry gets is unknown, not
+     * known to be nothing */
+    bool xen_var_unseen;
     /* GRUB's defaults read without /etc/default/grub (a grub.d fragment, or
      * any of them alone): they set neither GRUB_CMDLINE_XEN nor
      * GRUB_CMDLINE_XEN_DEFAULT, so the Xen line's words are in a file not

@@ -1155,7 +1155,7 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
                      const int *ks, int n, const char *const *names, bool xen)
 {
     const assign *where = NULL;
-    bool where_key = false;
+    bool where_key = false, where_repl = false;
     const char *key = xen ? "dom0_mem=" : "console=";
     for (int j = 0; j < n; j++) {
         const assign *a;
@@ -1172,9 +1172,12 @@ static void put_vars(md_bootcfg_file *f, const vars *v, const assign *as, const 
         for (size_t q = 0; q < u.n; q++)
             add_unknown(&f->unset, u.v[q]);
         md_strv_free(&u);
-        bool has = strstr(val, key) != NULL;
-        if (!where_key || has)
-            where = a, where_key = has;
+        /* a GRUB_CMDLINE_LINUX_XEN_REPLACE without the key is where the
+         * key went missing: it keeps the place from the variables after it
+         * that lack the key as well (trial10y M5) */
+        bool has = strstr(val, key) != NULL, repl = ks[j] == LIN_REPL || ks[j] == LIN_REPL_DEF;
+        if (has || (!where_key && !where_repl))
+            where = a, where_key = has, where_repl = repl && !has;
     }
     if (where) {
         f->line = where->line;
@@ -1190,6 +1193,46 @@ static void place_like(md_bootcfg_file *f, const md_bootcfg_file *like)
         return;
     f->line = like->line;
     f->file = md_xstrdup_or_null(like->file);
+}
+
+/* A non-empty `repl` (GRUB_CMDLINE_LINUX_XEN_REPLACE[_DEFAULT]) takes the
+ * place of `lin` (GRUB_CMDLINE_LINUX[_DEFAULT]) on the Xen entries' dom0
+ * line (20_linux_xen), `who` of them: console= words of `lin` are lost
+ * there when `repl` has none, said on `repl`'s line with the words. */
+static void repl_drops(const vars *v, const assign *as, const ssize_t *at, int repl, int lin,
+                       const char *who, const char *const *names, md_bootcfg_list *out)
+{
+    const assign *ra, *la;
+    const char *r = var_of(v, as, at, repl, &ra), *o = var_of(v, as, at, lin, &la);
+    if (!r || !*r || !o || strstr(r, "console=") || !strstr(o, "console="))
+        return;
+    md_strv w = { 0 }, lost = { 0 };
+    split_words(&w, o);
+    for (size_t i = 0; i < w.n; i++)
+        if (!strncmp(w.v[i], "console=", 8))
+            md_strv_push(&lost, w.v[i]);
+    char *words = md_strv_join(&lost, " ");
+    static const char *const vn[] = { [LIN_REPL] = "GRUB_CMDLINE_LINUX_XEN_REPLACE",
+                                       [LIN_REPL_DEF] = "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT",
+                                       [LIN] = "GRUB_CMDLINE_LINUX",
+                                       [LIN_DEF] = "GRUB_CMDLINE_LINUX_DEFAULT" };
+    char *lat = names && la->file != ra->file
+                    ? md_xasprintf("%s:%u", names[la->file], la->line)
+                    : md_xasprintf("line %u", la->line);
+    md_bootcfg_problem *p = md_bootcfg_add_problem(
+        out, ra->line,
+        md_xasprintf("%s replaces %s (%s) on the dom0 kernel line of %s (/etc/grub.d/"
+                     "20_linux_xen), and has no console=, so %s never reaches dom0 there: hvc0 "
+                     "is not dom0's console; add %s to this line", vn[repl], vn[lin], lat, who,
+                     words, words));
+    p->trap = 1;
+    p->warning = true;
+    if (names)
+        p->file = md_xstrdup(names[ra->file]);
+    free(lat);
+    free(words);
+    md_strv_free(&lost);
+    md_strv_free(&w);
 }
 
 /* The entry 20_linux_xen writes: Xen's line from the variables `xk`, the
@@ -1454,6 +1497,12 @@ static void read_defaults(const char *const *names, const char *const *texts,
         const char *r = var_of(&v, as, at, LIN_REPL, NULL);
         const char *rd = var_of(&v, as, at, LIN_REPL_DEF, NULL);
         int lin = r && *r ? LIN_REPL : LIN, lind = rd && *rd ? LIN_REPL_DEF : LIN_DEF;
+        const char *norec0 = var_of(&v, as, at, NOREC, NULL);
+        bool recs = !norec0 || strcmp(norec0, "true");
+        repl_drops(&v, as, at, LIN_REPL, LIN,
+                   recs ? "the normal and the recovery entries" : "the normal entries", names,
+                   out);
+        repl_drops(&v, as, at, LIN_REPL_DEF, LIN_DEF, "the normal entries", names, out);
         const int xk[] = { XEN, XEN_DEF }, lk[] = { lin, lind };
         md_bootcfg_entry *e = default_entry(&v, as, at, xk, 2, lk, 2, NULL, NULL, names);
         const char *norec = var_of(&v, as, at, NOREC, NULL);
@@ -1465,6 +1514,11 @@ static void read_defaults(const char *const *names, const char *const *texts,
             rec->xen_var_set = var_of(&v, as, at, XEN, &xa) != NULL;
             if (rec->xen_var_set && xa->raw)
                 rec->xen_var = md_xstrdup(xa->raw);
+            /* a file alone that sets no dom0 kernel variable either is a
+             * fragment (the stock grub.d/xen.cfg), as trap 1 reads it:
+             * /etc/default/grub, not given, may set GRUB_CMDLINE_XEN */
+            rec->xen_var_unseen = !complete && !rec->xen_var_set && at[LIN] < 0 &&
+                                  at[LIN_DEF] < 0 && at[LIN_REPL] < 0 && at[LIN_REPL_DEF] < 0;
         }
         if (!e->xen.line)
             e->xen.line = spaced;
@@ -1881,6 +1935,32 @@ static char *chain_loop_msg(const char *why, const char *chain, unsigned line, c
                         "its own chain, ", self ? "" : loop, self ? "this file" : "these files");
 }
 
+/* A UTF-8 byte order mark before a section header on line 1: Xen's EFI
+ * loader skips none (pre_parse() and get_value() in xen/common/efi/boot.c
+ * compare the line's first byte with '['), so the header is no header and
+ * its keys belong to no section Xen looks up by name (trial10y L2: with
+ * [global] hidden, default= is not read and Xen boots the first kernel= of
+ * the file).  The reader reads the file so already; this says why. */
+static void efi_bom_header(const efifile *f, md_bootcfg_list *out)
+{
+    const char *s = f->n && f->v[0].line == 1 ? f->v[0].s : NULL;
+    if (!s || strncmp(s, "\xEF\xBB\xBF[", 4) || !strchr(s + 4, ']'))
+        return;
+    int nl = (int)(strchr(s + 4, ']') - (s + 4));
+    bool global = nl == 6 && !strncmp(s + 4, "global", 6);
+    md_bootcfg_add_problem(
+        out, 1,
+        md_xasprintf("the file starts with a UTF-8 byte order mark: Xen's EFI loader skips none "
+                     "(pre_parse() and get_value() in xen/common/efi/boot.c), so line 1 is "
+                     "'\\xEF\\xBB\\xBF[%.*s]', not a section header, and Xen sees no section "
+                     "[%.*s]%s; save the file without the byte order mark (as plain ASCII)",
+                     nl, s + 4, nl, s + 4,
+                     global ? ": what [global] sets (default=, chain=) is not read, and with no "
+                              "default= Xen boots the first kernel= of the file"
+                            : ": its keys are no section's, and default= naming it finds none"))
+        ->warning = true;
+}
+
 /* xen.cfg read as Xen reads it (xen/common/efi/boot.c): pre_parse() ends a
  * line at every control character (tab and CR too), drops white space at a
  * line's start, makes '#' anywhere and ';' at a line's start begin a
@@ -1932,6 +2012,7 @@ static void read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_star
     }
     efifile F = { v, n, { 0 } }, *f = &F;
     efi_index(f);
+    efi_bom_header(f, out);
     bool arm = false;
     const char *val;
     if (efi_value(f, "global", "dtb", &val) && !(st && st->x86))
@@ -2104,8 +2185,8 @@ done:
 /* ---- syslinux with mboot.c32 ---- */
 
 typedef struct label {
-    char *title, *kernel, *append;
-    unsigned append_line, kernel_line;
+    char *title, *kernel, *append, *initrd;
+    unsigned append_line, kernel_line, initrd_line;
     bool as_linux; /* named by LINUX, which forces a Linux kernel load */
 } label;
 
@@ -2147,6 +2228,20 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
                                  lb->title ? lb->title : "", lb->title ? "': " : "", w.v[i]));
             }
         }
+        /* mboot.c32's modules are the files after each '---' of its own
+         * command line (com32/mboot/mboot.c), nothing else: a label's
+         * INITRD is not among them (trial10y H3) */
+        if (lb->initrd) {
+            md_bootcfg_add_problem(
+                out, lb->initrd_line,
+                md_xasprintf("%s%s%sINITRD %s: mboot.c32 does not load it: the multiboot "
+                             "modules Xen gets are only the files after '---' on the APPEND "
+                             "line (com32/mboot/mboot.c), so Xen and dom0 never see this file; "
+                             "put '--- %s' after the dom0 kernel's arguments on the APPEND line "
+                             "and drop the INITRD line",
+                             lb->title ? "label '" : "", lb->title ? lb->title : "",
+                             lb->title ? "': " : "", lb->initrd, lb->initrd))->warning = true;
+        }
         /* the entry is then read as mboot.c32 reads it, so what boots is
          * checked (trial10c case 9: "no Xen entry" contradicted this) */
         md_bootcfg_entry *e = new_entry(lb->title, "label");
@@ -2186,6 +2281,7 @@ static void label_flush(md_bootcfg_list *out, label *lb, const char *gappend, un
     free(lb->title);
     free(lb->kernel);
     free(lb->append);
+    free(lb->initrd);
     memset(lb, 0, sizeof *lb);
 }
 
@@ -2235,6 +2331,12 @@ static void read_syslinux(lines *ls, md_bootcfg_list *out)
                 lb.kernel = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
                 lb.kernel_line = line;
                 lb.as_linux = word_is(l, "linux");
+            }
+        } else if (word_is(l, "initrd")) {
+            if (in_label) {
+                free(lb.initrd);
+                lb.initrd = md_xasprintf("%.*s", (int)strcspn(rest, " \t"), rest);
+                lb.initrd_line = line;
             }
         } else if (word_is(l, "append")) {
             if (in_label) {
@@ -3325,6 +3427,87 @@ void md_bootfmt_read_xen_efi(const char *text, size_t len, const md_bootfmt_efi_
         read_xen_efi(text, len, st, out);
 }
 
+/* GRUB 2 skips no UTF-8 byte order mark (grub-core/normal/main.c
+ * read_config_file() hands the lines as read to the lexer, and
+ * script/yylex.l takes its bytes as word characters), so the first word is
+ * "\xEF\xBB\xBFmenuentry", a command GRUB does not know: script/execute.c
+ * prints "can't find command" and goes on, and an assignment glued to it
+ * ("\xEF\xBB\xBFx=1") sets a variable of another name.  Where that hides
+ * what matters (an entry, a submenu, a function, a variable used or one the
+ * menu reads) it is an error on line 1; then a set's line is read as the
+ * comment it is to GRUB, while an entry is read as written so that its
+ * traps are still seen.  Anything else it hides is harmless (trial10y H5:
+ * "set timeout=5" after a mark, n51).  Returns the text to read from
+ * (`*copy`, to free, when line 1 is blanked). */
+static const char *grub_bom(const char *text, size_t *len, char **copy, md_bootcfg_list *out)
+{
+    *copy = NULL;
+    const char *t = text + 3, *end = text + *len;
+    size_t wl = 0;
+    while (t + wl < end && !strchr(" \t\r\n;{}|&$<>'\"\\", t[wl]))
+        wl++;
+    char *w = md_xasprintf("%.*s", (int)wl, t);
+    static const char *const blocks[] = { "menuentry", "submenu", "function" };
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+        if (strcmp(w, blocks[i]))
+            continue;
+        md_bootcfg_add_problem(
+            out, 1,
+            md_xasprintf("the file starts with a UTF-8 byte order mark glued to '%s': GRUB "
+                         "skips no byte order mark (grub-core/script/yylex.l reads its bytes as "
+                         "part of the word), so the command is '\\xEF\\xBB\\xBF%s', which "
+                         "GRUB does not know ('can't find command'): the %s of line 1 does not "
+                         "exist in GRUB%s; save the file without the byte order mark (as plain "
+                         "ASCII/UTF-8)", w, w, w, strcmp(w, "function") ? " and does not boot"
+                                                                        : ""));
+        free(w);
+        *len -= 3;
+        return text + 3;
+    }
+    /* the variable an assignment sets: "set NAME=..." or "NAME=..." */
+    const char *a = t;
+    size_t al = 0;
+    if (!strcmp(w, "set")) {
+        a = t + wl;
+        while (a < end && (*a == ' ' || *a == '\t'))
+            a++;
+    }
+    while (a + al < end && (isalnum((unsigned char)a[al]) || a[al] == '_'))
+        al++;
+    bool is_assign = al && a + al < end && a[al] == '=';
+    char *name = md_xasprintf("%.*s", (int)al, a);
+    /* the menu reads these itself (grub-core/normal/menu.c) */
+    bool used = is_assign && (!strcmp(name, "default") || !strcmp(name, "fallback"));
+    if (is_assign && !used) {
+        char *d = md_xasprintf("$%s", name), *b = md_xasprintf("${%s}", name);
+        for (const char *p = text; !used && (p = memmem(p, (size_t)(end - p), d, strlen(d)));
+             p++)
+            used = p + strlen(d) >= end ||
+                   !(isalnum((unsigned char)p[strlen(d)]) || p[strlen(d)] == '_');
+        used = used || memmem(text, *len, b, strlen(b));
+        free(d);
+        free(b);
+    }
+    if (used) {
+        md_bootcfg_add_problem(
+            out, 1,
+            md_xasprintf("the file starts with a UTF-8 byte order mark glued to '%s': GRUB "
+                         "skips no byte order mark (grub-core/script/yylex.l reads its bytes as "
+                         "part of the word), so line 1 %s, and $%s stays unset where it is used; "
+                         "save the file without the byte order mark (as plain ASCII/UTF-8)", w,
+                         strcmp(w, "set") ? "assigns a variable of another name"
+                                          : "runs '\\xEF\\xBB\\xBFset', a command GRUB does not "
+                                            "know ('can't find command')",
+                         name));
+        *copy = text_copy(text + 3, *len - 3);
+        (*copy)[0] = '#'; /* GRUB runs nothing of line 1: read it as a comment */
+    }
+    free(name);
+    free(w);
+    *len -= 3;
+    return *copy ? *copy : text + 3;
+}
+
 void md_bootfmt_read(md_bootfmt f, const char *text, size_t len, md_bootcfg_list *out)
 {
     md_bootfmt_read_files(f, text, len, NULL, out);
@@ -3337,9 +3520,13 @@ void md_bootfmt_read_files(md_bootfmt f, const char *text, size_t len,
         return;
     /* A byte order mark: iPXE wants "#!ipxe" as the first bytes
      * (script_probe() in src/image/script.c: "Invalid magic signature"),
-     * Xen's EFI loader reads it as part of the first line; the others are
-     * read after it, so entries keep their names. */
-    if (has_bom(text, len) && f != MD_BOOTFMT_XEN_EFI) {
+     * Xen's EFI loader reads it as part of the first line, GRUB 2 as part
+     * of the first word (grub_bom); the others are read after it, so
+     * entries keep their names. */
+    char *copy = NULL;
+    if (has_bom(text, len) && (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN)) {
+        text = grub_bom(text, &len, &copy, out);
+    } else if (has_bom(text, len) && f != MD_BOOTFMT_XEN_EFI) {
         if (f == MD_BOOTFMT_IPXE) {
             md_bootcfg_add_problem(
                 out, 1, md_xstrdup("the file starts with a UTF-8 byte order mark before #!ipxe: "
@@ -3351,6 +3538,7 @@ void md_bootfmt_read_files(md_bootfmt f, const char *text, size_t len,
     }
     if (f == MD_BOOTFMT_GRUB2 || f == MD_BOOTFMT_UNKNOWN) {
         md_grubcfg_read_files(text, len, files, out);
+        free(copy);
         return;
     }
     if (f == MD_BOOTFMT_GRUB_DEFAULT) {

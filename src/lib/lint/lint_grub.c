@@ -22,6 +22,7 @@ typedef struct gctx {
     const md_bootcfg_entry *prev; /* the entry before, for a recovery entry */
     const md_bootcfg_entry *cur;  /* the entry being checked */
     const md_xen_version *hv;     /* the hypervisor it boots, as read; NULL: not known */
+    bool no_rootfs_said;          /* "not checked" said of an entry with no rootfs */
 } gctx;
 
 /* The file a finding on `f`'s line names: its own when the entry was read
@@ -498,6 +499,21 @@ static void check_recovery_mem(gctx *g, const md_bootcfg_entry *e, const md_strv
     char *mem = dom0_mem_fix(pv, false, false);
     char *fix = NULL, *how;
     const md_bootcfg_file *where = x;
+    if (e->xen_var_unseen) {
+        /* as trap 1's "cannot check the dom0 kernel line" of the same file:
+         * /etc/default/grub may set GRUB_CMDLINE_XEN or turn recovery off */
+        md_lint_add(g->l, at(g, px), px->line, MD_LINT_WARNING, 4,
+                    "%scannot check dom0_mem: update-grub (/etc/grub.d/20_linux_xen) builds the "
+                    "recovery (single-user) entries from GRUB_CMDLINE_XEN only, not "
+                    "GRUB_CMDLINE_XEN_DEFAULT, and this file does not set it; /etc/default/grub "
+                    "or another file of /etc/default/grub.d may set it (or "
+                    "GRUB_DISABLE_RECOVERY=true): lint them together, on one command line (or "
+                    "their directory), as update-grub reads them; if none sets it, add the line "
+                    "GRUB_CMDLINE_XEN=\"%s\"%s", tp, mem, hint);
+        md_lint_mark_unchecked(g->l);
+        free(mem);
+        return;
+    }
     if (!e->xen_var_set) {
         where = px;
         fix = md_xasprintf("GRUB_CMDLINE_XEN=\"%s\"", mem);
@@ -1615,10 +1631,22 @@ static void check_rootfs_module(gctx *g, const md_bootcfg_entry *e, long ri, con
     const md_bootcfg_file *k = &e->kernel, *r = ri >= 0 ? &e->mods[ri] : NULL;
     if (!r) {
         if (!md_bootcfg_param(k, "root", true)) {
+            /* an error: with neither an initramfs nor root=, Linux's
+             * prepare_namespace() finds no root device and panics "VFS:
+             * Unable to mount root fs on unknown-block(0,0)" (init/do_mounts.c);
+             * and the rootfs traps (2, 3, 5) read beside the config were
+             * checked on a file no entry loads (trial10y H3) */
             char *add = rootfs_line(e, "/rootfs.cpio.gz");
-            md_lint_add(g->l, at(g, k), k->line, MD_LINT_WARNING, 0,
+            md_lint_add(g->l, at(g, k), k->line, MD_LINT_ERROR, 0,
                         "%sno rootfs module after the dom0 kernel and no root= either: dom0 "
-                        "has nothing to run; add %s", tp, add);
+                        "has nothing to run (Linux panics 'VFS: Unable to mount root fs'), and "
+                        "traps 2, 3 and 5 are not checked for this entry, which loads no "
+                        "rootfs; add %s", tp, add);
+            if (!g->no_rootfs_said) /* once a config: one note, not one per entry */
+                md_lint_not_checked(g->l, g->file, "traps 2, 3 and 5 for the entry of line %u "
+                                    "(and any other that loads no rootfs): no rootfs read "
+                                    "holds its dom0", k->line);
+            g->no_rootfs_said = true;
             free(add);
         }
         return;
@@ -1928,7 +1956,7 @@ void md_lint_entries_hv(md_lint *l, const char *file, const md_bootcfg_list *cfg
         md_lint_add(l, file, cfg->unread_line, MD_LINT_WARNING, 0, "%s", cfg->unread);
         md_lint_mark_unchecked(l);
     }
-    gctx g = { l, file, rootfs, NULL, NULL, NULL, NULL };
+    gctx g = { l, file, rootfs, NULL, NULL, NULL, NULL, false };
     size_t from = 0;
     for (size_t i = 0; i < cfg->n; i++) {
         size_t before = md_lint_count(l);

@@ -1624,6 +1624,34 @@ static char *net_source(const char *path)
     return md_xasprintf("the server %.*s", (int)strcspn(s + 3, "/?#"), s + 3);
 }
 
+/* iPXE's multiboot loader (src/arch/x86/image/multiboot.c, the only one,
+ * built for BIOS alone: config/general.h) looks for the multiboot header in
+ * the image as fetched; it unpacks a gzip'd image only when built with
+ * IMAGE_GZIP, which config/general.h leaves off on x86 (it turns it on for
+ * arm64 EFI and RISC-V only).  So every stock iPXE that can load a multiboot
+ * Xen fails on a compressed one, "Exec format error": an error, not a
+ * warning.  mkdom0's own boot.ipxe loads the ELF `xen` for this reason
+ * (boot/bootmedia.c).  `host` is the file found for the entry's Xen. */
+static void ipxe_packed_xen(md_lint *l, const input *x, const md_bootcfg_file *f,
+                            const char *host, const char *who)
+{
+    unsigned char head[8];
+    FILE *fp = fopen(host, "rb");
+    size_t n = fp ? fread(head, 1, sizeof head, fp) : 0;
+    if (fp)
+        fclose(fp);
+    md_decomp_codec c = md_decomp_detect(head, n);
+    if (c == MD_DECOMP_NONE)
+        return;
+    md_lint_add(l, f->file ? f->file : x->path, f->line, MD_LINT_ERROR, 0,
+                "%s loads %s, a %s-compressed image, as the multiboot kernel: iPXE's multiboot "
+                "loader looks for the multiboot header in the file as fetched, and stock iPXE "
+                "builds leave IMAGE_GZIP off on x86 (src/config/general.h), so the boot stops "
+                "with 'Exec format error' (only an iPXE built with IMAGE_GZIP unpacks it); "
+                "load the uncompressed Xen ELF (gunzip it: mkdom0's own boot.ipxe loads 'xen')",
+                who, f->path, md_decomp_name(c));
+}
+
 /* Of an output directory's grub.cfg, or a config found in a directory
  * given (a file on a boot server, net_source(), is "cannot check"), every file
  * must be there: an entry that loads a missing
@@ -1635,6 +1663,11 @@ static char *net_source(const char *path)
  * xen.gz); a file that is not there at all may be elsewhere. */
 static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list *cfg)
 {
+    /* /etc/default/grub[.d] settings become entries for the host's /boot
+     * (update-grub's 20_linux_xen finds the files there), not for files
+     * beside the settings: nothing is expected next to them (trial10y H1) */
+    if (x->fmt == MD_BOOTFMT_GRUB_DEFAULT)
+        return;
     for (size_t i = 0; i < cfg->n; i++) {
         const md_bootcfg_entry *e = cfg->v[i];
         const md_bootcfg_file *f[2 + 8] = { &e->xen, &e->kernel };
@@ -1676,6 +1709,8 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                             "%s loads %s, but %s, not a regular file: no loader "
                             "boots it, and lint reads regular files only",
                             who, f[k]->path, other);
+            else if (p && k == 0 && x->fmt == MD_BOOTFMT_IPXE)
+                ipxe_packed_xen(l, x, f[k], p, who);
             else if (!p && (x->in_outdir || x->in_dir) && (dev = net_source(f[k]->path))) {
                 /* on the boot server, not expected here (trial10y M6): an
                  * input not given, whose traps the "not checked" note names
