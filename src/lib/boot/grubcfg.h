@@ -86,7 +86,35 @@ typedef struct md_grubcfg_files {
     void (*find)(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t);
     void *ctx;
     const char *name, *key;
+    /* The GRUB paths wildcard pattern `pat` matches, found where find()
+     * finds files: pushed to `out` sorted (strcmp), at most
+     * MD_GRUBCFG_MAX_GLOB + 1 of them.  `pat` is GRUB's escaped form
+     * (md_grubcfg_wild_match); a match is the pattern's own text up to its
+     * first wildcard component, "(hd0,1)" and all, then the names found.
+     * Returns how many (0: none, GRUB keeps the word), or -1 when it
+     * cannot tell, *why (malloc'd) saying why.  NULL: every wildcard word
+     * is "cannot check". */
+    long (*glob)(void *ctx, const char *pat, md_strv *out, char **why);
 } md_grubcfg_files;
+
+/* The most files one wildcard word is expanded to: past it, the line is
+ * "cannot check" (a for loop over every file of a directory of thousands
+ * would make an entry of each). */
+#define MD_GRUBCFG_MAX_GLOB 256
+
+/* Does the name `name` match component `pat`[0..n) of a GRUB wildcard
+ * pattern in GRUB's escaped form: '*' any run of characters (a leading '.'
+ * too), '?' one, "\c" the character c itself, anything else itself, case
+ * counted ('[' is no wildcard: make_regex() in grub-core/commands/wildcard.c
+ * escapes it, "Only * and ? expansion for now")? */
+bool md_grubcfg_wild_match(const char *pat, size_t n, const char *name);
+
+/* Does `pat`[0..n) hold a wildcard ('*' or '?' not escaped)? */
+bool md_grubcfg_wild_has(const char *pat, size_t n);
+
+/* `pat`[0..n) with its escapes removed ("\*" -> "*"), as GRUB gives a
+ * literal part of a pattern (unescape() in wildcard.c).  Caller frees. */
+char *md_grubcfg_wild_unescape(const char *pat, size_t n);
 
 /* md_grubcfg_read, also reading the files `files` finds as GRUB runs them
  * (grub_cmd_source() in grub-core/commands/configfile.c):
