@@ -1455,6 +1455,7 @@ static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entr
                           md_bootcfg_file *src)
 {
     md_strv unknown = { 0 }, pat = { 0 };
+    md_strv_pooled(&pat); /* a word each: a loop may have millions */
     size_t at0 = out->n;
     for (size_t i = 0; i < at0; i++)
         md_strv_push(&pat, "");

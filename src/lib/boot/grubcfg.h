@@ -18,7 +18,9 @@
  * through other values), is read once per way through it (one branch, or
  * none without else), at the top level and in a body, at most 32 ways:
  * "if efi; then set m=A; else set m=B; fi" then "multiboot2 /xen.gz $m"
- * is an entry with A and one with B.
+ * is an entry with A and one with B.  Wildcard words ("for k in
+ * /boot/vmlinu*") are expanded through the finder, as GRUB does
+ * (md_grubcfg_read_files).
  *
  * Memory: the config is held as one buffer of its words (a flag byte and
  * the word, a few bytes a word) and a command is 8 bytes; a variable is
@@ -134,7 +136,18 @@ char *md_grubcfg_wild_unescape(const char *pat, size_t n);
  * (the include is the reason it has none).  A file that sources one of
  * those being read (itself, or a loop) is read once, a `source` of one said
  * as a warning.  `files` NULL: md_grubcfg_read, which reads no other file
- * and records the first such line as out->include. */
+ * and records the first such line as out->include.
+ * Wildcards: a word of a for loop, of a menuentry's or a function call's
+ * arguments, or of a loader line (multiboot2, module2, ..., chainloader),
+ * with an unquoted '*' or '?', starting with '/', '(' or '*', becomes the files
+ * files->glob finds, sorted, as GRUB with its regexp module expands it
+ * (grubcfg.c, "wildcards"): a for loop runs once per file, a loader line
+ * loads the first and gets the others as its first parameters (a warning);
+ * none: the word as written (a note); without `insmod regexp` before the
+ * line, a warning that GRUB images without the module keep the word.  One
+ * lint cannot expand (no glob, files NULL, one glob cannot list, more than
+ * MD_GRUBCFG_MAX_GLOB files) is "cannot check" on its line (unchecked),
+ * and a loader line's file gets MD_BOOTCFG_WILDCARD in its unset. */
 void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
                            md_bootcfg_list *out);
 
