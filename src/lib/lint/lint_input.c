@@ -572,6 +572,18 @@ static void grub_other(void *ctx, const char *gpath, const char *from, md_grubcf
         md_strv_push(o->found, p);
 }
 
+/* The directory above `d` (which it frees), named as the user would
+ * ("c10/boot", not "c10/boot/grub/.."), as a file found there is then named
+ * in findings.  Caller frees. */
+static char *dir_up(char *d)
+{
+    const char *db = base_of(d);
+    char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
+                                                                     : md_xasprintf("%s/..", d);
+    free(d);
+    return nd;
+}
+
 /* The host files (and directories) below `d` that GRUB path `path` (a
  * wildcard pattern in GRUB's escaped form, its device dropped) names,
  * each pushed to `out` as `dev` (the device as written, or "") and the
@@ -666,9 +678,7 @@ static long grub_glob(void *ctx, const char *pat, md_strv *out, char **why)
         free(dev);
         return -1;
     }
-    bool up = false;
-    for (const char *q = path; (q = strstr(q, "..")); q += 2)
-        up |= (q == path || q[-1] == '/') && (q[2] == '/' || q[2] == '\0');
+    bool up = md_path_has_dotdot(path); /* as near_find */
     if (up || strchr(path, '$')) {
         *why = md_xstrdup(up ? "its path goes up with '..', which lint does not follow"
                              : "its path uses a variable lint cannot resolve");
@@ -679,11 +689,7 @@ static long grub_glob(void *ctx, const char *pat, md_strv *out, char **why)
     size_t n = 0;
     for (int lv = 0; lv < 3 && !n; lv++) {
         n = glob_below(d, dev, path, on_fat(o->cfg, path), out);
-        const char *db = base_of(d);
-        char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
-                                                                         : md_xasprintf("%s/..", d);
-        free(d);
-        d = nd;
+        d = dir_up(d);
     }
     free(d);
     free(dev);
@@ -1588,9 +1594,8 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     /* GRUB stays on its device (".." of its root is the root), the host
      * does not: "/../../etc/hostname" joined to DIR is the host's file,
      * never one of this directory (trial 9). */
-    for (const char *q = gpath; (q = strstr(q, "..")); q += 2)
-        if ((q == gpath || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
-            return NULL;
+    if (md_path_has_dotdot(gpath))
+        return NULL;
     char *d = dir_of(cfg);
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
@@ -1616,13 +1621,7 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
             }
             free(p);
         }
-        /* one directory up, named as the user would ("c10/boot", not
-         * "c10/boot/grub/.."), as the file is then named in findings */
-        const char *db = base_of(d);
-        char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
-                                                                          : md_xasprintf("%s/..", d);
-        free(d);
-        d = nd;
+        d = dir_up(d);
     }
     free(d);
     return hit;
@@ -1914,11 +1913,8 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
         for (char *q = c; *q; q++)
             *q = *q == '\\' ? '/' : *q; /* an EFI path's separator */
         md_strv_push(tried, c);
-        bool up = false; /* lint does not leave the loader's directory by ".." */
-        for (const char *q = c; (q = strstr(q, "..")); q += 2)
-            up |= (q == c || q[-1] == '/') && (q[2] == '/' || q[2] == '\0');
-        if (up) {
-            /* not read */
+        if (md_path_has_dotdot(c)) {
+            /* not read: lint does not leave the loader's directory by ".." */
         } else if (strchr(c, '/')) {
             hit = find_path_nocase(dir, c); /* on the ESP: case ignored */
         } else {
