@@ -431,6 +431,22 @@ static void test_grub_wildcards(void)
     CHECK(cfg.n == 2 && md_strv_contains(&cfg.v[0]->kernel.unset, MD_BOOTCFG_WILDCARD) &&
           md_strv_contains(&cfg.v[1]->xen.unset, MD_BOOTCFG_WILDCARD));
     md_bootcfg_list_free(&cfg);
+    /* a config of more wildcard words than lint expands: the rest "cannot
+     * check", not a directory read each */
+    md_strv big = { 0 };
+    md_strv_push(&big, "insmod regexp\nmenuentry x {\n multiboot2 /boot/xen.gz");
+    for (int i = 0; i <= MD_GRUBCFG_MAX_GLOBS; i++)
+        md_strv_push(&big, "/boot/vmlinuz-l*");
+    md_strv_push(&big, "\n}\n");
+    char *bt = md_strv_join(&big, " ");
+    calls = 0;
+    cfg = read_cfg(bt, &gf);
+    CHECK(calls == MD_GRUBCFG_MAX_GLOBS &&
+          has_problem(&cfg, 3, "the config has more than 16384 wildcard words to expand", true,
+                      true));
+    md_bootcfg_list_free(&cfg);
+    free(bt);
+    md_strv_free(&big);
     cfg = read_cfg(loop, NULL);
     CHECK(has_problem(&cfg, 2, "cannot check line 2 fully: GRUB expands the wildcard "
                                "/boot/vmlinu* into the files it matches", true, true));

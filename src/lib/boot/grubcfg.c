@@ -617,6 +617,7 @@ typedef struct gbudget {
      * where what it cannot expand is said */
     const md_grubcfg_files *files;
     md_bootcfg_list *out;
+    size_t globs; /* the finder's glob calls (MD_GRUBCFG_MAX_GLOBS) */
 } gbudget;
 
 /* The most word_origin records of a read: a config of a million such
@@ -1055,12 +1056,6 @@ static void note_regexp(gstate *s, const gcmd *c, size_t k)
     }
 }
 
-static md_bootcfg_problem *glob_problem(const gstate *s, unsigned line, char *msg)
-{
-    md_bootcfg_problem *p = md_bootcfg_add_problem(s->budget->out, line, msg);
-    return p;
-}
-
 /* The words of `w` from `from` on whose pattern in `pat` (expand_one's,
  * beside them) is a wildcard replaced by the GRUB paths they match, as
  * GRUB does on line `line` (above), through the finder's glob.  A word
@@ -1091,24 +1086,39 @@ static size_t glob_words(const gstate *s, md_strv *w, const md_strv *pat, size_t
             continue;
         }
         if (!regexp_loaded(s))
-            glob_problem(s, line, md_xasprintf(
+            md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
                 "line %u: %s is a GRUB wildcard, and no 'insmod regexp' runs before the line: "
                 "GRUB expands wildcards only while its regexp module is loaded, so a GRUB "
                 "image without it built in (one that loads its modules from disk, as "
                 "grub-install's) keeps the word as written, a file of that name, which is not "
-                "there; lint expanded it as an image with regexp does; add 'insmod regexp' "
+                "there; lint takes it as an image with regexp does; add 'insmod regexp' "
                 "before line %u", line, w->v[i], line))->warning = true;
         md_strv got = { 0 };
         char *why = NULL;
-        long n = fs && fs->glob ? fs->glob(fs->ctx, pt, &got, &why) : -1;
+        long n = -1;
+        if (s->budget->globs >= MD_GRUBCFG_MAX_GLOBS)
+            why = md_xasprintf("the config has more than %d wildcard words to expand, the most "
+                               "lint expands", MD_GRUBCFG_MAX_GLOBS);
+        else if (fs && fs->glob)
+            n = fs->glob(fs->ctx, pt, &got, &why), s->budget->globs++;
+        size_t bytes = 0;
+        for (size_t j = 0; n > 0 && j < got.n; j++)
+            bytes += strlen(got.v[j]) + 1;
         if (n > MD_GRUBCFG_MAX_GLOB) {
             free(why);
             why = md_xasprintf("it matches more than %d files, the most lint expands a word to",
                                MD_GRUBCFG_MAX_GLOB);
             n = -1;
+        } else if (bytes > MD_GRUBCFG_MAX_EXPANDED - s->budget->used) {
+            /* a line of a million wildcards, each of many files */
+            why = md_xasprintf("the files of the config's wildcards and values pass %d bytes, "
+                               "the most lint expands", MD_GRUBCFG_MAX_EXPANDED);
+            n = -1;
+        } else {
+            s->budget->used += bytes;
         }
         if (n < 0) {
-            md_bootcfg_problem *p = glob_problem(s, line, md_xasprintf(
+            md_bootcfg_problem *p = md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
                 "cannot check line %u fully: GRUB expands the wildcard %s into the files it "
                 "matches on its device, one word each, and lint could not list them (%s), so "
                 "what the line loads and passes is not checked",
@@ -1118,7 +1128,7 @@ static size_t glob_words(const gstate *s, md_strv *w, const md_strv *pat, size_t
                 first = nw.n;
             md_strv_push(&nw, w->v[i]);
         } else if (n == 0) {
-            glob_problem(s, line, md_xasprintf(
+            md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
                 "line %u: no file matches the GRUB wildcard %s where lint finds the files "
                 "entries load, so GRUB keeps the word as written (wildcard_expand() finds "
                 "none), a file of that name", line, w->v[i]))->note = true;

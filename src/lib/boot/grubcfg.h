@@ -104,6 +104,11 @@ typedef struct md_grubcfg_files {
  * would make an entry of each). */
 #define MD_GRUBCFG_MAX_GLOB 256
 
+/* The most wildcard words of one config expanded (each a directory read
+ * by the finder): a config of a million is "cannot check" past them, not
+ * a million directory reads.  Far above a real config's few. */
+#define MD_GRUBCFG_MAX_GLOBS 16384
+
 /* Does the name `name` match component `pat`[0..n) of a GRUB wildcard
  * pattern in GRUB's escaped form: '*' any run of characters (a leading '.'
  * too), '?' one, "\c" the character c itself, anything else itself, case
