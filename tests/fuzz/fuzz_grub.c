@@ -30,6 +30,38 @@ static void fz_find(void *ctx, const char *gpath, const char *from, md_grubcfg_t
     t->key = strdup(gpath);
 }
 
+/* A wildcard's files: none for a pattern with "none", too many with
+ * "many", not listed with "dev"; else two, each wildcard made "a", then
+ * "b", which the pattern must match (md_grubcfg_wild_match). */
+static long fz_glob(void *ctx, const char *pat, md_strv *out, char **why)
+{
+    (void)ctx;
+    if (strstr(pat, "none"))
+        return 0;
+    if (strstr(pat, "many"))
+        return MD_GRUBCFG_MAX_GLOB + 1;
+    if (strstr(pat, "dev")) {
+        *why = strdup("not listed");
+        return -1;
+    }
+    size_t n = strlen(pat);
+    for (int k = 0; k < 2; k++) {
+        char *name = malloc(n + 1), *o = name;
+        for (size_t i = 0; i < n; i++) {
+            if (pat[i] == '\\' && i + 1 < n)
+                *o++ = pat[++i];
+            else
+                *o++ = pat[i] == '*' || pat[i] == '?' ? (char)('a' + k) : pat[i];
+        }
+        *o = '\0';
+        if (!md_grubcfg_wild_match(pat, n, name))
+            abort();
+        md_strv_push(out, name);
+        free(name);
+    }
+    return 2;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     md_lint *l = md_lint_new();
@@ -37,9 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(md_lint_text(l));
     md_lint_free(l);
 
-    /* its source and configfile lines followed (md_grubcfg_read_files) */
+    /* its source and configfile lines followed, its wildcards expanded
+     * (md_grubcfg_read_files) */
     fz_other o = { data, size };
-    md_grubcfg_files files = { fz_find, &o, "grub.cfg", "/grub.cfg" };
+    md_grubcfg_files files = { fz_find, &o, "grub.cfg", "/grub.cfg", fz_glob };
     md_bootcfg_list cfg = { 0 };
     md_grubcfg_read_files((const char *)data, size, &files, &cfg);
     l = md_lint_new();

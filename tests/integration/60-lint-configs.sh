@@ -1567,6 +1567,68 @@ run 1 "$T/etcdef"
 hasnt "not in this directory"
 has "xen.cfg:2: error: [trap4] recovery entries: no dom0_mem"
 
+echo "== trial10 item 11: GRUB wildcards ('for k in /boot/vmlinu*') are expanded as GRUB does"
+# With insmod regexp GRUB expands an unquoted word with '*' or '?' into the
+# files it matches (grub-core/commands/wildcard.c): the loop runs once per
+# kernel.  Lint said "loads /boot/vmlinu*, which is not in this directory"
+# (a false error); now each kernel is an entry of its own, found sorted.
+W=$T/glob/boot
+mkdir -p "$W/grub"
+fake_xen "$W/xen.gz" x86
+fake_bzimage 6.1.0-1-amd64 "$W/vmlinuz-6.1"
+fake_bzimage 6.6.0-1-amd64 "$W/vmlinuz-6.6"
+loop='for k in /boot/vmlinuz-*; do
+  menuentry "Xen $k" "$k" {
+	multiboot2 /boot/xen.gz dom0_mem=4096M gnttab_max_frames=256 console=com1
+	module2 $2 console=ttyS0 console=hvc0
+  }
+done'
+printf 'insmod regexp\n%s\n' "$loop" >"$W/grub/grub.cfg"
+run 1 "$W"
+has "grub.cfg:4: error: [trap4] menuentry 'Xen /boot/vmlinuz-6.1': dom0_mem=4096M has no max:"
+has "grub.cfg:4: error: [trap4] menuentry 'Xen /boot/vmlinuz-6.6': dom0_mem=4096M has no max:"
+hasnt "not in this directory"
+hasnt "wildcard"
+[ "$(grep -c 'error:' "$T/out")" = 2 ] || fail "one finding per kernel the loop runs for"
+sed -i 's|dom0_mem=4096M |dom0_mem=4096M,max:4096M |' "$W/grub/grub.cfg"
+run 3 "$W"
+hasnt "error:"
+hasnt "wildcard"
+# without insmod regexp: expanded as a GRUB image with regexp built in
+# does, and a warning that others keep the word as written
+sed -i '1d' "$W/grub/grub.cfg"
+run 3 "$W"
+has "grub.cfg:1: warning: [boot] line 1: /boot/vmlinuz-* is a GRUB wildcard, and no 'insmod regexp' runs before the line"
+has "add 'insmod regexp' before line 1"
+hasnt "error:"
+# no file matches: GRUB keeps the word as written, a file that is not there
+printf 'insmod regexp\n%s\n' "$loop" | sed 's|/boot/vmlinuz-\*|/boot/bzImage*|' >"$W/grub/grub.cfg"
+run 1 "$W"
+has "grub.cfg:2: note: [boot] line 2: no file matches the GRUB wildcard /boot/bzImage*"
+has "grub.cfg:5: error: [boot] menuentry 'Xen /boot/bzImage*' loads /boot/bzImage*, which is not in this directory"
+# quoted, the pattern is no wildcard (GRUB escapes it): one entry, the word
+# as written
+printf 'insmod regexp\n%s\n' "$loop" | sed -e 's|in /boot/vmlinuz-\*|in "/boot/vmlinuz-*"|' \
+    -e 's|module2 \$2|module2 "$2"|' >"$W/grub/grub.cfg"
+run 1 "$W"
+has "grub.cfg:5: error: [boot] menuentry 'Xen /boot/vmlinuz-*' loads /boot/vmlinuz-*, which is not in this directory"
+hasnt "menuentry 'Xen /boot/vmlinuz-6"
+# forglob2's shape: 'for x in /boot/xen*' over two Xens; the entry of the
+# arm64 one is the one in error
+fake_xen "$W/xen-arm.gz" arm64
+printf 'insmod regexp\nfor x in /boot/xen*; do\n  menuentry "Xen $x" "$x" {\n\tmultiboot2 $2 dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-6.6 console=ttyS0 console=hvc0\n  }\ndone\n' >"$W/grub/grub.cfg"
+run 1 "$W"
+has "grub.cfg:4: error: [boot] menuentry 'Xen /boot/xen-arm.gz': the hypervisor $W/xen-arm.gz is arm64 Xen"
+hasnt "menuentry 'Xen /boot/xen.gz': the hypervisor"
+[ "$(grep -c 'error:' "$T/out")" = 1 ] || fail "only the arm64 Xen's entry is in error"
+rm "$W/xen-arm.gz"
+# a loader line's wildcard of several files: GRUB loads the first and hands
+# the others to it as its first parameters
+printf "insmod regexp\nmenuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-* console=ttyS0 console=hvc0\n}\n" >"$W/grub/grub.cfg"
+run 3 "$W"
+has "grub.cfg:4: warning: [boot] line 4: the GRUB wildcard /boot/vmlinuz-* matches 2 files, and GRUB passes them all to module2 as its words: it loads the first, /boot/vmlinuz-6.1, and hands the others (/boot/vmlinuz-6.6) to it"
+hasnt "not in this directory"
+
 echo "== usage errors"
 run 2
 has "nothing to check"

@@ -169,7 +169,7 @@ static void other_files(void *ctx, const char *gpath, const char *from, md_grubc
  * entries and problems on the other file's lines */
 static void test_grub_source_configfile(void)
 {
-    md_grubcfg_files files = { other_files, NULL, "grub.cfg", "/grub.cfg" };
+    md_grubcfg_files files = { other_files, NULL, "grub.cfg", "/grub.cfg", NULL };
     const char *top = "menuentry ok {\n multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
                       " module2 /boot/vmlinuz\n}\nsource /boot/grub/custom.cfg\n";
     md_bootcfg_list cfg = { 0 };
@@ -276,6 +276,200 @@ static void test_grub_source_configfile(void)
           cfg.problems[0].file && !strcmp(cfg.problems[0].file, "host/boot/grub/self.cfg") &&
           strstr(cfg.problems[0].msg, "(a loop)"));
     md_bootcfg_list_free(&cfg);
+}
+
+/* A device's files as a GRUB finder lists them for wildcards: the
+ * kernels and Xens of /boot, sorted; "/boot/many*" matches more than
+ * MD_GRUBCFG_MAX_GLOB; a device wildcard cannot be listed.  Counts its
+ * calls (ctx). */
+static long glob_files(void *ctx, const char *pat, md_strv *out, char **why)
+{
+    ++*(int *)ctx;
+    static const char *const files[] = { "/boot/rootfs.cpio.gz", "/boot/vmlinuz",
+                                         "/boot/vmlinuz-lts", "/boot/xen-4.19.gz",
+                                         "/boot/xen.gz", "/boot/x*y" };
+    if (pat[0] == '(' && md_grubcfg_wild_has(pat, strcspn(pat, ")"))) {
+        *why = md_xstrdup("a device wildcard");
+        return -1;
+    }
+    const char *p = pat[0] == '(' ? strchr(pat, ')') + 1 : pat;
+    if (!strncmp(p, "/boot/many", 10))
+        return MD_GRUBCFG_MAX_GLOB + 1;
+    long n = 0;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (!strncmp(p, "/boot/", 6) &&
+            md_grubcfg_wild_match(p + 6, strlen(p + 6), files[i] + 6)) {
+            md_strv_pushf(out, "%.*s%s", (int)(p - pat), pat, files[i]);
+            n++;
+        }
+    return n;
+}
+
+static bool has_problem(const md_bootcfg_list *c, unsigned line, const char *says, bool warning,
+                        bool unchecked)
+{
+    for (size_t i = 0; i < c->nproblems; i++)
+        if (c->problems[i].line == line && strstr(c->problems[i].msg, says) &&
+            c->problems[i].warning == warning && c->problems[i].unchecked == unchecked)
+            return true;
+    return false;
+}
+
+/* trial10 item 11: GRUB expands a wildcard word ("for k in /boot/vmlinu*")
+ * into the files it matches (grub-core/commands/wildcard.c) while its
+ * regexp module is loaded */
+/* A GRUB config read with the finder `f` (NULL: md_grubcfg_read). */
+static md_bootcfg_list read_cfg(const char *text, const md_grubcfg_files *f)
+{
+    md_bootcfg_list cfg = { 0 };
+    md_grubcfg_read_files(text, strlen(text), f, &cfg);
+    return cfg;
+}
+
+static void test_grub_wildcards(void)
+{
+    /* GRUB's pattern components: '*' and '?' only, '\' escapes */
+    CHECK(md_grubcfg_wild_match("vmlinu*", 7, "vmlinuz") &&
+          md_grubcfg_wild_match("vmlinu*", 7, "vmlinu") &&
+          !md_grubcfg_wild_match("vmlinu*", 7, "xvmlinuz") &&
+          md_grubcfg_wild_match("*.gz", 4, ".gz") && md_grubcfg_wild_match("*z*z", 4, "azbzcz") &&
+          !md_grubcfg_wild_match("*z*z", 4, "azbzc") && md_grubcfg_wild_match("x?", 2, "xy") &&
+          !md_grubcfg_wild_match("x?", 2, "x") && md_grubcfg_wild_match("x\\*", 3, "x*") &&
+          !md_grubcfg_wild_match("x\\*", 3, "xy") && md_grubcfg_wild_match("[a]", 3, "[a]") &&
+          !md_grubcfg_wild_match("[a]", 3, "a"));
+    CHECK(md_grubcfg_wild_has("a*", 2) && !md_grubcfg_wild_has("a\\*", 3) &&
+          !md_grubcfg_wild_has("[ab]", 4));
+    char *u = md_grubcfg_wild_unescape("x\\*\\\\y", 6);
+    CHECK(!strcmp(u, "x*\\y"));
+    free(u);
+
+    int calls = 0; /* other_files ignores the ctx */
+    md_grubcfg_files gf = { other_files, &calls, "grub.cfg", "/grub.cfg", glob_files };
+    const char *loop = "insmod regexp\nfor k in /boot/vmlinu*; do\n"
+                       "  menuentry \"Xen $k\" \"$k\" {\n"
+                       "    multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
+                       "    module2 $2 console=hvc0\n  }\ndone\n";
+    md_bootcfg_list cfg = read_cfg(loop, &gf);
+    /* one entry per kernel, in sorted order, each loading its own */
+    CHECK(cfg.n == 2 && !cfg.nproblems);
+    CHECK(cfg.n == 2 && !strcmp(cfg.v[0]->title, "Xen /boot/vmlinuz") &&
+          !strcmp(cfg.v[0]->kernel.path, "/boot/vmlinuz") && cfg.v[0]->kernel.line == 5 &&
+          !strcmp(cfg.v[1]->title, "Xen /boot/vmlinuz-lts") &&
+          !strcmp(cfg.v[1]->kernel.path, "/boot/vmlinuz-lts"));
+    md_bootcfg_list_free(&cfg);
+
+    /* without insmod regexp: expanded as an image with regexp built in,
+     * and a warning on the line that others keep the word */
+    const char *noregexp = strchr(loop, '\n') + 1;
+    cfg = read_cfg(noregexp, &gf);
+    CHECK(cfg.n == 2 && cfg.nproblems == 1 &&
+          has_problem(&cfg, 1, "no 'insmod regexp' runs before the line", true, false));
+    md_bootcfg_list_free(&cfg);
+
+    /* quoted: no wildcard (GRUB escapes it); "$2" quoted again keeps it */
+    const char *quoted = "insmod regexp\nfor k in \"/boot/vmlinu*\"; do\n"
+                         "  menuentry \"Xen $k\" \"$k\" {\n"
+                         "    multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
+                         "    module2 \"$2\" console=hvc0\n  }\ndone\n";
+    calls = 0;
+    cfg = read_cfg(quoted, &gf);
+    CHECK(cfg.n == 1 && !cfg.nproblems && calls == 0 &&
+          !strcmp(cfg.v[0]->kernel.path, "/boot/vmlinu*"));
+    md_bootcfg_list_free(&cfg);
+    /* ... an escaped '*' too; a variable's value unquoted is a wildcard
+     * (execute.c does not escape it), quoted it is not */
+    const char *esc = "insmod regexp\nset p=/boot/xen-*\nmenuentry a {\n"
+                      "  multiboot2 /boot/xen\\*\n  module2 /boot/vmlinuz\n}\n"
+                      "menuentry b {\n  multiboot2 $p\n  module2 /boot/vmlinuz\n}\n"
+                      "menuentry c {\n  multiboot2 \"$p\"\n  module2 /boot/vmlinuz\n}\n";
+    calls = 0;
+    cfg = read_cfg(esc, &gf);
+    CHECK(cfg.n == 3 && calls == 1 && !cfg.nproblems);
+    CHECK(cfg.n == 3 && !strcmp(cfg.v[0]->xen.path, "/boot/xen*") &&
+          !strcmp(cfg.v[1]->xen.path, "/boot/xen-4.19.gz") &&
+          !strcmp(cfg.v[2]->xen.path, "/boot/xen-*"));
+    md_bootcfg_list_free(&cfg);
+
+    /* a loader line's wildcard of several files: the first is loaded,
+     * the others are its first parameters (grub_cmd_multiboot: argv[0]) */
+    const char *two = "insmod regexp\nmenuentry x {\n"
+                      "  multiboot2 (hd0,1)/boot/xen*.gz dom0_mem=1G,max:1G\n"
+                      "  module2 /boot/vmlinuz\n}\n";
+    cfg = read_cfg(two, &gf);
+    CHECK(cfg.n == 1 && cfg.nproblems == 1 &&
+          has_problem(&cfg, 3, "matches 2 files, and GRUB passes them all to multiboot2 as its "
+                               "words: it loads the first, (hd0,1)/boot/xen-4.19.gz", true,
+                      false));
+    CHECK(cfg.n == 1 && !strcmp(cfg.v[0]->xen.path, "(hd0,1)/boot/xen-4.19.gz") &&
+          cfg.v[0]->xen.args.n == 2 &&
+          !strcmp(cfg.v[0]->xen.args.v[0], "(hd0,1)/boot/xen.gz") &&
+          !strcmp(cfg.v[0]->xen.args.v[1], "dom0_mem=1G,max:1G"));
+    md_bootcfg_list_free(&cfg);
+
+    /* no match: GRUB keeps the word as written (a note says so); a
+     * relative word is no pattern (wildcard_expand: '/', '(' or '*') */
+    const char *none = "insmod regexp\nmenuentry x {\n  multiboot2 /boot/none*\n"
+                       "  module2 vmlinu*\n}\n";
+    calls = 0;
+    cfg = read_cfg(none, &gf);
+    CHECK(cfg.n == 1 && calls == 1 && cfg.nproblems == 1 &&
+          has_problem(&cfg, 3, "no file matches the GRUB wildcard /boot/none*", false, false) &&
+          !strcmp(cfg.v[0]->xen.path, "/boot/none*") &&
+          !strcmp(cfg.v[0]->kernel.path, "vmlinu*"));
+    md_bootcfg_list_free(&cfg);
+
+    /* cannot list (too many, a device wildcard, no finder): "cannot
+     * check" on the line, the file not taken for one named so */
+    const char *many = "insmod regexp\nmenuentry x {\n  multiboot2 /boot/xen.gz\n"
+                       "  module2 /boot/many*\n}\n"
+                       "menuentry y {\n  multiboot2 (hd*)/boot/xen.gz\n  module2 /boot/vmlinuz\n}\n";
+    cfg = read_cfg(many, &gf);
+    CHECK(cfg.n == 2 && cfg.nproblems == 2 &&
+          has_problem(&cfg, 4, "it matches more than 256 files", true, true) &&
+          has_problem(&cfg, 7, "cannot check line 7 fully: GRUB expands the wildcard "
+                               "(hd*)/boot/xen.gz", true, true));
+    CHECK(cfg.n == 2 && md_strv_contains(&cfg.v[0]->kernel.unset, MD_BOOTCFG_WILDCARD) &&
+          md_strv_contains(&cfg.v[1]->xen.unset, MD_BOOTCFG_WILDCARD));
+    md_bootcfg_list_free(&cfg);
+    /* a config of more wildcard words than lint expands: the rest "cannot
+     * check", not a directory read each */
+    md_strv big = { 0 };
+    md_strv_push(&big, "insmod regexp\nmenuentry x {\n multiboot2 /boot/xen.gz");
+    for (int i = 0; i <= MD_GRUBCFG_MAX_GLOBS; i++)
+        md_strv_push(&big, "/boot/vmlinuz-l*");
+    md_strv_push(&big, "\n}\n");
+    char *bt = md_strv_join(&big, " ");
+    calls = 0;
+    cfg = read_cfg(bt, &gf);
+    CHECK(calls == MD_GRUBCFG_MAX_GLOBS &&
+          has_problem(&cfg, 3, "the config has more than 16384 wildcard words to expand", true,
+                      true));
+    md_bootcfg_list_free(&cfg);
+    free(bt);
+    md_strv_free(&big);
+    cfg = read_cfg(loop, NULL);
+    CHECK(has_problem(&cfg, 2, "cannot check line 2 fully: GRUB expands the wildcard "
+                               "/boot/vmlinu* into the files it matches", true, true));
+    md_bootcfg_list_free(&cfg);
+
+    /* lint of the config alone: "cannot check", never a false error nor a
+     * silent pass; a loader line's wildcard too */
+    const char *direct = "insmod regexp\nmenuentry 'x' {\n"
+                         " multiboot2 /xen*.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256\n"
+                         LINUX_OK ROOTFS_OK "}\n";
+    const char *const alone[][2] = { { loop, "cannot check line 2 fully: GRUB expands the "
+                                             "wildcard /boot/vmlinu*" },
+                                     { direct, "cannot check line 3 fully: GRUB expands the "
+                                               "wildcard /xen*.gz" } };
+    for (size_t c = 0; c < 2; c++) {
+        md_lint *l = grub(alone[c][0], NULL);
+        CHECK(t_lint_has(l, MD_LINT_WARNING, 0, alone[c][1]));
+        CHECK(md_lint_count_unchecked(l) > 0);
+        for (size_t i = 0; i < md_lint_count(l); i++)
+            CHECK(md_lint_severity(l, i) != MD_LINT_ERROR);
+        dump(l);
+        md_lint_free(l);
+    }
 }
 
 static md_tree *tiny_rootfs(bool with_init, bool with_sbin_init);
@@ -3427,6 +3621,7 @@ int main(void)
     }
     test_grub_design_clean();
     test_grub_source_configfile();
+    test_grub_wildcards();
     test_grub_swallowed_line();
     test_grub_bootcfg_clean();
     test_grub_dom0_mem();

@@ -83,7 +83,9 @@ typedef struct md_bootcfg_file {
     md_strv maybe;  /* parameters the line's variables may add: the words of
                        every value the config gives them anywhere */
     md_strv unset;  /* variables the line uses that the config never sets
-                       (environment, grubenv): they may hold anything */
+                       (environment, grubenv): they may hold anything;
+                       MD_BOOTCFG_WILDCARD: a GRUB wildcard word of the line
+                       lint could not expand (path and args not known) */
     unsigned line;  /* 1-based line of the config that loads it; 0: made */
     bool mb2;       /* handed over by multiboot2 (GRUB's multiboot2/module2),
                        else by multiboot v1 (multiboot/module) */
@@ -101,6 +103,10 @@ typedef struct md_bootcfg_file {
     unsigned call_line; /* the call of the function that ran `line`
                            (the innermost); 0: none */
 } md_bootcfg_file;
+
+/* The name in md_bootcfg_file.unset of a GRUB 2 wildcard word ("/boot/xen*")
+ * the reader could not expand into the files it matches (grubcfg.h). */
+#define MD_BOOTCFG_WILDCARD "(wildcard)"
 
 /* One word of a file's args and the line its text is written on. */
 typedef struct md_bootcfg_from {

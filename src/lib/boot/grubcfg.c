@@ -13,10 +13,14 @@
 
 /* Variable references in a word's template: VAR_BARE or VAR_QUOTED, the
  * reference as written ("$x", "${x}"), VAR_END.  Those bytes in the text
- * itself become '?' in the template (they mean nothing to GRUB's scripts). */
+ * itself become a literal '?' in the template (they mean nothing to GRUB's
+ * scripts).  GLOB_LIT before a '*' or '?' of the text: quoted or escaped, so
+ * no wildcard (GRUB escapes a quoted part before it expands wildcards:
+ * grub_script_arglist_to_argv(), grub-core/script/execute.c). */
 #define VAR_BARE '\x01'
 #define VAR_QUOTED '\x02'
 #define VAR_END '\x03'
+#define GLOB_LIT '\x04'
 
 /* Every word of the config is one record in one buffer (gcmds.s): a flag
  * byte (REC, and REC_BARE for a word with no quoting at all: a real { or
@@ -195,11 +199,33 @@ typedef struct lexer {
     unsigned word_line;
 } lexer;
 
-/* A literal character of the current word. */
-static void put(lexer *x, char c)
+static bool is_mark(char c)
+{
+    return !c || c == VAR_BARE || c == VAR_QUOTED || c == VAR_END || c == GLOB_LIT;
+}
+
+/* A character of the current word: quoted or escaped (`lit`), a '*' or '?'
+ * is no wildcard. */
+static void put_as(lexer *x, char c, bool lit)
 {
     buf_put(&x->word, c);
-    buf_put(&x->tword, !c || c == VAR_BARE || c == VAR_QUOTED || c == VAR_END ? '?' : c);
+    if (is_mark(c) || (lit && (c == '*' || c == '?'))) {
+        buf_put(&x->tword, GLOB_LIT);
+        c = is_mark(c) ? '?' : c;
+    }
+    buf_put(&x->tword, c);
+}
+
+/* A character of the current word, unquoted. */
+static void put(lexer *x, char c)
+{
+    put_as(x, c, false);
+}
+
+/* A quoted or escaped one. */
+static void put_q(lexer *x, char c)
+{
+    put_as(x, c, true);
 }
 
 static void end_cmd(lexer *x)
@@ -284,7 +310,7 @@ static void lex_var(lexer *x, bool quoted)
     buf_put(&x->tword, quoted ? VAR_QUOTED : VAR_BARE);
     for (const char *q = x->p; q < p; q++) {
         buf_put(&x->word, *q);
-        buf_put(&x->tword, !*q || *q == VAR_END || *q == VAR_BARE || *q == VAR_QUOTED ? '?' : *q);
+        buf_put(&x->tword, is_mark(*q) ? '?' : *q);
     }
     buf_put(&x->tword, VAR_END);
     x->p = p;
@@ -303,7 +329,7 @@ static unsigned lex_pass(const char *text, size_t len, gcmds *out)
             if (c == '\'')
                 st = NONE;
             else
-                put(&x, c);
+                put_q(&x, c);
             x.line += c == '\n';
             x.p++;
             continue;
@@ -316,12 +342,12 @@ static unsigned lex_pass(const char *text, size_t len, gcmds *out)
                 x.line++;
                 x.p += 2;
             } else if (c == '\\' && more && strchr("$\"\\", x.p[1])) {
-                put(&x, x.p[1]);
+                put_q(&x, x.p[1]);
                 x.p += 2;
             } else if (c == '$') {
                 lex_var(&x, true);
             } else {
-                put(&x, c);
+                put_q(&x, c);
                 x.line += c == '\n';
                 x.p++;
             }
@@ -336,7 +362,7 @@ static unsigned lex_pass(const char *text, size_t len, gcmds *out)
             }
             start_word(&x);
             x.wbare = false;
-            put(&x, more ? x.p[1] : '\\');
+            put_q(&x, more ? x.p[1] : '\\');
             x.p += more ? 2 : 1;
             continue;
         case ' ': case '\t': case '\r': case '\f': case '\v':
@@ -587,6 +613,11 @@ typedef struct gbudget {
     } *wo;
     size_t nwo, wocap;
     md_hindex woidx;
+    /* what expands wildcards (glob_words): the finder (NULL: none) and
+     * where what it cannot expand is said */
+    const md_grubcfg_files *files;
+    md_bootcfg_list *out;
+    size_t globs; /* the finder's glob calls (MD_GRUBCFG_MAX_GLOBS) */
 } gbudget;
 
 /* The most word_origin records of a read: a config of a million such
@@ -803,7 +834,11 @@ static void state_free(gstate *s)
 /* One line's expansion: its words into `out`, the variables it cannot
  * follow into `unset` (once each: uidx), their possible values' words into
  * `maybe`; `total`: the bytes of values it has put in (past MAX_LINE,
- * unknown).  gexp_done frees uidx. */
+ * unknown).  With `pat`, beside each word of `out` the pattern GRUB's
+ * wildcard expansion would take it as (GRUB's escaped form), or "" when it
+ * expands nothing: no '*' or '?' unquoted, not starting with '/', '(' or
+ * '*' (wildcard_expand(), grub-core/commands/wildcard.c), or holding a
+ * variable not followed.  gexp_done frees uidx. */
 typedef struct gexp {
     md_strv *out, *unset, *maybe;
     md_hindex uidx;
@@ -811,6 +846,7 @@ typedef struct gexp {
     md_bootcfg_file *from; /* when not NULL: the words of `out` made of a
                               variable's value alone, with the line it was
                               set on (md_bootcfg_add_from) */
+    md_strv *pat;
 } gexp;
 
 static void gexp_done(gexp *x)
@@ -818,14 +854,47 @@ static void gexp_done(gexp *x)
     md_hindex_free(&x->uidx);
 }
 
+/* The word being made: its text, and GRUB's escaped form of it, where a
+ * '*' or '?' that is no wildcard (quoted, escaped) and every '\' have a
+ * '\' before them (wildcard_escape() in grub-core/script/execute.c). */
+typedef struct gword {
+    buf cur, pat;
+    bool wild;  /* pat holds a wildcard */
+    bool unk;   /* a variable in it is as written: no pattern */
+} gword;
+
+static void gword_put(gword *w, const gexp *x, char c, bool wild)
+{
+    buf_put(&w->cur, c);
+    if (!x->pat)
+        return;
+    bool wc = c == '*' || c == '?';
+    if (c == '\\' || (wc && !wild))
+        buf_put(&w->pat, '\\');
+    buf_put(&w->pat, c);
+    w->wild |= wc && wild;
+}
+
+static void gword_clear(gword *w)
+{
+    buf_clear(&w->cur);
+    buf_clear(&w->pat);
+    w->wild = w->unk = false;
+}
+
 /* Word `w` onto x->out; made of variables' values alone (not `lit`), the
  * last set on line `src`, it is recorded as written there, or where that
  * value took it from (word_origin), in x->from. */
-static void push_from(gexp *x, const gbudget *b, const char *w, bool lit, unsigned src)
+static void push_from(gexp *x, const gbudget *b, const gword *w, bool lit, unsigned src)
 {
-    md_strv_push(x->out, w);
+    const char *t = w->cur.s ? w->cur.s : "";
+    md_strv_push(x->out, t);
+    if (x->pat) {
+        const char *p = w->pat.s ? w->pat.s : "";
+        md_strv_push(x->pat, w->wild && !w->unk && strchr("/(*", *p) && *p ? p : "");
+    }
     if (x->from && !lit && src)
-        md_bootcfg_add_from(x->from, w, word_origin(b, src, w));
+        md_bootcfg_add_from(x->from, t, word_origin(b, src, t));
 }
 
 /* The words of template `t` as GRUB passes them (script/execute.c): a
@@ -835,7 +904,8 @@ static void push_from(gexp *x, const gbudget *b, const char *w, bool lit, unsign
 static void expand_one(const gstate *s, const char *t, gexp *x)
 {
     md_strv *maybe = x->maybe;
-    buf cur = { 0 };
+    gword cw = { 0 };
+    buf *cur = &cw.cur;
     bool keep = !*t; /* "" is a word */
     /* the current word's text: some written here (`lit`), or all from
      * the values of variables, the last set on line `src` */
@@ -843,7 +913,9 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
     unsigned src = 0;
     for (const char *p = t; *p;) {
         if (*p != VAR_BARE && *p != VAR_QUOTED) {
-            buf_put(&cur, *p++);
+            bool q = *p == GLOB_LIT && p[1];
+            p += q;
+            gword_put(&cw, x, *p++, !q);
             keep = true;
             lit = true;
             continue;
@@ -873,9 +945,10 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
         s->budget->used += over ? 0 : vl;
         bool toolong = g && (over || (!g->uncertain && (x->total += vl) > MAX_LINE));
         if (!g || g->uncertain || toolong) {
-            size_t pre = cur.n; /* the word's text before the variable */
+            size_t pre = cur->n; /* the word's text before the variable */
             for (size_t k = 0; k < rl; k++)
-                buf_put(&cur, ref[k]);
+                gword_put(&cw, x, ref[k], false);
+            cw.unk = true;
             keep = true;
             lit = true; /* "$x" as written: this line's */
             if (!g || toolong || values_differ(g))
@@ -885,7 +958,7 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
              * to its plain text after it, a quoted value one word ("x=$o"
              * with o="dom0_mem=1G" passes x=dom0_mem=1G, no dom0_mem: #10
              * M1) */
-            size_t post = strcspn(p, (const char[]){ VAR_BARE, VAR_QUOTED, '\0' });
+            size_t post = strcspn(p, (const char[]){ VAR_BARE, VAR_QUOTED, GLOB_LIT, '\0' });
             for (size_t k = 0; g && !over && maybe && k < gmaybe_n(g); k++) {
                 md_strv parts = { 0 };
                 if (quoted)
@@ -895,27 +968,29 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
                 if (!parts.n && (pre || post))
                     md_strv_push(&parts, "");
                 for (size_t j = 0; j < parts.n; j++)
-                    md_strv_pushf(maybe, "%.*s%s%.*s", j ? 0 : (int)pre, cur.s ? cur.s : "",
+                    md_strv_pushf(maybe, "%.*s%s%.*s", j ? 0 : (int)pre, cur->s ? cur->s : "",
                                   parts.v[j], j + 1 < parts.n ? 0 : (int)post, p);
                 md_strv_free(&parts);
             }
         } else if (quoted) {
             for (const char *v = gval(g); *v; v++)
-                buf_put(&cur, *v);
+                gword_put(&cw, x, *v, false);
             keep = true;
             src = g->line;
         } else {
-            /* field splitting: white space ends the word */
+            /* field splitting: white space ends the word; the value's '*'
+             * and '?' are wildcards, but after a '\' (execute.c: "\? ->
+             * \\\?") */
             for (const char *v = gval(g); *v; v++) {
                 if (strchr(" \t\n", *v)) {
-                    if (cur.n)
-                        push_from(x, s->budget, cur.s, lit, src);
-                    buf_clear(&cur);
+                    if (cur->n)
+                        push_from(x, s->budget, &cw, lit, src);
+                    gword_clear(&cw);
                     keep = false;
                     lit = false;
                     src = 0;
                 } else {
-                    buf_put(&cur, *v);
+                    gword_put(&cw, x, *v, v == gval(g) || v[-1] != '\\');
                     keep = true;
                     src = g->line;
                 }
@@ -923,9 +998,10 @@ static void expand_one(const gstate *s, const char *t, gexp *x)
         }
         free(name);
     }
-    if (keep || cur.n)
-        push_from(x, s->budget, cur.s ? cur.s : "", lit, src);
-    free(cur.s);
+    if (keep || cur->n)
+        push_from(x, s->budget, &cw, lit, src);
+    free(cw.cur.s);
+    free(cw.pat.s);
 }
 
 /* expand_one of the templates of words [from, to) of `c`, one line. */
@@ -934,6 +1010,141 @@ static void expand_cmd(const gstate *s, const gcmd *c, size_t from, size_t to, g
     x->total = 0;
     for (size_t i = from; i < to && i < c->n; i++)
         expand_one(s, T(c, i), x);
+}
+
+/* ---- wildcards ----
+ *
+ * GRUB expands a word of any command that holds an unquoted '*' or '?'
+ * (written so, or in an unquoted variable's value) and starts with '/', '('
+ * or '*' into the files it matches, each a word, in the order the file
+ * system lists them; a word that matches none stays as written
+ * (grub_script_arglist_to_argv(), grub-core/script/execute.c;
+ * wildcard_expand(), grub-core/commands/wildcard.c).  Only while the
+ * regexp module is loaded, which registers the expander
+ * (grub_wildcard_translator, grub-core/commands/regexp.c): a config needs
+ * "insmod regexp" (or a `regexp` command, which loads it) before the line,
+ * unless the GRUB image has the module built in, which the config cannot
+ * tell.  Without one, the reader expands the word all the same (the files
+ * are then what such images load) and says on the line that others keep
+ * it as written.  The matches are taken sorted: the file system's order
+ * (a directory's own, on FAT or ext4 alike) is not known here, and lint's
+ * findings must not depend on it; a for loop over them makes its menu
+ * entries in that order. */
+
+/* The variable that records the regexp module loaded: a name GRUB's own
+ * cannot have, so no config sets it. */
+#define MOD_REGEXP "regexp module"
+
+static bool regexp_loaded(const gstate *s)
+{
+    return var_get((gstate *)s, MOD_REGEXP, false) != NULL;
+}
+
+/* `insmod regexp` (or "insmod /boot/grub/x86_64-efi/regexp.mod") or the
+ * regexp command run by line c: loaded from here on, in submenus and
+ * configfile's new contexts too (a module is GRUB's, not a context's). */
+static void note_regexp(gstate *s, const gcmd *c, size_t k)
+{
+    bool load = !strcmp(W(c, k), "regexp");
+    for (size_t j = k + 1; !load && !strcmp(W(c, k), "insmod") && j < c->n; j++) {
+        const char *m = strrchr(W(c, j), '/') ? strrchr(W(c, j), '/') + 1 : W(c, j);
+        load = !strcmp(m, "regexp") || !strcmp(m, "regexp.mod");
+    }
+    if (load) {
+        var_assign(s, MOD_REGEXP, "1", true);
+        var_get(s, MOD_REGEXP, false)->exported = EXP_YES;
+    }
+}
+
+/* The words of `w` from `from` on whose pattern in `pat` (expand_one's,
+ * beside them) is a wildcard replaced by the GRUB paths they match, as
+ * GRUB does on line `line` (above), through the finder's glob.  A word
+ * lint cannot expand (no finder, one that cannot list them, more than
+ * MD_GRUBCFG_MAX_GLOB matches) stays as written, a warning on the line
+ * that leaves it not checked; returns the index in `w` of the first such
+ * word, SIZE_MAX when there is none.  `many`, when not NULL, gets the
+ * number of words the word at index `at` gives (1 for a word it keeps). */
+static size_t glob_words(const gstate *s, md_strv *w, const md_strv *pat, size_t from,
+                         unsigned line, size_t at, size_t *many)
+{
+    if (many)
+        *many = 1;
+    bool any = false;
+    for (size_t i = from; i < pat->n && !any; i++)
+        any = pat->v[i][0] != '\0';
+    if (!any || pat->n != w->n)
+        return SIZE_MAX;
+    const md_grubcfg_files *fs = s->budget->files;
+    md_strv nw = { 0 };
+    if (w->pool)
+        md_strv_pooled(&nw);
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < w->n; i++) {
+        const char *pt = i >= from ? pat->v[i] : "";
+        if (!*pt) {
+            md_strv_push(&nw, w->v[i]);
+            continue;
+        }
+        if (!regexp_loaded(s))
+            md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
+                "line %u: %s is a GRUB wildcard, and no 'insmod regexp' runs before the line: "
+                "GRUB expands wildcards only while its regexp module is loaded, so a GRUB "
+                "image without it built in (one that loads its modules from disk, as "
+                "grub-install's) keeps the word as written, a file of that name, which is not "
+                "there; lint takes it as an image with regexp does; add 'insmod regexp' "
+                "before line %u", line, w->v[i], line))->warning = true;
+        md_strv got = { 0 };
+        char *why = NULL;
+        long n = -1;
+        if (s->budget->globs >= MD_GRUBCFG_MAX_GLOBS)
+            why = md_xasprintf("the config has more than %d wildcard words to expand, the most "
+                               "lint expands", MD_GRUBCFG_MAX_GLOBS);
+        else if (fs && fs->glob)
+            n = fs->glob(fs->ctx, pt, &got, &why), s->budget->globs++;
+        size_t bytes = 0;
+        for (size_t j = 0; n > 0 && j < got.n; j++)
+            bytes += strlen(got.v[j]) + 1;
+        if (n > MD_GRUBCFG_MAX_GLOB) {
+            free(why);
+            why = md_xasprintf("it matches more than %d files, the most lint expands a word to",
+                               MD_GRUBCFG_MAX_GLOB);
+            n = -1;
+        } else if (bytes > MD_GRUBCFG_MAX_EXPANDED - s->budget->used) {
+            /* a line of a million wildcards, each of many files */
+            why = md_xasprintf("the files of the config's wildcards and values pass %d bytes, "
+                               "the most lint expands", MD_GRUBCFG_MAX_EXPANDED);
+            n = -1;
+        } else {
+            s->budget->used += bytes;
+        }
+        if (n < 0) {
+            md_bootcfg_problem *p = md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
+                "cannot check line %u fully: GRUB expands the wildcard %s into the files it "
+                "matches on its device, one word each, and lint could not list them (%s), so "
+                "what the line loads and passes is not checked",
+                line, w->v[i], why ? why : "the config was read without the files around it"));
+            p->warning = p->unchecked = true;
+            if (first == SIZE_MAX)
+                first = nw.n;
+            md_strv_push(&nw, w->v[i]);
+        } else if (n == 0) {
+            md_bootcfg_add_problem(s->budget->out, line, md_xasprintf(
+                "line %u: no file matches the GRUB wildcard %s where lint finds the files "
+                "entries load, so GRUB keeps the word as written (wildcard_expand() finds "
+                "none), a file of that name", line, w->v[i]))->note = true;
+            md_strv_push(&nw, w->v[i]);
+        } else {
+            for (size_t j = 0; j < got.n; j++)
+                md_strv_push(&nw, got.v[j]);
+        }
+        if (many && i == at)
+            *many = n > 0 ? (size_t)n : 1;
+        free(why);
+        md_strv_free(&got);
+    }
+    md_strv_free(w);
+    *w = nw;
+    return first;
 }
 
 /* The name of the next variable template *p refers to ("x" of "${x}"),
@@ -1134,17 +1345,19 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     size_t pw = k + 1;
     while (pw < c->n && !strncmp(T(c, pw), "--", 2))
         pw++;
+    md_strv pat = { 0 }; /* each word's wildcard pattern (glob_words) */
+    md_strv_pooled(&pat);
     if (pw < c->n && has_text(T(c, pw))) {
         md_strv path_unset = { 0 };
-        gexp x = { &w, &path_unset, NULL, { 0 }, 0, NULL };
+        gexp x = { &w, &path_unset, NULL, { 0 }, 0, NULL, &pat };
         expand_cmd(s, c, k + 1, pw + 1, &x);
         gexp_done(&x);
         md_strv_free(&path_unset);
-        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0, f };
+        x = (gexp){ &w, &f->unset, &f->maybe, { 0 }, 0, f, &pat };
         expand_cmd(s, c, pw + 1, c->n, &x);
         gexp_done(&x);
     } else {
-        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0, f };
+        gexp x = { &w, &f->unset, &f->maybe, { 0 }, 0, f, &pat };
         expand_cmd(s, c, k + 1, c->n, &x);
         gexp_done(&x);
     }
@@ -1152,6 +1365,25 @@ static void read_file(const gstate *s, const gcmd *c, size_t k, md_bootcfg_file 
     for (; i < w.n && !strncmp(w.v[i], "--", 2); i++)
         if (nounzip && !strcmp(w.v[i], "--nounzip"))
             *nounzip = true;
+    /* GRUB's loaders take their first word as the file and the rest as
+     * its parameters (grub_cmd_multiboot(), grub_cmd_module() in
+     * grub-core/loader/multiboot.c: argv[0], argv + 1): a wildcard that
+     * matches several files loads the first and hands the others on */
+    char *wild = i < w.n && i < pat.n && pat.v[i][0] ? md_xstrdup(w.v[i]) : NULL;
+    size_t many = 1;
+    if (glob_words(s, &w, &pat, 0, c->line, i, &many) != SIZE_MAX &&
+        !md_strv_contains(&f->unset, MD_BOOTCFG_WILDCARD))
+        md_strv_push(&f->unset, MD_BOOTCFG_WILDCARD);
+    md_strv_free(&pat);
+    if (many > 1) {
+        md_bootcfg_problem *p = md_bootcfg_add_problem(s->budget->out, c->line, md_xasprintf(
+            "line %u: the GRUB wildcard %s matches %zu files, and GRUB passes them all to %s "
+            "as its words: it loads the first, %s, and hands the others (%s%s) to it as the "
+            "first words of its command line; name one file per line",
+            c->line, wild, many, W(c, k), w.v[i], w.v[i + 1], many > 2 ? ", ..." : ""));
+        p->warning = true;
+    }
+    free(wild);
     f->path = md_xstrdup(i < w.n ? w.v[i] : "");
     bool split = false;
     for (size_t j = i + 1; !nounzip && !chain && j < w.n && !split; j++)
@@ -1232,8 +1464,12 @@ static void params_opaque(gstate *s)
 static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entry, md_strv *out,
                           md_bootcfg_file *src)
 {
-    md_strv unknown = { 0 };
-    gexp x = { .out = out, .unset = &unknown, .from = src };
+    md_strv unknown = { 0 }, pat = { 0 };
+    md_strv_pooled(&pat); /* a word each: a loop may have millions */
+    size_t at0 = out->n;
+    for (size_t i = 0; i < at0; i++)
+        md_strv_push(&pat, "");
+    gexp x = { .out = out, .unset = &unknown, .from = src, .pat = &pat };
     size_t first = SIZE_MAX;
     for (size_t i = entry ? entry_word(c, from) : from; i < c->n;
          i = entry ? entry_word(c, i + 1) : i + 1) {
@@ -1245,7 +1481,19 @@ static size_t expand_args(const gstate *s, const gcmd *c, size_t from, bool entr
     }
     gexp_done(&x);
     md_strv_free(&unknown);
-    return first;
+    /* the words before the first unknown one expanded as GRUB does (past
+     * it they may shift), which moves that one by what they add */
+    if (first != SIZE_MAX) {
+        md_strv_truncate(&pat, first);
+        while (pat.n < out->n)
+            md_strv_push(&pat, "");
+    }
+    size_t n0 = out->n;
+    size_t g = glob_words(s, out, &pat, at0, c->line, 0, NULL);
+    md_strv_free(&pat);
+    if (first != SIZE_MAX)
+        first += out->n - n0;
+    return g < first ? g : first;
 }
 
 /* $1.. from `args`, from index `first` on unknown: a word with a variable
@@ -2048,7 +2296,7 @@ static bool command_name(runner *r, const frame *f, const gcmd *c, size_t k, gcm
     if (!strchr(t, VAR_BARE) && !strchr(t, VAR_QUOTED))
         return true;
     md_strv w = { 0 }, unknown = { 0 }, maybe = { 0 };
-    gexp x = { &w, &unknown, &maybe, { 0 }, 0, NULL };
+    gexp x = { &w, &unknown, &maybe, { 0 }, 0, NULL, NULL };
     expand_cmd(f->s, c, k, k + 1, &x);
     unfixed_vars(f->s, t, &unknown, &x.uidx);
     gexp_done(&x);
@@ -2203,7 +2451,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
         const char *tval;
         if (assignment(c, k, &name, &tval)) {
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL, NULL };
             expand_one(s, tval, &x);
             gexp_done(&x);
             char *v = md_strv_join(&w, " ");
@@ -2272,7 +2520,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             /* setparams WORDS: the whole list (script/execute.c
              * grub_script_setparams) */
             md_strv w = { 0 }, unknown = { 0 };
-            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
+            gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL, NULL };
             expand_cmd(s, c, k + 1, c->n, &x);
             gexp_done(&x);
             if (f->cond || unknown.n)
@@ -2302,6 +2550,7 @@ static void run_cmds(runner *r, size_t from, size_t to, frame *f)
             }
             continue;
         }
+        note_regexp(s, c, k);
         bool other = !strcmp(w0, "source") || !strcmp(w0, ".") || !strcmp(w0, "configfile");
         if (other && r->files && run_other(r, f, c, k))
             continue;
@@ -2791,7 +3040,7 @@ static char *unknown_set_var(const gstate *s, const char *t)
 static bool run_other(runner *r, frame *f, const gcmd *c, size_t k)
 {
     md_strv w = { 0 }, unknown = { 0 };
-    gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL };
+    gexp x = { &w, &unknown, NULL, { 0 }, 0, NULL, NULL };
     expand_cmd(f->s, c, k + 1, c->n, &x);
     gexp_done(&x);
     md_strv_free(&unknown);
@@ -2904,7 +3153,7 @@ void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files 
                  .fkey = files ? files->key : NULL, .follow = &follow };
     find_blocks(&cmds, &r.b, out);
     find_used_vars(&r);
-    gbudget budget = { 0 };
+    gbudget budget = { .files = files, .out = out };
     gstate s = { .budget = &budget };
     run(&r, 0, cmds.n, &s, NULL, true, 0, 0);
     if (budget.over_line)
@@ -2919,6 +3168,60 @@ void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files 
     budget_free(&budget);
     runner_free(&r);
     gcmds_free(&cmds);
+}
+
+bool md_grubcfg_wild_match(const char *pat, size_t n, const char *name)
+{
+    /* GRUB's regex "^...$" of the pattern (make_regex()): '*' is ".*",
+     * matched here by going back to the last '*' on a mismatch */
+    size_t p = 0, star_p = SIZE_MAX;
+    const char *sn = name, *star_s = NULL;
+    while (*sn) {
+        if (p < n && pat[p] == '*') {
+            star_p = ++p;
+            star_s = sn;
+            continue;
+        }
+        if (p < n) {
+            bool esc = pat[p] == '\\' && p + 1 < n;
+            char pc = pat[p + esc];
+            if ((!esc && pc == '?') || pc == *sn) {
+                p += 1 + esc;
+                sn++;
+                continue;
+            }
+        }
+        if (star_p == SIZE_MAX)
+            return false;
+        p = star_p;
+        sn = ++star_s;
+    }
+    while (p < n && pat[p] == '*')
+        p++;
+    return p == n;
+}
+
+bool md_grubcfg_wild_has(const char *pat, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pat[i] == '\\')
+            i++;
+        else if (pat[i] == '*' || pat[i] == '?')
+            return true;
+    }
+    return false;
+}
+
+char *md_grubcfg_wild_unescape(const char *pat, size_t n)
+{
+    char *r = md_xmalloc(n + 1), *o = r;
+    for (size_t i = 0; i < n; i++) {
+        if (pat[i] == '\\' && i + 1 < n)
+            i++;
+        *o++ = pat[i];
+    }
+    *o = '\0';
+    return r;
 }
 
 void md_grubcfg_read(const char *text, size_t len, md_bootcfg_list *out)

@@ -18,7 +18,9 @@
  * through other values), is read once per way through it (one branch, or
  * none without else), at the top level and in a body, at most 32 ways:
  * "if efi; then set m=A; else set m=B; fi" then "multiboot2 /xen.gz $m"
- * is an entry with A and one with B.
+ * is an entry with A and one with B.  Wildcard words ("for k in
+ * /boot/vmlinu*") are expanded through the finder, as GRUB does
+ * (md_grubcfg_read_files).
  *
  * Memory: the config is held as one buffer of its words (a flag byte and
  * the word, a few bytes a word) and a command is 8 bytes; a variable is
@@ -86,7 +88,40 @@ typedef struct md_grubcfg_files {
     void (*find)(void *ctx, const char *gpath, const char *from, md_grubcfg_text *t);
     void *ctx;
     const char *name, *key;
+    /* The GRUB paths wildcard pattern `pat` matches, found where find()
+     * finds files: pushed to `out` sorted (strcmp), at most
+     * MD_GRUBCFG_MAX_GLOB + 1 of them.  `pat` is GRUB's escaped form
+     * (md_grubcfg_wild_match); a match is the pattern's own text up to its
+     * first wildcard component, "(hd0,1)" and all, then the names found.
+     * Returns how many (0: none, GRUB keeps the word), or -1 when it
+     * cannot tell, *why (malloc'd) saying why.  NULL: every wildcard word
+     * is "cannot check". */
+    long (*glob)(void *ctx, const char *pat, md_strv *out, char **why);
 } md_grubcfg_files;
+
+/* The most files one wildcard word is expanded to: past it, the line is
+ * "cannot check" (a for loop over every file of a directory of thousands
+ * would make an entry of each). */
+#define MD_GRUBCFG_MAX_GLOB 256
+
+/* The most wildcard words of one config expanded (each a directory read
+ * by the finder): a config of a million is "cannot check" past them, not
+ * a million directory reads.  Far above a real config's few. */
+#define MD_GRUBCFG_MAX_GLOBS 16384
+
+/* Does the name `name` match component `pat`[0..n) of a GRUB wildcard
+ * pattern in GRUB's escaped form: '*' any run of characters (a leading '.'
+ * too), '?' one, "\c" the character c itself, anything else itself, case
+ * counted ('[' is no wildcard: make_regex() in grub-core/commands/wildcard.c
+ * escapes it, "Only * and ? expansion for now")? */
+bool md_grubcfg_wild_match(const char *pat, size_t n, const char *name);
+
+/* Does `pat`[0..n) hold a wildcard ('*' or '?' not escaped)? */
+bool md_grubcfg_wild_has(const char *pat, size_t n);
+
+/* `pat`[0..n) with its escapes removed ("\*" -> "*"), as GRUB gives a
+ * literal part of a pattern (unescape() in wildcard.c).  Caller frees. */
+char *md_grubcfg_wild_unescape(const char *pat, size_t n);
 
 /* md_grubcfg_read, also reading the files `files` finds as GRUB runs them
  * (grub_cmd_source() in grub-core/commands/configfile.c):
@@ -106,7 +141,18 @@ typedef struct md_grubcfg_files {
  * (the include is the reason it has none).  A file that sources one of
  * those being read (itself, or a loop) is read once, a `source` of one said
  * as a warning.  `files` NULL: md_grubcfg_read, which reads no other file
- * and records the first such line as out->include. */
+ * and records the first such line as out->include.
+ * Wildcards: a word of a for loop, of a menuentry's or a function call's
+ * arguments, or of a loader line (multiboot2, module2, ..., chainloader),
+ * with an unquoted '*' or '?', starting with '/', '(' or '*', becomes the files
+ * files->glob finds, sorted, as GRUB with its regexp module expands it
+ * (grubcfg.c, "wildcards"): a for loop runs once per file, a loader line
+ * loads the first and gets the others as its first parameters (a warning);
+ * none: the word as written (a note); without `insmod regexp` before the
+ * line, a warning that GRUB images without the module keep the word.  One
+ * lint cannot expand (no glob, files NULL, one glob cannot list, more than
+ * MD_GRUBCFG_MAX_GLOB files) is "cannot check" on its line (unchecked),
+ * and a loader line's file gets MD_BOOTCFG_WILDCARD in its unset. */
 void md_grubcfg_read_files(const char *text, size_t len, const md_grubcfg_files *files,
                            md_bootcfg_list *out);
 

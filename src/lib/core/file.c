@@ -865,6 +865,14 @@ int md_file_open_lock(int dirfd, const char *name, const char *shown, md_err *er
     return fd;
 }
 
+bool md_path_has_dotdot(const char *path)
+{
+    for (const char *q = path; (q = strstr(q, "..")); q += 2)
+        if ((q == path || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
+            return true;
+    return false;
+}
+
 char *md_path_abs(const char *path)
 {
     if (path[0] == '/')

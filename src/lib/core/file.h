@@ -205,6 +205,10 @@ void md_remove_tree(const char *path, const char *const *keep);
  * symlinks and ".." stay), malloc'd; the caller frees it.  For a tool run
  * in another directory (md_run_opts.cwd) that must still find the file. */
 char *md_path_abs(const char *path);
+/* Does `path` have a ".." component ("..", "a/../b", "/x/..")?  Such a path
+ * may leave the directory it is taken below (an image's root, a boot
+ * directory a loader stays on). */
+bool md_path_has_dotdot(const char *path);
 /* 0 when `path` holds no control character (bytes 0x01-0x1f, 0x7f); else
  * -1 with "WHAT PATH: a newline or other control character ..." (the
  * character shown escaped).  Every path that reaches a line-based file

@@ -67,6 +67,10 @@ static char *unknown_hint(const md_strv *unknown)
     if (!strcmp(unknown->v[0], CMD_OUTPUT))
         return md_xstrdup(" (the line also uses a command's output, $(...) or `...`, which lint "
                           "cannot evaluate; if it supplies the parameter, ignore this)");
+    if (!strcmp(unknown->v[0], MD_BOOTCFG_WILDCARD))
+        return md_xstrdup(" (the line also has a GRUB wildcard lint could not expand, whose "
+                          "files become its first words; if they supply the parameter, ignore "
+                          "this)");
     return md_xasprintf(" (the line also uses $%s, whose value when the line runs this file "
                         "does not fix; if it supplies the parameter, ignore this)", unknown->v[0]);
 }
@@ -78,6 +82,12 @@ static void check_unset(gctx *g, const md_bootcfg_file *f, const char *what, con
 {
     if (!f->unset.n)
         return;
+    if (!strcmp(f->unset.v[0], MD_BOOTCFG_WILDCARD)) {
+        /* the reader said why on the line ("cannot check line N fully:
+         * GRUB expands the wildcard ...") */
+        md_lint_mark_unchecked(g->l);
+        return;
+    }
     /* why a value may be unknown, in the terms of the config's own format
      * (an iPXE script has no if/for/function and no grubenv: trial10b case
      * 11) */

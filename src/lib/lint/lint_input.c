@@ -516,6 +516,8 @@ text:;
 
 static char *near(const char *cfg, const char *gpath);
 static char *near_find(const char *cfg, const char *gpath, char **other);
+static bool on_fat(const char *cfg, const char *gpath);
+static char *find_nocase(const char *dir, const char *name, bool want_dir);
 static void classify_media(inputs *in, const char *dir);
 static bool *ipxe_efi_entries(const input *x, const md_bootcfg_list *cfg);
 
@@ -613,6 +615,131 @@ static bool ipxe_script_file(const input *x, const char *uri)
     return h != NULL;
 }
 
+/* The directory above `d` (which it frees), named as the user would
+ * ("c10/boot", not "c10/boot/grub/.."), as a file found there is then named
+ * in findings.  Caller frees. */
+static char *dir_up(char *d)
+{
+    const char *db = base_of(d);
+    char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
+                                                                     : md_xasprintf("%s/..", d);
+    free(d);
+    return nd;
+}
+
+/* The host files (and directories) below `d` that GRUB path `path` (a
+ * wildcard pattern in GRUB's escaped form, its device dropped) names,
+ * each pushed to `out` as `dev` (the device as written, or "") and the
+ * path with its wildcard components replaced by the names matched, at most
+ * MD_GRUBCFG_MAX_GLOB + 1: component by component as wildcard_expand()
+ * (grub-core/commands/wildcard.c) lists each directory, a literal one
+ * found without case on FAT as near() finds it.  Returns how many. */
+static size_t glob_below(const char *d, const char *dev, const char *path, bool fat,
+                         md_strv *out)
+{
+    md_strv host = { 0 }, gp = { 0 }; /* the paths so far, beside each other */
+    md_strv_push(&host, d);
+    md_strv_push(&gp, dev);
+    for (const char *p = path; *p && host.n;) {
+        p += strspn(p, "/");
+        size_t n = 0;
+        while (p[n] && p[n] != '/')
+            n += p[n] == '\\' && p[n + 1] ? 2 : 1;
+        if (!n)
+            break;
+        bool wild = md_grubcfg_wild_has(p, n);
+        char *lit = wild ? NULL : md_grubcfg_wild_unescape(p, n);
+        md_strv nh = { 0 }, ng = { 0 };
+        for (size_t i = 0; i < host.n && nh.n <= MD_GRUBCFG_MAX_GLOB; i++) {
+            if (lit) {
+                char *h = md_xasprintf("%s/%s", host.v[i], lit);
+                struct stat st;
+                if (lstat(h, &st) != 0 && fat) {
+                    free(h);
+                    h = find_nocase(host.v[i], lit, false);
+                    if (!h)
+                        h = find_nocase(host.v[i], lit, true);
+                }
+                if (h) {
+                    md_strv_push_own(&nh, h);
+                    md_strv_pushf(&ng, "%s/%s", gp.v[i], lit);
+                }
+                continue;
+            }
+            DIR *dir = opendir(host.v[i]);
+            md_strv names = { 0 };
+            for (struct dirent *de; dir && (de = readdir(dir));)
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                    md_grubcfg_wild_match(p, n, de->d_name))
+                    md_strv_push(&names, de->d_name);
+            if (dir)
+                closedir(dir);
+            md_strv_sort(&names);
+            for (size_t j = 0; j < names.n && nh.n <= MD_GRUBCFG_MAX_GLOB; j++) {
+                md_strv_pushf(&nh, "%s/%s", host.v[i], names.v[j]);
+                md_strv_pushf(&ng, "%s/%s", gp.v[i], names.v[j]);
+            }
+            md_strv_free(&names);
+        }
+        free(lit);
+        md_strv_free(&host);
+        md_strv_free(&gp);
+        host = nh, gp = ng;
+        p += n;
+    }
+    size_t got = 0;
+    for (size_t i = 0; i < host.n; i++) {
+        struct stat st;
+        if (stat(host.v[i], &st) == 0 || lstat(host.v[i], &st) == 0) {
+            md_strv_push(out, gp.v[i]);
+            got++;
+        }
+    }
+    md_strv_free(&host);
+    md_strv_free(&gp);
+    return got;
+}
+
+/* GRUB's wildcard expansion of `pat` (md_grubcfg_files.glob) where the
+ * files entries load are found (near(): the config's directory, else the
+ * one or two above it; the first that holds a match is GRUB's root, as
+ * one device holds the files).  Sorted: GRUB lists a directory in its
+ * file system's order, which a copy of it does not keep. */
+static long grub_glob(void *ctx, const char *pat, md_strv *out, char **why)
+{
+    const grub_others *o = ctx;
+    const char *path = pat;
+    char *dev = md_xstrdup("");
+    if (pat[0] == '(' && strchr(pat, ')')) {
+        path = strchr(pat, ')') + 1;
+        free(dev);
+        dev = md_xasprintf("%.*s", (int)(path - pat), pat);
+    }
+    if (pat[0] == '*' || md_grubcfg_wild_has(dev, strlen(dev))) {
+        *why = md_xstrdup("its device part is a wildcard, which GRUB matches against the "
+                          "machine's disks");
+        free(dev);
+        return -1;
+    }
+    bool up = md_path_has_dotdot(path); /* as near_find */
+    if (up || strchr(path, '$')) {
+        *why = md_xstrdup(up ? "its path goes up with '..', which lint does not follow"
+                             : "its path uses a variable lint cannot resolve");
+        free(dev);
+        return -1;
+    }
+    char *d = dir_of(o->cfg);
+    size_t n = 0;
+    for (int lv = 0; lv < 3 && !n; lv++) {
+        n = glob_below(d, dev, path, on_fat(o->cfg, path), out);
+        d = dir_up(d);
+    }
+    free(d);
+    free(dev);
+    md_strv_sort(out);
+    return (long)n;
+}
+
 /* read_config, and the names of the other files a GRUB 2 config runs
  * into `found` (NULL: not kept). */
 static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *found)
@@ -620,7 +747,7 @@ static void read_config_found(const input *x, md_bootcfg_list *cfg, md_strv *fou
     if (x->fmt == MD_BOOTFMT_GRUB2 || x->fmt == MD_BOOTFMT_UNKNOWN) {
         grub_others o = { x->path, found };
         char *key = realpath(x->path, NULL);
-        md_grubcfg_files files = { grub_other, &o, x->path, key };
+        md_grubcfg_files files = { grub_other, &o, x->path, key, grub_glob };
         md_bootfmt_read_files(x->fmt, (char *)x->text, text_len(x), &files, cfg);
         free(key);
         return;
@@ -1560,9 +1687,8 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
     /* GRUB stays on its device (".." of its root is the root), the host
      * does not: "/../../etc/hostname" joined to DIR is the host's file,
      * never one of this directory (trial 9). */
-    for (const char *q = gpath; (q = strstr(q, "..")); q += 2)
-        if ((q == gpath || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
-            return NULL;
+    if (md_path_has_dotdot(gpath))
+        return NULL;
     char *d = dir_of(cfg);
     char *hit = NULL;
     for (int up = 0; up < 3 && !hit; up++) {
@@ -1588,13 +1714,7 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
             }
             free(p);
         }
-        /* one directory up, named as the user would ("c10/boot", not
-         * "c10/boot/grub/.."), as the file is then named in findings */
-        const char *db = base_of(d);
-        char *nd = strcmp(db, ".") && strcmp(db, "..") && strcmp(d, "/") ? dir_of(d)
-                                                                          : md_xasprintf("%s/..", d);
-        free(d);
-        d = nd;
+        d = dir_up(d);
     }
     free(d);
     return hit;
@@ -1684,6 +1804,9 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
             if ((k == 0 && x->fmt == MD_BOOTFMT_XEN_EFI) ||
                 (k == 1 && x->unified && x->has_kernel) ||
                 (ri >= 0 && k == 2 + (size_t)ri && x->unified && x->has_ramdisk))
+                continue;
+            /* a GRUB wildcard lint could not expand: said on its line */
+            if (md_strv_contains(&f[k]->unset, MD_BOOTCFG_WILDCARD))
                 continue;
             if (strchr(f[k]->path, '$')) {
                 /* a file named by a variable: which one is unknown here, so
@@ -1951,11 +2074,8 @@ static char *xen_efi_cfg(const char *efi, const char *cfg, md_strv *tried)
         for (char *q = c; *q; q++)
             *q = *q == '\\' ? '/' : *q; /* an EFI path's separator */
         md_strv_push(tried, c);
-        bool up = false; /* lint does not leave the loader's directory by ".." */
-        for (const char *q = c; (q = strstr(q, "..")); q += 2)
-            up |= (q == c || q[-1] == '/') && (q[2] == '/' || q[2] == '\0');
-        if (up) {
-            /* not read */
+        if (md_path_has_dotdot(c)) {
+            /* not read: lint does not leave the loader's directory by ".." */
         } else if (strchr(c, '/')) {
             hit = find_path_nocase(dir, c); /* on the ESP: case ignored */
         } else {

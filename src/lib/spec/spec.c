@@ -453,16 +453,6 @@ static int set_path_list(md_spec *s, md_strv *sv, const char *key, const char *v
     return r;
 }
 
-/* An image path (Copy='s destination): the tree refuses a ".." component
- * (image/tree.c: it could leave the image's root); said here, with the
- * line, not after the package work. */
-static bool has_dotdot(const char *p)
-{
-    for (const char *q = p; (q = strstr(q, "..")); q += 2)
-        if ((q == p || q[-1] == '/') && (q[2] == '/' || q[2] == '\0'))
-            return true;
-    return false;
-}
 
 bool md_spec_repo_name_ok(const char *name)
 {
@@ -834,7 +824,10 @@ static int files_key(md_spec *s, const char *k, const char *v)
                 break;
             }
             *colon = '\0';
-            if (has_dotdot(colon + 1)) {
+            /* the tree refuses a ".." component (image/tree.c: it could
+             * leave the image's root); said here, with the line, not
+             * after the package work */
+            if (md_path_has_dotdot(colon + 1)) {
                 r = fail(s, "Copy=%s:%s: the image path has a '..' component (refused: it could "
                             "leave the image's root)", words.v[i], colon + 1);
                 break;
