@@ -2897,10 +2897,17 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
         if (at < w->n) {
             for (size_t i = at; i < w->n; i++) { /* imgfree NAME...: each */
                 char *n = expand(v, w->v[i], false, NULL);
-                ssize_t k = reg_find(r, n);
+                uint64_t h;
+                size_t it;
+                ssize_t k = reg_lookup(r, n, &h, &it);
                 free(n);
-                if (k >= 0)
+                /* Out of the index too: "imgfetch --name x" and "imgfree x"
+                 * repeated left every dead x under one hash, each lookup
+                 * walking them all (100,000 pairs: minutes). */
+                if (k >= 0) {
                     reg_drop(r, (size_t)k);
+                    md_hindex_del(&r->byname, h, it);
+                }
             }
         } else {
             reg_clear(r);
