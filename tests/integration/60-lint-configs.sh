@@ -1521,6 +1521,14 @@ print('kernel /xen.gz dom0_mem=1G,max:1G\nmodule /vmlinuz console=hvc0\nmodule /
 rc=0; memcap 300000 bounded_cpu 5 "$MKDOM0" lint "$T/refree.ipxe" >"$T/out" 2>&1 || rc=$?
 [ "$rc" = 3 ] || { tail -3 "$T/out"; fail "refree.ipxe: exit $rc, want 3 within 5 s of CPU and 300 MB"; }
 has "$T/refree.ipxe: read as iPXE script"
+# a menu of 80,000 items, each searched for among those before it (34 s; now 0.2 s)
+python3 -c "
+print('#!ipxe\nmenu')
+for i in range(80000): print('item l%d Entry %d' % (i, i))
+print('choose t && goto \${t}\n:l0\nkernel /xen.gz dom0_mem=1G,max:1G\nmodule /vmlinuz console=hvc0\nmodule /rootfs.cpio.gz\nboot')" >"$T/items.ipxe"
+rc=0; memcap 300000 bounded_cpu 3 "$MKDOM0" lint "$T/items.ipxe" >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 3 ] || { tail -3 "$T/out"; fail "items.ipxe: exit $rc, want 3 within 3 s of CPU and 300 MB"; }
+has "$T/items.ipxe: read as iPXE script"
 
 echo "== usage errors"
 run 2

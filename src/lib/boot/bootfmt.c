@@ -3173,6 +3173,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     size_t budget = p.n * IPXE_FOLLOW_PER_CMD + IPXE_FOLLOW_MIN;
     ipxe_alts alts = { 0 };
     md_strv items = { 0 }; /* the labels of the menu's items so far */
+    md_hindex items_idx = { 0 }; /* items by hash: searched for each new
+                                  * one, 40,000 item lines took 8 s */
     bool items_known = true;
     vars v = { .alts = &alts };
     ipxe_reg r = { .selected = -1 };
@@ -3243,6 +3245,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         dead = !strcmp(c, "goto") && !t;
         if (!strcmp(c, "menu")) {
             md_strv_free(&items);
+            md_hindex_free(&items_idx);
             items_known = true;
         } else if (!strcmp(c, "item")) {
             /* item [--key K] [--default] [--gap] [--menu M] [LABEL [TEXT]]
@@ -3258,8 +3261,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
                 md_strv unknown = { 0 };
                 char *x = expand(&v, w.v[k], false, &unknown);
                 items_known &= !unknown.n;
-                if (!md_strv_contains(&items, x))
-                    md_strv_push(&items, x);
+                md_strv_intern(&items, &items_idx, x, NULL);
                 free(x);
                 md_strv_free(&unknown);
             }
@@ -3298,6 +3300,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     free(p.v);
     alts_free(&alts);
     md_strv_free(&items);
+    md_hindex_free(&items_idx);
     vars_free(&moving);
     vars_over(&v, out);
     vars_free(&v);

@@ -297,28 +297,12 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
-size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added)
-{
-    uint64_t h = md_hindex_hash(s, strlen(s));
-    for (size_t it = 0, k; (k = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(v->v[k], s)) {
-            if (added)
-                *added = false;
-            return k;
-        }
-    md_hindex_add(idx, h, v->n);
-    md_strv_push(v, s);
-    if (added)
-        *added = true;
-    return v->n - 1;
-}
-
 size_t md_lint_count_files(const md_lint *l)
 {
     md_strv seen = { 0 };
     md_hindex idx = { 0 };
     for (size_t i = 0; i < l->in_files.n; i++)
-        md_lint_intern(&seen, &idx, l->in_files.v[i], NULL);
+        md_strv_intern(&seen, &idx, l->in_files.v[i], NULL);
     size_t n = seen.n;
     md_strv_free(&seen);
     md_hindex_free(&idx);
@@ -460,7 +444,7 @@ static size_t *report_order(const md_lint *l)
     md_hindex byname = { 0 };
     md_strv names = { 0 };
     for (size_t i = 0; i < l->n; i++) {
-        size_t r = md_lint_intern(&names, &byname, l->f[i].file, NULL);
+        size_t r = md_strv_intern(&names, &byname, l->f[i].file, NULL);
         /* a file's closing "N more findings" (cap) after all its lines */
         k[i] = (order_key){ r, l->f[i].more ? UINT_MAX : l->f[i].line, i };
     }

@@ -257,7 +257,7 @@ static void check_entry(itstate *s, itline *e)
         if (!missing && !s->console_line)
             s->console_line = e->line;
     } else {
-        md_lint_intern(&s->other_ttys, &s->other_idx, tty, NULL);
+        md_strv_intern(&s->other_ttys, &s->other_idx, tty, NULL);
     }
     md_strv_free(&argv);
 }
