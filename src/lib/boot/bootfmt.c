@@ -3021,10 +3021,17 @@ static bool ipxe_image_cmd(ipxe_reg *r, vars *v, const md_strv *w, size_t at, co
         if (at < w->n) {
             for (size_t i = at; i < w->n; i++) { /* imgfree NAME...: each */
                 char *n = expand(v, w->v[i], false, NULL);
-                ssize_t k = reg_find(r, n);
+                uint64_t h;
+                size_t it;
+                ssize_t k = reg_lookup(r, n, &h, &it);
                 free(n);
-                if (k >= 0)
+                /* Out of the index too: "imgfetch --name x" and "imgfree x"
+                 * repeated left every dead x under one hash, each lookup
+                 * walking them all (100,000 pairs: minutes). */
+                if (k >= 0) {
                     reg_drop(r, (size_t)k);
+                    md_hindex_del(&r->byname, h, it);
+                }
             }
         } else {
             reg_clear(r);
@@ -3290,6 +3297,8 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     size_t budget = p.n * IPXE_FOLLOW_PER_CMD + IPXE_FOLLOW_MIN;
     ipxe_alts alts = { 0 };
     md_strv items = { 0 }; /* the labels of the menu's items so far */
+    md_hindex items_idx = { 0 }; /* items by hash: searched for each new
+                                  * one, 40,000 item lines took 8 s */
     bool items_known = true;
     vars v = { .alts = &alts };
     ipxe_reg r = { .selected = -1 };
@@ -3360,6 +3369,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
         dead = !strcmp(c, "goto") && !t;
         if (!strcmp(c, "menu")) {
             md_strv_free(&items);
+            md_hindex_free(&items_idx);
             items_known = true;
         } else if (!strcmp(c, "item")) {
             /* item [--key K] [--default] [--gap] [--menu M] [LABEL [TEXT]]
@@ -3375,8 +3385,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
                 md_strv unknown = { 0 };
                 char *x = expand(&v, w.v[k], false, &unknown);
                 items_known &= !unknown.n;
-                if (!md_strv_contains(&items, x))
-                    md_strv_push(&items, x);
+                md_strv_intern(&items, &items_idx, x, NULL);
                 free(x);
                 md_strv_free(&unknown);
             }
@@ -3415,6 +3424,7 @@ static void read_ipxe(lines *ls, md_bootcfg_list *out)
     free(p.v);
     alts_free(&alts);
     md_strv_free(&items);
+    md_hindex_free(&items_idx);
     vars_free(&moving);
     vars_over(&v, out);
     vars_free(&v);

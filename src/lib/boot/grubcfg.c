@@ -1178,6 +1178,19 @@ static const char *next_word(const char **p, size_t *n)
  * hashed again at each step (test 60's chain-grub.cfg). */
 enum { WORIGIN_MAX_WORD = 256 };
 
+/* Is the `n`-byte word `w` a word of `v`, whose words `vidx` holds by
+ * their offset in `v`?  Each distinct word is held once: a value of 32K
+ * equal words ("set w=\"$v\"", v doubled 15 times) kept them all under
+ * one hash, and each lookup walked them (trial 9x F1: 471 bytes, 8 s). */
+static bool vword_find(const md_hindex *vidx, const char *v, const char *w, size_t n)
+{
+    uint64_t h = md_hindex_hash(w, n);
+    for (size_t it = 0, o; (o = md_hindex_next(vidx, h, &it)) != SIZE_MAX;)
+        if (!strncmp(v + o, w, n) && (!v[o + n] || strchr(" \t\n", v[o + n])))
+            return true;
+    return false;
+}
+
 /* Value `v` is assigned from template `tval` on the line being run: each
  * word of it that is a whole word of a variable `tval` uses is written
  * where that variable's word is (word_origin), so "set opts=\"$m q\""
@@ -1199,18 +1212,15 @@ static void worigin_assign(gstate *s, const char *tval, const char *v)
             if (!indexed) {
                 const char *q = v, *vw;
                 for (size_t vn; (vw = next_word(&q, &vn));)
-                    if (vn <= WORIGIN_MAX_WORD)
+                    if (vn <= WORIGIN_MAX_WORD && !vword_find(&vidx, v, vw, vn))
                         md_hindex_add(&vidx, md_hindex_hash(vw, vn), (size_t)(vw - v));
                 indexed = true;
             }
-            bool in_v = false;
-            uint64_t h = md_hindex_hash(w, n);
-            for (size_t it = 0, o; !in_v && (o = md_hindex_next(&vidx, h, &it)) != SIZE_MAX;)
-                in_v = !strncmp(v + o, w, n) && (!v[o + n] || strchr(" \t\n", v[o + n]));
-            if (in_v) {
-                char *word = md_xasprintf("%.*s", (int)n, w);
+            if (vword_find(&vidx, v, w, n)) {
+                char word[WORIGIN_MAX_WORD + 1];
+                memcpy(word, w, n);
+                word[n] = '\0';
                 worigin_put(b, at, word, word_origin(b, g->line, word));
-                free(word);
             }
         }
     }

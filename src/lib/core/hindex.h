@@ -10,6 +10,11 @@
  *     for (size_t it = 0, pos; (pos = md_hindex_next(&x, h, &it)) != SIZE_MAX;)
  *         if (!strcmp(v[pos].name, name)) ...found: md_hindex_set(&x, h, it, newpos)
  *
+ * Keep each key once (find it first; md_hindex_set to move it; remove what
+ * the caller drops): positions under one key share one probe run, so n of
+ * them cost n squared to add and to look up past (trial 9x: equal words of
+ * a GRUB value, inittab's repeated "~~" ids, freed iPXE image names).
+ *
  * Ownership: a zeroed md_hindex is empty; md_hindex_free frees its memory. */
 #ifndef MD_CORE_HINDEX_H
 #define MD_CORE_HINDEX_H
@@ -22,8 +27,10 @@ typedef struct md_hindex {
     size_t cap, n;
 } md_hindex;
 
-/* FNV-1a of `len` bytes, its high bits folded into the low ones that
- * pick a slot (alone they mix poorly). */
+/* FNV-1a of `len` bytes from a start chosen at random once a run, so an
+ * input cannot be made to collide: equal within a run only (never store or
+ * print it).  Callers may combine hashes by arithmetic; the index mixes
+ * every bit into the slot it picks. */
 uint64_t md_hindex_hash(const void *key, size_t len);
 /* Add position `pos` (below 2^32 - 1: 8 bytes a slot) under hash `h`; the
  * index grows as needed. */

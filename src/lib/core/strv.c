@@ -1,5 +1,6 @@
 #include "core/strv.h"
 #include "core/mem.h"
+#include "core/hindex.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -181,4 +182,20 @@ char *md_strv_join(const md_strv *sv, const char *sep)
     }
     *o = '\0';
     return s;
+}
+
+size_t md_strv_intern(md_strv *v, md_hindex *idx, const char *s, bool *added)
+{
+    uint64_t h = md_hindex_hash(s, strlen(s));
+    for (size_t it = 0, k; (k = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (!strcmp(v->v[k], s)) {
+            if (added)
+                *added = false;
+            return k;
+        }
+    md_hindex_add(idx, h, v->n);
+    md_strv_push(v, s);
+    if (added)
+        *added = true;
+    return v->n - 1;
 }

@@ -32,6 +32,13 @@ void md_strv_truncate(md_strv *sv, size_t n);
 void md_strv_drop(md_strv *sv, size_t from, size_t n);
 void md_strv_pushf(md_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool md_strv_contains(const md_strv *sv, const char *s);
+/* The index of string `s` in `v`, pushed at its end (*added true; `added`
+ * may be NULL) when it is not there yet.  `idx` indexes all of v by
+ * md_hindex_hash of each string and is kept so: a set of names, each
+ * lookup by hash, where md_strv_contains in a loop walks the whole list
+ * each time (quadratic in an input of many names). */
+struct md_hindex;
+size_t md_strv_intern(md_strv *v, struct md_hindex *idx, const char *s, bool *added);
 /* Split on whitespace (and commas if `commas`), pushing each word. */
 void md_strv_split(md_strv *sv, const char *s, bool commas);
 void md_strv_sort(md_strv *sv);

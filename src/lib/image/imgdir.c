@@ -17,6 +17,7 @@
 
 #include "core/dirs.h"
 #include "core/file.h"
+#include "core/hindex.h"
 #include "core/mem.h"
 #include "core/sha256.h"
 #include "image/sshkeys.h"
@@ -73,7 +74,10 @@ struct ini {
     FILE *f;
     /* [Host NAME] sections: their fields, malloc'd, "" when not given */
     struct ini_host { char *f[5]; } *hosts;
-    size_t nhosts;
+    size_t nhosts, caphosts;
+    md_hindex host_ix; /* hosts by name: 300k of them looked up one by one
+                        * took minutes (trial 9x F5) */
+    size_t bytes;      /* read so far, against MD_IMGDIR_INI_MAX */
     md_imgdir_host *hostv; /* view.hosts: the same strings */
 };
 
@@ -110,6 +114,7 @@ void md_imgdir_free(md_imgdir *d)
         for (int k = 0; k < 5; k++)
             free(d->ini.hosts[i].f[k]);
     free(d->ini.hosts);
+    md_hindex_free(&d->ini.host_ix);
     free(d->ini.hostv);
     free(d->dir);
     free(d);
@@ -228,6 +233,16 @@ static bool parse_number(const char *v, long long *out)
 /* image.ini's [Host NAME] keys, in md_imgdir_host's order after name. */
 static const char *const host_keys[] = { "MAC", "Hostname", "Address", "HostKey" };
 
+/* Host `name`'s position in ini->hosts, or SIZE_MAX. */
+static size_t host_index(const struct ini *ini, const char *name)
+{
+    uint64_t h = md_hindex_hash(name, strlen(name));
+    for (size_t it = 0, at; (at = md_hindex_next(&ini->host_ix, h, &it)) != SIZE_MAX;)
+        if (!strcmp(ini->hosts[at].f[0], name))
+            return at;
+    return SIZE_MAX;
+}
+
 static void on_host_key(struct ini *ini, const char *name, const char *key, const char *value)
 {
     int k = 0;
@@ -235,15 +250,14 @@ static void on_host_key(struct ini *ini, const char *name, const char *key, cons
         k++;
     if (k == 4)
         return;
-    size_t i = 0;
-    while (i < ini->nhosts && strcmp(ini->hosts[i].f[0], name))
-        i++;
-    if (i == ini->nhosts) {
-        ini->hosts = md_xrealloc(ini->hosts, (i + 1) * sizeof *ini->hosts);
+    size_t i = host_index(ini, name);
+    if (i == SIZE_MAX) {
+        i = ini->nhosts++;
+        ini->hosts = md_xgrow(ini->hosts, &ini->caphosts, ini->nhosts, sizeof *ini->hosts);
         ini->hosts[i].f[0] = md_xstrdup(name);
         for (int j = 1; j < 5; j++)
             ini->hosts[i].f[j] = md_xstrdup("");
-        ini->nhosts++;
+        md_hindex_add(&ini->host_ix, md_hindex_hash(name, strlen(name)), i);
     }
     free(ini->hosts[i].f[k + 1]);
     ini->hosts[i].f[k + 1] = md_xstrdup(value);
@@ -298,6 +312,14 @@ static char *next_line(char *buf, int size, void *user)
     struct ini *ini = user;
     char *r = fgets(buf, size, ini->f);
     ini->line += r != NULL;
+    /* A file that grew past the cap while read stops here too. */
+    if (r && (ini->bytes += strlen(r)) > MD_IMGDIR_INI_MAX && !ini->bad_line) {
+        snprintf(ini->bad, sizeof ini->bad, "more than the %zu MiB mkdom0 reads of an image.ini",
+                 MD_IMGDIR_INI_MAX >> 20);
+        ini->bad_line = ini->line;
+        ini->status = ini->line;
+        return NULL;
+    }
     /* inih's buffer is fixed (INI_MAX_LINE in Debian's build): the rest of
      * a longer line would come back as a line of its own, a "syntax error"
      * that names nothing (trial 9e); say what it is and stop. */
@@ -329,9 +351,14 @@ static void read_ini(md_imgdir *d)
     int fd = -1;
     if (lstat(p, &st) < 0)
         ini->open_errno = errno;
-    else if ((fd = md_open_file_flags(p, MD_FILE_NOFOLLOW, NULL, &why)) < 0)
+    else if ((fd = md_open_file_flags(p, MD_FILE_NOFOLLOW, &st, &why)) < 0)
         snprintf(ini->open_msg, sizeof ini->open_msg, "%s", why.msg);
-    else if (!(ini->f = fdopen(fd, "r"))) {
+    else if ((uint64_t)st.st_size > MD_IMGDIR_INI_MAX) {
+        snprintf(ini->open_msg, sizeof ini->open_msg, "%s: %lld bytes, more than the %zu MiB "
+                 "mkdom0 reads of an image.ini (mkdom0 build writes some 300 bytes a host)",
+                 p, (long long)st.st_size, MD_IMGDIR_INI_MAX >> 20);
+        close(fd);
+    } else if (!(ini->f = fdopen(fd, "r"))) {
         ini->open_errno = errno;
         close(fd);
     }
@@ -363,19 +390,18 @@ int md_imgdir_find_host(md_imgdir *d, const char *name, md_imgdir_host *out, md_
 {
     if (!md_imgdir_ini(d, err))
         return -1;
-    md_strv known = { 0 };
-    for (size_t i = 0; i < d->ini.nhosts; i++) {
-        char **f = d->ini.hosts[i].f;
-        if (!strcmp(f[0], name)) {
-            md_strv_free(&known);
-            *out = (md_imgdir_host){ f[0], f[1], f[2], f[3], f[4] };
-            if (!*out->mac || !*out->hostname || !*out->host_key)
-                return md_err_set(err, "%s/%s: [Host %s] lacks MAC=, Hostname= or HostKey=",
-                                  d->dir, names[MD_IMGDIR_INI], name);
-            return 0;
-        }
-        md_strv_push(&known, f[0]);
+    size_t at = host_index(&d->ini, name);
+    if (at != SIZE_MAX) {
+        char **f = d->ini.hosts[at].f;
+        *out = (md_imgdir_host){ f[0], f[1], f[2], f[3], f[4] };
+        if (!*out->mac || !*out->hostname || !*out->host_key)
+            return md_err_set(err, "%s/%s: [Host %s] lacks MAC=, Hostname= or HostKey=",
+                              d->dir, names[MD_IMGDIR_INI], name);
+        return 0;
     }
+    md_strv known = { 0 };
+    for (size_t i = 0; i < d->ini.nhosts; i++)
+        md_strv_push(&known, d->ini.hosts[i].f[0]);
     char *list = known.n ? md_strv_join(&known, ", ") : md_xstrdup("none: the spec has no [Host NAME]");
     md_err_set(err, "%s: no host %s in %s (its hosts: %s)", d->dir, name, names[MD_IMGDIR_INI], list);
     free(list);
@@ -1001,22 +1027,30 @@ int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *i, md_er
     char sha[65];
     if (md_sha256_file(s->path[MD_IMGDIR_ROOTFS], sha, err) < 0)
         return -1;
-    char *text = md_xasprintf(
+    md_strv text = { 0 };
+    md_strv_pushf(&text,
         "# Written by mkdom0 build; read by mkdom0 boot and inspect.\n"
         "[Image]\nName=%s\nSpec=%s\nXen=%s\nToolstack=%s\nKernel=%s\n"
         "SourceDateEpoch=%lld\nRootfs=%s\nRootfsSHA256=%s\nModules=%zu\n\n"
         "[SSH]\nKeysDir=%s\nClientKey=%s/%s\n",
         i->name, i->spec, i->xen, i->toolstack, i->kernel, i->source_date_epoch, s->rootfs_name,
         sha, i->modules, i->keys_dir, i->keys_dir, MD_SSHKEYS_CLIENT_KEY);
+    /* Appended, not copied whole at each host: that made a build quadratic
+     * in its hosts. */
     for (size_t h = 0; h < i->nhosts; h++) {
         const md_imgdir_host *x = &i->hosts[h];
-        char *t = md_xasprintf("%s\n[Host %s]\nMAC=%s\nHostname=%s\nAddress=%s\nHostKey=%s\n", text,
-                               x->name, x->mac, x->hostname, x->address, x->host_key);
-        free(text);
-        text = t;
+        md_strv_pushf(&text, "\n[Host %s]\nMAC=%s\nHostname=%s\nAddress=%s\nHostKey=%s\n", x->name,
+                      x->mac, x->hostname, x->address, x->host_key);
     }
-    int r = md_imgdir_stage_write(s, MD_IMGDIR_INI, text, strlen(text), err);
-    free(text);
+    char *all = md_strv_join(&text, "");
+    md_strv_free(&text);
+    size_t len = strlen(all);
+    int r = len > MD_IMGDIR_INI_MAX
+                ? md_err_set(err, "image.ini: %zu hosts make %zu bytes, more than the %zu MiB "
+                                  "mkdom0 boot and inspect read of it: split the spec's hosts "
+                                  "between images", i->nhosts, len, MD_IMGDIR_INI_MAX >> 20)
+                : md_imgdir_stage_write(s, MD_IMGDIR_INI, all, len, err);
+    free(all);
     return r;
 }
 

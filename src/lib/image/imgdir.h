@@ -129,8 +129,14 @@ char *md_imgdir_loaded_file(const md_imgdir *d, const char *grub_path, md_err *e
  * Caller frees. */
 char *md_imgdir_find(const md_imgdir *d, md_imgdir_file f);
 
-/* image.ini, read on the first call with inih.  NULL with an error naming
- * DIR/image.ini (and the line) when it is missing or malformed. */
+/* The most bytes of image.ini mkdom0 reads (man mkdom0, LIMITS): its lines
+ * are at most 198 bytes, a [Host NAME] some 300 bytes in all, so 16 MiB is
+ * some 50,000 hosts.  The build refuses to write a larger one. */
+#define MD_IMGDIR_INI_MAX ((size_t)16 << 20)
+
+/* image.ini, read on the first call with inih, in time linear in its size.
+ * NULL with an error naming DIR/image.ini (and the line) when it is
+ * missing, malformed or larger than MD_IMGDIR_INI_MAX. */
 const md_imgdir_info *md_imgdir_ini(md_imgdir *d, md_err *err);
 
 /* Host `name` of image.ini (its strings belong to `d`).  Error naming the
@@ -197,7 +203,9 @@ int md_imgdir_stage_write(md_imgdir_stage *s, md_imgdir_file f, const void *data
  * staged rootfs, which must be written first; ClientKey is KeysDir's
  * id_ed25519.  info->rootfs, rootfs_sha256 and client_key are not read.
  * -1 with err, writing nothing, when a value holds a control character (a
- * newline would add keys or sections of its own). */
+ * newline would add keys or sections of its own) or the file would be
+ * larger than MD_IMGDIR_INI_MAX (so many hosts that boot and inspect would
+ * refuse it). */
 int md_imgdir_stage_write_ini(md_imgdir_stage *s, const md_imgdir_info *info, md_err *err);
 
 /* Swap the staging directory in as OUTDIR in one step (rename(2)'s

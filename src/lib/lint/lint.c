@@ -297,28 +297,12 @@ void md_lint_input_error(md_lint *l, const char *file, const char *msg)
     l->in_errors.v[l->in_errors.n - 1] = md_xstrdup(msg);
 }
 
-size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added)
-{
-    uint64_t h = md_hindex_hash(s, strlen(s));
-    for (size_t it = 0, k; (k = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
-        if (!strcmp(v->v[k], s)) {
-            if (added)
-                *added = false;
-            return k;
-        }
-    md_hindex_add(idx, h, v->n);
-    md_strv_push(v, s);
-    if (added)
-        *added = true;
-    return v->n - 1;
-}
-
 size_t md_lint_count_files(const md_lint *l)
 {
     md_strv seen = { 0 };
     md_hindex idx = { 0 };
     for (size_t i = 0; i < l->in_files.n; i++)
-        md_lint_intern(&seen, &idx, l->in_files.v[i], NULL);
+        md_strv_intern(&seen, &idx, l->in_files.v[i], NULL);
     size_t n = seen.n;
     md_strv_free(&seen);
     md_hindex_free(&idx);
@@ -336,17 +320,32 @@ static size_t count_input_errors(const md_lint *l)
 
 size_t md_lint_count(const md_lint *l) { return l->n; }
 
+/* Is there a finding in `idx` (positions in l->f) of `x`'s trap and
+ * severity whose message is `m`? */
+static bool repeat_of(const md_lint *l, const md_hindex *idx, const finding *x, const char *m)
+{
+    uint64_t h = md_hindex_hash(m, strlen(m)) + (unsigned)x->trap * 8u + (unsigned)x->sev;
+    for (size_t it = 0, j; (j = md_hindex_next(idx, h, &it)) != SIZE_MAX;)
+        if (l->f[j].trap == x->trap && l->f[j].sev == x->sev && !strcmp(l->f[j].msg, m))
+            return true;
+    return false;
+}
+
 void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix)
 {
+    /* By hash, each message once: an entry's findings against its
+     * recovery twin's were compared pairwise (up to 10,000 of each). */
+    md_hindex idx = { 0 };
+    for (size_t j = from; j < to; j++)
+        if (!repeat_of(l, &idx, &l->f[j], l->f[j].msg))
+            md_hindex_add(&idx, md_hindex_hash(l->f[j].msg, strlen(l->f[j].msg)) +
+                                    (unsigned)l->f[j].trap * 8u + (unsigned)l->f[j].sev, j);
     size_t pl = strlen(prefix), k = to;
     for (size_t i = to; i < l->n; i++) {
         const char *m = l->f[i].msg;
         if (!strncmp(m, prefix, pl))
             m += pl;
-        bool seen = false;
-        for (size_t j = from; j < to && !seen; j++)
-            seen = l->f[j].trap == l->f[i].trap && l->f[j].sev == l->f[i].sev &&
-                   !strcmp(l->f[j].msg, m);
+        bool seen = repeat_of(l, &idx, &l->f[i], m);
         if (seen && !l->f[i].more) {
             count_of(l, l->f[i].file)->kept--;
             free(l->f[i].file);
@@ -361,6 +360,7 @@ void md_lint_drop_repeats(md_lint *l, size_t from, size_t to, const char *prefix
         if (l->f[i].more)
             count_of(l, l->f[i].file)->closing = i;
     l->last_more = NULL;
+    md_hindex_free(&idx);
     md_hindex_free(&l->seen); /* positions moved: indexed again on the next add */
     l->indexed = 0;
 }
@@ -444,7 +444,7 @@ static size_t *report_order(const md_lint *l)
     md_hindex byname = { 0 };
     md_strv names = { 0 };
     for (size_t i = 0; i < l->n; i++) {
-        size_t r = md_lint_intern(&names, &byname, l->f[i].file, NULL);
+        size_t r = md_strv_intern(&names, &byname, l->f[i].file, NULL);
         /* a file's closing "N more findings" (cap) after all its lines */
         k[i] = (order_key){ r, l->f[i].more ? UINT_MAX : l->f[i].line, i };
     }

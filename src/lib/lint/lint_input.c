@@ -3151,7 +3151,7 @@ static void check_kernels(inputs *in, size_t xi, const md_bootcfg_list *cfg, con
         }
         char *key = md_xasprintf("%s\n%s", kp, t ? label : "");
         bool added;
-        md_lint_intern(&seen, &seenx, key, &added);
+        md_strv_intern(&seen, &seenx, key, &added);
         free(key);
         if (!added)
             continue;

@@ -9,12 +9,6 @@
 #include "core/strv.h"
 #include "core/hindex.h"
 
-/* The index of string `s` in `v`, pushed at its end (*added true; `added`
- * may be NULL) when it is not there yet.  `idx` indexes all of v by
- * md_hindex_hash of each string and is kept so: a set of names, each
- * lookup by hash, not md_strv_contains's walk of the whole list. */
-size_t md_lint_intern(md_strv *v, md_hindex *idx, const char *s, bool *added);
-
 /* The name of path `p` inside the rootfs labelled `label` (see md_lint_rootfs).
  * Caller frees. */
 char *md_lint_where(const char *label, const char *p);
