@@ -1580,7 +1580,7 @@ fake_bzimage 6.6.0-1-amd64 "$W/vmlinuz-6.6"
 loop='for k in /boot/vmlinuz-*; do
   menuentry "Xen $k" "$k" {
 	multiboot2 /boot/xen.gz dom0_mem=4096M gnttab_max_frames=256 console=com1
-	module2 $2 console=ttyS0 console=hvc0
+	module2 $2 console=ttyS0 console=hvc0 root=/dev/sda1
   }
 done'
 printf 'insmod regexp\n%s\n' "$loop" >"$W/grub/grub.cfg"
@@ -1616,7 +1616,7 @@ hasnt "menuentry 'Xen /boot/vmlinuz-6"
 # forglob2's shape: 'for x in /boot/xen*' over two Xens; the entry of the
 # arm64 one is the one in error
 fake_xen "$W/xen-arm.gz" arm64
-printf 'insmod regexp\nfor x in /boot/xen*; do\n  menuentry "Xen $x" "$x" {\n\tmultiboot2 $2 dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-6.6 console=ttyS0 console=hvc0\n  }\ndone\n' >"$W/grub/grub.cfg"
+printf 'insmod regexp\nfor x in /boot/xen*; do\n  menuentry "Xen $x" "$x" {\n\tmultiboot2 $2 dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-6.6 console=ttyS0 console=hvc0 root=/dev/sda1\n  }\ndone\n' >"$W/grub/grub.cfg"
 run 1 "$W"
 has "grub.cfg:4: error: [boot] menuentry 'Xen /boot/xen-arm.gz': the hypervisor $W/xen-arm.gz is arm64 Xen"
 hasnt "menuentry 'Xen /boot/xen.gz': the hypervisor"
@@ -1624,7 +1624,7 @@ hasnt "menuentry 'Xen /boot/xen.gz': the hypervisor"
 rm "$W/xen-arm.gz"
 # a loader line's wildcard of several files: GRUB loads the first and hands
 # the others to it as its first parameters
-printf "insmod regexp\nmenuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-* console=ttyS0 console=hvc0\n}\n" >"$W/grub/grub.cfg"
+printf "insmod regexp\nmenuentry 'Xen' {\n\tmultiboot2 /boot/xen.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256 console=com1\n\tmodule2 /boot/vmlinuz-* console=ttyS0 console=hvc0 root=/dev/sda1\n}\n" >"$W/grub/grub.cfg"
 run 3 "$W"
 has "grub.cfg:4: warning: [boot] line 4: the GRUB wildcard /boot/vmlinuz-* matches 2 files, and GRUB passes them all to module2 as its words: it loads the first, /boot/vmlinuz-6.1, and hands the others (/boot/vmlinuz-6.6) to it"
 hasnt "not in this directory"

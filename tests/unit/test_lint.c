@@ -457,7 +457,12 @@ static void test_grub_wildcards(void)
     const char *direct = "insmod regexp\nmenuentry 'x' {\n"
                          " multiboot2 /xen*.gz dom0_mem=4096M,max:4096M gnttab_max_frames=256\n"
                          LINUX_OK ROOTFS_OK "}\n";
-    const char *const alone[][2] = { { loop, "cannot check line 2 fully: GRUB expands the "
+    /* with a root= (trial10y H3: no rootfs and no root= is an error of its own) */
+    const char *loop_root = "insmod regexp\nfor k in /boot/vmlinu*; do\n"
+                            "  menuentry \"Xen $k\" \"$k\" {\n"
+                            "    multiboot2 /boot/xen.gz dom0_mem=1G,max:1G\n"
+                            "    module2 $2 console=hvc0 root=/dev/sda1\n  }\ndone\n";
+    const char *const alone[][2] = { { loop_root, "cannot check line 2 fully: GRUB expands the "
                                              "wildcard /boot/vmlinu*" },
                                      { direct, "cannot check line 3 fully: GRUB expands the "
                                                "wildcard /xen*.gz" } };
