@@ -623,12 +623,13 @@ static void test_damaged_images(void)
     t_le(pe + opt + 144, 0x300, 4); /* the certificate table */
     t_le(pe + opt + 148, 0x100, 4);
     md_err_clear(&e);
-    CHECK(md_xenefi_check_whole(pe, sizeof pe, "xen.efi", &e) == 0 && !e.set);
-    CHECK(md_xenefi_check_whole(pe, 0x3ff, "xen.efi", &e) < 0);
+    CHECK(md_xenefi_check_whole(pe, sizeof pe, "xen.efi", true, &e) == 0 && !e.set);
+    CHECK(md_xenefi_check_whole(pe, 0x3ff, "xen.efi", false, &e) == 0);
+    CHECK(md_xenefi_check_whole(pe, 0x3ff, "xen.efi", true, &e) < 0);
     CHECK_ERR(&e, "xen.efi: its signature (the PE certificate table, 256 bytes at offset 768) "
                   "runs past the end of the file (1023 bytes)");
     md_err_clear(&e);
-    CHECK(md_xenefi_check_whole(pe, 0x2ff, "xen.efi", &e) < 0);
+    CHECK(md_xenefi_check_whole(pe, 0x2ff, "xen.efi", false, &e) < 0);
     CHECK_ERR(&e, "xen.efi: its PE section 0 ('.text', 256 bytes at offset 512) runs past the "
                   "end of the file (767 bytes)");
 }

@@ -135,7 +135,8 @@ int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size
     return 1;
 }
 
-int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, md_err *err)
+int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, bool signature,
+                          md_err *err)
 {
     pe_info pi;
     md_err e = MD_ERR_INIT;
@@ -159,7 +160,7 @@ int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, 
     }
     /* PE32+: NumberOfRvaAndSizes at 108, the directories from 112, 8
      * bytes each; the certificate table's "address" is a file offset */
-    if (optsz >= 152 && get32(d + pi.opt + 108) > 4) {
+    if (signature && optsz >= 152 && get32(d + pi.opt + 108) > 4) {
         uint64_t at = get32(d + pi.opt + 144), size = get32(d + pi.opt + 148);
         if (size && at + size > len)
             return md_err_set(err, "%s: its signature (the PE certificate table, %llu bytes at "

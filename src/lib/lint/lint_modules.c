@@ -382,7 +382,8 @@ static bool xen_decompresses(const char *codec, bool arm)
 static bool whole_pe(const char *kname, const unsigned char *d, size_t len, md_kimage *k)
 {
     md_err e = MD_ERR_INIT;
-    if (k->kind != MD_KIMAGE_BZIMAGE || k->codec || md_xenefi_check_whole(d, len, kname, &e) == 0)
+    if (k->kind != MD_KIMAGE_BZIMAGE || k->codec ||
+        md_xenefi_check_whole(d, len, kname, true, &e) == 0)
         return false;
     size_t n = strlen(kname);
     k->damaged = md_xstrdup(!strncmp(e.msg, kname, n) && e.msg[n] == ':' ? e.msg + n + 2 : e.msg);

@@ -63,7 +63,7 @@ typedef struct md_xen_version {
  * ISIZE, xz check, zstd checksum, cut short), an ELF whose program headers,
  * segments or section table run past its end (core/elf
  * md_elf_check_whole), a PE whose sections or signature do
- * (md_xenefi_check_whole); or no embedded Kconfig to read the release from
+ * (md_xenefi_check_whole; not its signature); or no embedded Kconfig to read the release from
  * (out->arch is still set when the image's ELF e_machine or PE Machine,
  * else its Kconfig's "# Xen/ARCH" line, says it). */
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
