@@ -300,6 +300,16 @@ static bool efi_sections(inputs *in, const char *path, const unsigned char *d, s
     memset(sec, 0, 3 * sizeof *sec);
     if (len < 2 || d[0] != 'M' || d[1] != 'Z')
         return true; /* no PE image (a gzip'd xen.gz, an ELF xen): no sections */
+    /* every section, not only these three (trial9x F4's kind: a cut image
+     * whose banner survived); not its signature, which objcopy
+     * --update-section on a signed image leaves stale and Xen runs with */
+    md_err e = MD_ERR_INIT;
+    if (md_xenefi_check_whole(d, len, path, false, &e) < 0) {
+        md_lint_add(in->l, path, 0, MD_LINT_ERROR, 0,
+                    "not a whole PE32+ image: %s (truncated?), and the firmware will not load it",
+                    strip_path(e.msg, path));
+        return false;
+    }
     for (int i = 0; i < 3; i++) {
         int r = md_xenefi_section(d, len, names[i], &sec[i].off, &sec[i].size);
         if (r < 0) {

@@ -108,18 +108,16 @@ static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
     return sscanf(s, "%u.%u%c", major, minor, &tail) >= 2;
 }
 
-/* Whether the plain image `img` (Xen's ELF, or xen.efi's PE when `pe`) is
- * whole; `plain` is its file's name when it was not compressed, NULL when
- * it is what file `name` decompressed to. */
-static bool image_whole(const unsigned char *img, size_t len, bool pe, const char *plain,
+/* Whether the plain image `img`, Xen's ELF, is whole; `plain` is its
+ * file's name when it was not compressed, NULL when it is what file `name`
+ * decompressed to.  xen.efi's sections are lint's to check
+ * (lint_input.c efi_sections: a [boot] error on the image, which the
+ * firmware does not load). */
+static bool image_whole(const unsigned char *img, size_t len, const char *plain,
                         const char *name, md_err *err)
 {
     char *what = plain ? md_xstrdup(plain) : md_xasprintf("%s (the ELF it decompresses to)", name);
-    /* not its signature: objcopy --update-section on a signed xen.efi
-     * leaves a stale one, which Secure Boot refuses but Xen runs with
-     * (and lint reads the image for its boot entry and release) */
-    int rc = pe ? md_xenefi_check_whole(img, len, what, false, err)
-                : md_elf_check_whole(img, len, len, what, err);
+    int rc = md_elf_check_whole(img, len, len, what, err);
     free(what);
     return rc == 0;
 }
@@ -160,7 +158,7 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     md_err whole = MD_ERR_INIT;
     if (!is_xen) {
         rc = md_err_set(err, "%s: not a Xen hypervisor image (no ELF with the Xen banner)", name);
-    } else if (!image_whole(img, rawlen, out->pe, raw ? NULL : name, name, &whole)) {
+    } else if (!out->pe && !image_whole(img, rawlen, raw ? NULL : name, name, &whole)) {
         /* a cut file whose banner survived (trial9x F4): GRUB loads it
          * and Xen's loader copies the missing bytes from past its end */
         out->damaged = true;

@@ -62,8 +62,8 @@ typedef struct md_xen_version {
  * (out->damaged): compressed data that fails its own check (gzip CRC-32 and
  * ISIZE, xz check, zstd checksum, cut short), an ELF whose program headers,
  * segments or section table run past its end (core/elf
- * md_elf_check_whole), a PE whose sections or signature do
- * (md_xenefi_check_whole; not its signature); or no embedded Kconfig to read the release from
+ * md_elf_check_whole; xen.efi's PE sections are lint's efi_sections'
+ * to check); or no embedded Kconfig to read the release from
  * (out->arch is still set when the image's ELF e_machine or PE Machine,
  * else its Kconfig's "# Xen/ARCH" line, says it). */
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
