@@ -630,8 +630,8 @@ static void test_damaged_images(void)
                   "runs past the end of the file (1023 bytes)");
     md_err_clear(&e);
     CHECK(md_xenefi_check_whole(pe, 0x2ff, "xen.efi", false, &e) < 0);
-    CHECK_ERR(&e, "xen.efi: its .text section (PE section 0, 256 bytes at offset 512) lies past "
-                  "the end of the file (767 bytes)");
+    CHECK_ERR(&e, "xen.efi: its .text section lies past the end of the file (PE section 0, 256 "
+                  "bytes at offset 512; the file has 767)");
 }
 
 /* ---- driver ---- */

@@ -153,8 +153,8 @@ int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, 
         for (int k = 0; k < 8; k++) /* a hostile name is no terminal control */
             sn[k] = sh[k] > ' ' && sh[k] < 0x7f ? (char)sh[k] : sh[k] ? '?' : '\0';
         sn[8] = '\0';
-        return md_err_set(err, "%s: its %s section (PE section %u, %llu bytes at offset %llu) "
-                               "lies past the end of the file (%zu bytes)", name, sn, i,
+        return md_err_set(err, "%s: its %s section lies past the end of the file (PE section "
+                               "%u, %llu bytes at offset %llu; the file has %zu)", name, sn, i,
                           (unsigned long long)raw, (unsigned long long)at, len);
     }
     /* PE32+: NumberOfRvaAndSizes at 108, the directories from 112, 8
