@@ -462,6 +462,82 @@ run 1 "$T/out-dir/grub.cfg" "$T/out-dir/rootfs.cpio.gz"
 has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/rootfs.cpio.gz is a cpio archive inside gzip data (an initramfs or rootfs), not a Linux kernel"
 sed -i 's|module2 /rootfs.cpio.gz console|module2 /vmlinuz console|' "$T/out-dir/grub.cfg"
 mv "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
+# a damaged dom0 kernel is an error naming it and what is wrong, not a pass
+# (trial9x F3: a vmlinuz cut to 100000 bytes, or with 100 KB of its xz
+# payload zeroed, passed --strict with exit 0); the whole one is clean
+cp "$T/out-dir/vmlinuz" "$T/out-dir/vmlinuz.keep"
+run 0 --strict "$T/out-dir"
+head -c 1060 "$T/out-dir/vmlinuz.keep" >"$T/out-dir/vmlinuz"
+run 1 --strict "$T/out-dir"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/vmlinuz is an x86 bzImage, but damaged: cut short: its boot header gives 1024 bytes of setup (setup_sects 1) and "
+has "but the file has 1060; Xen cannot start it as dom0 and nothing boots; copy the kernel again"
+hasnt "not checked"
+cp "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
+printf '\0\0\0\0\0\0\0\0' | dd of="$T/out-dir/vmlinuz" bs=1 seek=1034 conv=notrunc status=none
+run 1 --strict "$T/out-dir"
+has "grub.cfg:3: error: [boot] the dom0 kernel $T/out-dir/vmlinuz is an x86 bzImage, but damaged: its payload ("
+has "bytes at offset 1024): its gzip data does not decompress"
+# a payload_length past the end of the file
+cp "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
+printf '\377\377' | dd of="$T/out-dir/vmlinuz" bs=1 seek=$((0x24c)) conv=notrunc status=none
+run 1 "$T/out-dir"
+has "its boot header puts the payload Xen decompresses (payload_length 65535 bytes at 1024) past the end of the file"
+mv "$T/out-dir/vmlinuz.keep" "$T/out-dir/vmlinuz"
+
+# a damaged hypervisor: an error naming it (trial9x F4: a xen.gz whose ELF
+# was cut, its LOAD segment running past the end, passed --strict)
+xenelf() { # VERSION CUT OUT: an ELF32 Xen, one PT_LOAD of all of it, CUT bytes cut off, gzip'd
+    python3 - "$1" "$2" "$3" <<'PY'
+import gzip, struct, sys
+cfg = gzip.compress(("#\n# Automatically generated file; DO NOT EDIT.\n# Xen/x86 %s Configuration\n#\n" % sys.argv[1]).encode(), mtime=0)
+body = b"Xen version %d.%d%s\0" + cfg + bytes(1000)
+n = 52 + 32 + len(body)
+hdr = b"\x7fELF\x01\x01\x01" + bytes(9) + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0x100000, 52, 0, 0, 52, 32, 1, 0, 0, 0)
+ph = struct.pack("<IIIIIIII", 1, 0, 0x100000, 0x100000, n, n, 7, 4)
+img = (hdr + ph + body)[:n - int(sys.argv[2])]
+open(sys.argv[3], "wb").write(gzip.compress(img, mtime=0))
+PY
+}
+mkdir -p "$T/xen-tmp" # not next to the rootfs archives below: lint reads xen*.gz there
+cp "$T/out-dir/xen.gz" "$T/xen-tmp/keep"
+xenelf 4.17.7 0 "$T/out-dir/xen.gz"
+run 0 --strict "$T/out-dir"
+xenelf 4.17.7 100 "$T/out-dir/xen.gz"
+run 2 --strict "$T/out-dir"
+has "mkdom0 lint: error: $T/out-dir/xen.gz (the ELF it decompresses to): its segment 0 (type 1, "
+has "runs 100 bytes past its end ("
+has "a damaged Xen image (cut short or overwritten): copy it again"
+# the gzip around it cut: its own check says so
+xenelf 4.17.7 0 "$T/xen-tmp/whole"
+head -c $(( $(stat -c %s "$T/xen-tmp/whole") - 6 )) "$T/xen-tmp/whole" >"$T/out-dir/xen.gz"
+run 2 --strict "$T/out-dir"
+has "mkdom0 lint: error: $T/out-dir/xen.gz: truncated gzip data"
+cp "$T/xen-tmp/keep" "$T/out-dir/xen.gz"
+rm -r "$T/xen-tmp"
+
+# lint DIR reads no file a symlink leads out of DIR to: a loader resolves
+# it on its own partition, not on this host (trial9x F9: a grub.cfg ->
+# /elsewhere/grub.cfg was read and reported as the directory's config)
+mkdir -p "$T/abs-dir/boot/grub" "$T/elsewhere"
+cp "$T/out-dir/grub.cfg" "$T/elsewhere/grub.cfg"
+ln -s "$T/elsewhere/grub.cfg" "$T/abs-dir/boot/grub/grub.cfg"
+run 2 "$T/abs-dir"
+has "mkdom0 lint: error: $T/abs-dir/boot/grub/grub.cfg leads out of $T/abs-dir (to $T/elsewhere/grub.cfg, through a symlink): a loader resolves a symlink on its own partition, not on this host, so lint does not read it"
+hasnt "read as GRUB 2 config"
+# a relative one inside it is read
+rm "$T/abs-dir/boot/grub/grub.cfg"
+cp "$T/out-dir/grub.cfg" "$T/abs-dir/boot/grub/real.cfg"
+ln -s real.cfg "$T/abs-dir/boot/grub/grub.cfg"
+run 1 "$T/abs-dir"
+has "read as GRUB 2 config"
+# and a file an entry loads: not read from the host either
+cp -r "$T/out-dir" "$T/abs-out"
+mv "$T/abs-out/xen.gz" "$T/elsewhere/xen.gz"
+ln -s "$T/elsewhere/xen.gz" "$T/abs-out/xen.gz"
+run 1 "$T/abs-out"
+has "grub.cfg:2: error: [boot] menuentry 'dom0' loads /xen.gz, but $T/abs-out/xen.gz leads out of $T/abs-out (to $T/elsewhere/xen.gz, through a symlink)"
+hasnt "xen.gz: read as hypervisor image"
+rm -rf "$T/abs-out" "$T/abs-dir" "$T/elsewhere"
 # trial 9: the rootfs and hypervisor checked are the ones the entry loads,
 # not the first rootfs.cpio* and xen*.gz by name (rootfs.cpio.bak and
 # xen-4.20.gz sort first), and lint says which rootfs it read

@@ -9,19 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A bzImage header of boot protocol `proto`; `rel` NULL: no version string. */
+/* A whole bzImage of boot protocol `proto` (tfiles.h t_bzimage); `rel`
+ * NULL: no version string. */
 static void bzimage(unsigned char *k, size_t n, unsigned proto, const char *rel)
 {
-    memset(k, 0, n);
-    k[0x1fe] = 0x55;
-    k[0x1ff] = 0xaa;
-    memcpy(k + 0x202, "HdrS", 4);
-    k[0x206] = (unsigned char)proto;
-    k[0x207] = (unsigned char)(proto >> 8);
-    if (rel) {
-        k[0x20e] = 0x80; /* version string at 0x280 */
-        snprintf((char *)k + 0x280, n - 0x280, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
-    }
+    t_bzimage(k, n, proto, rel);
 }
 
 /* An ELF vmlinux of `n` bytes whose banner (NULL: none) lies at `at`. */
@@ -54,9 +46,23 @@ static void check_at(int line, const unsigned char *d, size_t n, md_kimage_kind 
     md_kimage_free(&k);
 }
 
+/* out->damaged of `d`: NULL (whole), else holding `what`. */
+#define damaged(...) damaged_at(__LINE__, __VA_ARGS__)
+static void damaged_at(int line, const unsigned char *d, size_t n, const char *what)
+{
+    int failed = t_fail;
+    md_kimage k;
+    md_kimage_read("vmlinuz", d, n, &k);
+    CHECK(what ? k.damaged && strstr(k.damaged, what) : !k.damaged);
+    if (t_fail > failed)
+        fprintf(stderr, "  (line %d: damaged '%s', wanted '%s')\n", line,
+                k.damaged ? k.damaged : "-", what ? what : "-");
+    md_kimage_free(&k);
+}
+
 static void test_plain(void)
 {
-    unsigned char k[0x400];
+    unsigned char k[0x800];
     bzimage(k, sizeof k, 0x20f, "6.1.0-57-amd64");
     check(k, sizeof k, MD_KIMAGE_BZIMAGE, NULL, "6.1.0-57-amd64", false);
     /* Xen's bzimage_check() wants "HdrS" only; the protocol is said */
@@ -109,6 +115,8 @@ static void test_compressed(void)
     check(z, zn, MD_KIMAGE_ELF, "xz", "6.1.0-31-amd64", true);
     /* cut short: still an ELF by its start, the release past the cut unknown */
     check(z, zn / 4, MD_KIMAGE_ELF, "xz", NULL, false);
+    damaged(z, zn / 4, "its xz data does not decompress: truncated xz data");
+    damaged(z, zn, NULL);
     free(z);
     free(v);
     /* a gzip'd cpio is an initramfs; gzip'd text and a cut-off gzip are no kernel */
@@ -127,7 +135,7 @@ static void test_compressed(void)
     CHECK(k.kind == MD_KIMAGE_NONE && k.codec && !strcmp(k.codec, "gzip") && k.why);
     md_kimage_free(&k);
     /* a gzip'd bzImage stays one (Xen does not start it: the caller says so) */
-    unsigned char b[0x400];
+    unsigned char b[0x800];
     bzimage(b, sizeof b, 0x20f, "6.1.0-57-amd64");
     z = t_gzip(b, sizeof b, &zn);
     check(z, zn, MD_KIMAGE_BZIMAGE, "gzip", "6.1.0-57-amd64", false);
@@ -151,18 +159,118 @@ static void test_bzimage_payload(void)
     unsigned char *z = t_gzip(v, vn, &zn);
     size_t at = (3 + 1) * 512 + 0x100, n = at + zn;
     unsigned char *k = md_xcalloc(1, n);
-    bzimage(k, 0x400, 0x20f, NULL);
+    bzimage(k, 0x800, 0x20f, NULL);
     k[0x1f1] = 3;
+    t_le(k + 0x1f4, (n - 2048) / 16, 4);
     t_le(k + 0x248, 0x100, 4);
     t_le(k + 0x24c, zn, 4);
     memcpy(k + at, z, zn);
     check(k, n, MD_KIMAGE_BZIMAGE, NULL, "6.1.0-9-amd64", true);
-    /* a payload length past the end: the release is not read */
+    damaged(k, n, NULL);
+    /* a payload length past the end: the release is not read, and the
+     * kernel is damaged */
     t_le(k + 0x24c, zn + 1, 4);
     check(k, n, MD_KIMAGE_BZIMAGE, NULL, NULL, false);
+    damaged(k, n, "its boot header puts the payload Xen decompresses (payload_length");
     free(k);
     free(z);
     free(v);
+}
+
+/* A kernel cut short or overwritten is damaged, by its own structure
+ * (trial9x F3: a vmlinuz cut to 100000 bytes, or with 100 KB of its xz
+ * payload zeroed, passed lint --strict); a whole one is not. */
+static void test_damaged(void)
+{
+    unsigned char k[0x800];
+    bzimage(k, sizeof k, 0x20f, "6.1.0-57-amd64");
+    damaged(k, sizeof k, NULL);
+    damaged(k, 0x7f0, "cut short: its boot header gives 1024 bytes of setup (setup_sects 1) "
+                      "and 1024 of protected-mode code (syssize 64), 2048 in all, but the "
+                      "file has 2032");
+    /* setup_sects beyond the file: Xen counts setup_sects + 1 sectors */
+    k[0x1f1] = 200;
+    damaged(k, sizeof k, "cut short: its boot header gives 102912 bytes of setup");
+    k[0x1f1] = 1;
+    uint32_t zn = k[0x24c] | (uint32_t)k[0x24d] << 8;
+    t_le(k + 0x24c, 0x500, 4);
+    damaged(k, sizeof k, "(payload_length 1280 bytes at 1024) past the end of the file");
+    t_le(k + 0x24c, 0, 4);
+    damaged(k, sizeof k, "(payload_length 0 bytes at 1024) nowhere");
+    t_le(k + 0x24c, zn, 4);
+    /* overwritten: the gzip payload fails its CRC-32 (or does not inflate) */
+    k[1024 + 12] ^= 0xff;
+    damaged(k, sizeof k, "its payload (");
+    damaged(k, sizeof k, "its gzip data does not decompress: corrupt gzip data");
+    k[1024 + 12] ^= 0xff;
+    damaged(k, sizeof k, NULL);
+    /* an xz payload whose appended size (the kernel's size_append) is not
+     * what it decompresses to: Xen makes room for the wrong size */
+    unsigned char elf[64];
+    memset(elf, 0, sizeof elf);
+    memcpy(elf, "\177ELF\2\1\1", 7);
+    t_le(elf + 18, 62, 2);
+    t_le(elf + 20, 1, 4);
+    size_t xn;
+    unsigned char *x = t_xz(elf, sizeof elf, &xn);
+    CHECK(1024 + xn + 4 <= sizeof k);
+    memset(k + 1024, 0, sizeof k - 1024);
+    memcpy(k + 1024, x, xn);
+    t_le(k + 1024 + xn, 64, 4);
+    t_le(k + 0x24c, xn + 4, 4);
+    damaged(k, sizeof k, NULL);
+    t_le(k + 1024 + xn, 65, 4);
+    damaged(k, sizeof k, "its payload decompresses to 64 bytes, but its last 4 bytes say 65");
+    free(x);
+    /* a payload that decompresses to no ELF */
+    x = t_xz("stand-in kernel", 15, &xn);
+    memset(k + 1024, 0, sizeof k - 1024);
+    memcpy(k + 1024, x, xn);
+    t_le(k + 1024 + xn, 15, 4);
+    t_le(k + 0x24c, xn + 4, 4);
+    damaged(k, sizeof k, "its payload is no kernel: it decompresses to data that is no kernel, "
+                         "not the kernel's ELF");
+    free(x);
+
+    /* an ELF whose segment runs past its end; a compressed one cut short */
+    size_t vn = 8192;
+    unsigned char *v = vmlinux(vn, 4096, "6.1.0-9-amd64");
+    t_le(v + 16, 2, 2);
+    t_le(v + 18, 62, 2);
+    t_le(v + 20, 1, 4);
+    t_le(v + 0x20, 64, 8);  /* e_phoff */
+    t_le(v + 0x36, 56, 2);  /* e_phentsize */
+    t_le(v + 0x38, 1, 2);   /* e_phnum */
+    t_le(v + 0x28, 0, 8);   /* e_shoff: none */
+    memset(v + 64, 0, 56);
+    t_le(v + 64, 1, 4);     /* PT_LOAD */
+    t_le(v + 64 + 8, 4096, 8);
+    t_le(v + 64 + 0x20, 4096, 8);
+    damaged(v, vn, NULL);
+    damaged(v, vn - 100, "its ELF: its segment 0 (type 1, 4096 bytes at offset 4096) runs 100 "
+                         "bytes past its end (8092 bytes)");
+    size_t gn;
+    unsigned char *g = t_gzip(v, vn, &gn);
+    damaged(g, gn, NULL);
+    damaged(g, gn - 8, "its gzip data does not decompress");
+    free(g);
+    g = t_gzip(v, vn - 100, &gn);
+    damaged(g, gn, "the ELF it decompresses to: its segment 0");
+    free(g);
+    free(v);
+
+    /* Arm: a zImage's and a uImage's sizes against the file */
+    unsigned char a[0x400] = { 0 };
+    t_le(a + 0x24, 0x016f2818, 4);
+    t_le(a + 0x2c, 0x400, 4);
+    damaged(a, sizeof a, NULL);
+    damaged(a, 0x3f0, "cut short: its header gives 1024 bytes (from 0x0 to 0x400)");
+    memset(a, 0, sizeof a);
+    memcpy(a, "\x27\x05\x19\x56", 4);
+    a[14] = 0x03;
+    a[15] = 0xc0; /* ih_size 0x3c0: the 0x400 bytes less the header */
+    damaged(a, sizeof a, NULL);
+    damaged(a, 0x3ff, "cut short: its header gives 960 bytes after its 64");
 }
 
 int main(void)
@@ -170,5 +278,6 @@ int main(void)
     test_plain();
     test_compressed();
     test_bzimage_payload();
+    test_damaged();
     return t_done("test_kimage");
 }

@@ -1907,14 +1907,7 @@ static const char *const XEN_MODS[] = { "xen-evtchn", "xen-gntdev", "xen-gntallo
 /* A bzImage's boot header with release `rel` (Documentation/arch/x86/boot.rst). */
 static void fake_bzimage(unsigned char *k, size_t n, const char *rel)
 {
-    memset(k, 0, n);
-    k[0x1fe] = 0x55;
-    k[0x1ff] = 0xaa;
-    memcpy(k + 0x202, "HdrS", 4);
-    k[0x206] = 0x0f; /* protocol 2.15 */
-    k[0x207] = 0x02;
-    k[0x20e] = 0x80; /* version string at 0x280 */
-    snprintf((char *)k + 0x280, n - 0x280, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
+    t_bzimage(k, n, 0x20f, rel);
 }
 
 static md_tree *good_rootfs(void)
@@ -3338,7 +3331,7 @@ static void test_inputs(void)
     char *xp = tmp("out/xen.gz");
     write_fake_xen(xp, "4.20.1");
     char *kp = tmp("out/vmlinuz");
-    unsigned char kimg[0x400];
+    unsigned char kimg[0x800];
     fake_bzimage(kimg, sizeof kimg, KVER); /* the kernel of the rootfs's modules */
     write_file(kp, kimg, sizeof kimg);
     free(kp);
@@ -3411,7 +3404,7 @@ static void test_text_escaped(void)
  * never a silent pass, never a note that exits 0). */
 static void test_kernel_modules(void)
 {
-    unsigned char k[0x400];
+    unsigned char k[0x800];
     md_err err = MD_ERR_INIT;
     md_attr a = { 0755, 0, 0, 0 };
     md_tree *t = md_tree_new(false);

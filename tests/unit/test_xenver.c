@@ -19,6 +19,7 @@
 #include "core/mem.h"
 #include "core/file.h"
 #include "core/elf.h"
+#include "boot/xenefi.h"
 #include "lint/xenver.h"
 #include "tlint.h"
 
@@ -542,6 +543,97 @@ static void test_image_files(void)
     md_tree_free(t);
 }
 
+/* A Xen image cut short or overwritten is an error that says so (trial9x
+ * F4: a xen.gz whose ELF was cut, its LOAD segment past the end, passed
+ * lint --strict), and still tells a caller it is Xen (out.damaged). */
+static void test_damaged_images(void)
+{
+    size_t n;
+    unsigned char *x = fake_xen("4.17.7", false, &n);
+    /* an ELF32 header (mkelf32's x86 xen.gz) with one PT_LOAD of the
+     * whole file, written into fake_xen's padding */
+    t_le(x + 16, 2, 2);
+    t_le(x + 18, 3, 2);   /* EM_386 */
+    t_le(x + 20, 1, 4);   /* EV_CURRENT */
+    t_le(x + 28, 52, 4);  /* e_phoff */
+    t_le(x + 42, 32, 2);  /* e_phentsize */
+    t_le(x + 44, 1, 2);   /* e_phnum */
+    t_le(x + 52, 1, 4);   /* PT_LOAD */
+    t_le(x + 56, 0, 4);   /* p_offset */
+    t_le(x + 68, n, 4);   /* p_filesz */
+    md_xen_version v;
+    md_err e = MD_ERR_INIT;
+    CHECK(md_xenver_hypervisor_image(x, n, "xen", &v, &e) == 0 && v.found && !v.damaged);
+    size_t zn;
+    unsigned char *z = t_gzip(x, n, &zn);
+    CHECK(md_xenver_hypervisor_image(z, zn, "xen.gz", &v, &e) == 0 && !v.damaged);
+    free(z);
+    /* the ELF cut by 100 bytes, gzip'd whole (the trial's xen.gz) */
+    z = t_gzip(x, n - 100, &zn);
+    md_err_clear(&e);
+    CHECK(md_xenver_hypervisor_image(z, zn, "xen.gz", &v, &e) < 0 && v.damaged && !v.found);
+    char *want = md_xasprintf("xen.gz (the ELF it decompresses to): its segment 0 (type 1, %zu "
+                              "bytes at offset 0) runs 100 bytes past its end (%zu bytes); a "
+                              "damaged Xen image (cut short or overwritten): copy it again",
+                              n, n - 100);
+    CHECK_ERR(&e, want);
+    free(want);
+    free(z);
+    /* the gzip itself cut: its own check fails */
+    z = t_gzip(x, n, &zn);
+    md_err_clear(&e);
+    CHECK(md_xenver_hypervisor_image(z, zn - 6, "xen.gz", &v, &e) < 0 && !v.found);
+    CHECK_ERR(&e, "xen.gz: truncated gzip data");
+    free(z);
+    /* plain, the program header table itself past the end */
+    t_le(x + 28, n - 10, 4);
+    md_err_clear(&e);
+    CHECK(md_xenver_hypervisor_image(x, n, "xen", &v, &e) < 0 && v.damaged);
+    CHECK_ERR(&e, "xen: its program header table (1 entries at offset");
+    free(x);
+
+    /* md_elf_check_whole: no ELF, nothing to say; a section table past the
+     * end; a head shorter than the file (a decompressed stream) */
+    md_err_clear(&e);
+    CHECK(md_elf_check_whole((const unsigned char *)"text", 4, 4, "t", &e) == 0 && !e.set);
+    unsigned char elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+    t_le(elf + 18, 62, 2);
+    t_le(elf + 20, 1, 4);
+    t_le(elf + 0x28, 4096, 8); /* e_shoff */
+    t_le(elf + 0x3a, 64, 2);
+    t_le(elf + 0x3c, 10, 2);
+    CHECK(md_elf_check_whole(elf, sizeof elf, 4096 + 640, "vmlinux", &e) == 0);
+    CHECK(md_elf_check_whole(elf, sizeof elf, 4096 + 639, "vmlinux", &e) < 0);
+    CHECK_ERR(&e, "vmlinux: its section header table (offset 4096) runs past its end (4735 bytes)");
+
+    /* md_xenefi_check_whole: a PE32+ with one section and a signature */
+    unsigned char pe[0x400] = { 'M', 'Z' };
+    size_t coff = 0x44, opt = coff + 20, sec = opt + 240;
+    t_le(pe + 0x3c, 0x40, 4);
+    memcpy(pe + 0x40, "PE\0\0", 4);
+    t_le(pe + coff, 0x8664, 2);
+    t_le(pe + coff + 2, 1, 2);      /* NumberOfSections */
+    t_le(pe + coff + 16, 240, 2);   /* SizeOfOptionalHeader */
+    t_le(pe + opt, 0x20b, 2);       /* PE32+ */
+    t_le(pe + opt + 32, 0x1000, 4); /* SectionAlignment */
+    t_le(pe + opt + 108, 16, 4);    /* NumberOfRvaAndSizes */
+    memcpy(pe + sec, ".text", 5);
+    t_le(pe + sec + 16, 0x100, 4);  /* SizeOfRawData */
+    t_le(pe + sec + 20, 0x200, 4);  /* PointerToRawData */
+    t_le(pe + opt + 144, 0x300, 4); /* the certificate table */
+    t_le(pe + opt + 148, 0x100, 4);
+    md_err_clear(&e);
+    CHECK(md_xenefi_check_whole(pe, sizeof pe, "xen.efi", true, &e) == 0 && !e.set);
+    CHECK(md_xenefi_check_whole(pe, 0x3ff, "xen.efi", false, &e) == 0);
+    CHECK(md_xenefi_check_whole(pe, 0x3ff, "xen.efi", true, &e) < 0);
+    CHECK_ERR(&e, "xen.efi: its signature (the PE certificate table, 256 bytes at offset 768) "
+                  "runs past the end of the file (1023 bytes)");
+    md_err_clear(&e);
+    CHECK(md_xenefi_check_whole(pe, 0x2ff, "xen.efi", false, &e) < 0);
+    CHECK_ERR(&e, "xen.efi: its .text section lies past the end of the file (PE section 0, 256 "
+                  "bytes at offset 512; the file has 767)");
+}
+
 /* ---- driver ---- */
 
 static int tree_mode(int argc, char **argv)
@@ -578,5 +670,6 @@ int main(int argc, char **argv)
     test_programs();
     test_wrapper();
     test_image_files();
+    test_damaged_images();
     return t_done("test_xenver");
 }

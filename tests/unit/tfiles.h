@@ -127,6 +127,36 @@ static inline void t_le(unsigned char *p, uint64_t v, int n)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* A whole bzImage of boot protocol `proto` in the `n` bytes at `k` (n a
+ * multiple of 16, 0x800 at least), as kimage reads one (Linux's
+ * Documentation/arch/x86/boot.rst): two sectors of setup (setup_sects 1),
+ * the rest protected-mode code (syssize) holding the payload, a gzip'd
+ * 64-byte ELF header (payload_offset 0, payload_length); its version string
+ * (kernel_version) `rel`, NULL: none. */
+static inline void t_bzimage(unsigned char *k, size_t n, unsigned proto, const char *rel)
+{
+    unsigned char elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+    t_le(elf + 16, 2, 2);  /* ET_EXEC */
+    t_le(elf + 18, 62, 2); /* EM_X86_64 */
+    t_le(elf + 20, 1, 4);  /* EV_CURRENT */
+    size_t zn;
+    unsigned char *z = t_gzip(elf, sizeof elf, &zn);
+    memset(k, 0, n);
+    k[0x1f1] = 1;
+    t_le(k + 0x1f4, (n - 1024) / 16, 4);
+    k[0x1fe] = 0x55;
+    k[0x1ff] = 0xaa;
+    memcpy(k + 0x202, "HdrS", 4);
+    t_le(k + 0x206, proto, 2);
+    if (rel) {
+        k[0x20e] = 0x80; /* version string at 0x280 */
+        snprintf((char *)k + 0x280, 0x100, "%s (debian-kernel@lists.debian.org) #1 SMP", rel);
+    }
+    t_le(k + 0x24c, zn, 4);
+    memcpy(k + 1024, z, zn);
+    free(z);
+}
+
 /* A 64-bit ELF file with just .dynstr and .dynamic: DT_SONAME `soname`
  * (NULL: none) and a DT_NEEDED for each of the NULL-terminated `needed`
  * (NULL: none); no program headers, so it reads as dynamically linked.

@@ -135,6 +135,40 @@ int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size
     return 1;
 }
 
+int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, bool signature,
+                          md_err *err)
+{
+    pe_info pi;
+    md_err e = MD_ERR_INIT;
+    if (pe_parse(d, len, name, &pi, &e) < 0)
+        return 0;
+    unsigned nsec = d[pi.coff + 2] | d[pi.coff + 3] << 8;
+    unsigned optsz = d[pi.coff + 16] | d[pi.coff + 17] << 8;
+    for (unsigned i = 0; i < nsec; i++) {
+        const unsigned char *sh = d + pi.opt + optsz + 40u * i;
+        uint64_t raw = get32(sh + 16), at = get32(sh + 20);
+        if (!raw || at + raw <= len)
+            continue;
+        char sn[9];
+        for (int k = 0; k < 8; k++) /* a hostile name is no terminal control */
+            sn[k] = sh[k] > ' ' && sh[k] < 0x7f ? (char)sh[k] : sh[k] ? '?' : '\0';
+        sn[8] = '\0';
+        return md_err_set(err, "%s: its %s section lies past the end of the file (PE section "
+                               "%u, %llu bytes at offset %llu; the file has %zu)", name, sn, i,
+                          (unsigned long long)raw, (unsigned long long)at, len);
+    }
+    /* PE32+: NumberOfRvaAndSizes at 108, the directories from 112, 8
+     * bytes each; the certificate table's "address" is a file offset */
+    if (signature && optsz >= 152 && get32(d + pi.opt + 108) > 4) {
+        uint64_t at = get32(d + pi.opt + 144), size = get32(d + pi.opt + 148);
+        if (size && at + size > len)
+            return md_err_set(err, "%s: its signature (the PE certificate table, %llu bytes at "
+                                   "offset %llu) runs past the end of the file (%zu bytes)",
+                              name, (unsigned long long)size, (unsigned long long)at, len);
+    }
+    return 0;
+}
+
 unsigned md_xenefi_machine(const unsigned char *d, size_t len)
 {
     pe_info pi;

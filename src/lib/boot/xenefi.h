@@ -65,6 +65,17 @@ int md_xenefi_unified(const md_bootcfg_entry *e, const md_xenefi_files *f, const
 int md_xenefi_section(const unsigned char *d, size_t len, const char *name, size_t *off,
                       size_t *size);
 
+/* Whether the PE32+ image `d` (xen.efi; a Linux bzImage, which is one for
+ * its EFI stub) is whole: the file bytes of each section (PointerToRawData,
+ * SizeOfRawData), which the EFI loader copies, and with `signature` the
+ * certificate table (data directory 4: its Authenticode signature, which
+ * sbsign appends and shim verifies) lie within its `len` bytes (the
+ * PE/COFF specification, "Section Table", "The Attribute Certificate
+ * Table").  0: whole, or no PE32+ image (nothing to say); -1 with the error
+ * "NAME: ..." naming the section or table that runs past the end. */
+int md_xenefi_check_whole(const unsigned char *d, size_t len, const char *name, bool signature,
+                          md_err *err);
+
 /* The COFF header's Machine of the PE32+ image `d` (0x8664 x86-64, 0xaa64
  * arm64: an arm64 Xen is such an image, bootable as EFI program and as
  * Image); 0 when `d` is no PE32+ image. */

@@ -29,6 +29,50 @@ unsigned md_elf_machine(const unsigned char *d, size_t len)
     return (unsigned)rd(d + 18, 2);
 }
 
+int md_elf_check_whole(const unsigned char *d, size_t len, uint64_t filelen, const char *name,
+                       md_err *err)
+{
+    if (!md_elf_machine(d, len) || len > filelen)
+        return 0;
+    bool c64 = d[4] == 2;
+    if (len < (c64 ? 64u : 52u))
+        return 0;
+    uint64_t phoff = c64 ? rd(d + 0x20, 8) : rd(d + 0x1c, 4);
+    uint64_t shoff = c64 ? rd(d + 0x28, 8) : rd(d + 0x20, 4);
+    unsigned phent = (unsigned)rd(d + (c64 ? 0x36 : 0x2a), 2);
+    unsigned phnum = (unsigned)rd(d + (c64 ? 0x38 : 0x2c), 2);
+    unsigned shent = (unsigned)rd(d + (c64 ? 0x3a : 0x2e), 2);
+    unsigned shnum = (unsigned)rd(d + (c64 ? 0x3c : 0x30), 2);
+    /* e_shnum 0 with a table: more sections than the field holds, their
+     * count in entry 0 (gABI "Extended Section Numbering"): one at least */
+    uint64_t phsize = (uint64_t)phnum * phent, shsize = (uint64_t)(shnum ? shnum : 1) * shent;
+    if (phnum && (phoff > filelen || phsize > filelen - phoff))
+        return md_err_set(err, "%s: its program header table (%u entries at offset %llu) runs "
+                               "past the end of the file (%llu bytes)", name, phnum,
+                          (unsigned long long)phoff, (unsigned long long)filelen);
+    for (unsigned i = 0; phent >= (c64 ? 56u : 32u) && i < phnum; i++) {
+        uint64_t at = phoff + (uint64_t)i * phent;
+        if (at > len || len - at < phent)
+            break;
+        const unsigned char *p = d + at;
+        uint64_t off = c64 ? rd(p + 8, 8) : rd(p + 4, 4);
+        uint64_t fsz = c64 ? rd(p + 0x20, 8) : rd(p + 16, 4);
+        if (fsz && (off > filelen || fsz > filelen - off))
+            return md_err_set(err, "%s: its segment %u (type %llu, %llu bytes at offset %llu) "
+                                   "runs %llu bytes past its end (%llu bytes)",
+                              name, i, (unsigned long long)rd(p, 4), (unsigned long long)fsz,
+                              (unsigned long long)off,
+                              (unsigned long long)(off > filelen ? off - filelen + fsz
+                                                                 : fsz - (filelen - off)),
+                              (unsigned long long)filelen);
+    }
+    if (shoff && (shoff > filelen || shsize > filelen - shoff))
+        return md_err_set(err, "%s: its section header table (offset %llu) runs past its end "
+                               "(%llu bytes)", name, (unsigned long long)shoff,
+                          (unsigned long long)filelen);
+    return 0;
+}
+
 int md_elf_open(md_elf *e, const char *name, const unsigned char *d, size_t len, md_err *err)
 {
     memset(e, 0, sizeof *e);

@@ -52,6 +52,17 @@ bool md_elf_is(const unsigned char *d, size_t len);
 #define MD_ELF_EM_ARM 40u
 #define MD_ELF_EM_AARCH64 183u
 unsigned md_elf_machine(const unsigned char *d, size_t len);
+/* Whether an ELF image (either class, little-endian) is whole: its
+ * program header table, each segment's file bytes (p_offset + p_filesz,
+ * which a loader copies: Xen's elf_load_binary(), the kernel's
+ * load_elf_binary()) and its section header table lie within its `filelen`
+ * bytes.  `d` holds its first `len` bytes (len <= filelen: a caller that
+ * keeps only the head of a decompressed stream); program headers past `len`
+ * are not read.  0: whole, or no ELF header of that kind (nothing to say);
+ * -1 with the error "NAME: ..." saying which table or segment runs past the
+ * end and by how much. */
+int md_elf_check_whole(const unsigned char *d, size_t len, uint64_t filelen, const char *name,
+                       md_err *err);
 /* The section named `name` (from the section-name string table); false when
  * absent, SHT_NOBITS or out of bounds. */
 bool md_elf_section(const md_elf *e, const char *name, md_elf_sect *out);

@@ -49,6 +49,10 @@ typedef struct md_kimage {
     char *why;        /* when kind is NONE and the data is compressed: what
                          it decompressed to, or why it did not ("truncated
                          xz data"); else NULL */
+    char *damaged;    /* a kernel that is not whole: what its own structure
+                         shows wrong, as a clause without the file's name
+                         ("cut short: its boot header gives ..."); NULL when
+                         nothing was found wrong (md_kimage_read) */
 } md_kimage;
 
 /* At most this much is decompressed to find the banner (a vmlinux is
@@ -57,7 +61,20 @@ typedef struct md_kimage {
 
 /* Fills `out` (zeroed first) from the `len` bytes at `data`; `name` names
  * them in out->why.  Never fails: what it cannot read is NONE or a NULL
- * release. */
+ * release.  Whether the kernel is whole, as far as its own structure tells
+ * (out->damaged): a bzImage's setup, protected-mode code and payload lie in
+ * the file (boot protocol 2.08 or later: setup_sects, syssize,
+ * payload_offset, payload_length; Linux's Documentation/arch/x86/boot.rst)
+ * and its gzip, xz or zstd payload decompresses whole, passing its own
+ * check, to the size its last 4 bytes give, as an ELF whose segments lie
+ * in it; an ELF's program headers, segments and section table lie in the
+ * file; a gzip, xz or zstd kernel decompresses whole; an arm zImage's and
+ * a uImage's header sizes fit the file.  Not checked: the payload in
+ * another codec (libarchive's filters), an arm64 Image's size (its header
+ * gives its size in memory, not in the file), what the file holds past
+ * what these cover (an appended signature: boot/xenefi.h
+ * md_xenefi_check_whole).  Time: a compressed kernel is decompressed once,
+ * block by block (1 MiB of memory), at most MD_KIMAGE_MAX_OUT bytes of it. */
 void md_kimage_read(const char *name, const unsigned char *data, size_t len, md_kimage *out);
 
 /* "a bzImage", "an ELF kernel (vmlinux)", "an arm64 Image", ... (static). */

@@ -145,6 +145,8 @@ typedef struct inputs {
     bool soft;
     md_err soft_err;
     bool not_archive; /* ... and the file was read: it is no archive */
+    const char *root; /* the directory being classified: no file it names is
+                         read from outside it (inside_dir) */
 } inputs;
 
 /* "PATH: why" -> "why" */
@@ -311,6 +313,16 @@ static bool efi_sections(inputs *in, const char *path, const unsigned char *d, s
     memset(sec, 0, 3 * sizeof *sec);
     if (len < 2 || d[0] != 'M' || d[1] != 'Z')
         return true; /* no PE image (a gzip'd xen.gz, an ELF xen): no sections */
+    /* every section, not only these three (trial9x F4's kind: a cut image
+     * whose banner survived); not its signature, which objcopy
+     * --update-section on a signed image leaves stale and Xen runs with */
+    md_err e = MD_ERR_INIT;
+    if (md_xenefi_check_whole(d, len, path, false, &e) < 0) {
+        md_lint_add(in->l, path, 0, MD_LINT_ERROR, 0,
+                    "not a whole PE32+ image: %s (truncated?), and the firmware will not load it",
+                    strip_path(e.msg, path));
+        return false;
+    }
     for (int i = 0; i < 3; i++) {
         int r = md_xenefi_section(d, len, names[i], &sec[i].off, &sec[i].size);
         if (r < 0) {
@@ -411,9 +423,27 @@ static int efi_program(const char *host)
     return n >= 2 && h[0] == 'M' && h[1] == 'Z' && (n < sizeof h || memcmp(h + 0x202, "HdrS", 4));
 }
 
+static char *leaves_root(const char *root, const char *p);
+
+/* Whether file `p` of directory `dir` may be read: false, with the input
+ * error, when a symlink leads it out of `dir` (leaves_root). */
+static bool inside_dir(inputs *in, const char *dir, const char *p)
+{
+    char *out = leaves_root(dir, p);
+    if (!out)
+        return true;
+    md_err e = MD_ERR_INIT;
+    md_err_set(&e, "%s", out);
+    fail(in, p, &e);
+    free(out);
+    return false;
+}
+
 static void classify_file(inputs *in, const char *path, md_lint_kind kind)
 {
     md_err e = MD_ERR_INIT;
+    if (in->root && !inside_dir(in, in->root, path))
+        return;
     if (kind == MD_LINT_XEN || (kind == MD_LINT_AUTO && is_xen_name(path))) {
         /* md_open_regular says what is there (a device, a FIFO); errno
          * after md_is_file was whatever came last (trial 9h case 10:
@@ -991,7 +1021,18 @@ static void pair_configs(inputs *in)
  * media (classify_media).  Returns whether it has a grub.cfg or rootfs. */
 static bool is_outdir(const char *dir);
 
+static bool classify_outdir_in(inputs *in, const char *dir);
+
 static bool classify_outdir(inputs *in, const char *dir)
+{
+    const char *outer = in->root;
+    in->root = outer ? outer : dir;
+    bool r = classify_outdir_in(in, dir);
+    in->root = outer;
+    return r;
+}
+
+static bool classify_outdir_in(inputs *in, const char *dir)
 {
     md_imgdir *d = md_imgdir_open(dir, NULL);
     char *grub = d ? md_imgdir_find(d, MD_IMGDIR_GRUB_CFG) : NULL;
@@ -1421,7 +1462,10 @@ static bool classify_places(inputs *in, const char *dir, bool root, bool fat)
  * is compared with the tree's modules. */
 static void classify_root_boot(inputs *in, const char *dir)
 {
+    const char *outer = in->root;
+    in->root = outer ? outer : dir;
     classify_places(in, dir, true, false);
+    in->root = outer;
 }
 
 /* Is `dir` an mkdom0 output directory (its image.ini), whose layout is
@@ -1449,7 +1493,17 @@ static bool is_outdir(const char *dir)
  * paired (add_by_name), so that one a config loads is read as that. */
 static bool on_fat(const char *cfg, const char *gpath);
 
+static void classify_dir_in(inputs *in, const char *given);
+
 static void classify_dir(inputs *in, const char *given)
+{
+    const char *outer = in->root;
+    in->root = outer ? outer : given;
+    classify_dir_in(in, given);
+    in->root = outer;
+}
+
+static void classify_dir_in(inputs *in, const char *given)
 {
     /* "DIR/" names its files DIR/NAME, as lint DIR does */
     char *dir = md_xstrdup(given);
@@ -1665,6 +1719,30 @@ static char *find_path_nocase(const char *dir, const char *rel)
     return cur;
 }
 
+/* When `p`, named inside directory `root`, is a regular file outside it
+ * once its symlinks are resolved on this host: why lint does not read it
+ * (malloc'd), else NULL (a device or FIFO there is said as such by its
+ * reader).  A loader resolves a symlink on its own partition
+ * (GRUB's file system drivers: an absolute target from the partition's
+ * root), so a copied /boot whose grub.cfg points to /home/... names no
+ * file of the host, and reading the host's would report on a file the
+ * loader never sees (trial9x F9). */
+static char *leaves_root(const char *root, const char *p)
+{
+    char *rr = realpath(root, NULL), *rp = rr ? realpath(p, NULL) : NULL;
+    size_t n = rr ? strlen(rr) : 0;
+    char *why = NULL;
+    if (rp && strcmp(rr, "/") && (strncmp(rp, rr, n) || (rp[n] != '/' && rp[n])) &&
+        md_is_file(rp))
+        why = md_xasprintf("%s leads out of %s (to %s, through a symlink): a loader resolves a "
+                           "symlink on its own partition, not on this host, so lint does not "
+                           "read it; put the file itself there, or a relative symlink",
+                           p, root, rp);
+    free(rr);
+    free(rp);
+    return why;
+}
+
 /* near(), and when it finds no regular file, *other (when not NULL): the
  * first place it looked that holds something else ("DIR/rootfs.cpio.gz is
  * a FIFO", "... a symlink to /dev/zero, a character device"), malloc'd, or
@@ -1695,8 +1773,15 @@ static char *near_find(const char *cfg, const char *gpath, char **other)
         char *p = md_xasprintf("%s%s%s", d, *gpath == '/' ? "" : "/", gpath);
         struct stat st, ls;
         char *fat = NULL;
-        if (md_is_file(p)) {
+        char *out = NULL;
+        if (md_is_file(p) && !(out = leaves_root(d, p))) {
             hit = p;
+        } else if (out) {
+            if (other && !*other)
+                *other = out;
+            else
+                free(out);
+            free(p);
         } else if (on_fat(cfg, gpath) && (fat = find_path_nocase(d, gpath))) {
             hit = fat;
             free(p);
@@ -1829,9 +1914,10 @@ static void check_loaded_files(md_lint *l, const input *x, const md_bootcfg_list
                                  : md_xstrdup("this entry");
             if (!p && other)
                 md_lint_add(l, f[k]->file ? f[k]->file : x->path, f[k]->line, MD_LINT_ERROR, 0,
-                            "%s loads %s, but %s, not a regular file: no loader "
-                            "boots it, and lint reads regular files only",
-                            who, f[k]->path, other);
+                            "%s loads %s, but %s%s", who, f[k]->path, other,
+                            strstr(other, " leads out of ") ? ""
+                                : ", not a regular file: no loader boots it, and lint reads "
+                                  "regular files only");
             else if (p && k == 0 && x->fmt == MD_BOOTFMT_IPXE)
                 ipxe_packed_xen(l, x, f[k], p, who);
             else if (!p && (x->in_outdir || x->in_dir) && (dev = net_source(f[k]->path))) {

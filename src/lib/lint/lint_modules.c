@@ -11,6 +11,7 @@
 #include "image/kmodelf.h"
 #include "image/modules.h"
 #include "lint/lint_int.h"
+#include "boot/xenefi.h"
 #include "core/mem.h"
 #include "core/strv.h"
 #include "core/file.h"
@@ -375,6 +376,20 @@ static bool xen_decompresses(const char *codec, bool arm)
     return false;
 }
 
+/* Whether a bzImage (`k`) that is also an EFI program (Linux's EFI stub)
+ * runs past its end as a PE image, its appended signature included: sets
+ * k->damaged and returns true when it does. */
+static bool whole_pe(const char *kname, const unsigned char *d, size_t len, md_kimage *k)
+{
+    md_err e = MD_ERR_INIT;
+    if (k->kind != MD_KIMAGE_BZIMAGE || k->codec ||
+        md_xenefi_check_whole(d, len, kname, true, &e) == 0)
+        return false;
+    size_t n = strlen(kname);
+    k->damaged = md_xstrdup(!strncmp(e.msg, kname, n) && e.msg[n] == ':' ? e.msg + n + 2 : e.msg);
+    return true;
+}
+
 void md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const char *kname,
                             const unsigned char *kernel, size_t len, bool arm, const char *label,
                             const md_tree *t)
@@ -440,6 +455,18 @@ void md_lint_kernel_modules(md_lint *l, const char *file, unsigned line, const c
                     "required', bzimage_check() in xen/arch/x86/bzimage.c), so dom0 does not "
                     "start; boot a kernel of Linux 2.6.26 or later", kname, k.proto >> 8,
                     k.proto & 0xff, k.proto >> 8, k.proto & 0xff);
+    } else if (k.damaged || whole_pe(kname, kernel, len, &k)) {
+        /* a kernel cut short or overwritten (trial9x F3): GRUB loads it,
+         * and Xen's dom0 builder fails on it ("Not a valid ELF image") or
+         * starts what lies past its end; a cut signature alone fails only
+         * where it is verified */
+        bool sig = !strncmp(k.damaged, "its signature", 13);
+        md_lint_add(l, file, line, MD_LINT_ERROR, 0,
+                    "the dom0 kernel %s is %s%s, but damaged: %s; %s; copy the kernel again "
+                    "(from its package)", kname, what, in, k.damaged,
+                    sig ? "it is not the file its package shipped, and under Secure Boot (xen.efi "
+                          "started by shim, which verifies the dom0 kernel) it is refused"
+                        : "Xen cannot start it as dom0 and nothing boots");
     } else if (t && !k.release) {
         /* a kernel Xen starts, but which modules it wants is not known:
          * trap 5 across the two is not proven (issue 10: never a pass) */

@@ -108,6 +108,20 @@ static bool parse_mm(const char *s, unsigned *major, unsigned *minor)
     return sscanf(s, "%u.%u%c", major, minor, &tail) >= 2;
 }
 
+/* Whether the plain image `img`, Xen's ELF, is whole; `plain` is its
+ * file's name when it was not compressed, NULL when it is what file `name`
+ * decompressed to.  xen.efi's sections are lint's to check
+ * (lint_input.c efi_sections: a [boot] error on the image, which the
+ * firmware does not load). */
+static bool image_whole(const unsigned char *img, size_t len, const char *plain,
+                        const char *name, md_err *err)
+{
+    char *what = plain ? md_xstrdup(plain) : md_xasprintf("%s (the ELF it decompresses to)", name);
+    int rc = md_elf_check_whole(img, len, len, what, err);
+    free(what);
+    return rc == 0;
+}
+
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
                                md_xen_version *out, md_err *err)
 {
@@ -141,8 +155,15 @@ int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char
     out->pe = is_xen && !md_elf_is(img, rawlen);
     char karch[8] = "";
     int rc = 0;
+    md_err whole = MD_ERR_INIT;
     if (!is_xen) {
         rc = md_err_set(err, "%s: not a Xen hypervisor image (no ELF with the Xen banner)", name);
+    } else if (!out->pe && !image_whole(img, rawlen, raw ? NULL : name, name, &whole)) {
+        /* a cut file whose banner survived (trial9x F4): GRUB loads it
+         * and Xen's loader copies the missing bytes from past its end */
+        out->damaged = true;
+        rc = md_err_set(err, "%s; a damaged Xen image (cut short or overwritten): copy it again",
+                        whole.msg);
     } else if (kconfig_read(img, rawlen, out->version, sizeof out->version, karch,
                             sizeof karch, out->dom0_mem, sizeof out->dom0_mem) &&
                parse_mm(out->version, &out->major, &out->minor)) {

@@ -45,6 +45,9 @@ typedef struct md_xen_version {
      * ELF (xen.gz, xen-syms); set with `arch`, read with or without a
      * release. */
     bool pe;
+    /* Hypervisor: a Xen image that is not whole (md_xenver_hypervisor_image
+     * failed saying how), so that a caller still tells it by content. */
+    bool damaged;
     /* Hypervisor: CONFIG_DOM0_MEM of its embedded Kconfig, the dom0_mem
      * value Xen parses when its command line has no dom0_mem= word
      * (xen/common/Kconfig, Xen 4.12 and later; dom0_compute_nr_pages() in
@@ -55,10 +58,14 @@ typedef struct md_xen_version {
 } md_xen_version;
 
 /* A Xen image, compressed (xen.gz; xz and zstd too) or plain.  `name` is the
- * file name, used in messages.  Error: not a Xen image, or no embedded
- * Kconfig to read the release from (out->arch is still set when the
- * image's ELF e_machine or PE Machine, else its Kconfig's "# Xen/ARCH"
- * line, says it). */
+ * file name, used in messages.  Error: not a Xen image; a damaged one
+ * (out->damaged): compressed data that fails its own check (gzip CRC-32 and
+ * ISIZE, xz check, zstd checksum, cut short), an ELF whose program headers,
+ * segments or section table run past its end (core/elf
+ * md_elf_check_whole; xen.efi's PE sections are lint's efi_sections'
+ * to check); or no embedded Kconfig to read the release from
+ * (out->arch is still set when the image's ELF e_machine or PE Machine,
+ * else its Kconfig's "# Xen/ARCH" line, says it). */
 int md_xenver_hypervisor_image(const unsigned char *data, size_t len, const char *name,
                                md_xen_version *out, md_err *err);
 
