@@ -41,9 +41,10 @@ boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
     # --no-reset (passed on to mkdom0 boot): no second boot, so no
     # statelessness or storage-after-reset rows
     for a in "$@"; do [ "$a" = --no-reset ] && do_reset=; done
-    # Global: the EXIT trap runs after this function has returned.
+    # Global: the EXIT trap runs after this function has returned; it
+    # removes the caller's $work too (the trap it replaces).
     out=$(mktemp -d /tmp/mkdom0-boot-test.XXXXXX)
-    trap 'rm -rf "$out"' EXIT
+    trap 'rm -rf "$out" ${work:+"$work"}' EXIT
     "$MKDOM0" boot --check --path "$path" "$@" --timings "$out/t.tsv" --log "$out/console.log" \
         "$dir" > "$out/check.log" 2>&1 \
         || { tail -30 "$out/console.log"; cat "$out/check.log"
@@ -110,8 +111,10 @@ boot_check_dir() {  # dir path [--no-storage] [mkdom0 boot options...]
 
 # The quick proof of one boot of the image in DIR: boot --check without the
 # guests, daemon kills or storage disk (past the loader the dom0 is the same
-# on every path; its full check, guests and services, runs in tests 50, 53
-# and 56), and the lines every boot must show: Xen, the login prompt, sshd,
+# on every path; the full check, guests and services, runs once for each
+# way Xen is entered: multiboot2 from GRUB under BIOS in test 50, under
+# UEFI in 56, Xen's own EFI loader in 58; QEMU's and iPXE's multiboot v1
+# runs guests in 53), and the lines every boot must show: Xen, the login prompt, sshd,
 # xl list, the boot medium left alone after the login prompt (n/a for pxe
 # and multiboot, which have no disk), PASS, and each ERE of --want.  With
 # --reset the path is also booted a second time through its firmware and

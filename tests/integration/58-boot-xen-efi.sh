@@ -3,10 +3,12 @@
 # Xen's own EFI boot, no GRUB: the build's xen-unified.efi (xen.efi with its
 # xen.cfg, the dom0 kernel and the rootfs inside; mkdom0 build --media
 # unified), signed with the test's own Secure Boot key, booted by OVMF as
-# \EFI\BOOT\BOOTX64.EFI (mkdom0 boot --path xen-efi): login, ssh, xl list,
-# the boot medium not read, and statelessness across a system_reset that
-# boots xen.efi again (the guests and daemon kills, the same on every path
-# past the loader, run in tests 50 and 56);
+# \EFI\BOOT\BOOTX64.EFI (mkdom0 boot --path xen-efi), with every check
+# (boot_check_dir: login, ssh, xl list, the guests, the guest storage and
+# its autostart guest, daemon kills, the boot medium not read, and
+# statelessness across a system_reset that boots xen.efi again): the one
+# full check of Xen's own EFI entry, where Xen, not GRUB, reads the
+# firmware's memory map and boot services;
 # and the efi/ tree of the same build (--media efi: xen.efi, xen.cfg, the
 # kernel and the rootfs as files) on an ESP, xen.efi as BOOTX64.EFI reading
 # xen.cfg as BOOTX64.cfg (--path efi), with the quick proof (boot_quick).
@@ -29,7 +31,9 @@ sbverify --cert "$work/db.crt" "$work/img/xen-unified.efi" || fail "xen-unified.
 sha=$(sha256sum < "$work/img/xen-unified.efi")
 sha_tree=$(cd "$work/img/efi" && sha256sum ./* | sha256sum)
 
-boot_quick "$work/img" "$work" xen-efi --reset --path xen-efi
+boot_check_dir "$work/img" xen-efi
+cp "$out/check.log" "$work/xen-efi.log"
+cp "$out/console.log" "$work/xen-efi-console.log"
 grep -q 'booting one made now' "$work/xen-efi.log" && fail "xen-efi did not boot the build's xen-unified.efi"
 head -c 6 "$work/img/rootfs.cpio.gz" | matches 070701 || fail "the booted rootfs does not start with the microcode cpio"
 # Xen's EFI loader, not GRUB, with the built-in config; its command line

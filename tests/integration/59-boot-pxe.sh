@@ -29,8 +29,10 @@ sha_tree=$(cd "$work/img/netboot" && find . -type f -print0 | sort -z | xargs -0
 fp() { ssh-keygen -lf "$1" | cut -d' ' -f2 | sed 's/[+.]/\\&/g'; }
 
 # Each boot proves login, ssh, xl list and the identity (boot_quick); the
-# guests, daemons and reset are the same dom0 past the loader and are
-# proven by test 50.
+# guests, daemons and reset are the same dom0 past the loader, and the
+# full check proves them where Xen is entered the same way: GRUB's
+# multiboot2 under BIOS in test 50, under UEFI in 56, and the multiboot
+# (v1) that iPXE uses, QEMU's own loader's, in 53.
 # web2 boots as a server with two ports, its own NIC second: the dom0's
 # address and sshd must be on the NIC with its MAC (ssh reaches only that one).
 boot_quick "$work/img" "$work" grub-bios \
