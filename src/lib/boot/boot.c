@@ -244,7 +244,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
         /* iso-uefi and disk boot the host's own medium (hosts/NAME/), when
          * the build made one: its rootfs is the host's */
         char *hd = md_imgdir_path(d, MD_IMGDIR_HOSTS);
-        if (o->path == MD_QEMU_ISO_UEFI || o->path == MD_QEMU_DISK)
+        if (o->path == MD_QEMU_ISO || o->path == MD_QEMU_ISO_UEFI || o->path == MD_QEMU_DISK)
             host_medium = md_xasprintf("%s/%s/%s", hd, h.name,
                                        md_imgdir_name(o->path == MD_QEMU_DISK ? MD_IMGDIR_DISK
                                                                               : MD_IMGDIR_ISO));
@@ -281,7 +281,8 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
     }
     /* The build's own media (mkdom0 build --media), booted as built. */
     built = host_medium && md_is_file(host_medium) ? md_xstrdup(host_medium)
-                : o->path == MD_QEMU_ISO_UEFI ? md_imgdir_path(d, MD_IMGDIR_ISO)
+                : o->path == MD_QEMU_ISO || o->path == MD_QEMU_ISO_UEFI
+                    ? md_imgdir_path(d, MD_IMGDIR_ISO)
                 : o->path == MD_QEMU_DISK     ? md_imgdir_path(d, MD_IMGDIR_DISK)
                 : o->path == MD_QEMU_XEN_EFI  ? md_imgdir_path(d, MD_IMGDIR_UNIFIED)
                 : o->path == MD_QEMU_PXE      ? md_imgdir_path(d, MD_IMGDIR_NETBOOT)
@@ -372,12 +373,6 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         b->initrd = md_bootcfg_qemu_initrd(b->entry, b->kernel, b->boot_rootfs);
         break;
-    case MD_QEMU_ISO:
-        md_out_say(o->out, MD_OUT_PROGRESS, "making a hybrid BIOS/UEFI ISO (GRUB, xorriso)");
-        b->iso = md_xasprintf("%s/boot.iso", b->workdir);
-        if (md_bootmedia_iso(b->entry, &f, b->iso, b->workdir, err) < 0)
-            goto fail;
-        break;
     case MD_QEMU_UEFI:
         md_out_say(o->out, MD_OUT_PROGRESS, "making a UEFI disk image (GPT, ESP, GRUB x86_64-efi)");
         b->disk = md_xasprintf("%s/disk.img", b->workdir);
@@ -423,6 +418,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         break;
     }
+    case MD_QEMU_ISO:
     case MD_QEMU_ISO_UEFI:
     case MD_QEMU_DISK:
         /* The build's medium as it is, unless this VM needs another dom0_mem
@@ -441,7 +437,7 @@ md_boot *md_boot_prepare(const md_boot_opts *o, md_err *err)
             goto fail;
         }
         {
-            bool iso = o->path == MD_QEMU_ISO_UEFI;
+            bool iso = o->path != MD_QEMU_DISK;
             const char *name = strrchr(built, '/') + 1;
             char *why = md_is_file(built)
                             ? md_xstrdup("its dom0_mem does not fit this VM")
